@@ -1,0 +1,171 @@
+// Command stkit measures scattering-transform statistics of 2D fields,
+// synthesises new fields from them, separates components and discovers
+// components without labels.
+//
+// Usage:
+//
+//	stkit [global flags] <command> [flags] [args]
+//
+// Run `stkit help` for the list of commands and `stkit <command> --help` for
+// the flags of one. Exit codes: 0 success, 1 failure, 2 bad input.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand: its name, a one-line summary, and a run function
+// that parses its own flags from args.
+type command struct {
+	name    string
+	summary string
+	run     func(g *globals, args []string) error
+}
+
+// globals holds the flags that every subcommand understands.
+type globals struct {
+	backend string // GoMLX backend configuration ("" = automatic)
+	engine  string // statistics engine: auto|cpu|graph
+	verbose bool
+	stdout  io.Writer
+	stderr  io.Writer
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// badInput marks an error caused by the user's input (exit code 2).
+type badInput struct{ err error }
+
+func (b badInput) Error() string { return b.err.Error() }
+func (b badInput) Unwrap() error { return b.err }
+
+// badInputf returns an error that makes stkit exit with code 2.
+func badInputf(format string, a ...any) error { return badInput{fmt.Errorf(format, a...)} }
+
+// asBadInput wraps err (if non-nil) as a bad-input error.
+func asBadInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return badInput{err}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without os.Exit, for tests.
+func run(args []string, stdout, stderr io.Writer) int {
+	g := &globals{stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("stkit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&g.backend, "backend", "", "GoMLX backend: \"\" (auto: $GOMLX_BACKEND, else an XLA plugin if one is installed, else pure Go), \"go\", \"xla:cuda\", \"xla:/abs/path/xla_cuda_plugin.so\"")
+	fs.StringVar(&g.engine, "engine", "auto", "statistics engine: auto (cpu unless an XLA backend is in use), cpu, graph")
+	fs.BoolVar(&g.verbose, "v", false, "verbose logging")
+	fs.Usage = func() { usage(stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	level := slog.LevelWarn
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+	rest := fs.Args()
+	if len(rest) == 0 {
+		usage(stderr, fs)
+		return 2
+	}
+	name := rest[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		if len(rest) > 1 {
+			if c, ok := commands[rest[1]]; ok {
+				return exitCode(c.run(g, []string{"--help"}), stderr)
+			}
+		}
+		usage(stdout, fs)
+		return 0
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "stkit: unknown command %q (run `stkit help`)\n", name)
+		return 2
+	}
+	return exitCode(c.run(g, rest[1:]), stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var bi badInput
+	fmt.Fprintf(stderr, "stkit: %v\n", err)
+	if errors.As(err, &bi) {
+		return 2
+	}
+	return 1
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintln(w, "stkit — scattering-transform statistics of physical fields")
+	fmt.Fprintln(w, "\nUsage: stkit [global flags] <command> [flags] [args]")
+	fmt.Fprintln(w, "\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nGlobal flags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nRun `stkit <command> --help` for a command's flags.")
+}
+
+// newFlagSet makes a subcommand flag set whose usage prints the summary.
+func newFlagSet(g *globals, name, argsUsage, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet("stkit "+name, flag.ContinueOnError)
+	fs.SetOutput(g.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(g.stderr, "Usage: stkit %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, strings.TrimSpace(summary))
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args allowing flags after positional arguments
+// (`stkit stats map.npy -J 6`), which the flag package alone does not.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, badInput{err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

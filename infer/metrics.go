@@ -1,0 +1,328 @@
+package infer
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// fft2 returns the unnormalised 2D DFT of a real M×N map (row-major), in
+// fftfreq order.
+func fft2(x []float64, m, n int) []complex128 {
+	out := make([]complex128, m*n)
+	for i := range x {
+		out[i] = complex(x[i], 0)
+	}
+	rowFFT := fourier.NewCmplxFFT(n)
+	for i := 0; i < m; i++ {
+		rowFFT.Coefficients(out[i*n:(i+1)*n], out[i*n:(i+1)*n])
+	}
+	colFFT := fourier.NewCmplxFFT(m)
+	col := make([]complex128, m)
+	for j := 0; j < n; j++ {
+		for i := 0; i < m; i++ {
+			col[i] = out[i*n+j]
+		}
+		colFFT.Coefficients(col, col)
+		for i := 0; i < m; i++ {
+			out[i*n+j] = col[i]
+		}
+	}
+	return out
+}
+
+// freq returns the signed integer frequency (cycles per map) of index i on an
+// axis of length n, in fftfreq order.
+func freq(i, n int) int {
+	if i < (n+1)/2 {
+		return i
+	}
+	return i - n
+}
+
+// PowerSpectrum is an isotropic power spectrum binned in half-octaves of |k|.
+//
+// Convention: k is in cycles per map, |k| = sqrt(kx² + ky²) with kx, ky the
+// integer DFT frequencies. Bin i spans [2^(i/2), 2^((i+1)/2)), from 1 up to
+// min(M,N)/2; the k = 0 mode is excluded. P is the mean over the modes of the
+// bin of |FFT(x − mean x)|²/(M·N) (so that Σ over all modes of |X|²/(MN)² is the
+// variance: P has units of variance × pixels). K is the mean |k| of the modes
+// in each bin and Count their number.
+type PowerSpectrum struct {
+	Edges []float64 // len(P)+1 bin edges in cycles per map
+	K     []float64
+	P     []float64
+	Count []int
+}
+
+// IsoPowerSpectrum computes the binned isotropic power spectrum of one M×N
+// map (see PowerSpectrum for the convention).
+func IsoPowerSpectrum(x []float64, m, n int) *PowerSpectrum {
+	mean := 0.0
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	c := make([]float64, len(x))
+	for i, v := range x {
+		c[i] = v - mean
+	}
+	f := fft2(c, m, n)
+	kmax := float64(min(m, n)) / 2
+	var edges []float64
+	for i := 0; ; i++ {
+		e := math.Pow(2, float64(i)/2)
+		if e > kmax*(1+1e-12) {
+			break
+		}
+		edges = append(edges, e)
+	}
+	if edges[len(edges)-1] < kmax {
+		edges = append(edges, kmax)
+	}
+	nb := len(edges) - 1
+	ps := &PowerSpectrum{Edges: edges, K: make([]float64, nb), P: make([]float64, nb), Count: make([]int, nb)}
+	norm := 1 / float64(m*n)
+	for i := 0; i < m; i++ {
+		ki := float64(freq(i, m))
+		for j := 0; j < n; j++ {
+			kj := float64(freq(j, n))
+			k := math.Hypot(ki, kj)
+			if k < edges[0] || k >= edges[nb] {
+				continue
+			}
+			b := sort.SearchFloat64s(edges, k)
+			if b == len(edges) || edges[b] > k {
+				b--
+			}
+			if b >= nb {
+				continue
+			}
+			v := f[i*n+j]
+			ps.P[b] += (real(v)*real(v) + imag(v)*imag(v)) * norm
+			ps.K[b] += k
+			ps.Count[b]++
+		}
+	}
+	for b := range ps.P {
+		if ps.Count[b] > 0 {
+			ps.P[b] /= float64(ps.Count[b])
+			ps.K[b] /= float64(ps.Count[b])
+		}
+	}
+	return ps
+}
+
+// MeanPowerSpectrum averages the binned spectra of several maps of the same size.
+func MeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
+	var acc *PowerSpectrum
+	for _, x := range maps {
+		ps := IsoPowerSpectrum(x, m, n)
+		if acc == nil {
+			acc = ps
+			continue
+		}
+		for b := range acc.P {
+			acc.P[b] += ps.P[b]
+		}
+	}
+	for b := range acc.P {
+		acc.P[b] /= float64(len(maps))
+	}
+	return acc
+}
+
+// PSRatioStats compares two binned spectra of the same binning: it returns the
+// per-bin ratio synth/target, the maximum of |ratio − 1| over the bins whose
+// lower edge is ≥ kmin cycles per map, and the mean of |ratio − 1| over the same
+// bins. Bins with no modes or zero target power are skipped (ratio NaN).
+func PSRatioStats(synth, target *PowerSpectrum, kmin float64) (ratio []float64, maxDev, meanDev float64) {
+	ratio = make([]float64, len(target.P))
+	n := 0
+	for b := range target.P {
+		if target.Count[b] == 0 || target.P[b] == 0 {
+			ratio[b] = math.NaN()
+			continue
+		}
+		ratio[b] = synth.P[b] / target.P[b]
+		if target.Edges[b] >= kmin {
+			d := math.Abs(ratio[b] - 1)
+			maxDev = math.Max(maxDev, d)
+			meanDev += d
+			n++
+		}
+	}
+	if n > 0 {
+		meanDev /= float64(n)
+	}
+	return ratio, maxDev, meanDev
+}
+
+// Wasserstein1 returns the Wasserstein-1 distance between the empirical pixel
+// distributions of a and b (any sizes), computed from their quantile functions
+// on a common grid of max(len(a), len(b)) quantiles. Units are those of the
+// pixels; divide by the target's std to get the "normalised histogram" W1.
+func Wasserstein1(a, b []float64) float64 {
+	sa := append([]float64(nil), a...)
+	sb := append([]float64(nil), b...)
+	sort.Float64s(sa)
+	sort.Float64s(sb)
+	n := max(len(sa), len(sb))
+	q := func(s []float64, u float64) float64 {
+		i := int(u * float64(len(s)))
+		if i >= len(s) {
+			i = len(s) - 1
+		}
+		return s[i]
+	}
+	sum := 0.0
+	for i := 0; i < n; i++ {
+		u := (float64(i) + 0.5) / float64(n)
+		sum += math.Abs(q(sa, u) - q(sb, u))
+	}
+	return sum / float64(n)
+}
+
+// Minkowski holds the three 2D Minkowski functionals of the excursion sets
+// {x ≥ μ + ν σ} of a periodic map, per unit area (one pixel = unit area):
+//
+//   - V0: area fraction of the excursion set;
+//   - V1: boundary length per unit area divided by 4 (the usual normalisation),
+//     measured with marching squares and linear interpolation between pixel
+//     centres;
+//   - V2: Euler characteristic per unit area (number of connected components
+//     minus number of holes), computed as V − E + F of the union of closed pixel
+//     squares above threshold (8-connectivity for the excursion set).
+//
+// For a Gaussian field with variance σ² and λ = ⟨(∂x u)²⟩ (one derivative
+// component), the expectations are V0 = erfc(ν/√2)/2,
+// V1 = (1/8) √λ/σ e^{−ν²/2} and V2 = λ/σ² ν e^{−ν²/2}/(2π)^{3/2}.
+type Minkowski struct {
+	Nu         []float64 // thresholds in units of σ
+	V0, V1, V2 []float64
+}
+
+// MinkowskiFunctionals computes the functionals of an M×N periodic map at
+// thresholds μ + ν σ, where μ and σ are mean and std given by the caller
+// (usually the target's, so that syntheses are compared at the same levels).
+func MinkowskiFunctionals(x []float64, m, n int, mu, sigma float64, nus []float64) *Minkowski {
+	mf := &Minkowski{Nu: append([]float64(nil), nus...), V0: make([]float64, len(nus)), V1: make([]float64, len(nus)), V2: make([]float64, len(nus))}
+	area := float64(m * n)
+	in := make([]bool, m*n)
+	for t, nu := range nus {
+		th := mu + nu*sigma
+		cnt := 0
+		for i, v := range x {
+			in[i] = v >= th
+			if in[i] {
+				cnt++
+			}
+		}
+		mf.V0[t] = float64(cnt) / area
+		// Perimeter by marching squares over cells with corners at pixel centres
+		// (i,j), (i,j+1), (i+1,j), (i+1,j+1), periodic.
+		length := 0.0
+		for i := 0; i < m; i++ {
+			i1 := (i + 1) % m
+			for j := 0; j < n; j++ {
+				j1 := (j + 1) % n
+				a, b, c, d := x[i*n+j]-th, x[i*n+j1]-th, x[i1*n+j1]-th, x[i1*n+j]-th // corners clockwise: TL, TR, BR, BL
+				length += cellContour(a, b, c, d)
+			}
+		}
+		mf.V1[t] = length / area / 4
+		// Euler characteristic of the union of closed squares: V − E + F.
+		F := cnt
+		E, V := 0, 0
+		for i := 0; i < m; i++ {
+			im := (i - 1 + m) % m
+			for j := 0; j < n; j++ {
+				jm := (j - 1 + n) % n
+				// horizontal edge on top of pixel (i,j): shared by (i−1,j) and (i,j)
+				if in[i*n+j] || in[im*n+j] {
+					E++
+				}
+				// vertical edge left of pixel (i,j): shared by (i,j−1) and (i,j)
+				if in[i*n+j] || in[i*n+jm] {
+					E++
+				}
+				// vertex at top-left corner of pixel (i,j)
+				if in[i*n+j] || in[i*n+jm] || in[im*n+j] || in[im*n+jm] {
+					V++
+				}
+			}
+		}
+		mf.V2[t] = float64(V-E+F) / area
+	}
+	return mf
+}
+
+// cellContour returns the length of the zero contour inside a unit cell whose
+// corner values are a (top-left), b (top-right), c (bottom-right), d
+// (bottom-left), with linear interpolation along the edges. Saddles are
+// resolved with the cell-centre average.
+func cellContour(a, b, c, d float64) float64 {
+	type pt struct{ x, y float64 }
+	// crossing point on an edge from p (value u) to q (value v)
+	cross := func(p, q pt, u, v float64) pt {
+		t := u / (u - v)
+		return pt{p.x + t*(q.x-p.x), p.y + t*(q.y-p.y)}
+	}
+	P := [4]pt{{0, 0}, {1, 0}, {1, 1}, {0, 1}} // x = column offset, y = row offset
+	vals := [4]float64{a, b, c, d}
+	var pts []pt
+	for e := 0; e < 4; e++ {
+		u, v := vals[e], vals[(e+1)%4]
+		if (u >= 0) != (v >= 0) {
+			pts = append(pts, cross(P[e], P[(e+1)%4], u, v))
+		}
+	}
+	dist := func(p, q pt) float64 { return math.Hypot(p.x-q.x, p.y-q.y) }
+	switch len(pts) {
+	case 2:
+		return dist(pts[0], pts[1])
+	case 4:
+		// Saddle: crossings on edges 0 (top), 1 (right), 2 (bottom), 3 (left).
+		centre := (a + b + c + d) / 4
+		if (centre >= 0) == (a >= 0) {
+			// a's region connects through the centre: pair top with right and bottom with left
+			return dist(pts[0], pts[1]) + dist(pts[2], pts[3])
+		}
+		return dist(pts[0], pts[3]) + dist(pts[1], pts[2])
+	}
+	return 0
+}
+
+// Moments returns mean, std, skewness and excess kurtosis of x.
+func Moments(x []float64) (mean, std, skew, kurt float64) {
+	n := float64(len(x))
+	for _, v := range x {
+		mean += v
+	}
+	mean /= n
+	var m2, m3, m4 float64
+	for _, v := range x {
+		d := v - mean
+		m2 += d * d
+		m3 += d * d * d
+		m4 += d * d * d * d
+	}
+	m2 /= n
+	m3 /= n
+	m4 /= n
+	std = math.Sqrt(m2)
+	if m2 > 0 {
+		skew = m3 / math.Pow(m2, 1.5)
+		kurt = m4/(m2*m2) - 3
+	}
+	return
+}
+
+func checkSameSize(what string, a, b int) error {
+	if a != b {
+		return fmt.Errorf("%s: size mismatch %d vs %d", what, a, b)
+	}
+	return nil
+}
