@@ -1,0 +1,226 @@
+// Package infer generates and separates fields with scattering-transform
+// statistics: microcanonical gradient-descent synthesis, statistical component
+// separation, sampling from per-component models, and the validation metrics
+// and reports that go with them.
+package infer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// StatOp is what infer needs from a statistics family operator
+// (stlayer/wst, stlayer/scov, stlayer/wph all satisfy it).
+type StatOp interface {
+	Stat() stlayer.Stat
+	Key() string
+	Labels() *stlayer.Labels
+}
+
+// Term is one statistic-matching term of a loss:
+//
+//	ℒ_term(x) = Scale · Σ_b Σ_k W_k |Φ_k(x_b) − T_k|²
+//
+// where Φ is the term's statistic evaluated on each map x_b of the batch, T the
+// target vector and W the per-coefficient weights (for instance 1/σ_k² with σ_k
+// the std of Φ_k over a set of realisations, or 1/K for a plain mean). A zero
+// weight masks a coefficient.
+type Term struct {
+	Name   string
+	Op     StatOp
+	Target []complex128
+	Weight []float64
+	Scale  float64
+}
+
+// PixelTerm is a loss term computed on the host directly from the pixels of
+// each map (histogram matching, pixel constraints). It returns the loss of map
+// x (len M·N) and adds its gradient into grad.
+type PixelTerm interface {
+	Name() string
+	LossGrad(b int, x []float64, grad []float64) float64
+}
+
+// Loss is a sum of statistic terms and pixel terms, evaluated on a batch of
+// maps with one engine.
+type Loss struct {
+	Engine stlayer.Engine
+	Terms  []*Term
+	Pixel  []PixelTerm
+}
+
+// ErrNonFinite is returned when the loss or its gradient is NaN or infinite.
+var ErrNonFinite = errors.New("loss or gradient is not finite")
+
+// Eval returns the total loss, the loss of each term (statistic terms first,
+// then pixel terms) and ∂ℒ/∂x.
+func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
+	grad := make([]float64, len(x.Data))
+	parts := make([]float64, 0, len(l.Terms)+len(l.Pixel))
+	total := 0.0
+	for _, t := range l.Terms {
+		lt, g, err := l.Engine.LossGrad(t.Op.Key(), t.Op.Stat(), x, t.lossFunc())
+		if err != nil {
+			return 0, nil, nil, fmt.Errorf("term %s: %w", t.Name, err)
+		}
+		for i := range grad {
+			grad[i] += g[i]
+		}
+		parts = append(parts, lt)
+		total += lt
+	}
+	mn := x.M * x.N
+	for _, p := range l.Pixel {
+		lp := 0.0
+		for b := 0; b < x.B; b++ {
+			lp += p.LossGrad(b, x.Data[b*mn:(b+1)*mn], grad[b*mn:(b+1)*mn])
+		}
+		parts = append(parts, lp)
+		total += lp
+	}
+	if math.IsNaN(total) || math.IsInf(total, 0) {
+		return total, parts, grad, ErrNonFinite
+	}
+	for _, g := range grad {
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return total, parts, grad, ErrNonFinite
+		}
+	}
+	return total, parts, grad, nil
+}
+
+// lossFunc is the host side of a Term: weighted squared distance to the target,
+// summed over the batch, and its upstream gradient.
+func (t *Term) lossFunc() stlayer.LossFunc {
+	return func(out *stlayer.Coeffs) (float64, []complex128, error) {
+		k := out.PerMap()
+		if k != len(t.Target) {
+			return 0, nil, fmt.Errorf("statistic has %d coefficients per map, target %d", k, len(t.Target))
+		}
+		scale := t.Scale
+		if scale == 0 {
+			scale = 1
+		}
+		g := make([]complex128, len(out.Data))
+		loss := 0.0
+		for b := 0; b < out.B; b++ {
+			row := out.Row(b)
+			for i, c := range row {
+				w := scale
+				if t.Weight != nil {
+					w *= t.Weight[i]
+				}
+				if w == 0 {
+					continue
+				}
+				d := c - t.Target[i]
+				loss += w * (real(d)*real(d) + imag(d)*imag(d))
+				g[b*k+i] = complex(2*w*real(d), 2*w*imag(d))
+			}
+		}
+		return loss, g, nil
+	}
+}
+
+// WeightMode chooses the per-coefficient weights of a target built from maps.
+type WeightMode int
+
+const (
+	// WeightMean weighs every coefficient by 1/K (mean squared error).
+	WeightMean WeightMode = iota
+	// WeightStd weighs coefficient k by 1/(K σ_k²), σ_k the std of Φ_k over the
+	// target maps (needs ≥ 2 maps); coefficients with σ_k = 0 are masked.
+	WeightStd
+)
+
+// NewTarget evaluates op on the target maps with eng and returns a Term whose
+// target is the mean of Φ over the maps and whose weights follow mode.
+func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, mode WeightMode) (*Term, error) {
+	c, err := eng.Forward(op.Key(), op.Stat(), maps)
+	if err != nil {
+		return nil, err
+	}
+	k := c.PerMap()
+	mean := make([]complex128, k)
+	for b := 0; b < c.B; b++ {
+		for i, v := range c.Row(b) {
+			mean[i] += v / complex(float64(c.B), 0)
+		}
+	}
+	for i, v := range mean {
+		if math.IsNaN(real(v)) || math.IsNaN(imag(v)) || math.IsInf(real(v), 0) || math.IsInf(imag(v), 0) {
+			return nil, fmt.Errorf("target statistic %s is not finite at coefficient %d (%s)", name, i, op.Labels().String(i))
+		}
+	}
+	w := make([]float64, k)
+	switch mode {
+	case WeightMean:
+		for i := range w {
+			w[i] = 1 / float64(k)
+		}
+	case WeightStd:
+		if c.B < 2 {
+			return nil, fmt.Errorf("std weights need at least 2 target maps, got %d", c.B)
+		}
+		for i := range w {
+			v := 0.0
+			for b := 0; b < c.B; b++ {
+				d := c.Row(b)[i] - mean[i]
+				v += real(d)*real(d) + imag(d)*imag(d)
+			}
+			v /= float64(c.B - 1)
+			if v > 0 {
+				w[i] = 1 / (float64(k) * v)
+			}
+		}
+	}
+	return &Term{Name: name, Op: op, Target: mean, Weight: w, Scale: 1}, nil
+}
+
+// HistogramTerm matches the sorted pixel values of each map to the target's
+// quantiles: ℒ = Scale · Σ_b mean_i (sort(x_b)_i − q_i)², with q the target's
+// quantiles at the same ranks. Its gradient flows back through the sorting
+// permutation (almost everywhere differentiable).
+type HistogramTerm struct {
+	Scale     float64
+	quantiles []float64 // sorted target values resampled to the map size
+}
+
+// NewHistogramTerm builds the term from target pixels (any number) for maps
+// of npix pixels.
+func NewHistogramTerm(target []float64, npix int, scale float64) *HistogramTerm {
+	s := slices.Clone(target)
+	sort.Float64s(s)
+	q := make([]float64, npix)
+	for i := range q {
+		u := (float64(i) + 0.5) / float64(npix) * float64(len(s))
+		j := min(int(u), len(s)-1)
+		q[i] = s[j]
+	}
+	return &HistogramTerm{Scale: scale, quantiles: q}
+}
+
+// Name implements PixelTerm.
+func (h *HistogramTerm) Name() string { return "histogram" }
+
+// LossGrad implements PixelTerm.
+func (h *HistogramTerm) LossGrad(_ int, x []float64, grad []float64) float64 {
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	n := float64(len(x))
+	loss := 0.0
+	for r, i := range idx {
+		d := x[i] - h.quantiles[r]
+		loss += d * d / n
+		grad[i] += h.Scale * 2 * d / n
+	}
+	return h.Scale * loss
+}

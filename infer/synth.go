@@ -1,0 +1,265 @@
+package infer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// SynthConfig holds the optimiser settings of a synthesis.
+type SynthConfig struct {
+	// Steps is the maximum number of L-BFGS iterations (default 300, Cheng's).
+	Steps int
+	// History is the L-BFGS memory (default 20, PyWPH/scipy's maxcor).
+	History int
+	// RelTol stops when the loss falls below RelTol × the initial loss (default
+	// 0: iterate until Steps, as the reference codes effectively do).
+	RelTol float64
+	// MaxEvals caps loss evaluations (default 4·Steps+20).
+	MaxEvals int
+	// Progress, if non-nil, is called after every iteration.
+	Progress func(p Progress)
+}
+
+// Progress reports the state of an optimisation after an iteration.
+type Progress struct {
+	Iter, Evals int
+	Loss        float64
+	Parts       []float64
+	Elapsed     time.Duration
+}
+
+// Result is the outcome of an optimisation.
+type Result struct {
+	Maps        *stlayer.Maps
+	Loss        float64
+	InitialLoss float64
+	Iters       int
+	Evals       int
+	Status      string
+	// History holds the loss after each iteration.
+	History []float64
+	// EvalTime is the total time spent inside loss evaluations, Elapsed the
+	// wall time of the whole optimisation (their ratio measures the overhead of
+	// the optimiser loop).
+	EvalTime, Elapsed time.Duration
+}
+
+func (c *SynthConfig) defaults() {
+	if c.Steps <= 0 {
+		c.Steps = 300
+	}
+	if c.History <= 0 {
+		c.History = 20
+	}
+	if c.MaxEvals <= 0 {
+		c.MaxEvals = 4*c.Steps + 20
+	}
+}
+
+// Minimize runs L-BFGS on the pixels of x0 (all maps of the batch stacked in one
+// vector) to minimise loss. It stops at cfg.Steps iterations, on the relative
+// tolerance, when ctx is cancelled (returning the current maps and ctx.Err()),
+// or when the loss becomes non-finite (returning the last finite maps and
+// ErrNonFinite).
+func Minimize(ctx context.Context, loss *Loss, x0 *stlayer.Maps, cfg SynthConfig) (*Result, error) {
+	cfg.defaults()
+	start := time.Now()
+	cur := &stlayer.Maps{B: x0.B, M: x0.M, N: x0.N, Data: slices.Clone(x0.Data)}
+	res := &Result{}
+	// Memoise: gonum calls Func and Grad separately at the same x.
+	var lastX, lastG []float64
+	var lastF float64
+	var lastParts []float64
+	var evalErr error
+	bestX := slices.Clone(x0.Data)
+	bestF := math.Inf(1)
+	eval := func(x []float64) (float64, []float64) {
+		if lastX != nil && slices.Equal(x, lastX) {
+			return lastF, lastG
+		}
+		copy(cur.Data, x)
+		t0 := time.Now()
+		f, parts, g, err := loss.Eval(cur)
+		res.EvalTime += time.Since(t0)
+		res.Evals++
+		if err != nil {
+			if evalErr == nil {
+				evalErr = err
+			}
+			// Steer the line search away: a huge finite value and zero gradient.
+			f, g = math.MaxFloat64/16, make([]float64, len(x))
+		} else if f < bestF {
+			bestF = f
+			copy(bestX, x)
+		}
+		lastX = append(lastX[:0], x...)
+		lastF, lastG, lastParts = f, g, parts
+		return f, g
+	}
+	f0, _ := eval(x0.Data)
+	if evalErr != nil {
+		return nil, fmt.Errorf("initial loss: %w", evalErr)
+	}
+	res.InitialLoss = f0
+	p := optimize.Problem{
+		Func: func(x []float64) float64 { f, _ := eval(x); return f },
+		Grad: func(grad, x []float64) { _, g := eval(x); copy(grad, g) },
+	}
+	conv := &stopper{ctx: ctx, tol: cfg.RelTol * f0, res: res, cfg: &cfg, start: start, parts: &lastParts, evalErr: &evalErr}
+	settings := &optimize.Settings{
+		MajorIterations:   cfg.Steps,
+		FuncEvaluations:   cfg.MaxEvals,
+		Converger:         conv,
+		GradientThreshold: 1e-300,
+	}
+	method := &optimize.LBFGS{Store: cfg.History}
+	r, err := optimize.Minimize(p, x0.Data, settings, method)
+	res.Elapsed = time.Since(start)
+	res.Maps = &stlayer.Maps{B: x0.B, M: x0.M, N: x0.N, Data: bestX}
+	res.Loss = bestF
+	if r != nil {
+		res.Status = r.Status.String()
+	}
+	switch {
+	case evalErr != nil && errors.Is(evalErr, ErrNonFinite):
+		res.Status = "diverged"
+		return res, fmt.Errorf("optimisation stopped after %d iterations: %w (kept the last finite maps, loss %.4g)", res.Iters, ErrNonFinite, bestF)
+	case evalErr != nil:
+		return res, evalErr
+	case ctx.Err() != nil:
+		res.Status = "interrupted"
+		return res, ctx.Err()
+	}
+	if err != nil && r == nil {
+		return res, err
+	}
+	// gonum reports line-search failures near convergence as errors; the best
+	// point found is still the answer.
+	return res, nil
+}
+
+// stopper is a gonum Converger that records progress and stops on
+// cancellation, evaluation errors and the relative tolerance.
+type stopper struct {
+	ctx     context.Context
+	tol     float64
+	res     *Result
+	cfg     *SynthConfig
+	start   time.Time
+	parts   *[]float64
+	evalErr *error
+}
+
+func (s *stopper) Init(int) {}
+
+func (s *stopper) Converged(loc *optimize.Location) optimize.Status {
+	if loc.F >= math.MaxFloat64/32 { // the initial location, or a failed evaluation
+		if *s.evalErr != nil {
+			return optimize.Failure
+		}
+	}
+	s.res.Iters++
+	s.res.History = append(s.res.History, loc.F)
+	if s.cfg.Progress != nil {
+		s.cfg.Progress(Progress{Iter: s.res.Iters, Evals: s.res.Evals, Loss: loc.F, Parts: slices.Clone(*s.parts), Elapsed: time.Since(s.start)})
+	}
+	if *s.evalErr != nil {
+		return optimize.Failure
+	}
+	if s.ctx.Err() != nil {
+		return optimize.MethodConverge
+	}
+	if s.tol > 0 && loc.F <= s.tol {
+		return optimize.FunctionConvergence
+	}
+	return optimize.NotTerminated
+}
+
+// InitKind selects the starting point of a synthesis.
+type InitKind int
+
+const (
+	// InitWhiteNoise starts from Gaussian white noise with the target's mean
+	// and std (the maximum-entropy start of the microcanonical model).
+	InitWhiteNoise InitKind = iota
+	// InitGRF starts from a Gaussian random field with the target's 2D power
+	// spectrum (random phases), which converges faster.
+	InitGRF
+)
+
+// InitialMaps draws k starting maps of size m×n from reference pixels ref
+// (one map or the mean statistics of several: mean and std are taken over all
+// of ref; for InitGRF the power spectrum of the first m×n map of ref is used).
+// Map b uses the random stream (seed, b), so results are reproducible and
+// independent of k.
+func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer.Maps, error) {
+	mean, std, _, _ := Moments(ref.Data)
+	if std == 0 || math.IsNaN(std) {
+		return nil, fmt.Errorf("target is constant or not finite (std %g): nothing to synthesise", std)
+	}
+	m, n := ref.M, ref.N
+	out := stlayer.NewMaps(k, m, n)
+	var amp []float64
+	if kind == InitGRF {
+		f := fft2(ref.Map(0), m, n)
+		amp = make([]float64, m*n)
+		for i, v := range f {
+			amp[i] = math.Hypot(real(v), imag(v))
+		}
+		amp[0] = 0
+	}
+	for b := 0; b < k; b++ {
+		rng := rand.New(rand.NewPCG(seed, uint64(b)))
+		x := out.Map(b)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		if kind == InitGRF {
+			// Impose the reference amplitude on the white noise's phases: the
+			// result is real because white noise has a Hermitian spectrum.
+			f := fft2(x, m, n)
+			for i := range f {
+				a := math.Hypot(real(f[i]), imag(f[i]))
+				if a > 0 {
+					f[i] *= complex(amp[i]/a, 0)
+				}
+			}
+			copy(x, ifft2Real(f, m, n))
+			_, s, _, _ := Moments(x)
+			if s > 0 {
+				for i := range x {
+					x[i] /= s
+				}
+			}
+		}
+		for i := range x {
+			x[i] = mean + std*x[i]
+		}
+	}
+	return out, nil
+}
+
+// ifft2Real returns the real part of the inverse 2D DFT (1/(MN) factor).
+func ifft2Real(f []complex128, m, n int) []float64 {
+	// ifft(F) = conj(fft(conj(F)))/(MN); only the real part is kept.
+	re := make([]float64, m*n)
+	im := make([]float64, m*n)
+	for i, v := range f {
+		re[i], im[i] = real(v), -imag(v)
+	}
+	a, b := fft2(re, m, n), fft2(im, m, n)
+	out := make([]float64, m*n)
+	for i := range out {
+		out[i] = (real(a[i]) - imag(b[i])) / float64(m*n)
+	}
+	return out
+}

@@ -1,0 +1,192 @@
+package infer
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// momentEngine is a host-only stlayer.Engine whose "statistic" is the first
+// three raw moments of each map, (⟨x⟩, ⟨x²⟩, ⟨x³⟩), with exact gradients. It
+// lets the optimiser wiring be tested without an ST engine.
+type momentEngine struct{ nanAfter int }
+
+type momentOp struct{}
+
+func (momentOp) Stat() stlayer.Stat      { return nil }
+func (momentOp) Key() string             { return "moments" }
+func (momentOp) Labels() *stlayer.Labels { return stlayer.NewLabels() }
+
+func (e *momentEngine) Name() string { return "moments" }
+
+func (e *momentEngine) Forward(_ string, _ stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	c := &stlayer.Coeffs{B: x.B, K: 3, H: 1, W: 1, Data: make([]complex128, 3*x.B)}
+	n := float64(x.M * x.N)
+	for b := 0; b < x.B; b++ {
+		for _, v := range x.Map(b) {
+			c.Data[3*b] += complex(v/n, 0)
+			c.Data[3*b+1] += complex(v*v/n, 0)
+			c.Data[3*b+2] += complex(v*v*v/n, 0)
+		}
+	}
+	return c, nil
+}
+
+func (e *momentEngine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stlayer.LossFunc) (float64, []float64, error) {
+	c, _ := e.Forward(key, s, x)
+	l, g, err := loss(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	if e.nanAfter > 0 {
+		e.nanAfter--
+		if e.nanAfter == 0 {
+			return math.NaN(), make([]float64, len(x.Data)), nil
+		}
+	}
+	grad := make([]float64, len(x.Data))
+	n := float64(x.M * x.N)
+	mn := x.M * x.N
+	for b := 0; b < x.B; b++ {
+		for i, v := range x.Map(b) {
+			grad[b*mn+i] = (real(g[3*b]) + real(g[3*b+1])*2*v + real(g[3*b+2])*3*v*v) / n
+		}
+	}
+	return l, grad, nil
+}
+
+func momentTarget(t *testing.T, eng stlayer.Engine) (*Term, *stlayer.Maps) {
+	ref := stlayer.NewMaps(1, 8, 8)
+	for i := range ref.Data {
+		ref.Data[i] = math.Exp(0.5 * math.Sin(float64(i))) // skewed
+	}
+	term, err := NewTarget("moments", eng, momentOp{}, ref, WeightMean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return term, ref
+}
+
+func TestMinimizeMatchesMoments(t *testing.T) {
+	eng := &momentEngine{}
+	term, ref := momentTarget(t, eng)
+	x0, err := InitialMaps(InitWhiteNoise, ref, 3, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := &Loss{Engine: eng, Terms: []*Term{term}}
+	iters := 0
+	res, err := Minimize(context.Background(), loss, x0, SynthConfig{Steps: 200, Progress: func(Progress) { iters++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Loss > 1e-10*res.InitialLoss {
+		t.Errorf("loss %g from %g: not converged", res.Loss, res.InitialLoss)
+	}
+	if iters == 0 || iters != res.Iters {
+		t.Errorf("progress called %d times for %d iterations", iters, res.Iters)
+	}
+	c, _ := eng.Forward("", nil, res.Maps)
+	for b := 0; b < 3; b++ {
+		for k := 0; k < 3; k++ {
+			if d := math.Abs(real(c.Row(b)[k] - term.Target[k])); d > 1e-5 {
+				t.Errorf("map %d moment %d off by %g", b, k, d)
+			}
+		}
+	}
+	// Determinism by seed.
+	x1, _ := InitialMaps(InitWhiteNoise, ref, 3, 42)
+	res2, _ := Minimize(context.Background(), loss, x1, SynthConfig{Steps: 200})
+	for i := range res.Maps.Data {
+		if res.Maps.Data[i] != res2.Maps.Data[i] {
+			t.Fatal("same seed gave different maps")
+		}
+	}
+	x2, _ := InitialMaps(InitWhiteNoise, ref, 3, 43)
+	if x2.Data[0] == x1.Data[0] {
+		t.Error("different seeds gave the same start")
+	}
+}
+
+func TestMinimizeCancelKeepsMaps(t *testing.T) {
+	eng := &momentEngine{}
+	term, ref := momentTarget(t, eng)
+	x0, _ := InitialMaps(InitWhiteNoise, ref, 1, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	loss := &Loss{Engine: eng, Terms: []*Term{term}}
+	res, err := Minimize(ctx, loss, x0, SynthConfig{Steps: 1000, Progress: func(p Progress) {
+		if p.Iter == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if res == nil || res.Maps == nil || res.Iters > 4 || res.Loss >= res.InitialLoss {
+		t.Fatalf("cancelled run should return improved maps after ~3 iterations: %+v", res)
+	}
+}
+
+func TestMinimizeNaNStops(t *testing.T) {
+	eng := &momentEngine{}
+	term, ref := momentTarget(t, eng)
+	x0, _ := InitialMaps(InitWhiteNoise, ref, 1, 1)
+	eng.nanAfter = 6
+	res, err := Minimize(context.Background(), &Loss{Engine: eng, Terms: []*Term{term}}, x0, SynthConfig{Steps: 100})
+	if !errors.Is(err, ErrNonFinite) {
+		t.Fatalf("err = %v, want ErrNonFinite", err)
+	}
+	for _, v := range res.Maps.Data {
+		if math.IsNaN(v) {
+			t.Fatal("returned maps contain NaN")
+		}
+	}
+	if res.Loss > res.InitialLoss {
+		t.Error("returned maps are worse than the start")
+	}
+}
+
+func TestInitialMapsConstantTarget(t *testing.T) {
+	ref := stlayer.NewMaps(1, 8, 8)
+	if _, err := InitialMaps(InitWhiteNoise, ref, 1, 1); err == nil {
+		t.Fatal("constant target accepted")
+	}
+}
+
+func TestInitialGRFKeepsSpectrum(t *testing.T) {
+	ref := stlayer.NewMaps(1, 32, 32)
+	for i := range ref.Data {
+		r, c := i/32, i%32
+		ref.Data[i] = math.Sin(2*math.Pi*3*float64(r)/32) + 0.3*math.Cos(2*math.Pi*5*float64(c)/32)
+	}
+	x, err := InitialMaps(InitGRF, ref, 2, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p0 := IsoPowerSpectrum(ref.Map(0), 32, 32)
+	p1 := IsoPowerSpectrum(x.Map(1), 32, 32)
+	for b := range p0.P {
+		if p0.P[b] > 1e-10 && math.Abs(p1.P[b]/p0.P[b]-1) > 1e-9 {
+			t.Errorf("GRF init changes the power spectrum in bin %d: %g vs %g", b, p1.P[b], p0.P[b])
+		}
+	}
+}
+
+func TestHistogramTermGradient(t *testing.T) {
+	h := NewHistogramTerm([]float64{3, 1, 2, 5, 4, 0}, 6, 1)
+	x := []float64{0.3, -1, 2.2, 0.9, 4, 1.7}
+	g := make([]float64, 6)
+	f := h.LossGrad(0, x, g)
+	for i := range x {
+		const eps = 1e-6
+		xp := append([]float64(nil), x...)
+		xp[i] += eps
+		fp := h.LossGrad(0, xp, make([]float64, 6))
+		if d := math.Abs((fp-f)/eps - g[i]); d > 1e-4 {
+			t.Errorf("d/dx%d: %g vs finite difference %g", i, g[i], (fp-f)/eps)
+		}
+	}
+}
