@@ -1,0 +1,544 @@
+// Package gmm fits Gaussian mixture models on the host (gonum, float64) and evaluates diagonal
+// Gaussian mixtures inside GoMLX graphs.
+//
+// Conventions used throughout the package:
+//
+//   - Data are row-major matrices X of shape [n, d] (one sample per row), *mat.Dense.
+//   - A mixture has K components with weights π_k (Σ π_k = 1), means μ_k ∈ R^d and covariances Σ_k
+//     (full d×d, or diagonal with variances v_k ∈ R^d).
+//   - Densities are natural-log densities:
+//     log p(x) = log Σ_k π_k N(x; μ_k, Σ_k),
+//     log N(x; μ, Σ) = −½ [d·log(2π) + log det Σ + (x−μ)ᵀ Σ⁻¹ (x−μ)].
+//   - Responsibilities r_ik = π_k N(x_i; μ_k, Σ_k) / p(x_i), shape [n, K], rows sum to 1.
+//   - BIC = −2·L + P·ln n, with L = Σ_i log p(x_i) the total log-likelihood and P the number of free
+//     parameters: (K−1) weights + K·d means + K·d(d+1)/2 (full) or K·d (diagonal) covariance entries.
+//     Lower BIC is better.
+//
+// EM is initialised with k-means++ seeding (seeded, deterministic) followed by a few Lloyd
+// iterations, as in scikit-learn's default "kmeans" initialisation. A small ridge (Options.Reg) is
+// added to every covariance diagonal to keep it positive definite.
+package gmm
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// CovType selects the covariance structure of the mixture components.
+type CovType int
+
+const (
+	// Full covariance: one symmetric positive-definite d×d matrix per component.
+	Full CovType = iota
+	// Diag covariance: one vector of d variances per component (axis-aligned ellipsoids).
+	Diag
+)
+
+// String returns "full" or "diag".
+func (c CovType) String() string {
+	switch c {
+	case Full:
+		return "full"
+	case Diag:
+		return "diag"
+	}
+	return fmt.Sprintf("CovType(%d)", int(c))
+}
+
+// Options configure Fit. Zero values select the documented defaults.
+type Options struct {
+	// K is the number of components (required, ≥ 1).
+	K int
+	// Cov is the covariance structure (default Full).
+	Cov CovType
+	// MaxIter bounds the number of EM iterations per initialisation (default 200).
+	MaxIter int
+	// Tol stops EM when the change of the mean per-sample log-likelihood between two iterations is
+	// below Tol (default 1e-6).
+	Tol float64
+	// Reg is added to every covariance diagonal entry after each M-step (default 1e-6, as scikit-learn's
+	// reg_covar). Set a negative value for exactly zero.
+	Reg float64
+	// Seed seeds the k-means++ initialisation (math/rand/v2 PCG). The same seed gives the same fit.
+	Seed uint64
+	// NInit is the number of initialisations; the fit with the highest log-likelihood is kept
+	// (default 1). Initialisation i uses the stream (Seed, i).
+	NInit int
+	// KMeansIter is the number of Lloyd iterations after k-means++ seeding (default 10; 0 keeps the
+	// default, a negative value uses the seeds directly).
+	KMeansIter int
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxIter <= 0 {
+		o.MaxIter = 200
+	}
+	if o.Tol <= 0 {
+		o.Tol = 1e-6
+	}
+	if o.Reg == 0 {
+		o.Reg = 1e-6
+	} else if o.Reg < 0 {
+		o.Reg = 0
+	}
+	if o.NInit <= 0 {
+		o.NInit = 1
+	}
+	if o.KMeansIter == 0 {
+		o.KMeansIter = 10
+	} else if o.KMeansIter < 0 {
+		o.KMeansIter = 0
+	}
+	return o
+}
+
+// Model is a fitted Gaussian mixture.
+type Model struct {
+	// K is the number of components and D the data dimension.
+	K, D int
+	// Cov is the covariance structure.
+	Cov CovType
+	// Weights are the mixture weights π_k, length K, summing to 1.
+	Weights []float64
+	// Means are the component means μ_k: Means[k] has length D.
+	Means [][]float64
+	// Covs holds the full covariances Σ_k (Cov == Full); nil for Diag.
+	Covs []*mat.SymDense
+	// Vars holds the diagonal variances v_k (Cov == Diag): Vars[k] has length D; nil for Full.
+	Vars [][]float64
+	// LogLik is the total training log-likelihood L = Σ_i log p(x_i) at the end of the fit.
+	LogLik float64
+	// Iter is the number of EM iterations run by the kept initialisation.
+	Iter int
+	// Converged reports whether the kept initialisation met the tolerance before MaxIter.
+	Converged bool
+	// NSamples is the number of training samples.
+	NSamples int
+
+	// Cached per-component quantities for evaluation.
+	chol   []*mat.TriDense // full: lower Cholesky factor inverse L⁻¹ (Σ = L Lᵀ)
+	logDet []float64       // log det Σ_k
+}
+
+// Fit runs EM on the rows of x (shape [n, d]) with the given options.
+func Fit(x *mat.Dense, opt Options) (*Model, error) {
+	n, d := x.Dims()
+	if opt.K < 1 {
+		return nil, fmt.Errorf("gmm: K must be ≥ 1, got %d", opt.K)
+	}
+	if n < opt.K {
+		return nil, fmt.Errorf("gmm: need at least K=%d samples, got %d", opt.K, n)
+	}
+	if opt.Cov != Full && opt.Cov != Diag {
+		return nil, fmt.Errorf("gmm: unknown covariance type %d", int(opt.Cov))
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			if v := x.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("gmm: non-finite value at row %d column %d", i, j)
+			}
+		}
+	}
+	opt = opt.withDefaults()
+	var best *Model
+	var lastErr error
+	for run := 0; run < opt.NInit; run++ {
+		rng := rand.New(rand.NewPCG(opt.Seed, uint64(run)))
+		m, err := fitOnce(x, opt, rng)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		if best == nil || m.LogLik > best.LogLik {
+			best = m
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("gmm: all %d initialisations failed: %w", opt.NInit, lastErr)
+	}
+	return best, nil
+}
+
+func fitOnce(x *mat.Dense, opt Options, rng *rand.Rand) (*Model, error) {
+	n, d := x.Dims()
+	K := opt.K
+	centers := KMeansPlusPlus(x, K, rng)
+	labels := lloyd(x, centers, opt.KMeansIter)
+	resp := mat.NewDense(n, K, nil)
+	for i, l := range labels {
+		resp.Set(i, l, 1)
+	}
+	m := &Model{K: K, D: d, Cov: opt.Cov, NSamples: n}
+	if err := m.mStep(x, resp, opt.Reg); err != nil {
+		return nil, err
+	}
+	prev := math.Inf(-1)
+	logp := mat.NewDense(n, K, nil)
+	for it := 1; it <= opt.MaxIter; it++ {
+		m.componentLogProb(x, logp)
+		ll := responsibilitiesFromLog(logp, resp)
+		m.LogLik = ll
+		m.Iter = it
+		if math.Abs(ll-prev)/float64(n) < opt.Tol {
+			m.Converged = true
+			break
+		}
+		prev = ll
+		if err := m.mStep(x, resp, opt.Reg); err != nil {
+			return nil, err
+		}
+	}
+	// Final log-likelihood consistent with the returned parameters.
+	m.componentLogProb(x, logp)
+	m.LogLik = responsibilitiesFromLog(logp, resp)
+	return m, nil
+}
+
+// mStep sets weights, means and covariances from responsibilities resp [n, K].
+func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) error {
+	n, d := x.Dims()
+	K := m.K
+	const tiny = 1e-10 // keeps empty components finite, as scikit-learn's 10·eps
+	nk := make([]float64, K)
+	for k := 0; k < K; k++ {
+		s := 0.0
+		for i := 0; i < n; i++ {
+			s += resp.At(i, k)
+		}
+		nk[k] = s + tiny
+	}
+	m.Weights = make([]float64, K)
+	for k := range nk {
+		m.Weights[k] = nk[k] / (float64(n) + float64(K)*tiny)
+	}
+	// Means: μ = respᵀ X / nk.
+	var sums mat.Dense
+	sums.Mul(resp.T(), x)
+	m.Means = make([][]float64, K)
+	for k := 0; k < K; k++ {
+		mu := make([]float64, d)
+		for j := 0; j < d; j++ {
+			mu[j] = sums.At(k, j) / nk[k]
+		}
+		m.Means[k] = mu
+	}
+	switch m.Cov {
+	case Diag:
+		m.Vars = make([][]float64, K)
+		m.Covs = nil
+		for k := 0; k < K; k++ {
+			v := make([]float64, d)
+			mu := m.Means[k]
+			for i := 0; i < n; i++ {
+				r := resp.At(i, k)
+				if r == 0 {
+					continue
+				}
+				row := x.RawRowView(i)
+				for j := 0; j < d; j++ {
+					df := row[j] - mu[j]
+					v[j] += r * df * df
+				}
+			}
+			for j := range v {
+				v[j] = v[j]/nk[k] + reg
+				if !(v[j] > 0) {
+					return fmt.Errorf("gmm: component %d has zero variance along axis %d (set Options.Reg > 0)", k, j)
+				}
+			}
+			m.Vars[k] = v
+		}
+	case Full:
+		m.Covs = make([]*mat.SymDense, K)
+		m.Vars = nil
+		w := mat.NewDense(n, d, nil)
+		for k := 0; k < K; k++ {
+			mu := m.Means[k]
+			for i := 0; i < n; i++ {
+				s := math.Sqrt(resp.At(i, k))
+				row := x.RawRowView(i)
+				wr := w.RawRowView(i)
+				for j := 0; j < d; j++ {
+					wr[j] = s * (row[j] - mu[j])
+				}
+			}
+			cov := mat.NewSymDense(d, nil)
+			cov.SymOuterK(1/nk[k], w.T())
+			for j := 0; j < d; j++ {
+				cov.SetSym(j, j, cov.At(j, j)+reg)
+			}
+			m.Covs[k] = cov
+		}
+	}
+	return m.prepare()
+}
+
+// prepare caches Cholesky factors (full) and log-determinants.
+func (m *Model) prepare() error {
+	m.logDet = make([]float64, m.K)
+	switch m.Cov {
+	case Diag:
+		for k := 0; k < m.K; k++ {
+			s := 0.0
+			for _, v := range m.Vars[k] {
+				s += math.Log(v)
+			}
+			m.logDet[k] = s
+		}
+	case Full:
+		m.chol = make([]*mat.TriDense, m.K)
+		for k := 0; k < m.K; k++ {
+			var ch mat.Cholesky
+			if ok := ch.Factorize(m.Covs[k]); !ok {
+				return fmt.Errorf("gmm: covariance of component %d is not positive definite (increase Options.Reg)", k)
+			}
+			m.logDet[k] = ch.LogDet()
+			var l mat.TriDense
+			ch.LTo(&l)
+			var linv mat.TriDense
+			if err := linv.InverseTri(&l); err != nil {
+				return fmt.Errorf("gmm: inverting Cholesky factor of component %d: %w", k, err)
+			}
+			m.chol[k] = &linv
+		}
+	}
+	return nil
+}
+
+// componentLogProb fills out[i,k] = log π_k + log N(x_i; μ_k, Σ_k).
+func (m *Model) componentLogProb(x *mat.Dense, out *mat.Dense) {
+	n, d := x.Dims()
+	c := float64(d) * math.Log(2*math.Pi)
+	diff := mat.NewDense(n, d, nil)
+	var y mat.Dense
+	for k := 0; k < m.K; k++ {
+		mu := m.Means[k]
+		lw := math.Log(m.Weights[k])
+		switch m.Cov {
+		case Diag:
+			v := m.Vars[k]
+			for i := 0; i < n; i++ {
+				row := x.RawRowView(i)
+				s := 0.0
+				for j := 0; j < d; j++ {
+					df := row[j] - mu[j]
+					s += df * df / v[j]
+				}
+				out.Set(i, k, lw-0.5*(c+m.logDet[k]+s))
+			}
+		case Full:
+			for i := 0; i < n; i++ {
+				row := x.RawRowView(i)
+				dr := diff.RawRowView(i)
+				for j := 0; j < d; j++ {
+					dr[j] = row[j] - mu[j]
+				}
+			}
+			// y = diff · L⁻ᵀ, so |y_i|² = (x_i−μ)ᵀ Σ⁻¹ (x_i−μ).
+			y.Reset()
+			y.Mul(diff, m.chol[k].T())
+			for i := 0; i < n; i++ {
+				yr := y.RawRowView(i)
+				s := 0.0
+				for _, v := range yr {
+					s += v * v
+				}
+				out.Set(i, k, lw-0.5*(c+m.logDet[k]+s))
+			}
+		}
+	}
+}
+
+// responsibilitiesFromLog normalises the rows of logp into resp and returns Σ_i logsumexp_k logp[i,k].
+func responsibilitiesFromLog(logp, resp *mat.Dense) float64 {
+	n, K := logp.Dims()
+	total := 0.0
+	for i := 0; i < n; i++ {
+		row := logp.RawRowView(i)
+		lse := logSumExp(row)
+		total += lse
+		rr := resp.RawRowView(i)
+		for k := 0; k < K; k++ {
+			rr[k] = math.Exp(row[k] - lse)
+		}
+	}
+	return total
+}
+
+func logSumExp(v []float64) float64 {
+	mx := math.Inf(-1)
+	for _, x := range v {
+		if x > mx {
+			mx = x
+		}
+	}
+	if math.IsInf(mx, -1) {
+		return mx
+	}
+	s := 0.0
+	for _, x := range v {
+		s += math.Exp(x - mx)
+	}
+	return mx + math.Log(s)
+}
+
+func (m *Model) check(x *mat.Dense) error {
+	if m == nil {
+		return errors.New("gmm: nil model")
+	}
+	_, d := x.Dims()
+	if d != m.D {
+		return fmt.Errorf("gmm: data have %d columns, model has dimension %d", d, m.D)
+	}
+	if m.logDet == nil {
+		return m.prepare()
+	}
+	return nil
+}
+
+// ComponentLogProb returns the [n, K] matrix log π_k + log N(x_i; μ_k, Σ_k).
+func (m *Model) ComponentLogProb(x *mat.Dense) (*mat.Dense, error) {
+	if err := m.check(x); err != nil {
+		return nil, err
+	}
+	n, _ := x.Dims()
+	out := mat.NewDense(n, m.K, nil)
+	m.componentLogProb(x, out)
+	return out, nil
+}
+
+// LogProb returns the per-sample log-density log p(x_i), length n.
+func (m *Model) LogProb(x *mat.Dense) ([]float64, error) {
+	lp, err := m.ComponentLogProb(x)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := lp.Dims()
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = logSumExp(lp.RawRowView(i))
+	}
+	return out, nil
+}
+
+// LogLikelihood returns the total log-likelihood Σ_i log p(x_i).
+func (m *Model) LogLikelihood(x *mat.Dense) (float64, error) {
+	lp, err := m.LogProb(x)
+	if err != nil {
+		return 0, err
+	}
+	s := 0.0
+	for _, v := range lp {
+		s += v
+	}
+	return s, nil
+}
+
+// Responsibilities returns r_ik = P(component k | x_i), shape [n, K].
+func (m *Model) Responsibilities(x *mat.Dense) (*mat.Dense, error) {
+	lp, err := m.ComponentLogProb(x)
+	if err != nil {
+		return nil, err
+	}
+	n, K := lp.Dims()
+	resp := mat.NewDense(n, K, nil)
+	responsibilitiesFromLog(lp, resp)
+	return resp, nil
+}
+
+// Predict returns argmax_k r_ik for every row (ties go to the lowest k).
+func (m *Model) Predict(x *mat.Dense) ([]int, error) {
+	lp, err := m.ComponentLogProb(x)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := lp.Dims()
+	out := make([]int, n)
+	for i := range out {
+		out[i] = argmax(lp.RawRowView(i))
+	}
+	return out, nil
+}
+
+// NumParams returns the number of free parameters P used by BIC.
+func (m *Model) NumParams() int {
+	p := (m.K - 1) + m.K*m.D
+	if m.Cov == Full {
+		p += m.K * m.D * (m.D + 1) / 2
+	} else {
+		p += m.K * m.D
+	}
+	return p
+}
+
+// BIC returns −2·L(x) + P·ln n for the data x (usually the training data).
+func (m *Model) BIC(x *mat.Dense) (float64, error) {
+	ll, err := m.LogLikelihood(x)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := x.Dims()
+	return -2*ll + float64(m.NumParams())*math.Log(float64(n)), nil
+}
+
+// SelectK fits one mixture per candidate K (all other options from opt) and returns the one with
+// the lowest BIC together with the BIC of every candidate (same order as ks).
+func SelectK(x *mat.Dense, ks []int, opt Options) (*Model, []float64, error) {
+	if len(ks) == 0 {
+		return nil, nil, errors.New("gmm: SelectK needs at least one candidate K")
+	}
+	bics := make([]float64, len(ks))
+	var best *Model
+	bestBIC := math.Inf(1)
+	for i, k := range ks {
+		o := opt
+		o.K = k
+		m, err := Fit(x, o)
+		if err != nil {
+			return nil, nil, fmt.Errorf("gmm: SelectK K=%d: %w", k, err)
+		}
+		b, err := m.BIC(x)
+		if err != nil {
+			return nil, nil, err
+		}
+		bics[i] = b
+		if b < bestBIC {
+			bestBIC, best = b, m
+		}
+	}
+	return best, bics, nil
+}
+
+// DiagParams returns the parameters of a diagonal mixture in the form LogProbGraph expects:
+// means [K·D] and log-variances [K·D] (row-major, component-major) and logits [K] = log π_k.
+// It fails for a full-covariance model.
+func (m *Model) DiagParams() (means, logvars, logits []float32, err error) {
+	if m.Cov != Diag {
+		return nil, nil, nil, errors.New("gmm: DiagParams needs a diagonal-covariance model")
+	}
+	means = make([]float32, m.K*m.D)
+	logvars = make([]float32, m.K*m.D)
+	logits = make([]float32, m.K)
+	for k := 0; k < m.K; k++ {
+		logits[k] = float32(math.Log(m.Weights[k]))
+		for j := 0; j < m.D; j++ {
+			means[k*m.D+j] = float32(m.Means[k][j])
+			logvars[k*m.D+j] = float32(math.Log(m.Vars[k][j]))
+		}
+	}
+	return means, logvars, logits, nil
+}
+
+func argmax(v []float64) int {
+	b := 0
+	for i, x := range v {
+		if x > v[b] {
+			b = i
+		}
+	}
+	return b
+}
