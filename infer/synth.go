@@ -65,12 +65,18 @@ func (c *SynthConfig) defaults() {
 	}
 }
 
+// Objective is a differentiable function of a batch of maps: the total value,
+// the values of its parts (for progress reports) and the gradient.
+type Objective interface {
+	Eval(x *stlayer.Maps) (value float64, parts []float64, grad []float64, err error)
+}
+
 // Minimize runs L-BFGS on the pixels of x0 (all maps of the batch stacked in one
 // vector) to minimise loss. It stops at cfg.Steps iterations, on the relative
 // tolerance, when ctx is cancelled (returning the current maps and ctx.Err()),
 // or when the loss becomes non-finite (returning the last finite maps and
 // ErrNonFinite).
-func Minimize(ctx context.Context, loss *Loss, x0 *stlayer.Maps, cfg SynthConfig) (*Result, error) {
+func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthConfig) (*Result, error) {
 	cfg.defaults()
 	start := time.Now()
 	cur := &stlayer.Maps{B: x0.B, M: x0.M, N: x0.N, Data: slices.Clone(x0.Data)}
