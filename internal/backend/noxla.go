@@ -1,0 +1,5 @@
+//go:build !(((linux && amd64) || darwin) && cgo && !noxla)
+
+package backend
+
+const xlaCompiled = false
