@@ -1,0 +1,94 @@
+package cpu
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// BenchmarkFFT2 is one 256×256 complex forward FFT2 through the engine.
+func BenchmarkFFT2(b *testing.B) {
+	e := New()
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randC(rng, 256*256)
+	buf := make([]complex128, len(x))
+	b.ResetTimer()
+	for range b.N {
+		copy(buf, x)
+		e.fft2(buf, 1, 256, 256, false)
+	}
+}
+
+// BenchmarkFFT2GonumSerial is the bare-gonum floor: 512 CmplxFFT(256) calls on
+// one goroutine (rows, then columns through a scratch column).
+func BenchmarkFFT2GonumSerial(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randC(rng, 256*256)
+	p := fourier.NewCmplxFFT(256)
+	col := make([]complex128, 256)
+	b.ResetTimer()
+	for range b.N {
+		for r := 0; r < 256; r++ {
+			p.Coefficients(x[r*256:(r+1)*256], x[r*256:(r+1)*256])
+		}
+		for c := 0; c < 256; c++ {
+			for r := 0; r < 256; r++ {
+				col[r] = x[r*256+c]
+			}
+			p.Coefficients(col, col)
+			for r := 0; r < 256; r++ {
+				x[r*256+c] = col[r]
+			}
+		}
+	}
+}
+
+// scatStep is the first-order scattering step used as the measured baseline:
+// x [1,1,256,256] → FFT2 → for j < J: MulFilters(bank_j with L filters) →
+// Periodise(256/2^j) → IFFT2 → Modulus → Mean; Concat → [1, J*L, 1, 1].
+func scatStep(b *testing.B) (stlayer.Stat, *stlayer.Maps) {
+	const M, J, L = 256, 6, 8
+	rng := rand.New(rand.NewPCG(2, 2))
+	banks := make([]*stlayer.FilterBank, J)
+	for j := range banks {
+		banks[j] = randBank(rng, L, M, M)
+	}
+	return s1Like(banks), randMaps(rng, 1, M, M)
+}
+
+// BenchmarkScatteringStepForward: 256², J=6, L=8 (48 real filters), forward.
+func BenchmarkScatteringStepForward(b *testing.B) {
+	stat, x := scatStep(b)
+	e := New()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := e.Forward("s1", stat, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScatteringStepLossGrad: the same step, forward + backward.
+func BenchmarkScatteringStepLossGrad(b *testing.B) {
+	stat, x := scatStep(b)
+	e := New()
+	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
+		g := make([]complex128, len(c.Data))
+		l := 0.0
+		for i, v := range c.Data {
+			g[i] = 2 * v
+			l += real(v) * real(v)
+		}
+		return l, g, nil
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,244 @@
+package cpu
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"runtime/debug"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// s1Like is a first-order-scattering-like statistic: for each scale j,
+// mean_x |IFFT2(Periodise(FFT2(x)·ψ_{j,l}, M/2^j, N/2^j))| over the L filters
+// of banks[j]; coefficients [B, J*L, 1, 1].
+func s1Like(banks []*stlayer.FilterBank) stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		_, _, M, N := x.Dims()
+		X := p.FFT2(x)
+		outs := make([]stlayer.Field, len(banks))
+		for j, b := range banks {
+			y := p.MulFilters(X, b)
+			y = p.Periodise(y, M>>j, N>>j)
+			outs[j] = p.Mean(p.Modulus(p.IFFT2(y)))
+		}
+		return p.Concat(outs...)
+	}
+}
+
+func randBanks(rng *rand.Rand, J, L, M, N int) []*stlayer.FilterBank {
+	banks := make([]*stlayer.FilterBank, J)
+	for j := range banks {
+		banks[j] = randBank(rng, L, M, N)
+	}
+	return banks
+}
+
+func randMaps(rng *rand.Rand, B, M, N int) *stlayer.Maps {
+	x := stlayer.NewMaps(B, M, N)
+	for i := range x.Data {
+		x.Data[i] = rng.NormFloat64()
+	}
+	return x
+}
+
+// quadLoss is ℒ = Σ_k w_k |c_k − t_k|² with gradient 2 w_k (c_k − t_k).
+func quadLoss(t []complex128, w []float64) stlayer.LossFunc {
+	return func(c *stlayer.Coeffs) (float64, []complex128, error) {
+		g := make([]complex128, len(c.Data))
+		l := 0.0
+		for k, v := range c.Data {
+			d := v - t[k]
+			l += w[k] * (real(d)*real(d) + imag(d)*imag(d))
+			g[k] = complex(2*w[k], 0) * d
+		}
+		return l, g, nil
+	}
+}
+
+func TestStatGradientFiniteDifferences(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	const B, M, N, J, L = 2, 16, 16, 3, 3
+	banks := randBanks(rng, J, L, M, N)
+	stat := s1Like(banks)
+	x := randMaps(rng, B, M, N)
+	e := New(WithWorkers(2))
+	c, err := e.Forward("s1", stat, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.B != B || c.K != J*L || c.H != 1 || c.W != 1 {
+		t.Fatalf("coeffs [%d,%d,%d,%d]", c.B, c.K, c.H, c.W)
+	}
+	tg := randC(rng, len(c.Data))
+	w := make([]float64, len(c.Data))
+	for i := range w {
+		w[i] = 0.5 + rng.Float64()
+	}
+	loss := quadLoss(tg, w)
+	l0, grad, err := e.LossGrad("s1", stat, x, loss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l1, _, _ := loss(c); math.Abs(l1-l0) > 1e-12*l0 {
+		t.Errorf("Forward and LossGrad disagree: %g vs %g", l1, l0)
+	}
+	lossAt := func(xx *stlayer.Maps) float64 {
+		cc, err := e.Forward("s1", stat, xx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, _, _ := loss(cc)
+		return l
+	}
+	const eps = 1e-6
+	// Single pixels and one random direction.
+	for _, i := range []int{0, 17, 255, 256 + 93, 2*M*N - 1} {
+		xp, xm := *x, *x
+		xp.Data = append([]float64(nil), x.Data...)
+		xm.Data = append([]float64(nil), x.Data...)
+		xp.Data[i] += eps
+		xm.Data[i] -= eps
+		fd := (lossAt(&xp) - lossAt(&xm)) / (2 * eps)
+		if d := math.Abs(fd - grad[i]); d > 1e-6*(1+math.Abs(fd)) {
+			t.Errorf("pixel %d: finite difference %.10g, gradient %.10g", i, fd, grad[i])
+		}
+	}
+	v := make([]float64, len(x.Data))
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	xp, xm := *x, *x
+	xp.Data, xm.Data = make([]float64, len(v)), make([]float64, len(v))
+	an := 0.0
+	for i := range v {
+		xp.Data[i] = x.Data[i] + eps*v[i]
+		xm.Data[i] = x.Data[i] - eps*v[i]
+		an += grad[i] * v[i]
+	}
+	fd := (lossAt(&xp) - lossAt(&xm)) / (2 * eps)
+	if d := math.Abs(fd - an); d > 1e-6*(1+math.Abs(fd)) {
+		t.Errorf("direction: finite difference %.10g, gradient %.10g", fd, an)
+	}
+}
+
+// A statistic with cropping, products, broadcasting and reductions, local output.
+func TestStatGradientMixed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const B, M, N = 2, 16, 8
+	bank := randBank(rng, 4, M, N)
+	mask := make([]float64, M*N)
+	for i := range mask {
+		mask[i] = rng.Float64()
+	}
+	A := randC(rng, 2*7)
+	stat := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		X := p.FFT2(x)
+		y := p.IFFT2(p.MulFilters(X, bank)) // [B,4,M,N]
+		y = p.Sub(y, p.Mean(y))             // centred
+		a := p.PhaseHarmonic(y, 2)          // [B,4,M,N]
+		cov := p.Mean(p.MulConj(p.Channels(a, []int{0, 1, 3}), p.Channels(y, []int{2, 2, 0})))
+		loc := p.IFFT2(p.CropFreq(p.FFT2(p.Modulus(y)), M/2, N/2))        // [B,4,M/2,N/2]
+		loc = p.Reshape(p.Mean(p.Reshape(loc, 4*M/2, 1, N/2)), 4, M/4, 2) // pool rows
+		sm := p.WeightedMean(p.MulConst(p.Pow(y, 1.5), mask), mask)
+		iso := p.Linear(p.Concat(cov, sm), A, 2)
+		return p.Concat(iso, p.Reshape(loc, 4*M/4*2, 1, 1), p.Log(p.Add(p.Real(p.Scale(sm, 2)), p.Mean(p.Pow(y, 2)))), p.Shifts(p.Sqrt(p.Modulus(y)), [][2]int{{1, 1}, {3, -2}}))
+	}
+	x := randMaps(rng, B, M, N)
+	e := New()
+	c, err := e.Forward("mixed", stat, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := quadLoss(randC(rng, len(c.Data)), func() []float64 {
+		w := make([]float64, len(c.Data))
+		for i := range w {
+			w[i] = 1
+		}
+		return w
+	}())
+	_, grad, err := e.LossGrad("mixed", stat, x, loss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const eps = 1e-6
+	v := make([]float64, len(x.Data))
+	xp, xm := *x, *x
+	xp.Data, xm.Data = make([]float64, len(v)), make([]float64, len(v))
+	an := 0.0
+	for i := range v {
+		v[i] = rng.NormFloat64()
+		xp.Data[i] = x.Data[i] + eps*v[i]
+		xm.Data[i] = x.Data[i] - eps*v[i]
+		an += grad[i] * v[i]
+	}
+	cp, _ := e.Forward("mixed", stat, &xp)
+	cm, _ := e.Forward("mixed", stat, &xm)
+	lp, _, _ := loss(cp)
+	lm, _, _ := loss(cm)
+	fd := (lp - lm) / (2 * eps)
+	if d := math.Abs(fd - an); d > 1e-6*(1+math.Abs(fd)) {
+		t.Errorf("finite difference %.10g, gradient %.10g", fd, an)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	e := New()
+	x := stlayer.NewMaps(1, 8, 8)
+	_, err := e.Forward("bad", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Periodise(p.FFT2(x), 3, 3) }, x)
+	var es *stlayer.ErrShape
+	if !errors.As(err, &es) {
+		t.Errorf("Periodise 3 of 8: error %v, want *stlayer.ErrShape", err)
+	}
+	_, _, err = e.LossGrad("bad", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Add(x, p.Crop(x, 0, 0, 4, 4)) }, x,
+		func(c *stlayer.Coeffs) (float64, []complex128, error) { return 0, make([]complex128, len(c.Data)), nil })
+	if !errors.As(err, &es) {
+		t.Errorf("Add 8x8 + 4x4: error %v, want *stlayer.ErrShape", err)
+	}
+	_, _, err = e.LossGrad("short", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(x) }, x,
+		func(c *stlayer.Coeffs) (float64, []complex128, error) { return 0, nil, nil })
+	if err == nil {
+		t.Error("short loss gradient accepted")
+	}
+	if _, err := e.Forward("nil", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return x }, &stlayer.Maps{B: 1, M: 2, N: 2}); err == nil {
+		t.Error("maps with missing data accepted")
+	}
+}
+
+// TestPoolReuse: with the GC off (so that sync.Pool keeps its buffers), a
+// repeated LossGrad allocates far less than the tape it builds.
+func TestPoolReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	const M, N, J, L = 64, 64, 3, 4
+	stat := s1Like(randBanks(rng, J, L, M, N))
+	x := randMaps(rng, 1, M, N)
+	e := New()
+	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
+		g := make([]complex128, len(c.Data))
+		for i := range g {
+			g[i] = 1
+		}
+		return 0, g, nil
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil {
+		t.Fatal(err)
+	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	const reps = 3
+	for range reps {
+		if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&m1)
+	perCall := float64(m1.TotalAlloc-m0.TotalAlloc) / reps
+	tape := float64(16 * M * N * (2 + 2*J*L)) // lower bound of the values on the tape
+	if perCall > 0.1*tape {
+		t.Errorf("LossGrad allocates %.0f bytes per call, tape holds ≥ %.0f", perCall, tape)
+	}
+	t.Logf("LossGrad allocates %.0f bytes per call (tape ≥ %.0f bytes)", perCall, tape)
+}

@@ -1,0 +1,212 @@
+package cpu
+
+import (
+	"math"
+	"math/cmplx"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// unary applies an elementwise map. fwd writes y from x on a chunk; bwd adds
+// the chunk's input gradient into gx given the output gradient g, x and y.
+func (r *run) unary(x *field, cost int, fwd func(y, x []complex128), bwd func(gx, g, x, y []complex128)) *field {
+	y := r.newField(x.b, x.c, x.h, x.w)
+	r.e.parFor(len(y.data), cost, func(lo, hi int) { fwd(y.data[lo:hi], x.data[lo:hi]) })
+	r.tape(y, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(len(g), cost, func(lo, hi int) { bwd(gx[lo:hi], g[lo:hi], x.data[lo:hi], y.data[lo:hi]) })
+	})
+	return y
+}
+
+func abs(z complex128) float64 { return math.Sqrt(real(z)*real(z) + imag(z)*imag(z)) }
+
+// Modulus: y = |z|. Adjoint: g_z = Re(g)·z/|z| (0 at z = 0).
+func (r *run) Modulus(xf stlayer.Field) stlayer.Field {
+	return r.unary(r.own(xf), 8, func(y, x []complex128) {
+		for i, z := range x {
+			y[i] = complex(abs(z), 0)
+		}
+	}, func(gx, g, x, y []complex128) {
+		for i, z := range x {
+			if m := real(y[i]); m > 0 {
+				s := real(g[i]) / m
+				gx[i] += complex(s*real(z), s*imag(z))
+			}
+		}
+	})
+}
+
+// ipow returns u^p for integer p by repeated multiplication (u^{-1} = conj(u)
+// for |u| = 1 is not assumed: negative p uses 1/u).
+func ipow(u complex128, p int) complex128 {
+	if p < 0 {
+		u, p = 1/u, -p
+	}
+	r := complex(1, 0)
+	for p > 0 {
+		if p&1 == 1 {
+			r *= u
+		}
+		u *= u
+		p >>= 1
+	}
+	return r
+}
+
+// PhaseHarmonic: y = [z]^p = |z|·(z/|z|)^p (0 at z = 0). With w = y,
+// ∂w/∂z = (1+p)w/(2z) and ∂w/∂z̄ = (1−p)w/(2z̄), so
+// g_z = ((1−p)/2)·conj(g)·w/z̄ + ((1+p)/2)·g·conj(w)/z̄ (0 at z = 0).
+func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
+	x := r.own(xf)
+	if p == 1 {
+		return r.identity(x)
+	}
+	if p == 0 {
+		return r.Modulus(x)
+	}
+	if p == -1 {
+		return r.Conj(x)
+	}
+	a, b := complex(float64(1-p)/2, 0), complex(float64(1+p)/2, 0)
+	return r.unary(x, 20, func(y, x []complex128) {
+		for i, z := range x {
+			m := abs(z)
+			if m == 0 {
+				y[i] = 0
+				continue
+			}
+			y[i] = ipow(z/complex(m, 0), p) * complex(m, 0)
+		}
+	}, func(gx, g, x, y []complex128) {
+		for i, z := range x {
+			if z == 0 {
+				continue
+			}
+			w, gi := y[i], g[i]
+			gx[i] += (a*cmplx.Conj(gi)*w + b*gi*cmplx.Conj(w)) / cmplx.Conj(z)
+		}
+	})
+}
+
+// Conj: y = conj(z). Adjoint: g_z = conj(g).
+func (r *run) Conj(xf stlayer.Field) stlayer.Field {
+	return r.unary(r.own(xf), 1, func(y, x []complex128) {
+		for i, z := range x {
+			y[i] = cmplx.Conj(z)
+		}
+	}, func(gx, g, _, _ []complex128) {
+		for i, v := range g {
+			gx[i] += cmplx.Conj(v)
+		}
+	})
+}
+
+// Real: y = Re z. Adjoint: g_z = Re(g).
+func (r *run) Real(xf stlayer.Field) stlayer.Field {
+	return r.unary(r.own(xf), 1, func(y, x []complex128) {
+		for i, z := range x {
+			y[i] = complex(real(z), 0)
+		}
+	}, func(gx, g, _, _ []complex128) {
+		for i, v := range g {
+			gx[i] += complex(real(v), 0)
+		}
+	})
+}
+
+// Scale: y = s·z. Adjoint: g_z = conj(s)·g.
+func (r *run) Scale(xf stlayer.Field, s complex128) stlayer.Field {
+	cs := cmplx.Conj(s)
+	return r.unary(r.own(xf), 2, func(y, x []complex128) {
+		for i, z := range x {
+			y[i] = s * z
+		}
+	}, func(gx, g, _, _ []complex128) {
+		for i, v := range g {
+			gx[i] += cs * v
+		}
+	})
+}
+
+// MulConst: y[b, c, hw] = m[hw]·z[b, c, hw]. Adjoint: g_z = m·g.
+func (r *run) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
+	x := r.own(xf)
+	n := x.hw()
+	if len(m) != n {
+		shapePanic("MulConst: %d weights for %dx%d", len(m), x.h, x.w)
+	}
+	m = append([]float64(nil), m...)
+	y := r.newField(x.b, x.c, x.h, x.w)
+	r.e.parFor(x.planes(), n, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			mulReal(y.data[p*n:(p+1)*n], x.data[p*n:(p+1)*n], m)
+		}
+	})
+	r.tape(y, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(x.planes(), n, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				addMulReal(gx[p*n:(p+1)*n], g[p*n:(p+1)*n], m)
+			}
+		})
+	})
+	return y
+}
+
+// Pow: y = |z|^q. Adjoint: g_z = Re(g)·q·|z|^{q−2}·z (0 at z = 0).
+func (r *run) Pow(xf stlayer.Field, q float64) stlayer.Field {
+	if q == 1 {
+		return r.Modulus(xf)
+	}
+	return r.unary(r.own(xf), 30, func(y, x []complex128) {
+		for i, z := range x {
+			m2 := real(z)*real(z) + imag(z)*imag(z)
+			switch {
+			case m2 == 0:
+				y[i] = 0
+			case q == 2:
+				y[i] = complex(m2, 0)
+			default:
+				y[i] = complex(math.Pow(m2, q/2), 0)
+			}
+		}
+	}, func(gx, g, x, y []complex128) {
+		for i, z := range x {
+			m2 := real(z)*real(z) + imag(z)*imag(z)
+			if m2 == 0 {
+				continue
+			}
+			s := real(g[i]) * q * real(y[i]) / m2
+			gx[i] += complex(s*real(z), s*imag(z))
+		}
+	})
+}
+
+// Log: y = ln(Re z). Adjoint: g_z = Re(g)/Re(z).
+func (r *run) Log(xf stlayer.Field) stlayer.Field {
+	return r.unary(r.own(xf), 20, func(y, x []complex128) {
+		for i, z := range x {
+			y[i] = complex(math.Log(real(z)), 0)
+		}
+	}, func(gx, g, x, _ []complex128) {
+		for i, z := range x {
+			gx[i] += complex(real(g[i])/real(z), 0)
+		}
+	})
+}
+
+// Sqrt: y = sqrt(Re z). Adjoint: g_z = Re(g)/(2y) (0 where y = 0).
+func (r *run) Sqrt(xf stlayer.Field) stlayer.Field {
+	return r.unary(r.own(xf), 10, func(y, x []complex128) {
+		for i, z := range x {
+			y[i] = complex(math.Sqrt(real(z)), 0)
+		}
+	}, func(gx, g, _, y []complex128) {
+		for i, v := range y {
+			if real(v) > 0 {
+				gx[i] += complex(real(g[i])/(2*real(v)), 0)
+			}
+		}
+	})
+}

@@ -1,0 +1,251 @@
+package cpu
+
+import "github.com/stkit-org/stkit/stlayer"
+
+func mulReal(dst, src []complex128, f []float64) {
+	for i, v := range src {
+		dst[i] = complex(real(v)*f[i], imag(v)*f[i])
+	}
+}
+
+func addMulReal(dst, src []complex128, f []float64) {
+	for i, v := range src {
+		dst[i] += complex(real(v)*f[i], imag(v)*f[i])
+	}
+}
+
+func checkBank(f *stlayer.FilterBank, h, w int) {
+	if f == nil || f.H != h || f.W != w || len(f.Data) != f.K*f.H*f.W || f.K < 1 {
+		if f == nil {
+			shapePanic("nil filter bank")
+		}
+		shapePanic("filter bank %q is K=%d %dx%d (%d values), field is %dx%d", f.Name, f.K, f.H, f.W, len(f.Data), h, w)
+	}
+}
+
+// MulFilters: y[b, c*K+k] = x[b, c]·f_k. Adjoint: g_x[b, c] = Σ_k f_k·g[b, c*K+k].
+func (r *run) MulFilters(xf stlayer.Field, f *stlayer.FilterBank) stlayer.Field {
+	x := r.own(xf)
+	checkBank(f, x.h, x.w)
+	K, n := f.K, x.hw()
+	y := r.newField(x.b, x.c*K, x.h, x.w)
+	r.e.parFor(y.planes(), n, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			mulReal(y.data[p*n:(p+1)*n], x.data[(p/K)*n:(p/K+1)*n], f.Filter(p%K))
+		}
+	})
+	r.tape(y, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(x.planes(), K*n, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				d := gx[p*n : (p+1)*n]
+				for k := 0; k < K; k++ {
+					addMulReal(d, g[(p*K+k)*n:(p*K+k+1)*n], f.Filter(k))
+				}
+			}
+		})
+	})
+	return y
+}
+
+// MulFilter: y[b, c] = x[b, c]·f_{idx[c]}. Adjoint: g_x[b, c] = f_{idx[c]}·g[b, c].
+func (r *run) MulFilter(xf stlayer.Field, f *stlayer.FilterBank, idx []int) stlayer.Field {
+	x := r.own(xf)
+	checkBank(f, x.h, x.w)
+	if len(idx) != x.c {
+		shapePanic("MulFilter: %d indices for %d channels", len(idx), x.c)
+	}
+	for _, k := range idx {
+		if k < 0 || k >= f.K {
+			shapePanic("MulFilter: filter index %d out of [0,%d)", k, f.K)
+		}
+	}
+	n := x.hw()
+	idx = append([]int(nil), idx...)
+	y := r.newField(x.b, x.c, x.h, x.w)
+	r.e.parFor(y.planes(), n, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			mulReal(y.data[p*n:(p+1)*n], x.data[p*n:(p+1)*n], f.Filter(idx[p%x.c]))
+		}
+	})
+	r.tape(y, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(x.planes(), n, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				addMulReal(gx[p*n:(p+1)*n], g[p*n:(p+1)*n], f.Filter(idx[p%x.c]))
+			}
+		})
+	})
+	return y
+}
+
+// Periodise: y[k1, k2] = (hw/HW) Σ_{a,b} x[k1 + a·h, k2 + b·w].
+// Adjoint: g_x[K1, K2] = (hw/HW)·g[K1 mod h, K2 mod w].
+func (r *run) Periodise(xf stlayer.Field, h, w int) stlayer.Field {
+	x := r.own(xf)
+	if h < 1 || w < 1 || x.h%h != 0 || x.w%w != 0 {
+		shapePanic("Periodise: %dx%d does not divide %dx%d", h, w, x.h, x.w)
+	}
+	H, W := x.h, x.w
+	if h == H && w == W {
+		return r.identity(x)
+	}
+	s := float64(h*w) / float64(H*W)
+	y := r.newField(x.b, x.c, h, w)
+	r.e.parFor(x.planes(), H*W, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			src := x.data[p*H*W : (p+1)*H*W]
+			dst := y.data[p*h*w : (p+1)*h*w]
+			clear(dst)
+			for R := 0; R < H; R++ {
+				drow := dst[(R%h)*w : (R%h+1)*w]
+				srow := src[R*W : (R+1)*W]
+				for c0 := 0; c0 < W; c0 += w {
+					seg := srow[c0 : c0+w]
+					for i, v := range seg {
+						drow[i] += v
+					}
+				}
+			}
+			sc := complex(s, 0)
+			for i := range dst {
+				dst[i] *= sc
+			}
+		}
+	})
+	r.tape(y, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(x.planes(), H*W, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				gp := g[p*h*w : (p+1)*h*w]
+				dst := gx[p*H*W : (p+1)*H*W]
+				for R := 0; R < H; R++ {
+					grow := gp[(R%h)*w : (R%h+1)*w]
+					drow := dst[R*W : (R+1)*W]
+					for c0 := 0; c0 < W; c0 += w {
+						seg := drow[c0 : c0+w]
+						for i, v := range grow {
+							seg[i] += complex(s*real(v), s*imag(v))
+						}
+					}
+				}
+			}
+		})
+	})
+	return y
+}
+
+// freqIndex maps index i of a size-n fftfreq-ordered axis to its index on a
+// size-N axis (n ≤ N): frequency f = i for i < ⌈n/2⌉, i−n otherwise; index f mod N.
+func freqIndex(n, N int) []int {
+	m := make([]int, n)
+	for i := range m {
+		f := i
+		if i >= (n+1)/2 {
+			f = i - n
+		}
+		m[i] = (f + N) % N
+	}
+	return m
+}
+
+// CropFreq keeps the h×w lowest frequencies (fftfreq order) times hw/(HW).
+// Adjoint: scatter (hw/HW)·g back to those frequencies, zero elsewhere.
+func (r *run) CropFreq(xf stlayer.Field, h, w int) stlayer.Field {
+	x := r.own(xf)
+	if h < 1 || w < 1 || h > x.h || w > x.w {
+		shapePanic("CropFreq: %dx%d from %dx%d", h, w, x.h, x.w)
+	}
+	H, W := x.h, x.w
+	if h == H && w == W {
+		return r.identity(x)
+	}
+	ri, ci := freqIndex(h, H), freqIndex(w, W)
+	s := complex(float64(h*w)/float64(H*W), 0)
+	y := r.newField(x.b, x.c, h, w)
+	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			src := x.data[p*H*W : (p+1)*H*W]
+			dst := y.data[p*h*w : (p+1)*h*w]
+			for i, R := range ri {
+				srow, drow := src[R*W:(R+1)*W], dst[i*w:(i+1)*w]
+				for j, C := range ci {
+					drow[j] = srow[C] * s
+				}
+			}
+		}
+	})
+	r.tape(y, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(x.planes(), h*w, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				dst := gx[p*H*W : (p+1)*H*W]
+				gp := g[p*h*w : (p+1)*h*w]
+				for i, R := range ri {
+					drow, grow := dst[R*W:(R+1)*W], gp[i*w:(i+1)*w]
+					for j, C := range ci {
+						drow[C] += grow[j] * s
+					}
+				}
+			}
+		})
+	})
+	return y
+}
+
+// PadFreq embeds an h×w spectrum into H×W (zeros elsewhere) times HW/(hw).
+// Adjoint: gather (HW/hw)·g at the embedded frequencies.
+func (r *run) PadFreq(xf stlayer.Field, H, W int) stlayer.Field {
+	x := r.own(xf)
+	h, w := x.h, x.w
+	if H < h || W < w {
+		shapePanic("PadFreq: %dx%d into %dx%d", h, w, H, W)
+	}
+	if h == H && w == W {
+		return r.identity(x)
+	}
+	ri, ci := freqIndex(h, H), freqIndex(w, W)
+	s := complex(float64(H*W)/float64(h*w), 0)
+	y := r.newField(x.b, x.c, H, W)
+	r.e.parFor(x.planes(), H*W, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			dst := y.data[p*H*W : (p+1)*H*W]
+			src := x.data[p*h*w : (p+1)*h*w]
+			clear(dst)
+			for i, R := range ri {
+				drow, srow := dst[R*W:(R+1)*W], src[i*w:(i+1)*w]
+				for j, C := range ci {
+					drow[C] = srow[j] * s
+				}
+			}
+		}
+	})
+	r.tape(y, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(x.planes(), h*w, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				gp := g[p*H*W : (p+1)*H*W]
+				dst := gx[p*h*w : (p+1)*h*w]
+				for i, R := range ri {
+					grow, drow := gp[R*W:(R+1)*W], dst[i*w:(i+1)*w]
+					for j, C := range ci {
+						drow[j] += grow[C] * s
+					}
+				}
+			}
+		})
+	})
+	return y
+}
+
+// identity returns a copy of x (used when a resampling is the identity).
+func (r *run) identity(x *field) *field {
+	y := r.newField(x.b, x.c, x.h, x.w)
+	copy(y.data, x.data)
+	r.tape(y, func(g []complex128) {
+		t := r.e.get(len(g))
+		copy(t, g)
+		r.accum(x, t)
+	})
+	return y
+}
