@@ -12,9 +12,9 @@ import (
 // k0 = 0.85π radians/pixel (WPHOp.load_filters).
 const PyWPHK0 = 0.85 * math.Pi
 
-// PyWPHSigma0 is the width of PyWPH's mother Gaussian low-pass,
-// σ0 = 1/(0.496·2^−0.55·k0) ≈ 1.1047 pixels.
-var PyWPHSigma0 = 1 / (0.496 * math.Pow(2, -0.55) * PyWPHK0)
+// PyWPHSigma0 returns the width of PyWPH's mother Gaussian low-pass,
+// σ0 = 1/(0.496·2^−0.55·k0) ≈ 1.1047 pixels (k0 = PyWPHK0).
+func PyWPHSigma0() float64 { return 1 / (0.496 * math.Pow(2, -0.55) * PyWPHK0) }
 
 // bumpNorm is PyWPH's normalisation c = 2^(L−1)/1.29 · (L−1)! / √(L·(2(L−1))!).
 func bumpNorm(L int) float64 {
@@ -126,7 +126,7 @@ func PyWPHScalingJs(J int) []int {
 //
 //	g_j(r, c) = Σ_{ex,ey∈{−2,−1,0,1}} exp(−((r+ex·M)² + (c+ey·N)²)/(2σ_j²)) / (2πσ_j²),
 //
-// σ_j = PyWPHSigma0·2^j (σ0 = 1/(0.496·2^−0.55·0.85π)), unit integral; the
+// σ_j = PyWPHSigma0()·2^j (σ0 = 1/(0.496·2^−0.55·0.85π)), unit integral; the
 // stored filter is Re DFT(g_j), so φ̂(0) = Σ g_j ≈ 1 (1.0096 for j = −1, where
 // the sampled Gaussian is too narrow for the sum to be 1). Negative j are
 // allowed (σ = σ0/2 for j = −1). PyWPH's WPHOp (v1.1) builds these for the
@@ -145,7 +145,7 @@ func GaussianPyWPH(M, N int, js []int) *stlayer.FilterBank {
 		fb := newBank(len(js), M, N, name)
 		parallelFor(len(js), func(i int) {
 			p := gaborParams{
-				M: M, N: N, sigma: PyWPHSigma0 * math.Pow(2, float64(js[i])),
+				M: M, N: N, sigma: PyWPHSigma0() * math.Pow(2, float64(js[i])),
 				theta: 0, xi: 0, slant: 1, lo: -2, hi: 1, piNorm: math.Pi,
 			}
 			copy(fb.Filter(i), gaussianFourier(p))

@@ -22,9 +22,11 @@ const ChengMinHalfCrop = 8
 // cut_high_k_off keeps the spectrum rows 0…dx−1 (0…dx for odd M) and the last
 // dx rows, i.e. the frequencies −dx … dx−1 (−dx … dx for odd M), and likewise
 // for columns: exactly the low-frequency h×w block that Cropped and
-// Prim.CropFreq keep. Computations at scale j then run on h_j×w_j arrays (the
-// field sampled on a coarser grid); means over such arrays are rescaled by
-// h_j·w_j/(M·N) by Prim.CropFreq's normalisation. For 256×256:
+// Prim.CropFreq keep. Computations at scale j then run on h_j×w_j arrays: with
+// Prim.CropFreq's h·w/(M·N) factor, IFFT2 of the cropped product is the
+// band-limited field sampled on the coarse grid, so its spatial means need no
+// further factor (Cheng instead multiplies the means of his unscaled inverse
+// FFTs by M1·N1/(M·N), which is equivalent). For 256×256:
 // j = 0, 1 → 256 (no crop), 2 → 128, 3 → 64, 4 → 32, j ≥ 5 → 16.
 // The min(M, ·) clamp only matters for maps smaller than 16 pixels, where
 // Cheng's code would index out of range.
