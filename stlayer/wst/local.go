@@ -1,0 +1,153 @@
+package wst
+
+import (
+	"fmt"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/filters"
+)
+
+// KymatioPaddedSize returns Kymatio's padded side for an axis of n pixels:
+// ((n + 2^J) / 2^J + 1)·2^J (integer division).
+func KymatioPaddedSize(n, J int) int { return ((n+(1<<J))>>J + 1) << J }
+
+// KymatioChannels returns Kymatio's number of output channels for max_order 2:
+// 1 + J·L + L²·J(J−1)/2.
+func KymatioChannels(J, L int) int { return 1 + J*L + L*L*J*(J-1)/2 }
+
+func (op *Op) initLocal() error {
+	J, L, M, N := op.cfg.J, op.cfg.L, op.M, op.N
+	if 1<<J >= M || 1<<J >= N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: local (Kymatio) WST needs 2^J < min(M, N); got %d×%d with J=%d", M, N, J)}
+	}
+	P, Q := KymatioPaddedSize(M, J), KymatioPaddedSize(N, J)
+	op.padM, op.padN = P, Q
+	op.padTop, op.padBot = (P-M)/2, (P-M+1)/2
+	op.padLeft, op.padRight = (Q-N)/2, (Q-N+1)/2
+	op.outH, op.outW = P>>J-2, Q>>J-2
+
+	psi, phi := filters.MorletKymatio(P, Q, J, L)
+	op.psiFull = make([]*stlayer.FilterBank, J)
+	op.psiLevel = make([][]*stlayer.FilterBank, J)
+	for j := range J {
+		op.psiFull[j] = filters.Subset(psi, seq(j*L, L))
+		// Kymatio's periodize_filter_fft(ψ_j, res) for res < j: the P/2^res
+		// lowest frequencies (a crop: its mask leaves one alias per output).
+		op.psiLevel[j] = make([]*stlayer.FilterBank, j)
+		for res := 1; res < j; res++ {
+			op.psiLevel[j][res] = filters.Cropped(op.psiFull[j], P>>res, Q>>res)
+		}
+	}
+	op.phiLevel = make([]*stlayer.FilterBank, J)
+	for res := range J {
+		op.phiLevel[res] = filters.Cropped(phi, P>>res, Q>>res)
+	}
+
+	// Computed S2 layout: for j1, for j2 > j1, channel l1·L + l2. Kymatio's
+	// order: for (j1, l1), for (j2 > j1, l2).
+	base := map[[2]int]int{}
+	n := 0
+	for j1 := range J {
+		for j2 := j1 + 1; j2 < J; j2++ {
+			base[[2]int{j1, j2}] = n
+			n += L * L
+		}
+	}
+	K := KymatioChannels(J, L)
+	op.kymOrder = make([]int, 0, K)
+	for i := range 1 + J*L {
+		op.kymOrder = append(op.kymOrder, i)
+	}
+	lab := stlayer.NewLabels(labelColumns...)
+	lab.Add("S0", nil)
+	op.kymLabels = append(op.kymLabels, [5]int{0, -1, -1, -1, -1})
+	for j1 := range J {
+		for l1 := range L {
+			lab.Add("S1", map[string]int{"j1": j1, "l1": l1})
+			op.kymLabels = append(op.kymLabels, [5]int{1, j1, -1, l1, -1})
+		}
+	}
+	for j1 := range J {
+		for l1 := range L {
+			for j2 := j1 + 1; j2 < J; j2++ {
+				for l2 := range L {
+					lab.Add("S2", map[string]int{"j1": j1, "l1": l1, "j2": j2, "l2": l2})
+					op.kymLabels = append(op.kymLabels, [5]int{2, j1, j2, l1, l2})
+					op.kymOrder = append(op.kymOrder, 1+J*L+base[[2]int{j1, j2}]+l1*L+l2)
+				}
+			}
+		}
+	}
+	op.labels = lab
+	op.nLocal = K
+	op.key = fmt.Sprintf("wst:kymatio:J%d:L%d:%dx%d", J, L, M, N)
+	return nil
+}
+
+// lowpass applies Kymatio's "cdgmm(U, φ[res]); subsample_fourier(·, 2^(J−res));
+// ifft; real; unpad" to a spectrum u at resolution res ([B, C, P/2^res, Q/2^res]).
+func (op *Op) lowpass(p stlayer.Prim, u stlayer.Field, res int) stlayer.Field {
+	J := op.cfg.J
+	s := p.MulFilters(u, op.phiLevel[res])
+	s = p.Periodise(s, op.padM>>J, op.padN>>J)
+	s = p.Real(p.IFFT2(s))
+	return p.Crop(s, 1, 1, op.outH, op.outW)
+}
+
+// localStat is Kymatio's scattering2d core on Prim.
+func (op *Op) localStat(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+	J := op.cfg.J
+	P, Q := op.padM, op.padN
+	u0 := p.FFT2(p.PadReflect(x, op.padTop, op.padBot, op.padLeft, op.padRight))
+	parts := []stlayer.Field{op.lowpass(p, u0, 0)}
+	var s2 []stlayer.Field
+	for j1 := range J {
+		w1 := p.MulFilters(u0, op.psiFull[j1]) // [B, L, P, Q]
+		if j1 > 0 {
+			w1 = p.Periodise(w1, P>>j1, Q>>j1)
+		}
+		u1 := p.FFT2(p.Modulus(p.IFFT2(w1))) // [B, L, P/2^j1, Q/2^j1]
+		parts = append(parts, op.lowpass(p, u1, j1))
+		for j2 := j1 + 1; j2 < J; j2++ {
+			f := op.psiFull[j2]
+			if j1 > 0 {
+				f = op.psiLevel[j2][j1]
+			}
+			w2 := p.Periodise(p.MulFilters(u1, f), P>>j2, Q>>j2) // [B, L·L, P/2^j2, Q/2^j2]
+			u2 := p.FFT2(p.Modulus(p.IFFT2(w2)))
+			s2 = append(s2, op.lowpass(p, u2, j2))
+		}
+	}
+	parts = append(parts, s2...)
+	return p.Channels(p.Concat(parts...), op.kymOrder)
+}
+
+// KymatioLabelRows returns, for a local operator, one row (order, j1, j2,
+// theta1, theta2) per output channel, −1 where not applicable — the layout of
+// Kymatio's meta() / the reference fixture's `labels`. Nil for a global operator.
+func (op *Op) KymatioLabelRows() [][5]int {
+	if !op.cfg.Local {
+		return nil
+	}
+	out := make([][5]int, len(op.kymLabels))
+	copy(out, op.kymLabels)
+	return out
+}
+
+// OutputSize returns the spatial size (h, w) of the statistic's output: (1, 1)
+// for the global WST, (P/2^J − 2, Q/2^J − 2) for the local WST.
+func (op *Op) OutputSize() (int, int) {
+	if op.cfg.Local {
+		return op.outH, op.outW
+	}
+	return 1, 1
+}
+
+// PaddedSize returns Kymatio's padded size (P, Q) for a local operator, (M, N)
+// for a global one.
+func (op *Op) PaddedSize() (int, int) {
+	if op.cfg.Local {
+		return op.padM, op.padN
+	}
+	return op.M, op.N
+}

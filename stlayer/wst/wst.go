@@ -1,0 +1,148 @@
+// Package wst computes the wavelet scattering transform (WST) of 2D maps in two
+// reference conventions, written once against stlayer.Prim:
+//
+//   - Global (Config.Local = false): Sihao Cheng's `Scattering2d.scattering_coef`
+//     (SihaoCheng/scattering_transform; algorithm 'fast' by default, 'classic'
+//     with Config.Classic). Morlet filters
+//     filters.MorletCheng, periodic boundaries, spatial means:
+//
+//     S0 = ⟨x⟩
+//     S1[j1,l1]       = ⟨|x⋆ψ_{j1,l1}|⟩,            P00[j1,l1]       = ⟨|x⋆ψ_{j1,l1}|²⟩
+//     S2[j1,l1,j2,l2] = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⟩, P11[j1,l1,j2,l2] = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|²⟩
+//
+//     for j2 ≥ j1 (Cheng's default 'j2>=j1'; Config.StrictJ2 selects j2 > j1).
+//     No normalisation by S1 or by the map size: the values are those of the
+//     band-limited fields, i.e. Cheng's `* M1*N1/M/N` factors are built into
+//     Prim.CropFreq. Each convolution with ψ_j is computed on the h_j×w_j
+//     lowest Fourier modes only (Cheng's cut_high_k_off): h_j = 2·max(8,
+//     min(⌈M/2^j⌉, M/2)), likewise w_j with N (filters.Crops). The first-order
+//     modulus |x⋆ψ_{j1}| lives on the h_{j1}×w_{j1} grid; its spectrum is
+//     cropped again to h_{j2}×w_{j2} before the second wavelet.
+//
+//   - Local (Config.Local = true): Kymatio's Scattering2D (kymatio.torch, the
+//     same algorithm as kymatio/scattering2d/core/scattering2d.py). Reflect
+//     padding to P = ((M+2^J)/2^J+1)·2^J (integer division), Morlet filters
+//     filters.MorletKymatio at the padded size, subsampling by periodising the
+//     spectrum (Prim.Periodise, Kymatio's subsample_fourier) after each
+//     filter product, low-pass φ_J and subsampling by 2^J at every order, and
+//     unpadding of one coarse pixel on every side. Output [B, K, P/2^J−2,
+//     Q/2^J−2] with K = 1 + J·L + L²·J(J−1)/2 channels in Kymatio's order
+//     (S0; S1 for (j1, l1); S2 for (j1, l1, j2 > j1, l2)).
+//
+// Orientation index l ∈ [0, L): θ_l = (⌊L/2⌋−1−l)·π/L (both conventions);
+// scales j ∈ [0, J), j = 0 finest. Coefficients are real (stored as complex
+// with zero imaginary part).
+package wst
+
+import (
+	"fmt"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// Config configures a WST operator.
+type Config struct {
+	// J is the number of dyadic scales (j = 0..J−1), L the number of
+	// orientations in [0, π).
+	J, L int
+	// Local selects Kymatio's local WST (reflect padding, low-pass φ_J,
+	// subsampling by 2^J) instead of Cheng's global spatial means.
+	Local bool
+	// StrictJ2 keeps only second-order pairs with j2 > j1 in the global WST
+	// (Cheng's j1j2_criteria='j2>j1'); the default false keeps j2 ≥ j1
+	// ('j2>=j1', Cheng's default). The local WST always uses j2 > j1 (Kymatio).
+	StrictJ2 bool
+	// Classic selects Cheng's algorithm='classic' for the global WST: every
+	// convolution on the full M×N grid, no Fourier cropping. Slower; exactly
+	// covariant under circular shifts and 90° rotations (the 'fast' crop keeps
+	// the Nyquist row/column of each cropped grid from the negative frequency
+	// only and samples moduli on coarse grids, so those symmetries hold only to
+	// ~1e-2 there). Ignored by the local WST.
+	Classic bool
+}
+
+// DefaultConfig returns J = 6, L = 4, global, j2 ≥ j1 (Cheng's usual setting).
+func DefaultConfig() Config { return Config{J: 6, L: 4} }
+
+// Op is a WST operator for maps of size M×N: filter banks, label table and
+// the statistic. It is immutable after New and safe for concurrent use.
+type Op struct {
+	cfg  Config
+	M, N int
+
+	labels *stlayer.Labels
+	key    string
+
+	// global (Cheng)
+	cropH, cropW []int                 // crop size per scale
+	psiCrop      []*stlayer.FilterBank // per scale: L filters cropped to cropH[j]×cropW[j]
+	pairs        [][2]int              // second-order (j1, j2) pairs in Cheng's order
+	nS1, nS2     int                   // number of S1 and S2 coefficients
+
+	// local (Kymatio)
+	padM, padN        int // padded size P, Q
+	padTop, padBot    int
+	padLeft, padRight int
+	psiFull           []*stlayer.FilterBank   // per scale: L filters at P×Q
+	psiLevel          [][]*stlayer.FilterBank // [j][res]: ψ_j cropped to P/2^res (1 ≤ res < j)
+	phiLevel          []*stlayer.FilterBank   // φ cropped to P/2^res, res = 0..J−1
+	outH, outW        int
+	kymOrder          []int    // Kymatio channel → channel of the computed layout
+	kymLabels         [][5]int // (order, j1, j2, theta1, theta2)
+	nLocal            int
+}
+
+// New validates the sizes and builds the filter banks and the label table.
+//
+// Global: M and N even, 2^(J+1) ≤ min(M, N) (Cheng's J ≤ log2(min(M,N)) − 1)
+// and M, N ≥ 16. Local: 2^J < min(M, N) (Kymatio's condition).
+func New(cfg Config, M, N int) (*Op, error) {
+	if cfg.J < 1 || cfg.L < 1 {
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: need J ≥ 1 and L ≥ 1, got J=%d L=%d", cfg.J, cfg.L)}
+	}
+	if M < 1 || N < 1 {
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: invalid map size %d×%d", M, N)}
+	}
+	op := &Op{cfg: cfg, M: M, N: N}
+	var err error
+	if cfg.Local {
+		err = op.initLocal()
+	} else {
+		err = op.initGlobal()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
+// Config returns the configuration.
+func (op *Op) Config() Config { return op.cfg }
+
+// Size returns the map size (M, N) the operator was built for.
+func (op *Op) Size() (int, int) { return op.M, op.N }
+
+// Labels returns the label table (one row per output channel, in order);
+// columns j1, l1, j2, l2. The caller must not modify it.
+func (op *Op) Labels() *stlayer.Labels { return op.labels }
+
+// Key identifies the configuration and map size (graph engines cache by it).
+func (op *Op) Key() string { return op.key }
+
+// Stat returns the statistic: global → [B, K, 1, 1] with K = op.Labels().Len()
+// in the order S0, S1 (j1, l1), P00 (j1, l1), S2 (j1, j2, l1, l2), P11 (j1, j2,
+// l1, l2); local → [B, K, h, w] in Kymatio's channel order.
+func (op *Op) Stat() stlayer.Stat {
+	if op.cfg.Local {
+		return op.localStat
+	}
+	return op.globalStat
+}
+
+func seq(a, n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = a + i
+	}
+	return s
+}
