@@ -1,0 +1,244 @@
+package datasets
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Array is an n-dimensional array read from or written to a file, in C
+// (row-major) order: element (i0, …, ik) sits at index ((i0·d1 + i1)·d2 + …)·dk + ik
+// of the data slice, with Shape = (d0, …, dk). A 0-d array (Shape empty) holds
+// one element.
+//
+// DType is a numpy dtype name: "bool", "int8", "int16", "int32", "int64",
+// "uint8", "uint16", "uint32", "uint64", "float32", "float64", "complex64" or
+// "complex128". Real dtypes keep their values in Float64 (Complex128 nil),
+// complex dtypes in Complex128 (Float64 nil). Writers convert the values to
+// DType: float32 rounds to nearest, integer and bool dtypes require exact
+// integer values in range (bool: 0 or 1).
+type Array struct {
+	Shape      []int
+	DType      string
+	Float64    []float64
+	Complex128 []complex128
+	// Header holds the header cards of a FITS file (all but END, in file
+	// order); nil for .npy and .npz. It is informational: writers ignore it
+	// (pass FITSUserCards(a.Header) to WriteFITS to carry user cards over).
+	Header []Card
+}
+
+// NamedArray is a member of an .npz archive; Name is the member name without
+// the ".npy" suffix.
+type NamedArray struct {
+	Name  string
+	Array *Array
+}
+
+// dtypeInfo describes a supported dtype: its numpy kind character ('b', 'i',
+// 'u', 'f', 'c') and item size in bytes.
+type dtypeInfo struct {
+	name string
+	kind byte
+	size int
+}
+
+var dtypes = []dtypeInfo{
+	{"bool", 'b', 1},
+	{"int8", 'i', 1}, {"int16", 'i', 2}, {"int32", 'i', 4}, {"int64", 'i', 8},
+	{"uint8", 'u', 1}, {"uint16", 'u', 2}, {"uint32", 'u', 4}, {"uint64", 'u', 8},
+	{"float32", 'f', 4}, {"float64", 'f', 8},
+	{"complex64", 'c', 8}, {"complex128", 'c', 16},
+}
+
+func lookupDType(name string) (dtypeInfo, bool) {
+	for _, d := range dtypes {
+		if d.name == name {
+			return d, true
+		}
+	}
+	return dtypeInfo{}, false
+}
+
+func dtypeByKind(kind byte, size int) (dtypeInfo, bool) {
+	for _, d := range dtypes {
+		if d.kind == kind && d.size == size {
+			return d, true
+		}
+	}
+	return dtypeInfo{}, false
+}
+
+// IsComplex reports whether the array has a complex dtype.
+func (a *Array) IsComplex() bool { return a.DType == "complex64" || a.DType == "complex128" }
+
+// Size returns the number of elements implied by Shape (1 for a 0-d array).
+// It returns -1 if a dimension is negative or the product overflows an int.
+func (a *Array) Size() int { return shapeSize(a.Shape) }
+
+// NewArray allocates a zero array of the given dtype and shape.
+func NewArray(dtype string, shape ...int) (*Array, error) {
+	d, ok := lookupDType(dtype)
+	if !ok {
+		return nil, fmt.Errorf("datasets: unknown dtype %q (want one of %s)", dtype, dtypeNames())
+	}
+	n := shapeSize(shape)
+	if n < 0 {
+		return nil, fmt.Errorf("datasets: invalid shape %s", shapeString(shape))
+	}
+	a := &Array{Shape: append([]int(nil), shape...), DType: d.name}
+	if d.kind == 'c' {
+		a.Complex128 = make([]complex128, n)
+	} else {
+		a.Float64 = make([]float64, n)
+	}
+	return a, nil
+}
+
+// check verifies that the array is consistent: known dtype, valid shape, data
+// slice of the right kind and length.
+func (a *Array) check() error {
+	if a == nil {
+		return fmt.Errorf("nil array")
+	}
+	d, ok := lookupDType(a.DType)
+	if !ok {
+		return fmt.Errorf("unknown dtype %q (want one of %s)", a.DType, dtypeNames())
+	}
+	n := shapeSize(a.Shape)
+	if n < 0 {
+		return fmt.Errorf("invalid shape %s", shapeString(a.Shape))
+	}
+	if d.kind == 'c' {
+		if len(a.Complex128) != n || a.Float64 != nil {
+			return fmt.Errorf("dtype %s with shape %s needs %d values in Complex128 (and Float64 nil); got %d and %d",
+				a.DType, shapeString(a.Shape), n, len(a.Complex128), len(a.Float64))
+		}
+	} else if len(a.Float64) != n || a.Complex128 != nil {
+		return fmt.Errorf("dtype %s with shape %s needs %d values in Float64 (and Complex128 nil); got %d and %d",
+			a.DType, shapeString(a.Shape), n, len(a.Float64), len(a.Complex128))
+	}
+	return nil
+}
+
+func dtypeNames() string {
+	names := make([]string, len(dtypes))
+	for i, d := range dtypes {
+		names[i] = d.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// shapeSize returns the product of the dimensions, or -1 on a negative
+// dimension or overflow beyond 2^62.
+func shapeSize(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return -1
+		}
+		if d != 0 && n > (1<<62)/d {
+			return -1
+		}
+		n *= d
+	}
+	return n
+}
+
+// shapeString formats a shape as Python does: (), (5,), (2, 3).
+func shapeString(shape []int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, d := range shape {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d", d)
+	}
+	if len(shape) == 1 {
+		b.WriteByte(',')
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// intBounds returns the range [lo, hiExcl) of an integer dtype as float64
+// (both bounds are exact powers of two).
+func intBounds(d dtypeInfo) (lo, hiExcl float64) {
+	bits := 8 * d.size
+	if d.kind == 'u' {
+		return 0, math.Ldexp(1, bits)
+	}
+	return -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1)
+}
+
+// checkRealValues verifies that every value can be stored exactly in an
+// integer or bool dtype; float dtypes accept everything.
+func checkRealValues(d dtypeInfo, v []float64) error {
+	switch d.kind {
+	case 'f', 'c':
+		return nil
+	case 'b':
+		for i, x := range v {
+			if x != 0 && x != 1 {
+				return fmt.Errorf("bool array holds %v at flat index %d (want 0 or 1)", x, i)
+			}
+		}
+		return nil
+	}
+	lo, hi := intBounds(d)
+	for i, x := range v {
+		if x != math.Trunc(x) || x < lo || x >= hi {
+			return fmt.Errorf("%s array holds %v at flat index %d (not an integer in range)", d.name, x, i)
+		}
+	}
+	return nil
+}
+
+// FormatError reports a malformed or unsupported file. Path is the file (with
+// ":member" for an .npz member; empty when decoding bytes in memory), Format
+// is "npy", "npz" or "fits", Msg says what is wrong, Err is the underlying
+// cause if any.
+type FormatError struct {
+	Path   string
+	Format string
+	Msg    string
+	Err    error
+}
+
+func (e *FormatError) Error() string {
+	var b strings.Builder
+	b.WriteString("datasets: ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Format)
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause.
+func (e *FormatError) Unwrap() error { return e.Err }
+
+func formatErrorf(format, msg string, a ...any) *FormatError {
+	return &FormatError{Format: format, Msg: fmt.Sprintf(msg, a...)}
+}
+
+// withPath sets the path of a *FormatError (keeping a member suffix already
+// present) and returns it; other errors are returned unchanged.
+func withPath(err error, path string) error {
+	if fe, ok := err.(*FormatError); ok {
+		if fe.Path == "" {
+			fe.Path = path
+		} else if strings.HasPrefix(fe.Path, ":") {
+			fe.Path = path + fe.Path
+		}
+	}
+	return err
+}

@@ -1,0 +1,60 @@
+// Package datasets reads and writes maps (.npy, .npz, FITS), checks them
+// before they reach an operator, and makes synthetic fields (Gaussian random
+// fields, log-normal fields, white noise, filamentary fields, phase-randomised
+// surrogates of a reference map).
+//
+// # Front door
+//
+// [Read] dispatches on the file extension: ".npy"; ".npz" (the first member in
+// archive order, or a named member with "file.npz:name"); ".fits", ".fit",
+// ".fts" (optionally gzip-compressed, e.g. ".fits.gz"). [ReadMaps] turns the
+// result into a host batch [stlayer.Maps] [B, M, N] of float64: a 2-D array
+// (M, N) gives B = 1, a 3-D array (B, M, N) a batch; complex input is refused
+// unless the caller picks a part with [ReadMapsPart]. [WriteNPY], [WriteNPZ],
+// [WriteFITS] and [WriteMaps] write atomically: a temporary file in the target
+// directory, synced, then renamed over the target, so a reader never sees a
+// half-written file. [ValidateMaps] refuses maps an operator with J scales
+// cannot use (non-finite pixels, 1-D or tiny maps, sizes not divisible by 2^J).
+//
+// # Arrays
+//
+// An [Array] is always held in C (row-major) order, whatever the order on disk:
+// element (i0, i1, …, ik) sits at ((i0·d1 + i1)·d2 + …)·dk + ik. Real dtypes
+// (bool, int8…int64, uint8…uint64, float32, float64) are held as float64 in
+// [Array.Float64]; complex dtypes (complex64, complex128) as complex128 in
+// [Array.Complex128]. Integers beyond ±2^53 lose precision in float64.
+//
+// # Why our own .npy reader
+//
+// The module already depends on codeberg.org/sbinet/npyio, but this package
+// parses .npy itself (about 300 lines): the format is small (magic, version,
+// a Python-literal header dict, raw data), and owning the parser gives
+// (1) precise errors naming the file and the defect ("header declares 1048576
+// bytes of float32 data but only 1000 follow"), (2) no panics on malformed
+// input and no reflection, so the reader can be fuzzed (go test -fuzz FuzzDecodeNPY),
+// (3) uniform handling of what we need and npyio treats unevenly: Fortran
+// order, big-endian data, complex types, 0-d arrays, header versions 1.0, 2.0
+// and 3.0. npyio is used in the tests as an independent cross-check.
+//
+// # FITS conventions
+//
+// Only images are read: the primary HDU, or — when the primary HDU has no data
+// (NAXIS = 0) — the first IMAGE extension. BITPIX 8 (unsigned), 16, 32, 64,
+// −32 and −64 are supported; data are big-endian; physical values are
+// BZERO + BSCALE·stored, and integer pixels equal to BLANK become NaN. The axes
+// are reversed into C order as numpy/astropy do: a FITS image with NAXIS1
+// columns and NAXIS2 rows becomes an Array of shape (NAXIS2, NAXIS1), and a
+// cube of shape (NAXIS3, NAXIS2, NAXIS1); NAXIS1 is the fastest axis. Row
+// order is kept as stored: row 0 is the first row in the file (the bottom row
+// in ds9's display), so the array equals astropy's fits.getdata and a .npy
+// written from it. The writer emits BITPIX −32 (Array.DType "float32") or −64
+// (any other real dtype) with a minimal header (SIMPLE, BITPIX, NAXIS,
+// NAXISn, then optional user cards, END), 80-character cards in 2880-byte
+// blocks, header padded with spaces and data with zeros.
+//
+// # Errors
+//
+// Malformed files yield a [*FormatError] naming the file (and the npz member)
+// and the defect, never a panic; invalid maps yield a [*ValidationError].
+// Both mean "bad input" (exit code 2 for the command line).
+package datasets

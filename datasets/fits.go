@@ -1,0 +1,602 @@
+package datasets
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+const (
+	fitsBlock   = 2880
+	fitsCardLen = 80
+)
+
+// Card is one FITS header card. Value is nil (commentary card — COMMENT,
+// HISTORY, blank keyword — or a keyword with an undefined value), bool
+// (logical T/F), int64 (integer), float64 (real; D exponents accepted), string
+// (quotes removed, ” unescaped, trailing blanks dropped) or RawValue (a value
+// this package does not interpret, e.g. a complex number, kept verbatim).
+// Comment is the text after '/' (for commentary cards, the text in columns
+// 9–80). When writing, Value may also be an int or float32.
+type Card struct {
+	Key     string
+	Value   any
+	Comment string
+}
+
+// RawValue is a FITS header value kept verbatim (columns 11–80 up to the
+// comment, trimmed).
+type RawValue string
+
+// fitsHDU is a parsed header with the keywords the reader needs.
+type fitsHDU struct {
+	cards  []Card
+	ext    string // XTENSION value, "" for the primary HDU
+	bitpix int
+	naxis  []int // NAXIS1 … NAXISn
+	pcount int64
+	gcount int64
+}
+
+// DecodeFITS parses a FITS file held in memory (gzip-compressed input is
+// decompressed first) and returns its first image: the primary HDU, or the
+// first IMAGE extension when the primary HDU has NAXIS = 0. The returned
+// array has shape (NAXISn, …, NAXIS2, NAXIS1) — NAXIS1 is the fastest axis —
+// and rows in file order (see the package doc). Values are physical,
+// BZERO + BSCALE·stored, with integer pixels equal to BLANK set to NaN. DType
+// reports the stored type (BITPIX 8 → uint8, 16 → int16, 32 → int32,
+// 64 → int64, −32 → float32, −64 → float64; the unsigned conventions
+// BZERO = 2^(bits−1) with BSCALE = 1 give uint16/uint32/uint64 and
+// BZERO = −128 on BITPIX 8 gives int8); any other scaling, or blanked pixels,
+// give "float64". Header holds all the cards of the image HDU but END.
+// Errors are *FormatError with an empty Path.
+func DecodeFITS(b []byte) (*Array, error) {
+	if bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, &FormatError{Format: "fits", Msg: "bad gzip stream", Err: err}
+		}
+		limit := int64(len(b))*maxDeflateRatio + 1<<16
+		u, err := io.ReadAll(io.LimitReader(zr, limit+1))
+		if err != nil {
+			return nil, &FormatError{Format: "fits", Msg: "bad gzip stream (truncated?)", Err: err}
+		}
+		if int64(len(u)) > limit {
+			return nil, formatErrorf("fits", "gzip stream expands beyond %d bytes", limit)
+		}
+		b = u
+	}
+	if !bytes.HasPrefix(b, []byte("SIMPLE  =")) {
+		return nil, formatErrorf("fits", "wrong magic: file starts with %q, not \"SIMPLE  =\"%s", prefix(b, 10), guessFormat(b))
+	}
+	off := 0
+	for hdu := 0; off < len(b); hdu++ {
+		h, dataOff, err := parseFITSHeader(b, off, hdu)
+		if err != nil {
+			return nil, err
+		}
+		n := int64(1)
+		if len(h.naxis) == 0 {
+			n = 0
+		}
+		for _, d := range h.naxis {
+			if d != 0 && n > (1<<50)/int64(d) {
+				return nil, formatErrorf("fits", "HDU %d: image of %v pixels is too large", hdu, h.naxis)
+			}
+			n *= int64(d)
+		}
+		item := int64(abs(h.bitpix) / 8)
+		var size int64
+		if h.ext == "" {
+			size = item * n
+		} else {
+			if h.pcount < 0 || h.pcount > 1<<50 || h.gcount < 0 || h.gcount > 1<<20 {
+				return nil, formatErrorf("fits", "HDU %d: invalid PCOUNT %d or GCOUNT %d", hdu, h.pcount, h.gcount)
+			}
+			size = item * h.gcount * (h.pcount + n)
+		}
+		isImage := h.ext == "" || h.ext == "IMAGE"
+		if isImage && len(h.naxis) > 0 {
+			if h.ext != "" && (h.pcount != 0 || h.gcount != 1) {
+				return nil, formatErrorf("fits", "HDU %d: IMAGE extension with PCOUNT %d, GCOUNT %d (want 0 and 1)", hdu, h.pcount, h.gcount)
+			}
+			return decodeFITSImage(b, dataOff, h, hdu, n)
+		}
+		if h.ext == "BINTABLE" {
+			for _, c := range h.cards {
+				if c.Key == "ZIMAGE" && c.Value == true {
+					return nil, formatErrorf("fits", "HDU %d is a tile-compressed image (fpack); decompress it first (funpack)", hdu)
+				}
+			}
+		}
+		if size > int64(len(b)-dataOff) {
+			return nil, formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, len(b)-dataOff)
+		}
+		off = dataOff + int(roundUp(size, fitsBlock))
+		if off > len(b) {
+			break
+		}
+	}
+	return nil, formatErrorf("fits", "no image: the primary HDU has NAXIS = 0 and no IMAGE extension follows")
+}
+
+func roundUp(n, m int64) int64 { return (n + m - 1) / m * m }
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// parseFITSHeader parses the header starting at off (a block boundary) and
+// returns it with the offset of the data.
+func parseFITSHeader(b []byte, off, hdu int) (*fitsHDU, int, error) {
+	h := &fitsHDU{gcount: 1}
+	pos := off
+	for {
+		if pos+fitsCardLen > len(b) {
+			return nil, 0, formatErrorf("fits", "truncated header: HDU %d has no END card before the end of the file (%d bytes)", hdu, len(b))
+		}
+		raw := b[pos : pos+fitsCardLen]
+		pos += fitsCardLen
+		if string(raw[:8]) == "END     " {
+			break
+		}
+		c, err := parseCard(raw)
+		if err != nil {
+			return nil, 0, formatErrorf("fits", "HDU %d, card %d: %v", hdu, len(h.cards)+1, err)
+		}
+		h.cards = append(h.cards, c)
+	}
+	dataOff := off + int(roundUp(int64(pos-off), fitsBlock))
+	if dataOff > len(b) {
+		// The header's last block is short: tolerated only if no data follow.
+		dataOff = len(b)
+	}
+	if len(h.cards) == 0 {
+		return nil, 0, formatErrorf("fits", "HDU %d: empty header", hdu)
+	}
+	first := h.cards[0]
+	if hdu == 0 {
+		if first.Key != "SIMPLE" {
+			return nil, 0, formatErrorf("fits", "first card is %q, want SIMPLE", first.Key)
+		}
+		if first.Value != true {
+			return nil, 0, formatErrorf("fits", "SIMPLE = %v: the file says it does not conform to the FITS standard", first.Value)
+		}
+	} else {
+		if first.Key != "XTENSION" {
+			return nil, 0, formatErrorf("fits", "HDU %d starts with %q, want XTENSION (garbage after the primary HDU?)", hdu, first.Key)
+		}
+		s, ok := first.Value.(string)
+		if !ok {
+			return nil, 0, formatErrorf("fits", "HDU %d: XTENSION is not a string", hdu)
+		}
+		h.ext = strings.TrimSpace(s)
+	}
+	bitpix, err := h.intKey("BITPIX", hdu, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	switch bitpix {
+	case 8, 16, 32, 64, -32, -64:
+	default:
+		return nil, 0, formatErrorf("fits", "HDU %d: unsupported BITPIX %d (want 8, 16, 32, 64, -32 or -64)", hdu, bitpix)
+	}
+	h.bitpix = int(bitpix)
+	naxis, err := h.intKey("NAXIS", hdu, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	if naxis < 0 || naxis > 999 {
+		return nil, 0, formatErrorf("fits", "HDU %d: NAXIS = %d out of range 0..999", hdu, naxis)
+	}
+	for i := 1; i <= int(naxis); i++ {
+		d, err := h.intKey("NAXIS"+strconv.Itoa(i), hdu, true)
+		if err != nil {
+			return nil, 0, err
+		}
+		if d < 0 || d > 1<<40 {
+			return nil, 0, formatErrorf("fits", "HDU %d: NAXIS%d = %d out of range", hdu, i, d)
+		}
+		h.naxis = append(h.naxis, int(d))
+	}
+	if hdu == 0 && len(h.naxis) > 0 && h.naxis[0] == 0 {
+		if g, _ := h.card("GROUPS"); g != nil && g.Value == true {
+			return nil, 0, formatErrorf("fits", "random-groups files are not supported")
+		}
+	}
+	if h.ext != "" {
+		if h.pcount, err = h.intKey("PCOUNT", hdu, true); err != nil {
+			return nil, 0, err
+		}
+		if h.gcount, err = h.intKey("GCOUNT", hdu, true); err != nil {
+			return nil, 0, err
+		}
+	}
+	return h, dataOff, nil
+}
+
+// card returns the first card with the given key.
+func (h *fitsHDU) card(key string) (*Card, int) {
+	for i := range h.cards {
+		if h.cards[i].Key == key {
+			return &h.cards[i], i
+		}
+	}
+	return nil, -1
+}
+
+func (h *fitsHDU) intKey(key string, hdu int, required bool) (int64, error) {
+	c, _ := h.card(key)
+	if c == nil {
+		if required {
+			return 0, formatErrorf("fits", "HDU %d: missing required keyword %s", hdu, key)
+		}
+		return 0, nil
+	}
+	v, ok := c.Value.(int64)
+	if !ok {
+		return 0, formatErrorf("fits", "HDU %d: %s = %v is not an integer", hdu, key, c.Value)
+	}
+	return v, nil
+}
+
+// floatKey returns a real-valued keyword (integer values accepted) or def.
+func (h *fitsHDU) floatKey(key string, hdu int, def float64) (float64, error) {
+	c, _ := h.card(key)
+	if c == nil {
+		return def, nil
+	}
+	switch v := c.Value.(type) {
+	case int64:
+		return float64(v), nil
+	case float64:
+		return v, nil
+	}
+	return 0, formatErrorf("fits", "HDU %d: %s = %v is not a number", hdu, key, c.Value)
+}
+
+func decodeFITSImage(b []byte, off int, h *fitsHDU, hdu int, n int64) (*Array, error) {
+	item := int64(abs(h.bitpix) / 8)
+	if n*item > int64(len(b)-off) {
+		return nil, formatErrorf("fits", "truncated data: HDU %d declares %s pixels of BITPIX %d (%d bytes) but only %d bytes follow the header",
+			hdu, naxisString(h.naxis), h.bitpix, n*item, len(b)-off)
+	}
+	bscale, err := h.floatKey("BSCALE", hdu, 1)
+	if err != nil {
+		return nil, err
+	}
+	bzero, err := h.floatKey("BZERO", hdu, 0)
+	if err != nil {
+		return nil, err
+	}
+	if bscale == 0 || math.IsNaN(bscale) || math.IsInf(bscale, 0) || math.IsNaN(bzero) || math.IsInf(bzero, 0) {
+		return nil, formatErrorf("fits", "HDU %d: invalid scaling BSCALE = %v, BZERO = %v", hdu, bscale, bzero)
+	}
+	blankCard, _ := h.card("BLANK")
+	var blank int64
+	hasBlank := false
+	if blankCard != nil && h.bitpix > 0 {
+		if blank, err = h.intKey("BLANK", hdu, true); err != nil {
+			return nil, err
+		}
+		hasBlank = true
+	}
+	shape := make([]int, len(h.naxis))
+	for i, d := range h.naxis {
+		shape[len(shape)-1-i] = d
+	}
+	data := b[off : off+int(n*item)]
+	v := make([]float64, n)
+	blanks := 0
+	s := int(item)
+	for i := range v {
+		var raw int64
+		switch h.bitpix {
+		case 8:
+			raw = int64(data[i])
+		case 16:
+			raw = int64(int16(binary.BigEndian.Uint16(data[i*s:])))
+		case 32:
+			raw = int64(int32(binary.BigEndian.Uint32(data[i*s:])))
+		case 64:
+			raw = int64(binary.BigEndian.Uint64(data[i*s:]))
+		case -32:
+			v[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(data[i*s:])))
+			continue
+		case -64:
+			v[i] = math.Float64frombits(binary.BigEndian.Uint64(data[i*s:]))
+			continue
+		}
+		if hasBlank && raw == blank {
+			v[i] = math.NaN()
+			blanks++
+			continue
+		}
+		v[i] = float64(raw)
+	}
+	if bscale != 1 || bzero != 0 {
+		for i := range v {
+			v[i] = bzero + bscale*v[i]
+		}
+	}
+	dtype := "float64"
+	if blanks == 0 {
+		switch {
+		case bscale == 1 && bzero == 0:
+			dtype = map[int]string{8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}[h.bitpix]
+		case bscale == 1 && h.bitpix == 8 && bzero == -128:
+			dtype = "int8"
+		case bscale == 1 && h.bitpix > 8 && bzero == math.Ldexp(1, h.bitpix-1):
+			dtype = map[int]string{16: "uint16", 32: "uint32", 64: "uint64"}[h.bitpix]
+		}
+	}
+	return &Array{Shape: shape, DType: dtype, Float64: v, Header: h.cards}, nil
+}
+
+func naxisString(naxis []int) string {
+	parts := make([]string, len(naxis))
+	for i, d := range naxis {
+		parts[i] = strconv.Itoa(d)
+	}
+	return strings.Join(parts, "×")
+}
+
+// parseCard parses one 80-byte header card.
+func parseCard(raw []byte) (Card, error) {
+	for i, c := range raw {
+		if c < 32 || c > 126 {
+			return Card{}, fmt.Errorf("byte 0x%02x at column %d is not printable ASCII (binary data where a header card should be?)", c, i+1)
+		}
+	}
+	key := strings.TrimRight(string(raw[:8]), " ")
+	if key == "COMMENT" || key == "HISTORY" || key == "" || string(raw[8:10]) != "= " {
+		return Card{Key: key, Comment: strings.TrimRight(string(raw[8:]), " ")}, nil
+	}
+	field := strings.TrimLeft(string(raw[10:]), " ")
+	if field == "" {
+		return Card{Key: key}, nil
+	}
+	if field[0] == '\'' {
+		var sb strings.Builder
+		i := 1
+		for {
+			if i >= len(field) {
+				return Card{}, fmt.Errorf("%s: unterminated string value", key)
+			}
+			if field[i] == '\'' {
+				if i+1 < len(field) && field[i+1] == '\'' {
+					sb.WriteByte('\'')
+					i += 2
+					continue
+				}
+				i++
+				break
+			}
+			sb.WriteByte(field[i])
+			i++
+		}
+		return Card{Key: key, Value: strings.TrimRight(sb.String(), " "), Comment: cardComment(field[i:])}, nil
+	}
+	val, rest, _ := strings.Cut(field, "/")
+	val = strings.TrimSpace(val)
+	c := Card{Key: key, Comment: strings.TrimSpace(rest)}
+	switch {
+	case val == "":
+	case val == "T":
+		c.Value = true
+	case val == "F":
+		c.Value = false
+	default:
+		if i, err := strconv.ParseInt(val, 10, 64); err == nil {
+			c.Value = i
+		} else if f, err := strconv.ParseFloat(strings.NewReplacer("D", "E", "d", "e").Replace(val), 64); err == nil && !strings.ContainsAny(val, "xXpP_") && !isNamedFloat(val) {
+			c.Value = f
+		} else {
+			c.Value = RawValue(val)
+		}
+	}
+	return c, nil
+}
+
+// isNamedFloat rejects Go's spellings that are not FITS numbers (inf, nan).
+func isNamedFloat(s string) bool {
+	s = strings.ToLower(strings.TrimLeft(s, "+-"))
+	return strings.HasPrefix(s, "inf") || strings.HasPrefix(s, "nan")
+}
+
+func cardComment(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "/") {
+		return strings.TrimSpace(s[1:])
+	}
+	return s
+}
+
+// structuralKeys are keywords the writer sets itself or that describe the
+// data layout; they are refused among the extra cards of EncodeFITS.
+func isStructuralKey(key string) bool {
+	switch key {
+	case "SIMPLE", "BITPIX", "NAXIS", "EXTEND", "BSCALE", "BZERO", "BLANK", "END",
+		"XTENSION", "PCOUNT", "GCOUNT", "GROUPS", "CHECKSUM", "DATASUM", "ZIMAGE", "THEAP":
+		return true
+	}
+	if strings.HasPrefix(key, "NAXIS") {
+		_, err := strconv.Atoi(key[5:])
+		return err == nil
+	}
+	return false
+}
+
+// FITSUserCards returns the cards of a header that describe the content
+// rather than the layout (it drops SIMPLE, BITPIX, NAXIS, NAXISn, EXTEND,
+// BSCALE, BZERO, BLANK, XTENSION, PCOUNT, GCOUNT, GROUPS, CHECKSUM, DATASUM,
+// ZIMAGE, THEAP, and cards with RawValue or over-long values), so that they can
+// be passed to WriteFITS when re-writing a file that was read.
+func FITSUserCards(cards []Card) []Card {
+	var out []Card
+	for _, c := range cards {
+		if isStructuralKey(c.Key) {
+			continue
+		}
+		if _, err := formatCard(c); err != nil {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// EncodeFITS serialises a real array as a single-HDU FITS image: BITPIX −32
+// when a.DType is "float32", else −64; NAXIS = len(a.Shape) (1 to 999) with
+// NAXIS1 = the last (fastest) axis; cards SIMPLE, BITPIX, NAXIS, NAXISn, then
+// the extra cards in order, then END; header padded with spaces and data
+// (big-endian) padded with zeros to 2880-byte blocks. Extra cards must have
+// keys of 1–8 characters from A–Z, 0–9, '-' and '_' (or COMMENT, HISTORY,
+// blank), must not be structural (see FITSUserCards) and must fit in 80
+// characters (long strings are not continued).
+func EncodeFITS(a *Array, extra ...Card) ([]byte, error) {
+	if err := a.check(); err != nil {
+		return nil, fmt.Errorf("datasets: fits: %w", err)
+	}
+	if a.IsComplex() {
+		return nil, fmt.Errorf("datasets: fits: cannot write %s data (FITS images are real; write the real and imaginary parts separately)", a.DType)
+	}
+	if len(a.Shape) == 0 || len(a.Shape) > 999 {
+		return nil, fmt.Errorf("datasets: fits: cannot write a %d-d array as an image (want 1 to 999 axes)", len(a.Shape))
+	}
+	bitpix := -64
+	if a.DType == "float32" {
+		bitpix = -32
+	}
+	cards := []Card{
+		{Key: "SIMPLE", Value: true, Comment: "conforms to FITS standard"},
+		{Key: "BITPIX", Value: int64(bitpix), Comment: "IEEE floating point"},
+		{Key: "NAXIS", Value: int64(len(a.Shape)), Comment: "number of axes"},
+	}
+	for i := len(a.Shape) - 1; i >= 0; i-- {
+		cards = append(cards, Card{Key: "NAXIS" + strconv.Itoa(len(a.Shape)-i), Value: int64(a.Shape[i])})
+	}
+	for _, c := range extra {
+		if isStructuralKey(c.Key) {
+			return nil, fmt.Errorf("datasets: fits: extra card %s is set by the writer (filter read headers with FITSUserCards)", c.Key)
+		}
+		cards = append(cards, c)
+	}
+	var out []byte
+	for _, c := range cards {
+		s, err := formatCard(c)
+		if err != nil {
+			return nil, fmt.Errorf("datasets: fits: %w", err)
+		}
+		out = append(out, s...)
+	}
+	out = append(out, fmt.Sprintf("%-80s", "END")...)
+	out = append(out, bytes.Repeat([]byte{' '}, int(roundUp(int64(len(out)), fitsBlock))-len(out))...)
+	for _, x := range a.Float64 {
+		if bitpix == -32 {
+			out = binary.BigEndian.AppendUint32(out, math.Float32bits(float32(x)))
+		} else {
+			out = binary.BigEndian.AppendUint64(out, math.Float64bits(x))
+		}
+	}
+	out = append(out, make([]byte, int(roundUp(int64(len(out)), fitsBlock))-len(out))...)
+	return out, nil
+}
+
+// formatCard renders a card in the FITS fixed format (80 characters).
+func formatCard(c Card) (string, error) {
+	if len(c.Key) > 8 {
+		return "", fmt.Errorf("keyword %q is longer than 8 characters", c.Key)
+	}
+	for _, r := range c.Key {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return "", fmt.Errorf("keyword %q has a character other than A-Z, 0-9, '-', '_'", c.Key)
+		}
+	}
+	for _, r := range c.Comment {
+		if r < 32 || r > 126 {
+			return "", fmt.Errorf("card %s: comment has a non-printable or non-ASCII character", c.Key)
+		}
+	}
+	if c.Key == "COMMENT" || c.Key == "HISTORY" || c.Key == "" {
+		if c.Value != nil {
+			return "", fmt.Errorf("commentary card %q cannot have a value", c.Key)
+		}
+		if len(c.Comment) > 72 {
+			return "", fmt.Errorf("card %s: text longer than 72 characters", c.Key)
+		}
+		return fmt.Sprintf("%-8s%-72s", c.Key, c.Comment), nil
+	}
+	var val string
+	switch v := c.Value.(type) {
+	case nil:
+		val = ""
+	case bool:
+		val = "F"
+		if v {
+			val = "T"
+		}
+		val = fmt.Sprintf("%20s", val)
+	case int:
+		val = fmt.Sprintf("%20d", v)
+	case int64:
+		val = fmt.Sprintf("%20d", v)
+	case float32:
+		f, err := fitsFloat(float64(v), 32)
+		if err != nil {
+			return "", fmt.Errorf("card %s: %w", c.Key, err)
+		}
+		val = fmt.Sprintf("%20s", f)
+	case float64:
+		f, err := fitsFloat(v, 64)
+		if err != nil {
+			return "", fmt.Errorf("card %s: %w", c.Key, err)
+		}
+		val = fmt.Sprintf("%20s", f)
+	case string:
+		for _, r := range v {
+			if r < 32 || r > 126 {
+				return "", fmt.Errorf("card %s: string value has a non-printable or non-ASCII character", c.Key)
+			}
+		}
+		val = fmt.Sprintf("'%-8s'", strings.ReplaceAll(v, "'", "''"))
+	case RawValue:
+		return "", fmt.Errorf("card %s: raw values are not written", c.Key)
+	default:
+		return "", fmt.Errorf("card %s: value of type %T not supported (bool, int, int64, float32, float64, string)", c.Key, c.Value)
+	}
+	s := fmt.Sprintf("%-8s= %s", c.Key, val)
+	if len(s) > fitsCardLen {
+		return "", fmt.Errorf("card %s: value does not fit in one card", c.Key)
+	}
+	if c.Comment != "" {
+		s += " / " + c.Comment
+		if len(s) > fitsCardLen {
+			s = s[:fitsCardLen]
+		}
+	}
+	return fmt.Sprintf("%-80s", s), nil
+}
+
+// fitsFloat formats a real value with enough digits to round-trip, always
+// with a decimal point or an exponent, as FITS requires.
+func fitsFloat(v float64, bits int) (string, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "", fmt.Errorf("header values cannot be NaN or infinite")
+	}
+	s := strconv.FormatFloat(v, 'G', -1, bits)
+	if !strings.ContainsAny(s, ".E") {
+		s += ".0"
+	} else if i := strings.IndexByte(s, 'E'); i >= 0 && !strings.Contains(s[:i], ".") {
+		s = s[:i] + ".0" + s[i:]
+	}
+	return s, nil
+}

@@ -1,0 +1,340 @@
+package datasets
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// ComplexPart says how complex data become real maps in ReadMapsPart and
+// ArrayToMaps.
+type ComplexPart int
+
+const (
+	// RejectComplex refuses complex data (the default of ReadMaps).
+	RejectComplex ComplexPart = iota
+	// RealPart takes Re z (real data pass unchanged).
+	RealPart
+	// ImagPart takes Im z (refused for real data).
+	ImagPart
+	// Modulus takes |z| (real data give |x|).
+	Modulus
+)
+
+func (p ComplexPart) String() string {
+	switch p {
+	case RejectComplex:
+		return "reject"
+	case RealPart:
+		return "real"
+	case ImagPart:
+		return "imag"
+	case Modulus:
+		return "modulus"
+	}
+	return fmt.Sprintf("ComplexPart(%d)", int(p))
+}
+
+// fileKind is the format chosen from a path's extension.
+type fileKind int
+
+const (
+	kindUnknown fileKind = iota
+	kindNPY
+	kindNPZ
+	kindFITS
+)
+
+// splitPath returns the file, the npz member ("" if none) and the format of
+// a path: ".npy"; ".npz" or "x.npz:member"; ".fits", ".fit", ".fts", each
+// optionally followed by ".gz" (case-insensitive).
+func splitPath(path string) (file, member string, kind fileKind) {
+	lower := strings.ToLower(path)
+	if strings.HasSuffix(lower, ".npz") {
+		return path, "", kindNPZ
+	}
+	if i := strings.LastIndex(lower, ".npz:"); i >= 0 {
+		return path[:i+4], path[i+5:], kindNPZ
+	}
+	switch filepath.Ext(strings.TrimSuffix(lower, ".gz")) {
+	case ".npy":
+		if !strings.HasSuffix(lower, ".gz") {
+			return path, "", kindNPY
+		}
+	case ".fits", ".fit", ".fts":
+		return path, "", kindFITS
+	}
+	return path, "", kindUnknown
+}
+
+func unknownExt(path string) error {
+	return fmt.Errorf("datasets: %s: unknown file type %q (want .npy, .npz, .npz:member, .fits, .fit, .fts, or .fits.gz)", path, filepath.Ext(path))
+}
+
+// Read reads an array, choosing the format from the extension: ".npy";
+// ".npz" (the first .npy member in archive order) or "file.npz:name" (member
+// name); ".fits", ".fit", ".fts" (also gzip-compressed as ".fits.gz"; see
+// DecodeFITS). Format errors are *FormatError naming the file.
+func Read(path string) (*Array, error) {
+	file, member, kind := splitPath(path)
+	switch kind {
+	case kindNPY:
+		return ReadNPY(file)
+	case kindNPZ:
+		return ReadNPZMember(file, member)
+	case kindFITS:
+		return ReadFITS(file)
+	}
+	return nil, unknownExt(path)
+}
+
+func readFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	return b, nil
+}
+
+// ReadNPY reads a .npy file (see DecodeNPY).
+func ReadNPY(path string) (*Array, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := DecodeNPY(b)
+	return a, withPath(err, path)
+}
+
+// ReadNPZ reads all .npy members of an .npz archive in archive order (see
+// DecodeNPZ).
+func ReadNPZ(path string) ([]NamedArray, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := DecodeNPZ(b)
+	return a, withPath(err, path)
+}
+
+// ReadNPZMember reads the member called name (with or without ".npy") of an
+// .npz archive; an empty name selects the first member.
+func ReadNPZMember(path, name string) (*Array, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := DecodeNPZMember(b, name)
+	return a, withPath(err, path)
+}
+
+// ReadFITS reads the first image of a FITS file (see DecodeFITS).
+func ReadFITS(path string) (*Array, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := DecodeFITS(b)
+	return a, withPath(err, path)
+}
+
+// ReadMaps reads a batch of real maps with Read and ArrayToMaps(a,
+// RejectComplex): a 2-D array (M, N) gives B = 1, a 3-D array (B, M, N) a
+// batch. It does not check pixel values or sizes; see ValidateMaps.
+func ReadMaps(path string) (*stlayer.Maps, error) { return ReadMapsPart(path, RejectComplex) }
+
+// ReadMapsPart is ReadMaps with a choice of how complex data become real.
+func ReadMapsPart(path string, part ComplexPart) (*stlayer.Maps, error) {
+	a, err := Read(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ArrayToMaps(a, part)
+	if ve, ok := err.(*ValidationError); ok {
+		ve.Path = path
+	}
+	return m, err
+}
+
+// ArrayToMaps converts an array to a batch of float64 maps [B, M, N]: shape
+// (M, N) gives B = 1; (B, M, N) gives B maps; arrays of more than 3 axes are
+// accepted only when the extra leading axes have size 1 (e.g. FITS
+// NAXIS4 = 1). 0-d and 1-d arrays, and arrays with a zero dimension, are
+// refused, as is complex data unless part selects Re, Im or |·|. Errors are
+// *ValidationError. The data are copied.
+func ArrayToMaps(a *Array, part ComplexPart) (*stlayer.Maps, error) {
+	if err := a.check(); err != nil {
+		return nil, &ValidationError{Msg: err.Error()}
+	}
+	shape := a.Shape
+	for len(shape) > 3 && shape[0] == 1 {
+		shape = shape[1:]
+	}
+	switch {
+	case len(a.Shape) < 2:
+		return nil, &ValidationError{Msg: fmt.Sprintf("%d-d array of shape %s is not a map (want (M, N) or (B, M, N))", len(a.Shape), shapeString(a.Shape))}
+	case len(shape) > 3:
+		return nil, &ValidationError{Msg: fmt.Sprintf("%d-d array of shape %s is not a batch of maps (want (M, N) or (B, M, N); reshape it first)", len(a.Shape), shapeString(a.Shape))}
+	}
+	if a.Size() == 0 {
+		return nil, &ValidationError{Msg: fmt.Sprintf("empty array of shape %s", shapeString(a.Shape))}
+	}
+	b := 1
+	if len(shape) == 3 {
+		b = shape[0]
+	}
+	m := stlayer.NewMaps(b, shape[len(shape)-2], shape[len(shape)-1])
+	if !a.IsComplex() {
+		switch part {
+		case RejectComplex, RealPart:
+			copy(m.Data, a.Float64)
+		case Modulus:
+			for i, x := range a.Float64 {
+				m.Data[i] = math.Abs(x)
+			}
+		case ImagPart:
+			return nil, &ValidationError{Msg: fmt.Sprintf("imaginary part requested but the data are %s", a.DType)}
+		default:
+			return nil, &ValidationError{Msg: fmt.Sprintf("unknown complex part %v", part)}
+		}
+		return m, nil
+	}
+	for i, z := range a.Complex128 {
+		switch part {
+		case RealPart:
+			m.Data[i] = real(z)
+		case ImagPart:
+			m.Data[i] = imag(z)
+		case Modulus:
+			m.Data[i] = cmplx.Abs(z)
+		case RejectComplex:
+			return nil, &ValidationError{Msg: fmt.Sprintf("the data are %s; maps are real (choose the real part, imaginary part or modulus explicitly)", a.DType)}
+		default:
+			return nil, &ValidationError{Msg: fmt.Sprintf("unknown complex part %v", part)}
+		}
+	}
+	return m, nil
+}
+
+// MapsToArray converts a batch of maps to an array of the given real dtype
+// (usually "float64" or "float32"): shape (M, N) when B = 1, else (B, M, N).
+// The data are copied (not rounded; writers round to the dtype).
+func MapsToArray(m *stlayer.Maps, dtype string) (*Array, error) {
+	if m == nil || m.B < 1 || m.M < 1 || m.N < 1 || len(m.Data) != m.B*m.M*m.N {
+		return nil, fmt.Errorf("datasets: invalid maps (want B, M, N ≥ 1 and len(Data) = B·M·N)")
+	}
+	d, ok := lookupDType(dtype)
+	if !ok || d.kind == 'c' {
+		return nil, fmt.Errorf("datasets: maps need a real dtype, got %q", dtype)
+	}
+	shape := []int{m.B, m.M, m.N}
+	if m.B == 1 {
+		shape = shape[1:]
+	}
+	return &Array{Shape: shape, DType: dtype, Float64: append([]float64(nil), m.Data...)}, nil
+}
+
+// WriteNPY writes an array as a little-endian, C-order .npy file (version
+// 1.0 header, as numpy.save), atomically.
+func WriteNPY(path string, a *Array) error {
+	b, err := EncodeNPY(a, NPYOptions{})
+	if err != nil {
+		return fmt.Errorf("%w (writing %s)", err, path)
+	}
+	return writeFileAtomic(path, b)
+}
+
+// WriteNPZ writes named arrays as an .npz archive, stored (compress false,
+// numpy.savez) or deflated (compress true, numpy.savez_compressed), atomically.
+func WriteNPZ(path string, arrays []NamedArray, compress bool) error {
+	b, err := EncodeNPZ(arrays, compress)
+	if err != nil {
+		return fmt.Errorf("%w (writing %s)", err, path)
+	}
+	return writeFileAtomic(path, b)
+}
+
+// WriteFITS writes a real array as a FITS image (see EncodeFITS), atomically.
+func WriteFITS(path string, a *Array, extra ...Card) error {
+	b, err := EncodeFITS(a, extra...)
+	if err != nil {
+		return fmt.Errorf("%w (writing %s)", err, path)
+	}
+	return writeFileAtomic(path, b)
+}
+
+// WriteMaps writes a batch of maps as float64, choosing the format from the
+// extension: ".npy"; ".npz" (one member "maps") or "file.npz:name"; ".fits",
+// ".fit", ".fts" (BITPIX −64; gzip is not written). The array has shape
+// (M, N) when B = 1, else (B, M, N), so ReadMaps gives the maps back exactly.
+func WriteMaps(path string, m *stlayer.Maps) error {
+	a, err := MapsToArray(m, "float64")
+	if err != nil {
+		return fmt.Errorf("%w (writing %s)", err, path)
+	}
+	file, member, kind := splitPath(path)
+	switch kind {
+	case kindNPY:
+		return WriteNPY(file, a)
+	case kindNPZ:
+		if member == "" {
+			member = "maps"
+		}
+		return WriteNPZ(file, []NamedArray{{Name: member, Array: a}}, false)
+	case kindFITS:
+		if strings.HasSuffix(strings.ToLower(file), ".gz") {
+			return fmt.Errorf("datasets: %s: writing gzip-compressed FITS is not supported", path)
+		}
+		return WriteFITS(file, a)
+	}
+	return unknownExt(path)
+}
+
+// writeFileAtomic writes data to a temporary file in the target's directory,
+// syncs it and renames it over path, so that readers see either the old or
+// the new file. The file gets the mode of the file it replaces, or 0644.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return fmt.Errorf("datasets: write %s: is a directory", path)
+		}
+		mode = st.Mode().Perm()
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("datasets: write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("datasets: write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("datasets: write %s: %w", path, err)
+	}
+	if err = f.Chmod(mode); err != nil {
+		return fmt.Errorf("datasets: write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("datasets: write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("datasets: write %s: %w", path, err)
+	}
+	return nil
+}

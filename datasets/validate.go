@@ -1,0 +1,81 @@
+package datasets
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// ValidationError reports maps that cannot be used: wrong shape for the
+// requested number of scales, non-finite pixels, an array that is not a map.
+// Path names the file when the maps came from one.
+type ValidationError struct {
+	Path string
+	Msg  string
+}
+
+func (e *ValidationError) Error() string {
+	if e.Path != "" {
+		return "datasets: " + e.Path + ": " + e.Msg
+	}
+	return "datasets: " + e.Msg
+}
+
+// maxJ bounds the number of scales ValidateMaps accepts (2^30 pixels a side).
+const maxJ = 30
+
+// ValidateMaps checks that a batch of maps can go through an operator with J
+// dyadic scales (j = 0 … J−1): B ≥ 1; len(Data) = B·M·N; M, N ≥ 2 (no empty,
+// 1-pixel or 1-D maps); M and N divisible by 2^J and min(M, N) > 2^J, i.e.
+// both at least 2^(J+1); every pixel finite. J = 0 only asks for 2×2 maps or
+// larger. The error (a *ValidationError) says what is wrong, e.g. "J=7 needs
+// maps of at least 256×256 pixels divisible by 128; got 100×100" or "3
+// non-finite pixels (first: NaN in map 0 at row 12, column 5)".
+func ValidateMaps(m *stlayer.Maps, J int) error {
+	fail := func(format string, a ...any) error { return &ValidationError{Msg: fmt.Sprintf(format, a...)} }
+	if m == nil {
+		return fail("no maps (nil)")
+	}
+	if m.B < 1 || m.M < 1 || m.N < 1 {
+		return fail("empty batch of maps: B=%d, M=%d, N=%d", m.B, m.M, m.N)
+	}
+	if m.B > math.MaxInt/m.M/m.N || len(m.Data) != m.B*m.M*m.N {
+		return fail("maps declare B×M×N = %d×%d×%d but hold %d values", m.B, m.M, m.N, len(m.Data))
+	}
+	if m.M == 1 && m.N == 1 {
+		return fail("maps of 1×1 pixel")
+	}
+	if m.M == 1 || m.N == 1 {
+		return fail("maps of %d×%d pixels are 1-D; 2-D maps are needed", m.M, m.N)
+	}
+	if J < 0 || J > maxJ {
+		return fail("J=%d out of range 0..%d", J, maxJ)
+	}
+	step := 1 << J
+	if m.M%step != 0 || m.N%step != 0 || min(m.M, m.N) <= step {
+		return fail("J=%d needs maps of at least %d×%d pixels divisible by %d; got %d×%d", J, 2*step, 2*step, step, m.M, m.N)
+	}
+	bad, first := 0, -1
+	for i, x := range m.Data {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			if bad == 0 {
+				first = i
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		x := m.Data[first]
+		b, r, c := first/(m.M*m.N), first/m.N%m.M, first%m.N
+		return fail("%d non-finite pixel%s (first: %v in map %d at row %d, column %d)", bad, plural(bad), x, b, r, c)
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
