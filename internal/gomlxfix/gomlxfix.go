@@ -14,6 +14,11 @@
 //
 // No conjugation is applied for complex dtypes (same convention as upstream).
 //
+// The package also replaces the VJP of Slice on backends without the Pad op (the
+// pure-Go backend): upstream pads the adjoint with Pad, which simplego lacks; the
+// replacement scatters it back with Concatenate (and a Reshape for strides).
+// On backends with Pad the upstream rule is used.
+//
 // Importing the package (a blank import is enough) installs the rules in
 // graph.VJPRegistration from init(). Every package that builds differentiated
 // graphs should import it.
@@ -21,13 +26,13 @@
 // DotGeneral's contracting and batch axes are not exported by GoMLX v0.26: they
 // live in the unexported field Node.inputs (*nodeInputsDotGeneral, fields
 // lhsContractingAxes, lhsBatchAxes, rhsContractingAxes, rhsBatchAxes). They are
-// read by reflection (read-only); any mismatch with that layout panics with a
+// read by reflection (read-only), like Slice's starts/limits/strides
+// (nodeInputsSlice); any mismatch with that layout panics with a
 // message naming this package, and the package test checks the layout.
 package gomlxfix
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"sort"
 
@@ -42,6 +47,7 @@ var Original = map[NodeType]VJP{}
 func init() {
 	Original[NodeTypeDot] = VJPRegistration[NodeTypeDot]
 	Original[NodeTypeDotGeneral] = VJPRegistration[NodeTypeDotGeneral]
+	Original[NodeTypeSlice] = VJPRegistration[NodeTypeSlice]
 	Install()
 }
 
@@ -51,12 +57,14 @@ func init() {
 func Install() {
 	VJPRegistration[NodeTypeDot] = single(DotVJP)
 	VJPRegistration[NodeTypeDotGeneral] = single(DotGeneralVJP)
+	VJPRegistration[NodeTypeSlice] = single(SliceVJP)
 }
 
 // Uninstall restores the upstream VJPs (for benchmarks and comparisons only).
 func Uninstall() {
 	VJPRegistration[NodeTypeDot] = Original[NodeTypeDot]
 	VJPRegistration[NodeTypeDotGeneral] = Original[NodeTypeDotGeneral]
+	VJPRegistration[NodeTypeSlice] = Original[NodeTypeSlice]
 }
 
 func single(fn func(node, v *Node) []*Node) VJP {
@@ -95,30 +103,11 @@ func DotGeneralAxes(node *Node) (lc, lb, rc, rb []int, err error) {
 	if node.Type() != NodeTypeDotGeneral {
 		return nil, nil, nil, nil, fmt.Errorf("gomlxfix: node type %s is not DotGeneral", node.Type())
 	}
-	nv := reflect.ValueOf(node).Elem()
-	f := nv.FieldByName("inputs")
-	if !f.IsValid() || f.Kind() != reflect.Interface || f.IsNil() {
-		return nil, nil, nil, nil, fmt.Errorf("gomlxfix: graph.Node has no interface field \"inputs\" (GoMLX internals changed)")
+	st, err := paramsStruct(node, "nodeInputsDotGeneral")
+	if err != nil {
+		return nil, nil, nil, nil, err
 	}
-	p := f.Elem()
-	if p.Kind() != reflect.Pointer || p.IsNil() || p.Elem().Kind() != reflect.Struct {
-		return nil, nil, nil, nil, fmt.Errorf("gomlxfix: Node.inputs holds %s, want a pointer to struct (GoMLX internals changed)", p.Type())
-	}
-	st := p.Elem()
-	if st.Type().Name() != "nodeInputsDotGeneral" {
-		return nil, nil, nil, nil, fmt.Errorf("gomlxfix: DotGeneral parameters have type %s, want nodeInputsDotGeneral (GoMLX internals changed)", st.Type())
-	}
-	read := func(name string) ([]int, error) {
-		fv := st.FieldByName(name)
-		if !fv.IsValid() || fv.Kind() != reflect.Slice || fv.Type().Elem().Kind() != reflect.Int {
-			return nil, fmt.Errorf("gomlxfix: nodeInputsDotGeneral has no []int field %q (GoMLX internals changed)", name)
-		}
-		out := make([]int, fv.Len())
-		for i := range out {
-			out[i] = int(fv.Index(i).Int())
-		}
-		return out, nil
-	}
+	read := func(name string) ([]int, error) { return intsField(st, name) }
 	if lc, err = read("lhsContractingAxes"); err != nil {
 		return
 	}

@@ -303,7 +303,7 @@ func TestDotVJP(t *testing.T) {
 // relies on: the VJP table keys, the Dot node type, and the unexported layout of
 // DotGeneral's parameters (read by reflection).
 func TestGoMLXInternals(t *testing.T) {
-	for _, nt := range []NodeType{NodeTypeDot, NodeTypeDotGeneral} {
+	for _, nt := range []NodeType{NodeTypeDot, NodeTypeDotGeneral, NodeTypeSlice} {
 		got := reflect.ValueOf(VJPRegistration[nt]).Pointer()
 		if Original[nt] == nil {
 			t.Fatalf("GoMLX has no original VJP for %s: the upstream table changed", nt)
@@ -332,5 +332,62 @@ func TestGoMLXInternals(t *testing.T) {
 	}
 	if _, _, _, _, err := DotGeneralAxes(Add(lhs, lhs)); err == nil {
 		t.Fatalf("DotGeneralAxes accepted a non-DotGeneral node")
+	}
+}
+
+// TestSliceVJP checks the gradient of Slice (with starts, limits and strides)
+// against the host scatter of the adjoint.
+func TestSliceVJP(t *testing.T) {
+	b := newBackend(t)
+	r := rand.New(rand.NewPCG(7, 8))
+	dims := []int{5, 7, 6}
+	x := randSlice(r, prod(dims))
+	specs := [][3][3]int{ // per axis: start, limit, stride
+		{{0, 5, 1}, {2, 6, 1}, {0, 6, 1}},
+		{{1, 4, 1}, {0, 7, 3}, {1, 6, 2}},
+		{{0, 5, 2}, {6, 7, 1}, {5, 6, 1}},
+		{{3, 5, 1}, {1, 7, 4}, {0, 6, 5}},
+	}
+	for _, sp := range specs {
+		var outDims []int
+		for _, a := range sp {
+			outDims = append(outDims, (a[1]-a[0]+a[2]-1)/a[2])
+		}
+		w := randSlice(r, prod(outDims))
+		e := MustNewExec(b, func(xn, wn *Node) *Node {
+			var axes []SliceAxisSpec
+			for _, a := range sp {
+				axes = append(axes, AxisRange(a[0], a[1]).Stride(a[2]))
+			}
+			s := Slice(xn, axes...)
+			st, li, sd, err := SliceParams(s)
+			if err != nil {
+				t.Fatalf("SliceParams: %v", err)
+			}
+			for i, a := range sp {
+				if st[i] != a[0] || li[i] != a[1] || sd[i] != a[2] {
+					t.Fatalf("SliceParams = %v %v %v, want %v", st, li, sd, sp)
+				}
+			}
+			return Gradient(ReduceAllSum(Mul(s, wn)), xn)[0]
+		})
+		got := tensors.MustCopyFlatData[float32](e.MustExec(
+			tensors.FromFlatDataAndDimensions(toF32(x), dims...),
+			tensors.FromFlatDataAndDimensions(toF32(w), outDims...))[0])
+		e.Finalize()
+		want := make([]float64, len(x))
+		o := 0
+		for i := 0; i < outDims[0]; i++ {
+			for j := 0; j < outDims[1]; j++ {
+				for k := 0; k < outDims[2]; k++ {
+					ii, jj, kk := sp[0][0]+i*sp[0][2], sp[1][0]+j*sp[1][2], sp[2][0]+k*sp[2][2]
+					want[(ii*dims[1]+jj)*dims[2]+kk] += w[o]
+					o++
+				}
+			}
+		}
+		if d := maxRelDiff(got, want); d > 1e-6 {
+			t.Errorf("slice %v: gradient rel diff %.2g", sp, d)
+		}
 	}
 }
