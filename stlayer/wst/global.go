@@ -11,7 +11,7 @@ import (
 var labelColumns = []string{"j1", "l1", "j2", "l2"}
 
 func (op *Op) initGlobal() error {
-	J, L, M, N := op.cfg.J, op.cfg.L, op.M, op.N
+	J, L, M, N := op.cfg.J, op.cfg.L, op.m, op.n
 	if M%2 != 0 || N%2 != 0 {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs even map sides, got %d×%d", M, N)}
 	}

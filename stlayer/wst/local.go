@@ -16,7 +16,7 @@ func KymatioPaddedSize(n, J int) int { return ((n+(1<<J))>>J + 1) << J }
 func KymatioChannels(J, L int) int { return 1 + J*L + L*L*J*(J-1)/2 }
 
 func (op *Op) initLocal() error {
-	J, L, M, N := op.cfg.J, op.cfg.L, op.M, op.N
+	J, L, M, N := op.cfg.J, op.cfg.L, op.m, op.n
 	if 1<<J >= M || 1<<J >= N {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: local (Kymatio) WST needs 2^J < min(M, N); got %d×%d with J=%d", M, N, J)}
 	}
@@ -149,5 +149,5 @@ func (op *Op) PaddedSize() (int, int) {
 	if op.cfg.Local {
 		return op.padM, op.padN
 	}
-	return op.M, op.N
+	return op.m, op.n
 }

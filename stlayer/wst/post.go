@@ -64,7 +64,7 @@ func flatten(rows ...[][]float64) ([]complex128, int) {
 	return a, n
 }
 
-// s21Rows returns the numerator (mean over Δl of S2_iso) and denominator
+// reducedRows returns the numerator (mean over Δl of S2_iso) and denominator
 // (S1_iso[j1]) rows of s21, and numerator (S2_iso[Δl=0]) / denominator
 // (S2_iso[Δl=L/2]) rows of s22, one row per (j1, j2) pair.
 func (op *Op) reducedRows() (n21, d21, n22, d22 [][]float64) {

@@ -29,7 +29,8 @@
 //     Q/2^J−2] with K = 1 + J·L + L²·J(J−1)/2 channels in Kymatio's order
 //     (S0; S1 for (j1, l1); S2 for (j1, l1, j2 > j1, l2)).
 //
-// Orientation index l ∈ [0, L): θ_l = (⌊L/2⌋−1−l)·π/L (both conventions);
+// Orientation index l ∈ [0, L): θ_l = filters.MorletTheta(l, L) =
+// (int(L−L/2−1)−l)·π/L as in Cheng and Kymatio (both conventions);
 // scales j ∈ [0, J), j = 0 finest. Coefficients are real (stored as complex
 // with zero imaginary part).
 package wst
@@ -68,7 +69,7 @@ func DefaultConfig() Config { return Config{J: 6, L: 4} }
 // the statistic. It is immutable after New and safe for concurrent use.
 type Op struct {
 	cfg  Config
-	M, N int
+	m, n int // map size
 
 	labels *stlayer.Labels
 	key    string
@@ -103,7 +104,7 @@ func New(cfg Config, M, N int) (*Op, error) {
 	if M < 1 || N < 1 {
 		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: invalid map size %d×%d", M, N)}
 	}
-	op := &Op{cfg: cfg, M: M, N: N}
+	op := &Op{cfg: cfg, m: M, n: N}
 	var err error
 	if cfg.Local {
 		err = op.initLocal()
@@ -120,7 +121,7 @@ func New(cfg Config, M, N int) (*Op, error) {
 func (op *Op) Config() Config { return op.cfg }
 
 // Size returns the map size (M, N) the operator was built for.
-func (op *Op) Size() (int, int) { return op.M, op.N }
+func (op *Op) Size() (int, int) { return op.m, op.n }
 
 // Labels returns the label table (one row per output channel, in order);
 // columns j1, l1, j2, l2. The caller must not modify it.
