@@ -1,0 +1,107 @@
+package scov
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// Ref is a stored reference normalisation (Cheng's `add_ref` +
+// `use_ref=True`): the wavelet power P00 and the P11 of a reference map (or
+// the average over a set of reference maps). It is a plain struct that
+// round-trips through JSON (WriteJSON / ReadRef).
+type Ref struct {
+	J int `json:"J"`
+	L int `json:"L"`
+	// P00[j·L + l] = ⟨|I⋆ψ_{j,l}|²⟩ of the reference.
+	P00 []float64 `json:"P00"`
+	// P11[((j1·J + j2)·L + l1)·L + l2] = ⟨|U_{j1,l1}⋆ψ_{j2,l2}|²⟩ of the
+	// reference for j1 ≤ j2 (Cheng's P11 array), 0 for j1 > j2.
+	P11 []float64 `json:"P11"`
+}
+
+func (r *Ref) p11(J, L, j1, j2, l1, l2 int) float64 {
+	return r.P11[((j1*J+j2)*L+l1)*L+l2]
+}
+
+func (r *Ref) check(op *Op) error {
+	J, L := op.cfg.J, op.cfg.L
+	if r.J != J || r.L != L || len(r.P00) != J*L || len(r.P11) != J*J*L*L {
+		return fmt.Errorf("scov: reference for J=%d L=%d (%d P00, %d P11) does not match J=%d L=%d", r.J, r.L, len(r.P00), len(r.P11), J, L)
+	}
+	for _, v := range r.P00 {
+		if !(v > 0) {
+			return fmt.Errorf("scov: reference P00 must be positive, got %g", v)
+		}
+	}
+	if op.cfg.Normalization == NormP11 {
+		for _, c := range op.idx.two {
+			if v := r.p11(J, L, c.j1, c.j2, c.l1, c.l2); !(v > 0) {
+				return fmt.Errorf("scov: reference P11 must be positive, got %g", v)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Ref) hash() string {
+	if r == nil {
+		return "self"
+	}
+	return hashFloats(r.P00, r.P11)
+}
+
+// RefFromCoeffs builds a reference from raw coefficients (the output of
+// Op.Stat on one or several reference maps), averaging P00 and P11 over the
+// maps (for a single map this is exactly Cheng's add_ref).
+func (op *Op) RefFromCoeffs(raw *stlayer.Coeffs) (*Ref, error) {
+	J, L := op.cfg.J, op.cfg.L
+	lay := op.idx.layout(1)
+	if raw == nil || raw.K != lay.total || raw.H != 1 || raw.W != 1 || raw.B < 1 {
+		return nil, fmt.Errorf("scov: RefFromCoeffs needs [B, %d, 1, 1] raw coefficients", lay.total)
+	}
+	r := &Ref{J: J, L: L, P00: make([]float64, J*L), P11: make([]float64, J*J*L*L)}
+	inv := 1 / float64(raw.B)
+	for b := 0; b < raw.B; b++ {
+		row := raw.Row(b)
+		for k := 0; k < J*L; k++ {
+			r.P00[k] += real(row[lay.p00+k]) * inv
+		}
+		for _, c := range op.idx.two {
+			v := real(row[lay.C11(0, op.idx.p3(c.j1, c.j1, c.j2, c.l1, c.l1, c.l2))])
+			r.P11[((c.j1*J+c.j2)*L+c.l1)*L+c.l2] += v * inv
+		}
+	}
+	return r, nil
+}
+
+// NewRef evaluates the raw statistic on the reference maps with eng and
+// returns their (batch-averaged) reference normalisation.
+func (op *Op) NewRef(eng stlayer.Engine, maps *stlayer.Maps) (*Ref, error) {
+	c, err := eng.Forward(op.Key(), op.Stat(), maps)
+	if err != nil {
+		return nil, err
+	}
+	return op.RefFromCoeffs(c)
+}
+
+// WriteJSON stores the reference as JSON.
+func (r *Ref) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(r)
+}
+
+// ReadRef loads a reference written by WriteJSON.
+func ReadRef(rd io.Reader) (*Ref, error) {
+	var r Ref
+	if err := json.NewDecoder(rd).Decode(&r); err != nil {
+		return nil, fmt.Errorf("scov: reading reference: %w", err)
+	}
+	if r.J < 1 || r.L < 1 || len(r.P00) != r.J*r.L || len(r.P11) != r.J*r.J*r.L*r.L {
+		return nil, fmt.Errorf("scov: malformed reference (J=%d L=%d, %d P00, %d P11)", r.J, r.L, len(r.P00), len(r.P11))
+	}
+	return &r, nil
+}

@@ -1,0 +1,269 @@
+// Package scov computes the scattering covariance of 2D maps (Cheng et al.
+// 2024, SihaoCheng/scattering_transform `Scattering2d.scattering_cov`), its
+// isotropic reduction, the reduced "scattering spectra" and the cross
+// statistics of two maps, all written against the primitive layer
+// stlayer.Prim so that every engine can evaluate and differentiate them.
+//
+// Notation. I is a real M×N map, Î its unnormalised DFT (stlayer.Prim.FFT2),
+// ψ̂_{j,l} Cheng's Morlet wavelets (filters.MorletCheng, index k = j·L + l,
+// j = 0…J−1 finest to coarsest, l = 0…L−1 orientations), real in Fourier
+// space. U_{j,l} = |I⋆ψ_{j,l}| is computed at full resolution and Û_{j,l} is
+// its DFT. ⟨·⟩ is the spatial mean. All sums over k run over Cheng's cropped
+// frequency block of the scale written in the sum (filters.Crops: the
+// frequencies −h/2…h/2−1 with h = 2·max(8, min(⌈M/2^j⌉, M/2)), i.e. the full
+// grid for j ≤ 1 and 16 frequencies for the coarsest scales of a 256² map);
+// Config.FullResolution removes the crop.
+//
+// Raw moments (Op.Stat, one row per map; Cheng's array indices):
+//
+//	mean          = ⟨I⟩
+//	var           = Σ_x (I − ⟨I⟩)² / (MN − 1)                 (unbiased, as torch.var)
+//	P00[j,l]      = ⟨U_{j,l}²⟩ = ⟨|I⋆ψ_{j,l}|²⟩                 (wavelet power, "S2")
+//	S1[j,l]       = ⟨U_{j,l}⟩                                    (L1 norm, "S1")
+//	C01[j1,j2,l1,l2] = Σ_{k ∈ crop(j2)} Î(k) conj(Û_{j1,l1}(k)) ψ̂_{j2,l2}(k) / (MN)²,  j1 ≤ j2
+//	C11[j1,j2,j3,l1,l2,l3] = Σ_{k ∈ crop(j3)} Û_{j1,l1}(k) conj(Û_{j2,l2}(k)) ψ̂_{j3,l3}(k)² / (MN)²,
+//	                j1 ≤ j2 ≤ j3   (Cheng's default C11_criteria 'j2>=j1')
+//
+// In C01 the first scale j1 is the one inside the modulus and j2 the outer
+// wavelet (Cheng's loop variables j2, j3 stored at array positions [j1, j2]).
+// With S3Cheng (the default, Cheng's code) C01 carries ONE factor ψ̂: it is
+// ⟨I · conj(U_{j1,l1}⋆ψ_{j2,l2})⟩. With S3Cov it carries ψ̂², i.e. it is the
+// covariance Cov[I⋆ψ_{j2,l2}, U_{j1,l1}⋆ψ_{j2,l2}] (= Σ Î Û* ψ̂²/(MN)², the
+// form used by STL, FOSCAT-eval and S2SCAT); the two are not numerically
+// equal. C11 is Cov[U_{j1,l1}⋆ψ_{j3,l3}, U_{j2,l2}⋆ψ_{j3,l3}] in both
+// conventions. P11[j1,j3,l1,l3] = Re C11[j1,j1,j3,l1,l1,l3] = ⟨|U_{j1,l1}⋆ψ_{j3,l3}|²⟩.
+//
+// Normalised coefficients (Cheng): with NormP00,
+// C01n = C01 / √(P00[j2,l2]·P00[j1,l1]) and C11n = C11 / √(P00[j1,l1]·P00[j2,l2]);
+// with NormP11, C01n = C01 / √(P00[j2,l2]·P11[j1,j2,l1,l2]) and
+// C11n = C11 / √(P11[j1,j3,l1,l3]·P11[j2,j3,l2,l3]). The P00/P11 are those of
+// the map itself, or of a stored reference (Ref, Cheng's use_ref=True,
+// recommended for synthesis).
+//
+// Isotropic reduction (Cheng): P00_iso[j] = mean_l P00[j,l], likewise S1;
+// C01_iso[j1,j2,Δ] = (1/L) Σ_{l1} Re C01n[j1,j2,l1,(l1+Δ) mod L];
+// C11_iso[j1,j2,j3,Δ2,Δ3] = (1/L) Σ_{l1} Re C11n[j1,j2,j3,l1,(l1+Δ2) mod L,(l1+Δ3) mod L];
+// P11_iso likewise. Only real parts are kept in the isotropic versions.
+//
+// Flattened vectors (Cheng's for_synthesis, for_synthesis_iso):
+//
+//	for_synthesis     = [mean/std, log P00 (J·L), log S1 (J·L), Re C01n, Im C01n, Re C11n, Im C11n (, log P11)]
+//	for_synthesis_iso = [mean/std, log P00_iso (J), log S1_iso (J), C01_iso, C11_iso (, log P11_iso)]
+//
+// with std the unbiased standard deviation, C01 entries in the order
+// (j1 ≤ j2, l1, l2), C11 in the order (j1 ≤ j2 ≤ j3, l1, l2, l3) (row-major,
+// Cheng's select_2/select_3), iso C01 in (j1 ≤ j2, Δ) and iso C11 in
+// (j1 ≤ j2 ≤ j3, Δ2, Δ3). With NormP11 the C11 entries with j1 = j2 and
+// l1 = l2 (iso: j1 = j2 and Δ2 = 0, identically 1) are left out and log P11
+// (j1 ≤ j2, l1, l2) / log P11_iso (j1 ≤ j2, Δ) is appended. For J = 6, L = 4
+// (NormP00) the lengths are 7889 and 993.
+package scov
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/filters"
+)
+
+// Normalization selects the normalisation of C01 and C11 (Cheng's
+// `normalization` argument).
+type Normalization int
+
+const (
+	// NormP00 divides C01 and C11 by √(P00·P00) (Cheng's default 'P00').
+	NormP00 Normalization = iota
+	// NormP11 divides C01 by √(P00·P11) and C11 by √(P11·P11) (Cheng's 'P11');
+	// it adds log P11 to the flattened vectors and drops the C11 entries that
+	// are identically 1.
+	NormP11
+)
+
+func (n Normalization) String() string {
+	switch n {
+	case NormP00:
+		return "P00"
+	case NormP11:
+		return "P11"
+	}
+	return fmt.Sprintf("Normalization(%d)", int(n))
+}
+
+// S3Convention selects the wavelet factor of the phase–envelope moment C01 (S3).
+type S3Convention int
+
+const (
+	// S3Cheng is Cheng's code: C01 = Σ_k Î conj(Û_{j1}) ψ̂_{j2} / (MN)² (one
+	// factor ψ̂), i.e. ⟨I · conj(U_{j1}⋆ψ_{j2})⟩. Default; parity with Cheng.
+	S3Cheng S3Convention = iota
+	// S3Cov is the covariance form C01 = Σ_k Î conj(Û_{j1}) ψ̂_{j2}² / (MN)² =
+	// Cov[I⋆ψ_{j2}, U_{j1}⋆ψ_{j2}] ("Cov[I⋆ψ1, |I⋆ψ2|⋆ψ1]" of the S3 literature,
+	// STL, FOSCAT-eval, S2SCAT).
+	S3Cov
+)
+
+func (s S3Convention) String() string {
+	switch s {
+	case S3Cheng:
+		return "cheng"
+	case S3Cov:
+		return "cov"
+	}
+	return fmt.Sprintf("S3Convention(%d)", int(s))
+}
+
+// Config configures the scattering covariance.
+type Config struct {
+	// J is the number of dyadic scales (j = 0…J−1), L the number of
+	// orientations θ_l = (⌊L/2⌋−1−l)·π/L (filters.MorletCheng).
+	J, L int
+	// Normalization of C01/C11 (default NormP00).
+	Normalization Normalization
+	// S3 is the C01 convention (default S3Cheng).
+	S3 S3Convention
+	// FullResolution disables Cheng's per-scale Fourier crop: every sum runs
+	// over all M×N frequencies (slower; differs from Cheng by the wavelet
+	// tails beyond the crop, up to ~1e−3 relative at the coarsest scales).
+	// Default false (Cheng's crop, parity).
+	FullResolution bool
+}
+
+// DefaultConfig returns J = 6, L = 4, NormP00, S3Cheng, Cheng's crop.
+func DefaultConfig() Config { return Config{J: 6, L: 4} }
+
+// Op is a scattering-covariance operator for M×N maps. It is immutable after
+// New and safe for concurrent use.
+type Op struct {
+	cfg  Config
+	M, N int
+
+	psi   *stlayer.FilterBank // J·L Morlets, k = j·L + l
+	crops [][2]int            // crop size (h_j, w_j) per scale
+
+	// per scale j3: the L cropped filters ψ̂_{j3,l} (psiC) and ψ̂² (psi2C) as
+	// flat h×w weight maps, for WeightedMean.
+	psiC, psi2C [][][]float64
+
+	idx    *indexTables
+	labels *stlayer.Labels
+}
+
+// New validates the sizes and builds the filter bank, the crops and the label
+// table. M and N must be even, at least 16, and J must satisfy 2^J ≤ min(M, N)
+// (Cheng recommends J ≤ log2(min(M,N)) − 1).
+func New(cfg Config, M, N int) (*Op, error) {
+	if err := checkConfig(cfg, M, N); err != nil {
+		return nil, err
+	}
+	op := &Op{cfg: cfg, M: M, N: N}
+	op.psi = filters.MorletCheng(M, N, cfg.J, cfg.L)
+	if cfg.FullResolution {
+		op.crops = make([][2]int, cfg.J)
+		for j := range op.crops {
+			op.crops[j] = [2]int{M, N}
+		}
+	} else {
+		op.crops = filters.Crops(M, N, cfg.J)
+	}
+	J, L := cfg.J, cfg.L
+	op.psiC = make([][][]float64, J)
+	op.psi2C = make([][][]float64, J)
+	for j := 0; j < J; j++ {
+		ks := make([]int, L)
+		for l := range ks {
+			ks[l] = j*L + l
+		}
+		h, w := op.crops[j][0], op.crops[j][1]
+		fb := filters.Cropped(filters.Subset(op.psi, ks), h, w)
+		op.psiC[j] = make([][]float64, L)
+		op.psi2C[j] = make([][]float64, L)
+		for l := 0; l < L; l++ {
+			f := fb.Filter(l)
+			op.psiC[j][l] = f
+			sq := make([]float64, len(f))
+			for i, v := range f {
+				sq[i] = v * v
+			}
+			op.psi2C[j][l] = sq
+		}
+	}
+	op.idx = newIndexTables(J, L)
+	op.labels = rawLabels(op.idx, 1)
+	return op, nil
+}
+
+func checkConfig(cfg Config, M, N int) error {
+	if cfg.J < 1 || cfg.L < 1 {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: J = %d and L = %d must be ≥ 1", cfg.J, cfg.L)}
+	}
+	if M < 16 || N < 16 || M%2 != 0 || N%2 != 0 {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d: both sides must be even and ≥ 16", M, N)}
+	}
+	if 1<<cfg.J > M || 1<<cfg.J > N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d too small for J = %d (need 2^J ≤ min(M, N))", M, N, cfg.J)}
+	}
+	if cfg.Normalization != NormP00 && cfg.Normalization != NormP11 {
+		return fmt.Errorf("scov: unknown normalization %d", int(cfg.Normalization))
+	}
+	if cfg.S3 != S3Cheng && cfg.S3 != S3Cov {
+		return fmt.Errorf("scov: unknown S3 convention %d", int(cfg.S3))
+	}
+	return nil
+}
+
+// Config returns the configuration.
+func (op *Op) Config() Config { return op.cfg }
+
+// Size returns the map size (M, N).
+func (op *Op) Size() (M, N int) { return op.M, op.N }
+
+// Crops returns the Fourier crop size (h_j, w_j) used at each scale j.
+func (op *Op) Crops() [][2]int { return append([][2]int(nil), op.crops...) }
+
+// Key identifies the raw statistic (configuration and map size).
+func (op *Op) Key() string {
+	c := op.cfg
+	return fmt.Sprintf("scov/J%d/L%d/%dx%d/s3=%s/full=%t", c.J, c.L, op.M, op.N, c.S3, c.FullResolution)
+}
+
+// Labels returns the label table of the raw statistic (Op.Stat): classes
+// "mean", "var", "P00", "S1", "C01", "C11" with columns j1, j2, j3, l1, l2, l3
+// (Cheng's array indices; −1 where absent).
+func (op *Op) Labels() *stlayer.Labels { return op.labels }
+
+// NumRaw returns the number of raw coefficients per map:
+// 2 + 2·J·L + L²·J(J+1)/2 + L³·J(J+1)(J+2)/6.
+func (op *Op) NumRaw() int { return op.idx.numRaw(1) }
+
+// Stat returns the raw statistic: x is [B, 1, M, N] (real) and the result is
+// [B, NumRaw(), 1, 1], in the order of Labels: mean, var, P00 (j, l), S1 (j, l),
+// C01 (j1 ≤ j2, l1, l2), C11 (j1 ≤ j2 ≤ j3, l1, l2, l3). P00, S1, mean and var
+// are real; C01 and C11 complex. See the package documentation for formulas.
+func (op *Op) Stat() stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		b, c, h, w := x.Dims()
+		if c != 1 || h != op.M || w != op.N {
+			panic(&stlayer.ErrShape{Msg: fmt.Sprintf("scov: input [%d,%d,%d,%d], want [B,1,%d,%d]", b, c, h, w, op.M, op.N)})
+		}
+		return op.rawStat(p, x, 1)
+	}
+}
+
+// hashFloats returns a short hex digest of v (for statistic keys that bake
+// constants, e.g. a reference normalisation, into a graph).
+func hashFloats(v ...[]float64) string {
+	h := fnv.New64a()
+	var buf [8]byte
+	for _, s := range v {
+		for _, f := range s {
+			u := math.Float64bits(f)
+			for i := range buf {
+				buf[i] = byte(u >> (8 * i))
+			}
+			h.Write(buf[:])
+		}
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
+}
