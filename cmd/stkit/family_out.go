@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/stlayer/wst"
+)
+
+// familyDict returns the reference library's named arrays for .npz output.
+func familyDict(spec stats.Spec, op stats.Op, c *stlayer.Coeffs) ([]datasets.NamedArray, error) {
+	switch spec.Kind {
+	case stats.WST:
+		w, ok := stats.WSTOp(op)
+		if !ok {
+			return nil, fmt.Errorf("internal: not a wst operator")
+		}
+		if spec.Local {
+			a, err := wstKymatioArray(w, c)
+			if err != nil {
+				return nil, err
+			}
+			return []datasets.NamedArray{{Name: "S", Array: a}}, nil
+		}
+		if spec.Iso || spec.Synthesis {
+			return nil, nil
+		}
+		d, err := wst.ChengDict(w, c)
+		if err != nil {
+			return nil, err
+		}
+		return sortedNamed(d), nil
+	}
+	return nil, nil
+}
+
+func wstKymatioArray(w *wst.Op, c *stlayer.Coeffs) (*datasets.Array, error) {
+	a, err := wst.KymatioArray(w, c)
+	if err != nil {
+		return nil, err
+	}
+	return &datasets.Array{DType: "float32", Shape: a.Shape, Float64: a.Data}, nil
+}
+
+func sortedNamed(d map[string]*wst.Array) []datasets.NamedArray {
+	names := make([]string, 0, len(d))
+	for k := range d {
+		names = append(names, k)
+	}
+	sortStrings(names)
+	out := make([]datasets.NamedArray, 0, len(d))
+	for _, k := range names {
+		out = append(out, datasets.NamedArray{Name: k, Array: &datasets.Array{DType: "float64", Shape: d[k].Shape, Float64: d[k].Data}})
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// runCLI runs stkit with args and returns exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// writeTestMap writes a 64×64 log-normal field to dir/name and returns the path.
+func writeTestMap(t *testing.T, dir, name string, b int) string {
+	t.Helper()
+	m := stlayer.NewMaps(b, 64, 64)
+	for i := 0; i < b; i++ {
+		x, err := datasets.LogNormalField(64, 64, -2.5, 0.8, uint64(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(m.Map(i), x)
+	}
+	p := filepath.Join(dir, name)
+	if err := datasets.WriteMaps(p, m); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestVersion(t *testing.T) {
+	code, out, errs := runCLI(t, "version")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"stkit", "go1.", "backend:", "engine:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHelpEverywhere(t *testing.T) {
+	code, out, _ := runCLI(t, "help")
+	if code != 0 || !strings.Contains(out, "stats") {
+		t.Fatalf("help: %d %s", code, out)
+	}
+	for name := range commands {
+		code, _, errs := runCLI(t, name, "--help")
+		if code != 0 || !strings.Contains(errs, "Usage: stkit "+name) {
+			t.Errorf("%s --help: exit %d, %q", name, code, errs)
+		}
+	}
+	if code, _, _ := runCLI(t, "nonsense"); code != 2 {
+		t.Errorf("unknown command exit %d, want 2", code)
+	}
+}
+
+func TestStatsWSTFormats(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 2)
+	for _, ext := range []string{"npy", "npz", "json"} {
+		out := filepath.Join(dir, "o."+ext)
+		code, _, errs := runCLI(t, "stats", mp, "--kind", "wst", "-J", "3", "-o", out)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", ext, code, errs)
+		}
+		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+			t.Fatalf("%s not written", out)
+		}
+	}
+	a, err := datasets.Read(filepath.Join(dir, "o.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Shape) != 2 || a.Shape[0] != 2 {
+		t.Errorf("npy shape %v, want [2, K]", a.Shape)
+	}
+	var doc struct {
+		Config       map[string]any   `json:"config"`
+		Coefficients []map[string]any `json:"coefficients"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "o.json"))
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Config["kind"] != "wst" || len(doc.Coefficients) != 2*a.Shape[1] || doc.Coefficients[1]["class"] != "S1" {
+		t.Errorf("json: config %v, %d coefficients, first %v", doc.Config, len(doc.Coefficients), doc.Coefficients[:2])
+	}
+	named, err := datasets.ReadNPZ(filepath.Join(dir, "o.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, n := range named {
+		have[n.Name] = true
+	}
+	for _, want := range []string{"S0", "S1", "S2", "P00", "coeffs"} {
+		if !have[want] {
+			t.Errorf("npz lacks %s (has %v)", want, have)
+		}
+	}
+	// local WST: Kymatio layout [B, K, h, w]
+	out := filepath.Join(dir, "local.npy")
+	if code, _, errs := runCLI(t, "stats", mp, "--kind", "wst", "-J", "3", "-L", "8", "--local", "-o", out); code != 0 {
+		t.Fatalf("local: %s", errs)
+	}
+	a, _ = datasets.Read(out)
+	if len(a.Shape) != 4 || a.Shape[1] != 1+3*8+64*3 || a.Shape[2] != 8 {
+		t.Errorf("local shape %v", a.Shape)
+	}
+}
+
+func TestStatsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	trunc := filepath.Join(dir, "t.npy")
+	b, _ := os.ReadFile(mp)
+	os.WriteFile(trunc, b[:len(b)/2], 0o644)
+	nan := filepath.Join(dir, "nan.npy")
+	m := stlayer.NewMaps(1, 32, 32)
+	m.Data[5] = 0 / func() float64 { return 0 }()
+	datasets.WriteMaps(nan, m)
+	cases := [][]string{
+		{"stats", trunc, "-o", filepath.Join(dir, "x.npy")},
+		{"stats", nan, "-o", filepath.Join(dir, "x.npy")},
+		{"stats", mp, "-J", "7", "-o", filepath.Join(dir, "x.npy")},
+		{"stats", filepath.Join(dir, "missing.npy")},
+		{"stats", mp, "-o", filepath.Join(dir, "nodir", "x.npy")},
+		{"stats", mp, "--format", "xml"},
+	}
+	for _, c := range cases {
+		code, _, errs := runCLI(t, c...)
+		if code != 2 {
+			t.Errorf("%v: exit %d (want 2), stderr %q", c, code, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.npy")); err == nil {
+		t.Error("an output was written despite bad input")
+	}
+}

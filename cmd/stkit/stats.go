@@ -1,0 +1,238 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+func init() {
+	register(&command{name: "stats", summary: "compute ST statistics of a map or a batch of maps", run: runStats})
+}
+
+// specFlags registers the flags that describe a statistic (shared by stats,
+// synth, separate, patches).
+func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
+	fs.Func("kind", "statistics family: wst, wph, scov or spectra (default "+defKind+")", func(v string) error {
+		s.Kind = stats.Kind(v)
+		return nil
+	})
+	s.Kind = stats.Kind(defKind)
+	fs.IntVar(&s.J, "J", 0, "number of dyadic scales (0 = log2(min(M,N)) − 2)")
+	fs.IntVar(&s.L, "L", 0, "number of orientations in [0, π) (0 = 4)")
+	fs.IntVar(&s.DN, "dn", 0, "WPH: number of τ shifts per scale (PyWPH dn)")
+	fs.StringVar(&s.Wavelet, "wavelet", "", "morlet or bump (default: morlet for wst/scov/spectra, bump for wph)")
+	fs.StringVar(&s.Norm, "norm", "", "WPH normalisation: none or auto")
+	fs.BoolVar(&s.Iso, "iso", false, "isotropic reduction (average over absolute orientation)")
+	fs.BoolVar(&s.Synthesis, "synthesis", false, "the family's synthesis vector (Cheng's for_synthesis: logs and normalised covariances)")
+	fs.BoolVar(&s.Local, "local", false, "WST: Kymatio's local coefficients (low-pass and subsampling by 2^J)")
+	fs.StringVar(&s.Pad, "pad", "", "boundary: periodic (default), reflect (wst --local) or crop (wph, non-periodic)")
+}
+
+func runStats(g *globals, args []string) error {
+	fs := newFlagSet(g, "stats", "MAP", `Compute scattering-transform statistics of MAP (.npy, .npz[:member], .fits; a 2D map or a 3D batch [B, M, N]).
+
+Output formats (-o FILE, format from --format or the extension):
+  npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
+        family's reference order (PyWPH's order for --kind wph); Kymatio's
+        [B, K, M/2^J, N/2^J] float32 layout for --kind wst --local
+  npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
+        … for wst; mean, var, P00, S1, C01, C11, … for scov) plus "coeffs"
+  json  {"config": {...}, "coefficients": [{"map", "class", "j1", ..., "re", "im"}]}
+Without -o a table of the coefficients of the first map is printed.`)
+	var spec stats.Spec
+	specFlags(fs, &spec, "scov")
+	out := fs.String("o", "", "output file (.npy, .npz or .json)")
+	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
+	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP)")
+	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return badInputf("stats needs exactly one MAP argument, got %d", len(pos))
+	}
+	if *out != "" && *format == "" {
+		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+	}
+	switch *format {
+	case "", "npy", "npz", "json":
+	default:
+		return badInputf("unknown output format %q (want npy, npz or json)", *format)
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	if err := checkOutput(*plotPath); err != nil {
+		return err
+	}
+	maps, err := readMaps(pos[0])
+	if err != nil {
+		return err
+	}
+	spec = spec.WithDefaults(maps.M, maps.N)
+	if err := validate(pos[0], maps, spec.J); err != nil {
+		return err
+	}
+	if *cross != "" {
+		m2, err := readMaps(*cross)
+		if err != nil {
+			return err
+		}
+		if m2.B != maps.B || m2.M != maps.M || m2.N != maps.N {
+			return badInputf("--cross %s has shape [%d, %d, %d], MAP has [%d, %d, %d]", *cross, m2.B, m2.M, m2.N, maps.B, maps.M, maps.N)
+		}
+		if err := validate(*cross, m2, spec.J); err != nil {
+			return err
+		}
+		return badInputf("--cross is not available for --kind %s yet", spec.Kind)
+	}
+	op, err := stats.Build(spec, maps.M, maps.N)
+	if err != nil {
+		return badInputf("%v", err)
+	}
+	ch, err := chooseEngine(g)
+	if err != nil {
+		return err
+	}
+	coeffs, err := ch.Engine.Forward(op.Key(), op.Stat(), maps)
+	if err != nil {
+		return err
+	}
+	if *plotPath != "" {
+		if err := statsDashboard(*plotPath, spec, op, coeffs); err != nil {
+			return fmt.Errorf("plot: %w", err)
+		}
+	}
+	switch *format {
+	case "":
+		return printCoeffs(g, op.Labels(), coeffs)
+	case "npy":
+		return writeCoeffsNPY(*out, spec, op, coeffs)
+	case "npz":
+		return writeCoeffsNPZ(*out, spec, op, coeffs)
+	case "json":
+		return writeCoeffsJSON(*out, spec, op.Labels(), coeffs)
+	}
+	return nil
+}
+
+func printCoeffs(g *globals, lab *stlayer.Labels, c *stlayer.Coeffs) error {
+	tw := tabwriter.NewWriter(g.stdout, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tcoefficient\tre\tim")
+	row := c.Row(0)
+	hw := c.H * c.W
+	for k := 0; k < c.K; k++ {
+		v := row[k*hw]
+		name := fmt.Sprintf("%d", k)
+		if lab != nil && k < lab.Len() {
+			name = lab.String(k)
+		}
+		if hw > 1 {
+			name += fmt.Sprintf(" [pixel 0 of %d×%d]", c.H, c.W)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%.6g\t%.6g\n", k, name, real(v), imag(v))
+	}
+	return tw.Flush()
+}
+
+func coeffsArray(c *stlayer.Coeffs) *datasets.Array {
+	a := &datasets.Array{DType: "complex128", Complex128: c.Data}
+	switch {
+	case c.H*c.W > 1:
+		a.Shape = []int{c.B, c.K, c.H, c.W}
+	case c.B == 1:
+		a.Shape = []int{c.K}
+	default:
+		a.Shape = []int{c.B, c.K}
+	}
+	return a
+}
+
+func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
+	if spec.Kind == stats.WST && spec.Local {
+		w, _ := stats.WSTOp(op)
+		ka, err := wstKymatioArray(w, c)
+		if err != nil {
+			return err
+		}
+		return datasets.WriteNPY(path, ka)
+	}
+	return datasets.WriteNPY(path, coeffsArray(c))
+}
+
+func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
+	named, err := familyDict(spec, op, c)
+	if err != nil {
+		return err
+	}
+	named = append(named, datasets.NamedArray{Name: "coeffs", Array: coeffsArray(c)})
+	lab := op.Labels()
+	if lab != nil && lab.Len() > 0 {
+		rows := &datasets.Array{DType: "int64", Shape: []int{lab.Len(), len(lab.Columns)}}
+		for _, r := range lab.Rows {
+			for _, v := range r {
+				rows.Float64 = append(rows.Float64, float64(v))
+			}
+		}
+		named = append(named, datasets.NamedArray{Name: "label_rows", Array: rows})
+	}
+	return datasets.WriteNPZ(path, named, false)
+}
+
+type jsonCoeff map[string]any
+
+func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs) error {
+	hw := c.H * c.W
+	doc := struct {
+		Config struct {
+			stats.Spec
+			Shape    [3]int   `json:"map_shape"`
+			Columns  []string `json:"label_columns"`
+			PerPixel bool     `json:"per_pixel,omitempty"`
+		} `json:"config"`
+		Coefficients []jsonCoeff `json:"coefficients"`
+	}{}
+	doc.Config.Spec = spec
+	doc.Config.Columns = lab.Columns
+	doc.Config.PerPixel = hw > 1
+	for b := 0; b < c.B; b++ {
+		row := c.Row(b)
+		for k := 0; k < c.K; k++ {
+			for p := 0; p < hw; p++ {
+				v := row[k*hw+p]
+				e := jsonCoeff{"map": b, "index": k, "re": real(v), "im": imag(v)}
+				if k < lab.Len() {
+					e["class"] = lab.Class[k]
+					for ci, col := range lab.Columns {
+						if lab.Rows[k][ci] != -1 {
+							e[col] = lab.Rows[k][ci]
+						}
+					}
+				}
+				if hw > 1 {
+					e["row"], e["col"] = p/c.W, p%c.W
+				}
+				doc.Coefficients = append(doc.Coefficients, e)
+			}
+		}
+	}
+	bts, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
+		return err
+	}
+	return plotx.WriteFileAtomic(path, append(bts, '\n'))
+}
+
+var _ = os.Stdout

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/internal/engine"
+)
+
+func init() {
+	register(&command{name: "version", summary: "print the module version, Go version, backend and engine in use", run: runVersion})
+}
+
+func runVersion(g *globals, args []string) error {
+	fs := newFlagSet(g, "version", "", "Print stkit's module version, the Go version, the GoMLX backend that would run and the statistics engine.")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ver := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		ver = bi.Main.Version
+	}
+	fmt.Fprintf(g.stdout, "stkit %s (github.com/stkit-org/stkit)\n", ver)
+	fmt.Fprintf(g.stdout, "go:      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	b, cfg, err := backend.New(g.backend)
+	if err != nil {
+		return fmt.Errorf("backend: %w", err)
+	}
+	fmt.Fprintf(g.stdout, "backend: %s\n", backend.Description(b, cfg))
+	fmt.Fprintf(g.stdout, "xla:     compiled in: %v; PJRT plugins found: %d\n", backend.XLACompiled(), len(backend.FindPlugins()))
+	b.Finalize()
+	c, err := engine.New(g.engine, g.backend)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "engine:  %s\n", c.Description)
+	return nil
+}

@@ -1,0 +1,84 @@
+// Package engine chooses the statistics engine, in one place: the plain-Go CPU
+// engine (stlayer/cpu) whenever the GoMLX backend is the pure-Go one, the
+// GoMLX graph engine (stlayer/graph) on XLA; "cpu" or "graph" force one.
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+)
+
+// graphFactory builds the GoMLX graph engine on a backend configuration; it is
+// set by the graph engine's registration (see graph.go) so that this package
+// stays buildable while the graph engine evolves.
+var graphFactory func(backendConfig string) (stlayer.Engine, string, error)
+
+// Choice describes the engine picked.
+type Choice struct {
+	Engine      stlayer.Engine
+	Name        string // "cpu" or "graph"
+	Description string // engine and backend, for logs and `stkit version`
+}
+
+// New returns the engine for name ("auto", "", "cpu" or "graph") and a GoMLX
+// backend configuration ("" = automatic, see internal/backend).
+//
+// auto: when backendConfig is empty and no GOMLX_BACKEND / PJRT plugin selects
+// XLA, the CPU engine is used without starting any GoMLX backend at all.
+func New(name, backendConfig string) (*Choice, error) {
+	switch name {
+	case "", "auto":
+		if backendConfig == "" {
+			if _, cfg, _ := backendConfigOnly(); cfg == backend.PureGoConfig || cfg == "" {
+				return cpuChoice(), nil
+			}
+		}
+		b, cfg, err := backend.New(backendConfig)
+		if err != nil {
+			return nil, err
+		}
+		if backend.IsPureGo(b) || graphFactory == nil {
+			slog.Debug("engine", "choice", "cpu", "backend", cfg)
+			return cpuChoice(), nil
+		}
+		return graphChoice(cfg)
+	case "cpu":
+		return cpuChoice(), nil
+	case "graph":
+		if graphFactory == nil {
+			return nil, fmt.Errorf("the graph engine is not built into this binary")
+		}
+		return graphChoice(backendConfig)
+	}
+	return nil, fmt.Errorf("unknown engine %q (want auto, cpu or graph)", name)
+}
+
+func cpuChoice() *Choice {
+	e := cpu.New()
+	return &Choice{Engine: e, Name: "cpu", Description: fmt.Sprintf("cpu (plain Go, %d workers)", e.Workers())}
+}
+
+func graphChoice(cfg string) (*Choice, error) {
+	e, desc, err := graphFactory(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Choice{Engine: e, Name: "graph", Description: desc}, nil
+}
+
+// backendConfigOnly reports which configuration automatic selection would use
+// without starting a backend: the env var, else an XLA plugin found on disk,
+// else the pure-Go default.
+func backendConfigOnly() (string, string, error) {
+	if v, ok := lookupEnv(backend.EnvVar); ok {
+		return "env", v, nil
+	}
+	if backend.XLACompiled() && len(backend.FindPlugins()) > 0 {
+		return "plugin", "xla", nil
+	}
+	return "default", backend.PureGoConfig, nil
+}

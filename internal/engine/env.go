@@ -1,0 +1,5 @@
+package engine
+
+import "os"
+
+var lookupEnv = os.LookupEnv

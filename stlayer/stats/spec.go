@@ -1,0 +1,185 @@
+// Package stats is the front door to stkit's statistics families: a Spec (a
+// small, JSON-serialisable description of a statistic — family, J, L, options)
+// builds the operator of the right family for a map size. Specs are what the
+// command line parses, what feature caches and checkpoints record, and what
+// per-component model files store.
+package stats
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/wst"
+)
+
+// Kind names a statistics family.
+type Kind string
+
+// The families.
+const (
+	WST     Kind = "wst"     // wavelet scattering (Cheng global / Kymatio local)
+	WPH     Kind = "wph"     // wavelet phase harmonics (PyWPH)
+	SCov    Kind = "scov"    // scattering covariance (Cheng)
+	Spectra Kind = "spectra" // reduced scattering spectra (Cheng's pipeline)
+)
+
+// Spec describes a statistic. Zero values mean the family's defaults.
+type Spec struct {
+	Kind Kind `json:"kind"`
+	J    int  `json:"J"`
+	L    int  `json:"L"`
+	// Iso selects the isotropic reduction where the family has one.
+	Iso bool `json:"iso,omitempty"`
+	// Synthesis selects the family's synthesis vector (Cheng's
+	// for_synthesis(_iso): logs and normalised covariances) rather than the raw
+	// moments; it is what synthesis and the VAE features use.
+	Synthesis bool `json:"synthesis,omitempty"`
+	// WST options.
+	Local    bool `json:"local,omitempty"`
+	StrictJ2 bool `json:"strict_j2,omitempty"`
+	// WPH options.
+	DN      int    `json:"dn,omitempty"`
+	Wavelet string `json:"wavelet,omitempty"` // "morlet" or "bump" ("" = family default)
+	Norm    string `json:"norm,omitempty"`    // "none" or "auto"
+	Pad     string `json:"pad,omitempty"`     // "periodic", "reflect", "crop"
+}
+
+// Op is a built statistic: what synthesis, separation and feature extraction
+// need (it satisfies infer.StatOp).
+type Op interface {
+	Stat() stlayer.Stat
+	Key() string
+	Labels() *stlayer.Labels
+}
+
+// String renders the spec compactly, e.g. "wst J=6 L=4 iso".
+func (s Spec) String() string {
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "%s J=%d L=%d", s.Kind, s.J, s.L)
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{s.Iso, "iso"}, {s.Synthesis, "synthesis"}, {s.Local, "local"}, {s.StrictJ2, "j2>j1"}} {
+		if f.on {
+			b.WriteString(" " + f.name)
+		}
+	}
+	if s.DN > 0 {
+		fmt.Fprintf(b, " dn=%d", s.DN)
+	}
+	for _, kv := range [][2]string{{"wavelet", s.Wavelet}, {"norm", s.Norm}, {"pad", s.Pad}} {
+		if kv[1] != "" {
+			fmt.Fprintf(b, " %s=%s", kv[0], kv[1])
+		}
+	}
+	return b.String()
+}
+
+// JSON returns the spec as JSON.
+func (s Spec) JSON() []byte { b, _ := json.Marshal(s); return b }
+
+// WithDefaults fills zero fields with the family's defaults (J from the map
+// size when J = 0: log2(min(M,N)) − 2, at least 1; L = 4 or 8).
+func (s Spec) WithDefaults(m, n int) Spec {
+	if s.Kind == "" {
+		s.Kind = SCov
+	}
+	if s.J == 0 {
+		j := 0
+		for (2 << j) <= min(m, n) {
+			j++
+		}
+		s.J = max(1, j-2)
+	}
+	if s.L == 0 {
+		s.L = 4
+	}
+	if s.Wavelet == "" {
+		if s.Kind == WPH {
+			s.Wavelet = "bump"
+		} else {
+			s.Wavelet = "morlet"
+		}
+	}
+	if s.Pad == "" {
+		if s.Local {
+			s.Pad = "reflect"
+		} else {
+			s.Pad = "periodic"
+		}
+	}
+	if s.Norm == "" {
+		s.Norm = "none"
+	}
+	return s
+}
+
+// Build returns the operator of spec s for M×N maps. Unsupported combinations
+// are errors naming the option.
+func Build(s Spec, m, n int) (Op, error) {
+	s = s.WithDefaults(m, n)
+	switch s.Kind {
+	case WST:
+		return buildWST(s, m, n)
+	case WPH:
+		return buildWPH(s, m, n)
+	case SCov, Spectra:
+		return buildSCov(s, m, n)
+	}
+	return nil, fmt.Errorf("unknown statistics kind %q (want wst, wph, scov or spectra)", s.Kind)
+}
+
+// wstView adapts a wst.Op to one of its statistics (raw, isotropic,
+// synthesis vector).
+type wstView struct {
+	op     *wst.Op
+	stat   stlayer.Stat
+	labels *stlayer.Labels
+	suffix string
+}
+
+func (v *wstView) Stat() stlayer.Stat      { return v.stat }
+func (v *wstView) Key() string             { return v.op.Key() + v.suffix }
+func (v *wstView) Labels() *stlayer.Labels { return v.labels }
+
+// WSTOp returns the underlying wst.Op of a WST spec's operator, if any.
+func WSTOp(o Op) (*wst.Op, bool) {
+	v, ok := o.(*wstView)
+	if !ok {
+		return nil, false
+	}
+	return v.op, true
+}
+
+func buildWST(s Spec, m, n int) (Op, error) {
+	if s.Wavelet != "morlet" {
+		return nil, fmt.Errorf("wst: only the Morlet wavelet is implemented (got %q)", s.Wavelet)
+	}
+	if s.Local && s.Pad != "reflect" {
+		return nil, fmt.Errorf("wst --local uses Kymatio's reflect padding (got --pad %s)", s.Pad)
+	}
+	if !s.Local && s.Pad != "periodic" {
+		return nil, fmt.Errorf("global wst is periodic (got --pad %s)", s.Pad)
+	}
+	if s.Norm != "none" {
+		return nil, fmt.Errorf("wst has no %q normalisation (use the synthesis vector for logs)", s.Norm)
+	}
+	op, err := wst.New(wst.Config{J: s.J, L: s.L, Local: s.Local, StrictJ2: s.StrictJ2}, m, n)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case s.Local:
+		if s.Iso || s.Synthesis {
+			return nil, fmt.Errorf("wst --local has no isotropic or synthesis reduction")
+		}
+		return &wstView{op: op, stat: op.Stat(), labels: op.Labels()}, nil
+	case s.Synthesis:
+		return &wstView{op: op, stat: op.SynthesisStat(s.Iso), labels: op.SynthesisLabels(s.Iso), suffix: fmt.Sprintf("/synth iso=%v", s.Iso)}, nil
+	case s.Iso:
+		return &wstView{op: op, stat: op.IsoStat(), labels: op.IsoLabels(), suffix: "/iso"}, nil
+	}
+	return &wstView{op: op, stat: op.Stat(), labels: op.Labels()}, nil
+}
