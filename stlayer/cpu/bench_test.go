@@ -9,8 +9,19 @@ import (
 )
 
 // BenchmarkFFT2 is one 256×256 complex forward FFT2 through the engine.
-func BenchmarkFFT2(b *testing.B) {
+func BenchmarkFFT2(b *testing.B) { benchFFT2(b, New()) }
+
+// BenchmarkFFT2Gonum is BenchmarkFFT2 with gonum's CmplxFFT for rows and columns.
+func BenchmarkFFT2Gonum(b *testing.B) {
 	e := New()
+	e.gonumOnly = true
+	benchFFT2(b, e)
+}
+
+// BenchmarkFFT2Serial is BenchmarkFFT2 on one worker.
+func BenchmarkFFT2Serial(b *testing.B) { benchFFT2(b, New(WithWorkers(1))) }
+
+func benchFFT2(b *testing.B, e *Engine) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := randC(rng, 256*256)
 	buf := make([]complex128, len(x))
@@ -62,6 +73,9 @@ func scatStep(b *testing.B) (stlayer.Stat, *stlayer.Maps) {
 func BenchmarkScatteringStepForward(b *testing.B) {
 	stat, x := scatStep(b)
 	e := New()
+	if _, err := e.Forward("s1", stat, x); err != nil { // warm the pool
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -83,6 +97,9 @@ func BenchmarkScatteringStepLossGrad(b *testing.B) {
 			l += real(v) * real(v)
 		}
 		return l, g, nil
+	}
+	if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil { // warm the pool
+		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

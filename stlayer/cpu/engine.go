@@ -29,11 +29,18 @@ import (
 type Engine struct {
 	workers int
 
-	poolMu sync.Mutex
-	pools  map[int]*sync.Pool // free buffers keyed by length
+	poolMu    sync.Mutex
+	free      map[int][][]complex128 // free buffers keyed by length
+	pooled    int64                  // bytes held in free
+	poolLimit int64                  // most bytes free may hold
 
 	planMu sync.Mutex
 	plans  map[int]*sync.Pool // gonum CmplxFFT plans keyed by length
+	radix  map[int]*radixPlan // own power-of-two plans (read-only once built)
+
+	fwdPlans map[string]*fwdPlan // Forward buffer-liveness plans by key and shape
+
+	gonumOnly bool // use gonum's CmplxFFT for every length (benchmarks, tests)
 }
 
 // Option configures an Engine.
@@ -50,12 +57,21 @@ func WithWorkers(n int) Option {
 	}
 }
 
+// WithPoolLimit sets how many bytes of free buffers the engine retains for
+// reuse between calls (default 2 GiB; 0 disables pooling).
+func WithPoolLimit(bytes int64) Option {
+	return func(e *Engine) { e.poolLimit = max(bytes, 0) }
+}
+
 // New returns a CPU engine.
 func New(opts ...Option) *Engine {
 	e := &Engine{
-		workers: runtime.GOMAXPROCS(0),
-		pools:   map[int]*sync.Pool{},
-		plans:   map[int]*sync.Pool{},
+		workers:   runtime.GOMAXPROCS(0),
+		free:      map[int][][]complex128{},
+		poolLimit: 2 << 30,
+		plans:     map[int]*sync.Pool{},
+		radix:     map[int]*radixPlan{},
+		fwdPlans:  map[string]*fwdPlan{},
 	}
 	for _, o := range opts {
 		o(e)
@@ -71,23 +87,49 @@ func (e *Engine) Name() string { return "cpu" }
 
 var _ stlayer.Engine = (*Engine)(nil)
 
-// Forward evaluates s on x without recording a tape. The key is ignored (the CPU
-// engine compiles nothing). Intermediate buffers are not retained: each is
-// freed by the garbage collector as soon as its handle is unreachable (they may
-// come from, but never go back to, the pool that LossGrad recycles).
-func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (out *stlayer.Coeffs, err error) {
+// Forward evaluates s on x without recording a tape. Buffers are released to
+// the engine's pool as soon as their last reader has run: the first call for a
+// (key, input shape) records when each field is last read, later calls replay
+// that plan (a call whose primitive sequence departs from the plan is detected
+// and rerun unplanned, so a reused key is safe, only slower).
+func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	if err := checkMaps(x); err != nil {
 		return nil, err
 	}
-	r := &run{e: e}
+	pk := fmt.Sprintf("%s|%d,%d,%d", key, x.B, x.M, x.N)
+	e.planMu.Lock()
+	plan := e.fwdPlans[pk]
+	e.planMu.Unlock()
+	c, err, replayFailed := e.forward(pk, s, x, plan)
+	if replayFailed {
+		c, err, _ = e.forward(pk, s, x, nil)
+	}
+	return c, err
+}
+
+// forward runs s once; with plan == nil it traces and stores a new plan.
+func (e *Engine) forward(pk string, s stlayer.Stat, x *stlayer.Maps, plan *fwdPlan) (out *stlayer.Coeffs, err error, replayFailed bool) {
+	r := &run{e: e, plan: plan}
+	defer r.release()
 	defer func() {
 		if p := recover(); p != nil {
+			if _, ok := p.(errReplay); ok {
+				out, err, replayFailed = nil, nil, true
+				return
+			}
 			out, err = nil, asError(p)
 		}
 	}()
 	xf := r.inputField(x)
 	y := r.own(s(r, xf))
-	return r.coeffs(y), nil
+	out = r.coeffs(y)
+	if plan == nil {
+		p := r.makePlan()
+		e.planMu.Lock()
+		e.fwdPlans[pk] = p
+		e.planMu.Unlock()
+	}
+	return out, nil, false
 }
 
 // LossGrad evaluates s on x recording the tape, calls loss on the output

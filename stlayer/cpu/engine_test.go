@@ -242,3 +242,77 @@ func TestPoolReuse(t *testing.T) {
 	}
 	t.Logf("LossGrad allocates %.0f bytes per call (tape ≥ %.0f bytes)", perCall, tape)
 }
+
+// TestForwardPlanReplay: the liveness plan of a key releases buffers early
+// without changing results, and a key reused by a statistic with another op
+// sequence (same shapes) is detected and recomputed.
+func TestForwardPlanReplay(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	x := randMaps(rng, 2, 8, 8)
+	statA := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		y1 := p.Modulus(x)
+		y2 := p.Conj(x)
+		return p.Mean(p.Add(y1, y2))
+	}
+	statB := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		y1 := p.Modulus(x)
+		y2 := p.Conj(y1)
+		return p.Mean(p.Add(y2, p.Scale(x, 3))) // x read late: released under A's plan
+	}
+	ref := func(s stlayer.Stat) []complex128 {
+		c, err := New().Forward("fresh", s, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Data
+	}
+	wantA, wantB := ref(statA), ref(statB)
+	e := New()
+	var prev *fwdPlan
+	for i, s := range []stlayer.Stat{statA, statA, statB, statB, statA, s1Like(randBanks(rng, 2, 2, 8, 8))} {
+		c, err := e.Forward("same key", s, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := e.fwdPlans["same key|2,8,8"]
+		if retraced := plan != prev; retraced != (i != 1 && i != 3) {
+			t.Errorf("call %d: retraced = %v", i, retraced)
+		}
+		prev = plan
+		want := wantA
+		switch i {
+		case 2, 3:
+			want = wantB
+		case 5:
+			want = ref(s)
+		}
+		if d := cabsDiff(c.Data, want); d != 0 {
+			t.Errorf("call %d: results differ by %.3g from a fresh engine", i, d)
+		}
+	}
+}
+
+// TestForwardPoolReuse: a replayed Forward allocates far less than its fields.
+func TestForwardPoolReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	const M, N, J, L = 64, 64, 3, 4
+	stat := s1Like(randBanks(rng, J, L, M, N))
+	x := randMaps(rng, 1, M, N)
+	e := New()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	for range 2 {
+		if _, err := e.Forward("s1", stat, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	if _, err := e.Forward("s1", stat, x); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&m1)
+	perCall := float64(m1.TotalAlloc - m0.TotalAlloc)
+	if fields := float64(16 * M * N * (2 + J*L)); perCall > 0.1*fields {
+		t.Errorf("Forward allocates %.0f bytes per call, its fields hold ≥ %.0f", perCall, fields)
+	}
+}

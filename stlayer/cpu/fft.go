@@ -14,7 +14,10 @@ type fft1 interface {
 	inverse(x []complex128) // x[n] = Σ X[k] e^{+2πikn/N} (no 1/N)
 }
 
-type gonumFFT struct{ p *fourier.CmplxFFT }
+type gonumFFT struct {
+	p   *fourier.CmplxFFT
+	tmp []complex128 // column scratch, 16·n
+}
 
 func (g gonumFFT) forward(x []complex128) { g.p.Coefficients(x, x) }
 func (g gonumFFT) inverse(x []complex128) { g.p.Sequence(x, x) }
@@ -24,7 +27,7 @@ func (e *Engine) plan(n int) fft1 {
 	e.planMu.Lock()
 	p := e.plans[n]
 	if p == nil {
-		p = &sync.Pool{New: func() any { return gonumFFT{fourier.NewCmplxFFT(n)} }}
+		p = &sync.Pool{New: func() any { return gonumFFT{fourier.NewCmplxFFT(n), make([]complex128, 16*n)} }}
 		e.plans[n] = p
 	}
 	e.planMu.Unlock()
@@ -40,40 +43,87 @@ func (e *Engine) putPlan(n int, f fft1) {
 
 func log2ceil(n int) int { return bits.Len(uint(n)) }
 
+// radixPlan returns the shared power-of-two plan of length n.
+func (e *Engine) radixPlan(n int) *radixPlan {
+	e.planMu.Lock()
+	defer e.planMu.Unlock()
+	p := e.radix[n]
+	if p == nil {
+		p = newRadixPlan(n)
+		e.radix[n] = p
+	}
+	return p
+}
+
 // fft2 transforms planes consecutive H×W planes of buf in place: the
 // unnormalised forward DFT, or (inverse) the inverse DFT including 1/(HW).
+// Power-of-two axes use the radix-2/4 FFT (columns transformed in strips of
+// whole row segments), other lengths gonum's CmplxFFT.
 func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
-	// Rows.
-	if W > 1 {
-		e.parFor(planes*H, 5*W*log2ceil(W), func(lo, hi int) {
-			p := e.plan(W)
-			for r := lo; r < hi; r++ {
-				row := buf[r*W : (r+1)*W]
-				if inverse {
-					p.inverse(row)
-				} else {
-					p.forward(row)
-				}
-			}
-			e.putPlan(W, p)
-		})
-	}
-	scale := complex(1, 0)
+	scale := 1.0
 	if inverse {
-		scale = complex(1/float64(H*W), 0)
+		scale = 1 / float64(H*W)
 	}
-	// Columns, in blocks of cb columns gathered into a transposed scratch.
-	const cb = 16
-	nb := (W + cb - 1) / cb
-	if H == 1 {
+	if H == 1 && W == 1 {
 		if inverse {
-			scaleInPlace(buf[:planes*H*W], scale)
+			scaleInPlace(buf[:planes], complex(scale, 0))
 		}
 		return
 	}
+	rowScale, colScale := 1.0, scale
+	if H == 1 {
+		rowScale, colScale = scale, 1
+	}
+	// Rows.
+	if W > 1 {
+		if isPow2(W) && !e.gonumOnly {
+			p := e.radixPlan(W)
+			e.parFor(planes*H, 5*W*log2ceil(W), func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					p.transform(buf[r*W:(r+1)*W], inverse, rowScale)
+				}
+			})
+		} else {
+			e.parFor(planes*H, 5*W*log2ceil(W), func(lo, hi int) {
+				p := e.plan(W)
+				for r := lo; r < hi; r++ {
+					row := buf[r*W : (r+1)*W]
+					if inverse {
+						p.inverse(row)
+					} else {
+						p.forward(row)
+					}
+					if rowScale != 1 {
+						scaleInPlace(row, complex(rowScale, 0))
+					}
+				}
+				e.putPlan(W, p)
+			})
+		}
+	}
+	if H == 1 {
+		return
+	}
+	// Columns.
+	if isPow2(H) && !e.gonumOnly {
+		p := e.radixPlan(H)
+		const strip = 64
+		ns := (W + strip - 1) / strip
+		e.parFor(planes*ns, 5*strip*H*log2ceil(H), func(lo, hi int) {
+			for t := lo; t < hi; t++ {
+				pl, s := t/ns, t%ns
+				c0 := s * strip
+				p.columns(buf[pl*H*W+c0:(pl+1)*H*W], W, min(strip, W-c0), inverse, colScale)
+			}
+		})
+		return
+	}
+	const cb = 16
+	nb := (W + cb - 1) / cb
+	sc := complex(colScale, 0)
 	e.parFor(planes*nb, 5*cb*H*log2ceil(H), func(lo, hi int) {
 		p := e.plan(H)
-		tmp := e.get(cb * H)
+		tmp := p.(gonumFFT).tmp
 		for t := lo; t < hi; t++ {
 			pl, blk := t/nb, t%nb
 			base := pl * H * W
@@ -96,11 +146,10 @@ func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
 			for h := 0; h < H; h++ {
 				row := buf[base+h*W : base+(h+1)*W]
 				for c := c0; c < c1; c++ {
-					row[c] = tmp[(c-c0)*H+h] * scale
+					row[c] = tmp[(c-c0)*H+h] * sc
 				}
 			}
 		}
-		e.put(tmp)
 		e.putPlan(H, p)
 	})
 }

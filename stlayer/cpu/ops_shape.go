@@ -367,10 +367,7 @@ func (r *run) Reshape(xf stlayer.Field, c, h, w int) stlayer.Field {
 	if c < 1 || h < 1 || w < 1 || c*h*w != x.c*x.hw() {
 		shapePanic("Reshape: [%d,%d,%d] has %d elements per map, [%d,%d,%d] has %d", x.c, x.h, x.w, x.c*x.hw(), c, h, w, c*h*w)
 	}
-	y := &field{r: r, b: x.b, c: c, h: h, w: w, data: x.data, view: true, base: x}
-	if r.record {
-		r.fields = append(r.fields, y)
-	}
+	y := r.newView(x, c, h, w)
 	r.tape(y, func(g []complex128) {
 		t := r.e.get(len(g))
 		copy(t, g)

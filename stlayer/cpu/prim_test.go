@@ -179,7 +179,14 @@ func naiveDFT2(x []complex128, H, W int, sign float64) []complex128 {
 
 func TestFFT2NaiveDFT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	e := New(WithWorkers(3))
+	for _, gonumOnly := range []bool{false, true} {
+		e := New(WithWorkers(3))
+		e.gonumOnly = gonumOnly
+		testFFT2NaiveDFT(t, e, rng)
+	}
+}
+
+func testFFT2NaiveDFT(t *testing.T, e *Engine, rng *rand.Rand) {
 	for _, hw := range [][2]int{{1, 1}, {1, 8}, {8, 1}, {2, 2}, {4, 8}, {16, 16}, {32, 8}, {16, 64}, {6, 10}, {5, 7}, {12, 3}} {
 		H, W := hw[0], hw[1]
 		x := randC(rng, 2*H*W)

@@ -1,8 +1,6 @@
 package cpu
 
 import (
-	"sync"
-
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -13,8 +11,11 @@ type field struct {
 	b, c, h, w int
 	data       []complex128
 	grad       []complex128 // accumulated upstream gradient (LossGrad only), nil until needed
-	view       bool         // data is shared with base (Reshape): not released
-	base       *field       // keeps the owner of a view alive
+	view       bool         // data is shared with base (Reshape): never released itself
+	base       *field       // the owner of a view's data
+	id         int          // index of the primitive call that produced it (0: the input)
+	lastUse    int          // id of the last primitive call that read it
+	released   bool
 }
 
 // Dims returns (B, C, H, W).
@@ -35,12 +36,27 @@ type run struct {
 	e      *Engine
 	record bool
 	nodes  []node
-	fields []*field // fields owning a buffer (LossGrad only), released at the end
+	fields []*field // every field of the run, by id
+	plan   *fwdPlan // Forward replay: when to release buffers (nil: keep all)
 }
+
+// fwdPlan is the buffer-liveness plan of one (statistic key, input shape):
+// the op sequence of a Stat depends only on shapes (a Prim cannot read
+// values), so the first Forward records, for every field, the last primitive
+// call that reads it, and later Forwards release each buffer right after it.
+type fwdPlan struct {
+	shapes  [][4]int
+	release [][]int // release[k]: ids of fields whose last reader is call k
+}
+
+// errReplay aborts a Forward whose op sequence departs from its plan; the
+// call is then traced again from scratch.
+type errReplay struct{}
 
 var _ stlayer.Prim = (*run)(nil)
 
-// own converts a stlayer.Field to this run's field, panicking on foreign ones.
+// own converts a stlayer.Field to this run's field, panicking on foreign ones,
+// and records that the primitive call being made reads it.
 func (r *run) own(x stlayer.Field) *field {
 	f, ok := x.(*field)
 	if !ok || f == nil {
@@ -49,7 +65,44 @@ func (r *run) own(x stlayer.Field) *field {
 	if f.r != r {
 		shapePanic("field belongs to another run")
 	}
+	for g := f; g != nil; g = g.base {
+		if g.released {
+			panic(errReplay{})
+		}
+		g.lastUse = len(r.fields)
+	}
 	return f
+}
+
+// register gives f the next call id, first releasing (Forward replay) the
+// buffers whose last reader was the previous call.
+func (r *run) register(f *field) {
+	id := len(r.fields)
+	f.id, f.lastUse = id, id
+	if p := r.plan; p != nil {
+		if id >= len(p.shapes) || p.shapes[id] != [4]int{f.b, f.c, f.h, f.w} {
+			panic(errReplay{})
+		}
+		if id > 0 {
+			for _, j := range p.release[id-1] {
+				if r.fields[j].lastUse >= id { // read by the call being made
+					panic(errReplay{})
+				}
+				r.free(r.fields[j])
+			}
+		}
+	}
+	r.fields = append(r.fields, f)
+}
+
+func (r *run) free(f *field) {
+	if f.released {
+		return
+	}
+	if !f.view {
+		r.e.put(f.data)
+	}
+	f.data, f.released = nil, true
 }
 
 // newField allocates an output field (contents undefined).
@@ -58,14 +111,28 @@ func (r *run) newField(b, c, h, w int) *field {
 		shapePanic("invalid field shape [%d,%d,%d,%d]", b, c, h, w)
 	}
 	f := &field{r: r, b: b, c: c, h: h, w: w}
-	n := b * c * h * w
-	f.data = r.e.get(n)
-	if r.record {
-		r.fields = append(r.fields, f)
-	}
-	// Without a tape nothing else refers to the buffer: the garbage collector
-	// frees it as soon as the handle is unreachable.
+	r.register(f)
+	f.data = r.e.get(b * c * h * w)
 	return f
+}
+
+// newView returns a field sharing x's data with another shape.
+func (r *run) newView(x *field, c, h, w int) *field {
+	f := &field{r: r, b: x.b, c: c, h: h, w: w, data: x.data, view: true, base: x}
+	r.register(f)
+	return f
+}
+
+// makePlan builds the liveness plan of a traced Forward.
+func (r *run) makePlan() *fwdPlan {
+	p := &fwdPlan{shapes: make([][4]int, len(r.fields)), release: make([][]int, len(r.fields))}
+	for i, f := range r.fields {
+		p.shapes[i] = [4]int{f.b, f.c, f.h, f.w}
+		if f.lastUse < len(r.fields) {
+			p.release[f.lastUse] = append(p.release[f.lastUse], i)
+		}
+	}
+	return p
 }
 
 // tape records the adjoint of the primitive producing out (LossGrad only).
@@ -100,13 +167,11 @@ func (r *run) backward() {
 // release returns every buffer of the run to the pool.
 func (r *run) release() {
 	for _, f := range r.fields {
-		if !f.view {
-			r.e.put(f.data)
-		}
+		r.free(f)
 		if f.grad != nil {
 			r.e.put(f.grad)
+			f.grad = nil
 		}
-		f.data, f.grad = nil, nil
 	}
 	r.fields, r.nodes = nil, nil
 }
@@ -126,40 +191,52 @@ func (r *run) coeffs(y *field) *stlayer.Coeffs {
 }
 
 // ---- buffer pool ----
-
-func (e *Engine) pool(n int) *sync.Pool {
-	e.poolMu.Lock()
-	p := e.pools[n]
-	if p == nil {
-		p = &sync.Pool{}
-		e.pools[n] = p
-	}
-	e.poolMu.Unlock()
-	return p
-}
+//
+// A per-engine free list keyed by length. LossGrad returns every buffer of a
+// call at its end, so a synthesis loop reuses the same working set; Forward
+// returns a buffer when the garbage collector finds its handle unreachable.
+// At most poolLimit bytes are retained (excess buffers are left to the GC).
 
 // get returns a buffer of length n with undefined contents.
 func (e *Engine) get(n int) []complex128 {
-	if v := e.pool(n).Get(); v != nil {
-		return *(v.(*[]complex128))
+	e.poolMu.Lock()
+	if l := e.free[n]; len(l) > 0 {
+		b := l[len(l)-1]
+		l[len(l)-1] = nil
+		e.free[n] = l[:len(l)-1]
+		e.pooled -= 16 * int64(n)
+		e.poolMu.Unlock()
+		return b
 	}
+	e.poolMu.Unlock()
 	return make([]complex128, n)
 }
 
 // getZero returns a zeroed buffer of length n.
 func (e *Engine) getZero(n int) []complex128 {
-	if v := e.pool(n).Get(); v != nil {
-		b := *(v.(*[]complex128))
-		clear(b)
-		return b
-	}
-	return make([]complex128, n)
+	b := e.get(n)
+	clear(b)
+	return b
 }
 
+// put returns b to the free list.
 func (e *Engine) put(b []complex128) {
-	if len(b) == 0 {
+	n := len(b)
+	if n == 0 {
 		return
 	}
-	b = b[:len(b):len(b)]
-	e.pool(len(b)).Put(&b)
+	e.poolMu.Lock()
+	if e.pooled+16*int64(n) <= e.poolLimit {
+		e.free[n] = append(e.free[n], b[:n:n])
+		e.pooled += 16 * int64(n)
+	}
+	e.poolMu.Unlock()
+}
+
+// FreePool drops every buffer the engine retains for reuse.
+func (e *Engine) FreePool() {
+	e.poolMu.Lock()
+	e.free = map[int][][]complex128{}
+	e.pooled = 0
+	e.poolMu.Unlock()
 }

@@ -1,0 +1,53 @@
+package cpu
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// TestRadixAgainstGonum: the power-of-two FFT (1D and column form) agrees with
+// gonum's CmplxFFT for n = 1 … 1024.
+func TestRadixAgainstGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for n := 1; n <= 1024; n *= 2 {
+		p := newRadixPlan(n)
+		g := fourier.NewCmplxFFT(n)
+		x := randC(rng, n)
+		for _, inv := range []bool{false, true} {
+			want := make([]complex128, n)
+			if inv {
+				g.Sequence(want, x)
+			} else {
+				g.Coefficients(want, x)
+			}
+			got := append([]complex128(nil), x...)
+			p.transform(got, inv, 1)
+			if d := cabsDiff(got, want); d > 1e-12*float64(n) {
+				t.Errorf("n=%d inverse=%v: 1D max error %.3g", n, inv, d)
+			}
+			// Column form: 3 columns with stride 5, scaled.
+			const width, stride = 3, 5
+			blk := make([]complex128, n*stride)
+			for i := 0; i < n; i++ {
+				for c := 0; c < width; c++ {
+					blk[i*stride+c] = x[i] * complex(float64(c+1), 0)
+				}
+				blk[i*stride+width] = 42 // outside the block: untouched
+			}
+			p.columns(blk, stride, width, inv, 0.5)
+			for i := 0; i < n; i++ {
+				for c := 0; c < width; c++ {
+					w := want[i] * complex(0.5*float64(c+1), 0)
+					if d := cabsDiff([]complex128{blk[i*stride+c]}, []complex128{w}); d > 1e-12*float64(n) {
+						t.Fatalf("n=%d inverse=%v: column %d row %d: %v want %v", n, inv, c, i, blk[i*stride+c], w)
+					}
+				}
+				if blk[i*stride+width] != 42 {
+					t.Fatalf("n=%d: columns wrote outside the block", n)
+				}
+			}
+		}
+	}
+}
