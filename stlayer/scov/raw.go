@@ -7,26 +7,27 @@ import "github.com/stkit-org/stkit/stlayer"
 //
 // Algorithm (all in Fourier space after the first layer):
 //
-//  1. X = FFT2(x); Z = IFFT2(X·ψ̂) at full resolution; U = |Z|; P00 = ⟨|Z|²⟩,
-//     S1 = ⟨U⟩; Û = FFT2(U).
-//  2. Spectra are cropped scale by scale with Prim.CropFreq (cascading:
-//     crop(j) is taken from crop(j−1)); a spectrum cropped to h×w equals
+//  1. X = FFT2(x); for each scale j (its own field, channel f·L + l):
+//     Z = IFFT2(X·ψ̂_j) at full resolution; U = |Z|; P00 = ⟨|Z|²⟩, S1 = ⟨U⟩;
+//     Û_j = FFT2(U).
+//  2. Spectra are cropped with Prim.CropFreq, cascading: Î and Û_j at
+//     crop(c) are taken from crop(c−1); a spectrum cropped to h×w equals
 //     (hw/MN)·(true spectrum) on the kept block.
 //  3. For every inner scale j2 the products Î·conj(Û_{j2,l}) (C01) and
-//     Û_{j1,l1}·conj(Û_{j2,l2}), j1 ≤ j2 (C11), are formed once at crop(j2);
-//     for every j3 ≥ j2 they are cropped to crop(j3) and reduced with
-//     Prim.WeightedMean against ψ̂_{j3,l3} (or ψ̂²) — this avoids materialising
-//     the L³ triple products. The product of two crop factors is undone by a
-//     per-coefficient constant 1/(h2w2·h3w3) applied at the end (Reshape +
-//     MulConst), giving Σ_k(…)/(MN)² exactly as Cheng.
+//     Û_{j1,l1}·conj(Û_{j2,(l1+s) mod L}), j1 ≤ j2, s = 0…L−1 (C11; the
+//     right factor is rotated along channels so that no left gather is
+//     needed) are formed once at crop(j2); for every j3 ≥ j2 they are
+//     cropped to crop(j3) and reduced with Prim.WeightedMean against
+//     ψ̂_{j3,l3} (or ψ̂²) — this never materialises the L³ triple products.
+//     The two crop factors are undone by a per-coefficient constant
+//     1/(h2w2·h3w3) applied at the end (Reshape + MulConst), giving
+//     Σ_k(…)/(MN)² exactly as Cheng.
 func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 	J, L := op.cfg.J, op.cfg.L
-	JL := J * L
 	M, N := op.M, op.N
 	t := op.idx
 	lay := t.layout(nf)
 	kk := kinds(nf)
-	nk := len(kk)
 
 	var blocks []stlayer.Field
 	var dest []int       // raw index of each concatenated channel
@@ -57,99 +58,113 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 	add(mean, seq(lay.mean, nf), 1)
 	add(vr, seq(lay.vr, nf), n/(n-1))
 
-	// First layer at full resolution.
-	X := p.FFT2(x)
-	Z := p.IFFT2(p.MulFilters(X, op.psi)) // channel f·JL + j·L + l
-	U := p.Modulus(Z)
-	add(p.Mean(p.Pow(Z, 2)), seq(lay.p00, nf*JL), 1)
-	add(p.Mean(U), seq(lay.s1, nf*JL), 1)
-	if nf == 2 {
-		a, b := seq(0, JL), seq(JL, JL)
-		add(p.Mean(p.MulConj(p.Channels(Z, a), p.Channels(Z, b))), seq(lay.c00, JL), 1)
-	}
-	Uf := p.FFT2(U)
-
-	// Cascading crops of X and Û.
-	Xc := make([]stlayer.Field, J)
-	Uc := make([]stlayer.Field, J)
-	prevX, prevU := X, Uf
-	ph, pw := M, N
-	for j := 0; j < J; j++ {
-		h, w := op.crops[j][0], op.crops[j][1]
-		if h != ph || w != pw {
-			prevX = p.CropFreq(prevX, h, w)
-			prevU = p.CropFreq(prevU, h, w)
-			ph, pw = h, w
+	// dFL maps channel f·L + l of a per-scale field to raw index base(f) + l.
+	dFL := func(base func(f int) int) []int {
+		d := make([]int, 0, nf*L)
+		for f := 0; f < nf; f++ {
+			for l := 0; l < L; l++ {
+				d = append(d, base(f)+l)
+			}
 		}
-		Xc[j], Uc[j] = prevX, prevU
+		return d
+	}
+	// fieldCh returns the channels of field f of a per-scale field (f·L + l),
+	// rotated by s: channel l holds angle (l+s) mod L.
+	fieldCh := func(f, s int) []int {
+		d := make([]int, L)
+		for l := range d {
+			d[l] = f*L + (l+s)%L
+		}
+		return d
+	}
+
+	// First layer at full resolution, one scale at a time (channel f·L + l),
+	// then cascading crops: Xc[c] is Î at crop(c); Uc[j][c] is Û_j at crop(c)
+	// for c ≥ j.
+	X := p.FFT2(x)
+	Xc := make([]stlayer.Field, J)
+	Uc := make([][]stlayer.Field, J)
+	for j := 0; j < J; j++ {
+		Z := p.IFFT2(p.MulFilters(X, op.bank[j]))
+		U := p.Modulus(Z)
+		add(p.Mean(p.Pow(Z, 2)), dFL(func(f int) int { return lay.P00(f, j, 0, L) }), 1)
+		add(p.Mean(U), dFL(func(f int) int { return lay.S1(f, j, 0, L) }), 1)
+		if nf == 2 {
+			add(p.Mean(p.MulConj(p.Channels(Z, fieldCh(0, 0)), p.Channels(Z, fieldCh(1, 0)))), seq(lay.c00+j*L, L), 1)
+		}
+		Uc[j] = make([]stlayer.Field, J)
+		Uc[j][j] = op.cropFrom(p, p.FFT2(U), M, N, j)
+		for c := j + 1; c < J; c++ {
+			Uc[j][c] = op.cropFrom(p, Uc[j][c-1], op.crops[c-1][0], op.crops[c-1][1], c)
+		}
+	}
+	Xc[0] = op.cropFrom(p, X, M, N, 0)
+	for c := 1; c < J; c++ {
+		Xc[c] = op.cropFrom(p, Xc[c-1], op.crops[c-1][0], op.crops[c-1][1], c)
 	}
 
 	w01 := op.psiC
 	if op.cfg.S3 == S3Cov {
 		w01 = op.psi2C
 	}
-	for j2 := 0; j2 < J; j2++ {
+	// reduce crops the product field q (computed at crop(j2), channel i ↔
+	// coefficient coef(i, l3) of kind-independent layout) to every crop(j3),
+	// j3 ≥ j2, and reduces it against the weights w[j3][l3].
+	reduce := func(q stlayer.Field, j2 int, w [][][]float64, coef func(i, j3, l3 int) int) {
 		h2, w2 := op.crops[j2][0], op.crops[j2][1]
-
-		// C01 products Î_fa · conj(Û_fb(j2, l)), channel (q, l).
-		ub := make([]int, 0, nk*L)
-		xa := make([]int, 0, nk*L)
-		for _, k := range kk {
-			for l := 0; l < L; l++ {
-				ub = append(ub, k[1]*JL+j2*L+l)
-				xa = append(xa, k[0])
-			}
-		}
-		xs := Xc[j2]
-		if nf > 1 {
-			xs = p.Channels(Xc[j2], xa)
-		}
-		q01 := p.MulConj(xs, p.Channels(Uc[j2], ub))
-
-		// C11 products Û_fa(j1, l1) · conj(Û_fb(j2, l2)), channel (q, j1, l1, l2).
-		ia := make([]int, 0, nk*(j2+1)*L*L)
-		ib := make([]int, 0, nk*(j2+1)*L*L)
-		for _, k := range kk {
-			for j1 := 0; j1 <= j2; j1++ {
-				for l1 := 0; l1 < L; l1++ {
-					for l2 := 0; l2 < L; l2++ {
-						ia = append(ia, k[0]*JL+j1*L+l1)
-						ib = append(ib, k[1]*JL+j2*L+l2)
-					}
-				}
-			}
-		}
-		q11 := p.MulConj(p.Channels(Uc[j2], ia), p.Channels(Uc[j2], ib))
-
+		_, nc, _, _ := q.Dims()
 		ch, cw := h2, w2
 		for j3 := j2; j3 < J; j3++ {
 			h3, w3 := op.crops[j3][0], op.crops[j3][1]
 			if h3 != ch || w3 != cw {
-				q01 = p.CropFreq(q01, h3, w3)
-				q11 = p.CropFreq(q11, h3, w3)
+				q = p.CropFreq(q, h3, w3)
 				ch, cw = h3, w3
 			}
 			s := 1 / (float64(h2*w2) * float64(h3*w3))
 			for l3 := 0; l3 < L; l3++ {
-				d01 := make([]int, 0, nk*L)
-				for q := range kk {
-					for l1 := 0; l1 < L; l1++ {
-						d01 = append(d01, lay.C01(q, t.p2(j2, j3, l1, l3)))
-					}
+				d := make([]int, nc)
+				for i := range d {
+					d[i] = coef(i, j3, l3)
 				}
-				add(p.WeightedMean(q01, w01[j3][l3]), d01, s)
+				add(p.WeightedMean(q, w[j3][l3]), d, s)
+			}
+		}
+	}
 
-				d11 := make([]int, 0, len(ia))
-				for q := range kk {
-					for j1 := 0; j1 <= j2; j1++ {
-						for l1 := 0; l1 < L; l1++ {
-							for l2 := 0; l2 < L; l2++ {
-								d11 = append(d11, lay.C11(q, t.p3(j1, j2, j3, l1, l2, l3)))
-							}
-						}
-					}
+	for j2 := 0; j2 < J; j2++ {
+		// C01: Î_fa · conj(Û_fb(j2, l1)), channel l1, one block per kind.
+		for q, k := range kk {
+			xs, us := Xc[j2], Uc[j2][j2]
+			if nf > 1 {
+				xs = p.Channels(Xc[j2], []int{k[0]})
+				us = p.Channels(Uc[j2][j2], fieldCh(k[1], 0))
+			}
+			reduce(p.MulConj(xs, us), j2, w01, func(l1, j3, l3 int) int {
+				return lay.C01(q, t.p2(j2, j3, l1, l3))
+			})
+		}
+		// C11: Û_fa(j1, l1) · conj(Û_fb(j2, (l1+s) mod L)), one block per
+		// (kind, j1, s), channel l1. The rotated right factors are shared
+		// over j1.
+		for q, k := range kk {
+			rot := make([]stlayer.Field, L)
+			for s := 0; s < L; s++ {
+				if s == 0 && nf == 1 {
+					rot[s] = Uc[j2][j2]
+				} else {
+					rot[s] = p.Channels(Uc[j2][j2], fieldCh(k[1], s))
 				}
-				add(p.WeightedMean(q11, op.psi2C[j3][l3]), d11, s)
+			}
+			for j1 := 0; j1 <= j2; j1++ {
+				left := Uc[j1][j2]
+				if nf > 1 {
+					left = p.Channels(left, fieldCh(k[0], 0))
+				}
+				for s := 0; s < L; s++ {
+					reduce(p.MulConj(left, rot[s]), j2, op.psi2C, func(l1, j3, l3 int) int {
+						return lay.C11(q, t.p3(j1, j2, j3, l1, (l1+s)%L, l3))
+					})
+				}
 			}
 		}
 	}
@@ -172,6 +187,15 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 	}
 	out := p.Channels(all, perm)
 	return scaleChannels(p, out, scale)
+}
+
+// cropFrom crops the spectrum y (currently h×w) to crop(c) if the sizes differ.
+func (op *Op) cropFrom(p stlayer.Prim, y stlayer.Field, h, w, c int) stlayer.Field {
+	hc, wc := op.crops[c][0], op.crops[c][1]
+	if hc == h && wc == w {
+		return y
+	}
+	return p.CropFreq(y, hc, wc)
 }
 
 // scaleChannels multiplies channel c of an H = W = 1 field [B, K, 1, 1] by

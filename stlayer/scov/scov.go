@@ -139,8 +139,9 @@ type Op struct {
 	cfg  Config
 	M, N int
 
-	psi   *stlayer.FilterBank // J·L Morlets, k = j·L + l
-	crops [][2]int            // crop size (h_j, w_j) per scale
+	psi   *stlayer.FilterBank   // J·L Morlets, k = j·L + l
+	bank  []*stlayer.FilterBank // per scale j: the L full-resolution ψ̂_{j,l}
+	crops [][2]int              // crop size (h_j, w_j) per scale
 
 	// per scale j3: the L cropped filters ψ̂_{j3,l} (psiC) and ψ̂² (psi2C) as
 	// flat h×w weight maps, for WeightedMean.
@@ -176,7 +177,8 @@ func New(cfg Config, M, N int) (*Op, error) {
 			ks[l] = j*L + l
 		}
 		h, w := op.crops[j][0], op.crops[j][1]
-		fb := filters.Cropped(filters.Subset(op.psi, ks), h, w)
+		op.bank = append(op.bank, filters.Subset(op.psi, ks))
+		fb := filters.Cropped(op.bank[j], h, w)
 		op.psiC[j] = make([][]float64, L)
 		op.psi2C[j] = make([][]float64, L)
 		for l := 0; l < L; l++ {
