@@ -16,7 +16,9 @@ import (
 // "complex128". Real dtypes keep their values in Float64 (Complex128 nil),
 // complex dtypes in Complex128 (Float64 nil). Writers convert the values to
 // DType: float32 rounds to nearest, integer and bool dtypes require exact
-// integer values in range (bool: 0 or 1).
+// integer values in range (bool: 0 or 1); for int64 and uint64, 2^63 and 2^64
+// (the float64 images of the largest values) are written as 2^63−1 and
+// 2^64−1, so that any array read can be written back.
 type Array struct {
 	Shape      []int
 	DType      string
@@ -188,7 +190,9 @@ func checkRealValues(d dtypeInfo, v []float64) error {
 	}
 	lo, hi := intBounds(d)
 	for i, x := range v {
-		if x != math.Trunc(x) || x < lo || x >= hi {
+		// For 64-bit types the top value (2^63−1 or 2^64−1) rounds up to hi in
+		// float64; hi itself is accepted and written as that top value.
+		if x != math.Trunc(x) || x < lo || x > hi || (x == hi && d.size < 8) {
 			return fmt.Errorf("%s array holds %v at flat index %d (not an integer in range)", d.name, x, i)
 		}
 	}

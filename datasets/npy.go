@@ -447,9 +447,17 @@ func appendReal(out []byte, v []float64, d dtypeInfo, bo binary.AppendByteOrder)
 		case "uint32":
 			out = bo.AppendUint32(out, uint32(x))
 		case "int64":
-			out = bo.AppendUint64(out, uint64(int64(x)))
+			if x >= math.Ldexp(1, 63) {
+				out = bo.AppendUint64(out, math.MaxInt64)
+			} else {
+				out = bo.AppendUint64(out, uint64(int64(x)))
+			}
 		case "uint64":
-			out = bo.AppendUint64(out, uint64(x))
+			if x >= math.Ldexp(1, 64) {
+				out = bo.AppendUint64(out, math.MaxUint64)
+			} else {
+				out = bo.AppendUint64(out, uint64(x))
+			}
 		case "float32":
 			out = bo.AppendUint32(out, math.Float32bits(float32(x)))
 		case "float64":

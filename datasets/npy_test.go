@@ -260,9 +260,27 @@ func TestNPYInt64Extremes(t *testing.T) {
 			t.Errorf("[%d] = %v, want %v", i, a.Float64[i], want[i])
 		}
 	}
-	// 2^63 (the rounded MaxInt64) does not fit back into int64.
-	if _, err := EncodeNPY(a, NPYOptions{}); err == nil || !strings.Contains(err.Error(), "not an integer in range") {
-		t.Errorf("encoding 2^63 as int64: got %v", err)
+	// 2^63 (the rounded MaxInt64) is written back as MaxInt64.
+	b, err := EncodeNPY(a, NPYOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := int64(binary.LittleEndian.Uint64(b[len(b)-8:])); got != math.MaxInt64 {
+		t.Errorf("last value written as %d, want MaxInt64", got)
+	}
+	u := &Array{Shape: []int{2}, DType: "uint64", Float64: []float64{math.Ldexp(1, 64), math.Ldexp(1, 63)}}
+	b, err = EncodeNPY(u, NPYOptions{BigEndian: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := binary.BigEndian.Uint64(b[len(b)-16:]); got != math.MaxUint64 {
+		t.Errorf("2^64 written as %d, want MaxUint64", got)
+	}
+	if got := binary.BigEndian.Uint64(b[len(b)-8:]); got != 1<<63 {
+		t.Errorf("2^63 written as %d", got)
+	}
+	if _, err := EncodeNPY(&Array{Shape: []int{1}, DType: "int64", Float64: []float64{math.Ldexp(1, 64)}}, NPYOptions{}); err == nil {
+		t.Error("2^64 accepted as int64")
 	}
 }
 
