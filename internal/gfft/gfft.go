@@ -19,14 +19,15 @@
 //     N = n1·n2 is transformed by two DotGeneral stages against host-built
 //     float32 matrices: stage 1 contracts the major digit with the n1-point DFT
 //     and the twiddle factors folded in (batched over the minor digit), stage 2
-//     contracts the minor digit with the n2-point DFT. Lengths up to 16 use one
-//     dense DFT stage. The real/imaginary pair is stacked on an explicit axis of
-//     size 2 inside the transform and contracted with real 2×2-block matrices;
+//     contracts the minor digit with the n2-point DFT. Lengths up to 16 (and
+//     lengths ≤ 128 without a factorisation) use one dense DFT stage. The
+//     real/imaginary pair is stacked on an explicit axis of size 2 inside the
+//     transform and contracted with real 2×2-block matrices;
 //     the last stage emits real and imaginary parts as separate nodes. A final
 //     transpose restores natural frequency order.
 //
-// Supported lengths (per axis): 1, or even with all prime factors ≤ 7 (see
-// CheckSize). Constants are built on the host in float64 and rounded to float32.
+// Supported lengths (per axis): see CheckSize (any length ≤ 128; longer ones
+// must split as n1·n2 with both factors ≤ 128). Constants are built on the host in float64 and rounded to float32.
 package gfft
 
 import (
@@ -75,26 +76,36 @@ func BackendHasFFT(b backends.Backend) bool {
 		c.Operations[backends.OpTypeComplex] && c.Operations[backends.OpTypeReal] && c.Operations[backends.OpTypeImag]
 }
 
-// denseMax is the largest length transformed with a single dense DFT stage.
-const denseMax = 16
+// denseMax is the largest length transformed with a single dense DFT stage
+// when it has a factorisation; maxFactor bounds the stage lengths (and the
+// length of a dense transform of a length that does not factor), so that the
+// cost per element stays O(n1 + n2) ≤ 2·maxFactor.
+const (
+	denseMax  = 16
+	maxFactor = 128
+)
 
-// CheckSize returns an error unless n can be transformed: n = 1, or n even with
-// all prime factors in {2, 3, 5, 7}.
+// CheckSize returns an error unless a length n can be transformed: n ≤ 128
+// (any n, dense DFT), or n = n1·n2 with 2 ≤ n1 ≤ n2 ≤ 128 (n1 the largest
+// divisor ≤ √n). All even sizes up to 16384 whose prime factors are 2, 3, 5
+// or 7 qualify; a length with a large prime factor (e.g. 2·131) does not.
 func CheckSize(n int) error {
-	if n == 1 {
+	if n < 1 {
+		return fmt.Errorf("gfft: invalid FFT length %d", n)
+	}
+	if n <= maxFactor {
 		return nil
 	}
-	if n < 1 || n%2 != 0 {
-		return fmt.Errorf("gfft: FFT length %d is not supported: lengths must be 1 or even", n)
-	}
-	m := n
-	for _, p := range []int{2, 3, 5, 7} {
-		for m%p == 0 {
-			m /= p
+	n1, n2 := split(n)
+	if n1 == 1 || n2 > maxFactor {
+		m := n
+		for _, p := range []int{2, 3, 5, 7} {
+			for m%p == 0 {
+				m /= p
+			}
 		}
-	}
-	if m != 1 {
-		return fmt.Errorf("gfft: FFT length %d has the prime factor(s) %d > 7: use a size whose prime factors are 2, 3, 5 or 7", n, m)
+		return fmt.Errorf("gfft: FFT length %d is not supported (factors %d·%d; its part without prime factors 2, 3, 5, 7 is %d): use a size n ≤ %d or n = n1·n2 with n1, n2 ≤ %d, e.g. even with prime factors ≤ 7",
+			n, n1, n2, m, maxFactor, maxFactor)
 	}
 	return nil
 }

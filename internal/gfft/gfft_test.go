@@ -141,7 +141,7 @@ func runFFT(t testing.TB, m Method, z []complex128, dims []int, inverse, realIn 
 	return join(tensors.MustCopyFlatData[float32](res[0]), tensors.MustCopyFlatData[float32](res[1]))
 }
 
-var sizes = [][]int{{8, 8}, {1, 4}, {2, 6}, {16, 12}, {32, 32}, {24, 40}, {64, 18}, {3, 2, 20, 36}}
+var sizes = [][]int{{8, 8}, {1, 4}, {2, 6}, {5, 7}, {16, 12}, {32, 32}, {24, 40}, {64, 18}, {3, 2, 20, 36}, {2, 27, 17}, {1, 150, 2}}
 
 func methods(t *testing.T) []Method {
 	ms := []Method{FourStep}
@@ -342,29 +342,29 @@ func TestGradientFiniteDifferences(t *testing.T) {
 }
 
 func TestCheckSize(t *testing.T) {
-	for _, n := range []int{1, 2, 4, 6, 10, 14, 256, 360, 1024, 2 * 3 * 5 * 7} {
+	for _, n := range []int{1, 2, 3, 5, 7, 9, 22, 101, 127, 128, 256, 360, 1024, 2 * 3 * 5 * 7, 4096, 16384} {
 		if err := CheckSize(n); err != nil {
 			t.Errorf("CheckSize(%d): %v", n, err)
 		}
 	}
-	for _, n := range []int{0, 3, 9, 22, 2 * 101, -4} {
+	for _, n := range []int{0, -4, 131, 2 * 131, 3 * 257, 32768} {
 		if err := CheckSize(n); err == nil {
 			t.Errorf("CheckSize(%d) accepted", n)
 		}
 	}
-	err := CheckSize(2 * 11)
-	if err == nil || !strings.Contains(err.Error(), "11") {
-		t.Errorf("CheckSize(22) error should name the factor 11: %v", err)
+	err := CheckSize(2 * 131)
+	if err == nil || !strings.Contains(err.Error(), "131") {
+		t.Errorf("CheckSize(262) error should name the factor 131: %v", err)
 	}
 	// Graph building with a bad size panics with that message.
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "prime factor") {
-			t.Errorf("FFT2 on 22×22: recovered %v", r)
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "not supported") {
+			t.Errorf("FFT2 on 262×4: recovered %v", r)
 		}
 	}()
 	g := NewGraph(be(t), "bad")
 	defer g.Finalize()
-	x := Zeros(g, shapesF32(22, 22))
+	x := Zeros(g, shapesF32(262, 4))
 	tr, _ := New(g, FourStep)
 	tr.FFT2(x, nil)
 }
