@@ -26,10 +26,12 @@ func benchFFT2(b *testing.B, e *Engine) {
 	x := randC(rng, 256*256)
 	buf := make([]complex128, len(x))
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	for range b.N {
 		copy(buf, x)
 		e.fft2(buf, 1, 256, 256, false)
 	}
+	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkFFT2GonumSerial is the bare-gonum floor: 512 CmplxFFT(256) calls on
@@ -40,6 +42,8 @@ func BenchmarkFFT2GonumSerial(b *testing.B) {
 	p := fourier.NewCmplxFFT(256)
 	col := make([]complex128, 256)
 	b.ResetTimer()
+	c0 := cpuSeconds()
+	defer func() { b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op") }()
 	for range b.N {
 		for r := 0; r < 256; r++ {
 			p.Coefficients(x[r*256:(r+1)*256], x[r*256:(r+1)*256])
@@ -78,11 +82,13 @@ func BenchmarkScatteringStepForward(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	for range b.N {
 		if _, err := e.Forward("s1", stat, x); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkScatteringStepLossGrad: the same step, forward + backward.
@@ -103,9 +109,11 @@ func BenchmarkScatteringStepLossGrad(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	for range b.N {
 		if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 }

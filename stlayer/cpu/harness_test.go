@@ -42,7 +42,7 @@ func evalRun(e *Engine, fn primFn, shapes []shape, inputs [][]complex128, g []co
 		xs[i] = r.newField(s[0], s[1], s[2], s[3])
 		copy(xs[i].data, inputs[i])
 	}
-	out := fn(r, xs)
+	out := r.own(fn(r, xs)) // materialises a lazy output, as Forward does
 	y = append([]complex128(nil), out.data...)
 	ys = shape{out.b, out.c, out.h, out.w}
 	if g == nil {

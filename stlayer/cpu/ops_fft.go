@@ -36,10 +36,15 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 }
 
 // IFFT2 is the inverse DFT over (H, W) with 1/(HW). Adjoint: g_x = FFT2(g)/(HW).
+// A lazy filter product is formed directly in the output buffer.
 func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
-	x := r.own(xf)
+	x, fm := r.ownLazy(xf)
 	y := r.newField(x.b, x.c, x.h, x.w)
-	copy(y.data, x.data)
+	if fm != nil {
+		r.materialise(x, y.data)
+	} else {
+		copy(y.data, x.data)
+	}
 	r.e.fft2(y.data, x.planes(), x.h, x.w, true)
 	r.tape(y, func(g []complex128) {
 		t := r.e.get(len(g))

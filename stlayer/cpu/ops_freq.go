@@ -24,31 +24,21 @@ func checkBank(f *stlayer.FilterBank, h, w int) {
 }
 
 // MulFilters: y[b, c*K+k] = x[b, c]·f_k. Adjoint: g_x[b, c] = Σ_k f_k·g[b, c*K+k].
+// The product is lazy (see filterMul): Periodise, CropFreq and IFFT2 consume it
+// without materialising the full-resolution planes.
 func (r *run) MulFilters(xf stlayer.Field, f *stlayer.FilterBank) stlayer.Field {
 	x := r.own(xf)
 	checkBank(f, x.h, x.w)
-	K, n := f.K, x.hw()
-	y := r.newField(x.b, x.c*K, x.h, x.w)
-	r.e.parFor(y.planes(), n, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			mulReal(y.data[p*n:(p+1)*n], x.data[(p/K)*n:(p/K+1)*n], f.Filter(p%K))
-		}
-	})
-	r.tape(y, func(g []complex128) {
-		gx := r.gradOf(x)
-		r.e.parFor(x.planes(), K*n, func(lo, hi int) {
-			for p := lo; p < hi; p++ {
-				d := gx[p*n : (p+1)*n]
-				for k := 0; k < K; k++ {
-					addMulReal(d, g[(p*K+k)*n:(p*K+k+1)*n], f.Filter(k))
-				}
-			}
-		})
-	})
-	return y
+	K := f.K
+	fm := &filterMul{x: x, bank: f, src: make([]int, x.planes()*K), filt: make([]int, x.planes()*K)}
+	for p := range fm.src {
+		fm.src[p], fm.filt[p] = p/K, p%K
+	}
+	return r.filtered(fm, x.c*K)
 }
 
 // MulFilter: y[b, c] = x[b, c]·f_{idx[c]}. Adjoint: g_x[b, c] = f_{idx[c]}·g[b, c].
+// Lazy like MulFilters.
 func (r *run) MulFilter(xf stlayer.Field, f *stlayer.FilterBank, idx []int) stlayer.Field {
 	x := r.own(xf)
 	checkBank(f, x.h, x.w)
@@ -60,35 +50,26 @@ func (r *run) MulFilter(xf stlayer.Field, f *stlayer.FilterBank, idx []int) stla
 			shapePanic("MulFilter: filter index %d out of [0,%d)", k, f.K)
 		}
 	}
-	n := x.hw()
-	idx = append([]int(nil), idx...)
-	y := r.newField(x.b, x.c, x.h, x.w)
-	r.e.parFor(y.planes(), n, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			mulReal(y.data[p*n:(p+1)*n], x.data[p*n:(p+1)*n], f.Filter(idx[p%x.c]))
-		}
-	})
-	r.tape(y, func(g []complex128) {
-		gx := r.gradOf(x)
-		r.e.parFor(x.planes(), n, func(lo, hi int) {
-			for p := lo; p < hi; p++ {
-				addMulReal(gx[p*n:(p+1)*n], g[p*n:(p+1)*n], f.Filter(idx[p%x.c]))
-			}
-		})
-	})
-	return y
+	fm := &filterMul{x: x, bank: f, src: make([]int, x.planes()), filt: make([]int, x.planes())}
+	for p := range fm.src {
+		fm.src[p], fm.filt[p] = p, idx[p%x.c]
+	}
+	return r.filtered(fm, x.c)
 }
 
 // Periodise: y[k1, k2] = (hw/HW) Σ_{a,b} x[k1 + a·h, k2 + b·w].
 // Adjoint: g_x[K1, K2] = (hw/HW)·g[K1 mod h, K2 mod w].
 func (r *run) Periodise(xf stlayer.Field, h, w int) stlayer.Field {
-	x := r.own(xf)
+	x, fm := r.ownLazy(xf)
 	if h < 1 || w < 1 || x.h%h != 0 || x.w%w != 0 {
 		shapePanic("Periodise: %dx%d does not divide %dx%d", h, w, x.h, x.w)
 	}
 	H, W := x.h, x.w
 	if h == H && w == W {
-		return r.identity(x)
+		return x
+	}
+	if fm != nil {
+		return r.periodiseLazy(x, fm, h, w)
 	}
 	s := float64(h*w) / float64(H*W)
 	y := r.newField(x.b, x.c, h, w)
@@ -152,13 +133,16 @@ func freqIndex(n, N int) []int {
 // CropFreq keeps the h×w lowest frequencies (fftfreq order) times hw/(HW).
 // Adjoint: scatter (hw/HW)·g back to those frequencies, zero elsewhere.
 func (r *run) CropFreq(xf stlayer.Field, h, w int) stlayer.Field {
-	x := r.own(xf)
+	x, fm := r.ownLazy(xf)
 	if h < 1 || w < 1 || h > x.h || w > x.w {
 		shapePanic("CropFreq: %dx%d from %dx%d", h, w, x.h, x.w)
 	}
 	H, W := x.h, x.w
 	if h == H && w == W {
-		return r.identity(x)
+		return x
+	}
+	if fm != nil {
+		return r.cropLazy(x, fm, h, w)
 	}
 	ri, ci := freqIndex(h, H), freqIndex(w, W)
 	s := complex(float64(h*w)/float64(H*W), 0)
@@ -202,7 +186,7 @@ func (r *run) PadFreq(xf stlayer.Field, H, W int) stlayer.Field {
 		shapePanic("PadFreq: %dx%d into %dx%d", h, w, H, W)
 	}
 	if h == H && w == W {
-		return r.identity(x)
+		return x
 	}
 	ri, ci := freqIndex(h, H), freqIndex(w, W)
 	s := complex(float64(H*W)/float64(h*w), 0)

@@ -34,6 +34,7 @@ func TestAdjointsLinear(t *testing.T) {
 	}
 	A := randC(rng, 4*5)
 	s := shape{2, 3, 8, 6}
+	big := randBank(rng, 3, 64, 128)
 	cases := []struct {
 		name   string
 		fn     primFn
@@ -51,6 +52,18 @@ func TestAdjointsLinear(t *testing.T) {
 		{"CropFreq", one(func(r *run, x *field) *field { return r.CropFreq(x, 4, 3).(*field) }), []shape{s}},
 		{"CropFreq odd", one(func(r *run, x *field) *field { return r.CropFreq(x, 5, 2).(*field) }), []shape{s}},
 		{"PadFreq", one(func(r *run, x *field) *field { return r.PadFreq(x, 8, 9).(*field) }), []shape{{2, 2, 4, 3}}},
+		{"Periodise∘MulFilters", one(func(r *run, x *field) *field { return r.Periodise(r.MulFilters(x, bank), 4, 3).(*field) }), []shape{s}},
+		{"Periodise∘MulFilter", one(func(r *run, x *field) *field { return r.Periodise(r.MulFilter(x, bank, []int{1, 1, 0}), 2, 6).(*field) }), []shape{s}},
+		{"CropFreq∘MulFilters", one(func(r *run, x *field) *field { return r.CropFreq(r.MulFilters(x, bank), 5, 4).(*field) }), []shape{s}},
+		{"IFFT2∘MulFilters", one(func(r *run, x *field) *field { return r.IFFT2(r.MulFilters(x, bank)).(*field) }), []shape{s}},
+		{"fused big", one(func(r *run, x *field) *field {
+			y := r.MulFilters(x, big)
+			return r.Concat(r.Periodise(y, 16, 32), r.CropFreq(y, 16, 32), r.Reshape(r.IFFT2(y), 3*16, 16, 32)).(*field)
+		}), []shape{{1, 1, 64, 128}}},
+		{"fused and materialised", one(func(r *run, x *field) *field {
+			y := r.MulFilters(x, bank)
+			return r.Add(r.Periodise(y, 4, 3), r.Periodise(r.Conj(y), 4, 3)).(*field)
+		}), []shape{s}},
 		{"Conj", one(func(r *run, x *field) *field { return r.Conj(x).(*field) }), []shape{s}},
 		{"Real", one(func(r *run, x *field) *field { return r.Real(x).(*field) }), []shape{s}},
 		{"Scale", one(func(r *run, x *field) *field { return r.Scale(x, complex(0.3, -1.7)).(*field) }), []shape{s}},
@@ -79,6 +92,31 @@ func TestAdjointsLinear(t *testing.T) {
 	}
 	for _, c := range cases {
 		checkVJP(t, c.name, c.fn, c.shapes, nil, true, 1e-6)
+	}
+}
+
+// TestFusedFilterProducts: Periodise, CropFreq and IFFT2 of a lazy filter
+// product equal the same operations on the materialised product.
+func TestFusedFilterProducts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	bank := randBank(rng, 4, 32, 64)
+	e := New(WithWorkers(3))
+	x := randC(rng, 2*2*32*64)
+	for name, op := range map[string]func(r *run, y stlayer.Field) stlayer.Field{
+		"Periodise": func(r *run, y stlayer.Field) stlayer.Field { return r.Periodise(y, 8, 16) },
+		"CropFreq":  func(r *run, y stlayer.Field) stlayer.Field { return r.CropFreq(y, 8, 16) },
+		"IFFT2":     func(r *run, y stlayer.Field) stlayer.Field { return r.IFFT2(y) },
+	} {
+		for _, mul := range []func(r *run, x *field) stlayer.Field{
+			func(r *run, x *field) stlayer.Field { return r.MulFilters(x, bank) },
+			func(r *run, x *field) stlayer.Field { return r.MulFilter(x, bank, []int{3, 1}) },
+		} {
+			fused, _, _ := evalRun(e, one(func(r *run, x *field) *field { return op(r, mul(r, x)).(*field) }), []shape{{2, 2, 32, 64}}, [][]complex128{x}, nil)
+			plain, _, _ := evalRun(e, one(func(r *run, x *field) *field { return op(r, r.Scale(mul(r, x), 1)).(*field) }), []shape{{2, 2, 32, 64}}, [][]complex128{x}, nil)
+			if d := cabsDiff(fused, plain); d > 1e-12 {
+				t.Errorf("%s of a lazy product differs by %.3g", name, d)
+			}
+		}
 	}
 }
 

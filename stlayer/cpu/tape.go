@@ -12,7 +12,8 @@ type field struct {
 	data       []complex128
 	grad       []complex128 // accumulated upstream gradient (LossGrad only), nil until needed
 	view       bool         // data is shared with base (Reshape): never released itself
-	base       *field       // the owner of a view's data
+	base       *field       // the owner of a view's data, or a lazy product's input
+	lazy       *filterMul   // a filter product computed on first read (data == nil until then)
 	id         int          // index of the primitive call that produced it (0: the input)
 	lastUse    int          // id of the last primitive call that read it
 	released   bool
@@ -65,13 +66,23 @@ func (r *run) own(x stlayer.Field) *field {
 	if f.r != r {
 		shapePanic("field belongs to another run")
 	}
+	r.markUse(f)
+	if f.lazy != nil && f.data == nil {
+		f.data = r.e.get(f.size())
+		r.materialise(f, f.data)
+	}
+	return f
+}
+
+// markUse records that the primitive call being made reads f (and what f's
+// data depends on).
+func (r *run) markUse(f *field) {
 	for g := f; g != nil; g = g.base {
 		if g.released {
 			panic(errReplay{})
 		}
 		g.lastUse = len(r.fields)
 	}
-	return f
 }
 
 // register gives f the next call id, first releasing (Forward replay) the
