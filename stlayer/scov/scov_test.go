@@ -1,0 +1,406 @@
+package scov
+
+import (
+	"bytes"
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// fft2 is a host 2D DFT (unnormalised forward, 1/(MN) inverse) for tests.
+func fft2(a []complex128, M, N int, inv bool) []complex128 {
+	out := append([]complex128(nil), a...)
+	fr, fc := fourier.NewCmplxFFT(N), fourier.NewCmplxFFT(M)
+	for i := 0; i < M; i++ {
+		row := out[i*N : (i+1)*N]
+		if inv {
+			fr.Sequence(row, row)
+		} else {
+			fr.Coefficients(row, row)
+		}
+	}
+	col := make([]complex128, M)
+	for j := 0; j < N; j++ {
+		for i := 0; i < M; i++ {
+			col[i] = out[i*N+j]
+		}
+		if inv {
+			fc.Sequence(col, col)
+		} else {
+			fc.Coefficients(col, col)
+		}
+		for i := 0; i < M; i++ {
+			out[i*N+j] = col[i]
+		}
+	}
+	if inv {
+		for i := range out {
+			out[i] /= complex(float64(M*N), 0)
+		}
+	}
+	return out
+}
+
+// conv returns IFFT2(FFT2(a)·f) for a real Fourier filter f.
+func conv(a []complex128, f []float64, M, N int) []complex128 {
+	A := fft2(a, M, N, false)
+	for i := range A {
+		A[i] *= complex(f[i], 0)
+	}
+	return fft2(A, M, N, true)
+}
+
+func meanConj(a, b []complex128) complex128 {
+	var s complex128
+	for i := range a {
+		s += a[i] * cmplx.Conj(b[i])
+	}
+	return s / complex(float64(len(a)), 0)
+}
+
+// TestRealSpaceDefinitions checks the documented formulas against a direct
+// real-space evaluation (FullResolution, 32² map): P00 = ⟨|I⋆ψ|²⟩,
+// S1 = ⟨|I⋆ψ|⟩, C01 (S3Cheng) = ⟨I·conj(U_{j1}⋆ψ_{j2})⟩, C01 (S3Cov) =
+// ⟨(I⋆ψ_{j2})·conj(U_{j1}⋆ψ_{j2})⟩ = Cov[I⋆ψ2, U1⋆ψ2], and
+// C11 = ⟨(U_{j1}⋆ψ_{j3})·conj(U_{j2}⋆ψ_{j3})⟩.
+func TestRealSpaceDefinitions(t *testing.T) {
+	const M, N, J, L = 32, 32, 3, 4
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := randMaps(rng, 1, M, N)
+	// add structure so that C01 is not ~0
+	for i := range x.Data {
+		x.Data[i] = math.Exp(0.8 * x.Data[i])
+	}
+	eng := cpu.New()
+	for _, s3 := range []S3Convention{S3Cheng, S3Cov} {
+		op, err := New(Config{J: J, L: L, S3: s3, FullResolution: true}, M, N)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := eng.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := c.Row(0)
+		lay := op.idx.layout(1)
+		xi := toC(x.Data)
+		W := make([][]complex128, J*L)
+		U := make([][]complex128, J*L)
+		for k := range W {
+			W[k] = conv(xi, op.psi.Filter(k), M, N)
+			U[k] = make([]complex128, M*N)
+			for i, z := range W[k] {
+				U[k][i] = complex(cmplx.Abs(z), 0)
+			}
+		}
+		check := func(name string, got, want complex128) {
+			t.Helper()
+			if cmplx.Abs(got-want) > 1e-9*cmplx.Abs(want)+1e-15 {
+				t.Errorf("%s %s: got %v want %v", s3, name, got, want)
+			}
+		}
+		for k := 0; k < J*L; k++ {
+			check("P00", row[lay.p00+k], meanConj(W[k], W[k]))
+			var s1 complex128
+			for _, v := range U[k] {
+				s1 += v
+			}
+			check("S1", row[lay.s1+k], s1/complex(M*N, 0))
+		}
+		t3 := op.idx
+		for i, cf := range t3.two {
+			a := xi
+			if s3 == S3Cov {
+				a = W[cf.j2*L+cf.l2]
+			}
+			want := meanConj(a, conv(U[cf.j1*L+cf.l1], op.psi.Filter(cf.j2*L+cf.l2), M, N))
+			check("C01", row[lay.C01(0, i)], want)
+		}
+		for i, cf := range t3.thr {
+			if i%7 != 0 { // a spread subset keeps the test fast
+				continue
+			}
+			f := op.psi.Filter(cf.j3*L + cf.l3)
+			want := meanConj(conv(U[cf.j1*L+cf.l1], f, M, N), conv(U[cf.j2*L+cf.l2], f, M, N))
+			check("C11", row[lay.C11(0, i)], want)
+		}
+	}
+}
+
+// roll circularly shifts every map by (dr, dc).
+func roll(x *stlayer.Maps, dr, dc int) *stlayer.Maps {
+	y := stlayer.NewMaps(x.B, x.M, x.N)
+	for b := 0; b < x.B; b++ {
+		src, dst := x.Map(b), y.Map(b)
+		for i := 0; i < x.M; i++ {
+			for j := 0; j < x.N; j++ {
+				dst[((i+dr)%x.M)*x.N+(j+dc)%x.N] = src[i*x.N+j]
+			}
+		}
+	}
+	return y
+}
+
+// TestTranslationInvariance: every raw coefficient is invariant under a
+// circular shift of the map (also with Cheng's crops).
+func TestTranslationInvariance(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := randMaps(rng, 1, 64, 64)
+	for i := range x.Data {
+		x.Data[i] = math.Exp(x.Data[i])
+	}
+	op, err := New(Config{J: 4, L: 4}, 64, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := cpu.New()
+	a, err := eng.Forward(op.Key(), op.Stat(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := eng.Forward(op.Key(), op.Stat(), roll(x, 13, 37))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareArr(t, "shifted raw", b.Data, a.Data, 1e-9, 1e-12)
+}
+
+// TestBatchConsistency: a batch of two maps gives the same rows as the maps
+// one at a time (raw and normalised iso vector).
+func TestBatchConsistency(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := randMaps(rng, 2, 64, 64)
+	for i := range x.Map(1) {
+		x.Map(1)[i] = math.Exp(x.Map(1)[i])
+	}
+	op, err := New(Config{J: 4, L: 4}, 64, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := op.SynthesisIso(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := cpu.New()
+	both, err := eng.Forward(s.Key(), s.Stat(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b := 0; b < 2; b++ {
+		one := &stlayer.Maps{B: 1, M: 64, N: 64, Data: x.Map(b)}
+		c, err := eng.Forward(s.Key(), s.Stat(), one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareArr(t, "batch row", both.Row(b), c.Row(0), 1e-12, 1e-14)
+	}
+}
+
+// TestWhiteNoiseC01: for Gaussian white noise the phase–envelope moments
+// vanish in expectation; the normalised iso C01 of one 256² noise map must be
+// much smaller than that of the (non-Gaussian) dust map.
+func TestWhiteNoiseC01(t *testing.T) {
+	dust := loadMap(t, "dust256.npy")
+	rng := rand.New(rand.NewPCG(7, 8))
+	noise := randMaps(rng, 1, 256, 256)
+	op, err := New(Config{J: 5, L: 4}, 256, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := cpu.New()
+	rms := func(x *stlayer.Maps) float64 {
+		c, err := eng.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := op.Results(c, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s float64
+		var n int
+		for _, v := range rs[0].C01Iso {
+			if !math.IsNaN(v) {
+				s += v * v
+				n++
+			}
+		}
+		return math.Sqrt(s / float64(n))
+	}
+	rd, rn := rms(dust), rms(noise)
+	t.Logf("rms normalised C01_iso: dust %.4f, white noise %.4f", rd, rn)
+	if rn > 0.1*rd {
+		t.Errorf("white-noise C01_iso rms %.4g not ≪ dust %.4g", rn, rd)
+	}
+	// Sampling error of a normalised correlation over ~MN/4^j2 independent
+	// samples: at most a few times 1/√(MN/4^(J−1)) = 1/16 for J=5, 256².
+	if rn > 0.05 {
+		t.Errorf("white-noise C01_iso rms %.4g larger than the sampling error", rn)
+	}
+}
+
+// TestRefSelfEqualsSelfNormalisation: use_ref with the map's own reference
+// gives the self-normalised vectors (P00 and P11 normalisation), the Ref
+// survives a JSON round trip, and the Prim assembly equals the host one.
+func TestRefSelfEqualsSelfNormalisation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	x := randMaps(rng, 1, 64, 64)
+	for i := range x.Data {
+		x.Data[i] = math.Exp(x.Data[i])
+	}
+	eng := cpu.New()
+	for _, norm := range []Normalization{NormP00, NormP11} {
+		op, err := New(Config{J: 4, L: 4, Normalization: norm}, 64, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := op.NewRef(eng, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := ref.WriteJSON(&buf); err != nil {
+			t.Fatal(err)
+		}
+		ref2, err := ReadRef(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := eng.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hostRes, err := op.Results(raw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, iso := range []bool{false, true} {
+			self, _ := op.Synthesis(nil, iso)
+			withRef, err := op.Synthesis(ref2, iso)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if self.Key() == withRef.Key() {
+				t.Errorf("keys of self and reference normalisation coincide")
+			}
+			a, err := eng.Forward(self.Key(), self.Stat(), x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := eng.Forward(withRef.Key(), withRef.Stat(), x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.K != op.NumSynthesis(iso) || a.K != self.Labels().Len() {
+				t.Fatalf("%s iso=%t: %d coefficients, want %d", norm, iso, a.K, op.NumSynthesis(iso))
+			}
+			compareArr(t, norm.String()+" ref=self", b.Data, a.Data, 1e-10, 1e-13)
+			want := hostRes[0].ForSynthesis
+			if iso {
+				want = hostRes[0].ForSynthesisIso
+			}
+			compareArr(t, norm.String()+" prim vs host", a.Data, toC(want), 1e-10, 1e-13)
+		}
+	}
+}
+
+// TestCounts checks Cheng's flattened-vector lengths (statistics.md §2.4).
+func TestCounts(t *testing.T) {
+	for _, c := range []struct{ J, L, aniso, iso int }{{6, 4, 7889, 993}, {7, 4, 11705, 1471}, {8, 4, 16577, 2081}} {
+		op := &Op{cfg: Config{J: c.J, L: c.L}, idx: newIndexTables(c.J, c.L)}
+		if n, ni := op.NumSynthesis(false), op.NumSynthesis(true); n != c.aniso || ni != c.iso {
+			t.Errorf("J%d L%d: %d/%d coefficients, want %d/%d", c.J, c.L, n, ni, c.aniso, c.iso)
+		}
+	}
+	if _, err := New(Config{J: 7, L: 4}, 64, 64); err == nil {
+		t.Errorf("J=7 on 64² accepted")
+	}
+	if _, err := New(Config{J: 3, L: 4}, 63, 64); err == nil {
+		t.Errorf("odd size accepted")
+	}
+}
+
+// TestFiniteDifferenceGradient checks LossGrad of a random linear functional
+// of the flattened vectors against central differences along a random
+// direction (64² map, J=4), for several variants.
+func TestFiniteDifferenceGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	x := randMaps(rng, 1, 64, 64)
+	for i := range x.Data {
+		x.Data[i] = math.Exp(0.5 * x.Data[i])
+	}
+	v := randMaps(rng, 1, 64, 64)
+	eng := cpu.New()
+	type variant struct {
+		name string
+		cfg  Config
+		ref  bool
+		iso  bool
+	}
+	for _, vv := range []variant{
+		{"P00 self iso", Config{J: 4, L: 4}, false, true},
+		{"P00 ref aniso", Config{J: 4, L: 4}, true, false},
+		{"P11 self aniso S3Cov", Config{J: 4, L: 4, Normalization: NormP11, S3: S3Cov}, false, false},
+		{"P11 ref iso", Config{J: 3, L: 4, Normalization: NormP11}, true, true},
+	} {
+		op, err := New(vv.cfg, 64, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ref *Ref
+		if vv.ref {
+			if ref, err = op.NewRef(eng, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := op.Synthesis(ref, vv.iso)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := make([]float64, op.NumSynthesis(vv.iso))
+		for i := range w {
+			w[i] = rng.NormFloat64()
+		}
+		lin := func(out *stlayer.Coeffs) (float64, []complex128, error) {
+			g := make([]complex128, len(out.Data))
+			l := 0.0
+			for i, c := range out.Data {
+				l += w[i] * real(c)
+				g[i] = complex(w[i], 0)
+			}
+			return l, g, nil
+		}
+		_, grad, err := eng.LossGrad(s.Key(), s.Stat(), x, lin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := 0.0
+		for i := range grad {
+			dir += grad[i] * v.Data[i]
+		}
+		const eps = 1e-5
+		eval := func(sign float64) float64 {
+			y := stlayer.NewMaps(1, 64, 64)
+			for i := range y.Data {
+				y.Data[i] = x.Data[i] + sign*eps*v.Data[i]
+			}
+			c, err := eng.Forward(s.Key(), s.Stat(), y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, _, _ := lin(c)
+			return l
+		}
+		fd := (eval(1) - eval(-1)) / (2 * eps)
+		rel := math.Abs(fd-dir) / math.Abs(fd)
+		t.Logf("%s: ⟨∇ℒ,v⟩ = %.8g, central difference %.8g, rel err %.2e", vv.name, dir, fd, rel)
+		if rel > 1e-6 {
+			t.Errorf("%s: gradient mismatch: %.8g vs %.8g", vv.name, dir, fd)
+		}
+	}
+}
