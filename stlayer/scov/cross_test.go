@@ -1,0 +1,120 @@
+package scov
+
+import (
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+)
+
+// TestCrossSelfEqualsAuto: the cross statistics of (x, x) equal the auto
+// statistics of x for every kind, C00 = P00 and Corr00 = 1.
+func TestCrossSelfEqualsAuto(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	x := randMaps(rng, 2, 64, 64)
+	for i := range x.Data {
+		x.Data[i] = math.Exp(0.7 * x.Data[i])
+	}
+	for _, cfg := range []Config{{J: 4, L: 4}, {J: 3, L: 4, Normalization: NormP11, S3: S3Cov}} {
+		cop, err := NewCross(cfg, 64, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		op := cop.Op()
+		eng := cpu.New()
+		auto, err := eng.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pair, err := StackPair(x, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cross, err := eng.Forward(cop.Key(), cop.Stat(), pair)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cross.K != cop.NumRaw() || cop.Labels().Len() != cop.NumRaw() {
+			t.Fatalf("cross: %d coefficients, %d labels, want %d", cross.K, cop.Labels().Len(), cop.NumRaw())
+		}
+		lay1, lay2 := op.idx.layout(1), op.idx.layout(2)
+		for b := 0; b < x.B; b++ {
+			a, c := auto.Row(b), cross.Row(b)
+			for f := 0; f < 2; f++ {
+				compareArr(t, "mean", c[lay2.mean+f:lay2.mean+f+1], a[lay1.mean:lay1.mean+1], 1e-12, 1e-15)
+				compareArr(t, "var", c[lay2.vr+f:lay2.vr+f+1], a[lay1.vr:lay1.vr+1], 1e-12, 1e-15)
+				compareArr(t, "P00", c[lay2.p00+f*lay2.JL:lay2.p00+(f+1)*lay2.JL], a[lay1.p00:lay1.p00+lay1.JL], 1e-12, 1e-15)
+				compareArr(t, "S1", c[lay2.s1+f*lay2.JL:lay2.s1+(f+1)*lay2.JL], a[lay1.s1:lay1.s1+lay1.JL], 1e-12, 1e-15)
+			}
+			compareArr(t, "C00", c[lay2.c00:lay2.c00+lay2.JL], a[lay1.p00:lay1.p00+lay1.JL], 1e-12, 1e-15)
+			for q := 0; q < 4; q++ {
+				compareArr(t, "C01 kind", c[lay2.C01(q, 0):lay2.C01(q, lay2.n2)], a[lay1.C01(0, 0):lay1.C01(0, lay1.n2)], 1e-12, 1e-15)
+				compareArr(t, "C11 kind", c[lay2.C11(q, 0):lay2.C11(q, lay2.n3)], a[lay1.C11(0, 0):lay1.C11(0, lay1.n3)], 1e-12, 1e-15)
+			}
+		}
+		// Normalised host dictionaries agree as well.
+		ra, _ := op.Results(auto, nil)
+		rc, err := cop.Results(cross, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n2, n3 := len(ra[0].C01), len(ra[0].C11)
+		for b := range ra {
+			for k := range rc[b].Corr00 {
+				if cmplx.Abs(rc[b].Corr00[k]-1) > 1e-12 {
+					t.Errorf("Corr00[%d] = %v, want 1", k, rc[b].Corr00[k])
+				}
+			}
+			for q := 0; q < 4; q++ {
+				compareArr(t, "C01 normalised", rc[b].C01[q*n2:(q+1)*n2], ra[b].C01, 1e-12, 1e-15)
+				compareArr(t, "Corr11", rc[b].Corr11[q*n3:(q+1)*n3], ra[b].C11, 1e-12, 1e-15)
+			}
+		}
+	}
+}
+
+// TestCrossSwap: swapping a and b swaps the kinds (a,a)↔(b,b), (a,b)↔(b,a),
+// and conjugates C00.
+func TestCrossSwap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	a := randMaps(rng, 1, 64, 64)
+	b := randMaps(rng, 1, 64, 64)
+	for i := range a.Data {
+		b.Data[i] = math.Exp(0.5*a.Data[i]) + 0.5*b.Data[i]
+	}
+	cop, err := NewCross(Config{J: 4, L: 4}, 64, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := cpu.New()
+	get := func(p, q *stlayer.Maps) []complex128 {
+		x, err := StackPair(p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := eng.Forward(cop.Key(), cop.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Row(0)
+	}
+	ab, ba := get(a, b), get(b, a)
+	lay := cop.Op().idx.layout(2)
+	swap := []int{1, 0, 3, 2}
+	for q := 0; q < 4; q++ {
+		compareArr(t, "C01 swap", ba[lay.C01(swap[q], 0):lay.C01(swap[q], lay.n2)], ab[lay.C01(q, 0):lay.C01(q, lay.n2)], 1e-12, 1e-15)
+		compareArr(t, "C11 swap", ba[lay.C11(swap[q], 0):lay.C11(swap[q], lay.n3)], ab[lay.C11(q, 0):lay.C11(q, lay.n3)], 1e-12, 1e-15)
+	}
+	conj := make([]complex128, lay.JL)
+	for k := range conj {
+		conj[k] = cmplx.Conj(ab[lay.c00+k])
+	}
+	compareArr(t, "C00 swap", ba[lay.c00:lay.c00+lay.JL], conj, 1e-12, 1e-15)
+	// The cross moments of correlated maps are not those of either map alone.
+	if d := cmplx.Abs(ab[lay.C01(2, 5)] - ab[lay.C01(0, 5)]); d < 1e-6*cmplx.Abs(ab[lay.C01(0, 5)]) {
+		t.Errorf("cross C01 equals auto C01 for different maps")
+	}
+}
