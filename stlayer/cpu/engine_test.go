@@ -316,3 +316,62 @@ func TestForwardPoolReuse(t *testing.T) {
 		t.Errorf("Forward allocates %.0f bytes per call, its fields hold ≥ %.0f", perCall, fields)
 	}
 }
+
+// TestWorkersAgree: results and gradients do not depend on the worker count
+// (large enough fields to take every parallel path; run with -race).
+func TestWorkersAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	const B, M, N = 2, 64, 128
+	banks := randBanks(rng, 3, 4, M, N)
+	mask := make([]float64, M*N)
+	for i := range mask {
+		mask[i] = rng.Float64()
+	}
+	stat := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		X := p.FFT2(x)
+		y := p.IFFT2(p.MulFilters(X, banks[0]))                        // [B,4,M,N]
+		z := p.IFFT2(p.CropFreq(p.MulFilters(X, banks[1]), M/2, N/2)) // [B,4,M/2,N/2]
+		u := p.IFFT2(p.Periodise(p.MulFilters(X, banks[2]), M/4, N/4))
+		yc := p.Sub(y, p.Mean(y))
+		prod := p.Mean(p.MulConj(p.PhaseHarmonic(yc, 2), p.Channels(yc, []int{1, 1, 3, 0})))
+		bc := p.Mean(p.Mul(p.Modulus(y), p.Mean(p.Modulus(x)))) // broadcast over C and space
+		bb := p.Mean(p.Add(yc, p.Channels(p.Crop(x, 0, 0, M, N), []int{0, 0, 0, 0})))
+		return p.Concat(prod, bc, bb, p.Mean(p.Pow(z, 1.5)), p.Mean(p.Modulus(u)),
+			p.WeightedMean(p.MulConst(p.Modulus(y), mask), mask))
+	}
+	x := randMaps(rng, B, M, N)
+	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
+		g := make([]complex128, len(c.Data))
+		l := 0.0
+		for i, v := range c.Data {
+			g[i] = 2 * v
+			l += real(v)*real(v) + imag(v)*imag(v)
+		}
+		return l, g, nil
+	}
+	var ref *stlayer.Coeffs
+	var refGrad []float64
+	for _, w := range []int{1, 2, 5} {
+		e := New(WithWorkers(w))
+		c, err := e.Forward("k", stat, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g, err := e.LossGrad("k", stat, x, loss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref, refGrad = c, g
+			continue
+		}
+		if d := cabsDiff(c.Data, ref.Data); d > 1e-12 {
+			t.Errorf("%d workers: coefficients differ by %.3g", w, d)
+		}
+		for i := range g {
+			if math.Abs(g[i]-refGrad[i]) > 1e-9*(1+math.Abs(refGrad[i])) {
+				t.Fatalf("%d workers: gradient[%d] = %g, 1 worker %g", w, i, g[i], refGrad[i])
+			}
+		}
+	}
+}

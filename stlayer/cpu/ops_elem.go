@@ -58,10 +58,11 @@ func ipow(u complex128, p int) complex128 {
 // ∂w/∂z = (1+p)w/(2z) and ∂w/∂z̄ = (1−p)w/(2z̄), so
 // g_z = ((1−p)/2)·conj(g)·w/z̄ + ((1+p)/2)·g·conj(w)/z̄ (0 at z = 0).
 func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
-	x := r.own(xf)
 	if p == 1 {
-		return r.identity(x)
+		x, _ := r.ownLazy(xf)
+		return x
 	}
+	x := r.own(xf)
 	if p == 0 {
 		return r.Modulus(x)
 	}

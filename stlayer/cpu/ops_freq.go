@@ -221,15 +221,3 @@ func (r *run) PadFreq(xf stlayer.Field, H, W int) stlayer.Field {
 	})
 	return y
 }
-
-// identity returns a copy of x (used when a resampling is the identity).
-func (r *run) identity(x *field) *field {
-	y := r.newField(x.b, x.c, x.h, x.w)
-	copy(y.data, x.data)
-	r.tape(y, func(g []complex128) {
-		t := r.e.get(len(g))
-		copy(t, g)
-		r.accum(x, t)
-	})
-	return y
-}

@@ -22,7 +22,6 @@ func newRadixPlan(n int) *radixPlan {
 	p.tw = make([]complex128, n)
 	p.twi = make([]complex128, n)
 	for k := range p.tw {
-		// Reduce the angle to the first octant for accuracy.
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
 		p.tw[k] = complex(c, s)
 		p.twi[k] = complex(c, -s)
