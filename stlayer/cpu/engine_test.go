@@ -329,7 +329,7 @@ func TestWorkersAgree(t *testing.T) {
 	}
 	stat := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
 		X := p.FFT2(x)
-		y := p.IFFT2(p.MulFilters(X, banks[0]))                        // [B,4,M,N]
+		y := p.IFFT2(p.MulFilters(X, banks[0]))                       // [B,4,M,N]
 		z := p.IFFT2(p.CropFreq(p.MulFilters(X, banks[1]), M/2, N/2)) // [B,4,M/2,N/2]
 		u := p.IFFT2(p.Periodise(p.MulFilters(X, banks[2]), M/4, N/4))
 		yc := p.Sub(y, p.Mean(y))
