@@ -1,0 +1,82 @@
+package infer
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// PSOp is the log isotropic power spectrum as a statistic on stlayer.Prim:
+//
+//	Φ_b = log( (1/n_b) Σ_{k in bin b} |FFT(x)(k)|² / (M N) )
+//
+// over the half-octave bins of IsoPowerSpectrum (k = 0 excluded, so the mean of
+// the map does not enter). It is differentiable on every engine and serves as
+// the optional power-spectrum term of a synthesis (Cheng's `ps=True`).
+type PSOp struct {
+	m, n   int
+	nbins  int
+	matrix []complex128 // nbins × (M·N) averaging matrix
+	labels *stlayer.Labels
+}
+
+// NewPSOp builds the operator for M×N maps.
+func NewPSOp(m, n int) *PSOp {
+	ref := IsoPowerSpectrum(make([]float64, m*n), m, n)
+	edges := ref.Edges
+	nb := len(edges) - 1
+	op := &PSOp{m: m, n: n, nbins: nb, matrix: make([]complex128, nb*m*n), labels: stlayer.NewLabels("bin")}
+	count := make([]int, nb)
+	bin := make([]int, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			k := math.Hypot(float64(freq(i, m)), float64(freq(j, n)))
+			bin[i*n+j] = -1
+			for b := 0; b < nb; b++ {
+				if k >= edges[b] && k < edges[b+1] {
+					bin[i*n+j] = b
+					count[b]++
+					break
+				}
+			}
+		}
+	}
+	for p, b := range bin {
+		if b >= 0 {
+			op.matrix[b*m*n+p] = complex(1/float64(count[b]*m*n), 0)
+		}
+	}
+	for b := 0; b < nb; b++ {
+		op.labels.Add("logPS", map[string]int{"bin": b})
+	}
+	return op
+}
+
+// Key implements StatOp.
+func (o *PSOp) Key() string { return fmt.Sprintf("logps %dx%d", o.m, o.n) }
+
+// Labels implements StatOp.
+func (o *PSOp) Labels() *stlayer.Labels { return o.labels }
+
+// Stat implements StatOp.
+func (o *PSOp) Stat() stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		f := p.FFT2(x)
+		pw := p.Real(p.MulConj(f, f))
+		flat := p.Reshape(pw, o.m*o.n, 1, 1)
+		return p.Log(p.Linear(flat, o.matrix, o.nbins))
+	}
+}
+
+// NewPowerSpectrumTerm returns a loss term matching the log power spectrum
+// of the target maps (mean over the batch), weight/nbins per bin.
+func NewPowerSpectrumTerm(eng stlayer.Engine, target *stlayer.Maps, weight float64) (*Term, error) {
+	op := NewPSOp(target.M, target.N)
+	t, err := NewTarget("power spectrum", eng, op, target, WeightMean)
+	if err != nil {
+		return nil, err
+	}
+	t.Scale = weight
+	return t, nil
+}
