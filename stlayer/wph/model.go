@@ -1,0 +1,273 @@
+package wph
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// Class names of the WPH moments, in PyWPH's canonical order (WPHOp.load_model
+// reorders the requested classes this way before building the model).
+var canonicalClasses = []string{"S11", "S00", "C00", "S01", "C01", "S10", "C10", "Cphase", "Cphase_inv", "L"}
+
+// DefaultClasses is PyWPH's default model: S11, S00, S01, C01, Cphase and the
+// scaling moments L.
+var DefaultClasses = []string{"S11", "S00", "S01", "C01", "Cphase", "L"}
+
+// DefaultSMP is the default list of (p1, p2) pairs of the scaling moments.
+var DefaultSMP = [][2]int{{0, 0}, {0, 1}, {1, 1}}
+
+// Moment is one WPH coefficient:
+//
+//	C = Cov([x⋆ψ_{j1,θ1}]^{p1}(r+τ), [x⋆ψ_{j2,θ2}]^{p2}(r))
+//	  = ⟨(a(r+τ) − ⟨a⟩)·conj(b(r) − ⟨b⟩)⟩_r,
+//
+// θ_l = l·π/L, τ = (Tau[0], Tau[1]) = (row, column) shift in pixels applied to
+// the FIRST factor (PyWPH's cov[..., τ_y, τ_x] of ifft(fft(a)·conj(fft(b)))).
+// (N, A) index τ on the grid of Config.TauGrid. Pseudo is always 0 (real data).
+type Moment struct {
+	Class                  string
+	J1, L1, P1, J2, L2, P2 int
+	N, A, Pseudo           int
+	Tau                    [2]int
+}
+
+// ScalingMoment is one scaling ("L") moment:
+//
+//	L = Cov([(x − ⟨x⟩)⋆φ_J]^{P1}, [(x − ⟨x⟩)⋆φ_J]^{P2}),
+//
+// φ_J the Gaussian low-pass of PyWPH (filters.GaussianPyWPH) of width
+// σ0·2^J (J ≥ −1).
+type ScalingMoment struct {
+	J, P1, P2 int
+}
+
+// covKey identifies a covariance (moments sharing it differ only by τ).
+type covKey struct {
+	class                  string
+	j1, l1, p1, j2, l2, p2 int
+}
+
+// cov is one covariance with its list of τ (moment indices in op.moments).
+type cov struct {
+	covKey
+	rows []int // indices into the coefficient vector
+	taus [][2]int
+}
+
+func hasClass(cs []string, c string) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// tau returns PyWPH's translation (row, col) for orientation index l2 of
+// scale j2, radial index n and azimuthal index a.
+func (op *Op) tau(j2, l2, n, a int) [2]int {
+	if n == 0 {
+		return [2]int{0, 0}
+	}
+	theta := float64(l2) * math.Pi / float64(op.cfg.L)
+	alpha := float64(a) * math.Pi / float64(op.cfg.A)
+	var r float64
+	if op.cfg.TauGrid == "legacy" {
+		r = 3 * float64(n) * math.Pow(2, float64(j2))
+	} else {
+		r = math.Pow(2, float64(n))
+	}
+	tx := math.RoundToEven(r * math.Cos(theta-alpha))
+	ty := math.RoundToEven(r * math.Sin(theta-alpha))
+	return [2]int{int(ty), int(tx)}
+}
+
+// buildModel builds the moment lists in PyWPH's order (WPHOp.load_model with
+// cplx=False, cross_moments=False).
+func (op *Op) buildModel() error {
+	cfg := op.cfg
+	J, L, dn, A := cfg.J, cfg.L, cfg.DN, cfg.A
+	dj, dl := cfg.DJ, cfg.DL
+	var ms []Moment
+	add := func(class string, j1, l1, p1, j2, l2, p2, n, a int) {
+		ms = append(ms, Moment{Class: class, J1: j1, L1: l1, P1: p1, J2: j2, L2: l2, P2: p2, N: n, A: a, Tau: op.tau(j2, l2, n, a)})
+	}
+	mirrored := false
+	for _, class := range canonicalClasses {
+		if !hasClass(cfg.Classes, class) {
+			continue
+		}
+		switch class {
+		case "S11", "S00":
+			p := 1
+			if class == "S00" {
+				p = 0
+			}
+			for j1 := 0; j1 < J; j1++ {
+				for l1 := 0; l1 < L; l1++ {
+					dnEff := min(J-1-j1, dn)
+					for n := 0; n <= dnEff; n++ {
+						if n == 0 {
+							add(class, j1, l1, p, j1, l1, p, 0, 0)
+							continue
+						}
+						for a := 0; a < A; a++ {
+							add(class, j1, l1, p, j1, l1, p, n, a)
+						}
+					}
+				}
+			}
+		case "S01", "S10":
+			p1, p2 := 0, 1
+			if class == "S10" {
+				p1, p2, mirrored = 1, 0, true
+			}
+			for j1 := 0; j1 < J; j1++ {
+				for l1 := 0; l1 < L; l1++ {
+					add(class, j1, l1, p1, j1, l1, p2, 0, 0)
+				}
+			}
+		case "C00", "C01", "C10":
+			if class != "C01" {
+				mirrored = true
+			}
+			for j1 := 0; j1 < J; j1++ {
+				for j2 := j1 + 1; j2 < min(j1+1+dj, J); j2++ {
+					for l1 := 0; l1 < L; l1++ {
+						for t2 := l1 - dl; t2 < l1+dl; t2++ {
+							l2 := ((t2 % L) + L) % L
+							switch class {
+							case "C00":
+								add(class, j1, l1, 0, j2, l2, 0, 0, 0)
+							case "C10":
+								add(class, j2, l2, 1, j1, l1, 0, 0, 0)
+							default:
+								if t2 == l1 {
+									dnEff := min(J-1-j2, dn)
+									for n := 0; n <= dnEff; n++ {
+										if n == 0 {
+											add(class, j1, l1, 0, j2, l2, 1, 0, 0)
+											continue
+										}
+										for a := 0; a < 2*A; a++ {
+											add(class, j1, l1, 0, j2, l2, 1, n, a)
+										}
+									}
+								} else {
+									add(class, j1, l1, 0, j2, l2, 1, 0, 0)
+								}
+							}
+						}
+					}
+				}
+			}
+		case "Cphase", "Cphase_inv":
+			for j1 := 0; j1 < J; j1++ {
+				for j2 := j1 + 1; j2 < min(j1+1+dj, J); j2++ {
+					p := 1 << (j2 - j1)
+					for l1 := 0; l1 < L; l1++ {
+						if class == "Cphase_inv" {
+							mirrored = true
+							add(class, j2, l1, p, j1, l1, 1, 0, 0)
+							continue
+						}
+						dnEff := min(J-1-j2, dn)
+						for n := 0; n <= dnEff; n++ {
+							if n == 0 {
+								add(class, j1, l1, 1, j2, l1, p, 0, 0)
+								continue
+							}
+							for a := 0; a < 2*A; a++ {
+								add(class, j1, l1, 1, j2, l1, p, n, a)
+							}
+						}
+					}
+				}
+			}
+		case "L":
+			for _, j := range cfg.SMJ {
+				for _, pp := range cfg.SMP {
+					op.sms = append(op.sms, ScalingMoment{J: j, P1: pp[0], P2: pp[1]})
+				}
+			}
+		}
+	}
+	for _, c := range cfg.Classes {
+		if !hasClass(canonicalClasses, c) {
+			return fmt.Errorf("wph: unknown class %q (known: %v)", c, canonicalClasses)
+		}
+	}
+	if mirrored && dn > 0 {
+		return fmt.Errorf("wph: classes C00, S10, C10 and Cphase_inv are only supported with DN = 0")
+	}
+	op.moments = ms
+
+	// Group consecutive moments sharing (j1, l1, p1, j2, l2, p2) into covariances.
+	op.covs = nil
+	for i, m := range ms {
+		k := covKey{m.Class, m.J1, m.L1, m.P1, m.J2, m.L2, m.P2}
+		if n := len(op.covs); n == 0 || op.covs[n-1].covKey != k {
+			op.covs = append(op.covs, &cov{covKey: k})
+		}
+		c := op.covs[len(op.covs)-1]
+		c.rows = append(c.rows, i)
+		c.taus = append(c.taus, m.Tau)
+	}
+	op.maxTau = [2]int{}
+	for _, m := range ms {
+		op.maxTau[0] = max(op.maxTau[0], abs(m.Tau[0]))
+		op.maxTau[1] = max(op.maxTau[1], abs(m.Tau[1]))
+	}
+
+	// Label table.
+	lb := stlayer.NewLabels(LabelColumns...)
+	for _, m := range ms {
+		lb.Add(m.Class, map[string]int{"j1": m.J1, "l1": m.L1, "p1": m.P1, "j2": m.J2, "l2": m.L2, "p2": m.P2, "n": m.N, "a": m.A, "pseudo": m.Pseudo})
+	}
+	for _, s := range op.sms {
+		lb.Add("L", map[string]int{"j1": s.J, "p1": s.P1, "j2": s.J, "p2": s.P2, "pseudo": 0})
+	}
+	op.labels = lb
+	return nil
+}
+
+// LabelColumns are the columns of the label table: j1, l1 (θ1 = l1·π/L), p1,
+// j2, l2, p2, n, a, pseudo — PyWPH's wph_moments_indices columns (j1, theta1,
+// p1, j2, theta2, p2, n, alpha, pseudo). For class "L" rows j1 = j2 = the
+// scaling-function scale j (which may be −1: for "L" a −1 in j1/j2 is a real
+// scale, not "absent"), p1, p2 as in PyWPH's scaling_moments_indices, l1, l2,
+// n, a absent (−1) and pseudo 0.
+var LabelColumns = []string{"j1", "l1", "p1", "j2", "l2", "p2", "n", "a", "pseudo"}
+
+func abs(a int) int {
+	if a < 0 {
+		return -a
+	}
+	return a
+}
+
+// Moments returns the WPH moments in coefficient order (the first
+// len(Moments()) coefficients); the scaling moments follow.
+func (op *Op) Moments() []Moment { return append([]Moment(nil), op.moments...) }
+
+// ScalingMoments returns the scaling moments (the last coefficients).
+func (op *Op) ScalingMoments() []ScalingMoment { return append([]ScalingMoment(nil), op.sms...) }
+
+// PyWPHIndices returns the model in PyWPH's own layout: wph rows
+// [j1, theta1, p1, j2, theta2, p2, n, alpha, pseudo] (WPHOp.wph_moments_indices)
+// and sm rows [j, p1, p2, pseudo] (WPHOp.scaling_moments_indices), plus the
+// translations [τ_x, τ_y] in PyWPH's column order (WPHOp._translation_pos).
+// The coefficient vector is the concatenation wph ‖ sm in this order, which is
+// PyWPH's order.
+func (op *Op) PyWPHIndices() (wph [][9]int, sm [][4]int, tau [][2]int) {
+	for _, m := range op.moments {
+		wph = append(wph, [9]int{m.J1, m.L1, m.P1, m.J2, m.L2, m.P2, m.N, m.A, m.Pseudo})
+		tau = append(tau, [2]int{m.Tau[1], m.Tau[0]})
+	}
+	for _, s := range op.sms {
+		sm = append(sm, [4]int{s.J, s.P1, s.P2, 0})
+	}
+	return
+}

@@ -1,0 +1,189 @@
+package wph
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sync/atomic"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// NormVersion is the format version of Norm.
+const NormVersion = 1
+
+// FactorStat is the reference mean and standard deviation of one factor.
+//
+// Kind "wph": the factor [x_Map⋆ψ_{J,L}]^P (Map 0 = x1, 1 = x2 for Cross),
+// Kind "sm": the scaling-moment factor [(x_Map − μ)⋆φ_J]^P, or for P = −1 the
+// map x_Map itself (its mean μ is the reference mean subtracted before the
+// low-pass; its Std is unused). Std = √⟨|f − ⟨f⟩|²⟩ (0 is replaced by 1 when
+// used, as PyWPH does), measured on the grid where the operator evaluates the
+// factor; for a reference batch of several maps, means and variances are
+// averaged over the batch.
+type FactorStat struct {
+	Kind   string  `json:"kind"`
+	Map    int     `json:"map"`
+	J      int     `json:"j"`
+	L      int     `json:"l"`
+	P      int     `json:"p"`
+	MeanRe float64 `json:"mean_re"`
+	MeanIm float64 `json:"mean_im"`
+	Std    float64 `json:"std"`
+}
+
+func (f FactorStat) mean() complex128 { return complex(f.MeanRe, f.MeanIm) }
+
+func (f FactorStat) std() float64 {
+	if f.Std == 0 {
+		return 1
+	}
+	return f.Std
+}
+
+// Norm is a stored normalisation (PyWPH norm='auto'): plain data,
+// JSON-serialisable (encoding/json), exportable with Op.Norm and reloadable
+// with Op.SetNorm.
+type Norm struct {
+	Version int `json:"version"`
+	// J, L, M, N, Cross describe the operator the normalisation belongs to.
+	J     int  `json:"J"`
+	L     int  `json:"L"`
+	M     int  `json:"M"`
+	N     int  `json:"N"`
+	Cross bool `json:"cross"`
+	// Config is the fitting operator's configuration string (informative).
+	Config  string       `json:"config"`
+	Factors []FactorStat `json:"factors"`
+}
+
+func keyOf(f FactorStat) fkey {
+	return fkey{sm: f.Kind == "sm", m: f.Map, j: f.J, l: f.L, p: f.P}
+}
+
+func (n *Norm) stat(k fkey) FactorStat {
+	for _, f := range n.Factors {
+		if keyOf(f) == k {
+			return f
+		}
+	}
+	kind := "wph"
+	if k.sm {
+		kind = "sm"
+	}
+	panic(fmt.Sprintf("wph: the stored normalisation has no factor %s map=%d j=%d l=%d p=%d", kind, k.m, k.j, k.l, k.p))
+}
+
+func (n *Norm) fingerprint() string {
+	b, _ := json.Marshal(n)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8])
+}
+
+// WriteJSON writes n as JSON.
+func (n *Norm) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(n)
+}
+
+// ReadNorm reads a normalisation written by WriteJSON.
+func ReadNorm(r io.Reader) (*Norm, error) {
+	var n Norm
+	if err := json.NewDecoder(r).Decode(&n); err != nil {
+		return nil, fmt.Errorf("wph: reading normalisation: %w", err)
+	}
+	if n.Version != NormVersion {
+		return nil, fmt.Errorf("wph: normalisation format version %d, want %d", n.Version, NormVersion)
+	}
+	return &n, nil
+}
+
+func (n *Norm) clone() *Norm {
+	c := *n
+	c.Factors = append([]FactorStat(nil), n.Factors...)
+	return &c
+}
+
+var opCounter atomic.Int64
+
+// FitNorm measures the reference means and standard deviations of every
+// factor on ref (all maps of the batch averaged; PyWPH uses the first map
+// passed with norm='auto') with engine e and stores them in the Op, replacing
+// any previous normalisation. The statistic's Key changes accordingly.
+func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
+	if op.fitID == 0 {
+		op.fitID = opCounter.Add(1)
+	}
+	var keys []fkey
+	stat := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		f, k := op.buildWithKeys(p, x, modeFit)
+		keys = k
+		return f
+	}
+	key := fmt.Sprintf("%s normfit#%d", op.baseKey(), op.fitID)
+	c, err := e.Forward(key, stat, ref)
+	if err != nil {
+		return err
+	}
+	if keys == nil {
+		keys = op.fitKeys // graph engines may reuse a compiled graph
+	}
+	op.fitKeys = keys
+	F := len(keys)
+	if c.PerMap() != 2*F {
+		return fmt.Errorf("wph: internal error: normalisation fit returned %d values for %d factors", c.PerMap(), F)
+	}
+	n := &Norm{Version: NormVersion, J: op.cfg.J, L: op.cfg.L, M: op.M, N: op.N, Cross: op.cfg.Cross, Config: op.baseKey()}
+	for i, k := range keys {
+		var mu complex128
+		var v float64
+		for b := 0; b < c.B; b++ {
+			row := c.Row(b)
+			mu += row[i]
+			v += real(row[F+i])
+		}
+		mu /= complex(float64(c.B), 0)
+		v /= float64(c.B)
+		kind := "wph"
+		if k.sm {
+			kind = "sm"
+		}
+		n.Factors = append(n.Factors, FactorStat{Kind: kind, Map: k.m, J: k.j, L: k.l, P: k.p,
+			MeanRe: real(mu), MeanIm: imag(mu), Std: math.Sqrt(math.Max(v, 0))})
+	}
+	op.norm = n
+	return nil
+}
+
+// Norm returns a copy of the stored normalisation (nil if none).
+func (op *Op) Norm() *Norm {
+	if op.norm == nil {
+		return nil
+	}
+	return op.norm.clone()
+}
+
+// SetNorm installs a normalisation (e.g. read with ReadNorm). It must come
+// from an operator with the same J, L, map size and Cross setting; factors
+// the statistic needs but n lacks make Stat panic.
+func (op *Op) SetNorm(n *Norm) error {
+	if n == nil {
+		return fmt.Errorf("wph: nil normalisation")
+	}
+	if n.Version != NormVersion {
+		return fmt.Errorf("wph: normalisation format version %d, want %d", n.Version, NormVersion)
+	}
+	if n.J != op.cfg.J || n.L != op.cfg.L || n.M != op.M || n.N != op.N || n.Cross != op.cfg.Cross {
+		return fmt.Errorf("wph: normalisation for J=%d L=%d %dx%d cross=%v does not fit J=%d L=%d %dx%d cross=%v",
+			n.J, n.L, n.M, n.N, n.Cross, op.cfg.J, op.cfg.L, op.M, op.N, op.cfg.Cross)
+	}
+	op.norm = n.clone()
+	return nil
+}
+
+// ClearNorm removes the stored normalisation.
+func (op *Op) ClearNorm() { op.norm = nil }

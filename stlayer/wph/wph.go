@@ -1,0 +1,320 @@
+// Package wph computes the wavelet phase harmonic (WPH) statistics of PyWPH
+// (bregaldo/pywph, v1.1) written once against stlayer.Prim.
+//
+// Coefficients (PyWPH's default model, real data): with z_{j,l} = x⋆ψ_{j,l}
+// (bump-steerable wavelets, filters.BumpSteerable; j = 0…J−1 finest first,
+// θ_l = l·π/L measured from the column axis) and the phase harmonics
+// [z]^p = |z|·e^{ip·arg z} ([z]^0 = |z|, [z]^1 = z), every WPH coefficient is
+//
+//	C = ⟨(a(r+τ) − ⟨a⟩)·conj(b(r) − ⟨b⟩)⟩_r,  a = [z_{j1,l1}]^{p1}, b = [z_{j2,l2}]^{p2},
+//
+// the spatial mean ⟨·⟩ taken over the whole (periodic) map; see Moment. The
+// classes (PyWPH names) are S11 (p1=p2=1, same wavelet), S00 (0,0), S01 (0,1),
+// C01 (0,1; j1<j2, l2 ∈ [l1−DL, l1+DL) mod L), Cphase (1, 2^{j2−j1}; j1<j2,
+// l1=l2), then the scaling moments L (ScalingMoment). The vector is in exactly
+// PyWPH's order (WPHOp.apply's output), complex; Labels gives one row per
+// coefficient.
+//
+// Translations τ (DN > 0) follow PyWPH's "exp" grid: τ = round(2^n·(cos(θ−α),
+// sin(θ−α))) in (x=column, y=row) pixels, α = a·π/A, applied to the first
+// factor (cov[τ_y, τ_x] of ifft(fft(a)·conj(fft(b)))/(MN)).
+//
+// Speed: the bump wavelets have compact Fourier support |k| < 2ξ_j = 1.7π/2^j,
+// so the spectrum of z_j is computed only on its band, the low-frequency
+// crop of the M×N spectrum subsampled by 2^{max(0,j−1)} (Prim.CropFreq and
+// cropped filters), and zero-padded back (Prim.PadFreq) before the inverse
+// FFT: exact. Covariances whose coarser factor is linear (C01: Cov(|z_{j1}|,
+// z_{j2}), j1 < j2) are evaluated by Parseval on the band of z_{j2} only, which
+// is exact too. Periodic covariances are taken from uncentred factors and
+// corrected by the product of the means (exact, saves a pass over each
+// field). The non-linear factors |z| and [z]^p are evaluated on the full grid
+// by default (exact, PyWPH's arithmetic); Config.Subsample trades accuracy
+// for speed by evaluating them on coarser grids.
+//
+// Normalisation (Config.Norm = NormAuto) is PyWPH's norm='auto': every factor
+// is centred by its mean and divided by its standard deviation measured on a
+// reference map (Op.FitNorm), stored in the Op and exportable (Norm).
+//
+// Non-periodic maps (Config.NonPeriodic) follow PyWPH's pbc=False: see
+// Config.NonPeriodic. Cross-WPH (Config.Cross) takes a pair of maps stacked
+// vertically: see Config.Cross.
+package wph
+
+import (
+	"fmt"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/filters"
+)
+
+// NormMode selects the normalisation of the coefficients.
+type NormMode int
+
+const (
+	// NormNone: raw covariances (PyWPH norm=None), each factor centred by its
+	// own spatial mean on the current map.
+	NormNone NormMode = iota
+	// NormAuto: PyWPH norm='auto'. Each factor f = [x⋆ψ]^p is replaced by
+	// (f − μ_f)/σ_f where μ_f = ⟨f_ref⟩ and σ_f = √⟨|f_ref − μ_f|²⟩ are measured
+	// on a reference map (Op.FitNorm) and stored in the Op; the scaling moments
+	// likewise, with the mean of x itself taken from the reference map.
+	NormAuto
+)
+
+func (n NormMode) String() string {
+	if n == NormAuto {
+		return "auto"
+	}
+	return "none"
+}
+
+// Config is the WPH model configuration. Zero values of the optional fields
+// mean PyWPH's defaults (stated per field); DefaultConfig fills them in.
+type Config struct {
+	// J is the number of dyadic scales (j = 0…J−1), L the number of
+	// orientations in [0, π).
+	J, L int
+	// DN is PyWPH's Δn: number of radial steps of τ (0: τ = 0 only).
+	DN int
+	// A is the number of azimuthal τ steps on [0, π) (0 → 4).
+	A int
+	// DJ is the maximum j2 − j1 of the C01/Cphase classes (≤ 0 → J−1, all).
+	DJ int
+	// DL: C01 pairs l2 ∈ [l1 − DL, l1 + DL) mod L (≤ 0 → L/2).
+	DL int
+	// TauGrid is "exp" (default, τ = 2^n·u_α for n ≥ 1) or "legacy"
+	// (τ = 3n·2^{j2}·u_α).
+	TauGrid string
+	// Classes of moments (nil → DefaultClasses). Also accepted: "C00", "S10",
+	// "C10", "Cphase_inv" (PyWPH's optional/mirrored classes; DN = 0 only).
+	// Whatever the order given, the coefficients follow PyWPH's canonical
+	// class order S11, S00, C00, S01, C01, S10, C10, Cphase, Cphase_inv, L.
+	Classes []string
+	// SMJ are the scales j of the scaling moments (nil → −1, 0, …, ⌊J/4⌋,
+	// which reproduces PyWPH 1.1's default model: 3 scales for J = 6, 7).
+	SMJ []int
+	// SMP are the (p1, p2) pairs of the scaling moments (nil → DefaultSMP).
+	SMP [][2]int
+	// NonPeriodic selects PyWPH's pbc=False: after every convolution (wavelet
+	// and low-pass) the field is cut to rows [c_y, M−c_y) and columns
+	// [c_x, N−c_x) with c = ⌊Cut·2^J⌋; means are taken over the cut window;
+	// a covariance at shift τ is the sum over the overlap of the window with
+	// its shift divided by the overlap area (M−2c_y−|τ_y|)(N−2c_x−|τ_x|)
+	// (PyWPH: zero padding by max|τ| and _translation_weight_map). Always
+	// computed at full resolution.
+	NonPeriodic bool
+	// Cut is PyWPH's cut_x_param = cut_y_param in units of 2^J (0 → 1/2).
+	Cut float64
+	// Norm selects the normalisation (default NormNone).
+	Norm NormMode
+	// Cross selects cross-WPH (PyWPH apply(..., cross=True)): the input map
+	// is a pair (x1, x2) stacked vertically, i.e. an (2M)×N map whose rows
+	// 0…M−1 are x1 and rows M…2M−1 are x2 (StackPair builds it). The first
+	// factor of every moment is taken from x1 and the second from x2:
+	// C = Cov([x1⋆ψ1]^{p1}(r+τ), [x2⋆ψ2]^{p2}(r)); the scaling moments are
+	// Cov([(x1−⟨x1⟩)⋆φ]^{p1}, [(x2−⟨x2⟩)⋆φ]^{p2}). Cross(x, x) = auto(x).
+	Cross bool
+	// Subsample lets the non-linear factors |z_j| and [z_j]^p be evaluated on
+	// a grid subsampled by 2^{max(0, j−1−Margin)} instead of the full grid.
+	// This aliases their spectra (they are not band-limited): on dust256
+	// (J=6, L=4) the largest relative errors against the exact values are
+	// ~1e-2, 1e-3, 1e-4 for Margin 0, 1, 2 (S00/S01/C01 worst, Cphase 4×
+	// smaller). Default false: exact (PyWPH's arithmetic, see package doc).
+	Subsample bool
+	// Margin is the number of octaves kept beyond the band limit when
+	// Subsample is set (≤ 0 → 2; the exact minimum would be Margin 0).
+	Margin int
+}
+
+// DefaultConfig returns PyWPH's default model for J = 6, L = 4: DN = 0, A = 4,
+// all scale pairs, DL = L/2, exp τ grid, default classes and scaling moments,
+// periodic, no normalisation, exact evaluation.
+func DefaultConfig() Config {
+	return Config{J: 6, L: 4, A: 4, DL: 2, DJ: 5, TauGrid: "exp"}
+}
+
+// filled returns the configuration with the defaults substituted.
+func (c Config) filled() Config {
+	if c.A <= 0 {
+		c.A = 4
+	}
+	if c.DJ <= 0 {
+		c.DJ = c.J - 1
+	}
+	if c.DL <= 0 {
+		c.DL = c.L / 2
+	}
+	if c.TauGrid == "" {
+		c.TauGrid = "exp"
+	}
+	if c.Classes == nil {
+		c.Classes = append([]string(nil), DefaultClasses...)
+	}
+	if c.SMJ == nil {
+		for j := -1; j <= c.J/4; j++ {
+			c.SMJ = append(c.SMJ, j)
+		}
+	}
+	if c.SMP == nil {
+		c.SMP = append([][2]int(nil), DefaultSMP...)
+	}
+	if c.Cut <= 0 {
+		c.Cut = 0.5
+	}
+	if c.Margin <= 0 {
+		c.Margin = 2
+	}
+	return c
+}
+
+// Op is a WPH operator for M×N maps: filters, model and (optionally) the
+// stored normalisation. Build with New.
+type Op struct {
+	cfg     Config
+	M, N    int
+	moments []Moment
+	sms     []ScalingMoment
+	covs    []*cov
+	maxTau  [2]int
+	labels  *stlayer.Labels
+
+	psi  *stlayer.FilterBank // J·L bump-steerable filters, index j·L + l
+	phi  *stlayer.FilterBank // Gaussians for op.phiJ (nil if no scaling moments)
+	phiJ []int
+
+	// per-scale sampling: band[j] = subsampling of the exact band crop of
+	// z_j's spectrum, grid[j] = subsampling of the grid where z_j and its
+	// non-linear transforms are evaluated (1 unless Subsample).
+	band, grid []int
+	cut        [2]int // NonPeriodic: rows, cols cut on each side
+
+	norm    *Norm
+	fitID   int64  // identifies this Op's normalisation-fit statistic
+	fitKeys []fkey // factor order of the normalisation-fit statistic
+}
+
+// New validates the configuration for M×N maps and builds the filters and the
+// model. For Cross the maps passed to the statistic are (2M)×N (StackPair).
+func New(cfg Config, M, N int) (*Op, error) {
+	cfg = cfg.filled()
+	if cfg.J < 1 || cfg.L < 1 {
+		return nil, fmt.Errorf("wph: invalid J=%d L=%d", cfg.J, cfg.L)
+	}
+	if cfg.DN < 0 {
+		return nil, fmt.Errorf("wph: invalid DN=%d", cfg.DN)
+	}
+	if cfg.TauGrid != "exp" && cfg.TauGrid != "legacy" {
+		return nil, fmt.Errorf("wph: unknown TauGrid %q (exp or legacy)", cfg.TauGrid)
+	}
+	for _, pp := range cfg.SMP {
+		if pp[0] < 0 || pp[1] < 0 {
+			return nil, fmt.Errorf("wph: invalid scaling-moment harmonics %v", pp)
+		}
+	}
+	if M < 1<<cfg.J || N < 1<<cfg.J {
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: map %dx%d too small for J=%d (need at least %d pixels per side)", M, N, cfg.J, 1<<cfg.J)}
+	}
+	op := &Op{cfg: cfg, M: M, N: N}
+	if cfg.NonPeriodic {
+		c := int(cfg.Cut * float64(int(1)<<cfg.J))
+		op.cut = [2]int{c, c}
+		if 2*c >= M || 2*c >= N {
+			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: non-periodic cut of %d pixels per side leaves nothing of a %dx%d map", c, M, N)}
+		}
+	}
+	if err := op.buildModel(); err != nil {
+		return nil, err
+	}
+	if cfg.NonPeriodic {
+		h, w := M-2*op.cut[0], N-2*op.cut[1]
+		if op.maxTau[0] >= h || op.maxTau[1] >= w {
+			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: shifts up to %v do not fit the %dx%d cut window", op.maxTau, h, w)}
+		}
+	}
+	op.psi = filters.BumpSteerable(M, N, cfg.J, cfg.L)
+	seen := map[int]bool{}
+	for _, s := range op.sms {
+		if !seen[s.J] {
+			seen[s.J] = true
+			op.phiJ = append(op.phiJ, s.J)
+		}
+	}
+	if len(op.phiJ) > 0 {
+		op.phi = filters.GaussianPyWPH(M, N, op.phiJ)
+	}
+	op.band = make([]int, cfg.J)
+	op.grid = make([]int, cfg.J)
+	for j := 0; j < cfg.J; j++ {
+		op.band[j], op.grid[j] = 1, 1
+		if cfg.NonPeriodic || j < 2 {
+			continue
+		}
+		s := 1 << (j - 1)
+		for s > 1 && (M%s != 0 || N%s != 0) {
+			s /= 2
+		}
+		op.band[j] = s
+		if cfg.Subsample {
+			op.grid[j] = max(1, s>>cfg.Margin)
+		}
+	}
+	return op, nil
+}
+
+// Config returns the configuration with its defaults filled in.
+func (op *Op) Config() Config { return op.cfg }
+
+// Size returns the map size (M rows, N columns) of one map.
+func (op *Op) Size() (M, N int) { return op.M, op.N }
+
+// Labels returns the label table, one row per coefficient (see LabelColumns).
+func (op *Op) Labels() *stlayer.Labels { return op.labels }
+
+// NumCoeffs returns the number of coefficients per map (or per pair).
+func (op *Op) NumCoeffs() int { return len(op.moments) + len(op.sms) }
+
+// Psi returns the band-pass filter bank (filters.BumpSteerable(M, N, J, L)).
+func (op *Op) Psi() *stlayer.FilterBank { return op.psi }
+
+// baseKey identifies the configuration and size, without the normalisation.
+func (op *Op) baseKey() string {
+	c := op.cfg
+	return fmt.Sprintf("wph J%d L%d dn%d A%d dj%d dl%d tau=%s classes=%v smj=%v smp=%v %dx%d nonper=%v cut=%g cross=%v subsample=%v margin=%d",
+		c.J, c.L, c.DN, c.A, c.DJ, c.DL, c.TauGrid, c.Classes, c.SMJ, c.SMP, op.M, op.N, c.NonPeriodic, c.Cut, c.Cross, c.Subsample, c.Margin)
+}
+
+// Key identifies the statistic returned by Stat: configuration, map size and,
+// for NormAuto, a fingerprint of the stored normalisation (graph engines bake
+// it into the compiled graph).
+func (op *Op) Key() string {
+	k := op.baseKey() + " norm=" + op.cfg.Norm.String()
+	if op.cfg.Norm == NormAuto && op.norm != nil {
+		k += "#" + op.norm.fingerprint()
+	}
+	return k
+}
+
+// Stat returns the statistic: input [B, 1, M, N] (Cross: [B, 1, 2M, N]),
+// output [B, K, 1, 1], K = NumCoeffs(), in PyWPH's order. With NormAuto the
+// normalisation must have been fitted (FitNorm) or set (SetNorm) before;
+// otherwise the statistic panics.
+func (op *Op) Stat() stlayer.Stat {
+	if op.cfg.Norm == NormAuto && op.norm == nil {
+		panic("wph: NormAuto statistic without a normalisation: call FitNorm or SetNorm first")
+	}
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		return op.build(p, x, modeCoeffs)
+	}
+}
+
+// Forward evaluates the statistic on x with engine e. With NormAuto and no
+// stored normalisation, the normalisation is first fitted on x (PyWPH: the
+// first map passed with norm='auto' becomes the reference).
+func (op *Op) Forward(e stlayer.Engine, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	if op.cfg.Norm == NormAuto && op.norm == nil {
+		if err := op.FitNorm(e, x); err != nil {
+			return nil, err
+		}
+	}
+	return e.Forward(op.Key(), op.Stat(), x)
+}
