@@ -110,7 +110,9 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 	// reduce crops the product field q (computed at crop(j2), channel i ↔
 	// coefficient coef(i, l3) of kind-independent layout) to every crop(j3),
 	// j3 ≥ j2, and reduces it against the weights w[j3][l3].
-	reduce := func(q stlayer.Field, j2 int, w [][][]float64, coef func(i, j3, l3 int) int) {
+	// When mirror is non-nil, the conjugates of the reduced values are also
+	// stored, at mirror(i, j3, l3) (Hermitian symmetry of the j1 = j2 blocks).
+	reduce := func(q stlayer.Field, j2 int, w [][][]float64, coef, mirror func(i, j3, l3 int) int) {
 		h2, w2 := op.crops[j2][0], op.crops[j2][1]
 		_, nc, _, _ := q.Dims()
 		ch, cw := h2, w2
@@ -126,7 +128,15 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 				for i := range d {
 					d[i] = coef(i, j3, l3)
 				}
-				add(p.WeightedMean(q, w[j3][l3]), d, s)
+				wm := p.WeightedMean(q, w[j3][l3])
+				add(wm, d, s)
+				if mirror != nil {
+					dm := make([]int, nc)
+					for i := range dm {
+						dm[i] = mirror(i, j3, l3)
+					}
+					add(p.Conj(wm), dm, s)
+				}
 			}
 		}
 	}
@@ -141,7 +151,7 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 			}
 			reduce(p.MulConj(xs, us), j2, w01, func(l1, j3, l3 int) int {
 				return lay.C01(q, t.p2(j2, j3, l1, l3))
-			})
+			}, nil)
 		}
 		// C11: Û_fa(j1, l1) · conj(Û_fb(j2, (l1+s) mod L)), one block per
 		// (kind, j1, s), channel l1. The rotated right factors are shared
@@ -161,9 +171,22 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 					left = p.Channels(left, fieldCh(k[0], 0))
 				}
 				for s := 0; s < L; s++ {
+					// For j1 = j2 and fa = fb, block L−s is the conjugate of
+					// block s with the angles swapped: compute s ≤ L/2 only.
+					var mirror func(i, j3, l3 int) int
+					if j1 == j2 && k[0] == k[1] {
+						if s > L-s {
+							continue
+						}
+						if s > 0 && s < L-s {
+							mirror = func(c, j3, l3 int) int {
+								return lay.C11(q, t.p3(j1, j2, j3, (c+s)%L, c, l3))
+							}
+						}
+					}
 					reduce(p.MulConj(left, rot[s]), j2, op.psi2C, func(l1, j3, l3 int) int {
 						return lay.C11(q, t.p3(j1, j2, j3, l1, (l1+s)%L, l3))
-					})
+					}, mirror)
 				}
 			}
 		}
