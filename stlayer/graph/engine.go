@@ -1,0 +1,370 @@
+// Package graph is the GoMLX engine of stkit: it implements stlayer.Engine and
+// stlayer.Prim by building GoMLX graphs.
+//
+// A Field is a pair of float32 graph nodes [B, C, H, W] holding the real and
+// the imaginary parts (a nil imaginary part means zero: real fields, e.g. the
+// input maps or moduli, cost half). FFTs use the backend's native FFT where it
+// exists (XLA) and elsewhere a four-step DotGeneral decomposition against
+// host-built DFT/twiddle matrices (package internal/gfft); spectra are in
+// natural (fftfreq) order, as stlayer.Prim requires. Filter banks become graph
+// constants, converted to float32 once per *stlayer.FilterBank.
+//
+// Forward and LossGrad compile one graph per (key, input shape, kind) with
+// graph.NewExec and keep it (up to MaxExecs graphs, least recently used first
+// out). LossGrad runs the forward graph, calls the host loss, then a second
+// graph that takes (x, g) and returns ∂ℒ_lin/∂x for
+// ℒ_lin = Σ (Re g·Re c + Im g·Im c): with g = ∂ℒ/∂Re c + i ∂ℒ/∂Im c this is
+// ∂ℒ/∂x by the chain rule. Gradients come from GoMLX's reverse-mode autodiff on
+// the real and imaginary parts, which is the convention of package stlayer.
+//
+// Importing the package installs the matmul (and Slice) VJP fixes of
+// internal/gomlxfix.
+package graph
+
+import (
+	"container/list"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/internal/gfft"
+	_ "github.com/stkit-org/stkit/internal/gomlxfix"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// MaxExecs is the default number of compiled graphs an Engine keeps.
+const MaxExecs = 64
+
+// Engine evaluates statistics with GoMLX graphs. Safe for concurrent use (calls
+// are serialised).
+type Engine struct {
+	b      backends.Backend
+	cfg    string
+	method gfft.Method
+	max    int
+
+	mu    sync.Mutex
+	execs map[string]*list.Element // of *execEntry
+	lru   *list.List
+
+	fmu     sync.Mutex
+	filters map[*stlayer.FilterBank][]float32
+}
+
+type execEntry struct {
+	key  string
+	exec *Exec
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithFFTMethod forces the FFT method (gfft.Auto by default: native FFT when
+// the backend has one, else four-step).
+func WithFFTMethod(m gfft.Method) Option { return func(e *Engine) { e.method = m } }
+
+// WithMaxExecs sets how many compiled graphs are kept (default MaxExecs).
+func WithMaxExecs(n int) Option { return func(e *Engine) { e.max = max(n, 1) } }
+
+// WithConfig records the backend configuration string (for Name and logs).
+func WithConfig(cfg string) Option { return func(e *Engine) { e.cfg = cfg } }
+
+// New returns an engine on backend b (see internal/backend for the choice of
+// backend). The backend is not finalised by the engine.
+func New(b backends.Backend, opts ...Option) *Engine {
+	e := &Engine{b: b, max: MaxExecs, execs: map[string]*list.Element{}, lru: list.New(),
+		filters: map[*stlayer.FilterBank][]float32{}}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// NewDefault returns an engine on the process-wide backend chosen by
+// internal/backend.Default.
+func NewDefault(opts ...Option) (*Engine, error) {
+	b, cfg, err := backend.Default()
+	if err != nil {
+		return nil, err
+	}
+	return New(b, append([]Option{WithConfig(cfg)}, opts...)...), nil
+}
+
+var _ stlayer.Engine = (*Engine)(nil)
+
+// Name returns "graph:go" on the pure-Go backend, "graph:<backend name>" otherwise.
+func (e *Engine) Name() string {
+	if backend.IsPureGo(e.b) {
+		return "graph:go"
+	}
+	return "graph:" + e.b.Name()
+}
+
+// Backend returns the engine's backend.
+func (e *Engine) Backend() backends.Backend { return e.b }
+
+// Finalize releases the compiled graphs (the backend is left alone).
+func (e *Engine) Finalize() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, el := range e.execs {
+		el.Value.(*execEntry).exec.Finalize()
+	}
+	e.execs = map[string]*list.Element{}
+	e.lru.Init()
+}
+
+// NumExecs returns the number of compiled graphs held.
+func (e *Engine) NumExecs() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.execs)
+}
+
+// filterData returns the float32 copy of a bank (cached per pointer).
+func (e *Engine) filterData(f *stlayer.FilterBank) []float32 {
+	e.fmu.Lock()
+	defer e.fmu.Unlock()
+	if d, ok := e.filters[f]; ok && len(d) == len(f.Data) {
+		return d
+	}
+	d := make([]float32, len(f.Data))
+	for i, v := range f.Data {
+		d[i] = float32(v)
+	}
+	e.filters[f] = d
+	return d
+}
+
+func checkMaps(x *stlayer.Maps) error {
+	if x == nil {
+		return &stlayer.ErrShape{Msg: "graph: nil maps"}
+	}
+	if x.B < 1 || x.M < 1 || x.N < 1 || len(x.Data) != x.B*x.M*x.N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values", x.B, x.M, x.N, len(x.Data))}
+	}
+	return nil
+}
+
+// buildState carries what a graph-building call learned (the first primitive
+// error, the output dims).
+type buildState struct {
+	err error
+}
+
+// exec returns the compiled-graph runner for k, creating it with mk.
+func (e *Engine) exec(k string, mk func() (*Exec, error)) (*Exec, error) {
+	if el, ok := e.execs[k]; ok {
+		e.lru.MoveToFront(el)
+		return el.Value.(*execEntry).exec, nil
+	}
+	ex, err := mk()
+	if err != nil {
+		return nil, err
+	}
+	ex.SetMaxCache(2)
+	e.execs[k] = e.lru.PushFront(&execEntry{key: k, exec: ex})
+	for e.lru.Len() > e.max {
+		old := e.lru.Back()
+		ent := old.Value.(*execEntry)
+		e.lru.Remove(old)
+		delete(e.execs, ent.key)
+		ent.exec.Finalize()
+	}
+	return ex, nil
+}
+
+func (e *Engine) drop(k string) {
+	if el, ok := e.execs[k]; ok {
+		e.lru.Remove(el)
+		delete(e.execs, k)
+		el.Value.(*execEntry).exec.Finalize()
+	}
+}
+
+// runStat builds (first time) and runs the graph of s: inputs x [B, M, N]
+// (plus gr, gi for the gradient graph).
+func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extra ...*tensors.Tensor) (outs []*tensors.Tensor, err error) {
+	k := fmt.Sprintf("%s|%s|%d,%d,%d", kind, key, x.B, x.M, x.N)
+	st := &buildState{}
+	ex, err := e.exec(k, func() (*Exec, error) {
+		return NewExec(e.b, func(in []*Node) []*Node {
+			defer func() {
+				if r := recover(); r != nil {
+					if pe, ok := r.(primError); ok {
+						st.err = pe.err
+						panic(pe.err)
+					}
+					panic(r)
+				}
+			}()
+			p := newPrim(e, in[0].Graph())
+			xf := p.inputField(in[0])
+			y := p.own(s(p, xf))
+			if kind == "fwd" {
+				out := []*Node{y.re}
+				if y.im != nil {
+					out = append(out, y.im)
+				}
+				return out
+			}
+			// Gradient graph: ℒ_lin = Σ Re g·Re c + Im g·Im c.
+			gr, gi := in[1], in[2]
+			if !dimsEqual(gr, y.re) {
+				panic(primError{&stlayer.ErrShape{Msg: fmt.Sprintf("graph: upstream gradient %s for output %s", gr.Shape(), y.re.Shape())}})
+			}
+			l := ReduceAllSum(Mul(y.re, gr))
+			if y.im != nil {
+				l = Add(l, ReduceAllSum(Mul(y.im, gi)))
+			}
+			return []*Node{Gradient(l, in[0])[0]}
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	xt := tensors.FromFlatDataAndDimensions(toF32(x.Data), x.B, x.M, x.N)
+	args := []any{xt}
+	for _, t := range extra {
+		args = append(args, t)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("graph: %v", r)
+			}
+		}()
+		outs, err = ex.Exec(args...)
+	}()
+	xt.FinalizeAll()
+	if err != nil || st.err != nil {
+		e.drop(k) // a failed build leaves nothing worth keeping
+		if st.err != nil {
+			return nil, st.err
+		}
+		return nil, err
+	}
+	return outs, nil
+}
+
+func dimsEqual(a, b *Node) bool {
+	da, db := a.Shape().Dimensions, b.Shape().Dimensions
+	if len(da) != len(db) {
+		return false
+	}
+	for i := range da {
+		if da[i] != db[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func toF32(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = float32(v)
+	}
+	return out
+}
+
+// Forward evaluates s on x.
+func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	if err := checkMaps(x); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.forward(key, s, x)
+}
+
+func (e *Engine) forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	outs, err := e.runStat("fwd", key, s, x)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, t := range outs {
+			t.FinalizeAll()
+		}
+	}()
+	dims := outs[0].Shape().Dimensions
+	if len(dims) != 4 {
+		return nil, fmt.Errorf("graph: statistic returned rank %d", len(dims))
+	}
+	c := &stlayer.Coeffs{B: dims[0], K: dims[1], H: dims[2], W: dims[3]}
+	re := tensors.MustCopyFlatData[float32](outs[0])
+	c.Data = make([]complex128, len(re))
+	if len(outs) > 1 {
+		im := tensors.MustCopyFlatData[float32](outs[1])
+		for i := range re {
+			c.Data[i] = complex(float64(re[i]), float64(im[i]))
+		}
+	} else {
+		for i := range re {
+			c.Data[i] = complex(float64(re[i]), 0)
+		}
+	}
+	return c, nil
+}
+
+// LossGrad evaluates s on x, calls loss on the coefficients and returns the
+// loss and ∂ℒ/∂x (layout of x.Data).
+func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stlayer.LossFunc) (float64, []float64, error) {
+	if err := checkMaps(x); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, err := e.forward(key, s, x)
+	if err != nil {
+		return 0, nil, err
+	}
+	l, g, err := loss(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(g) != len(c.Data) {
+		return 0, nil, fmt.Errorf("graph: loss gradient has %d values, coefficients have %d", len(g), len(c.Data))
+	}
+	gr, gi := make([]float32, len(g)), make([]float32, len(g))
+	for i, v := range g {
+		gr[i], gi[i] = float32(real(v)), float32(imag(v))
+	}
+	grT := tensors.FromFlatDataAndDimensions(gr, c.B, c.K, c.H, c.W)
+	giT := tensors.FromFlatDataAndDimensions(gi, c.B, c.K, c.H, c.W)
+	outs, err := e.runStat("grad", key, s, x, grT, giT)
+	grT.FinalizeAll()
+	giT.FinalizeAll()
+	if err != nil {
+		return 0, nil, err
+	}
+	d := tensors.MustCopyFlatData[float32](outs[0])
+	for _, t := range outs {
+		t.FinalizeAll()
+	}
+	grad := make([]float64, len(d))
+	for i, v := range d {
+		grad[i] = float64(v)
+	}
+	return l, grad, nil
+}
+
+// primError is the panic value of primitives for invalid arguments; Forward
+// and LossGrad return its error.
+type primError struct{ err error }
+
+func shapePanic(format string, a ...any) {
+	panic(primError{&stlayer.ErrShape{Msg: "graph: " + fmt.Sprintf(format, a...)}})
+}
+
+// IsShapeError reports whether err is a *stlayer.ErrShape.
+func IsShapeError(err error) bool {
+	var se *stlayer.ErrShape
+	return errors.As(err, &se)
+}
