@@ -479,7 +479,9 @@ func TestPrimitives(t *testing.T) {
 		{name: "Mul real·complex", in: [][4]int{s, {2, 3, 1, 1}}, realIn: []bool{true, false}, g: two(func(p *prim, a, b *Field) stlayer.Field { return p.Mul(a, b) }),
 			h: func(x []hf) hf { return binHF(x[0], x[1], func(a, b complex128) complex128 { return a * b }) }},
 		{name: "MulConj", in: [][4]int{s, {1, 3, 8, 6}}, g: two(func(p *prim, a, b *Field) stlayer.Field { return p.MulConj(a, b) }),
-			h: func(x []hf) hf { return binHF(x[0], x[1], func(a, b complex128) complex128 { return a * cmplx.Conj(b) }) }},
+			h: func(x []hf) hf {
+				return binHF(x[0], x[1], func(a, b complex128) complex128 { return a * cmplx.Conj(b) })
+			}},
 		{name: "Add", in: [][4]int{s, {2, 1, 1, 1}}, g: two(func(p *prim, a, b *Field) stlayer.Field { return p.Add(a, b) }),
 			h: func(x []hf) hf { return binHF(x[0], x[1], func(a, b complex128) complex128 { return a + b }) }},
 		{name: "Sub real", in: [][4]int{{2, 3, 1, 1}, s}, realIn: []bool{true, true}, g: two(func(p *prim, a, b *Field) stlayer.Field { return p.Sub(a, b) }),
@@ -513,7 +515,9 @@ func TestPrimitives(t *testing.T) {
 				return mapHF(x[0], func(z complex128) complex128 { return complex(math.Log(real(z)*real(z)+imag(z)*imag(z)), 0) })
 			}},
 		{name: "Sqrt", in: [][4]int{s}, g: one(func(p *prim, x *Field) stlayer.Field { return p.Sqrt(p.Modulus(x)) }),
-			h: func(x []hf) hf { return mapHF(x[0], func(z complex128) complex128 { return complex(math.Sqrt(cmplx.Abs(z)), 0) }) }},
+			h: func(x []hf) hf {
+				return mapHF(x[0], func(z complex128) complex128 { return complex(math.Sqrt(cmplx.Abs(z)), 0) })
+			}},
 		{name: "Mean", in: [][4]int{s}, g: one(func(p *prim, x *Field) stlayer.Field { return p.Mean(x) }),
 			h: func(x []hf) hf {
 				y := newHF(2, 3, 1, 1)
