@@ -49,7 +49,7 @@ func BenchmarkForwardJ7L4(b *testing.B) {
 		}
 		n++
 	}
-	b.ReportMetric((cpuTime() - c0).Seconds()/float64(n), "cpu-s/op")
+	b.ReportMetric((cpuTime()-c0).Seconds()/float64(n), "cpu-s/op")
 }
 
 func BenchmarkIsoLossGradJ7L4(b *testing.B) {
@@ -64,5 +64,5 @@ func BenchmarkIsoLossGradJ7L4(b *testing.B) {
 		}
 		n++
 	}
-	b.ReportMetric((cpuTime() - c0).Seconds()/float64(n), "cpu-s/op")
+	b.ReportMetric((cpuTime()-c0).Seconds()/float64(n), "cpu-s/op")
 }
