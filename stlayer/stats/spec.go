@@ -183,3 +183,18 @@ func buildWST(s Spec, m, n int) (Op, error) {
 	}
 	return &wstView{op: op, stat: op.Stat(), labels: op.Labels()}, nil
 }
+
+// BuildWithRef builds the operator and, for statistics normalised by a
+// reference (scattering covariance synthesis vectors with Cheng's use_ref,
+// WPH norm="auto"), sets the reference from the maps ref with engine eng.
+// For other statistics it is Build.
+func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
+	s = s.WithDefaults(ref.M, ref.N)
+	switch s.Kind {
+	case SCov, Spectra:
+		return buildSCovRef(s, eng, ref)
+	case WPH:
+		return buildWPHRef(s, eng, ref)
+	}
+	return Build(s, ref.M, ref.N)
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/internal/bench"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+func init() {
+	register(&command{name: "bench", summary: "measure statistics speed and memory, as ratios to the peer libraries", run: runBench})
+}
+
+// benchCase is one row family of `stkit bench`.
+type benchCase struct {
+	name, config string
+	spec         stats.Spec
+	peer         string
+	peerFwd      func(*bench.Peers) float64
+	peerFB       func(*bench.Peers) float64
+	gradOfSynth  bool // loss+gradient of the synthesis vector (else Σ|Φ|²)
+}
+
+var benchCases = []benchCase{
+	{name: "wst", config: "Cheng global J6 L4", spec: stats.Spec{Kind: stats.WST, J: 6, L: 4}, peer: "Cheng scattering_coef",
+		peerFwd: func(p *bench.Peers) float64 { return p.Cheng.J6L4.CoefForward },
+		peerFB:  func(p *bench.Peers) float64 { return p.Cheng.J6L4.CoefGrad }},
+	{name: "wst-local", config: "Kymatio J6 L8", spec: stats.Spec{Kind: stats.WST, J: 6, L: 8, Local: true}, peer: "Kymatio",
+		peerFwd: func(p *bench.Peers) float64 { return p.Kymatio.Forward },
+		peerFB:  func(p *bench.Peers) float64 { return p.Kymatio.ForwardBack }},
+	{name: "scov", config: "Cheng J7 L4 iso synthesis", spec: stats.Spec{Kind: stats.SCov, J: 7, L: 4, Iso: true, Synthesis: true}, peer: "Cheng scattering_cov",
+		peerFwd: func(p *bench.Peers) float64 { return p.Cheng.J7L4.CovForward },
+		peerFB:  func(p *bench.Peers) float64 { return p.Cheng.J7L4.CovIsoGrad }, gradOfSynth: true},
+	{name: "wph", config: "PyWPH J6 L4 dn0", spec: stats.Spec{Kind: stats.WPH, J: 6, L: 4}, peer: "PyWPH",
+		peerFwd: func(p *bench.Peers) float64 { return p.PyWPH.Forward },
+		peerFB:  func(p *bench.Peers) float64 { return p.PyWPH.ForwardBack }},
+}
+
+func runBench(g *globals, args []string) error {
+	fs := newFlagSet(g, "bench", "", `Measure, for each statistics family and engine, maps/s, seconds per forward and
+per forward+backward (loss Σ|Φ|² and its gradient), and peak RSS on 256×256
+maps (the dust map of ../shared/reference when found, else a synthetic
+log-normal field), and print the ratios to the peer timings of
+../shared/reference/timings.json (ratio < 1: faster than the peer). Each row
+runs in its own process so that its peak memory is its own.`)
+	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph); default all")
+	engines := fs.String("engines", "cpu", "comma-separated engines: cpu, graph")
+	batches := fs.String("batch", "1", "comma-separated batch sizes")
+	reps := fs.Int("reps", 3, "timed repetitions (median reported)")
+	size := fs.Int("size", 256, "map size")
+	jsonOut := fs.String("json", "", "also write the rows as JSON to this file")
+	row := fs.String("row", "", "internal: run one row (family/engine/batch) and print it as JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *row != "" {
+		return benchRow(g, *row, *reps, *size)
+	}
+	var peers *bench.Peers
+	if sh := bench.FindShared(); sh != "" {
+		peers, _ = bench.LoadPeers(filepath.Join(sh, "reference", "timings.json"))
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var rows []bench.Row
+	for _, c := range benchCases {
+		if *only != "" && !contains(strings.Split(*only, ","), c.name) {
+			continue
+		}
+		for _, e := range strings.Split(*engines, ",") {
+			for _, bs := range strings.Split(*batches, ",") {
+				b, err := strconv.Atoi(strings.TrimSpace(bs))
+				if err != nil || b < 1 {
+					return badInputf("bad batch size %q", bs)
+				}
+				id := fmt.Sprintf("%s/%s/%d", c.name, strings.TrimSpace(e), b)
+				fmt.Fprintf(g.stderr, "bench %s …\n", id)
+				cmdArgs := []string{"--engine", strings.TrimSpace(e)}
+				if g.backend != "" {
+					cmdArgs = append(cmdArgs, "--backend", g.backend)
+				}
+				cmdArgs = append(cmdArgs, "bench", "--row", id, "--reps", strconv.Itoa(*reps), "--size", strconv.Itoa(*size))
+				cmd := exec.Command(exe, cmdArgs...)
+				cmd.Stderr = g.stderr
+				outb, err := cmd.Output()
+				if err != nil {
+					fmt.Fprintf(g.stderr, "bench %s failed: %v\n", id, err)
+					continue
+				}
+				var r bench.Row
+				if err := json.Unmarshal(outb, &r); err != nil {
+					return fmt.Errorf("bench %s: %w", id, err)
+				}
+				if peers != nil && *size == 256 {
+					r.PeerName, r.PeerForward, r.PeerFB = c.peer, c.peerFwd(peers), c.peerFB(peers)
+				}
+				rows = append(rows, r)
+			}
+		}
+	}
+	bench.Print(g.stdout, rows)
+	if peers != nil {
+		fmt.Fprintf(g.stdout, "\npeers: %s\n", peers.Machine)
+	}
+	if *jsonOut != "" {
+		b, _ := json.MarshalIndent(rows, "", "  ")
+		return os.WriteFile(*jsonOut, b, 0o644)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if strings.TrimSpace(v) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// benchMaps returns b maps of size n: crops of the reference dust map when
+// available, else log-normal fields.
+func benchMaps(b, n int) (*stlayer.Maps, error) {
+	var base []float64
+	if sh := bench.FindShared(); sh != "" && n == 256 {
+		if m, err := datasets.ReadMaps(filepath.Join(sh, "reference", "dust256.npy")); err == nil {
+			base = m.Data
+		}
+	}
+	x := stlayer.NewMaps(b, n, n)
+	for i := 0; i < b; i++ {
+		if base != nil {
+			// circular shifts of the dust map: same statistics, different pixels
+			for r := 0; r < n; r++ {
+				for c := 0; c < n; c++ {
+					x.Map(i)[r*n+c] = base[((r+17*i)%n)*n+(c+31*i)%n]
+				}
+			}
+			continue
+		}
+		f, err := datasets.LogNormalField(n, n, -2.5, 0.8, uint64(i+1))
+		if err != nil {
+			return nil, err
+		}
+		copy(x.Map(i), f)
+	}
+	return x, nil
+}
+
+func benchRow(g *globals, id string, reps, size int) error {
+	parts := strings.Split(id, "/")
+	if len(parts) != 3 {
+		return badInputf("bad --row %q", id)
+	}
+	var c *benchCase
+	for i := range benchCases {
+		if benchCases[i].name == parts[0] {
+			c = &benchCases[i]
+		}
+	}
+	if c == nil {
+		return badInputf("unknown family %q", parts[0])
+	}
+	b, _ := strconv.Atoi(parts[2])
+	x, err := benchMaps(b, size)
+	if err != nil {
+		return err
+	}
+	g.engine = parts[1]
+	ch, err := chooseEngine(g)
+	if err != nil {
+		return err
+	}
+	op, err := stats.BuildWithRef(c.spec, ch.Engine, x)
+	if err != nil {
+		return err
+	}
+	fwd, err := bench.Time(reps, true, func() error {
+		_, err := ch.Engine.Forward(op.Key(), op.Stat(), x)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var target []complex128
+	if c.gradOfSynth {
+		t, err := infer.NewTarget("bench", ch.Engine, op, x, infer.WeightMean)
+		if err != nil {
+			return err
+		}
+		// a slightly different target so the gradient is not zero
+		target = t.Target
+		for i := range target {
+			target[i] *= 1.01
+		}
+	}
+	fb, err := bench.Time(reps, true, func() error {
+		_, _, err := ch.Engine.LossGrad(op.Key(), op.Stat(), x, func(out *stlayer.Coeffs) (float64, []complex128, error) {
+			gr := make([]complex128, len(out.Data))
+			l := 0.0
+			for i, v := range out.Data {
+				d := v
+				if target != nil {
+					d = v - target[i%len(target)]
+				}
+				l += real(d)*real(d) + imag(d)*imag(d)
+				gr[i] = 2 * d
+			}
+			return l, gr, nil
+		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: b, Forward: fwd, ForwardBack: fb, PeakMiB: bench.PeakRSSMiB()}
+	return json.NewEncoder(g.stdout).Encode(r)
+}
