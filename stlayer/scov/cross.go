@@ -76,10 +76,7 @@ func (c *CrossOp) NumRaw() int { return c.op.idx.numRaw(2) }
 func (c *CrossOp) Stat() stlayer.Stat {
 	op := c.op
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
-		b, ch, h, w := x.Dims()
-		if ch != 1 || h != 2*op.M || w != op.N {
-			panic(&stlayer.ErrShape{Msg: fmt.Sprintf("scov: cross input [%d,%d,%d,%d], want [B,1,%d,%d] (pairs stacked by rows)", b, ch, h, w, 2*op.M, op.N)})
-		}
+		// Reshape fails (in the primitive) unless the maps are 2M×N.
 		return op.rawStat(p, p.Reshape(x, 2, op.M, op.N), 2)
 	}
 }

@@ -245,11 +245,8 @@ func (op *Op) NumRaw() int { return op.idx.numRaw(1) }
 // C01 (j1 ≤ j2, l1, l2), C11 (j1 ≤ j2 ≤ j3, l1, l2, l3). P00, S1, mean and var
 // are real; C01 and C11 complex. See the package documentation for formulas.
 func (op *Op) Stat() stlayer.Stat {
+	// Shapes are checked by the primitives (MulFilters needs M×N maps).
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
-		b, c, h, w := x.Dims()
-		if c != 1 || h != op.M || w != op.N {
-			panic(&stlayer.ErrShape{Msg: fmt.Sprintf("scov: input [%d,%d,%d,%d], want [B,1,%d,%d]", b, c, h, w, op.M, op.N)})
-		}
 		return op.rawStat(p, x, 1)
 	}
 }
