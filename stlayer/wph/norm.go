@@ -115,6 +115,9 @@ var opCounter atomic.Int64
 // passed with norm='auto') with engine e and stores them in the Op, replacing
 // any previous normalisation. The statistic's Key changes accordingly.
 func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
+	if err := op.CheckMaps(ref); err != nil {
+		return err
+	}
 	if op.fitID == 0 {
 		op.fitID = opCounter.Add(1)
 	}

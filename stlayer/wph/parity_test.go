@@ -2,6 +2,8 @@ package wph
 
 import (
 	"bytes"
+
+	"codeberg.org/sbinet/npyio"
 	"math"
 	"math/cmplx"
 	"testing"
@@ -145,8 +147,17 @@ func TestParityPyWPH(t *testing.T) {
 	if err := WritePyWPH(&buf, c); err != nil {
 		t.Fatal(err)
 	}
-	if buf.Len() != 128+381*8 {
-		t.Fatalf("npy export: %d bytes", buf.Len())
+	var back []complex64
+	if err := npyio.Read(&buf, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 381 {
+		t.Fatalf("npy export: %d values", len(back))
+	}
+	for i, v := range back {
+		if v != complex64(c.Data[i]) {
+			t.Fatalf("npy export value %d: %v, want %v", i, v, complex64(c.Data[i]))
+		}
 	}
 }
 

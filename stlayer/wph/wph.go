@@ -311,10 +311,30 @@ func (op *Op) Stat() stlayer.Stat {
 // stored normalisation, the normalisation is first fitted on x (PyWPH: the
 // first map passed with norm='auto' becomes the reference).
 func (op *Op) Forward(e stlayer.Engine, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	if err := op.CheckMaps(x); err != nil {
+		return nil, err
+	}
 	if op.cfg.Norm == NormAuto && op.norm == nil {
 		if err := op.FitNorm(e, x); err != nil {
 			return nil, err
 		}
 	}
 	return e.Forward(op.Key(), op.Stat(), x)
+}
+
+// CheckMaps returns an *stlayer.ErrShape error unless x holds maps of the size
+// the statistic expects (M×N, or 2M×N for Cross).
+func (op *Op) CheckMaps(x *stlayer.Maps) error {
+	rows := op.M
+	if op.cfg.Cross {
+		rows = 2 * op.M
+	}
+	if x == nil || x.B < 1 || x.M != rows || x.N != op.N || len(x.Data) != x.B*x.M*x.N {
+		what := "nil"
+		if x != nil {
+			what = fmt.Sprintf("[%d,%d,%d]", x.B, x.M, x.N)
+		}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: operator for %dx%d maps (cross=%v) needs maps [B,%d,%d], got %s", op.M, op.N, op.cfg.Cross, rows, op.N, what)}
+	}
+	return nil
 }
