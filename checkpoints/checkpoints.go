@@ -1,0 +1,520 @@
+// Package checkpoints saves and resumes training runs: every variable of a GoMLX context (model
+// weights, optimiser moments, global step, the context RNG state), the loop state (epoch, step,
+// seed) and two JSON documents — the run configuration, compared on resume, and free metadata
+// (ST configuration, feature normalisation, dataset fingerprint…) so that inference needs nothing
+// else.
+//
+// One checkpoint is one file, "ckpt-<step, 12 digits>.stkc", written atomically: the bytes go to a
+// temporary file in the same directory, which is fsynced, closed and renamed over the final name,
+// and the directory is fsynced; a crash leaves either the old set of checkpoints or the new one,
+// never a half-written file under a checkpoint name. The last Keep checkpoints are kept.
+//
+// File layout (version 1; integers little-endian):
+//
+//	magic "STKCKPT1" (8 bytes) | header length n (uint64) | header JSON (n bytes)
+//	| payload (the raw little-endian bytes of every variable, concatenated in header order)
+//	| SHA-256 of everything before it (32 bytes)
+//
+// The header JSON holds the format version, creation time, State, "config", "metadata" and one
+// record per variable (scope, name, dtype name, dimensions, trainable flag, payload offset and
+// length). GoMLX's own pkg/ml/context/checkpoints writes its two files with os.Create and no
+// rename or fsync, so it is not used here.
+package checkpoints
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// FormatVersion is the version written into every checkpoint header.
+const FormatVersion = 1
+
+const (
+	magic     = "STKCKPT1"
+	filePref  = "ckpt-"
+	fileSuff  = ".stkc"
+	tmpPrefix = ".tmp-ckpt-"
+)
+
+var fileRE = regexp.MustCompile(`^ckpt-(\d{12})\.stkc$`)
+
+// DefaultExcludeScopes are the context scopes whose variables are not saved: GoMLX trainer
+// bookkeeping and metric accumulators (whose scope names contain random UUIDs).
+var DefaultExcludeScopes = []string{"/metrics", "/trainer"}
+
+// ErrConfigMismatch is wrapped by the error returned when a checkpoint's configuration differs from
+// the one the caller wants to resume with.
+var ErrConfigMismatch = errors.New("checkpoint configuration differs")
+
+// ErrCorrupt is wrapped by the errors returned for truncated or damaged checkpoint files.
+var ErrCorrupt = errors.New("corrupt checkpoint")
+
+// ErrNoCheckpoint is returned by Manager.Latest when the directory holds no checkpoint.
+var ErrNoCheckpoint = errors.New("no checkpoint found")
+
+// State is the training-loop state stored with the variables.
+type State struct {
+	// Epoch is the number of completed epochs.
+	Epoch int `json:"epoch"`
+	// Step is the optimiser global step (number of parameter updates) at save time.
+	Step int64 `json:"step"`
+	// Seed is the run seed (data split and shuffling are functions of Seed and the epoch).
+	Seed int64 `json:"seed"`
+	// Extra holds any further loop state (e.g. early-stopping counters, best validation loss).
+	Extra map[string]float64 `json:"extra,omitempty"`
+}
+
+type varRecord struct {
+	Scope     string `json:"scope"`
+	Name      string `json:"name"`
+	DType     string `json:"dtype"`
+	Dims      []int  `json:"dims"`
+	Trainable bool   `json:"trainable"`
+	Offset    int64  `json:"offset"`
+	Length    int64  `json:"length"`
+}
+
+type header struct {
+	Format    int             `json:"format"`
+	Created   string          `json:"created"`
+	State     State           `json:"state"`
+	Config    json.RawMessage `json:"config"`
+	Metadata  json.RawMessage `json:"metadata"`
+	Variables []varRecord     `json:"variables"`
+}
+
+// Manager saves checkpoints into, and loads them from, one directory.
+type Manager struct {
+	dir     string
+	keep    int
+	exclude []string
+}
+
+// Open returns a Manager for dir (created with mode 0o755 if missing), keeping the last keep
+// checkpoints (keep ≤ 0 keeps all). Variables under DefaultExcludeScopes are not saved.
+func Open(dir string, keep int) (*Manager, error) {
+	if dir == "" {
+		return nil, errors.New("checkpoints: empty directory name")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("checkpoints: creating %s: %w", dir, err)
+	}
+	return &Manager{dir: dir, keep: keep, exclude: append([]string(nil), DefaultExcludeScopes...)}, nil
+}
+
+// Dir returns the checkpoint directory.
+func (m *Manager) Dir() string { return m.dir }
+
+// ExcludeScopes replaces the list of excluded scopes (absolute scope paths; a variable is excluded
+// when its scope equals one of them or lies below it).
+func (m *Manager) ExcludeScopes(scopes ...string) { m.exclude = append([]string(nil), scopes...) }
+
+func (m *Manager) excluded(scope string) bool {
+	for _, s := range m.exclude {
+		if scope == s || strings.HasPrefix(scope, s+context.ScopeSeparator) {
+			return true
+		}
+	}
+	return false
+}
+
+// List returns the checkpoint file paths in the directory, oldest (lowest step) first.
+func (m *Manager) List() ([]string, error) {
+	entries, err := os.ReadDir(m.dir)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoints: listing %s: %w", m.dir, err)
+	}
+	type item struct {
+		step int64
+		path string
+	}
+	var items []item
+	for _, e := range entries {
+		sm := fileRE.FindStringSubmatch(e.Name())
+		if sm == nil || e.IsDir() {
+			continue
+		}
+		st, _ := strconv.ParseInt(sm[1], 10, 64)
+		items = append(items, item{st, filepath.Join(m.dir, e.Name())})
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].step < items[j].step })
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.path
+	}
+	return out, nil
+}
+
+// canonicalJSON marshals v (or re-marshals raw JSON) with sorted object keys.
+func canonicalJSON(v any) (json.RawMessage, error) {
+	var raw []byte
+	switch t := v.(type) {
+	case nil:
+		return json.RawMessage("null"), nil
+	case json.RawMessage:
+		raw = t
+	case []byte:
+		raw = t
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		raw = b
+	}
+	var generic any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&generic); err != nil {
+		return nil, err
+	}
+	return json.Marshal(generic)
+}
+
+// Save writes a checkpoint of every (non-excluded) variable of ctx together with st, config and
+// metadata (any JSON-marshalable values; json.RawMessage is taken as is) and prunes old files. It
+// returns the path written. Saving twice at the same step replaces the earlier file.
+func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (string, error) {
+	cfgJSON, err := canonicalJSON(config)
+	if err != nil {
+		return "", fmt.Errorf("checkpoints: encoding config: %w", err)
+	}
+	metaJSON, err := canonicalJSON(metadata)
+	if err != nil {
+		return "", fmt.Errorf("checkpoints: encoding metadata: %w", err)
+	}
+	h := header{Format: FormatVersion, Created: time.Now().UTC().Format(time.RFC3339Nano), State: st,
+		Config: cfgJSON, Metadata: metaJSON}
+	var payload bytes.Buffer
+	for v := range ctx.IterVariables() {
+		if m.excluded(v.Scope()) {
+			continue
+		}
+		t, err := v.Value()
+		if err != nil {
+			return "", fmt.Errorf("checkpoints: variable %s: %w", v.ScopeAndName(), err)
+		}
+		if t == nil {
+			continue // not initialised yet
+		}
+		rec := varRecord{Scope: v.Scope(), Name: v.Name(), DType: t.DType().String(),
+			Dims: append([]int{}, t.Shape().Dimensions...), Trainable: v.Trainable, Offset: int64(payload.Len())}
+		if err := t.ConstBytes(func(b []byte) { payload.Write(b) }); err != nil {
+			return "", fmt.Errorf("checkpoints: reading variable %s: %w", v.ScopeAndName(), err)
+		}
+		rec.Length = int64(payload.Len()) - rec.Offset
+		h.Variables = append(h.Variables, rec)
+	}
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		return "", fmt.Errorf("checkpoints: encoding header: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(magic)
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(hdr)))
+	buf.Write(n[:])
+	buf.Write(hdr)
+	buf.Write(payload.Bytes())
+	sum := sha256.Sum256(buf.Bytes())
+	buf.Write(sum[:])
+
+	name := fmt.Sprintf("%s%012d%s", filePref, st.Step, fileSuff)
+	final := filepath.Join(m.dir, name)
+	if err := WriteFileAtomic(final, buf.Bytes(), 0o644); err != nil {
+		return "", err
+	}
+	if err := m.prune(); err != nil {
+		return final, err
+	}
+	return final, nil
+}
+
+// WriteFileAtomic writes data to path via a temporary file in the same directory: write, fsync,
+// close, rename, then fsync the directory.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, tmpPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("checkpoints: creating temporary file in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("checkpoints: writing %s: %w", tmp, err)
+	}
+	if err := f.Chmod(perm); err != nil {
+		return fmt.Errorf("checkpoints: chmod %s: %w", tmp, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("checkpoints: fsync %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("checkpoints: closing %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("checkpoints: renaming %s to %s: %w", tmp, path, err)
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // best effort: not every filesystem supports directory fsync
+		_ = d.Close()
+	}
+	return nil
+}
+
+func (m *Manager) prune() error {
+	if m.keep <= 0 {
+		return nil
+	}
+	list, err := m.List()
+	if err != nil {
+		return err
+	}
+	for len(list) > m.keep {
+		if err := os.Remove(list[0]); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("checkpoints: removing old checkpoint %s: %w", list[0], err)
+		}
+		list = list[1:]
+	}
+	return nil
+}
+
+// Checkpoint is a verified, fully read checkpoint file.
+type Checkpoint struct {
+	// Path is the file read.
+	Path string
+	// Format is the file format version.
+	Format int
+	// Created is the UTC creation time (RFC 3339).
+	Created string
+	// State is the saved loop state.
+	State State
+	// Config and Metadata are the saved JSON documents (canonical: sorted keys).
+	Config, Metadata json.RawMessage
+
+	vars    []varRecord
+	payload []byte
+}
+
+// Read reads and verifies one checkpoint file. Truncated or damaged files give an error wrapping
+// ErrCorrupt that names the file and the problem.
+func Read(path string) (*Checkpoint, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoints: reading %s: %w", path, err)
+	}
+	corrupt := func(format string, args ...any) error {
+		return fmt.Errorf("checkpoints: %s: %w: %s", path, ErrCorrupt, fmt.Sprintf(format, args...))
+	}
+	if len(data) < len(magic)+8+sha256.Size {
+		return nil, corrupt("file is %d bytes, too short to be a checkpoint (truncated?)", len(data))
+	}
+	if string(data[:len(magic)]) != magic {
+		return nil, corrupt("bad magic %q (not a stkit checkpoint, or a newer format)", data[:len(magic)])
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	hlen := binary.LittleEndian.Uint64(data[len(magic):])
+	hstart := uint64(len(magic) + 8)
+	if hlen > uint64(len(body))-hstart {
+		return nil, corrupt("header length %d exceeds file size %d (truncated?)", hlen, len(data))
+	}
+	got := sha256.Sum256(body)
+	if !bytes.Equal(got[:], sum) {
+		return nil, corrupt("SHA-256 mismatch (truncated or modified file)")
+	}
+	var h header
+	if err := json.Unmarshal(body[hstart:hstart+hlen], &h); err != nil {
+		return nil, corrupt("header: %v", err)
+	}
+	if h.Format != FormatVersion {
+		return nil, fmt.Errorf("checkpoints: %s: unsupported format version %d (this build reads %d)", path, h.Format, FormatVersion)
+	}
+	payload := body[hstart+hlen:]
+	for _, r := range h.Variables {
+		dt, ok := dtypes.MapOfNames[r.DType]
+		if !ok {
+			return nil, corrupt("variable %s/%s: unknown dtype %q", r.Scope, r.Name, r.DType)
+		}
+		size := int64(dt.Size())
+		for _, d := range r.Dims {
+			size *= int64(d)
+		}
+		if r.Offset < 0 || r.Length != size || r.Offset+r.Length > int64(len(payload)) {
+			return nil, corrupt("variable %s/%s: bad extent offset=%d length=%d (payload %d bytes, expected length %d)",
+				r.Scope, r.Name, r.Offset, r.Length, len(payload), size)
+		}
+	}
+	return &Checkpoint{Path: path, Format: h.Format, Created: h.Created, State: h.State,
+		Config: h.Config, Metadata: h.Metadata, vars: h.Variables, payload: payload}, nil
+}
+
+// VariableNames returns "scope/name" of every saved variable, in file order.
+func (c *Checkpoint) VariableNames() []string {
+	out := make([]string, len(c.vars))
+	for i, r := range c.vars {
+		out[i] = context.JoinScope(r.Scope, r.Name)
+	}
+	return out
+}
+
+// Tensor returns a new tensor with the saved value of variable (scope, name), or nil if absent.
+func (c *Checkpoint) Tensor(scope, name string) *tensors.Tensor {
+	for _, r := range c.vars {
+		if r.Scope == scope && r.Name == name {
+			return c.tensor(r)
+		}
+	}
+	return nil
+}
+
+func (c *Checkpoint) tensor(r varRecord) *tensors.Tensor {
+	dt := dtypes.MapOfNames[r.DType]
+	t := tensors.FromShape(shapes.Make(dt, r.Dims...))
+	_ = t.MutableBytes(func(b []byte) { copy(b, c.payload[r.Offset:r.Offset+r.Length]) })
+	return t
+}
+
+// Restore writes every saved variable into ctx: existing variables get the saved value (their
+// shape and dtype must match), missing ones are created in their saved scope with the saved
+// trainable flag.
+func (c *Checkpoint) Restore(ctx *context.Context) error {
+	root := ctx.Checked(false)
+	for _, r := range c.vars {
+		t := c.tensor(r)
+		if v := root.GetVariableByScopeAndName(r.Scope, r.Name); v != nil {
+			if !v.Shape().Equal(t.Shape()) {
+				return fmt.Errorf("checkpoints: %s: variable %s has shape %s in the model but %s in the checkpoint",
+					c.Path, context.JoinScope(r.Scope, r.Name), v.Shape(), t.Shape())
+			}
+			if err := v.SetValue(t); err != nil {
+				return fmt.Errorf("checkpoints: setting %s: %w", context.JoinScope(r.Scope, r.Name), err)
+			}
+			v.SetTrainable(r.Trainable)
+			continue
+		}
+		root.InAbsPath(r.Scope).VariableWithValue(r.Name, t).SetTrainable(r.Trainable)
+	}
+	return nil
+}
+
+// DecodeConfig unmarshals the saved configuration into v.
+func (c *Checkpoint) DecodeConfig(v any) error { return json.Unmarshal(c.Config, v) }
+
+// DecodeMetadata unmarshals the saved metadata into v.
+func (c *Checkpoint) DecodeMetadata(v any) error { return json.Unmarshal(c.Metadata, v) }
+
+// CheckConfig compares the saved configuration with want (canonical JSON). On a difference it
+// returns an error wrapping ErrConfigMismatch that lists the differing top-level keys with both
+// values.
+func (c *Checkpoint) CheckConfig(want any) error {
+	w, err := canonicalJSON(want)
+	if err != nil {
+		return fmt.Errorf("checkpoints: encoding config: %w", err)
+	}
+	if bytes.Equal(w, c.Config) {
+		return nil
+	}
+	return fmt.Errorf("checkpoints: %s: %w; refusing to resume a run with another configuration (%s)",
+		c.Path, ErrConfigMismatch, describeDiff(c.Config, w))
+}
+
+func describeDiff(saved, want json.RawMessage) string {
+	var a, b map[string]json.RawMessage
+	if json.Unmarshal(saved, &a) != nil || json.Unmarshal(want, &b) != nil {
+		return fmt.Sprintf("saved %s, requested %s", clip(string(saved)), clip(string(want)))
+	}
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	var names []string
+	for k := range keys {
+		if !bytes.Equal(a[k], b[k]) {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, k := range names {
+		parts = append(parts, fmt.Sprintf("%q: saved %s, requested %s", k, clip(string(orNull(a[k]))), clip(string(orNull(b[k])))))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func orNull(r json.RawMessage) json.RawMessage {
+	if r == nil {
+		return json.RawMessage("absent")
+	}
+	return r
+}
+
+func clip(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
+
+// Latest reads the newest readable checkpoint. Corrupt files are skipped (newest first); their
+// errors are returned in skipped so the caller can report them. With no checkpoint at all it
+// returns ErrNoCheckpoint; when every file is corrupt it returns the newest file's error.
+func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
+	list, err := m.List()
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(list) == 0 {
+		return nil, nil, fmt.Errorf("checkpoints: %s: %w", m.dir, ErrNoCheckpoint)
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		c, err := Read(list[i])
+		if err == nil {
+			return c, skipped, nil
+		}
+		skipped = append(skipped, err)
+	}
+	return nil, skipped, fmt.Errorf("checkpoints: no readable checkpoint in %s: %w", m.dir, skipped[0])
+}
+
+// Resume reads the newest readable checkpoint, refuses it if its configuration differs from want
+// (ErrConfigMismatch, no fallback: an older checkpoint of another run is never used), and restores
+// its variables into ctx. skipped lists corrupt newer files that were passed over.
+func (m *Manager) Resume(ctx *context.Context, want any) (c *Checkpoint, skipped []error, err error) {
+	c, skipped, err = m.Latest()
+	if err != nil {
+		return nil, skipped, err
+	}
+	if err := c.CheckConfig(want); err != nil {
+		return nil, skipped, err
+	}
+	if err := c.Restore(ctx); err != nil {
+		return nil, skipped, err
+	}
+	return c, skipped, nil
+}

@@ -1,0 +1,297 @@
+package vae
+
+import (
+	"fmt"
+	"math"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+)
+
+// Numerical constants of the reference implementation.
+const (
+	// GumbelEps guards both logarithms of the Gumbel transform g = −log(−log(u + ε) + ε).
+	GumbelEps = 1e-20
+	// ReparamEps is added to σ²_q under the square root of the reparameterisation.
+	ReparamEps = 1e-10
+	// LogNormalEps is added to every variance inside LogNormalDiag.
+	LogNormalEps = 1e-8
+)
+
+// Noise supplies the random numbers of the forward pass. ContextNoise draws from the context RNG
+// (state saved with the model variables, used for training); StateNoise threads an explicit RNG
+// state (used for seeded evaluation, so evaluation never perturbs the training stream).
+type Noise interface {
+	// Uniform returns values in [0, 1) with the given shape.
+	Uniform(g *Graph, shape shapes.Shape) *Node
+	// Normal returns standard normal values with the given shape.
+	Normal(g *Graph, shape shapes.Shape) *Node
+}
+
+type ctxNoise struct{ ctx *context.Context }
+
+func (n ctxNoise) Uniform(g *Graph, s shapes.Shape) *Node { return n.ctx.RandomUniform(g, s) }
+func (n ctxNoise) Normal(g *Graph, s shapes.Shape) *Node  { return n.ctx.RandomNormal(g, s) }
+
+// ContextNoise returns a Noise drawing from ctx's RNG state variable (see context.Context.RandomUniform).
+func ContextNoise(ctx *context.Context) Noise { return ctxNoise{ctx} }
+
+// StateNoise draws from an explicit RNG state node (shape graph.RNGStateShape); State holds the
+// advanced state after each draw.
+type StateNoise struct {
+	// State is the current RNG state node.
+	State *Node
+}
+
+// Uniform implements Noise.
+func (n *StateNoise) Uniform(_ *Graph, s shapes.Shape) *Node {
+	var v *Node
+	n.State, v = RandomUniform(n.State, s)
+	return v
+}
+
+// Normal implements Noise.
+func (n *StateNoise) Normal(_ *Graph, s shapes.Shape) *Node {
+	var v *Node
+	n.State, v = RandomNormal(n.State, s)
+	return v
+}
+
+// Outputs are the nodes of one forward pass; B is the batch size.
+type Outputs struct {
+	// Logits [B, K] of q(y|x); Prob = softmax(Logits); Y [B, K] the Gumbel-softmax sample.
+	Logits, Prob, Y *Node
+	// MuQ, VarQ [B, Z]: q(z|x,y); Z [B, Z] the reparameterised sample.
+	MuQ, VarQ, Z *Node
+	// MuP, VarP [B, Z]: p(z|y) evaluated at the soft y.
+	MuP, VarP *Node
+	// XRec [B, C·F]: decoder output x̂ (the mean of p(x|z)).
+	XRec *Node
+}
+
+// TemperatureVar returns the non-trainable scalar float32 variable "gumbel_temperature" holding the
+// Gumbel-softmax temperature τ in ctx's current scope (created with value 1 if absent). The host
+// sets it between epochs; the graph reads it, so changing τ never recompiles.
+func TemperatureVar(ctx *context.Context) *context.Variable {
+	c := ctx.Checked(false)
+	if v := c.GetVariableByScopeAndName(c.Scope(), "gumbel_temperature"); v != nil {
+		return v
+	}
+	return c.VariableWithValue("gumbel_temperature", float32(1)).SetTrainable(false)
+}
+
+// Forward builds one forward pass of the GM-VAE on x [B, C·F] with Gumbel temperature tau (scalar
+// node of x's dtype). Variables are created (or reused) under ctx's current scope, in sub-scopes
+// "qyx", "qzxy", "pzy" and "pxz". Batch normalisation follows ctx.IsTraining(g).
+func Forward(ctx *context.Context, cfg Config, x, tau *Node, noise Noise) Outputs {
+	g := x.Graph()
+	checkInput(cfg, x)
+	var o Outputs
+	o.Logits = EncodeY(ctx.In("qyx"), cfg, x)
+	o.Prob = Softmax(o.Logits, -1)
+	o.Y = GumbelSoftmax(o.Logits, tau, noise.Uniform(g, o.Logits.Shape()))
+	o.MuQ, o.VarQ = EncodeZ(ctx.In("qzxy"), cfg, x, o.Y)
+	eps := noise.Normal(g, o.MuQ.Shape())
+	o.Z = Add(o.MuQ, Mul(Sqrt(AddScalar(o.VarQ, ReparamEps)), eps))
+	o.MuP, o.VarP = Prior(ctx.In("pzy"), cfg, o.Y)
+	o.XRec = DecodeGraph(ctx.In("pxz"), cfg, o.Z)
+	return o
+}
+
+func checkInput(cfg Config, x *Node) {
+	if x.Rank() != 2 || x.Shape().Dimensions[1] != cfg.InputDim() {
+		panic(fmt.Errorf("vae: input must be [B, %d] (C=%d × F=%d), got %s", cfg.InputDim(), cfg.Channels, cfg.Features, x.Shape()))
+	}
+}
+
+// GumbelSoftmax returns softmax((logits + g)/tau) over the last axis with g = −log(−log(u+ε)+ε) and
+// u uniform in [0,1) (same shape as logits); ε = GumbelEps. The soft sample is differentiable with
+// respect to logits and tau.
+func GumbelSoftmax(logits, tau, u *Node) *Node {
+	gumbel := Neg(Log(AddScalar(Neg(Log(AddScalar(u, GumbelEps))), GumbelEps)))
+	return Softmax(Div(Add(logits, gumbel), tau), -1)
+}
+
+// linear applies a Dense layer along the last axis of x (any rank ≥ 2), flattening the leading
+// axes so the product is a plain 2-D Dot.
+func linear(ctx *context.Context, x *Node, bias bool, out int) *Node {
+	dims := x.Shape().Dimensions
+	if len(dims) == 2 {
+		return layers.Dense(ctx, x, bias, out)
+	}
+	lead := 1
+	for _, d := range dims[:len(dims)-1] {
+		lead *= d
+	}
+	y := layers.Dense(ctx, Reshape(x, lead, dims[len(dims)-1]), bias, out)
+	newDims := append(append([]int(nil), dims[:len(dims)-1]...), out)
+	return Reshape(y, newDims...)
+}
+
+// BatchNorm normalises x over every axis except featureAxis, with a learned per-feature scale
+// (init 1) and offset (init 0), in ctx's current scope (variables "scale", "offset" trainable;
+// "running_mean", "running_var" not trainable). In training (ctx.IsTraining) it uses the batch mean
+// and biased batch variance — gradients flow through both — and updates the running averages with
+// momentum m: r ← (1−m) r + m·stat (the unbiased variance for r), as PyTorch; otherwise it uses the
+// running averages. The result is (x − mean)/sqrt(var + eps)·scale + offset.
+func BatchNorm(ctx *context.Context, x *Node, featureAxis int, momentum, eps float64) *Node {
+	g := x.Graph()
+	rank := x.Rank()
+	if featureAxis < 0 {
+		featureAxis += rank
+	}
+	dim := x.Shape().Dimensions[featureAxis]
+	vs := shapes.Make(x.DType(), dim)
+	c := ctx.Checked(false)
+	scale := c.WithInitializer(initializers.One).VariableWithShape("scale", vs).ValueGraph(g)
+	offset := c.WithInitializer(initializers.Zero).VariableWithShape("offset", vs).ValueGraph(g)
+	rMean := c.WithInitializer(initializers.Zero).VariableWithShape("running_mean", vs).SetTrainable(false)
+	rVar := c.WithInitializer(initializers.One).VariableWithShape("running_var", vs).SetTrainable(false)
+	bdims := make([]int, rank)
+	var axes []int
+	count := 1
+	for i := range bdims {
+		bdims[i] = 1
+		if i != featureAxis {
+			axes = append(axes, i)
+			count *= x.Shape().Dimensions[i]
+		}
+	}
+	bdims[featureAxis] = dim
+	var mean, variance *Node
+	if ctx.IsTraining(g) {
+		mean = ReduceMean(x, axes...)
+		variance = ReduceMean(Square(Sub(x, Reshape(mean, bdims...))), axes...)
+		unbiased := variance
+		if count > 1 {
+			unbiased = MulScalar(variance, float64(count)/float64(count-1))
+		}
+		rMean.SetValueGraph(Add(MulScalar(rMean.ValueGraph(g), 1-momentum), MulScalar(StopGradient(mean), momentum)))
+		rVar.SetValueGraph(Add(MulScalar(rVar.ValueGraph(g), 1-momentum), MulScalar(StopGradient(unbiased), momentum)))
+	} else {
+		mean, variance = rMean.ValueGraph(g), rVar.ValueGraph(g)
+	}
+	mult := Div(scale, Sqrt(AddScalar(variance, eps)))
+	return Add(Mul(Sub(x, Reshape(mean, bdims...)), Reshape(mult, bdims...)), Reshape(offset, bdims...))
+}
+
+// block is Linear(no bias) → BatchNorm(featureAxis) → LeakyReLU, in sub-scope name.
+func block(ctx *context.Context, cfg Config, x *Node, out, featureAxis int, name string) *Node {
+	c := ctx.In(name)
+	h := linear(c, x, false, out)
+	h = BatchNorm(c.In("bn"), h, featureAxis, cfg.BNMomentum, cfg.BNEpsilon)
+	return activations.LeakyReluWithAlpha(h, cfg.Slope)
+}
+
+// encoderTrunk is the shared MLP shape of q(y|x) and q(z|x,y): per-channel Linear(in→H) → BN(C)
+// → LReLU → flatten → Linear(C·H→H) → BN(H) → LReLU → (n−1)×[Linear(H→H) → BN(H) → LReLU].
+// in is [B, C, Fin]; the result is [B, H].
+func encoderTrunk(ctx *context.Context, cfg Config, in *Node) *Node {
+	B := in.Shape().Dimensions[0]
+	h := block(ctx, cfg, in, cfg.H, 1, "in") // [B, C, H], BN over (B, H) per channel
+	h = Reshape(h, B, cfg.Channels*cfg.H)
+	h = block(ctx, cfg, h, cfg.H, 1, "flat")
+	for i := 1; i < cfg.Layers; i++ {
+		h = block(ctx, cfg, h, cfg.H, 1, fmt.Sprintf("hidden%d", i))
+	}
+	return h
+}
+
+// EncodeY builds q(y|x): the logits [B, K] for x [B, C·F].
+func EncodeY(ctx *context.Context, cfg Config, x *Node) *Node {
+	B := x.Shape().Dimensions[0]
+	h := encoderTrunk(ctx, cfg, Reshape(x, B, cfg.Channels, cfg.Features))
+	return linear(ctx.In("logits"), h, true, cfg.K)
+}
+
+// EncodeZ builds q(z|x,y) for x [B, C·F] and y [B, K]: the mean μ_q and variance σ²_q = softplus(·),
+// both [B, Z]. y is repeated for every channel and concatenated to its features.
+func EncodeZ(ctx *context.Context, cfg Config, x, y *Node) (mu, variance *Node) {
+	B := x.Shape().Dimensions[0]
+	x3 := Reshape(x, B, cfg.Channels, cfg.Features)
+	y3 := BroadcastToDims(InsertAxes(y, 1), B, cfg.Channels, cfg.K)
+	h := encoderTrunk(ctx, cfg, Concatenate([]*Node{x3, y3}, -1))
+	mu = linear(ctx.In("mu"), h, false, cfg.Z)
+	variance = Softplus(linear(ctx.In("var"), h, false, cfg.Z))
+	return
+}
+
+// Prior builds p(z|y) for y [B, K]: μ_y = Linear(K→Z, bias)(y) and σ²_y = softplus(Linear(K→Z,
+// bias)(y)) + PriorVarOffset, both [B, Z].
+func Prior(ctx *context.Context, cfg Config, y *Node) (mu, variance *Node) {
+	mu = linear(ctx.In("mu"), y, true, cfg.Z)
+	variance = AddScalar(Softplus(linear(ctx.In("var"), y, true, cfg.Z)), cfg.PriorVarOffset)
+	return
+}
+
+// DecodeGraph builds p(x|z): x̂ [B, C·F] for z [B, Z].
+func DecodeGraph(ctx *context.Context, cfg Config, z *Node) *Node {
+	B := z.Shape().Dimensions[0]
+	CH := cfg.Channels * cfg.H
+	h := block(ctx, cfg, z, cfg.H, 1, "in")
+	h = block(ctx, cfg, h, CH, 1, "expand")
+	for i := 1; i < cfg.Layers; i++ {
+		h = block(ctx, cfg, h, CH, 1, fmt.Sprintf("hidden%d", i))
+	}
+	h = Reshape(h, B, cfg.Channels, cfg.H)
+	out := linear(ctx.In("out"), h, true, cfg.Features) // [B, C, F]
+	return Reshape(out, B, cfg.InputDim())
+}
+
+// LogNormalDiag returns log N(x; μ, diag(v)) summed over the last axis, with LogNormalEps added to v:
+// −½ Σ_j [log 2π + log(v_j+ε) + (x_j−μ_j)²/(v_j+ε)]. Shapes [B, D] → [B].
+func LogNormalDiag(x, mu, v *Node) *Node {
+	ve := AddScalar(v, LogNormalEps)
+	D := x.Shape().Dimensions[x.Rank()-1]
+	s := ReduceSum(Add(Log(ve), Div(Square(Sub(x, mu)), ve)), -1)
+	return MulScalar(AddScalar(s, float64(D)*math.Log(2*math.Pi)), -0.5)
+}
+
+// ReconstructionSSE returns Σ_f (x_f − x̂_f)² per row, [B, D] → [B].
+func ReconstructionSSE(x, xrec *Node) *Node { return ReduceSum(Square(Sub(x, xrec)), -1) }
+
+// GaussianKLMC is the single-sample Monte-Carlo KL estimate log q(z) − log p(z) with
+// q = N(μ_q, σ²_q) and p = N(μ_p, σ²_p) evaluated at the sample z, [B, Z] → [B].
+func GaussianKLMC(z, muQ, varQ, muP, varP *Node) *Node {
+	return Sub(LogNormalDiag(z, muQ, varQ), LogNormalDiag(z, muP, varP))
+}
+
+// GaussianKLClosed is the exact KL(N(μ_q, σ²_q) ‖ N(μ_p, σ²_p)) of diagonal Gaussians,
+// ½ Σ_j [log σ²_p − log σ²_q + (σ²_q + (μ_q − μ_p)²)/σ²_p − 1], [B, Z] → [B]. It is the expectation
+// of GaussianKLMC over z ~ q (up to the LogNormalEps regularisation) and serves as a diagnostic.
+func GaussianKLClosed(muQ, varQ, muP, varP *Node) *Node {
+	t := Add(Sub(Log(varP), Log(varQ)), Div(Add(varQ, Square(Sub(muQ, muP))), varP))
+	Z := muQ.Shape().Dimensions[muQ.Rank()-1]
+	return MulScalar(AddScalar(ReduceSum(t, -1), -float64(Z)), 0.5)
+}
+
+// CategoricalKLUniform returns KL(q ‖ U(K)) = Σ_k q_k log q_k + log K for q = softmax(logits),
+// [B, K] → [B]; it lies in [0, log K].
+func CategoricalKLUniform(logits *Node) *Node {
+	K := logits.Shape().Dimensions[logits.Rank()-1]
+	logq := LogSoftmax(logits, -1)
+	return AddScalar(ReduceSum(Mul(Exp(logq), logq), -1), math.Log(float64(K)))
+}
+
+// Terms are the per-row loss terms [B] and their weighted batch-mean total (scalar).
+type Terms struct {
+	// Rec = Σ_f (x − x̂)², Gauss = log q(z|x,y) − log p(z|y), Cat = KL(q(y|x) ‖ U(K)); each [B].
+	Rec, Gauss, Cat *Node
+	// Total = mean_B(WRec·Rec + WGauss·Gauss + WCat·Cat), a scalar: the negative ELBO minimised.
+	Total *Node
+}
+
+// Loss computes the negative-ELBO terms of a forward pass on x.
+func Loss(cfg Config, x *Node, o Outputs) Terms {
+	var t Terms
+	t.Rec = ReconstructionSSE(x, o.XRec)
+	t.Gauss = GaussianKLMC(o.Z, o.MuQ, o.VarQ, o.MuP, o.VarP)
+	t.Cat = CategoricalKLUniform(o.Logits)
+	per := Add(Add(MulScalar(t.Rec, cfg.WRec), MulScalar(t.Gauss, cfg.WGauss)), MulScalar(t.Cat, cfg.WCat))
+	t.Total = ReduceAllMean(per)
+	return t
+}

@@ -1,0 +1,309 @@
+package vae
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// DefaultInferenceBatch is the row chunk used by Model's inference methods; the last chunk is
+// zero-padded so every call reuses one compiled graph.
+const DefaultInferenceBatch = 256
+
+// Model owns a GM-VAE's variables (in Ctx, under Scope) and its inference graphs. Inference always
+// runs in evaluation mode (batch normalisation with running averages). Methods are safe for
+// concurrent use; training (package train) must not run concurrently with them.
+type Model struct {
+	// Cfg is the model configuration (fixed after New).
+	Cfg Config
+	// Ctx is the root context: VAE variables under Scope, plus whatever a trainer adds (optimiser
+	// state, global step, RNG state).
+	Ctx *context.Context
+	// Backend runs the graphs.
+	Backend backends.Backend
+	// Batch is the inference chunk size (default DefaultInferenceBatch); set before first use.
+	Batch int
+
+	mu         sync.Mutex
+	evalExec   *context.Exec
+	decodeExec *context.Exec
+	priorExec  *context.Exec
+}
+
+// New creates a model with freshly initialised variables. Initialisation is deterministic given
+// seed (context.ParamInitialSeed: weights He-normal, biases 0, BN scale 1 / offset 0): all variables
+// are created in a fixed order by one graph that runs the whole forward pass, so later call order
+// does not matter. The Gumbel temperature starts at 1.
+func New(backend backends.Backend, cfg Config, seed int64) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if backend == nil {
+		return nil, errors.New("vae: nil backend")
+	}
+	ctx := context.New()
+	ctx.SetParam(context.ParamInitialSeed, seed)
+	m := &Model{Cfg: cfg, Ctx: ctx, Backend: backend, Batch: DefaultInferenceBatch}
+	vctx := m.vaeCtx()
+	TemperatureVar(vctx)
+	init, err := context.NewExec(backend, vctx, func(ctx *context.Context, x *Node) *Node {
+		g := x.Graph()
+		noise := &StateNoise{State: RNGStateFromSeedForGraph(g, 0)}
+		o := Forward(ctx, cfg, x, TemperatureVar(ctx).ValueGraph(g), noise)
+		return ReduceAllSum(o.XRec)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("vae: building initialisation graph: %w", err)
+	}
+	defer init.Finalize()
+	if _, err := init.Exec(tensors.FromShape(shapes.Make(dtypes.Float32, 2, cfg.InputDim()))); err != nil {
+		return nil, fmt.Errorf("vae: initialising variables: %w", err)
+	}
+	return m, nil
+}
+
+func (m *Model) vaeCtx() *context.Context { return m.Ctx.In(Scope).Checked(false) }
+
+// SetTemperature sets the Gumbel-softmax temperature τ used by training and Encode.
+func (m *Model) SetTemperature(tau float64) error {
+	if !(tau > 0) || math.IsInf(tau, 0) {
+		return fmt.Errorf("vae: temperature must be positive and finite, got %g", tau)
+	}
+	return TemperatureVar(m.vaeCtx()).SetValue(tensors.FromScalar(float32(tau)))
+}
+
+// Temperature returns the current Gumbel-softmax temperature τ.
+func (m *Model) Temperature() float64 {
+	v := TemperatureVar(m.vaeCtx()).MustValue()
+	return float64(tensors.MustCopyFlatData[float32](v)[0])
+}
+
+// EvalRows are per-row evaluation outputs for n rows.
+type EvalRows struct {
+	// Logits [n·K] of q(y|x), row-major.
+	Logits []float32
+	// Mu [n·Z]: the mean of q(z|x,y) at the noise-free y = softmax(logits/τ).
+	Mu []float32
+	// Rec, Gauss, Cat [n]: the loss terms of one stochastic pass (Gumbel and ε noise seeded).
+	Rec, Gauss, Cat []float32
+}
+
+// Evaluate runs the evaluation graph on rows x (flat, n·C·F). The stochastic terms use a Philox
+// stream seeded by seed, independent of the training RNG.
+func (m *Model) Evaluate(x []float32, seed int64) (*EvalRows, error) {
+	d := m.Cfg.InputDim()
+	if len(x)%d != 0 {
+		return nil, fmt.Errorf("vae: input length %d is not a multiple of the row length %d", len(x), d)
+	}
+	n := len(x) / d
+	K, Z := m.Cfg.K, m.Cfg.Z
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.evalExec == nil {
+		cfg := m.Cfg
+		e, err := context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, x, rng *Node) []*Node {
+			g := x.Graph()
+			ctx.SetTraining(g, false)
+			tau := TemperatureVar(ctx).ValueGraph(g)
+			noise := &StateNoise{State: rng}
+			o := Forward(ctx, cfg, x, tau, noise)
+			t := Loss(cfg, x, o)
+			yDet := Softmax(Div(o.Logits, tau), -1)
+			muDet, _ := EncodeZ(ctx.In("qzxy"), cfg, x, yDet)
+			return []*Node{o.Logits, muDet, t.Rec, t.Gauss, t.Cat}
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.evalExec = e
+	}
+	out := &EvalRows{Logits: make([]float32, n*K), Mu: make([]float32, n*Z),
+		Rec: make([]float32, n), Gauss: make([]float32, n), Cat: make([]float32, n)}
+	err := m.chunks(n, d, x, func(start, rows int, in *tensors.Tensor, chunk int) error {
+		rng, err := RNGStateFromSeed(seed + int64(chunk))
+		if err != nil {
+			return err
+		}
+		res, err := m.evalExec.Exec(in, rng)
+		if err != nil {
+			return err
+		}
+		defer finalize(res)
+		copy(out.Logits[start*K:], tensors.MustCopyFlatData[float32](res[0])[:rows*K])
+		copy(out.Mu[start*Z:], tensors.MustCopyFlatData[float32](res[1])[:rows*Z])
+		copy(out.Rec[start:], tensors.MustCopyFlatData[float32](res[2])[:rows])
+		copy(out.Gauss[start:], tensors.MustCopyFlatData[float32](res[3])[:rows])
+		copy(out.Cat[start:], tensors.MustCopyFlatData[float32](res[4])[:rows])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Assign returns, for each row of x (flat, n·C·F), the cluster argmax_k q(y=k|x), its confidence
+// max_k q(y=k|x), and the full probabilities q(y|x) [n·K] (row-major).
+func (m *Model) Assign(x []float32) (labels []int, confidence []float32, probs []float32, err error) {
+	ev, err := m.Evaluate(x, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	K := m.Cfg.K
+	n := len(ev.Logits) / K
+	labels = make([]int, n)
+	confidence = make([]float32, n)
+	probs = make([]float32, n*K)
+	for i := 0; i < n; i++ {
+		row := ev.Logits[i*K : (i+1)*K]
+		mx := row[0]
+		best := 0
+		for k, v := range row {
+			if v > mx {
+				mx, best = v, k
+			}
+		}
+		s := 0.0
+		for _, v := range row {
+			s += math.Exp(float64(v - mx))
+		}
+		for k, v := range row {
+			probs[i*K+k] = float32(math.Exp(float64(v-mx)) / s)
+		}
+		labels[i] = best
+		confidence[i] = probs[i*K+best]
+	}
+	return labels, confidence, probs, nil
+}
+
+// Encode returns the latent means μ_q(x, y) [n·Z] with the noise-free y = softmax(logits/τ).
+func (m *Model) Encode(x []float32) ([]float32, error) {
+	ev, err := m.Evaluate(x, 0)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Mu, nil
+}
+
+// Decode returns x̂ = decoder(z) [n·C·F] for latent rows z (flat, n·Z).
+func (m *Model) Decode(z []float32) ([]float32, error) {
+	Z, d := m.Cfg.Z, m.Cfg.InputDim()
+	if len(z)%Z != 0 {
+		return nil, fmt.Errorf("vae: latent length %d is not a multiple of Z=%d", len(z), Z)
+	}
+	n := len(z) / Z
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.decodeExec == nil {
+		cfg := m.Cfg
+		e, err := context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, z *Node) *Node {
+			ctx.SetTraining(z.Graph(), false)
+			return DecodeGraph(ctx.In("pxz"), cfg, z)
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.decodeExec = e
+	}
+	out := make([]float32, n*d)
+	err := m.chunks(n, Z, z, func(start, rows int, in *tensors.Tensor, _ int) error {
+		res, err := m.decodeExec.Exec(in)
+		if err != nil {
+			return err
+		}
+		defer finalize(res)
+		copy(out[start*d:], tensors.MustCopyFlatData[float32](res[0])[:rows*d])
+		return nil
+	})
+	return out, err
+}
+
+// PriorParams returns the per-cluster prior p(z|y=e_k): means and variances, each [K·Z] row-major.
+func (m *Model) PriorParams() (mu, variance []float32, err error) {
+	K := m.Cfg.K
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.priorExec == nil {
+		cfg := m.Cfg
+		e, err := context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, y *Node) (*Node, *Node) {
+			return Prior(ctx.In("pzy"), cfg, y)
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		m.priorExec = e
+	}
+	eye := make([]float32, K*K)
+	for k := 0; k < K; k++ {
+		eye[k*K+k] = 1
+	}
+	res, err := m.priorExec.Exec(tensors.FromFlatDataAndDimensions(eye, K, K))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer finalize(res)
+	return tensors.MustCopyFlatData[float32](res[0]), tensors.MustCopyFlatData[float32](res[1]), nil
+}
+
+// SamplePrior draws n latents z ~ p(z|y=e_k) = N(μ_k, diag σ²_k) on the host (math/rand/v2 PCG
+// seeded by seed) and decodes them. It returns the decoded feature vectors x [n·C·F] (in the
+// model's normalised feature space) and the latents z [n·Z].
+func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
+	if k < 0 || k >= m.Cfg.K {
+		return nil, nil, fmt.Errorf("vae: cluster %d out of range [0, %d)", k, m.Cfg.K)
+	}
+	if n < 1 {
+		return nil, nil, fmt.Errorf("vae: SamplePrior needs n ≥ 1, got %d", n)
+	}
+	mu, v, err := m.PriorParams()
+	if err != nil {
+		return nil, nil, err
+	}
+	Z := m.Cfg.Z
+	rng := rand.New(rand.NewPCG(seed, uint64(k)))
+	z = make([]float32, n*Z)
+	for i := 0; i < n; i++ {
+		for j := 0; j < Z; j++ {
+			z[i*Z+j] = mu[k*Z+j] + float32(math.Sqrt(float64(v[k*Z+j]))*rng.NormFloat64())
+		}
+	}
+	x, err = m.Decode(z)
+	return x, z, err
+}
+
+// chunks calls fn for consecutive chunks of at most m.Batch rows of the flat matrix data [n, width],
+// zero-padding the last chunk to m.Batch rows.
+func (m *Model) chunks(n, width int, data []float32, fn func(start, rows int, in *tensors.Tensor, chunk int) error) error {
+	bs := m.Batch
+	if bs <= 0 {
+		bs = DefaultInferenceBatch
+	}
+	buf := make([]float32, bs*width)
+	for c, start := 0, 0; start < n; c, start = c+1, start+bs {
+		rows := min(bs, n-start)
+		clear(buf)
+		copy(buf, data[start*width:(start+rows)*width])
+		in := tensors.FromFlatDataAndDimensions(append([]float32(nil), buf...), bs, width)
+		err := fn(start, rows, in, c)
+		in.MustFinalizeAll()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func finalize(ts []*tensors.Tensor) {
+	for _, t := range ts {
+		t.MustFinalizeAll()
+	}
+}
