@@ -9,27 +9,36 @@ import (
 )
 
 // BenchmarkFFT2 is one 256×256 complex forward FFT2 through the engine.
-func BenchmarkFFT2(b *testing.B) { benchFFT2(b, New()) }
+func BenchmarkFFT2(b *testing.B) { benchFFT2(b, New(), 256) }
 
 // BenchmarkFFT2Gonum is BenchmarkFFT2 with gonum's CmplxFFT for rows and columns.
-func BenchmarkFFT2Gonum(b *testing.B) {
-	e := New()
-	e.gonumOnly = true
-	benchFFT2(b, e)
-}
+func BenchmarkFFT2Gonum(b *testing.B) { benchFFT2(b, gonumEngine(), 256) }
 
 // BenchmarkFFT2Serial is BenchmarkFFT2 on one worker.
-func BenchmarkFFT2Serial(b *testing.B) { benchFFT2(b, New(WithWorkers(1))) }
+func BenchmarkFFT2Serial(b *testing.B) { benchFFT2(b, New(WithWorkers(1)), 256) }
 
-func benchFFT2(b *testing.B, e *Engine) {
+// BenchmarkFFT2Mixed384 is a 384×384 FFT2 (384 = 3·2^7, Kymatio's padded size
+// for 256² and J = 6) with the mixed-radix FFT.
+func BenchmarkFFT2Mixed384(b *testing.B) { benchFFT2(b, New(), 384) }
+
+// BenchmarkFFT2Gonum384 is BenchmarkFFT2Mixed384 with gonum's CmplxFFT.
+func BenchmarkFFT2Gonum384(b *testing.B) { benchFFT2(b, gonumEngine(), 384) }
+
+func gonumEngine() *Engine {
+	e := New()
+	e.gonumOnly = true
+	return e
+}
+
+func benchFFT2(b *testing.B, e *Engine, n int) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	x := randC(rng, 256*256)
+	x := randC(rng, n*n)
 	buf := make([]complex128, len(x))
 	b.ResetTimer()
 	c0 := cpuSeconds()
 	for range b.N {
 		copy(buf, x)
-		e.fft2(buf, 1, 256, 256, false)
+		e.fft2(buf, 1, n, n, false)
 	}
 	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 }

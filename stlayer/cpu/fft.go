@@ -55,6 +55,18 @@ func (e *Engine) radixPlan(n int) *radixPlan {
 	return p
 }
 
+// mixedPlan returns the shared mixed-radix plan of length n.
+func (e *Engine) mixedPlan(n int) *mixedPlan {
+	e.planMu.Lock()
+	defer e.planMu.Unlock()
+	p := e.mixed[n]
+	if p == nil {
+		p = newMixedPlan(n)
+		e.mixed[n] = p
+	}
+	return p
+}
+
 // fft2 transforms planes consecutive H×W planes of buf in place: the
 // unnormalised forward DFT, or (inverse) the inverse DFT including 1/(HW).
 // Power-of-two axes use the radix-2/4 FFT (columns transformed in strips of
@@ -82,6 +94,34 @@ func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
 				for r := lo; r < hi; r++ {
 					p.transform(buf[r*W:(r+1)*W], inverse, rowScale)
 				}
+			})
+		} else if !e.gonumOnly {
+			// Blocks of bs rows, transposed so that the mixed-radix FFT runs
+			// along the block's rows with bs-long inner loops.
+			const bs = 16
+			p := e.mixedPlan(W)
+			rows := planes * H
+			nb := (rows + bs - 1) / bs
+			e.parFor(nb, 5*bs*W*log2ceil(W), func(lo, hi int) {
+				t1, t2 := e.get(bs*W), e.get(bs*W)
+				for blk := lo; blk < hi; blk++ {
+					r0 := blk * bs
+					m := min(bs, rows-r0)
+					for i := 0; i < m; i++ {
+						for c, v := range buf[(r0+i)*W : (r0+i+1)*W] {
+							t1[c*m+i] = v
+						}
+					}
+					p.columns(t1[:m*W], m, m, inverse, rowScale, t2)
+					for i := 0; i < m; i++ {
+						row := buf[(r0+i)*W : (r0+i+1)*W]
+						for c := range row {
+							row[c] = t1[c*m+i]
+						}
+					}
+				}
+				e.put(t1)
+				e.put(t2)
 			})
 		} else {
 			e.parFor(planes*H, 5*W*log2ceil(W), func(lo, hi int) {
@@ -115,6 +155,21 @@ func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
 				c0 := s * strip
 				p.columns(buf[pl*H*W+c0:(pl+1)*H*W], W, min(strip, W-c0), inverse, colScale)
 			}
+		})
+		return
+	}
+	if !e.gonumOnly {
+		p := e.mixedPlan(H)
+		const strip = 32
+		ns := (W + strip - 1) / strip
+		e.parFor(planes*ns, 5*strip*H*log2ceil(H), func(lo, hi int) {
+			tmp := e.get(strip * H)
+			for t := lo; t < hi; t++ {
+				pl, s := t/ns, t%ns
+				c0 := s * strip
+				p.columns(buf[pl*H*W+c0:(pl+1)*H*W], W, min(strip, W-c0), inverse, colScale, tmp)
+			}
+			e.put(tmp)
 		})
 		return
 	}

@@ -51,3 +51,42 @@ func TestRadixAgainstGonum(t *testing.T) {
 		}
 	}
 }
+
+// TestMixedAgainstGonum: the mixed-radix Stockham FFT agrees with gonum for
+// lengths with factors 2, 3, 4, 5, 7, 11 and primes.
+func TestMixedAgainstGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	for _, n := range []int{1, 2, 3, 5, 6, 7, 9, 10, 12, 15, 24, 25, 30, 48, 49, 77, 96, 100, 121, 384, 13, 97} {
+		p := newMixedPlan(n)
+		g := fourier.NewCmplxFFT(n)
+		x := randC(rng, n)
+		for _, inv := range []bool{false, true} {
+			want := make([]complex128, n)
+			if inv {
+				g.Sequence(want, x)
+			} else {
+				g.Coefficients(want, x)
+			}
+			const width, stride = 3, 5
+			blk := make([]complex128, n*stride)
+			for i := 0; i < n; i++ {
+				for c := 0; c < width; c++ {
+					blk[i*stride+c] = x[i] * complex(float64(c+1), 0)
+				}
+				blk[i*stride+width] = 42
+			}
+			p.columns(blk, stride, width, inv, 0.5, make([]complex128, n*width))
+			for i := 0; i < n; i++ {
+				for c := 0; c < width; c++ {
+					w := want[i] * complex(0.5*float64(c+1), 0)
+					if d := cabsDiff([]complex128{blk[i*stride+c]}, []complex128{w}); d > 1e-12*float64(n) {
+						t.Fatalf("n=%d inverse=%v: column %d row %d: %v want %v", n, inv, c, i, blk[i*stride+c], w)
+					}
+				}
+				if blk[i*stride+width] != 42 {
+					t.Fatalf("n=%d: columns wrote outside the block", n)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package cpu
+
+import "math"
+
+// mixedPlan is this package's FFT for lengths that are not powers of two: a
+// Stockham autosort FFT (out of place, natural order, no bit reversal) with
+// radices 4, 2, 3, 5 and a direct O(r²) butterfly for other prime factors.
+// It transforms blocks of rows ("vector" form: n rows of width contiguous
+// values, one twiddle per row pair), the layout of column transforms; row
+// transforms go through a transposed block. Read-only once built.
+type mixedPlan struct {
+	n      int
+	stages []mixedStage
+}
+
+type mixedStage struct {
+	r, ns int          // radix, product of the radices before this stage
+	tw    []complex128 // tw[(j mod ns)*(r−1) + q−1] = e^{−2πi q (j mod ns)/(ns·r)}
+	roots []complex128 // generic radix: roots[k] = e^{−2πik/r}
+}
+
+func factorRadices(n int) []int {
+	var rs []int
+	for n%4 == 0 {
+		rs, n = append(rs, 4), n/4
+	}
+	for _, p := range []int{2, 3, 5} {
+		for n%p == 0 {
+			rs, n = append(rs, p), n/p
+		}
+	}
+	for p := 7; n > 1; p += 2 {
+		for n%p == 0 {
+			rs, n = append(rs, p), n/p
+		}
+		if p*p > n && n > 1 {
+			rs, n = append(rs, n), 1
+		}
+	}
+	return rs
+}
+
+func newMixedPlan(n int) *mixedPlan {
+	p := &mixedPlan{n: n}
+	ns := 1
+	for _, r := range factorRadices(n) {
+		st := mixedStage{r: r, ns: ns, tw: make([]complex128, ns*(r-1))}
+		for j := 0; j < ns; j++ {
+			for q := 1; q < r; q++ {
+				s, c := math.Sincos(-2 * math.Pi * float64(q*j) / float64(ns*r))
+				st.tw[j*(r-1)+q-1] = complex(c, s)
+			}
+		}
+		if r > 5 {
+			st.roots = make([]complex128, r)
+			for k := range st.roots {
+				s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(r))
+				st.roots[k] = complex(c, s)
+			}
+		}
+		p.stages = append(p.stages, st)
+		ns *= r
+	}
+	return p
+}
+
+// columns transforms in place the n × width block whose row i is
+// x[i*stride : i*stride+width], along the rows index (each column is one
+// sequence), then multiplies by scale. scratch must hold n*width values.
+func (p *mixedPlan) columns(x []complex128, stride, width int, inverse bool, scale float64, scratch []complex128) {
+	n := p.n
+	src, sstr := x, stride
+	dst, dstr := scratch[:n*width], width
+	for _, st := range p.stages {
+		st.apply(src, sstr, dst, dstr, n, width, inverse)
+		src, sstr, dst, dstr = dst, dstr, src, sstr
+	}
+	// The result is in src.
+	sc := complex(scale, 0)
+	if &src[0] != &x[0] {
+		for i := 0; i < n; i++ {
+			d, s := x[i*stride:i*stride+width], src[i*width:(i+1)*width]
+			if scale == 1 {
+				copy(d, s)
+				continue
+			}
+			for k, v := range s {
+				d[k] = sc * v
+			}
+		}
+	} else if scale != 1 {
+		for i := 0; i < n; i++ {
+			d := x[i*stride : i*stride+width]
+			for k := range d {
+				d[k] *= sc
+			}
+		}
+	}
+}
+
+// apply runs one Stockham stage: for j < n/r, the inputs are rows j + q·n/r
+// (q < r), twiddled by e^{∓2πi q (j mod ns)/(ns·r)}, and the r-point DFT goes
+// to rows (j/ns)·ns·r + j mod ns + q·ns.
+func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr int, n, width int, inverse bool) {
+	r, ns := st.r, st.ns
+	m := n / r
+	sg := 1.0
+	if inverse {
+		sg = -1
+	}
+	in := func(j, q int) []complex128 { i := j + q*m; return src[i*sstr : i*sstr+width] }
+	out := func(j, q int) []complex128 {
+		i := (j/ns)*ns*r + j%ns + q*ns
+		return dst[i*dstr : i*dstr+width]
+	}
+	tw := func(j, q int) complex128 {
+		w := st.tw[(j%ns)*(r-1)+q-1]
+		if inverse {
+			return complex(real(w), -imag(w))
+		}
+		return w
+	}
+	switch r {
+	case 2:
+		for j := 0; j < m; j++ {
+			a, b := in(j, 0), in(j, 1)[:len(in(j, 0))]
+			o0, o1 := out(j, 0)[:len(a)], out(j, 1)[:len(a)]
+			w1 := tw(j, 1)
+			for k := range a {
+				u, v := a[k], b[k]*w1
+				o0[k], o1[k] = u+v, u-v
+			}
+		}
+	case 4:
+		for j := 0; j < m; j++ {
+			a := in(j, 0)
+			b, c, d := in(j, 1)[:len(a)], in(j, 2)[:len(a)], in(j, 3)[:len(a)]
+			o0, o1, o2, o3 := out(j, 0)[:len(a)], out(j, 1)[:len(a)], out(j, 2)[:len(a)], out(j, 3)[:len(a)]
+			w1, w2, w3 := tw(j, 1), tw(j, 2), tw(j, 3)
+			for k := range a {
+				x0, x1, x2, x3 := a[k], b[k]*w1, c[k]*w2, d[k]*w3
+				s02, d02 := x0+x2, x0-x2
+				s13, d13 := x1+x3, x1-x3
+				jd := complex(sg*imag(d13), -sg*real(d13)) // ∓i·(x1−x3)
+				o0[k], o2[k] = s02+s13, s02-s13
+				o1[k], o3[k] = d02+jd, d02-jd
+			}
+		}
+	case 3:
+		const s3 = 0.86602540378443864676 // sin(2π/3)
+		for j := 0; j < m; j++ {
+			a := in(j, 0)
+			b, c := in(j, 1)[:len(a)], in(j, 2)[:len(a)]
+			o0, o1, o2 := out(j, 0)[:len(a)], out(j, 1)[:len(a)], out(j, 2)[:len(a)]
+			w1, w2 := tw(j, 1), tw(j, 2)
+			for k := range a {
+				x0, x1, x2 := a[k], b[k]*w1, c[k]*w2
+				t1 := x1 + x2
+				t2 := x0 - complex(0.5*real(t1), 0.5*imag(t1))
+				d := x1 - x2
+				t3 := complex(sg*s3*imag(d), -sg*s3*real(d)) // ∓i·s3·(x1−x2)
+				o0[k] = x0 + t1
+				o1[k], o2[k] = t2+t3, t2-t3
+			}
+		}
+	case 5:
+		c1, c2 := math.Cos(2*math.Pi/5), math.Cos(4*math.Pi/5)
+		s1, s2 := sg*math.Sin(2*math.Pi/5), sg*math.Sin(4*math.Pi/5)
+		for j := 0; j < m; j++ {
+			a := in(j, 0)
+			b, c, d, e := in(j, 1)[:len(a)], in(j, 2)[:len(a)], in(j, 3)[:len(a)], in(j, 4)[:len(a)]
+			o0, o1, o2, o3, o4 := out(j, 0)[:len(a)], out(j, 1)[:len(a)], out(j, 2)[:len(a)], out(j, 3)[:len(a)], out(j, 4)[:len(a)]
+			w1, w2, w3, w4 := tw(j, 1), tw(j, 2), tw(j, 3), tw(j, 4)
+			for k := range a {
+				x0, x1, x2, x3, x4 := a[k], b[k]*w1, c[k]*w2, d[k]*w3, e[k]*w4
+				t1, t2, t3, t4 := x1+x4, x2+x3, x1-x4, x2-x3
+				r1 := x0 + complex(c1*real(t1)+c2*real(t2), c1*imag(t1)+c2*imag(t2))
+				r2 := x0 + complex(c2*real(t1)+c1*real(t2), c2*imag(t1)+c1*imag(t2))
+				// i1 = −i(s1 t3 + s2 t4), i2 = −i(s2 t3 − s1 t4) (forward).
+				u1 := complex(s1*real(t3)+s2*real(t4), s1*imag(t3)+s2*imag(t4))
+				u2 := complex(s2*real(t3)-s1*real(t4), s2*imag(t3)-s1*imag(t4))
+				i1 := complex(imag(u1), -real(u1))
+				i2 := complex(imag(u2), -real(u2))
+				o0[k] = x0 + t1 + t2
+				o1[k], o4[k] = r1+i1, r1-i1
+				o2[k], o3[k] = r2+i2, r2-i2
+			}
+		}
+	default:
+		v := make([]complex128, r)
+		for j := 0; j < m; j++ {
+			for k := 0; k < width; k++ {
+				v[0] = in(j, 0)[k]
+				for q := 1; q < r; q++ {
+					v[q] = in(j, q)[k] * tw(j, q)
+				}
+				for q := 0; q < r; q++ {
+					var s complex128
+					for t := 0; t < r; t++ {
+						w := st.roots[(q*t)%r]
+						if inverse {
+							w = complex(real(w), -imag(w))
+						}
+						s += v[t] * w
+					}
+					out(j, q)[k] = s
+				}
+			}
+		}
+	}
+}
