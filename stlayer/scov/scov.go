@@ -81,6 +81,7 @@ const (
 	NormP11
 )
 
+// String returns Cheng's name of the normalisation ("P00" or "P11").
 func (n Normalization) String() string {
 	switch n {
 	case NormP00:
@@ -104,6 +105,7 @@ const (
 	S3Cov
 )
 
+// String returns "cheng" or "cov".
 func (s S3Convention) String() string {
 	switch s {
 	case S3Cheng:
