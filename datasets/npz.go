@@ -82,6 +82,16 @@ func npzMembers(b []byte) ([]*zip.File, error) {
 	if len(files) == 0 {
 		return nil, formatErrorf("npz", "archive has no .npy members")
 	}
+	// Members occupy disjoint byte ranges in a well-formed archive; entries
+	// sharing data (a zip-bomb trick) would make their sizes add up to more
+	// than the file.
+	var total uint64
+	for _, f := range files {
+		total += f.CompressedSize64
+		if f.CompressedSize64 > uint64(len(b)) || total > uint64(len(b)) {
+			return nil, formatErrorf("npz", "members claim %d compressed bytes in a file of %d (overlapping or corrupt entries)", total, len(b))
+		}
+	}
 	return files, nil
 }
 

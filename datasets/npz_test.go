@@ -1,0 +1,41 @@
+package datasets
+
+import (
+	"encoding/binary"
+	"testing"
+)
+
+// TestNPZOverlappingMembers builds an archive whose central directory lists
+// the same stored data twice under two names; it is refused, so that such an
+// archive cannot multiply the memory a decode needs.
+func TestNPZOverlappingMembers(t *testing.T) {
+	a := &Array{Shape: []int{64}, DType: "float64", Float64: make([]float64, 64)}
+	b, err := EncodeNPZ([]NamedArray{{"x", a}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eocd := len(b) - 22
+	if binary.LittleEndian.Uint32(b[eocd:]) != 0x06054b50 {
+		t.Fatal("no end-of-central-directory record at the end")
+	}
+	cdSize := int(binary.LittleEndian.Uint32(b[eocd+12:]))
+	cdOff := int(binary.LittleEndian.Uint32(b[eocd+16:]))
+	cd := b[cdOff : cdOff+cdSize]
+	dup := append([]byte(nil), cd...)
+	nameLen := int(binary.LittleEndian.Uint16(dup[28:]))
+	dup[46+nameLen-5] = 'y' // "x.npy" → "y.npy"
+	out := append([]byte(nil), b[:cdOff]...)
+	out = append(out, cd...)
+	out = append(out, dup...)
+	end := append([]byte(nil), b[eocd:]...)
+	binary.LittleEndian.PutUint16(end[8:], 2)
+	binary.LittleEndian.PutUint16(end[10:], 2)
+	binary.LittleEndian.PutUint32(end[12:], uint32(2*cdSize))
+	out = append(out, end...)
+	_, err = DecodeNPZ(out)
+	wantFormatError(t, err, "overlapping")
+	// The single-entry original is fine.
+	if _, err := DecodeNPZ(b); err != nil {
+		t.Fatal(err)
+	}
+}
