@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -121,6 +122,48 @@ func BenchmarkScatteringStepLossGrad(b *testing.B) {
 	c0 := cpuSeconds()
 	for range b.N {
 		if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkSparseBankForward: a WPH-like step on 256² with a bank of 24
+// compactly supported filters (discs of radius 96/2^j around 64/2^j·e_θ, like
+// bump-steerable wavelets): FFT2 → MulFilters → IFFT2 → Modulus → Mean at full
+// resolution. Zero rows of the filtered spectra skip their row FFTs.
+func BenchmarkSparseBankForward(b *testing.B) {
+	const M, J, L = 256, 6, 4
+	rng := rand.New(rand.NewPCG(3, 3))
+	f := &stlayer.FilterBank{K: J * L, H: M, W: M, Data: make([]float64, J*L*M*M), Name: "sparse"}
+	for j := 0; j < J; j++ {
+		for l := 0; l < L; l++ {
+			k0 := 64 / float64(int(1)<<j)
+			th := math.Pi * float64(l) / L
+			cy, cx, rad := k0*math.Sin(th), k0*math.Cos(th), 0.75*k0
+			flt := f.Filter(j*L + l)
+			for r := 0; r < M; r++ {
+				for c := 0; c < M; c++ {
+					ky, kx := float64((r+M/2)%M-M/2), float64((c+M/2)%M-M/2)
+					if d := math.Hypot(ky-cy, kx-cx); d < rad {
+						flt[r*M+c] = 1 - d/rad
+					}
+				}
+			}
+		}
+	}
+	stat := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		return p.Mean(p.Modulus(p.IFFT2(p.MulFilters(p.FFT2(x), f))))
+	}
+	x := randMaps(rng, 1, M, M)
+	e := New()
+	if _, err := e.Forward("sparse", stat, x); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	c0 := cpuSeconds()
+	for range b.N {
+		if _, err := e.Forward("sparse", stat, x); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -92,7 +92,9 @@ func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
 			p := e.radixPlan(W)
 			e.parFor(planes*H, 5*W*log2ceil(W), func(lo, hi int) {
 				for r := lo; r < hi; r++ {
-					p.transform(buf[r*W:(r+1)*W], inverse, rowScale)
+					if row := buf[r*W : (r+1)*W]; !allZero(row) {
+						p.transform(row, inverse, rowScale)
+					}
 				}
 			})
 		} else if !e.gonumOnly {
@@ -107,6 +109,9 @@ func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
 				for blk := lo; blk < hi; blk++ {
 					r0 := blk * bs
 					m := min(bs, rows-r0)
+					if allZero(buf[r0*W : (r0+m)*W]) {
+						continue
+					}
 					for i := 0; i < m; i++ {
 						for c, v := range buf[(r0+i)*W : (r0+i+1)*W] {
 							t1[c*m+i] = v
@@ -207,6 +212,17 @@ func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
 		}
 		e.putPlan(H, p)
 	})
+}
+
+// allZero reports whether every value of x is 0 (the DFT of a zero row is
+// zero: band-limited or sparse spectra skip most row transforms).
+func allZero(x []complex128) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func scaleInPlace(x []complex128, s complex128) {
