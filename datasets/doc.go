@@ -27,10 +27,11 @@
 // # Why our own .npy reader
 //
 // The module already depends on codeberg.org/sbinet/npyio, but this package
-// parses .npy itself (about 300 lines): the format is small (magic, version,
+// parses .npy itself (a few hundred lines with the encoder): the format is small (magic, version,
 // a Python-literal header dict, raw data), and owning the parser gives
-// (1) precise errors naming the file and the defect ("header declares 1048576
-// bytes of float32 data but only 1000 follow"), (2) no panics on malformed
+// (1) precise errors naming the file and the defect ("I_1.npy: npy: truncated
+// data: header declares shape (512, 512) of float32 (1048576 bytes) but only
+// 1000 bytes follow the header"), (2) no panics on malformed
 // input and no reflection, so the reader can be fuzzed (go test -fuzz FuzzDecodeNPY),
 // (3) uniform handling of what we need and npyio treats unevenly: Fortran
 // order, big-endian data, complex types, 0-d arrays, header versions 1.0, 2.0
@@ -51,6 +52,20 @@
 // (any other real dtype) with a minimal header (SIMPLE, BITPIX, NAXIS,
 // NAXISn, then optional user cards, END), 80-character cards in 2880-byte
 // blocks, header padded with spaces and data with zeros.
+//
+// # Synthetic fields
+//
+// Every generator returns one m×n map (m rows, n columns), row-major (pixel
+// (i, j) at i*n + j), periodic, and is deterministic: the same arguments give
+// the same bits. Random numbers come from math/rand/v2's PCG seeded with
+// (seed, a fixed stream constant); Gaussian draws use Rand.NormFloat64.
+// Generators share their white noise for a given seed: GaussianRandomField
+// with seed s is WhiteNoise(m, n, s) filtered, so fields of different slopes
+// with one seed have the same phases. Frequencies are in cycles per pixel
+// (numpy's fftfreq): ky = fy/m with fy ∈ {0, 1, …, ⌈m/2⌉−1, −⌊m/2⌋, …, −1},
+// likewise kx = fx/n, and |k| = sqrt(kx² + ky²). DFTs use gonum's dsp/fourier
+// (unnormalised forward X_k = Σ_r x_r e^{−2πi k·r}). Use StackMaps to make a
+// batch.
 //
 // # Errors
 //

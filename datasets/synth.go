@@ -11,19 +11,6 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// Synthetic fields. Every generator returns one m×n map (m rows, n columns),
-// row-major (pixel (i, j) at i*n + j), periodic, and is deterministic: the
-// same arguments give the same bits. Random numbers come from math/rand/v2's
-// PCG seeded with (seed, synthStream); Gaussian draws use Rand.NormFloat64.
-// Generators that share a seed share their white noise: GaussianRandomField
-// with seed s is WhiteNoise(s) filtered, so fields of different slopes with
-// one seed have the same phases.
-//
-// Frequencies are in cycles per pixel, numpy's fftfreq: row frequency
-// ky = fy/m with fy ∈ {0, 1, …, ⌈m/2⌉−1, −⌊m/2⌋, …, −1}, likewise kx = fx/n,
-// and |k| = sqrt(kx² + ky²). The DFT is gonum's unnormalised transform
-// (forward X_k = Σ x_r e^{−2πi k·r}).
-
 // synthStream is the second PCG seed word (the stream) for every generator.
 const synthStream = 0x5eed_da7a_5e75_0001
 
