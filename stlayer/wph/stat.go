@@ -343,8 +343,16 @@ func (b *builder) factor(m, j, pw, s int) *factorField {
 		f = b.p.PhaseHarmonic(f, pw)
 	}
 	ff := b.newFactor(f, b.wkeys(m, j, pw))
+	// z_j has mean exactly 0 on a periodic grid (ψ̂(0) = 0): no centring.
+	ff.zero = pw == 1 && !b.op.cfg.NonPeriodic
 	b.fac[k] = ff
 	return ff
+}
+
+// hasFFT reports whether the spectrum of factor(m, j, pw, grid_j) is built.
+func (b *builder) hasFFT(m, j, pw int) bool {
+	_, ok := b.facF[[3]int{m, j, pw}]
+	return ok
 }
 
 // factorFFTCrop returns FFT2 of factor(m, j, pw, grid_j) cropped to the band of
@@ -392,8 +400,16 @@ func (b *builder) wph() {
 		}
 		g.covs = append(g.covs, c)
 	}
+	// Cross-scale groups first: their spectra of |z_j| let S01 use Parseval.
 	for _, g := range groups {
-		b.evalGroup(g)
+		if g.j1 != g.j2 {
+			b.evalGroup(g)
+		}
+	}
+	for _, g := range groups {
+		if g.j1 == g.j2 {
+			b.evalGroup(g)
+		}
 	}
 }
 
@@ -423,27 +439,38 @@ func (b *builder) evalGroup(g *group) {
 		}
 	}
 	periodic := !op.cfg.NonPeriodic
+	L := op.cfg.L
 	switch {
-	case periodic && g.j1 < g.j2 && p2 == 1 && p1 <= 1:
-		// C01 (or linear–linear): Parseval in the band of z_{j2}.
+	case periodic && p2 == 1 && p1 <= 1 && (g.j1 < g.j2 || g.j1 == g.j2 && (p1 == 1 || b.hasFFT(0, g.j1, p1))):
+		// C01, S11 (and S01 when the spectrum of |z_j| is at hand): Parseval
+		// in the band of z_{j2}.
 		fa := b.factor(0, g.j1, p1, op.grid[g.j1])
 		fb := &factorField{keys: b.wkeys(b.m2, g.j2, 1), zero: true}
 		if b.mode == modeFit {
 			b.factor(b.m2, g.j2, 1, op.grid[g.j2]) // records the statistics of z_{j2}
 			return
 		}
-		A := b.factorFFTCrop(0, g.j1, p1, g.j2)
-		Bf := b.mapChannels(b.zband(g.j2), b.m2, op.cfg.L)
+		var A stlayer.Field
+		if p1 == 1 {
+			A = b.mapChannels(b.zband(g.j1), 0, L)
+			if g.j1 != g.j2 {
+				h, w := b.dims(op.band[g.j2])
+				A = b.p.CropFreq(A, h, w)
+			}
+		} else {
+			A = b.factorFFTCrop(0, g.j1, p1, g.j2)
+		}
+		Bf := b.mapChannels(b.zband(g.j2), b.m2, L)
 		b.bandPairs(g, A, Bf, op.band[g.j2], fa, fb)
-	case periodic && g.j1 > g.j2 && p1 == 1 && p2 <= 1:
-		// C10: Parseval in the band of z_{j1}.
+	case periodic && p1 == 1 && p2 <= 1 && (g.j1 > g.j2 || g.j1 == g.j2 && b.hasFFT(b.m2, g.j2, p2)):
+		// C10 (and S10): Parseval in the band of z_{j1}.
 		fa := &factorField{keys: b.wkeys(0, g.j1, 1), zero: true}
 		fb := b.factor(b.m2, g.j2, p2, op.grid[g.j2])
 		if b.mode == modeFit {
 			b.factor(0, g.j1, 1, op.grid[g.j1])
 			return
 		}
-		A := b.mapChannels(b.zband(g.j1), 0, op.cfg.L)
+		A := b.mapChannels(b.zband(g.j1), 0, L)
 		Bf := b.factorFFTCrop(b.m2, g.j2, p2, g.j1)
 		b.bandPairs(g, A, Bf, op.band[g.j1], fa, fb)
 	default:
@@ -453,6 +480,14 @@ func (b *builder) evalGroup(g *group) {
 		fb := b.factor(b.m2, g.j2, p2, s)
 		if b.mode == modeFit {
 			return
+		}
+		if periodic && b.nm == 1 && p1 == 0 && p2 == 0 && g.j1 == g.j2 {
+			// S00 at τ = 0: ⟨|z|·|z|⟩ = ⟨|z|²⟩ = Σ_k |ẑ(k)|²/n² on the band
+			// (exact), so only ⟨|z|⟩ is needed from the grid.
+			g = b.s00Band(g, fa)
+			if g == nil {
+				return
+			}
 		}
 		var l1s, l2s []int
 		var taus [][][2]int
@@ -471,6 +506,36 @@ func (b *builder) evalGroup(g *group) {
 			b.emit(b.covNonPeriodic(A, B, taus), rows, k1, k2)
 		}
 	}
+}
+
+// s00Band evaluates the τ = 0, l1 = l2 covariances of an S00 group (auto
+// statistic) from the band spectrum of z_j and returns the group of the
+// remaining covariances (nil if none).
+func (b *builder) s00Band(g *group, fa *factorField) *group {
+	var diag, rest []*cov
+	for _, c := range g.covs {
+		if c.l1 == c.l2 && allZero([][][2]int{c.taus}) {
+			diag = append(diag, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	if len(diag) > 0 {
+		p := b.p
+		var ls []int
+		for _, c := range diag {
+			ls = append(ls, c.l1)
+		}
+		Z := b.channels(b.zband(g.j1), ls)
+		h, w := b.dims(b.op.band[g.j1])
+		raw := p.Scale(p.Mean(p.MulConj(Z, Z)), complex(1/float64(h*w), 0))
+		rows, i1, i2, k1, k2 := b.rowsOf(diag)
+		b.emit(b.correct(raw, fa, i1, fa, i2), rows, k1, k2)
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return &group{class: g.class, j1: g.j1, j2: g.j2, covs: rest}
 }
 
 // bandPairs evaluates the covariances of g from the spectra A (first factor)
@@ -514,6 +579,18 @@ func (b *builder) bandPairs(g *group, A, Bf stlayer.Field, s int, fa, fb *factor
 			l2list = append(l2list, c.l2)
 		}
 	}
+	rows, i1, i2, k1, k2 := b.rowsOf(plain)
+	if len(plain) < len(l2list)*L/2 {
+		// Few pairs (e.g. l1 = l2): gather aligned channel lists.
+		var l1s, l2s []int
+		for _, c := range plain {
+			l1s = append(l1s, c.l1)
+			l2s = append(l2s, c.l2)
+		}
+		raw := p.Scale(p.Mean(p.MulConj(b.channels(A, l1s), b.channels(Bf, l2s))), complex(1/float64(n), 0))
+		b.emit(b.correct(raw, fa, i1, fb, i2), rows, k1, k2)
+		return
+	}
 	parts := make([]stlayer.Field, len(l2list))
 	for i, l2 := range l2list {
 		parts[i] = p.Mean(p.MulConj(A, p.Channels(Bf, []int{l2})))
@@ -523,7 +600,6 @@ func (b *builder) bandPairs(g *group, A, Bf stlayer.Field, s int, fa, fb *factor
 	for _, c := range plain {
 		sel = append(sel, pos[c.l2]*L+c.l1)
 	}
-	rows, i1, i2, k1, k2 := b.rowsOf(plain)
 	b.emit(b.correct(b.channels(all, sel), fa, i1, fb, i2), rows, k1, k2)
 }
 

@@ -1,0 +1,76 @@
+package wph
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+)
+
+// countPrim counts, per primitive, the calls and the output elements.
+type countPrim struct {
+	stlayer.Prim
+	calls, elems map[string]int
+}
+
+func (c *countPrim) n(name string, f stlayer.Field) stlayer.Field {
+	b, ch, h, w := f.Dims()
+	c.calls[name]++
+	c.elems[name] += b * ch * h * w
+	return f
+}
+func (c *countPrim) FFT2(x stlayer.Field) stlayer.Field  { return c.n("FFT2", c.Prim.FFT2(x)) }
+func (c *countPrim) IFFT2(x stlayer.Field) stlayer.Field { return c.n("IFFT2", c.Prim.IFFT2(x)) }
+func (c *countPrim) MulConj(a, b stlayer.Field) stlayer.Field {
+	return c.n("MulConj", c.Prim.MulConj(a, b))
+}
+func (c *countPrim) Modulus(x stlayer.Field) stlayer.Field { return c.n("Modulus", c.Prim.Modulus(x)) }
+func (c *countPrim) PhaseHarmonic(x stlayer.Field, p int) stlayer.Field {
+	return c.n("PhaseHarmonic", c.Prim.PhaseHarmonic(x, p))
+}
+func (c *countPrim) Mean(x stlayer.Field) stlayer.Field {
+	b, ch, h, w := x.Dims()
+	c.elems["Mean(in)"] += b * ch * h * w
+	return c.n("Mean", c.Prim.Mean(x))
+}
+func (c *countPrim) Channels(x stlayer.Field, idx []int) stlayer.Field {
+	return c.n("Channels", c.Prim.Channels(x, idx))
+}
+func (c *countPrim) Sub(a, b stlayer.Field) stlayer.Field { return c.n("Sub", c.Prim.Sub(a, b)) }
+func (c *countPrim) PadFreq(x stlayer.Field, H, W int) stlayer.Field {
+	return c.n("PadFreq", c.Prim.PadFreq(x, H, W))
+}
+func (c *countPrim) CropFreq(x stlayer.Field, h, w int) stlayer.Field {
+	return c.n("CropFreq", c.Prim.CropFreq(x, h, w))
+}
+func (c *countPrim) MulFilters(x stlayer.Field, f *stlayer.FilterBank) stlayer.Field {
+	return c.n("MulFilters", c.Prim.MulFilters(x, f))
+}
+
+func TestCountOps(t *testing.T) {
+	x := dust256(t)
+	for _, sub := range []bool{false, true} {
+		cfg := DefaultConfig()
+		cfg.Subsample = sub
+		op := newOp(t, cfg, 256, 256)
+		cp := &countPrim{calls: map[string]int{}, elems: map[string]int{}}
+		s := op.Stat()
+		_, err := cpu.New().Forward(op.Key(), func(p stlayer.Prim, f stlayer.Field) stlayer.Field {
+			cp.Prim = p
+			return s(cp, f)
+		}, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for k := range cp.elems {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		t.Logf("subsample=%v", sub)
+		for _, k := range names {
+			t.Logf("  %-14s calls %4d  elements %6.1f × 256²", k, cp.calls[k], float64(cp.elems[k])/65536)
+		}
+	}
+}
