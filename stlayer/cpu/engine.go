@@ -26,8 +26,9 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// Engine is the plain-Go CPU engine. It is safe for sequential use (one
-// Forward/LossGrad at a time); the primitives themselves run in parallel.
+// Engine is the plain-Go CPU engine. Each primitive runs on up to Workers()
+// goroutines; the engine's shared state (buffer pool, FFT plans, Forward
+// liveness plans) is locked, so concurrent Forward/LossGrad calls are safe too.
 type Engine struct {
 	workers int
 

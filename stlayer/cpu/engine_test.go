@@ -375,3 +375,60 @@ func TestWorkersAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentCalls: one engine serves Forward and LossGrad from several
+// goroutines at once (shared pool and plans; run with -race).
+func TestConcurrentCalls(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	const M, N = 32, 32
+	stat := s1Like(randBanks(rng, 3, 3, M, N))
+	xs := []*stlayer.Maps{randMaps(rng, 1, M, N), randMaps(rng, 2, M, N), randMaps(rng, 1, M, N)}
+	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
+		g := make([]complex128, len(c.Data))
+		for i := range g {
+			g[i] = c.Data[i]
+		}
+		return 0, g, nil
+	}
+	ref := New(WithWorkers(1))
+	want := make([]*stlayer.Coeffs, len(xs))
+	wantG := make([][]float64, len(xs))
+	for i, x := range xs {
+		want[i], _ = ref.Forward("s", stat, x)
+		_, wantG[i], _ = ref.LossGrad("s", stat, x, loss)
+	}
+	e := New(WithWorkers(2))
+	errs := make(chan string, 64)
+	done := make(chan struct{})
+	for gi := 0; gi < 4; gi++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for it := 0; it < 5; it++ {
+				i := (gi + it) % len(xs)
+				c, err := e.Forward("s", stat, xs[i])
+				if err != nil || cabsDiff(c.Data, want[i].Data) > 1e-12 {
+					errs <- "Forward differs"
+					return
+				}
+				_, g, err := e.LossGrad("s", stat, xs[i], loss)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				for k := range g {
+					if math.Abs(g[k]-wantG[i][k]) > 1e-9 {
+						errs <- "LossGrad differs"
+						return
+					}
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	close(errs)
+	for s := range errs {
+		t.Error(s)
+	}
+}
