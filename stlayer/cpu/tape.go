@@ -244,6 +244,14 @@ func (e *Engine) put(b []complex128) {
 	e.poolMu.Unlock()
 }
 
+// PoolBytes returns the bytes of free buffers the engine currently retains;
+// after a call it is that call's working set (up to the pool limit).
+func (e *Engine) PoolBytes() int64 {
+	e.poolMu.Lock()
+	defer e.poolMu.Unlock()
+	return e.pooled
+}
+
 // FreePool drops every buffer the engine retains for reuse.
 func (e *Engine) FreePool() {
 	e.poolMu.Lock()
