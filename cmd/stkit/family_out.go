@@ -10,8 +10,41 @@ import (
 )
 
 // familyDict returns the reference library's named arrays for .npz output.
-func familyDict(spec stats.Spec, op stats.Op, c *stlayer.Coeffs) ([]datasets.NamedArray, error) {
+func familyDict(spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) ([]datasets.NamedArray, error) {
 	switch spec.Kind {
+	case stats.SCov:
+		sop, ref, ok := stats.SCovOp(op)
+		if !ok {
+			return nil, fmt.Errorf("internal: not a scov operator")
+		}
+		raw := c
+		if !stats.IsRaw(op) {
+			var err error
+			if raw, err = eng.Forward(sop.Key(), sop.Stat(), maps); err != nil {
+				return nil, err
+			}
+		}
+		rs, err := sop.Results(raw, ref)
+		if err != nil {
+			return nil, err
+		}
+		var out []datasets.NamedArray
+		for _, a := range sop.ChengDict(rs) {
+			arr := &datasets.Array{Shape: a.Shape}
+			switch {
+			case a.Complex != nil:
+				arr.DType, arr.Complex128 = "complex128", a.Complex
+			case a.Int != nil:
+				arr.DType = "int64"
+				for _, v := range a.Int {
+					arr.Float64 = append(arr.Float64, float64(v))
+				}
+			default:
+				arr.DType, arr.Float64 = "float64", a.Real
+			}
+			out = append(out, datasets.NamedArray{Name: a.Name, Array: arr})
+		}
+		return out, nil
 	case stats.WST:
 		w, ok := stats.WSTOp(op)
 		if !ok {

@@ -187,3 +187,74 @@ func TestSynthSmall(t *testing.T) {
 		t.Errorf("constant target: exit %d, want 2", code)
 	}
 }
+
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	for _, c := range []string{"../../../shared", "../../shared"} {
+		if st, err := os.Stat(filepath.Join(c, "reference")); err == nil && st.IsDir() {
+			return c
+		}
+	}
+	t.Fatal("../shared (reference fixtures) not found beside the repository")
+	return ""
+}
+
+// The --kind scov --format npz output is Cheng's scattering_cov dictionary:
+// same names, shapes and values as the fixture.
+func TestStatsSCovNPZMatchesCheng(t *testing.T) {
+	sh := sharedDir(t)
+	out := filepath.Join(t.TempDir(), "c.npz")
+	code, _, errs := runCLI(t, "stats", filepath.Join(sh, "reference", "dust256.npy"), "--kind", "scov", "-J", "6", "-L", "4", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	got, err := datasets.ReadNPZ(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := datasets.ReadNPZ(filepath.Join(sh, "reference", "cheng_scattering_cov_J6_L4_dust256.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gm := map[string]*datasets.Array{}
+	for _, a := range got {
+		gm[a.Name] = a.Array
+	}
+	for _, w := range want {
+		switch w.Name {
+		case "P00", "S1", "for_synthesis", "for_synthesis_iso", "C01":
+		default:
+			continue
+		}
+		g := gm[w.Name]
+		if g == nil {
+			t.Errorf("%s missing from the npz", w.Name)
+			continue
+		}
+		if len(g.Shape) != len(w.Array.Shape) {
+			t.Errorf("%s: shape %v, Cheng %v", w.Name, g.Shape, w.Array.Shape)
+			continue
+		}
+		n := w.Array.Size()
+		scale := 0.0
+		val := func(a *datasets.Array, i int) complex128 {
+			if a.Complex128 != nil {
+				return a.Complex128[i]
+			}
+			return complex(a.Float64[i], 0)
+		}
+		for i := 0; i < n; i++ {
+			scale = max(scale, cmplxAbs(val(w.Array, i)))
+		}
+		for i := 0; i < n; i++ {
+			wv, gv := val(w.Array, i), val(g, i)
+			if wv != wv || gv != gv { // NaN entries Cheng leaves uncomputed
+				continue
+			}
+			if d := cmplxAbs(wv - gv); d > 1e-4*cmplxAbs(wv)+1e-6*scale {
+				t.Errorf("%s[%d] = %v, Cheng %v", w.Name, i, gv, wv)
+				break
+			}
+		}
+	}
+}

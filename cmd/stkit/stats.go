@@ -98,20 +98,20 @@ Without -o a table of the coefficients of the first map is printed.`)
 		}
 		return badInputf("--cross is not available for --kind %s yet", spec.Kind)
 	}
-	op, err := stats.Build(spec, maps.M, maps.N)
-	if err != nil {
-		return badInputf("%v", err)
-	}
 	ch, err := chooseEngine(g)
 	if err != nil {
 		return err
+	}
+	op, err := stats.Build(spec, maps.M, maps.N)
+	if err != nil {
+		return badInputf("%v", err)
 	}
 	coeffs, err := ch.Engine.Forward(op.Key(), op.Stat(), maps)
 	if err != nil {
 		return err
 	}
 	if *plotPath != "" {
-		if err := statsDashboard(*plotPath, spec, op, coeffs); err != nil {
+		if err := dashboard(*plotPath, spec, op, coeffs, ch.Engine, maps); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
 	}
@@ -121,7 +121,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	case "npy":
 		return writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
-		return writeCoeffsNPZ(*out, spec, op, coeffs)
+		return writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps)
 	case "json":
 		return writeCoeffsJSON(*out, spec, op.Labels(), coeffs)
 	}
@@ -172,8 +172,8 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 	return datasets.WriteNPY(path, coeffsArray(c))
 }
 
-func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
-	named, err := familyDict(spec, op, c)
+func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
+	named, err := familyDict(spec, op, c, eng, maps)
 	if err != nil {
 		return err
 	}
@@ -236,3 +236,22 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 }
 
 var _ = os.Stdout
+
+// dashboard picks the family's dashboard: the scattering-spectra view for
+// scov (from the raw moments of the first map), the generic per-class view
+// otherwise.
+func dashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
+	if sop, ref, ok := stats.SCovOp(op); ok {
+		first := &stlayer.Maps{B: 1, M: maps.M, N: maps.N, Data: maps.Map(0)}
+		raw, err := eng.Forward(sop.Key(), sop.Stat(), first)
+		if err != nil {
+			return err
+		}
+		rs, err := sop.Results(raw, ref)
+		if err != nil {
+			return err
+		}
+		return scovDashboard(path, rs[0])
+	}
+	return statsDashboard(path, spec, op, c)
+}

@@ -198,3 +198,32 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 	}
 	return Build(s, ref.M, ref.N)
 }
+
+// Referenced is implemented by operators that carry a reference
+// normalisation measured on maps (BuildWithRef); Reference returns it as JSON
+// (nil when there is none) so that it can be stored and given back to
+// BuildStored.
+type Referenced interface {
+	Reference() (json.RawMessage, error)
+}
+
+// Reference returns the stored reference of o as JSON, or nil.
+func Reference(o Op) (json.RawMessage, error) {
+	if r, ok := o.(Referenced); ok {
+		return r.Reference()
+	}
+	return nil, nil
+}
+
+// BuildStored builds the operator of s with a reference stored earlier
+// (Reference); an empty ref means none.
+func BuildStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
+	s = s.WithDefaults(m, n)
+	switch s.Kind {
+	case SCov, Spectra:
+		return buildSCovStored(s, m, n, ref)
+	case WPH:
+		return buildWPHStored(s, m, n, ref)
+	}
+	return Build(s, m, n)
+}

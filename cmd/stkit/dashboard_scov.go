@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer/scov"
+)
+
+// scovDashboard draws the scattering-spectra dashboard of one map (the view
+// scatspectra's plot_dashboard gives): wavelet power spectrum P00(j) and
+// sparsity S1/√P00 per orientation, then the isotropic S3 = C01 and S4 = C11
+// (normalised, averaged over l1 at Δl = 0) as modulus and phase against the
+// scale difference.
+func scovDashboard(path string, r *scov.Result) error {
+	J, L := r.J, r.L
+	js := make([]float64, J)
+	for j := range js {
+		js[j] = float64(j)
+	}
+	mk := func(title, xl, yl string, logY bool) *plot.Plot {
+		p := plot.New()
+		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xl, yl
+		if logY {
+			p.Y.Scale = plot.LogScale{}
+			p.Y.Tick.Marker = plot.LogTicks{}
+		}
+		return p
+	}
+	line := func(p *plot.Plot, xy plotter.XYs, i int, name string) error {
+		if len(xy) == 0 {
+			return nil
+		}
+		l, s, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return err
+		}
+		l.Color, s.Color = plotx.Palette(i), plotx.Palette(i)
+		s.Shape = draw.CircleGlyph{}
+		p.Add(l, s)
+		if name != "" {
+			p.Legend.Add(name, l, s)
+		}
+		return nil
+	}
+	pw := mk("S2: wavelet power P00(j)", "j", "P00", true)
+	sp := mk("S1/√S2: sparsity", "j", "S1/√P00", false)
+	for l := 0; l < L; l++ {
+		var a, b plotter.XYs
+		for j := 0; j < J; j++ {
+			p00, s1 := r.P00[j*L+l], r.S1[j*L+l]
+			if p00 > 0 {
+				a = append(a, plotter.XY{X: float64(j), Y: p00})
+				b = append(b, plotter.XY{X: float64(j), Y: s1 / math.Sqrt(p00)})
+			}
+		}
+		if err := line(pw, a, l, fmt.Sprintf("l=%d", l)); err != nil {
+			return err
+		}
+		if err := line(sp, b, l, fmt.Sprintf("l=%d", l)); err != nil {
+			return err
+		}
+	}
+	// isotropic complex C01 at Δl = 0: mean over l1 of C01[j1,j2,l1,l1]
+	c01 := func(j1, j2 int) complex128 {
+		var s complex128
+		for l := 0; l < L; l++ {
+			s += r.C01[((j1*J+j2)*L+l)*L+l]
+		}
+		return s / complex(float64(L), 0)
+	}
+	c11 := func(j1, j2, j3 int) complex128 {
+		var s complex128
+		for l := 0; l < L; l++ {
+			s += r.C11[((((j1*J+j2)*J+j3)*L+l)*L+l)*L+l]
+		}
+		return s / complex(float64(L), 0)
+	}
+	m3 := mk("S3 = C01 iso (Δl=0): modulus", "a = j2 − j1", "|C01|", true)
+	p3 := mk("S3 = C01 iso (Δl=0): phase", "a = j2 − j1", "arg C01 (rad)", false)
+	for j1 := 0; j1 < J; j1++ {
+		var a, b plotter.XYs
+		for j2 := j1 + 1; j2 < J; j2++ {
+			v := c01(j1, j2)
+			if cmplx.IsNaN(v) || v == 0 {
+				continue
+			}
+			a = append(a, plotter.XY{X: float64(j2 - j1), Y: cmplx.Abs(v)})
+			b = append(b, plotter.XY{X: float64(j2 - j1), Y: cmplx.Phase(v)})
+		}
+		if err := line(m3, a, j1, fmt.Sprintf("j1=%d", j1)); err != nil {
+			return err
+		}
+		if err := line(p3, b, j1, ""); err != nil {
+			return err
+		}
+	}
+	m4 := mk("S4 = C11 iso (j1<j2, Δl=0): modulus", "j3 − j1", "|C11|", true)
+	p4 := mk("S4 = C11 iso (j1<j2, Δl=0): phase", "j3 − j1", "arg C11 (rad)", false)
+	for a := 1; a < J; a++ { // a = j2 − j1
+		var x, y plotter.XYs
+		for j1 := 0; j1+a < J; j1++ {
+			j2 := j1 + a
+			for j3 := j2; j3 < J; j3++ {
+				v := c11(j1, j2, j3)
+				if cmplx.IsNaN(v) || v == 0 {
+					continue
+				}
+				x = append(x, plotter.XY{X: float64(j3-j1) + 0.05*float64(j1), Y: cmplx.Abs(v)})
+				y = append(y, plotter.XY{X: float64(j3-j1) + 0.05*float64(j1), Y: cmplx.Phase(v)})
+			}
+		}
+		if err := scatter(m4, x, a, fmt.Sprintf("j2−j1=%d", a)); err != nil {
+			return err
+		}
+		if err := scatter(p4, y, a, ""); err != nil {
+			return err
+		}
+	}
+	_ = js
+	return plotx.SaveGrid(path, [][]*plot.Plot{{pw, sp}, {m3, p3}, {m4, p4}}, 11*vg.Inch, 12*vg.Inch)
+}
+
+func scatter(p *plot.Plot, xy plotter.XYs, i int, name string) error {
+	if len(xy) == 0 {
+		return nil
+	}
+	s, err := plotter.NewScatter(xy)
+	if err != nil {
+		return err
+	}
+	s.Color = plotx.Palette(i)
+	s.Shape = draw.CircleGlyph{}
+	p.Add(s)
+	if name != "" {
+		p.Legend.Add(name, s)
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package stats
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/scov"
+)
+
+// scovView is a scattering-covariance statistic: the raw moments, Cheng's
+// synthesis vector (for_synthesis or for_synthesis_iso) or the scattering
+// spectra, with an optional stored reference normalisation.
+type scovView struct {
+	op   *scov.Op
+	ref  *scov.Ref
+	stat Op
+	raw  bool
+}
+
+func (v *scovView) Stat() stlayer.Stat {
+	if v.raw {
+		return v.op.Stat()
+	}
+	return v.stat.Stat()
+}
+func (v *scovView) Key() string {
+	if v.raw {
+		return v.op.Key()
+	}
+	return v.stat.Key()
+}
+func (v *scovView) Labels() *stlayer.Labels {
+	if v.raw {
+		return v.op.Labels()
+	}
+	return v.stat.Labels()
+}
+
+// Reference returns the stored reference normalisation as JSON (nil when the
+// statistic is self-normalised or raw).
+func (v *scovView) Reference() (json.RawMessage, error) {
+	if v.ref == nil {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	if err := v.ref.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// SCovOp returns the underlying scov.Op and reference of a scattering
+// covariance operator built by this package.
+func SCovOp(o Op) (*scov.Op, *scov.Ref, bool) {
+	v, ok := o.(*scovView)
+	if !ok {
+		return nil, nil, false
+	}
+	return v.op, v.ref, true
+}
+
+// IsRaw reports whether a scattering-covariance operator outputs the raw
+// moments (Cheng's dictionary can then be assembled on the host).
+func IsRaw(o Op) bool {
+	v, ok := o.(*scovView)
+	return ok && v.raw
+}
+
+func scovConfig(s Spec) (scov.Config, error) {
+	cfg := scov.Config{J: s.J, L: s.L}
+	if s.Wavelet != "morlet" {
+		return cfg, fmt.Errorf("%s: only Cheng's Morlet wavelets are implemented (got %q)", s.Kind, s.Wavelet)
+	}
+	if s.Pad != "periodic" {
+		return cfg, fmt.Errorf("%s is periodic (got --pad %s)", s.Kind, s.Pad)
+	}
+	switch strings.ToLower(s.Norm) {
+	case "none", "p00", "":
+		cfg.Normalization = scov.NormP00
+	case "p11":
+		cfg.Normalization = scov.NormP11
+	default:
+		return cfg, fmt.Errorf("%s normalisation %q: want p00 (default) or p11", s.Kind, s.Norm)
+	}
+	return cfg, nil
+}
+
+func buildSCovWith(s Spec, m, n int, ref *scov.Ref) (Op, error) {
+	cfg, err := scovConfig(s)
+	if err != nil {
+		return nil, err
+	}
+	op, err := scov.New(cfg, m, n)
+	if err != nil {
+		return nil, err
+	}
+	v := &scovView{op: op, ref: ref}
+	switch {
+	case s.Kind == Spectra:
+		if cfg.Normalization != scov.NormP00 {
+			return nil, fmt.Errorf("scattering spectra need the P00 normalisation")
+		}
+		st, err := op.SpectraStat(ref, nil)
+		if err != nil {
+			return nil, err
+		}
+		v.stat = st
+	case s.Synthesis || s.Iso:
+		st, err := op.Synthesis(ref, s.Iso)
+		if err != nil {
+			return nil, err
+		}
+		v.stat = st
+	default:
+		v.raw = true
+		v.ref = nil
+	}
+	return v, nil
+}
+
+func buildSCov(s Spec, m, n int) (Op, error) { return buildSCovWith(s, m, n, nil) }
+
+func buildSCovRef(s Spec, eng stlayer.Engine, maps *stlayer.Maps) (Op, error) {
+	if !(s.Synthesis || s.Iso || s.Kind == Spectra) {
+		return buildSCov(s, maps.M, maps.N)
+	}
+	cfg, err := scovConfig(s)
+	if err != nil {
+		return nil, err
+	}
+	op, err := scov.New(cfg, maps.M, maps.N)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := op.NewRef(eng, maps)
+	if err != nil {
+		return nil, err
+	}
+	return buildSCovWith(s, maps.M, maps.N, ref)
+}
+
+func buildSCovStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
+	if len(ref) == 0 {
+		return buildSCov(s, m, n)
+	}
+	r, err := scov.ReadRef(bytes.NewReader(ref))
+	if err != nil {
+		return nil, fmt.Errorf("stored scattering-covariance reference: %w", err)
+	}
+	return buildSCovWith(s, m, n, r)
+}
