@@ -82,26 +82,34 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 	s := float64(h*w) / float64(H*W)
 	src := fm.x
 	y := r.newField(x.b, x.c, h, w)
-	// Output plane p, output rows [i0, i1): input rows R ≡ i (mod h).
-	r.parPlanes(y.planes(), h, H/h*W, func(p, i0, i1 int) {
-		dst := y.data[p*h*w : (p+1)*h*w]
-		xs := src.data[fm.src[p]*H*W : (fm.src[p]+1)*H*W]
-		f := fm.f(p)
-		clear(dst[i0*w : i1*w])
+	// Source plane sp, output rows [i0, i1) of every output plane reading sp:
+	// input rows R ≡ i (mod h), each read once for all its filters.
+	r.parPlanes(src.planes(), h, len(fm.src)/src.planes()*H/h*W, func(sp, i0, i1 int) {
+		xs := src.data[sp*H*W : (sp+1)*H*W]
+		for _, p := range fm.outs[sp] {
+			clear(y.data[p*h*w+i0*w : p*h*w+i1*w])
+		}
 		for a := 0; a < H/h; a++ {
 			for i := i0; i < i1; i++ {
 				R := a*h + i
-				drow := dst[i*w : (i+1)*w]
-				for c0 := 0; c0 < W; c0 += w {
-					xr, fr := xs[R*W+c0:R*W+c0+w], f[R*W+c0:R*W+c0+w]
-					for k, v := range xr {
-						drow[k] += complex(real(v)*fr[k], imag(v)*fr[k])
+				xr := xs[R*W : (R+1)*W]
+				for _, p := range fm.outs[sp] {
+					drow := y.data[(p*h+i)*w : (p*h+i+1)*w]
+					fr := fm.f(p)[R*W : (R+1)*W]
+					for c0 := 0; c0 < W; c0 += w {
+						xc, fc := xr[c0:c0+w], fr[c0:c0+w]
+						for k, v := range xc {
+							drow[k] += complex(real(v)*fc[k], imag(v)*fc[k])
+						}
 					}
 				}
 			}
 		}
-		for k := i0 * w; k < i1*w; k++ {
-			dst[k] = complex(s*real(dst[k]), s*imag(dst[k]))
+		for _, p := range fm.outs[sp] {
+			d := y.data[p*h*w+i0*w : p*h*w+i1*w]
+			for k, v := range d {
+				d[k] = complex(s*real(v), s*imag(v))
+			}
 		}
 	})
 	r.tape(y, func(g []complex128) {

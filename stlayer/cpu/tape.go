@@ -156,7 +156,9 @@ func (r *run) tape(out *field, back func(g []complex128)) {
 // gradOf returns f's gradient buffer, allocating it zeroed.
 func (r *run) gradOf(f *field) []complex128 {
 	if f.grad == nil {
-		f.grad = r.e.getZero(f.size())
+		g := r.e.get(f.size())
+		r.e.parFor(len(g), 1, func(lo, hi int) { clear(g[lo:hi]) })
+		f.grad = g
 	}
 	return f.grad
 }
