@@ -48,29 +48,39 @@ func (c *countPrim) MulFilters(x stlayer.Field, f *stlayer.FilterBank) stlayer.F
 	return c.n("MulFilters", c.Prim.MulFilters(x, f))
 }
 
-func TestCountOps(t *testing.T) {
+// TestWorkCount counts the primitives of one exact forward pass (J=6, L=4,
+// 256²): a deterministic guard on the amount of work (timings are in the
+// benchmarks). PyWPH evaluates 60 full-size phase harmonics (Cphase) and one
+// full-size FFT pair per covariance (372 + 9); the exact band-cropped
+// evaluation keeps the 60 phase harmonics and needs < 50 full-size FFTs.
+func TestWorkCount(t *testing.T) {
 	x := dust256(t)
-	for _, sub := range []bool{false, true} {
-		cfg := DefaultConfig()
-		cfg.Subsample = sub
-		op := newOp(t, cfg, 256, 256)
-		cp := &countPrim{calls: map[string]int{}, elems: map[string]int{}}
-		s := op.Stat()
-		_, err := cpu.New().Forward(op.Key(), func(p stlayer.Prim, f stlayer.Field) stlayer.Field {
-			cp.Prim = p
-			return s(cp, f)
-		}, x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var names []string
-		for k := range cp.elems {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		t.Logf("subsample=%v", sub)
-		for _, k := range names {
-			t.Logf("  %-14s calls %4d  elements %6.1f × 256²", k, cp.calls[k], float64(cp.elems[k])/65536)
-		}
+	op := newOp(t, DefaultConfig(), 256, 256)
+	cp := &countPrim{calls: map[string]int{}, elems: map[string]int{}}
+	s := op.Stat()
+	_, err := cpu.New().Forward(op.Key(), func(p stlayer.Prim, f stlayer.Field) stlayer.Field {
+		cp.Prim = p
+		return s(cp, f)
+	}, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for k := range cp.elems {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		t.Logf("%-14s calls %4d  elements %6.1f × 256²", k, cp.calls[k], float64(cp.elems[k])/65536)
+	}
+	const full = 65536
+	if got := cp.elems["PhaseHarmonic"]; got != 60*full {
+		t.Errorf("phase harmonics on %d elements, want 60 × 256²", got)
+	}
+	if got := cp.elems["FFT2"] + cp.elems["IFFT2"]; got >= 50*full {
+		t.Errorf("FFTs on %.1f × 256² elements, want < 50", float64(got)/full)
+	}
+	if got := cp.elems["MulConj"]; got >= 135*full {
+		t.Errorf("products on %.1f × 256² elements, want < 135", float64(got)/full)
 	}
 }

@@ -276,7 +276,8 @@ func TestCrossOfSelfIsAuto(t *testing.T) {
 	x := dust256(t)
 	small := crop(x, 64, 64)
 	e := cpu.New()
-	for _, cfg := range []Config{{J: 4, L: 4, DN: 1}, {J: 4, L: 4, Subsample: true, Margin: 1}, {J: 4, L: 4, DN: 1, NonPeriodic: true}} {
+	for _, cfg := range []Config{{J: 4, L: 4, DN: 1}, {J: 4, L: 4, Subsample: true, Margin: 1}, {J: 4, L: 4, DN: 1, NonPeriodic: true},
+		{J: 4, L: 4, DN: 1, Norm: NormAuto}} {
 		auto := forward(t, e, newOp(t, cfg, 64, 64), small)
 		cfg.Cross = true
 		pair, err := StackPair(small, small)
@@ -521,6 +522,7 @@ func TestGradFiniteDifference(t *testing.T) {
 		{"nonperiodic dn1", Config{J: 3, L: 4, DN: 1, NonPeriodic: true}, 32},
 		{"norm auto", Config{J: 3, L: 4, DN: 1, Norm: NormAuto}, 32},
 		{"cross", Config{J: 3, L: 4, DN: 1, Cross: true}, 64},
+		{"cross norm auto nonperiodic", Config{J: 3, L: 4, DN: 1, Cross: true, Norm: NormAuto, NonPeriodic: true}, 64},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			op := newOp(t, tc.cfg, 32, 32)
