@@ -178,18 +178,34 @@ func (p *prim) bank(f *stlayer.FilterBank, h, w int) *Node {
 	return n
 }
 
-// MulFilters: y[b, c*K+k] = x[b, c]·f_k.
+// MulFilters: y[b, c*K+k] = x[b, c]·f_k. On the pure-Go backend implicit
+// broadcasting walks an index iterator per element; tiling with Concatenate
+// (block copies) and a same-shape product is ~5× faster, so both operands are
+// tiled to [B·C, K, H·W] explicitly.
 func (p *prim) MulFilters(xf stlayer.Field, f *stlayer.FilterBank) stlayer.Field {
 	x := p.own(xf)
-	F := Reshape(p.bank(f, x.h, x.w), 1, 1, f.K, x.h, x.w)
+	P, K, n := x.b*x.c, f.K, x.h*x.w
+	F := tile(Reshape(p.bank(f, x.h, x.w), 1, K, n), 0, P)
 	apply := func(v *Node) *Node {
 		if v == nil {
 			return nil
 		}
-		y := Mul(Reshape(v, x.b, x.c, 1, x.h, x.w), F)
-		return Reshape(y, x.b, x.c*f.K, x.h, x.w)
+		y := Mul(tile(Reshape(v, P, 1, n), 1, K), F)
+		return Reshape(y, x.b, x.c*K, x.h, x.w)
 	}
 	return p.mk(apply(x.re), apply(x.im))
+}
+
+// tile repeats v (size 1 along axis) n times along axis with Concatenate.
+func tile(v *Node, axis, n int) *Node {
+	if n == 1 {
+		return v
+	}
+	vs := make([]*Node, n)
+	for i := range vs {
+		vs[i] = v
+	}
+	return Concatenate(vs, axis)
 }
 
 // MulFilter: y[b, c] = x[b, c]·f_{idx[c]}.
@@ -208,7 +224,7 @@ func (p *prim) MulFilter(xf stlayer.Field, f *stlayer.FilterBank, idx []int) stl
 		}
 		copy(data[c*n:(c+1)*n], fd[k*n:(k+1)*n])
 	}
-	G := p.constF32(fmt.Sprintf("mulfilter|%p|%v", f, idx), data, 1, x.c, x.h, x.w)
+	G := tile(p.constF32(fmt.Sprintf("mulfilter|%p|%v", f, idx), data, 1, x.c, x.h, x.w), 0, x.b)
 	return p.mk(Mul(x.re, G), mul(x.im, G))
 }
 
@@ -386,10 +402,19 @@ func (p *prim) mkFit(re, im *Node, B, C, H, W int) *Field {
 	return p.mk(fit(re, B, C, H, W), fit(im, B, C, H, W))
 }
 
+// binary validates the operands and returns them broadcast to the output dims
+// (explicit broadcasts: the pure-Go backend's implicit broadcasting is slower,
+// and each broadcast operand part is used twice in a complex product).
 func (p *prim) binary(op string, af, bf stlayer.Field) (a, b *Field, B, C, H, W int) {
 	a, b = p.own(af), p.own(bf)
 	B, C, H, W = broadcastDims(op, a, b)
-	return
+	expand := func(x *Field) *Field {
+		if x.b == B && x.c == C && x.h == H && x.w == W {
+			return x
+		}
+		return &Field{re: fit(x.re, B, C, H, W), im: fit(x.im, B, C, H, W), b: B, c: C, h: H, w: W}
+	}
+	return expand(a), expand(b), B, C, H, W
 }
 
 // Mul returns a·b.
@@ -461,8 +486,15 @@ func (p *prim) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
 	if len(m) != x.h*x.w {
 		shapePanic("MulConst: %d weights for %dx%d", len(m), x.h, x.w)
 	}
-	M := Const(p.g, tensors.FromFlatDataAndDimensions(f32(m), 1, 1, x.h, x.w))
-	return p.mk(Mul(x.re, M), mul(x.im, M))
+	M := Const(p.g, tensors.FromFlatDataAndDimensions(f32(m), 1, x.h*x.w))
+	M = tile(M, 0, x.b*x.c)
+	apply := func(v *Node) *Node {
+		if v == nil {
+			return nil
+		}
+		return Reshape(Mul(Reshape(v, x.b*x.c, x.h*x.w), M), x.b, x.c, x.h, x.w)
+	}
+	return p.mk(apply(x.re), apply(x.im))
 }
 
 // Pow returns |z|^q (real); gradient 0 at z = 0.
