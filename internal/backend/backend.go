@@ -52,7 +52,10 @@ func XLACompiled() bool { return xlaCompiled }
 // A bare "go" configuration (no op-execution option) is turned into
 // "go:ops_sequential" to avoid the parallel-ops deadlock. The returned string is
 // the configuration actually used. Unknown backend names and constructor panics
-// are returned as errors, never panics.
+// are returned as errors, never panics. An explicit configuration (argument or
+// $GOMLX_BACKEND) that fails is an error, not silently replaced; only the
+// automatic choice falls back (from a plugin that fails to load to the next one
+// and finally to the pure-Go backend).
 func New(config string) (backends.Backend, string, error) {
 	if config == "" {
 		if env, ok := os.LookupEnv(EnvVar); ok && strings.TrimSpace(env) != "" {
