@@ -85,7 +85,10 @@ func (op *Op) tau(j2, l2, n, a int) [2]int {
 }
 
 // buildModel builds the moment lists in PyWPH's order (WPHOp.load_model with
-// cplx=False, cross_moments=False).
+// cplx=False, cross_moments=False, tau_grid="exp"). With DN > 0, S11, S00
+// and C01 (l1 = l2) take every n ≤ DN at every scale, Cphase only
+// n ≤ min(J−1−j2, DN): this reproduces PyWPH 1.1's coefficient counts (J=7,
+// L=4: 513 for dn=0, 6113 for dn=5).
 func (op *Op) buildModel() error {
 	cfg := op.cfg
 	J, L, dn, A := cfg.J, cfg.L, cfg.DN, cfg.A
@@ -107,8 +110,7 @@ func (op *Op) buildModel() error {
 			}
 			for j1 := 0; j1 < J; j1++ {
 				for l1 := 0; l1 < L; l1++ {
-					dnEff := min(J-1-j1, dn)
-					for n := 0; n <= dnEff; n++ {
+					for n := 0; n <= dn; n++ {
 						if n == 0 {
 							add(class, j1, l1, p, j1, l1, p, 0, 0)
 							continue
@@ -145,8 +147,7 @@ func (op *Op) buildModel() error {
 								add(class, j2, l2, 1, j1, l1, 0, 0, 0)
 							default:
 								if t2 == l1 {
-									dnEff := min(J-1-j2, dn)
-									for n := 0; n <= dnEff; n++ {
+									for n := 0; n <= dn; n++ {
 										if n == 0 {
 											add(class, j1, l1, 0, j2, l2, 1, 0, 0)
 											continue

@@ -123,6 +123,25 @@ func TestLabelsMatchPyWPH(t *testing.T) {
 	}
 }
 
+// TestModelCounts: PyWPH 1.1's coefficient counts for J=7, L=4 (tutorial):
+// 513 with dn=0 (28 S11 + 28 S00 + 28 S01 + 336 C01 + 84 Cphase + 9 L) and
+// 6113 with dn=5.
+func TestModelCounts(t *testing.T) {
+	for _, tc := range []struct{ dn, want int }{{0, 513}, {5, 6113}} {
+		op := newOp(t, Config{J: 7, L: 4, DN: tc.dn}, 256, 256)
+		if op.NumCoeffs() != tc.want {
+			t.Errorf("J=7 L=4 dn=%d: %d coefficients, PyWPH has %d", tc.dn, op.NumCoeffs(), tc.want)
+		}
+	}
+	cnt := map[string]int{}
+	for _, c := range newOp(t, Config{J: 7, L: 4}, 256, 256).Labels().Class {
+		cnt[c]++
+	}
+	if cnt["S11"] != 28 || cnt["S00"] != 28 || cnt["S01"] != 28 || cnt["C01"] != 336 || cnt["Cphase"] != 84 || cnt["L"] != 9 {
+		t.Errorf("J=7 L=4 dn=0 class counts %v", cnt)
+	}
+}
+
 // TestParityPyWPH: the 381 coefficients of PyWPH's default model (J=6, L=4,
 // dn=0, norm=None, pbc=True) on dust256, exact mode: ≤ 1e-4 relative per
 // coefficient, with an absolute floor of 1e-6 × the class's largest
