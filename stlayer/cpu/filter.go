@@ -56,6 +56,7 @@ func (r *run) parPlanes(planes, n, cost int, fn func(p, lo, hi int)) {
 		chunks = max(1, min((4*w+planes-1)/planes, n*max(cost, 1)/16384, n))
 	}
 	size := (n + chunks - 1) / chunks
+	chunks = (n + size - 1) / size // no empty trailing chunk
 	r.e.parFor(planes*chunks, size*max(cost, 1), func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			p, c := t/chunks, t%chunks

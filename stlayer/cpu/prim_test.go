@@ -35,6 +35,7 @@ func TestAdjointsLinear(t *testing.T) {
 	A := randC(rng, 4*5)
 	s := shape{2, 3, 8, 6}
 	big := randBank(rng, 3, 64, 128)
+	big12 := randBank(rng, 6, 160, 160)
 	cases := []struct {
 		name   string
 		fn     primFn
@@ -60,6 +61,9 @@ func TestAdjointsLinear(t *testing.T) {
 			y := r.MulFilters(x, big)
 			return r.Concat(r.Periodise(y, 16, 32), r.CropFreq(y, 16, 32), r.Reshape(r.IFFT2(y), 3*16, 16, 32)).(*field)
 		}), []shape{{1, 1, 64, 128}}},
+		{"fused uneven chunks", one(func(r *run, x *field) *field {
+			return r.Concat(r.Periodise(r.MulFilters(x, big12), 20, 40), r.CropFreq(r.MulFilters(x, big12), 20, 40)).(*field)
+		}), []shape{{1, 1, 160, 160}}},
 		{"fused and materialised", one(func(r *run, x *field) *field {
 			y := r.MulFilters(x, bank)
 			return r.Add(r.Periodise(y, 4, 3), r.Periodise(r.Conj(y), 4, 3)).(*field)
