@@ -1,0 +1,247 @@
+package datasets
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// Source is a named batch of maps that patches are cut from.
+type Source struct {
+	Name string // file name (or a synthetic process name)
+	Maps *stlayer.Maps
+}
+
+// LoadSources reads map files; a directory contributes every .npy, .npz,
+// .fits, .fit and .fts file directly inside it (sorted by name). Empty
+// directories and unreadable files are errors naming the path.
+func LoadSources(paths []string) ([]Source, error) {
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		ents, err := os.ReadDir(p)
+		if err != nil {
+			return nil, err
+		}
+		var found []string
+		for _, e := range ents {
+			if e.IsDir() {
+				continue
+			}
+			switch strings.ToLower(filepath.Ext(e.Name())) {
+			case ".npy", ".npz", ".fits", ".fit", ".fts":
+				found = append(found, filepath.Join(p, e.Name()))
+			}
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: directory holds no .npy, .npz or FITS files", p)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no input maps")
+	}
+	out := make([]Source, 0, len(files))
+	for _, f := range files {
+		m, err := ReadMaps(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Source{Name: f, Maps: m})
+	}
+	return out, nil
+}
+
+// PatchConfig configures patch cutting.
+type PatchConfig struct {
+	// Size is the patch side in pixels; Stride the step between patch corners
+	// (default Size/2).
+	Size, Stride int
+	// Augment applies to each patch a random rotation by a multiple of 90° and
+	// a random flip (seeded), which keeps the statistics of isotropic fields.
+	Augment bool
+	// Window, if "tukey", multiplies each patch by a separable Tukey window of
+	// parameter Alpha (default 0.3) after subtracting the patch mean (the mean
+	// is added back), tapering the edges of non-periodic patches.
+	Window string
+	Alpha  float64
+	// MaxPerSource, if > 0, keeps a random subset of at most that many
+	// patches per source (seeded).
+	MaxPerSource int
+	// SkipNaN skips patches with non-finite pixels (counted) instead of failing.
+	SkipNaN bool
+	Seed    uint64
+}
+
+// Patch locates one patch: source index, map index in that source's batch,
+// top-left corner, rotation (quarter turns) and flip.
+type Patch struct {
+	Source, Map, Row, Col int
+	Rot                   int
+	Flip                  bool
+}
+
+// PatchSet is a set of square patches with their provenance.
+type PatchSet struct {
+	Sources []string
+	Size    int
+	Patches []Patch
+	Data    []float64 // len(Patches)·Size² row-major
+	Skipped int       // patches skipped for non-finite pixels
+}
+
+// Patch returns the pixels of patch i (no copy).
+func (ps *PatchSet) Patch(i int) []float64 {
+	n := ps.Size * ps.Size
+	return ps.Data[i*n : (i+1)*n]
+}
+
+// Maps returns patches [from, to) as a batch (no copy).
+func (ps *PatchSet) Maps(from, to int) *stlayer.Maps {
+	n := ps.Size * ps.Size
+	return &stlayer.Maps{B: to - from, M: ps.Size, N: ps.Size, Data: ps.Data[from*n : to*n]}
+}
+
+// CutPatches cuts patches from every map of every source on a regular grid
+// (corners at multiples of Stride; maps are treated as non-periodic, so
+// patches never wrap around).
+func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
+	if cfg.Size < 8 {
+		return nil, fmt.Errorf("patch size %d is too small (need ≥ 8)", cfg.Size)
+	}
+	if cfg.Stride <= 0 {
+		cfg.Stride = max(1, cfg.Size/2)
+	}
+	if cfg.Alpha == 0 {
+		cfg.Alpha = 0.3
+	}
+	if cfg.Window != "" && cfg.Window != "none" && cfg.Window != "tukey" {
+		return nil, fmt.Errorf("unknown window %q (want none or tukey)", cfg.Window)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0xba7c4))
+	ps := &PatchSet{Size: cfg.Size}
+	var win []float64
+	if cfg.Window == "tukey" {
+		win = tukey2D(cfg.Size, cfg.Alpha)
+	}
+	s := cfg.Size
+	for si, src := range srcs {
+		ps.Sources = append(ps.Sources, src.Name)
+		m := src.Maps
+		if m.M < s || m.N < s {
+			return nil, fmt.Errorf("%s: patch size %d is larger than the map (%d×%d)", src.Name, s, m.M, m.N)
+		}
+		var cand []Patch
+		for b := 0; b < m.B; b++ {
+			for r := 0; r+s <= m.M; r += cfg.Stride {
+				for c := 0; c+s <= m.N; c += cfg.Stride {
+					p := Patch{Source: si, Map: b, Row: r, Col: c}
+					if cfg.Augment {
+						p.Rot = rng.IntN(4)
+						p.Flip = rng.IntN(2) == 1
+					}
+					cand = append(cand, p)
+				}
+			}
+		}
+		if cfg.MaxPerSource > 0 && len(cand) > cfg.MaxPerSource {
+			rng.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
+			cand = cand[:cfg.MaxPerSource]
+			sort.Slice(cand, func(i, j int) bool {
+				a, b := cand[i], cand[j]
+				if a.Map != b.Map {
+					return a.Map < b.Map
+				}
+				if a.Row != b.Row {
+					return a.Row < b.Row
+				}
+				return a.Col < b.Col
+			})
+		}
+		buf := make([]float64, s*s)
+		for _, p := range cand {
+			mp := m.Map(p.Map)
+			finite := true
+			for i := 0; i < s; i++ {
+				for j := 0; j < s; j++ {
+					v := mp[(p.Row+i)*m.N+p.Col+j]
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						finite = false
+					}
+					// rotation by p.Rot quarter turns, then flip of columns
+					ii, jj := i, j
+					for k := 0; k < p.Rot; k++ {
+						ii, jj = jj, s-1-ii
+					}
+					if p.Flip {
+						jj = s - 1 - jj
+					}
+					buf[ii*s+jj] = v
+				}
+			}
+			if !finite {
+				if cfg.SkipNaN {
+					ps.Skipped++
+					continue
+				}
+				return nil, fmt.Errorf("%s: patch at map %d, row %d, column %d has non-finite pixels (use the skip option to drop such patches)", src.Name, p.Map, p.Row, p.Col)
+			}
+			if win != nil {
+				mean := 0.0
+				for _, v := range buf {
+					mean += v
+				}
+				mean /= float64(len(buf))
+				for i := range buf {
+					buf[i] = mean + (buf[i]-mean)*win[i]
+				}
+			}
+			ps.Patches = append(ps.Patches, p)
+			ps.Data = append(ps.Data, buf...)
+		}
+	}
+	if len(ps.Patches) == 0 {
+		return nil, fmt.Errorf("no patches: every candidate patch was skipped")
+	}
+	return ps, nil
+}
+
+// tukey2D returns the separable Tukey window w(i)·w(j) of parameter alpha
+// (alpha = 0: rectangular, 1: Hann) on an s×s grid.
+func tukey2D(s int, alpha float64) []float64 {
+	w1 := make([]float64, s)
+	for i := range w1 {
+		x := float64(i) / float64(s-1)
+		switch {
+		case alpha <= 0:
+			w1[i] = 1
+		case x < alpha/2:
+			w1[i] = 0.5 * (1 + math.Cos(math.Pi*(2*x/alpha-1)))
+		case x > 1-alpha/2:
+			w1[i] = 0.5 * (1 + math.Cos(math.Pi*(2*x/alpha-2/alpha+1)))
+		default:
+			w1[i] = 1
+		}
+	}
+	w := make([]float64, s*s)
+	for i := 0; i < s; i++ {
+		for j := 0; j < s; j++ {
+			w[i*s+j] = w1[i] * w1[j]
+		}
+	}
+	return w
+}
