@@ -39,3 +39,26 @@ func TestNPZOverlappingMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestNPZSmallNumpy reads the small archives numpy wrote (zip64 extra fields
+// on members, stored and deflated).
+func TestNPZSmallNumpy(t *testing.T) {
+	for _, p := range []string{"testdata/numpy_small.npz", "testdata/numpy_small_deflated.npz"} {
+		all, err := ReadNPZ(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 3 || all[0].Name != "a" || all[1].Name != "J" || all[2].Name != "z" {
+			t.Fatalf("%s: members %v", p, all)
+		}
+		if a := all[0].Array; a.DType != "float32" || a.Float64[5] != 5 || shapeString(a.Shape) != "(2, 3)" {
+			t.Errorf("%s: a = %+v", p, a)
+		}
+		if j := all[1].Array; j.DType != "int64" || len(j.Shape) != 0 || j.Float64[0] != 4 {
+			t.Errorf("%s: J = %+v", p, j)
+		}
+		if z := all[2].Array; z.DType != "complex64" || z.Complex128[0] != 1+2i {
+			t.Errorf("%s: z = %+v", p, z)
+		}
+	}
+}

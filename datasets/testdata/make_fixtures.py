@@ -94,3 +94,8 @@ fitsfix("astropy_ext", fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(img.astype
 # gzip-compressed
 fits.HDUList([fits.PrimaryHDU(img.astype(np.float32))]).writeto("astropy_f32.fits.gz", overwrite=True)
 print("ok", len(members), "npz members")
+
+# Small archives as numpy writes them (zip64 extras on members), for fuzz seeds.
+small = {"a": np.arange(6, dtype="<f4").reshape(2, 3), "J": np.array(4, dtype="<i8"), "z": np.array([1 + 2j], dtype=">c8")}
+np.savez("numpy_small.npz", **small)
+np.savez_compressed("numpy_small_deflated.npz", **small)
