@@ -444,11 +444,15 @@ func (b *builder) evalGroup(g *group) {
 	case periodic && p2 == 1 && p1 <= 1 && (g.j1 < g.j2 || g.j1 == g.j2 && (p1 == 1 || b.hasFFT(0, g.j1, p1))):
 		// C01, S11 (and S01 when the spectrum of |z_j| is at hand): Parseval
 		// in the band of z_{j2}.
-		fa := b.factor(0, g.j1, p1, op.grid[g.j1])
 		fb := &factorField{keys: b.wkeys(b.m2, g.j2, 1), zero: true}
 		if b.mode == modeFit {
-			b.factor(b.m2, g.j2, 1, op.grid[g.j2]) // records the statistics of z_{j2}
+			b.factor(0, g.j1, p1, op.grid[g.j1]) // records the statistics
+			b.factor(b.m2, g.j2, 1, op.grid[g.j2])
 			return
+		}
+		fa := &factorField{keys: b.wkeys(0, g.j1, 1), zero: true}
+		if p1 != 1 {
+			fa = b.factor(0, g.j1, p1, op.grid[g.j1])
 		}
 		var A stlayer.Field
 		if p1 == 1 {
