@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/engine"
@@ -60,6 +61,9 @@ func checkOutput(path string) error {
 func plural(n int, s string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, s)
+	}
+	if strings.HasSuffix(s, "ch") || strings.HasSuffix(s, "s") {
+		return fmt.Sprintf("%d %ses", n, s)
 	}
 	return fmt.Sprintf("%d %ss", n, s)
 }
