@@ -13,6 +13,9 @@ import (
 func familyDict(spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) ([]datasets.NamedArray, error) {
 	switch spec.Kind {
 	case stats.SCov:
+		if spec.Cross {
+			return nil, nil
+		}
 		sop, ref, ok := stats.SCovOp(op)
 		if !ok {
 			return nil, fmt.Errorf("internal: not a scov operator")

@@ -258,3 +258,55 @@ func TestStatsSCovNPZMatchesCheng(t *testing.T) {
 		}
 	}
 }
+
+// --kind wph with PyWPH's defaults writes PyWPH's coefficient vector (same
+// order, complex64) so that a PyWPH user can diff the two.
+func TestStatsWPHMatchesPyWPH(t *testing.T) {
+	sh := sharedDir(t)
+	out := filepath.Join(t.TempDir(), "w.npy")
+	code, _, errs := runCLI(t, "stats", filepath.Join(sh, "reference", "dust256.npy"), "--kind", "wph", "-J", "6", "-L", "4", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	got, err := datasets.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := datasets.Read(filepath.Join(sh, "reference", "pywph_wph_J6_L4_dn0_dust256_coeffs.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DType != "complex64" || len(got.Shape) != 1 || got.Shape[0] != want.Shape[0] {
+		t.Fatalf("got %s %v, PyWPH %s %v", got.DType, got.Shape, want.DType, want.Shape)
+	}
+	scale := 0.0
+	for _, v := range want.Complex128 {
+		scale = max(scale, cmplxAbs(v))
+	}
+	for i, w := range want.Complex128 {
+		if d := cmplxAbs(got.Complex128[i] - w); d > 1e-4*cmplxAbs(w)+1e-6*scale {
+			t.Errorf("coefficient %d: %v, PyWPH %v", i, got.Complex128[i], w)
+		}
+	}
+}
+
+func TestStatsCross(t *testing.T) {
+	dir := t.TempDir()
+	a := writeTestMap(t, dir, "a.npy", 1)
+	b := filepath.Join(dir, "b.npy")
+	m := stlayer.NewMaps(1, 64, 64)
+	f, _ := datasets.GaussianRandomField(64, 64, -2, 7)
+	copy(m.Data, f)
+	datasets.WriteMaps(b, m)
+	for _, kind := range []string{"scov", "wph"} {
+		out := filepath.Join(dir, kind+".json")
+		if code, _, errs := runCLI(t, "stats", a, "--kind", kind, "-J", "3", "--cross", b, "-o", out); code != 0 {
+			t.Errorf("%s cross: exit %d %s", kind, code, errs)
+		}
+	}
+	small := filepath.Join(dir, "small.npy")
+	datasets.WriteMaps(small, stlayer.NewMaps(1, 32, 32))
+	if code, _, _ := runCLI(t, "stats", a, "--kind", "scov", "-J", "3", "--cross", small); code != 2 {
+		t.Errorf("mismatched --cross shape: exit %d, want 2", code)
+	}
+}

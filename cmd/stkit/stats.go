@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 func init() {
@@ -85,6 +87,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err := validate(pos[0], maps, spec.J); err != nil {
 		return err
 	}
+	input := maps
 	if *cross != "" {
 		m2, err := readMaps(*cross)
 		if err != nil {
@@ -96,19 +99,27 @@ Without -o a table of the coefficients of the first map is printed.`)
 		if err := validate(*cross, m2, spec.J); err != nil {
 			return err
 		}
-		return badInputf("--cross is not available for --kind %s yet", spec.Kind)
+		spec.Cross = true
+		if input, err = stats.StackPair(maps, m2); err != nil {
+			return badInputf("%v", err)
+		}
 	}
 	ch, err := chooseEngine(g)
 	if err != nil {
 		return err
 	}
-	op, err := stats.Build(spec, maps.M, maps.N)
+	// The reference of normalised statistics (WPH norm=auto, scattering
+	// covariance use_ref) is the input itself, as PyWPH's first norm='auto' call.
+	op, err := stats.BuildWithRef(spec, ch.Engine, input)
 	if err != nil {
 		return badInputf("%v", err)
 	}
-	coeffs, err := ch.Engine.Forward(op.Key(), op.Stat(), maps)
+	coeffs, err := ch.Engine.Forward(op.Key(), op.Stat(), input)
 	if err != nil {
 		return err
+	}
+	if *plotPath != "" && spec.Cross {
+		return badInputf("--plot is not available with --cross")
 	}
 	if *plotPath != "" {
 		if err := dashboard(*plotPath, spec, op, coeffs, ch.Engine, maps); err != nil {
@@ -161,6 +172,14 @@ func coeffsArray(c *stlayer.Coeffs) *datasets.Array {
 }
 
 func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
+	if spec.Kind == stats.WPH {
+		// PyWPH's layout: complex64, (K,) or (B, K), PyWPH's coefficient order.
+		var buf bytes.Buffer
+		if err := wph.WritePyWPH(&buf, c); err != nil {
+			return err
+		}
+		return plotx.WriteFileAtomic(path, buf.Bytes())
+	}
 	if spec.Kind == stats.WST && spec.Local {
 		w, _ := stats.WSTOp(op)
 		ka, err := wstKymatioArray(w, c)

@@ -40,6 +40,8 @@ func TestEnginesAgree(t *testing.T) {
 		{Kind: stats.WST, J: 2, L: 4, Local: true},
 		{Kind: stats.SCov, J: 3, L: 4},
 		{Kind: stats.SCov, J: 3, L: 4, Iso: true, Synthesis: true},
+		{Kind: stats.WPH, J: 3, L: 4},
+		{Kind: stats.WPH, J: 3, L: 4, Norm: "auto"},
 	}
 	for _, sp := range specs {
 		op, err := stats.BuildWithRef(sp, cpuE.Engine, x)

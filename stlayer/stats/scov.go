@@ -88,10 +88,27 @@ func scovConfig(s Spec) (scov.Config, error) {
 	return cfg, nil
 }
 
+// scovCross is the raw cross scattering covariance of map pairs.
+type scovCross struct{ op *scov.CrossOp }
+
+func (v *scovCross) Stat() stlayer.Stat      { return v.op.Stat() }
+func (v *scovCross) Key() string             { return v.op.Key() }
+func (v *scovCross) Labels() *stlayer.Labels { return v.op.Labels() }
+
 func buildSCovWith(s Spec, m, n int, ref *scov.Ref) (Op, error) {
 	cfg, err := scovConfig(s)
 	if err != nil {
 		return nil, err
+	}
+	if s.Cross {
+		if s.Kind == Spectra || s.Synthesis || s.Iso {
+			return nil, fmt.Errorf("cross scattering covariance has raw moments only (no --iso, --synthesis or spectra)")
+		}
+		c, err := scov.NewCross(cfg, m, n)
+		if err != nil {
+			return nil, err
+		}
+		return &scovCross{op: c}, nil
 	}
 	op, err := scov.New(cfg, m, n)
 	if err != nil {
@@ -124,6 +141,9 @@ func buildSCovWith(s Spec, m, n int, ref *scov.Ref) (Op, error) {
 func buildSCov(s Spec, m, n int) (Op, error) { return buildSCovWith(s, m, n, nil) }
 
 func buildSCovRef(s Spec, eng stlayer.Engine, maps *stlayer.Maps) (Op, error) {
+	if s.Cross {
+		return buildSCov(s, maps.M/2, maps.N)
+	}
 	if !(s.Synthesis || s.Iso || s.Kind == Spectra) {
 		return buildSCov(s, maps.M, maps.N)
 	}

@@ -36,6 +36,10 @@ type Spec struct {
 	// for_synthesis(_iso): logs and normalised covariances) rather than the raw
 	// moments; it is what synthesis and the VAE features use.
 	Synthesis bool `json:"synthesis,omitempty"`
+	// Cross selects the cross-statistics of a pair of maps (scov, wph): the
+	// operator takes pairs stacked by rows (StackPair), i.e. 2M×N inputs for
+	// M×N maps.
+	Cross bool `json:"cross,omitempty"`
 	// WST options.
 	Local    bool `json:"local,omitempty"`
 	StrictJ2 bool `json:"strict_j2,omitempty"`
@@ -61,7 +65,7 @@ func (s Spec) String() string {
 	for _, f := range []struct {
 		on   bool
 		name string
-	}{{s.Iso, "iso"}, {s.Synthesis, "synthesis"}, {s.Local, "local"}, {s.StrictJ2, "j2>j1"}} {
+	}{{s.Iso, "iso"}, {s.Synthesis, "synthesis"}, {s.Cross, "cross"}, {s.Local, "local"}, {s.StrictJ2, "j2>j1"}} {
 		if f.on {
 			b.WriteString(" " + f.name)
 		}
@@ -120,6 +124,9 @@ func (s Spec) WithDefaults(m, n int) Spec {
 // are errors naming the option.
 func Build(s Spec, m, n int) (Op, error) {
 	s = s.WithDefaults(m, n)
+	if s.Cross && s.Kind != SCov && s.Kind != WPH {
+		return nil, fmt.Errorf("cross-statistics exist for scov and wph, not %s", s.Kind)
+	}
 	switch s.Kind {
 	case WST:
 		return buildWST(s, m, n)
@@ -188,15 +195,22 @@ func buildWST(s Spec, m, n int) (Op, error) {
 // reference (scattering covariance synthesis vectors with Cheng's use_ref,
 // WPH norm="auto"), sets the reference from the maps ref with engine eng.
 // For other statistics it is Build.
+//
+// For cross statistics ref holds pairs stacked by rows (StackPair), so the
+// map size is (ref.M/2)×ref.N.
 func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
-	s = s.WithDefaults(ref.M, ref.N)
+	m := ref.M
+	if s.Cross {
+		m /= 2
+	}
+	s = s.WithDefaults(m, ref.N)
 	switch s.Kind {
 	case SCov, Spectra:
 		return buildSCovRef(s, eng, ref)
 	case WPH:
 		return buildWPHRef(s, eng, ref)
 	}
-	return Build(s, ref.M, ref.N)
+	return Build(s, m, ref.N)
 }
 
 // Referenced is implemented by operators that carry a reference
@@ -226,4 +240,19 @@ func BuildStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
 		return buildWPHStored(s, m, n, ref)
 	}
 	return Build(s, m, n)
+}
+
+// StackPair stacks two batches of M×N maps into the 2M×N pair maps that cross
+// operators take (a in the top rows, b in the bottom rows).
+func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
+	if a.B != b.B || a.M != b.M || a.N != b.N {
+		return nil, fmt.Errorf("pair shapes differ: [%d, %d, %d] and [%d, %d, %d]", a.B, a.M, a.N, b.B, b.M, b.N)
+	}
+	out := stlayer.NewMaps(a.B, 2*a.M, a.N)
+	mn := a.M * a.N
+	for i := 0; i < a.B; i++ {
+		copy(out.Data[2*i*mn:], a.Map(i))
+		copy(out.Data[(2*i+1)*mn:], b.Map(i))
+	}
+	return out, nil
 }

@@ -1,0 +1,108 @@
+package stats
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+)
+
+func testMaps(b, n int) *stlayer.Maps {
+	x := stlayer.NewMaps(b, n, n)
+	for i := range x.Data {
+		x.Data[i] = math.Exp(0.6*math.Sin(0.31*float64(i)) + 0.2*math.Cos(0.07*float64(i%113)))
+	}
+	return x
+}
+
+// A stored reference (JSON) rebuilds an operator with identical coefficients.
+func TestStoredReferenceRoundTrip(t *testing.T) {
+	eng := cpu.New()
+	x := testMaps(2, 32)
+	y := testMaps(1, 32)
+	for i := range y.Data {
+		y.Data[i] = y.Data[i]*1.3 + 0.1*math.Sin(float64(i))
+	}
+	for _, sp := range []Spec{
+		{Kind: SCov, J: 3, L: 4, Iso: true, Synthesis: true},
+		{Kind: Spectra, J: 3, L: 4},
+		{Kind: WPH, J: 3, L: 4, Norm: "auto"},
+	} {
+		op, err := BuildWithRef(sp, eng, x)
+		if err != nil {
+			t.Fatalf("%v: %v", sp, err)
+		}
+		ref, err := Reference(op)
+		if err != nil || len(ref) == 0 {
+			t.Fatalf("%v: no reference (%v)", sp, err)
+		}
+		var back Spec
+		if err := json.Unmarshal(sp.WithDefaults(32, 32).JSON(), &back); err != nil || back != sp.WithDefaults(32, 32) {
+			t.Fatalf("spec JSON round trip: %v %+v", err, back)
+		}
+		op2, err := BuildStored(back, 32, 32, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := eng.Forward(op.Key(), op.Stat(), y)
+		b, _ := eng.Forward(op2.Key(), op2.Stat(), y)
+		for i := range a.Data {
+			if a.Data[i] != b.Data[i] {
+				t.Fatalf("%v: stored reference changes coefficient %d: %v vs %v", sp, i, a.Data[i], b.Data[i])
+			}
+		}
+		// and differs from the self-normalised operator on another map
+		self, err := Build(sp, 32, 32)
+		if sp.Norm == "auto" {
+			if err == nil {
+				t.Errorf("%v: Build without reference accepted", sp)
+			}
+			continue
+		}
+		c, _ := eng.Forward(self.Key(), self.Stat(), y)
+		same := true
+		for i := range a.Data {
+			if a.Data[i] != c.Data[i] {
+				same = false
+			}
+		}
+		if same {
+			t.Errorf("%v: reference normalisation has no effect", sp)
+		}
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	bad := []Spec{
+		{Kind: "bispectrum"},
+		{Kind: WST, Wavelet: "bump"},
+		{Kind: WPH, Iso: true},
+		{Kind: WPH, Norm: "p11"},
+		{Kind: SCov, Pad: "crop"},
+		{Kind: WST, Cross: true},
+		{Kind: SCov, Cross: true, Iso: true},
+		{Kind: SCov, J: 7},
+	}
+	for _, s := range bad {
+		if _, err := Build(s, 64, 64); err == nil {
+			t.Errorf("%+v accepted", s)
+		}
+	}
+	if s := (Spec{}).WithDefaults(256, 256); s.J != 6 || s.L != 4 || s.Kind != SCov {
+		t.Errorf("defaults %+v", s)
+	}
+}
+
+func TestStackPair(t *testing.T) {
+	a, b := testMaps(2, 8), testMaps(2, 8)
+	b.Data[3] = -1
+	p, err := StackPair(a, b)
+	if err != nil || p.M != 16 || p.Map(0)[3] != a.Data[3] || p.Map(0)[64+3] != -1 {
+		t.Fatalf("%v %+v", err, p)
+	}
+	if _, err := StackPair(a, testMaps(1, 8)); err == nil {
+		t.Error("mismatched pair accepted")
+	}
+}

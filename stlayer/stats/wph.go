@@ -1,0 +1,119 @@
+package stats
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/wph"
+)
+
+// wphView is a WPH statistic (PyWPH's default model), optionally normalised
+// with a stored reference (norm = "auto").
+type wphView struct{ op *wph.Op }
+
+func (v *wphView) Stat() stlayer.Stat      { return v.op.Stat() }
+func (v *wphView) Key() string             { return v.op.Key() }
+func (v *wphView) Labels() *stlayer.Labels { return v.op.Labels() }
+
+// Reference returns the stored normalisation as JSON (nil without norm auto).
+func (v *wphView) Reference() (json.RawMessage, error) {
+	n := v.op.Norm()
+	if n == nil {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	if err := n.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WPHOp returns the underlying wph.Op of a WPH operator built by this package.
+func WPHOp(o Op) (*wph.Op, bool) {
+	v, ok := o.(*wphView)
+	if !ok {
+		return nil, false
+	}
+	return v.op, true
+}
+
+func wphConfig(s Spec) (wph.Config, error) {
+	cfg := wph.DefaultConfig()
+	cfg.J, cfg.L, cfg.DN, cfg.Cross = s.J, s.L, s.DN, s.Cross
+	if s.Wavelet != "bump" {
+		return cfg, fmt.Errorf("wph uses PyWPH's bump-steerable wavelets (got --wavelet %s)", s.Wavelet)
+	}
+	switch s.Pad {
+	case "periodic":
+	case "crop":
+		cfg.NonPeriodic = true
+	default:
+		return cfg, fmt.Errorf("wph boundary %q: want periodic or crop", s.Pad)
+	}
+	switch s.Norm {
+	case "none":
+		cfg.Norm = wph.NormNone
+	case "auto":
+		cfg.Norm = wph.NormAuto
+	default:
+		return cfg, fmt.Errorf("wph normalisation %q: want none or auto", s.Norm)
+	}
+	if s.Iso || s.Synthesis || s.Local {
+		return cfg, fmt.Errorf("wph has no --iso, --synthesis or --local variant (use the raw PyWPH coefficients)")
+	}
+	return cfg, nil
+}
+
+func buildWPH(s Spec, m, n int) (Op, error) {
+	if s.Norm == "auto" {
+		return nil, fmt.Errorf("wph norm=auto needs reference maps (stats.BuildWithRef) or a stored normalisation (stats.BuildStored)")
+	}
+	return newWPH(s, m, n)
+}
+
+func newWPH(s Spec, m, n int) (Op, error) {
+	cfg, err := wphConfig(s)
+	if err != nil {
+		return nil, err
+	}
+	op, err := wph.New(cfg, m, n)
+	if err != nil {
+		return nil, err
+	}
+	return &wphView{op: op}, nil
+}
+
+func buildWPHRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
+	m := ref.M
+	if s.Cross {
+		m /= 2
+	}
+	o, err := newWPH(s, m, ref.N)
+	if err != nil || s.Norm != "auto" {
+		return o, err
+	}
+	if err := o.(*wphView).op.FitNorm(eng, ref); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func buildWPHStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
+	if len(ref) == 0 {
+		return buildWPH(s, m, n)
+	}
+	o, err := newWPH(s, m, n)
+	if err != nil {
+		return nil, err
+	}
+	nm, err := wph.ReadNorm(bytes.NewReader(ref))
+	if err != nil {
+		return nil, fmt.Errorf("stored WPH normalisation: %w", err)
+	}
+	if err := o.(*wphView).op.SetNorm(nm); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
