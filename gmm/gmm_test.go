@@ -3,24 +3,29 @@ package gmm
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
-	_ "github.com/gomlx/gomlx/backends/simplego"
+
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/stkit-org/stkit/internal/backend"
+	_ "github.com/stkit-org/stkit/internal/gomlxfix"
 	"gonum.org/v1/gonum/mat"
 )
 
 func testBackend(t testing.TB) backends.Backend {
 	t.Helper()
-	b, err := backends.NewWithConfig("go:ops_sequential")
+	b, cfg, err := backend.Default()
 	if err != nil {
 		t.Fatalf("backend: %v", err)
 	}
-	t.Cleanup(b.Finalize)
+	backendOnce.Do(func() { t.Logf("backend: %s", backend.Description(b, cfg)) })
 	return b
 }
+
+var backendOnce sync.Once
 
 // threeBlobs draws n points per component from a known 2-D mixture with full covariances.
 func threeBlobs(n int, seed uint64) (*mat.Dense, []int, [][]float64) {

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph DSL
+
+	_ "github.com/stkit-org/stkit/internal/gomlxfix" // fast matmul VJPs
 )
 
 // ComponentLogProbGraph builds, inside a GoMLX graph, the joint log-densities of a diagonal

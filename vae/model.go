@@ -13,6 +13,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	_ "github.com/stkit-org/stkit/internal/gomlxfix" // fast matmul VJPs
 )
 
 // DefaultInferenceBatch is the row chunk used by Model's inference methods; the last chunk is

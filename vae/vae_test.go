@@ -3,24 +3,29 @@ package vae
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
-	_ "github.com/gomlx/gomlx/backends/simplego"
+
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/stkit-org/stkit/internal/backend"
+	_ "github.com/stkit-org/stkit/internal/gomlxfix"
 )
 
 func testBackend(t testing.TB) backends.Backend {
 	t.Helper()
-	b, err := backends.NewWithConfig("go:ops_sequential")
+	b, cfg, err := backend.Default()
 	if err != nil {
 		t.Fatalf("backend: %v", err)
 	}
-	t.Cleanup(b.Finalize)
+	backendOnce.Do(func() { t.Logf("backend: %s", backend.Description(b, cfg)) })
 	return b
 }
+
+var backendOnce sync.Once
 
 func randSlice(rng *rand.Rand, n int, scale, offset float64) []float64 {
 	out := make([]float64, n)

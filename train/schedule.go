@@ -1,0 +1,26 @@
+package train
+
+import "math"
+
+// DefaultTauRate is ln 2 / 50 = 0.013862944: the Gumbel temperature halves every 50 epochs.
+const DefaultTauRate = math.Ln2 / 50
+
+// Temperature returns the Gumbel-softmax temperature of epoch e (0-based):
+// τ(e) = max(τ₀·exp(−rate·e), τ_min).
+func Temperature(epoch int, tau0, tauMin, rate float64) float64 {
+	return math.Max(tau0*math.Exp(-rate*float64(epoch)), tauMin)
+}
+
+// LearningRate returns the facvae learning-rate schedule lr(t) = a·(b + t)^(−1/3) for epoch t of
+// epochs, with a and b chosen so that lr(0) = lr0 and lr(epochs) = lrFinal. When lrFinal ≤ 0,
+// lrFinal == lr0 or epochs ≤ 0 the rate is the constant lr0.
+func LearningRate(epoch, epochs int, lr0, lrFinal float64) float64 {
+	if lrFinal <= 0 || lrFinal == lr0 || epochs <= 0 {
+		return lr0
+	}
+	// ((b+T)/b)^(1/3) = lr0/lrF  ⇒  b = T / ((lr0/lrF)³ − 1);  a = lr0·b^(1/3).
+	r := lr0 / lrFinal
+	b := float64(epochs) / (r*r*r - 1)
+	a := lr0 * math.Cbrt(b)
+	return a / math.Cbrt(b+float64(epoch))
+}

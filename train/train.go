@@ -1,0 +1,503 @@
+// Package train fits a vae.Model on an in-memory matrix of feature vectors with GoMLX's trainer
+// (pkg/ml/train.Trainer): Adam, gradient clipping by value, the Gumbel temperature schedule,
+// per-epoch metrics (loss terms and cluster occupancy), periodic validation, early stopping,
+// atomic checkpoints with resume, and a progress bar on stderr.
+//
+// Determinism: with the same model seed (vae.New), Options.Seed and data, two runs produce the same
+// variables. The train/validation split and each epoch's row order are functions of (Seed, epoch)
+// only; the in-graph noise (Gumbel, reparameterisation) comes from the context RNG state, which is a
+// model variable and therefore checkpointed. Validation uses a separate seeded stream and never
+// advances the training RNG.
+package train
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	gtrain "github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/stkit-org/stkit/checkpoints"
+	_ "github.com/stkit-org/stkit/internal/gomlxfix" // fast matmul VJPs
+	"github.com/stkit-org/stkit/vae"
+)
+
+// Options configure Run. Zero values select the documented defaults (facvae/HI settings).
+type Options struct {
+	// Epochs is the total number of epochs of the run (a resumed run continues up to Epochs).
+	Epochs int
+	// BatchSize is the number of rows per step (default 512). The training rows are reshuffled every
+	// epoch and the last incomplete batch is dropped, so every step has the same shape (one compiled
+	// graph); if fewer training rows than BatchSize exist, the batch is all of them.
+	BatchSize int
+	// LearningRate is Adam's initial rate (default 1e-3). LearningRateFinal ≠ 0 enables the facvae
+	// decay a·(b+epoch)^(−1/3) from LearningRate to LearningRateFinal at epoch Epochs.
+	LearningRate, LearningRateFinal float64
+	// ClipValue clips every gradient entry to [−ClipValue, ClipValue] before Adam (default 20;
+	// negative disables), as PyTorch's clip_grad_value_.
+	ClipValue float64
+	// Tau0, TauMin and TauRate define the Gumbel temperature τ(e) = max(Tau0·exp(−TauRate·e), TauMin)
+	// (defaults 1, 0.5, ln2/50).
+	Tau0, TauMin, TauRate float64
+	// Seed drives the train/validation split and the per-epoch shuffling (the model's initial
+	// weights and in-graph noise are seeded by vae.New).
+	Seed int64
+	// ValFraction is the fraction of rows held out for validation (default 0.1; negative for none).
+	ValFraction float64
+	// EvalEvery evaluates the validation split every EvalEvery epochs and after the last one
+	// (default 1).
+	EvalEvery int
+	// Patience > 0 enables early stopping: training stops after Patience consecutive evaluations
+	// without a validation-loss improvement larger than MinDelta.
+	Patience int
+	MinDelta float64
+	// Progress shows a progress bar on ProgressOut (default os.Stderr).
+	Progress    bool
+	ProgressOut io.Writer
+	// Logf, if set, receives one line per epoch.
+	Logf func(format string, args ...any)
+	// OnEpoch, if set, is called after every epoch; an error stops training and is returned.
+	OnEpoch func(EpochMetrics) error
+
+	// Checkpoints, if set, receives a checkpoint every CheckpointEvery epochs (0: only at the end)
+	// and at the end of the run (including an early stop).
+	Checkpoints     *checkpoints.Manager
+	CheckpointEvery int
+	// Resume restores the newest readable checkpoint of Checkpoints before training (a fresh start
+	// if there is none); a checkpoint with another configuration is refused.
+	Resume bool
+	// Config is caller configuration (e.g. the ST configuration) recorded in the checkpoint's
+	// configuration and compared on resume; Metadata is recorded but not compared (normalisation
+	// mean/std, notes).
+	Config, Metadata any
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 512
+	}
+	if o.LearningRate <= 0 {
+		o.LearningRate = 1e-3
+	}
+	if o.ClipValue == 0 {
+		o.ClipValue = 20
+	}
+	if o.Tau0 <= 0 {
+		o.Tau0 = 1
+	}
+	if o.TauMin <= 0 {
+		o.TauMin = 0.5
+	}
+	if o.TauRate == 0 {
+		o.TauRate = DefaultTauRate
+	}
+	if o.ValFraction == 0 {
+		o.ValFraction = 0.1
+	} else if o.ValFraction < 0 {
+		o.ValFraction = 0
+	}
+	if o.EvalEvery <= 0 {
+		o.EvalEvery = 1
+	}
+	if o.ProgressOut == nil {
+		o.ProgressOut = os.Stderr
+	}
+	return o
+}
+
+// TermMeans are batch-mean loss terms: Loss = WRec·Rec + WGauss·Gauss + WCat·Cat.
+type TermMeans struct {
+	Loss, Rec, Gauss, Cat float64
+	// Occupancy[k] is the fraction of rows whose argmax q(y|x) is k.
+	Occupancy []float64
+}
+
+// EpochMetrics summarise one epoch.
+type EpochMetrics struct {
+	// Epoch is 0-based; Step the optimiser global step at the end of the epoch.
+	Epoch int
+	Step  int64
+	// Tau and LR are the temperature and learning rate used in this epoch.
+	Tau, LR float64
+	// Train holds the averages over the epoch's training batches (training-mode batch norm).
+	Train TermMeans
+	// Val holds the validation-split terms (evaluation mode), nil when not evaluated this epoch.
+	Val *TermMeans
+	// Seconds is the wall time of the epoch (training and evaluation).
+	Seconds float64
+}
+
+// Result is what Run returns.
+type Result struct {
+	// History holds the epochs run by this call (a resumed run starts at StartEpoch).
+	History    []EpochMetrics
+	StartEpoch int
+	// BestEpoch and BestValLoss track the best validation loss seen (−1 / +Inf without validation).
+	BestEpoch   int
+	BestValLoss float64
+	// EarlyStopped is true if Patience ended the run.
+	EarlyStopped bool
+	// Checkpoint is the path of the last checkpoint written (empty if none).
+	Checkpoint string
+	// SkippedCheckpoints lists corrupt checkpoint files passed over on resume.
+	SkippedCheckpoints []error
+	// TrainIdx and ValIdx are the split used.
+	TrainIdx, ValIdx []int
+}
+
+// trainRecord is the part of Options that defines a run (recorded and compared on resume). Epochs,
+// evaluation cadence, early stopping and checkpoint cadence may change between resumes.
+type trainRecord struct {
+	BatchSize         int     `json:"batch_size"`
+	LearningRate      float64 `json:"learning_rate"`
+	LearningRateFinal float64 `json:"learning_rate_final"`
+	ClipValue         float64 `json:"clip_value"`
+	Tau0              float64 `json:"tau0"`
+	TauMin            float64 `json:"tau_min"`
+	TauRate           float64 `json:"tau_rate"`
+	Seed              int64   `json:"seed"`
+	ValFraction       float64 `json:"val_fraction"`
+}
+
+// RunConfig is the configuration document a checkpoint of this package records and compares.
+type RunConfig struct {
+	VAE             vae.Config      `json:"vae"`
+	Train           json.RawMessage `json:"train"`
+	DataFingerprint string          `json:"data_fingerprint"`
+	User            json.RawMessage `json:"user"`
+}
+
+func runConfig(cfg vae.Config, o Options, data Data) (RunConfig, error) {
+	tr, _ := json.Marshal(trainRecord{o.BatchSize, o.LearningRate, o.LearningRateFinal, o.ClipValue,
+		o.Tau0, o.TauMin, o.TauRate, o.Seed, o.ValFraction})
+	user := json.RawMessage("null")
+	if o.Config != nil {
+		b, err := json.Marshal(o.Config)
+		if err != nil {
+			return RunConfig{}, fmt.Errorf("train: encoding Options.Config: %w", err)
+		}
+		user = b
+	}
+	return RunConfig{VAE: cfg, Train: tr, DataFingerprint: Fingerprint(data), User: user}, nil
+}
+
+// clipOptimizer clips every gradient entry to [−clip, clip] and hands the gradients to the wrapped
+// optimiser (which must implement gtrain.OptimizeWithGradients, as Adam does).
+type clipOptimizer struct {
+	inner optimizers.Interface
+	clip  float64
+}
+
+func (c clipOptimizer) UpdateGraph(ctx *context.Context, g *graph.Graph, loss *graph.Node) {
+	grads := ctx.BuildTrainableVariablesGradientsGraph(loss)
+	for i, gr := range grads {
+		grads[i] = graph.ClipScalar(gr, -c.clip, c.clip)
+	}
+	c.inner.(gtrain.OptimizeWithGradients).UpdateGraphWithGradients(ctx, grads, loss.DType())
+}
+
+func (c clipOptimizer) Clear(ctx *context.Context) error { return c.inner.Clear(ctx) }
+
+// NewOptimizer returns Adam (lr, β = (0.9, 0.999), ε = 1e-8 … GoMLX defaults, no weight decay) with
+// gradient clipping by value when clip > 0.
+func NewOptimizer(lr, clip float64) optimizers.Interface {
+	adam := optimizers.Adam().LearningRate(lr).Done()
+	if clip > 0 {
+		return clipOptimizer{inner: adam, clip: clip}
+	}
+	return adam
+}
+
+// Run trains model on data. The model's Cfg.InputDim() must equal data.D.
+func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
+	if model == nil {
+		return nil, errors.New("train: nil model")
+	}
+	if err := data.Validate(); err != nil {
+		return nil, err
+	}
+	cfg := model.Cfg
+	if data.D != cfg.InputDim() {
+		return nil, fmt.Errorf("train: data have %d columns, model expects %d", data.D, cfg.InputDim())
+	}
+	if opt.Epochs < 1 {
+		return nil, fmt.Errorf("train: Epochs must be ≥ 1, got %d", opt.Epochs)
+	}
+	opt = opt.withDefaults()
+	res := &Result{BestEpoch: -1, BestValLoss: math.Inf(1)}
+	res.TrainIdx, res.ValIdx = Split(data.N, opt.ValFraction, opt.Seed)
+	if opt.Patience > 0 && len(res.ValIdx) == 0 {
+		return nil, errors.New("train: early stopping (Patience > 0) needs a validation split")
+	}
+	nTrain := len(res.TrainIdx)
+	batch := min(opt.BatchSize, nTrain)
+	if batch < 2 {
+		return nil, fmt.Errorf("train: need at least 2 training rows per batch (batch norm), have %d", nTrain)
+	}
+	steps := nTrain / batch
+	rc, err := runConfig(cfg, opt, data)
+	if err != nil {
+		return nil, err
+	}
+
+	// Resume.
+	badEvals := 0
+	if opt.Resume && opt.Checkpoints != nil {
+		c, skipped, err := opt.Checkpoints.Resume(model.Ctx, rc)
+		res.SkippedCheckpoints = skipped
+		switch {
+		case errors.Is(err, checkpoints.ErrNoCheckpoint):
+		case err != nil:
+			return res, err
+		default:
+			res.StartEpoch = c.State.Epoch
+			if c.State.Seed != opt.Seed {
+				return res, fmt.Errorf("train: checkpoint seed %d ≠ requested %d", c.State.Seed, opt.Seed)
+			}
+			if v, ok := c.State.Extra["best_val_loss"]; ok && v != math.MaxFloat64 {
+				res.BestValLoss = v
+			}
+			if v, ok := c.State.Extra["best_epoch"]; ok {
+				res.BestEpoch = int(v)
+			}
+			if v, ok := c.State.Extra["bad_evals"]; ok {
+				badEvals = int(v)
+			}
+			if v, ok := c.State.Extra["early_stopped"]; ok && v != 0 {
+				res.EarlyStopped = true
+			}
+		}
+	}
+	if res.StartEpoch >= opt.Epochs || res.EarlyStopped {
+		return res, nil
+	}
+
+	trainer, metricIdx := newTrainer(model, opt)
+	ctx := model.Ctx
+	lrVar := optimizers.LearningRateVar(ctx, dtypes.Float32, opt.LearningRate)
+
+	var bar *progressbar.ProgressBar
+	if opt.Progress {
+		bar = progressbar.NewOptions((opt.Epochs-res.StartEpoch)*steps,
+			progressbar.OptionSetWriter(opt.ProgressOut), progressbar.OptionSetDescription("train"),
+			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+		defer func() { _ = bar.Finish() }()
+	}
+
+	save := func(epoch int) error {
+		if opt.Checkpoints == nil {
+			return nil
+		}
+		es := 0.0
+		if res.EarlyStopped {
+			es = 1
+		}
+		st := checkpoints.State{Epoch: epoch, Step: optimizers.GetGlobalStep(ctx), Seed: opt.Seed,
+			Extra: map[string]float64{"best_val_loss": finiteOr(res.BestValLoss, math.MaxFloat64),
+				"best_epoch": float64(res.BestEpoch), "bad_evals": float64(badEvals), "early_stopped": es}}
+		p, err := opt.Checkpoints.Save(ctx, st, rc, opt.Metadata)
+		if err != nil {
+			return err
+		}
+		res.Checkpoint = p
+		return nil
+	}
+
+	K := cfg.K
+	xb := make([]float32, batch*data.D)
+	for epoch := res.StartEpoch; epoch < opt.Epochs; epoch++ {
+		t0 := time.Now()
+		em := EpochMetrics{Epoch: epoch,
+			Tau: Temperature(epoch, opt.Tau0, opt.TauMin, opt.TauRate),
+			LR:  LearningRate(epoch, opt.Epochs, opt.LearningRate, opt.LearningRateFinal)}
+		if err := model.SetTemperature(em.Tau); err != nil {
+			return res, err
+		}
+		if err := lrVar.SetValue(tensors.FromScalar(float32(em.LR))); err != nil {
+			return res, err
+		}
+		order := EpochOrder(res.TrainIdx, opt.Seed, epoch)
+		em.Train.Occupancy = make([]float64, K)
+		for s := 0; s < steps; s++ {
+			for r, i := range order[s*batch : (s+1)*batch] {
+				copy(xb[r*data.D:(r+1)*data.D], data.X[i*data.D:(i+1)*data.D])
+			}
+			in := tensors.FromFlatDataAndDimensions(append([]float32(nil), xb...), batch, data.D)
+			ms, err := trainer.TrainStep(nil, []*tensors.Tensor{in}, nil)
+			in.MustFinalizeAll()
+			if err != nil {
+				return res, fmt.Errorf("train: epoch %d step %d: %w", epoch, s, err)
+			}
+			vals := make([]float64, len(ms))
+			for i, m := range ms {
+				vals[i] = shapes.ConvertTo[float64](m.Value())
+				m.MustFinalizeAll()
+			}
+			loss := vals[0]
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return res, fmt.Errorf("train: epoch %d step %d: loss is %v", epoch, s, loss)
+			}
+			em.Train.Loss += loss
+			em.Train.Rec += vals[metricIdx]
+			em.Train.Gauss += vals[metricIdx+1]
+			em.Train.Cat += vals[metricIdx+2]
+			for k := 0; k < K; k++ {
+				em.Train.Occupancy[k] += vals[metricIdx+3+k]
+			}
+			if bar != nil {
+				bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4g", epoch+1, opt.Epochs, loss))
+				_ = bar.Add(1)
+			}
+		}
+		inv := 1 / float64(steps)
+		em.Train.Loss *= inv
+		em.Train.Rec *= inv
+		em.Train.Gauss *= inv
+		em.Train.Cat *= inv
+		for k := range em.Train.Occupancy {
+			em.Train.Occupancy[k] *= inv
+		}
+		em.Step = optimizers.GetGlobalStep(ctx)
+
+		last := epoch == opt.Epochs-1
+		if len(res.ValIdx) > 0 && ((epoch+1)%opt.EvalEvery == 0 || last) {
+			v, err := Evaluate(model, data.Rows(res.ValIdx), opt.Seed)
+			if err != nil {
+				return res, fmt.Errorf("train: validation at epoch %d: %w", epoch, err)
+			}
+			em.Val = v
+			if v.Loss < res.BestValLoss-opt.MinDelta {
+				res.BestValLoss, res.BestEpoch, badEvals = v.Loss, epoch, 0
+			} else {
+				badEvals++
+				if opt.Patience > 0 && badEvals >= opt.Patience {
+					res.EarlyStopped = true
+				}
+			}
+		}
+		em.Seconds = time.Since(t0).Seconds()
+		res.History = append(res.History, em)
+		if opt.Logf != nil {
+			line := fmt.Sprintf("epoch %d/%d step %d tau %.3f loss %.4g (rec %.4g gauss %.4g cat %.4g) occ %s",
+				epoch+1, opt.Epochs, em.Step, em.Tau, em.Train.Loss, em.Train.Rec, em.Train.Gauss, em.Train.Cat, fmtOcc(em.Train.Occupancy))
+			if em.Val != nil {
+				line += fmt.Sprintf(" | val loss %.4g occ %s", em.Val.Loss, fmtOcc(em.Val.Occupancy))
+			}
+			opt.Logf("%s", line)
+		}
+		if opt.OnEpoch != nil {
+			if err := opt.OnEpoch(em); err != nil {
+				return res, err
+			}
+		}
+		if last || res.EarlyStopped || (opt.CheckpointEvery > 0 && (epoch+1)%opt.CheckpointEvery == 0) {
+			if err := save(epoch + 1); err != nil {
+				return res, err
+			}
+		}
+		if res.EarlyStopped {
+			break
+		}
+	}
+	return res, nil
+}
+
+func finiteOr(v, alt float64) float64 {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return alt
+	}
+	return v
+}
+
+func fmtOcc(o []float64) string {
+	s := "["
+	for i, v := range o {
+		if i > 0 {
+			s += " "
+		}
+		s += fmt.Sprintf("%.2f", v)
+	}
+	return s + "]"
+}
+
+// newTrainer builds the GoMLX trainer whose step returns [loss, ~loss, rec, gauss, cat, occ_0..occ_K−1];
+// metricIdx is the index of rec.
+func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
+	cfg := model.Cfg
+	K := cfg.K
+	modelFn := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
+		x := inputs[0]
+		g := x.Graph()
+		vctx := ctx.In(vae.Scope).Checked(false)
+		tau := vae.TemperatureVar(vctx).ValueGraph(g)
+		o := vae.Forward(vctx, cfg, x, tau, vae.ContextNoise(ctx))
+		t := vae.Loss(cfg, x, o)
+		gtrain.AddLoss(ctx, t.Total)
+		preds := []*graph.Node{graph.ReduceAllMean(t.Rec), graph.ReduceAllMean(t.Gauss), graph.ReduceAllMean(t.Cat)}
+		occ := graph.ReduceMean(graph.OneHot(graph.ArgMax(o.Logits, -1), K, x.DType()), 0)
+		for k := 0; k < K; k++ {
+			preds = append(preds, graph.Reshape(graph.Slice(occ, graph.AxisElem(k))))
+		}
+		return preds
+	}
+	pass := func(i int) metrics.BaseMetricGraph {
+		return func(_ *context.Context, _, predictions []*graph.Node) *graph.Node { return predictions[i] }
+	}
+	var ms []metrics.Interface
+	ms = append(ms, metrics.NewBaseMetric("Reconstruction", "rec", "loss", pass(0), nil))
+	ms = append(ms, metrics.NewBaseMetric("Gaussian KL", "gauss", "loss", pass(1), nil))
+	ms = append(ms, metrics.NewBaseMetric("Categorical KL", "cat", "loss", pass(2), nil))
+	for k := 0; k < K; k++ {
+		ms = append(ms, metrics.NewBaseMetric(fmt.Sprintf("Occupancy %d", k), fmt.Sprintf("occ%d", k), "occupancy", pass(3+k), nil))
+	}
+	tr := gtrain.NewTrainer(model.Backend, model.Ctx.Checked(false), modelFn, nil,
+		NewOptimizer(opt.LearningRate, opt.ClipValue), ms, nil)
+	return tr, len(tr.TrainMetrics()) - len(ms)
+}
+
+// Evaluate computes the validation terms of model on rows x (flat, n·D) in evaluation mode, with
+// the in-graph noise seeded by seed.
+func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
+	ev, err := model.Evaluate(x, seed)
+	if err != nil {
+		return nil, err
+	}
+	cfg := model.Cfg
+	n := len(ev.Rec)
+	tm := &TermMeans{Occupancy: make([]float64, cfg.K)}
+	for i := 0; i < n; i++ {
+		tm.Rec += float64(ev.Rec[i])
+		tm.Gauss += float64(ev.Gauss[i])
+		tm.Cat += float64(ev.Cat[i])
+		row := ev.Logits[i*cfg.K : (i+1)*cfg.K]
+		best := 0
+		for k, v := range row {
+			if v > row[best] {
+				best = k
+			}
+		}
+		tm.Occupancy[best]++
+	}
+	inv := 1 / float64(n)
+	tm.Rec *= inv
+	tm.Gauss *= inv
+	tm.Cat *= inv
+	for k := range tm.Occupancy {
+		tm.Occupancy[k] *= inv
+	}
+	tm.Loss = cfg.WRec*tm.Rec + cfg.WGauss*tm.Gauss + cfg.WCat*tm.Cat
+	return tm, nil
+}
