@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+func init() {
+	register(&command{name: "demo", summary: "run the whole pipeline on a built-in synthetic data set (no data files needed)", run: runDemo})
+}
+
+// demoProcess is one built-in synthetic process of the demo.
+type demoProcess struct {
+	name, about string
+	gen         func(n int, seed uint64) ([]float64, error)
+}
+
+var demoProcesses = []demoProcess{
+	{"gaussian", "Gaussian random field, P(k) ∝ k^−3 (no non-Gaussian structure)", func(n int, s uint64) ([]float64, error) {
+		return datasets.GaussianRandomField(n, n, -3, s)
+	}},
+	{"lognormal", "log-normal field exp(σ g), g with P(k) ∝ k^−3, σ = 1 (skewed, intermittent)", func(n int, s uint64) ([]float64, error) {
+		return datasets.LogNormalField(n, n, -3, 1, s)
+	}},
+	{"filaments", "random curved filaments blurred by a Gaussian (elongated, oriented structure)", func(n int, s uint64) ([]float64, error) {
+		return datasets.Filamentary(n, n, n/4, 1.5, s)
+	}},
+}
+
+type demoOpts struct {
+	out              string
+	size             int // patch (and synthesis) size
+	patches          int // patches per process
+	epochs, steps    int
+	seed             uint64
+	processes        int
+	clusterArgs      []string
+	skipSeparation   bool
+	mapSide, perMap  int
+	synthesisSamples int
+}
+
+func runDemo(g *globals, args []string) error {
+	fs := newFlagSet(g, "demo", "", `Run the whole stkit story on a built-in synthetic data set, in a few minutes on
+2 cores, with no data files and no network:
+
+  1. generate maps of 3 synthetic processes with different non-Gaussian structure;
+  2. cut patches and compute their ST features (scattering covariance, iso);
+  3. train the VAE with a Gaussian-mixture prior (one Gaussian per component);
+  4. assign patches to clusters and print the cluster/process confusion matrix;
+  5. export per-component ST models;
+  6. synthesise one map per component from its model;
+  7. separate a two-component mixture with the learned models;
+
+and write everything to the output folder with an index.html that shows every
+PNG and the key numbers. --size, --patches and --epochs scale it up.`)
+	o := demoOpts{}
+	fs.StringVar(&o.out, "o", "stkit-demo", "output folder")
+	fs.IntVar(&o.size, "size", 64, "patch size in pixels (power of two, ≥ 32)")
+	fs.IntVar(&o.patches, "patches", 200, "patches per process")
+	fs.IntVar(&o.epochs, "epochs", 40, "VAE training epochs")
+	fs.IntVar(&o.steps, "steps", 150, "L-BFGS iterations of the synthesis and separation steps")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if o.size < 32 || o.size&(o.size-1) != 0 {
+		return badInputf("--size must be a power of two ≥ 32, got %d", o.size)
+	}
+	if o.patches < 20 {
+		return badInputf("--patches must be ≥ 20")
+	}
+	if o.epochs < 1 || o.steps < 1 {
+		return badInputf("--epochs and --steps must be ≥ 1")
+	}
+	return demo(g, o)
+}
+
+// demoSummary collects what index.html and the final table show.
+type demoSummary struct {
+	Started   time.Time
+	Steps     []demoStepResult
+	Numbers   [][2]string
+	Images    [][2]string // (caption, relative path)
+	Files     [][2]string // (what, relative path)
+	Processes []demoProcess
+}
+
+type demoStepResult struct {
+	Name    string
+	Seconds float64
+	Err     string
+}
+
+func demo(g *globals, o demoOpts) error {
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	sum := &demoSummary{Started: time.Now(), Processes: demoProcesses}
+	rel := func(p string) string {
+		r, err := filepath.Rel(o.out, p)
+		if err != nil {
+			return p
+		}
+		return filepath.ToSlash(r)
+	}
+	path := func(parts ...string) string { return filepath.Join(append([]string{o.out}, parts...)...) }
+	step := func(name string, fn func() error) error {
+		fmt.Fprintf(g.stderr, "\n== %s\n", name)
+		t0 := time.Now()
+		err := fn()
+		r := demoStepResult{Name: name, Seconds: time.Since(t0).Seconds()}
+		if err != nil {
+			r.Err = err.Error()
+		}
+		sum.Steps = append(sum.Steps, r)
+		return err
+	}
+	sub := func(name string, args ...string) error {
+		c, ok := commands[name]
+		if !ok {
+			return fmt.Errorf("command %s is not available in this build", name)
+		}
+		fmt.Fprintf(g.stderr, "$ stkit %s %s\n", name, strings.Join(args, " "))
+		return c.run(g, args)
+	}
+
+	// 1. Synthetic maps: per process, enough maps of side 2·size for the
+	// requested patches (stride size/2 → 9 patches per map), plus held-out
+	// maps for the separation test.
+	side := 2 * o.size
+	perMap := 9
+	nmaps := (o.patches + perMap - 1) / perMap
+	var dataFiles []string
+	if err := step("1. generate synthetic maps", func() error {
+		if err := os.MkdirAll(path("data"), 0o755); err != nil {
+			return err
+		}
+		row := make([]*stlayer.Maps, 0, len(demoProcesses))
+		for pi, p := range demoProcesses {
+			m := stlayer.NewMaps(nmaps, side, side)
+			for b := 0; b < nmaps; b++ {
+				x, err := p.gen(side, o.seed*1000+uint64(pi*100000+b))
+				if err != nil {
+					return err
+				}
+				copy(m.Map(b), x)
+			}
+			f := path("data", p.name+".npy")
+			if err := datasets.WriteMaps(f, m); err != nil {
+				return err
+			}
+			dataFiles = append(dataFiles, f)
+			// held-out maps (other seeds) at patch size for the separation step
+			hold := stlayer.NewMaps(2, o.size, o.size)
+			for b := 0; b < 2; b++ {
+				x, err := p.gen(o.size, o.seed*1000+uint64(pi*100000+90000+b))
+				if err != nil {
+					return err
+				}
+				copy(hold.Map(b), x)
+			}
+			if err := datasets.WriteMaps(path("data", p.name+"_heldout.npy"), hold); err != nil {
+				return err
+			}
+			row = append(row, &stlayer.Maps{B: 1, M: side, N: side, Data: m.Map(0)})
+			sum.Files = append(sum.Files, [2]string{p.name + " maps", rel(f)})
+		}
+		img := path("data", "processes.png")
+		if err := plotProcesses(img, row); err != nil {
+			return err
+		}
+		sum.Images = append(sum.Images, [2]string{"One map of each synthetic process", rel(img)})
+		return nil
+	}); err != nil {
+		return err
+	}
+
+	// 2. Patches and features.
+	dataset := path("dataset")
+	if err := step("2. patches and ST features", func() error {
+		args := append([]string{"-o", dataset, "--size", fmt.Sprint(o.size), "--stride", fmt.Sprint(o.size / 2), "--max-per-source", fmt.Sprint(o.patches), "--seed", fmt.Sprint(o.seed)}, dataFiles...)
+		if err := sub("patches", args...); err != nil {
+			return err
+		}
+		f, err := datasets.LoadFeatures(dataset)
+		if err != nil {
+			return err
+		}
+		sum.Numbers = append(sum.Numbers, [2]string{"patches × features", fmt.Sprintf("%d × %d (%s)", f.Manifest.N, f.Manifest.Dim, f.Manifest.Spec)})
+		sum.Files = append(sum.Files, [2]string{"patch dataset (features.npy, patches.npy, manifest.json)", rel(dataset)})
+		// dashboard of one patch per process
+		for pi, p := range demoProcesses {
+			for i, pt := range f.Patches.Patches {
+				if pt.Source == pi {
+					one := path("dataset", "example_"+p.name+".npy")
+					if err := datasets.WriteMaps(one, f.Patches.Maps(i, i+1)); err != nil {
+						return err
+					}
+					png := path("dataset", "dashboard_"+p.name+".png")
+					if err := sub("stats", one, "--kind", "scov", "--plot", png, "-o", path("dataset", "stats_"+p.name+".json")); err != nil {
+						return err
+					}
+					sum.Images = append(sum.Images, [2]string{"Scattering-spectra dashboard of a " + p.name + " patch", rel(png)})
+					break
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return demoRest(g, o, sum, step, sub, path, rel, dataset)
+}
+
+// writeDemoIndex writes index.html and prints the summary table.
+func writeDemoIndex(g *globals, o demoOpts, sum *demoSummary) error {
+	var b bytes.Buffer
+	b.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>stkit demo</title>
+<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}img{max-width:100%;border:1px solid #ccc}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}figure{margin:1.5em 0}
+figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><body>
+<h1>stkit demo</h1>`)
+	fmt.Fprintf(&b, "<p>Run %s, total %.0f s. Processes:</p><ul>", html.EscapeString(sum.Started.Format(time.RFC1123)), time.Since(sum.Started).Seconds())
+	for _, p := range sum.Processes {
+		fmt.Fprintf(&b, "<li><b>%s</b>: %s</li>", html.EscapeString(p.name), html.EscapeString(p.about))
+	}
+	b.WriteString("</ul><h2>Key numbers</h2><table>")
+	for _, kv := range sum.Numbers {
+		fmt.Fprintf(&b, "<tr><th>%s</th><td><pre>%s</pre></td></tr>", html.EscapeString(kv[0]), html.EscapeString(kv[1]))
+	}
+	b.WriteString("</table><h2>Steps</h2><table><tr><th>step</th><th>seconds</th><th>status</th></tr>")
+	for _, s := range sum.Steps {
+		status := "ok"
+		if s.Err != "" {
+			status = `<span class="err">` + html.EscapeString(s.Err) + "</span>"
+		}
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%.1f</td><td>%s</td></tr>", html.EscapeString(s.Name), s.Seconds, status)
+	}
+	b.WriteString("</table><h2>Figures</h2>")
+	for _, im := range sum.Images {
+		fmt.Fprintf(&b, `<figure><figcaption>%s</figcaption><a href="%s"><img src="%s" alt="%s"></a></figure>`, html.EscapeString(im[0]), html.EscapeString(im[1]), html.EscapeString(im[1]), html.EscapeString(im[0]))
+	}
+	b.WriteString("<h2>Files</h2><table>")
+	for _, f := range sum.Files {
+		fmt.Fprintf(&b, `<tr><td>%s</td><td><a href="%s">%s</a></td></tr>`, html.EscapeString(f[0]), html.EscapeString(f[1]), html.EscapeString(f[1]))
+	}
+	b.WriteString("</table></body></html>\n")
+	idx := filepath.Join(o.out, "index.html")
+	if err := plotx.WriteFileAtomic(idx, b.Bytes()); err != nil {
+		return err
+	}
+	js, _ := json.MarshalIndent(struct {
+		Steps   []demoStepResult `json:"steps"`
+		Numbers [][2]string      `json:"numbers"`
+		Files   [][2]string      `json:"files"`
+	}{sum.Steps, sum.Numbers, sum.Files}, "", " ")
+	if err := plotx.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "\nstkit demo: done in %.0f s\n\n", time.Since(sum.Started).Seconds())
+	printPairs(g.stdout, "", sum.Numbers)
+	fmt.Fprintln(g.stdout)
+	files := append([][2]string{{"overview (open in a browser)", "index.html"}}, sum.Files...)
+	sort.SliceStable(files[1:], func(i, j int) bool { return false })
+	printPairs(g.stdout, o.out+string(filepath.Separator), files)
+	return nil
+}
+
+func printPairs(w io.Writer, prefix string, kv [][2]string) {
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	for _, p := range kv {
+		v := p[1]
+		if prefix != "" {
+			v = prefix + v
+		}
+		lines := strings.Split(v, "\n")
+		fmt.Fprintf(tw, "%s\t%s\n", p[0], lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(tw, "\t%s\n", l)
+		}
+	}
+	tw.Flush()
+}
+
+// plotProcesses draws one map per process side by side.
+func plotProcesses(path string, maps []*stlayer.Maps) error {
+	row := stlayer.NewMaps(len(maps), maps[0].M, maps[0].N)
+	for i, m := range maps {
+		copy(row.Map(i), m.Data)
+	}
+	return plotMapRow(path, row, func(i int) string { return demoProcesses[i].name })
+}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/train"
+)
+
+// demoRest runs steps 3–7 of the demo and writes the index.
+func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func() error) error,
+	sub func(string, ...string) error, path func(...string) string, rel func(string) string, dataset string) error {
+	k := len(demoProcesses)
+	run := path("run")
+	failed := false
+	// A step that fails is recorded and the demo goes on with what does not
+	// depend on it; the exit status reports the failure at the end.
+	do := func(name string, fn func() error) bool {
+		if err := step(name, fn); err != nil {
+			fmt.Fprintf(g.stderr, "demo: %s failed: %v\n", name, err)
+			failed = true
+			return false
+		}
+		return true
+	}
+	trained := do("3. train the VAE with a Gaussian-mixture prior", func() error {
+		if err := sub("train", dataset, "-o", run, "--clusters", strconv.Itoa(k), "--epochs", strconv.Itoa(o.epochs), "--seed", fmt.Sprint(o.seed)); err != nil {
+			return err
+		}
+		sum.Files = append(sum.Files, [2]string{"training run (checkpoints, metrics)", rel(run)})
+		for _, png := range []string{"loss.png"} {
+			if _, err := os.Stat(filepath.Join(run, png)); err == nil {
+				sum.Images = append(sum.Images, [2]string{"Training loss", rel(filepath.Join(run, png))})
+			}
+		}
+		return nil
+	})
+	if trained {
+		do("4. clusters and confusion matrix", func() error {
+			dir := path("clusters")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			csvPath := filepath.Join(dir, "assignments.csv")
+			if err := sub("clusters", run, dataset, "-o", csvPath); err != nil {
+				return err
+			}
+			sum.Files = append(sum.Files, [2]string{"cluster assignments", rel(csvPath)})
+			table, acc, err := demoConfusion(csvPath, k)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "\nprocess × cluster (patches):\n%s\nbest-match accuracy: %.3f\n", table, acc)
+			sum.Numbers = append(sum.Numbers, [2]string{"cluster accuracy (Hungarian best match)", fmt.Sprintf("%.3f", acc)}, [2]string{"confusion (process × cluster)", table})
+			ents, _ := os.ReadDir(dir)
+			for _, e := range ents {
+				if strings.HasSuffix(e.Name(), ".png") {
+					sum.Images = append(sum.Images, [2]string{"Clusters: " + strings.TrimSuffix(e.Name(), ".png"), rel(filepath.Join(dir, e.Name()))})
+				}
+			}
+			return nil
+		})
+	}
+	models := path("models")
+	exported := trained && do("5. export per-component ST models", func() error {
+		if err := sub("export", run, "-o", models); err != nil {
+			return err
+		}
+		sum.Files = append(sum.Files, [2]string{"per-component models (manifest.json + component_k.npz)", rel(models)})
+		return nil
+	})
+	if exported {
+		do("6. synthesise one map per component", func() error {
+			dir := path("samples")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			for c := 0; c < k; c++ {
+				out := filepath.Join(dir, fmt.Sprintf("component_%d.npy", c))
+				rep := filepath.Join(dir, fmt.Sprintf("component_%d", c))
+				if err := sub("sample", models, "--component", strconv.Itoa(c), "-n", "1", "--steps", strconv.Itoa(o.steps), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", rep); err != nil {
+					return err
+				}
+				sum.Files = append(sum.Files, [2]string{fmt.Sprintf("synthesis from component %d", c), rel(out)})
+				if _, err := os.Stat(filepath.Join(rep, "maps.png")); err == nil {
+					sum.Images = append(sum.Images, [2]string{fmt.Sprintf("Component %d: training patches (top) and a synthesis (bottom)", c), rel(filepath.Join(rep, "maps.png"))})
+					sum.Images = append(sum.Images, [2]string{fmt.Sprintf("Component %d: power spectrum of the synthesis", c), rel(filepath.Join(rep, "power_spectrum.png"))})
+				}
+			}
+			return nil
+		})
+		do("7. separate a two-component mixture with the learned models", func() error {
+			dir := path("separation")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			// d = held-out lognormal patch + held-out filament patch
+			a, err := datasets.ReadMaps(path("data", demoProcesses[1].name+"_heldout.npy"))
+			if err != nil {
+				return err
+			}
+			b, err := datasets.ReadMaps(path("data", demoProcesses[2].name+"_heldout.npy"))
+			if err != nil {
+				return err
+			}
+			d := stlayer.NewMaps(1, a.M, a.N)
+			truth := stlayer.NewMaps(2, a.M, a.N)
+			for i := range d.Data {
+				d.Data[i] = a.Data[i] + b.Data[i]
+			}
+			copy(truth.Map(0), a.Map(0))
+			copy(truth.Map(1), b.Map(0))
+			dp, tp := filepath.Join(dir, "mixture.npy"), filepath.Join(dir, "truth.npy")
+			if err := datasets.WriteMaps(dp, d); err != nil {
+				return err
+			}
+			if err := datasets.WriteMaps(tp, truth); err != nil {
+				return err
+			}
+			comps, err := demoComponentsFor(filepath.Join(path("clusters"), "assignments.csv"), []int{1, 2})
+			if err != nil {
+				return err
+			}
+			out := filepath.Join(dir, "components.npy")
+			if err := sub("separate", dp, "--models", models, "--components", comps, "--steps", strconv.Itoa(o.steps), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", dir, "--truth", tp); err != nil {
+				return err
+			}
+			sum.Files = append(sum.Files, [2]string{"mixture, truth and separated components", rel(dir)})
+			ents, _ := os.ReadDir(dir)
+			for _, e := range ents {
+				if strings.HasSuffix(e.Name(), ".png") {
+					sum.Images = append(sum.Images, [2]string{"Separation: " + strings.TrimSuffix(e.Name(), ".png"), rel(filepath.Join(dir, e.Name()))})
+				}
+			}
+			return nil
+		})
+	}
+	if err := writeDemoIndex(g, o, sum); err != nil {
+		return err
+	}
+	if failed {
+		return fmt.Errorf("some demo steps failed (see above and %s)", filepath.Join(o.out, "index.html"))
+	}
+	return nil
+}
+
+// demoAssignments reads assignments.csv: per patch, the source index (by the
+// process name in the source path) and the cluster.
+func demoAssignments(path string) (src, cl []int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(rows) < 2 {
+		return nil, nil, fmt.Errorf("%s: no assignments", path)
+	}
+	col := func(name string) int {
+		for i, h := range rows[0] {
+			if h == name {
+				return i
+			}
+		}
+		return -1
+	}
+	cs, cc := col("source"), col("cluster")
+	if cs < 0 || cc < 0 {
+		return nil, nil, fmt.Errorf("%s: header %v lacks source/cluster", path, rows[0])
+	}
+	for _, r := range rows[1:] {
+		p := -1
+		for i, d := range demoProcesses {
+			if strings.TrimSuffix(filepath.Base(r[cs]), ".npy") == d.name {
+				p = i
+			}
+		}
+		c, err := strconv.Atoi(r[cc])
+		if err != nil || p < 0 {
+			return nil, nil, fmt.Errorf("%s: bad row %v", path, r)
+		}
+		src, cl = append(src, p), append(cl, c)
+	}
+	return src, cl, nil
+}
+
+// demoConfusion returns the process × cluster table and the best-match accuracy.
+func demoConfusion(path string, k int) (string, float64, error) {
+	src, cl, err := demoAssignments(path)
+	if err != nil {
+		return "", 0, err
+	}
+	acc, _, conf, err := train.BestMatchAccuracy(src, cl, k)
+	if err != nil {
+		return "", 0, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-10s", "")
+	for c := 0; c < k; c++ {
+		fmt.Fprintf(&b, " %6s", fmt.Sprintf("c%d", c))
+	}
+	b.WriteString("\n")
+	for p := 0; p < k; p++ {
+		fmt.Fprintf(&b, "%-10s", demoProcesses[p].name)
+		for c := 0; c < k; c++ {
+			fmt.Fprintf(&b, " %6d", conf[p][c])
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n"), acc, nil
+}
+
+// demoComponentsFor maps processes to the clusters holding most of their
+// patches, as the comma-separated component list of `stkit separate --models`.
+func demoComponentsFor(path string, procs []int) (string, error) {
+	src, cl, err := demoAssignments(path)
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	for _, p := range procs {
+		count := map[int]int{}
+		for i := range src {
+			if src[i] == p {
+				count[cl[i]]++
+			}
+		}
+		best, bc := -1, -1
+		for c, n := range count {
+			if n > bc || (n == bc && c < best) {
+				best, bc = c, n
+			}
+		}
+		out = append(out, strconv.Itoa(best))
+	}
+	return strings.Join(out, ","), nil
+}
+
+// plotMapRow draws the maps of a batch side by side, each with its own range.
+func plotMapRow(path string, m *stlayer.Maps, title func(int) string) error {
+	row := make([]*plot.Plot, m.B)
+	for i := 0; i < m.B; i++ {
+		lo, hi := plotx.Range(m.Map(i), 0.005)
+		row[i] = plotx.MapPlot(title(i), m.Map(i), m.M, m.N, lo, hi)
+	}
+	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(m.B)*3*vg.Inch, 3.3*vg.Inch)
+}
