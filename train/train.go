@@ -68,8 +68,14 @@ type Options struct {
 	ProgressOut io.Writer
 	// Logf, if set, receives one line per epoch.
 	Logf func(format string, args ...any)
-	// OnEpoch, if set, is called after every epoch; an error stops training and is returned.
+	// OnEpoch, if set, is called after every epoch (before its checkpoint is written, so state it
+	// updates — e.g. a metrics history held by Metadata — is saved with that epoch); an error stops
+	// training and is returned, and that epoch is not checkpointed.
 	OnEpoch func(EpochMetrics) error
+	// Stop, if set, is polled after every epoch (after OnEpoch); when it returns true the run ends
+	// cleanly: a checkpoint of that epoch is written (whatever CheckpointEvery says) and Run returns
+	// with Result.Stopped set and a nil error. Use it for Ctrl-C.
+	Stop func() bool
 
 	// Checkpoints, if set, receives a checkpoint every CheckpointEvery epochs (0: only at the end)
 	// and at the end of the run (including an early stop).
@@ -149,6 +155,8 @@ type Result struct {
 	BestValLoss float64
 	// EarlyStopped is true if Patience ended the run.
 	EarlyStopped bool
+	// Stopped is true if Options.Stop ended the run before Epochs.
+	Stopped bool
 	// Checkpoint is the path of the last checkpoint written (empty if none).
 	Checkpoint string
 	// SkippedCheckpoints lists corrupt checkpoint files passed over on resume.
@@ -403,12 +411,17 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 				return res, err
 			}
 		}
-		if last || res.EarlyStopped || (opt.CheckpointEvery > 0 && (epoch+1)%opt.CheckpointEvery == 0) {
+		stop := !last && opt.Stop != nil && opt.Stop()
+		if last || stop || res.EarlyStopped || (opt.CheckpointEvery > 0 && (epoch+1)%opt.CheckpointEvery == 0) {
 			if err := save(epoch + 1); err != nil {
 				return res, err
 			}
 		}
 		if res.EarlyStopped {
+			break
+		}
+		if stop {
+			res.Stopped = true
 			break
 		}
 	}
