@@ -9,55 +9,83 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// Expr is an affine expression of the unknown component maps U_1..U_n, one
-// map per batch element b:
+// Expr is an affine expression of the unknown component maps U_0..U_{n−1}
+// (each M×N), producing a batch of B maps, each made of Blocks M×N blocks
+// stacked by rows (Blocks = 0 or 1: plain M×N maps; Blocks = 2: the (2M)×N
+// pair maps that cross statistics take, see scov.StackPair):
 //
-//	x_b = Σ_u Coef[b][u] · U_u + Offset_b
+//	block p of map b = Σ_u Coef[b][p·n + u] · U_u + block p of Offset_b
 //
 // It expresses every argument of a separation loss term: s̃ + c_i (Coef 1,
 // Offset c_i), d − s̃ (Coef −1, Offset d), the pair (s̃, d − s̃) of a cross
-// statistic, and so on. Offset may be nil (zero).
+// statistic (Blocks 2, Coef {1, −1}, Offset (0, d)), the pair (T, s̃ + c_i)
+// with a template T (Coef {0, 1}, Offset (T, c_i)), and so on. Offset may be
+// nil (zero); otherwise it is [B, Blocks·M, N].
 type Expr struct {
 	Coef   [][]float64
 	Offset *stlayer.Maps
+	Blocks int
 }
 
 // B is the number of maps the expression produces.
 func (e *Expr) B() int { return len(e.Coef) }
 
+func (e *Expr) blocks() int { return max(1, e.Blocks) }
+
+// check verifies the shapes against the unknowns u.
+func (e *Expr) check(u *stlayer.Maps) error {
+	nb := e.blocks()
+	for b, c := range e.Coef {
+		if len(c) != nb*u.B {
+			return fmt.Errorf("expression map %d has %d coefficients, want %d (%d blocks × %d unknowns)", b, len(c), nb*u.B, nb, u.B)
+		}
+	}
+	if o := e.Offset; o != nil && (o.B != e.B() || o.M != nb*u.M || o.N != u.N) {
+		return fmt.Errorf("expression offset is [%d,%d,%d], want [%d,%d,%d]", o.B, o.M, o.N, e.B(), nb*u.M, u.N)
+	}
+	return nil
+}
+
 // eval builds the batch of maps from the unknowns u ([n, M, N]).
 func (e *Expr) eval(u *stlayer.Maps) *stlayer.Maps {
 	mn := u.M * u.N
-	x := stlayer.NewMaps(e.B(), u.M, u.N)
+	nb := e.blocks()
+	x := stlayer.NewMaps(e.B(), nb*u.M, u.N)
+	if e.Offset != nil {
+		copy(x.Data, e.Offset.Data)
+	}
 	for b, coefs := range e.Coef {
 		xb := x.Map(b)
-		if e.Offset != nil {
-			copy(xb, e.Offset.Map(b))
-		}
 		for k, c := range coefs {
 			if c == 0 {
 				continue
 			}
-			ub := u.Data[k*mn : (k+1)*mn]
-			for i := range xb {
-				xb[i] += c * ub[i]
+			p, un := k/u.B, k%u.B
+			dst := xb[p*mn : (p+1)*mn]
+			src := u.Data[un*mn : (un+1)*mn]
+			for i := range dst {
+				dst[i] += c * src[i]
 			}
 		}
 	}
 	return x
 }
 
-// backprop accumulates ∂ℒ/∂U from ∂ℒ/∂x.
-func (e *Expr) backprop(gx []float64, gu []float64, mn int) {
+// backprop accumulates ∂ℒ/∂U into gu from ∂ℒ/∂x (gx in the layout of eval's
+// output); nu is the number of unknowns.
+func (e *Expr) backprop(gx []float64, gu []float64, nu, mn int) {
+	nb := e.blocks()
 	for b, coefs := range e.Coef {
-		g := gx[b*mn : (b+1)*mn]
+		g := gx[b*nb*mn : (b+1)*nb*mn]
 		for k, c := range coefs {
 			if c == 0 {
 				continue
 			}
-			dst := gu[k*mn : (k+1)*mn]
-			for i := range g {
-				dst[i] += c * g[i]
+			p, un := k/nu, k%nu
+			src := g[p*mn : (p+1)*mn]
+			dst := gu[un*mn : (un+1)*mn]
+			for i := range src {
+				dst[i] += c * src[i]
 			}
 		}
 	}
@@ -68,17 +96,21 @@ func (e *Expr) backprop(gx []float64, gu []float64, mn int) {
 //	ℒ = Scale · (1/B) Σ_b Σ_k W_k |Φ_k(x_b) − T_k|²,  x = Expr(U)
 //
 // (for a cross statistic the "maps" of the batch are the pairs the statistic
-// expects, and 1/B is taken over the Φ vectors it returns). Resample, if
-// non-nil, is called at the start of each stage to draw new offsets (fresh
-// contaminant samples).
+// expects, and 1/B is taken over the Φ vectors it returns). The whole batch
+// x_1..x_B is evaluated in ONE engine call (Engine.LossGrad with B maps).
+//
+// Update, if non-nil, is called by Separate at the start of every epoch with
+// the current unknowns: it may draw fresh contaminant samples (Expr.Offset),
+// and recompute the target (JMD bias) and the weights (std over the samples
+// at the current point), as CompSep does between L-BFGS epochs.
 type SepTerm struct {
-	Name     string
-	Op       StatOp
-	Expr     Expr
-	Target   []complex128
-	Weight   []float64
-	Scale    float64
-	Resample func(rng *rand.Rand) *stlayer.Maps
+	Name   string
+	Op     StatOp
+	Expr   Expr
+	Target []complex128
+	Weight []float64
+	Scale  float64
+	Update func(u *stlayer.Maps, rng *rand.Rand, stage int) error
 }
 
 // SepLoss is the objective of a separation: a weighted sum of SepTerms and
@@ -88,22 +120,26 @@ type SepLoss struct {
 	Engine stlayer.Engine
 	Terms  []*SepTerm
 	// Box, if non-nil, adds the penalty BoxWeight · mean((min(U−Lo,0))² +
-	// (max(U−Hi,0))²) for every unknown (Lo/Hi of the same shape as U; e.g.
-	// 0 ≤ s̃ ≤ d).
+	// (max(U−Hi,0))²) over all pixels of all unknowns (Lo/Hi of the same shape
+	// as U; e.g. 0 ≤ s̃ ≤ d). A nil bound is absent.
 	BoxLo, BoxHi *stlayer.Maps
 	BoxWeight    float64
 	// Frozen, if non-nil (len M·N), marks pixels (true) that keep their initial
-	// values: their gradient is zeroed.
+	// values: their gradient is zeroed in every unknown.
 	Frozen []bool
 }
 
-// Eval implements Objective.
+// Eval implements Objective. parts holds the value of each term in order,
+// then the box penalty when a bound is set.
 func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 	mn := u.M * u.N
 	grad := make([]float64, len(u.Data))
 	parts := make([]float64, 0, len(l.Terms)+1)
 	total := 0.0
 	for _, t := range l.Terms {
+		if err := t.Expr.check(u); err != nil {
+			return 0, nil, nil, fmt.Errorf("term %s: %w", t.Name, err)
+		}
 		x := t.Expr.eval(u)
 		tt := &Term{Name: t.Name, Op: t.Op, Target: t.Target, Weight: t.Weight, Scale: t.Scale}
 		lf := tt.lossFunc()
@@ -119,7 +155,7 @@ func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 		if err != nil {
 			return 0, nil, nil, fmt.Errorf("term %s: %w", t.Name, err)
 		}
-		t.Expr.backprop(gx, grad, mn)
+		t.Expr.backprop(gx, grad, u.B, mn)
 		parts = append(parts, f)
 		total += f
 	}
@@ -155,49 +191,94 @@ func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 	if math.IsNaN(total) || math.IsInf(total, 0) {
 		return total, parts, grad, ErrNonFinite
 	}
+	for _, g := range grad {
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return total, parts, grad, ErrNonFinite
+		}
+	}
 	return total, parts, grad, nil
 }
 
 // Stage is one stage of a separation: the terms active in it (indices into
-// SepLoss.Terms) and the number of L-BFGS iterations.
+// SepLoss.Terms), the number of L-BFGS iterations, and the number of epochs
+// they are split into (≤ 1: one). Every epoch restarts L-BFGS after the
+// terms' Update (fresh samples, σ, bias at the current point).
 type Stage struct {
-	Terms []int
-	Steps int
+	Terms  []int
+	Steps  int
+	Epochs int
+}
+
+// SepConfig configures Separate: the optimiser settings (Steps is ignored:
+// each stage has its own; Progress receives Iter counted over all stages and
+// epochs) and an optional hook called at the start of every epoch, after the
+// terms' updates.
+type SepConfig struct {
+	SynthConfig
+	OnEpoch func(stage, epoch int, active []*SepTerm)
 }
 
 // Separate runs the stages in order from the initial unknowns u0 (Auclair
-// 2024: start from d; first the data term alone, then all terms), resampling
-// the contaminant samples of every term that has a Resample function at the
-// start of each stage (deterministic by seed). It returns the final unknowns
-// and the results of each stage.
-func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Stage, seed uint64, cfg SynthConfig) (*stlayer.Maps, []*Result, error) {
+// 2024: start from d; first the data term alone, then all terms). At the start
+// of every epoch of a stage it calls Update of each active term (with a random
+// stream deterministic in seed), then runs L-BFGS for the epoch's share of the
+// stage's steps from the current maps. It returns the final unknowns and the
+// result of every epoch. On cancellation or divergence the best maps so far
+// are returned with the error.
+func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Stage, seed uint64, cfg SepConfig) (*stlayer.Maps, []*Result, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x5e9))
 	u := u0
 	var results []*Result
 	all := loss.Terms
 	defer func() { loss.Terms = all }()
+	done := 0
 	for si, st := range stages {
 		var active []*SepTerm
 		for _, i := range st.Terms {
 			if i < 0 || i >= len(all) {
-				return u, results, fmt.Errorf("stage %d: no term %d", si, i)
+				return u, results, fmt.Errorf("stage %d: no term %d", si+1, i)
 			}
-			t := all[i]
-			if t.Resample != nil {
-				t.Expr.Offset = t.Resample(rng)
+			active = append(active, all[i])
+		}
+		epochs := max(1, st.Epochs)
+		for e := 0; e < epochs; e++ {
+			steps := st.Steps / epochs
+			if e < st.Steps%epochs {
+				steps++
 			}
-			active = append(active, t)
-		}
-		loss.Terms = active
-		c := cfg
-		c.Steps = st.Steps
-		res, err := Minimize(ctx, loss, u, c)
-		if res != nil {
-			results = append(results, res)
-			u = res.Maps
-		}
-		if err != nil {
-			return u, results, fmt.Errorf("stage %d: %w", si+1, err)
+			if steps == 0 {
+				continue
+			}
+			for _, t := range active {
+				if t.Update != nil {
+					if err := t.Update(u, rng, si); err != nil {
+						return u, results, fmt.Errorf("stage %d: term %s: %w", si+1, t.Name, err)
+					}
+				}
+			}
+			if cfg.OnEpoch != nil {
+				cfg.OnEpoch(si, e, active)
+			}
+			loss.Terms = active
+			c := cfg.SynthConfig
+			c.Steps = steps
+			c.MaxEvals = 0
+			if cfg.Progress != nil {
+				off := done
+				c.Progress = func(p Progress) {
+					p.Iter += off
+					cfg.Progress(p)
+				}
+			}
+			res, err := Minimize(ctx, loss, u, c)
+			if res != nil {
+				results = append(results, res)
+				u = res.Maps
+				done += res.Iters
+			}
+			if err != nil {
+				return u, results, fmt.Errorf("stage %d: %w", si+1, err)
+			}
 		}
 	}
 	return u, results, nil
@@ -232,18 +313,29 @@ func StatsOf(eng stlayer.Engine, op StatOp, maps *stlayer.Maps) (mean []complex1
 	return mean, std, nil
 }
 
-// StdWeights returns W_k = 1/(K σ_k²), masking coefficients with σ_k = 0 (or
-// below floor × max σ).
-func StdWeights(std []float64, floor float64) []float64 {
+// StdWeights returns the whitening weights W_k = 1/(K' σ_k²) of a
+// std-normalised loss term, so that the term is the mean of (ΔΦ_k/σ_k)² over
+// the K' kept coefficients. A coefficient is kept when keep is nil or
+// keep[k], and σ_k > floor · max σ and σ_k > 0 (coefficients that do not vary
+// over the samples carry no information and would divide by zero); the
+// others get W_k = 0.
+func StdWeights(std []float64, floor float64, keep []bool) []float64 {
 	mx := 0.0
-	for _, s := range std {
-		mx = math.Max(mx, s)
+	for k, s := range std {
+		if keep == nil || keep[k] {
+			mx = math.Max(mx, s)
+		}
 	}
 	w := make([]float64, len(std))
-	for i, s := range std {
-		if s > floor*mx && s > 0 {
-			w[i] = 1 / (float64(len(std)) * s * s)
+	n := 0
+	for k, s := range std {
+		if (keep == nil || keep[k]) && s > floor*mx && s > 0 {
+			w[k] = 1 / (s * s)
+			n++
 		}
+	}
+	for k := range w {
+		w[k] /= float64(max(1, n))
 	}
 	return w
 }

@@ -42,7 +42,7 @@ func toySeparation(t *testing.T) (*SepLoss, *stlayer.Maps, *stlayer.Maps) {
 	return loss, s, d
 }
 
-func TestSepTermsZeroAtTruth(t *testing.T) {
+func TestSepLossZeroAtTruthMoments(t *testing.T) {
 	loss, s, _ := toySeparation(t)
 	f, parts, _, err := loss.Eval(s)
 	if err != nil {
@@ -85,22 +85,29 @@ func TestSeparateStagesAndFrozen(t *testing.T) {
 	frozen[3] = true
 	loss.Frozen = frozen
 	calls := 0
-	loss.Terms[0].Resample = func(rng *rand.Rand) *stlayer.Maps {
+	var stagesSeen []int
+	loss.Terms[0].Update = func(u *stlayer.Maps, rng *rand.Rand, stage int) error {
 		calls++
-		return loss.Terms[0].Expr.Offset
+		stagesSeen = append(stagesSeen, stage)
+		return nil
 	}
-	u, res, err := Separate(context.Background(), loss, d, []Stage{{Terms: []int{0}, Steps: 20}, {Terms: []int{0, 1, 2}, Steps: 50}}, 1, SynthConfig{})
+	epochs := 0
+	cfg := SepConfig{OnEpoch: func(stage, epoch int, active []*SepTerm) { epochs++ }}
+	u, res, err := Separate(context.Background(), loss, d, []Stage{{Terms: []int{0}, Steps: 20}, {Terms: []int{0, 1, 2}, Steps: 50, Epochs: 2}}, 1, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 2 || calls != 2 {
-		t.Fatalf("stages run %d, resamples %d", len(res), calls)
+	if len(res) != 3 || calls != 3 || epochs != 3 {
+		t.Fatalf("epochs run %d, updates %d, hooks %d; want 3 each", len(res), calls, epochs)
+	}
+	if stagesSeen[0] != 0 || stagesSeen[1] != 1 || stagesSeen[2] != 1 {
+		t.Errorf("updates saw stages %v, want [0 1 1]", stagesSeen)
 	}
 	if u.Data[3] != d.Data[3] {
 		t.Error("frozen pixel moved")
 	}
-	if res[1].Loss > 1e-2*res[1].InitialLoss {
-		t.Errorf("stage 2 did not reduce the loss: %g → %g", res[1].InitialLoss, res[1].Loss)
+	if res[2].Loss > 1e-2*res[1].InitialLoss {
+		t.Errorf("stage 2 did not reduce the loss: %g → %g", res[1].InitialLoss, res[2].Loss)
 	}
 	if len(loss.Terms) != 3 {
 		t.Error("Separate did not restore the term list")

@@ -1,0 +1,641 @@
+package infer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// SeparationProblem is a single-map component separation d = s + c (+ n):
+// the unknown is s̃, the component to recover; everything else is described
+// by samples. It is what RunSeparation solves.
+type SeparationProblem struct {
+	// Data is the observed map d (one M×N map).
+	Data *stlayer.Maps
+	// Contaminant holds samples c_i of the contaminant (≥ 2 maps of d's
+	// size), independent of s. May be nil when Noise is given.
+	Contaminant *stlayer.Maps
+	// Noise holds samples n_i of an additive noise (≥ 2 maps), independent of
+	// s and c; optional. With both, the "residual" samples r = c + n are formed
+	// by pairing a random contaminant with a random noise map (re-paired at
+	// every epoch); with one, r is that sample.
+	Noise *stlayer.Maps
+	// Template is an ancillary map T correlated with s (one map; optional),
+	// e.g. HI for dust: the template term keeps Φ(T, s̃ + r_i) ≈ Φ(T, d).
+	Template *stlayer.Maps
+	// Stats are the statistics matched (NewSepStats).
+	Stats *SepStats
+}
+
+// Validate checks sizes, sample counts and finiteness.
+func (p *SeparationProblem) Validate() error {
+	d := p.Data
+	if d == nil || d.B != 1 {
+		return fmt.Errorf("the data must be one map")
+	}
+	if p.Stats == nil || p.Stats.Auto == nil {
+		return fmt.Errorf("no statistics given")
+	}
+	if p.Contaminant == nil && p.Noise == nil {
+		return fmt.Errorf("contaminant or noise samples are needed")
+	}
+	if err := finite("data", d); err != nil {
+		return err
+	}
+	for _, s := range []struct {
+		name string
+		x    *stlayer.Maps
+		min  int
+	}{{"contaminant samples", p.Contaminant, 2}, {"noise samples", p.Noise, 2}, {"template", p.Template, 1}} {
+		if s.x == nil {
+			continue
+		}
+		if s.x.M != d.M || s.x.N != d.N {
+			return fmt.Errorf("%s are %d×%d maps, the data is %d×%d", s.name, s.x.M, s.x.N, d.M, d.N)
+		}
+		if s.x.B < s.min {
+			return fmt.Errorf("%s: %d map(s), need at least %d (the loss is whitened by the std over the samples)", s.name, s.x.B, s.min)
+		}
+		if s.name == "template" && s.x.B != 1 {
+			return fmt.Errorf("template: one map expected, got %d", s.x.B)
+		}
+		if err := finite(s.name, s.x); err != nil {
+			return err
+		}
+	}
+	if p.Template != nil && p.Stats.Cross == nil {
+		return fmt.Errorf("a template needs cross statistics")
+	}
+	return nil
+}
+
+func finite(name string, x *stlayer.Maps) error {
+	for i, v := range x.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			mn := x.M * x.N
+			return fmt.Errorf("%s: non-finite value %v (map %d, row %d, column %d)", name, v, i/mn, i%mn/x.N, i%x.N)
+		}
+	}
+	return nil
+}
+
+// DataForm selects the form of the data term.
+type DataForm int
+
+const (
+	// FormBR is Régaldo-Saint Blancard et al. 2021's data term,
+	// ⟨‖(Φ(s̃ + r_i) − Φ(d))/σ‖²⟩_i over a batch of residual samples r_i, all
+	// evaluated in one engine call (Batch maps per evaluation), with
+	// σ_k = std_i Φ_k(s̃₀ + r_i) at the start of each epoch.
+	FormBR DataForm = iota
+	// FormJMD is Delouis et al. 2022's bias-corrected form,
+	// ‖(Φ(s̃) − Φ(d) + B)/σ‖² with B = ⟨Φ(s̃₀ + r_i)⟩_i − Φ(s̃₀) and σ as in
+	// BR, both recomputed at the start of each epoch: one map per evaluation.
+	FormJMD
+)
+
+// String returns "br" or "jmd".
+func (f DataForm) String() string {
+	if f == FormJMD {
+		return "jmd"
+	}
+	return "br"
+}
+
+// SepWeights are the weights of the loss terms. Every term is the mean over
+// its kept coefficients of (ΔΦ_k/σ_k)² (StdWeights), so weights of order 1
+// balance them; 0 switches a term off.
+type SepWeights struct {
+	// Data: Φ(s̃ + r_i) ≈ Φ(d) (or its JMD form).
+	Data float64
+	// Contaminant: Φ(d − s̃) ≈ ⟨Φ(r_i)⟩, σ = std_i Φ(r_i).
+	Contaminant float64
+	// Independence: Φ(s̃, d − s̃) ≈ ⟨Φ(s̃₀, r_i)⟩ with the cross moments (s̃₀
+	// the estimate at the start of the epoch), σ = std_i Φ(s̃₀, r_i).
+	Independence float64
+	// Template: Φ(T, s̃ + r_i) ≈ Φ(T, d) with the cross moments,
+	// σ = std_i Φ(T, s̃₀ + r_i).
+	Template float64
+}
+
+// DefaultSepWeights returns data 1, contaminant 1, independence 1, template 1.
+func DefaultSepWeights() SepWeights {
+	return SepWeights{Data: 1, Contaminant: 1, Independence: 1, Template: 1}
+}
+
+// Term names used in SepStage.Terms and in progress reports.
+const (
+	TermData         = "data"
+	TermContaminant  = "contaminant"
+	TermIndependence = "independence"
+	TermTemplate     = "template"
+)
+
+// SepStage is one stage of RunSeparation.
+type SepStage struct {
+	// Terms active in the stage (TermData, …); terms whose weight is 0 or that
+	// the problem cannot build (no template, no cross statistic) are skipped.
+	Terms []string
+	// PSOnly restricts the auto-statistic terms to the power-spectrum-like
+	// coefficients (SepStats.PS), as Auclair 2024's first stage ([S11, L]).
+	PSOnly bool
+	// Steps is the number of L-BFGS iterations of the stage, split over
+	// Epochs (≥ 1) restarts; every epoch redraws the samples and recomputes
+	// σ, the JMD bias and the independence target at the current s̃.
+	Steps, Epochs int
+}
+
+// DefaultSepStages returns Auclair 2024's schedule adapted to whitened
+// losses: stage 1, the data term alone on the power-spectrum-like
+// coefficients, steps1 iterations from d; stage 2, all terms on the full
+// statistics, steps2 iterations in `epochs` epochs from the result of
+// stage 1.
+func DefaultSepStages(steps1, steps2, epochs int) []SepStage {
+	return []SepStage{
+		{Terms: []string{TermData}, PSOnly: true, Steps: steps1, Epochs: 1},
+		{Terms: []string{TermData, TermContaminant, TermIndependence, TermTemplate}, Steps: steps2, Epochs: epochs},
+	}
+}
+
+// SeparationOptions configure RunSeparation. Zero values take the defaults
+// stated per field.
+type SeparationOptions struct {
+	Form    DataForm
+	Weights SepWeights // zero value → DefaultSepWeights
+	// Batch is the number of residual samples per evaluation of the BR data
+	// and template terms, and the number used to estimate σ, the bias and the
+	// independence target at each epoch (0 → min(pool, 10), where the pool is
+	// the number of samples, or the product of the two counts when contaminant
+	// and noise are paired).
+	Batch int
+	// Stages (nil → DefaultSepStages(30, 100, 4)).
+	Stages []SepStage
+	// BoxLo, BoxHi bound s̃ pixel by pixel through the quadratic penalty of
+	// SepLoss with weight BoxWeight (default 1e3/var(d): the terms are O(1) at
+	// a good solution, and a violation of one data std everywhere then costs
+	// 1e3); nil bounds are absent (e.g. BoxLo = 0, BoxHi = d for 0 ≤ s̃ ≤ d).
+	BoxLo, BoxHi *stlayer.Maps
+	BoxWeight    float64
+	// Frozen pixels keep the data's value (len M·N; nil: none).
+	Frozen []bool
+	// StdFloor masks coefficients whose σ is below StdFloor × max σ of the
+	// term (default 1e-12).
+	StdFloor float64
+	Seed     uint64
+	// History is the L-BFGS memory (default 20).
+	History int
+	// Progress, if non-nil, is called after every L-BFGS iteration.
+	Progress func(SepProgress)
+}
+
+// SepProgress reports the state of a separation after an iteration.
+type SepProgress struct {
+	Stage, Epoch int // 0-based
+	Iter         int // iterations done over all stages
+	TotalSteps   int // Σ steps of the stages
+	Loss         float64
+	Terms        []string  // names of the active terms (then "box" when bounded)
+	Parts        []float64 // their values
+	Elapsed      time.Duration
+}
+
+// SeparationResult is the outcome of RunSeparation.
+type SeparationResult struct {
+	// S is s̃ [1, M, N], Residual d − s̃ [1, M, N].
+	S, Residual *stlayer.Maps
+	// Epochs holds the L-BFGS result of every epoch of every stage.
+	Epochs []*Result
+	// Terms and Parts: the active terms of the last epoch and their final
+	// values (from the last evaluation).
+	Terms []string
+	Parts []float64
+	// Evals is the number of loss evaluations, EvalTime the time spent in
+	// them, Elapsed the wall time (setup and updates included).
+	Evals             int
+	EvalTime, Elapsed time.Duration
+	// Stats summarises the problem: coefficient counts, batch, pool.
+	Batch, Pool  int
+	AutoCoeffs   int
+	CrossCoeffs  int
+	StageSummary []string
+}
+
+// SecondsPerEval returns the mean time of one loss evaluation.
+func (r *SeparationResult) SecondsPerEval() float64 {
+	if r.Evals == 0 {
+		return 0
+	}
+	return r.EvalTime.Seconds() / float64(r.Evals)
+}
+
+// residualPool draws residual samples r = c (+ n).
+type residualPool struct {
+	c, n *stlayer.Maps
+}
+
+func (p *residualPool) size() int {
+	switch {
+	case p.c != nil && p.n != nil:
+		return p.c.B * p.n.B
+	case p.c != nil:
+		return p.c.B
+	}
+	return p.n.B
+}
+
+// draw returns k distinct residual samples (k ≤ size()).
+func (p *residualPool) draw(rng *rand.Rand, k int) *stlayer.Maps {
+	first := p.c
+	if first == nil {
+		first = p.n
+	}
+	out := stlayer.NewMaps(k, first.M, first.N)
+	perm := rng.Perm(p.size())[:k]
+	for b, idx := range perm {
+		dst := out.Map(b)
+		switch {
+		case p.c != nil && p.n != nil:
+			ci, ni := idx%p.c.B, idx/p.c.B
+			a, n := p.c.Map(ci), p.n.Map(ni)
+			for i := range dst {
+				dst[i] = a[i] + n[i]
+			}
+		default:
+			copy(dst, first.Map(idx))
+		}
+	}
+	return out
+}
+
+// all returns every residual sample when the pool has no pairing, or a draw
+// of min(size, 4·maxBatch) paired samples otherwise.
+func (p *residualPool) all(rng *rand.Rand, maxBatch int) *stlayer.Maps {
+	if p.c != nil && p.n != nil {
+		return p.draw(rng, min(p.size(), 4*maxBatch))
+	}
+	return p.draw(rng, p.size())
+}
+
+// repeatMaps returns k copies of the one map x.
+func repeatMaps(x *stlayer.Maps, k int) *stlayer.Maps {
+	out := stlayer.NewMaps(k, x.M, x.N)
+	for b := 0; b < k; b++ {
+		copy(out.Map(b), x.Map(0))
+	}
+	return out
+}
+
+func addMaps(a, b *stlayer.Maps) *stlayer.Maps {
+	out := &stlayer.Maps{B: a.B, M: a.M, N: a.N, Data: slices.Clone(a.Data)}
+	for i := range out.Data {
+		out.Data[i] += b.Data[i%len(b.Data)]
+	}
+	return out
+}
+
+// stackPairs returns maps whose top half is a[b] and bottom half b[b] (a or b
+// with one map is broadcast).
+func stackPairs(a, b *stlayer.Maps) *stlayer.Maps {
+	nb := max(a.B, b.B)
+	mn := a.M * a.N
+	out := stlayer.NewMaps(nb, 2*a.M, a.N)
+	for i := 0; i < nb; i++ {
+		copy(out.Data[2*i*mn:], a.Map(i%a.B))
+		copy(out.Data[(2*i+1)*mn:], b.Map(i%b.B))
+	}
+	return out
+}
+
+func coefRows(k int, row ...float64) [][]float64 {
+	c := make([][]float64, k)
+	for i := range c {
+		c[i] = slices.Clone(row)
+	}
+	return c
+}
+
+func subComplex(a, b []complex128) []complex128 {
+	out := make([]complex128, len(a))
+	for i := range a {
+		out[i] = a[i] - b[i]
+	}
+	return out
+}
+
+// SeparationSetup is a separation problem turned into a loss (its terms
+// hold Update functions that draw the samples and set σ, targets and the
+// JMD bias at each epoch) and a schedule for Separate.
+type SeparationSetup struct {
+	Loss   *SepLoss
+	Stages []Stage
+	// Summary describes each stage in words.
+	Summary []string
+	// TotalSteps is Σ steps of the stages.
+	TotalSteps  int
+	Batch, Pool int
+	// Options are the options with their defaults filled in.
+	Options SeparationOptions
+}
+
+// Term returns the term of that name (nil if it was not built).
+func (s *SeparationSetup) Term(name string) *SepTerm {
+	for _, t := range s.Loss.Terms {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func (o *SeparationOptions) defaults() {
+	if o.Weights == (SepWeights{}) {
+		o.Weights = DefaultSepWeights()
+	}
+	if o.Stages == nil {
+		o.Stages = DefaultSepStages(30, 100, 4)
+	}
+	if o.StdFloor <= 0 {
+		o.StdFloor = 1e-12
+	}
+}
+
+// BuildSeparation validates the problem and builds the loss terms from the
+// data, the samples and the options:
+//
+//   - data (BR): x_i = s̃ + r_i for a batch of residual samples (one engine
+//     call with Batch maps), target Φ(d); (JMD): x = s̃, target Φ(d) − B;
+//   - contaminant: x = d − s̃, target ⟨Φ(r)⟩ and σ over the whole pool;
+//   - independence: x = (s̃, d − s̃) stacked, target ⟨Φ(s̃₀, r_i)⟩;
+//   - template: x_i = (T, s̃ + r_i) stacked, target Φ(T, d);
+//
+// all whitened by StdWeights (σ over the samples, zero-σ coefficients
+// masked; PS-like coefficients only in PSOnly stages). Targets, weights and
+// batches are (re)set by the terms' Update at each epoch.
+func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOptions) (*SeparationSetup, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	opt.defaults()
+	d := p.Data
+	M, N := d.M, d.N
+	pool := &residualPool{c: p.Contaminant, n: p.Noise}
+	batch := opt.Batch
+	if batch <= 0 {
+		batch = min(pool.size(), 10)
+	}
+	if batch < 2 {
+		return nil, fmt.Errorf("batch of %d samples: at least 2 are needed", batch)
+	}
+	batch = min(batch, pool.size())
+	if opt.Frozen != nil && len(opt.Frozen) != M*N {
+		return nil, fmt.Errorf("frozen mask has %d pixels, the data %d", len(opt.Frozen), M*N)
+	}
+	for _, b := range []*stlayer.Maps{opt.BoxLo, opt.BoxHi} {
+		if b != nil && (b.B != 1 || b.M != M || b.N != N) {
+			return nil, fmt.Errorf("box bounds must be one %d×%d map", M, N)
+		}
+	}
+	rng0 := rand.New(rand.NewPCG(opt.Seed, 0xda7a))
+	auto, cross := p.Stats.Auto, p.Stats.Cross
+	st := &SeparationSetup{Batch: batch, Pool: pool.size(), Options: opt}
+	phiD, _, err := StatsOf(eng, auto, d)
+	if err != nil {
+		return nil, fmt.Errorf("statistics of the data: %w", err)
+	}
+	psOnly := func(stage int) []bool {
+		if stage >= 0 && stage < len(opt.Stages) && opt.Stages[stage].PSOnly {
+			return p.Stats.PS
+		}
+		return nil
+	}
+	var terms []*SepTerm
+	index := map[string]int{}
+	add := func(t *SepTerm) { index[t.Name] = len(terms); terms = append(terms, t) }
+
+	// Data term.
+	if opt.Weights.Data > 0 {
+		t := &SepTerm{Name: TermData, Op: auto, Scale: opt.Weights.Data}
+		t.Update = func(u *stlayer.Maps, rng *rand.Rand, stage int) error {
+			r := pool.draw(rng, batch)
+			mean, std, err := StatsOf(eng, auto, addMaps(r, u))
+			if err != nil {
+				return err
+			}
+			t.Weight = StdWeights(std, opt.StdFloor, psOnly(stage))
+			if opt.Form == FormJMD {
+				phiU, _, err := StatsOf(eng, auto, u)
+				if err != nil {
+					return err
+				}
+				// target Φ(d) − B, B = ⟨Φ(u + r_i)⟩ − Φ(u)
+				t.Target = subComplex(phiD, subComplex(mean, phiU))
+				t.Expr = Expr{Coef: [][]float64{{1}}}
+			} else {
+				t.Target = phiD
+				t.Expr = Expr{Coef: coefRows(batch, 1), Offset: r}
+			}
+			return nil
+		}
+		add(t)
+	}
+	// Contaminant term: its target and σ come from the whole pool, once.
+	if opt.Weights.Contaminant > 0 {
+		rall := pool.all(rng0, batch)
+		mean, std, err := StatsOf(eng, auto, rall)
+		if err != nil {
+			return nil, fmt.Errorf("statistics of the samples: %w", err)
+		}
+		t := &SepTerm{Name: TermContaminant, Op: auto, Scale: opt.Weights.Contaminant, Target: mean,
+			Expr: Expr{Coef: [][]float64{{-1}}, Offset: d}}
+		t.Update = func(_ *stlayer.Maps, _ *rand.Rand, stage int) error {
+			t.Weight = StdWeights(std, opt.StdFloor, psOnly(stage))
+			return nil
+		}
+		add(t)
+	}
+	if cross != nil && opt.Weights.Independence > 0 {
+		zero := stlayer.NewMaps(1, M, N)
+		t := &SepTerm{Name: TermIndependence, Op: cross, Scale: opt.Weights.Independence,
+			Expr: Expr{Blocks: 2, Coef: [][]float64{{1, -1}}, Offset: stackPairs(zero, d)}}
+		t.Update = func(u *stlayer.Maps, rng *rand.Rand, _ int) error {
+			r := pool.draw(rng, batch)
+			mean, std, err := StatsOf(eng, cross, stackPairs(u, r))
+			if err != nil {
+				return err
+			}
+			t.Target = mean
+			t.Weight = StdWeights(std, opt.StdFloor, nil)
+			return nil
+		}
+		add(t)
+	}
+	if cross != nil && p.Template != nil && opt.Weights.Template > 0 {
+		phiTD, _, err := StatsOf(eng, cross, stackPairs(p.Template, d))
+		if err != nil {
+			return nil, fmt.Errorf("cross statistics of the template and the data: %w", err)
+		}
+		t := &SepTerm{Name: TermTemplate, Op: cross, Scale: opt.Weights.Template, Target: phiTD}
+		t.Update = func(u *stlayer.Maps, rng *rand.Rand, _ int) error {
+			r := pool.draw(rng, batch)
+			_, std, err := StatsOf(eng, cross, stackPairs(p.Template, addMaps(r, u)))
+			if err != nil {
+				return err
+			}
+			t.Weight = StdWeights(std, opt.StdFloor, nil)
+			t.Expr = Expr{Blocks: 2, Coef: coefRows(batch, 0, 1), Offset: stackPairs(p.Template, r)}
+			return nil
+		}
+		add(t)
+	}
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("no loss term left (all weights are 0)")
+	}
+	loss := &SepLoss{Engine: eng, Terms: terms, BoxLo: opt.BoxLo, BoxHi: opt.BoxHi, BoxWeight: opt.BoxWeight, Frozen: opt.Frozen}
+	if (opt.BoxLo != nil || opt.BoxHi != nil) && loss.BoxWeight <= 0 {
+		_, sd, _, _ := Moments(d.Data)
+		loss.BoxWeight = 1e3 / (sd * sd)
+	}
+	for si, s := range opt.Stages {
+		var idx []int
+		var names []string
+		for _, name := range s.Terms {
+			if i, ok := index[name]; ok && !slices.Contains(idx, i) {
+				idx = append(idx, i)
+				names = append(names, name)
+			}
+		}
+		if len(idx) == 0 {
+			return nil, fmt.Errorf("stage %d has no active term (asked for %v)", si+1, s.Terms)
+		}
+		st.Stages = append(st.Stages, Stage{Terms: idx, Steps: s.Steps, Epochs: s.Epochs})
+		st.TotalSteps += s.Steps
+		ps := ""
+		if s.PSOnly {
+			ps = ", power-spectrum coefficients"
+		}
+		st.Summary = append(st.Summary, fmt.Sprintf("stage %d: %v%s, %d steps in %d epoch(s)", si+1, names, ps, s.Steps, max(1, s.Epochs)))
+	}
+	st.Loss = loss
+	return st, nil
+}
+
+// RunSeparation solves a separation problem: BuildSeparation, then Separate
+// from s̃ = d. On cancellation or divergence it returns the best maps reached
+// so far together with the error (ctx.Err() or ErrNonFinite).
+func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem, opt SeparationOptions) (*SeparationResult, error) {
+	start := time.Now()
+	setup, err := BuildSeparation(eng, p, opt)
+	if err != nil {
+		return nil, err
+	}
+	opt = setup.Options
+	loss, d := setup.Loss, p.Data
+	M, N := d.M, d.N
+	total := setup.TotalSteps
+	st := &SeparationResult{Batch: setup.Batch, Pool: setup.Pool, AutoCoeffs: p.Stats.Auto.Labels().Len(), StageSummary: setup.Summary}
+	if p.Stats.Cross != nil {
+		st.CrossCoeffs = p.Stats.Cross.Labels().Len()
+	}
+	var curStage, curEpoch int
+	var curNames []string
+	cfg := SepConfig{SynthConfig: SynthConfig{History: opt.History}}
+	cfg.OnEpoch = func(stage, epoch int, active []*SepTerm) {
+		curStage, curEpoch = stage, epoch
+		curNames = curNames[:0]
+		for _, t := range active {
+			curNames = append(curNames, t.Name)
+		}
+		if loss.BoxLo != nil || loss.BoxHi != nil {
+			curNames = append(curNames, "box")
+		}
+	}
+	var lastParts []float64
+	cfg.Progress = func(pr Progress) {
+		lastParts = pr.Parts
+		if opt.Progress != nil {
+			opt.Progress(SepProgress{Stage: curStage, Epoch: curEpoch, Iter: pr.Iter, TotalSteps: total, Loss: pr.Loss,
+				Terms: slices.Clone(curNames), Parts: pr.Parts, Elapsed: time.Since(start)})
+		}
+	}
+	u0 := &stlayer.Maps{B: 1, M: M, N: N, Data: slices.Clone(d.Data)}
+	u, results, err := Separate(ctx, loss, u0, setup.Stages, opt.Seed, cfg)
+	st.S = u
+	st.Residual = &stlayer.Maps{B: 1, M: M, N: N, Data: make([]float64, M*N)}
+	for i := range u.Data {
+		st.Residual.Data[i] = d.Data[i] - u.Data[i]
+	}
+	st.Epochs = results
+	for _, r := range results {
+		st.Evals += r.Evals
+		st.EvalTime += r.EvalTime
+	}
+	st.Terms, st.Parts = curNames, lastParts
+	st.Elapsed = time.Since(start)
+	return st, err
+}
+
+// ParseSepWeights parses "data=1,contaminant=60,independence=200,template=10"
+// (any subset, any order) on top of DefaultSepWeights.
+func ParseSepWeights(s string) (SepWeights, error) {
+	w := DefaultSepWeights()
+	if strings.TrimSpace(s) == "" {
+		return w, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		name, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok {
+			return w, fmt.Errorf("weight %q: want name=value", kv)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return w, fmt.Errorf("weight %q: want a finite value ≥ 0", kv)
+		}
+		switch strings.TrimSpace(name) {
+		case TermData:
+			w.Data = v
+		case TermContaminant:
+			w.Contaminant = v
+		case TermIndependence:
+			w.Independence = v
+		case TermTemplate:
+			w.Template = v
+		default:
+			return w, fmt.Errorf("unknown term %q (want data, contaminant, independence or template)", name)
+		}
+	}
+	return w, nil
+}
+
+// ParseSepSteps parses "S1,S2[,EPOCHS]" into DefaultSepStages(S1, S2,
+// EPOCHS) (EPOCHS default 4; S1 = 0 skips the first stage).
+func ParseSepSteps(s string) ([]SepStage, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) < 2 || len(parts) > 3 {
+		return nil, fmt.Errorf("steps %q: want S1,S2[,EPOCHS]", s)
+	}
+	v := []int{0, 0, 4}
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 || (i == 2 && n < 1) {
+			return nil, fmt.Errorf("steps %q: want non-negative integers (EPOCHS ≥ 1)", s)
+		}
+		v[i] = n
+	}
+	if v[0]+v[1] == 0 {
+		return nil, fmt.Errorf("steps %q: no iterations", s)
+	}
+	st := DefaultSepStages(v[0], v[1], v[2])
+	if v[0] == 0 {
+		st = st[1:]
+	} else if v[1] == 0 {
+		st = st[:1]
+	}
+	return st, nil
+}

@@ -1,0 +1,340 @@
+package infer
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// countingEngine wraps an engine and records the batch size of every call.
+type countingEngine struct {
+	stlayer.Engine
+	forward, lossGrad []int
+}
+
+func (c *countingEngine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	c.forward = append(c.forward, x.B)
+	return c.Engine.Forward(key, s, x)
+}
+
+func (c *countingEngine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, l stlayer.LossFunc) (float64, []float64, error) {
+	c.lossGrad = append(c.lossGrad, x.B)
+	return c.Engine.LossGrad(key, s, x, l)
+}
+
+// field returns a log-normal M×M map (unit-ish amplitude, skewed), scaled.
+func field(t testing.TB, m int, slope, sigma float64, seed uint64, scale, shift float64) []float64 {
+	t.Helper()
+	x, err := datasets.LogNormalField(m, m, slope, sigma, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range x {
+		x[i] = shift + scale*x[i]
+	}
+	return x
+}
+
+func mapsOf(m int, xs ...[]float64) *stlayer.Maps {
+	out := stlayer.NewMaps(len(xs), m, m)
+	for b, x := range xs {
+		copy(out.Map(b), x)
+	}
+	return out
+}
+
+// toyProblem: s log-normal (steep spectrum), c a white-ish Gaussian field,
+// d = s + c, a template correlated with s; m×m maps, scov J=3.
+func toyProblem(t testing.TB, m int, iso bool) (p *SeparationProblem, s, c *stlayer.Maps) {
+	t.Helper()
+	sv := field(t, m, -3, 0.6, 1, 1, 0)
+	cv := field(t, m, -1, 0.2, 2, 0.5, 0)
+	dv := make([]float64, len(sv))
+	tv := make([]float64, len(sv))
+	for i := range sv {
+		dv[i] = sv[i] + cv[i]
+		tv[i] = sv[i]*sv[i] + 0.1*math.Sin(float64(i))
+	}
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4, Iso: iso}, m, m, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, c = mapsOf(m, sv), mapsOf(m, cv)
+	p = &SeparationProblem{Data: mapsOf(m, dv), Contaminant: mapsOf(m, cv, cv), Template: mapsOf(m, tv), Stats: ss}
+	return p, s, c
+}
+
+// TestSepTermsZeroAtTruth: in a noiseless toy case where the only
+// contaminant sample is the true c, every term built by BuildSeparation
+// (data BR and JMD, contaminant, independence, template), with the real
+// scattering-covariance statistics, vanishes at s̃ = s and not elsewhere.
+func TestSepTermsZeroAtTruth(t *testing.T) {
+	eng := cpu.New()
+	p, s, _ := toyProblem(t, 32, true)
+	for _, form := range []DataForm{FormBR, FormJMD} {
+		setup, err := BuildSeparation(eng, p, SeparationOptions{Form: form, Stages: DefaultSepStages(1, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		other := mapsOf(32, field(t, 32, -3, 0.6, 7, 1, 0))
+		for _, term := range setup.Loss.Terms {
+			if form == FormJMD && term.Name != TermData {
+				continue
+			}
+			if err := term.Update(s, rng, 1); err != nil {
+				t.Fatal(err)
+			}
+			// The samples are all c: σ = 0, every coefficient is masked.
+			// Put uniform weights to make the check meaningful.
+			n := 0
+			for _, w := range term.Weight {
+				if w != 0 {
+					n++
+				}
+			}
+			if n != 0 {
+				t.Errorf("%s/%s: %d coefficients kept with identical samples, want 0 (σ = 0 masks)", form, term.Name, n)
+			}
+			for k := range term.Weight {
+				term.Weight[k] = 1 / float64(len(term.Weight))
+			}
+			one := &SepLoss{Engine: eng, Terms: []*SepTerm{term}}
+			f, _, _, err := one.Eval(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fo, _, _, err := one.Eval(other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !(fo > 0) || f > 1e-20*fo+1e-24 {
+				t.Errorf("%s/%s: loss at the truth %g, elsewhere %g; want 0 and > 0", form, term.Name, f, fo)
+			}
+		}
+	}
+}
+
+// TestSepLossGradientScov checks the gradient of the full separation loss
+// (BR data with a batch of 2, contaminant, independence, template and box
+// penalty; real scov statistics on a 32² map) against finite differences.
+func TestSepLossGradientScov(t *testing.T) {
+	eng := cpu.New()
+	p, s, _ := toyProblem(t, 32, true)
+	p.Contaminant = mapsOf(32, field(t, 32, -1, 0.2, 3, 0.5, 0), field(t, 32, -1, 0.2, 4, 0.5, 0), field(t, 32, -1, 0.2, 5, 0.5, 0))
+	zero := stlayer.NewMaps(1, 32, 32)
+	setup, err := BuildSeparation(eng, p, SeparationOptions{Batch: 2, BoxLo: zero, BoxHi: p.Data, Stages: DefaultSepStages(1, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, term := range setup.Loss.Terms {
+		if err := term.Update(s, rng, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(setup.Loss.Terms) != 4 {
+		t.Fatalf("built %d terms, want 4", len(setup.Loss.Terms))
+	}
+	u := mapsOf(32, field(t, 32, -2.5, 0.5, 9, 1, 0))
+	f0, parts, g, err := setup.Loss.Eval(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parts[4] == 0 {
+		t.Error("box penalty inactive: the test point should violate the bounds")
+	}
+	for _, i := range []int{0, 33, 500, 1023} {
+		h := 1e-5
+		up := &stlayer.Maps{B: 1, M: 32, N: 32, Data: slices.Clone(u.Data)}
+		um := &stlayer.Maps{B: 1, M: 32, N: 32, Data: slices.Clone(u.Data)}
+		up.Data[i] += h
+		um.Data[i] -= h
+		fp, _, _, _ := setup.Loss.Eval(up)
+		fm, _, _, _ := setup.Loss.Eval(um)
+		fd := (fp - fm) / (2 * h)
+		if math.Abs(fd-g[i]) > 1e-4*math.Abs(fd)+1e-7*f0 {
+			t.Errorf("pixel %d: gradient %.8g, finite difference %.8g", i, g[i], fd)
+		}
+	}
+}
+
+// TestDataTermOneEngineCall: the BR data term with a batch of M samples is
+// evaluated in one engine call with M maps.
+func TestDataTermOneEngineCall(t *testing.T) {
+	ce := &countingEngine{Engine: cpu.New()}
+	p, s, _ := toyProblem(t, 32, true)
+	var cs [][]float64
+	for i := 0; i < 6; i++ {
+		cs = append(cs, field(t, 32, -1, 0.2, uint64(10+i), 0.5, 0))
+	}
+	p.Contaminant = mapsOf(32, cs...)
+	setup, err := BuildSeparation(ce, p, SeparationOptions{Batch: 5, Weights: SepWeights{Data: 1}, Stages: DefaultSepStages(1, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(setup.Loss.Terms) != 1 {
+		t.Fatalf("%d terms, want the data term alone", len(setup.Loss.Terms))
+	}
+	if err := setup.Loss.Terms[0].Update(s, rand.New(rand.NewPCG(1, 1)), 0); err != nil {
+		t.Fatal(err)
+	}
+	ce.lossGrad = nil
+	if _, _, _, err := setup.Loss.Eval(s); err != nil {
+		t.Fatal(err)
+	}
+	if len(ce.lossGrad) != 1 || ce.lossGrad[0] != 5 {
+		t.Errorf("engine LossGrad calls with batch sizes %v, want one call of 5", ce.lossGrad)
+	}
+}
+
+// TestDenoisingImprovesSpectrum: a scaled-down white-noise denoising (64²,
+// SNR ≈ 1 in std, scov J=4 isotropic) brings the power spectrum of s̃ closer
+// to the truth than that of the noisy data.
+func TestDenoisingImprovesSpectrum(t *testing.T) {
+	const m = 64
+	eng := cpu.New()
+	sv := field(t, m, -3, 0.8, 21, 1, 0)
+	_, sd, _, _ := Moments(sv)
+	noise := func(seed uint64) []float64 {
+		rng := rand.New(rand.NewPCG(seed, 5))
+		x := make([]float64, m*m)
+		for i := range x {
+			x[i] = sd * rng.NormFloat64()
+		}
+		return x
+	}
+	nv := noise(1)
+	dv := make([]float64, m*m)
+	for i := range dv {
+		dv[i] = sv[i] + nv[i]
+	}
+	var samples [][]float64
+	for i := 0; i < 8; i++ {
+		samples = append(samples, noise(uint64(100+i)))
+	}
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 4, L: 4, Iso: true}, m, m, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &SeparationProblem{Data: mapsOf(m, dv), Noise: mapsOf(m, samples...), Stats: ss}
+	ps := IsoPowerSpectrum(sv, m, m)
+	errOf := func(x []float64) float64 {
+		q := IsoPowerSpectrum(x, m, m)
+		e := 0.0
+		for b := range q.P {
+			e += math.Abs(math.Log(q.P[b] / ps.P[b]))
+		}
+		return e / float64(len(q.P))
+	}
+	ed := errOf(dv)
+	// JMD: the bias-corrected target; BR: a batch of 4 fixed samples per
+	// epoch, which s̃ partly fits (it anti-correlates with them), hence the
+	// looser bound.
+	for _, c := range []struct {
+		form   DataForm
+		batch  int
+		stages []SepStage
+		bound  float64
+	}{{FormJMD, 8, DefaultSepStages(10, 30, 3), 0.5}, {FormBR, 4, DefaultSepStages(10, 20, 2), 0.75}} {
+		res, err := RunSeparation(context.Background(), eng, p, SeparationOptions{Form: c.form, Batch: c.batch, Stages: c.stages, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		es := errOf(res.S.Data)
+		qd, qs := IsoPowerSpectrum(dv, m, m), IsoPowerSpectrum(res.S.Data, m, m)
+		for b := range ps.P {
+			t.Logf("%s bin %d k=%.1f P_d/P_s %.3f P_s~/P_s %.3f", c.form, b, ps.K[b], qd.P[b]/ps.P[b], qs.P[b]/ps.P[b])
+		}
+		t.Logf("%s: mean |log P/P_s|: data %.3f, separated %.3f (%d evaluations, %.3f s each)", c.form, ed, es, res.Evals, res.SecondsPerEval())
+		if !(es < c.bound*ed) {
+			t.Errorf("%s: spectrum error %.3f, want < %.2f × the data's %.3f", c.form, es, c.bound, ed)
+		}
+	}
+}
+
+// TestReducedIso: the isotropic reduction averages exactly the coefficients
+// of each rotation class and is differentiable through the engine.
+func TestReducedIso(t *testing.T) {
+	eng := cpu.New()
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4, Iso: true}, 32, 32, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ss.Auto.(*ReducedOp)
+	x := mapsOf(32, field(t, 32, -2, 0.5, 1, 1, 0))
+	full, err := eng.Forward(r.Base().Key(), r.Base().Stat(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red, err := eng.Forward(r.Key(), r.Stat(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := r.Base().Labels()
+	groups, _ := IsoGroups(lb, 4, nil)
+	// Recompute on the host in the reduced op's order.
+	var want []complex128
+	for _, size := range []int{1, 4} {
+		for _, g := range groups {
+			if len(g) != size {
+				continue
+			}
+			var v complex128
+			for _, i := range g {
+				v += full.Data[i]
+			}
+			want = append(want, v/complex(float64(size), 0))
+		}
+	}
+	if len(want) != red.K {
+		t.Fatalf("reduced has %d coefficients, host %d (group sizes other than 1 and 4?)", red.K, len(want))
+	}
+	for i, w := range want {
+		if d := red.Data[i] - w; math.Hypot(real(d), imag(d)) > 1e-12*(1+math.Hypot(real(w), imag(w))) {
+			t.Fatalf("coefficient %d (%s): %v, want %v", i, r.Labels().String(i), red.Data[i], w)
+		}
+	}
+	// P00 of 3 scales are averaged over 4 angles into 3 coefficients.
+	if n := len(r.Labels().Select("P00", nil)); n != 3 {
+		t.Errorf("iso P00 coefficients: %d, want 3", n)
+	}
+	// Cross statistic: only mixed moments.
+	for i, c := range ss.Cross.Labels().Class {
+		lb := ss.Cross.Labels()
+		if c != "C00" && (c != "C01" && c != "C11" || lb.Get(i, "fa") == lb.Get(i, "fb")) {
+			t.Fatalf("cross coefficient %d is %s fa=%d fb=%d, not a mixed moment", i, c, lb.Get(i, "fa"), lb.Get(i, "fb"))
+		}
+	}
+}
+
+// TestSeparationProblemValidate covers the refusals.
+func TestSeparationProblemValidate(t *testing.T) {
+	p, _, _ := toyProblem(t, 32, true)
+	good := *p
+	cases := map[string]func(q *SeparationProblem){
+		"no samples":   func(q *SeparationProblem) { q.Contaminant = nil },
+		"one sample":   func(q *SeparationProblem) { q.Contaminant = mapsOf(32, q.Contaminant.Map(0)) },
+		"size":         func(q *SeparationProblem) { q.Noise = stlayer.NewMaps(2, 16, 16) },
+		"nan":          func(q *SeparationProblem) { c := stlayer.NewMaps(2, 32, 32); c.Data[40] = math.NaN(); q.Contaminant = c },
+		"two data":     func(q *SeparationProblem) { q.Data = stlayer.NewMaps(2, 32, 32) },
+		"two template": func(q *SeparationProblem) { q.Template = stlayer.NewMaps(2, 32, 32) },
+	}
+	for name, f := range cases {
+		q := good
+		f(&q)
+		if err := q.Validate(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if err := good.Validate(); err != nil {
+		t.Errorf("good problem refused: %v", err)
+	}
+}

@@ -1,0 +1,223 @@
+package infer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// sharedDir walks up from the working directory to the folder "shared"
+// beside the repository.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir, _ := os.Getwd()
+	for {
+		if st, err := os.Stat(filepath.Join(dir, "shared", "data")); err == nil && st.IsDir() {
+			return filepath.Join(dir, "shared")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatalf("the shared data folder (../shared/data beside the repository) was not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(tb testing.TB, name string, def int) int {
+	v, err := strconv.Atoi(envOr(name, strconv.Itoa(def)))
+	if err != nil {
+		tb.Fatalf("%s: %v", name, err)
+	}
+	return v
+}
+
+// shrink returns x (an n×n map) subsampled by n/size (periodic maps stay
+// periodic), or x itself when size = n.
+func shrink(x []float64, n, size int) []float64 {
+	if size == n {
+		return x
+	}
+	s := n / size
+	out := make([]float64, size*size)
+	for i := 0; i < size; i++ {
+		for j := 0; j < size; j++ {
+			out[i*size+j] = x[(i*s)*n+j*s]
+		}
+	}
+	return out
+}
+
+func readMap(tb testing.TB, path string) (*stlayer.Maps, error) {
+	tb.Helper()
+	return datasets.ReadMaps(path)
+}
+
+// sepQualityCase builds the quality cases of the separation issue on
+// size×size maps:
+//
+//   - "quijote": d = s + c, s = the dust map I_1[::2, ::2] (256², i.e.
+//     dust256.npy), c = Quijote log-density map 00 scaled by a = σ_s/σ_q so
+//     that its total power (variance) equals the dust's; the contaminant
+//     samples are maps 01…19 scaled by the same a (the map in d is not among
+//     them).
+//   - "noise": d = s + n with white noise of std σ_s (SNR 1), 20 generated
+//     noise samples.
+//
+// size < 256 subsamples every map (periodicity kept).
+func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlayer.Maps, isNoise bool) {
+	tb.Helper()
+	sh := sharedDir(tb)
+	dust, err := readMap(tb, filepath.Join(sh, "data", "dust", "I_1.npy"))
+	if err != nil {
+		tb.Fatalf("dust map: %v", err)
+	}
+	sv := shrink(dust.Map(0), 512, size)
+	_, sdS, _, _ := Moments(sv)
+	s = mapsOf(size, sv)
+	switch name {
+	case "quijote":
+		var qs [][]float64
+		for i := 0; i < 20; i++ {
+			q, err := readMap(tb, filepath.Join(sh, "data", "quijote", fmt.Sprintf("logdensity_%02d.npy", i)))
+			if err != nil {
+				tb.Fatalf("quijote map %d: %v", i, err)
+			}
+			qs = append(qs, shrink(q.Map(0), 256, size))
+		}
+		_, sdQ, _, _ := Moments(qs[0])
+		a := sdS / sdQ
+		for _, q := range qs {
+			for i := range q {
+				q[i] *= a
+			}
+		}
+		dv := make([]float64, size*size)
+		for i := range dv {
+			dv[i] = sv[i] + qs[0][i]
+		}
+		return mapsOf(size, dv), s, mapsOf(size, qs[1:]...), false
+	case "noise":
+		noise := func(seed uint64) []float64 {
+			rng := rand.New(rand.NewPCG(seed, 77))
+			x := make([]float64, size*size)
+			for i := range x {
+				x[i] = sdS * rng.NormFloat64()
+			}
+			return x
+		}
+		nv := noise(0)
+		dv := make([]float64, size*size)
+		for i := range dv {
+			dv[i] = sv[i] + nv[i]
+		}
+		var ns [][]float64
+		for i := 1; i <= 20; i++ {
+			ns = append(ns, noise(uint64(i)))
+		}
+		return mapsOf(size, dv), s, mapsOf(size, ns...), true
+	}
+	tb.Fatalf("unknown case %q (quijote or noise)", name)
+	return
+}
+
+// BenchmarkSeparationQuality runs a quality case of the separation issue
+// (minutes to hours: it is not a test) and writes its report. Settings
+// through the environment:
+//
+//	STKIT_SEP_CASE    quijote (default) or noise
+//	STKIT_SEP_SIZE    map size (256; 128 subsamples every map by 2)
+//	STKIT_SEP_KIND    scov (default) or wph;  STKIT_SEP_J (log2(size)−2), STKIT_SEP_L (4)
+//	STKIT_SEP_ISO     1 (default) isotropic reduction, 0 none
+//	STKIT_SEP_PS      1 (default) append the binned power spectrum, 0 not
+//	STKIT_SEP_FORM    br or jmd (default jmd)
+//	STKIT_SEP_BATCH   samples per evaluation (default 10)
+//	STKIT_SEP_STEPS   S1,S2,EPOCHS (default 30,100,4)
+//	STKIT_SEP_WEIGHTS e.g. data=1,contaminant=1,independence=1
+//	STKIT_SEP_REPORT  report directory (default: a temporary one)
+//
+// e.g. STKIT_SEP_SIZE=128 STKIT_SEP_J=5 go test ./infer -run '^$' -bench SeparationQuality -benchtime 1x -timeout 0 -v
+func BenchmarkSeparationQuality(b *testing.B) {
+	name := envOr("STKIT_SEP_CASE", "quijote")
+	size := envInt(b, "STKIT_SEP_SIZE", 256)
+	d, s, samples, isNoise := sepQualityCase(b, name, size)
+	spec := stats.Spec{Kind: stats.Kind(envOr("STKIT_SEP_KIND", "scov")), J: envInt(b, "STKIT_SEP_J", 0), L: envInt(b, "STKIT_SEP_L", 4), Iso: envOr("STKIT_SEP_ISO", "1") == "1"}
+	spec = spec.WithDefaults(size, size)
+	ss, err := NewSepStats(spec, size, size, envOr("STKIT_SEP_PS", "1") == "1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	weights, err := ParseSepWeights(os.Getenv("STKIT_SEP_WEIGHTS"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	stages, err := ParseSepSteps(envOr("STKIT_SEP_STEPS", "30,100,4"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	form := FormJMD
+	if envOr("STKIT_SEP_FORM", "jmd") == "br" {
+		form = FormBR
+	}
+	p := &SeparationProblem{Data: d, Contaminant: samples, Stats: ss}
+	if isNoise {
+		p.Contaminant, p.Noise = nil, samples
+	}
+	dir := envOr("STKIT_SEP_REPORT", b.TempDir())
+	opt := SeparationOptions{Form: form, Weights: weights, Batch: envInt(b, "STKIT_SEP_BATCH", 10), Stages: stages, Seed: 1}
+	last := time.Now()
+	opt.Progress = func(pr SepProgress) {
+		if time.Since(last) > 30*time.Second || pr.Iter == pr.TotalSteps {
+			last = time.Now()
+			b.Logf("stage %d epoch %d iter %d/%d loss %.4g %v %v (%.0f s)", pr.Stage+1, pr.Epoch+1, pr.Iter, pr.TotalSteps, pr.Loss, pr.Terms, pr.Parts, pr.Elapsed.Seconds())
+		}
+	}
+	settings := map[string]any{"case": name, "size": size, "spec": spec, "form": form.String(), "weights": weights, "batch": opt.Batch, "stages": stages, "ps": envOr("STKIT_SEP_PS", "1")}
+	b.Logf("case %s %d², %s, %s, weights %+v, %d auto / %d cross coefficients, report %s", name, size, spec, form, weights, ss.Auto.Labels().Len(), ss.Cross.Labels().Len(), dir)
+	for i := 0; i < b.N; i++ {
+		res, err := RunSeparation(context.Background(), cpu.New(), p, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sm, err := WriteSeparationReport(dir, d, res, nil, samples, s, settings)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, x := range []struct {
+			name string
+			m    *stlayer.Maps
+		}{{"data.npy", d}, {"truth.npy", s}, {"samples.npy", samples}, {"separated.npy", res.S}} {
+			if err := datasets.WriteMaps(filepath.Join(dir, x.name), x.m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var bins strings.Builder
+		for bi := range sm.PSK {
+			fmt.Fprintf(&bins, "\n  bin %2d k=%6.1f Pc/Ps %8.3f  Ps~/Ps %6.3f  Pd/Ps %8.3f  r %6.3f  r_d %6.3f", bi, sm.PSK[bi], sm.ContamToSignal[bi], sm.PSRatio[bi], sm.PSRatioData[bi], sm.R[bi], sm.RData[bi])
+		}
+		b.Logf("%s%s", bins.String(), "")
+		b.Logf("PS max|ratio−1| where Pc ≤ 10 Ps: %.3f (data %.3f; target %.2f met %v); r min where Pc ≤ Ps: %.3f (data %.3f; target %.2f met %v); pixel corr %.3f (data %.3f); %d evaluations, %.2f s each, %.0f s wall",
+			sm.PSMaxDev, sm.PSMaxDevData, SepPSTolerance, sm.PSTargetMet, sm.RMin, sm.RMinData, SepRMin, sm.RTargetMet, sm.PixelCorr, sm.PixelCorrData, res.Evals, res.SecondsPerEval(), res.Elapsed.Seconds())
+		if math.IsNaN(sm.PSMaxDev) {
+			b.Fatal("no metric")
+		}
+	}
+}

@@ -1,0 +1,353 @@
+package infer
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// Quality thresholds of a separation (methods.md §3.9, proposed pass
+// criteria): the recovered spectrum within ±SepPSTolerance of the truth in
+// every bin where the contaminant power is ≤ SepPSContamRatio × the signal
+// power, and r(k) ≥ SepRMin where the contaminant power is ≤ SepRContamRatio
+// × the signal power.
+const (
+	SepPSTolerance   = 0.10
+	SepPSContamRatio = 10.0
+	SepRMin          = 0.9
+	SepRContamRatio  = 1.0
+)
+
+// SeparationMetrics compares a separation s̃ with the data d, the residual
+// samples and, when known, the truth s. Spectra are IsoPowerSpectrum's
+// (half-octave bins in cycles per map, k = 0 excluded); it is what
+// metrics.json holds. Per-bin slices have one value per bin; bins without
+// modes or without signal power hold −1 (JSON has no NaN).
+type SeparationMetrics struct {
+	PSEdges []float64 `json:"ps_bin_edges"`
+	PSK     []float64 `json:"ps_bin_mean_k"`
+	// Spectra of d, s̃, d − s̃ and the mean spectrum of the residual samples.
+	PSData     []float64 `json:"ps_data"`
+	PSSep      []float64 `json:"ps_separated"`
+	PSResidual []float64 `json:"ps_residual"`
+	PSSamples  []float64 `json:"ps_samples_mean"`
+	// ResidualRatio = P_{d−s̃}/⟨P_r⟩: the residual should look like the samples.
+	ResidualRatio []float64 `json:"ps_residual_over_samples"`
+
+	// With the truth s (c = d − s is then the true contaminant):
+	PSTruth       []float64 `json:"ps_truth,omitempty"`
+	PSContaminant []float64 `json:"ps_true_contaminant,omitempty"`
+	// ContamToSignal = P_c/P_s per bin (decides where the criteria apply).
+	ContamToSignal []float64 `json:"contaminant_over_signal,omitempty"`
+	// PSRatio = P_s̃/P_s, PSRatioData = P_d/P_s (the error before separation).
+	PSRatio     []float64 `json:"ps_ratio_separated_over_truth,omitempty"`
+	PSRatioData []float64 `json:"ps_ratio_data_over_truth,omitempty"`
+	// ErrorRatio = P_{s̃−s}/P_s: power of the error relative to the signal.
+	ErrorRatio []float64 `json:"ps_error_over_truth,omitempty"`
+	// R = r(k) between s and s̃, RData between s and d (CrossSpectrumR).
+	R     []float64 `json:"r_separated_truth,omitempty"`
+	RData []float64 `json:"r_data_truth,omitempty"`
+
+	// Summary numbers of the quality criteria (only with the truth): the
+	// bins (indices) where P_c ≤ 10 P_s, the max |P_s̃/P_s − 1| over them
+	// (and the same for the data), the bins where P_c ≤ P_s and the min r
+	// over them (and for the data), and whether the targets are met.
+	BinsPS          []int   `json:"bins_contaminant_le_10x_signal,omitempty"`
+	PSMaxDev        float64 `json:"ps_max_abs_ratio_minus_1"`
+	PSMaxDevData    float64 `json:"ps_max_abs_ratio_minus_1_data"`
+	PSMeanDev       float64 `json:"ps_mean_abs_ratio_minus_1"`
+	BinsR           []int   `json:"bins_contaminant_le_signal,omitempty"`
+	RMin            float64 `json:"r_min"`
+	RMinData        float64 `json:"r_min_data"`
+	PSTargetMet     bool    `json:"ps_target_met"`
+	RTargetMet      bool    `json:"r_target_met"`
+	PixelCorr       float64 `json:"pixel_correlation_separated_truth,omitempty"`
+	PixelCorrData   float64 `json:"pixel_correlation_data_truth,omitempty"`
+	RelRMSError     float64 `json:"rms_error_over_truth_std,omitempty"`
+	RelRMSErrorData float64 `json:"rms_data_error_over_truth_std,omitempty"`
+
+	// Run information (from the SeparationResult, when given).
+	Stages      []string  `json:"stages,omitempty"`
+	Terms       []string  `json:"final_terms,omitempty"`
+	Parts       []float64 `json:"final_term_values,omitempty"`
+	Evaluations int       `json:"evaluations,omitempty"`
+	Seconds     float64   `json:"seconds,omitempty"`
+	SecPerEval  float64   `json:"seconds_per_evaluation,omitempty"`
+	Batch       int       `json:"batch,omitempty"`
+	Pool        int       `json:"sample_pool,omitempty"`
+	Settings    any       `json:"settings,omitempty"`
+}
+
+// nanToNeg replaces NaN by −1 (JSON has no NaN).
+func nanToNeg(x []float64) []float64 {
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			x[i] = -1
+		}
+	}
+	return x
+}
+
+// EvaluateSeparation computes SeparationMetrics of s̃ (one map) for the data
+// d, the residual samples (any number ≥ 1, or nil) and the truth s (nil if
+// unknown).
+func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetrics, error) {
+	m, n := d.M, d.N
+	for _, x := range []*stlayer.Maps{sep, samples, truth} {
+		if x != nil && (x.M != m || x.N != n) {
+			return nil, fmt.Errorf("maps of %d×%d and %d×%d cannot be compared", x.M, x.N, m, n)
+		}
+	}
+	if d.B != 1 || sep.B < 1 || (truth != nil && truth.B != 1) {
+		return nil, fmt.Errorf("one data map, one separated map and one truth map are expected")
+	}
+	dv, sv := d.Map(0), sep.Map(0)
+	res := make([]float64, m*n)
+	for i := range res {
+		res[i] = dv[i] - sv[i]
+	}
+	pd, ps, pr := IsoPowerSpectrum(dv, m, n), IsoPowerSpectrum(sv, m, n), IsoPowerSpectrum(res, m, n)
+	nb := len(pd.P)
+	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P}
+	if samples != nil && samples.B > 0 {
+		maps := make([][]float64, samples.B)
+		for b := range maps {
+			maps[b] = samples.Map(b)
+		}
+		sm.PSSamples = MeanPowerSpectrum(maps, m, n).P
+		sm.ResidualRatio = make([]float64, nb)
+		for b := range sm.ResidualRatio {
+			sm.ResidualRatio[b] = pr.P[b] / sm.PSSamples[b]
+		}
+		nanToNeg(sm.ResidualRatio)
+	}
+	if truth == nil {
+		return sm, nil
+	}
+	tv := truth.Map(0)
+	c := make([]float64, m*n)
+	e := make([]float64, m*n)
+	for i := range c {
+		c[i] = dv[i] - tv[i]
+		e[i] = sv[i] - tv[i]
+	}
+	pt, pc, pe := IsoPowerSpectrum(tv, m, n), IsoPowerSpectrum(c, m, n), IsoPowerSpectrum(e, m, n)
+	sm.PSTruth, sm.PSContaminant = pt.P, pc.P
+	_, sm.R = CrossSpectrumR(tv, sv, m, n)
+	_, sm.RData = CrossSpectrumR(tv, dv, m, n)
+	sm.ContamToSignal = make([]float64, nb)
+	sm.PSRatio = make([]float64, nb)
+	sm.PSRatioData = make([]float64, nb)
+	sm.ErrorRatio = make([]float64, nb)
+	minR, minRD := math.Inf(1), math.Inf(1)
+	nPS := 0
+	for b := 0; b < nb; b++ {
+		if pt.Count[b] == 0 || pt.P[b] == 0 {
+			sm.ContamToSignal[b], sm.PSRatio[b], sm.PSRatioData[b], sm.ErrorRatio[b] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			continue
+		}
+		sm.ContamToSignal[b] = pc.P[b] / pt.P[b]
+		sm.PSRatio[b] = ps.P[b] / pt.P[b]
+		sm.PSRatioData[b] = pd.P[b] / pt.P[b]
+		sm.ErrorRatio[b] = pe.P[b] / pt.P[b]
+		if sm.ContamToSignal[b] <= SepPSContamRatio {
+			sm.BinsPS = append(sm.BinsPS, b)
+			dev := math.Abs(sm.PSRatio[b] - 1)
+			sm.PSMaxDev = math.Max(sm.PSMaxDev, dev)
+			sm.PSMeanDev += dev
+			nPS++
+			sm.PSMaxDevData = math.Max(sm.PSMaxDevData, math.Abs(sm.PSRatioData[b]-1))
+		}
+		if sm.ContamToSignal[b] <= SepRContamRatio {
+			sm.BinsR = append(sm.BinsR, b)
+			minR = math.Min(minR, sm.R[b])
+			minRD = math.Min(minRD, sm.RData[b])
+		}
+	}
+	if nPS > 0 {
+		sm.PSMeanDev /= float64(nPS)
+	}
+	sm.PSTargetMet = nPS > 0 && sm.PSMaxDev <= SepPSTolerance
+	if len(sm.BinsR) > 0 {
+		sm.RMin, sm.RMinData = minR, minRD
+		sm.RTargetMet = minR >= SepRMin
+	} else {
+		sm.RMin, sm.RMinData = -1, -1
+	}
+	sm.PixelCorr, sm.PixelCorrData = pearson(tv, sv), pearson(tv, dv)
+	_, sdT, _, _ := Moments(tv)
+	sm.RelRMSError, sm.RelRMSErrorData = rms(e)/sdT, rms(c)/sdT
+	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.ErrorRatio, sm.R, sm.RData} {
+		nanToNeg(x)
+	}
+	return sm, nil
+}
+
+func pearson(a, b []float64) float64 {
+	ma, sa, _, _ := Moments(a)
+	mb, sb, _, _ := Moments(b)
+	c := 0.0
+	for i := range a {
+		c += (a[i] - ma) * (b[i] - mb)
+	}
+	return c / float64(len(a)) / (sa * sb)
+}
+
+func rms(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v * v
+	}
+	return math.Sqrt(s / float64(len(x)))
+}
+
+// WriteSeparationReport writes the report of a separation into dir:
+// maps.png (d, s̃, d − s̃, and the truth s and true contaminant d − s when
+// given), power_spectrum.png (spectra of each, the ratio P_s̃/P_s and
+// P_d/P_s, and r(k) with the truth), loss.png (loss per iteration, when res
+// is given) and metrics.json (SeparationMetrics, plus settings when
+// non-nil). samples (residual samples) and truth may be nil.
+func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, sep, samples, truth *stlayer.Maps, settings any) (*SeparationMetrics, error) {
+	if sep == nil && res != nil {
+		sep = res.S
+	}
+	sm, err := EvaluateSeparation(d, sep, samples, truth)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	sm.Settings = settings
+	if res != nil {
+		sm.Stages, sm.Terms, sm.Parts = res.StageSummary, res.Terms, res.Parts
+		sm.Evaluations, sm.Seconds, sm.SecPerEval = res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval()
+		sm.Batch, sm.Pool = res.Batch, res.Pool
+		var hist []float64
+		for _, r := range res.Epochs {
+			hist = append(hist, r.History...)
+		}
+		if len(hist) > 0 {
+			if err := plotLoss(filepath.Join(dir, "loss.png"), hist); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := plotSeparationMaps(filepath.Join(dir, "maps.png"), d, sep, truth); err != nil {
+		return nil, err
+	}
+	if err := plotSeparationSpectra(filepath.Join(dir, "power_spectrum.png"), sm); err != nil {
+		return nil, err
+	}
+	return sm, WriteJSON(filepath.Join(dir, "metrics.json"), sm)
+}
+
+func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
+	m, n := d.M, d.N
+	dv, sv := d.Map(0), sep.Map(0)
+	res := make([]float64, m*n)
+	for i := range res {
+		res[i] = dv[i] - sv[i]
+	}
+	lo, hi := plotx.Range(dv, 0.005)
+	rlo, rhi := plotx.Range(res, 0.005)
+	row1 := []*plot.Plot{
+		plotx.MapPlot("data d", dv, m, n, lo, hi),
+		plotx.MapPlot("separated s̃", sv, m, n, lo, hi),
+		plotx.MapPlot("residual d − s̃", res, m, n, rlo, rhi),
+	}
+	rows := [][]*plot.Plot{row1}
+	if truth != nil {
+		tv := truth.Map(0)
+		c := make([]float64, m*n)
+		e := make([]float64, m*n)
+		for i := range c {
+			c[i] = dv[i] - tv[i]
+			e[i] = sv[i] - tv[i]
+		}
+		rows = append(rows, []*plot.Plot{
+			plotx.MapPlot("truth s", tv, m, n, lo, hi),
+			plotx.MapPlot("error s̃ − s (residual scale)", e, m, n, rlo, rhi),
+			plotx.MapPlot("true contaminant d − s", c, m, n, rlo, rhi),
+		})
+	}
+	return plotx.SaveGrid(path, rows, 9*vg.Inch, vg.Length(len(rows))*3.1*vg.Inch)
+}
+
+func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
+	k := sm.PSK
+	p := plot.New()
+	p.Title.Text = "isotropic power spectra"
+	p.X.Label.Text = "k (cycles per map)"
+	p.Y.Label.Text = "P(k)"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
+	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated s̃", plotx.XY(k, sm.PSSep, true), "residual d − s̃", plotx.XY(k, sm.PSResidual, true)}
+	if sm.PSSamples != nil {
+		lines = append(lines, "samples (mean)", plotx.XY(k, sm.PSSamples, true))
+	}
+	if sm.PSTruth != nil {
+		lines = append(lines, "truth s", plotx.XY(k, sm.PSTruth, true), "true contaminant", plotx.XY(k, sm.PSContaminant, true))
+	}
+	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+		return err
+	}
+	row := []*plot.Plot{p}
+	one := make([]float64, len(k))
+	for i := range one {
+		one[i] = 1
+	}
+	if sm.PSTruth != nil {
+		r := plot.New()
+		r.Title.Text = fmt.Sprintf("P/P_s (max |P_s̃/P_s − 1| = %.3f where P_c ≤ 10 P_s)", sm.PSMaxDev)
+		r.X.Label.Text = "k (cycles per map)"
+		r.X.Scale, r.Y.Scale = plot.LogScale{}, plot.LogScale{}
+		r.X.Tick.Marker, r.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
+		if err := plotutil.AddLinePoints(r, "P_s̃/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
+			"P_c/P_s", validXY(k, sm.ContamToSignal, true), "1", plotx.XY(k, one, false)); err != nil {
+			return err
+		}
+		c := plot.New()
+		c.Title.Text = fmt.Sprintf("r(k) with the truth (min %.3f where P_c ≤ P_s)", sm.RMin)
+		c.X.Label.Text = "k (cycles per map)"
+		c.X.Scale = plot.LogScale{}
+		c.X.Tick.Marker = plot.LogTicks{}
+		if err := plotutil.AddLinePoints(c, "r(s, s̃)", validXY(k, sm.R, false), "r(s, d)", validXY(k, sm.RData, false)); err != nil {
+			return err
+		}
+		row = append(row, r, c)
+	} else if sm.ResidualRatio != nil {
+		r := plot.New()
+		r.Title.Text = "P_{d−s̃} / ⟨P_samples⟩"
+		r.X.Label.Text = "k (cycles per map)"
+		r.X.Scale = plot.LogScale{}
+		r.X.Tick.Marker = plot.LogTicks{}
+		if err := plotutil.AddLinePoints(r, "ratio", validXY(k, sm.ResidualRatio, true), "1", plotx.XY(k, one, false)); err != nil {
+			return err
+		}
+		row = append(row, r)
+	}
+	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5*vg.Inch, 4*vg.Inch)
+}
+
+// validXY drops the −1 markers of empty bins (and, for log axes, every
+// y ≤ 0).
+func validXY(x, y []float64, logY bool) plotter.XYs {
+	var xy plotter.XYs
+	for i := range x {
+		if y[i] == -1 || math.IsNaN(y[i]) || (logY && y[i] <= 0) {
+			continue
+		}
+		xy = append(xy, plotter.XY{X: x[i], Y: y[i]})
+	}
+	return xy
+}

@@ -1,0 +1,444 @@
+package infer
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// ReducedOp is a statistic derived from a base statistic by averaging groups
+// of its coefficients:
+//
+//	Φ'_g(x) = (1/|G_g|) Σ_{i ∈ G_g} Φ_i(x)
+//
+// (complex values are kept). A group of one coefficient selects it, so a
+// ReducedOp also expresses subsets (e.g. the cross moments of a two-field
+// statistic). It is evaluated on Prim (gathers, sums and a scale), so every
+// engine differentiates it. The output order is: groups of equal size
+// together, sizes in increasing order, and within one size the order of
+// groups given (Labels follows the same order; the label of a group is that
+// of its first member, with the orientation columns rewritten by IsoGroups).
+type ReducedOp struct {
+	base    StatOp
+	buckets []reducedBucket
+	labels  *stlayer.Labels
+	key     string
+}
+
+type reducedBucket struct {
+	size int
+	idx  [][]int // idx[t][g]: member t of group g
+}
+
+// NewReducedOp builds the reduction of base by the groups (indices into
+// base's coefficients, each group non-empty). labels, if non-nil, gives one
+// row per group in the order of groups; nil takes the base's label of each
+// group's first member.
+func NewReducedOp(base StatOp, groups [][]int, labels *stlayer.Labels, name string) (*ReducedOp, error) {
+	if len(groups) == 0 {
+		return nil, fmt.Errorf("reduced statistic %s: no coefficients selected", name)
+	}
+	if labels != nil && labels.Len() != len(groups) {
+		return nil, fmt.Errorf("reduced statistic %s: %d labels for %d groups", name, labels.Len(), len(groups))
+	}
+	nb := base.Labels().Len()
+	bySize := map[int][]int{}
+	var sizes []int
+	h := fnv.New64a()
+	for g, grp := range groups {
+		if len(grp) == 0 {
+			return nil, fmt.Errorf("reduced statistic %s: empty group %d", name, g)
+		}
+		for _, i := range grp {
+			if i < 0 || i >= nb {
+				return nil, fmt.Errorf("reduced statistic %s: coefficient %d out of range [0, %d)", name, i, nb)
+			}
+			h.Write([]byte(strconv.Itoa(i)))
+			h.Write([]byte{','})
+		}
+		h.Write([]byte{';'})
+		if _, ok := bySize[len(grp)]; !ok {
+			sizes = append(sizes, len(grp))
+		}
+		bySize[len(grp)] = append(bySize[len(grp)], g)
+	}
+	slices.Sort(sizes)
+	r := &ReducedOp{base: base, key: fmt.Sprintf("%s/reduced:%s:%x", base.Key(), name, h.Sum64())}
+	src := labels
+	if src == nil {
+		src = base.Labels()
+	}
+	r.labels = stlayer.NewLabels(src.Columns...)
+	for _, s := range sizes {
+		bk := reducedBucket{size: s, idx: make([][]int, s)}
+		for _, g := range bySize[s] {
+			for t := 0; t < s; t++ {
+				bk.idx[t] = append(bk.idx[t], groups[g][t])
+			}
+			row := g
+			if labels == nil {
+				row = groups[g][0]
+			}
+			addRow(r.labels, src, row)
+		}
+		r.buckets = append(r.buckets, bk)
+	}
+	return r, nil
+}
+
+func addRow(dst, src *stlayer.Labels, i int) {
+	vals := map[string]int{}
+	for c, name := range src.Columns {
+		if v := src.Rows[i][c]; v >= 0 {
+			vals[name] = v
+		}
+	}
+	dst.Add(src.Class[i], vals)
+}
+
+// Key implements StatOp.
+func (r *ReducedOp) Key() string { return r.key }
+
+// Labels implements StatOp.
+func (r *ReducedOp) Labels() *stlayer.Labels { return r.labels }
+
+// Base returns the statistic that is reduced.
+func (r *ReducedOp) Base() StatOp { return r.base }
+
+// Stat implements StatOp.
+func (r *ReducedOp) Stat() stlayer.Stat {
+	base := r.base.Stat()
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		y := base(p, x)
+		parts := make([]stlayer.Field, 0, len(r.buckets))
+		for _, bk := range r.buckets {
+			var sum stlayer.Field
+			for t := 0; t < bk.size; t++ {
+				c := p.Channels(y, bk.idx[t])
+				if sum == nil {
+					sum = c
+				} else {
+					sum = p.Add(sum, c)
+				}
+			}
+			if bk.size > 1 {
+				sum = p.Scale(sum, complex(1/float64(bk.size), 0))
+			}
+			parts = append(parts, sum)
+		}
+		if len(parts) == 1 {
+			return parts[0]
+		}
+		return p.Concat(parts...)
+	}
+}
+
+// IsoGroups groups the coefficients of a label table into isotropic averages:
+// coefficients whose rows are equal after replacing every orientation column
+// (l1, l2, l3) by its difference with l1 modulo L (and l1 by 0) form one
+// group, i.e. the average over a global rotation by multiples of π/L
+// (Cheng's isotropic reduction, without taking real parts). Coefficients
+// without an orientation (l1 < 0) are groups of one. keep, if non-nil,
+// selects the coefficients taken into account. It returns the groups, in the
+// order of their first member, and their labels (orientations relative to
+// l1 = 0).
+func IsoGroups(lb *stlayer.Labels, L int, keep func(i int) bool) ([][]int, *stlayer.Labels) {
+	l1 := slices.Index(lb.Columns, "l1")
+	var ls []int
+	for c, name := range lb.Columns {
+		if len(name) == 2 && name[0] == 'l' && name[1] >= '1' && name[1] <= '9' {
+			ls = append(ls, c)
+		}
+	}
+	index := map[string]int{}
+	var groups [][]int
+	out := stlayer.NewLabels(lb.Columns...)
+	row := make([]int, len(lb.Columns))
+	for i := range lb.Class {
+		if keep != nil && !keep(i) {
+			continue
+		}
+		copy(row, lb.Rows[i])
+		if l1 >= 0 && row[l1] >= 0 {
+			base := row[l1]
+			for _, c := range ls {
+				if row[c] >= 0 {
+					row[c] = ((row[c]-base)%L + L) % L
+				}
+			}
+		}
+		var b strings.Builder
+		b.WriteString(lb.Class[i])
+		for _, v := range row {
+			b.WriteByte(',')
+			b.WriteString(strconv.Itoa(v))
+		}
+		k := b.String()
+		g, ok := index[k]
+		if !ok {
+			g = len(groups)
+			index[k] = g
+			groups = append(groups, nil)
+			vals := map[string]int{}
+			for c, name := range lb.Columns {
+				if row[c] >= 0 {
+					vals[name] = row[c]
+				}
+			}
+			out.Add(lb.Class[i], vals)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups, out
+}
+
+// SepStats are the statistics a separation matches: Auto on M×N maps, Cross
+// on pairs (a, b) stacked by rows into (2M)×N maps (scov.StackPair,
+// wph.StackPair) and reduced to the moments that mix the two fields (nil: no
+// independence and template terms). PS[k] marks the power-spectrum-like
+// coefficients of Auto (used alone in the first stage, Auclair 2024); nil
+// means all.
+type SepStats struct {
+	Auto, Cross StatOp
+	PS          []bool
+	// Spec is the specification the statistics were built from (informative).
+	Spec stats.Spec
+}
+
+// NewSepStats builds the separation statistics of a spec for M×N maps.
+//
+//   - scov: the raw scattering-covariance moments (mean, var, P00, S1, C01,
+//     C11; stats.Build of the spec without Synthesis/Iso) and the cross
+//     moments of a pair (spec.Cross) restricted to those that mix the fields
+//     (C00 and the (a,b), (b,a) kinds of C01 and C11). Raw moments are used rather than Cheng's synthesis vector
+//     because they stay finite at the zero map (the residual d − s̃ starts at
+//     0) and are whitened per coefficient anyway. With spec.Iso both are
+//     averaged over global rotations (IsoGroups), complex values kept.
+//     PS-like: mean, var, P00.
+//   - wph: PyWPH's default model (norm none, spec.DN shifts, periodic or
+//     crop boundary) and its cross version (all coefficients mix the two
+//     fields). With spec.Iso both
+//     are averaged over global rotations. PS-like: S11 and the scaling
+//     moments L.
+//
+// With ps, the binned power spectrum (BinnedPSOp) is appended to Auto and
+// the binned cross spectrum to Cross: the wavelets integrate the power over
+// octave-wide bands, the spectrum resolves it per half-octave (Cheng's
+// synthesis `ps=True` option plays the same role). Its coefficients count as
+// PS-like.
+//
+// Other kinds (wst, spectra) and the synthesis vectors are refused.
+func NewSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
+	spec = spec.WithDefaults(m, n)
+	if spec.Synthesis {
+		return nil, fmt.Errorf("separation matches the raw moments of %s (whitened per coefficient); the synthesis vector is not supported", spec.Kind)
+	}
+	ss := &SepStats{Spec: spec}
+	var psClasses []string
+	crossKeep := func(int) bool { return true }
+	switch spec.Kind {
+	case stats.SCov:
+		if n := strings.ToLower(spec.Norm); n != "none" && n != "p00" {
+			return nil, fmt.Errorf("scov separation uses the raw moments; normalisation %q does not apply", spec.Norm)
+		}
+		psClasses = []string{"mean", "var", "P00"}
+	case stats.WPH:
+		if spec.Norm != "none" {
+			return nil, fmt.Errorf("wph separation whitens each coefficient by its std over the samples; --norm %s does not apply", spec.Norm)
+		}
+		psClasses = []string{"S11", "L"}
+	default:
+		return nil, fmt.Errorf("separation supports --kind scov or wph (got %s)", spec.Kind)
+	}
+	base := spec
+	base.Iso, base.Cross = false, false
+	auto, err := stats.Build(base, m, n)
+	if err != nil {
+		return nil, err
+	}
+	base.Cross = true
+	cross, err := stats.Build(base, m, n)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Kind == stats.SCov {
+		lb := cross.Labels()
+		crossKeep = func(i int) bool {
+			switch lb.Class[i] {
+			case "C00":
+				return true
+			case "C01", "C11":
+				return lb.Get(i, "fa") != lb.Get(i, "fb")
+			}
+			return false
+		}
+	}
+	if spec.Iso {
+		g, lb := IsoGroups(auto.Labels(), spec.L, nil)
+		if auto, err = NewReducedOp(auto, g, lb, "iso"); err != nil {
+			return nil, err
+		}
+		g, lb = IsoGroups(cross.Labels(), spec.L, crossKeep)
+		if cross, err = NewReducedOp(cross, g, lb, "cross-iso"); err != nil {
+			return nil, err
+		}
+	} else if spec.Kind == stats.SCov {
+		var g [][]int
+		for i := range cross.Labels().Class {
+			if crossKeep(i) {
+				g = append(g, []int{i})
+			}
+		}
+		if cross, err = NewReducedOp(cross, g, nil, "cross"); err != nil {
+			return nil, err
+		}
+	}
+	if ps {
+		auto = NewConcatOp(auto, NewBinnedPSOp(m, n, false))
+		cross = NewConcatOp(cross, NewBinnedPSOp(m, n, true))
+		psClasses = append(psClasses, "PS")
+	}
+	lb := auto.Labels()
+	ss.PS = make([]bool, lb.Len())
+	for i, c := range lb.Class {
+		ss.PS[i] = slices.Contains(psClasses, c)
+	}
+	ss.Auto, ss.Cross = auto, cross
+	return ss, nil
+}
+
+// BinnedPSOp is the isotropic power spectrum, or for pairs the real cross
+// spectrum, as a statistic on Prim, in the half-octave bins of
+// IsoPowerSpectrum (k = 0 excluded):
+//
+//	P_b = (1/n_b) Σ_{k ∈ bin b} Re[X̂(k) conj(Ŷ(k))] / (M N)
+//
+// with X = Y the map (auto) or X, Y the two halves of a (2M)×N pair map
+// (cross, the layout of scov.StackPair). It is linear in the power, so the
+// spectra of independent fields add (P(s + n) ≈ P(s) + P(n)), and finite at
+// the zero map. Classes "PS" (auto) and "PSx" (cross), column "bin".
+type BinnedPSOp struct {
+	m, n   int
+	cross  bool
+	masks  [][]float64 // per bin: weight 1/(n_b·M·N) on its modes
+	labels *stlayer.Labels
+}
+
+// NewBinnedPSOp builds the operator for M×N maps (pairs when cross).
+func NewBinnedPSOp(m, n int, cross bool) *BinnedPSOp {
+	ref := IsoPowerSpectrum(make([]float64, m*n), m, n)
+	nb := len(ref.P)
+	o := &BinnedPSOp{m: m, n: n, cross: cross, labels: stlayer.NewLabels("bin")}
+	class := "PS"
+	if cross {
+		class = "PSx"
+	}
+	for b := 0; b < nb; b++ {
+		o.masks = append(o.masks, make([]float64, m*n))
+		o.labels.Add(class, map[string]int{"bin": b})
+	}
+	count := make([]int, nb)
+	bin := make([]int, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			k := math.Hypot(float64(freq(i, m)), float64(freq(j, n)))
+			bin[i*n+j] = -1
+			for b := 0; b < nb; b++ {
+				if k >= ref.Edges[b] && k < ref.Edges[b+1] {
+					bin[i*n+j] = b
+					count[b]++
+					break
+				}
+			}
+		}
+	}
+	for p, b := range bin {
+		if b >= 0 {
+			o.masks[b][p] = 1 / float64(count[b]*m*n)
+		}
+	}
+	return o
+}
+
+// Key implements StatOp.
+func (o *BinnedPSOp) Key() string { return fmt.Sprintf("binnedps %dx%d cross=%t", o.m, o.n, o.cross) }
+
+// Labels implements StatOp.
+func (o *BinnedPSOp) Labels() *stlayer.Labels { return o.labels }
+
+// Stat implements StatOp.
+func (o *BinnedPSOp) Stat() stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		var pw stlayer.Field
+		if o.cross {
+			f := p.FFT2(p.Reshape(x, 2, o.m, o.n))
+			pw = p.Real(p.MulConj(p.Channels(f, []int{0}), p.Channels(f, []int{1})))
+		} else {
+			f := p.FFT2(x)
+			pw = p.Real(p.MulConj(f, f))
+		}
+		parts := make([]stlayer.Field, len(o.masks))
+		for b, m := range o.masks {
+			parts[b] = p.WeightedMean(pw, m)
+		}
+		return p.Concat(parts...)
+	}
+}
+
+// ConcatOp evaluates several statistics on the same maps and concatenates
+// their coefficients (in the order given; labels concatenated, columns
+// merged).
+type ConcatOp struct {
+	ops    []StatOp
+	labels *stlayer.Labels
+	key    string
+}
+
+// NewConcatOp concatenates ops.
+func NewConcatOp(ops ...StatOp) *ConcatOp {
+	var cols []string
+	keys := make([]string, len(ops))
+	for i, op := range ops {
+		keys[i] = op.Key()
+		for _, c := range op.Labels().Columns {
+			if !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
+		}
+	}
+	c := &ConcatOp{ops: ops, labels: stlayer.NewLabels(cols...), key: "concat(" + strings.Join(keys, " | ") + ")"}
+	for _, op := range ops {
+		lb := op.Labels()
+		for i := range lb.Class {
+			addRow(c.labels, lb, i)
+		}
+	}
+	return c
+}
+
+// Key implements StatOp.
+func (c *ConcatOp) Key() string { return c.key }
+
+// Labels implements StatOp.
+func (c *ConcatOp) Labels() *stlayer.Labels { return c.labels }
+
+// Stat implements StatOp.
+func (c *ConcatOp) Stat() stlayer.Stat {
+	stats := make([]stlayer.Stat, len(c.ops))
+	for i, op := range c.ops {
+		stats[i] = op.Stat()
+	}
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		parts := make([]stlayer.Field, len(stats))
+		for i, s := range stats {
+			parts[i] = s(p, x)
+		}
+		return p.Concat(parts...)
+	}
+}
