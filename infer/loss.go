@@ -27,7 +27,7 @@ type StatOp interface {
 //	ℒ_term(x) = Scale · Σ_b Σ_k W_k |Φ_k(x_b) − T_k|²
 //
 // where Φ is the term's statistic evaluated on each map x_b of the batch, T the
-// target vector and W the per-coefficient weights (for instance 1/σ_k² with σ_k
+// target vector (Scale = 0 means 1) and W the per-coefficient weights (for instance 1/σ_k² with σ_k
 // the std of Φ_k over a set of realisations, or 1/K for a plain mean). A zero
 // weight masks a coefficient.
 type Term struct {
@@ -102,10 +102,7 @@ func (t *Term) lossFunc() stlayer.LossFunc {
 		if k != len(t.Target) {
 			return 0, nil, fmt.Errorf("statistic has %d coefficients per map, target %d", k, len(t.Target))
 		}
-		scale := t.Scale
-		if scale == 0 {
-			scale = 1
-		}
+		scale := t.scale()
 		g := make([]complex128, len(out.Data))
 		loss := 0.0
 		for b := 0; b < out.B; b++ {
@@ -125,6 +122,14 @@ func (t *Term) lossFunc() stlayer.LossFunc {
 		}
 		return loss, g, nil
 	}
+}
+
+// scale returns Scale, with 0 meaning 1.
+func (t *Term) scale() float64 {
+	if t.Scale == 0 {
+		return 1
+	}
+	return t.Scale
 }
 
 // WeightMode chooses the per-coefficient weights of a target built from maps.

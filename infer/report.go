@@ -3,9 +3,12 @@ package infer
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -22,41 +25,80 @@ var MinkowskiThresholds = []float64{-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 
 
 // ValidationMetrics compares syntheses with their target(s). It is what
 // metrics.json holds.
+//
+// The spreads used as yardsticks (PSTargetSpread, W1Ref, MFDevSigma) come from
+// the reference set when one is given (ValidateOptions.Reference: other
+// realisations of the target's process), else from the target set itself when
+// it has ≥ 2 maps, else they are absent.
 type ValidationMetrics struct {
 	// Power spectrum (see PowerSpectrum): bin edges, target and mean synthesis
 	// spectra, ratio synth/target, and max/mean |ratio − 1| over the bins whose
-	// lower edge is ≥ 2 cycles per map.
-	PSEdges        []float64 `json:"ps_bin_edges"`
-	PSTarget       []float64 `json:"ps_target"`
-	PSSynth        []float64 `json:"ps_synth"`
-	PSRatio        []float64 `json:"ps_ratio"`
-	PSMaxDev       float64   `json:"ps_max_abs_ratio_minus_1"`
-	PSMeanDev      float64   `json:"ps_mean_abs_ratio_minus_1"`
+	// lower edge is ≥ 2 cycles per map. The target spectrum is the mean of the
+	// binned spectra of the target maps, the synthesis spectrum the mean of the
+	// binned spectra of the syntheses.
+	PSEdges   []float64 `json:"ps_bin_edges"`
+	PSTarget  []float64 `json:"ps_target"`
+	PSSynth   []float64 `json:"ps_synth"`
+	PSRatio   []float64 `json:"ps_ratio"`
+	PSMaxDev  float64   `json:"ps_max_abs_ratio_minus_1"`
+	PSMeanDev float64   `json:"ps_mean_abs_ratio_minus_1"`
+	// PSTargetSpread is the relative std, per bin, of one map's spectrum over
+	// the spread set: std_i(P_i/P̄ − 1).
 	PSTargetSpread []float64 `json:"ps_target_relative_std,omitempty"`
-	// W1 between the pixel distributions of each synthesis and the target set,
-	// in units of the target's std; W1Ref is the W1 between two target maps
-	// (when the target set has ≥ 2 maps), the natural scale of comparison.
-	W1    []float64 `json:"w1_normalised"`
-	W1Ref float64   `json:"w1_between_targets,omitempty"`
-	// Minkowski functionals at MinkowskiThresholds: target mean, synthesis mean,
-	// and the deviation in units of the target set's std (when ≥ 2 targets).
-	MFNu        []float64    `json:"mf_nu"`
-	MFTarget    [3][]float64 `json:"mf_target"`
-	MFSynth     [3][]float64 `json:"mf_synth"`
-	MFDevSigma  [3][]float64 `json:"mf_deviation_in_target_sigma,omitempty"`
-	MFMaxSigma  float64      `json:"mf_max_abs_deviation_sigma,omitempty"`
-	Moments     [][4]float64 `json:"moments_synth"`
-	MomentsTgt  [][4]float64 `json:"moments_target"`
-	Loss        float64      `json:"final_loss,omitempty"`
-	InitialLoss float64      `json:"initial_loss,omitempty"`
-	Iterations  int          `json:"iterations,omitempty"`
-	Seconds     float64      `json:"seconds,omitempty"`
-	SecPerEval  float64      `json:"seconds_per_evaluation,omitempty"`
+	// W1 between the pixel distribution of each synthesis and that of the
+	// target set, in units of the target's std. W1Ref is the natural scale of
+	// comparison: the W1 between two maps of the spread set (mean over all
+	// pairs; W1RefMin the smallest pair), in the same units.
+	W1       []float64 `json:"w1_normalised"`
+	W1Mean   float64   `json:"w1_normalised_mean"`
+	W1Ref    float64   `json:"w1_between_targets,omitempty"`
+	W1RefMin float64   `json:"w1_between_targets_min,omitempty"`
+	// Minkowski functionals V0, V1, V2 (see Minkowski) at MinkowskiThresholds
+	// (in units of the target's std about its mean): target mean, synthesis
+	// mean, the spread set's std of one map's functional (MFSpread), and the
+	// deviation (synthesis mean − target mean)/MFSpread.
+	MFNu       []float64    `json:"mf_nu"`
+	MFTarget   [3][]float64 `json:"mf_target"`
+	MFSynth    [3][]float64 `json:"mf_synth"`
+	MFSpread   [3][]float64 `json:"mf_spread_std,omitempty"`
+	MFDevSigma [3][]float64 `json:"mf_deviation_in_target_sigma,omitempty"`
+	MFMaxSigma float64      `json:"mf_max_abs_deviation_sigma,omitempty"`
+	// SpreadMaps is the number of maps the spreads come from (0: none).
+	SpreadMaps int          `json:"spread_maps"`
+	Moments    [][4]float64 `json:"moments_synth"`
+	MomentsTgt [][4]float64 `json:"moments_target"`
+	// Optimisation figures (when a Result is given): final and initial loss,
+	// iterations, loss evaluations, wall seconds, seconds per evaluation
+	// (engine time only) and the loop overhead Elapsed/EvalTime − 1.
+	Loss         float64 `json:"final_loss,omitempty"`
+	InitialLoss  float64 `json:"initial_loss,omitempty"`
+	Iterations   int     `json:"iterations,omitempty"`
+	Evaluations  int     `json:"evaluations,omitempty"`
+	Seconds      float64 `json:"seconds,omitempty"`
+	SecPerEval   float64 `json:"seconds_per_evaluation,omitempty"`
+	LoopOverhead float64 `json:"loop_overhead,omitempty"`
+	// Settings records how the syntheses were made (free-form, set by the caller).
+	Settings map[string]any `json:"settings,omitempty"`
 }
 
-// Validate computes ValidationMetrics for syntheses against target maps (the
-// same size).
+// ValidateOptions are the options of ValidateWith.
+type ValidateOptions struct {
+	// Reference, when non-nil, is a set of ≥ 2 maps of the target's process
+	// (the same size) that gives the spreads (PS relative std, W1 between two
+	// maps, MF std). Typically: one target map, and all available
+	// realisations as the reference.
+	Reference *stlayer.Maps
+}
+
+// Validate is ValidateWith without a reference set: spreads come from the
+// target set when it has ≥ 2 maps.
 func Validate(target, synth *stlayer.Maps) (*ValidationMetrics, error) {
+	return ValidateWith(target, synth, ValidateOptions{})
+}
+
+// ValidateWith computes ValidationMetrics for syntheses against target maps
+// (the same size).
+func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*ValidationMetrics, error) {
 	if target.M != synth.M || target.N != synth.N {
 		return nil, fmt.Errorf("target maps are %d×%d, syntheses %d×%d", target.M, target.N, synth.M, synth.N)
 	}
@@ -69,18 +111,34 @@ func Validate(target, synth *stlayer.Maps) (*ValidationMetrics, error) {
 		return out
 	}
 	tm, sm := split(target), split(synth)
-	vm := &ValidationMetrics{}
+	spread := tm
+	if opt.Reference != nil {
+		if opt.Reference.M != m || opt.Reference.N != n {
+			return nil, fmt.Errorf("reference maps are %d×%d, targets %d×%d", opt.Reference.M, opt.Reference.N, m, n)
+		}
+		if opt.Reference.B < 2 {
+			return nil, fmt.Errorf("a reference set needs ≥ 2 maps, got %d", opt.Reference.B)
+		}
+		spread = split(opt.Reference)
+	}
+	if len(spread) < 2 {
+		spread = nil
+	}
+	vm := &ValidationMetrics{SpreadMaps: len(spread)}
 	pt := MeanPowerSpectrum(tm, m, n)
 	ps := MeanPowerSpectrum(sm, m, n)
 	vm.PSEdges, vm.PSTarget, vm.PSSynth = pt.Edges, pt.P, ps.P
 	vm.PSRatio, vm.PSMaxDev, vm.PSMeanDev = PSRatioStats(ps, pt, 2)
-	if len(tm) >= 2 {
-		vm.PSTargetSpread = make([]float64, len(pt.P))
-		for _, x := range tm {
+	if spread != nil {
+		pr := MeanPowerSpectrum(spread, m, n)
+		vm.PSTargetSpread = make([]float64, len(pr.P))
+		for _, x := range spread {
 			p := IsoPowerSpectrum(x, m, n)
 			for b := range p.P {
-				d := p.P[b]/pt.P[b] - 1
-				vm.PSTargetSpread[b] += d * d / float64(len(tm)-1)
+				if pr.P[b] > 0 {
+					d := p.P[b]/pr.P[b] - 1
+					vm.PSTargetSpread[b] += d * d / float64(len(spread)-1)
+				}
 			}
 		}
 		for b := range vm.PSTargetSpread {
@@ -93,55 +151,28 @@ func Validate(target, synth *stlayer.Maps) (*ValidationMetrics, error) {
 		a, b, c, d := Moments(x)
 		vm.Moments = append(vm.Moments, [4]float64{a, b, c, d})
 	}
+	vm.W1Mean = mean(vm.W1)
 	for _, x := range tm {
 		a, b, c, d := Moments(x)
 		vm.MomentsTgt = append(vm.MomentsTgt, [4]float64{a, b, c, d})
 	}
-	if len(tm) >= 2 {
-		vm.W1Ref = Wasserstein1(tm[0], tm[1]) / sd
+	if spread != nil {
+		vm.W1Ref, vm.W1RefMin = pairwiseW1(spread)
+		vm.W1Ref /= sd
+		vm.W1RefMin /= sd
 	}
 	vm.MFNu = MinkowskiThresholds
-	mfs := func(maps [][]float64) (mean, std [3][]float64) {
-		nt := len(MinkowskiThresholds)
-		for f := 0; f < 3; f++ {
-			mean[f] = make([]float64, nt)
-			std[f] = make([]float64, nt)
-		}
-		all := make([]*Minkowski, len(maps))
-		for i, x := range maps {
-			all[i] = MinkowskiFunctionals(x, m, n, mu, sd, MinkowskiThresholds)
-			for t := 0; t < nt; t++ {
-				mean[0][t] += all[i].V0[t] / float64(len(maps))
-				mean[1][t] += all[i].V1[t] / float64(len(maps))
-				mean[2][t] += all[i].V2[t] / float64(len(maps))
-			}
-		}
-		if len(maps) >= 2 {
-			for _, a := range all {
-				for t := 0; t < nt; t++ {
-					for f, v := range [3]float64{a.V0[t], a.V1[t], a.V2[t]} {
-						d := v - mean[f][t]
-						std[f][t] += d * d / float64(len(maps)-1)
-					}
-				}
-			}
-			for f := 0; f < 3; f++ {
-				for t := range std[f] {
-					std[f][t] = math.Sqrt(std[f][t])
-				}
-			}
-		}
-		return
-	}
-	var tstd [3][]float64
-	vm.MFTarget, tstd = mfs(tm)
-	vm.MFSynth, _ = mfs(sm)
-	if len(tm) >= 2 {
+	var sstd [3][]float64
+	vm.MFTarget, _ = minkowskiStats(tm, m, n, mu, sd)
+	vm.MFSynth, _ = minkowskiStats(sm, m, n, mu, sd)
+	if spread != nil {
+		_, sstd = minkowskiStats(spread, m, n, mu, sd)
+		vm.MFSpread = sstd
 		for f := 0; f < 3; f++ {
 			vm.MFDevSigma[f] = make([]float64, len(MinkowskiThresholds))
 			for t := range MinkowskiThresholds {
-				if tstd[f][t] > 0 {
-					d := (vm.MFSynth[f][t] - vm.MFTarget[f][t]) / tstd[f][t]
+				if sstd[f][t] > 0 {
+					d := (vm.MFSynth[f][t] - vm.MFTarget[f][t]) / sstd[f][t]
 					vm.MFDevSigma[f][t] = d
 					vm.MFMaxSigma = math.Max(vm.MFMaxSigma, math.Abs(d))
 				}
@@ -149,6 +180,83 @@ func Validate(target, synth *stlayer.Maps) (*ValidationMetrics, error) {
 		}
 	}
 	return vm, nil
+}
+
+// pairwiseW1 returns the mean and the minimum of the Wasserstein-1 distance
+// over all pairs of maps (equal sizes: sorted pixels, mean absolute
+// difference).
+func pairwiseW1(maps [][]float64) (meanW, minW float64) {
+	sorted := make([][]float64, len(maps))
+	for i, x := range maps {
+		sorted[i] = slices.Clone(x)
+		sort.Float64s(sorted[i])
+	}
+	minW = math.Inf(1)
+	np := 0
+	for i := range sorted {
+		for j := i + 1; j < len(sorted); j++ {
+			w := 0.0
+			if len(sorted[i]) == len(sorted[j]) {
+				for k, v := range sorted[i] {
+					w += math.Abs(v - sorted[j][k])
+				}
+				w /= float64(len(sorted[i]))
+			} else {
+				w = Wasserstein1(maps[i], maps[j])
+			}
+			meanW += w
+			minW = math.Min(minW, w)
+			np++
+		}
+	}
+	return meanW / float64(np), minW
+}
+
+// minkowskiStats returns the mean and the std (over maps, n−1 normalised;
+// zero for one map) of the Minkowski functionals of maps at
+// MinkowskiThresholds about mu, sd.
+func minkowskiStats(maps [][]float64, m, n int, mu, sd float64) (mean, std [3][]float64) {
+	nt := len(MinkowskiThresholds)
+	for f := 0; f < 3; f++ {
+		mean[f] = make([]float64, nt)
+		std[f] = make([]float64, nt)
+	}
+	all := make([]*Minkowski, len(maps))
+	for i, x := range maps {
+		all[i] = MinkowskiFunctionals(x, m, n, mu, sd, MinkowskiThresholds)
+		for t := 0; t < nt; t++ {
+			mean[0][t] += all[i].V0[t] / float64(len(maps))
+			mean[1][t] += all[i].V1[t] / float64(len(maps))
+			mean[2][t] += all[i].V2[t] / float64(len(maps))
+		}
+	}
+	if len(maps) >= 2 {
+		for _, a := range all {
+			for t := 0; t < nt; t++ {
+				for f, v := range [3]float64{a.V0[t], a.V1[t], a.V2[t]} {
+					d := v - mean[f][t]
+					std[f][t] += d * d / float64(len(maps)-1)
+				}
+			}
+		}
+		for f := 0; f < 3; f++ {
+			for t := range std[f] {
+				std[f][t] = math.Sqrt(std[f][t])
+			}
+		}
+	}
+	return mean, std
+}
+
+func mean(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
 }
 
 // WriteJSON writes v as indented JSON atomically.
@@ -165,19 +273,28 @@ func WriteJSON(path string, v any) error {
 // power_spectrum.png (spectra and ratio), histogram.png, minkowski.png, and
 // metrics.json. res may be nil.
 func WriteSynthReport(dir string, target, synth *stlayer.Maps, res *Result) (*ValidationMetrics, error) {
+	return WriteSynthReportWith(dir, target, synth, res, ValidateOptions{}, nil)
+}
+
+// WriteSynthReportWith is WriteSynthReport with validation options (a
+// reference set for the spreads) and free-form settings recorded in
+// metrics.json.
+func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, opt ValidateOptions, settings map[string]any) (*ValidationMetrics, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	vm, err := Validate(target, synth)
+	vm, err := ValidateWith(target, synth, opt)
 	if err != nil {
 		return nil, err
 	}
+	vm.Settings = settings
 	if res != nil {
-		vm.Loss, vm.InitialLoss, vm.Iterations = res.Loss, res.InitialLoss, res.Iters
+		vm.Loss, vm.InitialLoss, vm.Iterations, vm.Evaluations = res.Loss, res.InitialLoss, res.Iters, res.Evals
 		vm.Seconds = res.Elapsed.Seconds()
 		if res.Evals > 0 {
 			vm.SecPerEval = res.EvalTime.Seconds() / float64(res.Evals)
 		}
+		vm.LoopOverhead = res.LoopOverhead()
 	}
 	if err := PlotMaps(filepath.Join(dir, "maps.png"), target, synth); err != nil {
 		return nil, err
@@ -242,7 +359,34 @@ func plotSpectra(path string, vm *ValidationMetrics) error {
 	if err := plotutil.AddLinePoints(r, "ratio", plotx.XY(k, vm.PSRatio, false), "1", plotx.XY(k, one, false)); err != nil {
 		return err
 	}
+	if len(vm.PSTargetSpread) == nb {
+		lo, hi := make([]float64, nb), make([]float64, nb)
+		for b := range lo {
+			lo[b], hi[b] = 1-vm.PSTargetSpread[b], 1+vm.PSTargetSpread[b]
+		}
+		if err := addBand(r, "±1σ of one map", plotx.XY(k, lo, false), plotx.XY(k, hi, false)); err != nil {
+			return err
+		}
+	}
 	return plotx.SaveGrid(path, [][]*plot.Plot{{p, r}}, 10*vg.Inch, 4*vg.Inch)
+}
+
+// addBand draws the lower and upper curves of a band as grey dashed lines
+// with one legend entry.
+func addBand(p *plot.Plot, name string, lo, hi plotter.XYs) error {
+	for i, xy := range []plotter.XYs{lo, hi} {
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return err
+		}
+		l.Color = color.Gray{Y: 120}
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		if i == 0 {
+			p.Legend.Add(name, l)
+		}
+	}
+	return nil
 }
 
 func plotHistograms(path string, target, synth *stlayer.Maps) error {
@@ -285,6 +429,15 @@ func plotMinkowski(path string, vm *ValidationMetrics) error {
 		p.X.Label.Text = "threshold ν (target σ)"
 		if err := plotutil.AddLinePoints(p, "target", plotx.XY(vm.MFNu, vm.MFTarget[f], false), "synthesis", plotx.XY(vm.MFNu, vm.MFSynth[f], false)); err != nil {
 			return err
+		}
+		if len(vm.MFSpread[f]) == len(vm.MFNu) {
+			lo, hi := make([]float64, len(vm.MFNu)), make([]float64, len(vm.MFNu))
+			for t := range lo {
+				lo[t], hi[t] = vm.MFTarget[f][t]-2*vm.MFSpread[f][t], vm.MFTarget[f][t]+2*vm.MFSpread[f][t]
+			}
+			if err := addBand(p, "target ± 2σ", plotx.XY(vm.MFNu, lo, false), plotx.XY(vm.MFNu, hi, false)); err != nil {
+				return err
+			}
 		}
 		row[f] = p
 	}

@@ -31,6 +31,9 @@ type SynthConfig struct {
 
 // Progress reports the state of an optimisation after an iteration.
 type Progress struct {
+	// Run is the index of the map being optimised in independent mode
+	// (GenerateConfig.Independent), else 0.
+	Run         int
 	Iter, Evals int
 	Loss        float64
 	Parts       []float64
@@ -45,12 +48,23 @@ type Result struct {
 	Iters       int
 	Evals       int
 	Status      string
-	// History holds the loss after each iteration.
+	// History holds the loss after each iteration (the starting point
+	// excluded).
 	History []float64
 	// EvalTime is the total time spent inside loss evaluations, Elapsed the
 	// wall time of the whole optimisation (their ratio measures the overhead of
 	// the optimiser loop).
 	EvalTime, Elapsed time.Duration
+}
+
+// LoopOverhead returns Elapsed/EvalTime − 1: the fraction of time the
+// optimiser loop (L-BFGS updates, line search bookkeeping, copies, progress
+// reports) adds to the loss and gradient evaluations themselves.
+func (r *Result) LoopOverhead() float64 {
+	if r.EvalTime <= 0 {
+		return 0
+	}
+	return r.Elapsed.Seconds()/r.EvalTime.Seconds() - 1
 }
 
 func (c *SynthConfig) defaults() {
@@ -122,12 +136,15 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 	}
 	conv := &stopper{ctx: ctx, tol: cfg.RelTol * f0, res: res, cfg: &cfg, start: start, parts: &lastParts, evalErr: &evalErr}
 	settings := &optimize.Settings{
-		MajorIterations:   cfg.Steps,
+		// gonum counts the starting point as a major iteration.
+		MajorIterations:   cfg.Steps + 1,
 		FuncEvaluations:   cfg.MaxEvals,
 		Converger:         conv,
 		GradientThreshold: 1e-300,
 	}
-	method := &optimize.LBFGS{Store: cfg.History}
+	// The iteration cap is the real stopping criterion (§1.3): no gradient
+	// threshold (NaN disables gonum's default 1e-12 on the sup norm).
+	method := &optimize.LBFGS{Store: cfg.History, GradStopThreshold: math.NaN()}
 	r, err := optimize.Minimize(p, x0.Data, settings, method)
 	res.Elapsed = time.Since(start)
 	res.Maps = &stlayer.Maps{B: x0.B, M: x0.M, N: x0.N, Data: bestX}
@@ -163,15 +180,18 @@ type stopper struct {
 	start   time.Time
 	parts   *[]float64
 	evalErr *error
+	started bool
 }
 
-func (s *stopper) Init(int) {}
+func (s *stopper) Init(int) { s.started = false }
 
 func (s *stopper) Converged(loc *optimize.Location) optimize.Status {
-	if loc.F >= math.MaxFloat64/32 { // the initial location, or a failed evaluation
-		if *s.evalErr != nil {
-			return optimize.Failure
-		}
+	if *s.evalErr != nil {
+		return optimize.Failure
+	}
+	if !s.started { // gonum reports the starting point first
+		s.started = true
+		return optimize.NotTerminated
 	}
 	s.res.Iters++
 	s.res.History = append(s.res.History, loc.F)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/bench"
+	"github.com/stkit-org/stkit/internal/engine"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -28,6 +30,7 @@ type benchCase struct {
 	peerFwd      func(*bench.Peers) float64
 	peerFB       func(*bench.Peers) float64
 	gradOfSynth  bool // loss+gradient of the synthesis vector (else Σ|Φ|²)
+	synthesis    bool // s/fwd+bwd is seconds per L-BFGS evaluation of a synthesis, loop included
 }
 
 var benchCases = []benchCase{
@@ -43,6 +46,13 @@ var benchCases = []benchCase{
 	{name: "wph", config: "PyWPH J6 L4 dn0", spec: stats.Spec{Kind: stats.WPH, J: 6, L: 4}, peer: "PyWPH",
 		peerFwd: func(p *bench.Peers) float64 { return p.PyWPH.Forward },
 		peerFB:  func(p *bench.Peers) float64 { return p.PyWPH.ForwardBack }},
+	// Synthesis: s/fwd+bwd is the wall time per loss evaluation of a real
+	// synthesis (quality preset, 10 L-BFGS iterations per map), optimiser loop
+	// and power-spectrum term included; the peer is Cheng's synthesis
+	// s/evaluation of timings.json.
+	{name: "synth", config: "scov J7 L4 iso synthesis, quality preset, 10 its", spec: stats.Spec{Kind: stats.SCov, J: 7, L: 4, Iso: true, Synthesis: true}, peer: "Cheng synthesis",
+		peerFwd: func(p *bench.Peers) float64 { return p.Cheng.J7L4.CovForward },
+		peerFB:  func(p *bench.Peers) float64 { return p.Cheng.Synthesis.SPerEval }, synthesis: true},
 }
 
 func runBench(g *globals, args []string) error {
@@ -52,7 +62,7 @@ maps (the dust map of ../shared/reference when found, else a synthetic
 log-normal field), and print the ratios to the peer timings of
 ../shared/reference/timings.json (ratio < 1: faster than the peer). Each row
 runs in its own process so that its peak memory is its own.`)
-	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph); default all")
+	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph, synth); default all")
 	engines := fs.String("engines", "cpu", "comma-separated engines: cpu, graph")
 	batches := fs.String("batch", "1", "comma-separated batch sizes")
 	reps := fs.Int("reps", 3, "timed repetitions (median reported)")
@@ -193,6 +203,9 @@ func benchRow(g *globals, id string, reps, size int) error {
 	if err != nil {
 		return err
 	}
+	if c.synthesis {
+		return benchSynthRow(g, c, ch, op, x, fwd)
+	}
 	var target []complex128
 	if c.gradOfSynth {
 		t, err := infer.NewTarget("bench", ch.Engine, op, x, infer.WeightMean)
@@ -225,5 +238,31 @@ func benchRow(g *globals, id string, reps, size int) error {
 		return err
 	}
 	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: b, Forward: fwd, ForwardBack: fb, PeakMiB: bench.PeakRSSMiB()}
+	return json.NewEncoder(g.stdout).Encode(r)
+}
+
+// benchSynthRow times a synthesis of the first bench map (quality preset, 10
+// iterations, b maps): ForwardBack is wall seconds per loss evaluation per
+// map, optimiser loop included (Result.Elapsed / Result.Evals × b, so that
+// the table's per-map ratio compares with the peer's s/evaluation).
+func benchSynthRow(g *globals, c *benchCase, ch *engine.Choice, op stats.Op, x *stlayer.Maps, fwd float64) error {
+	cfg, err := infer.Preset(infer.PresetQuality, x.B, 1)
+	if err != nil {
+		return err
+	}
+	cfg.Steps = 10
+	target := &stlayer.Maps{B: 1, M: x.M, N: x.N, Data: x.Map(0)}
+	loss, err := infer.NewSynthLoss(ch.Engine, "bench", op, target, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := infer.Generate(context.Background(), loss, target, cfg)
+	if err != nil {
+		return err
+	}
+	perEval := res.Elapsed.Seconds() / float64(max(1, res.Evals)) * float64(x.B)
+	fmt.Fprintf(g.stderr, "bench synth: %d evaluations, %.3f s/evaluation in the engine, %.3f s with the loop (overhead %.1f %%)\n",
+		res.Evals, res.EvalTime.Seconds()/float64(max(1, res.Evals)), res.Elapsed.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead())
+	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: x.B, Forward: fwd, ForwardBack: perEval, PeakMiB: bench.PeakRSSMiB()}
 	return json.NewEncoder(g.stdout).Encode(r)
 }
