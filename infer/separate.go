@@ -316,10 +316,10 @@ func StatsOf(eng stlayer.Engine, op StatOp, maps *stlayer.Maps) (mean []complex1
 // StdWeights returns the whitening weights W_k = 1/(K' σ_k²) of a
 // std-normalised loss term, so that the term is the mean of (ΔΦ_k/σ_k)² over
 // the K' kept coefficients. A coefficient is kept when keep is nil or
-// keep[k], and σ_k > floor · max σ and σ_k > 0 (coefficients that do not vary
-// over the samples carry no information and would divide by zero); the
-// others get W_k = 0.
-func StdWeights(std []float64, floor float64, keep []bool) []float64 {
+// keep[k], and σ_k > floor · (|mean_k| + max σ) (coefficients that do not
+// vary over the samples, up to rounding, carry no information and would
+// divide by zero); the others get W_k = 0. mean may be nil (taken as 0).
+func StdWeights(mean []complex128, std []float64, floor float64, keep []bool) []float64 {
 	mx := 0.0
 	for k, s := range std {
 		if keep == nil || keep[k] {
@@ -329,7 +329,11 @@ func StdWeights(std []float64, floor float64, keep []bool) []float64 {
 	w := make([]float64, len(std))
 	n := 0
 	for k, s := range std {
-		if (keep == nil || keep[k]) && s > floor*mx && s > 0 {
+		ref := mx
+		if mean != nil {
+			ref += math.Hypot(real(mean[k]), imag(mean[k]))
+		}
+		if (keep == nil || keep[k]) && s > floor*ref && s > 0 {
 			w[k] = 1 / (s * s)
 			n++
 		}

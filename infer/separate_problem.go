@@ -185,8 +185,8 @@ type SeparationOptions struct {
 	BoxWeight    float64
 	// Frozen pixels keep the data's value (len M·N; nil: none).
 	Frozen []bool
-	// StdFloor masks coefficients whose σ is below StdFloor × max σ of the
-	// term (default 1e-12).
+	// StdFloor masks coefficients whose σ is below StdFloor × (|mean| + max σ
+	// of the term) (StdWeights; default 1e-9).
 	StdFloor float64
 	Seed     uint64
 	// History is the L-BFGS memory (default 20).
@@ -362,7 +362,7 @@ func (o *SeparationOptions) defaults() {
 		o.Stages = DefaultSepStages(30, 100, 4)
 	}
 	if o.StdFloor <= 0 {
-		o.StdFloor = 1e-12
+		o.StdFloor = 1e-9
 	}
 }
 
@@ -428,7 +428,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			if err != nil {
 				return err
 			}
-			t.Weight = StdWeights(std, opt.StdFloor, psOnly(stage))
+			t.Weight = StdWeights(mean, std, opt.StdFloor, psOnly(stage))
 			if opt.Form == FormJMD {
 				phiU, _, err := StatsOf(eng, auto, u)
 				if err != nil {
@@ -455,7 +455,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		t := &SepTerm{Name: TermContaminant, Op: auto, Scale: opt.Weights.Contaminant, Target: mean,
 			Expr: Expr{Coef: [][]float64{{-1}}, Offset: d}}
 		t.Update = func(_ *stlayer.Maps, _ *rand.Rand, stage int) error {
-			t.Weight = StdWeights(std, opt.StdFloor, psOnly(stage))
+			t.Weight = StdWeights(mean, std, opt.StdFloor, psOnly(stage))
 			return nil
 		}
 		add(t)
@@ -471,7 +471,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 				return err
 			}
 			t.Target = mean
-			t.Weight = StdWeights(std, opt.StdFloor, nil)
+			t.Weight = StdWeights(mean, std, opt.StdFloor, nil)
 			return nil
 		}
 		add(t)
@@ -484,11 +484,11 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		t := &SepTerm{Name: TermTemplate, Op: cross, Scale: opt.Weights.Template, Target: phiTD}
 		t.Update = func(u *stlayer.Maps, rng *rand.Rand, _ int) error {
 			r := pool.draw(rng, batch)
-			_, std, err := StatsOf(eng, cross, stackPairs(p.Template, addMaps(r, u)))
+			mean, std, err := StatsOf(eng, cross, stackPairs(p.Template, addMaps(r, u)))
 			if err != nil {
 				return err
 			}
-			t.Weight = StdWeights(std, opt.StdFloor, nil)
+			t.Weight = StdWeights(mean, std, opt.StdFloor, nil)
 			t.Expr = Expr{Blocks: 2, Coef: coefRows(batch, 0, 1), Offset: stackPairs(p.Template, r)}
 			return nil
 		}

@@ -320,10 +320,14 @@ func TestSeparationProblemValidate(t *testing.T) {
 	p, _, _ := toyProblem(t, 32, true)
 	good := *p
 	cases := map[string]func(q *SeparationProblem){
-		"no samples":   func(q *SeparationProblem) { q.Contaminant = nil },
-		"one sample":   func(q *SeparationProblem) { q.Contaminant = mapsOf(32, q.Contaminant.Map(0)) },
-		"size":         func(q *SeparationProblem) { q.Noise = stlayer.NewMaps(2, 16, 16) },
-		"nan":          func(q *SeparationProblem) { c := stlayer.NewMaps(2, 32, 32); c.Data[40] = math.NaN(); q.Contaminant = c },
+		"no samples": func(q *SeparationProblem) { q.Contaminant = nil },
+		"one sample": func(q *SeparationProblem) { q.Contaminant = mapsOf(32, q.Contaminant.Map(0)) },
+		"size":       func(q *SeparationProblem) { q.Noise = stlayer.NewMaps(2, 16, 16) },
+		"nan": func(q *SeparationProblem) {
+			c := stlayer.NewMaps(2, 32, 32)
+			c.Data[40] = math.NaN()
+			q.Contaminant = c
+		},
 		"two data":     func(q *SeparationProblem) { q.Data = stlayer.NewMaps(2, 32, 32) },
 		"two template": func(q *SeparationProblem) { q.Template = stlayer.NewMaps(2, 32, 32) },
 	}
