@@ -45,6 +45,12 @@ type Engine struct {
 	fwdPlans map[string]*fwdPlan // Forward buffer-liveness plans by key and shape
 
 	gonumOnly bool // use gonum's CmplxFFT for every length (benchmarks, tests)
+
+	countMu  sync.Mutex
+	fftCount map[[2]int]float64 // FFTCount
+
+	bankMu sync.Mutex
+	banks  map[*stlayer.FilterBank]*bankInfo // filter supports (filter.go)
 }
 
 // Option configures an Engine.

@@ -3,6 +3,7 @@ package cpu
 import (
 	"math/bits"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 )
@@ -67,151 +68,283 @@ func (e *Engine) mixedPlan(n int) *mixedPlan {
 	return p
 }
 
+// planeSel restricts the 1D transforms of one plane's 2D FFT. The transform
+// runs in two passes, along rows then columns (or columns then rows when
+// colsFirst); rows lists the rows transformed by the row pass and cols the
+// column runs [c0, c1) transformed by the column pass (nil: all). Used for
+// spectra known to vanish outside a filter's support: a sparse first pass
+// (inverse FFT of a filtered spectrum: the other rows/columns are zero and
+// stay zero) or a pruned second pass (forward FFT whose result is read only
+// on the support; the untransformed values are left as they are).
+type planeSel struct {
+	colsFirst bool
+	rows      []int32
+	cols      [][2]int32
+}
+
+// fftJob is one unit of a pass: rows rows[lo:hi] (or, when rows is nil, rows
+// lo..hi−1) of plane p, or columns [lo, hi) of plane p.
+type fftJob struct {
+	p, lo, hi int
+	rows      []int32
+	col       bool
+}
+
 // fft2 transforms planes consecutive H×W planes of buf in place: the
 // unnormalised forward DFT, or (inverse) the inverse DFT including 1/(HW).
-// Power-of-two axes use the radix-2/4 FFT (columns transformed in strips of
-// whole row segments), other lengths gonum's CmplxFFT.
 func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
-	scale := 1.0
+	e.fft2Sel(buf, planes, H, W, inverse, 1, nil)
+}
+
+// fft2Sel is fft2 with each plane's passes restricted by sel(p) (nil sel or
+// nil result: full transform, rows first) and the result multiplied by
+// scale. Power-of-two axes use the radix-2/4 FFT (columns in strips of whole
+// row segments), other lengths the mixed-radix FFT (rows through transposed
+// blocks of 16 rows); e.gonumOnly uses gonum's CmplxFFT throughout. Rows
+// that are entirely zero are skipped by a first row pass.
+func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale float64, sel func(p int) *planeSel) {
 	if inverse {
-		scale = 1 / float64(H*W)
+		scale /= float64(H * W)
 	}
 	if H == 1 && W == 1 {
-		if inverse {
+		if scale != 1 {
 			scaleInPlace(buf[:planes], complex(scale, 0))
 		}
+		e.countFFT(H, W, float64(planes))
 		return
 	}
-	rowScale, colScale := 1.0, scale
-	if H == 1 {
-		rowScale, colScale = scale, 1
+	var first, second []fftJob
+	const rowBlock = 16
+	colStrip := 64
+	if !isPow2(H) || e.gonumOnly {
+		colStrip = 32
 	}
-	// Rows.
-	if W > 1 {
-		if isPow2(W) && !e.gonumOnly {
-			p := e.radixPlan(W)
-			e.parFor(planes*H, 5*W*log2ceil(W), func(lo, hi int) {
-				for r := lo; r < hi; r++ {
-					if row := buf[r*W : (r+1)*W]; !allZero(row) {
-						p.transform(row, inverse, rowScale)
-					}
-				}
-			})
-		} else if !e.gonumOnly {
-			// Blocks of bs rows, transposed so that the mixed-radix FFT runs
-			// along the block's rows with bs-long inner loops.
-			const bs = 16
-			p := e.mixedPlan(W)
-			rows := planes * H
-			nb := (rows + bs - 1) / bs
-			e.parFor(nb, 5*bs*W*log2ceil(W), func(lo, hi int) {
-				t1, t2 := e.get(bs*W), e.get(bs*W)
-				for blk := lo; blk < hi; blk++ {
-					r0 := blk * bs
-					m := min(bs, rows-r0)
-					if allZero(buf[r0*W : (r0+m)*W]) {
-						continue
-					}
-					for i := 0; i < m; i++ {
-						for c, v := range buf[(r0+i)*W : (r0+i+1)*W] {
-							t1[c*m+i] = v
-						}
-					}
-					p.columns(t1[:m*W], m, m, inverse, rowScale, t2)
-					for i := 0; i < m; i++ {
-						row := buf[(r0+i)*W : (r0+i+1)*W]
-						for c := range row {
-							row[c] = t1[c*m+i]
-						}
-					}
-				}
-				e.put(t1)
-				e.put(t2)
-			})
-		} else {
-			e.parFor(planes*H, 5*W*log2ceil(W), func(lo, hi int) {
-				p := e.plan(W)
-				for r := lo; r < hi; r++ {
-					row := buf[r*W : (r+1)*W]
-					if inverse {
-						p.inverse(row)
-					} else {
-						p.forward(row)
-					}
-					if rowScale != 1 {
-						scaleInPlace(row, complex(rowScale, 0))
-					}
-				}
-				e.putPlan(W, p)
-			})
+	addRows := func(jobs []fftJob, p int, rows []int32) []fftJob {
+		if W == 1 {
+			return jobs
+		}
+		n := H
+		if rows != nil {
+			n = len(rows)
+		}
+		for lo := 0; lo < n; lo += rowBlock {
+			jobs = append(jobs, fftJob{p: p, lo: lo, hi: min(lo+rowBlock, n), rows: rows})
+		}
+		return jobs
+	}
+	addCols := func(jobs []fftJob, p int, runs [][2]int32) []fftJob {
+		if H == 1 {
+			return jobs
+		}
+		if runs == nil {
+			runs = [][2]int32{{0, int32(W)}}
+		}
+		for _, r := range runs {
+			for c := int(r[0]); c < int(r[1]); c += colStrip {
+				jobs = append(jobs, fftJob{p: p, lo: c, hi: min(c+colStrip, int(r[1])), col: true})
+			}
+		}
+		return jobs
+	}
+	for p := 0; p < planes; p++ {
+		var s *planeSel
+		if sel != nil {
+			s = sel(p)
+		}
+		switch {
+		case s == nil:
+			first = addRows(first, p, nil)
+			second = addCols(second, p, nil)
+		case s.colsFirst:
+			first = addCols(first, p, s.cols)
+			second = addRows(second, p, s.rows)
+		default:
+			first = addRows(first, p, s.rows)
+			second = addCols(second, p, s.cols)
 		}
 	}
-	if H == 1 {
-		return
+	// The scale goes with the last pass that touches every element: the
+	// second one, unless the transform has a single pass.
+	s1, s2 := 1.0, scale
+	if len(second) == 0 {
+		s1, s2 = scale, 1
 	}
-	// Columns.
-	if isPow2(H) && !e.gonumOnly {
-		p := e.radixPlan(H)
-		const strip = 64
-		ns := (W + strip - 1) / strip
-		e.parFor(planes*ns, 5*strip*H*log2ceil(H), func(lo, hi int) {
-			for t := lo; t < hi; t++ {
-				pl, s := t/ns, t%ns
-				c0 := s * strip
-				p.columns(buf[pl*H*W+c0:(pl+1)*H*W], W, min(strip, W-c0), inverse, colScale)
+	var rowsDone, colsDone atomic.Int64
+	run := func(jobs []fftJob, sc float64, skipZero bool) {
+		if len(jobs) == 0 {
+			return
+		}
+		cost := 5 * rowBlock * W * log2ceil(W)
+		if jobs[0].col {
+			cost = 5 * colStrip * H * log2ceil(H)
+		}
+		e.parFor(len(jobs), cost, func(lo, hi int) {
+			var tmp []complex128
+			var nr, nc int
+			for _, j := range jobs[lo:hi] {
+				if tmp == nil && (!isPow2(H) || !isPow2(W) || e.gonumOnly) {
+					tmp = e.get(2 * max(colStrip*H, rowBlock*W))
+				}
+				if j.col {
+					e.fftCols(buf[j.p*H*W:(j.p+1)*H*W], H, W, j.lo, j.hi, inverse, sc, tmp)
+					nc += j.hi - j.lo
+					continue
+				}
+				nr += e.fftRows(buf[j.p*H*W:(j.p+1)*H*W], W, j.rows, j.lo, j.hi, inverse, sc, skipZero, tmp)
 			}
-		})
-		return
-	}
-	if !e.gonumOnly {
-		p := e.mixedPlan(H)
-		const strip = 32
-		ns := (W + strip - 1) / strip
-		e.parFor(planes*ns, 5*strip*H*log2ceil(H), func(lo, hi int) {
-			tmp := e.get(strip * H)
-			for t := lo; t < hi; t++ {
-				pl, s := t/ns, t%ns
-				c0 := s * strip
-				p.columns(buf[pl*H*W+c0:(pl+1)*H*W], W, min(strip, W-c0), inverse, colScale, tmp)
+			if tmp != nil {
+				e.put(tmp)
 			}
-			e.put(tmp)
+			rowsDone.Add(int64(nr))
+			colsDone.Add(int64(nc))
 		})
-		return
 	}
-	const cb = 16
-	nb := (W + cb - 1) / cb
-	sc := complex(colScale, 0)
-	e.parFor(planes*nb, 5*cb*H*log2ceil(H), func(lo, hi int) {
+	run(first, s1, true)
+	run(second, s2, false)
+	e.countFFT(H, W, 0.5*float64(rowsDone.Load())/float64(H)+0.5*float64(colsDone.Load())/float64(W))
+}
+
+// fftRows transforms rows rows[lo:hi] (rows == nil: lo..hi−1) of the H×W
+// plane pl in place and multiplies them by scale; with skipZero, all-zero rows
+// are left alone. It returns the number of rows transformed. tmp (mixed radix
+// and gonum only) holds at least 2·16·W values.
+func (e *Engine) fftRows(pl []complex128, W int, rows []int32, lo, hi int, inverse bool, scale float64, skipZero bool, tmp []complex128) int {
+	rowAt := func(i int) []complex128 {
+		r := i
+		if rows != nil {
+			r = int(rows[i])
+		}
+		return pl[r*W : (r+1)*W]
+	}
+	done := 0
+	switch {
+	case isPow2(W) && !e.gonumOnly:
+		p := e.radixPlan(W)
+		for i := lo; i < hi; i++ {
+			if row := rowAt(i); !skipZero || !allZero(row) {
+				p.transform(row, inverse, scale)
+				done++
+			}
+		}
+	case !e.gonumOnly:
+		// Gather the block's rows transposed so that the mixed-radix FFT
+		// runs along them with m-long inner loops.
+		p := e.mixedPlan(W)
+		idx := make([]int, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			if !skipZero || !allZero(rowAt(i)) {
+				idx = append(idx, i)
+			}
+		}
+		m := len(idx)
+		if m == 0 {
+			return 0
+		}
+		t1, t2 := tmp[:m*W], tmp[m*W:2*m*W]
+		for a, i := range idx {
+			for c, v := range rowAt(i) {
+				t1[c*m+a] = v
+			}
+		}
+		p.columns(t1, m, m, inverse, scale, t2)
+		for a, i := range idx {
+			row := rowAt(i)
+			for c := range row {
+				row[c] = t1[c*m+a]
+			}
+		}
+		done = m
+	default:
+		p := e.plan(W)
+		for i := lo; i < hi; i++ {
+			row := rowAt(i)
+			if skipZero && allZero(row) {
+				continue
+			}
+			if inverse {
+				p.inverse(row)
+			} else {
+				p.forward(row)
+			}
+			if scale != 1 {
+				scaleInPlace(row, complex(scale, 0))
+			}
+			done++
+		}
+		e.putPlan(W, p)
+	}
+	return done
+}
+
+// fftCols transforms columns [c0, c1) of the H×W plane pl in place and
+// multiplies them by scale. tmp (mixed radix and gonum only) holds at least
+// (c1−c0)·H values.
+func (e *Engine) fftCols(pl []complex128, H, W, c0, c1 int, inverse bool, scale float64, tmp []complex128) {
+	switch {
+	case isPow2(H) && !e.gonumOnly:
+		e.radixPlan(H).columns(pl[c0:], W, c1-c0, inverse, scale)
+	case !e.gonumOnly:
+		e.mixedPlan(H).columns(pl[c0:], W, c1-c0, inverse, scale, tmp)
+	default:
 		p := e.plan(H)
-		tmp := p.(gonumFFT).tmp
-		for t := lo; t < hi; t++ {
-			pl, blk := t/nb, t%nb
-			base := pl * H * W
-			c0 := blk * cb
-			c1 := min(c0+cb, W)
-			for h := 0; h < H; h++ {
-				row := buf[base+h*W : base+(h+1)*W]
-				for c := c0; c < c1; c++ {
-					tmp[(c-c0)*H+h] = row[c]
-				}
-			}
+		sc := complex(scale, 0)
+		for h := 0; h < H; h++ {
+			row := pl[h*W : (h+1)*W]
 			for c := c0; c < c1; c++ {
-				col := tmp[(c-c0)*H : (c-c0+1)*H]
-				if inverse {
-					p.inverse(col)
-				} else {
-					p.forward(col)
-				}
+				tmp[(c-c0)*H+h] = row[c]
 			}
-			for h := 0; h < H; h++ {
-				row := buf[base+h*W : base+(h+1)*W]
-				for c := c0; c < c1; c++ {
-					row[c] = tmp[(c-c0)*H+h] * sc
-				}
+		}
+		for c := c0; c < c1; c++ {
+			col := tmp[(c-c0)*H : (c-c0+1)*H]
+			if inverse {
+				p.inverse(col)
+			} else {
+				p.forward(col)
+			}
+		}
+		for h := 0; h < H; h++ {
+			row := pl[h*W : (h+1)*W]
+			for c := c0; c < c1; c++ {
+				row[c] = tmp[(c-c0)*H+h] * sc
 			}
 		}
 		e.putPlan(H, p)
-	})
+	}
+}
+
+// countFFT adds n plane transforms of size H×W to the FFT counter.
+func (e *Engine) countFFT(H, W int, n float64) {
+	if n == 0 {
+		return
+	}
+	e.countMu.Lock()
+	if e.fftCount == nil {
+		e.fftCount = map[[2]int]float64{}
+	}
+	e.fftCount[[2]int{H, W}] += n
+	e.countMu.Unlock()
+}
+
+// FFTCount returns the 2D FFTs the engine has computed since it was created
+// (or since ResetFFTCount), by plane size (H, W), in units of full complex
+// H×W transforms: a pass restricted to some rows or columns counts as the
+// fraction of 1D transforms it ran (a 2D transform being H row and W column
+// transforms, half of its cost each), a real-input pair as one transform.
+func (e *Engine) FFTCount() map[[2]int]float64 {
+	e.countMu.Lock()
+	defer e.countMu.Unlock()
+	out := make(map[[2]int]float64, len(e.fftCount))
+	for k, v := range e.fftCount {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetFFTCount clears the FFT counter.
+func (e *Engine) ResetFFTCount() {
+	e.countMu.Lock()
+	e.fftCount = nil
+	e.countMu.Unlock()
 }
 
 // allZero reports whether every value of x is 0 (the DFT of a zero row is

@@ -1,6 +1,10 @@
 package cpu
 
-import "github.com/stkit-org/stkit/stlayer"
+import (
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
 
 // filterMul describes a lazy filter product y[p] = x[src[p]]·f_{filt[p]} (p an
 // output plane, b*C'+c'). The output field carries it with data == nil until a
@@ -9,11 +13,174 @@ import "github.com/stkit-org/stkit/stlayer"
 type filterMul struct {
 	x         *field
 	bank      *stlayer.FilterBank
+	info      *bankInfo // truncated filters and their supports
 	src, filt []int
 	outs      [][]int // x plane → output planes reading it
 }
 
-func (fm *filterMul) f(p int) []float64 { return fm.bank.Filter(fm.filt[p]) }
+// f returns the (truncated) filter of output plane p.
+func (fm *filterMul) f(p int) []float64 {
+	n := fm.bank.H * fm.bank.W
+	return fm.info.data[fm.filt[p]*n : (fm.filt[p]+1)*n]
+}
+
+// sup returns the support of the filter of output plane p.
+func (fm *filterMul) sup(p int) *support { return &fm.info.sup[fm.filt[p]] }
+
+// supportTol is the relative magnitude below which filter values are treated
+// as zero: |f[k]| ≤ supportTol·max|f| is replaced by 0. Filters built by FFT
+// (Morlet) carry Gaussian tails and round-off at the 1e−17 level over most of
+// the plane for the coarse scales; dropping them changes results by less than
+// supportTol relative to the filter's peak response, and lets every filter
+// product, its adjoint and the FFTs around it skip the zero rows and columns.
+const supportTol = 1e-14
+
+// bankInfo is the engine's copy of a filter bank with negligible values set
+// to zero, and the support of each filter.
+type bankInfo struct {
+	data []float64
+	sup  []support
+}
+
+// support describes where a filter is nonzero: rows[i] is a nonzero row whose
+// nonzero values lie in the column runs runs[runOff[i]:runOff[i+1]] ([c0, c1),
+// gaps of a few zeros merged); rowIdx[h] is the index i of row h in rows (−1
+// for a zero row); cols are the runs of columns with a nonzero value.
+type support struct {
+	rows   []int32
+	rowIdx []int32
+	runOff []int32
+	runs   [][2]int32
+	cols   [][2]int32
+	nnz    int  // Σ run lengths
+	ncols  int  // Σ column-run lengths
+	dense  bool // a single full run in every row
+}
+
+// rowRuns returns the column runs of row h (nil for a zero row).
+func (s *support) rowRuns(h int) [][2]int32 {
+	i := s.rowIdx[h]
+	if i < 0 {
+		return nil
+	}
+	return s.runs[s.runOff[i]:s.runOff[i+1]]
+}
+
+// mergeGap is the largest run of zeros inside a row that is still swept as
+// part of a run (cheaper than starting a new run).
+const mergeGap = 8
+
+// bank returns the engine's truncated copy of f and its supports, computed
+// once per bank (banks are immutable, see stlayer.FilterBank).
+func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
+	e.bankMu.Lock()
+	defer e.bankMu.Unlock()
+	if e.banks == nil {
+		e.banks = map[*stlayer.FilterBank]*bankInfo{}
+	}
+	if bi := e.banks[f]; bi != nil && len(bi.data) == len(f.Data) {
+		return bi
+	}
+	H, W, n := f.H, f.W, f.H*f.W
+	bi := &bankInfo{data: make([]float64, len(f.Data)), sup: make([]support, f.K)}
+	for k := 0; k < f.K; k++ {
+		src, dst := f.Data[k*n:(k+1)*n], bi.data[k*n:(k+1)*n]
+		mx := 0.0
+		for _, v := range src {
+			mx = max(mx, math.Abs(v))
+		}
+		thr := supportTol * mx
+		for i, v := range src {
+			if math.Abs(v) > thr {
+				dst[i] = v
+			}
+		}
+		bi.sup[k] = newSupport(dst, H, W)
+	}
+	e.banks[f] = bi
+	return bi
+}
+
+// newSupport scans an H×W filter for its nonzero rows, runs and columns.
+func newSupport(f []float64, H, W int) support {
+	s := support{rowIdx: make([]int32, H), runOff: []int32{0}}
+	colNZ := make([]bool, W)
+	for h := 0; h < H; h++ {
+		row := f[h*W : (h+1)*W]
+		start, last := -1, -1
+		nr := 0
+		for c, v := range row {
+			if v == 0 {
+				continue
+			}
+			colNZ[c] = true
+			switch {
+			case start < 0:
+				start = c
+			case c-last-1 > mergeGap:
+				s.runs = append(s.runs, [2]int32{int32(start), int32(last + 1)})
+				s.nnz += last + 1 - start
+				nr++
+				start = c
+			}
+			last = c
+		}
+		if start < 0 {
+			s.rowIdx[h] = -1
+			continue
+		}
+		s.runs = append(s.runs, [2]int32{int32(start), int32(last + 1)})
+		s.nnz += last + 1 - start
+		s.rowIdx[h] = int32(len(s.rows))
+		s.rows = append(s.rows, int32(h))
+		s.runOff = append(s.runOff, int32(len(s.runs)))
+	}
+	start, last := -1, -1
+	for c, nz := range colNZ {
+		if !nz {
+			continue
+		}
+		if start >= 0 && c-last-1 > mergeGap {
+			s.cols = append(s.cols, [2]int32{int32(start), int32(last + 1)})
+			s.ncols += last + 1 - start
+			start = -1
+		}
+		if start < 0 {
+			start = c
+		}
+		last = c
+	}
+	if start >= 0 {
+		s.cols = append(s.cols, [2]int32{int32(start), int32(last + 1)})
+		s.ncols += last + 1 - start
+	}
+	s.dense = s.nnz == H*W
+	return s
+}
+
+// inputSel is the FFT pass selection for the inverse FFT of a plane that
+// vanishes outside s: the sparse axis first, then the full other axis.
+func (s *support) inputSel(H, W int) *planeSel {
+	if s.dense {
+		return nil
+	}
+	if s.ncols*H < len(s.rows)*W {
+		return &planeSel{colsFirst: true, cols: s.cols}
+	}
+	return &planeSel{rows: s.rows}
+}
+
+// outputSel is the FFT pass selection for a forward FFT whose result is read
+// only on s: the full first pass, then the second pass on s's rows or columns.
+func (s *support) outputSel(H, W int) *planeSel {
+	if s.dense {
+		return nil
+	}
+	if s.ncols*H < len(s.rows)*W {
+		return &planeSel{cols: s.cols}
+	}
+	return &planeSel{colsFirst: true, rows: s.rows}
+}
 
 // filtered registers the lazy product with C channels and its tape node.
 func (r *run) filtered(fm *filterMul, C int) *field {
@@ -24,26 +191,49 @@ func (r *run) filtered(fm *filterMul, C int) *field {
 	}
 	y := &field{r: r, b: x.b, c: C, h: x.h, w: x.w, lazy: fm, base: x}
 	r.register(y)
-	n := x.hw()
+	H, W := x.h, x.w
 	r.tape(y, func(g []complex128) {
-		// g_x[sp] += Σ_{p reading sp} f_p·g_p, split over (plane, spatial chunk).
+		// g_x[sp] += Σ_{p reading sp} f_p·g_p on f_p's support, split over
+		// (plane, row chunk).
 		gx := r.gradOf(x)
-		r.parPlanes(x.planes(), n, len(fm.src)/x.planes(), func(sp, lo, hi int) {
-			d := gx[sp*n+lo : sp*n+hi]
+		r.parPlanes(x.planes(), H, W*len(fm.src)/x.planes(), func(sp, lo, hi int) {
+			d := gx[sp*H*W : (sp+1)*H*W]
 			for _, p := range fm.outs[sp] {
-				addMulReal(d, g[p*n+lo:p*n+hi], fm.f(p)[lo:hi])
+				f, gp, su := fm.f(p), g[p*H*W:(p+1)*H*W], fm.sup(p)
+				for h := lo; h < hi; h++ {
+					for _, run := range su.rowRuns(h) {
+						a, b := h*W+int(run[0]), h*W+int(run[1])
+						addMulReal(d[a:b], gp[a:b], f[a:b])
+					}
+				}
 			}
 		})
 	})
 	return y
 }
 
-// materialise computes a lazy product into dst (len y.size()).
+// materialise computes a lazy product into dst (len y.size()); it is zero
+// outside each filter's support.
 func (r *run) materialise(y *field, dst []complex128) {
-	fm, n := y.lazy, y.hw()
-	r.parPlanes(y.planes(), n, 1, func(p, lo, hi int) {
+	fm, H, W := y.lazy, y.h, y.w
+	n := H * W
+	r.parPlanes(y.planes(), H, W, func(p, lo, hi int) {
 		sp := fm.src[p]
-		mulReal(dst[p*n+lo:p*n+hi], fm.x.data[sp*n+lo:sp*n+hi], fm.f(p)[lo:hi])
+		d, xs, f, su := dst[p*n:(p+1)*n], fm.x.data[sp*n:(sp+1)*n], fm.f(p), fm.sup(p)
+		if su.dense {
+			mulReal(d[lo*W:hi*W], xs[lo*W:hi*W], f[lo*W:hi*W])
+			return
+		}
+		for h := lo; h < hi; h++ {
+			runs := su.rowRuns(h)
+			if len(runs) != 1 || runs[0] != [2]int32{0, int32(W)} {
+				clear(d[h*W : (h+1)*W])
+			}
+			for _, run := range runs {
+				a, b := h*W+int(run[0]), h*W+int(run[1])
+				mulReal(d[a:b], xs[a:b], f[a:b])
+			}
+		}
 	})
 }
 
@@ -95,13 +285,14 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 				R := a*h + i
 				xr := xs[R*W : (R+1)*W]
 				for _, p := range fm.outs[sp] {
+					runs := fm.sup(p).rowRuns(R)
+					if runs == nil {
+						continue
+					}
 					drow := y.data[(p*h+i)*w : (p*h+i+1)*w]
 					fr := fm.f(p)[R*W : (R+1)*W]
-					for c0 := 0; c0 < W; c0 += w {
-						xc, fc := xr[c0:c0+w], fr[c0:c0+w]
-						for k, v := range xc {
-							drow[k] += complex(real(v)*fc[k], imag(v)*fc[k])
-						}
+					for _, run := range runs {
+						foldRun(drow, xr, fr, int(run[0]), int(run[1]), w)
 					}
 				}
 			}
@@ -114,26 +305,49 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 		}
 	})
 	r.tape(y, func(g []complex128) {
-		// g_src[sp][R, C] += s·f_p[R, C]·g_p[R mod h, C mod w].
+		// g_src[sp][R, C] += s·f_p[R, C]·g_p[R mod h, C mod w] on f_p's support.
 		gx := r.gradOf(src)
 		r.parPlanes(src.planes(), H, len(fm.src)/src.planes()*W, func(sp, R0, R1 int) {
 			d := gx[sp*H*W : (sp+1)*H*W]
 			for _, p := range fm.outs[sp] {
-				gp, f := g[p*h*w:(p+1)*h*w], fm.f(p)
+				gp, f, su := g[p*h*w:(p+1)*h*w], fm.f(p), fm.sup(p)
 				for R := R0; R < R1; R++ {
 					grow := gp[(R%h)*w : (R%h+1)*w]
-					for c0 := 0; c0 < W; c0 += w {
-						dr, fr := d[R*W+c0:R*W+c0+w], f[R*W+c0:R*W+c0+w]
-						for k, v := range grow {
-							m := s * fr[k]
-							dr[k] += complex(m*real(v), m*imag(v))
-						}
+					for _, run := range su.rowRuns(R) {
+						unfoldRun(d[R*W:(R+1)*W], f[R*W:(R+1)*W], grow, int(run[0]), int(run[1]), w, s)
 					}
 				}
 			}
 		})
 	})
 	return y
+}
+
+// foldRun adds x[c]·f[c] to d[c mod w] for c in [c0, c1).
+func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
+	for c := c0; c < c1; {
+		k := c % w
+		e := min(c1, c-k+w)
+		dd, xx, ff := d[k:k+e-c], x[c:e], f[c:e]
+		for t, v := range xx {
+			dd[t] += complex(real(v)*ff[t], imag(v)*ff[t])
+		}
+		c = e
+	}
+}
+
+// unfoldRun adds s·f[c]·g[c mod w] to d[c] for c in [c0, c1).
+func unfoldRun(d []complex128, f []float64, g []complex128, c0, c1, w int, s float64) {
+	for c := c0; c < c1; {
+		k := c % w
+		e := min(c1, c-k+w)
+		dd, gg, ff := d[c:e], g[k:k+e-c], f[c:e]
+		for t, v := range gg {
+			m := s * ff[t]
+			dd[t] += complex(m*real(v), m*imag(v))
+		}
+		c = e
+	}
 }
 
 // cropLazy is CropFreq of a lazy product.

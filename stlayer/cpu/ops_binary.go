@@ -137,6 +137,7 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 		sb = 1
 	}
 	y := r.newField(B, C, H, W)
+	y.isReal = a.isReal && b.isReal && k != opDiv
 	seg := func(x *field, s, q int) []complex128 {
 		if s == 1 {
 			return x.data[q*n : (q+1)*n]

@@ -7,6 +7,9 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
+// realOut marks y as a real field (see field.isReal) and returns it.
+func realOut(y *field) *field { y.isReal = true; return y }
+
 // unary applies an elementwise map. fwd writes y from x on a chunk; bwd adds
 // the chunk's input gradient into gx given the output gradient g, x and y.
 func (r *run) unary(x *field, cost int, fwd func(y, x []complex128), bwd func(gx, g, x, y []complex128)) *field {
@@ -23,7 +26,7 @@ func abs(z complex128) float64 { return math.Sqrt(real(z)*real(z) + imag(z)*imag
 
 // Modulus: y = |z|. Adjoint: g_z = Re(g)·z/|z| (0 at z = 0).
 func (r *run) Modulus(xf stlayer.Field) stlayer.Field {
-	return r.unary(r.own(xf), 8, func(y, x []complex128) {
+	return realOut(r.unary(r.own(xf), 8, func(y, x []complex128) {
 		for i, z := range x {
 			y[i] = complex(abs(z), 0)
 		}
@@ -34,14 +37,25 @@ func (r *run) Modulus(xf stlayer.Field) stlayer.Field {
 				gx[i] += complex(s*real(z), s*imag(z))
 			}
 		}
-	})
+	}))
 }
 
-// ipow returns u^p for integer p by repeated multiplication (u^{-1} = conj(u)
-// for |u| = 1 is not assumed: negative p uses 1/u).
+// ipow returns u^p for integer p by repeated multiplication; for p < 0 it
+// uses u^{-1} = conj(u)/|u|² (u is a unit phase here).
 func ipow(u complex128, p int) complex128 {
 	if p < 0 {
-		u, p = 1/u, -p
+		n := real(u)*real(u) + imag(u)*imag(u)
+		u, p = complex(real(u)/n, -imag(u)/n), -p
+	}
+	switch p {
+	case 0:
+		return 1
+	case 1:
+		return u
+	case 2:
+		return u * u
+	case 3:
+		return u * u * u
 	}
 	r := complex(1, 0)
 	for p > 0 {
@@ -57,6 +71,8 @@ func ipow(u complex128, p int) complex128 {
 // PhaseHarmonic: y = [z]^p = |z|·(z/|z|)^p (0 at z = 0). With w = y,
 // ∂w/∂z = (1+p)w/(2z) and ∂w/∂z̄ = (1−p)w/(2z̄), so
 // g_z = ((1−p)/2)·conj(g)·w/z̄ + ((1+p)/2)·g·conj(w)/z̄ (0 at z = 0).
+// Divisions are by real numbers only (1/z̄ = z/|z|²): complex division is a
+// slow runtime call.
 func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 	if p == 1 {
 		x, _ := r.ownLazy(xf)
@@ -77,15 +93,18 @@ func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 				y[i] = 0
 				continue
 			}
-			y[i] = ipow(z/complex(m, 0), p) * complex(m, 0)
+			inv := 1 / m
+			y[i] = ipow(complex(real(z)*inv, imag(z)*inv), p) * complex(m, 0)
 		}
 	}, func(gx, g, x, y []complex128) {
 		for i, z := range x {
-			if z == 0 {
+			n := real(z)*real(z) + imag(z)*imag(z)
+			if n == 0 {
 				continue
 			}
 			w, gi := y[i], g[i]
-			gx[i] += (a*cmplx.Conj(gi)*w + b*gi*cmplx.Conj(w)) / cmplx.Conj(z)
+			v := (a*cmplx.Conj(gi)*w + b*gi*cmplx.Conj(w)) * z
+			gx[i] += complex(real(v)/n, imag(v)/n)
 		}
 	})
 }
@@ -105,7 +124,7 @@ func (r *run) Conj(xf stlayer.Field) stlayer.Field {
 
 // Real: y = Re z. Adjoint: g_z = Re(g).
 func (r *run) Real(xf stlayer.Field) stlayer.Field {
-	return r.unary(r.own(xf), 1, func(y, x []complex128) {
+	return realOut(r.unary(r.own(xf), 1, func(y, x []complex128) {
 		for i, z := range x {
 			y[i] = complex(real(z), 0)
 		}
@@ -113,13 +132,14 @@ func (r *run) Real(xf stlayer.Field) stlayer.Field {
 		for i, v := range g {
 			gx[i] += complex(real(v), 0)
 		}
-	})
+	}))
 }
 
 // Scale: y = s·z. Adjoint: g_z = conj(s)·g.
 func (r *run) Scale(xf stlayer.Field, s complex128) stlayer.Field {
 	cs := cmplx.Conj(s)
-	return r.unary(r.own(xf), 2, func(y, x []complex128) {
+	x := r.own(xf)
+	y := r.unary(x, 2, func(y, x []complex128) {
 		for i, z := range x {
 			y[i] = s * z
 		}
@@ -128,6 +148,8 @@ func (r *run) Scale(xf stlayer.Field, s complex128) stlayer.Field {
 			gx[i] += cs * v
 		}
 	})
+	y.isReal = x.isReal && imag(s) == 0
+	return y
 }
 
 // MulConst: y[b, c, hw] = m[hw]·z[b, c, hw]. Adjoint: g_z = m·g.
@@ -137,8 +159,8 @@ func (r *run) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
 	if len(m) != n {
 		shapePanic("MulConst: %d weights for %dx%d", len(m), x.h, x.w)
 	}
-	m = append([]float64(nil), m...)
 	y := r.newField(x.b, x.c, x.h, x.w)
+	y.isReal = x.isReal
 	r.e.parFor(x.planes(), n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			mulReal(y.data[p*n:(p+1)*n], x.data[p*n:(p+1)*n], m)
@@ -160,7 +182,7 @@ func (r *run) Pow(xf stlayer.Field, q float64) stlayer.Field {
 	if q == 1 {
 		return r.Modulus(xf)
 	}
-	return r.unary(r.own(xf), 30, func(y, x []complex128) {
+	return realOut(r.unary(r.own(xf), 30, func(y, x []complex128) {
 		for i, z := range x {
 			m2 := real(z)*real(z) + imag(z)*imag(z)
 			switch {
@@ -181,12 +203,12 @@ func (r *run) Pow(xf stlayer.Field, q float64) stlayer.Field {
 			s := real(g[i]) * q * real(y[i]) / m2
 			gx[i] += complex(s*real(z), s*imag(z))
 		}
-	})
+	}))
 }
 
 // Log: y = ln(Re z). Adjoint: g_z = Re(g)/Re(z).
 func (r *run) Log(xf stlayer.Field) stlayer.Field {
-	return r.unary(r.own(xf), 20, func(y, x []complex128) {
+	return realOut(r.unary(r.own(xf), 20, func(y, x []complex128) {
 		for i, z := range x {
 			y[i] = complex(math.Log(real(z)), 0)
 		}
@@ -194,12 +216,12 @@ func (r *run) Log(xf stlayer.Field) stlayer.Field {
 		for i, z := range x {
 			gx[i] += complex(real(g[i])/real(z), 0)
 		}
-	})
+	}))
 }
 
 // Sqrt: y = sqrt(Re z). Adjoint: g_z = Re(g)/(2y) (0 where y = 0).
 func (r *run) Sqrt(xf stlayer.Field) stlayer.Field {
-	return r.unary(r.own(xf), 10, func(y, x []complex128) {
+	return realOut(r.unary(r.own(xf), 10, func(y, x []complex128) {
 		for i, z := range x {
 			y[i] = complex(math.Sqrt(real(z)), 0)
 		}
@@ -209,5 +231,5 @@ func (r *run) Sqrt(xf stlayer.Field) stlayer.Field {
 				gx[i] += complex(real(g[i])/(2*real(v)), 0)
 			}
 		}
-	})
+	}))
 }

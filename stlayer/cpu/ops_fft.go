@@ -19,9 +19,18 @@ func (r *run) accum(x *field, tmp []complex128) {
 }
 
 // FFT2 is the unnormalised forward DFT over (H, W). Adjoint: g_x = HW·IFFT2(g).
+// Real inputs (field.isReal) are transformed two planes per complex FFT, and
+// their adjoint computes only Re g_x, also two planes per transform.
 func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 	x := r.own(xf)
 	y := r.newField(x.b, x.c, x.h, x.w)
+	if x.isReal && x.hw() > 1 {
+		r.e.fft2Real(y.data, x.data, x.planes(), x.h, x.w)
+		r.tape(y, func(g []complex128) {
+			r.e.addRealIDFT(r.gradOf(x), g, x.planes(), x.h, x.w, 1)
+		})
+		return y
+	}
 	copy(y.data, x.data)
 	r.e.fft2(y.data, x.planes(), x.h, x.w, false)
 	r.tape(y, func(g []complex128) {
@@ -36,7 +45,10 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 }
 
 // IFFT2 is the inverse DFT over (H, W) with 1/(HW). Adjoint: g_x = FFT2(g)/(HW).
-// A lazy filter product is formed directly in the output buffer.
+// A lazy filter product is formed directly in the output buffer; since it
+// vanishes outside each filter's support, the first FFT pass runs over the
+// support's rows (or columns) only, and the adjoint's second pass computes
+// FFT2(g) only where the product's adjoint reads it.
 func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
 	x, fm := r.ownLazy(xf)
 	y := r.newField(x.b, x.c, x.h, x.w)
@@ -45,13 +57,16 @@ func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
 	} else {
 		copy(y.data, x.data)
 	}
-	r.e.fft2(y.data, x.planes(), x.h, x.w, true)
+	var in, out func(p int) *planeSel
+	if lz := x.lazy; lz != nil {
+		in = func(p int) *planeSel { return lz.sup(p).inputSel(x.h, x.w) }
+		out = func(p int) *planeSel { return lz.sup(p).outputSel(x.h, x.w) }
+	}
+	r.e.fft2Sel(y.data, x.planes(), x.h, x.w, true, 1, in)
 	r.tape(y, func(g []complex128) {
 		t := r.e.get(len(g))
 		copy(t, g)
-		r.e.fft2(t, x.planes(), x.h, x.w, false)
-		s := complex(1/float64(x.hw()), 0)
-		r.e.parFor(len(t), 1, func(lo, hi int) { scaleInPlace(t[lo:hi], s) })
+		r.e.fft2Sel(t, x.planes(), x.h, x.w, false, 1/float64(x.hw()), out)
 		r.accum(x, t)
 	})
 	return y

@@ -30,7 +30,7 @@ func (r *run) MulFilters(xf stlayer.Field, f *stlayer.FilterBank) stlayer.Field 
 	x := r.own(xf)
 	checkBank(f, x.h, x.w)
 	K := f.K
-	fm := &filterMul{x: x, bank: f, src: make([]int, x.planes()*K), filt: make([]int, x.planes()*K)}
+	fm := &filterMul{x: x, bank: f, info: r.e.bank(f), src: make([]int, x.planes()*K), filt: make([]int, x.planes()*K)}
 	for p := range fm.src {
 		fm.src[p], fm.filt[p] = p/K, p%K
 	}
@@ -50,7 +50,7 @@ func (r *run) MulFilter(xf stlayer.Field, f *stlayer.FilterBank, idx []int) stla
 			shapePanic("MulFilter: filter index %d out of [0,%d)", k, f.K)
 		}
 	}
-	fm := &filterMul{x: x, bank: f, src: make([]int, x.planes()), filt: make([]int, x.planes())}
+	fm := &filterMul{x: x, bank: f, info: r.e.bank(f), src: make([]int, x.planes()), filt: make([]int, x.planes())}
 	for p := range fm.src {
 		fm.src[p], fm.filt[p] = p, idx[p%x.c]
 	}

@@ -11,6 +11,7 @@ func (r *run) Mean(xf stlayer.Field) stlayer.Field {
 	x := r.own(xf)
 	n := x.hw()
 	y := r.newField(x.b, x.c, 1, 1)
+	y.isReal = x.isReal
 	inv := 1 / float64(n)
 	r.e.parFor(x.planes(), n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
@@ -43,8 +44,8 @@ func (r *run) WeightedMean(xf stlayer.Field, m []float64) stlayer.Field {
 	if len(m) != n {
 		shapePanic("WeightedMean: %d weights for %dx%d", len(m), x.h, x.w)
 	}
-	m = append([]float64(nil), m...)
 	y := r.newField(x.b, x.c, 1, 1)
+	y.isReal = x.isReal
 	r.e.parFor(x.planes(), n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			var sr, si float64
@@ -91,6 +92,7 @@ func (r *run) Shifts(xf stlayer.Field, pos [][2]int) stlayer.Field {
 	}
 	n := x.hw()
 	y := r.newField(x.b, x.c*T, 1, 1)
+	y.isReal = x.isReal
 	for p := 0; p < x.planes(); p++ {
 		for t, o := range off {
 			y.data[p*T+t] = x.data[p*n+o]
@@ -115,6 +117,7 @@ func (r *run) Crop(xf stlayer.Field, r0, c0, h, w int) stlayer.Field {
 	}
 	H, W := x.h, x.w
 	y := r.newField(x.b, x.c, h, w)
+	y.isReal = x.isReal
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			for i := 0; i < h; i++ {
@@ -168,6 +171,7 @@ func (r *run) PadReflect(xf stlayer.Field, top, bottom, left, right int) stlayer
 		ci[j] = reflectIndex(j-left, W)
 	}
 	y := r.newField(x.b, x.c, h, w)
+	y.isReal = x.isReal
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			for i, R := range ri {
@@ -203,6 +207,7 @@ func (r *run) Subsample(xf stlayer.Field, s int) stlayer.Field {
 	H, W := x.h, x.w
 	h, w := (H+s-1)/s, (W+s-1)/s
 	y := r.newField(x.b, x.c, h, w)
+	y.isReal = x.isReal
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			for i := 0; i < h; i++ {
@@ -244,6 +249,7 @@ func (r *run) Channels(xf stlayer.Field, idx []int) stlayer.Field {
 	idx = append([]int(nil), idx...)
 	n, K := x.hw(), len(idx)
 	y := r.newField(x.b, K, x.h, x.w)
+	y.isReal = x.isReal
 	r.e.parFor(x.b*K, n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			b, i := p/K, p%K
@@ -284,6 +290,10 @@ func (r *run) Concat(xfs ...stlayer.Field) stlayer.Field {
 	}
 	B, n := xs[0].b, xs[0].hw()
 	y := r.newField(B, C, xs[0].h, xs[0].w)
+	y.isReal = true
+	for _, x := range xs {
+		y.isReal = y.isReal && x.isReal
+	}
 	r.e.parFor(B, C*n, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			off := b * C * n

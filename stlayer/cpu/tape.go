@@ -17,6 +17,12 @@ type field struct {
 	id         int          // index of the primitive call that produced it (0: the input)
 	lastUse    int          // id of the last primitive call that read it
 	released   bool
+	// isReal marks a field whose values are real by construction (input maps,
+	// Modulus, Pow, Real, Log, Sqrt and real-linear ops of such fields). The
+	// producer of a real field reads only Re of its gradient, so consumers
+	// may leave Im of the gradient they add wrong (FFT2 of real fields uses
+	// this to pair planes).
+	isReal bool
 }
 
 // Dims returns (B, C, H, W).
@@ -129,7 +135,7 @@ func (r *run) newField(b, c, h, w int) *field {
 
 // newView returns a field sharing x's data with another shape.
 func (r *run) newView(x *field, c, h, w int) *field {
-	f := &field{r: r, b: x.b, c: c, h: h, w: w, data: x.data, view: true, base: x}
+	f := &field{r: r, b: x.b, c: c, h: h, w: w, data: x.data, view: true, base: x, isReal: x.isReal}
 	r.register(f)
 	return f
 }
@@ -191,6 +197,7 @@ func (r *run) release() {
 
 func (r *run) inputField(x *stlayer.Maps) *field {
 	f := r.newField(x.B, 1, x.M, x.N)
+	f.isReal = true
 	for i, v := range x.Data {
 		f.data[i] = complex(v, 0)
 	}

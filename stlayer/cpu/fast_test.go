@@ -1,0 +1,156 @@
+package cpu
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// TestFFT2RealPairs: FFT2 of a real field (paired planes, odd plane counts,
+// odd sizes) equals the naive DFT of the real parts.
+func TestFFT2RealPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	e := New(WithWorkers(3))
+	for _, c := range []struct{ P, H, W int }{{1, 8, 8}, {2, 4, 6}, {3, 5, 7}, {4, 16, 32}, {5, 12, 3}, {2, 1, 8}, {3, 8, 1}} {
+		x := randC(rng, c.P*c.H*c.W)
+		y, _, _ := evalRun(e, one(func(r *run, x *field) *field { return r.FFT2(r.Real(x)).(*field) }), []shape{{1, c.P, c.H, c.W}}, [][]complex128{x}, nil)
+		n := c.H * c.W
+		for p := 0; p < c.P; p++ {
+			re := make([]complex128, n)
+			for i := range re {
+				re[i] = complex(real(x[p*n+i]), 0)
+			}
+			want := naiveDFT2(re, c.H, c.W, -1)
+			if d := cabsDiff(y[p*n:(p+1)*n], want); d > 1e-9*float64(n) {
+				t.Errorf("real FFT2 P=%d %dx%d plane %d: max error %.3g", c.P, c.H, c.W, p, d)
+			}
+		}
+	}
+}
+
+// TestAdjointsRealFFT: the paired adjoint of FFT2 on real fields.
+func TestAdjointsRealFFT(t *testing.T) {
+	for _, s := range []shape{{1, 3, 8, 6}, {2, 1, 5, 7}, {1, 4, 16, 12}} {
+		checkVJP(t, "FFT2∘Real", one(func(r *run, x *field) *field { return r.FFT2(r.Real(x)).(*field) }), []shape{s}, nil, true, 1e-9)
+		checkVJP(t, "FFT2∘Modulus", one(func(r *run, x *field) *field { return r.FFT2(r.Modulus(x)).(*field) }), []shape{s}, nil, false, 1e-6)
+		checkVJP(t, "FFT2∘Channels∘Modulus", one(func(r *run, x *field) *field {
+			_, c, _, _ := x.Dims()
+			idx := []int{c - 1, 0, c - 1}
+			return r.Concat(r.FFT2(r.Channels(r.Modulus(x), idx)), r.FFT2(x)).(*field)
+		}), []shape{s}, nil, false, 1e-6)
+	}
+}
+
+// sparseBank returns K filters on H×W that vanish outside a few row bands and
+// column runs (some wrapping around the fftfreq edges, some with small gaps),
+// plus negligible values below supportTol that the engine drops.
+func sparseBank(rng *rand.Rand, K, H, W int) *stlayer.FilterBank {
+	f := &stlayer.FilterBank{K: K, H: H, W: W, Data: make([]float64, K*H*W), Name: "sparse test"}
+	for k := 0; k < K; k++ {
+		fl := f.Filter(k)
+		r0, nr := rng.IntN(H), 1+rng.IntN(H/2)
+		c0, nc := rng.IntN(W), 1+rng.IntN(W/2)
+		for a := 0; a < nr; a++ {
+			R := (r0 + a) % H
+			for b := 0; b < nc; b++ {
+				C := (c0 + b) % W
+				if b%5 == 3 && k%2 == 0 { // small gaps
+					continue
+				}
+				fl[R*W+C] = rng.NormFloat64()
+			}
+		}
+		if k == K-1 { // a dense filter
+			for i := range fl {
+				fl[i] = rng.NormFloat64()
+			}
+		}
+		for i := range fl {
+			if fl[i] == 0 && rng.IntN(7) == 0 {
+				fl[i] = 1e-18 // dropped by the engine
+			}
+		}
+	}
+	return f
+}
+
+// truncated returns f with the values the engine treats as zero set to zero.
+func truncated(f *stlayer.FilterBank) *stlayer.FilterBank {
+	g := &stlayer.FilterBank{K: f.K, H: f.H, W: f.W, Data: append([]float64(nil), f.Data...), Name: f.Name + " truncated"}
+	for k := 0; k < f.K; k++ {
+		fl := g.Filter(k)
+		mx := 0.0
+		for _, v := range fl {
+			mx = math.Max(mx, math.Abs(v))
+		}
+		for i, v := range fl {
+			if math.Abs(v) <= supportTol*mx {
+				fl[i] = 0
+			}
+		}
+	}
+	return g
+}
+
+// TestSparseFilterProducts: the support-restricted filter products and FFT
+// passes agree with host computations, and their adjoints are exact.
+func TestSparseFilterProducts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, hw := range [][2]int{{16, 32}, {12, 18}, {32, 8}} {
+		H, W := hw[0], hw[1]
+		bank := sparseBank(rng, 5, H, W)
+		tb := truncated(bank)
+		e := New(WithWorkers(3))
+		s := shape{2, 2, H, W}
+		x := randC(rng, s.n())
+		n := H * W
+		// IFFT2∘MulFilters against the host product and a naive DFT.
+		y, _, _ := evalRun(e, one(func(r *run, x *field) *field { return r.IFFT2(r.MulFilters(x, bank)).(*field) }), []shape{s}, [][]complex128{x}, nil)
+		for p := 0; p < 4*5; p++ {
+			prod := make([]complex128, n)
+			f := tb.Filter(p % 5)
+			for i := range prod {
+				prod[i] = x[(p/5)*n+i] * complex(f[i], 0)
+			}
+			want := naiveDFT2(prod, H, W, 1)
+			for i := range want {
+				want[i] /= complex(float64(n), 0)
+			}
+			if d := cabsDiff(y[p*n:(p+1)*n], want); d > 1e-12 {
+				t.Errorf("%dx%d IFFT2∘MulFilters plane %d: max error %.3g", H, W, p, d)
+			}
+		}
+		// Periodise∘MulFilters against the host fold.
+		h, w := H/4, W/2
+		yp, _, _ := evalRun(e, one(func(r *run, x *field) *field { return r.Periodise(r.MulFilters(x, bank), h, w).(*field) }), []shape{s}, [][]complex128{x}, nil)
+		for p := 0; p < 4*5; p++ {
+			f := tb.Filter(p % 5)
+			want := make([]complex128, h*w)
+			for R := 0; R < H; R++ {
+				for C := 0; C < W; C++ {
+					want[(R%h)*w+C%w] += x[(p/5)*n+R*W+C] * complex(f[R*W+C]*float64(h*w)/float64(n), 0)
+				}
+			}
+			if d := cabsDiff(yp[p*h*w:(p+1)*h*w], want); d > 1e-12 {
+				t.Errorf("%dx%d Periodise∘MulFilters plane %d: max error %.3g", H, W, p, d)
+			}
+		}
+		for _, c := range []struct {
+			name string
+			fn   primFn
+		}{
+			{"IFFT2∘MulFilters", one(func(r *run, x *field) *field { return r.IFFT2(r.MulFilters(x, bank)).(*field) })},
+			{"IFFT2∘MulFilter", one(func(r *run, x *field) *field { return r.IFFT2(r.MulFilter(x, bank, []int{3, 0})).(*field) })},
+			{"Periodise∘MulFilters", one(func(r *run, x *field) *field { return r.Periodise(r.MulFilters(x, bank), h, w).(*field) })},
+			{"CropFreq∘MulFilters", one(func(r *run, x *field) *field { return r.CropFreq(r.MulFilters(x, bank), h, w).(*field) })},
+			{"MulFilters materialised", one(func(r *run, x *field) *field {
+				y := r.MulFilters(x, bank)
+				return r.Concat(r.Conj(y), r.IFFT2(y), r.FFT2(y)).(*field)
+			})},
+		} {
+			checkVJP(t, c.name, c.fn, []shape{s}, nil, true, 1e-6)
+		}
+	}
+}
