@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+func init() {
+	register(&command{name: "separate", summary: "statistical component separation of one map with ST statistics and contaminant/noise samples", run: runSeparate})
+}
+
+func runSeparate(g *globals, args []string) error {
+	fs := newFlagSet(g, "separate", "DATA", `Separate the map DATA = s + c (+ n) into the component s and the rest, given
+samples of the contaminant c (--contaminant) and/or of a noise n (--noise):
+L-BFGS on the pixels of s̃, starting from DATA, minimising (Régaldo-Saint
+Blancard 2021, Delouis 2022, Auclair 2024; methods.md §3.8)
+
+  data          Φ(s̃ + r_i) ≈ Φ(d) over a batch of residual samples r_i (BR, one
+                engine call per evaluation), or its bias-corrected form
+                Φ(s̃) ≈ Φ(d) − [⟨Φ(s̃₀ + r_i)⟩ − Φ(s̃₀)] (--form jmd, one map);
+  contaminant   Φ(d − s̃) ≈ ⟨Φ(r_i)⟩;
+  independence  Φ(s̃, d − s̃) ≈ ⟨Φ(s̃₀, r_i)⟩ (cross moments only);
+  template      Φ(T, s̃ + r_i) ≈ Φ(T, d) with --template T;
+
+each the mean over its coefficients of (ΔΦ_k/σ_k)², σ_k the std over the
+samples (coefficients with σ_k = 0 are masked). r_i = c_i, n_i, or c_i + n_j
+(random pairs) with both sample sets. Stages (--steps S1,S2,EPOCHS): S1
+iterations of the data term alone on the power-spectrum-like coefficients,
+then S2 iterations of all terms in EPOCHS epochs; every epoch redraws the
+samples and recomputes σ, the bias and the independence target at the
+current s̃. A single number N means S1 = N/4, S2 = N − S1, 4 epochs.
+
+Φ (default): Cheng's raw scattering-covariance moments, isotropic (averaged
+over global rotations), J = log2(size) − 2, L = 4, plus the binned power
+spectrum (--ps=false drops it); --kind wph uses PyWPH's default model.
+
+Output OUT: [2, M, N] float64 (.npy, .npz or .fits): OUT[0] = s̃ (the separated
+component), OUT[1] = d − s̃ (contaminant + noise estimate). --report DIR
+writes maps.png, power_spectrum.png (spectra, ratios, r(k) when --truth is
+given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
+quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s).
+Ctrl-C writes the current maps before exiting.
+
+Example:
+  stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy`)
+	var spec stats.Spec
+	specFlags(fs, &spec, "scov")
+	out := fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required)")
+	contPath := fs.String("contaminant", "", "contaminant samples [K, M, N], K ≥ 2")
+	noisePath := fs.String("noise", "", "noise samples [K, M, N], K ≥ 2")
+	tmplPath := fs.String("template", "", "ancillary template map T correlated with s (adds the template term)")
+	truthPath := fs.String("truth", "", "true s (report: spectrum ratios, r(k))")
+	report := fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
+	form := fs.String("form", "jmd", "data term: jmd (bias-corrected, one map per evaluation) or br (batch of s̃ + r_i)")
+	weights := fs.String("weights", "", "term weights, e.g. data=1,contaminant=1,independence=1,template=1 (defaults 1)")
+	steps := fs.String("steps", "40,160,4", "S1,S2[,EPOCHS] L-BFGS iterations of the two stages, or one total N")
+	batch := fs.Int("batch", 0, "residual samples per evaluation / per σ estimate (0 = min(pool, 10))")
+	history := fs.Int("history", 20, "L-BFGS memory")
+	ps := fs.Bool("ps", true, "append the binned power spectrum to Φ")
+	box := fs.String("box", "none", "pixel bounds on s̃: none, positive (s̃ ≥ 0) or data (0 ≤ s̃ ≤ d)")
+	frozenPath := fs.String("frozen", "", "mask map: pixels ≠ 0 keep the data's value")
+	seed := fs.Uint64("seed", 1, "random seed (sample draws)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *out == "" {
+		fs.Usage()
+		return badInputf("separate needs one DATA map and -o OUT")
+	}
+	if *contPath == "" && *noisePath == "" {
+		return badInputf("separate needs samples: --contaminant and/or --noise")
+	}
+	if !isSet(fs, "iso") {
+		spec.Iso = true
+	}
+	var opt infer.SeparationOptions
+	switch *form {
+	case "br":
+		opt.Form = infer.FormBR
+	case "jmd":
+		opt.Form = infer.FormJMD
+	default:
+		return badInputf("unknown --form %q (want br or jmd)", *form)
+	}
+	if opt.Weights, err = infer.ParseSepWeights(*weights); err != nil {
+		return badInputf("--weights: %v", err)
+	}
+	if opt.Stages, err = parseSepSteps(*steps); err != nil {
+		return badInputf("--steps: %v", err)
+	}
+	if *batch < 0 || *batch == 1 {
+		return badInputf("--batch must be 0 (automatic) or ≥ 2")
+	}
+	opt.Batch, opt.History, opt.Seed = *batch, *history, *seed
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	d, err := readMaps(pos[0])
+	if err != nil {
+		return err
+	}
+	if d.B != 1 {
+		return badInputf("%s: DATA must be one map, got a batch of %d", pos[0], d.B)
+	}
+	spec = spec.WithDefaults(d.M, d.N)
+	if err := validate(pos[0], d, spec.J); err != nil {
+		return err
+	}
+	readSet := func(path, what string, minB int) (*stlayer.Maps, error) {
+		if path == "" {
+			return nil, nil
+		}
+		m, err := readMaps(path)
+		if err != nil {
+			return nil, err
+		}
+		if m.M != d.M || m.N != d.N {
+			return nil, badInputf("%s (%s): maps of %d×%d, DATA is %d×%d", path, what, m.M, m.N, d.M, d.N)
+		}
+		if m.B < minB {
+			return nil, badInputf("%s (%s): %d map(s), need at least %d (the loss is whitened by the std over the samples)", path, what, m.B, minB)
+		}
+		if err := validate(path, m, spec.J); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	p := &infer.SeparationProblem{Data: d}
+	if p.Contaminant, err = readSet(*contPath, "contaminant samples", 2); err != nil {
+		return err
+	}
+	if p.Noise, err = readSet(*noisePath, "noise samples", 2); err != nil {
+		return err
+	}
+	if p.Template, err = readSet(*tmplPath, "template", 1); err != nil {
+		return err
+	}
+	if p.Template != nil && p.Template.B != 1 {
+		return badInputf("%s: the template must be one map", *tmplPath)
+	}
+	truth, err := readSet(*truthPath, "truth", 1)
+	if err != nil {
+		return err
+	}
+	if truth != nil && truth.B != 1 {
+		return badInputf("%s: the truth must be one map", *truthPath)
+	}
+	switch *box {
+	case "none":
+	case "positive":
+		opt.BoxLo = stlayer.NewMaps(1, d.M, d.N)
+	case "data":
+		opt.BoxLo, opt.BoxHi = stlayer.NewMaps(1, d.M, d.N), d
+	default:
+		return badInputf("unknown --box %q (want none, positive or data)", *box)
+	}
+	if *frozenPath != "" {
+		fm, err := readSet(*frozenPath, "frozen-pixel mask", 1)
+		if err != nil {
+			return err
+		}
+		opt.Frozen = make([]bool, d.M*d.N)
+		for i := range opt.Frozen {
+			opt.Frozen[i] = fm.Data[i] != 0
+		}
+	}
+	if p.Stats, err = infer.NewSepStats(spec, d.M, d.N, *ps); err != nil {
+		return badInputf("%v", err)
+	}
+	if err := p.Validate(); err != nil {
+		return badInputf("%v", err)
+	}
+	ch, err := chooseEngine(g)
+	if err != nil {
+		return err
+	}
+	setup, err := infer.BuildSeparation(ch.Engine, p, opt)
+	if err != nil {
+		return badInputf("%v", err)
+	}
+	fmt.Fprintf(g.stderr, "separate: %s%s, %s form, %d auto / %d cross coefficients, batch %d of %d samples, engine %s\n",
+		spec, map[bool]string{true: " + power spectrum"}[*ps], opt.Form, p.Stats.Auto.Labels().Len(), p.Stats.Cross.Labels().Len(), setup.Batch, setup.Pool, ch.Name)
+	for _, s := range setup.Summary {
+		fmt.Fprintf(g.stderr, "  %s\n", s)
+	}
+	bar := newBar(g.stderr, setup.TotalSteps, "separate")
+	opt.Progress = func(pr infer.SepProgress) {
+		bar.Describe(fmt.Sprintf("stage %d/%d epoch %d loss %.4g", pr.Stage+1, len(setup.Stages), pr.Epoch+1, pr.Loss))
+		bar.Set(min(pr.Iter, setup.TotalSteps))
+	}
+	ctx, stop := interruptible()
+	defer stop()
+	res, err := infer.RunSeparation(ctx, ch.Engine, p, opt)
+	bar.Finish()
+	if res == nil || res.S == nil {
+		return err
+	}
+	both := stlayer.NewMaps(2, d.M, d.N)
+	copy(both.Map(0), res.S.Data)
+	copy(both.Map(1), res.Residual.Data)
+	if werr := datasets.WriteMaps(*out, both); werr != nil {
+		return werr
+	}
+	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s (s̃, d − s̃)\n",
+		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), *out)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
+		}
+		return err
+	}
+	if *report != "" {
+		samples := p.Contaminant
+		if samples == nil {
+			samples = p.Noise
+		} else if p.Noise != nil {
+			samples = nil // paired residuals: the mean spectrum of c + n is not a file's
+		}
+		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
+			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath}
+		sm, err := infer.WriteSeparationReport(*report, d, res, nil, samples, truth, settings)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		line := fmt.Sprintf("report: %s", filepath.Join(*report, "metrics.json"))
+		if truth != nil {
+			line += fmt.Sprintf(" (max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f, data %.3f; min r where P_c ≤ P_s: %.3f, data %.3f)", sm.PSMaxDev, sm.PSMaxDevData, sm.RMin, sm.RMinData)
+		}
+		fmt.Fprintln(g.stderr, line)
+	}
+	return nil
+}
+
+// parseSepSteps accepts infer.ParseSepSteps' "S1,S2[,EPOCHS]" or one total N
+// (S1 = N/4, S2 = N − S1, 4 epochs).
+func parseSepSteps(s string) ([]infer.SepStage, error) {
+	if !strings.Contains(s, ",") {
+		var n int
+		if _, err := fmt.Sscanf(s, "%d", &n); err != nil || n < 1 || fmt.Sprint(n) != strings.TrimSpace(s) {
+			return nil, fmt.Errorf("%q: want S1,S2[,EPOCHS] or a positive total", s)
+		}
+		s = fmt.Sprintf("%d,%d,%d", n/4, n-n/4, min(4, max(1, (n-n/4)/5)))
+	}
+	return infer.ParseSepSteps(s)
+}
+
+func termValues(names []string, vals []float64) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i < len(vals) {
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %.3g", n, vals[i])
+		}
+	}
+	if b.Len() == 0 {
+		return "-"
+	}
+	return b.String()
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// sepInputs writes a 32×32 mixture, 3 contaminant samples and the truth.
+func sepInputs(t *testing.T, dir string) (data, samples, truth string) {
+	t.Helper()
+	s, err := datasets.LogNormalField(32, 32, -3, 0.6, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := stlayer.NewMaps(4, 32, 32)
+	for i := 0; i < 4; i++ {
+		c, err := datasets.LogNormalField(32, 32, -1, 0.3, uint64(10+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range c {
+			c[j] *= 0.3
+		}
+		copy(cs.Map(i), c)
+	}
+	d := stlayer.NewMaps(1, 32, 32)
+	for j := range d.Data {
+		d.Data[j] = s[j] + cs.Data[j]
+	}
+	rest := &stlayer.Maps{B: 3, M: 32, N: 32, Data: cs.Data[32*32:]}
+	data, samples, truth = filepath.Join(dir, "d.npy"), filepath.Join(dir, "c.npy"), filepath.Join(dir, "s.npy")
+	for _, w := range []struct {
+		p string
+		m *stlayer.Maps
+	}{{data, d}, {samples, rest}, {truth, &stlayer.Maps{B: 1, M: 32, N: 32, Data: s}}} {
+		if err := datasets.WriteMaps(w.p, w.m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return
+}
+
+func TestSeparateCLI(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, truth := sepInputs(t, dir)
+	out := filepath.Join(dir, "out.npy")
+	rep := filepath.Join(dir, "rep")
+	code, _, errs := runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "3,6,2", "-o", out, "--report", rep, "--truth", truth, "--box", "positive")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	m, err := datasets.ReadMaps(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := datasets.ReadMaps(data)
+	if m.B != 2 || m.M != 32 || m.N != 32 {
+		t.Fatalf("output [%d,%d,%d], want [2,32,32]", m.B, m.M, m.N)
+	}
+	moved := 0.0
+	for i := range d.Data {
+		if e := m.Map(0)[i] + m.Map(1)[i] - d.Data[i]; math.Abs(e) > 1e-12 {
+			t.Fatalf("s̃ + (d − s̃) ≠ d at pixel %d (%g)", i, e)
+		}
+		moved += math.Abs(m.Map(1)[i])
+	}
+	if moved == 0 {
+		t.Error("s̃ = d: nothing was separated")
+	}
+	for _, f := range []string{"maps.png", "power_spectrum.png", "metrics.json", "loss.png"} {
+		if st, err := os.Stat(filepath.Join(rep, f)); err != nil || st.Size() == 0 {
+			t.Errorf("report file %s missing", f)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(rep, "metrics.json"))
+	for _, key := range []string{`"ps_ratio_separated_over_truth"`, `"r_separated_truth"`, `"ps_max_abs_ratio_minus_1"`, `"r_min"`} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("metrics.json lacks %s", key)
+		}
+	}
+}
+
+func TestSeparateBadInput(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, _ := sepInputs(t, dir)
+	write := func(name string, m *stlayer.Maps) string {
+		p := filepath.Join(dir, name)
+		if err := datasets.WriteMaps(p, m); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	small := write("small.npy", stlayer.NewMaps(3, 16, 16))
+	one := write("one.npy", stlayer.NewMaps(1, 32, 32))
+	nan := stlayer.NewMaps(3, 32, 32)
+	nan.Data[100] = math.NaN()
+	nanp := write("nan.npy", nan)
+	tiny := write("tiny.npy", stlayer.NewMaps(1, 16, 16))
+	out := filepath.Join(dir, "out.npy")
+	cases := map[string][]string{
+		"samples of another size": {data, "--contaminant", small},
+		"one sample":              {data, "--contaminant", one},
+		"one noise sample":        {data, "--noise", one},
+		"NaN in the samples":      {data, "--contaminant", nanp},
+		"data too small for J":    {tiny, "--contaminant", small, "-J", "4"},
+		"no samples":              {data},
+		"missing file":            {data, "--contaminant", filepath.Join(dir, "nope.npy")},
+		"template size":           {data, "--contaminant", samples, "--template", small},
+		"bad weights":             {data, "--contaminant", samples, "--weights", "data=x"},
+		"bad steps":               {data, "--contaminant", samples, "--steps", "1,2,3,4"},
+		"bad form":                {data, "--contaminant", samples, "--form", "xyz"},
+		"wst kind":                {data, "--contaminant", samples, "--kind", "wst"},
+		"output dir missing":      {data, "--contaminant", samples, "-o", filepath.Join(dir, "no", "out.npy")},
+	}
+	for name, args := range cases {
+		full := append([]string{"separate"}, args...)
+		if !containsFlag(args, "-o") {
+			full = append(full, "-o", out)
+		}
+		code, _, errs := runCLI(t, full...)
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2 (%s)", name, code, strings.TrimSpace(errs))
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("%s: output written on bad input", name)
+		}
+	}
+}
+
+func containsFlag(args []string, f string) bool {
+	for _, a := range args {
+		if a == f {
+			return true
+		}
+	}
+	return false
+}
