@@ -1,0 +1,529 @@
+package infer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/vae"
+)
+
+// Per-component model format, version 1 (the folder ExportModels writes and
+// LoadModels reads; readable with numpy alone):
+//
+//	MODELDIR/manifest.json       ModelManifest (JSON)
+//	MODELDIR/component_<k>.npz   one archive per cluster k = 0…K−1
+//
+// Every statistic vector in the files lives in the UN-normalised feature space
+// of the training dataset (the feature z-scoring of the run is undone): feature
+// f is the real ("re") or imaginary ("im") part of coefficient
+// manifest.features.columns[f].coeff of the statistic manifest.spec evaluated
+// on patch_size × patch_size maps (with the stored reference normalisation,
+// and after the Tukey window when manifest.window is "tukey"). Members of
+// component_<k>.npz (D features, C complex coefficients, S decoded samples,
+// Z latent dimensions, n_k patches assigned to the cluster, nb PS bins):
+//
+//	mean          [D]    float64  mean of the decoded samples
+//	std           [D]    float64  std of the decoded samples (ddof 1)
+//	cov           [D, D] float64  covariance of the decoded samples (ddof 1; only when manifest.covariance)
+//	samples       [S, D] float64  decoded samples x = μ_f + σ_f · decoder(z), z ~ p(z|y=k)
+//	latents       [S, Z] float32  the latents z of the samples
+//	coeff_mean    [C]    complex128  mean as complex coefficients (re + i·im, im = 0 without an "im" column)
+//	coeff_std     [C]    float64  σ_c = sqrt(std_re² + std_im²) per complex coefficient
+//	data_mean     [D]    float64  mean of the training features of the patches assigned to k (n_k ≥ 1)
+//	data_std      [D]    float64  their std (ddof 1; zeros when n_k < 2)
+//	patch_index   [n_k]  int64    rows of the dataset assigned to k (argmax q(y|x))
+//	data_chi2     [n_k]  float64  χ² of each assigned patch under the model: the mean over the kept
+//	                              coefficients (σ_c > 1e−9·max σ) of |Φ_c − μ_c|²/σ_c², μ = coeff_mean, σ = coeff_std
+//	data_chi2_amp [n_k]  float64  the same over the amplitude coefficients only (AmplitudeClasses)
+//	ps            [nb]   float64  mean isotropic power spectrum of those patches (IsoPowerSpectrum
+//	                              convention, bins manifest.ps_bin_edges in cycles per patch)
+//	ps_k          [nb]   float64  mean |k| of the modes of each bin (cycles per patch)
+//	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of their pixels
+//
+// The PS and pixel moments are data summaries of the cluster (used only for
+// starting points); when a cluster has no patch they are those of the whole
+// dataset (manifest.clusters[k].ps_from = "all").
+const (
+	// ModelFormatName is the "format" field of a model manifest.
+	ModelFormatName = "stkit-component-models"
+	// ModelFormatVersion is the version this package writes and reads.
+	ModelFormatVersion = 1
+	// ModelManifestFile is the manifest's file name inside a model folder.
+	ModelManifestFile = "manifest.json"
+)
+
+// ErrModelVersion is wrapped by LoadModels' error for a manifest of another
+// format version (or another format).
+var ErrModelVersion = errors.New("unsupported per-component model format")
+
+// ModelManifest is the JSON document of a model folder (see the format above).
+type ModelManifest struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	Created string `json:"created,omitempty"`
+	// Spec is the statistic (stats.Spec with defaults filled in) and Reference
+	// its stored reference normalisation (stats.BuildStored; null: none, the
+	// statistic is self-normalised).
+	Spec      stats.Spec      `json:"spec"`
+	Reference json.RawMessage `json:"reference,omitempty"`
+	// PatchSize is the side of the square maps the statistic was evaluated on.
+	PatchSize int `json:"patch_size"`
+	// Window is "tukey" when training patches were apodised: x ↦ ⟨x⟩ + (x −
+	// ⟨x⟩)·w with the separable Tukey window w of parameter WindowAlpha.
+	Window      string  `json:"window,omitempty"`
+	WindowAlpha float64 `json:"window_alpha,omitempty"`
+	// NCoeffs is the number of complex coefficients of the statistic; Labels
+	// has one row per coefficient.
+	NCoeffs int         `json:"n_coefficients"`
+	Labels  ModelLabels `json:"labels"`
+	// Features maps features to coefficients and records the run's z-scoring.
+	Features ModelFeatures `json:"features"`
+	// Clusters lists every component with its weight.
+	Clusters []ModelCluster `json:"clusters"`
+	// SamplesPerComponent is S; Seed the seed of the latent draws (cluster k
+	// uses Seed + k).
+	SamplesPerComponent int    `json:"samples_per_component"`
+	Seed                uint64 `json:"seed"`
+	// Covariance tells whether component files hold "cov".
+	Covariance bool `json:"covariance"`
+	// PSBinEdges are the half-octave bin edges of "ps" (cycles per patch).
+	PSBinEdges []float64 `json:"ps_bin_edges"`
+	// Source records where the models come from.
+	Source ModelSource `json:"source"`
+	// Members describes the members of component_<k>.npz (documentation).
+	Members map[string]string `json:"npz_members,omitempty"`
+}
+
+// ModelLabels is the label table of the statistic (stlayer.Labels): Columns
+// names the integer columns, Rows[i] their values for coefficient i (−1 where
+// a column does not apply) and Class[i] its class.
+type ModelLabels struct {
+	Columns []string `json:"columns"`
+	Class   []string `json:"class"`
+	Rows    [][]int  `json:"rows"`
+}
+
+// ModelFeatures describes the feature vector: Columns[f] names feature f
+// (coefficient index and part), and Mean, Std are the per-feature z-scoring of
+// the run (normalised = (x − Mean)/Std).
+type ModelFeatures struct {
+	Dim     int                      `json:"dim"`
+	Columns []datasets.FeatureColumn `json:"columns"`
+	Mean    []float64                `json:"mean"`
+	Std     []float64                `json:"std"`
+}
+
+// ModelCluster is one component: its index K, weight (fraction of the
+// dataset's patches assigned to it by argmax q(y|x)), Count (their number),
+// MeanConfidence (mean of max_k q(y|x) over them), File (the archive) and
+// PSFrom ("cluster" or "all", see the format).
+type ModelCluster struct {
+	K              int     `json:"k"`
+	Weight         float64 `json:"weight"`
+	Count          int     `json:"count"`
+	MeanConfidence float64 `json:"mean_confidence"`
+	File           string  `json:"file"`
+	PSFrom         string  `json:"ps_from"`
+}
+
+// ModelSource records the training run and dataset of the models.
+type ModelSource struct {
+	Run        string `json:"run"`
+	Checkpoint string `json:"checkpoint"`
+	Epoch      int    `json:"epoch"`
+	Step       int64  `json:"step"`
+	// Dataset is the dataset folder (absolute path when known);
+	// DatasetFingerprint its manifest fingerprint.
+	Dataset            string `json:"dataset"`
+	DatasetFingerprint string `json:"dataset_fingerprint"`
+	// DataFingerprintMatch tells whether the run's recorded training-matrix
+	// fingerprint equals that of the dataset's z-scored features (false when
+	// the run trained on another selection or normalisation).
+	DataFingerprintMatch bool `json:"data_fingerprint_match"`
+	// VAE is the model configuration of the run.
+	VAE vae.Config `json:"vae"`
+}
+
+// ComponentModel is one component's learned model in memory (the arrays of
+// component_<k>.npz; see the format above for units and shapes).
+type ComponentModel struct {
+	K            int
+	Mean, Std    []float64 // [D]
+	Cov          []float64 // [D·D] row-major, nil when not stored
+	Samples      []float64 // [S·D]
+	S            int
+	Latents      []float64 // [S·Z]
+	CoeffMean    []complex128
+	CoeffStd     []float64
+	DataMean     []float64
+	DataStd      []float64
+	PatchIndex   []int
+	DataChi2     []float64
+	DataChi2Amp  []float64
+	PS, PSK      []float64
+	PixelMoments [4]float64
+}
+
+// ModelSet is a loaded model folder.
+type ModelSet struct {
+	Dir        string
+	Manifest   *ModelManifest
+	Components []*ComponentModel
+}
+
+// Component returns component k (an error names the valid range).
+func (ms *ModelSet) Component(k int) (*ComponentModel, error) {
+	if k < 0 || k >= len(ms.Components) {
+		return nil, fmt.Errorf("component %d does not exist (the models have components 0…%d)", k, len(ms.Components)-1)
+	}
+	return ms.Components[k], nil
+}
+
+// Op rebuilds the statistic of the models for patch_size² maps, with the
+// stored reference normalisation.
+func (ms *ModelSet) Op() (stats.Op, error) {
+	p := ms.Manifest.PatchSize
+	return stats.BuildStored(ms.Manifest.Spec, p, p, ms.Manifest.Reference)
+}
+
+// Labels returns the label table as stlayer.Labels.
+func (ms *ModelSet) Labels() *stlayer.Labels {
+	l := ms.Manifest.Labels
+	return &stlayer.Labels{Columns: l.Columns, Class: l.Class, Rows: l.Rows}
+}
+
+// Window returns the apodisation window of the training patches (nil: none).
+func (ms *ModelSet) Window() []float64 {
+	if ms.Manifest.Window != "tukey" {
+		return nil
+	}
+	return TukeyWindow(ms.Manifest.PatchSize, ms.Manifest.WindowAlpha)
+}
+
+// Coefficients turns a feature vector (len D, un-normalised) into the complex
+// coefficient vector (len NCoeffs): c = x_re + i·x_im, with x_im = 0 for
+// coefficients without an "im" column.
+func (ms *ModelSet) Coefficients(x []float64) []complex128 {
+	return featuresToCoeffs(ms.Manifest.Features.Columns, ms.Manifest.NCoeffs, x)
+}
+
+func featuresToCoeffs(cols []datasets.FeatureColumn, nc int, x []float64) []complex128 {
+	c := make([]complex128, nc)
+	for f, col := range cols {
+		if col.Part == "im" {
+			c[col.Coeff] += complex(0, x[f])
+		} else {
+			c[col.Coeff] += complex(x[f], 0)
+		}
+	}
+	return c
+}
+
+// coeffStd returns σ_c = sqrt(Σ_parts std_f²) per complex coefficient.
+func coeffStd(cols []datasets.FeatureColumn, nc int, std []float64) []float64 {
+	v := make([]float64, nc)
+	for f, col := range cols {
+		v[col.Coeff] += std[f] * std[f]
+	}
+	for i := range v {
+		v[i] = math.Sqrt(v[i])
+	}
+	return v
+}
+
+// LoadModels reads a model folder written by ExportModels (or any writer of
+// the format). A manifest of another format or version gives an error wrapping
+// ErrModelVersion; missing members or inconsistent shapes are errors naming
+// the file.
+func LoadModels(dir string) (*ModelSet, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ModelManifestFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: not a model folder (no %s; make one with `stkit export`)", dir, ModelManifestFile)
+		}
+		return nil, err
+	}
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ModelManifestFile), err)
+	}
+	if head.Format != ModelFormatName {
+		return nil, fmt.Errorf("%s: %w: format %q, want %q", filepath.Join(dir, ModelManifestFile), ErrModelVersion, head.Format, ModelFormatName)
+	}
+	if head.Version != ModelFormatVersion {
+		return nil, fmt.Errorf("%s: %w: version %d, this stkit reads version %d (re-export the models with this stkit's `stkit export`)",
+			filepath.Join(dir, ModelManifestFile), ErrModelVersion, head.Version, ModelFormatVersion)
+	}
+	var man ModelManifest
+	if err := json.Unmarshal(b, &man); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ModelManifestFile), err)
+	}
+	if err := man.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ModelManifestFile), err)
+	}
+	ms := &ModelSet{Dir: dir, Manifest: &man}
+	for i, cl := range man.Clusters {
+		c, err := readComponent(filepath.Join(dir, cl.File), &man)
+		if err != nil {
+			return nil, err
+		}
+		c.K = i
+		ms.Components = append(ms.Components, c)
+	}
+	return ms, nil
+}
+
+func (m *ModelManifest) check() error {
+	d := m.Features.Dim
+	switch {
+	case m.PatchSize < 8:
+		return fmt.Errorf("patch_size %d", m.PatchSize)
+	case d < 1 || len(m.Features.Columns) != d || len(m.Features.Mean) != d || len(m.Features.Std) != d:
+		return fmt.Errorf("features: dim %d with %d columns, %d means, %d stds", d, len(m.Features.Columns), len(m.Features.Mean), len(m.Features.Std))
+	case m.NCoeffs < 1 || len(m.Labels.Rows) != m.NCoeffs || len(m.Labels.Class) != m.NCoeffs:
+		return fmt.Errorf("labels: %d rows and %d classes for %d coefficients", len(m.Labels.Rows), len(m.Labels.Class), m.NCoeffs)
+	case len(m.Clusters) == 0:
+		return fmt.Errorf("no clusters")
+	case len(m.PSBinEdges) < 2:
+		return fmt.Errorf("ps_bin_edges has %d entries", len(m.PSBinEdges))
+	}
+	for f, c := range m.Features.Columns {
+		if c.Coeff < 0 || c.Coeff >= m.NCoeffs || (c.Part != "re" && c.Part != "im") {
+			return fmt.Errorf("feature column %d (%+v) does not name a coefficient part", f, c)
+		}
+	}
+	for i, c := range m.Clusters {
+		if c.K != i || c.File == "" || filepath.Base(c.File) != c.File {
+			return fmt.Errorf("cluster %d: k %d, file %q", i, c.K, c.File)
+		}
+	}
+	return nil
+}
+
+func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
+	arrs, err := datasets.ReadNPZ(path)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]*datasets.Array{}
+	for _, a := range arrs {
+		byName[a.Name] = a.Array
+	}
+	d := man.Features.Dim
+	nb := len(man.PSBinEdges) - 1
+	get := func(name string, optional bool, shape ...int) ([]float64, []int, error) {
+		a, ok := byName[name]
+		if !ok {
+			if optional {
+				return nil, nil, nil
+			}
+			return nil, nil, fmt.Errorf("%s: member %q is missing", path, name)
+		}
+		if a.IsComplex() {
+			return nil, nil, fmt.Errorf("%s: member %q is complex, want real", path, name)
+		}
+		if len(a.Shape) != len(shape) {
+			return nil, nil, fmt.Errorf("%s: member %q has shape %v, want %d dimensions", path, name, a.Shape, len(shape))
+		}
+		for i, s := range shape {
+			if s >= 0 && a.Shape[i] != s {
+				return nil, nil, fmt.Errorf("%s: member %q has shape %v, want %v (−1: any)", path, name, a.Shape, shape)
+			}
+		}
+		return a.Float64, a.Shape, nil
+	}
+	c := &ComponentModel{}
+	if c.Mean, _, err = get("mean", false, d); err != nil {
+		return nil, err
+	}
+	if c.Std, _, err = get("std", false, d); err != nil {
+		return nil, err
+	}
+	if c.Cov, _, err = get("cov", !man.Covariance, d, d); err != nil {
+		return nil, err
+	}
+	var sh []int
+	if c.Samples, sh, err = get("samples", false, -1, d); err != nil {
+		return nil, err
+	}
+	c.S = sh[0]
+	if c.Latents, _, err = get("latents", true, c.S, -1); err != nil {
+		return nil, err
+	}
+	if c.DataMean, _, err = get("data_mean", true, d); err != nil {
+		return nil, err
+	}
+	if c.DataStd, _, err = get("data_std", true, d); err != nil {
+		return nil, err
+	}
+	idx, _, err := get("patch_index", true, -1)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range idx {
+		c.PatchIndex = append(c.PatchIndex, int(v))
+	}
+	if c.DataChi2, _, err = get("data_chi2", true, len(idx)); err != nil {
+		return nil, err
+	}
+	if c.DataChi2Amp, _, err = get("data_chi2_amp", true, len(idx)); err != nil {
+		return nil, err
+	}
+	if c.PS, _, err = get("ps", false, nb); err != nil {
+		return nil, err
+	}
+	if c.PSK, _, err = get("ps_k", false, nb); err != nil {
+		return nil, err
+	}
+	pm, _, err := get("pixel_moments", false, 4)
+	if err != nil {
+		return nil, err
+	}
+	copy(c.PixelMoments[:], pm)
+	// coeff_mean / coeff_std are derived; recompute them from mean/std so that
+	// a writer need not provide them (and they cannot disagree).
+	c.CoeffMean = featuresToCoeffs(man.Features.Columns, man.NCoeffs, c.Mean)
+	c.CoeffStd = coeffStd(man.Features.Columns, man.NCoeffs, c.Std)
+	for i, v := range c.Mean {
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.IsNaN(c.Std[i]) || c.Std[i] < 0 {
+			return nil, fmt.Errorf("%s: mean/std of feature %d (%s) is not finite", path, i, man.Features.Columns[i].Name)
+		}
+	}
+	return c, nil
+}
+
+// Write writes the model set into dir (created if needed): manifest.json and
+// one component_<k>.npz per component, each file atomically. Derived members
+// (coeff_mean, coeff_std) are recomputed from Mean and Std.
+func (ms *ModelSet) Write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	man := ms.Manifest
+	man.Format, man.Version = ModelFormatName, ModelFormatVersion
+	if man.Members == nil {
+		man.Members = modelMembersDoc
+	}
+	if err := man.check(); err != nil {
+		return fmt.Errorf("model manifest: %w", err)
+	}
+	d := man.Features.Dim
+	for i, c := range ms.Components {
+		cl := man.Clusters[i]
+		f64 := func(name string, v []float64, shape ...int) datasets.NamedArray {
+			return datasets.NamedArray{Name: name, Array: &datasets.Array{DType: "float64", Shape: shape, Float64: v}}
+		}
+		arrs := []datasets.NamedArray{
+			f64("mean", c.Mean, d),
+			f64("std", c.Std, d),
+		}
+		if man.Covariance {
+			if len(c.Cov) != d*d {
+				return fmt.Errorf("component %d: covariance has %d entries, want %d", i, len(c.Cov), d*d)
+			}
+			arrs = append(arrs, f64("cov", c.Cov, d, d))
+		}
+		arrs = append(arrs, f64("samples", c.Samples, c.S, d))
+		if c.S > 0 && len(c.Latents) > 0 {
+			arrs = append(arrs, datasets.NamedArray{Name: "latents", Array: &datasets.Array{DType: "float32", Shape: []int{c.S, len(c.Latents) / c.S}, Float64: c.Latents}})
+		}
+		arrs = append(arrs,
+			datasets.NamedArray{Name: "coeff_mean", Array: &datasets.Array{DType: "complex128", Shape: []int{man.NCoeffs}, Complex128: featuresToCoeffs(man.Features.Columns, man.NCoeffs, c.Mean)}},
+			f64("coeff_std", coeffStd(man.Features.Columns, man.NCoeffs, c.Std), man.NCoeffs))
+		if c.DataMean != nil {
+			arrs = append(arrs, f64("data_mean", c.DataMean, d), f64("data_std", c.DataStd, d))
+		}
+		idx := make([]float64, len(c.PatchIndex))
+		for j, v := range c.PatchIndex {
+			idx[j] = float64(v)
+		}
+		arrs = append(arrs,
+			datasets.NamedArray{Name: "patch_index", Array: &datasets.Array{DType: "int64", Shape: []int{len(idx)}, Float64: idx}},
+			f64("ps", c.PS, len(c.PS)), f64("ps_k", c.PSK, len(c.PSK)),
+			f64("pixel_moments", c.PixelMoments[:], 4))
+		if len(c.DataChi2) == len(idx) && len(c.DataChi2Amp) == len(idx) {
+			arrs = append(arrs, f64("data_chi2", c.DataChi2, len(idx)), f64("data_chi2_amp", c.DataChi2Amp, len(idx)))
+		}
+		if err := datasets.WriteNPZ(filepath.Join(dir, cl.File), arrs, false); err != nil {
+			return err
+		}
+	}
+	b, err := json.MarshalIndent(man, "", " ")
+	if err != nil {
+		return err
+	}
+	return plotx.WriteFileAtomic(filepath.Join(dir, ModelManifestFile), append(b, '\n'))
+}
+
+var modelMembersDoc = map[string]string{
+	"mean":          "[D] float64: mean of the decoded samples, un-normalised features",
+	"std":           "[D] float64: std of the decoded samples (ddof 1)",
+	"cov":           "[D,D] float64: covariance of the decoded samples (ddof 1), when covariance is true",
+	"samples":       "[S,D] float64: decoded samples, un-normalised features",
+	"latents":       "[S,Z] float32: latents z ~ p(z|y=k) of the samples",
+	"coeff_mean":    "[C] complex128: mean as complex coefficients (re + i im)",
+	"coeff_std":     "[C] float64: sqrt(std_re^2 + std_im^2) per coefficient",
+	"data_mean":     "[D] float64: mean of the training features of the patches assigned to the cluster",
+	"data_std":      "[D] float64: their std (ddof 1)",
+	"patch_index":   "[n_k] int64: dataset rows assigned to the cluster",
+	"data_chi2":     "[n_k] float64: chi2 of each assigned patch under the model (mean over kept coefficients of |phi-mu|^2/sigma^2)",
+	"data_chi2_amp": "[n_k] float64: the same over the amplitude coefficients",
+	"ps":            "[nb] float64: mean isotropic power spectrum of those patches (bins ps_bin_edges, cycles per patch)",
+	"ps_k":          "[nb] float64: mean |k| per bin (cycles per patch)",
+	"pixel_moments": "[4] float64: pixel mean, std, skewness, excess kurtosis of those patches",
+}
+
+// Chi2 returns the χ² of a coefficient vector under the component model:
+// the mean over the kept coefficients (σ_c > 1e−9·max σ, and keep[c] when
+// keep is non-nil) of |x_c − μ_c|²/σ_c².
+func (c *ComponentModel) Chi2(x []complex128, keep []bool) float64 {
+	w := modelWeights(c.CoeffStd, 1e-9, keep)
+	s := 0.0
+	for i, v := range x {
+		if w[i] != 0 {
+			d := v - c.CoeffMean[i]
+			s += w[i] * (real(d)*real(d) + imag(d)*imag(d))
+		}
+	}
+	return s
+}
+
+// TypicalChi2 returns the median χ² of the component's training patches
+// (over all kept coefficients, or the amplitude ones with amp), or 1 when the
+// model has none.
+func (c *ComponentModel) TypicalChi2(amp bool) float64 {
+	v := c.DataChi2
+	if amp {
+		v = c.DataChi2Amp
+	}
+	if len(v) == 0 {
+		return 1
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// amplitudeMask marks the coefficients of AmplitudeClasses in the labels.
+func (ms *ModelSet) amplitudeMask() []bool {
+	amp := make([]bool, ms.Manifest.NCoeffs)
+	for i, cl := range ms.Manifest.Labels.Class {
+		amp[i] = AmplitudeClasses[cl]
+	}
+	return amp
+}

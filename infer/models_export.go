@@ -1,0 +1,404 @@
+package infer
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+
+	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/train"
+	"github.com/stkit-org/stkit/vae"
+)
+
+// RunMetadata is what ExportModels reads from a run's checkpoint metadata
+// (checkpoints.Checkpoint.Metadata, written by train.Options.Metadata). Every
+// field is optional: what is missing is taken from the dataset. Several key
+// spellings are accepted (listed per field).
+type RunMetadata struct {
+	// Dataset is the dataset folder the run was trained on
+	// ("dataset", "dataset_dir", "dataset_path").
+	Dataset string
+	// DatasetFingerprint is the dataset manifest's fingerprint
+	// ("dataset_fingerprint").
+	DatasetFingerprint string
+	// Spec and Reference describe the statistic ("spec", "reference").
+	Spec      *stats.Spec
+	Reference json.RawMessage
+	// FeatureMean and FeatureStd are the z-scoring of the features
+	// ("feature_mean"/"mean"/"norm_mean", "feature_std"/"std"/"norm_std", or
+	// "norm": {"mean", "std"}).
+	FeatureMean, FeatureStd []float64
+}
+
+// parseRunMetadata reads the metadata document, accepting the spellings
+// listed in RunMetadata.
+func parseRunMetadata(raw json.RawMessage) (RunMetadata, error) {
+	var md RunMetadata
+	if len(raw) == 0 || string(raw) == "null" {
+		return md, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return md, nil // not an object: nothing we can use
+	}
+	first := func(v any, keys ...string) error {
+		for _, k := range keys {
+			if r, ok := m[k]; ok && string(r) != "null" {
+				if err := json.Unmarshal(r, v); err != nil {
+					return fmt.Errorf("run metadata %q: %w", k, err)
+				}
+				return nil
+			}
+		}
+		return nil
+	}
+	if err := first(&md.Dataset, "dataset", "dataset_dir", "dataset_path"); err != nil {
+		return md, err
+	}
+	if err := first(&md.DatasetFingerprint, "dataset_fingerprint"); err != nil {
+		return md, err
+	}
+	if r, ok := m["spec"]; ok && string(r) != "null" {
+		var s stats.Spec
+		if err := json.Unmarshal(r, &s); err != nil {
+			return md, fmt.Errorf("run metadata \"spec\": %w", err)
+		}
+		md.Spec = &s
+	}
+	if r, ok := m["reference"]; ok && string(r) != "null" {
+		md.Reference = r
+	}
+	if err := first(&md.FeatureMean, "feature_mean", "mean", "norm_mean"); err != nil {
+		return md, err
+	}
+	if err := first(&md.FeatureStd, "feature_std", "std", "norm_std"); err != nil {
+		return md, err
+	}
+	if r, ok := m["norm"]; ok && md.FeatureMean == nil {
+		var n struct{ Mean, Std []float64 }
+		if err := json.Unmarshal(r, &n); err == nil {
+			md.FeatureMean, md.FeatureStd = n.Mean, n.Std
+		}
+	}
+	return md, nil
+}
+
+// TrainedRun is a training run loaded for inference: its newest readable
+// checkpoint, configuration, metadata and restored model.
+type TrainedRun struct {
+	Dir        string
+	Checkpoint *checkpoints.Checkpoint
+	Config     train.RunConfig
+	Meta       RunMetadata
+	Model      *vae.Model
+}
+
+// OpenRun loads the newest readable checkpoint of the run folder dir (see
+// checkpoints.Manager.Latest) and restores its GM-VAE on backend b (nil:
+// backend.Default()).
+func OpenRun(dir string, b backends.Backend) (*TrainedRun, error) {
+	mgr, err := checkpoints.Open(dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := mgr.Latest()
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	var rc train.RunConfig
+	if err := c.DecodeConfig(&rc); err != nil {
+		return nil, fmt.Errorf("run %s: configuration: %w", dir, err)
+	}
+	if err := rc.VAE.Validate(); err != nil {
+		return nil, fmt.Errorf("run %s: VAE configuration: %w", dir, err)
+	}
+	md, err := parseRunMetadata(c.Metadata)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	if b == nil {
+		if b, _, err = backend.Default(); err != nil {
+			return nil, err
+		}
+	}
+	model, err := vae.New(b, rc.VAE, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Restore(model.Ctx); err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	return &TrainedRun{Dir: dir, Checkpoint: c, Config: rc, Meta: md, Model: model}, nil
+}
+
+// ExportOptions configure ExportModels. Zero values take the defaults stated
+// per field.
+type ExportOptions struct {
+	// Samples is the number S of latents z ~ p(z|y=k) decoded per component
+	// (default 300, stvae_ism's sample size).
+	Samples int
+	// Seed of the latent draws (component k uses Seed + k).
+	Seed uint64
+	// Covariance stores the D×D covariance of the decoded samples: "auto"
+	// (default: when D ≤ 2048), "yes" or "no".
+	Covariance string
+	// Backend runs the VAE (nil: backend.Default()).
+	Backend backends.Backend
+	// Force accepts a dataset whose fingerprint differs from the one recorded
+	// in the run's metadata.
+	Force bool
+}
+
+// ExportModels turns a trained run into per-component models (the format of
+// LoadModels) written into dir, and returns them. dataset is the dataset
+// folder the run was trained on ("" → the run metadata's "dataset").
+//
+// For every cluster k: S latents z ~ p(z|y=e_k) are decoded (vae.Model.
+// SamplePrior), un-normalised with the run's feature z-scoring (x = μ_f +
+// σ_f·x̂; from the run metadata, else the dataset's norm.json), and summarised
+// by their mean, std (ddof 1) and covariance. Every dataset row is assigned to
+// argmax_k q(y=k|x); the cluster weight is the fraction of rows assigned to k,
+// and the assigned patches give the data summaries (feature mean/std, power
+// spectrum, pixel moments) and patch_index.
+func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error) {
+	if opt.Samples <= 0 {
+		opt.Samples = 300
+	}
+	if opt.Samples < 2 {
+		return nil, fmt.Errorf("export: need at least 2 samples per component")
+	}
+	tr, err := OpenRun(run, opt.Backend)
+	if err != nil {
+		return nil, err
+	}
+	if dataset == "" {
+		dataset = tr.Meta.Dataset
+		if dataset == "" {
+			return nil, fmt.Errorf("export: run %s does not record its dataset; give the dataset folder", run)
+		}
+		if !filepath.IsAbs(dataset) {
+			// relative paths in metadata are relative to the working directory
+			// of the training, which we cannot know; try as given.
+			dataset = filepath.Clean(dataset)
+		}
+	}
+	f, err := datasets.LoadFeatures(dataset)
+	if err != nil {
+		return nil, fmt.Errorf("export: dataset: %w", err)
+	}
+	return exportFrom(tr, f, dataset, dir, opt)
+}
+
+func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt ExportOptions) (*ModelSet, error) {
+	man := f.Manifest
+	d := man.Dim
+	model := tr.Model
+	if model.Cfg.InputDim() != d {
+		return nil, fmt.Errorf("export: the run's VAE takes %d features, dataset %s has %d", model.Cfg.InputDim(), dataset, d)
+	}
+	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
+		return nil, fmt.Errorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? force to override)", dataset, man.Fingerprint, fp)
+	}
+	spec := man.Spec
+	ref := man.Reference
+	if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(spec.JSON()) && !opt.Force {
+		return nil, fmt.Errorf("export: run statistic %s differs from dataset statistic %s", *tr.Meta.Spec, spec)
+	}
+	mean, std := f.Mean, f.Std
+	if tr.Meta.FeatureMean != nil || tr.Meta.FeatureStd != nil {
+		if len(tr.Meta.FeatureMean) != d || len(tr.Meta.FeatureStd) != d {
+			return nil, fmt.Errorf("export: run metadata normalisation has %d means and %d stds, dataset has %d features", len(tr.Meta.FeatureMean), len(tr.Meta.FeatureStd), d)
+		}
+		mean, std = tr.Meta.FeatureMean, tr.Meta.FeatureStd
+	}
+	n := man.N
+	xn := make([]float32, n*d)
+	for i, v := range f.X {
+		k := i % d
+		xn[i] = float32((v - mean[k]) / std[k])
+	}
+	fpMatch := train.Fingerprint(train.Data{X: xn, N: n, D: d}) == tr.Config.DataFingerprint
+	labels, conf, _, err := model.Assign(xn)
+	if err != nil {
+		return nil, fmt.Errorf("export: assigning patches: %w", err)
+	}
+	op, err := stats.BuildStored(spec, man.Size, man.Size, ref)
+	if err != nil {
+		return nil, fmt.Errorf("export: statistic: %w", err)
+	}
+	lab := op.Labels()
+	nc := lab.Len()
+	for _, c := range man.Columns {
+		if c.Coeff >= nc {
+			return nil, fmt.Errorf("export: dataset column %s names coefficient %d, the statistic has %d", c.Name, c.Coeff, nc)
+		}
+	}
+	K := model.Cfg.K
+	cov := d <= 2048
+	switch opt.Covariance {
+	case "", "auto":
+	case "yes":
+		cov = true
+	case "no":
+		cov = false
+	default:
+		return nil, fmt.Errorf("export: covariance %q: want auto, yes or no", opt.Covariance)
+	}
+	absData, _ := filepath.Abs(dataset)
+	absRun, _ := filepath.Abs(tr.Dir)
+	mm := &ModelManifest{
+		Format: ModelFormatName, Version: ModelFormatVersion, Created: time.Now().UTC().Format(time.RFC3339),
+		Spec: spec, Reference: ref, PatchSize: man.Size, NCoeffs: nc,
+		Labels:              ModelLabels{Columns: lab.Columns, Class: lab.Class, Rows: lab.Rows},
+		Features:            ModelFeatures{Dim: d, Columns: man.Columns, Mean: mean, Std: std},
+		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov,
+		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
+			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
+			DataFingerprintMatch: fpMatch, VAE: model.Cfg},
+		Members: modelMembersDoc,
+	}
+	if man.Patch.Window == "tukey" {
+		mm.Window = "tukey"
+		mm.WindowAlpha = man.Patch.Alpha
+		if mm.WindowAlpha == 0 {
+			mm.WindowAlpha = 0.3
+		}
+	}
+	p := man.Size
+	amp := make([]bool, nc)
+	for i, cl := range lab.Class {
+		amp[i] = AmplitudeClasses[cl]
+	}
+	members := make([][]int, K)
+	for i, l := range labels {
+		members[l] = append(members[l], i)
+	}
+	allIdx := make([]int, n)
+	for i := range allIdx {
+		allIdx[i] = i
+	}
+	ms := &ModelSet{Dir: dir, Manifest: mm}
+	for k := 0; k < K; k++ {
+		xs, zs, err := model.SamplePrior(k, opt.Samples, opt.Seed+uint64(k))
+		if err != nil {
+			return nil, fmt.Errorf("export: decoding component %d: %w", k, err)
+		}
+		c := &ComponentModel{K: k, S: opt.Samples, PatchIndex: members[k]}
+		c.Samples = make([]float64, len(xs))
+		for i, v := range xs {
+			j := i % d
+			c.Samples[i] = float64(v)*std[j] + mean[j]
+		}
+		c.Latents = make([]float64, len(zs))
+		for i, v := range zs {
+			c.Latents[i] = float64(v)
+		}
+		c.Mean, c.Std, c.Cov = rowStats(c.Samples, opt.Samples, d, cov)
+		for j, v := range c.Mean {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("export: component %d: decoded feature %s is not finite", k, man.Columns[j].Name)
+			}
+		}
+		cl := ModelCluster{K: k, Weight: float64(len(members[k])) / float64(n), Count: len(members[k]),
+			File: fmt.Sprintf("component_%d.npz", k), PSFrom: "cluster"}
+		rows := members[k]
+		if len(rows) > 0 {
+			sum := 0.0
+			for _, i := range rows {
+				sum += float64(conf[i])
+			}
+			cl.MeanConfidence = sum / float64(len(rows))
+			sel := make([]float64, 0, len(rows)*d)
+			for _, i := range rows {
+				sel = append(sel, f.X[i*d:(i+1)*d]...)
+			}
+			c.DataMean, c.DataStd, _ = rowStats(sel, len(rows), d, false)
+		} else {
+			rows = allIdx
+			cl.PSFrom = "all"
+		}
+		maps := make([][]float64, len(rows))
+		var pix []float64
+		for j, i := range rows {
+			maps[j] = f.Patches.Patch(i)
+			pix = append(pix, maps[j]...)
+		}
+		ps := MeanPowerSpectrum(maps, p, p)
+		c.PS, c.PSK = ps.P, ps.K
+		mm.PSBinEdges = ps.Edges
+		mu, sd, sk, ku := Moments(pix)
+		c.PixelMoments = [4]float64{mu, sd, sk, ku}
+		c.CoeffMean = featuresToCoeffs(man.Columns, nc, c.Mean)
+		c.CoeffStd = coeffStd(man.Columns, nc, c.Std)
+		for _, i := range members[k] {
+			x := featuresToCoeffs(man.Columns, nc, f.X[i*d:(i+1)*d])
+			c.DataChi2 = append(c.DataChi2, c.Chi2(x, nil))
+			c.DataChi2Amp = append(c.DataChi2Amp, c.Chi2(x, amp))
+		}
+		mm.Clusters = append(mm.Clusters, cl)
+		ms.Components = append(ms.Components, c)
+	}
+	if err := ms.Write(dir); err != nil {
+		return nil, err
+	}
+	return ms, nil
+}
+
+// rowStats returns the column means, stds (ddof 1; 0 for one row) and, when
+// cov, the covariance (ddof 1, row-major d×d) of n rows of length d.
+func rowStats(x []float64, n, d int, cov bool) (mean, std, c []float64) {
+	mean = make([]float64, d)
+	std = make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			mean[j] += x[i*d+j]
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	den := float64(max(1, n-1))
+	if cov {
+		c = make([]float64, d*d)
+	}
+	cen := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			cen[j] = x[i*d+j] - mean[j]
+			std[j] += cen[j] * cen[j] / den
+		}
+		if cov {
+			for a := 0; a < d; a++ {
+				ca := cen[a] / den
+				if ca == 0 {
+					continue
+				}
+				row := c[a*d : (a+1)*d]
+				for b := a; b < d; b++ {
+					row[b] += ca * cen[b]
+				}
+			}
+		}
+	}
+	if cov {
+		for a := 0; a < d; a++ {
+			for b := 0; b < a; b++ {
+				c[a*d+b] = c[b*d+a]
+			}
+		}
+	}
+	for j := range std {
+		if n < 2 {
+			std[j] = 0
+		}
+		std[j] = math.Sqrt(std[j])
+	}
+	return mean, std, c
+}

@@ -1,0 +1,259 @@
+package infer
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// DominantFraction is the power fraction above which a component "holds" a
+// scale in SepComponentMetrics.RMinDominant.
+const DominantFraction = 0.3
+
+// SepComponentMetrics compares one separated component with its truth, per
+// half-octave bin of IsoPowerSpectrum (edges in cycles per map). Per-bin
+// values that are undefined (bins without modes or power) hold −1 (JSON has
+// no NaN).
+type SepComponentMetrics struct {
+	Name  string    `json:"name"`
+	Edges []float64 `json:"ps_bin_edges"`
+	// PTrue and PEst are the isotropic power spectra of the truth and the
+	// estimate; PSRatio = PEst/PTrue.
+	PTrue   []float64 `json:"ps_true"`
+	PEst    []float64 `json:"ps_estimate"`
+	PSRatio []float64 `json:"ps_ratio"`
+	// R is the cross-correlation coefficient r(k) = P_{est,true}/√(P_est P_true).
+	R []float64 `json:"r"`
+	// PowerFraction is P_true,c / Σ_c' P_true,c' per bin (the share of the
+	// data's power this component holds, cross terms neglected).
+	PowerFraction []float64 `json:"power_fraction"`
+	// RMinDominant is min r(k) over the bins where PowerFraction ≥
+	// DominantFraction (−1 when there is none); DominantBins counts them.
+	RMinDominant float64 `json:"r_min_dominant"`
+	DominantBins int     `json:"dominant_bins"`
+	// PSMaxDevDominant is max |PSRatio − 1| over the same bins.
+	PSMaxDevDominant float64 `json:"ps_max_abs_ratio_minus_1_dominant"`
+	// PixelCorr is the pixel correlation of estimate and truth; RelError
+	// ‖est − true‖/‖true − ⟨true⟩‖.
+	PixelCorr float64 `json:"pixel_correlation"`
+	RelError  float64 `json:"relative_error"`
+	// MomentsTrue and MomentsEst are mean, std, skewness, excess kurtosis.
+	MomentsTrue [4]float64 `json:"moments_true"`
+	MomentsEst  [4]float64 `json:"moments_estimate"`
+	// StatChiEst and StatChiTrue (when computed) are the RMS of (Φ − μ)/σ of
+	// the estimate and of the truth against the component's model, over the
+	// kept coefficients and the non-overlapping patch tiles (StatChi).
+	StatChiEst  float64 `json:"stat_chi_estimate,omitempty"`
+	StatChiTrue float64 `json:"stat_chi_true,omitempty"`
+}
+
+// EvaluateModelSeparation compares estimated components est [C, M, N] with their
+// truths [C, M, N] (same order).
+func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepComponentMetrics, error) {
+	if est.B != truth.B || est.M != truth.M || est.N != truth.N {
+		return nil, fmt.Errorf("estimates [%d,%d,%d] and truths [%d,%d,%d] differ in shape", est.B, est.M, est.N, truth.B, truth.M, truth.N)
+	}
+	m, n := est.M, est.N
+	pt := make([]*PowerSpectrum, truth.B)
+	for c := range pt {
+		pt[c] = IsoPowerSpectrum(truth.Map(c), m, n)
+	}
+	out := make([]SepComponentMetrics, est.B)
+	for c := range out {
+		e, t := est.Map(c), truth.Map(c)
+		pe := IsoPowerSpectrum(e, m, n)
+		edges, r := CrossSpectrumR(e, t, m, n)
+		mc := SepComponentMetrics{Name: fmt.Sprint(c), Edges: edges, PTrue: pt[c].P, PEst: pe.P, R: r, RMinDominant: math.NaN()}
+		if c < len(names) {
+			mc.Name = names[c]
+		}
+		nb := len(pe.P)
+		mc.PSRatio = make([]float64, nb)
+		mc.PowerFraction = make([]float64, nb)
+		for b := 0; b < nb; b++ {
+			mc.PSRatio[b] = pe.P[b] / pt[c].P[b]
+			tot := 0.0
+			for cc := range pt {
+				tot += pt[cc].P[b]
+			}
+			mc.PowerFraction[b] = pt[c].P[b] / tot
+			if mc.PowerFraction[b] >= DominantFraction && pt[c].Count[b] > 0 {
+				mc.DominantBins++
+				if math.IsNaN(mc.RMinDominant) || r[b] < mc.RMinDominant {
+					mc.RMinDominant = r[b]
+				}
+				mc.PSMaxDevDominant = math.Max(mc.PSMaxDevDominant, math.Abs(mc.PSRatio[b]-1))
+			}
+		}
+		me, se, ske, ke := Moments(e)
+		mt, st, skt, kt := Moments(t)
+		mc.MomentsEst = [4]float64{me, se, ske, ke}
+		mc.MomentsTrue = [4]float64{mt, st, skt, kt}
+		num, de, dt, sq := 0.0, 0.0, 0.0, 0.0
+		for i := range e {
+			a, b := e[i]-me, t[i]-mt
+			num += a * b
+			de += a * a
+			dt += b * b
+			sq += (e[i] - t[i]) * (e[i] - t[i])
+		}
+		mc.PixelCorr = num / math.Sqrt(de*dt)
+		mc.RelError = math.Sqrt(sq / dt)
+		for _, v := range [][]float64{mc.PTrue, mc.PEst, mc.PSRatio, mc.R, mc.PowerFraction} {
+			negNaN(v)
+		}
+		if math.IsNaN(mc.RMinDominant) {
+			mc.RMinDominant = -1
+		}
+		out[c] = mc
+	}
+	return out, nil
+}
+
+// ModelSepReport is the metrics.json of a separation with learned models.
+type ModelSepReport struct {
+	Components []string              `json:"components"`
+	Terms      []string              `json:"terms"`
+	FinalParts []float64             `json:"final_term_values"`
+	InitParts  []float64             `json:"initial_term_values,omitempty"`
+	Iterations int                   `json:"iterations"`
+	Evals      int                   `json:"evaluations"`
+	Seconds    float64               `json:"seconds"`
+	Tiles      int                   `json:"tiles"`
+	Metrics    []SepComponentMetrics `json:"metrics,omitempty"`
+	InitMetric []SepComponentMetrics `json:"metrics_initial,omitempty"`
+	Settings   map[string]any        `json:"settings,omitempty"`
+}
+
+// WriteModelSepReport writes the report of a separation into dir:
+// maps.png (data, estimates and, when given, truths), power_spectrum.png
+// (estimates vs truths or, without truths, estimates and data), r.png (r(k)
+// per component, with truths), loss.png and metrics.json (rep).
+func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, truth *stlayer.Maps, rep *ModelSepReport) error {
+	est := res.Components
+	m, n := est.M, est.N
+	lo, hi := plotx.Range(data.Data, 0.005)
+	nc := est.B
+	rows := [][]*plot.Plot{make([]*plot.Plot, nc+1), make([]*plot.Plot, nc+1)}
+	rows[0][0] = plotx.MapPlot("data", data.Map(0), m, n, lo, hi)
+	for c := 0; c < nc; c++ {
+		clo, chi := plotx.Range(est.Map(c), 0.005)
+		if truth != nil {
+			clo, chi = plotx.Range(truth.Map(c), 0.005)
+			rows[0][c+1] = plotx.MapPlot("true "+rep.Components[c], truth.Map(c), m, n, clo, chi)
+		}
+		rows[1][c+1] = plotx.MapPlot("estimate "+rep.Components[c], est.Map(c), m, n, clo, chi)
+	}
+	if err := plotx.SaveGrid(filepath.Join(dir, "maps.png"), rows, vg.Length(nc+1)*3*vg.Inch, 6.2*vg.Inch); err != nil {
+		return err
+	}
+	ps := plot.New()
+	ps.Title.Text = "isotropic power spectra"
+	ps.X.Label.Text = "k (cycles per map)"
+	ps.X.Scale, ps.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	ps.X.Tick.Marker, ps.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
+	var lines []any
+	pd := IsoPowerSpectrum(data.Map(0), m, n)
+	lines = append(lines, "data", plotx.XY(pd.K, pd.P, true))
+	for c := 0; c < nc; c++ {
+		pe := IsoPowerSpectrum(est.Map(c), m, n)
+		lines = append(lines, "est "+rep.Components[c], plotx.XY(pe.K, pe.P, true))
+		if truth != nil {
+			pt := IsoPowerSpectrum(truth.Map(c), m, n)
+			lines = append(lines, "true "+rep.Components[c], plotx.XY(pt.K, pt.P, true))
+		}
+	}
+	if err := plotutil.AddLinePoints(ps, lines...); err != nil {
+		return err
+	}
+	if err := plotx.Save(filepath.Join(dir, "power_spectrum.png"), ps, 7*vg.Inch, 5*vg.Inch); err != nil {
+		return err
+	}
+	if len(rep.Metrics) > 0 {
+		rp := plot.New()
+		rp.Title.Text = fmt.Sprintf("r(k) estimate vs truth (markers: bins where a component holds ≥ %.0f %% of the power)", 100*DominantFraction)
+		rp.X.Label.Text = "k (cycles per map)"
+		rp.X.Scale = plot.LogScale{}
+		rp.X.Tick.Marker = plot.LogTicks{}
+		var rl []any
+		pt := IsoPowerSpectrum(truth.Map(0), m, n)
+		for _, mc := range rep.Metrics {
+			rl = append(rl, mc.Name, plotx.XY(pt.K, mc.R, false))
+		}
+		line := make([]float64, len(pt.K))
+		for i := range line {
+			line[i] = 0.8
+		}
+		rl = append(rl, "0.8", plotx.XY(pt.K, line, false))
+		if err := plotutil.AddLinePoints(rp, rl...); err != nil {
+			return err
+		}
+		if err := plotx.Save(filepath.Join(dir, "r.png"), rp, 7*vg.Inch, 4.5*vg.Inch); err != nil {
+			return err
+		}
+	}
+	var hist []float64
+	for _, e := range res.Epochs {
+		hist = append(hist, e.History...)
+	}
+	if len(hist) > 0 {
+		if err := plotLoss(filepath.Join(dir, "loss.png"), hist); err != nil {
+			return err
+		}
+	}
+	return WriteJSON(filepath.Join(dir, "metrics.json"), rep)
+}
+
+// SampleReport writes the validation report of samples of component k
+// against its training patches (WriteSynthReportWith: maps.png,
+// power_spectrum.png, histogram.png, minkowski.png, metrics.json), with the
+// patches as the reference set for the spreads (PS relative std per bin, W1
+// between two patches, Minkowski σ). Samples larger than the patch are
+// compared through their non-overlapping patch-size tiles (SampleTiles),
+// windowed as the training patches. It adds to the settings the statistic
+// distance of the tiles to the model (StatChi, RMS of (Φ − μ)/σ) and that of
+// the training patches themselves for comparison.
+func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *SampleResult, patches *stlayer.Maps, settings map[string]any) (*ValidationMetrics, error) {
+	tiles := ms.SampleTiles(res.Maps)
+	if settings == nil {
+		settings = map[string]any{}
+	}
+	if _, chi, err := StatChi(eng, ms, ms.Components[k], tiles); err == nil {
+		settings["stat_chi_samples"] = chi
+	}
+	if _, chi, err := StatChi(eng, ms, ms.Components[k], patches); err == nil {
+		settings["stat_chi_training_patches"] = chi
+	}
+	settings["tiles_compared"] = tiles.B
+	settings["training_patches"] = patches.B
+	var agg *Result
+	for _, r := range res.Results {
+		if agg == nil {
+			agg = &Result{}
+		}
+		agg.Loss += r.Loss
+		agg.InitialLoss += r.InitialLoss
+		agg.Iters += r.Iters
+		agg.Evals += r.Evals
+		agg.EvalTime += r.EvalTime
+		agg.Elapsed += r.Elapsed
+		agg.History = addHistory(agg.History, r.History)
+	}
+	return WriteSynthReportWith(dir, patches, tiles, agg, ValidateOptions{Reference: patches}, settings)
+}
+
+// negNaN replaces non-finite values by −1 in place.
+func negNaN(x []float64) {
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			x[i] = -1
+		}
+	}
+}

@@ -1,0 +1,339 @@
+package infer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// DrawMode selects how SampleComponent draws the target statistics of each
+// map from a component model.
+type DrawMode int
+
+const (
+	// DrawDecoded uses one of the model's decoded samples (drawn uniformly
+	// with replacement): a joint draw from the VAE's p(x|y=k), correlations
+	// between coefficients included.
+	DrawDecoded DrawMode = iota
+	// DrawMean uses the model mean for every map.
+	DrawMean
+	// DrawNoise uses mean + std ⊙ ε, ε ~ N(0, I) per feature (diagonal
+	// Gaussian; correlations between coefficients are lost).
+	DrawNoise
+)
+
+// ParseDrawMode parses "decoded", "mean" or "noise".
+func ParseDrawMode(s string) (DrawMode, error) {
+	switch s {
+	case "decoded", "":
+		return DrawDecoded, nil
+	case "mean":
+		return DrawMean, nil
+	case "noise":
+		return DrawNoise, nil
+	}
+	return 0, fmt.Errorf("unknown draw mode %q (want decoded, mean or noise)", s)
+}
+
+// String returns the name ParseDrawMode reads.
+func (d DrawMode) String() string {
+	switch d {
+	case DrawMean:
+		return "mean"
+	case DrawNoise:
+		return "noise"
+	}
+	return "decoded"
+}
+
+// SampleOptions configure SampleComponent. Zero values take the defaults
+// stated per field.
+type SampleOptions struct {
+	// N is the number of maps (default 1).
+	N int
+	// Size is the side of the square maps (default: the models' patch
+	// size). Larger maps are constrained tile by tile (TileOp, tiles of the
+	// patch size every Stride pixels): every tile's statistics are matched to
+	// the map's drawn statistics.
+	Size int
+	// Stride between tiles for Size > patch size (default patch/2).
+	Stride int
+	// Draw selects the target statistics (default DrawDecoded).
+	Draw DrawMode
+	// Seed drives the draws and the starting maps (map b uses stream b).
+	Seed uint64
+	// Init is the starting law: InitGRF (default) uses a Gaussian field with
+	// the cluster's mean power spectrum (interpolated in log–log to Size) and
+	// pixel mean/std, InitWhiteNoise white noise with that mean/std.
+	Init InitKind
+	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
+	// (default 1e-9); see modelWeights.
+	StdFloor float64
+	// SynthConfig holds the L-BFGS settings of each map's run (Steps default
+	// 300, History 20).
+	SynthConfig
+}
+
+// SampleResult holds the maps of SampleComponent and how they were made.
+type SampleResult struct {
+	// Maps [N, Size, Size].
+	Maps *stlayer.Maps
+	// Targets[b] is the drawn statistic of map b (complex coefficients, one
+	// patch); Weight the per-coefficient weights of the statistic term (of one
+	// tile; the term averages them over the tiles).
+	Targets [][]complex128
+	Weight  []float64
+	// Results holds the optimisation of each map.
+	Results []*Result
+	// Tiles is the number of tiles per map (1 at patch size); TileOrigins
+	// their corners.
+	Tiles       int
+	TileOrigins [][2]int
+	// Window is the training window applied to each tile (nil: none).
+	Window []float64
+}
+
+// SampleComponent synthesises maps from component k of the models: for each
+// map it draws a target statistic t (opt.Draw) and minimises
+//
+//	ℒ(x) = Σ_tiles Σ_c W_c |Φ_c(w(x[tile])) − t_c|² / T,   W_c = 1/(K' σ_c²)
+//
+// with L-BFGS (infer.Minimize, one run per map), where Φ is the models'
+// statistic on patch_size² maps (stats.BuildStored with the stored
+// reference), σ_c the model's std of coefficient c (coefficients with σ_c ≤
+// StdFloor·max σ are masked; K' counts the others), w the training window and
+// T the number of tiles (1 when Size is the patch size). Starting maps come
+// from infer.InitialMaps with a reference map that carries the cluster's
+// power spectrum and pixel moments. On cancellation or divergence the maps
+// done so far (and the current one) are returned with the error.
+func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k int, opt SampleOptions) (*SampleResult, error) {
+	c, err := ms.Component(k)
+	if err != nil {
+		return nil, err
+	}
+	p := ms.Manifest.PatchSize
+	if opt.N <= 0 {
+		opt.N = 1
+	}
+	if opt.Size == 0 {
+		opt.Size = p
+	}
+	if opt.Size < p {
+		return nil, fmt.Errorf("map size %d is smaller than the models' patch size %d (the statistic is defined on %d² maps)", opt.Size, p, p)
+	}
+	if opt.StdFloor <= 0 {
+		opt.StdFloor = 1e-9
+	}
+	base, err := ms.Op()
+	if err != nil {
+		return nil, err
+	}
+	window := ms.Window()
+	op, err := NewTileOp(base, opt.Size, opt.Size, p, opt.Stride, window)
+	if err != nil {
+		return nil, err
+	}
+	var statOp StatOp = op
+	if op.Tiles() == 1 && window == nil {
+		statOp = base
+	}
+	T := op.Tiles()
+	w := modelWeights(c.CoeffStd, opt.StdFloor, nil)
+	wt := make([]float64, 0, T*len(w))
+	for t := 0; t < T; t++ {
+		for _, v := range w {
+			wt = append(wt, v/float64(T))
+		}
+	}
+	res := &SampleResult{Maps: stlayer.NewMaps(opt.N, opt.Size, opt.Size), Weight: w, Tiles: T, TileOrigins: op.Origins(), Window: window}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0xd4a3))
+	ref := componentReferenceMap(c, p, opt.Size, opt.Seed)
+	d := ms.Manifest.Features.Dim
+	for b := 0; b < opt.N; b++ {
+		var x []float64
+		switch opt.Draw {
+		case DrawMean:
+			x = c.Mean
+		case DrawNoise:
+			x = make([]float64, d)
+			for j := range x {
+				x[j] = c.Mean[j] + c.Std[j]*rng.NormFloat64()
+			}
+		default:
+			if c.S == 0 {
+				return nil, fmt.Errorf("component %d has no decoded samples", k)
+			}
+			i := rng.IntN(c.S)
+			x = c.Samples[i*d : (i+1)*d]
+		}
+		t := ms.Coefficients(x)
+		res.Targets = append(res.Targets, t)
+		tt := make([]complex128, 0, T*len(t))
+		for i := 0; i < T; i++ {
+			tt = append(tt, t...)
+		}
+		loss := &Loss{Engine: eng, Terms: []*Term{{Name: fmt.Sprintf("model %d", k), Op: statOp, Target: tt, Weight: wt, Scale: 1}}}
+		x0, err := InitialMaps(opt.Init, ref, 1, opt.Seed+uint64(b)*0x9e3779b97f4a7c15)
+		if err != nil {
+			return nil, err
+		}
+		cfg := opt.SynthConfig
+		if cfg.Progress != nil {
+			bb := b
+			inner := cfg.Progress
+			cfg.Progress = func(pr Progress) { pr.Run = bb; inner(pr) }
+		}
+		r, err := Minimize(ctx, loss, x0, cfg)
+		if r != nil {
+			res.Results = append(res.Results, r)
+			copy(res.Maps.Map(b), r.Maps.Data)
+		}
+		if err != nil {
+			// keep the maps not reached at their starting point
+			for bb := b + 1; bb < opt.N; bb++ {
+				if x0, e := InitialMaps(opt.Init, ref, 1, opt.Seed+uint64(bb)*0x9e3779b97f4a7c15); e == nil {
+					copy(res.Maps.Map(bb), x0.Data)
+				}
+			}
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// componentReferenceMap returns a size×size map carrying the component's
+// power spectrum (interpolated from the patch spectrum) and pixel mean/std,
+// to serve as InitialMaps' reference.
+func componentReferenceMap(c *ComponentModel, p, size int, seed uint64) *stlayer.Maps {
+	pg := spectrumGrid(c.PSK, c.PS, p, size, size)
+	x := fieldWithSpectrum(pg, size, size, c.PixelMoments[0], c.PixelMoments[1], seed, 0x7e7)
+	return &stlayer.Maps{B: 1, M: size, N: size, Data: x}
+}
+
+// ClusterPatches returns the training patches assigned to component k, read
+// from the dataset folder (the models' source dataset when dataset is ""),
+// at most maxN of them (≤ 0: all), evenly spread over the cluster's list.
+func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Maps, error) {
+	c, err := ms.Component(k)
+	if err != nil {
+		return nil, err
+	}
+	if dataset == "" {
+		dataset = ms.Manifest.Source.Dataset
+	}
+	if dataset == "" {
+		return nil, fmt.Errorf("the models do not record their dataset; give the dataset folder")
+	}
+	man, err := datasets.ReadManifest(dataset)
+	if err != nil {
+		return nil, err
+	}
+	if ms.Manifest.Source.DatasetFingerprint != "" && man.Fingerprint != ms.Manifest.Source.DatasetFingerprint {
+		return nil, fmt.Errorf("%s: dataset fingerprint %s, the models were exported from %s", dataset, man.Fingerprint, ms.Manifest.Source.DatasetFingerprint)
+	}
+	if len(c.PatchIndex) == 0 {
+		return nil, fmt.Errorf("component %d has no training patch assigned", k)
+	}
+	a, err := datasets.ReadNPY(filepath.Join(dataset, "patches.npy"))
+	if err != nil {
+		return nil, err
+	}
+	p := ms.Manifest.PatchSize
+	if len(a.Shape) != 3 || a.Shape[1] != p || a.Shape[2] != p {
+		return nil, fmt.Errorf("%s: patches.npy has shape %v, want [n, %d, %d]", dataset, a.Shape, p, p)
+	}
+	idx := c.PatchIndex
+	if maxN > 0 && len(idx) > maxN {
+		sel := make([]int, maxN)
+		for i := range sel {
+			sel[i] = idx[int(math.Floor(float64(i)*float64(len(idx))/float64(maxN)))]
+		}
+		idx = sel
+	}
+	out := stlayer.NewMaps(len(idx), p, p)
+	for j, i := range idx {
+		if i < 0 || i >= a.Shape[0] {
+			return nil, fmt.Errorf("%s: patch index %d out of range (%d patches)", dataset, i, a.Shape[0])
+		}
+		copy(out.Map(j), a.Float64[i*p*p:(i+1)*p*p])
+	}
+	return out, nil
+}
+
+// SampleTiles returns the patch-size tiles of sampled maps that a report
+// compares with the training patches: non-overlapping tiles (stride = patch
+// size, plus the flush last tile), with the training window applied.
+func (ms *ModelSet) SampleTiles(maps *stlayer.Maps) *stlayer.Maps {
+	p := ms.Manifest.PatchSize
+	var origins [][2]int
+	for _, r := range TileOrigins(maps.M, p, p) {
+		for _, c := range TileOrigins(maps.N, p, p) {
+			origins = append(origins, [2]int{r, c})
+		}
+	}
+	return cutTiles(maps, origins, p, ms.Window())
+}
+
+// StatChi summarises how well patch-size maps match a component model: for
+// each map (a tile, windowed as the training patches when they were: see
+// SampleTiles), the RMS over the kept coefficients (modelWeights) of
+// (Φ_c − μ_c)/σ_c, μ and σ the model's mean and std. It returns the per-map
+// values and their mean. A draw of the model's own process gives about 1.
+func StatChi(eng stlayer.Engine, ms *ModelSet, c *ComponentModel, tiles *stlayer.Maps) ([]float64, float64, error) {
+	op, err := ms.Op()
+	if err != nil {
+		return nil, 0, err
+	}
+	co, err := eng.Forward(op.Key(), op.Stat(), tiles)
+	if err != nil {
+		return nil, 0, err
+	}
+	w := modelWeights(c.CoeffStd, 1e-9, nil)
+	chi := make([]float64, co.B)
+	sum := 0.0
+	for b := 0; b < co.B; b++ {
+		s, n := 0.0, 0
+		for i, v := range co.Row(b) {
+			if w[i] == 0 {
+				continue
+			}
+			d := v - c.CoeffMean[i]
+			s += (real(d)*real(d) + imag(d)*imag(d)) / (c.CoeffStd[i] * c.CoeffStd[i])
+			n++
+		}
+		chi[b] = math.Sqrt(s / float64(max(1, n)))
+		sum += chi[b]
+	}
+	return chi, sum / float64(max(1, co.B)), nil
+}
+
+// modelWeights returns the whitening weights W_c = 1/(K' σ_c²) of a model
+// term, so that it is the mean of (ΔΦ_c/σ_c)² over the K' kept coefficients:
+// coefficient c is kept when keep is nil or keep[c], and σ_c > floor · max σ
+// (over the kept ones); the others get W_c = 0 (a coefficient that does not
+// vary in the model carries no usable scale).
+func modelWeights(std []float64, floor float64, keep []bool) []float64 {
+	mx := 0.0
+	for c, s := range std {
+		if keep == nil || keep[c] {
+			mx = math.Max(mx, s)
+		}
+	}
+	w := make([]float64, len(std))
+	n := 0
+	for c, s := range std {
+		if (keep == nil || keep[c]) && s > floor*mx && s > 0 {
+			w[c] = 1 / (s * s)
+			n++
+		}
+	}
+	for c := range w {
+		w[c] /= float64(max(1, n))
+	}
+	return w
+}

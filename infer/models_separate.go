@@ -1,0 +1,459 @@
+package infer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// AmplitudeClasses are the coefficient classes that carry amplitudes (the
+// power-spectrum-like coefficients): matched alone in the first stage of
+// SeparateWithModels, as Auclair 2024's first stage uses [S11, L].
+var AmplitudeClasses = map[string]bool{"mean": true, "var": true, "P00": true, "S1": true, "S11": true, "S00": true, "L": true, "PS": true, "S0": true}
+
+// SepComponent is one component of a separation with learned models: a name
+// for reports and its model (a ComponentModel of a ModelSet, or one made by
+// NoiseComponent). Only CoeffMean, CoeffStd, PS, PSK and PixelMoments are used.
+type SepComponent struct {
+	Name  string
+	Model *ComponentModel
+}
+
+// NoiseComponent returns the model of Gaussian white noise of standard
+// deviation sigma in the statistic of ms (window included): the mean and std
+// of the statistic over n (≥ 2; default 32) noise patches of the patch size,
+// with the flat spectrum σ² and pixel moments (0, σ, 0, 0).
+func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed uint64) (*ComponentModel, error) {
+	if !(sigma > 0) || math.IsInf(sigma, 0) {
+		return nil, fmt.Errorf("noise level %g must be positive", sigma)
+	}
+	if n < 2 {
+		n = 32
+	}
+	p := ms.Manifest.PatchSize
+	op, err := ms.Op()
+	if err != nil {
+		return nil, err
+	}
+	maps := stlayer.NewMaps(n, p, p)
+	rng := rand.New(rand.NewPCG(seed, 0x9015e))
+	win := ms.Window()
+	for b := 0; b < n; b++ {
+		x := maps.Map(b)
+		for i := range x {
+			x[i] = sigma * rng.NormFloat64()
+		}
+		applyWindow(x, win)
+	}
+	co, err := eng.Forward(op.Key(), op.Stat(), maps)
+	if err != nil {
+		return nil, err
+	}
+	cols := ms.Manifest.Features.Columns
+	d := len(cols)
+	feat := make([]float64, 0, n*d)
+	for b := 0; b < n; b++ {
+		row := co.Row(b)
+		for _, c := range cols {
+			if c.Part == "im" {
+				feat = append(feat, imag(row[c.Coeff]))
+			} else {
+				feat = append(feat, real(row[c.Coeff]))
+			}
+		}
+	}
+	c := &ComponentModel{K: -1, Samples: feat, S: n}
+	c.Mean, c.Std, _ = rowStats(feat, n, d, false)
+	c.CoeffMean = featuresToCoeffs(cols, ms.Manifest.NCoeffs, c.Mean)
+	c.CoeffStd = coeffStd(cols, ms.Manifest.NCoeffs, c.Std)
+	amp := ms.amplitudeMask()
+	for b := 0; b < n; b++ {
+		x := featuresToCoeffs(cols, ms.Manifest.NCoeffs, feat[b*d:(b+1)*d])
+		c.DataChi2 = append(c.DataChi2, c.Chi2(x, nil))
+		c.DataChi2Amp = append(c.DataChi2Amp, c.Chi2(x, amp))
+	}
+	ps := IsoPowerSpectrum(maps.Map(0), p, p)
+	c.PSK = ps.K
+	c.PS = make([]float64, len(ps.P))
+	for i := range c.PS {
+		c.PS[i] = sigma * sigma
+	}
+	c.PixelMoments = [4]float64{0, sigma, 0, 0}
+	return c, nil
+}
+
+// ModelSepOptions configure SeparateWithModels. Zero values take the
+// defaults stated per field.
+type ModelSepOptions struct {
+	// Weights[i] multiplies component i's term (nil or 0 entries: 1).
+	Weights []float64
+	// Positive[i] keeps component i ≥ 0 with the quadratic box penalty of
+	// SepLoss (weight BoxWeight, default 1e3/var(d)). For the last component
+	// (d − Σ U) this is the bound U ≤ d, available with two components only.
+	Positive  []bool
+	BoxWeight float64
+	// Stride between the tiles of maps larger than the patch (default
+	// patch/2).
+	Stride int
+	// AmpSteps is the number of L-BFGS iterations of the first stage, which
+	// matches the amplitude coefficients only (AmplitudeClasses; default 50,
+	// negative: no such stage); Steps those of the second stage on all
+	// coefficients (default 300), split into Epochs restarts (default 1).
+	AmpSteps, Steps, Epochs int
+	// History is the L-BFGS memory (default 20).
+	History int
+	// Tau scales the discrepancy stop: a stage ends as soon as every
+	// component's term (its χ², the mean of (ΔΦ/σ)² over the kept
+	// coefficients and tiles) is at most Tau × the median χ² of that
+	// component's own training patches (ComponentModel.TypicalChi2; amplitude
+	// coefficients in the amplitude stage). Matching the model mean more
+	// closely than a typical member of the process does only moves the maps
+	// away from the data's own realisation (an "over-fit" of the mean). Default
+	// 1; negative disables the stop (all steps run).
+	Tau float64
+	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
+	// (default 1e-9).
+	StdFloor float64
+	// Init is the starting point: "wiener" (default: each unknown is the
+	// Wiener share P_i(k)/Σ_j P_j(k) of the data's Fourier modes, with the
+	// models' spectra; the mean is split by the models' pixel means) or
+	// "equal" (U_i = d/(number of components)).
+	Init string
+	// Seed of the separation's random stream (the terms draw nothing; kept
+	// for Separate).
+	Seed uint64
+	// Progress, if non-nil, is called after every L-BFGS iteration (Iter
+	// counted over all stages).
+	Progress func(Progress)
+}
+
+// ModelSepResult is the outcome of SeparateWithModels.
+type ModelSepResult struct {
+	// Components [C, M, N] in the order given; their sum is the data.
+	Components *stlayer.Maps
+	// Init [C, M, N] is the starting point.
+	Init *stlayer.Maps
+	// Epochs holds the L-BFGS result of every epoch of every stage.
+	Epochs []*Result
+	// Terms and Parts: the final value of each component's term (all
+	// coefficients; mean of (ΔΦ/σ)² over the kept coefficients and tiles).
+	Terms []string
+	Parts []float64
+	// Tiles per map (1 at patch size).
+	Tiles int
+	// StopLevels[c] is the χ² level of component c's discrepancy stop (full
+	// coefficients), StoppedEarly[s] whether stage s ended on it.
+	StopLevels   []float64
+	StoppedEarly []bool
+	Elapsed      time.Duration
+}
+
+// SeparateWithModels separates one M×N map d (M, N ≥ patch size) into the
+// given components (2 or 3), each described by a learned model (mean μ_c and
+// std σ_c of the statistic Φ of the models on patch-size maps). The unknowns
+// are the first C − 1 components U_0…U_{C−2}; the last is d − Σ U. The loss
+// is the separation framework's (SepLoss, SepTerm, Expr, Separate):
+//
+//	ℒ(U) = Σ_c w_c · (1/(T K'_c)) Σ_tiles Σ_k |Φ_k(w(x_c[tile])) − μ_c,k|² / σ_c,k²
+//
+// with x_c = U_c (Expr coefficient 1) or x_{C−1} = d − Σ U (Expr coefficients
+// −1, offset d), T tiles per map (TileOp; 1 at patch size), w the training
+// window, K'_c the coefficients kept (σ > StdFloor·max σ), plus the optional
+// positivity penalty. Stage 1 (AmpSteps) uses the amplitude coefficients
+// only, stage 2 (Steps) all of them; each stage ends early on the
+// discrepancy stop (ModelSepOptions.Tau). On cancellation or divergence the
+// best maps so far are returned with the error.
+func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt ModelSepOptions) (*ModelSepResult, error) {
+	start := time.Now()
+	nc := len(comps)
+	if nc < 2 || nc > 3 {
+		return nil, fmt.Errorf("separation needs 2 or 3 components, got %d", nc)
+	}
+	if data == nil || data.B != 1 {
+		return nil, fmt.Errorf("separation needs one data map")
+	}
+	p := ms.Manifest.PatchSize
+	if data.M < p || data.N < p {
+		return nil, fmt.Errorf("data map %d×%d is smaller than the models' patch size %d", data.M, data.N, p)
+	}
+	for _, v := range data.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("data map has non-finite pixels")
+		}
+	}
+	for i, c := range comps {
+		if c.Model == nil || len(c.Model.CoeffMean) != ms.Manifest.NCoeffs || len(c.Model.CoeffStd) != ms.Manifest.NCoeffs {
+			return nil, fmt.Errorf("component %d (%s) has no model of this statistic", i, c.Name)
+		}
+	}
+	if opt.Weights != nil && len(opt.Weights) != nc {
+		return nil, fmt.Errorf("%d weights for %d components", len(opt.Weights), nc)
+	}
+	if opt.Positive != nil && len(opt.Positive) != nc {
+		return nil, fmt.Errorf("%d positivity flags for %d components", len(opt.Positive), nc)
+	}
+	if opt.AmpSteps == 0 {
+		opt.AmpSteps = 50
+	}
+	if opt.Steps <= 0 {
+		opt.Steps = 300
+	}
+	if opt.Epochs <= 0 {
+		opt.Epochs = 1
+	}
+	if opt.StdFloor <= 0 {
+		opt.StdFloor = 1e-9
+	}
+	if opt.Tau == 0 {
+		opt.Tau = 1
+	}
+	base, err := ms.Op()
+	if err != nil {
+		return nil, err
+	}
+	window := ms.Window()
+	top, err := NewTileOp(base, data.M, data.N, p, opt.Stride, window)
+	if err != nil {
+		return nil, err
+	}
+	var op StatOp = top
+	if top.Tiles() == 1 && window == nil {
+		op = base
+	}
+	T := top.Tiles()
+	amp := ms.amplitudeMask()
+	n := nc - 1
+	tile := func(v []complex128) []complex128 {
+		out := make([]complex128, 0, T*len(v))
+		for t := 0; t < T; t++ {
+			out = append(out, v...)
+		}
+		return out
+	}
+	tileW := func(w []float64, s float64) []float64 {
+		out := make([]float64, 0, T*len(w))
+		for t := 0; t < T; t++ {
+			for _, v := range w {
+				out = append(out, v*s/float64(T))
+			}
+		}
+		return out
+	}
+	loss := &SepLoss{Engine: eng}
+	var full, ampIdx []int
+	for pass := 0; pass < 2; pass++ {
+		for i, c := range comps {
+			row := make([]float64, n)
+			e := Expr{Coef: [][]float64{row}}
+			if i < n {
+				row[i] = 1
+			} else {
+				for j := range row {
+					row[j] = -1
+				}
+				e.Offset = data
+			}
+			wgt := 1.0
+			if opt.Weights != nil && opt.Weights[i] != 0 {
+				wgt = opt.Weights[i]
+			}
+			var keep []bool
+			name := c.Name
+			if pass == 1 {
+				keep = amp
+				name += " (amplitudes)"
+			}
+			t := &SepTerm{Name: name, Op: op, Expr: e, Target: tile(c.Model.CoeffMean),
+				Weight: tileW(modelWeights(c.Model.CoeffStd, opt.StdFloor, keep), wgt), Scale: 1}
+			if pass == 0 {
+				full = append(full, len(loss.Terms))
+			} else {
+				ampIdx = append(ampIdx, len(loss.Terms))
+			}
+			loss.Terms = append(loss.Terms, t)
+		}
+	}
+	mn := data.M * data.N
+	if opt.Positive != nil {
+		_, sd, _, _ := Moments(data.Data)
+		loss.BoxWeight = opt.BoxWeight
+		if loss.BoxWeight <= 0 {
+			loss.BoxWeight = 1e3 / math.Max(sd*sd, 1e-300)
+		}
+		for i, pos := range opt.Positive {
+			if !pos {
+				continue
+			}
+			if i < n {
+				if loss.BoxLo == nil {
+					loss.BoxLo = stlayer.NewMaps(n, data.M, data.N)
+					for j := range loss.BoxLo.Data {
+						loss.BoxLo.Data[j] = math.Inf(-1)
+					}
+				}
+				for j := 0; j < mn; j++ {
+					loss.BoxLo.Data[i*mn+j] = 0
+				}
+			} else {
+				if n != 1 {
+					return nil, fmt.Errorf("positivity of the last component (%s) needs exactly two components", c2name(comps, i))
+				}
+				loss.BoxHi = &stlayer.Maps{B: 1, M: data.M, N: data.N, Data: append([]float64(nil), data.Data...)}
+			}
+		}
+	}
+	u0, err := sepInit(opt.Init, ms, data, comps)
+	if err != nil {
+		return nil, err
+	}
+	type stageRun struct {
+		st     Stage
+		levels []float64
+	}
+	var stages []stageRun
+	fullLv, ampLv := make([]float64, nc), make([]float64, nc)
+	for i, c := range comps {
+		w := 1.0
+		if opt.Weights != nil && opt.Weights[i] != 0 {
+			w = opt.Weights[i]
+		}
+		fullLv[i] = opt.Tau * w * c.Model.TypicalChi2(false)
+		ampLv[i] = opt.Tau * w * c.Model.TypicalChi2(true)
+	}
+	if opt.AmpSteps > 0 {
+		stages = append(stages, stageRun{Stage{Terms: ampIdx, Steps: opt.AmpSteps, Epochs: 1}, ampLv})
+	}
+	stages = append(stages, stageRun{Stage{Terms: full, Steps: opt.Steps, Epochs: opt.Epochs}, fullLv})
+	res := &ModelSepResult{Tiles: T, StopLevels: fullLv}
+	u := u0
+	var serr error
+	done := 0
+	for _, sr := range stages {
+		sctx, cancel := context.WithCancel(ctx)
+		stopped := false
+		off := done
+		cfg := SepConfig{SynthConfig: SynthConfig{History: opt.History, Progress: func(pr Progress) {
+			done = off + pr.Iter
+			if opt.Tau > 0 && len(pr.Parts) >= nc {
+				ok := true
+				for i := 0; i < nc; i++ {
+					ok = ok && pr.Parts[i] <= sr.levels[i]
+				}
+				if ok && !stopped {
+					stopped = true
+					cancel()
+				}
+			}
+			if opt.Progress != nil {
+				pr.Iter += off
+				opt.Progress(pr)
+			}
+		}}}
+		var ep []*Result
+		u, ep, serr = Separate(sctx, loss, u, []Stage{sr.st}, opt.Seed, cfg)
+		cancel()
+		res.Epochs = append(res.Epochs, ep...)
+		res.StoppedEarly = append(res.StoppedEarly, stopped)
+		if serr != nil && stopped && ctx.Err() == nil && errors.Is(serr, context.Canceled) {
+			serr = nil
+		}
+		if serr != nil {
+			break
+		}
+	}
+	res.Components = assembleComponents(u, data)
+	res.Init = assembleComponents(u0, data)
+	// final value of each full term
+	all := loss.Terms
+	loss.Terms = nil
+	for _, i := range full {
+		loss.Terms = append(loss.Terms, all[i])
+		res.Terms = append(res.Terms, all[i].Name)
+	}
+	bl, bh := loss.BoxLo, loss.BoxHi
+	loss.BoxLo, loss.BoxHi = nil, nil
+	if _, parts, _, err := loss.Eval(u); err == nil {
+		res.Parts = parts
+	}
+	loss.Terms, loss.BoxLo, loss.BoxHi = all, bl, bh
+	res.Elapsed = time.Since(start)
+	return res, serr
+}
+
+func c2name(comps []SepComponent, i int) string { return comps[i].Name }
+
+// assembleComponents returns [U_0, …, U_{n−1}, d − Σ U].
+func assembleComponents(u, d *stlayer.Maps) *stlayer.Maps {
+	n := u.B
+	mn := d.M * d.N
+	out := stlayer.NewMaps(n+1, d.M, d.N)
+	copy(out.Data, u.Data)
+	last := out.Map(n)
+	copy(last, d.Data)
+	for i := 0; i < n; i++ {
+		ui := u.Data[i*mn : (i+1)*mn]
+		for j := range last {
+			last[j] -= ui[j]
+		}
+	}
+	return out
+}
+
+// sepInit builds the starting unknowns (see ModelSepOptions.Init).
+func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (*stlayer.Maps, error) {
+	nc := len(comps)
+	n := nc - 1
+	m, nn := d.M, d.N
+	u := stlayer.NewMaps(n, m, nn)
+	switch kind {
+	case "equal":
+		for i := 0; i < n; i++ {
+			for j, v := range d.Data {
+				u.Data[i*m*nn+j] = v / float64(nc)
+			}
+		}
+		return u, nil
+	case "", "wiener":
+	default:
+		return nil, fmt.Errorf("unknown separation start %q (want wiener or equal)", kind)
+	}
+	p := ms.Manifest.PatchSize
+	grids := make([][]float64, nc)
+	for i, c := range comps {
+		grids[i] = spectrumGrid(c.Model.PSK, c.Model.PS, p, m, nn)
+	}
+	dm, _, _, _ := Moments(d.Data)
+	pmSum := 0.0
+	for _, c := range comps {
+		pmSum += c.Model.PixelMoments[0]
+	}
+	f := fft2(d.Data, m, nn)
+	for i := 0; i < n; i++ {
+		g := make([]complex128, len(f))
+		for j := range f {
+			if j == 0 {
+				continue
+			}
+			tot := 0.0
+			for c := range comps {
+				tot += grids[c][j]
+			}
+			if tot > 0 {
+				g[j] = f[j] * complex(grids[i][j]/tot, 0)
+			} else {
+				g[j] = f[j] / complex(float64(nc), 0)
+			}
+		}
+		x := ifft2Real(g, m, nn)
+		mu := comps[i].Model.PixelMoments[0] + (dm-pmSum)/float64(nc)
+		for j := range x {
+			u.Data[i*m*nn+j] = x[j] + mu
+		}
+	}
+	return u, nil
+}

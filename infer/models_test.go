@@ -1,0 +1,524 @@
+package infer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"codeberg.org/sbinet/npyio/npz"
+
+	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/train"
+	"github.com/stkit-org/stkit/vae"
+)
+
+// tinyProcess returns one 32×32 map of the test processes: 0 is a Gaussian
+// random field (P ∝ k^−2, std 1, mean 0), 1 a filamentary field (8 arcs of
+// width 0.8 pixel; std 1, mean 0): their spectra overlap, their
+// non-Gaussianity differs.
+func tinyProcess(t testing.TB, proc int, seed uint64) []float64 {
+	t.Helper()
+	const s = 32
+	var x []float64
+	var err error
+	if proc == 0 {
+		x, err = datasets.GaussianRandomField(s, s, tinySlope, seed)
+	} else {
+		x, err = datasets.Filamentary(s, s, tinyCount, tinyWidth, seed)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu, sd, _, _ := Moments(x)
+	want := [2][2]float64{{0, 1}, {0, 1}}[proc]
+	for i := range x {
+		x[i] = want[0] + (x[i]-mu)/sd*want[1]
+	}
+	return x
+}
+
+var (
+	tinySlope = -2.0
+	tinyCount = 8
+	tinyWidth = 0.8
+)
+
+// tinyRunFixture is a trained two-cluster run on 32² maps of the two test
+// processes: dataset folder, run folder, the process of every patch.
+type tinyRunFixture struct {
+	dataset, run string
+	truth        []int
+	features     *datasets.Features
+}
+
+var (
+	tinyOnce sync.Once
+	tinyFix  *tinyRunFixture
+	tinyErr  error
+)
+
+// tinyRun builds (once per test binary) the dataset and the training run.
+func tinyRun(t testing.TB) *tinyRunFixture {
+	t.Helper()
+	tinyOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "stkit-models-test-")
+		if err != nil {
+			tinyErr = err
+			return
+		}
+		tinyFix, tinyErr = buildTinyRun(t, dir)
+	})
+	if tinyErr != nil {
+		t.Fatalf("tiny run: %v", tinyErr)
+	}
+	return tinyFix
+}
+
+func buildTinyRun(t testing.TB, dir string) (*tinyRunFixture, error) {
+	const s, per = 32, 48
+	var srcs []datasets.Source
+	var truth []int
+	for proc := 0; proc < 2; proc++ {
+		var maps [][]float64
+		for i := 0; i < per; i++ {
+			maps = append(maps, tinyProcess(t, proc, uint64(1000*proc+i+1)))
+			truth = append(truth, proc)
+		}
+		m, err := datasets.StackMaps(s, s, maps...)
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, datasets.Source{Name: []string{"grf", "filaments"}[proc], Maps: m})
+	}
+	cfg := datasets.PatchConfig{Size: s, Stride: s}
+	ps, err := datasets.CutPatches(srcs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	spec := stats.Spec{Kind: stats.SCov, Synthesis: true, Iso: true}
+	dsDir := filepath.Join(dir, "dataset")
+	f, err := datasets.BuildFeatures(dsDir, ps, cfg, spec, cpu.New(), 64, nil)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := backend.Default()
+	if err != nil {
+		return nil, err
+	}
+	vc := vae.SmallConfig(2, f.Manifest.Dim)
+	model, err := vae.New(b, vc, 3)
+	if err != nil {
+		return nil, err
+	}
+	runDir := filepath.Join(dir, "run")
+	mgr, err := checkpoints.Open(runDir, 2)
+	if err != nil {
+		return nil, err
+	}
+	data := train.Data{X: f.Normalised(), N: f.Manifest.N, D: f.Manifest.Dim}
+	meta := map[string]any{"dataset": dsDir, "dataset_fingerprint": f.Manifest.Fingerprint, "spec": f.Manifest.Spec,
+		"feature_mean": f.Mean, "feature_std": f.Std}
+	_, err = train.Run(model, data, train.Options{Epochs: 40, BatchSize: 32, Seed: 5, ValFraction: -1,
+		Checkpoints: mgr, Metadata: meta, Config: map[string]any{"spec": f.Manifest.Spec}})
+	if err != nil {
+		return nil, err
+	}
+	return &tinyRunFixture{dataset: dsDir, run: runDir, truth: truth, features: f}, nil
+}
+
+func TestExportLoadRoundTrip(t *testing.T) {
+	fx := tinyRun(t)
+	dir := t.TempDir()
+	ms, err := ExportModels(fx.run, "", dir, ExportOptions{Samples: 64, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	man := ms.Manifest
+	if man.Version != ModelFormatVersion || man.Format != ModelFormatName || len(ms.Components) != 2 || man.PatchSize != 32 {
+		t.Fatalf("manifest %+v", man)
+	}
+	if !man.Source.DataFingerprintMatch {
+		t.Errorf("the run trained on the dataset's z-scored features, but the fingerprints differ")
+	}
+	// Weights: fractions of the dataset's patches, summing to 1, matching the counts.
+	sum := 0.0
+	for _, c := range man.Clusters {
+		sum += c.Weight
+		if c.Count != len(ms.Components[c.K].PatchIndex) || math.Abs(c.Weight-float64(c.Count)/float64(fx.features.Manifest.N)) > 1e-12 {
+			t.Errorf("cluster %d: weight %g, count %d, %d indices", c.K, c.Weight, c.Count, len(ms.Components[c.K].PatchIndex))
+		}
+	}
+	if math.Abs(sum-1) > 1e-12 {
+		t.Errorf("weights sum to %g", sum)
+	}
+	acc, _, _, err := train.BestMatchAccuracy(fx.truth, assignments(ms, fx.features.Manifest.N), 2)
+	if err != nil || acc < 0.95 {
+		t.Errorf("cluster accuracy %g (%v): the fixture's processes should be separated", acc, err)
+	}
+	// Labels: the statistic's own label table.
+	op, _ := ms.Op()
+	lab := op.Labels()
+	if man.NCoeffs != lab.Len() || strings.Join(man.Labels.Class, ",") != strings.Join(lab.Class, ",") {
+		t.Errorf("labels: %d coefficients vs %d", man.NCoeffs, lab.Len())
+	}
+
+	got, err := LoadModels(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(ms.Manifest)
+	b, _ := json.Marshal(got.Manifest)
+	if string(a) != string(b) {
+		t.Errorf("manifest differs after the round trip:\n%s\n%s", a, b)
+	}
+	for k, c := range ms.Components {
+		g := got.Components[k]
+		for name, pair := range map[string][2][]float64{
+			"mean": {c.Mean, g.Mean}, "std": {c.Std, g.Std}, "cov": {c.Cov, g.Cov}, "samples": {c.Samples, g.Samples},
+			"data_mean": {c.DataMean, g.DataMean}, "data_std": {c.DataStd, g.DataStd}, "ps": {c.PS, g.PS}, "ps_k": {c.PSK, g.PSK},
+			"pixel_moments": {c.PixelMoments[:], g.PixelMoments[:]}, "coeff_std": {c.CoeffStd, g.CoeffStd},
+		} {
+			if len(pair[0]) != len(pair[1]) || len(pair[0]) == 0 {
+				t.Errorf("component %d %s: %d vs %d values", k, name, len(pair[0]), len(pair[1]))
+				continue
+			}
+			for i := range pair[0] {
+				if pair[0][i] != pair[1][i] {
+					t.Errorf("component %d %s[%d]: %g vs %g", k, name, i, pair[0][i], pair[1][i])
+					break
+				}
+			}
+		}
+		for i := range c.Latents {
+			if float64(float32(c.Latents[i])) != g.Latents[i] {
+				t.Fatalf("component %d latents[%d]: %g vs %g", k, i, c.Latents[i], g.Latents[i])
+			}
+		}
+		if len(c.PatchIndex) != len(g.PatchIndex) {
+			t.Errorf("patch_index: %d vs %d", len(c.PatchIndex), len(g.PatchIndex))
+		}
+		for i := range c.CoeffMean {
+			if c.CoeffMean[i] != g.CoeffMean[i] {
+				t.Fatalf("coeff_mean[%d]: %v vs %v", i, c.CoeffMean[i], g.CoeffMean[i])
+			}
+		}
+	}
+
+	// The archives are plain numpy: an independent reader (npyio) sees the members.
+	f, err := npz.Open(filepath.Join(dir, "component_1.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var mean []float64
+	if err := f.Read("mean.npy", &mean); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range mean {
+		if v != ms.Components[1].Mean[i] {
+			t.Fatalf("npyio mean[%d] = %g, want %g", i, v, ms.Components[1].Mean[i])
+		}
+	}
+	var cm []complex128
+	if err := f.Read("coeff_mean.npy", &cm); err != nil || len(cm) != man.NCoeffs {
+		t.Fatalf("npyio coeff_mean: %v (%d values)", err, len(cm))
+	}
+}
+
+// assignments returns the cluster of every dataset row from the models'
+// patch_index lists.
+func assignments(ms *ModelSet, n int) []int {
+	out := make([]int, n)
+	for k, c := range ms.Components {
+		for _, i := range c.PatchIndex {
+			out[i] = k
+		}
+	}
+	return out
+}
+
+func TestExportUnnormalisesDecodedStatistics(t *testing.T) {
+	fx := tinyRun(t)
+	dir := t.TempDir()
+	const S = 40
+	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: S, Seed: 11, Covariance: "yes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := OpenRun(fx.run, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fx.features
+	d := f.Manifest.Dim
+	for k, c := range ms.Components {
+		// The stored samples are the decoder's z-scored outputs mapped back with the
+		// dataset's feature mean and std (the run's z-scoring), for the same latents.
+		xs, zs, err := tr.Model.SamplePrior(k, S, 11+uint64(k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range zs {
+			if float64(zs[i]) != c.Latents[i] {
+				t.Fatalf("component %d: latent %d differs", k, i)
+			}
+		}
+		for i, v := range xs {
+			j := i % d
+			want := float64(v)*f.Std[j] + f.Mean[j]
+			if math.Abs(c.Samples[i]-want) > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Fatalf("component %d sample value %d: %g, want %g", k, i, c.Samples[i], want)
+			}
+		}
+		// mean, std, covariance of the samples (ddof 1), computed independently.
+		for j := 0; j < d; j++ {
+			m, v := 0.0, 0.0
+			for s := 0; s < S; s++ {
+				m += c.Samples[s*d+j] / S
+			}
+			for s := 0; s < S; s++ {
+				v += (c.Samples[s*d+j] - m) * (c.Samples[s*d+j] - m) / (S - 1)
+			}
+			if math.Abs(c.Mean[j]-m) > 1e-9*math.Max(1, math.Abs(m)) || math.Abs(c.Std[j]-math.Sqrt(v)) > 1e-9*math.Max(1e-3, math.Sqrt(v)) {
+				t.Fatalf("component %d feature %d: mean %g std %g, want %g %g", k, j, c.Mean[j], c.Std[j], m, math.Sqrt(v))
+			}
+			if math.Abs(c.Cov[j*d+j]-v) > 1e-9*math.Max(1e-6, v) {
+				t.Fatalf("component %d: cov[%d,%d] = %g, want the variance %g", k, j, j, c.Cov[j*d+j], v)
+			}
+		}
+		for _, pair := range [][2]int{{1, 2}, {5, 40}, {0, d - 1}} {
+			a, b := pair[0], pair[1]
+			cv := 0.0
+			for s := 0; s < S; s++ {
+				cv += (c.Samples[s*d+a] - c.Mean[a]) * (c.Samples[s*d+b] - c.Mean[b]) / (S - 1)
+			}
+			if math.Abs(c.Cov[a*d+b]-cv) > 1e-9*math.Max(1e-6, math.Abs(cv)) || c.Cov[a*d+b] != c.Cov[b*d+a] {
+				t.Fatalf("component %d: cov[%d,%d] = %g (sym %g), want %g", k, a, b, c.Cov[a*d+b], c.Cov[b*d+a], cv)
+			}
+		}
+		// The un-normalised model describes its cluster's raw features: log P00 of
+		// the decoded mean is closer to the cluster's data than to the other cluster's.
+		other := ms.Components[1-k]
+		near, far := 0.0, 0.0
+		for j := 0; j < d; j++ {
+			near += math.Abs(c.Mean[j]-c.DataMean[j]) / f.Std[j]
+			far += math.Abs(c.Mean[j]-other.DataMean[j]) / f.Std[j]
+		}
+		if !(near < 0.5*far) {
+			t.Errorf("component %d: distance to its data %g, to the other cluster's %g", k, near/float64(d), far/float64(d))
+		}
+	}
+}
+
+func TestLoadModelsRejectsOtherVersions(t *testing.T) {
+	fx := tinyRun(t)
+	dir := t.TempDir()
+	if _, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: 8}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, ModelManifestFile)
+	orig, _ := os.ReadFile(path)
+	edit := func(key string, v any) {
+		var m map[string]any
+		if err := json.Unmarshal(orig, &m); err != nil {
+			t.Fatal(err)
+		}
+		m[key] = v
+		b, _ := json.Marshal(m)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("version", 2)
+	_, err := LoadModels(dir)
+	if !errors.Is(err, ErrModelVersion) || !strings.Contains(err.Error(), "version 2") || !strings.Contains(err.Error(), "reads version 1") {
+		t.Errorf("version 2: got %v", err)
+	}
+	edit("format", "something-else")
+	if _, err := LoadModels(dir); !errors.Is(err, ErrModelVersion) {
+		t.Errorf("other format: got %v", err)
+	}
+	edit("patch_size", 4)
+	if _, err := LoadModels(dir); err == nil || errors.Is(err, ErrModelVersion) {
+		t.Errorf("bad patch size: got %v", err)
+	}
+	os.WriteFile(path, orig, 0o644)
+	if _, err := LoadModels(dir); err != nil {
+		t.Fatalf("restored manifest: %v", err)
+	}
+	// A missing member is named.
+	os.Remove(filepath.Join(dir, "component_1.npz"))
+	if _, err := LoadModels(dir); err == nil || !strings.Contains(err.Error(), "component_1.npz") {
+		t.Errorf("missing archive: got %v", err)
+	}
+	if _, err := LoadModels(t.TempDir()); err == nil || !strings.Contains(err.Error(), "not a model folder") {
+		t.Errorf("empty folder: got %v", err)
+	}
+}
+
+func TestTileOpMatchesCutTiles(t *testing.T) {
+	eng := cpu.New()
+	const p = 16
+	spec := stats.Spec{Kind: stats.SCov, Synthesis: true, Iso: true, J: 2, L: 4}.WithDefaults(p, p)
+	base, err := stats.Build(spec, p, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := datasets.GaussianRandomField(40, 36, 2, 3)
+	maps := &stlayer.Maps{B: 1, M: 40, N: 36, Data: x}
+	win := TukeyWindow(p, 0.3)
+	op, err := NewTileOp(base, 40, 36, p, 8, win)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// rows 0,8,16,24 (24+16 = 40), columns 0,8,16,20 (flush last tile)
+	if op.Tiles() != 16 || op.Origins()[3] != [2]int{0, 20} {
+		t.Fatalf("tiles %d, origins %v", op.Tiles(), op.Origins())
+	}
+	got, err := eng.Forward(op.Key(), op.Stat(), maps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiles := cutTiles(maps, op.Origins(), p, win)
+	want, err := eng.Forward(base.Key(), base.Stat(), tiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.PerMap() != op.Tiles()*want.PerMap() {
+		t.Fatalf("%d coefficients, want %d", got.PerMap(), op.Tiles()*want.PerMap())
+	}
+	for i, v := range got.Row(0) {
+		w := want.Data[i]
+		if d := v - w; math.Hypot(real(d), imag(d)) > 1e-9*math.Max(1, math.Hypot(real(w), imag(w))) {
+			t.Fatalf("coefficient %d (%s): %v, want %v", i, op.Labels().String(i), v, w)
+		}
+	}
+	// The window is the datasets' Tukey window: a windowed patch cut by
+	// datasets.CutPatches equals cutTiles' tile.
+	src := []datasets.Source{{Name: "x", Maps: maps}}
+	ps, err := datasets.CutPatches(src, datasets.PatchConfig{Size: p, Stride: 8, Window: "tukey", Alpha: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pt := range ps.Patches {
+		if pt.Col == 20 {
+			t.Fatalf("datasets cut a flush tile too: adapt the comparison")
+		}
+		ti := -1
+		for j, o := range op.Origins() {
+			if o == [2]int{pt.Row, pt.Col} {
+				ti = j
+			}
+		}
+		if ti < 0 {
+			continue
+		}
+		a, b := ps.Patch(i), tiles.Map(ti)
+		for j := range a {
+			if math.Abs(a[j]-b[j]) > 1e-12 {
+				t.Fatalf("patch (%d,%d) pixel %d: datasets %g, tile %g", pt.Row, pt.Col, j, a[j], b[j])
+			}
+		}
+	}
+	// Gradient of a loss through the tiles: finite differences.
+	target := make([]complex128, got.PerMap())
+	wts := make([]float64, got.PerMap())
+	for i := range wts {
+		wts[i] = 1 / float64(len(wts))
+		target[i] = got.Row(0)[i] * 1.01
+	}
+	loss := &Loss{Engine: eng, Terms: []*Term{{Name: "tiles", Op: op, Target: target, Weight: wts, Scale: 1}}}
+	f0, _, g, err := loss.Eval(maps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 37, 40*36/2 + 5, 40*36 - 1} {
+		h := 1e-5
+		xp := &stlayer.Maps{B: 1, M: 40, N: 36, Data: append([]float64(nil), x...)}
+		xp.Data[i] += h
+		fp, _, _, _ := loss.Eval(xp)
+		xp.Data[i] -= 2 * h
+		fm, _, _, _ := loss.Eval(xp)
+		fd := (fp - fm) / (2 * h)
+		if math.Abs(fd-g[i]) > 1e-4*math.Max(math.Abs(fd), 1e-3*f0) {
+			t.Errorf("pixel %d: gradient %g, finite difference %g", i, g[i], fd)
+		}
+	}
+}
+
+func TestSeparateWithLearnedModels(t *testing.T) {
+	fx := tinyRun(t)
+	ms, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: 200, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Which exported component is which process (majority of its patches).
+	compOf := [2]int{}
+	for k, c := range ms.Components {
+		n1 := 0
+		for _, i := range c.PatchIndex {
+			n1 += fx.truth[i]
+		}
+		compOf[boolInt(2*n1 > len(c.PatchIndex))] = k
+	}
+	eng := cpu.New()
+	for _, seed := range []uint64{90001, 90002, 90003} {
+		a, b := tinyProcess(t, 0, seed), tinyProcess(t, 1, seed+77)
+		d := make([]float64, len(a))
+		for i := range d {
+			d[i] = a[i] + b[i]
+		}
+		data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
+		truth := &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(append([]float64(nil), a...), b...)}
+		comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
+		res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{AmpSteps: 30, Steps: 150})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mi, _ := EvaluateModelSeparation(res.Init, truth, []string{"grf", "filaments"})
+		mf, _ := EvaluateModelSeparation(res.Components, truth, []string{"grf", "filaments"})
+		for c := range mf {
+			t.Logf("seed %d %s: init r_min %.3f pixcorr %.3f relerr %.3f | final r_min %.3f pixcorr %.3f relerr %.3f r %v frac %v", seed, mf[c].Name,
+				mi[c].RMinDominant, mi[c].PixelCorr, mi[c].RelError, mf[c].RMinDominant, mf[c].PixelCorr, mf[c].RelError, fmtS(mf[c].R), fmtS(mf[c].PowerFraction))
+		}
+		_, ci0, _ := StatChi(eng, ms, ms.Components[compOf[0]], ms.SampleTiles(oneMap(res.Init, 0)))
+		_, ci1, _ := StatChi(eng, ms, ms.Components[compOf[1]], ms.SampleTiles(oneMap(res.Init, 1)))
+		_, ct0, _ := StatChi(eng, ms, ms.Components[compOf[0]], ms.SampleTiles(oneMap(truth, 0)))
+		_, ct1, _ := StatChi(eng, ms, ms.Components[compOf[1]], ms.SampleTiles(oneMap(truth, 1)))
+		_, cf0, _ := StatChi(eng, ms, ms.Components[compOf[0]], ms.SampleTiles(oneMap(res.Components, 0)))
+		_, cf1, _ := StatChi(eng, ms, ms.Components[compOf[1]], ms.SampleTiles(oneMap(res.Components, 1)))
+		t.Logf("chi init %.3f %.3f truth %.3f %.3f final %.3f %.3f; parts %v, epochs %d", ci0, ci1, ct0, ct1, cf0, cf1, res.Parts, len(res.Epochs))
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func fmtS(x []float64) string {
+	var s []string
+	for _, v := range x {
+		s = append(s, strconv.FormatFloat(v, 'f', 2, 64))
+	}
+	return strings.Join(s, " ")
+}
+
+// oneMap returns map b of x as a batch of one (no copy).
+func oneMap(x *stlayer.Maps, b int) *stlayer.Maps {
+	return &stlayer.Maps{B: 1, M: x.M, N: x.N, Data: x.Map(b)}
+}
