@@ -32,6 +32,27 @@ type SeparationProblem struct {
 	Template *stlayer.Maps
 	// Stats are the statistics matched (NewSepStats).
 	Stats *SepStats
+	// Priors are statistical models of the components given as target
+	// statistics rather than samples (e.g. the per-component models learned
+	// by the VAE): each adds the term TermPrior.
+	Priors []SepPrior
+}
+
+// SepPrior is a model of one component's statistics: the term
+//
+//	Weight · mean_k over the kept coefficients of |Φ_k(x) − Mean_k|² / Std_k²
+//
+// with x = s̃ (Component 0) or x = d − s̃ (Component 1), Φ = Op (any
+// statistic of M×N maps, e.g. the spec a model was trained with).
+// Coefficients with Std_k = 0 are masked. It joins the stages that list
+// TermPrior.
+type SepPrior struct {
+	Name      string
+	Op        StatOp
+	Component int
+	Mean      []complex128
+	Std       []float64
+	Weight    float64
 }
 
 // Validate checks sizes, sample counts and finiteness.
@@ -40,11 +61,11 @@ func (p *SeparationProblem) Validate() error {
 	if d == nil || d.B != 1 {
 		return fmt.Errorf("the data must be one map")
 	}
-	if p.Stats == nil || p.Stats.Auto == nil {
+	if (p.Contaminant != nil || p.Noise != nil) && (p.Stats == nil || p.Stats.Auto == nil) {
 		return fmt.Errorf("no statistics given")
 	}
-	if p.Contaminant == nil && p.Noise == nil {
-		return fmt.Errorf("contaminant or noise samples are needed")
+	if p.Contaminant == nil && p.Noise == nil && len(p.Priors) == 0 {
+		return fmt.Errorf("contaminant or noise samples (or component priors) are needed")
 	}
 	if err := finite("data", d); err != nil {
 		return err
@@ -70,8 +91,16 @@ func (p *SeparationProblem) Validate() error {
 			return err
 		}
 	}
-	if p.Template != nil && p.Stats.Cross == nil {
+	if p.Template != nil && (p.Stats == nil || p.Stats.Cross == nil) {
 		return fmt.Errorf("a template needs cross statistics")
+	}
+	for i, pr := range p.Priors {
+		if pr.Op == nil || pr.Component < 0 || pr.Component > 1 {
+			return fmt.Errorf("prior %d (%s): needs a statistic and component 0 (s̃) or 1 (d − s̃)", i, pr.Name)
+		}
+		if n := pr.Op.Labels().Len(); len(pr.Mean) != n || len(pr.Std) != n {
+			return fmt.Errorf("prior %d (%s): %d means and %d stds for a statistic of %d coefficients", i, pr.Name, len(pr.Mean), len(pr.Std), n)
+		}
 	}
 	return nil
 }
@@ -136,12 +165,14 @@ const (
 	TermContaminant  = "contaminant"
 	TermIndependence = "independence"
 	TermTemplate     = "template"
+	TermPrior        = "prior"
 )
 
 // SepStage is one stage of RunSeparation.
 type SepStage struct {
-	// Terms active in the stage (TermData, …); terms whose weight is 0 or that
-	// the problem cannot build (no template, no cross statistic) are skipped.
+	// Terms active in the stage (TermData, …; TermPrior stands for every
+	// prior); terms whose weight is 0 or that the problem cannot build (no
+	// template, no cross statistic) are skipped.
 	Terms []string
 	// PSOnly restricts the auto-statistic terms to the power-spectrum-like
 	// coefficients (SepStats.PS), as Auclair 2024's first stage ([S11, L]).
@@ -160,7 +191,7 @@ type SepStage struct {
 func DefaultSepStages(steps1, steps2, epochs int) []SepStage {
 	return []SepStage{
 		{Terms: []string{TermData}, PSOnly: true, Steps: steps1, Epochs: 1},
-		{Terms: []string{TermData, TermContaminant, TermIndependence, TermTemplate}, Steps: steps2, Epochs: epochs},
+		{Terms: []string{TermData, TermContaminant, TermIndependence, TermTemplate, TermPrior}, Steps: steps2, Epochs: epochs},
 	}
 }
 
@@ -386,14 +417,17 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	d := p.Data
 	M, N := d.M, d.N
 	pool := &residualPool{c: p.Contaminant, n: p.Noise}
+	hasSamples := p.Contaminant != nil || p.Noise != nil
 	batch := opt.Batch
-	if batch <= 0 {
-		batch = min(pool.size(), 10)
+	if hasSamples {
+		if batch <= 0 {
+			batch = min(pool.size(), 10)
+		}
+		if batch < 2 {
+			return nil, fmt.Errorf("batch of %d samples: at least 2 are needed", batch)
+		}
+		batch = min(batch, pool.size())
 	}
-	if batch < 2 {
-		return nil, fmt.Errorf("batch of %d samples: at least 2 are needed", batch)
-	}
-	batch = min(batch, pool.size())
 	if opt.Frozen != nil && len(opt.Frozen) != M*N {
 		return nil, fmt.Errorf("frozen mask has %d pixels, the data %d", len(opt.Frozen), M*N)
 	}
@@ -403,11 +437,20 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		}
 	}
 	rng0 := rand.New(rand.NewPCG(opt.Seed, 0xda7a))
-	auto, cross := p.Stats.Auto, p.Stats.Cross
-	st := &SeparationSetup{Batch: batch, Pool: pool.size(), Options: opt}
-	phiD, _, err := StatsOf(eng, auto, d)
-	if err != nil {
-		return nil, fmt.Errorf("statistics of the data: %w", err)
+	var auto, cross StatOp
+	if p.Stats != nil {
+		auto, cross = p.Stats.Auto, p.Stats.Cross
+	}
+	st := &SeparationSetup{Batch: batch, Options: opt}
+	if hasSamples {
+		st.Pool = pool.size()
+	}
+	var phiD []complex128
+	if hasSamples {
+		var err error
+		if phiD, _, err = StatsOf(eng, auto, d); err != nil {
+			return nil, fmt.Errorf("statistics of the data: %w", err)
+		}
 	}
 	psOnly := func(stage int) []bool {
 		if stage >= 0 && stage < len(opt.Stages) && opt.Stages[stage].PSOnly {
@@ -420,7 +463,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	add := func(t *SepTerm) { index[t.Name] = len(terms); terms = append(terms, t) }
 
 	// Data term.
-	if opt.Weights.Data > 0 {
+	if hasSamples && opt.Weights.Data > 0 {
 		t := &SepTerm{Name: TermData, Op: auto, Scale: opt.Weights.Data}
 		t.Update = func(u *stlayer.Maps, rng *rand.Rand, stage int) error {
 			r := pool.draw(rng, batch)
@@ -446,7 +489,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		add(t)
 	}
 	// Contaminant term: its target and σ come from the whole pool, once.
-	if opt.Weights.Contaminant > 0 {
+	if hasSamples && opt.Weights.Contaminant > 0 {
 		rall := pool.all(rng0, batch)
 		mean, std, err := StatsOf(eng, auto, rall)
 		if err != nil {
@@ -460,7 +503,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		}
 		add(t)
 	}
-	if cross != nil && opt.Weights.Independence > 0 {
+	if hasSamples && cross != nil && opt.Weights.Independence > 0 {
 		zero := stlayer.NewMaps(1, M, N)
 		t := &SepTerm{Name: TermIndependence, Op: cross, Scale: opt.Weights.Independence,
 			Expr: Expr{Blocks: 2, Coef: [][]float64{{1, -1}}, Offset: stackPairs(zero, d)}}
@@ -476,7 +519,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		}
 		add(t)
 	}
-	if cross != nil && p.Template != nil && opt.Weights.Template > 0 {
+	if hasSamples && cross != nil && p.Template != nil && opt.Weights.Template > 0 {
 		phiTD, _, err := StatsOf(eng, cross, stackPairs(p.Template, d))
 		if err != nil {
 			return nil, fmt.Errorf("cross statistics of the template and the data: %w", err)
@@ -494,6 +537,23 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		}
 		add(t)
 	}
+	var priorIdx []int
+	for i, pr := range p.Priors {
+		if pr.Weight <= 0 {
+			continue
+		}
+		w := StdWeights(pr.Mean, pr.Std, opt.StdFloor, nil)
+		t := &SepTerm{Name: fmt.Sprintf("%s:%d", TermPrior, i), Op: pr.Op, Scale: pr.Weight, Target: pr.Mean, Weight: w,
+			Expr: Expr{Coef: [][]float64{{1}}}}
+		if pr.Name != "" {
+			t.Name = TermPrior + ":" + pr.Name
+		}
+		if pr.Component == 1 {
+			t.Expr = Expr{Coef: [][]float64{{-1}}, Offset: d}
+		}
+		priorIdx = append(priorIdx, len(terms))
+		terms = append(terms, t)
+	}
 	if len(terms) == 0 {
 		return nil, fmt.Errorf("no loss term left (all weights are 0)")
 	}
@@ -510,9 +570,18 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 				idx = append(idx, i)
 				names = append(names, name)
 			}
+			if name == TermPrior {
+				for _, i := range priorIdx {
+					if !slices.Contains(idx, i) {
+						idx = append(idx, i)
+						names = append(names, terms[i].Name)
+					}
+				}
+			}
 		}
 		if len(idx) == 0 {
-			return nil, fmt.Errorf("stage %d has no active term (asked for %v)", si+1, s.Terms)
+			st.Summary = append(st.Summary, fmt.Sprintf("stage %d: skipped (none of %v applies)", si+1, s.Terms))
+			continue
 		}
 		st.Stages = append(st.Stages, Stage{Terms: idx, Steps: s.Steps, Epochs: s.Epochs})
 		st.TotalSteps += s.Steps
@@ -521,6 +590,9 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			ps = ", power-spectrum coefficients"
 		}
 		st.Summary = append(st.Summary, fmt.Sprintf("stage %d: %v%s, %d steps in %d epoch(s)", si+1, names, ps, s.Steps, max(1, s.Epochs)))
+	}
+	if len(st.Stages) == 0 {
+		return nil, fmt.Errorf("no stage has an active term")
 	}
 	st.Loss = loss
 	return st, nil
@@ -539,8 +611,11 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 	loss, d := setup.Loss, p.Data
 	M, N := d.M, d.N
 	total := setup.TotalSteps
-	st := &SeparationResult{Batch: setup.Batch, Pool: setup.Pool, AutoCoeffs: p.Stats.Auto.Labels().Len(), StageSummary: setup.Summary}
-	if p.Stats.Cross != nil {
+	st := &SeparationResult{Batch: setup.Batch, Pool: setup.Pool, StageSummary: setup.Summary}
+	if p.Stats != nil && p.Stats.Auto != nil {
+		st.AutoCoeffs = p.Stats.Auto.Labels().Len()
+	}
+	if p.Stats != nil && p.Stats.Cross != nil {
 		st.CrossCoeffs = p.Stats.Cross.Labels().Len()
 	}
 	var curStage, curEpoch int

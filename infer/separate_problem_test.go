@@ -342,3 +342,96 @@ func TestSeparationProblemValidate(t *testing.T) {
 		t.Errorf("good problem refused: %v", err)
 	}
 }
+
+// TestSepStatsWPH: with --kind wph, the cross statistic of a pair (x, x) is
+// the auto statistic of x (PyWPH's cross model; the binned cross spectrum of
+// (x, x) is the spectrum of x), after the same isotropic reduction.
+func TestSepStatsWPH(t *testing.T) {
+	eng := cpu.New()
+	ss, err := NewSepStats(stats.Spec{Kind: stats.WPH, J: 3, L: 4, Iso: true}, 32, 32, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := mapsOf(32, field(t, 32, -2, 0.5, 3, 1, 0))
+	a, _, err := StatsOf(eng, ss.Auto, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := StatsOf(eng, ss.Cross, stackPairs(x, x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(c) {
+		t.Fatalf("auto %d coefficients, cross %d", len(a), len(c))
+	}
+	for i := range a {
+		if d := a[i] - c[i]; math.Hypot(real(d), imag(d)) > 1e-9*(1+math.Hypot(real(a[i]), imag(a[i]))) {
+			t.Fatalf("coefficient %d (%s): auto %v, cross(x, x) %v", i, ss.Auto.Labels().String(i), a[i], c[i])
+		}
+	}
+	nps := 0
+	for _, v := range ss.PS {
+		if v {
+			nps++
+		}
+	}
+	if nps == 0 || nps == len(ss.PS) {
+		t.Errorf("%d of %d coefficients marked power-spectrum-like", nps, len(ss.PS))
+	}
+}
+
+// TestSepPriors: component priors (target statistics instead of samples)
+// build a loss on their own; it vanishes at the truth and its gradient
+// matches finite differences.
+func TestSepPriors(t *testing.T) {
+	eng := cpu.New()
+	p, s, c := toyProblem(t, 32, true)
+	phiS, _, _ := StatsOf(eng, p.Stats.Auto, s)
+	phiC, _, _ := StatsOf(eng, p.Stats.Auto, c)
+	sd := func(v []complex128) []float64 {
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = 0.1*math.Hypot(real(x), imag(x)) + 1e-3
+		}
+		return out
+	}
+	q := &SeparationProblem{Data: p.Data, Priors: []SepPrior{
+		{Name: "s", Op: p.Stats.Auto, Component: 0, Mean: phiS, Std: sd(phiS), Weight: 1},
+		{Name: "c", Op: p.Stats.Auto, Component: 1, Mean: phiC, Std: sd(phiC), Weight: 2},
+	}}
+	setup, err := BuildSeparation(eng, q, SeparationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(setup.Stages) != 1 || len(setup.Loss.Terms) != 2 || setup.Loss.Terms[1].Name != "prior:c" {
+		t.Fatalf("stages %v, terms %d", setup.Summary, len(setup.Loss.Terms))
+	}
+	f, _, _, err := setup.Loss.Eval(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := mapsOf(32, field(t, 32, -2.5, 0.5, 9, 1, 0))
+	fu, _, g, err := setup.Loss.Eval(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f > 1e-20 || !(fu > 0) {
+		t.Errorf("prior loss at the truth %g, elsewhere %g", f, fu)
+	}
+	for _, i := range []int{5, 700} {
+		h := 1e-5
+		up := &stlayer.Maps{B: 1, M: 32, N: 32, Data: slices.Clone(u.Data)}
+		um := &stlayer.Maps{B: 1, M: 32, N: 32, Data: slices.Clone(u.Data)}
+		up.Data[i] += h
+		um.Data[i] -= h
+		fp, _, _, _ := setup.Loss.Eval(up)
+		fm, _, _, _ := setup.Loss.Eval(um)
+		if fd := (fp - fm) / (2 * h); math.Abs(fd-g[i]) > 1e-4*math.Abs(fd)+1e-7*fu {
+			t.Errorf("pixel %d: gradient %.8g, finite difference %.8g", i, g[i], fd)
+		}
+	}
+	q.Priors[0].Mean = q.Priors[0].Mean[1:]
+	if err := q.Validate(); err == nil {
+		t.Error("prior with a wrong number of coefficients accepted")
+	}
+}
