@@ -111,6 +111,11 @@ type Prim interface {
 	Mean(x Field) Field
 	// WeightedMean returns Σ_hw m[hw]·x[b,c,h,w] : [B, C, 1, 1] (len(m) = H*W).
 	WeightedMean(x Field, m []float64) Field
+	// WeightedMeans is WeightedMean with K weight maps in one pass over x:
+	// out[b, c*K+k] = Σ_hw m[k][hw]·x[b,c,h,w] : [B, C*K, 1, 1]
+	// (len(m[k]) = H*W). Engines may read the weights again in the backward
+	// pass: they must not change until the Forward/LossGrad call returns.
+	WeightedMeans(x Field, m [][]float64) Field
 	// Shifts gathers the values at the given spatial positions (row, col), taken
 	// modulo (H, W): [B, C*T, 1, 1] with channel index c*T + t.
 	Shifts(x Field, pos [][2]int) Field

@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -168,4 +169,12 @@ func BenchmarkSparseBankForward(b *testing.B) {
 		}
 	}
 	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkFFT2Sizes times one complex H×W FFT2 (forward) on one worker for
+// the plane sizes the statistics use (powers of two and Kymatio's 3·2^k).
+func BenchmarkFFT2Sizes(b *testing.B) {
+	for _, n := range []int{6, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchFFT2(b, New(WithWorkers(1)), n) })
+	}
 }

@@ -168,7 +168,7 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	if len(g) != len(c.Data) {
 		return 0, nil, fmt.Errorf("cpu: loss gradient has %d values, coefficients have %d", len(g), len(c.Data))
 	}
-	y.grad = r.e.get(len(g))
+	y.grad, y.gradFull = r.e.get(len(g)), true
 	copy(y.grad, g)
 	r.backward()
 	grad = make([]float64, len(x.Data))

@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"testing"
 
@@ -151,6 +152,84 @@ func TestSparseFilterProducts(t *testing.T) {
 			})},
 		} {
 			checkVJP(t, c.name, c.fn, []shape{s}, nil, true, 1e-6)
+		}
+	}
+}
+
+// TestHermitianHalfGradients: WeightedMeans, products, crops and channel
+// gathers of Hermitian spectra (FFT2 of real fields) use half the grid and
+// half gradients; values and end-to-end gradients must be unchanged.
+func TestHermitianHalfGradients(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	const H, W = 16, 12
+	ws := func(h, w, K int) [][]float64 {
+		m := make([][]float64, K)
+		for k := range m {
+			m[k] = make([]float64, h*w)
+			for i := range m[k] {
+				m[k][i] = rng.NormFloat64()
+			}
+		}
+		return m
+	}
+	m16, m8, m86, m1612 := ws(H, W, 3), ws(8, 6, 2), ws(8, 12, 2), ws(H, W, 1)
+	m44, m42, m75 := ws(4, 4, 2), ws(4, 2, 3), ws(7, 5, 2)
+	spec := func(r *run, x *field) *field { return r.FFT2(r.Real(x)).(*field) }
+	cases := []struct {
+		name   string
+		linear bool
+		fn     primFn
+	}{
+		{"WeightedMeans∘FFT2∘Real", true, one(func(r *run, x *field) *field { return r.WeightedMeans(spec(r, x), m16).(*field) })},
+		{"WeightedMean∘CropFreq∘FFT2∘Real", true, one(func(r *run, x *field) *field {
+			return r.WeightedMean(r.CropFreq(spec(r, x), 8, 6), m8[0]).(*field)
+		})},
+		{"crop rows only", true, one(func(r *run, x *field) *field {
+			return r.WeightedMeans(r.CropFreq(spec(r, x), 8, 12), m86).(*field)
+		})},
+		{"two crops, channels, full and half contributions", true, one(func(r *run, x *field) *field {
+			X := spec(r, x)
+			c := r.CropFreq(r.Channels(X, []int{1, 0, 1}), 8, 6)
+			return r.Concat(r.WeightedMeans(c, m8), r.Mean(X), r.WeightedMeans(r.CropFreq(c, 4, 4), m44)).(*field)
+		})},
+		{"products", false, one(func(r *run, x *field) *field {
+			U := r.FFT2(r.Modulus(x))
+			V := r.CropFreq(U, 8, 6)
+			q := r.MulConj(V, r.Channels(V, []int{1, 0}))
+			q2 := r.Mul(r.Conj(V), r.Scale(V, 0.5))
+			return r.Concat(r.WeightedMeans(q, m8), r.WeightedMeans(r.CropFreq(q2, 4, 2), m42), r.WeightedMean(U, m1612[0])).(*field)
+		})},
+		{"broadcast product", false, one(func(r *run, x *field) *field {
+			U := r.FFT2(r.Modulus(x))
+			X := r.Channels(U, []int{0})
+			return r.WeightedMeans(r.MulConj(X, U), m16).(*field)
+		})},
+		{"odd crop (full path)", true, one(func(r *run, x *field) *field {
+			return r.WeightedMeans(r.CropFreq(spec(r, x), 7, 5), m75).(*field)
+		})},
+	}
+	for _, c := range cases {
+		checkVJP(t, c.name, c.fn, []shape{{2, 2, H, W}}, nil, c.linear, 1e-6)
+	}
+	// Values: the half-grid sums equal the full sums of the same spectra.
+	e := New()
+	x := randC(rng, 2*2*H*W)
+	got, _, _ := evalRun(e, one(func(r *run, x *field) *field {
+		return r.WeightedMeans(r.CropFreq(spec(r, x), 8, 6), m8).(*field)
+	}), []shape{{2, 2, H, W}}, [][]complex128{x}, nil)
+	want, _, _ := evalRun(e, one(func(r *run, x *field) *field {
+		c := r.CropFreq(spec(r, x), 8, 6)
+		c = r.Add(c, r.Scale(c, 0)) // not herm: full sums
+		return r.Concat(r.WeightedMean(c, m8[0]), r.WeightedMean(c, m8[1])).(*field)
+	}), []shape{{2, 2, H, W}}, [][]complex128{x}, nil)
+	for b := 0; b < 2; b++ {
+		for c := 0; c < 2; c++ {
+			for k := 0; k < 2; k++ {
+				g, w := got[b*4+c*2+k], want[b*4+k*2+c]
+				if d := cmplx.Abs(g - w); d > 1e-9*(1+cmplx.Abs(w)) {
+					t.Errorf("map %d channel %d weights %d: half-grid sum %v, full %v", b, c, k, g, w)
+				}
+			}
 		}
 	}
 }

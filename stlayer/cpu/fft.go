@@ -363,3 +363,14 @@ func scaleInPlace(x []complex128, s complex128) {
 		x[i] *= s
 	}
 }
+
+// FFT2InPlace transforms the planes consecutive H×W complex planes of buf in
+// place with the engine's FFTs (stlayer conventions: unnormalised forward
+// DFT, or the inverse DFT including 1/(HW)). It counts in FFTCount. Used for
+// host-side transforms and to time the FFT floor of a statistic.
+func (e *Engine) FFT2InPlace(buf []complex128, planes, H, W int, inverse bool) {
+	if planes < 0 || H < 1 || W < 1 || len(buf) < planes*H*W {
+		panic("cpu: FFT2InPlace: buffer too short for the planes")
+	}
+	e.fft2(buf, planes, H, W, inverse)
+}

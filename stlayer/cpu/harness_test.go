@@ -48,7 +48,7 @@ func evalRun(e *Engine, fn primFn, shapes []shape, inputs [][]complex128, g []co
 	if g == nil {
 		return
 	}
-	out.grad = r.e.get(len(g))
+	out.grad, out.gradFull = r.e.get(len(g)), true
 	copy(out.grad, g)
 	// Keep the input gradients: backward releases every other one.
 	r.backward()

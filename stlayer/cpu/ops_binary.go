@@ -138,6 +138,7 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 	}
 	y := r.newField(B, C, H, W)
 	y.isReal = a.isReal && b.isReal && k != opDiv
+	y.herm = a.herm && b.herm && sa == 1 && sb == 1 && k != opDiv && hermShape(H, W)
 	seg := func(x *field, s, q int) []complex128 {
 		if s == 1 {
 			return x.data[q*n : (q+1)*n]
@@ -150,12 +151,24 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 		}
 	})
 	r.tape(y, func(g []complex128) {
+		// A half gradient of a herm product gives half gradients of its
+		// (herm) operands: only the elements outside Q are processed.
+		half := y.halfOK()
+		ranges := [][2]int{{0, n}}
+		if half {
+			ranges = halfRanges(H, W)
+		}
 		for which, x := range [2]*field{a, b} {
 			sx := sa
 			if which == 1 {
 				sx = sb
 			}
-			gx := r.gradOf(x)
+			var gx []complex128
+			if half {
+				gx = r.gradOfHalf(x)
+			} else {
+				gx = r.gradOf(x)
+			}
 			bwd := func(p, lo, hi int, dst []complex128, sd int) {
 				as, bs := seg(a, sa, a.planeFor(p, C)), seg(b, sb, b.planeFor(p, C))
 				if sa == 1 {
@@ -171,7 +184,9 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 				// One output plane per operand plane.
 				r.e.parFor(B*C, n, func(lo, hi int) {
 					for p := lo; p < hi; p++ {
-						bwd(p, 0, n, gx[p*n:(p+1)*n], 1)
+						for _, rg := range ranges {
+							bwd(p, rg[0], rg[1], gx[p*n+rg[0]:p*n+rg[1]], 1)
+						}
 					}
 				})
 			case sx == 1:
@@ -180,7 +195,11 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 				r.e.parFor(n, B*C, func(lo, hi int) {
 					for p := 0; p < B*C; p++ {
 						q := x.planeFor(p, C)
-						bwd(p, lo, hi, gx[q*n+lo:q*n+hi], 1)
+						for _, rg := range ranges {
+							if l, h := max(lo, rg[0]), min(hi, rg[1]); l < h {
+								bwd(p, l, h, gx[q*n+l:q*n+h], 1)
+							}
+						}
 					}
 				})
 			default:

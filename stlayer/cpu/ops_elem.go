@@ -111,7 +111,8 @@ func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 
 // Conj: y = conj(z). Adjoint: g_z = conj(g).
 func (r *run) Conj(xf stlayer.Field) stlayer.Field {
-	return r.unary(r.own(xf), 1, func(y, x []complex128) {
+	x := r.own(xf)
+	y := r.unary(x, 1, func(y, x []complex128) {
 		for i, z := range x {
 			y[i] = cmplx.Conj(z)
 		}
@@ -120,6 +121,8 @@ func (r *run) Conj(xf stlayer.Field) stlayer.Field {
 			gx[i] += cmplx.Conj(v)
 		}
 	})
+	y.herm, y.isReal = x.herm, x.isReal
+	return y
 }
 
 // Real: y = Re z. Adjoint: g_z = Re(g).
@@ -149,6 +152,7 @@ func (r *run) Scale(xf stlayer.Field, s complex128) stlayer.Field {
 		}
 	})
 	y.isReal = x.isReal && imag(s) == 0
+	y.herm = x.herm && imag(s) == 0
 	return y
 }
 

@@ -4,6 +4,7 @@ import "github.com/stkit-org/stkit/stlayer"
 
 // accum adds tmp (same size as x) into x's gradient and takes ownership of tmp.
 func (r *run) accum(x *field, tmp []complex128) {
+	x.gradFull = true
 	if x.grad == nil {
 		x.grad = tmp
 		return
@@ -25,6 +26,7 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 	x := r.own(xf)
 	y := r.newField(x.b, x.c, x.h, x.w)
 	if x.isReal && x.hw() > 1 {
+		y.herm = true
 		r.e.fft2Real(y.data, x.data, x.planes(), x.h, x.w)
 		r.tape(y, func(g []complex128) {
 			r.e.addRealIDFT(r.gradOf(x), g, x.planes(), x.h, x.w, 1)

@@ -147,6 +147,7 @@ func (r *run) CropFreq(xf stlayer.Field, h, w int) stlayer.Field {
 	ri, ci := freqIndex(h, H), freqIndex(w, W)
 	s := complex(float64(h*w)/float64(H*W), 0)
 	y := r.newField(x.b, x.c, h, w)
+	y.herm = x.herm && hermShape(h, w) && hermShape(H, W)
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := x.data[p*H*W : (p+1)*H*W]
@@ -160,6 +161,34 @@ func (r *run) CropFreq(xf stlayer.Field, h, w int) stlayer.Field {
 		}
 	})
 	r.tape(y, func(g []complex128) {
+		if y.halfOK() {
+			// Half gradient in, half gradient out: the cropped block's rows
+			// 0…h/2 and Nyquist column; values landing in x's Q (the
+			// block's Nyquist row −h/2 and column −w/2 are interior rows
+			// and columns of x) go to their partners, conjugated.
+			gx := r.gradOfHalf(x)
+			r.e.parFor(x.planes(), h*w/2, func(lo, hi int) {
+				for p := lo; p < hi; p++ {
+					dst := gx[p*H*W : (p+1)*H*W]
+					gp := g[p*h*w : (p+1)*h*w]
+					for i, R := range ri {
+						grow := gp[i*w : (i+1)*w]
+						for j, C := range ci {
+							if inQ(i, j, h, w) {
+								continue
+							}
+							v := grow[j] * s
+							if inQ(R, C, H, W) {
+								dst[negIndex(R, H)*W+negIndex(C, W)] += complex(real(v), -imag(v))
+							} else {
+								dst[R*W+C] += v
+							}
+						}
+					}
+				}
+			})
+			return
+		}
 		gx := r.gradOf(x)
 		r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 			for p := lo; p < hi; p++ {

@@ -37,40 +37,6 @@ func (r *run) Mean(xf stlayer.Field) stlayer.Field {
 	return y
 }
 
-// WeightedMean: y[b, c] = Σ_hw m[hw]·x[b, c, hw]. Adjoint: g_x = m·g.
-func (r *run) WeightedMean(xf stlayer.Field, m []float64) stlayer.Field {
-	x := r.own(xf)
-	n := x.hw()
-	if len(m) != n {
-		shapePanic("WeightedMean: %d weights for %dx%d", len(m), x.h, x.w)
-	}
-	y := r.newField(x.b, x.c, 1, 1)
-	y.isReal = x.isReal
-	r.e.parFor(x.planes(), n, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			var sr, si float64
-			for i, v := range x.data[p*n : (p+1)*n] {
-				sr += m[i] * real(v)
-				si += m[i] * imag(v)
-			}
-			y.data[p] = complex(sr, si)
-		}
-	})
-	r.tape(y, func(g []complex128) {
-		gx := r.gradOf(x)
-		r.e.parFor(x.planes(), n, func(lo, hi int) {
-			for p := lo; p < hi; p++ {
-				gr, gi := real(g[p]), imag(g[p])
-				d := gx[p*n : (p+1)*n]
-				for i := range d {
-					d[i] += complex(gr*m[i], gi*m[i])
-				}
-			}
-		})
-	})
-	return y
-}
-
 func mod(a, n int) int {
 	a %= n
 	if a < 0 {
@@ -250,6 +216,7 @@ func (r *run) Channels(xf stlayer.Field, idx []int) stlayer.Field {
 	n, K := x.hw(), len(idx)
 	y := r.newField(x.b, K, x.h, x.w)
 	y.isReal = x.isReal
+	y.herm = x.herm
 	r.e.parFor(x.b*K, n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			b, i := p/K, p%K
@@ -257,14 +224,27 @@ func (r *run) Channels(xf stlayer.Field, idx []int) stlayer.Field {
 		}
 	})
 	r.tape(y, func(g []complex128) {
-		gx := r.gradOf(x)
+		ranges := [][2]int{{0, n}}
+		var gx []complex128
+		if y.halfOK() {
+			ranges = halfRanges(x.h, x.w)
+			gx = r.gradOfHalf(x)
+		} else {
+			gx = r.gradOf(x)
+		}
 		// Split the spatial range: repeated indices never race.
 		r.e.parFor(n, x.b*K, func(lo, hi int) {
-			for b := 0; b < x.b; b++ {
-				for i, c := range idx {
-					d := gx[(b*x.c+c)*n+lo : (b*x.c+c)*n+hi]
-					for j, v := range g[(b*K+i)*n+lo : (b*K+i)*n+hi] {
-						d[j] += v
+			for _, rg := range ranges {
+				l, h := max(lo, rg[0]), min(hi, rg[1])
+				if l >= h {
+					continue
+				}
+				for b := 0; b < x.b; b++ {
+					for i, c := range idx {
+						d := gx[(b*x.c+c)*n+l : (b*x.c+c)*n+h]
+						for j, v := range g[(b*K+i)*n+l : (b*K+i)*n+h] {
+							d[j] += v
+						}
 					}
 				}
 			}

@@ -23,6 +23,9 @@ type field struct {
 	// may leave Im of the gradient they add wrong (FFT2 of real fields uses
 	// this to pair planes).
 	isReal bool
+	// herm marks a Hermitian spectrum (see herm.go); gradFull records that a
+	// contribution to grad was not a half gradient.
+	herm, gradFull bool
 }
 
 // Dims returns (B, C, H, W).
@@ -159,8 +162,10 @@ func (r *run) tape(out *field, back func(g []complex128)) {
 	}
 }
 
-// gradOf returns f's gradient buffer, allocating it zeroed.
+// gradOf returns f's gradient buffer, allocating it zeroed, for an adjoint
+// that adds a full gradient (see gradOfHalf).
 func (r *run) gradOf(f *field) []complex128 {
+	f.gradFull = true
 	if f.grad == nil {
 		g := r.e.get(f.size())
 		r.e.parFor(len(g), 1, func(lo, hi int) { clear(g[lo:hi]) })

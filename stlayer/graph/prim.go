@@ -561,6 +561,33 @@ func (p *prim) WeightedMean(xf stlayer.Field, m []float64) stlayer.Field {
 	return p.mk(red(x.re), red(x.im))
 }
 
+// WeightedMeans returns Σ_hw m[k][hw]·x[b, c, h, w] : [B, C·K, 1, 1], channel
+// c·K + k: one product of the [B·C, HW] planes with the [HW, K] weights.
+func (p *prim) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
+	x := p.own(xf)
+	n, K := x.h*x.w, len(m)
+	if K == 0 {
+		shapePanic("WeightedMeans: no weight maps")
+	}
+	flat := make([]float64, n*K)
+	for k, mk := range m {
+		if len(mk) != n {
+			shapePanic("WeightedMeans: map %d has %d weights for %dx%d", k, len(mk), x.h, x.w)
+		}
+		for i, v := range mk {
+			flat[i*K+k] = v
+		}
+	}
+	M := Const(p.g, tensors.FromFlatDataAndDimensions(f32(flat), n, K))
+	red := func(v *Node) *Node {
+		if v == nil {
+			return nil
+		}
+		return Reshape(DotGeneral(Reshape(v, x.b*x.c, n), []int{1}, nil, M, []int{0}, nil), x.b, x.c*K, 1, 1)
+	}
+	return p.mk(red(x.re), red(x.im))
+}
+
 func imod(a, n int) int {
 	a %= n
 	if a < 0 {

@@ -409,6 +409,10 @@ func TestPrimitives(t *testing.T) {
 	for i := range mask {
 		mask[i] = r.Float64() + 0.1
 	}
+	mask2 := make([]float64, 8*6)
+	for i := range mask2 {
+		mask2[i] = r.NormFloat64()
+	}
 	A := make([]complex128, 4*3)
 	for i := range A {
 		A[i] = complex(r.NormFloat64(), r.NormFloat64())
@@ -531,6 +535,15 @@ func TestPrimitives(t *testing.T) {
 				y := newHF(2, 3, 1, 1)
 				for i, v := range x[0].d {
 					y.d[i/48] += v * complex(mask[i%48], 0)
+				}
+				return y
+			}},
+		{name: "WeightedMeans", in: [][4]int{s}, g: one(func(p *prim, x *Field) stlayer.Field { return p.WeightedMeans(x, [][]float64{mask, mask2}) }),
+			h: func(x []hf) hf {
+				y := newHF(2, 3*2, 1, 1)
+				for i, v := range x[0].d {
+					y.d[2*(i/48)] += v * complex(mask[i%48], 0)
+					y.d[2*(i/48)+1] += v * complex(mask2[i%48], 0)
 				}
 				return y
 			}},

@@ -17,7 +17,7 @@ import "github.com/stkit-org/stkit/stlayer"
 //     Û_{j1,l1}·conj(Û_{j2,(l1+s) mod L}), j1 ≤ j2, s = 0…L−1 (C11; the
 //     right factor is rotated along channels so that no left gather is
 //     needed) are formed once at crop(j2); for every j3 ≥ j2 they are
-//     cropped to crop(j3) and reduced with Prim.WeightedMean against
+//     cropped to crop(j3) and reduced with Prim.WeightedMeans against
 //     ψ̂_{j3,l3} (or ψ̂²) — this never materialises the L³ triple products.
 //     The two crop factors are undone by a per-coefficient constant
 //     1/(h2w2·h3w3) applied at the end (Reshape + MulConst), giving
@@ -123,20 +123,23 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 				ch, cw = h3, w3
 			}
 			s := 1 / (float64(h2*w2) * float64(h3*w3))
-			for l3 := 0; l3 < L; l3++ {
-				d := make([]int, nc)
-				for i := range d {
-					d[i] = coef(i, j3, l3)
+			// One pass over q for the L weights: channel i·L + l3.
+			wm := p.WeightedMeans(q, w[j3])
+			d := make([]int, nc*L)
+			for i := 0; i < nc; i++ {
+				for l3 := 0; l3 < L; l3++ {
+					d[i*L+l3] = coef(i, j3, l3)
 				}
-				wm := p.WeightedMean(q, w[j3][l3])
-				add(wm, d, s)
-				if mirror != nil {
-					dm := make([]int, nc)
-					for i := range dm {
-						dm[i] = mirror(i, j3, l3)
+			}
+			add(wm, d, s)
+			if mirror != nil {
+				dm := make([]int, nc*L)
+				for i := 0; i < nc; i++ {
+					for l3 := 0; l3 < L; l3++ {
+						dm[i*L+l3] = mirror(i, j3, l3)
 					}
-					add(p.Conj(wm), dm, s)
 				}
+				add(p.Conj(wm), dm, s)
 			}
 		}
 	}

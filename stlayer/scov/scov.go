@@ -147,7 +147,7 @@ type Op struct {
 	crops [][2]int              // crop size (h_j, w_j) per scale
 
 	// per scale j3: the L cropped filters ψ̂_{j3,l} (psiC) and ψ̂² (psi2C) as
-	// flat h×w weight maps, for WeightedMean.
+	// flat h×w weight maps, for WeightedMeans.
 	psiC, psi2C [][][]float64
 
 	idx    *indexTables

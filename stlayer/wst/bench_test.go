@@ -1,6 +1,7 @@
 package wst
 
 import (
+	"syscall"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer/cpu"
@@ -18,8 +19,15 @@ func benchWST(b *testing.B, cfg Config, grad bool) {
 	}
 	e := cpu.New()
 	s := op.Stat()
+	if _, err := e.Forward(op.Key(), s, x); err != nil { // warm-up: plan, pool
+		b.Fatal(err)
+	}
+	c0 := cpuTime()
+	n := 0
+	defer func() { b.ReportMetric(cpuTime()/float64(max(n, 1))-c0/float64(max(n, 1)), "cpu-s/op") }()
 	b.ResetTimer()
 	for b.Loop() {
+		n++
 		if grad {
 			if _, _, err := e.LossGrad(op.Key(), s, x, sumSquares); err != nil {
 				b.Fatal(err)
@@ -41,4 +49,14 @@ func BenchmarkNewChengJ6L4(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// cpuTime returns the process's user+system CPU seconds (the machine is
+// shared: CPU time per op is steadier than wall time).
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }

@@ -1,0 +1,313 @@
+// Package perf measures the statistics on the CPU engine (stlayer/cpu)
+// against their FFT floor: the 2D FFTs a call computes, counted by the engine
+// (cpu.Engine.FFTCount, in units of full complex transforms of each plane
+// size), times the single-threaded CPU time of one such transform. The floor
+// is what the call would cost if it did nothing but its FFTs on one core; the
+// ratio CPU time / floor says how much the rest (filter products, moduli,
+// reductions, bookkeeping) adds. Wall times depend on the machine's load and
+// on the number of workers; CPU times (getrusage, all threads of the process)
+// are reported alongside.
+//
+// Cases are the rows of `stkit bench` (WST Cheng J6 L4 and Kymatio J6 L8
+// forward, scattering covariance J7 L4 isotropic synthesis loss+gradient, WPH
+// J6 L4 forward and loss+gradient) and the scaling series (scattering
+// covariance with J = log2 N − 2, L = 4, iso synthesis loss+gradient; WPH
+// with J = log2 N − 2, L = 4, forward) over map sizes and batch sizes. The
+// command stlayer/perf/scaling prints the tables.
+package perf
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/bench"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// Case is one measured statistic: a Spec at a map size and batch size,
+// evaluated forward only or as loss + gradient (quadratic loss against 1.01×
+// its own coefficients at the input, so the gradient is not zero).
+type Case struct {
+	Name  string
+	Spec  stats.Spec
+	Grad  bool
+	Size  int
+	Batch int
+}
+
+// Label returns "name N² ×B fwd|loss+grad".
+func (c Case) Label() string {
+	mode := "fwd"
+	if c.Grad {
+		mode = "loss+grad"
+	}
+	return fmt.Sprintf("%s %d² ×%d %s", c.Name, c.Size, c.Batch, mode)
+}
+
+// BenchCases returns the rows of `stkit bench` on 256² maps, batch 1.
+func BenchCases() []Case {
+	return []Case{
+		{Name: "wst Cheng J6 L4", Spec: stats.Spec{Kind: stats.WST, J: 6, L: 4}, Size: 256, Batch: 1},
+		{Name: "wst Kymatio J6 L8", Spec: stats.Spec{Kind: stats.WST, J: 6, L: 8, Local: true}, Size: 256, Batch: 1},
+		{Name: "scov J7 L4 iso", Spec: stats.Spec{Kind: stats.SCov, J: 7, L: 4, Iso: true, Synthesis: true}, Grad: true, Size: 256, Batch: 1},
+		{Name: "wph J6 L4 dn0", Spec: stats.Spec{Kind: stats.WPH, J: 6, L: 4}, Size: 256, Batch: 1},
+		{Name: "wph J6 L4 dn0", Spec: stats.Spec{Kind: stats.WPH, J: 6, L: 4}, Grad: true, Size: 256, Batch: 1},
+	}
+}
+
+// ScalingCases returns the scattering covariance (J = log2 N − 2, L = 4, iso
+// synthesis, loss + gradient) and WPH (J = log2 N − 2, L = 4, forward) cases
+// for every map size with batch 1, and for the batch sizes at 256².
+func ScalingCases(sizes, batches []int) []Case {
+	var cs []Case
+	add := func(n, b int) {
+		J := bits.Len(uint(n)) - 1 - 2
+		cs = append(cs,
+			Case{Name: fmt.Sprintf("scov J%d L4 iso", J), Spec: stats.Spec{Kind: stats.SCov, J: J, L: 4, Iso: true, Synthesis: true}, Grad: true, Size: n, Batch: b},
+			Case{Name: fmt.Sprintf("wph J%d L4", J), Spec: stats.Spec{Kind: stats.WPH, J: J, L: 4}, Size: n, Batch: b})
+	}
+	for _, n := range sizes {
+		add(n, 1)
+	}
+	for _, b := range batches {
+		if b != 1 {
+			add(256, b)
+		}
+	}
+	return cs
+}
+
+// Result is the measurement of one Case.
+type Result struct {
+	Case
+	WallMin, WallMedian float64            // seconds per call
+	CPUMin, CPUMedian   float64            // CPU seconds per call (all threads)
+	FFTs                map[[2]int]float64 // FFTs per call by plane size (cpu.Engine.FFTCount)
+	Floor               float64            // Σ FFTs × single-threaded seconds per FFT
+	Workers             int
+}
+
+// Ratio returns CPU median / floor.
+func (r *Result) Ratio() float64 { return r.CPUMedian / r.Floor }
+
+// Maps returns b maps of size n: circular shifts of the reference dust map
+// (../shared/reference/dust256.npy) at 256² when it is found, log-normal
+// fields otherwise.
+func Maps(b, n int) (*stlayer.Maps, error) {
+	var base []float64
+	if sh := bench.FindShared(); sh != "" && n == 256 {
+		if m, err := datasets.ReadMaps(filepath.Join(sh, "reference", "dust256.npy")); err == nil {
+			base = m.Data
+		}
+	}
+	x := stlayer.NewMaps(b, n, n)
+	for i := 0; i < b; i++ {
+		if base != nil {
+			for r := 0; r < n; r++ {
+				for c := 0; c < n; c++ {
+					x.Map(i)[r*n+c] = base[((r+17*i)%n)*n+(c+31*i)%n]
+				}
+			}
+			continue
+		}
+		f, err := datasets.LogNormalField(n, n, -2.5, 0.8, uint64(i+1))
+		if err != nil {
+			return nil, err
+		}
+		copy(x.Map(i), f)
+	}
+	return x, nil
+}
+
+// cpuSeconds returns the process's user+system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + 1e-6*float64(ru.Utime.Usec+ru.Stime.Usec)
+}
+
+// Prepared is a Case ready to run on an engine.
+type Prepared struct {
+	Case
+	e    *cpu.Engine
+	op   stats.Op
+	x    *stlayer.Maps
+	loss stlayer.LossFunc
+}
+
+// Prepare builds the operator (with its reference normalisation where the
+// family has one), the maps and the loss, and runs the case once (warm-up).
+func Prepare(e *cpu.Engine, c Case) (*Prepared, error) {
+	x, err := Maps(c.Batch, c.Size)
+	if err != nil {
+		return nil, err
+	}
+	op, err := stats.BuildWithRef(c.Spec, e, x)
+	if err != nil {
+		return nil, err
+	}
+	p := &Prepared{Case: c, e: e, op: op, x: x}
+	if c.Grad {
+		y, err := e.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			return nil, err
+		}
+		target := make([]complex128, len(y.Data))
+		for i, v := range y.Data {
+			target[i] = 1.01 * v
+		}
+		p.loss = func(out *stlayer.Coeffs) (float64, []complex128, error) {
+			g := make([]complex128, len(out.Data))
+			l := 0.0
+			for i, v := range out.Data {
+				d := v - target[i]
+				l += real(d)*real(d) + imag(d)*imag(d)
+				g[i] = 2 * d
+			}
+			return l, g, nil
+		}
+	}
+	return p, p.Run()
+}
+
+// Run evaluates the case once.
+func (p *Prepared) Run() error {
+	if p.Grad {
+		_, _, err := p.e.LossGrad(p.op.Key(), p.op.Stat(), p.x, p.loss)
+		return err
+	}
+	_, err := p.e.Forward(p.op.Key(), p.op.Stat(), p.x)
+	return err
+}
+
+// Measure prepares c on e, counts its FFTs over one call, then times reps
+// calls (after a garbage collection each) and computes the floor with the
+// per-FFT times in fftSec (filled on demand by FFTSeconds).
+func Measure(e *cpu.Engine, c Case, reps int, fftSec map[[2]int]float64) (*Result, error) {
+	p, err := Prepare(e, c)
+	if err != nil {
+		return nil, err
+	}
+	e.ResetFFTCount()
+	if err := p.Run(); err != nil {
+		return nil, err
+	}
+	r := &Result{Case: c, FFTs: e.FFTCount(), Workers: e.Workers()}
+	wall, cpuT := make([]float64, reps), make([]float64, reps)
+	for i := range wall {
+		runtime.GC()
+		t0, c0 := time.Now(), cpuSeconds()
+		if err := p.Run(); err != nil {
+			return nil, err
+		}
+		wall[i], cpuT[i] = time.Since(t0).Seconds(), cpuSeconds()-c0
+	}
+	sort.Float64s(wall)
+	sort.Float64s(cpuT)
+	r.WallMin, r.WallMedian = wall[0], wall[reps/2]
+	r.CPUMin, r.CPUMedian = cpuT[0], cpuT[reps/2]
+	for k, n := range r.FFTs {
+		s, ok := fftSec[k]
+		if !ok {
+			s = FFTSeconds(k[0], k[1])
+			fftSec[k] = s
+		}
+		r.Floor += n * s
+	}
+	return r, nil
+}
+
+// FFTSeconds returns the CPU seconds of one complex H×W forward FFT2 with the
+// CPU engine's FFTs on one worker: the minimum over repeated timings of
+// batches of planes (about 20 ms each).
+func FFTSeconds(H, W int) float64 {
+	e := cpu.New(cpu.WithWorkers(1))
+	planes := max(1, (1<<18)/(H*W))
+	buf := make([]complex128, planes*H*W)
+	for i := range buf {
+		buf[i] = complex(math.Sin(float64(i)), math.Cos(float64(3*i)))
+	}
+	e.FFT2InPlace(buf, planes, H, W, false)
+	n := 1
+	for {
+		c0 := cpuSeconds()
+		for range n {
+			e.FFT2InPlace(buf, planes, H, W, false)
+		}
+		if cpuSeconds()-c0 > 0.02 || n > 1<<16 {
+			break
+		}
+		n *= 2
+	}
+	best := math.Inf(1)
+	for range 5 {
+		c0 := cpuSeconds()
+		for range n {
+			e.FFT2InPlace(buf, planes, H, W, false)
+		}
+		best = min(best, (cpuSeconds()-c0)/float64(n*planes))
+	}
+	return best
+}
+
+// Print writes the results as a table: wall and CPU seconds per call and per
+// map, the number of FFTs per call (all plane sizes), the floor and the ratios
+// CPU/floor and wall/(floor/workers).
+func Print(w io.Writer, rs []*Result) {
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "case\tsize\tB\twall min s\twall med s\tCPU med s\tCPU s/map\tFFTs\tfloor s\tCPU/floor\twall/(floor/w)\t")
+	for _, r := range rs {
+		mode := "fwd"
+		if r.Grad {
+			mode = "loss+grad"
+		}
+		nf := 0.0
+		for _, n := range r.FFTs {
+			nf += n
+		}
+		fmt.Fprintf(tw, "%s %s\t%d²\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.1f\t%.4f\t%.2f\t%.2f\t\n",
+			r.Name, mode, r.Size, r.Batch, r.WallMin, r.WallMedian, r.CPUMedian, r.CPUMedian/float64(r.Batch),
+			nf, r.Floor, r.Ratio(), r.WallMedian/(r.Floor/float64(r.Workers)))
+	}
+	tw.Flush()
+}
+
+// PrintFFTs writes each case's FFT counts by plane size and the per-FFT
+// times used for the floor.
+func PrintFFTs(w io.Writer, rs []*Result, fftSec map[[2]int]float64) {
+	for _, r := range rs {
+		var ks [][2]int
+		for k := range r.FFTs {
+			ks = append(ks, k)
+		}
+		sort.Slice(ks, func(i, j int) bool { return ks[i][0]*ks[i][1] > ks[j][0]*ks[j][1] })
+		fmt.Fprintf(w, "%s:", r.Label())
+		for _, k := range ks {
+			fmt.Fprintf(w, " %dx%d×%.1f", k[0], k[1], r.FFTs[k])
+		}
+		fmt.Fprintln(w)
+	}
+	var ks [][2]int
+	for k := range fftSec {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool { return ks[i][0]*ks[i][1] < ks[j][0]*ks[j][1] })
+	fmt.Fprint(w, "seconds per complex FFT2 (1 worker):")
+	for _, k := range ks {
+		fmt.Fprintf(w, " %dx%d %.3gs", k[0], k[1], fftSec[k])
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,77 @@
+// Command scaling prints the speed of the statistics on the CPU engine against
+// their FFT floor (package stlayer/perf): the `stkit bench` rows, and the
+// scaling of the scattering covariance (iso synthesis loss+gradient, J =
+// log2 N − 2, L = 4) and WPH (forward) with map size and batch size.
+//
+//	go run ./stlayer/perf/scaling [-sizes 64,128,256,512,1024] [-batch 1,4,16] [-reps 5] [-workers 0] [-only bench|scaling]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/perf"
+)
+
+func ints(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "scaling: bad integer %q\n", f)
+			os.Exit(2)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func main() {
+	sizes := flag.String("sizes", "64,128,256,512,1024", "map sizes of the scaling series")
+	batches := flag.String("batch", "1,4,16", "batch sizes of the scaling series (at 256²)")
+	reps := flag.Int("reps", 5, "timed repetitions per case (median and minimum reported)")
+	workers := flag.Int("workers", 0, "engine workers (0: GOMAXPROCS)")
+	only := flag.String("only", "", "bench or scaling (default both)")
+	match := flag.String("match", "", "only cases whose label contains this")
+	flag.Parse()
+	var opts []cpu.Option
+	if *workers > 0 {
+		opts = append(opts, cpu.WithWorkers(*workers))
+	}
+	fftSec := map[[2]int]float64{}
+	run := func(title string, cs []perf.Case) {
+		var rs []*perf.Result
+		for _, c := range cs {
+			if *match != "" && !strings.Contains(c.Label(), *match) {
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "%s …\n", c.Label())
+			r, err := perf.Measure(cpu.New(opts...), c, *reps, fftSec)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", c.Label(), err)
+				continue
+			}
+			rs = append(rs, r)
+		}
+		fmt.Printf("\n%s\n", title)
+		perf.Print(os.Stdout, rs)
+		fmt.Println()
+		perf.PrintFFTs(os.Stdout, rs, fftSec)
+	}
+	if *only == "" || *only == "bench" {
+		run("stkit bench rows (256², batch 1)", perf.BenchCases())
+	}
+	if *only == "" || *only == "scaling" {
+		run("scaling", perf.ScalingCases(ints(*sizes), ints(*batches)))
+	}
+	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Printf("load average: %s", data)
+	}
+}
