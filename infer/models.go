@@ -34,7 +34,12 @@ import (
 //	mean          [D]    float64  mean of the decoded samples
 //	std           [D]    float64  std of the decoded samples (ddof 1)
 //	cov           [D, D] float64  covariance of the decoded samples (ddof 1; only when manifest.covariance)
-//	samples       [S, D] float64  decoded samples x = μ_f + σ_f · decoder(z), z ~ p(z|y=k)
+//	samples       [S, D] float64  decoded samples x = μ_f + σ_f·(decoder(z) + ε), z drawn from the
+//	                              law manifest.latent ("prior": p(z|y=k); "posterior": the Gaussian
+//	                              fitted to the encoder means of the cluster's patches), ε ~ N(0,
+//	                              diag r²) when manifest.residual_noise (else ε = 0)
+//	residual_std  [D]    float64  σ_f·r_f: RMS reconstruction residual of the cluster's patches
+//	                              (un-normalised; zeros without residual noise)
 //	latents       [S, Z] float32  the latents z of the samples
 //	coeff_mean    [C]    complex128  mean as complex coefficients (re + i·im, im = 0 without an "im" column)
 //	coeff_std     [C]    float64  σ_c = sqrt(std_re² + std_im²) per complex coefficient
@@ -64,6 +69,32 @@ const (
 // ErrModelVersion is wrapped by LoadModels' error for a manifest of another
 // format version (or another format).
 var ErrModelVersion = errors.New("unsupported per-component model format")
+
+// ErrModelInput matches (errors.Is) the errors of ExportModels, LoadModels,
+// SampleComponent and SeparateWithModels that are caused by their inputs —
+// missing or malformed files, mismatched datasets, sizes, component indices —
+// rather than by a failure of the computation (a command line maps them to
+// "bad input").
+var ErrModelInput = errors.New("invalid input to the per-component models")
+
+type modelInputError struct{ err error }
+
+func (e modelInputError) Error() string        { return e.err.Error() }
+func (e modelInputError) Unwrap() error        { return e.err }
+func (e modelInputError) Is(target error) bool { return target == ErrModelInput }
+
+// inputErrorf formats an error that matches ErrModelInput.
+func inputErrorf(format string, a ...any) error {
+	return modelInputError{fmt.Errorf(format, a...)}
+}
+
+// asInput marks err (if non-nil) as an input error.
+func asInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return modelInputError{err}
+}
 
 // ModelManifest is the JSON document of a model folder (see the format above).
 type ModelManifest struct {
@@ -95,6 +126,13 @@ type ModelManifest struct {
 	Seed                uint64 `json:"seed"`
 	// Covariance tells whether component files hold "cov".
 	Covariance bool `json:"covariance"`
+	// Latent is the law of the decoded latents: "prior" (z ~ p(z|y=k)) or
+	// "posterior" (the Gaussian fitted to the encoder means of the cluster's
+	// patches); see ExportOptions.Latent.
+	Latent string `json:"latent"`
+	// Residual tells whether the decoded samples carry the observation noise
+	// of the reconstruction residuals (see ExportOptions.NoResidual).
+	Residual bool `json:"residual_noise"`
 	// PSBinEdges are the half-octave bin edges of "ps" (cycles per patch).
 	PSBinEdges []float64 `json:"ps_bin_edges"`
 	// Source records where the models come from.
@@ -160,6 +198,7 @@ type ComponentModel struct {
 	Mean, Std    []float64 // [D]
 	Cov          []float64 // [D·D] row-major, nil when not stored
 	Samples      []float64 // [S·D]
+	ResidualStd  []float64 // [D]
 	S            int
 	Latents      []float64 // [S·Z]
 	CoeffMean    []complex128
@@ -183,7 +222,7 @@ type ModelSet struct {
 // Component returns component k (an error names the valid range).
 func (ms *ModelSet) Component(k int) (*ComponentModel, error) {
 	if k < 0 || k >= len(ms.Components) {
-		return nil, fmt.Errorf("component %d does not exist (the models have components 0…%d)", k, len(ms.Components)-1)
+		return nil, inputErrorf("component %d does not exist (the models have components 0…%d)", k, len(ms.Components)-1)
 	}
 	return ms.Components[k], nil
 }
@@ -243,8 +282,13 @@ func coeffStd(cols []datasets.FeatureColumn, nc int, std []float64) []float64 {
 // LoadModels reads a model folder written by ExportModels (or any writer of
 // the format). A manifest of another format or version gives an error wrapping
 // ErrModelVersion; missing members or inconsistent shapes are errors naming
-// the file.
+// the file. Every error matches ErrModelInput.
 func LoadModels(dir string) (*ModelSet, error) {
+	ms, err := loadModels(dir)
+	return ms, asInput(err)
+}
+
+func loadModels(dir string) (*ModelSet, error) {
 	b, err := os.ReadFile(filepath.Join(dir, ModelManifestFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -274,6 +318,13 @@ func LoadModels(dir string) (*ModelSet, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ModelManifestFile), err)
 	}
 	ms := &ModelSet{Dir: dir, Manifest: &man}
+	op, err := ms.Op()
+	if err != nil {
+		return nil, fmt.Errorf("%s: statistic %s: %w", filepath.Join(dir, ModelManifestFile), man.Spec, err)
+	}
+	if n := op.Labels().Len(); n != man.NCoeffs {
+		return nil, fmt.Errorf("%s: statistic %s has %d coefficients, the manifest %d", filepath.Join(dir, ModelManifestFile), man.Spec, n, man.NCoeffs)
+	}
 	for i, cl := range man.Clusters {
 		c, err := readComponent(filepath.Join(dir, cl.File), &man)
 		if err != nil {
@@ -362,6 +413,9 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 	if c.Latents, _, err = get("latents", true, c.S, -1); err != nil {
 		return nil, err
 	}
+	if c.ResidualStd, _, err = get("residual_std", true, d); err != nil {
+		return nil, err
+	}
 	if c.DataMean, _, err = get("data_mean", true, d); err != nil {
 		return nil, err
 	}
@@ -436,6 +490,9 @@ func (ms *ModelSet) Write(dir string) error {
 			arrs = append(arrs, f64("cov", c.Cov, d, d))
 		}
 		arrs = append(arrs, f64("samples", c.Samples, c.S, d))
+		if len(c.ResidualStd) == d {
+			arrs = append(arrs, f64("residual_std", c.ResidualStd, d))
+		}
 		if c.S > 0 && len(c.Latents) > 0 {
 			arrs = append(arrs, datasets.NamedArray{Name: "latents", Array: &datasets.Array{DType: "float32", Shape: []int{c.S, len(c.Latents) / c.S}, Float64: c.Latents}})
 		}
@@ -472,7 +529,8 @@ var modelMembersDoc = map[string]string{
 	"std":           "[D] float64: std of the decoded samples (ddof 1)",
 	"cov":           "[D,D] float64: covariance of the decoded samples (ddof 1), when covariance is true",
 	"samples":       "[S,D] float64: decoded samples, un-normalised features",
-	"latents":       "[S,Z] float32: latents z ~ p(z|y=k) of the samples",
+	"latents":       "[S,Z] float32: latents z of the samples (law: manifest latent)",
+	"residual_std":  "[D] float64: RMS reconstruction residual of the cluster's patches, un-normalised (observation noise of the samples when residual_noise)",
 	"coeff_mean":    "[C] complex128: mean as complex coefficients (re + i im)",
 	"coeff_std":     "[C] float64: sqrt(std_re^2 + std_im^2) per coefficient",
 	"data_mean":     "[D] float64: mean of the training features of the patches assigned to the cluster",

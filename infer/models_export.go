@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
@@ -102,26 +105,33 @@ type TrainedRun struct {
 
 // OpenRun loads the newest readable checkpoint of the run folder dir (see
 // checkpoints.Manager.Latest) and restores its GM-VAE on backend b (nil:
-// backend.Default()).
+// backend.Default()). The checkpoints are those of dir/checkpoints when that
+// folder exists (the layout of `stkit train`), else those of dir itself.
 func OpenRun(dir string, b backends.Backend) (*TrainedRun, error) {
-	mgr, err := checkpoints.Open(dir, 0)
+	ckDir := dir
+	if st, err := os.Stat(filepath.Join(dir, "checkpoints")); err == nil && st.IsDir() {
+		ckDir = filepath.Join(dir, "checkpoints")
+	} else if _, err := os.Stat(dir); err != nil {
+		return nil, inputErrorf("run %s: %w", dir, err)
+	}
+	mgr, err := checkpoints.Open(ckDir, 0)
 	if err != nil {
 		return nil, err
 	}
 	c, _, err := mgr.Latest()
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
+		return nil, inputErrorf("run %s: %w", dir, err)
 	}
 	var rc train.RunConfig
 	if err := c.DecodeConfig(&rc); err != nil {
-		return nil, fmt.Errorf("run %s: configuration: %w", dir, err)
+		return nil, inputErrorf("run %s: configuration: %w", dir, err)
 	}
 	if err := rc.VAE.Validate(); err != nil {
-		return nil, fmt.Errorf("run %s: VAE configuration: %w", dir, err)
+		return nil, inputErrorf("run %s: VAE configuration: %w", dir, err)
 	}
 	md, err := parseRunMetadata(c.Metadata)
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
+		return nil, inputErrorf("run %s: %w", dir, err)
 	}
 	if b == nil {
 		if b, _, err = backend.Default(); err != nil {
@@ -133,7 +143,7 @@ func OpenRun(dir string, b backends.Backend) (*TrainedRun, error) {
 		return nil, err
 	}
 	if err := c.Restore(model.Ctx); err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
+		return nil, inputErrorf("run %s: %w", dir, err)
 	}
 	return &TrainedRun{Dir: dir, Checkpoint: c, Config: rc, Meta: md, Model: model}, nil
 }
@@ -154,7 +164,36 @@ type ExportOptions struct {
 	// Force accepts a dataset whose fingerprint differs from the one recorded
 	// in the run's metadata.
 	Force bool
+	// Latent selects the law of the decoded latents of cluster k:
+	//
+	//   - LatentPrior ("prior", Lei et al. 2025): z ~ p(z|y=e_k) = N(μ_k,
+	//     diag σ²_k), the VAE's learned prior (vae.Model.SamplePrior);
+	//   - LatentPosterior ("posterior"): z ~ N(m_k, C_k), the Gaussian fitted
+	//     to the encoder means μ_q(x) of the patches assigned to k (the
+	//     cluster's aggregate posterior; C_k full Z×Z, ddof 1, with a 1e−6
+	//     diagonal jitter; diagonal when the cluster has ≤ Z patches, the prior
+	//     when it has fewer than 2).
+	//
+	// The facvae prior has variances ≥ PriorVarOffset (1), often far wider
+	// than the region the encoder maps a cluster to: decoded prior samples can
+	// then lie far from the cluster's features, which the posterior law
+	// avoids. Default LatentPrior.
+	Latent string
+	// NoResidual switches off the observation noise of the decoded samples.
+	// By default every decoded sample is x = decoder(z) + ε, ε ~ N(0,
+	// diag r²), where r²_f is the mean squared reconstruction residual
+	// (x_f − decoder(μ_q(x))_f)² of feature f over the cluster's patches: the
+	// decoder gives the mean of p(x|z), and without this noise the samples'
+	// spread misses what the latents do not encode (the samples of a cluster
+	// the encoder maps to a small region would have almost no spread).
+	NoResidual bool
 }
+
+// Latent laws of ExportOptions.Latent.
+const (
+	LatentPrior     = "prior"
+	LatentPosterior = "posterior"
+)
 
 // ExportModels turns a trained run into per-component models (the format of
 // LoadModels) written into dir, and returns them. dataset is the dataset
@@ -172,7 +211,7 @@ func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error
 		opt.Samples = 300
 	}
 	if opt.Samples < 2 {
-		return nil, fmt.Errorf("export: need at least 2 samples per component")
+		return nil, inputErrorf("export: need at least 2 samples per component")
 	}
 	tr, err := OpenRun(run, opt.Backend)
 	if err != nil {
@@ -181,17 +220,21 @@ func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error
 	if dataset == "" {
 		dataset = tr.Meta.Dataset
 		if dataset == "" {
-			return nil, fmt.Errorf("export: run %s does not record its dataset; give the dataset folder", run)
+			return nil, inputErrorf("export: run %s does not record its dataset; give the dataset folder", run)
 		}
-		if !filepath.IsAbs(dataset) {
-			// relative paths in metadata are relative to the working directory
-			// of the training, which we cannot know; try as given.
-			dataset = filepath.Clean(dataset)
+		if _, err := os.Stat(dataset); err != nil && !filepath.IsAbs(dataset) {
+			// A relative path is relative to the training's working directory,
+			// which is unknown: try it as given, then next to the run folder.
+			if alt := filepath.Join(filepath.Dir(filepath.Clean(run)), dataset); alt != dataset {
+				if _, err := os.Stat(alt); err == nil {
+					dataset = alt
+				}
+			}
 		}
 	}
 	f, err := datasets.LoadFeatures(dataset)
 	if err != nil {
-		return nil, fmt.Errorf("export: dataset: %w", err)
+		return nil, inputErrorf("export: dataset: %w", err)
 	}
 	return exportFrom(tr, f, dataset, dir, opt)
 }
@@ -201,20 +244,20 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	d := man.Dim
 	model := tr.Model
 	if model.Cfg.InputDim() != d {
-		return nil, fmt.Errorf("export: the run's VAE takes %d features, dataset %s has %d", model.Cfg.InputDim(), dataset, d)
+		return nil, inputErrorf("export: the run's VAE takes %d features, dataset %s has %d", model.Cfg.InputDim(), dataset, d)
 	}
 	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
-		return nil, fmt.Errorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? force to override)", dataset, man.Fingerprint, fp)
+		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? force to override)", dataset, man.Fingerprint, fp)
 	}
 	spec := man.Spec
 	ref := man.Reference
 	if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(spec.JSON()) && !opt.Force {
-		return nil, fmt.Errorf("export: run statistic %s differs from dataset statistic %s", *tr.Meta.Spec, spec)
+		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s", *tr.Meta.Spec, spec)
 	}
 	mean, std := f.Mean, f.Std
 	if tr.Meta.FeatureMean != nil || tr.Meta.FeatureStd != nil {
 		if len(tr.Meta.FeatureMean) != d || len(tr.Meta.FeatureStd) != d {
-			return nil, fmt.Errorf("export: run metadata normalisation has %d means and %d stds, dataset has %d features", len(tr.Meta.FeatureMean), len(tr.Meta.FeatureStd), d)
+			return nil, inputErrorf("export: run metadata normalisation has %d means and %d stds, dataset has %d features", len(tr.Meta.FeatureMean), len(tr.Meta.FeatureStd), d)
 		}
 		mean, std = tr.Meta.FeatureMean, tr.Meta.FeatureStd
 	}
@@ -237,7 +280,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	nc := lab.Len()
 	for _, c := range man.Columns {
 		if c.Coeff >= nc {
-			return nil, fmt.Errorf("export: dataset column %s names coefficient %d, the statistic has %d", c.Name, c.Coeff, nc)
+			return nil, inputErrorf("export: dataset column %s names coefficient %d, the statistic has %d", c.Name, c.Coeff, nc)
 		}
 	}
 	K := model.Cfg.K
@@ -249,16 +292,23 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	case "no":
 		cov = false
 	default:
-		return nil, fmt.Errorf("export: covariance %q: want auto, yes or no", opt.Covariance)
+		return nil, inputErrorf("export: covariance %q: want auto, yes or no", opt.Covariance)
 	}
 	absData, _ := filepath.Abs(dataset)
 	absRun, _ := filepath.Abs(tr.Dir)
+	latent := opt.Latent
+	if latent == "" {
+		latent = LatentPrior
+	}
+	if latent != LatentPrior && latent != LatentPosterior {
+		return nil, inputErrorf("export: latent law %q: want %s or %s", latent, LatentPrior, LatentPosterior)
+	}
 	mm := &ModelManifest{
 		Format: ModelFormatName, Version: ModelFormatVersion, Created: time.Now().UTC().Format(time.RFC3339),
 		Spec: spec, Reference: ref, PatchSize: man.Size, NCoeffs: nc,
 		Labels:              ModelLabels{Columns: lab.Columns, Class: lab.Class, Rows: lab.Rows},
 		Features:            ModelFeatures{Dim: d, Columns: man.Columns, Mean: mean, Std: std},
-		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov,
+		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual,
 		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
 			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
 			DataFingerprintMatch: fpMatch, VAE: model.Cfg},
@@ -286,11 +336,30 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	}
 	ms := &ModelSet{Dir: dir, Manifest: mm}
 	for k := 0; k < K; k++ {
-		xs, zs, err := model.SamplePrior(k, opt.Samples, opt.Seed+uint64(k))
+		var xs, zs []float32
+		if latent == LatentPosterior && len(members[k]) >= 2 {
+			xs, zs, err = samplePosterior(model, xn, members[k], opt.Samples, opt.Seed+uint64(k), k)
+		} else {
+			xs, zs, err = model.SamplePrior(k, opt.Samples, opt.Seed+uint64(k))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("export: decoding component %d: %w", k, err)
 		}
 		c := &ComponentModel{K: k, S: opt.Samples, PatchIndex: members[k]}
+		c.ResidualStd = make([]float64, d)
+		if !opt.NoResidual && len(members[k]) >= 2 {
+			r, err := residualStd(model, xn, members[k])
+			if err != nil {
+				return nil, fmt.Errorf("export: component %d: reconstruction residuals: %w", k, err)
+			}
+			rng := rand.New(rand.NewPCG(opt.Seed+uint64(k), 0x5e5d))
+			for i := range xs {
+				xs[i] += float32(r[i%d] * rng.NormFloat64())
+			}
+			for j := range r {
+				c.ResidualStd[j] = r[j] * std[j]
+			}
+		}
 		c.Samples = make([]float64, len(xs))
 		for i, v := range xs {
 			j := i % d
@@ -401,4 +470,92 @@ func rowStats(x []float64, n, d int, cov bool) (mean, std, c []float64) {
 		std[j] = math.Sqrt(std[j])
 	}
 	return mean, std, c
+}
+
+// samplePosterior draws n latents from the Gaussian fitted to the encoder
+// means of rows (of the z-scored matrix xn) and decodes them (see
+// ExportOptions.Latent). The random stream is PCG(seed, k).
+func samplePosterior(model *vae.Model, xn []float32, rows []int, n int, seed uint64, k int) (x, z []float32, err error) {
+	d := model.Cfg.InputDim()
+	Z := model.Cfg.Z
+	sel := make([]float32, 0, len(rows)*d)
+	for _, i := range rows {
+		sel = append(sel, xn[i*d:(i+1)*d]...)
+	}
+	mu, err := model.Encode(sel)
+	if err != nil {
+		return nil, nil, err
+	}
+	nr := len(rows)
+	m := make([]float64, Z)
+	for i := 0; i < nr; i++ {
+		for j := 0; j < Z; j++ {
+			m[j] += float64(mu[i*Z+j]) / float64(nr)
+		}
+	}
+	c := mat.NewSymDense(Z, nil)
+	for a := 0; a < Z; a++ {
+		for b := a; b < Z; b++ {
+			if nr <= Z && a != b {
+				continue
+			}
+			v := 0.0
+			for i := 0; i < nr; i++ {
+				v += (float64(mu[i*Z+a]) - m[a]) * (float64(mu[i*Z+b]) - m[b])
+			}
+			c.SetSym(a, b, v/float64(nr-1))
+		}
+		c.SetSym(a, a, c.At(a, a)+1e-6)
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(c) {
+		return nil, nil, fmt.Errorf("export: cluster %d: the covariance of the encoded patches is not positive definite", k)
+	}
+	var l mat.TriDense
+	ch.LTo(&l)
+	rng := rand.New(rand.NewPCG(seed, uint64(k)))
+	z = make([]float32, n*Z)
+	e := make([]float64, Z)
+	for i := 0; i < n; i++ {
+		for j := range e {
+			e[j] = rng.NormFloat64()
+		}
+		for a := 0; a < Z; a++ {
+			v := m[a]
+			for b := 0; b <= a; b++ {
+				v += l.At(a, b) * e[b]
+			}
+			z[i*Z+a] = float32(v)
+		}
+	}
+	x, err = model.Decode(z)
+	return x, z, err
+}
+
+// residualStd returns, per feature, the root mean squared reconstruction
+// residual sqrt(mean_rows (x_f − decoder(μ_q(x))_f)²) of the rows of the
+// z-scored matrix xn (in z-scored units).
+func residualStd(model *vae.Model, xn []float32, rows []int) ([]float64, error) {
+	d := model.Cfg.InputDim()
+	sel := make([]float32, 0, len(rows)*d)
+	for _, i := range rows {
+		sel = append(sel, xn[i*d:(i+1)*d]...)
+	}
+	mu, err := model.Encode(sel)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := model.Decode(mu)
+	if err != nil {
+		return nil, err
+	}
+	r := make([]float64, d)
+	for i, v := range sel {
+		e := float64(v - rec[i])
+		r[i%d] += e * e / float64(len(rows))
+	}
+	for j := range r {
+		r[j] = math.Sqrt(r[j])
+	}
+	return r, nil
 }

@@ -124,7 +124,7 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		opt.Size = p
 	}
 	if opt.Size < p {
-		return nil, fmt.Errorf("map size %d is smaller than the models' patch size %d (the statistic is defined on %d² maps)", opt.Size, p, p)
+		return nil, inputErrorf("map size %d is smaller than the models' patch size %d (the statistic is defined on %d² maps)", opt.Size, p, p)
 	}
 	if opt.StdFloor <= 0 {
 		opt.StdFloor = 1e-9
@@ -227,25 +227,25 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 		dataset = ms.Manifest.Source.Dataset
 	}
 	if dataset == "" {
-		return nil, fmt.Errorf("the models do not record their dataset; give the dataset folder")
+		return nil, inputErrorf("the models do not record their dataset; give the dataset folder")
 	}
 	man, err := datasets.ReadManifest(dataset)
 	if err != nil {
-		return nil, err
+		return nil, asInput(err)
 	}
 	if ms.Manifest.Source.DatasetFingerprint != "" && man.Fingerprint != ms.Manifest.Source.DatasetFingerprint {
-		return nil, fmt.Errorf("%s: dataset fingerprint %s, the models were exported from %s", dataset, man.Fingerprint, ms.Manifest.Source.DatasetFingerprint)
+		return nil, inputErrorf("%s: dataset fingerprint %s, the models were exported from %s", dataset, man.Fingerprint, ms.Manifest.Source.DatasetFingerprint)
 	}
 	if len(c.PatchIndex) == 0 {
-		return nil, fmt.Errorf("component %d has no training patch assigned", k)
+		return nil, inputErrorf("component %d has no training patch assigned", k)
 	}
 	a, err := datasets.ReadNPY(filepath.Join(dataset, "patches.npy"))
 	if err != nil {
-		return nil, err
+		return nil, asInput(err)
 	}
 	p := ms.Manifest.PatchSize
 	if len(a.Shape) != 3 || a.Shape[1] != p || a.Shape[2] != p {
-		return nil, fmt.Errorf("%s: patches.npy has shape %v, want [n, %d, %d]", dataset, a.Shape, p, p)
+		return nil, inputErrorf("%s: patches.npy has shape %v, want [n, %d, %d]", dataset, a.Shape, p, p)
 	}
 	idx := c.PatchIndex
 	if maxN > 0 && len(idx) > maxN {
@@ -258,7 +258,7 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 	out := stlayer.NewMaps(len(idx), p, p)
 	for j, i := range idx {
 		if i < 0 || i >= a.Shape[0] {
-			return nil, fmt.Errorf("%s: patch index %d out of range (%d patches)", dataset, i, a.Shape[0])
+			return nil, inputErrorf("%s: patch index %d out of range (%d patches)", dataset, i, a.Shape[0])
 		}
 		copy(out.Map(j), a.Float64[i*p*p:(i+1)*p*p])
 	}

@@ -3,7 +3,6 @@ package infer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -30,7 +29,7 @@ type SepComponent struct {
 // with the flat spectrum σ² and pixel moments (0, σ, 0, 0).
 func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed uint64) (*ComponentModel, error) {
 	if !(sigma > 0) || math.IsInf(sigma, 0) {
-		return nil, fmt.Errorf("noise level %g must be positive", sigma)
+		return nil, inputErrorf("noise level %g must be positive", sigma)
 	}
 	if n < 2 {
 		n = 32
@@ -172,30 +171,30 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	start := time.Now()
 	nc := len(comps)
 	if nc < 2 || nc > 3 {
-		return nil, fmt.Errorf("separation needs 2 or 3 components, got %d", nc)
+		return nil, inputErrorf("separation needs 2 or 3 components, got %d", nc)
 	}
 	if data == nil || data.B != 1 {
-		return nil, fmt.Errorf("separation needs one data map")
+		return nil, inputErrorf("separation needs one data map")
 	}
 	p := ms.Manifest.PatchSize
 	if data.M < p || data.N < p {
-		return nil, fmt.Errorf("data map %d×%d is smaller than the models' patch size %d", data.M, data.N, p)
+		return nil, inputErrorf("data map %d×%d is smaller than the models' patch size %d", data.M, data.N, p)
 	}
 	for _, v := range data.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("data map has non-finite pixels")
+			return nil, inputErrorf("data map has non-finite pixels")
 		}
 	}
 	for i, c := range comps {
 		if c.Model == nil || len(c.Model.CoeffMean) != ms.Manifest.NCoeffs || len(c.Model.CoeffStd) != ms.Manifest.NCoeffs {
-			return nil, fmt.Errorf("component %d (%s) has no model of this statistic", i, c.Name)
+			return nil, inputErrorf("component %d (%s) has no model of this statistic", i, c.Name)
 		}
 	}
 	if opt.Weights != nil && len(opt.Weights) != nc {
-		return nil, fmt.Errorf("%d weights for %d components", len(opt.Weights), nc)
+		return nil, inputErrorf("%d weights for %d components", len(opt.Weights), nc)
 	}
 	if opt.Positive != nil && len(opt.Positive) != nc {
-		return nil, fmt.Errorf("%d positivity flags for %d components", len(opt.Positive), nc)
+		return nil, inputErrorf("%d positivity flags for %d components", len(opt.Positive), nc)
 	}
 	if opt.AmpSteps == 0 {
 		opt.AmpSteps = 50
@@ -301,7 +300,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 				}
 			} else {
 				if n != 1 {
-					return nil, fmt.Errorf("positivity of the last component (%s) needs exactly two components", c2name(comps, i))
+					return nil, inputErrorf("positivity of the last component (%s) needs exactly two components", c2name(comps, i))
 				}
 				loss.BoxHi = &stlayer.Maps{B: 1, M: data.M, N: data.N, Data: append([]float64(nil), data.Data...)}
 			}
@@ -420,7 +419,7 @@ func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (
 		return u, nil
 	case "", "wiener":
 	default:
-		return nil, fmt.Errorf("unknown separation start %q (want wiener or equal)", kind)
+		return nil, inputErrorf("unknown separation start %q (want wiener or equal)", kind)
 	}
 	p := ms.Manifest.PatchSize
 	grids := make([][]float64, nc)

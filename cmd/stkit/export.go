@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/gomlx/backends"
+
+	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/internal/backend"
+)
+
+func init() {
+	register(&command{name: "export", summary: "export per-component ST models (decoded statistics) from a trained run", run: runExport})
+}
+
+func runExport(g *globals, args []string) error {
+	fs := newFlagSet(g, "export", "RUN", `Turn a trained GM-VAE run (stkit train) into per-component ST models: for
+each cluster k, S latents z ~ p(z|y=k) are decoded and un-normalised (the
+feature z-scoring of the run is undone), and their mean, std and covariance
+are stored with the cluster's weight (fraction of the dataset's patches
+assigned to k by argmax q(y|x)), the indices of those patches and a few data
+summaries (power spectrum, pixel moments, χ² of the patches under the model).
+Each decoded sample carries the observation noise of the cluster's
+reconstruction residuals (x = decoder(z) + ε, --no-residual: ε = 0).
+--latent posterior draws z from the Gaussian fitted to the encoder means of
+the cluster's patches instead of the VAE prior p(z|y=k), whose variances
+(≥ 1 by construction) can be far wider than the cluster's latent region.
+
+MODELDIR (format version 1, readable with numpy alone; see README.md,
+"Per-component model format"):
+  manifest.json        format, version, ST configuration and reference, patch
+                       size and window, label table, feature columns and
+                       normalisation, clusters with weights, provenance
+  component_<k>.npz    mean, std, cov, samples, latents, coeff_mean, coeff_std,
+                       data_mean, data_std, patch_index, data_chi2,
+                       data_chi2_amp, ps, ps_k, pixel_moments
+
+The dataset is the one recorded in the run (or --dataset); it must be the
+dataset the run was trained on (same fingerprint) unless --force.`)
+	out := fs.String("o", "", "output model folder (required)")
+	dataset := fs.String("dataset", "", "dataset folder (default: the one recorded in the run)")
+	samples := fs.Int("samples", 300, "decoded samples per component")
+	seed := fs.Uint64("seed", 1, "seed of the latent draws (component k uses seed + k)")
+	cov := fs.String("cov", "auto", "store the covariance of the decoded samples: auto (when ≤ 2048 features), yes, no")
+	latent := fs.String("latent", infer.LatentPrior, "law of the decoded latents: prior (z ~ p(z|y=k), Lei et al.) or posterior (Gaussian fitted to the encoder means of the cluster's patches)")
+	noResidual := fs.Bool("no-residual", false, "decoded samples without the observation noise of the reconstruction residuals")
+	force := fs.Bool("force", false, "accept a dataset whose fingerprint or statistic differs from the run's record")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *out == "" {
+		fs.Usage()
+		return badInputf("export needs one RUN folder and -o MODELDIR")
+	}
+	if *samples < 2 {
+		return badInputf("--samples must be ≥ 2")
+	}
+	if *latent != infer.LatentPrior && *latent != infer.LatentPosterior {
+		return badInputf("--latent %q: want prior or posterior", *latent)
+	}
+	switch *cov {
+	case "auto", "yes", "no":
+	default:
+		return badInputf("--cov %q: want auto, yes or no", *cov)
+	}
+	run := pos[0]
+	if st, err := os.Stat(run); err != nil || !st.IsDir() {
+		return badInputf("run %s is not a folder (make one with stkit train)", run)
+	}
+	if *dataset != "" {
+		if _, err := os.Stat(filepath.Join(*dataset, "manifest.json")); err != nil {
+			return badInputf("%s is not a patch dataset (no manifest.json)", *dataset)
+		}
+	}
+	if err := checkOutput(filepath.Join(*out, "x")); err != nil {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return badInputf("cannot create %s: %v", *out, err)
+		}
+	}
+	b, err := modelsBackend(g)
+	if err != nil {
+		return err
+	}
+	ms, err := infer.ExportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual})
+	if err != nil {
+		return modelError(err)
+	}
+	man := ms.Manifest
+	fmt.Fprintf(g.stderr, "export: %s, %d² patches, %d features (%d coefficients), %s per component (latents from the %s); dataset %s\n",
+		man.Spec, man.PatchSize, man.Features.Dim, man.NCoeffs, plural(man.SamplesPerComponent, "decoded sample"), man.Latent, man.Source.Dataset)
+	for _, c := range man.Clusters {
+		comp := ms.Components[c.K]
+		fmt.Fprintf(g.stderr, "  component %d: weight %.3f (%d patches, mean confidence %.2f), typical χ² of its patches %.2f\n",
+			c.K, c.Weight, c.Count, c.MeanConfidence, comp.TypicalChi2(false))
+	}
+	if !man.Source.DataFingerprintMatch {
+		fmt.Fprintf(g.stderr, "export: note: the run's training matrix is not the dataset's z-scored features (another selection or normalisation?)\n")
+	}
+	fmt.Fprintf(g.stderr, "export: wrote %s\n", *out)
+	return nil
+}
+
+// modelError marks the input problems of the infer models functions as bad
+// input (exit code 2).
+func modelError(err error) error {
+	if errors.Is(err, infer.ErrModelInput) {
+		return asBadInput(err)
+	}
+	return err
+}
+
+// modelsBackend returns the GoMLX backend of the global flags for the VAE.
+func modelsBackend(g *globals) (backends.Backend, error) {
+	if g.backend == "" {
+		b, _, err := backend.Default()
+		return b, err
+	}
+	b, _, err := backend.New(g.backend)
+	if err != nil {
+		return nil, badInputf("%v", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// runModelsCLI is runCLI, with `separate … --models …` sent to
+// runSeparateModels directly.
+func runModelsCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	if len(args) > 0 && args[0] == "separate" && wantsModels(args[1:]) {
+		var out, errb bytes.Buffer
+		g := &globals{engine: "auto", stdout: &out, stderr: &errb}
+		return exitCode(runSeparateModels(g, args[1:]), &errb), out.String(), errb.String()
+	}
+	return runCLI(t, args...)
+}
+
+var (
+	modelsOnce sync.Once
+	modelsDir  string // holds ds/, run/, models/, mix.npy, truth.npy
+	modelsErr  string
+)
+
+// modelsFixture builds (once per test binary) a dataset of 32² patches of two
+// easy sources (white noise, smooth GRF), a short two-cluster training run and
+// its exported models, all through the command line.
+func modelsFixture(t *testing.T) string {
+	t.Helper()
+	modelsOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "stkit-models-cli-")
+		if err != nil {
+			modelsErr = err.Error()
+			return
+		}
+		modelsDir = dir
+		write := func(name string, b int, gen func(seed uint64) ([]float64, error)) string {
+			m := stlayer.NewMaps(b, 64, 64)
+			for i := 0; i < b; i++ {
+				x, err := gen(uint64(20 + i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				copy(m.Map(i), x)
+			}
+			p := filepath.Join(dir, name)
+			if err := datasets.WriteMaps(p, m); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		noise := write("noise.npy", 3, func(s uint64) ([]float64, error) { return datasets.WhiteNoise(64, 64, s) })
+		smooth := write("smooth.npy", 3, func(s uint64) ([]float64, error) { return datasets.GaussianRandomField(64, 64, -3, s) })
+		steps := [][]string{
+			{"patches", noise, smooth, "-o", filepath.Join(dir, "ds"), "--size", "32", "--stride", "16"},
+			{"train", filepath.Join(dir, "ds"), "-o", filepath.Join(dir, "run"), "--clusters", "2", "--epochs", "12", "--seed", "3",
+				"--z", "4", "--h", "32", "--layers", "1", "--batch", "32", "--lr-final", "0"},
+			{"export", filepath.Join(dir, "run"), "-o", filepath.Join(dir, "models"), "--samples", "40", "--latent", "posterior"},
+		}
+		for _, args := range steps {
+			if code, _, errs := runCLI(t, args...); code != 0 {
+				modelsErr = strings.Join(args[:1], " ") + ": " + errs
+				return
+			}
+		}
+		// A 32² mixture of an unseen noise patch and an unseen smooth patch.
+		a, _ := datasets.WhiteNoise(32, 32, 901)
+		b, _ := datasets.GaussianRandomField(32, 32, -3, 902)
+		d := make([]float64, len(a))
+		for i := range d {
+			d[i] = a[i] + b[i]
+		}
+		datasets.WriteMaps(filepath.Join(dir, "mix.npy"), &stlayer.Maps{B: 1, M: 32, N: 32, Data: d})
+		datasets.WriteMaps(filepath.Join(dir, "truth.npy"), &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(a, b...)})
+	})
+	if modelsErr != "" {
+		t.Fatalf("models fixture: %s", modelsErr)
+	}
+	return modelsDir
+}
+
+func TestExportSampleSeparateCLI(t *testing.T) {
+	dir := modelsFixture(t)
+	models := filepath.Join(dir, "models")
+	ms, err := infer.LoadModels(models)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms.Components) != 2 || ms.Manifest.Latent != "posterior" || !ms.Manifest.Residual || ms.Manifest.SamplesPerComponent != 40 {
+		t.Fatalf("manifest: %d components, latent %q, residual %v, %d samples", len(ms.Components), ms.Manifest.Latent, ms.Manifest.Residual, ms.Manifest.SamplesPerComponent)
+	}
+	// Component order is the training's; find which one holds the noise patches
+	// (the dataset's first source).
+	man, _ := datasets.ReadManifest(filepath.Join(dir, "ds"))
+	var idx []struct{ Source int }
+	b, _ := os.ReadFile(filepath.Join(dir, "ds", "index.json"))
+	json.Unmarshal(b, &idx)
+	noiseK := 0
+	if n := len(ms.Components[1].PatchIndex); n > 0 && idx[ms.Components[1].PatchIndex[0]].Source == 0 {
+		noiseK = 1
+	}
+	if man.N != len(ms.Components[0].PatchIndex)+len(ms.Components[1].PatchIndex) {
+		t.Errorf("patch indices do not cover the dataset")
+	}
+
+	work := t.TempDir()
+	out := filepath.Join(work, "s.npy")
+	rep := filepath.Join(work, "rep")
+	code, _, errs := runCLI(t, "sample", models, "--component", "1", "-n", "2", "-o", out, "--steps", "15", "--report", rep, "--log-every", "5")
+	if code != 0 {
+		t.Fatalf("sample: exit %d\n%s", code, errs)
+	}
+	m, err := datasets.ReadMaps(out)
+	if err != nil || m.B != 2 || m.M != 32 {
+		t.Fatalf("sample output: %v %+v", err, m)
+	}
+	for _, f := range []string{"maps.png", "power_spectrum.png", "histogram.png", "metrics.json"} {
+		if st, err := os.Stat(filepath.Join(rep, f)); err != nil || st.Size() == 0 {
+			t.Errorf("sample report lacks %s", f)
+		}
+	}
+	// Larger maps: tiles of the patch size.
+	code, _, errs = runCLI(t, "sample", models, "--component", "0", "-o", filepath.Join(work, "big.npy"), "--size", "48", "--steps", "5", "--log-every", "5")
+	if code != 0 || !strings.Contains(errs, "4 tile(s) per map") {
+		t.Fatalf("sample --size 48: exit %d\n%s", code, errs)
+	}
+
+	sep := filepath.Join(work, "sep.npy")
+	srep := filepath.Join(work, "srep")
+	comps := []string{"0", "1"}
+	if noiseK == 1 {
+		comps = []string{"1", "0"}
+	}
+	code, _, errs = runModelsCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", models, "--components", strings.Join(comps, ","),
+		"-o", sep, "--steps", "10,30", "--report", srep, "--truth", filepath.Join(dir, "truth.npy"), "--log-every", "10")
+	if code != 0 {
+		t.Fatalf("separate --models: exit %d\n%s", code, errs)
+	}
+	s, err := datasets.ReadMaps(sep)
+	if err != nil || s.B != 2 {
+		t.Fatalf("separation output: %v", err)
+	}
+	d, _ := datasets.ReadMaps(filepath.Join(dir, "mix.npy"))
+	for i := range d.Data {
+		if diff := s.Data[i] + s.Data[1024+i] - d.Data[i]; diff*diff > 1e-20 {
+			t.Fatalf("components do not sum to the data at pixel %d", i)
+		}
+	}
+	var rp infer.ModelSepReport
+	b, _ = os.ReadFile(filepath.Join(srep, "metrics.json"))
+	if err := json.Unmarshal(b, &rp); err != nil || len(rp.Metrics) != 2 {
+		t.Fatalf("separation metrics: %v", err)
+	}
+	// White noise against a k^−3 field: each holds the scales it dominates.
+	for _, mc := range rp.Metrics {
+		if mc.DominantBins == 0 || mc.RMinDominant < 0.5 {
+			t.Errorf("%s: min r over %d dominant bins %.3f", mc.Name, mc.DominantBins, mc.RMinDominant)
+		}
+	}
+	for _, f := range []string{"maps.png", "power_spectrum.png", "r.png"} {
+		if st, err := os.Stat(filepath.Join(srep, f)); err != nil || st.Size() == 0 {
+			t.Errorf("separation report lacks %s", f)
+		}
+	}
+	// noise:SIGMA components.
+	code, _, errs = runModelsCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", models, "--components", comps[1]+",noise:1",
+		"-o", filepath.Join(work, "sepn.npy"), "--steps", "0,5", "--log-every", "10")
+	if code != 0 {
+		t.Fatalf("separate with a noise component: exit %d\n%s", code, errs)
+	}
+}
+
+func TestModelsCLIBadInput(t *testing.T) {
+	dir := modelsFixture(t)
+	models := filepath.Join(dir, "models")
+	work := t.TempDir()
+	mix := filepath.Join(dir, "mix.npy")
+	big := writeTestMap(t, work, "big.npy", 1)
+	small := filepath.Join(work, "small.npy")
+	datasets.WriteMaps(small, stlayer.NewMaps(1, 16, 16))
+	// a model folder with another format version
+	bad := filepath.Join(work, "badmodels")
+	os.MkdirAll(bad, 0o755)
+	mb, _ := os.ReadFile(filepath.Join(models, "manifest.json"))
+	os.WriteFile(filepath.Join(bad, "manifest.json"), []byte(strings.Replace(string(mb), `"version": 1`, `"version": 7`, 1)), 0o644)
+	o := filepath.Join(work, "o.npy")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"export no args", []string{"export"}, "needs one RUN"},
+		{"export missing run", []string{"export", filepath.Join(work, "nope"), "-o", filepath.Join(work, "m")}, "not a folder"},
+		{"export not a run", []string{"export", work, "-o", filepath.Join(work, "m")}, "no checkpoint"},
+		{"export bad latent", []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "m"), "--latent", "x"}, "--latent"},
+		{"export bad dataset", []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "m"), "--dataset", work}, "not a patch dataset"},
+		{"sample no component", []string{"sample", models, "-o", o}, "--component"},
+		{"sample bad component", []string{"sample", models, "--component", "5", "-o", o}, "does not exist"},
+		{"sample bad version", []string{"sample", bad, "--component", "0", "-o", o}, "version 7"},
+		{"sample not models", []string{"sample", work, "--component", "0", "-o", o}, "not a model folder"},
+		{"sample small size", []string{"sample", models, "--component", "0", "--size", "16", "-o", o}, "smaller than"},
+		{"sample bad draw", []string{"sample", models, "--component", "0", "--draw", "x", "-o", o}, "--draw"},
+		{"sample no outdir", []string{"sample", models, "--component", "0", "-o", filepath.Join(work, "no", "o.npy")}, "does not exist"},
+		{"separate one component", []string{"separate", mix, "--models", models, "--components", "0", "-o", o}, "2 or 3"},
+		{"separate bad component", []string{"separate", mix, "--models", models, "--components", "0,9", "-o", o}, "does not exist"},
+		{"separate bad noise", []string{"separate", mix, "--models", models, "--components", "0,noise:-1", "-o", o}, "noise:SIGMA"},
+		{"separate bad version", []string{"separate", mix, "--models", bad, "--components", "0,1", "-o", o}, "version 7"},
+		{"separate small data", []string{"separate", small, "--models", models, "--components", "0,1", "-o", o}, "smaller than"},
+		{"separate bad truth", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--truth", big}, "--truth"},
+		{"separate bad steps", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--steps", "5"}, "--steps"},
+		{"separate bad positive", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--positive", "4"}, "--positive"},
+		{"separate missing data", []string{"separate", filepath.Join(work, "nope.npy"), "--models", models, "--components", "0,1", "-o", o}, "nope.npy"},
+	}
+	for _, c := range cases {
+		code, _, errs := runModelsCLI(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%s: exit %d (want 2), stderr lacks %q:\n%s", c.name, code, c.want, errs)
+		}
+	}
+}
