@@ -51,6 +51,12 @@ type SeparationMetrics struct {
 	// PSRatio = P_s̃/P_s, PSRatioData = P_d/P_s (the error before separation).
 	PSRatio     []float64 `json:"ps_ratio_separated_over_truth,omitempty"`
 	PSRatioData []float64 `json:"ps_ratio_data_over_truth,omitempty"`
+	// PSRatioDebiased = (P_d − ⟨P_r⟩)/P_s: the spectrum an ideal spectral
+	// debiasing would give (needs samples); its deviation from 1 is the
+	// realisation noise (sample variance of P_c and the chance correlation of
+	// s and c in each bin) that no statistical separation can remove.
+	PSRatioDebiased  []float64 `json:"ps_ratio_debiased_data_over_truth,omitempty"`
+	PSMaxDevDebiased float64   `json:"ps_max_abs_ratio_minus_1_debiased,omitempty"`
 	// ErrorRatio = P_{s̃−s}/P_s: power of the error relative to the signal.
 	ErrorRatio []float64 `json:"ps_error_over_truth,omitempty"`
 	// R = r(k) between s and s̃, RData between s and d (CrossSpectrumR).
@@ -148,6 +154,9 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	sm.PSRatio = make([]float64, nb)
 	sm.PSRatioData = make([]float64, nb)
 	sm.ErrorRatio = make([]float64, nb)
+	if sm.PSSamples != nil {
+		sm.PSRatioDebiased = make([]float64, nb)
+	}
 	minR, minRD := math.Inf(1), math.Inf(1)
 	nPS := 0
 	for b := 0; b < nb; b++ {
@@ -159,6 +168,9 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 		sm.PSRatio[b] = ps.P[b] / pt.P[b]
 		sm.PSRatioData[b] = pd.P[b] / pt.P[b]
 		sm.ErrorRatio[b] = pe.P[b] / pt.P[b]
+		if sm.PSRatioDebiased != nil {
+			sm.PSRatioDebiased[b] = (pd.P[b] - sm.PSSamples[b]) / pt.P[b]
+		}
 		if sm.ContamToSignal[b] <= SepPSContamRatio {
 			sm.BinsPS = append(sm.BinsPS, b)
 			dev := math.Abs(sm.PSRatio[b] - 1)
@@ -166,6 +178,9 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 			sm.PSMeanDev += dev
 			nPS++
 			sm.PSMaxDevData = math.Max(sm.PSMaxDevData, math.Abs(sm.PSRatioData[b]-1))
+			if sm.PSRatioDebiased != nil {
+				sm.PSMaxDevDebiased = math.Max(sm.PSMaxDevDebiased, math.Abs(sm.PSRatioDebiased[b]-1))
+			}
 		}
 		if sm.ContamToSignal[b] <= SepRContamRatio {
 			sm.BinsR = append(sm.BinsR, b)
@@ -186,7 +201,7 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	sm.PixelCorr, sm.PixelCorrData = pearson(tv, sv), pearson(tv, dv)
 	_, sdT, _, _ := Moments(tv)
 	sm.RelRMSError, sm.RelRMSErrorData = rms(e)/sdT, rms(c)/sdT
-	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.ErrorRatio, sm.R, sm.RData} {
+	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.PSRatioDebiased, sm.ErrorRatio, sm.R, sm.RData} {
 		nanToNeg(x)
 	}
 	return sm, nil
@@ -312,8 +327,12 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		r.X.Label.Text = "k (cycles per map)"
 		r.X.Scale, r.Y.Scale = plot.LogScale{}, plot.LogScale{}
 		r.X.Tick.Marker, r.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
-		if err := plotutil.AddLinePoints(r, "P_s̃/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
-			"P_c/P_s", validXY(k, sm.ContamToSignal, true), "1", plotx.XY(k, one, false)); err != nil {
+		lines := []any{"P_s̃/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
+			"P_c/P_s", validXY(k, sm.ContamToSignal, true), "1", plotx.XY(k, one, false)}
+		if sm.PSRatioDebiased != nil {
+			lines = append(lines, "(P_d − ⟨P_r⟩)/P_s", validXY(k, sm.PSRatioDebiased, true))
+		}
+		if err := plotutil.AddLinePoints(r, lines...); err != nil {
 			return err
 		}
 		c := plot.New()
