@@ -26,14 +26,15 @@ The loss is Σ_k w_k |Φ_k(x̃) − Φ_k(x)|², with w_k = 1/K (one target map) 
 1/(K σ_k²) with σ_k the std over the target maps (--weights std, needs ≥ 2),
 plus optional terms: --ps W matches the log isotropic power spectrum in
 half-octave bins (each bin weighs W × a statistic coefficient's mean
-weight), --hist W the pixel histogram.
+weight), --hist W the pixel histogram (W × a coefficient's mean weight × the mean
+squared difference of sorted pixels and target quantiles, in target σ).
 Default statistic: Cheng's scattering covariance synthesis vector, isotropic
 (--kind scov --synthesis --iso), J = log2(size) − 1 (Cheng's synthesis
 default), L = 4, normalised by the target's P00 (Cheng's use_ref).
 
 Presets (--preset; explicit flags override them):
   quality  (default) GRF start with the target's 2D power spectrum (--init grf),
-           --ps 1, 300 iterations, one L-BFGS per map (--independent). Tuned so
+           --ps 1, --hist 10, 300 iterations, one L-BFGS per map (--independent). Tuned so
            that the mean power spectrum of 4 syntheses of a 256² Quijote or dust
            map is within 5 % of the target's on all half-octave bins k ≥ 2.
   cheng    the reference codes' defaults: white-noise start, no extra terms,
@@ -52,7 +53,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	initKind := fs.String("init", "grf", "starting point: white (white noise with the target's mean and std) or grf (preset quality: grf, cheng: white)")
 	weights := fs.String("weights", "auto", "per-coefficient weights: auto (std if ≥ 2 targets, else mean), mean or std")
 	psWeight := fs.Float64("ps", 1, "relative weight of the log power-spectrum term: each half-octave bin weighs W × the mean weight of a statistic coefficient (0 = off; preset quality: 1, cheng: 0)")
-	histWeight := fs.Float64("hist", 0, "weight of a histogram-matching term (0 = off)")
+	histWeight := fs.Float64("hist", 10, "relative weight of the histogram term: W × a statistic coefficient's mean weight × mean squared quantile difference in target σ (0 = off; preset quality: 10, cheng: 0)")
 	indep := fs.Bool("independent", true, "one L-BFGS per map instead of one on all maps' pixels stacked (preset quality: true, cheng: false)")
 	report := fs.String("report", "", "write a validation report (PNGs + metrics.json) into this directory")
 	refSet := fs.String("reference-set", "", "other realisations of the target's process for the report's spreads: a directory of .npy files, a comma-separated list of files, or one batch file")
