@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// TestSynthReferenceSetAndPresets runs the default (quality) preset with a
+// reference set given as a directory, and the cheng preset as one batch,
+// and checks what metrics.json records.
+func TestSynthReferenceSetAndPresets(t *testing.T) {
+	dir := t.TempDir()
+	target := writeTestMap(t, dir, "target.npy", 1)
+	refDir := filepath.Join(dir, "refs")
+	if err := os.Mkdir(refDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeTestMap(t, refDir, "a.npy", 1)
+	writeTestMap(t, refDir, "b.npy", 2) // a batch of 2: 3 maps in all
+	rep := filepath.Join(dir, "rep")
+	code, _, errs := runCLI(t, "synth", target, "-J", "3", "-n", "2", "--steps", "4", "-o", filepath.Join(dir, "s.npy"), "--report", rep, "--reference-set", refDir, "--log-every", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var vm struct {
+		SpreadMaps int            `json:"spread_maps"`
+		W1Ref      float64        `json:"w1_between_targets"`
+		MFSpread   [3][]float64   `json:"mf_spread_std"`
+		Evals      int            `json:"evaluations"`
+		Settings   map[string]any `json:"settings"`
+	}
+	b, err := os.ReadFile(filepath.Join(rep, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &vm); err != nil {
+		t.Fatal(err)
+	}
+	if vm.SpreadMaps != 3 || vm.W1Ref <= 0 || len(vm.MFSpread[0]) == 0 || vm.Evals == 0 {
+		t.Errorf("metrics: %d spread maps, W1 ref %g, MF spread %v, %d evaluations", vm.SpreadMaps, vm.W1Ref, vm.MFSpread[0], vm.Evals)
+	}
+	if vm.Settings["preset"] != "quality" || vm.Settings["init"] != "grf" || vm.Settings["independent"] != true || vm.Settings["ps_weight"] != 1.0 {
+		t.Errorf("settings %v", vm.Settings)
+	}
+
+	// cheng preset, overriding one setting; a comma-separated reference list.
+	rep2 := filepath.Join(dir, "rep2")
+	refs := filepath.Join(refDir, "a.npy") + "," + filepath.Join(refDir, "b.npy")
+	code, _, errs = runCLI(t, "synth", target, "-J", "3", "-n", "2", "--steps", "3", "--preset", "cheng", "--ps", "0.5", "-o", filepath.Join(dir, "c.npy"), "--report", rep2, "--reference-set", refs)
+	if code != 0 {
+		t.Fatalf("cheng preset: exit %d: %s", code, errs)
+	}
+	b, _ = os.ReadFile(filepath.Join(rep2, "metrics.json"))
+	vm.Settings = nil
+	if err := json.Unmarshal(b, &vm); err != nil {
+		t.Fatal(err)
+	}
+	if vm.Settings["preset"] != "cheng" || vm.Settings["init"] != "white" || vm.Settings["independent"] != false || vm.Settings["ps_weight"] != 0.5 || vm.SpreadMaps != 3 {
+		t.Errorf("cheng settings %v, %d spread maps", vm.Settings, vm.SpreadMaps)
+	}
+
+	// bad input: reference maps of another size, unknown preset
+	small := stlayer.NewMaps(2, 32, 32)
+	for i := range small.Data {
+		small.Data[i] = float64(i % 7)
+	}
+	sp := filepath.Join(dir, "small.npy")
+	if err := datasets.WriteMaps(sp, small); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := runCLI(t, "synth", target, "-J", "4", "-o", filepath.Join(dir, "x.npy"), "--reference-set", sp); code != 2 {
+		t.Errorf("reference set of another size: exit %d, want 2", code)
+	}
+	if code, _, _ := runCLI(t, "synth", target, "-J", "4", "-o", filepath.Join(dir, "x.npy"), "--preset", "fast"); code != 2 {
+		t.Errorf("unknown preset: exit %d, want 2", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.npy")); err == nil {
+		t.Error("an output was written despite bad input")
+	}
+}
