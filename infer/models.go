@@ -52,6 +52,7 @@ import (
 //	ps            [nb]   float64  mean isotropic power spectrum of those patches (IsoPowerSpectrum
 //	                              convention, bins manifest.ps_bin_edges in cycles per patch)
 //	ps_k          [nb]   float64  mean |k| of the modes of each bin (cycles per patch)
+//	ps_logmean    [nb]   float64  mean over those patches of log P per bin (geometric-mean spectrum)
 //	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of their pixels
 //
 // The PS and pixel moments are data summaries of the cluster (used only for
@@ -209,6 +210,7 @@ type ComponentModel struct {
 	DataChi2     []float64
 	DataChi2Amp  []float64
 	PS, PSK      []float64
+	PSLogMean    []float64
 	PixelMoments [4]float64
 }
 
@@ -441,6 +443,14 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 	if c.PSK, _, err = get("ps_k", false, nb); err != nil {
 		return nil, err
 	}
+	if c.PSLogMean, _, err = get("ps_logmean", true, nb); err != nil {
+		return nil, err
+	}
+	if c.PSLogMean == nil {
+		for _, v := range c.PS {
+			c.PSLogMean = append(c.PSLogMean, math.Log(math.Max(v, 1e-300)))
+		}
+	}
 	pm, _, err := get("pixel_moments", false, 4)
 	if err != nil {
 		return nil, err
@@ -508,7 +518,7 @@ func (ms *ModelSet) Write(dir string) error {
 		}
 		arrs = append(arrs,
 			datasets.NamedArray{Name: "patch_index", Array: &datasets.Array{DType: "int64", Shape: []int{len(idx)}, Float64: idx}},
-			f64("ps", c.PS, len(c.PS)), f64("ps_k", c.PSK, len(c.PSK)),
+			f64("ps", c.PS, len(c.PS)), f64("ps_k", c.PSK, len(c.PSK)), f64("ps_logmean", c.PSLogMean, len(c.PSLogMean)),
 			f64("pixel_moments", c.PixelMoments[:], 4))
 		if len(c.DataChi2) == len(idx) && len(c.DataChi2Amp) == len(idx) {
 			arrs = append(arrs, f64("data_chi2", c.DataChi2, len(idx)), f64("data_chi2_amp", c.DataChi2Amp, len(idx)))
@@ -540,6 +550,7 @@ var modelMembersDoc = map[string]string{
 	"data_chi2_amp": "[n_k] float64: the same over the amplitude coefficients",
 	"ps":            "[nb] float64: mean isotropic power spectrum of those patches (bins ps_bin_edges, cycles per patch)",
 	"ps_k":          "[nb] float64: mean |k| per bin (cycles per patch)",
+	"ps_logmean":    "[nb] float64: mean over the patches of log P per bin",
 	"pixel_moments": "[4] float64: pixel mean, std, skewness, excess kurtosis of those patches",
 }
 

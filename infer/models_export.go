@@ -401,6 +401,12 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		}
 		ps := MeanPowerSpectrum(maps, p, p)
 		c.PS, c.PSK = ps.P, ps.K
+		c.PSLogMean = make([]float64, len(ps.P))
+		for _, mp := range maps {
+			for b, v := range IsoPowerSpectrum(mp, p, p).P {
+				c.PSLogMean[b] += math.Log(math.Max(v, 1e-300)) / float64(len(maps))
+			}
+		}
 		mm.PSBinEdges = ps.Edges
 		mu, sd, sk, ku := Moments(pix)
 		c.PixelMoments = [4]float64{mu, sd, sk, ku}

@@ -219,7 +219,8 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 // compared through their non-overlapping patch-size tiles (SampleTiles),
 // windowed as the training patches. It adds to the settings the statistic
 // distance of the tiles to the model (StatChi, RMS of (Φ − μ)/σ) and that of
-// the training patches themselves for comparison.
+// the training patches themselves for comparison, and the geometric-mean
+// spectrum comparison (GeometricPSCompare).
 func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *SampleResult, patches *stlayer.Maps, settings map[string]any) (*ValidationMetrics, error) {
 	tiles := ms.SampleTiles(res.Maps)
 	if settings == nil {
@@ -233,6 +234,8 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 	}
 	settings["tiles_compared"] = tiles.B
 	settings["training_patches"] = patches.B
+	g := GeometricPSCompare(tiles, patches)
+	settings["geometric_ps"] = g
 	var agg *Result
 	for _, r := range res.Results {
 		if agg == nil {
@@ -256,4 +259,60 @@ func negNaN(x []float64) {
 			x[i] = -1
 		}
 	}
+}
+
+// GeometricPS compares the geometric-mean spectra of two sets of maps per
+// half-octave bin (IsoPowerSpectrum bins, k in cycles per map): Ratio =
+// exp(⟨log P⟩_synth − ⟨log P⟩_target), with its standard error SE (of the
+// log ratio: sqrt(var_s/n_s + var_t/n_t) of the per-map log P), MaxDev the
+// max |Ratio − 1| over the bins with lower edge ≥ 2 and MaxZ the max |log
+// Ratio|/SE there. For families whose amplitude varies from map to map
+// (log-normal-like spread of P), the arithmetic mean spectrum of a few maps is
+// dominated by the brightest ones; the geometric mean is the stable
+// comparison.
+type GeometricPS struct {
+	Edges  []float64 `json:"ps_bin_edges"`
+	Ratio  []float64 `json:"ratio"`
+	SE     []float64 `json:"log_ratio_standard_error"`
+	MaxDev float64   `json:"max_abs_ratio_minus_1"`
+	MaxZ   float64   `json:"max_abs_log_ratio_over_se"`
+}
+
+// GeometricPSCompare computes GeometricPS of synth against target (maps of
+// one size).
+func GeometricPSCompare(synth, target *stlayer.Maps) GeometricPS {
+	stat := func(x *stlayer.Maps) (edges, mean, vr []float64) {
+		for b := 0; b < x.B; b++ {
+			ps := IsoPowerSpectrum(x.Map(b), x.M, x.N)
+			if mean == nil {
+				edges, mean, vr = ps.Edges, make([]float64, len(ps.P)), make([]float64, len(ps.P))
+			}
+			for i, v := range ps.P {
+				l := math.Log(math.Max(v, 1e-300))
+				mean[i] += l
+				vr[i] += l * l
+			}
+		}
+		for i := range mean {
+			mean[i] /= float64(x.B)
+			vr[i] = math.Max(0, vr[i]/float64(x.B)-mean[i]*mean[i]) * float64(x.B) / float64(max(1, x.B-1))
+		}
+		return
+	}
+	edges, ms, vs := stat(synth)
+	_, mt, vt := stat(target)
+	g := GeometricPS{Edges: edges}
+	for i := range ms {
+		r := math.Exp(ms[i] - mt[i])
+		se := math.Sqrt(vs[i]/float64(synth.B) + vt[i]/float64(target.B))
+		g.Ratio = append(g.Ratio, r)
+		g.SE = append(g.SE, se)
+		if edges[i] >= 2 {
+			g.MaxDev = math.Max(g.MaxDev, math.Abs(r-1))
+			if se > 0 {
+				g.MaxZ = math.Max(g.MaxZ, math.Abs(ms[i]-mt[i])/se)
+			}
+		}
+	}
+	return g
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"sort"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
@@ -74,6 +75,17 @@ type SampleOptions struct {
 	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
 	// (default 1e-9); see modelWeights.
 	StdFloor float64
+	// PSWeight weighs an extra log power-spectrum term (as the synthesis
+	// preset "quality"): the per-tile log isotropic spectrum (PSOp, half-octave
+	// bins) is matched to the cluster's mean log patch spectrum shifted, scale
+	// by scale, by the drawn statistic's log P00(j) minus the patches' mean
+	// (interpolated in log k between the wavelets' central frequencies, 3/8·2^−j
+	// cycles per pixel for Cheng's Morlet; no shift for statistics without
+	// P00), with weight PSWeight/nbins per bin. The wavelet statistics
+	// constrain the power only band by band; without this term syntheses can
+	// carry excess power between the bands and at the highest frequencies.
+	// Default 10; negative: no such term.
+	PSWeight float64
 	// SynthConfig holds the L-BFGS settings of each map's run (Steps default
 	// 300, History 20).
 	SynthConfig
@@ -96,6 +108,9 @@ type SampleResult struct {
 	TileOrigins [][2]int
 	// Window is the training window applied to each tile (nil: none).
 	Window []float64
+	// PSTargets[b] is the log power spectrum per bin matched by map b's
+	// power-spectrum term (nil without it).
+	PSTargets [][]float64
 }
 
 // SampleComponent synthesises maps from component k of the models: for each
@@ -107,7 +122,8 @@ type SampleResult struct {
 // statistic on patch_size² maps (stats.BuildStored with the stored
 // reference), σ_c the model's std of coefficient c (coefficients with σ_c ≤
 // StdFloor·max σ are masked; K' counts the others), w the training window and
-// T the number of tiles (1 when Size is the patch size). Starting maps come
+// T the number of tiles (1 when Size is the patch size), plus the optional
+// power-spectrum term (SampleOptions.PSWeight). Starting maps come
 // from infer.InitialMaps with a reference map that carries the cluster's
 // power spectrum and pixel moments. On cancellation or divergence the maps
 // done so far (and the current one) are returned with the error.
@@ -129,6 +145,9 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	if opt.StdFloor <= 0 {
 		opt.StdFloor = 1e-9
 	}
+	if opt.PSWeight == 0 {
+		opt.PSWeight = 10
+	}
 	base, err := ms.Op()
 	if err != nil {
 		return nil, err
@@ -148,6 +167,19 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	for t := 0; t < T; t++ {
 		for _, v := range w {
 			wt = append(wt, v/float64(T))
+		}
+	}
+	var psOp StatOp
+	var psW []float64
+	if opt.PSWeight > 0 {
+		pt, err := NewTileOp(NewPSOp(p, p), opt.Size, opt.Size, p, opt.Stride, window)
+		if err != nil {
+			return nil, err
+		}
+		psOp = pt
+		nb := len(c.PS)
+		for i := 0; i < T*nb; i++ {
+			psW = append(psW, opt.PSWeight/float64(nb*T))
 		}
 	}
 	res := &SampleResult{Maps: stlayer.NewMaps(opt.N, opt.Size, opt.Size), Weight: w, Tiles: T, TileOrigins: op.Origins(), Window: window}
@@ -178,6 +210,17 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 			tt = append(tt, t...)
 		}
 		loss := &Loss{Engine: eng, Terms: []*Term{{Name: fmt.Sprintf("model %d", k), Op: statOp, Target: tt, Weight: wt, Scale: 1}}}
+		if psOp != nil {
+			lp := ms.psTarget(c, x)
+			res.PSTargets = append(res.PSTargets, lp)
+			pt := make([]complex128, 0, T*len(lp))
+			for i := 0; i < T; i++ {
+				for _, v := range lp {
+					pt = append(pt, complex(v, 0))
+				}
+			}
+			loss.Terms = append(loss.Terms, &Term{Name: "power spectrum", Op: psOp, Target: pt, Weight: psW, Scale: 1})
+		}
 		x0, err := InitialMaps(opt.Init, ref, 1, opt.Seed+uint64(b)*0x9e3779b97f4a7c15)
 		if err != nil {
 			return nil, err
@@ -204,6 +247,68 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		}
 	}
 	return res, nil
+}
+
+// psTarget returns the log power spectrum per half-octave bin (the bins of
+// the stored cluster spectrum, i.e. of PSOp on patches) that a patch of
+// statistic x (features) should have: the mean over the cluster's patches of
+// their log spectrum (ps_logmean) plus Δ(k), Δ interpolated (linearly in
+// log k, constant beyond the ends) between the wavelet centres f_j =
+// 3/8·2^−j cycles per pixel with Δ_j = ⟨log P00(j, ·)⟩_x − ⟨log P00(j, ·)⟩
+// of the cluster's patches (data_mean; the model mean without patches),
+// averages over orientations, logs taken for raw P00. Without P00
+// coefficients Δ = 0.
+func (ms *ModelSet) psTarget(c *ComponentModel, x []float64) []float64 {
+	lab := ms.Labels()
+	p := float64(ms.Manifest.PatchSize)
+	logs := ms.Manifest.Spec.Synthesis
+	sum := map[int]float64{}
+	cnt := map[int]int{}
+	for f, col := range ms.Manifest.Features.Columns {
+		if col.Part != "re" || lab.Class[col.Coeff] != "P00" {
+			continue
+		}
+		j := lab.Get(col.Coeff, "j1")
+		ref := c.Mean
+		if len(c.DataMean) == len(x) {
+			ref = c.DataMean
+		}
+		a, b := x[f], ref[f]
+		if !logs {
+			if a <= 0 || b <= 0 {
+				continue
+			}
+			a, b = math.Log(a), math.Log(b)
+		}
+		sum[j] += a - b
+		cnt[j]++
+	}
+	var lf, dl []float64 // log2 f_j increasing, Δ_j
+	for j := ms.Manifest.Spec.J - 1; j >= 0; j-- {
+		if cnt[j] > 0 {
+			lf = append(lf, math.Log2(3.0/8)-float64(j))
+			dl = append(dl, sum[j]/float64(cnt[j]))
+		}
+	}
+	out := make([]float64, len(c.PS))
+	for b, lps := range c.PSLogMean {
+		delta := 0.0
+		if len(lf) > 0 {
+			l := math.Log2(c.PSK[b] / p)
+			switch {
+			case l <= lf[0]:
+				delta = dl[0]
+			case l >= lf[len(lf)-1]:
+				delta = dl[len(dl)-1]
+			default:
+				i := sort.SearchFloat64s(lf, l)
+				t := (l - lf[i-1]) / (lf[i] - lf[i-1])
+				delta = dl[i-1] + t*(dl[i]-dl[i-1])
+			}
+		}
+		out[b] = lps + delta
+	}
+	return out
 }
 
 // componentReferenceMap returns a size×size map carrying the component's

@@ -79,8 +79,10 @@ func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed
 	ps := IsoPowerSpectrum(maps.Map(0), p, p)
 	c.PSK = ps.K
 	c.PS = make([]float64, len(ps.P))
+	c.PSLogMean = make([]float64, len(ps.P))
 	for i := range c.PS {
 		c.PS[i] = sigma * sigma
+		c.PSLogMean[i] = 2 * math.Log(sigma)
 	}
 	c.PixelMoments = [4]float64{0, sigma, 0, 0}
 	return c, nil

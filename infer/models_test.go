@@ -253,7 +253,7 @@ func TestExportUnnormalisesDecodedStatistics(t *testing.T) {
 	fx := tinyRun(t)
 	dir := t.TempDir()
 	const S = 40
-	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: S, Seed: 11, Covariance: "yes"})
+	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: S, Seed: 11, Covariance: "yes", NoResidual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,8 +264,9 @@ func TestExportUnnormalisesDecodedStatistics(t *testing.T) {
 	f := fx.features
 	d := f.Manifest.Dim
 	for k, c := range ms.Components {
-		// The stored samples are the decoder's z-scored outputs mapped back with the
-		// dataset's feature mean and std (the run's z-scoring), for the same latents.
+		// Without residual noise, the stored samples are the decoder's z-scored
+		// outputs mapped back with the dataset's feature mean and std (the run's
+		// z-scoring), for the same latents.
 		xs, zs, err := tr.Model.SamplePrior(k, S, 11+uint64(k))
 		if err != nil {
 			t.Fatal(err)
@@ -319,6 +320,106 @@ func TestExportUnnormalisesDecodedStatistics(t *testing.T) {
 		if !(near < 0.5*far) {
 			t.Errorf("component %d: distance to its data %g, to the other cluster's %g", k, near/float64(d), far/float64(d))
 		}
+	}
+}
+
+func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
+	fx := tinyRun(t)
+	const S = 400
+	tr, err := OpenRun(fx.run, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fx.features
+	d := f.Manifest.Dim
+	plain, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, NoResidual: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noisy, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Manifest.Residual || !noisy.Manifest.Residual || noisy.Manifest.Latent != LatentPrior {
+		t.Fatalf("manifest flags: residual %v/%v, latent %q", plain.Manifest.Residual, noisy.Manifest.Residual, noisy.Manifest.Latent)
+	}
+	xn := f.Normalised()
+	for k := range noisy.Components {
+		c, c0 := noisy.Components[k], plain.Components[k]
+		// residual_std: the RMS of x − decoder(μ_q(x)) over the cluster's patches, un-normalised.
+		rows := c.PatchIndex
+		sel := make([]float32, 0, len(rows)*d)
+		for _, i := range rows {
+			sel = append(sel, xn[i*d:(i+1)*d]...)
+		}
+		mu, _ := tr.Model.Encode(sel)
+		rec, _ := tr.Model.Decode(mu)
+		for _, j := range []int{0, 1, d / 2, d - 1} {
+			r := 0.0
+			for i := range rows {
+				e := float64(sel[i*d+j] - rec[i*d+j])
+				r += e * e / float64(len(rows))
+			}
+			want := math.Sqrt(r) * f.Std[j]
+			if math.Abs(c.ResidualStd[j]-want) > 1e-9*math.Max(want, 1e-12) {
+				t.Errorf("component %d feature %d: residual std %g, want %g", k, j, c.ResidualStd[j], want)
+			}
+		}
+		// The noisy samples are the plain ones (same latents) plus N(0, r²) noise:
+		// the standardised difference has mean ≈ 0 and std ≈ 1.
+		m, v, n := 0.0, 0.0, 0
+		for i := 0; i < S*d; i++ {
+			r := c.ResidualStd[i%d]
+			if r == 0 {
+				continue
+			}
+			e := (c.Samples[i] - c0.Samples[i]) / r
+			m += e
+			v += e * e
+			n++
+		}
+		m /= float64(n)
+		v = v/float64(n) - m*m
+		if n < S*d/2 || math.Abs(m) > 0.02 || math.Abs(v-1) > 0.03 {
+			t.Errorf("component %d: standardised residual noise mean %.4f variance %.4f over %d values", k, m, v, n)
+		}
+	}
+	// Posterior law: latents drawn from the Gaussian fitted to the encoder means of
+	// the cluster, so their mean is the encoded mean.
+	post, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPosterior})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Z := tr.Model.Cfg.Z
+	for k, c := range post.Components {
+		rows := c.PatchIndex
+		sel := make([]float32, 0, len(rows)*d)
+		for _, i := range rows {
+			sel = append(sel, xn[i*d:(i+1)*d]...)
+		}
+		mu, _ := tr.Model.Encode(sel)
+		for j := 0; j < Z; j++ {
+			em, es, lm := 0.0, 0.0, 0.0
+			for i := range rows {
+				em += float64(mu[i*Z+j]) / float64(len(rows))
+			}
+			for i := range rows {
+				es += math.Pow(float64(mu[i*Z+j])-em, 2) / float64(len(rows)-1)
+			}
+			for i := 0; i < S; i++ {
+				lm += c.Latents[i*Z+j] / S
+			}
+			if math.Abs(lm-em) > 4*math.Sqrt(es/S)+1e-3 {
+				t.Errorf("component %d latent %d: sample mean %.4f, encoded mean %.4f (std %.4f)", k, j, lm, em, math.Sqrt(es))
+			}
+		}
+		// A well-calibrated model: the cluster's own patches are typical under it.
+		if tc := c.TypicalChi2(false); !(tc > 0.2 && tc < 5) {
+			t.Errorf("component %d: median χ² of its patches under the posterior model %.3f", k, tc)
+		}
+	}
+	if _, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Latent: "other"}); !errors.Is(err, ErrModelInput) {
+		t.Errorf("unknown latent law: %v", err)
 	}
 }
 
@@ -458,14 +559,16 @@ func TestTileOpMatchesCutTiles(t *testing.T) {
 	}
 }
 
-func TestSeparateWithLearnedModels(t *testing.T) {
+// tinyModels exports the fixture's run with the posterior latent law and
+// returns the models with, for each test process, its component index.
+func tinyModels(t *testing.T) (*ModelSet, [2]int) {
+	t.Helper()
 	fx := tinyRun(t)
-	ms, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: 200, Seed: 3})
+	ms, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: 200, Seed: 3, Latent: LatentPosterior})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Which exported component is which process (majority of its patches).
-	compOf := [2]int{}
+	var compOf [2]int
 	for k, c := range ms.Components {
 		n1 := 0
 		for _, i := range c.PatchIndex {
@@ -473,7 +576,20 @@ func TestSeparateWithLearnedModels(t *testing.T) {
 		}
 		compOf[boolInt(2*n1 > len(c.PatchIndex))] = k
 	}
+	if compOf[0] == compOf[1] {
+		t.Fatalf("both processes map to component %d", compOf[0])
+	}
+	return ms, compOf
+}
+
+// TestSeparateWithLearnedModels separates 32² mixtures of unseen maps of the
+// two fixture processes (a k^−2 Gaussian field and filaments, with
+// overlapping spectra) with their learned models.
+func TestSeparateWithLearnedModels(t *testing.T) {
+	ms, compOf := tinyModels(t)
 	eng := cpu.New()
+	names := []string{"grf", "filaments"}
+	var good, swapped, overfit float64
 	for _, seed := range []uint64{90001, 90002, 90003} {
 		a, b := tinyProcess(t, 0, seed), tinyProcess(t, 1, seed+77)
 		d := make([]float64, len(a))
@@ -483,23 +599,164 @@ func TestSeparateWithLearnedModels(t *testing.T) {
 		data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
 		truth := &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(append([]float64(nil), a...), b...)}
 		comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
-		res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{AmpSteps: 30, Steps: 150})
+		opt := ModelSepOptions{AmpSteps: 30, Steps: 150}
+		res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mi, _ := EvaluateModelSeparation(res.Init, truth, []string{"grf", "filaments"})
-		mf, _ := EvaluateModelSeparation(res.Components, truth, []string{"grf", "filaments"})
-		for c := range mf {
-			t.Logf("seed %d %s: init r_min %.3f pixcorr %.3f relerr %.3f | final r_min %.3f pixcorr %.3f relerr %.3f r %v frac %v", seed, mf[c].Name,
-				mi[c].RMinDominant, mi[c].PixelCorr, mi[c].RelError, mf[c].RMinDominant, mf[c].PixelCorr, mf[c].RelError, fmtS(mf[c].R), fmtS(mf[c].PowerFraction))
+		// The components sum to the data.
+		for i := range d {
+			if e := res.Components.Data[i] + res.Components.Data[1024+i] - d[i]; math.Abs(e) > 1e-12 {
+				t.Fatalf("pixel %d: components sum to data %+g", i, e)
+			}
 		}
-		_, ci0, _ := StatChi(eng, ms, ms.Components[compOf[0]], ms.SampleTiles(oneMap(res.Init, 0)))
-		_, ci1, _ := StatChi(eng, ms, ms.Components[compOf[1]], ms.SampleTiles(oneMap(res.Init, 1)))
-		_, ct0, _ := StatChi(eng, ms, ms.Components[compOf[0]], ms.SampleTiles(oneMap(truth, 0)))
-		_, ct1, _ := StatChi(eng, ms, ms.Components[compOf[1]], ms.SampleTiles(oneMap(truth, 1)))
-		_, cf0, _ := StatChi(eng, ms, ms.Components[compOf[0]], ms.SampleTiles(oneMap(res.Components, 0)))
-		_, cf1, _ := StatChi(eng, ms, ms.Components[compOf[1]], ms.SampleTiles(oneMap(res.Components, 1)))
-		t.Logf("chi init %.3f %.3f truth %.3f %.3f final %.3f %.3f; parts %v, epochs %d", ci0, ci1, ct0, ct1, cf0, cf1, res.Parts, len(res.Epochs))
+		// The discrepancy stop: the last stage ended with every term at or below its
+		// level (the median χ² of the component's own training patches).
+		if !res.StoppedEarly[len(res.StoppedEarly)-1] {
+			t.Errorf("seed %d: the full stage ran all its steps (terms %v, levels %v)", seed, res.Parts, res.StopLevels)
+		}
+		for c := range comps {
+			if res.Parts[c] > res.StopLevels[c]*1.0001 {
+				t.Errorf("seed %d %s: final χ² %.3f above its level %.3f", seed, names[c], res.Parts[c], res.StopLevels[c])
+			}
+			if chi0 := comps[c].Model.Chi2(mustStats(t, eng, ms, res.Init.Map(c)), nil); !(chi0 > res.Parts[c]) {
+				t.Errorf("seed %d %s: χ² at the start %.3f, at the end %.3f", seed, names[c], chi0, res.Parts[c])
+			}
+		}
+		mf, _ := EvaluateModelSeparation(res.Components, truth, names)
+		mi, _ := EvaluateModelSeparation(res.Init, truth, names)
+		t.Logf("seed %d: pixel correlation at the (Wiener) start %.3f %.3f", seed, mi[0].PixelCorr, mi[1].PixelCorr)
+		// Each component is recovered on the scales it dominates.
+		for c := range mf {
+			rmin := 2.0
+			for bi, f := range mf[c].PowerFraction {
+				if f >= 0.5 {
+					rmin = math.Min(rmin, mf[c].R[bi])
+				}
+			}
+			t.Logf("seed %d %s: min r where it holds ≥ 50 %% of the power %.3f; pixel correlation %.3f; r %s; fraction %s", seed, names[c], rmin, mf[c].PixelCorr, fmtS(mf[c].R), fmtS(mf[c].PowerFraction))
+			if rmin < 0.5 {
+				t.Errorf("seed %d %s: r(k) %.3f < 0.5 on a scale where it holds ≥ 50 %% of the power", seed, names[c], rmin)
+			}
+			good += mf[c].PixelCorr / 6
+		}
+		// The models drive the result: swapping them ruins it.
+		sw := []SepComponent{{Name: "grf", Model: ms.Components[compOf[1]]}, {Name: "filaments", Model: ms.Components[compOf[0]]}}
+		rs, err := SeparateWithModels(context.Background(), eng, ms, data, sw, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms2, _ := EvaluateModelSeparation(rs.Components, truth, names)
+		swapped += (ms2[0].PixelCorr + ms2[1].PixelCorr) / 6
+		// Without the discrepancy stop, the terms go far below the level of real
+		// realisations (the maps over-fit the model means).
+		opt.Tau = -1
+		ro, err := SeparateWithModels(context.Background(), eng, ms, data, comps, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		overfit += (ro.Parts[0]/res.StopLevels[0] + ro.Parts[1]/res.StopLevels[1]) / 6
+	}
+	t.Logf("mean pixel correlation %.3f with the right models, %.3f swapped; χ²/level without the stop %.3f", good, swapped, overfit)
+	if !(good > swapped+0.3) {
+		t.Errorf("pixel correlation %.3f with the right models, %.3f with swapped ones", good, swapped)
+	}
+	if !(overfit < 0.5) {
+		t.Errorf("without the stop the terms reach %.3f × their levels", overfit)
+	}
+}
+
+// mustStats returns the statistic of one patch-size map under ms (windowed as
+// the training patches).
+func mustStats(t *testing.T, eng stlayer.Engine, ms *ModelSet, x []float64) []complex128 {
+	t.Helper()
+	op, err := ms.Op()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ms.Manifest.PatchSize
+	tiles := ms.SampleTiles(&stlayer.Maps{B: 1, M: p, N: p, Data: x})
+	co, err := eng.Forward(op.Key(), op.Stat(), tiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return co.Row(0)
+}
+
+func TestSampleComponent(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	eng := cpu.New()
+	k := compOf[1]
+	c := ms.Components[k]
+	res, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{N: 2, Seed: 4, SynthConfig: SynthConfig{Steps: 80}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Maps.B != 2 || res.Maps.M != 32 || res.Tiles != 1 || len(res.PSTargets) != 2 {
+		t.Fatalf("result: %d maps of %d², %d tiles, %d PS targets", res.Maps.B, res.Maps.M, res.Tiles, len(res.PSTargets))
+	}
+	d := ms.Manifest.Features.Dim
+	for b, tgt := range res.Targets {
+		// decoded draws: the target is one of the model's samples
+		found := false
+		for i := 0; i < c.S && !found; i++ {
+			x := ms.Coefficients(c.Samples[i*d : (i+1)*d])
+			found = true
+			for j := range x {
+				if x[j] != tgt[j] {
+					found = false
+					break
+				}
+			}
+		}
+		if !found {
+			t.Errorf("map %d: the target is not a decoded sample", b)
+		}
+		r := res.Results[b]
+		if !(r.Loss < 0.05*r.InitialLoss) {
+			t.Errorf("map %d: loss %.4g from %.4g", b, r.Loss, r.InitialLoss)
+		}
+		// The synthesis matches its drawn statistic well within the model's spread.
+		phi := mustStats(t, eng, ms, res.Maps.Map(b))
+		s, n := 0.0, 0
+		w := modelWeights(c.CoeffStd, 1e-9, nil)
+		for j := range phi {
+			if w[j] > 0 {
+				e := phi[j] - tgt[j]
+				s += (real(e)*real(e) + imag(e)*imag(e)) / (c.CoeffStd[j] * c.CoeffStd[j])
+				n++
+			}
+		}
+		if rms := math.Sqrt(s / float64(n)); rms > 0.8 {
+			t.Errorf("map %d: RMS (Φ − t)/σ = %.3f", b, rms)
+		}
+	}
+	// Mean draws: every target is the model mean.
+	rm, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{N: 1, Draw: DrawMean, SynthConfig: SynthConfig{Steps: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range c.CoeffMean {
+		if rm.Targets[0][j] != c.CoeffMean[j] {
+			t.Fatalf("mean draw: target %d is %v, mean %v", j, rm.Targets[0][j], c.CoeffMean[j])
+		}
+	}
+	// Larger maps are constrained tile by tile: tiles at 0 and 16 (stride 16) per axis.
+	rb, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{N: 1, Size: 48, Seed: 2, SynthConfig: SynthConfig{Steps: 60}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Tiles != 4 || rb.Maps.M != 48 {
+		t.Fatalf("48² map: %d tiles", rb.Tiles)
+	}
+	if r := rb.Results[0]; !(r.Loss < 0.1*r.InitialLoss) {
+		t.Errorf("48² map: loss %.4g from %.4g", r.Loss, r.InitialLoss)
+	}
+	if _, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{Size: 16}); !errors.Is(err, ErrModelInput) {
+		t.Errorf("size below the patch: %v", err)
+	}
+	if _, err := SampleComponent(context.Background(), eng, ms, 7, SampleOptions{}); !errors.Is(err, ErrModelInput) {
+		t.Errorf("component 7: %v", err)
 	}
 }
 

@@ -168,8 +168,9 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		fmt.Fprintf(g.stderr, "report: %s (PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; W1 %.3f σ vs %.3f σ between two training patches; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
-			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, vm.W1Mean, vm.W1Ref, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
+		gp, _ := settings["geometric_ps"].(infer.GeometricPS)
+		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors); W1 %.3f σ vs %.3f σ between two training patches; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
+			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Ref, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
 	}
 	return nil
 }
