@@ -60,8 +60,8 @@ type ValidationMetrics struct {
 	MFNu       []float64    `json:"mf_nu"`
 	MFTarget   [3][]float64 `json:"mf_target"`
 	MFSynth    [3][]float64 `json:"mf_synth"`
-	MFSpread   [3][]float64 `json:"mf_spread_std,omitempty"`
-	MFDevSigma [3][]float64 `json:"mf_deviation_in_target_sigma,omitempty"`
+	MFSpread   [][]float64  `json:"mf_spread_std,omitempty"`
+	MFDevSigma [][]float64  `json:"mf_deviation_in_target_sigma,omitempty"`
 	MFMaxSigma float64      `json:"mf_max_abs_deviation_sigma,omitempty"`
 	// SpreadMaps is the number of maps the spreads come from (0: none).
 	SpreadMaps int          `json:"spread_maps"`
@@ -167,7 +167,8 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	vm.MFSynth, _ = minkowskiStats(sm, m, n, mu, sd)
 	if spread != nil {
 		_, sstd = minkowskiStats(spread, m, n, mu, sd)
-		vm.MFSpread = sstd
+		vm.MFSpread = sstd[:]
+		vm.MFDevSigma = make([][]float64, 3)
 		for f := 0; f < 3; f++ {
 			vm.MFDevSigma[f] = make([]float64, len(MinkowskiThresholds))
 			for t := range MinkowskiThresholds {
@@ -430,7 +431,7 @@ func plotMinkowski(path string, vm *ValidationMetrics) error {
 		if err := plotutil.AddLinePoints(p, "target", plotx.XY(vm.MFNu, vm.MFTarget[f], false), "synthesis", plotx.XY(vm.MFNu, vm.MFSynth[f], false)); err != nil {
 			return err
 		}
-		if len(vm.MFSpread[f]) == len(vm.MFNu) {
+		if len(vm.MFSpread) == 3 && len(vm.MFSpread[f]) == len(vm.MFNu) {
 			lo, hi := make([]float64, len(vm.MFNu)), make([]float64, len(vm.MFNu))
 			for t := range lo {
 				lo[t], hi[t] = vm.MFTarget[f][t]-2*vm.MFSpread[f][t], vm.MFTarget[f][t]+2*vm.MFSpread[f][t]

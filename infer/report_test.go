@@ -108,7 +108,7 @@ func TestValidateReferenceSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plain.SpreadMaps != 0 || plain.W1Ref != 0 || plain.MFMaxSigma != 0 {
+	if plain.SpreadMaps != 0 || plain.W1Ref != 0 || plain.MFMaxSigma != 0 || plain.MFDevSigma != nil {
 		t.Errorf("one target, no reference: spreads should be absent: %d %g %g", plain.SpreadMaps, plain.W1Ref, plain.MFMaxSigma)
 	}
 	vm, err := ValidateWith(target, synth, ValidateOptions{Reference: ref})
