@@ -49,8 +49,9 @@ type Engine struct {
 	countMu  sync.Mutex
 	fftCount map[[2]int]float64 // FFTCount
 
-	bankMu sync.Mutex
-	banks  map[*stlayer.FilterBank]*bankInfo // filter supports (filter.go)
+	bankMu   sync.Mutex
+	banks    map[*stlayer.FilterBank]*bankInfo // filter supports (filter.go)
+	uniformW map[int][]float64                 // Mean weights (lazybin.go)
 }
 
 // Option configures an Engine.

@@ -233,3 +233,88 @@ func TestHermitianHalfGradients(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyProducts: products reduced by Mean/WeightedMeans without being
+// stored, cropped lazily, or materialised by other readers (alone or
+// together with fused readers), with and without broadcasting.
+func TestLazyProducts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	const H, W = 8, 10
+	m := make([][]float64, 3)
+	for k := range m {
+		m[k] = make([]float64, H*W)
+		for i := range m[k] {
+			m[k][i] = rng.NormFloat64()
+		}
+	}
+	m42 := [][]float64{make([]float64, 4*6)}
+	for i := range m42[0] {
+		m42[0][i] = rng.NormFloat64()
+	}
+	m4 := make([][]float64, 4)
+	for k := range m4 {
+		m4[k] = make([]float64, 4*6)
+		for i := range m4[k] {
+			m4[k][i] = rng.NormFloat64()
+		}
+	}
+	s := shape{2, 3, H, W}
+	cases := []struct {
+		name   string
+		fn     primFn
+		shapes []shape
+	}{
+		{"4 maps", two(func(r *run, a, b *field) *field {
+			return r.WeightedMeans(r.CropFreq(r.MulConj(a, b), 4, 6), m4).(*field)
+		}), []shape{s, s}},
+		{"herm, 4 maps", one(func(r *run, x *field) *field {
+			V := r.CropFreq(r.FFT2(r.Modulus(x)), 6, 8)
+			q := r.MulConj(V, r.Channels(V, []int{1, 2, 0}))
+			return r.WeightedMeans(r.CropFreq(q, 4, 6), m4).(*field)
+		}), []shape{s}},
+		{"Mean∘MulConj", two(func(r *run, a, b *field) *field { return r.Mean(r.MulConj(a, b)).(*field) }), []shape{s, s}},
+		{"Mean∘Mul bcast C", two(func(r *run, a, b *field) *field { return r.Mean(r.Mul(a, b)).(*field) }), []shape{{2, 1, H, W}, s}},
+		{"WeightedMeans∘MulConj bcast B", two(func(r *run, a, b *field) *field { return r.WeightedMeans(r.MulConj(a, b), m).(*field) }), []shape{s, {1, 3, H, W}}},
+		{"WeightedMeans∘CropFreq∘Mul", two(func(r *run, a, b *field) *field {
+			return r.WeightedMeans(r.CropFreq(r.CropFreq(r.Mul(a, b), 6, 8), 4, 6), m42).(*field)
+		}), []shape{s, s}},
+		{"fused and materialised", two(func(r *run, a, b *field) *field {
+			q := r.MulConj(a, b)
+			c := r.CropFreq(q, 5, 7)
+			return r.Concat(r.Mean(q), r.WeightedMean(q, m[1]), r.Mean(r.Modulus(c)), r.Mean(c), r.Mean(r.Conj(q))).(*field)
+		}), []shape{s, s}},
+		{"self product", one(func(r *run, a *field) *field {
+			return r.Concat(r.Mean(r.MulConj(a, a)), r.Mean(r.Mul(a, a))).(*field)
+		}), []shape{s}},
+		{"herm: Mean and crops of products of spectra", one(func(r *run, x *field) *field {
+			U := r.FFT2(r.Modulus(x))
+			q := r.MulConj(U, r.Channels(U, []int{2, 0, 1}))
+			c := r.CropFreq(q, 4, 6)
+			return r.Concat(r.Mean(q), r.WeightedMeans(c, m42), r.Mean(r.Modulus(c)), r.Mean(r.Pow(r.CropFreq(c, 2, 2), 2))).(*field)
+		}), []shape{s}},
+		{"herm: half gradients through crops of cropped products", one(func(r *run, x *field) *field {
+			V := r.CropFreq(r.FFT2(r.Modulus(x)), 6, 8)
+			q := r.MulConj(V, r.Channels(V, []int{1, 2, 0}))
+			return r.Concat(r.WeightedMeans(r.CropFreq(q, 4, 6), m42), r.WeightedMeans(r.CropFreq(r.Mul(V, V), 4, 6), m42)).(*field)
+		}), []shape{s}},
+	}
+	for _, c := range cases {
+		checkVJP(t, c.name, c.fn, c.shapes, nil, false, 1e-6)
+	}
+	// Values against the eager product (Add of a zero makes it eager).
+	e := New()
+	a, b := randC(rng, s.n()), randC(rng, s.n())
+	got, _, _ := evalRun(e, two(func(r *run, a, b *field) *field {
+		q := r.CropFreq(r.MulConj(a, b), 6, 8)
+		return r.Concat(r.Mean(q), r.WeightedMean(r.CropFreq(q, 4, 6), m42[0])).(*field)
+	}), []shape{s, s}, [][]complex128{a, b}, nil)
+	want, _, _ := evalRun(e, two(func(r *run, a, b *field) *field {
+		q := r.MulConj(a, b)
+		q = r.CropFreq(r.Add(q, r.Scale(q, 0)), 6, 8)
+		q2 := r.CropFreq(r.Add(q, r.Scale(q, 0)), 4, 6)
+		return r.Concat(r.Mean(r.Add(q, r.Scale(q, 0))), r.WeightedMean(r.Add(q2, r.Scale(q2, 0)), m42[0])).(*field)
+	}), []shape{s, s}, [][]complex128{a, b}, nil)
+	if d := cabsDiff(got, want); d > 1e-12 {
+		t.Errorf("lazy and eager products differ by %.3g", d)
+	}
+}

@@ -55,7 +55,7 @@ func (r *run) gradOfHalf(f *field) []complex128 {
 
 // WeightedMean: y[b, c] = Σ_hw m[hw]·x[b, c, hw]. Adjoint: g_x = m·g.
 func (r *run) WeightedMean(xf stlayer.Field, m []float64) stlayer.Field {
-	x := r.own(xf)
+	x, _ := r.ownLazyBin(xf)
 	if len(m) != x.hw() {
 		shapePanic("WeightedMean: %d weights for %dx%d", len(m), x.h, x.w)
 	}
@@ -66,7 +66,7 @@ func (r *run) WeightedMean(xf stlayer.Field, m []float64) stlayer.Field {
 // g_x[b, c] = Σ_k m_k·g[b, c·K+k]. On herm fields both run over half the grid
 // (see above) and the adjoint is a half gradient.
 func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
-	x := r.own(xf)
+	x, lazy := r.ownLazyBin(xf)
 	n, K := x.hw(), len(m)
 	if K == 0 {
 		shapePanic("WeightedMeans: no weight maps")
@@ -75,6 +75,9 @@ func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
 		if len(mk) != n {
 			shapePanic("WeightedMeans: map %d has %d weights for %dx%d", k, len(mk), x.h, x.w)
 		}
+	}
+	if lazy {
+		return r.reduceLazyProduct(x, m)
 	}
 	h, w := x.h, x.w
 	herm := x.herm && hermShape(h, w)

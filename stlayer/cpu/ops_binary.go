@@ -136,6 +136,9 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 	if b.hw() == n {
 		sb = 1
 	}
+	if (k == opMul || k == opMulConj) && sa == 1 && sb == 1 && n > 1 {
+		return r.lazyProduct(k, a, b, B, C, H, W)
+	}
 	y := r.newField(B, C, H, W)
 	y.isReal = a.isReal && b.isReal && k != opDiv
 	y.herm = a.herm && b.herm && sa == 1 && sb == 1 && k != opDiv && hermShape(H, W)

@@ -133,6 +133,15 @@ func freqIndex(n, N int) []int {
 // CropFreq keeps the h×w lowest frequencies (fftfreq order) times hw/(HW).
 // Adjoint: scatter (hw/HW)·g back to those frequencies, zero elsewhere.
 func (r *run) CropFreq(xf stlayer.Field, h, w int) stlayer.Field {
+	if x, ok := r.ownLazyBin(xf); ok {
+		if h < 1 || w < 1 || h > x.h || w > x.w {
+			shapePanic("CropFreq: %dx%d from %dx%d", h, w, x.h, x.w)
+		}
+		if h == x.h && w == x.w {
+			return x
+		}
+		return r.cropLazyProduct(x, h, w)
+	}
 	x, fm := r.ownLazy(xf)
 	if h < 1 || w < 1 || h > x.h || w > x.w {
 		shapePanic("CropFreq: %dx%d from %dx%d", h, w, x.h, x.w)

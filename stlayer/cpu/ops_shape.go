@@ -8,6 +8,9 @@ import (
 
 // Mean: y[b, c] = (1/HW) Σ_hw x[b, c, hw]. Adjoint: g_x = g/(HW) broadcast.
 func (r *run) Mean(xf stlayer.Field) stlayer.Field {
+	if x, ok := r.ownLazyBin(xf); ok {
+		return r.reduceLazyProduct(x, [][]float64{r.e.uniform(x.hw())})
+	}
 	x := r.own(xf)
 	n := x.hw()
 	y := r.newField(x.b, x.c, 1, 1)

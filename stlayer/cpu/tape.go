@@ -14,6 +14,7 @@ type field struct {
 	view       bool         // data is shared with base (Reshape): never released itself
 	base       *field       // the owner of a view's data, or a lazy product's input
 	lazy       *filterMul   // a filter product computed on first read (data == nil until then)
+	lazyBin    *binLazy     // a product of two fields, likewise (lazybin.go)
 	id         int          // index of the primitive call that produced it (0: the input)
 	lastUse    int          // id of the last primitive call that read it
 	released   bool
@@ -80,6 +81,10 @@ func (r *run) own(x stlayer.Field) *field {
 		f.data = r.e.get(f.size())
 		r.materialise(f, f.data)
 	}
+	if f.lazyBin != nil && f.data == nil {
+		f.data = r.e.get(f.size())
+		r.materialiseBin(f, f.data)
+	}
 	return f
 }
 
@@ -91,6 +96,10 @@ func (r *run) markUse(f *field) {
 			panic(errReplay{})
 		}
 		g.lastUse = len(r.fields)
+		if lz := g.lazyBin; lz != nil {
+			r.markUse(lz.a)
+			r.markUse(lz.b)
+		}
 	}
 }
 
