@@ -251,10 +251,13 @@ type SeparationResult struct {
 	// them, Elapsed the wall time (setup and updates included).
 	Evals             int
 	EvalTime, Elapsed time.Duration
-	// Stats summarises the problem: coefficient counts, batch, pool.
-	Batch, Pool  int
-	AutoCoeffs   int
-	CrossCoeffs  int
+	// Batch is the number of samples per evaluation, Pool the number of
+	// distinct residual samples (0 without samples).
+	Batch, Pool int
+	// AutoCoeffs and CrossCoeffs count the coefficients of SepStats.Auto and
+	// SepStats.Cross.
+	AutoCoeffs, CrossCoeffs int
+	// StageSummary describes the stages (SeparationSetup.Summary).
 	StageSummary []string
 }
 

@@ -2,6 +2,7 @@ package infer
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -433,5 +434,39 @@ func TestSepPriors(t *testing.T) {
 	q.Priors[0].Mean = q.Priors[0].Mean[1:]
 	if err := q.Validate(); err == nil {
 		t.Error("prior with a wrong number of coefficients accepted")
+	}
+}
+
+// TestRunSeparationCancel: cancelling returns the current maps with the
+// context's error.
+func TestRunSeparationCancel(t *testing.T) {
+	p, _, _ := toyProblem(t, 32, true)
+	p.Contaminant = mapsOf(32, field(t, 32, -1, 0.2, 3, 0.5, 0), field(t, 32, -1, 0.2, 4, 0.5, 0))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	iters := 0
+	res, err := RunSeparation(ctx, cpu.New(), p, SeparationOptions{Stages: DefaultSepStages(5, 20, 2), Progress: func(pr SepProgress) {
+		iters = pr.Iter
+		if pr.Iter == 7 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if res == nil || res.S == nil || iters > 8 {
+		t.Fatalf("result %v after %d iterations", res, iters)
+	}
+	same := true
+	for i, v := range res.S.Data {
+		if v != p.Data.Data[i] {
+			same = false
+		}
+		if r := res.Residual.Data[i]; math.Abs(r-(p.Data.Data[i]-v)) > 1e-12 {
+			t.Fatal("residual is not d − s̃")
+		}
+	}
+	if same {
+		t.Error("interrupted separation returned the data unchanged")
 	}
 }
