@@ -123,9 +123,12 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// TermMeans are batch-mean loss terms: Loss = WRec·Rec + WGauss·Gauss + WCat·Cat.
+// TermMeans are batch-mean loss terms: Loss = WRec·Rec + WGauss·Gauss + WCat·Cat + WBalance·Balance.
+// Balance is KL(q̄ ‖ U(K)) of the mean posterior q̄ (vae.MarginalKLUniform): for training, the
+// mean over the epoch's batches of the per-batch value; for validation, the value over the whole
+// validation split.
 type TermMeans struct {
-	Loss, Rec, Gauss, Cat float64
+	Loss, Rec, Gauss, Cat, Balance float64
 	// Occupancy[k] is the fraction of rows whose argmax q(y|x) is k.
 	Occupancy []float64
 }
@@ -362,8 +365,9 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 			em.Train.Rec += vals[metricIdx]
 			em.Train.Gauss += vals[metricIdx+1]
 			em.Train.Cat += vals[metricIdx+2]
+			em.Train.Balance += vals[metricIdx+3]
 			for k := 0; k < K; k++ {
-				em.Train.Occupancy[k] += vals[metricIdx+3+k]
+				em.Train.Occupancy[k] += vals[metricIdx+4+k]
 			}
 			if bar != nil {
 				bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4g", epoch+1, opt.Epochs, loss))
@@ -375,6 +379,7 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 		em.Train.Rec *= inv
 		em.Train.Gauss *= inv
 		em.Train.Cat *= inv
+		em.Train.Balance *= inv
 		for k := range em.Train.Occupancy {
 			em.Train.Occupancy[k] *= inv
 		}
@@ -399,8 +404,8 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 		em.Seconds = time.Since(t0).Seconds()
 		res.History = append(res.History, em)
 		if opt.Logf != nil {
-			line := fmt.Sprintf("epoch %d/%d step %d tau %.3f loss %.4g (rec %.4g gauss %.4g cat %.4g) occ %s",
-				epoch+1, opt.Epochs, em.Step, em.Tau, em.Train.Loss, em.Train.Rec, em.Train.Gauss, em.Train.Cat, fmtOcc(em.Train.Occupancy))
+			line := fmt.Sprintf("epoch %d/%d step %d tau %.3f loss %.4g (rec %.4g gauss %.4g cat %.4g balance %.3g) occ %s",
+				epoch+1, opt.Epochs, em.Step, em.Tau, em.Train.Loss, em.Train.Rec, em.Train.Gauss, em.Train.Cat, em.Train.Balance, fmtOcc(em.Train.Occupancy))
 			if em.Val != nil {
 				line += fmt.Sprintf(" | val loss %.4g occ %s", em.Val.Loss, fmtOcc(em.Val.Occupancy))
 			}
@@ -446,7 +451,7 @@ func fmtOcc(o []float64) string {
 	return s + "]"
 }
 
-// newTrainer builds the GoMLX trainer whose step returns [loss, ~loss, rec, gauss, cat, occ_0..occ_K−1];
+// newTrainer builds the GoMLX trainer whose step returns [loss, ~loss, rec, gauss, cat, balance, occ_0..occ_K−1];
 // metricIdx is the index of rec.
 func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 	cfg := model.Cfg
@@ -459,7 +464,7 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 		o := vae.Forward(vctx, cfg, x, tau, vae.ContextNoise(ctx))
 		t := vae.Loss(cfg, x, o)
 		gtrain.AddLoss(ctx, t.Total)
-		preds := []*graph.Node{graph.ReduceAllMean(t.Rec), graph.ReduceAllMean(t.Gauss), graph.ReduceAllMean(t.Cat)}
+		preds := []*graph.Node{graph.ReduceAllMean(t.Rec), graph.ReduceAllMean(t.Gauss), graph.ReduceAllMean(t.Cat), t.Balance}
 		occ := graph.ReduceMean(graph.OneHot(graph.ArgMax(o.Logits, -1), K, x.DType()), 0)
 		for k := 0; k < K; k++ {
 			preds = append(preds, graph.Reshape(graph.Slice(occ, graph.AxisElem(k))))
@@ -473,8 +478,9 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 	ms = append(ms, metrics.NewBaseMetric("Reconstruction", "rec", "loss", pass(0), nil))
 	ms = append(ms, metrics.NewBaseMetric("Gaussian KL", "gauss", "loss", pass(1), nil))
 	ms = append(ms, metrics.NewBaseMetric("Categorical KL", "cat", "loss", pass(2), nil))
+	ms = append(ms, metrics.NewBaseMetric("Balance KL", "balance", "loss", pass(3), nil))
 	for k := 0; k < K; k++ {
-		ms = append(ms, metrics.NewBaseMetric(fmt.Sprintf("Occupancy %d", k), fmt.Sprintf("occ%d", k), "occupancy", pass(3+k), nil))
+		ms = append(ms, metrics.NewBaseMetric(fmt.Sprintf("Occupancy %d", k), fmt.Sprintf("occ%d", k), "occupancy", pass(4+k), nil))
 	}
 	tr := gtrain.NewTrainer(model.Backend, model.Ctx.Checked(false), modelFn, nil,
 		NewOptimizer(opt.LearningRate, opt.ClipValue), ms, nil)
@@ -491,6 +497,7 @@ func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 	cfg := model.Cfg
 	n := len(ev.Rec)
 	tm := &TermMeans{Occupancy: make([]float64, cfg.K)}
+	qbar := make([]float64, cfg.K)
 	for i := 0; i < n; i++ {
 		tm.Rec += float64(ev.Rec[i])
 		tm.Gauss += float64(ev.Gauss[i])
@@ -503,14 +510,26 @@ func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 			}
 		}
 		tm.Occupancy[best]++
+		// softmax of the row, accumulated into the mean posterior
+		z := 0.0
+		for _, v := range row {
+			z += math.Exp(float64(v - row[best]))
+		}
+		for k, v := range row {
+			qbar[k] += math.Exp(float64(v-row[best])) / z
+		}
 	}
 	inv := 1 / float64(n)
 	tm.Rec *= inv
 	tm.Gauss *= inv
 	tm.Cat *= inv
+	tm.Balance = math.Log(float64(cfg.K))
 	for k := range tm.Occupancy {
 		tm.Occupancy[k] *= inv
+		if q := qbar[k] * inv; q > 1e-30 {
+			tm.Balance += q * math.Log(q)
+		}
 	}
-	tm.Loss = cfg.WRec*tm.Rec + cfg.WGauss*tm.Gauss + cfg.WCat*tm.Cat
+	tm.Loss = cfg.WRec*tm.Rec + cfg.WGauss*tm.Gauss + cfg.WCat*tm.Cat + cfg.WBalance*tm.Balance
 	return tm, nil
 }

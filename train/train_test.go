@@ -317,7 +317,7 @@ func TestEarlyStoppingAndValidation(t *testing.T) {
 			t.Errorf("occupancy sums to %g", s)
 		}
 		cfg := m.Cfg
-		if math.Abs(v.Loss-(cfg.WRec*v.Rec+cfg.WGauss*v.Gauss+cfg.WCat*v.Cat)) > 1e-9 {
+		if math.Abs(v.Loss-(cfg.WRec*v.Rec+cfg.WGauss*v.Gauss+cfg.WCat*v.Cat+cfg.WBalance*v.Balance)) > 1e-9 {
 			t.Errorf("validation loss is not the weighted sum of its terms")
 		}
 	}

@@ -26,6 +26,12 @@
 //
 // with q = softmax(logits): single-sample Monte-Carlo Gaussian KL and the exact KL(q(y|x) ‖ U(K)).
 //
+// Optional balance penalty (not in facvae; WBalance = 0 by default): + WBalance·[Σ_k q̄_k log q̄_k +
+// log K], the KL from uniform of the batch-mean posterior q̄ = mean_B q(y|x). The per-row KL above
+// rewards uncertain assignments but does nothing against an empty cluster; this term penalises
+// uneven occupancy instead, so a component that lost its data is pulled back (with uneven true
+// class sizes it biases the boundaries slightly towards equal clusters).
+//
 // Input vectors are flat rows of length C·F, channel-major (x[c·F + f]); features are expected to be
 // z-scored per coefficient.
 package vae
@@ -60,6 +66,8 @@ type Config struct {
 	WRec   float64 `json:"w_rec"`
 	WGauss float64 `json:"w_gauss"`
 	WCat   float64 `json:"w_cat"`
+	// WBalance weights the batch-marginal balance penalty KL(q̄ ‖ U(K)) (0: off, as facvae).
+	WBalance float64 `json:"w_balance,omitempty"`
 	// PriorVarOffset is the lower bound added to the prior variances σ²_y (1 in facvae since 2023-03).
 	PriorVarOffset float64 `json:"prior_var_offset"`
 	// BNMomentum is the running-average update weight of batch normalisation, PyTorch convention:
@@ -101,7 +109,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("vae: Layers must be ≥ 1, got %d", c.Layers)
 	case c.Slope < 0 || c.Slope >= 1:
 		return fmt.Errorf("vae: LeakyReLU slope must be in [0, 1), got %g", c.Slope)
-	case c.WRec < 0 || c.WGauss < 0 || c.WCat < 0:
+	case c.WRec < 0 || c.WGauss < 0 || c.WCat < 0 || c.WBalance < 0:
 		return errors.New("vae: loss weights must be ≥ 0")
 	case c.PriorVarOffset < 0:
 		return fmt.Errorf("vae: PriorVarOffset must be ≥ 0, got %g", c.PriorVarOffset)

@@ -277,11 +277,25 @@ func CategoricalKLUniform(logits *Node) *Node {
 	return AddScalar(ReduceSum(Mul(Exp(logq), logq), -1), math.Log(float64(K)))
 }
 
+// MarginalKLUniform returns KL(q̄ ‖ U(K)) = Σ_k q̄_k log q̄_k + log K for the batch-mean posterior
+// q̄_k = mean_B softmax(logits)_k, [B, K] → scalar; it lies in [0, log K], 0 when the batch is spread
+// evenly over the clusters, log K when every row goes to one cluster. q̄_k log q̄_k is taken as 0 for
+// q̄_k below 1e-30 (an empty cluster).
+func MarginalKLUniform(logits *Node) *Node {
+	K := logits.Shape().Dimensions[logits.Rank()-1]
+	qbar := ReduceMean(Softmax(logits, -1), 0)
+	return AddScalar(ReduceAllSum(Mul(qbar, Log(MaxScalar(qbar, 1e-30)))), math.Log(float64(K)))
+}
+
 // Terms are the per-row loss terms [B] and their weighted batch-mean total (scalar).
 type Terms struct {
 	// Rec = Σ_f (x − x̂)², Gauss = log q(z|x,y) − log p(z|y), Cat = KL(q(y|x) ‖ U(K)); each [B].
 	Rec, Gauss, Cat *Node
-	// Total = mean_B(WRec·Rec + WGauss·Gauss + WCat·Cat), a scalar: the negative ELBO minimised.
+	// Balance = KL(q̄ ‖ U(K)) of the batch-mean posterior (scalar; see MarginalKLUniform). It is
+	// always computed (a diagnostic of cluster occupancy) and enters Total only when WBalance > 0.
+	Balance *Node
+	// Total = mean_B(WRec·Rec + WGauss·Gauss + WCat·Cat) + WBalance·Balance, a scalar: the negative
+	// ELBO minimised, plus the optional balance penalty.
 	Total *Node
 }
 
@@ -291,7 +305,11 @@ func Loss(cfg Config, x *Node, o Outputs) Terms {
 	t.Rec = ReconstructionSSE(x, o.XRec)
 	t.Gauss = GaussianKLMC(o.Z, o.MuQ, o.VarQ, o.MuP, o.VarP)
 	t.Cat = CategoricalKLUniform(o.Logits)
+	t.Balance = MarginalKLUniform(o.Logits)
 	per := Add(Add(MulScalar(t.Rec, cfg.WRec), MulScalar(t.Gauss, cfg.WGauss)), MulScalar(t.Cat, cfg.WCat))
 	t.Total = ReduceAllMean(per)
+	if cfg.WBalance > 0 {
+		t.Total = Add(t.Total, MulScalar(t.Balance, cfg.WBalance))
+	}
 	return t
 }
