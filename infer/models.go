@@ -37,7 +37,8 @@ import (
 //	samples       [S, D] float64  decoded samples x = μ_f + σ_f·(decoder(z) + ε), z drawn from the
 //	                              law manifest.latent ("prior": p(z|y=k); "posterior": the Gaussian
 //	                              fitted to the encoder means of the cluster's patches), ε ~ N(0,
-//	                              diag r²) when manifest.residual_noise (else ε = 0)
+//	                              diag r²) when manifest.residual_noise (else ε = 0); with
+//	                              manifest.recentred, shifted so that their mean is data_mean
 //	residual_std  [D]    float64  σ_f·r_f: RMS reconstruction residual of the cluster's patches
 //	                              (un-normalised; zeros without residual noise)
 //	latents       [S, Z] float32  the latents z of the samples
@@ -134,6 +135,9 @@ type ModelManifest struct {
 	// Residual tells whether the decoded samples carry the observation noise
 	// of the reconstruction residuals (see ExportOptions.NoResidual).
 	Residual bool `json:"residual_noise"`
+	// Recentred tells whether the samples were shifted onto the cluster's
+	// data mean (ExportOptions.Recenter).
+	Recentred bool `json:"recentred,omitempty"`
 	// PSBinEdges are the half-octave bin edges of "ps" (cycles per patch).
 	PSBinEdges []float64 `json:"ps_bin_edges"`
 	// Source records where the models come from.

@@ -187,6 +187,12 @@ type ExportOptions struct {
 	// spread misses what the latents do not encode (the samples of a cluster
 	// the encoder maps to a small region would have almost no spread).
 	NoResidual bool
+	// Recenter shifts the decoded samples of each cluster with ≥ 2 patches by
+	// the difference between the cluster's data mean and the samples' mean
+	// (in feature space), so the model mean is the data mean: it removes the
+	// decoder's bias and keeps the VAE's spread and correlations. Off by
+	// default (the model is then the VAE's own).
+	Recenter bool
 }
 
 // Latent laws of ExportOptions.Latent.
@@ -308,7 +314,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		Spec: spec, Reference: ref, PatchSize: man.Size, NCoeffs: nc,
 		Labels:              ModelLabels{Columns: lab.Columns, Class: lab.Class, Rows: lab.Rows},
 		Features:            ModelFeatures{Dim: d, Columns: man.Columns, Mean: mean, Std: std},
-		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual,
+		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual, Recentred: opt.Recenter,
 		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
 			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
 			DataFingerprintMatch: fpMatch, VAE: model.Cfg},
@@ -364,6 +370,13 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		for i, v := range xs {
 			j := i % d
 			c.Samples[i] = float64(v)*std[j] + mean[j]
+		}
+		if opt.Recenter && len(members[k]) >= 2 {
+			dm, _, _ := rowStats(rowsOf(f.X, members[k], d), len(members[k]), d, false)
+			sm, _, _ := rowStats(c.Samples, opt.Samples, d, false)
+			for i := range c.Samples {
+				c.Samples[i] += dm[i%d] - sm[i%d]
+			}
 		}
 		c.Latents = make([]float64, len(zs))
 		for i, v := range zs {
@@ -564,4 +577,13 @@ func residualStd(model *vae.Model, xn []float32, rows []int) ([]float64, error) 
 		r[j] = math.Sqrt(r[j])
 	}
 	return r, nil
+}
+
+// rowsOf copies the rows idx of the n×d matrix x.
+func rowsOf(x []float64, idx []int, d int) []float64 {
+	out := make([]float64, 0, len(idx)*d)
+	for _, i := range idx {
+		out = append(out, x[i*d:(i+1)*d]...)
+	}
+	return out
 }

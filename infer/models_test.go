@@ -418,6 +418,18 @@ func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
 			t.Errorf("component %d: median χ² of its patches under the posterior model %.3f", k, tc)
 		}
 	}
+	// Recentring puts the model mean on the cluster's data mean, spread unchanged.
+	rc, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPosterior, Recenter: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, c := range rc.Components {
+		for j := 0; j < d; j++ {
+			if math.Abs(c.Mean[j]-c.DataMean[j]) > 1e-9*math.Max(1, math.Abs(c.DataMean[j])) || math.Abs(c.Std[j]-post.Components[k].Std[j]) > 1e-9*math.Max(1, c.Std[j]) {
+				t.Fatalf("recentred component %d feature %d: mean %g (data %g), std %g (plain %g)", k, j, c.Mean[j], c.DataMean[j], c.Std[j], post.Components[k].Std[j])
+			}
+		}
+	}
 	if _, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Latent: "other"}); !errors.Is(err, ErrModelInput) {
 		t.Errorf("unknown latent law: %v", err)
 	}

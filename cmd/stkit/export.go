@@ -47,6 +47,7 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 	cov := fs.String("cov", "auto", "store the covariance of the decoded samples: auto (when ≤ 2048 features), yes, no")
 	latent := fs.String("latent", infer.LatentPrior, "law of the decoded latents: prior (z ~ p(z|y=k), Lei et al.) or posterior (Gaussian fitted to the encoder means of the cluster's patches)")
 	noResidual := fs.Bool("no-residual", false, "decoded samples without the observation noise of the reconstruction residuals")
+	recenter := fs.Bool("recenter", false, "shift each cluster's decoded samples onto the mean of its patches' features (removes the decoder's bias)")
 	force := fs.Bool("force", false, "accept a dataset whose fingerprint or statistic differs from the run's record")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -85,7 +86,7 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 	if err != nil {
 		return err
 	}
-	ms, err := infer.ExportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual})
+	ms, err := infer.ExportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter})
 	if err != nil {
 		return modelError(err)
 	}
