@@ -318,3 +318,33 @@ func TestLazyProducts(t *testing.T) {
 		t.Errorf("lazy and eager products differ by %.3g", d)
 	}
 }
+
+// TestLazyPow: |x|^q reduced by Mean without being stored, alone or together
+// with readers that materialise it.
+func TestLazyPow(t *testing.T) {
+	s := shape{2, 3, 6, 5}
+	for _, q := range []float64{1, 2, 1.7, 0.5} {
+		checkVJP(t, "Mean∘Pow", one(func(r *run, x *field) *field { return r.Mean(r.Pow(x, q)).(*field) }), []shape{s}, nil, false, 1e-6)
+		checkVJP(t, "Mean∘Pow and materialised", one(func(r *run, x *field) *field {
+			u := r.Pow(x, q)
+			return r.Concat(r.Mean(u), r.Mean(r.FFT2(u)), r.Mean(u)).(*field)
+		}), []shape{s}, nil, false, 1e-6)
+	}
+	checkVJP(t, "Mean∘Modulus", one(func(r *run, x *field) *field { return r.Mean(r.Modulus(x)).(*field) }), []shape{s}, nil, false, 1e-6)
+	e := New()
+	x := randC(rand.New(rand.NewPCG(51, 52)), s.n())
+	got, _, _ := evalRun(e, one(func(r *run, x *field) *field {
+		return r.Concat(r.Mean(r.Pow(x, 2)), r.Mean(r.Modulus(x)), r.Mean(r.Pow(x, 1.5))).(*field)
+	}), []shape{s}, [][]complex128{x}, nil)
+	for i, v := range got {
+		q := []float64{2, 1, 1.5}[i%9/3]
+		p := i/9*3 + i%3
+		want := 0.0
+		for _, z := range x[p*30 : (p+1)*30] {
+			want += math.Pow(cmplx.Abs(z), q) / 30
+		}
+		if math.Abs(real(v)-want) > 1e-12*want || imag(v) != 0 {
+			t.Errorf("Mean |x|^%g plane %d: %v, want %g", q, p, v, want)
+		}
+	}
+}

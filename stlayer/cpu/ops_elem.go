@@ -24,21 +24,8 @@ func (r *run) unary(x *field, cost int, fwd func(y, x []complex128), bwd func(gx
 
 func abs(z complex128) float64 { return math.Sqrt(real(z)*real(z) + imag(z)*imag(z)) }
 
-// Modulus: y = |z|. Adjoint: g_z = Re(g)·z/|z| (0 at z = 0).
-func (r *run) Modulus(xf stlayer.Field) stlayer.Field {
-	return realOut(r.unary(r.own(xf), 8, func(y, x []complex128) {
-		for i, z := range x {
-			y[i] = complex(abs(z), 0)
-		}
-	}, func(gx, g, x, y []complex128) {
-		for i, z := range x {
-			if m := real(y[i]); m > 0 {
-				s := real(g[i]) / m
-				gx[i] += complex(s*real(z), s*imag(z))
-			}
-		}
-	}))
-}
+// Modulus: y = |z|. Adjoint: g_z = Re(g)·z/|z| (0 at z = 0). Lazy: see Pow.
+func (r *run) Modulus(xf stlayer.Field) stlayer.Field { return r.lazyPow(r.own(xf), 1) }
 
 // ipow returns u^p for integer p by repeated multiplication; for p < 0 it
 // uses u^{-1} = conj(u)/|u|² (u is a unit phase here).
@@ -181,34 +168,10 @@ func (r *run) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
 	return y
 }
 
-// Pow: y = |z|^q. Adjoint: g_z = Re(g)·q·|z|^{q−2}·z (0 at z = 0).
-func (r *run) Pow(xf stlayer.Field, q float64) stlayer.Field {
-	if q == 1 {
-		return r.Modulus(xf)
-	}
-	return realOut(r.unary(r.own(xf), 30, func(y, x []complex128) {
-		for i, z := range x {
-			m2 := real(z)*real(z) + imag(z)*imag(z)
-			switch {
-			case m2 == 0:
-				y[i] = 0
-			case q == 2:
-				y[i] = complex(m2, 0)
-			default:
-				y[i] = complex(math.Pow(m2, q/2), 0)
-			}
-		}
-	}, func(gx, g, x, y []complex128) {
-		for i, z := range x {
-			m2 := real(z)*real(z) + imag(z)*imag(z)
-			if m2 == 0 {
-				continue
-			}
-			s := real(g[i]) * q * real(y[i]) / m2
-			gx[i] += complex(s*real(z), s*imag(z))
-		}
-	}))
-}
+// Pow: y = |z|^q. Adjoint: g_z = Re(g)·q·|z|^{q−2}·z (0 at z = 0). The
+// result is lazy (lazyPow): Mean reduces it without storing it, other
+// readers materialise it.
+func (r *run) Pow(xf stlayer.Field, q float64) stlayer.Field { return r.lazyPow(r.own(xf), q) }
 
 // Log: y = ln(Re z). Adjoint: g_z = Re(g)/Re(z).
 func (r *run) Log(xf stlayer.Field) stlayer.Field {

@@ -8,6 +8,11 @@ import (
 
 // Mean: y[b, c] = (1/HW) Σ_hw x[b, c, hw]. Adjoint: g_x = g/(HW) broadcast.
 func (r *run) Mean(xf stlayer.Field) stlayer.Field {
+	if f, ok := xf.(*field); ok && f != nil && f.lazyPow != nil {
+		if x, ok := r.ownLazyPow(xf); ok {
+			return r.meanPow(x)
+		}
+	}
 	if x, ok := r.ownLazyBin(xf); ok {
 		return r.reduceLazyProduct(x, [][]float64{r.e.uniform(x.hw())})
 	}

@@ -15,6 +15,7 @@ type field struct {
 	base       *field       // the owner of a view's data, or a lazy product's input
 	lazy       *filterMul   // a filter product computed on first read (data == nil until then)
 	lazyBin    *binLazy     // a product of two fields, likewise (lazybin.go)
+	lazyPow    *powLazy     // |x|^q, likewise (lazypow.go)
 	id         int          // index of the primitive call that produced it (0: the input)
 	lastUse    int          // id of the last primitive call that read it
 	released   bool
@@ -84,6 +85,10 @@ func (r *run) own(x stlayer.Field) *field {
 	if f.lazyBin != nil && f.data == nil {
 		f.data = r.e.get(f.size())
 		r.materialiseBin(f, f.data)
+	}
+	if f.lazyPow != nil && f.data == nil {
+		f.data = r.e.get(f.size())
+		r.materialisePow(f, f.data)
 	}
 	return f
 }

@@ -1,0 +1,143 @@
+package cpu
+
+import (
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// powLazy describes y = |x|^q elementwise (Modulus: q = 1), computed when a
+// reader needs the values (own) or reduced on the fly by Mean.
+type powLazy struct {
+	x *field
+	q float64
+}
+
+// powVal returns |z|^q (0 at z = 0).
+func powVal(z complex128, q float64) float64 {
+	m2 := real(z)*real(z) + imag(z)*imag(z)
+	switch {
+	case m2 == 0:
+		return 0
+	case q == 1:
+		return math.Sqrt(m2)
+	case q == 2:
+		return m2
+	}
+	return math.Pow(m2, q/2)
+}
+
+// powGrad returns s with ∂|z|^q applied to Re g: g_z = s·z, s = Re(g)·q·y/|z|²
+// for y = |z|^q (0 at z = 0).
+func powGrad(z complex128, y, gr, q float64) float64 {
+	m2 := real(z)*real(z) + imag(z)*imag(z)
+	if m2 == 0 {
+		return 0
+	}
+	return gr * q * y / m2
+}
+
+// lazyPow returns the lazy field |x|^q.
+func (r *run) lazyPow(x *field, q float64) *field {
+	y := &field{r: r, b: x.b, c: x.c, h: x.h, w: x.w, lazyPow: &powLazy{x: x, q: q}, base: x, isReal: true}
+	r.register(y)
+	r.tape(y, func(g []complex128) {
+		// Gradient left by the readers that materialised y.
+		gx := r.gradOf(x)
+		r.e.parFor(len(g), 16, func(lo, hi int) {
+			xs, ys, d := x.data[lo:hi], y.data[lo:hi], gx[lo:hi]
+			for i, z := range xs {
+				s := powGrad(z, real(ys[i]), real(g[lo+i]), q)
+				d[i] += complex(s*real(z), s*imag(z))
+			}
+		})
+	})
+	return y
+}
+
+// materialisePow computes a lazy |x|^q into dst.
+func (r *run) materialisePow(y *field, dst []complex128) {
+	lz := y.lazyPow
+	r.e.parFor(len(dst), 16, func(lo, hi int) {
+		xs, d := lz.x.data[lo:hi], dst[lo:hi]
+		q := lz.q
+		if q == 1 {
+			for i, z := range xs {
+				d[i] = complex(math.Sqrt(real(z)*real(z)+imag(z)*imag(z)), 0)
+			}
+			return
+		}
+		if q == 2 {
+			for i, z := range xs {
+				d[i] = complex(real(z)*real(z)+imag(z)*imag(z), 0)
+			}
+			return
+		}
+		for i, z := range xs {
+			d[i] = complex(powVal(z, q), 0)
+		}
+	})
+}
+
+// ownLazyPow is own for Mean: it reports whether the field is a still
+// unmaterialised |x|^q.
+func (r *run) ownLazyPow(xf stlayer.Field) (*field, bool) {
+	f, ok := xf.(*field)
+	if ok && f != nil && f.r == r && f.lazyPow != nil && f.data == nil && !f.released {
+		r.markUse(f)
+		return f, true
+	}
+	return r.own(xf), false
+}
+
+// meanPow is Mean(|x|^q) without storing |x|^q. Adjoint:
+// g_x += (Re g/HW)·q·|x|^{q−2}·x.
+func (r *run) meanPow(y *field) *field {
+	lz := y.lazyPow
+	x, q, n := lz.x, lz.q, y.hw()
+	out := r.newField(y.b, y.c, 1, 1)
+	out.isReal = true
+	inv := 1 / float64(n)
+	r.e.parFor(y.planes(), 8*n, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			s := 0.0
+			xs := x.data[p*n : (p+1)*n]
+			switch q {
+			case 1:
+				for _, z := range xs {
+					s += math.Sqrt(real(z)*real(z) + imag(z)*imag(z))
+				}
+			case 2:
+				for _, z := range xs {
+					s += real(z)*real(z) + imag(z)*imag(z)
+				}
+			default:
+				for _, z := range xs {
+					s += powVal(z, q)
+				}
+			}
+			out.data[p] = complex(s*inv, 0)
+		}
+	})
+	r.tape(out, func(g []complex128) {
+		gx := r.gradOf(x)
+		r.e.parFor(y.planes(), 16*n, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				gr := real(g[p]) * inv
+				xs, d := x.data[p*n:(p+1)*n], gx[p*n:(p+1)*n]
+				if q == 2 {
+					c := 2 * gr
+					for i, z := range xs {
+						d[i] += complex(c*real(z), c*imag(z))
+					}
+					continue
+				}
+				for i, z := range xs {
+					s := powGrad(z, powVal(z, q), gr, q)
+					d[i] += complex(s*real(z), s*imag(z))
+				}
+			}
+		})
+	})
+	return out
+}
