@@ -41,6 +41,7 @@ type Engine struct {
 	plans  map[int]*sync.Pool // gonum CmplxFFT plans keyed by length
 	radix  map[int]*radixPlan // own power-of-two plans (read-only once built)
 	mixed  map[int]*mixedPlan // own mixed-radix plans (read-only once built)
+	p3     map[int]*p3Plan    // own 3·2^k plans (read-only once built)
 
 	fwdPlans map[string]*fwdPlan // Forward buffer-liveness plans by key and shape
 

@@ -56,6 +56,21 @@ func (e *Engine) radixPlan(n int) *radixPlan {
 	return p
 }
 
+// p3Plan returns the shared 3·2^k plan of length n.
+func (e *Engine) p3Plan(n int) *p3Plan {
+	e.planMu.Lock()
+	defer e.planMu.Unlock()
+	if e.p3 == nil {
+		e.p3 = map[int]*p3Plan{}
+	}
+	p := e.p3[n]
+	if p == nil {
+		p = newP3Plan(n)
+		e.p3[n] = p
+	}
+	return p
+}
+
 // mixedPlan returns the shared mixed-radix plan of length n.
 func (e *Engine) mixedPlan(n int) *mixedPlan {
 	e.planMu.Lock()
@@ -223,6 +238,14 @@ func (e *Engine) fftRows(pl []complex128, W int, rows []int32, lo, hi int, inver
 		for i := lo; i < hi; i++ {
 			if row := rowAt(i); !skipZero || !allZero(row) {
 				p.transform(row, inverse, scale)
+				done++
+			}
+		}
+	case isP3(W) && !e.gonumOnly:
+		p := e.p3Plan(W)
+		for i := lo; i < hi; i++ {
+			if row := rowAt(i); !skipZero || !allZero(row) {
+				p.transform(row, inverse, scale, tmp)
 				done++
 			}
 		}
