@@ -267,6 +267,9 @@ func TestLazyProducts(t *testing.T) {
 		{"4 maps", two(func(r *run, a, b *field) *field {
 			return r.WeightedMeans(r.CropFreq(r.MulConj(a, b), 4, 6), m4).(*field)
 		}), []shape{s, s}},
+		{"4 maps on a stored field", one(func(r *run, a *field) *field {
+			return r.WeightedMeans(r.Conj(a), m4).(*field)
+		}), []shape{{2, 3, 4, 6}}},
 		{"herm, 4 maps", one(func(r *run, x *field) *field {
 			V := r.CropFreq(r.FFT2(r.Modulus(x)), 6, 8)
 			q := r.MulConj(V, r.Channels(V, []int{1, 2, 0}))

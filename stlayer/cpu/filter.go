@@ -328,7 +328,8 @@ func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
 	for c := c0; c < c1; {
 		k := c % w
 		e := min(c1, c-k+w)
-		dd, xx, ff := d[k:k+e-c], x[c:e], f[c:e]
+		xx := x[c:e]
+		dd, ff := d[k:k+len(xx)], f[c:c+len(xx)]
 		for t, v := range xx {
 			dd[t] += complex(real(v)*ff[t], imag(v)*ff[t])
 		}
@@ -341,7 +342,8 @@ func unfoldRun(d []complex128, f []float64, g []complex128, c0, c1, w int, s flo
 	for c := c0; c < c1; {
 		k := c % w
 		e := min(c1, c-k+w)
-		dd, gg, ff := d[c:e], g[k:k+e-c], f[c:e]
+		dd := d[c:e]
+		gg, ff := g[k:k+len(dd)], f[c:c+len(dd)]
 		for t, v := range gg {
 			m := s * ff[t]
 			dd[t] += complex(m*real(v), m*imag(v))

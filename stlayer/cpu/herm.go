@@ -87,6 +87,11 @@ func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
 		for p := lo; p < hi; p++ {
 			xp := x.data[p*n : (p+1)*n]
 			out := y.data[p*K : (p+1)*K]
+			if !herm && K == 4 {
+				clear(out)
+				reduceRow4(out, xp, 0, m, 0, 1, n, false)
+				continue
+			}
 			for k, mk := range m {
 				if herm {
 					out[k] = hermDot(xp, mk, h, w)
@@ -108,8 +113,19 @@ func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
 		}
 		gx := r.gradOf(x)
 		r.e.parFor(x.planes(), K*n, func(lo, hi int) {
+			var buf []complex128
+			if K == 4 {
+				buf = make([]complex128, n)
+			}
 			for p := lo; p < hi; p++ {
 				d := gx[p*n : (p+1)*n]
+				if K == 4 {
+					reduceRowGrad(buf, g[p*K:(p+1)*K], m, 0, 1, n, false)
+					for i, v := range buf {
+						d[i] += v
+					}
+					continue
+				}
 				for k, mk := range m {
 					gr, gi := real(g[p*K+k]), imag(g[p*K+k])
 					for i := range d {
@@ -122,15 +138,24 @@ func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
 	return y
 }
 
-// realDot returns Σ x[i]·m[i].
+// realDot returns Σ x[i]·m[i] (four independent sums, for throughput).
 func realDot(x []complex128, m []float64) complex128 {
 	m = m[:len(x)]
-	var sr, si float64
-	for i, v := range x {
-		sr += m[i] * real(v)
-		si += m[i] * imag(v)
+	var sr, si, tr, ti float64
+	i := 0
+	for ; i+1 < len(x); i += 2 {
+		u, v := x[i], x[i+1]
+		a, b := m[i], m[i+1]
+		sr += a * real(u)
+		si += a * imag(u)
+		tr += b * real(v)
+		ti += b * imag(v)
 	}
-	return complex(sr, si)
+	if i < len(x) {
+		sr += m[i] * real(x[i])
+		si += m[i] * imag(x[i])
+	}
+	return complex(sr+tr, si+ti)
 }
 
 // hermDot returns Σ x[k]·m[k] for a herm h×w plane x, reading half of it.

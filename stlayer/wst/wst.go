@@ -87,6 +87,7 @@ type Op struct {
 	psiFull           []*stlayer.FilterBank   // per scale: L filters at P×Q
 	psiLevel          [][]*stlayer.FilterBank // [j][res]: ψ_j cropped to P/2^res (1 ≤ res < j)
 	phiLevel          []*stlayer.FilterBank   // φ cropped to P/2^res, res = 0..J−1
+	sepRow, sepCol    [][][]float64           // per res ≥ 1: separable real-space low-pass weights (lowpassSpatial)
 	outH, outW        int
 	kymOrder          []int    // Kymatio channel → channel of the computed layout
 	kymLabels         [][5]int // (order, j1, j2, theta1, theta2)

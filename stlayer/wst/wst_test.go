@@ -334,3 +334,41 @@ func ExampleChengDict() {
 	fmt.Println(d["S1"].Shape, d["S2"].Shape, d["s21"].Shape, d["for_synthesis_iso"].Shape)
 	// Output: [1 3 4] [1 3 3 4 4] [1 3 3] [1 27]
 }
+
+// TestLowpassSpatial: the separable real-space low-pass of the second order
+// equals Kymatio's Fourier low-pass (cdgmm with φ, subsample_fourier, ifft,
+// real, unpad) of the same field.
+func TestLowpassSpatial(t *testing.T) {
+	for _, c := range []struct{ J, L, M, N int }{{6, 8, 256, 256}, {4, 2, 64, 48}, {3, 2, 40, 56}} {
+		op, err := New(Config{J: c.J, L: c.L, Local: true}, c.M, c.N)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for res := 1; res < c.J; res++ {
+			if op.sepRow[res] == nil {
+				t.Fatalf("J=%d %dx%d res %d: φ̂ not found separable", c.J, c.M, c.N, res)
+			}
+			h, w := op.padM>>res, op.padN>>res
+			x := randomMaps(uint64(res), 2, h, w)
+			stat := func(spatial bool) stlayer.Stat {
+				return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+					u := p.Reshape(p.Concat(x, p.Scale(x, 2)), 2, h, w)
+					if spatial {
+						return op.lowpassSpatial(p, u, res)
+					}
+					return op.lowpass(p, p.FFT2(u), res)
+				}
+			}
+			a, b := forward(t, op, stat(true), x), forward(t, op, stat(false), x)
+			scale := 0.0
+			for _, v := range b.Data {
+				scale = math.Max(scale, math.Abs(real(v)))
+			}
+			for i := range a.Data {
+				if d := math.Abs(real(a.Data[i]) - real(b.Data[i])); d > 1e-12*scale || imag(a.Data[i]) != 0 {
+					t.Fatalf("J=%d %dx%d res %d: value %d: spatial %v, Fourier %v", c.J, c.M, c.N, res, i, a.Data[i], b.Data[i])
+				}
+			}
+		}
+	}
+}
