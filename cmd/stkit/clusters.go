@@ -1,0 +1,346 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/train"
+	"github.com/stkit-org/stkit/vae"
+)
+
+func init() {
+	register(&command{name: "clusters", summary: "assign the patches of a dataset to the clusters of a trained GM-VAE run", run: runClusters})
+}
+
+// clusterSummary is written beside the assignments (<stem>_summary.json).
+type clusterSummary struct {
+	Run        string    `json:"run"`
+	Checkpoint string    `json:"checkpoint"`
+	Dataset    string    `json:"dataset"`
+	K          int       `json:"k"`
+	N          int       `json:"n"`
+	Counts     []int     `json:"counts"`
+	MeanConf   []float64 `json:"mean_confidence"`
+	// Labels are the source labels (rows of Confusion); Confusion[l][k] counts patches of label l
+	// assigned to cluster k; Match[k] is the label matched to cluster k (−1: none) by the Hungarian
+	// algorithm on the zero-padded square confusion matrix; Accuracy = matched patches / N.
+	Labels    []string `json:"labels,omitempty"`
+	Confusion [][]int  `json:"confusion,omitempty"`
+	Match     []int    `json:"match,omitempty"`
+	Accuracy  *float64 `json:"accuracy,omitempty"`
+}
+
+func runClusters(g *globals, args []string) error {
+	fs := newFlagSet(g, "clusters", "RUN DATASET -o assignments.csv", `Assign every patch of DATASET to a cluster of the GM-VAE trained in RUN
+(stkit train): cluster = argmax_k q(y=k|x), confidence = max_k q(y=k|x), at
+the run's final Gumbel temperature, with the features z-scored by the run's
+normalisation. DATASET must have been built with the run's ST configuration.
+
+Outputs (the PNG and JSON names derive from -o):
+  assignments.csv            id, source, map, row, col, rot, flip, cluster,
+                             confidence, p_0 … p_{K−1}
+  assignments_mosaic.png     the --top most confident patches of each cluster
+                             (one row per cluster)
+  assignments_latent_pca.png 2D PCA of the latent means μ_q(x), by cluster
+  assignments_summary.json   counts, confidences, confusion and accuracy
+
+With several source labels, the source × cluster confusion table and the
+best-match accuracy (Hungarian matching of clusters to sources) are printed.
+Labels are the source files, or with --labels REGEXP the regexp's match in
+each source path (its first group if it has one), so that files of one
+process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
+	out := fs.String("o", "", "assignments CSV file (required)")
+	top := fs.Int("top", 8, "patches per cluster in the mosaic")
+	labelRE := fs.String("labels", "", "regexp naming the label of each source path (default: one label per source file)")
+	noPlots := fs.Bool("no-plots", false, "skip the PNG figures")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || *out == "" {
+		fs.Usage()
+		return badInputf("clusters needs RUN and DATASET arguments and -o FILE")
+	}
+	if *top < 1 {
+		return badInputf("--top must be ≥ 1")
+	}
+	var re *regexp.Regexp
+	if *labelRE != "" {
+		if re, err = regexp.Compile(*labelRE); err != nil {
+			return badInputf("--labels: %v", err)
+		}
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	runDir, dsDir := pos[0], pos[1]
+	ck, err := latestRunCheckpoint(runDir)
+	if err != nil {
+		return err
+	}
+	var rc train.RunConfig
+	var meta runMeta
+	if err := ck.DecodeConfig(&rc); err != nil {
+		return fmt.Errorf("run %s: %w", runDir, err)
+	}
+	if err := ck.DecodeMetadata(&meta); err != nil || meta.Format != runFormat {
+		return badInputf("run %s was not written by stkit train (metadata format %d, error %v)", runDir, meta.Format, err)
+	}
+	f, err := loadDataset(dsDir)
+	if err != nil {
+		return err
+	}
+	cols, err := checkDatasetForRun(dsDir, f, runDir, &meta)
+	if err != nil {
+		return err
+	}
+	man := f.Manifest
+
+	// Labels of the sources.
+	labelOf := make([]int, len(man.Sources))
+	var labelNames []string
+	seen := map[string]int{}
+	for s, name := range man.Sources {
+		lab := name
+		if re != nil {
+			m := re.FindStringSubmatch(name)
+			if m == nil {
+				return badInputf("--labels %q does not match source %s", *labelRE, name)
+			}
+			lab = m[0]
+			if len(m) > 1 && m[1] != "" {
+				lab = m[1]
+			}
+		}
+		id, ok := seen[lab]
+		if !ok {
+			id = len(labelNames)
+			seen[lab] = id
+			labelNames = append(labelNames, lab)
+		}
+		labelOf[s] = id
+	}
+
+	be, err := runBackend(g)
+	if err != nil {
+		return err
+	}
+	model, err := vae.New(be, rc.VAE, 0)
+	if err != nil {
+		return err
+	}
+	if err := ck.Restore(model.Ctx); err != nil {
+		return fmt.Errorf("run %s: restoring %s: %w", runDir, ck.Path, err)
+	}
+	x := normalise(f.X, man.Dim, cols, meta.Mean, meta.Std)
+	pred, conf, probs, err := model.Assign(x)
+	if err != nil {
+		return err
+	}
+	K, n := rc.VAE.K, man.N
+
+	// Assignments CSV.
+	var sb strings.Builder
+	sb.WriteString("id,source,map,row,col,rot,flip,cluster,confidence")
+	for k := 0; k < K; k++ {
+		fmt.Fprintf(&sb, ",p_%d", k)
+	}
+	sb.WriteByte('\n')
+	for i, p := range f.Patches.Patches {
+		fmt.Fprintf(&sb, "%d,%s,%d,%d,%d,%d,%t,%d,%.6f", i, csvField(man.Sources[p.Source]), p.Map, p.Row, p.Col, p.Rot, p.Flip, pred[i], conf[i])
+		for k := 0; k < K; k++ {
+			fmt.Fprintf(&sb, ",%.6f", probs[i*K+k])
+		}
+		sb.WriteByte('\n')
+	}
+	if err := checkpoints.WriteFileAtomic(*out, []byte(sb.String()), 0o644); err != nil {
+		return err
+	}
+
+	sum := clusterSummary{Run: runDir, Checkpoint: ck.Path, Dataset: dsDir, K: K, N: n,
+		Counts: make([]int, K), MeanConf: make([]float64, K)}
+	byCluster := make([][]int, K)
+	for i, c := range pred {
+		sum.Counts[c]++
+		sum.MeanConf[c] += float64(conf[i])
+		byCluster[c] = append(byCluster[c], i)
+	}
+	w := g.stdout
+	fmt.Fprintf(w, "%d patches, K=%d (checkpoint %s, epoch %d)\n", n, K, filepath.Base(ck.Path), ck.State.Epoch)
+	fmt.Fprintln(w, "cluster  patches  fraction  mean confidence")
+	for k := 0; k < K; k++ {
+		if sum.Counts[k] > 0 {
+			sum.MeanConf[k] /= float64(sum.Counts[k])
+		}
+		fmt.Fprintf(w, "%7d  %7d  %8.3f  %15.3f\n", k, sum.Counts[k], float64(sum.Counts[k])/float64(n), sum.MeanConf[k])
+	}
+
+	labels := make([]int, n)
+	for i, p := range f.Patches.Patches {
+		labels[i] = labelOf[p.Source]
+	}
+	if len(labelNames) > 1 {
+		conf, match, acc := bestMatch(labels, pred, len(labelNames), K)
+		sum.Labels, sum.Confusion, sum.Match, sum.Accuracy = labelNames, conf, match, &acc
+		printConfusion(w, labelNames, conf, match)
+		fmt.Fprintf(w, "best-match accuracy (Hungarian, sources as labels): %.4f\n", acc)
+	}
+
+	stem := strings.TrimSuffix(*out, filepath.Ext(*out))
+	sj, _ := json.MarshalIndent(sum, "", " ")
+	if err := checkpoints.WriteFileAtomic(stem+"_summary.json", append(sj, '\n'), 0o644); err != nil {
+		return err
+	}
+	if !*noPlots {
+		idx := make([][]int, K)
+		for k, l := range byCluster {
+			s := append([]int(nil), l...)
+			sort.SliceStable(s, func(a, b int) bool { return conf[s[a]] > conf[s[b]] })
+			idx[k] = s[:min(*top, len(s))]
+		}
+		if err := plotMosaic(stem+"_mosaic.png", f.Patches.Patch, man.Size, idx, conf, sum.Counts); err != nil {
+			return err
+		}
+		mu, err := model.Encode(x)
+		if err != nil {
+			return err
+		}
+		pc, frac := pca2(mu, n, rc.VAE.Z)
+		var lab []int
+		if len(labelNames) > 1 {
+			lab = labels
+		}
+		if err := plotPCA(stem+"_latent_pca.png", pc, frac, pred, K, lab, shortNames(labelNames)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "wrote %s (and %s_*.png, %s_summary.json)\n", *out, stem, stem)
+	return nil
+}
+
+// latestRunCheckpoint reads the newest readable checkpoint of a run folder (RUN/checkpoints) or a
+// checkpoint file given directly.
+func latestRunCheckpoint(run string) (*checkpoints.Checkpoint, error) {
+	st, err := os.Stat(run)
+	if err != nil {
+		return nil, badInputf("run %s: %v", run, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		c, err := checkpoints.Read(run)
+		if err != nil {
+			return nil, asBadInput(err)
+		}
+		return c, nil
+	}
+	dir := filepath.Join(run, "checkpoints")
+	if _, err := os.Stat(dir); err != nil {
+		return nil, badInputf("%s is not a training run (no checkpoints/ folder; make one with stkit train)", run)
+	}
+	mgr, err := checkpoints.Open(dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := mgr.Latest()
+	if err != nil {
+		return nil, badInputf("run %s: %v", run, err)
+	}
+	return c, nil
+}
+
+// bestMatch builds the label × cluster confusion matrix and matches clusters to labels one-to-one
+// (Hungarian algorithm on the zero-padded square matrix, maximising matched patches). match[k] is
+// the label of cluster k or −1 when K exceeds the number of labels and k is left unmatched.
+func bestMatch(labels, pred []int, L, K int) (confusion [][]int, match []int, acc float64) {
+	confusion = make([][]int, L)
+	for l := range confusion {
+		confusion[l] = make([]int, K)
+	}
+	for i, l := range labels {
+		confusion[l][pred[i]]++
+	}
+	s := max(L, K)
+	cost := make([][]float64, s)
+	for k := 0; k < s; k++ {
+		cost[k] = make([]float64, s)
+		for l := 0; l < s; l++ {
+			if k < K && l < L {
+				cost[k][l] = -float64(confusion[l][k])
+			}
+		}
+	}
+	assign := train.Hungarian(cost)
+	match = make([]int, K)
+	hit := 0
+	for k := 0; k < K; k++ {
+		match[k] = -1
+		if l := assign[k]; l < L {
+			match[k] = l
+			hit += confusion[l][k]
+		}
+	}
+	return confusion, match, float64(hit) / float64(max(1, len(labels)))
+}
+
+func printConfusion(w interface{ Write([]byte) (int, error) }, names []string, conf [][]int, match []int) {
+	short := shortNames(names)
+	width := 6
+	for _, s := range short {
+		width = max(width, len(s))
+	}
+	fmt.Fprintf(w, "confusion (rows: source label, columns: cluster; * = matched pair)\n%-*s", width, "")
+	for k := range match {
+		fmt.Fprintf(w, " %7d", k)
+	}
+	fmt.Fprintf(w, " %7s\n", "total")
+	for l, row := range conf {
+		fmt.Fprintf(w, "%-*s", width, short[l])
+		tot := 0
+		for k, c := range row {
+			mark := " "
+			if match[k] == l {
+				mark = "*"
+			}
+			fmt.Fprintf(w, " %6d%s", c, mark)
+			tot += c
+		}
+		fmt.Fprintf(w, " %7d\n", tot)
+	}
+}
+
+// shortNames drops the longest common directory prefix of the label names.
+func shortNames(names []string) []string {
+	if len(names) < 2 {
+		return names
+	}
+	prefix := filepath.Dir(names[0]) + string(filepath.Separator)
+	for _, s := range names[1:] {
+		for !strings.HasPrefix(s, prefix) && prefix != "" {
+			d := filepath.Dir(strings.TrimSuffix(prefix, string(filepath.Separator)))
+			if d == "." || d == string(filepath.Separator) || d+string(filepath.Separator) == prefix {
+				prefix = ""
+				break
+			}
+			prefix = d + string(filepath.Separator)
+		}
+	}
+	out := make([]string, len(names))
+	for i, s := range names {
+		out[i] = strings.TrimPrefix(s, prefix)
+	}
+	return out
+}
+
+// csvField quotes a CSV field when needed.
+func csvField(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}

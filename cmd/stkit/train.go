@@ -1,0 +1,690 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+
+	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/backend"
+	_ "github.com/stkit-org/stkit/internal/gomlxfix" // fast matmul VJPs for every graph built here
+	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/train"
+	"github.com/stkit-org/stkit/vae"
+)
+
+func init() {
+	register(&command{name: "train", summary: "train the GM-VAE (Gaussian-mixture prior) on a patch dataset's ST features", run: runTrain})
+}
+
+// runFormat is the version of the run metadata written by `stkit train`.
+const runFormat = 1
+
+// runUser is the part of a run's configuration that `stkit train` adds to train.RunConfig (the
+// "user" key, compared on resume): the statistic the features come from and the dataset identity.
+type runUser struct {
+	Spec               stats.Spec      `json:"spec"`
+	Reference          json.RawMessage `json:"reference,omitempty"`
+	Size               int             `json:"patch_size"`
+	Dim                int             `json:"dim"`
+	Features           string          `json:"features,omitempty"`
+	Drop               string          `json:"drop,omitempty"`
+	DatasetFingerprint string          `json:"dataset_fingerprint"`
+	ModelSeed          int64           `json:"model_seed"`
+}
+
+// runMeta is the metadata stored in every checkpoint of a `stkit train` run: with the weights, it
+// is all that inference (`stkit clusters`) needs. Columns are the dataset features the model reads,
+// in input order (those whose name matches the Features regexp, all if empty, and not the Drop
+// regexp); Mean and Std are
+// their z-scoring on the training dataset (x_norm = (x − Mean)/Std), applied unchanged to any
+// dataset assigned later.
+// History holds the per-epoch metrics up to the checkpoint's epoch.
+type runMeta struct {
+	Format             int                      `json:"stkit_run_format"`
+	Dataset            string                   `json:"dataset"`
+	DatasetFingerprint string                   `json:"dataset_fingerprint"`
+	Spec               stats.Spec               `json:"spec"`
+	Reference          json.RawMessage          `json:"reference,omitempty"`
+	Patch              datasets.PatchConfig     `json:"patch"`
+	Size               int                      `json:"patch_size"`
+	Sources            []string                 `json:"sources"`
+	Features           string                   `json:"features,omitempty"`
+	Drop               string                   `json:"drop,omitempty"`
+	Columns            []datasets.FeatureColumn `json:"columns"`
+	Mean               []float64                `json:"mean"`
+	Std                []float64                `json:"std"`
+	ModelSeed          int64                    `json:"model_seed"`
+	History            []epochRow               `json:"history,omitempty"`
+}
+
+// epochRow is one line of RUN/metrics.csv (and one object of metrics.json): Epoch counts completed
+// epochs (1-based); loss terms are batch means (Loss = w_rec·Rec + w_gauss·Gauss + w_cat·Cat +
+// w_balance·Balance, Balance = KL(q̄ ‖ uniform) of the batch-mean posterior; see train.TermMeans);
+// Occupancy[k] is the fraction of rows whose argmax q(y|x) is k (training batches, training-mode
+// batch norm); the Val* fields are the validation split in evaluation mode (absent when not
+// evaluated that epoch).
+type epochRow struct {
+	Epoch        int       `json:"epoch"`
+	Step         int64     `json:"step"`
+	Tau          float64   `json:"tau"`
+	LR           float64   `json:"lr"`
+	Seconds      float64   `json:"seconds"`
+	Loss         float64   `json:"loss"`
+	Rec          float64   `json:"rec"`
+	Gauss        float64   `json:"gauss"`
+	Cat          float64   `json:"cat"`
+	Balance      float64   `json:"balance"`
+	Occupancy    []float64 `json:"occupancy"`
+	ValLoss      *float64  `json:"val_loss,omitempty"`
+	ValRec       *float64  `json:"val_rec,omitempty"`
+	ValGauss     *float64  `json:"val_gauss,omitempty"`
+	ValCat       *float64  `json:"val_cat,omitempty"`
+	ValBalance   *float64  `json:"val_balance,omitempty"`
+	ValOccupancy []float64 `json:"val_occupancy,omitempty"`
+}
+
+func rowFromMetrics(em train.EpochMetrics) epochRow {
+	r := epochRow{Epoch: em.Epoch + 1, Step: em.Step, Tau: em.Tau, LR: em.LR, Seconds: em.Seconds,
+		Loss: em.Train.Loss, Rec: em.Train.Rec, Gauss: em.Train.Gauss, Cat: em.Train.Cat, Balance: em.Train.Balance,
+		Occupancy: em.Train.Occupancy}
+	if v := em.Val; v != nil {
+		r.ValLoss, r.ValRec, r.ValGauss, r.ValCat, r.ValBalance = &v.Loss, &v.Rec, &v.Gauss, &v.Cat, &v.Balance
+		r.ValOccupancy = v.Occupancy
+	}
+	return r
+}
+
+// trainRecord mirrors the JSON of the training options that package train records in
+// train.RunConfig.Train (compared on resume).
+type trainRecord struct {
+	BatchSize         int     `json:"batch_size"`
+	LearningRate      float64 `json:"learning_rate"`
+	LearningRateFinal float64 `json:"learning_rate_final"`
+	ClipValue         float64 `json:"clip_value"`
+	Tau0              float64 `json:"tau0"`
+	TauMin            float64 `json:"tau_min"`
+	TauRate           float64 `json:"tau_rate"`
+	Seed              int64   `json:"seed"`
+	ValFraction       float64 `json:"val_fraction"`
+}
+
+// CLI defaults of `stkit train`, tuned on real ST features (see the command help).
+const (
+	defEpochs  = 60
+	defBatch   = 128
+	defLR      = 1e-2
+	defLRFinal = 1e-3
+	defWRec    = 0.15
+	defWCat    = 0.3
+	defWBal    = 0.3
+	defDrop    = ""
+	defTauMin  = 0.5
+)
+
+// runBackend returns the GoMLX backend of the global flags (the shared process-wide default when
+// none is given).
+func runBackend(g *globals) (backends.Backend, error) {
+	if g.backend == "" {
+		b, cfg, err := backend.Default()
+		if err == nil {
+			slog.Info("backend", "backend", backend.Description(b, cfg))
+		}
+		return b, err
+	}
+	b, cfg, err := backend.New(g.backend)
+	if err != nil {
+		return nil, badInputf("%v", err)
+	}
+	slog.Info("backend", "backend", backend.Description(b, cfg))
+	return b, nil
+}
+
+// loadDataset reads a complete patch dataset; a missing, empty or unfinished folder is bad input.
+func loadDataset(dir string) (*datasets.Features, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, badInputf("dataset %s: %v", dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return nil, badInputf("dataset %s is not a folder (make one with stkit patches)", dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		return nil, badInputf("%s is not a patch dataset (no manifest.json; make one with stkit patches)", dir)
+	}
+	f, err := datasets.LoadFeatures(dir)
+	if err != nil {
+		return nil, asBadInput(err)
+	}
+	if f.Manifest.N < 1 || f.Manifest.Dim < 1 {
+		return nil, badInputf("dataset %s holds no feature rows", dir)
+	}
+	return f, nil
+}
+
+// sameSpec compares two statistic configurations (with their stored references) as canonical JSON.
+func sameSpec(a stats.Spec, aref json.RawMessage, b stats.Spec, bref json.RawMessage) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb) && canonJSON(aref) == canonJSON(bref)
+}
+
+func canonJSON(b json.RawMessage) string {
+	if len(b) == 0 {
+		return "null"
+	}
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return string(b)
+	}
+	c, _ := json.Marshal(v)
+	return string(c)
+}
+
+// checkDatasetForRun refuses a dataset whose features cannot feed a run (another statistic
+// configuration, patch size or feature layout) and returns, for each input column of the run,
+// its index among the dataset's columns.
+func checkDatasetForRun(dsDir string, f *datasets.Features, runDir string, meta *runMeta) ([]int, error) {
+	man := f.Manifest
+	if !sameSpec(man.Spec, man.Reference, meta.Spec, meta.Reference) {
+		return nil, badInputf("dataset %s was built with ST configuration %q, but run %s was trained on %q: rebuild the dataset with the run's configuration (stkit patches …) or train a new run",
+			dsDir, man.Spec.String(), runDir, meta.Spec.String())
+	}
+	if man.Size != meta.Size {
+		return nil, badInputf("dataset %s has %d² patches, run %s was trained on %d² patches", dsDir, man.Size, runDir, meta.Size)
+	}
+	if len(meta.Mean) != len(meta.Columns) || len(meta.Std) != len(meta.Columns) || len(meta.Columns) == 0 {
+		return nil, fmt.Errorf("run %s: normalisation has %d/%d entries for %d features", runDir, len(meta.Mean), len(meta.Std), len(meta.Columns))
+	}
+	at := make(map[datasets.FeatureColumn]int, len(man.Columns))
+	for i, c := range man.Columns {
+		at[c] = i
+	}
+	idx := make([]int, len(meta.Columns))
+	for i, c := range meta.Columns {
+		j, ok := at[c]
+		if !ok {
+			return nil, badInputf("dataset %s has no feature %s (%s part of coefficient %d), which run %s reads", dsDir, c.Name, c.Part, c.Coeff, runDir)
+		}
+		idx[i] = j
+	}
+	return idx, nil
+}
+
+// selectColumns returns the indices of the columns whose name matches keep (any when nil) and
+// does not match drop (none when nil).
+func selectColumns(cols []datasets.FeatureColumn, keep, drop *regexp.Regexp) []int {
+	var idx []int
+	for i, c := range cols {
+		if (keep == nil || keep.MatchString(c.Name)) && (drop == nil || !drop.MatchString(c.Name)) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// normalise gathers the columns idx of the raw feature rows x (n × dim) and z-scores them with
+// mean and std (one entry per selected column) into float32 rows (n × len(idx)).
+func normalise(x []float64, dim int, idx []int, mean, std []float64) []float32 {
+	n, d := len(x)/dim, len(idx)
+	out := make([]float32, n*d)
+	for i := 0; i < n; i++ {
+		row := x[i*dim : (i+1)*dim]
+		for k, j := range idx {
+			s := std[k]
+			if !(s > 0) {
+				s = 1
+			}
+			out[i*d+k] = float32((row[j] - mean[k]) / s)
+		}
+	}
+	return out
+}
+
+func runTrain(g *globals, args []string) error {
+	fs := newFlagSet(g, "train", "DATASET -o RUN --clusters K", `Train the Gaussian-mixture VAE (docs/methods.md §4; package vae) on the
+z-scored ST features of a patch dataset made by stkit patches. RUN is a folder:
+
+  checkpoints/ckpt-<step>.stkc  atomic checkpoints (every epoch; the last
+                                --keep kept): weights, optimiser and RNG state,
+                                the run configuration and the metadata
+                                inference needs (ST spec and reference, feature
+                                normalisation mean/std, dataset fingerprint,
+                                feature columns, model config)
+  run.json                      the same configuration, for reading
+  metrics.csv, metrics.json     per-epoch loss terms and cluster occupancy
+  loss.png                      loss curves and occupancy
+
+--resume continues from the newest readable checkpoint (after Ctrl-C or a
+kill); flags not given are taken from the run, --epochs may be raised.
+Ctrl-C stops after the current epoch with a checkpoint.
+
+Defaults, tuned on 64² patches of dust I, dust Q, Quijote log-density and
+Gaussian surrogates of Quijote (scov iso synthesis features, J = 4):
+  * features: all of the dataset's. For clustering scattering-covariance
+    features, leave out the C11 block with --drop '^C11': at J = 4 its 320
+    noisy coefficients (of 369) swamp the z-scored geometry (a GMM on the PCA
+    of all features: 0.72 best-match accuracy on the 4 sources above, 0.64–0.91
+    for this VAE; without C11: 1.00 for the GMM, ≥ 0.98 for this VAE).
+    --features REGEXP keeps only the matching features. (The default keeps
+    all features because stkit export decodes complete statistic vectors.)
+  * the CPU preset "small" (Z=8, H=128, 2 layers); w_rec 0.15, w_gauss 1,
+    w_cat 0.3 (facvae's w_cat = 1 merges clusters in short runs);
+  * --wbalance 0.3: a penalty on uneven cluster occupancy (KL of the
+    batch-mean q(y|x) from uniform; not in facvae) that revives empty
+    clusters — without it one cluster often dies in the first epochs and
+    two sources share another;
+  * Adam lr 1e-2 decaying to 1e-3 (facvae's schedule a(b+t)^(−1/3)), batch
+    128, 60 epochs, Gumbel τ from 1 halving every 50 epochs down to 0.5.
+Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
+	out := fs.String("o", "", "run folder (required)")
+	k := fs.Int("clusters", 0, "number of clusters K ≥ 2 (required for a new run)")
+	preset := fs.String("preset", "small", "model size: small (Z=8, H=128, 2 layers) or default (Z=32, H=1024, 4 layers)")
+	zdim := fs.Int("z", 0, "latent size Z (0 = preset)")
+	hdim := fs.Int("h", 0, "hidden width H (0 = preset)")
+	layers := fs.Int("layers", 0, "hidden layers per MLP (0 = preset)")
+	wrec := fs.Float64("wrec", defWRec, "reconstruction weight w_rec")
+	wgauss := fs.Float64("wgauss", 1, "Gaussian KL weight w_gauss")
+	wcat := fs.Float64("wcat", defWCat, "categorical KL weight w_cat (per-row KL(q(y|x) ‖ uniform))")
+	wbal := fs.Float64("wbalance", defWBal, "balance weight: KL(batch-mean q(y|x) ‖ uniform), against empty clusters (0: off, as facvae)")
+	epochs := fs.Int("epochs", defEpochs, "total number of epochs")
+	batch := fs.Int("batch", defBatch, "batch size")
+	lr := fs.Float64("lr", defLR, "initial Adam learning rate")
+	lrFinal := fs.Float64("lr-final", defLRFinal, "learning rate at the last epoch (facvae decay a(b+t)^(−1/3); 0 or = --lr: constant)")
+	clip := fs.Float64("clip", 20, "gradient clipping by value (negative: none)")
+	tau0 := fs.Float64("tau0", 1, "initial Gumbel-softmax temperature")
+	tauMin := fs.Float64("tau-min", defTauMin, "final Gumbel-softmax temperature (τ halves every 50 epochs down to it)")
+	val := fs.Float64("val", 0.1, "validation fraction (0: none)")
+	seed := fs.Int64("seed", 1, "seed of the initial weights, the in-graph noise, the split and the shuffling")
+	resume := fs.Bool("resume", false, "continue the run in RUN from its newest checkpoint")
+	patience := fs.Int("early-stop", 0, "stop after N validation evaluations without improvement (0: off)")
+	keep := fs.Int("keep", 3, "number of checkpoints kept")
+	features := fs.String("features", "", "regexp: keep only the dataset features whose name matches (e.g. '^(mean|P00|S1|C01)'); default all")
+	drop := fs.String("drop", defDrop, "regexp: leave out the features whose name matches, e.g. '^C11' (recommended for clustering scov features)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *out == "" {
+		fs.Usage()
+		return badInputf("train needs exactly one DATASET argument and -o RUN")
+	}
+	if *epochs < 1 {
+		return badInputf("--epochs must be ≥ 1, got %d", *epochs)
+	}
+	if *val < 0 || *val >= 1 {
+		return badInputf("--val must be in [0, 1), got %g", *val)
+	}
+	if *patience > 0 && *val == 0 {
+		return badInputf("--early-stop needs a validation split (--val > 0)")
+	}
+	dsDir, runDir := pos[0], *out
+	ckDir := filepath.Join(runDir, "checkpoints")
+
+	// An existing run: resume it or refuse to overwrite it.
+	var prev *checkpoints.Checkpoint
+	if _, err := os.Stat(ckDir); err == nil {
+		mgr, err := checkpoints.Open(ckDir, *keep)
+		if err != nil {
+			return err
+		}
+		c, skipped, err := mgr.Latest()
+		for _, s := range skipped {
+			fmt.Fprintf(g.stderr, "train: skipping unreadable checkpoint: %v\n", s)
+		}
+		switch {
+		case errors.Is(err, checkpoints.ErrNoCheckpoint):
+		case err != nil:
+			return fmt.Errorf("run %s: %w", runDir, err)
+		case !*resume:
+			return badInputf("%s already holds a run (epoch %d): pass --resume to continue it, or choose another -o", runDir, c.State.Epoch)
+		default:
+			prev = c
+		}
+	}
+	if *resume && prev == nil {
+		fmt.Fprintf(g.stderr, "train: no checkpoint in %s: starting a new run\n", runDir)
+	}
+
+	f, err := loadDataset(dsDir)
+	if err != nil {
+		return err
+	}
+	man := f.Manifest
+
+	// Model and training configuration: flags, or the resumed run's values for flags not given.
+	var cfg vae.Config
+	var rec trainRecord
+	var meta runMeta
+	var cols []int // dataset columns read by the model
+	if prev != nil {
+		var rc train.RunConfig
+		if err := prev.DecodeConfig(&rc); err != nil {
+			return fmt.Errorf("run %s: %w", runDir, err)
+		}
+		if err := prev.DecodeMetadata(&meta); err != nil || meta.Format != runFormat {
+			return badInputf("run %s was not written by stkit train (metadata format %d, error %v)", runDir, meta.Format, err)
+		}
+		if err := json.Unmarshal(rc.Train, &rec); err != nil {
+			return fmt.Errorf("run %s: training record: %w", runDir, err)
+		}
+		if cols, err = checkDatasetForRun(dsDir, f, runDir, &meta); err != nil {
+			return err
+		}
+		if (isSet(fs, "features") && *features != meta.Features) || (isSet(fs, "drop") && *drop != meta.Drop) {
+			return badInputf("run %s reads the features --features %q --drop %q", runDir, meta.Features, meta.Drop)
+		}
+		if man.Fingerprint != meta.DatasetFingerprint {
+			return badInputf("dataset %s is not the dataset run %s was trained on (%s; fingerprint %.12s…, run's %.12s…)",
+				dsDir, runDir, meta.Dataset, man.Fingerprint, meta.DatasetFingerprint)
+		}
+		cfg = rc.VAE
+		if isSet(fs, "preset") {
+			p, err := presetConfig(*preset, cfg.K, cfg.Features)
+			if err != nil {
+				return err
+			}
+			cfg.Z, cfg.H, cfg.Layers = p.Z, p.H, p.Layers
+		}
+	} else {
+		if *k == 0 {
+			fs.Usage()
+			return badInputf("--clusters K is required for a new run")
+		}
+		if *k < 2 {
+			return badInputf("--clusters must be ≥ 2, got %d", *k)
+		}
+		var keepRE, dropRE *regexp.Regexp
+		if *features != "" {
+			if keepRE, err = regexp.Compile(*features); err != nil {
+				return badInputf("--features: %v", err)
+			}
+		}
+		if *drop != "" {
+			if dropRE, err = regexp.Compile(*drop); err != nil {
+				return badInputf("--drop: %v", err)
+			}
+		}
+		cols = selectColumns(man.Columns, keepRE, dropRE)
+		if len(cols) == 0 {
+			return badInputf("--features %q / --drop %q leave none of the %d features of %s", *features, *drop, man.Dim, dsDir)
+		}
+		cfg, err = presetConfig(*preset, *k, len(cols))
+		if err != nil {
+			return err
+		}
+		cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance = *wrec, *wgauss, *wcat, *wbal
+		vf := *val
+		rec = trainRecord{BatchSize: *batch, LearningRate: *lr, LearningRateFinal: *lrFinal, ClipValue: *clip,
+			Tau0: *tau0, TauMin: *tauMin, TauRate: train.DefaultTauRate, Seed: *seed, ValFraction: vf}
+		meta = runMeta{Format: runFormat, Spec: man.Spec, Reference: man.Reference, Patch: man.Patch, Size: man.Size,
+			Sources: man.Sources, Features: *features, Drop: *drop, ModelSeed: *seed, DatasetFingerprint: man.Fingerprint}
+		for _, j := range cols {
+			meta.Columns = append(meta.Columns, man.Columns[j])
+			meta.Mean = append(meta.Mean, f.Mean[j])
+			meta.Std = append(meta.Std, f.Std[j])
+		}
+	}
+	meta.Dataset = dsDir
+	// Explicit flags override (on a resume a changed value is refused by the configuration check).
+	if isSet(fs, "clusters") {
+		if *k < 2 {
+			return badInputf("--clusters must be ≥ 2, got %d", *k)
+		}
+		cfg.K = *k
+	}
+	for _, o := range []struct {
+		name string
+		dst  *int
+		v    int
+	}{{"z", &cfg.Z, *zdim}, {"h", &cfg.H, *hdim}, {"layers", &cfg.Layers, *layers}, {"batch", &rec.BatchSize, *batch}} {
+		if isSet(fs, o.name) || (prev == nil && o.v > 0) {
+			*o.dst = o.v
+		}
+	}
+	for _, o := range []struct {
+		name string
+		dst  *float64
+		v    float64
+	}{{"wrec", &cfg.WRec, *wrec}, {"wgauss", &cfg.WGauss, *wgauss}, {"wcat", &cfg.WCat, *wcat}, {"wbalance", &cfg.WBalance, *wbal}, {"lr", &rec.LearningRate, *lr},
+		{"lr-final", &rec.LearningRateFinal, *lrFinal}, {"clip", &rec.ClipValue, *clip}, {"tau0", &rec.Tau0, *tau0},
+		{"tau-min", &rec.TauMin, *tauMin}, {"val", &rec.ValFraction, *val}} {
+		if isSet(fs, o.name) {
+			*o.dst = o.v
+		}
+	}
+	if isSet(fs, "seed") {
+		rec.Seed = *seed
+	}
+	if err := cfg.Validate(); err != nil {
+		return badInputf("model configuration: %v", err)
+	}
+	if rec.BatchSize < 2 || rec.LearningRate <= 0 || rec.Tau0 <= 0 || rec.TauMin <= 0 {
+		return badInputf("need --batch ≥ 2 and positive --lr, --tau0, --tau-min")
+	}
+	if man.N < 4 {
+		return badInputf("dataset %s has %d patches; training needs more", dsDir, man.N)
+	}
+	if cfg.K > man.N {
+		return badInputf("--clusters %d exceeds the number of patches (%d)", cfg.K, man.N)
+	}
+
+	data := train.Data{X: normalise(f.X, man.Dim, cols, meta.Mean, meta.Std), N: man.N, D: len(cols)}
+	be, err := runBackend(g)
+	if err != nil {
+		return err
+	}
+	model, err := vae.New(be, cfg, meta.ModelSeed)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(runDir, 0o755); err != nil {
+		return err
+	}
+	mgr, err := checkpoints.Open(ckDir, *keep)
+	if err != nil {
+		return err
+	}
+	user := runUser{Spec: meta.Spec, Reference: meta.Reference, Size: meta.Size, Dim: len(cols), Features: meta.Features, Drop: meta.Drop,
+		DatasetFingerprint: meta.DatasetFingerprint, ModelSeed: meta.ModelSeed}
+	valFrac := rec.ValFraction
+	if valFrac == 0 {
+		valFrac = -1 // package train: negative = no validation split
+	}
+	if prev != nil {
+		meta.History = trimHistory(meta.History, prev.State.Epoch)
+		fmt.Fprintf(g.stderr, "train: resuming %s at epoch %d of %d\n", runDir, prev.State.Epoch, *epochs)
+	}
+	if err := writeRunJSON(runDir, cfg, rec, meta); err != nil {
+		return err
+	}
+
+	ctx, cancel := interruptible()
+	defer cancel()
+	start := 0
+	if prev != nil {
+		start = prev.State.Epoch
+	}
+	fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, lr %g→%g, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
+		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, rec.LearningRate, rec.LearningRateFinal, cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
+	bar := newBar(g.stderr, max(1, *epochs-start), "train")
+	lastPlot := time.Now()
+	opt := train.Options{
+		Epochs: *epochs, BatchSize: rec.BatchSize, LearningRate: rec.LearningRate, LearningRateFinal: rec.LearningRateFinal,
+		ClipValue: rec.ClipValue, Tau0: rec.Tau0, TauMin: rec.TauMin, TauRate: rec.TauRate, Seed: rec.Seed,
+		ValFraction: valFrac, Patience: *patience, Checkpoints: mgr, CheckpointEvery: 1, Resume: prev != nil,
+		Config: user, Metadata: &meta,
+		Logf: func(format string, a ...any) { slog.Debug(fmt.Sprintf(format, a...)) },
+		Stop: func() bool { return ctx.Err() != nil },
+		OnEpoch: func(em train.EpochMetrics) error {
+			meta.History = append(meta.History, rowFromMetrics(em))
+			desc := fmt.Sprintf("epoch %d/%d loss %.4g rec %.4g gauss %.4g cat %.3g", em.Epoch+1, *epochs, em.Train.Loss, em.Train.Rec, em.Train.Gauss, em.Train.Cat)
+			if em.Val != nil {
+				desc += fmt.Sprintf(" val %.4g", em.Val.Loss)
+			}
+			bar.Describe(desc)
+			_ = bar.Add(1)
+			if err := writeMetrics(runDir, cfg.K, meta.History); err != nil {
+				return err
+			}
+			if time.Since(lastPlot) > 10*time.Second {
+				lastPlot = time.Now()
+				if err := plotLoss(filepath.Join(runDir, "loss.png"), cfg, meta.History); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	t0 := time.Now()
+	res, err := train.Run(model, data, opt)
+	_ = bar.Finish()
+	if err != nil {
+		if errors.Is(err, checkpoints.ErrConfigMismatch) {
+			return badInputf("run %s was made with other settings: %v (leave the flags out to take the run's values)", runDir, err)
+		}
+		return err
+	}
+	if len(res.History) > 0 || prev != nil {
+		if err := writeMetrics(runDir, cfg.K, meta.History); err != nil {
+			return err
+		}
+		if err := plotLoss(filepath.Join(runDir, "loss.png"), cfg, meta.History); err != nil {
+			return err
+		}
+	}
+	elapsed := time.Since(t0).Seconds()
+	summariseRun(g, runDir, res, meta.History, elapsed)
+	return nil
+}
+
+// presetConfig returns the model sizes of a preset.
+func presetConfig(name string, k, features int) (vae.Config, error) {
+	switch name {
+	case "small":
+		return vae.SmallConfig(k, features), nil
+	case "default":
+		return vae.DefaultConfig(k, features), nil
+	}
+	return vae.Config{}, badInputf("unknown --preset %q (want small or default)", name)
+}
+
+// trimHistory keeps the rows of the first epochs completed epochs.
+func trimHistory(h []epochRow, epochs int) []epochRow {
+	out := h[:0:0]
+	for _, r := range h {
+		if r.Epoch <= epochs {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// writeRunJSON writes RUN/run.json: the model and training configuration and the metadata without
+// the history (a readable copy of what every checkpoint holds).
+func writeRunJSON(dir string, cfg vae.Config, rec trainRecord, meta runMeta) error {
+	meta.History = nil
+	doc := struct {
+		Model    vae.Config  `json:"model"`
+		Training trainRecord `json:"training"`
+		Meta     runMeta     `json:"run"`
+	}{cfg, rec, meta}
+	b, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
+		return err
+	}
+	return checkpoints.WriteFileAtomic(filepath.Join(dir, "run.json"), append(b, '\n'), 0o644)
+}
+
+// writeMetrics writes RUN/metrics.csv and RUN/metrics.json from the history.
+func writeMetrics(dir string, K int, h []epochRow) error {
+	var sb strings.Builder
+	sb.WriteString("epoch,step,tau,lr,seconds,loss,rec,gauss,cat,balance")
+	for k := 0; k < K; k++ {
+		fmt.Fprintf(&sb, ",occ_%d", k)
+	}
+	sb.WriteString(",val_loss,val_rec,val_gauss,val_cat,val_balance")
+	for k := 0; k < K; k++ {
+		fmt.Fprintf(&sb, ",val_occ_%d", k)
+	}
+	sb.WriteByte('\n')
+	g := func(v float64) string { return fmt.Sprintf("%.8g", v) }
+	for _, r := range h {
+		fmt.Fprintf(&sb, "%d,%d,%s,%s,%.3f,%s,%s,%s,%s,%s", r.Epoch, r.Step, g(r.Tau), g(r.LR), r.Seconds, g(r.Loss), g(r.Rec), g(r.Gauss), g(r.Cat), g(r.Balance))
+		for k := 0; k < K; k++ {
+			sb.WriteString("," + g(at(r.Occupancy, k)))
+		}
+		for _, p := range []*float64{r.ValLoss, r.ValRec, r.ValGauss, r.ValCat, r.ValBalance} {
+			sb.WriteByte(',')
+			if p != nil {
+				sb.WriteString(g(*p))
+			}
+		}
+		for k := 0; k < K; k++ {
+			sb.WriteByte(',')
+			if r.ValOccupancy != nil {
+				sb.WriteString(g(at(r.ValOccupancy, k)))
+			}
+		}
+		sb.WriteByte('\n')
+	}
+	if err := checkpoints.WriteFileAtomic(filepath.Join(dir, "metrics.csv"), []byte(sb.String()), 0o644); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(h, "", " ")
+	if err != nil {
+		return err
+	}
+	return checkpoints.WriteFileAtomic(filepath.Join(dir, "metrics.json"), append(b, '\n'), 0o644)
+}
+
+func at(v []float64, i int) float64 {
+	if i < len(v) {
+		return v[i]
+	}
+	return math.NaN()
+}
+
+func summariseRun(g *globals, dir string, res *train.Result, h []epochRow, elapsed float64) {
+	w := g.stdout
+	switch {
+	case res.Stopped:
+		fmt.Fprintf(w, "interrupted after epoch %d: resume with the same command and --resume\n", res.StartEpoch+len(res.History))
+	case res.EarlyStopped:
+		fmt.Fprintf(w, "early stop at epoch %d (best validation loss %.5g at epoch %d)\n", res.StartEpoch+len(res.History), res.BestValLoss, res.BestEpoch+1)
+	case len(res.History) == 0:
+		fmt.Fprintf(w, "nothing to do: the run already completed %d epochs (raise --epochs to continue)\n", res.StartEpoch)
+	}
+	if len(res.History) > 0 {
+		fmt.Fprintf(w, "trained epochs %d–%d in %.1f s (%.3f s/epoch)\n", res.StartEpoch+1, res.StartEpoch+len(res.History), elapsed, elapsed/float64(len(res.History)))
+	}
+	if len(h) > 0 {
+		r := h[len(h)-1]
+		fmt.Fprintf(w, "epoch %d: loss %.5g (rec %.5g, gauss %.5g, cat %.4g); occupancy %s\n", r.Epoch, r.Loss, r.Rec, r.Gauss, r.Cat, fmtFracs(r.Occupancy))
+		if r.ValLoss != nil {
+			fmt.Fprintf(w, "validation: loss %.5g (rec %.5g, gauss %.5g, cat %.4g); occupancy %s\n", *r.ValLoss, *r.ValRec, *r.ValGauss, *r.ValCat, fmtFracs(r.ValOccupancy))
+		}
+	}
+	if res.Checkpoint != "" {
+		fmt.Fprintf(w, "checkpoint: %s\n", res.Checkpoint)
+	}
+	fmt.Fprintf(w, "metrics: %s, %s\n", filepath.Join(dir, "metrics.csv"), filepath.Join(dir, "loss.png"))
+}
+
+func fmtFracs(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprintf("%.3f", x)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}

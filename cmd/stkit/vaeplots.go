@@ -1,0 +1,259 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/vae"
+)
+
+// plotLoss draws the training curves of a run: the total loss, the three loss terms (training
+// batches and validation split) and the training cluster occupancy, against the epoch.
+func plotLoss(path string, cfg vae.Config, h []epochRow) error {
+	if len(h) == 0 {
+		return nil
+	}
+	ep := make([]float64, len(h))
+	for i, r := range h {
+		ep[i] = float64(r.Epoch)
+	}
+	series := func(f func(epochRow) float64) []float64 {
+		v := make([]float64, len(h))
+		for i, r := range h {
+			v[i] = f(r)
+		}
+		return v
+	}
+	valSeries := func(f func(epochRow) *float64) []float64 {
+		return series(func(r epochRow) float64 {
+			if p := f(r); p != nil {
+				return *p
+			}
+			return math.NaN()
+		})
+	}
+	trainName := "train"
+	panel := func(title string, train, val []float64, extra func(p *plot.Plot)) *plot.Plot {
+		p := plot.New()
+		p.Title.Text = title
+		p.X.Label.Text = "epoch"
+		l, err := plotter.NewLine(plotx.XY(ep, train, false))
+		if err == nil {
+			l.Color = plotx.Palette(0)
+			l.Width = vg.Points(1.5)
+			p.Add(l)
+			p.Legend.Add(trainName, l)
+		}
+		if val != nil {
+			if xy := plotx.XY(ep, val, false); len(xy) > 0 {
+				if lv, err := plotter.NewLine(xy); err == nil {
+					lv.Color = plotx.Palette(1)
+					lv.Width = vg.Points(1.5)
+					lv.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+					p.Add(lv)
+					p.Legend.Add("validation", lv)
+				}
+			}
+		}
+		if extra != nil {
+			extra(p)
+		}
+		// The first epochs can be orders of magnitude above the rest: scale the axis to the later ones.
+		if skip := len(train) / 10; val != nil && len(train) >= 6 {
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, s := range [][]float64{train, val} {
+				for i := skip + 1; i < len(s); i++ {
+					if !math.IsNaN(s[i]) && !math.IsInf(s[i], 0) {
+						lo, hi = math.Min(lo, s[i]), math.Max(hi, s[i])
+					}
+				}
+			}
+			if hi > lo {
+				pad := 0.1 * (hi - lo)
+				p.Y.Min, p.Y.Max = lo-pad, hi+pad
+			}
+		}
+		p.Legend.Top = true
+		p.Add(plotter.NewGrid())
+		return p
+	}
+	title := fmt.Sprintf("loss = %g·rec + %g·gauss + %g·cat", cfg.WRec, cfg.WGauss, cfg.WCat)
+	if cfg.WBalance > 0 {
+		title += fmt.Sprintf(" + %g·balance", cfg.WBalance)
+	}
+	total := panel(title,
+		series(func(r epochRow) float64 { return r.Loss }), valSeries(func(r epochRow) *float64 { return r.ValLoss }), nil)
+	rec := panel("reconstruction Σ(x−x̂)²", series(func(r epochRow) float64 { return r.Rec }), valSeries(func(r epochRow) *float64 { return r.ValRec }), nil)
+	gauss := panel("Gaussian KL (MC)", series(func(r epochRow) float64 { return r.Gauss }), valSeries(func(r epochRow) *float64 { return r.ValGauss }), nil)
+	cat := panel("KL(q(y|x) ‖ uniform) per row; balance KL(q̄ ‖ uniform)", series(func(r epochRow) float64 { return r.Cat }), valSeries(func(r epochRow) *float64 { return r.ValCat }),
+		func(p *plot.Plot) {
+			if l, err := plotter.NewLine(plotx.XY(ep, series(func(r epochRow) float64 { return r.Balance }), false)); err == nil {
+				l.Color = plotx.Palette(2)
+				l.Width = vg.Points(1.5)
+				p.Add(l)
+				p.Legend.Add("balance (train)", l)
+			}
+			lk := math.Log(float64(cfg.K))
+			if l, err := plotter.NewLine(plotter.XYs{{X: ep[0], Y: lk}, {X: ep[len(ep)-1], Y: lk}}); err == nil {
+				l.Color = plotx.Palette(7)
+				l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+				p.Add(l)
+				p.Legend.Add("log K", l)
+			}
+		})
+	cat.Y.Min, cat.Y.Max = 0, 1.05*math.Log(float64(cfg.K))
+	occ := plot.New()
+	occ.Title.Text = "cluster occupancy (training)"
+	occ.X.Label.Text = "epoch"
+	occ.Y.Min, occ.Y.Max = 0, 1
+	for k := 0; k < cfg.K; k++ {
+		kk := k
+		if l, err := plotter.NewLine(plotx.XY(ep, series(func(r epochRow) float64 { return at(r.Occupancy, kk) }), false)); err == nil {
+			l.Color = plotx.Palette(k)
+			l.Width = vg.Points(1.5)
+			occ.Add(l)
+			occ.Legend.Add(fmt.Sprintf("%d", k), l)
+		}
+	}
+	occ.Legend.Top = true
+	occ.Add(plotter.NewGrid())
+	trainName = "τ"
+	tau := panel("Gumbel τ and learning rate ×100", series(func(r epochRow) float64 { return r.Tau }), nil, func(p *plot.Plot) {
+		if l, err := plotter.NewLine(plotx.XY(ep, series(func(r epochRow) float64 { return 100 * r.LR }), false)); err == nil {
+			l.Color = plotx.Palette(2)
+			p.Add(l)
+			p.Legend.Add("100·lr", l)
+		}
+	})
+	return plotx.SaveGrid(path, [][]*plot.Plot{{total, rec, gauss}, {cat, occ, tau}}, 15*vg.Inch, 8*vg.Inch)
+}
+
+// plotMosaic draws, for each cluster (one row), the patches of idx[k] (most confident first) with
+// their confidence; each patch has its own robust colour range.
+func plotMosaic(path string, patch func(i int) []float64, size int, idx [][]int, conf []float32, counts []int) error {
+	cols := 1
+	for _, l := range idx {
+		cols = max(cols, len(l))
+	}
+	grid := make([][]*plot.Plot, len(idx))
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	for k, l := range idx {
+		grid[k] = make([]*plot.Plot, cols)
+		if len(l) == 0 {
+			p := plot.New()
+			p.Title.Text = fmt.Sprintf("cluster %d: empty", k)
+			p.HideAxes()
+			grid[k][0] = p
+		}
+		for j, i := range l {
+			px := patch(i)
+			lo, hi := plotx.Range(px, 0.01)
+			title := fmt.Sprintf("#%d p=%.3f", i, conf[i])
+			if j == 0 {
+				title = fmt.Sprintf("cluster %d (%.1f%%)\n", k, 100*float64(counts[k])/float64(max(n, 1))) + title
+			}
+			grid[k][j] = plotx.MapPlot(title, px, size, size, lo, hi)
+			grid[k][j].Title.TextStyle.Font.Size = vg.Points(8)
+		}
+	}
+	return plotx.SaveGrid(path, grid, vg.Length(cols)*1.4*vg.Inch, vg.Length(len(idx))*1.7*vg.Inch)
+}
+
+// pca2 projects the rows of x (n × d) on their first two principal axes (centred, SVD); it returns
+// the coordinates and the fraction of variance of each axis.
+func pca2(x []float32, n, d int) (pc [][2]float64, frac [2]float64) {
+	pc = make([][2]float64, n)
+	if n < 2 || d < 1 {
+		return pc, frac
+	}
+	a := mat.NewDense(n, d, nil)
+	mean := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			mean[j] += float64(x[i*d+j]) / float64(n)
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			a.Set(i, j, float64(x[i*d+j])-mean[j])
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDThin) {
+		return pc, frac
+	}
+	var v mat.Dense
+	svd.VTo(&v)
+	sv := svd.Values(nil)
+	tot := 0.0
+	for _, s := range sv {
+		tot += s * s
+	}
+	for c := 0; c < 2 && c < len(sv); c++ {
+		if tot > 0 {
+			frac[c] = sv[c] * sv[c] / tot
+		}
+		for i := 0; i < n; i++ {
+			s := 0.0
+			for j := 0; j < d; j++ {
+				s += a.At(i, j) * v.At(j, c)
+			}
+			pc[i][c] = s
+		}
+	}
+	return pc, frac
+}
+
+// plotPCA draws the 2D PCA projection of the latent means, coloured by cluster; when labels are
+// given (several sources), the marker shape shows the source label.
+func plotPCA(path string, pc [][2]float64, frac [2]float64, clusters []int, K int, labels []int, labelNames []string) error {
+	p := plot.New()
+	p.Title.Text = "latent means μ_q(x): PCA, colour = cluster"
+	if len(labelNames) > 1 {
+		p.Title.Text += ", marker = source"
+	}
+	p.X.Label.Text = fmt.Sprintf("PC1 (%.0f%% of variance)", 100*frac[0])
+	p.Y.Label.Text = fmt.Sprintf("PC2 (%.0f%% of variance)", 100*frac[1])
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}}
+	nl := max(1, len(labelNames))
+	for k := 0; k < K; k++ {
+		for l := 0; l < nl; l++ {
+			var xy plotter.XYs
+			for i, c := range clusters {
+				if c == k && (labels == nil || labels[i] == l) {
+					xy = append(xy, plotter.XY{X: pc[i][0], Y: pc[i][1]})
+				}
+			}
+			if len(xy) == 0 {
+				continue
+			}
+			s, err := plotter.NewScatter(xy)
+			if err != nil {
+				return err
+			}
+			s.GlyphStyle.Color = plotx.Palette(k)
+			s.GlyphStyle.Radius = vg.Points(2)
+			s.GlyphStyle.Shape = shapes[l%len(shapes)]
+			p.Add(s)
+			name := fmt.Sprintf("cluster %d", k)
+			if len(labelNames) > 1 {
+				name += " · " + labelNames[l]
+			}
+			p.Legend.Add(name, s)
+		}
+	}
+	p.Legend.Top = true
+	p.Legend.Left = false
+	p.Add(plotter.NewGrid())
+	return plotx.Save(path, p, 9*vg.Inch, 7*vg.Inch)
+}
