@@ -5,6 +5,7 @@
 package infer
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -215,17 +216,21 @@ func (h *HistogramTerm) Name() string { return "histogram" }
 
 // LossGrad implements PixelTerm.
 func (h *HistogramTerm) LossGrad(_ int, x []float64, grad []float64) float64 {
-	idx := make([]int, len(x))
-	for i := range idx {
-		idx[i] = i
+	type pix struct {
+		v float64
+		i int
 	}
-	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	p := make([]pix, len(x))
+	for i, v := range x {
+		p[i] = pix{v, i}
+	}
+	slices.SortFunc(p, func(a, b pix) int { return cmp.Compare(a.v, b.v) })
 	n := float64(len(x))
 	loss := 0.0
-	for r, i := range idx {
-		d := x[i] - h.quantiles[r]
+	for r, q := range p {
+		d := q.v - h.quantiles[r]
 		loss += d * d / n
-		grad[i] += h.Scale * 2 * d / n
+		grad[q.i] += h.Scale * 2 * d / n
 	}
 	return h.Scale * loss
 }

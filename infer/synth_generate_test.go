@@ -189,3 +189,41 @@ func TestPresets(t *testing.T) {
 		t.Error("unknown preset accepted")
 	}
 }
+
+// BenchmarkGenerateScov128 runs 20 iterations of a quality-preset synthesis
+// of a 128² log-normal field (scov iso J=6) and reports seconds per
+// evaluation in the engine and with the optimiser loop, and the loop
+// overhead Elapsed/EvalTime − 1.
+func BenchmarkGenerateScov128(b *testing.B) {
+	x, err := datasets.LogNormalField(128, 128, -3, 0.8, 5)
+	if err != nil {
+		b.Fatal(err)
+	}
+	target := &stlayer.Maps{B: 1, M: 128, N: 128, Data: x}
+	eng := cpu.New()
+	op, err := stats.BuildWithRef(stats.Spec{Kind: stats.SCov, J: 6, L: 4, Iso: true, Synthesis: true}, eng, target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, _ := Preset(PresetQuality, 1, 1)
+	cfg.Steps = 20
+	loss, err := NewSynthLoss(eng, "scov", op, target, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var evals int
+	var evalT, wall float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := Generate(context.Background(), loss, target, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		evals += res.Evals
+		evalT += res.EvalTime.Seconds()
+		wall += res.Elapsed.Seconds()
+	}
+	b.ReportMetric(evalT/float64(evals), "s/eval")
+	b.ReportMetric(wall/float64(evals), "s/eval-with-loop")
+	b.ReportMetric(100*(wall/evalT-1), "%overhead")
+}
