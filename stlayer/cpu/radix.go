@@ -13,6 +13,15 @@ type radixPlan struct {
 	n, logn int
 	tw, twi []complex128 // tw[k] = e^{−2πik/n}, twi[k] = conj(tw[k]), k < n
 	rev     []int32      // bit-reversal permutation
+	swaps   [][2]int32   // the pairs i < rev[i] it exchanges
+	// stages[s] holds, for the radix-4 stage of span q = len(w1) ≥ 16, the
+	// twiddles of j < q contiguously (forward and inverse): w1[j] = tw[j·n/4q],
+	// w2[j] = tw[2j·n/4q], w3[j] = tw[3j·n/4q].
+	stages []r4Stage
+}
+
+type r4Stage struct {
+	w1, w2, w3, v1, v2, v3 []complex128 // v: conjugates (inverse)
 }
 
 func isPow2(n int) bool { return n > 0 && n&(n-1) == 0 }
@@ -33,6 +42,33 @@ func newRadixPlan(n int) *radixPlan {
 	if n == 1 {
 		p.rev[0] = 0
 	}
+	for i, r := range p.rev {
+		if i < int(r) {
+			p.swaps = append(p.swaps, [2]int32{int32(i), r})
+		}
+	}
+	q := 1
+	if p.logn&1 == 1 {
+		q = 2
+	}
+	if q == 1 && n >= 4 {
+		q = 4
+	}
+	for ; q < n; q *= 4 {
+		if q < 16 {
+			continue
+		}
+		step := n / (4 * q)
+		st := r4Stage{}
+		for _, d := range []*[]complex128{&st.w1, &st.w2, &st.w3, &st.v1, &st.v2, &st.v3} {
+			*d = make([]complex128, q)
+		}
+		for j := 0; j < q; j++ {
+			st.w1[j], st.w2[j], st.w3[j] = p.tw[j*step], p.tw[2*j*step], p.tw[3*j*step]
+			st.v1[j], st.v2[j], st.v3[j] = p.twi[j*step], p.twi[2*j*step], p.twi[3*j*step]
+		}
+		p.stages = append(p.stages, st)
+	}
 	return p
 }
 
@@ -41,10 +77,9 @@ func newRadixPlan(n int) *radixPlan {
 func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 	n := p.n
 	x = x[:n]
-	for i, r := range p.rev {
-		if i < int(r) {
-			x[i], x[r] = x[r], x[i]
-		}
+	for _, sw := range p.swaps {
+		i, r := sw[0], sw[1]
+		x[i], x[r] = x[r], x[i]
 	}
 	tw, sg := p.tw, 1.0
 	if inverse {
@@ -70,7 +105,7 @@ func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 		}
 		q = 4
 	}
-	for ; q < n; q *= 4 {
+	for ; q < n && q < 16; q *= 4 {
 		m := 4 * q
 		step := n / m
 		for j := 0; j < q; j++ {
@@ -85,6 +120,45 @@ func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 				jj := complex(sg*imag(t), -sg*real(t))
 				x[k], x[k+2*q] = a1+s, a1-s
 				x[k+q], x[k+3*q] = b1+jj, b1-jj
+			}
+		}
+	}
+	// Stages of span q ≥ 16: blocks of 4q, contiguous twiddles (no bounds
+	// checks in the butterflies).
+	for _, st := range p.stages {
+		q := len(st.w1)
+		t1, t2, t3 := st.w1, st.w2, st.w3
+		if inverse {
+			t1, t2, t3 = st.v1, st.v2, st.v3
+		}
+		for k0 := 0; k0+4*q <= n; k0 += 4 * q {
+			a := x[k0 : k0+q]
+			b := x[k0+q : k0+2*q][:len(a)]
+			c := x[k0+2*q : k0+3*q][:len(a)]
+			d := x[k0+3*q : k0+4*q][:len(a)]
+			w1, w2, w3 := t1[:len(a)], t2[:len(a)], t3[:len(a)]
+			if inverse {
+				for j, u := range a {
+					v := b[j] * w2[j]
+					s := c[j] * w1[j]
+					t := d[j] * w3[j]
+					a1, b1 := u+v, u-v
+					s, t = s+t, s-t
+					jj := complex(-imag(t), real(t))
+					a[j], c[j] = a1+s, a1-s
+					b[j], d[j] = b1+jj, b1-jj
+				}
+				continue
+			}
+			for j, u := range a {
+				v := b[j] * w2[j]
+				s := c[j] * w1[j]
+				t := d[j] * w3[j]
+				a1, b1 := u+v, u-v
+				s, t = s+t, s-t
+				jj := complex(imag(t), -real(t))
+				a[j], c[j] = a1+s, a1-s
+				b[j], d[j] = b1+jj, b1-jj
 			}
 		}
 	}
