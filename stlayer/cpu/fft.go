@@ -131,7 +131,7 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 	var first, second []fftJob
 	const rowBlock = 16
 	colStrip := 64
-	if !isPow2(H) || e.gonumOnly {
+	if e.gonumOnly {
 		colStrip = 32
 	}
 	addRows := func(jobs []fftJob, p int, rows []int32) []fftJob {

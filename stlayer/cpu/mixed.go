@@ -16,6 +16,7 @@ type mixedPlan struct {
 type mixedStage struct {
 	r, ns int          // radix, product of the radices before this stage
 	tw    []complex128 // tw[(j mod ns)*(r−1) + q−1] = e^{−2πi q (j mod ns)/(ns·r)}
+	twi   []complex128 // conjugates of tw (inverse)
 	roots []complex128 // generic radix: roots[k] = e^{−2πik/r}
 }
 
@@ -44,11 +45,12 @@ func newMixedPlan(n int) *mixedPlan {
 	p := &mixedPlan{n: n}
 	ns := 1
 	for _, r := range factorRadices(n) {
-		st := mixedStage{r: r, ns: ns, tw: make([]complex128, ns*(r-1))}
+		st := mixedStage{r: r, ns: ns, tw: make([]complex128, ns*(r-1)), twi: make([]complex128, ns*(r-1))}
 		for j := 0; j < ns; j++ {
 			for q := 1; q < r; q++ {
 				s, c := math.Sincos(-2 * math.Pi * float64(q*j) / float64(ns*r))
 				st.tw[j*(r-1)+q-1] = complex(c, s)
+				st.twi[j*(r-1)+q-1] = complex(c, -s)
 			}
 		}
 		if r > 5 {
@@ -120,25 +122,48 @@ func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr i
 		}
 		return w
 	}
+	twt := st.tw
+	if inverse {
+		twt = st.twi
+	}
+	// Row i of src / dst as a width-long slice.
+	srow := func(i int) []complex128 { return src[i*sstr : i*sstr+width] }
+	drow := func(i int) []complex128 { return dst[i*dstr : i*dstr+width] }
 	switch r {
 	case 2:
 		for j := 0; j < m; j++ {
-			a, b := in(j, 0), in(j, 1)[:len(in(j, 0))]
-			o0, o1 := out(j, 0)[:len(a)], out(j, 1)[:len(a)]
-			w1 := tw(j, 1)
-			for k := range a {
-				u, v := a[k], b[k]*w1
+			jm := j % ns
+			o := (j/ns)*ns*r + jm
+			a, b := srow(j), srow(j+m)[:width]
+			o0, o1 := drow(o)[:width], drow(o+ns)[:width]
+			w1 := twt[jm]
+			for k, u := range a {
+				v := b[k] * w1
 				o0[k], o1[k] = u+v, u-v
 			}
 		}
 	case 4:
 		for j := 0; j < m; j++ {
-			a := in(j, 0)
-			b, c, d := in(j, 1)[:len(a)], in(j, 2)[:len(a)], in(j, 3)[:len(a)]
-			o0, o1, o2, o3 := out(j, 0)[:len(a)], out(j, 1)[:len(a)], out(j, 2)[:len(a)], out(j, 3)[:len(a)]
-			w1, w2, w3 := tw(j, 1), tw(j, 2), tw(j, 3)
-			for k := range a {
-				x0, x1, x2, x3 := a[k], b[k]*w1, c[k]*w2, d[k]*w3
+			jm := j % ns
+			o := (j/ns)*ns*r + jm
+			a := srow(j)
+			b, c, d := srow(j + m)[:len(a)], srow(j + 2*m)[:len(a)], srow(j + 3*m)[:len(a)]
+			o0, o1, o2, o3 := drow(o)[:len(a)], drow(o + ns)[:len(a)], drow(o + 2*ns)[:len(a)], drow(o + 3*ns)[:len(a)]
+			t := twt[jm*3 : jm*3+3]
+			w1, w2, w3 := t[0], t[1], t[2]
+			if jm == 0 {
+				for k, x0 := range a {
+					x1, x2, x3 := b[k], c[k], d[k]
+					s02, d02 := x0+x2, x0-x2
+					s13, d13 := x1+x3, x1-x3
+					jd := complex(sg*imag(d13), -sg*real(d13)) // ∓i·(x1−x3)
+					o0[k], o2[k] = s02+s13, s02-s13
+					o1[k], o3[k] = d02+jd, d02-jd
+				}
+				continue
+			}
+			for k, x0 := range a {
+				x1, x2, x3 := b[k]*w1, c[k]*w2, d[k]*w3
 				s02, d02 := x0+x2, x0-x2
 				s13, d13 := x1+x3, x1-x3
 				jd := complex(sg*imag(d13), -sg*real(d13)) // ∓i·(x1−x3)
@@ -149,12 +174,14 @@ func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr i
 	case 3:
 		const s3 = 0.86602540378443864676 // sin(2π/3)
 		for j := 0; j < m; j++ {
-			a := in(j, 0)
-			b, c := in(j, 1)[:len(a)], in(j, 2)[:len(a)]
-			o0, o1, o2 := out(j, 0)[:len(a)], out(j, 1)[:len(a)], out(j, 2)[:len(a)]
-			w1, w2 := tw(j, 1), tw(j, 2)
-			for k := range a {
-				x0, x1, x2 := a[k], b[k]*w1, c[k]*w2
+			jm := j % ns
+			o := (j/ns)*ns*r + jm
+			a := srow(j)
+			b, c := srow(j + m)[:len(a)], srow(j + 2*m)[:len(a)]
+			o0, o1, o2 := drow(o)[:len(a)], drow(o + ns)[:len(a)], drow(o + 2*ns)[:len(a)]
+			w1, w2 := twt[jm*2], twt[jm*2+1]
+			for k, x0 := range a {
+				x1, x2 := b[k]*w1, c[k]*w2
 				t1 := x1 + x2
 				t2 := x0 - complex(0.5*real(t1), 0.5*imag(t1))
 				d := x1 - x2
