@@ -519,3 +519,74 @@ func reduceRow4(out []complex128, row []complex128, nyq complex128, m [][]float6
 	out[2] += complex(s2r, s2i)
 	out[3] += complex(s3r, s3i)
 }
+
+// meanLazyProduct is Mean of a lazy product that is not herm: the products
+// are summed as they are formed, row run by row run. Adjoint: that of the
+// weighted sum with uniform weights 1/HW.
+func (r *run) meanLazyProduct(x *field) *field {
+	lz, h, w := x.lazyBin, x.h, x.w
+	H, W := lz.srcHW[0], lz.srcHW[1]
+	n := H * W
+	inv := lz.s / float64(h*w)
+	y := r.newField(x.b, x.c, 1, 1)
+	y.isReal = x.isReal
+	r.e.parFor(x.planes(), 6*h*w, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			pa, pb := lz.a.planeFor(p, lz.C), lz.b.planeFor(p, lz.C)
+			av, bv := lz.a.data[pa*n:(pa+1)*n], lz.b.data[pb*n:(pb+1)*n]
+			var sr, si float64
+			for i := 0; i < h; i++ {
+				R := lz.ri[i]
+				for _, run := range lz.cols {
+					aa := av[R*W+run[1] : R*W+run[1]+run[2]]
+					vr, vi := dotProduct(aa, bv[R*W+run[1]:R*W+run[1]+len(aa)], lz.k == opMulConj)
+					sr, si = sr+vr, si+vi
+				}
+			}
+			y.data[p] = complex(sr*inv, si*inv)
+		}
+	})
+	u := [][]float64{r.e.uniform(h * w)}
+	r.tape(y, func(g []complex128) {
+		r.scatterProductGrad(x, false, func(p, i int, buf []complex128) {
+			reduceRowGrad(buf, g[p:p+1], u, i, h, w, false)
+		})
+	})
+	return y
+}
+
+// dotProduct returns Σ a[t]·conj(b[t]) (conj) or Σ a[t]·b[t], with four
+// independent partial sums.
+func dotProduct(a, b []complex128, conj bool) (float64, float64) {
+	b = b[:len(a)]
+	var s0, s1, t0, t1 float64
+	t := 0
+	if conj {
+		for ; t+1 < len(a); t += 2 {
+			u, v, x, z := a[t], b[t], a[t+1], b[t+1]
+			s0 += real(u)*real(v) + imag(u)*imag(v)
+			s1 += imag(u)*real(v) - real(u)*imag(v)
+			t0 += real(x)*real(z) + imag(x)*imag(z)
+			t1 += imag(x)*real(z) - real(x)*imag(z)
+		}
+		if t < len(a) {
+			u, v := a[t], b[t]
+			s0 += real(u)*real(v) + imag(u)*imag(v)
+			s1 += imag(u)*real(v) - real(u)*imag(v)
+		}
+		return s0 + t0, s1 + t1
+	}
+	for ; t+1 < len(a); t += 2 {
+		u, v, x, z := a[t], b[t], a[t+1], b[t+1]
+		s0 += real(u)*real(v) - imag(u)*imag(v)
+		s1 += real(u)*imag(v) + imag(u)*real(v)
+		t0 += real(x)*real(z) - imag(x)*imag(z)
+		t1 += real(x)*imag(z) + imag(x)*real(z)
+	}
+	if t < len(a) {
+		u, v := a[t], b[t]
+		s0 += real(u)*real(v) - imag(u)*imag(v)
+		s1 += real(u)*imag(v) + imag(u)*real(v)
+	}
+	return s0 + t0, s1 + t1
+}

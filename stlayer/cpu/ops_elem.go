@@ -27,32 +27,34 @@ func abs(z complex128) float64 { return math.Sqrt(real(z)*real(z) + imag(z)*imag
 // Modulus: y = |z|. Adjoint: g_z = Re(g)·z/|z| (0 at z = 0). Lazy: see Pow.
 func (r *run) Modulus(xf stlayer.Field) stlayer.Field { return r.lazyPow(r.own(xf), 1) }
 
-// ipow returns u^p for integer p by repeated multiplication; for p < 0 it
-// uses u^{-1} = conj(u)/|u|² (u is a unit phase here).
-func ipow(u complex128, p int) complex128 {
+// blockPow sets r[i] = u[i]^p for unit phases u (0 stays 0), p ≠ 0, by
+// binary exponentiation across the block; u is overwritten.
+func blockPow(r, u []complex128, p int) {
 	if p < 0 {
-		n := real(u)*real(u) + imag(u)*imag(u)
-		u, p = complex(real(u)/n, -imag(u)/n), -p
+		for i, v := range u {
+			u[i] = complex(real(v), -imag(v)) // u^{−1} = conj(u) for |u| = 1
+		}
+		p = -p
 	}
-	switch p {
-	case 0:
-		return 1
-	case 1:
-		return u
-	case 2:
-		return u * u
-	case 3:
-		return u * u * u
-	}
-	r := complex(1, 0)
+	first := true
 	for p > 0 {
 		if p&1 == 1 {
-			r *= u
+			if first {
+				copy(r, u)
+				first = false
+			} else {
+				for i, v := range u {
+					r[i] *= v
+				}
+			}
 		}
-		u *= u
 		p >>= 1
+		if p > 0 {
+			for i, v := range u {
+				u[i] = v * v
+			}
+		}
 	}
-	return r
 }
 
 // PhaseHarmonic: y = [z]^p = |z|·(z/|z|)^p (0 at z = 0). With w = y,
@@ -74,14 +76,29 @@ func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 	}
 	a, b := complex(float64(1-p)/2, 0), complex(float64(1+p)/2, 0)
 	return r.unary(x, 20, func(y, x []complex128) {
-		for i, z := range x {
-			m := abs(z)
-			if m == 0 {
-				y[i] = 0
-				continue
+		// Blocks of elements: the repeated multiplications of the power run
+		// across the block (independent elements pipeline; one element's
+		// chain of squarings would not).
+		const bs = 256
+		var u, pw [bs]complex128
+		var m [bs]float64
+		for lo := 0; lo < len(x); lo += bs {
+			xs := x[lo:min(lo+bs, len(x))]
+			ys := y[lo : lo+len(xs)]
+			for i, z := range xs {
+				mi := abs(z)
+				m[i] = mi
+				if mi == 0 {
+					u[i] = 0
+					continue
+				}
+				inv := 1 / mi
+				u[i] = complex(real(z)*inv, imag(z)*inv)
 			}
-			inv := 1 / m
-			y[i] = ipow(complex(real(z)*inv, imag(z)*inv), p) * complex(m, 0)
+			blockPow(pw[:len(xs)], u[:len(xs)], p)
+			for i := range ys {
+				ys[i] = pw[i] * complex(m[i], 0)
+			}
 		}
 	}, func(gx, g, x, y []complex128) {
 		for i, z := range x {

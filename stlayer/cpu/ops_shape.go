@@ -14,7 +14,10 @@ func (r *run) Mean(xf stlayer.Field) stlayer.Field {
 		}
 	}
 	if x, ok := r.ownLazyBin(xf); ok {
-		return r.reduceLazyProduct(x, [][]float64{r.e.uniform(x.hw())})
+		if x.herm && hermShape(x.h, x.w) {
+			return r.reduceLazyProduct(x, [][]float64{r.e.uniform(x.hw())})
+		}
+		return r.meanLazyProduct(x)
 	}
 	x := r.own(xf)
 	n := x.hw()
