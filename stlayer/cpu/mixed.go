@@ -134,8 +134,8 @@ func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr i
 		for j := 0; j < m; j++ {
 			jm := j % ns
 			o := (j/ns)*ns*r + jm
-			a, b := srow(j), srow(j+m)[:width]
-			o0, o1 := drow(o)[:width], drow(o+ns)[:width]
+			a, b := srow(j), srow(j + m)[:width]
+			o0, o1 := drow(o)[:width], drow(o + ns)[:width]
 			w1 := twt[jm]
 			for k, u := range a {
 				v := b[k] * w1
