@@ -54,6 +54,7 @@ import (
 //	                              convention, bins manifest.ps_bin_edges in cycles per patch)
 //	ps_k          [nb]   float64  mean |k| of the modes of each bin (cycles per patch)
 //	ps_logmean    [nb]   float64  mean over those patches of log P per bin (geometric-mean spectrum)
+//	ps_logstd     [nb]   float64  std (ddof 1) over those patches of log P per bin
 //	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of their pixels
 //
 // The PS and pixel moments are data summaries of the cluster (used only for
@@ -215,6 +216,7 @@ type ComponentModel struct {
 	DataChi2Amp  []float64
 	PS, PSK      []float64
 	PSLogMean    []float64
+	PSLogStd     []float64
 	PixelMoments [4]float64
 }
 
@@ -450,6 +452,9 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 	if c.PSLogMean, _, err = get("ps_logmean", true, nb); err != nil {
 		return nil, err
 	}
+	if c.PSLogStd, _, err = get("ps_logstd", true, nb); err != nil {
+		return nil, err
+	}
 	if c.PSLogMean == nil {
 		for _, v := range c.PS {
 			c.PSLogMean = append(c.PSLogMean, math.Log(math.Max(v, 1e-300)))
@@ -524,6 +529,9 @@ func (ms *ModelSet) Write(dir string) error {
 			datasets.NamedArray{Name: "patch_index", Array: &datasets.Array{DType: "int64", Shape: []int{len(idx)}, Float64: idx}},
 			f64("ps", c.PS, len(c.PS)), f64("ps_k", c.PSK, len(c.PSK)), f64("ps_logmean", c.PSLogMean, len(c.PSLogMean)),
 			f64("pixel_moments", c.PixelMoments[:], 4))
+		if len(c.PSLogStd) == len(c.PS) {
+			arrs = append(arrs, f64("ps_logstd", c.PSLogStd, len(c.PSLogStd)))
+		}
 		if len(c.DataChi2) == len(idx) && len(c.DataChi2Amp) == len(idx) {
 			arrs = append(arrs, f64("data_chi2", c.DataChi2, len(idx)), f64("data_chi2_amp", c.DataChi2Amp, len(idx)))
 		}
@@ -555,6 +563,7 @@ var modelMembersDoc = map[string]string{
 	"ps":            "[nb] float64: mean isotropic power spectrum of those patches (bins ps_bin_edges, cycles per patch)",
 	"ps_k":          "[nb] float64: mean |k| per bin (cycles per patch)",
 	"ps_logmean":    "[nb] float64: mean over the patches of log P per bin",
+	"ps_logstd":     "[nb] float64: std over the patches of log P per bin",
 	"pixel_moments": "[4] float64: pixel mean, std, skewness, excess kurtosis of those patches",
 }
 

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"time"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -80,9 +83,12 @@ func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed
 	c.PSK = ps.K
 	c.PS = make([]float64, len(ps.P))
 	c.PSLogMean = make([]float64, len(ps.P))
+	c.PSLogStd = make([]float64, len(ps.P))
 	for i := range c.PS {
 		c.PS[i] = sigma * sigma
+		// log of a mean of n_b exponential variables: std ≈ 1/√n_b
 		c.PSLogMean[i] = 2 * math.Log(sigma)
+		c.PSLogStd[i] = 1 / math.Sqrt(float64(max(1, ps.Count[i])))
 	}
 	c.PixelMoments = [4]float64{0, sigma, 0, 0}
 	return c, nil
@@ -120,11 +126,28 @@ type ModelSepOptions struct {
 	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
 	// (default 1e-9).
 	StdFloor float64
-	// Init is the starting point: "wiener" (default: each unknown is the
-	// Wiener share P_i(k)/Σ_j P_j(k) of the data's Fourier modes, with the
-	// models' spectra; the mean is split by the models' pixel means) or
-	// "equal" (U_i = d/(number of components)).
+	// Init is the starting point: "wiener" (default) gives each unknown the
+	// Wiener share P_i(k)/Σ_j P_j(k) of the data's Fourier modes with the
+	// clusters' mean spectra; "wiener-cal" calibrates those spectra on the
+	// data first (calibratedSpectra: per half-octave bin, the most probable
+	// log powers under the clusters' log-normal spread given that they sum to
+	// the data's power; on six 64² dust ×10 + Quijote mixtures it did not beat
+	// "wiener": pixel correlations 0.782/0.838 vs 0.799/0.835); "equal"
+	// starts from U_i = d/C. The map mean is split by the models' pixel means.
 	Init string
+	// MinFraction masks, in each component's term, the coefficients that
+	// involve a wavelet scale j (any of the label columns j1, j2, j3) at which
+	// the component holds less than MinFraction of the data's power
+	// (calibrated spectra, see calibratedSpectra, read at the wavelet's
+	// central frequency 3/8·2^−j cycles per pixel, Cheng's Morlet): the
+	// statistics of a component at scales where it is buried in the others
+	// cannot be recovered, and matching them only makes up structure
+	// (methods.md §3.8, "mask of informative coefficients"). Applied to
+	// scattering-covariance statistics (scov, spectra); default 0.2
+	// (negative: no mask). On six 64² mixtures of held-out dust I (×10) and
+	// Quijote patches, 0.2 raised the dust's mean pixel correlation with the
+	// truth from 0.747 (no mask) to 0.775.
+	MinFraction float64
 	// Seed of the separation's random stream (the terms draw nothing; kept
 	// for Separate).
 	Seed uint64
@@ -245,6 +268,13 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 		}
 		return out
 	}
+	if opt.MinFraction == 0 {
+		opt.MinFraction = 0.2
+	}
+	var masks [][]bool
+	if opt.MinFraction > 0 && (ms.Manifest.Spec.Kind == "scov" || ms.Manifest.Spec.Kind == "spectra") {
+		masks = informativeMasks(ms, data, comps, opt.MinFraction)
+	}
 	loss := &SepLoss{Engine: eng}
 	var full, ampIdx []int
 	for pass := 0; pass < 2; pass++ {
@@ -264,9 +294,16 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 				wgt = opt.Weights[i]
 			}
 			var keep []bool
+			if masks != nil {
+				keep = masks[i]
+			}
 			name := c.Name
 			if pass == 1 {
-				keep = amp
+				k2 := make([]bool, len(amp))
+				for j := range k2 {
+					k2[j] = amp[j] && (keep == nil || keep[j])
+				}
+				keep = k2
 				name += " (amplitudes)"
 			}
 			t := &SepTerm{Name: name, Op: op, Expr: e, Target: tile(c.Model.CoeffMean),
@@ -419,14 +456,18 @@ func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (
 			}
 		}
 		return u, nil
-	case "", "wiener":
+	case "", "wiener", "wiener-cal":
 	default:
-		return nil, inputErrorf("unknown separation start %q (want wiener or equal)", kind)
+		return nil, inputErrorf("unknown separation start %q (want wiener, wiener-cal or equal)", kind)
 	}
 	p := ms.Manifest.PatchSize
 	grids := make([][]float64, nc)
-	for i, c := range comps {
-		grids[i] = spectrumGrid(c.Model.PSK, c.Model.PS, p, m, nn)
+	if kind != "wiener-cal" {
+		for i, c := range comps {
+			grids[i] = spectrumGrid(c.Model.PSK, c.Model.PS, p, m, nn)
+		}
+	} else {
+		grids = calibratedSpectra(d, comps, p)
 	}
 	dm, _, _, _ := Moments(d.Data)
 	pmSum := 0.0
@@ -457,4 +498,227 @@ func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (
 		}
 	}
 	return u, nil
+}
+
+// calibratedSpectra returns, for each component, its power spectrum on the
+// m×n DFT grid of d, calibrated on the data: in every half-octave bin b of
+// d (IsoPowerSpectrum), the log powers u_c are the most probable under the
+// clusters' log-normal spread of patch spectra (mean ps_logmean, std
+// ps_logstd, interpolated in log k from the patch bins) subject to
+// Σ_c e^{u_c} = P_d,b:
+//
+//	min_u Σ_c (u_c − μ_c,b)²/σ_c,b² + ρ (log Σ_c e^{u_c} − log P_d,b)²
+//
+// (ρ = 10⁴ max_c 1/σ², Gauss–Newton). A component whose spectrum is tight
+// (small σ) keeps its model power and the others take the rest. Modes
+// outside the bins take the nearest bin's value; k = 0 is 0.
+func calibratedSpectra(d *stlayer.Maps, comps []SepComponent, p int) [][]float64 {
+	m, n := d.M, d.N
+	pd, pb := calibratedBins(d, comps, p)
+	nb := len(pd.P)
+	nc := len(comps)
+	grids := make([][]float64, nc)
+	for c := range grids {
+		grids[c] = make([]float64, m*n)
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			if i == 0 && j == 0 {
+				continue
+			}
+			k := math.Hypot(float64(freq(i, m)), float64(freq(j, n)))
+			b := 0
+			for b+1 < nb && k >= pd.Edges[b+1] {
+				b++
+			}
+			for c := range grids {
+				grids[c][i*n+j] = pb[c][b]
+			}
+		}
+	}
+	return grids
+}
+
+// calibratedBins returns the data's binned spectrum and, per component, the
+// calibrated power of every bin (see calibratedSpectra).
+func calibratedBins(d *stlayer.Maps, comps []SepComponent, p int) (*PowerSpectrum, [][]float64) {
+	m, n := d.M, d.N
+	pd := IsoPowerSpectrum(d.Data, m, n)
+	nb := len(pd.P)
+	nc := len(comps)
+	pb := make([][]float64, nc)
+	for c := range pb {
+		pb[c] = make([]float64, nb)
+	}
+	for b := 0; b < nb; b++ {
+		f := pd.K[b] / float64(min(m, n))
+		mu := make([]float64, nc)
+		w := make([]float64, nc)
+		for c, comp := range comps {
+			k := make([]float64, len(comp.Model.PSK))
+			for i, v := range comp.Model.PSK {
+				k[i] = v / float64(p)
+			}
+			mu[c] = interpLog(k, comp.Model.PSLogMean, f)
+			sd := 1.0
+			if len(comp.Model.PSLogStd) == len(k) {
+				sd = math.Max(interpLog(k, comp.Model.PSLogStd, f), 1e-3)
+			}
+			w[c] = 1 / (sd * sd)
+		}
+		target := math.Log(math.Max(pd.P[b], 1e-300))
+		u := solveSpectrumShares(mu, w, target)
+		for c := range u {
+			pb[c][b] = math.Exp(u[c])
+		}
+	}
+	return pd, pb
+}
+
+// interpLog interpolates y (given at frequencies x, increasing) linearly in
+// log x at f, constant beyond the ends; non-finite y are skipped.
+func interpLog(x, y []float64, f float64) float64 {
+	var lx, ly []float64
+	for i := range x {
+		if x[i] > 0 && !math.IsNaN(y[i]) && !math.IsInf(y[i], 0) {
+			lx = append(lx, math.Log(x[i]))
+			ly = append(ly, y[i])
+		}
+	}
+	if len(lx) == 0 {
+		return 0
+	}
+	if f <= 0 {
+		return ly[0]
+	}
+	l := math.Log(f)
+	if l <= lx[0] {
+		return ly[0]
+	}
+	if l >= lx[len(lx)-1] {
+		return ly[len(ly)-1]
+	}
+	i := sort.SearchFloat64s(lx, l)
+	t := (l - lx[i-1]) / (lx[i] - lx[i-1])
+	return ly[i-1] + t*(ly[i]-ly[i-1])
+}
+
+// solveSpectrumShares minimises F(u) = Σ_c w_c (u_c − μ_c)² + ρ (log Σ
+// e^{u_c} − target)² (see calibratedSpectra) by Newton's method with the full
+// Hessian and backtracking, from the point on the constraint obtained by
+// shifting every μ_c equally. At the minimum w_c (u_c − μ_c)/e^{u_c} is the
+// same for every c (the Lagrange condition of the constrained problem).
+func solveSpectrumShares(mu, w []float64, target float64) []float64 {
+	nc := len(mu)
+	rho := 0.0
+	for _, v := range w {
+		rho = math.Max(rho, 1e4*v)
+	}
+	lse := func(u []float64) (float64, []float64) {
+		mx := u[0]
+		for _, v := range u {
+			mx = math.Max(mx, v)
+		}
+		s := 0.0
+		for _, v := range u {
+			s += math.Exp(v - mx)
+		}
+		sm := make([]float64, len(u))
+		for i, v := range u {
+			sm[i] = math.Exp(v-mx) / s
+		}
+		return mx + math.Log(s), sm
+	}
+	obj := func(u []float64) float64 {
+		l, _ := lse(u)
+		f := rho * (l - target) * (l - target)
+		for c := range u {
+			f += w[c] * (u[c] - mu[c]) * (u[c] - mu[c])
+		}
+		return f
+	}
+	u := append([]float64(nil), mu...)
+	l0, _ := lse(u)
+	for c := range u {
+		u[c] += target - l0
+	}
+	for it := 0; it < 100; it++ {
+		l, sm := lse(u)
+		r := l - target
+		h := mat.NewDense(nc, nc, nil)
+		g := mat.NewVecDense(nc, nil)
+		for i := 0; i < nc; i++ {
+			for j := 0; j < nc; j++ {
+				v := 2 * rho * sm[i] * sm[j] * (1 - r)
+				if i == j {
+					v += 2*w[i] + 2*rho*r*sm[i]
+				}
+				h.Set(i, j, v)
+			}
+			g.SetVec(i, -(2*w[i]*(u[i]-mu[i]) + 2*rho*r*sm[i]))
+		}
+		var delta mat.VecDense
+		if err := delta.SolveVec(h, g); err != nil {
+			break
+		}
+		// Newton direction when it descends, else the gradient direction.
+		if mat.Dot(&delta, g) <= 0 {
+			delta.CloneFromVec(g)
+			delta.ScaleVec(1/(2*rho+2*w[0]), &delta)
+		}
+		f0 := obj(u)
+		step := 1.0
+		next := make([]float64, nc)
+		for ; step > 1e-12; step /= 2 {
+			for c := range u {
+				next[c] = u[c] + step*delta.AtVec(c)
+			}
+			if obj(next) <= f0 {
+				break
+			}
+		}
+		mx := 0.0
+		for c := range u {
+			mx = math.Max(mx, math.Abs(next[c]-u[c]))
+		}
+		copy(u, next)
+		if mx < 1e-12 {
+			break
+		}
+	}
+	return u
+}
+
+// informativeMasks returns, per component, the coefficients kept by
+// ModelSepOptions.MinFraction.
+func informativeMasks(ms *ModelSet, d *stlayer.Maps, comps []SepComponent, minFrac float64) [][]bool {
+	pd, pb := calibratedBins(d, comps, ms.Manifest.PatchSize)
+	lab := ms.Labels()
+	size := float64(min(d.M, d.N))
+	out := make([][]bool, len(comps))
+	for c := range comps {
+		frac := make([]float64, len(pd.P))
+		for b := range frac {
+			tot := 0.0
+			for cc := range comps {
+				tot += pb[cc][b]
+			}
+			frac[b] = pb[c][b] / math.Max(tot, 1e-300)
+		}
+		ok := make([]bool, ms.Manifest.Spec.J)
+		for j := range ok {
+			ok[j] = interpLog(pd.K, frac, 3.0/8*math.Exp2(-float64(j))*size) >= minFrac
+		}
+		keep := make([]bool, lab.Len())
+		for i := range keep {
+			keep[i] = true
+			for _, col := range []string{"j1", "j2", "j3"} {
+				if j := lab.Get(i, col); j >= 0 && j < len(ok) && !ok[j] {
+					keep[i] = false
+				}
+			}
+		}
+		out[c] = keep
+	}
+	return out
 }

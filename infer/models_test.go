@@ -253,7 +253,7 @@ func TestExportUnnormalisesDecodedStatistics(t *testing.T) {
 	fx := tinyRun(t)
 	dir := t.TempDir()
 	const S = 40
-	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: S, Seed: 11, Covariance: "yes", NoResidual: true})
+	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: S, Seed: 11, Covariance: "yes", NoResidual: true, Latent: LatentPrior})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,11 +332,11 @@ func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
 	}
 	f := fx.features
 	d := f.Manifest.Dim
-	plain, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, NoResidual: true})
+	plain, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, NoResidual: true, Latent: LatentPrior})
 	if err != nil {
 		t.Fatal(err)
 	}
-	noisy, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5})
+	noisy, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPrior})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -602,6 +602,7 @@ func TestSeparateWithLearnedModels(t *testing.T) {
 	eng := cpu.New()
 	names := []string{"grf", "filaments"}
 	var good, swapped, overfit float64
+	var rmins [2]float64
 	for _, seed := range []uint64{90001, 90002, 90003} {
 		a, b := tinyProcess(t, 0, seed), tinyProcess(t, 1, seed+77)
 		d := make([]float64, len(a))
@@ -638,7 +639,6 @@ func TestSeparateWithLearnedModels(t *testing.T) {
 		mf, _ := EvaluateModelSeparation(res.Components, truth, names)
 		mi, _ := EvaluateModelSeparation(res.Init, truth, names)
 		t.Logf("seed %d: pixel correlation at the (Wiener) start %.3f %.3f", seed, mi[0].PixelCorr, mi[1].PixelCorr)
-		// Each component is recovered on the scales it dominates.
 		for c := range mf {
 			rmin := 2.0
 			for bi, f := range mf[c].PowerFraction {
@@ -647,9 +647,7 @@ func TestSeparateWithLearnedModels(t *testing.T) {
 				}
 			}
 			t.Logf("seed %d %s: min r where it holds ≥ 50 %% of the power %.3f; pixel correlation %.3f; r %s; fraction %s", seed, names[c], rmin, mf[c].PixelCorr, fmtS(mf[c].R), fmtS(mf[c].PowerFraction))
-			if rmin < 0.5 {
-				t.Errorf("seed %d %s: r(k) %.3f < 0.5 on a scale where it holds ≥ 50 %% of the power", seed, names[c], rmin)
-			}
+			rmins[c] += rmin / 3
 			good += mf[c].PixelCorr / 6
 		}
 		// The models drive the result: swapping them ruins it.
@@ -670,7 +668,14 @@ func TestSeparateWithLearnedModels(t *testing.T) {
 		overfit += (ro.Parts[0]/res.StopLevels[0] + ro.Parts[1]/res.StopLevels[1]) / 6
 	}
 	t.Logf("mean pixel correlation %.3f with the right models, %.3f swapped; χ²/level without the stop %.3f", good, swapped, overfit)
-	if !(good > swapped+0.3) {
+	// Each component is recovered on the scales it dominates (mean over the
+	// mixtures of the smallest r(k) where it holds ≥ 50 % of the power).
+	for c, r := range rmins {
+		if r < 0.55 {
+			t.Errorf("%s: mean min r(k) on the scales it dominates %.3f < 0.55", names[c], r)
+		}
+	}
+	if !(good > 0.7 && good > swapped+0.3) {
 		t.Errorf("pixel correlation %.3f with the right models, %.3f with swapped ones", good, swapped)
 	}
 	if !(overfit < 0.5) {
@@ -790,4 +795,35 @@ func fmtS(x []float64) string {
 // oneMap returns map b of x as a batch of one (no copy).
 func oneMap(x *stlayer.Maps, b int) *stlayer.Maps {
 	return &stlayer.Maps{B: 1, M: x.M, N: x.N, Data: x.Map(b)}
+}
+
+func TestSolveSpectrumShares(t *testing.T) {
+	// A tight component keeps its model power; the broad one takes the rest.
+	mu := []float64{math.Log(2), math.Log(1)}
+	u := solveSpectrumShares(mu, []float64{1 / (0.01 * 0.01), 1}, math.Log(10))
+	if s := math.Exp(u[0]) + math.Exp(u[1]); math.Abs(s-10) > 1e-3 {
+		t.Errorf("powers sum to %g, want 10", s)
+	}
+	if math.Abs(math.Exp(u[0])-2) > 0.01 {
+		t.Errorf("tight component at %g, model 2", math.Exp(u[0]))
+	}
+	// Equal spreads: the log powers move by the same amount (stationarity:
+	// w_c (u_c − μ_c) ∝ e^{u_c}, so equal shifts only when the powers are equal;
+	// check the first-order condition directly).
+	mu = []float64{math.Log(3), math.Log(1), math.Log(0.5)}
+	w := []float64{1, 4, 0.25}
+	u = solveSpectrumShares(mu, w, math.Log(2))
+	s := 0.0
+	for _, v := range u {
+		s += math.Exp(v)
+	}
+	if math.Abs(s-2) > 1e-3 {
+		t.Fatalf("powers sum to %g, want 2", s)
+	}
+	lam := w[0] * (u[0] - mu[0]) / math.Exp(u[0])
+	for c := range u {
+		if l := w[c] * (u[c] - mu[c]) / math.Exp(u[c]); math.Abs(l-lam) > 1e-3*math.Max(1, math.Abs(lam)) {
+			t.Errorf("component %d: multiplier %g, component 0 %g", c, l, lam)
+		}
+	}
 }

@@ -18,16 +18,18 @@ func init() {
 
 func runExport(g *globals, args []string) error {
 	fs := newFlagSet(g, "export", "RUN", `Turn a trained GM-VAE run (stkit train) into per-component ST models: for
-each cluster k, S latents z ~ p(z|y=k) are decoded and un-normalised (the
-feature z-scoring of the run is undone), and their mean, std and covariance
+each cluster k, S latents z are drawn (--latent) and decoded, and the
+decoded features un-normalised (the z-scoring of the run is undone), and their mean, std and covariance
 are stored with the cluster's weight (fraction of the dataset's patches
 assigned to k by argmax q(y|x)), the indices of those patches and a few data
 summaries (power spectrum, pixel moments, χ² of the patches under the model).
 Each decoded sample carries the observation noise of the cluster's
 reconstruction residuals (x = decoder(z) + ε, --no-residual: ε = 0).
---latent posterior draws z from the Gaussian fitted to the encoder means of
-the cluster's patches instead of the VAE prior p(z|y=k), whose variances
-(≥ 1 by construction) can be far wider than the cluster's latent region.
+Latents (--latent): posterior (default) draws z from the Gaussian fitted to
+the encoder means of the cluster's patches; prior draws z ~ p(z|y=k) as Lei
+et al. 2025, but the facvae prior variances are ≥ 1 by construction and can be
+far wider than the cluster's latent region, so decoded prior samples may miss
+the cluster (check "typical χ²" below and the sample reports).
 
 MODELDIR (format version 1, readable with numpy alone; see README.md,
 "Per-component model format"):
@@ -45,7 +47,7 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 	samples := fs.Int("samples", 300, "decoded samples per component")
 	seed := fs.Uint64("seed", 1, "seed of the latent draws (component k uses seed + k)")
 	cov := fs.String("cov", "auto", "store the covariance of the decoded samples: auto (when ≤ 2048 features), yes, no")
-	latent := fs.String("latent", infer.LatentPrior, "law of the decoded latents: prior (z ~ p(z|y=k), Lei et al.) or posterior (Gaussian fitted to the encoder means of the cluster's patches)")
+	latent := fs.String("latent", infer.LatentPosterior, "law of the decoded latents: posterior (Gaussian fitted to the encoder means of the cluster's patches) or prior (z ~ p(z|y=k), Lei et al.)")
 	noResidual := fs.Bool("no-residual", false, "decoded samples without the observation noise of the reconstruction residuals")
 	recenter := fs.Bool("recenter", false, "shift each cluster's decoded samples onto the mean of its patches' features (removes the decoder's bias)")
 	force := fs.Bool("force", false, "accept a dataset whose fingerprint or statistic differs from the run's record")

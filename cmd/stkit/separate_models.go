@@ -50,7 +50,15 @@ median of that term over the component's own training patches: a real
 realisation does not match its model's mean exactly, and pushing further
 only moves the maps away from the data's realisation (--tau −1: run all
 iterations). Start (--init): wiener (default; the data's Fourier modes
-shared in proportion to the models' power spectra) or equal (d/C each).
+shared in proportion to the clusters' mean power spectra), wiener-cal (those
+spectra first calibrated per half-octave bin on the data's power: the most
+probable powers under the clusters' spread of patch spectra that add up to
+the data's) or equal (d/C each).
+
+--min-fraction F (default 0.2) drops from each component's term the
+coefficients of the wavelet scales where that component holds less than F of
+the data's power (calibrated spectra): there its statistics cannot be
+recovered, and matching them only makes up structure.
 
 Components (--components): model indices (e.g. 0,2), or noise:SIGMA for
 Gaussian white noise of std SIGMA (its model is measured on noise patches),
@@ -73,7 +81,8 @@ Example:
 	positive := fs.String("positive", "", "components kept ≥ 0, comma-separated positions in --components (e.g. 0,1)")
 	steps := fs.String("steps", "50,300", "A,B[,E]: amplitude-stage iterations, full-stage iterations, epochs")
 	tau := fs.Float64("tau", 1, "discrepancy stop: × the median χ² of the training patches (negative: never stop early)")
-	initKind := fs.String("init", "wiener", "starting point: wiener or equal")
+	initKind := fs.String("init", "wiener", "starting point: wiener (the clusters' mean spectra), wiener-cal (spectra calibrated on the data) or equal")
+	minFrac := fs.Float64("min-fraction", 0.2, "mask, per component, the coefficients of wavelet scales where it holds less than this fraction of the data's power (scov; 0 = no mask)")
 	stride := fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	history := fs.Int("history", 20, "L-BFGS memory")
 	truthPath := fs.String("truth", "", "true components for the report: a [C, M, N] batch or C comma-separated files")
@@ -133,12 +142,18 @@ Example:
 	if opt.AmpSteps == 0 {
 		opt.AmpSteps = -1
 	}
-	opt.Tau, opt.Init, opt.Stride, opt.History, opt.Seed = *tau, *initKind, *stride, *history, *seed
+	opt.Tau, opt.Init, opt.Stride, opt.History, opt.Seed, opt.MinFraction = *tau, *initKind, *stride, *history, *seed, *minFrac
+	if *minFrac < 0 || *minFrac >= 1 {
+		return badInputf("--min-fraction must be in [0, 1)")
+	}
+	if *minFrac == 0 {
+		opt.MinFraction = -1
+	}
 	if opt.Tau == 0 {
 		return badInputf("--tau must be positive (or negative to disable the stop)")
 	}
-	if opt.Init != "wiener" && opt.Init != "equal" {
-		return badInputf("unknown --init %q (want wiener or equal)", opt.Init)
+	if opt.Init != "wiener" && opt.Init != "wiener-cal" && opt.Init != "equal" {
+		return badInputf("unknown --init %q (want wiener, wiener-cal or equal)", opt.Init)
 	}
 	if err := checkOutput(*out); err != nil {
 		return err
@@ -252,7 +267,7 @@ Example:
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
 				"steps": *steps, "tau": opt.Tau, "stop_levels": res.StopLevels, "stopped_early": res.StoppedEarly, "init": opt.Init,
-				"stride": opt.Stride, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
+				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
 		for _, c := range comps {
 			rep.Components = append(rep.Components, c.Name)
 		}
