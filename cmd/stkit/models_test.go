@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,15 +13,10 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// runModelsCLI is runCLI, with `separate … --models …` sent to
-// runSeparateModels directly.
+// runModelsCLI is runCLI (kept as one place to route the learned-models
+// commands).
 func runModelsCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	if len(args) > 0 && args[0] == "separate" && wantsModels(args[1:]) {
-		var out, errb bytes.Buffer
-		g := &globals{engine: "auto", stdout: &out, stderr: &errb}
-		return exitCode(runSeparateModels(g, args[1:]), &errb), out.String(), errb.String()
-	}
 	return runCLI(t, args...)
 }
 
@@ -220,6 +214,10 @@ func TestModelsCLIBadInput(t *testing.T) {
 		{"separate bad steps", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--steps", "5"}, "--steps"},
 		{"separate bad positive", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--positive", "4"}, "--positive"},
 		{"separate missing data", []string{"separate", filepath.Join(work, "nope.npy"), "--models", models, "--components", "0,1", "-o", o}, "nope.npy"},
+	}
+	// separate --models --help prints the learned-models usage.
+	if code, _, errs := runModelsCLI(t, "separate", "--models", models, "--help"); code != 0 || !strings.Contains(errs, "--components") {
+		t.Errorf("separate --models --help: exit %d\n%s", code, errs)
 	}
 	for _, c := range cases {
 		code, _, errs := runModelsCLI(t, c.args...)

@@ -18,6 +18,9 @@ func init() {
 }
 
 func runSeparate(g *globals, args []string) error {
+	if wantsModels(args) { // separation with learned per-component models (separate_models.go)
+		return runSeparateModels(g, args)
+	}
 	fs := newFlagSet(g, "separate", "DATA", `Separate the map DATA = s + c (+ n) into the component s and the rest, given
 samples of the contaminant c (--contaminant) and/or of a noise n (--noise):
 L-BFGS on the pixels of s̃, starting from DATA, minimising (Régaldo-Saint
@@ -50,7 +53,11 @@ quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤
 Ctrl-C writes the current maps before exiting.
 
 Example:
-  stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy`)
+  stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy
+
+With --models MODELDIR --components a,b[,c] the map is split into components
+described by learned per-component models (stkit export) instead; see
+stkit separate --models MODELDIR --help.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required)")
