@@ -266,8 +266,9 @@ z-scored ST features of a patch dataset made by stkit patches. RUN is a folder:
   loss.png                      loss curves and occupancy
 
 --resume continues from the newest readable checkpoint (after Ctrl-C or a
-kill); flags not given are taken from the run, --epochs may be raised.
-Ctrl-C stops after the current epoch with a checkpoint.
+kill); flags not given are taken from the run, --epochs may be raised (with
+--lr-final the decay is recomputed for the new total). Ctrl-C stops after
+the current epoch with a checkpoint (exit status 1).
 
 Defaults, tuned on 64² patches of dust I, dust Q, Quijote log-density and
 Gaussian surrogates of Quijote (scov iso synthesis features, J = 4):
@@ -275,7 +276,8 @@ Gaussian surrogates of Quijote (scov iso synthesis features, J = 4):
     features, leave out the C11 block with --drop '^C11': at J = 4 its 320
     noisy coefficients (of 369) swamp the z-scored geometry (a GMM on the PCA
     of all features: 0.72 best-match accuracy on the 4 sources above, 0.64–0.91
-    for this VAE; without C11: 1.00 for the GMM, ≥ 0.98 for this VAE).
+    for this VAE; without C11: 1.00 for the GMM, 0.999–1.000 for this VAE
+    over 3 seeds).
     --features REGEXP keeps only the matching features. (The default keeps
     all features because stkit export decodes complete statistic vectors.)
   * the CPU preset "small" (Z=8, H=128, 2 layers); w_rec 0.15, w_gauss 1,
@@ -565,6 +567,9 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	elapsed := time.Since(t0).Seconds()
 	summariseRun(g, runDir, res, meta.History, elapsed)
+	if res.Stopped {
+		return fmt.Errorf("interrupted after epoch %d of %d (checkpoint saved; continue with --resume)", res.StartEpoch+len(res.History), *epochs)
+	}
 	return nil
 }
 
@@ -658,8 +663,6 @@ func at(v []float64, i int) float64 {
 func summariseRun(g *globals, dir string, res *train.Result, h []epochRow, elapsed float64) {
 	w := g.stdout
 	switch {
-	case res.Stopped:
-		fmt.Fprintf(w, "interrupted after epoch %d: resume with the same command and --resume\n", res.StartEpoch+len(res.History))
 	case res.EarlyStopped:
 		fmt.Fprintf(w, "early stop at epoch %d (best validation loss %.5g at epoch %d)\n", res.StartEpoch+len(res.History), res.BestValLoss, res.BestEpoch+1)
 	case len(res.History) == 0:
