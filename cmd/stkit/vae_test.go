@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -368,5 +369,63 @@ func TestTrainClustersBadInput(t *testing.T) {
 	// --labels with a group: the captured text names each source's label.
 	if code, out, errs := runCLI(t, "clusters", run, ds, "-o", csvOut, "--labels", "(noise|smooth)", "--no-plots"); code != 0 || !strings.Contains(out, "best-match") {
 		t.Errorf("--labels with groups: exit %d %s %s", code, out, errs)
+	}
+}
+
+// surrogate writes one Gaussian twin per input map (the batch of all inputs, in order) with the
+// same mean and variance (the DFT modulus is kept); bad input exits 2.
+func TestSurrogate(t *testing.T) {
+	dir := t.TempDir()
+	noise, smooth := twoSourceMaps(t, dir)
+	out := filepath.Join(dir, "s.npy")
+	if code, _, errs := runCLI(t, "surrogate", noise, smooth, "-o", out, "--seed", "4"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	got, err := datasets.ReadMaps(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.B != 4 || got.M != 128 || got.N != 128 {
+		t.Fatalf("surrogates [%d, %d, %d], want [4, 128, 128]", got.B, got.M, got.N)
+	}
+	var in []float64
+	for _, p := range []string{noise, smooth} {
+		m, _ := datasets.ReadMaps(p)
+		in = append(in, m.Data...)
+	}
+	moments := func(x []float64) (mean, v float64) {
+		for _, a := range x {
+			mean += a / float64(len(x))
+		}
+		for _, a := range x {
+			v += (a - mean) * (a - mean) / float64(len(x))
+		}
+		return
+	}
+	for b := 0; b < 4; b++ {
+		mi, vi := moments(in[b*128*128 : (b+1)*128*128])
+		mo, vo := moments(got.Map(b))
+		if math.Abs(mi-mo) > 1e-9 || math.Abs(vi-vo) > 1e-9*vi {
+			t.Errorf("map %d: mean %g → %g, variance %g → %g", b, mi, mo, vi, vo)
+		}
+		same := 0
+		for i, v := range got.Map(b) {
+			if v == in[b*128*128+i] {
+				same++
+			}
+		}
+		if same > 100 {
+			t.Errorf("map %d: %d pixels unchanged", b, same)
+		}
+	}
+	for _, c := range [][]string{
+		{"surrogate", noise},
+		{"surrogate", noise, "-o", out, "--kind", "wavelet"},
+		{"surrogate", filepath.Join(dir, "missing.npy"), "-o", out},
+		{"surrogate", noise, "-o", filepath.Join(dir, "nodir", "s.npy")},
+	} {
+		if code, _, _ := runCLI(t, c...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", c, code)
+		}
 	}
 }
