@@ -12,10 +12,35 @@
 //
 // FFTs are unnormalised forward / 1/(HW)-normalised inverse DFTs over (H, W),
 // computed by this package's own FFTs: an in-place radix-2/4 FFT for powers of
-// two and a mixed-radix (4, 2, 3, 5, generic) Stockham FFT otherwise; both
-// are about 5× faster than gonum's dsp/fourier CmplxFFT here (see
-// BenchmarkFFT2*), which the tests use as a reference. Work is spread over a pool of goroutines sized
-// by runtime.GOMAXPROCS (see WithWorkers).
+// two (rows one at a time, columns in strips of whole row segments), rows of
+// length 3·2^k by one radix-3 step and the power-of-two FFT, and a
+// mixed-radix (4, 2, 3, 5, generic) Stockham FFT otherwise; all about 5×
+// faster than gonum's dsp/fourier CmplxFFT here (see BenchmarkFFT2*), which
+// the tests use as a reference. Work is spread over a pool of goroutines sized
+// by runtime.GOMAXPROCS (see WithWorkers). FFTCount reports the transforms a
+// statistic computed (the FFT floor of stlayer/perf).
+//
+// Work the primitives skip (results change at the round-off level only):
+//
+//   - Real fields (input maps, moduli, powers, real parts, and real-linear
+//     combinations of them) are transformed two planes per complex FFT, and
+//     FFT2's adjoint computes only the real part their producers read.
+//   - Filter values below 1e−14 of a filter's largest value are treated as
+//     zero (supportTol: the Gaussian tails and FFT round-off of the Morlet
+//     filters); filter products, their adjoints and the FFT passes around
+//     them run over each filter's support only.
+//   - Spectra of real fields are Hermitian; weighted sums of them (and of
+//     their crops and products) read half the grid, and their adjoints hand
+//     back "half" gradients that equal the true ones up to the symmetry
+//     (herm.go).
+//   - Filter products (MulFilters, MulFilter), products of two fields (Mul,
+//     MulConj) and |x|^q (Modulus, Pow) are lazy: Periodise, CropFreq, IFFT2,
+//     Mean and WeightedMeans consume them without storing them; any other
+//     reader materialises them.
+//
+// Weight slices (MulConst, WeightedMean, WeightedMeans) are not copied: the
+// backward pass reads them again, so they must not change until the Forward
+// or LossGrad call returns.
 package cpu
 
 import (

@@ -25,7 +25,10 @@
 //     filters.MorletKymatio at the padded size, subsampling by periodising the
 //     spectrum (Prim.Periodise, Kymatio's subsample_fourier) after each
 //     filter product, low-pass φ_J and subsampling by 2^J at every order, and
-//     unpadding of one coarse pixel on every side. Output [B, K, P/2^J−2,
+//     unpadding of one coarse pixel on every side. The second-order low-pass
+//     is computed in real space as separable weighted sums (φ is a Gaussian),
+//     equal to Kymatio's Fourier low-pass up to round-off and without the FFT
+//     of the second-order moduli. Output [B, K, P/2^J−2,
 //     Q/2^J−2] with K = 1 + J·L + L²·J(J−1)/2 channels in Kymatio's order
 //     (S0; S1 for (j1, l1); S2 for (j1, l1, j2 > j1, l2)).
 //
