@@ -66,7 +66,14 @@ type GenerateConfig struct {
 //     σ on average, 0.0038 σ for the closest pair); Minkowski functionals
 //     within 1.05 σ at all 33 (functional, threshold) pairs; loss 1.1e-3 →
 //     1.1e-6.
-//   - dust map I_1[::2, ::2]: PS max 0.0002 and visibly filamentary maps.
+//   - dust map I_1[::2, ::2] (one map, no spread set): PS max 0.0002, mean
+//     0.0001; W1 0.0003 σ; skewness 2.19 and kurtosis 9.2 as the target's
+//     (without the histogram term: 2.0 and 6.3, W1 0.041 σ); visibly
+//     filamentary maps; loss 1.2e-2 → 7.6e-7.
+//
+// Cost: 300 iterations take ≈ 310–340 evaluations per map, at the engine's
+// loss+gradient time plus ≈ 2 % for the optimiser loop (the PS and histogram
+// terms add ≈ 5 % more).
 const (
 	// PresetCheng reproduces the reference codes' defaults: white-noise start,
 	// statistic term only, 300 iterations, one L-BFGS on all maps.
