@@ -51,6 +51,7 @@ type demoOpts struct {
 	skipSeparation   bool
 	mapSide, perMap  int
 	synthesisSamples int
+	kind             string
 }
 
 func runDemo(g *globals, args []string) error {
@@ -74,6 +75,7 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 	fs.IntVar(&o.epochs, "epochs", 40, "VAE training epochs")
 	fs.IntVar(&o.steps, "steps", 150, "L-BFGS iterations of the synthesis and separation steps")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
+	fs.StringVar(&o.kind, "kind", "scov", "features: the isotropic synthesis vector of this family (scov or wst)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -192,7 +194,7 @@ func demo(g *globals, o demoOpts) error {
 	// 2. Patches and features.
 	dataset := path("dataset")
 	if err := step("2. patches and ST features", func() error {
-		args := append([]string{"-o", dataset, "--size", fmt.Sprint(o.size), "--stride", fmt.Sprint(o.size / 2), "--max-per-source", fmt.Sprint(o.patches), "--seed", fmt.Sprint(o.seed)}, dataFiles...)
+		args := append([]string{"-o", dataset, "--size", fmt.Sprint(o.size), "--stride", fmt.Sprint(o.size / 2), "--max-per-source", fmt.Sprint(o.patches), "--seed", fmt.Sprint(o.seed), "--kind", o.kind, "--synthesis", "--iso"}, dataFiles...)
 		if err := sub("patches", args...); err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 		return true
 	}
 	trained := do("3. train the VAE with a Gaussian-mixture prior", func() error {
-		if err := sub("train", dataset, "-o", run, "--clusters", strconv.Itoa(k), "--epochs", strconv.Itoa(o.epochs), "--seed", fmt.Sprint(o.seed)); err != nil {
+		if err := sub("train", dataset, "-o", run, "--clusters", strconv.Itoa(k), "--epochs", strconv.Itoa(o.epochs), "--seed", fmt.Sprint(o.seed), "--batch", "32"); err != nil {
 			return err
 		}
 		sum.Files = append(sum.Files, [2]string{"training run (checkpoints, metrics)", rel(run)})
@@ -132,7 +132,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 				return err
 			}
 			out := filepath.Join(dir, "components.npy")
-			if err := sub("separate", dp, "--models", models, "--components", comps, "--steps", strconv.Itoa(o.steps), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", dir, "--truth", tp); err != nil {
+			if err := sub("separate", dp, "--models", models, "--components", comps, "--steps", fmt.Sprintf("%d,%d", max(1, o.steps/4), o.steps), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", dir, "--truth", tp); err != nil {
 				return err
 			}
 			sum.Files = append(sum.Files, [2]string{"mixture, truth and separated components", rel(dir)})
