@@ -351,3 +351,32 @@ func TestLazyPow(t *testing.T) {
 		}
 	}
 }
+
+// TestFFTCount: complex planes count one transform each, real planes one per
+// pair, and a transform restricted to a filter's support a fraction of one.
+func TestFFTCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 62))
+	e := New()
+	count := func(fn primFn, s shape) float64 {
+		e.ResetFFTCount()
+		evalRun(e, fn, []shape{s}, [][]complex128{randC(rng, s.n())}, nil)
+		return e.FFTCount()[[2]int{s[2], s[3]}]
+	}
+	if n := count(one(func(r *run, x *field) *field { return r.FFT2(x).(*field) }), shape{1, 3, 16, 8}); n != 3 {
+		t.Errorf("complex FFT2 of 3 planes counts %g, want 3", n)
+	}
+	if n := count(one(func(r *run, x *field) *field { return r.FFT2(r.Real(x)).(*field) }), shape{1, 3, 16, 8}); n != 2 {
+		t.Errorf("real FFT2 of 3 planes counts %g, want 2", n)
+	}
+	// A filter supported on 4 of 16 rows and 2 of 8 columns: the first pass
+	// runs on its 2 columns (2/8 of a pass), the second in full.
+	f := &stlayer.FilterBank{K: 1, H: 16, W: 8, Data: make([]float64, 128), Name: "box"}
+	for R := 0; R < 4; R++ {
+		for C := 3; C < 5; C++ {
+			f.Data[R*8+C] = 1
+		}
+	}
+	if n := count(one(func(r *run, x *field) *field { return r.IFFT2(r.MulFilters(x, f)).(*field) }), shape{1, 1, 16, 8}); math.Abs(n-(0.5+0.5*2.0/8)) > 1e-12 {
+		t.Errorf("IFFT2 of a filter product counts %g, want %g", n, 0.5+0.5*2.0/8)
+	}
+}

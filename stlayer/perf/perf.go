@@ -1,12 +1,12 @@
 // Package perf measures the statistics on the CPU engine (stlayer/cpu)
 // against their FFT floor: the 2D FFTs a call computes, counted by the engine
 // (cpu.Engine.FFTCount, in units of full complex transforms of each plane
-// size), times the single-threaded CPU time of one such transform. The floor
-// is what the call would cost if it did nothing but its FFTs on one core; the
-// ratio CPU time / floor says how much the rest (filter products, moduli,
-// reductions, bookkeeping) adds. Wall times depend on the machine's load and
-// on the number of workers; CPU times (getrusage, all threads of the process)
-// are reported alongside.
+// size), run alone on one worker. The floor is what the call would cost if it
+// did nothing but its FFTs on one core; the ratio CPU time / floor says how
+// much the rest (filter products, moduli, reductions, bookkeeping) adds. Each
+// timed call is followed by a floor run, so that both see the same machine
+// load. Wall times depend on the load and on the number of workers; CPU times
+// (getrusage, all threads of the process) are reported alongside.
 //
 // Cases are the rows of `stkit bench` (WST Cheng J6 L4 and Kymatio J6 L8
 // forward, scattering covariance J7 L4 isotropic synthesis loss+gradient, WPH
@@ -94,12 +94,10 @@ type Result struct {
 	WallMin, WallMedian float64            // seconds per call
 	CPUMin, CPUMedian   float64            // CPU seconds per call (all threads)
 	FFTs                map[[2]int]float64 // FFTs per call by plane size (cpu.Engine.FFTCount)
-	Floor               float64            // Σ FFTs × single-threaded seconds per FFT
+	Floor               float64            // median CPU seconds of the call's FFTs alone on one worker (FloorRun)
+	FloorRatio          float64            // median over repetitions of CPU seconds / floor
 	Workers             int
 }
-
-// Ratio returns CPU median / floor.
-func (r *Result) Ratio() float64 { return r.CPUMedian / r.Floor }
 
 // Maps returns b maps of size n: circular shifts of the reference dust map
 // (../shared/reference/dust256.npy) at 256² when it is found, log-normal
@@ -194,9 +192,11 @@ func (p *Prepared) Run() error {
 }
 
 // Measure prepares c on e, counts its FFTs over one call, then times reps
-// calls (after a garbage collection each) and computes the floor with the
-// per-FFT times in fftSec (filled on demand by FFTSeconds).
-func Measure(e *cpu.Engine, c Case, reps int, fftSec map[[2]int]float64) (*Result, error) {
+// calls (after a garbage collection each), each followed by a run of the
+// floor: the same numbers of complex FFTs of each size on one worker
+// (FloorRun), so that both see the same machine load; the ratio reported is
+// the median of the per-repetition ratios.
+func Measure(e *cpu.Engine, c Case, reps int) (*Result, error) {
 	p, err := Prepare(e, c)
 	if err != nil {
 		return nil, err
@@ -206,7 +206,9 @@ func Measure(e *cpu.Engine, c Case, reps int, fftSec map[[2]int]float64) (*Resul
 		return nil, err
 	}
 	r := &Result{Case: c, FFTs: e.FFTCount(), Workers: e.Workers()}
-	wall, cpuT := make([]float64, reps), make([]float64, reps)
+	floor := NewFloorRun(r.FFTs)
+	floor.Run() // warm-up
+	wall, cpuT, fl, ratio := make([]float64, reps), make([]float64, reps), make([]float64, reps), make([]float64, reps)
 	for i := range wall {
 		runtime.GC()
 		t0, c0 := time.Now(), cpuSeconds()
@@ -214,53 +216,49 @@ func Measure(e *cpu.Engine, c Case, reps int, fftSec map[[2]int]float64) (*Resul
 			return nil, err
 		}
 		wall[i], cpuT[i] = time.Since(t0).Seconds(), cpuSeconds()-c0
+		fl[i] = floor.Run()
+		ratio[i] = cpuT[i] / fl[i]
 	}
-	sort.Float64s(wall)
-	sort.Float64s(cpuT)
+	for _, v := range [][]float64{wall, cpuT, fl, ratio} {
+		sort.Float64s(v)
+	}
 	r.WallMin, r.WallMedian = wall[0], wall[reps/2]
 	r.CPUMin, r.CPUMedian = cpuT[0], cpuT[reps/2]
-	for k, n := range r.FFTs {
-		s, ok := fftSec[k]
-		if !ok {
-			s = FFTSeconds(k[0], k[1])
-			fftSec[k] = s
-		}
-		r.Floor += n * s
-	}
+	r.Floor, r.FloorRatio = fl[reps/2], ratio[reps/2]
 	return r, nil
 }
 
-// FFTSeconds returns the CPU seconds of one complex H×W forward FFT2 with the
-// CPU engine's FFTs on one worker: the minimum over repeated timings of
-// batches of planes (about 20 ms each).
-func FFTSeconds(H, W int) float64 {
-	e := cpu.New(cpu.WithWorkers(1))
-	planes := max(1, (1<<18)/(H*W))
-	buf := make([]complex128, planes*H*W)
-	for i := range buf {
-		buf[i] = complex(math.Sin(float64(i)), math.Cos(float64(3*i)))
-	}
-	e.FFT2InPlace(buf, planes, H, W, false)
-	n := 1
-	for {
-		c0 := cpuSeconds()
-		for range n {
-			e.FFT2InPlace(buf, planes, H, W, false)
+// FloorRun computes, on one worker, the complex FFTs counted for a call: for
+// each plane size, the counted number of transforms (fractional counts
+// rounded to the nearest plane, at least one).
+type FloorRun struct {
+	e     *cpu.Engine
+	sizes [][2]int
+	n     []int
+	buf   [][]complex128
+}
+
+// NewFloorRun prepares the buffers for the FFT counts fft (by plane size).
+func NewFloorRun(fft map[[2]int]float64) *FloorRun {
+	f := &FloorRun{e: cpu.New(cpu.WithWorkers(1))}
+	for k, v := range fft {
+		n := max(1, int(math.Round(v)))
+		buf := make([]complex128, n*k[0]*k[1])
+		for i := range buf {
+			buf[i] = complex(math.Sin(float64(i)), math.Cos(float64(3*i)))
 		}
-		if cpuSeconds()-c0 > 0.02 || n > 1<<16 {
-			break
-		}
-		n *= 2
+		f.sizes, f.n, f.buf = append(f.sizes, k), append(f.n, n), append(f.buf, buf)
 	}
-	best := math.Inf(1)
-	for range 5 {
-		c0 := cpuSeconds()
-		for range n {
-			e.FFT2InPlace(buf, planes, H, W, false)
-		}
-		best = min(best, (cpuSeconds()-c0)/float64(n*planes))
+	return f
+}
+
+// Run computes the FFTs once and returns the CPU seconds they took.
+func (f *FloorRun) Run() float64 {
+	c0 := cpuSeconds()
+	for i, k := range f.sizes {
+		f.e.FFT2InPlace(f.buf[i], f.n[i], k[0], k[1], i%2 == 1)
 	}
-	return best
+	return cpuSeconds() - c0
 }
 
 // Print writes the results as a table: wall and CPU seconds per call and per
@@ -280,14 +278,13 @@ func Print(w io.Writer, rs []*Result) {
 		}
 		fmt.Fprintf(tw, "%s %s\t%d²\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.1f\t%.4f\t%.2f\t%.2f\t\n",
 			r.Name, mode, r.Size, r.Batch, r.WallMin, r.WallMedian, r.CPUMedian, r.CPUMedian/float64(r.Batch),
-			nf, r.Floor, r.Ratio(), r.WallMedian/(r.Floor/float64(r.Workers)))
+			nf, r.Floor, r.FloorRatio, r.WallMedian/(r.Floor/float64(r.Workers)))
 	}
 	tw.Flush()
 }
 
-// PrintFFTs writes each case's FFT counts by plane size and the per-FFT
-// times used for the floor.
-func PrintFFTs(w io.Writer, rs []*Result, fftSec map[[2]int]float64) {
+// PrintFFTs writes each case's FFT counts by plane size.
+func PrintFFTs(w io.Writer, rs []*Result) {
 	for _, r := range rs {
 		var ks [][2]int
 		for k := range r.FFTs {
@@ -300,14 +297,4 @@ func PrintFFTs(w io.Writer, rs []*Result, fftSec map[[2]int]float64) {
 		}
 		fmt.Fprintln(w)
 	}
-	var ks [][2]int
-	for k := range fftSec {
-		ks = append(ks, k)
-	}
-	sort.Slice(ks, func(i, j int) bool { return ks[i][0]*ks[i][1] < ks[j][0]*ks[j][1] })
-	fmt.Fprint(w, "seconds per complex FFT2 (1 worker):")
-	for _, k := range ks {
-		fmt.Fprintf(w, " %dx%d %.3gs", k[0], k[1], fftSec[k])
-	}
-	fmt.Fprintln(w)
 }

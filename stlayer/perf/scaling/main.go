@@ -45,7 +45,6 @@ func main() {
 	if *workers > 0 {
 		opts = append(opts, cpu.WithWorkers(*workers))
 	}
-	fftSec := map[[2]int]float64{}
 	run := func(title string, cs []perf.Case) {
 		var rs []*perf.Result
 		for _, c := range cs {
@@ -53,7 +52,7 @@ func main() {
 				continue
 			}
 			fmt.Fprintf(os.Stderr, "%s …\n", c.Label())
-			r, err := perf.Measure(cpu.New(opts...), c, *reps, fftSec)
+			r, err := perf.Measure(cpu.New(opts...), c, *reps)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s: %v\n", c.Label(), err)
 				continue
@@ -63,7 +62,7 @@ func main() {
 		fmt.Printf("\n%s\n", title)
 		perf.Print(os.Stdout, rs)
 		fmt.Println()
-		perf.PrintFFTs(os.Stdout, rs, fftSec)
+		perf.PrintFFTs(os.Stdout, rs)
 	}
 	if *only == "" || *only == "bench" {
 		run("stkit bench rows (256², batch 1)", perf.BenchCases())
