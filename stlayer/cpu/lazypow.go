@@ -43,12 +43,18 @@ func (r *run) lazyPow(x *field, q float64) *field {
 	r.register(y)
 	r.tape(y, func(g []complex128) {
 		// Gradient left by the readers that materialised y.
-		gx := r.gradOf(x)
+		gx, set := r.gradSet(x)
 		r.e.parFor(len(g), 16, func(lo, hi int) {
-			xs, ys, d := x.data[lo:hi], y.data[lo:hi], gx[lo:hi]
+			xs, ys, d, gg := x.data[lo:hi], y.data[lo:hi], gx[lo:hi], g[lo:hi]
+			ys, d, gg = ys[:len(xs)], d[:len(xs)], gg[:len(xs)]
 			for i, z := range xs {
-				s := powGrad(z, real(ys[i]), real(g[lo+i]), q)
-				d[i] += complex(s*real(z), s*imag(z))
+				s := powGrad(z, real(ys[i]), real(gg[i]), q)
+				v := complex(s*real(z), s*imag(z))
+				if set {
+					d[i] = v
+				} else {
+					d[i] += v
+				}
 			}
 		})
 	})
@@ -120,21 +126,48 @@ func (r *run) meanPow(y *field) *field {
 		}
 	})
 	r.tape(out, func(g []complex128) {
-		gx := r.gradOf(x)
+		if y.data != nil {
+			// y was materialised: its own adjoint (later on the tape) turns
+			// its gradient into x's; add the mean's share, g/HW, to it.
+			gy := r.gradOf(y)
+			r.e.parFor(y.planes(), n, func(lo, hi int) {
+				for p := lo; p < hi; p++ {
+					v := complex(real(g[p])*inv, 0)
+					d := gy[p*n : (p+1)*n]
+					for i := range d {
+						d[i] += v
+					}
+				}
+			})
+			return
+		}
+		gx, set := r.gradSet(x)
 		r.e.parFor(y.planes(), 16*n, func(lo, hi int) {
 			for p := lo; p < hi; p++ {
 				gr := real(g[p]) * inv
 				xs, d := x.data[p*n:(p+1)*n], gx[p*n:(p+1)*n]
-				if q == 2 {
+				d = d[:len(xs)]
+				switch {
+				case q == 2 && set:
+					c := 2 * gr
+					for i, z := range xs {
+						d[i] = complex(c*real(z), c*imag(z))
+					}
+				case q == 2:
 					c := 2 * gr
 					for i, z := range xs {
 						d[i] += complex(c*real(z), c*imag(z))
 					}
-					continue
-				}
-				for i, z := range xs {
-					s := powGrad(z, powVal(z, q), gr, q)
-					d[i] += complex(s*real(z), s*imag(z))
+				case set:
+					for i, z := range xs {
+						s := powGrad(z, powVal(z, q), gr, q)
+						d[i] = complex(s*real(z), s*imag(z))
+					}
+				default:
+					for i, z := range xs {
+						s := powGrad(z, powVal(z, q), gr, q)
+						d[i] += complex(s*real(z), s*imag(z))
+					}
 				}
 			}
 		})

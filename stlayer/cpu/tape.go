@@ -188,6 +188,18 @@ func (r *run) gradOf(f *field) []complex128 {
 	return f.grad
 }
 
+// gradSet returns f's gradient buffer for an adjoint that contributes to
+// every element: when f has no gradient yet the buffer is fresh (contents
+// undefined) and the adjoint must assign rather than add (set == true).
+func (r *run) gradSet(f *field) (g []complex128, set bool) {
+	f.gradFull = true
+	if f.grad == nil {
+		f.grad = r.e.get(f.size())
+		return f.grad, true
+	}
+	return f.grad, false
+}
+
 func (r *run) backward() {
 	for i := len(r.nodes) - 1; i >= 0; i-- {
 		nd := r.nodes[i]
