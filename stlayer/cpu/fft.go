@@ -108,7 +108,7 @@ type fftJob struct {
 // fft2 transforms planes consecutive H×W planes of buf in place: the
 // unnormalised forward DFT, or (inverse) the inverse DFT including 1/(HW).
 func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
-	e.fft2Sel(buf, planes, H, W, inverse, 1, nil)
+	e.fft2Sel(buf, planes, H, W, inverse, 1, nil, nil)
 }
 
 // fft2Sel is fft2 with each plane's passes restricted by sel(p) (nil sel or
@@ -116,8 +116,11 @@ func (e *Engine) fft2(buf []complex128, planes, H, W int, inverse bool) {
 // scale. Power-of-two axes use the radix-2/4 FFT (columns in strips of whole
 // row segments), other lengths the mixed-radix FFT (rows through transposed
 // blocks of 16 rows); e.gonumOnly uses gonum's CmplxFFT throughout. Rows
-// that are entirely zero are skipped by a first row pass.
-func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale float64, sel func(p int) *planeSel) {
+// that are entirely zero are skipped by a first row pass. With fill, the
+// first row pass writes each row it transforms with fill(p, r, row) just
+// before transforming it (while the row is in cache); the rows of those
+// planes that it does not visit must already hold zeros.
+func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale float64, sel func(p int) *planeSel, fill func(p, r int, row []complex128)) {
 	if inverse {
 		scale /= float64(H * W)
 	}
@@ -185,7 +188,7 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 		s1, s2 = scale, 1
 	}
 	var rowsDone, colsDone atomic.Int64
-	run := func(jobs []fftJob, sc float64, skipZero bool) {
+	run := func(jobs []fftJob, sc float64, skipZero bool, fill func(p, r int, row []complex128)) {
 		if len(jobs) == 0 {
 			return
 		}
@@ -205,6 +208,16 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 					nc += j.hi - j.lo
 					continue
 				}
+				if fill != nil {
+					pl := buf[j.p*H*W : (j.p+1)*H*W]
+					for i := j.lo; i < j.hi; i++ {
+						r := i
+						if j.rows != nil {
+							r = int(j.rows[i])
+						}
+						fill(j.p, r, pl[r*W:(r+1)*W])
+					}
+				}
 				nr += e.fftRows(buf[j.p*H*W:(j.p+1)*H*W], W, j.rows, j.lo, j.hi, inverse, sc, skipZero, tmp)
 			}
 			if tmp != nil {
@@ -214,8 +227,8 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 			colsDone.Add(int64(nc))
 		})
 	}
-	run(first, s1, true)
-	run(second, s2, false)
+	run(first, s1, true, fill)
+	run(second, s2, false, nil)
 	e.countFFT(H, W, 0.5*float64(rowsDone.Load())/float64(H)+0.5*float64(colsDone.Load())/float64(W))
 }
 

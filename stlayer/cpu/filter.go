@@ -215,26 +215,43 @@ func (r *run) filtered(fm *filterMul, C int) *field {
 // materialise computes a lazy product into dst (len y.size()); it is zero
 // outside each filter's support.
 func (r *run) materialise(y *field, dst []complex128) {
-	fm, H, W := y.lazy, y.h, y.w
-	n := H * W
+	H, W := y.h, y.w
 	r.parPlanes(y.planes(), H, W, func(p, lo, hi int) {
-		sp := fm.src[p]
-		d, xs, f, su := dst[p*n:(p+1)*n], fm.x.data[sp*n:(sp+1)*n], fm.f(p), fm.sup(p)
-		if su.dense {
-			mulReal(d[lo*W:hi*W], xs[lo*W:hi*W], f[lo*W:hi*W])
-			return
-		}
-		for h := lo; h < hi; h++ {
-			runs := su.rowRuns(h)
-			if len(runs) != 1 || runs[0] != [2]int32{0, int32(W)} {
-				clear(d[h*W : (h+1)*W])
-			}
-			for _, run := range runs {
-				a, b := h*W+int(run[0]), h*W+int(run[1])
-				mulReal(d[a:b], xs[a:b], f[a:b])
-			}
-		}
+		r.materialiseRows(y, dst[p*H*W:(p+1)*H*W], p, lo, hi)
 	})
+}
+
+// materialiseRows writes rows [lo, hi) of plane p of the lazy product y into
+// the plane pl.
+func (r *run) materialiseRows(y *field, pl []complex128, p, lo, hi int) {
+	fm, W := y.lazy, y.w
+	if fm.sup(p).dense {
+		sp := fm.src[p]
+		n := y.hw()
+		mulReal(pl[lo*W:hi*W], fm.x.data[sp*n+lo*W:sp*n+hi*W], fm.f(p)[lo*W:hi*W])
+		return
+	}
+	for h := lo; h < hi; h++ {
+		r.materialiseRow(y, pl[h*W:(h+1)*W], p, h)
+	}
+}
+
+// materialiseRow writes row h of plane p of the lazy product y into row.
+func (r *run) materialiseRow(y *field, row []complex128, p, h int) {
+	fm, W := y.lazy, y.w
+	n := y.hw()
+	sp := fm.src[p]
+	xs, f, su := fm.x.data[sp*n+h*W:sp*n+(h+1)*W], fm.f(p)[h*W:(h+1)*W], fm.sup(p)
+	runs := su.rowRuns(h)
+	if len(runs) == 1 && runs[0] == [2]int32{0, int32(W)} {
+		mulReal(row, xs, f)
+		return
+	}
+	clear(row)
+	for _, run := range runs {
+		a, b := int(run[0]), int(run[1])
+		mulReal(row[a:b], xs[a:b], f[a:b])
+	}
 }
 
 // parPlanes runs fn(plane, lo, hi) over planes × chunks of [0, n), with about

@@ -54,21 +54,46 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
 	x, fm := r.ownLazy(xf)
 	y := r.newField(x.b, x.c, x.h, x.w)
-	if fm != nil {
-		r.materialise(x, y.data)
-	} else {
-		copy(y.data, x.data)
-	}
+	H, W := x.h, x.w
 	var in, out func(p int) *planeSel
 	if lz := x.lazy; lz != nil {
-		in = func(p int) *planeSel { return lz.sup(p).inputSel(x.h, x.w) }
-		out = func(p int) *planeSel { return lz.sup(p).outputSel(x.h, x.w) }
+		in = func(p int) *planeSel { return lz.sup(p).inputSel(H, W) }
+		out = func(p int) *planeSel { return lz.sup(p).outputSel(H, W) }
 	}
-	r.e.fft2Sel(y.data, x.planes(), x.h, x.w, true, 1, in)
+	var fill func(p, i int, row []complex128)
+	switch {
+	case fm != nil && W > 1:
+		// The product is formed row by row by the first (row) pass; planes
+		// transformed columns first are formed beforehand, and the rows the
+		// row pass skips are zeroed.
+		r.parPlanes(x.planes(), H, W, func(p, lo, hi int) {
+			s := in(p)
+			pl := y.data[p*H*W : (p+1)*H*W]
+			if s != nil && s.colsFirst {
+				r.materialiseRows(x, pl, p, lo, hi)
+				return
+			}
+			if s == nil {
+				return
+			}
+			su := fm.sup(p)
+			for h := lo; h < hi; h++ {
+				if su.rowIdx[h] < 0 {
+					clear(pl[h*W : (h+1)*W])
+				}
+			}
+		})
+		fill = func(p, i int, row []complex128) { r.materialiseRow(x, row, p, i) }
+	case fm != nil:
+		r.materialise(x, y.data)
+	default:
+		copy(y.data, x.data)
+	}
+	r.e.fft2Sel(y.data, x.planes(), H, W, true, 1, in, fill)
 	r.tape(y, func(g []complex128) {
 		t := r.e.get(len(g))
 		copy(t, g)
-		r.e.fft2Sel(t, x.planes(), x.h, x.w, false, 1/float64(x.hw()), out)
+		r.e.fft2Sel(t, x.planes(), H, W, false, 1/float64(x.hw()), out, nil)
 		r.accum(x, t)
 	})
 	return y
