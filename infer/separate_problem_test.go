@@ -72,6 +72,9 @@ func toyProblem(t testing.TB, m int, iso bool) (p *SeparationProblem, s, c *stla
 	return p, s, c
 }
 
+// allTerms switches every sample-based term on.
+var allTerms = SepWeights{Data: 1, Contaminant: 1, Independence: 1, Template: 1}
+
 // TestSepTermsZeroAtTruth: in a noiseless toy case where the only
 // contaminant sample is the true c, every term built by BuildSeparation
 // (data BR and JMD, contaminant, independence, template), with the real
@@ -80,7 +83,7 @@ func TestSepTermsZeroAtTruth(t *testing.T) {
 	eng := cpu.New()
 	p, s, _ := toyProblem(t, 32, true)
 	for _, form := range []DataForm{FormBR, FormJMD} {
-		setup, err := BuildSeparation(eng, p, SeparationOptions{Form: form, Stages: DefaultSepStages(1, 1, 1)})
+		setup, err := BuildSeparation(eng, p, SeparationOptions{Form: form, Weights: allTerms, Stages: DefaultSepStages(1, 1, 1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +134,7 @@ func TestSepLossGradientScov(t *testing.T) {
 	p, s, _ := toyProblem(t, 32, true)
 	p.Contaminant = mapsOf(32, field(t, 32, -1, 0.2, 3, 0.5, 0), field(t, 32, -1, 0.2, 4, 0.5, 0), field(t, 32, -1, 0.2, 5, 0.5, 0))
 	zero := stlayer.NewMaps(1, 32, 32)
-	setup, err := BuildSeparation(eng, p, SeparationOptions{Batch: 2, BoxLo: zero, BoxHi: p.Data, Stages: DefaultSepStages(1, 1, 1)})
+	setup, err := BuildSeparation(eng, p, SeparationOptions{Batch: 2, Weights: allTerms, BoxLo: zero, BoxHi: p.Data, Stages: DefaultSepStages(1, 1, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,23 +243,28 @@ func TestDenoisingImprovesSpectrum(t *testing.T) {
 	// epoch, which s̃ partly fits (it anti-correlates with them), hence the
 	// looser bound.
 	for _, c := range []struct {
-		form   DataForm
-		batch  int
-		stages []SepStage
-		bound  float64
-	}{{FormJMD, 8, DefaultSepStages(10, 30, 3), 0.5}, {FormBR, 4, DefaultSepStages(10, 20, 2), 0.75}} {
-		res, err := RunSeparation(context.Background(), eng, p, SeparationOptions{Form: c.form, Batch: c.batch, Stages: c.stages, Seed: 1})
+		form    DataForm
+		weights SepWeights
+		batch   int
+		stages  []SepStage
+		bound   float64
+	}{
+		{FormJMD, SepWeights{}, 8, DefaultSepStages(10, 30, 3), 0.5},
+		{FormJMD, allTerms, 8, DefaultSepStages(10, 30, 3), 0.5},
+		{FormBR, SepWeights{}, 4, DefaultSepStages(10, 20, 2), 0.75},
+	} {
+		res, err := RunSeparation(context.Background(), eng, p, SeparationOptions{Form: c.form, Weights: c.weights, Batch: c.batch, Stages: c.stages, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		es := errOf(res.S.Data)
 		qd, qs := IsoPowerSpectrum(dv, m, m), IsoPowerSpectrum(res.S.Data, m, m)
 		for b := range ps.P {
-			t.Logf("%s bin %d k=%.1f P_d/P_s %.3f P_s~/P_s %.3f", c.form, b, ps.K[b], qd.P[b]/ps.P[b], qs.P[b]/ps.P[b])
+			t.Logf("%s %v bin %d k=%.1f P_d/P_s %.3f P_s~/P_s %.3f", c.form, res.Terms, b, ps.K[b], qd.P[b]/ps.P[b], qs.P[b]/ps.P[b])
 		}
-		t.Logf("%s: mean |log P/P_s|: data %.3f, separated %.3f (%d evaluations, %.3f s each)", c.form, ed, es, res.Evals, res.SecondsPerEval())
+		t.Logf("%s %v: mean |log P/P_s|: data %.3f, separated %.3f (%d evaluations, %.3f s each)", c.form, res.Terms, ed, es, res.Evals, res.SecondsPerEval())
 		if !(es < c.bound*ed) {
-			t.Errorf("%s: spectrum error %.3f, want < %.2f × the data's %.3f", c.form, es, c.bound, ed)
+			t.Errorf("%s %v: spectrum error %.3f, want < %.2f × the data's %.3f", c.form, res.Terms, es, c.bound, ed)
 		}
 	}
 }
