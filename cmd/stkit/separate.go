@@ -34,15 +34,19 @@ Blancard 2021, Delouis 2022, Auclair 2024; methods.md §3.8)
   template      Φ(T, s̃ + r_i) ≈ Φ(T, d) with --template T;
 
 each the mean over its coefficients of (ΔΦ_k/σ_k)², σ_k the std over the
-samples (coefficients with σ_k = 0 are masked). Default weights: data 1,
-template 1, contaminant 0, independence 0 (on the dust/Quijote and
-dust/white-noise benchmarks the last two lowered the correlation of s̃ with
-the truth at the same spectrum accuracy; switch them on with --weights). r_i = c_i, n_i, or c_i + n_j
-(random pairs) with both sample sets. Stages (--steps S1,S2,EPOCHS): S1
-iterations of the data term alone on the power-spectrum-like coefficients,
-then S2 iterations of all terms in EPOCHS epochs; every epoch redraws the
-samples and recomputes σ, the bias and the independence target at the
-current s̃. A single number N means S1 = N/4, S2 = N − S1, 4 epochs.
+samples (coefficients with σ_k = 0 are masked); r_i = c_i, n_i, or c_i + n_j
+(random pairs) with both sample sets. Default weights: data 1, template 1,
+contaminant 0, independence 0 (on the dust/Quijote and dust/white-noise
+benchmarks the last two lowered the correlation of s̃ with the truth at the
+same spectrum accuracy; switch them on with --weights).
+
+Stages (--steps S1,S2,EPOCHS): S1 iterations of the data term alone on the
+power-spectrum-like coefficients, then S2 iterations of all terms in EPOCHS
+epochs; every epoch redraws the samples and recomputes σ, the bias and the
+independence target at the current s̃. A single number N means S1 = N/4,
+S2 = N − S1, 4 epochs. More iterations fit the statistics better but can
+lower the correlation with the truth (300 instead of 100 did on the
+dust/Quijote benchmark).
 
 Φ (default): Cheng's raw scattering-covariance moments, isotropic (averaged
 over global rotations), J = log2(size) − 2, L = 4, plus the binned power
