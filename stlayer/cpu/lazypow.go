@@ -37,18 +37,51 @@ func powGrad(z complex128, y, gr, q float64) float64 {
 	return gr * q * y / m2
 }
 
+// powRowPacked writes |z|^q for the row zs into the real (im = false) or
+// imaginary (im = true) parts of row.
+func powRowPacked(row, zs []complex128, q float64, im bool) {
+	zs = zs[:len(row)]
+	for k, z := range zs {
+		var v float64
+		switch q {
+		case 1:
+			v = math.Sqrt(real(z)*real(z) + imag(z)*imag(z))
+		case 2:
+			v = real(z)*real(z) + imag(z)*imag(z)
+		default:
+			v = powVal(z, q)
+		}
+		if im {
+			row[k] = complex(real(row[k]), v)
+		} else {
+			row[k] = complex(v, 0)
+		}
+	}
+}
+
 // lazyPow returns the lazy field |x|^q.
 func (r *run) lazyPow(x *field, q float64) *field {
 	y := &field{r: r, b: x.b, c: x.c, h: x.h, w: x.w, lazyPow: &powLazy{x: x, q: q}, base: x, isReal: true}
 	r.register(y)
 	r.tape(y, func(g []complex128) {
-		// Gradient left by the readers that materialised y.
+		// Gradient left by y's other readers (y may never have been stored:
+		// FFT2 forms |x|^q on the fly).
 		gx, set := r.gradSet(x)
 		r.e.parFor(len(g), 16, func(lo, hi int) {
-			xs, ys, d, gg := x.data[lo:hi], y.data[lo:hi], gx[lo:hi], g[lo:hi]
-			ys, d, gg = ys[:len(xs)], d[:len(xs)], gg[:len(xs)]
+			xs, d, gg := x.data[lo:hi], gx[lo:hi], g[lo:hi]
+			d, gg = d[:len(xs)], gg[:len(xs)]
+			var ys []complex128
+			if y.data != nil {
+				ys = y.data[lo:hi][:len(xs)]
+			}
 			for i, z := range xs {
-				s := powGrad(z, real(ys[i]), real(gg[i]), q)
+				var yv float64
+				if ys != nil {
+					yv = real(ys[i])
+				} else {
+					yv = powVal(z, q)
+				}
+				s := powGrad(z, yv, real(gg[i]), q)
 				v := complex(s*real(z), s*imag(z))
 				if set {
 					d[i] = v
@@ -126,9 +159,9 @@ func (r *run) meanPow(y *field) *field {
 		}
 	})
 	r.tape(out, func(g []complex128) {
-		if y.data != nil {
-			// y was materialised: its own adjoint (later on the tape) turns
-			// its gradient into x's; add the mean's share, g/HW, to it.
+		if y.grad != nil {
+			// y has other readers, whose gradients y's own adjoint (later on
+			// the tape) turns into x's: add the mean's share, g/HW, to it.
 			gy := r.gradOf(y)
 			r.e.parFor(y.planes(), n, func(lo, hi int) {
 				for p := lo; p < hi; p++ {

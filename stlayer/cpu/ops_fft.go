@@ -23,11 +23,22 @@ func (r *run) accum(x *field, tmp []complex128) {
 // Real inputs (field.isReal) are transformed two planes per complex FFT, and
 // their adjoint computes only Re g_x, also two planes per transform.
 func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
-	x := r.own(xf)
+	x, lazy := r.ownLazyPow(xf)
 	y := r.newField(x.b, x.c, x.h, x.w)
 	if x.isReal && x.hw() > 1 {
 		y.herm = true
-		r.e.fft2Real(y.data, x.data, x.planes(), x.h, x.w)
+		n, w := x.hw(), x.w
+		pack := func(p, i int, row []complex128, im bool) {
+			packRow(row, x.data[p*n+i*w:p*n+(i+1)*w], im)
+		}
+		if lazy {
+			// |z|^q formed row by row, never stored.
+			lz := x.lazyPow
+			pack = func(p, i int, row []complex128, im bool) {
+				powRowPacked(row, lz.x.data[p*n+i*w:p*n+(i+1)*w], lz.q, im)
+			}
+		}
+		r.e.fft2Real(y.data, pack, x.planes(), x.h, x.w)
 		r.tape(y, func(g []complex128) {
 			r.e.addRealIDFT(r.gradOf(x), g, x.planes(), x.h, x.w, 1)
 		})
@@ -97,4 +108,19 @@ func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
 		r.accum(x, t)
 	})
 	return y
+}
+
+// packRow writes the real parts of src into the real (im = false) or
+// imaginary (im = true) parts of row.
+func packRow(row, src []complex128, im bool) {
+	src = src[:len(row)]
+	if im {
+		for k, v := range row {
+			row[k] = complex(real(v), real(src[k]))
+		}
+		return
+	}
+	for k := range row {
+		row[k] = complex(real(src[k]), 0)
+	}
 }

@@ -15,31 +15,35 @@ func negIndex(k, n int) int {
 	return n - k
 }
 
-// fft2Real writes to dst the unnormalised forward DFT of the P real H×W planes
-// of src (only real parts are read), two planes per complex transform.
-func (e *Engine) fft2Real(dst, src []complex128, P, H, W int) {
+// fft2Real writes to dst the unnormalised forward DFT of P real H×W planes,
+// two planes per complex transform. pack(p, i, row, im) writes row i of plane
+// p into the real (im = false) or imaginary (im = true) parts of row, leaving
+// the other parts alone; rows are packed inside the FFT's first pass.
+func (e *Engine) fft2Real(dst []complex128, pack func(p, i int, row []complex128, im bool), P, H, W int) {
 	n := H * W
 	np := (P + 1) / 2
 	z := e.get(np * n)
 	defer e.put(z)
-	e.parFor(np*H, 2*W, func(lo, hi int) {
-		for t := lo; t < hi; t++ {
-			q, i := t/H, t%H
-			za := z[q*n+i*W : q*n+(i+1)*W]
-			a := src[2*q*n+i*W : 2*q*n+(i+1)*W]
-			if 2*q+1 < P {
-				b := src[(2*q+1)*n+i*W : (2*q+1)*n+(i+1)*W]
-				for k := range za {
-					za[k] = complex(real(a[k]), real(b[k]))
-				}
-			} else {
-				for k := range za {
-					za[k] = complex(real(a[k]), 0)
-				}
+	fill := func(q, i int, row []complex128) {
+		pack(2*q, i, row, false)
+		if 2*q+1 < P {
+			pack(2*q+1, i, row, true)
+		} else {
+			for k, v := range row {
+				row[k] = complex(real(v), 0)
 			}
 		}
-	})
-	e.fft2(z, np, H, W, false)
+	}
+	if W == 1 {
+		// No row pass to form the rows in: pack them first.
+		for q := 0; q < np; q++ {
+			for i := 0; i < H; i++ {
+				fill(q, i, z[q*n+i*W:q*n+(i+1)*W])
+			}
+		}
+		fill = nil
+	}
+	e.fft2Sel(z, np, H, W, false, 1, nil, fill)
 	e.parFor(np*H, 4*W, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			q, i := t/H, t%H
