@@ -478,3 +478,32 @@ func TestRunSeparationCancel(t *testing.T) {
 		t.Error("interrupted separation returned the data unchanged")
 	}
 }
+
+// TestEvaluateSeparation: a perfect separation meets both targets exactly,
+// s̃ = d reproduces the data's numbers, and the residual ratio compares with
+// the samples.
+func TestEvaluateSeparation(t *testing.T) {
+	p, s, c := toyProblem(t, 32, true)
+	sm, err := EvaluateSeparation(p.Data, s, c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sm.PSMaxDev > 1e-12 || !sm.PSTargetMet || math.Abs(sm.RMin-1) > 1e-12 || !sm.RTargetMet || math.Abs(sm.PixelCorr-1) > 1e-12 {
+		t.Errorf("perfect separation: PS dev %g (met %v), r min %g (met %v), corr %g", sm.PSMaxDev, sm.PSTargetMet, sm.RMin, sm.RTargetMet, sm.PixelCorr)
+	}
+	for b, v := range sm.ResidualRatio {
+		if math.Abs(v-1) > 1e-12 {
+			t.Errorf("bin %d: residual/sample spectrum %g, want 1 (the residual is the sample)", b, v)
+		}
+	}
+	sd, err := EvaluateSeparation(p.Data, p.Data, nil, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sd.PSMaxDev != sd.PSMaxDevData || sd.RMin != sd.RMinData {
+		t.Errorf("s̃ = d: %g/%g vs data %g/%g", sd.PSMaxDev, sd.RMin, sd.PSMaxDevData, sd.RMinData)
+	}
+	if _, err := EvaluateSeparation(p.Data, mapsOf(16, make([]float64, 256)), nil, nil); err == nil {
+		t.Error("maps of different sizes accepted")
+	}
+}

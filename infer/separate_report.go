@@ -277,8 +277,8 @@ func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 	rlo, rhi := plotx.Range(res, 0.005)
 	row1 := []*plot.Plot{
 		plotx.MapPlot("data d", dv, m, n, lo, hi),
-		plotx.MapPlot("separated s̃", sv, m, n, lo, hi),
-		plotx.MapPlot("residual d − s̃", res, m, n, rlo, rhi),
+		plotx.MapPlot("separated (sep)", sv, m, n, lo, hi),
+		plotx.MapPlot("residual d − sep", res, m, n, rlo, rhi),
 	}
 	rows := [][]*plot.Plot{row1}
 	if truth != nil {
@@ -291,7 +291,7 @@ func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 		}
 		rows = append(rows, []*plot.Plot{
 			plotx.MapPlot("truth s", tv, m, n, lo, hi),
-			plotx.MapPlot("error s̃ − s (residual scale)", e, m, n, rlo, rhi),
+			plotx.MapPlot("error sep − s (residual scale)", e, m, n, rlo, rhi),
 			plotx.MapPlot("true contaminant d − s", c, m, n, rlo, rhi),
 		})
 	}
@@ -306,7 +306,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	p.Y.Label.Text = "P(k)"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
-	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated s̃", plotx.XY(k, sm.PSSep, true), "residual d − s̃", plotx.XY(k, sm.PSResidual, true)}
+	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
 	if sm.PSSamples != nil {
 		lines = append(lines, "samples (mean)", plotx.XY(k, sm.PSSamples, true))
 	}
@@ -323,14 +323,14 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	}
 	if sm.PSTruth != nil {
 		r := plot.New()
-		r.Title.Text = fmt.Sprintf("P/P_s (max |P_s̃/P_s − 1| = %.3f where P_c ≤ 10 P_s)", sm.PSMaxDev)
+		r.Title.Text = fmt.Sprintf("P/P_s (max |P_sep/P_s − 1| = %.3f where P_c ≤ 10 P_s)", sm.PSMaxDev)
 		r.X.Label.Text = "k (cycles per map)"
 		r.X.Scale, r.Y.Scale = plot.LogScale{}, plot.LogScale{}
 		r.X.Tick.Marker, r.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
-		lines := []any{"P_s̃/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
+		lines := []any{"P_sep/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
 			"P_c/P_s", validXY(k, sm.ContamToSignal, true), "1", plotx.XY(k, one, false)}
 		if sm.PSRatioDebiased != nil {
-			lines = append(lines, "(P_d − ⟨P_r⟩)/P_s", validXY(k, sm.PSRatioDebiased, true))
+			lines = append(lines, "(P_d − mean P_samples)/P_s", validXY(k, sm.PSRatioDebiased, true))
 		}
 		if err := plotutil.AddLinePoints(r, lines...); err != nil {
 			return err
@@ -340,13 +340,13 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		c.X.Label.Text = "k (cycles per map)"
 		c.X.Scale = plot.LogScale{}
 		c.X.Tick.Marker = plot.LogTicks{}
-		if err := plotutil.AddLinePoints(c, "r(s, s̃)", validXY(k, sm.R, false), "r(s, d)", validXY(k, sm.RData, false)); err != nil {
+		if err := plotutil.AddLinePoints(c, "r(s, sep)", validXY(k, sm.R, false), "r(s, d)", validXY(k, sm.RData, false)); err != nil {
 			return err
 		}
 		row = append(row, r, c)
 	} else if sm.ResidualRatio != nil {
 		r := plot.New()
-		r.Title.Text = "P_{d−s̃} / ⟨P_samples⟩"
+		r.Title.Text = "P(d − sep) / mean P(samples)"
 		r.X.Label.Text = "k (cycles per map)"
 		r.X.Scale = plot.LogScale{}
 		r.X.Tick.Marker = plot.LogTicks{}
