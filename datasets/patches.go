@@ -136,7 +136,7 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	ps := &PatchSet{Size: cfg.Size}
 	var win []float64
 	if cfg.Window == "tukey" {
-		win = tukey2D(cfg.Size, cfg.Alpha)
+		win = TukeyWindow(cfg.Size, cfg.Alpha)
 	}
 	s := cfg.Size
 	for si, src := range srcs {
@@ -220,9 +220,10 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	return ps, nil
 }
 
-// tukey2D returns the separable Tukey window w(i)·w(j) of parameter alpha
-// (alpha = 0: rectangular, 1: Hann) on an s×s grid.
-func tukey2D(s int, alpha float64) []float64 {
+// TukeyWindow returns the separable s×s Tukey window w(i)·w(j) of parameter
+// alpha (0: rectangular, 1: Hann), with w(i) evaluated at x = i/(s−1): the
+// window of PatchConfig{Window: "tukey"}.
+func TukeyWindow(s int, alpha float64) []float64 {
 	w1 := make([]float64, s)
 	for i := range w1 {
 		x := float64(i) / float64(s-1)

@@ -253,7 +253,7 @@ func (ms *ModelSet) Window() []float64 {
 	if ms.Manifest.Window != "tukey" {
 		return nil
 	}
-	return TukeyWindow(ms.Manifest.PatchSize, ms.Manifest.WindowAlpha)
+	return datasets.TukeyWindow(ms.Manifest.PatchSize, ms.Manifest.WindowAlpha)
 }
 
 // Coefficients turns a feature vector (len D, un-normalised) into the complex

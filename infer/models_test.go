@@ -491,7 +491,7 @@ func TestTileOpMatchesCutTiles(t *testing.T) {
 	}
 	x, _ := datasets.GaussianRandomField(40, 36, 2, 3)
 	maps := &stlayer.Maps{B: 1, M: 40, N: 36, Data: x}
-	win := TukeyWindow(p, 0.3)
+	win := datasets.TukeyWindow(p, 0.3)
 	op, err := NewTileOp(base, 40, 36, p, 8, win)
 	if err != nil {
 		t.Fatal(err)

@@ -154,33 +154,6 @@ func applyWindow(y, w []float64) {
 	}
 }
 
-// TukeyWindow returns the separable s×s Tukey window w(i)·w(j) of parameter
-// alpha (0: rectangular, 1: Hann), with w(i) evaluated at x = i/(s−1): the
-// window of datasets.PatchConfig{Window: "tukey"}.
-func TukeyWindow(s int, alpha float64) []float64 {
-	w1 := make([]float64, s)
-	for i := range w1 {
-		x := float64(i) / float64(s-1)
-		switch {
-		case alpha <= 0:
-			w1[i] = 1
-		case x < alpha/2:
-			w1[i] = 0.5 * (1 + math.Cos(math.Pi*(2*x/alpha-1)))
-		case x > 1-alpha/2:
-			w1[i] = 0.5 * (1 + math.Cos(math.Pi*(2*x/alpha-2/alpha+1)))
-		default:
-			w1[i] = 1
-		}
-	}
-	w := make([]float64, s*s)
-	for i := 0; i < s; i++ {
-		for j := 0; j < s; j++ {
-			w[i*s+j] = w1[i] * w1[j]
-		}
-	}
-	return w
-}
-
 func hashFloats(x []float64) uint64 {
 	h := uint64(14695981039346656037)
 	for _, v := range x {

@@ -10,11 +10,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/internal/engine"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/perf"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
@@ -139,35 +139,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// benchMaps returns b maps of size n: crops of the reference dust map when
-// available, else log-normal fields.
-func benchMaps(b, n int) (*stlayer.Maps, error) {
-	var base []float64
-	if sh := bench.FindShared(); sh != "" && n == 256 {
-		if m, err := datasets.ReadMaps(filepath.Join(sh, "reference", "dust256.npy")); err == nil {
-			base = m.Data
-		}
-	}
-	x := stlayer.NewMaps(b, n, n)
-	for i := 0; i < b; i++ {
-		if base != nil {
-			// circular shifts of the dust map: same statistics, different pixels
-			for r := 0; r < n; r++ {
-				for c := 0; c < n; c++ {
-					x.Map(i)[r*n+c] = base[((r+17*i)%n)*n+(c+31*i)%n]
-				}
-			}
-			continue
-		}
-		f, err := datasets.LogNormalField(n, n, -2.5, 0.8, uint64(i+1))
-		if err != nil {
-			return nil, err
-		}
-		copy(x.Map(i), f)
-	}
-	return x, nil
-}
-
 func benchRow(g *globals, id string, reps, size int) error {
 	parts := strings.Split(id, "/")
 	if len(parts) != 3 {
@@ -183,7 +154,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 		return badInputf("unknown family %q", parts[0])
 	}
 	b, _ := strconv.Atoi(parts[2])
-	x, err := benchMaps(b, size)
+	x, err := perf.Maps(b, size)
 	if err != nil {
 		return err
 	}
