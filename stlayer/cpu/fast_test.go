@@ -334,6 +334,37 @@ func TestLazyPow(t *testing.T) {
 		}), []shape{s}, nil, false, 1e-6)
 	}
 	checkVJP(t, "Mean∘Modulus", one(func(r *run, x *field) *field { return r.Mean(r.Modulus(x)).(*field) }), []shape{s}, nil, false, 1e-6)
+	rng := rand.New(rand.NewPCG(53, 54))
+	w := func(n, K int) [][]float64 {
+		m := make([][]float64, K)
+		for k := range m {
+			m[k] = make([]float64, n)
+			for i := range m[k] {
+				m[k][i] = rng.NormFloat64()
+			}
+		}
+		return m
+	}
+	m30, m5, m2 := w(30, 3), w(5, 4), w(300, 2)
+	checkVJP(t, "WeightedMeans∘Pow", one(func(r *run, x *field) *field { return r.WeightedMeans(r.Pow(x, 1.5), m30).(*field) }), []shape{s}, nil, false, 1e-6)
+	checkVJP(t, "WeightedMeans∘Reshape∘Modulus, 4 maps", one(func(r *run, x *field) *field {
+		return r.WeightedMeans(r.Reshape(r.Modulus(x), 3*6, 1, 5), m5).(*field)
+	}), []shape{s}, nil, false, 1e-6)
+	checkVJP(t, "WeightedMeans∘Reshape∘Modulus, long planes, also stored", one(func(r *run, x *field) *field {
+		u := r.Modulus(x)
+		return r.Concat(r.Reshape(r.WeightedMeans(r.Reshape(u, 1, 1, 300), m2), 2, 1, 1), r.Reshape(r.Mean(r.FFT2(u)), 2, 1, 1)).(*field)
+	}), []shape{{2, 2, 10, 15}}, nil, false, 1e-6)
+	xv := randC(rng, 2*2*10*15)
+	lazy, _, _ := evalRun(New(), one(func(r *run, x *field) *field {
+		return r.WeightedMeans(r.Reshape(r.Pow(x, 1.5), 1, 1, 300), m2).(*field)
+	}), []shape{{2, 2, 10, 15}}, [][]complex128{xv}, nil)
+	eager, _, _ := evalRun(New(), one(func(r *run, x *field) *field {
+		u := r.Pow(x, 1.5)
+		return r.WeightedMeans(r.Reshape(r.Add(u, r.Scale(u, 0)), 1, 1, 300), m2).(*field)
+	}), []shape{{2, 2, 10, 15}}, [][]complex128{xv}, nil)
+	if d := cabsDiff(lazy, eager); d > 1e-12 {
+		t.Errorf("WeightedMeans of lazy and stored |x|^q differ by %.3g", d)
+	}
 	e := New()
 	x := randC(rand.New(rand.NewPCG(51, 52)), s.n())
 	got, _, _ := evalRun(e, one(func(r *run, x *field) *field {

@@ -83,6 +83,39 @@ func (e *Engine) mixedPlan(n int) *mixedPlan {
 	return p
 }
 
+// fft2From is fft2Sel of a copy of src written to dst: planes whose first
+// pass runs over all their rows copy each row inside that pass; the others
+// are copied beforehand.
+func (e *Engine) fft2From(dst, src []complex128, planes, H, W int, inverse bool, scale float64, sel func(p int) *planeSel) {
+	n := H * W
+	rowFill := func(p int) bool {
+		if W == 1 {
+			return false
+		}
+		if sel == nil {
+			return true
+		}
+		s := sel(p)
+		return s == nil || (!s.colsFirst && s.rows == nil)
+	}
+	e.parFor(planes, n/4, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			if !rowFill(p) {
+				copy(dst[p*n:(p+1)*n], src[p*n:(p+1)*n])
+			}
+		}
+	})
+	var fill func(p, r int, row []complex128)
+	if W > 1 {
+		fill = func(p, r int, row []complex128) {
+			if rowFill(p) {
+				copy(row, src[p*n+r*W:p*n+(r+1)*W])
+			}
+		}
+	}
+	e.fft2Sel(dst, planes, H, W, inverse, scale, sel, fill)
+}
+
 // planeSel restricts the 1D transforms of one plane's 2D FFT. The transform
 // runs in two passes, along rows then columns (or columns then rows when
 // colsFirst); rows lists the rows transformed by the row pass and cols the

@@ -66,7 +66,13 @@ func (r *run) WeightedMean(xf stlayer.Field, m []float64) stlayer.Field {
 // g_x[b, c] = Σ_k m_k·g[b, c·K+k]. On herm fields both run over half the grid
 // (see above) and the adjoint is a half gradient.
 func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
-	x, lazy := r.ownLazyBin(xf)
+	var x *field
+	lazy := false
+	if f, ok := xf.(*field); ok && f != nil && f.lazyPow != nil {
+		x, _ = r.ownLazyPow(xf)
+	} else {
+		x, lazy = r.ownLazyBin(xf)
+	}
 	n, K := x.hw(), len(m)
 	if K == 0 {
 		shapePanic("WeightedMeans: no weight maps")
@@ -78,6 +84,9 @@ func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
 	}
 	if lazy {
 		return r.reduceLazyProduct(x, m)
+	}
+	if x.lazyPow != nil && x.data == nil {
+		return r.reduceLazyPow(x, m)
 	}
 	h, w := x.h, x.w
 	herm := x.herm && hermShape(h, w)

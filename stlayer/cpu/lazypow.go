@@ -207,3 +207,68 @@ func (r *run) meanPow(y *field) *field {
 	})
 	return out
 }
+
+// reduceLazyPow is WeightedMeans of an unstored |x|^q: y[b, c·K+k] =
+// Σ m_k·|x|^q, formed in chunks of a plane. Adjoint:
+// g_x += (Σ_k Re g_k·m_k)·q·|x|^{q−2}·x.
+func (r *run) reduceLazyPow(y *field, m [][]float64) *field {
+	lz := y.lazyPow
+	x, q, n, K := lz.x, lz.q, y.hw(), len(m)
+	out := r.newField(y.b, y.c*K, 1, 1)
+	out.isReal = true
+	const chunk = 256
+	r.e.parFor(y.planes(), (K+8)*n, func(lo, hi int) {
+		var buf [chunk]complex128
+		mm := make([][]float64, K)
+		for p := lo; p < hi; p++ {
+			o := out.data[p*K : (p+1)*K]
+			clear(o)
+			xs := x.data[p*n : (p+1)*n]
+			for c0 := 0; c0 < n; c0 += chunk {
+				c1 := min(c0+chunk, n)
+				b := buf[:c1-c0]
+				powRowPacked(b, xs[c0:c1], q, false)
+				for k := range mm {
+					mm[k] = m[k][c0:c1]
+				}
+				reduceRow(o, b, 0, mm, 0, 1, c1-c0, false)
+			}
+			for k := range o {
+				o[k] = complex(real(o[k]), 0)
+			}
+		}
+	})
+	r.tape(out, func(g []complex128) {
+		gx, set := r.gradSet(x)
+		r.e.parFor(y.planes(), (K+16)*n, func(lo, hi int) {
+			var buf [chunk]complex128
+			mm := make([][]float64, K)
+			gr := make([]complex128, K)
+			for p := lo; p < hi; p++ {
+				for k := range gr {
+					gr[k] = complex(real(g[p*K+k]), 0)
+				}
+				xs, d := x.data[p*n:(p+1)*n], gx[p*n:(p+1)*n]
+				for c0 := 0; c0 < n; c0 += chunk {
+					c1 := min(c0+chunk, n)
+					b := buf[:c1-c0]
+					for k := range mm {
+						mm[k] = m[k][c0:c1]
+					}
+					reduceRowGrad(b, gr, mm, 0, 1, c1-c0, false)
+					dd := d[c0:c1]
+					for i, z := range xs[c0:c1] {
+						s := powGrad(z, powVal(z, q), real(b[i]), q)
+						v := complex(s*real(z), s*imag(z))
+						if set {
+							dd[i] = v
+						} else {
+							dd[i] += v
+						}
+					}
+				}
+			}
+		})
+	})
+	return out
+}

@@ -44,14 +44,10 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 		})
 		return y
 	}
-	copy(y.data, x.data)
-	r.e.fft2(y.data, x.planes(), x.h, x.w, false)
+	r.e.fft2From(y.data, x.data, x.planes(), x.h, x.w, false, 1, nil)
 	r.tape(y, func(g []complex128) {
 		t := r.e.get(len(g))
-		copy(t, g)
-		r.e.fft2(t, x.planes(), x.h, x.w, true)
-		s := complex(float64(x.hw()), 0)
-		r.e.parFor(len(t), 1, func(lo, hi int) { scaleInPlace(t[lo:hi], s) })
+		r.e.fft2From(t, g, x.planes(), x.h, x.w, true, float64(x.hw()), nil)
 		r.accum(x, t)
 	})
 	return y
@@ -97,14 +93,18 @@ func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
 		fill = func(p, i int, row []complex128) { r.materialiseRow(x, row, p, i) }
 	case fm != nil:
 		r.materialise(x, y.data)
-	default:
-		copy(y.data, x.data)
 	}
-	r.e.fft2Sel(y.data, x.planes(), H, W, true, 1, in, fill)
+	if fm == nil && x.lazy == nil {
+		r.e.fft2From(y.data, x.data, x.planes(), H, W, true, 1, nil)
+	} else {
+		if fm == nil {
+			copy(y.data, x.data) // a filter product stored by another reader
+		}
+		r.e.fft2Sel(y.data, x.planes(), H, W, true, 1, in, fill)
+	}
 	r.tape(y, func(g []complex128) {
 		t := r.e.get(len(g))
-		copy(t, g)
-		r.e.fft2Sel(t, x.planes(), H, W, false, 1/float64(x.hw()), out, nil)
+		r.e.fft2From(t, g, x.planes(), H, W, false, 1/float64(x.hw()), out)
 		r.accum(x, t)
 	})
 	return y

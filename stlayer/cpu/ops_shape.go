@@ -364,6 +364,15 @@ func (r *run) Linear(xf stlayer.Field, A []complex128, rows int) stlayer.Field {
 
 // Reshape reinterprets each map as [c, h, w] (same data, no copy).
 func (r *run) Reshape(xf stlayer.Field, c, h, w int) stlayer.Field {
+	if f, ok := xf.(*field); ok && f != nil && f.lazyPow != nil && f.data == nil {
+		// |x|^q commutes with reshaping: stay lazy, over a view of x.
+		if px, ok := r.ownLazyPow(xf); ok {
+			if c < 1 || h < 1 || w < 1 || c*h*w != px.c*px.hw() {
+				shapePanic("Reshape: [%d,%d,%d] has %d elements per map, [%d,%d,%d] has %d", px.c, px.h, px.w, px.c*px.hw(), c, h, w, c*h*w)
+			}
+			return r.lazyPow(r.Reshape(px.lazyPow.x, c, h, w).(*field), px.lazyPow.q)
+		}
+	}
 	x := r.own(xf)
 	if c < 1 || h < 1 || w < 1 || c*h*w != x.c*x.hw() {
 		shapePanic("Reshape: [%d,%d,%d] has %d elements per map, [%d,%d,%d] has %d", x.c, x.h, x.w, x.c*x.hw(), c, h, w, c*h*w)
