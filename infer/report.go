@@ -172,7 +172,9 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 		for f := 0; f < 3; f++ {
 			vm.MFDevSigma[f] = make([]float64, len(MinkowskiThresholds))
 			for t := range MinkowskiThresholds {
-				if sstd[f][t] > 0 {
+				// A spread far below the functionals' resolution on an m×n map
+				// (one pixel, 1/(mn)) is rounding of identical values: no σ.
+				if sstd[f][t] > 1e-6/float64(m*n) {
 					d := (vm.MFSynth[f][t] - vm.MFTarget[f][t]) / sstd[f][t]
 					vm.MFDevSigma[f][t] = d
 					vm.MFMaxSigma = math.Max(vm.MFMaxSigma, math.Abs(d))
