@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"errors"
+	"github.com/stkit-org/stkit/internal/bench"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,26 +11,15 @@ import (
 	"testing"
 )
 
-// sharedDir finds the shared/ folder that lies beside the repository (it
-// holds the real data and the peer fixtures), walking up from the working
-// directory.
+// sharedDir returns the shared/ folder beside the repository (fixtures and
+// real maps; CI has it too), failing the test when it is missing.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	sh := bench.FindShared()
+	if sh == "" {
+		t.Fatal("cannot find the shared/ folder (reference fixtures, data) beside the repository")
 	}
-	for {
-		cand := filepath.Join(dir, "shared")
-		if st, err := os.Stat(filepath.Join(cand, "data")); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("cannot find the shared/ folder (with data/) beside the repository, walking up from the working directory; CI provides it")
-		}
-		dir = parent
-	}
+	return sh
 }
 
 func sharedData(t testing.TB, rel string) string {

@@ -3,6 +3,7 @@ package infer
 import (
 	"context"
 	"fmt"
+	"github.com/stkit-org/stkit/internal/bench"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -22,17 +23,11 @@ import (
 // beside the repository.
 func sharedDir(tb testing.TB) string {
 	tb.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if st, err := os.Stat(filepath.Join(dir, "shared", "data")); err == nil && st.IsDir() {
-			return filepath.Join(dir, "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatalf("the shared data folder (../shared/data beside the repository) was not found above the working directory")
-		}
-		dir = parent
+	sh := bench.FindShared()
+	if sh == "" {
+		tb.Fatal("the shared data folder (../shared/data beside the repository) was not found above the working directory")
 	}
+	return sh
 }
 
 func envOr(name, def string) string {

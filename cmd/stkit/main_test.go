@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/stkit-org/stkit/internal/bench"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,15 +189,15 @@ func TestSynthSmall(t *testing.T) {
 	}
 }
 
+// sharedDir returns the shared/ folder beside the repository (fixtures and
+// real maps; CI has it too), failing the test when it is missing.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	for _, c := range []string{"../../../shared", "../../shared"} {
-		if st, err := os.Stat(filepath.Join(c, "reference")); err == nil && st.IsDir() {
-			return c
-		}
+	sh := bench.FindShared()
+	if sh == "" {
+		t.Fatal("cannot find the shared/ folder (reference fixtures, data) beside the repository")
 	}
-	t.Fatal("../shared (reference fixtures) not found beside the repository")
-	return ""
+	return sh
 }
 
 // The --kind scov --format npz output is Cheng's scattering_cov dictionary:

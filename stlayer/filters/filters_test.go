@@ -1,6 +1,7 @@
 package filters
 
 import (
+	"github.com/stkit-org/stkit/internal/bench"
 	"math"
 	"math/cmplx"
 	"math/rand"
@@ -15,25 +16,15 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// sharedDir walks up from the working directory to find the `shared` folder
-// that sits beside the repository (it holds the peer-library fixtures).
+// sharedDir returns the shared/ folder beside the repository (fixtures and
+// real maps; CI has it too), failing the test when it is missing.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	sh := bench.FindShared()
+	if sh == "" {
+		t.Fatal("cannot find the shared/ folder (reference fixtures, data) beside the repository")
 	}
-	for {
-		cand := filepath.Join(dir, "shared", "reference")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return filepath.Join(dir, "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("cannot find the shared/reference fixture folder in any parent of the working directory; it must sit beside the repository")
-		}
-		dir = parent
-	}
+	return sh
 }
 
 func readNpyF32(t *testing.T, path string) []float32 {

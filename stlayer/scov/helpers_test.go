@@ -1,6 +1,7 @@
 package scov
 
 import (
+	"github.com/stkit-org/stkit/internal/bench"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,25 +14,15 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// sharedDir walks up from the working directory to the folder that contains a
-// "shared" directory with reference/ (the repo's sibling /work/shared).
+// sharedDir returns the shared/ folder beside the repository (fixtures and
+// real maps; CI has it too), failing the test when it is missing.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
+	sh := bench.FindShared()
+	if sh == "" {
+		t.Fatal("cannot find the shared/ folder (reference fixtures, data) beside the repository")
 	}
-	for {
-		cand := filepath.Join(dir, "shared")
-		if st, err := os.Stat(filepath.Join(cand, "reference")); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("cannot find the shared/reference fixtures folder beside the repository (walked up from the package directory)")
-		}
-		dir = parent
-	}
+	return sh
 }
 
 func refPath(t testing.TB, name string) string {

@@ -1,6 +1,7 @@
 package wst
 
 import (
+	"github.com/stkit-org/stkit/internal/bench"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,25 +13,15 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// sharedDir walks up from the working directory to the folder that holds the
-// `shared` directory beside the repository (…/shared/reference must exist).
+// sharedDir returns the shared/ folder beside the repository (fixtures and
+// real maps; CI has it too), failing the test when it is missing.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	sh := bench.FindShared()
+	if sh == "" {
+		t.Fatal("cannot find the shared/ folder (reference fixtures, data) beside the repository")
 	}
-	for {
-		cand := filepath.Join(dir, "shared")
-		if st, err := os.Stat(filepath.Join(cand, "reference")); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("fixtures not found: no directory `shared/reference` beside the repository or above %s (expected /work/shared)", dir)
-		}
-		dir = parent
-	}
+	return sh
 }
 
 func fixturePath(t testing.TB, rel string) string {
