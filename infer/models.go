@@ -164,6 +164,11 @@ type ModelFeatures struct {
 	Columns []datasets.FeatureColumn `json:"columns"`
 	Mean    []float64                `json:"mean"`
 	Std     []float64                `json:"std"`
+	// Decoded lists the features the VAE was trained on (and decodes) when
+	// the run used a subset of the dataset's features (stkit train
+	// --features/--drop); the other features of each sample are those of a
+	// random patch of the cluster. Absent when the run used every feature.
+	Decoded []int `json:"decoded,omitempty"`
 }
 
 // ModelCluster is one component: its index K, weight (fraction of the

@@ -34,6 +34,9 @@ type RunMetadata struct {
 	// Spec and Reference describe the statistic ("spec", "reference").
 	Spec      *stats.Spec
 	Reference json.RawMessage
+	// Columns are the dataset features the run was trained on ("columns"),
+	// nil for all of them.
+	Columns []datasets.FeatureColumn
 	// FeatureMean and FeatureStd are the z-scoring of the features
 	// ("feature_mean"/"mean"/"norm_mean", "feature_std"/"std"/"norm_std", or
 	// "norm": {"mean", "std"}).
@@ -77,6 +80,9 @@ func parseRunMetadata(raw json.RawMessage) (RunMetadata, error) {
 	}
 	if r, ok := m["reference"]; ok && string(r) != "null" {
 		md.Reference = r
+	}
+	if err := first(&md.Columns, "columns"); err != nil {
+		return md, err
 	}
 	if err := first(&md.FeatureMean, "feature_mean", "mean", "norm_mean"); err != nil {
 		return md, err
@@ -251,8 +257,32 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	man := f.Manifest
 	d := man.Dim
 	model := tr.Model
-	if model.Cfg.InputDim() != d {
-		return nil, inputErrorf("export: the run's VAE takes %d features, dataset %s has %d", model.Cfg.InputDim(), dataset, d)
+	dm := model.Cfg.InputDim()
+	// sel[j] is the dataset feature of model input j (nil: the identity).
+	var sel []int
+	if dm != d {
+		if len(tr.Meta.Columns) != dm {
+			return nil, inputErrorf("export: the run's VAE takes %d features, dataset %s has %d and the run does not record which", dm, dataset, d)
+		}
+		sel = make([]int, dm)
+		for j, rc := range tr.Meta.Columns {
+			sel[j] = -1
+			for i, dc := range man.Columns {
+				if dc.Coeff == rc.Coeff && dc.Part == rc.Part {
+					sel[j] = i
+					break
+				}
+			}
+			if sel[j] < 0 {
+				return nil, inputErrorf("export: run feature %s is not in dataset %s", rc.Name, dataset)
+			}
+		}
+	}
+	col := func(j int) int {
+		if sel == nil {
+			return j
+		}
+		return sel[j]
 	}
 	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
 		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? force to override)", dataset, man.Fingerprint, fp)
@@ -262,20 +292,25 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(spec.JSON()) && !opt.Force {
 		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s", *tr.Meta.Spec, spec)
 	}
-	mean, std := f.Mean, f.Std
+	mean, std := append([]float64(nil), f.Mean...), append([]float64(nil), f.Std...)
 	if tr.Meta.FeatureMean != nil || tr.Meta.FeatureStd != nil {
-		if len(tr.Meta.FeatureMean) != d || len(tr.Meta.FeatureStd) != d {
-			return nil, inputErrorf("export: run metadata normalisation has %d means and %d stds, dataset has %d features", len(tr.Meta.FeatureMean), len(tr.Meta.FeatureStd), d)
+		if len(tr.Meta.FeatureMean) != dm || len(tr.Meta.FeatureStd) != dm {
+			return nil, inputErrorf("export: run metadata normalisation has %d means and %d stds, the run's VAE takes %d features", len(tr.Meta.FeatureMean), len(tr.Meta.FeatureStd), dm)
 		}
-		mean, std = tr.Meta.FeatureMean, tr.Meta.FeatureStd
+		for j := 0; j < dm; j++ {
+			mean[col(j)], std[col(j)] = tr.Meta.FeatureMean[j], tr.Meta.FeatureStd[j]
+		}
 	}
 	n := man.N
-	xn := make([]float32, n*d)
-	for i, v := range f.X {
-		k := i % d
-		xn[i] = float32((v - mean[k]) / std[k])
+	// z-scored model inputs, n × dm
+	xn := make([]float32, n*dm)
+	for i := 0; i < n; i++ {
+		for j := 0; j < dm; j++ {
+			c := col(j)
+			xn[i*dm+j] = float32((f.X[i*d+c] - mean[c]) / std[c])
+		}
 	}
-	fpMatch := train.Fingerprint(train.Data{X: xn, N: n, D: d}) == tr.Config.DataFingerprint
+	fpMatch := train.Fingerprint(train.Data{X: xn, N: n, D: dm}) == tr.Config.DataFingerprint
 	labels, conf, _, err := model.Assign(xn)
 	if err != nil {
 		return nil, fmt.Errorf("export: assigning patches: %w", err)
@@ -315,7 +350,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		Format: ModelFormatName, Version: ModelFormatVersion, Created: time.Now().UTC().Format(time.RFC3339),
 		Spec: spec, Reference: ref, PatchSize: man.Size, NCoeffs: nc,
 		Labels:              ModelLabels{Columns: lab.Columns, Class: lab.Class, Rows: lab.Rows},
-		Features:            ModelFeatures{Dim: d, Columns: man.Columns, Mean: mean, Std: std},
+		Features:            ModelFeatures{Dim: d, Columns: man.Columns, Mean: mean, Std: std, Decoded: sel},
 		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual, Recentred: opt.Recenter,
 		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
 			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
@@ -362,16 +397,29 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			}
 			rng := rand.New(rand.NewPCG(opt.Seed+uint64(k), 0x5e5d))
 			for i := range xs {
-				xs[i] += float32(r[i%d] * rng.NormFloat64())
+				xs[i] += float32(r[i%dm] * rng.NormFloat64())
 			}
 			for j := range r {
-				c.ResidualStd[j] = r[j] * std[j]
+				c.ResidualStd[col(j)] = r[j] * std[col(j)]
 			}
 		}
-		c.Samples = make([]float64, len(xs))
-		for i, v := range xs {
-			j := i % d
-			c.Samples[i] = float64(v)*std[j] + mean[j]
+		// Un-normalise the decoded features; with a feature subset, the other
+		// features of each sample are those of a random patch of the cluster.
+		c.Samples = make([]float64, opt.Samples*d)
+		pick := rand.New(rand.NewPCG(opt.Seed+uint64(k), 0xf111))
+		pool := members[k]
+		if len(pool) == 0 {
+			pool = allIdx
+		}
+		for s := 0; s < opt.Samples; s++ {
+			row := c.Samples[s*d : (s+1)*d]
+			if sel != nil {
+				copy(row, f.X[pool[pick.IntN(len(pool))]*d:])
+			}
+			for j := 0; j < dm; j++ {
+				cj := col(j)
+				row[cj] = float64(xs[s*dm+j])*std[cj] + mean[cj]
+			}
 		}
 		if opt.Recenter && len(members[k]) >= 2 {
 			dm, _, _ := rowStats(rowsOf(f.X, members[k], d), len(members[k]), d, false)

@@ -226,3 +226,40 @@ func TestModelsCLIBadInput(t *testing.T) {
 		}
 	}
 }
+
+// A run trained on a subset of the features (train --drop) exports complete
+// models: the decoded features come from the VAE, the others from the
+// cluster's own patches, and sample works on them.
+func TestExportFeatureSubsetRun(t *testing.T) {
+	dir := modelsFixture(t)
+	work := t.TempDir()
+	run := filepath.Join(work, "run")
+	if code, _, errs := runCLI(t, "train", filepath.Join(dir, "ds"), "-o", run, "--clusters", "2", "--epochs", "4", "--seed", "3",
+		"--z", "4", "--h", "32", "--layers", "1", "--batch", "32", "--lr-final", "0", "--drop", "^C11"); code != 0 {
+		t.Fatalf("train --drop: %s", errs)
+	}
+	models := filepath.Join(work, "models")
+	if code, _, errs := runCLI(t, "export", run, "-o", models, "--samples", "20"); code != 0 {
+		t.Fatalf("export of a feature-subset run: %s", errs)
+	}
+	b, err := os.ReadFile(filepath.Join(models, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man struct {
+		Features struct {
+			Dim     int   `json:"dim"`
+			Decoded []int `json:"decoded"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(b, &man); err != nil {
+		t.Fatal(err)
+	}
+	if len(man.Features.Decoded) == 0 || len(man.Features.Decoded) >= man.Features.Dim {
+		t.Fatalf("manifest: %d decoded of %d features", len(man.Features.Decoded), man.Features.Dim)
+	}
+	out := filepath.Join(work, "s.npy")
+	if code, _, errs := runCLI(t, "sample", models, "--component", "0", "-n", "1", "--steps", "5", "-o", out); code != 0 {
+		t.Fatalf("sample: %s", errs)
+	}
+}

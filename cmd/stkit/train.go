@@ -278,8 +278,9 @@ Gaussian surrogates of Quijote (scov iso synthesis features, J = 4):
     of all features: 0.72 best-match accuracy on the 4 sources above, 0.64–0.91
     for this VAE; without C11: 1.00 for the GMM, 0.999–1.000 for this VAE
     over 3 seeds).
-    --features REGEXP keeps only the matching features. (The default keeps
-    all features because stkit export decodes complete statistic vectors.)
+    --features REGEXP keeps only the matching features. stkit export
+    completes the statistic vectors of such runs: the left-out features of
+    each decoded sample come from a random patch of the cluster.
   * the CPU preset "small" (Z=8, H=128, 2 layers); w_rec 0.15, w_gauss 1,
     w_cat 0.3 (facvae's w_cat = 1 merges clusters in short runs);
   * --wbalance 0.3: a penalty on uneven cluster occupancy (KL of the
