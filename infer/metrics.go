@@ -1,7 +1,6 @@
 package infer
 
 import (
-	"fmt"
 	"math"
 	"sort"
 
@@ -318,11 +317,4 @@ func Moments(x []float64) (mean, std, skew, kurt float64) {
 		kurt = m4/(m2*m2) - 3
 	}
 	return
-}
-
-func checkSameSize(what string, a, b int) error {
-	if a != b {
-		return fmt.Errorf("%s: size mismatch %d vs %d", what, a, b)
-	}
-	return nil
 }

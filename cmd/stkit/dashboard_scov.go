@@ -21,10 +21,6 @@ import (
 // scale difference.
 func scovDashboard(path string, r *scov.Result) error {
 	J, L := r.J, r.L
-	js := make([]float64, J)
-	for j := range js {
-		js[j] = float64(j)
-	}
 	mk := func(title, xl, yl string, logY bool) *plot.Plot {
 		p := plot.New()
 		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xl, yl
@@ -124,7 +120,6 @@ func scovDashboard(path string, r *scov.Result) error {
 			return err
 		}
 	}
-	_ = js
 	return plotx.SaveGrid(path, [][]*plot.Plot{{pw, sp}, {m3, p3}, {m4, p4}}, 11*vg.Inch, 12*vg.Inch)
 }
 

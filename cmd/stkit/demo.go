@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -41,17 +40,13 @@ var demoProcesses = []demoProcess{
 }
 
 type demoOpts struct {
-	out              string
-	size             int // patch (and synthesis) size
-	patches          int // patches per process
-	epochs, steps    int
-	seed             uint64
-	processes        int
-	clusterArgs      []string
-	skipSeparation   bool
-	mapSide, perMap  int
-	synthesisSamples int
-	kind             string
+	out           string
+	size          int // patch (and synthesis) size
+	patches       int // patches per process
+	epochs, steps int
+	seed          uint64
+	processes     int
+	kind          string
 }
 
 func runDemo(g *globals, args []string) error {
@@ -277,7 +272,6 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 	printPairs(g.stdout, "", sum.Numbers)
 	fmt.Fprintln(g.stdout)
 	files := append([][2]string{{"overview (open in a browser)", "index.html"}}, sum.Files...)
-	sort.SliceStable(files[1:], func(i, j int) bool { return false })
 	printPairs(g.stdout, o.out+string(filepath.Separator), files)
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -253,8 +252,6 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	}
 	return plotx.WriteFileAtomic(path, append(bts, '\n'))
 }
-
-var _ = os.Stdout
 
 // dashboard picks the family's dashboard: the scattering-spectra view for
 // scov (from the raw moments of the first map), the generic per-class view

@@ -293,11 +293,3 @@ func writeFloat32Maps(path string, m *stlayer.Maps) error {
 	}
 	return datasets.WriteNPY(path, a)
 }
-
-func mean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(max(1, len(x)))
-}
