@@ -42,6 +42,11 @@ func (e *Engine) putPlan(n int, f fft1) {
 	p.Put(f)
 }
 
+// transposeRows makes power-of-two row passes run as column passes of
+// transposed 16-row blocks (vector kernels along the block) instead of one
+// vectorised transform per row.
+var transposeRows = false
+
 func log2ceil(n int) int { return bits.Len(uint(n)) }
 
 // radixPlan returns the shared power-of-two plan of length n.
@@ -233,7 +238,7 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 			var tmp []complex128
 			var nr, nc int
 			for _, j := range jobs[lo:hi] {
-				if tmp == nil && (!isPow2(H) || !isPow2(W) || e.gonumOnly) {
+				if tmp == nil && (!isPow2(H) || !isPow2(W) || e.gonumOnly || (useAVX2 && transposeRows)) {
 					tmp = e.get(2 * max(colStrip*H, rowBlock*W))
 				}
 				if j.col {
@@ -279,6 +284,36 @@ func (e *Engine) fftRows(pl []complex128, W int, rows []int32, lo, hi int, inver
 	}
 	done := 0
 	switch {
+	case isPow2(W) && !e.gonumOnly && useAVX2 && W >= 8 && transposeRows:
+		// The vector kernels run along row segments: gather the block's
+		// rows transposed and transform them as columns.
+		p := e.radixPlan(W)
+		m := 0
+		t1 := tmp[:(hi-lo)*W]
+		idx := make([]int, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			if !skipZero || !allZero(rowAt(i)) {
+				idx = append(idx, i)
+			}
+		}
+		m = len(idx)
+		if m == 0 {
+			return 0
+		}
+		t1 = t1[:m*W]
+		for a, i := range idx {
+			for c, v := range rowAt(i) {
+				t1[c*m+a] = v
+			}
+		}
+		p.columns(t1, m, m, inverse, scale)
+		for a, i := range idx {
+			row := rowAt(i)
+			for c := range row {
+				row[c] = t1[c*m+a]
+			}
+		}
+		done = m
 	case isPow2(W) && !e.gonumOnly:
 		p := e.radixPlan(W)
 		for i := lo; i < hi; i++ {

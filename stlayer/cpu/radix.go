@@ -14,7 +14,7 @@ type radixPlan struct {
 	tw, twi []complex128 // tw[k] = e^{−2πik/n}, twi[k] = conj(tw[k]), k < n
 	rev     []int32      // bit-reversal permutation
 	swaps   [][2]int32   // the pairs i < rev[i] it exchanges
-	// stages[s] holds, for the radix-4 stage of span q = len(w1) ≥ 16, the
+	// stages[s] holds, for the radix-4 stage of span q = len(w1) ≥ 4, the
 	// twiddles of j < q contiguously (forward and inverse): w1[j] = tw[j·n/4q],
 	// w2[j] = tw[2j·n/4q], w3[j] = tw[3j·n/4q].
 	stages []r4Stage
@@ -55,7 +55,7 @@ func newRadixPlan(n int) *radixPlan {
 		q = 4
 	}
 	for ; q < n; q *= 4 {
-		if q < 16 {
+		if q < 4 {
 			continue
 		}
 		step := n / (4 * q)
@@ -105,7 +105,11 @@ func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 		}
 		q = 4
 	}
-	for ; q < n && q < 16; q *= 4 {
+	qv := 16 // first span handled by the stage tables
+	if useAVX2 {
+		qv = 4
+	}
+	for ; q < n && q < qv; q *= 4 {
 		m := 4 * q
 		step := n / m
 		for j := 0; j < q; j++ {
@@ -127,9 +131,18 @@ func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 	// checks in the butterflies).
 	for _, st := range p.stages {
 		q := len(st.w1)
+		if q < qv {
+			continue
+		}
 		t1, t2, t3 := st.w1, st.w2, st.w3
 		if inverse {
 			t1, t2, t3 = st.v1, st.v2, st.v3
+		}
+		if useAVX2 {
+			for k0 := 0; k0+4*q <= n; k0 += 4 * q {
+				r4tw(x[k0:k0+q], x[k0+q:k0+2*q], x[k0+2*q:k0+3*q], x[k0+3*q:k0+4*q], t1, t2, t3, inverse)
+			}
+			continue
 		}
 		for k0 := 0; k0+4*q <= n; k0 += 4 * q {
 			a := x[k0 : k0+q]
@@ -223,6 +236,10 @@ func (p *radixPlan) columns(x []complex128, stride, width int, inverse bool, sca
 				b := row(k + q)[:len(a)]
 				c := row(k + 2*q)[:len(a)]
 				d := row(k + 3*q)[:len(a)]
+				if useAVX2 && width >= 2 {
+					r4(a, b, c, d, w1, w2, w3, inverse, real(sc))
+					continue
+				}
 				switch {
 				case j == 0 && sc == 1:
 					for i := range a {

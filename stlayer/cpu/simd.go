@@ -1,0 +1,131 @@
+package cpu
+
+import "os"
+
+// Vector kernels. The hot inner loops of the FFT (radix-4 butterflies over
+// whole row segments) and of the fused product kernels are written once in
+// Go (the reference, used for tails and on machines without AVX2/FMA) and,
+// on amd64 with AVX2 and FMA, in assembly (simd_amd64.s), two complex128
+// values per 256-bit register. Both compute the same IEEE operations up to
+// the fused multiply-adds' single rounding, so results agree to a few ulps.
+
+// r4Consts packs the constants of one radix-4 butterfly group for r4Kernel:
+// twiddles w1, w2, w3 (re, im), the scale applied to the outputs, and the
+// sign mask of the ∓i rotation (forward: (0, −0), inverse: (−0, 0), twice).
+type r4Consts [12]float64
+
+func newR4Consts(w1, w2, w3 complex128, inverse bool, scale float64) r4Consts {
+	var k r4Consts
+	k[0], k[1], k[2], k[3], k[4], k[5] = real(w1), imag(w1), real(w2), imag(w2), real(w3), imag(w3)
+	k[6] = scale
+	neg := negZero()
+	if inverse {
+		k[8], k[10] = neg, neg
+	} else {
+		k[9], k[11] = neg, neg
+	}
+	return k
+}
+
+func negZero() float64 {
+	z := 0.0
+	return -z
+}
+
+// r4Go is the radix-4 decimation-in-time butterfly of this package's FFTs
+// on four row segments (a gets the sum, b·w2, c·w1, d·w3 as in
+// radixPlan.columns), outputs multiplied by scale.
+func r4Go(a, b, c, d []complex128, w1, w2, w3 complex128, inverse bool, scale float64) {
+	b, c, d = b[:len(a)], c[:len(a)], d[:len(a)]
+	sg := 1.0
+	if inverse {
+		sg = -1
+	}
+	sc := complex(scale, 0)
+	for i := range a {
+		u := a[i]
+		v := b[i] * w2
+		s := c[i] * w1
+		t := d[i] * w3
+		a1, b1 := u+v, u-v
+		s, t = s+t, s-t
+		jj := complex(sg*imag(t), -sg*real(t))
+		if scale == 1 {
+			a[i], c[i] = a1+s, a1-s
+			b[i], d[i] = b1+jj, b1-jj
+		} else {
+			a[i], c[i] = sc*(a1+s), sc*(a1-s)
+			b[i], d[i] = sc*(b1+jj), sc*(b1-jj)
+		}
+	}
+}
+
+// r4 runs the butterfly with the vector kernel where available.
+func r4(a, b, c, d []complex128, w1, w2, w3 complex128, inverse bool, scale float64) {
+	n := len(a)
+	if useAVX2 && n >= 2 {
+		m := n &^ 1
+		k := newR4Consts(w1, w2, w3, inverse, scale)
+		r4AVX2(&a[0], &b[0], &c[0], &d[0], m, &k)
+		if m == n {
+			return
+		}
+		a, b, c, d = a[m:], b[m:n], c[m:n], d[m:n]
+	}
+	r4Go(a, b, c, d, w1, w2, w3, inverse, scale)
+}
+
+// noSIMDEnv reports whether STKIT_NOSIMD=1 asks for the pure-Go kernels.
+func noSIMDEnv() bool { return os.Getenv("STKIT_NOSIMD") == "1" }
+
+// SIMD reports whether the engine's vector (AVX2+FMA assembly) kernels are
+// in use on this machine.
+func SIMD() bool { return useAVX2 }
+
+// rotMask returns the sign mask of the ∓i rotation of the radix-4
+// butterfly (see r4Consts).
+func rotMask(inverse bool) *[4]float64 {
+	if inverse {
+		return &rotInv
+	}
+	return &rotFwd
+}
+
+var (
+	rotFwd = [4]float64{0, negZero(), 0, negZero()}
+	rotInv = [4]float64{negZero(), 0, negZero(), 0}
+)
+
+// r4twGo is r4Go with one twiddle triple per element and no scale.
+func r4twGo(a, b, c, d, w1, w2, w3 []complex128, inverse bool) {
+	n := len(a)
+	b, c, d, w1, w2, w3 = b[:n], c[:n], d[:n], w1[:n], w2[:n], w3[:n]
+	sg := 1.0
+	if inverse {
+		sg = -1
+	}
+	for j, u := range a {
+		v := b[j] * w2[j]
+		s := c[j] * w1[j]
+		t := d[j] * w3[j]
+		a1, b1 := u+v, u-v
+		s, t = s+t, s-t
+		jj := complex(sg*imag(t), -sg*real(t))
+		a[j], c[j] = a1+s, a1-s
+		b[j], d[j] = b1+jj, b1-jj
+	}
+}
+
+// r4tw runs r4twGo with the vector kernel where available.
+func r4tw(a, b, c, d, w1, w2, w3 []complex128, inverse bool) {
+	n := len(a)
+	if useAVX2 && n >= 2 {
+		m := n &^ 1
+		r4twAVX2(&a[0], &b[0], &c[0], &d[0], m, &w1[0], &w2[0], &w3[0], rotMask(inverse))
+		if m == n {
+			return
+		}
+		a, b, c, d, w1, w2, w3 = a[m:], b[m:n], c[m:n], d[m:n], w1[m:n], w2[m:n], w3[m:n]
+	}
+	r4twGo(a, b, c, d, w1, w2, w3, inverse)
+}

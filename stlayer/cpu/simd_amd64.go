@@ -1,0 +1,15 @@
+//go:build amd64 && !purego
+
+package cpu
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the assembly kernels (AVX2 and FMA present; the
+// environment variable STKIT_NOSIMD=1 turns them off, see engine.go).
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && !noSIMDEnv()
+
+//go:noescape
+func r4AVX2(a, b, c, d *complex128, n int, k *r4Consts)
+
+//go:noescape
+func r4twAVX2(a, b, c, d *complex128, n int, w1, w2, w3 *complex128, mask *[4]float64)
