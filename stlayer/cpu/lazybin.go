@@ -42,6 +42,10 @@ func (lz *binLazy) productRow(d []complex128, p, i int) {
 	s := lz.s
 	for _, run := range lz.cols {
 		dd, aa, bb := d[run[0]:run[0]+run[2]], ar[run[1]:run[1]+run[2]], br[run[1]:run[1]+run[2]]
+		if useAVX2 {
+			cmulSet(dd, aa, bb, s, false, lz.k == opMulConj)
+			continue
+		}
 		if lz.k == opMulConj {
 			for t, u := range aa {
 				v := bb[t]
@@ -172,6 +176,10 @@ func (lz *binLazy) scatterRow(d, o, g []complex128, which, i, jlo, jhi int, half
 			continue
 		}
 		dd := dr[c0 : c0+len(gg)]
+		if useAVX2 {
+			cmulAcc(dd, gg, oo, s, mode == 1, mode == 2)
+			continue
+		}
 		switch mode {
 		case 0:
 			for t, gv := range gg {
@@ -305,6 +313,10 @@ func (r *run) reduceLazyProduct(x *field, m [][]float64) *field {
 	if herm {
 		nrows = h/2 + 1
 	}
+	var fold *fold4
+	if useAVX2 && K == 4 {
+		fold = r.fold4For(m, h, w, herm)
+	}
 	r.e.parFor(x.planes(), (K+6)*nrows*w, func(lo, hi int) {
 		row := make([]complex128, w)
 		for p := lo; p < hi; p++ {
@@ -316,12 +328,20 @@ func (r *run) reduceLazyProduct(x *field, m [][]float64) *field {
 				if herm && i > 0 && i < h/2 {
 					nyq = lz.productAt(p, h-i, w/2)
 				}
-				reduceRow(out, row, nyq, m, i, h, w, herm)
+				if fold != nil {
+					reduceRowFold(out, row, nyq, m, fold, i)
+				} else {
+					reduceRow(out, row, nyq, m, i, h, w, herm)
+				}
 			}
 		}
 	})
 	r.tape(y, func(g []complex128) {
 		r.scatterProductGrad(x, herm, func(p, i int, buf []complex128) {
+			if fold != nil {
+				reduceRowGradFold(buf, g[p*K:(p+1)*K], m, fold, i)
+				return
+			}
 			reduceRowGrad(buf, g[p*K:(p+1)*K], m, i, h, w, herm)
 		})
 	})

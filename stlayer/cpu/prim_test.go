@@ -219,7 +219,9 @@ func naiveDFT2(x []complex128, H, W int, sign float64) []complex128 {
 	return out
 }
 
-func TestFFT2NaiveDFT(t *testing.T) {
+func TestFFT2NaiveDFT(t *testing.T) { withSIMD(t, testFFT2NaiveDFTAll) }
+
+func testFFT2NaiveDFTAll(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, gonumOnly := range []bool{false, true} {
 		e := New(WithWorkers(3))

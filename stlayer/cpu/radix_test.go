@@ -10,7 +10,9 @@ import (
 
 // TestRadixAgainstGonum: the power-of-two FFT (1D and column form) agrees with
 // gonum's CmplxFFT for n = 1 … 1024.
-func TestRadixAgainstGonum(t *testing.T) {
+func TestRadixAgainstGonum(t *testing.T) { withSIMD(t, testRadixAgainstGonum) }
+
+func testRadixAgainstGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for n := 1; n <= 1024; n *= 2 {
 		p := newRadixPlan(n)

@@ -129,3 +129,59 @@ func r4tw(a, b, c, d, w1, w2, w3 []complex128, inverse bool) {
 	}
 	r4twGo(a, b, c, d, w1, w2, w3, inverse)
 }
+
+// cmulConsts packs the constants of cmulAcc/cmulSet: the scale s and the
+// sign masks that conjugate x and y.
+type cmulConsts [12]float64
+
+func newCmulConsts(s float64, conjX, conjY bool) *cmulConsts {
+	k := &cmulConsts{0: s}
+	if conjX {
+		k[5], k[7] = negZero(), negZero()
+	}
+	if conjY {
+		k[9], k[11] = negZero(), negZero()
+	}
+	return k
+}
+
+func cprod(x, y complex128, conjX, conjY bool) complex128 {
+	if conjX {
+		x = complex(real(x), -imag(x))
+	}
+	if conjY {
+		y = complex(real(y), -imag(y))
+	}
+	return x * y
+}
+
+// cmulAcc adds s·(x·y) to dst elementwise, x and/or y conjugated first as
+// asked (len(x), len(y) ≥ len(dst)).
+func cmulAcc(dst, x, y []complex128, s float64, conjX, conjY bool) {
+	n := len(dst)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		cmulAccAVX2(&dst[0], &x[0], &y[0], m, newCmulConsts(s, conjX, conjY))
+	}
+	x, y = x[:n], y[:n]
+	for i := m; i < n; i++ {
+		v := cprod(x[i], y[i], conjX, conjY)
+		dst[i] += complex(s*real(v), s*imag(v))
+	}
+}
+
+// cmulSet writes s·(x·y) to dst elementwise (see cmulAcc).
+func cmulSet(dst, x, y []complex128, s float64, conjX, conjY bool) {
+	n := len(dst)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		cmulSetAVX2(&dst[0], &x[0], &y[0], m, newCmulConsts(s, conjX, conjY))
+	}
+	x, y = x[:n], y[:n]
+	for i := m; i < n; i++ {
+		v := cprod(x[i], y[i], conjX, conjY)
+		dst[i] = complex(s*real(v), s*imag(v))
+	}
+}

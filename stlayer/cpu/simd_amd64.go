@@ -13,3 +13,15 @@ func r4AVX2(a, b, c, d *complex128, n int, k *r4Consts)
 
 //go:noescape
 func r4twAVX2(a, b, c, d *complex128, n int, w1, w2, w3 *complex128, mask *[4]float64)
+
+//go:noescape
+func cmulAccAVX2(dst, x, y *complex128, n int, k *cmulConsts)
+
+//go:noescape
+func cmulSetAVX2(dst, x, y *complex128, n int, k *cmulConsts)
+
+//go:noescape
+func dot4AVX2(out *[16]float64, x *complex128, n int, w *complex128, stride int)
+
+//go:noescape
+func grad4AVX2(buf *complex128, n int, w *complex128, stride int, gk *[4]complex128)

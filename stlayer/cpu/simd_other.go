@@ -4,8 +4,26 @@ package cpu
 
 var useAVX2 = false
 
-func r4AVX2(a, b, c, d *complex128, n int, k *r4Consts) { panic("cpu: no vector kernels on this architecture") }
+func r4AVX2(a, b, c, d *complex128, n int, k *r4Consts) {
+	panic("cpu: no vector kernels on this architecture")
+}
 
 func r4twAVX2(a, b, c, d *complex128, n int, w1, w2, w3 *complex128, mask *[4]float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func cmulAccAVX2(dst, x, y *complex128, n int, k *cmulConsts) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func cmulSetAVX2(dst, x, y *complex128, n int, k *cmulConsts) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func dot4AVX2(out *[16]float64, x *complex128, n int, w *complex128, stride int) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func grad4AVX2(buf *complex128, n int, w *complex128, stride int, gk *[4]complex128) {
 	panic("cpu: no vector kernels on this architecture")
 }

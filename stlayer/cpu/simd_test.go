@@ -80,3 +80,73 @@ func TestR4TwKernelMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+func TestCmulKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 5, 16} {
+		for _, cx := range []bool{false, true} {
+			for _, cy := range []bool{false, true} {
+				x, y, d := randCx(rng, n), randCx(rng, n), randCx(rng, n)
+				acc, set := append([]complex128(nil), d...), make([]complex128, n)
+				cmulAcc(acc, x, y, 0.7, cx, cy)
+				cmulSet(set, x, y, 0.7, cx, cy)
+				for i := range x {
+					v := 0.7 * cprod(x[i], y[i], cx, cy)
+					if e := cmplx.Abs(acc[i] - (d[i] + v)); e > 1e-14 {
+						t.Fatalf("cmulAcc n=%d conj %v %v at %d: |Δ| = %g", n, cx, cy, i, e)
+					}
+					if e := cmplx.Abs(set[i] - v); e > 1e-14 {
+						t.Fatalf("cmulSet n=%d conj %v %v at %d: |Δ| = %g", n, cx, cy, i, e)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFoldedReductions checks the folded-weight reductions (fold.go) against
+// reduceRow4/reduceRowGrad, plain and Hermitian, with and without the
+// vector kernels.
+func TestFoldedReductions(t *testing.T) {
+	withSIMD(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, hw := range [][2]int{{8, 8}, {16, 6}, {4, 5}} {
+			h, w := hw[0], hw[1]
+			m := make([][]float64, 4)
+			for k := range m {
+				m[k] = make([]float64, h*w)
+				for i := range m[k] {
+					m[k][i] = rng.NormFloat64()
+				}
+			}
+			for _, herm := range []bool{false, true} {
+				if herm && w%2 == 1 {
+					continue
+				}
+				f := newFold4(make([]complex128, h*4*w), m, h, w, herm)
+				for i := 0; i < h; i++ {
+					row := randCx(rng, w)
+					nyq := complex(rng.NormFloat64(), rng.NormFloat64())
+					if !herm || i <= h/2 {
+						want, got := make([]complex128, 4), make([]complex128, 4)
+						reduceRow4(want, row, nyq, m, i, h, w, herm)
+						reduceRowFold(got, row, nyq, m, f, i)
+						if e := maxDiff(got, want); e > 1e-12 {
+							t.Fatalf("%dx%d herm=%v row %d: reduction |Δ| = %g", h, w, herm, i, e)
+						}
+					}
+					g := randCx(rng, 4)
+					want, got := make([]complex128, w), make([]complex128, w)
+					reduceRowGrad(want, g, m, i, h, w, herm)
+					reduceRowGradFold(got, g, m, f, i)
+					if herm && i > h/2 {
+						want, got = want[w/2:w/2+1], got[w/2:w/2+1]
+					}
+					if e := maxDiff(got, want); e > 1e-12 {
+						t.Fatalf("%dx%d herm=%v row %d: gradient |Δ| = %g", h, w, herm, i, e)
+					}
+				}
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"github.com/stkit-org/stkit/stlayer"
+	"sync"
 )
 
 // field is the CPU engine's stlayer.Field: a complex128 tensor [B, C, H, W]
@@ -50,6 +51,9 @@ type run struct {
 	nodes  []node
 	fields []*field // every field of the run, by id
 	plan   *fwdPlan // Forward replay: when to release buffers (nil: keep all)
+
+	foldMu sync.Mutex
+	folds  map[any]*fold4 // folded weight sets (fold.go)
 }
 
 // fwdPlan is the buffer-liveness plan of one (statistic key, input shape):
@@ -224,6 +228,10 @@ func (r *run) release() {
 		}
 	}
 	r.fields, r.nodes = nil, nil
+	for _, f := range r.folds {
+		r.e.put(f.d)
+	}
+	r.folds = nil
 }
 
 func (r *run) inputField(x *stlayer.Maps) *field {

@@ -11,7 +11,7 @@ import (
 // Peers (timings.json, 2 cores): Cheng scattering_cov J7 L4 256² forward
 // 0.229 s, iso loss+grad 0.635 s.
 
-func benchOp(b *testing.B, J int) (*Op, *SynthOp) {
+func benchOp(b testing.TB, J int) (*Op, *SynthOp) {
 	x := loadMap(b, "dust256.npy")
 	op, err := New(Config{J: J, L: 4}, 256, 256)
 	if err != nil {

@@ -1,0 +1,144 @@
+package cpu
+
+// fold4 holds four real h×w weight maps m[0..3] of a WeightedMeans in the
+// interleaved form of the vector reductions: for row i, map k and column j
+// the pair (P, Q) = (Re, Im) d[(i·4+k)·w+j], applied to (Re x, Im x). On plain
+// rows P = Q = m_k[i][j]. On the rows 0 < i < h/2 of a Hermitian (half
+// grid) reduction, where row i also stands for its partner row h−i (see
+// herm.go), P = m_k[i][j] + m_k[h−i][−j] and Q = m_k[i][j] − m_k[h−i][−j]
+// (columns mod w); the Nyquist column's correction is applied separately.
+// A run folds each weight set once (runs read their weights again only
+// within the call, see Prim.WeightedMeans).
+type fold4 struct {
+	h, w int
+	herm bool
+	d    []complex128 // from the engine's pool, returned by run.release
+}
+
+func newFold4(d []complex128, m [][]float64, h, w int, herm bool) *fold4 {
+	f := &fold4{h: h, w: w, herm: herm, d: d[:h*4*w]}
+	for i := 0; i < h; i++ {
+		paired := herm && i > 0 && i < h/2
+		for k := 0; k < 4; k++ {
+			a := m[k][i*w : (i+1)*w]
+			o := f.d[(i*4+k)*w : (i*4+k+1)*w]
+			if !paired {
+				for j, v := range a {
+					o[j] = complex(v, v)
+				}
+				continue
+			}
+			b := m[k][(h-i)*w : (h-i+1)*w]
+			for j, v := range a {
+				jn := 0
+				if j > 0 {
+					jn = w - j
+				}
+				o[j] = complex(v+b[jn], v-b[jn])
+			}
+		}
+	}
+	return f
+}
+
+// row returns the folded weights of row i (4 maps × w pairs).
+func (f *fold4) row(i int) []complex128 { return f.d[i*4*f.w : (i+1)*4*f.w] }
+
+// fold4For returns the run's folded form of the weight maps m (cached by
+// the address of m's first map).
+func (r *run) fold4For(m [][]float64, h, w int, herm bool) *fold4 {
+	type key struct {
+		p      *float64
+		h, w   int
+		herm   bool
+		p1     *float64
+		p2, p3 *float64
+	}
+	k := key{&m[0][0], h, w, herm, &m[1][0], &m[2][0], &m[3][0]}
+	r.foldMu.Lock()
+	defer r.foldMu.Unlock()
+	if r.folds == nil {
+		r.folds = map[any]*fold4{}
+	}
+	f := r.folds[k]
+	if f == nil {
+		f = newFold4(r.e.get(h*4*w), m, h, w, herm)
+		r.folds[k] = f
+	}
+	return f
+}
+
+// reduceRowFold is reduceRow4 with the folded weights f (row i of an h×w
+// plane; nyq: the partner row's Nyquist value on paired Hermitian rows).
+func reduceRowFold(out []complex128, row []complex128, nyq complex128, m [][]float64, f *fold4, i int) {
+	w := f.w
+	fr := f.row(i)
+	row = row[:w]
+	var acc [16]float64
+	n := 0
+	if useAVX2 && w >= 2 {
+		n = w &^ 1
+		dot4AVX2(&acc, &row[0], n, &fr[0], w)
+	}
+	for k := 0; k < 4; k++ {
+		sr := acc[4*k] + acc[4*k+2]
+		si := acc[4*k+1] + acc[4*k+3]
+		wk := fr[k*w : (k+1)*w]
+		for j := n; j < w; j++ {
+			sr += real(row[j]) * real(wk[j])
+			si += imag(row[j]) * imag(wk[j])
+		}
+		out[k] += complex(sr, si)
+	}
+	if f.herm && i > 0 && i < f.h/2 {
+		// Nyquist column: undo its pairing, add the partner row's value.
+		j := w / 2
+		xr, xi := real(row[j]), imag(row[j])
+		yr, yi := real(nyq), imag(nyq)
+		for k := 0; k < 4; k++ {
+			b := m[k][(f.h-i)*w+j]
+			out[k] += complex((yr-xr)*b, (yi+xi)*b)
+		}
+	}
+}
+
+// reduceRowGradFold is reduceRowGrad for 4 weight maps with the folded
+// weights f.
+func reduceRowGradFold(buf []complex128, g []complex128, m [][]float64, f *fold4, i int) {
+	h, w := f.h, f.w
+	if f.herm && i > h/2 {
+		var v complex128
+		for k := range 4 {
+			v += g[k] * complex(m[k][i*w+w/2], 0)
+		}
+		buf[w/2] = v
+		return
+	}
+	fr := f.row(i)
+	buf = buf[:w]
+	n := 0
+	if useAVX2 && w >= 2 {
+		n = w &^ 1
+		gg := [4]complex128{g[0], g[1], g[2], g[3]}
+		grad4AVX2(&buf[0], n, &fr[0], w, &gg)
+	}
+	for j := n; j < w; j++ {
+		var re, im float64
+		for k := 0; k < 4; k++ {
+			re += real(g[k]) * real(fr[k*w+j])
+			im += imag(g[k]) * imag(fr[k*w+j])
+		}
+		buf[j] = complex(re, im)
+	}
+	if f.herm && i > 0 && i < h/2 {
+		// The Nyquist column is unpaired: its own weights only.
+		j := w / 2
+		var re, im float64
+		for k := 0; k < 4; k++ {
+			a := m[k][i*w+j]
+			re += real(g[k]) * a
+			im += imag(g[k]) * a
+		}
+		buf[j] = complex(re, im)
+	}
+}
