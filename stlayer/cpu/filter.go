@@ -347,6 +347,11 @@ func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
 		e := min(c1, c-k+w)
 		xx := x[c:e]
 		dd, ff := d[k:k+len(xx)], f[c:c+len(xx)]
+		if useAVX2 {
+			axpyReal(dd, xx, ff, 1)
+			c = e
+			continue
+		}
 		for t, v := range xx {
 			dd[t] += complex(real(v)*ff[t], imag(v)*ff[t])
 		}
@@ -361,6 +366,11 @@ func unfoldRun(d []complex128, f []float64, g []complex128, c0, c1, w int, s flo
 		e := min(c1, c-k+w)
 		dd := d[c:e]
 		gg, ff := g[k:k+len(dd)], f[c:c+len(dd)]
+		if useAVX2 {
+			axpyReal(dd, gg, ff, s)
+			c = e
+			continue
+		}
 		for t, v := range gg {
 			m := s * ff[t]
 			dd[t] += complex(m*real(v), m*imag(v))

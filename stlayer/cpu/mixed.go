@@ -151,6 +151,12 @@ func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr i
 			o0, o1, o2, o3 := drow(o)[:len(a)], drow(o + ns)[:len(a)], drow(o + 2*ns)[:len(a)], drow(o + 3*ns)[:len(a)]
 			t := twt[jm*3 : jm*3+3]
 			w1, w2, w3 := t[0], t[1], t[2]
+			if useAVX2 {
+				// x0 + x2 pairs first: r4's second input is the one
+				// multiplied by its w2, its third by its w1.
+				r4oop(a, c, b, d, o0, o1, o2, o3, w1, w2, w3, inverse)
+				continue
+			}
 			if jm == 0 {
 				for k, x0 := range a {
 					x1, x2, x3 := b[k], c[k], d[k]
@@ -180,6 +186,10 @@ func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr i
 			b, c := srow(j + m)[:len(a)], srow(j + 2*m)[:len(a)]
 			o0, o1, o2 := drow(o)[:len(a)], drow(o + ns)[:len(a)], drow(o + 2*ns)[:len(a)]
 			w1, w2 := twt[jm*2], twt[jm*2+1]
+			if useAVX2 {
+				r3st(a, b, c, o0, o1, o2, w1, w2, inverse)
+				continue
+			}
 			for k, x0 := range a {
 				x1, x2 := b[k]*w1, c[k]*w2
 				t1 := x1 + x2

@@ -12,9 +12,10 @@ import "math"
 // of length m of each block (radixPlan), which leaves X[3k + r] at row r·m + k,
 // and a final permutation to natural order. Read-only once built.
 type p3Plan struct {
-	n, m     int
-	pow2     *radixPlan
-	tw1, tw2 []complex128 // e^{−2πi t/n}, e^{−2πi 2t/n}, t < m
+	n, m       int
+	pow2       *radixPlan
+	tw1, tw2   []complex128 // e^{−2πi t/n}, e^{−2πi 2t/n}, t < m
+	tw1i, tw2i []complex128 // their conjugates (inverse)
 }
 
 // isP3 reports whether n = 3·2^k with k ≥ 1.
@@ -22,12 +23,14 @@ func isP3(n int) bool { return n >= 6 && n%3 == 0 && isPow2(n/3) }
 
 func newP3Plan(n int) *p3Plan {
 	m := n / 3
-	p := &p3Plan{n: n, m: m, pow2: newRadixPlan(m), tw1: make([]complex128, m), tw2: make([]complex128, m)}
+	p := &p3Plan{n: n, m: m, pow2: newRadixPlan(m), tw1: make([]complex128, m), tw2: make([]complex128, m),
+		tw1i: make([]complex128, m), tw2i: make([]complex128, m)}
 	for t := 0; t < m; t++ {
 		s, c := math.Sincos(-2 * math.Pi * float64(t) / float64(n))
 		p.tw1[t] = complex(c, s)
 		s, c = math.Sincos(-2 * math.Pi * float64(2*t) / float64(n))
 		p.tw2[t] = complex(c, s)
+		p.tw1i[t], p.tw2i[t] = complex(real(p.tw1[t]), -imag(p.tw1[t])), complex(c, -s)
 	}
 	return p
 }
@@ -54,7 +57,17 @@ func (p *p3Plan) transform(x []complex128, inverse bool, scale float64, tmp []co
 		sg = -1
 	}
 	a, b, c := x[:m], x[m:2*m], x[2*m:3*m]
+	if useAVX2 {
+		tw1, tw2 := p.tw1, p.tw2
+		if inverse {
+			tw1, tw2 = p.tw1i, p.tw2i
+		}
+		r3dif(a, b, c, tw1, tw2, inverse)
+	}
 	for t := range a {
+		if useAVX2 {
+			break
+		}
 		w1, w2 := p.tw1[t], p.tw2[t]
 		if inverse {
 			w1, w2 = complex(real(w1), -imag(w1)), complex(real(w2), -imag(w2))

@@ -57,7 +57,9 @@ func testRadixAgainstGonum(t *testing.T) {
 
 // TestMixedAgainstGonum: the mixed-radix Stockham FFT agrees with gonum for
 // lengths with factors 2, 3, 4, 5, 7, 11 and primes.
-func TestMixedAgainstGonum(t *testing.T) {
+func TestMixedAgainstGonum(t *testing.T) { withSIMD(t, testMixedAgainstGonum) }
+
+func testMixedAgainstGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
 	for _, n := range []int{1, 2, 3, 5, 6, 7, 9, 10, 12, 15, 24, 25, 30, 48, 49, 77, 96, 100, 121, 384, 13, 97} {
 		p := newMixedPlan(n)
@@ -95,7 +97,9 @@ func TestMixedAgainstGonum(t *testing.T) {
 }
 
 // TestP3AgainstGonum: the radix-3 × power-of-two row FFT agrees with gonum.
-func TestP3AgainstGonum(t *testing.T) {
+func TestP3AgainstGonum(t *testing.T) { withSIMD(t, testP3AgainstGonum) }
+
+func testP3AgainstGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(25, 26))
 	for _, n := range []int{6, 12, 24, 48, 96, 192, 384, 768} {
 		p := newP3Plan(n)

@@ -66,7 +66,7 @@ func r4(a, b, c, d []complex128, w1, w2, w3 complex128, inverse bool, scale floa
 	if useAVX2 && n >= 2 {
 		m := n &^ 1
 		k := newR4Consts(w1, w2, w3, inverse, scale)
-		r4AVX2(&a[0], &b[0], &c[0], &d[0], m, &k)
+		r4AVX2(&a[0], &b[0], &c[0], &d[0], &a[0], &b[0], &c[0], &d[0], m, &k)
 		if m == n {
 			return
 		}
@@ -183,5 +183,100 @@ func cmulSet(dst, x, y []complex128, s float64, conjX, conjY bool) {
 	for i := m; i < n; i++ {
 		v := cprod(x[i], y[i], conjX, conjY)
 		dst[i] = complex(s*real(v), s*imag(v))
+	}
+}
+
+// r4oop is the out-of-place r4 (scale 1): inputs a, b·w2, c·w1, d·w3;
+// outputs oa = a1+s', ob = b1+jj, oc = a1−s', od = b1−jj (see r4Go).
+func r4oop(a, b, c, d, oa, ob, oc, od []complex128, w1, w2, w3 complex128, inverse bool) {
+	n := len(a)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		k := newR4Consts(w1, w2, w3, inverse, 1)
+		r4AVX2(&a[0], &b[0], &c[0], &d[0], &oa[0], &ob[0], &oc[0], &od[0], m, &k)
+	}
+	sg := 1.0
+	if inverse {
+		sg = -1
+	}
+	b, c, d, oa, ob, oc, od = b[:n], c[:n], d[:n], oa[:n], ob[:n], oc[:n], od[:n]
+	for i := m; i < n; i++ {
+		u := a[i]
+		v := b[i] * w2
+		s := c[i] * w1
+		t := d[i] * w3
+		a1, b1 := u+v, u-v
+		s, t = s+t, s-t
+		jj := complex(sg*imag(t), -sg*real(t))
+		oa[i], oc[i] = a1+s, a1-s
+		ob[i], od[i] = b1+jj, b1-jj
+	}
+}
+
+// axpyReal adds s·f[i]·x[i] to d[i] (f real; len(x), len(f) ≥ len(d)).
+func axpyReal(d, x []complex128, f []float64, s float64) {
+	n := len(d)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		axpyRealAVX2(&d[0], &x[0], &f[0], m, s)
+	}
+	x, f = x[:n], f[:n]
+	for i := m; i < n; i++ {
+		v := s * f[i]
+		d[i] += complex(v*real(x[i]), v*imag(x[i]))
+	}
+}
+
+func r3Consts(w1, w2 complex128, inverse bool) *[12]float64 {
+	sg := 1.0
+	if inverse {
+		sg = -1
+	}
+	s := sg * sin60
+	return &[12]float64{real(w1), imag(w1), real(w2), imag(w2), s, -s, s, -s, 0.5}
+}
+
+// r3st is the Stockham radix-3 butterfly of mixedStage.apply: x1 = b·w1,
+// x2 = c·w2, o0 = x0+x1+x2, o1 = t2+t3, o2 = t2−t3 (t1 = x1+x2, t2 = x0−t1/2,
+// t3 = ∓i·sin60·(x1−x2)).
+func r3st(a, b, c, o0, o1, o2 []complex128, w1, w2 complex128, inverse bool) {
+	n := len(a)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		r3stAVX2(&a[0], &b[0], &c[0], &o0[0], &o1[0], &o2[0], m, r3Consts(w1, w2, inverse))
+	}
+	sg := 1.0
+	if inverse {
+		sg = -1
+	}
+	for k := m; k < n; k++ {
+		x0, x1, x2 := a[k], b[k]*w1, c[k]*w2
+		t1 := x1 + x2
+		t2 := x0 - complex(0.5*real(t1), 0.5*imag(t1))
+		d := x1 - x2
+		t3 := complex(sg*sin60*imag(d), -sg*sin60*real(d))
+		o0[k] = x0 + t1
+		o1[k], o2[k] = t2+t3, t2-t3
+	}
+}
+
+// r3dif is the in-place radix-3 DIF step of p3Plan.transform with
+// per-element twiddles (already conjugated for the inverse).
+func r3dif(a, b, c, w1, w2 []complex128, inverse bool) {
+	n := len(a)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		r3difAVX2(&a[0], &b[0], &c[0], m, &w1[0], &w2[0], r3Consts(0, 0, inverse))
+	}
+	sg := 1.0
+	if inverse {
+		sg = -1
+	}
+	for t := m; t < n; t++ {
+		a[t], b[t], c[t] = butterfly3(a[t], b[t], c[t], w1[t], w2[t], sg)
 	}
 }

@@ -9,7 +9,7 @@ import "golang.org/x/sys/cpu"
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && !noSIMDEnv()
 
 //go:noescape
-func r4AVX2(a, b, c, d *complex128, n int, k *r4Consts)
+func r4AVX2(a, b, c, d, oa, ob, oc, od *complex128, n int, k *r4Consts)
 
 //go:noescape
 func r4twAVX2(a, b, c, d *complex128, n int, w1, w2, w3 *complex128, mask *[4]float64)
@@ -25,3 +25,12 @@ func dot4AVX2(out *[16]float64, x *complex128, n int, w *complex128, stride int)
 
 //go:noescape
 func grad4AVX2(buf *complex128, n int, w *complex128, stride int, gk *[4]complex128)
+
+//go:noescape
+func axpyRealAVX2(d, x *complex128, f *float64, n int, s float64)
+
+//go:noescape
+func r3stAVX2(a, b, c, o0, o1, o2 *complex128, n int, k *[12]float64)
+
+//go:noescape
+func r3difAVX2(a, b, c *complex128, n int, w1, w2 *complex128, k *[12]float64)

@@ -2,16 +2,22 @@
 
 #include "textflag.h"
 
-// func r4AVX2(a, b, c, d *complex128, n int, k *r4Consts)
+// func r4AVX2(a, b, c, d, oa, ob, oc, od *complex128, n int, k *r4Consts)
 // n even. Two complex128 per register: [re0, im0, re1, im1].
 // x·w = x·wr ∓ swap(x)·wi (VFMADDSUB: subtract in even, add in odd lanes).
-TEXT ·r4AVX2(SB), NOSPLIT, $0-48
+// Inputs a, b·w2, c·w1, d·w3; outputs oa = a1+s', ob = b1+jj, oc = a1−s',
+// od = b1−jj, all times the scale (in place: the outputs are the inputs).
+TEXT ·r4AVX2(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), CX
 	MOVQ d+24(FP), DX
-	MOVQ n+32(FP), SI
-	MOVQ k+40(FP), DI
+	MOVQ oa+32(FP), R10
+	MOVQ ob+40(FP), R11
+	MOVQ oc+48(FP), R12
+	MOVQ od+56(FP), R13
+	MOVQ n+64(FP), SI
+	MOVQ k+72(FP), DI
 	VBROADCASTSD 0(DI), Y0
 	VBROADCASTSD 8(DI), Y1
 	VBROADCASTSD 16(DI), Y2
@@ -55,20 +61,20 @@ loop:
 	VPERMILPD $5, Y15, Y15
 	VXORPD    Y7, Y15, Y15
 
-	VADDPD Y11, Y9, Y12  // a1 + s'
-	VSUBPD Y11, Y9, Y13  // a1 − s'
-	VADDPD Y15, Y10, Y14 // b1 + jj
-	VSUBPD Y15, Y10, Y8  // b1 − jj
-	VMULPD Y6, Y12, Y12
-	VMULPD Y6, Y13, Y13
-	VMULPD Y6, Y14, Y14
-	VMULPD Y6, Y8, Y8
-	VMOVUPD Y12, (AX)(R8*1)
-	VMOVUPD Y14, (BX)(R8*1)
-	VMOVUPD Y13, (CX)(R8*1)
-	VMOVUPD Y8, (DX)(R8*1)
-	ADDQ $32, R8
-	JMP  loop
+	VADDPD  Y11, Y9, Y12  // a1 + s'
+	VSUBPD  Y11, Y9, Y13  // a1 − s'
+	VADDPD  Y15, Y10, Y14 // b1 + jj
+	VSUBPD  Y15, Y10, Y8  // b1 − jj
+	VMULPD  Y6, Y12, Y12
+	VMULPD  Y6, Y13, Y13
+	VMULPD  Y6, Y14, Y14
+	VMULPD  Y6, Y8, Y8
+	VMOVUPD Y12, (R10)(R8*1)
+	VMOVUPD Y14, (R11)(R8*1)
+	VMOVUPD Y13, (R12)(R8*1)
+	VMOVUPD Y8, (R13)(R8*1)
+	ADDQ    $32, R8
+	JMP     loop
 
 done:
 	VZEROUPPER
@@ -288,5 +294,138 @@ gradloop:
 	JMP         gradloop
 
 graddone:
+	VZEROUPPER
+	RET
+
+// func axpyRealAVX2(d, x *complex128, f *float64, n int, s float64)
+// d[i] += s·f[i]·x[i] (f real), n even.
+TEXT ·axpyRealAVX2(SB), NOSPLIT, $0-40
+	MOVQ d+0(FP), DI
+	MOVQ x+8(FP), AX
+	MOVQ f+16(FP), BX
+	MOVQ n+24(FP), SI
+	VBROADCASTSD s+32(FP), Y6
+	SHLQ $4, SI
+	XORQ R8, R8
+	XORQ R9, R9
+
+axloop:
+	CMPQ           R8, SI
+	JGE            axdone
+	VBROADCASTF128 (BX)(R9*1), Y0
+	VPERMILPD      $12, Y0, Y0
+	VMULPD         Y6, Y0, Y0
+	VMOVUPD        (AX)(R8*1), Y1
+	VMOVUPD        (DI)(R8*1), Y2
+	VFMADD231PD    Y1, Y0, Y2
+	VMOVUPD        Y2, (DI)(R8*1)
+	ADDQ           $32, R8
+	ADDQ           $16, R9
+	JMP            axloop
+
+axdone:
+	VZEROUPPER
+	RET
+
+// R3CORE: from x0 (Y8), x1 (Y9), x2 (Y10) and the rotation constant Y7 =
+// [sg·sin60, −sg·sin60, …] and Y6 = 0.5, leaves y0 = x0 + x1 + x2 in Y11,
+// y1 = t2 + t3 in Y12, y2 = t2 − t3 in Y13 (t1 = x1 + x2, t2 = x0 − t1/2,
+// t3 = ∓i·sin60·(x1 − x2)).
+#define R3CORE \
+	VADDPD      Y10, Y9, Y11;  \
+	VSUBPD      Y10, Y9, Y12;  \
+	VMOVAPD     Y8, Y13;       \
+	VFNMADD231PD Y6, Y11, Y13; \
+	VADDPD      Y11, Y8, Y11;  \
+	VPERMILPD   $5, Y12, Y12;  \
+	VMULPD      Y7, Y12, Y12;  \
+	VSUBPD      Y12, Y13, Y14; \
+	VADDPD      Y12, Y13, Y12; \
+	VMOVAPD     Y14, Y13
+
+// CMULW: Y(dst) = Y(x) · w where Y(wr), Y(wi) hold the broadcast twiddle.
+#define CMULW(x, wr, wi, dst) \
+	VPERMILPD      $5, x, dst; \
+	VMULPD         wi, dst, dst; \
+	VFMADDSUB231PD wr, x, dst
+
+// func r3stAVX2(a, b, c, o0, o1, o2 *complex128, n int, k *[12]float64)
+// Stockham radix-3 stage: x1 = b·w1, x2 = c·w2 (k[0..3] = w1r, w1i, w2r,
+// w2i), k[4..7] = rotation constant, k[8] = 0.5. n even.
+TEXT ·r3stAVX2(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), AX
+	MOVQ b+8(FP), BX
+	MOVQ c+16(FP), CX
+	MOVQ o0+24(FP), R10
+	MOVQ o1+32(FP), R11
+	MOVQ o2+40(FP), R12
+	MOVQ n+48(FP), SI
+	MOVQ k+56(FP), DI
+	VBROADCASTSD 0(DI), Y0
+	VBROADCASTSD 8(DI), Y1
+	VBROADCASTSD 16(DI), Y2
+	VBROADCASTSD 24(DI), Y3
+	VMOVUPD      32(DI), Y7
+	VBROADCASTSD 64(DI), Y6
+	SHLQ $4, SI
+	XORQ R8, R8
+
+r3sloop:
+	CMPQ    R8, SI
+	JGE     r3sdone
+	VMOVUPD (AX)(R8*1), Y8
+	VMOVUPD (BX)(R8*1), Y4
+	VMOVUPD (CX)(R8*1), Y5
+	CMULW(Y4, Y0, Y1, Y9)
+	CMULW(Y5, Y2, Y3, Y10)
+	R3CORE
+	VMOVUPD Y11, (R10)(R8*1)
+	VMOVUPD Y12, (R11)(R8*1)
+	VMOVUPD Y13, (R12)(R8*1)
+	ADDQ    $32, R8
+	JMP     r3sloop
+
+r3sdone:
+	VZEROUPPER
+	RET
+
+// func r3difAVX2(a, b, c *complex128, n int, w1, w2 *complex128, k *[12]float64)
+// In-place radix-3 decimation in frequency: (a, b, c) ← (y0, y1·w1[i],
+// y2·w2[i]) with per-element twiddles; k as r3stAVX2 (k[0..3] unused).
+TEXT ·r3difAVX2(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), AX
+	MOVQ b+8(FP), BX
+	MOVQ c+16(FP), CX
+	MOVQ n+24(FP), SI
+	MOVQ w1+32(FP), R10
+	MOVQ w2+40(FP), R11
+	MOVQ k+48(FP), DI
+	VMOVUPD      32(DI), Y7
+	VBROADCASTSD 64(DI), Y6
+	SHLQ $4, SI
+	XORQ R8, R8
+
+r3dloop:
+	CMPQ      R8, SI
+	JGE       r3ddone
+	VMOVUPD   (AX)(R8*1), Y8
+	VMOVUPD   (BX)(R8*1), Y9
+	VMOVUPD   (CX)(R8*1), Y10
+	R3CORE
+	VMOVUPD   (R10)(R8*1), Y0
+	VMOVDDUP  Y0, Y1
+	VPERMILPD $15, Y0, Y0
+	CMULW(Y12, Y1, Y0, Y4)
+	VMOVUPD   (R11)(R8*1), Y2
+	VMOVDDUP  Y2, Y3
+	VPERMILPD $15, Y2, Y2
+	CMULW(Y13, Y3, Y2, Y5)
+	VMOVUPD   Y11, (AX)(R8*1)
+	VMOVUPD   Y4, (BX)(R8*1)
+	VMOVUPD   Y5, (CX)(R8*1)
+	ADDQ      $32, R8
+	JMP       r3dloop
+
+r3ddone:
 	VZEROUPPER
 	RET

@@ -4,7 +4,7 @@ package cpu
 
 var useAVX2 = false
 
-func r4AVX2(a, b, c, d *complex128, n int, k *r4Consts) {
+func r4AVX2(a, b, c, d, oa, ob, oc, od *complex128, n int, k *r4Consts) {
 	panic("cpu: no vector kernels on this architecture")
 }
 
@@ -25,5 +25,17 @@ func dot4AVX2(out *[16]float64, x *complex128, n int, w *complex128, stride int)
 }
 
 func grad4AVX2(buf *complex128, n int, w *complex128, stride int, gk *[4]complex128) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func axpyRealAVX2(d, x *complex128, f *float64, n int, s float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func r3stAVX2(a, b, c, o0, o1, o2 *complex128, n int, k *[12]float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func r3difAVX2(a, b, c *complex128, n int, w1, w2 *complex128, k *[12]float64) {
 	panic("cpu: no vector kernels on this architecture")
 }

@@ -150,3 +150,43 @@ func TestFoldedReductions(t *testing.T) {
 		}
 	})
 }
+
+func TestR4OutOfPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{1, 2, 7, 12} {
+		for _, inv := range []bool{false, true} {
+			in := [][]complex128{randCx(rng, n), randCx(rng, n), randCx(rng, n), randCx(rng, n)}
+			w := randCx(rng, 3)
+			ref := make([][]complex128, 4)
+			for i := range ref {
+				ref[i] = append([]complex128(nil), in[i]...)
+			}
+			r4Go(ref[0], ref[1], ref[2], ref[3], w[0], w[1], w[2], inv, 1)
+			out := [][]complex128{make([]complex128, n), make([]complex128, n), make([]complex128, n), make([]complex128, n)}
+			r4oop(in[0], in[1], in[2], in[3], out[0], out[1], out[2], out[3], w[0], w[1], w[2], inv)
+			for i := range out {
+				if e := maxDiff(out[i], ref[i]); e > 1e-14 {
+					t.Fatalf("n=%d inv=%v output %d: |Δ| = %g", n, inv, i, e)
+				}
+			}
+		}
+	}
+}
+
+func TestAxpyReal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{1, 2, 9} {
+		x, d := randCx(rng, n), randCx(rng, n)
+		f := make([]float64, n)
+		for i := range f {
+			f[i] = rng.NormFloat64()
+		}
+		got := append([]complex128(nil), d...)
+		axpyReal(got, x, f, 0.3)
+		for i := range d {
+			if e := cmplx.Abs(got[i] - (d[i] + complex(0.3*f[i], 0)*x[i])); e > 1e-14 {
+				t.Fatalf("n=%d at %d: |Δ| = %g", n, i, e)
+			}
+		}
+	}
+}
