@@ -47,6 +47,10 @@ func (e *Engine) putPlan(n int, f fft1) {
 // vectorised transform per row.
 var transposeRows = false
 
+// p3RowMax: with the vector kernels, 3·2^k rows up to this length go
+// through transposed blocks and the vectorised mixed-radix FFT.
+var p3RowMax = envInt("STKIT_P3ROWMAX", 96)
+
 func log2ceil(n int) int { return bits.Len(uint(n)) }
 
 // radixPlan returns the shared power-of-two plan of length n.
@@ -322,7 +326,7 @@ func (e *Engine) fftRows(pl []complex128, W int, rows []int32, lo, hi int, inver
 				done++
 			}
 		}
-	case isP3(W) && !e.gonumOnly:
+	case isP3(W) && !e.gonumOnly && !(useAVX2 && W >= 12 && W <= p3RowMax):
 		p := e.p3Plan(W)
 		for i := lo; i < hi; i++ {
 			if row := rowAt(i); !skipZero || !allZero(row) {

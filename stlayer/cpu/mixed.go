@@ -137,6 +137,10 @@ func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr i
 			a, b := srow(j), srow(j + m)[:width]
 			o0, o1 := drow(o)[:width], drow(o + ns)[:width]
 			w1 := twt[jm]
+			if useAVX2 {
+				r2st(a, b, o0, o1, w1)
+				continue
+			}
 			for k, u := range a {
 				v := b[k] * w1
 				o0[k], o1[k] = u+v, u-v

@@ -1,6 +1,9 @@
 package cpu
 
-import "os"
+import (
+	"os"
+	"strconv"
+)
 
 // Vector kernels. The hot inner loops of the FFT (radix-4 butterflies over
 // whole row segments) and of the fused product kernels are written once in
@@ -278,5 +281,26 @@ func r3dif(a, b, c, w1, w2 []complex128, inverse bool) {
 	}
 	for t := m; t < n; t++ {
 		a[t], b[t], c[t] = butterfly3(a[t], b[t], c[t], w1[t], w2[t], sg)
+	}
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+// r2st is the Stockham radix-2 butterfly: o0 = a + b·w, o1 = a − b·w.
+func r2st(a, b, o0, o1 []complex128, w complex128) {
+	n := len(a)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		r2stAVX2(&a[0], &b[0], &o0[0], &o1[0], m, &[2]float64{real(w), imag(w)})
+	}
+	for k := m; k < n; k++ {
+		v := b[k] * w
+		o0[k], o1[k] = a[k]+v, a[k]-v
 	}
 }

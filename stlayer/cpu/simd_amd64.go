@@ -34,3 +34,6 @@ func r3stAVX2(a, b, c, o0, o1, o2 *complex128, n int, k *[12]float64)
 
 //go:noescape
 func r3difAVX2(a, b, c *complex128, n int, w1, w2 *complex128, k *[12]float64)
+
+//go:noescape
+func r2stAVX2(a, b, o0, o1 *complex128, n int, w *[2]float64)

@@ -429,3 +429,34 @@ r3dloop:
 r3ddone:
 	VZEROUPPER
 	RET
+
+// func r2stAVX2(a, b, o0, o1 *complex128, n int, w *[2]float64)
+// o0 = a + b·w, o1 = a − b·w. n even.
+TEXT ·r2stAVX2(SB), NOSPLIT, $0-48
+	MOVQ a+0(FP), AX
+	MOVQ b+8(FP), BX
+	MOVQ o0+16(FP), R10
+	MOVQ o1+24(FP), R11
+	MOVQ n+32(FP), SI
+	MOVQ w+40(FP), DI
+	VBROADCASTSD 0(DI), Y0
+	VBROADCASTSD 8(DI), Y1
+	SHLQ $4, SI
+	XORQ R8, R8
+
+r2loop:
+	CMPQ    R8, SI
+	JGE     r2done
+	VMOVUPD (AX)(R8*1), Y8
+	VMOVUPD (BX)(R8*1), Y4
+	CMULW(Y4, Y0, Y1, Y9)
+	VADDPD  Y9, Y8, Y10
+	VSUBPD  Y9, Y8, Y11
+	VMOVUPD Y10, (R10)(R8*1)
+	VMOVUPD Y11, (R11)(R8*1)
+	ADDQ    $32, R8
+	JMP     r2loop
+
+r2done:
+	VZEROUPPER
+	RET
