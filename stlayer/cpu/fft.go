@@ -49,6 +49,10 @@ var transposeRows = false
 
 // p3RowMax: with the vector kernels, 3·2^k rows up to this length go
 // through transposed blocks and the vectorised mixed-radix FFT.
+// stockhamCols: with the vector kernels, power-of-two column passes use the
+// Stockham FFT (no bit-reversal pass).
+var stockhamCols = envInt("STKIT_STOCKHAM", 1) == 1
+
 var p3RowMax = envInt("STKIT_P3ROWMAX", 96)
 
 func log2ceil(n int) int { return bits.Len(uint(n)) }
@@ -242,7 +246,7 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 			var tmp []complex128
 			var nr, nc int
 			for _, j := range jobs[lo:hi] {
-				if tmp == nil && (!isPow2(H) || !isPow2(W) || e.gonumOnly || (useAVX2 && transposeRows)) {
+				if tmp == nil && (!isPow2(H) || !isPow2(W) || e.gonumOnly || useAVX2) {
 					tmp = e.get(2 * max(colStrip*H, rowBlock*W))
 				}
 				if j.col {
@@ -389,7 +393,7 @@ func (e *Engine) fftRows(pl []complex128, W int, rows []int32, lo, hi int, inver
 // (c1−c0)·H values.
 func (e *Engine) fftCols(pl []complex128, H, W, c0, c1 int, inverse bool, scale float64, tmp []complex128) {
 	switch {
-	case isPow2(H) && !e.gonumOnly:
+	case isPow2(H) && !e.gonumOnly && !(useAVX2 && stockhamCols && H >= 8 && H <= 256):
 		e.radixPlan(H).columns(pl[c0:], W, c1-c0, inverse, scale)
 	case !e.gonumOnly:
 		e.mixedPlan(H).columns(pl[c0:], W, c1-c0, inverse, scale, tmp)
