@@ -40,6 +40,10 @@ func powGrad(z complex128, y, gr, q float64) float64 {
 // powRowPacked writes |z|^q for the row zs into the real (im = false) or
 // imaginary (im = true) parts of row.
 func powRowPacked(row, zs []complex128, q float64, im bool) {
+	if q == 1 && useAVX2 {
+		absPack(row, zs, im)
+		return
+	}
 	zs = zs[:len(row)]
 	for k, z := range zs {
 		var v float64
@@ -70,6 +74,10 @@ func (r *run) lazyPow(x *field, q float64) *field {
 		r.e.parFor(len(g), 16, func(lo, hi int) {
 			xs, d, gg := x.data[lo:hi], gx[lo:hi], g[lo:hi]
 			d, gg = d[:len(xs)], gg[:len(xs)]
+			if q == 1 && useAVX2 {
+				absGrad(d, xs, gg, 0, !set)
+				return
+			}
 			var ys []complex128
 			if y.data != nil {
 				ys = y.data[lo:hi][:len(xs)]
@@ -100,6 +108,10 @@ func (r *run) materialisePow(y *field, dst []complex128) {
 	r.e.parFor(len(dst), 16, func(lo, hi int) {
 		xs, d := lz.x.data[lo:hi], dst[lo:hi]
 		q := lz.q
+		if q == 1 && useAVX2 {
+			absPack(d, xs, false)
+			return
+		}
 		if q == 1 {
 			for i, z := range xs {
 				d[i] = complex(math.Sqrt(real(z)*real(z)+imag(z)*imag(z)), 0)
@@ -141,12 +153,16 @@ func (r *run) meanPow(y *field) *field {
 		for p := lo; p < hi; p++ {
 			s := 0.0
 			xs := x.data[p*n : (p+1)*n]
-			switch q {
-			case 1:
+			switch {
+			case useAVX2 && q == 1:
+				s, _ = sumAbs(xs)
+			case useAVX2 && q == 2:
+				_, s = sumAbs(xs)
+			case q == 1:
 				for _, z := range xs {
 					s += math.Sqrt(real(z)*real(z) + imag(z)*imag(z))
 				}
-			case 2:
+			case q == 2:
 				for _, z := range xs {
 					s += real(z)*real(z) + imag(z)*imag(z)
 				}
@@ -181,6 +197,8 @@ func (r *run) meanPow(y *field) *field {
 				xs, d := x.data[p*n:(p+1)*n], gx[p*n:(p+1)*n]
 				d = d[:len(xs)]
 				switch {
+				case q == 1 && useAVX2:
+					absGrad(d, xs, nil, gr, !set)
 				case q == 2 && set:
 					c := 2 * gr
 					for i, z := range xs {

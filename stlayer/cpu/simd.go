@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"math"
 	"os"
 	"strconv"
 )
@@ -302,5 +303,86 @@ func r2st(a, b, o0, o1 []complex128, w complex128) {
 	for k := m; k < n; k++ {
 		v := b[k] * w
 		o0[k], o1[k] = a[k]+v, a[k]-v
+	}
+}
+
+// sumAbs returns Σ|x| and Σ|x|².
+func sumAbs(x []complex128) (s1, s2 float64) {
+	m := 0
+	if useAVX2 && len(x) >= 4 {
+		m = len(x) &^ 3
+		s1, s2 = sumAbsAVX2(&x[0], m)
+	}
+	for _, z := range x[m:] {
+		v := real(z)*real(z) + imag(z)*imag(z)
+		s1 += math.Sqrt(v)
+		s2 += v
+	}
+	return s1, s2
+}
+
+// absPack writes |zs[k]| into the real part of row[k] (imaginary part 0) or,
+// with im, into its imaginary part (real part kept).
+func absPack(row, zs []complex128, im bool) {
+	n := len(row)
+	m := 0
+	if useAVX2 && n >= 4 {
+		m = n &^ 3
+		f := 0
+		if im {
+			f = 1
+		}
+		absPackAVX2(&row[0], &zs[0], m, f)
+	}
+	zs = zs[:n]
+	for k := m; k < n; k++ {
+		z := zs[k]
+		v := math.Sqrt(real(z)*real(z) + imag(z)*imag(z))
+		if im {
+			row[k] = complex(real(row[k]), v)
+		} else {
+			row[k] = complex(v, 0)
+		}
+	}
+}
+
+// absGrad sets (or, with add, adds to) d[i] the gradient of |x[i]| for the
+// upstream value c_i: c_i·x[i]/|x[i]| (0 at x[i] = 0), c_i = Re g[i], or gc
+// for every i when g is nil.
+func absGrad(d, x, g []complex128, gc float64, add bool) {
+	n := len(d)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		mode := 0
+		if add {
+			mode |= 1
+		}
+		gp := &x[0]
+		if g == nil {
+			mode |= 2
+		} else {
+			gp = &g[0]
+		}
+		absGradAVX2(&d[0], &x[0], gp, m, gc, mode)
+	}
+	x = x[:n]
+	for i := m; i < n; i++ {
+		z := x[i]
+		c := gc
+		if g != nil {
+			c = real(g[i])
+		}
+		m2 := real(z)*real(z) + imag(z)*imag(z)
+		var v complex128
+		if m2 != 0 {
+			s := c / math.Sqrt(m2)
+			v = complex(s*real(z), s*imag(z))
+		}
+		if add {
+			d[i] += v
+		} else {
+			d[i] = v
+		}
 	}
 }

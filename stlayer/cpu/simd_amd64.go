@@ -37,3 +37,12 @@ func r3difAVX2(a, b, c *complex128, n int, w1, w2 *complex128, k *[12]float64)
 
 //go:noescape
 func r2stAVX2(a, b, o0, o1 *complex128, n int, w *[2]float64)
+
+//go:noescape
+func sumAbsAVX2(x *complex128, n int) (s1, s2 float64)
+
+//go:noescape
+func absPackAVX2(row, zs *complex128, n int, im int)
+
+//go:noescape
+func absGradAVX2(d, x, gp *complex128, n int, gc float64, mode int)

@@ -460,3 +460,131 @@ r2loop:
 r2done:
 	VZEROUPPER
 	RET
+
+// func sumAbsAVX2(x *complex128, n int) (s1, s2 float64)
+// s1 = Σ|x|, s2 = Σ|x|², n multiple of 4.
+TEXT ·sumAbsAVX2(SB), NOSPLIT, $0-32
+	MOVQ   x+0(FP), AX
+	MOVQ   n+8(FP), SI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	SHLQ   $4, SI
+	XORQ   R8, R8
+
+saloop:
+	CMPQ    R8, SI
+	JGE     sadone
+	VMOVUPD (AX)(R8*1), Y2
+	VMOVUPD 32(AX)(R8*1), Y3
+	VMULPD  Y2, Y2, Y2
+	VMULPD  Y3, Y3, Y3
+	VHADDPD Y3, Y2, Y4
+	VADDPD  Y4, Y1, Y1
+	VSQRTPD Y4, Y4
+	VADDPD  Y4, Y0, Y0
+	ADDQ    $64, R8
+	JMP     saloop
+
+sadone:
+	VEXTRACTF128 $1, Y0, X2
+	VADDPD       X2, X0, X0
+	VHADDPD      X0, X0, X0
+	VEXTRACTF128 $1, Y1, X3
+	VADDPD       X3, X1, X1
+	VHADDPD      X1, X1, X1
+	VZEROUPPER
+	MOVSD X0, s1+16(FP)
+	MOVSD X1, s2+24(FP)
+	RET
+
+// func absPackAVX2(row, zs *complex128, n int, im int)
+// Writes |zs[k]| into Re row[k] (im = 0: row[k] = |zs[k]| + 0i) or into
+// Im row[k] keeping Re row[k] (im = 1). n multiple of 4.
+TEXT ·absPackAVX2(SB), NOSPLIT, $0-32
+	MOVQ   row+0(FP), DI
+	MOVQ   zs+8(FP), AX
+	MOVQ   n+16(FP), SI
+	MOVQ   im+24(FP), DX
+	VXORPD Y7, Y7, Y7
+	SHLQ   $4, SI
+	XORQ   R8, R8
+
+aploop:
+	CMPQ    R8, SI
+	JGE     apdone
+	VMOVUPD (AX)(R8*1), Y2
+	VMOVUPD 32(AX)(R8*1), Y3
+	VMULPD  Y2, Y2, Y2
+	VMULPD  Y3, Y3, Y3
+	VHADDPD Y3, Y2, Y4
+	VSQRTPD Y4, Y4       // [v0, v2, v1, v3]
+	TESTQ   DX, DX
+	JNE     apim
+	VUNPCKLPD Y7, Y4, Y5 // [v0, 0, v1, 0]
+	VUNPCKHPD Y7, Y4, Y6 // [v2, 0, v3, 0]
+	VMOVUPD   Y5, (DI)(R8*1)
+	VMOVUPD   Y6, 32(DI)(R8*1)
+	ADDQ      $64, R8
+	JMP       aploop
+
+apim:
+	VUNPCKLPD Y4, Y7, Y5 // [0, v0, 0, v1]
+	VUNPCKHPD Y4, Y7, Y6 // [0, v2, 0, v3]
+	VMOVUPD   (DI)(R8*1), Y2
+	VMOVUPD   32(DI)(R8*1), Y3
+	VBLENDPD  $10, Y5, Y2, Y5
+	VBLENDPD  $10, Y6, Y3, Y6
+	VMOVUPD   Y5, (DI)(R8*1)
+	VMOVUPD   Y6, 32(DI)(R8*1)
+	ADDQ      $64, R8
+	JMP       aploop
+
+apdone:
+	VZEROUPPER
+	RET
+
+// func absGradAVX2(d, x, gp *complex128, n int, gc float64, mode int)
+// d[i] (=, or += when mode&1) s_i·x[i] with s_i = c_i/|x[i]| (0 where
+// x[i] = 0), c_i = Re g[i] (mode&2 == 0) or the constant gc (mode&2). n even.
+TEXT ·absGradAVX2(SB), NOSPLIT, $0-48
+	MOVQ         d+0(FP), DI
+	MOVQ         x+8(FP), AX
+	MOVQ         gp+16(FP), BX
+	MOVQ         n+24(FP), SI
+	VBROADCASTSD gc+32(FP), Y6
+	MOVQ         mode+40(FP), DX
+	VXORPD       Y7, Y7, Y7
+	SHLQ         $4, SI
+	XORQ         R8, R8
+
+agloop:
+	CMPQ      R8, SI
+	JGE       agdone
+	VMOVUPD   (AX)(R8*1), Y0
+	VMULPD    Y0, Y0, Y1
+	VPERMILPD $5, Y1, Y2
+	VADDPD    Y2, Y1, Y1     // [m0, m0, m1, m1]
+	VCMPPD    $0, Y7, Y1, Y3 // m == 0
+	VSQRTPD   Y1, Y1
+	VMOVAPD   Y6, Y4
+	TESTQ     $2, DX
+	JNE       agconst
+	VMOVUPD   (BX)(R8*1), Y4
+	VMOVDDUP  Y4, Y4         // [g0r, g0r, g1r, g1r]
+
+agconst:
+	VDIVPD  Y1, Y4, Y4
+	VANDNPD Y4, Y3, Y4
+	VMULPD  Y0, Y4, Y4
+	TESTQ   $1, DX
+	JEQ     agstore
+	VADDPD  (DI)(R8*1), Y4, Y4
+
+agstore:
+	VMOVUPD Y4, (DI)(R8*1)
+	ADDQ    $32, R8
+	JMP     agloop
+
+agdone:
+	VZEROUPPER
+	RET

@@ -43,3 +43,15 @@ func r3difAVX2(a, b, c *complex128, n int, w1, w2 *complex128, k *[12]float64) {
 func r2stAVX2(a, b, o0, o1 *complex128, n int, w *[2]float64) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func sumAbsAVX2(x *complex128, n int) (s1, s2 float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func absPackAVX2(row, zs *complex128, n int, im int) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func absGradAVX2(d, x, gp *complex128, n int, gc float64, mode int) {
+	panic("cpu: no vector kernels on this architecture")
+}

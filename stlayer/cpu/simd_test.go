@@ -190,3 +190,65 @@ func TestAxpyReal(t *testing.T) {
 		}
 	}
 }
+
+func TestAbsKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{1, 3, 4, 9, 16} {
+		x := randCx(rng, n)
+		x[0] = 0 // gradient at 0 is 0
+		var w1, w2 float64
+		for _, z := range x {
+			w1 += cmplx.Abs(z)
+			w2 += real(z)*real(z) + imag(z)*imag(z)
+		}
+		s1, s2 := sumAbs(x)
+		if math.Abs(s1-w1) > 1e-12 || math.Abs(s2-w2) > 1e-12 {
+			t.Fatalf("sumAbs n=%d: %g %g, want %g %g", n, s1, s2, w1, w2)
+		}
+		for _, im := range []bool{false, true} {
+			row := randCx(rng, n)
+			want := append([]complex128(nil), row...)
+			for k, z := range x {
+				if im {
+					want[k] = complex(real(want[k]), cmplx.Abs(z))
+				} else {
+					want[k] = complex(cmplx.Abs(z), 0)
+				}
+			}
+			absPack(row, x, im)
+			if e := maxDiff(row, want); e > 1e-14 {
+				t.Fatalf("absPack n=%d im=%v: |Δ| = %g", n, im, e)
+			}
+		}
+		g := randCx(rng, n)
+		for _, add := range []bool{false, true} {
+			for _, withG := range []bool{false, true} {
+				d := randCx(rng, n)
+				want := append([]complex128(nil), d...)
+				for i, z := range x {
+					c := 0.3
+					if withG {
+						c = real(g[i])
+					}
+					var v complex128
+					if z != 0 {
+						v = complex(c/cmplx.Abs(z), 0) * z
+					}
+					if add {
+						want[i] += v
+					} else {
+						want[i] = v
+					}
+				}
+				gg := g
+				if !withG {
+					gg = nil
+				}
+				absGrad(d, x, gg, 0.3, add)
+				if e := maxDiff(d, want); e > 1e-13 {
+					t.Fatalf("absGrad n=%d add=%v g=%v: |Δ| = %g", n, add, withG, e)
+				}
+			}
+		}
+	}
+}
