@@ -242,6 +242,10 @@ func (r *run) reduceLazyPow(y *field, m [][]float64) *field {
 			o := out.data[p*K : (p+1)*K]
 			clear(o)
 			xs := x.data[p*n : (p+1)*n]
+			if useAVX2 && q == 1 && K == 4 {
+				absDot4(o, xs, m)
+				continue
+			}
 			for c0 := 0; c0 < n; c0 += chunk {
 				c1 := min(c0+chunk, n)
 				b := buf[:c1-c0]

@@ -386,3 +386,28 @@ func absGrad(d, x, g []complex128, gc float64, add bool) {
 		}
 	}
 }
+
+// absDot4 adds Σ_j |x[j]|·m[k][j] to out[k] (real sums), k < 4.
+func absDot4(out []complex128, x []complex128, m [][]float64) {
+	n := len(x)
+	j0 := 0
+	var s [4]float64
+	if useAVX2 && n >= 4 {
+		j0 = n &^ 3
+		var acc [16]float64
+		absDot4AVX2(&acc, &x[0], j0, &m[0][0], &m[1][0], &m[2][0], &m[3][0])
+		for k := range s {
+			s[k] = acc[4*k] + acc[4*k+1] + acc[4*k+2] + acc[4*k+3]
+		}
+	}
+	for j := j0; j < n; j++ {
+		z := x[j]
+		v := math.Sqrt(real(z)*real(z) + imag(z)*imag(z))
+		for k := range s {
+			s[k] += v * m[k][j]
+		}
+	}
+	for k := range s {
+		out[k] += complex(s[k], 0)
+	}
+}

@@ -46,3 +46,6 @@ func absPackAVX2(row, zs *complex128, n int, im int)
 
 //go:noescape
 func absGradAVX2(d, x, gp *complex128, n int, gc float64, mode int)
+
+//go:noescape
+func absDot4AVX2(out *[16]float64, x *complex128, n int, m0, m1, m2, m3 *float64)

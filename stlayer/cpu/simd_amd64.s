@@ -588,3 +588,49 @@ agstore:
 agdone:
 	VZEROUPPER
 	RET
+
+// func absDot4AVX2(out *[16]float64, x *complex128, n int, m0, m1, m2, m3 *float64)
+// out[4k : 4k+4] = partial sums of Σ_j |x[j]|·m_k[j]; n multiple of 4.
+TEXT ·absDot4AVX2(SB), NOSPLIT, $0-56
+	MOVQ   out+0(FP), DI
+	MOVQ   x+8(FP), AX
+	MOVQ   n+16(FP), SI
+	MOVQ   m0+24(FP), R9
+	MOVQ   m1+32(FP), R10
+	MOVQ   m2+40(FP), R11
+	MOVQ   m3+48(FP), R12
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   R8, R8 // complex index
+	XORQ   BX, BX // byte offset into x
+
+adloop:
+	CMPQ        R8, SI
+	JGE         addone
+	VMOVUPD     (AX)(BX*1), Y4
+	VMOVUPD     32(AX)(BX*1), Y5
+	VMULPD      Y4, Y4, Y4
+	VMULPD      Y5, Y5, Y5
+	VHADDPD     Y5, Y4, Y6
+	VSQRTPD     Y6, Y6             // [v0, v2, v1, v3]
+	VPERMPD     $0xD8, (R9)(R8*8), Y7
+	VFMADD231PD Y7, Y6, Y0
+	VPERMPD     $0xD8, (R10)(R8*8), Y7
+	VFMADD231PD Y7, Y6, Y1
+	VPERMPD     $0xD8, (R11)(R8*8), Y7
+	VFMADD231PD Y7, Y6, Y2
+	VPERMPD     $0xD8, (R12)(R8*8), Y7
+	VFMADD231PD Y7, Y6, Y3
+	ADDQ        $4, R8
+	ADDQ        $64, BX
+	JMP         adloop
+
+addone:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VZEROUPPER
+	RET

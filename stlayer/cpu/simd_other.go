@@ -55,3 +55,7 @@ func absPackAVX2(row, zs *complex128, n int, im int) {
 func absGradAVX2(d, x, gp *complex128, n int, gc float64, mode int) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func absDot4AVX2(out *[16]float64, x *complex128, n int, m0, m1, m2, m3 *float64) {
+	panic("cpu: no vector kernels on this architecture")
+}

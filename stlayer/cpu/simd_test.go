@@ -252,3 +252,28 @@ func TestAbsKernels(t *testing.T) {
 		}
 	}
 }
+
+func TestAbsDot4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, n := range []int{1, 4, 7, 16} {
+		x := randCx(rng, n)
+		m := make([][]float64, 4)
+		for k := range m {
+			m[k] = make([]float64, n)
+			for j := range m[k] {
+				m[k][j] = rng.NormFloat64()
+			}
+		}
+		got := make([]complex128, 4)
+		absDot4(got, x, m)
+		for k := range m {
+			want := 0.0
+			for j, z := range x {
+				want += cmplx.Abs(z) * m[k][j]
+			}
+			if e := cmplx.Abs(got[k] - complex(want, 0)); e > 1e-12 {
+				t.Fatalf("n=%d k=%d: %v, want %g", n, k, got[k], want)
+			}
+		}
+	}
+}
