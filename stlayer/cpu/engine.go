@@ -100,6 +100,13 @@ func WithPoolLimit(bytes int64) Option {
 	return func(e *Engine) { e.poolLimit = max(bytes, 0) }
 }
 
+// WithGonumFFT makes the engine use gonum's CmplxFFT (dsp/fourier) for every
+// transform instead of its own FFTs: several times slower, for reference
+// measurements (the "bare gonum FFT" floor of stlayer/perf) and tests.
+func WithGonumFFT() Option {
+	return func(e *Engine) { e.gonumOnly = true }
+}
+
 // New returns a CPU engine.
 func New(opts ...Option) *Engine {
 	e := &Engine{
