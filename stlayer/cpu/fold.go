@@ -142,3 +142,48 @@ func reduceRowGradFold(buf []complex128, g []complex128, m [][]float64, f *fold4
 		buf[j] = complex(re, im)
 	}
 }
+
+// reduceProductRowFold is lz.productRow followed by reduceRowFold, without
+// storing the row: the product is formed in registers and reduced against
+// the folded weights (vector kernels only).
+func reduceProductRowFold(out []complex128, lz *binLazy, p, i int, nyq complex128, m [][]float64, f *fold4) {
+	w := f.w
+	fr := f.row(i)
+	W := lz.srcHW[1]
+	pa, pb := lz.a.planeFor(p, lz.C), lz.b.planeFor(p, lz.C)
+	R := lz.ri[i]
+	n := lz.srcHW[0] * W
+	ar := lz.a.data[pa*n+R*W : pa*n+(R+1)*W]
+	br := lz.b.data[pb*n+R*W : pb*n+(R+1)*W]
+	conjY := lz.k == opMulConj
+	k := newCmulConsts(lz.s, false, conjY)
+	var acc [16]float64
+	var tail [4]complex128
+	for _, run := range lz.cols {
+		d0, s0, ln := run[0], run[1], run[2]
+		m2 := ln &^ 1
+		if m2 > 0 {
+			prodDot4AVX2(&acc, &ar[s0], &br[s0], m2, &fr[d0], w, &k)
+		}
+		for t := m2; t < ln; t++ {
+			v := complex(lz.s, 0) * cprod(ar[s0+t], br[s0+t], false, conjY)
+			for kk := 0; kk < 4; kk++ {
+				wv := fr[kk*w+d0+t]
+				tail[kk] += complex(real(v)*real(wv), imag(v)*imag(wv))
+			}
+		}
+	}
+	for kk := 0; kk < 4; kk++ {
+		out[kk] += complex(acc[4*kk]+acc[4*kk+2], acc[4*kk+1]+acc[4*kk+3]) + tail[kk]
+	}
+	if f.herm && i > 0 && i < f.h/2 {
+		j := w / 2
+		x := lz.productAt(p, i, j)
+		xr, xi := real(x), imag(x)
+		yr, yi := real(nyq), imag(nyq)
+		for kk := 0; kk < 4; kk++ {
+			b := m[kk][(f.h-i)*w+j]
+			out[kk] += complex((yr-xr)*b, (yi+xi)*b)
+		}
+	}
+}

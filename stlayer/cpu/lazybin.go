@@ -323,11 +323,15 @@ func (r *run) reduceLazyProduct(x *field, m [][]float64) *field {
 			out := y.data[p*K : (p+1)*K]
 			clear(out)
 			for i := 0; i < nrows; i++ {
-				lz.productRow(row, p, i)
 				var nyq complex128
 				if herm && i > 0 && i < h/2 {
 					nyq = lz.productAt(p, h-i, w/2)
 				}
+				if fold != nil {
+					reduceProductRowFold(out, lz, p, i, nyq, m, fold)
+					continue
+				}
+				lz.productRow(row, p, i)
 				if fold != nil {
 					reduceRowFold(out, row, nyq, m, fold, i)
 				} else {

@@ -138,8 +138,8 @@ func r4tw(a, b, c, d, w1, w2, w3 []complex128, inverse bool) {
 // sign masks that conjugate x and y.
 type cmulConsts [12]float64
 
-func newCmulConsts(s float64, conjX, conjY bool) *cmulConsts {
-	k := &cmulConsts{0: s}
+func newCmulConsts(s float64, conjX, conjY bool) cmulConsts {
+	k := cmulConsts{0: s}
 	if conjX {
 		k[5], k[7] = negZero(), negZero()
 	}
@@ -166,7 +166,8 @@ func cmulAcc(dst, x, y []complex128, s float64, conjX, conjY bool) {
 	m := 0
 	if useAVX2 && n >= 2 {
 		m = n &^ 1
-		cmulAccAVX2(&dst[0], &x[0], &y[0], m, newCmulConsts(s, conjX, conjY))
+		k := newCmulConsts(s, conjX, conjY)
+		cmulAccAVX2(&dst[0], &x[0], &y[0], m, &k)
 	}
 	x, y = x[:n], y[:n]
 	for i := m; i < n; i++ {
@@ -181,7 +182,8 @@ func cmulSet(dst, x, y []complex128, s float64, conjX, conjY bool) {
 	m := 0
 	if useAVX2 && n >= 2 {
 		m = n &^ 1
-		cmulSetAVX2(&dst[0], &x[0], &y[0], m, newCmulConsts(s, conjX, conjY))
+		k := newCmulConsts(s, conjX, conjY)
+		cmulSetAVX2(&dst[0], &x[0], &y[0], m, &k)
 	}
 	x, y = x[:n], y[:n]
 	for i := m; i < n; i++ {
@@ -233,13 +235,13 @@ func axpyReal(d, x []complex128, f []float64, s float64) {
 	}
 }
 
-func r3Consts(w1, w2 complex128, inverse bool) *[12]float64 {
+func r3Consts(w1, w2 complex128, inverse bool) [12]float64 {
 	sg := 1.0
 	if inverse {
 		sg = -1
 	}
 	s := sg * sin60
-	return &[12]float64{real(w1), imag(w1), real(w2), imag(w2), s, -s, s, -s, 0.5}
+	return [12]float64{real(w1), imag(w1), real(w2), imag(w2), s, -s, s, -s, 0.5}
 }
 
 // r3st is the Stockham radix-3 butterfly of mixedStage.apply: x1 = b·w1,
@@ -250,7 +252,8 @@ func r3st(a, b, c, o0, o1, o2 []complex128, w1, w2 complex128, inverse bool) {
 	m := 0
 	if useAVX2 && n >= 2 {
 		m = n &^ 1
-		r3stAVX2(&a[0], &b[0], &c[0], &o0[0], &o1[0], &o2[0], m, r3Consts(w1, w2, inverse))
+		k := r3Consts(w1, w2, inverse)
+		r3stAVX2(&a[0], &b[0], &c[0], &o0[0], &o1[0], &o2[0], m, &k)
 	}
 	sg := 1.0
 	if inverse {
@@ -274,7 +277,8 @@ func r3dif(a, b, c, w1, w2 []complex128, inverse bool) {
 	m := 0
 	if useAVX2 && n >= 2 {
 		m = n &^ 1
-		r3difAVX2(&a[0], &b[0], &c[0], m, &w1[0], &w2[0], r3Consts(0, 0, inverse))
+		k := r3Consts(0, 0, inverse)
+		r3difAVX2(&a[0], &b[0], &c[0], m, &w1[0], &w2[0], &k)
 	}
 	sg := 1.0
 	if inverse {

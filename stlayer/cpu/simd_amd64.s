@@ -634,3 +634,50 @@ addone:
 	VMOVUPD Y3, 96(DI)
 	VZEROUPPER
 	RET
+
+// func prodDot4AVX2(out *[16]float64, x, y *complex128, n int, w *complex128, stride int, k *cmulConsts)
+// out[4k : 4k+4] += partial sums of Σ_j (s·mx(x[j])·my(y[j])) ⊙ W_k[j], W_k
+// at w + k·stride (folded (P, Q) pairs, see fold4). n even.
+TEXT ·prodDot4AVX2(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), AX
+	MOVQ y+16(FP), BX
+	MOVQ n+24(FP), SI
+	MOVQ w+32(FP), R9
+	MOVQ stride+40(FP), CX
+	MOVQ k+48(FP), DX
+	VBROADCASTSD 0(DX), Y12
+	VMOVUPD      32(DX), Y13
+	VMOVUPD      64(DX), Y14
+	SHLQ $4, CX
+	LEAQ (R9)(CX*1), R10
+	LEAQ (R10)(CX*1), R11
+	LEAQ (R11)(CX*1), R12
+	VMOVUPD 0(DI), Y8
+	VMOVUPD 32(DI), Y9
+	VMOVUPD 64(DI), Y10
+	VMOVUPD 96(DI), Y11
+	SHLQ $4, SI
+	XORQ R8, R8
+
+pdloop:
+	CMPQ        R8, SI
+	JGE         pddone
+	LEAQ        (AX)(R8*1), R13
+	LEAQ        (BX)(R8*1), R14
+	CMUL2(R13, R14)
+	VMULPD      Y12, Y3, Y3
+	VFMADD231PD (R9)(R8*1), Y3, Y8
+	VFMADD231PD (R10)(R8*1), Y3, Y9
+	VFMADD231PD (R11)(R8*1), Y3, Y10
+	VFMADD231PD (R12)(R8*1), Y3, Y11
+	ADDQ        $32, R8
+	JMP         pdloop
+
+pddone:
+	VMOVUPD Y8, 0(DI)
+	VMOVUPD Y9, 32(DI)
+	VMOVUPD Y10, 64(DI)
+	VMOVUPD Y11, 96(DI)
+	VZEROUPPER
+	RET

@@ -59,3 +59,7 @@ func absGradAVX2(d, x, gp *complex128, n int, gc float64, mode int) {
 func absDot4AVX2(out *[16]float64, x *complex128, n int, m0, m1, m2, m3 *float64) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func prodDot4AVX2(out *[16]float64, x, y *complex128, n int, w *complex128, stride int, k *cmulConsts) {
+	panic("cpu: no vector kernels on this architecture")
+}
