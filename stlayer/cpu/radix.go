@@ -77,6 +77,24 @@ func newRadixPlan(n int) *radixPlan {
 func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 	n := p.n
 	x = x[:n]
+	q := 1
+	if useAVX2 && n >= 16 {
+		// The first stage before the bit reversal: the inputs of the
+		// butterfly at bit-reversed positions k, k+1, k+2, k+3 (k ≡ 0 mod
+		// 4) sit at r, r+n/2, r+n/4, r+3n/4 (r = rev(k) < n/4), and its
+		// outputs go back there, so the stage runs over four contiguous
+		// quarters (halves for a radix-2 first stage) and the permutation
+		// follows.
+		if p.logn&1 == 1 {
+			h := n / 2
+			r2st(x[:h], x[h:], x[:h], x[h:], 1)
+			q = 2
+		} else {
+			h := n / 4
+			r4(x[:h], x[2*h:3*h], x[h:2*h], x[3*h:], 1, 1, 1, inverse, 1)
+			q = 4
+		}
+	}
 	for _, sw := range p.swaps {
 		i, r := sw[0], sw[1]
 		x[i], x[r] = x[r], x[i]
@@ -85,8 +103,7 @@ func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 	if inverse {
 		tw, sg = p.twi, -1.0
 	}
-	q := 1
-	if p.logn&1 == 1 {
+	if q == 1 && p.logn&1 == 1 {
 		for k := 0; k+1 < n; k += 2 {
 			a, b := x[k], x[k+1]
 			x[k], x[k+1] = a+b, a-b
