@@ -187,3 +187,107 @@ func reduceProductRowFold(out []complex128, lz *binLazy, p, i int, nyq complex12
 		}
 	}
 }
+
+// scatterProductGradFold is scatterProductGrad for a lazy product y (both
+// operands one-to-one with y's planes) reduced by WeightedMeans against the
+// folded weights f of m, with upstream gradients g (K = 4 per plane): the
+// gradient row of every plane is formed in registers and scattered into
+// both operands' gradients in the same pass (vector kernels only). Rows the
+// fused kernel does not cover (Nyquist-only rows of a half gradient, rows of
+// the operands' Q) take the generic path.
+func (r *run) scatterProductGradFold(y *field, half bool, m [][]float64, f *fold4, g []complex128) {
+	lz, h, w := y.lazyBin, y.h, y.w
+	H, W := lz.srcHW[0], lz.srcHW[1]
+	n := H * W
+	a, b := lz.a, lz.b
+	grad := func(x *field) []complex128 {
+		if half {
+			return r.gradOfHalf(x)
+		}
+		return r.gradOf(x)
+	}
+	ga := grad(a)
+	gb := grad(b)
+	mul := lz.k == opMul
+	var k [20]float64
+	k[0] = lz.s
+	nz := negZero()
+	if mul {
+		k[9], k[11] = nz, nz  // m2: conj b
+		k[17], k[19] = nz, nz // m4: conj a
+	} else {
+		k[13], k[15] = nz, nz // m3: conj g
+	}
+	s := lz.s
+	apply := func(da, db, av, bv []complex128, c int, gv complex128) {
+		ga := gv
+		bb := bv[c]
+		if mul {
+			bb = complex(real(bb), -imag(bb))
+		}
+		gb := gv
+		if !mul {
+			gb = complex(real(gb), -imag(gb))
+		}
+		aa := av[c]
+		if mul {
+			aa = complex(real(aa), -imag(aa))
+		}
+		da[c] += complex(s, 0) * ga * bb
+		db[c] += complex(s, 0) * gb * aa
+	}
+	r.e.parFor(y.planes(), h*w*24, func(lo, hi int) {
+		buf := make([]complex128, w)
+		for p := lo; p < hi; p++ {
+			gk := [4]complex128{g[p*4], g[p*4+1], g[p*4+2], g[p*4+3]}
+			da, db := ga[p*n:(p+1)*n], gb[p*n:(p+1)*n]
+			av, bv := a.data[p*n:(p+1)*n], b.data[p*n:(p+1)*n]
+			for i := 0; i < h; i++ {
+				R := lz.ri[i]
+				if half && (i > h/2 || R > H/2) {
+					jlo, jhi := 0, w
+					if i > h/2 {
+						jlo, jhi = w/2, w/2+1
+					}
+					reduceRowGradFold(buf, gk[:], m, f, i)
+					lz.scatterRow(da, bv, buf, 0, i, jlo, jhi, half)
+					lz.scatterRow(db, av, buf, 1, i, jlo, jhi, half)
+					continue
+				}
+				fr := f.row(i)
+				dar, dbr := da[R*W:(R+1)*W], db[R*W:(R+1)*W]
+				arow, brow := av[R*W:(R+1)*W], bv[R*W:(R+1)*W]
+				for _, run := range lz.cols {
+					d0, s0, ln := run[0], run[1], run[2]
+					m2 := ln &^ 1
+					if m2 > 0 {
+						prodGradAVX2(&dar[s0], &dbr[s0], &arow[s0], &brow[s0], &fr[d0], w, m2, &gk, &k)
+					}
+					for t := m2; t < ln; t++ {
+						var gv complex128
+						for kk := 0; kk < 4; kk++ {
+							wv := fr[kk*w+d0+t]
+							gv += complex(real(gk[kk])*real(wv), imag(gk[kk])*imag(wv))
+						}
+						apply(dar, dbr, arow, brow, s0+t, gv)
+					}
+				}
+				if f.herm && i > 0 && i < h/2 {
+					// The Nyquist column is unpaired: undo its folded weights.
+					j := w / 2
+					var dg complex128
+					for kk := 0; kk < 4; kk++ {
+						bw := m[kk][(h-i)*w+j]
+						dg += complex(-real(gk[kk])*bw, imag(gk[kk])*bw)
+					}
+					for _, run := range lz.cols {
+						if j >= run[0] && j < run[0]+run[2] {
+							apply(dar, dbr, arow, brow, run[1]+j-run[0], dg)
+							break
+						}
+					}
+				}
+			}
+		}
+	})
+}

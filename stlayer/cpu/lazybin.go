@@ -341,6 +341,10 @@ func (r *run) reduceLazyProduct(x *field, m [][]float64) *field {
 		}
 	})
 	r.tape(y, func(g []complex128) {
+		if fold != nil && lz.a.b == x.b && lz.a.c == x.c && lz.b.b == x.b && lz.b.c == x.c {
+			r.scatterProductGradFold(x, herm, m, fold, g)
+			return
+		}
 		r.scatterProductGrad(x, herm, func(p, i int, buf []complex128) {
 			if fold != nil {
 				reduceRowGradFold(buf, g[p*K:(p+1)*K], m, fold, i)

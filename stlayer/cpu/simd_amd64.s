@@ -681,3 +681,72 @@ pddone:
 	VMOVUPD Y11, 96(DI)
 	VZEROUPPER
 	RET
+
+// CMULR: Y15 = x·y for x in Y10, y in Y11 (clobbers Y13, Y14).
+#define CMULR \
+	VMOVDDUP       Y10, Y13;     \
+	VPERMILPD      $15, Y10, Y14; \
+	VPERMILPD      $5, Y11, Y15; \
+	VMULPD         Y14, Y15, Y15; \
+	VFMADDSUB231PD Y11, Y13, Y15
+
+// func prodGradAVX2(da, db, a, b, w *complex128, stride, n int, gk *[4]complex128, k *[20]float64)
+// With g_j = s·Σ_k gk_k ⊙ W_k[j] (W_k at w + k·stride, folded pairs):
+// da[j] += m1(g_j)·m2(b[j]), db[j] += m3(g_j)·m4(a[j]), mi sign masks
+// (conjugation) at k[4+4(i−1)…]; k[0] = s. n even.
+TEXT ·prodGradAVX2(SB), NOSPLIT, $0-72
+	MOVQ da+0(FP), DI
+	MOVQ db+8(FP), R13
+	MOVQ a+16(FP), AX
+	MOVQ b+24(FP), BX
+	MOVQ w+32(FP), R9
+	MOVQ stride+40(FP), CX
+	MOVQ n+48(FP), SI
+	MOVQ gk+56(FP), DX
+	MOVQ k+64(FP), R14
+	SHLQ $4, CX
+	LEAQ (R9)(CX*1), R10
+	LEAQ (R10)(CX*1), R11
+	LEAQ (R11)(CX*1), R12
+	VBROADCASTF128 0(DX), Y0
+	VBROADCASTF128 16(DX), Y1
+	VBROADCASTF128 32(DX), Y2
+	VBROADCASTF128 48(DX), Y3
+	VBROADCASTSD   0(R14), Y4
+	VMOVUPD        32(R14), Y5
+	VMOVUPD        64(R14), Y6
+	VMOVUPD        96(R14), Y7
+	VMOVUPD        128(R14), Y8
+	SHLQ $4, SI
+	XORQ R8, R8
+
+pgloop:
+	CMPQ        R8, SI
+	JGE         pgdone
+	VMULPD      (R9)(R8*1), Y0, Y9
+	VFMADD231PD (R10)(R8*1), Y1, Y9
+	VFMADD231PD (R11)(R8*1), Y2, Y9
+	VFMADD231PD (R12)(R8*1), Y3, Y9
+	VMULPD      Y4, Y9, Y9
+
+	// da += m1(g)·m2(b)
+	VXORPD  Y5, Y9, Y10
+	VMOVUPD (BX)(R8*1), Y11
+	VXORPD  Y6, Y11, Y11
+	CMULR
+	VADDPD  (DI)(R8*1), Y15, Y15
+	VMOVUPD Y15, (DI)(R8*1)
+
+	// db += m3(g)·m4(a)
+	VXORPD  Y7, Y9, Y10
+	VMOVUPD (AX)(R8*1), Y11
+	VXORPD  Y8, Y11, Y11
+	CMULR
+	VADDPD  (R13)(R8*1), Y15, Y15
+	VMOVUPD Y15, (R13)(R8*1)
+	ADDQ    $32, R8
+	JMP     pgloop
+
+pgdone:
+	VZEROUPPER
+	RET

@@ -63,3 +63,7 @@ func absDot4AVX2(out *[16]float64, x *complex128, n int, m0, m1, m2, m3 *float64
 func prodDot4AVX2(out *[16]float64, x, y *complex128, n int, w *complex128, stride int, k *cmulConsts) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func prodGradAVX2(da, db, a, b, w *complex128, stride, n int, gk *[4]complex128, k *[20]float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
