@@ -342,6 +342,15 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 
 // foldRun adds x[c]·f[c] to d[c mod w] for c in [c0, c1).
 func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
+	if useAVX2 && w%2 == 0 && c1-c0 >= 2*w {
+		// Partial first chunk, whole chunks in one kernel call, tail.
+		e := min(c1, c0-c0%w+w)
+		foldRun(d, x, f, c0, e, w)
+		nch := (c1 - e) / w
+		foldChunksAVX2(&d[0], &x[e], &f[e], w, nch, 1)
+		foldRun(d, x, f, e+nch*w, c1, w)
+		return
+	}
 	for c := c0; c < c1; {
 		k := c % w
 		e := min(c1, c-k+w)
@@ -361,6 +370,14 @@ func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
 
 // unfoldRun adds s·f[c]·g[c mod w] to d[c] for c in [c0, c1).
 func unfoldRun(d []complex128, f []float64, g []complex128, c0, c1, w int, s float64) {
+	if useAVX2 && w%2 == 0 && c1-c0 >= 2*w {
+		e := min(c1, c0-c0%w+w)
+		unfoldRun(d, f, g, c0, e, w, s)
+		nch := (c1 - e) / w
+		unfoldChunksAVX2(&d[e], &f[e], &g[0], w, nch, s)
+		unfoldRun(d, f, g, e+nch*w, c1, w, s)
+		return
+	}
 	for c := c0; c < c1; {
 		k := c % w
 		e := min(c1, c-k+w)

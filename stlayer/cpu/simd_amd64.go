@@ -55,3 +55,9 @@ func prodDot4AVX2(out *[16]float64, x, y *complex128, n int, w *complex128, stri
 
 //go:noescape
 func prodGradAVX2(da, db, a, b, w *complex128, stride, n int, gk *[4]complex128, k *[20]float64)
+
+//go:noescape
+func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64)
+
+//go:noescape
+func unfoldChunksAVX2(d *complex128, f *float64, gp *complex128, w, nchunks int, s float64)

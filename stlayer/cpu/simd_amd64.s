@@ -750,3 +750,89 @@ pgloop:
 pgdone:
 	VZEROUPPER
 	RET
+
+// func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64)
+// For each chunk c < nchunks and t < w: d[t] += s·f[c·w+t]·x[c·w+t]. w even.
+TEXT ·foldChunksAVX2(SB), NOSPLIT, $0-48
+	MOVQ         d+0(FP), DI
+	MOVQ         x+8(FP), AX
+	MOVQ         f+16(FP), BX
+	MOVQ         w+24(FP), SI
+	MOVQ         nchunks+32(FP), CX
+	VBROADCASTSD s+40(FP), Y6
+	SHLQ         $4, SI // bytes per chunk of x and d
+
+fcchunk:
+	TESTQ CX, CX
+	JEQ   fcdone
+	XORQ  R8, R8 // byte offset in the chunk (complex)
+	XORQ  R9, R9 // byte offset in the chunk (float)
+
+fcloop:
+	CMPQ           R8, SI
+	JGE            fcnext
+	VBROADCASTF128 (BX)(R9*1), Y0
+	VPERMILPD      $12, Y0, Y0
+	VMULPD         Y6, Y0, Y0
+	VMOVUPD        (AX)(R8*1), Y1
+	VMOVUPD        (DI)(R8*1), Y2
+	VFMADD231PD    Y1, Y0, Y2
+	VMOVUPD        Y2, (DI)(R8*1)
+	ADDQ           $32, R8
+	ADDQ           $16, R9
+	JMP            fcloop
+
+fcnext:
+	ADDQ SI, AX
+	MOVQ SI, R10
+	SHRQ $1, R10
+	ADDQ R10, BX
+	DECQ CX
+	JMP  fcchunk
+
+fcdone:
+	VZEROUPPER
+	RET
+
+// func unfoldChunksAVX2(d *complex128, f *float64, g *complex128, w, nchunks int, s float64)
+// For each chunk c < nchunks and t < w: d[c·w+t] += s·f[c·w+t]·g[t]. w even.
+TEXT ·unfoldChunksAVX2(SB), NOSPLIT, $0-48
+	MOVQ         d+0(FP), DI
+	MOVQ         f+8(FP), BX
+	MOVQ         gp+16(FP), AX
+	MOVQ         w+24(FP), SI
+	MOVQ         nchunks+32(FP), CX
+	VBROADCASTSD s+40(FP), Y6
+	SHLQ         $4, SI
+
+ucchunk:
+	TESTQ CX, CX
+	JEQ   ucdone
+	XORQ  R8, R8
+	XORQ  R9, R9
+
+ucloop:
+	CMPQ           R8, SI
+	JGE            ucnext
+	VBROADCASTF128 (BX)(R9*1), Y0
+	VPERMILPD      $12, Y0, Y0
+	VMULPD         Y6, Y0, Y0
+	VMOVUPD        (AX)(R8*1), Y1
+	VMOVUPD        (DI)(R8*1), Y2
+	VFMADD231PD    Y1, Y0, Y2
+	VMOVUPD        Y2, (DI)(R8*1)
+	ADDQ           $32, R8
+	ADDQ           $16, R9
+	JMP            ucloop
+
+ucnext:
+	ADDQ SI, DI
+	MOVQ SI, R10
+	SHRQ $1, R10
+	ADDQ R10, BX
+	DECQ CX
+	JMP  ucchunk
+
+ucdone:
+	VZEROUPPER
+	RET

@@ -67,3 +67,11 @@ func prodDot4AVX2(out *[16]float64, x, y *complex128, n int, w *complex128, stri
 func prodGradAVX2(da, db, a, b, w *complex128, stride, n int, gk *[4]complex128, k *[20]float64) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func unfoldChunksAVX2(d *complex128, f *float64, gp *complex128, w, nchunks int, s float64) {
+	panic("cpu: no vector kernels on this architecture")
+}

@@ -277,3 +277,35 @@ func TestAbsDot4(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, w := range []int{2, 6, 12} {
+		for _, c01 := range [][2]int{{0, 48}, {3, 47}, {5, 9}, {1, 37}} {
+			c0, c1 := c01[0], c01[1]
+			x, g := randCx(rng, 48), randCx(rng, w)
+			f := make([]float64, 48)
+			for i := range f {
+				f[i] = rng.NormFloat64()
+			}
+			d, want := randCx(rng, w), make([]complex128, w)
+			copy(want, d)
+			for c := c0; c < c1; c++ {
+				want[c%w] += x[c] * complex(f[c], 0)
+			}
+			foldRun(d, x, f, c0, c1, w)
+			if e := maxDiff(d, want); e > 1e-13 {
+				t.Fatalf("foldRun w=%d [%d,%d): |Δ| = %g", w, c0, c1, e)
+			}
+			u, wantU := randCx(rng, 48), make([]complex128, 48)
+			copy(wantU, u)
+			for c := c0; c < c1; c++ {
+				wantU[c] += complex(0.5*f[c], 0) * g[c%w]
+			}
+			unfoldRun(u, f, g, c0, c1, w, 0.5)
+			if e := maxDiff(u, wantU); e > 1e-13 {
+				t.Fatalf("unfoldRun w=%d [%d,%d): |Δ| = %g", w, c0, c1, e)
+			}
+		}
+	}
+}
