@@ -24,6 +24,12 @@ func (r *run) accum(x *field, tmp []complex128) {
 // their adjoint computes only Re g_x, also two planes per transform.
 func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 	x, lazy := r.ownLazyPow(xf)
+	if !(x.isReal && x.hw() > 1) && r.stealable(x) {
+		// Forward replay, x's last reader: transform its buffer in place.
+		y, _ := r.newFieldFrom(x)
+		r.e.fft2Sel(y.data, y.planes(), x.h, x.w, false, 1, nil, nil)
+		return y
+	}
 	y := r.newField(x.b, x.c, x.h, x.w)
 	if x.isReal && x.hw() > 1 {
 		y.herm = true
@@ -60,8 +66,14 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 // FFT2(g) only where the product's adjoint reads it.
 func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
 	x, fm := r.ownLazy(xf)
-	y := r.newField(x.b, x.c, x.h, x.w)
 	H, W := x.h, x.w
+	if fm == nil && r.stealable(x) {
+		// Forward replay, x's last reader: transform its buffer in place.
+		y, _ := r.newFieldFrom(x)
+		r.e.fft2Sel(y.data, y.planes(), H, W, true, 1, nil, nil)
+		return y
+	}
+	y := r.newField(x.b, x.c, x.h, x.w)
 	var in, out func(p int) *planeSel
 	if lz := x.lazy; lz != nil {
 		in = func(p int) *planeSel { return lz.sup(p).inputSel(H, W) }

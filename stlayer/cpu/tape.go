@@ -154,6 +154,41 @@ func (r *run) newField(b, c, h, w int) *field {
 	return f
 }
 
+// stealable reports whether the primitive call being made (the next field
+// to register) may take over x's buffer for its output: a Forward replay
+// whose plan says this call is x's last reader, x stored and owning its data.
+func (r *run) stealable(x *field) bool {
+	p := r.plan
+	if p == nil || r.record || x.view || x.data == nil || x.released ||
+		x.lazy != nil || x.lazyBin != nil || x.lazyPow != nil {
+		return false
+	}
+	id := len(r.fields)
+	if id >= len(p.release) {
+		return false
+	}
+	for _, j := range p.release[id] {
+		if j == x.id {
+			return true
+		}
+	}
+	return false
+}
+
+// newFieldFrom registers an output field of x's shape that takes over x's
+// buffer (x is released) when stealable, else allocates one; it reports
+// whether the buffer was taken. Callers decide with stealable first: the
+// output must be registered once.
+func (r *run) newFieldFrom(x *field) (*field, bool) {
+	if !r.stealable(x) {
+		return r.newField(x.b, x.c, x.h, x.w), false
+	}
+	f := &field{r: r, b: x.b, c: x.c, h: x.h, w: x.w}
+	r.register(f)
+	f.data, x.data, x.released = x.data, nil, true
+	return f, true
+}
+
 // newView returns a field sharing x's data with another shape.
 func (r *run) newView(x *field, c, h, w int) *field {
 	f := &field{r: r, b: x.b, c: c, h: h, w: w, data: x.data, view: true, base: x, isReal: x.isReal}
