@@ -46,7 +46,8 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 		}
 		r.e.fft2Real(y.data, pack, x.planes(), x.h, x.w)
 		r.tape(y, func(g []complex128) {
-			r.e.addRealIDFT(r.gradOf(x), g, x.planes(), x.h, x.w, 1)
+			gx, set := r.gradSet(x)
+			r.e.addRealIDFT(gx, g, x.planes(), x.h, x.w, 1, set)
 		})
 		return y
 	}

@@ -70,7 +70,8 @@ func (e *Engine) fft2Real(dst []complex128, pack func(p, i int, row []complex128
 
 // addRealIDFT adds to gx (P planes) s·Re IDFT_unnormalised(g) per plane, i.e.
 // s·HW·Re IFFT2(g), two planes per complex transform; Im gx is left unchanged.
-func (e *Engine) addRealIDFT(gx, g []complex128, P, H, W int, s float64) {
+// With set, gx's contents are undefined and it is assigned instead (Im 0).
+func (e *Engine) addRealIDFT(gx, g []complex128, P, H, W int, s float64, set bool) {
 	n := H * W
 	np := (P + 1) / 2
 	z := e.get(np * n)
@@ -108,14 +109,24 @@ func (e *Engine) addRealIDFT(gx, g []complex128, P, H, W int, s float64) {
 			q, i := t/H, t%H
 			zr := z[q*n+i*W : q*n+(i+1)*W]
 			da := gx[2*q*n+i*W : 2*q*n+(i+1)*W]
+			var db []complex128
+			if 2*q+1 < P {
+				db = gx[(2*q+1)*n+i*W : (2*q+1)*n+(i+1)*W]
+			}
+			if set {
+				for k, v := range zr {
+					da[k] = complex(real(v), 0)
+				}
+				for k, v := range zr[:len(db)] {
+					db[k] = complex(imag(v), 0)
+				}
+				continue
+			}
 			for k, v := range zr {
 				da[k] += complex(real(v), 0)
 			}
-			if 2*q+1 < P {
-				db := gx[(2*q+1)*n+i*W : (2*q+1)*n+(i+1)*W]
-				for k, v := range zr {
-					db[k] += complex(imag(v), 0)
-				}
+			for k, v := range zr[:len(db)] {
+				db[k] += complex(imag(v), 0)
 			}
 		}
 	})
