@@ -17,7 +17,7 @@ import (
 type PSOp struct {
 	m, n   int
 	nbins  int
-	matrix []complex128 // nbins × (M·N) averaging matrix
+	bins   [][]float64 // per bin, the M·N averaging weights 1/(n_b·M·N) on its modes
 	labels *stlayer.Labels
 }
 
@@ -26,7 +26,10 @@ func NewPSOp(m, n int) *PSOp {
 	ref := IsoPowerSpectrum(make([]float64, m*n), m, n)
 	edges := ref.Edges
 	nb := len(edges) - 1
-	op := &PSOp{m: m, n: n, nbins: nb, matrix: make([]complex128, nb*m*n), labels: stlayer.NewLabels("bin")}
+	op := &PSOp{m: m, n: n, nbins: nb, bins: make([][]float64, nb), labels: stlayer.NewLabels("bin")}
+	for b := range op.bins {
+		op.bins[b] = make([]float64, m*n)
+	}
 	count := make([]int, nb)
 	bin := make([]int, m*n)
 	for i := 0; i < m; i++ {
@@ -44,7 +47,7 @@ func NewPSOp(m, n int) *PSOp {
 	}
 	for p, b := range bin {
 		if b >= 0 {
-			op.matrix[b*m*n+p] = complex(1/float64(count[b]*m*n), 0)
+			op.bins[b][p] = 1 / float64(count[b]*m*n)
 		}
 	}
 	for b := 0; b < nb; b++ {
@@ -62,10 +65,9 @@ func (o *PSOp) Labels() *stlayer.Labels { return o.labels }
 // Stat implements StatOp.
 func (o *PSOp) Stat() stlayer.Stat {
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
-		f := p.FFT2(x)
-		pw := p.Real(p.MulConj(f, f))
-		flat := p.Reshape(pw, o.m*o.n, 1, 1)
-		return p.Log(p.Linear(flat, o.matrix, o.nbins))
+		// |FFT(x)|² summed per bin with one weight map per bin (a pass over
+		// the plane per bin, not a dense nbins × M·N matrix).
+		return p.Log(p.WeightedMeans(p.Pow(p.FFT2(x), 2), o.bins))
 	}
 }
 
