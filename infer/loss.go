@@ -5,7 +5,6 @@
 package infer
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -216,21 +215,58 @@ func (h *HistogramTerm) Name() string { return "histogram" }
 
 // LossGrad implements PixelTerm.
 func (h *HistogramTerm) LossGrad(_ int, x []float64, grad []float64) float64 {
-	type pix struct {
-		v float64
-		i int
-	}
-	p := make([]pix, len(x))
-	for i, v := range x {
-		p[i] = pix{v, i}
-	}
-	slices.SortFunc(p, func(a, b pix) int { return cmp.Compare(a.v, b.v) })
+	order := argsortFloats(x)
 	n := float64(len(x))
 	loss := 0.0
-	for r, q := range p {
-		d := q.v - h.quantiles[r]
+	for r, i := range order {
+		d := x[i] - h.quantiles[r]
 		loss += d * d / n
-		grad[q.i] += h.Scale * 2 * d / n
+		grad[i] += h.Scale * 2 * d / n
 	}
 	return h.Scale * loss
+}
+
+// argsortFloats returns the indices of x in increasing order of value (ties
+// in index order): an LSD radix sort on the order-preserving bit patterns of
+// the values, 11 bits per pass — several times faster than a comparison
+// sort on the 10⁵ pixels of a map, which the histogram term sorts at every
+// evaluation.
+func argsortFloats(x []float64) []int32 {
+	n := len(x)
+	key := make([]uint64, n)
+	idx := make([]int32, n)
+	for i, v := range x {
+		b := math.Float64bits(v)
+		if b>>63 == 1 {
+			b = ^b
+		} else {
+			b |= 1 << 63
+		}
+		key[i], idx[i] = b, int32(i)
+	}
+	key2 := make([]uint64, n)
+	idx2 := make([]int32, n)
+	const bits = 11
+	var count [1 << bits]int
+	for shift := 0; shift < 64; shift += bits {
+		clear(count[:])
+		for _, k := range key {
+			count[(k>>shift)&(1<<bits-1)]++
+		}
+		if count[(key[0]>>shift)&(1<<bits-1)] == n {
+			continue // every key has this digit
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for i, k := range key {
+			d := (k >> shift) & (1<<bits - 1)
+			key2[count[d]], idx2[count[d]] = k, idx[i]
+			count[d]++
+		}
+		key, key2, idx, idx2 = key2, key, idx2, idx
+	}
+	return idx
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"sort"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -187,6 +189,35 @@ func TestHistogramTermGradient(t *testing.T) {
 		fp := h.LossGrad(0, xp, make([]float64, 6))
 		if d := math.Abs((fp-f)/eps - g[i]); d > 1e-4 {
 			t.Errorf("d/dx%d: %g vs finite difference %g", i, g[i], (fp-f)/eps)
+		}
+	}
+}
+
+// TestArgsortFloats: the histogram term's radix argsort orders values like a
+// stable comparison sort (negative values, zeros, ties, huge and tiny
+// magnitudes).
+func TestArgsortFloats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	xs := [][]float64{{1}, {2, 1}, {3, -1, 2, -1e-300, 0, -0.5, 7, 2, math.Inf(1), -math.Inf(1), 1e300, -2}}
+	r := make([]float64, 5000)
+	for i := range r {
+		r[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10))
+		if i%7 == 0 {
+			r[i] = r[i/2] // ties
+		}
+	}
+	xs = append(xs, r)
+	for _, x := range xs {
+		got := argsortFloats(x)
+		want := make([]int, len(x))
+		for i := range want {
+			want[i] = i
+		}
+		sort.SliceStable(want, func(a, b int) bool { return x[want[a]] < x[want[b]] })
+		for i := range want {
+			if x[got[i]] != x[want[i]] {
+				t.Fatalf("n=%d position %d: value %g, want %g", len(x), i, x[got[i]], x[want[i]])
+			}
 		}
 	}
 }
