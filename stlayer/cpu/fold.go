@@ -68,40 +68,6 @@ func (r *run) fold4For(m [][]float64, h, w int, herm bool) *fold4 {
 	return f
 }
 
-// reduceRowFold is reduceRow4 with the folded weights f (row i of an h×w
-// plane; nyq: the partner row's Nyquist value on paired Hermitian rows).
-func reduceRowFold(out []complex128, row []complex128, nyq complex128, m [][]float64, f *fold4, i int) {
-	w := f.w
-	fr := f.row(i)
-	row = row[:w]
-	var acc [16]float64
-	n := 0
-	if useAVX2 && w >= 2 {
-		n = w &^ 1
-		dot4AVX2(&acc, &row[0], n, &fr[0], w)
-	}
-	for k := 0; k < 4; k++ {
-		sr := acc[4*k] + acc[4*k+2]
-		si := acc[4*k+1] + acc[4*k+3]
-		wk := fr[k*w : (k+1)*w]
-		for j := n; j < w; j++ {
-			sr += real(row[j]) * real(wk[j])
-			si += imag(row[j]) * imag(wk[j])
-		}
-		out[k] += complex(sr, si)
-	}
-	if f.herm && i > 0 && i < f.h/2 {
-		// Nyquist column: undo its pairing, add the partner row's value.
-		j := w / 2
-		xr, xi := real(row[j]), imag(row[j])
-		yr, yi := real(nyq), imag(nyq)
-		for k := 0; k < 4; k++ {
-			b := m[k][(f.h-i)*w+j]
-			out[k] += complex((yr-xr)*b, (yi+xi)*b)
-		}
-	}
-}
-
 // reduceRowGradFold is reduceRowGrad for 4 weight maps with the folded
 // weights f.
 func reduceRowGradFold(buf []complex128, g []complex128, m [][]float64, f *fold4, i int) {
@@ -236,27 +202,25 @@ func (r *run) scatterProductGradFold(y *field, half bool, m [][]float64, f *fold
 		da[c] += complex(s, 0) * ga * bb
 		db[c] += complex(s, 0) * gb * aa
 	}
-	r.e.parFor(y.planes(), h*w*24, func(lo, hi int) {
-		buf := make([]complex128, w)
-		for p := lo; p < hi; p++ {
-			gk := [4]complex128{g[p*4], g[p*4+1], g[p*4+2], g[p*4+3]}
-			da, db := ga[p*n:(p+1)*n], gb[p*n:(p+1)*n]
-			av, bv := a.data[p*n:(p+1)*n], b.data[p*n:(p+1)*n]
-			for i := 0; i < h; i++ {
-				R := lz.ri[i]
-				if half && (i > h/2 || R > H/2) {
-					jlo, jhi := 0, w
-					if i > h/2 {
-						jlo, jhi = w/2, w/2+1
-					}
-					reduceRowGradFold(buf, gk[:], m, f, i)
-					lz.scatterRow(da, bv, buf, 0, i, jlo, jhi, half)
-					lz.scatterRow(db, av, buf, 1, i, jlo, jhi, half)
-					continue
-				}
-				fr := f.row(i)
-				dar, dbr := da[R*W:(R+1)*W], db[R*W:(R+1)*W]
-				arow, brow := av[R*W:(R+1)*W], bv[R*W:(R+1)*W]
+	P := y.planes()
+	fallback := func(i int) bool { return half && (i > h/2 || lz.ri[i] > H/2) }
+	// Fused rows, all planes per row (the folded weights of a row are read
+	// once for every plane): rows map to distinct operand rows, so workers
+	// on different rows never write the same memory.
+	var fused []int
+	for i := 0; i < h; i++ {
+		if !fallback(i) {
+			fused = append(fused, i)
+		}
+	}
+	r.e.parFor(len(fused), P*w*24, func(lo, hi int) {
+		for _, i := range fused[lo:hi] {
+			R := lz.ri[i]
+			fr := f.row(i)
+			for p := 0; p < P; p++ {
+				gk := [4]complex128{g[p*4], g[p*4+1], g[p*4+2], g[p*4+3]}
+				dar, dbr := ga[p*n+R*W:p*n+(R+1)*W], gb[p*n+R*W:p*n+(R+1)*W]
+				arow, brow := a.data[p*n+R*W:p*n+(R+1)*W], b.data[p*n+R*W:p*n+(R+1)*W]
 				for _, run := range lz.cols {
 					d0, s0, ln := run[0], run[1], run[2]
 					m2 := ln &^ 1
@@ -287,6 +251,30 @@ func (r *run) scatterProductGradFold(y *field, half bool, m [][]float64, f *fold
 						}
 					}
 				}
+			}
+		}
+	})
+	if len(fused) == h {
+		return
+	}
+	// The other rows write mirrored operand rows: one plane per worker.
+	r.e.parFor(P, (h-len(fused))*w*24, func(lo, hi int) {
+		buf := make([]complex128, w)
+		for p := lo; p < hi; p++ {
+			gk := [4]complex128{g[p*4], g[p*4+1], g[p*4+2], g[p*4+3]}
+			da, db := ga[p*n:(p+1)*n], gb[p*n:(p+1)*n]
+			av, bv := a.data[p*n:(p+1)*n], b.data[p*n:(p+1)*n]
+			for i := 0; i < h; i++ {
+				if !fallback(i) {
+					continue
+				}
+				jlo, jhi := 0, w
+				if i > h/2 {
+					jlo, jhi = w/2, w/2+1
+				}
+				reduceRowGradFold(buf, gk[:], m, f, i)
+				lz.scatterRow(da, bv, buf, 0, i, jlo, jhi, half)
+				lz.scatterRow(db, av, buf, 1, i, jlo, jhi, half)
 			}
 		}
 	})

@@ -317,29 +317,54 @@ func (r *run) reduceLazyProduct(x *field, m [][]float64) *field {
 	if useAVX2 && K == 4 {
 		fold = r.fold4For(m, h, w, herm)
 	}
-	r.e.parFor(x.planes(), (K+6)*nrows*w, func(lo, hi int) {
-		row := make([]complex128, w)
-		for p := lo; p < hi; p++ {
-			out := y.data[p*K : (p+1)*K]
-			clear(out)
-			for i := 0; i < nrows; i++ {
-				var nyq complex128
-				if herm && i > 0 && i < h/2 {
-					nyq = lz.productAt(p, h-i, w/2)
+	if fold != nil {
+		// Blocks of rows, all planes per row (a row's folded weights are
+		// read once for every plane); block partial sums are added in block
+		// order, so the result does not depend on the number of workers.
+		const rowsPerBlock = 8
+		P := x.planes()
+		nb := (nrows + rowsPerBlock - 1) / rowsPerBlock
+		part := r.e.get(nb * P * K)
+		r.e.parFor(nb, rowsPerBlock*P*(K+6)*w, func(lo, hi int) {
+			for bi := lo; bi < hi; bi++ {
+				o := part[bi*P*K : (bi+1)*P*K]
+				clear(o)
+				for i := bi * rowsPerBlock; i < min((bi+1)*rowsPerBlock, nrows); i++ {
+					for p := 0; p < P; p++ {
+						var nyq complex128
+						if herm && i > 0 && i < h/2 {
+							nyq = lz.productAt(p, h-i, w/2)
+						}
+						reduceProductRowFold(o[p*K:(p+1)*K], lz, p, i, nyq, m, fold)
+					}
 				}
-				if fold != nil {
-					reduceProductRowFold(out, lz, p, i, nyq, m, fold)
-					continue
-				}
-				lz.productRow(row, p, i)
-				if fold != nil {
-					reduceRowFold(out, row, nyq, m, fold, i)
-				} else {
+			}
+		})
+		out := y.data[:P*K]
+		copy(out, part[:P*K])
+		for bi := 1; bi < nb; bi++ {
+			for t, v := range part[bi*P*K : (bi+1)*P*K] {
+				out[t] += v
+			}
+		}
+		r.e.put(part)
+	} else {
+		r.e.parFor(x.planes(), (K+6)*nrows*w, func(lo, hi int) {
+			row := make([]complex128, w)
+			for p := lo; p < hi; p++ {
+				out := y.data[p*K : (p+1)*K]
+				clear(out)
+				for i := 0; i < nrows; i++ {
+					var nyq complex128
+					if herm && i > 0 && i < h/2 {
+						nyq = lz.productAt(p, h-i, w/2)
+					}
+					lz.productRow(row, p, i)
 					reduceRow(out, row, nyq, m, i, h, w, herm)
 				}
 			}
-		}
-	})
+		})
+	}
 	r.tape(y, func(g []complex128) {
 		if fold != nil && lz.a.b == x.b && lz.a.c == x.c && lz.b.b == x.b && lz.b.c == x.c {
 			r.scatterProductGradFold(x, herm, m, fold, g)
