@@ -69,6 +69,18 @@ var (
 	tinyErr  error
 )
 
+// TestMain removes the shared tiny run (built once per test binary) when the
+// tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tinyRoot != "" {
+		os.RemoveAll(tinyRoot)
+	}
+	os.Exit(code)
+}
+
+var tinyRoot string
+
 // tinyRun builds (once per test binary) the dataset and the training run.
 func tinyRun(t testing.TB) *tinyRunFixture {
 	t.Helper()
@@ -78,6 +90,7 @@ func tinyRun(t testing.TB) *tinyRunFixture {
 			tinyErr = err
 			return
 		}
+		tinyRoot = dir
 		tinyFix, tinyErr = buildTinyRun(t, dir)
 	})
 	if tinyErr != nil {

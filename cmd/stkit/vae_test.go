@@ -57,6 +57,18 @@ var (
 
 // tinyDataset builds (once per test binary) a patch dataset of 32² patches, stride 16, from the two
 // sources: 2 × 2 × 49 = 196 patches with the default features (scov iso synthesis, J = 3).
+// TestMain removes the shared fixtures (the tiny dataset and the models
+// fixture, each built once per test binary) when the tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range []string{tinyDir, modelsDir} {
+		if d != "" {
+			os.RemoveAll(d)
+		}
+	}
+	os.Exit(code)
+}
+
 func tinyDataset(t *testing.T) string {
 	t.Helper()
 	tinyOnce.Do(func() {
