@@ -42,18 +42,15 @@ func (e *Engine) putPlan(n int, f fft1) {
 	p.Put(f)
 }
 
-// transposeRows makes power-of-two row passes run as column passes of
-// transposed 16-row blocks (vector kernels along the block) instead of one
-// vectorised transform per row.
-var transposeRows = false
-
-// p3RowMax: with the vector kernels, 3·2^k rows up to this length go
-// through transposed blocks and the vectorised mixed-radix FFT.
-// stockhamCols: with the vector kernels, power-of-two column passes use the
-// Stockham FFT (no bit-reversal pass).
-var stockhamCols = envInt("STKIT_STOCKHAM", 1) == 1
-
-var p3RowMax = envInt("STKIT_P3ROWMAX", 96)
+// With the vector kernels, power-of-two column passes of 8…stockhamMaxRows
+// rows use the Stockham FFT (no bit-reversal pass; larger strips fall out of
+// L2), and 3·2^k rows of 12…p3RowMax points go through transposed blocks and
+// the vectorised mixed-radix FFT (measured faster than the radix-3 step +
+// power-of-two rows there, slower above).
+const (
+	stockhamMaxRows = 256
+	p3RowMax        = 96
+)
 
 func log2ceil(n int) int { return bits.Len(uint(n)) }
 
@@ -292,36 +289,6 @@ func (e *Engine) fftRows(pl []complex128, W int, rows []int32, lo, hi int, inver
 	}
 	done := 0
 	switch {
-	case isPow2(W) && !e.gonumOnly && useAVX2 && W >= 8 && transposeRows:
-		// The vector kernels run along row segments: gather the block's
-		// rows transposed and transform them as columns.
-		p := e.radixPlan(W)
-		m := 0
-		t1 := tmp[:(hi-lo)*W]
-		idx := make([]int, 0, hi-lo)
-		for i := lo; i < hi; i++ {
-			if !skipZero || !allZero(rowAt(i)) {
-				idx = append(idx, i)
-			}
-		}
-		m = len(idx)
-		if m == 0 {
-			return 0
-		}
-		t1 = t1[:m*W]
-		for a, i := range idx {
-			for c, v := range rowAt(i) {
-				t1[c*m+a] = v
-			}
-		}
-		p.columns(t1, m, m, inverse, scale)
-		for a, i := range idx {
-			row := rowAt(i)
-			for c := range row {
-				row[c] = t1[c*m+a]
-			}
-		}
-		done = m
 	case isPow2(W) && !e.gonumOnly:
 		p := e.radixPlan(W)
 		for i := lo; i < hi; i++ {
@@ -393,7 +360,7 @@ func (e *Engine) fftRows(pl []complex128, W int, rows []int32, lo, hi int, inver
 // (c1−c0)·H values.
 func (e *Engine) fftCols(pl []complex128, H, W, c0, c1 int, inverse bool, scale float64, tmp []complex128) {
 	switch {
-	case isPow2(H) && !e.gonumOnly && !(useAVX2 && stockhamCols && H >= 8 && H <= 256):
+	case isPow2(H) && !e.gonumOnly && !(useAVX2 && H >= 8 && H <= stockhamMaxRows):
 		e.radixPlan(H).columns(pl[c0:], W, c1-c0, inverse, scale)
 	case !e.gonumOnly:
 		e.mixedPlan(H).columns(pl[c0:], W, c1-c0, inverse, scale, tmp)

@@ -3,7 +3,6 @@ package cpu
 import (
 	"math"
 	"os"
-	"strconv"
 )
 
 // Vector kernels. The hot inner loops of the FFT (radix-4 butterflies over
@@ -287,13 +286,6 @@ func r3dif(a, b, c, w1, w2 []complex128, inverse bool) {
 	for t := m; t < n; t++ {
 		a[t], b[t], c[t] = butterfly3(a[t], b[t], c[t], w1[t], w2[t], sg)
 	}
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return v
-	}
-	return def
 }
 
 // r2st is the Stockham radix-2 butterfly: o0 = a + b·w, o1 = a − b·w.
