@@ -59,7 +59,11 @@ func New(name, backendConfig string) (*Choice, error) {
 
 func cpuChoice() *Choice {
 	e := cpu.New()
-	return &Choice{Engine: e, Name: "cpu", Description: fmt.Sprintf("cpu (plain Go, %d workers)", e.Workers())}
+	kernels := "Go loops"
+	if cpu.SIMD() {
+		kernels = "AVX2 kernels"
+	}
+	return &Choice{Engine: e, Name: "cpu", Description: fmt.Sprintf("cpu (plain Go, %s, %d workers)", kernels, e.Workers())}
 }
 
 func graphChoice(cfg string) (*Choice, error) {
