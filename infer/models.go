@@ -38,8 +38,9 @@ import (
 //	                              law manifest.latent ("prior": p(z|y=k); "posterior": the Gaussian
 //	                              fitted to the encoder means of the cluster's patches), ε ~ N(0,
 //	                              diag r²) when manifest.residual_noise (else ε = 0); with
-//	                              manifest.recentred, shifted so that their mean is data_mean
-//	residual_std  [D]    float64  σ_f·r_f: RMS reconstruction residual of the cluster's patches
+//	                              manifest.calibration "mean" (manifest.recentred), shifted so that
+//	                              their mean is data_mean; "moments": also their std data_std
+//	residual_std  [D]    float64  σ_f·r_f: std (ddof 1) of the reconstruction residual of the cluster's patches
 //	                              (un-normalised; zeros without residual noise)
 //	latents       [S, Z] float32  the latents z of the samples
 //	coeff_mean    [C]    complex128  mean as complex coefficients (re + i·im, im = 0 without an "im" column)
@@ -139,6 +140,9 @@ type ModelManifest struct {
 	// Recentred tells whether the samples were shifted onto the cluster's
 	// data mean (ExportOptions.Recenter).
 	Recentred bool `json:"recentred,omitempty"`
+	// Calibration is ExportOptions.Calibrate: "none", "mean" (Recentred) or
+	// "moments" (mean and std of the decoded features set to the data's).
+	Calibration string `json:"calibration,omitempty"`
 	// PSBinEdges are the half-octave bin edges of "ps" (cycles per patch).
 	PSBinEdges []float64 `json:"ps_bin_edges"`
 	// Source records where the models come from.
@@ -557,7 +561,7 @@ var modelMembersDoc = map[string]string{
 	"cov":           "[D,D] float64: covariance of the decoded samples (ddof 1), when covariance is true",
 	"samples":       "[S,D] float64: decoded samples, un-normalised features",
 	"latents":       "[S,Z] float32: latents z of the samples (law: manifest latent)",
-	"residual_std":  "[D] float64: RMS reconstruction residual of the cluster's patches, un-normalised (observation noise of the samples when residual_noise)",
+	"residual_std":  "[D] float64: std (ddof 1) of the reconstruction residual of the cluster's patches, un-normalised (observation noise of the samples when residual_noise)",
 	"coeff_mean":    "[C] complex128: mean as complex coefficients (re + i im)",
 	"coeff_std":     "[C] float64: sqrt(std_re^2 + std_im^2) per coefficient",
 	"data_mean":     "[D] float64: mean of the training features of the patches assigned to the cluster",

@@ -219,8 +219,10 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 // compared through their non-overlapping patch-size tiles (SampleTiles),
 // windowed as the training patches. It adds to the settings the statistic
 // distance of the tiles to the model (StatChi, RMS of (Φ − μ)/σ) and that of
-// the training patches themselves for comparison, and the geometric-mean
-// spectrum comparison (GeometricPSCompare).
+// the training patches themselves for comparison, the geometric-mean
+// spectrum comparison (GeometricPSCompare) and the sampling-noise yardstick
+// of both spectrum comparisons (PSNullCompare: as many real patches as
+// tiles against the other patches; absent with too few patches).
 func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *SampleResult, patches *stlayer.Maps, settings map[string]any) (*ValidationMetrics, error) {
 	tiles := ms.SampleTiles(res.Maps)
 	if settings == nil {
@@ -236,6 +238,9 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 	settings["training_patches"] = patches.B
 	g := GeometricPSCompare(tiles, patches)
 	settings["geometric_ps"] = g
+	if nl, ok := PSNullCompare(patches, tiles.B, 200, 1); ok {
+		settings["ps_null"] = nl
+	}
 	var agg *Result
 	for _, r := range res.Results {
 		if agg == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -359,7 +360,8 @@ func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
 	xn := f.Normalised()
 	for k := range noisy.Components {
 		c, c0 := noisy.Components[k], plain.Components[k]
-		// residual_std: the RMS of x − decoder(μ_q(x)) over the cluster's patches, un-normalised.
+		// residual_std: the std (ddof 1, about its mean: the decoder's bias is
+		// not noise) of x − decoder(μ_q(x)) over the cluster's patches, un-normalised.
 		rows := c.PatchIndex
 		sel := make([]float32, 0, len(rows)*d)
 		for _, i := range rows {
@@ -368,10 +370,13 @@ func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
 		mu, _ := tr.Model.Encode(sel)
 		rec, _ := tr.Model.Decode(mu)
 		for _, j := range []int{0, 1, d / 2, d - 1} {
-			r := 0.0
+			r, mr := 0.0, 0.0
 			for i := range rows {
-				e := float64(sel[i*d+j] - rec[i*d+j])
-				r += e * e / float64(len(rows))
+				mr += float64(sel[i*d+j]-rec[i*d+j]) / float64(len(rows))
+			}
+			for i := range rows {
+				e := float64(sel[i*d+j]-rec[i*d+j]) - mr
+				r += e * e / float64(len(rows)-1)
 			}
 			want := math.Sqrt(r) * f.Std[j]
 			if math.Abs(c.ResidualStd[j]-want) > 1e-9*math.Max(want, 1e-12) {
@@ -443,8 +448,114 @@ func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
 			}
 		}
 	}
+	if rc.Manifest.Calibration != CalibrateMean || !rc.Manifest.Recentred {
+		t.Errorf("recentred manifest: calibration %q, recentred %v", rc.Manifest.Calibration, rc.Manifest.Recentred)
+	}
+	// Moment calibration: mean and std of every decoded feature are the
+	// cluster's data mean and std; the correlations of the samples are kept.
+	mc, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPosterior, Calibrate: CalibrateMoments})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mc.Manifest.Calibration != CalibrateMoments {
+		t.Errorf("manifest calibration %q", mc.Manifest.Calibration)
+	}
+	corr := func(c *ComponentModel, a, b int) float64 {
+		return c.Cov[a*d+b] / (c.Std[a] * c.Std[b])
+	}
+	for k, c := range mc.Components {
+		for j := 0; j < d; j++ {
+			if math.Abs(c.Mean[j]-c.DataMean[j]) > 1e-9*math.Max(1, math.Abs(c.DataMean[j])) || math.Abs(c.Std[j]-c.DataStd[j]) > 1e-9*math.Max(1e-12, c.DataStd[j]) {
+				t.Fatalf("moment-calibrated component %d feature %d: mean %g (data %g), std %g (data %g)", k, j, c.Mean[j], c.DataMean[j], c.Std[j], c.DataStd[j])
+			}
+		}
+		p := post.Components[k]
+		for _, ab := range [][2]int{{0, 1}, {1, d / 2}, {2, d - 1}} {
+			if p.Std[ab[0]] == 0 || p.Std[ab[1]] == 0 {
+				continue
+			}
+			if got, want := corr(c, ab[0], ab[1]), corr(p, ab[0], ab[1]); math.Abs(got-want) > 1e-9 {
+				t.Errorf("component %d: correlation of features %v %.6f after calibration, %.6f before", k, ab, got, want)
+			}
+		}
+	}
 	if _, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Latent: "other"}); !errors.Is(err, ErrModelInput) {
 		t.Errorf("unknown latent law: %v", err)
+	}
+	if _, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Calibrate: "other"}); !errors.Is(err, ErrModelInput) {
+		t.Errorf("unknown calibration: %v", err)
+	}
+}
+
+// TestCalibrateSamplesDecodedOnly checks calibrateSamples on a small matrix:
+// only the decoded columns move; their mean and std become the data's.
+func TestCalibrateSamplesDecodedOnly(t *testing.T) {
+	samples := []float64{1, 10, 100, 3, 20, 100, 5, 30, 100, 7, 40, 100} // 4 × 3
+	data := []float64{0, 0, 7, 2, 0, 9, 4, 0, 8}                         // 3 × 3
+	orig := append([]float64(nil), samples...)
+	calibrateSamples(samples, 4, 3, data, 3, []int{0}, true)
+	for i := 0; i < 4; i++ {
+		// column 0: data mean 2, data std 2; samples mean 4, std sqrt(20/3)
+		want := 2 + (orig[i*3]-4)*2/math.Sqrt(20.0/3)
+		if math.Abs(samples[i*3]-want) > 1e-12 {
+			t.Errorf("row %d column 0: %g, want %g", i, samples[i*3], want)
+		}
+		if samples[i*3+1] != orig[i*3+1] || samples[i*3+2] != orig[i*3+2] {
+			t.Errorf("row %d: a column that is not decoded moved: %v", i, samples[i*3:i*3+3])
+		}
+	}
+	// mean only, all columns; a constant column (std 0) is shifted only.
+	samples = append([]float64(nil), orig...)
+	calibrateSamples(samples, 4, 3, data, 3, nil, false)
+	for i := 0; i < 4; i++ {
+		if w := orig[i*3+1] - 25; math.Abs(samples[i*3+1]-w) > 1e-12 {
+			t.Errorf("row %d column 1: %g, want %g", i, samples[i*3+1], w)
+		}
+		if samples[i*3+2] != 8 {
+			t.Errorf("row %d column 2: %g, want 8", i, samples[i*3+2])
+		}
+	}
+}
+
+// TestPSNullCompare: the sampling noise of a mean spectrum over n maps of
+// white noise shrinks like 1/√n; for maps whose power varies by a factor e
+// (log-normal amplitudes, std of log P = 1) it is far larger.
+func TestPSNullCompare(t *testing.T) {
+	const p, B = 32, 120
+	rng := rand.New(rand.NewPCG(3, 4))
+	white := stlayer.NewMaps(B, p, p)
+	logn := stlayer.NewMaps(B, p, p)
+	for b := 0; b < B; b++ {
+		a := math.Exp(0.5 * rng.NormFloat64()) // std of log P = 1
+		for i := 0; i < p*p; i++ {
+			v := rng.NormFloat64()
+			white.Map(b)[i] = v
+			logn.Map(b)[i] = a * v
+		}
+	}
+	w4, ok := PSNullCompare(white, 4, 100, 1)
+	if !ok {
+		t.Fatal("PSNullCompare refused 4 of 120 maps")
+	}
+	w36, _ := PSNullCompare(white, 36, 100, 1)
+	l36, _ := PSNullCompare(logn, 36, 100, 1)
+	t.Logf("white n=4 %+v\nwhite n=36 %+v\nlog-normal n=36 %+v", w4, w36, l36)
+	if w36.ArithMedian >= w4.ArithMedian/2 || w36.GeoMedian >= w4.GeoMedian/2 {
+		t.Errorf("white noise: median max |ratio−1| %.3f (n=4) → %.3f (n=36), want about a third", w4.ArithMedian, w36.ArithMedian)
+	}
+	if w36.ArithP90 < w36.ArithMedian || w36.GeoP90 < w36.GeoMedian {
+		t.Errorf("p90 below the median: %+v", w36)
+	}
+	for i, s := range l36.LogStd {
+		if s < 0.8 || s > 1.3 {
+			t.Errorf("log-normal maps: std of log P in bin %d = %.3f, want ≈ 1", i, s)
+		}
+	}
+	if l36.GeoMedian < 2*w36.GeoMedian {
+		t.Errorf("log-normal amplitudes: geometric null %.3f, white %.3f", l36.GeoMedian, w36.GeoMedian)
+	}
+	if _, ok := PSNullCompare(white, B-1, 10, 1); ok {
+		t.Error("PSNullCompare accepted n = B − 1")
 	}
 }
 

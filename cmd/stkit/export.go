@@ -49,7 +49,8 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 	cov := fs.String("cov", "auto", "store the covariance of the decoded samples: auto (when ≤ 2048 features), yes, no")
 	latent := fs.String("latent", infer.LatentPosterior, "law of the decoded latents: posterior (Gaussian fitted to the encoder means of the cluster's patches) or prior (z ~ p(z|y=k), Lei et al.)")
 	noResidual := fs.Bool("no-residual", false, "decoded samples without the observation noise of the reconstruction residuals")
-	recenter := fs.Bool("recenter", false, "shift each cluster's decoded samples onto the mean of its patches' features (removes the decoder's bias)")
+	recenter := fs.Bool("recenter", false, "same as --calibrate mean")
+	calibrate := fs.String("calibrate", "", "correct the decoded features against the cluster's patches: none, mean (shift onto the patches' mean: removes the decoder's bias) or moments (mean and std per feature) (default none)")
 	force := fs.Bool("force", false, "accept a dataset whose fingerprint or statistic differs from the run's record")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -64,6 +65,14 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 	}
 	if *latent != infer.LatentPrior && *latent != infer.LatentPosterior {
 		return badInputf("--latent %q: want prior or posterior", *latent)
+	}
+	switch *calibrate {
+	case "", infer.CalibrateNone, infer.CalibrateMean, infer.CalibrateMoments:
+	default:
+		return badInputf("--calibrate %q: want none, mean or moments", *calibrate)
+	}
+	if *recenter && *calibrate != "" && *calibrate != infer.CalibrateMean {
+		return badInputf("--recenter is --calibrate mean; it contradicts --calibrate %s", *calibrate)
 	}
 	switch *cov {
 	case "auto", "yes", "no":
@@ -88,7 +97,7 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 	if err != nil {
 		return err
 	}
-	ms, err := infer.ExportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter})
+	ms, err := infer.ExportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate})
 	if err != nil {
 		return modelError(err)
 	}

@@ -123,6 +123,9 @@ func TestExportSampleSeparateCLI(t *testing.T) {
 			t.Errorf("sample report lacks %s", f)
 		}
 	}
+	if !strings.Contains(errs, "sampling noise of 2 real patches") {
+		t.Errorf("sample report: no sampling-noise yardstick in\n%s", errs)
+	}
 	// Larger maps: tiles of the patch size.
 	code, _, errs = runCLI(t, "sample", models, "--component", "0", "-o", filepath.Join(work, "big.npy"), "--size", "48", "--steps", "5", "--log-every", "5")
 	if code != 0 || !strings.Contains(errs, "4 tile(s) per map") {
@@ -197,6 +200,8 @@ func TestModelsCLIBadInput(t *testing.T) {
 		{"export missing run", []string{"export", filepath.Join(work, "nope"), "-o", filepath.Join(work, "m")}, "not a folder"},
 		{"export not a run", []string{"export", work, "-o", filepath.Join(work, "m")}, "no checkpoint"},
 		{"export bad latent", []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "m"), "--latent", "x"}, "--latent"},
+		{"export bad calibration", []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "m"), "--calibrate", "x"}, "--calibrate"},
+		{"export recenter vs calibrate", []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "m"), "--recenter", "--calibrate", "moments"}, "contradicts"},
 		{"export bad dataset", []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "m"), "--dataset", work}, "not a patch dataset"},
 		{"sample no component", []string{"sample", models, "-o", o}, "--component"},
 		{"sample bad component", []string{"sample", models, "--component", "5", "-o", o}, "does not exist"},
@@ -239,7 +244,7 @@ func TestExportFeatureSubsetRun(t *testing.T) {
 		t.Fatalf("train --drop: %s", errs)
 	}
 	models := filepath.Join(work, "models")
-	if code, _, errs := runCLI(t, "export", run, "-o", models, "--samples", "20"); code != 0 {
+	if code, _, errs := runCLI(t, "export", run, "-o", models, "--samples", "20", "--calibrate", "moments"); code != 0 {
 		t.Fatalf("export of a feature-subset run: %s", errs)
 	}
 	b, err := os.ReadFile(filepath.Join(models, "manifest.json"))
@@ -251,9 +256,13 @@ func TestExportFeatureSubsetRun(t *testing.T) {
 			Dim     int   `json:"dim"`
 			Decoded []int `json:"decoded"`
 		} `json:"features"`
+		Calibration string `json:"calibration"`
 	}
 	if err := json.Unmarshal(b, &man); err != nil {
 		t.Fatal(err)
+	}
+	if man.Calibration != "moments" {
+		t.Errorf("manifest calibration %q, want moments", man.Calibration)
 	}
 	if len(man.Features.Decoded) == 0 || len(man.Features.Decoded) >= man.Features.Dim {
 		t.Fatalf("manifest: %d decoded of %d features", len(man.Features.Decoded), man.Features.Dim)

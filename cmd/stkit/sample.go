@@ -37,8 +37,10 @@ moments (--init grf) or white noise (--init white).
 the cluster's training patches (read from the dataset recorded in the models,
 or --patches DATASET): maps.png, power_spectrum.png, histogram.png,
 minkowski.png, metrics.json (PS ratio per bin, W1 of the histograms against
-the W1 between two training patches, Minkowski functionals, and the χ² of
-the samples' statistics under the model next to that of the training patches).
+the W1 between two training patches, Minkowski functionals, the χ² of
+the samples' statistics under the model next to that of the training
+patches, and the sampling noise of the spectrum comparison: the same
+comparison for as many real training patches against the others).
 
 Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	comp := fs.Int("component", -1, "component k to sample (required)")
@@ -171,6 +173,10 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 		gp, _ := settings["geometric_ps"].(infer.GeometricPS)
 		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors); W1 %.3f σ vs %.3f σ between two training patches; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
 			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Ref, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
+		if nl, ok := settings["ps_null"].(infer.PSNull); ok {
+			fmt.Fprintf(g.stderr, "report: sampling noise of %d real patches vs the other %d (median / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
+				nl.N, nl.Patches-nl.N, nl.Draws, nl.ArithMedian, nl.ArithP90, nl.GeoMedian, nl.GeoP90)
+		}
 	}
 	return nil
 }
