@@ -951,3 +951,72 @@ func TestSolveSpectrumShares(t *testing.T) {
 		}
 	}
 }
+
+// TestPSScatter: the per-bin scatter of the power-spectrum target is the part
+// of the patches' log-power variance that the model's samples do not carry,
+// it is added to every map's target (and not with NoPSScatter).
+func TestPSScatter(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	k := compOf[0]
+	c := ms.Components[k]
+	d := ms.Manifest.Features.Dim
+	s := ms.psScatter(c)
+	if len(s) != len(c.PS) {
+		t.Fatalf("%d scatter values for %d bins", len(s), len(c.PS))
+	}
+	nb := len(s)
+	m, v := make([]float64, nb), make([]float64, nb)
+	for i := 0; i < c.S; i++ {
+		for b, x := range ms.psTarget(c, c.Samples[i*d:(i+1)*d]) {
+			m[b] += x / float64(c.S)
+			v[b] += x * x
+		}
+	}
+	nonzero := 0
+	for b := range s {
+		u := (v[b] - float64(c.S)*m[b]*m[b]) / float64(c.S-1)
+		want := math.Sqrt(math.Max(0, c.PSLogStd[b]*c.PSLogStd[b]-u))
+		if math.Abs(s[b]-want) > 1e-9 {
+			t.Errorf("bin %d: scatter %.6f, want %.6f (patches' log std %.4f, model variance %.4g)", b, s[b], want, c.PSLogStd[b], u)
+		}
+		if s[b] > 0.05 {
+			nonzero++
+		}
+	}
+	// The lowest bins hold few modes: their χ² scatter is not in the statistic.
+	if nonzero == 0 || s[0] < 0.3 {
+		t.Errorf("scatter %v: want the low-k bins to scatter (χ² of few modes)", fmtS(s))
+	}
+	// A model whose samples are all the mean explains nothing: s = ps_logstd.
+	c2 := *c
+	c2.Samples = make([]float64, 0, 3*d)
+	for i := 0; i < 3; i++ {
+		c2.Samples = append(c2.Samples, c.Mean...)
+	}
+	c2.S = 3
+	for b, x := range ms.psScatter(&c2) {
+		if math.Abs(x-c.PSLogStd[b]) > 1e-12 {
+			t.Errorf("constant samples, bin %d: scatter %.6f, want ps_logstd %.6f", b, x, c.PSLogStd[b])
+		}
+	}
+	// Every map's target is psTarget of its draw plus the scatter (DrawMean:
+	// the same draw for all maps); NoPSScatter gives psTarget itself.
+	base := ms.psTarget(c, c.Mean)
+	for _, off := range []bool{false, true} {
+		res, err := SampleComponent(context.Background(), cpu.New(), ms, k, SampleOptions{N: 3, Seed: 2, Draw: DrawMean, NoPSScatter: off, SynthConfig: SynthConfig{Steps: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, pt := range res.PSTargets {
+			for b := range pt {
+				dev := pt[b] - base[b]
+				if off && dev != 0 || !off && s[b] == 0 && dev != 0 {
+					t.Fatalf("NoPSScatter %v, map %d bin %d: target offset %g (scatter %g)", off, i, b, dev, s[b])
+				}
+				if !off && s[b] > 0 && (dev == 0 || math.Abs(dev) > 6*s[b]) {
+					t.Errorf("map %d bin %d: target offset %g for a scatter %g", i, b, dev, s[b])
+				}
+			}
+		}
+	}
+}

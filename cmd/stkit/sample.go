@@ -57,6 +57,7 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	patches := fs.String("patches", "", "dataset folder holding the training patches (default: the models' dataset)")
 	maxPatches := fs.Int("max-patches", 256, "at most this many training patches in the report (0 = all)")
 	logEvery := fs.Int("log-every", 0, "print a progress line every N iterations instead of the progress bar")
+	psScatter := fs.Bool("ps-scatter", true, "give each map's power-spectrum target the per-bin scatter of the patches' spectra that the drawn statistic does not explain (false: every map gets the expected spectrum)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	if err != nil {
 		return badInputf("--draw: %v", err)
 	}
-	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed,
+	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed, NoPSScatter: !*psScatter,
 		SynthConfig: infer.SynthConfig{Steps: *steps, History: *history}}
 	switch *initKind {
 	case "grf":
