@@ -156,9 +156,8 @@ func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 			t1, t2, t3 = st.v1, st.v2, st.v3
 		}
 		if useAVX2 {
-			for k0 := 0; k0+4*q <= n; k0 += 4 * q {
-				r4tw(x[k0:k0+q], x[k0+q:k0+2*q], x[k0+2*q:k0+3*q], x[k0+3*q:k0+4*q], t1, t2, t3, inverse)
-			}
+			// q ≥ 4 is even: the whole stage in one kernel call.
+			r4twStageAVX2(&x[0], n, q, &t1[0], &t2[0], &t3[0], rotMask(inverse))
 			continue
 		}
 		for k0 := 0; k0+4*q <= n; k0 += 4 * q {

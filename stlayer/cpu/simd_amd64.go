@@ -61,3 +61,6 @@ func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64)
 
 //go:noescape
 func unfoldChunksAVX2(d *complex128, f *float64, gp *complex128, w, nchunks int, s float64)
+
+//go:noescape
+func r4twStageAVX2(x *complex128, n, q int, w1, w2, w3 *complex128, mask *[4]float64)

@@ -75,3 +75,7 @@ func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64) {
 func unfoldChunksAVX2(d *complex128, f *float64, gp *complex128, w, nchunks int, s float64) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func r4twStageAVX2(x *complex128, n, q int, w1, w2, w3 *complex128, mask *[4]float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
