@@ -267,7 +267,7 @@ func TestExportUnnormalisesDecodedStatistics(t *testing.T) {
 	fx := tinyRun(t)
 	dir := t.TempDir()
 	const S = 40
-	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: S, Seed: 11, Covariance: "yes", NoResidual: true, Latent: LatentPrior})
+	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: S, Seed: 11, Covariance: "yes", NoResidual: true, Latent: LatentPrior, Calibrate: CalibrateNone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,11 +346,11 @@ func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
 	}
 	f := fx.features
 	d := f.Manifest.Dim
-	plain, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, NoResidual: true, Latent: LatentPrior})
+	plain, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, NoResidual: true, Latent: LatentPrior, Calibrate: CalibrateNone})
 	if err != nil {
 		t.Fatal(err)
 	}
-	noisy, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPrior})
+	noisy, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPrior, Calibrate: CalibrateNone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,7 +404,7 @@ func TestExportResidualNoiseAndPosteriorLaw(t *testing.T) {
 	}
 	// Posterior law: latents drawn from the Gaussian fitted to the encoder means of
 	// the cluster, so their mean is the encoded mean.
-	post, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPosterior})
+	post, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: S, Seed: 5, Latent: LatentPosterior, Calibrate: CalibrateNone})
 	if err != nil {
 		t.Fatal(err)
 	}
