@@ -1020,3 +1020,36 @@ func TestPSScatter(t *testing.T) {
 		}
 	}
 }
+
+// TestModelSepRData: r_data is the r(k) of the data (sum of the truths) with
+// each truth — the r of any bin-by-bin filter of the data — and about
+// √(power fraction) for independent components.
+func TestModelSepRData(t *testing.T) {
+	const p = 64
+	rng := rand.New(rand.NewPCG(8, 9))
+	truth := stlayer.NewMaps(2, p, p)
+	est := stlayer.NewMaps(2, p, p)
+	for i := 0; i < p*p; i++ {
+		a, b := rng.NormFloat64(), math.Sqrt(3)*rng.NormFloat64()
+		truth.Map(0)[i], truth.Map(1)[i] = a, b
+		est.Map(0)[i], est.Map(1)[i] = 0.3*(a+b), 0.7*(a+b) // constant filters of the data
+	}
+	ms, err := EvaluateModelSeparation(est, truth, []string{"a", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, want := range []float64{0.5, math.Sqrt(0.75)} {
+		mc := ms[c]
+		for b := range mc.R {
+			if math.Abs(mc.R[b]-mc.RData[b]) > 1e-9 {
+				t.Errorf("component %d bin %d: r %.6f of a filtered data map, r_data %.6f", c, b, mc.R[b], mc.RData[b])
+			}
+			if mc.Edges[b] >= 8 && math.Abs(mc.RData[b]-want) > 0.08 {
+				t.Errorf("component %d bin %d: r_data %.3f, want ≈ %.3f (power fraction %.3f)", c, b, mc.RData[b], want, mc.PowerFraction[b])
+			}
+		}
+		if mc.DominantBins == 0 || math.Abs(mc.RMinDominantData-mc.RMinDominant) > 1e-9 {
+			t.Errorf("component %d: min r over %d dominant bins %.4f, data %.4f", c, mc.DominantBins, mc.RMinDominant, mc.RMinDominantData)
+		}
+	}
+}

@@ -70,7 +70,9 @@ order given (they sum to DATA). --report DIR writes maps.png,
 power_spectrum.png, loss.png and metrics.json; with --truth (a [C, M, N]
 batch or C comma-separated files) also r.png and per-component metrics: r(k),
 P_est/P_true and the power fraction per half-octave bin, min r(k) over the
-bins where the component holds ≥ 30 % of the power.
+bins where the component holds ≥ 30 % of the power, and the same for the
+data itself (r_data: the r(k) of any bin-by-bin filter of the data, the
+Wiener filter with the true spectra included; ≈ √(power fraction)).
 
 Example:
   stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`)
@@ -279,8 +281,8 @@ Example:
 				return err
 			}
 			for i, mc := range rep.Metrics {
-				fmt.Fprintf(g.stderr, "  %s: min r(k) over the %d bins where it holds ≥ 30 %% of the power %.3f (start %.3f); pixel correlation %.3f (start %.3f)\n",
-					mc.Name, mc.DominantBins, mc.RMinDominant, rep.InitMetric[i].RMinDominant, mc.PixelCorr, rep.InitMetric[i].PixelCorr)
+				fmt.Fprintf(g.stderr, "  %s: min r(k) over the %d bins where it holds ≥ 30 %% of the power %.3f (start %.3f; the data itself %.3f, as any bin-by-bin filter of it); pixel correlation %.3f (start %.3f)\n",
+					mc.Name, mc.DominantBins, mc.RMinDominant, rep.InitMetric[i].RMinDominant, mc.RMinDominantData, mc.PixelCorr, rep.InitMetric[i].PixelCorr)
 			}
 		}
 		if err := infer.WriteModelSepReport(*report, d, res, truth, rep); err != nil {
