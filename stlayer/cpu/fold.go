@@ -109,9 +109,11 @@ func reduceRowGradFold(buf []complex128, g []complex128, m [][]float64, f *fold4
 	}
 }
 
-// reduceProductRowFold is lz.productRow followed by reduceRowFold, without
-// storing the row: the product is formed in registers and reduced against
-// the folded weights (vector kernels only).
+// reduceProductRowFold adds to out[k] the contribution of row i of plane p
+// of the lazy product lz to Σ y·m_k (reduceRow4 of lz.productRow, nyq: the
+// partner row's Nyquist value on paired Hermitian rows) without storing the
+// row: the product is formed in registers and reduced against the folded
+// weights f (vector kernels only).
 func reduceProductRowFold(out []complex128, lz *binLazy, p, i int, nyq complex128, m [][]float64, f *fold4) {
 	w := f.w
 	fr := f.row(i)
