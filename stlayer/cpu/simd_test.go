@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 func randCx(rng *rand.Rand, n int) []complex128 {
@@ -316,5 +318,113 @@ func TestFoldRuns(t *testing.T) {
 				t.Fatalf("unfoldRun w=%d [%d,%d): |Δ| = %g", w, c0, c1, e)
 			}
 		}
+	}
+}
+
+// covLike is a scattering-covariance-like statistic that takes every path
+// the vector kernels serve: real FFT, filter products and their IFFT,
+// moduli, the real FFT of moduli, Hermitian lazy products with rotated
+// channels, crops, and WeightedMeans of 4 weight maps (folded reductions
+// and their fused adjoint), plus Mean of moduli and |x|·weights sums.
+func covLike(bank *stlayer.FilterBank, wts [][]float64, h, w int, sm [][]float64) stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		_, _, M, N := x.Dims()
+		X := p.FFT2(x)
+		Z := p.IFFT2(p.MulFilters(X, bank))
+		U := p.Modulus(Z)
+		Uh := p.FFT2(U)
+		rot := p.Channels(Uh, []int{1, 2, 3, 0})
+		prod := p.CropFreq(p.MulConj(Uh, rot), h, w)
+		c11 := p.WeightedMeans(prod, wts)
+		c01 := p.WeightedMeans(p.MulConj(X, Uh), [][]float64{wts0(M, N, 0), wts0(M, N, 1), wts0(M, N, 2), wts0(M, N, 3)})
+		s1 := p.Mean(p.Modulus(Z))
+		loc := p.WeightedMeans(p.Reshape(U, 4*M, 1, N), sm)
+		return p.Concat(c11, c01, s1, p.Reshape(loc, 4*M*4, 1, 1))
+	}
+}
+
+// wts0 is a smooth full-size weight map (index k selects one of four).
+func wts0(M, N, k int) []float64 {
+	m := make([]float64, M*N)
+	for i := range m {
+		m[i] = math.Cos(float64(i*(k+1))*0.01) + 0.1*float64(k)
+	}
+	return m
+}
+
+// TestVectorKernelsEndToEnd: a statistic over every vector-kernel path gives
+// the same coefficients and gradients with the kernels on and off (B = 2,
+// a non-square power-of-two plane and a 3·2^k / mixed-radix plane).
+func TestVectorKernelsEndToEnd(t *testing.T) {
+	if !useAVX2 {
+		t.Log("no AVX2+FMA here: the comparison is Go against Go")
+	}
+	saved := useAVX2
+	defer func() { useAVX2 = saved }()
+	for _, mn := range [][2]int{{32, 64}, {48, 40}} {
+		M, N := mn[0], mn[1]
+		rng := rand.New(rand.NewPCG(uint64(M), uint64(N)))
+		bank := randBank(rng, 4, M, N)
+		h, w := M/2, N/2
+		wts := make([][]float64, 4)
+		for k := range wts {
+			wts[k] = make([]float64, h*w)
+			for i := range wts[k] {
+				wts[k][i] = rng.NormFloat64()
+			}
+		}
+		sm := make([][]float64, 4)
+		for k := range sm {
+			sm[k] = make([]float64, N)
+			for i := range sm[k] {
+				sm[k][i] = rng.Float64()
+			}
+		}
+		stat := covLike(bank, wts, h, w, sm)
+		x := randMaps(rng, 2, M, N)
+		type result struct {
+			c []complex128
+			g []float64
+		}
+		run := func(simd bool) result {
+			useAVX2 = simd && saved
+			e := New(WithWorkers(2))
+			var r result
+			for range 2 { // trace, then replay (in-place FFTs)
+				y, err := e.Forward("covLike", stat, x)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.c = y.Data
+			}
+			t0 := make([]complex128, len(r.c))
+			w1 := make([]float64, len(r.c))
+			for i := range w1 {
+				w1[i] = 1
+			}
+			_, g, err := e.LossGrad("covLike", stat, x, quadLoss(t0, w1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.g = g
+			return r
+		}
+		off, on := run(false), run(true)
+		scale := 0.0
+		for _, v := range off.c {
+			scale = max(scale, cmplx.Abs(v))
+		}
+		if d := cabsDiff(on.c, off.c); d > 1e-12*scale {
+			t.Errorf("%dx%d: coefficients differ by %.3g (scale %.3g)", M, N, d, scale)
+		}
+		gs, gd := 0.0, 0.0
+		for i := range off.g {
+			gs = max(gs, math.Abs(off.g[i]))
+			gd = max(gd, math.Abs(on.g[i]-off.g[i]))
+		}
+		if gd > 1e-12*gs {
+			t.Errorf("%dx%d: gradients differ by %.3g (scale %.3g)", M, N, gd, gs)
+		}
+		t.Logf("%dx%d: %d coefficients, max |Δc| %.2g of %.3g, max |Δg| %.2g of %.3g", M, N, len(on.c), cabsDiff(on.c, off.c), scale, gd, gs)
 	}
 }
