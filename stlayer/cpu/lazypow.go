@@ -199,6 +199,8 @@ func (r *run) meanPow(y *field) *field {
 				switch {
 				case q == 1 && useAVX2:
 					absGrad(d, xs, nil, gr, !set)
+				case q == 2 && useAVX2:
+					scaleInto(d, xs, 2*gr, !set)
 				case q == 2 && set:
 					c := 2 * gr
 					for i, z := range xs {

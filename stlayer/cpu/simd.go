@@ -407,3 +407,26 @@ func absDot4(out []complex128, x []complex128, m [][]float64) {
 		out[k] += complex(s[k], 0)
 	}
 }
+
+// scaleInto sets d[i] = c·x[i] or, with add, adds it (len(x) ≥ len(d)).
+func scaleInto(d, x []complex128, c float64, add bool) {
+	n := len(d)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		f := 0
+		if add {
+			f = 1
+		}
+		scaleAVX2(&d[0], &x[0], m, c, f)
+	}
+	x = x[:n]
+	for i := m; i < n; i++ {
+		v := complex(c*real(x[i]), c*imag(x[i]))
+		if add {
+			d[i] += v
+		} else {
+			d[i] = v
+		}
+	}
+}

@@ -64,3 +64,6 @@ func unfoldChunksAVX2(d *complex128, f *float64, gp *complex128, w, nchunks int,
 
 //go:noescape
 func r4twStageAVX2(x *complex128, n, q int, w1, w2, w3 *complex128, mask *[4]float64)
+
+//go:noescape
+func scaleAVX2(d, x *complex128, n int, c float64, add int)

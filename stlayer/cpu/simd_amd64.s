@@ -919,3 +919,37 @@ stnext:
 stdone:
 	VZEROUPPER
 	RET
+
+// func scaleAVX2(d, x *complex128, n int, c float64, add int)
+// d[i] = c·x[i] (add = 0) or d[i] += c·x[i] (add = 1); n even.
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-40
+	MOVQ         d+0(FP), DI
+	MOVQ         x+8(FP), AX
+	MOVQ         n+16(FP), SI
+	VBROADCASTSD c+24(FP), Y6
+	MOVQ         add+32(FP), DX
+	SHLQ         $4, SI
+	XORQ         R8, R8
+	TESTQ        DX, DX
+	JNE          scadd
+
+scset:
+	CMPQ    R8, SI
+	JGE     scdone
+	VMULPD  (AX)(R8*1), Y6, Y0
+	VMOVUPD Y0, (DI)(R8*1)
+	ADDQ    $32, R8
+	JMP     scset
+
+scadd:
+	CMPQ        R8, SI
+	JGE         scdone
+	VMOVUPD     (DI)(R8*1), Y0
+	VFMADD231PD (AX)(R8*1), Y6, Y0
+	VMOVUPD     Y0, (DI)(R8*1)
+	ADDQ        $32, R8
+	JMP         scadd
+
+scdone:
+	VZEROUPPER
+	RET

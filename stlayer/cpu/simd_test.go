@@ -428,3 +428,24 @@ func TestVectorKernelsEndToEnd(t *testing.T) {
 		t.Logf("%dx%d: %d coefficients, max |Δc| %.2g of %.3g, max |Δg| %.2g of %.3g", M, N, len(on.c), cabsDiff(on.c, off.c), scale, gd, gs)
 	}
 }
+
+func TestScaleInto(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{1, 2, 7} {
+		for _, add := range []bool{false, true} {
+			x, d := randCx(rng, n), randCx(rng, n)
+			want := append([]complex128(nil), d...)
+			for i := range want {
+				if add {
+					want[i] += complex(0.7, 0) * x[i]
+				} else {
+					want[i] = complex(0.7, 0) * x[i]
+				}
+			}
+			scaleInto(d, x, 0.7, add)
+			if e := maxDiff(d, want); e > 1e-15 {
+				t.Fatalf("n=%d add=%v: |Δ| = %g", n, add, e)
+			}
+		}
+	}
+}
