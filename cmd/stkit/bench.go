@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -120,8 +121,17 @@ runs in its own process so that its peak memory is its own.`)
 		}
 	}
 	bench.Print(g.stdout, rows)
+	if ch, err := engine.New("cpu", g.backend); err == nil {
+		fmt.Fprintf(g.stdout, "\nthis machine: %d CPUs, %s", runtime.NumCPU(), ch.Description)
+		if la, err := os.ReadFile("/proc/loadavg"); err == nil {
+			if f := strings.Fields(string(la)); len(f) >= 3 {
+				fmt.Fprintf(g.stdout, "; load average %s", strings.Join(f[:3], " "))
+			}
+		}
+		fmt.Fprintln(g.stdout)
+	}
 	if peers != nil {
-		fmt.Fprintf(g.stdout, "\npeers: %s\n", peers.Machine)
+		fmt.Fprintf(g.stdout, "peers: %s\n", peers.Machine)
 	}
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(rows, "", "  ")
