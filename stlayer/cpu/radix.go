@@ -157,7 +157,7 @@ func (p *radixPlan) transform(x []complex128, inverse bool, scale float64) {
 		}
 		if useAVX2 {
 			// q ≥ 4 is even: the whole stage in one kernel call.
-			r4twStageAVX2(&x[0], n, q, &t1[0], &t2[0], &t3[0], rotMask(inverse))
+			r4twStage(x, q, t1, t2, t3, inverse)
 			continue
 		}
 		for k0 := 0; k0+4*q <= n; k0 += 4 * q {

@@ -119,18 +119,18 @@ func r4twGo(a, b, c, d, w1, w2, w3 []complex128, inverse bool) {
 	}
 }
 
-// r4tw runs r4twGo with the vector kernel where available.
-func r4tw(a, b, c, d, w1, w2, w3 []complex128, inverse bool) {
-	n := len(a)
-	if useAVX2 && n >= 2 {
-		m := n &^ 1
-		r4twAVX2(&a[0], &b[0], &c[0], &d[0], m, &w1[0], &w2[0], &w3[0], rotMask(inverse))
-		if m == n {
-			return
-		}
-		a, b, c, d, w1, w2, w3 = a[m:], b[m:n], c[m:n], d[m:n], w1[m:n], w2[m:n], w3[m:n]
+// r4twStage runs one radix-4 stage of span q over x (len(x) a multiple of
+// 4q): r4twGo on the quarters of every block of 4q values, with the vector
+// kernel where available (q even).
+func r4twStage(x []complex128, q int, w1, w2, w3 []complex128, inverse bool) {
+	n := len(x)
+	if useAVX2 && q%2 == 0 && n > 0 {
+		r4twStageAVX2(&x[0], n, q, &w1[0], &w2[0], &w3[0], rotMask(inverse))
+		return
 	}
-	r4twGo(a, b, c, d, w1, w2, w3, inverse)
+	for k0 := 0; k0+4*q <= n; k0 += 4 * q {
+		r4twGo(x[k0:k0+q], x[k0+q:k0+2*q], x[k0+2*q:k0+3*q], x[k0+3*q:k0+4*q], w1, w2, w3, inverse)
+	}
 }
 
 // cmulConsts packs the constants of cmulAcc/cmulSet: the scale s and the

@@ -12,9 +12,6 @@ var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && !noSIMDEnv()
 func r4AVX2(a, b, c, d, oa, ob, oc, od *complex128, n int, k *r4Consts)
 
 //go:noescape
-func r4twAVX2(a, b, c, d *complex128, n int, w1, w2, w3 *complex128, mask *[4]float64)
-
-//go:noescape
 func cmulAccAVX2(dst, x, y *complex128, n int, k *cmulConsts)
 
 //go:noescape

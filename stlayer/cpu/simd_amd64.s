@@ -80,78 +80,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func r4twAVX2(a, b, c, d *complex128, n int, w1, w2, w3 *complex128, mask *[4]float64)
-// The radix-4 butterfly of r4AVX2 with one twiddle triple per element
-// (w1[i], w2[i], w3[i]) and no output scale. n even.
-TEXT ·r4twAVX2(SB), NOSPLIT, $0-72
-	MOVQ a+0(FP), AX
-	MOVQ b+8(FP), BX
-	MOVQ c+16(FP), CX
-	MOVQ d+24(FP), DX
-	MOVQ n+32(FP), SI
-	MOVQ w1+40(FP), R9
-	MOVQ w2+48(FP), R10
-	MOVQ w3+56(FP), R11
-	MOVQ mask+64(FP), DI
-	VMOVUPD (DI), Y7
-	SHLQ $4, SI
-	XORQ R8, R8
-
-twloop:
-	CMPQ R8, SI
-	JGE  twdone
-	VMOVUPD (AX)(R8*1), Y8
-	VMOVUPD (BX)(R8*1), Y9
-	VMOVUPD (CX)(R8*1), Y10
-	VMOVUPD (DX)(R8*1), Y11
-
-	// v = b·w2
-	VMOVUPD        (R10)(R8*1), Y0
-	VMOVDDUP       Y0, Y1
-	VPERMILPD      $15, Y0, Y0
-	VPERMILPD      $5, Y9, Y12
-	VMULPD         Y0, Y12, Y12
-	VFMADDSUB231PD Y1, Y9, Y12
-
-	// s = c·w1
-	VMOVUPD        (R9)(R8*1), Y2
-	VMOVDDUP       Y2, Y3
-	VPERMILPD      $15, Y2, Y2
-	VPERMILPD      $5, Y10, Y13
-	VMULPD         Y2, Y13, Y13
-	VFMADDSUB231PD Y3, Y10, Y13
-
-	// t = d·w3
-	VMOVUPD        (R11)(R8*1), Y4
-	VMOVDDUP       Y4, Y5
-	VPERMILPD      $15, Y4, Y4
-	VPERMILPD      $5, Y11, Y14
-	VMULPD         Y4, Y14, Y14
-	VFMADDSUB231PD Y5, Y11, Y14
-
-	VADDPD Y12, Y8, Y9
-	VSUBPD Y12, Y8, Y10
-	VADDPD Y14, Y13, Y11
-	VSUBPD Y14, Y13, Y15
-
-	VPERMILPD $5, Y15, Y15
-	VXORPD    Y7, Y15, Y15
-
-	VADDPD  Y11, Y9, Y12
-	VSUBPD  Y11, Y9, Y13
-	VADDPD  Y15, Y10, Y14
-	VSUBPD  Y15, Y10, Y8
-	VMOVUPD Y12, (AX)(R8*1)
-	VMOVUPD Y14, (BX)(R8*1)
-	VMOVUPD Y13, (CX)(R8*1)
-	VMOVUPD Y8, (DX)(R8*1)
-	ADDQ    $32, R8
-	JMP     twloop
-
-twdone:
-	VZEROUPPER
-	RET
-
 // cmul loads x and y (two complex128 each), applies the sign masks
 // (conjugation) Y13 to x and Y14 to y and leaves x·y in Y3.
 #define CMUL2(xoff, yoff) \
@@ -839,8 +767,9 @@ ucdone:
 
 // func r4twStageAVX2(x *complex128, n, q int, w1, w2, w3 *complex128, mask *[4]float64)
 // One radix-4 stage of span q (even) over the n-point vector x: for every
-// block k0 = 0, 4q, 8q, … the butterfly of r4twAVX2 on x[k0 : k0+4q] with
-// the stage's twiddles w1, w2, w3 (q each).
+// block k0 = 0, 4q, 8q, … the butterfly of r4AVX2 on the quarters a, b, c, d
+// of x[k0 : k0+4q], with one twiddle triple per element (w1[j], w2[j],
+// w3[j], j < q) and no output scale.
 TEXT ·r4twStageAVX2(SB), NOSPLIT, $0-56
 	MOVQ x+0(FP), AX
 	MOVQ n+8(FP), R12

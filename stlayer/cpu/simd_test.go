@@ -65,18 +65,21 @@ func TestR4KernelMatchesGo(t *testing.T) {
 	}
 }
 
-func TestR4TwKernelMatchesGo(t *testing.T) {
+func TestR4TwStageKernelMatchesGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{1, 2, 3, 4, 16, 33} {
-		for _, inv := range []bool{false, true} {
-			a, b, c, d := randCx(rng, n), randCx(rng, n), randCx(rng, n), randCx(rng, n)
-			w1, w2, w3 := randCx(rng, n), randCx(rng, n), randCx(rng, n)
-			ref := [][]complex128{append([]complex128(nil), a...), append([]complex128(nil), b...), append([]complex128(nil), c...), append([]complex128(nil), d...)}
-			r4twGo(ref[0], ref[1], ref[2], ref[3], w1, w2, w3, inv)
-			r4tw(a, b, c, d, w1, w2, w3, inv)
-			for i, got := range [][]complex128{a, b, c, d} {
-				if e := maxDiff(got, ref[i]); e > 1e-14 || math.IsNaN(e) {
-					t.Fatalf("n=%d inv=%v output %d: max |Δ| = %g", n, inv, i, e)
+	for _, q := range []int{2, 4, 16} {
+		for _, blocks := range []int{1, 3} {
+			for _, inv := range []bool{false, true} {
+				n := 4 * q * blocks
+				x := randCx(rng, n)
+				w1, w2, w3 := randCx(rng, q), randCx(rng, q), randCx(rng, q)
+				ref := append([]complex128(nil), x...)
+				for k0 := 0; k0 < n; k0 += 4 * q {
+					r4twGo(ref[k0:k0+q], ref[k0+q:k0+2*q], ref[k0+2*q:k0+3*q], ref[k0+3*q:k0+4*q], w1, w2, w3, inv)
+				}
+				r4twStage(x, q, w1, w2, w3, inv)
+				if e := maxDiff(x, ref); e > 1e-14 || math.IsNaN(e) {
+					t.Fatalf("q=%d blocks=%d inv=%v: max |Δ| = %g", q, blocks, inv, e)
 				}
 			}
 		}
