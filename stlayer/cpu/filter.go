@@ -347,7 +347,7 @@ func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
 		e := min(c1, c0-c0%w+w)
 		foldRun(d, x, f, c0, e, w)
 		nch := (c1 - e) / w
-		foldChunksAVX2(&d[0], &x[e], &f[e], w, nch, 1)
+		chunksAVX2(&d[0], 0, &x[e], 1, &f[e], w, nch, 1)
 		foldRun(d, x, f, e+nch*w, c1, w)
 		return
 	}
@@ -374,7 +374,7 @@ func unfoldRun(d []complex128, f []float64, g []complex128, c0, c1, w int, s flo
 		e := min(c1, c0-c0%w+w)
 		unfoldRun(d, f, g, c0, e, w, s)
 		nch := (c1 - e) / w
-		unfoldChunksAVX2(&d[e], &f[e], &g[0], w, nch, s)
+		chunksAVX2(&d[e], 1, &g[0], 0, &f[e], w, nch, s)
 		unfoldRun(d, f, g, e+nch*w, c1, w, s)
 		return
 	}

@@ -43,7 +43,7 @@ func (lz *binLazy) productRow(d []complex128, p, i int) {
 	for _, run := range lz.cols {
 		dd, aa, bb := d[run[0]:run[0]+run[2]], ar[run[1]:run[1]+run[2]], br[run[1]:run[1]+run[2]]
 		if useAVX2 {
-			cmulSet(dd, aa, bb, s, false, lz.k == opMulConj)
+			cmulInto(dd, aa, bb, s, false, lz.k == opMulConj, false)
 			continue
 		}
 		if lz.k == opMulConj {
@@ -177,7 +177,7 @@ func (lz *binLazy) scatterRow(d, o, g []complex128, which, i, jlo, jhi int, half
 		}
 		dd := dr[c0 : c0+len(gg)]
 		if useAVX2 {
-			cmulAcc(dd, gg, oo, s, mode == 1, mode == 2)
+			cmulInto(dd, gg, oo, s, mode == 1, mode == 2, true)
 			continue
 		}
 		switch mode {

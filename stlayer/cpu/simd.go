@@ -36,10 +36,19 @@ func negZero() float64 {
 }
 
 // r4Go is the radix-4 decimation-in-time butterfly of this package's FFTs
-// on four row segments (a gets the sum, b·w2, c·w1, d·w3 as in
+// on four row segments in place (a gets the sum, b·w2, c·w1, d·w3 as in
 // radixPlan.columns), outputs multiplied by scale.
 func r4Go(a, b, c, d []complex128, w1, w2, w3 complex128, inverse bool, scale float64) {
-	b, c, d = b[:len(a)], c[:len(a)], d[:len(a)]
+	r4oopGo(a, b, c, d, a, b, c, d, w1, w2, w3, inverse, scale)
+}
+
+// r4oopGo is r4Go with separate outputs: inputs a, b·w2, c·w1, d·w3;
+// outputs oa = a1+s', ob = b1+jj, oc = a1−s', od = b1−jj (a1 = a+b·w2,
+// b1 = a−b·w2, s' = c·w1+d·w3, jj = ∓i(c·w1−d·w3)), times scale. The
+// outputs may be the inputs.
+func r4oopGo(a, b, c, d, oa, ob, oc, od []complex128, w1, w2, w3 complex128, inverse bool, scale float64) {
+	n := len(a)
+	b, c, d, oa, ob, oc, od = b[:n], c[:n], d[:n], oa[:n], ob[:n], oc[:n], od[:n]
 	sg := 1.0
 	if inverse {
 		sg = -1
@@ -54,28 +63,36 @@ func r4Go(a, b, c, d []complex128, w1, w2, w3 complex128, inverse bool, scale fl
 		s, t = s+t, s-t
 		jj := complex(sg*imag(t), -sg*real(t))
 		if scale == 1 {
-			a[i], c[i] = a1+s, a1-s
-			b[i], d[i] = b1+jj, b1-jj
+			oa[i], oc[i] = a1+s, a1-s
+			ob[i], od[i] = b1+jj, b1-jj
 		} else {
-			a[i], c[i] = sc*(a1+s), sc*(a1-s)
-			b[i], d[i] = sc*(b1+jj), sc*(b1-jj)
+			oa[i], oc[i] = sc*(a1+s), sc*(a1-s)
+			ob[i], od[i] = sc*(b1+jj), sc*(b1-jj)
 		}
 	}
 }
 
-// r4 runs the butterfly with the vector kernel where available.
+// r4 runs r4Go with the vector kernel where available.
 func r4(a, b, c, d []complex128, w1, w2, w3 complex128, inverse bool, scale float64) {
+	r4oopScaled(a, b, c, d, a, b, c, d, w1, w2, w3, inverse, scale)
+}
+
+// r4oop runs r4oopGo (scale 1) with the vector kernel where available.
+func r4oop(a, b, c, d, oa, ob, oc, od []complex128, w1, w2, w3 complex128, inverse bool) {
+	r4oopScaled(a, b, c, d, oa, ob, oc, od, w1, w2, w3, inverse, 1)
+}
+
+func r4oopScaled(a, b, c, d, oa, ob, oc, od []complex128, w1, w2, w3 complex128, inverse bool, scale float64) {
 	n := len(a)
+	m := 0
 	if useAVX2 && n >= 2 {
-		m := n &^ 1
+		m = n &^ 1
 		k := newR4Consts(w1, w2, w3, inverse, scale)
-		r4AVX2(&a[0], &b[0], &c[0], &d[0], &a[0], &b[0], &c[0], &d[0], m, &k)
-		if m == n {
-			return
-		}
-		a, b, c, d = a[m:], b[m:n], c[m:n], d[m:n]
+		r4AVX2(&a[0], &b[0], &c[0], &d[0], &oa[0], &ob[0], &oc[0], &od[0], m, &k)
 	}
-	r4Go(a, b, c, d, w1, w2, w3, inverse, scale)
+	if m < n {
+		r4oopGo(a[m:], b[m:n], c[m:n], d[m:n], oa[m:n], ob[m:n], oc[m:n], od[m:n], w1, w2, w3, inverse, scale)
+	}
 }
 
 // noSIMDEnv reports whether STKIT_NOSIMD=1 asks for the pure-Go kernels.
@@ -133,7 +150,7 @@ func r4twStage(x []complex128, q int, w1, w2, w3 []complex128, inverse bool) {
 	}
 }
 
-// cmulConsts packs the constants of cmulAcc/cmulSet: the scale s and the
+// cmulConsts packs the constants of cmulInto: the scale s and the
 // sign masks that conjugate x and y.
 type cmulConsts [12]float64
 
@@ -158,64 +175,29 @@ func cprod(x, y complex128, conjX, conjY bool) complex128 {
 	return x * y
 }
 
-// cmulAcc adds s·(x·y) to dst elementwise, x and/or y conjugated first as
-// asked (len(x), len(y) ≥ len(dst)).
-func cmulAcc(dst, x, y []complex128, s float64, conjX, conjY bool) {
+// cmulInto writes s·(x·y) to dst elementwise or, with add, adds it; x
+// and/or y are conjugated first as asked (len(x), len(y) ≥ len(dst)).
+func cmulInto(dst, x, y []complex128, s float64, conjX, conjY, add bool) {
 	n := len(dst)
 	m := 0
 	if useAVX2 && n >= 2 {
 		m = n &^ 1
 		k := newCmulConsts(s, conjX, conjY)
-		cmulAccAVX2(&dst[0], &x[0], &y[0], m, &k)
+		f := 0
+		if add {
+			f = 1
+		}
+		cmulAVX2(&dst[0], &x[0], &y[0], m, &k, f)
 	}
 	x, y = x[:n], y[:n]
 	for i := m; i < n; i++ {
 		v := cprod(x[i], y[i], conjX, conjY)
-		dst[i] += complex(s*real(v), s*imag(v))
-	}
-}
-
-// cmulSet writes s·(x·y) to dst elementwise (see cmulAcc).
-func cmulSet(dst, x, y []complex128, s float64, conjX, conjY bool) {
-	n := len(dst)
-	m := 0
-	if useAVX2 && n >= 2 {
-		m = n &^ 1
-		k := newCmulConsts(s, conjX, conjY)
-		cmulSetAVX2(&dst[0], &x[0], &y[0], m, &k)
-	}
-	x, y = x[:n], y[:n]
-	for i := m; i < n; i++ {
-		v := cprod(x[i], y[i], conjX, conjY)
-		dst[i] = complex(s*real(v), s*imag(v))
-	}
-}
-
-// r4oop is the out-of-place r4 (scale 1): inputs a, b·w2, c·w1, d·w3;
-// outputs oa = a1+s', ob = b1+jj, oc = a1−s', od = b1−jj (see r4Go).
-func r4oop(a, b, c, d, oa, ob, oc, od []complex128, w1, w2, w3 complex128, inverse bool) {
-	n := len(a)
-	m := 0
-	if useAVX2 && n >= 2 {
-		m = n &^ 1
-		k := newR4Consts(w1, w2, w3, inverse, 1)
-		r4AVX2(&a[0], &b[0], &c[0], &d[0], &oa[0], &ob[0], &oc[0], &od[0], m, &k)
-	}
-	sg := 1.0
-	if inverse {
-		sg = -1
-	}
-	b, c, d, oa, ob, oc, od = b[:n], c[:n], d[:n], oa[:n], ob[:n], oc[:n], od[:n]
-	for i := m; i < n; i++ {
-		u := a[i]
-		v := b[i] * w2
-		s := c[i] * w1
-		t := d[i] * w3
-		a1, b1 := u+v, u-v
-		s, t = s+t, s-t
-		jj := complex(sg*imag(t), -sg*real(t))
-		oa[i], oc[i] = a1+s, a1-s
-		ob[i], od[i] = b1+jj, b1-jj
+		v = complex(s*real(v), s*imag(v))
+		if add {
+			dst[i] += v
+		} else {
+			dst[i] = v
+		}
 	}
 }
 

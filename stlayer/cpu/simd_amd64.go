@@ -12,10 +12,7 @@ var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && !noSIMDEnv()
 func r4AVX2(a, b, c, d, oa, ob, oc, od *complex128, n int, k *r4Consts)
 
 //go:noescape
-func cmulAccAVX2(dst, x, y *complex128, n int, k *cmulConsts)
-
-//go:noescape
-func cmulSetAVX2(dst, x, y *complex128, n int, k *cmulConsts)
+func cmulAVX2(dst, x, y *complex128, n int, k *cmulConsts, add int)
 
 //go:noescape
 func dot4AVX2(out *[16]float64, x *complex128, n int, w *complex128, stride int)
@@ -54,10 +51,7 @@ func prodDot4AVX2(out *[16]float64, x, y *complex128, n int, w *complex128, stri
 func prodGradAVX2(da, db, a, b, w *complex128, stride, n int, gk *[4]complex128, k *[20]float64)
 
 //go:noescape
-func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64)
-
-//go:noescape
-func unfoldChunksAVX2(d *complex128, f *float64, gp *complex128, w, nchunks int, s float64)
+func chunksAVX2(d *complex128, dstep int, x *complex128, xstep int, f *float64, w, nchunks int, s float64)
 
 //go:noescape
 func r4twStageAVX2(x *complex128, n, q int, w1, w2, w3 *complex128, mask *[4]float64)

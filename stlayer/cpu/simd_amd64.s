@@ -2,6 +2,38 @@
 
 #include "textflag.h"
 
+// Shared pieces. Two complex128 per register: [re0, im0, re1, im1].
+//
+// CMULW: dst = x·w, where wr, wi hold w's real and imaginary parts in every
+// lane: x·w = x·wr ∓ swap(x)·wi (VFMADDSUB: subtract in even, add in odd
+// lanes).
+#define CMULW(x, wr, wi, dst) \
+	VPERMILPD      $5, x, dst; \
+	VMULPD         wi, dst, dst; \
+	VFMADDSUB231PD wr, x, dst
+
+// WLOAD: loads two complex twiddles from mem as their real parts (wr) and
+// imaginary parts (wi), each repeated in its pair of lanes, for CMULW.
+#define WLOAD(mem, wr, wi) \
+	VMOVUPD   mem, wi;     \
+	VMOVDDUP  wi, wr;      \
+	VPERMILPD $15, wi, wi
+
+// R4COMBINE: the radix-4 combination of u (Y8), v (Y12), s (Y13) and t (Y14)
+// with the ∓i sign mask in Y7: a1 = u+v, b1 = u−v, s' = s+t, t' = s−t,
+// jj = ∓i·t'; leaves a1+s' in Y12, b1+jj in Y14, a1−s' in Y13, b1−jj in Y8.
+#define R4COMBINE \
+	VADDPD    Y12, Y8, Y9;  \
+	VSUBPD    Y12, Y8, Y10; \
+	VADDPD    Y14, Y13, Y11; \
+	VSUBPD    Y14, Y13, Y15; \
+	VPERMILPD $5, Y15, Y15; \
+	VXORPD    Y7, Y15, Y15; \
+	VADDPD    Y11, Y9, Y12; \
+	VSUBPD    Y11, Y9, Y13; \
+	VADDPD    Y15, Y10, Y14; \
+	VSUBPD    Y15, Y10, Y8
+
 // func r4AVX2(a, b, c, d, oa, ob, oc, od *complex128, n int, k *r4Consts)
 // n even. Two complex128 per register: [re0, im0, re1, im1].
 // x·w = x·wr ∓ swap(x)·wi (VFMADDSUB: subtract in even, add in odd lanes).
@@ -37,34 +69,10 @@ loop:
 	VMOVUPD (CX)(R8*1), Y10
 	VMOVUPD (DX)(R8*1), Y11
 
-	// v = b·w2
-	VPERMILPD      $5, Y9, Y12
-	VMULPD         Y3, Y12, Y12
-	VFMADDSUB231PD Y2, Y9, Y12
-
-	// s = c·w1
-	VPERMILPD      $5, Y10, Y13
-	VMULPD         Y1, Y13, Y13
-	VFMADDSUB231PD Y0, Y10, Y13
-
-	// t = d·w3
-	VPERMILPD      $5, Y11, Y14
-	VMULPD         Y5, Y14, Y14
-	VFMADDSUB231PD Y4, Y11, Y14
-
-	VADDPD Y12, Y8, Y9   // a1 = u + v
-	VSUBPD Y12, Y8, Y10  // b1 = u − v
-	VADDPD Y14, Y13, Y11 // s' = s + t
-	VSUBPD Y14, Y13, Y15 // t' = s − t
-
-	// jj = ∓i·t'
-	VPERMILPD $5, Y15, Y15
-	VXORPD    Y7, Y15, Y15
-
-	VADDPD  Y11, Y9, Y12  // a1 + s'
-	VSUBPD  Y11, Y9, Y13  // a1 − s'
-	VADDPD  Y15, Y10, Y14 // b1 + jj
-	VSUBPD  Y15, Y10, Y8  // b1 − jj
+	CMULW(Y9, Y2, Y3, Y12)  // v = b·w2
+	CMULW(Y10, Y0, Y1, Y13) // s = c·w1
+	CMULW(Y11, Y4, Y5, Y14) // t = d·w3
+	R4COMBINE
 	VMULPD  Y6, Y12, Y12
 	VMULPD  Y6, Y13, Y13
 	VMULPD  Y6, Y14, Y14
@@ -93,23 +101,38 @@ done:
 	VMULPD         Y0, Y3, Y3;  \
 	VFMADDSUB231PD Y1, Y2, Y3
 
-// func cmulAccAVX2(dst, x, y *complex128, n int, k *cmulConsts)
-// dst[i] += s·(mx(x[i])·my(y[i])), n even; k = [s, 0, 0, 0, mx[4], my[4]].
-TEXT ·cmulAccAVX2(SB), NOSPLIT, $0-40
+// func cmulAVX2(dst, x, y *complex128, n int, k *cmulConsts, add int)
+// dst[i] = s·(mx(x[i])·my(y[i])), or += with add = 1; n even;
+// k = [s, 0, 0, 0, mx[4], my[4]].
+TEXT ·cmulAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), AX
 	MOVQ y+16(FP), BX
 	MOVQ n+24(FP), SI
 	MOVQ k+32(FP), DX
+	MOVQ add+40(FP), CX
 	VBROADCASTSD 0(DX), Y12
 	VMOVUPD      32(DX), Y13
 	VMOVUPD      64(DX), Y14
 	SHLQ $4, SI
 	XORQ R8, R8
+	TESTQ CX, CX
+	JNE   accloop
+
+setloop:
+	CMPQ R8, SI
+	JGE  cmdone
+	LEAQ (AX)(R8*1), R9
+	LEAQ (BX)(R8*1), R10
+	CMUL2(R9, R10)
+	VMULPD  Y12, Y3, Y3
+	VMOVUPD Y3, (DI)(R8*1)
+	ADDQ    $32, R8
+	JMP     setloop
 
 accloop:
 	CMPQ R8, SI
-	JGE  accdone
+	JGE  cmdone
 	LEAQ (AX)(R8*1), R9
 	LEAQ (BX)(R8*1), R10
 	CMUL2(R9, R10)
@@ -119,36 +142,7 @@ accloop:
 	ADDQ        $32, R8
 	JMP         accloop
 
-accdone:
-	VZEROUPPER
-	RET
-
-// func cmulSetAVX2(dst, x, y *complex128, n int, k *cmulConsts)
-// dst[i] = s·(mx(x[i])·my(y[i])), n even.
-TEXT ·cmulSetAVX2(SB), NOSPLIT, $0-40
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), AX
-	MOVQ y+16(FP), BX
-	MOVQ n+24(FP), SI
-	MOVQ k+32(FP), DX
-	VBROADCASTSD 0(DX), Y12
-	VMOVUPD      32(DX), Y13
-	VMOVUPD      64(DX), Y14
-	SHLQ $4, SI
-	XORQ R8, R8
-
-setloop:
-	CMPQ R8, SI
-	JGE  setdone
-	LEAQ (AX)(R8*1), R9
-	LEAQ (BX)(R8*1), R10
-	CMUL2(R9, R10)
-	VMULPD  Y12, Y3, Y3
-	VMOVUPD Y3, (DI)(R8*1)
-	ADDQ    $32, R8
-	JMP     setloop
-
-setdone:
+cmdone:
 	VZEROUPPER
 	RET
 
@@ -271,12 +265,6 @@ axdone:
 	VADDPD      Y12, Y13, Y12; \
 	VMOVAPD     Y14, Y13
 
-// CMULW: Y(dst) = Y(x) · w where Y(wr), Y(wi) hold the broadcast twiddle.
-#define CMULW(x, wr, wi, dst) \
-	VPERMILPD      $5, x, dst; \
-	VMULPD         wi, dst, dst; \
-	VFMADDSUB231PD wr, x, dst
-
 // func r3stAVX2(a, b, c, o0, o1, o2 *complex128, n int, k *[12]float64)
 // Stockham radix-3 stage: x1 = b·w1, x2 = c·w2 (k[0..3] = w1r, w1i, w2r,
 // w2i), k[4..7] = rotation constant, k[8] = 0.5. n even.
@@ -340,13 +328,9 @@ r3dloop:
 	VMOVUPD   (BX)(R8*1), Y9
 	VMOVUPD   (CX)(R8*1), Y10
 	R3CORE
-	VMOVUPD   (R10)(R8*1), Y0
-	VMOVDDUP  Y0, Y1
-	VPERMILPD $15, Y0, Y0
+	WLOAD((R10)(R8*1), Y1, Y0)
 	CMULW(Y12, Y1, Y0, Y4)
-	VMOVUPD   (R11)(R8*1), Y2
-	VMOVDDUP  Y2, Y3
-	VPERMILPD $15, Y2, Y2
+	WLOAD((R11)(R8*1), Y3, Y2)
 	CMULW(Y13, Y3, Y2, Y5)
 	VMOVUPD   Y11, (AX)(R8*1)
 	VMOVUPD   Y4, (BX)(R8*1)
@@ -679,26 +663,33 @@ pgdone:
 	VZEROUPPER
 	RET
 
-// func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64)
-// For each chunk c < nchunks and t < w: d[t] += s·f[c·w+t]·x[c·w+t]. w even.
-TEXT ·foldChunksAVX2(SB), NOSPLIT, $0-48
+// func chunksAVX2(d *complex128, dstep int, x *complex128, xstep int, f *float64, w, nchunks int, s float64)
+// For each chunk c < nchunks and t < w: d[c·dstep·w + t] += s·f[c·w+t]·x[c·xstep·w + t]
+// (dstep, xstep ∈ {0, 1}: a chunk-reused accumulator or operand). w even.
+TEXT ·chunksAVX2(SB), NOSPLIT, $0-64
 	MOVQ         d+0(FP), DI
-	MOVQ         x+8(FP), AX
-	MOVQ         f+16(FP), BX
-	MOVQ         w+24(FP), SI
-	MOVQ         nchunks+32(FP), CX
-	VBROADCASTSD s+40(FP), Y6
+	MOVQ         dstep+8(FP), R11
+	MOVQ         x+16(FP), AX
+	MOVQ         xstep+24(FP), R12
+	MOVQ         f+32(FP), BX
+	MOVQ         w+40(FP), SI
+	MOVQ         nchunks+48(FP), CX
+	VBROADCASTSD s+56(FP), Y6
 	SHLQ         $4, SI // bytes per chunk of x and d
+	IMULQ        SI, R11
+	IMULQ        SI, R12
+	MOVQ         SI, R10
+	SHRQ         $1, R10 // bytes per chunk of f
 
-fcchunk:
+chchunk:
 	TESTQ CX, CX
-	JEQ   fcdone
+	JEQ   chdone
 	XORQ  R8, R8 // byte offset in the chunk (complex)
 	XORQ  R9, R9 // byte offset in the chunk (float)
 
-fcloop:
+chloop:
 	CMPQ           R8, SI
-	JGE            fcnext
+	JGE            chnext
 	VBROADCASTF128 (BX)(R9*1), Y0
 	VPERMILPD      $12, Y0, Y0
 	VMULPD         Y6, Y0, Y0
@@ -708,60 +699,16 @@ fcloop:
 	VMOVUPD        Y2, (DI)(R8*1)
 	ADDQ           $32, R8
 	ADDQ           $16, R9
-	JMP            fcloop
+	JMP            chloop
 
-fcnext:
-	ADDQ SI, AX
-	MOVQ SI, R10
-	SHRQ $1, R10
+chnext:
+	ADDQ R11, DI
+	ADDQ R12, AX
 	ADDQ R10, BX
 	DECQ CX
-	JMP  fcchunk
+	JMP  chchunk
 
-fcdone:
-	VZEROUPPER
-	RET
-
-// func unfoldChunksAVX2(d *complex128, f *float64, g *complex128, w, nchunks int, s float64)
-// For each chunk c < nchunks and t < w: d[c·w+t] += s·f[c·w+t]·g[t]. w even.
-TEXT ·unfoldChunksAVX2(SB), NOSPLIT, $0-48
-	MOVQ         d+0(FP), DI
-	MOVQ         f+8(FP), BX
-	MOVQ         gp+16(FP), AX
-	MOVQ         w+24(FP), SI
-	MOVQ         nchunks+32(FP), CX
-	VBROADCASTSD s+40(FP), Y6
-	SHLQ         $4, SI
-
-ucchunk:
-	TESTQ CX, CX
-	JEQ   ucdone
-	XORQ  R8, R8
-	XORQ  R9, R9
-
-ucloop:
-	CMPQ           R8, SI
-	JGE            ucnext
-	VBROADCASTF128 (BX)(R9*1), Y0
-	VPERMILPD      $12, Y0, Y0
-	VMULPD         Y6, Y0, Y0
-	VMOVUPD        (AX)(R8*1), Y1
-	VMOVUPD        (DI)(R8*1), Y2
-	VFMADD231PD    Y1, Y0, Y2
-	VMOVUPD        Y2, (DI)(R8*1)
-	ADDQ           $32, R8
-	ADDQ           $16, R9
-	JMP            ucloop
-
-ucnext:
-	ADDQ SI, DI
-	MOVQ SI, R10
-	SHRQ $1, R10
-	ADDQ R10, BX
-	DECQ CX
-	JMP  ucchunk
-
-ucdone:
+chdone:
 	VZEROUPPER
 	RET
 
@@ -801,39 +748,13 @@ stloop:
 	VMOVUPD (CX)(R8*1), Y10
 	VMOVUPD (DX)(R8*1), Y11
 
-	VMOVUPD        (R10)(R8*1), Y0
-	VMOVDDUP       Y0, Y1
-	VPERMILPD      $15, Y0, Y0
-	VPERMILPD      $5, Y9, Y12
-	VMULPD         Y0, Y12, Y12
-	VFMADDSUB231PD Y1, Y9, Y12
-
-	VMOVUPD        (R9)(R8*1), Y2
-	VMOVDDUP       Y2, Y3
-	VPERMILPD      $15, Y2, Y2
-	VPERMILPD      $5, Y10, Y13
-	VMULPD         Y2, Y13, Y13
-	VFMADDSUB231PD Y3, Y10, Y13
-
-	VMOVUPD        (R11)(R8*1), Y4
-	VMOVDDUP       Y4, Y5
-	VPERMILPD      $15, Y4, Y4
-	VPERMILPD      $5, Y11, Y14
-	VMULPD         Y4, Y14, Y14
-	VFMADDSUB231PD Y5, Y11, Y14
-
-	VADDPD Y12, Y8, Y9
-	VSUBPD Y12, Y8, Y10
-	VADDPD Y14, Y13, Y11
-	VSUBPD Y14, Y13, Y15
-
-	VPERMILPD $5, Y15, Y15
-	VXORPD    Y7, Y15, Y15
-
-	VADDPD  Y11, Y9, Y12
-	VSUBPD  Y11, Y9, Y13
-	VADDPD  Y15, Y10, Y14
-	VSUBPD  Y15, Y10, Y8
+	WLOAD((R10)(R8*1), Y1, Y0)
+	CMULW(Y9, Y1, Y0, Y12) // v = b·w2
+	WLOAD((R9)(R8*1), Y3, Y2)
+	CMULW(Y10, Y3, Y2, Y13) // s = c·w1
+	WLOAD((R11)(R8*1), Y5, Y4)
+	CMULW(Y11, Y5, Y4, Y14) // t = d·w3
+	R4COMBINE
 	VMOVUPD Y12, (AX)(R8*1)
 	VMOVUPD Y14, (BX)(R8*1)
 	VMOVUPD Y13, (CX)(R8*1)

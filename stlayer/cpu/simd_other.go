@@ -8,11 +8,7 @@ func r4AVX2(a, b, c, d, oa, ob, oc, od *complex128, n int, k *r4Consts) {
 	panic("cpu: no vector kernels on this architecture")
 }
 
-func cmulAccAVX2(dst, x, y *complex128, n int, k *cmulConsts) {
-	panic("cpu: no vector kernels on this architecture")
-}
-
-func cmulSetAVX2(dst, x, y *complex128, n int, k *cmulConsts) {
+func cmulAVX2(dst, x, y *complex128, n int, k *cmulConsts, add int) {
 	panic("cpu: no vector kernels on this architecture")
 }
 
@@ -64,11 +60,7 @@ func prodGradAVX2(da, db, a, b, w *complex128, stride, n int, gk *[4]complex128,
 	panic("cpu: no vector kernels on this architecture")
 }
 
-func foldChunksAVX2(d, x *complex128, f *float64, w, nchunks int, s float64) {
-	panic("cpu: no vector kernels on this architecture")
-}
-
-func unfoldChunksAVX2(d *complex128, f *float64, gp *complex128, w, nchunks int, s float64) {
+func chunksAVX2(d *complex128, dstep int, x *complex128, xstep int, f *float64, w, nchunks int, s float64) {
 	panic("cpu: no vector kernels on this architecture")
 }
 

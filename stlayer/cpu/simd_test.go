@@ -93,15 +93,15 @@ func TestCmulKernels(t *testing.T) {
 			for _, cy := range []bool{false, true} {
 				x, y, d := randCx(rng, n), randCx(rng, n), randCx(rng, n)
 				acc, set := append([]complex128(nil), d...), make([]complex128, n)
-				cmulAcc(acc, x, y, 0.7, cx, cy)
-				cmulSet(set, x, y, 0.7, cx, cy)
+				cmulInto(acc, x, y, 0.7, cx, cy, true)
+				cmulInto(set, x, y, 0.7, cx, cy, false)
 				for i := range x {
 					v := 0.7 * cprod(x[i], y[i], cx, cy)
 					if e := cmplx.Abs(acc[i] - (d[i] + v)); e > 1e-14 {
-						t.Fatalf("cmulAcc n=%d conj %v %v at %d: |Δ| = %g", n, cx, cy, i, e)
+						t.Fatalf("cmulInto add n=%d conj %v %v at %d: |Δ| = %g", n, cx, cy, i, e)
 					}
 					if e := cmplx.Abs(set[i] - v); e > 1e-14 {
-						t.Fatalf("cmulSet n=%d conj %v %v at %d: |Δ| = %g", n, cx, cy, i, e)
+						t.Fatalf("cmulInto set n=%d conj %v %v at %d: |Δ| = %g", n, cx, cy, i, e)
 					}
 				}
 			}
