@@ -3,12 +3,14 @@ package datasets
 import (
 	"os"
 	"testing"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // go test ./datasets -run XXX -bench . -benchtime 20x
 
 func BenchmarkDecodeNPYDust512(b *testing.B) {
-	raw, err := os.ReadFile(sharedData(b, "dust/I_1.npy"))
+	raw, err := os.ReadFile(testutil.DataFile(b, "dust/I_1.npy"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -21,7 +23,7 @@ func BenchmarkDecodeNPYDust512(b *testing.B) {
 }
 
 func BenchmarkDecodeFITSDust512(b *testing.B) {
-	a, err := ReadNPY(sharedData(b, "dust/I_1.npy"))
+	a, err := ReadNPY(testutil.DataFile(b, "dust/I_1.npy"))
 	if err != nil {
 		b.Fatal(err)
 	}

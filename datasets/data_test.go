@@ -4,6 +4,8 @@ import (
 	"math"
 	"path/filepath"
 	"testing"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // moments returns mean, population std, min and max.
@@ -33,7 +35,7 @@ func checkStat(t *testing.T, what string, got, printed, halfUnit float64) {
 // statistics listed in shared/data/README.md.
 func TestSharedDataSummaries(t *testing.T) {
 	// Dust I_1: (512, 512) float32.
-	m, err := ReadMaps(sharedData(t, "dust/I_1.npy"))
+	m, err := ReadMaps(testutil.DataFile(t, "dust/I_1.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +55,7 @@ func TestSharedDataSummaries(t *testing.T) {
 	}
 
 	// Quijote map 00: (256, 256) float32.
-	m, err = ReadMaps(sharedData(t, "quijote/logdensity_00.npy"))
+	m, err = ReadMaps(testutil.DataFile(t, "quijote/logdensity_00.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +69,7 @@ func TestSharedDataSummaries(t *testing.T) {
 	checkStat(t, "quijote max", hi, 3.641, 0.5e-3)
 
 	// CIB: (1, 256, 256) float64.
-	a, err := Read(sharedData(t, "foscat/cib_map_planck.npy"))
+	a, err := Read(testutil.DataFile(t, "foscat/cib_map_planck.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +88,7 @@ func TestSharedDataSummaries(t *testing.T) {
 // TestKymatioNPZ reads Kymatio's golden archive: x (2,3,32,32) float32,
 // Sx (2,3,417,2,2) float32, J a 0-d int64 (4), pre_pad a 0-d bool.
 func TestKymatioNPZ(t *testing.T) {
-	p := sharedData(t, "kymatio/test_data_2d.npz")
+	p := testutil.DataFile(t, "kymatio/test_data_2d.npz")
 	all, err := ReadNPZ(p)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +134,7 @@ func TestKymatioNPZ(t *testing.T) {
 	}
 	// The 1D and 3D archives decode too.
 	for _, f := range []string{"kymatio/test_data_1d.npz", "kymatio/test_data_3d.npz"} {
-		if _, err := ReadNPZ(sharedData(t, f)); err != nil {
+		if _, err := ReadNPZ(testutil.DataFile(t, f)); err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)
 		}
 	}

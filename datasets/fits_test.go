@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // TestFITSAstropyFixtures reads FITS files written by astropy and compares
@@ -253,7 +255,7 @@ func TestFITSWriterHeaderLayout(t *testing.T) {
 // TestFITSEqualsNPY writes the dust map (float32) as FITS through BITPIX −32
 // and reads it back: the values equal the .npy exactly.
 func TestFITSEqualsNPY(t *testing.T) {
-	a, err := ReadNPY(sharedData(t, "dust/I_1.npy"))
+	a, err := ReadNPY(testutil.DataFile(t, "dust/I_1.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}

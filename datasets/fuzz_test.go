@@ -39,14 +39,7 @@ func npySeeds(f *testing.F) {
 	for kind, dtype := range kindDType {
 		for _, shape := range [][]int{{}, {3}, {2, 3}} {
 			a, _ := NewArray(dtype, shape...)
-			for i := 0; i < a.Size(); i++ {
-				re, z := fixtureValue(kind, i)
-				if a.IsComplex() {
-					a.Complex128[i] = z
-				} else {
-					a.Float64[i] = re
-				}
-			}
+			fillFixture(a, kind)
 			for _, opt := range []NPYOptions{{}, {BigEndian: true, FortranOrder: true}, {Version: 2}, {Version: 3}} {
 				b, err := EncodeNPY(a, opt)
 				if err != nil {

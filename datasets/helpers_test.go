@@ -2,34 +2,11 @@ package datasets
 
 import (
 	"errors"
-	"github.com/stkit-org/stkit/internal/bench"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 )
-
-// sharedDir returns the shared/ folder beside the repository (fixtures and
-// real maps; CI has it too), failing the test when it is missing.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	sh := bench.FindShared()
-	if sh == "" {
-		t.Fatal("cannot find the shared/ folder (reference fixtures, data) beside the repository")
-	}
-	return sh
-}
-
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join(sharedDir(t), "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared data file missing: %v", err)
-	}
-	return p
-}
 
 // sameFloat reports bitwise-equal values, or both NaN.
 func sameFloat(a, b float64) bool {
@@ -102,6 +79,18 @@ func fixtureValue(kind string, i int) (float64, complex128) {
 		return x - 5, 0
 	}
 	return x, 0
+}
+
+// fillFixture sets every value of a to fixtureValue(kind, i) (flat C index i).
+func fillFixture(a *Array, kind string) {
+	for i := 0; i < a.Size(); i++ {
+		re, z := fixtureValue(kind, i)
+		if a.IsComplex() {
+			a.Complex128[i] = z
+		} else {
+			a.Float64[i] = re
+		}
+	}
 }
 
 var kindDType = map[string]string{

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"codeberg.org/sbinet/npyio/npy"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // numpyMembers returns the raw member bytes of testdata/numpy_cases.npz,
@@ -184,14 +186,7 @@ func TestNPYRoundTripAllOptions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i := 0; i < a.Size(); i++ {
-				re, z := fixtureValue(kind, i)
-				if a.IsComplex() {
-					a.Complex128[i] = z
-				} else {
-					a.Float64[i] = re
-				}
-			}
+			fillFixture(a, kind)
 			for _, big := range []bool{false, true} {
 				for _, fortran := range []bool{false, true} {
 					for version := 0; version <= 3; version++ {
@@ -287,7 +282,7 @@ func TestNPYInt64Extremes(t *testing.T) {
 // TestNPYAgainstNpyio cross-checks with the independent npyio implementation
 // on the real dust map, in both directions.
 func TestNPYAgainstNpyio(t *testing.T) {
-	p := sharedData(t, "dust/I_1.npy")
+	p := testutil.DataFile(t, "dust/I_1.npy")
 	ours, err := ReadNPY(p)
 	if err != nil {
 		t.Fatal(err)

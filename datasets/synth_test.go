@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"strings"
 	"testing"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 func skewKurt(x []float64) (skew, kurt float64) {
@@ -247,7 +249,7 @@ func TestFilamentary(t *testing.T) {
 // reference's |DFT| at every frequency (so the same mean and variance), and
 // is close to Gaussian although the reference is not.
 func TestGRFMatchingSpectrum(t *testing.T) {
-	ref, err := ReadMaps(sharedData(t, "quijote/logdensity_00.npy"))
+	ref, err := ReadMaps(testutil.DataFile(t, "quijote/logdensity_00.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +298,7 @@ func TestGRFMatchingSpectrum(t *testing.T) {
 // TestGRFMatchingIsotropicSpectrum checks the construction exactly
 // (X_k = W_k·sqrt(P(a)/(mn))) and the expected spectrum over seeds.
 func TestGRFMatchingIsotropicSpectrum(t *testing.T) {
-	ref, err := ReadMaps(sharedData(t, "quijote/logdensity_00.npy"))
+	ref, err := ReadMaps(testutil.DataFile(t, "quijote/logdensity_00.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}

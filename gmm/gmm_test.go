@@ -3,29 +3,14 @@ package gmm
 import (
 	"math"
 	"math/rand/v2"
-	"sync"
 	"testing"
-
-	"github.com/gomlx/gomlx/backends"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/stkit-org/stkit/internal/backend"
 	_ "github.com/stkit-org/stkit/internal/gomlxfix"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"gonum.org/v1/gonum/mat"
 )
-
-func testBackend(t testing.TB) backends.Backend {
-	t.Helper()
-	b, cfg, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	backendOnce.Do(func() { t.Logf("backend: %s", backend.Description(b, cfg)) })
-	return b
-}
-
-var backendOnce sync.Once
 
 // threeBlobs draws n points per component from a known 2-D mixture with full covariances.
 func threeBlobs(n int, seed uint64) (*mat.Dense, []int, [][]float64) {
@@ -217,7 +202,7 @@ func TestGraphLogDensityMatchesHost(t *testing.T) {
 			xf[i*d+j] = float32(x.At(i, j))
 		}
 	}
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	exec := MustNewExec(b, func(x, mu, lv, lg *Node) (*Node, *Node) {
 		return LogProbGraph(x, mu, lv, lg), ResponsibilitiesGraph(x, mu, lv, lg)
 	})
@@ -242,7 +227,7 @@ func TestGraphLogDensityMatchesHost(t *testing.T) {
 
 func TestGraphGradientFiniteDifference(t *testing.T) {
 	// d/dμ of Σ_b log p(x_b) against central differences (float64 graph).
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	xs := []float64{0.3, -0.2, 1.1, 0.4, -0.7, 0.9}
 	mu := []float64{0, 0, 1, 0.5}
 	lv := []float64{0.1, -0.3, 0.2, 0.0}

@@ -6,6 +6,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/stkit-org/stkit/internal/gomlxfix"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/vae"
 )
 
@@ -19,7 +20,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				gomlxfix.Uninstall()
 				defer gomlxfix.Install()
 			}
-			be := testBackend(b)
+			be := gomlxtest.Backend(b)
 			cfg := vae.SmallConfig(4, 64)
 			m, err := vae.New(be, cfg, 1)
 			if err != nil {

@@ -3,6 +3,7 @@ package train
 import (
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/vae"
 )
 
@@ -12,7 +13,7 @@ import (
 // default w_cat = 1 this tiny, short run merges clusters for some initialisations (a 6-seed sweep
 // gave mean accuracy 0.85; with w_cat = 0.3, 12 of 12 seeds reached 1.00).
 func TestClusterBlobs(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	data, labels := blobs(3, 100, 16, 8, 1)
 	cfg := vae.SmallConfig(3, 16)
 	cfg.Z, cfg.H, cfg.Layers = 8, 64, 1

@@ -3,26 +3,9 @@ package train
 import (
 	"math"
 	"math/rand/v2"
-	"sync"
-	"testing"
 
-	"github.com/gomlx/gomlx/backends"
-
-	"github.com/stkit-org/stkit/internal/backend"
 	_ "github.com/stkit-org/stkit/internal/gomlxfix"
 )
-
-func testBackend(t testing.TB) backends.Backend {
-	t.Helper()
-	b, cfg, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	backendOnce.Do(func() { t.Logf("backend: %s", backend.Description(b, cfg)) })
-	return b
-}
-
-var backendOnce sync.Once
 
 // blobs draws perCluster points from each of k isotropic Gaussian blobs in d dimensions with centres
 // at distance sep (random directions) and unit standard deviation, then z-scores every column.

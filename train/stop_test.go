@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/vae"
 )
 
 // Stop ends a run cleanly after the current epoch, with a checkpoint of that epoch even when the
 // checkpoint cadence would skip it, and the run resumes from there.
 func TestStopWritesCheckpoint(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	data, _ := blobs(2, 30, 6, 6, 2)
 	mgr, _ := checkpoints.Open(t.TempDir(), 2)
 	m, _ := vae.New(b, smallRunConfig(), 1)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/vae"
 )
 
@@ -172,7 +173,7 @@ func compareSnapshots(t *testing.T, what string, a, b map[string][]byte) {
 }
 
 func TestResumeContinuesIdentically(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	data, _ := blobs(2, 40, 6, 6, 3)
 	cfg := smallRunConfig()
 	opt := Options{BatchSize: 16, Seed: 4, Config: map[string]any{"st": "wst J=6 L=8"},
@@ -277,7 +278,7 @@ func TestResumeContinuesIdentically(t *testing.T) {
 }
 
 func TestEarlyStoppingAndValidation(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	data, _ := blobs(2, 30, 6, 6, 5)
 	m, _ := vae.New(b, smallRunConfig(), 1)
 	// MinDelta is huge: only the first evaluation counts as an improvement.

@@ -7,12 +7,14 @@ import (
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 )
 
 // MarginalKLUniform against a host computation: even batches give 0, a batch entirely in one
 // cluster gives log K, a generic batch Σ q̄ log q̄ + log K; an empty cluster contributes 0 (no NaN).
 func TestMarginalKLUniform(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	e := MustNewExec(b, func(lg *Node) *Node { return MarginalKLUniform(lg) })
 	const K = 3
 	host := func(logits []float64) float64 {
@@ -60,7 +62,7 @@ func TestMarginalKLUniform(t *testing.T) {
 
 // WBalance adds WBalance·KL(q̄ ‖ U) to the total loss and nothing else.
 func TestLossBalanceWeight(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	cfg := SmallConfig(3, 5)
 	cfg.Z, cfg.H, cfg.Layers = 2, 4, 1
 	x := randSlice(rand.New(rand.NewPCG(3, 5)), 4*5, 1, 0)

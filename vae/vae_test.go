@@ -3,29 +3,14 @@ package vae
 import (
 	"math"
 	"math/rand/v2"
-	"sync"
 	"testing"
-
-	"github.com/gomlx/gomlx/backends"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/stkit-org/stkit/internal/backend"
 	_ "github.com/stkit-org/stkit/internal/gomlxfix"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 )
-
-func testBackend(t testing.TB) backends.Backend {
-	t.Helper()
-	b, cfg, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	backendOnce.Do(func() { t.Logf("backend: %s", backend.Description(b, cfg)) })
-	return b
-}
-
-var backendOnce sync.Once
 
 func randSlice(rng *rand.Rand, n int, scale, offset float64) []float64 {
 	out := make([]float64, n)
@@ -40,7 +25,7 @@ func t64(data []float64, dims ...int) *tensors.Tensor {
 }
 
 func TestLossTermsTinyBatch(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	const B, Z, K = 3, 4, 3
 	z := randSlice(rng, B*Z, 1, 0)
@@ -131,7 +116,7 @@ func TestLossTermsTinyBatch(t *testing.T) {
 
 func TestGaussianKLMonteCarloMatchesClosedForm(t *testing.T) {
 	// E_{z~q}[log q(z) − log p(z)] = KL(q‖p): average the MC estimator over many host draws.
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	const N, Z = 20000, 3
 	muQ := []float64{0.2, -0.5, 1}
 	vQ := []float64{0.5, 1.3, 0.8}
@@ -168,7 +153,7 @@ func TestGaussianKLMonteCarloMatchesClosedForm(t *testing.T) {
 }
 
 func TestGumbelSoftmax(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	const N, K = 20000, 3
 	logits := []float32{0.5, -0.3, 1.1}
 	e := MustNewExec(b, func(g *Graph) (*Node, *Node, *Node) {
@@ -236,7 +221,7 @@ func TestGumbelSoftmax(t *testing.T) {
 }
 
 func TestBatchNorm(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	rng := rand.New(rand.NewPCG(5, 6))
 	const B, C, H = 6, 2, 5
 	x := randSlice(rng, B*C*H, 2, 1)
@@ -303,7 +288,7 @@ func tinyCfg() Config {
 
 func TestLossGradientFiniteDifference(t *testing.T) {
 	// Float64 model in training mode with fixed noise: d(Total)/dx against central differences.
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	cfg := tinyCfg()
 	const B = 4
 	d := cfg.InputDim()
@@ -339,7 +324,7 @@ func TestLossGradientFiniteDifference(t *testing.T) {
 }
 
 func TestLossTotalIsWeightedSum(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	cfg := tinyCfg()
 	const B = 5
 	d := cfg.InputDim()
@@ -387,7 +372,7 @@ func variableValues(m *Model) map[string][]float32 {
 }
 
 func TestModelInference(t *testing.T) {
-	b := testBackend(t)
+	b := gomlxtest.Backend(t)
 	cfg := tinyCfg()
 	m1, err := New(b, cfg, 5)
 	if err != nil {

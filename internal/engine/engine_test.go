@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -69,20 +70,11 @@ func TestEnginesAgree(t *testing.T) {
 		if worst > 1e-4 {
 			t.Errorf("%v: engines differ by %.2g (relative, floor 1e-3 of the largest)", sp, worst)
 		}
-		loss := func(out *stlayer.Coeffs) (float64, []complex128, error) {
-			g := make([]complex128, len(out.Data))
-			l := 0.0
-			for i, v := range out.Data {
-				l += real(v)*real(v) + imag(v)*imag(v)
-				g[i] = 2 * v
-			}
-			return l, g, nil
-		}
-		_, ga, err := cpuE.Engine.LossGrad(op.Key(), op.Stat(), x, loss)
+		_, ga, err := cpuE.Engine.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, gb, err := grE.Engine.LossGrad(op.Key(), op.Stat(), x, loss)
+		_, gb, err := grE.Engine.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2)
 		if err != nil {
 			t.Fatal(err)
 		}

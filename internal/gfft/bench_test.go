@@ -9,6 +9,8 @@ import (
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 )
 
 // BenchmarkFFT2 times the 2D FFT of B complex maps of N×N (forward, and forward
@@ -33,7 +35,7 @@ func BenchmarkFFT2(b *testing.B) {
 					return tensors.FromFlatDataAndDimensions(v, nb, n, n)
 				}
 				args := []any{mk(), mk(), mk(), mk()}
-				e := MustNewExec(be(b), func(in []*Node) []*Node {
+				e := MustNewExec(gomlxtest.Backend(b), func(in []*Node) []*Node {
 					tr, err := New(in[0].Graph(), Auto)
 					if err != nil {
 						panic(err)

@@ -7,75 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"gonum.org/v1/gonum/dsp/fourier"
 
-	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/internal/testutil"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 )
-
-var testBackend backends.Backend
-
-func be(t testing.TB) backends.Backend {
-	t.Helper()
-	if testBackend == nil {
-		b, cfg, err := backend.New("")
-		if err != nil {
-			t.Fatalf("backend: %v", err)
-		}
-		t.Logf("backend: %s", backend.Description(b, cfg))
-		testBackend = b
-	}
-	return testBackend
-}
-
-// hostFFT2 is the reference 2D DFT of each [h, w] plane of x (gonum, complex128).
-func hostFFT2(x []complex128, h, w int, inverse bool) []complex128 {
-	out := make([]complex128, len(x))
-	fr, fc := fourier.NewCmplxFFT(w), fourier.NewCmplxFFT(h)
-	row := make([]complex128, w)
-	col := make([]complex128, h)
-	for p := 0; p < len(x)/(h*w); p++ {
-		pl := out[p*h*w : (p+1)*h*w]
-		copy(pl, x[p*h*w:(p+1)*h*w])
-		for i := 0; i < h; i++ {
-			if inverse {
-				fr.Sequence(row, pl[i*w:(i+1)*w])
-			} else {
-				fr.Coefficients(row, pl[i*w:(i+1)*w])
-			}
-			copy(pl[i*w:], row)
-		}
-		for j := 0; j < w; j++ {
-			for i := 0; i < h; i++ {
-				col[i] = pl[i*w+j]
-			}
-			if inverse {
-				fc.Sequence(col, col)
-			} else {
-				fc.Coefficients(col, col)
-			}
-			for i := 0; i < h; i++ {
-				pl[i*w+j] = col[i]
-			}
-		}
-		if inverse {
-			for i := range pl {
-				pl[i] /= complex(float64(h*w), 0)
-			}
-		}
-	}
-	return out
-}
-
-func randComplex(r *rand.Rand, n int) []complex128 {
-	out := make([]complex128, n)
-	for i := range out {
-		out[i] = complex(r.NormFloat64(), r.NormFloat64())
-	}
-	return out
-}
 
 func parts(z []complex128) (re, im []float32) {
 	re, im = make([]float32, len(z)), make([]float32, len(z))
@@ -113,7 +50,7 @@ func runFFT(t testing.TB, m Method, z []complex128, dims []int, inverse, realIn 
 	if !realIn {
 		args = append(args, tensors.FromFlatDataAndDimensions(im, dims...))
 	}
-	e, err := NewExec(be(t), func(in []*Node) []*Node {
+	e, err := NewExec(gomlxtest.Backend(t), func(in []*Node) []*Node {
 		tr, err := New(in[0].Graph(), m)
 		if err != nil {
 			panic(err)
@@ -145,7 +82,7 @@ var sizes = [][]int{{8, 8}, {1, 4}, {2, 6}, {5, 7}, {16, 12}, {32, 32}, {24, 40}
 
 func methods(t *testing.T) []Method {
 	ms := []Method{FourStep}
-	if BackendHasFFT(be(t)) {
+	if BackendHasFFT(gomlxtest.Backend(t)) {
 		ms = append(ms, Native)
 	}
 	return ms
@@ -163,13 +100,13 @@ func TestFFT2AgainstGonum(t *testing.T) {
 			for _, inverse := range []bool{false, true} {
 				for _, realIn := range []bool{false, true} {
 					name := fmt.Sprintf("%s/%v/inv=%v/real=%v", m, dims, inverse, realIn)
-					z := randComplex(r, n)
+					z := testutil.RandComplex(r, n)
 					if realIn {
 						for i := range z {
 							z[i] = complex(real(z[i]), 0)
 						}
 					}
-					want := hostFFT2(z, h, w, inverse)
+					want := testutil.FFT2(z, h, w, inverse)
 					got := runFFT(t, m, z, dims, inverse, realIn)
 					if e := relErr(got, want); e > 1e-5 {
 						t.Errorf("%s: rel error %.3g vs gonum", name, e)
@@ -182,8 +119,8 @@ func TestFFT2AgainstGonum(t *testing.T) {
 
 // TestNativeVsFourStep runs where the backend has an FFT op (XLA).
 func TestNativeVsFourStep(t *testing.T) {
-	if !BackendHasFFT(be(t)) {
-		t.Skipf("backend %s has no FFT op: native transform not available (run with GOMLX_BACKEND=xla:...)", be(t).Name())
+	if !BackendHasFFT(gomlxtest.Backend(t)) {
+		t.Skipf("backend %s has no FFT op: native transform not available (run with GOMLX_BACKEND=xla:...)", gomlxtest.Backend(t).Name())
 	}
 	r := rand.New(rand.NewPCG(2, 2))
 	for _, dims := range sizes {
@@ -191,7 +128,7 @@ func TestNativeVsFourStep(t *testing.T) {
 		for _, d := range dims {
 			n *= d
 		}
-		z := randComplex(r, n)
+		z := testutil.RandComplex(r, n)
 		for _, inverse := range []bool{false, true} {
 			a := runFFT(t, Native, z, dims, inverse, false)
 			b := runFFT(t, FourStep, z, dims, inverse, false)
@@ -207,9 +144,9 @@ func TestRoundTripAndParseval(t *testing.T) {
 	for _, m := range methods(t) {
 		dims := []int{2, 48, 32}
 		n := 2 * 48 * 32
-		z := randComplex(r, n)
+		z := testutil.RandComplex(r, n)
 		re, im := parts(z)
-		e := MustNewExec(be(t), func(a, b *Node) []*Node {
+		e := MustNewExec(gomlxtest.Backend(t), func(a, b *Node) []*Node {
 			tr, err := New(a.Graph(), m)
 			if err != nil {
 				panic(err)
@@ -246,12 +183,12 @@ func TestGradientAdjoint(t *testing.T) {
 			for _, d := range dims {
 				n *= d
 			}
-			x := randComplex(r, n)
-			g := randComplex(r, n)
+			x := testutil.RandComplex(r, n)
+			g := testutil.RandComplex(r, n)
 			xr, xi := parts(x)
 			gr, gi := parts(g)
 			for _, inverse := range []bool{false, true} {
-				e := MustNewExec(be(t), func(a, b, c, d *Node) []*Node {
+				e := MustNewExec(gomlxtest.Backend(t), func(a, b, c, d *Node) []*Node {
 					tr, err := New(a.Graph(), m)
 					if err != nil {
 						panic(err)
@@ -271,12 +208,12 @@ func TestGradientAdjoint(t *testing.T) {
 				got := join(tensors.MustCopyFlatData[float32](res[0]), tensors.MustCopyFlatData[float32](res[1]))
 				var want []complex128
 				if inverse {
-					want = hostFFT2(g, h, w, false)
+					want = testutil.FFT2(g, h, w, false)
 					for i := range want {
 						want[i] /= complex(float64(h*w), 0)
 					}
 				} else {
-					want = hostFFT2(g, h, w, true)
+					want = testutil.FFT2(g, h, w, true)
 					for i := range want {
 						want[i] *= complex(float64(h*w), 0)
 					}
@@ -310,11 +247,11 @@ func TestGradientFiniteDifferences(t *testing.T) {
 			zr, zi := tr.IFFT2(Mul(fr, p), Mul(fi, p))
 			return ReduceAllMean(Sqrt(Add(Add(Square(zr), Square(zi)), Scalar(a.Graph(), a.DType(), 1e-12))))
 		}
-		ge := MustNewExec(be(t), func(a, p *Node) []*Node {
+		ge := MustNewExec(gomlxtest.Backend(t), func(a, p *Node) []*Node {
 			s := stat(a, p)
 			return []*Node{s, Gradient(s, a)[0]}
 		})
-		fe := MustNewExec(be(t), stat)
+		fe := MustNewExec(gomlxtest.Backend(t), stat)
 		pt := tensors.FromFlatDataAndDimensions(psi, h, w)
 		res := ge.MustExec(tensors.FromFlatDataAndDimensions(x, h, w), pt)
 		grad := tensors.MustCopyFlatData[float32](res[1])
@@ -362,7 +299,7 @@ func TestCheckSize(t *testing.T) {
 			t.Errorf("FFT2 on 262×4: recovered %v", r)
 		}
 	}()
-	g := NewGraph(be(t), "bad")
+	g := NewGraph(gomlxtest.Backend(t), "bad")
 	defer g.Finalize()
 	x := Zeros(g, shapesF32(262, 4))
 	tr, _ := New(g, FourStep)
@@ -392,11 +329,11 @@ func TestSpectralHelpers(t *testing.T) {
 	H, W := 16, 24
 	for _, hw := range [][2]int{{8, 12}, {4, 6}, {16, 8}, {2, 2}, {1, 1}, {5, 7}} {
 		h, w := hw[0], hw[1]
-		x := randComplex(r, 2*H*W)
+		x := testutil.RandComplex(r, 2*H*W)
 		xr, xi := parts(x)
-		gsm := randComplex(r, 2*h*w)
+		gsm := testutil.RandComplex(r, 2*h*w)
 		gr, gi := parts(gsm)
-		e := MustNewExec(be(t), func(a, b, c, d *Node) []*Node {
+		e := MustNewExec(gomlxtest.Backend(t), func(a, b, c, d *Node) []*Node {
 			cr, ci := CropFreq(a, h, w), CropFreq(b, h, w)
 			pr, pi := PadFreq(c, H, W), PadFreq(d, H, W)
 			// Gradient of <g, Crop(x)> (adjoint of crop) goes through Slice.
@@ -470,7 +407,7 @@ func TestPeriodiseIsSubsampling(t *testing.T) {
 	for i := range x {
 		x[i] = float32(r.NormFloat64())
 	}
-	e := MustNewExec(be(t), func(a *Node) []*Node {
+	e := MustNewExec(gomlxtest.Backend(t), func(a *Node) []*Node {
 		tr, _ := New(a.Graph(), Auto)
 		fr, fi := tr.FFT2(a, nil)
 		zr, zi := tr.IFFT2(Periodise(fr, H/s, W/s), Periodise(fi, H/s, W/s))

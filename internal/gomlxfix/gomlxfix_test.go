@@ -63,18 +63,7 @@ func prod(d []int) int {
 // hostDotGeneral evaluates out = DotGeneral(lhs, rhs) and the gradients of
 // L = Σ out·w by brute force over all index tuples.
 func hostDotGeneral(c dgCase, lhs, rhs, w []float64) (out, gl, gr []float64) {
-	lx := cross(len(c.lhs), c.lc, c.lb)
-	rx := cross(len(c.rhs), c.rc, c.rb)
-	var outDims []int
-	for _, a := range c.lb {
-		outDims = append(outDims, c.lhs[a])
-	}
-	for _, a := range lx {
-		outDims = append(outDims, c.lhs[a])
-	}
-	for _, a := range rx {
-		outDims = append(outDims, c.rhs[a])
-	}
+	lx, rx, _, outDims := shapesOf(c)
 	var contDims []int
 	for _, a := range c.lc {
 		contDims = append(contDims, c.lhs[a])

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
@@ -81,7 +82,7 @@ func scatStep(b *testing.B) (stlayer.Stat, *stlayer.Maps) {
 	for j := range banks {
 		banks[j] = randBank(rng, L, M, M)
 	}
-	return s1Like(banks), randMaps(rng, 1, M, M)
+	return s1Like(banks), testutil.RandMaps(rng, 1, M, M)
 }
 
 // BenchmarkScatteringStepForward: 256², J=6, L=8 (48 real filters), forward.
@@ -106,23 +107,14 @@ func BenchmarkScatteringStepForward(b *testing.B) {
 func BenchmarkScatteringStepLossGrad(b *testing.B) {
 	stat, x := scatStep(b)
 	e := New()
-	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
-		g := make([]complex128, len(c.Data))
-		l := 0.0
-		for i, v := range c.Data {
-			g[i] = 2 * v
-			l += real(v) * real(v)
-		}
-		return l, g, nil
-	}
-	if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil { // warm the pool
+	if _, _, err := e.LossGrad("s1", stat, x, testutil.SumAbs2); err != nil { // warm the pool
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := cpuSeconds()
 	for range b.N {
-		if _, _, err := e.LossGrad("s1", stat, x, loss); err != nil {
+		if _, _, err := e.LossGrad("s1", stat, x, testutil.SumAbs2); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -156,7 +148,7 @@ func BenchmarkSparseBankForward(b *testing.B) {
 	stat := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
 		return p.Mean(p.Modulus(p.IFFT2(p.MulFilters(p.FFT2(x), f))))
 	}
-	x := randMaps(rng, 1, M, M)
+	x := testutil.RandMaps(rng, 1, M, M)
 	e := New()
 	if _, err := e.Forward("sparse", stat, x); err != nil {
 		b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -36,14 +37,6 @@ func randBanks(rng *rand.Rand, J, L, M, N int) []*stlayer.FilterBank {
 	return banks
 }
 
-func randMaps(rng *rand.Rand, B, M, N int) *stlayer.Maps {
-	x := stlayer.NewMaps(B, M, N)
-	for i := range x.Data {
-		x.Data[i] = rng.NormFloat64()
-	}
-	return x
-}
-
 // quadLoss is ℒ = Σ_k w_k |c_k − t_k|² with gradient 2 w_k (c_k − t_k).
 func quadLoss(t []complex128, w []float64) stlayer.LossFunc {
 	return func(c *stlayer.Coeffs) (float64, []complex128, error) {
@@ -63,7 +56,7 @@ func TestStatGradientFiniteDifferences(t *testing.T) {
 	const B, M, N, J, L = 2, 16, 16, 3, 3
 	banks := randBanks(rng, J, L, M, N)
 	stat := s1Like(banks)
-	x := randMaps(rng, B, M, N)
+	x := testutil.RandMaps(rng, B, M, N)
 	e := New(WithWorkers(2))
 	c, err := e.Forward("s1", stat, x)
 	if err != nil {
@@ -146,7 +139,7 @@ func TestStatGradientMixed(t *testing.T) {
 		iso := p.Linear(p.Concat(cov, sm), A, 2)
 		return p.Concat(iso, p.Reshape(loc, 4*M/4*2, 1, 1), p.Log(p.Add(p.Real(p.Scale(sm, 2)), p.Mean(p.Pow(y, 2)))), p.Shifts(p.Sqrt(p.Modulus(y)), [][2]int{{1, 1}, {3, -2}}))
 	}
-	x := randMaps(rng, B, M, N)
+	x := testutil.RandMaps(rng, B, M, N)
 	e := New()
 	c, err := e.Forward("mixed", stat, x)
 	if err != nil {
@@ -213,7 +206,7 @@ func TestPoolReuse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	const M, N, J, L = 64, 64, 3, 4
 	stat := s1Like(randBanks(rng, J, L, M, N))
-	x := randMaps(rng, 1, M, N)
+	x := testutil.RandMaps(rng, 1, M, N)
 	e := New()
 	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
 		g := make([]complex128, len(c.Data))
@@ -248,7 +241,7 @@ func TestPoolReuse(t *testing.T) {
 // sequence (same shapes) is detected and recomputed.
 func TestForwardPlanReplay(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
-	x := randMaps(rng, 2, 8, 8)
+	x := testutil.RandMaps(rng, 2, 8, 8)
 	statA := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
 		y1 := p.Modulus(x)
 		y2 := p.Conj(x)
@@ -297,7 +290,7 @@ func TestForwardPoolReuse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 20))
 	const M, N, J, L = 64, 64, 3, 4
 	stat := s1Like(randBanks(rng, J, L, M, N))
-	x := randMaps(rng, 1, M, N)
+	x := testutil.RandMaps(rng, 1, M, N)
 	e := New()
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	for range 2 {
@@ -344,16 +337,7 @@ func TestWorkersAgree(t *testing.T) {
 		return p.Concat(prod, bc, bb, p.Mean(p.Pow(z, 1.5)), p.Mean(p.Modulus(u)),
 			p.WeightedMean(p.MulConst(p.Modulus(y), mask), mask))
 	}
-	x := randMaps(rng, B, M, N)
-	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
-		g := make([]complex128, len(c.Data))
-		l := 0.0
-		for i, v := range c.Data {
-			g[i] = 2 * v
-			l += real(v)*real(v) + imag(v)*imag(v)
-		}
-		return l, g, nil
-	}
+	x := testutil.RandMaps(rng, B, M, N)
 	var ref *stlayer.Coeffs
 	var refGrad []float64
 	for _, w := range []int{1, 2, 5} {
@@ -362,7 +346,7 @@ func TestWorkersAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, g, err := e.LossGrad("k", stat, x, loss)
+		_, g, err := e.LossGrad("k", stat, x, testutil.SumAbs2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,7 +371,7 @@ func TestConcurrentCalls(t *testing.T) {
 	rng := rand.New(rand.NewPCG(25, 26))
 	const M, N = 32, 32
 	stat := s1Like(randBanks(rng, 3, 3, M, N))
-	xs := []*stlayer.Maps{randMaps(rng, 1, M, N), randMaps(rng, 2, M, N), randMaps(rng, 1, M, N)}
+	xs := []*stlayer.Maps{testutil.RandMaps(rng, 1, M, N), testutil.RandMaps(rng, 2, M, N), testutil.RandMaps(rng, 1, M, N)}
 	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
 		g := make([]complex128, len(c.Data))
 		for i := range g {

@@ -19,38 +19,15 @@ func testRadixAgainstGonum(t *testing.T) {
 		g := fourier.NewCmplxFFT(n)
 		x := randC(rng, n)
 		for _, inv := range []bool{false, true} {
-			want := make([]complex128, n)
-			if inv {
-				g.Sequence(want, x)
-			} else {
-				g.Coefficients(want, x)
-			}
+			want := gonumRef(g, x, inv)
 			got := append([]complex128(nil), x...)
 			p.transform(got, inv, 1)
 			if d := cabsDiff(got, want); d > 1e-12*float64(n) {
 				t.Errorf("n=%d inverse=%v: 1D max error %.3g", n, inv, d)
 			}
-			// Column form: 3 columns with stride 5, scaled.
-			const width, stride = 3, 5
-			blk := make([]complex128, n*stride)
-			for i := 0; i < n; i++ {
-				for c := 0; c < width; c++ {
-					blk[i*stride+c] = x[i] * complex(float64(c+1), 0)
-				}
-				blk[i*stride+width] = 42 // outside the block: untouched
-			}
-			p.columns(blk, stride, width, inv, 0.5)
-			for i := 0; i < n; i++ {
-				for c := 0; c < width; c++ {
-					w := want[i] * complex(0.5*float64(c+1), 0)
-					if d := cabsDiff([]complex128{blk[i*stride+c]}, []complex128{w}); d > 1e-12*float64(n) {
-						t.Fatalf("n=%d inverse=%v: column %d row %d: %v want %v", n, inv, c, i, blk[i*stride+c], w)
-					}
-				}
-				if blk[i*stride+width] != 42 {
-					t.Fatalf("n=%d: columns wrote outside the block", n)
-				}
-			}
+			checkColumns(t, n, inv, x, want, func(blk []complex128, stride, width int) {
+				p.columns(blk, stride, width, inv, 0.5)
+			})
 		}
 	}
 }
@@ -66,32 +43,10 @@ func testMixedAgainstGonum(t *testing.T) {
 		g := fourier.NewCmplxFFT(n)
 		x := randC(rng, n)
 		for _, inv := range []bool{false, true} {
-			want := make([]complex128, n)
-			if inv {
-				g.Sequence(want, x)
-			} else {
-				g.Coefficients(want, x)
-			}
-			const width, stride = 3, 5
-			blk := make([]complex128, n*stride)
-			for i := 0; i < n; i++ {
-				for c := 0; c < width; c++ {
-					blk[i*stride+c] = x[i] * complex(float64(c+1), 0)
-				}
-				blk[i*stride+width] = 42
-			}
-			p.columns(blk, stride, width, inv, 0.5, make([]complex128, n*width))
-			for i := 0; i < n; i++ {
-				for c := 0; c < width; c++ {
-					w := want[i] * complex(0.5*float64(c+1), 0)
-					if d := cabsDiff([]complex128{blk[i*stride+c]}, []complex128{w}); d > 1e-12*float64(n) {
-						t.Fatalf("n=%d inverse=%v: column %d row %d: %v want %v", n, inv, c, i, blk[i*stride+c], w)
-					}
-				}
-				if blk[i*stride+width] != 42 {
-					t.Fatalf("n=%d: columns wrote outside the block", n)
-				}
-			}
+			want := gonumRef(g, x, inv)
+			checkColumns(t, n, inv, x, want, func(blk []complex128, stride, width int) {
+				p.columns(blk, stride, width, inv, 0.5, make([]complex128, n*width))
+			})
 		}
 	}
 }
@@ -106,12 +61,7 @@ func testP3AgainstGonum(t *testing.T) {
 		g := fourier.NewCmplxFFT(n)
 		x := randC(rng, n)
 		for _, inv := range []bool{false, true} {
-			want := make([]complex128, n)
-			if inv {
-				g.Sequence(want, x)
-			} else {
-				g.Coefficients(want, x)
-			}
+			want := gonumRef(g, x, inv)
 			y := append([]complex128(nil), x...)
 			p.transform(y, inv, 0.5, make([]complex128, n))
 			for i := range y {
@@ -119,6 +69,45 @@ func testP3AgainstGonum(t *testing.T) {
 					t.Fatalf("n=%d inverse=%v: element %d: %v want %v", n, inv, i, y[i], 0.5*want[i])
 				}
 			}
+		}
+	}
+}
+
+// gonumRef is gonum's unnormalised DFT of x (Sequence when inv: e^{+…}, no 1/n).
+func gonumRef(g *fourier.CmplxFFT, x []complex128, inv bool) []complex128 {
+	want := make([]complex128, len(x))
+	if inv {
+		g.Sequence(want, x)
+	} else {
+		g.Coefficients(want, x)
+	}
+	return want
+}
+
+// checkColumns checks a column-form transform: columns(blk, stride, width)
+// on n rows of 3 columns with stride 5 (column c holding (c+1)·x, the cell
+// after the block holding 42) must leave 0.5·(c+1)·want in column c, within
+// 1e-12·n, and the cell after the block untouched.
+func checkColumns(t *testing.T, n int, inv bool, x, want []complex128, columns func(blk []complex128, stride, width int)) {
+	t.Helper()
+	const width, stride = 3, 5
+	blk := make([]complex128, n*stride)
+	for i := 0; i < n; i++ {
+		for c := 0; c < width; c++ {
+			blk[i*stride+c] = x[i] * complex(float64(c+1), 0)
+		}
+		blk[i*stride+width] = 42 // outside the block: untouched
+	}
+	columns(blk, stride, width)
+	for i := 0; i < n; i++ {
+		for c := 0; c < width; c++ {
+			w := want[i] * complex(0.5*float64(c+1), 0)
+			if d := cabsDiff([]complex128{blk[i*stride+c]}, []complex128{w}); d > 1e-12*float64(n) {
+				t.Fatalf("n=%d inverse=%v: column %d row %d: %v want %v", n, inv, c, i, blk[i*stride+c], w)
+			}
+		}
+		if blk[i*stride+width] != 42 {
+			t.Fatalf("n=%d: columns wrote outside the block", n)
 		}
 	}
 }

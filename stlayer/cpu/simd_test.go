@@ -6,24 +6,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 )
-
-func randCx(rng *rand.Rand, n int) []complex128 {
-	x := make([]complex128, n)
-	for i := range x {
-		x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
-	}
-	return x
-}
-
-func maxDiff(a, b []complex128) float64 {
-	m := 0.0
-	for i := range a {
-		m = max(m, cmplx.Abs(a[i]-b[i]))
-	}
-	return m
-}
 
 // withSIMD runs f with the vector kernels on and off (where available).
 func withSIMD(t *testing.T, f func(t *testing.T)) {
@@ -50,13 +35,13 @@ func TestR4KernelMatchesGo(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 8, 17, 64} {
 		for _, inv := range []bool{false, true} {
 			for _, sc := range []float64{1, 0.25} {
-				a, b, c, d := randCx(rng, n), randCx(rng, n), randCx(rng, n), randCx(rng, n)
-				w := randCx(rng, 3)
+				a, b, c, d := randC(rng, n), randC(rng, n), randC(rng, n), randC(rng, n)
+				w := randC(rng, 3)
 				ref := [][]complex128{append([]complex128(nil), a...), append([]complex128(nil), b...), append([]complex128(nil), c...), append([]complex128(nil), d...)}
 				r4Go(ref[0], ref[1], ref[2], ref[3], w[0], w[1], w[2], inv, sc)
 				r4(a, b, c, d, w[0], w[1], w[2], inv, sc)
 				for i, got := range [][]complex128{a, b, c, d} {
-					if e := maxDiff(got, ref[i]); e > 1e-14 || math.IsNaN(e) {
+					if e := cabsDiff(got, ref[i]); e > 1e-14 || math.IsNaN(e) {
 						t.Fatalf("n=%d inv=%v scale=%v output %d: max |Δ| = %g", n, inv, sc, i, e)
 					}
 				}
@@ -71,14 +56,14 @@ func TestR4TwStageKernelMatchesGo(t *testing.T) {
 		for _, blocks := range []int{1, 3} {
 			for _, inv := range []bool{false, true} {
 				n := 4 * q * blocks
-				x := randCx(rng, n)
-				w1, w2, w3 := randCx(rng, q), randCx(rng, q), randCx(rng, q)
+				x := randC(rng, n)
+				w1, w2, w3 := randC(rng, q), randC(rng, q), randC(rng, q)
 				ref := append([]complex128(nil), x...)
 				for k0 := 0; k0 < n; k0 += 4 * q {
 					r4twGo(ref[k0:k0+q], ref[k0+q:k0+2*q], ref[k0+2*q:k0+3*q], ref[k0+3*q:k0+4*q], w1, w2, w3, inv)
 				}
 				r4twStage(x, q, w1, w2, w3, inv)
-				if e := maxDiff(x, ref); e > 1e-14 || math.IsNaN(e) {
+				if e := cabsDiff(x, ref); e > 1e-14 || math.IsNaN(e) {
 					t.Fatalf("q=%d blocks=%d inv=%v: max |Δ| = %g", q, blocks, inv, e)
 				}
 			}
@@ -91,7 +76,7 @@ func TestCmulKernels(t *testing.T) {
 	for _, n := range []int{1, 2, 5, 16} {
 		for _, cx := range []bool{false, true} {
 			for _, cy := range []bool{false, true} {
-				x, y, d := randCx(rng, n), randCx(rng, n), randCx(rng, n)
+				x, y, d := randC(rng, n), randC(rng, n), randC(rng, n)
 				acc, set := append([]complex128(nil), d...), make([]complex128, n)
 				cmulInto(acc, x, y, 0.7, cx, cy, true)
 				cmulInto(set, x, y, 0.7, cx, cy, false)
@@ -130,7 +115,7 @@ func TestFoldedReductions(t *testing.T) {
 				}
 				f := newFold4(make([]complex128, h*4*w), m, h, w, herm)
 				for i := 0; i < h; i++ {
-					row := randCx(rng, w)
+					row := randC(rng, w)
 					nyq := complex(rng.NormFloat64(), rng.NormFloat64())
 					if (!herm || i <= h/2) && useAVX2 {
 						// The product a·conj(b) with b = 1 is the row itself.
@@ -145,18 +130,18 @@ func TestFoldedReductions(t *testing.T) {
 						want, got := make([]complex128, 4), make([]complex128, 4)
 						reduceRow4(want, row, nyq, m, i, h, w, herm)
 						reduceProductRowFold(got, lz, 0, i, nyq, m, f)
-						if e := maxDiff(got, want); e > 1e-12 {
+						if e := cabsDiff(got, want); e > 1e-12 {
 							t.Fatalf("%dx%d herm=%v row %d: reduction |Δ| = %g", h, w, herm, i, e)
 						}
 					}
-					g := randCx(rng, 4)
+					g := randC(rng, 4)
 					want, got := make([]complex128, w), make([]complex128, w)
 					reduceRowGrad(want, g, m, i, h, w, herm)
 					reduceRowGradFold(got, g, m, f, i)
 					if herm && i > h/2 {
 						want, got = want[w/2:w/2+1], got[w/2:w/2+1]
 					}
-					if e := maxDiff(got, want); e > 1e-12 {
+					if e := cabsDiff(got, want); e > 1e-12 {
 						t.Fatalf("%dx%d herm=%v row %d: gradient |Δ| = %g", h, w, herm, i, e)
 					}
 				}
@@ -169,8 +154,8 @@ func TestR4OutOfPlace(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, n := range []int{1, 2, 7, 12} {
 		for _, inv := range []bool{false, true} {
-			in := [][]complex128{randCx(rng, n), randCx(rng, n), randCx(rng, n), randCx(rng, n)}
-			w := randCx(rng, 3)
+			in := [][]complex128{randC(rng, n), randC(rng, n), randC(rng, n), randC(rng, n)}
+			w := randC(rng, 3)
 			ref := make([][]complex128, 4)
 			for i := range ref {
 				ref[i] = append([]complex128(nil), in[i]...)
@@ -179,7 +164,7 @@ func TestR4OutOfPlace(t *testing.T) {
 			out := [][]complex128{make([]complex128, n), make([]complex128, n), make([]complex128, n), make([]complex128, n)}
 			r4oop(in[0], in[1], in[2], in[3], out[0], out[1], out[2], out[3], w[0], w[1], w[2], inv)
 			for i := range out {
-				if e := maxDiff(out[i], ref[i]); e > 1e-14 {
+				if e := cabsDiff(out[i], ref[i]); e > 1e-14 {
 					t.Fatalf("n=%d inv=%v output %d: |Δ| = %g", n, inv, i, e)
 				}
 			}
@@ -190,7 +175,7 @@ func TestR4OutOfPlace(t *testing.T) {
 func TestAxpyReal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, n := range []int{1, 2, 9} {
-		x, d := randCx(rng, n), randCx(rng, n)
+		x, d := randC(rng, n), randC(rng, n)
 		f := make([]float64, n)
 		for i := range f {
 			f[i] = rng.NormFloat64()
@@ -208,7 +193,7 @@ func TestAxpyReal(t *testing.T) {
 func TestAbsKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, n := range []int{1, 3, 4, 9, 16} {
-		x := randCx(rng, n)
+		x := randC(rng, n)
 		x[0] = 0 // gradient at 0 is 0
 		var w1, w2 float64
 		for _, z := range x {
@@ -220,7 +205,7 @@ func TestAbsKernels(t *testing.T) {
 			t.Fatalf("sumAbs n=%d: %g %g, want %g %g", n, s1, s2, w1, w2)
 		}
 		for _, im := range []bool{false, true} {
-			row := randCx(rng, n)
+			row := randC(rng, n)
 			want := append([]complex128(nil), row...)
 			for k, z := range x {
 				if im {
@@ -230,14 +215,14 @@ func TestAbsKernels(t *testing.T) {
 				}
 			}
 			absPack(row, x, im)
-			if e := maxDiff(row, want); e > 1e-14 {
+			if e := cabsDiff(row, want); e > 1e-14 {
 				t.Fatalf("absPack n=%d im=%v: |Δ| = %g", n, im, e)
 			}
 		}
-		g := randCx(rng, n)
+		g := randC(rng, n)
 		for _, add := range []bool{false, true} {
 			for _, withG := range []bool{false, true} {
-				d := randCx(rng, n)
+				d := randC(rng, n)
 				want := append([]complex128(nil), d...)
 				for i, z := range x {
 					c := 0.3
@@ -259,7 +244,7 @@ func TestAbsKernels(t *testing.T) {
 					gg = nil
 				}
 				absGrad(d, x, gg, 0.3, add)
-				if e := maxDiff(d, want); e > 1e-13 {
+				if e := cabsDiff(d, want); e > 1e-13 {
 					t.Fatalf("absGrad n=%d add=%v g=%v: |Δ| = %g", n, add, withG, e)
 				}
 			}
@@ -270,7 +255,7 @@ func TestAbsKernels(t *testing.T) {
 func TestAbsDot4(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	for _, n := range []int{1, 4, 7, 16} {
-		x := randCx(rng, n)
+		x := randC(rng, n)
 		m := make([][]float64, 4)
 		for k := range m {
 			m[k] = make([]float64, n)
@@ -297,27 +282,27 @@ func TestFoldRuns(t *testing.T) {
 	for _, w := range []int{2, 6, 12} {
 		for _, c01 := range [][2]int{{0, 48}, {3, 47}, {5, 9}, {1, 37}} {
 			c0, c1 := c01[0], c01[1]
-			x, g := randCx(rng, 48), randCx(rng, w)
+			x, g := randC(rng, 48), randC(rng, w)
 			f := make([]float64, 48)
 			for i := range f {
 				f[i] = rng.NormFloat64()
 			}
-			d, want := randCx(rng, w), make([]complex128, w)
+			d, want := randC(rng, w), make([]complex128, w)
 			copy(want, d)
 			for c := c0; c < c1; c++ {
 				want[c%w] += x[c] * complex(f[c], 0)
 			}
 			foldRun(d, x, f, c0, c1, w)
-			if e := maxDiff(d, want); e > 1e-13 {
+			if e := cabsDiff(d, want); e > 1e-13 {
 				t.Fatalf("foldRun w=%d [%d,%d): |Δ| = %g", w, c0, c1, e)
 			}
-			u, wantU := randCx(rng, 48), make([]complex128, 48)
+			u, wantU := randC(rng, 48), make([]complex128, 48)
 			copy(wantU, u)
 			for c := c0; c < c1; c++ {
 				wantU[c] += complex(0.5*f[c], 0) * g[c%w]
 			}
 			unfoldRun(u, f, g, c0, c1, w, 0.5)
-			if e := maxDiff(u, wantU); e > 1e-13 {
+			if e := cabsDiff(u, wantU); e > 1e-13 {
 				t.Fatalf("unfoldRun w=%d [%d,%d): |Δ| = %g", w, c0, c1, e)
 			}
 		}
@@ -384,7 +369,7 @@ func TestVectorKernelsEndToEnd(t *testing.T) {
 			}
 		}
 		stat := covLike(bank, wts, h, w, sm)
-		x := randMaps(rng, 2, M, N)
+		x := testutil.RandMaps(rng, 2, M, N)
 		type result struct {
 			c []complex128
 			g []float64
@@ -436,7 +421,7 @@ func TestScaleInto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, n := range []int{1, 2, 7} {
 		for _, add := range []bool{false, true} {
-			x, d := randCx(rng, n), randCx(rng, n)
+			x, d := randC(rng, n), randC(rng, n)
 			want := append([]complex128(nil), d...)
 			for i := range want {
 				if add {
@@ -446,7 +431,7 @@ func TestScaleInto(t *testing.T) {
 				}
 			}
 			scaleInto(d, x, 0.7, add)
-			if e := maxDiff(d, want); e > 1e-15 {
+			if e := cabsDiff(d, want); e > 1e-15 {
 				t.Fatalf("n=%d add=%v: |Δ| = %g", n, add, e)
 			}
 		}

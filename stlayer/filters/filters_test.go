@@ -1,46 +1,20 @@
 package filters
 
 import (
-	"github.com/stkit-org/stkit/internal/bench"
 	"math"
 	"math/cmplx"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
 	"codeberg.org/sbinet/npyio/npz"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// sharedDir returns the shared/ folder beside the repository (fixtures and
-// real maps; CI has it too), failing the test when it is missing.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	sh := bench.FindShared()
-	if sh == "" {
-		t.Fatal("cannot find the shared/ folder (reference fixtures, data) beside the repository")
-	}
-	return sh
-}
-
-func readNpyF32(t *testing.T, path string) []float32 {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("open fixture: %v", err)
-	}
-	defer f.Close()
-	var v []float32
-	if err := npyio.Read(f, &v); err != nil {
-		t.Fatalf("read %s: %v", path, err)
-	}
-	return v
-}
-
+// readNpzF32 reads member name (with or without ".npy") of the .npz archive at
+// path, which must be float32, with its shape.
 func readNpzF32(t *testing.T, path, name string) ([]float32, []int) {
 	t.Helper()
 	r, err := npz.Open(path)
@@ -113,7 +87,8 @@ func TestFFT2MatchesDirectDFT(t *testing.T) {
 }
 
 func TestMorletChengParity(t *testing.T) {
-	ref := readNpyF32(t, filepath.Join(sharedDir(t), "reference", "cheng_filters_morlet_J6_L4_256.npy"))
+	var ref []float32
+	testutil.ReadNpy(t, testutil.SharedFile(t, "reference", "cheng_filters_morlet_J6_L4_256.npy"), &ref)
 	J, L, M := 6, 4, 256
 	if len(ref) != J*L*M*M {
 		t.Fatalf("fixture has %d values, want %d", len(ref), J*L*M*M)
@@ -137,7 +112,7 @@ func TestMorletChengParity(t *testing.T) {
 }
 
 func TestBumpSteerableParity(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "reference", "pywph_filters_J6_L4_256.npz")
+	path := testutil.SharedFile(t, "reference", "pywph_filters_J6_L4_256.npz")
 	ref, shape := readNpzF32(t, path, "psi_f")
 	J, L, M := 6, 4, 256
 	if len(shape) != 3 || shape[0] != J*L || shape[1] != M || shape[2] != M {
@@ -172,7 +147,7 @@ func TestBumpSteerableParity(t *testing.T) {
 }
 
 func TestGaussianPyWPHParity(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "reference", "pywph_filters_J6_L4_256.npz")
+	path := testutil.SharedFile(t, "reference", "pywph_filters_J6_L4_256.npz")
 	ref, shape := readNpzF32(t, path, "phi_f")
 	M := 256
 	if len(shape) != 3 || shape[0] != 3 || shape[1] != M || shape[2] != M {

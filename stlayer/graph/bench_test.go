@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stkit-org/stkit/internal/testutil"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -80,28 +82,19 @@ func BenchmarkFirstOrder(b *testing.B) {
 	for i := range x.Data {
 		x.Data[i] = r.NormFloat64()
 	}
-	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
-		g := make([]complex128, len(c.Data))
-		s := 0.0
-		for i, v := range c.Data {
-			g[i] = 2 * v
-			s += real(v) * real(v)
-		}
-		return s, g, nil
-	}
 	for _, grad := range []bool{false, true} {
 		name := "fwd"
 		if grad {
 			name = "fwd+grad"
 		}
 		b.Run(name, func(b *testing.B) {
-			e := New(be(b))
+			e := New(gomlxtest.Backend(b))
 			defer e.Finalize()
 			t0, c0 := time.Now(), cpuTime()
 			run := func() {
 				var err error
 				if grad {
-					_, _, err = e.LossGrad("fo", stat, x, loss)
+					_, _, err = e.LossGrad("fo", stat, x, testutil.SumAbs2)
 				} else {
 					_, err = e.Forward("fo", stat, x)
 				}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -69,7 +70,7 @@ func TestEngineForwardAndLossGrad(t *testing.T) {
 	for i := range x.Data {
 		x.Data[i] = r.NormFloat64()
 	}
-	e := New(be(t))
+	e := New(gomlxtest.Backend(t))
 	defer e.Finalize()
 	if e.Name() != "graph:go" && !strings.HasPrefix(e.Name(), "graph:") {
 		t.Errorf("Name() = %q", e.Name())
@@ -171,7 +172,7 @@ func TestEngineForwardAndLossGrad(t *testing.T) {
 // bounded cache of compiled graphs.
 func TestSpatialOutputAndLRU(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	e := New(be(t), WithMaxExecs(2))
+	e := New(gomlxtest.Backend(t), WithMaxExecs(2))
 	defer e.Finalize()
 	stat := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
 		return p.Subsample(p.Modulus(p.FFT2(x)), 2)
@@ -202,7 +203,7 @@ func TestSpatialOutputAndLRU(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	e := New(be(t))
+	e := New(gomlxtest.Backend(t))
 	defer e.Finalize()
 	bank := &stlayer.FilterBank{K: 1, H: 4, W: 4, Data: make([]float64, 16), Name: "4x4"}
 	x := stlayer.NewMaps(1, 8, 8)

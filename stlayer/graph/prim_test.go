@@ -7,28 +7,12 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
-	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/stlayer"
 )
-
-var testBackend backends.Backend
-
-func be(t testing.TB) backends.Backend {
-	t.Helper()
-	if testBackend == nil {
-		b, cfg, err := backend.New("")
-		if err != nil {
-			t.Fatalf("backend: %v", err)
-		}
-		t.Logf("backend: %s", backend.Description(b, cfg))
-		testBackend = b
-	}
-	return testBackend
-}
 
 // hf is a host complex field [B, C, H, W].
 type hf struct {
@@ -240,7 +224,7 @@ func splitC(d []complex128) (re, im []float32) {
 // ℒ = Σ Re g·Re y + Im g·Im y with respect to each input (complex, g_re + i g_im).
 func runCase(t *testing.T, c primCase, xs []hf, g hf) (hf, []hf) {
 	t.Helper()
-	e := New(be(t))
+	e := New(gomlxtest.Backend(t))
 	var args []any
 	for i, x := range xs {
 		re, im := splitC(x.d)
@@ -252,7 +236,7 @@ func runCase(t *testing.T, c primCase, xs []hf, g hf) (hf, []hf) {
 	gr, gi := splitC(g.d)
 	args = append(args, tensors.FromFlatDataAndDimensions(gr, g.b, g.c, g.h, g.w), tensors.FromFlatDataAndDimensions(gi, g.b, g.c, g.h, g.w))
 	var ydims [4]int
-	ex, err := NewExec(be(t), func(in []*Node) []*Node {
+	ex, err := NewExec(gomlxtest.Backend(t), func(in []*Node) []*Node {
 		p := newPrim(e, in[0].Graph())
 		var fs []*Field
 		var params []*Node

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -14,7 +15,7 @@ import (
 // statistics of x for every kind, C00 = P00 and Corr00 = 1.
 func TestCrossSelfEqualsAuto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
-	x := randMaps(rng, 2, 64, 64)
+	x := testutil.RandMaps(rng, 2, 64, 64)
 	for i := range x.Data {
 		x.Data[i] = math.Exp(0.7 * x.Data[i])
 	}
@@ -44,15 +45,15 @@ func TestCrossSelfEqualsAuto(t *testing.T) {
 		for b := 0; b < x.B; b++ {
 			a, c := auto.Row(b), cross.Row(b)
 			for f := 0; f < 2; f++ {
-				compareArr(t, "mean", c[lay2.mean+f:lay2.mean+f+1], a[lay1.mean:lay1.mean+1], 1e-12, 1e-15)
-				compareArr(t, "var", c[lay2.vr+f:lay2.vr+f+1], a[lay1.vr:lay1.vr+1], 1e-12, 1e-15)
-				compareArr(t, "P00", c[lay2.p00+f*lay2.JL:lay2.p00+(f+1)*lay2.JL], a[lay1.p00:lay1.p00+lay1.JL], 1e-12, 1e-15)
-				compareArr(t, "S1", c[lay2.s1+f*lay2.JL:lay2.s1+(f+1)*lay2.JL], a[lay1.s1:lay1.s1+lay1.JL], 1e-12, 1e-15)
+				testutil.CompareScaled(t, "mean", c[lay2.mean+f:lay2.mean+f+1], a[lay1.mean:lay1.mean+1], 1e-12, 1e-15)
+				testutil.CompareScaled(t, "var", c[lay2.vr+f:lay2.vr+f+1], a[lay1.vr:lay1.vr+1], 1e-12, 1e-15)
+				testutil.CompareScaled(t, "P00", c[lay2.p00+f*lay2.JL:lay2.p00+(f+1)*lay2.JL], a[lay1.p00:lay1.p00+lay1.JL], 1e-12, 1e-15)
+				testutil.CompareScaled(t, "S1", c[lay2.s1+f*lay2.JL:lay2.s1+(f+1)*lay2.JL], a[lay1.s1:lay1.s1+lay1.JL], 1e-12, 1e-15)
 			}
-			compareArr(t, "C00", c[lay2.c00:lay2.c00+lay2.JL], a[lay1.p00:lay1.p00+lay1.JL], 1e-12, 1e-15)
+			testutil.CompareScaled(t, "C00", c[lay2.c00:lay2.c00+lay2.JL], a[lay1.p00:lay1.p00+lay1.JL], 1e-12, 1e-15)
 			for q := 0; q < 4; q++ {
-				compareArr(t, "C01 kind", c[lay2.C01(q, 0):lay2.C01(q, lay2.n2)], a[lay1.C01(0, 0):lay1.C01(0, lay1.n2)], 1e-12, 1e-15)
-				compareArr(t, "C11 kind", c[lay2.C11(q, 0):lay2.C11(q, lay2.n3)], a[lay1.C11(0, 0):lay1.C11(0, lay1.n3)], 1e-12, 1e-15)
+				testutil.CompareScaled(t, "C01 kind", c[lay2.C01(q, 0):lay2.C01(q, lay2.n2)], a[lay1.C01(0, 0):lay1.C01(0, lay1.n2)], 1e-12, 1e-15)
+				testutil.CompareScaled(t, "C11 kind", c[lay2.C11(q, 0):lay2.C11(q, lay2.n3)], a[lay1.C11(0, 0):lay1.C11(0, lay1.n3)], 1e-12, 1e-15)
 			}
 		}
 		// Normalised host dictionaries agree as well.
@@ -69,8 +70,8 @@ func TestCrossSelfEqualsAuto(t *testing.T) {
 				}
 			}
 			for q := 0; q < 4; q++ {
-				compareArr(t, "C01 normalised", rc[b].C01[q*n2:(q+1)*n2], ra[b].C01, 1e-12, 1e-15)
-				compareArr(t, "Corr11", rc[b].Corr11[q*n3:(q+1)*n3], ra[b].C11, 1e-12, 1e-15)
+				testutil.CompareScaled(t, "C01 normalised", rc[b].C01[q*n2:(q+1)*n2], ra[b].C01, 1e-12, 1e-15)
+				testutil.CompareScaled(t, "Corr11", rc[b].Corr11[q*n3:(q+1)*n3], ra[b].C11, 1e-12, 1e-15)
 			}
 		}
 	}
@@ -80,8 +81,8 @@ func TestCrossSelfEqualsAuto(t *testing.T) {
 // and conjugates C00.
 func TestCrossSwap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
-	a := randMaps(rng, 1, 64, 64)
-	b := randMaps(rng, 1, 64, 64)
+	a := testutil.RandMaps(rng, 1, 64, 64)
+	b := testutil.RandMaps(rng, 1, 64, 64)
 	for i := range a.Data {
 		b.Data[i] = math.Exp(0.5*a.Data[i]) + 0.5*b.Data[i]
 	}
@@ -105,14 +106,14 @@ func TestCrossSwap(t *testing.T) {
 	lay := cop.Op().idx.layout(2)
 	swap := []int{1, 0, 3, 2}
 	for q := 0; q < 4; q++ {
-		compareArr(t, "C01 swap", ba[lay.C01(swap[q], 0):lay.C01(swap[q], lay.n2)], ab[lay.C01(q, 0):lay.C01(q, lay.n2)], 1e-12, 1e-15)
-		compareArr(t, "C11 swap", ba[lay.C11(swap[q], 0):lay.C11(swap[q], lay.n3)], ab[lay.C11(q, 0):lay.C11(q, lay.n3)], 1e-12, 1e-15)
+		testutil.CompareScaled(t, "C01 swap", ba[lay.C01(swap[q], 0):lay.C01(swap[q], lay.n2)], ab[lay.C01(q, 0):lay.C01(q, lay.n2)], 1e-12, 1e-15)
+		testutil.CompareScaled(t, "C11 swap", ba[lay.C11(swap[q], 0):lay.C11(swap[q], lay.n3)], ab[lay.C11(q, 0):lay.C11(q, lay.n3)], 1e-12, 1e-15)
 	}
 	conj := make([]complex128, lay.JL)
 	for k := range conj {
 		conj[k] = cmplx.Conj(ab[lay.c00+k])
 	}
-	compareArr(t, "C00 swap", ba[lay.c00:lay.c00+lay.JL], conj, 1e-12, 1e-15)
+	testutil.CompareScaled(t, "C00 swap", ba[lay.c00:lay.c00+lay.JL], conj, 1e-12, 1e-15)
 	// The cross moments of correlated maps are not those of either map alone.
 	if d := cmplx.Abs(ab[lay.C01(2, 5)] - ab[lay.C01(0, 5)]); d < 1e-6*cmplx.Abs(ab[lay.C01(0, 5)]) {
 		t.Errorf("cross C01 equals auto C01 for different maps")
@@ -128,11 +129,11 @@ func TestCrossGradientAndShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := randMaps(rng, 1, 64, 32)
+	x := testutil.RandMaps(rng, 1, 64, 32)
 	for i := range x.Data {
 		x.Data[i] = math.Exp(0.5 * x.Data[i])
 	}
-	v := randMaps(rng, 1, 64, 32)
+	v := testutil.RandMaps(rng, 1, 64, 32)
 	w := make([]complex128, cop.NumRaw())
 	for i := range w {
 		w[i] = complex(rng.NormFloat64(), rng.NormFloat64())
@@ -146,32 +147,11 @@ func TestCrossGradientAndShape(t *testing.T) {
 		return l, append([]complex128(nil), w...), nil
 	}
 	eng := cpu.New()
-	_, grad, err := eng.LossGrad(cop.Key(), cop.Stat(), x, lin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := 0.0
-	for i := range grad {
-		dir += grad[i] * v.Data[i]
-	}
-	const eps = 1e-5
-	eval := func(sign float64) float64 {
-		y := stlayer.NewMaps(1, 64, 32)
-		for i := range y.Data {
-			y.Data[i] = x.Data[i] + sign*eps*v.Data[i]
-		}
-		c, err := eng.Forward(cop.Key(), cop.Stat(), y)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, _, _ := lin(c)
-		return l
-	}
-	fd := (eval(1) - eval(-1)) / (2 * eps)
+	dir, fd := directional(t, eng, cop.Key(), cop.Stat(), x, v, lin)
 	if rel := math.Abs(fd-dir) / math.Abs(fd); rel > 1e-6 {
 		t.Errorf("cross gradient: %.10g vs central difference %.10g (rel %.2e)", dir, fd, rel)
 	}
-	if _, err := eng.Forward(cop.Key(), cop.Stat(), randMaps(rng, 1, 32, 32)); err == nil {
+	if _, err := eng.Forward(cop.Key(), cop.Stat(), testutil.RandMaps(rng, 1, 32, 32)); err == nil {
 		t.Errorf("32×32 input accepted by the cross statistic of 32×32 pairs")
 	}
 }

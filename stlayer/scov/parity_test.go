@@ -3,6 +3,7 @@ package scov
 import (
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
@@ -27,11 +28,11 @@ func TestChengParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx := openNpz(t, "cheng_scattering_cov_J6_L4_dust256.npz")
+	fx := testutil.OpenNpz(t, testutil.RefFile(t, "cheng_scattering_cov_J6_L4_dust256.npz"))
 	const rel, abs = 1e-4, 1e-6
 	for _, a := range op.ChengDict(rs) {
 		if a.Int != nil {
-			want := fx.ints(a.Name)
+			want := fx.Int64(a.Name)
 			if len(want) != len(a.Int) {
 				t.Fatalf("%s: %d values, want %d", a.Name, len(a.Int), len(want))
 			}
@@ -42,7 +43,7 @@ func TestChengParity(t *testing.T) {
 			}
 			continue
 		}
-		shape := fx.shape(a.Name)
+		shape := fx.Shape(a.Name)
 		if len(shape) != len(a.Shape) {
 			t.Errorf("%s: shape %v, want %v", a.Name, a.Shape, shape)
 		} else {
@@ -55,11 +56,11 @@ func TestChengParity(t *testing.T) {
 		}
 		var got, want []complex128
 		if a.Complex != nil {
-			got, want = a.Complex, fx.cplx(a.Name)
+			got, want = a.Complex, fx.Complex64(a.Name)
 		} else {
-			got, want = toC(a.Real), toC(fx.real(a.Name))
+			got, want = testutil.ToComplex(a.Real), testutil.ToComplex(fx.Floats(a.Name))
 		}
-		w := compareArr(t, a.Name, got, want, rel, abs)
+		w := testutil.CompareScaled(t, a.Name, got, want, rel, abs)
 		t.Logf("%-18s worst rel err %.2e", a.Name, w)
 	}
 
@@ -79,6 +80,6 @@ func TestChengParity(t *testing.T) {
 			want = rs[0].ForSynthesisIso
 			name = "for_synthesis_iso(prim)"
 		}
-		compareArr(t, name, c.Row(0), toC(want), 1e-10, 1e-12)
+		testutil.CompareScaled(t, name, c.Row(0), testutil.ToComplex(want), 1e-10, 1e-12)
 	}
 }

@@ -7,52 +7,18 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
-	"gonum.org/v1/gonum/dsp/fourier"
 )
-
-// fft2 is a host 2D DFT (unnormalised forward, 1/(MN) inverse) for tests.
-func fft2(a []complex128, M, N int, inv bool) []complex128 {
-	out := append([]complex128(nil), a...)
-	fr, fc := fourier.NewCmplxFFT(N), fourier.NewCmplxFFT(M)
-	for i := 0; i < M; i++ {
-		row := out[i*N : (i+1)*N]
-		if inv {
-			fr.Sequence(row, row)
-		} else {
-			fr.Coefficients(row, row)
-		}
-	}
-	col := make([]complex128, M)
-	for j := 0; j < N; j++ {
-		for i := 0; i < M; i++ {
-			col[i] = out[i*N+j]
-		}
-		if inv {
-			fc.Sequence(col, col)
-		} else {
-			fc.Coefficients(col, col)
-		}
-		for i := 0; i < M; i++ {
-			out[i*N+j] = col[i]
-		}
-	}
-	if inv {
-		for i := range out {
-			out[i] /= complex(float64(M*N), 0)
-		}
-	}
-	return out
-}
 
 // conv returns IFFT2(FFT2(a)·f) for a real Fourier filter f.
 func conv(a []complex128, f []float64, M, N int) []complex128 {
-	A := fft2(a, M, N, false)
+	A := testutil.FFT2(a, M, N, false)
 	for i := range A {
 		A[i] *= complex(f[i], 0)
 	}
-	return fft2(A, M, N, true)
+	return testutil.FFT2(A, M, N, true)
 }
 
 func meanConj(a, b []complex128) complex128 {
@@ -71,7 +37,7 @@ func meanConj(a, b []complex128) complex128 {
 func TestRealSpaceDefinitions(t *testing.T) {
 	const M, N, J, L = 32, 32, 3, 4
 	rng := rand.New(rand.NewPCG(1, 2))
-	x := randMaps(rng, 1, M, N)
+	x := testutil.RandMaps(rng, 1, M, N)
 	// add structure so that C01 is not ~0
 	for i := range x.Data {
 		x.Data[i] = math.Exp(0.8 * x.Data[i])
@@ -88,7 +54,7 @@ func TestRealSpaceDefinitions(t *testing.T) {
 		}
 		row := c.Row(0)
 		lay := op.idx.layout(1)
-		xi := toC(x.Data)
+		xi := testutil.ToComplex(x.Data)
 		W := make([][]complex128, J*L)
 		U := make([][]complex128, J*L)
 		for k := range W {
@@ -150,7 +116,7 @@ func roll(x *stlayer.Maps, dr, dc int) *stlayer.Maps {
 // circular shift of the map (also with Cheng's crops).
 func TestTranslationInvariance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	x := randMaps(rng, 1, 64, 64)
+	x := testutil.RandMaps(rng, 1, 64, 64)
 	for i := range x.Data {
 		x.Data[i] = math.Exp(x.Data[i])
 	}
@@ -167,14 +133,14 @@ func TestTranslationInvariance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareArr(t, "shifted raw", b.Data, a.Data, 1e-9, 1e-12)
+	testutil.CompareScaled(t, "shifted raw", b.Data, a.Data, 1e-9, 1e-12)
 }
 
 // TestBatchConsistency: a batch of two maps gives the same rows as the maps
 // one at a time (raw and normalised iso vector).
 func TestBatchConsistency(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	x := randMaps(rng, 2, 64, 64)
+	x := testutil.RandMaps(rng, 2, 64, 64)
 	for i := range x.Map(1) {
 		x.Map(1)[i] = math.Exp(x.Map(1)[i])
 	}
@@ -197,7 +163,7 @@ func TestBatchConsistency(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		compareArr(t, "batch row", both.Row(b), c.Row(0), 1e-12, 1e-14)
+		testutil.CompareScaled(t, "batch row", both.Row(b), c.Row(0), 1e-12, 1e-14)
 	}
 }
 
@@ -207,7 +173,7 @@ func TestBatchConsistency(t *testing.T) {
 func TestWhiteNoiseC01(t *testing.T) {
 	dust := loadMap(t, "dust256.npy")
 	rng := rand.New(rand.NewPCG(7, 8))
-	noise := randMaps(rng, 1, 256, 256)
+	noise := testutil.RandMaps(rng, 1, 256, 256)
 	op, err := New(Config{J: 5, L: 4}, 256, 256)
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +215,7 @@ func TestWhiteNoiseC01(t *testing.T) {
 // survives a JSON round trip, and the Prim assembly equals the host one.
 func TestRefSelfEqualsSelfNormalisation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	x := randMaps(rng, 1, 64, 64)
+	x := testutil.RandMaps(rng, 1, 64, 64)
 	for i := range x.Data {
 		x.Data[i] = math.Exp(x.Data[i])
 	}
@@ -299,12 +265,12 @@ func TestRefSelfEqualsSelfNormalisation(t *testing.T) {
 			if a.K != op.NumSynthesis(iso) || a.K != self.Labels().Len() {
 				t.Fatalf("%s iso=%t: %d coefficients, want %d", norm, iso, a.K, op.NumSynthesis(iso))
 			}
-			compareArr(t, norm.String()+" ref=self", b.Data, a.Data, 1e-10, 1e-13)
+			testutil.CompareScaled(t, norm.String()+" ref=self", b.Data, a.Data, 1e-10, 1e-13)
 			want := hostRes[0].ForSynthesis
 			if iso {
 				want = hostRes[0].ForSynthesisIso
 			}
-			compareArr(t, norm.String()+" prim vs host", a.Data, toC(want), 1e-10, 1e-13)
+			testutil.CompareScaled(t, norm.String()+" prim vs host", a.Data, testutil.ToComplex(want), 1e-10, 1e-13)
 		}
 	}
 }
@@ -330,11 +296,11 @@ func TestCounts(t *testing.T) {
 // direction (64² map, J=4), for several variants.
 func TestFiniteDifferenceGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	x := randMaps(rng, 1, 64, 64)
+	x := testutil.RandMaps(rng, 1, 64, 64)
 	for i := range x.Data {
 		x.Data[i] = math.Exp(0.5 * x.Data[i])
 	}
-	v := randMaps(rng, 1, 64, 64)
+	v := testutil.RandMaps(rng, 1, 64, 64)
 	eng := cpu.New()
 	type variant struct {
 		name string
@@ -375,28 +341,7 @@ func TestFiniteDifferenceGradient(t *testing.T) {
 			}
 			return l, g, nil
 		}
-		_, grad, err := eng.LossGrad(s.Key(), s.Stat(), x, lin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := 0.0
-		for i := range grad {
-			dir += grad[i] * v.Data[i]
-		}
-		const eps = 1e-5
-		eval := func(sign float64) float64 {
-			y := stlayer.NewMaps(1, 64, 64)
-			for i := range y.Data {
-				y.Data[i] = x.Data[i] + sign*eps*v.Data[i]
-			}
-			c, err := eng.Forward(s.Key(), s.Stat(), y)
-			if err != nil {
-				t.Fatal(err)
-			}
-			l, _, _ := lin(c)
-			return l
-		}
-		fd := (eval(1) - eval(-1)) / (2 * eps)
+		dir, fd := directional(t, eng, s.Key(), s.Stat(), x, v, lin)
 		rel := math.Abs(fd-dir) / math.Abs(fd)
 		t.Logf("%s: ⟨∇ℒ,v⟩ = %.8g, central difference %.8g, rel err %.2e", vv.name, dir, fd, rel)
 		if rel > 1e-6 {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -118,7 +119,7 @@ func powerLawMap(rng *rand.Rand, M, N int, beta float64) *stlayer.Maps {
 	for i := range w {
 		w[i] = complex(rng.NormFloat64(), 0)
 	}
-	W := fft2(w, M, N, false)
+	W := testutil.FFT2(w, M, N, false)
 	for a := 0; a < M; a++ {
 		for b := 0; b < N; b++ {
 			ka, kb := float64(a), float64(b)
@@ -136,7 +137,7 @@ func powerLawMap(rng *rand.Rand, M, N int, beta float64) *stlayer.Maps {
 			W[a*N+b] *= complex(math.Pow(k, -beta/2), 0)
 		}
 	}
-	z := fft2(W, M, N, true)
+	z := testutil.FFT2(W, M, N, true)
 	x := stlayer.NewMaps(1, M, N)
 	for i := range z {
 		x.Data[i] = real(z[i])
@@ -148,7 +149,7 @@ func powerLawMap(rng *rand.Rand, M, N int, beta float64) *stlayer.Maps {
 // grid units): a field with one characteristic scale (not self-similar).
 func bandMap(rng *rand.Rand, M int) *stlayer.Maps {
 	y := powerLawMap(rng, M, M, 0)
-	Y := fft2(toC(y.Data), M, M, false)
+	Y := testutil.FFT2(testutil.ToComplex(y.Data), M, M, false)
 	for i := range Y {
 		a, b := i/M, i%M
 		ka, kb := math.Min(float64(a), float64(M-a)), math.Min(float64(b), float64(M-b))
@@ -156,7 +157,7 @@ func bandMap(rng *rand.Rand, M int) *stlayer.Maps {
 			Y[i] = 0
 		}
 	}
-	z := fft2(Y, M, M, true)
+	z := testutil.FFT2(Y, M, M, true)
 	for i := range z {
 		y.Data[i] = real(z[i])
 	}
@@ -194,7 +195,7 @@ func TestSpectraPowerLaw(t *testing.T) {
 		for i := range v {
 			v[i] = real(fsi.Data[i])
 		}
-		compareArr(t, "prim vs host spectra", c.Data, toC(so.Spectra().Apply(v)), 1e-10, 1e-12)
+		testutil.CompareScaled(t, "prim vs host spectra", c.Data, testutil.ToComplex(so.Spectra().Apply(v)), 1e-10, 1e-12)
 		e0, e := 0.0, 0.0
 		for i, z := range c.Data {
 			if lb.Class[i] == "C11" {

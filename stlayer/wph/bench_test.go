@@ -4,12 +4,12 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
 func benchOp(b *testing.B, exact bool, margin int, grad bool) {
-	x := dust256(b)
+	x := testutil.Dust256(b)
 	cfg := DefaultConfig()
 	cfg.Subsample, cfg.Margin = !exact, margin
 	op, err := New(cfg, 256, 256)
@@ -17,15 +17,6 @@ func benchOp(b *testing.B, exact bool, margin int, grad bool) {
 		b.Fatal(err)
 	}
 	e := cpu.New()
-	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
-		g := make([]complex128, len(c.Data))
-		var l float64
-		for i, v := range c.Data {
-			l += real(v)*real(v) + imag(v)*imag(v)
-			g[i] = 2 * v
-		}
-		return l, g, nil
-	}
 	if _, err := op.Forward(e, x); err != nil { // warm-up (filters)
 		b.Fatal(err)
 	}
@@ -34,7 +25,7 @@ func benchOp(b *testing.B, exact bool, margin int, grad bool) {
 	defer func() { b.ReportMetric((cpuTime()-c0)/float64(b.N), "cpu-s/op") }()
 	for i := 0; i < b.N; i++ {
 		if grad {
-			if _, _, err := e.LossGrad(op.Key(), op.Stat(), x, loss); err != nil {
+			if _, _, err := e.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2); err != nil {
 				b.Fatal(err)
 			}
 		} else if _, err := op.Forward(e, x); err != nil {

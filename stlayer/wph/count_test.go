@@ -4,6 +4,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -54,7 +55,7 @@ func (c *countPrim) MulFilters(x stlayer.Field, f *stlayer.FilterBank) stlayer.F
 // full-size FFT pair per covariance (372 + 9); the exact band-cropped
 // evaluation keeps the 60 phase harmonics and needs < 50 full-size FFTs.
 func TestWorkCount(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	op := newOp(t, DefaultConfig(), 256, 256)
 	cp := &countPrim{calls: map[string]int{}, elems: map[string]int{}}
 	s := op.Stat()

@@ -6,8 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/dsp/fourier"
-
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -16,47 +15,6 @@ import (
 // A direct (slow, obviously correct) implementation of the WPH definitions,
 // written independently of the Prim graph: full-grid FFT convolutions, phase
 // harmonics with cmplx, explicit sums over pixels for every τ.
-
-func dft2(a []complex128, M, N int, inverse bool) []complex128 {
-	out := append([]complex128(nil), a...)
-	row, col := fourier.NewCmplxFFT(N), fourier.NewCmplxFFT(M)
-	for r := 0; r < M; r++ {
-		s := out[r*N : (r+1)*N]
-		if inverse {
-			row.Sequence(s, s)
-		} else {
-			row.Coefficients(s, s)
-		}
-	}
-	buf := make([]complex128, M)
-	for c := 0; c < N; c++ {
-		for r := 0; r < M; r++ {
-			buf[r] = out[r*N+c]
-		}
-		if inverse {
-			col.Sequence(buf, buf)
-		} else {
-			col.Coefficients(buf, buf)
-		}
-		for r := 0; r < M; r++ {
-			out[r*N+c] = buf[r]
-		}
-	}
-	if inverse {
-		for i := range out {
-			out[i] /= complex(float64(M*N), 0)
-		}
-	}
-	return out
-}
-
-func toC(x []float64) []complex128 {
-	out := make([]complex128, len(x))
-	for i, v := range x {
-		out[i] = complex(v, 0)
-	}
-	return out
-}
 
 func harmonic(z complex128, p int) complex128 {
 	switch p {
@@ -124,14 +82,14 @@ func directWPH(op *Op, x1, x2 []float64) []complex128 {
 	M, N, L := op.M, op.N, op.cfg.L
 	wd := op.window()
 	periodic := !op.cfg.NonPeriodic
-	X := [2][]complex128{dft2(toC(x1), M, N, false), dft2(toC(x2), M, N, false)}
+	X := [2][]complex128{testutil.FFT2(testutil.ToComplex(x1), M, N, false), testutil.FFT2(testutil.ToComplex(x2), M, N, false)}
 	factor := func(m, j, l, p int) []complex128 {
 		f := op.psi.Filter(j*L + l)
 		s := make([]complex128, M*N)
 		for i := range s {
 			s[i] = X[m][i] * complex(f[i], 0)
 		}
-		z := dft2(s, M, N, true)
+		z := testutil.FFT2(s, M, N, true)
 		for i, v := range z {
 			z[i] = harmonic(v, p)
 		}
@@ -154,7 +112,7 @@ func directWPH(op *Op, x1, x2 []float64) []complex128 {
 		for i, v := range xs[m] {
 			xc[i] = complex(v-mu, 0)
 		}
-		F := dft2(xc, M, N, false)
+		F := testutil.FFT2(xc, M, N, false)
 		var k int
 		for i, jj := range op.phiJ {
 			if jj == j {
@@ -165,7 +123,7 @@ func directWPH(op *Op, x1, x2 []float64) []complex128 {
 		for i := range F {
 			F[i] *= complex(f[i], 0)
 		}
-		y := dft2(F, M, N, true)
+		y := testutil.FFT2(F, M, N, true)
 		for i, v := range y {
 			y[i] = harmonic(v, p)
 		}
@@ -180,26 +138,18 @@ func directWPH(op *Op, x1, x2 []float64) []complex128 {
 
 // ---------------------------------------------------------------------------
 
-func randMaps(rng *rand.Rand, B, M, N int) *stlayer.Maps {
-	x := stlayer.NewMaps(B, M, N)
-	for i := range x.Data {
-		x.Data[i] = rng.NormFloat64()
-	}
-	return x
-}
-
 // smoothField is a random field with a red spectrum plus a non-Gaussian
 // (squared) component, so that every class of coefficients is non-zero.
 func smoothField(rng *rand.Rand, M, N int) []float64 {
-	w := randMaps(rng, 1, M, N).Data
-	F := dft2(toC(w), M, N, false)
+	w := testutil.RandMaps(rng, 1, M, N).Data
+	F := testutil.FFT2(testutil.ToComplex(w), M, N, false)
 	for r := 0; r < M; r++ {
 		for c := 0; c < N; c++ {
 			kr, kc := float64(min(r, M-r)), float64(min(c, N-c))
 			F[r*N+c] /= complex(1+math.Hypot(kr, kc), 0)
 		}
 	}
-	g := dft2(F, M, N, true)
+	g := testutil.FFT2(F, M, N, true)
 	out := make([]float64, M*N)
 	for i, v := range g {
 		out[i] = real(v) + 0.5*real(v)*real(v)
@@ -273,7 +223,7 @@ func TestDirect(t *testing.T) {
 
 // TestCrossOfSelfIsAuto: cross-WPH of (x, x) equals the auto statistic.
 func TestCrossOfSelfIsAuto(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	small := crop(x, 64, 64)
 	e := cpu.New()
 	for _, cfg := range []Config{{J: 4, L: 4, DN: 1}, {J: 4, L: 4, Subsample: true, Margin: 1}, {J: 4, L: 4, DN: 1, NonPeriodic: true},
@@ -320,7 +270,7 @@ func roll(x *stlayer.Maps, dr, dc int) *stlayer.Maps {
 // shifts (all τ); with Subsample, exactly so for shifts that are multiples of
 // the coarsest grid step.
 func TestTranslationInvariance(t *testing.T) {
-	x := crop(dust256(t), 64, 64)
+	x := crop(testutil.Dust256(t), 64, 64)
 	e := cpu.New()
 	for _, tc := range []struct {
 		cfg    Config
@@ -360,7 +310,7 @@ func rot90(x *stlayer.Maps) *stlayer.Maps {
 // so x⋆ψ_{θ+π} = conj(x⋆ψ_θ) for real x). For L = 2 the rotation is by π/L
 // and shifts the orientations by one.
 func TestRotationPermutesOrientations(t *testing.T) {
-	x := crop(dust256(t), 64, 64)
+	x := crop(testutil.Dust256(t), 64, 64)
 	e := cpu.New()
 	for _, cfg := range []Config{{J: 4, L: 4}, {J: 4, L: 2}, {J: 4, L: 4, Subsample: true, Margin: 1}} {
 		op := newOp(t, cfg, 64, 64)
@@ -412,7 +362,7 @@ func TestRotationPermutesOrientations(t *testing.T) {
 func TestWhiteNoise(t *testing.T) {
 	const B, M, J = 4, 128, 4
 	rng := rand.New(rand.NewPCG(7, 8))
-	noise := randMaps(rng, B, M, M)
+	noise := testutil.RandMaps(rng, B, M, M)
 	e := cpu.New()
 	cfg := Config{J: J, L: 4, Norm: NormAuto}
 	rho := func(x *stlayer.Maps) ([]complex128, *Op) {
@@ -447,7 +397,7 @@ func TestWhiteNoise(t *testing.T) {
 		}
 	}
 	t.Logf("white noise: max |C01|/σ = %.2f, max |Cphase|/σ = %.2f", worst["C01"], worst["Cphase"])
-	dust := crop(dust256(t), M, M)
+	dust := crop(testutil.Dust256(t), M, M)
 	cd, _ := rho(dust)
 	big := map[string]float64{}
 	for i, v := range cd {
@@ -482,7 +432,7 @@ func TestBatchConsistency(t *testing.T) {
 			}
 		}
 		all := forward(t, e, op, x)
-		_, gAll, err := e.LossGrad(op.Key(), op.Stat(), x, sumAbs2)
+		_, gAll, err := e.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -494,7 +444,7 @@ func TestBatchConsistency(t *testing.T) {
 					t.Fatalf("%+v map %d coefficient %d: batch %v, alone %v", cfg, b, i, all.Row(b)[i], v)
 				}
 			}
-			_, g, err := e.LossGrad(op.Key(), op.Stat(), one, sumAbs2)
+			_, g, err := e.LossGrad(op.Key(), op.Stat(), one, testutil.SumAbs2)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"math/cmplx"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -71,13 +72,13 @@ func checkParity(t *testing.T, lb *stlayer.Labels, got, want []complex128, rel, 
 // fixture's wph_moments_indices, scaling_moments_indices, translation_pos and
 // class labels.
 func TestLabelsMatchPyWPH(t *testing.T) {
-	p := refPath(t, fixtureNPZ)
+	f := testutil.OpenNpz(t, testutil.RefFile(t, fixtureNPZ))
 	var wi, si, tp []int64
 	var classes []string
-	readNPZ(t, p, "wph_moments_indices", &wi)
-	readNPZ(t, p, "scaling_moments_indices", &si)
-	readNPZ(t, p, "translation_pos", &tp)
-	readNPZ(t, p, "labels", &classes)
+	f.Read("wph_moments_indices", &wi)
+	f.Read("scaling_moments_indices", &si)
+	f.Read("translation_pos", &tp)
+	f.Read("labels", &classes)
 	op := newOp(t, DefaultConfig(), 256, 256)
 	wph, sm, tau := op.PyWPHIndices()
 	if len(wph)*9 != len(wi) || len(sm)*4 != len(si) || len(tau)*2 != len(tp) {
@@ -148,10 +149,10 @@ func TestModelCounts(t *testing.T) {
 // coefficient for the tiny ones (observed: ≤ 6e-7 relative except Cphase
 // coefficients 100× below their class scale, ≤ 6e-6).
 func TestParityPyWPH(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	want := refCoeffs(t, "pywph_wph_J6_L4_dn0_dust256_coeffs.npy")
 	var fromNPZ []complex64
-	readNPZ(t, refPath(t, fixtureNPZ), "coeffs", &fromNPZ)
+	testutil.OpenNpz(t, testutil.RefFile(t, fixtureNPZ)).Read("coeffs", &fromNPZ)
 	for i, v := range fromNPZ {
 		if complex128(v) != want[i] {
 			t.Fatalf("fixture files disagree at %d", i)
@@ -184,7 +185,7 @@ func TestParityPyWPH(t *testing.T) {
 // fixture: Margin 2 within 2e-4 relative (+5e-5 of the class scale), Margin 3
 // within 1e-4 (+1e-5).
 func TestParitySubsample(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	want := refCoeffs(t, "pywph_wph_J6_L4_dn0_dust256_coeffs.npy")
 	e := cpu.New()
 	for _, tc := range []struct {
@@ -199,24 +200,14 @@ func TestParitySubsample(t *testing.T) {
 	}
 }
 
-func sumAbs2(c *stlayer.Coeffs) (float64, []complex128, error) {
-	g := make([]complex128, len(c.Data))
-	var l float64
-	for i, v := range c.Data {
-		l += real(v)*real(v) + imag(v)*imag(v)
-		g[i] = 2 * v
-	}
-	return l, g, nil
-}
-
 // TestGradParityPyWPH: ∂/∂x Σ|coeffs|² against PyWPH's autograd gradient
 // (float32): max |Δ| ≤ 1e-4 · max |∇|.
 func TestGradParityPyWPH(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	var want []float32
-	readNPY(t, refPath(t, "pywph_wph_J6_L4_dn0_dust256_grad_sumabs2.npy"), &want)
+	testutil.ReadNpy(t, testutil.RefFile(t, "pywph_wph_J6_L4_dn0_dust256_grad_sumabs2.npy"), &want)
 	op := newOp(t, DefaultConfig(), 256, 256)
-	_, g, err := cpu.New().LossGrad(op.Key(), op.Stat(), x, sumAbs2)
+	_, g, err := cpu.New().LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +226,7 @@ func TestGradParityPyWPH(t *testing.T) {
 // map itself) against PyWPH; then the stored normalisation survives a JSON
 // round trip and gives the same coefficients on another operator.
 func TestParityNormAuto(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	want := refCoeffs(t, "pywph_wph_J6_L4_dn0_dust256_normauto_coeffs.npy")
 	cfg := DefaultConfig()
 	cfg.Norm = NormAuto

@@ -4,6 +4,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
@@ -12,7 +13,7 @@ import (
 // Kymatio Scattering2D J6 L8 256² 0.58 s forward, 1.5 s forward+backward.
 
 func benchWST(b *testing.B, cfg Config, grad bool) {
-	x := dust256(b)
+	x := testutil.Dust256(b)
 	op, err := New(cfg, 256, 256)
 	if err != nil {
 		b.Fatal(err)
@@ -29,7 +30,7 @@ func benchWST(b *testing.B, cfg Config, grad bool) {
 	for b.Loop() {
 		n++
 		if grad {
-			if _, _, err := e.LossGrad(op.Key(), s, x, sumSquares); err != nil {
+			if _, _, err := e.LossGrad(op.Key(), s, x, testutil.SumAbs2); err != nil {
 				b.Fatal(err)
 			}
 		} else if _, err := e.Forward(op.Key(), s, x); err != nil {

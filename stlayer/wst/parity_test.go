@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -24,7 +25,7 @@ const (
 )
 
 func TestChengParity(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	e := cpu.New()
 	for _, J := range []int{6, 7} {
 		t.Run(fmt.Sprintf("J%d", J), func(t *testing.T) {
@@ -42,18 +43,18 @@ func TestChengParity(t *testing.T) {
 			}
 			f := openNpz(t, fmt.Sprintf("reference/cheng_scattering_coef_J%d_L4_dust256.npz", J))
 			for _, k := range []string{"S0", "mean", "S1", "S1_iso", "P00", "P00_iso", "S2", "S2_iso", "P11", "P11_iso", "s21", "s22"} {
-				want := f.f32(k)
-				if fmt.Sprint(f.shape(k)) != fmt.Sprint(d[k].Shape) {
-					t.Errorf("%s: shape %v, want %v", k, d[k].Shape, f.shape(k))
+				want := f.Float32(k)
+				if fmt.Sprint(f.Shape(k)) != fmt.Sprint(d[k].Shape) {
+					t.Errorf("%s: shape %v, want %v", k, d[k].Shape, f.Shape(k))
 					continue
 				}
-				w := compareClass(t, k, d[k].Data, want, parityRtol, parityFloor)
+				w := testutil.CompareFloor(t, k, d[k].Data, want, parityRtol, parityFloor)
 				t.Logf("%-8s worst rel. error %.2e", k, w)
 			}
 			for _, k := range []string{"for_synthesis", "for_synthesis_iso"} {
-				want := f.f32(k)
-				if fmt.Sprint(f.shape(k)) != fmt.Sprint(d[k].Shape) {
-					t.Fatalf("%s: shape %v, want %v", k, d[k].Shape, f.shape(k))
+				want := f.Float32(k)
+				if fmt.Sprint(f.Shape(k)) != fmt.Sprint(d[k].Shape) {
+					t.Fatalf("%s: shape %v, want %v", k, d[k].Shape, f.Shape(k))
 				}
 				worst := 0.0
 				for i := range want {
@@ -114,14 +115,14 @@ func TestChengParity(t *testing.T) {
 }
 
 func TestKymatioParityDust(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	op, err := New(Config{J: 6, L: 8, Local: true}, 256, 256)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := openNpz(t, "reference/kymatio_scat2d_J6_L8_dust256.npz")
 	// Channel labels.
-	lab := f.i64("labels")
+	lab := f.Int64("labels")
 	rows := op.KymatioLabelRows()
 	if len(lab) != 5*len(rows) {
 		t.Fatalf("labels: %d rows in fixture, %d here", len(lab)/5, len(rows))
@@ -133,6 +134,17 @@ func TestKymatioParityDust(t *testing.T) {
 			}
 		}
 	}
+	a := kymatioForward(t, op, x)
+	if fmt.Sprint(a.Shape) != fmt.Sprint(f.Shape("S")) {
+		t.Fatalf("shape %v, fixture %v", a.Shape, f.Shape("S"))
+	}
+	compareKymatio(t, op, a.Data, f.Float32("S"), 1)
+}
+
+// kymatioForward evaluates op on x with the CPU engine and returns the
+// coefficients in Kymatio's layout (KymatioArray).
+func kymatioForward(t *testing.T, op *Op, x *stlayer.Maps) *Array {
+	t.Helper()
 	c, err := cpu.New().Forward(op.Key(), op.Stat(), x)
 	if err != nil {
 		t.Fatal(err)
@@ -141,10 +153,7 @@ func TestKymatioParityDust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(a.Shape) != fmt.Sprint(f.shape("S")) {
-		t.Fatalf("shape %v, fixture %v", a.Shape, f.shape("S"))
-	}
-	compareKymatio(t, op, a.Data, f.f32("S"), 1)
+	return a
 }
 
 // compareKymatio compares per order (S0, S1, S2 as classes for the scale floor).
@@ -164,53 +173,48 @@ func compareKymatio(t *testing.T, op *Op, got, want []float64, batch int) {
 				wa = append(wa, want[o:o+h*w]...)
 			}
 		}
-		worst := compareClass(t, class, g, wa, parityRtol, parityFloor)
+		worst := testutil.CompareFloor(t, class, g, wa, parityRtol, parityFloor)
 		t.Logf("%s: %d values, worst rel. error %.2e", class, len(g), worst)
 	}
 }
 
 func TestKymatioGolden(t *testing.T) {
 	f := openNpz(t, "data/kymatio/test_data_2d.npz")
-	if J := f.i64("J"); len(J) != 1 || J[0] != 4 {
+	if J := f.Int64("J"); len(J) != 1 || J[0] != 4 {
 		t.Fatalf("test_data_2d.npz: J = %v, want 4", J)
 	}
-	xs := f.shape("x")
-	x := &stlayer.Maps{B: xs[0] * xs[1], M: xs[2], N: xs[3], Data: f.f32("x")}
+	xs := f.Shape("x")
+	x := &stlayer.Maps{B: xs[0] * xs[1], M: xs[2], N: xs[3], Data: f.Float32("x")}
 	op, err := New(Config{J: 4, L: 8, Local: true}, x.M, x.N)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := cpu.New().Forward(op.Key(), op.Stat(), x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := KymatioArray(op, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := f.shape("Sx")
+	a := kymatioForward(t, op, x)
+	ss := f.Shape("Sx")
 	if want := []int{xs[0] * xs[1], ss[2], ss[3], ss[4]}; fmt.Sprint(a.Shape) != fmt.Sprint(want) {
 		t.Fatalf("shape %v, want %v (Sx %v with leading dims flattened)", a.Shape, want, ss)
 	}
-	compareKymatio(t, op, a.Data, f.f32("Sx"), x.B)
+	compareKymatio(t, op, a.Data, f.Float32("Sx"), x.B)
 }
 
 func TestKymatioGradParity(t *testing.T) {
-	x := dust256(t)
+	x := testutil.Dust256(t)
 	op, err := New(Config{J: 6, L: 8, Local: true}, 256, 256)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, g, err := cpu.New().LossGrad(op.Key(), op.Stat(), x, sumSquares)
+	_, g, err := cpu.New().LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := readNpy32(t, "reference/kymatio_scat2d_J6_L8_dust256_grad_sumsq.npy")
+	var want32 []float32
+	testutil.ReadNpy(t, testutil.SharedFile(t, "reference", "kymatio_scat2d_J6_L8_dust256_grad_sumsq.npy"), &want32)
+	want := testutil.Float64s(want32)
 	// The float32 reference gradient carries an absolute error of a few 1e-7
 	// of its largest value (measured: max |Δ| = 5e-7·max|∂|, relative L2 error
 	// 2.7e-7), so per pixel the floor is 1e-2 of the largest |∂| (absolute
 	// tolerance 1e-6·max|∂|), and the relative L2 error must be ≤ 1e-5.
-	worst := compareClass(t, "grad", g, want, parityRtol, 1e-2)
+	worst := testutil.CompareFloor(t, "grad", g, want, parityRtol, 1e-2)
 	var num, den float64
 	for i := range g {
 		num += (g[i] - want[i]) * (g[i] - want[i])
@@ -221,15 +225,4 @@ func TestKymatioGradParity(t *testing.T) {
 	if l2 > 1e-5 {
 		t.Errorf("relative L2 error of the gradient %.2e > 1e-5", l2)
 	}
-}
-
-// sumSquares is ℒ = Σ |c|², g = 2c.
-func sumSquares(c *stlayer.Coeffs) (float64, []complex128, error) {
-	var l float64
-	g := make([]complex128, len(c.Data))
-	for i, z := range c.Data {
-		l += real(z)*real(z) + imag(z)*imag(z)
-		g[i] = 2 * z
-	}
-	return l, g, nil
 }
