@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -355,20 +356,39 @@ func Read(path string) (*Checkpoint, error) {
 	payload := body[hstart+hlen:]
 	for _, r := range h.Variables {
 		dt, ok := dtypes.MapOfNames[r.DType]
-		if !ok {
+		esize, sized := dtypeSize(dt)
+		if !ok || !sized {
 			return nil, corrupt("variable %s/%s: unknown dtype %q", r.Scope, r.Name, r.DType)
 		}
-		size := int64(dt.Size())
+		size := int64(esize)
 		for _, d := range r.Dims {
+			// a negative or overflowing dimension would make a negative or
+			// wrapped length pass the extent check below
+			if d < 0 || (d > 0 && size > math.MaxInt64/int64(d)) {
+				return nil, corrupt("variable %s/%s: bad dimensions %v", r.Scope, r.Name, r.Dims)
+			}
 			size *= int64(d)
 		}
-		if r.Offset < 0 || r.Length != size || r.Offset+r.Length > int64(len(payload)) {
+		if r.Offset < 0 || r.Length < 0 || r.Length != size || r.Offset > int64(len(payload))-r.Length {
 			return nil, corrupt("variable %s/%s: bad extent offset=%d length=%d (payload %d bytes, expected length %d)",
 				r.Scope, r.Name, r.Offset, r.Length, len(payload), size)
 		}
 	}
 	return &Checkpoint{Path: path, Format: h.Format, Created: h.Created, State: h.State,
 		Config: h.Config, Metadata: h.Metadata, vars: h.Variables, payload: payload}, nil
+}
+
+// dtypeSize is dt.Size() for a dtype with a Go element type, ok false for the
+// others (InvalidDType and names GoMLX lists but cannot hold), for which
+// Size panics.
+func dtypeSize(dt dtypes.DType) (n int, ok bool) {
+	defer func() {
+		if recover() != nil {
+			n, ok = 0, false
+		}
+	}()
+	n = dt.Size()
+	return n, n > 0
 }
 
 // VariableNames returns "scope/name" of every saved variable, in file order.
