@@ -163,7 +163,7 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 					x = imag(v)
 				}
 				if math.IsNaN(x) || math.IsInf(x, 0) {
-					return nil, fmt.Errorf("patch %d: feature %s is not finite (constant patch?)", from+b, col.Name)
+					return nil, fmt.Errorf("patch %d (%s): feature %s is not finite (constant patch? drop such patches with the skip-constant option)", from+b, patchWhere(ps, from+b), col.Name)
 				}
 				r = append(r, x)
 			}
@@ -315,6 +315,16 @@ func fingerprint(spec stats.Spec, cfg PatchConfig, ps *PatchSet) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// patchWhere names the provenance of patch i: source file, map, row, column.
+func patchWhere(ps *PatchSet, i int) string {
+	p := ps.Patches[i]
+	src := "?"
+	if p.Source >= 0 && p.Source < len(ps.Sources) {
+		src = ps.Sources[p.Source]
+	}
+	return fmt.Sprintf("%s, map %d, row %d, column %d", src, p.Map, p.Row, p.Col)
+}
+
 func chunkPath(dir string, c int) string {
 	return filepath.Join(dir, "features", fmt.Sprintf("chunk_%05d.npy", c))
 }
@@ -338,6 +348,10 @@ func readJSON(path string, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(b, v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || len(b) == 0 {
+			return fmt.Errorf("%s: not valid JSON (truncated or damaged file?): %w", path, err)
+		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil

@@ -72,6 +72,32 @@ func splitPath(path string) (file, member string, kind fileKind) {
 	return path, "", kindUnknown
 }
 
+// FilePart returns the file of a path as Read understands it: "x.npz:member"
+// gives "x.npz"; any other path is returned unchanged. Use it to stat or open
+// the file behind a path that may name an .npz member.
+func FilePart(path string) string {
+	file, _, _ := splitPath(path)
+	return file
+}
+
+// CheckMapsPath reports whether WriteMaps can write path, from its extension
+// alone: nil for ".npy", ".npz", "x.npz:member", ".fits", ".fit" and ".fts";
+// otherwise the error WriteMaps would return (unknown extension, gzip FITS).
+// Commands call it before long work so that a bad output name fails at once.
+func CheckMapsPath(path string) error {
+	file, _, kind := splitPath(path)
+	switch kind {
+	case kindNPY, kindNPZ:
+		return nil
+	case kindFITS:
+		if strings.HasSuffix(strings.ToLower(file), ".gz") {
+			return fmt.Errorf("datasets: %s: writing gzip-compressed FITS is not supported", path)
+		}
+		return nil
+	}
+	return unknownExt(path)
+}
+
 func unknownExt(path string) error {
 	return fmt.Errorf("datasets: %s: unknown file type %q (want .npy, .npz, .npz:member, .fits, .fit, .fts, or .fits.gz)", path, filepath.Ext(path))
 }
@@ -277,6 +303,9 @@ func WriteMaps(path string, m *stlayer.Maps) error {
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
 	}
+	if err := CheckMapsPath(path); err != nil {
+		return err
+	}
 	file, member, kind := splitPath(path)
 	switch kind {
 	case kindNPY:
@@ -286,13 +315,8 @@ func WriteMaps(path string, m *stlayer.Maps) error {
 			member = "maps"
 		}
 		return WriteNPZ(file, []NamedArray{{Name: member, Array: a}}, false)
-	case kindFITS:
-		if strings.HasSuffix(strings.ToLower(file), ".gz") {
-			return fmt.Errorf("datasets: %s: writing gzip-compressed FITS is not supported", path)
-		}
-		return WriteFITS(file, a)
 	}
-	return unknownExt(path)
+	return WriteFITS(file, a)
 }
 
 // writeFileAtomic writes data to a temporary file in the target's directory,

@@ -24,7 +24,7 @@ type Source struct {
 func LoadSources(paths []string) ([]Source, error) {
 	var files []string
 	for _, p := range paths {
-		st, err := os.Stat(p)
+		st, err := os.Stat(FilePart(p))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
@@ -84,7 +84,12 @@ type PatchConfig struct {
 	MaxPerSource int
 	// SkipNaN skips patches with non-finite pixels (counted) instead of failing.
 	SkipNaN bool
-	Seed    uint64
+	// SkipConstant skips patches whose pixels are all equal (counted in
+	// PatchSet.Constant): masked or saturated regions, whose self-normalised
+	// statistics are undefined. Omitted from JSON when false, so that the
+	// fingerprints of datasets made before it existed do not change.
+	SkipConstant bool `json:",omitempty"`
+	Seed         uint64
 }
 
 // Patch locates one patch: source index, map index in that source's batch,
@@ -102,7 +107,12 @@ type PatchSet struct {
 	Patches []Patch
 	Data    []float64 // len(Patches)·Size² row-major
 	Skipped int       // patches skipped for non-finite pixels
+	// Constant counts the patches skipped as constant (PatchConfig.SkipConstant).
+	Constant int
 }
+
+// IsConstant reports whether every pixel of patch i has the same value.
+func (ps *PatchSet) IsConstant(i int) bool { return constant(ps.Patch(i)) }
 
 // Patch returns the pixels of patch i (no copy).
 func (ps *PatchSet) Patch(i int) []float64 {
@@ -123,7 +133,16 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	if cfg.Size < 8 {
 		return nil, fmt.Errorf("patch size %d is too small (need ≥ 8)", cfg.Size)
 	}
-	if cfg.Stride <= 0 {
+	if cfg.Stride < 0 {
+		return nil, fmt.Errorf("patch stride %d is negative (0 = half the patch size)", cfg.Stride)
+	}
+	if cfg.MaxPerSource < 0 {
+		return nil, fmt.Errorf("at most %d patches per source: want ≥ 0 (0 = all)", cfg.MaxPerSource)
+	}
+	if !(cfg.Alpha >= 0 && cfg.Alpha <= 1) {
+		return nil, fmt.Errorf("Tukey window parameter %g is outside [0, 1]", cfg.Alpha)
+	}
+	if cfg.Stride == 0 {
 		cfg.Stride = max(1, cfg.Size/2)
 	}
 	if cfg.Alpha == 0 {
@@ -200,6 +219,10 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 				}
 				return nil, fmt.Errorf("%s: patch at map %d, row %d, column %d has non-finite pixels (use the skip option to drop such patches)", src.Name, p.Map, p.Row, p.Col)
 			}
+			if cfg.SkipConstant && constant(buf) {
+				ps.Constant++
+				continue
+			}
 			if win != nil {
 				mean := 0.0
 				for _, v := range buf {
@@ -218,6 +241,15 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 		return nil, fmt.Errorf("no patches: every candidate patch was skipped")
 	}
 	return ps, nil
+}
+
+func constant(x []float64) bool {
+	for _, v := range x[1:] {
+		if v != x[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // TukeyWindow returns the separable s×s Tukey window w(i)·w(j) of parameter

@@ -1,0 +1,156 @@
+package datasets
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+func TestFilePartAndCheckMapsPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"a/x.npz:maps": "a/x.npz", "x.NPZ:m": "x.NPZ", "x.npz": "x.npz", "x.npy": "x.npy", "dir/": "dir/", "x.fits": "x.fits",
+	} {
+		if got := FilePart(in); got != want {
+			t.Errorf("FilePart(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, ok := range []string{"o.npy", "o.NPY", "o.npz", "o.npz:s", "o.fits", "o.fit", "o.fts"} {
+		if err := CheckMapsPath(ok); err != nil {
+			t.Errorf("CheckMapsPath(%q): %v", ok, err)
+		}
+	}
+	for p, frag := range map[string]string{"o.txt": `unknown file type ".txt"`, "o": `unknown file type ""`, "dir/": "unknown file type", "o.fits.gz": "gzip"} {
+		err := CheckMapsPath(p)
+		if err == nil || !strings.Contains(err.Error(), frag) {
+			t.Errorf("CheckMapsPath(%q) = %v, want an error with %q", p, err, frag)
+		}
+		// WriteMaps refuses the same names, writing nothing.
+		dir := t.TempDir()
+		if err := WriteMaps(filepath.Join(dir, p), stlayer.NewMaps(1, 4, 4)); err == nil {
+			t.Errorf("WriteMaps(%q) wrote", p)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Errorf("WriteMaps(%q) left %d files", p, len(ents))
+		}
+	}
+}
+
+// LoadSources accepts the "x.npz:member" paths that Read accepts (it used to
+// stat the whole string and report "no such file").
+func TestLoadSourcesNPZMember(t *testing.T) {
+	dir := t.TempDir()
+	a := &Array{DType: "float64", Shape: []int{8, 8}, Float64: make([]float64, 64)}
+	b := &Array{DType: "float64", Shape: []int{2, 16, 16}, Float64: make([]float64, 512)}
+	for i := range b.Float64 {
+		b.Float64[i] = float64(i)
+	}
+	p := filepath.Join(dir, "two.npz")
+	if err := WriteNPZ(p, []NamedArray{{Name: "a", Array: a}, {Name: "b", Array: b}}, false); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := LoadSources([]string{p + ":b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := srcs[0].Maps; m.B != 2 || m.M != 16 || m.Data[511] != 511 {
+		t.Errorf("member b read as %d×%d×%d", m.B, m.M, m.N)
+	}
+	if _, err := LoadSources([]string{p + ":nope"}); err == nil || !strings.Contains(err.Error(), `no member "nope"`) {
+		t.Errorf("missing member: %v", err)
+	}
+	if _, err := LoadSources([]string{filepath.Join(dir, "none.npz") + ":b"}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestCutPatchesRefusesBadConfig(t *testing.T) {
+	src := []Source{{Name: "m", Maps: stlayer.NewMaps(1, 32, 32)}}
+	for _, c := range []struct {
+		cfg  PatchConfig
+		frag string
+	}{
+		{PatchConfig{Size: 16, Stride: -4}, "stride -4"},
+		{PatchConfig{Size: 16, MaxPerSource: -1}, "-1 patches per source"},
+		{PatchConfig{Size: 16, Window: "tukey", Alpha: 5}, "outside [0, 1]"},
+		{PatchConfig{Size: 16, Window: "tukey", Alpha: -0.1}, "outside [0, 1]"},
+	} {
+		if _, err := CutPatches(src, c.cfg); err == nil || !strings.Contains(err.Error(), c.frag) {
+			t.Errorf("%+v: %v, want an error with %q", c.cfg, err, c.frag)
+		}
+	}
+}
+
+// SkipConstant drops the patches whose pixels are all equal and counts them;
+// the option leaves the JSON (hence the fingerprint) of older configurations
+// unchanged.
+func TestCutPatchesSkipConstant(t *testing.T) {
+	m := stlayer.NewMaps(1, 32, 32)
+	for i := 16 * 32; i < len(m.Data); i++ { // top half 0 (a mask), bottom half varies
+		m.Data[i] = float64(i % 7)
+	}
+	src := []Source{{Name: "masked", Maps: m}}
+	ps, err := CutPatches(src, PatchConfig{Size: 16, Stride: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.Patches) != 4 || !ps.IsConstant(0) || !ps.IsConstant(1) || ps.IsConstant(2) {
+		t.Fatalf("%d patches, constant %v %v %v", len(ps.Patches), ps.IsConstant(0), ps.IsConstant(1), ps.IsConstant(2))
+	}
+	ps, err = CutPatches(src, PatchConfig{Size: 16, Stride: 16, SkipConstant: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.Patches) != 2 || ps.Constant != 2 || ps.Patches[0].Row != 16 {
+		t.Errorf("with SkipConstant: %d patches, %d constant, first at row %d", len(ps.Patches), ps.Constant, ps.Patches[0].Row)
+	}
+	if _, err := CutPatches([]Source{{Name: "flat", Maps: stlayer.NewMaps(1, 16, 16)}}, PatchConfig{Size: 16, SkipConstant: true}); err == nil {
+		t.Error("all patches constant: no error")
+	}
+	b, _ := json.Marshal(PatchConfig{Size: 16, Stride: 8, Seed: 3})
+	if strings.Contains(string(b), "SkipConstant") {
+		t.Errorf("PatchConfig JSON without the option mentions it: %s", b)
+	}
+}
+
+// A constant patch makes the self-normalised features non-finite: the error
+// names where the patch comes from, not only its index.
+func TestBuildFeaturesNamesConstantPatch(t *testing.T) {
+	m := stlayer.NewMaps(1, 32, 64)
+	f, _ := LogNormalField(32, 64, -2, 0.5, 1)
+	copy(m.Data, f)
+	for r := 0; r < 32; r++ {
+		for c := 32; c < 64; c++ {
+			m.Data[r*64+c] = 0.25
+		}
+	}
+	cfg := PatchConfig{Size: 32, Stride: 32}
+	ps, err := CutPatches([]Source{{Name: "half.npy", Maps: m}}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := stats.Spec{Kind: stats.SCov, J: 3, L: 4, Iso: true, Synthesis: true}
+	_, err = BuildFeatures(t.TempDir(), ps, cfg, spec, cpu.New(), 4, nil)
+	if err == nil || !strings.Contains(err.Error(), "half.npy, map 0, row 0, column 32") || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("error %v, want it to name half.npy, map 0, row 0, column 32", err)
+	}
+}
+
+func TestReadManifestTruncatedJSON(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{"version": 1, "spec": {`), 0o644)
+	_, err := ReadManifest(dir)
+	if err == nil || !strings.Contains(err.Error(), "manifest.json: not valid JSON (truncated or damaged file?)") {
+		t.Errorf("truncated manifest: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "manifest.json"), nil, 0o644)
+	if _, err := ReadManifest(dir); err == nil || !strings.Contains(err.Error(), "truncated or damaged") {
+		t.Errorf("empty manifest: %v", err)
+	}
+}
