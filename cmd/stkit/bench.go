@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/internal/engine"
+	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/perf"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -70,11 +72,43 @@ runs in its own process so that its peak memory is its own.`)
 	size := fs.Int("size", 256, "map size")
 	jsonOut := fs.String("json", "", "also write the rows as JSON to this file")
 	row := fs.String("row", "", "internal: run one row (family/engine/batch) and print it as JSON")
-	if _, err := parseFlags(fs, args); err != nil {
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return badInputf("%s takes no arguments, got %q", "bench", pos)
+	}
+	if err := checkMin("reps", *reps, 1); err != nil {
+		return err
+	}
+	if err := checkMin("size", *size, 16); err != nil {
 		return err
 	}
 	if *row != "" {
 		return benchRow(g, *row, *reps, *size)
+	}
+	if *only != "" {
+		for _, f := range strings.Split(*only, ",") {
+			known := false
+			for _, c := range benchCases {
+				known = known || c.name == strings.TrimSpace(f)
+			}
+			if !known {
+				return badInputf("--only: unknown family %q (want wst, wst-local, scov, wph or synth)", f)
+			}
+		}
+	}
+	for _, e := range strings.Split(*engines, ",") {
+		if e := strings.TrimSpace(e); e != "cpu" && e != "graph" {
+			return badInputf("--engines: unknown engine %q (want cpu or graph)", e)
+		}
+	}
+	for _, bs := range strings.Split(*batches, ",") {
+		if b, err := strconv.Atoi(strings.TrimSpace(bs)); err != nil || b < 1 {
+			return badInputf("--batch: bad batch size %q", bs)
+		}
+	}
+	if err := checkOutput(*jsonOut); err != nil {
+		return err
 	}
 	var peers *bench.Peers
 	if sh := bench.FindShared(); sh != "" {
@@ -85,6 +119,7 @@ runs in its own process so that its peak memory is its own.`)
 		return err
 	}
 	var rows []bench.Row
+	var failed []string
 	for _, c := range benchCases {
 		if *only != "" && !contains(strings.Split(*only, ","), c.name) {
 			continue
@@ -102,11 +137,10 @@ runs in its own process so that its peak memory is its own.`)
 					cmdArgs = append(cmdArgs, "--backend", g.backend)
 				}
 				cmdArgs = append(cmdArgs, "bench", "--row", id, "--reps", strconv.Itoa(*reps), "--size", strconv.Itoa(*size))
-				cmd := exec.Command(exe, cmdArgs...)
-				cmd.Stderr = g.stderr
-				outb, err := cmd.Output()
+				outb, err := benchExec(exe, cmdArgs, g.stderr)
 				if err != nil {
 					fmt.Fprintf(g.stderr, "bench %s failed: %v\n", id, err)
+					failed = append(failed, id)
 					continue
 				}
 				var r bench.Row
@@ -135,9 +169,22 @@ runs in its own process so that its peak memory is its own.`)
 	}
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(rows, "", "  ")
-		return os.WriteFile(*jsonOut, b, 0o644)
+		if err := plotx.WriteFileAtomic(*jsonOut, b); err != nil {
+			return err
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d bench rows failed: %s (their errors are above)", len(failed), len(failed)+len(rows), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// benchExec runs one bench row in a child stkit process (exe with args) and
+// returns its standard output; tests replace it.
+var benchExec = func(exe string, args []string, stderr io.Writer) ([]byte, error) {
+	cmd := exec.Command(exe, args...)
+	cmd.Stderr = stderr
+	return cmd.Output()
 }
 
 func contains(list []string, s string) bool {

@@ -4,20 +4,25 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/engine"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // readMaps reads a map file as a batch [B, M, N]; file problems are bad input.
+// An .npz member path ("x.npz:name") is checked on its file.
 func readMaps(path string) (*stlayer.Maps, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, badInputf("%s: %v", path, errors.Unwrap(err))
+	if _, err := os.Stat(datasets.FilePart(path)); err != nil {
+		return nil, badInputf("%s: %v", datasets.FilePart(path), errors.Unwrap(err))
 	}
 	m, err := datasets.ReadMaps(path)
 	if err != nil {
@@ -29,6 +34,11 @@ func readMaps(path string) (*stlayer.Maps, error) {
 // validate checks maps for an operator with J scales (bad input on failure).
 func validate(path string, m *stlayer.Maps, J int) error {
 	if err := datasets.ValidateMaps(m, J); err != nil {
+		var ve *datasets.ValidationError
+		if errors.As(err, &ve) && ve.Path == "" {
+			ve.Path = path // "datasets: PATH: problem", as the readers' errors
+			return badInput{ve}
+		}
 		return badInputf("%s: %v", path, err)
 	}
 	return nil
@@ -44,16 +54,122 @@ func chooseEngine(g *globals) (*engine.Choice, error) {
 	return c, nil
 }
 
-// checkOutput refuses an output path whose directory does not exist, before
-// any work is done.
+// checkOutput refuses, before any work is done, an output file path that
+// cannot be written: its directory does not exist or is not writable (probed
+// by creating and removing a hidden temporary file), or the path is an
+// existing directory. "" (no output) passes.
 func checkOutput(path string) error {
 	if path == "" {
 		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return badInputf("output %s is a directory, not a file name", path)
 	}
 	dir := filepath.Dir(path)
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return badInputf("output directory %s does not exist", dir)
+	}
+	return probeWritable(dir, "output directory "+dir)
+}
+
+// checkOutputDir refuses, before any work is done, an output folder (report,
+// dataset, run or model folder; created later with MkdirAll) that cannot be
+// made: a file is in the way, or the folder (or, when it does not exist yet,
+// its nearest existing parent) is not writable. Nothing is created. what
+// names the folder in the error, e.g. "--report".
+func checkOutputDir(what, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	p := filepath.Clean(dir)
+	for {
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && !st.IsDir():
+			if p == filepath.Clean(dir) {
+				return badInputf("%s %s is a file, not a folder", what, dir)
+			}
+			return badInputf("%s %s: %s is a file, not a folder", what, dir, p)
+		case err == nil:
+			return probeWritable(p, what+" "+dir)
+		case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
+			return badInputf("%s %s: %v", what, dir, err)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return badInputf("%s %s: no existing parent folder", what, dir)
+		}
+		p = parent
+	}
+}
+
+// probeWritable checks that a file can be created in dir (and removes it).
+func probeWritable(dir, what string) error {
+	f, err := os.CreateTemp(dir, ".stkit-write-test-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return badInputf("%s: cannot write in %s: %v", what, dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return nil
+}
+
+// checkMapsOutput is checkOutput for a file written with datasets.WriteMaps:
+// its extension must name a format WriteMaps writes.
+func checkMapsOutput(path string) error {
+	if err := datasets.CheckMapsPath(path); err != nil {
+		return badInputf("-o %s: %v", path, strings.TrimPrefix(err.Error(), "datasets: "+path+": "))
+	}
+	return checkOutput(path)
+}
+
+// checkNPYOutput is checkOutput for a command that writes only .npy files.
+func checkNPYOutput(path string) error {
+	if !strings.HasSuffix(strings.ToLower(path), ".npy") {
+		return badInputf("-o %s: this command writes .npy files; give a name ending in .npy", path)
+	}
+	return checkOutput(path)
+}
+
+// maxL bounds the number of orientations the CLI accepts: the scattering-
+// covariance index tables and C11 coefficients grow as J³L³ (L = 100 on a 64²
+// map already needs 9 GB), and the reference codes use L = 4 to 16.
+const maxL = 32
+
+// checkSpec refuses statistic settings that are out of range before an
+// operator is built (after Spec.WithDefaults): L outside 1…maxL, DN < 0.
+func checkSpec(s stats.Spec) error {
+	if s.L < 1 || s.L > maxL {
+		return badInputf("-L %d: the number of orientations must be in 1…%d (0 = 4)", s.L, maxL)
+	}
+	if s.DN < 0 {
+		return badInputf("-dn %d: the number of τ shifts must be ≥ 0", s.DN)
+	}
+	return nil
+}
+
+// checkFinite refuses a float flag value that is NaN or infinite, or (when
+// nonNeg) negative.
+func checkFinite(name string, v float64, nonNeg bool) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return badInputf("--%s %g: want a finite number", name, v)
+	}
+	if nonNeg && v < 0 {
+		return badInputf("--%s %g: want a number ≥ 0", name, v)
+	}
+	return nil
+}
+
+// checkMin refuses an int flag value below lo.
+func checkMin(name string, v, lo int) error {
+	if v < lo {
+		return badInputf("--%s %d: want ≥ %d", name, v, lo)
 	}
 	return nil
 }

@@ -71,8 +71,10 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 	fs.IntVar(&o.steps, "steps", 150, "L-BFGS iterations of the synthesis and separation steps")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fs.StringVar(&o.kind, "kind", "scov", "features: the isotropic synthesis vector of this family (scov or wst)")
-	if _, err := parseFlags(fs, args); err != nil {
+	if pos, err := parseFlags(fs, args); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		return badInputf("%s takes no arguments, got %q", "demo", pos)
 	}
 	if o.size < 32 || o.size&(o.size-1) != 0 {
 		return badInputf("--size must be a power of two ≥ 32, got %d", o.size)
@@ -82,6 +84,9 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 	}
 	if o.epochs < 1 || o.steps < 1 {
 		return badInputf("--epochs and --steps must be ≥ 1")
+	}
+	if err := checkOutputDir("-o", o.out); err != nil {
+		return err
 	}
 	return demo(g, o)
 }

@@ -92,10 +92,11 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 			return badInputf("%s is not a patch dataset (no manifest.json)", *dataset)
 		}
 	}
-	if err := checkOutput(filepath.Join(*out, "x")); err != nil {
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return badInputf("cannot create %s: %v", *out, err)
-		}
+	// The model folder is created by the export itself (manifest last), so a
+	// failed export leaves no empty or partial folder behind; check now that
+	// it can be made.
+	if err := checkOutputDir("-o", *out); err != nil {
+		return err
 	}
 	b, err := modelsBackend(g)
 	if err != nil {

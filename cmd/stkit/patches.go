@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -30,6 +31,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	alpha := fs.Float64("alpha", 0.3, "Tukey window parameter")
 	maxPer := fs.Int("max-per-source", 0, "keep at most this many random patches per source file (0 = all)")
 	skipNaN := fs.Bool("skip-nan", false, "skip patches with NaN/Inf pixels (counted) instead of failing")
+	skipConst := fs.Bool("skip-constant", false, "skip constant patches (all pixels equal: masked or saturated regions), whose self-normalised features are undefined")
 	chunk := fs.Int("chunk", 64, "patches per engine call and per saved chunk")
 	seed := fs.Uint64("seed", 1, "random seed")
 	pos, err := parseFlags(fs, args)
@@ -39,6 +41,12 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if len(pos) == 0 || *out == "" {
 		fs.Usage()
 		return badInputf("patches needs at least one map and -o DATASET")
+	}
+	if err := checkMin("chunk", *chunk, 0); err != nil {
+		return err
+	}
+	if err := checkOutputDir("-o", *out); err != nil {
+		return err
 	}
 	if !isSet(fs, "synthesis") && spec.Kind == stats.SCov {
 		spec.Synthesis = true
@@ -50,23 +58,51 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if err != nil {
 		return asBadInput(err)
 	}
-	cfg := datasets.PatchConfig{Size: *size, Stride: *stride, Augment: *augment, Window: *window, Alpha: *alpha, MaxPerSource: *maxPer, SkipNaN: *skipNaN, Seed: *seed}
+	cfg := datasets.PatchConfig{Size: *size, Stride: *stride, Augment: *augment, Window: *window, Alpha: *alpha, MaxPerSource: *maxPer, SkipNaN: *skipNaN, SkipConstant: *skipConst, Seed: *seed}
+	spec = spec.WithDefaults(*size, *size)
+	if err := checkSpec(spec); err != nil {
+		return err
+	}
 	ps, err := datasets.CutPatches(srcs, cfg)
 	if err != nil {
 		return asBadInput(err)
 	}
-	spec = spec.WithDefaults(*size, *size)
-	if _, err := stats.Build(spec, *size, *size); err != nil {
+	op, err := stats.Build(spec, *size, *size)
+	if err != nil {
 		return badInputf("%v", err)
 	}
 	ch, err := chooseEngine(g)
 	if err != nil {
 		return err
 	}
+	// A constant patch (masked or saturated region) has undefined
+	// self-normalised features: find out on that patch alone, before the
+	// whole dataset is computed.
+	for i := range ps.Patches {
+		if !ps.IsConstant(i) {
+			continue
+		}
+		co, err := ch.Engine.Forward(op.Key(), op.Stat(), ps.Maps(i, i+1))
+		if err != nil {
+			return err
+		}
+		for _, v := range co.Data {
+			if math.IsNaN(real(v)) || math.IsNaN(imag(v)) || math.IsInf(real(v), 0) || math.IsInf(imag(v), 0) {
+				p := ps.Patches[i]
+				return badInputf("%s: the patch at map %d, row %d, column %d is constant (value %g): its %s features are not finite; leave such patches out with --skip-constant",
+					ps.Sources[p.Source], p.Map, p.Row, p.Col, ps.Patch(i)[0], spec.Kind)
+			}
+		}
+		break // one constant patch tells for all: their features are the same up to the value
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "patches: %s from %s (%d skipped for non-finite pixels); features %s\n", plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), ps.Skipped, spec)
+	skipped := fmt.Sprintf("%d skipped for non-finite pixels", ps.Skipped)
+	if *skipConst {
+		skipped += fmt.Sprintf(", %d constant", ps.Constant)
+	}
+	fmt.Fprintf(g.stderr, "patches: %s from %s (%s); features %s\n", plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), skipped, spec)
 	bar := newBar(g.stderr, len(ps.Patches), "features")
 	f, err := datasets.BuildFeatures(*out, ps, cfg, spec, ch.Engine, *chunk, func(done, total int) { bar.Set(done) })
 	bar.Finish()

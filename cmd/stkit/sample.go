@@ -86,7 +86,15 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	default:
 		return badInputf("unknown --init %q (want grf or white)", *initKind)
 	}
-	if err := checkOutput(*out); err != nil {
+	for _, c := range []error{checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0), checkMin("max-patches", *maxPatches, 0)} {
+		if c != nil {
+			return c
+		}
+	}
+	if err := checkNPYOutput(*out); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
 	ms, err := infer.LoadModels(pos[0])

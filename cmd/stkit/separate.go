@@ -114,8 +114,14 @@ stkit separate --models MODELDIR --help.`)
 	if *batch < 0 || *batch == 1 {
 		return badInputf("--batch must be 0 (automatic) or ≥ 2")
 	}
+	if err := checkMin("history", *history, 1); err != nil {
+		return err
+	}
 	opt.Batch, opt.History, opt.Seed = *batch, *history, *seed
-	if err := checkOutput(*out); err != nil {
+	if err := checkMapsOutput(*out); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
 	d, err := readMaps(pos[0])
@@ -126,6 +132,9 @@ stkit separate --models MODELDIR --help.`)
 		return badInputf("%s: DATA must be one map, got a batch of %d", pos[0], d.B)
 	}
 	spec = spec.WithDefaults(d.M, d.N)
+	if err := checkSpec(spec); err != nil {
+		return err
+	}
 	if err := validate(pos[0], d, spec.J); err != nil {
 		return err
 	}

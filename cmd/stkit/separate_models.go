@@ -151,13 +151,21 @@ Example:
 	if *minFrac == 0 {
 		opt.MinFraction = -1
 	}
-	if opt.Tau == 0 {
-		return badInputf("--tau must be positive (or negative to disable the stop)")
+	if opt.Tau == 0 || math.IsNaN(opt.Tau) || math.IsInf(opt.Tau, 0) {
+		return badInputf("--tau must be positive (or negative to disable the stop), got %g", opt.Tau)
+	}
+	for _, c := range []error{checkMin("stride", *stride, 0), checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0)} {
+		if c != nil {
+			return c
+		}
 	}
 	if opt.Init != "wiener" && opt.Init != "wiener-cal" && opt.Init != "equal" {
 		return badInputf("unknown --init %q (want wiener, wiener-cal or equal)", opt.Init)
 	}
-	if err := checkOutput(*out); err != nil {
+	if err := checkMapsOutput(*out); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
 	d, err := readMaps(pos[0])
@@ -185,6 +193,9 @@ Example:
 		}
 		if truth.B != len(names) || truth.M != d.M || truth.N != d.N {
 			return badInputf("--truth: want %d maps of %d×%d, got %d of %d×%d", len(names), d.M, d.N, truth.B, truth.M, truth.N)
+		}
+		if err := datasets.ValidateMaps(truth, 0); err != nil {
+			return badInputf("--truth %s: %v", *truthPath, strings.TrimPrefix(err.Error(), "datasets: "))
 		}
 	}
 	if *report != "" {

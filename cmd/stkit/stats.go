@@ -72,6 +72,15 @@ Without -o a table of the coefficients of the first map is printed.`)
 	default:
 		return badInputf("unknown output format %q (want npy, npz or json)", *format)
 	}
+	if *out != "" && *format == "" {
+		return badInputf("-o %s: cannot tell the output format without an extension (name it .npy, .npz or .json, or pass --format)", *out)
+	}
+	if *out == "" && *format != "" {
+		return badInputf("--format %s needs an output file (-o FILE)", *format)
+	}
+	if *plotPath != "" && *cross != "" {
+		return badInputf("--plot is not available with --cross")
+	}
 	if err := checkOutput(*out); err != nil {
 		return err
 	}
@@ -83,6 +92,9 @@ Without -o a table of the coefficients of the first map is printed.`)
 		return err
 	}
 	spec = spec.WithDefaults(maps.M, maps.N)
+	if err := checkSpec(spec); err != nil {
+		return err
+	}
 	if err := validate(pos[0], maps, spec.J); err != nil {
 		return err
 	}
@@ -116,9 +128,6 @@ Without -o a table of the coefficients of the first map is printed.`)
 	coeffs, err := ch.Engine.Forward(op.Key(), op.Stat(), input)
 	if err != nil {
 		return err
-	}
-	if *plotPath != "" && spec.Cross {
-		return badInputf("--plot is not available with --cross")
 	}
 	if *plotPath != "" {
 		if err := dashboard(*plotPath, spec, op, coeffs, ch.Engine, maps); err != nil {

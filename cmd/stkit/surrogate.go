@@ -50,7 +50,7 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	default:
 		return badInputf("unknown --kind %q (want phase or iso)", *kind)
 	}
-	if err := checkOutput(*out); err != nil {
+	if err := checkMapsOutput(*out); err != nil {
 		return err
 	}
 	srcs, err := datasets.LoadSources(pos)

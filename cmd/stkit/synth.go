@@ -104,7 +104,16 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 			return badInputf("unknown --init %q (want white or grf)", *initKind)
 		}
 	}
-	if err := checkOutput(*out); err != nil {
+	for _, c := range []error{checkMin("steps", *steps, 1), checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0),
+		checkFinite("ps", *psWeight, true), checkFinite("hist", *histWeight, true)} {
+		if c != nil {
+			return c
+		}
+	}
+	if err := checkNPYOutput(*out); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
 	target, err := readMaps(pos[0])
@@ -119,11 +128,17 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 		if reference.M != target.M || reference.N != target.N || reference.B < 2 {
 			return badInputf("--reference-set: want ≥ 2 maps of %d×%d, got %d of %d×%d", target.M, target.N, reference.B, reference.M, reference.N)
 		}
+		if err := datasets.ValidateMaps(reference, 0); err != nil {
+			return badInputf("--reference-set %s: %v", *refSet, strings.TrimPrefix(err.Error(), "datasets: "))
+		}
 	}
 	if spec.J == 0 && (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) {
 		spec.J = synthDefaultJ(target.M, target.N)
 	}
 	spec = spec.WithDefaults(target.M, target.N)
+	if err := checkSpec(spec); err != nil {
+		return err
+	}
 	if err := validate(pos[0], target, spec.J); err != nil {
 		return err
 	}

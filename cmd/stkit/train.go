@@ -311,7 +311,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	seed := fs.Int64("seed", 1, "seed of the initial weights, the in-graph noise, the split and the shuffling")
 	resume := fs.Bool("resume", false, "continue the run in RUN from its newest checkpoint")
 	patience := fs.Int("early-stop", 0, "stop after N validation evaluations without improvement (0: off)")
-	keep := fs.Int("keep", 3, "number of checkpoints kept")
+	keep := fs.Int("keep", 3, "number of checkpoints kept (0: all)")
 	features := fs.String("features", "", "regexp: keep only the dataset features whose name matches (e.g. '^(mean|P00|S1|C01)'); default all")
 	drop := fs.String("drop", defDrop, "regexp: leave out the features whose name matches, e.g. '^C11' (recommended for clustering scov features)")
 	pos, err := parseFlags(fs, args)
@@ -328,11 +328,29 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if *val < 0 || *val >= 1 {
 		return badInputf("--val must be in [0, 1), got %g", *val)
 	}
+	for _, c := range []struct {
+		name   string
+		v      float64
+		nonNeg bool
+	}{{"wrec", *wrec, true}, {"wgauss", *wgauss, true}, {"wcat", *wcat, true}, {"wbalance", *wbal, true}, {"lr", *lr, true},
+		{"lr-final", *lrFinal, true}, {"clip", *clip, false}, {"tau0", *tau0, true}, {"tau-min", *tauMin, true}, {"val", *val, true}} {
+		if err := checkFinite(c.name, c.v, c.nonNeg); err != nil {
+			return err
+		}
+	}
+	for _, c := range []error{checkMin("early-stop", *patience, 0), checkMin("keep", *keep, 0), checkMin("z", *zdim, 0), checkMin("h", *hdim, 0), checkMin("layers", *layers, 0)} {
+		if c != nil {
+			return c
+		}
+	}
 	if *patience > 0 && *val == 0 {
 		return badInputf("--early-stop needs a validation split (--val > 0)")
 	}
 	dsDir, runDir := pos[0], *out
 	ckDir := filepath.Join(runDir, "checkpoints")
+	if err := checkOutputDir("-o", runDir); err != nil {
+		return err
+	}
 
 	// An existing run: resume it or refuse to overwrite it.
 	var prev *checkpoints.Checkpoint

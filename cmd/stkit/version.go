@@ -15,8 +15,10 @@ func init() {
 
 func runVersion(g *globals, args []string) error {
 	fs := newFlagSet(g, "version", "", "Print stkit's module version, the Go version, the GoMLX backend that would run and the statistics engine.")
-	if _, err := parseFlags(fs, args); err != nil {
+	if pos, err := parseFlags(fs, args); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		return badInputf("%s takes no arguments, got %q", "version", pos)
 	}
 	ver := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {

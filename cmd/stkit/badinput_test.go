@@ -1,0 +1,287 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// unwritableDir returns an existing folder in which files cannot be created:
+// a read-only temporary folder, or (as root, who ignores permissions) /sys.
+func unwritableDir(t *testing.T) string {
+	t.Helper()
+	d := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(d, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(d, 0o755) })
+	for _, c := range []string{d, "/sys", "/proc"} {
+		if f, err := os.CreateTemp(c, "probe-*"); err == nil {
+			f.Close()
+			os.Remove(f.Name())
+			continue
+		}
+		if st, err := os.Stat(c); err == nil && st.IsDir() {
+			return c
+		}
+	}
+	t.Fatalf("no unwritable folder found (read-only temp folder, /sys, /proc are all writable here)")
+	return ""
+}
+
+// wantBadInput runs stkit and checks exit code 2, a one-line error holding
+// frag, no Go panic, and (for the names in noFiles) that nothing was written.
+func wantBadInput(t *testing.T, args []string, frag string, noFiles ...string) {
+	t.Helper()
+	code, _, errs := runCLI(t, args...)
+	last := strings.TrimSpace(errs)
+	if i := strings.LastIndex(last, "\n"); i >= 0 {
+		last = last[i+1:]
+	}
+	if code != 2 || !strings.Contains(last, frag) || strings.Contains(errs, "panic") || strings.Contains(errs, "goroutine") {
+		t.Errorf("%v: exit %d (want 2), last line %q lacks %q", args, code, last, frag)
+	}
+	for _, f := range noFiles {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%v: %s was written", args, f)
+		}
+	}
+}
+
+// An output that cannot be written (unwritable folder, a name whose extension
+// the command cannot write, a folder given as the file) is refused before any
+// work: before, synth, separate and sample ran to the end and failed on the
+// write (exit 1); stats -o NAME without an extension printed the table and
+// wrote nothing with exit 0.
+func TestOutputRefusedBeforeWork(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	samples := writeTestMap(t, dir, "c.npy", 3)
+	ro := unwritableDir(t)
+	file := filepath.Join(dir, "afile")
+	os.WriteFile(file, []byte("x"), 0o644)
+	synth := []string{"synth", mp, "-n", "1", "--steps", "3"}
+	sep := []string{"separate", mp, "--contaminant", samples, "--steps", "2"}
+	with := func(base []string, more ...string) []string { return append(append([]string{}, base...), more...) }
+	cases := []struct {
+		args []string
+		frag string
+	}{
+		{with(synth, "-o", filepath.Join(ro, "s.npy")), "cannot write in " + ro},
+		{with(synth, "-o", filepath.Join(dir, "s.txt")), "writes .npy files"},
+		{with(synth, "-o", filepath.Join(dir, "s2.npy"), "--report", filepath.Join(ro, "rep")), "cannot write in " + ro},
+		{with(synth, "-o", filepath.Join(dir, "s3.npy"), "--report", filepath.Join(file, "rep")), "is a file, not a folder"},
+		{with(sep, "-o", filepath.Join(ro, "x.npy")), "cannot write in " + ro},
+		{with(sep, "-o", filepath.Join(dir, "x.txt")), `unknown file type ".txt"`},
+		{with(sep, "-o", filepath.Join(dir, "x.fits.gz")), "gzip-compressed FITS"},
+		{with(sep, "-o", filepath.Join(dir, "x2.npy"), "--report", filepath.Join(ro, "rep")), "cannot write in " + ro},
+		{[]string{"surrogate", mp, "-o", filepath.Join(dir, "g.txt")}, `unknown file type ".txt"`},
+		{[]string{"surrogate", mp, "-o", dir}, "unknown file type"},
+		{[]string{"stats", mp, "-o", filepath.Join(dir, "coeffs")}, "cannot tell the output format"},
+		{[]string{"stats", mp, "--format", "npy"}, "needs an output file"},
+		{[]string{"stats", mp, "-o", filepath.Join(ro, "c.npy")}, "cannot write in " + ro},
+		{[]string{"stats", mp, "-o", dir, "--format", "npy"}, "is a directory"},
+		{[]string{"stats", mp, "--cross", mp, "--plot", filepath.Join(dir, "p.png")}, "not available with --cross"},
+		{[]string{"patches", mp, "-o", filepath.Join(file, "ds"), "--size", "32"}, "is a file, not a folder"},
+		{[]string{"patches", mp, "-o", filepath.Join(ro, "ds"), "--size", "32"}, "cannot write in " + ro},
+		{[]string{"train", filepath.Join(dir, "nods"), "-o", filepath.Join(ro, "run"), "--clusters", "2"}, "cannot write in " + ro},
+		{[]string{"demo", "-o", filepath.Join(file, "demo")}, "is a file, not a folder"},
+		{[]string{"bench", "--only", "wst", "--json", filepath.Join(ro, "b.json")}, "cannot write in " + ro},
+	}
+	for _, c := range cases {
+		code, _, errs := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.frag) || strings.Contains(errs, "L-BFGS") || strings.Contains(errs, "stage 1") {
+			t.Errorf("%v: exit %d (want 2 before any work), stderr lacks %q:\n%s", c.args, code, c.frag, tail(errs, 600))
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if n := e.Name(); n != "m.npy" && n != "c.npy" && n != "afile" {
+			t.Errorf("left behind: %s", n)
+		}
+	}
+}
+
+// Out-of-range flag values are refused with the flag's name instead of being
+// silently replaced (--steps 0 ran 300 iterations, --history 0 used 20), used
+// as given (--ps -1 rewarded a spectrum mismatch, --lr-final -1), turned into
+// a JSON error (--lr NaN: "json: unsupported value: NaN"), or exhausting
+// memory (-L 1000: the scattering-covariance index tables, a runtime fatal
+// error with a stack trace).
+func TestFlagRangesRefused(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	samples := writeTestMap(t, dir, "c.npy", 3)
+	out := filepath.Join(dir, "o.npy")
+	ds := filepath.Join(dir, "nods")
+	run := filepath.Join(dir, "run")
+	cases := []struct {
+		args []string
+		frag string
+	}{
+		{[]string{"stats", mp, "-L", "33"}, "-L 33: the number of orientations must be in 1…32"},
+		{[]string{"stats", mp, "-L", "-3"}, "-L -3"},
+		{[]string{"stats", mp, "--kind", "wph", "-dn", "-1"}, "-dn -1"},
+		{[]string{"synth", mp, "-o", out, "--steps", "0"}, "--steps 0: want ≥ 1"},
+		{[]string{"synth", mp, "-o", out, "--steps", "-5"}, "--steps -5"},
+		{[]string{"synth", mp, "-o", out, "--steps", "3", "--history", "0"}, "--history 0"},
+		{[]string{"synth", mp, "-o", out, "--steps", "3", "--ps", "-1"}, "--ps -1: want a number ≥ 0"},
+		{[]string{"synth", mp, "-o", out, "--steps", "3", "--hist", "NaN"}, "--hist NaN: want a finite number"},
+		{[]string{"synth", mp, "-o", out, "--steps", "3", "--log-every", "-1"}, "--log-every -1"},
+		{[]string{"synth", mp, "-o", out, "--steps", "3", "-L", "1000"}, "-L 1000"},
+		{[]string{"separate", mp, "--contaminant", samples, "-o", out, "--steps", "2", "--history", "0"}, "--history 0"},
+		{[]string{"separate", mp, "--contaminant", samples, "-o", out, "--steps", "2", "-L", "64"}, "-L 64"},
+		{[]string{"patches", mp, "-o", filepath.Join(dir, "ds1"), "--size", "32", "--stride", "-4"}, "stride -4 is negative"},
+		{[]string{"patches", mp, "-o", filepath.Join(dir, "ds2"), "--size", "32", "--window", "tukey", "--alpha", "5"}, "outside [0, 1]"},
+		{[]string{"patches", mp, "-o", filepath.Join(dir, "ds3"), "--size", "32", "--max-per-source", "-1"}, "per source"},
+		{[]string{"patches", mp, "-o", filepath.Join(dir, "ds4"), "--size", "32", "--chunk", "-1"}, "--chunk -1"},
+		{[]string{"patches", mp, "-o", filepath.Join(dir, "ds5"), "--size", "32", "-L", "1000"}, "-L 1000"},
+		{[]string{"train", ds, "-o", run, "--clusters", "2", "--lr", "NaN"}, "--lr NaN: want a finite number"},
+		{[]string{"train", ds, "-o", run, "--clusters", "2", "--lr-final", "-1"}, "--lr-final -1"},
+		{[]string{"train", ds, "-o", run, "--clusters", "2", "--wrec", "Inf"}, "--wrec +Inf"},
+		{[]string{"train", ds, "-o", run, "--clusters", "2", "--clip", "NaN"}, "--clip NaN"},
+		{[]string{"train", ds, "-o", run, "--clusters", "2", "--keep", "-1"}, "--keep -1"},
+		{[]string{"train", ds, "-o", run, "--clusters", "2", "--early-stop", "-1"}, "--early-stop -1"},
+		{[]string{"bench", "--reps", "0"}, "--reps 0"},
+		{[]string{"bench", "--only", "wsst"}, `unknown family "wsst"`},
+		{[]string{"bench", "--engines", "gpu"}, `unknown engine "gpu"`},
+		{[]string{"version", "extra"}, "takes no arguments"},
+	}
+	for _, c := range cases {
+		wantBadInput(t, c.args, c.frag, out, run)
+	}
+	for _, d := range []string{"ds1", "ds2", "ds3", "ds4", "ds5"} {
+		if _, err := os.Stat(filepath.Join(dir, d)); err == nil {
+			t.Errorf("patches left a dataset folder %s", d)
+		}
+	}
+}
+
+// "file.npz:member" inputs (documented in stats --help) were refused with
+// "no such file or directory" because the whole string was stat'ed.
+func TestNPZMemberInput(t *testing.T) {
+	dir := t.TempDir()
+	a := stlayer.NewMaps(1, 16, 16)
+	b := stlayer.NewMaps(2, 32, 32)
+	for i := range b.Data {
+		b.Data[i] = float64((i*7919)%101) / 101
+	}
+	aa, _ := datasets.MapsToArray(a, "float64")
+	ba, _ := datasets.MapsToArray(b, "float64")
+	p := filepath.Join(dir, "two.npz")
+	if err := datasets.WriteNPZ(p, []datasets.NamedArray{{Name: "small", Array: aa}, {Name: "maps", Array: ba}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "stats", p+":maps", "--kind", "wst", "-J", "2", "-o", filepath.Join(dir, "c.npy")); code != 0 {
+		t.Fatalf("stats x.npz:maps: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "surrogate", p+":maps", "-o", filepath.Join(dir, "g.npz:grf")); code != 0 {
+		t.Fatalf("surrogate x.npz:maps: exit %d\n%s", code, errs)
+	}
+	g, err := datasets.ReadMaps(filepath.Join(dir, "g.npz:grf"))
+	if err != nil || g.B != 2 || g.M != 32 {
+		t.Fatalf("surrogate output: %v %v", g, err)
+	}
+	if code, _, errs := runCLI(t, "patches", p+":maps", "-o", filepath.Join(dir, "ds"), "--size", "16", "--stride", "16", "--kind", "wst", "-J", "2"); code != 0 {
+		t.Fatalf("patches x.npz:maps: exit %d\n%s", code, errs)
+	}
+	wantBadInput(t, []string{"stats", p + ":nope"}, `no member "nope"`)
+	wantBadInput(t, []string{"stats", filepath.Join(dir, "none.npz") + ":maps"}, "none.npz: no such file")
+	// validation errors read "datasets: PATH: problem", as the readers' errors
+	nan := filepath.Join(dir, "nan.npy")
+	m := stlayer.NewMaps(1, 32, 32)
+	m.Data[40] = func() float64 { z := 0.0; return z / z }()
+	datasets.WriteMaps(nan, m)
+	wantBadInput(t, []string{"stats", nan}, "datasets: "+nan+": 1 non-finite pixel (first: NaN in map 0 at row 1, column 8)")
+}
+
+// A map with a constant (masked) region made stkit patches compute every
+// feature and then fail with "patch 0: feature mean() is not finite"; it now
+// stops before the features, naming the patch, and --skip-constant drops such
+// patches.
+func TestPatchesConstantRegion(t *testing.T) {
+	dir := t.TempDir()
+	m := stlayer.NewMaps(1, 64, 64)
+	x, _ := datasets.LogNormalField(64, 64, -2, 0.6, 5)
+	copy(m.Data, x)
+	for i := 0; i < 32*64; i++ {
+		m.Data[i] = 0
+	}
+	mp := filepath.Join(dir, "masked.npy")
+	if err := datasets.WriteMaps(mp, m); err != nil {
+		t.Fatal(err)
+	}
+	ds := filepath.Join(dir, "ds")
+	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "32", "--stride", "16"},
+		"masked.npy: the patch at map 0, row 0, column 0 is constant (value 0): its scov features are not finite; leave such patches out with --skip-constant",
+		filepath.Join(ds, "features.npy"), filepath.Join(ds, "manifest.json"))
+	code, _, errs := runCLI(t, "patches", mp, "-o", ds, "--size", "32", "--stride", "16", "--skip-constant")
+	if code != 0 || !strings.Contains(errs, "6 patches from 1 source (0 skipped for non-finite pixels, 3 constant)") {
+		t.Fatalf("--skip-constant: exit %d\n%s", code, tail(errs, 600))
+	}
+	f, err := datasets.LoadFeatures(ds)
+	if err != nil || f.Manifest.N != 6 || !f.Manifest.Patch.SkipConstant {
+		t.Fatalf("dataset: %v", err)
+	}
+	// A family whose features of a constant patch are finite (WST: zeros)
+	// keeps constant patches.
+	if code, _, errs := runCLI(t, "patches", mp, "-o", filepath.Join(dir, "dsw"), "--size", "32", "--stride", "16", "--kind", "wst", "-J", "3"); code != 0 {
+		t.Fatalf("wst: exit %d\n%s", code, tail(errs, 600))
+	}
+}
+
+// stkit bench exited 0 with an empty table when every row failed in its
+// child process (--reps 0 even panicked there).
+func TestBenchFailedRowsExitNonZero(t *testing.T) {
+	saved := benchExec
+	defer func() { benchExec = saved }()
+	calls := 0
+	benchExec = func(exe string, args []string, stderr io.Writer) ([]byte, error) {
+		calls++
+		return nil, errors.New("exit status 1")
+	}
+	code, _, errs := runCLI(t, "bench", "--only", "wst,wph")
+	if code != 1 || calls != 2 || !strings.Contains(errs, "2 of 2 bench rows failed: wst/cpu/1, wph/cpu/1") {
+		t.Errorf("exit %d after %d rows:\n%s", code, calls, errs)
+	}
+}
+
+// A failed export (here: the dataset is not the run's) leaves no model
+// folder behind; before, the folder was created first and stayed empty.
+func TestExportFailureLeavesNoFolder(t *testing.T) {
+	dir := modelsFixture(t)
+	other := tinyDataset(t)
+	out := filepath.Join(t.TempDir(), "models")
+	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", out, "--dataset", other, "--samples", "4"}, "fingerprint", out)
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o644)
+	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(file, "m")}, "is a file, not a folder")
+	// separate --models and sample refuse bad outputs and NaN flags before work
+	o := filepath.Join(t.TempDir(), "o.npy")
+	mix := filepath.Join(dir, "mix.npy")
+	models := filepath.Join(dir, "models")
+	nan := filepath.Join(t.TempDir(), "nan.npy")
+	nm := stlayer.NewMaps(1, 32, 32)
+	nm.Data[3] = func() float64 { z := 0.0; return z / z }()
+	datasets.WriteMaps(nan, nm)
+	for _, c := range []struct {
+		args []string
+		frag string
+	}{
+		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--tau", "NaN"}, "--tau must be positive"},
+		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, `unknown file type ".txt"`},
+		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--history", "0"}, "--history 0"},
+		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--truth", mix + "," + nan}, "1 non-finite pixel"},
+		{[]string{"sample", models, "--component", "0", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, "writes .npy files"},
+		{[]string{"sample", models, "--component", "0", "-o", o, "--history", "-1"}, "--history -1"},
+		{[]string{"sample", models, "--component", "0", "-o", o, "--report", filepath.Join(file, "r")}, "is a file, not a folder"},
+	} {
+		wantBadInput(t, c.args, c.frag, o)
+	}
+}
