@@ -285,3 +285,35 @@ func TestExportFailureLeavesNoFolder(t *testing.T) {
 		wantBadInput(t, c.args, c.frag, o)
 	}
 }
+
+// A mistyped flag gave the whole usage text (and the flag package's own copy
+// of the error) before the error; it is now one line naming the command's
+// --help. --help itself still prints the usage.
+func TestBadFlagOneLine(t *testing.T) {
+	for _, c := range [][]string{
+		{"stats", "m.npy", "--bogus"},
+		{"synth", "m.npy", "-n", "abc", "-o", "x.npy"},
+		{"train", "ds", "-o", "run", "--epoch", "3"},
+		{"separate", "m.npy", "--models", "md", "--contaminant", "c.npy"},
+	} {
+		code, out, errs := runCLI(t, c...)
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		if code != 2 || len(lines) != 1 || !strings.Contains(errs, "(run `stkit "+c[0]+" --help` for the flags)") || out != "" {
+			t.Errorf("%v: exit %d, %d stderr lines:\n%s", c, code, len(lines), tail(errs, 400))
+		}
+	}
+	if code, _, errs := runCLI(t, "stats", "--help"); code != 0 || !strings.Contains(errs, "Usage: stkit stats") || !strings.Contains(errs, "-kind") {
+		t.Errorf("stats --help: exit %d\n%s", code, tail(errs, 400))
+	}
+}
+
+// A second `stkit demo` into the same folder made the maps and features again
+// and then failed at the training step ("already holds a run"); it now stops
+// at once.
+func TestDemoRefusesFolderWithRun(t *testing.T) {
+	out := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(out, "run", "checkpoints"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wantBadInput(t, []string{"demo", "-o", out, "--patches", "20", "--epochs", "1", "--steps", "1", "--size", "32"}, "already holds a demo", filepath.Join(out, "data"))
+}

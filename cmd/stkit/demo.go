@@ -88,6 +88,11 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 	if err := checkOutputDir("-o", o.out); err != nil {
 		return err
 	}
+	// The training step never overwrites a run: refuse now rather than after
+	// the maps and features of a second demo in the same folder.
+	if _, err := os.Stat(filepath.Join(o.out, "run", "checkpoints")); err == nil {
+		return badInputf("%s already holds a demo (its training run %s): choose another -o, or remove the folder first", o.out, filepath.Join(o.out, "run"))
+	}
 	return demo(g, o)
 }
 

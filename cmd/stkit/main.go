@@ -149,14 +149,23 @@ func newFlagSet(g *globals, name, argsUsage, summary string) *flag.FlagSet {
 
 // parseFlags parses args allowing flags after positional arguments
 // (`stkit stats map.npy -J 6`), which the flag package alone does not.
+// A bad flag is reported in one line (the error and where to find the
+// flags), not after the whole usage text; --help prints the usage.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard) // the flag package prints its error itself
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			fs.Usage = usage
+			fs.SetOutput(out)
 			if errors.Is(err, flag.ErrHelp) {
+				usage()
 				return nil, err
 			}
-			return nil, badInput{err}
+			return nil, badInput{fmt.Errorf("%v (run `%s --help` for the flags)", err, fs.Name())}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -26,6 +26,22 @@ func newBar(w io.Writer, max int, desc string) *progressbar.ProgressBar {
 	)
 }
 
+// stopper is the part of a progress bar that endBar uses.
+type stopper interface {
+	Finish() error
+	Exit() error
+}
+
+// endBar closes a progress bar: filled when the work ran to its end, left at
+// the count reached (not drawn as 100 %) when it stopped on an error or Ctrl-C.
+func endBar(bar stopper, stopped bool) {
+	if stopped {
+		_ = bar.Exit()
+		return
+	}
+	_ = bar.Finish()
+}
+
 // interruptible returns a context cancelled by Ctrl-C / SIGTERM, so long
 // commands can save their current state before exiting.
 func interruptible() (context.Context, context.CancelFunc) {

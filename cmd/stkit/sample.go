@@ -134,6 +134,7 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 		Describe(string)
 		Set(int) error
 		Finish() error
+		Exit() error
 	}
 	if *logEvery <= 0 {
 		bar = newBar(g.stderr, opt.N*opt.Steps, "L-BFGS")
@@ -150,7 +151,7 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	defer stop()
 	res, err := infer.SampleComponent(ctx, ch.Engine, ms, *comp, opt)
 	if bar != nil {
-		bar.Finish()
+		endBar(bar, err != nil)
 	}
 	if res == nil || res.Maps == nil {
 		return modelError(err)

@@ -223,7 +223,7 @@ stkit separate --models MODELDIR --help.`)
 	ctx, stop := interruptible()
 	defer stop()
 	res, err := infer.RunSeparation(ctx, ch.Engine, p, opt)
-	bar.Finish()
+	endBar(bar, err != nil)
 	if res == nil || res.S == nil {
 		return err
 	}

@@ -238,6 +238,7 @@ Example:
 		Describe(string)
 		Set(int) error
 		Finish() error
+		Exit() error
 	}
 	total := max(0, opt.AmpSteps) + opt.Steps
 	if *logEvery <= 0 {
@@ -255,7 +256,7 @@ Example:
 	defer stop()
 	res, err := infer.SeparateWithModels(ctx, ch.Engine, ms, d, comps, opt)
 	if bar != nil {
-		bar.Finish()
+		endBar(bar, err != nil)
 	}
 	if res == nil || res.Components == nil {
 		return modelError(err)

@@ -188,6 +188,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 		Describe(string)
 		Set(int) error
 		Finish() error
+		Exit() error
 	}
 	if *logEvery <= 0 {
 		bar = newBar(g.stderr, total, "L-BFGS")
@@ -208,7 +209,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	}
 	res, err := infer.Generate(ctx, loss, target, cfg)
 	if bar != nil {
-		bar.Finish()
+		endBar(bar, err != nil)
 	}
 	if res == nil || res.Maps == nil {
 		return err

@@ -569,7 +569,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	t0 := time.Now()
 	res, err := train.Run(model, data, opt)
-	_ = bar.Finish()
+	endBar(bar, err != nil || res == nil || res.Stopped || res.EarlyStopped)
 	if err != nil {
 		if errors.Is(err, checkpoints.ErrConfigMismatch) {
 			return badInputf("run %s was made with other settings: %v (leave the flags out to take the run's values)", runDir, err)
