@@ -317,3 +317,11 @@ func TestDemoRefusesFolderWithRun(t *testing.T) {
 	}
 	wantBadInput(t, []string{"demo", "-o", out, "--patches", "20", "--epochs", "1", "--steps", "1", "--size", "32"}, "already holds a demo", filepath.Join(out, "data"))
 }
+
+// --val leaving fewer than 2 training patches failed inside the training
+// loop (exit 1) after the run folder and run.json were written.
+func TestTrainValLeavesTooFewRows(t *testing.T) {
+	ds := tinyDataset(t)
+	run := filepath.Join(t.TempDir(), "run")
+	wantBadInput(t, []string{"train", ds, "-o", run, "--clusters", "2", "--epochs", "1", "--val", "0.999"}, "training needs at least 2", run)
+}

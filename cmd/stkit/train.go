@@ -499,6 +499,9 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if cfg.K > man.N {
 		return badInputf("--clusters %d exceeds the number of patches (%d)", cfg.K, man.N)
 	}
+	if tr, _ := train.Split(man.N, rec.ValFraction, rec.Seed); len(tr) < 2 {
+		return badInputf("--val %g leaves %d of the %d patches of %s for training; training needs at least 2", rec.ValFraction, len(tr), man.N, dsDir)
+	}
 
 	data := train.Data{X: normalise(f.X, man.Dim, cols, meta.Mean, meta.Std), N: man.N, D: len(cols)}
 	be, err := runBackend(g)
