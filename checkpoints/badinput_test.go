@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -72,5 +73,24 @@ func TestReadRefusesBadVariableExtents(t *testing.T) {
 		if b != byte(16+i) {
 			t.Fatalf("tensor byte %d = %d, want %d", i, b, 16+i)
 		}
+	}
+}
+
+// A resume with a changed nested setting names it by its path, not by
+// printing both whole sub-objects (the stkit train message carried the full
+// VAE configuration twice).
+func TestConfigMismatchNamesNestedKey(t *testing.T) {
+	m, _ := Open(t.TempDir(), 1)
+	saved := map[string]any{"vae": map[string]any{"k": 2, "z": 8, "h": 128}, "train": map[string]any{"lr": 0.01}, "seed": 1}
+	if _, err := m.Save(testContext(1), State{Step: 1}, saved, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := m.Resume(testContext(1), map[string]any{"vae": map[string]any{"k": 3, "z": 8, "h": 128}, "train": map[string]any{"lr": 0.5, "clip": 20}, "seed": 1})
+	if !errors.Is(err, ErrConfigMismatch) {
+		t.Fatalf("error %v, want ErrConfigMismatch", err)
+	}
+	want := `("train.clip": saved absent, requested 20; "train.lr": saved 0.01, requested 0.5; "vae.k": saved 2, requested 3)`
+	if !strings.HasSuffix(err.Error(), want) || strings.Contains(err.Error(), `"h"`) {
+		t.Errorf("error\n%v\nwant it to end with\n%s", err, want)
 	}
 }

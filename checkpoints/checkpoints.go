@@ -466,6 +466,16 @@ func describeDiff(saved, want json.RawMessage) string {
 	if json.Unmarshal(saved, &a) != nil || json.Unmarshal(want, &b) != nil {
 		return fmt.Sprintf("saved %s, requested %s", clip(string(saved)), clip(string(want)))
 	}
+	var parts []string
+	diffObjects("", a, b, &parts)
+	return strings.Join(parts, "; ")
+}
+
+// diffObjects appends one "path": saved X, requested Y entry per differing
+// leaf of two JSON objects; nested objects are descended into, so that a
+// changed setting is named by its dotted path ("vae.k") rather than by the
+// whole sub-object.
+func diffObjects(prefix string, a, b map[string]json.RawMessage, parts *[]string) {
 	keys := map[string]bool{}
 	for k := range a {
 		keys[k] = true
@@ -480,11 +490,18 @@ func describeDiff(saved, want json.RawMessage) string {
 		}
 	}
 	sort.Strings(names)
-	var parts []string
 	for _, k := range names {
-		parts = append(parts, fmt.Sprintf("%q: saved %s, requested %s", k, clip(string(orNull(a[k]))), clip(string(orNull(b[k])))))
+		path := k
+		if prefix != "" {
+			path = prefix + "." + k
+		}
+		var sa, sb map[string]json.RawMessage
+		if a[k] != nil && b[k] != nil && json.Unmarshal(a[k], &sa) == nil && json.Unmarshal(b[k], &sb) == nil && sa != nil && sb != nil {
+			diffObjects(path, sa, sb, parts)
+			continue
+		}
+		*parts = append(*parts, fmt.Sprintf("%q: saved %s, requested %s", path, clip(string(orNull(a[k]))), clip(string(orNull(b[k])))))
 	}
-	return strings.Join(parts, "; ")
 }
 
 func orNull(r json.RawMessage) json.RawMessage {
