@@ -325,3 +325,22 @@ func TestTrainValLeavesTooFewRows(t *testing.T) {
 	run := filepath.Join(t.TempDir(), "run")
 	wantBadInput(t, []string{"train", ds, "-o", run, "--clusters", "2", "--epochs", "1", "--val", "0.999"}, "training needs at least 2", run)
 }
+
+// A resume refused for changed settings rewrote run.json with the refused
+// values first, so that run.json no longer described the run.
+func TestRefusedResumeKeepsRunJSON(t *testing.T) {
+	ds := tinyDataset(t)
+	run := filepath.Join(t.TempDir(), "run")
+	if code, _, errs := runCLI(t, "train", ds, "-o", run, "--clusters", "2", "--epochs", "1", "--z", "2", "--h", "8", "--layers", "1"); code != 0 {
+		t.Fatalf("train: exit %d\n%s", code, tail(errs, 600))
+	}
+	before, err := os.ReadFile(filepath.Join(run, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBadInput(t, []string{"train", ds, "-o", run, "--resume", "--epochs", "2", "--lr", "0.5"}, `"train.learning_rate": saved 0.01, requested 0.5`)
+	after, _ := os.ReadFile(filepath.Join(run, "run.json"))
+	if string(after) != string(before) {
+		t.Error("the refused resume changed run.json")
+	}
+}

@@ -529,8 +529,21 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		meta.History = trimHistory(meta.History, prev.State.Epoch)
 		fmt.Fprintf(g.stderr, "train: resuming %s at epoch %d of %d\n", runDir, prev.State.Epoch, *epochs)
 	}
-	if err := writeRunJSON(runDir, cfg, rec, meta); err != nil {
-		return err
+	// run.json describes the run: on a resume it is rewritten only once the
+	// checkpoint has accepted the requested settings (a refused resume must
+	// not leave the refused values in it).
+	runJSONDone := false
+	writeRun := func() error {
+		if runJSONDone {
+			return nil
+		}
+		runJSONDone = true
+		return writeRunJSON(runDir, cfg, rec, meta)
+	}
+	if prev == nil {
+		if err := writeRun(); err != nil {
+			return err
+		}
 	}
 
 	ctx, cancel := interruptible()
@@ -551,6 +564,9 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		Logf: func(format string, a ...any) { slog.Debug(fmt.Sprintf(format, a...)) },
 		Stop: func() bool { return ctx.Err() != nil },
 		OnEpoch: func(em train.EpochMetrics) error {
+			if err := writeRun(); err != nil {
+				return err
+			}
 			meta.History = append(meta.History, rowFromMetrics(em))
 			desc := fmt.Sprintf("epoch %d/%d loss %.4g rec %.4g gauss %.4g cat %.3g", em.Epoch+1, *epochs, em.Train.Loss, em.Train.Rec, em.Train.Gauss, em.Train.Cat)
 			if em.Val != nil {
@@ -577,6 +593,9 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		if errors.Is(err, checkpoints.ErrConfigMismatch) {
 			return badInputf("run %s was made with other settings: %v (leave the flags out to take the run's values)", runDir, err)
 		}
+		return err
+	}
+	if err := writeRun(); err != nil {
 		return err
 	}
 	if len(res.History) > 0 || prev != nil {
