@@ -344,3 +344,26 @@ func TestRefusedResumeKeepsRunJSON(t *testing.T) {
 		t.Error("the refused resume changed run.json")
 	}
 }
+
+// Finite but huge pixel values overflow the statistics: stats wrote a file of
+// +Inf coefficients with exit 0, and separate wrote its starting point as the
+// result before failing with exit 1. Both now refuse the map, writing nothing.
+func TestOverflowingMap(t *testing.T) {
+	dir := t.TempDir()
+	m := stlayer.NewMaps(1, 32, 32)
+	x, _ := datasets.LogNormalField(32, 32, -2, 0.6, 3)
+	for i, v := range x {
+		m.Data[i] = v * 1e300
+	}
+	huge := filepath.Join(dir, "huge.npy")
+	datasets.WriteMaps(huge, m)
+	s := stlayer.NewMaps(3, 32, 32)
+	for i := range s.Data {
+		s.Data[i] = float64((i*7919)%211) / 211
+	}
+	samples := filepath.Join(dir, "s.npy")
+	datasets.WriteMaps(samples, s)
+	out := filepath.Join(dir, "o.npy")
+	wantBadInput(t, []string{"stats", huge, "-J", "2", "-o", out}, "coefficients are not finite", out)
+	wantBadInput(t, []string{"separate", huge, "--contaminant", samples, "--steps", "2", "-o", out}, "not finite at the starting point", out)
+}

@@ -194,3 +194,23 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	})
 	return set
 }
+
+// nonFinite counts the complex values with a NaN or infinite part.
+func nonFinite(z []complex128) int {
+	n := 0
+	for _, v := range z {
+		if math.IsNaN(real(v)) || math.IsNaN(imag(v)) || math.IsInf(real(v), 0) || math.IsInf(imag(v), 0) {
+			n++
+		}
+	}
+	return n
+}
+
+// maxAbs is max |x_i| (0 for none).
+func maxAbs(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}

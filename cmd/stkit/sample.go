@@ -156,21 +156,24 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	if res == nil || res.Maps == nil {
 		return modelError(err)
 	}
-	if werr := writeFloat32Maps(*out, res.Maps); werr != nil {
-		return werr
-	}
 	loss0, loss1, iters := 0.0, 0.0, 0
 	for _, r := range res.Results {
 		loss0 += r.InitialLoss
 		loss1 += r.Loss
 		iters += r.Iters
 	}
+	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
+		return modelError(err) // nothing done: the starting maps are no result
+	}
+	if werr := writeFloat32Maps(*out, res.Maps); werr != nil {
+		return werr
+	}
 	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g (sum over maps) in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, iters, *out)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
 		}
-		return err
+		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out))
 	}
 	if *report != "" {
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,

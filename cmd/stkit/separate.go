@@ -227,6 +227,13 @@ stkit separate --models MODELDIR --help.`)
 	if res == nil || res.S == nil {
 		return err
 	}
+	if err != nil && !errors.Is(err, context.Canceled) && res.Evals == 0 {
+		// nothing done: the starting point is no result
+		if errors.Is(err, infer.ErrNonFinite) {
+			return badInputf("%s: the statistics are not finite at the starting point (%v): are the values of the data or samples too large (max |d| = %g)?", pos[0], err, maxAbs(d.Data))
+		}
+		return err
+	}
 	both := stlayer.NewMaps(2, d.M, d.N)
 	copy(both.Map(0), res.S.Data)
 	copy(both.Map(1), res.Residual.Data)
@@ -239,7 +246,7 @@ stkit separate --models MODELDIR --help.`)
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
 		}
-		return err
+		return fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out)
 	}
 	if *report != "" {
 		samples := p.Contaminant

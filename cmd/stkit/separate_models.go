@@ -261,13 +261,16 @@ Example:
 	if res == nil || res.Components == nil {
 		return modelError(err)
 	}
-	if werr := datasets.WriteMaps(*out, res.Components); werr != nil {
-		return werr
-	}
 	iters, evals := 0, 0
 	for _, e := range res.Epochs {
 		iters += e.Iters
 		evals += e.Evals
+	}
+	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
+		return modelError(err) // nothing done: the starting point is no result
+	}
+	if werr := datasets.WriteMaps(*out, res.Components); werr != nil {
+		return werr
 	}
 	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (stop levels %s, stopped early %v); wrote %s\n",
 		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.StopLevels), res.StoppedEarly, *out)
@@ -275,7 +278,7 @@ Example:
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
 		}
-		return err
+		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out))
 	}
 	if *report != "" {
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,

@@ -129,6 +129,9 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err != nil {
 		return err
 	}
+	if bad := nonFinite(coeffs.Data); bad > 0 {
+		return badInputf("%s: %d of the %d coefficients are not finite (max |x| = %g: rescale the map if its values are huge)", pos[0], bad, len(coeffs.Data), maxAbs(input.Data))
+	}
 	if *plotPath != "" {
 		if err := dashboard(*plotPath, spec, op, coeffs, ch.Engine, maps); err != nil {
 			return fmt.Errorf("plot: %w", err)

@@ -214,6 +214,9 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	if res == nil || res.Maps == nil {
 		return err
 	}
+	if err != nil && !errors.Is(err, context.Canceled) && res.Iters == 0 {
+		return err // nothing done: the starting maps are no result
+	}
 	if werr := writeFloat32Maps(*out, res.Maps); werr != nil {
 		return werr
 	}
@@ -223,7 +226,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
 		}
-		return err
+		return fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out)
 	}
 	if *report != "" {
 		settings := map[string]any{
