@@ -214,9 +214,13 @@ type SeparationOptions struct {
 	Weights SepWeights
 	// Batch is the number of residual samples per evaluation of the BR data
 	// and template terms, and the number used to estimate σ, the bias and the
-	// independence target at each epoch (0 → min(pool, 10), where the pool is
+	// independence target at each epoch (0 → min(pool, 20) for the JMD form
+	// without a template term, whose evaluations use one map and whose batch
+	// enters only the per-epoch σ and bias estimates; min(pool, 10) otherwise,
+	// since every BR or template evaluation runs the whole batch). The pool is
 	// the number of samples, or the product of the two counts when contaminant
-	// and noise are paired).
+	// and noise are paired. The JMD bias carries a sampling error of σ/√Batch
+	// that the optimiser fits, hence the larger default.
 	Batch int
 	// Stages (nil → DefaultSepStages(30, 100, 4)).
 	Stages []SepStage
@@ -412,6 +416,16 @@ func (o *SeparationOptions) defaults() {
 	}
 }
 
+// defaultSepBatch is the batch of SeparationOptions.Batch = 0 before the
+// pool size caps it: 20 when every evaluation uses one map (JMD data term, no
+// template term), 10 when evaluations run the batch.
+func defaultSepBatch(opt SeparationOptions, template bool) int {
+	if opt.Form == FormJMD && !(template && opt.Weights.Template > 0) {
+		return 20
+	}
+	return 10
+}
+
 // BuildSeparation validates the problem and builds the loss terms from the
 // data, the samples and the options:
 //
@@ -436,7 +450,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	batch := opt.Batch
 	if hasSamples {
 		if batch <= 0 {
-			batch = min(pool.size(), 10)
+			batch = min(pool.size(), defaultSepBatch(opt, p.Template != nil))
 		}
 		if batch < 2 {
 			return nil, fmt.Errorf("batch of %d samples: at least 2 are needed", batch)

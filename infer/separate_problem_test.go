@@ -507,3 +507,39 @@ func TestEvaluateSeparation(t *testing.T) {
 		t.Error("maps of different sizes accepted")
 	}
 }
+
+// TestDefaultSepBatch pins Batch = 0: min(pool, 20) for the JMD form without a
+// template term, min(pool, 10) for BR or with a template term.
+func TestDefaultSepBatch(t *testing.T) {
+	eng := cpu.New()
+	p, _, _ := toyProblem(t, 16, true)
+	var cs [][]float64
+	for i := 0; i < 25; i++ {
+		cs = append(cs, field(t, 16, -1, 0.2, uint64(40+i), 0.5, 0))
+	}
+	for _, c := range []struct {
+		form     DataForm
+		pool     int
+		template bool
+		want     int
+	}{
+		{FormJMD, 25, false, 20}, {FormJMD, 12, false, 12}, {FormBR, 25, false, 10},
+		{FormJMD, 25, true, 10}, {FormBR, 3, false, 3},
+	} {
+		q := *p
+		q.Contaminant = mapsOf(16, cs[:c.pool]...)
+		w := SepWeights{Data: 1}
+		if !c.template {
+			q.Template = nil
+		} else {
+			w.Template = 1
+		}
+		setup, err := BuildSeparation(eng, &q, SeparationOptions{Form: c.form, Weights: w, Stages: DefaultSepStages(1, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if setup.Batch != c.want {
+			t.Errorf("%v, pool %d, template %v: batch %d, want %d", c.form, c.pool, c.template, setup.Batch, c.want)
+		}
+	}
+}

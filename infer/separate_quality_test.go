@@ -3,7 +3,6 @@ package infer
 import (
 	"context"
 	"fmt"
-	"github.com/stkit-org/stkit/internal/bench"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -14,21 +13,11 @@ import (
 	"time"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
-
-// sharedDir walks up from the working directory to the folder "shared"
-// beside the repository.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	sh := bench.FindShared()
-	if sh == "" {
-		tb.Fatal("the shared data folder (../shared/data beside the repository) was not found above the working directory")
-	}
-	return sh
-}
 
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
@@ -80,7 +69,7 @@ func readMap(tb testing.TB, path string) (*stlayer.Maps, error) {
 // size < 256 subsamples every map (periodicity kept).
 func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlayer.Maps, isNoise bool) {
 	tb.Helper()
-	sh := sharedDir(tb)
+	sh := testutil.SharedDir(tb)
 	dust, err := readMap(tb, filepath.Join(sh, "data", "dust", "I_1.npy"))
 	if err != nil {
 		tb.Fatalf("dust map: %v", err)
@@ -141,13 +130,15 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	STKIT_SEP_CASE    quijote (default) or noise
 //	STKIT_SEP_SIZE    map size (256; 128 subsamples every map by 2)
 //	STKIT_SEP_KIND    scov (default) or wph;  STKIT_SEP_J (log2(size)−2), STKIT_SEP_L (4)
+//	STKIT_SEP_DN      WPH spatial shifts dn (0)
 //	STKIT_SEP_ISO     1 (default) isotropic reduction, 0 none
 //	STKIT_SEP_PS      1 (default) append the binned power spectrum, 0 not
 //	STKIT_SEP_FORM    br or jmd (default jmd)
-//	STKIT_SEP_BATCH   samples per evaluation (default 10)
+//	STKIT_SEP_BATCH   samples per evaluation or σ estimate (default 0: the library default)
 //	STKIT_SEP_STEPS   S1,S2,EPOCHS (default 30,100,4)
 //	STKIT_SEP_WEIGHTS e.g. data=1,contaminant=1,independence=1
 //	STKIT_SEP_REPORT  report directory (default: a temporary one)
+//	STKIT_SEP_SEED    seed of the sample draws (default 1)
 //	STKIT_SEP_EVAL_ONLY=1 re-evaluates separated.npy of an earlier report
 //
 // e.g. STKIT_SEP_SIZE=128 STKIT_SEP_J=5 go test ./infer -run '^$' -bench SeparationQuality -benchtime 1x -timeout 0 -v
@@ -155,7 +146,7 @@ func BenchmarkSeparationQuality(b *testing.B) {
 	name := envOr("STKIT_SEP_CASE", "quijote")
 	size := envInt(b, "STKIT_SEP_SIZE", 256)
 	d, s, samples, isNoise := sepQualityCase(b, name, size)
-	spec := stats.Spec{Kind: stats.Kind(envOr("STKIT_SEP_KIND", "scov")), J: envInt(b, "STKIT_SEP_J", 0), L: envInt(b, "STKIT_SEP_L", 4), Iso: envOr("STKIT_SEP_ISO", "1") == "1"}
+	spec := stats.Spec{Kind: stats.Kind(envOr("STKIT_SEP_KIND", "scov")), J: envInt(b, "STKIT_SEP_J", 0), L: envInt(b, "STKIT_SEP_L", 4), DN: envInt(b, "STKIT_SEP_DN", 0), Iso: envOr("STKIT_SEP_ISO", "1") == "1"}
 	spec = spec.WithDefaults(size, size)
 	ss, err := NewSepStats(spec, size, size, envOr("STKIT_SEP_PS", "1") == "1")
 	if err != nil {
@@ -178,7 +169,7 @@ func BenchmarkSeparationQuality(b *testing.B) {
 		p.Contaminant, p.Noise = nil, samples
 	}
 	dir := envOr("STKIT_SEP_REPORT", b.TempDir())
-	opt := SeparationOptions{Form: form, Weights: weights, Batch: envInt(b, "STKIT_SEP_BATCH", 10), Stages: stages, Seed: 1}
+	opt := SeparationOptions{Form: form, Weights: weights, Batch: envInt(b, "STKIT_SEP_BATCH", 0), Stages: stages, Seed: uint64(envInt(b, "STKIT_SEP_SEED", 1))}
 	last := time.Now()
 	opt.Progress = func(pr SepProgress) {
 		if time.Since(last) > 30*time.Second || pr.Iter == pr.TotalSteps {
