@@ -367,3 +367,13 @@ func TestOverflowingMap(t *testing.T) {
 	wantBadInput(t, []string{"stats", huge, "-J", "2", "-o", out}, "coefficients are not finite", out)
 	wantBadInput(t, []string{"separate", huge, "--contaminant", samples, "--steps", "2", "-o", out}, "not finite at the starting point", out)
 }
+
+// A dataset written into its input folder was read back as maps by the next
+// run (features.npy as a 2-D map, patches.npy as a batch): 98 patches became
+// 246 without a word.
+func TestPatchesOutputIsInputFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeTestMap(t, dir, "m.npy", 1)
+	wantBadInput(t, []string{"patches", dir, "-o", dir + string(filepath.Separator), "--size", "32"}, "is also an input folder", filepath.Join(dir, "patches.npy"))
+	wantBadInput(t, []string{"patches", dir, "-o", filepath.Join(dir, "..", filepath.Base(dir)), "--size", "32"}, "is also an input folder")
+}

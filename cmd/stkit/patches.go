@@ -48,6 +48,11 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if err := checkOutputDir("-o", *out); err != nil {
 		return err
 	}
+	for _, in := range pos {
+		if sameFolder(in, *out) {
+			return badInputf("-o %s is also an input folder: its dataset files (patches.npy, features.npy) would be read as maps by the next run; write the dataset to another folder", *out)
+		}
+	}
 	if !isSet(fs, "synthesis") && spec.Kind == stats.SCov {
 		spec.Synthesis = true
 		if !isSet(fs, "iso") {
@@ -111,4 +116,14 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	fmt.Fprintf(g.stderr, "patches: wrote %s (%d patches × %d features)\n", *out, f.Manifest.N, f.Manifest.Dim)
 	return nil
+}
+
+// sameFolder reports whether a and b are the same existing folder.
+func sameFolder(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil || !sa.IsDir() {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }
