@@ -129,7 +129,7 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //
 //	STKIT_SEP_CASE    quijote (default) or noise
 //	STKIT_SEP_SIZE    map size (256; 128 subsamples every map by 2)
-//	STKIT_SEP_KIND    scov (default) or wph;  STKIT_SEP_J (log2(size)−2), STKIT_SEP_L (4)
+//	STKIT_SEP_KIND    wph (default, as stkit separate) or scov;  STKIT_SEP_J (log2(size)−2), STKIT_SEP_L (4)
 //	STKIT_SEP_DN      WPH spatial shifts dn (0)
 //	STKIT_SEP_ISO     1 (default) isotropic reduction, 0 none
 //	STKIT_SEP_PS      1 (default) append the binned power spectrum, 0 not
@@ -146,7 +146,7 @@ func BenchmarkSeparationQuality(b *testing.B) {
 	name := envOr("STKIT_SEP_CASE", "quijote")
 	size := envInt(b, "STKIT_SEP_SIZE", 256)
 	d, s, samples, isNoise := sepQualityCase(b, name, size)
-	spec := stats.Spec{Kind: stats.Kind(envOr("STKIT_SEP_KIND", "scov")), J: envInt(b, "STKIT_SEP_J", 0), L: envInt(b, "STKIT_SEP_L", 4), DN: envInt(b, "STKIT_SEP_DN", 0), Iso: envOr("STKIT_SEP_ISO", "1") == "1"}
+	spec := stats.Spec{Kind: stats.Kind(envOr("STKIT_SEP_KIND", "wph")), J: envInt(b, "STKIT_SEP_J", 0), L: envInt(b, "STKIT_SEP_L", 4), DN: envInt(b, "STKIT_SEP_DN", 0), Iso: envOr("STKIT_SEP_ISO", "1") == "1"}
 	spec = spec.WithDefaults(size, size)
 	ss, err := NewSepStats(spec, size, size, envOr("STKIT_SEP_PS", "1") == "1")
 	if err != nil {

@@ -79,7 +79,9 @@ func TestSeparateCLI(t *testing.T) {
 		}
 	}
 	b, _ := os.ReadFile(filepath.Join(rep, "metrics.json"))
-	for _, key := range []string{`"ps_ratio_separated_over_truth"`, `"r_separated_truth"`, `"ps_max_abs_ratio_minus_1"`, `"r_min"`} {
+	// The default statistic is the isotropic WPH model; JMD's default batch
+	// is the whole pool of 3 samples (min(pool, 20)).
+	for _, key := range []string{`"ps_ratio_separated_over_truth"`, `"r_separated_truth"`, `"ps_max_abs_ratio_minus_1"`, `"r_min"`, `"kind": "wph"`, `"batch": 3`} {
 		if !strings.Contains(string(b), key) {
 			t.Errorf("metrics.json lacks %s", key)
 		}
