@@ -318,7 +318,7 @@ func loadModels(dir string) (*ModelSet, error) {
 		Version int    `json:"version"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ModelManifestFile), err)
+		return nil, fmt.Errorf("%s: %w (truncated or damaged file? re-export the models with `stkit export`)", filepath.Join(dir, ModelManifestFile), err)
 	}
 	if head.Format != ModelFormatName {
 		return nil, fmt.Errorf("%s: %w: format %q, want %q", filepath.Join(dir, ModelManifestFile), ErrModelVersion, head.Format, ModelFormatName)
@@ -488,9 +488,16 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 
 // Write writes the model set into dir (created if needed): manifest.json and
 // one component_<k>.npz per component, each file atomically. Derived members
-// (coeff_mean, coeff_std) are recomputed from Mean and Std.
+// (coeff_mean, coeff_std) are recomputed from Mean and Std. Overwriting an
+// earlier export removes its manifest first and writes the new one last, so
+// a write that fails part way leaves a folder that LoadModels refuses ("not a
+// model folder"), never the old manifest over a mix of old and new
+// components.
 func (ms *ModelSet) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, ModelManifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	man := ms.Manifest

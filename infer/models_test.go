@@ -595,6 +595,36 @@ func TestLoadModelsRejectsOtherVersions(t *testing.T) {
 	if _, err := LoadModels(dir); err != nil {
 		t.Fatalf("restored manifest: %v", err)
 	}
+	// A truncated manifest says so.
+	os.WriteFile(path, orig[:len(orig)/2], 0o644)
+	if _, err := LoadModels(dir); err == nil || !strings.Contains(err.Error(), "truncated or damaged") {
+		t.Errorf("truncated manifest: got %v", err)
+	}
+	os.WriteFile(path, orig, 0o644)
+	// An overwrite that fails part way (component_1.npz cannot be written)
+	// leaves no manifest beside the mix of old and new components.
+	ms, err := LoadModels(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1 := filepath.Join(dir, "component_1.npz")
+	os.Remove(c1)
+	if err := os.MkdirAll(filepath.Join(c1, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := ms.Write(dir); err == nil {
+		t.Fatal("Write over a directory named component_1.npz succeeded")
+	}
+	if _, err := LoadModels(dir); err == nil || !strings.Contains(err.Error(), "not a model folder") {
+		t.Errorf("after a failed overwrite: got %v, want 'not a model folder'", err)
+	}
+	os.RemoveAll(c1)
+	if err := ms.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadModels(dir); err != nil {
+		t.Fatalf("rewritten models: %v", err)
+	}
 	// A missing member is named.
 	os.Remove(filepath.Join(dir, "component_1.npz"))
 	if _, err := LoadModels(dir); err == nil || !strings.Contains(err.Error(), "component_1.npz") {

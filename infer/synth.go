@@ -16,14 +16,14 @@ import (
 
 // SynthConfig holds the optimiser settings of a synthesis.
 type SynthConfig struct {
-	// Steps is the maximum number of L-BFGS iterations (default 300, Cheng's).
+	// Steps is the maximum number of L-BFGS iterations (≤ 0: 300, Cheng's).
 	Steps int
-	// History is the L-BFGS memory (default 20, PyWPH/scipy's maxcor).
+	// History is the L-BFGS memory (≤ 0: 20, PyWPH/scipy's maxcor).
 	History int
 	// RelTol stops when the loss falls below RelTol × the initial loss (default
 	// 0: iterate until Steps, as the reference codes effectively do).
 	RelTol float64
-	// MaxEvals caps loss evaluations (default 4·Steps+20).
+	// MaxEvals caps loss evaluations (≤ 0: 4·Steps+20).
 	MaxEvals int
 	// Progress, if non-nil, is called after every iteration.
 	Progress func(p Progress)
