@@ -267,7 +267,7 @@ func TestResumeContinuesIdentically(t *testing.T) {
 	// A different configuration is refused with a clear error.
 	fourth, _ := vae.New(b, cfg, 11)
 	o.Config = map[string]any{"st": "wst J=5 L=8"}
-	if _, err := Run(fourth, data, o); !errors.Is(err, checkpoints.ErrConfigMismatch) || !strings.Contains(err.Error(), `"user"`) {
+	if _, err := Run(fourth, data, o); !errors.Is(err, checkpoints.ErrConfigMismatch) || !strings.Contains(err.Error(), `"user.st": saved "wst J=6 L=8", requested "wst J=5 L=8"`) {
 		t.Fatalf("other ST configuration: %v", err)
 	}
 	o.Config = opt.Config
