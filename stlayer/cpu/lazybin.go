@@ -608,9 +608,8 @@ func (r *run) meanLazyProduct(x *field) *field {
 	return y
 }
 
-// dotProduct returns Σ a[t]·conj(b[t]) (conj) or Σ a[t]·b[t], with four
-// independent partial sums.
-func dotProduct(a, b []complex128, conj bool) (float64, float64) {
+// dotProductGo is dotProduct's Go loop, with four independent partial sums.
+func dotProductGo(a, b []complex128, conj bool) (float64, float64) {
 	b = b[:len(a)]
 	var s0, s1, t0, t1 float64
 	t := 0

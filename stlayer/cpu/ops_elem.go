@@ -59,9 +59,11 @@ func blockPow(r, u []complex128, p int) {
 
 // PhaseHarmonic: y = [z]^p = |z|·(z/|z|)^p (0 at z = 0). With w = y,
 // ∂w/∂z = (1+p)w/(2z) and ∂w/∂z̄ = (1−p)w/(2z̄), so
-// g_z = ((1−p)/2)·conj(g)·w/z̄ + ((1+p)/2)·g·conj(w)/z̄ (0 at z = 0).
-// Divisions are by real numbers only (1/z̄ = z/|z|²): complex division is a
-// slow runtime call.
+// g_z = ((1−p)/2)·conj(g)·w/z̄ + ((1+p)/2)·g·conj(w)/z̄ (0 at z = 0), i.e.
+// with conj(g)·w = P + iQ, g_z = (P − i·p·Q)·z/|z|² (phaseHarmGrad).
+// Divisions are by real numbers only: complex division is a slow runtime
+// call. The output takes over z's buffer in a Forward replay where this is
+// z's last reader.
 func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 	if p == 1 {
 		x, _ := r.ownLazy(xf)
@@ -74,43 +76,16 @@ func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 	if p == -1 {
 		return r.Conj(x)
 	}
-	a, b := complex(float64(1-p)/2, 0), complex(float64(1+p)/2, 0)
-	return r.unary(x, 20, func(y, x []complex128) {
-		// Blocks of elements: the repeated multiplications of the power run
-		// across the block (independent elements pipeline; one element's
-		// chain of squarings would not).
-		const bs = 256
-		var u, pw [bs]complex128
-		var m [bs]float64
-		for lo := 0; lo < len(x); lo += bs {
-			xs := x[lo:min(lo+bs, len(x))]
-			ys := y[lo : lo+len(xs)]
-			for i, z := range xs {
-				mi := abs(z)
-				m[i] = mi
-				if mi == 0 {
-					u[i] = 0
-					continue
-				}
-				inv := 1 / mi
-				u[i] = complex(real(z)*inv, imag(z)*inv)
-			}
-			blockPow(pw[:len(xs)], u[:len(xs)], p)
-			for i := range ys {
-				ys[i] = pw[i] * complex(m[i], 0)
-			}
-		}
-	}, func(gx, g, x, y []complex128) {
-		for i, z := range x {
-			n := real(z)*real(z) + imag(z)*imag(z)
-			if n == 0 {
-				continue
-			}
-			w, gi := y[i], g[i]
-			v := (a*cmplx.Conj(gi)*w + b*gi*cmplx.Conj(w)) * z
-			gx[i] += complex(real(v)/n, imag(v)/n)
-		}
+	xd := x.data // x.data is nil once y takes it over
+	y, _ := r.newFieldFrom(x)
+	r.e.parFor(len(y.data), 20, func(lo, hi int) { phaseHarm(y.data[lo:hi], xd[lo:hi], p) })
+	r.tape(y, func(g []complex128) {
+		gx, set := r.gradSet(x)
+		r.e.parFor(len(g), 20, func(lo, hi int) {
+			phaseHarmGrad(gx[lo:hi], g[lo:hi], x.data[lo:hi], y.data[lo:hi], p, !set)
+		})
 	})
+	return y
 }
 
 // Conj: y = conj(z). Adjoint: g_z = conj(g).

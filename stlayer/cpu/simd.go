@@ -412,3 +412,128 @@ func scaleInto(d, x []complex128, c float64, add bool) {
 		}
 	}
 }
+
+// phConsts returns the constants of phaseHarmAVX2: the sign mask that
+// conjugates x (conj) and four ones.
+func phConsts(conj bool) [8]float64 {
+	k := [8]float64{4: 1, 5: 1, 6: 1, 7: 1}
+	if conj {
+		k[1], k[3] = negZero(), negZero()
+	}
+	return k
+}
+
+// phaseHarm sets y[i] = |x[i]|·u_i^p with u_i = x[i]/|x[i]| (0 where
+// x[i] = 0), for p ≠ 0, ±1 handled too; p < 0 uses u^{−1} = conj(u). The
+// power is taken by binary exponentiation (squarings from the lowest bit of
+// |p|), the same products in the Go loop and the vector kernel.
+func phaseHarm(y, x []complex128, p int) {
+	n := len(y)
+	conj := p < 0
+	if conj {
+		p = -p
+	}
+	m := 0
+	if useAVX2 && n >= 2 && p >= 1 {
+		m = n &^ 1
+		k := phConsts(conj)
+		phaseHarmAVX2(&y[0], &x[0], m, p, &k)
+	}
+	if m < n {
+		phaseHarmGo(y[m:n], x[m:n], p, conj)
+	}
+}
+
+// phaseHarmGo is phaseHarm's Go loop (p ≥ 1; conj: x conjugated first),
+// in blocks so that the multiplications of the power run across elements.
+func phaseHarmGo(y, x []complex128, p int, conj bool) {
+	const bs = 256
+	var u, pw [bs]complex128
+	var m [bs]float64
+	x = x[:len(y)]
+	for lo := 0; lo < len(x); lo += bs {
+		xs := x[lo:min(lo+bs, len(x))]
+		ys := y[lo : lo+len(xs)]
+		for i, z := range xs {
+			if conj {
+				z = complex(real(z), -imag(z))
+			}
+			mi := math.Sqrt(real(z)*real(z) + imag(z)*imag(z))
+			m[i] = mi
+			if mi == 0 {
+				u[i] = 0
+				continue
+			}
+			inv := 1 / mi
+			u[i] = complex(real(z)*inv, imag(z)*inv)
+		}
+		blockPow(pw[:len(xs)], u[:len(xs)], p)
+		for i := range ys {
+			v := pw[i]
+			ys[i] = complex(real(v)*m[i], imag(v)*m[i])
+		}
+	}
+}
+
+// phaseHarmGrad sets (or, with add, adds to) d[i] the gradient of
+// w = [x]^p at x[i] for the upstream gradient g[i], given w = y[i]:
+// with c = conj(g)·w = P + iQ, g_x = (P − i·p·Q)·x/|x|² (0 at x = 0),
+// which is ((1−p)/2)·conj(g)·w/x̄ + ((1+p)/2)·g·conj(w)/x̄.
+func phaseHarmGrad(d, g, x, y []complex128, p int, add bool) {
+	n := len(d)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		f := 0
+		if add {
+			f = 1
+		}
+		k := [8]float64{1: negZero(), 3: negZero(), 4: 1, 5: -float64(p), 6: 1, 7: -float64(p)}
+		phaseHarmGradAVX2(&d[0], &g[0], &x[0], &y[0], m, &k, f)
+	}
+	g, x, y = g[:n], x[:n], y[:n]
+	fp := float64(p)
+	for i := m; i < n; i++ {
+		z := x[i]
+		nz := real(z)*real(z) + imag(z)*imag(z)
+		var v complex128
+		if nz != 0 {
+			w, gg := y[i], g[i]
+			P := real(gg)*real(w) + imag(gg)*imag(w)
+			Q := real(gg)*imag(w) - imag(gg)*real(w)
+			tr, ti := P, -fp*Q
+			v = complex((tr*real(z)-ti*imag(z))/nz, (tr*imag(z)+ti*real(z))/nz)
+		}
+		if add {
+			d[i] += v
+		} else {
+			d[i] = v
+		}
+	}
+}
+
+// dotProduct returns Σ a[t]·conj(b[t]) (conj) or Σ a[t]·b[t] (len(b) ≥
+// len(a)) as (real, imaginary) parts.
+func dotProduct(a, b []complex128, conj bool) (float64, float64) {
+	n := len(a)
+	m := 0
+	var sr, si float64
+	if useAVX2 && n >= 4 {
+		m = n &^ 3
+		var acc [8]float64
+		dotAVX2(&acc, &a[0], &b[0], m)
+		// acc[0:4] = Σ [ar·br, ai·bi, …], acc[4:8] = Σ [ar·bi, ai·br, …].
+		if conj {
+			sr = (acc[0] + acc[1]) + (acc[2] + acc[3])
+			si = (acc[5] - acc[4]) + (acc[7] - acc[6])
+		} else {
+			sr = (acc[0] - acc[1]) + (acc[2] - acc[3])
+			si = (acc[4] + acc[5]) + (acc[6] + acc[7])
+		}
+	}
+	if m < n {
+		tr, ti := dotProductGo(a[m:n], b[m:n], conj)
+		sr, si = sr+tr, si+ti
+	}
+	return sr, si
+}

@@ -803,3 +803,159 @@ scadd:
 scdone:
 	VZEROUPPER
 	RET
+
+// CMULZ: dst = a·b (two complex128 per register); t1, t2 scratch. dst may
+// be a, not b.
+#define CMULZ(a, b, dst, t1, t2) \
+	VMOVDDUP       a, t1;      \
+	VPERMILPD      $15, a, t2; \
+	VPERMILPD      $5, b, dst; \
+	VMULPD         t2, dst, dst; \
+	VFMADDSUB231PD b, t1, dst
+
+// func phaseHarmAVX2(y, x *complex128, n, p int, k *[8]float64)
+// y[i] = |x̃|·(x̃/|x̃|)^p (0 where x = 0), x̃ = x XOR k[0:4] (conjugation
+// mask), k[4:8] = 1; p ≥ 1 by binary exponentiation from the lowest bit
+// (r = u at the first set bit, r·u at the next ones, u squared between
+// bits); n even.
+TEXT ·phaseHarmAVX2(SB), NOSPLIT, $0-40
+	MOVQ    y+0(FP), DI
+	MOVQ    x+8(FP), AX
+	MOVQ    n+16(FP), SI
+	MOVQ    p+24(FP), DX
+	MOVQ    k+32(FP), BX
+	VMOVUPD 0(BX), Y15
+	VMOVUPD 32(BX), Y14
+	VXORPD  Y13, Y13, Y13
+	SHLQ    $4, SI
+	XORQ    R8, R8
+
+phloop:
+	CMPQ      R8, SI
+	JGE       phdone
+	VMOVUPD   (AX)(R8*1), Y0
+	VXORPD    Y15, Y0, Y0
+	VMULPD    Y0, Y0, Y1
+	VPERMILPD $5, Y1, Y2
+	VADDPD    Y2, Y1, Y1     // [n0, n0, n1, n1]
+	VCMPPD    $0, Y13, Y1, Y3 // n == 0
+	VSQRTPD   Y1, Y1         // m
+	VDIVPD    Y1, Y14, Y2    // 1/m
+	VMULPD    Y2, Y0, Y0     // u
+	VANDNPD   Y0, Y3, Y0     // u = 0 where x = 0
+	MOVQ      DX, CX
+	MOVQ      $1, R9         // first set bit still to come
+
+phbit:
+	TESTQ $1, CX
+	JEQ   phsq
+	TESTQ R9, R9
+	JEQ   phmul
+	VMOVAPD Y0, Y4
+	XORQ    R9, R9
+	JMP     phsq
+
+phmul:
+	CMULZ(Y4, Y0, Y4, Y5, Y6)
+
+phsq:
+	SHRQ $1, CX
+	JEQ  phend
+	CMULZ(Y0, Y0, Y7, Y5, Y6)
+	VMOVAPD Y7, Y0
+	JMP     phbit
+
+phend:
+	VMULPD  Y1, Y4, Y4
+	VMOVUPD Y4, (DI)(R8*1)
+	ADDQ    $32, R8
+	JMP     phloop
+
+phdone:
+	VZEROUPPER
+	RET
+
+// func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[8]float64, add int)
+// d[i] (=, or += with add) (P − i·p·Q)·x/|x|² (0 where x = 0), P + iQ =
+// conj(g)·y; k[0:4] conjugation mask, k[4:8] = [1, −p, 1, −p]. n even.
+TEXT ·phaseHarmGradAVX2(SB), NOSPLIT, $0-56
+	MOVQ    d+0(FP), DI
+	MOVQ    gp+8(FP), BX
+	MOVQ    x+16(FP), AX
+	MOVQ    y+24(FP), CX
+	MOVQ    n+32(FP), SI
+	MOVQ    k+40(FP), DX
+	MOVQ    add+48(FP), R9
+	VMOVUPD 0(DX), Y15
+	VMOVUPD 32(DX), Y14
+	VXORPD  Y13, Y13, Y13
+	SHLQ    $4, SI
+	XORQ    R8, R8
+
+pgloop:
+	CMPQ    R8, SI
+	JGE     pgdone
+	VMOVUPD (BX)(R8*1), Y0
+	VXORPD  Y15, Y0, Y0 // conj(g)
+	VMOVUPD (CX)(R8*1), Y1
+	CMULZ(Y0, Y1, Y2, Y3, Y4) // [P, Q]
+	VMULPD  Y14, Y2, Y2       // [P, −pQ]
+	VMOVUPD (AX)(R8*1), Y5
+	CMULZ(Y2, Y5, Y6, Y3, Y4)
+	VMULPD    Y5, Y5, Y7
+	VPERMILPD $5, Y7, Y8
+	VADDPD    Y8, Y7, Y7
+	VCMPPD    $0, Y13, Y7, Y9
+	VDIVPD    Y7, Y6, Y6
+	VANDNPD   Y6, Y9, Y6
+	TESTQ     R9, R9
+	JEQ       pgstore
+	VADDPD    (DI)(R8*1), Y6, Y6
+
+pgstore:
+	VMOVUPD Y6, (DI)(R8*1)
+	ADDQ    $32, R8
+	JMP     pgloop
+
+pgdone:
+	VZEROUPPER
+	RET
+
+// func dotAVX2(out *[8]float64, a, b *complex128, n int)
+// out[0:4] = Σ a ⊙ b, out[4:8] = Σ a ⊙ swap(b) (lane-wise, pairs of
+// complex per register); n multiple of 4.
+TEXT ·dotAVX2(SB), NOSPLIT, $0-32
+	MOVQ   out+0(FP), DI
+	MOVQ   a+8(FP), AX
+	MOVQ   b+16(FP), BX
+	MOVQ   n+24(FP), SI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	SHLQ   $4, SI
+	XORQ   R8, R8
+
+dtloop:
+	CMPQ        R8, SI
+	JGE         dtdone
+	VMOVUPD     (AX)(R8*1), Y4
+	VMOVUPD     32(AX)(R8*1), Y5
+	VMOVUPD     (BX)(R8*1), Y6
+	VMOVUPD     32(BX)(R8*1), Y7
+	VFMADD231PD Y6, Y4, Y0
+	VFMADD231PD Y7, Y5, Y1
+	VPERMILPD   $5, Y6, Y6
+	VPERMILPD   $5, Y7, Y7
+	VFMADD231PD Y6, Y4, Y2
+	VFMADD231PD Y7, Y5, Y3
+	ADDQ        $64, R8
+	JMP         dtloop
+
+dtdone:
+	VADDPD  Y1, Y0, Y0
+	VADDPD  Y3, Y2, Y2
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y2, 32(DI)
+	VZEROUPPER
+	RET

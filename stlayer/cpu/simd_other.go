@@ -71,3 +71,15 @@ func r4twStageAVX2(x *complex128, n, q int, w1, w2, w3 *complex128, mask *[4]flo
 func scaleAVX2(d, x *complex128, n int, c float64, add int) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func phaseHarmAVX2(y, x *complex128, n, p int, k *[8]float64) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[8]float64, add int) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func dotAVX2(out *[8]float64, a, b *complex128, n int) {
+	panic("cpu: no vector kernels on this architecture")
+}

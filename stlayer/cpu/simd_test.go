@@ -437,3 +437,105 @@ func TestScaleInto(t *testing.T) {
 		}
 	}
 }
+
+// TestPhaseHarmKernels compares phaseHarm (vector kernel and Go loop) with
+// |z|·exp(i·p·arg z), and phaseHarmGrad with the Wirtinger form
+// ((1−p)/2)·conj(g)·w/z̄ + ((1+p)/2)·g·conj(w)/z̄ computed with cmplx.
+func TestPhaseHarmKernels(t *testing.T) {
+	withSIMD(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(21, 22))
+		for _, n := range []int{1, 2, 3, 7, 16, 33} {
+			x := randC(rng, n)
+			x[n/2] = 0 // [0]^p = 0, gradient 0
+			for _, p := range []int{2, 3, 4, 5, 8, 13, 32, -2, -3, -8} {
+				y := make([]complex128, n)
+				phaseHarm(y, x, p)
+				for i, z := range x {
+					want := complex(0, 0)
+					if z != 0 {
+						want = cmplx.Rect(cmplx.Abs(z), float64(p)*cmplx.Phase(z))
+					}
+					if d := cmplx.Abs(y[i] - want); d > 1e-13*(1+cmplx.Abs(want)) || cmplx.IsNaN(y[i]) {
+						t.Fatalf("phaseHarm n=%d p=%d i=%d: %v, want %v", n, p, i, y[i], want)
+					}
+				}
+				// In place (the Forward replay's buffer takeover).
+				in := append([]complex128(nil), x...)
+				phaseHarm(in, in, p)
+				if d := cabsDiff(in, y); d != 0 {
+					t.Fatalf("phaseHarm in place n=%d p=%d differs by %g", n, p, d)
+				}
+				g := randC(rng, n)
+				a, b := complex(float64(1-p)/2, 0), complex(float64(1+p)/2, 0)
+				for _, add := range []bool{false, true} {
+					d := randC(rng, n)
+					want := append([]complex128(nil), d...)
+					for i, z := range x {
+						var v complex128
+						if z != 0 {
+							cz := cmplx.Conj(z)
+							v = a*cmplx.Conj(g[i])*y[i]/cz + b*g[i]*cmplx.Conj(y[i])/cz
+						}
+						if add {
+							want[i] += v
+						} else {
+							want[i] = v
+						}
+					}
+					phaseHarmGrad(d, g, x, y, p, add)
+					for i := range d {
+						if e := cmplx.Abs(d[i] - want[i]); e > 1e-12*(1+cmplx.Abs(want[i])) || cmplx.IsNaN(d[i]) {
+							t.Fatalf("phaseHarmGrad n=%d p=%d add=%v i=%d: %v, want %v", n, p, add, i, d[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestPhaseHarmKernelMatchesGo checks the vector kernel against the Go
+// loop on a long vector (same products up to FMA rounding).
+func TestPhaseHarmKernelMatchesGo(t *testing.T) {
+	if !useAVX2 {
+		t.Log("no AVX2+FMA on this machine: only the Go kernel runs")
+	}
+	rng := rand.New(rand.NewPCG(23, 24))
+	x := randC(rng, 1001)
+	x[10], x[11] = 0, complex(0, -1e-300)
+	for _, p := range []int{2, 7, 16, 32, -4} {
+		got, ref := make([]complex128, len(x)), make([]complex128, len(x))
+		phaseHarm(got, x, p)
+		q, conj := p, p < 0
+		if conj {
+			q = -p
+		}
+		phaseHarmGo(ref, x, q, conj)
+		if d := cabsDiff(got, ref); d > 1e-14 || math.IsNaN(d) {
+			t.Fatalf("p=%d: kernel and Go loop differ by %g", p, d)
+		}
+	}
+}
+
+func TestDotProductKernel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	for _, n := range []int{1, 3, 4, 5, 8, 13, 64, 257} {
+		a, b := randC(rng, n), randC(rng, n+3)
+		for _, conj := range []bool{false, true} {
+			var want complex128
+			for i := range a {
+				v := b[i]
+				if conj {
+					v = cmplx.Conj(v)
+				}
+				want += a[i] * v
+			}
+			sr, si := dotProduct(a, b, conj)
+			gr, gi := dotProductGo(a, b, conj)
+			tol := 1e-13 * float64(n)
+			if cmplx.Abs(complex(sr, si)-want) > tol || cmplx.Abs(complex(gr, gi)-want) > tol {
+				t.Fatalf("n=%d conj=%v: kernel %v, Go %v, want %v", n, conj, complex(sr, si), complex(gr, gi), want)
+			}
+		}
+	}
+}
