@@ -286,6 +286,12 @@ func TestLazyProducts(t *testing.T) {
 			c := r.CropFreq(q, 5, 7)
 			return r.Concat(r.Mean(q), r.WeightedMean(q, m[1]), r.Mean(r.Modulus(c)), r.Mean(c), r.Mean(r.Conj(q))).(*field)
 		}), []shape{s, s}},
+		{"Mean∘Mul", two(func(r *run, a, b *field) *field { return r.Mean(r.Mul(a, b)).(*field) }), []shape{s, s}},
+		{"Mean∘MulConj bcast B and C", two(func(r *run, a, b *field) *field { return r.Mean(r.MulConj(a, b)).(*field) }), []shape{s, {1, 1, H, W}}},
+		{"Mean∘MulConj, gradients already present", two(func(r *run, a, b *field) *field {
+			pa, pb := r.PhaseHarmonic(a, 2), r.PhaseHarmonic(b, 3)
+			return r.Concat(r.Mean(r.MulConj(pa, pb)), r.Mean(r.Mul(pb, pa)), r.Mean(r.Modulus(pa))).(*field)
+		}), []shape{s, s}},
 		{"self product", one(func(r *run, a *field) *field {
 			return r.Concat(r.Mean(r.MulConj(a, a)), r.Mean(r.Mul(a, a))).(*field)
 		}), []shape{s}},

@@ -601,11 +601,76 @@ func (r *run) meanLazyProduct(x *field) *field {
 	})
 	u := [][]float64{r.e.uniform(h * w)}
 	r.tape(y, func(g []complex128) {
+		if lz.identity(h, w) {
+			r.meanProductGrad(x, g, inv)
+			return
+		}
 		r.scatterProductGrad(x, false, func(p, i int, buf []complex128) {
 			reduceRowGrad(buf, g[p:p+1], u, i, h, w, false)
 		})
 	})
 	return y
+}
+
+// identity reports whether the lazy product reads its operands' planes
+// unchanged (h×w, the operands' size, identity row map, one column run).
+func (lz *binLazy) identity(h, w int) bool {
+	if h != lz.srcHW[0] || w != lz.srcHW[1] || len(lz.cols) != 1 || lz.cols[0] != [3]int{0, 0, w} {
+		return false
+	}
+	for i, R := range lz.ri {
+		if R != i {
+			return false
+		}
+	}
+	return true
+}
+
+// meanProductGrad is the adjoint of Mean of a lazy product read through
+// identity maps, y[p] = k·Σ a·conj(b) (MulConj) or k·Σ a·b (Mul), for the
+// upstream gradients g[p]: with c = k·g[p], MulConj: g_a += c·b,
+// g_b += conj(c)·a; Mul: g_a += c·conj(b), g_b += c·conj(a), one plane
+// at a time (an operand plane shared by several outputs by broadcasting is
+// written by one goroutine). An operand with no gradient yet and one plane
+// per output plane gets its gradient assigned, not added to a zeroed buffer.
+func (r *run) meanProductGrad(y *field, g []complex128, k float64) {
+	lz := y.lazyBin
+	n := lz.srcHW[0] * lz.srcHW[1]
+	for which, x := range [2]*field{lz.a, lz.b} {
+		other := lz.b
+		if which == 1 {
+			other = lz.a
+		}
+		// g_b of MulConj takes conj(c); the other operand is conjugated
+		// except for g_a of MulConj.
+		conjC := lz.k == opMulConj && which == 1
+		conjO := lz.k != opMulConj
+		var gx []complex128
+		set := false
+		if x.b == y.b && x.c == y.c {
+			gx, set = r.gradSet(x)
+		} else {
+			gx = r.gradOf(x)
+		}
+		outs := make([][]int, x.planes())
+		for p := 0; p < y.planes(); p++ {
+			q := x.planeFor(p, lz.C)
+			outs[q] = append(outs[q], p)
+		}
+		r.e.parFor(x.planes(), len(outs[0])*n*4, func(lo, hi int) {
+			for q := lo; q < hi; q++ {
+				d := gx[q*n : (q+1)*n]
+				for t, p := range outs[q] {
+					c := complex(k*real(g[p]), k*imag(g[p]))
+					if conjC {
+						c = complex(real(c), -imag(c))
+					}
+					po := other.planeFor(p, lz.C)
+					cscaleInto(d, other.data[po*n:(po+1)*n], c, conjO, !set || t > 0)
+				}
+			}
+		})
+	}
 }
 
 // dotProductGo is dotProduct's Go loop, with four independent partial sums.

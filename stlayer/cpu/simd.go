@@ -434,8 +434,8 @@ func phaseHarm(y, x []complex128, p int) {
 		p = -p
 	}
 	m := 0
-	if useAVX2 && n >= 2 && p >= 1 {
-		m = n &^ 1
+	if useAVX2 && n >= 4 && p >= 1 {
+		m = n &^ 3
 		k := phConsts(conj)
 		phaseHarmAVX2(&y[0], &x[0], m, p, &k)
 	}
@@ -477,18 +477,18 @@ func phaseHarmGo(y, x []complex128, p int, conj bool) {
 
 // phaseHarmGrad sets (or, with add, adds to) d[i] the gradient of
 // w = [x]^p at x[i] for the upstream gradient g[i], given w = y[i]:
-// with c = conj(g)·w = P + iQ, g_x = (P − i·p·Q)·x/|x|² (0 at x = 0),
+// with c = conj(g)·w = P + iQ, g_x = ((P − i·p·Q)·x)·(1/|x|²) (0 at x = 0),
 // which is ((1−p)/2)·conj(g)·w/x̄ + ((1+p)/2)·g·conj(w)/x̄.
 func phaseHarmGrad(d, g, x, y []complex128, p int, add bool) {
 	n := len(d)
 	m := 0
-	if useAVX2 && n >= 2 {
-		m = n &^ 1
+	if useAVX2 && n >= 4 {
+		m = n &^ 3
 		f := 0
 		if add {
 			f = 1
 		}
-		k := [8]float64{1: negZero(), 3: negZero(), 4: 1, 5: -float64(p), 6: 1, 7: -float64(p)}
+		k := [12]float64{1: negZero(), 3: negZero(), 4: 1, 5: -float64(p), 6: 1, 7: -float64(p), 8: 1, 9: 1, 10: 1, 11: 1}
 		phaseHarmGradAVX2(&d[0], &g[0], &x[0], &y[0], m, &k, f)
 	}
 	g, x, y = g[:n], x[:n], y[:n]
@@ -502,7 +502,8 @@ func phaseHarmGrad(d, g, x, y []complex128, p int, add bool) {
 			P := real(gg)*real(w) + imag(gg)*imag(w)
 			Q := real(gg)*imag(w) - imag(gg)*real(w)
 			tr, ti := P, -fp*Q
-			v = complex((tr*real(z)-ti*imag(z))/nz, (tr*imag(z)+ti*real(z))/nz)
+			inv := 1 / nz
+			v = complex((tr*real(z)-ti*imag(z))*inv, (tr*imag(z)+ti*real(z))*inv)
 		}
 		if add {
 			d[i] += v
@@ -536,4 +537,37 @@ func dotProduct(a, b []complex128, conj bool) (float64, float64) {
 		sr, si = sr+tr, si+ti
 	}
 	return sr, si
+}
+
+// cscaleInto sets d[i] = x̃[i]·c or, with add, adds it, x̃ = conj(x) when
+// conj (len(x) ≥ len(d)).
+func cscaleInto(d, x []complex128, c complex128, conj, add bool) {
+	n := len(d)
+	m := 0
+	if useAVX2 && n >= 2 {
+		m = n &^ 1
+		k := [8]float64{4: real(c), 5: imag(c)}
+		if conj {
+			k[1], k[3] = negZero(), negZero()
+		}
+		f := 0
+		if add {
+			f = 1
+		}
+		cscaleAVX2(&d[0], &x[0], m, &k, f)
+	}
+	x = x[:n]
+	cr, ci := real(c), imag(c)
+	for i := m; i < n; i++ {
+		xr, xi := real(x[i]), imag(x[i])
+		if conj {
+			xi = -xi
+		}
+		v := complex(xr*cr-xi*ci, xr*ci+xi*cr)
+		if add {
+			d[i] += v
+		} else {
+			d[i] = v
+		}
+	}
 }

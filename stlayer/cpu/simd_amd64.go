@@ -63,7 +63,10 @@ func scaleAVX2(d, x *complex128, n int, c float64, add int)
 func phaseHarmAVX2(y, x *complex128, n, p int, k *[8]float64)
 
 //go:noescape
-func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[8]float64, add int)
+func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[12]float64, add int)
 
 //go:noescape
 func dotAVX2(out *[8]float64, a, b *complex128, n int)
+
+//go:noescape
+func cscaleAVX2(d, x *complex128, n int, k *[8]float64, add int)

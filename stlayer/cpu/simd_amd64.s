@@ -817,7 +817,8 @@ scdone:
 // y[i] = |x̃|·(x̃/|x̃|)^p (0 where x = 0), x̃ = x XOR k[0:4] (conjugation
 // mask), k[4:8] = 1; p ≥ 1 by binary exponentiation from the lowest bit
 // (r = u at the first set bit, r·u at the next ones, u squared between
-// bits); n even.
+// bits), on two registers at once. One square root and one division per
+// four elements; n multiple of 4.
 TEXT ·phaseHarmAVX2(SB), NOSPLIT, $0-40
 	MOVQ    y+0(FP), DI
 	MOVQ    x+8(FP), AX
@@ -834,17 +835,26 @@ phloop:
 	CMPQ      R8, SI
 	JGE       phdone
 	VMOVUPD   (AX)(R8*1), Y0
+	VMOVUPD   32(AX)(R8*1), Y8
 	VXORPD    Y15, Y0, Y0
+	VXORPD    Y15, Y8, Y8
 	VMULPD    Y0, Y0, Y1
-	VPERMILPD $5, Y1, Y2
-	VADDPD    Y2, Y1, Y1     // [n0, n0, n1, n1]
-	VCMPPD    $0, Y13, Y1, Y3 // n == 0
-	VSQRTPD   Y1, Y1         // m
-	VDIVPD    Y1, Y14, Y2    // 1/m
-	VMULPD    Y2, Y0, Y0     // u
-	VANDNPD   Y0, Y3, Y0     // u = 0 where x = 0
+	VMULPD    Y8, Y8, Y9
+	VHADDPD   Y9, Y1, Y1      // [n0, n2, n1, n3]
+	VSQRTPD   Y1, Y1          // m
+	VDIVPD    Y1, Y14, Y2     // 1/m
+	VUNPCKHPD Y1, Y1, Y9      // [m2, m2, m3, m3]
+	VUNPCKLPD Y1, Y1, Y1      // [m0, m0, m1, m1]
+	VUNPCKHPD Y2, Y2, Y10
+	VUNPCKLPD Y2, Y2, Y2
+	VMULPD    Y2, Y0, Y0      // u01
+	VMULPD    Y10, Y8, Y8     // u23
+	VCMPPD    $0, Y13, Y1, Y3 // m == 0
+	VCMPPD    $0, Y13, Y9, Y11
+	VANDNPD   Y0, Y3, Y0      // u = 0 where x = 0
+	VANDNPD   Y8, Y11, Y8
 	MOVQ      DX, CX
-	MOVQ      $1, R9         // first set bit still to come
+	MOVQ      $1, R9          // first set bit still to come
 
 phbit:
 	TESTQ $1, CX
@@ -852,32 +862,39 @@ phbit:
 	TESTQ R9, R9
 	JEQ   phmul
 	VMOVAPD Y0, Y4
+	VMOVAPD Y8, Y12
 	XORQ    R9, R9
 	JMP     phsq
 
 phmul:
 	CMULZ(Y4, Y0, Y4, Y5, Y6)
+	CMULZ(Y12, Y8, Y12, Y10, Y11)
 
 phsq:
 	SHRQ $1, CX
 	JEQ  phend
 	CMULZ(Y0, Y0, Y7, Y5, Y6)
+	CMULZ(Y8, Y8, Y3, Y10, Y11)
 	VMOVAPD Y7, Y0
+	VMOVAPD Y3, Y8
 	JMP     phbit
 
 phend:
 	VMULPD  Y1, Y4, Y4
+	VMULPD  Y9, Y12, Y12
 	VMOVUPD Y4, (DI)(R8*1)
-	ADDQ    $32, R8
+	VMOVUPD Y12, 32(DI)(R8*1)
+	ADDQ    $64, R8
 	JMP     phloop
 
 phdone:
 	VZEROUPPER
 	RET
 
-// func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[8]float64, add int)
-// d[i] (=, or += with add) (P − i·p·Q)·x/|x|² (0 where x = 0), P + iQ =
-// conj(g)·y; k[0:4] conjugation mask, k[4:8] = [1, −p, 1, −p]. n even.
+// func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[12]float64, add int)
+// d[i] (=, or += with add) ((P − i·p·Q)·x)·(1/|x|²) (0 where x = 0), P + iQ
+// = conj(g)·y; k[0:4] conjugation mask, k[4:8] = [1, −p, 1, −p], k[8:12]
+// = 1. One division per four elements; n multiple of 4.
 TEXT ·phaseHarmGradAVX2(SB), NOSPLIT, $0-56
 	MOVQ    d+0(FP), DI
 	MOVQ    gp+8(FP), BX
@@ -888,33 +905,47 @@ TEXT ·phaseHarmGradAVX2(SB), NOSPLIT, $0-56
 	MOVQ    add+48(FP), R9
 	VMOVUPD 0(DX), Y15
 	VMOVUPD 32(DX), Y14
+	VMOVUPD 64(DX), Y12
 	VXORPD  Y13, Y13, Y13
 	SHLQ    $4, SI
 	XORQ    R8, R8
 
 pgloop:
-	CMPQ    R8, SI
-	JGE     pgdone
-	VMOVUPD (BX)(R8*1), Y0
-	VXORPD  Y15, Y0, Y0 // conj(g)
-	VMOVUPD (CX)(R8*1), Y1
-	CMULZ(Y0, Y1, Y2, Y3, Y4) // [P, Q]
-	VMULPD  Y14, Y2, Y2       // [P, −pQ]
-	VMOVUPD (AX)(R8*1), Y5
-	CMULZ(Y2, Y5, Y6, Y3, Y4)
+	CMPQ      R8, SI
+	JGE       pgdone
+	VMOVUPD   (AX)(R8*1), Y5
+	VMOVUPD   32(AX)(R8*1), Y10
 	VMULPD    Y5, Y5, Y7
-	VPERMILPD $5, Y7, Y8
-	VADDPD    Y8, Y7, Y7
-	VCMPPD    $0, Y13, Y7, Y9
-	VDIVPD    Y7, Y6, Y6
-	VANDNPD   Y6, Y9, Y6
+	VMULPD    Y10, Y10, Y8
+	VHADDPD   Y8, Y7, Y7      // [n0, n2, n1, n3]
+	VDIVPD    Y7, Y12, Y8     // 1/n
+	VCMPPD    $0, Y13, Y7, Y9 // n == 0
+	VANDNPD   Y8, Y9, Y8      // 0 where x = 0
+	VUNPCKLPD Y8, Y8, Y7      // [i0, i0, i1, i1]
+	VUNPCKHPD Y8, Y8, Y8      // [i2, i2, i3, i3]
+	VMOVUPD   (BX)(R8*1), Y0
+	VXORPD    Y15, Y0, Y0     // conj(g)
+	VMOVUPD   (CX)(R8*1), Y1
+	CMULZ(Y0, Y1, Y2, Y3, Y4) // [P, Q]
+	VMULPD    Y14, Y2, Y2     // [P, −pQ]
+	CMULZ(Y2, Y5, Y6, Y3, Y4)
+	VMULPD    Y7, Y6, Y6
+	VMOVUPD   32(BX)(R8*1), Y0
+	VXORPD    Y15, Y0, Y0
+	VMOVUPD   32(CX)(R8*1), Y1
+	CMULZ(Y0, Y1, Y2, Y3, Y4)
+	VMULPD    Y14, Y2, Y2
+	CMULZ(Y2, Y10, Y11, Y3, Y4)
+	VMULPD    Y8, Y11, Y11
 	TESTQ     R9, R9
 	JEQ       pgstore
 	VADDPD    (DI)(R8*1), Y6, Y6
+	VADDPD    32(DI)(R8*1), Y11, Y11
 
 pgstore:
 	VMOVUPD Y6, (DI)(R8*1)
-	ADDQ    $32, R8
+	VMOVUPD Y11, 32(DI)(R8*1)
+	ADDQ    $64, R8
 	JMP     pgloop
 
 pgdone:
@@ -957,5 +988,39 @@ dtdone:
 	VADDPD  Y3, Y2, Y2
 	VMOVUPD Y0, 0(DI)
 	VMOVUPD Y2, 32(DI)
+	VZEROUPPER
+	RET
+
+// func cscaleAVX2(d, x *complex128, n int, k *[8]float64, add int)
+// d[i] (=, or += with add) mx(x[i])·c, mx = XOR with k[0:4] (conjugation
+// mask), c = k[4] + i·k[5]. n even.
+TEXT ·cscaleAVX2(SB), NOSPLIT, $0-40
+	MOVQ         d+0(FP), DI
+	MOVQ         x+8(FP), AX
+	MOVQ         n+16(FP), SI
+	MOVQ         k+24(FP), DX
+	MOVQ         add+32(FP), R9
+	VMOVUPD      0(DX), Y15
+	VBROADCASTSD 32(DX), Y14
+	VBROADCASTSD 40(DX), Y13
+	SHLQ         $4, SI
+	XORQ         R8, R8
+
+csloop:
+	CMPQ    R8, SI
+	JGE     csdone
+	VMOVUPD (AX)(R8*1), Y0
+	VXORPD  Y15, Y0, Y0
+	CMULW(Y0, Y14, Y13, Y1)
+	TESTQ   R9, R9
+	JEQ     csstore
+	VADDPD  (DI)(R8*1), Y1, Y1
+
+csstore:
+	VMOVUPD Y1, (DI)(R8*1)
+	ADDQ    $32, R8
+	JMP     csloop
+
+csdone:
 	VZEROUPPER
 	RET

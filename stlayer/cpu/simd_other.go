@@ -76,10 +76,14 @@ func phaseHarmAVX2(y, x *complex128, n, p int, k *[8]float64) {
 	panic("cpu: no vector kernels on this architecture")
 }
 
-func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[8]float64, add int) {
+func phaseHarmGradAVX2(d, gp, x, y *complex128, n int, k *[12]float64, add int) {
 	panic("cpu: no vector kernels on this architecture")
 }
 
 func dotAVX2(out *[8]float64, a, b *complex128, n int) {
+	panic("cpu: no vector kernels on this architecture")
+}
+
+func cscaleAVX2(d, x *complex128, n int, k *[8]float64, add int) {
 	panic("cpu: no vector kernels on this architecture")
 }

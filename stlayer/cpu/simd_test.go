@@ -539,3 +539,33 @@ func TestDotProductKernel(t *testing.T) {
 		}
 	}
 }
+
+func TestCscaleKernel(t *testing.T) {
+	withSIMD(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(27, 28))
+		for _, n := range []int{1, 2, 5, 16} {
+			x := randC(rng, n)
+			c := complex(rng.NormFloat64(), rng.NormFloat64())
+			for _, conj := range []bool{false, true} {
+				for _, add := range []bool{false, true} {
+					d := randC(rng, n)
+					want := append([]complex128(nil), d...)
+					for i, v := range x {
+						if conj {
+							v = cmplx.Conj(v)
+						}
+						if add {
+							want[i] += v * c
+						} else {
+							want[i] = v * c
+						}
+					}
+					cscaleInto(d, x, c, conj, add)
+					if e := cabsDiff(d, want); e > 1e-14 {
+						t.Fatalf("n=%d conj=%v add=%v: |Δ| = %g", n, conj, add, e)
+					}
+				}
+			}
+		}
+	})
+}
