@@ -1,7 +1,9 @@
 // Package train fits a vae.Model on an in-memory matrix of feature vectors with GoMLX's trainer
 // (pkg/ml/train.Trainer): Adam, gradient clipping by value, the Gumbel temperature schedule,
 // per-epoch metrics (loss terms and cluster occupancy), periodic validation, early stopping,
-// atomic checkpoints with resume, and a progress bar on stderr.
+// atomic checkpoints with resume, and a progress bar on stderr. Validation, checkpoints and the
+// returned model use batch-norm statistics recomputed over training batches at the end of the epoch
+// (Options.BNBatches): the running averages lag far behind the weights in the first epochs.
 //
 // Determinism: with the same model seed (vae.New), Options.Seed and data, two runs produce the same
 // variables. The train/validation split and each epoch's row order are functions of (Seed, epoch)
@@ -34,6 +36,9 @@ import (
 	"github.com/stkit-org/stkit/vae"
 )
 
+// DefaultBNBatches is the default Options.BNBatches.
+const DefaultBNBatches = 32
+
 // Options configure Run. Zero values select the documented defaults (facvae/HI settings).
 type Options struct {
 	// Epochs is the total number of epochs of the run (a resumed run continues up to Epochs).
@@ -59,6 +64,14 @@ type Options struct {
 	// EvalEvery evaluates the validation split every EvalEvery epochs and after the last one
 	// (default 1).
 	EvalEvery int
+	// BNBatches is the number of training batches (the first of the epoch's order, BatchSize rows
+	// each) over which the batch-normalisation statistics are recomputed with
+	// vae.Model.RecomputeBNStats before every validation, before every checkpoint and at the end of
+	// the run (default 32; negative: off, leaving the running averages of the training steps, which
+	// lag far behind the weights in the first epochs: validation losses of ~1e9 against a training
+	// loss of ~100 after one epoch of the default preset). It changes the evaluation-mode statistics
+	// only, never the training trajectory, and is not part of the recorded run configuration.
+	BNBatches int
 	// Patience > 0 enables early stopping: training stops after Patience consecutive evaluations
 	// without a validation-loss improvement larger than MinDelta.
 	Patience int
@@ -117,6 +130,9 @@ func (o Options) withDefaults() Options {
 	if o.EvalEvery <= 0 {
 		o.EvalEvery = 1
 	}
+	if o.BNBatches == 0 {
+		o.BNBatches = DefaultBNBatches
+	}
 	if o.ProgressOut == nil {
 		o.ProgressOut = os.Stderr
 	}
@@ -142,7 +158,8 @@ type EpochMetrics struct {
 	Tau, LR float64
 	// Train holds the averages over the epoch's training batches (training-mode batch norm).
 	Train TermMeans
-	// Val holds the validation-split terms (evaluation mode), nil when not evaluated this epoch.
+	// Val holds the validation-split terms (evaluation mode, batch-norm statistics recomputed over
+	// the training batches as Options.BNBatches says), nil when not evaluated this epoch.
 	Val *TermMeans
 	// Seconds is the wall time of the epoch (training and evaluation).
 	Seconds float64
@@ -385,8 +402,25 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 		}
 		em.Step = optimizers.GetGlobalStep(ctx)
 
+		// Evaluation mode (validation, checkpoints, the returned model) uses batch-norm statistics
+		// recomputed for the weights reached, once per epoch when needed.
+		recomputed := false
+		recomputeBN := func() error {
+			if recomputed || opt.BNBatches < 0 {
+				return nil
+			}
+			recomputed = true
+			nb := min(steps, opt.BNBatches)
+			if _, err := model.RecomputeBNStats(data.Rows(order[:nb*batch]), batch, bnSeed(opt.Seed, epoch)); err != nil {
+				return fmt.Errorf("train: epoch %d: %w", epoch, err)
+			}
+			return nil
+		}
 		last := epoch == opt.Epochs-1
 		if len(res.ValIdx) > 0 && ((epoch+1)%opt.EvalEvery == 0 || last) {
+			if err := recomputeBN(); err != nil {
+				return res, err
+			}
 			v, err := Evaluate(model, data.Rows(res.ValIdx), opt.Seed)
 			if err != nil {
 				return res, fmt.Errorf("train: validation at epoch %d: %w", epoch, err)
@@ -418,6 +452,9 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 		}
 		stop := !last && opt.Stop != nil && opt.Stop()
 		if last || stop || res.EarlyStopped || (opt.CheckpointEvery > 0 && (epoch+1)%opt.CheckpointEvery == 0) {
+			if err := recomputeBN(); err != nil {
+				return res, err
+			}
 			if err := save(epoch + 1); err != nil {
 				return res, err
 			}
@@ -432,6 +469,10 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// bnSeed is the noise seed of the batch-norm recomputation of epoch (independent of the training
+// RNG and of the validation stream, which is seeded by Seed + chunk).
+func bnSeed(seed int64, epoch int) int64 { return seed + int64(epoch+1)*1_000_003 }
 
 func finiteOr(v, alt float64) float64 {
 	if math.IsInf(v, 0) || math.IsNaN(v) {

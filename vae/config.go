@@ -17,7 +17,9 @@
 //
 // BN(C) on a [B, C, H] tensor normalises each channel over the batch and the H axis (PyTorch
 // BatchNorm1d(C)); BN(H) on [B, H] normalises each feature over the batch. Batch statistics are used
-// (and differentiated through) in training, running averages in evaluation.
+// (and differentiated through) in training, running averages in evaluation; Model.RecomputeBNStats
+// replaces the running averages by the mean batch statistics of the current weights (package train
+// calls it before every validation and checkpoint).
 //
 // Negative ELBO (per batch, all terms averaged over the batch):
 //

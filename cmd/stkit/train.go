@@ -72,7 +72,8 @@ type runMeta struct {
 // epochs (1-based); loss terms are batch means (Loss = w_rec·Rec + w_gauss·Gauss + w_cat·Cat +
 // w_balance·Balance, Balance = KL(q̄ ‖ uniform) of the batch-mean posterior; see train.TermMeans);
 // Occupancy[k] is the fraction of rows whose argmax q(y|x) is k (training batches, training-mode
-// batch norm); the Val* fields are the validation split in evaluation mode (absent when not
+// batch norm); the Val* fields are the validation split in evaluation mode with the batch-norm
+// statistics recomputed over the training batches (train.Options.BNBatches; absent when not
 // evaluated that epoch).
 type epochRow struct {
 	Epoch        int       `json:"epoch"`
@@ -270,6 +271,14 @@ kill); flags not given are taken from the run, --epochs may be raised (with
 --lr-final the decay is recomputed for the new total). Ctrl-C stops after
 the current epoch with a checkpoint (exit status 1).
 
+Validation and checkpoints use batch-norm statistics recomputed at the end of
+the epoch over up to --bn-batches training batches: the running averages of
+the training steps lag far behind the weights in the first epochs (after one
+epoch of the default preset they gave a validation loss of 2.6e9 against 62
+with recomputed statistics). This adds one forward pass over those batches
+per epoch (about a quarter of an epoch's time when the epoch has no more
+batches than --bn-batches).
+
 Defaults, tuned on 64² patches of dust I, dust Q, Quijote log-density and
 Gaussian surrogates of Quijote (scov iso synthesis features, J = 4):
   * features: all of the dataset's. For clustering scattering-covariance
@@ -311,6 +320,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	seed := fs.Int64("seed", 1, "seed of the initial weights, the in-graph noise, the split and the shuffling")
 	resume := fs.Bool("resume", false, "continue the run in RUN from its newest checkpoint")
 	patience := fs.Int("early-stop", 0, "stop after N validation evaluations without improvement (0: off)")
+	bnBatches := fs.Int("bn-batches", train.DefaultBNBatches, "training batches over which batch-norm statistics are recomputed before each validation and checkpoint (0: keep the lagging running averages)")
 	keep := fs.Int("keep", 3, "number of checkpoints kept (0: all)")
 	features := fs.String("features", "", "regexp: keep only the dataset features whose name matches (e.g. '^(mean|P00|S1|C01)'); default all")
 	drop := fs.String("drop", defDrop, "regexp: leave out the features whose name matches, e.g. '^C11' (recommended for clustering scov features)")
@@ -338,7 +348,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			return err
 		}
 	}
-	for _, c := range []error{checkMin("early-stop", *patience, 0), checkMin("keep", *keep, 0), checkMin("z", *zdim, 0), checkMin("h", *hdim, 0), checkMin("layers", *layers, 0)} {
+	for _, c := range []error{checkMin("early-stop", *patience, 0), checkMin("bn-batches", *bnBatches, 0), checkMin("keep", *keep, 0), checkMin("z", *zdim, 0), checkMin("h", *hdim, 0), checkMin("layers", *layers, 0)} {
 		if c != nil {
 			return c
 		}
@@ -525,6 +535,10 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if valFrac == 0 {
 		valFrac = -1 // package train: negative = no validation split
 	}
+	bnb := *bnBatches
+	if bnb == 0 {
+		bnb = -1 // package train: negative = off
+	}
 	if prev != nil {
 		meta.History = trimHistory(meta.History, prev.State.Epoch)
 		fmt.Fprintf(g.stderr, "train: resuming %s at epoch %d of %d\n", runDir, prev.State.Epoch, *epochs)
@@ -559,7 +573,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	opt := train.Options{
 		Epochs: *epochs, BatchSize: rec.BatchSize, LearningRate: rec.LearningRate, LearningRateFinal: rec.LearningRateFinal,
 		ClipValue: rec.ClipValue, Tau0: rec.Tau0, TauMin: rec.TauMin, TauRate: rec.TauRate, Seed: rec.Seed,
-		ValFraction: valFrac, Patience: *patience, Checkpoints: mgr, CheckpointEvery: 1, Resume: prev != nil,
+		ValFraction: valFrac, Patience: *patience, BNBatches: bnb, Checkpoints: mgr, CheckpointEvery: 1, Resume: prev != nil,
 		Config: user, Metadata: &meta,
 		Logf: func(format string, a ...any) { slog.Debug(fmt.Sprintf(format, a...)) },
 		Stop: func() bool { return ctx.Err() != nil },

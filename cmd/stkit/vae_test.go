@@ -124,6 +124,19 @@ func TestTrainThenClusters(t *testing.T) {
 	if len(rows) != 16 || rows[0][0] != "epoch" || rows[15][0] != "15" || !strings.Contains(strings.Join(rows[0], ","), "occ_1") {
 		t.Errorf("metrics.csv: %d rows, header %v", len(rows), rows[0])
 	}
+	// Validation in evaluation mode with recomputed batch-norm statistics stays close to the
+	// training loss from the first epoch on (the running averages alone gave ratios up to ~1e7).
+	col := map[string]int{}
+	for j, name := range rows[0] {
+		col[name] = j
+	}
+	for _, r := range rows[1:] {
+		tl, _ := strconv.ParseFloat(r[col["loss"]], 64)
+		vl, err := strconv.ParseFloat(r[col["val_loss"]], 64)
+		if err != nil || !(vl < 3*tl) {
+			t.Errorf("epoch %s: validation loss %s, training loss %g (want < 3×)", r[0], r[col["val_loss"]], tl)
+		}
+	}
 	// The checkpoint carries what inference needs.
 	mgr, _ := checkpoints.Open(filepath.Join(run, "checkpoints"), 0)
 	c, _, err := mgr.Latest()
@@ -353,6 +366,7 @@ func TestTrainClustersBadInput(t *testing.T) {
 		{[]string{"train", ds, "-o", filepath.Join(dir, "r4")}, "--clusters K is required"},
 		{[]string{"train", ds, "-o", filepath.Join(dir, "r5"), "--clusters", "2", "--val", "1"}, "--val"},
 		{[]string{"train", ds, "-o", filepath.Join(dir, "r6"), "--clusters", "2", "--preset", "huge"}, "--preset"},
+		{[]string{"train", ds, "-o", filepath.Join(dir, "r6b"), "--clusters", "2", "--bn-batches", "-1"}, "--bn-batches"},
 		{[]string{"train", ds}, "-o RUN"},
 		{[]string{"train", ds, "-o", filepath.Join(dir, "r7"), "--clusters", "2", "--drop", "("}, "--drop"},
 		{[]string{"train", ds, "-o", filepath.Join(dir, "r8"), "--clusters", "2", "--features", "^nomatch"}, "leave none"},
