@@ -165,6 +165,7 @@ func reduceProductRowFold(out []complex128, lz *binLazy, p, i int, nyq complex12
 // the operands' Q) take the generic path.
 func (r *run) scatterProductGradFold(y *field, half bool, m [][]float64, f *fold4, g []complex128) {
 	lz, h, w := y.lazyBin, y.h, y.w
+	r.ensureOperands(lz)
 	H, W := lz.srcHW[0], lz.srcHW[1]
 	n := H * W
 	a, b := lz.a, lz.b

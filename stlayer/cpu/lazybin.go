@@ -114,6 +114,7 @@ func (r *run) cropLazyProduct(x *field, h, w int) *field {
 // materialiseBin computes a lazy product into dst.
 func (r *run) materialiseBin(y *field, dst []complex128) {
 	lz, h, w := y.lazyBin, y.h, y.w
+	r.ensureOperands(lz)
 	r.parPlanes(y.planes(), h, 6*w, func(p, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			lz.productRow(dst[(p*h+i)*w:(p*h+i+1)*w], p, i)
@@ -221,6 +222,7 @@ func prodMode(mode int, g, o complex128) complex128 {
 //	Mul     y = s·a·b:       g_a = s·g·conj(b), g_b = s·g·conj(a)
 func (r *run) scatterProductGrad(y *field, half bool, gRow func(p, i int, buf []complex128)) {
 	lz, h, w := y.lazyBin, y.h, y.w
+	r.ensureOperands(lz)
 	n := lz.srcHW[0] * lz.srcHW[1]
 	a, b := lz.a, lz.b
 	grad := func(x *field) []complex128 {
@@ -305,6 +307,7 @@ func (r *run) tapeLazyProduct(y *field) {
 // reduceLazyProduct is WeightedMeans (m) of a lazy product, row by row.
 func (r *run) reduceLazyProduct(x *field, m [][]float64) *field {
 	lz, h, w := x.lazyBin, x.h, x.w
+	r.ensureOperands(lz)
 	K := len(m)
 	herm := x.herm && hermShape(h, w)
 	y := r.newField(x.b, x.c*K, 1, 1)
@@ -578,6 +581,10 @@ func reduceRow4(out []complex128, row []complex128, nyq complex128, m [][]float6
 // weighted sum with uniform weights 1/HW.
 func (r *run) meanLazyProduct(x *field) *field {
 	lz, h, w := x.lazyBin, x.h, x.w
+	if ph, isB, ok := lz.phOperand(); ok && lz.identity(h, w) {
+		return r.meanPHProduct(x, ph, isB)
+	}
+	r.ensureOperands(lz)
 	H, W := lz.srcHW[0], lz.srcHW[1]
 	n := H * W
 	inv := lz.s / float64(h*w)
@@ -635,6 +642,7 @@ func (lz *binLazy) identity(h, w int) bool {
 // per output plane gets its gradient assigned, not added to a zeroed buffer.
 func (r *run) meanProductGrad(y *field, g []complex128, k float64) {
 	lz := y.lazyBin
+	r.ensureOperands(lz)
 	n := lz.srcHW[0] * lz.srcHW[1]
 	for which, x := range [2]*field{lz.a, lz.b} {
 		other := lz.b

@@ -116,7 +116,13 @@ func (x *field) planeFor(p, C int) int {
 }
 
 func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
-	a, b := r.own(af), r.own(bf)
+	var a, b *field
+	if k == opMul || k == opMulConj {
+		// A lazy phase-harmonic operand stays lazy in a lazy product.
+		a, b = r.ownKeepPH(af), r.ownKeepPH(bf)
+	} else {
+		a, b = r.own(af), r.own(bf)
+	}
 	B := bcastDim("B", k, a.b, b.b)
 	C := bcastDim("C", k, a.c, b.c)
 	H, W := a.h, a.w
@@ -137,8 +143,13 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 		sb = 1
 	}
 	if (k == opMul || k == opMulConj) && sa == 1 && sb == 1 && n > 1 {
+		if a == b || isLazyPH(a) && isLazyPH(b) {
+			r.ensurePH(a)
+		}
 		return r.lazyProduct(k, a, b, B, C, H, W)
 	}
+	r.ensurePH(a)
+	r.ensurePH(b)
 	y := r.newField(B, C, H, W)
 	y.isReal = a.isReal && b.isReal && k != opDiv
 	y.herm = a.herm && b.herm && sa == 1 && sb == 1 && k != opDiv && hermShape(H, W)

@@ -62,8 +62,8 @@ func blockPow(r, u []complex128, p int) {
 // g_z = ((1−p)/2)·conj(g)·w/z̄ + ((1+p)/2)·g·conj(w)/z̄ (0 at z = 0), i.e.
 // with conj(g)·w = P + iQ, g_z = (P − i·p·Q)·z/|z|² (phaseHarmGrad).
 // Divisions are by real numbers only: complex division is a slow runtime
-// call. The output takes over z's buffer in a Forward replay where this is
-// z's last reader.
+// call. For |p| ≥ 2 the result is lazy (lazyph.go): Mean of its product
+// with another field never stores it; any other reader stores it.
 func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 	if p == 1 {
 		x, _ := r.ownLazy(xf)
@@ -76,16 +76,7 @@ func (r *run) PhaseHarmonic(xf stlayer.Field, p int) stlayer.Field {
 	if p == -1 {
 		return r.Conj(x)
 	}
-	xd := x.data // x.data is nil once y takes it over
-	y, _ := r.newFieldFrom(x)
-	r.e.parFor(len(y.data), 20, func(lo, hi int) { phaseHarm(y.data[lo:hi], xd[lo:hi], p) })
-	r.tape(y, func(g []complex128) {
-		gx, set := r.gradSet(x)
-		r.e.parFor(len(g), 20, func(lo, hi int) {
-			phaseHarmGrad(gx[lo:hi], g[lo:hi], x.data[lo:hi], y.data[lo:hi], p, !set)
-		})
-	})
-	return y
+	return r.lazyPH(x, p)
 }
 
 // Conj: y = conj(z). Adjoint: g_z = conj(g).

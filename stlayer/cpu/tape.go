@@ -17,6 +17,7 @@ type field struct {
 	lazy       *filterMul   // a filter product computed on first read (data == nil until then)
 	lazyBin    *binLazy     // a product of two fields, likewise (lazybin.go)
 	lazyPow    *powLazy     // |x|^q, likewise (lazypow.go)
+	lazyPH     *phLazy      // [x]^p (PhaseHarmonic), likewise (lazyph.go)
 	id         int          // index of the primitive call that produced it (0: the input)
 	lastUse    int          // id of the last primitive call that read it
 	released   bool
@@ -86,6 +87,7 @@ func (r *run) own(x stlayer.Field) *field {
 		f.data = r.e.get(f.size())
 		r.materialise(f, f.data)
 	}
+	r.ensurePH(f)
 	if f.lazyBin != nil && f.data == nil {
 		f.data = r.e.get(f.size())
 		r.materialiseBin(f, f.data)
@@ -160,7 +162,7 @@ func (r *run) newField(b, c, h, w int) *field {
 func (r *run) stealable(x *field) bool {
 	p := r.plan
 	if p == nil || r.record || x.view || x.data == nil || x.released ||
-		x.lazy != nil || x.lazyBin != nil || x.lazyPow != nil {
+		x.lazy != nil || x.lazyBin != nil || x.lazyPow != nil || x.lazyPH != nil {
 		return false
 	}
 	id := len(r.fields)
