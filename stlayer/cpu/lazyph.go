@@ -100,7 +100,8 @@ func (r *run) meanPHProduct(x *field, ph *field, phIsB bool) *field {
 	y := r.newField(x.b, x.c, 1, 1)
 	y.isReal = x.isReal
 	r.e.parFor(x.planes(), 26*n, func(lo, hi int) {
-		buf := make([]complex128, w)
+		buf := r.e.get(w)
+		defer r.e.put(buf)
 		for p := lo; p < hi; p++ {
 			qz, qo := ph.planeFor(p, lz.C), other.planeFor(p, lz.C)
 			zv, ov := z.data[qz*n:(qz+1)*n], other.data[qo*n:(qo+1)*n]
@@ -154,7 +155,9 @@ func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k floa
 		gOther, setO := r.gradSet(other)
 		gz, setZ := r.gradSet(z)
 		r.e.parFor(y.planes(), 60*n, func(lo, hi int) {
-			wb, gw := make([]complex128, w), make([]complex128, w)
+			wb, gw := r.e.get(w), r.e.get(w)
+			defer r.e.put(wb)
+			defer r.e.put(gw)
 			for p := lo; p < hi; p++ {
 				cO, cW := coef(p, 1-whichPH), coef(p, whichPH)
 				for i := 0; i < h; i++ {
@@ -190,7 +193,8 @@ func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k floa
 		}
 		outs := outsOf(other)
 		r.e.parFor(other.planes(), len(outs[0])*30*n, func(lo, hi int) {
-			wb := make([]complex128, w)
+			wb := r.e.get(w)
+			defer r.e.put(wb)
 			for q := lo; q < hi; q++ {
 				for t, p := range outs[q] {
 					c := coef(p, 1-whichPH)
@@ -209,7 +213,9 @@ func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k floa
 	gz, setZ := r.gradSet(z)
 	outs := outsOf(ph)
 	r.e.parFor(ph.planes(), len(outs[0])*30*n, func(lo, hi int) {
-		wb, gw := make([]complex128, w), make([]complex128, w)
+		wb, gw := r.e.get(w), r.e.get(w)
+		defer r.e.put(wb)
+		defer r.e.put(gw)
 		for q := lo; q < hi; q++ {
 			for i := 0; i < h; i++ {
 				for t, p := range outs[q] {
