@@ -52,7 +52,7 @@ dust/Quijote benchmark).
 C01, Cphase, L), isotropic (averaged over global rotations), J = log2(size)
 − 2, L = 4, dn = 0, plus the binned power spectrum (--ps=false drops it).
 --kind scov uses Cheng's raw scattering-covariance moments instead: about
-half the time per evaluation, lower correlation with the truth on the 256²
+15 % less time per evaluation, lower correlation with the truth on the 256²
 benchmarks (worst bin where the contaminant ≤ the signal: r 0.80 vs 0.82
 for dust + white noise, 0.76 vs 0.78 for dust + Quijote; the README has the
 full figures).
