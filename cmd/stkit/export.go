@@ -134,11 +134,11 @@ func modelError(err error) error {
 func modelsBackend(g *globals) (backends.Backend, error) {
 	if g.backend == "" {
 		b, _, err := backend.Default()
-		return b, err
+		return b, userBackendErr("", err)
 	}
 	b, _, err := backend.New(g.backend)
 	if err != nil {
-		return nil, badInputf("%v", err)
+		return nil, userBackendErr(g.backend, err)
 	}
 	return b, nil
 }

@@ -19,6 +19,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/stkit-org/stkit/internal/backend"
 )
 
 // command is one subcommand: its name, a one-line summary, and a run function
@@ -50,6 +52,22 @@ func (b badInput) Unwrap() error { return b.err }
 
 // badInputf returns an error that makes stkit exit with code 2.
 func badInputf(format string, a ...any) error { return badInput{fmt.Errorf(format, a...)} }
+
+// userBackendErr marks a failure to start the GoMLX backend as bad input
+// (exit 2) when the configuration came from the user: the --backend flag
+// (flag ≠ "") or $GOMLX_BACKEND. nil stays nil.
+func userBackendErr(flag string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if flag != "" {
+		return badInputf("--backend %s: %v", flag, err)
+	}
+	if v := strings.TrimSpace(os.Getenv(backend.EnvVar)); v != "" {
+		return badInputf("$%s=%s: %v", backend.EnvVar, v, err)
+	}
+	return err
+}
 
 // asBadInput wraps err (if non-nil) as a bad-input error.
 func asBadInput(err error) error {

@@ -3,13 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/stkit-org/stkit/internal/bench"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -309,5 +311,26 @@ func TestStatsCross(t *testing.T) {
 	datasets.WriteMaps(small, stlayer.NewMaps(1, 32, 32))
 	if code, _, _ := runCLI(t, "stats", a, "--kind", "scov", "-J", "3", "--cross", small); code != 2 {
 		t.Errorf("mismatched --cross shape: exit %d, want 2", code)
+	}
+}
+
+// TestUserBackendErr: a backend that fails to start because of the user's
+// --backend or $GOMLX_BACKEND is bad input (exit 2) and names its source;
+// otherwise the error stays an internal one (exit 1).
+func TestUserBackendErr(t *testing.T) {
+	base := errors.New("unknown backend \"bogus\"")
+	t.Setenv("GOMLX_BACKEND", "")
+	if err := userBackendErr("", base); err != base || exitCode(err, io.Discard) != 1 {
+		t.Errorf("no user configuration: %v (exit %d), want the error unchanged (exit 1)", err, exitCode(err, io.Discard))
+	}
+	if err := userBackendErr("bogus", base); exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "--backend bogus") {
+		t.Errorf("--backend: %v (exit %d)", err, exitCode(err, io.Discard))
+	}
+	t.Setenv("GOMLX_BACKEND", "bogus")
+	if err := userBackendErr("", base); exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "$GOMLX_BACKEND=bogus") {
+		t.Errorf("$GOMLX_BACKEND: %v (exit %d)", err, exitCode(err, io.Discard))
+	}
+	if userBackendErr("", nil) != nil {
+		t.Error("nil error became non-nil")
 	}
 }

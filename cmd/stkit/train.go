@@ -141,11 +141,11 @@ func runBackend(g *globals) (backends.Backend, error) {
 		if err == nil {
 			slog.Info("backend", "backend", backend.Description(b, cfg))
 		}
-		return b, err
+		return b, userBackendErr("", err)
 	}
 	b, cfg, err := backend.New(g.backend)
 	if err != nil {
-		return nil, badInputf("%v", err)
+		return nil, userBackendErr(g.backend, err)
 	}
 	slog.Info("backend", "backend", backend.Description(b, cfg))
 	return b, nil

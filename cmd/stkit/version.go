@@ -28,7 +28,7 @@ func runVersion(g *globals, args []string) error {
 	fmt.Fprintf(g.stdout, "go:      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	b, cfg, err := backend.New(g.backend)
 	if err != nil {
-		return fmt.Errorf("backend: %w", err)
+		return fmt.Errorf("backend: %w", userBackendErr(g.backend, err))
 	}
 	fmt.Fprintf(g.stdout, "backend: %s\n", backend.Description(b, cfg))
 	fmt.Fprintf(g.stdout, "xla:     compiled in: %v; PJRT plugins found: %d\n", backend.XLACompiled(), len(backend.FindPlugins()))

@@ -23,6 +23,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -126,15 +128,10 @@ func normalise(config string) string {
 // that backends may return together with an error.
 func newWithConfig(config string) (b backends.Backend, err error) {
 	name, _, _ := strings.Cut(config, ":")
-	known := false
-	for _, n := range backends.List() {
-		if n == name {
-			known = true
-			break
-		}
-	}
-	if !known {
-		return nil, fmt.Errorf("backend %q (config %q) is not compiled in; available: %v", name, config, backends.List())
+	names := backends.List()
+	sort.Strings(names)
+	if !slices.Contains(names, name) {
+		return nil, fmt.Errorf("backend %q (config %q) is not compiled in; available: %s", name, config, strings.Join(names, ", "))
 	}
 	if isXLAName(name) {
 		prepareXLA(config)
