@@ -145,7 +145,19 @@ const (
 
 // NewTarget evaluates op on the target maps with eng and returns a Term whose
 // target is the mean of Φ over the maps and whose weights follow mode.
+//
+// A nil engine or statistic, maps that are nil, empty or whose Data length is
+// not B·M·N, and an unknown mode are input errors (ErrModelInput).
 func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, mode WeightMode) (*Term, error) {
+	if eng == nil || op == nil {
+		return nil, inputErrorf("target %s: no engine or statistic (nil)", name)
+	}
+	if mode != WeightMean && mode != WeightStd {
+		return nil, inputErrorf("target %s: unknown weight mode %d", name, int(mode))
+	}
+	if err := checkMaps("target maps", maps, 0); err != nil {
+		return nil, err
+	}
 	c, err := eng.Forward(op.Key(), op.Stat(), maps)
 	if err != nil {
 		return nil, err
@@ -198,7 +210,13 @@ type HistogramTerm struct {
 
 // NewHistogramTerm builds the term from target pixels (any number) for maps
 // of npix pixels.
+//
+// With no target pixels or npix < 1 the term has no quantiles and contributes
+// nothing (its loss is 0 for maps of any size).
 func NewHistogramTerm(target []float64, npix int, scale float64) *HistogramTerm {
+	if len(target) == 0 || npix < 1 {
+		return &HistogramTerm{Scale: scale}
+	}
 	s := slices.Clone(target)
 	sort.Float64s(s)
 	q := make([]float64, npix)
@@ -215,6 +233,9 @@ func (h *HistogramTerm) Name() string { return "histogram" }
 
 // LossGrad implements PixelTerm.
 func (h *HistogramTerm) LossGrad(_ int, x []float64, grad []float64) float64 {
+	if len(h.quantiles) == 0 {
+		return 0
+	}
 	order := argsortFloats(x)
 	n := float64(len(x))
 	loss := 0.0

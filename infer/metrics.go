@@ -57,8 +57,14 @@ type PowerSpectrum struct {
 }
 
 // IsoPowerSpectrum computes the binned isotropic power spectrum of one M×N
-// map (see PowerSpectrum for the convention).
+// map (see PowerSpectrum for the convention). When m or n is < 1 or len(x)
+// is not m·n it returns an empty spectrum (no bins, no edges); a map with
+// min(M, N) < 2 has no bins either (its only mode with |k| ≥ 1 lies above
+// the Nyquist limit min(M, N)/2).
 func IsoPowerSpectrum(x []float64, m, n int) *PowerSpectrum {
+	if m < 1 || n < 1 || len(x) != m*n || min(m, n) < 2 {
+		return &PowerSpectrum{}
+	}
 	mean := 0.0
 	for _, v := range x {
 		mean += v
@@ -114,8 +120,18 @@ func IsoPowerSpectrum(x []float64, m, n int) *PowerSpectrum {
 	return ps
 }
 
-// MeanPowerSpectrum averages the binned spectra of several maps of the same size.
+// MeanPowerSpectrum averages the binned spectra of several maps of the same
+// size. With no maps, or a map whose length is not m·n, it returns an empty
+// spectrum (no bins).
 func MeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
+	if len(maps) == 0 {
+		return &PowerSpectrum{}
+	}
+	for _, x := range maps {
+		if len(x) != m*n {
+			return &PowerSpectrum{}
+		}
+	}
 	var acc *PowerSpectrum
 	for _, x := range maps {
 		ps := IsoPowerSpectrum(x, m, n)
@@ -137,7 +153,12 @@ func MeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
 // per-bin ratio synth/target, the maximum of |ratio − 1| over the bins whose
 // lower edge is ≥ kmin cycles per map, and the mean of |ratio − 1| over the same
 // bins. Bins with no modes or zero target power are skipped (ratio NaN).
+// Spectra that are nil or of different binnings (bin counts) cannot be
+// compared: ratio is nil and both deviations are NaN.
 func PSRatioStats(synth, target *PowerSpectrum, kmin float64) (ratio []float64, maxDev, meanDev float64) {
+	if synth == nil || target == nil || len(synth.P) != len(target.P) || len(target.Count) != len(target.P) || len(target.Edges) < len(target.P) {
+		return nil, math.NaN(), math.NaN()
+	}
 	ratio = make([]float64, len(target.P))
 	n := 0
 	for b := range target.P {
@@ -163,7 +184,11 @@ func PSRatioStats(synth, target *PowerSpectrum, kmin float64) (ratio []float64, 
 // distributions of a and b (any sizes), computed from their quantile functions
 // on a common grid of max(len(a), len(b)) quantiles. Units are those of the
 // pixels; divide by the target's std to get the "normalised histogram" W1.
+// It is NaN when a or b is empty (no distribution) or holds a NaN.
 func Wasserstein1(a, b []float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return math.NaN()
+	}
 	sa := append([]float64(nil), a...)
 	sb := append([]float64(nil), b...)
 	sort.Float64s(sa)
@@ -206,8 +231,15 @@ type Minkowski struct {
 // MinkowskiFunctionals computes the functionals of an M×N periodic map at
 // thresholds μ + ν σ, where μ and σ are mean and std given by the caller
 // (usually the target's, so that syntheses are compared at the same levels).
+// When m or n is < 1 or len(x) is not m·n every functional is NaN.
 func MinkowskiFunctionals(x []float64, m, n int, mu, sigma float64, nus []float64) *Minkowski {
 	mf := &Minkowski{Nu: append([]float64(nil), nus...), V0: make([]float64, len(nus)), V1: make([]float64, len(nus)), V2: make([]float64, len(nus))}
+	if m < 1 || n < 1 || len(x) != m*n {
+		for t := range nus {
+			mf.V0[t], mf.V1[t], mf.V2[t] = math.NaN(), math.NaN(), math.NaN()
+		}
+		return mf
+	}
 	area := float64(m * n)
 	in := make([]bool, m*n)
 	for t, nu := range nus {
@@ -294,7 +326,8 @@ func cellContour(a, b, c, d float64) float64 {
 	return 0
 }
 
-// Moments returns mean, std, skewness and excess kurtosis of x.
+// Moments returns mean, std, skewness and excess kurtosis of x (mean and std
+// NaN for an empty x; skewness and kurtosis 0 when the std is 0 or NaN).
 func Moments(x []float64) (mean, std, skew, kurt float64) {
 	n := float64(len(x))
 	for _, v := range x {

@@ -238,6 +238,9 @@ type ModelSet struct {
 
 // Component returns component k (an error names the valid range).
 func (ms *ModelSet) Component(k int) (*ComponentModel, error) {
+	if ms == nil || ms.Manifest == nil {
+		return nil, inputErrorf("no models (nil model set or manifest)")
+	}
 	if k < 0 || k >= len(ms.Components) {
 		return nil, inputErrorf("component %d does not exist (the models have components 0…%d)", k, len(ms.Components)-1)
 	}

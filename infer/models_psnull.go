@@ -36,6 +36,9 @@ type PSNull struct {
 // PSNullCompare computes PSNull for n maps against patches (draws ≥ 1 random
 // subsets, seeded). It needs n + 2 ≤ patches.B; otherwise ok is false.
 func PSNullCompare(patches *stlayer.Maps, n, draws int, seed uint64) (PSNull, bool) {
+	if checkMaps("", patches, 0) != nil {
+		return PSNull{}, false
+	}
 	B := patches.B
 	if n < 1 || n+2 > B || draws < 1 {
 		return PSNull{}, false

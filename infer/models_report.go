@@ -66,6 +66,12 @@ type SepComponentMetrics struct {
 // EvaluateModelSeparation compares estimated components est [C, M, N] with their
 // truths [C, M, N] (same order).
 func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepComponentMetrics, error) {
+	if err := checkFiniteMaps("estimated components", est, 0); err != nil {
+		return nil, err
+	}
+	if err := checkFiniteMaps("true components", truth, 0); err != nil {
+		return nil, err
+	}
 	if est.B != truth.B || est.M != truth.M || est.N != truth.N {
 		return nil, fmt.Errorf("estimates [%d,%d,%d] and truths [%d,%d,%d] differ in shape", est.B, est.M, est.N, truth.B, truth.M, truth.N)
 	}
@@ -308,7 +314,13 @@ type GeometricPS struct {
 
 // GeometricPSCompare computes GeometricPS of synth against target (maps of
 // one size).
+//
+// Maps that are nil, empty, of different sizes or whose Data length is not
+// B·M·N give the zero GeometricPS (no bins).
 func GeometricPSCompare(synth, target *stlayer.Maps) GeometricPS {
+	if checkMaps("", synth, 0) != nil || checkMaps("", target, 0) != nil || synth.M != target.M || synth.N != target.N {
+		return GeometricPS{}
+	}
 	stat := func(x *stlayer.Maps) (edges, mean, vr []float64) {
 		for b := 0; b < x.B; b++ {
 			ps := IsoPowerSpectrum(x.Map(b), x.M, x.N)

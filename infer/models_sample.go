@@ -140,6 +140,9 @@ type SampleResult struct {
 // power spectrum and pixel moments. On cancellation or divergence the maps
 // done so far (and the current one) are returned with the error.
 func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k int, opt SampleOptions) (*SampleResult, error) {
+	if eng == nil {
+		return nil, inputErrorf("no engine (nil)")
+	}
 	c, err := ms.Component(k)
 	if err != nil {
 		return nil, err

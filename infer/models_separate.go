@@ -31,6 +31,9 @@ type SepComponent struct {
 // of the statistic over n (≥ 2; default 32) noise patches of the patch size,
 // with the flat spectrum σ² and pixel moments (0, σ, 0, 0).
 func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed uint64) (*ComponentModel, error) {
+	if ms == nil || ms.Manifest == nil || eng == nil {
+		return nil, inputErrorf("no models or no engine (nil)")
+	}
 	if !(sigma > 0) || math.IsInf(sigma, 0) {
 		return nil, inputErrorf("noise level %g must be positive", sigma)
 	}
@@ -200,6 +203,12 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	}
 	if data == nil || data.B != 1 {
 		return nil, inputErrorf("separation needs one data map")
+	}
+	if err := checkMaps("data", data, 1); err != nil {
+		return nil, err
+	}
+	if ms == nil || ms.Manifest == nil || eng == nil {
+		return nil, inputErrorf("no models or no engine (nil)")
 	}
 	p := ms.Manifest.PatchSize
 	if data.M < p || data.N < p {

@@ -74,6 +74,9 @@ func (o *PSOp) Stat() stlayer.Stat {
 // NewPowerSpectrumTerm returns a loss term matching the log power spectrum
 // of the target maps (mean over the batch), weight/nbins per bin.
 func NewPowerSpectrumTerm(eng stlayer.Engine, target *stlayer.Maps, weight float64) (*Term, error) {
+	if err := checkMaps("power-spectrum target", target, 0); err != nil {
+		return nil, err
+	}
 	op := NewPSOp(target.M, target.N)
 	t, err := NewTarget("power spectrum", eng, op, target, WeightMean)
 	if err != nil {

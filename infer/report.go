@@ -97,8 +97,20 @@ func Validate(target, synth *stlayer.Maps) (*ValidationMetrics, error) {
 }
 
 // ValidateWith computes ValidationMetrics for syntheses against target maps
-// (the same size).
+// (the same size). Maps that are nil, empty, whose Data length is not B·M·N
+// or that hold non-finite pixels are input errors (ErrModelInput).
 func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*ValidationMetrics, error) {
+	if err := checkFiniteMaps("target maps", target, 0); err != nil {
+		return nil, err
+	}
+	if err := checkFiniteMaps("syntheses", synth, 0); err != nil {
+		return nil, err
+	}
+	if opt.Reference != nil {
+		if err := checkFiniteMaps("reference maps", opt.Reference, 0); err != nil {
+			return nil, err
+		}
+	}
 	if target.M != synth.M || target.N != synth.N {
 		return nil, fmt.Errorf("target maps are %d×%d, syntheses %d×%d", target.M, target.N, synth.M, synth.N)
 	}

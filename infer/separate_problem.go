@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -56,11 +57,30 @@ type SepPrior struct {
 }
 
 // Validate checks sizes, sample counts and finiteness.
+//
+// Every error it returns matches ErrModelInput: a nil problem, maps that are
+// nil, empty or whose Data length is not B·M·N, sizes or counts that disagree,
+// non-finite pixels, a PS mask of another length than the statistic, or a
+// prior with non-finite or negative means, stds or weight.
 func (p *SeparationProblem) Validate() error {
+	if p == nil {
+		return inputErrorf("no separation problem (nil)")
+	}
 	d := p.Data
 	if d == nil || d.B != 1 {
-		return fmt.Errorf("the data must be one map")
+		return inputErrorf("the data must be one map")
 	}
+	if err := checkMaps("data", d, 1); err != nil {
+		return err
+	}
+	if err := asInput(p.validate()); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (p *SeparationProblem) validate() error {
+	d := p.Data
 	if (p.Contaminant != nil || p.Noise != nil) && (p.Stats == nil || p.Stats.Auto == nil) {
 		return fmt.Errorf("no statistics given")
 	}
@@ -78,6 +98,9 @@ func (p *SeparationProblem) Validate() error {
 		if s.x == nil {
 			continue
 		}
+		if err := checkMaps(s.name, s.x, 0); err != nil {
+			return err
+		}
 		if s.x.M != d.M || s.x.N != d.N {
 			return fmt.Errorf("%s are %d×%d maps, the data is %d×%d", s.name, s.x.M, s.x.N, d.M, d.N)
 		}
@@ -94,12 +117,25 @@ func (p *SeparationProblem) Validate() error {
 	if p.Template != nil && (p.Stats == nil || p.Stats.Cross == nil) {
 		return fmt.Errorf("a template needs cross statistics")
 	}
+	if p.Stats != nil && p.Stats.Auto != nil && p.Stats.PS != nil {
+		if n := p.Stats.Auto.Labels().Len(); len(p.Stats.PS) != n {
+			return fmt.Errorf("statistics: the power-spectrum mask has %d entries for %d coefficients", len(p.Stats.PS), n)
+		}
+	}
 	for i, pr := range p.Priors {
 		if pr.Op == nil || pr.Component < 0 || pr.Component > 1 {
 			return fmt.Errorf("prior %d (%s): needs a statistic and component 0 (s̃) or 1 (d − s̃)", i, pr.Name)
 		}
 		if n := pr.Op.Labels().Len(); len(pr.Mean) != n || len(pr.Std) != n {
 			return fmt.Errorf("prior %d (%s): %d means and %d stds for a statistic of %d coefficients", i, pr.Name, len(pr.Mean), len(pr.Std), n)
+		}
+		if !(pr.Weight >= 0) || math.IsInf(pr.Weight, 0) {
+			return fmt.Errorf("prior %d (%s): weight %v, want a finite value ≥ 0", i, pr.Name, pr.Weight)
+		}
+		for k, m := range pr.Mean {
+			if s := pr.Std[k]; cmplx.IsNaN(m) || cmplx.IsInf(m) || !(s >= 0) || math.IsInf(s, 0) {
+				return fmt.Errorf("prior %d (%s): coefficient %d has mean %v and std %v (want finite values, std ≥ 0)", i, pr.Name, k, m, s)
+			}
 		}
 	}
 	return nil
@@ -404,6 +440,32 @@ func (s *SeparationSetup) Term(name string) *SepTerm {
 	return nil
 }
 
+// validate refuses option values that have no meaning (the zero values and
+// the documented "≤ 0: default" values are accepted).
+func (o *SeparationOptions) validate() error {
+	if o.Form != FormBR && o.Form != FormJMD {
+		return inputErrorf("unknown data form %d (want FormBR or FormJMD)", int(o.Form))
+	}
+	for _, w := range []struct {
+		name string
+		v    float64
+	}{{"box weight", o.BoxWeight}, {"std floor", o.StdFloor}} {
+		if math.IsNaN(w.v) || math.IsInf(w.v, 0) {
+			return inputErrorf("%s %v: want a finite value", w.name, w.v)
+		}
+	}
+	ws := o.Weights
+	for _, w := range []struct {
+		name string
+		v    float64
+	}{{"data", ws.Data}, {"contaminant", ws.Contaminant}, {"independence", ws.Independence}, {"template", ws.Template}} {
+		if !(w.v >= 0) || math.IsInf(w.v, 0) {
+			return inputErrorf("weight %s=%v: want a finite value ≥ 0", w.name, w.v)
+		}
+	}
+	return nil
+}
+
 func (o *SeparationOptions) defaults() {
 	if o.Weights == (SepWeights{}) {
 		o.Weights = DefaultSepWeights()
@@ -439,7 +501,13 @@ func defaultSepBatch(opt SeparationOptions, template bool) int {
 // masked; PS-like coefficients only in PSOnly stages). Targets, weights and
 // batches are (re)set by the terms' Update at each epoch.
 func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOptions) (*SeparationSetup, error) {
+	if eng == nil {
+		return nil, inputErrorf("no engine (nil)")
+	}
 	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := opt.validate(); err != nil {
 		return nil, err
 	}
 	opt.defaults()
@@ -462,7 +530,24 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	}
 	for _, b := range []*stlayer.Maps{opt.BoxLo, opt.BoxHi} {
 		if b != nil && (b.B != 1 || b.M != M || b.N != N) {
-			return nil, fmt.Errorf("box bounds must be one %d×%d map", M, N)
+			return nil, inputErrorf("box bounds must be one %d×%d map", M, N)
+		}
+	}
+	for _, b := range []struct {
+		name string
+		x    *stlayer.Maps
+	}{{"lower box bound", opt.BoxLo}, {"upper box bound", opt.BoxHi}} {
+		if b.x == nil {
+			continue
+		}
+		if err := checkMaps(b.name, b.x, 1); err != nil {
+			return nil, err
+		}
+		for i, v := range b.x.Data {
+			// ±Inf is an absent bound on that pixel; NaN is no bound at all.
+			if math.IsNaN(v) {
+				return nil, inputErrorf("%s: NaN at row %d, column %d", b.name, i/N, i%N)
+			}
 		}
 	}
 	rng0 := rand.New(rand.NewPCG(opt.Seed, 0xda7a))

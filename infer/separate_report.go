@@ -106,7 +106,22 @@ func nanToNeg(x []float64) []float64 {
 // EvaluateSeparation computes SeparationMetrics of s̃ (one map) for the data
 // d, the residual samples (any number ≥ 1, or nil) and the truth s (nil if
 // unknown).
+//
+// Maps that are nil (d, sep), empty, whose Data length is not B·M·N or that
+// hold non-finite pixels are input errors (ErrModelInput).
 func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetrics, error) {
+	for _, x := range []struct {
+		name     string
+		m        *stlayer.Maps
+		optional bool
+	}{{"data", d, false}, {"separated map", sep, false}, {"samples", samples, true}, {"truth", truth, true}} {
+		if x.m == nil && x.optional {
+			continue
+		}
+		if err := checkFiniteMaps(x.name, x.m, 0); err != nil {
+			return nil, err
+		}
+	}
 	m, n := d.M, d.N
 	for _, x := range []*stlayer.Maps{sep, samples, truth} {
 		if x != nil && (x.M != m || x.N != n) {

@@ -90,7 +90,16 @@ type Objective interface {
 // tolerance, when ctx is cancelled (returning the current maps and ctx.Err()),
 // or when the loss becomes non-finite (returning the last finite maps and
 // ErrNonFinite).
+//
+// A nil loss, starting maps that are nil, empty, whose Data length is not
+// B·M·N or that hold non-finite pixels are input errors (ErrModelInput).
 func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthConfig) (*Result, error) {
+	if loss == nil {
+		return nil, inputErrorf("no loss (nil)")
+	}
+	if err := checkFiniteMaps("starting maps", x0, 0); err != nil {
+		return nil, err
+	}
 	cfg.defaults()
 	start := time.Now()
 	cur := &stlayer.Maps{B: x0.B, M: x0.M, N: x0.N, Data: slices.Clone(x0.Data)}
@@ -227,7 +236,19 @@ const (
 // of ref; for InitGRF the power spectrum of the first m×n map of ref is used).
 // Map b uses the random stream (seed, b), so results are reproducible and
 // independent of k.
+//
+// Reference maps that are nil, empty or whose Data length is not B·M·N, an
+// unknown kind and k < 1 are input errors (ErrModelInput).
 func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer.Maps, error) {
+	if err := checkMaps("reference maps", ref, 0); err != nil {
+		return nil, err
+	}
+	if kind != InitWhiteNoise && kind != InitGRF {
+		return nil, inputErrorf("unknown initialisation %d (want InitWhiteNoise or InitGRF)", int(kind))
+	}
+	if k < 1 {
+		return nil, inputErrorf("%d starting maps requested, want ≥ 1", k)
+	}
 	mean, std, _, _ := Moments(ref.Data)
 	if std == 0 || math.IsNaN(std) {
 		return nil, fmt.Errorf("target is constant or not finite (std %g): nothing to synthesise", std)

@@ -3,6 +3,7 @@ package infer
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -106,7 +107,18 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 // NewSynthLoss builds the loss of a synthesis of target with statistic op on
 // engine eng: the statistic term (target = mean of Φ over the target maps,
 // weights cfg.Weights) plus the optional power-spectrum and histogram terms.
+//
+// Non-finite PSWeight or HistWeight are input errors (ErrModelInput), as are
+// those of NewTarget.
 func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Maps, cfg GenerateConfig) (*Loss, error) {
+	for _, w := range []struct {
+		name string
+		v    float64
+	}{{"power-spectrum weight", cfg.PSWeight}, {"histogram weight", cfg.HistWeight}} {
+		if math.IsNaN(w.v) || math.IsInf(w.v, 0) {
+			return nil, inputErrorf("%s %v: want a finite value", w.name, w.v)
+		}
+	}
 	term, err := NewTarget(name, eng, op, target, cfg.Weights)
 	if err != nil {
 		return nil, err
@@ -138,7 +150,13 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 // stopped early contributes its last loss), and Progress reports carry the
 // map index in Run. On cancellation or divergence the maps finished so far and
 // the current one are returned, the remaining ones are their starting maps.
+//
+// A nil loss, target maps that are nil, empty or whose Data length is not
+// B·M·N, and an unknown Init are input errors (ErrModelInput).
 func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg GenerateConfig) (*Result, error) {
+	if loss == nil {
+		return nil, inputErrorf("no loss (nil)")
+	}
 	k := max(cfg.K, 1)
 	x0, err := InitialMaps(cfg.Init, target, k, cfg.Seed)
 	if err != nil {

@@ -1,0 +1,223 @@
+package infer
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+func biMaps(b, m, n int, seed float64) *stlayer.Maps {
+	x := stlayer.NewMaps(b, m, n)
+	for i := range x.Data {
+		x.Data[i] = math.Sin(float64(i)*0.37+seed) + 0.3*math.Cos(float64(i*i)*0.011+seed)
+	}
+	return x
+}
+
+// TestBadInputErrors: every call returns an error matching ErrModelInput
+// whose text names the problem (before the fix each either panicked or
+// returned nil).
+func TestBadInputErrors(t *testing.T) {
+	eng := cpu.New()
+	ctx := context.Background()
+	good := biMaps(1, 16, 16, 0)
+	short := &stlayer.Maps{B: 1, M: 16, N: 16, Data: make([]float64, 10)}
+	nan := biMaps(1, 16, 16, 0)
+	nan.Data[5] = math.NaN()
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cont := biMaps(3, 16, 16, 1)
+	nk := ss.Auto.Labels().Len()
+	prior := func(w float64, sd float64) []SepPrior {
+		std := make([]float64, nk)
+		for i := range std {
+			std[i] = sd
+		}
+		return []SepPrior{{Op: ss.Auto, Component: 0, Weight: w, Mean: make([]complex128, nk), Std: std}}
+	}
+	okp := &SeparationProblem{Data: good, Contaminant: cont, Stats: ss}
+	stages := []SepStage{{Terms: []string{TermData}, Steps: 1}}
+	runOpt := func(o SeparationOptions) error {
+		o.Stages = stages
+		_, err := RunSeparation(ctx, eng, okp, o)
+		return err
+	}
+	op, err := stats.Build(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, err := NewSynthLoss(eng, "s", op, good, GenerateConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, frag string
+		f          func() error
+	}{
+		{"Validate nil problem", "nil", func() error { var p *SeparationProblem; return p.Validate() }},
+		{"RunSeparation nil problem", "nil", func() error { _, err := RunSeparation(ctx, eng, nil, SeparationOptions{}); return err }},
+		{"RunSeparation nil engine", "engine", func() error { _, err := RunSeparation(ctx, nil, okp, SeparationOptions{}); return err }},
+		{"data length ≠ B·M·N", "10 values", func() error { return (&SeparationProblem{Data: short, Contaminant: cont, Stats: ss}).Validate() }},
+		{"data 0×0", "empty", func() error {
+			return (&SeparationProblem{Data: stlayer.NewMaps(1, 0, 0), Contaminant: stlayer.NewMaps(3, 0, 0), Stats: ss}).Validate()
+		}},
+		{"contaminant length ≠ B·M·N", "contaminant samples: 5 values", func() error {
+			return (&SeparationProblem{Data: good, Contaminant: &stlayer.Maps{B: 3, M: 16, N: 16, Data: make([]float64, 5)}, Stats: ss}).Validate()
+		}},
+		{"PS mask length", "power-spectrum mask", func() error {
+			return (&SeparationProblem{Data: good, Contaminant: cont, Stats: &SepStats{Auto: ss.Auto, Cross: ss.Cross, PS: []bool{true}}}).Validate()
+		}},
+		{"prior NaN std", "std NaN", func() error { return (&SeparationProblem{Data: good, Priors: prior(1, math.NaN())}).Validate() }},
+		{"prior negative weight", "weight -1", func() error { return (&SeparationProblem{Data: good, Priors: prior(-1, 1)}).Validate() }},
+		{"box bound length", "lower box bound: 10 values", func() error { return runOpt(SeparationOptions{BoxLo: short}) }},
+		{"box bound NaN", "NaN at row 0, column 5", func() error { return runOpt(SeparationOptions{BoxLo: nan}) }},
+		{"box weight NaN", "box weight", func() error { return runOpt(SeparationOptions{BoxWeight: math.NaN()}) }},
+		{"std floor NaN", "std floor", func() error { return runOpt(SeparationOptions{StdFloor: math.NaN()}) }},
+		{"weight NaN", "weight data=NaN", func() error { return runOpt(SeparationOptions{Weights: SepWeights{Data: math.NaN()}}) }},
+		{"unknown form", "data form 7", func() error { return runOpt(SeparationOptions{Form: 7}) }},
+		{"Generate nil loss", "loss", func() error { _, err := Generate(ctx, nil, good, GenerateConfig{}); return err }},
+		{"Generate nil target", "nil", func() error { _, err := Generate(ctx, loss, nil, GenerateConfig{}); return err }},
+		{"Generate unknown init", "initialisation 9", func() error {
+			_, err := Generate(ctx, loss, good, GenerateConfig{Init: 9, SynthConfig: SynthConfig{Steps: 1}})
+			return err
+		}},
+		{"Minimize nil x0", "nil", func() error { _, err := Minimize(ctx, loss, nil, SynthConfig{Steps: 1}); return err }},
+		{"Minimize short x0", "10 values", func() error { _, err := Minimize(ctx, loss, short, SynthConfig{Steps: 1}); return err }},
+		{"Minimize NaN x0", "row 0, column 5", func() error { _, err := Minimize(ctx, loss, nan, SynthConfig{Steps: 1}); return err }},
+		{"InitialMaps nil", "nil", func() error { _, err := InitialMaps(InitGRF, nil, 1, 1); return err }},
+		{"InitialMaps short", "10 values", func() error { _, err := InitialMaps(InitGRF, short, 1, 1); return err }},
+		{"NewSynthLoss nil op", "nil", func() error { _, err := NewSynthLoss(eng, "s", nil, good, GenerateConfig{}); return err }},
+		{"NewSynthLoss nil engine", "nil", func() error { _, err := NewSynthLoss(nil, "s", op, good, GenerateConfig{}); return err }},
+		{"NewSynthLoss NaN PS weight", "power-spectrum weight", func() error {
+			_, err := NewSynthLoss(eng, "s", op, good, GenerateConfig{PSWeight: math.NaN()})
+			return err
+		}},
+		{"NewTarget unknown weight mode", "weight mode 9", func() error { _, err := NewTarget("s", eng, op, good, 9); return err }},
+		{"NewPowerSpectrumTerm nil", "nil", func() error { _, err := NewPowerSpectrumTerm(eng, nil, 1); return err }},
+		{"Validate nil target", "target maps", func() error { _, err := Validate(nil, good); return err }},
+		{"Validate empty synth", "syntheses: empty", func() error { _, err := Validate(good, stlayer.NewMaps(0, 16, 16)); return err }},
+		{"Validate short synth", "syntheses: 10 values", func() error { _, err := Validate(good, short); return err }},
+		{"Validate NaN synth", "syntheses: non-finite", func() error { _, err := Validate(good, nan); return err }},
+		{"EvaluateSeparation nil sep", "separated map", func() error { _, err := EvaluateSeparation(good, nil, cont, good); return err }},
+		{"EvaluateSeparation short truth", "truth: 10 values", func() error { _, err := EvaluateSeparation(good, good, cont, short); return err }},
+		{"EvaluateSeparation NaN sep", "non-finite", func() error { _, err := EvaluateSeparation(good, nan, cont, good); return err }},
+		{"EvaluateModelSeparation nil", "nil", func() error { _, err := EvaluateModelSeparation(nil, cont, nil); return err }},
+		{"SampleComponent nil models", "nil", func() error { _, err := SampleComponent(ctx, eng, nil, 0, SampleOptions{}); return err }},
+		{"SampleComponent empty ModelSet", "nil", func() error { _, err := SampleComponent(ctx, eng, &ModelSet{}, 0, SampleOptions{}); return err }},
+		{"NoiseComponent nil models", "nil", func() error { _, err := NoiseComponent(eng, nil, 1, 2, 1); return err }},
+		{"SeparateWithModels nil models", "nil", func() error {
+			comps := []SepComponent{{Name: "a"}, {Name: "b"}}
+			_, err := SeparateWithModels(ctx, eng, nil, good, comps, ModelSepOptions{})
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Fatalf("panic: %v", r)
+					}
+				}()
+				err = c.f()
+			}()
+			if err == nil || !strings.Contains(err.Error(), c.frag) {
+				t.Fatalf("error %v, want one containing %q", err, c.frag)
+			}
+			if !errors.Is(err, ErrModelInput) {
+				t.Errorf("error %q does not match ErrModelInput", err)
+			}
+		})
+	}
+}
+
+// TestBadInputMetrics: the error-less metrics return their documented
+// degenerate values instead of panicking (index out of range, nil pointer).
+func TestBadInputMetrics(t *testing.T) {
+	noPanic := func(name string, f func()) {
+		t.Helper()
+		defer func() {
+			if r := recover(); r != nil {
+				t.Errorf("%s: panic %v", name, r)
+			}
+		}()
+		f()
+	}
+	noPanic("IsoPowerSpectrum", func() {
+		for _, c := range []struct {
+			x    []float64
+			m, n int
+		}{{make([]float64, 16), 1, 16}, {make([]float64, 10), 4, 4}, {nil, 0, 0}} {
+			if ps := IsoPowerSpectrum(c.x, c.m, c.n); len(ps.P) != 0 || len(ps.Edges) != 0 {
+				t.Errorf("IsoPowerSpectrum(len %d, %d×%d) = %+v, want no bins", len(c.x), c.m, c.n, ps)
+			}
+		}
+	})
+	noPanic("MeanPowerSpectrum", func() {
+		if ps := MeanPowerSpectrum(nil, 4, 4); len(ps.P) != 0 {
+			t.Errorf("MeanPowerSpectrum(no maps) has %d bins", len(ps.P))
+		}
+		if ps := MeanPowerSpectrum([][]float64{make([]float64, 16), make([]float64, 3)}, 4, 4); len(ps.P) != 0 {
+			t.Errorf("MeanPowerSpectrum(short map) has %d bins", len(ps.P))
+		}
+	})
+	noPanic("PSRatioStats", func() {
+		a := IsoPowerSpectrum(biMaps(1, 4, 4, 0).Data, 4, 4)
+		b := IsoPowerSpectrum(biMaps(1, 16, 16, 0).Data, 16, 16)
+		for _, p := range [][2]*PowerSpectrum{{a, b}, {nil, b}, {a, nil}} {
+			if r, mx, mn := PSRatioStats(p[0], p[1], 0); r != nil || !math.IsNaN(mx) || !math.IsNaN(mn) {
+				t.Errorf("PSRatioStats of different binnings = %v, %v, %v; want nil, NaN, NaN", r, mx, mn)
+			}
+		}
+	})
+	noPanic("CrossSpectrumR", func() {
+		if e, r := CrossSpectrumR(make([]float64, 16), make([]float64, 10), 4, 4); e != nil || r != nil {
+			t.Errorf("CrossSpectrumR(mismatched lengths) = %v, %v", e, r)
+		}
+		if e, r := CrossSpectrumR(make([]float64, 4), make([]float64, 4), 1, 4); len(e) != 0 || len(r) != 0 {
+			t.Errorf("CrossSpectrumR(1×4) = %v, %v", e, r)
+		}
+	})
+	noPanic("Wasserstein1", func() {
+		if w := Wasserstein1(nil, []float64{1}); !math.IsNaN(w) {
+			t.Errorf("Wasserstein1(empty, x) = %v, want NaN", w)
+		}
+		if w := Wasserstein1([]float64{1, 2}, []float64{2, 3}); w != 1 {
+			t.Errorf("Wasserstein1 shift by 1 = %v", w)
+		}
+	})
+	noPanic("MinkowskiFunctionals", func() {
+		mf := MinkowskiFunctionals(make([]float64, 10), 4, 4, 0, 1, []float64{0, 1})
+		for t2 := range mf.Nu {
+			if !math.IsNaN(mf.V0[t2]) || !math.IsNaN(mf.V1[t2]) || !math.IsNaN(mf.V2[t2]) {
+				t.Errorf("MinkowskiFunctionals(short map) = %+v, want NaN", mf)
+			}
+		}
+	})
+	noPanic("NewHistogramTerm", func() {
+		if h := NewHistogramTerm(nil, 16, 1); len(h.quantiles) != 0 {
+			t.Errorf("NewHistogramTerm(no pixels) has %d quantiles", len(h.quantiles))
+		}
+		if l := NewHistogramTerm(nil, 16, 1).LossGrad(0, make([]float64, 16), make([]float64, 16)); l != 0 {
+			t.Errorf("empty histogram term loss %v, want 0", l)
+		}
+	})
+	noPanic("GeometricPSCompare", func() {
+		if g := GeometricPSCompare(biMaps(1, 16, 16, 0), nil); len(g.Edges) != 0 {
+			t.Errorf("GeometricPSCompare(nil target) = %+v", g)
+		}
+	})
+	noPanic("PSNullCompare", func() {
+		if _, ok := PSNullCompare(nil, 1, 1, 1); ok {
+			t.Error("PSNullCompare(nil) ok")
+		}
+	})
+}
