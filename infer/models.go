@@ -78,7 +78,11 @@ var ErrModelVersion = errors.New("unsupported per-component model format")
 // SampleComponent and SeparateWithModels that are caused by their inputs —
 // missing or malformed files, mismatched datasets, sizes, component indices —
 // rather than by a failure of the computation (a command line maps them to
-// "bad input").
+// "bad input"). The argument checks of the other entry points (RunSeparation,
+// BuildSeparation, SeparationProblem.Validate, Generate, Minimize,
+// InitialMaps, NewTarget, NewSynthLoss, Validate, EvaluateSeparation, …:
+// nil arguments, maps whose Data length is not B·M·N, non-finite pixels or
+// weights, unknown enum values) match it too.
 var ErrModelInput = errors.New("invalid input to the per-component models")
 
 type modelInputError struct{ err error }
