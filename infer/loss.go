@@ -205,11 +205,24 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 // permutation (almost everywhere differentiable).
 type HistogramTerm struct {
 	Scale     float64
-	quantiles []float64 // sorted target values resampled to the map size
+	sorted    []float64 // the target's pixel values, sorted
+	quantiles []float64 // sorted resampled to npix values
+}
+
+// resampleQuantiles picks n values of the sorted sample s at the ranks
+// (i + 1/2)/n, i = 0…n−1 (the empirical quantile function, no interpolation).
+func resampleQuantiles(s []float64, n int) []float64 {
+	q := make([]float64, n)
+	for i := range q {
+		u := (float64(i) + 0.5) / float64(n) * float64(len(s))
+		q[i] = s[min(int(u), len(s)-1)]
+	}
+	return q
 }
 
 // NewHistogramTerm builds the term from target pixels (any number) for maps
-// of npix pixels.
+// of npix pixels (maps of another size are compared with the target's
+// quantiles resampled to their own pixel count, at each call).
 //
 // With no target pixels or npix < 1 the term has no quantiles and contributes
 // nothing (its loss is 0 for maps of any size).
@@ -219,13 +232,7 @@ func NewHistogramTerm(target []float64, npix int, scale float64) *HistogramTerm 
 	}
 	s := slices.Clone(target)
 	sort.Float64s(s)
-	q := make([]float64, npix)
-	for i := range q {
-		u := (float64(i) + 0.5) / float64(npix) * float64(len(s))
-		j := min(int(u), len(s)-1)
-		q[i] = s[j]
-	}
-	return &HistogramTerm{Scale: scale, quantiles: q}
+	return &HistogramTerm{Scale: scale, sorted: s, quantiles: resampleQuantiles(s, npix)}
 }
 
 // Name implements PixelTerm.
@@ -233,14 +240,18 @@ func (h *HistogramTerm) Name() string { return "histogram" }
 
 // LossGrad implements PixelTerm.
 func (h *HistogramTerm) LossGrad(_ int, x []float64, grad []float64) float64 {
-	if len(h.quantiles) == 0 {
+	if len(h.quantiles) == 0 || len(x) == 0 {
 		return 0
+	}
+	q := h.quantiles
+	if len(x) != len(q) {
+		q = resampleQuantiles(h.sorted, len(x))
 	}
 	order := argsortFloats(x)
 	n := float64(len(x))
 	loss := 0.0
 	for r, i := range order {
-		d := x[i] - h.quantiles[r]
+		d := x[i] - q[r]
 		loss += d * d / n
 		grad[i] += h.Scale * 2 * d / n
 	}

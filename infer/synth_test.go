@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 
@@ -190,6 +191,29 @@ func TestHistogramTermGradient(t *testing.T) {
 		if d := math.Abs((fp-f)/eps - g[i]); d > 1e-4 {
 			t.Errorf("d/dx%d: %g vs finite difference %g", i, g[i], (fp-f)/eps)
 		}
+	}
+}
+
+// TestHistogramTermOtherSize: maps whose pixel count differs from the one the
+// term was built for are compared with the target's quantiles resampled to
+// their size (no panic): a map holding exactly those quantiles, in any order,
+// has loss 0 and zero gradient, and the loss equals that of a term built for
+// the map's size.
+func TestHistogramTermOtherSize(t *testing.T) {
+	target := []float64{3, 1, 2, 5, 4, 0, 9, 7}
+	h := NewHistogramTerm(target, 8, 1)
+	x := []float64{5, 1, 3, 9} // the quantiles at ranks (i+½)/4 of the target, shuffled
+	g := make([]float64, len(x))
+	if f := h.LossGrad(0, x, g); f != 0 || slices.ContainsFunc(g, func(v float64) bool { return v != 0 }) {
+		t.Errorf("exact quantiles: loss %g gradient %v, want 0", f, g)
+	}
+	y := []float64{0.3, -1, 2.2, 0.9, 4, 1.7, 8, 2, 6, 1, 3, 5}
+	ref := NewHistogramTerm(target, len(y), 1)
+	if a, b := h.LossGrad(0, y, make([]float64, len(y))), ref.LossGrad(0, y, make([]float64, len(y))); a != b {
+		t.Errorf("12-pixel map: loss %g, a term built for 12 pixels gives %g", a, b)
+	}
+	if f := h.LossGrad(0, nil, nil); f != 0 {
+		t.Errorf("empty map: loss %g", f)
 	}
 }
 
