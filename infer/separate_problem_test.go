@@ -55,6 +55,13 @@ func mapsOf(m int, xs ...[]float64) *stlayer.Maps {
 // d = s + c, a template correlated with s; m×m maps, scov J=3.
 func toyProblem(t testing.TB, m int, iso bool) (p *SeparationProblem, s, c *stlayer.Maps) {
 	t.Helper()
+	return toyProblemKind(t, m, iso, stats.SCov)
+}
+
+// toyProblemKind is toyProblem with the statistics of another family (scov
+// or wph, J = 3, L = 4).
+func toyProblemKind(t testing.TB, m int, iso bool, kind stats.Kind) (p *SeparationProblem, s, c *stlayer.Maps) {
+	t.Helper()
 	sv := field(t, m, -3, 0.6, 1, 1, 0)
 	cv := field(t, m, -1, 0.2, 2, 0.5, 0)
 	dv := make([]float64, len(sv))
@@ -63,7 +70,7 @@ func toyProblem(t testing.TB, m int, iso bool) (p *SeparationProblem, s, c *stla
 		dv[i] = sv[i] + cv[i]
 		tv[i] = sv[i]*sv[i] + 0.1*math.Sin(float64(i))
 	}
-	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4, Iso: iso}, m, m, true)
+	ss, err := NewSepStats(stats.Spec{Kind: kind, J: 3, L: 4, Iso: iso}, m, m, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,10 +85,17 @@ var allTerms = SepWeights{Data: 1, Contaminant: 1, Independence: 1, Template: 1}
 // TestSepTermsZeroAtTruth: in a noiseless toy case where the only
 // contaminant sample is the true c, every term built by BuildSeparation
 // (data BR and JMD, contaminant, independence, template), with the real
-// scattering-covariance statistics, vanishes at s̃ = s and not elsewhere.
+// scattering-covariance and WPH statistics, vanishes at s̃ = s and not
+// elsewhere.
 func TestSepTermsZeroAtTruth(t *testing.T) {
+	for _, kind := range []stats.Kind{stats.SCov, stats.WPH} {
+		t.Run(string(kind), func(t *testing.T) { testSepTermsZeroAtTruth(t, kind) })
+	}
+}
+
+func testSepTermsZeroAtTruth(t *testing.T, kind stats.Kind) {
 	eng := cpu.New()
-	p, s, _ := toyProblem(t, 32, true)
+	p, s, _ := toyProblemKind(t, 32, true, kind)
 	for _, form := range []DataForm{FormBR, FormJMD} {
 		setup, err := BuildSeparation(eng, p, SeparationOptions{Form: form, Weights: allTerms, Stages: DefaultSepStages(1, 1, 1)})
 		if err != nil {
@@ -126,12 +140,19 @@ func TestSepTermsZeroAtTruth(t *testing.T) {
 	}
 }
 
-// TestSepLossGradientScov checks the gradient of the full separation loss
-// (BR data with a batch of 2, contaminant, independence, template and box
-// penalty; real scov statistics on a 32² map) against finite differences.
-func TestSepLossGradientScov(t *testing.T) {
+// TestSepLossGradient checks the gradient of the full separation loss (BR
+// data with a batch of 2, contaminant, independence, template and box
+// penalty; real scov and WPH statistics on a 32² map) against finite
+// differences.
+func TestSepLossGradient(t *testing.T) {
+	for _, kind := range []stats.Kind{stats.SCov, stats.WPH} {
+		t.Run(string(kind), func(t *testing.T) { testSepLossGradient(t, kind) })
+	}
+}
+
+func testSepLossGradient(t *testing.T, kind stats.Kind) {
 	eng := cpu.New()
-	p, s, _ := toyProblem(t, 32, true)
+	p, s, _ := toyProblemKind(t, 32, true, kind)
 	p.Contaminant = mapsOf(32, field(t, 32, -1, 0.2, 3, 0.5, 0), field(t, 32, -1, 0.2, 4, 0.5, 0), field(t, 32, -1, 0.2, 5, 0.5, 0))
 	zero := stlayer.NewMaps(1, 32, 32)
 	setup, err := BuildSeparation(eng, p, SeparationOptions{Batch: 2, Weights: allTerms, BoxLo: zero, BoxHi: p.Data, Stages: DefaultSepStages(1, 1, 1)})
