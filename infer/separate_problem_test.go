@@ -155,7 +155,7 @@ func testSepLossGradient(t *testing.T, kind stats.Kind) {
 	p, s, _ := toyProblemKind(t, 32, true, kind)
 	p.Contaminant = mapsOf(32, field(t, 32, -1, 0.2, 3, 0.5, 0), field(t, 32, -1, 0.2, 4, 0.5, 0), field(t, 32, -1, 0.2, 5, 0.5, 0))
 	zero := stlayer.NewMaps(1, 32, 32)
-	setup, err := BuildSeparation(eng, p, SeparationOptions{Batch: 2, Weights: allTerms, BoxLo: zero, BoxHi: p.Data, Stages: DefaultSepStages(1, 1, 1)})
+	setup, err := BuildSeparation(eng, p, SeparationOptions{Form: FormBR, Batch: 2, Weights: allTerms, BoxLo: zero, BoxHi: p.Data, Stages: DefaultSepStages(1, 1, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestDataTermOneEngineCall(t *testing.T) {
 		cs = append(cs, field(t, 32, -1, 0.2, uint64(10+i), 0.5, 0))
 	}
 	p.Contaminant = mapsOf(32, cs...)
-	setup, err := BuildSeparation(ce, p, SeparationOptions{Batch: 5, Weights: SepWeights{Data: 1}, Stages: DefaultSepStages(1, 1, 1)})
+	setup, err := BuildSeparation(ce, p, SeparationOptions{Form: FormBR, Batch: 5, Weights: SepWeights{Data: 1}, Stages: DefaultSepStages(1, 1, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
