@@ -316,18 +316,22 @@ type GeometricPS struct {
 // one size).
 //
 // Maps that are nil, empty, of different sizes or whose Data length is not
-// B·M·N give the zero GeometricPS (no bins).
+// B·M·N give the zero GeometricPS (no bins). A bin where some target map has
+// no power (a constant map, or no modes) has no ratio: ratio and standard
+// error −1 (the reports' JSON marker; JSON has no NaN), left out of MaxDev
+// and MaxZ (as PSRatioStats skips zero-power bins).
 func GeometricPSCompare(synth, target *stlayer.Maps) GeometricPS {
 	if checkMaps("", synth, 0) != nil || checkMaps("", target, 0) != nil || synth.M != target.M || synth.N != target.N {
 		return GeometricPS{}
 	}
-	stat := func(x *stlayer.Maps) (edges, mean, vr []float64) {
+	stat := func(x *stlayer.Maps) (edges, mean, vr []float64, empty []bool) {
 		for b := 0; b < x.B; b++ {
 			ps := IsoPowerSpectrum(x.Map(b), x.M, x.N)
 			if mean == nil {
-				edges, mean, vr = ps.Edges, make([]float64, len(ps.P)), make([]float64, len(ps.P))
+				edges, mean, vr, empty = ps.Edges, make([]float64, len(ps.P)), make([]float64, len(ps.P)), make([]bool, len(ps.P))
 			}
 			for i, v := range ps.P {
+				empty[i] = empty[i] || !(v > 0)
 				l := math.Log(math.Max(v, 1e-300))
 				mean[i] += l
 				vr[i] += l * l
@@ -339,10 +343,15 @@ func GeometricPSCompare(synth, target *stlayer.Maps) GeometricPS {
 		}
 		return
 	}
-	edges, ms, vs := stat(synth)
-	_, mt, vt := stat(target)
+	edges, ms, vs, _ := stat(synth)
+	_, mt, vt, zero := stat(target)
 	g := GeometricPS{Edges: edges}
 	for i := range ms {
+		if zero[i] {
+			g.Ratio = append(g.Ratio, -1)
+			g.SE = append(g.SE, -1)
+			continue
+		}
 		r := math.Exp(ms[i] - mt[i])
 		se := math.Sqrt(vs[i]/float64(synth.B) + vt[i]/float64(target.B))
 		g.Ratio = append(g.Ratio, r)

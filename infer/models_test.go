@@ -1083,3 +1083,35 @@ func TestModelSepRData(t *testing.T) {
 		}
 	}
 }
+
+// TestGeometricPSConstantTarget: bins where the target maps have no power
+// get the −1 marker and stay out of MaxDev (a constant target gave ratios
+// near 1e299 through the log floor).
+func TestGeometricPSConstantTarget(t *testing.T) {
+	synth := stlayer.NewMaps(2, 16, 16)
+	for i := range synth.Data {
+		synth.Data[i] = math.Sin(float64(i) * 0.7)
+	}
+	target := stlayer.NewMaps(2, 16, 16)
+	for i := range target.Data {
+		target.Data[i] = 3
+	}
+	g := GeometricPSCompare(synth, target)
+	if len(g.Ratio) == 0 {
+		t.Fatal("no bins")
+	}
+	for i, r := range g.Ratio {
+		if r != -1 || g.SE[i] != -1 {
+			t.Errorf("bin %d: ratio %g, se %g, want −1 (no target power)", i, r, g.SE[i])
+		}
+	}
+	if g.MaxDev != 0 || g.MaxZ != 0 {
+		t.Errorf("MaxDev %g, MaxZ %g, want 0 (no comparable bin)", g.MaxDev, g.MaxZ)
+	}
+	same := GeometricPSCompare(synth, synth)
+	for i, r := range same.Ratio {
+		if math.Abs(r-1) > 1e-12 {
+			t.Errorf("self comparison bin %d: ratio %g", i, r)
+		}
+	}
+}
