@@ -183,10 +183,7 @@ func cmulInto(dst, x, y []complex128, s float64, conjX, conjY, add bool) {
 	if useAVX2 && n >= 2 {
 		m = n &^ 1
 		k := newCmulConsts(s, conjX, conjY)
-		f := 0
-		if add {
-			f = 1
-		}
+		f := b2i(add)
 		cmulAVX2(&dst[0], &x[0], &y[0], m, &k, f)
 	}
 	x, y = x[:n], y[:n]
@@ -306,10 +303,7 @@ func absPack(row, zs []complex128, im bool) {
 	m := 0
 	if useAVX2 && n >= 4 {
 		m = n &^ 3
-		f := 0
-		if im {
-			f = 1
-		}
+		f := b2i(im)
 		absPackAVX2(&row[0], &zs[0], m, f)
 	}
 	zs = zs[:n]
@@ -396,10 +390,7 @@ func scaleInto(d, x []complex128, c float64, add bool) {
 	m := 0
 	if useAVX2 && n >= 2 {
 		m = n &^ 1
-		f := 0
-		if add {
-			f = 1
-		}
+		f := b2i(add)
 		scaleAVX2(&d[0], &x[0], m, c, f)
 	}
 	x = x[:n]
@@ -484,10 +475,7 @@ func phaseHarmGrad(d, g, x, y []complex128, p int, add bool) {
 	m := 0
 	if useAVX2 && n >= 4 {
 		m = n &^ 3
-		f := 0
-		if add {
-			f = 1
-		}
+		f := b2i(add)
 		k := [12]float64{1: negZero(), 3: negZero(), 4: 1, 5: -float64(p), 6: 1, 7: -float64(p), 8: 1, 9: 1, 10: 1, 11: 1}
 		phaseHarmGradAVX2(&d[0], &g[0], &x[0], &y[0], m, &k, f)
 	}
@@ -550,10 +538,7 @@ func cscaleInto(d, x []complex128, c complex128, conj, add bool) {
 		if conj {
 			k[1], k[3] = negZero(), negZero()
 		}
-		f := 0
-		if add {
-			f = 1
-		}
+		f := b2i(add)
 		cscaleAVX2(&d[0], &x[0], m, &k, f)
 	}
 	x = x[:n]
@@ -570,4 +555,12 @@ func cscaleInto(d, x []complex128, c complex128, conj, add bool) {
 			d[i] = v
 		}
 	}
+}
+
+// b2i is 1 for true, 0 for false: the flag argument of the vector kernels.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
