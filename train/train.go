@@ -531,7 +531,7 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 // Evaluate computes the validation terms of model on rows x (flat, n·D) in evaluation mode, with
 // the in-graph noise seeded by seed.
 func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
-	ev, err := model.Evaluate(x, seed)
+	ev, err := model.EvaluateTerms(x, seed)
 	if err != nil {
 		return nil, err
 	}

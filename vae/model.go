@@ -36,7 +36,7 @@ type Model struct {
 	Batch int
 
 	mu         sync.Mutex
-	evalExec   *context.Exec
+	evalExecs  map[int]*context.Exec // by the evalTerms|evalMu outputs
 	decodeExec *context.Exec
 	priorExec  *context.Exec
 	bnExec     *context.Exec
@@ -101,8 +101,57 @@ type EvalRows struct {
 }
 
 // Evaluate runs the evaluation graph on rows x (flat, n·C·F). The stochastic terms use a Philox
-// stream seeded by seed, independent of the training RNG.
+// stream seeded by seed + chunk index (chunks of Batch rows), independent of the training RNG; a
+// chunk's noise is drawn at the full [Batch, ·] shapes and its first rows used, so the numbers do
+// not depend on how far the last chunk is padded.
 func (m *Model) Evaluate(x []float32, seed int64) (*EvalRows, error) {
+	return m.evaluate(x, seed, evalTerms|evalMu)
+}
+
+// EvaluateTerms is Evaluate without Mu (left nil): the same logits and loss terms, bit for bit,
+// without the second, noise-free q(z|x,y) encoder pass that Mu needs. Validation uses it.
+func (m *Model) EvaluateTerms(x []float32, seed int64) (*EvalRows, error) {
+	return m.evaluate(x, seed, evalTerms)
+}
+
+// Outputs of an evaluation graph (bit set); the logits are always computed.
+const (
+	evalTerms = 1 << iota // Rec, Gauss, Cat of one stochastic forward pass
+	evalMu                // μ_q at the noise-free y = softmax(logits/τ)
+)
+
+// evalGraph builds the evaluation-mode graph for the outputs in what: [logits, (mu), (rec, gauss,
+// cat)]. Noise (from rng, nil without evalTerms) is drawn at the shapes of a full chunk of bs rows
+// and sliced to x's rows.
+func (m *Model) evalGraph(what, bs int) func(ctx *context.Context, x, rng *Node) []*Node {
+	cfg := m.Cfg
+	return func(ctx *context.Context, x, rng *Node) []*Node {
+		g := x.Graph()
+		ctx.SetTraining(g, false)
+		tau := TemperatureVar(ctx).ValueGraph(g)
+		var logits *Node
+		var outs []*Node
+		var terms Terms
+		if what&evalTerms != 0 {
+			o := Forward(ctx, cfg, x, tau, &chunkNoise{inner: &StateNoise{State: rng}, full: bs})
+			terms = Loss(cfg, x, o)
+			logits = o.Logits
+		} else {
+			logits = EncodeY(ctx.In("qyx"), cfg, x)
+		}
+		outs = append(outs, logits)
+		if what&evalMu != 0 {
+			muDet, _ := EncodeZ(ctx.In("qzxy"), cfg, x, Softmax(Div(logits, tau), -1))
+			outs = append(outs, muDet)
+		}
+		if what&evalTerms != 0 {
+			outs = append(outs, terms.Rec, terms.Gauss, terms.Cat)
+		}
+		return outs
+	}
+}
+
+func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
 	d := m.Cfg.InputDim()
 	if len(x)%d != 0 {
 		return nil, fmt.Errorf("vae: input length %d is not a multiple of the row length %d", len(x), d)
@@ -111,41 +160,55 @@ func (m *Model) Evaluate(x []float32, seed int64) (*EvalRows, error) {
 	K, Z := m.Cfg.K, m.Cfg.Z
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.evalExec == nil {
-		cfg := m.Cfg
-		e, err := context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, x, rng *Node) []*Node {
-			g := x.Graph()
-			ctx.SetTraining(g, false)
-			tau := TemperatureVar(ctx).ValueGraph(g)
-			noise := &StateNoise{State: rng}
-			o := Forward(ctx, cfg, x, tau, noise)
-			t := Loss(cfg, x, o)
-			yDet := Softmax(Div(o.Logits, tau), -1)
-			muDet, _ := EncodeZ(ctx.In("qzxy"), cfg, x, yDet)
-			return []*Node{o.Logits, muDet, t.Rec, t.Gauss, t.Cat}
-		})
+	if m.evalExecs == nil {
+		m.evalExecs = map[int]*context.Exec{}
+	}
+	e := m.evalExecs[what]
+	if e == nil {
+		fn := m.evalGraph(what, m.batch())
+		var err error
+		if what&evalTerms != 0 {
+			e, err = context.NewExec(m.Backend, m.vaeCtx(), fn)
+		} else { // noise-free: no RNG input (simplego fails on an unused parameter)
+			e, err = context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, x *Node) []*Node { return fn(ctx, x, nil) })
+		}
 		if err != nil {
 			return nil, err
 		}
-		m.evalExec = e
+		m.evalExecs[what] = e
 	}
-	out := &EvalRows{Logits: make([]float32, n*K), Mu: make([]float32, n*Z),
-		Rec: make([]float32, n), Gauss: make([]float32, n), Cat: make([]float32, n)}
+	out := &EvalRows{Logits: make([]float32, n*K)}
+	if what&evalMu != 0 {
+		out.Mu = make([]float32, n*Z)
+	}
+	if what&evalTerms != 0 {
+		out.Rec, out.Gauss, out.Cat = make([]float32, n), make([]float32, n), make([]float32, n)
+	}
 	err := m.chunks(n, d, x, func(start, rows int, in *tensors.Tensor, chunk int) error {
-		rng, err := RNGStateFromSeed(seed + int64(chunk))
-		if err != nil {
-			return err
+		args := []any{in}
+		if what&evalTerms != 0 {
+			rng, err := RNGStateFromSeed(seed + int64(chunk))
+			if err != nil {
+				return err
+			}
+			args = append(args, rng)
 		}
-		res, err := m.evalExec.Exec(in, rng)
+		res, err := e.Exec(args...)
 		if err != nil {
 			return err
 		}
 		defer finalize(res)
 		copy(out.Logits[start*K:], tensors.MustCopyFlatData[float32](res[0])[:rows*K])
-		copy(out.Mu[start*Z:], tensors.MustCopyFlatData[float32](res[1])[:rows*Z])
-		copy(out.Rec[start:], tensors.MustCopyFlatData[float32](res[2])[:rows])
-		copy(out.Gauss[start:], tensors.MustCopyFlatData[float32](res[3])[:rows])
-		copy(out.Cat[start:], tensors.MustCopyFlatData[float32](res[4])[:rows])
+		i := 1
+		if what&evalMu != 0 {
+			copy(out.Mu[start*Z:], tensors.MustCopyFlatData[float32](res[i])[:rows*Z])
+			i++
+		}
+		if what&evalTerms != 0 {
+			copy(out.Rec[start:], tensors.MustCopyFlatData[float32](res[i])[:rows])
+			copy(out.Gauss[start:], tensors.MustCopyFlatData[float32](res[i+1])[:rows])
+			copy(out.Cat[start:], tensors.MustCopyFlatData[float32](res[i+2])[:rows])
+		}
 		return nil
 	})
 	if err != nil {
@@ -153,6 +216,27 @@ func (m *Model) Evaluate(x []float32, seed int64) (*EvalRows, error) {
 	}
 	return out, nil
 }
+
+// chunkNoise draws its values at the shape of a full chunk (first axis full) from inner and returns
+// the leading rows, so a chunk of fewer rows gets exactly the numbers its rows would get in a full
+// chunk (the Philox state advances by the full shapes either way).
+type chunkNoise struct {
+	inner Noise
+	full  int
+}
+
+func (n *chunkNoise) draw(g *Graph, s shapes.Shape, f func(*Graph, shapes.Shape) *Node) *Node {
+	rows := s.Dimensions[0]
+	if rows == n.full {
+		return f(g, s)
+	}
+	fs := s.Clone()
+	fs.Dimensions[0] = n.full
+	return Slice(f(g, fs), AxisRange(0, rows))
+}
+
+func (n *chunkNoise) Uniform(g *Graph, s shapes.Shape) *Node { return n.draw(g, s, n.inner.Uniform) }
+func (n *chunkNoise) Normal(g *Graph, s shapes.Shape) *Node  { return n.draw(g, s, n.inner.Normal) }
 
 // RecomputeBNStats replaces the running mean and variance of every batch-normalisation layer by
 // their averages over the batches of x (flat, n·C·F rows; "precise BN"), so that evaluation mode
@@ -267,7 +351,7 @@ func (m *Model) RecomputeBNStats(x []float32, batch int, seed int64) (int, error
 // Assign returns, for each row of x (flat, n·C·F), the cluster argmax_k q(y=k|x), its confidence
 // max_k q(y=k|x), and the full probabilities q(y|x) [n·K] (row-major).
 func (m *Model) Assign(x []float32) (labels []int, confidence []float32, probs []float32, err error) {
-	ev, err := m.Evaluate(x, 0)
+	ev, err := m.evaluate(x, 0, 0) // the logits only
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -300,7 +384,9 @@ func (m *Model) Assign(x []float32) (labels []int, confidence []float32, probs [
 
 // Encode returns the latent means μ_q(x, y) [n·Z] with the noise-free y = softmax(logits/τ).
 func (m *Model) Encode(x []float32) ([]float32, error) {
-	ev, err := m.Evaluate(x, 0)
+	// The full graph: a noise-free logits+μ graph without the stochastic pass failed in simplego
+	// (GoMLX v0.26: index out of range at execution).
+	ev, err := m.evaluate(x, 0, evalTerms|evalMu)
 	if err != nil {
 		return nil, err
 	}
@@ -393,19 +479,35 @@ func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
 	return x, z, err
 }
 
-// chunks calls fn for consecutive chunks of at most m.Batch rows of the flat matrix data [n, width],
-// zero-padding the last chunk to m.Batch rows.
-func (m *Model) chunks(n, width int, data []float32, fn func(start, rows int, in *tensors.Tensor, chunk int) error) error {
-	bs := m.Batch
-	if bs <= 0 {
-		bs = DefaultInferenceBatch
+// PadBuckets is the number of row counts a short chunk is padded to: a chunk of r < Batch rows is
+// zero-padded to the next multiple of ⌈Batch/PadBuckets⌉ rows (80 for 71 rows at Batch 256), so
+// an inference graph compiles at most PadBuckets shapes (GoMLX's executor caches 32) while a small
+// or uneven input costs little more than its own rows. Rows never interact in evaluation mode and
+// the noise of a chunk is drawn at the full-chunk shapes, so padding never changes a result.
+const PadBuckets = 16
+
+func (m *Model) batch() int {
+	if m.Batch <= 0 {
+		return DefaultInferenceBatch
 	}
-	buf := make([]float32, bs*width)
+	return m.Batch
+}
+
+// padRows returns the padded row count of a chunk of rows ≤ bs rows (see PadBuckets).
+func padRows(rows, bs int) int {
+	step := (bs + PadBuckets - 1) / PadBuckets
+	return min(bs, (rows+step-1)/step*step)
+}
+
+// chunks calls fn for consecutive chunks of at most m.Batch rows of the flat matrix data [n, width],
+// the last one zero-padded to padRows rows; chunk is the chunk index.
+func (m *Model) chunks(n, width int, data []float32, fn func(start, rows int, in *tensors.Tensor, chunk int) error) error {
+	bs := m.batch()
 	for c, start := 0, 0; start < n; c, start = c+1, start+bs {
 		rows := min(bs, n-start)
-		clear(buf)
+		buf := make([]float32, padRows(rows, bs)*width)
 		copy(buf, data[start*width:(start+rows)*width])
-		in := tensors.FromFlatDataAndDimensions(append([]float32(nil), buf...), bs, width)
+		in := tensors.FromFlatDataAndDimensions(buf, len(buf)/width, width)
 		err := fn(start, rows, in, c)
 		in.MustFinalizeAll()
 		if err != nil {
