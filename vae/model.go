@@ -17,8 +17,8 @@ import (
 	_ "github.com/stkit-org/stkit/internal/gomlxfix" // fast matmul VJPs
 )
 
-// DefaultInferenceBatch is the row chunk used by Model's inference methods; the last chunk is
-// zero-padded so every call reuses one compiled graph.
+// DefaultInferenceBatch is the row chunk used by Model's inference methods; a shorter last chunk is
+// zero-padded to one of PadBuckets row counts, so at most PadBuckets graphs are compiled per method.
 const DefaultInferenceBatch = 256
 
 // Model owns a GM-VAE's variables (in Ctx, under Scope) and its inference graphs. Inference always
