@@ -60,7 +60,8 @@ type SepPrior struct {
 //
 // Every error it returns matches ErrModelInput: a nil problem, maps that are
 // nil, empty or whose Data length is not B·M·N, sizes or counts that disagree,
-// non-finite pixels, a PS mask of another length than the statistic, or a
+// statistics built for another map size, non-finite pixels, a PS mask of
+// another length than the statistic, or a
 // prior with non-finite or negative means, stds or weight.
 func (p *SeparationProblem) Validate() error {
 	if p == nil {
@@ -116,6 +117,9 @@ func (p *SeparationProblem) validate() error {
 	}
 	if p.Template != nil && (p.Stats == nil || p.Stats.Cross == nil) {
 		return fmt.Errorf("a template needs cross statistics")
+	}
+	if p.Stats != nil && p.Stats.M > 0 && (p.Stats.M != p.Data.M || p.Stats.N != p.Data.N) {
+		return fmt.Errorf("statistics built for %d×%d maps, the data is %d×%d", p.Stats.M, p.Stats.N, p.Data.M, p.Data.N)
 	}
 	if p.Stats != nil && p.Stats.Auto != nil && p.Stats.PS != nil {
 		if n := p.Stats.Auto.Labels().Len(); len(p.Stats.PS) != n {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -360,12 +361,25 @@ func TestSeparationProblemValidate(t *testing.T) {
 		},
 		"two data":     func(q *SeparationProblem) { q.Data = stlayer.NewMaps(2, 32, 32) },
 		"two template": func(q *SeparationProblem) { q.Template = stlayer.NewMaps(2, 32, 32) },
+		"statistics of another size": func(q *SeparationProblem) {
+			ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4, Iso: true}, 16, 16, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Stats = ss
+		},
 	}
 	for name, f := range cases {
 		q := good
 		f(&q)
-		if err := q.Validate(); err == nil {
+		err := q.Validate()
+		if err == nil {
 			t.Errorf("%s: accepted", name)
+		} else if !errors.Is(err, ErrModelInput) {
+			t.Errorf("%s: %v is not an input error", name, err)
+		}
+		if name == "statistics of another size" && err != nil && !strings.Contains(err.Error(), "16×16") {
+			t.Errorf("%s: %v does not name the statistics' size", name, err)
 		}
 	}
 	if err := good.Validate(); err != nil {

@@ -209,6 +209,9 @@ type SepStats struct {
 	PS          []bool
 	// Spec is the specification the statistics were built from (informative).
 	Spec stats.Spec
+	// M, N is the map size the statistics were built for (NewSepStats sets
+	// it; 0 × 0: unknown, not checked by SeparationProblem.Validate).
+	M, N int
 }
 
 // NewSepStats builds the separation statistics of a spec for M×N maps.
@@ -239,7 +242,7 @@ func NewSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
 	if spec.Synthesis {
 		return nil, fmt.Errorf("separation matches the raw moments of %s (whitened per coefficient); the synthesis vector is not supported", spec.Kind)
 	}
-	ss := &SepStats{Spec: spec}
+	ss := &SepStats{Spec: spec, M: m, N: n}
 	var psClasses []string
 	crossKeep := func(int) bool { return true }
 	switch spec.Kind {
