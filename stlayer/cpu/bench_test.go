@@ -170,3 +170,34 @@ func BenchmarkFFT2Sizes(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchFFT2(b, New(WithWorkers(1)), n) })
 	}
 }
+
+// BenchmarkPhaseHarmBack is the one-to-one adjoint of the lazy phase-harmonic
+// Mean on one 256×256 plane: "fused" is phaseHarmBack over the plane,
+// "unfused" the former row-wise phaseHarm, cscaleInto, cscaleInto,
+// phaseHarmGrad.
+func BenchmarkPhaseHarmBack(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	const h, w = 256, 256
+	z, o := randC(rng, h*w), randC(rng, h*w)
+	dO, dZ := make([]complex128, h*w), make([]complex128, h*w)
+	cO, cW := complex(0.3, -0.2), complex(-0.1, 0.7)
+	for _, p := range []int{2, 3} {
+		b.Run(fmt.Sprintf("p=%d/fused", p), func(b *testing.B) {
+			for b.Loop() {
+				phaseHarmBack(dO, dZ, z, o, p, cO, cW, true, true, true)
+			}
+		})
+		b.Run(fmt.Sprintf("p=%d/unfused", p), func(b *testing.B) {
+			wb, gw := make([]complex128, w), make([]complex128, w)
+			for b.Loop() {
+				for i := 0; i < h; i++ {
+					zr, or := z[i*w:(i+1)*w], o[i*w:(i+1)*w]
+					phaseHarm(wb, zr, p)
+					cscaleInto(dO[i*w:(i+1)*w], wb, cO, true, true)
+					cscaleInto(gw, or, cW, true, false)
+					phaseHarmGrad(dZ[i*w:(i+1)*w], gw, zr, wb, p, true)
+				}
+			}
+		})
+	}
+}

@@ -129,8 +129,9 @@ func (r *run) meanPHProduct(x *field, ph *field, phIsB bool) *field {
 // phase harmonic w = [z]^p formed row by row, and the phase harmonic's
 // gradient g_w (summed over the output planes reading it) passed at once
 // through phaseHarmGrad into g_z. When both operands have one plane per
-// output plane (and the other operand is not z itself), one pass over each
-// plane serves both gradients.
+// output plane (and the other operand is not z itself), one fused pass over
+// each plane (phaseHarmBack: [z]^p, u = z/|z| and g_z = (P′ − i·p·Q′)·u
+// with conj(g_w)·u^p = P′ + iQ′) serves both gradients.
 func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k float64) {
 	lz, h, w := y.lazyBin, y.h, y.w
 	n := h * w
@@ -155,19 +156,10 @@ func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k floa
 		gOther, setO := r.gradSet(other)
 		gz, setZ := r.gradSet(z)
 		r.e.parFor(y.planes(), 60*n, func(lo, hi int) {
-			wb, gw := r.e.get(w), r.e.get(w)
-			defer r.e.put(wb)
-			defer r.e.put(gw)
 			for p := lo; p < hi; p++ {
-				cO, cW := coef(p, 1-whichPH), coef(p, whichPH)
-				for i := 0; i < h; i++ {
-					o := p*n + i*w
-					zr, or := z.data[o:o+w], other.data[o:o+w]
-					phaseHarm(wb, zr, pw)
-					cscaleInto(gOther[o:o+w], wb, cO, conjO, !setO)
-					cscaleInto(gw, or, cW, conjO, false)
-					phaseHarmGrad(gz[o:o+w], gw, zr, wb, pw, !setZ)
-				}
+				o := p * n
+				phaseHarmBack(gOther[o:o+n], gz[o:o+n], z.data[o:o+n], other.data[o:o+n], pw,
+					coef(p, 1-whichPH), coef(p, whichPH), conjO, !setO, !setZ)
 			}
 		})
 		return

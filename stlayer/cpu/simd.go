@@ -564,3 +564,121 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// phGradConsts packs the constants of phaseHarmBackAVX2 (four lanes each):
+// [0:4] the mask that conjugates z (p < 0), [4:8] ones, [8:12] the mask
+// that conjugates w for g_o (conjO), [12:16] Re cO, [16:20] Im cO, [20:24]
+// the mask that conjugates o for conj(g_w) (not conjO), [24:28] Re cW,
+// [28:32] −Im cW, [32:36] (1, −p, 1, −p) with the signed p.
+type phGradConsts [36]float64
+
+func newPHGradConsts(p int, cO, cW complex128, conjO bool) phGradConsts {
+	var k phGradConsts
+	neg := negZero()
+	for l := 0; l < 4; l++ {
+		k[4+l] = 1
+		k[12+l], k[16+l] = real(cO), imag(cO)
+		k[24+l], k[28+l] = real(cW), -imag(cW)
+		if l%2 == 1 {
+			if p < 0 {
+				k[l] = neg
+			}
+			if conjO {
+				k[8+l] = neg
+			} else {
+				k[20+l] = neg
+			}
+			k[32+l] = -float64(p)
+		} else {
+			k[32+l] = 1
+		}
+	}
+	return k
+}
+
+// phaseHarmBack is the fused row adjoint of a product of w = [z]^p with
+// another operand o read by a Mean: with õ = conj(o) when conjO (else o),
+// it sets (or, with addO, adds to) dO[i] the value w̃[i]·cO (w̃ = conj(w)
+// when conjO) and sets (or, with addZ, adds to) dZ[i] the gradient of [z]^p
+// at z[i] for g_w = õ[i]·cW. With u = z/|z| and conj(g_w)·u^p = P′ + iQ′,
+// that gradient is (P′ − i·p·Q′)·u (phaseHarmGrad's (P − i·p·Q)·z/|z|² with
+// P + iQ = |z|·(P′ + iQ′)), so [z]^p = |z|·u^p, u and g_z take one square
+// root and one division per element (per four elements in the vector
+// kernel); 0 where z = 0 (|z|² = 0). p ≥ 2 or ≤ −2; u^p by the binary
+// exponentiation of phaseHarm. len(z), len(o), len(dZ) ≥ len(dO).
+func phaseHarmBack(dO, dZ, z, o []complex128, p int, cO, cW complex128, conjO, addO, addZ bool) {
+	n := len(dO)
+	ap := p
+	if ap < 0 {
+		ap = -ap
+	}
+	m := 0
+	if useAVX2 && n >= 4 && ap >= 1 {
+		m = n &^ 3
+		k := newPHGradConsts(p, cO, cW, conjO)
+		phaseHarmBackAVX2(&dO[0], &dZ[0], &z[0], &o[0], m, ap, &k, b2i(addO)|2*b2i(addZ))
+	}
+	if m < n {
+		phaseHarmBackGo(dO[m:n], dZ[m:n], z[m:n], o[m:n], p, cO, cW, conjO, addO, addZ)
+	}
+}
+
+// phaseHarmBackGo is phaseHarmBack's Go loop, in blocks as phaseHarmGo and
+// with the vector kernel's operations in the same order.
+func phaseHarmBackGo(dO, dZ, z, o []complex128, p int, cO, cW complex128, conjO, addO, addZ bool) {
+	const bs = 256
+	var u, pw [bs]complex128
+	var m, iv [bs]float64
+	n := len(dO)
+	dZ, z, o = dZ[:n], z[:n], o[:n]
+	conjZ := p < 0
+	ap := p
+	if conjZ {
+		ap = -p
+	}
+	fp := float64(p)
+	cWc := complex(real(cW), -imag(cW))
+	for lo := 0; lo < n; lo += bs {
+		hi := min(lo+bs, n)
+		zs := z[lo:hi]
+		for i, v := range zs {
+			if conjZ {
+				v = complex(real(v), -imag(v))
+			}
+			mi := math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
+			inv := 0.0
+			if mi != 0 {
+				inv = 1 / mi
+			}
+			m[i], iv[i] = mi, inv
+			u[i] = complex(real(v)*inv, imag(v)*inv)
+		}
+		blockPow(pw[:len(zs)], u[:len(zs)], ap)
+		for i, v := range zs {
+			r := pw[i]
+			w := complex(real(r)*m[i], imag(r)*m[i])
+			if conjO {
+				w = complex(real(w), -imag(w))
+			}
+			a := w * cO
+			ov := o[lo+i]
+			if !conjO {
+				ov = complex(real(ov), -imag(ov))
+			}
+			cg := ov * cWc // conj(g_w)
+			pq := cg * r
+			pq = complex(real(pq), fp*-imag(pq))
+			b := pq * complex(real(v)*iv[i], imag(v)*iv[i])
+			if addO {
+				dO[lo+i] += a
+			} else {
+				dO[lo+i] = a
+			}
+			if addZ {
+				dZ[lo+i] += b
+			} else {
+				dZ[lo+i] = b
+			}
+		}
+	}
+}

@@ -70,3 +70,6 @@ func dotAVX2(out *[8]float64, a, b *complex128, n int)
 
 //go:noescape
 func cscaleAVX2(d, x *complex128, n int, k *[8]float64, add int)
+
+//go:noescape
+func phaseHarmBackAVX2(dO, dZ, z, o *complex128, n, p int, k *phGradConsts, flags int)

@@ -1024,3 +1024,111 @@ csstore:
 csdone:
 	VZEROUPPER
 	RET
+
+// PHBHALF: the outputs of phaseHarmBackAVX2 for two elements at byte offset
+// off: r = ũ^|p| in rr, unpck selects their lanes of m (Y1) and 1/m (Y2).
+// w = m·r; dO (=, or += with flags bit 0) conjO(w)·cO; conj(g_w) =
+// õ'·conj(cW) (õ' = o, conjugated unless conjO); P′ + iQ′ = conj(g_w)·r;
+// dZ (=, or += with flags bit 1) (P′ − i·p·Q′)·u, u = z·(1/m).
+#define PHBHALF(off, rr, unpck, lo, lz) \
+	unpck          Y1, Y1, Y5;          \
+	VMULPD         Y5, rr, Y6;          \
+	VXORPD         64(R11), Y6, Y6;     \
+	VPERMILPD      $5, Y6, Y7;          \
+	VMULPD         128(R11), Y7, Y7;    \
+	VFMADDSUB231PD 96(R11), Y6, Y7;     \
+	TESTQ          $1, R12;             \
+	JEQ            lo;                  \
+	VADDPD         off(DI)(R8*1), Y7, Y7; \
+lo:                                     \
+	VMOVUPD        Y7, off(DI)(R8*1);   \
+	VMOVUPD        off(BX)(R8*1), Y6;   \
+	VXORPD         160(R11), Y6, Y6;    \
+	VPERMILPD      $5, Y6, Y7;          \
+	VMULPD         224(R11), Y7, Y7;    \
+	VFMADDSUB231PD 192(R11), Y6, Y7;    \
+	CMULZ(Y7, rr, Y6, Y5, Y3);          \
+	VMULPD         256(R11), Y6, Y6;    \
+	VMOVUPD        off(AX)(R8*1), Y7;   \
+	unpck          Y2, Y2, Y5;          \
+	VMULPD         Y5, Y7, Y7;          \
+	CMULZ(Y6, Y7, Y3, Y5, Y10);         \
+	TESTQ          $2, R12;             \
+	JEQ            lz;                  \
+	VADDPD         off(R10)(R8*1), Y3, Y3; \
+lz:                                     \
+	VMOVUPD        Y3, off(R10)(R8*1)
+
+// func phaseHarmBackAVX2(dO, dZ, z, o *complex128, n, p int, k *phGradConsts, flags int)
+// The fused adjoint of phaseHarmBack (see there and phGradConsts): m = |z̃|
+// and 1/m (0 where m = 0) for four elements with one square root and one
+// division, ũ = z̃/m, r = ũ^p as in phaseHarmAVX2 (p = |p| ≥ 1), then
+// PHBHALF on each pair. n multiple of 4.
+TEXT ·phaseHarmBackAVX2(SB), NOSPLIT, $0-64
+	MOVQ    dO+0(FP), DI
+	MOVQ    dZ+8(FP), R10
+	MOVQ    z+16(FP), AX
+	MOVQ    o+24(FP), BX
+	MOVQ    n+32(FP), SI
+	MOVQ    p+40(FP), DX
+	MOVQ    k+48(FP), R11
+	MOVQ    flags+56(FP), R12
+	VMOVUPD 0(R11), Y15
+	VMOVUPD 32(R11), Y14
+	VXORPD  Y13, Y13, Y13
+	SHLQ    $4, SI
+	XORQ    R8, R8
+
+pbloop:
+	CMPQ      R8, SI
+	JGE       pbdone
+	VMOVUPD   (AX)(R8*1), Y0
+	VMOVUPD   32(AX)(R8*1), Y8
+	VXORPD    Y15, Y0, Y0
+	VXORPD    Y15, Y8, Y8
+	VMULPD    Y0, Y0, Y1
+	VMULPD    Y8, Y8, Y9
+	VHADDPD   Y9, Y1, Y1      // [n0, n2, n1, n3]
+	VSQRTPD   Y1, Y1          // m
+	VDIVPD    Y1, Y14, Y2     // 1/m
+	VCMPPD    $0, Y13, Y1, Y3 // m == 0
+	VANDNPD   Y2, Y3, Y2      // 1/m, 0 where z = 0
+	VUNPCKLPD Y2, Y2, Y3      // [i0, i0, i1, i1]
+	VUNPCKHPD Y2, Y2, Y11     // [i2, i2, i3, i3]
+	VMULPD    Y3, Y0, Y0      // ũ01
+	VMULPD    Y11, Y8, Y8     // ũ23
+	MOVQ      DX, CX
+	MOVQ      $1, R9          // first set bit still to come
+
+pbbit:
+	TESTQ $1, CX
+	JEQ   pbsq
+	TESTQ R9, R9
+	JEQ   pbmul
+	VMOVAPD Y0, Y4
+	VMOVAPD Y8, Y12
+	XORQ    R9, R9
+	JMP     pbsq
+
+pbmul:
+	CMULZ(Y4, Y0, Y4, Y5, Y6)
+	CMULZ(Y12, Y8, Y12, Y10, Y11)
+
+pbsq:
+	SHRQ $1, CX
+	JEQ  pbend
+	CMULZ(Y0, Y0, Y7, Y5, Y6)
+	CMULZ(Y8, Y8, Y3, Y10, Y11)
+	VMOVAPD Y7, Y0
+	VMOVAPD Y3, Y8
+	JMP     pbbit
+
+pbend:
+	PHBHALF(0, Y4, VUNPCKLPD, pbo0, pbz0)
+	PHBHALF(32, Y12, VUNPCKHPD, pbo1, pbz1)
+	ADDQ $64, R8
+	JMP  pbloop
+
+pbdone:
+	VZEROUPPER
+	RET

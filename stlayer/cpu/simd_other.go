@@ -87,3 +87,7 @@ func dotAVX2(out *[8]float64, a, b *complex128, n int) {
 func cscaleAVX2(d, x *complex128, n int, k *[8]float64, add int) {
 	panic("cpu: no vector kernels on this architecture")
 }
+
+func phaseHarmBackAVX2(dO, dZ, z, o *complex128, n, p int, k *phGradConsts, flags int) {
+	panic("cpu: no vector kernels on this architecture")
+}
