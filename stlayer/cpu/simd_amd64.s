@@ -813,6 +813,35 @@ scdone:
 	VMULPD         t2, dst, dst; \
 	VFMADDSUB231PD b, t1, dst
 
+// UPOW: Y4, Y12 = (Y0, Y8)^p for p = DX ≥ 1 (two complex128 per register) by
+// binary exponentiation from the lowest bit: r = u at the first set bit,
+// r·u at the next ones, u squared between bits. Clobbers Y0, Y8, Y3, Y5–Y7,
+// Y10, Y11, CX and R9; the labels are the caller's (one set per use).
+#define UPOW(lbit, lmul, lsq, lend) \
+	MOVQ    DX, CX;                    \
+	MOVQ    $1, R9;                    \
+lbit:                                  \
+	TESTQ   $1, CX;                    \
+	JEQ     lsq;                       \
+	TESTQ   R9, R9;                    \
+	JEQ     lmul;                      \
+	VMOVAPD Y0, Y4;                    \
+	VMOVAPD Y8, Y12;                   \
+	XORQ    R9, R9;                    \
+	JMP     lsq;                       \
+lmul:                                  \
+	CMULZ(Y4, Y0, Y4, Y5, Y6);         \
+	CMULZ(Y12, Y8, Y12, Y10, Y11);     \
+lsq:                                   \
+	SHRQ    $1, CX;                    \
+	JEQ     lend;                      \
+	CMULZ(Y0, Y0, Y7, Y5, Y6);         \
+	CMULZ(Y8, Y8, Y3, Y10, Y11);       \
+	VMOVAPD Y7, Y0;                    \
+	VMOVAPD Y3, Y8;                    \
+	JMP     lbit;                      \
+lend:
+
 // func phaseHarmAVX2(y, x *complex128, n, p int, k *[8]float64)
 // y[i] = |x̃|·(x̃/|x̃|)^p (0 where x = 0), x̃ = x XOR k[0:4] (conjugation
 // mask), k[4:8] = 1; p ≥ 1 by binary exponentiation from the lowest bit
@@ -853,33 +882,7 @@ phloop:
 	VCMPPD    $0, Y13, Y9, Y11
 	VANDNPD   Y0, Y3, Y0      // u = 0 where x = 0
 	VANDNPD   Y8, Y11, Y8
-	MOVQ      DX, CX
-	MOVQ      $1, R9          // first set bit still to come
-
-phbit:
-	TESTQ $1, CX
-	JEQ   phsq
-	TESTQ R9, R9
-	JEQ   phmul
-	VMOVAPD Y0, Y4
-	VMOVAPD Y8, Y12
-	XORQ    R9, R9
-	JMP     phsq
-
-phmul:
-	CMULZ(Y4, Y0, Y4, Y5, Y6)
-	CMULZ(Y12, Y8, Y12, Y10, Y11)
-
-phsq:
-	SHRQ $1, CX
-	JEQ  phend
-	CMULZ(Y0, Y0, Y7, Y5, Y6)
-	CMULZ(Y8, Y8, Y3, Y10, Y11)
-	VMOVAPD Y7, Y0
-	VMOVAPD Y3, Y8
-	JMP     phbit
-
-phend:
+	UPOW(phbit, phmul, phsq, phend)
 	VMULPD  Y1, Y4, Y4
 	VMULPD  Y9, Y12, Y12
 	VMOVUPD Y4, (DI)(R8*1)
@@ -1097,33 +1100,7 @@ pbloop:
 	VUNPCKHPD Y2, Y2, Y11     // [i2, i2, i3, i3]
 	VMULPD    Y3, Y0, Y0      // ũ01
 	VMULPD    Y11, Y8, Y8     // ũ23
-	MOVQ      DX, CX
-	MOVQ      $1, R9          // first set bit still to come
-
-pbbit:
-	TESTQ $1, CX
-	JEQ   pbsq
-	TESTQ R9, R9
-	JEQ   pbmul
-	VMOVAPD Y0, Y4
-	VMOVAPD Y8, Y12
-	XORQ    R9, R9
-	JMP     pbsq
-
-pbmul:
-	CMULZ(Y4, Y0, Y4, Y5, Y6)
-	CMULZ(Y12, Y8, Y12, Y10, Y11)
-
-pbsq:
-	SHRQ $1, CX
-	JEQ  pbend
-	CMULZ(Y0, Y0, Y7, Y5, Y6)
-	CMULZ(Y8, Y8, Y3, Y10, Y11)
-	VMOVAPD Y7, Y0
-	VMOVAPD Y3, Y8
-	JMP     pbbit
-
-pbend:
+	UPOW(pbbit, pbmul, pbsq, pbend)
 	PHBHALF(0, Y4, VUNPCKLPD, pbo0, pbz0)
 	PHBHALF(32, Y12, VUNPCKHPD, pbo1, pbz1)
 	ADDQ $64, R8
