@@ -813,6 +813,21 @@ scdone:
 	VMULPD         t2, dst, dst; \
 	VFMADDSUB231PD b, t1, dst
 
+// PHMOD: loads four complex128 at (AX)(R8*1) as x̃ = x XOR Y15 (conjugation
+// mask) into Y0 (elements 0, 1) and Y8 (2, 3); Y1 = m = |x̃| in the order
+// [m0, m2, m1, m3], Y2 = 1/m (Y14 = 1); one square root and one division for
+// the four. Clobbers Y9.
+#define PHMOD \
+	VMOVUPD (AX)(R8*1), Y0;   \
+	VMOVUPD 32(AX)(R8*1), Y8; \
+	VXORPD  Y15, Y0, Y0;      \
+	VXORPD  Y15, Y8, Y8;      \
+	VMULPD  Y0, Y0, Y1;       \
+	VMULPD  Y8, Y8, Y9;       \
+	VHADDPD Y9, Y1, Y1;       \
+	VSQRTPD Y1, Y1;           \
+	VDIVPD  Y1, Y14, Y2
+
 // UPOW: Y4, Y12 = (Y0, Y8)^p for p = DX ≥ 1 (two complex128 per register) by
 // binary exponentiation from the lowest bit: r = u at the first set bit,
 // r·u at the next ones, u squared between bits. Clobbers Y0, Y8, Y3, Y5–Y7,
@@ -863,15 +878,7 @@ TEXT ·phaseHarmAVX2(SB), NOSPLIT, $0-40
 phloop:
 	CMPQ      R8, SI
 	JGE       phdone
-	VMOVUPD   (AX)(R8*1), Y0
-	VMOVUPD   32(AX)(R8*1), Y8
-	VXORPD    Y15, Y0, Y0
-	VXORPD    Y15, Y8, Y8
-	VMULPD    Y0, Y0, Y1
-	VMULPD    Y8, Y8, Y9
-	VHADDPD   Y9, Y1, Y1      // [n0, n2, n1, n3]
-	VSQRTPD   Y1, Y1          // m
-	VDIVPD    Y1, Y14, Y2     // 1/m
+	PHMOD
 	VUNPCKHPD Y1, Y1, Y9      // [m2, m2, m3, m3]
 	VUNPCKLPD Y1, Y1, Y1      // [m0, m0, m1, m1]
 	VUNPCKHPD Y2, Y2, Y10
@@ -1085,15 +1092,7 @@ TEXT ·phaseHarmBackAVX2(SB), NOSPLIT, $0-64
 pbloop:
 	CMPQ      R8, SI
 	JGE       pbdone
-	VMOVUPD   (AX)(R8*1), Y0
-	VMOVUPD   32(AX)(R8*1), Y8
-	VXORPD    Y15, Y0, Y0
-	VXORPD    Y15, Y8, Y8
-	VMULPD    Y0, Y0, Y1
-	VMULPD    Y8, Y8, Y9
-	VHADDPD   Y9, Y1, Y1      // [n0, n2, n1, n3]
-	VSQRTPD   Y1, Y1          // m
-	VDIVPD    Y1, Y14, Y2     // 1/m
+	PHMOD
 	VCMPPD    $0, Y13, Y1, Y3 // m == 0
 	VANDNPD   Y2, Y3, Y2      // 1/m, 0 where z = 0
 	VUNPCKLPD Y2, Y2, Y3      // [i0, i0, i1, i1]
