@@ -185,9 +185,11 @@ type Result struct {
 	TrainIdx, ValIdx []int
 }
 
-// trainRecord is the part of Options that defines a run (recorded and compared on resume). Epochs,
-// evaluation cadence, early stopping and checkpoint cadence may change between resumes.
-type trainRecord struct {
+// Record is the part of Options that defines a run: RunConfig.Train holds it as JSON, and a
+// resume compares it. Epochs, evaluation cadence, early stopping and checkpoint cadence are not
+// part of it and may change between resumes. Callers that keep their own copy of a run's
+// settings (the CLI's run.json) use this type so that the two documents cannot drift apart.
+type Record struct {
 	BatchSize         int     `json:"batch_size"`
 	LearningRate      float64 `json:"learning_rate"`
 	LearningRateFinal float64 `json:"learning_rate_final"`
@@ -208,7 +210,7 @@ type RunConfig struct {
 }
 
 func runConfig(cfg vae.Config, o Options, data Data) (RunConfig, error) {
-	tr, _ := json.Marshal(trainRecord{o.BatchSize, o.LearningRate, o.LearningRateFinal, o.ClipValue,
+	tr, _ := json.Marshal(Record{o.BatchSize, o.LearningRate, o.LearningRateFinal, o.ClipValue,
 		o.Tau0, o.TauMin, o.TauRate, o.Seed, o.ValFraction})
 	user := json.RawMessage("null")
 	if o.Config != nil {

@@ -106,20 +106,6 @@ func rowFromMetrics(em train.EpochMetrics) epochRow {
 	return r
 }
 
-// trainRecord mirrors the JSON of the training options that package train records in
-// train.RunConfig.Train (compared on resume).
-type trainRecord struct {
-	BatchSize         int     `json:"batch_size"`
-	LearningRate      float64 `json:"learning_rate"`
-	LearningRateFinal float64 `json:"learning_rate_final"`
-	ClipValue         float64 `json:"clip_value"`
-	Tau0              float64 `json:"tau0"`
-	TauMin            float64 `json:"tau_min"`
-	TauRate           float64 `json:"tau_rate"`
-	Seed              int64   `json:"seed"`
-	ValFraction       float64 `json:"val_fraction"`
-}
-
 // CLI defaults of `stkit train`, tuned on real ST features (see the command help).
 const (
 	defEpochs  = 60
@@ -395,7 +381,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 
 	// Model and training configuration: flags, or the resumed run's values for flags not given.
 	var cfg vae.Config
-	var rec trainRecord
+	var rec train.Record
 	var meta runMeta
 	var cols []int // dataset columns read by the model
 	if prev != nil {
@@ -456,7 +442,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		}
 		cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance = *wrec, *wgauss, *wcat, *wbal
 		vf := *val
-		rec = trainRecord{BatchSize: *batch, LearningRate: *lr, LearningRateFinal: *lrFinal, ClipValue: *clip,
+		rec = train.Record{BatchSize: *batch, LearningRate: *lr, LearningRateFinal: *lrFinal, ClipValue: *clip,
 			Tau0: *tau0, TauMin: *tauMin, TauRate: train.DefaultTauRate, Seed: *seed, ValFraction: vf}
 		meta = runMeta{Format: runFormat, Spec: man.Spec, Reference: man.Reference, Patch: man.Patch, Size: man.Size,
 			Sources: man.Sources, Features: *features, Drop: *drop, ModelSeed: *seed, DatasetFingerprint: man.Fingerprint}
@@ -652,12 +638,12 @@ func trimHistory(h []epochRow, epochs int) []epochRow {
 
 // writeRunJSON writes RUN/run.json: the model and training configuration and the metadata without
 // the history (a readable copy of what every checkpoint holds).
-func writeRunJSON(dir string, cfg vae.Config, rec trainRecord, meta runMeta) error {
+func writeRunJSON(dir string, cfg vae.Config, rec train.Record, meta runMeta) error {
 	meta.History = nil
 	doc := struct {
-		Model    vae.Config  `json:"model"`
-		Training trainRecord `json:"training"`
-		Meta     runMeta     `json:"run"`
+		Model    vae.Config   `json:"model"`
+		Training train.Record `json:"training"`
+		Meta     runMeta      `json:"run"`
 	}{cfg, rec, meta}
 	b, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {
