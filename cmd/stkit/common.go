@@ -15,6 +15,7 @@ import (
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/engine"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/scov"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
@@ -137,10 +138,10 @@ func checkNPYOutput(path string) error {
 	return checkOutput(path)
 }
 
-// maxL bounds the number of orientations the CLI accepts: the scattering-
-// covariance index tables and C11 coefficients grow as J³L³ (L = 100 on a 64²
-// map already needs 9 GB), and the reference codes use L = 4 to 16.
-const maxL = 32
+// maxL bounds the number of orientations the CLI accepts, for every
+// statistic: scov.MaxL (its index tables grow as J³L³); the reference codes use
+// L = 4 to 16.
+const maxL = scov.MaxL
 
 // checkSpec refuses statistic settings that are out of range before an
 // operator is built (after Spec.WithDefaults): L outside 1…maxL, DN < 0.

@@ -199,9 +199,18 @@ func New(cfg Config, M, N int) (*Op, error) {
 	return op, nil
 }
 
+// MaxL is the largest number of orientations New accepts. The index tables and
+// the C11 (S4) coefficients grow as J³L³: L = 100 on a 64² map needs about
+// 9 GB before any map is seen, while Cheng's code and the papers use L = 4 to
+// 16. The CLI applies the same bound to every statistic.
+const MaxL = 32
+
 func checkConfig(cfg Config, M, N int) error {
 	if cfg.J < 1 || cfg.L < 1 {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: J = %d and L = %d must be ≥ 1", cfg.J, cfg.L)}
+	}
+	if cfg.L > MaxL {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: L = %d orientations: at most %d (the index tables grow as J³L³)", cfg.L, MaxL)}
 	}
 	if M < 16 || N < 16 || M%2 != 0 || N%2 != 0 {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d: both sides must be even and ≥ 16", M, N)}

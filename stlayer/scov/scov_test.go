@@ -2,9 +2,11 @@ package scov
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/internal/testutil"
@@ -288,6 +290,16 @@ func TestCounts(t *testing.T) {
 	}
 	if _, err := New(Config{J: 3, L: 4}, 63, 64); err == nil {
 		t.Errorf("odd size accepted")
+	}
+	// Too many orientations is refused before any table is built (L = 1000
+	// would need terabytes), with an error that names the bound.
+	_, err := New(Config{J: 3, L: 1000}, 64, 64)
+	var es *stlayer.ErrShape
+	if !errors.As(err, &es) || !strings.Contains(err.Error(), "at most 32") {
+		t.Errorf("L = 1000: got %v, want an ErrShape naming the bound %d", err, MaxL)
+	}
+	if _, err := New(Config{J: 2, L: MaxL}, 16, 16); err != nil {
+		t.Errorf("L = MaxL refused: %v", err)
 	}
 }
 
