@@ -254,6 +254,28 @@ func RandMaps(rng *rand.Rand, b, m, n int) *stlayer.Maps {
 	return x
 }
 
+// Rot90 rotates square maps by +90° about the pixel (0, 0), periodically:
+// out[r, c] = x[c, (−r) mod N]. In Fourier space X'(k_row, k_col) =
+// X(k_col, −k_row), so the angle atan2(k_row, k_col) of every mode turns by
+// π/2: a bank with L orientations θ_l = lπ/L sees θ_l → θ_{l+L/2}. It panics
+// on non-square maps.
+func Rot90(x *stlayer.Maps) *stlayer.Maps {
+	if x.M != x.N {
+		panic("testutil.Rot90: non-square maps")
+	}
+	N := x.N
+	out := stlayer.NewMaps(x.B, N, N)
+	for b := 0; b < x.B; b++ {
+		src, dst := x.Map(b), out.Map(b)
+		for r := 0; r < N; r++ {
+			for c := 0; c < N; c++ {
+				dst[r*N+c] = src[c*N+(N-r)%N]
+			}
+		}
+	}
+	return out
+}
+
 // SumAbs2 is the loss ℒ = Σ_k |c_k|² with its upstream gradient g = 2c in
 // the stlayer.LossFunc convention (g = ∂ℒ/∂Re c + i ∂ℒ/∂Im c).
 func SumAbs2(c *stlayer.Coeffs) (float64, []complex128, error) {

@@ -3,6 +3,7 @@ package scov
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -359,5 +360,119 @@ func TestFiniteDifferenceGradient(t *testing.T) {
 		if rel > 1e-6 {
 			t.Errorf("%s: gradient mismatch: %.8g vs %.8g", vv.name, dir, fd)
 		}
+	}
+}
+
+// TestRotationPermutesOrientations: rotating a square map by 90°
+// (testutil.Rot90; π/2 = (L/2)·π/L) maps every raw coefficient to the one
+// with each orientation index moved by L/2 (mod L). Cheng's angles
+// θ_l = filters.MorletTheta(l, L) decrease with l, so the rotation shifts l by
+// +L/2 while the indices l < L/2 wrap past θ = 0 (mod π); where that happens to the orientation of the linear factor's
+// filter (l2 of C01, l3 of C11) the coefficient is conjugated: the Morlet
+// ψ_{θ+π} is the mirror of ψ_θ, so for a real field f⋆ψ_{θ+π} = conj(f⋆ψ_θ). The isotropic synthesis vector (averages over l)
+// is invariant. With FullResolution this holds to round-off; the cropped
+// ("fast") algorithm keeps each cropped grid's Nyquist line from one side
+// only, so there it holds approximately (bound 1e-2 of the largest
+// coefficient of the class).
+func TestRotationPermutesOrientations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	// A log-normal field (C01 and C11 not ≈ 0) correlated along rows
+	// (anisotropic, so that the control below sees the orientations differ).
+	g := testutil.RandMaps(rng, 1, 64, 64)
+	x := stlayer.NewMaps(1, 64, 64)
+	for r := range 64 {
+		for c := range 64 {
+			x.Data[r*64+c] = math.Exp(0.5 * (g.Data[r*64+c] + g.Data[r*64+(c+1)%64] + g.Data[r*64+(c+2)%64]))
+		}
+	}
+	xr := testutil.Rot90(x)
+	eng := cpu.New()
+	for _, full := range []bool{true, false} {
+		const L = 4
+		op, err := New(Config{J: 4, L: L, FullResolution: full}, 64, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := eng.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := eng.Forward(op.Key(), op.Stat(), xr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lab := op.Labels()
+		index := map[string]int{}
+		for i := range lab.Len() {
+			index[lab.String(i)] = i
+		}
+		perm := make([]complex128, lab.Len())
+		for i := range lab.Len() {
+			vals := map[string]int{}
+			for _, c := range lab.Columns {
+				vals[c] = lab.Get(i, c)
+			}
+			conj := false
+			for _, c := range []string{"l1", "l2", "l3"} {
+				if v := vals[c]; v >= 0 {
+					vals[c] = (v + L/2) % L
+					linear := (lab.Class[i] == "C01" && c == "l2") || (lab.Class[i] == "C11" && c == "l3")
+					if linear && v < L/2 {
+						conj = !conj
+					}
+				}
+			}
+			nl := stlayer.NewLabels(lab.Columns...)
+			nl.Add(lab.Class[i], vals)
+			j, ok := index[nl.String(0)]
+			if !ok {
+				t.Fatalf("no rotated label for %s", lab.String(i))
+			}
+			perm[i] = b.Data[j]
+			if conj {
+				perm[i] = cmplx.Conj(perm[i])
+			}
+		}
+		tol := 1e-10
+		if !full {
+			tol = 1e-2
+		}
+		for _, class := range []string{"mean", "var", "P00", "S1", "C01", "C11"} {
+			idx := lab.Select(class, nil)
+			if len(idx) == 0 {
+				t.Fatalf("no %s coefficients", class)
+			}
+			got, want := make([]complex128, len(idx)), make([]complex128, len(idx))
+			for k, i := range idx {
+				got[k], want[k] = perm[i], a.Data[i]
+			}
+			if d := testutil.CompareScaled(t, fmt.Sprintf("full=%v %s rotated+permuted", full, class), got, want, 0, tol); d > 0 {
+				t.Logf("full=%v %s: worst relative deviation %.2e", full, class, d)
+			}
+		}
+		// Control: without the permutation the rotated map's P00 differ at O(1).
+		idx := lab.Select("P00", nil)
+		var dmax, amax float64
+		for _, i := range idx {
+			dmax = math.Max(dmax, cmplx.Abs(b.Data[i]-a.Data[i]))
+			amax = math.Max(amax, cmplx.Abs(a.Data[i]))
+		}
+		if dmax < 0.2*amax {
+			t.Errorf("full=%v: unpermuted P00 differ by only %.2e of the largest", full, dmax/amax)
+		}
+		// The isotropic synthesis vector is invariant.
+		s, err := op.SynthesisIso(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ia, err := eng.Forward(s.Key(), s.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ib, err := eng.Forward(s.Key(), s.Stat(), xr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		testutil.CompareScaled(t, fmt.Sprintf("full=%v iso synthesis vector", full), ib.Data, ia.Data, 0, tol)
 	}
 }

@@ -286,24 +286,6 @@ func TestTranslationInvariance(t *testing.T) {
 	}
 }
 
-// rot90 rotates square maps by +90° about the pixel (0, 0), periodically:
-// out[r, c] = x[c, (−r) mod N]. In Fourier space X'(k_row, k_col) =
-// X(k_col, −k_row): the angle arg k = atan2(k_row, k_col) of the bump
-// convention turns by π/2, so θ_l → θ_{l+L/2}.
-func rot90(x *stlayer.Maps) *stlayer.Maps {
-	N := x.N
-	out := stlayer.NewMaps(x.B, N, N)
-	for b := 0; b < x.B; b++ {
-		src, dst := x.Map(b), out.Map(b)
-		for r := 0; r < N; r++ {
-			for c := 0; c < N; c++ {
-				dst[r*N+c] = src[c*N+(N-r)%N]
-			}
-		}
-	}
-	return out
-}
-
 // TestRotationPermutesOrientations: rotating a square map by +90° maps the
 // coefficient (l1, l2) to the one at (l1+L/2, l2+L/2) mod L, conjugated when
 // the linear factor's orientation wraps past π (ψ_{θ+π} = conj-mirror of ψ_θ,
@@ -315,7 +297,7 @@ func TestRotationPermutesOrientations(t *testing.T) {
 	for _, cfg := range []Config{{J: 4, L: 4}, {J: 4, L: 2}, {J: 4, L: 4, Subsample: true, Margin: 1}} {
 		op := newOp(t, cfg, 64, 64)
 		c := forward(t, e, op, x).Row(0)
-		cr := forward(t, e, op, rot90(x)).Row(0)
+		cr := forward(t, e, op, testutil.Rot90(x)).Row(0)
 		lb := op.Labels()
 		L, s := cfg.L, cfg.L/2
 		index := map[string]int{}
