@@ -14,7 +14,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
-	_ "github.com/stkit-org/stkit/internal/gomlxfix" // fast matmul VJPs
+	"github.com/stkit-org/stkit/internal/gomlxfix" // also installs the fast matmul VJPs
 )
 
 // DefaultInferenceBatch is the row chunk used by Model's inference methods; a shorter last chunk is
@@ -147,7 +147,9 @@ func (m *Model) evalGraph(what, bs int) func(ctx *context.Context, x, rng *Node)
 		if what&evalTerms != 0 {
 			outs = append(outs, terms.Rec, terms.Gauss, terms.Cat)
 		}
-		return outs
+		// Without the stochastic terms, EncodeZ reads its variance head's weights after μ, the
+		// last output: see gomlxfix.LastOutputs.
+		return gomlxfix.LastOutputs(outs...)
 	}
 }
 
@@ -169,7 +171,7 @@ func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
 		var err error
 		if what&evalTerms != 0 {
 			e, err = context.NewExec(m.Backend, m.vaeCtx(), fn)
-		} else { // noise-free: no RNG input (simplego fails on an unused parameter)
+		} else { // noise-free: no RNG input
 			e, err = context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, x *Node) []*Node { return fn(ctx, x, nil) })
 		}
 		if err != nil {
@@ -384,9 +386,7 @@ func (m *Model) Assign(x []float32) (labels []int, confidence []float32, probs [
 
 // Encode returns the latent means μ_q(x, y) [n·Z] with the noise-free y = softmax(logits/τ).
 func (m *Model) Encode(x []float32) ([]float32, error) {
-	// The full graph: a noise-free logits+μ graph without the stochastic pass failed in simplego
-	// (GoMLX v0.26: index out of range at execution).
-	ev, err := m.evaluate(x, 0, evalTerms|evalMu)
+	ev, err := m.evaluate(x, 0, evalMu) // noise-free: logits and μ only
 	if err != nil {
 		return nil, err
 	}
