@@ -95,7 +95,9 @@ func Cropped(f *stlayer.FilterBank, h, w int) *stlayer.FilterBank {
 
 // Subset returns the bank made of the filters ks of f, in that order
 // (out.Filter(i) = f.Filter(ks[i])), e.g. the L filters of one scale. Cached
-// per (f, ks).
+// per (f, ks). A run of consecutive indices (k, k+1, …) shares f's Data
+// (no copy: the L filters of one scale of a 1024² bank are 32 MB), so the
+// banks must be treated as read-only, as every FilterBank is.
 func Subset(f *stlayer.FilterBank, ks []int) *stlayer.FilterBank {
 	if len(ks) == 0 {
 		panic("filters.Subset: empty index list")
@@ -110,10 +112,26 @@ func Subset(f *stlayer.FilterBank, ks []int) *stlayer.FilterBank {
 	list := strings.Join(parts, ",")
 	key := fmt.Sprintf("subset %p %s", f, list)
 	return cached(key, func() *stlayer.FilterBank {
-		out := newBank(len(ks), f.H, f.W, fmt.Sprintf("%s subset [%s]", f.Name, list))
+		name := fmt.Sprintf("%s subset [%s]", f.Name, list)
+		if consecutive(ks) {
+			hw := f.H * f.W
+			lo, hi := ks[0]*hw, (ks[len(ks)-1]+1)*hw
+			return &stlayer.FilterBank{K: len(ks), H: f.H, W: f.W, Data: f.Data[lo:hi:hi], Name: name}
+		}
+		out := newBank(len(ks), f.H, f.W, name)
 		for i, k := range ks {
 			copy(out.Filter(i), f.Filter(k))
 		}
 		return out
 	})
+}
+
+// consecutive reports whether ks is k, k+1, k+2, ….
+func consecutive(ks []int) bool {
+	for i := 1; i < len(ks); i++ {
+		if ks[i] != ks[i-1]+1 {
+			return false
+		}
+	}
+	return true
 }

@@ -550,6 +550,15 @@ func TestCropped(t *testing.T) {
 	if s.K != 2 || s.Filter(0)[5] != src.Filter(1)[5] || s.Filter(1)[5] != src.Filter(0)[5] {
 		t.Fatal("Subset does not reorder filters")
 	}
+	// A consecutive run is a view of the source's Data, bounded to its filters.
+	v := Subset(src, []int{1})
+	if v.K != 1 || len(v.Data) != src.H*src.W || cap(v.Data) != len(v.Data) || &v.Data[0] != &src.Filter(1)[0] {
+		t.Fatal("Subset of one filter is not a view of it")
+	}
+	v = Subset(src, []int{0, 1})
+	if v.K != 2 || len(v.Data) != 2*src.H*src.W || &v.Data[0] != &src.Filter(0)[0] || v.Filter(1)[7] != src.Filter(1)[7] {
+		t.Fatal("Subset of consecutive filters is not a view of them")
+	}
 	if !strings.Contains(Cropped(src, 4, 3).Name, "test-enc") {
 		t.Error("cropped bank name should mention its source")
 	}
