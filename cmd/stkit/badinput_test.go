@@ -377,3 +377,30 @@ func TestPatchesOutputIsInputFolder(t *testing.T) {
 	wantBadInput(t, []string{"patches", dir, "-o", dir + string(filepath.Separator), "--size", "32"}, "is also an input folder", filepath.Join(dir, "patches.npy"))
 	wantBadInput(t, []string{"patches", dir, "-o", filepath.Join(dir, "..", filepath.Base(dir)), "--size", "32"}, "is also an input folder")
 }
+
+// A request whose result alone cannot fit in the available memory is refused
+// before any work with the size it needs (sample -n 1000000 --size 4096 tried
+// to allocate 128 TiB; synth and export likewise). STKIT_MEM_AVAILABLE stands
+// for the machine's MemAvailable.
+func TestResultTooLargeRefused(t *testing.T) {
+	dir := modelsFixture(t)
+	mp := writeTestMap(t, t.TempDir(), "m.npy", 1)
+	o := filepath.Join(t.TempDir(), "o.npy")
+	out := filepath.Join(t.TempDir(), "models")
+	t.Setenv("STKIT_MEM_AVAILABLE", "100000")
+	for _, c := range []struct {
+		args []string
+		frag string
+	}{
+		{[]string{"synth", mp, "-n", "1000", "-o", o}, "-n 1000 maps of 64×64: the result alone needs 31.2 MiB of memory and 97.7 KiB is available"},
+		{[]string{"sample", filepath.Join(dir, "models"), "--component", "0", "-n", "1000", "-o", o}, "-n 1000 --size"},
+		{[]string{"export", filepath.Join(dir, "run"), "-o", out, "--samples", "100000"}, "--samples 100000: the result alone needs"},
+	} {
+		wantBadInput(t, c.args, c.frag, o, out)
+	}
+	// Within the available memory the same checks pass.
+	t.Setenv("STKIT_MEM_AVAILABLE", "")
+	if err := checkResultFits("x", 1); err != nil {
+		t.Errorf("1 byte refused: %v", err)
+	}
+}

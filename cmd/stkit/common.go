@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -214,4 +215,57 @@ func maxAbs(x []float64) float64 {
 		m = max(m, math.Abs(v))
 	}
 	return m
+}
+
+// memAvailable returns the memory the kernel reports as available for new
+// allocations without swapping (MemAvailable in /proc/meminfo, Linux), or 0
+// where that is unknown. STKIT_MEM_AVAILABLE (bytes) overrides it, for tests.
+func memAvailable() int64 {
+	if s := os.Getenv("STKIT_MEM_AVAILABLE"); s != "" {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil && v > 0 {
+			return v
+		}
+	}
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemAvailable:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 2 && f[1] == "kB" {
+				if v, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+					return v << 10
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// checkResultFits refuses, before any work, a request whose result alone
+// (what: the flags that size it) takes more memory than is available: such a
+// run could only end in an out-of-memory kill, possibly after hours. The
+// working memory comes on top, so passing is no promise; where the available
+// memory is unknown nothing is checked.
+func checkResultFits(what string, bytes float64) error {
+	avail := memAvailable()
+	if avail <= 0 || bytes <= float64(avail) {
+		return nil
+	}
+	return badInputf("%s: the result alone needs %s of memory and %s is available", what, fmtBytes(bytes), fmtBytes(float64(avail)))
+}
+
+// fmtBytes renders a byte count with a binary unit ("6.4 GiB").
+func fmtBytes(b float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	i := 0
+	for b >= 1024 && i < len(units)-1 {
+		b /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%.0f B", b)
+	}
+	return fmt.Sprintf("%.1f %s", b, units[i])
 }

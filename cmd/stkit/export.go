@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/vae"
 )
 
 func init() {
@@ -92,6 +94,9 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 			return badInputf("%s is not a patch dataset (no manifest.json)", *dataset)
 		}
 	}
+	if err := checkExportFits(run, *samples); err != nil {
+		return err
+	}
 	// The model folder is created by the export itself (manifest last), so a
 	// failed export leaves no empty or partial folder behind; check now that
 	// it can be made.
@@ -141,4 +146,22 @@ func modelsBackend(g *globals) (backends.Backend, error) {
 		return nil, userBackendErr(g.backend, err)
 	}
 	return b, nil
+}
+
+// checkExportFits refuses a --samples count whose decoded samples (samples ×
+// clusters × input dimension float64 values) cannot fit in memory, reading
+// the model size from RUN/run.json; without a readable run.json the export
+// itself reports the problem.
+func checkExportFits(run string, samples int) error {
+	b, err := os.ReadFile(filepath.Join(run, "run.json"))
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Model vae.Config `json:"model"`
+	}
+	if json.Unmarshal(b, &doc) != nil || doc.Model.K < 1 || doc.Model.InputDim() < 1 {
+		return nil
+	}
+	return checkResultFits(fmt.Sprintf("--samples %d", samples), 8*float64(samples)*float64(doc.Model.K)*float64(doc.Model.InputDim()))
 }

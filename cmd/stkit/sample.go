@@ -111,6 +111,9 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	if opt.Size < p {
 		return badInputf("--size %d is smaller than the models' patch size %d", opt.Size, p)
 	}
+	if err := checkResultFits(fmt.Sprintf("-n %d --size %d", opt.N, opt.Size), 8*float64(opt.N)*float64(opt.Size)*float64(opt.Size)); err != nil {
+		return err
+	}
 	if *report != "" {
 		if err := os.MkdirAll(*report, 0o755); err != nil {
 			return badInputf("report directory: %v", err)

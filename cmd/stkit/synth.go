@@ -120,6 +120,9 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	if err != nil {
 		return err
 	}
+	if err := checkResultFits(fmt.Sprintf("-n %d maps of %d×%d", *k, target.M, target.N), 8*float64(*k)*float64(target.M)*float64(target.N)); err != nil {
+		return err
+	}
 	var reference *stlayer.Maps
 	if *refSet != "" {
 		if reference, err = readMapSet(*refSet); err != nil {
