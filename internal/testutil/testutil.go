@@ -276,6 +276,36 @@ func Rot90(x *stlayer.Maps) *stlayer.Maps {
 	return out
 }
 
+// MovedIndex maps each coefficient of a label table to the one a transform of
+// the map moves it to: move edits a copy of coefficient i's label values
+// (column → value, −1 for columns it lacks) in place, e.g. shifting the
+// orientations for a rotation, and reports whether the coefficient is
+// conjugated on the way. It returns, for every i, the index of the moved label
+// and that flag; a moved label missing from the table is fatal.
+func MovedIndex(t testing.TB, lab *stlayer.Labels, move func(class string, vals map[string]int) (conj bool)) (idx []int, conj []bool) {
+	t.Helper()
+	index := make(map[string]int, lab.Len())
+	for i := range lab.Len() {
+		index[lab.String(i)] = i
+	}
+	idx, conj = make([]int, lab.Len()), make([]bool, lab.Len())
+	for i, row := range lab.Rows {
+		vals := make(map[string]int, len(lab.Columns))
+		for k, name := range lab.Columns {
+			vals[name] = row[k]
+		}
+		conj[i] = move(lab.Class[i], vals)
+		probe := stlayer.NewLabels(lab.Columns...)
+		probe.Add(lab.Class[i], vals)
+		j, ok := index[probe.String(0)]
+		if !ok {
+			t.Fatalf("no coefficient %s (moved from %s)", probe.String(0), lab.String(i))
+		}
+		idx[i] = j
+	}
+	return idx, conj
+}
+
 // SumAbs2 is the loss ℒ = Σ_k |c_k|² with its upstream gradient g = 2c in
 // the stlayer.LossFunc convention (g = ∂ℒ/∂Re c + i ∂ℒ/∂Im c).
 func SumAbs2(c *stlayer.Coeffs) (float64, []complex128, error) {

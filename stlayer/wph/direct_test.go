@@ -300,30 +300,18 @@ func TestRotationPermutesOrientations(t *testing.T) {
 		cr := forward(t, e, op, testutil.Rot90(x)).Row(0)
 		lb := op.Labels()
 		L, s := cfg.L, cfg.L/2
-		index := map[string]int{}
-		for i := range lb.Rows {
-			index[lb.String(i)] = i
-		}
+		idx, conjs := testutil.MovedIndex(t, lb, func(class string, vals map[string]int) bool {
+			if class == "L" {
+				return false
+			}
+			l1, l2 := vals["l1"], vals["l2"]
+			vals["l1"], vals["l2"] = (l1+s)%L, (l2+s)%L
+			return vals["p2"] >= 1 && l2+s >= L
+		})
 		var maxRel float64
-		for i, row := range lb.Rows {
-			vals := map[string]int{}
-			for k, name := range lb.Columns {
-				vals[name] = row[k]
-			}
-			conj := false
-			if lb.Class[i] != "L" {
-				l1, l2 := vals["l1"], vals["l2"]
-				vals["l1"], vals["l2"] = (l1+s)%L, (l2+s)%L
-				conj = vals["p2"] >= 1 && l2+s >= L
-			}
-			probe := stlayer.NewLabels(lb.Columns...)
-			probe.Add(lb.Class[i], vals)
-			k, ok := index[probe.String(0)]
-			if !ok {
-				t.Fatalf("no coefficient %s", probe.String(0))
-			}
+		for i, k := range idx {
 			want := c[k]
-			if conj {
+			if conjs[i] {
 				want = cmplx.Conj(want)
 			}
 			d := cmplx.Abs(cr[i]-want) / (cmplx.Abs(want) + 1e-9*cmplx.Abs(c[0]))
