@@ -158,7 +158,7 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 	if err := checkMaps("target maps", maps, 0); err != nil {
 		return nil, err
 	}
-	c, err := eng.Forward(op.Key(), op.Stat(), maps)
+	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
 		return nil, err
 	}

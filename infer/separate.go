@@ -287,7 +287,7 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 // StatsOf evaluates op on maps and returns the mean vector and the per-
 // coefficient std over the batch (std nil when B < 2).
 func StatsOf(eng stlayer.Engine, op StatOp, maps *stlayer.Maps) (mean []complex128, std []float64, err error) {
-	c, err := eng.Forward(op.Key(), op.Stat(), maps)
+	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -23,7 +23,7 @@ func familyDict(spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Eng
 		raw := c
 		if !stats.IsRaw(op) {
 			var err error
-			if raw, err = eng.Forward(sop.Key(), sop.Stat(), maps); err != nil {
+			if raw, err = stlayer.ForwardChunked(eng, sop.Key(), sop.Stat(), maps, 0, nil); err != nil {
 				return nil, err
 			}
 		}

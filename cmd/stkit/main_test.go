@@ -12,6 +12,7 @@ import (
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/bench"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -67,6 +68,47 @@ func TestHelpEverywhere(t *testing.T) {
 	if code, _, _ := runCLI(t, "nonsense"); code != 2 {
 		t.Errorf("unknown command exit %d, want 2", code)
 	}
+}
+
+// A batch is evaluated in chunks of --chunk maps (default: as many as hold
+// 8·256² pixels): the same coefficients as one evaluation of the whole batch,
+// with a progress bar over the maps; the npz reference dictionary of the
+// scattering covariance (a second, raw evaluation) is chunked alike.
+func TestStatsChunkedBatch(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 5)
+	for _, kind := range [][]string{{"wph"}, {"scov", "--synthesis"}} {
+		var outs [2]*datasets.Array
+		for i, chunk := range []string{"0", "2"} {
+			out := filepath.Join(dir, kind[0]+chunk+".npz")
+			args := append([]string{"stats", mp, "--kind"}, kind...)
+			code, _, errs := runCLI(t, append(args, "-J", "3", "--chunk", chunk, "-o", out)...)
+			if code != 0 {
+				t.Fatalf("%s --chunk %s: exit %d: %s", kind, chunk, code, tail(errs, 600))
+			}
+			if chunk == "2" && !strings.Contains(errs, "(5/5)") {
+				t.Errorf("%s --chunk 2: no progress over the 5 maps in %q", kind, tail(errs, 300))
+			}
+			members, err := datasets.ReadNPZ(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range members {
+				if m.Name == "coeffs" {
+					outs[i] = m.Array
+				}
+			}
+			if outs[i] == nil {
+				t.Fatalf("%s: no coeffs member", out)
+			}
+		}
+		a, b := outs[0], outs[1]
+		if len(a.Complex128) == 0 || len(a.Complex128) != len(b.Complex128) || a.Shape[0] != 5 {
+			t.Fatalf("%s: shapes %v and %v", kind, a.Shape, b.Shape)
+		}
+		testutil.CompareScaled(t, kind[0]+" chunked", b.Complex128, a.Complex128, 1e-12, 1e-14)
+	}
+	wantBadInput(t, []string{"stats", mp, "--chunk", "-1"}, "--chunk -1")
 }
 
 func TestStatsWSTFormats(t *testing.T) {

@@ -56,6 +56,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP)")
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file")
+	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -80,6 +81,9 @@ Without -o a table of the coefficients of the first map is printed.`)
 	}
 	if *plotPath != "" && *cross != "" {
 		return badInputf("--plot is not available with --cross")
+	}
+	if err := checkMin("chunk", *chunk, 0); err != nil {
+		return err
 	}
 	if err := checkOutput(*out); err != nil {
 		return err
@@ -125,7 +129,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err != nil {
 		return badInputf("%v", err)
 	}
-	coeffs, err := ch.Engine.Forward(op.Key(), op.Stat(), input)
+	coeffs, err := forwardBatch(g, ch.Engine, op, input, *chunk)
 	if err != nil {
 		return err
 	}
@@ -282,4 +286,20 @@ func dashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng
 		return scovDashboard(path, rs[0])
 	}
 	return statsDashboard(path, spec, op, c)
+}
+
+// forwardBatch evaluates op on the maps of x chunk maps at a time
+// (stlayer.ForwardChunked), with a progress bar when there is more than one
+// chunk.
+func forwardBatch(g *globals, eng stlayer.Engine, op stats.Op, x *stlayer.Maps, chunk int) (*stlayer.Coeffs, error) {
+	if chunk <= 0 {
+		chunk = max(1, stlayer.DefaultChunkPixels/(x.M*x.N))
+	}
+	if chunk >= x.B {
+		return eng.Forward(op.Key(), op.Stat(), x)
+	}
+	bar := newBar(g.stderr, x.B, "stats")
+	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), x, chunk, func(done int) { _ = bar.Set(done) })
+	endBar(bar, err != nil)
+	return c, err
 }

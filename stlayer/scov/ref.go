@@ -80,7 +80,7 @@ func (op *Op) RefFromCoeffs(raw *stlayer.Coeffs) (*Ref, error) {
 // NewRef evaluates the raw statistic on the reference maps with eng and
 // returns their (batch-averaged) reference normalisation.
 func (op *Op) NewRef(eng stlayer.Engine, maps *stlayer.Maps) (*Ref, error) {
-	c, err := eng.Forward(op.Key(), op.Stat(), maps)
+	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
 		return nil, err
 	}

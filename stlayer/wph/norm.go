@@ -128,7 +128,7 @@ func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
 		return f
 	}
 	key := fmt.Sprintf("%s normfit#%d", op.baseKey(), op.fitID)
-	c, err := e.Forward(key, stat, ref)
+	c, err := stlayer.ForwardChunked(e, key, stat, ref, 0, nil)
 	if err != nil {
 		return err
 	}
