@@ -450,7 +450,7 @@ func StatChi(eng stlayer.Engine, ms *ModelSet, c *ComponentModel, tiles *stlayer
 	if err != nil {
 		return nil, 0, err
 	}
-	co, err := eng.Forward(op.Key(), op.Stat(), tiles)
+	co, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), tiles, 0, nil)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -55,7 +55,7 @@ func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed
 		}
 		applyWindow(x, win)
 	}
-	co, err := eng.Forward(op.Key(), op.Stat(), maps)
+	co, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
 		return nil, err
 	}
