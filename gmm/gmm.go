@@ -125,7 +125,16 @@ type Model struct {
 }
 
 // Fit runs EM on the rows of x (shape [n, d]) with the given options.
+//
+// Refused with an error naming the problem: a nil x; K < 1 or K larger than the number of rows;
+// an unknown Cov; a NaN or infinite value in x (the error names its row and column) or in
+// Options.Reg or Options.Tol; data whose magnitudes would overflow float64 in EM (|x| or a
+// column's range above √(MaxFloat64/(n·d))/4; rescale such data first). A fit that still ends with
+// a non-finite log-likelihood is an error, never a model with NaN parameters.
 func Fit(x *mat.Dense, opt Options) (*Model, error) {
+	if x == nil {
+		return nil, errors.New("gmm: nil data matrix")
+	}
 	n, d := x.Dims()
 	if opt.K < 1 {
 		return nil, fmt.Errorf("gmm: K must be ≥ 1, got %d", opt.K)
@@ -142,6 +151,15 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 				return nil, fmt.Errorf("gmm: non-finite value at row %d column %d", i, j)
 			}
 		}
+	}
+	if math.IsNaN(opt.Reg) || math.IsInf(opt.Reg, 0) {
+		return nil, fmt.Errorf("gmm: Options.Reg must be finite, got %g", opt.Reg)
+	}
+	if math.IsNaN(opt.Tol) || math.IsInf(opt.Tol, 0) {
+		return nil, fmt.Errorf("gmm: Options.Tol must be finite, got %g", opt.Tol)
+	}
+	if err := checkMagnitude(x); err != nil {
+		return nil, err
 	}
 	opt = opt.withDefaults()
 	var best *Model
@@ -163,10 +181,32 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 	return best, nil
 }
 
+// checkMagnitude refuses data for which EM's sums of squared deviations could overflow float64:
+// every |x_ij| and every column range must stay below √(MaxFloat64/(n·d))/4.
+func checkMagnitude(x *mat.Dense) error {
+	n, d := x.Dims()
+	limit := math.Sqrt(math.MaxFloat64/float64(n*d)) / 4
+	for j := 0; j < d; j++ {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := 0; i < n; i++ {
+			v := x.At(i, j)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		if m := math.Max(math.Abs(lo), math.Abs(hi)); m > limit || hi-lo > limit {
+			return fmt.Errorf("gmm: column %d holds values up to %g (range %g), which overflow float64 in EM "+
+				"for n=%d, d=%d (limit %g); rescale the data", j, m, hi-lo, n, d, limit)
+		}
+	}
+	return nil
+}
+
 func fitOnce(x *mat.Dense, opt Options, rng *rand.Rand) (*Model, error) {
 	n, d := x.Dims()
 	K := opt.K
-	centers := KMeansPlusPlus(x, K, rng)
+	centers, err := KMeansPlusPlus(x, K, rng)
+	if err != nil {
+		return nil, err
+	}
 	labels := lloyd(x, centers, opt.KMeansIter)
 	resp := mat.NewDense(n, K, nil)
 	for i, l := range labels {
@@ -195,6 +235,9 @@ func fitOnce(x *mat.Dense, opt Options, rng *rand.Rand) (*Model, error) {
 	// Final log-likelihood consistent with the returned parameters.
 	m.componentLogProb(x, logp)
 	m.LogLik = responsibilitiesFromLog(logp, resp)
+	if math.IsNaN(m.LogLik) || math.IsInf(m.LogLik, 0) {
+		return nil, fmt.Errorf("gmm: EM ended with a non-finite log-likelihood %g (overflow or degenerate data; rescale the data or raise Options.Reg)", m.LogLik)
+	}
 	return m, nil
 }
 
@@ -386,21 +429,110 @@ func logSumExp(v []float64) float64 {
 	return mx + math.Log(s)
 }
 
+// check validates the model (validate) and the data x (non-nil, m.D columns, finite values) and
+// caches the per-component factors when needed.
 func (m *Model) check(x *mat.Dense) error {
-	if m == nil {
-		return errors.New("gmm: nil model")
+	if err := m.validate(); err != nil {
+		return err
 	}
-	_, d := x.Dims()
+	if x == nil {
+		return errors.New("gmm: nil data matrix")
+	}
+	n, d := x.Dims()
 	if d != m.D {
 		return fmt.Errorf("gmm: data have %d columns, model has dimension %d", d, m.D)
 	}
-	if m.logDet == nil {
+	for i := 0; i < n; i++ {
+		for j, v := range x.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("gmm: non-finite value at row %d column %d", i, j)
+			}
+		}
+	}
+	if len(m.logDet) != m.K || (m.Cov == Full && len(m.chol) != m.K) {
 		return m.prepare()
 	}
 	return nil
 }
 
+// validate checks that the exported fields of a (possibly hand-built) model agree: K ≥ 1, D ≥ 1, a
+// known Cov, K finite non-negative weights summing to 1 (within 1e-6), K finite means of length D,
+// and K positive finite variance vectors of length D (Diag) or K D×D covariances (Full).
+func (m *Model) validate() error {
+	if m == nil {
+		return errors.New("gmm: nil model")
+	}
+	if m.K < 1 || m.D < 1 {
+		return fmt.Errorf("gmm: model needs K ≥ 1 and D ≥ 1, has K=%d D=%d", m.K, m.D)
+	}
+	if m.Cov != Full && m.Cov != Diag {
+		return fmt.Errorf("gmm: unknown covariance type %d", int(m.Cov))
+	}
+	if len(m.Weights) != m.K {
+		return fmt.Errorf("gmm: model has %d weights for K=%d", len(m.Weights), m.K)
+	}
+	sum := 0.0
+	for k, w := range m.Weights {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return fmt.Errorf("gmm: weight %d is %g (want finite and ≥ 0)", k, w)
+		}
+		sum += w
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return fmt.Errorf("gmm: weights sum to %g, not 1", sum)
+	}
+	if len(m.Means) != m.K {
+		return fmt.Errorf("gmm: model has %d means for K=%d", len(m.Means), m.K)
+	}
+	for k, mu := range m.Means {
+		if len(mu) != m.D {
+			return fmt.Errorf("gmm: mean %d has length %d, want D=%d", k, len(mu), m.D)
+		}
+		for j, v := range mu {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("gmm: mean %d has a non-finite entry %g at %d", k, v, j)
+			}
+		}
+	}
+	switch m.Cov {
+	case Diag:
+		if len(m.Vars) != m.K {
+			return fmt.Errorf("gmm: diagonal model has %d variances vectors for K=%d", len(m.Vars), m.K)
+		}
+		for k, v := range m.Vars {
+			if len(v) != m.D {
+				return fmt.Errorf("gmm: variance vector %d has length %d, want D=%d", k, len(v), m.D)
+			}
+			for j, x := range v {
+				if !(x > 0) || math.IsInf(x, 0) {
+					return fmt.Errorf("gmm: variance %d of component %d is %g (want finite and > 0)", j, k, x)
+				}
+			}
+		}
+	case Full:
+		if len(m.Covs) != m.K {
+			return fmt.Errorf("gmm: full model has %d covariances for K=%d", len(m.Covs), m.K)
+		}
+		for k, c := range m.Covs {
+			if c == nil || c.SymmetricDim() != m.D {
+				dim := 0
+				if c != nil {
+					dim = c.SymmetricDim()
+				}
+				return fmt.Errorf("gmm: covariance %d is %d×%d, want D×D = %d×%d", k, dim, dim, m.D, m.D)
+			}
+		}
+	}
+	return nil
+}
+
 // ComponentLogProb returns the [n, K] matrix log π_k + log N(x_i; μ_k, Σ_k).
+//
+// It and the other evaluation methods (LogProb, LogLikelihood, Responsibilities, Predict, BIC)
+// refuse with an error a nil model, a model whose exported fields disagree (lengths against K and
+// D, weights not ≥ 0 or not summing to 1, non-finite means, non-positive variances, covariances
+// that are not D×D or not positive definite), a nil x, an x with another number of columns than D
+// and a NaN or infinite value in x (named by row and column).
 func (m *Model) ComponentLogProb(x *mat.Dense) (*mat.Dense, error) {
 	if err := m.check(x); err != nil {
 		return nil, err
@@ -482,6 +614,9 @@ func (m *Model) BIC(x *mat.Dense) (float64, error) {
 		return 0, err
 	}
 	n, _ := x.Dims()
+	if n == 0 {
+		return 0, errors.New("gmm: BIC needs at least one row")
+	}
 	return -2*ll + float64(m.NumParams())*math.Log(float64(n)), nil
 }
 
@@ -515,8 +650,12 @@ func SelectK(x *mat.Dense, ks []int, opt Options) (*Model, []float64, error) {
 
 // DiagParams returns the parameters of a diagonal mixture in the form LogProbGraph expects:
 // means [K·D] and log-variances [K·D] (row-major, component-major) and logits [K] = log π_k.
-// It fails for a full-covariance model.
+// It fails for a full-covariance model and for a model that fails validation (nil, fields of
+// inconsistent lengths, non-finite or non-positive entries).
 func (m *Model) DiagParams() (means, logvars, logits []float32, err error) {
+	if err := m.validate(); err != nil {
+		return nil, nil, nil, err
+	}
 	if m.Cov != Diag {
 		return nil, nil, nil, errors.New("gmm: DiagParams needs a diagonal-covariance model")
 	}

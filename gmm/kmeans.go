@@ -1,6 +1,8 @@
 package gmm
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -10,9 +12,21 @@ import (
 // KMeansPlusPlus picks k initial centres from the rows of x with the k-means++ rule (Arthur &
 // Vassilvitskii 2007): the first centre uniformly, each next one with probability proportional to
 // the squared distance to the nearest centre already chosen. It returns k rows of length d.
-// The result depends only on x, k and the state of rng.
-func KMeansPlusPlus(x *mat.Dense, k int, rng *rand.Rand) [][]float64 {
+// The result depends only on x, k and the state of rng. A nil x, an x without rows, k < 1 and a
+// nil rng are errors (k may exceed the number of rows: rows are then picked more than once).
+func KMeansPlusPlus(x *mat.Dense, k int, rng *rand.Rand) ([][]float64, error) {
+	if x == nil {
+		return nil, errors.New("gmm: k-means++ on a nil data matrix")
+	}
 	n, _ := x.Dims()
+	switch {
+	case n == 0:
+		return nil, errors.New("gmm: k-means++ on data with no rows")
+	case k < 1:
+		return nil, fmt.Errorf("gmm: k-means++ needs k ≥ 1 centres, got %d", k)
+	case rng == nil:
+		return nil, errors.New("gmm: k-means++ needs a random source (nil rng)")
+	}
 	centers := make([][]float64, 0, k)
 	first := rng.IntN(n)
 	centers = append(centers, append([]float64(nil), x.RawRowView(first)...))
@@ -49,7 +63,7 @@ func KMeansPlusPlus(x *mat.Dense, k int, rng *rand.Rand) [][]float64 {
 			}
 		}
 	}
-	return centers
+	return centers, nil
 }
 
 // lloyd runs iters Lloyd iterations from the given centres (modified in place) and returns the final
