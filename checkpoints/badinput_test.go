@@ -5,10 +5,15 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // craft writes a checkpoint file with the given variable records and payload
@@ -93,4 +98,92 @@ func TestConfigMismatchNamesNestedKey(t *testing.T) {
 	if !strings.HasSuffix(err.Error(), want) || strings.Contains(err.Error(), `"h"`) {
 		t.Errorf("error\n%v\nwant it to end with\n%s", err, want)
 	}
+}
+
+// Save refuses what it could not find again (a step outside the 12-digit
+// file names), a nil context and non-finite loop state, writing nothing.
+func TestSaveRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	m, err := Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testContext(1)
+	for _, c := range []struct {
+		name string
+		ctx  *context.Context
+		st   State
+		want string
+	}{
+		{"negative step", ctx, State{Step: -1}, "step"},
+		{"13-digit step", ctx, State{Step: 1_000_000_000_000}, "step"},
+		{"nil context", nil, State{Step: 1}, "nil context"},
+		{"NaN extra", ctx, State{Step: 2, Extra: map[string]float64{"best_val_loss": math.NaN()}}, "best_val_loss"},
+		{"Inf extra", ctx, State{Step: 3, Extra: map[string]float64{"lr": math.Inf(1)}}, "lr"},
+	} {
+		testutil.Refused(t, c.name, func() error { _, err := m.Save(c.ctx, c.st, nil, nil); return err }, c.want)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("refused saves left %d files", len(ents))
+	}
+	var none *Manager
+	testutil.Refused(t, "nil manager Save", func() error { _, err := none.Save(ctx, State{}, nil, nil); return err }, "nil")
+	testutil.Refused(t, "nil manager List", func() error { _, err := none.List(); return err }, "nil")
+	testutil.Refused(t, "nil manager Latest", func() error { _, _, err := none.Latest(); return err }, "nil")
+	// The largest step that fits the names saves and is found again.
+	p, err := m.Save(ctx, State{Step: 999_999_999_999}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _, err := m.Latest(); err != nil || c.Path != p {
+		t.Fatalf("Latest after saving step 999999999999: %v %v", c, err)
+	}
+}
+
+// Open refuses a path that is a file; Read refuses a folder, a missing file
+// and a file of another format, each naming the path.
+func TestOpenReadRefuseWrongPaths(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "plain")
+	if err := os.WriteFile(file, []byte("not a checkpoint, but long enough to hold a magic, a length and a hash of 32 bytes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Refused(t, "Open on a file", func() error { _, err := Open(file, 1); return err }, "plain")
+	testutil.Refused(t, "Open empty", func() error { _, err := Open("", 1); return err }, "empty")
+	testutil.Refused(t, "Read a folder", func() error { _, err := Read(dir); return err }, dir)
+	testutil.Refused(t, "Read missing", func() error { _, err := Read(filepath.Join(dir, "nope.stkc")); return err }, "nope.stkc")
+	err := testutil.Refused(t, "Read another format", func() error { _, err := Read(file); return err }, "magic")
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("another format: %v, want ErrCorrupt", err)
+	}
+}
+
+// Restore checks every saved variable against the context before it writes
+// any: a checkpoint that does not fit leaves the context as it was.
+func TestRestoreMismatchChangesNothing(t *testing.T) {
+	m, _ := Open(t.TempDir(), 1)
+	saved := context.New()
+	saved.In("model").VariableWithValue("a", []float32{10, 20})
+	saved.In("model").VariableWithValue("b", []float32{1, 2, 3})
+	if _, err := m.Save(saved, State{Step: 1}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := m.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := context.New()
+	a := target.In("model").VariableWithValue("a", []float32{-1, -2})
+	target.In("model").VariableWithValue("b", []float32{0, 0}) // another shape
+	testutil.Refused(t, "Restore with a shape mismatch", func() error { return c.Restore(target) }, "/model/b", "shape")
+	if got := a.MustValue().Value().([]float32); got[0] != -1 || got[1] != -2 {
+		t.Errorf("refused Restore changed /model/a to %v", got)
+	}
+	if v := target.GetVariableByScopeAndName("/model", "c"); v != nil {
+		t.Errorf("refused Restore created %s", v.ScopeAndName())
+	}
+	testutil.Refused(t, "Restore nil context", func() error { return c.Restore(nil) }, "nil context")
+	testutil.Refused(t, "Resume nil context", func() error { _, _, err := m.Resume(nil, nil); return err }, "nil context")
+	var none *Checkpoint
+	testutil.Refused(t, "Restore nil checkpoint", func() error { return none.Restore(target) }, "nil checkpoint")
 }

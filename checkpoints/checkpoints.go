@@ -137,6 +137,9 @@ func (m *Manager) excluded(scope string) bool {
 
 // List returns the checkpoint file paths in the directory, oldest (lowest step) first.
 func (m *Manager) List() ([]string, error) {
+	if m == nil {
+		return nil, errors.New("checkpoints: List on a nil Manager")
+	}
 	entries, err := os.ReadDir(m.dir)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoints: listing %s: %w", m.dir, err)
@@ -188,10 +191,31 @@ func canonicalJSON(v any) (json.RawMessage, error) {
 	return json.Marshal(generic)
 }
 
+// MaxStep is the largest State.Step a checkpoint can have: the file name holds it in 12 digits.
+const MaxStep = 999_999_999_999
+
 // Save writes a checkpoint of every (non-excluded) variable of ctx together with st, config and
 // metadata (any JSON-marshalable values; json.RawMessage is taken as is) and prunes old files. It
 // returns the path written. Saving twice at the same step replaces the earlier file.
+//
+// Refused, writing nothing: a nil Manager or ctx, a State.Step outside [0, MaxStep] (its file name
+// would not be listed, so the checkpoint would be lost) and a NaN or infinite State.Extra value
+// (named by its key; JSON cannot hold it).
 func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (string, error) {
+	if m == nil {
+		return "", errors.New("checkpoints: Save on a nil Manager")
+	}
+	if ctx == nil {
+		return "", errors.New("checkpoints: Save of a nil context")
+	}
+	if st.Step < 0 || st.Step > MaxStep {
+		return "", fmt.Errorf("checkpoints: step %d outside [0, %d] (the file name holds 12 digits)", st.Step, int64(MaxStep))
+	}
+	for _, k := range sortedKeys(st.Extra) {
+		if v := st.Extra[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+			return "", fmt.Errorf("checkpoints: State.Extra[%q] is %g; JSON cannot hold a non-finite value", k, v)
+		}
+	}
 	cfgJSON, err := canonicalJSON(config)
 	if err != nil {
 		return "", fmt.Errorf("checkpoints: encoding config: %w", err)
@@ -245,6 +269,15 @@ func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (st
 		return final, err
 	}
 	return final, nil
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // WriteFileAtomic writes data to path via a temporary file in the same directory: write, fsync,
@@ -419,16 +452,29 @@ func (c *Checkpoint) tensor(r varRecord) *tensors.Tensor {
 
 // Restore writes every saved variable into ctx: existing variables get the saved value (their
 // shape and dtype must match), missing ones are created in their saved scope with the saved
-// trainable flag.
+// trainable flag. All shapes are checked before any variable is written, so a checkpoint that does
+// not fit the model is an error naming the variable and leaves ctx unchanged. A nil Checkpoint or
+// ctx is an error.
 func (c *Checkpoint) Restore(ctx *context.Context) error {
+	if c == nil {
+		return errors.New("checkpoints: Restore of a nil checkpoint")
+	}
+	if ctx == nil {
+		return errors.New("checkpoints: Restore into a nil context")
+	}
 	root := ctx.Checked(false)
+	for _, r := range c.vars {
+		if v := root.GetVariableByScopeAndName(r.Scope, r.Name); v != nil {
+			want := shapes.Make(dtypes.MapOfNames[r.DType], r.Dims...)
+			if !v.Shape().Equal(want) {
+				return fmt.Errorf("checkpoints: %s: variable %s has shape %s in the model but %s in the checkpoint; nothing restored",
+					c.Path, context.JoinScope(r.Scope, r.Name), v.Shape(), want)
+			}
+		}
+	}
 	for _, r := range c.vars {
 		t := c.tensor(r)
 		if v := root.GetVariableByScopeAndName(r.Scope, r.Name); v != nil {
-			if !v.Shape().Equal(t.Shape()) {
-				return fmt.Errorf("checkpoints: %s: variable %s has shape %s in the model but %s in the checkpoint",
-					c.Path, context.JoinScope(r.Scope, r.Name), v.Shape(), t.Shape())
-			}
 			if err := v.SetValue(t); err != nil {
 				return fmt.Errorf("checkpoints: setting %s: %w", context.JoinScope(r.Scope, r.Name), err)
 			}
@@ -522,6 +568,9 @@ func clip(s string) string {
 // errors are returned in skipped so the caller can report them. With no checkpoint at all it
 // returns ErrNoCheckpoint; when every file is corrupt it returns the newest file's error.
 func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
+	if m == nil {
+		return nil, nil, errors.New("checkpoints: Latest on a nil Manager")
+	}
 	list, err := m.List()
 	if err != nil {
 		return nil, nil, err
@@ -543,6 +592,9 @@ func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
 // (ErrConfigMismatch, no fallback: an older checkpoint of another run is never used), and restores
 // its variables into ctx. skipped lists corrupt newer files that were passed over.
 func (m *Manager) Resume(ctx *context.Context, want any) (c *Checkpoint, skipped []error, err error) {
+	if ctx == nil {
+		return nil, nil, errors.New("checkpoints: Resume into a nil context")
+	}
 	c, skipped, err = m.Latest()
 	if err != nil {
 		return nil, skipped, err
