@@ -39,7 +39,6 @@
 package vae
 
 import (
-	"errors"
 	"fmt"
 	"math"
 )
@@ -96,8 +95,18 @@ func SmallConfig(k, features int) Config {
 // InputDim returns C·F, the length of one input row.
 func (c Config) InputDim() int { return c.Channels * c.Features }
 
-// Validate reports the first invalid field.
+// Validate reports the first invalid field. NaN or infinite Slope, loss weights, PriorVarOffset,
+// BNMomentum or BNEpsilon are invalid, and so is a row length C·F above 2³¹.
 func (c Config) Validate() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"LeakyReLU slope", c.Slope}, {"WRec", c.WRec}, {"WGauss", c.WGauss}, {"WCat", c.WCat}, {"WBalance", c.WBalance},
+		{"PriorVarOffset", c.PriorVarOffset}, {"BNMomentum", c.BNMomentum}, {"BNEpsilon", c.BNEpsilon}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("vae: %s must be finite, got %g", f.name, f.v)
+		}
+	}
 	switch {
 	case c.K < 2:
 		return fmt.Errorf("vae: K must be ≥ 2, got %d", c.K)
@@ -107,12 +116,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("vae: Features must be ≥ 1, got %d", c.Features)
 	case c.Z < 1 || c.H < 1:
 		return fmt.Errorf("vae: Z and H must be ≥ 1, got Z=%d H=%d", c.Z, c.H)
+	case c.Features > math.MaxInt32/c.Channels:
+		return fmt.Errorf("vae: row length C·F = %d·%d is too large (above 2³¹)", c.Channels, c.Features)
 	case c.Layers < 1:
 		return fmt.Errorf("vae: Layers must be ≥ 1, got %d", c.Layers)
 	case c.Slope < 0 || c.Slope >= 1:
 		return fmt.Errorf("vae: LeakyReLU slope must be in [0, 1), got %g", c.Slope)
 	case c.WRec < 0 || c.WGauss < 0 || c.WCat < 0 || c.WBalance < 0:
-		return errors.New("vae: loss weights must be ≥ 0")
+		return fmt.Errorf("vae: loss weights must be ≥ 0, got WRec=%g WGauss=%g WCat=%g WBalance=%g", c.WRec, c.WGauss, c.WCat, c.WBalance)
 	case c.PriorVarOffset < 0:
 		return fmt.Errorf("vae: PriorVarOffset must be ≥ 0, got %g", c.PriorVarOffset)
 	case !(c.BNMomentum > 0 && c.BNMomentum <= 1):

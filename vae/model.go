@@ -76,16 +76,55 @@ func New(backend backends.Backend, cfg Config, seed int64) (*Model, error) {
 
 func (m *Model) vaeCtx() *context.Context { return m.Ctx.In(Scope).Checked(false) }
 
-// SetTemperature sets the Gumbel-softmax temperature τ used by training and Encode.
+// ready refuses a model the methods cannot use: nil, without Ctx or Backend (not built by New), or
+// with a Cfg that fails Validate (changed after New).
+func (m *Model) ready() error {
+	switch {
+	case m == nil:
+		return errors.New("vae: nil model")
+	case m.Ctx == nil:
+		return errors.New("vae: model has no context (build it with New)")
+	case m.Backend == nil:
+		return errors.New("vae: model has no backend (build it with New)")
+	}
+	if err := m.Cfg.Validate(); err != nil {
+		return fmt.Errorf("vae: model configuration: %w", err)
+	}
+	return nil
+}
+
+// checkRows refuses flat rows of width w whose length is not a multiple of w or that hold a NaN or
+// infinite value (named by row and column); what names the rows in the message.
+func checkRows(x []float32, w int, what string) error {
+	if len(x)%w != 0 {
+		return fmt.Errorf("vae: %s length %d is not a multiple of the row length %d", what, len(x), w)
+	}
+	for i, v := range x {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("vae: non-finite %s value %g at row %d column %d", what, v, i/w, i%w)
+		}
+	}
+	return nil
+}
+
+// SetTemperature sets the Gumbel-softmax temperature τ used by training and Encode; τ must be
+// positive and finite.
 func (m *Model) SetTemperature(tau float64) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	if !(tau > 0) || math.IsInf(tau, 0) {
 		return fmt.Errorf("vae: temperature must be positive and finite, got %g", tau)
 	}
 	return TemperatureVar(m.vaeCtx()).SetValue(tensors.FromScalar(float32(tau)))
 }
 
-// Temperature returns the current Gumbel-softmax temperature τ.
+// Temperature returns the current Gumbel-softmax temperature τ (NaN for a model that is not
+// ready: nil, or without context).
 func (m *Model) Temperature() float64 {
+	if m == nil || m.Ctx == nil {
+		return math.NaN()
+	}
 	v := TemperatureVar(m.vaeCtx()).MustValue()
 	return float64(tensors.MustCopyFlatData[float32](v)[0])
 }
@@ -104,6 +143,11 @@ type EvalRows struct {
 // stream seeded by seed + chunk index (chunks of Batch rows), independent of the training RNG; a
 // chunk's noise is drawn at the full [Batch, ·] shapes and its first rows used, so the numbers do
 // not depend on how far the last chunk is padded.
+//
+// Evaluate and the other methods that take rows (EvaluateTerms, Assign, Encode, Decode,
+// RecomputeBNStats) refuse with an error a model that is nil, lacks Ctx or Backend or has an
+// invalid Cfg, a length that is not a multiple of the row length, and a NaN or infinite value
+// (named by row and column). Empty input gives empty results.
 func (m *Model) Evaluate(x []float32, seed int64) (*EvalRows, error) {
 	return m.evaluate(x, seed, evalTerms|evalMu)
 }
@@ -154,9 +198,12 @@ func (m *Model) evalGraph(what, bs int) func(ctx *context.Context, x, rng *Node)
 }
 
 func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
+	if err := m.ready(); err != nil {
+		return nil, err
+	}
 	d := m.Cfg.InputDim()
-	if len(x)%d != 0 {
-		return nil, fmt.Errorf("vae: input length %d is not a multiple of the row length %d", len(x), d)
+	if err := checkRows(x, d, "input"); err != nil {
+		return nil, err
 	}
 	n := len(x) / d
 	K, Z := m.Cfg.K, m.Cfg.Z
@@ -255,9 +302,12 @@ func (n *chunkNoise) Normal(g *Graph, s shapes.Shape) *Node  { return n.draw(g, 
 // quickly; after one epoch of the default preset at lr 1e-2 (4 steps of 128 rows) they still held
 // ~66 % of their initial (0, 1) and evaluation-mode losses were ~1e9 against ~76 in training mode.
 func (m *Model) RecomputeBNStats(x []float32, batch int, seed int64) (int, error) {
+	if err := m.ready(); err != nil {
+		return 0, err
+	}
 	d := m.Cfg.InputDim()
-	if len(x)%d != 0 {
-		return 0, fmt.Errorf("vae: input length %d is not a multiple of the row length %d", len(x), d)
+	if err := checkRows(x, d, "input"); err != nil {
+		return 0, err
 	}
 	n := len(x) / d
 	batch = min(batch, n)
@@ -395,9 +445,12 @@ func (m *Model) Encode(x []float32) ([]float32, error) {
 
 // Decode returns x̂ = decoder(z) [n·C·F] for latent rows z (flat, n·Z).
 func (m *Model) Decode(z []float32) ([]float32, error) {
+	if err := m.ready(); err != nil {
+		return nil, err
+	}
 	Z, d := m.Cfg.Z, m.Cfg.InputDim()
-	if len(z)%Z != 0 {
-		return nil, fmt.Errorf("vae: latent length %d is not a multiple of Z=%d", len(z), Z)
+	if err := checkRows(z, Z, "latent"); err != nil {
+		return nil, err
 	}
 	n := len(z) / Z
 	m.mu.Lock()
@@ -428,6 +481,9 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 
 // PriorParams returns the per-cluster prior p(z|y=e_k): means and variances, each [K·Z] row-major.
 func (m *Model) PriorParams() (mu, variance []float32, err error) {
+	if err := m.ready(); err != nil {
+		return nil, nil, err
+	}
 	K := m.Cfg.K
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -455,13 +511,20 @@ func (m *Model) PriorParams() (mu, variance []float32, err error) {
 
 // SamplePrior draws n latents z ~ p(z|y=e_k) = N(μ_k, diag σ²_k) on the host (math/rand/v2 PCG
 // seeded by seed) and decodes them. It returns the decoded feature vectors x [n·C·F] (in the
-// model's normalised feature space) and the latents z [n·Z].
+// model's normalised feature space) and the latents z [n·Z]. k outside [0, K), n < 1 and an n whose
+// outputs would overflow int are errors.
 func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
+	if err := m.ready(); err != nil {
+		return nil, nil, err
+	}
 	if k < 0 || k >= m.Cfg.K {
 		return nil, nil, fmt.Errorf("vae: cluster %d out of range [0, %d)", k, m.Cfg.K)
 	}
 	if n < 1 {
 		return nil, nil, fmt.Errorf("vae: SamplePrior needs n ≥ 1, got %d", n)
+	}
+	if w := max(m.Cfg.Z, m.Cfg.InputDim()); n > math.MaxInt32/w {
+		return nil, nil, fmt.Errorf("vae: SamplePrior n=%d asks for too many values (n·%d above 2³¹)", n, w)
 	}
 	mu, v, err := m.PriorParams()
 	if err != nil {
