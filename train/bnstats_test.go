@@ -31,7 +31,11 @@ func TestValidationUsesCurrentBNStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := Evaluate(m, data.Rows(res.TrainIdx), 3)
+		rows, err := data.Rows(res.TrainIdx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := Evaluate(m, rows, 3)
 		if err != nil {
 			t.Fatal(err)
 		}

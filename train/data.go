@@ -32,13 +32,20 @@ func (d Data) Validate() error {
 	return nil
 }
 
-// Rows copies the rows idx into a new flat slice [len(idx)·D].
-func (d Data) Rows(idx []int) []float32 {
+// Rows copies the rows idx into a new flat slice [len(idx)·D]. Data whose length is not N·D (or
+// with D < 1) and an index outside [0, N) are errors.
+func (d Data) Rows(idx []int) ([]float32, error) {
+	if d.D < 1 || d.N < 0 || len(d.X) != d.N*d.D {
+		return nil, fmt.Errorf("train: data length %d ≠ N·D = %d·%d", len(d.X), d.N, d.D)
+	}
 	out := make([]float32, len(idx)*d.D)
 	for r, i := range idx {
+		if i < 0 || i >= d.N {
+			return nil, fmt.Errorf("train: row index %d out of range [0, %d)", i, d.N)
+		}
 		copy(out[r*d.D:(r+1)*d.D], d.X[i*d.D:(i+1)*d.D])
 	}
-	return out
+	return out, nil
 }
 
 // Fingerprint is the hex SHA-256 of N, D (uint64 little-endian) and the IEEE-754 bits of X
@@ -69,8 +76,16 @@ const (
 
 // Split returns a random partition of [0, n) into training and validation indices, the validation
 // part holding round(valFraction·n) rows (at least 1 when valFraction > 0 and n ≥ 2). Both lists are
-// sorted. The partition depends only on (n, valFraction, seed).
+// sorted. The partition depends only on (n, valFraction, seed). n ≤ 0 gives two empty lists; a NaN
+// or non-positive valFraction gives no validation rows, and a valFraction ≥ 1 leaves one training row.
 func Split(n int, valFraction float64, seed int64) (trainIdx, valIdx []int) {
+	if n <= 0 {
+		return nil, nil
+	}
+	if math.IsNaN(valFraction) || valFraction < 0 {
+		valFraction = 0
+	}
+	valFraction = math.Min(valFraction, 1)
 	nVal := int(math.Round(valFraction * float64(n)))
 	if valFraction > 0 && nVal == 0 && n >= 2 {
 		nVal = 1

@@ -7,12 +7,40 @@ import (
 
 // Hungarian solves the square assignment problem: given cost[i][j] (n×n, finite), it returns
 // assign with assign[i] = j minimising Σ_i cost[i][assign[i]]. O(n³) (Kuhn–Munkres with
-// potentials).
+// potentials). It returns nil for an empty, ragged (a row of length ≠ n) or non-finite cost; use
+// SolveAssignment to get the reason as an error.
 func Hungarian(cost [][]float64) []int {
-	n := len(cost)
-	if n == 0 {
+	a, err := SolveAssignment(cost)
+	if err != nil || len(a) == 0 {
 		return nil
 	}
+	return a
+}
+
+// SolveAssignment is Hungarian with its input checked: a row whose length differs from the number
+// of rows, or a NaN or infinite cost, is an error naming the entry (Hungarian used to index out of
+// range on a ragged cost and return an arbitrary assignment for a NaN). An empty cost gives an
+// empty assignment.
+func SolveAssignment(cost [][]float64) ([]int, error) {
+	n := len(cost)
+	for i, row := range cost {
+		if len(row) != n {
+			return nil, fmt.Errorf("train: assignment cost row %d has %d entries, want %d (a square matrix)", i, len(row), n)
+		}
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("train: assignment cost[%d][%d] is %g (want finite)", i, j, v)
+			}
+		}
+	}
+	if n == 0 {
+		return []int{}, nil
+	}
+	return hungarian(cost), nil
+}
+
+func hungarian(cost [][]float64) []int {
+	n := len(cost)
 	// 1-based arrays: u, v potentials; p[j] = row matched to column j; way[j] = previous column.
 	u := make([]float64, n+1)
 	v := make([]float64, n+1)

@@ -250,10 +250,40 @@ func NewOptimizer(lr, clip float64) optimizers.Interface {
 	return adam
 }
 
+// Validate reports the first option Run refuses: Epochs < 1; a NaN or infinite LearningRate,
+// LearningRateFinal, ClipValue, Tau0, TauMin, TauRate, ValFraction or MinDelta; a ValFraction ≥ 1
+// (no training rows would be left); Resume without Checkpoints.
+func (o Options) Validate() error {
+	if o.Epochs < 1 {
+		return fmt.Errorf("train: Epochs must be ≥ 1, got %d", o.Epochs)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"LearningRate", o.LearningRate}, {"LearningRateFinal", o.LearningRateFinal}, {"ClipValue", o.ClipValue},
+		{"Tau0", o.Tau0}, {"TauMin", o.TauMin}, {"TauRate", o.TauRate}, {"ValFraction", o.ValFraction}, {"MinDelta", o.MinDelta}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("train: Options.%s must be finite, got %g", f.name, f.v)
+		}
+	}
+	if o.ValFraction >= 1 {
+		return fmt.Errorf("train: Options.ValFraction must be < 1 (the rest of the rows train), got %g", o.ValFraction)
+	}
+	if o.Resume && o.Checkpoints == nil {
+		return errors.New("train: Options.Resume needs Options.Checkpoints (the folder to resume from)")
+	}
+	return nil
+}
+
 // Run trains model on data. The model's Cfg.InputDim() must equal data.D.
+//
+// Refused before any step or checkpoint, with an error naming the problem (the model and the
+// checkpoint folder are left untouched): a nil model or one without Ctx or Backend or with an
+// invalid Cfg; data that fail Data.Validate or have another width than the model; options that
+// fail Options.Validate.
 func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
-	if model == nil {
-		return nil, errors.New("train: nil model")
+	if err := checkModel(model); err != nil {
+		return nil, err
 	}
 	if err := data.Validate(); err != nil {
 		return nil, err
@@ -262,8 +292,8 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	if data.D != cfg.InputDim() {
 		return nil, fmt.Errorf("train: data have %d columns, model expects %d", data.D, cfg.InputDim())
 	}
-	if opt.Epochs < 1 {
-		return nil, fmt.Errorf("train: Epochs must be ≥ 1, got %d", opt.Epochs)
+	if err := opt.Validate(); err != nil {
+		return nil, err
 	}
 	opt = opt.withDefaults()
 	res := &Result{BestEpoch: -1, BestValLoss: math.Inf(1)}
@@ -413,7 +443,11 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 			}
 			recomputed = true
 			nb := min(steps, opt.BNBatches)
-			if _, err := model.RecomputeBNStats(data.Rows(order[:nb*batch]), batch, bnSeed(opt.Seed, epoch)); err != nil {
+			rows, err := data.Rows(order[:nb*batch])
+			if err != nil {
+				return err
+			}
+			if _, err := model.RecomputeBNStats(rows, batch, bnSeed(opt.Seed, epoch)); err != nil {
 				return fmt.Errorf("train: epoch %d: %w", epoch, err)
 			}
 			return nil
@@ -423,7 +457,11 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 			if err := recomputeBN(); err != nil {
 				return res, err
 			}
-			v, err := Evaluate(model, data.Rows(res.ValIdx), opt.Seed)
+			rows, err := data.Rows(res.ValIdx)
+			if err != nil {
+				return res, err
+			}
+			v, err := Evaluate(model, rows, opt.Seed)
 			if err != nil {
 				return res, fmt.Errorf("train: validation at epoch %d: %w", epoch, err)
 			}
@@ -470,6 +508,22 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// checkModel refuses a model Run or Evaluate cannot use.
+func checkModel(model *vae.Model) error {
+	switch {
+	case model == nil:
+		return errors.New("train: nil model")
+	case model.Ctx == nil:
+		return errors.New("train: model has no context (build it with vae.New)")
+	case model.Backend == nil:
+		return errors.New("train: model has no backend (build it with vae.New)")
+	}
+	if err := model.Cfg.Validate(); err != nil {
+		return fmt.Errorf("train: model configuration: %w", err)
+	}
+	return nil
 }
 
 // bnSeed is the noise seed of the batch-norm recomputation of epoch (independent of the training
@@ -531,8 +585,15 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 }
 
 // Evaluate computes the validation terms of model on rows x (flat, n·D) in evaluation mode, with
-// the in-graph noise seeded by seed.
+// the in-graph noise seeded by seed. A nil or incomplete model (see Run), no rows, a length that is
+// not a multiple of D and a NaN or infinite value are errors.
 func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
+	if err := checkModel(model); err != nil {
+		return nil, err
+	}
+	if len(x) == 0 {
+		return nil, errors.New("train: Evaluate needs at least one row (got no rows)")
+	}
 	ev, err := model.EvaluateTerms(x, seed)
 	if err != nil {
 		return nil, err
