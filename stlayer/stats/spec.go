@@ -8,6 +8,7 @@ package stats
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -198,12 +199,31 @@ func buildWST(s Spec, m, n int) (Op, error) {
 //
 // For cross statistics ref holds pairs stacked by rows (StackPair), so the
 // map size is (ref.M/2)×ref.N.
+//
+// Refused with an error: nil ref maps, a batch without maps, sides < 1, a
+// Data length other than B·M·N, an odd number of rows for cross statistics;
+// and, when a reference is measured, a nil engine or a NaN or infinite value
+// in ref (named by map, row and column).
 func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
+	if err := checkMaps(ref, "reference"); err != nil {
+		return nil, err
+	}
 	m := ref.M
 	if s.Cross {
+		if m%2 != 0 {
+			return nil, fmt.Errorf("cross statistics take pairs stacked by rows: the reference maps need an even number of rows, got %d", m)
+		}
 		m /= 2
 	}
 	s = s.WithDefaults(m, ref.N)
+	if measuresRef(s) {
+		if eng == nil {
+			return nil, fmt.Errorf("%s: measuring the reference needs an engine (got nil)", s.Kind)
+		}
+		if err := checkFinite(ref, "reference"); err != nil {
+			return nil, err
+		}
+	}
 	switch s.Kind {
 	case SCov, Spectra:
 		return buildSCovRef(s, eng, ref)
@@ -211,6 +231,45 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 		return buildWPHRef(s, eng, ref)
 	}
 	return Build(s, m, ref.N)
+}
+
+// measuresRef reports whether BuildWithRef measures a reference on the maps
+// for spec s (defaults filled in).
+func measuresRef(s Spec) bool {
+	switch s.Kind {
+	case SCov, Spectra:
+		return !s.Cross && (s.Synthesis || s.Iso || s.Kind == Spectra)
+	case WPH:
+		return s.Norm == "auto"
+	}
+	return false
+}
+
+// checkMaps refuses nil maps, a batch without maps, sides < 1 and a Data
+// length other than B·M·N; what names the maps in the message.
+func checkMaps(x *stlayer.Maps, what string) error {
+	switch {
+	case x == nil:
+		return fmt.Errorf("nil %s maps", what)
+	case x.B < 1:
+		return fmt.Errorf("%s batch holds no maps (B=%d)", what, x.B)
+	case x.M < 1 || x.N < 1:
+		return fmt.Errorf("%s maps are %d×%d; both sides must be ≥ 1", what, x.M, x.N)
+	case x.N > len(x.Data) || x.M > len(x.Data) || x.B > len(x.Data) || len(x.Data) != x.B*x.M*x.N:
+		return fmt.Errorf("%s maps [%d, %d, %d] hold %d values, want B·M·N", what, x.B, x.M, x.N, len(x.Data))
+	}
+	return nil
+}
+
+// checkFinite refuses a NaN or infinite value, naming its map, row and column.
+func checkFinite(x *stlayer.Maps, what string) error {
+	for i, v := range x.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			mn := x.M * x.N
+			return fmt.Errorf("%s maps: non-finite value %g in map %d at row %d column %d", what, v, i/mn, i%mn/x.N, i%x.N)
+		}
+	}
+	return nil
 }
 
 // Referenced is implemented by operators that carry a reference
@@ -243,8 +302,17 @@ func BuildStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
 }
 
 // StackPair stacks two batches of M×N maps into the 2M×N pair maps that cross
-// operators take (a in the top rows, b in the bottom rows).
+// operators take (a in the top rows, b in the bottom rows). Nil maps, maps
+// whose Data length is not B·M·N and batches of different shapes are errors.
 func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
+	for _, x := range []*stlayer.Maps{a, b} {
+		if x == nil {
+			return nil, fmt.Errorf("StackPair: nil maps")
+		}
+		if x.B < 0 || x.M < 0 || x.N < 0 || len(x.Data) != x.B*x.M*x.N {
+			return nil, fmt.Errorf("StackPair: maps [%d, %d, %d] hold %d values, want B·M·N", x.B, x.M, x.N, len(x.Data))
+		}
+	}
 	if a.B != b.B || a.M != b.M || a.N != b.N {
 		return nil, fmt.Errorf("pair shapes differ: [%d, %d, %d] and [%d, %d, %d]", a.B, a.M, a.N, b.B, b.M, b.N)
 	}
