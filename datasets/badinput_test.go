@@ -3,11 +3,13 @@ package datasets
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -153,4 +155,161 @@ func TestReadManifestTruncatedJSON(t *testing.T) {
 	if _, err := ReadManifest(dir); err == nil || !strings.Contains(err.Error(), "truncated or damaged") {
 		t.Errorf("empty manifest: %v", err)
 	}
+}
+
+// CutPatches refuses sources whose maps are missing or whose Data length is
+// not B·M·N (it indexed past the slice), naming the source.
+func TestCutPatchesRefusesBadSources(t *testing.T) {
+	good := stlayer.NewMaps(1, 16, 16)
+	ragged := &stlayer.Maps{B: 2, M: 16, N: 16, Data: make([]float64, 300)}
+	cfg := PatchConfig{Size: 8}
+	for _, c := range []struct {
+		name string
+		srcs []Source
+		want string
+	}{
+		{"nil maps", []Source{{Name: "a.npy"}}, "a.npy"},
+		{"ragged maps", []Source{{Name: "good"}, {Name: "b.npy", Maps: ragged}}, "b.npy"},
+		{"no sources", nil, "no"},
+		{"empty batch", []Source{{Name: "c.npy", Maps: stlayer.NewMaps(0, 16, 16)}}, "no"},
+	} {
+		if len(c.srcs) == 2 {
+			c.srcs[0].Maps = good
+		}
+		testutil.Refused(t, c.name, func() error { _, err := CutPatches(c.srcs, cfg); return err }, c.want)
+	}
+	testutil.Refused(t, "NaN alpha", func() error {
+		_, err := CutPatches([]Source{{Name: "g", Maps: good}}, PatchConfig{Size: 8, Window: "tukey", Alpha: math.NaN()})
+		return err
+	}, "Tukey")
+}
+
+// The host helpers never panic: Split clamps the validation fraction and
+// TukeyWindow returns nothing for a non-positive size.
+func TestSplitAndTukeyClamp(t *testing.T) {
+	for _, c := range []struct {
+		n      int
+		val    float64
+		nt, nv int
+	}{{10, 1.5, 0, 10}, {10, -0.3, 10, 0}, {10, math.NaN(), 10, 0}, {-3, 0.5, 0, 0}, {0, 0.5, 0, 0}, {10, 0.25, 7, 3}} {
+		var tr, va []int
+		testutil.Refused(t, "Split", func() error { tr, va = Split(c.n, c.val, 1); return errors.New("ran") })
+		if len(tr) != c.nt || len(va) != c.nv {
+			t.Errorf("Split(%d, %g) = %d train, %d valid; want %d, %d", c.n, c.val, len(tr), len(va), c.nt, c.nv)
+		}
+	}
+	for _, s := range []int{0, -4} {
+		var w []float64
+		testutil.Refused(t, "TukeyWindow", func() error { w = TukeyWindow(s, 0.3); return errors.New("ran") })
+		if len(w) != 0 {
+			t.Errorf("TukeyWindow(%d) has %d values", s, len(w))
+		}
+	}
+}
+
+// BuildFeatures refuses a missing or inconsistent patch set, a nil engine
+// and an empty folder name before touching the disk.
+func TestBuildFeaturesRefusesBadInput(t *testing.T) {
+	eng := cpu.New()
+	srcs := []Source{{Name: "n", Maps: mustWhite(t, 32)}}
+	cfg := PatchConfig{Size: 16, Stride: 16}
+	ps, err := CutPatches(srcs, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := stats.Spec{Kind: stats.WST, J: 2, L: 4}
+	short := *ps
+	short.Data = short.Data[:len(short.Data)-1]
+	none := *ps
+	none.Patches, none.Data = nil, nil
+	for _, c := range []struct {
+		name string
+		dir  string
+		ps   *PatchSet
+		eng  stlayer.Engine
+		want string
+	}{
+		{"nil patch set", "d", nil, eng, "nil"},
+		{"no patches", "d", &none, eng, "no patches"},
+		{"data length", "d", &short, eng, "values"},
+		{"nil engine", "d", ps, nil, "engine"},
+		{"empty folder name", "", ps, eng, "folder"},
+	} {
+		dir := c.dir
+		root := t.TempDir()
+		if dir != "" {
+			dir = filepath.Join(root, dir)
+		}
+		testutil.Refused(t, c.name, func() error { _, err := BuildFeatures(dir, c.ps, cfg, spec, c.eng, 0, nil); return err }, c.want)
+		if ents, _ := os.ReadDir(root); len(ents) != 0 {
+			t.Errorf("%s: refused BuildFeatures wrote %d entries", c.name, len(ents))
+		}
+	}
+}
+
+// LoadFeatures refuses a folder whose norm.json or patches.npy disagree with
+// the manifest (Normalised used to panic or divide by zero on them).
+func TestLoadFeaturesRefusesInconsistentFiles(t *testing.T) {
+	srcs := []Source{{Name: "n", Maps: mustWhite(t, 32)}}
+	cfg := PatchConfig{Size: 16, Stride: 16}
+	ps, err := CutPatches(srcs, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := BuildFeatures(dir, ps, cfg, stats.Spec{Kind: stats.WST, J: 2, L: 4}, cpu.New(), 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	norm := filepath.Join(dir, "norm.json")
+	orig, _ := os.ReadFile(norm)
+	for name, body := range map[string]string{
+		"short mean": `{"mean": [1], "std": [1]}`,
+		"zero std":   ``,
+		"truncated":  string(orig[:len(orig)/2]),
+	} {
+		if name == "zero std" {
+			var nm map[string][]float64
+			_ = json.Unmarshal(orig, &nm)
+			nm["std"][0] = 0
+			b, _ := json.Marshal(nm)
+			body = string(b)
+		}
+		if err := os.WriteFile(norm, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		testutil.Refused(t, "norm.json "+name, func() error { _, err := LoadFeatures(dir); return err }, "norm.json")
+	}
+	if err := os.WriteFile(norm, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := LoadFeatures(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Normalised()) != len(f.X) {
+		t.Fatal("Normalised length")
+	}
+	// patches.npy of another patch size.
+	if err := WriteNPY(filepath.Join(dir, "patches.npy"), &Array{DType: "float32", Shape: []int{f.Manifest.N, 8, 8}, Float64: make([]float64, f.Manifest.N*64)}); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Refused(t, "patches.npy of another size", func() error { _, err := LoadFeatures(dir); return err }, "patches.npy")
+	testutil.Refused(t, "LoadFeatures on a file", func() error { _, err := LoadFeatures(norm); return err }, "manifest.json")
+	var nf *Features
+	if got := nf.Normalised(); got != nil {
+		t.Errorf("nil Features normalised to %d values", len(got))
+	}
+}
+
+func mustWhite(t *testing.T, n int) *stlayer.Maps {
+	t.Helper()
+	x, err := WhiteNoise(n, n, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := StackMaps(n, n, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -63,8 +63,13 @@ type Features struct {
 	Std      []float64 // per-feature std (1 where the feature is constant)
 }
 
-// Normalised returns the z-scored features as float32 rows (n × dim).
+// Normalised returns the z-scored features as float32 rows (n × dim). It
+// returns nil for a nil or inconsistent table (no manifest, Dim < 1, Mean or
+// Std not of length Dim); LoadFeatures and BuildFeatures never return one.
 func (f *Features) Normalised() []float32 {
+	if f == nil || f.Manifest == nil || f.Manifest.Dim < 1 || len(f.Mean) != f.Manifest.Dim || len(f.Std) != f.Manifest.Dim {
+		return nil
+	}
 	d := f.Manifest.Dim
 	out := make([]float32, len(f.X))
 	for i, v := range f.X {
@@ -75,8 +80,16 @@ func (f *Features) Normalised() []float32 {
 }
 
 // Split returns the indices of a seeded random train/validation split with a
-// fraction val (0 ≤ val < 1) in validation.
+// fraction val (0 ≤ val < 1) in validation. A val outside [0, 1] is clamped
+// to it (NaN counts as 0) and n ≤ 0 gives two empty lists.
 func Split(n int, val float64, seed uint64) (train, valid []int) {
+	if n <= 0 {
+		return []int{}, []int{}
+	}
+	if math.IsNaN(val) {
+		val = 0
+	}
+	val = math.Min(math.Max(val, 0), 1)
 	rng := rand.New(rand.NewPCG(seed, 0x5b1))
 	perm := rng.Perm(n)
 	nv := int(math.Round(val * float64(n)))
@@ -92,7 +105,22 @@ type ProgressFunc func(done, total int)
 // their real part, and their imaginary part when it is not identically zero
 // on the first chunk. An existing folder with the same fingerprint resumes
 // after its last complete chunk; a different fingerprint is rebuilt.
+//
+// Refused before anything is written: an empty dir, a nil or empty patch set,
+// one whose Data length is not len(Patches)·Size², and a nil engine.
 func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk int, progress ProgressFunc) (*Features, error) {
+	switch {
+	case dir == "":
+		return nil, fmt.Errorf("datasets: empty dataset folder name")
+	case ps == nil:
+		return nil, fmt.Errorf("datasets: nil patch set")
+	case len(ps.Patches) == 0:
+		return nil, fmt.Errorf("datasets: no patches to compute features of")
+	case ps.Size < 1 || len(ps.Data) != len(ps.Patches)*ps.Size*ps.Size:
+		return nil, fmt.Errorf("datasets: patch set of %d patches of %d×%d pixels holds %d values", len(ps.Patches), ps.Size, ps.Size, len(ps.Data))
+	case eng == nil:
+		return nil, fmt.Errorf("datasets: computing features needs an engine (got nil)")
+	}
 	if chunk <= 0 {
 		chunk = 64
 	}
@@ -224,12 +252,22 @@ func LoadFeatures(dir string) (*Features, error) {
 	if err := readJSON(filepath.Join(dir, "index.json"), &idx); err != nil {
 		return nil, err
 	}
-	if len(idx) != man.N || len(p.Shape) != 3 || p.Shape[0] != man.N {
-		return nil, fmt.Errorf("%s: patches.npy/index.json disagree with the manifest", dir)
+	if len(idx) != man.N || len(p.Shape) != 3 || p.Shape[0] != man.N || p.Shape[1] != man.Size || p.Shape[2] != man.Size {
+		return nil, fmt.Errorf("%s: patches.npy (shape %v)/index.json (%d patches) disagree with the manifest (%d patches of %d×%d)",
+			dir, p.Shape, len(idx), man.N, man.Size, man.Size)
 	}
 	var norm map[string][]float64
 	if err := readJSON(filepath.Join(dir, "norm.json"), &norm); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: norm.json: %w", dir, err)
+	}
+	if len(norm["mean"]) != man.Dim || len(norm["std"]) != man.Dim {
+		return nil, fmt.Errorf("%s: norm.json holds %d means and %d standard deviations, the manifest %d features",
+			dir, len(norm["mean"]), len(norm["std"]), man.Dim)
+	}
+	for k := 0; k < man.Dim; k++ {
+		if mu, sd := norm["mean"][k], norm["std"][k]; math.IsNaN(mu) || math.IsInf(mu, 0) || !(sd > 0) || math.IsInf(sd, 0) {
+			return nil, fmt.Errorf("%s: norm.json: feature %d has mean %g and standard deviation %g (want finite, std > 0)", dir, k, mu, sd)
+		}
 	}
 	ps := &PatchSet{Sources: man.Sources, Size: man.Size, Patches: idx, Data: p.Float64, Skipped: man.Skipped}
 	return &Features{Manifest: man, Patches: ps, X: a.Float64, Mean: norm["mean"], Std: norm["std"]}, nil

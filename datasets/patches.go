@@ -128,8 +128,23 @@ func (ps *PatchSet) Maps(from, to int) *stlayer.Maps {
 
 // CutPatches cuts patches from every map of every source on a regular grid
 // (corners at multiples of Stride; maps are treated as non-periodic, so
-// patches never wrap around).
+// patches never wrap around). A source without maps (nil, B < 1) or whose
+// Data length is not B·M·N is an error naming it, as are no sources at all.
 func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("no sources to cut patches from")
+	}
+	for _, src := range srcs {
+		m := src.Maps
+		switch {
+		case m == nil:
+			return nil, fmt.Errorf("%s: no maps (nil)", src.Name)
+		case m.B < 1 || m.M < 1 || m.N < 1:
+			return nil, fmt.Errorf("%s: no maps (B=%d, M=%d, N=%d)", src.Name, m.B, m.M, m.N)
+		case m.B > math.MaxInt/m.M/m.N || len(m.Data) != m.B*m.M*m.N:
+			return nil, fmt.Errorf("%s: maps declare B×M×N = %d×%d×%d but hold %d values", src.Name, m.B, m.M, m.N, len(m.Data))
+		}
+	}
 	if cfg.Size < 8 {
 		return nil, fmt.Errorf("patch size %d is too small (need ≥ 8)", cfg.Size)
 	}
@@ -254,8 +269,11 @@ func constant(x []float64) bool {
 
 // TukeyWindow returns the separable s×s Tukey window w(i)·w(j) of parameter
 // alpha (0: rectangular, 1: Hann), with w(i) evaluated at x = i/(s−1): the
-// window of PatchConfig{Window: "tukey"}.
+// window of PatchConfig{Window: "tukey"}. A size s ≤ 0 gives an empty window.
 func TukeyWindow(s int, alpha float64) []float64 {
+	if s <= 0 {
+		return []float64{}
+	}
 	w1 := make([]float64, s)
 	for i := range w1 {
 		x := float64(i) / float64(s-1)
