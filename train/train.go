@@ -282,7 +282,7 @@ func (o Options) Validate() error {
 // invalid Cfg; data that fail Data.Validate or have another width than the model; options that
 // fail Options.Validate.
 func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
-	if err := checkModel(model); err != nil {
+	if err := model.Ready(); err != nil {
 		return nil, err
 	}
 	if err := data.Validate(); err != nil {
@@ -510,22 +510,6 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// checkModel refuses a model Run or Evaluate cannot use.
-func checkModel(model *vae.Model) error {
-	switch {
-	case model == nil:
-		return errors.New("train: nil model")
-	case model.Ctx == nil:
-		return errors.New("train: model has no context (build it with vae.New)")
-	case model.Backend == nil:
-		return errors.New("train: model has no backend (build it with vae.New)")
-	}
-	if err := model.Cfg.Validate(); err != nil {
-		return fmt.Errorf("train: model configuration: %w", err)
-	}
-	return nil
-}
-
 // bnSeed is the noise seed of the batch-norm recomputation of epoch (independent of the training
 // RNG and of the validation stream, which is seeded by Seed + chunk).
 func bnSeed(seed int64, epoch int) int64 { return seed + int64(epoch+1)*1_000_003 }
@@ -588,7 +572,7 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 // the in-graph noise seeded by seed. A nil or incomplete model (see Run), no rows, a length that is
 // not a multiple of D and a NaN or infinite value are errors.
 func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
-	if err := checkModel(model); err != nil {
+	if err := model.Ready(); err != nil {
 		return nil, err
 	}
 	if len(x) == 0 {

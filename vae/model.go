@@ -76,9 +76,10 @@ func New(backend backends.Backend, cfg Config, seed int64) (*Model, error) {
 
 func (m *Model) vaeCtx() *context.Context { return m.Ctx.In(Scope).Checked(false) }
 
-// ready refuses a model the methods cannot use: nil, without Ctx or Backend (not built by New), or
-// with a Cfg that fails Validate (changed after New).
-func (m *Model) ready() error {
+// Ready refuses a model the methods cannot use: nil, without Ctx or Backend (not built by New), or
+// with a Cfg that fails Validate (changed after New). Every method checks it; callers that drive
+// the model's context themselves (package train) check it first.
+func (m *Model) Ready() error {
 	switch {
 	case m == nil:
 		return errors.New("vae: nil model")
@@ -110,7 +111,7 @@ func checkRows(x []float32, w int, what string) error {
 // SetTemperature sets the Gumbel-softmax temperature τ used by training and Encode; τ must be
 // positive and finite.
 func (m *Model) SetTemperature(tau float64) error {
-	if err := m.ready(); err != nil {
+	if err := m.Ready(); err != nil {
 		return err
 	}
 	if !(tau > 0) || math.IsInf(tau, 0) {
@@ -198,7 +199,7 @@ func (m *Model) evalGraph(what, bs int) func(ctx *context.Context, x, rng *Node)
 }
 
 func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
-	if err := m.ready(); err != nil {
+	if err := m.Ready(); err != nil {
 		return nil, err
 	}
 	d := m.Cfg.InputDim()
@@ -302,7 +303,7 @@ func (n *chunkNoise) Normal(g *Graph, s shapes.Shape) *Node  { return n.draw(g, 
 // quickly; after one epoch of the default preset at lr 1e-2 (4 steps of 128 rows) they still held
 // ~66 % of their initial (0, 1) and evaluation-mode losses were ~1e9 against ~76 in training mode.
 func (m *Model) RecomputeBNStats(x []float32, batch int, seed int64) (int, error) {
-	if err := m.ready(); err != nil {
+	if err := m.Ready(); err != nil {
 		return 0, err
 	}
 	d := m.Cfg.InputDim()
@@ -445,7 +446,7 @@ func (m *Model) Encode(x []float32) ([]float32, error) {
 
 // Decode returns x̂ = decoder(z) [n·C·F] for latent rows z (flat, n·Z).
 func (m *Model) Decode(z []float32) ([]float32, error) {
-	if err := m.ready(); err != nil {
+	if err := m.Ready(); err != nil {
 		return nil, err
 	}
 	Z, d := m.Cfg.Z, m.Cfg.InputDim()
@@ -481,7 +482,7 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 
 // PriorParams returns the per-cluster prior p(z|y=e_k): means and variances, each [K·Z] row-major.
 func (m *Model) PriorParams() (mu, variance []float32, err error) {
-	if err := m.ready(); err != nil {
+	if err := m.Ready(); err != nil {
 		return nil, nil, err
 	}
 	K := m.Cfg.K
@@ -514,7 +515,7 @@ func (m *Model) PriorParams() (mu, variance []float32, err error) {
 // model's normalised feature space) and the latents z [n·Z]. k outside [0, K), n < 1 and an n whose
 // outputs would overflow int are errors.
 func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
-	if err := m.ready(); err != nil {
+	if err := m.Ready(); err != nil {
 		return nil, nil, err
 	}
 	if k < 0 || k >= m.Cfg.K {
