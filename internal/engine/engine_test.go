@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -70,6 +71,13 @@ func TestEnginesAgree(t *testing.T) {
 		if worst > 1e-4 {
 			t.Errorf("%v: engines differ by %.2g (relative, floor 1e-3 of the largest)", sp, worst)
 		}
+		// One map per call (a graph compiled for batch 1) gives the rows of
+		// the batch-2 graph.
+		bc, err := stlayer.ForwardChunked(grE.Engine, op.Key(), op.Stat(), x, 1, nil)
+		if err != nil {
+			t.Fatalf("%v graph, chunked: %v", sp, err)
+		}
+		testutil.CompareScaled(t, fmt.Sprintf("%v graph chunked", sp), bc.Data, b.Data, 1e-5, 1e-6)
 		_, ga, err := cpuE.Engine.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2)
 		if err != nil {
 			t.Fatal(err)
