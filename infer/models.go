@@ -110,8 +110,9 @@ type ModelManifest struct {
 	Version int    `json:"version"`
 	Created string `json:"created,omitempty"`
 	// Spec is the statistic (stats.Spec with defaults filled in) and Reference
-	// its stored reference normalisation (stats.BuildStored; null: none, the
-	// statistic is self-normalised).
+	// its stored reference normalisation (stats.BuildStored; the member is
+	// left out of manifest.json when there is none: the statistic is
+	// self-normalised).
 	Spec      stats.Spec      `json:"spec"`
 	Reference json.RawMessage `json:"reference,omitempty"`
 	// PatchSize is the side of the square maps the statistic was evaluated on.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -402,5 +403,28 @@ func TestResultTooLargeRefused(t *testing.T) {
 	t.Setenv("STKIT_MEM_AVAILABLE", "")
 	if err := checkResultFits("x", 1); err != nil {
 		t.Errorf("1 byte refused: %v", err)
+	}
+}
+
+// `stkit --engine graph bench` benchmarks the graph engine; before, bench
+// ignored the global flag and ran its --engines default (cpu) silently.
+// An explicit --engines still wins.
+func TestBenchHonoursGlobalEngine(t *testing.T) {
+	saved := benchExec
+	defer func() { benchExec = saved }()
+	var rows []string
+	benchExec = func(exe string, args []string, stderr io.Writer) ([]byte, error) {
+		for i, a := range args {
+			if a == "--row" && i+1 < len(args) {
+				rows = append(rows, args[i+1])
+			}
+		}
+		return nil, errors.New("stub")
+	}
+	runCLI(t, "--engine", "graph", "bench", "--only", "wst")
+	runCLI(t, "--engine", "graph", "bench", "--only", "wst", "--engines", "cpu")
+	runCLI(t, "bench", "--only", "wst")
+	if want := []string{"wst/graph/1", "wst/cpu/1", "wst/cpu/1"}; !slices.Equal(rows, want) {
+		t.Errorf("rows %v, want %v", rows, want)
 	}
 }

@@ -43,8 +43,10 @@ MODELDIR (format version 1, readable with numpy alone; see README.md,
                        size and window, label table, feature columns and
                        normalisation, clusters with weights, provenance
   component_<k>.npz    mean, std, cov, samples, latents, coeff_mean, coeff_std,
-                       data_mean, data_std, patch_index, data_chi2,
-                       data_chi2_amp, ps, ps_k, pixel_moments
+                       data_mean, data_std, residual_std, patch_index,
+                       data_chi2, data_chi2_amp, ps, ps_k, ps_logmean,
+                       ps_logstd, pixel_moments (optional members as in
+                       the README's table)
 
 The dataset is the one recorded in the run (or --dataset); it must be the
 dataset the run was trained on (same fingerprint) unless --force.`)

@@ -142,6 +142,10 @@ func TestStatsWSTFormats(t *testing.T) {
 	if doc.Config["kind"] != "wst" || len(doc.Coefficients) != 2*a.Shape[1] || doc.Coefficients[1]["class"] != "S1" {
 		t.Errorf("json: config %v, %d coefficients, first %v", doc.Config, len(doc.Coefficients), doc.Coefficients[:2])
 	}
+	// config.map_shape is the input's [B, M, N] (it was always [0, 0, 0]).
+	if ms, _ := json.Marshal(doc.Config["map_shape"]); string(ms) != "[2,64,64]" {
+		t.Errorf("json: map_shape %s, want [2,64,64]", ms)
+	}
 	named, err := datasets.ReadNPZ(filepath.Join(dir, "o.npz"))
 	if err != nil {
 		t.Fatal(err)

@@ -44,8 +44,9 @@ func runStats(g *globals, args []string) error {
 
 Output formats (-o FILE, format from --format or the extension):
   npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
-        family's reference order (PyWPH's order for --kind wph); Kymatio's
-        [B, K, M/2^J, N/2^J] float32 layout for --kind wst --local
+        family's reference order; PyWPH's layout for --kind wph (complex64, its
+        coefficient order); Kymatio's [B, K, M/2^J, N/2^J] float32 layout for
+        --kind wst --local
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
         … for wst; mean, var, P00, S1, C01, C11, … for scov) plus "coeffs"
   json  {"config": {...}, "coefficients": [{"map", "class", "j1", ..., "re", "im"}]}
@@ -149,7 +150,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	case "npz":
 		return writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps)
 	case "json":
-		return writeCoeffsJSON(*out, spec, op.Labels(), coeffs)
+		return writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps)
 	}
 	return nil
 }
@@ -227,7 +228,9 @@ func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 
 type jsonCoeff map[string]any
 
-func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs) error {
+// writeCoeffsJSON writes the coefficients c of the maps with their labels; config.map_shape is
+// [B, M, N] of maps (for cross statistics, of each of the two inputs).
+func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs, maps *stlayer.Maps) error {
 	hw := c.H * c.W
 	doc := struct {
 		Config struct {
@@ -239,6 +242,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 		Coefficients []jsonCoeff `json:"coefficients"`
 	}{}
 	doc.Config.Spec = spec
+	doc.Config.Shape = [3]int{maps.B, maps.M, maps.N}
 	doc.Config.Columns = lab.Columns
 	doc.Config.PerPixel = hw > 1
 	for b := 0; b < c.B; b++ {

@@ -44,6 +44,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 σ of the Minkowski functionals). Ctrl-C writes the current maps before exiting.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
+	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
 	out := fs.String("o", "", "output .npy [K, M, N] float32 (required)")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
