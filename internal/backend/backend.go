@@ -349,7 +349,8 @@ func prepareXLA(config string) {
 		return
 	}
 	// go-xla's layout: <dir>/<plugin>, <dir>/../nvidia; jax's wheel layout:
-	// site-packages/jax_plugins/xla_cuda12/<plugin>, site-packages/nvidia.
+	// site-packages/jax_plugins/xla_cuda1{2,3}/<plugin>, site-packages/nvidia
+	// (the plugin folder's name is not used).
 	up := filepath.Dir(filepath.Dir(plugin))
 	for _, base := range []string{up, filepath.Dir(up)} {
 		nvcc := filepath.Join(base, "nvidia", "cuda_nvcc")
