@@ -16,13 +16,18 @@ const DefaultChunkPixels = 8 * 256 * 256
 // only round-off (the engines pair maps inside a batch for their FFTs) can
 // differ from the single call, while the working memory is that of one chunk
 // instead of growing with B. progress, when not nil, is called after each
-// chunk with the number of maps done.
+// chunk with the number of maps done. Refused with an error: a nil engine or
+// statistic, and maps that fail Maps.Check (nil, a side < 1, len(Data) ≠
+// B·M·N).
 func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress func(done int)) (*Coeffs, error) {
-	if x == nil || x.B < 1 || x.M < 1 || x.N < 1 || len(x.Data) != x.B*x.M*x.N {
-		if x == nil {
-			return nil, shapeErrorf("stlayer: nil maps")
-		}
-		return nil, shapeErrorf("stlayer: maps [%d, %d, %d] with %d values", x.B, x.M, x.N, len(x.Data))
+	if err := x.Check(); err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, fmt.Errorf("stlayer: ForwardChunked needs an engine (nil)")
+	}
+	if s == nil {
+		return nil, fmt.Errorf("stlayer: ForwardChunked needs a statistic (nil)")
 	}
 	if chunk <= 0 {
 		chunk = max(1, DefaultChunkPixels/(x.M*x.N))
@@ -42,6 +47,9 @@ func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress f
 		c, err := e.Forward(key, s, part)
 		if err != nil {
 			return nil, err
+		}
+		if err := c.Check(); err != nil {
+			return nil, fmt.Errorf("stlayer: %s returned unusable coefficients: %w", e.Name(), err)
 		}
 		if c.B != nb {
 			return nil, fmt.Errorf("stlayer: %s returned %d rows for %d maps", e.Name(), c.B, nb)

@@ -1,6 +1,9 @@
 package stlayer
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Maps is a batch of real maps [B, M, N] on the host, row-major, float64.
 type Maps struct {
@@ -8,11 +11,49 @@ type Maps struct {
 	Data    []float64 // len B*M*N; map b, row i, column j at (b*M+i)*N+j
 }
 
-// NewMaps allocates a zero batch.
+// NewMaps allocates a zero batch. Like make, it panics for negative sizes.
 func NewMaps(b, m, n int) *Maps { return &Maps{B: b, M: m, N: n, Data: make([]float64, b*m*n)} }
 
-// Map returns map b (no copy).
+// Map returns map b (no copy); b must be in [0, B).
 func (x *Maps) Map(b int) []float64 { return x.Data[b*x.M*x.N : (b+1)*x.M*x.N] }
+
+// Check returns an *ErrShape error naming the problem unless x is a usable
+// batch: not nil, B, M, N ≥ 1 and len(Data) = B·M·N. It does not look at the
+// values (see CheckFinite).
+func (x *Maps) Check() error {
+	if x == nil {
+		return shapeErrorf("stlayer: nil maps")
+	}
+	if !fits(len(x.Data), x.B, x.M, x.N) {
+		return shapeErrorf("stlayer: maps [%d, %d, %d] with %d values (need B, M, N ≥ 1 and B·M·N values)", x.B, x.M, x.N, len(x.Data))
+	}
+	return nil
+}
+
+// CheckFinite returns an error naming the first NaN or ±Inf value of x (map,
+// row, column), nil when every value is finite. x must pass Check.
+func (x *Maps) CheckFinite() error {
+	for i, v := range x.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			mn := x.M * x.N
+			return fmt.Errorf("stlayer: non-finite value %g in map %d at row %d, column %d", v, i/mn, i%mn/x.N, i%x.N)
+		}
+	}
+	return nil
+}
+
+// fits reports whether n is the product of dims (each ≥ 1), without
+// overflow.
+func fits(n int, dims ...int) bool {
+	p := 1
+	for _, d := range dims {
+		if d < 1 || d > n/p {
+			return false
+		}
+		p *= d
+	}
+	return p == n
+}
 
 // Coeffs is a host copy of a statistic's output Field [B, K, H, W] (H = W = 1
 // for global statistics), complex128, flattened channel-major as Field.
@@ -23,6 +64,18 @@ type Coeffs struct {
 
 // PerMap returns the number of complex values per map (K*H*W).
 func (c *Coeffs) PerMap() int { return c.K * c.H * c.W }
+
+// Check returns an *ErrShape error naming the problem unless c is a usable
+// coefficient batch: not nil, B, K, H, W ≥ 1 and len(Data) = B·K·H·W.
+func (c *Coeffs) Check() error {
+	if c == nil {
+		return shapeErrorf("stlayer: nil coefficients")
+	}
+	if !fits(len(c.Data), c.B, c.K, c.H, c.W) {
+		return shapeErrorf("stlayer: coefficients [%d, %d, %d, %d] with %d values (need B, K, H, W ≥ 1 and B·K·H·W values)", c.B, c.K, c.H, c.W, len(c.Data))
+	}
+	return nil
+}
 
 // Row returns the coefficients of map b (no copy).
 func (c *Coeffs) Row(b int) []complex128 { n := c.PerMap(); return c.Data[b*n : (b+1)*n] }

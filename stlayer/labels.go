@@ -21,7 +21,8 @@ type Labels struct {
 func NewLabels(columns ...string) *Labels { return &Labels{Columns: columns} }
 
 // Add appends a row; vals are given as column name → value pairs; missing
-// columns are −1.
+// columns are −1. A name in vals that is not a column is a programming error:
+// Add panics with a message naming it, before changing the table.
 func (l *Labels) Add(class string, vals map[string]int) {
 	row := make([]int, len(l.Columns))
 	for i, c := range l.Columns {
@@ -52,7 +53,8 @@ func (l *Labels) col(name string) int {
 	return -1
 }
 
-// Get returns the value of column name for coefficient i (−1 if absent).
+// Get returns the value of column name for coefficient i (−1 if absent, and
+// for a name that is not a column). i must be in [0, Len()).
 func (l *Labels) Get(i int, name string) int {
 	c := l.col(name)
 	if c < 0 {
@@ -61,8 +63,10 @@ func (l *Labels) Get(i int, name string) int {
 	return l.Rows[i][c]
 }
 
-// Select returns the indices of the coefficients of the given class whose
-// columns match every (name, value) pair in where.
+// Select returns the indices of the coefficients of the given class (every
+// class when class is "") whose columns match every (name, value) pair in
+// where. A name that is not a column reads as −1 (see Get): it matches only
+// the value −1, so a misspelt column selects nothing.
 func (l *Labels) Select(class string, where map[string]int) []int {
 	var idx []int
 	for i := range l.Class {
@@ -83,8 +87,12 @@ func (l *Labels) Select(class string, where map[string]int) []int {
 	return idx
 }
 
-// Append concatenates another table (columns are merged by name).
+// Append concatenates another table (columns are merged by name); a nil o
+// appends nothing.
 func (l *Labels) Append(o *Labels) {
+	if o == nil {
+		return
+	}
 	for _, c := range o.Columns {
 		if l.col(c) < 0 {
 			l.Columns = append(l.Columns, c)
