@@ -94,6 +94,8 @@ func bumpBank(M, N, J, L, nTheta int, name string) *stlayer.FilterBank {
 func BumpSteerable(M, N, J, L int) *stlayer.FilterBank {
 	checkSize("BumpSteerable", M, N)
 	checkJL("BumpSteerable", J, L)
+	checkScales("BumpSteerable", J, L)
+	checkBank("BumpSteerable", J*L, M, N)
 	name := fmt.Sprintf("bump-steerable-pywph J%d L%d %dx%d", J, L, M, N)
 	return cached(name, func() *stlayer.FilterBank { return bumpBank(M, N, J, L, L, name) })
 }
@@ -105,6 +107,8 @@ func BumpSteerable(M, N, J, L int) *stlayer.FilterBank {
 func BumpSteerableFull(M, N, J, L int) *stlayer.FilterBank {
 	checkSize("BumpSteerableFull", M, N)
 	checkJL("BumpSteerableFull", J, L)
+	checkScales("BumpSteerableFull", J, L)
+	checkBank("BumpSteerableFull", 2*J*L, M, N)
 	name := fmt.Sprintf("bump-steerable-pywph-full J%d L%d(2L angles) %dx%d", J, L, M, N)
 	return cached(name, func() *stlayer.FilterBank { return bumpBank(M, N, J, L, 2*L, name) })
 }
@@ -129,13 +133,20 @@ func PyWPHScalingJs(J int) []int {
 // σ_j = PyWPHSigma0()·2^j (σ0 = 1/(0.496·2^−0.55·0.85π)), unit integral; the
 // stored filter is Re DFT(g_j), so φ̂(0) = Σ g_j ≈ 1 (1.0096 for j = −1, where
 // the sampled Gaussian is too narrow for the sum to be 1). Negative j are
-// allowed (σ = σ0/2 for j = −1). PyWPH's WPHOp (v1.1) builds these for the
+// allowed (σ = σ0/2 for j = −1); js must lie in [MinGaussianJ, MaxJ] (panic
+// otherwise). PyWPH's WPHOp (v1.1) builds these for the
 // scaling-moment scales sm_j_list, by default PyWPHScalingJs(J) = −1 … ⌊J/4⌋.
 func GaussianPyWPH(M, N int, js []int) *stlayer.FilterBank {
 	checkSize("GaussianPyWPH", M, N)
 	if len(js) == 0 {
 		panic("filters.GaussianPyWPH: empty js")
 	}
+	for _, j := range js {
+		if j < MinGaussianJ || j > MaxJ {
+			panic(fmt.Sprintf("filters.GaussianPyWPH: scale j=%d outside [%d, %d]", j, MinGaussianJ, MaxJ))
+		}
+	}
+	checkBank("GaussianPyWPH", len(js), M, N)
 	parts := make([]string, len(js))
 	for i, j := range js {
 		parts[i] = fmt.Sprint(j)

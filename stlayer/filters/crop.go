@@ -32,6 +32,9 @@ const ChengMinHalfCrop = 8
 // Cheng's code would index out of range.
 func Crops(M, N, J int) [][2]int {
 	checkSize("Crops", M, N)
+	if J < 0 || J > MaxJ {
+		panic(fmt.Sprintf("filters.Crops: J=%d outside [0, %d]", J, MaxJ))
+	}
 	out := make([][2]int, J)
 	for j := 0; j < J; j++ {
 		out[j] = [2]int{chengCrop(M, j), chengCrop(N, j)}
@@ -64,6 +67,9 @@ func chengCrop(M, j int) int {
 // periodize_filter_fft (at res, h = M/2^res). The result is cached per
 // (f, h, w); Cropped(f, f.H, f.W) returns f itself.
 func Cropped(f *stlayer.FilterBank, h, w int) *stlayer.FilterBank {
+	if f == nil {
+		panic("filters.Cropped: nil bank")
+	}
 	if h < 1 || w < 1 || h > f.H || w > f.W {
 		panic(fmt.Sprintf("filters.Cropped: crop %dx%d of a %dx%d bank", h, w, f.H, f.W))
 	}
@@ -99,6 +105,9 @@ func Cropped(f *stlayer.FilterBank, h, w int) *stlayer.FilterBank {
 // (no copy: the L filters of one scale of a 1024² bank are 32 MB), so the
 // banks must be treated as read-only, as every FilterBank is.
 func Subset(f *stlayer.FilterBank, ks []int) *stlayer.FilterBank {
+	if f == nil {
+		panic("filters.Subset: nil bank")
+	}
 	if len(ks) == 0 {
 		panic("filters.Subset: empty index list")
 	}

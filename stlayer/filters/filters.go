@@ -22,8 +22,11 @@
 //     bump-steerable angle from the COLUMN axis (arg k = atan2(k_row, k_col)).
 //     Each constructor documents its own.
 //
-// Invalid arguments (non-positive sizes, J or L) are programming errors and
-// make the constructors panic.
+// Invalid arguments (non-positive sizes, J or L, banks of more than
+// MaxBankValues values) are programming errors and make the constructors
+// panic with a message naming them, before anything is cached; the operators
+// (stlayer/wst, stlayer/wph, stlayer/scov) validate their configuration first
+// and return errors instead (CheckBank).
 package filters
 
 import (
@@ -64,6 +67,47 @@ func cached(key string, build func() *stlayer.FilterBank) *stlayer.FilterBank {
 func checkSize(who string, M, N int) {
 	if M < 1 || N < 1 {
 		panic(fmt.Sprintf("filters.%s: invalid map size %dx%d", who, M, N))
+	}
+}
+
+// MaxBankValues is the largest number of float64 values (K·M·N, 16 GiB) a
+// constructor builds: a larger bank is refused rather than attempted (the
+// allocation would fail or exhaust the machine's memory).
+const MaxBankValues = 1 << 31
+
+// CheckBank returns an *stlayer.ErrShape error unless a bank of K filters of
+// M×N values is buildable: K, M, N ≥ 1 and K·M·N ≤ MaxBankValues.
+func CheckBank(K, M, N int) error {
+	if K < 1 || M < 1 || N < 1 {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("filters: invalid bank of %d filters of %dx%d", K, M, N)}
+	}
+	if K > MaxBankValues/M/N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("filters: a bank of %d filters of %dx%d needs %.3g GiB (at most %d values, %d GiB)",
+			K, M, N, float64(K)*float64(M)*float64(N)*8/(1<<30), MaxBankValues, MaxBankValues*8>>30)}
+	}
+	return nil
+}
+
+func checkBank(who string, K, M, N int) {
+	if err := CheckBank(K, M, N); err != nil {
+		panic(fmt.Sprintf("filters.%s: %v", who, err))
+	}
+}
+
+// MaxJ is the largest scale index a constructor accepts: 2^MaxJ pixels is
+// beyond any map, and larger J overflow the dyadic factors 2^j.
+const MaxJ = 30
+
+// MinGaussianJ is the smallest scale GaussianPyWPH accepts: σ = σ0·2^−8 is
+// already far below a pixel (the filter is flat), and much smaller σ
+// underflows to a NaN filter.
+const MinGaussianJ = -8
+
+// checkScales panics unless J ≤ MaxJ and L ≤ MaxBankValues (so that J·L
+// cannot overflow).
+func checkScales(who string, J, L int) {
+	if J > MaxJ || L > MaxBankValues {
+		panic(fmt.Sprintf("filters.%s: J=%d L=%d too large (J ≤ %d)", who, J, L, MaxJ))
 	}
 }
 

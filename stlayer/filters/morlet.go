@@ -197,6 +197,8 @@ func morletBank(M, N, J, L, lo, hi int, piNorm float64, zeroDC bool, name string
 func MorletCheng(M, N, J, L int) *stlayer.FilterBank {
 	checkSize("MorletCheng", M, N)
 	checkJL("MorletCheng", J, L)
+	checkScales("MorletCheng", J, L)
+	checkBank("MorletCheng", J*L, M, N)
 	name := fmt.Sprintf("morlet-cheng J%d L%d %dx%d", J, L, M, N)
 	return cached(name, func() *stlayer.FilterBank {
 		return morletBank(M, N, J, L, -1, 0, math.Pi, true, name)
@@ -226,6 +228,8 @@ const kymatioPi = 3.1415
 func MorletKymatio(M, N, J, L int) (psi *stlayer.FilterBank, phi *stlayer.FilterBank) {
 	checkSize("MorletKymatio", M, N)
 	checkJL("MorletKymatio", J, L)
+	checkScales("MorletKymatio", J, L)
+	checkBank("MorletKymatio", J*L, M, N)
 	pname := fmt.Sprintf("morlet-kymatio J%d L%d %dx%d", J, L, M, N)
 	psi = cached(pname, func() *stlayer.FilterBank {
 		return morletBank(M, N, J, L, -2, 2, kymatioPi, false, pname)
