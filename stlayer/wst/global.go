@@ -18,8 +18,11 @@ func (op *Op) initGlobal() error {
 	if M < 2*filters.ChengMinHalfCrop || N < 2*filters.ChengMinHalfCrop {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs maps of at least %d×%d pixels, got %d×%d", 2*filters.ChengMinHalfCrop, 2*filters.ChengMinHalfCrop, M, N)}
 	}
-	if 1<<(J+1) > min(M, N) {
+	if J+1 > log2floor(min(M, N)) { // 2^(J+1) > min(M, N), without overflowing the shift
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: map %d×%d too small for J=%d (need 2^(J+1) ≤ min(M,N), i.e. J ≤ %d)", M, N, J, log2floor(min(M, N))-1)}
+	}
+	if err := filters.CheckBank(J*L, M, N); err != nil {
+		return err
 	}
 	psi := filters.MorletCheng(M, N, J, L)
 	op.cropH = make([]int, J)
@@ -73,6 +76,15 @@ func (op *Op) initGlobal() error {
 	return nil
 }
 
+// mustFit panics with an *stlayer.ErrShape unless x is [B, 1, M, N] for the
+// operator's M×N: a larger map would otherwise be cropped silently to the
+// operator's frequencies (see Op.CheckMaps).
+func (op *Op) mustFit(x stlayer.Field) {
+	if _, c, h, w := x.Dims(); c != 1 || h != op.m || w != op.n {
+		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("wst: statistic for [B, 1, %d, %d] maps evaluated on [B, %d, %d, %d]", op.m, op.n, c, h, w)})
+	}
+}
+
 func log2floor(n int) int {
 	k := 0
 	for n > 1 {
@@ -100,6 +112,7 @@ func cropTo(p stlayer.Prim, x stlayer.Field, h, w int) stlayer.Field {
 // globalStat is Cheng's scattering_coef (algorithm 'fast', or 'classic' when
 // the crops are the full grid) on Prim.
 func (op *Op) globalStat(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+	op.mustFit(x)
 	J := op.cfg.J
 	s0 := p.Real(p.Mean(x))
 	xf := p.FFT2(x)

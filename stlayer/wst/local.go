@@ -18,7 +18,7 @@ func KymatioChannels(J, L int) int { return 1 + J*L + L*L*J*(J-1)/2 }
 
 func (op *Op) initLocal() error {
 	J, L, M, N := op.cfg.J, op.cfg.L, op.m, op.n
-	if 1<<J >= M || 1<<J >= N {
+	if J > log2floor(min(M, N)-1) { // 2^J ≥ min(M, N), without overflowing the shift
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: local (Kymatio) WST needs 2^J < min(M, N); got %d×%d with J=%d", M, N, J)}
 	}
 	P, Q := KymatioPaddedSize(M, J), KymatioPaddedSize(N, J)
@@ -27,6 +27,9 @@ func (op *Op) initLocal() error {
 	op.padLeft, op.padRight = (Q-N)/2, (Q-N+1)/2
 	op.outH, op.outW = P>>J-2, Q>>J-2
 
+	if err := filters.CheckBank(J*L, P, Q); err != nil {
+		return err
+	}
 	psi, phi := filters.MorletKymatio(P, Q, J, L)
 	op.psiFull = make([]*stlayer.FilterBank, J)
 	op.psiLevel = make([][]*stlayer.FilterBank, J)
@@ -204,6 +207,7 @@ func (op *Op) lowpassSpatial(p stlayer.Prim, u stlayer.Field, res int) stlayer.F
 
 // localStat is Kymatio's scattering2d core on Prim.
 func (op *Op) localStat(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+	op.mustFit(x)
 	J := op.cfg.J
 	P, Q := op.padM, op.padN
 	u0 := p.FFT2(p.PadReflect(x, op.padTop, op.padBot, op.padLeft, op.padRight))

@@ -100,7 +100,9 @@ func (op *Op) mustGlobal(what string) {
 //	s21[j1,j2] = ⟨S2_iso[j1,j2,Δl]⟩_Δl / S1_iso[j1],
 //	s22[j1,j2] = S2_iso[j1,j2,0] / S2_iso[j1,j2,⌊L/2⌋]
 //
-// (Cheng's definitions; pairs (j1, j2) as in Stat). Labels: IsoLabels. Panics
+// (Cheng's definitions; pairs (j1, j2) as in Stat). Labels: IsoLabels.
+// A constant map has S1 = S2 = 0, so its s21 and s22 are 0/0 = NaN, as in
+// Cheng's code (and its SynthesisStat logarithms are −Inf). Panics
 // for a local operator.
 func (op *Op) IsoStat() stlayer.Stat {
 	op.mustGlobal("IsoStat")
@@ -228,12 +230,18 @@ func newArray(shape ...int) *Array {
 // [B, J + #S2_iso]. Real parts are used. Cheng's `var` (the unbiased variance
 // of the map) is not part of the WST and is not returned.
 func ChengDict(op *Op, c *stlayer.Coeffs) (map[string]*Array, error) {
+	if op == nil {
+		return nil, fmt.Errorf("wst: ChengDict needs an operator (nil)")
+	}
 	if op.cfg.Local {
 		return nil, fmt.Errorf("wst: ChengDict needs a global (Cheng) operator")
 	}
 	K := op.labels.Len()
 	if c == nil || c.K != K || c.H != 1 || c.W != 1 {
 		return nil, fmt.Errorf("wst: ChengDict: coefficients must be [B, %d, 1, 1]", K)
+	}
+	if err := c.Check(); err != nil {
+		return nil, fmt.Errorf("wst: ChengDict: %w", err)
 	}
 	B, J, L := c.B, op.cfg.J, op.cfg.L
 	nan := math.NaN()
@@ -308,11 +316,17 @@ func ChengDict(op *Op, c *stlayer.Coeffs) (map[string]*Array, error) {
 // local operator) as Kymatio's array [B, K, h, w] (real parts; channel order
 // as KymatioLabelRows).
 func KymatioArray(op *Op, c *stlayer.Coeffs) (*Array, error) {
+	if op == nil {
+		return nil, fmt.Errorf("wst: KymatioArray needs an operator (nil)")
+	}
 	if !op.cfg.Local {
 		return nil, fmt.Errorf("wst: KymatioArray needs a local (Kymatio) operator")
 	}
 	if c == nil || c.K != op.nLocal || c.H != op.outH || c.W != op.outW {
 		return nil, fmt.Errorf("wst: KymatioArray: coefficients must be [B, %d, %d, %d]", op.nLocal, op.outH, op.outW)
+	}
+	if err := c.Check(); err != nil {
+		return nil, fmt.Errorf("wst: KymatioArray: %w", err)
 	}
 	a := newArray(c.B, c.K, c.H, c.W)
 	for i, z := range c.Data {

@@ -97,13 +97,23 @@ type Op struct {
 	nLocal            int
 }
 
+// MaxL is the largest number of orientations New accepts (the second-order
+// label table and the isotropic reductions grow as J²L² and J⁴L⁴; the CLI
+// applies the same bound, scov.MaxL, to every statistic).
+const MaxL = 32
+
 // New validates the sizes and builds the filter banks and the label table.
 //
 // Global: M and N even, 2^(J+1) ≤ min(M, N) (Cheng's J ≤ log2(min(M,N)) − 1)
-// and M, N ≥ 16. Local: 2^J < min(M, N) (Kymatio's condition).
+// and M, N ≥ 16. Local: 2^J < min(M, N) (Kymatio's condition). Both: J ≥ 1,
+// 1 ≤ L ≤ MaxL and a filter bank within filters.MaxBankValues. Anything
+// else is refused with an *stlayer.ErrShape naming the problem.
 func New(cfg Config, M, N int) (*Op, error) {
 	if cfg.J < 1 || cfg.L < 1 {
 		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: need J ≥ 1 and L ≥ 1, got J=%d L=%d", cfg.J, cfg.L)}
+	}
+	if cfg.L > MaxL {
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: L = %d orientations: at most %d", cfg.L, MaxL)}
 	}
 	if M < 1 || N < 1 {
 		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: invalid map size %d×%d", M, N)}
@@ -134,9 +144,26 @@ func (op *Op) Labels() *stlayer.Labels { return op.labels }
 // Key identifies the configuration and map size (graph engines cache by it).
 func (op *Op) Key() string { return op.key }
 
+// CheckMaps returns an *stlayer.ErrShape error unless x is a usable batch of
+// M×N maps, the size the operator was built for (stlayer.Maps.Check plus the
+// size). Engines evaluating Stat on maps of another size fail inside a
+// primitive; call CheckMaps first for a clear message.
+func (op *Op) CheckMaps(x *stlayer.Maps) error {
+	if err := x.Check(); err != nil {
+		return err
+	}
+	if x.M != op.m || x.N != op.n {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: operator for %d×%d maps got maps of %d×%d", op.m, op.n, x.M, x.N)}
+	}
+	return nil
+}
+
 // Stat returns the statistic: global → [B, K, 1, 1] with K = op.Labels().Len()
 // in the order S0, S1 (j1, l1), P00 (j1, l1), S2 (j1, j2, l1, l2), P11 (j1, j2,
-// l1, l2); local → [B, K, h, w] in Kymatio's channel order.
+// l1, l2); local → [B, K, h, w] in Kymatio's channel order. Evaluated on
+// maps of another size than M×N, the statistic (and IsoStat, SynthesisStat)
+// panics with an *stlayer.ErrShape instead of computing coefficients of the
+// wrong grid; Op.CheckMaps reports the same as an error beforehand.
 func (op *Op) Stat() stlayer.Stat {
 	if op.cfg.Local {
 		return op.localStat
