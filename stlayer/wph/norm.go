@@ -90,7 +90,9 @@ func (n *Norm) WriteJSON(w io.Writer) error {
 	return enc.Encode(n)
 }
 
-// ReadNorm reads a normalisation written by WriteJSON.
+// ReadNorm reads a normalisation written by WriteJSON. Malformed or truncated
+// JSON, another format version, no factors, unknown kinds or maps and
+// negative standard deviations are refused with an error.
 func ReadNorm(r io.Reader) (*Norm, error) {
 	var n Norm
 	if err := json.NewDecoder(r).Decode(&n); err != nil {
@@ -99,7 +101,39 @@ func ReadNorm(r io.Reader) (*Norm, error) {
 	if n.Version != NormVersion {
 		return nil, fmt.Errorf("wph: normalisation format version %d, want %d", n.Version, NormVersion)
 	}
+	if err := n.checkValues(); err != nil {
+		return nil, err
+	}
 	return &n, nil
+}
+
+// checkValues refuses factors of an unknown kind or map and non-finite or
+// negative statistics (a NaN would turn every coefficient into NaN).
+func (n *Norm) checkValues() error {
+	if len(n.Factors) == 0 {
+		return fmt.Errorf("wph: normalisation without factors")
+	}
+	maps := 1
+	if n.Cross {
+		maps = 2
+	}
+	for i, f := range n.Factors {
+		if f.Kind != "wph" && f.Kind != "sm" {
+			return fmt.Errorf("wph: normalisation factor %d has unknown kind %q (wph or sm)", i, f.Kind)
+		}
+		if f.Map < 0 || f.Map >= maps {
+			return fmt.Errorf("wph: normalisation factor %d is for map %d (cross=%v)", i, f.Map, n.Cross)
+		}
+		for _, v := range []float64{f.MeanRe, f.MeanIm, f.Std} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("wph: normalisation factor %d (%s j=%d l=%d p=%d) has a non-finite value %g", i, f.Kind, f.J, f.L, f.P, v)
+			}
+		}
+		if f.Std < 0 {
+			return fmt.Errorf("wph: normalisation factor %d (%s j=%d l=%d p=%d) has a negative std %g", i, f.Kind, f.J, f.L, f.P, f.Std)
+		}
+	}
+	return nil
 }
 
 func (n *Norm) clone() *Norm {
@@ -117,6 +151,9 @@ var opCounter atomic.Int64
 func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
 	if err := op.CheckMaps(ref); err != nil {
 		return err
+	}
+	if err := ref.CheckFinite(); err != nil {
+		return fmt.Errorf("wph: reference maps: %w", err)
 	}
 	if op.fitID == 0 {
 		op.fitID = opCounter.Add(1)
@@ -171,8 +208,10 @@ func (op *Op) Norm() *Norm {
 }
 
 // SetNorm installs a normalisation (e.g. read with ReadNorm). It must come
-// from an operator with the same J, L, map size and Cross setting; factors
-// the statistic needs but n lacks make Stat panic.
+// from an operator with the same J, L, map size and Cross setting, and hold
+// finite values (Std ≥ 0) for known kinds and maps, else it is refused with
+// an error and the stored normalisation is kept; factors the statistic needs
+// but n lacks make Stat panic.
 func (op *Op) SetNorm(n *Norm) error {
 	if n == nil {
 		return fmt.Errorf("wph: nil normalisation")
@@ -183,6 +222,9 @@ func (op *Op) SetNorm(n *Norm) error {
 	if n.J != op.cfg.J || n.L != op.cfg.L || n.M != op.M || n.N != op.N || n.Cross != op.cfg.Cross {
 		return fmt.Errorf("wph: normalisation for J=%d L=%d %dx%d cross=%v does not fit J=%d L=%d %dx%d cross=%v",
 			n.J, n.L, n.M, n.N, n.Cross, op.cfg.J, op.cfg.L, op.M, op.N, op.cfg.Cross)
+	}
+	if err := n.checkValues(); err != nil {
+		return err
 	}
 	op.norm = n.clone()
 	return nil

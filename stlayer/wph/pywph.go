@@ -17,6 +17,9 @@ func WritePyWPH(w io.Writer, c *stlayer.Coeffs) error {
 	if c == nil || c.H != 1 || c.W != 1 {
 		return fmt.Errorf("wph: WritePyWPH needs global coefficients [B, K, 1, 1]")
 	}
+	if err := c.Check(); err != nil {
+		return fmt.Errorf("wph: WritePyWPH: %w", err)
+	}
 	row := func(b int) []complex64 {
 		r := c.Row(b)
 		out := make([]complex64, len(r))
@@ -38,8 +41,13 @@ func WritePyWPH(w io.Writer, c *stlayer.Coeffs) error {
 // StackPair returns the input of a Cross operator: maps of 2M rows whose rows
 // 0…M−1 are x1[b] and rows M…2M−1 are x2[b] (x1, x2 of equal shape [B, M, N]).
 func StackPair(x1, x2 *stlayer.Maps) (*stlayer.Maps, error) {
-	if x1 == nil || x2 == nil || x1.B != x2.B || x1.M != x2.M || x1.N != x2.N {
-		return nil, &stlayer.ErrShape{Msg: "wph: StackPair needs two batches of the same shape"}
+	for _, x := range []*stlayer.Maps{x1, x2} {
+		if err := x.Check(); err != nil {
+			return nil, &stlayer.ErrShape{Msg: "wph: StackPair: " + err.Error()}
+		}
+	}
+	if x1.B != x2.B || x1.M != x2.M || x1.N != x2.N {
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: StackPair needs two batches of the same shape, got [%d,%d,%d] and [%d,%d,%d]", x1.B, x1.M, x1.N, x2.B, x2.M, x2.N)}
 	}
 	out := stlayer.NewMaps(x1.B, 2*x1.M, x1.N)
 	n := x1.M * x1.N

@@ -42,6 +42,7 @@ package wph
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/filters"
@@ -81,7 +82,8 @@ type Config struct {
 	DN int
 	// A is the number of azimuthal τ steps on [0, π) (0 → 4).
 	A int
-	// DJ is the maximum j2 − j1 of the C01/Cphase classes (≤ 0 → J−1, all).
+	// DJ is the maximum j2 − j1 of the C01/Cphase classes (≤ 0 or > J−1 →
+	// J−1, all).
 	DJ int
 	// DL: C01 pairs l2 ∈ [l1 − DL, l1 + DL) mod L (≤ 0 → L/2).
 	DL int
@@ -106,7 +108,7 @@ type Config struct {
 	// (PyWPH: zero padding by max|τ| and _translation_weight_map). Always
 	// computed at full resolution.
 	NonPeriodic bool
-	// Cut is PyWPH's cut_x_param = cut_y_param in units of 2^J (0 → 1/2).
+	// Cut is PyWPH's cut_x_param = cut_y_param in units of 2^J (≤ 0 → 1/2).
 	Cut float64
 	// Norm selects the normalisation (default NormNone).
 	Norm NormMode
@@ -142,8 +144,8 @@ func (c Config) filled() Config {
 	if c.A <= 0 {
 		c.A = 4
 	}
-	if c.DJ <= 0 {
-		c.DJ = c.J - 1
+	if c.DJ <= 0 || c.DJ > c.J-1 {
+		c.DJ = c.J - 1 // j2 − j1 ≤ J − 1 anyway (a huge DJ overflowed j1+1+DJ)
 	}
 	if c.DL <= 0 {
 		c.DL = c.L / 2
@@ -197,34 +199,77 @@ type Op struct {
 	fitKeys []fkey // factor order of the normalisation-fit statistic
 }
 
+// MaxL is the largest number of orientations (and of azimuthal τ steps A)
+// New accepts, the CLI's bound for every statistic (scov.MaxL).
+const MaxL = 32
+
 // New validates the configuration for M×N maps and builds the filters and the
 // model. For Cross the maps passed to the statistic are (2M)×N (StackPair).
+//
+// Refused with an error naming the problem (an *stlayer.ErrShape for sizes):
+// J < 1 or 2^J > min(M, N); L outside 1…MaxL; DN < 0 or a first shift of
+// step DN longer than the map (exp grid: 2^DN > max(M, N); legacy: 3·DN >
+// max(M, N)); A > MaxL; DL > L/2 (C01 pairs would repeat); an unknown
+// TauGrid, class, NormMode; an empty Classes list (no coefficient); negative
+// SMP harmonics; SMJ scales outside [filters.MinGaussianJ, filters.MaxJ];
+// a non-finite Cut or, with NonPeriodic, a cut that leaves nothing of the
+// map; filter banks beyond filters.MaxBankValues.
 func New(cfg Config, M, N int) (*Op, error) {
 	cfg = cfg.filled()
 	if cfg.J < 1 || cfg.L < 1 {
 		return nil, fmt.Errorf("wph: invalid J=%d L=%d", cfg.J, cfg.L)
 	}
+	if cfg.L > MaxL {
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: L = %d orientations: at most %d", cfg.L, MaxL)}
+	}
 	if cfg.DN < 0 {
 		return nil, fmt.Errorf("wph: invalid DN=%d", cfg.DN)
 	}
+	if cfg.A > MaxL {
+		return nil, fmt.Errorf("wph: A = %d azimuthal steps of τ: at most %d", cfg.A, MaxL)
+	}
+	if cfg.DL > cfg.L/2 {
+		return nil, fmt.Errorf("wph: DL = %d > L/2 = %d would repeat C01 orientation pairs", cfg.DL, cfg.L/2)
+	}
 	if cfg.TauGrid != "exp" && cfg.TauGrid != "legacy" {
 		return nil, fmt.Errorf("wph: unknown TauGrid %q (exp or legacy)", cfg.TauGrid)
+	}
+	if cfg.Norm != NormNone && cfg.Norm != NormAuto {
+		return nil, fmt.Errorf("wph: unknown NormMode %d", int(cfg.Norm))
+	}
+	if len(cfg.Classes) == 0 {
+		return nil, fmt.Errorf("wph: empty Classes: the model has no coefficient (nil means DefaultClasses)")
 	}
 	for _, pp := range cfg.SMP {
 		if pp[0] < 0 || pp[1] < 0 {
 			return nil, fmt.Errorf("wph: invalid scaling-moment harmonics %v", pp)
 		}
 	}
-	if M < 1<<cfg.J || N < 1<<cfg.J {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: map %dx%d too small for J=%d (need at least %d pixels per side)", M, N, cfg.J, 1<<cfg.J)}
+	for _, j := range cfg.SMJ {
+		if j < filters.MinGaussianJ || j > filters.MaxJ {
+			return nil, fmt.Errorf("wph: scaling-moment scale %d outside [%d, %d]", j, filters.MinGaussianJ, filters.MaxJ)
+		}
+	}
+	if M < 1 || N < 1 || cfg.J > log2floor(min(M, N)) { // M < 2^J, without overflowing the shift
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: map %dx%d too small for J=%d (need at least 2^J pixels per side)", M, N, cfg.J)}
+	}
+	if side := max(M, N); (cfg.TauGrid == "exp" && cfg.DN > log2floor(side)) || (cfg.TauGrid == "legacy" && cfg.DN > side/3) {
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: DN = %d: the shifts of step DN exceed the %dx%d map", cfg.DN, M, N)}
+	}
+	if math.IsNaN(cfg.Cut) || math.IsInf(cfg.Cut, 0) {
+		return nil, fmt.Errorf("wph: non-finite Cut %g", cfg.Cut)
+	}
+	if err := filters.CheckBank(cfg.J*cfg.L, M, N); err != nil {
+		return nil, err
 	}
 	op := &Op{cfg: cfg, M: M, N: N}
 	if cfg.NonPeriodic {
-		c := int(cfg.Cut * float64(int(1)<<cfg.J))
-		op.cut = [2]int{c, c}
-		if 2*c >= M || 2*c >= N {
-			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: non-periodic cut of %d pixels per side leaves nothing of a %dx%d map", c, M, N)}
+		cf := math.Floor(cfg.Cut * float64(int(1)<<cfg.J))
+		if 2*cf >= float64(M) || 2*cf >= float64(N) {
+			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: non-periodic cut of %g pixels per side leaves nothing of a %dx%d map", cf, M, N)}
 		}
+		c := int(cf)
+		op.cut = [2]int{c, c}
 	}
 	if err := op.buildModel(); err != nil {
 		return nil, err
@@ -318,12 +363,25 @@ func (op *Op) Forward(e stlayer.Engine, x *stlayer.Maps) (*stlayer.Coeffs, error
 	if err := op.CheckMaps(x); err != nil {
 		return nil, err
 	}
+	if e == nil {
+		return nil, fmt.Errorf("wph: Forward needs an engine (nil)")
+	}
 	if op.cfg.Norm == NormAuto && op.norm == nil {
 		if err := op.FitNorm(e, x); err != nil {
 			return nil, err
 		}
 	}
 	return e.Forward(op.Key(), op.Stat(), x)
+}
+
+// log2floor returns ⌊log2 n⌋ for n ≥ 1 (0 for n < 2).
+func log2floor(n int) int {
+	k := 0
+	for n > 1 {
+		n >>= 1
+		k++
+	}
+	return k
 }
 
 // CheckMaps returns an *stlayer.ErrShape error unless x holds maps of the size
@@ -333,12 +391,11 @@ func (op *Op) CheckMaps(x *stlayer.Maps) error {
 	if op.cfg.Cross {
 		rows = 2 * op.M
 	}
-	if x == nil || x.B < 1 || x.M != rows || x.N != op.N || len(x.Data) != x.B*x.M*x.N {
-		what := "nil"
-		if x != nil {
-			what = fmt.Sprintf("[%d,%d,%d]", x.B, x.M, x.N)
-		}
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: operator for %dx%d maps (cross=%v) needs maps [B,%d,%d], got %s", op.M, op.N, op.cfg.Cross, rows, op.N, what)}
+	if err := x.Check(); err != nil {
+		return &stlayer.ErrShape{Msg: "wph: " + err.Error()}
+	}
+	if x.M != rows || x.N != op.N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: operator for %dx%d maps (cross=%v) needs maps [B,%d,%d], got [%d,%d,%d]", op.M, op.N, op.cfg.Cross, rows, op.N, x.B, x.M, x.N)}
 	}
 	return nil
 }
