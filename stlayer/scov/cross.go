@@ -45,6 +45,11 @@ func NewCross(cfg Config, M, N int) (*CrossOp, error) {
 // StackPair stacks a and b (same B, M, N) into the 2M×N pair maps expected by
 // CrossOp: map i has a.Map(i) in its top half and b.Map(i) in its bottom half.
 func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
+	for _, x := range []*stlayer.Maps{a, b} {
+		if err := x.Check(); err != nil {
+			return nil, &stlayer.ErrShape{Msg: "scov: StackPair: " + err.Error()}
+		}
+	}
 	if a.B != b.B || a.M != b.M || a.N != b.N {
 		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("scov: StackPair of [%d,%d,%d] and [%d,%d,%d]", a.B, a.M, a.N, b.B, b.M, b.N)}
 	}
@@ -112,6 +117,9 @@ func (c *CrossOp) Results(raw *stlayer.Coeffs, ref *CrossRef) ([]*CrossResult, e
 	lay := op.idx.layout(2)
 	if raw == nil || raw.K != lay.total || raw.H != 1 || raw.W != 1 {
 		return nil, fmt.Errorf("scov: cross Results needs [B, %d, 1, 1] raw coefficients", lay.total)
+	}
+	if err := raw.Check(); err != nil {
+		return nil, fmt.Errorf("scov: cross Results: %w", err)
 	}
 	if ref != nil {
 		if ref.A == nil || ref.B == nil {

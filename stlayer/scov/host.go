@@ -39,6 +39,9 @@ func (op *Op) Results(raw *stlayer.Coeffs, ref *Ref) ([]*Result, error) {
 	if raw == nil || raw.K != lay.total || raw.H != 1 || raw.W != 1 {
 		return nil, fmt.Errorf("scov: Results needs [B, %d, 1, 1] raw coefficients", lay.total)
 	}
+	if err := raw.Check(); err != nil {
+		return nil, fmt.Errorf("scov: Results: %w", err)
+	}
 	if ref != nil {
 		if err := ref.check(op); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -55,12 +56,16 @@ func (r *Ref) hash() string {
 
 // RefFromCoeffs builds a reference from raw coefficients (the output of
 // Op.Stat on one or several reference maps), averaging P00 and P11 over the
-// maps (for a single map this is exactly Cheng's add_ref).
+// maps (for a single map this is exactly Cheng's add_ref). Coefficients of
+// another shape or length and non-finite P00/P11 are refused with an error.
 func (op *Op) RefFromCoeffs(raw *stlayer.Coeffs) (*Ref, error) {
 	J, L := op.cfg.J, op.cfg.L
 	lay := op.idx.layout(1)
 	if raw == nil || raw.K != lay.total || raw.H != 1 || raw.W != 1 || raw.B < 1 {
 		return nil, fmt.Errorf("scov: RefFromCoeffs needs [B, %d, 1, 1] raw coefficients", lay.total)
+	}
+	if err := raw.Check(); err != nil {
+		return nil, fmt.Errorf("scov: RefFromCoeffs: %w", err)
 	}
 	r := &Ref{J: J, L: L, P00: make([]float64, J*L), P11: make([]float64, J*J*L*L)}
 	inv := 1 / float64(raw.B)
@@ -74,12 +79,25 @@ func (op *Op) RefFromCoeffs(raw *stlayer.Coeffs) (*Ref, error) {
 			r.P11[((c.j1*J+c.j2)*L+c.l1)*L+c.l2] += v * inv
 		}
 	}
+	for _, v := range append(r.P00[:len(r.P00):len(r.P00)], r.P11...) {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("scov: reference from non-finite coefficients (P00/P11 = %g): are the reference maps finite?", v)
+		}
+	}
 	return r, nil
 }
 
 // NewRef evaluates the raw statistic on the reference maps with eng and
-// returns their (batch-averaged) reference normalisation.
+// returns their (batch-averaged) reference normalisation. A nil engine,
+// maps of another size than M×N (or ragged) and maps holding NaN or ±Inf
+// are refused with an error.
 func (op *Op) NewRef(eng stlayer.Engine, maps *stlayer.Maps) (*Ref, error) {
+	if err := op.CheckMaps(maps); err != nil {
+		return nil, err
+	}
+	if err := maps.CheckFinite(); err != nil {
+		return nil, fmt.Errorf("scov: reference maps: %w", err)
+	}
 	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
 		return nil, err
@@ -92,6 +110,18 @@ func (r *Ref) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
 	return enc.Encode(r)
+}
+
+// CheckMaps returns an *stlayer.ErrShape error unless x is a usable batch of
+// M×N maps, the size the operator was built for.
+func (op *Op) CheckMaps(x *stlayer.Maps) error {
+	if err := x.Check(); err != nil {
+		return &stlayer.ErrShape{Msg: "scov: " + err.Error()}
+	}
+	if x.M != op.M || x.N != op.N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: operator for %d×%d maps got maps of %d×%d", op.M, op.N, x.M, x.N)}
+	}
+	return nil
 }
 
 // ReadRef loads a reference written by WriteJSON.

@@ -247,7 +247,8 @@ func (s *Spectra) Matrix() []float64 {
 	return T
 }
 
-// Apply maps one for_synthesis_iso vector to its spectra on the host.
+// Apply maps one for_synthesis_iso vector to its spectra on the host; it
+// panics when len(v) ≠ Len().
 func (s *Spectra) Apply(v []float64) []float64 {
 	if len(v) != s.n {
 		panic(fmt.Sprintf("scov: Spectra.Apply: %d values, want %d", len(v), s.n))
@@ -285,10 +286,22 @@ func (s *Spectra) Transform(p stlayer.Prim, fsi stlayer.Field) stlayer.Field {
 // unbiased std by a further √(R/(R−1)); we do not). The "mean" entry is always
 // kept, and the P00 / S1 entries when keepP00 / keepS1 (Cheng's all_P00,
 // all_S1, default true). A zero std keeps the entry iff its mean is non-zero.
+// Fewer than 2 samples, samples of another length, non-finite values and a
+// NaN threshold are refused with an error.
 func (s *Spectra) Threshold(samples [][]float64, threshold float64, keepP00, keepS1 bool) ([]bool, error) {
 	R := len(samples)
 	if R < 2 {
 		return nil, fmt.Errorf("scov: Threshold needs at least 2 realisations, got %d", R)
+	}
+	if math.IsNaN(threshold) {
+		return nil, fmt.Errorf("scov: Threshold: NaN threshold")
+	}
+	for r, v := range samples {
+		for i, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("scov: Threshold: sample %d has a non-finite value %g at %d", r, x, i)
+			}
+		}
 	}
 	mask := make([]bool, s.n)
 	for i := 0; i < s.n; i++ {
