@@ -52,7 +52,7 @@ func TestChecksRefuseBadShapes(t *testing.T) {
 	}
 }
 
-// ForwardChunked refuses a nil engine, statistic or maps and ragged maps
+// ForwardChunked refuses a nil engine or maps and ragged maps
 // with an error instead of a panic.
 func TestForwardChunkedRefusesBadInput(t *testing.T) {
 	op, err := wph.New(wph.Config{J: 2, L: 2}, 16, 16)
@@ -65,10 +65,6 @@ func TestForwardChunkedRefusesBadInput(t *testing.T) {
 		_, err := stlayer.ForwardChunked(nil, op.Key(), op.Stat(), x, 1, nil)
 		return err
 	}, "engine")
-	testutil.Refused(t, "nil stat", func() error {
-		_, err := stlayer.ForwardChunked(e, op.Key(), nil, x, 1, nil)
-		return err
-	}, "statistic")
 	testutil.Refused(t, "nil maps", func() error {
 		_, err := stlayer.ForwardChunked(e, op.Key(), op.Stat(), nil, 1, nil)
 		return err

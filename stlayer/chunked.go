@@ -16,18 +16,15 @@ const DefaultChunkPixels = 8 * 256 * 256
 // only round-off (the engines pair maps inside a batch for their FFTs) can
 // differ from the single call, while the working memory is that of one chunk
 // instead of growing with B. progress, when not nil, is called after each
-// chunk with the number of maps done. Refused with an error: a nil engine or
-// statistic, and maps that fail Maps.Check (nil, a side < 1, len(Data) ≠
-// B·M·N).
+// chunk with the number of maps done. Refused with an error: a nil engine
+// and maps that fail Maps.Check (nil, a side < 1, len(Data) ≠ B·M·N). The
+// statistic is passed to the engine as it is (an engine may not need it).
 func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress func(done int)) (*Coeffs, error) {
 	if err := x.Check(); err != nil {
 		return nil, err
 	}
 	if e == nil {
 		return nil, fmt.Errorf("stlayer: ForwardChunked needs an engine (nil)")
-	}
-	if s == nil {
-		return nil, fmt.Errorf("stlayer: ForwardChunked needs a statistic (nil)")
 	}
 	if chunk <= 0 {
 		chunk = max(1, DefaultChunkPixels/(x.M*x.N))
