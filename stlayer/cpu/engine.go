@@ -53,6 +53,7 @@
 package cpu
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -150,6 +151,9 @@ func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.
 	if err := checkMaps(x); err != nil {
 		return nil, err
 	}
+	if s == nil {
+		return nil, errNilStat
+	}
 	pk := fmt.Sprintf("%s|%d,%d,%d", key, x.B, x.M, x.N)
 	e.planMu.Lock()
 	plan := e.fwdPlans[pk]
@@ -194,6 +198,12 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	if err := checkMaps(x); err != nil {
 		return 0, nil, err
 	}
+	if s == nil {
+		return 0, nil, errNilStat
+	}
+	if loss == nil {
+		return 0, nil, errors.New("cpu: nil loss function")
+	}
 	r := &run{e: e, record: true}
 	defer r.release()
 	defer func() {
@@ -233,6 +243,8 @@ func checkMaps(x *stlayer.Maps) error {
 	return nil
 }
 
+var errNilStat = errors.New("cpu: nil statistic")
+
 // primError is the panic value used by primitives for invalid arguments; it is
 // turned into an error by Forward and LossGrad.
 type primError struct{ err error }
@@ -241,9 +253,19 @@ func shapePanic(format string, a ...any) {
 	panic(primError{&stlayer.ErrShape{Msg: "cpu: " + fmt.Sprintf(format, a...)}})
 }
 
+// asError turns the panic value p of a Forward or LossGrad into its error: a
+// primitive's primError, or an error value panicked by the statistic itself
+// (e.g. a *stlayer.ErrShape for maps of another size than the operator's).
+// Runtime errors (index out of range, nil dereference) and other values are
+// defects, and panic again.
 func asError(p any) error {
 	if pe, ok := p.(primError); ok {
 		return pe.err
+	}
+	if err, ok := p.(error); ok {
+		if _, isRuntime := err.(runtime.Error); !isRuntime {
+			return err
+		}
 	}
 	panic(p)
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/internal/testutil"
@@ -198,6 +199,37 @@ func TestErrors(t *testing.T) {
 	if _, err := e.Forward("nil", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return x }, &stlayer.Maps{B: 1, M: 2, N: 2}); err == nil {
 		t.Error("maps with missing data accepted")
 	}
+	// An error the statistic itself panics with (operators check the map
+	// size inside Stat) is returned, in Forward and LossGrad alike; a nil
+	// statistic or loss is an error too.
+	wrong := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		panic(&stlayer.ErrShape{Msg: "op built for 16×16 maps, got 8×8"})
+	}
+	if _, err := e.Forward("wrong", wrong, x); !errors.As(err, &es) || !strings.Contains(err.Error(), "16×16") {
+		t.Errorf("statistic's own ErrShape panic: Forward error %v", err)
+	}
+	if _, _, err := e.LossGrad("wrong", wrong, x, testutil.SumAbs2); !errors.As(err, &es) {
+		t.Errorf("statistic's own ErrShape panic: LossGrad error %v", err)
+	}
+	if _, err := e.Forward("nilstat", nil, x); err == nil {
+		t.Error("nil statistic accepted by Forward")
+	}
+	if _, _, err := e.LossGrad("nilstat", nil, x, testutil.SumAbs2); err == nil {
+		t.Error("nil statistic accepted by LossGrad")
+	}
+	if _, _, err := e.LossGrad("nilloss", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(x) }, x, nil); err == nil {
+		t.Error("nil loss accepted")
+	}
+	// A runtime error inside a statistic is a defect: it still panics.
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("a runtime error in a statistic was turned into an error")
+			}
+		}()
+		var idx []int
+		e.Forward("defect", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { _ = idx[3]; return x }, x)
+	}()
 }
 
 // TestPoolReuse: with the GC off (so that sync.Pool keeps its buffers), a

@@ -163,7 +163,8 @@ func (op *Op) CheckMaps(x *stlayer.Maps) error {
 // l1, l2); local → [B, K, h, w] in Kymatio's channel order. Evaluated on
 // maps of another size than M×N, the statistic (and IsoStat, SynthesisStat)
 // panics with an *stlayer.ErrShape instead of computing coefficients of the
-// wrong grid; Op.CheckMaps reports the same as an error beforehand.
+// wrong grid, which both engines return as the error of Forward and LossGrad;
+// Op.CheckMaps reports the same beforehand.
 func (op *Op) Stat() stlayer.Stat {
 	if op.cfg.Local {
 		return op.localStat
