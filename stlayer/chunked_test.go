@@ -47,3 +47,11 @@ func TestForwardChunked(t *testing.T) {
 		t.Error("maps without data accepted")
 	}
 }
+
+func TestLog2Floor(t *testing.T) {
+	for _, c := range [][2]int{{-5, 0}, {0, 0}, {1, 0}, {2, 1}, {3, 1}, {4, 2}, {255, 7}, {256, 8}, {1<<62 + 1, 62}} {
+		if got := stlayer.Log2Floor(c[0]); got != c[1] {
+			t.Errorf("Log2Floor(%d) = %d, want %d", c[0], got, c[1])
+		}
+	}
+}

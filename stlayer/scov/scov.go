@@ -215,7 +215,7 @@ func checkConfig(cfg Config, M, N int) error {
 	if M < 16 || N < 16 || M%2 != 0 || N%2 != 0 {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d: both sides must be even and ≥ 16", M, N)}
 	}
-	if cfg.J > log2floor(min(M, N)) { // 2^J > min(M, N), without overflowing the shift
+	if cfg.J > stlayer.Log2Floor(min(M, N)) { // 2^J > min(M, N), without overflowing the shift
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d too small for J = %d (need 2^J ≤ min(M, N))", M, N, cfg.J)}
 	}
 	if cfg.Normalization != NormP00 && cfg.Normalization != NormP11 {
@@ -225,16 +225,6 @@ func checkConfig(cfg Config, M, N int) error {
 		return fmt.Errorf("scov: unknown S3 convention %d", int(cfg.S3))
 	}
 	return nil
-}
-
-// log2floor returns ⌊log2 n⌋ for n ≥ 1.
-func log2floor(n int) int {
-	k := 0
-	for n > 1 {
-		n >>= 1
-		k++
-	}
-	return k
 }
 
 // Config returns the configuration.

@@ -250,10 +250,10 @@ func New(cfg Config, M, N int) (*Op, error) {
 			return nil, fmt.Errorf("wph: scaling-moment scale %d outside [%d, %d]", j, filters.MinGaussianJ, filters.MaxJ)
 		}
 	}
-	if M < 1 || N < 1 || cfg.J > log2floor(min(M, N)) { // M < 2^J, without overflowing the shift
+	if M < 1 || N < 1 || cfg.J > stlayer.Log2Floor(min(M, N)) { // M < 2^J, without overflowing the shift
 		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: map %dx%d too small for J=%d (need at least 2^J pixels per side)", M, N, cfg.J)}
 	}
-	if side := max(M, N); (cfg.TauGrid == "exp" && cfg.DN > log2floor(side)) || (cfg.TauGrid == "legacy" && cfg.DN > side/3) {
+	if side := max(M, N); (cfg.TauGrid == "exp" && cfg.DN > stlayer.Log2Floor(side)) || (cfg.TauGrid == "legacy" && cfg.DN > side/3) {
 		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: DN = %d: the shifts of step DN exceed the %dx%d map", cfg.DN, M, N)}
 	}
 	if math.IsNaN(cfg.Cut) || math.IsInf(cfg.Cut, 0) {
@@ -372,16 +372,6 @@ func (op *Op) Forward(e stlayer.Engine, x *stlayer.Maps) (*stlayer.Coeffs, error
 		}
 	}
 	return e.Forward(op.Key(), op.Stat(), x)
-}
-
-// log2floor returns ⌊log2 n⌋ for n ≥ 1 (0 for n < 2).
-func log2floor(n int) int {
-	k := 0
-	for n > 1 {
-		n >>= 1
-		k++
-	}
-	return k
 }
 
 // CheckMaps returns an *stlayer.ErrShape error unless x holds maps of the size

@@ -18,8 +18,8 @@ func (op *Op) initGlobal() error {
 	if M < 2*filters.ChengMinHalfCrop || N < 2*filters.ChengMinHalfCrop {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs maps of at least %d×%d pixels, got %d×%d", 2*filters.ChengMinHalfCrop, 2*filters.ChengMinHalfCrop, M, N)}
 	}
-	if J+1 > log2floor(min(M, N)) { // 2^(J+1) > min(M, N), without overflowing the shift
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: map %d×%d too small for J=%d (need 2^(J+1) ≤ min(M,N), i.e. J ≤ %d)", M, N, J, log2floor(min(M, N))-1)}
+	if J+1 > stlayer.Log2Floor(min(M, N)) { // 2^(J+1) > min(M, N), without overflowing the shift
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: map %d×%d too small for J=%d (need 2^(J+1) ≤ min(M,N), i.e. J ≤ %d)", M, N, J, stlayer.Log2Floor(min(M, N))-1)}
 	}
 	if err := filters.CheckBank(J*L, M, N); err != nil {
 		return err
@@ -83,15 +83,6 @@ func (op *Op) mustFit(x stlayer.Field) {
 	if _, c, h, w := x.Dims(); c != 1 || h != op.m || w != op.n {
 		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("wst: statistic for [B, 1, %d, %d] maps evaluated on [B, %d, %d, %d]", op.m, op.n, c, h, w)})
 	}
-}
-
-func log2floor(n int) int {
-	k := 0
-	for n > 1 {
-		n >>= 1
-		k++
-	}
-	return k
 }
 
 // Offsets of the classes in the global coefficient vector.

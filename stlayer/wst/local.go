@@ -18,7 +18,7 @@ func KymatioChannels(J, L int) int { return 1 + J*L + L*L*J*(J-1)/2 }
 
 func (op *Op) initLocal() error {
 	J, L, M, N := op.cfg.J, op.cfg.L, op.m, op.n
-	if J > log2floor(min(M, N)-1) { // 2^J ≥ min(M, N), without overflowing the shift
+	if J > stlayer.Log2Floor(min(M, N)-1) { // 2^J ≥ min(M, N), without overflowing the shift
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: local (Kymatio) WST needs 2^J < min(M, N); got %d×%d with J=%d", M, N, J)}
 	}
 	P, Q := KymatioPaddedSize(M, J), KymatioPaddedSize(N, J)
