@@ -178,3 +178,27 @@ func TestNormRefusesBadInput(t *testing.T) {
 		t.Error("a refused SetNorm changed the stored normalisation")
 	}
 }
+
+// A stored normalisation that lacks factors the statistic needs is accepted
+// by SetNorm (listing the needed factors takes an evaluation) but makes
+// Forward and LossGrad return an error naming the missing factor, on the CPU
+// engine too (it used to crash the caller with a string panic).
+func TestIncompleteNormIsAnError(t *testing.T) {
+	x := testutil.RandMaps(rand.New(rand.NewPCG(3, 4)), 1, 32, 32)
+	op := newOp(t, Config{J: 3, L: 4, Norm: NormAuto}, 32, 32)
+	e := cpu.New()
+	if err := op.FitNorm(e, x); err != nil {
+		t.Fatal(err)
+	}
+	n := op.Norm()
+	n.Factors = n.Factors[:len(n.Factors)/2]
+	if err := op.SetNorm(n); err != nil {
+		t.Fatalf("SetNorm of a partial normalisation: %v", err)
+	}
+	if _, err := op.Forward(e, x); err == nil || !strings.Contains(err.Error(), "no factor") {
+		t.Errorf("Forward with a partial normalisation: error %v", err)
+	}
+	if _, _, err := e.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2); err == nil || !strings.Contains(err.Error(), "no factor") {
+		t.Errorf("LossGrad with a partial normalisation: error %v", err)
+	}
+}

@@ -74,7 +74,8 @@ func (n *Norm) stat(k fkey) FactorStat {
 	if k.sm {
 		kind = "sm"
 	}
-	panic(fmt.Sprintf("wph: the stored normalisation has no factor %s map=%d j=%d l=%d p=%d", kind, k.m, k.j, k.l, k.p))
+	// An error value: the engines return it from Forward and LossGrad.
+	panic(fmt.Errorf("wph: the stored normalisation has no factor %s map=%d j=%d l=%d p=%d", kind, k.m, k.j, k.l, k.p))
 }
 
 func (n *Norm) fingerprint() string {
@@ -211,7 +212,8 @@ func (op *Op) Norm() *Norm {
 // from an operator with the same J, L, map size and Cross setting, and hold
 // finite values (Std ≥ 0) for known kinds and maps, else it is refused with
 // an error and the stored normalisation is kept; factors the statistic needs
-// but n lacks make Stat panic.
+// but n lacks make the statistic fail when it is evaluated (Forward and
+// LossGrad return the error naming the missing factor).
 func (op *Op) SetNorm(n *Norm) error {
 	if n == nil {
 		return fmt.Errorf("wph: nil normalisation")
