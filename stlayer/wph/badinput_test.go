@@ -2,6 +2,7 @@ package wph
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -200,5 +201,15 @@ func TestIncompleteNormIsAnError(t *testing.T) {
 	}
 	if _, _, err := e.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2); err == nil || !strings.Contains(err.Error(), "no factor") {
 		t.Errorf("LossGrad with a partial normalisation: error %v", err)
+	}
+}
+
+// A NormAuto statistic evaluated before FitNorm/SetNorm is an error
+// (ErrNoNorm) from the engine, not a panic in the caller.
+func TestStatWithoutNormIsAnError(t *testing.T) {
+	x := testutil.RandMaps(rand.New(rand.NewPCG(5, 6)), 1, 32, 32)
+	op := newOp(t, Config{J: 3, L: 4, Norm: NormAuto}, 32, 32)
+	if _, err := cpu.New().Forward(op.Key(), op.Stat(), x); !errors.Is(err, ErrNoNorm) {
+		t.Errorf("Forward before FitNorm: error %v, want ErrNoNorm", err)
 	}
 }

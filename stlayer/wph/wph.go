@@ -41,6 +41,7 @@
 package wph
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -343,13 +344,18 @@ func (op *Op) Key() string {
 	return k
 }
 
+// ErrNoNorm is the error of evaluating a NormAuto statistic before its
+// normalisation was fitted or set.
+var ErrNoNorm = errors.New("wph: NormAuto statistic without a normalisation: call FitNorm or SetNorm first")
+
 // Stat returns the statistic: input [B, 1, M, N] (Cross: [B, 1, 2M, N]),
 // output [B, K, 1, 1], K = NumCoeffs(), in PyWPH's order. With NormAuto the
 // normalisation must have been fitted (FitNorm) or set (SetNorm) before;
-// otherwise the statistic panics.
+// otherwise evaluating the statistic fails (the engines' Forward and
+// LossGrad return ErrNoNorm).
 func (op *Op) Stat() stlayer.Stat {
 	if op.cfg.Norm == NormAuto && op.norm == nil {
-		panic("wph: NormAuto statistic without a normalisation: call FitNorm or SetNorm first")
+		return func(stlayer.Prim, stlayer.Field) stlayer.Field { panic(ErrNoNorm) }
 	}
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
 		return op.build(p, x, modeCoeffs)
