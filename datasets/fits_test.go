@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/internal/testutil"
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 // TestFITSAstropyFixtures reads FITS files written by astropy and compares
@@ -369,5 +370,56 @@ func TestFITSFloatFormat(t *testing.T) {
 		if err != nil || back.Value != c.v {
 			t.Errorf("card %q parsed as %+v (%v)", card, back, err)
 		}
+	}
+}
+
+// ReadMapsHeader returns the content cards of a FITS map (nil for .npy), and
+// WriteMapsCards writes maps on the same grid with them (and extra HISTORY
+// cards) to FITS, ignoring them for .npy.
+func TestMapsHeaderCarriedOver(t *testing.T) {
+	dir := t.TempDir()
+	m := stlayer.NewMaps(1, 4, 6)
+	for i := range m.Data {
+		m.Data[i] = float64(i)
+	}
+	wcs := []Card{
+		{Key: "CTYPE1", Value: "RA---TAN"}, {Key: "CTYPE2", Value: "DEC--TAN"},
+		{Key: "CDELT1", Value: -0.01}, {Key: "CDELT2", Value: 0.01},
+		{Key: "CRPIX1", Value: 3.0}, {Key: "CRPIX2", Value: 2.0},
+		{Key: "BUNIT", Value: "MJy/sr"},
+	}
+	in := filepath.Join(dir, "in.fits")
+	if err := WriteMapsCards(in, m, wcs...); err != nil {
+		t.Fatal(err)
+	}
+	back, cards, err := ReadMapsHeader(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Data) != len(m.Data) || len(cards) != len(wcs) || cards[0].Value != "RA---TAN" || cards[6].Value != "MJy/sr" {
+		t.Fatalf("read back %d values, cards %+v", len(back.Data), cards)
+	}
+	two := stlayer.NewMaps(2, 4, 6)
+	out := filepath.Join(dir, "out.fits")
+	if err := WriteMapsCards(out, two, append(cards, Card{Key: "HISTORY", Comment: "plane 1 = s, plane 2 = d - s"})...); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := FITSUserCards(a.Header)
+	if len(got) != len(wcs)+1 || got[2].Value != -0.01 || got[len(got)-1].Key != "HISTORY" {
+		t.Errorf("output cards %+v", got)
+	}
+	npy := filepath.Join(dir, "out.npy")
+	if err := WriteMapsCards(npy, two, cards...); err != nil {
+		t.Fatalf(".npy with cards: %v", err)
+	}
+	if _, c, err := ReadMapsHeader(npy); err != nil || c != nil {
+		t.Errorf(".npy header cards %v (err %v), want none", c, err)
+	}
+	if err := WriteMapsCards(filepath.Join(dir, "bad.fits"), two, Card{Key: "lower", Value: 1}); err == nil {
+		t.Error("invalid card accepted")
 	}
 }

@@ -176,15 +176,32 @@ func ReadMaps(path string) (*stlayer.Maps, error) { return ReadMapsPart(path, Re
 
 // ReadMapsPart is ReadMaps with a choice of how complex data become real.
 func ReadMapsPart(path string, part ComplexPart) (*stlayer.Maps, error) {
+	m, _, err := readMapsArray(path, part)
+	return m, err
+}
+
+// ReadMapsHeader is ReadMaps that also returns the content cards of a FITS
+// file's header (FITSUserCards: WCS, units, object, … of the image read;
+// nil for .npy and .npz), so that maps on the same pixel grid can be written
+// with them (WriteMapsCards).
+func ReadMapsHeader(path string) (*stlayer.Maps, []Card, error) {
+	m, a, err := readMapsArray(path, RejectComplex)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, FITSUserCards(a.Header), nil
+}
+
+func readMapsArray(path string, part ComplexPart) (*stlayer.Maps, *Array, error) {
 	a, err := Read(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, err := ArrayToMaps(a, part)
 	if ve, ok := err.(*ValidationError); ok {
 		ve.Path = path
 	}
-	return m, err
+	return m, a, err
 }
 
 // ArrayToMaps converts an array to a batch of float64 maps [B, M, N]: shape
@@ -298,7 +315,13 @@ func WriteFITS(path string, a *Array, extra ...Card) error {
 // extension: ".npy"; ".npz" (one member "maps") or "file.npz:name"; ".fits",
 // ".fit", ".fts" (BITPIX −64; gzip is not written). The array has shape
 // (M, N) when B = 1, else (B, M, N), so ReadMaps gives the maps back exactly.
-func WriteMaps(path string, m *stlayer.Maps) error {
+func WriteMaps(path string, m *stlayer.Maps) error { return WriteMapsCards(path, m) }
+
+// WriteMapsCards is WriteMaps with extra header cards for a FITS output, after
+// the structural ones (e.g. the input's FITSUserCards and HISTORY cards saying
+// what the planes are); .npy and .npz outputs ignore them. Cards EncodeFITS
+// refuses make the write fail before anything is written.
+func WriteMapsCards(path string, m *stlayer.Maps, cards ...Card) error {
 	a, err := MapsToArray(m, "float64")
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
@@ -316,7 +339,7 @@ func WriteMaps(path string, m *stlayer.Maps) error {
 		}
 		return WriteNPZ(file, []NamedArray{{Name: member, Array: a}}, false)
 	}
-	return WriteFITS(file, a)
+	return WriteFITS(file, a, cards...)
 }
 
 // writeFileAtomic writes data to a temporary file in the target's directory,

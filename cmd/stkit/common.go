@@ -23,14 +23,52 @@ import (
 // readMaps reads a map file as a batch [B, M, N]; file problems are bad input.
 // An .npz member path ("x.npz:name") is checked on its file.
 func readMaps(path string) (*stlayer.Maps, error) {
+	m, _, err := readMapsCards(path)
+	return m, err
+}
+
+// readMapsCards is readMaps that also returns the content cards of a FITS
+// header (WCS, units, …; nil for .npy/.npz), for outputs on the same grid.
+func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
 	if _, err := os.Stat(datasets.FilePart(path)); err != nil {
-		return nil, badInputf("%s: %v", datasets.FilePart(path), errors.Unwrap(err))
+		return nil, nil, badInputf("%s: %v", datasets.FilePart(path), errors.Unwrap(err))
 	}
-	m, err := datasets.ReadMaps(path)
+	m, cards, err := datasets.ReadMapsHeader(path)
 	if err != nil {
-		return nil, asBadInput(err)
+		return nil, nil, asBadInput(err)
 	}
-	return m, nil
+	return m, cards, nil
+}
+
+// historyCards returns FITS HISTORY cards of at most 72 characters each
+// holding text (split at spaces; characters FITS headers cannot hold, such as
+// non-ASCII letters of a file name, become '?', and longer words are cut).
+func historyCards(text string) []datasets.Card {
+	text = strings.Map(func(r rune) rune {
+		if r < 32 || r > 126 {
+			return '?'
+		}
+		return r
+	}, text)
+	var out []datasets.Card
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if len(w) > 72 {
+			w = w[:72]
+		}
+		if line != "" && len(line)+1+len(w) > 72 {
+			out = append(out, datasets.Card{Key: "HISTORY", Comment: line})
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		out = append(out, datasets.Card{Key: "HISTORY", Comment: line})
+	}
+	return out
 }
 
 // validate checks maps for an operator with J scales (bad input on failure).

@@ -58,7 +58,9 @@ for dust + white noise, 0.76 vs 0.78 for dust + Quijote; the README has the
 full figures).
 
 Output OUT: [2, M, N] float64 (.npy, .npz or .fits): OUT[0] = s̃ (the separated
-component), OUT[1] = d − s̃ (contaminant + noise estimate). --report DIR
+component), OUT[1] = d − s̃ (contaminant + noise estimate); a FITS output
+keeps the WCS, units and other content cards of a FITS DATA, plus HISTORY
+cards naming the planes. --report DIR
 writes maps.png, power_spectrum.png (spectra, ratios, r(k) when --truth is
 given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
 quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s).
@@ -129,7 +131,7 @@ stkit separate --models MODELDIR --help.`)
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
-	d, err := readMaps(pos[0])
+	d, cards, err := readMapsCards(pos[0])
 	if err != nil {
 		return err
 	}
@@ -242,7 +244,8 @@ stkit separate --models MODELDIR --help.`)
 	both := stlayer.NewMaps(2, d.M, d.N)
 	copy(both.Map(0), res.S.Data)
 	copy(both.Map(1), res.Residual.Data)
-	if werr := datasets.WriteMaps(*out, both); werr != nil {
+	cards = append(cards, historyCards("stkit separate: plane 1 = the separated component s, plane 2 = DATA - s; data "+filepath.Base(pos[0]))...)
+	if werr := datasets.WriteMapsCards(*out, both, cards...); werr != nil {
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s (s̃, d − s̃)\n",

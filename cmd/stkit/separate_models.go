@@ -66,7 +66,8 @@ e.g. 0,2,noise:0.05. --positive 0,1 keeps those components ≥ 0 (box
 penalty; on the last component with two components only).
 
 Output OUT: [C, M, N] float64 (.npy, .npz or .fits), the components in the
-order given (they sum to DATA). --report DIR writes maps.png,
+order given (they sum to DATA); a FITS output keeps the WCS, units and other
+content cards of a FITS DATA, plus HISTORY cards naming the planes. --report DIR writes maps.png,
 power_spectrum.png, loss.png and metrics.json; with --truth (a [C, M, N]
 batch or C comma-separated files) also r.png and per-component metrics: r(k),
 P_est/P_true and the power fraction per half-octave bin, min r(k) over the
@@ -168,7 +169,7 @@ Example:
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
-	d, err := readMaps(pos[0])
+	d, cards, err := readMapsCards(pos[0])
 	if err != nil {
 		return err
 	}
@@ -269,7 +270,8 @@ Example:
 	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
 		return modelError(err) // nothing done: the starting point is no result
 	}
-	if werr := datasets.WriteMaps(*out, res.Components); werr != nil {
+	cards = append(cards, historyCards(fmt.Sprintf("stkit separate --models: planes = components %s in order (the last is DATA minus the others); data %s", *compList, filepath.Base(pos[0])))...)
+	if werr := datasets.WriteMapsCards(*out, res.Components, cards...); werr != nil {
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (stop levels %s, stopped early %v); wrote %s\n",

@@ -143,3 +143,43 @@ func containsFlag(args []string, f string) bool {
 	}
 	return false
 }
+
+// A FITS data map's content cards (WCS, units) are carried to a FITS output,
+// with HISTORY cards saying what the planes are; the file name's non-ASCII
+// letters cannot break the header.
+func TestSeparateFITSKeepsHeader(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, _ := sepInputs(t, dir)
+	d, err := datasets.ReadMaps(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fits := filepath.Join(dir, "données.fits")
+	wcs := []datasets.Card{{Key: "CTYPE1", Value: "GLON-CAR"}, {Key: "CDELT1", Value: -0.05}, {Key: "BUNIT", Value: "MJy/sr"}}
+	if err := datasets.WriteMapsCards(fits, d, wcs...); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.fits")
+	if code, _, errs := runCLI(t, "separate", fits, "--contaminant", samples, "-J", "3", "--steps", "2,2,1", "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, tail(errs, 600))
+	}
+	a, err := datasets.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]any{}
+	var history []string
+	for _, c := range datasets.FITSUserCards(a.Header) {
+		if c.Key == "HISTORY" {
+			history = append(history, c.Comment)
+		} else {
+			got[c.Key] = c.Value
+		}
+	}
+	if got["CTYPE1"] != "GLON-CAR" || got["CDELT1"] != -0.05 || got["BUNIT"] != "MJy/sr" {
+		t.Errorf("output cards %v", got)
+	}
+	if h := strings.Join(history, " "); !strings.Contains(h, "plane 1 = the separated component") || !strings.Contains(h, "donn?es.fits") {
+		t.Errorf("HISTORY %q", h)
+	}
+}
