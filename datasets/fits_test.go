@@ -422,4 +422,15 @@ func TestMapsHeaderCarriedOver(t *testing.T) {
 	if err := WriteMapsCards(filepath.Join(dir, "bad.fits"), two, Card{Key: "lower", Value: 1}); err == nil {
 		t.Error("invalid card accepted")
 	}
+	// float32 with the batch axis kept for one map; an unknown dtype is refused.
+	f32 := filepath.Join(dir, "one.fits")
+	if err := WriteMapsWith(f32, m, MapsWriteOptions{DType: "float32", Batch: true}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := Read(f32); err != nil || a.DType != "float32" || len(a.Shape) != 3 || a.Shape[0] != 1 {
+		t.Errorf("float32 batch: %v %v (err %v)", a.DType, a.Shape, err)
+	}
+	if err := WriteMapsWith(filepath.Join(dir, "x.npy"), m, MapsWriteOptions{DType: "int8"}); err == nil {
+		t.Error("int8 maps accepted")
+	}
 }

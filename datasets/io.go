@@ -315,17 +315,45 @@ func WriteFITS(path string, a *Array, extra ...Card) error {
 // extension: ".npy"; ".npz" (one member "maps") or "file.npz:name"; ".fits",
 // ".fit", ".fts" (BITPIX −64; gzip is not written). The array has shape
 // (M, N) when B = 1, else (B, M, N), so ReadMaps gives the maps back exactly.
-func WriteMaps(path string, m *stlayer.Maps) error { return WriteMapsCards(path, m) }
+func WriteMaps(path string, m *stlayer.Maps) error { return WriteMapsWith(path, m, MapsWriteOptions{}) }
 
 // WriteMapsCards is WriteMaps with extra header cards for a FITS output, after
 // the structural ones (e.g. the input's FITSUserCards and HISTORY cards saying
 // what the planes are); .npy and .npz outputs ignore them. Cards EncodeFITS
 // refuses make the write fail before anything is written.
 func WriteMapsCards(path string, m *stlayer.Maps, cards ...Card) error {
-	a, err := MapsToArray(m, "float64")
+	return WriteMapsWith(path, m, MapsWriteOptions{Cards: cards})
+}
+
+// MapsWriteOptions are the options of WriteMapsWith.
+type MapsWriteOptions struct {
+	// DType is the stored type: "float64" (default) or "float32" (FITS
+	// BITPIX −32).
+	DType string
+	// Batch writes shape (B, M, N) even for B = 1 (default: (M, N) then).
+	Batch bool
+	// Cards are extra FITS header cards (see WriteMapsCards).
+	Cards []Card
+}
+
+// WriteMapsWith is WriteMaps with a stored type, a batch axis kept for one map
+// and FITS header cards.
+func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
+	dtype := opt.DType
+	if dtype == "" {
+		dtype = "float64"
+	}
+	if dtype != "float64" && dtype != "float32" {
+		return fmt.Errorf("datasets: %s: maps are written as float64 or float32, not %q", path, dtype)
+	}
+	a, err := MapsToArray(m, dtype)
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
 	}
+	if opt.Batch && m.B == 1 {
+		a.Shape = []int{1, m.M, m.N}
+	}
+	cards := opt.Cards
 	if err := CheckMapsPath(path); err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func TestOutputRefusedBeforeWork(t *testing.T) {
 		frag string
 	}{
 		{with(synth, "-o", filepath.Join(ro, "s.npy")), "cannot write in " + ro},
-		{with(synth, "-o", filepath.Join(dir, "s.txt")), "writes .npy files"},
+		{with(synth, "-o", filepath.Join(dir, "s.txt")), `unknown file type ".txt"`},
 		{with(synth, "-o", filepath.Join(dir, "s2.npy"), "--report", filepath.Join(ro, "rep")), "cannot write in " + ro},
 		{with(synth, "-o", filepath.Join(dir, "s3.npy"), "--report", filepath.Join(file, "rep")), "is a file, not a folder"},
 		{with(sep, "-o", filepath.Join(ro, "x.npy")), "cannot write in " + ro},
@@ -279,7 +279,7 @@ func TestExportFailureLeavesNoFolder(t *testing.T) {
 		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, `unknown file type ".txt"`},
 		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--history", "0"}, "--history 0"},
 		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--truth", mix + "," + nan}, "1 non-finite pixel"},
-		{[]string{"sample", models, "--component", "0", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, "writes .npy files"},
+		{[]string{"sample", models, "--component", "0", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, `unknown file type ".txt"`},
 		{[]string{"sample", models, "--component", "0", "-o", o, "--history", "-1"}, "--history -1"},
 		{[]string{"sample", models, "--component", "0", "-o", o, "--report", filepath.Join(file, "r")}, "is a file, not a folder"},
 	} {

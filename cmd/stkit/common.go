@@ -169,14 +169,6 @@ func checkMapsOutput(path string) error {
 	return checkOutput(path)
 }
 
-// checkNPYOutput is checkOutput for a command that writes only .npy files.
-func checkNPYOutput(path string) error {
-	if !strings.HasSuffix(strings.ToLower(path), ".npy") {
-		return badInputf("-o %s: this command writes .npy files; give a name ending in .npy", path)
-	}
-	return checkOutput(path)
-}
-
 // maxL bounds the number of orientations the CLI accepts, for every
 // statistic: scov.MaxL (its index tables grow as J³L³); the reference codes use
 // L = 4 to 16.

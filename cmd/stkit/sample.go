@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -42,10 +43,11 @@ the samples' statistics under the model next to that of the training
 patches, and the sampling noise of the spectrum comparison: the same
 comparison for as many real training patches against the others).
 
-Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
+Output OUT: [N, size, size] float32 (.npy, .npz or .fits by the extension).
+Ctrl-C writes the maps reached.`)
 	comp := fs.Int("component", -1, "component k to sample (required)")
 	n := fs.Int("n", 1, "number of maps")
-	out := fs.String("o", "", "output .npy [N, size, size] float32 (required)")
+	out := fs.String("o", "", "output [N, size, size] float32: .npy, .npz or .fits (required)")
 	size := fs.Int("size", 0, "map side in pixels (default: the patch size)")
 	stride := fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	draw := fs.String("draw", "decoded", "target statistics: decoded, mean or noise")
@@ -91,7 +93,7 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 			return c
 		}
 	}
-	if err := checkNPYOutput(*out); err != nil {
+	if err := checkMapsOutput(*out); err != nil {
 		return err
 	}
 	if err := checkOutputDir("--report", *report); err != nil {
@@ -168,7 +170,7 @@ Output OUT: [N, size, size] float32 .npy. Ctrl-C writes the maps reached.`)
 	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
 		return modelError(err) // nothing done: the starting maps are no result
 	}
-	if werr := writeFloat32Maps(*out, res.Maps); werr != nil {
+	if werr := datasets.WriteMapsWith(*out, res.Maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g (sum over maps) in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, iters, *out)

@@ -45,7 +45,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
-	out := fs.String("o", "", "output .npy [K, M, N] float32 (required)")
+	out := fs.String("o", "", "output [K, M, N] float32: .npy, .npz or .fits (required)")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same bytes)")
@@ -111,7 +111,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 			return c
 		}
 	}
-	if err := checkNPYOutput(*out); err != nil {
+	if err := checkMapsOutput(*out); err != nil {
 		return err
 	}
 	if err := checkOutputDir("--report", *report); err != nil {
@@ -221,7 +221,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	if err != nil && !errors.Is(err, context.Canceled) && res.Iters == 0 {
 		return err // nothing done: the starting maps are no result
 	}
-	if werr := writeFloat32Maps(*out, res.Maps); werr != nil {
+	if werr := datasets.WriteMapsWith(*out, res.Maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
@@ -304,15 +304,4 @@ func readMapSet(spec string) (*stlayer.Maps, error) {
 		all.B += m.B
 	}
 	return all, nil
-}
-
-func writeFloat32Maps(path string, m *stlayer.Maps) error {
-	a, err := datasets.MapsToArray(m, "float32")
-	if err != nil {
-		return err
-	}
-	if m.B >= 1 {
-		a.Shape = []int{m.B, m.M, m.N}
-	}
-	return datasets.WriteNPY(path, a)
 }

@@ -83,3 +83,23 @@ func TestSynthReferenceSetAndPresets(t *testing.T) {
 		t.Error("an output was written despite bad input")
 	}
 }
+
+// synth writes FITS (BITPIX −32) and .npz as well as .npy, always as a
+// [K, M, N] float32 batch, one map included.
+func TestSynthOutputFormats(t *testing.T) {
+	dir := t.TempDir()
+	target := writeTestMap(t, dir, "target.npy", 1)
+	for _, name := range []string{"s.fits", "s.npz"} {
+		out := filepath.Join(dir, name)
+		if code, _, errs := runCLI(t, "synth", target, "-J", "3", "-n", "1", "--steps", "2", "-o", out); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, tail(errs, 400))
+		}
+		a, err := datasets.Read(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.DType != "float32" || len(a.Shape) != 3 || a.Shape[0] != 1 || a.Shape[1] != 64 || a.Shape[2] != 64 {
+			t.Errorf("%s: %s %v, want float32 [1 64 64]", name, a.DType, a.Shape)
+		}
+	}
+}
