@@ -146,7 +146,10 @@ func gaussianFourier(p gaborParams) []float64 {
 
 // MorletTheta returns the orientation of Morlet filter l out of L in the
 // Cheng/Kymatio convention, θ_l = (int(L − L/2 − 1) − l)·π/L, where
-// int(L − L/2 − 1) = ⌈L/2⌉ − 1 (Python's int() of the float L − L/2 − 1).
+// int(L − L/2 − 1) is Python's int() (truncation toward zero) of the float
+// L − L/2 − 1: ⌊L/2⌋ − 1 for L ≥ 2 (L/2 − 1 for even L, (L−3)/2 for odd L)
+// and 0 for L = 1. For L = 4: θ = π/4, 0, −π/4, −π/2; for L = 8: θ = 3π/8 …
+// −4π/8 (TestMorletThetaPythonInt pins these values).
 // θ is measured from the row axis: the wave vector is ξ(cos θ, sin θ) in
 // (row, column) coordinates.
 func MorletTheta(l, L int) float64 {
