@@ -1,41 +1,75 @@
 // Package wst computes the wavelet scattering transform (WST) of 2D maps in two
-// reference conventions, written once against stlayer.Prim:
+// reference conventions, written once against stlayer.Prim: the global
+// coefficients of Sihao Cheng's `scattering` package (Config.Local = false,
+// the default) and the local coefficient maps of Kymatio's Scattering2D
+// (Config.Local = true).
 //
-//   - Global (Config.Local = false): Sihao Cheng's `Scattering2d.scattering_coef`
-//     (SihaoCheng/scattering_transform; algorithm 'fast' by default, 'classic'
-//     with Config.Classic). Morlet filters
-//     filters.MorletCheng, periodic boundaries, spatial means:
+// Notation: x is a real M×N map (M rows, N columns), ψ_{j,l} the Morlet
+// wavelet of scale j ∈ [0, J) (j = 0 finest, σ_j = 0.8·2^j) and orientation
+// θ_l = filters.MorletTheta(l, L) = (int(L−L/2−1)−l)·π/L, l ∈ [0, L), measured
+// from the row axis as in Cheng and Kymatio; ⋆ is the circular convolution
+// computed by FFT (unnormalised forward DFT, 1/(MN) on the inverse, so
+// x⋆ψ = IFFT2(FFT2(x)·ψ̂)); ⟨·⟩ is the mean over the M×N pixels.
+// The coefficients of Stat are real (stored as complex with zero imaginary
+// part) and raw: no normalisation by S0, S1 or a reference and no logarithm
+// (IsoStat adds Cheng's ratios s21, s22; SynthesisStat takes natural
+// logarithms).
 //
-//     S0 = ⟨x⟩
-//     S1[j1,l1]       = ⟨|x⋆ψ_{j1,l1}|⟩,            P00[j1,l1]       = ⟨|x⋆ψ_{j1,l1}|²⟩
-//     S2[j1,l1,j2,l2] = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⟩, P11[j1,l1,j2,l2] = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|²⟩
+// # Global WST (Cheng)
 //
-//     for j2 ≥ j1 (Cheng's default 'j2>=j1'; Config.StrictJ2 selects j2 > j1).
-//     No normalisation by S1 or by the map size: the values are those of the
-//     band-limited fields, i.e. Cheng's `* M1*N1/M/N` factors are built into
-//     Prim.CropFreq. Each convolution with ψ_j is computed on the h_j×w_j
-//     lowest Fourier modes only (Cheng's cut_high_k_off): h_j = 2·max(8,
-//     min(⌈M/2^j⌉, M/2)), likewise w_j with N (filters.Crops). The first-order
-//     modulus |x⋆ψ_{j1}| lives on the h_{j1}×w_{j1} grid; its spectrum is
-//     cropped again to h_{j2}×w_{j2} before the second wavelet.
+// Cheng's `Scattering2d.scattering_coef` (SihaoCheng/scattering_transform;
+// algorithm 'fast' by default, 'classic' with Config.Classic), Morlet filters
+// filters.MorletCheng, periodic boundaries:
 //
-//   - Local (Config.Local = true): Kymatio's Scattering2D (kymatio.torch, the
-//     same algorithm as kymatio/scattering2d/core/scattering2d.py). Reflect
-//     padding to P = ((M+2^J)/2^J+1)·2^J (integer division), Morlet filters
-//     filters.MorletKymatio at the padded size, subsampling by periodising the
-//     spectrum (Prim.Periodise, Kymatio's subsample_fourier) after each
-//     filter product, low-pass φ_J and subsampling by 2^J at every order, and
-//     unpadding of one coarse pixel on every side. The second-order low-pass
-//     is computed in real space as separable weighted sums (φ is a Gaussian),
-//     equal to Kymatio's Fourier low-pass up to round-off and without the FFT
-//     of the second-order moduli. Output [B, K, P/2^J−2,
-//     Q/2^J−2] with K = 1 + J·L + L²·J(J−1)/2 channels in Kymatio's order
-//     (S0; S1 for (j1, l1); S2 for (j1, l1, j2 > j1, l2)).
+//	S0              = ⟨x⟩
+//	S1[j1,l1]       = ⟨|x⋆ψ_{j1,l1}|⟩
+//	P00[j1,l1]      = ⟨|x⋆ψ_{j1,l1}|²⟩
+//	S2[j1,l1,j2,l2] = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⟩
+//	P11[j1,l1,j2,l2] = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|²⟩
 //
-// Orientation index l ∈ [0, L): θ_l = filters.MorletTheta(l, L) =
-// (int(L−L/2−1)−l)·π/L as in Cheng and Kymatio (both conventions);
-// scales j ∈ [0, J), j = 0 finest. Coefficients are real (stored as complex
-// with zero imaginary part).
+// for j2 ≥ j1 (Cheng's default 'j2>=j1'; Config.StrictJ2 selects j2 > j1,
+// Kymatio's and PyWST's set). The values are those of the band-limited fields:
+// Cheng's `* M1*N1/M/N` factors are built into Prim.CropFreq. Each convolution
+// with ψ_j is computed on the h_j×w_j lowest Fourier modes only (Cheng's
+// cut_high_k_off): h_j = 2·max(8, min(⌈M/2^j⌉, M/2)), likewise w_j with N
+// (filters.Crops). The first-order modulus |x⋆ψ_{j1}| lives on the
+// h_{j1}×w_{j1} grid; its spectrum is cropped again to h_{j2}×w_{j2} before the
+// second wavelet.
+//
+// Output of Stat: [B, K, 1, 1] in the order S0; S1 (j1, l1); P00 (j1, l1);
+// S2 (j1, j2, l1, l2); P11 (j1, j2, l1, l2), the last index varying fastest
+// and the (j1, j2) pairs in lexicographic order — note that S2 is stored with
+// both scales before both angles, Cheng's array layout [j1, j2, l1, l2].
+// K = 1 + 2·J·L + 2·L²·#pairs with #pairs = J(J+1)/2 (J(J−1)/2 with
+// StrictJ2). IsoStat, SynthesisStat and ChengDict give Cheng's isotropic
+// reductions, s21/s22 and flattened synthesis vectors.
+//
+// # Local WST (Kymatio)
+//
+// Kymatio's Scattering2D (kymatio.torch, the algorithm of
+// kymatio/scattering2d/core/scattering2d.py), max_order 2, Morlet filters
+// filters.MorletKymatio built at the padded size. With x̃ the map reflect-padded
+// to P×Q, P = ((M+2^J)/2^J+1)·2^J (integer division; KymatioPaddedSize), and
+// φ_J the Gaussian low-pass (σ = 0.8·2^{J−1}):
+//
+//	S0[y]             = (x̃⋆φ_J)(2^J·(y+1))
+//	S1[j1,l1][y]      = (|x̃⋆ψ_{j1,l1}|⋆φ_J)(2^J·(y+1))
+//	S2[j1,l1,j2,l2][y] = (||x̃⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⋆φ_J)(2^J·(y+1)),  j2 > j1
+//
+// i.e. sampled every 2^J pixels of the padded grid, one coarse pixel unpadded
+// on every side (y = (y1, y2), 0 ≤ y1 < P/2^J−2, 0 ≤ y2 < Q/2^J−2). As in
+// Kymatio, each product with a filter is subsampled by periodising its
+// spectrum (Prim.Periodise, Kymatio's subsample_fourier): |x̃⋆ψ_{j1}| is
+// evaluated on the grid subsampled by 2^{j1} and the second-order modulus on
+// the grid subsampled by 2^{j2}. The second-order low-pass is computed in real
+// space as separable weighted sums (φ is a Gaussian), equal to Kymatio's
+// Fourier low-pass up to round-off. No normalisation (Kymatio's raw output).
+//
+// Output of Stat: [B, K, P/2^J−2, Q/2^J−2] with K = KymatioChannels(J, L) =
+// 1 + J·L + L²·J(J−1)/2 channels in Kymatio's order: S0; S1 (j1, l1); S2 (j1,
+// l1, j2 > j1, l2), last index fastest — each angle follows its own scale,
+// unlike the global layout. KymatioLabelRows and KymatioArray export it in
+// Kymatio's layout.
 package wst
 
 import (
