@@ -8,16 +8,40 @@
 //
 //	C = ⟨(a(r+τ) − ⟨a⟩)·conj(b(r) − ⟨b⟩)⟩_r,  a = [z_{j1,l1}]^{p1}, b = [z_{j2,l2}]^{p2},
 //
-// the spatial mean ⟨·⟩ taken over the whole (periodic) map; see Moment. The
-// classes (PyWPH names) are S11 (p1=p2=1, same wavelet), S00 (0,0), S01 (0,1),
-// C01 (0,1; j1<j2, l2 ∈ [l1−DL, l1+DL) mod L), Cphase (1, 2^{j2−j1}; j1<j2,
-// l1=l2), then the scaling moments L (ScalingMoment). The vector is in exactly
-// PyWPH's order (WPHOp.apply's output), complex; Labels gives one row per
-// coefficient.
+// the spatial mean ⟨·⟩ taken over the whole (periodic) map (M·N pixels, no
+// unbiasing); see Moment. The convolution is x⋆ψ = IFFT2(FFT2(x)·ψ̂)
+// (unnormalised forward DFT, 1/(MN) on the inverse). The classes (PyWPH
+// names) are S11 (p1=p2=1, same wavelet), S00 (0,0), S01 (0,1), C01 (0,1;
+// j1<j2, l2 ∈ [l1−DL, l1+DL) mod L), Cphase (1, 2^{j2−j1}; j1<j2, l1=l2), then
+// the scaling moments L (ScalingMoment). Coefficients are complex.
+//
+// # Index order
+//
+// The vector is in exactly PyWPH's order (WPHOp.apply's output, the rows of
+// WPHOp.wph_moments_indices then scaling_moments_indices): classes in PyWPH's
+// canonical order S11, S00, C00, S01, C01, S10, C10, Cphase, Cphase_inv, L
+// (whatever order Config.Classes lists them in), and within a class the loops
+// below, the last one varying fastest:
+//
+//	S11, S00   j1, l1, n = 0…DN, a = 0…A−1          (n = 0 has a single τ = 0 entry)
+//	S01        j1, l1
+//	C01        j1, j2 = j1+1…min(j1+DJ, J−1), l1, t = l1−DL…l1+DL−1 (l2 = t mod L),
+//	           and, for l2 = l1 only, n = 0…DN, a = 0…2A−1
+//	Cphase     j1, j2 = j1+1…min(j1+DJ, J−1), l1 (= l2), n = 0…min(DN, J−1−j2), a = 0…2A−1
+//	L          j ∈ Config.SMJ (default −1, 0, …, ⌊J/4⌋), (p1, p2) ∈ Config.SMP
+//	           (default (0,0), (0,1), (1,1))
+//
+// Note the C01 angle order: l2 runs from l1−DL upwards modulo L, not from 0.
+// Labels gives one row per coefficient (LabelColumns); Moments and
+// ScalingMoments give the same information as structs, PyWPHIndices in
+// PyWPH's own layout. For J = 7, L = 4, DN = 0 the default model has 513
+// coefficients (28 S11, 28 S00, 28 S01, 336 C01, 84 Cphase, 9 L).
 //
 // Translations τ (DN > 0) follow PyWPH's "exp" grid: τ = round(2^n·(cos(θ−α),
-// sin(θ−α))) in (x=column, y=row) pixels, α = a·π/A, applied to the first
-// factor (cov[τ_y, τ_x] of ifft(fft(a)·conj(fft(b)))/(MN)).
+// sin(θ−α))) in (x=column, y=row) pixels, θ = θ_{l2} of the second factor,
+// α = a·π/A, rounding half to even as numpy.round; "legacy" grid: radius
+// 3n·2^{j2} instead of 2^n. τ is applied to the first factor (cov[τ_y, τ_x]
+// of ifft(fft(a)·conj(fft(b)))/(MN)).
 //
 // Speed: the bump wavelets have compact Fourier support |k| < 2ξ_j = 1.7π/2^j,
 // so the spectrum of z_j is computed only on its band, the low-frequency
@@ -31,9 +55,13 @@
 // by default (exact, PyWPH's arithmetic); Config.Subsample trades accuracy
 // for speed by evaluating them on coarser grids.
 //
-// Normalisation (Config.Norm = NormAuto) is PyWPH's norm='auto': every factor
-// is centred by its mean and divided by its standard deviation measured on a
-// reference map (Op.FitNorm), stored in the Op and exportable (Norm).
+// Normalisation: by default (NormNone, PyWPH's norm=None) the coefficients
+// are the raw covariances above. Config.Norm = NormAuto is PyWPH's
+// norm='auto': every factor is centred by its mean and divided by its standard
+// deviation measured on a reference map (Op.FitNorm), stored in the Op and
+// exportable (Norm). Deviation from PyWPH: FitNorm on a batch of several maps
+// averages the per-map means and variances over the batch, where PyWPH keeps
+// the first map passed with norm='auto' (identical for a single map).
 //
 // Non-periodic maps (Config.NonPeriodic) follow PyWPH's pbc=False: see
 // Config.NonPeriodic. Cross-WPH (Config.Cross) takes a pair of maps stacked
@@ -136,6 +164,13 @@ type Config struct {
 // DefaultConfig returns PyWPH's default model for J = 6, L = 4: DN = 0, A = 4,
 // all scale pairs, DL = L/2, exp τ grid, default classes and scaling moments,
 // periodic, no normalisation, exact evaluation.
+//
+// DJ and DL are filled in for J = 6, L = 4 (DJ = 5, DL = 2): a caller that
+// changes J or L on the result must reset DJ and DL to 0 to keep PyWPH's
+// defaults (all pairs, DL = L/2); otherwise J > 6 drops the pairs with
+// j2 − j1 > 5 (493 instead of 513 coefficients for J = 7, L = 4) and L ≠ 4
+// keeps DL = 2. Config{J: J, L: L} with zero optional fields is PyWPH's
+// default model for any J and L.
 func DefaultConfig() Config {
 	return Config{J: 6, L: 4, A: 4, DL: 2, DJ: 5, TauGrid: "exp"}
 }
