@@ -56,7 +56,18 @@
 // (j1 ≤ j2 ≤ j3, Δ2, Δ3). With NormP11 the C11 entries with j1 = j2 and
 // l1 = l2 (iso: j1 = j2 and Δ2 = 0, identically 1) are left out and log P11
 // (j1 ≤ j2, l1, l2) / log P11_iso (j1 ≤ j2, Δ) is appended. For J = 6, L = 4
-// (NormP00) the lengths are 7889 and 993.
+// (NormP00) the lengths are 7889 and 993. Logarithms are natural.
+//
+// Deviations from Cheng's code, each stated where it applies: a reference
+// measured on several maps averages their P00 and P11 (NewRef,
+// RefFromCoeffs); the spectra store the angular harmonics as a real
+// orthonormal basis and threshold with the plain unbiased std (Spectra,
+// Threshold); S3Cov is offered beside Cheng's one-ψ̂ C01.
+//
+// Further operators: CrossOp (Cheng's scattering_cov_2fields, pairs of maps),
+// Spectra and SpectraStat (the reduced scattering spectra: angular harmonics,
+// DCT along scale and thresholding of for_synthesis_iso), SynthOp (the
+// flattened vectors as a differentiable statistic).
 package scov
 
 import (
@@ -119,7 +130,9 @@ func (s S3Convention) String() string {
 // Config configures the scattering covariance.
 type Config struct {
 	// J is the number of dyadic scales (j = 0…J−1), L the number of
-	// orientations θ_l = (⌊L/2⌋−1−l)·π/L (filters.MorletCheng).
+	// orientations θ_l = filters.MorletTheta(l, L) = (⌊L/2⌋−1−l)·π/L for
+	// L ≥ 2 (−l·π/L for L = 1), measured from the row axis
+	// (filters.MorletCheng).
 	J, L int
 	// Normalization of C01/C11 (default NormP00).
 	Normalization Normalization
@@ -253,8 +266,11 @@ func (op *Op) NumRaw() int { return op.idx.numRaw(1) }
 
 // Stat returns the raw statistic: x is [B, 1, M, N] (real) and the result is
 // [B, NumRaw(), 1, 1], in the order of Labels: mean, var, P00 (j, l), S1 (j, l),
-// C01 (j1 ≤ j2, l1, l2), C11 (j1 ≤ j2 ≤ j3, l1, l2, l3). P00, S1, mean and var
-// are real; C01 and C11 complex. See the package documentation for formulas.
+// C01 (j1 ≤ j2, l1, l2), C11 (j1 ≤ j2 ≤ j3, l1, l2, l3), the last index
+// varying fastest and the scale tuples in lexicographic order. P00, S1, mean
+// and var are real; C01 and C11 complex. The moments are raw (not divided by
+// P00 or P11, no logarithm): Results, Assemble and Synthesis normalise them.
+// See the package documentation for formulas.
 func (op *Op) Stat() stlayer.Stat {
 	// Shapes are checked by the primitives (MulFilters needs M×N maps).
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {

@@ -7,33 +7,6 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// Scattering spectra (Cheng's prepare_threshold_func pipeline with
-// FourierAngle and FourierScale, statistics.md §2.4), applied to the
-// isotropic vector for_synthesis_iso (NormP00):
-//
-//  1. angular harmonics: for every (j1, j2) the L values C01_iso[j1,j2,Δ] and
-//     for every (j1, j2, j3) the L² values C11_iso[j1,j2,j3,Δ2,Δ3] are mapped
-//     by the REAL orthonormal DFT basis R (RealDFTBasis): for a frequency q
-//     with q ≠ −q (mod L) the pair √2·Re F(q), √2·Im F(q) of the orthonormal
-//     DFT F(q) = L^(−d/2) Σ_Δ v(Δ) exp(−2πi q·Δ/L) is kept (for the
-//     lexicographically smaller of q, −q), for q = −q only Re F(q). This is
-//     the non-redundant, real, orthonormal form of Cheng's
-//     torch.fft.fftn(norm='ortho') over the angle-difference axes.
-//  2. scale transform: coefficients are re-indexed by scale differences,
-//     a = j2 − j1 ≥ 0 for C01 (j1 inside the modulus, j2 the outer wavelet),
-//     a = j2 − j1 ≥ 0 and b = j2 − j3 ≤ 0 for C11, and the orthonormal DCT-II
-//     D[k,n] = √(2/N)·cos(πk(n+½)/N) (row k = 0: √(1/N)) is applied along the
-//     absolute scale n = j1 = 0…N−1 at fixed (a, b, angular harmonic), with
-//     N = J − a (C01) and N = J − a + b (C11). For a self-similar field only
-//     the k = 0 mode (the mean over scales) is non-zero.
-//  3. threshold (Threshold): keep the coefficients whose |mean|/std over an
-//     ensemble of realisations exceeds a threshold (mean, and optionally P00
-//     and S1, always kept).
-//
-// mean/std, log P00_iso and log S1_iso pass through unchanged. The whole map
-// is a fixed orthogonal matrix (block-diagonal after permutation, one block
-// D_N ⊗ R per (type, a, b)), applied on Prim with Prim.Linear per block.
-
 // RealDFTBasis returns the real orthonormal DFT basis over d angle axes of
 // length L as an L^d × L^d row-major matrix (rows: basis vectors; columns:
 // the angle multi-index Δ in row-major order), together with the frequency
@@ -124,7 +97,51 @@ type spectraBlock struct {
 	Ac      []complex128 // A as complex, for Prim.Linear
 }
 
-// Spectra is the scattering-spectra transform of an operator (see above).
+// Spectra is the scattering-spectra transform of an operator: Cheng's
+// prepare_threshold_func pipeline with
+// FourierAngle and FourierScale (statistics.md §2.4), applied to the
+// isotropic vector for_synthesis_iso (NormP00):
+//
+//  1. angular harmonics: for every (j1, j2) the L values C01_iso[j1,j2,Δ] and
+//     for every (j1, j2, j3) the L² values C11_iso[j1,j2,j3,Δ2,Δ3] are mapped
+//     by the REAL orthonormal DFT basis R (RealDFTBasis): for a frequency q
+//     with q ≠ −q (mod L) the pair √2·Re F(q), √2·Im F(q) of the orthonormal
+//     DFT F(q) = L^(−d/2) Σ_Δ v(Δ) exp(−2πi q·Δ/L) is kept (for the
+//     lexicographically smaller of q, −q), for q = −q only Re F(q). This is
+//     the non-redundant, real, orthonormal form of Cheng's
+//     torch.fft.fftn(norm='ortho') over the angle-difference axes.
+//  2. scale transform: coefficients are re-indexed by scale differences,
+//     a = j2 − j1 ≥ 0 for C01 (j1 inside the modulus, j2 the outer wavelet),
+//     a = j2 − j1 ≥ 0 and b = j2 − j3 ≤ 0 for C11, and the orthonormal DCT-II
+//     D[k,n] = √(2/N)·cos(πk(n+½)/N) (row k = 0: √(1/N)) is applied along the
+//     absolute scale n = j1 = 0…N−1 at fixed (a, b, angular harmonic), with
+//     N = J − a (C01) and N = J − a + b (C11). For a self-similar field only
+//     the k = 0 mode (the mean over scales) is non-zero.
+//  3. threshold (Threshold): keep the coefficients whose |mean|/std over an
+//     ensemble of realisations exceeds a threshold (mean, and optionally P00
+//     and S1, always kept).
+//
+// mean/std, log P00_iso and log S1_iso pass through unchanged. The whole map
+// is a fixed orthogonal matrix (block-diagonal after permutation, one block
+// D_N ⊗ R per (type, a, b)), applied on Prim with Prim.Linear per block.
+//
+// Index order of the spectra vector (Labels): the pass-through entries first
+// (mean/std; log P00_iso for j = 0…J−1; log S1_iso for j), then one block per
+// C01 scale difference a = 0…J−1, then one block per C11 pair (a, b) with
+// a = 0…J−1 outer and b = a−(J−1)…0 inner. Inside a block the angular
+// harmonic (the rows of RealDFTBasis: frequency q lexicographic, Re before
+// Im) is the outer index and the DCT mode k = 0…N−1 the inner, fastest one.
+//
+// Deviation from Cheng: his FourierAngle applies the complex
+// torch.fft.fftn(norm='ortho') and stores real and imaginary parts; for real
+// input the harmonics q and −q are complex conjugates, so here each such pair
+// is stored once as the real orthonormal pair (√2·Re, √2·Im). The whole map is
+// then one orthogonal matrix (Matrix; TestSpectraBasesOrthonormal) and the
+// spectra vector has the length of for_synthesis_iso; entries differ from
+// Cheng's by that √2 and by their packing order. No Cheng fixture of the
+// reduced spectra exists in shared/reference: the transform is checked by its
+// own properties (orthonormality, scale invariance of a power law), not by
+// parity.
 type Spectra struct {
 	op     *Op
 	n      int
