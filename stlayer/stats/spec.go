@@ -3,6 +3,38 @@
 // builds the operator of the right family for a map size. Specs are what the
 // command line parses, what feature caches and checkpoints record, and what
 // per-component model files store.
+//
+// Every built Op maps maps [B, 1, M, N] (pairs stacked to [B, 1, 2M, N] for
+// Cross) to coefficients [B, K, H, W] whose rows are described by Labels. The
+// formulas, index orders and normalisations are those of the family packages;
+// a Spec selects among them as follows (defaults: WithDefaults).
+//
+//	Kind     options            statistic (family method)                  normalisation
+//	wst      —                  global WST of Cheng (wst.Op.Stat)          raw
+//	wst      Iso                isotropic WST + s21, s22 (wst.Op.IsoStat)  raw; s21, s22 ratios
+//	wst      Synthesis [+Iso]   for_synthesis(_iso) (wst.Op.SynthesisStat) natural logs
+//	wst      Local              Kymatio's local WST maps [B, K, h, w]      raw
+//	wph      [DN, Pad, Cross]   PyWPH moments (wph.Op.Stat)                Norm "none": raw; "auto": norm='auto'
+//	scov     —                  raw mean, var, P00, S1, C01, C11           raw
+//	scov     Synthesis or Iso   for_synthesis(_iso) (scov.Op.Synthesis)    logs; C01, C11 ÷ √(P00·P00) (or P11)
+//	scov     Cross              raw cross moments (scov.CrossOp.Stat)      raw
+//	spectra  —                  scattering spectra (scov.Op.SpectraStat)   as scov Iso, then orthogonal map
+//
+// For scov, Iso alone already selects the isotropic synthesis vector
+// for_synthesis_iso (there is no raw isotropic scov statistic).
+//
+// The wph operator is built from wph.DefaultConfig with J, L, DN and Cross
+// replaced, so it keeps DJ = 5 and DL = 2: it is PyWPH's default model for
+// J ≤ 6 and L = 4 only; for J > 6 the C01/Cphase pairs with j2 − j1 > 5 are
+// left out (493 instead of PyWPH's 513 coefficients for J = 7, L = 4) and for
+// L ≠ 4 C01 keeps l2 ∈ [l1−2, l1+2) mod L instead of PyWPH's [l1−L/2, l1+L/2).
+//
+// The reference normalisations: Build normalises scov synthesis vectors and
+// spectra by the map itself (Cheng's use_ref=False) and refuses wph
+// Norm "auto"; BuildWithRef measures the reference on given maps (scov: the
+// batch-averaged P00/P11, Cheng's add_ref + use_ref=True; wph: the
+// batch-averaged factor means and stds); BuildStored reloads one saved with
+// Reference.
 package stats
 
 import (
@@ -47,8 +79,13 @@ type Spec struct {
 	// WPH options.
 	DN      int    `json:"dn,omitempty"`
 	Wavelet string `json:"wavelet,omitempty"` // "morlet" or "bump" ("" = family default)
-	Norm    string `json:"norm,omitempty"`    // "none" or "auto"
-	Pad     string `json:"pad,omitempty"`     // "periodic", "reflect", "crop"
+	// Norm: wph "none" (default) or "auto" (PyWPH's norm='auto'); scov and
+	// spectra "p00" (default; "none" is read as p00) or "p11" (Cheng's
+	// normalization of C01/C11); wst "none" only.
+	Norm string `json:"norm,omitempty"`
+	// Pad: "periodic" (default), "reflect" (wst Local, Kymatio; the default
+	// there) or "crop" (wph, PyWPH's pbc=False).
+	Pad string `json:"pad,omitempty"`
 }
 
 // Op is a built statistic: what synthesis, separation and feature extraction
@@ -85,8 +122,11 @@ func (s Spec) String() string {
 // JSON returns the spec as JSON.
 func (s Spec) JSON() []byte { b, _ := json.Marshal(s); return b }
 
-// WithDefaults fills zero fields with the family's defaults (J from the map
-// size when J = 0: log2(min(M,N)) − 2, at least 1; L = 4 or 8).
+// WithDefaults fills zero fields with the defaults: Kind scov; J from the map
+// size when J = 0, ⌊log2(min(M,N))⌋ − 2, at least 1 (6 for 256² maps); L = 4;
+// Wavelet "bump" for wph, "morlet" otherwise; Pad "reflect" for a local wst,
+// "periodic" otherwise; Norm "none" (the family's default normalisation, see
+// Spec.Norm).
 func (s Spec) WithDefaults(m, n int) Spec {
 	if s.Kind == "" {
 		s.Kind = SCov
