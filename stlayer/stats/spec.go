@@ -23,11 +23,9 @@
 // For scov, Iso alone already selects the isotropic synthesis vector
 // for_synthesis_iso (there is no raw isotropic scov statistic).
 //
-// The wph operator is built from wph.DefaultConfig with J, L, DN and Cross
-// replaced, so it keeps DJ = 5 and DL = 2: it is PyWPH's default model for
-// J ≤ 6 and L = 4 only; for J > 6 the C01/Cphase pairs with j2 − j1 > 5 are
-// left out (493 instead of PyWPH's 513 coefficients for J = 7, L = 4) and for
-// L ≠ 4 C01 keeps l2 ∈ [l1−2, l1+2) mod L instead of PyWPH's [l1−L/2, l1+L/2).
+// The wph operator is PyWPH's default model (wph.DefaultConfig) with J, L, DN
+// and Cross from the Spec: all scale pairs and DL = L/2 for any J and L (513
+// coefficients for J = 7, L = 4, as PyWPH).
 //
 // The reference normalisations: Build normalises scov synthesis vectors and
 // spectra by the map itself (Cheng's use_ref=False) and refuses wph

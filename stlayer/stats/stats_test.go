@@ -2,6 +2,7 @@ package stats
 
 import (
 	"encoding/json"
+	"github.com/stkit-org/stkit/stlayer/wph"
 	"math"
 	"testing"
 
@@ -104,5 +105,28 @@ func TestStackPair(t *testing.T) {
 	}
 	if _, err := StackPair(a, testMaps(1, 8)); err == nil {
 		t.Error("mismatched pair accepted")
+	}
+}
+
+// A wph Spec is PyWPH's default model for any J and L (all scale pairs,
+// DL = L/2): 513 coefficients for J = 7, L = 4 as PyWPH, and the counts of
+// wph.New with zero optional fields for other J, L (stats kept the J = 6,
+// L = 4 values DJ = 5, DL = 2 before: 493 and 529 instead of 513 and 849).
+func TestWPHSpecIsPyWPHDefaultForAnyJL(t *testing.T) {
+	for _, c := range []struct{ J, L, n int }{{7, 4, 256}, {5, 8, 64}, {6, 4, 128}, {3, 2, 32}} {
+		op, err := Build(Spec{Kind: WPH, J: c.J, L: c.L}, c.n, c.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := wph.New(wph.Config{J: c.J, L: c.L}, c.n, c.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := op.Labels().Len(), ref.Labels().Len(); got != want {
+			t.Errorf("J=%d L=%d: %d coefficients, want %d (wph.New with PyWPH's defaults)", c.J, c.L, got, want)
+		}
+		if c.J == 7 && c.L == 4 && op.Labels().Len() != 513 {
+			t.Errorf("J=7 L=4: %d coefficients, PyWPH has 513", op.Labels().Len())
+		}
 	}
 }

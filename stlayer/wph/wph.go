@@ -163,16 +163,12 @@ type Config struct {
 
 // DefaultConfig returns PyWPH's default model for J = 6, L = 4: DN = 0, A = 4,
 // all scale pairs, DL = L/2, exp τ grid, default classes and scaling moments,
-// periodic, no normalisation, exact evaluation.
-//
-// DJ and DL are filled in for J = 6, L = 4 (DJ = 5, DL = 2): a caller that
-// changes J or L on the result must reset DJ and DL to 0 to keep PyWPH's
-// defaults (all pairs, DL = L/2); otherwise J > 6 drops the pairs with
-// j2 − j1 > 5 (493 instead of 513 coefficients for J = 7, L = 4) and L ≠ 4
-// keeps DL = 2. Config{J: J, L: L} with zero optional fields is PyWPH's
-// default model for any J and L.
+// periodic, no normalisation, exact evaluation. DJ and DL are left 0, which
+// New reads as PyWPH's defaults (all scale pairs, DL = L/2) for whatever J and
+// L the caller sets on the result: J = 7, L = 4 gives PyWPH's 513
+// coefficients.
 func DefaultConfig() Config {
-	return Config{J: 6, L: 4, A: 4, DL: 2, DJ: 5, TauGrid: "exp"}
+	return Config{J: 6, L: 4, A: 4, TauGrid: "exp"}
 }
 
 // filled returns the configuration with the defaults substituted.
