@@ -57,7 +57,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP)")
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file")
-	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels; the working memory grows with it)")
+	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -294,10 +294,16 @@ func dashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng
 
 // forwardBatch evaluates op on the maps of x chunk maps at a time
 // (stlayer.ForwardChunked), with a progress bar when there is more than one
-// chunk.
+// chunk. The default chunk (chunk ≤ 0) is stlayer.DefaultChunkPixels for the
+// CPU engine and eight times that for a graph engine, whose accelerators
+// want larger batches (GoMLX compiles one graph per chunk shape).
 func forwardBatch(g *globals, eng stlayer.Engine, op stats.Op, x *stlayer.Maps, chunk int) (*stlayer.Coeffs, error) {
 	if chunk <= 0 {
-		chunk = max(1, stlayer.DefaultChunkPixels/(x.M*x.N))
+		pixels := stlayer.DefaultChunkPixels
+		if strings.HasPrefix(eng.Name(), "graph") {
+			pixels *= 8
+		}
+		chunk = max(1, pixels/(x.M*x.N))
 	}
 	if chunk >= x.B {
 		return eng.Forward(op.Key(), op.Stat(), x)
