@@ -135,7 +135,7 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 	if x == nil {
 		return nil, errors.New("gmm: nil data matrix")
 	}
-	n, d := x.Dims()
+	n, _ := x.Dims()
 	if opt.K < 1 {
 		return nil, fmt.Errorf("gmm: K must be ≥ 1, got %d", opt.K)
 	}
@@ -145,12 +145,8 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 	if opt.Cov != Full && opt.Cov != Diag {
 		return nil, fmt.Errorf("gmm: unknown covariance type %d", int(opt.Cov))
 	}
-	for i := 0; i < n; i++ {
-		for j := 0; j < d; j++ {
-			if v := x.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("gmm: non-finite value at row %d column %d", i, j)
-			}
-		}
+	if err := checkFinite(x); err != nil {
+		return nil, err
 	}
 	if math.IsNaN(opt.Reg) || math.IsInf(opt.Reg, 0) {
 		return nil, fmt.Errorf("gmm: Options.Reg must be finite, got %g", opt.Reg)
@@ -438,16 +434,12 @@ func (m *Model) check(x *mat.Dense) error {
 	if x == nil {
 		return errors.New("gmm: nil data matrix")
 	}
-	n, d := x.Dims()
+	_, d := x.Dims()
 	if d != m.D {
 		return fmt.Errorf("gmm: data have %d columns, model has dimension %d", d, m.D)
 	}
-	for i := 0; i < n; i++ {
-		for j, v := range x.RawRowView(i) {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("gmm: non-finite value at row %d column %d", i, j)
-			}
-		}
+	if err := checkFinite(x); err != nil {
+		return err
 	}
 	if len(m.logDet) != m.K || (m.Cov == Full && len(m.chol) != m.K) {
 		return m.prepare()
@@ -680,4 +672,17 @@ func argmax(v []float64) int {
 		}
 	}
 	return b
+}
+
+// checkFinite returns an error naming the first NaN or infinite entry of x.
+func checkFinite(x *mat.Dense) error {
+	n, _ := x.Dims()
+	for i := 0; i < n; i++ {
+		for j, v := range x.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("gmm: non-finite value at row %d column %d", i, j)
+			}
+		}
+	}
+	return nil
 }

@@ -38,7 +38,6 @@ package stats
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -258,8 +257,8 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 		if eng == nil {
 			return nil, fmt.Errorf("%s: measuring the reference needs an engine (got nil)", s.Kind)
 		}
-		if err := checkFinite(ref, "reference"); err != nil {
-			return nil, err
+		if err := ref.CheckFinite(); err != nil {
+			return nil, fmt.Errorf("reference maps: %w", err)
 		}
 	}
 	switch s.Kind {
@@ -284,28 +283,14 @@ func measuresRef(s Spec) bool {
 }
 
 // checkMaps refuses nil maps, a batch without maps, sides < 1 and a Data
-// length other than B·M·N; what names the maps in the message.
+// length other than B·M·N (stlayer.Maps.Check); what names the maps in the
+// message.
 func checkMaps(x *stlayer.Maps, what string) error {
-	switch {
-	case x == nil:
-		return fmt.Errorf("nil %s maps", what)
-	case x.B < 1:
+	if x != nil && x.B < 1 {
 		return fmt.Errorf("%s batch holds no maps (B=%d)", what, x.B)
-	case x.M < 1 || x.N < 1:
-		return fmt.Errorf("%s maps are %d×%d; both sides must be ≥ 1", what, x.M, x.N)
-	case x.N > len(x.Data) || x.M > len(x.Data) || x.B > len(x.Data) || len(x.Data) != x.B*x.M*x.N:
-		return fmt.Errorf("%s maps [%d, %d, %d] hold %d values, want B·M·N", what, x.B, x.M, x.N, len(x.Data))
 	}
-	return nil
-}
-
-// checkFinite refuses a NaN or infinite value, naming its map, row and column.
-func checkFinite(x *stlayer.Maps, what string) error {
-	for i, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			mn := x.M * x.N
-			return fmt.Errorf("%s maps: non-finite value %g in map %d at row %d column %d", what, v, i/mn, i%mn/x.N, i%x.N)
-		}
+	if err := x.Check(); err != nil {
+		return fmt.Errorf("%s maps: %w", what, err)
 	}
 	return nil
 }
