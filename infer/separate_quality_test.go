@@ -114,7 +114,7 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 			dv[i] = sv[i] + nv[i]
 		}
 		var ns [][]float64
-		for i := 1; i <= 20; i++ {
+		for i := 1; i <= envInt(tb, "STKIT_SEP_NSAMP", 20); i++ {
 			ns = append(ns, noise(uint64(i)))
 		}
 		return mapsOf(size, dv), s, mapsOf(size, ns...), true
@@ -139,6 +139,11 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	STKIT_SEP_WEIGHTS e.g. data=1,contaminant=1,independence=1
 //	STKIT_SEP_REPORT  report directory (default: a temporary one)
 //	STKIT_SEP_SEED    seed of the sample draws (default 1)
+//	STKIT_SEP_NSAMP   noise samples generated for the noise case (20)
+//	STKIT_SEP_DIFFUSE P > 0 runs Régaldo-Saint Blancard & Eickenberg 2023's
+//	                  "diffusive" Algorithm 2 instead: P separations in turn,
+//	                  each of the previous result with the samples scaled by
+//	                  1/√P (with STKIT_SEP_STEPS=0,30,1 as their T = 30)
 //	STKIT_SEP_EVAL_ONLY=1 re-evaluates separated.npy of an earlier report
 //
 // e.g. STKIT_SEP_SIZE=128 STKIT_SEP_J=5 go test ./infer -run '^$' -bench SeparationQuality -benchtime 1x -timeout 0 -v
@@ -188,6 +193,11 @@ func BenchmarkSeparationQuality(b *testing.B) {
 				b.Fatal(err)
 			}
 			res = &SeparationResult{S: sep}
+		} else if P := envInt(b, "STKIT_SEP_DIFFUSE", 0); P > 0 {
+			res, err = diffusiveSeparation(b, p, opt, P)
+			if err != nil {
+				b.Fatal(err)
+			}
 		} else if res, err = RunSeparation(context.Background(), cpu.New(), p, opt); err != nil {
 			b.Fatal(err)
 		}
@@ -254,4 +264,47 @@ func TestSeparationDustNoiseSmall(t *testing.T) {
 	if !(m.PSMaxDev < 0.2) {
 		t.Errorf("spectrum max |ratio−1| where noise ≤ 10 × dust %.3f, want < 0.2", m.PSMaxDev)
 	}
+}
+
+// diffusiveSeparation is Régaldo-Saint Blancard & Eickenberg 2023's
+// Algorithm 2 on our separation: P separations in turn, each removing a 1/P
+// share of the sample variance, u_i = separation of u_{i−1} with the samples
+// scaled by 1/√P (u_0 = d). Measured on the 256² dust + noise case (P = 10,
+// T = 30): JMD min r 0.804, BR (8 samples) 0.817 with the spectrum off by
+// 0.35, against 0.824 for the one-shot default; it is kept here, not in the
+// library, for that comparison.
+func diffusiveSeparation(b *testing.B, p *SeparationProblem, opt SeparationOptions, P int) (*SeparationResult, error) {
+	scale := func(x *stlayer.Maps) *stlayer.Maps {
+		if x == nil {
+			return nil
+		}
+		y := &stlayer.Maps{B: x.B, M: x.M, N: x.N, Data: make([]float64, len(x.Data))}
+		for i, v := range x.Data {
+			y.Data[i] = v / math.Sqrt(float64(P))
+		}
+		return y
+	}
+	q := *p
+	q.Noise, q.Contaminant = scale(p.Noise), scale(p.Contaminant)
+	var tot SeparationResult
+	start := time.Now()
+	for i := 0; i < P; i++ {
+		o := opt
+		o.Seed = opt.Seed + uint64(i)
+		res, err := RunSeparation(context.Background(), cpu.New(), &q, o)
+		if err != nil {
+			return nil, err
+		}
+		q.Data = res.S
+		tot.Evals += res.Evals
+		tot.EvalTime += res.EvalTime
+		b.Logf("diffusive step %d/%d: %d evaluations", i+1, P, res.Evals)
+	}
+	tot.S = q.Data
+	tot.Residual = &stlayer.Maps{B: 1, M: q.Data.M, N: q.Data.N, Data: make([]float64, len(q.Data.Data))}
+	for i := range q.Data.Data {
+		tot.Residual.Data[i] = p.Data.Data[i] - q.Data.Data[i]
+	}
+	tot.Elapsed = time.Since(start)
+	return &tot, nil
 }
