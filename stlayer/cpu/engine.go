@@ -143,10 +143,14 @@ func (e *Engine) Name() string { return "cpu" }
 var _ stlayer.Engine = (*Engine)(nil)
 
 // Forward evaluates s on x without recording a tape. Buffers are released to
-// the engine's pool as soon as their last reader has run: the first call for a
-// (key, input shape) records when each field is last read, later calls replay
-// that plan (a call whose primitive sequence departs from the plan is detected
-// and rerun unplanned, so a reused key is safe, only slower).
+// the engine's pool as soon as their last reader has run, by the liveness
+// plan of (key, input shape): when the engine has none, a dry run of s
+// (primitives record their output shapes and reads but compute nothing)
+// makes it first, so that the first call too holds only the live fields.
+// A call whose primitive sequence departs from the plan is detected and
+// rerun (dry run and replay, then a run that keeps every field to the end
+// if that fails again), so a reused key is safe, only slower. Results do not
+// depend on the path taken.
 func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	if err := checkMaps(x); err != nil {
 		return nil, err
@@ -158,14 +162,40 @@ func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.
 	e.planMu.Lock()
 	plan := e.fwdPlans[pk]
 	e.planMu.Unlock()
-	c, err, replayFailed := e.forward(pk, s, x, plan)
-	if replayFailed {
-		c, err, _ = e.forward(pk, s, x, nil)
+	if plan != nil {
+		if c, err, replayFailed := e.forward(pk, s, x, plan); !replayFailed {
+			return c, err
+		}
 	}
+	if plan = e.trace(s, x); plan != nil {
+		e.planMu.Lock()
+		e.fwdPlans[pk] = plan
+		e.planMu.Unlock()
+		if c, err, replayFailed := e.forward(pk, s, x, plan); !replayFailed {
+			return c, err
+		}
+	}
+	c, err, _ := e.forward(pk, s, x, nil)
 	return c, err
 }
 
-// forward runs s once; with plan == nil it traces and stores a new plan.
+// trace makes the liveness plan of s on maps shaped like x by a dry run
+// (run.dry). It returns nil if the dry run panics for any reason (an
+// invalid statistic, whose error the computing run then reports).
+func (e *Engine) trace(s stlayer.Stat, x *stlayer.Maps) (plan *fwdPlan) {
+	r := &run{e: e, dry: true}
+	defer func() {
+		if recover() != nil {
+			plan = nil
+		}
+	}()
+	xf := r.inputField(x)
+	r.own(s(r, xf))
+	return r.makePlan()
+}
+
+// forward runs s once; with plan == nil it keeps every field to the end and
+// stores the plan it records.
 func (e *Engine) forward(pk string, s stlayer.Stat, x *stlayer.Maps, plan *fwdPlan) (out *stlayer.Coeffs, err error, replayFailed bool) {
 	r := &run{e: e, plan: plan}
 	defer r.release()

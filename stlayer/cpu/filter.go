@@ -290,6 +290,9 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 	s := float64(h*w) / float64(H*W)
 	src := fm.x
 	y := r.newField(x.b, x.c, h, w)
+	if r.dry {
+		return y
+	}
 	// Source plane sp, output rows [i0, i1) of every output plane reading sp:
 	// input rows R ≡ i (mod h), each read once for all its filters.
 	r.parPlanes(src.planes(), h, len(fm.src)/src.planes()*H/h*W, func(sp, i0, i1 int) {
@@ -403,6 +406,9 @@ func (r *run) cropLazy(x *field, fm *filterMul, h, w int) *field {
 	s := float64(h*w) / float64(H*W)
 	src := fm.x
 	y := r.newField(x.b, x.c, h, w)
+	if r.dry {
+		return y
+	}
 	r.parPlanes(y.planes(), h, w, func(p, i0, i1 int) {
 		xs := src.data[fm.src[p]*H*W : (fm.src[p]+1)*H*W]
 		f := fm.f(p)

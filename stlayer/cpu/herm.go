@@ -92,6 +92,9 @@ func (r *run) WeightedMeans(xf stlayer.Field, m [][]float64) stlayer.Field {
 	herm := x.herm && hermShape(h, w)
 	y := r.newField(x.b, x.c*K, 1, 1)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), K*n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			xp := x.data[p*n : (p+1)*n]

@@ -312,6 +312,9 @@ func (r *run) reduceLazyProduct(x *field, m [][]float64) *field {
 	herm := x.herm && hermShape(h, w)
 	y := r.newField(x.b, x.c*K, 1, 1)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	nrows := h
 	if herm {
 		nrows = h/2 + 1
@@ -590,6 +593,9 @@ func (r *run) meanLazyProduct(x *field) *field {
 	inv := lz.s / float64(h*w)
 	y := r.newField(x.b, x.c, 1, 1)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), 6*h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			pa, pb := lz.a.planeFor(p, lz.C), lz.b.planeFor(p, lz.C)

@@ -49,6 +49,10 @@ func isLazyPH(f *field) bool { return f.lazyPH != nil && f.data == nil && !f.rel
 // ensurePH materialises f if it is a lazy phase harmonic not yet stored.
 func (r *run) ensurePH(f *field) {
 	if isLazyPH(f) {
+		if r.dry {
+			f.data = dryData
+			return
+		}
 		f.data = r.e.get(f.size())
 		r.materialisePH(f, f.data)
 	}
@@ -99,6 +103,9 @@ func (r *run) meanPHProduct(x *field, ph *field, phIsB bool) *field {
 	conj := lz.k == opMulConj
 	y := r.newField(x.b, x.c, 1, 1)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), 26*n, func(lo, hi int) {
 		buf := r.e.get(w)
 		defer r.e.put(buf)

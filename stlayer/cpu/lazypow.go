@@ -148,6 +148,9 @@ func (r *run) meanPow(y *field) *field {
 	x, q, n := lz.x, lz.q, y.hw()
 	out := r.newField(y.b, y.c, 1, 1)
 	out.isReal = true
+	if r.dry {
+		return out
+	}
 	inv := 1 / float64(n)
 	r.e.parFor(y.planes(), 8*n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
@@ -236,6 +239,9 @@ func (r *run) reduceLazyPow(y *field, m [][]float64) *field {
 	x, q, n, K := lz.x, lz.q, y.hw(), len(m)
 	out := r.newField(y.b, y.c*K, 1, 1)
 	out.isReal = true
+	if r.dry {
+		return out
+	}
 	const chunk = 256
 	r.e.parFor(y.planes(), (K+8)*n, func(lo, hi int) {
 		var buf [chunk]complex128

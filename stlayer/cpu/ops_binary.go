@@ -153,6 +153,9 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 	y := r.newField(B, C, H, W)
 	y.isReal = a.isReal && b.isReal && k != opDiv
 	y.herm = a.herm && b.herm && sa == 1 && sb == 1 && k != opDiv && hermShape(H, W)
+	if r.dry {
+		return y
+	}
 	seg := func(x *field, s, q int) []complex128 {
 		if s == 1 {
 			return x.data[q*n : (q+1)*n]

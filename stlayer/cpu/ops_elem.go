@@ -14,6 +14,9 @@ func realOut(y *field) *field { y.isReal = true; return y }
 // the chunk's input gradient into gx given the output gradient g, x and y.
 func (r *run) unary(x *field, cost int, fwd func(y, x []complex128), bwd func(gx, g, x, y []complex128)) *field {
 	y := r.newField(x.b, x.c, x.h, x.w)
+	if r.dry {
+		return y
+	}
 	r.e.parFor(len(y.data), cost, func(lo, hi int) { fwd(y.data[lo:hi], x.data[lo:hi]) })
 	r.tape(y, func(g []complex128) {
 		gx := r.gradOf(x)
@@ -135,6 +138,9 @@ func (r *run) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
 	}
 	y := r.newField(x.b, x.c, x.h, x.w)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			mulReal(y.data[p*n:(p+1)*n], x.data[p*n:(p+1)*n], m)

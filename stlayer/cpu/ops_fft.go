@@ -31,8 +31,11 @@ func (r *run) FFT2(xf stlayer.Field) stlayer.Field {
 		return y
 	}
 	y := r.newField(x.b, x.c, x.h, x.w)
-	if x.isReal && x.hw() > 1 {
-		y.herm = true
+	y.herm = x.isReal && x.hw() > 1
+	if r.dry {
+		return y
+	}
+	if y.herm {
 		n, w := x.hw(), x.w
 		pack := func(p, i int, row []complex128, im bool) {
 			packRow(row, x.data[p*n+i*w:p*n+(i+1)*w], im)
@@ -75,6 +78,9 @@ func (r *run) IFFT2(xf stlayer.Field) stlayer.Field {
 		return y
 	}
 	y := r.newField(x.b, x.c, x.h, x.w)
+	if r.dry {
+		return y
+	}
 	var in, out func(p int) *planeSel
 	if lz := x.lazy; lz != nil {
 		in = func(p int) *planeSel { return lz.sup(p).inputSel(H, W) }

@@ -73,6 +73,9 @@ func (r *run) Periodise(xf stlayer.Field, h, w int) stlayer.Field {
 	}
 	s := float64(h*w) / float64(H*W)
 	y := r.newField(x.b, x.c, h, w)
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), H*W, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := x.data[p*H*W : (p+1)*H*W]
@@ -157,6 +160,9 @@ func (r *run) CropFreq(xf stlayer.Field, h, w int) stlayer.Field {
 	s := complex(float64(h*w)/float64(H*W), 0)
 	y := r.newField(x.b, x.c, h, w)
 	y.herm = x.herm && hermShape(h, w) && hermShape(H, W)
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := x.data[p*H*W : (p+1)*H*W]
@@ -229,6 +235,9 @@ func (r *run) PadFreq(xf stlayer.Field, H, W int) stlayer.Field {
 	ri, ci := freqIndex(h, H), freqIndex(w, W)
 	s := complex(float64(H*W)/float64(h*w), 0)
 	y := r.newField(x.b, x.c, H, W)
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), H*W, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			dst := y.data[p*H*W : (p+1)*H*W]

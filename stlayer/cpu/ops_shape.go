@@ -23,6 +23,9 @@ func (r *run) Mean(xf stlayer.Field) stlayer.Field {
 	n := x.hw()
 	y := r.newField(x.b, x.c, 1, 1)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	inv := 1 / float64(n)
 	r.e.parFor(x.planes(), n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
@@ -70,6 +73,9 @@ func (r *run) Shifts(xf stlayer.Field, pos [][2]int) stlayer.Field {
 	n := x.hw()
 	y := r.newField(x.b, x.c*T, 1, 1)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	for p := 0; p < x.planes(); p++ {
 		for t, o := range off {
 			y.data[p*T+t] = x.data[p*n+o]
@@ -95,6 +101,9 @@ func (r *run) Crop(xf stlayer.Field, r0, c0, h, w int) stlayer.Field {
 	H, W := x.h, x.w
 	y := r.newField(x.b, x.c, h, w)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			for i := 0; i < h; i++ {
@@ -149,6 +158,9 @@ func (r *run) PadReflect(xf stlayer.Field, top, bottom, left, right int) stlayer
 	}
 	y := r.newField(x.b, x.c, h, w)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			for i, R := range ri {
@@ -185,6 +197,9 @@ func (r *run) Subsample(xf stlayer.Field, s int) stlayer.Field {
 	h, w := (H+s-1)/s, (W+s-1)/s
 	y := r.newField(x.b, x.c, h, w)
 	y.isReal = x.isReal
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.planes(), h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			for i := 0; i < h; i++ {
@@ -228,6 +243,9 @@ func (r *run) Channels(xf stlayer.Field, idx []int) stlayer.Field {
 	y := r.newField(x.b, K, x.h, x.w)
 	y.isReal = x.isReal
 	y.herm = x.herm
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.b*K, n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			b, i := p/K, p%K
@@ -285,6 +303,9 @@ func (r *run) Concat(xfs ...stlayer.Field) stlayer.Field {
 	for _, x := range xs {
 		y.isReal = y.isReal && x.isReal
 	}
+	if r.dry {
+		return y
+	}
 	r.e.parFor(B, C*n, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			off := b * C * n
@@ -326,6 +347,9 @@ func (r *run) Linear(xf stlayer.Field, A []complex128, rows int) stlayer.Field {
 	A = append([]complex128(nil), A...)
 	n := x.hw()
 	y := r.newField(x.b, rows, x.h, x.w)
+	if r.dry {
+		return y
+	}
 	r.e.parFor(x.b*rows, Cin*n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			b, i := p/rows, p%rows

@@ -49,6 +49,11 @@ type node struct {
 type run struct {
 	e      *Engine
 	record bool
+	// dry marks a shape trace (Engine.trace): primitives register their
+	// outputs and record their reads as usual but compute nothing; buffers
+	// are the empty dryData, so "stored or not" (data == nil) still reads
+	// as in a computing run.
+	dry    bool
 	nodes  []node
 	fields []*field // every field of the run, by id
 	plan   *fwdPlan // Forward replay: when to release buffers (nil: keep all)
@@ -59,11 +64,26 @@ type run struct {
 
 // fwdPlan is the buffer-liveness plan of one (statistic key, input shape):
 // the op sequence of a Stat depends only on shapes (a Prim cannot read
-// values), so the first Forward records, for every field, the last primitive
-// call that reads it, and later Forwards release each buffer right after it.
+// values), so a dry run (run.dry: shapes and reads only) records, for every
+// field, the last primitive call that reads it, and the computing Forwards
+// release each buffer right after it (a run without a plan records the same
+// plan while keeping every field to its end).
 type fwdPlan struct {
 	shapes  [][4]int
 	release [][]int // release[k]: ids of fields whose last reader is call k
+}
+
+// dryData is the buffer of every stored field of a dry run: empty but not
+// nil, so that the readers' tests of data == nil (lazy and unmaterialised)
+// take the branches a computing run takes.
+var dryData = make([]complex128, 0)
+
+// alloc returns a buffer of n elements for a field, or dryData in a dry run.
+func (r *run) alloc(n int) []complex128 {
+	if r.dry {
+		return dryData
+	}
+	return r.e.get(n)
 }
 
 // errReplay aborts a Forward whose op sequence departs from its plan; the
@@ -83,6 +103,16 @@ func (r *run) own(x stlayer.Field) *field {
 		shapePanic("field belongs to another run")
 	}
 	r.markUse(f)
+	if r.dry {
+		r.ensurePH(f)
+		if (f.lazy != nil || f.lazyBin != nil || f.lazyPow != nil) && f.data == nil {
+			if f.lazyBin != nil {
+				r.ensureOperands(f.lazyBin)
+			}
+			f.data = dryData
+		}
+		return f
+	}
 	if f.lazy != nil && f.data == nil {
 		f.data = r.e.get(f.size())
 		r.materialise(f, f.data)
@@ -152,7 +182,7 @@ func (r *run) newField(b, c, h, w int) *field {
 	}
 	f := &field{r: r, b: b, c: c, h: h, w: w}
 	r.register(f)
-	f.data = r.e.get(b * c * h * w)
+	f.data = r.alloc(b * c * h * w)
 	return f
 }
 
@@ -274,6 +304,9 @@ func (r *run) release() {
 func (r *run) inputField(x *stlayer.Maps) *field {
 	f := r.newField(x.B, 1, x.M, x.N)
 	f.isReal = true
+	if r.dry {
+		return f
+	}
 	for i, v := range x.Data {
 		f.data[i] = complex(v, 0)
 	}
