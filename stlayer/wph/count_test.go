@@ -60,7 +60,9 @@ func TestWorkCount(t *testing.T) {
 	cp := &countPrim{calls: map[string]int{}, elems: map[string]int{}}
 	s := op.Stat()
 	_, err := cpu.New().Forward(op.Key(), func(p stlayer.Prim, f stlayer.Field) stlayer.Field {
-		cp.Prim = p
+		// Count the last pass only: the cpu engine first runs the statistic
+		// dry (shapes only) to plan its buffers, then computes it.
+		cp.Prim, cp.calls, cp.elems = p, map[string]int{}, map[string]int{}
 		return s(cp, f)
 	}, x)
 	if err != nil {
