@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -220,4 +222,148 @@ func TestBadInputMetrics(t *testing.T) {
 			t.Error("PSNullCompare(nil) ok")
 		}
 	})
+}
+
+// refusedInput is testutil.Refused that also requires the error to match
+// ErrModelInput.
+func refusedInput(t *testing.T, name string, f func() error, want ...string) {
+	t.Helper()
+	if err := testutil.Refused(t, name, f, want...); err != nil && !errors.Is(err, ErrModelInput) {
+		t.Errorf("%s: error %q does not match ErrModelInput", name, err)
+	}
+}
+
+func constMaps(b, m, n int, v float64) *stlayer.Maps {
+	x := stlayer.NewMaps(b, m, n)
+	for i := range x.Data {
+		x.Data[i] = v
+	}
+	return x
+}
+
+// TestBadInputSynthesis: bad synthesis inputs are input errors naming the
+// problem (before the fixes: panics, Inf weights, errors that did not match
+// ErrModelInput).
+func TestBadInputSynthesis(t *testing.T) {
+	eng := cpu.New()
+	ctx := context.Background()
+	good := biMaps(1, 16, 16, 0)
+	nan := biMaps(1, 16, 16, 0)
+	nan.Data[5] = math.NaN()
+	op, err := stats.Build(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, err := NewSynthLoss(eng, "s", op, good, GenerateConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A map with power in a single Fourier mode: the other bins have none.
+	wave := stlayer.NewMaps(1, 16, 16)
+	for i := range wave.Data {
+		wave.Data[i] = math.Cos(2 * math.Pi * 3 * float64(i%16) / 16)
+	}
+	twins := stlayer.NewMaps(2, 16, 16)
+	copy(twins.Map(0), good.Data)
+	copy(twins.Map(1), good.Data)
+	for _, c := range []struct {
+		name string
+		f    func() error
+		want []string
+	}{
+		{"Preset unknown", func() error { _, err := Preset("fast", 1, 1); return err }, []string{"unknown synthesis preset"}},
+		{"InitialMaps constant", func() error { _, err := InitialMaps(InitGRF, constMaps(1, 16, 16, 3), 1, 1); return err }, []string{"constant"}},
+		{"InitialMaps NaN", func() error { _, err := InitialMaps(InitWhiteNoise, nan, 1, 1); return err }, []string{"row 0, column 5"}},
+		{"Generate constant target", func() error { _, err := Generate(ctx, loss, constMaps(1, 16, 16, 3), GenerateConfig{}); return err }, []string{"constant"}},
+		{"NewSynthLoss histogram of a constant target", func() error {
+			_, err := NewSynthLoss(eng, "s", op, constMaps(1, 16, 16, 3), GenerateConfig{HistWeight: 1})
+			return err
+		}, []string{"histogram", "std"}},
+		{"NewSynthLoss PS of a single-mode target", func() error {
+			_, err := NewSynthLoss(eng, "s", op, wave, GenerateConfig{PSWeight: 1})
+			return err
+		}, []string{"power-spectrum target", "its log is not finite"}},
+		{"NewTarget NaN maps", func() error { _, err := NewTarget("s", eng, op, nan, WeightMean); return err }, []string{"non-finite"}},
+		{"NewTarget std weights of one map", func() error { _, err := NewTarget("s", eng, op, good, WeightStd); return err }, []string{"at least 2"}},
+		{"NewTarget std weights of identical maps", func() error { _, err := NewTarget("s", eng, op, twins, WeightStd); return err }, []string{"no coefficient varies"}},
+		{"NewPowerSpectrumTerm 1×16", func() error { _, err := NewPowerSpectrumTerm(eng, biMaps(1, 1, 16, 0), 1); return err }, []string{"no half-octave bin"}},
+		{"NewPowerSpectrumTerm 2×2", func() error { _, err := NewPowerSpectrumTerm(eng, biMaps(1, 2, 2, 0), 1); return err }, []string{"no half-octave bin"}},
+		{"Loss.Eval nil maps", func() error { _, _, _, err := loss.Eval(nil); return err }, []string{"nil"}},
+		{"Loss.Eval nil engine", func() error { _, _, _, err := (&Loss{Terms: loss.Terms}).Eval(good); return err }, []string{"engine"}},
+		{"Loss.Eval weights of another length", func() error {
+			l := &Loss{Engine: eng, Terms: []*Term{{Name: "x", Op: op, Target: loss.Terms[0].Target, Weight: []float64{1}}}}
+			_, _, _, err := l.Eval(good)
+			return err
+		}, []string{"1 weights for"}},
+	} {
+		refusedInput(t, c.name, c.f, c.want...)
+	}
+	if NewPSOp(1, 16).Labels().Len() != 0 {
+		t.Error("NewPSOp(1, 16) has coefficients")
+	}
+}
+
+// TestStdWeightsMaskRoundingSigma: a coefficient that the target maps share
+// up to rounding (the mean of maps normalised to zero mean) is masked, not
+// weighted by 1/σ² of a rounding error (before the fix it got a weight
+// ~1e30, which drowned the other coefficients).
+func TestStdWeightsMaskRoundingSigma(t *testing.T) {
+	eng := cpu.New()
+	op, err := stats.Build(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := biMaps(3, 16, 16, 0)
+	for b := 0; b < 3; b++ {
+		m := x.Map(b)
+		for i := range m {
+			m[i] += 0.2 * math.Sin(float64(i*(b+2))*0.91)
+		}
+		mu, _, _, _ := Moments(m)
+		for i := range m {
+			m[i] -= mu
+		}
+	}
+	term, err := NewTarget("s", eng, op, x, WeightStd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := 0
+	for i, w := range term.Weight {
+		if op.Labels().Class[i] == "mean" && w != 0 {
+			t.Errorf("coefficient %d (%s): weight %g, want 0 (σ is rounding)", i, op.Labels().String(i), w)
+		}
+		if w > 0 {
+			kept++
+		}
+	}
+	if kept != len(term.Weight)-1 {
+		t.Errorf("%d of %d coefficients kept, want all but the mean", kept, len(term.Weight))
+	}
+}
+
+// TestMinimizeCancelledBeforeStart: a context cancelled before Minimize runs
+// no iteration and returns the starting maps with ctx.Err() (before the fix
+// it ran one L-BFGS iteration, four evaluations, and returned moved maps).
+func TestMinimizeCancelledBeforeStart(t *testing.T) {
+	eng := cpu.New()
+	op, err := stats.Build(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, err := NewSynthLoss(eng, "s", op, biMaps(1, 16, 16, 0), GenerateConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	x0 := biMaps(1, 16, 16, 1)
+	r, err := Minimize(ctx, loss, x0, SynthConfig{Steps: 5})
+	if !errors.Is(err, context.Canceled) || r == nil {
+		t.Fatalf("got %v, %v; want a result and context.Canceled", r, err)
+	}
+	if r.Iters != 0 || r.Evals != 1 || !slices.Equal(r.Maps.Data, x0.Data) || r.Loss != r.InitialLoss {
+		t.Errorf("iterations %d, evaluations %d, maps moved %v, loss %g (initial %g): want 0, 1, false, equal",
+			r.Iters, r.Evals, !slices.Equal(r.Maps.Data, x0.Data), r.Loss, r.InitialLoss)
+	}
 }

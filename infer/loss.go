@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/cmplx"
 	"slices"
 	"sort"
 
@@ -59,7 +60,22 @@ var ErrNonFinite = errors.New("loss or gradient is not finite")
 
 // Eval returns the total loss, the loss of each term (statistic terms first,
 // then pixel terms) and ∂ℒ/∂x.
+//
+// A nil engine, a nil term or term statistic, a term whose Weight is neither
+// nil nor as long as its Target, and maps that are nil, empty or whose Data
+// length is not B·M·N are input errors (ErrModelInput).
 func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
+	if l.Engine == nil {
+		return 0, nil, nil, inputErrorf("loss: no engine (nil)")
+	}
+	for i, t := range l.Terms {
+		if err := t.check(); err != nil {
+			return 0, nil, nil, asInput(fmt.Errorf("loss term %d: %w", i, err))
+		}
+	}
+	if err := checkMaps("maps", x, 0); err != nil {
+		return 0, nil, nil, err
+	}
 	grad := make([]float64, len(x.Data))
 	parts := make([]float64, 0, len(l.Terms)+len(l.Pixel))
 	total := 0.0
@@ -94,11 +110,28 @@ func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
 	return total, parts, grad, nil
 }
 
+// check refuses a term that cannot be evaluated: nil, without a statistic,
+// or with per-coefficient weights of another length than the target.
+func (t *Term) check() error {
+	switch {
+	case t == nil:
+		return fmt.Errorf("no term (nil)")
+	case t.Op == nil:
+		return fmt.Errorf("%s: no statistic (nil)", t.Name)
+	case t.Weight != nil && len(t.Weight) != len(t.Target):
+		return fmt.Errorf("%s: %d weights for %d target coefficients", t.Name, len(t.Weight), len(t.Target))
+	}
+	return nil
+}
+
 // lossFunc is the host side of a Term: weighted squared distance to the target,
 // summed over the batch, and its upstream gradient.
 func (t *Term) lossFunc() stlayer.LossFunc {
 	return func(out *stlayer.Coeffs) (float64, []complex128, error) {
 		k := out.PerMap()
+		if t.Weight != nil && len(t.Weight) != len(t.Target) {
+			return 0, nil, fmt.Errorf("%d weights for %d target coefficients", len(t.Weight), len(t.Target))
+		}
 		if k != len(t.Target) {
 			return 0, nil, fmt.Errorf("statistic has %d coefficients per map, target %d", k, len(t.Target))
 		}
@@ -139,15 +172,19 @@ const (
 	// WeightMean weighs every coefficient by 1/K (mean squared error).
 	WeightMean WeightMode = iota
 	// WeightStd weighs coefficient k by 1/(K σ_k²), σ_k the std of Φ_k over the
-	// target maps (needs ≥ 2 maps); coefficients with σ_k = 0 are masked.
+	// target maps (needs ≥ 2 maps); coefficients that do not vary over the
+	// maps, σ_k ≤ 1e−9·(|mean_k| + max σ) (rounding: e.g. the mean of maps
+	// that were all normalised to zero mean), are masked (weight 0).
 	WeightStd
 )
 
 // NewTarget evaluates op on the target maps with eng and returns a Term whose
 // target is the mean of Φ over the maps and whose weights follow mode.
 //
-// A nil engine or statistic, maps that are nil, empty or whose Data length is
-// not B·M·N, and an unknown mode are input errors (ErrModelInput).
+// A nil engine or statistic, maps that are nil, empty, whose Data length is
+// not B·M·N or that hold non-finite pixels, an unknown mode, and WeightStd
+// with fewer than 2 maps or with maps over which no coefficient varies are
+// input errors (ErrModelInput).
 func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, mode WeightMode) (*Term, error) {
 	if eng == nil || op == nil {
 		return nil, inputErrorf("target %s: no engine or statistic (nil)", name)
@@ -155,8 +192,11 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 	if mode != WeightMean && mode != WeightStd {
 		return nil, inputErrorf("target %s: unknown weight mode %d", name, int(mode))
 	}
-	if err := checkMaps("target maps", maps, 0); err != nil {
+	if err := checkFiniteMaps("target maps", maps, 0); err != nil {
 		return nil, err
+	}
+	if mode == WeightStd && maps.B < 2 {
+		return nil, inputErrorf("target %s: std weights need at least 2 target maps, got %d", name, maps.B)
 	}
 	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
@@ -171,7 +211,7 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 	}
 	for i, v := range mean {
 		if math.IsNaN(real(v)) || math.IsNaN(imag(v)) || math.IsInf(real(v), 0) || math.IsInf(imag(v), 0) {
-			return nil, fmt.Errorf("target statistic %s is not finite at coefficient %d (%s)", name, i, op.Labels().String(i))
+			return nil, inputErrorf("target statistic %s is not finite at coefficient %d (%s): maps the statistic cannot normalise (constant, or without power in a band)?", name, i, op.Labels().String(i))
 		}
 	}
 	w := make([]float64, k)
@@ -181,19 +221,27 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 			w[i] = 1 / float64(k)
 		}
 	case WeightStd:
-		if c.B < 2 {
-			return nil, fmt.Errorf("std weights need at least 2 target maps, got %d", c.B)
-		}
-		for i := range w {
-			v := 0.0
+		vr := make([]float64, k)
+		maxSD := 0.0
+		for i := range vr {
 			for b := 0; b < c.B; b++ {
 				d := c.Row(b)[i] - mean[i]
-				v += real(d)*real(d) + imag(d)*imag(d)
+				vr[i] += real(d)*real(d) + imag(d)*imag(d)
 			}
-			v /= float64(c.B - 1)
-			if v > 0 {
+			vr[i] /= float64(c.B - 1)
+			maxSD = math.Max(maxSD, math.Sqrt(vr[i]))
+		}
+		kept := 0
+		for i, v := range vr {
+			// Coefficients equal over the maps up to rounding carry no scale:
+			// 1/σ² of a rounding error would dominate the loss.
+			if sd := math.Sqrt(v); sd > 0 && sd > 1e-9*(cmplx.Abs(mean[i])+maxSD) {
 				w[i] = 1 / (float64(k) * v)
+				kept++
 			}
+		}
+		if kept == 0 {
+			return nil, inputErrorf("target %s: no coefficient varies over the %d target maps (identical maps?): std weights are undefined", name, c.B)
 		}
 	}
 	return &Term{Name: name, Op: op, Target: mean, Weight: w, Scale: 1}, nil

@@ -21,11 +21,16 @@ type PSOp struct {
 	labels *stlayer.Labels
 }
 
-// NewPSOp builds the operator for M×N maps.
+// NewPSOp builds the operator for M×N maps. Maps with min(M, N) < 3 have
+// no half-octave bin (IsoPowerSpectrum): the operator then has no
+// coefficient, and evaluating it is an engine error.
 func NewPSOp(m, n int) *PSOp {
+	if m < 1 || n < 1 {
+		m, n = max(m, 0), max(n, 0)
+	}
 	ref := IsoPowerSpectrum(make([]float64, m*n), m, n)
 	edges := ref.Edges
-	nb := len(edges) - 1
+	nb := len(ref.P)
 	op := &PSOp{m: m, n: n, nbins: nb, bins: make([][]float64, nb), labels: stlayer.NewLabels("bin")}
 	for b := range op.bins {
 		op.bins[b] = make([]float64, m*n)
@@ -73,9 +78,25 @@ func (o *PSOp) Stat() stlayer.Stat {
 
 // NewPowerSpectrumTerm returns a loss term matching the log power spectrum
 // of the target maps (mean over the batch), weight/nbins per bin.
+//
+// Target maps that are nil, empty, whose Data length is not B·M·N or that
+// hold non-finite pixels, maps too small to have a half-octave bin
+// (min(M, N) < 3), and a target map without power in a bin (its log is
+// −∞) are input errors (ErrModelInput).
 func NewPowerSpectrumTerm(eng stlayer.Engine, target *stlayer.Maps, weight float64) (*Term, error) {
-	if err := checkMaps("power-spectrum target", target, 0); err != nil {
+	if err := checkFiniteMaps("power-spectrum target", target, 0); err != nil {
 		return nil, err
+	}
+	for b := 0; b < target.B; b++ {
+		ps := IsoPowerSpectrum(target.Map(b), target.M, target.N)
+		if len(ps.P) == 0 {
+			return nil, inputErrorf("power-spectrum target: %d×%d maps have no half-octave bin (need min(M, N) ≥ 3)", target.M, target.N)
+		}
+		for i, p := range ps.P {
+			if !(p > 0) || math.IsInf(p, 0) {
+				return nil, inputErrorf("power-spectrum target: map %d has power %g in the bin %d (|k| in [%.3g, %.3g) cycles per map): its log is not finite", b, p, i, ps.Edges[i], ps.Edges[i+1])
+			}
+		}
 	}
 	op := NewPSOp(target.M, target.N)
 	t, err := NewTarget("power spectrum", eng, op, target, WeightMean)

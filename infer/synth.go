@@ -91,6 +91,10 @@ type Objective interface {
 // or when the loss becomes non-finite (returning the last finite maps and
 // ErrNonFinite).
 //
+// A context already cancelled when Minimize is called stops it after the
+// loss at x0 (no iteration): the Result holds x0 and that loss, with
+// ctx.Err().
+//
 // A nil loss, starting maps that are nil, empty, whose Data length is not
 // B·M·N or that hold non-finite pixels are input errors (ErrModelInput).
 func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthConfig) (*Result, error) {
@@ -139,6 +143,13 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 		return nil, fmt.Errorf("initial loss: %w", evalErr)
 	}
 	res.InitialLoss = f0
+	if err := ctx.Err(); err != nil {
+		// Cancelled before the first iteration: the starting maps are the
+		// best so far (an L-BFGS iteration costs several evaluations).
+		res.Maps, res.Loss, res.Status = &stlayer.Maps{B: x0.B, M: x0.M, N: x0.N, Data: bestX}, f0, "interrupted"
+		res.Elapsed = time.Since(start)
+		return res, err
+	}
 	p := optimize.Problem{
 		Func: func(x []float64) float64 { f, _ := eval(x); return f },
 		Grad: func(grad, x []float64) { _, g := eval(x); copy(grad, g) },
@@ -237,10 +248,11 @@ const (
 // Map b uses the random stream (seed, b), so results are reproducible and
 // independent of k.
 //
-// Reference maps that are nil, empty or whose Data length is not B·M·N, an
-// unknown kind and k < 1 are input errors (ErrModelInput).
+// Reference maps that are nil, empty, whose Data length is not B·M·N, that
+// hold non-finite pixels or that are constant (std 0: no scale to draw
+// from), an unknown kind and k < 1 are input errors (ErrModelInput).
 func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer.Maps, error) {
-	if err := checkMaps("reference maps", ref, 0); err != nil {
+	if err := checkFiniteMaps("reference maps", ref, 0); err != nil {
 		return nil, err
 	}
 	if kind != InitWhiteNoise && kind != InitGRF {
@@ -250,8 +262,8 @@ func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer
 		return nil, inputErrorf("%d starting maps requested, want ≥ 1", k)
 	}
 	mean, std, _, _ := Moments(ref.Data)
-	if std == 0 || math.IsNaN(std) {
-		return nil, fmt.Errorf("target is constant or not finite (std %g): nothing to synthesise", std)
+	if !(std > 0) || math.IsInf(std, 0) {
+		return nil, inputErrorf("reference maps are constant or overflow (pixel std %g): nothing to synthesise", std)
 	}
 	m, n := ref.M, ref.N
 	out := stlayer.NewMaps(k, m, n)

@@ -87,7 +87,8 @@ const (
 )
 
 // Preset returns the GenerateConfig of a named preset (PresetCheng or
-// PresetQuality) for k maps and a seed.
+// PresetQuality; "" is PresetQuality) for k maps and a seed. An unknown
+// name is an input error (ErrModelInput).
 func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 	c := GenerateConfig{K: k, Seed: seed, SynthConfig: SynthConfig{Steps: 300, History: 20}}
 	switch name {
@@ -99,7 +100,7 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 		c.HistWeight = 10
 		c.Independent = true
 	default:
-		return c, fmt.Errorf("unknown synthesis preset %q (want %s or %s)", name, PresetQuality, PresetCheng)
+		return c, inputErrorf("unknown synthesis preset %q (want %s or %s)", name, PresetQuality, PresetCheng)
 	}
 	return c, nil
 }
@@ -108,8 +109,10 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 // engine eng: the statistic term (target = mean of Φ over the target maps,
 // weights cfg.Weights) plus the optional power-spectrum and histogram terms.
 //
-// Non-finite PSWeight or HistWeight are input errors (ErrModelInput), as are
-// those of NewTarget.
+// Non-finite PSWeight or HistWeight, a HistWeight > 0 with a constant target
+// (the histogram term is in units of the target's pixel std), and the input
+// errors of NewTarget and NewPowerSpectrumTerm are input errors
+// (ErrModelInput).
 func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Maps, cfg GenerateConfig) (*Loss, error) {
 	for _, w := range []struct {
 		name string
@@ -136,6 +139,9 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 	}
 	if cfg.HistWeight > 0 {
 		_, sd, _, _ := Moments(target.Data)
+		if !(sd > 0) || math.IsInf(sd, 0) {
+			return nil, inputErrorf("histogram term: the target's pixel std is %g (constant or overflowing maps): it has no scale", sd)
+		}
 		w := cfg.HistWeight * mean(term.Weight) * term.scale() / (sd * sd)
 		loss.Pixel = append(loss.Pixel, NewHistogramTerm(target.Data, target.M*target.N, w))
 	}
