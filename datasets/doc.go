@@ -13,7 +13,9 @@
 // unless the caller picks a part with [ReadMapsPart]. [WriteNPY], [WriteNPZ],
 // [WriteFITS] and [WriteMaps] write atomically: a temporary file in the target
 // directory, synced, then renamed over the target, so a reader never sees a
-// half-written file. [ValidateMaps] refuses maps an operator with J scales
+// half-written file and a failed write keeps the old one (a symbolic link is
+// followed; a device or named pipe, which a rename would replace, is written
+// in place). [ValidateMaps] refuses maps an operator with J scales
 // cannot use (non-finite pixels, 1-D or tiny maps, sizes not divisible by 2^J).
 //
 // # Arrays
