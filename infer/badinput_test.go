@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -365,5 +366,129 @@ func TestMinimizeCancelledBeforeStart(t *testing.T) {
 	if r.Iters != 0 || r.Evals != 1 || !slices.Equal(r.Maps.Data, x0.Data) || r.Loss != r.InitialLoss {
 		t.Errorf("iterations %d, evaluations %d, maps moved %v, loss %g (initial %g): want 0, 1, false, equal",
 			r.Iters, r.Evals, !slices.Equal(r.Maps.Data, x0.Data), r.Loss, r.InitialLoss)
+	}
+}
+
+// TestBadInputSeparation: separation inputs that cannot give a meaningful
+// run are input errors (before the fixes: 300 iterations for negative steps,
+// a silent no-op when the samples do not vary, a run with crossed bounds,
+// panics, errors that did not match ErrModelInput).
+func TestBadInputSeparation(t *testing.T) {
+	eng := cpu.New()
+	ctx := context.Background()
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, cont := biMaps(1, 16, 16, 0), biMaps(4, 16, 16, 1)
+	p := &SeparationProblem{Data: d, Contaminant: cont, Stats: ss}
+	stages := []SepStage{{Terms: []string{TermData}, Steps: 1}}
+	run := func(p *SeparationProblem, o SeparationOptions) error {
+		if o.Stages == nil {
+			o.Stages = stages
+		}
+		_, err := RunSeparation(ctx, eng, p, o)
+		return err
+	}
+	huge := biMaps(1, 16, 16, 0)
+	for i := range huge.Data {
+		huge.Data[i] *= 1e30
+	}
+	same := stlayer.NewMaps(3, 16, 16)
+	for b := 0; b < 3; b++ {
+		copy(same.Map(b), cont.Map(0))
+	}
+	nk := ss.Auto.Labels().Len()
+	setup, err := BuildSeparation(eng, p, SeparationOptions{Stages: stages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := setup.Loss.Terms[0].Update(d, rand.New(rand.NewPCG(1, 2)), 0); err != nil {
+		t.Fatal(err)
+	}
+	evalWith := func(mod func(l *SepLoss)) error {
+		l := *setup.Loss
+		mod(&l)
+		_, _, _, err := l.Eval(d)
+		return err
+	}
+	for _, c := range []struct {
+		name string
+		f    func() error
+		want []string
+	}{
+		{"negative stage steps", func() error {
+			return run(p, SeparationOptions{Stages: []SepStage{{Terms: []string{TermData}, Steps: -1}}})
+		}, []string{"-1 steps"}},
+		{"Separate negative steps", func() error {
+			_, _, err := Separate(ctx, setup.Loss, d, []Stage{{Terms: []int{0}, Steps: -2}}, 1, SepConfig{})
+			return err
+		}, []string{"-2 steps"}},
+		{"Separate nil loss", func() error { _, _, err := Separate(ctx, nil, d, nil, 1, SepConfig{}); return err }, []string{"nil"}},
+		{"Separate nil start", func() error { _, _, err := Separate(ctx, setup.Loss, nil, nil, 1, SepConfig{}); return err }, []string{"nil"}},
+		{"batch of 1", func() error { return run(p, SeparationOptions{Batch: 1}) }, []string{"at least 2"}},
+		{"frozen mask length", func() error { return run(p, SeparationOptions{Frozen: []bool{true}}) }, []string{"frozen mask has 1 pixels"}},
+		{"lower bound above upper", func() error {
+			return run(p, SeparationOptions{BoxLo: constMaps(1, 16, 16, 1), BoxHi: constMaps(1, 16, 16, -1)})
+		}, []string{"above the upper bound", "row 0, column 0"}},
+		{"default box weight of a constant map", func() error {
+			return run(&SeparationProblem{Data: constMaps(1, 16, 16, 2), Contaminant: cont, Stats: ss}, SeparationOptions{BoxLo: constMaps(1, 16, 16, 0)})
+		}, []string{"give BoxWeight"}},
+		{"identical contaminant samples", func() error {
+			return run(&SeparationProblem{Data: d, Contaminant: same, Stats: ss}, SeparationOptions{})
+		}, []string{"no coefficient varies"}},
+		{"samples negligible next to the data", func() error {
+			return run(&SeparationProblem{Data: huge, Contaminant: cont, Stats: ss}, SeparationOptions{})
+		}, []string{"no coefficient varies"}},
+		{"prior of zero stds", func() error {
+			return (&SeparationProblem{Data: d, Priors: []SepPrior{{Op: ss.Auto, Weight: 1, Mean: make([]complex128, nk), Std: make([]float64, nk)}}}).Validate()
+		}, []string{"every std is 0"}},
+		{"SepLoss.Eval long frozen mask", func() error {
+			return evalWith(func(l *SepLoss) { l.Frozen = make([]bool, 1000) })
+		}, []string{"frozen mask has 1000 pixels"}},
+		{"SepLoss.Eval short bound", func() error {
+			return evalWith(func(l *SepLoss) { l.BoxLo = constMaps(1, 2, 2, 0) })
+		}, []string{"lower box bound"}},
+		{"SepLoss.Eval nil engine", func() error { return evalWith(func(l *SepLoss) { l.Engine = nil }) }, []string{"engine"}},
+		{"StatsOf nil statistic", func() error { _, _, err := StatsOf(eng, nil, d); return err }, []string{"nil"}},
+	} {
+		refusedInput(t, c.name, c.f, c.want...)
+	}
+}
+
+// TestStdWeightsNonFiniteSigma: a NaN or infinite σ masks its own
+// coefficient only (before the fix it made max σ non-finite and masked
+// every coefficient).
+func TestStdWeightsNonFiniteSigma(t *testing.T) {
+	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+		w := StdWeights(nil, []float64{1, bad, 2}, 1e-9, nil)
+		if want := []float64{0.5, 0, 0.125}; !slices.Equal(w, want) {
+			t.Errorf("σ = {1, %v, 2}: weights %v, want %v", bad, w, want)
+		}
+	}
+	w := StdWeights([]complex128{1, complex(math.NaN(), 0), 1}, []float64{1, 1, 2}, 1e-9, nil)
+	if want := []float64{0.5, 0, 0.125}; !slices.Equal(w, want) {
+		t.Errorf("NaN mean: weights %v, want %v", w, want)
+	}
+}
+
+// TestRunSeparationCancelledBeforeStart: a cancelled context returns s̃ = d
+// (the starting point), no epoch and ctx.Err() (before the fix the first
+// epoch drew samples and ran an L-BFGS iteration).
+func TestRunSeparationCancelledBeforeStart(t *testing.T) {
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := biMaps(1, 16, 16, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := RunSeparation(ctx, cpu.New(), &SeparationProblem{Data: d, Contaminant: biMaps(4, 16, 16, 1), Stats: ss},
+		SeparationOptions{Stages: []SepStage{{Terms: []string{TermData}, Steps: 3}}})
+	if !errors.Is(err, context.Canceled) || r == nil {
+		t.Fatalf("got %v, %v; want a result and context.Canceled", r, err)
+	}
+	if len(r.Epochs) != 0 || !slices.Equal(r.S.Data, d.Data) {
+		t.Errorf("%d epochs, s̃ = d: %v; want 0 epochs and s̃ = d", len(r.Epochs), slices.Equal(r.S.Data, d.Data))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -131,7 +132,14 @@ type SepLoss struct {
 
 // Eval implements Objective. parts holds the value of each term in order,
 // then the box penalty when a bound is set.
+//
+// A nil engine, a nil term or term statistic, unknowns that are nil, empty
+// or whose Data length is not B·M·N, box bounds of another shape than u and
+// a Frozen mask whose length is not M·N are input errors (ErrModelInput).
 func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
+	if err := l.check(u); err != nil {
+		return 0, nil, nil, err
+	}
 	mn := u.M * u.N
 	grad := make([]float64, len(u.Data))
 	parts := make([]float64, 0, len(l.Terms)+1)
@@ -199,10 +207,38 @@ func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 	return total, parts, grad, nil
 }
 
+// check verifies what Eval needs besides the terms' expressions.
+func (l *SepLoss) check(u *stlayer.Maps) error {
+	if l == nil || l.Engine == nil {
+		return inputErrorf("separation loss: no loss or no engine (nil)")
+	}
+	if err := checkMaps("unknowns", u, 0); err != nil {
+		return err
+	}
+	for i, t := range l.Terms {
+		if t == nil || t.Op == nil {
+			return inputErrorf("separation loss: term %d has no statistic (nil)", i)
+		}
+	}
+	for _, b := range []struct {
+		name string
+		x    *stlayer.Maps
+	}{{"lower box bound", l.BoxLo}, {"upper box bound", l.BoxHi}} {
+		if b.x != nil && (b.x.B != u.B || b.x.M != u.M || b.x.N != u.N || len(b.x.Data) != len(u.Data)) {
+			return inputErrorf("separation loss: %s is [%d, %d, %d] with %d values, the unknowns [%d, %d, %d]", b.name, b.x.B, b.x.M, b.x.N, len(b.x.Data), u.B, u.M, u.N)
+		}
+	}
+	if l.Frozen != nil && len(l.Frozen) != u.M*u.N {
+		return inputErrorf("separation loss: the frozen mask has %d pixels, the maps %d", len(l.Frozen), u.M*u.N)
+	}
+	return nil
+}
+
 // Stage is one stage of a separation: the terms active in it (indices into
 // SepLoss.Terms), the number of L-BFGS iterations, and the number of epochs
-// they are split into (≤ 1: one). Every epoch restarts L-BFGS after the
-// terms' Update (fresh samples, σ, bias at the current point).
+// they are split into (≤ 1: one; 0 steps: the stage is skipped, negative
+// steps are an input error). Every epoch restarts L-BFGS after the terms'
+// Update (fresh samples, σ, bias at the current point).
 type Stage struct {
 	Terms  []int
 	Steps  int
@@ -224,8 +260,30 @@ type SepConfig struct {
 // stream deterministic in seed), then runs L-BFGS for the epoch's share of the
 // stage's steps from the current maps. It returns the final unknowns and the
 // result of every epoch. On cancellation or divergence the best maps so far
-// are returned with the error.
+// are returned with the error (a context cancelled before an epoch starts
+// stops it before the terms' updates).
+//
+// A nil loss or engine, starting unknowns that are nil, empty, whose Data
+// length is not B·M·N or that hold non-finite pixels, a stage with negative
+// Steps and a stage naming a term that does not exist are input errors
+// (ErrModelInput).
 func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Stage, seed uint64, cfg SepConfig) (*stlayer.Maps, []*Result, error) {
+	if loss == nil || loss.Engine == nil {
+		return u0, nil, inputErrorf("separation: no loss or no engine (nil)")
+	}
+	if err := checkFiniteMaps("starting unknowns", u0, 0); err != nil {
+		return u0, nil, err
+	}
+	for si, st := range stages {
+		if st.Steps < 0 {
+			return u0, nil, inputErrorf("stage %d: %d steps, want ≥ 0", si+1, st.Steps)
+		}
+		for _, i := range st.Terms {
+			if i < 0 || i >= len(loss.Terms) {
+				return u0, nil, inputErrorf("stage %d: no term %d (the loss has %d)", si+1, i, len(loss.Terms))
+			}
+		}
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x5e9))
 	u := u0
 	var results []*Result
@@ -248,6 +306,9 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 			}
 			if steps == 0 {
 				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return u, results, fmt.Errorf("stage %d: %w", si+1, err)
 			}
 			for _, t := range active {
 				if t.Update != nil {
@@ -285,8 +346,16 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 }
 
 // StatsOf evaluates op on maps and returns the mean vector and the per-
-// coefficient std over the batch (std nil when B < 2).
+// coefficient std over the batch (std nil when B < 2). A nil engine or
+// statistic and maps that are nil, empty or whose Data length is not B·M·N
+// are input errors (ErrModelInput).
 func StatsOf(eng stlayer.Engine, op StatOp, maps *stlayer.Maps) (mean []complex128, std []float64, err error) {
+	if eng == nil || op == nil {
+		return nil, nil, inputErrorf("statistics: no engine or statistic (nil)")
+	}
+	if err := checkMaps("maps", maps, 0); err != nil {
+		return nil, nil, err
+	}
 	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
 		return nil, nil, err
@@ -318,11 +387,20 @@ func StatsOf(eng stlayer.Engine, op StatOp, maps *stlayer.Maps) (mean []complex1
 // the K' kept coefficients. A coefficient is kept when keep is nil or
 // keep[k], and σ_k > floor · (|mean_k| + max σ) (coefficients that do not
 // vary over the samples, up to rounding, carry no information and would
-// divide by zero); the others get W_k = 0. mean may be nil (taken as 0).
+// divide by zero); the others get W_k = 0, as do coefficients whose σ_k
+// or mean is not finite (they do not enter max σ either). mean may be nil
+// (taken as 0); keep and a non-nil mean have len(std) entries.
 func StdWeights(mean []complex128, std []float64, floor float64, keep []bool) []float64 {
+	usable := func(k int) bool {
+		s := std[k]
+		if math.IsNaN(s) || math.IsInf(s, 0) || (keep != nil && !keep[k]) {
+			return false
+		}
+		return mean == nil || !(cmplx.IsNaN(mean[k]) || cmplx.IsInf(mean[k]))
+	}
 	mx := 0.0
 	for k, s := range std {
-		if keep == nil || keep[k] {
+		if usable(k) {
 			mx = math.Max(mx, s)
 		}
 	}
@@ -333,7 +411,7 @@ func StdWeights(mean []complex128, std []float64, floor float64, keep []bool) []
 		if mean != nil {
 			ref += math.Hypot(real(mean[k]), imag(mean[k]))
 		}
-		if (keep == nil || keep[k]) && s > floor*ref && s > 0 {
+		if usable(k) && s > floor*ref && s > 0 {
 			w[k] = 1 / (s * s)
 			n++
 		}

@@ -62,7 +62,8 @@ type SepPrior struct {
 // nil, empty or whose Data length is not B·M·N, sizes or counts that disagree,
 // statistics built for another map size, non-finite pixels, a PS mask of
 // another length than the statistic, or a
-// prior with non-finite or negative means, stds or weight.
+// prior with non-finite or negative means, stds or weight, or whose stds
+// are all 0 (every coefficient would be masked: the term would be empty).
 func (p *SeparationProblem) Validate() error {
 	if p == nil {
 		return inputErrorf("no separation problem (nil)")
@@ -136,10 +137,15 @@ func (p *SeparationProblem) validate() error {
 		if !(pr.Weight >= 0) || math.IsInf(pr.Weight, 0) {
 			return fmt.Errorf("prior %d (%s): weight %v, want a finite value ≥ 0", i, pr.Name, pr.Weight)
 		}
+		varies := false
 		for k, m := range pr.Mean {
 			if s := pr.Std[k]; cmplx.IsNaN(m) || cmplx.IsInf(m) || !(s >= 0) || math.IsInf(s, 0) {
 				return fmt.Errorf("prior %d (%s): coefficient %d has mean %v and std %v (want finite values, std ≥ 0)", i, pr.Name, k, m, s)
 			}
+			varies = varies || pr.Std[k] > 0
+		}
+		if !varies && pr.Weight > 0 {
+			return fmt.Errorf("prior %d (%s): every std is 0 (coefficients with std 0 are masked: the term would be empty)", i, pr.Name)
 		}
 	}
 	return nil
@@ -268,9 +274,11 @@ type SeparationOptions struct {
 	// Stages (nil → DefaultSepStages(30, 100, 4)).
 	Stages []SepStage
 	// BoxLo, BoxHi bound s̃ pixel by pixel through the quadratic penalty of
-	// SepLoss with weight BoxWeight (default 1e3/var(d): the terms are O(1) at
+	// SepLoss with weight BoxWeight (≤ 0: 1e3/var(d): the terms are O(1) at
 	// a good solution, and a violation of one data std everywhere then costs
-	// 1e3); nil bounds are absent (e.g. BoxLo = 0, BoxHi = d for 0 ≤ s̃ ≤ d).
+	// 1e3; a constant d has no such scale and needs an explicit BoxWeight);
+	// nil bounds are absent (e.g. BoxLo = 0, BoxHi = d for 0 ≤ s̃ ≤ d). A
+	// lower bound above the upper one at a pixel is an input error.
 	BoxLo, BoxHi *stlayer.Maps
 	BoxWeight    float64
 	// Frozen pixels keep the data's value (len M·N; nil: none).
@@ -506,7 +514,18 @@ func defaultSepBatch(opt SeparationOptions, template bool) int {
 //
 // all whitened by StdWeights (σ over the samples, zero-σ coefficients
 // masked; PS-like coefficients only in PSOnly stages). Targets, weights and
-// batches are (re)set by the terms' Update at each epoch.
+// batches are (re)set by the terms' Update at each epoch; an Update that
+// finds no coefficient varying over the samples (identical or constant
+// samples, or samples negligible next to the data: every coefficient
+// masked, the term would be 0 and the separation would silently do
+// nothing) returns an input error.
+//
+// Besides the errors of SeparationProblem.Validate, input errors
+// (ErrModelInput) are: a nil engine, non-finite option values, a Batch of 1
+// (σ needs 2 samples), a Frozen mask or box bounds of another size than the
+// data, a NaN bound or a lower bound above the upper one, box bounds with
+// the default weight on a constant data map, and a stage with negative
+// Steps.
 func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOptions) (*SeparationSetup, error) {
 	if eng == nil {
 		return nil, inputErrorf("no engine (nil)")
@@ -528,12 +547,17 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			batch = min(pool.size(), defaultSepBatch(opt, p.Template != nil))
 		}
 		if batch < 2 {
-			return nil, fmt.Errorf("batch of %d samples: at least 2 are needed", batch)
+			return nil, inputErrorf("batch of %d samples: at least 2 are needed", batch)
 		}
 		batch = min(batch, pool.size())
 	}
 	if opt.Frozen != nil && len(opt.Frozen) != M*N {
-		return nil, fmt.Errorf("frozen mask has %d pixels, the data %d", len(opt.Frozen), M*N)
+		return nil, inputErrorf("frozen mask has %d pixels, the data %d", len(opt.Frozen), M*N)
+	}
+	for si, s := range opt.Stages {
+		if s.Steps < 0 {
+			return nil, inputErrorf("stage %d: %d steps, want ≥ 0", si+1, s.Steps)
+		}
 	}
 	for _, b := range []*stlayer.Maps{opt.BoxLo, opt.BoxHi} {
 		if b != nil && (b.B != 1 || b.M != M || b.N != N) {
@@ -555,6 +579,18 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			if math.IsNaN(v) {
 				return nil, inputErrorf("%s: NaN at row %d, column %d", b.name, i/N, i%N)
 			}
+		}
+	}
+	if opt.BoxLo != nil && opt.BoxHi != nil {
+		for i, lo := range opt.BoxLo.Data {
+			if hi := opt.BoxHi.Data[i]; lo > hi {
+				return nil, inputErrorf("box bounds: lower bound %g above the upper bound %g at row %d, column %d", lo, hi, i/N, i%N)
+			}
+		}
+	}
+	if (opt.BoxLo != nil || opt.BoxHi != nil) && opt.BoxWeight <= 0 {
+		if _, sd, _, _ := Moments(d.Data); !(sd > 0) || math.IsInf(sd, 0) {
+			return nil, inputErrorf("box bounds: the default weight 1e3/var(d) needs a data map that varies (pixel std %g); give BoxWeight", sd)
 		}
 	}
 	rng0 := rand.New(rand.NewPCG(opt.Seed, 0xda7a))
@@ -592,7 +628,9 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			if err != nil {
 				return err
 			}
-			t.Weight = StdWeights(mean, std, opt.StdFloor, psOnly(stage))
+			// The weights last: with an error (no coefficient varies) the
+			// term is still complete, with all weights 0.
+			w, werr := whiten(mean, std, opt.StdFloor, psOnly(stage))
 			if opt.Form == FormJMD {
 				phiU, _, err := StatsOf(eng, auto, u)
 				if err != nil {
@@ -605,7 +643,8 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 				t.Target = phiD
 				t.Expr = Expr{Coef: coefRows(batch, 1), Offset: r}
 			}
-			return nil
+			t.Weight = w
+			return werr
 		}
 		add(t)
 	}
@@ -618,9 +657,9 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		}
 		t := &SepTerm{Name: TermContaminant, Op: auto, Scale: opt.Weights.Contaminant, Target: mean,
 			Expr: Expr{Coef: [][]float64{{-1}}, Offset: d}}
-		t.Update = func(_ *stlayer.Maps, _ *rand.Rand, stage int) error {
-			t.Weight = StdWeights(mean, std, opt.StdFloor, psOnly(stage))
-			return nil
+		t.Update = func(_ *stlayer.Maps, _ *rand.Rand, stage int) (err error) {
+			t.Weight, err = whiten(mean, std, opt.StdFloor, psOnly(stage))
+			return err
 		}
 		add(t)
 	}
@@ -635,8 +674,8 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 				return err
 			}
 			t.Target = mean
-			t.Weight = StdWeights(mean, std, opt.StdFloor, nil)
-			return nil
+			t.Weight, err = whiten(mean, std, opt.StdFloor, nil)
+			return err
 		}
 		add(t)
 	}
@@ -652,9 +691,9 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			if err != nil {
 				return err
 			}
-			t.Weight = StdWeights(mean, std, opt.StdFloor, nil)
 			t.Expr = Expr{Blocks: 2, Coef: coefRows(batch, 0, 1), Offset: stackPairs(p.Template, r)}
-			return nil
+			t.Weight, err = whiten(mean, std, opt.StdFloor, nil)
+			return err
 		}
 		add(t)
 	}
@@ -663,7 +702,10 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		if pr.Weight <= 0 {
 			continue
 		}
-		w := StdWeights(pr.Mean, pr.Std, opt.StdFloor, nil)
+		w, err := whiten(pr.Mean, pr.Std, opt.StdFloor, nil)
+		if err != nil {
+			return nil, fmt.Errorf("prior %d (%s): %w", i, pr.Name, err)
+		}
 		t := &SepTerm{Name: fmt.Sprintf("%s:%d", TermPrior, i), Op: pr.Op, Scale: pr.Weight, Target: pr.Mean, Weight: w,
 			Expr: Expr{Coef: [][]float64{{1}}}}
 		if pr.Name != "" {
@@ -717,6 +759,22 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	}
 	st.Loss = loss
 	return st, nil
+}
+
+// whiten is StdWeights with an input error when no coefficient is kept (the
+// term would be identically 0); the weights (all 0 then) are returned in
+// both cases, never nil (nil weights would mean "unweighted").
+func whiten(mean []complex128, std []float64, floor float64, keep []bool) ([]float64, error) {
+	w := StdWeights(mean, std, floor, keep)
+	for _, v := range w {
+		if v > 0 {
+			return w, nil
+		}
+	}
+	if keep != nil && !slices.Contains(keep, true) {
+		return w, inputErrorf("the power-spectrum mask of the statistics selects no coefficient (SepStats.PS, PSOnly stage)")
+	}
+	return w, inputErrorf("no coefficient varies over the samples (every σ ≤ %g × (|mean| + max σ)): identical or constant samples, or samples negligible next to the data?", floor)
 }
 
 // RunSeparation solves a separation problem: BuildSeparation, then Separate
