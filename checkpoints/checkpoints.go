@@ -281,12 +281,29 @@ func sortedKeys(m map[string]float64) []string {
 }
 
 // WriteFileAtomic writes data to path via a temporary file in the same directory: write, fsync,
-// close, rename, then fsync the directory.
+// close, rename, then fsync the directory. A failed write (disk full, interruption) leaves the
+// old file, or none, under path and removes the temporary file; errors name path. A symbolic
+// link is followed (the file it names is replaced, the link kept). A path naming something other
+// than a regular file or a directory (a device such as /dev/null or /dev/full, a named pipe) is
+// written in place, since a rename would replace it (as root it would turn /dev/full into a plain
+// file); its write errors, such as ENOSPC from /dev/full, are returned. A directory is refused.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
+	target := path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	}
+	if st, err := os.Stat(target); err == nil {
+		switch {
+		case st.IsDir():
+			return fmt.Errorf("checkpoints: writing %s: is a directory", path)
+		case !st.Mode().IsRegular():
+			return writeInPlace(path, target, data)
+		}
+	}
+	dir := filepath.Dir(target)
 	f, err := os.CreateTemp(dir, tmpPrefix+"*")
 	if err != nil {
-		return fmt.Errorf("checkpoints: creating temporary file in %s: %w", dir, err)
+		return fmt.Errorf("checkpoints: writing %s: creating a temporary file in %s: %w", path, dir, err)
 	}
 	tmp := f.Name()
 	ok := false
@@ -297,24 +314,41 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 		}
 	}()
 	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("checkpoints: writing %s: %w", tmp, err)
+		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
 	}
 	if err := f.Chmod(perm); err != nil {
-		return fmt.Errorf("checkpoints: chmod %s: %w", tmp, err)
+		return fmt.Errorf("checkpoints: writing %s: chmod: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("checkpoints: fsync %s: %w", tmp, err)
+		return fmt.Errorf("checkpoints: writing %s: fsync: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("checkpoints: closing %s: %w", tmp, err)
+		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("checkpoints: renaming %s to %s: %w", tmp, path, err)
+	if err := os.Rename(tmp, target); err != nil {
+		return fmt.Errorf("checkpoints: writing %s: renaming %s: %w", path, tmp, err)
 	}
 	ok = true
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync() // best effort: not every filesystem supports directory fsync
 		_ = d.Close()
+	}
+	return nil
+}
+
+// writeInPlace writes data into an existing file that is not a regular one (device, named
+// pipe), which a rename must not replace.
+func writeInPlace(path, target string, data []byte) error {
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
 	}
 	return nil
 }
