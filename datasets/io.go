@@ -1,7 +1,11 @@
 package datasets
 
 import (
+	"archive/zip"
+	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/cmplx"
 	"os"
@@ -312,8 +316,12 @@ func WriteFITS(path string, a *Array, extra ...Card) error {
 }
 
 // WriteMaps writes a batch of maps as float64, choosing the format from the
-// extension: ".npy"; ".npz" (one member "maps") or "file.npz:name"; ".fits",
-// ".fit", ".fts" (BITPIX −64; gzip is not written). The array has shape
+// extension: ".npy"; ".npz" (a new archive with one member "maps", replacing
+// any file of that name, as numpy.savez) or "file.npz:name" (the member name
+// added to the archive file, or replaced in it, every other member kept
+// byte for byte; a new archive when file does not exist; an existing file
+// that is not a zip archive is refused, see CheckNPZAppend); ".fits", ".fit",
+// ".fts" (BITPIX −64; gzip is not written). The array has shape
 // (M, N) when B = 1, else (B, M, N), so ReadMaps gives the maps back exactly.
 func WriteMaps(path string, m *stlayer.Maps) error { return WriteMapsWith(path, m, MapsWriteOptions{}) }
 
@@ -363,11 +371,104 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 		return WriteNPY(file, a)
 	case kindNPZ:
 		if member == "" {
-			member = "maps"
+			return WriteNPZ(file, []NamedArray{{Name: "maps", Array: a}}, false)
 		}
-		return WriteNPZ(file, []NamedArray{{Name: member, Array: a}}, false)
+		return writeNPZMember(file, member, a)
 	}
 	return WriteFITS(file, a, cards...)
+}
+
+// writeNPZMember writes a as member name of the .npz archive file: a new
+// archive holding only it when file does not exist; otherwise the archive
+// with every other entry copied unchanged (bytes and compression) and the
+// member added at the end or replaced where it stood, written atomically.
+// An existing file that is not a readable zip archive is refused, not
+// replaced.
+func writeNPZMember(file, name string, a *Array) error {
+	name = strings.TrimSuffix(name, ".npy")
+	if name == "" {
+		return fmt.Errorf("datasets: %s: empty .npz member name", file)
+	}
+	zr, err := openNPZForAppend(file)
+	if err != nil {
+		return err
+	}
+	if zr == nil {
+		return WriteNPZ(file, []NamedArray{{Name: name, Array: a}}, false)
+	}
+	data, err := EncodeNPY(a, NPYOptions{})
+	if err != nil {
+		return fmt.Errorf("%w (writing %s:%s)", err, file, name)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func() error {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: zip.Store, Modified: npzTime})
+		if err == nil {
+			_, err = w.Write(data)
+		}
+		return err
+	}
+	added := false
+	for _, f := range zr.File {
+		if f.Name == name+".npy" {
+			if added {
+				continue // a duplicate entry of the member: drop it
+			}
+			if err := add(); err != nil {
+				return fmt.Errorf("datasets: writing %s: %w", file, err)
+			}
+			added = true
+			continue
+		}
+		if err := zw.Copy(f); err != nil {
+			return fmt.Errorf("datasets: %s: copying member %s: %w (the archive is left as it was)", file, f.Name, err)
+		}
+	}
+	if !added {
+		if err := add(); err != nil {
+			return fmt.Errorf("datasets: writing %s: %w", file, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", file, err)
+	}
+	return writeFileAtomic(file, buf.Bytes())
+}
+
+// openNPZForAppend reads the existing archive file: (nil, nil) when it
+// does not exist; an error naming it when it is not a regular file or not a
+// readable zip archive.
+func openNPZForAppend(file string) (*zip.Reader, error) {
+	st, err := os.Stat(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("datasets: %s: a member can only be added to a regular .npz file", file)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, fmt.Errorf("datasets: %s exists and is not a valid .npz (zip) archive (%v): a member cannot be added to it; choose another file or remove it", file, err)
+	}
+	return zr, nil
+}
+
+// CheckNPZAppend reports whether a member can be added to the .npz archive
+// file (see WriteMaps with "file.npz:name"): nil when file does not exist or
+// is a readable zip archive; an error naming file otherwise (a damaged or
+// non-zip file is refused rather than replaced, which would lose its other
+// members). Commands call it before long work.
+func CheckNPZAppend(file string) error {
+	_, err := openNPZForAppend(file)
+	return err
 }
 
 // writeFileAtomic writes data to a temporary file in the target's directory,
