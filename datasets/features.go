@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -104,10 +106,14 @@ type ProgressFunc func(done, total int)
 // each chunk saved atomically as it completes. Complex coefficients contribute
 // their real part, and their imaginary part when it is not identically zero
 // on the first chunk. An existing folder with the same fingerprint resumes
-// after its last complete chunk; a different fingerprint is rebuilt.
+// after its last complete chunk; a different fingerprint is rebuilt: its
+// feature chunks and features.npy are removed (nothing else of features/) and
+// the new, unfinished manifest is written before the first chunk.
 //
 // Refused before anything is written: an empty dir, a nil or empty patch set,
-// one whose Data length is not len(Patches)·Size², and a nil engine.
+// one whose Data length is not len(Patches)·Size², a nil engine, and a folder
+// whose manifest.json is not a patch dataset's (a model folder's, another
+// tool's, or damaged), which a build would replace.
 func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk int, progress ProgressFunc) (*Features, error) {
 	switch {
 	case dir == "":
@@ -125,6 +131,9 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 		chunk = 64
 	}
 	spec = spec.WithDefaults(ps.Size, ps.Size)
+	if err := checkDatasetFolder(dir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "features"), 0o755); err != nil {
 		return nil, err
 	}
@@ -145,10 +154,13 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 			return LoadFeatures(dir)
 		}
 	} else {
-		// new or changed configuration: drop stale chunks
-		os.RemoveAll(filepath.Join(dir, "features"))
-		os.Remove(filepath.Join(dir, "features.npy"))
-		if err := os.MkdirAll(filepath.Join(dir, "features"), 0o755); err != nil {
+		// new or changed configuration: drop stale chunks and write the new
+		// (unfinished) manifest before anything else, so that an interrupted
+		// rebuild never leaves the old manifest over the new patches
+		if err := removeChunks(dir); err != nil {
+			return nil, err
+		}
+		if err := os.Remove(filepath.Join(dir, "features.npy")); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
 		pa := &Array{DType: "float32", Shape: []int{len(ps.Patches), ps.Size, ps.Size}, Float64: ps.Data}
@@ -156,6 +168,9 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 			return nil, err
 		}
 		if err := writeJSON(filepath.Join(dir, "index.json"), ps.Patches); err != nil {
+			return nil, err
+		}
+		if err := writeJSON(filepath.Join(dir, "manifest.json"), man); err != nil {
 			return nil, err
 		}
 	}
@@ -177,7 +192,8 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 		if err != nil {
 			return nil, fmt.Errorf("features of patches %d–%d: %w", from, to-1, err)
 		}
-		if man.Columns == nil {
+		newColumns := man.Columns == nil
+		if newColumns {
 			man.Columns = featureColumns(op.Labels(), co)
 			man.Dim = len(man.Columns)
 		}
@@ -199,7 +215,7 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 		if err := WriteNPY(path, &Array{DType: "float64", Shape: []int{to - from, man.Dim}, Float64: r}); err != nil {
 			return nil, err
 		}
-		if c == 0 || !fileExists(filepath.Join(dir, "manifest.json")) {
+		if c == 0 || !fileExists(filepath.Join(dir, "manifest.json")) || newColumns {
 			if err := writeJSON(filepath.Join(dir, "manifest.json"), man); err != nil {
 				return nil, err
 			}
@@ -273,17 +289,73 @@ func LoadFeatures(dir string) (*Features, error) {
 	return &Features{Manifest: man, Patches: ps, X: a.Float64, Mean: norm["mean"], Std: norm["std"]}, nil
 }
 
-// ReadManifest reads dir/manifest.json and checks its version.
+// ReadManifest reads dir/manifest.json and checks that it is a patch
+// dataset's (not, say, the manifest of a model folder written by stkit
+// export) and of this version.
 func ReadManifest(dir string) (*DatasetManifest, error) {
 	var m DatasetManifest
 	if err := readJSON(filepath.Join(dir, "manifest.json"), &m); err != nil {
 		return nil, err
+	}
+	if ok, _ := ownManifest(dir); !ok {
+		return nil, fmt.Errorf("%s: manifest.json is not a patch dataset's (no fingerprint and chunk_size, or a \"format\" key: a model folder of stkit export?)", dir)
 	}
 	if m.Version != FeatureVersion {
 		return nil, fmt.Errorf("%s: dataset format version %d, this stkit reads version %d", dir, m.Version, FeatureVersion)
 	}
 	return &m, nil
 }
+
+// ownManifest reports whether dir/manifest.json exists (exists) and is a
+// patch dataset's manifest of any version (ok): a JSON object with the keys
+// "fingerprint" and "chunk_size" and no "format" key (which model folders'
+// manifests have).
+func ownManifest(dir string) (ok, exists bool) {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return false, !errors.Is(err, os.ErrNotExist)
+	}
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(b, &keys) != nil {
+		return false, true
+	}
+	_, fp := keys["fingerprint"]
+	_, cs := keys["chunk_size"]
+	_, format := keys["format"]
+	return fp && cs && !format, true
+}
+
+// checkDatasetFolder refuses to build a dataset in a folder whose
+// manifest.json is not a patch dataset's (another tool's, a model folder's,
+// or unreadable): BuildFeatures would replace it.
+func checkDatasetFolder(dir string) error {
+	if ok, exists := ownManifest(dir); exists && !ok {
+		return fmt.Errorf("datasets: %s holds a manifest.json that is not a patch dataset's (a model folder of stkit export, another tool's file, or a damaged one): not overwriting it; build the dataset in another folder", dir)
+	}
+	return nil
+}
+
+// removeChunks removes the feature chunks of dir/features (and temporary
+// files of interrupted chunk writes), and nothing else of that folder.
+func removeChunks(dir string) error {
+	ents, err := os.ReadDir(filepath.Join(dir, "features"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if n := e.Name(); !e.IsDir() && (chunkRE.MatchString(n) || strings.HasPrefix(n, ".chunk_")) {
+			if err := os.Remove(filepath.Join(dir, "features", n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var chunkRE = regexp.MustCompile(`^chunk_\d{5,}\.npy$`)
 
 func featureColumns(lab *stlayer.Labels, co *stlayer.Coeffs) []FeatureColumn {
 	k := co.PerMap()
