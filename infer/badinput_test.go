@@ -2,9 +2,12 @@ package infer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -490,5 +493,99 @@ func TestRunSeparationCancelledBeforeStart(t *testing.T) {
 	}
 	if len(r.Epochs) != 0 || !slices.Equal(r.S.Data, d.Data) {
 		t.Errorf("%d epochs, s̃ = d: %v; want 0 epochs and s̃ = d", len(r.Epochs), slices.Equal(r.S.Data, d.Data))
+	}
+}
+
+// TestBadInputReports: the report writers and metrics give input errors for
+// unusable maps and write valid JSON and plots for degenerate but legal ones
+// (before the fixes: "json: unsupported value: NaN" after the plots were
+// written, panics of the log-scale plots, a second separated map silently
+// ignored).
+func TestBadInputReports(t *testing.T) {
+	dir := t.TempDir()
+	good := biMaps(2, 16, 16, 0)
+	// Power in a single Fourier mode (plus a small row pattern): most
+	// spectrum bins of the target are empty.
+	wave := stlayer.NewMaps(1, 16, 16)
+	for i := range wave.Data {
+		wave.Data[i] = math.Cos(2*math.Pi*3*float64(i%16)/16) + 0.1*float64(i/16%2)
+	}
+	readJSON := func(name string) map[string]any {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, name, "metrics.json"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return m
+	}
+	noErr := func(name string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, err := WriteSynthReport(filepath.Join(dir, "wave"), wave, good, &Result{History: []float64{0, 0}})
+	noErr("synthesis report of a single-mode target with a zero loss", err)
+	if err == nil {
+		if r := readJSON("wave")["ps_ratio"].([]any); !slices.Contains(r, any(-1.0)) {
+			t.Errorf("ps_ratio %v: want −1 in the bins without target power", r)
+		}
+	}
+	_, err = WriteSynthReport(filepath.Join(dir, "thin"), biMaps(2, 1, 16, 0), biMaps(1, 1, 16, 1), nil)
+	noErr("synthesis report of 1×16 maps (no spectrum bin)", err)
+	d, s := biMaps(1, 16, 16, 0), biMaps(1, 16, 16, 1)
+	_, err = WriteSeparationReport(filepath.Join(dir, "zero"), d, nil, constMaps(1, 16, 16, 0), biMaps(3, 16, 16, 2), s, nil)
+	noErr("separation report of s̃ = 0", err)
+	if err == nil {
+		if m := readJSON("zero"); m["r_min"] != -1.0 {
+			t.Errorf("s̃ = 0: r_min %v, want −1 (r undefined)", m["r_min"])
+		}
+	}
+	_, err = WriteSeparationReport(filepath.Join(dir, "flat"), d, nil, s, nil, constMaps(1, 16, 16, 1), nil)
+	noErr("separation report against a constant truth", err)
+	est := &ModelSepResult{Components: stlayer.NewMaps(2, 16, 16)}
+	copy(est.Components.Map(1), d.Data)
+	m, err := EvaluateModelSeparation(est.Components, biMaps(2, 16, 16, 3), []string{"a", "b"})
+	noErr("model separation metrics of a constant estimate", err)
+	rep := &ModelSepReport{Components: []string{"a", "b"}, Metrics: m}
+	noErr("model separation report of a constant estimate", WriteModelSepReport(filepath.Join(dir, "new", "models"), d, est, biMaps(2, 16, 16, 3), rep))
+	if _, ok := PSNullCompare(biMaps(6, 1, 16, 0), 2, 3, 1); ok {
+		t.Error("PSNullCompare of 1×16 patches: ok")
+	}
+	for _, c := range []struct {
+		name string
+		f    func() error
+		want []string
+	}{
+		{"synthesis report of a constant target", func() error {
+			_, err := WriteSynthReport(filepath.Join(dir, "c"), constMaps(1, 16, 16, 1), good, nil)
+			return err
+		}, []string{"constant"}},
+		{"synthesis report of overflowing maps", func() error {
+			x := biMaps(2, 16, 16, 0)
+			for i := range x.Data {
+				x.Data[i] *= 1e300
+			}
+			_, err := WriteSynthReport(filepath.Join(dir, "o"), x, x, nil)
+			return err
+		}, []string{"overflows"}},
+		{"synthesis report with one reference map", func() error {
+			_, err := WriteSynthReportWith(filepath.Join(dir, "r"), good, good, nil, ValidateOptions{Reference: d}, nil)
+			return err
+		}, []string{"≥ 2 maps"}},
+		{"two separated maps", func() error { _, err := EvaluateSeparation(d, good, nil, nil); return err }, []string{"got 1, 2"}},
+		{"separated map of another size", func() error { _, err := EvaluateSeparation(d, biMaps(1, 8, 8, 0), nil, nil); return err }, []string{"8×8"}},
+		{"PlotMaps nil", func() error { return PlotMaps(filepath.Join(dir, "p.png"), nil, good) }, []string{"nil"}},
+		{"model report without result", func() error { return WriteModelSepReport(dir, d, nil, nil, rep) }, []string{"nil"}},
+		{"model report with one name", func() error {
+			return WriteModelSepReport(dir, d, est, nil, &ModelSepReport{Components: []string{"a"}})
+		}, []string{"1 component names for 2"}},
+		{"model report with metrics and no truth", func() error { return WriteModelSepReport(dir, d, est, nil, rep) }, []string{"no truths"}},
+	} {
+		refusedInput(t, c.name, c.f, c.want...)
 	}
 }

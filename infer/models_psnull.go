@@ -34,9 +34,10 @@ type PSNull struct {
 }
 
 // PSNullCompare computes PSNull for n maps against patches (draws ≥ 1 random
-// subsets, seeded). It needs n + 2 ≤ patches.B; otherwise ok is false.
+// subsets, seeded). It needs n + 2 ≤ patches.B, finite pixels and patches
+// with at least one spectrum bin (IsoPowerSpectrum); otherwise ok is false.
 func PSNullCompare(patches *stlayer.Maps, n, draws int, seed uint64) (PSNull, bool) {
-	if checkMaps("", patches, 0) != nil {
+	if checkFiniteMaps("", patches, 0) != nil || len(IsoPowerSpectrum(patches.Map(0), patches.M, patches.N).P) == 0 {
 		return PSNull{}, false
 	}
 	B := patches.B

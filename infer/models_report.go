@@ -3,6 +3,7 @@ package infer
 import (
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 
 	"gonum.org/v1/plot"
@@ -50,9 +51,10 @@ type SepComponentMetrics struct {
 	RData            []float64 `json:"r_data"`
 	RMinDominantData float64   `json:"r_min_dominant_data"`
 	// PixelCorr is the pixel correlation of estimate and truth; RelError
-	// ‖est − true‖/‖true − ⟨true⟩‖.
-	PixelCorr float64 `json:"pixel_correlation"`
-	RelError  float64 `json:"relative_error"`
+	// ‖est − true‖/‖true − ⟨true⟩‖. Both are 0, and left out of the JSON,
+	// when undefined (a constant estimate or truth).
+	PixelCorr float64 `json:"pixel_correlation,omitempty"`
+	RelError  float64 `json:"relative_error,omitempty"`
 	// MomentsTrue and MomentsEst are mean, std, skewness, excess kurtosis.
 	MomentsTrue [4]float64 `json:"moments_true"`
 	MomentsEst  [4]float64 `json:"moments_estimate"`
@@ -64,7 +66,9 @@ type SepComponentMetrics struct {
 }
 
 // EvaluateModelSeparation compares estimated components est [C, M, N] with their
-// truths [C, M, N] (same order).
+// truths [C, M, N] (same order). Maps that are nil, empty, whose Data length
+// is not B·M·N or that hold non-finite pixels, and estimates and truths of
+// different shapes are input errors (ErrModelInput).
 func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepComponentMetrics, error) {
 	if err := checkFiniteMaps("estimated components", est, 0); err != nil {
 		return nil, err
@@ -73,7 +77,7 @@ func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepCom
 		return nil, err
 	}
 	if est.B != truth.B || est.M != truth.M || est.N != truth.N {
-		return nil, fmt.Errorf("estimates [%d,%d,%d] and truths [%d,%d,%d] differ in shape", est.B, est.M, est.N, truth.B, truth.M, truth.N)
+		return nil, inputErrorf("estimates [%d,%d,%d] and truths [%d,%d,%d] differ in shape", est.B, est.M, est.N, truth.B, truth.M, truth.N)
 	}
 	m, n := est.M, est.N
 	pt := make([]*PowerSpectrum, truth.B)
@@ -132,6 +136,11 @@ func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepCom
 		}
 		mc.PixelCorr = num / math.Sqrt(de*dt)
 		mc.RelError = math.Sqrt(sq / dt)
+		for _, v := range []*float64{&mc.PixelCorr, &mc.RelError} {
+			if math.IsNaN(*v) || math.IsInf(*v, 0) {
+				*v = 0 // undefined: left out of the JSON (which has no NaN)
+			}
+		}
 		for _, v := range [][]float64{mc.PTrue, mc.PEst, mc.PSRatio, mc.R, mc.PowerFraction, mc.RData} {
 			negNaN(v)
 		}
@@ -161,13 +170,48 @@ type ModelSepReport struct {
 	Settings   map[string]any        `json:"settings,omitempty"`
 }
 
-// WriteModelSepReport writes the report of a separation into dir:
-// maps.png (data, estimates and, when given, truths), power_spectrum.png
-// (estimates vs truths or, without truths, estimates and data), r.png (r(k)
-// per component, with truths), loss.png and metrics.json (rep).
+// WriteModelSepReport writes the report of a separation into dir (created
+// if needed): maps.png (data, estimates and, when given, truths),
+// power_spectrum.png (estimates vs truths or, without truths, estimates and
+// data), r.png (r(k) per component, with truths), loss.png and metrics.json
+// (rep).
+//
+// A nil result or report, data that is not one map of the components' size,
+// truths of another shape than the components, fewer component names in
+// rep than components, and per-component metrics without truths are input
+// errors (ErrModelInput), found before anything is written.
 func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, truth *stlayer.Maps, rep *ModelSepReport) error {
+	if res == nil || rep == nil {
+		return inputErrorf("separation report: no result or no report (nil)")
+	}
 	est := res.Components
+	if err := checkMaps("estimated components", est, 0); err != nil {
+		return err
+	}
 	m, n := est.M, est.N
+	if err := checkMaps("data", data, 1); err != nil {
+		return err
+	}
+	if data.M != m || data.N != n {
+		return inputErrorf("separation report: the data is %d×%d, the components %d×%d", data.M, data.N, m, n)
+	}
+	if truth != nil {
+		if err := checkMaps("true components", truth, 0); err != nil {
+			return err
+		}
+		if truth.B != est.B || truth.M != m || truth.N != n {
+			return inputErrorf("separation report: truths [%d,%d,%d], components [%d,%d,%d]", truth.B, truth.M, truth.N, est.B, m, n)
+		}
+	}
+	if len(rep.Components) < est.B {
+		return inputErrorf("separation report: %d component names for %d components", len(rep.Components), est.B)
+	}
+	if len(rep.Metrics) > 0 && truth == nil {
+		return inputErrorf("separation report: metrics against truths, but no truths")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	lo, hi := plotx.Range(data.Data, 0.005)
 	nc := est.B
 	rows := [][]*plot.Plot{make([]*plot.Plot, nc+1), make([]*plot.Plot, nc+1)}
@@ -186,8 +230,6 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 	ps := plot.New()
 	ps.Title.Text = "isotropic power spectra"
 	ps.X.Label.Text = "k (cycles per map)"
-	ps.X.Scale, ps.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	ps.X.Tick.Marker, ps.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
 	var lines []any
 	pd := IsoPowerSpectrum(data.Map(0), m, n)
 	lines = append(lines, "data", plotx.XY(pd.K, pd.P, true))
@@ -202,6 +244,7 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 	if err := plotutil.AddLinePoints(ps, lines...); err != nil {
 		return err
 	}
+	setLogScales(ps, true, true)
 	if err := plotx.Save(filepath.Join(dir, "power_spectrum.png"), ps, 7*vg.Inch, 5*vg.Inch); err != nil {
 		return err
 	}
@@ -209,12 +252,13 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		rp := plot.New()
 		rp.Title.Text = fmt.Sprintf("r(k) estimate vs truth (markers: bins where a component holds ≥ %.0f %% of the power)", 100*DominantFraction)
 		rp.X.Label.Text = "k (cycles per map)"
-		rp.X.Scale = plot.LogScale{}
-		rp.X.Tick.Marker = plot.LogTicks{}
 		var rl []any
 		pt := IsoPowerSpectrum(truth.Map(0), m, n)
 		for _, mc := range rep.Metrics {
-			rl = append(rl, mc.Name, plotx.XY(pt.K, mc.R, false))
+			if len(mc.R) != len(pt.K) {
+				continue // not the metrics of these maps
+			}
+			rl = append(rl, mc.Name, validXY(pt.K, mc.R, false))
 		}
 		line := make([]float64, len(pt.K))
 		for i := range line {
@@ -224,6 +268,7 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		if err := plotutil.AddLinePoints(rp, rl...); err != nil {
 			return err
 		}
+		setLogScales(rp, true, false)
 		if err := plotx.Save(filepath.Join(dir, "r.png"), rp, 7*vg.Inch, 4.5*vg.Inch); err != nil {
 			return err
 		}
@@ -252,15 +297,40 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 // spectrum comparison (GeometricPSCompare) and the sampling-noise yardstick
 // of both spectrum comparisons (PSNullCompare: as many real patches as
 // tiles against the other patches; absent with too few patches).
+//
+// Nil models, result or engine, a component k the models do not have,
+// sampled maps smaller than the patch size, patches that are not patch-size
+// maps, and the input errors of WriteSynthReportWith (fewer than 2 patches,
+// non-finite pixels, …) are input errors (ErrModelInput).
 func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *SampleResult, patches *stlayer.Maps, settings map[string]any) (*ValidationMetrics, error) {
+	if eng == nil || res == nil {
+		return nil, inputErrorf("sample report: no engine or no result (nil)")
+	}
+	comp, err := ms.Component(k)
+	if err != nil {
+		return nil, err
+	}
+	p := ms.Manifest.PatchSize
+	if err := checkMaps("sampled maps", res.Maps, 0); err != nil {
+		return nil, err
+	}
+	if res.Maps.M < p || res.Maps.N < p {
+		return nil, inputErrorf("sample report: sampled maps are %d×%d, smaller than the patch size %d", res.Maps.M, res.Maps.N, p)
+	}
+	if err := checkMaps("training patches", patches, 0); err != nil {
+		return nil, err
+	}
+	if patches.M != p || patches.N != p {
+		return nil, inputErrorf("sample report: training patches are %d×%d, the models' patch size is %d", patches.M, patches.N, p)
+	}
 	tiles := ms.SampleTiles(res.Maps)
 	if settings == nil {
 		settings = map[string]any{}
 	}
-	if _, chi, err := StatChi(eng, ms, ms.Components[k], tiles); err == nil {
+	if _, chi, err := StatChi(eng, ms, comp, tiles); err == nil {
 		settings["stat_chi_samples"] = chi
 	}
-	if _, chi, err := StatChi(eng, ms, ms.Components[k], patches); err == nil {
+	if _, chi, err := StatChi(eng, ms, comp, patches); err == nil {
 		settings["stat_chi_training_patches"] = chi
 	}
 	settings["tiles_compared"] = tiles.B

@@ -32,7 +32,8 @@ var MinkowskiThresholds = []float64{-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 
 // it has ≥ 2 maps, else they are absent.
 type ValidationMetrics struct {
 	// Power spectrum (see PowerSpectrum): bin edges, target and mean synthesis
-	// spectra, ratio synth/target, and max/mean |ratio − 1| over the bins whose
+	// spectra, ratio synth/target (−1 in a bin where the target has no
+	// power: JSON has no NaN), and max/mean |ratio − 1| over the bins whose
 	// lower edge is ≥ 2 cycles per map. The target spectrum is the mean of the
 	// binned spectra of the target maps, the synthesis spectrum the mean of the
 	// binned spectra of the syntheses.
@@ -98,21 +99,33 @@ func Validate(target, synth *stlayer.Maps) (*ValidationMetrics, error) {
 
 // ValidateWith computes ValidationMetrics for syntheses against target maps
 // (the same size). Maps that are nil, empty, whose Data length is not B·M·N
-// or that hold non-finite pixels are input errors (ErrModelInput).
+// or that hold non-finite pixels, maps of different sizes, a reference set
+// of fewer than 2 maps, a constant target (its std is the unit of W1 and of
+// the Minkowski thresholds) and pixel values whose std overflows are input
+// errors (ErrModelInput).
 func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*ValidationMetrics, error) {
-	if err := checkFiniteMaps("target maps", target, 0); err != nil {
-		return nil, err
-	}
-	if err := checkFiniteMaps("syntheses", synth, 0); err != nil {
-		return nil, err
-	}
-	if opt.Reference != nil {
-		if err := checkFiniteMaps("reference maps", opt.Reference, 0); err != nil {
+	for _, x := range []struct {
+		name     string
+		m        *stlayer.Maps
+		optional bool
+	}{{"target maps", target, false}, {"syntheses", synth, false}, {"reference maps", opt.Reference, true}} {
+		if x.m == nil && x.optional {
+			continue
+		}
+		if err := checkFiniteMaps(x.name, x.m, 0); err != nil {
 			return nil, err
+		}
+		for b := 0; b < x.m.B; b++ {
+			if _, sd, _, _ := Moments(x.m.Map(b)); math.IsInf(sd, 0) || math.IsNaN(sd) {
+				return nil, inputErrorf("%s: the pixel std of map %d overflows (%g)", x.name, b, sd)
+			}
 		}
 	}
 	if target.M != synth.M || target.N != synth.N {
-		return nil, fmt.Errorf("target maps are %d×%d, syntheses %d×%d", target.M, target.N, synth.M, synth.N)
+		return nil, inputErrorf("target maps are %d×%d, syntheses %d×%d", target.M, target.N, synth.M, synth.N)
+	}
+	if _, sd, _, _ := Moments(target.Data); !(sd > 0) || math.IsInf(sd, 0) {
+		return nil, inputErrorf("target maps are constant (pixel std %g): W1 and the Minkowski thresholds are in units of the target's std", sd)
 	}
 	m, n := target.M, target.N
 	split := func(x *stlayer.Maps) [][]float64 {
@@ -126,10 +139,10 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	spread := tm
 	if opt.Reference != nil {
 		if opt.Reference.M != m || opt.Reference.N != n {
-			return nil, fmt.Errorf("reference maps are %d×%d, targets %d×%d", opt.Reference.M, opt.Reference.N, m, n)
+			return nil, inputErrorf("reference maps are %d×%d, targets %d×%d", opt.Reference.M, opt.Reference.N, m, n)
 		}
 		if opt.Reference.B < 2 {
-			return nil, fmt.Errorf("a reference set needs ≥ 2 maps, got %d", opt.Reference.B)
+			return nil, inputErrorf("a reference set needs ≥ 2 maps, got %d", opt.Reference.B)
 		}
 		spread = split(opt.Reference)
 	}
@@ -141,6 +154,7 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	ps := MeanPowerSpectrum(sm, m, n)
 	vm.PSEdges, vm.PSTarget, vm.PSSynth = pt.Edges, pt.P, ps.P
 	vm.PSRatio, vm.PSMaxDev, vm.PSMeanDev = PSRatioStats(ps, pt, 2)
+	nanToNeg(vm.PSRatio)
 	if spread != nil {
 		pr := MeanPowerSpectrum(spread, m, n)
 		vm.PSTargetSpread = make([]float64, len(pr.P))
@@ -284,9 +298,10 @@ func WriteJSON(path string, v any) error {
 }
 
 // WriteSynthReport writes the validation report of syntheses against target
-// maps into dir: maps.png (targets and syntheses side by side),
-// power_spectrum.png (spectra and ratio), histogram.png, minkowski.png, and
-// metrics.json. res may be nil.
+// maps into dir (created if needed): maps.png (targets and syntheses side by
+// side), power_spectrum.png (spectra and ratio), histogram.png,
+// minkowski.png, and metrics.json. res may be nil. The maps are checked
+// (ValidateWith's input errors) before anything is written.
 func WriteSynthReport(dir string, target, synth *stlayer.Maps, res *Result) (*ValidationMetrics, error) {
 	return WriteSynthReportWith(dir, target, synth, res, ValidateOptions{}, nil)
 }
@@ -295,11 +310,11 @@ func WriteSynthReport(dir string, target, synth *stlayer.Maps, res *Result) (*Va
 // reference set for the spreads) and free-form settings recorded in
 // metrics.json.
 func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, opt ValidateOptions, settings map[string]any) (*ValidationMetrics, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	vm, err := ValidateWith(target, synth, opt)
 	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	vm.Settings = settings
@@ -332,8 +347,15 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 }
 
 // PlotMaps writes up to 4 target maps (first row) and up to 4 syntheses
-// (second row) with the target's colour scale.
+// (second row) with the target's colour scale. Maps that are nil, empty or
+// whose Data length is not B·M·N are input errors (ErrModelInput).
 func PlotMaps(path string, target, synth *stlayer.Maps) error {
+	if err := checkMaps("target maps", target, 0); err != nil {
+		return err
+	}
+	if err := checkMaps("syntheses", synth, 0); err != nil {
+		return err
+	}
 	lo, hi := plotx.Range(target.Data, 0.005)
 	nt, ns := min(target.B, 4), min(synth.B, 4)
 	cols := max(nt, ns)
@@ -357,21 +379,18 @@ func plotSpectra(path string, vm *ValidationMetrics) error {
 	p.Title.Text = "isotropic power spectrum"
 	p.X.Label.Text = "k (cycles per map)"
 	p.Y.Label.Text = "P(k)"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
 	if err := plotutil.AddLinePoints(p, "target", plotx.XY(k, vm.PSTarget, true), "synthesis", plotx.XY(k, vm.PSSynth, true)); err != nil {
 		return err
 	}
+	setLogScales(p, true, true)
 	r := plot.New()
 	r.Title.Text = fmt.Sprintf("ratio synth/target (max |r−1| = %.3f for k ≥ 2)", vm.PSMaxDev)
 	r.X.Label.Text = "k (cycles per map)"
-	r.X.Scale = plot.LogScale{}
-	r.X.Tick.Marker = plot.LogTicks{}
 	one := make([]float64, nb)
 	for i := range one {
 		one[i] = 1
 	}
-	if err := plotutil.AddLinePoints(r, "ratio", plotx.XY(k, vm.PSRatio, false), "1", plotx.XY(k, one, false)); err != nil {
+	if err := plotutil.AddLinePoints(r, "ratio", validXY(k, vm.PSRatio, false), "1", plotx.XY(k, one, false)); err != nil {
 		return err
 	}
 	if len(vm.PSTargetSpread) == nb {
@@ -383,7 +402,32 @@ func plotSpectra(path string, vm *ValidationMetrics) error {
 			return err
 		}
 	}
+	setLogScales(r, true, false)
 	return plotx.SaveGrid(path, [][]*plot.Plot{{p, r}}, 10*vg.Inch, 4*vg.Inch)
+}
+
+// setLogScales switches the chosen axes of p to log scales with log ticks,
+// once its data are added, where their range is positive and finite; an
+// axis with no data or non-positive values stays linear (gonum's log scale
+// panics on it: a report of maps without power-spectrum bins, or whose
+// spectra overflow, has no point to draw). A one-value range is widened to
+// a factor 2 either side (gonum would widen it by ±1, down to 0).
+func setLogScales(p *plot.Plot, x, y bool) {
+	ok := func(a *plot.Axis) bool {
+		if !(a.Min > 0 && a.Min <= a.Max) || math.IsInf(a.Max, 0) {
+			return false
+		}
+		if a.Min == a.Max {
+			a.Min, a.Max = a.Min/2, a.Max*2
+		}
+		return true
+	}
+	if x && ok(&p.X) {
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	}
+	if y && ok(&p.Y) {
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	}
 }
 
 // addBand draws the lower and upper curves of a band as grey dashed lines
@@ -407,8 +451,6 @@ func addBand(p *plot.Plot, name string, lo, hi plotter.XYs) error {
 func plotHistograms(path string, target, synth *stlayer.Maps) error {
 	p := plot.New()
 	p.Title.Text = "pixel histogram (density)"
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{}
 	lo, hi := plotx.Range(append(append([]float64(nil), target.Data...), synth.Data...), 0)
 	const nb = 60
 	hist := func(x []float64) plotter.XYs {
@@ -432,6 +474,7 @@ func plotHistograms(path string, target, synth *stlayer.Maps) error {
 	if err := plotutil.AddLines(p, "target", hist(target.Data), "synthesis", hist(synth.Data)); err != nil {
 		return err
 	}
+	setLogScales(p, false, true)
 	return plotx.Save(path, p, 6*vg.Inch, 4*vg.Inch)
 }
 
@@ -463,8 +506,6 @@ func plotLoss(path string, hist []float64) error {
 	p := plot.New()
 	p.Title.Text = "loss"
 	p.X.Label.Text = "iteration"
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{}
 	it := make([]float64, len(hist))
 	for i := range it {
 		it[i] = float64(i + 1)
@@ -472,5 +513,6 @@ func plotLoss(path string, hist []float64) error {
 	if err := plotutil.AddLines(p, "loss", plotx.XY(it, hist, true)); err != nil {
 		return err
 	}
+	setLogScales(p, false, true)
 	return plotx.Save(path, p, 6*vg.Inch, 4*vg.Inch)
 }

@@ -105,10 +105,14 @@ func nanToNeg(x []float64) []float64 {
 
 // EvaluateSeparation computes SeparationMetrics of s̃ (one map) for the data
 // d, the residual samples (any number ≥ 1, or nil) and the truth s (nil if
-// unknown).
+// unknown). A scalar that is undefined (the pixel correlation or the RMS
+// error relative to the truth's std when a map is constant) is 0, which
+// metrics.json leaves out; per-bin values use the −1 marker, and r(k) in a
+// bin where s̃ has no power is −1 (so RMin is −1 there).
 //
 // Maps that are nil (d, sep), empty, whose Data length is not B·M·N or that
-// hold non-finite pixels are input errors (ErrModelInput).
+// hold non-finite pixels, maps of different sizes, and more than one data,
+// separated or truth map are input errors (ErrModelInput).
 func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetrics, error) {
 	for _, x := range []struct {
 		name     string
@@ -125,11 +129,11 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	m, n := d.M, d.N
 	for _, x := range []*stlayer.Maps{sep, samples, truth} {
 		if x != nil && (x.M != m || x.N != n) {
-			return nil, fmt.Errorf("maps of %d×%d and %d×%d cannot be compared", x.M, x.N, m, n)
+			return nil, inputErrorf("maps of %d×%d and %d×%d cannot be compared", x.M, x.N, m, n)
 		}
 	}
-	if d.B != 1 || sep.B < 1 || (truth != nil && truth.B != 1) {
-		return nil, fmt.Errorf("one data map, one separated map and one truth map are expected")
+	if d.B != 1 || sep.B != 1 || (truth != nil && truth.B != 1) {
+		return nil, inputErrorf("one data map, one separated map and one truth map are expected (got %d, %d and %d)", d.B, sep.B, bOf(truth))
 	}
 	dv, sv := d.Map(0), sep.Map(0)
 	res := make([]float64, m*n)
@@ -165,6 +169,10 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	sm.PSTruth, sm.PSContaminant = pt.P, pc.P
 	_, sm.R = CrossSpectrumR(tv, sv, m, n)
 	_, sm.RData = CrossSpectrumR(tv, dv, m, n)
+	// r is undefined (NaN) where s̃ or d has no power: −1, which counts as
+	// a failure of the r criterion rather than poisoning its minimum.
+	nanToNeg(sm.R)
+	nanToNeg(sm.RData)
 	sm.ContamToSignal = make([]float64, nb)
 	sm.PSRatio = make([]float64, nb)
 	sm.PSRatioData = make([]float64, nb)
@@ -216,10 +224,23 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	sm.PixelCorr, sm.PixelCorrData = pearson(tv, sv), pearson(tv, dv)
 	_, sdT, _, _ := Moments(tv)
 	sm.RelRMSError, sm.RelRMSErrorData = rms(e)/sdT, rms(c)/sdT
+	for _, v := range []*float64{&sm.PixelCorr, &sm.PixelCorrData, &sm.RelRMSError, &sm.RelRMSErrorData} {
+		if math.IsNaN(*v) || math.IsInf(*v, 0) {
+			*v = 0 // undefined: left out of metrics.json
+		}
+	}
 	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.PSRatioDebiased, sm.ErrorRatio, sm.R, sm.RData} {
 		nanToNeg(x)
 	}
 	return sm, nil
+}
+
+// bOf returns x.B, 0 for nil.
+func bOf(x *stlayer.Maps) int {
+	if x == nil {
+		return 0
+	}
+	return x.B
 }
 
 func pearson(a, b []float64) float64 {
@@ -319,8 +340,6 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	p.Title.Text = "isotropic power spectra"
 	p.X.Label.Text = "k (cycles per map)"
 	p.Y.Label.Text = "P(k)"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
 	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
 	if sm.PSSamples != nil {
 		lines = append(lines, "samples (mean)", plotx.XY(k, sm.PSSamples, true))
@@ -331,6 +350,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	if err := plotutil.AddLinePoints(p, lines...); err != nil {
 		return err
 	}
+	setLogScales(p, true, true)
 	row := []*plot.Plot{p}
 	one := make([]float64, len(k))
 	for i := range one {
@@ -340,8 +360,6 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		r := plot.New()
 		r.Title.Text = fmt.Sprintf("P/P_s (max |P_sep/P_s − 1| = %.3f where P_c ≤ 10 P_s)", sm.PSMaxDev)
 		r.X.Label.Text = "k (cycles per map)"
-		r.X.Scale, r.Y.Scale = plot.LogScale{}, plot.LogScale{}
-		r.X.Tick.Marker, r.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
 		lines := []any{"P_sep/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
 			"P_c/P_s", validXY(k, sm.ContamToSignal, true), "1", plotx.XY(k, one, false)}
 		if sm.PSRatioDebiased != nil {
@@ -350,24 +368,23 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		if err := plotutil.AddLinePoints(r, lines...); err != nil {
 			return err
 		}
+		setLogScales(r, true, true)
 		c := plot.New()
 		c.Title.Text = fmt.Sprintf("r(k) with the truth (min %.3f where P_c ≤ P_s)", sm.RMin)
 		c.X.Label.Text = "k (cycles per map)"
-		c.X.Scale = plot.LogScale{}
-		c.X.Tick.Marker = plot.LogTicks{}
 		if err := plotutil.AddLinePoints(c, "r(s, sep)", validXY(k, sm.R, false), "r(s, d)", validXY(k, sm.RData, false)); err != nil {
 			return err
 		}
+		setLogScales(c, true, false)
 		row = append(row, r, c)
 	} else if sm.ResidualRatio != nil {
 		r := plot.New()
 		r.Title.Text = "P(d − sep) / mean P(samples)"
 		r.X.Label.Text = "k (cycles per map)"
-		r.X.Scale = plot.LogScale{}
-		r.X.Tick.Marker = plot.LogTicks{}
 		if err := plotutil.AddLinePoints(r, "ratio", validXY(k, sm.ResidualRatio, true), "1", plotx.XY(k, one, false)); err != nil {
 			return err
 		}
+		setLogScales(r, true, false)
 		row = append(row, r)
 	}
 	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5*vg.Inch, 4*vg.Inch)
