@@ -232,14 +232,14 @@ stkit separate --models MODELDIR --help.`)
 	res, err := infer.RunSeparation(ctx, ch.Engine, p, opt)
 	endBar(bar, err != nil)
 	if res == nil || res.S == nil {
-		return err
+		return modelError(err)
 	}
 	if err != nil && !errors.Is(err, context.Canceled) && res.Evals == 0 {
 		// nothing done: the starting point is no result
 		if errors.Is(err, infer.ErrNonFinite) {
 			return badInputf("%s: the statistics are not finite at the starting point (%v): are the values of the data or samples too large (max |d| = %g)?", pos[0], err, maxAbs(d.Data))
 		}
-		return err
+		return modelError(err) // input errors found by the separation (identical samples, …): exit 2
 	}
 	both := stlayer.NewMaps(2, d.M, d.N)
 	copy(both.Map(0), res.S.Data)
