@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
@@ -587,5 +588,162 @@ func TestBadInputReports(t *testing.T) {
 		{"model report with metrics and no truth", func() error { return WriteModelSepReport(dir, d, est, nil, rep) }, []string{"no truths"}},
 	} {
 		refusedInput(t, c.name, c.f, c.want...)
+	}
+}
+
+// TestBadInputModels: per-component model files, options and component
+// models that cannot give a meaningful run are input errors (before the
+// fixes: NaN members loaded and used, an unknown window silently dropped,
+// weights zeroed by a NaN floor, panics, ErrNonFinite after the first
+// evaluation).
+func TestBadInputModels(t *testing.T) {
+	fx := tinyRun(t)
+	eng := cpu.New()
+	ctx := context.Background()
+	dir := t.TempDir()
+	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ms.Manifest.PatchSize
+	so := SampleOptions{SynthConfig: SynthConfig{Steps: 1}}
+	data := stlayer.NewMaps(1, p, p)
+	copy(data.Data, fx.features.Patches.Patch(0))
+	comps := []SepComponent{{Name: "a", Model: ms.Components[0]}, {Name: "b", Model: ms.Components[1]}}
+	mo := ModelSepOptions{AmpSteps: -1, Steps: 1}
+	sepWith := func(mod func(o *ModelSepOptions, c []SepComponent)) error {
+		o := mo
+		c := slices.Clone(comps)
+		mod(&o, c)
+		_, err := SeparateWithModels(ctx, eng, ms, data, c, o)
+		return err
+	}
+	withModel := func(mod func(c *ComponentModel)) *ComponentModel {
+		c := *ms.Components[0]
+		c.CoeffMean, c.PS = slices.Clone(c.CoeffMean), slices.Clone(c.PS)
+		mod(&c)
+		return &c
+	}
+	// copies of the model folder with one member or manifest field edited
+	editNPZ := func(name string, v float64) string {
+		d2 := t.TempDir()
+		for _, f := range []string{ModelManifestFile, "component_1.npz"} {
+			b, _ := os.ReadFile(filepath.Join(dir, f))
+			os.WriteFile(filepath.Join(d2, f), b, 0o644)
+		}
+		arrs, err := datasets.ReadNPZ(filepath.Join(dir, "component_0.npz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []datasets.NamedArray
+		for _, a := range arrs {
+			if a.Name == name {
+				a.Array.Float64[0] = v
+			}
+			out = append(out, datasets.NamedArray{Name: a.Name, Array: a.Array})
+		}
+		if err := datasets.WriteNPZ(filepath.Join(d2, "component_0.npz"), out, false); err != nil {
+			t.Fatal(err)
+		}
+		return d2
+	}
+	editManifest := func(key string, v any) string {
+		d2 := t.TempDir()
+		for _, f := range []string{"component_0.npz", "component_1.npz"} {
+			b, _ := os.ReadFile(filepath.Join(dir, f))
+			os.WriteFile(filepath.Join(d2, f), b, 0o644)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, ModelManifestFile))
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		m[key] = v
+		b, _ = json.Marshal(m)
+		os.WriteFile(filepath.Join(d2, ModelManifestFile), b, 0o644)
+		return d2
+	}
+	load := func(d string) error { _, err := LoadModels(d); return err }
+	tr, err := OpenRun(fx.run, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Meta.FeatureStd = slices.Clone(tr.Meta.FeatureStd)
+	tr.Meta.FeatureStd[2] = 0
+	for _, c := range []struct {
+		name string
+		f    func() error
+		want []string
+	}{
+		{"sample with a NaN std floor", func() error {
+			o := so
+			o.StdFloor = math.NaN()
+			_, err := SampleComponent(ctx, eng, ms, 0, o)
+			return err
+		}, []string{"std floor NaN"}},
+		{"sample with an infinite PS weight", func() error {
+			o := so
+			o.PSWeight = math.Inf(1)
+			_, err := SampleComponent(ctx, eng, ms, 0, o)
+			return err
+		}, []string{"power-spectrum weight +Inf"}},
+		{"sample with an unknown draw", func() error { o := so; o.Draw = 9; _, err := SampleComponent(ctx, eng, ms, 0, o); return err }, []string{"draw mode 9"}},
+		{"separate with a NaN weight", func() error {
+			return sepWith(func(o *ModelSepOptions, _ []SepComponent) { o.Weights = []float64{math.NaN(), 1} })
+		}, []string{"weight NaN"}},
+		{"separate with a negative weight", func() error {
+			return sepWith(func(o *ModelSepOptions, _ []SepComponent) { o.Weights = []float64{-1, 1} })
+		}, []string{"weight -1"}},
+		{"separate with a NaN std floor", func() error {
+			return sepWith(func(o *ModelSepOptions, _ []SepComponent) { o.StdFloor = math.NaN() })
+		}, []string{"std floor NaN"}},
+		{"separate with a NaN Tau", func() error { return sepWith(func(o *ModelSepOptions, _ []SepComponent) { o.Tau = math.NaN() }) }, []string{"Tau NaN"}},
+		{"separate with a NaN model mean", func() error {
+			return sepWith(func(_ *ModelSepOptions, c []SepComponent) {
+				c[0].Model = withModel(func(m *ComponentModel) { m.CoeffMean[3] = complex(math.NaN(), 0) })
+			})
+		}, []string{"coefficient 3"}},
+		{"separate with a short model spectrum", func() error {
+			return sepWith(func(_ *ModelSepOptions, c []SepComponent) {
+				c[0].Model = withModel(func(m *ComponentModel) { m.PS = m.PS[:2] })
+			})
+		}, []string{"spectrum of 2 bins"}},
+		{"positivity of a constant map", func() error {
+			o := mo
+			o.Positive = []bool{true, false}
+			_, err := SeparateWithModels(ctx, eng, ms, constMaps(1, p, p, 1), comps, o)
+			return err
+		}, []string{"give BoxWeight"}},
+		{"StatChi without a component", func() error { _, _, err := StatChi(eng, ms, nil, data); return err }, []string{"no component model"}},
+		{"StatChi of tiles of another size", func() error {
+			_, _, err := StatChi(eng, ms, ms.Components[0], biMaps(1, 16, 16, 0))
+			return err
+		}, []string{"16×16"}},
+		{"SampleReport of a missing component", func() error {
+			_, err := SampleReport(t.TempDir(), eng, ms, 9, &SampleResult{Maps: data}, biMaps(3, p, p, 0), nil)
+			return err
+		}, []string{"component 9"}},
+		{"load NaN samples", func() error { return load(editNPZ("samples", math.NaN())) }, []string{`"samples" holds NaN`}},
+		{"load a negative patch index", func() error { return load(editNPZ("patch_index", -4)) }, []string{`"patch_index" holds -4`}},
+		{"load an unknown window", func() error { return load(editManifest("window", "hann")) }, []string{`window "hann"`}},
+		{"load other spectrum bins", func() error { return load(editManifest("ps_bin_edges", []float64{1, 2, 4})) }, []string{"ps_bin_edges has 3 entries"}},
+		{"write more components than clusters", func() error {
+			return (&ModelSet{Manifest: ms.Manifest, Components: append(slices.Clone(ms.Components), ms.Components[0])}).Write(t.TempDir())
+		}, []string{"3 components for 2 clusters"}},
+		{"write a short mean", func() error {
+			c := *ms.Components[0]
+			c.Mean = c.Mean[:3]
+			return (&ModelSet{Manifest: ms.Manifest, Components: []*ComponentModel{&c, ms.Components[1]}}).Write(t.TempDir())
+		}, []string{"3 means"}},
+		{"write without a manifest", func() error { return (&ModelSet{}).Write(t.TempDir()) }, []string{"nil"}},
+		{"export with a zero metadata std", func() error {
+			_, err := exportFrom(tr, fx.features, fx.dataset, t.TempDir(), ExportOptions{Samples: 4})
+			return err
+		}, []string{"feature 2", "std 0"}},
+	} {
+		refusedInput(t, c.name, c.f, c.want...)
+	}
+	if x := ms.Components[0].Chi2(make([]complex128, ms.Manifest.NCoeffs+5), nil); !math.IsNaN(x) {
+		t.Errorf("Chi2 of a vector of another length = %g, want NaN", x)
 	}
 }

@@ -255,6 +255,9 @@ func (ms *ModelSet) Component(k int) (*ComponentModel, error) {
 // Op rebuilds the statistic of the models for patch_size² maps, with the
 // stored reference normalisation.
 func (ms *ModelSet) Op() (stats.Op, error) {
+	if ms == nil || ms.Manifest == nil {
+		return nil, inputErrorf("no models (nil model set or manifest)")
+	}
 	p := ms.Manifest.PatchSize
 	return stats.BuildStored(ms.Manifest.Spec, p, p, ms.Manifest.Reference)
 }
@@ -374,6 +377,21 @@ func (m *ModelManifest) check() error {
 		return fmt.Errorf("no clusters")
 	case len(m.PSBinEdges) < 2:
 		return fmt.Errorf("ps_bin_edges has %d entries", len(m.PSBinEdges))
+	case m.Window != "" && m.Window != "none" && m.Window != "tukey":
+		return fmt.Errorf("window %q: want none or tukey", m.Window)
+	case !(m.WindowAlpha >= 0 && m.WindowAlpha <= 1):
+		return fmt.Errorf("window_alpha %g is outside [0, 1]", m.WindowAlpha)
+	}
+	// The spectra are matched bin by bin with PSOp on patches: the bins must
+	// be those of IsoPowerSpectrum at the patch size.
+	ref := IsoPowerSpectrum(make([]float64, m.PatchSize*m.PatchSize), m.PatchSize, m.PatchSize).Edges
+	if len(ref) != len(m.PSBinEdges) {
+		return fmt.Errorf("ps_bin_edges has %d entries, the half-octave bins of %d² patches %d", len(m.PSBinEdges), m.PatchSize, len(ref))
+	}
+	for i, e := range m.PSBinEdges {
+		if !(math.Abs(e-ref[i]) <= 1e-9*ref[i]) {
+			return fmt.Errorf("ps_bin_edges[%d] = %g, the half-octave bins of %d² patches have %g", i, e, m.PatchSize, ref[i])
+		}
 	}
 	for f, c := range m.Features.Columns {
 		if c.Coeff < 0 || c.Coeff >= m.NCoeffs || (c.Part != "re" && c.Part != "im") {
@@ -416,6 +434,19 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 		for i, s := range shape {
 			if s >= 0 && a.Shape[i] != s {
 				return nil, nil, fmt.Errorf("%s: member %q has shape %v, want %v (−1: any)", path, name, a.Shape, shape)
+			}
+		}
+		// Corrupt values are refused here rather than met later as a NaN
+		// loss or a silently ignored spectrum bin.
+		for i, v := range a.Float64 {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, nil, fmt.Errorf("%s: member %q holds %v at flat index %d", path, name, v, i)
+			}
+			if nonNegativeMembers[name] && v < 0 {
+				return nil, nil, fmt.Errorf("%s: member %q holds %v at flat index %d, want ≥ 0", path, name, v, i)
+			}
+			if name == "patch_index" && v != math.Trunc(v) {
+				return nil, nil, fmt.Errorf("%s: member %q holds %v at flat index %d, want an integer", path, name, v, i)
 			}
 		}
 		return a.Float64, a.Shape, nil
@@ -494,14 +525,63 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 	return c, nil
 }
 
+// nonNegativeMembers are the members of a component file that hold stds,
+// powers or indices.
+var nonNegativeMembers = map[string]bool{"std": true, "residual_std": true, "data_std": true, "ps": true, "ps_k": true,
+	"ps_logstd": true, "coeff_std": true, "patch_index": true, "data_chi2": true, "data_chi2_amp": true}
+
+// checkComponent verifies that component i of the set can be written in the
+// format (the shapes LoadModels reads back).
+func (ms *ModelSet) checkComponent(i int, c *ComponentModel) error {
+	man := ms.Manifest
+	d, nb := man.Features.Dim, len(man.PSBinEdges)-1
+	switch {
+	case c == nil:
+		return fmt.Errorf("component %d: nil", i)
+	case len(c.Mean) != d || len(c.Std) != d:
+		return fmt.Errorf("component %d: %d means and %d stds for %d features", i, len(c.Mean), len(c.Std), d)
+	case c.S < 0 || len(c.Samples) != c.S*d:
+		return fmt.Errorf("component %d: %d sample values for %d samples of %d features", i, len(c.Samples), c.S, d)
+	case man.Covariance && len(c.Cov) != d*d:
+		return fmt.Errorf("component %d: covariance has %d entries, want %d", i, len(c.Cov), d*d)
+	case c.ResidualStd != nil && len(c.ResidualStd) != d:
+		return fmt.Errorf("component %d: %d residual stds for %d features", i, len(c.ResidualStd), d)
+	case c.DataMean != nil && (len(c.DataMean) != d || len(c.DataStd) != d):
+		return fmt.Errorf("component %d: %d data means and %d data stds for %d features", i, len(c.DataMean), len(c.DataStd), d)
+	case len(c.Latents) > 0 && (c.S == 0 || len(c.Latents)%c.S != 0):
+		return fmt.Errorf("component %d: %d latent values for %d samples", i, len(c.Latents), c.S)
+	case len(c.PS) != nb || len(c.PSK) != nb || (c.PSLogMean != nil && len(c.PSLogMean) != nb):
+		return fmt.Errorf("component %d: %d spectrum values, %d mean |k| and %d log means for %d bins", i, len(c.PS), len(c.PSK), len(c.PSLogMean), nb)
+	}
+	return nil
+}
+
 // Write writes the model set into dir (created if needed): manifest.json and
 // one component_<k>.npz per component, each file atomically. Derived members
 // (coeff_mean, coeff_std) are recomputed from Mean and Std. Overwriting an
 // earlier export removes its manifest first and writes the new one last, so
 // a write that fails part way leaves a folder that LoadModels refuses ("not a
 // model folder"), never the old manifest over a mix of old and new
-// components.
+// components. A nil manifest, a manifest that LoadModels would refuse, a
+// number of components other than of clusters and component arrays of the
+// wrong lengths are input errors (ErrModelInput), found before anything is
+// written; a nil PSLogMean is derived from PS as LoadModels does.
 func (ms *ModelSet) Write(dir string) error {
+	if ms == nil || ms.Manifest == nil {
+		return inputErrorf("model set: no manifest (nil)")
+	}
+	ms.Manifest.Format, ms.Manifest.Version = ModelFormatName, ModelFormatVersion
+	if err := ms.Manifest.check(); err != nil {
+		return inputErrorf("model manifest: %w", err)
+	}
+	if len(ms.Components) != len(ms.Manifest.Clusters) {
+		return inputErrorf("model set: %d components for %d clusters", len(ms.Components), len(ms.Manifest.Clusters))
+	}
+	for i, c := range ms.Components {
+		if err := ms.checkComponent(i, c); err != nil {
+			return inputErrorf("model set: %w", err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -512,9 +592,6 @@ func (ms *ModelSet) Write(dir string) error {
 	man.Format, man.Version = ModelFormatName, ModelFormatVersion
 	if man.Members == nil {
 		man.Members = modelMembersDoc
-	}
-	if err := man.check(); err != nil {
-		return fmt.Errorf("model manifest: %w", err)
 	}
 	d := man.Features.Dim
 	for i, c := range ms.Components {
@@ -549,9 +626,15 @@ func (ms *ModelSet) Write(dir string) error {
 		for j, v := range c.PatchIndex {
 			idx[j] = float64(v)
 		}
+		logMean := c.PSLogMean
+		if logMean == nil {
+			for _, v := range c.PS {
+				logMean = append(logMean, math.Log(math.Max(v, 1e-300)))
+			}
+		}
 		arrs = append(arrs,
 			datasets.NamedArray{Name: "patch_index", Array: &datasets.Array{DType: "int64", Shape: []int{len(idx)}, Float64: idx}},
-			f64("ps", c.PS, len(c.PS)), f64("ps_k", c.PSK, len(c.PSK)), f64("ps_logmean", c.PSLogMean, len(c.PSLogMean)),
+			f64("ps", c.PS, len(c.PS)), f64("ps_k", c.PSK, len(c.PSK)), f64("ps_logmean", logMean, len(logMean)),
 			f64("pixel_moments", c.PixelMoments[:], 4))
 		if len(c.PSLogStd) == len(c.PS) {
 			arrs = append(arrs, f64("ps_logstd", c.PSLogStd, len(c.PSLogStd)))
@@ -593,8 +676,12 @@ var modelMembersDoc = map[string]string{
 
 // Chi2 returns the χ² of a coefficient vector under the component model:
 // the mean over the kept coefficients (σ_c > 1e−9·max σ, and keep[c] when
-// keep is non-nil) of |x_c − μ_c|²/σ_c².
+// keep is non-nil) of |x_c − μ_c|²/σ_c². It is NaN when x, or a non-nil
+// keep, does not have one entry per coefficient of the model.
 func (c *ComponentModel) Chi2(x []complex128, keep []bool) float64 {
+	if len(x) != len(c.CoeffMean) || len(c.CoeffStd) != len(c.CoeffMean) || (keep != nil && len(keep) != len(c.CoeffStd)) {
+		return math.NaN()
+	}
 	w := modelWeights(c.CoeffStd, 1e-9, keep)
 	s := 0.0
 	for i, v := range x {

@@ -328,7 +328,13 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			return nil, inputErrorf("export: run metadata normalisation has %d means and %d stds, the run's VAE takes %d features", len(tr.Meta.FeatureMean), len(tr.Meta.FeatureStd), dm)
 		}
 		for j := 0; j < dm; j++ {
-			mean[col(j)], std[col(j)] = tr.Meta.FeatureMean[j], tr.Meta.FeatureStd[j]
+			mu, sd := tr.Meta.FeatureMean[j], tr.Meta.FeatureStd[j]
+			if math.IsNaN(mu) || math.IsInf(mu, 0) || !(sd > 0) || math.IsInf(sd, 0) {
+				// A zero or NaN std would z-score the features into Inf/NaN
+				// and assign every patch to an arbitrary cluster.
+				return nil, inputErrorf("export: run metadata normalisation of feature %d: mean %v, std %v (want finite values, std > 0)", j, mu, sd)
+			}
+			mean[col(j)], std[col(j)] = mu, sd
 		}
 	}
 	n := man.N

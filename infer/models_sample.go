@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -139,6 +140,12 @@ type SampleResult struct {
 // from infer.InitialMaps with a reference map that carries the cluster's
 // power spectrum and pixel moments. On cancellation or divergence the maps
 // done so far (and the current one) are returned with the error.
+//
+// A nil engine or model set, a component k the models do not have, a Size
+// below the patch size, NaN or infinite StdFloor or PSWeight, an unknown
+// Draw or Init, and a component none of whose coefficients has σ_c >
+// StdFloor·max σ (the statistic term would be 0) are input errors
+// (ErrModelInput).
 func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k int, opt SampleOptions) (*SampleResult, error) {
 	if eng == nil {
 		return nil, inputErrorf("no engine (nil)")
@@ -146,6 +153,20 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	c, err := ms.Component(k)
 	if err != nil {
 		return nil, err
+	}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"std floor", opt.StdFloor}, {"power-spectrum weight", opt.PSWeight}} {
+		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
+			return nil, inputErrorf("sampling: %s %v: want a finite value", v.name, v.v)
+		}
+	}
+	if opt.Draw != DrawDecoded && opt.Draw != DrawMean && opt.Draw != DrawNoise {
+		return nil, inputErrorf("sampling: unknown draw mode %d (want DrawDecoded, DrawMean or DrawNoise)", int(opt.Draw))
+	}
+	if opt.Init != InitWhiteNoise && opt.Init != InitGRF {
+		return nil, inputErrorf("sampling: unknown initialisation %d (want InitWhiteNoise or InitGRF)", int(opt.Init))
 	}
 	p := ms.Manifest.PatchSize
 	if opt.N <= 0 {
@@ -178,6 +199,9 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	}
 	T := op.Tiles()
 	w := modelWeights(c.CoeffStd, opt.StdFloor, nil)
+	if !slices.ContainsFunc(w, func(v float64) bool { return v > 0 }) {
+		return nil, inputErrorf("component %d: no coefficient has a std above %g × the largest (every one would be masked)", k, opt.StdFloor)
+	}
 	wt := make([]float64, 0, T*len(w))
 	for t := 0; t < T; t++ {
 		for _, v := range w {
@@ -445,10 +469,25 @@ func (ms *ModelSet) SampleTiles(maps *stlayer.Maps) *stlayer.Maps {
 // SampleTiles), the RMS over the kept coefficients (modelWeights) of
 // (Φ_c − μ_c)/σ_c, μ and σ the model's mean and std. It returns the per-map
 // values and their mean. A draw of the model's own process gives about 1.
+//
+// A nil engine, model set or component, a component without one mean and
+// std per coefficient of the models' statistic, and tiles that are nil,
+// empty, of another size than the patch or whose Data length is not B·M·N
+// are input errors (ErrModelInput).
 func StatChi(eng stlayer.Engine, ms *ModelSet, c *ComponentModel, tiles *stlayer.Maps) ([]float64, float64, error) {
 	op, err := ms.Op()
 	if err != nil {
 		return nil, 0, err
+	}
+	nc := ms.Manifest.NCoeffs
+	if eng == nil || c == nil || len(c.CoeffMean) != nc || len(c.CoeffStd) != nc {
+		return nil, 0, inputErrorf("statistic distance: no engine, or no component model of the %d coefficients of the models", nc)
+	}
+	if err := checkMaps("tiles", tiles, 0); err != nil {
+		return nil, 0, err
+	}
+	if p := ms.Manifest.PatchSize; tiles.M != p || tiles.N != p {
+		return nil, 0, inputErrorf("statistic distance: tiles are %d×%d, the models' patch size is %d", tiles.M, tiles.N, p)
 	}
 	co, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), tiles, 0, nil)
 	if err != nil {

@@ -3,8 +3,11 @@ package infer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -195,6 +198,16 @@ type ModelSepResult struct {
 // only, stage 2 (Steps) all of them; each stage ends early on the
 // discrepancy stop (ModelSepOptions.Tau). On cancellation or divergence the
 // best maps so far are returned with the error.
+//
+// Input errors (ErrModelInput): other than 2 or 3 components, data that is
+// not one finite map at least the patch size, nil models or engine, a
+// component without a finite model of the statistic (CoeffMean, CoeffStd ≥
+// 0, PS and PSK of one length, PixelMoments) or none of whose coefficients
+// has σ > StdFloor·max σ, Weights or Positive of another length than the components,
+// a negative or non-finite weight, NaN or infinite Tau, StdFloor,
+// MinFraction or BoxWeight, an unknown Init, positivity of the last of three
+// components, and positivity with the default box weight on a constant data
+// map.
 func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt ModelSepOptions) (*ModelSepResult, error) {
 	start := time.Now()
 	nc := len(comps)
@@ -223,9 +236,25 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 		if c.Model == nil || len(c.Model.CoeffMean) != ms.Manifest.NCoeffs || len(c.Model.CoeffStd) != ms.Manifest.NCoeffs {
 			return nil, inputErrorf("component %d (%s) has no model of this statistic", i, c.Name)
 		}
+		if err := checkSepModel(c.Model); err != nil {
+			return nil, inputErrorf("component %d (%s): %w", i, c.Name, err)
+		}
 	}
 	if opt.Weights != nil && len(opt.Weights) != nc {
 		return nil, inputErrorf("%d weights for %d components", len(opt.Weights), nc)
+	}
+	for i, w := range opt.Weights {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return nil, inputErrorf("weight %v of component %d (%s): want a finite value ≥ 0 (0: 1)", w, i, comps[i].Name)
+		}
+	}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"Tau", opt.Tau}, {"std floor", opt.StdFloor}, {"minimum power fraction", opt.MinFraction}, {"box weight", opt.BoxWeight}} {
+		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
+			return nil, inputErrorf("separation: %s %v: want a finite value", v.name, v.v)
+		}
 	}
 	if opt.Positive != nil && len(opt.Positive) != nc {
 		return nil, inputErrorf("%d positivity flags for %d components", len(opt.Positive), nc)
@@ -244,6 +273,11 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	}
 	if opt.Tau == 0 {
 		opt.Tau = 1
+	}
+	for i, c := range comps {
+		if !slices.ContainsFunc(modelWeights(c.Model.CoeffStd, opt.StdFloor, nil), func(v float64) bool { return v > 0 }) {
+			return nil, inputErrorf("component %d (%s): no coefficient has a std above %g × the largest (every one would be masked: its term would be 0)", i, c.Name, opt.StdFloor)
+		}
 	}
 	base, err := ms.Op()
 	if err != nil {
@@ -326,11 +360,14 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 		}
 	}
 	mn := data.M * data.N
-	if opt.Positive != nil {
+	if opt.Positive != nil && slices.Contains(opt.Positive, true) {
 		_, sd, _, _ := Moments(data.Data)
 		loss.BoxWeight = opt.BoxWeight
 		if loss.BoxWeight <= 0 {
-			loss.BoxWeight = 1e3 / math.Max(sd*sd, 1e-300)
+			if !(sd > 0) || math.IsInf(sd, 0) {
+				return nil, inputErrorf("positivity: the default weight 1e3/var(d) needs a data map that varies (pixel std %g); give BoxWeight", sd)
+			}
+			loss.BoxWeight = 1e3 / (sd * sd)
 		}
 		for i, pos := range opt.Positive {
 			if !pos {
@@ -433,6 +470,32 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 }
 
 func c2name(comps []SepComponent, i int) string { return comps[i].Name }
+
+// checkSepModel refuses a component model whose values SeparateWithModels
+// uses are not finite or not consistent.
+func checkSepModel(c *ComponentModel) error {
+	for i, v := range c.CoeffMean {
+		if cmplx.IsNaN(v) || cmplx.IsInf(v) {
+			return fmt.Errorf("model mean of coefficient %d is %v", i, v)
+		}
+	}
+	for i, v := range c.CoeffStd {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("model std of coefficient %d is %v, want a finite value ≥ 0", i, v)
+		}
+	}
+	if len(c.PS) != len(c.PSK) || (c.PSLogMean != nil && len(c.PSLogMean) != len(c.PS)) || (c.PSLogStd != nil && len(c.PSLogStd) != len(c.PS)) {
+		return fmt.Errorf("spectrum of %d bins with %d mean |k|, %d log means and %d log stds", len(c.PS), len(c.PSK), len(c.PSLogMean), len(c.PSLogStd))
+	}
+	for _, a := range [][]float64{c.PS, c.PSK, c.PSLogMean, c.PSLogStd, c.PixelMoments[:]} {
+		for _, v := range a {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("spectrum or pixel moments hold %v", v)
+			}
+		}
+	}
+	return nil
+}
 
 // assembleComponents returns [U_0, …, U_{n−1}, d − Σ U].
 func assembleComponents(u, d *stlayer.Maps) *stlayer.Maps {
