@@ -747,3 +747,48 @@ func TestBadInputModels(t *testing.T) {
 		t.Errorf("Chi2 of a vector of another length = %g, want NaN", x)
 	}
 }
+
+// TestBadInputOps: the statistic builders of infer refuse what they cannot
+// build with input errors (before: nil-pointer panics, a division by zero in
+// IsoGroups, 17 "tiles" of size 0, errors that did not match
+// ErrModelInput).
+func TestBadInputOps(t *testing.T) {
+	op, err := stats.Build(stats.Spec{Kind: stats.SCov, J: 2, L: 4}, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		f    func() error
+		want []string
+	}{
+		{"NewSepStats J too large", func() error {
+			_, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 5, L: 4}, 16, 16, true)
+			return err
+		}, []string{"J"}},
+		{"NewSepStats odd size", func() error {
+			_, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 2, L: 4}, 17, 16, true)
+			return err
+		}, []string{"17"}},
+		{"NewSepStats wst", func() error { _, err := NewSepStats(stats.Spec{Kind: stats.WST, J: 2, L: 4}, 16, 16, true); return err }, []string{"wst"}},
+		{"NewReducedOp nil base", func() error { _, err := NewReducedOp(nil, [][]int{{0}}, nil, "x"); return err }, []string{"nil"}},
+		{"NewReducedOp out of range", func() error { _, err := NewReducedOp(op, [][]int{{1 << 20}}, nil, "x"); return err }, []string{"out of range"}},
+		{"NewReducedOp of IsoGroups with L = 0", func() error {
+			g, lb := IsoGroups(op.Labels(), 0, nil)
+			_, err := NewReducedOp(op, g, lb, "iso")
+			return err
+		}, []string{"no coefficients"}},
+		{"NewTileOp nil base", func() error { _, err := NewTileOp(nil, 16, 16, 8, 4, nil); return err }, []string{"nil"}},
+		{"NewTileOp maps smaller than a tile", func() error { _, err := NewTileOp(op, 8, 8, 16, 4, nil); return err }, []string{"cannot hold"}},
+	} {
+		refusedInput(t, c.name, c.f, c.want...)
+	}
+	if g, lb := IsoGroups(nil, 4, nil); g != nil || lb != nil {
+		t.Errorf("IsoGroups(nil) = %v, %v", g, lb)
+	}
+	for _, p := range []int{0, -4, 17} {
+		if o := TileOrigins(16, p, 0); o != nil {
+			t.Errorf("TileOrigins(16, %d, 0) = %v, want none", p, o)
+		}
+	}
+}

@@ -36,9 +36,13 @@ type TileOp struct {
 }
 
 // TileOrigins returns the tile corners along an axis of length m for tiles
-// of size p and the given stride: 0, stride, 2·stride, … while the tile fits,
-// plus m − p if the last tile does not end at m.
+// of size p and the given stride (≤ 0: p/2): 0, stride, 2·stride, … while
+// the tile fits, plus m − p if the last tile does not end at m. With p < 1
+// or p > m there is no tile (nil).
 func TileOrigins(m, p, stride int) []int {
+	if p < 1 || p > m {
+		return nil
+	}
 	if stride <= 0 {
 		stride = max(1, p/2)
 	}
@@ -54,13 +58,17 @@ func TileOrigins(m, p, stride int) []int {
 
 // NewTileOp builds the tiled statistic of base (defined on p×p maps) for m×n
 // maps, with tiles every stride pixels (≤ 0: p/2) and an optional window
-// (len p·p, nil for none).
+// (len p·p, nil for none). A nil base, maps smaller than a tile and a
+// window of another length are input errors (ErrModelInput).
 func NewTileOp(base StatOp, m, n, p, stride int, window []float64) (*TileOp, error) {
+	if base == nil {
+		return nil, inputErrorf("tiled statistic: no base statistic (nil)")
+	}
 	if p < 1 || m < p || n < p {
-		return nil, fmt.Errorf("maps of %d×%d cannot hold %d×%d tiles", m, n, p, p)
+		return nil, inputErrorf("maps of %d×%d cannot hold %d×%d tiles", m, n, p, p)
 	}
 	if window != nil && len(window) != p*p {
-		return nil, fmt.Errorf("window has %d values, want %d", len(window), p*p)
+		return nil, inputErrorf("window has %d values, want %d", len(window), p*p)
 	}
 	t := &TileOp{base: base, m: m, n: n, p: p, window: window}
 	for _, r := range TileOrigins(m, p, stride) {

@@ -39,13 +39,17 @@ type reducedBucket struct {
 // NewReducedOp builds the reduction of base by the groups (indices into
 // base's coefficients, each group non-empty). labels, if non-nil, gives one
 // row per group in the order of groups; nil takes the base's label of each
-// group's first member.
+// group's first member. A nil base, no group, an empty group, an index out
+// of range and labels of another length are input errors (ErrModelInput).
 func NewReducedOp(base StatOp, groups [][]int, labels *stlayer.Labels, name string) (*ReducedOp, error) {
+	if base == nil {
+		return nil, inputErrorf("reduced statistic %s: no base statistic (nil)", name)
+	}
 	if len(groups) == 0 {
-		return nil, fmt.Errorf("reduced statistic %s: no coefficients selected", name)
+		return nil, inputErrorf("reduced statistic %s: no coefficients selected", name)
 	}
 	if labels != nil && labels.Len() != len(groups) {
-		return nil, fmt.Errorf("reduced statistic %s: %d labels for %d groups", name, labels.Len(), len(groups))
+		return nil, inputErrorf("reduced statistic %s: %d labels for %d groups", name, labels.Len(), len(groups))
 	}
 	nb := base.Labels().Len()
 	bySize := map[int][]int{}
@@ -53,11 +57,11 @@ func NewReducedOp(base StatOp, groups [][]int, labels *stlayer.Labels, name stri
 	h := fnv.New64a()
 	for g, grp := range groups {
 		if len(grp) == 0 {
-			return nil, fmt.Errorf("reduced statistic %s: empty group %d", name, g)
+			return nil, inputErrorf("reduced statistic %s: empty group %d", name, g)
 		}
 		for _, i := range grp {
 			if i < 0 || i >= nb {
-				return nil, fmt.Errorf("reduced statistic %s: coefficient %d out of range [0, %d)", name, i, nb)
+				return nil, inputErrorf("reduced statistic %s: coefficient %d out of range [0, %d)", name, i, nb)
 			}
 			h.Write([]byte(strconv.Itoa(i)))
 			h.Write([]byte{','})
@@ -147,8 +151,12 @@ func (r *ReducedOp) Stat() stlayer.Stat {
 // without an orientation (l1 < 0) are groups of one. keep, if non-nil,
 // selects the coefficients taken into account. It returns the groups, in the
 // order of their first member, and their labels (orientations relative to
-// l1 = 0).
+// l1 = 0). Nil labels or L < 1 (no rotation group) give no group (nil, nil),
+// which NewReducedOp refuses.
 func IsoGroups(lb *stlayer.Labels, L int, keep func(i int) bool) ([][]int, *stlayer.Labels) {
+	if lb == nil || L < 1 {
+		return nil, nil
+	}
 	l1 := slices.Index(lb.Columns, "l1")
 	var ls []int
 	for c, name := range lb.Columns {
@@ -236,8 +244,16 @@ type SepStats struct {
 // synthesis `ps=True` option plays the same role). Its coefficients count as
 // PS-like.
 //
-// Other kinds (wst, spectra) and the synthesis vectors are refused.
+// Other kinds (wst, spectra) and the synthesis vectors are refused. Every
+// error (those kinds, a normalisation that does not apply, map sizes the
+// spec cannot handle, e.g. 2^J > min(M, N)) is an input error
+// (ErrModelInput).
 func NewSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
+	ss, err := newSepStats(spec, m, n, ps)
+	return ss, asInput(err)
+}
+
+func newSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
 	spec = spec.WithDefaults(m, n)
 	if spec.Synthesis {
 		return nil, fmt.Errorf("separation matches the raw moments of %s (whitened per coefficient); the synthesis vector is not supported", spec.Kind)
