@@ -13,10 +13,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/internal/engine"
-	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/perf"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -118,6 +118,9 @@ runs in its own process so that its peak memory is its own.`)
 	if err := checkOutput(*jsonOut); err != nil {
 		return err
 	}
+	if err := checkOutputFile("--json "+*jsonOut, *jsonOut); err != nil {
+		return err
+	}
 	var peers *bench.Peers
 	if sh := bench.FindShared(); sh != "" {
 		peers, _ = bench.LoadPeers(filepath.Join(sh, "reference", "timings.json"))
@@ -177,7 +180,7 @@ runs in its own process so that its peak memory is its own.`)
 	}
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(rows, "", "  ")
-		if err := plotx.WriteFileAtomic(*jsonOut, b); err != nil {
+		if err := checkpoints.WriteFileAtomic(*jsonOut, b, 0o644); err != nil {
 			return err
 		}
 	}

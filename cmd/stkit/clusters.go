@@ -77,10 +77,32 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 			return badInputf("--labels: %v", err)
 		}
 	}
+	runDir, dsDir := pos[0], pos[1]
 	if err := checkOutput(*out); err != nil {
 		return err
 	}
-	runDir, dsDir := pos[0], pos[1]
+	// The assignments and the files named after them replace neither an
+	// input nor a file of the run or dataset folders.
+	outStem := strings.TrimSuffix(*out, filepath.Ext(*out))
+	var inputs []string // a checkpoint file given as RUN; the folders' own files are checked by checkNotOwned
+	if st, err := os.Stat(runDir); err == nil && !st.IsDir() {
+		inputs = append(inputs, runDir)
+	}
+	if err := checkOutputFile("-o "+*out, *out, inputs...); err != nil {
+		return err
+	}
+	derived := []string{outStem + "_summary.json"}
+	if !*noPlots {
+		derived = append(derived, outStem+"_mosaic.png", outStem+"_latent_pca.png")
+	}
+	for _, p := range derived {
+		if err := checkPlotOutput("-o "+*out+": "+filepath.Base(p), p); err != nil {
+			return err
+		}
+		if err := checkOutputFile("-o "+*out+": "+filepath.Base(p), p, inputs...); err != nil {
+			return err
+		}
+	}
 	ck, err := latestRunCheckpoint(runDir)
 	if err != nil {
 		return err
@@ -193,7 +215,7 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		fmt.Fprintf(w, "best-match accuracy (Hungarian, sources as labels): %.4f\n", acc)
 	}
 
-	stem := strings.TrimSuffix(*out, filepath.Ext(*out))
+	stem := outStem
 	sj, _ := json.MarshalIndent(sum, "", " ")
 	if err := checkpoints.WriteFileAtomic(stem+"_summary.json", append(sj, '\n'), 0o644); err != nil {
 		return err

@@ -97,13 +97,25 @@ func chooseEngine(g *globals) (*engine.Choice, error) {
 // checkOutput refuses, before any work is done, an output file path that
 // cannot be written: its directory does not exist or is not writable (probed
 // by creating and removing a hidden temporary file), or the path is an
-// existing directory. "" (no output) passes.
+// existing directory. A symbolic link is checked at the file it names (the
+// writers replace that file). An existing file that is not a regular one (a
+// device such as /dev/null or /dev/full, a named pipe) passes: the writers
+// write into it in place, and its write errors (ENOSPC of /dev/full) fail
+// the command with exit 1. "" (no output) passes.
 func checkOutput(path string) error {
 	if path == "" {
 		return nil
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return badInputf("output %s is a directory, not a file name", path)
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		path = r
+	}
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return badInputf("output %s is a directory, not a file name", path)
+		}
+		if !st.Mode().IsRegular() {
+			return nil
+		}
 	}
 	dir := filepath.Dir(path)
 	st, err := os.Stat(dir)
@@ -161,10 +173,32 @@ func probeWritable(dir, what string) error {
 }
 
 // checkMapsOutput is checkOutput for a file written with datasets.WriteMaps:
-// its extension must name a format WriteMaps writes.
+// its extension must name a format WriteMaps writes, and an "x.npz:name"
+// output needs x.npz to be absent or a zip archive (the member is added to
+// it).
 func checkMapsOutput(path string) error {
 	if err := datasets.CheckMapsPath(path); err != nil {
 		return badInputf("-o %s: %v", path, strings.TrimPrefix(err.Error(), "datasets: "+path+": "))
+	}
+	if npzMember(path) != "" {
+		if err := datasets.CheckNPZAppend(datasets.FilePart(path)); err != nil {
+			return badInputf("-o %s: %v", path, strings.TrimPrefix(err.Error(), "datasets: "))
+		}
+		return checkOutput(datasets.FilePart(path))
+	}
+	return checkOutput(path)
+}
+
+// checkPlotOutput is checkOutput for a PNG figure, which is written by
+// renaming a temporary file over the name: an existing file that is not a
+// regular one (a device, a named pipe) is refused, since the rename would
+// replace it.
+func checkPlotOutput(what, path string) error {
+	if path == "" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
+		return badInputf("%s %s is not a regular file: figures are written to files", what, path)
 	}
 	return checkOutput(path)
 }

@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
-	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -267,7 +267,7 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 	}
 	b.WriteString("</table></body></html>\n")
 	idx := filepath.Join(o.out, "index.html")
-	if err := plotx.WriteFileAtomic(idx, b.Bytes()); err != nil {
+	if err := checkpoints.WriteFileAtomic(idx, b.Bytes(), 0o644); err != nil {
 		return err
 	}
 	js, _ := json.MarshalIndent(struct {
@@ -275,7 +275,7 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 		Numbers [][2]string      `json:"numbers"`
 		Files   [][2]string      `json:"files"`
 	}{sum.Steps, sum.Numbers, sum.Files}, "", " ")
-	if err := plotx.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js); err != nil {
+	if err := checkpoints.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js, 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stdout, "\nstkit demo: done in %.0f s\n\n", time.Since(sum.Started).Seconds())

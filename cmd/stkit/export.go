@@ -105,6 +105,9 @@ dataset the run was trained on (same fingerprint) unless --force.`)
 	if err := checkOutputDir("-o", *out); err != nil {
 		return err
 	}
+	if err := checkFolderFor("-o", *out, modelFolder); err != nil {
+		return err
+	}
 	b, err := modelsBackend(g)
 	if err != nil {
 		return err

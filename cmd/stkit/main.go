@@ -8,6 +8,13 @@
 //
 // Run `stkit help` for the list of commands and `stkit <command> --help` for
 // the flags of one. Exit codes: 0 success, 1 failure, 2 bad input.
+//
+// Outputs are written atomically (a temporary file in the same folder,
+// renamed over the name), so a failed or interrupted write leaves the
+// earlier file, or none; a device or named pipe (/dev/stdout, /dev/null) is
+// written in place. An output that would replace one of the command's inputs,
+// or a file of a training run, patch dataset or model folder, is refused
+// before any work (exit 2).
 package main
 
 import (
@@ -151,6 +158,8 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "\nGlobal flags:")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nExit codes: 0 success, 1 failure, 2 bad input. Outputs are written atomically; one that")
+	fmt.Fprintln(w, "would replace an input, or a file of a run, dataset or model folder, is refused (exit 2).")
 	fmt.Fprintln(w, "\nRun `stkit <command> --help` for a command's flags.")
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -51,6 +52,15 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	for _, in := range pos {
 		if sameFolder(in, *out) {
 			return badInputf("-o %s is also an input folder: its dataset files (patches.npy, features.npy) would be read as maps by the next run; write the dataset to another folder", *out)
+		}
+	}
+	if err := checkFolderFor("-o", *out, datasetFolder); err != nil {
+		return err
+	}
+	inputs := inputFiles(pos...)
+	for _, n := range []string{"patches.npy", "features.npy", "index.json", "norm.json", "manifest.json"} {
+		if err := checkNotInput(fmt.Sprintf("-o %s (its %s)", *out, n), filepath.Join(*out, n), inputs...); err != nil {
+			return err
 		}
 	}
 	if !isSet(fs, "synthesis") && spec.Kind == stats.SCov {

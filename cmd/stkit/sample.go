@@ -99,6 +99,12 @@ Ctrl-C writes the maps reached.`)
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
+	if err := checkOutputFile("-o "+*out, *out); err != nil { // the model and dataset files: checkNotOwned
+		return err
+	}
+	if err := checkReportFolder("--report", *report); err != nil {
+		return err
+	}
 	ms, err := infer.LoadModels(pos[0])
 	if err != nil {
 		return modelError(err)

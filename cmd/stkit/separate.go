@@ -131,6 +131,12 @@ stkit separate --models MODELDIR --help.`)
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
+	if err := checkOutputFile("-o "+*out, *out, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *frozenPath); err != nil {
+		return err
+	}
+	if err := checkReportFolder("--report", *report); err != nil {
+		return err
+	}
 	d, cards, err := readMapsCards(pos[0])
 	if err != nil {
 		return err

@@ -169,6 +169,12 @@ Example:
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
+	if err := checkOutputFile("-o "+*out, *out, append([]string{pos[0]}, inputFiles(splitList(*truthPath)...)...)...); err != nil {
+		return err
+	}
+	if err := checkReportFolder("--report", *report); err != nil {
+		return err
+	}
 	d, cards, err := readMapsCards(pos[0])
 	if err != nil {
 		return err

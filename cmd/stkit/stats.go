@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
-	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 	"github.com/stkit-org/stkit/stlayer/wph"
@@ -89,7 +89,16 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err := checkOutput(*out); err != nil {
 		return err
 	}
-	if err := checkOutput(*plotPath); err != nil {
+	if err := checkPlotOutput("--plot", *plotPath); err != nil {
+		return err
+	}
+	if *out != "" && *plotPath != "" && (filepath.Clean(*out) == filepath.Clean(*plotPath) || sameFile(*out, *plotPath)) {
+		return badInputf("-o and --plot name the same file %s", *out)
+	}
+	if err := checkOutputFile("-o "+*out, *out, pos[0], *cross); err != nil {
+		return err
+	}
+	if err := checkOutputFile("--plot "+*plotPath, *plotPath, pos[0], *cross); err != nil {
 		return err
 	}
 	maps, err := readMaps(pos[0])
@@ -194,7 +203,7 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 		if err := wph.WritePyWPH(&buf, c); err != nil {
 			return err
 		}
-		return plotx.WriteFileAtomic(path, buf.Bytes())
+		return checkpoints.WriteFileAtomic(path, buf.Bytes(), 0o644)
 	}
 	if spec.Kind == stats.WST && spec.Local {
 		w, _ := stats.WSTOp(op)
@@ -270,7 +279,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	if err != nil {
 		return err
 	}
-	return plotx.WriteFileAtomic(path, append(bts, '\n'))
+	return checkpoints.WriteFileAtomic(path, append(bts, '\n'), 0o644)
 }
 
 // dashboard picks the family's dashboard: the scattering-spectra view for

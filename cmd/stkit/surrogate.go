@@ -53,6 +53,9 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	if err := checkMapsOutput(*out); err != nil {
 		return err
 	}
+	if err := checkOutputFile("-o "+*out, *out, inputFiles(pos...)...); err != nil {
+		return err
+	}
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {
 		return asBadInput(err)

@@ -117,6 +117,12 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
+	if err := checkOutputFile("-o "+*out, *out, append([]string{pos[0]}, inputFiles(splitList(*refSet)...)...)...); err != nil {
+		return err
+	}
+	if err := checkReportFolder("--report", *report); err != nil {
+		return err
+	}
 	target, err := readMaps(pos[0])
 	if err != nil {
 		return err

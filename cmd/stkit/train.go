@@ -347,6 +347,12 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if err := checkOutputDir("-o", runDir); err != nil {
 		return err
 	}
+	if sameFolder(runDir, dsDir) {
+		return badInputf("-o %s is the dataset folder: write the run to a folder of its own", runDir)
+	}
+	if err := checkFolderFor("-o", runDir, runFolder); err != nil {
+		return err
+	}
 
 	// An existing run: resume it or refuse to overwrite it.
 	var prev *checkpoints.Checkpoint
