@@ -792,3 +792,40 @@ func TestBadInputOps(t *testing.T) {
 		}
 	}
 }
+
+// TestMinimizeFarFromUnitScale: maps of 1e30 (or 1e−20) are synthesised like
+// maps of unit scale (before the fix L-BFGS's unit-length first step could
+// not move pixels of 1e30: 0 iterations, the starting maps and no error),
+// and the reported loss is that of the returned maps.
+func TestMinimizeFarFromUnitScale(t *testing.T) {
+	eng := cpu.New()
+	op, err := stats.Build(stats.Spec{Kind: stats.SCov, J: 2, L: 4}, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scale := range []float64{1e30, 1e-20} {
+		x := biMaps(1, 16, 16, 0)
+		for i := range x.Data {
+			x.Data[i] *= scale
+		}
+		cfg, err := Preset(PresetCheng, 1, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Steps = 5
+		loss, err := NewSynthLoss(eng, "s", op, x, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Generate(context.Background(), loss, x, cfg)
+		if err != nil {
+			t.Fatalf("scale %g: %v", scale, err)
+		}
+		if r.Iters != 5 || !(r.Loss < 0.8*r.InitialLoss) {
+			t.Errorf("scale %g: %d iterations, loss %.3g → %.3g (status %s); want 5 and a lower loss", scale, r.Iters, r.InitialLoss, r.Loss, r.Status)
+		}
+		if f, _, _, err := loss.Eval(r.Maps); err != nil || f != r.Loss {
+			t.Errorf("scale %g: loss of the returned maps %g (%v), reported %g", scale, f, err, r.Loss)
+		}
+	}
+}

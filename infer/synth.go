@@ -91,6 +91,13 @@ type Objective interface {
 // or when the loss becomes non-finite (returning the last finite maps and
 // ErrNonFinite).
 //
+// Maps whose largest |pixel| lies outside [2^−20, 2^21] are optimised in
+// units of the power of two nearest it (an exact rescaling: the loss is
+// evaluated at the same maps, only L-BFGS's metric changes). gonum's L-BFGS
+// starts its line search with a step of unit length, which cannot move
+// pixels of 1e30 (x + 1 = x: the run stopped at once, returning x0 without
+// an error) and crawls on pixels of 1e−20.
+//
 // A context already cancelled when Minimize is called stops it after the
 // loss at x0 (no iteration): the Result holds x0 and that loss, with
 // ctx.Err().
@@ -115,11 +122,26 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 	var evalErr error
 	bestX := slices.Clone(x0.Data)
 	bestF := math.Inf(1)
+	// L-BFGS works on y = x/sc (sc a power of two: exact both ways).
+	sc := optimScale(x0.Data)
+	y0 := x0.Data
+	if sc != 1 {
+		y0 = make([]float64, len(x0.Data))
+		for i, v := range x0.Data {
+			y0[i] = v / sc
+		}
+	}
 	eval := func(x []float64) (float64, []float64) {
 		if lastX != nil && slices.Equal(x, lastX) {
 			return lastF, lastG
 		}
-		copy(cur.Data, x)
+		if sc == 1 {
+			copy(cur.Data, x)
+		} else {
+			for i, v := range x {
+				cur.Data[i] = v * sc
+			}
+		}
 		t0 := time.Now()
 		f, parts, g, err := loss.Eval(cur)
 		res.EvalTime += time.Since(t0)
@@ -130,15 +152,24 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 			}
 			// Steer the line search away: a huge finite value and zero gradient.
 			f, g = math.MaxFloat64/16, make([]float64, len(x))
-		} else if f < bestF {
-			bestF = f
-			copy(bestX, x)
+		} else {
+			if f < bestF {
+				bestF = f
+				copy(bestX, cur.Data)
+			}
+			if sc != 1 { // ∂ℒ/∂y = sc ∂ℒ/∂x
+				gy := make([]float64, len(g))
+				for i, v := range g {
+					gy[i] = v * sc
+				}
+				g = gy
+			}
 		}
 		lastX = append(lastX[:0], x...)
 		lastF, lastG, lastParts = f, g, parts
 		return f, g
 	}
-	f0, _ := eval(x0.Data)
+	f0, _ := eval(y0)
 	if evalErr != nil {
 		return nil, fmt.Errorf("initial loss: %w", evalErr)
 	}
@@ -165,7 +196,7 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 	// The iteration cap is the real stopping criterion (§1.3): no gradient
 	// threshold (NaN disables gonum's default 1e-12 on the sup norm).
 	method := &optimize.LBFGS{Store: cfg.History, GradStopThreshold: math.NaN()}
-	r, err := optimize.Minimize(p, x0.Data, settings, method)
+	r, err := optimize.Minimize(p, y0, settings, method)
 	res.Elapsed = time.Since(start)
 	res.Maps = &stlayer.Maps{B: x0.B, M: x0.M, N: x0.N, Data: bestX}
 	res.Loss = bestF
@@ -188,6 +219,23 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 	// gonum reports line-search failures near convergence as errors; the best
 	// point found is still the answer.
 	return res, nil
+}
+
+// optimScale returns the power of two nearest the largest |x| when that lies
+// outside [2^−20, 2^21], else 1 (see Minimize).
+func optimScale(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = math.Max(m, math.Abs(v))
+	}
+	if m == 0 {
+		return 1
+	}
+	_, e := math.Frexp(m) // m = f·2^e, f in [0.5, 1)
+	if e >= -20 && e <= 21 {
+		return 1
+	}
+	return math.Ldexp(1, e)
 }
 
 // stopper is a gonum Converger that records progress and stops on
