@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/testutil"
@@ -827,5 +828,33 @@ func TestMinimizeFarFromUnitScale(t *testing.T) {
 		if f, _, _, err := loss.Eval(r.Maps); err != nil || f != r.Loss {
 			t.Errorf("scale %g: loss of the returned maps %g (%v), reported %g", scale, f, err, r.Loss)
 		}
+	}
+}
+
+// TestSeparateHugeEpochs: a stage of 2 steps in 10^15 epochs runs its 2
+// steps as 2 epochs at once (before the fix Separate looped over 10^15
+// empty epochs: a hang).
+func TestSeparateHugeEpochs(t *testing.T) {
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 2, L: 4}, 16, 16, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &SeparationProblem{Data: biMaps(1, 16, 16, 0), Contaminant: biMaps(3, 16, 16, 1), Stats: ss}
+	type out struct {
+		r   *SeparationResult
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		r, err := RunSeparation(context.Background(), cpu.New(), p, SeparationOptions{Stages: []SepStage{{Terms: []string{TermData}, Steps: 2, Epochs: 1e15}}})
+		done <- out{r, err}
+	}()
+	select {
+	case o := <-done:
+		if o.err != nil || len(o.r.Epochs) != 2 {
+			t.Errorf("got %v; want 2 epochs of 1 step", o.err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no answer in 20 s (looping over empty epochs?)")
 	}
 }

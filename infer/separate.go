@@ -298,7 +298,9 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 			}
 			active = append(active, all[i])
 		}
-		epochs := max(1, st.Epochs)
+		// Epochs beyond the step count would get no step: cap them (an
+		// absurd Epochs would otherwise loop over empty epochs for ages).
+		epochs := max(1, min(st.Epochs, st.Steps))
 		for e := 0; e < epochs; e++ {
 			steps := st.Steps / epochs
 			if e < st.Steps%epochs {
