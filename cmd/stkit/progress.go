@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/schollz/progressbar/v3"
@@ -42,8 +44,33 @@ func endBar(bar stopper, stopped bool) {
 	_ = bar.Finish()
 }
 
-// interruptible returns a context cancelled by Ctrl-C / SIGTERM, so long
-// commands can save their current state before exiting.
-func interruptible() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+// interruptible returns a context cancelled by the first Ctrl-C (SIGINT) or
+// SIGTERM, so that a long command can save its current state before exiting;
+// it then prints on w that it is stopping and what it saves (saving, e.g.
+// "the maps reached are written"). A second signal ends the process at once
+// (the default action, restored after the first): every write is atomic, so
+// that loses what was being saved, never a complete file. The returned
+// function releases the signals; call it when the work is done.
+func interruptible(w io.Writer, saving string) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			fmt.Fprintf(w, "\nstkit: %v: stopping, %s (press Ctrl-C again to quit at once, without saving)\n", s, saving)
+			cancel()
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			cancel()
+		})
+	}
 }

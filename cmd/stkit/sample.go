@@ -44,7 +44,8 @@ patches, and the sampling noise of the spectrum comparison: the same
 comparison for as many real training patches against the others).
 
 Output OUT: [N, size, size] float32 (.npy, .npz or .fits by the extension).
-Ctrl-C writes the maps reached.`)
+Ctrl-C writes the maps reached (exit status 1; a second Ctrl-C quits at
+once without writing them).`)
 	comp := fs.Int("component", -1, "component k to sample (required)")
 	n := fs.Int("n", 1, "number of maps")
 	out := fs.String("o", "", "output [N, size, size] float32: .npy, .npz or .fits (required)")
@@ -158,7 +159,7 @@ Ctrl-C writes the maps reached.`)
 			fmt.Fprintf(g.stderr, "sample: map %d iteration %d loss %.5g evaluations %d %.1f s\n", pr.Run, pr.Iter, pr.Loss, pr.Evals, pr.Elapsed.Seconds())
 		}
 	}
-	ctx, stop := interruptible()
+	ctx, stop := interruptible(g.stderr, "the maps reached are written")
 	defer stop()
 	res, err := infer.SampleComponent(ctx, ch.Engine, ms, *comp, opt)
 	if bar != nil {

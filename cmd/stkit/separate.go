@@ -64,7 +64,8 @@ cards naming the planes. --report DIR
 writes maps.png, power_spectrum.png (spectra, ratios, r(k) when --truth is
 given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
 quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s).
-Ctrl-C writes the current maps before exiting.
+Ctrl-C writes the current maps before exiting (exit status 1; a second
+Ctrl-C quits at once without writing them).
 
 Example:
   stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy
@@ -233,7 +234,7 @@ stkit separate --models MODELDIR --help.`)
 		bar.Describe(fmt.Sprintf("stage %d/%d epoch %d loss %.4g", pr.Stage+1, len(setup.Stages), pr.Epoch+1, pr.Loss))
 		bar.Set(min(pr.Iter, setup.TotalSteps))
 	}
-	ctx, stop := interruptible()
+	ctx, stop := interruptible(g.stderr, "the maps reached are written")
 	defer stop()
 	res, err := infer.RunSeparation(ctx, ch.Engine, p, opt)
 	endBar(bar, err != nil)

@@ -259,7 +259,7 @@ Example:
 			fmt.Fprintf(g.stderr, "separate: iteration %d loss %.5g terms %.3g %.1f s\n", pr.Iter, pr.Loss, pr.Parts, pr.Elapsed.Seconds())
 		}
 	}
-	ctx, stop := interruptible()
+	ctx, stop := interruptible(g.stderr, "the maps reached are written")
 	defer stop()
 	res, err := infer.SeparateWithModels(ctx, ch.Engine, ms, d, comps, opt)
 	if bar != nil {

@@ -41,7 +41,8 @@ Presets (--preset; explicit flags override them):
            300 iterations, all maps in one L-BFGS.
 --reference-set DIR|FILES gives other realisations of the target's process for
 the report's yardsticks (spread of the power spectrum, W1 between two maps,
-σ of the Minkowski functionals). Ctrl-C writes the current maps before exiting.`)
+σ of the Minkowski functionals). Ctrl-C writes the current maps before exiting
+(exit status 1; a second Ctrl-C quits at once without writing them).`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
@@ -203,7 +204,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	if *logEvery <= 0 {
 		bar = newBar(g.stderr, total, "L-BFGS")
 	}
-	ctx, stop := interruptible()
+	ctx, stop := interruptible(g.stderr, "the maps reached are written")
 	defer stop()
 	cfg.Progress = func(p infer.Progress) {
 		done := p.Iter

@@ -255,7 +255,8 @@ z-scored ST features of a patch dataset made by stkit patches. RUN is a folder:
 --resume continues from the newest readable checkpoint (after Ctrl-C or a
 kill); flags not given are taken from the run, --epochs may be raised (with
 --lr-final the decay is recomputed for the new total). Ctrl-C stops after
-the current epoch with a checkpoint (exit status 1).
+the current epoch with a checkpoint (exit status 1); a second Ctrl-C quits
+at once, keeping the last checkpoint.
 
 Validation and checkpoints use batch-norm statistics recomputed at the end of
 the epoch over up to --bn-batches training batches: the running averages of
@@ -552,7 +553,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		}
 	}
 
-	ctx, cancel := interruptible()
+	ctx, cancel := interruptible(g.stderr, "after the current epoch, with a checkpoint")
 	defer cancel()
 	start := 0
 	if prev != nil {
