@@ -689,6 +689,13 @@ func TestBadInputModels(t *testing.T) {
 			return err
 		}, []string{"power-spectrum weight +Inf"}},
 		{"sample with an unknown draw", func() error { o := so; o.Draw = 9; _, err := SampleComponent(ctx, eng, ms, 0, o); return err }, []string{"draw mode 9"}},
+		{"sample a component of constant patches", func() error {
+			c := *ms.Components[0]
+			c.PS, c.PixelMoments = make([]float64, len(c.PS)), [4]float64{3, 0, 0, 0}
+			flat := &ModelSet{Dir: ms.Dir, Manifest: ms.Manifest, Components: []*ComponentModel{&c}}
+			_, err := SampleComponent(ctx, eng, flat, 0, so)
+			return err
+		}, []string{"component 0", "constant"}},
 		{"separate with a NaN weight", func() error {
 			return sepWith(func(o *ModelSepOptions, _ []SepComponent) { o.Weights = []float64{math.NaN(), 1} })
 		}, []string{"weight NaN"}},

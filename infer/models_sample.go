@@ -143,9 +143,10 @@ type SampleResult struct {
 //
 // A nil engine or model set, a component k the models do not have, a Size
 // below the patch size, NaN or infinite StdFloor or PSWeight, an unknown
-// Draw or Init, and a component none of whose coefficients has σ_c >
-// StdFloor·max σ (the statistic term would be 0) are input errors
-// (ErrModelInput).
+// Draw or Init, a component none of whose coefficients has σ_c >
+// StdFloor·max σ (the statistic term would be 0), and a component without
+// pixel variance or power (its starting maps would be constant) are input
+// errors (ErrModelInput).
 func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k int, opt SampleOptions) (*SampleResult, error) {
 	if eng == nil {
 		return nil, inputErrorf("no engine (nil)")
@@ -229,6 +230,9 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	}
 	srng := rand.New(rand.NewPCG(opt.Seed, 0x5ca7))
 	ref := componentReferenceMap(c, p, opt.Size, opt.Seed)
+	if _, sd, _, _ := Moments(ref.Data); !(sd > 0) || math.IsInf(sd, 0) {
+		return nil, inputErrorf("component %d: the starting maps would be constant (pixel std %g, power spectrum %v): constant training patches?", k, c.PixelMoments[1], c.PS)
+	}
 	d := ms.Manifest.Features.Dim
 	for b := 0; b < opt.N; b++ {
 		var x []float64
