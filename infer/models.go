@@ -79,10 +79,12 @@ var ErrModelVersion = errors.New("unsupported per-component model format")
 // missing or malformed files, mismatched datasets, sizes, component indices —
 // rather than by a failure of the computation (a command line maps them to
 // "bad input"). The argument checks of the other entry points (RunSeparation,
-// BuildSeparation, SeparationProblem.Validate, Generate, Minimize,
-// InitialMaps, NewTarget, NewSynthLoss, Validate, EvaluateSeparation, …:
-// nil arguments, maps whose Data length is not B·M·N, non-finite pixels or
-// weights, unknown enum values) match it too.
+// BuildSeparation, Separate, SeparationProblem.Validate, Generate, Minimize,
+// InitialMaps, NewTarget, NewSynthLoss, Loss.Eval, SepLoss.Eval, StatsOf,
+// Validate, EvaluateSeparation, the report writers, ModelSet.Write, …: nil
+// arguments, maps whose Data length is not B·M·N, non-finite pixels or
+// weights, constant maps where a std is the unit, unknown enum values,
+// sizes that disagree) match it too.
 var ErrModelInput = errors.New("invalid input to the per-component models")
 
 type modelInputError struct{ err error }

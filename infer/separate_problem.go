@@ -263,7 +263,7 @@ type SeparationOptions struct {
 	Weights SepWeights
 	// Batch is the number of residual samples per evaluation of the BR data
 	// and template terms, and the number used to estimate σ, the bias and the
-	// independence target at each epoch (0 → min(pool, 20) for the JMD form
+	// independence target at each epoch (≤ 0 → min(pool, 20) for the JMD form
 	// without a template term, whose evaluations use one map and whose batch
 	// enters only the per-epoch σ and bias estimates; min(pool, 10) otherwise,
 	// since every BR or template evaluation runs the whole batch). The pool is
