@@ -103,7 +103,7 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 			return err
 		}
 	}
-	ck, err := latestRunCheckpoint(runDir)
+	ck, err := latestRunCheckpoint(g, runDir)
 	if err != nil {
 		return err
 	}
@@ -248,8 +248,9 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 }
 
 // latestRunCheckpoint reads the newest readable checkpoint of a run folder (RUN/checkpoints) or a
-// checkpoint file given directly.
-func latestRunCheckpoint(run string) (*checkpoints.Checkpoint, error) {
+// checkpoint file given directly. Newer checkpoints that cannot be read (truncated, damaged) are
+// skipped with a warning on stderr naming them.
+func latestRunCheckpoint(g *globals, run string) (*checkpoints.Checkpoint, error) {
 	st, err := os.Stat(run)
 	if err != nil {
 		return nil, badInputf("run %s: %v", run, errors.Unwrap(err))
@@ -269,7 +270,10 @@ func latestRunCheckpoint(run string) (*checkpoints.Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := mgr.Latest()
+	c, skipped, err := mgr.Latest()
+	for _, s := range skipped {
+		fmt.Fprintf(g.stderr, "clusters: skipping unreadable checkpoint: %v\n", s)
+	}
 	if err != nil {
 		return nil, badInputf("run %s: %v", run, err)
 	}

@@ -396,6 +396,20 @@ func TestTrainClustersBadInput(t *testing.T) {
 	if code, out, errs := runCLI(t, "clusters", run, ds, "-o", csvOut, "--labels", "(noise|smooth)", "--no-plots"); code != 0 || !strings.Contains(out, "best-match") {
 		t.Errorf("--labels with groups: exit %d %s %s", code, out, errs)
 	}
+	// A truncated newest checkpoint: clusters uses the previous one and says
+	// so (it fell back silently).
+	mgr, _ := checkpoints.Open(filepath.Join(run, "checkpoints"), 0)
+	list, _ := mgr.List()
+	if len(list) < 2 {
+		t.Fatalf("run has %d checkpoints, want 2", len(list))
+	}
+	newest := list[len(list)-1]
+	b, _ := os.ReadFile(newest)
+	os.WriteFile(newest, b[:len(b)/2], 0o644)
+	code, out, errs := runCLI(t, "clusters", run, ds, "-o", csvOut, "--no-plots")
+	if code != 0 || !strings.Contains(errs, "skipping unreadable checkpoint") || !strings.Contains(errs, filepath.Base(newest)) || !strings.Contains(out, filepath.Base(list[len(list)-2])) {
+		t.Errorf("clusters with a truncated newest checkpoint: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
 }
 
 // surrogate writes one Gaussian twin per input map (the batch of all inputs, in order) with the
