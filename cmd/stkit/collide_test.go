@@ -61,7 +61,10 @@ func TestOutputIsInputRefused(t *testing.T) {
 	if err := datasets.WriteMaps(npz+":maps", mustRead(t, m)); err != nil {
 		t.Fatal(err)
 	}
-	inputs := snapshot(t, m, m2, c, r1, npz)
+	pdir := filepath.Join(dir, "pdir")
+	os.Mkdir(pdir, 0o755)
+	pmap := writeTestMap(t, pdir, "patches.npy", 1) // a map named like a dataset file
+	inputs := snapshot(t, m, m2, c, r1, npz, pmap)
 	synth := []string{"synth", m, "--steps", "1"}
 	with := func(base []string, more ...string) []string { return append(append([]string{}, base...), more...) }
 	cases := []struct {
@@ -84,6 +87,7 @@ func TestOutputIsInputRefused(t *testing.T) {
 		{[]string{"separate", m, "--contaminant", c, "--truth", m2, "--steps", "2", "-o", m2}, "is the input " + m2},
 		{[]string{"surrogate", m, m2, "-o", m2}, "is the input " + m2},
 		{[]string{"surrogate", refs, "-o", r1}, "is the input " + r1},
+		{[]string{"patches", pmap, "-o", pdir, "--size", "32"}, "(its patches.npy) is the input " + pmap},
 	}
 	for _, cs := range cases {
 		wantBadInput(t, cs.args, cs.frag)
