@@ -326,13 +326,23 @@ func ownManifest(dir string) (ok, exists bool) {
 }
 
 // checkDatasetFolder refuses to build a dataset in a folder whose
-// manifest.json is not a patch dataset's (another tool's, a model folder's,
-// or unreadable): BuildFeatures would replace it.
+// manifest.json is not a patch dataset's (another tool's, a model folder's):
+// BuildFeatures would replace it. A manifest that is not valid JSON passes
+// when the folder holds a dataset's other files (patches.npy, index.json or
+// features/): rebuilding is how such a dataset is repaired.
 func checkDatasetFolder(dir string) error {
-	if ok, exists := ownManifest(dir); exists && !ok {
-		return fmt.Errorf("datasets: %s holds a manifest.json that is not a patch dataset's (a model folder of stkit export, another tool's file, or a damaged one): not overwriting it; build the dataset in another folder", dir)
+	ok, exists := ownManifest(dir)
+	if !exists || ok {
+		return nil
 	}
-	return nil
+	if b, err := os.ReadFile(filepath.Join(dir, "manifest.json")); err == nil && !json.Valid(b) {
+		for _, f := range []string{"patches.npy", "index.json", "features"} {
+			if fileExists(filepath.Join(dir, f)) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("datasets: %s holds a manifest.json that is not a patch dataset's (a model folder of stkit export, another tool's file, or a damaged one): not overwriting it; build the dataset in another folder", dir)
 }
 
 // removeChunks removes the feature chunks of dir/features (and temporary

@@ -98,3 +98,27 @@ func TestBuildFeaturesFolderSafety(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A damaged (not JSON) manifest.json is rebuilt when the folder holds a
+// dataset's other files, which is how such a dataset is repaired; alone, it
+// may be anyone's and is refused.
+func TestBuildFeaturesDamagedManifest(t *testing.T) {
+	ps, cfg := smallPatchSet(t)
+	spec := stats.Spec{Kind: stats.SCov, J: 2, L: 4, Iso: true, Synthesis: true}
+	lone := t.TempDir()
+	os.WriteFile(filepath.Join(lone, "manifest.json"), []byte(`{"vers`), 0o644)
+	if _, err := BuildFeatures(lone, ps, cfg, spec, cpu.New(), 8, nil); err == nil || !strings.Contains(err.Error(), "not overwriting") {
+		t.Errorf("damaged manifest alone: %v", err)
+	}
+	ds := t.TempDir()
+	if _, err := BuildFeatures(ds, ps, cfg, spec, cpu.New(), 8, nil); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(ds, "manifest.json"), []byte(`{"vers`), 0o644)
+	if _, err := LoadFeatures(ds); err == nil || !strings.Contains(err.Error(), "truncated or damaged") {
+		t.Errorf("LoadFeatures of a damaged manifest: %v", err)
+	}
+	if f, err := BuildFeatures(ds, ps, cfg, spec, cpu.New(), 8, nil); err != nil || !f.Manifest.Complete {
+		t.Fatalf("rebuilding a dataset with a damaged manifest: %v", err)
+	}
+}

@@ -66,7 +66,7 @@ func stkitFolders(dir string) []folderKind {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "manifest.json")); err == nil {
 		var keys map[string]json.RawMessage
-		_ = json.Unmarshal(b, &keys)
+		bad := json.Unmarshal(b, &keys) != nil
 		var format string
 		_ = json.Unmarshal(keys["format"], &format)
 		_, fp := keys["fingerprint"]
@@ -76,6 +76,12 @@ func stkitFolders(dir string) []folderKind {
 			kinds = append(kinds, modelFolder)
 		case fp && cs && keys["format"] == nil:
 			kinds = append(kinds, datasetFolder)
+		// A damaged manifest: the folder's other files tell whose it is (the
+		// fix is to rerun the command that writes it there).
+		case bad && hasComponents(dir):
+			kinds = append(kinds, modelFolder)
+		case bad && (exists("patches.npy") || exists("index.json") || exists("features")):
+			kinds = append(kinds, datasetFolder)
 		default:
 			kinds = append(kinds, foreignManifest)
 		}
@@ -83,6 +89,17 @@ func stkitFolders(dir string) []folderKind {
 		kinds = append(kinds, datasetFolder) // a first build interrupted before its manifest
 	}
 	return kinds
+}
+
+// hasComponents reports whether dir holds a component_<k>.npz file.
+func hasComponents(dir string) bool {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if componentRE.MatchString(e.Name()) {
+			return true
+		}
+	}
+	return false
 }
 
 // isKind reports whether dir is a stkit folder of kind k.

@@ -269,3 +269,33 @@ func TestOutputSpecialFiles(t *testing.T) {
 		}
 	}
 }
+
+// A damaged manifest.json belongs to the folder its other files say (so that
+// re-running export or patches, which the errors advise, repairs it);
+// alone it is another tool's.
+func TestStkitFoldersDamagedManifest(t *testing.T) {
+	kinds := func(dir string) string {
+		var s []string
+		for _, k := range stkitFolders(dir) {
+			s = append(s, k.name)
+		}
+		return strings.Join(s, "; ")
+	}
+	for _, c := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{"component_0.npz"}, modelFolder.name},
+		{[]string{"patches.npy"}, datasetFolder.name},
+		{nil, foreignManifest.name},
+	} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{"form`), 0o644)
+		for _, f := range c.files {
+			os.WriteFile(filepath.Join(dir, f), nil, 0o644)
+		}
+		if got := kinds(dir); got != c.want {
+			t.Errorf("damaged manifest with %v: %q, want %q", c.files, got, c.want)
+		}
+	}
+}
