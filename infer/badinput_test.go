@@ -865,3 +865,46 @@ func TestSeparateHugeEpochs(t *testing.T) {
 		t.Fatal("no answer in 20 s (looping over empty epochs?)")
 	}
 }
+
+// TestBadInputParsersAndNames: the option parsers' errors match
+// ErrModelInput; the names of values that are no enum member do not pass for
+// a member (DataForm(7) printed "br", DrawMode(9) "decoded"); Minkowski
+// functionals at undefined thresholds are NaN (NaN σ gave V0 = 0, V1 = 0 and
+// V2 = 0).
+func TestBadInputParsersAndNames(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		f    func() error
+		want string
+	}{
+		{"ParseDrawMode", func() error { _, err := ParseDrawMode("median"); return err }, "median"},
+		{"ParseSepWeights", func() error { _, err := ParseSepWeights("data=-1"); return err }, "data=-1"},
+		{"ParseSepSteps", func() error { _, err := ParseSepSteps("10,20,0"); return err }, "EPOCHS ≥ 1"},
+	} {
+		refusedInput(t, c.name, c.f, c.want)
+	}
+	if s := DataForm(7).String(); s != "DataForm(7)" {
+		t.Errorf("DataForm(7).String() = %q", s)
+	}
+	if s := DrawMode(9).String(); s != "DrawMode(9)" {
+		t.Errorf("DrawMode(9).String() = %q", s)
+	}
+	if FormBR.String() != "br" || FormJMD.String() != "jmd" || DrawDecoded.String() != "decoded" {
+		t.Error("names of the enum members changed")
+	}
+	x := biMaps(1, 8, 8, 0).Data
+	withNaN := slices.Clone(x)
+	withNaN[9] = math.NaN()
+	for _, c := range []struct {
+		name      string
+		x         []float64
+		mu, sigma float64
+	}{{"NaN σ", x, 0, math.NaN()}, {"infinite μ", x, math.Inf(1), 1}, {"NaN pixel", withNaN, 0, 1}} {
+		mf := MinkowskiFunctionals(c.x, 8, 8, c.mu, c.sigma, []float64{0, 1})
+		for i := range mf.Nu {
+			if !math.IsNaN(mf.V0[i]) || !math.IsNaN(mf.V1[i]) || !math.IsNaN(mf.V2[i]) {
+				t.Errorf("%s: functionals %v %v %v at ν = %v, want NaN", c.name, mf.V0[i], mf.V1[i], mf.V2[i], mf.Nu[i])
+			}
+		}
+	}
+}

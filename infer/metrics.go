@@ -2,6 +2,7 @@ package infer
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -231,10 +232,13 @@ type Minkowski struct {
 // MinkowskiFunctionals computes the functionals of an M×N periodic map at
 // thresholds μ + ν σ, where μ and σ are mean and std given by the caller
 // (usually the target's, so that syntheses are compared at the same levels).
-// When m or n is < 1 or len(x) is not m·n every functional is NaN.
+// When m or n is < 1, len(x) is not m·n, or x, mu or sigma holds a NaN or an
+// infinity (no threshold, or no excursion set, is defined) every functional
+// is NaN.
 func MinkowskiFunctionals(x []float64, m, n int, mu, sigma float64, nus []float64) *Minkowski {
 	mf := &Minkowski{Nu: append([]float64(nil), nus...), V0: make([]float64, len(nus)), V1: make([]float64, len(nus)), V2: make([]float64, len(nus))}
-	if m < 1 || n < 1 || len(x) != m*n {
+	nonFinite := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+	if m < 1 || n < 1 || len(x) != m*n || nonFinite(mu) || nonFinite(sigma) || slices.ContainsFunc(x, nonFinite) {
 		for t := range nus {
 			mf.V0[t], mf.V1[t], mf.V2[t] = math.NaN(), math.NaN(), math.NaN()
 		}

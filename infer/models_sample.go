@@ -29,7 +29,8 @@ const (
 	DrawNoise
 )
 
-// ParseDrawMode parses "decoded", "mean" or "noise".
+// ParseDrawMode parses "decoded" (or ""), "mean" or "noise"; another name is
+// an input error (ErrModelInput).
 func ParseDrawMode(s string) (DrawMode, error) {
 	switch s {
 	case "decoded", "":
@@ -39,18 +40,21 @@ func ParseDrawMode(s string) (DrawMode, error) {
 	case "noise":
 		return DrawNoise, nil
 	}
-	return 0, fmt.Errorf("unknown draw mode %q (want decoded, mean or noise)", s)
+	return 0, inputErrorf("unknown draw mode %q (want decoded, mean or noise)", s)
 }
 
-// String returns the name ParseDrawMode reads.
+// String returns the name ParseDrawMode reads ("DrawMode(n)" for a value
+// that is none of the modes).
 func (d DrawMode) String() string {
 	switch d {
+	case DrawDecoded:
+		return "decoded"
 	case DrawMean:
 		return "mean"
 	case DrawNoise:
 		return "noise"
 	}
-	return "decoded"
+	return fmt.Sprintf("DrawMode(%d)", int(d))
 }
 
 // SampleOptions configure SampleComponent. Zero values take the defaults

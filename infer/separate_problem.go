@@ -178,12 +178,15 @@ const (
 	FormBR
 )
 
-// String returns "br" or "jmd".
+// String returns "br" or "jmd" ("DataForm(n)" for a value that is neither).
 func (f DataForm) String() string {
-	if f == FormJMD {
+	switch f {
+	case FormJMD:
 		return "jmd"
+	case FormBR:
+		return "br"
 	}
-	return "br"
+	return fmt.Sprintf("DataForm(%d)", int(f))
 }
 
 // SepWeights are the weights of the loss terms. Every term is the mean over
@@ -837,7 +840,8 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 
 // ParseSepWeights parses "data=1,contaminant=60,independence=200,template=10"
 // (any subset, any order) on top of DefaultSepWeights; "" gives the
-// defaults.
+// defaults. Malformed entries, unknown terms and values that are not finite
+// and ≥ 0 are input errors (ErrModelInput).
 func ParseSepWeights(s string) (SepWeights, error) {
 	w := DefaultSepWeights()
 	if strings.TrimSpace(s) == "" {
@@ -846,11 +850,11 @@ func ParseSepWeights(s string) (SepWeights, error) {
 	for _, kv := range strings.Split(s, ",") {
 		name, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
 		if !ok {
-			return w, fmt.Errorf("weight %q: want name=value", kv)
+			return w, inputErrorf("weight %q: want name=value", kv)
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return w, fmt.Errorf("weight %q: want a finite value ≥ 0", kv)
+			return w, inputErrorf("weight %q: want a finite value ≥ 0", kv)
 		}
 		switch strings.TrimSpace(name) {
 		case TermData:
@@ -862,29 +866,31 @@ func ParseSepWeights(s string) (SepWeights, error) {
 		case TermTemplate:
 			w.Template = v
 		default:
-			return w, fmt.Errorf("unknown term %q (want data, contaminant, independence or template)", name)
+			return w, inputErrorf("unknown term %q (want data, contaminant, independence or template)", name)
 		}
 	}
 	return w, nil
 }
 
 // ParseSepSteps parses "S1,S2[,EPOCHS]" into DefaultSepStages(S1, S2,
-// EPOCHS) (EPOCHS default 4; S1 = 0 skips the first stage).
+// EPOCHS) (EPOCHS default 4; S1 = 0 skips the first stage). Anything else,
+// negative counts, EPOCHS < 1 and no step at all are input errors
+// (ErrModelInput).
 func ParseSepSteps(s string) ([]SepStage, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) < 2 || len(parts) > 3 {
-		return nil, fmt.Errorf("steps %q: want S1,S2[,EPOCHS]", s)
+		return nil, inputErrorf("steps %q: want S1,S2[,EPOCHS]", s)
 	}
 	v := []int{0, 0, 4}
 	for i, p := range parts {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || n < 0 || (i == 2 && n < 1) {
-			return nil, fmt.Errorf("steps %q: want non-negative integers (EPOCHS ≥ 1)", s)
+			return nil, inputErrorf("steps %q: want non-negative integers (EPOCHS ≥ 1)", s)
 		}
 		v[i] = n
 	}
 	if v[0]+v[1] == 0 {
-		return nil, fmt.Errorf("steps %q: no iterations", s)
+		return nil, inputErrorf("steps %q: no iterations", s)
 	}
 	st := DefaultSepStages(v[0], v[1], v[2])
 	if v[0] == 0 {
