@@ -78,6 +78,9 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		}
 	}
 	runDir, dsDir := pos[0], pos[1]
+	if st, err := os.Stat(*out); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
+		return badInputf("-o %s is not a regular file: clusters names its other outputs (%s_summary.json, …) after it", *out, strings.TrimSuffix(*out, filepath.Ext(*out)))
+	}
 	if err := checkOutput(*out); err != nil {
 		return err
 	}

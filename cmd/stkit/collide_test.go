@@ -235,6 +235,8 @@ func TestOutputSpecialFiles(t *testing.T) {
 		t.Errorf("the named pipe was replaced")
 	}
 	wantBadInput(t, []string{"stats", m, "--plot", fifo}, "is not a regular file")
+	run, ds, _ := fakeFolders(t, dir)
+	wantBadInput(t, []string{"clusters", run, ds, "-o", fifo}, "is not a regular file: clusters names its other outputs")
 
 	// A full device: made here as root (a wrong rename cannot hit the
 	// system's /dev/full), /dev/full itself otherwise.
