@@ -301,3 +301,15 @@ func TestStkitFoldersDamagedManifest(t *testing.T) {
 		}
 	}
 }
+
+// A refused input leaves no empty report folder: sample and separate
+// --models made the folder before reading all their inputs.
+func TestRefusedInputLeavesNoReportFolder(t *testing.T) {
+	dir := modelsFixture(t)
+	models := filepath.Join(dir, "models")
+	tmp := t.TempDir()
+	o := filepath.Join(tmp, "o.npy")
+	rep1, rep2 := filepath.Join(tmp, "rep1"), filepath.Join(tmp, "rep2")
+	wantBadInput(t, []string{"sample", models, "--component", "0", "-o", o, "--report", rep1, "--patches", filepath.Join(tmp, "missing")}, "missing", rep1, o)
+	wantBadInput(t, []string{"separate", filepath.Join(dir, "mix.npy"), "--models", models, "--components", "0,x", "-o", o, "--report", rep2}, "neither a model index", rep2, o)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -123,11 +122,8 @@ once without writing them).`)
 	if err := checkResultFits(fmt.Sprintf("-n %d --size %d", opt.N, opt.Size), 8*float64(opt.N)*float64(opt.Size)*float64(opt.Size)); err != nil {
 		return err
 	}
-	if *report != "" {
-		if err := os.MkdirAll(*report, 0o755); err != nil {
-			return badInputf("report directory: %v", err)
-		}
-	}
+	// The report folder is made by the report itself (checkOutputDir has
+	// checked that it can be): a refused input leaves no empty folder.
 	// Read the training patches first: a missing dataset fails before any work.
 	var target *stlayer.Maps
 	if *report != "" {

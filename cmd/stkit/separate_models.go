@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -205,11 +204,8 @@ Example:
 			return badInputf("--truth %s: %v", *truthPath, strings.TrimPrefix(err.Error(), "datasets: "))
 		}
 	}
-	if *report != "" {
-		if err := os.MkdirAll(*report, 0o755); err != nil {
-			return badInputf("report directory: %v", err)
-		}
-	}
+	// The report folder is made by the report itself (checkOutputDir has
+	// checked that it can be): a refused input leaves no empty folder.
 	ch, err := chooseEngine(g)
 	if err != nil {
 		return err
