@@ -41,16 +41,17 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/stkit-org/stkit/internal/atomicfile"
 )
 
 // FormatVersion is the version written into every checkpoint header.
 const FormatVersion = 1
 
 const (
-	magic     = "STKCKPT1"
-	filePref  = "ckpt-"
-	fileSuff  = ".stkc"
-	tmpPrefix = ".tmp-ckpt-"
+	magic    = "STKCKPT1"
+	filePref = "ckpt-"
+	fileSuff = ".stkc"
 )
 
 var fileRE = regexp.MustCompile(`^ckpt-(\d{12})\.stkc$`)
@@ -287,68 +288,10 @@ func sortedKeys(m map[string]float64) []string {
 // than a regular file or a directory (a device such as /dev/null or /dev/full, a named pipe) is
 // written in place, since a rename would replace it (as root it would turn /dev/full into a plain
 // file); its write errors, such as ENOSPC from /dev/full, are returned. A directory is refused.
+// The file gets mode perm (0: the mode of the file it replaces, 0644 for a new one).
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	target := path
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
-	}
-	if st, err := os.Stat(target); err == nil {
-		switch {
-		case st.IsDir():
-			return fmt.Errorf("checkpoints: writing %s: is a directory", path)
-		case !st.Mode().IsRegular():
-			return writeInPlace(path, target, data)
-		}
-	}
-	dir := filepath.Dir(target)
-	f, err := os.CreateTemp(dir, tmpPrefix+"*")
-	if err != nil {
-		return fmt.Errorf("checkpoints: writing %s: creating a temporary file in %s: %w", path, dir, err)
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
-	}
-	if err := f.Chmod(perm); err != nil {
-		return fmt.Errorf("checkpoints: writing %s: chmod: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("checkpoints: writing %s: fsync: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		return fmt.Errorf("checkpoints: writing %s: renaming %s: %w", path, tmp, err)
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // best effort: not every filesystem supports directory fsync
-		_ = d.Close()
-	}
-	return nil
-}
-
-// writeInPlace writes data into an existing file that is not a regular one (device, named
-// pipe), which a rename must not replace.
-func writeInPlace(path, target string, data []byte) error {
-	f, err := os.OpenFile(target, os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
+	if err := atomicfile.Write(path, data, perm); err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
 	}
 	return nil
 }

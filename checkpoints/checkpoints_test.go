@@ -130,7 +130,7 @@ func TestKeepLastN(t *testing.T) {
 		t.Fatalf("kept %v", list)
 	}
 	// A stray temporary file (a crash mid-write) is ignored by List and Latest.
-	if err := os.WriteFile(filepath.Join(dir, tmpPrefix+"123"), []byte("partial"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ".ckpt-000000000060.stkc.tmp123"), []byte("partial"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	c, skipped, err := m.Latest()

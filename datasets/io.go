@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stkit-org/stkit/internal/atomicfile"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -471,77 +472,14 @@ func CheckNPZAppend(file string) error {
 	return err
 }
 
-// writeFileAtomic writes data to a temporary file in the target's directory,
-// syncs it and renames it over path, so that readers see either the old or
-// the new file, and a failed write (disk full, interruption) leaves the old
-// file, or none, under the name. The file gets the mode of the file it
-// replaces, or 0644. A symbolic link is followed: the file it points to is
-// replaced, the link kept. A path naming something other than a regular file
-// or a directory (a device such as /dev/null or /dev/full, a named pipe) is
-// written in place, since it cannot be replaced by a rename (as root that
-// rename would turn /dev/full into a plain file); its write errors, such as
-// ENOSPC from /dev/full, are returned naming path. A directory is refused.
-func writeFileAtomic(path string, data []byte) (err error) {
-	target := path
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
-	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(target); err == nil {
-		switch {
-		case st.IsDir():
-			return fmt.Errorf("datasets: write %s: is a directory", path)
-		case !st.Mode().IsRegular():
-			return writeInPlace(path, target, data)
-		}
-		mode = st.Mode().Perm()
-	}
-	dir, base := filepath.Split(target)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	if err = f.Chmod(mode); err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, target); err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeInPlace writes data into an existing file that is not a regular one
-// (device, named pipe), which a rename must not replace.
-func writeInPlace(path, target string, data []byte) error {
-	f, err := os.OpenFile(target, os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("datasets: write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("datasets: write %s: %w", path, err)
+// writeFileAtomic writes data to path through internal/atomicfile: readers
+// see either the old or the new file, a failed write (disk full,
+// interruption) leaves the old file, or none, under the name; the file keeps
+// the mode of the file it replaces (0644 when new); links are followed,
+// devices and pipes written in place, directories refused.
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data, 0); err != nil {
+		return fmt.Errorf("datasets: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,60 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Modes: perm 0 keeps the replaced file's mode (0644 for a new file), a
+// non-zero perm sets it; a directory under the name and a missing folder are
+// errors naming the path, and no temporary file is left. (Special files:
+// checkpoints/TestWriteFileAtomicSpecialFiles, datasets/TestWriteSpecialFilesAndLinks.)
+func TestWriteModesAndRefusals(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.npy")
+	if err := Write(p, []byte("one"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o644 {
+		t.Errorf("new file mode %v, want 0644", st.Mode().Perm())
+	}
+	if err := os.Chmod(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(p, []byte("two"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o600 {
+		t.Errorf("replaced file mode %v, want 0600 kept", st.Mode().Perm())
+	}
+	if err := Write(p, []byte("three"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640 as asked", st.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(p); string(b) != "three" {
+		t.Errorf("content %q", b)
+	}
+	// A directory under the name is refused and left alone.
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(sub, []byte("x"), 0); err == nil || !strings.Contains(err.Error(), "writing "+sub+": is a directory") {
+		t.Errorf("directory: %v", err)
+	}
+	// A missing folder: an error naming the path.
+	missing := filepath.Join(dir, "no", "x.json")
+	if err := Write(missing, []byte("x"), 0); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("missing folder: %v", err)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}
