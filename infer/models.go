@@ -211,6 +211,9 @@ type ModelSource struct {
 	DataFingerprintMatch bool `json:"data_fingerprint_match"`
 	// VAE is the model configuration of the run.
 	VAE vae.Config `json:"vae"`
+	// SkippedCheckpoints: the errors of newer checkpoints of the run that
+	// could not be read and were passed over (absent when none).
+	SkippedCheckpoints []string `json:"skipped_checkpoints,omitempty"`
 }
 
 // ComponentModel is one component's learned model in memory (the arrays of

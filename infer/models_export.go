@@ -100,13 +100,16 @@ func parseRunMetadata(raw json.RawMessage) (RunMetadata, error) {
 }
 
 // TrainedRun is a training run loaded for inference: its newest readable
-// checkpoint, configuration, metadata and restored model.
+// checkpoint, configuration, metadata and restored model. Skipped holds one
+// error per newer checkpoint that could not be read (truncated, damaged) and
+// was passed over; callers should tell the user.
 type TrainedRun struct {
 	Dir        string
 	Checkpoint *checkpoints.Checkpoint
 	Config     train.RunConfig
 	Meta       RunMetadata
 	Model      *vae.Model
+	Skipped    []error
 }
 
 // OpenRun loads the newest readable checkpoint of the run folder dir (see
@@ -124,7 +127,7 @@ func OpenRun(dir string, b backends.Backend) (*TrainedRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := mgr.Latest()
+	c, skipped, err := mgr.Latest()
 	if err != nil {
 		return nil, inputErrorf("run %s: %w", dir, err)
 	}
@@ -151,7 +154,7 @@ func OpenRun(dir string, b backends.Backend) (*TrainedRun, error) {
 	if err := c.Restore(model.Ctx); err != nil {
 		return nil, inputErrorf("run %s: %w", dir, err)
 	}
-	return &TrainedRun{Dir: dir, Checkpoint: c, Config: rc, Meta: md, Model: model}, nil
+	return &TrainedRun{Dir: dir, Checkpoint: c, Config: rc, Meta: md, Model: model, Skipped: skipped}, nil
 }
 
 // ExportOptions configure ExportModels. Zero values take the defaults stated
@@ -404,6 +407,9 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
 			DataFingerprintMatch: fpMatch, VAE: model.Cfg},
 		Members: modelMembersDoc,
+	}
+	for _, e := range tr.Skipped {
+		mm.Source.SkippedCheckpoints = append(mm.Source.SkippedCheckpoints, e.Error())
 	}
 	if man.Patch.Window == "tukey" {
 		mm.Window = "tukey"

@@ -142,6 +142,9 @@ export in MODELDIR as it was.`)
 		fmt.Fprintf(g.stderr, "  component %d: weight %.3f (%d patches, mean confidence %.2f), typical χ² of its patches %.2f\n",
 			c.K, c.Weight, c.Count, c.MeanConfidence, comp.TypicalChi2(false))
 	}
+	for _, e := range man.Source.SkippedCheckpoints {
+		fmt.Fprintf(g.stderr, "export: warning: skipped an unreadable checkpoint of the run (models from %s): %s\n", man.Source.Checkpoint, e)
+	}
 	if !man.Source.DataFingerprintMatch {
 		fmt.Fprintf(g.stderr, "export: note: the run's training matrix is not the dataset's z-scored features (another selection or normalisation?)\n")
 	}

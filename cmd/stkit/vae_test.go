@@ -19,6 +19,7 @@ import (
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -409,6 +410,20 @@ func TestTrainClustersBadInput(t *testing.T) {
 	code, out, errs := runCLI(t, "clusters", run, ds, "-o", csvOut, "--no-plots")
 	if code != 0 || !strings.Contains(errs, "skipping unreadable checkpoint") || !strings.Contains(errs, filepath.Base(newest)) || !strings.Contains(out, filepath.Base(list[len(list)-2])) {
 		t.Errorf("clusters with a truncated newest checkpoint: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	// export too: it warns, and the manifest records the skipped checkpoint
+	// beside the one the models come from.
+	models := filepath.Join(dir, "models_skip")
+	code, _, errs = runCLI(t, "export", run, "-o", models, "--samples", "4")
+	if code != 0 || !strings.Contains(errs, "skipped an unreadable checkpoint") || !strings.Contains(errs, filepath.Base(newest)) {
+		t.Errorf("export with a truncated newest checkpoint: exit %d\nstderr %s", code, errs)
+	}
+	ms, err := infer.LoadModels(models)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := ms.Manifest.Source; len(src.SkippedCheckpoints) != 1 || !strings.Contains(src.SkippedCheckpoints[0], filepath.Base(newest)) || src.Checkpoint != filepath.Base(list[len(list)-2]) {
+		t.Errorf("manifest source: checkpoint %s, skipped %q", src.Checkpoint, src.SkippedCheckpoints)
 	}
 }
 
