@@ -5,6 +5,7 @@ import (
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/scov"
 	"github.com/stkit-org/stkit/stlayer/stats"
 	"github.com/stkit-org/stkit/stlayer/wst"
 )
@@ -14,7 +15,15 @@ func familyDict(spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Eng
 	switch spec.Kind {
 	case stats.SCov:
 		if spec.Cross {
-			return nil, nil
+			cop, ok := stats.SCovCrossOp(op)
+			if !ok {
+				return nil, fmt.Errorf("internal: not a cross scov operator")
+			}
+			rs, err := cop.Results(c, nil)
+			if err != nil {
+				return nil, err
+			}
+			return scovArrays(cop.ChengDict(rs)), nil
 		}
 		sop, ref, ok := stats.SCovOp(op)
 		if !ok {
@@ -31,23 +40,7 @@ func familyDict(spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Eng
 		if err != nil {
 			return nil, err
 		}
-		var out []datasets.NamedArray
-		for _, a := range sop.ChengDict(rs) {
-			arr := &datasets.Array{Shape: a.Shape}
-			switch {
-			case a.Complex != nil:
-				arr.DType, arr.Complex128 = "complex128", a.Complex
-			case a.Int != nil:
-				arr.DType = "int64"
-				for _, v := range a.Int {
-					arr.Float64 = append(arr.Float64, float64(v))
-				}
-			default:
-				arr.DType, arr.Float64 = "float64", a.Real
-			}
-			out = append(out, datasets.NamedArray{Name: a.Name, Array: arr})
-		}
-		return out, nil
+		return scovArrays(sop.ChengDict(rs)), nil
 	case stats.WST:
 		w, ok := stats.WSTOp(op)
 		if !ok {
@@ -89,6 +82,27 @@ func sortedNamed(d map[string]*wst.Array) []datasets.NamedArray {
 	out := make([]datasets.NamedArray, 0, len(d))
 	for _, k := range names {
 		out = append(out, datasets.NamedArray{Name: k, Array: &datasets.Array{DType: "float64", Shape: d[k].Shape, Float64: d[k].Data}})
+	}
+	return out
+}
+
+// scovArrays converts scov's named arrays to .npz members.
+func scovArrays(as []scov.Array) []datasets.NamedArray {
+	var out []datasets.NamedArray
+	for _, a := range as {
+		arr := &datasets.Array{Shape: a.Shape}
+		switch {
+		case a.Complex != nil:
+			arr.DType, arr.Complex128 = "complex128", a.Complex
+		case a.Int != nil:
+			arr.DType = "int64"
+			for _, v := range a.Int {
+				arr.Float64 = append(arr.Float64, float64(v))
+			}
+		default:
+			arr.DType, arr.Float64 = "float64", a.Real
+		}
+		out = append(out, datasets.NamedArray{Name: a.Name, Array: arr})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -351,6 +352,24 @@ func TestStatsCross(t *testing.T) {
 		out := filepath.Join(dir, kind+".json")
 		if code, _, errs := runCLI(t, "stats", a, "--kind", kind, "-J", "3", "--cross", b, "-o", out); code != 0 {
 			t.Errorf("%s cross: exit %d %s", kind, code, errs)
+		}
+	}
+	// .npz: Cheng's scattering_cov_2fields dictionary (kinds aa, bb, ab, ba).
+	npz := filepath.Join(dir, "scov.npz")
+	if code, _, errs := runCLI(t, "stats", a, "--kind", "scov", "-J", "3", "--cross", b, "-o", npz); code != 0 {
+		t.Fatalf("scov cross npz: exit %d %s", code, errs)
+	}
+	named, err := datasets.ReadNPZ(npz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes := map[string]string{}
+	for _, n := range named {
+		shapes[n.Name] = fmt.Sprint(n.Array.Shape)
+	}
+	for name, want := range map[string]string{"P00_a": "[1 3 4]", "P00_b_iso": "[1 3]", "Corr00": "[1 3 4]", "C01": "[1 4 3 3 4 4]", "C01_iso": "[1 4 3 3 4]", "Corr11": "[1 4 3 3 3 4 4 4]", "Corr11_iso": "[1 4 3 3 3 4 4]", "P11_b": "[1 3 3 4 4]", "coeffs": "[3008]"} {
+		if shapes[name] != want {
+			t.Errorf("cross npz member %s: shape %s, want %s", name, shapes[name], want)
 		}
 	}
 	small := filepath.Join(dir, "small.npy")

@@ -48,7 +48,9 @@ Output formats (-o FILE, format from --format or the extension):
         coefficient order); Kymatio's [B, K, M/2^J, N/2^J] float32 layout for
         --kind wst --local
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
-        … for wst; mean, var, P00, S1, C01, C11, … for scov) plus "coeffs"
+        … for wst; mean, var, P00, S1, C01, C11, … for scov; with --cross,
+        scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
+        aa, bb, ab, ba, Corr11, … for scov) plus "coeffs"
   json  {"config": {...}, "coefficients": [{"map", "class", "j1", ..., "re", "im"}]}
 Without -o a table of the coefficients of the first map is printed.`)
 	var spec stats.Spec

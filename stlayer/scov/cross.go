@@ -256,3 +256,83 @@ func (c *CrossOp) result(row []complex128, ref *CrossRef) *CrossResult {
 	}
 	return r
 }
+
+// ChengDict returns the arrays of Cheng's scattering_cov_2fields dictionary
+// for the pairs of rs (one CrossResult per pair), with its names and shapes
+// including the leading image axis: mean_a, mean_b, var_a, var_b [B];
+// P00_a, P00_b [B,J,L]; P00_a_iso, P00_b_iso [B,J]; C00, Corr00 [B,J,L] and
+// Corr00_iso [B,J] (complex); C01 [B,4,J,J,L,L] (complex, normalised);
+// C01_iso [B,4,J,J,L]; P11_a, P11_b [B,J,J,L,L]; P11_a_iso, P11_b_iso
+// [B,J,J,L]; C11, Corr11 [B,4,J,J,J,L,L,L] (complex); C11_iso, Corr11_iso
+// [B,4,J,J,J,L,L]. Kinds (axis 1 of C01, C11, Corr11) are (a,a), (b,b),
+// (a,b), (b,a); NaN marks entries that are not computed (C01 for j1 > j2,
+// C11 outside j1 ≤ j2 ≤ j3), as in Cheng's arrays.
+//
+// Conventions are those of CrossResult, i.e. of the auto statistics of this
+// package (Cheng's scattering_cov at the pinned commit of the parity
+// fixtures): C01 carries one ψ̂ with S3Cheng (ψ̂² with S3Cov), and the
+// isotropic arrays keep real parts. Some versions of Cheng's
+// scattering_cov_2fields use ψ̂² and complex isotropic arrays instead; with
+// a = b every kind here equals Op's auto statistics.
+func (c *CrossOp) ChengDict(rs []*CrossResult) []Array {
+	J, L := c.op.cfg.J, c.op.cfg.L
+	B := len(rs)
+	real1 := func(name string, get func(r *CrossResult) float64) Array {
+		a := Array{Name: name, Shape: []int{B}}
+		for _, r := range rs {
+			a.Real = append(a.Real, get(r))
+		}
+		return a
+	}
+	realArr := func(name string, get func(r *CrossResult) []float64, shape ...int) Array {
+		a := Array{Name: name, Shape: append([]int{B}, shape...)}
+		for _, r := range rs {
+			a.Real = append(a.Real, get(r)...)
+		}
+		return a
+	}
+	cplxArr := func(name string, get func(r *CrossResult) []complex128, shape ...int) Array {
+		a := Array{Name: name, Shape: append([]int{B}, shape...)}
+		for _, r := range rs {
+			a.Complex = append(a.Complex, get(r)...)
+		}
+		return a
+	}
+	p11Iso := func(p []float64) []float64 {
+		out := make([]float64, J*J*L)
+		for j1 := 0; j1 < J; j1++ {
+			for j2 := 0; j2 < J; j2++ {
+				for l1 := 0; l1 < L; l1++ {
+					for l2 := 0; l2 < L; l2++ {
+						d := ((l2-l1)%L + L) % L
+						out[(j1*J+j2)*L+d] += p[((j1*J+j2)*L+l1)*L+l2] / float64(L)
+					}
+				}
+			}
+		}
+		return out
+	}
+	return []Array{
+		real1("mean_a", func(r *CrossResult) float64 { return r.MeanA }),
+		real1("mean_b", func(r *CrossResult) float64 { return r.MeanB }),
+		real1("var_a", func(r *CrossResult) float64 { return r.VarA }),
+		real1("var_b", func(r *CrossResult) float64 { return r.VarB }),
+		realArr("P00_a", func(r *CrossResult) []float64 { return r.P00A }, J, L),
+		realArr("P00_a_iso", func(r *CrossResult) []float64 { return r.P00AIso }, J),
+		realArr("P00_b", func(r *CrossResult) []float64 { return r.P00B }, J, L),
+		realArr("P00_b_iso", func(r *CrossResult) []float64 { return r.P00BIso }, J),
+		cplxArr("C00", func(r *CrossResult) []complex128 { return r.C00 }, J, L),
+		cplxArr("Corr00", func(r *CrossResult) []complex128 { return r.Corr00 }, J, L),
+		cplxArr("Corr00_iso", func(r *CrossResult) []complex128 { return r.Corr00Iso }, J),
+		cplxArr("C01", func(r *CrossResult) []complex128 { return r.C01 }, 4, J, J, L, L),
+		realArr("C01_iso", func(r *CrossResult) []float64 { return r.C01Iso }, 4, J, J, L),
+		realArr("P11_a", func(r *CrossResult) []float64 { return r.P11A }, J, J, L, L),
+		realArr("P11_a_iso", func(r *CrossResult) []float64 { return p11Iso(r.P11A) }, J, J, L),
+		realArr("P11_b", func(r *CrossResult) []float64 { return r.P11B }, J, J, L, L),
+		realArr("P11_b_iso", func(r *CrossResult) []float64 { return p11Iso(r.P11B) }, J, J, L),
+		cplxArr("C11", func(r *CrossResult) []complex128 { return r.C11 }, 4, J, J, J, L, L, L),
+		realArr("C11_iso", func(r *CrossResult) []float64 { return r.C11Iso }, 4, J, J, J, L, L),
+		cplxArr("Corr11", func(r *CrossResult) []complex128 { return r.Corr11 }, 4, J, J, J, L, L, L),
+		realArr("Corr11_iso", func(r *CrossResult) []float64 { return r.Corr11Iso }, 4, J, J, J, L, L),
+	}
+}

@@ -74,6 +74,69 @@ func TestCrossSelfEqualsAuto(t *testing.T) {
 				testutil.CompareScaled(t, "Corr11", rc[b].Corr11[q*n3:(q+1)*n3], ra[b].C11, 1e-12, 1e-15)
 			}
 		}
+		// Cheng's 2-field dictionary: every kind's array equals the auto
+		// dictionary's (NaN where the auto array has NaN), field arrays too.
+		dc, da := cop.ChengDict(rc), op.ChengDict(ra)
+		byName := func(as []Array) map[string]Array {
+			m := map[string]Array{}
+			for _, a := range as {
+				m[a.Name] = a
+			}
+			return m
+		}
+		mc, ma := byName(dc), byName(da)
+		asC := func(a Array) []complex128 {
+			if a.Complex != nil {
+				return a.Complex
+			}
+			out := make([]complex128, len(a.Real))
+			for i, v := range a.Real {
+				out[i] = complex(v, 0)
+			}
+			return out
+		}
+		same := func(cross, auto string, kinds int) {
+			t.Helper()
+			c, a := asC(mc[cross]), asC(ma[auto])
+			if len(c) == 0 || len(c) != kinds*len(a) {
+				t.Fatalf("%s: %d values, %s: %d (×%d kinds)", cross, len(c), auto, len(a), kinds)
+			}
+			per := len(a) / x.B
+			for b := 0; b < x.B; b++ {
+				for q := 0; q < kinds; q++ {
+					for i := 0; i < per; i++ {
+						cv, av := c[(b*kinds+q)*per+i], a[b*per+i]
+						if cmplx.IsNaN(av) != cmplx.IsNaN(cv) || (!cmplx.IsNaN(av) && cmplx.Abs(cv-av) > 1e-10*(1+cmplx.Abs(av))) {
+							t.Fatalf("%s[map %d, kind %d, %d] = %v, %s = %v", cross, b, q, i, cv, auto, av)
+						}
+					}
+				}
+			}
+		}
+		for _, f := range []string{"a", "b"} {
+			same("mean_"+f, "mean", 1)
+			same("var_"+f, "var", 1)
+			same("P00_"+f, "P00", 1)
+			same("P00_"+f+"_iso", "P00_iso", 1)
+			same("P11_"+f, "P11", 1)
+			same("P11_"+f+"_iso", "P11_iso", 1)
+		}
+		same("C00", "P00", 1)
+		same("C01", "C01", 4)
+		same("C01_iso", "C01_iso", 4)
+		same("C11", "C11_pre_norm", 4)
+		same("C11_iso", "C11_pre_norm_iso", 4)
+		same("Corr11", "C11", 4)
+		same("Corr11_iso", "C11_iso", 4)
+		for _, a := range dc {
+			n := 1
+			for _, d := range a.Shape {
+				n *= d
+			}
+			if n != len(a.Real)+len(a.Complex) || a.Shape[0] != x.B {
+				t.Errorf("%s: shape %v for %d values", a.Name, a.Shape, len(a.Real)+len(a.Complex))
+			}
+		}
 	}
 }
 

@@ -62,6 +62,17 @@ func SCovOp(o Op) (*scov.Op, *scov.Ref, bool) {
 	return v.op, v.ref, true
 }
 
+// SCovCrossOp returns the underlying scov.CrossOp of a cross scattering
+// covariance operator built by this package (Spec.Cross); its output is the
+// raw cross moments.
+func SCovCrossOp(o Op) (*scov.CrossOp, bool) {
+	v, ok := o.(*scovCross)
+	if !ok {
+		return nil, false
+	}
+	return v.op, true
+}
+
 // IsRaw reports whether a scattering-covariance operator outputs the raw
 // moments (Cheng's dictionary can then be assembled on the host).
 func IsRaw(o Op) bool {
