@@ -4,10 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/plotx"
@@ -561,16 +567,36 @@ func (ms *ModelSet) checkComponent(i int, c *ComponentModel) error {
 	return nil
 }
 
-// Write writes the model set into dir (created if needed): manifest.json and
-// one component_<k>.npz per component, each file atomically. Derived members
-// (coeff_mean, coeff_std) are recomputed from Mean and Std. Overwriting an
-// earlier export removes its manifest first and writes the new one last, so
-// a write that fails part way leaves a folder that LoadModels refuses ("not a
-// model folder"), never the old manifest over a mix of old and new
-// components. A nil manifest, a manifest that LoadModels would refuse, a
-// number of components other than of clusters and component arrays of the
-// wrong lengths are input errors (ErrModelInput), found before anything is
-// written; a nil PSLogMean is derived from PS as LoadModels does.
+// Write writes the model set into the model folder dir: manifest.json and
+// one component file (ModelCluster.File, component_<k>.npz by ExportModels)
+// per component. Derived members (coeff_mean, coeff_std) are recomputed from
+// Mean and Std; a nil PSLogMean is derived from PS as LoadModels does.
+//
+// The folder is never left half-written. The files are written into a hidden
+// temporary folder beside dir (".<name>.export-<pid>-<n>", on the same
+// filesystem; missing parent folders are created) and installed once all of
+// them are complete: a new dir is that folder renamed; into an existing
+// folder the old manifest is removed, the new component files are renamed
+// in, the component_<k>.npz files the new set does not have are removed and
+// the new manifest is renamed in last, so that no reader sees the old
+// manifest over new components; the folder's other files are kept. A write
+// that fails (disk full, an error, the process killed) leaves dir as it was
+// (an earlier export stays loadable) and removes the parent folders it made.
+// Temporaries left behind by a killed write to the same dir (folders
+// ".<name>.export-<pid>-<n>" whose process no longer runs beside dir, files
+// ".manifest.json.tmp<n>" and ".component_<k>.npz.tmp<n>" of older versions
+// inside it) are removed first; nothing else is.
+//
+// dir must be new, empty, a model folder (a manifest.json of format
+// ModelFormatName, any version, or a damaged manifest.json beside
+// component_<k>.npz files) or a folder holding only component_<k>.npz files
+// (a model folder whose manifest was lost). Any other folder — a patch
+// dataset, a training run, another tool's manifest.json, a folder of other
+// files — is refused with an error matching ErrModelInput, before anything
+// is written, as are a nil manifest, a manifest that LoadModels would refuse,
+// component file names that are not distinct plain names, a number of
+// components other than of clusters and component arrays of the wrong
+// lengths.
 func (ms *ModelSet) Write(dir string) error {
 	if ms == nil || ms.Manifest == nil {
 		return inputErrorf("model set: no manifest (nil)")
@@ -582,19 +608,51 @@ func (ms *ModelSet) Write(dir string) error {
 	if len(ms.Components) != len(ms.Manifest.Clusters) {
 		return inputErrorf("model set: %d components for %d clusters", len(ms.Components), len(ms.Manifest.Clusters))
 	}
+	files := map[string]bool{}
+	for _, cl := range ms.Manifest.Clusters {
+		if cl.File == ModelManifestFile || strings.HasPrefix(cl.File, ".") || files[cl.File] {
+			return inputErrorf("model manifest: cluster %d: file %q (want a distinct name other than %s, not starting with a dot)", cl.K, cl.File, ModelManifestFile)
+		}
+		files[cl.File] = true
+	}
 	for i, c := range ms.Components {
 		if err := ms.checkComponent(i, c); err != nil {
 			return inputErrorf("model set: %w", err)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	target, err := checkModelDir(dir)
+	if err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(dir, ModelManifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	removeStaleModelTemps(target)
+	tmp, cleanup, err := newModelTemp(target)
+	if err != nil {
 		return err
+	}
+	defer cleanup()
+	if err := ms.writeFiles(tmp); err != nil {
+		return err
+	}
+	return installModelDir(tmp, target, dir)
+}
+
+// writeHook, when set (by tests), is called with the path of every file
+// Write is about to write into its temporary folder; an error fails the
+// write there, as a full disk would.
+var writeHook func(path string) error
+
+// writeFiles writes the component files and the manifest (last) into dir.
+func (ms *ModelSet) writeFiles(dir string) error {
+	write := func(name string, f func(path string) error) error {
+		path := filepath.Join(dir, name)
+		if writeHook != nil {
+			if err := writeHook(path); err != nil {
+				return err
+			}
+		}
+		return f(path)
 	}
 	man := ms.Manifest
-	man.Format, man.Version = ModelFormatName, ModelFormatVersion
 	if man.Members == nil {
 		man.Members = modelMembersDoc
 	}
@@ -609,9 +667,6 @@ func (ms *ModelSet) Write(dir string) error {
 			f64("std", c.Std, d),
 		}
 		if man.Covariance {
-			if len(c.Cov) != d*d {
-				return fmt.Errorf("component %d: covariance has %d entries, want %d", i, len(c.Cov), d*d)
-			}
 			arrs = append(arrs, f64("cov", c.Cov, d, d))
 		}
 		arrs = append(arrs, f64("samples", c.Samples, c.S, d))
@@ -647,7 +702,7 @@ func (ms *ModelSet) Write(dir string) error {
 		if len(c.DataChi2) == len(idx) && len(c.DataChi2Amp) == len(idx) {
 			arrs = append(arrs, f64("data_chi2", c.DataChi2, len(idx)), f64("data_chi2_amp", c.DataChi2Amp, len(idx)))
 		}
-		if err := datasets.WriteNPZ(filepath.Join(dir, cl.File), arrs, false); err != nil {
+		if err := write(cl.File, func(p string) error { return datasets.WriteNPZ(p, arrs, false) }); err != nil {
 			return err
 		}
 	}
@@ -655,7 +710,247 @@ func (ms *ModelSet) Write(dir string) error {
 	if err != nil {
 		return err
 	}
-	return plotx.WriteFileAtomic(filepath.Join(dir, ModelManifestFile), append(b, '\n'))
+	return write(ModelManifestFile, func(p string) error { return plotx.WriteFileAtomic(p, append(b, '\n')) })
+}
+
+// componentRE matches the component files ExportModels writes.
+var componentRE = regexp.MustCompile(`^component_\d+\.npz$`)
+
+// staleInsideRE matches the temporary files that atomic writes of a
+// manifest or component file directly into a model folder (stkit before the
+// temporary folder) left when killed.
+var staleInsideRE = regexp.MustCompile(`^\.(manifest\.json|component_\d+\.npz)\.tmp\d+$`)
+
+// checkModelDir checks that Write may install a model set in dir (see Write)
+// and returns the folder to install into: dir with symbolic links resolved,
+// so that the temporary folder lies on its filesystem.
+func checkModelDir(dir string) (string, error) {
+	if dir == "" {
+		return "", inputErrorf("model folder: empty name")
+	}
+	target := filepath.Clean(dir)
+	if r, err := filepath.EvalSymlinks(target); err == nil {
+		target = r
+	}
+	st, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, lerr := os.Lstat(target); lerr == nil {
+			return "", inputErrorf("model folder %s is a symbolic link to a missing folder", dir)
+		}
+		return target, nil
+	case errors.Is(err, syscall.ENOTDIR):
+		return "", inputErrorf("model folder %s: a parent is a file, not a folder", dir)
+	case err != nil:
+		return "", fmt.Errorf("model folder %s: %w", dir, err)
+	case !st.IsDir():
+		return "", inputErrorf("model folder %s is a file, not a folder", dir)
+	}
+	ents, err := os.ReadDir(target)
+	if err != nil {
+		return "", fmt.Errorf("model folder %s: %w", dir, err)
+	}
+	components := false
+	var others []string
+	for _, e := range ents {
+		n := e.Name()
+		switch {
+		case n == ModelManifestFile || componentRE.MatchString(n):
+			if e.IsDir() {
+				return "", inputErrorf("model folder %s: %s is a folder; the models cannot be written over it (remove or rename it)", dir, n)
+			}
+			components = components || n != ModelManifestFile
+		case staleInsideRE.MatchString(n):
+		default:
+			others = append(others, n)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(target, ModelManifestFile))
+	switch {
+	case err == nil:
+		var head struct {
+			Format string `json:"format"`
+		}
+		if json.Unmarshal(b, &head) == nil && head.Format == ModelFormatName {
+			return target, nil
+		}
+		if !json.Valid(b) && components {
+			return target, nil // a damaged manifest of a model folder: rewriting repairs it
+		}
+		return "", inputErrorf("%s holds a manifest.json that is not a model folder's (%s): not replacing it; write the models into another folder", dir, foreignManifest(b))
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("model folder %s: %w", dir, err)
+	}
+	if len(others) > 0 {
+		sort.Strings(others)
+		list := strings.Join(others[:min(3, len(others))], ", ")
+		if len(others) > 3 {
+			list += ", …"
+		}
+		return "", inputErrorf("%s is not a model folder (no %s) and holds other files (%s): not writing models into it; choose a new or empty folder", dir, ModelManifestFile, list)
+	}
+	return target, nil
+}
+
+// foreignManifest says whose the manifest.json b (not a model folder's)
+// looks like.
+func foreignManifest(b []byte) string {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(b, &keys) != nil {
+		return "not valid JSON, and no component files beside it"
+	}
+	_, fp := keys["fingerprint"]
+	_, cs := keys["chunk_size"]
+	if fp && cs {
+		return "a patch dataset's"
+	}
+	var format string
+	if json.Unmarshal(keys["format"], &format) == nil && format != "" {
+		return fmt.Sprintf("format %q", format)
+	}
+	return "another tool's"
+}
+
+// tempPrefix is the name prefix of the temporary folders of Write for the
+// model folder target.
+func tempPrefix(target string) string { return "." + filepath.Base(target) + ".export-" }
+
+// removeStaleModelTemps removes what a killed Write to target left behind:
+// the temporary folders beside target (".<name>.export-<pid>-<n>" whose
+// process no longer runs, and ".<name>.export-<n>" of stkit versions that
+// did not record the process) and the temporary files of older versions
+// inside it (staleInsideRE). Nothing else is touched; errors are ignored (a
+// leftover is only clutter).
+func removeStaleModelTemps(target string) {
+	parent := filepath.Dir(target)
+	re := regexp.MustCompile(`^` + regexp.QuoteMeta(tempPrefix(target)) + `(?:(\d+)-)?\d+$`)
+	ents, _ := os.ReadDir(parent)
+	for _, e := range ents {
+		m := re.FindStringSubmatch(e.Name())
+		if m == nil || !e.IsDir() {
+			continue
+		}
+		if m[1] != "" {
+			if pid, err := strconv.Atoi(m[1]); err != nil || processAlive(pid) {
+				continue
+			}
+		}
+		os.RemoveAll(filepath.Join(parent, e.Name()))
+	}
+	ents, _ = os.ReadDir(target)
+	for _, e := range ents {
+		if staleInsideRE.MatchString(e.Name()) && e.Type().IsRegular() {
+			os.Remove(filepath.Join(target, e.Name()))
+		}
+	}
+}
+
+// processAlive reports whether process pid may still run (conservative: an
+// unknown answer is "yes").
+func processAlive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	defer p.Release()
+	return !errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
+}
+
+// newModelTemp makes the temporary folder of a Write to target, beside it
+// (same filesystem, so that installing renames), creating target's missing
+// parent folders. cleanup removes the temporary folder if it is still there
+// and, when target was not installed, the parent folders made here (those
+// still empty).
+func newModelTemp(target string) (tmp string, cleanup func(), err error) {
+	parent := filepath.Dir(target)
+	var made []string // missing parents, innermost first
+	for p := parent; ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil || filepath.Dir(p) == p {
+			break
+		}
+		made = append(made, p)
+	}
+	removeMade := func() {
+		for _, p := range made {
+			if os.Remove(p) != nil {
+				break
+			}
+		}
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		removeMade()
+		return "", nil, fmt.Errorf("model folder %s: %w", target, err)
+	}
+	for i := 0; ; i++ {
+		tmp = filepath.Join(parent, fmt.Sprintf("%s%d-%d", tempPrefix(target), os.Getpid(), rand.Uint32()))
+		err = os.Mkdir(tmp, 0o755)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || i == 100 {
+			removeMade()
+			return "", nil, fmt.Errorf("model folder %s: making a temporary folder beside it: %w", target, err)
+		}
+	}
+	return tmp, func() {
+		os.RemoveAll(tmp)
+		if _, err := os.Lstat(target); err != nil {
+			removeMade()
+		}
+	}, nil
+}
+
+// installModelDir moves the complete model set of the temporary folder tmp
+// into target (see Write); dir is target as the caller named it, for
+// messages. Only renames and removals are left to do here.
+func installModelDir(tmp, target, dir string) error {
+	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(tmp, target); err != nil {
+			return fmt.Errorf("model folder %s: %w", dir, err)
+		}
+		syncDir(filepath.Dir(target))
+		return nil
+	}
+	ents, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	manifest := filepath.Join(target, ModelManifestFile)
+	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("model folder %s: removing the old manifest: %w (nothing was changed)", dir, err)
+	}
+	fresh := map[string]bool{}
+	for _, e := range ents {
+		if n := e.Name(); n != ModelManifestFile {
+			fresh[n] = true
+			if err := os.Rename(filepath.Join(tmp, n), filepath.Join(target, n)); err != nil {
+				return fmt.Errorf("model folder %s: moving the new %s into place: %w (the folder has no manifest now: write the models again)", dir, n, err)
+			}
+		}
+	}
+	old, _ := os.ReadDir(target)
+	for _, e := range old {
+		if n := e.Name(); componentRE.MatchString(n) && !fresh[n] {
+			os.Remove(filepath.Join(target, n))
+		}
+	}
+	if err := os.Rename(filepath.Join(tmp, ModelManifestFile), manifest); err != nil {
+		return fmt.Errorf("model folder %s: moving the new manifest into place: %w (write the models again)", dir, err)
+	}
+	syncDir(target)
+	return nil
+}
+
+// syncDir flushes a folder's entries (best effort: not every filesystem
+// supports it).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 }
 
 var modelMembersDoc = map[string]string{

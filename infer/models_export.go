@@ -243,7 +243,10 @@ const (
 )
 
 // ExportModels turns a trained run into per-component models (the format of
-// LoadModels) written into dir, and returns them. dataset is the dataset
+// LoadModels) written into the model folder dir by ModelSet.Write (built
+// beside dir and installed when complete: a failed export leaves an earlier
+// one in dir loadable; a dir that is no model folder, new or empty is
+// refused before the work), and returns them. dataset is the dataset
 // folder the run was trained on ("" → the run metadata's "dataset").
 //
 // For every cluster k: S latents z ~ p(z|y=e_k) are decoded (vae.Model.
@@ -259,6 +262,10 @@ func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error
 	}
 	if opt.Samples < 2 {
 		return nil, inputErrorf("export: need at least 2 samples per component")
+	}
+	// Refuse a folder the models cannot go into before the work.
+	if _, err := checkModelDir(dir); err != nil {
+		return nil, err
 	}
 	tr, err := OpenRun(run, opt.Backend)
 	if err != nil {

@@ -4,13 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"codeberg.org/sbinet/npyio/npz"
@@ -601,24 +606,26 @@ func TestLoadModelsRejectsOtherVersions(t *testing.T) {
 		t.Errorf("truncated manifest: got %v", err)
 	}
 	os.WriteFile(path, orig, 0o644)
-	// An overwrite that fails part way (component_1.npz cannot be written)
-	// leaves no manifest beside the mix of old and new components.
+	// A component file that is a folder cannot be written over: refused
+	// before anything is written.
 	ms, err := LoadModels(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c1 := filepath.Join(dir, "component_1.npz")
+	c1b, _ := os.ReadFile(c1)
 	os.Remove(c1)
 	if err := os.MkdirAll(filepath.Join(c1, "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := ms.Write(dir); err == nil {
-		t.Fatal("Write over a directory named component_1.npz succeeded")
+	if err := ms.Write(dir); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "is a folder") {
+		t.Errorf("Write over a directory named component_1.npz: %v", err)
 	}
-	if _, err := LoadModels(dir); err == nil || !strings.Contains(err.Error(), "not a model folder") {
-		t.Errorf("after a failed overwrite: got %v, want 'not a model folder'", err)
+	if b, _ := os.ReadFile(path); string(b) != string(orig) {
+		t.Error("the refused Write changed the manifest")
 	}
 	os.RemoveAll(c1)
+	os.WriteFile(c1, c1b, 0o644)
 	if err := ms.Write(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -1113,5 +1120,185 @@ func TestGeometricPSConstantTarget(t *testing.T) {
 		if math.Abs(r-1) > 1e-12 {
 			t.Errorf("self comparison bin %d: ratio %g", i, r)
 		}
+	}
+}
+
+// ModelSet.Write (and so ExportModels) builds the model folder beside its
+// target and installs it when complete. Before, it wrote into the target
+// itself after removing its manifest.json — any folder's: a write that failed
+// half-way (disk full) left the earlier models without their manifest, and a
+// patch dataset lost its manifest. A failure injected at the second
+// component now leaves the earlier export loadable and byte for byte as it
+// was; a complete re-export replaces the components, drops stale ones and
+// keeps other files; temporaries of killed writes to the same folder are
+// removed, nothing else; foreign folders are refused.
+func TestWriteModelFolderAtomic(t *testing.T) {
+	fx := tinyRun(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "models")
+	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms.Dir != dir {
+		t.Errorf("ModelSet.Dir = %s, want %s", ms.Dir, dir)
+	}
+	snapshot := func(d string) map[string]string {
+		out := map[string]string{}
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			b, _ := os.ReadFile(filepath.Join(d, e.Name()))
+			out[e.Name()] = string(b)
+		}
+		return out
+	}
+	names := func(d string) []string {
+		var out []string
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	if got := names(root); len(got) != 1 {
+		t.Errorf("beside a new model folder: %v, want only models", got)
+	}
+	c0, _ := os.ReadFile(filepath.Join(dir, "component_0.npz"))
+	os.WriteFile(filepath.Join(dir, "component_7.npz"), c0, 0o644) // a stale component
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	os.WriteFile(filepath.Join(dir, ".manifest.json.tmp123"), []byte("half"), 0o644) // older stkit, killed
+	os.WriteFile(filepath.Join(dir, ".notes.txt.tmp1"), []byte("not ours"), 0o644)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	stale := []string{fmt.Sprintf(".models.export-%d-5", dead.Process.Pid), ".models.export-77"}
+	kept := []string{fmt.Sprintf(".models.export-%d-9", os.Getpid()), ".models.export-x", ".other.export-1-2", ".models.export-8-8.txt"}
+	for _, n := range append(slices.Clone(stale), kept...) {
+		os.MkdirAll(filepath.Join(root, n, "sub"), 0o755)
+	}
+	before := snapshot(dir)
+
+	// A failure at the second component (a full disk).
+	var wrote []string
+	writeHook = func(p string) error {
+		wrote = append(wrote, p)
+		if filepath.Base(p) == "component_1.npz" {
+			return &os.PathError{Op: "write", Path: p, Err: syscall.ENOSPC}
+		}
+		return nil
+	}
+	t.Cleanup(func() { writeHook = nil })
+	ms.Manifest.Seed = 99
+	if err := ms.Write(dir); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("injected failure: %v", err)
+	}
+	if len(wrote) != 2 || filepath.Dir(wrote[0]) == dir || filepath.Dir(filepath.Dir(wrote[0])) != root {
+		t.Errorf("wrote %v, want two files in a temporary folder beside %s", wrote, dir)
+	}
+	after := snapshot(dir)
+	delete(before, ".manifest.json.tmp123")
+	if len(after) != len(before) {
+		t.Errorf("after a failed write the folder holds %v, want %v", slices.Sorted(maps.Keys(after)), slices.Sorted(maps.Keys(before)))
+	}
+	for n, b := range before {
+		if after[n] != b {
+			t.Errorf("a failed write changed %s", n)
+		}
+	}
+	if got, err := LoadModels(dir); err != nil || got.Manifest.Seed != 1 {
+		t.Errorf("after a failed write: %v (want the earlier models, seed 1)", err)
+	}
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(root, n)); err == nil {
+			t.Errorf("stale temporary %s of a killed write was kept", n)
+		}
+	}
+	want := append([]string{"models"}, kept...)
+	if got := names(root); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("beside the model folder after a failed write: %v, want %v", got, want)
+	}
+	// Missing parents made by a failed write are removed.
+	fresh := filepath.Join(root, "a", "b", "models")
+	if err := ms.Write(fresh); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("injected failure: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "a")); err == nil {
+		t.Error("a failed write left the parent folders it made")
+	}
+
+	// A complete re-export: components replaced, the stale one dropped,
+	// other files kept, no temporary folder left.
+	writeHook = nil
+	if err := ms.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadModels(dir)
+	if err != nil || got.Manifest.Seed != 99 {
+		t.Fatalf("re-export: %v", err)
+	}
+	wantFiles := []string{".notes.txt.tmp1", "component_0.npz", "component_1.npz", "manifest.json", "notes.txt"}
+	if got := names(dir); !slices.Equal(got, wantFiles) {
+		t.Errorf("after a re-export the folder holds %v, want %v", got, wantFiles)
+	}
+	if got := names(root); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("beside the model folder after a re-export: %v, want %v", got, want)
+	}
+	if err := ms.Write(fresh); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadModels(fresh); err != nil {
+		t.Fatalf("new folder with new parents: %v", err)
+	}
+
+	// Folders that are not model folders are refused, unchanged.
+	other := filepath.Join(root, "other")
+	os.Mkdir(other, 0o755)
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	damagedAlone := filepath.Join(root, "damaged")
+	os.Mkdir(damagedAlone, 0o755)
+	os.WriteFile(filepath.Join(damagedAlone, "manifest.json"), []byte(`{"form`), 0o644)
+	file := filepath.Join(root, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	for _, c := range []struct{ dir, want string }{
+		{fx.dataset, "a patch dataset's"},
+		{fx.run, "holds other files"},
+		{other, "holds other files (notes.txt)"},
+		{damagedAlone, "not valid JSON"},
+		{file, "is a file"},
+		{filepath.Join(file, "models"), "a parent is a file"},
+	} {
+		before := snapshot(c.dir)
+		err := ms.Write(c.dir)
+		if !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Write into %s: %v, want an input error saying %q", c.dir, err, c.want)
+		}
+		if after := snapshot(c.dir); !maps.Equal(before, after) {
+			t.Errorf("the refused Write changed %s", c.dir)
+		}
+	}
+	if _, err := ExportModels(fx.run, fx.dataset, other, ExportOptions{Samples: 8}); !errors.Is(err, ErrModelInput) {
+		t.Errorf("ExportModels into a folder of other files: %v", err)
+	}
+	// A folder holding only component files (a model folder whose manifest
+	// was lost), an empty one and a damaged manifest beside components are
+	// written.
+	lost := filepath.Join(root, "lost")
+	os.Mkdir(lost, 0o755)
+	os.WriteFile(filepath.Join(lost, "component_4.npz"), c0, 0o644)
+	empty := t.TempDir()
+	damaged := filepath.Join(root, "damaged2")
+	os.Mkdir(damaged, 0o755)
+	os.WriteFile(filepath.Join(damaged, "manifest.json"), []byte(`{"form`), 0o644)
+	os.WriteFile(filepath.Join(damaged, "component_0.npz"), c0, 0o644)
+	for _, d := range []string{lost, empty, damaged} {
+		if err := ms.Write(d); err != nil {
+			t.Errorf("Write into %s: %v", d, err)
+		} else if _, err := LoadModels(d); err != nil {
+			t.Errorf("models written into %s: %v", d, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(lost, "component_4.npz")); err == nil {
+		t.Error("the stale component_4.npz of a folder without manifest was kept")
 	}
 }
