@@ -80,6 +80,14 @@ const (
 // format version (or another format).
 var ErrModelVersion = errors.New("unsupported per-component model format")
 
+// ErrModelFolderIncomplete is matched (errors.Is) by the error of
+// ModelSet.Write and ExportModels when moving a complete model set into an
+// existing folder failed after its old manifest was removed (a rename in
+// the folder failed: rare, since everything was written before): the folder
+// has no manifest and LoadModels refuses it until the models are written
+// again. Any other error of theirs leaves the folder as it was.
+var ErrModelFolderIncomplete = errors.New("the model folder was left without a manifest")
+
 // ErrModelInput matches (errors.Is) the errors of ExportModels, LoadModels,
 // SampleComponent and SeparateWithModels that are caused by their inputs —
 // missing or malformed files, mismatched datasets, sizes, component indices —
@@ -927,7 +935,7 @@ func installModelDir(tmp, target, dir string) error {
 		if n := e.Name(); n != ModelManifestFile {
 			fresh[n] = true
 			if err := os.Rename(filepath.Join(tmp, n), filepath.Join(target, n)); err != nil {
-				return fmt.Errorf("model folder %s: moving the new %s into place: %w (the folder has no manifest now: write the models again)", dir, n, err)
+				return fmt.Errorf("model folder %s: moving the new %s into place: %w (%w: write the models again)", dir, n, err, ErrModelFolderIncomplete)
 			}
 		}
 	}
@@ -938,7 +946,7 @@ func installModelDir(tmp, target, dir string) error {
 		}
 	}
 	if err := os.Rename(filepath.Join(tmp, ModelManifestFile), manifest); err != nil {
-		return fmt.Errorf("model folder %s: moving the new manifest into place: %w (write the models again)", dir, err)
+		return fmt.Errorf("model folder %s: moving the new manifest into place: %w (%w: write the models again)", dir, err, ErrModelFolderIncomplete)
 	}
 	syncDir(target)
 	return nil

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -51,9 +50,13 @@ MODELDIR (format version 1, readable with numpy alone; see README.md,
 
 The dataset is the one recorded in the run (or --dataset); it must be the
 dataset the run was trained on (same fingerprint) unless --force.
-The models are written into a temporary folder beside MODELDIR and moved
-into it when complete: a failed or interrupted export leaves an earlier
-export in MODELDIR as it was.`)
+MODELDIR must be new, empty, an earlier export (its other files are kept,
+its component files the new export does not have are removed) or a folder
+holding only component_<k>.npz files; another folder is refused. The models
+are written into a hidden temporary folder beside MODELDIR
+(.MODELDIR.export-*) and moved into it when complete: a failed or
+interrupted export leaves an earlier export in MODELDIR as it was, and the
+next export to MODELDIR removes the temporary folder a killed one left.`)
 	out := fs.String("o", "", "output model folder (required)")
 	dataset := fs.String("dataset", "", "dataset folder (default: the one recorded in the run)")
 	samples := fs.Int("samples", 300, "decoded samples per component")
@@ -116,23 +119,17 @@ export in MODELDIR as it was.`)
 	if err != nil {
 		return err
 	}
-	// The models are written into a temporary folder beside MODELDIR and
-	// moved into place once complete: a failed export (disk full, an error,
-	// Ctrl-C) leaves an earlier export in MODELDIR as it was.
-	tmp, cleanup, err := newExportDir(*out)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	ms, err := exportModels(run, *dataset, tmp, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate})
-	if err != nil {
-		if errors.Is(err, infer.ErrModelInput) {
-			return asBadInput(err)
-		}
+	// infer.ModelSet.Write builds the models in a temporary folder beside
+	// MODELDIR and moves them in once complete: a failed export (disk full,
+	// an error, Ctrl-C) leaves an earlier export in MODELDIR as it was.
+	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate})
+	switch {
+	case errors.Is(err, infer.ErrModelInput):
+		return asBadInput(err)
+	case errors.Is(err, infer.ErrModelFolderIncomplete):
+		return fmt.Errorf("export into %s failed: %w", *out, err)
+	case err != nil:
 		return fmt.Errorf("export into %s failed, nothing in it was changed: %w", *out, err)
-	}
-	if err := installModelDir(tmp, *out); err != nil {
-		return err
 	}
 	man := ms.Manifest
 	fmt.Fprintf(g.stderr, "export: %s, %d² patches, %d features (%d coefficients), %s per component (latents from the %s); dataset %s\n",
@@ -154,82 +151,6 @@ export in MODELDIR as it was.`)
 
 // exportModels is infer.ExportModels; tests replace it.
 var exportModels = infer.ExportModels
-
-// newExportDir makes the temporary folder an export is written into: a
-// hidden folder beside out (same filesystem, so that installModelDir renames),
-// creating out's missing parent folders. cleanup removes the temporary folder
-// if it is still there and, when the export did not install, the parents it
-// created.
-func newExportDir(out string) (tmp string, cleanup func(), err error) {
-	out = filepath.Clean(out)
-	parent := filepath.Dir(out)
-	created := "" // the outermost missing parent, made here
-	for p := parent; ; p = filepath.Dir(p) {
-		if _, err := os.Stat(p); err == nil || filepath.Dir(p) == p {
-			break
-		}
-		created = p
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", nil, err
-	}
-	tmp, err = os.MkdirTemp(parent, "."+filepath.Base(out)+".export-")
-	if err != nil {
-		if created != "" {
-			os.RemoveAll(created)
-		}
-		return "", nil, fmt.Errorf("-o %s: %w", out, err)
-	}
-	return tmp, func() {
-		os.RemoveAll(tmp)
-		if _, err := os.Stat(out); err != nil && created != "" {
-			os.RemoveAll(created)
-		}
-	}, nil
-}
-
-// installModelDir moves the complete model folder tmp to out: one rename
-// when out does not exist. Otherwise (an earlier export, or an existing
-// folder) the old manifest is removed, the new component files are renamed
-// in, the old component files the new set does not have are removed and the
-// new manifest is renamed in last, so that no reader sees the old manifest
-// over new components; other files of out are kept. Only renames remain to
-// be done here: the export itself can no longer fail.
-func installModelDir(tmp, out string) error {
-	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
-		if err := os.Rename(tmp, out); err != nil {
-			return fmt.Errorf("-o %s: %w", out, err)
-		}
-		return nil
-	}
-	ents, err := os.ReadDir(tmp)
-	if err != nil {
-		return err
-	}
-	manifest := filepath.Join(out, infer.ModelManifestFile)
-	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("-o %s: %w", out, err)
-	}
-	fresh := map[string]bool{}
-	for _, e := range ents {
-		if n := e.Name(); n != infer.ModelManifestFile {
-			fresh[n] = true
-			if err := os.Rename(filepath.Join(tmp, n), filepath.Join(out, n)); err != nil {
-				return fmt.Errorf("-o %s: moving the exported %s into place: %w (the folder has no manifest now: export again)", out, n, err)
-			}
-		}
-	}
-	old, _ := os.ReadDir(out)
-	for _, e := range old {
-		if n := e.Name(); componentRE.MatchString(n) && !fresh[n] {
-			os.Remove(filepath.Join(out, n))
-		}
-	}
-	if err := os.Rename(filepath.Join(tmp, infer.ModelManifestFile), manifest); err != nil {
-		return fmt.Errorf("-o %s: moving the exported manifest into place: %w (export again)", out, err)
-	}
-	return nil
-}
 
 // modelError marks the input problems of the infer models functions as bad
 // input (exit code 2).

@@ -1,9 +1,12 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,108 +22,87 @@ func stubExport(t *testing.T, f func(run, dataset, dir string, opt infer.ExportO
 	t.Cleanup(func() { exportModels = old })
 }
 
-// An export that fails part way through writing (here: disk full after the
-// first component) leaves an earlier export in MODELDIR as it was: before,
-// the model set was written into MODELDIR itself, whose manifest was removed
-// first, so a full disk turned the earlier models into "not a model folder"
-// (seen with a 1.2 MB tmpfs). A complete export replaces the old manifest and
-// components, drops old components it does not have, keeps other files and
-// leaves no temporary folder.
+// export hands MODELDIR to the library, whose ModelSet.Write builds the
+// folder beside it and installs it when complete (infer's
+// TestWriteModelFolderAtomic injects a full disk half-way): a failed export
+// exits 1 saying nothing was changed and leaves the earlier export as it
+// was; a complete one replaces the components, drops the stale ones, keeps
+// other files and removes the temporary folder a killed export left; a
+// folder of other files is refused (exit 2) before any work.
 func TestExportKeepsEarlierModelsOnFailure(t *testing.T) {
+	ms, err := infer.LoadModels(filepath.Join(modelsFixture(t), "models"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	run := filepath.Join(dir, "run")
 	os.MkdirAll(filepath.Join(run, "checkpoints"), 0o755)
 	os.WriteFile(filepath.Join(run, "run.json"), []byte("{}\n"), 0o644)
 	models := filepath.Join(dir, "models")
-	os.Mkdir(models, 0o755)
-	old := map[string]string{
-		"manifest.json":   `{"format": "stkit-component-models", "version": 1, "n": "old"}`,
-		"component_0.npz": "old 0",
-		"component_3.npz": "old 3",
-		"notes.txt":       "mine",
-	}
-	for n, b := range old {
-		os.WriteFile(filepath.Join(models, n), []byte(b), 0o644)
-	}
-	files := func() map[string]string {
+	files := func(d string) map[string]string {
 		out := map[string]string{}
-		ents, _ := os.ReadDir(models)
+		ents, _ := os.ReadDir(d)
 		for _, e := range ents {
-			b, _ := os.ReadFile(filepath.Join(models, e.Name()))
+			b, _ := os.ReadFile(filepath.Join(d, e.Name()))
 			out[e.Name()] = string(b)
 		}
 		return out
 	}
-	leftovers := func() {
-		t.Helper()
-		ents, _ := os.ReadDir(dir)
-		for _, e := range ents {
-			if strings.Contains(e.Name(), "export") {
-				t.Errorf("temporary folder left: %s", e.Name())
-			}
-		}
-	}
 	var wrote string
 	stubExport(t, func(_, _, d string, _ infer.ExportOptions) (*infer.ModelSet, error) {
 		wrote = d
-		os.WriteFile(filepath.Join(d, "component_0.npz"), []byte("new 0"), 0o644)
-		return nil, &os.PathError{Op: "write", Path: filepath.Join(d, "component_1.npz"), Err: syscall.ENOSPC}
+		return ms, ms.Write(d)
 	})
-	code, _, errs := runCLI(t, "export", run, "-o", models)
-	if code != 1 || !strings.Contains(errs, "nothing in it was changed") {
-		t.Errorf("failed export: exit %d (want 1)\n%s", code, errs)
+	if code, _, errs := runCLI(t, "export", run, "-o", models); code != 0 || wrote != models {
+		t.Fatalf("export: exit %d, wrote %s (want %s)\n%s", code, wrote, models, errs)
 	}
-	if filepath.Dir(wrote) != dir || wrote == models {
-		t.Errorf("the export wrote into %s, want a temporary folder beside %s", wrote, models)
-	}
-	got := files()
-	for n, b := range old {
-		if got[n] != b {
-			t.Errorf("after a failed export %s holds %q, want %q", n, got[n], b)
-		}
-	}
-	leftovers()
+	c0, _ := os.ReadFile(filepath.Join(models, "component_0.npz"))
+	os.WriteFile(filepath.Join(models, "component_5.npz"), c0, 0o644)
+	os.WriteFile(filepath.Join(models, "notes.txt"), []byte("mine"), 0o644)
+	before := files(models)
 
 	stubExport(t, func(_, _, d string, _ infer.ExportOptions) (*infer.ModelSet, error) {
-		for n, b := range map[string]string{"component_0.npz": "new 0", "component_1.npz": "new 1",
-			"manifest.json": `{"format": "stkit-component-models", "version": 1, "n": "new"}`} {
-			if err := os.WriteFile(filepath.Join(d, n), []byte(b), 0o644); err != nil {
-				return nil, err
-			}
-		}
-		return &infer.ModelSet{Dir: d, Manifest: &infer.ModelManifest{}}, nil
+		return nil, &os.PathError{Op: "write", Path: filepath.Join(d, "component_1.npz"), Err: syscall.ENOSPC}
 	})
+	if code, _, errs := runCLI(t, "export", run, "-o", models); code != 1 || !strings.Contains(errs, "nothing in it was changed") {
+		t.Errorf("failed export: exit %d (want 1)\n%s", code, errs)
+	}
+	if !maps.Equal(files(models), before) {
+		t.Error("a failed export changed the model folder")
+	}
+
+	// A killed export's temporary folder is removed by the next export.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(dir, fmt.Sprintf(".models.export-%d-42", dead.Process.Pid))
+	os.MkdirAll(leftover, 0o755)
+	os.WriteFile(filepath.Join(leftover, "component_0.npz"), []byte("half"), 0o644)
+	stubExport(t, func(_, _, d string, _ infer.ExportOptions) (*infer.ModelSet, error) { return ms, ms.Write(d) })
 	if code, _, errs := runCLI(t, "export", run, "-o", models); code != 0 {
 		t.Fatalf("export: exit %d\n%s", code, errs)
 	}
-	want := map[string]string{"component_0.npz": "new 0", "component_1.npz": "new 1", "notes.txt": "mine",
-		"manifest.json": `{"format": "stkit-component-models", "version": 1, "n": "new"}`}
-	got = files()
-	if len(got) != len(want) {
-		t.Errorf("model folder holds %v, want %v", got, want)
+	got := files(models)
+	if _, ok := got["component_5.npz"]; ok || got["notes.txt"] != "mine" || len(got) != 4 {
+		t.Errorf("after a re-export the model folder holds %v, want component_0/1.npz, manifest.json and notes.txt", slices.Sorted(maps.Keys(got)))
 	}
-	for n, b := range want {
-		if got[n] != b {
-			t.Errorf("after the export %s holds %q, want %q", n, got[n], b)
-		}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("beside the model folder: %d entries, want run and models (temporary folder left?)", len(ents))
 	}
-	leftovers()
+	if _, err := infer.LoadModels(models); err != nil {
+		t.Errorf("re-exported models: %v", err)
+	}
 
-	// A new folder (with missing parents): one rename; a failure creates nothing.
-	fresh := filepath.Join(dir, "a", "b", "models")
-	if code, _, _ := runCLI(t, "export", run, "-o", fresh); code != 0 {
-		t.Fatalf("export to a new folder: exit %d", code)
+	// A folder of other files is refused by the library before any work.
+	stubExport(t, infer.ExportModels)
+	other := filepath.Join(dir, "results")
+	os.Mkdir(other, 0o755)
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	if code, _, errs := runCLI(t, "export", run, "-o", other); code != 2 || !strings.Contains(errs, "holds other files (notes.txt)") {
+		t.Errorf("export into a folder of other files: exit %d (want 2)\n%s", code, errs)
 	}
-	if got, _ := os.ReadFile(filepath.Join(fresh, "component_1.npz")); string(got) != "new 1" {
-		t.Errorf("new folder: component_1.npz holds %q", got)
-	}
-	stubExport(t, func(_, _, d string, _ infer.ExportOptions) (*infer.ModelSet, error) {
-		return nil, errors.New("boom")
-	})
-	if code, _, _ := runCLI(t, "export", run, "-o", filepath.Join(dir, "c", "d", "models")); code != 1 {
-		t.Errorf("failing export: exit %d, want 1", code)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "c")); err == nil {
-		t.Error("a failed export left the parent folders it made")
+	if got := files(other); len(got) != 1 {
+		t.Errorf("the refused export wrote into %s: %v", other, slices.Sorted(maps.Keys(got)))
 	}
 }
