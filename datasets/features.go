@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -30,8 +32,9 @@ const FeatureVersion = 1
 //	features.npy           [n, dim] float64, all rows (when complete)
 //	norm.json              per-feature mean and std (z-scoring)
 //
-// Fingerprint hashes the statistic spec, the patch configuration and the
-// patch pixels: a resume with another configuration recomputes from scratch.
+// Fingerprint hashes the statistic spec, the patch configuration, the
+// sources and the patch pixels: BuildFeatures continues a folder of the same
+// configuration and refuses to replace one of another (see CheckBuild).
 type DatasetManifest struct {
 	Version     int             `json:"version"`
 	Spec        stats.Spec      `json:"spec"`
@@ -101,31 +104,55 @@ func Split(n int, val float64, seed uint64) (train, valid []int) {
 // ProgressFunc reports done out of total patches.
 type ProgressFunc func(done, total int)
 
+// BuildOptions are the optional settings of BuildFeatures.
+type BuildOptions struct {
+	// Replace lets BuildFeatures discard a dataset of another configuration
+	// found in the folder (complete or not) and compute the new one; without
+	// it such a folder is refused with a *ConfigChangeError.
+	Replace bool
+}
+
 // BuildFeatures computes (or resumes) the feature table of a patch set in dir:
 // the statistic of spec on every patch, ChunkSize patches per engine call,
 // each chunk saved atomically as it completes. Complex coefficients contribute
 // their real part, and their imaginary part when it is not identically zero
-// on the first chunk. An existing folder with the same fingerprint resumes
-// after its last complete chunk; a different fingerprint is rebuilt: its
-// feature chunks and features.npy are removed (nothing else of features/) and
-// the new, unfinished manifest is written before the first chunk.
+// on the first chunk. opts holds at most one BuildOptions.
+//
+// A folder holding a dataset of the same configuration (same statistic,
+// patch configuration, sources and patch pixels; see CheckBuild) is
+// continued: a complete one is loaded (LoadFeatures) and nothing is
+// computed, an unfinished one resumes after its last saved chunk, with its
+// own chunk size (chunk applies to a new dataset). A folder holding a
+// dataset of another configuration is refused with a *ConfigChangeError
+// (ErrOtherConfiguration) before anything is written: computing features
+// can take hours, and a rebuild discards them. With BuildOptions.Replace it
+// is rebuilt: its feature chunks and features.npy are removed (nothing else
+// of features/) and the new, unfinished manifest is written before the
+// first chunk. A folder whose manifest.json is damaged (not JSON) beside a
+// dataset's other files, of another format version, or missing beside
+// patches.npy and index.json (a first build interrupted at its start) is
+// rebuilt as well. Temporary files that killed writes left in the folder
+// (".<name>.tmp<n>" of its manifest.json, patches.npy, index.json,
+// features.npy, norm.json and features/chunk_<n>.npy) are removed; nothing
+// else is (two builds must not run in one folder at the same time).
 //
 // Refused before anything is written: an empty dir, a nil or empty patch set,
 // one whose Data length is not len(Patches)·Size², a nil engine, and a folder
 // whose manifest.json is not a patch dataset's (a model folder's, another
 // tool's, or damaged), which a build would replace.
-func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk int, progress ProgressFunc) (*Features, error) {
+func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk int, progress ProgressFunc, opts ...BuildOptions) (*Features, error) {
+	if err := checkBuildArgs(dir, ps); err != nil {
+		return nil, err
+	}
 	switch {
-	case dir == "":
-		return nil, fmt.Errorf("datasets: empty dataset folder name")
-	case ps == nil:
-		return nil, fmt.Errorf("datasets: nil patch set")
-	case len(ps.Patches) == 0:
-		return nil, fmt.Errorf("datasets: no patches to compute features of")
-	case ps.Size < 1 || len(ps.Data) != len(ps.Patches)*ps.Size*ps.Size:
-		return nil, fmt.Errorf("datasets: patch set of %d patches of %d×%d pixels holds %d values", len(ps.Patches), ps.Size, ps.Size, len(ps.Data))
 	case eng == nil:
 		return nil, fmt.Errorf("datasets: computing features needs an engine (got nil)")
+	case len(opts) > 1:
+		return nil, fmt.Errorf("datasets: BuildFeatures takes at most one BuildOptions, got %d", len(opts))
+	}
+	var opt BuildOptions
+	if len(opts) == 1 {
+		opt = opts[0]
 	}
 	if chunk <= 0 {
 		chunk = 64
@@ -134,6 +161,11 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	if err := checkDatasetFolder(dir); err != nil {
 		return nil, err
 	}
+	old, same, change := compareDataset(dir, ps, cfg, spec)
+	if change != nil && !opt.Replace {
+		return nil, change
+	}
+	removeStaleTemps(dir)
 	if err := os.MkdirAll(filepath.Join(dir, "features"), 0o755); err != nil {
 		return nil, err
 	}
@@ -145,11 +177,12 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	if err != nil {
 		return nil, err
 	}
-	fp := fingerprint(spec, cfg, ps)
+	fp := fingerprint(spec, cfg, ps.Sources, ps.Data)
 	man := &DatasetManifest{Version: FeatureVersion, Spec: spec, Reference: ref, Patch: cfg, Sources: ps.Sources,
 		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped}
-	if old, err := ReadManifest(dir); err == nil && old.Fingerprint == fp && old.ChunkSize == chunk {
+	if same {
 		man = old
+		chunk = old.ChunkSize
 		if man.Complete {
 			return LoadFeatures(dir)
 		}
@@ -242,6 +275,269 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 		return nil, err
 	}
 	return f, nil
+}
+
+// checkBuildArgs checks the folder name and patch set of a build.
+func checkBuildArgs(dir string, ps *PatchSet) error {
+	switch {
+	case dir == "":
+		return fmt.Errorf("datasets: empty dataset folder name")
+	case ps == nil:
+		return fmt.Errorf("datasets: nil patch set")
+	case len(ps.Patches) == 0:
+		return fmt.Errorf("datasets: no patches to compute features of")
+	case ps.Size < 1 || len(ps.Data) != len(ps.Patches)*ps.Size*ps.Size:
+		return fmt.Errorf("datasets: patch set of %d patches of %d×%d pixels holds %d values", len(ps.Patches), ps.Size, ps.Size, len(ps.Data))
+	}
+	return nil
+}
+
+// ErrOtherConfiguration is matched (errors.Is) by the *ConfigChangeError of
+// BuildFeatures and CheckBuild.
+var ErrOtherConfiguration = errors.New("datasets: the folder holds a patch dataset of another configuration")
+
+// ConfigChangeError is the refusal of BuildFeatures (without
+// BuildOptions.Replace) and CheckBuild to discard the dataset of another
+// configuration in Dir.
+type ConfigChangeError struct {
+	Dir string
+	// Complete tells whether the existing dataset is complete; N and Dim are
+	// its patches and features (Dim 0 when no chunk was computed), Done and
+	// Chunks the feature chunks saved and due of an unfinished one.
+	Complete     bool
+	N, Dim       int
+	Done, Chunks int
+	// Changes lists what differs, old value first.
+	Changes []ConfigChange
+}
+
+// ConfigChange is one difference between a dataset's configuration and a
+// build's. Field is a spec key ("kind", "J", "L", "iso", "synthesis", …, as
+// in the manifest's "spec"), a patch setting ("size", "stride", "augment",
+// "window", "alpha", "max-per-source", "skip-nan", "skip-constant", "seed"),
+// "sources" (the input maps) or "pixels" (the same settings and maps, but
+// the maps' contents changed). Old and New are the values as text ("unset"
+// for an absent spec key).
+type ConfigChange struct {
+	Field, Old, New string
+}
+
+// String renders the change as "field old → new".
+func (c ConfigChange) String() string { return c.Field + " " + c.Old + " → " + c.New }
+
+// Describe says what the existing dataset is: "a complete patch dataset (n
+// patches × d features)" or "an unfinished patch dataset (k of m feature
+// chunks computed)".
+func (e *ConfigChangeError) Describe() string {
+	if e.Complete {
+		return fmt.Sprintf("a complete patch dataset (%d patches × %d features)", e.N, e.Dim)
+	}
+	return fmt.Sprintf("an unfinished patch dataset (%d of %d feature chunks computed)", e.Done, e.Chunks)
+}
+
+func (e *ConfigChangeError) Error() string {
+	ch := make([]string, len(e.Changes))
+	for i, c := range e.Changes {
+		ch[i] = c.String()
+	}
+	return fmt.Sprintf("datasets: %s holds %s of another configuration (%s): building would discard it; build in another folder, or replace it (BuildOptions.Replace)",
+		e.Dir, e.Describe(), strings.Join(ch, "; "))
+}
+
+// Is makes the error match ErrOtherConfiguration.
+func (e *ConfigChangeError) Is(target error) bool { return target == ErrOtherConfiguration }
+
+// CheckBuild tells, without writing anything, whether BuildFeatures of the
+// patch set in dir would need BuildOptions.Replace: a *ConfigChangeError
+// when dir holds a dataset (complete or not) of another configuration; the
+// error of BuildFeatures for a folder whose manifest.json is not a patch
+// dataset's or a patch set it refuses; nil otherwise. Two configurations are
+// the same when their datasets are: same statistic (spec with defaults),
+// same patches (patch settings, sources, and a hash of the patch pixels) —
+// spellings of one setting count as the same (stride 0 and size/2, window ""
+// and "none", alpha 0 and 0.3, alpha without the Tukey window, seed without
+// augmentation or max-per-source, the skip options when the kept patches are
+// the same, sources naming the same files); the chunk size does not count.
+func CheckBuild(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec) error {
+	if err := checkBuildArgs(dir, ps); err != nil {
+		return err
+	}
+	if err := checkDatasetFolder(dir); err != nil {
+		return err
+	}
+	if _, _, change := compareDataset(dir, ps, cfg, spec.WithDefaults(ps.Size, ps.Size)); change != nil {
+		return change
+	}
+	return nil
+}
+
+// compareDataset compares the dataset in dir (if any, with a readable
+// manifest of this version) with a build of ps under cfg and spec (with
+// defaults): old is its manifest, same whether the build continues it,
+// change (when not same) what differs.
+func compareDataset(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec) (old *DatasetManifest, same bool, change *ConfigChangeError) {
+	old, err := ReadManifest(dir)
+	if err != nil {
+		return nil, false, nil // nothing to keep: new, damaged or of another version
+	}
+	specSame := string(spec.JSON()) == string(old.Spec.JSON())
+	srcSame := sameSources(old.Sources, ps.Sources)
+	if old.ChunkSize > 0 && (old.Fingerprint == fingerprint(spec, cfg, ps.Sources, ps.Data) ||
+		specSame && srcSame && canonicalPatch(old.Patch) == canonicalPatch(cfg) &&
+			old.Fingerprint == fingerprint(spec, old.Patch, old.Sources, ps.Data)) {
+		return old, true, nil
+	}
+	e := &ConfigChangeError{Dir: dir, Complete: old.Complete, N: old.N, Dim: old.Dim}
+	if old.ChunkSize > 0 {
+		e.Chunks = (old.N + old.ChunkSize - 1) / old.ChunkSize
+		for c := 0; c < e.Chunks; c++ {
+			if fileExists(chunkPath(dir, c)) {
+				e.Done++
+			}
+		}
+	}
+	if !specSame {
+		e.Changes = append(e.Changes, specChanges(old.Spec, spec)...)
+	}
+	e.Changes = append(e.Changes, patchChanges(old.Patch, cfg)...)
+	switch {
+	case len(old.Sources) != len(ps.Sources):
+		e.Changes = append(e.Changes, ConfigChange{"sources", fmt.Sprintf("%d file%s", len(old.Sources), plural(len(old.Sources))), fmt.Sprintf("%d file%s", len(ps.Sources), plural(len(ps.Sources)))})
+	case !srcSame:
+		for i := range old.Sources {
+			if !sameSources(old.Sources[i:i+1], ps.Sources[i:i+1]) {
+				e.Changes = append(e.Changes, ConfigChange{"sources", old.Sources[i], ps.Sources[i]})
+				break
+			}
+		}
+	}
+	if len(e.Changes) == 0 {
+		e.Changes = []ConfigChange{{"pixels", "of the dataset's patches", "of the maps now (their contents changed)"}}
+	}
+	return nil, false, e
+}
+
+// specChanges lists the keys of the spec JSON documents that differ.
+func specChanges(a, b stats.Spec) []ConfigChange {
+	var ma, mb map[string]json.RawMessage
+	_ = json.Unmarshal(a.JSON(), &ma)
+	_ = json.Unmarshal(b.JSON(), &mb)
+	keys := map[string]bool{}
+	for k := range ma {
+		keys[k] = true
+	}
+	for k := range mb {
+		keys[k] = true
+	}
+	show := func(r json.RawMessage) string {
+		if r == nil {
+			return "unset"
+		}
+		return strings.Trim(string(r), `"`)
+	}
+	var out []ConfigChange
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if string(ma[k]) != string(mb[k]) {
+			out = append(out, ConfigChange{k, show(ma[k]), show(mb[k])})
+		}
+	}
+	return out
+}
+
+// canonicalPatch maps the spellings of one patch configuration to one
+// value, leaving out the settings whose effect shows in the patch pixels
+// (compared by the fingerprint): see CheckBuild.
+func canonicalPatch(c PatchConfig) PatchConfig {
+	if c.Stride == 0 {
+		c.Stride = max(1, c.Size/2)
+	}
+	if c.Window == "" {
+		c.Window = "none"
+	}
+	switch {
+	case c.Window != "tukey":
+		c.Alpha = 0
+	case c.Alpha == 0:
+		c.Alpha = 0.3
+	}
+	if !c.Augment && c.MaxPerSource <= 0 {
+		c.Seed, c.MaxPerSource = 0, 0
+	}
+	c.SkipNaN, c.SkipConstant = false, false
+	return c
+}
+
+// patchChanges lists the patch settings that differ (their spellings
+// unified as in canonicalPatch, the skip options included).
+func patchChanges(a, b PatchConfig) []ConfigChange {
+	ca, cb := canonicalPatch(a), canonicalPatch(b)
+	var out []ConfigChange
+	add := func(f string, x, y any) {
+		if x != y {
+			out = append(out, ConfigChange{f, fmt.Sprint(x), fmt.Sprint(y)})
+		}
+	}
+	add("size", ca.Size, cb.Size)
+	add("stride", ca.Stride, cb.Stride)
+	add("augment", ca.Augment, cb.Augment)
+	add("window", ca.Window, cb.Window)
+	add("alpha", ca.Alpha, cb.Alpha)
+	add("max-per-source", ca.MaxPerSource, cb.MaxPerSource)
+	add("skip-nan", a.SkipNaN, b.SkipNaN)
+	add("skip-constant", a.SkipConstant, b.SkipConstant)
+	add("seed", ca.Seed, cb.Seed)
+	return out
+}
+
+// sameSources reports whether two source lists name the same maps: equal
+// names, or files that are the same (os.SameFile) with the same .npz member.
+func sameSources(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		fa, fb := FilePart(a[i]), FilePart(b[i])
+		if a[i][len(fa):] != b[i][len(fb):] {
+			return false
+		}
+		sa, err := os.Stat(fa)
+		if err != nil {
+			return false
+		}
+		sb, err := os.Stat(fb)
+		if err != nil || !os.SameFile(sa, sb) {
+			return false
+		}
+	}
+	return true
+}
+
+// staleTempRE and staleChunkTempRE match the temporary files of the atomic
+// writes (internal/atomicfile: ".<name>.tmp<n>") of a dataset's files and
+// feature chunks.
+var (
+	staleTempRE      = regexp.MustCompile(`^\.(manifest\.json|patches\.npy|index\.json|features\.npy|norm\.json)\.tmp\d+$`)
+	staleChunkTempRE = regexp.MustCompile(`^\.chunk_\d{5,}\.npy\.tmp\d+$`)
+)
+
+// removeStaleTemps removes the temporary files that killed writes of a
+// build left in dir and dir/features (errors ignored: a leftover is only
+// clutter).
+func removeStaleTemps(dir string) {
+	for _, d := range []struct {
+		dir string
+		re  *regexp.Regexp
+	}{{dir, staleTempRE}, {filepath.Join(dir, "features"), staleChunkTempRE}} {
+		ents, _ := os.ReadDir(d.dir)
+		for _, e := range ents {
+			if e.Type().IsRegular() && d.re.MatchString(e.Name()) {
+				os.Remove(filepath.Join(d.dir, e.Name()))
+			}
+		}
+	}
 }
 
 // LoadFeatures reads a complete dataset folder.
@@ -415,17 +711,19 @@ func columnStats(x []float64, d int) (mean, std []float64) {
 	return mean, std
 }
 
-func fingerprint(spec stats.Spec, cfg PatchConfig, ps *PatchSet) string {
+// fingerprint hashes a dataset's statistic, patch configuration, sources
+// and patch pixels (DatasetManifest.Fingerprint).
+func fingerprint(spec stats.Spec, cfg PatchConfig, sources []string, data []float64) string {
 	h := sha256.New()
 	b, _ := json.Marshal(struct {
 		V    int
 		Spec stats.Spec
 		Cfg  PatchConfig
 		Src  []string
-	}{FeatureVersion, spec, cfg, ps.Sources})
+	}{FeatureVersion, spec, cfg, sources})
 	h.Write(b)
 	buf := make([]byte, 8)
-	for _, v := range ps.Data {
+	for _, v := range data {
 		u := math.Float64bits(v)
 		for i := range buf {
 			buf[i] = byte(u >> (8 * i))

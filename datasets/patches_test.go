@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -131,11 +132,15 @@ func TestBuildFeaturesResume(t *testing.T) {
 			t.Fatal("resumed features differ")
 		}
 	}
-	// a changed configuration recomputes everything
+	// a changed configuration is refused, then recomputed from scratch
+	// with Replace
 	computed = 0
 	spec2 := spec
 	spec2.J = 2
-	if _, err := BuildFeatures(dir, ps, cfg, spec2, counting, 5, nil); err != nil {
+	if _, err := BuildFeatures(dir, ps, cfg, spec2, counting, 5, nil); !errors.Is(err, ErrOtherConfiguration) || computed != 0 {
+		t.Fatalf("changed spec without Replace: %v (%d chunks computed)", err, computed)
+	}
+	if _, err := BuildFeatures(dir, ps, cfg, spec2, counting, 5, nil, BuildOptions{Replace: true}); err != nil {
 		t.Fatal(err)
 	}
 	if computed != 4 {
