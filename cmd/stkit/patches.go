@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -16,10 +18,14 @@ func init() {
 
 func runPatches(g *globals, args []string) error {
 	fs := newFlagSet(g, "patches", "MAPS… (files or directories)", `Cut square patches from the maps (files or directories of .npy/.npz/FITS) and
-compute the ST feature vector of every patch, in chunks saved as they complete:
-an interrupted run resumes where it stopped; a changed configuration is
-recomputed. DATASET is a folder (see datasets.DatasetManifest): patches.npy,
-index.json, features.npy [n, dim], norm.json, manifest.json.
+compute the ST feature vector of every patch, in chunks saved as they complete.
+Re-running on DATASET with the same configuration (statistic, patch settings,
+maps) reuses a complete dataset and resumes an interrupted one where it
+stopped (with the dataset's --chunk); a DATASET of another configuration,
+complete or interrupted, is refused (exit 2, naming what differs) unless
+--force, which discards and recomputes it. Temporary files a killed run left
+in DATASET are removed. DATASET is a folder (see datasets.DatasetManifest):
+patches.npy, index.json, features.npy [n, dim], norm.json, manifest.json.
 Default features: Cheng's isotropic scattering-covariance synthesis vector
 (--kind scov --synthesis --iso), self-normalised, J = log2(size) − 2, L = 4.`)
 	var spec stats.Spec
@@ -35,6 +41,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	skipConst := fs.Bool("skip-constant", false, "skip constant patches (all pixels equal: masked or saturated regions), whose self-normalised features are undefined")
 	chunk := fs.Int("chunk", 64, "patches per engine call and per saved chunk")
 	seed := fs.Uint64("seed", 1, "random seed")
+	force := fs.Bool("force", false, "discard a dataset of another configuration in -o (complete or interrupted) and recompute it")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -82,6 +89,18 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if err != nil {
 		return asBadInput(err)
 	}
+	// Computing features can take hours: a dataset of another configuration
+	// is not discarded without --force.
+	var change *datasets.ConfigChangeError
+	if err := datasets.CheckBuild(*out, ps, cfg, spec); errors.As(err, &change) {
+		if !*force {
+			return badInputf("-o %s holds %s of another configuration (%s): recomputing would discard it; add --force to recompute it, or choose another -o",
+				*out, change.Describe(), changeList(change.Changes))
+		}
+		fmt.Fprintf(g.stderr, "patches: --force: discarding %s of another configuration in %s (%s)\n", change.Describe(), *out, changeList(change.Changes))
+	} else if err != nil {
+		return asBadInput(err)
+	}
 	op, err := stats.Build(spec, *size, *size)
 	if err != nil {
 		return badInputf("%v", err)
@@ -119,10 +138,13 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	fmt.Fprintf(g.stderr, "patches: %s from %s (%s); features %s\n", plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), skipped, spec)
 	bar := newBar(g.stderr, len(ps.Patches), "features")
-	f, err := datasets.BuildFeatures(*out, ps, cfg, spec, ch.Engine, *chunk, func(done, total int) { bar.Set(done) })
+	f, err := datasets.BuildFeatures(*out, ps, cfg, spec, ch.Engine, *chunk, func(done, total int) { bar.Set(done) }, datasets.BuildOptions{Replace: *force})
 	bar.Finish()
 	if err != nil {
 		return err
+	}
+	if isSet(fs, "chunk") && f.Manifest.ChunkSize != *chunk {
+		fmt.Fprintf(g.stderr, "patches: note: %s was continued with its chunk size %d (--chunk %d applies to a new dataset)\n", *out, f.Manifest.ChunkSize, *chunk)
 	}
 	fmt.Fprintf(g.stderr, "patches: wrote %s (%d patches × %d features)\n", *out, f.Manifest.N, f.Manifest.Dim)
 	return nil
@@ -136,4 +158,24 @@ func sameFolder(a, b string) bool {
 	}
 	sb, err := os.Stat(b)
 	return err == nil && os.SameFile(sa, sb)
+}
+
+// changeList renders configuration changes with the flags that set them:
+// "-J 3 → 2; --size 64 → 32".
+func changeList(ch []datasets.ConfigChange) string {
+	out := make([]string, len(ch))
+	for i, c := range ch {
+		switch {
+		case c.Field == "sources":
+			c.Field = "input maps"
+		case c.Field == "pixels":
+			c.Field = "pixels"
+		case len(c.Field) == 1:
+			c.Field = "-" + c.Field
+		default:
+			c.Field = "--" + strings.ReplaceAll(c.Field, "_", "-")
+		}
+		out[i] = c.String()
+	}
+	return strings.Join(out, "; ")
 }
