@@ -730,8 +730,8 @@ var componentRE = regexp.MustCompile(`^component_\d+\.npz$`)
 var staleInsideRE = regexp.MustCompile(`^\.(manifest\.json|component_\d+\.npz)\.tmp\d+$`)
 
 // checkModelDir checks that Write may install a model set in dir (see Write)
-// and returns the folder to install into: dir with symbolic links resolved,
-// so that the temporary folder lies on its filesystem.
+// and returns the folder to install into: dir with symbolic links resolved
+// (so that the temporary folder lies on its filesystem), made absolute.
 func checkModelDir(dir string) (string, error) {
 	if dir == "" {
 		return "", inputErrorf("model folder: empty name")
@@ -739,6 +739,9 @@ func checkModelDir(dir string) (string, error) {
 	target := filepath.Clean(dir)
 	if r, err := filepath.EvalSymlinks(target); err == nil {
 		target = r
+	}
+	if a, err := filepath.Abs(target); err == nil {
+		target = a // "." has a parent to put the temporary folder in
 	}
 	st, err := os.Stat(target)
 	switch {

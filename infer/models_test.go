@@ -1302,3 +1302,28 @@ func TestWriteModelFolderAtomic(t *testing.T) {
 		t.Error("the stale component_4.npz of a folder without manifest was kept")
 	}
 }
+
+// Writing into "." (the working directory) puts the temporary folder beside
+// it, not inside.
+func TestWriteModelFolderDot(t *testing.T) {
+	fx := tinyRun(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "models")
+	ms, err := ExportModels(fx.run, fx.dataset, dir, ExportOptions{Samples: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var wrote []string
+	writeHook = func(p string) error { wrote = append(wrote, p); return nil }
+	t.Cleanup(func() { writeHook = nil })
+	if err := ms.Write("."); err != nil {
+		t.Fatal(err)
+	}
+	if len(wrote) == 0 || filepath.Dir(filepath.Dir(wrote[0])) != root {
+		t.Errorf("wrote %v, want a temporary folder in %s", wrote, root)
+	}
+	if _, err := LoadModels(dir); err != nil {
+		t.Error(err)
+	}
+}
