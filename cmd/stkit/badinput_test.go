@@ -317,6 +317,11 @@ func TestDemoRefusesFolderWithRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBadInput(t, []string{"demo", "-o", out, "--patches", "20", "--epochs", "1", "--steps", "1", "--size", "32"}, "already holds a demo", filepath.Join(out, "data"))
+	// --force replaces only a folder the demo wrote (it has summary.json).
+	wantBadInput(t, []string{"demo", "-o", out, "--force", "--patches", "20", "--epochs", "1", "--steps", "1", "--size", "32"}, "no demo summary.json", filepath.Join(out, "data"))
+	if _, err := os.Stat(filepath.Join(out, "run", "checkpoints")); err != nil {
+		t.Errorf("the refused --force removed the run: %v", err)
+	}
 }
 
 // --val leaving fewer than 2 training patches failed inside the training

@@ -71,6 +71,7 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 	fs.IntVar(&o.steps, "steps", 150, "L-BFGS iterations of the synthesis and separation steps")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fs.StringVar(&o.kind, "kind", "scov", "features: the isotropic synthesis vector of this family (scov or wst)")
+	force := fs.Bool("force", false, "replace an earlier demo in the output folder (only the demo's own files and folders are removed)")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -91,10 +92,25 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 	// The training step never overwrites a run: refuse now rather than after
 	// the maps and features of a second demo in the same folder.
 	if _, err := os.Stat(filepath.Join(o.out, "run", "checkpoints")); err == nil {
-		return badInputf("%s already holds a demo (its training run %s): choose another -o, or remove the folder first", o.out, filepath.Join(o.out, "run"))
+		if !*force {
+			return badInputf("%s already holds a demo (its training run %s): add --force to replace it, or choose another -o", o.out, filepath.Join(o.out, "run"))
+		}
+		if _, err := os.Stat(filepath.Join(o.out, "summary.json")); err != nil {
+			return badInputf("%s holds a training run but no demo summary.json: not replacing a folder the demo may not have written (remove it yourself, or choose another -o)", o.out)
+		}
+		for _, name := range demoOutputs {
+			if err := os.RemoveAll(filepath.Join(o.out, name)); err != nil {
+				return fmt.Errorf("--force: removing the earlier demo: %w", err)
+			}
+		}
+		fmt.Fprintf(g.stderr, "demo: replaced the earlier demo in %s\n", o.out)
 	}
 	return demo(g, o)
 }
+
+// demoOutputs are the files and folders a demo writes into its output folder
+// (what --force removes; other files of the folder are kept).
+var demoOutputs = []string{"data", "dataset", "run", "clusters", "models", "samples", "separation", "index.html", "summary.json"}
 
 // demoSummary collects what index.html and the final table show.
 type demoSummary struct {

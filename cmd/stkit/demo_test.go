@@ -62,6 +62,28 @@ func TestDemoTiny(t *testing.T) {
 	if !strings.Contains(out, "index.html") {
 		t.Errorf("summary table does not point to index.html:\n%s", out)
 	}
+	// A second demo into the folder is refused; --force replaces the demo's
+	// own files and keeps the user's.
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, "samples", "stale.npy")
+	if err := os.WriteFile(stale, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "demo", "-o", dir, "--size", "32", "--patches", "24", "--epochs", "1", "--steps", "2"); code != 2 || !strings.Contains(errs, "--force") {
+		t.Errorf("second demo without --force: exit %d, stderr %s", code, tail(errs, 500))
+	}
+	if code, _, errs := runCLI(t, "demo", "-o", dir, "--force", "--size", "32", "--patches", "24", "--epochs", "1", "--steps", "2"); code != 0 || !strings.Contains(errs, "replaced the earlier demo") {
+		t.Fatalf("demo --force: exit %d, stderr %s", code, tail(errs, 2000))
+	}
+	if b, err := os.ReadFile(notes); err != nil || string(b) != "mine" {
+		t.Errorf("--force lost the user's file: %q %v", b, err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("--force kept a file of the earlier demo's samples folder")
+	}
 }
 
 func tail(s string, n int) string {
