@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"math/cmplx"
+	"sort"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/filters"
@@ -51,6 +52,8 @@ type builder struct {
 	facF  map[[3]int]stlayer.Field
 	facFc map[[4]int]stlayer.Field
 
+	s00raw map[*group]stlayer.Field // s00Raw
+
 	pieces []stlayer.Field
 	rows   []int
 
@@ -78,7 +81,8 @@ func (op *Op) buildWithKeys(p stlayer.Prim, x stlayer.Field, md mode) (stlayer.F
 	}
 	b := &builder{op: op, p: p, mode: md, nm: nm,
 		zf: map[int]stlayer.Field{}, zon: map[[2]int]stlayer.Field{}, fac: map[[4]int]*factorField{},
-		facF: map[[3]int]stlayer.Field{}, facFc: map[[4]int]stlayer.Field{}, recorded: map[fkey]bool{}}
+		facF: map[[3]int]stlayer.Field{}, facFc: map[[4]int]stlayer.Field{}, recorded: map[fkey]bool{},
+		s00raw: map[*group]stlayer.Field{}}
 	if nm == 2 {
 		b.m2 = 1
 		x = p.Reshape(x, 2, op.M, op.N)
@@ -401,16 +405,138 @@ func (b *builder) wph() {
 		g.covs = append(g.covs, c)
 	}
 	// Cross-scale groups first: their spectra of |z_j| let S01 use Parseval.
+	var cross, same []*group
 	for _, g := range groups {
 		if g.j1 != g.j2 {
+			cross = append(cross, g)
+		} else {
+			same = append(same, g)
+		}
+	}
+	done := map[*group]bool{}
+	if b.streamed() {
+		done = b.streamCross(cross, same)
+	} else {
+		for _, g := range cross {
 			b.evalGroup(g)
 		}
 	}
-	for _, g := range groups {
-		if g.j1 == g.j2 {
+	for _, g := range same {
+		if !done[g] {
 			b.evalGroup(g)
 		}
 	}
+}
+
+// streamed reports whether the cross-scale groups are streamed over the
+// scales (streamCross): for the coefficients (not the normalisation fit,
+// whose factor order is stored) of periodic maps with PyWPH's default
+// classes, all of them but maybe L (C01 builds z_j at step j, before the
+// same-scale groups of scale j), where streamCross's argument that no bit changes holds
+// (and is tested). Otherwise the groups go class by class.
+func (b *builder) streamed() bool {
+	if b.mode != modeCoeffs || b.op.cfg.NonPeriodic || classOrder {
+		return false
+	}
+	for _, c := range b.op.cfg.Classes {
+		if !hasClass(DefaultClasses, c) {
+			return false
+		}
+	}
+	for _, c := range DefaultClasses {
+		if c != "L" && !hasClass(b.op.cfg.Classes, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// streamCross evaluates the cross-scale groups scale by scale rather than
+// class by class, so that fewer full-grid fields are live at once (the
+// engines free a field after its last reader, e.g. stlayer/cpu's Forward),
+// and returns the same-scale groups it evaluated too.
+//
+// Step j evaluates the C01 groups of j1 = j (which read the spectrum of
+// |z_j|), then the Cphase groups of j2 = j (which read z_{j1} and [z_j]^p on
+// the grid), each step in PyWPH's order. It ends with what the same-scale
+// groups of scale j read from the spectra: S11 and S01 (Parseval in the band
+// of z_j) and the band part of S00 (s00Raw). So the spectra of scale j (of
+// the full grid size for j ≤ 1 and for |z_j|) are freed at step j; what
+// stays live is z_j on the grid, read by the Cphase of the coarser scales
+// and by the means ⟨|z_j|⟩ of S00, which are left to the end (as the rest
+// of S00 with DN > 0 or Cross, and S01 of j = J−1, on the grid).
+//
+// Every field keeps its readers in the class order's order (cross-scale
+// groups C01 then Cphase, then the same-scale groups S11, S00, S01): that
+// holds for the spectra of |z_j| (the C01 crops, then S01), for z_{j2}'s band
+// spectrum (C01 of j1 < j2 at earlier steps, z_{j2} at step j2, then S11,
+// S00, S01), and for z_j on the grid (|z_j|, Cphase, then S00's mean at the
+// end). So the coefficients and the gradient (whose sums over the readers
+// of a field run in reverse reader order) are bit-identical to the class
+// order's: TestStreamedOrderSameBits.
+func (b *builder) streamCross(cross, same []*group) map[*group]bool {
+	step := func(g *group) int {
+		if b.path(g) == pathBandA {
+			return g.j1 // C01: the spectrum of |z_{j1}|
+		}
+		return max(g.j1, g.j2) // Cphase: z_{j1}, [z_{j2}]^p
+	}
+	sort.SliceStable(cross, func(a, c int) bool { return step(cross[a]) < step(cross[c]) })
+	done := map[*group]bool{}
+	for i, g := range cross {
+		b.evalGroup(g)
+		j := step(g)
+		if i+1 < len(cross) && step(cross[i+1]) == j {
+			continue
+		}
+		// End of step j: the same-scale groups of scale j evaluated by
+		// Parseval (S11, S01), and the band part of S00 after evalGroup's
+		// first reads (with Subsample, z_j on its own grid is new for
+		// j = J−1).
+		for _, s := range same {
+			if s.j1 != j {
+				continue
+			}
+			if b.path(s) == pathBandA {
+				b.evalGroup(s)
+				done[s] = true
+			} else if b.s00BandCase(s) {
+				c0 := s.covs[0]
+				b.factor(0, s.j1, c0.p1, b.op.grid[s.j1])
+				b.factor(b.m2, s.j2, c0.p2, b.op.grid[s.j2])
+				if diag, _ := s00Split(s); len(diag) > 0 {
+					b.s00Raw(s, diag)
+				}
+			}
+		}
+	}
+	return done
+}
+
+// classOrder makes modeCoeffs evaluate the groups in modeFit's order
+// (PyWPH's, cross-scale groups first) instead of streaming over the scales:
+// for the tests that check that both orders give the same bits.
+var classOrder = false
+
+// Evaluation paths of a group (evalGroup).
+const (
+	pathGrid  = iota // both factors on the grid of the finer scale
+	pathBandA        // Parseval in the band of z_{j2} (C01, S11, S01)
+	pathBandB        // Parseval in the band of z_{j1} (C10, S10)
+)
+
+// path returns the evaluation path of g.
+func (b *builder) path(g *group) int {
+	c0 := g.covs[0]
+	p1, p2 := c0.p1, c0.p2
+	periodic := !b.op.cfg.NonPeriodic
+	switch {
+	case periodic && p2 == 1 && p1 <= 1 && (g.j1 < g.j2 || g.j1 == g.j2 && (p1 == 1 || b.hasFFT(0, g.j1, p1))):
+		return pathBandA
+	case periodic && p1 == 1 && p2 <= 1 && (g.j1 > g.j2 || g.j1 == g.j2 && b.hasFFT(b.m2, g.j2, p2)):
+		return pathBandB
+	}
+	return pathGrid
 }
 
 // rowsOf lists, for the covariances cs, the coefficient rows and for each row
@@ -440,8 +566,8 @@ func (b *builder) evalGroup(g *group) {
 	}
 	periodic := !op.cfg.NonPeriodic
 	L := op.cfg.L
-	switch {
-	case periodic && p2 == 1 && p1 <= 1 && (g.j1 < g.j2 || g.j1 == g.j2 && (p1 == 1 || b.hasFFT(0, g.j1, p1))):
+	switch b.path(g) {
+	case pathBandA:
 		// C01, S11 (and S01 when the spectrum of |z_j| is at hand): Parseval
 		// in the band of z_{j2}.
 		fb := &factorField{keys: b.wkeys(b.m2, g.j2, 1), zero: true}
@@ -466,7 +592,7 @@ func (b *builder) evalGroup(g *group) {
 		}
 		Bf := b.mapChannels(b.zband(g.j2), b.m2, L)
 		b.bandPairs(g, A, Bf, op.band[g.j2], fa, fb)
-	case periodic && p1 == 1 && p2 <= 1 && (g.j1 > g.j2 || g.j1 == g.j2 && b.hasFFT(b.m2, g.j2, p2)):
+	case pathBandB:
 		// C10 (and S10): Parseval in the band of z_{j1}.
 		fa := &factorField{keys: b.wkeys(0, g.j1, 1), zero: true}
 		fb := b.factor(b.m2, g.j2, p2, op.grid[g.j2])
@@ -485,7 +611,7 @@ func (b *builder) evalGroup(g *group) {
 		if b.mode == modeFit {
 			return
 		}
-		if periodic && b.nm == 1 && p1 == 0 && p2 == 0 && g.j1 == g.j2 {
+		if b.s00BandCase(g) {
 			// S00 at τ = 0: ⟨|z|·|z|⟩ = ⟨|z|²⟩ = Σ_k |ẑ(k)|²/n² on the band
 			// (exact), so only ⟨|z|⟩ is needed from the grid.
 			g = b.s00Band(g, fa)
@@ -512,11 +638,16 @@ func (b *builder) evalGroup(g *group) {
 	}
 }
 
-// s00Band evaluates the τ = 0, l1 = l2 covariances of an S00 group (auto
-// statistic) from the band spectrum of z_j and returns the group of the
-// remaining covariances (nil if none).
-func (b *builder) s00Band(g *group, fa *factorField) *group {
-	var diag, rest []*cov
+// s00BandCase reports whether g is an S00 group of the auto statistic on a
+// periodic grid, whose τ = 0 diagonal s00Band evaluates from the band.
+func (b *builder) s00BandCase(g *group) bool {
+	c0 := g.covs[0]
+	return !b.op.cfg.NonPeriodic && b.nm == 1 && c0.p1 == 0 && c0.p2 == 0 && g.j1 == g.j2
+}
+
+// s00Split splits the covariances of an S00 group into the τ = 0, l1 = l2
+// ones (diag) and the others.
+func s00Split(g *group) (diag, rest []*cov) {
 	for _, c := range g.covs {
 		if c.l1 == c.l2 && allZero([][][2]int{c.taus}) {
 			diag = append(diag, c)
@@ -524,15 +655,34 @@ func (b *builder) s00Band(g *group, fa *factorField) *group {
 			rest = append(rest, c)
 		}
 	}
+	return
+}
+
+// s00Raw returns ⟨|z|²⟩ = Σ_k |ẑ(k)|²/n² on the band of z_j for the
+// covariances diag of the S00 group g (once: streamCross takes it early).
+func (b *builder) s00Raw(g *group, diag []*cov) stlayer.Field {
+	if f, ok := b.s00raw[g]; ok {
+		return f
+	}
+	p := b.p
+	var ls []int
+	for _, c := range diag {
+		ls = append(ls, c.l1)
+	}
+	Z := b.channels(b.zband(g.j1), ls)
+	h, w := b.dims(b.op.band[g.j1])
+	raw := p.Scale(p.Mean(p.MulConj(Z, Z)), complex(1/float64(h*w), 0))
+	b.s00raw[g] = raw
+	return raw
+}
+
+// s00Band evaluates the τ = 0, l1 = l2 covariances of an S00 group (auto
+// statistic) from the band spectrum of z_j and returns the group of the
+// remaining covariances (nil if none).
+func (b *builder) s00Band(g *group, fa *factorField) *group {
+	diag, rest := s00Split(g)
 	if len(diag) > 0 {
-		p := b.p
-		var ls []int
-		for _, c := range diag {
-			ls = append(ls, c.l1)
-		}
-		Z := b.channels(b.zband(g.j1), ls)
-		h, w := b.dims(b.op.band[g.j1])
-		raw := p.Scale(p.Mean(p.MulConj(Z, Z)), complex(1/float64(h*w), 0))
+		raw := b.s00Raw(g, diag)
 		rows, i1, i2, k1, k2 := b.rowsOf(diag)
 		b.emit(b.correct(raw, fa, i1, fa, i2), rows, k1, k2)
 	}
