@@ -2,13 +2,13 @@ package checkpoints
 
 import (
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // WriteFileAtomic on a path that is not a regular file writes into it instead
@@ -20,48 +20,22 @@ func TestWriteFileAtomicSpecialFiles(t *testing.T) {
 	data := []byte("id,cluster\n0,1\n")
 
 	fifo := filepath.Join(dir, "pipe.csv")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan []byte, 1)
-	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- nil
-			return
-		}
-		b, _ := io.ReadAll(f)
-		f.Close()
-		got <- b
-	}()
+	received := testutil.FIFO(t, fifo)
 	if err := WriteFileAtomic(fifo, data, 0o644); err != nil {
 		t.Fatalf("write to a named pipe: %v", err)
 	}
-	select {
-	case b := <-got:
-		if string(b) != string(data) {
-			t.Errorf("the pipe's reader got %q, want %q", b, data)
-		}
-	case <-time.After(5 * time.Second):
-		t.Errorf("nothing was written into the named pipe")
-	}
-	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
-		t.Errorf("the named pipe was replaced: %v %v", st.Mode(), err)
+	if b := received(); string(b) != string(data) {
+		t.Errorf("the pipe's reader got %q, want %q", b, data)
 	}
 
-	// ENOSPC device: made here as root (a wrong rename cannot touch the
-	// system's /dev/full), /dev/full itself otherwise.
-	full := filepath.Join(dir, "full")
-	if err := syscall.Mknod(full, syscall.S_IFCHR|0o666, 1<<8|7); err != nil {
-		full = "/dev/full"
-	}
-	if _, err := os.Stat(full); err == nil {
+	// ENOSPC device (testutil.FullDevice).
+	if full := testutil.FullDevice(t, filepath.Join(dir, "full")); full != "" {
 		err := WriteFileAtomic(full, data, 0o644)
 		if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), full) {
 			t.Errorf("write to %s: %v, want ENOSPC naming the path", full, err)
 		}
-		if st, err := os.Lstat(full); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-			t.Errorf("%s is no longer a character device: %v %v", full, st.Mode(), err)
+		if !testutil.IsCharDevice(full) {
+			t.Errorf("%s is no longer a character device", full)
 		}
 	}
 

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // A write to a path that is not a regular file goes into that file instead of
@@ -31,49 +32,22 @@ func TestWriteSpecialFilesAndLinks(t *testing.T) {
 
 	// Named pipe: the reader gets the bytes, the pipe stays a pipe.
 	fifo := filepath.Join(dir, "pipe.npy")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan []byte, 1)
-	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- nil
-			return
-		}
-		b, _ := io.ReadAll(f)
-		f.Close()
-		got <- b
-	}()
+	received := testutil.FIFO(t, fifo)
 	if err := WriteMaps(fifo, m); err != nil {
 		t.Fatalf("write to a named pipe: %v", err)
 	}
-	select {
-	case b := <-got:
-		if string(b) != string(want) {
-			t.Errorf("the pipe's reader got %d bytes, want the %d of the .npy file", len(b), len(want))
-		}
-	case <-time.After(5 * time.Second):
-		t.Errorf("nothing was written into the named pipe")
-	}
-	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
-		t.Errorf("the named pipe was replaced: %v %v", st.Mode(), err)
+	if b := received(); string(b) != string(want) {
+		t.Errorf("the pipe's reader got %d bytes, want the %d of the .npy file", len(b), len(want))
 	}
 
-	// A device that refuses every write (ENOSPC): a device node made here as
-	// root (so that a wrong rename cannot touch the system's /dev/full),
-	// /dev/full itself otherwise (a user cannot create files in /dev).
-	full := filepath.Join(dir, "full.npy")
-	if err := syscall.Mknod(full, syscall.S_IFCHR|0o666, 1<<8|7); err != nil {
-		full = "/dev/full"
-	}
-	if _, err := os.Stat(full); err == nil {
+	// A device that refuses every write (ENOSPC; testutil.FullDevice).
+	if full := testutil.FullDevice(t, filepath.Join(dir, "full.npy")); full != "" {
 		err := WriteMaps(full, m)
 		if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), full) {
 			t.Errorf("write to %s: %v, want ENOSPC naming the path", full, err)
 		}
-		if st, err := os.Lstat(full); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-			t.Errorf("%s is no longer a character device: %v %v", full, st.Mode(), err)
+		if !testutil.IsCharDevice(full) {
+			t.Errorf("%s is no longer a character device", full)
 		}
 	}
 

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -206,43 +205,21 @@ func TestOutputSpecialFiles(t *testing.T) {
 	dir := t.TempDir()
 	m := writeTestMap(t, dir, "m.npy", 1)
 	fifo := filepath.Join(dir, "pipe.json")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan []byte, 1)
-	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- nil
-			return
-		}
-		b, _ := io.ReadAll(f)
-		f.Close()
-		got <- b
-	}()
+	received := testutil.FIFO(t, fifo)
 	if code, _, errs := runCLI(t, "stats", m, "-o", fifo, "--kind", "wst", "-J", "2"); code != 0 {
 		t.Errorf("stats -o a named pipe: exit %d\n%s", code, errs)
 	}
-	select {
-	case b := <-got:
-		if !strings.Contains(string(b), `"coefficients"`) {
-			t.Errorf("the pipe's reader got %q…", b[:min(len(b), 40)])
-		}
-	case <-time.After(10 * time.Second):
-		t.Error("nothing was written into the named pipe")
-	}
-	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
-		t.Errorf("the named pipe was replaced")
+	if b := received(); !strings.Contains(string(b), `"coefficients"`) {
+		t.Errorf("the pipe's reader got %q…", b[:min(len(b), 40)])
 	}
 	wantBadInput(t, []string{"stats", m, "--plot", fifo}, "is not a regular file")
 	run, ds, _ := fakeFolders(t, dir)
 	wantBadInput(t, []string{"clusters", run, ds, "-o", fifo}, "is not a regular file: clusters names its other outputs")
 
-	// A full device: made here as root (a wrong rename cannot hit the
-	// system's /dev/full), /dev/full itself otherwise.
-	full := filepath.Join(dir, "full")
-	if err := syscall.Mknod(full, syscall.S_IFCHR|0o666, 1<<8|7); err != nil {
-		full = "/dev/full"
+	// A full device (testutil.FullDevice).
+	full := testutil.FullDevice(t, filepath.Join(dir, "full"))
+	if full == "" {
+		return
 	}
 	for _, args := range [][]string{
 		{"stats", m, "-o", full, "--format", "npy", "-J", "2"},
@@ -260,8 +237,8 @@ func TestOutputSpecialFiles(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, full) || !strings.Contains(errs, syscall.ENOSPC.Error()) || strings.Contains(errs, "panic") {
 			t.Errorf("%v: exit %d (want 1), stderr lacks %s and %q:\n%s", args, code, full, syscall.ENOSPC.Error(), tail(errs, 400))
 		}
-		if st, err := os.Lstat(full); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-			t.Errorf("%v: %s is no longer a device (%v)", args, full, err)
+		if !testutil.IsCharDevice(full) {
+			t.Errorf("%v: %s is no longer a device", args, full)
 		}
 	}
 	ents, _ := os.ReadDir(dir)
