@@ -276,27 +276,14 @@ func (c *CrossOp) result(row []complex128, ref *CrossRef) *CrossResult {
 // a = b every kind here equals Op's auto statistics.
 func (c *CrossOp) ChengDict(rs []*CrossResult) []Array {
 	J, L := c.op.cfg.J, c.op.cfg.L
-	B := len(rs)
 	real1 := func(name string, get func(r *CrossResult) float64) Array {
-		a := Array{Name: name, Shape: []int{B}}
-		for _, r := range rs {
-			a.Real = append(a.Real, get(r))
-		}
-		return a
+		return stackReal(rs, name, func(r *CrossResult) []float64 { return []float64{get(r)} })
 	}
 	realArr := func(name string, get func(r *CrossResult) []float64, shape ...int) Array {
-		a := Array{Name: name, Shape: append([]int{B}, shape...)}
-		for _, r := range rs {
-			a.Real = append(a.Real, get(r)...)
-		}
-		return a
+		return stackReal(rs, name, get, shape...)
 	}
 	cplxArr := func(name string, get func(r *CrossResult) []complex128, shape ...int) Array {
-		a := Array{Name: name, Shape: append([]int{B}, shape...)}
-		for _, r := range rs {
-			a.Complex = append(a.Complex, get(r)...)
-		}
-		return a
+		return stackComplex(rs, name, get, shape...)
 	}
 	p11Iso := func(p []float64) []float64 {
 		out := make([]float64, J*J*L)

@@ -207,6 +207,25 @@ type Array struct {
 	Int     []int64
 }
 
+// stackReal stacks get(r) of every result into one array named name of shape
+// [len(rs), shape...] (the leading image axis of Cheng's dictionaries).
+func stackReal[R any](rs []R, name string, get func(R) []float64, shape ...int) Array {
+	a := Array{Name: name, Shape: append([]int{len(rs)}, shape...)}
+	for _, r := range rs {
+		a.Real = append(a.Real, get(r)...)
+	}
+	return a
+}
+
+// stackComplex is stackReal for complex arrays.
+func stackComplex[R any](rs []R, name string, get func(R) []complex128, shape ...int) Array {
+	a := Array{Name: name, Shape: append([]int{len(rs)}, shape...)}
+	for _, r := range rs {
+		a.Complex = append(a.Complex, get(r)...)
+	}
+	return a
+}
+
 // ChengDict returns the arrays of Cheng's scattering_cov dictionary for the
 // maps of rs (one Result per map), with Cheng's names and shapes including
 // the leading image axis: mean [B], var [B], P00/S1 [B,J,L], P00_iso/S1_iso
@@ -216,20 +235,11 @@ type Array struct {
 // index_for_synthesis(_iso) [7,n] (int64).
 func (op *Op) ChengDict(rs []*Result) []Array {
 	J, L := op.cfg.J, op.cfg.L
-	B := len(rs)
 	realArr := func(name string, get func(r *Result) []float64, shape ...int) Array {
-		a := Array{Name: name, Shape: append([]int{B}, shape...)}
-		for _, r := range rs {
-			a.Real = append(a.Real, get(r)...)
-		}
-		return a
+		return stackReal(rs, name, get, shape...)
 	}
 	cplxArr := func(name string, get func(r *Result) []complex128, shape ...int) Array {
-		a := Array{Name: name, Shape: append([]int{B}, shape...)}
-		for _, r := range rs {
-			a.Complex = append(a.Complex, get(r)...)
-		}
-		return a
+		return stackComplex(rs, name, get, shape...)
 	}
 	out := []Array{
 		realArr("mean", func(r *Result) []float64 { return []float64{r.Mean} }),
