@@ -880,6 +880,9 @@ func TestBadInputParsersAndNames(t *testing.T) {
 		{"ParseDrawMode", func() error { _, err := ParseDrawMode("median"); return err }, "median"},
 		{"ParseSepWeights", func() error { _, err := ParseSepWeights("data=-1"); return err }, "data=-1"},
 		{"ParseSepSteps", func() error { _, err := ParseSepSteps("10,20,0"); return err }, "EPOCHS ≥ 1"},
+		// Two counts near MaxInt overflowed their sum past the "no step" check.
+		{"ParseSepSteps overflow", func() error { _, err := ParseSepSteps("9223372036854775807,1"); return err }, "more than 1000000"},
+		{"ParseSepSteps epochs", func() error { _, err := ParseSepSteps("10,20,1000001"); return err }, "more than"},
 	} {
 		refusedInput(t, c.name, c.f, c.want)
 	}
@@ -906,5 +909,38 @@ func TestBadInputParsersAndNames(t *testing.T) {
 				t.Errorf("%s: functionals %v %v %v at ν = %v, want NaN", c.name, mf.V0[i], mf.V1[i], mf.V2[i], mf.Nu[i])
 			}
 		}
+	}
+}
+
+// TestBadInputStatisticOtherSize: maps of another size than the statistic
+// was built for are input errors (ErrModelInput) at every entry point that
+// evaluates a statistic on caller maps; they gave the engine's bare shape
+// error, which the CLI reported as a failure (exit 1), not bad input.
+func TestBadInputStatisticOtherSize(t *testing.T) {
+	sp := stats.Spec{Kind: stats.WPH, L: 4, Iso: true}.WithDefaults(32, 32)
+	ss, err := NewSepStats(sp, 32, 32, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := cpu.New()
+	big := biMaps(2, 64, 64, 3)
+	for _, c := range []struct {
+		name string
+		f    func() error
+	}{
+		{"StatsOf", func() error { _, _, err := StatsOf(eng, ss.Auto, big); return err }},
+		{"NewTarget", func() error { _, err := NewTarget("t", eng, ss.Auto, big, WeightStd); return err }},
+		{"NewSynthLoss", func() error { _, err := NewSynthLoss(eng, "t", ss.Auto, big, GenerateConfig{}); return err }},
+		{"Loss.Eval", func() error {
+			small := biMaps(2, 32, 32, 4)
+			l, err := NewSynthLoss(eng, "t", ss.Auto, small, GenerateConfig{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, _, err = l.Eval(big)
+			return err
+		}},
+	} {
+		refusedInput(t, c.name, c.f, "32x32")
 	}
 }

@@ -82,7 +82,7 @@ func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
 	for _, t := range l.Terms {
 		lt, g, err := l.Engine.LossGrad(t.Op.Key(), t.Op.Stat(), x, t.lossFunc())
 		if err != nil {
-			return 0, nil, nil, fmt.Errorf("term %s: %w", t.Name, err)
+			return 0, nil, nil, shapeAsInput(fmt.Errorf("term %s: %w", t.Name, err))
 		}
 		for i := range grad {
 			grad[i] += g[i]
@@ -200,7 +200,7 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 	}
 	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
-		return nil, err
+		return nil, shapeAsInput(err)
 	}
 	k := c.PerMap()
 	mean := make([]complex128, k)

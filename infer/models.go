@@ -120,6 +120,18 @@ func asInput(err error) error {
 	return modelInputError{err}
 }
 
+// shapeAsInput marks err as an input error (ErrModelInput) when it is the
+// engine's or a statistic's shape error (*stlayer.ErrShape: maps of another
+// size or count than the statistic was built for); other errors pass
+// unchanged.
+func shapeAsInput(err error) error {
+	var es *stlayer.ErrShape
+	if errors.As(err, &es) {
+		return asInput(err)
+	}
+	return err
+}
+
 // ModelManifest is the JSON document of a model folder (see the format above).
 type ModelManifest struct {
 	Format  string `json:"format"`

@@ -499,7 +499,7 @@ func StatChi(eng stlayer.Engine, ms *ModelSet, c *ComponentModel, tiles *stlayer
 	}
 	co, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), tiles, 0, nil)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, shapeAsInput(err)
 	}
 	w := modelWeights(c.CoeffStd, 1e-9, nil)
 	chi := make([]float64, co.B)

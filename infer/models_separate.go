@@ -60,7 +60,7 @@ func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed
 	}
 	co, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
-		return nil, err
+		return nil, shapeAsInput(err)
 	}
 	cols := ms.Manifest.Features.Columns
 	d := len(cols)

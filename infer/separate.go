@@ -161,7 +161,7 @@ func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 		}
 		f, gx, err := l.Engine.LossGrad(t.Op.Key(), t.Op.Stat(), x, wrapped)
 		if err != nil {
-			return 0, nil, nil, fmt.Errorf("term %s: %w", t.Name, err)
+			return 0, nil, nil, shapeAsInput(fmt.Errorf("term %s: %w", t.Name, err))
 		}
 		t.Expr.backprop(gx, grad, u.B, mn)
 		parts = append(parts, f)
@@ -360,7 +360,7 @@ func StatsOf(eng stlayer.Engine, op StatOp, maps *stlayer.Maps) (mean []complex1
 	}
 	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), maps, 0, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, shapeAsInput(err)
 	}
 	k := c.PerMap()
 	mean = make([]complex128, k)

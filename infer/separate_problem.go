@@ -872,10 +872,15 @@ func ParseSepWeights(s string) (SepWeights, error) {
 	return w, nil
 }
 
+// MaxSepSteps bounds each number ParseSepSteps accepts (iterations of a
+// stage, epochs): 10⁶ iterations are days of work at 256², and larger
+// integers overflowed the total.
+const MaxSepSteps = 1_000_000
+
 // ParseSepSteps parses "S1,S2[,EPOCHS]" into DefaultSepStages(S1, S2,
 // EPOCHS) (EPOCHS default 4; S1 = 0 skips the first stage). Anything else,
-// negative counts, EPOCHS < 1 and no step at all are input errors
-// (ErrModelInput).
+// negative counts, counts above MaxSepSteps, EPOCHS < 1 and no step at all
+// are input errors (ErrModelInput).
 func ParseSepSteps(s string) ([]SepStage, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) < 2 || len(parts) > 3 {
@@ -886,6 +891,9 @@ func ParseSepSteps(s string) ([]SepStage, error) {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || n < 0 || (i == 2 && n < 1) {
 			return nil, inputErrorf("steps %q: want non-negative integers (EPOCHS ≥ 1)", s)
+		}
+		if n > MaxSepSteps {
+			return nil, inputErrorf("steps %q: %d is more than %d", s, n, MaxSepSteps)
 		}
 		v[i] = n
 	}
