@@ -1,6 +1,8 @@
 // Package plotx holds the small plotting helpers shared by stkit's reports:
-// tiled PNG figures with gonum/plot, map images with a perceptual colour map,
-// and atomic file writes.
+// tiled PNG figures with gonum/plot (legends placed where they cover no
+// data), map images with a colour bar (viridis for intensities, a diverging
+// blue–white–red map centred on 0 for differences), log-axis ticks that label
+// every decade or, on short ranges, 1-2-5 steps, and atomic file writes.
 package plotx
 
 import (
@@ -20,6 +22,10 @@ import (
 	"github.com/stkit-org/stkit/internal/atomicfile"
 )
 
+// DPI is the resolution of the PNGs written by Save and SaveGrid: a figure
+// of w×h inches is 96w × 96h pixels.
+const DPI = 96
+
 // WriteFileAtomic writes data to path through internal/atomicfile (a
 // temporary file and a rename: readers never see a partial file, a failed
 // write keeps the old one; devices and pipes are written in place, links
@@ -30,16 +36,44 @@ func WriteFileAtomic(path string, data []byte) error {
 }
 
 // SaveGrid draws plots (rows × cols, nil entries left empty) aligned on one
-// canvas of size w×h and writes it as a PNG to path.
+// canvas of size w×h and writes it as a PNG to path. The legend of every
+// panel is moved to the corner where it covers the fewest data points
+// (PlaceLegends).
 func SaveGrid(path string, plots [][]*plot.Plot, w, h vg.Length) error {
+	return SaveGridTitled(path, "", plots, w, h)
+}
+
+// SaveGridTitled is SaveGrid with a figure title above the panels ("" for
+// none), e.g. the input file and the settings the figure shows.
+func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 	if len(plots) == 0 || len(plots[0]) == 0 {
 		return fmt.Errorf("plotx: nothing to draw")
 	}
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96))
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
 	dc := draw.New(img)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	if title != "" {
+		sty := plot.New().Title.TextStyle
+		sty.Font.Size = vg.Points(14)
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Millimeter}, title)
+		dc.Max.Y -= sty.Height(title) + 2*vg.Millimeter
+	}
 	t := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
 	canvases := plot.Align(plots, t, dc)
+	moved := false
+	for i := range plots {
+		for j := range plots[i] {
+			if plots[i][j] != nil && PlaceLegend(plots[i][j], canvases[i][j]) {
+				moved = true
+			}
+		}
+	}
+	if moved { // a range widened for the legend can change the tick labels' widths
+		canvases = plot.Align(plots, t, dc)
+	}
 	for i := range plots {
 		for j := range plots[i] {
 			if plots[i][j] != nil {
@@ -59,40 +93,147 @@ func Save(path string, p *plot.Plot, w, h vg.Length) error {
 	return SaveGrid(path, [][]*plot.Plot{{p}}, w, h)
 }
 
+// PlaceLegend puts the legend of p (drawn on canvas c) in the corner of its
+// data area where it covers the fewest data points (the glyphs and line
+// vertices of the plotters, with the segments drawn left to right sampled
+// between them). When every corner covers some, the y range is
+// widened upwards so that the legend sits above the data, unless the
+// legend would need more than half the height. It reports whether it
+// widened a range. A plot without legend entries is left as it is.
+func PlaceLegend(p *plot.Plot, c draw.Canvas) bool {
+	dc := p.DataCanvas(c)
+	size := p.Legend.Rectangle(dc).Size()
+	W, H := float64(dc.Size().X), float64(dc.Size().Y)
+	if size.X <= 0 || size.Y <= 0 || W <= 0 || H <= 0 {
+		return false
+	}
+	margin := float64(vg.Points(4))
+	fw, fh := (float64(size.X)+margin)/W, (float64(size.Y)+margin)/H
+	pts := dataPoints(p)
+	type corner struct{ top, left bool }
+	count := func(k corner, fh float64) int {
+		n := 0
+		for _, q := range pts {
+			inX := q[0] >= 1-fw
+			if k.left {
+				inX = q[0] <= fw
+			}
+			inY := q[1] <= fh
+			if k.top {
+				inY = q[1] >= 1-fh
+			}
+			if inX && inY {
+				n++
+			}
+		}
+		return n
+	}
+	// preference order: top right, top left, bottom right, bottom left
+	corners := []corner{{true, false}, {true, true}, {false, false}, {false, true}}
+	best, bestN := corners[0], math.MaxInt
+	for _, k := range corners {
+		if n := count(k, fh); n < bestN {
+			best, bestN = k, n
+		}
+	}
+	p.Legend.Top, p.Legend.Left = best.top, best.left
+	if bestN == 0 || fh >= 0.5 {
+		return false
+	}
+	// No free corner: make room above the data, on the side with fewer points
+	// in the top band.
+	p.Legend.Top = true
+	p.Legend.Left = count(corner{true, true}, fh) < count(corner{true, false}, fh)
+	lo, hi := p.Y.Min, p.Y.Max
+	if _, isLog := p.Y.Scale.(plot.LogScale); isLog {
+		if lo > 0 && hi > lo {
+			p.Y.Max = math.Exp(math.Log(lo) + (math.Log(hi)-math.Log(lo))/(1-fh))
+			return true
+		}
+		return false
+	}
+	if hi > lo {
+		p.Y.Max = lo + (hi-lo)/(1-fh)
+		return true
+	}
+	return false
+}
+
+// dataPoints returns the positions of p's data in normalised axis units
+// ([0,1]² is the data area): the glyph boxes of its plotters, plus points
+// sampled along each segment between consecutive boxes that goes left to
+// right (a line's segments; the jump from one series to the next usually
+// goes back to the left and is skipped).
+func dataPoints(p *plot.Plot) [][2]float64 {
+	boxes := p.GlyphBoxes(p)
+	var pts [][2]float64
+	for i, b := range boxes {
+		pts = append(pts, [2]float64{b.X, b.Y})
+		if i+1 < len(boxes) {
+			nb := boxes[i+1]
+			if dx, dy := nb.X-b.X, nb.Y-b.Y; dx > 0 {
+				ns := max(8, int(40*math.Hypot(dx, dy)))
+				for s := 1; s < ns; s++ {
+					f := float64(s) / float64(ns)
+					pts = append(pts, [2]float64{b.X + f*dx, b.Y + f*dy})
+				}
+			}
+		}
+	}
+	return pts
+}
+
+// ColorMap maps t ∈ [0,1] (NaN allowed) to a colour.
+type ColorMap func(t float64) color.RGBA
+
 // viridis anchor colours (every 1/8 of the range).
 var viridis = [][3]float64{
 	{68, 1, 84}, {71, 44, 122}, {59, 81, 139}, {44, 113, 142}, {33, 144, 141},
 	{39, 173, 129}, {92, 200, 99}, {170, 220, 50}, {253, 231, 37},
 }
 
-// Viridis maps t ∈ [0,1] to a colour of the viridis colour map (piecewise linear).
-func Viridis(t float64) color.RGBA {
+// diverging anchor colours: ColorBrewer's 11-class RdBu, blue (low) to red
+// (high) through a near-white middle.
+var diverging = [][3]float64{
+	{5, 48, 97}, {33, 102, 172}, {67, 147, 195}, {146, 197, 222}, {209, 229, 240},
+	{247, 247, 247}, {253, 219, 199}, {244, 165, 130}, {214, 96, 77}, {178, 24, 43}, {103, 0, 31},
+}
+
+// interp maps t ∈ [0,1] piecewise linearly through the anchors; NaN is
+// magenta (a colour neither map uses).
+func interp(anchors [][3]float64, t float64) color.RGBA {
 	if math.IsNaN(t) {
 		return color.RGBA{255, 0, 255, 255}
 	}
 	t = math.Max(0, math.Min(1, t))
-	x := t * float64(len(viridis)-1)
+	x := t * float64(len(anchors)-1)
 	i := int(x)
-	if i >= len(viridis)-1 {
-		i = len(viridis) - 2
+	if i >= len(anchors)-1 {
+		i = len(anchors) - 2
 	}
 	f := x - float64(i)
-	c := func(k int) uint8 { return uint8(math.Round(viridis[i][k]*(1-f) + viridis[i+1][k]*f)) }
+	c := func(k int) uint8 { return uint8(math.Round(anchors[i][k]*(1-f) + anchors[i+1][k]*f)) }
 	return color.RGBA{c(0), c(1), c(2), 255}
 }
 
-// Range returns robust display limits of data: the q and 1−q quantiles.
+// Viridis maps t ∈ [0,1] to a colour of the viridis colour map (piecewise
+// linear; perceptually uniform, for intensities). NaN is magenta.
+func Viridis(t float64) color.RGBA { return interp(viridis, t) }
+
+// Diverging maps t ∈ [0,1] to a blue–white–red colour (ColorBrewer RdBu
+// reversed: 0 dark blue, 0.5 white, 1 dark red), for signed quantities
+// centred on 0 (residuals, differences) shown on a symmetric range
+// (SymRange). NaN is magenta.
+func Diverging(t float64) color.RGBA { return interp(diverging, t) }
+
+// Range returns robust display limits of data: the q and 1−q quantiles
+// (non-finite values ignored; [0, 1] when none is finite, [lo, lo+1] when
+// all are equal).
 func Range(data []float64, q float64) (lo, hi float64) {
-	s := make([]float64, 0, len(data))
-	for _, v := range data {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			s = append(s, v)
-		}
-	}
+	s := finiteSorted(data)
 	if len(s) == 0 {
 		return 0, 1
 	}
-	sort.Float64s(s)
 	lo = s[int(q*float64(len(s)-1))]
 	hi = s[int((1-q)*float64(len(s)-1))]
 	if hi <= lo {
@@ -101,25 +242,190 @@ func Range(data []float64, q float64) (lo, hi float64) {
 	return lo, hi
 }
 
+// SymRange returns display limits (−a, a) centred on 0 for signed data:
+// a is the largest absolute value of data's q and 1−q quantiles (Range),
+// over all the given slices (maps shown on one scale); a = 1 when every
+// value is 0 or none is finite.
+func SymRange(q float64, data ...[]float64) (lo, hi float64) {
+	a := 0.0
+	for _, d := range data {
+		s := finiteSorted(d)
+		if len(s) == 0 {
+			continue
+		}
+		a = math.Max(a, math.Max(math.Abs(s[int(q*float64(len(s)-1))]), math.Abs(s[int((1-q)*float64(len(s)-1))])))
+	}
+	if !(a > 0) || math.IsInf(a, 0) {
+		a = 1
+	}
+	return -a, a
+}
+
+func finiteSorted(data []float64) []float64 {
+	s := make([]float64, 0, len(data))
+	for _, v := range data {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			s = append(s, v)
+		}
+	}
+	sort.Float64s(s)
+	return s
+}
+
 // MapImage renders an M×N map (row 0 at the top) with the viridis colour map
 // between lo and hi.
 func MapImage(data []float64, m, n int, lo, hi float64) image.Image {
+	return mapImage(data, m, n, lo, hi, Viridis)
+}
+
+func mapImage(data []float64, m, n int, lo, hi float64, cmap ColorMap) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, n, m))
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			img.SetRGBA(j, i, Viridis((data[i*n+j]-lo)/(hi-lo)))
+			img.SetRGBA(j, i, cmap((data[i*n+j]-lo)/(hi-lo)))
 		}
 	}
 	return img
 }
 
-// MapPlot returns a plot showing a map as an image with a title and no axes.
+// MapOptions tune MapPanel.
+type MapOptions struct {
+	// Cmap is the colour map (nil: Viridis).
+	Cmap ColorMap
+	// NoBar leaves out the colour bar (mosaics of many small patches, each
+	// on its own scale).
+	NoBar bool
+	// BarLabel names the quantity and its unit beside the colour bar ("" for
+	// none).
+	BarLabel string
+}
+
+// MapPlot returns a plot showing an M×N map (row 0 at the top) as an image
+// with the viridis colour map between lo and hi, its aspect ratio kept, a
+// title, no axes and a colour bar.
 func MapPlot(title string, data []float64, m, n int, lo, hi float64) *plot.Plot {
+	return MapPanel(title, data, m, n, lo, hi, MapOptions{})
+}
+
+// DiffMapPlot is MapPlot for signed data centred on 0 (residuals, errors,
+// differences): the Diverging colour map on [lo, hi], which should be
+// symmetric about 0 (SymRange) so that white is 0.
+func DiffMapPlot(title string, data []float64, m, n int, lo, hi float64) *plot.Plot {
+	return MapPanel(title, data, m, n, lo, hi, MapOptions{Cmap: Diverging})
+}
+
+// MapPanel returns a plot showing an M×N map (row 0 at the top) with the
+// options' colour map between lo and hi: the image keeps the map's aspect
+// ratio (pixels stay square and, when enlarged, sharp) and, unless
+// o.NoBar, a colour bar with labelled ticks stands at its right.
+func MapPanel(title string, data []float64, m, n int, lo, hi float64, o MapOptions) *plot.Plot {
+	if o.Cmap == nil {
+		o.Cmap = Viridis
+	}
+	if !(hi > lo) {
+		hi = lo + 1
+	}
 	p := plot.New()
 	p.Title.Text = title
-	p.Add(plotter.NewImage(MapImage(data, m, n, lo, hi), 0, 0, float64(n), float64(m)))
 	p.HideAxes()
+	p.Add(&mapView{img: mapImage(data, m, n, lo, hi, o.Cmap), m: m, n: n, lo: lo, hi: hi, cmap: o.Cmap, bar: !o.NoBar, label: o.BarLabel})
 	return p
+}
+
+// mapView is a plot.Plotter that draws a map image in the data area of a
+// plot without axes, keeping its aspect ratio, with an optional colour bar.
+type mapView struct {
+	img    *image.RGBA
+	m, n   int
+	lo, hi float64
+	cmap   ColorMap
+	bar    bool
+	label  string
+}
+
+// DataRange implements plot.DataRanger (unit square: the view lays itself
+// out in the canvas, not in data coordinates).
+func (v *mapView) DataRange() (xmin, xmax, ymin, ymax float64) { return 0, 1, 0, 1 }
+
+// Plot implements plot.Plotter.
+func (v *mapView) Plot(c draw.Canvas, p *plot.Plot) {
+	sty := p.Y.Tick.Label
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
+	W, H := c.Size().X, c.Size().Y
+	var ticks []plot.Tick
+	var barW, gap, tickLen, labW, lblW vg.Length
+	if v.bar {
+		for _, t := range (plot.DefaultTicks{}).Ticks(v.lo, v.hi) {
+			if t.Label != "" && t.Value >= v.lo && t.Value <= v.hi {
+				ticks = append(ticks, t)
+				labW = max(labW, sty.Width(t.Label))
+			}
+		}
+		barW = max(vg.Points(7), min(W, H)/20)
+		gap, tickLen = vg.Points(5), vg.Points(3)
+		labW += vg.Points(2)
+		if v.label != "" {
+			lblW = sty.Height(v.label) + vg.Points(3)
+		}
+	}
+	extra := gap + barW + tickLen + labW + lblW
+	s := min((W-extra)/vg.Length(v.n), H/vg.Length(v.m))
+	if s <= 0 {
+		return
+	}
+	mw, mh := s*vg.Length(v.n), s*vg.Length(v.m)
+	x0 := c.Min.X + (W-mw-extra)/2
+	y0 := c.Min.Y + (H-mh)/2
+	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + mw, Y: y0 + mh}}, upscale(v.img, mw, dpiOf(c)))
+	if !v.bar {
+		return
+	}
+	bx := x0 + mw + gap
+	strip := image.NewRGBA(image.Rect(0, 0, 1, 256))
+	for i := 0; i < 256; i++ {
+		strip.SetRGBA(0, i, v.cmap(1-float64(i)/255))
+	}
+	c.DrawImage(vg.Rectangle{Min: vg.Point{X: bx, Y: y0}, Max: vg.Point{X: bx + barW, Y: y0 + mh}}, strip)
+	ls := draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
+	c.StrokeLines(ls, []vg.Point{{X: bx, Y: y0}, {X: bx + barW, Y: y0}, {X: bx + barW, Y: y0 + mh}, {X: bx, Y: y0 + mh}, {X: bx, Y: y0}})
+	for _, t := range ticks {
+		y := y0 + mh*vg.Length((t.Value-v.lo)/(v.hi-v.lo))
+		c.StrokeLine2(ls, bx+barW, y, bx+barW+tickLen, y)
+		c.FillText(sty, vg.Point{X: bx + barW + tickLen + vg.Points(2), Y: y}, t.Label)
+	}
+	if v.label != "" {
+		ls := sty
+		ls.Rotation = math.Pi / 2
+		ls.XAlign, ls.YAlign = draw.XCenter, draw.YTop
+		c.FillText(ls, vg.Point{X: bx + barW + tickLen + labW + lblW, Y: y0 + mh/2}, v.label)
+	}
+}
+
+// dpiOf returns the resolution of c's canvas (DPI when it does not say).
+func dpiOf(c draw.Canvas) float64 {
+	if d, ok := c.Canvas.(interface{ DPI() float64 }); ok {
+		return d.DPI()
+	}
+	return DPI
+}
+
+// upscale enlarges img by the integer factor (nearest neighbour) that
+// brings its width to at least the width it is drawn at, so that the
+// renderer's smoothing does not blur small maps; a map already as wide is
+// returned as it is.
+func upscale(img *image.RGBA, width vg.Length, dpi float64) image.Image {
+	n, m := img.Bounds().Dx(), img.Bounds().Dy()
+	f := int(math.Ceil(width.Dots(dpi) / float64(n)))
+	if f <= 1 || n*f*m*f > 1<<24 {
+		return img
+	}
+	out := image.NewRGBA(image.Rect(0, 0, n*f, m*f))
+	for i := 0; i < m*f; i++ {
+		for j := 0; j < n*f; j++ {
+			out.SetRGBA(j, i, img.RGBAAt(j/f, i/f))
+		}
+	}
+	return out
 }
 
 // XY builds plotter.XYs from two slices, dropping non-finite points and, when
@@ -127,7 +433,7 @@ func MapPlot(title string, data []float64, m, n int, lo, hi float64) *plot.Plot 
 func XY(x, y []float64, logY bool) plotter.XYs {
 	var xy plotter.XYs
 	for i := range x {
-		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) || math.IsNaN(x[i]) || (logY && y[i] <= 0) {
+		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) || math.IsNaN(x[i]) || math.IsInf(x[i], 0) || (logY && y[i] <= 0) {
 			continue
 		}
 		xy = append(xy, plotter.XY{X: x[i], Y: y[i]})
@@ -135,7 +441,9 @@ func XY(x, y []float64, logY bool) plotter.XYs {
 	return xy
 }
 
-// Palette returns the i-th colour of a qualitative palette.
+// Palette returns the i-th colour of a qualitative palette (matplotlib's
+// tab10: blue, orange, green, red, …; its first two are distinguishable
+// with the common colour-vision deficiencies).
 func Palette(i int) color.Color {
 	cols := []color.RGBA{
 		{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255},
@@ -143,4 +451,229 @@ func Palette(i int) color.Color {
 		{188, 189, 34, 255}, {23, 190, 207, 255},
 	}
 	return cols[i%len(cols)]
+}
+
+// dashes cycles line styles so that curves that lie on top of each other
+// stay visible: solid, dashed, dotted, dash-dotted.
+var dashes = [][]vg.Length{
+	nil,
+	{vg.Points(6), vg.Points(3)},
+	{vg.Points(1.5), vg.Points(2)},
+	{vg.Points(6), vg.Points(2), vg.Points(1.5), vg.Points(2)},
+}
+
+// glyphs cycles marker shapes.
+var glyphs = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
+
+// AddLines adds one line per (name string, xy plotter.XYs) pair to p, the
+// i-th in Palette(i) with the i-th dash style (solid, dashed, dotted,
+// dash-dotted, …) and, when markers, the i-th marker shape, each with a
+// legend entry ("" for none). Empty series are skipped (their colour is
+// still used up, so that colours stay tied to the position in the list).
+func AddLines(p *plot.Plot, markers bool, series ...any) error {
+	if len(series)%2 != 0 {
+		return fmt.Errorf("plotx.AddLines: want name, xy pairs, got %d arguments", len(series))
+	}
+	for i := 0; i < len(series); i += 2 {
+		name, ok1 := series[i].(string)
+		xy, ok2 := series[i+1].(plotter.XYs)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("plotx.AddLines: argument pair %d is %T, %T, want string, plotter.XYs", i/2, series[i], series[i+1])
+		}
+		if len(xy) == 0 {
+			continue
+		}
+		k := i / 2
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return err
+		}
+		l.Color = Palette(k)
+		l.Width = vg.Points(1.25)
+		l.Dashes = dashes[k%len(dashes)]
+		th := []plot.Thumbnailer{l}
+		p.Add(l)
+		if markers {
+			s, err := plotter.NewScatter(xy)
+			if err != nil {
+				return err
+			}
+			s.Color = Palette(k)
+			s.Shape = glyphs[k%len(glyphs)]
+			s.Radius = vg.Points(2.5)
+			p.Add(s)
+			th = append(th, s)
+		}
+		if name != "" {
+			p.Legend.Add(name, th...)
+		}
+	}
+	return nil
+}
+
+// RefLine adds a thin grey dotted horizontal line at y from x0 to x1 (a
+// reference value such as a ratio of 1), without a legend entry.
+func RefLine(p *plot.Plot, x0, x1, y float64) error {
+	l, err := plotter.NewLine(plotter.XYs{{X: x0, Y: y}, {X: x1, Y: y}})
+	if err != nil {
+		return err
+	}
+	l.Color = color.Gray{Y: 110}
+	l.Width = vg.Points(0.75)
+	l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+	p.Add(l)
+	return nil
+}
+
+// LogTicks is a plot.Ticker for log axes that always labels at least two
+// ticks: powers of ten when the range spans three decades or more (with
+// unlabelled minor ticks at 2…9 × 10^k while it spans at most six), 1, 2 and
+// 5 × 10^k when it spans less, every 1…9 × 10^k when that gives fewer than
+// two, and the linear ticks of plot.DefaultTicks on a range too short for
+// those. Labels are FormatTick's.
+type LogTicks struct{}
+
+// Ticks implements plot.Ticker. min and max must be > 0.
+func (LogTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max >= min) || math.IsInf(max, 0) {
+		return nil
+	}
+	e0, e1 := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	in := func(v float64) bool { return v >= min*(1-1e-9) && v <= max*(1+1e-9) }
+	steps := [][]float64{{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}}
+	if math.Log10(max/min) < 3 {
+		steps = steps[1:]
+	}
+	var labelled []float64
+	for _, st := range steps {
+		labelled = labelled[:0]
+		for e := e0; e <= e1; e++ {
+			for _, m := range st {
+				if v := m * math.Pow(10, float64(e)); in(v) {
+					labelled = append(labelled, v)
+				}
+			}
+		}
+		if len(labelled) >= 2 {
+			break
+		}
+	}
+	if len(labelled) < 2 {
+		var ticks []plot.Tick
+		for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
+			if t.Value > 0 {
+				if t.Label != "" {
+					t.Label = FormatTick(t.Value)
+				}
+				ticks = append(ticks, t)
+			}
+		}
+		return ticks
+	}
+	var ticks []plot.Tick
+	for _, v := range labelled {
+		ticks = append(ticks, plot.Tick{Value: v, Label: FormatTick(v)})
+	}
+	if e1-e0 <= 6 {
+		for e := e0; e <= e1; e++ {
+			for m := 2; m <= 9; m++ {
+				if v := float64(m) * math.Pow(10, float64(e)); in(v) && !containsClose(labelled, v) {
+					ticks = append(ticks, plot.Tick{Value: v})
+				}
+			}
+		}
+	}
+	return ticks
+}
+
+func containsClose(s []float64, v float64) bool {
+	for _, x := range s {
+		if math.Abs(x-v) <= 1e-9*math.Abs(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatTick formats a tick value compactly: plain decimals for
+// 10⁻³ ≤ |v| < 10⁴ ("0.002", "30", "0.25"), else mantissa and exponent
+// ("2e-5", "1.5e6"); 0 is "0".
+func FormatTick(v float64) string {
+	if v == 0 {
+		return "0"
+	}
+	a := math.Abs(v)
+	if a >= 1e-3 && a < 1e4 {
+		return trimFloat(fmt.Sprintf("%.4g", v))
+	}
+	e := int(math.Floor(math.Log10(a)))
+	m := v / math.Pow(10, float64(e))
+	if math.Abs(m) >= 9.9995 { // rounding up to the next decade
+		m /= 10
+		e++
+	}
+	return fmt.Sprintf("%se%d", trimFloat(fmt.Sprintf("%.3g", m)), e)
+}
+
+// trimFloat removes an exponent-free decimal's trailing zeros ("2.500" → "2.5").
+func trimFloat(s string) string {
+	for _, ch := range s {
+		if ch == 'e' {
+			return s
+		}
+	}
+	if bytes.IndexByte([]byte(s), '.') < 0 {
+		return s
+	}
+	for len(s) > 0 && s[len(s)-1] == '0' {
+		s = s[:len(s)-1]
+	}
+	if len(s) > 0 && s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// IntTicks is a plot.Ticker for axes of an integer index (scale j, epoch,
+// iteration): labelled ticks on integers only, every 1, 2, 5, 10, 20, …
+// so that at most ten are labelled.
+type IntTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (IntTicks) Ticks(min, max float64) []plot.Tick {
+	if math.IsNaN(min) || math.IsNaN(max) || math.IsInf(min, 0) || math.IsInf(max, 0) || max < min {
+		return nil
+	}
+	step := 1.0
+	for k := 0; (max-min)/step > 10; k++ {
+		step = []float64{2, 5, 10}[k%3] * math.Pow(10, float64(k/3))
+	}
+	var ticks []plot.Tick
+	for v := math.Ceil(min/step) * step; v <= max; v += step {
+		ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprintf("%d", int64(v))})
+	}
+	return ticks
+}
+
+// SetLog switches the chosen axes of p to log scales with LogTicks, once its
+// data are added, where their range is positive and finite; an axis with no
+// data or non-positive values stays linear (gonum's log scale panics on
+// it). A one-value range is widened to a factor 2 either side (gonum would
+// widen it by ±1, down to 0).
+func SetLog(p *plot.Plot, x, y bool) {
+	ok := func(a *plot.Axis) bool {
+		if !(a.Min > 0 && a.Min <= a.Max) || math.IsInf(a.Max, 0) {
+			return false
+		}
+		if a.Min == a.Max {
+			a.Min, a.Max = a.Min/2, a.Max*2
+		}
+		return true
+	}
+	if x && ok(&p.X) {
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, LogTicks{}
+	}
+	if y && ok(&p.Y) {
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, LogTicks{}
+	}
 }
