@@ -2,13 +2,15 @@ package infer
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
@@ -224,52 +226,72 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		}
 		rows[1][c+1] = plotx.MapPlot("estimate "+rep.Components[c], est.Map(c), m, n, clo, chi)
 	}
-	if err := plotx.SaveGrid(filepath.Join(dir, "maps.png"), rows, vg.Length(nc+1)*3*vg.Inch, 6.2*vg.Inch); err != nil {
+	title := "data and the estimated components (bottom)"
+	if truth != nil {
+		title = "data, true components (top) and estimates (bottom); each estimate on its truth's scale"
+	}
+	if err := plotx.SaveGridTitled(filepath.Join(dir, "maps.png"), title, rows, vg.Length(nc+1)*3.4*vg.Inch, 6.8*vg.Inch); err != nil {
 		return err
 	}
 	ps := plot.New()
-	ps.Title.Text = "isotropic power spectra"
+	ps.Title.Text = "isotropic power spectra (solid: estimate, dashed: truth)"
 	ps.X.Label.Text = "k (cycles per map)"
-	var lines []any
+	ps.Y.Label.Text = "P(k)"
 	pd := IsoPowerSpectrum(data.Map(0), m, n)
-	lines = append(lines, "data", plotx.XY(pd.K, pd.P, true))
-	for c := 0; c < nc; c++ {
-		pe := IsoPowerSpectrum(est.Map(c), m, n)
-		lines = append(lines, "est "+rep.Components[c], plotx.XY(pe.K, pe.P, true))
-		if truth != nil {
-			pt := IsoPowerSpectrum(truth.Map(c), m, n)
-			lines = append(lines, "true "+rep.Components[c], plotx.XY(pt.K, pt.P, true))
-		}
-	}
-	if err := plotutil.AddLinePoints(ps, lines...); err != nil {
+	if err := addStyledLine(ps, "data", plotx.XY(pd.K, pd.P, true), plotx.Palette(7), false); err != nil {
 		return err
 	}
+	for c := 0; c < nc; c++ {
+		pe := IsoPowerSpectrum(est.Map(c), m, n)
+		if err := addStyledLine(ps, "estimate "+rep.Components[c], plotx.XY(pe.K, pe.P, true), plotx.Palette(c), false); err != nil {
+			return err
+		}
+		if truth != nil {
+			pt := IsoPowerSpectrum(truth.Map(c), m, n)
+			if err := addStyledLine(ps, "true "+rep.Components[c], plotx.XY(pt.K, pt.P, true), plotx.Palette(c), true); err != nil {
+				return err
+			}
+		}
+	}
 	setLogScales(ps, true, true)
-	if err := plotx.Save(filepath.Join(dir, "power_spectrum.png"), ps, 7*vg.Inch, 5*vg.Inch); err != nil {
+	if err := plotx.Save(filepath.Join(dir, "power_spectrum.png"), ps, 7.5*vg.Inch, 5*vg.Inch); err != nil {
 		return err
 	}
 	if len(rep.Metrics) > 0 {
 		rp := plot.New()
-		rp.Title.Text = fmt.Sprintf("r(k) estimate vs truth (markers: bins where a component holds ≥ %.0f %% of the power)", 100*DominantFraction)
+		rp.Title.Text = fmt.Sprintf("r(k) of each estimate with its truth\n(markers: bins where the component holds ≥ %.0f %% of the power)", 100*DominantFraction)
 		rp.X.Label.Text = "k (cycles per map)"
-		var rl []any
+		rp.Y.Label.Text = "r(k)"
 		pt := IsoPowerSpectrum(truth.Map(0), m, n)
-		for _, mc := range rep.Metrics {
+		if len(pt.K) > 0 {
+			if err := plotx.RefLine(rp, pt.K[0], pt.K[len(pt.K)-1], 0.8); err != nil {
+				return err
+			}
+		}
+		for c, mc := range rep.Metrics {
 			if len(mc.R) != len(pt.K) {
 				continue // not the metrics of these maps
 			}
-			rl = append(rl, mc.Name, validXY(pt.K, mc.R, false))
-		}
-		line := make([]float64, len(pt.K))
-		for i := range line {
-			line[i] = 0.8
-		}
-		rl = append(rl, "0.8", plotx.XY(pt.K, line, false))
-		if err := plotutil.AddLinePoints(rp, rl...); err != nil {
-			return err
+			if err := addStyledLine(rp, mc.Name, validXY(pt.K, mc.R, false), plotx.Palette(c), false); err != nil {
+				return err
+			}
+			var dom plotter.XYs
+			for b, r := range mc.R {
+				if b < len(mc.PowerFraction) && mc.PowerFraction[b] >= DominantFraction && r != -1 && !math.IsNaN(r) {
+					dom = append(dom, plotter.XY{X: pt.K[b], Y: r})
+				}
+			}
+			if len(dom) > 0 {
+				sc, err := plotter.NewScatter(dom)
+				if err != nil {
+					return err
+				}
+				sc.Color, sc.Shape, sc.Radius = plotx.Palette(c), draw.CircleGlyph{}, vg.Points(3)
+				rp.Add(sc)
+			}
 		}
 		setLogScales(rp, true, false)
-		if err := plotx.Save(filepath.Join(dir, "r.png"), rp, 7*vg.Inch, 4.5*vg.Inch); err != nil {
+		if err := plotx.Save(filepath.Join(dir, "r.png"), rp, 7.5*vg.Inch, 4.8*vg.Inch); err != nil {
 			return err
 		}
 	}
@@ -278,7 +300,7 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		hist = append(hist, e.History...)
 	}
 	if len(hist) > 0 {
-		if err := plotLoss(filepath.Join(dir, "loss.png"), hist); err != nil {
+		if err := plotLoss(filepath.Join(dir, "loss.png"), hist, "epochs one after the other (a jump: a new epoch)"); err != nil {
 			return err
 		}
 	}
@@ -353,7 +375,7 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 		agg.Elapsed += r.Elapsed
 		agg.History = addHistory(agg.History, r.History)
 	}
-	return WriteSynthReportWith(dir, patches, tiles, agg, ValidateOptions{Reference: patches}, settings)
+	return WriteSynthReportWith(dir, patches, tiles, agg, ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile"}, settings)
 }
 
 // negNaN replaces non-finite values by −1 in place.
@@ -434,4 +456,23 @@ func GeometricPSCompare(synth, target *stlayer.Maps) GeometricPS {
 		}
 	}
 	return g
+}
+
+// addStyledLine adds a line of colour col (dashed when dashed) with a legend
+// entry; an empty series is skipped.
+func addStyledLine(p *plot.Plot, name string, xy plotter.XYs, col color.Color, dashed bool) error {
+	if len(xy) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width = col, vg.Points(1.25)
+	if dashed {
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
+	p.Add(l)
+	p.Legend.Add(name, l)
+	return nil
 }

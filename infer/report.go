@@ -12,7 +12,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/stkit-org/stkit/internal/plotx"
@@ -89,6 +88,21 @@ type ValidateOptions struct {
 	// maps, MF std). Typically: one target map, and all available
 	// realisations as the reference.
 	Reference *stlayer.Maps
+	// TargetName and SynthName name the two sets in the report's figures
+	// ("" = "target" and "synthesis"; e.g. "training patch" and "sample").
+	TargetName, SynthName string
+}
+
+// names returns the figure names of the target and synthesis sets.
+func (o ValidateOptions) names() (target, synth string) {
+	target, synth = o.TargetName, o.SynthName
+	if target == "" {
+		target = "target"
+	}
+	if synth == "" {
+		synth = "synthesis"
+	}
+	return target, synth
 }
 
 // Validate is ValidateWith without a reference set: spreads come from the
@@ -326,20 +340,21 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 		}
 		vm.LoopOverhead = res.LoopOverhead()
 	}
-	if err := PlotMaps(filepath.Join(dir, "maps.png"), target, synth); err != nil {
+	tn, sn := opt.names()
+	if err := plotMapsNamed(filepath.Join(dir, "maps.png"), target, synth, tn, sn); err != nil {
 		return nil, err
 	}
-	if err := plotSpectra(filepath.Join(dir, "power_spectrum.png"), vm); err != nil {
+	if err := plotSpectra(filepath.Join(dir, "power_spectrum.png"), vm, tn, sn); err != nil {
 		return nil, err
 	}
-	if err := plotHistograms(filepath.Join(dir, "histogram.png"), target, synth); err != nil {
+	if err := plotHistograms(filepath.Join(dir, "histogram.png"), target, synth, tn, sn); err != nil {
 		return nil, err
 	}
-	if err := plotMinkowski(filepath.Join(dir, "minkowski.png"), vm); err != nil {
+	if err := plotMinkowski(filepath.Join(dir, "minkowski.png"), vm, tn, sn); err != nil {
 		return nil, err
 	}
 	if res != nil && len(res.History) > 0 {
-		if err := plotLoss(filepath.Join(dir, "loss.png"), res.History); err != nil {
+		if err := plotLoss(filepath.Join(dir, "loss.png"), res.History, "summed over the maps at each iteration"); err != nil {
 			return nil, err
 		}
 	}
@@ -347,9 +362,15 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 }
 
 // PlotMaps writes up to 4 target maps (first row) and up to 4 syntheses
-// (second row) with the target's colour scale. Maps that are nil, empty or
+// (second row), all on the target's colour scale (its 0.5 % and 99.5 %
+// quantiles, viridis) with a colour bar each. Maps that are nil, empty or
 // whose Data length is not B·M·N are input errors (ErrModelInput).
 func PlotMaps(path string, target, synth *stlayer.Maps) error {
+	return plotMapsNamed(path, target, synth, "target", "synthesis")
+}
+
+// plotMapsNamed is PlotMaps with the names of the two sets in the titles.
+func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) error {
 	if err := checkMaps("target maps", target, 0); err != nil {
 		return err
 	}
@@ -361,36 +382,45 @@ func PlotMaps(path string, target, synth *stlayer.Maps) error {
 	cols := max(nt, ns)
 	rows := [][]*plot.Plot{make([]*plot.Plot, cols), make([]*plot.Plot, cols)}
 	for b := 0; b < nt; b++ {
-		rows[0][b] = plotx.MapPlot(fmt.Sprintf("target %d", b), target.Map(b), target.M, target.N, lo, hi)
+		rows[0][b] = plotx.MapPlot(fmt.Sprintf("%s %d", tn, b), target.Map(b), target.M, target.N, lo, hi)
 	}
 	for b := 0; b < ns; b++ {
-		rows[1][b] = plotx.MapPlot(fmt.Sprintf("synthesis %d", b), synth.Map(b), synth.M, synth.N, lo, hi)
+		rows[1][b] = plotx.MapPlot(fmt.Sprintf("%s %d", sn, b), synth.Map(b), synth.M, synth.N, lo, hi)
 	}
-	return plotx.SaveGrid(path, rows, vg.Length(cols)*3*vg.Inch, 6.2*vg.Inch)
+	title := fmt.Sprintf("%s: %d of %d (top); %s: %d of %d (bottom); one colour scale", tn, nt, target.B, sn, ns, synth.B)
+	return plotx.SaveGridTitled(path, title, rows, vg.Length(cols)*3.4*vg.Inch, 6.6*vg.Inch)
 }
 
-func plotSpectra(path string, vm *ValidationMetrics) error {
-	nb := len(vm.PSTarget)
-	k := make([]float64, nb)
+// binCentres returns the geometric centres of the bins of edges.
+func binCentres(edges []float64) []float64 {
+	k := make([]float64, max(0, len(edges)-1))
 	for b := range k {
-		k[b] = math.Sqrt(vm.PSEdges[b] * vm.PSEdges[b+1])
+		k[b] = math.Sqrt(edges[b] * edges[b+1])
 	}
+	return k
+}
+
+func plotSpectra(path string, vm *ValidationMetrics, tn, sn string) error {
+	nb := len(vm.PSTarget)
+	k := binCentres(vm.PSEdges)[:nb]
 	p := plot.New()
 	p.Title.Text = "isotropic power spectrum"
 	p.X.Label.Text = "k (cycles per map)"
 	p.Y.Label.Text = "P(k)"
-	if err := plotutil.AddLinePoints(p, "target", plotx.XY(k, vm.PSTarget, true), "synthesis", plotx.XY(k, vm.PSSynth, true)); err != nil {
+	if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(k, vm.PSTarget, true), sn+" (mean)", plotx.XY(k, vm.PSSynth, true)); err != nil {
 		return err
 	}
 	setLogScales(p, true, true)
 	r := plot.New()
-	r.Title.Text = fmt.Sprintf("ratio synth/target (max |r−1| = %.3f for k ≥ 2)", vm.PSMaxDev)
+	r.Title.Text = fmt.Sprintf("ratio (max |r − 1| = %s for k ≥ 2)", fmtDev(vm.PSMaxDev))
 	r.X.Label.Text = "k (cycles per map)"
-	one := make([]float64, nb)
-	for i := range one {
-		one[i] = 1
+	r.Y.Label.Text = fmt.Sprintf("P(%s) / P(%s)", sn, tn)
+	if len(k) > 0 {
+		if err := plotx.RefLine(r, k[0], k[len(k)-1], 1); err != nil {
+			return err
+		}
 	}
-	if err := plotutil.AddLinePoints(r, "ratio", validXY(k, vm.PSRatio, false), "1", plotx.XY(k, one, false)); err != nil {
+	if err := plotx.AddLines(r, true, "ratio", validXY(k, vm.PSRatio, false)); err != nil {
 		return err
 	}
 	if len(vm.PSTargetSpread) == nb {
@@ -398,37 +428,27 @@ func plotSpectra(path string, vm *ValidationMetrics) error {
 		for b := range lo {
 			lo[b], hi[b] = 1-vm.PSTargetSpread[b], 1+vm.PSTargetSpread[b]
 		}
-		if err := addBand(r, "±1σ of one map", plotx.XY(k, lo, false), plotx.XY(k, hi, false)); err != nil {
+		if err := addBand(r, "1 ± σ of one map's spectrum", plotx.XY(k, lo, false), plotx.XY(k, hi, false)); err != nil {
 			return err
 		}
 	}
 	setLogScales(r, true, false)
-	return plotx.SaveGrid(path, [][]*plot.Plot{{p, r}}, 10*vg.Inch, 4*vg.Inch)
+	return plotx.SaveGrid(path, [][]*plot.Plot{{p, r}}, 11*vg.Inch, 4.5*vg.Inch)
 }
 
-// setLogScales switches the chosen axes of p to log scales with log ticks,
-// once its data are added, where their range is positive and finite; an
-// axis with no data or non-positive values stays linear (gonum's log scale
-// panics on it: a report of maps without power-spectrum bins, or whose
-// spectra overflow, has no point to draw). A one-value range is widened to
-// a factor 2 either side (gonum would widen it by ±1, down to 0).
-func setLogScales(p *plot.Plot, x, y bool) {
-	ok := func(a *plot.Axis) bool {
-		if !(a.Min > 0 && a.Min <= a.Max) || math.IsInf(a.Max, 0) {
-			return false
-		}
-		if a.Min == a.Max {
-			a.Min, a.Max = a.Min/2, a.Max*2
-		}
-		return true
+// fmtDev formats a relative deviation for a title: three decimals, or two
+// significant digits below 0.001 (so that a tiny deviation does not read 0).
+func fmtDev(v float64) string {
+	if v != 0 && math.Abs(v) < 1e-3 {
+		return fmt.Sprintf("%.2g", v)
 	}
-	if x && ok(&p.X) {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
-	}
-	if y && ok(&p.Y) {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
-	}
+	return fmt.Sprintf("%.3f", v)
 }
+
+// setLogScales switches the chosen axes of p to log scales with
+// plotx.LogTicks once its data are added (plotx.SetLog: an axis whose range
+// is not positive and finite stays linear).
+func setLogScales(p *plot.Plot, x, y bool) { plotx.SetLog(p, x, y) }
 
 // addBand draws the lower and upper curves of a band as grey dashed lines
 // with one legend entry.
@@ -448,9 +468,11 @@ func addBand(p *plot.Plot, name string, lo, hi plotter.XYs) error {
 	return nil
 }
 
-func plotHistograms(path string, target, synth *stlayer.Maps) error {
+func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string) error {
 	p := plot.New()
-	p.Title.Text = "pixel histogram (density)"
+	p.Title.Text = "pixel histogram"
+	p.X.Label.Text = "pixel value"
+	p.Y.Label.Text = "probability density"
 	lo, hi := plotx.Range(append(append([]float64(nil), target.Data...), synth.Data...), 0)
 	const nb = 60
 	hist := func(x []float64) plotter.XYs {
@@ -471,21 +493,22 @@ func plotHistograms(path string, target, synth *stlayer.Maps) error {
 		}
 		return xy
 	}
-	if err := plotutil.AddLines(p, "target", hist(target.Data), "synthesis", hist(synth.Data)); err != nil {
+	if err := plotx.AddLines(p, false, tn+" (all)", hist(target.Data), sn+" (all)", hist(synth.Data)); err != nil {
 		return err
 	}
 	setLogScales(p, false, true)
-	return plotx.Save(path, p, 6*vg.Inch, 4*vg.Inch)
+	return plotx.Save(path, p, 6.5*vg.Inch, 4.5*vg.Inch)
 }
 
-func plotMinkowski(path string, vm *ValidationMetrics) error {
-	names := []string{"V0 (area)", "V1 (perimeter/4)", "V2 (Euler characteristic)"}
+func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
+	names := []string{"V0: area fraction above ν", "V1: boundary length / 4 (per pixel)", "V2: Euler characteristic (per pixel)"}
 	row := make([]*plot.Plot, 3)
 	for f := 0; f < 3; f++ {
 		p := plot.New()
 		p.Title.Text = names[f]
-		p.X.Label.Text = "threshold ν (target σ)"
-		if err := plotutil.AddLinePoints(p, "target", plotx.XY(vm.MFNu, vm.MFTarget[f], false), "synthesis", plotx.XY(vm.MFNu, vm.MFSynth[f], false)); err != nil {
+		p.X.Label.Text = fmt.Sprintf("threshold ν (in σ of the %s set, about its mean)", tn)
+		p.Y.Label.Text = []string{"V0", "V1", "V2"}[f]
+		if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(vm.MFNu, vm.MFTarget[f], false), sn+" (mean)", plotx.XY(vm.MFNu, vm.MFSynth[f], false)); err != nil {
 			return err
 		}
 		if len(vm.MFSpread) == 3 && len(vm.MFSpread[f]) == len(vm.MFNu) {
@@ -493,26 +516,34 @@ func plotMinkowski(path string, vm *ValidationMetrics) error {
 			for t := range lo {
 				lo[t], hi[t] = vm.MFTarget[f][t]-2*vm.MFSpread[f][t], vm.MFTarget[f][t]+2*vm.MFSpread[f][t]
 			}
-			if err := addBand(p, "target ± 2σ", plotx.XY(vm.MFNu, lo, false), plotx.XY(vm.MFNu, hi, false)); err != nil {
+			if err := addBand(p, "± 2σ of one map", plotx.XY(vm.MFNu, lo, false), plotx.XY(vm.MFNu, hi, false)); err != nil {
 				return err
 			}
 		}
 		row[f] = p
 	}
-	return plotx.SaveGrid(path, [][]*plot.Plot{row}, 13*vg.Inch, 4*vg.Inch)
+	return plotx.SaveGrid(path, [][]*plot.Plot{row}, 15*vg.Inch, 4.5*vg.Inch)
 }
 
-func plotLoss(path string, hist []float64) error {
+// plotLoss draws the loss after each L-BFGS iteration on a log axis (for
+// several maps optimised one after the other, hist is their summed loss);
+// note, when not "", is a second title line saying how to read it.
+func plotLoss(path string, hist []float64, note string) error {
 	p := plot.New()
-	p.Title.Text = "loss"
+	p.Title.Text = "loss after each L-BFGS iteration"
+	if note != "" {
+		p.Title.Text += "\n" + note
+	}
 	p.X.Label.Text = "iteration"
+	p.Y.Label.Text = "loss"
+	p.X.Tick.Marker = plotx.IntTicks{}
 	it := make([]float64, len(hist))
 	for i := range it {
 		it[i] = float64(i + 1)
 	}
-	if err := plotutil.AddLines(p, "loss", plotx.XY(it, hist, true)); err != nil {
+	if err := plotx.AddLines(p, false, "", plotx.XY(it, hist, true)); err != nil {
 		return err
 	}
 	setLogScales(p, false, true)
-	return plotx.Save(path, p, 6*vg.Inch, 4*vg.Inch)
+	return plotx.Save(path, p, 6.5*vg.Inch, 4.5*vg.Inch)
 }

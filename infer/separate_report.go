@@ -8,7 +8,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/stkit-org/stkit/internal/plotx"
@@ -288,7 +287,7 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 			hist = append(hist, r.History...)
 		}
 		if len(hist) > 0 {
-			if err := plotLoss(filepath.Join(dir, "loss.png"), hist); err != nil {
+			if err := plotLoss(filepath.Join(dir, "loss.png"), hist, "jumps: a new stage or epoch (samples redrawn, σ and bias recomputed)"); err != nil {
 				return nil, err
 			}
 		}
@@ -302,6 +301,10 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 	return sm, WriteJSON(filepath.Join(dir, "metrics.json"), sm)
 }
 
+// plotSeparationMaps draws d, s̃ (and the truth s) on d's colour scale
+// (viridis), then the residual d − s̃ (and the true contaminant d − s and the
+// error s̃ − s) on one diverging scale symmetric about 0. The figures call s̃
+// "sep": the plot fonts cannot place a combining tilde.
 func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 	m, n := d.M, d.N
 	dv, sv := d.Map(0), sep.Map(0)
@@ -310,28 +313,33 @@ func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 		res[i] = dv[i] - sv[i]
 	}
 	lo, hi := plotx.Range(dv, 0.005)
-	rlo, rhi := plotx.Range(res, 0.005)
-	row1 := []*plot.Plot{
-		plotx.MapPlot("data d", dv, m, n, lo, hi),
-		plotx.MapPlot("separated (sep)", sv, m, n, lo, hi),
-		plotx.MapPlot("residual d − sep", res, m, n, rlo, rhi),
-	}
-	rows := [][]*plot.Plot{row1}
-	if truth != nil {
-		tv := truth.Map(0)
-		c := make([]float64, m*n)
-		e := make([]float64, m*n)
-		for i := range c {
-			c[i] = dv[i] - tv[i]
-			e[i] = sv[i] - tv[i]
+	if truth == nil {
+		rlo, rhi := plotx.SymRange(0.005, res)
+		row := []*plot.Plot{
+			plotx.MapPlot("data d", dv, m, n, lo, hi),
+			plotx.MapPlot("separated sep (scale of d)", sv, m, n, lo, hi),
+			plotx.DiffMapPlot("residual d − sep", res, m, n, rlo, rhi),
 		}
-		rows = append(rows, []*plot.Plot{
-			plotx.MapPlot("truth s", tv, m, n, lo, hi),
-			plotx.MapPlot("error sep − s (residual scale)", e, m, n, rlo, rhi),
-			plotx.MapPlot("true contaminant d − s", c, m, n, rlo, rhi),
-		})
+		return plotx.SaveGrid(path, [][]*plot.Plot{row}, 11*vg.Inch, 3.5*vg.Inch)
 	}
-	return plotx.SaveGrid(path, rows, 9*vg.Inch, vg.Length(len(rows))*3.1*vg.Inch)
+	tv := truth.Map(0)
+	c := make([]float64, m*n)
+	e := make([]float64, m*n)
+	for i := range c {
+		c[i] = dv[i] - tv[i]
+		e[i] = sv[i] - tv[i]
+	}
+	rlo, rhi := plotx.SymRange(0.005, res, c, e)
+	rows := [][]*plot.Plot{{
+		plotx.MapPlot("data d", dv, m, n, lo, hi),
+		plotx.MapPlot("separated sep", sv, m, n, lo, hi),
+		plotx.MapPlot("truth s", tv, m, n, lo, hi),
+	}, {
+		plotx.DiffMapPlot("residual d − sep (estimated c)", res, m, n, rlo, rhi),
+		plotx.DiffMapPlot("true contaminant d − s", c, m, n, rlo, rhi),
+		plotx.DiffMapPlot("error sep − s", e, m, n, rlo, rhi),
+	}}
+	return plotx.SaveGridTitled(path, "top: d, sep (the separated s), s on the scale of d; bottom: differences on one scale centred on 0", rows, 11*vg.Inch, 7.4*vg.Inch)
 }
 
 func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
@@ -340,54 +348,65 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	p.Title.Text = "isotropic power spectra"
 	p.X.Label.Text = "k (cycles per map)"
 	p.Y.Label.Text = "P(k)"
-	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
+	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated sep", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
 	if sm.PSSamples != nil {
 		lines = append(lines, "samples (mean)", plotx.XY(k, sm.PSSamples, true))
 	}
 	if sm.PSTruth != nil {
-		lines = append(lines, "truth s", plotx.XY(k, sm.PSTruth, true), "true contaminant", plotx.XY(k, sm.PSContaminant, true))
+		lines = append(lines, "truth s", plotx.XY(k, sm.PSTruth, true), "true contaminant d − s", plotx.XY(k, sm.PSContaminant, true))
 	}
-	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+	if err := plotx.AddLines(p, true, lines...); err != nil {
 		return err
 	}
 	setLogScales(p, true, true)
 	row := []*plot.Plot{p}
-	one := make([]float64, len(k))
-	for i := range one {
-		one[i] = 1
+	ref := func(p *plot.Plot, y float64) error {
+		if len(k) == 0 {
+			return nil
+		}
+		return plotx.RefLine(p, k[0], k[len(k)-1], y)
 	}
 	if sm.PSTruth != nil {
 		r := plot.New()
-		r.Title.Text = fmt.Sprintf("P/P_s (max |P_sep/P_s − 1| = %.3f where P_c ≤ 10 P_s)", sm.PSMaxDev)
+		r.Title.Text = fmt.Sprintf("spectra over the true P_s\nmax |P_sep/P_s − 1| = %s where P_c ≤ 10 P_s", fmtDev(sm.PSMaxDev))
 		r.X.Label.Text = "k (cycles per map)"
+		r.Y.Label.Text = "P / P_s"
+		if err := ref(r, 1); err != nil {
+			return err
+		}
 		lines := []any{"P_sep/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
-			"P_c/P_s", validXY(k, sm.ContamToSignal, true), "1", plotx.XY(k, one, false)}
+			"P_c/P_s (true c)", validXY(k, sm.ContamToSignal, true)}
 		if sm.PSRatioDebiased != nil {
 			lines = append(lines, "(P_d − mean P_samples)/P_s", validXY(k, sm.PSRatioDebiased, true))
 		}
-		if err := plotutil.AddLinePoints(r, lines...); err != nil {
+		if err := plotx.AddLines(r, true, lines...); err != nil {
 			return err
 		}
 		setLogScales(r, true, true)
 		c := plot.New()
-		c.Title.Text = fmt.Sprintf("r(k) with the truth (min %.3f where P_c ≤ P_s)", sm.RMin)
+		c.Title.Text = fmt.Sprintf("correlation with the truth per k bin\nmin r(sep, s) = %.3f where P_c ≤ P_s", sm.RMin)
 		c.X.Label.Text = "k (cycles per map)"
-		if err := plotutil.AddLinePoints(c, "r(s, sep)", validXY(k, sm.R, false), "r(s, d)", validXY(k, sm.RData, false)); err != nil {
+		c.Y.Label.Text = "r(k)"
+		if err := plotx.AddLines(c, true, "r(sep, s)", validXY(k, sm.R, false), "r(d, s)", validXY(k, sm.RData, false)); err != nil {
 			return err
 		}
 		setLogScales(c, true, false)
 		row = append(row, r, c)
 	} else if sm.ResidualRatio != nil {
 		r := plot.New()
-		r.Title.Text = "P(d − sep) / mean P(samples)"
+		r.Title.Text = "residual spectrum over the samples' mean"
 		r.X.Label.Text = "k (cycles per map)"
-		if err := plotutil.AddLinePoints(r, "ratio", validXY(k, sm.ResidualRatio, true), "1", plotx.XY(k, one, false)); err != nil {
+		r.Y.Label.Text = "P(d − sep) / mean P(samples)"
+		if err := ref(r, 1); err != nil {
+			return err
+		}
+		if err := plotx.AddLines(r, true, "ratio", validXY(k, sm.ResidualRatio, true)); err != nil {
 			return err
 		}
 		setLogScales(r, true, false)
 		row = append(row, r)
 	}
-	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5*vg.Inch, 4*vg.Inch)
+	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5.2*vg.Inch, 4.6*vg.Inch)
 }
 
 // validXY drops the −1 markers of empty bins (and, for log axes, every
