@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
@@ -44,39 +45,134 @@ type fitsHDU struct {
 }
 
 // DecodeFITS parses a FITS file held in memory (gzip-compressed input is
-// decompressed first) and returns its first image: the primary HDU, or the
-// first IMAGE extension when the primary HDU has NAXIS = 0. The returned
-// array has shape (NAXISn, …, NAXIS2, NAXIS1) — NAXIS1 is the fastest axis —
-// and rows in file order (see the package doc). Values are physical,
-// BZERO + BSCALE·stored, with integer pixels equal to BLANK set to NaN. DType
+// decompressed as it is decoded) and returns its first image: the primary
+// HDU, or the first IMAGE extension when the primary HDU has NAXIS = 0. The
+// returned array has shape (NAXISn, …, NAXIS2, NAXIS1) — NAXIS1 is the
+// fastest axis — and rows in file order (see the package doc). Values are
+// physical, BZERO + BSCALE·stored, with integer pixels equal to BLANK set to NaN. DType
 // reports the stored type (BITPIX 8 → uint8, 16 → int16, 32 → int32,
 // 64 → int64, −32 → float32, −64 → float64; the unsigned conventions
 // BZERO = 2^(bits−1) with BSCALE = 1 give uint16/uint32/uint64 and
 // BZERO = −128 on BITPIX 8 gives int8); any other scaling, or blanked pixels,
 // give "float64". Header holds all the cards of the image HDU but END.
-// Errors are *FormatError with an empty Path.
+// Errors are *FormatError with an empty Path. The file is decoded as a
+// stream (see decodeFITSFrom): besides the result, memory use is bounded.
 func DecodeFITS(b []byte) (*Array, error) {
-	if bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(bytes.NewReader(b))
+	a, err := decodeFITSFrom(bytes.NewReader(b), int64(len(b)))
+	return a, memoryReadError("fits", err)
+}
+
+// fitsStream reads the (decompressed) bytes of a FITS file in order.
+type fitsStream struct {
+	r     io.Reader
+	src   *errReader // under r: records the first failure of the source
+	n     int64      // bytes consumed
+	size  int64      // total bytes; -1 when unknown (gzip)
+	limit int64      // gzip: the most bytes the stream may expand to
+	zsize int64      // gzip: the compressed size
+	gz    bool
+}
+
+// errReader passes reads through and records the first error other than
+// io.EOF, so that the end of the data can be told from a failure.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// check returns the error the reads so far call for: the source's failure
+// (a *FormatError for a bad gzip stream, else *readError) or an expansion
+// beyond the limit.
+func (s *fitsStream) check() error {
+	if s.src.err != nil {
+		if s.gz {
+			return &FormatError{Format: "fits", Msg: "bad gzip stream (truncated?)", Err: s.src.err}
+		}
+		return &readError{s.src.err}
+	}
+	if s.gz && s.n > s.limit {
+		return formatErrorf("fits", "gzip stream expands beyond %d bytes", s.limit)
+	}
+	return nil
+}
+
+// read fills p as far as the data go and returns how many bytes it got
+// (fewer than len(p) only at the end of the file).
+func (s *fitsStream) read(p []byte) (int, error) {
+	k, _ := io.ReadFull(s.r, p)
+	s.n += int64(k)
+	return k, s.check()
+}
+
+// skip discards up to k bytes and returns how many there were.
+func (s *fitsStream) skip(k int64) (int64, error) {
+	got, _ := io.CopyN(io.Discard, s.r, k)
+	s.n += got
+	return got, s.check()
+}
+
+// remaining returns the bytes left, or -1 when unknown.
+func (s *fitsStream) remaining() int64 {
+	if s.size < 0 {
+		return -1
+	}
+	return s.size - s.n
+}
+
+// decodeFITSFrom decodes a FITS file of size bytes read from r; a file
+// starting with the gzip magic is decompressed as it is read (at most
+// maxDeflateRatio·size + 64 KiB bytes, the whole stream read to check its
+// CRC). Headers are read block by block and non-image HDUs skipped; an
+// image's declared size is checked against the bytes left (for gzip, against
+// the expansion limit) before the result is allocated, then its pixels are
+// decoded, scaled and blanked chunk by chunk straight into the final
+// []float64. A source failure is returned as *readError (a bad gzip stream
+// as *FormatError).
+func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
+	head := make([]byte, min(size, 2))
+	if _, err := io.ReadFull(r, head); err != nil {
+		return nil, &readError{err}
+	}
+	r = io.MultiReader(bytes.NewReader(head), r)
+	s := &fitsStream{size: size}
+	if bytes.HasPrefix(head, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bufio.NewReaderSize(r, ioChunk))
 		if err != nil {
 			return nil, &FormatError{Format: "fits", Msg: "bad gzip stream", Err: err}
 		}
-		limit := int64(len(b))*maxDeflateRatio + 1<<16
-		u, err := io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
-			return nil, &FormatError{Format: "fits", Msg: "bad gzip stream (truncated?)", Err: err}
-		}
-		if int64(len(u)) > limit {
-			return nil, formatErrorf("fits", "gzip stream expands beyond %d bytes", limit)
-		}
-		b = u
+		s.gz, s.size, s.zsize, s.limit = true, -1, size, size*maxDeflateRatio+1<<16
+		s.src = &errReader{r: zr}
+		s.r = io.LimitReader(s.src, s.limit+1)
+	} else {
+		s.src = &errReader{r: r}
+		s.r = s.src
 	}
-	if !bytes.HasPrefix(b, []byte("SIMPLE  =")) {
-		return nil, formatErrorf("fits", "wrong magic: file starts with %q, not \"SIMPLE  =\"%s", prefix(b, 10), guessFormat(b))
+	block := make([]byte, fitsBlock)
+	k, err := s.read(block)
+	if err != nil {
+		return nil, err
 	}
-	off := 0
-	for hdu := 0; off < len(b); hdu++ {
-		h, dataOff, err := parseFITSHeader(b, off, hdu)
+	if !bytes.HasPrefix(block[:k], []byte("SIMPLE  =")) {
+		return nil, formatErrorf("fits", "wrong magic: file starts with %q, not \"SIMPLE  =\"%s", prefix(block[:k], 10), guessFormat(block[:k]))
+	}
+	for hdu := 0; ; hdu++ {
+		if hdu > 0 {
+			if k, err = s.read(block); err != nil {
+				return nil, err
+			}
+			if k == 0 {
+				break
+			}
+		}
+		h, err := s.parseFITSHeader(block, k, hdu)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +201,16 @@ func DecodeFITS(b []byte) (*Array, error) {
 			if h.ext != "" && (h.pcount != 0 || h.gcount != 1) {
 				return nil, formatErrorf("fits", "HDU %d: IMAGE extension with PCOUNT %d, GCOUNT %d (want 0 and 1)", hdu, h.pcount, h.gcount)
 			}
-			return decodeFITSImage(b, dataOff, h, hdu, n)
+			a, err := s.decodeFITSImage(h, hdu, n)
+			if err != nil {
+				return nil, err
+			}
+			if s.gz { // read the rest of the stream: its CRC and length are checked at the end
+				if _, err := s.skip(s.limit + 1 - s.n); err != nil {
+					return nil, err
+				}
+			}
+			return a, nil
 		}
 		if h.ext == "BINTABLE" {
 			for _, c := range h.cards {
@@ -114,11 +219,20 @@ func DecodeFITS(b []byte) (*Array, error) {
 				}
 			}
 		}
-		if size > int64(len(b)-dataOff) {
-			return nil, formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, len(b)-dataOff)
+		if rem := s.remaining(); rem >= 0 && size > rem {
+			return nil, formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, rem)
 		}
-		off = dataOff + int(roundUp(size, fitsBlock))
-		if off > len(b) {
+		got, err := s.skip(size)
+		if err != nil {
+			return nil, err
+		}
+		if got < size {
+			return nil, formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, got)
+		}
+		pad := roundUp(size, fitsBlock) - size
+		if got, err := s.skip(pad); err != nil {
+			return nil, err
+		} else if got < pad {
 			break
 		}
 	}
@@ -134,93 +248,100 @@ func abs(x int) int {
 	return x
 }
 
-// parseFITSHeader parses the header starting at off (a block boundary) and
-// returns it with the offset of the data.
-func parseFITSHeader(b []byte, off, hdu int) (*fitsHDU, int, error) {
+// parseFITSHeader parses the header whose first block (k bytes, fewer only
+// at the end of the file) is in block, reading further blocks into block;
+// the stream is left at the data (a short last block is tolerated when END
+// is in it: no data follow then).
+func (s *fitsStream) parseFITSHeader(block []byte, k, hdu int) (*fitsHDU, error) {
 	h := &fitsHDU{gcount: 1}
-	pos := off
-	for {
-		if pos+fitsCardLen > len(b) {
-			return nil, 0, formatErrorf("fits", "truncated header: HDU %d has no END card before the end of the file (%d bytes)", hdu, len(b))
+	for end := false; !end; {
+		for pos := 0; ; pos += fitsCardLen {
+			if pos+fitsCardLen > k {
+				if k == fitsBlock {
+					break
+				}
+				return nil, formatErrorf("fits", "truncated header: HDU %d has no END card before the end of the file (%d bytes)", hdu, s.n)
+			}
+			raw := block[pos : pos+fitsCardLen]
+			if string(raw[:8]) == "END     " {
+				end = true
+				break
+			}
+			c, err := parseCard(raw)
+			if err != nil {
+				return nil, formatErrorf("fits", "HDU %d, card %d: %v", hdu, len(h.cards)+1, err)
+			}
+			h.cards = append(h.cards, c)
 		}
-		raw := b[pos : pos+fitsCardLen]
-		pos += fitsCardLen
-		if string(raw[:8]) == "END     " {
-			break
+		if !end {
+			var err error
+			if k, err = s.read(block); err != nil {
+				return nil, err
+			}
 		}
-		c, err := parseCard(raw)
-		if err != nil {
-			return nil, 0, formatErrorf("fits", "HDU %d, card %d: %v", hdu, len(h.cards)+1, err)
-		}
-		h.cards = append(h.cards, c)
-	}
-	dataOff := off + int(roundUp(int64(pos-off), fitsBlock))
-	if dataOff > len(b) {
-		// The header's last block is short: tolerated only if no data follow.
-		dataOff = len(b)
 	}
 	if len(h.cards) == 0 {
-		return nil, 0, formatErrorf("fits", "HDU %d: empty header", hdu)
+		return nil, formatErrorf("fits", "HDU %d: empty header", hdu)
 	}
 	first := h.cards[0]
 	if hdu == 0 {
 		if first.Key != "SIMPLE" {
-			return nil, 0, formatErrorf("fits", "first card is %q, want SIMPLE", first.Key)
+			return nil, formatErrorf("fits", "first card is %q, want SIMPLE", first.Key)
 		}
 		if first.Value != true {
-			return nil, 0, formatErrorf("fits", "SIMPLE = %v: the file says it does not conform to the FITS standard", first.Value)
+			return nil, formatErrorf("fits", "SIMPLE = %v: the file says it does not conform to the FITS standard", first.Value)
 		}
 	} else {
 		if first.Key != "XTENSION" {
-			return nil, 0, formatErrorf("fits", "HDU %d starts with %q, want XTENSION (garbage after the primary HDU?)", hdu, first.Key)
+			return nil, formatErrorf("fits", "HDU %d starts with %q, want XTENSION (garbage after the primary HDU?)", hdu, first.Key)
 		}
 		s, ok := first.Value.(string)
 		if !ok {
-			return nil, 0, formatErrorf("fits", "HDU %d: XTENSION is not a string", hdu)
+			return nil, formatErrorf("fits", "HDU %d: XTENSION is not a string", hdu)
 		}
 		h.ext = strings.TrimSpace(s)
 	}
 	bitpix, err := h.intKey("BITPIX", hdu, true)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	switch bitpix {
 	case 8, 16, 32, 64, -32, -64:
 	default:
-		return nil, 0, formatErrorf("fits", "HDU %d: unsupported BITPIX %d (want 8, 16, 32, 64, -32 or -64)", hdu, bitpix)
+		return nil, formatErrorf("fits", "HDU %d: unsupported BITPIX %d (want 8, 16, 32, 64, -32 or -64)", hdu, bitpix)
 	}
 	h.bitpix = int(bitpix)
 	naxis, err := h.intKey("NAXIS", hdu, true)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if naxis < 0 || naxis > 999 {
-		return nil, 0, formatErrorf("fits", "HDU %d: NAXIS = %d out of range 0..999", hdu, naxis)
+		return nil, formatErrorf("fits", "HDU %d: NAXIS = %d out of range 0..999", hdu, naxis)
 	}
 	for i := 1; i <= int(naxis); i++ {
 		d, err := h.intKey("NAXIS"+strconv.Itoa(i), hdu, true)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		if d < 0 || d > 1<<40 {
-			return nil, 0, formatErrorf("fits", "HDU %d: NAXIS%d = %d out of range", hdu, i, d)
+			return nil, formatErrorf("fits", "HDU %d: NAXIS%d = %d out of range", hdu, i, d)
 		}
 		h.naxis = append(h.naxis, int(d))
 	}
 	if hdu == 0 && len(h.naxis) > 0 && h.naxis[0] == 0 {
 		if g, _ := h.card("GROUPS"); g != nil && g.Value == true {
-			return nil, 0, formatErrorf("fits", "random-groups files are not supported")
+			return nil, formatErrorf("fits", "random-groups files are not supported")
 		}
 	}
 	if h.ext != "" {
 		if h.pcount, err = h.intKey("PCOUNT", hdu, true); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		if h.gcount, err = h.intKey("GCOUNT", hdu, true); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 	}
-	return h, dataOff, nil
+	return h, nil
 }
 
 // card returns the first card with the given key.
@@ -263,11 +384,16 @@ func (h *fitsHDU) floatKey(key string, hdu int, def float64) (float64, error) {
 	return 0, formatErrorf("fits", "HDU %d: %s = %v is not a number", hdu, key, c.Value)
 }
 
-func decodeFITSImage(b []byte, off int, h *fitsHDU, hdu int, n int64) (*Array, error) {
+// decodeFITSImage decodes the n pixels that follow the header h.
+func (s *fitsStream) decodeFITSImage(h *fitsHDU, hdu int, n int64) (*Array, error) {
 	item := int64(abs(h.bitpix) / 8)
-	if n*item > int64(len(b)-off) {
+	nbytes := n * item
+	if rem := s.remaining(); rem >= 0 && nbytes > rem {
 		return nil, formatErrorf("fits", "truncated data: HDU %d declares %s pixels of BITPIX %d (%d bytes) but only %d bytes follow the header",
-			hdu, naxisString(h.naxis), h.bitpix, n*item, len(b)-off)
+			hdu, naxisString(h.naxis), h.bitpix, nbytes, rem)
+	} else if rem < 0 && nbytes > s.limit-s.n {
+		return nil, formatErrorf("fits", "truncated data: HDU %d declares %s pixels of BITPIX %d (%d bytes), more than a gzip stream of %d bytes can hold (at most %d bytes)",
+			hdu, naxisString(h.naxis), h.bitpix, nbytes, s.zsize, s.limit)
 	}
 	bscale, err := h.floatKey("BSCALE", hdu, 1)
 	if err != nil {
@@ -281,54 +407,35 @@ func decodeFITSImage(b []byte, off int, h *fitsHDU, hdu int, n int64) (*Array, e
 		return nil, formatErrorf("fits", "HDU %d: invalid scaling BSCALE = %v, BZERO = %v", hdu, bscale, bzero)
 	}
 	blankCard, _ := h.card("BLANK")
-	var blank int64
-	hasBlank := false
+	px := fitsPixels{bitpix: h.bitpix, scaled: bscale != 1 || bzero != 0, bscale: bscale, bzero: bzero}
 	if blankCard != nil && h.bitpix > 0 {
-		if blank, err = h.intKey("BLANK", hdu, true); err != nil {
+		if px.blank, err = h.intKey("BLANK", hdu, true); err != nil {
 			return nil, err
 		}
-		hasBlank = true
+		px.hasBlank = true
 	}
 	shape := make([]int, len(h.naxis))
 	for i, d := range h.naxis {
 		shape[len(shape)-1-i] = d
 	}
-	data := b[off : off+int(n*item)]
 	v := make([]float64, n)
-	blanks := 0
-	s := int(item)
-	for i := range v {
-		var raw int64
-		switch h.bitpix {
-		case 8:
-			raw = int64(data[i])
-		case 16:
-			raw = int64(int16(binary.BigEndian.Uint16(data[i*s:])))
-		case 32:
-			raw = int64(int32(binary.BigEndian.Uint32(data[i*s:])))
-		case 64:
-			raw = int64(binary.BigEndian.Uint64(data[i*s:]))
-		case -32:
-			v[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(data[i*s:])))
-			continue
-		case -64:
-			v[i] = math.Float64frombits(binary.BigEndian.Uint64(data[i*s:]))
-			continue
+	buf := chunkBuffer(len(v), int(item))
+	per := len(buf) / int(item)
+	for done := 0; done < len(v); {
+		c := min(per, len(v)-done)
+		got, err := s.read(buf[:c*int(item)])
+		if err != nil {
+			return nil, err
 		}
-		if hasBlank && raw == blank {
-			v[i] = math.NaN()
-			blanks++
-			continue
+		if got < c*int(item) {
+			return nil, formatErrorf("fits", "truncated data: HDU %d declares %s pixels of BITPIX %d (%d bytes) but only %d bytes follow the header",
+				hdu, naxisString(h.naxis), h.bitpix, nbytes, int64(done)*item+int64(got))
 		}
-		v[i] = float64(raw)
-	}
-	if bscale != 1 || bzero != 0 {
-		for i := range v {
-			v[i] = bzero + bscale*v[i]
-		}
+		px.decode(v[done:done+c], buf[:c*int(item)])
+		done += c
 	}
 	dtype := "float64"
-	if blanks == 0 {
+	if px.blanks == 0 {
 		switch {
 		case bscale == 1 && bzero == 0:
 			dtype = map[int]string{8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}[h.bitpix]
@@ -339,6 +446,62 @@ func decodeFITSImage(b []byte, off int, h *fitsHDU, hdu int, n int64) (*Array, e
 		}
 	}
 	return &Array{Shape: shape, DType: dtype, Float64: v, Header: h.cards}, nil
+}
+
+// fitsPixels turns stored big-endian pixels into physical values:
+// bzero + bscale·stored, integer pixels equal to blank giving NaN.
+type fitsPixels struct {
+	bitpix        int
+	hasBlank      bool
+	blank         int64
+	scaled        bool
+	bscale, bzero float64
+	blanks        int // blanked pixels seen
+}
+
+// decode decodes len(dst) pixels from src.
+func (p *fitsPixels) decode(dst []float64, src []byte) {
+	be := binary.BigEndian
+	switch p.bitpix {
+	case 8:
+		for i := range dst {
+			dst[i] = p.integer(int64(src[i]))
+		}
+	case 16:
+		for i := range dst {
+			dst[i] = p.integer(int64(int16(be.Uint16(src[2*i:]))))
+		}
+	case 32:
+		for i := range dst {
+			dst[i] = p.integer(int64(int32(be.Uint32(src[4*i:]))))
+		}
+	case 64:
+		for i := range dst {
+			dst[i] = p.integer(int64(be.Uint64(src[8*i:])))
+		}
+	case -32:
+		for i := range dst {
+			dst[i] = float64(math.Float32frombits(be.Uint32(src[4*i:])))
+		}
+	case -64:
+		for i := range dst {
+			dst[i] = math.Float64frombits(be.Uint64(src[8*i:]))
+		}
+	}
+	if p.scaled {
+		for i, x := range dst {
+			dst[i] = p.bzero + p.bscale*x
+		}
+	}
+}
+
+// integer returns a stored integer as float64, NaN (counted) when blank.
+func (p *fitsPixels) integer(raw int64) float64 {
+	if p.hasBlank && raw == p.blank {
+		p.blanks++
+		return math.NaN()
+	}
+	return float64(raw)
 }
 
 func naxisString(naxis []int) string {
@@ -463,6 +626,27 @@ func FITSUserCards(cards []Card) []Card {
 // blank), must not be structural (see FITSUserCards) and must fit in 80
 // characters (long strings are not continued).
 func EncodeFITS(a *Array, extra ...Card) ([]byte, error) {
+	p, err := planFITS(a, extra)
+	if err != nil {
+		return nil, err
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, p.size()))
+	if err := p.writeTo(buf); err != nil {
+		return nil, fmt.Errorf("datasets: fits: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// fitsPlan is a checked array with its FITS header, ready to be written.
+type fitsPlan struct {
+	header []byte // cards and END, padded to a block
+	a      *Array
+	bitpix int
+}
+
+// planFITS checks a and the extra cards and builds the header EncodeFITS
+// writes, without touching the data.
+func planFITS(a *Array, extra []Card) (*fitsPlan, error) {
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("datasets: fits: %w", err)
 	}
@@ -500,15 +684,40 @@ func EncodeFITS(a *Array, extra ...Card) ([]byte, error) {
 	}
 	out = append(out, fmt.Sprintf("%-80s", "END")...)
 	out = append(out, bytes.Repeat([]byte{' '}, int(roundUp(int64(len(out)), fitsBlock))-len(out))...)
-	for _, x := range a.Float64 {
-		if bitpix == -32 {
-			out = binary.BigEndian.AppendUint32(out, math.Float32bits(float32(x)))
-		} else {
-			out = binary.BigEndian.AppendUint64(out, math.Float64bits(x))
-		}
+	return &fitsPlan{header: out, a: a, bitpix: bitpix}, nil
+}
+
+// dataSize is the number of data bytes before the padding.
+func (p *fitsPlan) dataSize() int64 { return int64(len(p.a.Float64)) * int64(abs(p.bitpix)/8) }
+
+// size is the length of the file in bytes.
+func (p *fitsPlan) size() int64 { return int64(len(p.header)) + roundUp(p.dataSize(), fitsBlock) }
+
+// writeTo writes the file to w: header, big-endian data through one chunk
+// buffer, zero padding.
+func (p *fitsPlan) writeTo(w io.Writer) error {
+	if _, err := w.Write(p.header); err != nil {
+		return err
 	}
-	out = append(out, make([]byte, int(roundUp(int64(len(out)), fitsBlock))-len(out))...)
-	return out, nil
+	var err error
+	if p.bitpix == -32 {
+		err = writeElems(w, p.a.Float64, 4, nil, func(dst []byte, v []float64) {
+			for i, x := range v {
+				binary.BigEndian.PutUint32(dst[4*i:], math.Float32bits(float32(x)))
+			}
+		})
+	} else {
+		err = writeElems(w, p.a.Float64, 8, nil, func(dst []byte, v []float64) {
+			for i, x := range v {
+				binary.BigEndian.PutUint64(dst[8*i:], math.Float64bits(x))
+			}
+		})
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(make([]byte, roundUp(p.dataSize(), fitsBlock)-p.dataSize()))
+	return err
 }
 
 // formatCard renders a card in the FITS fixed format (80 characters).

@@ -2,9 +2,9 @@ package datasets
 
 import (
 	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"math/cmplx"
@@ -124,54 +124,60 @@ func Read(path string) (*Array, error) {
 	return nil, unknownExt(path)
 }
 
-func readFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+// readPath decodes the file at path: a regular file with fromFile, given
+// the open file and its size (a streaming decode: the file is never held in
+// memory); anything else (a named pipe, a device) is read whole and decoded
+// with fromBytes. Format errors name the path.
+func readPath[T any](path string, fromFile func(f *os.File, size int64) (T, error), fromBytes func(b []byte) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
+		return zero, fmt.Errorf("datasets: %w", err)
 	}
-	return b, nil
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return zero, fmt.Errorf("datasets: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return zero, fmt.Errorf("datasets: %w", err)
+		}
+		v, err := fromBytes(b)
+		return v, withPath(err, path)
+	}
+	v, err := fromFile(f, st.Size())
+	if re, ok := err.(*readError); ok {
+		return zero, fmt.Errorf("datasets: reading %s: %w", path, re.err)
+	}
+	return v, withPath(err, path)
 }
 
-// ReadNPY reads a .npy file (see DecodeNPY).
+// ReadNPY reads a .npy file (see DecodeNPY), decoding it as it is read:
+// besides the result, it allocates the header and a 64 KiB buffer.
 func ReadNPY(path string) (*Array, error) {
-	b, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	a, err := DecodeNPY(b)
-	return a, withPath(err, path)
+	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPYFrom(f, size) }, DecodeNPY)
 }
 
 // ReadNPZ reads all .npy members of an .npz archive in archive order (see
-// DecodeNPZ).
+// DecodeNPZ), each decoded as it is read and decompressed.
 func ReadNPZ(path string) ([]NamedArray, error) {
-	b, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	a, err := DecodeNPZ(b)
-	return a, withPath(err, path)
+	return readPath(path, func(f *os.File, size int64) ([]NamedArray, error) { return decodeNPZFrom(f, size) }, DecodeNPZ)
 }
 
 // ReadNPZMember reads the member called name (with or without ".npy") of an
-// .npz archive; an empty name selects the first member.
+// .npz archive; an empty name selects the first member. Only the archive's
+// central directory and that member are read.
 func ReadNPZMember(path, name string) (*Array, error) {
-	b, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	a, err := DecodeNPZMember(b, name)
-	return a, withPath(err, path)
+	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPZMemberFrom(f, size, name) },
+		func(b []byte) (*Array, error) { return DecodeNPZMember(b, name) })
 }
 
-// ReadFITS reads the first image of a FITS file (see DecodeFITS).
+// ReadFITS reads the first image of a FITS file (see DecodeFITS), decoding
+// (and decompressing) it as it is read.
 func ReadFITS(path string) (*Array, error) {
-	b, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	a, err := DecodeFITS(b)
-	return a, withPath(err, path)
+	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeFITSFrom(f, size) }, DecodeFITS)
 }
 
 // ReadMaps reads a batch of real maps with Read and ArrayToMaps(a,
@@ -202,7 +208,7 @@ func readMapsArray(path string, part ComplexPart) (*stlayer.Maps, *Array, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := ArrayToMaps(a, part)
+	m, err := arrayToMaps(a, part, true)
 	if ve, ok := err.(*ValidationError); ok {
 		ve.Path = path
 	}
@@ -216,6 +222,13 @@ func readMapsArray(path string, part ComplexPart) (*stlayer.Maps, *Array, error)
 // refused, as is complex data unless part selects Re, Im or |·|. Errors are
 // *ValidationError. The data are copied.
 func ArrayToMaps(a *Array, part ComplexPart) (*stlayer.Maps, error) {
+	return arrayToMaps(a, part, false)
+}
+
+// arrayToMaps is ArrayToMaps; with adopt, real data become the maps' Data
+// without a copy (a.Float64 is then shared, or overwritten by |x| for
+// Modulus): for an array read only to be turned into maps.
+func arrayToMaps(a *Array, part ComplexPart, adopt bool) (*stlayer.Maps, error) {
 	if err := a.check(); err != nil {
 		return nil, &ValidationError{Msg: err.Error()}
 	}
@@ -236,11 +249,19 @@ func ArrayToMaps(a *Array, part ComplexPart) (*stlayer.Maps, error) {
 	if len(shape) == 3 {
 		b = shape[0]
 	}
-	m := stlayer.NewMaps(b, shape[len(shape)-2], shape[len(shape)-1])
+	rows, cols := shape[len(shape)-2], shape[len(shape)-1]
+	var m *stlayer.Maps
+	if adopt && !a.IsComplex() {
+		m = &stlayer.Maps{B: b, M: rows, N: cols, Data: a.Float64}
+	} else {
+		m = stlayer.NewMaps(b, rows, cols)
+	}
 	if !a.IsComplex() {
 		switch part {
 		case RejectComplex, RealPart:
-			copy(m.Data, a.Float64)
+			if !adopt {
+				copy(m.Data, a.Float64)
+			}
 		case Modulus:
 			for i, x := range a.Float64 {
 				m.Data[i] = math.Abs(x)
@@ -273,6 +294,16 @@ func ArrayToMaps(a *Array, part ComplexPart) (*stlayer.Maps, error) {
 // (usually "float64" or "float32"): shape (M, N) when B = 1, else (B, M, N).
 // The data are copied (not rounded; writers round to the dtype).
 func MapsToArray(m *stlayer.Maps, dtype string) (*Array, error) {
+	a, err := mapsArray(m, dtype)
+	if err != nil {
+		return nil, err
+	}
+	a.Float64 = append([]float64(nil), m.Data...)
+	return a, nil
+}
+
+// mapsArray is MapsToArray sharing m.Data (for writers, which only read it).
+func mapsArray(m *stlayer.Maps, dtype string) (*Array, error) {
 	if m == nil || m.B < 1 || m.M < 1 || m.N < 1 || len(m.Data) != m.B*m.M*m.N {
 		return nil, fmt.Errorf("datasets: invalid maps (want B, M, N ≥ 1 and len(Data) = B·M·N)")
 	}
@@ -284,36 +315,40 @@ func MapsToArray(m *stlayer.Maps, dtype string) (*Array, error) {
 	if m.B == 1 {
 		shape = shape[1:]
 	}
-	return &Array{Shape: shape, DType: dtype, Float64: append([]float64(nil), m.Data...)}, nil
+	return &Array{Shape: shape, DType: dtype, Float64: m.Data}, nil
 }
 
 // WriteNPY writes an array as a little-endian, C-order .npy file (version
-// 1.0 header, as numpy.save), atomically.
+// 1.0 header, as numpy.save), atomically. The array is checked first (a
+// refused array writes nothing), then encoded through a 64 KiB buffer into
+// the temporary file: the file is never held in memory.
 func WriteNPY(path string, a *Array) error {
-	b, err := EncodeNPY(a, NPYOptions{})
+	p, err := planNPY(a, NPYOptions{})
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
 	}
-	return writeFileAtomic(path, b)
+	return writeStreamAtomic(path, p.writeTo)
 }
 
 // WriteNPZ writes named arrays as an .npz archive, stored (compress false,
-// numpy.savez) or deflated (compress true, numpy.savez_compressed), atomically.
+// numpy.savez) or deflated (compress true, numpy.savez_compressed),
+// atomically, streamed as WriteNPY.
 func WriteNPZ(path string, arrays []NamedArray, compress bool) error {
-	b, err := EncodeNPZ(arrays, compress)
+	p, err := planNPZ(arrays, compress)
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
 	}
-	return writeFileAtomic(path, b)
+	return writeStreamAtomic(path, p.writeTo)
 }
 
-// WriteFITS writes a real array as a FITS image (see EncodeFITS), atomically.
+// WriteFITS writes a real array as a FITS image (see EncodeFITS),
+// atomically, streamed as WriteNPY.
 func WriteFITS(path string, a *Array, extra ...Card) error {
-	b, err := EncodeFITS(a, extra...)
+	p, err := planFITS(a, extra)
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
 	}
-	return writeFileAtomic(path, b)
+	return writeStreamAtomic(path, p.writeTo)
 }
 
 // WriteMaps writes a batch of maps as float64, choosing the format from the
@@ -355,7 +390,7 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 	if dtype != "float64" && dtype != "float32" {
 		return fmt.Errorf("datasets: %s: maps are written as float64 or float32, not %q", path, dtype)
 	}
-	a, err := MapsToArray(m, dtype)
+	a, err := mapsArray(m, dtype) // no copy: the writers stream m.Data
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
 	}
@@ -384,82 +419,90 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 // with every other entry copied unchanged (bytes and compression) and the
 // member added at the end or replaced where it stood, written atomically.
 // An existing file that is not a readable zip archive is refused, not
-// replaced.
+// replaced. The old archive is read and the new one written as streams.
 func writeNPZMember(file, name string, a *Array) error {
 	name = strings.TrimSuffix(name, ".npy")
 	if name == "" {
 		return fmt.Errorf("datasets: %s: empty .npz member name", file)
 	}
-	zr, err := openNPZForAppend(file)
+	old, zr, err := openNPZForAppend(file)
 	if err != nil {
 		return err
 	}
 	if zr == nil {
 		return WriteNPZ(file, []NamedArray{{Name: name, Array: a}}, false)
 	}
-	data, err := EncodeNPY(a, NPYOptions{})
+	defer old.Close()
+	p, err := planNPY(a, NPYOptions{})
 	if err != nil {
 		return fmt.Errorf("%w (writing %s:%s)", err, file, name)
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	add := func() error {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: zip.Store, Modified: npzTime})
-		if err == nil {
-			_, err = w.Write(data)
-		}
-		return err
-	}
-	added := false
-	for _, f := range zr.File {
-		if f.Name == name+".npy" {
-			if added {
-				continue // a duplicate entry of the member: drop it
+	return writeStreamAtomic(file, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		add := func() error {
+			fw, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: zip.Store, Modified: npzTime})
+			if err == nil {
+				err = p.writeTo(fw)
 			}
+			return err
+		}
+		added := false
+		for _, f := range zr.File {
+			if f.Name == name+".npy" {
+				if added {
+					continue // a duplicate entry of the member: drop it
+				}
+				if err := add(); err != nil {
+					return fmt.Errorf("datasets: writing %s: %w", file, err)
+				}
+				added = true
+				continue
+			}
+			if err := zw.Copy(f); err != nil {
+				return fmt.Errorf("datasets: %s: copying member %s: %w (the archive is left as it was)", file, f.Name, err)
+			}
+		}
+		if !added {
 			if err := add(); err != nil {
 				return fmt.Errorf("datasets: writing %s: %w", file, err)
 			}
-			added = true
-			continue
 		}
-		if err := zw.Copy(f); err != nil {
-			return fmt.Errorf("datasets: %s: copying member %s: %w (the archive is left as it was)", file, f.Name, err)
-		}
-	}
-	if !added {
-		if err := add(); err != nil {
+		if err := zw.Close(); err != nil {
 			return fmt.Errorf("datasets: writing %s: %w", file, err)
 		}
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", file, err)
-	}
-	return writeFileAtomic(file, buf.Bytes())
+		return nil
+	})
 }
 
-// openNPZForAppend reads the existing archive file: (nil, nil) when it
-// does not exist; an error naming it when it is not a regular file or not a
-// readable zip archive.
-func openNPZForAppend(file string) (*zip.Reader, error) {
+// openNPZForAppend opens the existing archive file and reads its central
+// directory: (nil, nil, nil) when it does not exist; an error naming it when
+// it is not a regular file or not a readable zip archive. The caller closes
+// the file.
+func openNPZForAppend(file string) (*os.File, *zip.Reader, error) {
 	st, err := os.Stat(file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
+		return nil, nil, fmt.Errorf("datasets: %w", err)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("datasets: %s: a member can only be added to a regular .npz file", file)
+		return nil, nil, fmt.Errorf("datasets: %s: a member can only be added to a regular .npz file", file)
 	}
-	b, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
+		return nil, nil, fmt.Errorf("datasets: %w", err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if st, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("datasets: %w", err)
+	}
+	zr, err := zip.NewReader(f, st.Size())
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, fmt.Errorf("datasets: %s exists and is not a valid .npz (zip) archive (%v): a member cannot be added to it; choose another file or remove it", file, err)
+		f.Close()
+		return nil, nil, fmt.Errorf("datasets: %s exists and is not a valid .npz (zip) archive (%v): a member cannot be added to it; choose another file or remove it", file, err)
 	}
-	return zr, nil
+	return f, zr, nil
 }
 
 // CheckNPZAppend reports whether a member can be added to the .npz archive
@@ -468,7 +511,10 @@ func openNPZForAppend(file string) (*zip.Reader, error) {
 // non-zip file is refused rather than replaced, which would lose its other
 // members). Commands call it before long work.
 func CheckNPZAppend(file string) error {
-	_, err := openNPZForAppend(file)
+	f, _, err := openNPZForAppend(file)
+	if f != nil {
+		f.Close()
+	}
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -34,42 +35,221 @@ type NPYOptions struct {
 // data. Supported descrs: '|b1', '|i1', '|u1', and '<' or '>' followed by i2,
 // i4, i8, u2, u4, u8, f4, f8, c8, c16. Fortran-order data are transposed into
 // C order. Bytes after the data are an error (a concatenated or corrupt file).
-// Errors are *FormatError with an empty Path.
+// Errors are *FormatError with an empty Path. Besides the result, it
+// allocates only the header and a bounded buffer (see decodeNPYFrom).
 func DecodeNPY(b []byte) (*Array, error) {
-	h, off, err := parseNPYHeader(b)
+	a, err := decodeNPYFrom(bytes.NewReader(b), int64(len(b)))
+	return a, memoryReadError("npy", err)
+}
+
+// memoryReadError turns a *readError met while decoding bytes held in memory
+// (which the size checks make impossible) into a *FormatError.
+func memoryReadError(format string, err error) error {
+	if re, ok := err.(*readError); ok {
+		return &FormatError{Format: format, Msg: "cannot read the data", Err: re.err}
+	}
+	return err
+}
+
+// readError is a failure of the reader under a streaming decoder (an I/O
+// error, a corrupt compressed stream, a file shorter than its size said),
+// as opposed to a malformed file; callers turn it into their own error.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// decodeNPYFrom decodes a .npy file of exactly size bytes read from r. The
+// header is checked against size before the result is allocated: the array
+// the header declares must fill exactly the size − header bytes that follow,
+// so a short file claiming a large shape allocates nothing. The data are then
+// decoded chunk by chunk (ioChunk bytes) straight into the final []float64 or
+// []complex128, Fortran-order data scattered to their C-order places, so the
+// memory used is the result, the header and one chunk. A reader failure is
+// returned as *readError, format problems as *FormatError.
+func decodeNPYFrom(r io.Reader, size int64) (*Array, error) {
+	pre := make([]byte, min(size, 12))
+	if _, err := io.ReadFull(r, pre); err != nil {
+		return nil, &readError{err}
+	}
+	major, minor, hlen, off, err := parseNPYPreamble(pre, size)
 	if err != nil {
 		return nil, err
 	}
+	rest := io.MultiReader(bytes.NewReader(pre[off:]), r)
+	text, err := readBytes(rest, hlen)
+	if err != nil {
+		return nil, &readError{err}
+	}
+	h, err := parseNPYHeaderText(text)
+	if err != nil {
+		return nil, err
+	}
+	h.major, h.minor = major, minor
 	n := shapeSize(h.shape)
 	if n < 0 {
 		return nil, formatErrorf("npy", "shape %s is too large", shapeString(h.shape))
 	}
-	rest := len(b) - off
-	if n > rest/h.dtype.size {
+	avail := size - int64(off) - int64(hlen)
+	isz := int64(h.dtype.size)
+	if int64(n) > avail/isz {
 		return nil, formatErrorf("npy", "truncated data: header declares shape %s of %s (%d bytes) but only %d bytes follow the header",
-			shapeString(h.shape), h.dtype.name, int64(n)*int64(h.dtype.size), rest)
+			shapeString(h.shape), h.dtype.name, int64(n)*isz, avail)
 	}
-	nbytes := n * h.dtype.size
-	if rest > nbytes {
+	nbytes := int64(n) * isz
+	if avail > nbytes {
 		return nil, formatErrorf("npy", "%d unexpected bytes after the %d bytes of array data (concatenated arrays or a corrupt header?)",
-			rest-nbytes, nbytes)
+			avail-nbytes, nbytes)
+	}
+	var bo binary.ByteOrder = binary.LittleEndian
+	if h.bigEndian {
+		bo = binary.BigEndian
+	}
+	var order []int // the shape whose Fortran order the file uses, nil for C order
+	if h.fortran && len(h.shape) >= 2 {
+		order = h.shape
 	}
 	a := &Array{Shape: h.shape, DType: h.dtype.name}
-	data := b[off : off+nbytes]
-	if h.dtype.kind == 'c' {
-		v := decodeComplex(data, h.dtype, h.bigEndian, n)
-		if h.fortran {
-			v = fortranToC(v, h.shape)
-		}
-		a.Complex128 = v
+	d := h.dtype
+	if d.kind == 'c' {
+		a.Complex128 = make([]complex128, n)
+		err = readElems(rest, a.Complex128, d.size, order, func(dst []complex128, src []byte) { decodeComplexInto(dst, src, d, bo) })
 	} else {
-		v := decodeReal(data, h.dtype, h.bigEndian, n)
-		if h.fortran {
-			v = fortranToC(v, h.shape)
-		}
-		a.Float64 = v
+		a.Float64 = make([]float64, n)
+		err = readElems(rest, a.Float64, d.size, order, func(dst []float64, src []byte) { decodeRealInto(dst, src, d, bo) })
+	}
+	if err != nil {
+		return nil, &readError{err}
 	}
 	return a, nil
+}
+
+// ioChunk is the size of the buffer through which the streaming readers and
+// writers move array data.
+const ioChunk = 64 << 10
+
+// chunkBuffer returns a buffer for moving n items of size bytes: a whole
+// number of items, at most ioChunk bytes (at least one item), no larger than
+// the data.
+func chunkBuffer(n int, size int) []byte {
+	per := max(ioChunk/size, 1)
+	return make([]byte, min(per, max(n, 1))*size)
+}
+
+// readBytes reads exactly n bytes. Up to 1 MiB are read into a buffer of
+// that size; a longer read grows its buffer with the bytes actually read, so
+// that a size claimed by a damaged stream allocates no more than the stream
+// holds.
+func readBytes(r io.Reader, n int) ([]byte, error) {
+	if n <= 1<<20 {
+		b := make([]byte, n)
+		_, err := io.ReadFull(r, b)
+		return b, err
+	}
+	var buf bytes.Buffer
+	got, err := io.CopyN(&buf, r, int64(n))
+	if err == io.EOF && got < int64(n) {
+		err = io.ErrUnexpectedEOF
+	}
+	return buf.Bytes(), err
+}
+
+// readElems fills dst with items of size bytes read from r, decode turning a
+// chunk of raw bytes into values. With order non-nil the stream holds the
+// array of that shape in Fortran order (first axis fastest) and each value is
+// stored at its C-order index; otherwise values are stored in stream order.
+func readElems[T any](r io.Reader, dst []T, size int, order []int, decode func(dst []T, src []byte)) error {
+	buf := chunkBuffer(len(dst), size)
+	per := len(buf) / size
+	var tmp []T
+	var it *fortranIndex
+	if order != nil {
+		tmp = make([]T, per)
+		it = newFortranIndex(order)
+	}
+	for done := 0; done < len(dst); {
+		k := min(per, len(dst)-done)
+		if _, err := io.ReadFull(r, buf[:k*size]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		if it == nil {
+			decode(dst[done:done+k], buf[:k*size])
+		} else {
+			decode(tmp[:k], buf[:k*size])
+			for _, v := range tmp[:k] {
+				dst[it.next()] = v
+			}
+		}
+		done += k
+	}
+	return nil
+}
+
+// writeElems writes the items of src, size bytes each, encode turning a
+// chunk of values into raw bytes. With order non-nil, src is the C-order
+// array of that shape and the stream gets it in Fortran order.
+func writeElems[T any](w io.Writer, src []T, size int, order []int, encode func(dst []byte, src []T)) error {
+	buf := chunkBuffer(len(src), size)
+	per := len(buf) / size
+	var tmp []T
+	var it *fortranIndex
+	if order != nil {
+		tmp = make([]T, per)
+		it = newFortranIndex(order)
+	}
+	for done := 0; done < len(src); {
+		k := min(per, len(src)-done)
+		chunk := src[done : done+k]
+		if it != nil {
+			for i := range tmp[:k] {
+				tmp[i] = src[it.next()]
+			}
+			chunk = tmp[:k]
+		}
+		encode(buf[:k*size], chunk)
+		if _, err := w.Write(buf[:k*size]); err != nil {
+			return err
+		}
+		done += k
+	}
+	return nil
+}
+
+// fortranIndex walks an array of a given shape in Fortran order (first axis
+// fastest) and yields the C-order (last axis fastest) index of each element.
+type fortranIndex struct {
+	shape, cstride, idx []int
+	c                   int
+}
+
+func newFortranIndex(shape []int) *fortranIndex {
+	k := len(shape)
+	it := &fortranIndex{shape: shape, cstride: make([]int, k), idx: make([]int, k)}
+	s := 1
+	for i := k - 1; i >= 0; i-- {
+		it.cstride[i] = s
+		s *= shape[i]
+	}
+	return it
+}
+
+// next returns the C-order index of the current element and moves to the
+// next one in Fortran order.
+func (it *fortranIndex) next() int {
+	c := it.c
+	for ax := range it.shape {
+		it.idx[ax]++
+		it.c += it.cstride[ax]
+		if it.idx[ax] < it.shape[ax] {
+			break
+		}
+		it.c -= it.cstride[ax] * it.shape[ax]
+		it.idx[ax] = 0
+	}
+	return c
 }
 
 type npyHeader struct {
@@ -80,98 +260,101 @@ type npyHeader struct {
 	shape        []int
 }
 
-// parseNPYHeader parses the preamble and header; off is the offset of the data.
-func parseNPYHeader(b []byte) (h npyHeader, off int, err error) {
-	if len(b) < len(npyMagic) || string(b[:len(npyMagic)]) != npyMagic {
-		return h, 0, formatErrorf("npy", "wrong magic: file starts with %q, not \"\\x93NUMPY\"%s", prefix(b, 8), guessFormat(b))
+// parseNPYPreamble checks the magic string and version of a file of size
+// bytes whose first min(size, 12) bytes are pre, and returns the version,
+// the header length and the offset of the header.
+func parseNPYPreamble(pre []byte, size int64) (major, minor, hlen, off int, err error) {
+	if len(pre) < len(npyMagic) || string(pre[:len(npyMagic)]) != npyMagic {
+		return 0, 0, 0, 0, formatErrorf("npy", "wrong magic: file starts with %q, not \"\\x93NUMPY\"%s", prefix(pre, 8), guessFormat(pre))
 	}
-	if len(b) < 10 {
-		return h, 0, formatErrorf("npy", "truncated preamble: file is %d bytes, the version and header length need at least 10", len(b))
+	if len(pre) < 10 {
+		return 0, 0, 0, 0, formatErrorf("npy", "truncated preamble: file is %d bytes, the version and header length need at least 10", size)
 	}
-	h.major, h.minor = int(b[6]), int(b[7])
-	var hlen int
-	switch h.major {
+	major, minor = int(pre[6]), int(pre[7])
+	switch major {
 	case 1:
-		hlen, off = int(binary.LittleEndian.Uint16(b[8:10])), 10
+		hlen, off = int(binary.LittleEndian.Uint16(pre[8:10])), 10
 	case 2, 3:
-		if len(b) < 12 {
-			return h, 0, formatErrorf("npy", "truncated preamble: file is %d bytes, a version %d.%d header length needs 12", len(b), h.major, h.minor)
+		if len(pre) < 12 {
+			return 0, 0, 0, 0, formatErrorf("npy", "truncated preamble: file is %d bytes, a version %d.%d header length needs 12", size, major, minor)
 		}
-		l := binary.LittleEndian.Uint32(b[8:12])
-		if uint64(l) > uint64(len(b)) {
-			return h, 0, formatErrorf("npy", "truncated header: header length is %d bytes but the file has %d", l, len(b))
+		l := binary.LittleEndian.Uint32(pre[8:12])
+		if int64(l) > size {
+			return 0, 0, 0, 0, formatErrorf("npy", "truncated header: header length is %d bytes but the file has %d", l, size)
 		}
 		hlen, off = int(l), 12
 	default:
-		return h, 0, formatErrorf("npy", "unsupported format version %d.%d (supported: 1.0, 2.0, 3.0)", h.major, h.minor)
+		return 0, 0, 0, 0, formatErrorf("npy", "unsupported format version %d.%d (supported: 1.0, 2.0, 3.0)", major, minor)
 	}
-	if h.minor != 0 {
-		return h, 0, formatErrorf("npy", "unsupported format version %d.%d (supported: 1.0, 2.0, 3.0)", h.major, h.minor)
+	if minor != 0 {
+		return 0, 0, 0, 0, formatErrorf("npy", "unsupported format version %d.%d (supported: 1.0, 2.0, 3.0)", major, minor)
 	}
-	if off+hlen > len(b) {
-		return h, 0, formatErrorf("npy", "truncated header: header length is %d bytes but only %d follow the preamble", hlen, len(b)-off)
+	if int64(off+hlen) > size {
+		return 0, 0, 0, 0, formatErrorf("npy", "truncated header: header length is %d bytes but only %d follow the preamble", hlen, size-int64(off))
 	}
-	text := b[off : off+hlen]
-	off += hlen
+	return major, minor, hlen, off, nil
+}
+
+// parseNPYHeaderText parses the header's Python dict literal.
+func parseNPYHeaderText(text []byte) (h npyHeader, err error) {
 	p := &pyParser{s: text}
 	v, err := p.parseTop()
 	if err != nil {
-		return h, 0, formatErrorf("npy", "bad header %q: %v", clip(text, 120), err)
+		return h, formatErrorf("npy", "bad header %q: %v", clip(text, 120), err)
 	}
 	dict, ok := v.(pyDict)
 	if !ok {
-		return h, 0, formatErrorf("npy", "bad header %q: not a dict", clip(text, 120))
+		return h, formatErrorf("npy", "bad header %q: not a dict", clip(text, 120))
 	}
 	for k := range dict {
 		if k != "descr" && k != "fortran_order" && k != "shape" {
-			return h, 0, formatErrorf("npy", "bad header: unexpected key %q (want exactly 'descr', 'fortran_order', 'shape')", k)
+			return h, formatErrorf("npy", "bad header: unexpected key %q (want exactly 'descr', 'fortran_order', 'shape')", k)
 		}
 	}
 	// descr
 	dv, ok := dict["descr"]
 	if !ok {
-		return h, 0, formatErrorf("npy", "bad header: missing key 'descr'")
+		return h, formatErrorf("npy", "bad header: missing key 'descr'")
 	}
 	descr, ok := dv.(string)
 	if !ok {
 		if _, isList := dv.(pyList); isList {
-			return h, 0, formatErrorf("npy", "unsupported dtype: structured arrays (descr is a list of fields) are not supported")
+			return h, formatErrorf("npy", "unsupported dtype: structured arrays (descr is a list of fields) are not supported")
 		}
-		return h, 0, formatErrorf("npy", "bad header: 'descr' is %s, want a string such as '<f4'", pyTypeName(dv))
+		return h, formatErrorf("npy", "bad header: 'descr' is %s, want a string such as '<f4'", pyTypeName(dv))
 	}
 	h.dtype, h.bigEndian, err = parseDescr(descr)
 	if err != nil {
-		return h, 0, err
+		return h, err
 	}
 	// fortran_order
 	fv, ok := dict["fortran_order"]
 	if !ok {
-		return h, 0, formatErrorf("npy", "bad header: missing key 'fortran_order'")
+		return h, formatErrorf("npy", "bad header: missing key 'fortran_order'")
 	}
 	if h.fortran, ok = fv.(bool); !ok {
-		return h, 0, formatErrorf("npy", "bad header: 'fortran_order' is %s, want True or False", pyTypeName(fv))
+		return h, formatErrorf("npy", "bad header: 'fortran_order' is %s, want True or False", pyTypeName(fv))
 	}
 	// shape
 	sv, ok := dict["shape"]
 	if !ok {
-		return h, 0, formatErrorf("npy", "bad header: missing key 'shape'")
+		return h, formatErrorf("npy", "bad header: missing key 'shape'")
 	}
 	tup, ok := sv.(pyTuple)
 	if !ok {
-		return h, 0, formatErrorf("npy", "bad header: 'shape' is %s, want a tuple of ints", pyTypeName(sv))
+		return h, formatErrorf("npy", "bad header: 'shape' is %s, want a tuple of ints", pyTypeName(sv))
 	}
 	h.shape = make([]int, len(tup))
 	for i, e := range tup {
 		d, ok := e.(int64)
 		if !ok || d < 0 || d > 1<<40 {
-			return h, 0, formatErrorf("npy", "bad header: shape %s has an invalid dimension %v", pyRepr(sv), pyRepr(e))
+			return h, formatErrorf("npy", "bad header: shape %s has an invalid dimension %v", pyRepr(sv), pyRepr(e))
 		}
 		h.shape[i] = int(d)
 	}
-	return h, off, nil
+	return h, nil
 }
 
-// parseDescr maps a numpy typestr such as '<f4' to a dtype and byte order.
 func parseDescr(descr string) (dtypeInfo, bool, error) {
 	if len(descr) < 2 {
 		return dtypeInfo{}, false, formatErrorf("npy", "bad header: descr %q is not a numpy typestr such as '<f4'", descr)
@@ -222,134 +405,75 @@ func dtypeHint(kind byte) string {
 	return ""
 }
 
-func decodeReal(data []byte, d dtypeInfo, big bool, n int) []float64 {
-	var bo binary.ByteOrder = binary.LittleEndian
-	if big {
-		bo = binary.BigEndian
-	}
-	v := make([]float64, n)
+// decodeRealInto decodes len(dst) items of dtype d (a real dtype) from src.
+func decodeRealInto(dst []float64, src []byte, d dtypeInfo, bo binary.ByteOrder) {
 	s := d.size
 	switch d.name {
-	case "bool", "uint8":
-		for i := range v {
-			v[i] = float64(data[i])
-		}
-		if d.name == "bool" {
-			for i := range v {
-				if v[i] != 0 {
-					v[i] = 1
-				}
+	case "bool":
+		for i := range dst {
+			if src[i] != 0 {
+				dst[i] = 1
+			} else {
+				dst[i] = 0
 			}
+		}
+	case "uint8":
+		for i := range dst {
+			dst[i] = float64(src[i])
 		}
 	case "int8":
-		for i := range v {
-			v[i] = float64(int8(data[i]))
+		for i := range dst {
+			dst[i] = float64(int8(src[i]))
 		}
 	case "int16":
-		for i := range v {
-			v[i] = float64(int16(bo.Uint16(data[i*s:])))
+		for i := range dst {
+			dst[i] = float64(int16(bo.Uint16(src[i*s:])))
 		}
 	case "uint16":
-		for i := range v {
-			v[i] = float64(bo.Uint16(data[i*s:]))
+		for i := range dst {
+			dst[i] = float64(bo.Uint16(src[i*s:]))
 		}
 	case "int32":
-		for i := range v {
-			v[i] = float64(int32(bo.Uint32(data[i*s:])))
+		for i := range dst {
+			dst[i] = float64(int32(bo.Uint32(src[i*s:])))
 		}
 	case "uint32":
-		for i := range v {
-			v[i] = float64(bo.Uint32(data[i*s:]))
+		for i := range dst {
+			dst[i] = float64(bo.Uint32(src[i*s:]))
 		}
 	case "int64":
-		for i := range v {
-			v[i] = float64(int64(bo.Uint64(data[i*s:])))
+		for i := range dst {
+			dst[i] = float64(int64(bo.Uint64(src[i*s:])))
 		}
 	case "uint64":
-		for i := range v {
-			v[i] = float64(bo.Uint64(data[i*s:]))
+		for i := range dst {
+			dst[i] = float64(bo.Uint64(src[i*s:]))
 		}
 	case "float32":
-		for i := range v {
-			v[i] = float64(math.Float32frombits(bo.Uint32(data[i*s:])))
+		for i := range dst {
+			dst[i] = float64(math.Float32frombits(bo.Uint32(src[i*s:])))
 		}
 	case "float64":
-		for i := range v {
-			v[i] = math.Float64frombits(bo.Uint64(data[i*s:]))
+		for i := range dst {
+			dst[i] = math.Float64frombits(bo.Uint64(src[i*s:]))
 		}
 	}
-	return v
 }
 
-func decodeComplex(data []byte, d dtypeInfo, big bool, n int) []complex128 {
-	var bo binary.ByteOrder = binary.LittleEndian
-	if big {
-		bo = binary.BigEndian
-	}
-	v := make([]complex128, n)
+// decodeComplexInto decodes len(dst) items of complex dtype d from src.
+func decodeComplexInto(dst []complex128, src []byte, d dtypeInfo, bo binary.ByteOrder) {
 	if d.size == 8 {
-		for i := range v {
-			re := math.Float32frombits(bo.Uint32(data[8*i:]))
-			im := math.Float32frombits(bo.Uint32(data[8*i+4:]))
-			v[i] = complex(float64(re), float64(im))
+		for i := range dst {
+			re := math.Float32frombits(bo.Uint32(src[8*i:]))
+			im := math.Float32frombits(bo.Uint32(src[8*i+4:]))
+			dst[i] = complex(float64(re), float64(im))
 		}
-	} else {
-		for i := range v {
-			re := math.Float64frombits(bo.Uint64(data[16*i:]))
-			im := math.Float64frombits(bo.Uint64(data[16*i+8:]))
-			v[i] = complex(re, im)
-		}
-	}
-	return v
-}
-
-// fortranToC reorders column-major data of the given shape into row-major.
-func fortranToC[T any](src []T, shape []int) []T {
-	if len(shape) < 2 {
-		return src
-	}
-	dst := make([]T, len(src))
-	permuteOrder(len(src), shape, func(c, f int) { dst[c] = src[f] })
-	return dst
-}
-
-// cToFortran reorders row-major data of the given shape into column-major.
-func cToFortran[T any](src []T, shape []int) []T {
-	if len(shape) < 2 {
-		return append([]T(nil), src...)
-	}
-	dst := make([]T, len(src))
-	permuteOrder(len(src), shape, func(c, f int) { dst[f] = src[c] })
-	return dst
-}
-
-// permuteOrder calls fn(c, f) for every element, with c its C-order index and
-// f its Fortran-order index.
-func permuteOrder(n int, shape []int, fn func(c, f int)) {
-	if n == 0 {
 		return
 	}
-	k := len(shape)
-	fstride := make([]int, k)
-	s := 1
-	for i := 0; i < k; i++ {
-		fstride[i] = s
-		s *= shape[i]
-	}
-	idx := make([]int, k)
-	f := 0
-	for c := 0; c < n; c++ {
-		fn(c, f)
-		// increment the C-order multi-index (last axis fastest)
-		for ax := k - 1; ax >= 0; ax-- {
-			idx[ax]++
-			f += fstride[ax]
-			if idx[ax] < shape[ax] {
-				break
-			}
-			f -= fstride[ax] * shape[ax]
-			idx[ax] = 0
-		}
+	for i := range dst {
+		re := math.Float64frombits(bo.Uint64(src[16*i:]))
+		im := math.Float64frombits(bo.Uint64(src[16*i+8:]))
+		dst[i] = complex(re, im)
 	}
 }
 
@@ -357,6 +481,29 @@ func permuteOrder(n int, shape []int, fn func(c, f int)) {
 // are converted to a.DType (float32 rounds to nearest; integer and bool dtypes
 // require exact in-range values).
 func EncodeNPY(a *Array, opt NPYOptions) ([]byte, error) {
+	p, err := planNPY(a, opt)
+	if err != nil {
+		return nil, err
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, p.size()))
+	if err := p.writeTo(buf); err != nil {
+		return nil, fmt.Errorf("datasets: npy: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// npyPlan is a checked array with its .npy header, ready to be written.
+type npyPlan struct {
+	header []byte // preamble and padded header
+	a      *Array
+	d      dtypeInfo
+	bo     binary.ByteOrder
+	order  []int // the shape, when the data are written in Fortran order
+}
+
+// planNPY checks a (consistent, values representable in its dtype) and
+// builds the header EncodeNPY writes, without touching the data.
+func planNPY(a *Array, opt NPYOptions) (*npyPlan, error) {
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("datasets: npy: %w", err)
 	}
@@ -399,8 +546,7 @@ func EncodeNPY(a *Array, opt NPYOptions) ([]byte, error) {
 	if version == 1 && hlen > 65535 {
 		return nil, fmt.Errorf("datasets: npy: header of %d bytes does not fit a version 1.0 file", hlen)
 	}
-	n := a.Size()
-	out := make([]byte, 0, pre+hlen+n*d.size)
+	out := make([]byte, 0, pre+hlen)
 	out = append(out, npyMagic...)
 	out = append(out, byte(version), 0)
 	if version == 1 {
@@ -411,73 +557,102 @@ func EncodeNPY(a *Array, opt NPYOptions) ([]byte, error) {
 	out = append(out, hdr.String()...)
 	out = append(out, bytes.Repeat([]byte{' '}, pad)...)
 	out = append(out, '\n')
-	var bo binary.AppendByteOrder = binary.LittleEndian
+	p := &npyPlan{header: out, a: a, d: d, bo: binary.LittleEndian}
 	if opt.BigEndian {
-		bo = binary.BigEndian
+		p.bo = binary.BigEndian
 	}
+	if opt.FortranOrder && len(a.Shape) >= 2 {
+		p.order = a.Shape
+	}
+	return p, nil
+}
+
+// size is the length of the file in bytes.
+func (p *npyPlan) size() int64 { return int64(len(p.header)) + int64(p.a.Size())*int64(p.d.size) }
+
+// writeTo writes the file to w: the header, then the data through one
+// chunk buffer (no copy of the array is made).
+func (p *npyPlan) writeTo(w io.Writer) error {
+	if _, err := w.Write(p.header); err != nil {
+		return err
+	}
+	d, bo := p.d, p.bo
 	if d.kind == 'c' {
-		v := a.Complex128
-		if opt.FortranOrder {
-			v = cToFortran(v, a.Shape)
-		}
-		out = appendComplex(out, v, d, bo)
-	} else {
-		v := a.Float64
-		if opt.FortranOrder {
-			v = cToFortran(v, a.Shape)
-		}
-		out = appendReal(out, v, d, bo)
+		return writeElems(w, p.a.Complex128, d.size, p.order, func(dst []byte, v []complex128) { encodeComplex(dst, v, d, bo) })
 	}
-	return out, nil
+	return writeElems(w, p.a.Float64, d.size, p.order, func(dst []byte, v []float64) { encodeReal(dst, v, d, bo) })
 }
 
-func appendReal(out []byte, v []float64, d dtypeInfo, bo binary.AppendByteOrder) []byte {
-	for _, x := range v {
-		switch d.name {
-		case "bool", "uint8":
-			out = append(out, byte(x))
-		case "int8":
-			out = append(out, byte(int8(x)))
-		case "int16":
-			out = bo.AppendUint16(out, uint16(int16(x)))
-		case "uint16":
-			out = bo.AppendUint16(out, uint16(x))
-		case "int32":
-			out = bo.AppendUint32(out, uint32(int32(x)))
-		case "uint32":
-			out = bo.AppendUint32(out, uint32(x))
-		case "int64":
+// encodeReal stores the values of v as items of the real dtype d in dst
+// (values already checked by checkRealValues; for int64 and uint64, 2^63 and
+// 2^64 become the largest value).
+func encodeReal(dst []byte, v []float64, d dtypeInfo, bo binary.ByteOrder) {
+	s := d.size
+	switch d.name {
+	case "bool", "uint8":
+		for i, x := range v {
+			dst[i] = byte(x)
+		}
+	case "int8":
+		for i, x := range v {
+			dst[i] = byte(int8(x))
+		}
+	case "int16":
+		for i, x := range v {
+			bo.PutUint16(dst[i*s:], uint16(int16(x)))
+		}
+	case "uint16":
+		for i, x := range v {
+			bo.PutUint16(dst[i*s:], uint16(x))
+		}
+	case "int32":
+		for i, x := range v {
+			bo.PutUint32(dst[i*s:], uint32(int32(x)))
+		}
+	case "uint32":
+		for i, x := range v {
+			bo.PutUint32(dst[i*s:], uint32(x))
+		}
+	case "int64":
+		for i, x := range v {
 			if x >= math.Ldexp(1, 63) {
-				out = bo.AppendUint64(out, math.MaxInt64)
+				bo.PutUint64(dst[i*s:], math.MaxInt64)
 			} else {
-				out = bo.AppendUint64(out, uint64(int64(x)))
+				bo.PutUint64(dst[i*s:], uint64(int64(x)))
 			}
-		case "uint64":
+		}
+	case "uint64":
+		for i, x := range v {
 			if x >= math.Ldexp(1, 64) {
-				out = bo.AppendUint64(out, math.MaxUint64)
+				bo.PutUint64(dst[i*s:], math.MaxUint64)
 			} else {
-				out = bo.AppendUint64(out, uint64(x))
+				bo.PutUint64(dst[i*s:], uint64(x))
 			}
-		case "float32":
-			out = bo.AppendUint32(out, math.Float32bits(float32(x)))
-		case "float64":
-			out = bo.AppendUint64(out, math.Float64bits(x))
+		}
+	case "float32":
+		for i, x := range v {
+			bo.PutUint32(dst[i*s:], math.Float32bits(float32(x)))
+		}
+	case "float64":
+		for i, x := range v {
+			bo.PutUint64(dst[i*s:], math.Float64bits(x))
 		}
 	}
-	return out
 }
 
-func appendComplex(out []byte, v []complex128, d dtypeInfo, bo binary.AppendByteOrder) []byte {
-	for _, z := range v {
-		if d.size == 8 {
-			out = bo.AppendUint32(out, math.Float32bits(float32(real(z))))
-			out = bo.AppendUint32(out, math.Float32bits(float32(imag(z))))
-		} else {
-			out = bo.AppendUint64(out, math.Float64bits(real(z)))
-			out = bo.AppendUint64(out, math.Float64bits(imag(z)))
+// encodeComplex stores the values of v as items of complex dtype d in dst.
+func encodeComplex(dst []byte, v []complex128, d dtypeInfo, bo binary.ByteOrder) {
+	if d.size == 8 {
+		for i, z := range v {
+			bo.PutUint32(dst[8*i:], math.Float32bits(float32(real(z))))
+			bo.PutUint32(dst[8*i+4:], math.Float32bits(float32(imag(z))))
 		}
+		return
 	}
-	return out
+	for i, z := range v {
+		bo.PutUint64(dst[16*i:], math.Float64bits(real(z)))
+		bo.PutUint64(dst[16*i+8:], math.Float64bits(imag(z)))
+	}
 }
 
 // prefix returns at most n leading bytes of b.

@@ -18,9 +18,17 @@ const maxDeflateRatio = 1100
 // held in memory and returns its members in archive order. A member "x.npy"
 // is returned with Name "x"; members whose names do not end in ".npy" are
 // ignored, as are directories. Errors are *FormatError; an error inside a
-// member carries the path ":name".
+// member carries the path ":name". Members are decoded as they are
+// decompressed (see readNPZMember): besides the results, memory use is
+// bounded.
 func DecodeNPZ(b []byte) ([]NamedArray, error) {
-	files, err := npzMembers(b)
+	out, err := decodeNPZFrom(bytes.NewReader(b), int64(len(b)))
+	return out, memoryReadError("npz", err)
+}
+
+// decodeNPZFrom is DecodeNPZ for an archive of size bytes read through ra.
+func decodeNPZFrom(ra io.ReaderAt, size int64) ([]NamedArray, error) {
+	files, err := npzMembers(ra, size)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +47,14 @@ func DecodeNPZ(b []byte) ([]NamedArray, error) {
 // suffix) of an .npz archive held in memory; an empty name selects the first
 // .npy member in archive order.
 func DecodeNPZMember(b []byte, name string) (*Array, error) {
-	files, err := npzMembers(b)
+	a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name)
+	return a, memoryReadError("npz", err)
+}
+
+// decodeNPZMemberFrom is DecodeNPZMember for an archive of size bytes read
+// through ra; only the central directory and the member are read.
+func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string) (*Array, error) {
+	files, err := npzMembers(ra, size)
 	if err != nil {
 		return nil, err
 	}
@@ -58,12 +73,17 @@ func DecodeNPZMember(b []byte, name string) (*Array, error) {
 
 func memberName(zipName string) string { return strings.TrimSuffix(zipName, ".npy") }
 
-// npzMembers opens the archive and lists its .npy members.
-func npzMembers(b []byte) ([]*zip.File, error) {
-	if !bytes.HasPrefix(b, []byte("PK")) {
-		return nil, formatErrorf("npz", "wrong magic: file starts with %q, not a zip archive (\"PK\")%s", prefix(b, 8), guessFormat(b))
+// npzMembers opens the archive of size bytes behind ra and lists its .npy
+// members.
+func npzMembers(ra io.ReaderAt, size int64) ([]*zip.File, error) {
+	head := make([]byte, min(size, 12))
+	if _, err := io.ReadFull(io.NewSectionReader(ra, 0, int64(len(head))), head); err != nil {
+		return nil, &readError{err}
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if !bytes.HasPrefix(head, []byte("PK")) {
+		return nil, formatErrorf("npz", "wrong magic: file starts with %q, not a zip archive (\"PK\")%s", prefix(head, 8), guessFormat(head))
+	}
+	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // member names are keys, never paths
 		return nil, &FormatError{Format: "npz", Msg: "not a valid zip archive (truncated?)", Err: err}
 	}
@@ -88,13 +108,22 @@ func npzMembers(b []byte) ([]*zip.File, error) {
 	var total uint64
 	for _, f := range files {
 		total += f.CompressedSize64
-		if f.CompressedSize64 > uint64(len(b)) || total > uint64(len(b)) {
-			return nil, formatErrorf("npz", "members claim %d compressed bytes in a file of %d (overlapping or corrupt entries)", total, len(b))
+		if f.CompressedSize64 > uint64(size) || total > uint64(size) {
+			return nil, formatErrorf("npz", "members claim %d compressed bytes in a file of %d (overlapping or corrupt entries)", total, size)
 		}
 	}
 	return files, nil
 }
 
+// readNPZMember decodes one member as it is decompressed (decodeNPYFrom on
+// the zip entry's stream, with its declared uncompressed size). That size is
+// what the .npy header is checked against before the result is allocated: a
+// stored member's equals the bytes it occupies in the file; a deflated
+// member's may claim at most maxDeflateRatio times its compressed bytes, so
+// a small archive cannot make a decode allocate more than such an expansion
+// (a stream that turns out shorter than it claims is an error). After the
+// data, the entry must end there, which also makes the zip reader check its
+// CRC-32.
 func readNPZMember(f *zip.File) (*Array, error) {
 	name := memberName(f.Name)
 	fail := func(msg string, err error) error {
@@ -112,24 +141,31 @@ func readNPZMember(f *zip.File) (*Array, error) {
 	default:
 		return nil, fail(fmt.Sprintf("compression method %d is not supported (stored or deflated only)", f.Method), nil)
 	}
+	if f.UncompressedSize64 > 1<<62 {
+		return nil, fail(fmt.Sprintf("member declares %d bytes", f.UncompressedSize64), nil)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, fail("cannot open member", err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+	a, err := decodeNPYFrom(rc, int64(f.UncompressedSize64))
 	if err != nil {
-		return nil, fail("cannot read member (truncated or corrupt archive?)", err)
-	}
-	if uint64(len(data)) != f.UncompressedSize64 {
-		return nil, fail(fmt.Sprintf("member holds %d bytes, its header declares %d", len(data), f.UncompressedSize64), nil)
-	}
-	a, err := DecodeNPY(data)
-	if err != nil {
+		var re *readError
+		if errors.As(err, &re) {
+			return nil, fail("cannot read member (truncated or corrupt archive?)", re.err)
+		}
 		if fe, ok := err.(*FormatError); ok {
 			fe.Path = ":" + name
 		}
 		return nil, err
+	}
+	var one [1]byte
+	switch n, err := io.ReadFull(rc, one[:]); {
+	case n > 0:
+		return nil, fail(fmt.Sprintf("member holds more than the %d bytes its header declares", f.UncompressedSize64), nil)
+	case err != io.EOF:
+		return nil, fail("cannot read member (truncated or corrupt archive?)", err)
 	}
 	return a, nil
 }
@@ -143,12 +179,38 @@ var npzTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // numpy.savez) or deflated (compress true, as numpy.savez_compressed). Names
 // must be non-empty and distinct. The output is deterministic.
 func EncodeNPZ(arrays []NamedArray, compress bool) ([]byte, error) {
+	p, err := planNPZ(arrays, compress)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if !compress {
+		buf.Grow(int(p.storedSize()))
+	}
+	if err := p.writeTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// npzPlan is a checked list of members ready to be written.
+type npzPlan struct {
+	names  []string // without ".npy"
+	plans  []*npyPlan
+	method uint16
+}
+
+// planNPZ checks the names and arrays of EncodeNPZ before anything is
+// written.
+func planNPZ(arrays []NamedArray, compress bool) (*npzPlan, error) {
 	if len(arrays) == 0 {
 		return nil, fmt.Errorf("datasets: npz: no arrays to write")
 	}
+	p := &npzPlan{method: zip.Store}
+	if compress {
+		p.method = zip.Deflate
+	}
 	seen := map[string]bool{}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
 	for _, na := range arrays {
 		name := strings.TrimSuffix(na.Name, ".npy")
 		if name == "" {
@@ -158,24 +220,41 @@ func EncodeNPZ(arrays []NamedArray, compress bool) ([]byte, error) {
 			return nil, fmt.Errorf("datasets: npz: duplicate member name %q", name)
 		}
 		seen[name] = true
-		data, err := EncodeNPY(na.Array, NPYOptions{})
+		np, err := planNPY(na.Array, NPYOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("datasets: npz: member %q: %w", name, err)
 		}
-		method := zip.Store
-		if compress {
-			method = zip.Deflate
-		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: method, Modified: npzTime})
+		p.names = append(p.names, name)
+		p.plans = append(p.plans, np)
+	}
+	return p, nil
+}
+
+// storedSize is about the size of the archive with stored members (the
+// members plus their zip headers), for sizing a buffer.
+func (p *npzPlan) storedSize() int64 {
+	var n int64 = 22
+	for i, np := range p.plans {
+		n += np.size() + 2*int64(len(p.names[i])) + 160
+	}
+	return n
+}
+
+// writeTo writes the archive to w, each member streamed through the zip
+// writer (and deflate) in chunks.
+func (p *npzPlan) writeTo(w io.Writer) error {
+	zw := zip.NewWriter(w)
+	for i, np := range p.plans {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: p.names[i] + ".npy", Method: p.method, Modified: npzTime})
 		if err != nil {
-			return nil, fmt.Errorf("datasets: npz: %w", err)
+			return fmt.Errorf("datasets: npz: %w", err)
 		}
-		if _, err := w.Write(data); err != nil {
-			return nil, fmt.Errorf("datasets: npz: %w", err)
+		if err := np.writeTo(fw); err != nil {
+			return fmt.Errorf("datasets: npz: %w", err)
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("datasets: npz: %w", err)
+		return fmt.Errorf("datasets: npz: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
