@@ -1,14 +1,19 @@
 // Package atomicfile writes files so that a failed or interrupted write never
 // leaves a truncated file under the final name nor destroys the file it was
 // meant to replace. It is the one writer behind checkpoints.WriteFileAtomic,
-// the datasets writers and the report PNGs.
+// the datasets writers (which stream through WriteFunc) and the report PNGs.
 package atomicfile
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
+
+// bufSize is the buffer WriteFunc puts between fill and the file.
+const bufSize = 64 << 10
 
 // Write writes data to path through a temporary file in the same directory:
 // write, fsync, chmod, close, rename over path, then fsync the directory
@@ -23,7 +28,20 @@ import (
 // it would turn /dev/full into a plain file); its write errors, such as
 // ENOSPC from /dev/full, are returned. A directory is refused. Errors read
 // "writing PATH: …" with the path as given.
-func Write(path string, data []byte, perm os.FileMode) (err error) {
+func Write(path string, data []byte, perm os.FileMode) error {
+	return WriteFunc(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFunc is Write for a file produced by fill instead of held in memory:
+// fill writes the content through a 64 KiB buffer into the temporary file
+// (or, for a device or pipe, into it in place), with every guarantee of
+// Write. A write error of the file ends the write as "writing PATH: …",
+// whatever fill made of it; any other error of fill is returned unchanged
+// (the same value), and the old file stays.
+func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
 	target := path
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		target = resolved
@@ -37,7 +55,7 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 		case st.IsDir():
 			return fmt.Errorf("writing %s: is a directory", path)
 		case !st.Mode().IsRegular():
-			return writeInPlace(path, target, data)
+			return writeInPlace(path, target, fill)
 		}
 		if perm == 0 {
 			mode = st.Mode().Perm()
@@ -58,8 +76,8 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err = fillFile(path, f, fill); err != nil {
+		return err
 	}
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("writing %s: fsync: %w", path, err)
@@ -80,19 +98,52 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 	return nil
 }
 
-// writeInPlace writes data into an existing file that is not a regular one
+// writeInPlace writes into an existing file that is not a regular one
 // (device, named pipe), which a rename must not replace.
-func writeInPlace(path, target string, data []byte) error {
+func writeInPlace(path, target string, fill func(w io.Writer) error) error {
 	f, err := os.OpenFile(target, os.O_WRONLY, 0)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if _, err := f.Write(data); err != nil {
+	if err := fillFile(path, f, fill); err != nil {
 		_ = f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
+		return err
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// fillFile runs fill on a buffered writer over f and flushes it. A write
+// error of f is returned as "writing PATH: …"; other errors of fill
+// unchanged.
+func fillFile(path string, f *os.File, fill func(w io.Writer) error) error {
+	fw := &fileErrWriter{f: f}
+	bw := bufio.NewWriterSize(fw, bufSize)
+	err := fill(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if fw.err != nil {
+		return fmt.Errorf("writing %s: %w", path, fw.err)
+	}
+	return err
+}
+
+// fileErrWriter writes to f and keeps its first error.
+type fileErrWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileErrWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
 }

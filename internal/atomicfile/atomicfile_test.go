@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,5 +58,44 @@ func TestWriteModesAndRefusals(t *testing.T) {
 		if strings.Contains(e.Name(), ".tmp") {
 			t.Errorf("temporary file left: %s", e.Name())
 		}
+	}
+}
+
+// WriteFunc streams fill's output (larger than the buffer) into the file; an
+// error of fill, after part of the content was written, comes back as the
+// same value and leaves the old file and no temporary file.
+func TestWriteFuncStreamsAndKeepsOldOnFillError(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.npy")
+	big := strings.Repeat("0123456789abcdef", 3*bufSize/16+5)
+	if err := WriteFunc(p, 0, func(w io.Writer) error {
+		for i := 0; i < len(big); i += 1000 {
+			if _, err := io.WriteString(w, big[i:min(i+1000, len(big))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != big {
+		t.Fatalf("content of %d bytes, want %d", len(b), len(big))
+	}
+	stop := errors.New("refused half-way")
+	err := WriteFunc(p, 0, func(w io.Writer) error {
+		if _, err := io.WriteString(w, strings.Repeat("x", 2*bufSize)); err != nil {
+			return err
+		}
+		return stop
+	})
+	if err != stop {
+		t.Errorf("fill error came back as %v, want the same value", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != big {
+		t.Error("the old file was changed by a failed write")
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("%d entries in the folder, want the file alone (temporary left?)", len(ents))
 	}
 }
