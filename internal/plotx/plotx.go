@@ -355,8 +355,12 @@ func (v *mapView) Plot(c draw.Canvas, p *plot.Plot) {
 	var ticks []plot.Tick
 	var barW, gap, tickLen, labW, lblW vg.Length
 	if v.bar {
+		// labels as FormatTick's ("2.5", not "2.50"), in a column at least as
+		// wide as "-0.000", so that maps side by side get the same size
+		labW = sty.Width("-0.000")
 		for _, t := range (plot.DefaultTicks{}).Ticks(v.lo, v.hi) {
 			if t.Label != "" && t.Value >= v.lo && t.Value <= v.hi {
+				t.Label = FormatTick(t.Value)
 				ticks = append(ticks, t)
 				labW = max(labW, sty.Width(t.Label))
 			}
