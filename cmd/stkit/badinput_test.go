@@ -435,3 +435,25 @@ func TestBenchHonoursGlobalEngine(t *testing.T) {
 		t.Errorf("rows %v, want %v", rows, want)
 	}
 }
+
+// The common first-run mistakes get an error that says what to do: a map
+// too small for -J names the largest J the maps allow, a folder given where
+// one map file is read says so (not "unknown file type"), and separate
+// without samples names the flags that give them. All exit 2.
+func TestCommonMistakesActionable(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1) // 64×64
+	wantBadInput(t, []string{"stats", mp, "-J", "6", "-o", filepath.Join(dir, "x.npy")}, "use -J 5 or less for 64×64 maps", filepath.Join(dir, "x.npy"))
+	wantBadInput(t, []string{"synth", mp, "-J", "7", "-o", filepath.Join(dir, "s.npy")}, "use -J 5 or less", filepath.Join(dir, "s.npy"))
+	wantBadInput(t, []string{"stats", dir, "-o", filepath.Join(dir, "y.npy")}, "is a folder; give one map file", filepath.Join(dir, "y.npy"))
+	wantBadInput(t, []string{"separate", mp, "-o", filepath.Join(dir, "z.npy")}, "--contaminant FILE", filepath.Join(dir, "z.npy"))
+	if got, want := largestJ(64, 64), 5; got != want {
+		t.Errorf("largestJ(64, 64) = %d, want %d", got, want)
+	}
+	if got := largestJ(33, 35); got != 0 {
+		t.Errorf("largestJ(33, 35) = %d, want 0", got)
+	}
+	if got := largestJ(96, 128); got != 5 {
+		t.Errorf("largestJ(96, 128) = %d, want 5 (96 = 3·32)", got)
+	}
+}

@@ -67,7 +67,7 @@ log-normal field), and print the ratios to the peer timings of
 ../shared/reference/timings.json (ratio < 1: faster than the peer). Each row
 runs in its own process so that its peak memory is its own.`)
 	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph, synth); default all")
-	engines := fs.String("engines", "cpu", "comma-separated engines: cpu, graph (default: the global --engine when it names one, else cpu)")
+	engines := fs.String("engines", "", "comma-separated engines: cpu, graph (default: the global --engine when it names one, else cpu)")
 	batches := fs.String("batch", "1", "comma-separated batch sizes")
 	reps := fs.Int("reps", 3, "timed repetitions (median reported)")
 	size := fs.Int("size", 256, "map size")
@@ -85,8 +85,11 @@ runs in its own process so that its peak memory is its own.`)
 	// run the cpu rows only, silently).
 	enginesSet := false
 	fs.Visit(func(f *flag.Flag) { enginesSet = enginesSet || f.Name == "engines" })
-	if !enginesSet && g.engine != "" && g.engine != "auto" {
-		*engines = g.engine
+	if !enginesSet {
+		*engines = "cpu"
+		if g.engine != "" && g.engine != "auto" {
+			*engines = g.engine
+		}
 	}
 	if err := checkMin("size", *size, 16); err != nil {
 		return err

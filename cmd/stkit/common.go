@@ -30,8 +30,12 @@ func readMaps(path string) (*stlayer.Maps, error) {
 // readMapsCards is readMaps that also returns the content cards of a FITS
 // header (WCS, units, …; nil for .npy/.npz), for outputs on the same grid.
 func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
-	if _, err := os.Stat(datasets.FilePart(path)); err != nil {
+	st, err := os.Stat(datasets.FilePart(path))
+	if err != nil {
 		return nil, nil, badInputf("%s: %v", datasets.FilePart(path), errors.Unwrap(err))
+	}
+	if st.IsDir() {
+		return nil, nil, badInputf("%s is a folder; give one map file (.npy, .npz or .npz:member, FITS) holding a map [M, N] or a batch [B, M, N]", path)
 	}
 	m, cards, err := datasets.ReadMapsHeader(path)
 	if err != nil {
@@ -72,16 +76,43 @@ func historyCards(text string) []datasets.Card {
 }
 
 // validate checks maps for an operator with J scales (bad input on failure).
+// When the maps are too small for J (or not divisible by 2^J), the error
+// names the largest J they allow (-J hint).
 func validate(path string, m *stlayer.Maps, J int) error {
 	if err := datasets.ValidateMaps(m, J); err != nil {
+		hint := ""
+		if m != nil && m.M > 1 && m.N > 1 && J > 0 && !fitsJ(m.M, m.N, J) {
+			if best := largestJ(m.M, m.N); best > 0 {
+				hint = fmt.Sprintf(" (use -J %d or less for %d×%d maps)", best, m.M, m.N)
+			} else {
+				hint = fmt.Sprintf(" (%d×%d maps allow no J ≥ 1: crop or pad them to a size divisible by 2^J)", m.M, m.N)
+			}
+		}
 		var ve *datasets.ValidationError
 		if errors.As(err, &ve) && ve.Path == "" {
 			ve.Path = path // "datasets: PATH: problem", as the readers' errors
+			ve.Msg += hint
 			return badInput{ve}
 		}
-		return badInputf("%s: %v", path, err)
+		return badInputf("%s: %v%s", path, err, hint)
 	}
 	return nil
+}
+
+// fitsJ reports whether M×N maps allow J scales (datasets.ValidateMaps's
+// size rule: M and N divisible by 2^J and min(M, N) > 2^J).
+func fitsJ(m, n, J int) bool {
+	step := 1 << J
+	return m%step == 0 && n%step == 0 && min(m, n) > step
+}
+
+// largestJ returns the largest J ≥ 0 that M×N maps allow (fitsJ).
+func largestJ(m, n int) int {
+	J := 0
+	for J < 30 && fitsJ(m, n, J+1) {
+		J++
+	}
+	return J
 }
 
 // chooseEngine picks the statistics engine from the global flags.
@@ -332,4 +363,14 @@ func fmtBytes(b float64) string {
 		return fmt.Sprintf("%.0f B", b)
 	}
 	return fmt.Sprintf("%.1f %s", b, units[i])
+}
+
+// fmtDev formats a relative deviation or distance for a summary line: three
+// decimals, or two significant digits when it is below 0.001 (a tiny value
+// should not read 0.000).
+func fmtDev(v float64) string {
+	if v != 0 && math.Abs(v) < 1e-3 {
+		return fmt.Sprintf("%.2g", v)
+	}
+	return fmt.Sprintf("%.3f", v)
 }

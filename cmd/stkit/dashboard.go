@@ -22,8 +22,8 @@ func sortStrings(s []string) { sort.Strings(s) }
 // classes with orientations), |value| on a log axis when all values are
 // positive. For scattering covariance the S3/S4 (C01/C11) panels use the
 // isotropic coefficients (modulus and phase against the scale difference) when
-// they are available in the label table.
-func statsDashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
+// they are available in the label table. title heads the figure.
+func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
 	lab := op.Labels()
 	if lab == nil || lab.Len() == 0 {
 		return fmt.Errorf("no labels to plot")
@@ -48,12 +48,20 @@ func statsDashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 		}
 		p := plot.New()
 		p.Title.Text = cl
-		// x axis: the scale difference j2 − j1 for two-scale classes, j1 otherwise
-		xname, x := "j1", func(i int) float64 { return float64(lab.Get(i, "j1")) }
+		// x axis: the scale difference j2 − j1 for two-scale classes where it
+		// varies, the scale j1 otherwise (S11, S00, … of WPH have j2 = j1)
+		xname, x := "scale j1", func(i int) float64 { return float64(lab.Get(i, "j1")) }
 		if lab.Get(idx[0], "j2") >= 0 && lab.Get(idx[0], "j1") >= 0 {
-			xname, x = "j2 − j1", func(i int) float64 { return float64(lab.Get(i, "j2") - lab.Get(i, "j1")) }
+			d0, varies := lab.Get(idx[0], "j2")-lab.Get(idx[0], "j1"), false
+			for _, i := range idx {
+				varies = varies || lab.Get(i, "j2")-lab.Get(i, "j1") != d0
+			}
+			if varies {
+				xname, x = "j2 − j1", func(i int) float64 { return float64(lab.Get(i, "j2") - lab.Get(i, "j1")) }
+			}
 		}
 		p.X.Label.Text = xname
+		p.X.Tick.Marker = plotx.IntTicks{}
 		allPos := true
 		for _, i := range idx {
 			if cmplxAbs(row[i]) <= 0 {
@@ -61,8 +69,6 @@ func statsDashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 			}
 		}
 		if allPos {
-			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{}
 			p.Y.Label.Text = "|value|"
 		} else {
 			p.Y.Label.Text = "Re value"
@@ -81,7 +87,16 @@ func statsDashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 			keys = append(keys, k)
 		}
 		sort.Ints(keys)
+		p.X.Label.Text += fmt.Sprintf(" (points offset by l1: ±%.2g)", 0.06*float64(len(keys)-1)/2)
+		if len(keys) < 2 {
+			p.X.Label.Text = xname
+		}
 		for gi, k := range keys {
+			// offset the orientations sideways so that they do not hide each other
+			off := 0.06 * (float64(gi) - float64(len(keys)-1)/2)
+			for j := range groups[k] {
+				groups[k][j].X += off
+			}
 			s, err := plotter.NewScatter(groups[k])
 			if err != nil {
 				return err
@@ -93,6 +108,9 @@ func statsDashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 			if k >= 0 && len(keys) <= 8 {
 				p.Legend.Add(fmt.Sprintf("l1=%d", k), s)
 			}
+		}
+		if allPos {
+			plotx.SetLog(p, false, true)
 		}
 		panels = append(panels, p)
 	}
@@ -110,7 +128,7 @@ func statsDashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 			}
 		}
 	}
-	return plotx.SaveGrid(path, grid, vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.5*vg.Inch)
+	return plotx.SaveGridTitled(path, title, grid, vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+0.4*vg.Inch)
 }
 
 func cmplxAbs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }

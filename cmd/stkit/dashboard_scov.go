@@ -18,15 +18,17 @@ import (
 // scatspectra's plot_dashboard gives): wavelet power spectrum P00(j) and
 // sparsity S1/√P00 per orientation, then the isotropic S3 = C01 and S4 = C11
 // (normalised, averaged over l1 at Δl = 0) as modulus and phase against the
-// scale difference.
-func scovDashboard(path string, r *scov.Result) error {
+// scale difference. title heads the figure. Scale axes have integer ticks;
+// the moduli are on log axes (plotx.LogTicks), the phases in radians.
+func scovDashboard(path, title string, r *scov.Result) error {
 	J, L := r.J, r.L
+	var logPanels []*plot.Plot
 	mk := func(title, xl, yl string, logY bool) *plot.Plot {
 		p := plot.New()
 		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xl, yl
+		p.X.Tick.Marker = plotx.IntTicks{}
 		if logY {
-			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{}
+			logPanels = append(logPanels, p)
 		}
 		return p
 	}
@@ -46,8 +48,8 @@ func scovDashboard(path string, r *scov.Result) error {
 		}
 		return nil
 	}
-	pw := mk("S2: wavelet power P00(j)", "j", "P00", true)
-	sp := mk("S1/√S2: sparsity", "j", "S1/√P00", false)
+	pw := mk("S2: wavelet power P00(j) per orientation l", "scale j (central wavelength 8/3·2^j pixels)", "P00", true)
+	sp := mk("S1/√S2: sparsity (√π/2 ≈ 0.886 for a Gaussian field)", "scale j", "S1/√P00", false)
 	for l := 0; l < L; l++ {
 		var a, b plotter.XYs
 		for j := 0; j < J; j++ {
@@ -79,8 +81,8 @@ func scovDashboard(path string, r *scov.Result) error {
 		}
 		return s / complex(float64(L), 0)
 	}
-	m3 := mk("S3 = C01 iso (Δl=0): modulus", "a = j2 − j1", "|C01|", true)
-	p3 := mk("S3 = C01 iso (Δl=0): phase", "a = j2 − j1", "arg C01 (rad)", false)
+	m3 := mk("S3 = C01 iso (Δl=0): modulus, one line per j1", "a = j2 − j1", "|C01|", true)
+	p3 := mk("S3 = C01 iso (Δl=0): phase, one line per j1", "a = j2 − j1", "arg C01 (rad)", false)
 	for j1 := 0; j1 < J; j1++ {
 		var a, b plotter.XYs
 		for j2 := j1 + 1; j2 < J; j2++ {
@@ -98,8 +100,8 @@ func scovDashboard(path string, r *scov.Result) error {
 			return err
 		}
 	}
-	m4 := mk("S4 = C11 iso (j1<j2, Δl=0): modulus", "j3 − j1", "|C11|", true)
-	p4 := mk("S4 = C11 iso (j1<j2, Δl=0): phase", "j3 − j1", "arg C11 (rad)", false)
+	m4 := mk("S4 = C11 iso (j1<j2≤j3, Δl=0): modulus", "j3 − j1 (points offset by 0.05·j1)", "|C11|", true)
+	p4 := mk("S4 = C11 iso (j1<j2≤j3, Δl=0): phase", "j3 − j1 (points offset by 0.05·j1)", "arg C11 (rad)", false)
 	for a := 1; a < J; a++ { // a = j2 − j1
 		var x, y plotter.XYs
 		for j1 := 0; j1+a < J; j1++ {
@@ -120,7 +122,10 @@ func scovDashboard(path string, r *scov.Result) error {
 			return err
 		}
 	}
-	return plotx.SaveGrid(path, [][]*plot.Plot{{pw, sp}, {m3, p3}, {m4, p4}}, 11*vg.Inch, 12*vg.Inch)
+	for _, p := range logPanels {
+		plotx.SetLog(p, false, true)
+	}
+	return plotx.SaveGridTitled(path, title, [][]*plot.Plot{{pw, sp}, {m3, p3}, {m4, p4}}, 12*vg.Inch, 13*vg.Inch)
 }
 
 func scatter(p *plot.Plot, xy plotter.XYs, i int, name string) error {

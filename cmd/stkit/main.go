@@ -168,7 +168,7 @@ func newFlagSet(g *globals, name, argsUsage, summary string) *flag.FlagSet {
 	fs := flag.NewFlagSet("stkit "+name, flag.ContinueOnError)
 	fs.SetOutput(g.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(g.stderr, "Usage: stkit %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, strings.TrimSpace(summary))
+		fmt.Fprintf(g.stderr, "Usage: %s\n\n%s\n\nFlags:\n", strings.TrimSpace("stkit "+name+" [flags] "+argsUsage), strings.TrimSpace(summary))
 		fs.PrintDefaults()
 	}
 	return fs

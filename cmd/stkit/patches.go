@@ -25,7 +25,8 @@ stopped (with the dataset's --chunk); a DATASET of another configuration,
 complete or interrupted, is refused (exit 2, naming what differs) unless
 --force, which discards and recomputes it. Temporary files a killed run left
 in DATASET are removed. DATASET is a folder (see datasets.DatasetManifest):
-patches.npy, index.json, features.npy [n, dim], norm.json, manifest.json.
+patches.npy, index.json, features.npy [n, dim], norm.json, manifest.json
+and features/ (the chunks as they were computed, kept for resuming).
 Default features: Cheng's isotropic scattering-covariance synthesis vector
 (--kind scov --synthesis --iso), self-normalised, J = log2(size) − 2, L = 4.`)
 	var spec stats.Spec

@@ -12,11 +12,13 @@ import (
 	"github.com/schollz/progressbar/v3"
 )
 
-// newBar returns a progress bar on stderr (hidden with --quiet or when stderr
-// is not a terminal and STKIT_PROGRESS is unset... kept simple: always drawn on
-// the command's stderr writer, throttled).
-func newBar(w io.Writer, max int, desc string) *progressbar.ProgressBar {
-	return progressbar.NewOptions(max,
+// newBar returns a progress bar drawn on w (the command's stderr), with the
+// count, the elapsed and the predicted remaining time, redrawn at most every
+// 0.1 s; opts are applied after these defaults (progressbar.OptionThrottle(0)
+// for a bar whose steps take seconds, so that a Describe and the step's Add
+// both show at once).
+func newBar(w io.Writer, max int, desc string, opts ...progressbar.Option) *progressbar.ProgressBar {
+	return progressbar.NewOptions(max, append([]progressbar.Option{
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(),
@@ -25,7 +27,7 @@ func newBar(w io.Writer, max int, desc string) *progressbar.ProgressBar {
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionOnCompletion(func() { io.WriteString(w, "\n") }),
-	)
+	}, opts...)...)
 }
 
 // stopper is the part of a progress bar that endBar uses.

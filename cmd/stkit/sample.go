@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
@@ -45,7 +46,9 @@ comparison for as many real training patches against the others).
 Output OUT: [N, size, size] float32 (.npy, .npz or .fits by the extension).
 Ctrl-C writes the maps reached (exit status 1; a second Ctrl-C quits at
 once without writing them).`)
-	comp := fs.Int("component", -1, "component k to sample (required)")
+	compF := &requiredInt{v: -1}
+	fs.Var(compF, "component", "component `k` to sample (required)")
+	comp := &compF.v
 	n := fs.Int("n", 1, "number of maps")
 	out := fs.String("o", "", "output [N, size, size] float32: .npy, .npz or .fits (required)")
 	size := fs.Int("size", 0, "map side in pixels (default: the patch size)")
@@ -209,4 +212,27 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// requiredInt is an int flag whose --help line shows no default (a required
+// flag: v keeps its initial value, e.g. −1, until the flag is given).
+type requiredInt struct {
+	v   int
+	set bool
+}
+
+func (f *requiredInt) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.Itoa(f.v)
+}
+
+func (f *requiredInt) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not an integer")
+	}
+	f.v, f.set = v, true
+	return nil
 }

@@ -99,7 +99,7 @@ stkit separate --models MODELDIR --help.`)
 		return badInputf("separate needs one DATA map and -o OUT")
 	}
 	if *contPath == "" && *noisePath == "" {
-		return badInputf("separate needs samples: --contaminant and/or --noise")
+		return badInputf("separate needs samples of what is to be removed from DATA: --contaminant FILE (≥ 2 maps [K, M, N] of the contaminant c, the size of DATA) and/or --noise FILE (≥ 2 noise maps); or, with learned models, --models MODELDIR --components a,b")
 	}
 	if !isSet(fs, "iso") {
 		spec.Iso = true

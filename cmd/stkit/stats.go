@@ -149,7 +149,11 @@ Without -o a table of the coefficients of the first map is printed.`)
 		return badInputf("%s: %d of the %d coefficients are not finite (max |x| = %g: rescale the map if its values are huge)", pos[0], bad, len(coeffs.Data), maxAbs(input.Data))
 	}
 	if *plotPath != "" {
-		if err := dashboard(*plotPath, spec, op, coeffs, ch.Engine, maps); err != nil {
+		title := fmt.Sprintf("%s: %s", filepath.Base(pos[0]), spec.String())
+		if maps.B > 1 {
+			title = fmt.Sprintf("%s (map 0 of %d): %s", filepath.Base(pos[0]), maps.B, spec.String())
+		}
+		if err := dashboard(*plotPath, title, spec, op, coeffs, ch.Engine, maps); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
 	}
@@ -286,8 +290,8 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 
 // dashboard picks the family's dashboard: the scattering-spectra view for
 // scov (from the raw moments of the first map), the generic per-class view
-// otherwise.
-func dashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
+// otherwise; title heads the figure (the map and the statistic).
+func dashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
 	if sop, ref, ok := stats.SCovOp(op); ok {
 		first := &stlayer.Maps{B: 1, M: maps.M, N: maps.N, Data: maps.Map(0)}
 		raw, err := eng.Forward(sop.Key(), sop.Stat(), first)
@@ -298,9 +302,9 @@ func dashboard(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng
 		if err != nil {
 			return err
 		}
-		return scovDashboard(path, rs[0])
+		return scovDashboard(path, title, rs[0])
 	}
-	return statsDashboard(path, spec, op, c)
+	return statsDashboard(path, title, spec, op, c)
 }
 
 // forwardBatch evaluates op on the maps of x chunk maps at a time

@@ -249,9 +249,9 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		fmt.Fprintf(g.stderr, "report: %s (PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; W1 %.3f σ", filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, vm.W1Mean)
+		fmt.Fprintf(g.stderr, "report: %s (PS max |ratio−1| for k ≥ 2: %s, mean %s; W1 %s σ", filepath.Join(*report, "metrics.json"), fmtDev(vm.PSMaxDev), fmtDev(vm.PSMeanDev), fmtDev(vm.W1Mean))
 		if vm.SpreadMaps > 0 {
-			fmt.Fprintf(g.stderr, " vs %.3f σ between two reference maps; MF max deviation %.2f σ of %d maps", vm.W1Ref, vm.MFMaxSigma, vm.SpreadMaps)
+			fmt.Fprintf(g.stderr, " vs %s σ between two reference maps; MF max deviation %.2f σ of %d maps", fmtDev(vm.W1Ref), vm.MFMaxSigma, vm.SpreadMaps)
 		}
 		fmt.Fprintln(g.stderr, ")")
 	}

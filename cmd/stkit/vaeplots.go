@@ -44,6 +44,7 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 		p := plot.New()
 		p.Title.Text = title
 		p.X.Label.Text = "epoch"
+		p.X.Tick.Marker = plotx.IntTicks{}
 		l, err := plotter.NewLine(plotx.XY(ep, train, false))
 		if err == nil {
 			l.Color = plotx.Palette(0)
@@ -90,9 +91,9 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 	}
 	total := panel(title,
 		series(func(r epochRow) float64 { return r.Loss }), valSeries(func(r epochRow) *float64 { return r.ValLoss }), nil)
-	rec := panel("reconstruction Σ(x−x̂)²", series(func(r epochRow) float64 { return r.Rec }), valSeries(func(r epochRow) *float64 { return r.ValRec }), nil)
+	rec := panel("reconstruction error Σ(x − x_rec)²", series(func(r epochRow) float64 { return r.Rec }), valSeries(func(r epochRow) *float64 { return r.ValRec }), nil)
 	gauss := panel("Gaussian KL (MC)", series(func(r epochRow) float64 { return r.Gauss }), valSeries(func(r epochRow) *float64 { return r.ValGauss }), nil)
-	cat := panel("KL(q(y|x) ‖ uniform) per row; balance KL(q̄ ‖ uniform)", series(func(r epochRow) float64 { return r.Cat }), valSeries(func(r epochRow) *float64 { return r.ValCat }),
+	cat := panel("KL(q(y|x) ‖ uniform) per row; balance: KL(mean q ‖ uniform)", series(func(r epochRow) float64 { return r.Cat }), valSeries(func(r epochRow) *float64 { return r.ValCat }),
 		func(p *plot.Plot) {
 			if l, err := plotter.NewLine(plotx.XY(ep, series(func(r epochRow) float64 { return r.Balance }), false)); err == nil {
 				l.Color = plotx.Palette(2)
@@ -112,6 +113,8 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 	occ := plot.New()
 	occ.Title.Text = "cluster occupancy (training)"
 	occ.X.Label.Text = "epoch"
+	occ.X.Tick.Marker = plotx.IntTicks{}
+	occ.Y.Label.Text = "fraction of the patches"
 	occ.Y.Min, occ.Y.Max = 0, 1
 	for k := 0; k < cfg.K; k++ {
 		kk := k
@@ -119,7 +122,7 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 			l.Color = plotx.Palette(k)
 			l.Width = vg.Points(1.5)
 			occ.Add(l)
-			occ.Legend.Add(fmt.Sprintf("%d", k), l)
+			occ.Legend.Add(fmt.Sprintf("cluster %d", k), l)
 		}
 	}
 	occ.Legend.Top = true
@@ -162,11 +165,12 @@ func plotMosaic(path string, patch func(i int) []float64, size int, idx [][]int,
 			if j == 0 {
 				title = fmt.Sprintf("cluster %d (%.1f%%)\n", k, 100*float64(counts[k])/float64(max(n, 1))) + title
 			}
-			grid[k][j] = plotx.MapPlot(title, px, size, size, lo, hi)
+			grid[k][j] = plotx.MapPanel(title, px, size, size, lo, hi, plotx.MapOptions{NoBar: true})
 			grid[k][j].Title.TextStyle.Font.Size = vg.Points(8)
 		}
 	}
-	return plotx.SaveGrid(path, grid, vg.Length(cols)*1.4*vg.Inch, vg.Length(len(idx))*1.7*vg.Inch)
+	return plotx.SaveGridTitled(path, "most confident patches of each cluster (#patch index, p = q(y|x); each patch on its own 1–99 % colour scale)",
+		grid, max(vg.Length(cols)*1.4*vg.Inch, 8*vg.Inch), vg.Length(len(idx))*1.7*vg.Inch+0.4*vg.Inch)
 }
 
 // pca2 projects the rows of x (n × d) on their first two principal axes (centred, SVD); it returns
