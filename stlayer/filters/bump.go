@@ -34,15 +34,54 @@ func pyMod(a, b float64) float64 {
 
 // bumpFilter returns PyWPH's bump-steerable wavelet of scale j and angle theta
 // (radians, from the column axis) on the M×N grid, folded from the doubled
-// frequency grid.
+// frequency grid, into dst (M×N, zero on entry).
 func bumpFilter(M, N, j int, theta float64, L int, dst []float64) {
+	bumpFilterOn(M, N, j, theta, L, identity(M), identity(N), dst)
+}
+
+// identity returns 0, 1, …, n−1.
+func identity(n int) []int {
+	a := make([]int, n)
+	for i := range a {
+		a[i] = i
+	}
+	return a
+}
+
+// bumpFilterOn is bumpFilter restricted to the rows and columns of the M×N
+// grid where rowAt and colAt are ≥ 0: the value of grid cell (r, c) goes to
+// dst[rowAt[r]·w + colAt[c]] (w the number of kept columns). The kept cells
+// receive exactly bumpFilter's values: each cell sums the same aliases of the
+// doubled grid in the same order (n, then m, ascending), only the skipped
+// rows and columns are not evaluated. Rows and columns of the doubled grid
+// with |k_row| or |k_col| ≥ 2ξ are skipped too: there |k| = Hypot(k_col,
+// k_row) ≥ 2ξ (Hypot never rounds below the larger of its arguments), outside
+// the support.
+func bumpFilterOn(M, N, j int, theta float64, L int, rowAt, colAt []int, dst []float64) {
 	c := bumpNorm(L)
 	xi := PyWPHK0 / math.Pow(2, float64(j))
+	w := 0
+	for _, a := range colAt {
+		if a >= 0 {
+			w++
+		}
+	}
 	for n := -M; n < M; n++ {
 		ky := 2 * math.Pi * float64(n) / float64(M)
-		row := mod(n, M) * N
+		ra := rowAt[mod(n, M)]
+		if ra < 0 || !(math.Abs(ky) < 2*xi) {
+			continue
+		}
+		row := ra * w
 		for m := -N; m < N; m++ {
+			ca := colAt[mod(m, N)]
+			if ca < 0 {
+				continue
+			}
 			kx := 2 * math.Pi * float64(m) / float64(N)
+			if !(math.Abs(kx) < 2*xi) {
+				continue
+			}
 			k := math.Hypot(kx, ky)
 			if !(k > 0 && k < 2*xi) {
 				continue
@@ -54,7 +93,7 @@ func bumpFilter(M, N, j int, theta float64, L int, dst []float64) {
 			}
 			u := (k - xi) * (k - xi)
 			v := c * math.Exp(-u/(xi*xi-u)) * ipow(math.Cos(ang-theta), L-1)
-			dst[row+mod(m, N)] += v
+			dst[row+ca] += v
 		}
 	}
 }
@@ -98,6 +137,58 @@ func BumpSteerable(M, N, J, L int) *stlayer.FilterBank {
 	checkBank("BumpSteerable", J*L, M, N)
 	name := fmt.Sprintf("bump-steerable-pywph J%d L%d %dx%d", J, L, M, N)
 	return cached(name, func() *stlayer.FilterBank { return bumpBank(M, N, J, L, L, name) })
+}
+
+// BumpSteerableBand returns the L bump-steerable wavelets of scale j
+// (BumpSteerable's filters j·L … j·L+L−1, θ_l = l·π/L) of an M×N grid,
+// cropped to their low-frequency h×w block (1 ≤ h ≤ M, 1 ≤ w ≤ N) as Cropped
+// crops a bank: filter l, row a, column b holds ψ̂_{j,θ_l} at the grid cell
+// (fftFreq(a, h) mod M, fftFreq(b, w) mod N). The values are bit for bit
+// those of Cropped(Subset(BumpSteerable(M, N, J, L), {j·L, …, j·L+L−1}), h,
+// w) for any J > j, but only the L·h·w kept values are evaluated and stored,
+// never the M×N filters (the bank of J·L full-size filters is 1.2 GB at
+// 2048², J = 9, L = 4). Bump wavelets vanish for |k| ≥ 2ξ_j = 1.7π/2^j, so
+// a crop of h ≥ M/2^{j−1} rows (and likewise columns) keeps their whole
+// support. Cached per (M, N, j, L, h, w); h = M, w = N gives the uncropped
+// filters of scale j. Panics (before caching) for invalid sizes, j outside
+// [0, MaxJ] or crops outside the grid.
+func BumpSteerableBand(M, N, j, L, h, w int) *stlayer.FilterBank {
+	checkSize("BumpSteerableBand", M, N)
+	checkJL("BumpSteerableBand", 1, L)
+	if j < 0 || j > MaxJ {
+		panic(fmt.Sprintf("filters.BumpSteerableBand: scale j=%d outside [0, %d]", j, MaxJ))
+	}
+	checkScales("BumpSteerableBand", j+1, L)
+	if h < 1 || w < 1 || h > M || w > N {
+		panic(fmt.Sprintf("filters.BumpSteerableBand: crop %dx%d of a %dx%d grid", h, w, M, N))
+	}
+	checkBank("BumpSteerableBand", L, h, w)
+	name := fmt.Sprintf("bump-steerable-pywph j%d L%d %dx%d", j, L, M, N)
+	if h != M || w != N {
+		name += fmt.Sprintf(" crop %dx%d", h, w)
+	}
+	return cached(name, func() *stlayer.FilterBank {
+		rowAt, colAt := cropIndex(M, h), cropIndex(N, w)
+		fb := newBank(L, h, w, name)
+		parallelFor(L, func(l int) {
+			bumpFilterOn(M, N, j, float64(l)*math.Pi/float64(L), L, rowAt, colAt, fb.Filter(l))
+		})
+		return fb
+	})
+}
+
+// cropIndex returns, for each of the n positions of an axis, its position in
+// the low-frequency crop of length h ≤ n (Cropped's choice: crop position a
+// holds fftFreq(a, h) mod n), or −1 for a position outside the crop.
+func cropIndex(n, h int) []int {
+	at := make([]int, n)
+	for i := range at {
+		at[i] = -1
+	}
+	for a := 0; a < h; a++ {
+		at[mod(fftFreq(a, h), n)] = a
+	}
+	return at
 }
 
 // BumpSteerableFull is BumpSteerable with 2L orientations covering [0, 2π),

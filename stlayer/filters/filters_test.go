@@ -563,3 +563,88 @@ func TestCropped(t *testing.T) {
 		t.Error("cropped bank name should mention its source")
 	}
 }
+
+// naiveBump is PyWPH's construction of a bump-steerable filter written
+// plainly (every point of the doubled grid, no skipped rows or columns): the
+// reference for bumpFilterOn's bits.
+func naiveBump(M, N, j int, theta float64, L int) []float64 {
+	dst := make([]float64, M*N)
+	c := bumpNorm(L)
+	xi := PyWPHK0 / math.Pow(2, float64(j))
+	for n := -M; n < M; n++ {
+		ky := 2 * math.Pi * float64(n) / float64(M)
+		for m := -N; m < N; m++ {
+			kx := 2 * math.Pi * float64(m) / float64(N)
+			k := math.Hypot(kx, ky)
+			if !(k > 0 && k < 2*xi) {
+				continue
+			}
+			ang := math.Atan2(ky, kx)
+			d := pyMod(ang-theta, 2*math.Pi)
+			if !(d <= math.Pi/2 || d >= 3*math.Pi/2) {
+				continue
+			}
+			u := (k - xi) * (k - xi)
+			dst[mod(n, M)*N+mod(m, N)] += c * math.Exp(-u/(xi*xi-u)) * ipow(math.Cos(ang-theta), L-1)
+		}
+	}
+	return dst
+}
+
+// BumpSteerable's filters are bit for bit the plain doubled-grid fold, and
+// BumpSteerableBand's are bit for bit the crops of BumpSteerable's (square,
+// non-square, odd sizes; band crops and arbitrary ones; the uncropped case).
+func TestBumpSteerableBandBits(t *testing.T) {
+	for _, c := range []struct{ M, N, J, L int }{{32, 32, 4, 4}, {24, 40, 3, 3}, {17, 21, 3, 5}} {
+		full := BumpSteerable(c.M, c.N, c.J, c.L)
+		for k := 0; k < full.K; k++ {
+			want := naiveBump(c.M, c.N, k/c.L, float64(k%c.L)*math.Pi/float64(c.L), c.L)
+			for i, v := range full.Filter(k) {
+				if math.Float64bits(v) != math.Float64bits(want[i]) {
+					t.Fatalf("%v: BumpSteerable filter %d value %d = %v, plain fold %v", c, k, i, v, want[i])
+				}
+			}
+		}
+		for j := 0; j < c.J; j++ {
+			ks := make([]int, c.L)
+			for l := range ks {
+				ks[l] = j*c.L + l
+			}
+			sub := Subset(full, ks)
+			s := 1 << max(0, j-1)
+			for _, hw := range [][2]int{{c.M, c.N}, {c.M / s, c.N / s}, {(c.M + 1) / 2, c.N/3 + 1}, {1, 2}} {
+				h, w := hw[0], hw[1]
+				got := BumpSteerableBand(c.M, c.N, j, c.L, h, w)
+				want := Cropped(sub, h, w)
+				if got.K != c.L || got.H != h || got.W != w || len(got.Data) != c.L*h*w {
+					t.Fatalf("%v j=%d crop %dx%d: bank K=%d %dx%d with %d values", c, j, h, w, got.K, got.H, got.W, len(got.Data))
+				}
+				for i, v := range got.Data {
+					if math.Float64bits(v) != math.Float64bits(want.Data[i]) {
+						t.Fatalf("%v j=%d crop %dx%d: value %d = %v, Cropped(Subset(BumpSteerable)) %v", c, j, h, w, i, v, want.Data[i])
+					}
+				}
+				if again := BumpSteerableBand(c.M, c.N, j, c.L, h, w); again != got {
+					t.Errorf("%v j=%d crop %dx%d: not cached", c, j, h, w)
+				}
+			}
+		}
+	}
+	// The band crop of scale j ≥ 1 keeps the whole filter: its values sum to
+	// those of the uncropped filter (support |k| < 1.7π/2^j).
+	M, J, L := 64, 5, 4
+	for j := 1; j < J; j++ {
+		s := 1 << max(0, j-1)
+		band, full := BumpSteerableBand(M, M, j, L, M/s, M/s), BumpSteerableBand(M, M, j, L, M, M)
+		var sb, sf float64
+		for i := range band.Data {
+			sb += band.Data[i]
+		}
+		for i := range full.Data {
+			sf += full.Data[i]
+		}
+		if math.Abs(sb-sf) > 1e-12*sf {
+			t.Errorf("j=%d: band crop %dx%d sums to %v, full filter %v", j, M/s, M/s, sb, sf)
+		}
+	}
+}

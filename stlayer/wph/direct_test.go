@@ -84,7 +84,7 @@ func directWPH(op *Op, x1, x2 []float64) []complex128 {
 	periodic := !op.cfg.NonPeriodic
 	X := [2][]complex128{testutil.FFT2(testutil.ToComplex(x1), M, N, false), testutil.FFT2(testutil.ToComplex(x2), M, N, false)}
 	factor := func(m, j, l, p int) []complex128 {
-		f := op.psi.Filter(j*L + l)
+		f := op.Psi().Filter(j*L + l)
 		s := make([]complex128, M*N)
 		for i := range s {
 			s[i] = X[m][i] * complex(f[i], 0)

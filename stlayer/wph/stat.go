@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"github.com/stkit-org/stkit/stlayer"
-	"github.com/stkit-org/stkit/stlayer/filters"
 )
 
 type mode int
@@ -274,19 +273,12 @@ func (b *builder) zband(j int) stlayer.Field {
 	if f, ok := b.zf[j]; ok {
 		return f
 	}
-	L := b.op.cfg.L
-	ks := make([]int, L)
-	for l := range ks {
-		ks[l] = j*L + l
-	}
 	h, w := b.dims(b.op.band[j])
-	bank := filters.Subset(b.op.psi, ks)
 	X := b.spectrum()
 	if h != b.op.M || w != b.op.N {
-		bank = filters.Cropped(bank, h, w)
 		X = b.p.CropFreq(X, h, w)
 	}
-	f := b.p.MulFilters(X, bank)
+	f := b.p.MulFilters(X, b.op.psiBand[j])
 	b.zf[j] = f
 	return f
 }

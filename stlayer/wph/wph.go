@@ -46,7 +46,9 @@
 // Speed: the bump wavelets have compact Fourier support |k| < 2ξ_j = 1.7π/2^j,
 // so the spectrum of z_j is computed only on its band, the low-frequency
 // crop of the M×N spectrum subsampled by 2^{max(0,j−1)} (Prim.CropFreq and
-// cropped filters), and zero-padded back (Prim.PadFreq) before the inverse
+// cropped filters, filters.BumpSteerableBand: the Op stores each scale's
+// filters at that size only, L·M·N·(2 + 1/4 + 1/16 + …) values for periodic
+// maps instead of the full bank's J·L·M·N, Psi), and zero-padded back (Prim.PadFreq) before the inverse
 // FFT: exact. Covariances whose coarser factor is linear (C01: Cov(|z_{j1}|,
 // z_{j2}), j1 < j2) are evaluated by Parseval on the band of z_{j2} only, which
 // is exact too. Periodic covariances are taken from uncentred factors and
@@ -216,9 +218,12 @@ type Op struct {
 	maxTau  [2]int
 	labels  *stlayer.Labels
 
-	psi  *stlayer.FilterBank // J·L bump-steerable filters, index j·L + l
-	phi  *stlayer.FilterBank // Gaussians for op.phiJ (nil if no scaling moments)
-	phiJ []int
+	// psiBand[j] holds the L bump-steerable filters of scale j at the size
+	// of z_j's band crop (filters.BumpSteerableBand, M/band[j] × N/band[j]):
+	// all that the statistic reads. The full M×N bank (Psi) is not kept.
+	psiBand []*stlayer.FilterBank
+	phi     *stlayer.FilterBank // Gaussians for op.phiJ (nil if no scaling moments)
+	phiJ    []int
 
 	// per-scale sampling: band[j] = subsampling of the exact band crop of
 	// z_j's spectrum, grid[j] = subsampling of the grid where z_j and its
@@ -312,7 +317,6 @@ func New(cfg Config, M, N int) (*Op, error) {
 			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: shifts up to %v do not fit the %dx%d cut window", op.maxTau, h, w)}
 		}
 	}
-	op.psi = filters.BumpSteerable(M, N, cfg.J, cfg.L)
 	seen := map[int]bool{}
 	for _, s := range op.sms {
 		if !seen[s.J] {
@@ -339,6 +343,10 @@ func New(cfg Config, M, N int) (*Op, error) {
 			op.grid[j] = max(1, s>>cfg.Margin)
 		}
 	}
+	op.psiBand = make([]*stlayer.FilterBank, cfg.J)
+	for j := range op.psiBand {
+		op.psiBand[j] = filters.BumpSteerableBand(M, N, j, cfg.L, M/op.band[j], N/op.band[j])
+	}
 	return op, nil
 }
 
@@ -354,8 +362,13 @@ func (op *Op) Labels() *stlayer.Labels { return op.labels }
 // NumCoeffs returns the number of coefficients per map (or per pair).
 func (op *Op) NumCoeffs() int { return len(op.moments) + len(op.sms) }
 
-// Psi returns the band-pass filter bank (filters.BumpSteerable(M, N, J, L)).
-func (op *Op) Psi() *stlayer.FilterBank { return op.psi }
+// Psi returns the band-pass filter bank filters.BumpSteerable(M, N, J, L):
+// J·L filters of M×N, index j·L + l. The Op does not hold it (it keeps each
+// scale's filters at its band crop, all the statistic needs): the first call
+// builds it (J·L·M·N float64 values: 1.2 GB of heap for 2048², J = 9,
+// L = 4, mostly zeros) and the filters package caches it for the rest of the
+// process, as every bank; later calls return the same pointer.
+func (op *Op) Psi() *stlayer.FilterBank { return filters.BumpSteerable(op.M, op.N, op.cfg.J, op.cfg.L) }
 
 // baseKey identifies the configuration and size, without the normalisation.
 func (op *Op) baseKey() string {
