@@ -3,6 +3,7 @@ package wph
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -180,27 +181,113 @@ func TestNormRefusesBadInput(t *testing.T) {
 	}
 }
 
-// A stored normalisation that lacks factors the statistic needs is accepted
-// by SetNorm (listing the needed factors takes an evaluation) but makes
-// Forward and LossGrad return an error naming the missing factor, on the CPU
-// engine too (it used to crash the caller with a string panic).
-func TestIncompleteNormIsAnError(t *testing.T) {
+// SetNorm refuses a normalisation that lacks factors the statistic needs,
+// naming them (kind, map, j, l, p), and keeps the stored one; the full
+// normalisation and one with extra entries are accepted.
+func TestSetNormRefusesIncompleteNorm(t *testing.T) {
 	x := testutil.RandMaps(rand.New(rand.NewPCG(3, 4)), 1, 32, 32)
 	op := newOp(t, Config{J: 3, L: 4, Norm: NormAuto}, 32, 32)
 	e := cpu.New()
 	if err := op.FitNorm(e, x); err != nil {
 		t.Fatal(err)
 	}
-	n := op.Norm()
+	full := op.Norm()
+	key := op.Key()
+	want, err := op.Forward(e, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := full.clone()
 	n.Factors = n.Factors[:len(n.Factors)/2]
-	if err := op.SetNorm(n); err != nil {
-		t.Fatalf("SetNorm of a partial normalisation: %v", err)
+	testutil.Refused(t, "SetNorm half the factors", func() error { return op.SetNorm(n) },
+		"lacks", fmt.Sprintf("of the %d factors", len(full.Factors)), "more)")
+	// One missing factor of each kind is named.
+	for i, f := range full.Factors {
+		if i > 0 && f.Kind == full.Factors[i-1].Kind && i != len(full.Factors)-1 {
+			continue
+		}
+		n := full.clone()
+		n.Factors = append(n.Factors[:i:i], n.Factors[i+1:]...)
+		name := fmt.Sprintf("%s map=%d j=%d l=%d p=%d", f.Kind, f.Map, f.J, f.L, f.P)
+		switch {
+		case f.Kind == "sm" && f.P == -1:
+			name = fmt.Sprintf("sm map=%d mean", f.Map)
+		case f.Kind == "sm":
+			name = fmt.Sprintf("sm map=%d j=%d p=%d", f.Map, f.J, f.P)
+		}
+		testutil.Refused(t, "SetNorm without "+name, func() error { return op.SetNorm(n) }, "lacks 1 of", name)
 	}
-	if _, err := op.Forward(e, x); err == nil || !strings.Contains(err.Error(), "no factor") {
-		t.Errorf("Forward with a partial normalisation: error %v", err)
+	// A norm of another model (no scaling moments) lacks the "sm" factors.
+	other := newOp(t, Config{J: 3, L: 4, Norm: NormAuto, Classes: []string{"S11", "S00", "S01", "C01", "Cphase"}}, 32, 32)
+	if err := other.FitNorm(e, x); err != nil {
+		t.Fatal(err)
 	}
-	if _, _, err := e.LossGrad(op.Key(), op.Stat(), x, testutil.SumAbs2); err == nil || !strings.Contains(err.Error(), "no factor") {
-		t.Errorf("LossGrad with a partial normalisation: error %v", err)
+	testutil.Refused(t, "SetNorm of a model without L", func() error { return op.SetNorm(other.Norm()) }, "lacks", "sm map=0 mean")
+	if op.Key() != key {
+		t.Fatal("a refused SetNorm changed the stored normalisation")
+	}
+	// The other way round the norm has extra factors only: accepted, and the
+	// coefficients are those of the full normalisation.
+	if err := other.SetNorm(full); err != nil {
+		t.Errorf("SetNorm with extra factors: %v", err)
+	}
+	extra := full.clone()
+	extra.Factors = append(extra.Factors, FactorStat{Kind: "wph", J: 7, L: 1, P: 3, Std: 1})
+	if err := op.SetNorm(extra); err != nil {
+		t.Fatalf("SetNorm with an extra factor: %v", err)
+	}
+	got, err := op.Forward(e, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want.Data {
+		if got.Data[i] != want.Data[i] {
+			t.Fatalf("coefficient %d with an extra factor: %v, want %v", i, got.Data[i], want.Data[i])
+		}
+	}
+}
+
+// The factors SetNorm requires are exactly those FitNorm measures, for
+// models that use different subsets of them.
+func TestNormKeysAreFitKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	e := cpu.New()
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"default", Config{J: 3, L: 4}},
+		{"cross", Config{J: 3, L: 4, Cross: true}},
+		{"dn", Config{J: 3, L: 2, DN: 1}},
+		{"non-periodic", Config{J: 2, L: 4, NonPeriodic: true}},
+		{"subsample", Config{J: 3, L: 4, Subsample: true, Margin: 1}},
+		{"some classes", Config{J: 3, L: 4, Classes: []string{"S11", "C01"}}},
+		{"optional classes", Config{J: 3, L: 3, DL: 1, Classes: []string{"C00", "S10", "C10", "Cphase_inv"}}},
+		{"only L", Config{J: 3, L: 4, Classes: []string{"L"}, SMJ: []int{0, 2}, SMP: [][2]int{{0, 2}, {1, 1}}}},
+		{"cross L", Config{J: 2, L: 4, Cross: true, Classes: []string{"S00", "L"}, SMP: [][2]int{{0, 1}}}},
+	} {
+		c.cfg.Norm = NormAuto
+		op := newOp(t, c.cfg, 32, 32)
+		rows := 32
+		if c.cfg.Cross {
+			rows = 64
+		}
+		if err := op.FitNorm(e, testutil.RandMaps(rng, 1, rows, 32)); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		fit := map[fkey]bool{}
+		for _, f := range op.Norm().Factors {
+			fit[keyOf(f)] = true
+		}
+		need := op.normKeys()
+		for _, k := range need {
+			if !fit[k] {
+				t.Errorf("%s: SetNorm requires %v, which FitNorm does not measure", c.name, k)
+			}
+		}
+		if len(need) != len(fit) {
+			t.Errorf("%s: SetNorm requires %d factors, FitNorm measures %d", c.name, len(need), len(fit))
+		}
 	}
 }
 

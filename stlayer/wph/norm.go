@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync/atomic"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -70,12 +71,9 @@ func (n *Norm) stat(k fkey) FactorStat {
 			return f
 		}
 	}
-	kind := "wph"
-	if k.sm {
-		kind = "sm"
-	}
-	// An error value: the engines return it from Forward and LossGrad.
-	panic(fmt.Errorf("wph: the stored normalisation has no factor %s map=%d j=%d l=%d p=%d", kind, k.m, k.j, k.l, k.p))
+	// An error value: the engines return it from Forward and LossGrad
+	// (SetNorm refuses incomplete normalisations, so this is a safeguard).
+	panic(fmt.Errorf("wph: the stored normalisation has no factor %s", k))
 }
 
 func (n *Norm) fingerprint() string {
@@ -209,11 +207,13 @@ func (op *Op) Norm() *Norm {
 }
 
 // SetNorm installs a normalisation (e.g. read with ReadNorm). It must come
-// from an operator with the same J, L, map size and Cross setting, and hold
-// finite values (Std ≥ 0) for known kinds and maps, else it is refused with
-// an error and the stored normalisation is kept; factors the statistic needs
-// but n lacks make the statistic fail when it is evaluated (Forward and
-// LossGrad return the error naming the missing factor).
+// from an operator with the same J, L, map size and Cross setting, hold
+// finite values (Std ≥ 0) for known kinds and maps, and have an entry for
+// every factor the statistic reads (those FitNorm measures: each (map, j, p)
+// of a moment's factors, all L orientations; each scaling-moment factor
+// (map, p) at every scaling scale, and the mean of each map), else it is
+// refused with an error (naming the missing factors) and the stored
+// normalisation is kept. Extra entries are accepted and ignored.
 func (op *Op) SetNorm(n *Norm) error {
 	if n == nil {
 		return fmt.Errorf("wph: nil normalisation")
@@ -228,8 +228,86 @@ func (op *Op) SetNorm(n *Norm) error {
 	if err := n.checkValues(); err != nil {
 		return err
 	}
+	if err := op.checkComplete(n); err != nil {
+		return err
+	}
 	op.norm = n.clone()
 	return nil
+}
+
+// normKeys lists the factors whose reference statistics the statistic reads
+// (the factors FitNorm records), in model order without repeats: for every
+// covariance, [x_0⋆ψ_{j1,l}]^{p1} and [x_{m2}⋆ψ_{j2,l}]^{p2} for l = 0…L−1
+// (m2 = 1 for Cross, else 0); with scaling moments, the mean of each map and
+// [(x_m − μ)⋆φ_j]^p for j over the scaling scales, (m, p) = (0, P1) and
+// (m2, P2) of each moment.
+func (op *Op) normKeys() []fkey {
+	var keys []fkey
+	seen := map[fkey]bool{}
+	add := func(k fkey) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	m2 := 0
+	if op.cfg.Cross {
+		m2 = 1
+	}
+	for _, c := range op.covs {
+		for l := 0; l < op.cfg.L; l++ {
+			add(fkey{m: 0, j: c.j1, l: l, p: c.p1})
+			add(fkey{m: m2, j: c.j2, l: l, p: c.p2})
+		}
+	}
+	if len(op.sms) > 0 {
+		for m := 0; m <= m2; m++ {
+			add(fkey{sm: true, m: m, j: 0, l: -1, p: -1})
+		}
+	}
+	for _, s := range op.sms {
+		for _, j := range op.phiJ {
+			add(fkey{sm: true, m: 0, j: j, l: -1, p: s.P1})
+			add(fkey{sm: true, m: m2, j: j, l: -1, p: s.P2})
+		}
+	}
+	return keys
+}
+
+// checkComplete returns an error naming the factors op needs that n lacks.
+func (op *Op) checkComplete(n *Norm) error {
+	have := make(map[fkey]bool, len(n.Factors))
+	for _, f := range n.Factors {
+		have[keyOf(f)] = true
+	}
+	var missing []string
+	need := op.normKeys()
+	for _, k := range need {
+		if !have[k] {
+			missing = append(missing, k.String())
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	const show = 6
+	list := strings.Join(missing[:min(len(missing), show)], ", ")
+	if len(missing) > show {
+		list += fmt.Sprintf(", … (%d more)", len(missing)-show)
+	}
+	return fmt.Errorf("wph: the normalisation lacks %d of the %d factors this operator needs: %s", len(missing), len(need), list)
+}
+
+// String names the factor as the Norm's entries do: "wph map=0 j=2 l=1 p=0",
+// "sm map=0 j=-1 p=1", or "sm map=0 mean" for the map's own mean.
+func (k fkey) String() string {
+	switch {
+	case !k.sm:
+		return fmt.Sprintf("wph map=%d j=%d l=%d p=%d", k.m, k.j, k.l, k.p)
+	case k.p == -1:
+		return fmt.Sprintf("sm map=%d mean", k.m)
+	}
+	return fmt.Sprintf("sm map=%d j=%d p=%d", k.m, k.j, k.p)
 }
 
 // ClearNorm removes the stored normalisation.
