@@ -17,6 +17,7 @@ import (
 type PSOp struct {
 	m, n   int
 	nbins  int
+	corner bool        // the last bin holds the modes with |k| ≥ min(M, N)/2
 	bins   [][]float64 // per bin, the M·N averaging weights 1/(n_b·M·N) on its modes
 	labels *stlayer.Labels
 }
@@ -24,14 +25,30 @@ type PSOp struct {
 // NewPSOp builds the operator for M×N maps. Maps with min(M, N) < 3 have
 // no half-octave bin (IsoPowerSpectrum): the operator then has no
 // coefficient, and evaluating it is an engine error.
-func NewPSOp(m, n int) *PSOp {
+func NewPSOp(m, n int) *PSOp { return newPSOp(m, n, false) }
+
+// NewPSOpCorner is NewPSOp with one more coefficient, last: the log mean
+// power of the modes that IsoPowerSpectrum's bins leave out, |k| ≥
+// min(M, N)/2 cycles per map (the Nyquist axes and the corners of the
+// Fourier plane, about 21 % of a square map's modes). The synthesis
+// power-spectrum term uses it: without it nothing but the j = 0 wavelets
+// constrains those modes, and a histogram term fitting a heavy-tailed
+// pixel distribution (e.g. pooled over patches of different brightness)
+// filled them with checkerboard patterns.
+func NewPSOpCorner(m, n int) *PSOp { return newPSOp(m, n, true) }
+
+func newPSOp(m, n int, corner bool) *PSOp {
 	if m < 1 || n < 1 {
 		m, n = max(m, 0), max(n, 0)
 	}
 	ref := IsoPowerSpectrum(make([]float64, m*n), m, n)
 	edges := ref.Edges
 	nb := len(ref.P)
-	op := &PSOp{m: m, n: n, nbins: nb, bins: make([][]float64, nb), labels: stlayer.NewLabels("bin")}
+	if corner && nb > 0 {
+		edges = append(append([]float64(nil), edges...), math.Inf(1))
+		nb++
+	}
+	op := &PSOp{m: m, n: n, nbins: nb, corner: corner && nb > 0, bins: make([][]float64, nb), labels: stlayer.NewLabels("bin")}
 	for b := range op.bins {
 		op.bins[b] = make([]float64, m*n)
 	}
@@ -62,7 +79,12 @@ func NewPSOp(m, n int) *PSOp {
 }
 
 // Key implements StatOp.
-func (o *PSOp) Key() string { return fmt.Sprintf("logps %dx%d", o.m, o.n) }
+func (o *PSOp) Key() string {
+	if o.corner {
+		return fmt.Sprintf("logps+corner %dx%d", o.m, o.n)
+	}
+	return fmt.Sprintf("logps %dx%d", o.m, o.n)
+}
 
 // Labels implements StatOp.
 func (o *PSOp) Labels() *stlayer.Labels { return o.labels }
@@ -77,7 +99,9 @@ func (o *PSOp) Stat() stlayer.Stat {
 }
 
 // NewPowerSpectrumTerm returns a loss term matching the log power spectrum
-// of the target maps (mean over the batch), weight/nbins per bin.
+// of the target maps (mean over the batch), weight/nbins per bin: the
+// half-octave bins of IsoPowerSpectrum and the corner bin of NewPSOpCorner
+// (left out when a target map has no power at |k| ≥ min(M, N)/2).
 //
 // Target maps that are nil, empty, whose Data length is not B·M·N or that
 // hold non-finite pixels, maps too small to have a half-octave bin
@@ -98,11 +122,40 @@ func NewPowerSpectrumTerm(eng stlayer.Engine, target *stlayer.Maps, weight float
 			}
 		}
 	}
-	op := NewPSOp(target.M, target.N)
+	// The corner bin (NewPSOpCorner) is matched too, unless a target map
+	// has no power there (band-limited maps: its log would be −∞).
+	op := NewPSOpCorner(target.M, target.N)
+	for b := 0; b < target.B; b++ {
+		if !(cornerPower(target.Map(b), target.M, target.N) > 0) {
+			op = NewPSOp(target.M, target.N)
+			break
+		}
+	}
 	t, err := NewTarget("power spectrum", eng, op, target, WeightMean)
 	if err != nil {
 		return nil, err
 	}
 	t.Scale = weight
 	return t, nil
+}
+
+// cornerPower returns the mean power Σ|FFT(x)(k)|²/(M N) over the modes with
+// |k| ≥ min(M, N)/2 cycles per map (the corner bin of NewPSOpCorner).
+func cornerPower(x []float64, m, n int) float64 {
+	f := fft2(x, m, n)
+	kmax := float64(min(m, n)) / 2
+	sum, cnt := 0.0, 0
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			if math.Hypot(float64(freq(i, m)), float64(freq(j, n))) >= kmax {
+				v := f[i*n+j]
+				sum += real(v)*real(v) + imag(v)*imag(v)
+				cnt++
+			}
+		}
+	}
+	if cnt == 0 {
+		return 0
+	}
+	return sum / float64(cnt*m*n)
 }

@@ -54,7 +54,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	history := fs.Int("history", 20, "L-BFGS memory")
 	initKind := fs.String("init", "grf", "starting point: white (white noise with the target's mean and std) or grf (preset quality: grf, cheng: white)")
 	weights := fs.String("weights", "auto", "per-coefficient weights: auto (std if ≥ 2 targets, else mean), mean or std")
-	psWeight := fs.Float64("ps", 1, "relative weight of the log power-spectrum term: each half-octave bin weighs W × the mean weight of a statistic coefficient (0 = off; preset quality: 1, cheng: 0)")
+	psWeight := fs.Float64("ps", 1, "relative weight of the log power-spectrum term: each half-octave bin, and one bin of the modes beyond k = N/2 (the Fourier corners), weighs W × the mean weight of a statistic coefficient (0 = off; preset quality: 1, cheng: 0)")
 	histWeight := fs.Float64("hist", 10, "relative weight of the histogram term: W × a statistic coefficient's mean weight × mean squared quantile difference in target σ (0 = off; preset quality: 10, cheng: 0)")
 	indep := fs.Bool("independent", true, "one L-BFGS per map instead of one on all maps' pixels stacked (preset quality: true, cheng: false)")
 	report := fs.String("report", "", "write a validation report (PNGs + metrics.json) into this directory")
