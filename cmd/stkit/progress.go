@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 )
@@ -17,7 +19,17 @@ import (
 // 0.1 s; opts are applied after these defaults (progressbar.OptionThrottle(0)
 // for a bar whose steps take seconds, so that a Describe and the step's Add
 // both show at once).
+//
+// When w is not a terminal (stderr redirected to a log file or a pipe), the
+// bar is written as plain lines instead of being redrawn in place with
+// carriage returns, at most one every 10 s (the opts' throttle, if any, wins):
+// a long run's log gets a readable progress line, not a megabyte of \r.
 func newBar(w io.Writer, max int, desc string, opts ...progressbar.Option) *progressbar.ProgressBar {
+	throttle := 100 * time.Millisecond
+	if !isTerminal(w) {
+		w = &lineWriter{w: w}
+		throttle = 10 * time.Second
+	}
 	return progressbar.NewOptions(max, append([]progressbar.Option{
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(desc),
@@ -25,9 +37,42 @@ func newBar(w io.Writer, max int, desc string, opts ...progressbar.Option) *prog
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100_000_000),
+		progressbar.OptionThrottle(throttle),
 		progressbar.OptionOnCompletion(func() { io.WriteString(w, "\n") }),
 	}, opts...)...)
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// lineWriter turns a progress bar's in-place redraws into lines: each write
+// (one redraw) becomes one line with the blanking runs of spaces and the
+// carriage returns dropped, and a line equal to the previous one is not
+// repeated.
+type lineWriter struct {
+	w    io.Writer
+	last string
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	for _, part := range strings.FieldsFunc(string(p), func(r rune) bool { return r == '\r' || r == '\n' }) {
+		line := strings.TrimRight(part, " ")
+		if strings.TrimSpace(line) == "" || line == l.last {
+			continue
+		}
+		l.last = line
+		if _, err := io.WriteString(l.w, line+"\n"); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
 }
 
 // stopper is the part of a progress bar that endBar uses.
