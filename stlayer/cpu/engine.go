@@ -57,6 +57,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -86,8 +87,8 @@ type Engine struct {
 	fftCount map[[2]int]float64 // FFTCount
 
 	bankMu   sync.Mutex
-	banks    map[*stlayer.FilterBank]*bankInfo // filter supports (filter.go)
-	uniformW map[int][]float64                 // Mean weights (lazybin.go)
+	banks    map[weak.Pointer[stlayer.FilterBank]]*bankInfo // filter supports (filter.go)
+	uniformW map[int][]float64                              // Mean weights (lazybin.go)
 }
 
 // Option configures an Engine.

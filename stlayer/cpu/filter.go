@@ -2,6 +2,8 @@ package cpu
 
 import (
 	"math"
+	"runtime"
+	"weak"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -71,14 +73,19 @@ func (s *support) rowRuns(h int) [][2]int32 {
 const mergeGap = 8
 
 // bank returns the engine's truncated copy of f and its supports, computed
-// once per bank (banks are immutable, see stlayer.FilterBank).
+// once per bank (banks are immutable, see stlayer.FilterBank). The cache
+// holds f weakly: a copy lives as long as its bank, and is dropped (by a
+// cleanup the runtime runs after f is collected) once no one else holds the
+// bank, so a process evaluating many operators or sizes keeps only the
+// copies of the banks it still has.
 func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
 	e.bankMu.Lock()
 	defer e.bankMu.Unlock()
 	if e.banks == nil {
-		e.banks = map[*stlayer.FilterBank]*bankInfo{}
+		e.banks = map[weak.Pointer[stlayer.FilterBank]]*bankInfo{}
 	}
-	if bi := e.banks[f]; bi != nil && len(bi.data) == len(f.Data) {
+	key := weak.Make(f)
+	if bi := e.banks[key]; bi != nil && len(bi.data) == len(f.Data) {
 		return bi
 	}
 	H, W, n := f.H, f.W, f.H*f.W
@@ -97,8 +104,25 @@ func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
 		}
 		bi.sup[k] = newSupport(dst, H, W)
 	}
-	e.banks[f] = bi
+	if _, had := e.banks[key]; !had {
+		runtime.AddCleanup(f, e.dropBank, key)
+	}
+	e.banks[key] = bi
 	return bi
+}
+
+// dropBank forgets the copy of a collected bank.
+func (e *Engine) dropBank(key weak.Pointer[stlayer.FilterBank]) {
+	e.bankMu.Lock()
+	delete(e.banks, key)
+	e.bankMu.Unlock()
+}
+
+// cachedBanks returns the number of filter banks the engine holds copies of.
+func (e *Engine) cachedBanks() int {
+	e.bankMu.Lock()
+	defer e.bankMu.Unlock()
+	return len(e.banks)
 }
 
 // newSupport scans an H×W filter for its nonzero rows, runs and columns.
