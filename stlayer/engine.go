@@ -84,6 +84,19 @@ func (c *Coeffs) Row(b int) []complex128 { n := c.PerMap(); return c.Data[b*n : 
 // upstream gradient g = ∂ℒ/∂Re c + i ∂ℒ/∂Im c (same layout as out.Data).
 type LossFunc func(out *Coeffs) (loss float64, g []complex128, err error)
 
+// SumAbs2 is the LossFunc ℒ = Σ_k |c_k|² over every coefficient of every
+// map, with g = 2c (PyWPH's Σ|coeffs|², Kymatio's ΣS²: the losses of the
+// peers' gradient fixtures).
+func SumAbs2(c *Coeffs) (float64, []complex128, error) {
+	g := make([]complex128, len(c.Data))
+	l := 0.0
+	for i, v := range c.Data {
+		l += real(v)*real(v) + imag(v)*imag(v)
+		g[i] = 2 * v
+	}
+	return l, g, nil
+}
+
 // Engine evaluates statistics written against Prim on host maps. Implementations:
 // stlayer/cpu (plain Go, hand-written adjoints on a tape) and stlayer/graph
 // (GoMLX graphs; native FFT on XLA, four-step DotGeneral FFT on the pure-Go

@@ -90,7 +90,7 @@ func checkDefs() []checkDef {
 		{name: "wph-normauto", family: "wph", peer: "PyWPH J6 L4 dn0, norm='auto'", files: []string{fxWPHAuto},
 			ref: npyRef(fxWPHAuto), got: func(ev *checkEval) (checkVals, error) { return ev.coeffs(wphAuto) }},
 		{name: "wph-grad", family: "wph", peer: "PyWPH ∂Σ|coeffs|²/∂x", grad: true, files: []string{fxWPHGrad},
-			ref: npyRef(fxWPHGrad), got: func(ev *checkEval) (checkVals, error) { return ev.grad(wphSpec, lossSumAbs2) }},
+			ref: npyRef(fxWPHGrad), got: func(ev *checkEval) (checkVals, error) { return ev.grad(wphSpec, stlayer.SumAbs2) }},
 	}
 	for _, a := range []string{"P00", "S1", "C01", "for_synthesis", "for_synthesis_iso"} {
 		defs = append(defs, checkDef{name: "scov-" + a, family: "scov", peer: "Cheng scattering_cov J6 L4 " + a, files: []string{fxSCov},
@@ -110,7 +110,7 @@ func checkDefs() []checkDef {
 		checkDef{name: "kymatio-S", family: "kymatio", peer: "Kymatio Scattering2D J6 L8 S", files: []string{fxKymatio},
 			ref: npzRef(fxKymatio, "S"), got: func(ev *checkEval) (checkVals, error) { return ev.dictArray(kySpec, "S") }},
 		checkDef{name: "kymatio-grad", family: "kymatio", peer: "Kymatio ∂ΣS²/∂x", grad: true, files: []string{fxKymatioGrd},
-			ref: npyRef(fxKymatioGrd), got: func(ev *checkEval) (checkVals, error) { return ev.grad(kySpec, lossSumAbs2) }},
+			ref: npyRef(fxKymatioGrd), got: func(ev *checkEval) (checkVals, error) { return ev.grad(kySpec, stlayer.SumAbs2) }},
 	)
 	return defs
 }
@@ -225,18 +225,6 @@ func (ev *checkEval) grad(spec stats.Spec, loss stlayer.LossFunc) (checkVals, er
 		v[i] = complex(f, 0)
 	}
 	return checkVals{v: v, shape: []int{ev.x.M, ev.x.N}}, nil
-}
-
-// lossSumAbs2 is ℒ = Σ|c|² (upstream gradient 2c, stlayer.LossFunc's
-// convention ∂ℒ/∂Re c + i ∂ℒ/∂Im c): PyWPH's Σ|coeffs|², Kymatio's ΣS².
-func lossSumAbs2(c *stlayer.Coeffs) (float64, []complex128, error) {
-	g := make([]complex128, len(c.Data))
-	l := 0.0
-	for i, v := range c.Data {
-		l += real(v)*real(v) + imag(v)*imag(v)
-		g[i] = 2 * v
-	}
-	return l, g, nil
 }
 
 // lossSumRe2 is ℒ = Σ(Re c)² (gradient 2 Re c): Cheng's Σ(for_synthesis_iso)²

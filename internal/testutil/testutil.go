@@ -306,17 +306,9 @@ func MovedIndex(t testing.TB, lab *stlayer.Labels, move func(class string, vals 
 	return idx, conj
 }
 
-// SumAbs2 is the loss ℒ = Σ_k |c_k|² with its upstream gradient g = 2c in
-// the stlayer.LossFunc convention (g = ∂ℒ/∂Re c + i ∂ℒ/∂Im c).
-func SumAbs2(c *stlayer.Coeffs) (float64, []complex128, error) {
-	g := make([]complex128, len(c.Data))
-	l := 0.0
-	for i, v := range c.Data {
-		l += real(v)*real(v) + imag(v)*imag(v)
-		g[i] = 2 * v
-	}
-	return l, g, nil
-}
+// SumAbs2 is stlayer.SumAbs2, the loss ℒ = Σ_k |c_k|² with its upstream
+// gradient g = 2c in the stlayer.LossFunc convention.
+func SumAbs2(c *stlayer.Coeffs) (float64, []complex128, error) { return stlayer.SumAbs2(c) }
 
 // FFT2 is the reference 2-D DFT (gonum, complex128) of every h×w plane of x
 // (len(x) a multiple of h·w, row-major planes): X[k1,k2] = Σ x[n1,n2]

@@ -18,15 +18,7 @@ func TestPoolReuseSameBits(t *testing.T) {
 	const M, N = 16, 24
 	stat := allPrims(rng, M, N)
 	x := testutil.RandMaps(rng, 2, M, N)
-	loss := func(c *stlayer.Coeffs) (float64, []complex128, error) {
-		g := make([]complex128, len(c.Data))
-		l := 0.0
-		for i, v := range c.Data {
-			l += real(v)*real(v) + imag(v)*imag(v)
-			g[i] = 2 * v
-		}
-		return l, g, nil
-	}
+	loss := stlayer.SumAbs2
 	ref := New()
 	c0, err := ref.Forward("all", stat, x)
 	if err != nil {
