@@ -9,13 +9,13 @@ import (
 
 func BenchmarkMorletCheng256J6L4(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		morletBank(256, 256, 6, 4, -1, 0, math.Pi, true, "bench")
+		morletBank(256, 256, 4, -1, 0, math.Pi, true, seq(0, 24), 256, 256, "bench")
 	}
 }
 
 func BenchmarkMorletKymatio384J6L8(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		morletBank(384, 384, 6, 8, -2, 2, kymatioPi, false, "bench")
+		morletBank(384, 384, 8, -2, 2, kymatioPi, false, seq(0, 48), 384, 384, "bench")
 	}
 }
 

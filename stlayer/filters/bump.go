@@ -245,12 +245,16 @@ func GaussianPyWPH(M, N int, js []int) *stlayer.FilterBank {
 	name := fmt.Sprintf("gaussian-pywph j=[%s] %dx%d", strings.Join(parts, ","), M, N)
 	return cached(name, func() *stlayer.FilterBank {
 		fb := newBank(len(js), M, N, name)
+		rows, cols := identity(M), identity(N)
+		pool := newScratchPool(M, N)
 		parallelFor(len(js), func(i int) {
 			p := gaborParams{
 				M: M, N: N, sigma: PyWPHSigma0() * math.Pow(2, float64(js[i])),
 				theta: 0, xi: 0, slant: 1, lo: -2, hi: 1, piNorm: math.Pi,
 			}
-			copy(fb.Filter(i), gaussianFourier(p))
+			s := pool.get()
+			defer pool.put(s)
+			s.gaussian(p, rows, cols, fb.Filter(i))
 		})
 		return fb
 	})

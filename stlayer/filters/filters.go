@@ -35,7 +35,6 @@ import (
 	"sync"
 
 	"github.com/stkit-org/stkit/stlayer"
-	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // cacheEntry builds its bank at most once.
@@ -133,27 +132,6 @@ func mod(a, n int) int {
 		r += n
 	}
 	return r
-}
-
-// fft2 replaces a (M×N, row-major) by its unnormalised forward 2D DFT
-// X[k1,k2] = Σ x[n1,n2] exp(−2πi(k1n1/M + k2n2/N)).
-func fft2(a []complex128, M, N int) {
-	row := fourier.NewCmplxFFT(N)
-	for r := 0; r < M; r++ {
-		s := a[r*N : (r+1)*N]
-		row.Coefficients(s, s)
-	}
-	col := fourier.NewCmplxFFT(M)
-	buf := make([]complex128, M)
-	for c := 0; c < N; c++ {
-		for r := 0; r < M; r++ {
-			buf[r] = a[r*N+c]
-		}
-		col.Coefficients(buf, buf)
-		for r := 0; r < M; r++ {
-			a[r*N+c] = buf[r]
-		}
-	}
 }
 
 // parallelFor runs f(i) for i in [0, n) on up to GOMAXPROCS goroutines.

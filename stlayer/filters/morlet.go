@@ -3,8 +3,10 @@ package filters
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/stkit-org/stkit/stlayer"
+	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // gaborParams describes a periodised real-space Gabor filter on an M×N grid:
@@ -29,55 +31,197 @@ type gaborParams struct {
 // 4096²), i.e. below float64 resolution of filters whose peak is ≈ 1.
 const expCut = 60.0
 
-// gaborPair returns the normalised periodised Gabor g_ξ (complex) and the
-// normalised periodised envelope g_0 (the same Gabor with ξ = 0, real).
-func gaborPair(p gaborParams) (gab []complex128, env []float64) {
-	M, N := p.M, p.N
+// morletScratch holds one worker's buffers for the Gabor-based filters of an
+// M×N grid (its methods morlet and gaussian). Each worker of a bank build
+// takes one scratch for all its filters (scratchPool), so the buffers are
+// allocated once per worker, not once per filter (the full-grid buffers of a
+// 2048² filter are 96 MB, garbage that a large live heap lets accumulate:
+// building the 1.2 GB bank of 2048², J = 9, peaked at 2.7 GB RSS).
+//
+// The periodised Gabor pair is stored on its possibly nonzero rows only:
+// rows lists them ascending and at[r] is the index of grid row r in rows (−1
+// for a row no term reaches); gab and env hold those rows, len(rows)·N values.
+// Every other row is exactly +0 (+0 +0i): no term is added there, the
+// normalisation maps +0 to +0 and the zero-mean correction subtracts
+// K·(+0) = ±0 from +0, which leaves +0.
+type morletScratch struct {
+	M, N   int
+	rowFFT *fourier.CmplxFFT // length N
+	colFFT *fourier.CmplxFFT // length M
+	zero   []complex128      // rowFFT of a row of +0: the transform of every row not stored
+	at     []int
+	rows   []int
+	gab    []complex128
+	env    []float64
+	cols   []complex128 // colTile columns of length M, stride apart
+	stride int          // M + colPad
+}
+
+// colTile is the number of columns gathered, transformed and scattered
+// together in the second pass of the 2D FFT: the gather reads colTile
+// adjacent values of each row (whole cache lines) instead of one value per
+// row and column.
+const colTile = 16
+
+// colPad separates the column buffers by M + colPad values: at power-of-two
+// M a stride of exactly M puts the colTile values of one row in the same
+// cache set (the gather and scatter then thrash the cache).
+const colPad = 4
+
+func newMorletScratch(M, N int) *morletScratch {
+	s := &morletScratch{
+		M: M, N: N,
+		rowFFT: fourier.NewCmplxFFT(N),
+		colFFT: fourier.NewCmplxFFT(M),
+		at:     make([]int, M),
+		cols:   make([]complex128, colTile*(M+colPad)),
+		stride: M + colPad,
+	}
+	s.zero = s.rowFFT.Coefficients(nil, make([]complex128, N))
+	return s
+}
+
+// scratchPool lends morletScratches of one grid size to the workers of one
+// bank build (at most GOMAXPROCS are kept). The scratches die with the
+// build: a pool shared between builds would keep up to 2 × 96 MB alive into
+// the statistic's evaluation at 2048².
+type scratchPool struct {
+	M, N int
+	free chan *morletScratch
+}
+
+func newScratchPool(M, N int) *scratchPool {
+	return &scratchPool{M: M, N: N, free: make(chan *morletScratch, runtime.GOMAXPROCS(0))}
+}
+
+func (p *scratchPool) get() *morletScratch {
+	select {
+	case s := <-p.free:
+		return s
+	default:
+		return newMorletScratch(p.M, p.N)
+	}
+}
+
+func (p *scratchPool) put(s *morletScratch) {
+	select {
+	case p.free <- s:
+	default:
+	}
+}
+
+// gaborGeom holds the coefficients of the quadratic exponent
+// q(x, y) = c00 x² + c01 x y + c11 y² of gaborParams' envelope, the smallest
+// eigenvalue lmin of its matrix and the wave vector (kr, kc).
+type gaborGeom struct {
+	c00, c01, c11, lmin, kr, kc float64
+}
+
+func newGaborGeom(p gaborParams) gaborGeom {
 	ct, st := math.Cos(p.theta), math.Sin(p.theta)
 	s2 := p.slant * p.slant
 	inv := 1 / (2 * p.sigma * p.sigma)
-	c00 := (ct*ct + st*st*s2) * inv
-	c01 := 2 * ct * st * (1 - s2) * inv // curv[0,1] + curv[1,0]
-	c11 := (st*st + ct*ct*s2) * inv
-	// Smallest eigenvalue of C, used to skip whole copies whose exponent is
-	// beyond expCut everywhere.
-	lmin := math.Min(1, s2) * inv
-	kr, kc := p.xi*ct, p.xi*st
+	return gaborGeom{
+		c00: (ct*ct + st*st*s2) * inv,
+		c01: 2 * ct * st * (1 - s2) * inv, // curv[0,1] + curv[1,0]
+		c11: (st*st + ct*ct*s2) * inv,
+		// Smallest eigenvalue of C, used to skip whole copies whose
+		// exponent is beyond expCut everywhere.
+		lmin: math.Min(1, s2) * inv,
+		kr:   p.xi * ct, kc: p.xi * st,
+	}
+}
 
-	gab = make([]complex128, M*N)
-	env = make([]float64, M*N)
+// skipCopy reports whether the periodic copy (ex, ey) lies beyond expCut
+// everywhere on the M×N grid.
+func (g *gaborGeom) skipCopy(M, N, ex, ey int) bool {
+	dr := distToRange(ex*M, ex*M+M-1)
+	dc := distToRange(ey*N, ey*N+N-1)
+	return g.lmin*(dr*dr+dc*dc) > expCut
+}
+
+// span returns x = r + ex·M and the columns [cLo, cHi] of grid row r where
+// copy (ex, ey) may have q ≤ expCut: the roots of q(x, ·) = expCut (c11 > 0)
+// widened by one pixel; q is still tested per point. ok is false when q
+// exceeds expCut on the whole row (the range may also be empty, cLo > cHi).
+func (g *gaborGeom) span(M, N, ex, ey, r int) (x float64, cLo, cHi int, ok bool) {
+	x = float64(r + ex*M)
+	disc := g.c01*g.c01*x*x - 4*g.c11*(g.c00*x*x-expCut)
+	if disc < 0 {
+		return x, 0, -1, false
+	}
+	sq := math.Sqrt(disc)
+	cLo = max(0, int(math.Floor((-g.c01*x-sq)/(2*g.c11)))-ey*N-1)
+	cHi = min(N-1, int(math.Ceil((-g.c01*x+sq)/(2*g.c11)))-ey*N+1)
+	return x, cLo, cHi, true
+}
+
+// gaborPair computes the normalised periodised Gabor g_ξ (complex) and the
+// normalised periodised envelope g_0 (the same Gabor with ξ = 0, real) on
+// the rows any term reaches (s.rows, s.gab, s.env; every other row is +0).
+// Each stored value is the one a full-grid evaluation gives, bit for bit: the
+// same terms are added in the same order (copies ex, then ey, ascending) and
+// normalised by the same operations; only rows without any term are not
+// stored.
+func (s *morletScratch) gaborPair(p gaborParams) {
+	M, N := p.M, p.N
+	g := newGaborGeom(p)
+	// Pass 1: the rows some copy reaches.
+	for r := range s.at {
+		s.at[r] = -1
+	}
 	for ex := p.lo; ex <= p.hi; ex++ {
-		r0, r1 := ex*M, ex*M+M-1
-		dr := distToRange(r0, r1)
 		for ey := p.lo; ey <= p.hi; ey++ {
-			c0, c1 := ey*N, ey*N+N-1
-			dc := distToRange(c0, c1)
-			if lmin*(dr*dr+dc*dc) > expCut {
+			if g.skipCopy(M, N, ex, ey) {
 				continue
 			}
 			for r := 0; r < M; r++ {
-				x := float64(r + ex*M)
-				row := r * N
-				// Columns where q(x, y) = c11 y² + c01 x y + c00 x² ≤ expCut
-				// (c11 > 0), widened by one pixel; q is still tested per point.
-				disc := c01*c01*x*x - 4*c11*(c00*x*x-expCut)
-				if disc < 0 {
+				if _, cLo, cHi, ok := g.span(M, N, ex, ey, r); ok && cLo <= cHi {
+					s.at[r] = 0
+				}
+			}
+		}
+	}
+	s.rows = s.rows[:0]
+	for r, a := range s.at {
+		if a == 0 {
+			s.at[r] = len(s.rows)
+			s.rows = append(s.rows, r)
+		}
+	}
+	n := len(s.rows) * N
+	if cap(s.gab) < n {
+		s.gab = make([]complex128, n)
+		s.env = make([]float64, n)
+	}
+	s.gab, s.env = s.gab[:n], s.env[:n]
+	clear(s.gab)
+	clear(s.env)
+	gab, env := s.gab, s.env
+
+	// Pass 2: the terms.
+	for ex := p.lo; ex <= p.hi; ex++ {
+		for ey := p.lo; ey <= p.hi; ey++ {
+			if g.skipCopy(M, N, ex, ey) {
+				continue
+			}
+			for r := 0; r < M; r++ {
+				x, cLo, cHi, ok := g.span(M, N, ex, ey, r)
+				if !ok {
 					continue
 				}
-				sq := math.Sqrt(disc)
-				cLo := max(0, int(math.Floor((-c01*x-sq)/(2*c11)))-ey*N-1)
-				cHi := min(N-1, int(math.Ceil((-c01*x+sq)/(2*c11)))-ey*N+1)
+				row := s.at[r] * N
 				for c := cLo; c <= cHi; c++ {
 					y := float64(c + ey*N)
-					q := c00*x*x + c01*x*y + c11*y*y
+					q := g.c00*x*x + g.c01*x*y + g.c11*y*y
 					if q > expCut {
 						continue
 					}
 					e := math.Exp(-q)
 					env[row+c] += e
 					if p.xi != 0 {
-						s, co := math.Sincos(x*kr + y*kc)
-						gab[row+c] += complex(e*co, e*s)
+						sn, co := math.Sincos(x*g.kr + y*g.kc)
+						gab[row+c] += complex(e*co, e*sn)
 					}
 				}
 			}
@@ -92,7 +236,6 @@ func gaborPair(p gaborParams) (gab []complex128, env []float64) {
 			gab[i] /= complex(norm, 0)
 		}
 	}
-	return gab, env
 }
 
 // distToRange is the distance from 0 to the integer interval [a, b].
@@ -106,10 +249,55 @@ func distToRange(a, b int) float64 {
 	return 0
 }
 
-// morletFourier returns Re DFT(ψ) of the Morlet ψ = g_ξ − K g_0,
-// K = Σ g_ξ / Σ g_0 (so that Σ_u ψ(u) = 0).
-func morletFourier(p gaborParams) []float64 {
-	gab, env := gaborPair(p)
+// fourierReal writes Re DFT(s.gab), the unnormalised forward 2D DFT
+// X[k1,k2] = Σ x[n1,n2] exp(−2πi(k1n1/M + k2n2/N)) of the stored plane (+0
+// off the stored rows), at the grid cells (outRows[a], outCols[b]) into
+// dst[a·len(outCols) + b]. The transform is gonum's: a length-N FFT of every
+// row, then a length-M FFT of every column, so each value is bit for bit the
+// one a full-grid 2D FFT gives. Only the stored rows are transformed (the
+// others all have the transform s.zero) and only the kept columns, colTile at
+// a time. s.gab is overwritten.
+func (s *morletScratch) fourierReal(outRows, outCols []int, dst []float64) {
+	M, N, st := s.M, s.N, s.stride
+	for t := range s.rows {
+		r := s.gab[t*N : (t+1)*N]
+		s.rowFFT.Coefficients(r, r)
+	}
+	w := len(outCols)
+	for b0 := 0; b0 < w; b0 += colTile {
+		cs := outCols[b0:min(w, b0+colTile)]
+		for r := 0; r < M; r++ {
+			src := s.zero
+			if t := s.at[r]; t >= 0 {
+				src = s.gab[t*N : (t+1)*N]
+			}
+			for b, c := range cs {
+				s.cols[b*st+r] = src[c]
+			}
+		}
+		for b := range cs {
+			col := s.cols[b*st : b*st+M]
+			s.colFFT.Coefficients(col, col)
+		}
+		for a, r := range outRows {
+			d := dst[a*w+b0 : a*w+b0+len(cs)]
+			for b := range d {
+				d[b] = real(s.cols[b*st+r])
+			}
+		}
+	}
+}
+
+// morlet writes Re DFT(ψ) of the Morlet ψ = g_ξ − K g_0,
+// K = Σ g_ξ / Σ g_0 (so that Σ_u ψ(u) = 0), at the grid cells
+// (outRows[a], outCols[b]) into dst[a·len(outCols) + b]; with zeroDC the
+// value at frequency (0, 0) (outRows[0] = outCols[0] = 0 for every crop) is
+// set to 0.
+func (s *morletScratch) morlet(p gaborParams, zeroDC bool, outRows, outCols []int, dst []float64) {
+	s.gaborPair(p)
+	gab, env := s.gab, s.env
+	// Sums over the stored values in grid order: the +0 rows left out add
+	// nothing (a partial sum that starts at +0 is never −0).
 	var sg complex128
 	var se float64
 	for i := range gab {
@@ -120,28 +308,33 @@ func morletFourier(p gaborParams) []float64 {
 	for i := range gab {
 		gab[i] -= K * complex(env[i], 0)
 	}
-	fft2(gab, p.M, p.N)
-	out := make([]float64, len(gab))
-	for i, v := range gab {
-		out[i] = real(v)
+	s.fourierReal(outRows, outCols, dst)
+	if zeroDC {
+		dst[0] = 0
 	}
-	return out
 }
 
-// gaussianFourier returns Re DFT(g_0) of the isotropic periodised Gaussian
-// (ξ = 0, θ = 0, slant 1).
-func gaussianFourier(p gaborParams) []float64 {
-	_, env := gaborPair(p)
-	a := make([]complex128, len(env))
-	for i, v := range env {
-		a[i] = complex(v, 0)
+// gaussian writes Re DFT(g_0) of the periodised envelope (p.xi = 0: g_ξ = g_0)
+// at the grid cells (outRows[a], outCols[b]) into dst[a·len(outCols) + b].
+func (s *morletScratch) gaussian(p gaborParams, outRows, outCols []int, dst []float64) {
+	s.gaborPair(p)
+	s.fourierReal(outRows, outCols, dst)
+}
+
+// gaussianFilter returns Re DFT(g_0) of the isotropic periodised Gaussian
+// (ξ = 0, θ = 0, slant 1) on the whole grid.
+func gaussianFilter(p gaborParams, dst []float64) {
+	newMorletScratch(p.M, p.N).gaussian(p, identity(p.M), identity(p.N), dst)
+}
+
+// cropAxis returns, for each of the h positions of Cropped's low-frequency
+// crop of an axis of length n, the grid position it holds: fftFreq(a, h) mod n.
+func cropAxis(n, h int) []int {
+	at := make([]int, h)
+	for a := range at {
+		at[a] = mod(fftFreq(a, h), n)
 	}
-	fft2(a, p.M, p.N)
-	out := make([]float64, len(a))
-	for i, v := range a {
-		out[i] = real(v)
-	}
-	return out
+	return at
 }
 
 // MorletTheta returns the orientation of Morlet filter l out of L in the
@@ -157,29 +350,47 @@ func MorletTheta(l, L int) float64 {
 	return float64(off-l) * math.Pi / float64(L)
 }
 
-// morletBank builds J·L Morlets (index k = j·L + l) with the shared
-// Kymatio/Cheng parameters σ_j = 0.8·2^j, ξ_j = (3π/4)·2^−j, slant 4/L,
-// θ_l = MorletTheta(l, L).
-func morletBank(M, N, J, L, lo, hi int, piNorm float64, zeroDC bool, name string) *stlayer.FilterBank {
-	fb := newBank(J*L, M, N, name)
-	parallelFor(J*L, func(k int) {
-		j, l := k/L, k%L
-		p := gaborParams{
-			M: M, N: N,
-			sigma: 0.8 * math.Pow(2, float64(j)),
-			theta: MorletTheta(l, L),
-			xi:    3.0 / 4.0 * math.Pi / math.Pow(2, float64(j)),
-			slant: 4.0 / float64(L),
-			lo:    lo, hi: hi,
-			piNorm: piNorm,
-		}
-		f := morletFourier(p)
-		if zeroDC {
-			f[0] = 0
-		}
-		copy(fb.Filter(k), f)
+// morletParams returns the Gabor parameters of Morlet (j, l) shared by Kymatio
+// and Cheng: σ_j = 0.8·2^j, ξ_j = (3π/4)·2^−j, slant 4/L,
+// θ_l = MorletTheta(l, L); copies ex, ey ∈ [lo, hi].
+func morletParams(M, N, j, l, L, lo, hi int, piNorm float64) gaborParams {
+	return gaborParams{
+		M: M, N: N,
+		sigma: 0.8 * math.Pow(2, float64(j)),
+		theta: MorletTheta(l, L),
+		xi:    3.0 / 4.0 * math.Pi / math.Pow(2, float64(j)),
+		slant: 4.0 / float64(L),
+		lo:    lo, hi: hi,
+		piNorm: piNorm,
+	}
+}
+
+// morletBank builds the Morlets ks[i] = j·L + l (index i of the bank) at the
+// h×w low-frequency crop of the M×N grid (Cropped's frequencies; h = M, w = N:
+// uncropped), one filter per worker at a time. The filters are built from
+// the last to the first, coarsest scale first for ascending ks: a worker's
+// first filter then has the most stored rows, and its buffers do not grow
+// (into garbage) on the next ones.
+func morletBank(M, N, L, lo, hi int, piNorm float64, zeroDC bool, ks []int, h, w int, name string) *stlayer.FilterBank {
+	fb := newBank(len(ks), h, w, name)
+	rows, cols := cropAxis(M, h), cropAxis(N, w)
+	pool := newScratchPool(M, N)
+	parallelFor(len(ks), func(i int) {
+		i = len(ks) - 1 - i
+		s := pool.get()
+		defer pool.put(s)
+		s.morlet(morletParams(M, N, ks[i]/L, ks[i]%L, L, lo, hi, piNorm), zeroDC, rows, cols, fb.Filter(i))
 	})
 	return fb
+}
+
+// seq returns n, n+1, …, n+k−1.
+func seq(n, k int) []int {
+	a := make([]int, k)
+	for i := range a {
+		a[i] = n + i
+	}
+	return a
 }
 
 // MorletCheng returns the Morlet bank of Cheng's `scattering` package
@@ -197,6 +408,11 @@ func morletBank(M, N, J, L, lo, hi int, piNorm float64, zeroDC bool, name string
 // measured from the row axis (the filter peaks near k = ξ(cos θ, sin θ) in
 // (k_row, k_col)). Normalisation: π = math.Pi, so the peak of ψ̂ is ≈ 1; the
 // DC value ψ̂[0,0] is set to exactly 0 as Cheng does.
+//
+// The bank holds J·L·M·N values with hardly a zero among them (Gaussian
+// tails and FFT round-off cover the plane): 1.2 GB at 2048², J = 9, L = 4.
+// The statistics hold per-scale banks (MorletChengBand) instead, at their
+// crop where they can.
 func MorletCheng(M, N, J, L int) *stlayer.FilterBank {
 	checkSize("MorletCheng", M, N)
 	checkJL("MorletCheng", J, L)
@@ -204,7 +420,42 @@ func MorletCheng(M, N, J, L int) *stlayer.FilterBank {
 	checkBank("MorletCheng", J*L, M, N)
 	name := fmt.Sprintf("morlet-cheng J%d L%d %dx%d", J, L, M, N)
 	return cached(name, func() *stlayer.FilterBank {
-		return morletBank(M, N, J, L, -1, 0, math.Pi, true, name)
+		return morletBank(M, N, L, -1, 0, math.Pi, true, seq(0, J*L), M, N, name)
+	})
+}
+
+// MorletChengBand returns the L Morlets of scale j of MorletCheng
+// (filters j·L … j·L+L−1, θ_l = MorletTheta(l, L)) on an M×N grid, cropped to
+// their low-frequency h×w block (1 ≤ h ≤ M, 1 ≤ w ≤ N) as Cropped crops a bank:
+// filter l, row a, column b holds ψ̂_{j,θ_l} at the grid cell
+// (fftFreq(a, h) mod M, fftFreq(b, w) mod N). The values are bit for bit
+// those of Cropped(Subset(MorletCheng(M, N, J, L), {j·L, …, j·L+L−1}), h, w)
+// for any J > j (a filter does not depend on J), but neither the bank nor a
+// full M×N filter is stored: each filter's real-space Morlet is transformed
+// by rows, and the second FFT pass runs on the w kept columns only. Unlike
+// the bump-steerable wavelets the Morlets have no compact support (ψ̂ is
+// nonzero, if tiny, everywhere): the crop, e.g. filters.Crops' Cheng crop,
+// cuts tails the statistics leave out by design. Cached per (M, N, j, L, h,
+// w); h = M, w = N gives the uncropped filters of scale j (L·M·N values).
+// Panics (before caching) for invalid sizes, j outside [0, MaxJ] or crops
+// outside the grid.
+func MorletChengBand(M, N, j, L, h, w int) *stlayer.FilterBank {
+	checkSize("MorletChengBand", M, N)
+	checkJL("MorletChengBand", 1, L)
+	if j < 0 || j > MaxJ {
+		panic(fmt.Sprintf("filters.MorletChengBand: scale j=%d outside [0, %d]", j, MaxJ))
+	}
+	checkScales("MorletChengBand", j+1, L)
+	if h < 1 || w < 1 || h > M || w > N {
+		panic(fmt.Sprintf("filters.MorletChengBand: crop %dx%d of a %dx%d grid", h, w, M, N))
+	}
+	checkBank("MorletChengBand", L, h, w)
+	name := fmt.Sprintf("morlet-cheng j%d L%d %dx%d", j, L, M, N)
+	if h != M || w != N {
+		name += fmt.Sprintf(" crop %dx%d", h, w)
+	}
+	return cached(name, func() *stlayer.FilterBank {
+		return morletBank(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), h, w, name)
 	})
 }
 
@@ -235,7 +486,7 @@ func MorletKymatio(M, N, J, L int) (psi *stlayer.FilterBank, phi *stlayer.Filter
 	checkBank("MorletKymatio", J*L, M, N)
 	pname := fmt.Sprintf("morlet-kymatio J%d L%d %dx%d", J, L, M, N)
 	psi = cached(pname, func() *stlayer.FilterBank {
-		return morletBank(M, N, J, L, -2, 2, kymatioPi, false, pname)
+		return morletBank(M, N, L, -2, 2, kymatioPi, false, seq(0, J*L), M, N, pname)
 	})
 	fname := fmt.Sprintf("gaussian-kymatio J%d %dx%d", J, M, N)
 	phi = cached(fname, func() *stlayer.FilterBank {
@@ -244,7 +495,7 @@ func MorletKymatio(M, N, J, L int) (psi *stlayer.FilterBank, phi *stlayer.Filter
 			M: M, N: N, sigma: 0.8 * math.Pow(2, float64(J-1)),
 			theta: 0, xi: 0, slant: 1, lo: -2, hi: 2, piNorm: kymatioPi,
 		}
-		copy(fb.Filter(0), gaussianFourier(p))
+		gaussianFilter(p, fb.Filter(0))
 		return fb
 	})
 	return psi, phi
