@@ -155,9 +155,13 @@ type Op struct {
 	cfg  Config
 	M, N int
 
-	psi   *stlayer.FilterBank   // J·L Morlets, k = j·L + l
-	bank  []*stlayer.FilterBank // per scale j: the L full-resolution ψ̂_{j,l}
-	crops [][2]int              // crop size (h_j, w_j) per scale
+	// bank[j]: the L full-resolution ψ̂_{j,l} of scale j
+	// (filters.MorletChengBand(M, N, j, L, M, N), bit for bit MorletCheng's
+	// filters j·L … j·L+L−1; the first layer needs them at M×N). No J·L
+	// bank is built: the per-scale banks are the same values, and those of
+	// j ≤ 1 are shared with the global WST's.
+	bank  []*stlayer.FilterBank
+	crops [][2]int // crop size (h_j, w_j) per scale
 
 	// per scale j3: the L cropped filters ψ̂_{j3,l} (psiC) and ψ̂² (psi2C) as
 	// flat h×w weight maps, for WeightedMeans.
@@ -175,7 +179,6 @@ func New(cfg Config, M, N int) (*Op, error) {
 		return nil, err
 	}
 	op := &Op{cfg: cfg, M: M, N: N}
-	op.psi = filters.MorletCheng(M, N, cfg.J, cfg.L)
 	if cfg.FullResolution {
 		op.crops = make([][2]int, cfg.J)
 		for j := range op.crops {
@@ -188,12 +191,8 @@ func New(cfg Config, M, N int) (*Op, error) {
 	op.psiC = make([][][]float64, J)
 	op.psi2C = make([][][]float64, J)
 	for j := 0; j < J; j++ {
-		ks := make([]int, L)
-		for l := range ks {
-			ks[l] = j*L + l
-		}
 		h, w := op.crops[j][0], op.crops[j][1]
-		op.bank = append(op.bank, filters.Subset(op.psi, ks))
+		op.bank = append(op.bank, filters.MorletChengBand(M, N, j, L, M, N))
 		fb := filters.Cropped(op.bank[j], h, w)
 		op.psiC[j] = make([][]float64, L)
 		op.psi2C[j] = make([][]float64, L)

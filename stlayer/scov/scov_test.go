@@ -61,7 +61,7 @@ func TestRealSpaceDefinitions(t *testing.T) {
 		W := make([][]complex128, J*L)
 		U := make([][]complex128, J*L)
 		for k := range W {
-			W[k] = conv(xi, op.psi.Filter(k), M, N)
+			W[k] = conv(xi, op.bank[k/L].Filter(k%L), M, N)
 			U[k] = make([]complex128, M*N)
 			for i, z := range W[k] {
 				U[k][i] = complex(cmplx.Abs(z), 0)
@@ -87,14 +87,14 @@ func TestRealSpaceDefinitions(t *testing.T) {
 			if s3 == S3Cov {
 				a = W[cf.j2*L+cf.l2]
 			}
-			want := meanConj(a, conv(U[cf.j1*L+cf.l1], op.psi.Filter(cf.j2*L+cf.l2), M, N))
+			want := meanConj(a, conv(U[cf.j1*L+cf.l1], op.bank[cf.j2].Filter(cf.l2), M, N))
 			check("C01", row[lay.C01(0, i)], want)
 		}
 		for i, cf := range t3.thr {
 			if i%7 != 0 { // a spread subset keeps the test fast
 				continue
 			}
-			f := op.psi.Filter(cf.j3*L + cf.l3)
+			f := op.bank[cf.j3].Filter(cf.l3)
 			want := meanConj(conv(U[cf.j1*L+cf.l1], f, M, N), conv(U[cf.j2*L+cf.l2], f, M, N))
 			check("C11", row[lay.C11(0, i)], want)
 		}

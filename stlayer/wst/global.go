@@ -24,7 +24,6 @@ func (op *Op) initGlobal() error {
 	if err := filters.CheckBank(J*L, M, N); err != nil {
 		return err
 	}
-	psi := filters.MorletCheng(M, N, J, L)
 	op.cropH = make([]int, J)
 	op.cropW = make([]int, J)
 	op.psiCrop = make([]*stlayer.FilterBank, J)
@@ -33,7 +32,9 @@ func (op *Op) initGlobal() error {
 			hw = [2]int{M, N}
 		}
 		op.cropH[j], op.cropW[j] = hw[0], hw[1]
-		op.psiCrop[j] = filters.Cropped(filters.Subset(psi, seq(j*L, L)), hw[0], hw[1])
+		// The crop of MorletCheng(M, N, J, L)'s filters of scale j, bit for
+		// bit, built at that size: the J·L full-size bank is never built.
+		op.psiCrop[j] = filters.MorletChengBand(M, N, j, L, hw[0], hw[1])
 	}
 	for j1 := range J {
 		for j2 := range J {

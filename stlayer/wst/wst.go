@@ -32,7 +32,10 @@
 // Cheng's `* M1*N1/M/N` factors are built into Prim.CropFreq. Each convolution
 // with ψ_j is computed on the h_j×w_j lowest Fourier modes only (Cheng's
 // cut_high_k_off): h_j = 2·max(8, min(⌈M/2^j⌉, M/2)), likewise w_j with N
-// (filters.Crops). The first-order modulus |x⋆ψ_{j1}| lives on the
+// (filters.Crops); the Op keeps each scale's filters at that size only
+// (filters.MorletChengBand: L·h_j·w_j values, 0.3 GB at 2048², J = 9,
+// L = 4, where the full J·L·M·N bank is 1.2 GB, and never built). The
+// first-order modulus |x⋆ψ_{j1}| lives on the
 // h_{j1}×w_{j1} grid; its spectrum is cropped again to h_{j2}×w_{j2} before the
 // second wavelet.
 //
@@ -113,7 +116,7 @@ type Op struct {
 
 	// global (Cheng)
 	cropH, cropW []int                 // crop size per scale
-	psiCrop      []*stlayer.FilterBank // per scale: L filters cropped to cropH[j]×cropW[j]
+	psiCrop      []*stlayer.FilterBank // per scale: L filters cropped to cropH[j]×cropW[j] (filters.MorletChengBand)
 	pairs        [][2]int              // second-order (j1, j2) pairs in Cheng's order
 	nS1, nS2     int                   // number of S1 and S2 coefficients
 
