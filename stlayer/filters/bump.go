@@ -153,20 +153,7 @@ func BumpSteerable(M, N, J, L int) *stlayer.FilterBank {
 // filters of scale j. Panics (before caching) for invalid sizes, j outside
 // [0, MaxJ] or crops outside the grid.
 func BumpSteerableBand(M, N, j, L, h, w int) *stlayer.FilterBank {
-	checkSize("BumpSteerableBand", M, N)
-	checkJL("BumpSteerableBand", 1, L)
-	if j < 0 || j > MaxJ {
-		panic(fmt.Sprintf("filters.BumpSteerableBand: scale j=%d outside [0, %d]", j, MaxJ))
-	}
-	checkScales("BumpSteerableBand", j+1, L)
-	if h < 1 || w < 1 || h > M || w > N {
-		panic(fmt.Sprintf("filters.BumpSteerableBand: crop %dx%d of a %dx%d grid", h, w, M, N))
-	}
-	checkBank("BumpSteerableBand", L, h, w)
-	name := fmt.Sprintf("bump-steerable-pywph j%d L%d %dx%d", j, L, M, N)
-	if h != M || w != N {
-		name += fmt.Sprintf(" crop %dx%d", h, w)
-	}
+	name := bandName("BumpSteerableBand", "bump-steerable-pywph", M, N, j, L, h, w)
 	return cached(name, func() *stlayer.FilterBank {
 		rowAt, colAt := cropIndex(M, h), cropIndex(N, w)
 		fb := newBank(L, h, w, name)
@@ -258,4 +245,26 @@ func GaussianPyWPH(M, N int, js []int) *stlayer.FilterBank {
 		})
 		return fb
 	})
+}
+
+// bandName checks the arguments of a per-scale band builder fn (the L
+// filters of scale j of an M×N bank, cropped to h×w), panicking with fn's
+// name for invalid sizes, j outside [0, MaxJ] or crops outside the grid, and
+// returns the cache name of the band of family kind.
+func bandName(fn, kind string, M, N, j, L, h, w int) string {
+	checkSize(fn, M, N)
+	checkJL(fn, 1, L)
+	if j < 0 || j > MaxJ {
+		panic(fmt.Sprintf("filters.%s: scale j=%d outside [0, %d]", fn, j, MaxJ))
+	}
+	checkScales(fn, j+1, L)
+	if h < 1 || w < 1 || h > M || w > N {
+		panic(fmt.Sprintf("filters.%s: crop %dx%d of a %dx%d grid", fn, h, w, M, N))
+	}
+	checkBank(fn, L, h, w)
+	name := fmt.Sprintf("%s j%d L%d %dx%d", kind, j, L, M, N)
+	if h != M || w != N {
+		name += fmt.Sprintf(" crop %dx%d", h, w)
+	}
+	return name
 }

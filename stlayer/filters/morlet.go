@@ -440,20 +440,7 @@ func MorletCheng(M, N, J, L int) *stlayer.FilterBank {
 // Panics (before caching) for invalid sizes, j outside [0, MaxJ] or crops
 // outside the grid.
 func MorletChengBand(M, N, j, L, h, w int) *stlayer.FilterBank {
-	checkSize("MorletChengBand", M, N)
-	checkJL("MorletChengBand", 1, L)
-	if j < 0 || j > MaxJ {
-		panic(fmt.Sprintf("filters.MorletChengBand: scale j=%d outside [0, %d]", j, MaxJ))
-	}
-	checkScales("MorletChengBand", j+1, L)
-	if h < 1 || w < 1 || h > M || w > N {
-		panic(fmt.Sprintf("filters.MorletChengBand: crop %dx%d of a %dx%d grid", h, w, M, N))
-	}
-	checkBank("MorletChengBand", L, h, w)
-	name := fmt.Sprintf("morlet-cheng j%d L%d %dx%d", j, L, M, N)
-	if h != M || w != N {
-		name += fmt.Sprintf(" crop %dx%d", h, w)
-	}
+	name := bandName("MorletChengBand", "morlet-cheng", M, N, j, L, h, w)
 	return cached(name, func() *stlayer.FilterBank {
 		return morletBank(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), h, w, name)
 	})
