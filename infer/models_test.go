@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -1143,15 +1144,7 @@ func TestWriteModelFolderAtomic(t *testing.T) {
 	if ms.Dir != dir {
 		t.Errorf("ModelSet.Dir = %s, want %s", ms.Dir, dir)
 	}
-	snapshot := func(d string) map[string]string {
-		out := map[string]string{}
-		ents, _ := os.ReadDir(d)
-		for _, e := range ents {
-			b, _ := os.ReadFile(filepath.Join(d, e.Name()))
-			out[e.Name()] = string(b)
-		}
-		return out
-	}
+	snapshot := testutil.DirFiles
 	names := func(d string) []string {
 		var out []string
 		ents, _ := os.ReadDir(d)

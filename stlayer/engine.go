@@ -97,6 +97,18 @@ func SumAbs2(c *Coeffs) (float64, []complex128, error) {
 	return l, g, nil
 }
 
+// SumRe2 is the LossFunc ℒ = Σ_k (Re c_k)² with g = 2 Re c (Cheng's
+// Σ(for_synthesis_iso)² of a real vector, the loss of his gradient fixture).
+func SumRe2(c *Coeffs) (float64, []complex128, error) {
+	g := make([]complex128, len(c.Data))
+	l := 0.0
+	for i, v := range c.Data {
+		l += real(v) * real(v)
+		g[i] = complex(2*real(v), 0)
+	}
+	return l, g, nil
+}
+
 // Engine evaluates statistics written against Prim on host maps. Implementations:
 // stlayer/cpu (plain Go, hand-written adjoints on a tape) and stlayer/graph
 // (GoMLX graphs; native FFT on XLA, four-step DotGeneral FFT on the pure-Go

@@ -97,7 +97,7 @@ func checkDefs() []checkDef {
 			ref: npzRef(fxSCov, a), got: func(ev *checkEval) (checkVals, error) { return ev.dictArray(scovSpec, a) }})
 	}
 	defs = append(defs, checkDef{name: "scov-iso-grad", family: "scov", peer: "Cheng ∂Σ(for_synthesis_iso)²/∂x, ref = the map", grad: true, files: []string{fxSCovGrad},
-		ref: npyRef(fxSCovGrad), got: func(ev *checkEval) (checkVals, error) { return ev.grad(scovIso, lossSumRe2) }})
+		ref: npyRef(fxSCovGrad), got: func(ev *checkEval) (checkVals, error) { return ev.grad(scovIso, stlayer.SumRe2) }})
 	for _, J := range []int{6, 7} {
 		spec := stats.Spec{Kind: stats.WST, J: J, L: 4}
 		file := fmt.Sprintf(fxWSTFmt, J)
@@ -225,18 +225,6 @@ func (ev *checkEval) grad(spec stats.Spec, loss stlayer.LossFunc) (checkVals, er
 		v[i] = complex(f, 0)
 	}
 	return checkVals{v: v, shape: []int{ev.x.M, ev.x.N}}, nil
-}
-
-// lossSumRe2 is ℒ = Σ(Re c)² (gradient 2 Re c): Cheng's Σ(for_synthesis_iso)²
-// of a real vector.
-func lossSumRe2(c *stlayer.Coeffs) (float64, []complex128, error) {
-	g := make([]complex128, len(c.Data))
-	l := 0.0
-	for i, v := range c.Data {
-		l += real(v) * real(v)
-		g[i] = complex(2*real(v), 0)
-	}
-	return l, g, nil
 }
 
 // checkError compares got with ref. Coefficients: the worst over the values

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"maps"
 	"os"
 	"os/exec"
@@ -39,15 +40,7 @@ func TestExportKeepsEarlierModelsOnFailure(t *testing.T) {
 	os.MkdirAll(filepath.Join(run, "checkpoints"), 0o755)
 	os.WriteFile(filepath.Join(run, "run.json"), []byte("{}\n"), 0o644)
 	models := filepath.Join(dir, "models")
-	files := func(d string) map[string]string {
-		out := map[string]string{}
-		ents, _ := os.ReadDir(d)
-		for _, e := range ents {
-			b, _ := os.ReadFile(filepath.Join(d, e.Name()))
-			out[e.Name()] = string(b)
-		}
-		return out
-	}
+	files := testutil.DirFiles
 	var wrote string
 	stubExport(t, func(_, _, d string, _ infer.ExportOptions) (*infer.ModelSet, error) {
 		wrote = d

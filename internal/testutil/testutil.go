@@ -349,3 +349,16 @@ func FFT2(x []complex128, h, w int, inverse bool) []complex128 {
 	}
 	return out
 }
+
+// DirFiles returns the contents of the files directly in folder d, keyed by
+// name (empty when d cannot be read): a snapshot to compare before and after
+// an operation that must leave d alone.
+func DirFiles(d string) map[string]string {
+	out := map[string]string{}
+	ents, _ := os.ReadDir(d)
+	for _, e := range ents {
+		b, _ := os.ReadFile(filepath.Join(d, e.Name()))
+		out[e.Name()] = string(b)
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
@@ -59,7 +60,7 @@ func BenchmarkIsoLossGradJ7L4(b *testing.B) {
 	c0 := cpuTime()
 	n := 0
 	for b.Loop() {
-		if _, _, err := eng.LossGrad(s.Key(), s.Stat(), x, sumSquares); err != nil {
+		if _, _, err := eng.LossGrad(s.Key(), s.Stat(), x, stlayer.SumRe2); err != nil {
 			b.Fatal(err)
 		}
 		n++

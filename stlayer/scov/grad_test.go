@@ -8,17 +8,6 @@ import (
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
-// sumSquares is ℒ = Σ_i Re(c_i)² with gradient 2·Re c.
-func sumSquares(out *stlayer.Coeffs) (float64, []complex128, error) {
-	g := make([]complex128, len(out.Data))
-	l := 0.0
-	for i, v := range out.Data {
-		l += real(v) * real(v)
-		g[i] = complex(2*real(v), 0)
-	}
-	return l, g, nil
-}
-
 // TestChengGradParity: ∂/∂x Σ(for_synthesis_iso)² with use_ref (ref = x,
 // held constant), normalization 'P00', against Cheng's autograd (float32).
 // Tolerance: per pixel 1e-4 of the largest |gradient| plus 1e-4 relative; the
@@ -39,7 +28,7 @@ func TestChengGradParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, got, err := eng.LossGrad(s.Key(), s.Stat(), x, sumSquares)
+	_, got, err := eng.LossGrad(s.Key(), s.Stat(), x, stlayer.SumRe2)
 	if err != nil {
 		t.Fatal(err)
 	}
