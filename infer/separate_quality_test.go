@@ -66,7 +66,8 @@ func readMap(tb testing.TB, path string) (*stlayer.Maps, error) {
 //   - "noise": d = s + n with white noise of std σ_s (SNR 1), 20 generated
 //     noise samples.
 //
-// size < 256 subsamples every map (periodicity kept).
+// size < 256 subsamples every map (periodicity kept). STKIT_SEP_DUST=crop
+// takes s from a crop of I_1 instead (see BenchmarkSeparationQuality).
 func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlayer.Maps, isNoise bool) {
 	tb.Helper()
 	sh := testutil.SharedDir(tb)
@@ -75,6 +76,18 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 		tb.Fatalf("dust map: %v", err)
 	}
 	sv := shrink(dust.Map(0), 512, size)
+	if dm := envOr("STKIT_SEP_DUST", "sub"); strings.HasPrefix(dm, "crop") {
+		var y0, x0 int
+		if _, xy, ok := strings.Cut(dm, ":"); ok {
+			if _, err := fmt.Sscanf(xy, "%d,%d", &y0, &x0); err != nil || y0 < 0 || x0 < 0 || y0+size > 512 || x0+size > 512 {
+				tb.Fatalf("STKIT_SEP_DUST=%s: want crop or crop:ROW,COL inside the 512² map", dm)
+			}
+		}
+		sv = make([]float64, size*size)
+		for i := 0; i < size; i++ {
+			copy(sv[i*size:(i+1)*size], dust.Map(0)[(y0+i)*512+x0:(y0+i)*512+x0+size])
+		}
+	}
 	_, sdS, _, _ := Moments(sv)
 	s = mapsOf(size, sv)
 	switch name {
@@ -129,6 +142,9 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //
 //	STKIT_SEP_CASE    quijote (default) or noise
 //	STKIT_SEP_SIZE    map size (256; 128 subsamples every map by 2)
+//	STKIT_SEP_DUST    sub (default: the dust map I_1[::2, ::2]), crop (its
+//	                  top-left size×size crop at the native pixel scale, not
+//	                  periodic) or crop:ROW,COL (the crop at that corner)
 //	STKIT_SEP_KIND    wph (default, as stkit separate) or scov;  STKIT_SEP_J (log2(size)−2), STKIT_SEP_L (4)
 //	STKIT_SEP_DN      WPH spatial shifts dn (0)
 //	STKIT_SEP_ISO     1 (default) isotropic reduction, 0 none
