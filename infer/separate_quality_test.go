@@ -231,11 +231,15 @@ func BenchmarkSeparationQuality(b *testing.B) {
 		}
 		var bins strings.Builder
 		for bi := range sm.PSK {
-			fmt.Fprintf(&bins, "\n  bin %2d k=%6.1f Pc/Ps %8.3f  Ps~/Ps %6.3f  Pd/Ps %8.3f  (Pd−<Pr>)/Ps %6.3f  r %6.3f  r_d %6.3f", bi, sm.PSK[bi], sm.ContamToSignal[bi], sm.PSRatio[bi], sm.PSRatioData[bi], sm.PSRatioDebiased[bi], sm.R[bi], sm.RData[bi])
+			fl := -1.0
+			if sm.PSFloor != nil {
+				fl = sm.PSFloor[bi]
+			}
+			fmt.Fprintf(&bins, "\n  bin %2d k=%6.1f Pc/Ps %8.3f  Ps~/Ps %6.3f  Pd/Ps %8.3f  (Pd−<Pr>)/Ps %6.3f  floor %5.3f  r %6.3f  r_d %6.3f", bi, sm.PSK[bi], sm.ContamToSignal[bi], sm.PSRatio[bi], sm.PSRatioData[bi], sm.PSRatioDebiased[bi], fl, sm.R[bi], sm.RData[bi])
 		}
 		b.Logf("%s%s", bins.String(), "")
-		b.Logf("PS max|ratio−1| where Pc ≤ 10 Ps: %.3f (data %.3f, debiased data %.3f; target %.2f met %v); r min where Pc ≤ Ps: %.3f (data %.3f; target %.2f met %v); pixel corr %.3f (data %.3f); %d evaluations, %.2f s each, %.0f s wall",
-			sm.PSMaxDev, sm.PSMaxDevData, sm.PSMaxDevDebiased, SepPSTolerance, sm.PSTargetMet, sm.RMin, sm.RMinData, SepRMin, sm.RTargetMet, sm.PixelCorr, sm.PixelCorrData, res.Evals, res.SecondsPerEval(), res.Elapsed.Seconds())
+		b.Logf("PS max|ratio−1| where Pc ≤ 10 Ps: %.3f (data %.3f, debiased data %.3f, realisation floor up to %.3f, worst bin %.1fσ of it; target %.2f met %v); r min where Pc ≤ Ps: %.3f (data %.3f; target %.2f met %v); pixel corr %.3f (data %.3f); %d evaluations, %.2f s each, %.0f s wall",
+			sm.PSMaxDev, sm.PSMaxDevData, sm.PSMaxDevDebiased, sm.PSMaxFloor, sm.PSMaxDevSigma, SepPSTolerance, sm.PSTargetMet, sm.RMin, sm.RMinData, SepRMin, sm.RTargetMet, sm.PixelCorr, sm.PixelCorrData, res.Evals, res.SecondsPerEval(), res.Elapsed.Seconds())
 		if math.IsNaN(sm.PSMaxDev) {
 			b.Fatal("no metric")
 		}

@@ -2,9 +2,11 @@ package infer
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -56,6 +58,22 @@ type SeparationMetrics struct {
 	// s and c in each bin) that no statistical separation can remove.
 	PSRatioDebiased  []float64 `json:"ps_ratio_debiased_data_over_truth,omitempty"`
 	PSMaxDevDebiased float64   `json:"ps_max_abs_ratio_minus_1_debiased,omitempty"`
+	// PSFloor is the expected 1σ of PSRatioDebiased − 1 per bin (needs ≥ 2
+	// samples):
+	//
+	//	σ_b = sqrt(Var_i P_{r_i}(b) + 2 P_s(b) ⟨P_r⟩(b) / n_b) / P_s(b),
+	//
+	// Var_i the unbiased variance of the samples' spectra (the sample
+	// variance of the contaminant's power in the bin), the second term the
+	// variance of the chance cross-spectrum 2 Re(ŝ r̂*) of s with a circular
+	// Gaussian r, n_b = half the bin's mode count (the independent modes of a
+	// real map). A spectrum estimated from d and the statistics of r alone
+	// misses P_s by about this much in a typical realisation, so |P_s̃/P_s −
+	// 1| well below it is luck, not skill. PSMaxFloor is its maximum over
+	// BinsPS, PSMaxDevSigma the max over BinsPS of |P_s̃/P_s − 1|/σ_b.
+	PSFloor       []float64 `json:"ps_relative_floor,omitempty"`
+	PSMaxFloor    float64   `json:"ps_max_relative_floor,omitempty"`
+	PSMaxDevSigma float64   `json:"ps_max_abs_ratio_minus_1_over_floor,omitempty"`
 	// ErrorRatio = P_{s̃−s}/P_s: power of the error relative to the signal.
 	ErrorRatio []float64 `json:"ps_error_over_truth,omitempty"`
 	// R = r(k) between s and s̃, RData between s and d (CrossSpectrumR).
@@ -142,12 +160,26 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	pd, ps, pr := IsoPowerSpectrum(dv, m, n), IsoPowerSpectrum(sv, m, n), IsoPowerSpectrum(res, m, n)
 	nb := len(pd.P)
 	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P}
+	var psVar []float64 // unbiased variance of the samples' spectra per bin
 	if samples != nil && samples.B > 0 {
 		maps := make([][]float64, samples.B)
 		for b := range maps {
 			maps[b] = samples.Map(b)
 		}
 		sm.PSSamples = MeanPowerSpectrum(maps, m, n).P
+		if samples.B >= 2 {
+			psVar = make([]float64, nb)
+			for _, x := range maps {
+				p := IsoPowerSpectrum(x, m, n).P
+				for b := range psVar {
+					d := p[b] - sm.PSSamples[b]
+					psVar[b] += d * d
+				}
+			}
+			for b := range psVar {
+				psVar[b] /= float64(samples.B - 1)
+			}
+		}
 		sm.ResidualRatio = make([]float64, nb)
 		for b := range sm.ResidualRatio {
 			sm.ResidualRatio[b] = pr.P[b] / sm.PSSamples[b]
@@ -179,11 +211,17 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	if sm.PSSamples != nil {
 		sm.PSRatioDebiased = make([]float64, nb)
 	}
+	if psVar != nil {
+		sm.PSFloor = make([]float64, nb)
+	}
 	minR, minRD := math.Inf(1), math.Inf(1)
 	nPS := 0
 	for b := 0; b < nb; b++ {
 		if pt.Count[b] == 0 || pt.P[b] == 0 {
 			sm.ContamToSignal[b], sm.PSRatio[b], sm.PSRatioData[b], sm.ErrorRatio[b] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			if sm.PSFloor != nil {
+				sm.PSFloor[b] = math.NaN()
+			}
 			continue
 		}
 		sm.ContamToSignal[b] = pc.P[b] / pt.P[b]
@@ -192,6 +230,10 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 		sm.ErrorRatio[b] = pe.P[b] / pt.P[b]
 		if sm.PSRatioDebiased != nil {
 			sm.PSRatioDebiased[b] = (pd.P[b] - sm.PSSamples[b]) / pt.P[b]
+		}
+		if sm.PSFloor != nil {
+			nModes := math.Max(1, float64(pt.Count[b])/2)
+			sm.PSFloor[b] = math.Sqrt(psVar[b]+2*pt.P[b]*sm.PSSamples[b]/nModes) / pt.P[b]
 		}
 		if sm.ContamToSignal[b] <= SepPSContamRatio {
 			sm.BinsPS = append(sm.BinsPS, b)
@@ -202,6 +244,10 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 			sm.PSMaxDevData = math.Max(sm.PSMaxDevData, math.Abs(sm.PSRatioData[b]-1))
 			if sm.PSRatioDebiased != nil {
 				sm.PSMaxDevDebiased = math.Max(sm.PSMaxDevDebiased, math.Abs(sm.PSRatioDebiased[b]-1))
+			}
+			if sm.PSFloor != nil && sm.PSFloor[b] > 0 {
+				sm.PSMaxFloor = math.Max(sm.PSMaxFloor, sm.PSFloor[b])
+				sm.PSMaxDevSigma = math.Max(sm.PSMaxDevSigma, dev/sm.PSFloor[b])
 			}
 		}
 		if sm.ContamToSignal[b] <= SepRContamRatio {
@@ -228,7 +274,7 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 			*v = 0 // undefined: left out of metrics.json
 		}
 	}
-	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.PSRatioDebiased, sm.ErrorRatio, sm.R, sm.RData} {
+	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.PSRatioDebiased, sm.PSFloor, sm.ErrorRatio, sm.R, sm.RData} {
 		nanToNeg(x)
 	}
 	return sm, nil
@@ -379,6 +425,9 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		if sm.PSRatioDebiased != nil {
 			lines = append(lines, "(P_d − mean P_samples)/P_s", validXY(k, sm.PSRatioDebiased, true))
 		}
+		if err := addFloorBand(r, k, sm.PSFloor); err != nil {
+			return err
+		}
 		if err := plotx.AddLines(r, true, lines...); err != nil {
 			return err
 		}
@@ -407,6 +456,32 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		row = append(row, r)
 	}
 	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5.2*vg.Inch, 4.6*vg.Inch)
+}
+
+// addFloorBand shades 1 ± PSFloor (the realisation floor of a spectrum
+// estimate; the lower edge clamped at 0.01 for the log axis) on a ratio plot.
+func addFloorBand(p *plot.Plot, k, floor []float64) error {
+	var up, down plotter.XYs
+	for b, f := range floor {
+		if f < 0 || math.IsNaN(f) || b >= len(k) {
+			continue
+		}
+		up = append(up, plotter.XY{X: k[b], Y: 1 + f})
+		down = append(down, plotter.XY{X: k[b], Y: math.Max(0.01, 1-f)})
+	}
+	if len(up) < 2 {
+		return nil
+	}
+	slices.Reverse(down)
+	poly, err := plotter.NewPolygon(append(up, down...))
+	if err != nil {
+		return err
+	}
+	poly.Color = color.NRGBA{R: 128, G: 128, B: 128, A: 60}
+	poly.LineStyle.Width = 0
+	p.Add(poly)
+	p.Legend.Add("1 ± 1σ realisation floor", poly)
+	return nil
 }
 
 // validXY drops the −1 markers of empty bins (and, for log axes, every

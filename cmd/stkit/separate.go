@@ -278,7 +278,11 @@ stkit separate --models MODELDIR --help.`)
 		}
 		line := fmt.Sprintf("report: %s", filepath.Join(*report, "metrics.json"))
 		if truth != nil {
-			line += fmt.Sprintf(" (max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f, data %.3f; min r where P_c ≤ P_s: %.3f, data %.3f)", sm.PSMaxDev, sm.PSMaxDevData, sm.RMin, sm.RMinData)
+			floor := ""
+			if sm.PSFloor != nil {
+				floor = fmt.Sprintf(", %.1fσ of the realisation floor", sm.PSMaxDevSigma)
+			}
+			line += fmt.Sprintf(" (max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f%s, data %.3f; min r where P_c ≤ P_s: %.3f, data %.3f)", sm.PSMaxDev, floor, sm.PSMaxDevData, sm.RMin, sm.RMinData)
 		}
 		fmt.Fprintln(g.stderr, line)
 	}
