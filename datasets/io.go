@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -111,13 +112,17 @@ func unknownExt(path string) error {
 // ".npz" (the first .npy member in archive order) or "file.npz:name" (member
 // name); ".fits", ".fit", ".fts" (also gzip-compressed as ".fits.gz"; see
 // DecodeFITS). Format errors are *FormatError naming the file.
-func Read(path string) (*Array, error) {
+func Read(path string) (*Array, error) { return readArray(path, nil) }
+
+// readArray is Read; with part non-nil, complex .npy and .npz data are read
+// as decodeNPYFrom does with it (the part only, streamed into Float64).
+func readArray(path string, part *ComplexPart) (*Array, error) {
 	file, member, kind := splitPath(path)
 	switch kind {
 	case kindNPY:
-		return ReadNPY(file)
+		return readNPY(file, part)
 	case kindNPZ:
-		return ReadNPZMember(file, member)
+		return readNPZMemberFile(file, member, part)
 	case kindFITS:
 		return ReadFITS(file)
 	}
@@ -156,8 +161,15 @@ func readPath[T any](path string, fromFile func(f *os.File, size int64) (T, erro
 
 // ReadNPY reads a .npy file (see DecodeNPY), decoding it as it is read:
 // besides the result, it allocates the header and a 64 KiB buffer.
-func ReadNPY(path string) (*Array, error) {
-	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPYFrom(f, size) }, DecodeNPY)
+func ReadNPY(path string) (*Array, error) { return readNPY(path, nil) }
+
+// readNPY is ReadNPY with the part of decodeNPYFrom.
+func readNPY(path string, part *ComplexPart) (*Array, error) {
+	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPYFrom(f, size, part) },
+		func(b []byte) (*Array, error) {
+			a, err := decodeNPYFrom(bytes.NewReader(b), int64(len(b)), part)
+			return a, memoryReadError("npy", err)
+		})
 }
 
 // ReadNPZ reads all .npy members of an .npz archive in archive order (see
@@ -169,9 +181,15 @@ func ReadNPZ(path string) ([]NamedArray, error) {
 // ReadNPZMember reads the member called name (with or without ".npy") of an
 // .npz archive; an empty name selects the first member. Only the archive's
 // central directory and that member are read.
-func ReadNPZMember(path, name string) (*Array, error) {
-	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPZMemberFrom(f, size, name) },
-		func(b []byte) (*Array, error) { return DecodeNPZMember(b, name) })
+func ReadNPZMember(path, name string) (*Array, error) { return readNPZMemberFile(path, name, nil) }
+
+// readNPZMemberFile is ReadNPZMember with the part of decodeNPYFrom.
+func readNPZMemberFile(path, name string, part *ComplexPart) (*Array, error) {
+	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPZMemberFrom(f, size, name, part) },
+		func(b []byte) (*Array, error) {
+			a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name, part)
+			return a, memoryReadError("npz", err)
+		})
 }
 
 // ReadFITS reads the first image of a FITS file (see DecodeFITS), decoding
@@ -186,6 +204,10 @@ func ReadFITS(path string) (*Array, error) {
 func ReadMaps(path string) (*stlayer.Maps, error) { return ReadMapsPart(path, RejectComplex) }
 
 // ReadMapsPart is ReadMaps with a choice of how complex data become real.
+// Complex .npy and .npz data are decoded chunk by chunk straight into the
+// maps (no complex128 copy): besides the result, a read allocates a bounded
+// buffer, as for real data. The maps are those of ArrayToMaps(Read(path),
+// part), bit for bit.
 func ReadMapsPart(path string, part ComplexPart) (*stlayer.Maps, error) {
 	m, _, err := readMapsArray(path, part)
 	return m, err
@@ -203,12 +225,15 @@ func ReadMapsHeader(path string) (*stlayer.Maps, []Card, error) {
 	return m, FITSUserCards(a.Header), nil
 }
 
+// readMapsArray reads path into maps, complex data as their part only (see
+// readArray; FITS data are never complex, so a complex array here is always
+// reduced), and returns the array read with them (its data are the maps').
 func readMapsArray(path string, part ComplexPart) (*stlayer.Maps, *Array, error) {
-	a, err := Read(path)
+	a, err := readArray(path, &part)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := arrayToMaps(a, part, true)
+	m, err := arrayToMaps(a, part, true, a.IsComplex())
 	if ve, ok := err.(*ValidationError); ok {
 		ve.Path = path
 	}
@@ -222,14 +247,22 @@ func readMapsArray(path string, part ComplexPart) (*stlayer.Maps, *Array, error)
 // refused, as is complex data unless part selects Re, Im or |·|. Errors are
 // *ValidationError. The data are copied.
 func ArrayToMaps(a *Array, part ComplexPart) (*stlayer.Maps, error) {
-	return arrayToMaps(a, part, false)
+	return arrayToMaps(a, part, false, false)
 }
 
 // arrayToMaps is ArrayToMaps; with adopt, real data become the maps' Data
 // without a copy (a.Float64 is then shared, or overwritten by |x| for
-// Modulus): for an array read only to be turned into maps.
-func arrayToMaps(a *Array, part ComplexPart, adopt bool) (*stlayer.Maps, error) {
-	if err := a.check(); err != nil {
+// Modulus): for an array read only to be turned into maps. With reduced, a
+// is complex data read with decodeNPYFrom's part already taken: a.Float64
+// holds takePart(part) of the values (Re z for a part refused here) and
+// becomes the maps' Data; the checks and errors are those of the complex
+// array.
+func arrayToMaps(a *Array, part ComplexPart, adopt, reduced bool) (*stlayer.Maps, error) {
+	if reduced {
+		if n := shapeSize(a.Shape); !a.IsComplex() || n < 0 || len(a.Float64) != n || a.Complex128 != nil {
+			return nil, &ValidationError{Msg: fmt.Sprintf("inconsistent reduced %s array of shape %s", a.DType, shapeString(a.Shape))}
+		}
+	} else if err := a.check(); err != nil {
 		return nil, &ValidationError{Msg: err.Error()}
 	}
 	shape := a.Shape
@@ -251,7 +284,7 @@ func arrayToMaps(a *Array, part ComplexPart, adopt bool) (*stlayer.Maps, error) 
 	}
 	rows, cols := shape[len(shape)-2], shape[len(shape)-1]
 	var m *stlayer.Maps
-	if adopt && !a.IsComplex() {
+	if adopt && !a.IsComplex() || reduced {
 		m = &stlayer.Maps{B: b, M: rows, N: cols, Data: a.Float64}
 	} else {
 		m = stlayer.NewMaps(b, rows, cols)
@@ -273,21 +306,36 @@ func arrayToMaps(a *Array, part ComplexPart, adopt bool) (*stlayer.Maps, error) 
 		}
 		return m, nil
 	}
-	for i, z := range a.Complex128 {
-		switch part {
-		case RealPart:
-			m.Data[i] = real(z)
-		case ImagPart:
-			m.Data[i] = imag(z)
-		case Modulus:
-			m.Data[i] = cmplx.Abs(z)
-		case RejectComplex:
-			return nil, &ValidationError{Msg: fmt.Sprintf("the data are %s; maps are real (choose the real part, imaginary part or modulus explicitly)", a.DType)}
-		default:
-			return nil, &ValidationError{Msg: fmt.Sprintf("unknown complex part %v", part)}
-		}
+	switch part {
+	case RealPart, ImagPart, Modulus:
+	case RejectComplex:
+		return nil, &ValidationError{Msg: fmt.Sprintf("the data are %s; maps are real (choose the real part, imaginary part or modulus explicitly)", a.DType)}
+	default:
+		return nil, &ValidationError{Msg: fmt.Sprintf("unknown complex part %v", part)}
+	}
+	if !reduced {
+		takePart(m.Data, a.Complex128, part)
 	}
 	return m, nil
+}
+
+// takePart stores a part of each z in dst: Im z for ImagPart, |z|
+// (cmplx.Abs) for Modulus, Re z for any other part.
+func takePart(dst []float64, z []complex128, part ComplexPart) {
+	switch part {
+	case ImagPart:
+		for i, v := range z {
+			dst[i] = imag(v)
+		}
+	case Modulus:
+		for i, v := range z {
+			dst[i] = cmplx.Abs(v)
+		}
+	default:
+		for i, v := range z {
+			dst[i] = real(v)
+		}
+	}
 }
 
 // MapsToArray converts a batch of maps to an array of the given real dtype

@@ -7,9 +7,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -300,4 +302,95 @@ func TestStreamingKeepsIntegrityChecks(t *testing.T) {
 	os.WriteFile(p, stored, 0o644)
 	_, err = ReadMaps(p)
 	wantFormatError(t, err, p+":x", "cannot read member")
+}
+
+// complexMemFiles writes a 512² complex map as complex64 and complex128
+// .npy (C order little-endian, Fortran order big-endian) and .npz (stored,
+// deflated), with a few special values (NaN, ±Inf, −0) among the pixels,
+// and returns the paths.
+func complexMemFiles(t *testing.T) []string {
+	dir := t.TempDir()
+	m := testMaps(1, memSide, memSide)
+	z := make([]complex128, len(m.Data))
+	for i, x := range m.Data {
+		z[i] = complex(x, math.Sin(float64(i)*0.3)-float64(i)/3000)
+	}
+	z[1] = complex(math.NaN(), 1)
+	z[2] = complex(math.Inf(-1), math.Copysign(0, -1))
+	z[3] = complex(math.Copysign(0, -1), math.Inf(1))
+	var paths []string
+	add := func(name string, b []byte) {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	for _, dt := range []string{"complex64", "complex128"} {
+		a := &Array{Shape: []int{1, memSide, memSide}, DType: dt, Complex128: z}
+		for _, opt := range []NPYOptions{{}, {FortranOrder: true, BigEndian: true}} {
+			b, err := EncodeNPY(a, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			add(fmt.Sprintf("%s_%v.npy", dt, opt.FortranOrder), b)
+		}
+		for _, compress := range []bool{false, true} {
+			b, err := EncodeNPZ([]NamedArray{{Name: "w", Array: &Array{Shape: []int{2}, DType: "float64", Float64: []float64{1, 2}}}, {Name: "z", Array: a}}, compress)
+			if err != nil {
+				t.Fatal(err)
+			}
+			add(fmt.Sprintf("%s_%v.npz", dt, compress), b)
+		}
+	}
+	return paths
+}
+
+// ReadMapsPart of complex .npy and .npz data takes the part chunk by chunk
+// straight into the maps: at most 1.2× the 2 MiB float64 result plus a
+// constant, as for real data (before: the complex128 array, 2× the result,
+// then the maps). The maps are bit for bit those of ArrayToMaps on the
+// complex array Read returns, and a refused read (RejectComplex) gives the
+// same error as before.
+func TestReadMapsPartComplexAllocatesOnlyTheResult(t *testing.T) {
+	result := uint64(8 * memSide * memSide)
+	for _, p := range complexMemFiles(t) {
+		p := p + map[bool]string{true: ":z", false: ""}[filepath.Ext(p) == ".npz"]
+		a, err := Read(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range []ComplexPart{RealPart, ImagPart, Modulus} {
+			want, err := ArrayToMaps(a, part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m *stlayer.Maps
+			got := allocatedBy(func() { m, err = ReadMapsPart(p, part) })
+			if err != nil {
+				t.Fatalf("%s %v: %v", filepath.Base(p), part, err)
+			}
+			if m.B != 1 || m.M != memSide || m.N != memSide {
+				t.Fatalf("%s %v: read %d×%d×%d", filepath.Base(p), part, m.B, m.M, m.N)
+			}
+			for i := range want.Data {
+				if math.Float64bits(m.Data[i]) != math.Float64bits(want.Data[i]) {
+					t.Fatalf("%s %v: pixel %d is %v, ArrayToMaps gives %v", filepath.Base(p), part, i, m.Data[i], want.Data[i])
+				}
+			}
+			t.Logf("%-22s %-7v allocated %.3f × the result + %d KiB", filepath.Base(p), part, float64(got)/float64(result), (int64(got)-int64(result))/1024)
+			if limit := result*6/5 + readSlack; got > limit {
+				t.Errorf("%s %v: reading %d bytes of maps allocated %d bytes (%.2f×), want ≤ 1.2× + %d KiB",
+					filepath.Base(p), part, result, got, float64(got)/float64(result), readSlack>>10)
+			}
+		}
+		_, want := ArrayToMaps(a, RejectComplex)
+		want.(*ValidationError).Path = p
+		if _, err := ReadMaps(p); err == nil || err.Error() != want.Error() {
+			t.Errorf("%s: ReadMaps gives %v, want %v", filepath.Base(p), err, want)
+		}
+		if _, err := ReadMapsPart(p, ComplexPart(9)); err == nil || !strings.Contains(err.Error(), "unknown complex part ComplexPart(9)") {
+			t.Errorf("%s: part 9 gives %v", filepath.Base(p), err)
+		}
+	}
 }

@@ -38,7 +38,7 @@ type NPYOptions struct {
 // Errors are *FormatError with an empty Path. Besides the result, it
 // allocates only the header and a bounded buffer (see decodeNPYFrom).
 func DecodeNPY(b []byte) (*Array, error) {
-	a, err := decodeNPYFrom(bytes.NewReader(b), int64(len(b)))
+	a, err := decodeNPYFrom(bytes.NewReader(b), int64(len(b)), nil)
 	return a, memoryReadError("npy", err)
 }
 
@@ -67,7 +67,13 @@ func (e *readError) Unwrap() error { return e.err }
 // []complex128, Fortran-order data scattered to their C-order places, so the
 // memory used is the result, the header and one chunk. A reader failure is
 // returned as *readError, format problems as *FormatError.
-func decodeNPYFrom(r io.Reader, size int64) (*Array, error) {
+//
+// With part non-nil, complex data are not kept: each chunk is decoded to
+// complex128 and its part (takePart: Re z, Im z or |z|) goes straight into
+// a.Float64, which is then the only data (Complex128 nil, DType the stored
+// complex dtype) — an array for arrayToMaps with reduced set, nothing else.
+// Real data are read as without it.
+func decodeNPYFrom(r io.Reader, size int64, part *ComplexPart) (*Array, error) {
 	pre := make([]byte, min(size, 12))
 	if _, err := io.ReadFull(r, pre); err != nil {
 		return nil, &readError{err}
@@ -111,10 +117,23 @@ func decodeNPYFrom(r io.Reader, size int64) (*Array, error) {
 	}
 	a := &Array{Shape: h.shape, DType: h.dtype.name}
 	d := h.dtype
-	if d.kind == 'c' {
+	switch {
+	case d.kind == 'c' && part != nil:
+		a.Float64 = make([]float64, n)
+		p := *part
+		var z []complex128 // one chunk, reused
+		err = readElems(rest, a.Float64, d.size, order, func(dst []float64, src []byte) {
+			if cap(z) < len(dst) {
+				z = make([]complex128, len(dst))
+			}
+			z = z[:len(dst)]
+			decodeComplexInto(z, src, d, bo)
+			takePart(dst, z, p)
+		})
+	case d.kind == 'c':
 		a.Complex128 = make([]complex128, n)
 		err = readElems(rest, a.Complex128, d.size, order, func(dst []complex128, src []byte) { decodeComplexInto(dst, src, d, bo) })
-	} else {
+	default:
 		a.Float64 = make([]float64, n)
 		err = readElems(rest, a.Float64, d.size, order, func(dst []float64, src []byte) { decodeRealInto(dst, src, d, bo) })
 	}

@@ -34,7 +34,7 @@ func decodeNPZFrom(ra io.ReaderAt, size int64) ([]NamedArray, error) {
 	}
 	out := make([]NamedArray, 0, len(files))
 	for _, f := range files {
-		a, err := readNPZMember(f)
+		a, err := readNPZMember(f, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -47,13 +47,14 @@ func decodeNPZFrom(ra io.ReaderAt, size int64) ([]NamedArray, error) {
 // suffix) of an .npz archive held in memory; an empty name selects the first
 // .npy member in archive order.
 func DecodeNPZMember(b []byte, name string) (*Array, error) {
-	a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name)
+	a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name, nil)
 	return a, memoryReadError("npz", err)
 }
 
 // decodeNPZMemberFrom is DecodeNPZMember for an archive of size bytes read
-// through ra; only the central directory and the member are read.
-func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string) (*Array, error) {
+// through ra; only the central directory and the member are read. part is
+// that of decodeNPYFrom.
+func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexPart) (*Array, error) {
 	files, err := npzMembers(ra, size)
 	if err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string) (*Array, error
 	want := strings.TrimSuffix(name, ".npy")
 	for _, f := range files {
 		if name == "" || memberName(f.Name) == want {
-			return readNPZMember(f)
+			return readNPZMember(f, part)
 		}
 	}
 	names := make([]string, len(files))
@@ -123,8 +124,8 @@ func npzMembers(ra io.ReaderAt, size int64) ([]*zip.File, error) {
 // a small archive cannot make a decode allocate more than such an expansion
 // (a stream that turns out shorter than it claims is an error). After the
 // data, the entry must end there, which also makes the zip reader check its
-// CRC-32.
-func readNPZMember(f *zip.File) (*Array, error) {
+// CRC-32. part is that of decodeNPYFrom.
+func readNPZMember(f *zip.File, part *ComplexPart) (*Array, error) {
 	name := memberName(f.Name)
 	fail := func(msg string, err error) error {
 		return &FormatError{Path: ":" + name, Format: "npz", Msg: msg, Err: err}
@@ -149,7 +150,7 @@ func readNPZMember(f *zip.File) (*Array, error) {
 		return nil, fail("cannot open member", err)
 	}
 	defer rc.Close()
-	a, err := decodeNPYFrom(rc, int64(f.UncompressedSize64))
+	a, err := decodeNPYFrom(rc, int64(f.UncompressedSize64), part)
 	if err != nil {
 		var re *readError
 		if errors.As(err, &re) {
