@@ -20,12 +20,6 @@ type filterMul struct {
 	outs      [][]int // x plane → output planes reading it
 }
 
-// f returns the (truncated) filter of output plane p.
-func (fm *filterMul) f(p int) []float64 {
-	n := fm.bank.H * fm.bank.W
-	return fm.info.data[fm.filt[p]*n : (fm.filt[p]+1)*n]
-}
-
 // sup returns the support of the filter of output plane p.
 func (fm *filterMul) sup(p int) *support { return &fm.info.sup[fm.filt[p]] }
 
@@ -37,22 +31,43 @@ func (fm *filterMul) sup(p int) *support { return &fm.info.sup[fm.filt[p]] }
 // product, its adjoint and the FFTs around it skip the zero rows and columns.
 const supportTol = 1e-14
 
-// bankInfo is the engine's copy of a filter bank with negligible values set
-// to zero, and the support of each filter.
+// bankInfo is the engine's view of a filter bank with negligible values set
+// to zero (the truncated filters): the support of each filter and its values
+// on that support only (support.vals), never a dense H×W copy. A run whose
+// truncated values are the bank's own bit for bit (every value of the run
+// above the threshold, or +0) aliases the bank's Data; the others are copied
+// into packed storage. At 2048² the scattering covariance's full-size Morlet
+// banks (J = 9, L = 4, 1.2 GB) kept a 1.2 GB dense truncated copy; the runs
+// of the finest scales alias the bank, the rest packs into a few MB.
 type bankInfo struct {
-	data []float64
-	sup  []support
+	n      int // len(Data) of the bank described
+	sup    []support
+	packed int // float64 values held in the packed storage (not aliasing the bank)
+}
+
+// bytes returns the bytes bi holds beyond the bank itself: the packed values
+// and the supports' index arrays and run slices.
+func (bi *bankInfo) bytes() int {
+	b := 8 * bi.packed
+	for i := range bi.sup {
+		s := &bi.sup[i]
+		b += 4*(len(s.rows)+len(s.rowIdx)+len(s.runOff)) + 8*(len(s.runs)+len(s.cols)) + 24*len(s.vals)
+	}
+	return b
 }
 
 // support describes where a filter is nonzero: rows[i] is a nonzero row whose
 // nonzero values lie in the column runs runs[runOff[i]:runOff[i+1]] ([c0, c1),
 // gaps of a few zeros merged); rowIdx[h] is the index i of row h in rows (−1
 // for a zero row); cols are the runs of columns with a nonzero value.
+// vals[r] holds the truncated filter on runs[r]: vals[r][c−runs[r][0]] is its
+// value at column c (zeros of merged gaps included); it is 0 off the runs.
 type support struct {
 	rows   []int32
 	rowIdx []int32
 	runOff []int32
 	runs   [][2]int32
+	vals   [][]float64
 	cols   [][2]int32
 	nnz    int  // Σ run lengths
 	ncols  int  // Σ column-run lengths
@@ -68,12 +83,46 @@ func (s *support) rowRuns(h int) [][2]int32 {
 	return s.runs[s.runOff[i]:s.runOff[i+1]]
 }
 
+// row returns the column runs of row h and the filter's values on them
+// (nil, nil for a zero row).
+func (s *support) row(h int) ([][2]int32, [][]float64) {
+	i := s.rowIdx[h]
+	if i < 0 {
+		return nil, nil
+	}
+	a, b := s.runOff[i], s.runOff[i+1]
+	return s.runs[a:b], s.vals[a:b]
+}
+
+// gather writes the truncated filter's values at row h, columns cols, into
+// dst (len(cols)); 0 off the runs. cols is scanned with a cursor over the
+// row's runs that restarts where cols decreases (fftfreq-ordered crop
+// indices: two increasing segments).
+func (s *support) gather(h int, cols []int, dst []float64) {
+	runs, vals := s.row(h)
+	k, prev := 0, -1
+	for j, c := range cols {
+		if c < prev {
+			k = 0
+		}
+		prev = c
+		for k < len(runs) && int(runs[k][1]) <= c {
+			k++
+		}
+		if k < len(runs) && int(runs[k][0]) <= c {
+			dst[j] = vals[k][c-int(runs[k][0])]
+		} else {
+			dst[j] = 0
+		}
+	}
+}
+
 // mergeGap is the largest run of zeros inside a row that is still swept as
 // part of a run (cheaper than starting a new run).
 const mergeGap = 8
 
-// bank returns the engine's truncated copy of f and its supports, computed
-// once per bank (banks are immutable, see stlayer.FilterBank). The cache
+// bank returns the engine's truncated view of f (supports and their values),
+// computed once per bank (banks are immutable, see stlayer.FilterBank). The cache
 // holds f weakly: a copy lives as long as its bank, and is dropped (by a
 // cleanup the runtime runs after f is collected) once no one else holds the
 // bank, so a process evaluating many operators or sizes keeps only the
@@ -85,24 +134,69 @@ func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
 		e.banks = map[weak.Pointer[stlayer.FilterBank]]*bankInfo{}
 	}
 	key := weak.Make(f)
-	if bi := e.banks[key]; bi != nil && len(bi.data) == len(f.Data) {
+	if bi := e.banks[key]; bi != nil && bi.n == len(f.Data) {
 		return bi
 	}
 	H, W, n := f.H, f.W, f.H*f.W
-	bi := &bankInfo{data: make([]float64, len(f.Data)), sup: make([]support, f.K)}
+	bi := &bankInfo{n: len(f.Data), sup: make([]support, f.K)}
+	row := make([]float64, W)
 	for k := 0; k < f.K; k++ {
-		src, dst := f.Data[k*n:(k+1)*n], bi.data[k*n:(k+1)*n]
+		src := f.Data[k*n : (k+1)*n]
 		mx := 0.0
 		for _, v := range src {
 			mx = max(mx, math.Abs(v))
 		}
 		thr := supportTol * mx
-		for i, v := range src {
+		// trunc is the truncated value of v: v if |v| > thr, else +0.
+		trunc := func(v float64) float64 {
 			if math.Abs(v) > thr {
-				dst[i] = v
+				return v
+			}
+			return 0
+		}
+		su := newSupport(H, W, func(h int) []float64 {
+			for c, v := range src[h*W : (h+1)*W] {
+				row[c] = trunc(v)
+			}
+			return row
+		})
+		// A run aliases src when truncation leaves its values' bits alone.
+		alias := make([]bool, len(su.runs))
+		npack := 0
+		for i, h := range su.rows {
+			for r := su.runOff[i]; r < su.runOff[i+1]; r++ {
+				a, b := int(h)*W+int(su.runs[r][0]), int(h)*W+int(su.runs[r][1])
+				alias[r] = true
+				for _, v := range src[a:b] {
+					if math.Float64bits(trunc(v)) != math.Float64bits(v) {
+						alias[r] = false
+						break
+					}
+				}
+				if !alias[r] {
+					npack += b - a
+				}
 			}
 		}
-		bi.sup[k] = newSupport(dst, H, W)
+		pack := make([]float64, npack)
+		su.vals = make([][]float64, len(su.runs))
+		for i, h := range su.rows {
+			for r := su.runOff[i]; r < su.runOff[i+1]; r++ {
+				a, b := int(h)*W+int(su.runs[r][0]), int(h)*W+int(su.runs[r][1])
+				if alias[r] {
+					su.vals[r] = src[a:b:b]
+					continue
+				}
+				v := pack[: b-a : b-a]
+				pack = pack[b-a:]
+				for t, x := range src[a:b] {
+					v[t] = trunc(x)
+				}
+				su.vals[r] = v
+			}
+		}
+		bi.packed += npack
+		bi.sup[k] = su
 	}
 	if _, had := e.banks[key]; !had {
 		runtime.AddCleanup(f, e.dropBank, key)
@@ -125,12 +219,14 @@ func (e *Engine) cachedBanks() int {
 	return len(e.banks)
 }
 
-// newSupport scans an H×W filter for its nonzero rows, runs and columns.
-func newSupport(f []float64, H, W int) support {
+// newSupport scans an H×W filter, given row by row (row(h) returns row h; it
+// may reuse its buffer), for its nonzero rows, runs and columns (s.vals is
+// left to the caller).
+func newSupport(H, W int, row func(h int) []float64) support {
 	s := support{rowIdx: make([]int32, H), runOff: []int32{0}}
 	colNZ := make([]bool, W)
 	for h := 0; h < H; h++ {
-		row := f[h*W : (h+1)*W]
+		row := row(h)
 		start, last := -1, -1
 		nr := 0
 		for c, v := range row {
@@ -223,11 +319,12 @@ func (r *run) filtered(fm *filterMul, C int) *field {
 		r.parPlanes(x.planes(), H, W*len(fm.src)/x.planes(), func(sp, lo, hi int) {
 			d := gx[sp*H*W : (sp+1)*H*W]
 			for _, p := range fm.outs[sp] {
-				f, gp, su := fm.f(p), g[p*H*W:(p+1)*H*W], fm.sup(p)
+				gp, su := g[p*H*W:(p+1)*H*W], fm.sup(p)
 				for h := lo; h < hi; h++ {
-					for _, run := range su.rowRuns(h) {
+					runs, vals := su.row(h)
+					for i, run := range runs {
 						a, b := h*W+int(run[0]), h*W+int(run[1])
-						addMulReal(d[a:b], gp[a:b], f[a:b])
+						addMulReal(d[a:b], gp[a:b], vals[i])
 					}
 				}
 			}
@@ -248,13 +345,7 @@ func (r *run) materialise(y *field, dst []complex128) {
 // materialiseRows writes rows [lo, hi) of plane p of the lazy product y into
 // the plane pl.
 func (r *run) materialiseRows(y *field, pl []complex128, p, lo, hi int) {
-	fm, W := y.lazy, y.w
-	if fm.sup(p).dense {
-		sp := fm.src[p]
-		n := y.hw()
-		mulReal(pl[lo*W:hi*W], fm.x.data[sp*n+lo*W:sp*n+hi*W], fm.f(p)[lo*W:hi*W])
-		return
-	}
+	W := y.w
 	for h := lo; h < hi; h++ {
 		r.materialiseRow(y, pl[h*W:(h+1)*W], p, h)
 	}
@@ -265,16 +356,16 @@ func (r *run) materialiseRow(y *field, row []complex128, p, h int) {
 	fm, W := y.lazy, y.w
 	n := y.hw()
 	sp := fm.src[p]
-	xs, f, su := fm.x.data[sp*n+h*W:sp*n+(h+1)*W], fm.f(p)[h*W:(h+1)*W], fm.sup(p)
-	runs := su.rowRuns(h)
+	xs := fm.x.data[sp*n+h*W : sp*n+(h+1)*W]
+	runs, vals := fm.sup(p).row(h)
 	if len(runs) == 1 && runs[0] == [2]int32{0, int32(W)} {
-		mulReal(row, xs, f)
+		mulReal(row, xs, vals[0])
 		return
 	}
 	clear(row)
-	for _, run := range runs {
+	for i, run := range runs {
 		a, b := int(run[0]), int(run[1])
-		mulReal(row[a:b], xs[a:b], f[a:b])
+		mulReal(row[a:b], xs[a:b], vals[i])
 	}
 }
 
@@ -329,14 +420,13 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 				R := a*h + i
 				xr := xs[R*W : (R+1)*W]
 				for _, p := range fm.outs[sp] {
-					runs := fm.sup(p).rowRuns(R)
+					runs, vals := fm.sup(p).row(R)
 					if runs == nil {
 						continue
 					}
 					drow := y.data[(p*h+i)*w : (p*h+i+1)*w]
-					fr := fm.f(p)[R*W : (R+1)*W]
-					for _, run := range runs {
-						foldRun(drow, xr, fr, int(run[0]), int(run[1]), w)
+					for k, run := range runs {
+						foldRun(drow, xr, vals[k], int(run[0]), int(run[1]), w)
 					}
 				}
 			}
@@ -354,11 +444,12 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 		r.parPlanes(src.planes(), H, len(fm.src)/src.planes()*W, func(sp, R0, R1 int) {
 			d := gx[sp*H*W : (sp+1)*H*W]
 			for _, p := range fm.outs[sp] {
-				gp, f, su := g[p*h*w:(p+1)*h*w], fm.f(p), fm.sup(p)
+				gp, su := g[p*h*w:(p+1)*h*w], fm.sup(p)
 				for R := R0; R < R1; R++ {
 					grow := gp[(R%h)*w : (R%h+1)*w]
-					for _, run := range su.rowRuns(R) {
-						unfoldRun(d[R*W:(R+1)*W], f[R*W:(R+1)*W], grow, int(run[0]), int(run[1]), w, s)
+					runs, vals := su.row(R)
+					for k, run := range runs {
+						unfoldRun(d[R*W:(R+1)*W], vals[k], grow, int(run[0]), int(run[1]), w, s)
 					}
 				}
 			}
@@ -367,22 +458,23 @@ func (r *run) periodiseLazy(x *field, fm *filterMul, h, w int) *field {
 	return y
 }
 
-// foldRun adds x[c]·f[c] to d[c mod w] for c in [c0, c1).
+// foldRun adds x[c]·f[c−c0] to d[c mod w] for c in [c0, c1) (f holds the
+// filter's values on the run).
 func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
 	if useAVX2 && w%2 == 0 && c1-c0 >= 2*w {
 		// Partial first chunk, whole chunks in one kernel call, tail.
 		e := min(c1, c0-c0%w+w)
 		foldRun(d, x, f, c0, e, w)
 		nch := (c1 - e) / w
-		chunksAVX2(&d[0], 0, &x[e], 1, &f[e], w, nch, 1)
-		foldRun(d, x, f, e+nch*w, c1, w)
+		chunksAVX2(&d[0], 0, &x[e], 1, &f[e-c0], w, nch, 1)
+		foldRun(d, x, f[e+nch*w-c0:], e+nch*w, c1, w)
 		return
 	}
 	for c := c0; c < c1; {
 		k := c % w
 		e := min(c1, c-k+w)
 		xx := x[c:e]
-		dd, ff := d[k:k+len(xx)], f[c:c+len(xx)]
+		dd, ff := d[k:k+len(xx)], f[c-c0:c-c0+len(xx)]
 		if useAVX2 {
 			axpyReal(dd, xx, ff, 1)
 			c = e
@@ -395,21 +487,22 @@ func foldRun(d, x []complex128, f []float64, c0, c1, w int) {
 	}
 }
 
-// unfoldRun adds s·f[c]·g[c mod w] to d[c] for c in [c0, c1).
+// unfoldRun adds s·f[c−c0]·g[c mod w] to d[c] for c in [c0, c1) (f holds the
+// filter's values on the run).
 func unfoldRun(d []complex128, f []float64, g []complex128, c0, c1, w int, s float64) {
 	if useAVX2 && w%2 == 0 && c1-c0 >= 2*w {
 		e := min(c1, c0-c0%w+w)
 		unfoldRun(d, f, g, c0, e, w, s)
 		nch := (c1 - e) / w
-		chunksAVX2(&d[e], 1, &g[0], 0, &f[e], w, nch, s)
-		unfoldRun(d, f, g, e+nch*w, c1, w, s)
+		chunksAVX2(&d[e], 1, &g[0], 0, &f[e-c0], w, nch, s)
+		unfoldRun(d, f[e+nch*w-c0:], g, e+nch*w, c1, w, s)
 		return
 	}
 	for c := c0; c < c1; {
 		k := c % w
 		e := min(c1, c-k+w)
 		dd := d[c:e]
-		gg, ff := g[k:k+len(dd)], f[c:c+len(dd)]
+		gg, ff := g[k:k+len(dd)], f[c-c0:c-c0+len(dd)]
 		if useAVX2 {
 			axpyReal(dd, gg, ff, s)
 			c = e
@@ -435,12 +528,13 @@ func (r *run) cropLazy(x *field, fm *filterMul, h, w int) *field {
 	}
 	r.parPlanes(y.planes(), h, w, func(p, i0, i1 int) {
 		xs := src.data[fm.src[p]*H*W : (fm.src[p]+1)*H*W]
-		f := fm.f(p)
+		su, f := fm.sup(p), make([]float64, w)
 		for i := i0; i < i1; i++ {
 			R := ri[i]
 			drow := y.data[(p*h+i)*w : (p*h+i+1)*w]
+			su.gather(R, ci, f)
 			for j, C := range ci {
-				m := s * f[R*W+C]
+				m := s * f[j]
 				v := xs[R*W+C]
 				drow[j] = complex(m*real(v), m*imag(v))
 			}
@@ -450,13 +544,15 @@ func (r *run) cropLazy(x *field, fm *filterMul, h, w int) *field {
 		gx := r.gradOf(src)
 		r.parPlanes(src.planes(), h, len(fm.src)/src.planes()*w, func(sp, i0, i1 int) {
 			d := gx[sp*H*W : (sp+1)*H*W]
+			f := make([]float64, w)
 			for _, p := range fm.outs[sp] {
-				f := fm.f(p)
+				su := fm.sup(p)
 				for i := i0; i < i1; i++ {
 					R := ri[i]
 					grow := g[(p*h+i)*w : (p*h+i+1)*w]
+					su.gather(R, ci, f)
 					for j, C := range ci {
-						m := s * f[R*W+C]
+						m := s * f[j]
 						v := grow[j]
 						d[R*W+C] += complex(m*real(v), m*imag(v))
 					}
