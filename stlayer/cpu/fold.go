@@ -7,17 +7,29 @@ package cpu
 // grid) reduction, where row i also stands for its partner row h−i (see
 // herm.go), P = m_k[i][j] + m_k[h−i][−j] and Q = m_k[i][j] − m_k[h−i][−j]
 // (columns mod w); the Nyquist column's correction is applied separately.
-// A run folds each weight set once (runs read their weights again only
-// within the call, see Prim.WeightedMeans).
+// A Hermitian reduction reads the folded rows 0…h/2 only (its other rows
+// are covered by their partners, or take their Nyquist value from m), so
+// only those are stored. A run folds each weight set once (runs read their
+// weights again only within the call, see Prim.WeightedMeans).
 type fold4 struct {
 	h, w int
 	herm bool
 	d    []complex128 // from the engine's pool, returned by run.release
 }
 
+// fold4Rows returns the number of folded rows stored for an h-row reduction.
+func fold4Rows(h int, herm bool) int {
+	if herm {
+		return h/2 + 1
+	}
+	return h
+}
+
+// newFold4 folds m into d (len ≥ fold4Rows(h, herm)·4·w).
 func newFold4(d []complex128, m [][]float64, h, w int, herm bool) *fold4 {
-	f := &fold4{h: h, w: w, herm: herm, d: d[:h*4*w]}
-	for i := 0; i < h; i++ {
+	rows := fold4Rows(h, herm)
+	f := &fold4{h: h, w: w, herm: herm, d: d[:rows*4*w]}
+	for i := 0; i < rows; i++ {
 		paired := herm && i > 0 && i < h/2
 		for k := 0; k < 4; k++ {
 			a := m[k][i*w : (i+1)*w]
@@ -41,7 +53,8 @@ func newFold4(d []complex128, m [][]float64, h, w int, herm bool) *fold4 {
 	return f
 }
 
-// row returns the folded weights of row i (4 maps × w pairs).
+// row returns the folded weights of row i (4 maps × w pairs; i ≤ h/2 when
+// herm).
 func (f *fold4) row(i int) []complex128 { return f.d[i*4*f.w : (i+1)*4*f.w] }
 
 // fold4For returns the run's folded form of the weight maps m (cached by
@@ -62,7 +75,7 @@ func (r *run) fold4For(m [][]float64, h, w int, herm bool) *fold4 {
 	}
 	f := r.folds[k]
 	if f == nil {
-		f = newFold4(r.e.get(h*4*w), m, h, w, herm)
+		f = newFold4(r.e.get(fold4Rows(h, herm)*4*w), m, h, w, herm)
 		r.folds[k] = f
 	}
 	return f

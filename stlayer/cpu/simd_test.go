@@ -113,7 +113,7 @@ func TestFoldedReductions(t *testing.T) {
 				if herm && w%2 == 1 {
 					continue
 				}
-				f := newFold4(make([]complex128, h*4*w), m, h, w, herm)
+				f := newFold4(make([]complex128, fold4Rows(h, herm)*4*w), m, h, w, herm)
 				for i := 0; i < h; i++ {
 					row := randC(rng, w)
 					nyq := complex(rng.NormFloat64(), rng.NormFloat64())
