@@ -736,6 +736,11 @@ func (ms *ModelSet) writeFiles(dir string) error {
 // componentRE matches the component files ExportModels writes.
 var componentRE = regexp.MustCompile(`^component_\d+\.npz$`)
 
+// IsComponentFile reports whether a file name (base name, no folder) is a
+// component file of a model folder, component_<k>.npz (the other file of the
+// folder is ModelManifestFile).
+func IsComponentFile(name string) bool { return componentRE.MatchString(name) }
+
 // staleInsideRE matches the temporary files that atomic writes of a
 // manifest or component file directly into a model folder (stkit before the
 // temporary folder) left when killed.
@@ -778,7 +783,7 @@ func checkModelDir(dir string) (string, error) {
 	for _, e := range ents {
 		n := e.Name()
 		switch {
-		case n == ModelManifestFile || componentRE.MatchString(n):
+		case n == ModelManifestFile || IsComponentFile(n):
 			if e.IsDir() {
 				return "", inputErrorf("model folder %s: %s is a folder; the models cannot be written over it (remove or rename it)", dir, n)
 			}
@@ -956,7 +961,7 @@ func installModelDir(tmp, target, dir string) error {
 	}
 	old, _ := os.ReadDir(target)
 	for _, e := range old {
-		if n := e.Name(); componentRE.MatchString(n) && !fresh[n] {
+		if n := e.Name(); IsComponentFile(n) && !fresh[n] {
 			os.Remove(filepath.Join(target, n))
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -49,12 +48,10 @@ var (
 		return false
 	}}
 	modelFolder = folderKind{"a model folder (stkit export)", func(b string) bool {
-		return b == infer.ModelManifestFile || componentRE.MatchString(b)
+		return b == infer.ModelManifestFile || infer.IsComponentFile(b)
 	}}
 	foreignManifest = folderKind{"a folder holding another tool's manifest.json", func(b string) bool { return b == "manifest.json" }}
 )
-
-var componentRE = regexp.MustCompile(`^component_\d+\.npz$`)
 
 // stkitFolders returns the kinds of stkit folder dir is (none for an
 // ordinary or missing folder; a folder can be a run and a dataset at once).
@@ -95,7 +92,7 @@ func stkitFolders(dir string) []folderKind {
 func hasComponents(dir string) bool {
 	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {
-		if componentRE.MatchString(e.Name()) {
+		if infer.IsComponentFile(e.Name()) {
 			return true
 		}
 	}
