@@ -595,6 +595,20 @@ func TestPSFloorMonteCarlo(t *testing.T) {
 			t.Errorf("bin %d (P_c/P_s %.2f): Monte-Carlo std %.4g, floor %.4g", b, sm.ContamToSignal[b], sd, f)
 		}
 	}
+	// Without the truth the floor is the same formula around the debiased
+	// data spectrum: close to the truth's where that estimate is good.
+	nt, err := EvaluateSeparation(mapsOf(m, d), mapsOf(m, s), mapsOf(m, samp...), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nt.PSFloorAbs == nil || nt.PSFloor != nil {
+		t.Fatalf("no truth: absolute floor %v, relative %v (want only the absolute one)", nt.PSFloorAbs, nt.PSFloor)
+	}
+	for b := 0; b < nb; b++ {
+		if math.Abs(nt.PSFloorAbs[b]/sm.PSFloorAbs[b]-1) > 0.25 {
+			t.Errorf("bin %d: floor %.4g without the truth, %.4g with it", b, nt.PSFloorAbs[b], sm.PSFloorAbs[b])
+		}
+	}
 	// one sample: no variance, no floor
 	if sm1, err := EvaluateSeparation(mapsOf(m, d), mapsOf(m, s), mapsOf(m, samp[0]), mapsOf(m, s)); err != nil || sm1.PSFloor != nil {
 		t.Errorf("one sample: floor %v, err %v", sm1.PSFloor, err)

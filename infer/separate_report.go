@@ -71,7 +71,13 @@ type SeparationMetrics struct {
 	// misses P_s by about this much in a typical realisation, so |P_s̃/P_s −
 	// 1| well below it is luck, not skill. PSMaxFloor is its maximum over
 	// BinsPS, PSMaxDevSigma the max over BinsPS of |P_s̃/P_s − 1|/σ_b.
+	//
+	// PSFloorAbs is σ_b · P_s(b) in power units, also without the truth (then
+	// with P_s estimated as max(P_d − ⟨P_r⟩, 0)): the error bar of the
+	// separated spectrum that power_spectrum.png shades around P_s̃. It is a
+	// floor: the separation's own error adds to it.
 	PSFloor       []float64 `json:"ps_relative_floor,omitempty"`
+	PSFloorAbs    []float64 `json:"ps_floor,omitempty"`
 	PSMaxFloor    float64   `json:"ps_max_relative_floor,omitempty"`
 	PSMaxDevSigma float64   `json:"ps_max_abs_ratio_minus_1_over_floor,omitempty"`
 	// ErrorRatio = P_{s̃−s}/P_s: power of the error relative to the signal.
@@ -187,6 +193,14 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 		nanToNeg(sm.ResidualRatio)
 	}
 	if truth == nil {
+		if psVar != nil {
+			// No truth: the floor around the debiased data spectrum.
+			sm.PSFloorAbs = make([]float64, nb)
+			for b := range sm.PSFloorAbs {
+				sm.PSFloorAbs[b] = psFloor(psVar[b], math.Max(0, pd.P[b]-sm.PSSamples[b]), sm.PSSamples[b], pd.Count[b])
+			}
+			nanToNeg(sm.PSFloorAbs)
+		}
 		return sm, nil
 	}
 	tv := truth.Map(0)
@@ -212,7 +226,7 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 		sm.PSRatioDebiased = make([]float64, nb)
 	}
 	if psVar != nil {
-		sm.PSFloor = make([]float64, nb)
+		sm.PSFloor, sm.PSFloorAbs = make([]float64, nb), make([]float64, nb)
 	}
 	minR, minRD := math.Inf(1), math.Inf(1)
 	nPS := 0
@@ -220,7 +234,7 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 		if pt.Count[b] == 0 || pt.P[b] == 0 {
 			sm.ContamToSignal[b], sm.PSRatio[b], sm.PSRatioData[b], sm.ErrorRatio[b] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 			if sm.PSFloor != nil {
-				sm.PSFloor[b] = math.NaN()
+				sm.PSFloor[b], sm.PSFloorAbs[b] = math.NaN(), math.NaN()
 			}
 			continue
 		}
@@ -232,8 +246,8 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 			sm.PSRatioDebiased[b] = (pd.P[b] - sm.PSSamples[b]) / pt.P[b]
 		}
 		if sm.PSFloor != nil {
-			nModes := math.Max(1, float64(pt.Count[b])/2)
-			sm.PSFloor[b] = math.Sqrt(psVar[b]+2*pt.P[b]*sm.PSSamples[b]/nModes) / pt.P[b]
+			sm.PSFloorAbs[b] = psFloor(psVar[b], pt.P[b], sm.PSSamples[b], pt.Count[b])
+			sm.PSFloor[b] = sm.PSFloorAbs[b] / pt.P[b]
 		}
 		if sm.ContamToSignal[b] <= SepPSContamRatio {
 			sm.BinsPS = append(sm.BinsPS, b)
@@ -274,10 +288,18 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 			*v = 0 // undefined: left out of metrics.json
 		}
 	}
-	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.PSRatioDebiased, sm.PSFloor, sm.ErrorRatio, sm.R, sm.RData} {
+	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.PSRatioDebiased, sm.PSFloor, sm.PSFloorAbs, sm.ErrorRatio, sm.R, sm.RData} {
 		nanToNeg(x)
 	}
 	return sm, nil
+}
+
+// psFloor returns sqrt(v + 2 ps·pr/n_b), n_b = count/2 (at least 1): the
+// 1σ realisation scatter of P_d − ⟨P_r⟩ around P_s in a bin (see
+// SeparationMetrics.PSFloor).
+func psFloor(v, ps, pr float64, count int) float64 {
+	nModes := math.Max(1, float64(count)/2)
+	return math.Sqrt(v + 2*ps*pr/nModes)
 }
 
 // bOf returns x.B, 0 for nil.
@@ -401,6 +423,9 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	if sm.PSTruth != nil {
 		lines = append(lines, "truth s", plotx.XY(k, sm.PSTruth, true), "true contaminant d − s", plotx.XY(k, sm.PSContaminant, true))
 	}
+	if err := addFloorBand(p, k, sm.PSSep, sm.PSFloorAbs, "separated ± 1σ realisation floor"); err != nil {
+		return err
+	}
 	if err := plotx.AddLines(p, true, lines...); err != nil {
 		return err
 	}
@@ -425,7 +450,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		if sm.PSRatioDebiased != nil {
 			lines = append(lines, "(P_d − mean P_samples)/P_s", validXY(k, sm.PSRatioDebiased, true))
 		}
-		if err := addFloorBand(r, k, sm.PSFloor); err != nil {
+		if err := addFloorBand(r, k, nil, sm.PSFloor, "1 ± 1σ realisation floor"); err != nil {
 			return err
 		}
 		if err := plotx.AddLines(r, true, lines...); err != nil {
@@ -458,16 +483,21 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5.2*vg.Inch, 4.6*vg.Inch)
 }
 
-// addFloorBand shades 1 ± PSFloor (the realisation floor of a spectrum
-// estimate; the lower edge clamped at 0.01 for the log axis) on a ratio plot.
-func addFloorBand(p *plot.Plot, k, floor []float64) error {
+// addFloorBand shades center ± floor per bin (center nil: 1, a ratio plot;
+// the lower edge clamped at 1 % of the centre for the log axis; bins with a
+// negative or NaN floor or centre are skipped).
+func addFloorBand(p *plot.Plot, k, center, floor []float64, label string) error {
 	var up, down plotter.XYs
 	for b, f := range floor {
-		if f < 0 || math.IsNaN(f) || b >= len(k) {
+		c := 1.0
+		if center != nil {
+			c = center[b]
+		}
+		if f < 0 || math.IsNaN(f) || !(c > 0) || b >= len(k) {
 			continue
 		}
-		up = append(up, plotter.XY{X: k[b], Y: 1 + f})
-		down = append(down, plotter.XY{X: k[b], Y: math.Max(0.01, 1-f)})
+		up = append(up, plotter.XY{X: k[b], Y: c + f})
+		down = append(down, plotter.XY{X: k[b], Y: math.Max(0.01*c, c-f)})
 	}
 	if len(up) < 2 {
 		return nil
@@ -480,7 +510,7 @@ func addFloorBand(p *plot.Plot, k, floor []float64) error {
 	poly.Color = color.NRGBA{R: 128, G: 128, B: 128, A: 60}
 	poly.LineStyle.Width = 0
 	p.Add(poly)
-	p.Legend.Add("1 ± 1σ realisation floor", poly)
+	p.Legend.Add(label, poly)
 	return nil
 }
 

@@ -63,7 +63,10 @@ keeps the WCS, units and other content cards of a FITS DATA, plus HISTORY
 cards naming the planes. --report DIR
 writes maps.png, power_spectrum.png (spectra, ratios, r(k) when --truth is
 given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
-quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s).
+quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s),
+and, with 2 or more samples of one kind, the realisation floor of the
+spectrum (ps_floor: the 1σ scatter of P_d − ⟨P_r⟩ from the samples' spectrum
+variance and the chance s × r cross-spectrum, shaded around P_s̃).
 Ctrl-C writes the current maps before exiting (exit status 1; a second
 Ctrl-C quits at once without writing them).
 
