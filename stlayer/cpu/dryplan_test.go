@@ -124,7 +124,7 @@ func TestDryPlanMatchesTrace(t *testing.T) {
 			continue
 		}
 		pk := fmt.Sprintf("%s|%d,%d,%d", c.key, c.x.B, c.x.M, c.x.N)
-		kept, err, _ := e.forward(pk, c.stat, c.x, nil)
+		kept, err, _ := e.forward(pk, c.stat, c.x, nil, dry.eager)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -203,7 +203,7 @@ func TestForwardFirstCallPeak(t *testing.T) {
 	first, c1 := measure(fwd)
 	replay, c2 := measure(fwd)
 	kept, c0 := measure(func() *stlayer.Coeffs {
-		c, err, _ := e.forward("kept", stat, x, nil)
+		c, err, _ := e.forward("kept", stat, x, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -82,6 +82,7 @@ type Engine struct {
 	fwdPlans map[string]*fwdPlan // Forward buffer-liveness plans by key and shape
 
 	gonumOnly bool // use gonum's CmplxFFT for every length (benchmarks, tests)
+	storeSel  bool // Channels always stores its output (tests compare with it)
 
 	countMu  sync.Mutex
 	fftCount map[[2]int]float64 // FFTCount
@@ -164,41 +165,65 @@ func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.
 	plan := e.fwdPlans[pk]
 	e.planMu.Unlock()
 	if plan != nil {
-		if c, err, replayFailed := e.forward(pk, s, x, plan); !replayFailed {
+		if c, err, replayFailed := e.forward(pk, s, x, plan, nil); !replayFailed {
 			return c, err
 		}
 	}
+	var eager map[int]bool
 	if plan = e.trace(s, x); plan != nil {
 		e.planMu.Lock()
 		e.fwdPlans[pk] = plan
 		e.planMu.Unlock()
-		if c, err, replayFailed := e.forward(pk, s, x, plan); !replayFailed {
+		if c, err, replayFailed := e.forward(pk, s, x, plan, nil); !replayFailed {
 			return c, err
 		}
+		eager = plan.eager
 	}
-	c, err, _ := e.forward(pk, s, x, nil)
+	c, err, _ := e.forward(pk, s, x, nil, eager)
 	return c, err
 }
 
 // trace makes the liveness plan of s on maps shaped like x by a dry run
 // (run.dry). It returns nil if the dry run panics for any reason (an
 // invalid statistic, whose error the computing run then reports).
+//
+// Channels selections are traced unstored; those a reader stores anyway
+// are made eager (stored by Channels) and the plan is traced again with
+// them, so that their sources are released as when Channels copied.
 func (e *Engine) trace(s stlayer.Stat, x *stlayer.Maps) (plan *fwdPlan) {
-	r := &run{e: e, dry: true}
 	defer func() {
 		if recover() != nil {
 			plan = nil
 		}
 	}()
-	xf := r.inputField(x)
-	r.own(s(r, xf))
-	return r.makePlan()
+	var eager map[int]bool
+	for pass := 0; ; pass++ {
+		r := &run{e: e, dry: true, eager: eager}
+		xf := r.inputField(x)
+		r.own(s(r, xf))
+		// The first pass's plan is valid too (its dry run stores the
+		// selections where the replay will): the second only releases
+		// their sources earlier.
+		if len(r.selOwned) == 0 || pass == 1 {
+			p := r.makePlan()
+			p.eager = eager
+			return p
+		}
+		eager = map[int]bool{}
+		for _, id := range r.selOwned {
+			eager[id] = true
+		}
+	}
 }
 
 // forward runs s once; with plan == nil it keeps every field to the end and
-// stores the plan it records.
-func (e *Engine) forward(pk string, s stlayer.Stat, x *stlayer.Maps, plan *fwdPlan) (out *stlayer.Coeffs, err error, replayFailed bool) {
-	r := &run{e: e, plan: plan}
+// stores the plan it records. eager (plan == nil only; a plan has its own)
+// lists the Channels outputs stored at once (fwdPlan.eager).
+func (e *Engine) forward(pk string, s stlayer.Stat, x *stlayer.Maps, plan *fwdPlan, eager map[int]bool) (out *stlayer.Coeffs, err error, replayFailed bool) {
+	r := &run{e: e, plan: plan, eager: eager}
+	if plan != nil {
+		r.eager = plan.eager
+	}
 	defer r.release()
 	defer func() {
 		if p := recover(); p != nil {
@@ -214,6 +239,7 @@ func (e *Engine) forward(pk string, s stlayer.Stat, x *stlayer.Maps, plan *fwdPl
 	out = r.coeffs(y)
 	if plan == nil {
 		p := r.makePlan()
+		p.eager = eager
 		e.planMu.Lock()
 		e.fwdPlans[pk] = p
 		e.planMu.Unlock()

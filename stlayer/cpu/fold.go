@@ -133,9 +133,8 @@ func reduceProductRowFold(out []complex128, lz *binLazy, p, i int, nyq complex12
 	W := lz.srcHW[1]
 	pa, pb := lz.a.planeFor(p, lz.C), lz.b.planeFor(p, lz.C)
 	R := lz.ri[i]
-	n := lz.srcHW[0] * W
-	ar := lz.a.data[pa*n+R*W : pa*n+(R+1)*W]
-	br := lz.b.data[pb*n+R*W : pb*n+(R+1)*W]
+	ar := lz.a.planeData(pa)[R*W : (R+1)*W]
+	br := lz.b.planeData(pb)[R*W : (R+1)*W]
 	conjY := lz.k == opMulConj
 	k := newCmulConsts(lz.s, false, conjY)
 	var acc [16]float64
@@ -236,7 +235,7 @@ func (r *run) scatterProductGradFold(y *field, half bool, m [][]float64, f *fold
 			for p := 0; p < P; p++ {
 				gk := [4]complex128{g[p*4], g[p*4+1], g[p*4+2], g[p*4+3]}
 				dar, dbr := ga[p*n+R*W:p*n+(R+1)*W], gb[p*n+R*W:p*n+(R+1)*W]
-				arow, brow := a.data[p*n+R*W:p*n+(R+1)*W], b.data[p*n+R*W:p*n+(R+1)*W]
+				arow, brow := a.planeData(p)[R*W:(R+1)*W], b.planeData(p)[R*W:(R+1)*W]
 				for _, run := range lz.cols {
 					d0, s0, ln := run[0], run[1], run[2]
 					m2 := ln &^ 1
@@ -279,7 +278,7 @@ func (r *run) scatterProductGradFold(y *field, half bool, m [][]float64, f *fold
 		for p := lo; p < hi; p++ {
 			gk := [4]complex128{g[p*4], g[p*4+1], g[p*4+2], g[p*4+3]}
 			da, db := ga[p*n:(p+1)*n], gb[p*n:(p+1)*n]
-			av, bv := a.data[p*n:(p+1)*n], b.data[p*n:(p+1)*n]
+			av, bv := a.planeData(p), b.planeData(p)
 			for i := 0; i < h; i++ {
 				if !fallback(i) {
 					continue

@@ -36,9 +36,8 @@ func (lz *binLazy) productRow(d []complex128, p, i int) {
 	W := lz.srcHW[1]
 	pa, pb := lz.a.planeFor(p, lz.C), lz.b.planeFor(p, lz.C)
 	R := lz.ri[i]
-	n := lz.srcHW[0] * W
-	ar := lz.a.data[pa*n+R*W : pa*n+(R+1)*W]
-	br := lz.b.data[pb*n+R*W : pb*n+(R+1)*W]
+	ar := lz.a.planeData(pa)[R*W : (R+1)*W]
+	br := lz.b.planeData(pb)[R*W : (R+1)*W]
 	s := lz.s
 	for _, run := range lz.cols {
 		dd, aa, bb := d[run[0]:run[0]+run[2]], ar[run[1]:run[1]+run[2]], br[run[1]:run[1]+run[2]]
@@ -131,10 +130,10 @@ func (lz *binLazy) productAt(p, i, j int) complex128 {
 			break
 		}
 	}
-	W, n := lz.srcHW[1], lz.srcHW[0]*lz.srcHW[1]
+	W := lz.srcHW[1]
 	R := lz.ri[i]
-	u := lz.a.data[lz.a.planeFor(p, lz.C)*n+R*W+c]
-	v := lz.b.data[lz.b.planeFor(p, lz.C)*n+R*W+c]
+	u := lz.a.planeData(lz.a.planeFor(p, lz.C))[R*W+c]
+	v := lz.b.planeData(lz.b.planeFor(p, lz.C))[R*W+c]
 	if lz.k == opMulConj {
 		v = complex(real(v), -imag(v))
 	}
@@ -252,7 +251,7 @@ func (r *run) scatterProductGrad(y *field, half bool, gRow func(p, i int, buf []
 			buf := make([]complex128, w)
 			for p := lo; p < hi; p++ {
 				da, db := ga[p*n:(p+1)*n], gb[p*n:(p+1)*n]
-				av, bv := a.data[p*n:(p+1)*n], b.data[p*n:(p+1)*n]
+				av, bv := a.planeData(p), b.planeData(p)
 				for i := 0; i < h; i++ {
 					jlo, jhi := rows(i)
 					gRow(p, i, buf)
@@ -280,8 +279,7 @@ func (r *run) scatterProductGrad(y *field, half bool, gRow func(p, i int, buf []
 			for q := lo; q < hi; q++ {
 				d := gx[q*n : (q+1)*n]
 				for _, p := range outs[q] {
-					po := other.planeFor(p, lz.C)
-					ov := other.data[po*n : (po+1)*n]
+					ov := other.planeData(other.planeFor(p, lz.C))
 					for i := 0; i < h; i++ {
 						jlo, jhi := rows(i)
 						gRow(p, i, buf)
@@ -588,8 +586,7 @@ func (r *run) meanLazyProduct(x *field) *field {
 		return r.meanPHProduct(x, ph, isB)
 	}
 	r.ensureOperands(lz)
-	H, W := lz.srcHW[0], lz.srcHW[1]
-	n := H * W
+	W := lz.srcHW[1]
 	inv := lz.s / float64(h*w)
 	y := r.newField(x.b, x.c, 1, 1)
 	y.isReal = x.isReal
@@ -598,8 +595,7 @@ func (r *run) meanLazyProduct(x *field) *field {
 	}
 	r.e.parFor(x.planes(), 6*h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			pa, pb := lz.a.planeFor(p, lz.C), lz.b.planeFor(p, lz.C)
-			av, bv := lz.a.data[pa*n:(pa+1)*n], lz.b.data[pb*n:(pb+1)*n]
+			av, bv := lz.a.planeData(lz.a.planeFor(p, lz.C)), lz.b.planeData(lz.b.planeFor(p, lz.C))
 			var sr, si float64
 			for i := 0; i < h; i++ {
 				R := lz.ri[i]
@@ -679,8 +675,7 @@ func (r *run) meanProductGrad(y *field, g []complex128, k float64) {
 					if conjC {
 						c = complex(real(c), -imag(c))
 					}
-					po := other.planeFor(p, lz.C)
-					cscaleInto(d, other.data[po*n:(po+1)*n], c, conjO, !set || t > 0)
+					cscaleInto(d, other.planeData(other.planeFor(p, lz.C)), c, conjO, !set || t > 0)
 				}
 			}
 		})

@@ -111,7 +111,7 @@ func (r *run) meanPHProduct(x *field, ph *field, phIsB bool) *field {
 		defer r.e.put(buf)
 		for p := lo; p < hi; p++ {
 			qz, qo := ph.planeFor(p, lz.C), other.planeFor(p, lz.C)
-			zv, ov := z.data[qz*n:(qz+1)*n], other.data[qo*n:(qo+1)*n]
+			zv, ov := z.data[qz*n:(qz+1)*n], other.planeData(qo)
 			var sr, si float64
 			for i := 0; i < h; i++ {
 				phaseHarm(buf, zv[i*w:(i+1)*w], pw)
@@ -165,7 +165,7 @@ func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k floa
 		r.e.parFor(y.planes(), 60*n, func(lo, hi int) {
 			for p := lo; p < hi; p++ {
 				o := p * n
-				phaseHarmBack(gOther[o:o+n], gz[o:o+n], z.data[o:o+n], other.data[o:o+n], pw,
+				phaseHarmBack(gOther[o:o+n], gz[o:o+n], z.data[o:o+n], other.planeData(p), pw,
 					coef(p, 1-whichPH), coef(p, whichPH), conjO, !setO, !setZ)
 			}
 		})
@@ -219,7 +219,7 @@ func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k floa
 			for i := 0; i < h; i++ {
 				for t, p := range outs[q] {
 					qo := other.planeFor(p, lz.C)
-					cscaleInto(gw, other.data[qo*n+i*w:qo*n+(i+1)*w], coef(p, whichPH), conjO, t > 0)
+					cscaleInto(gw, other.planeData(qo)[i*w:(i+1)*w], coef(p, whichPH), conjO, t > 0)
 				}
 				zr := z.data[q*n+i*w : q*n+(i+1)*w]
 				phaseHarm(wb, zr, pw)
@@ -233,7 +233,7 @@ func (r *run) meanPHProductGrad(y, ph *field, phIsB bool, g []complex128, k floa
 // returned as it is (the caller stores it unless the product stays lazy).
 func (r *run) ownKeepPH(xf stlayer.Field) *field {
 	f, ok := xf.(*field)
-	if ok && f != nil && f.r == r && isLazyPH(f) {
+	if ok && f != nil && f.r == r && (isLazyPH(f) || isSel(f)) {
 		r.markUse(f)
 		return f
 	}

@@ -150,6 +150,8 @@ func (r *run) binary(k binKind, af, bf stlayer.Field) *field {
 	}
 	r.ensurePH(a)
 	r.ensurePH(b)
+	r.ensureSel(a)
+	r.ensureSel(b)
 	y := r.newField(B, C, H, W)
 	y.isReal = a.isReal && b.isReal && k != opDiv
 	y.herm = a.herm && b.herm && sa == 1 && sb == 1 && k != opDiv && hermShape(H, W)

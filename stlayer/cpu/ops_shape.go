@@ -228,8 +228,13 @@ func (r *run) Subsample(xf stlayer.Field, s int) stlayer.Field {
 }
 
 // Channels gathers y[:, i] = x[:, idx[i]]. Adjoint: scatter-add (repeats sum).
+// A selection of spatial planes is not copied: y reads x's planes
+// (field.chSel) until a reader other than a lazy product's needs it stored
+// (own); a Forward replay stores at once the selections its dry run saw
+// stored (fwdPlan.eager), so that their source is not kept alive for them.
+// A selection of an unstored selection selects from the latter's base.
 func (r *run) Channels(xf stlayer.Field, idx []int) stlayer.Field {
-	x := r.own(xf)
+	x := r.ownKeepSel(xf)
 	if len(idx) == 0 {
 		shapePanic("Channels: no indices")
 	}
@@ -240,18 +245,25 @@ func (r *run) Channels(xf stlayer.Field, idx []int) stlayer.Field {
 	}
 	idx = append([]int(nil), idx...)
 	n, K := x.hw(), len(idx)
-	y := r.newField(x.b, K, x.h, x.w)
+	var y *field
+	if n > 1 && !r.e.storeSel && !r.eager[len(r.fields)] {
+		base, sel := x, idx
+		if isSel(x) {
+			base, sel = x.base, make([]int, K)
+			for i, c := range idx {
+				sel[i] = x.chSel[c]
+			}
+		}
+		y = &field{r: r, b: x.b, c: K, h: x.h, w: x.w, base: base, chSel: sel}
+		r.register(y)
+	} else {
+		y = r.newField(x.b, K, x.h, x.w)
+	}
 	y.isReal = x.isReal
 	y.herm = x.herm
-	if r.dry {
-		return y
+	if y.chSel == nil && !r.dry {
+		r.storeSel(y.data, x, idx)
 	}
-	r.e.parFor(x.b*K, n, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			b, i := p/K, p%K
-			copy(y.data[p*n:(p+1)*n], x.data[(b*x.c+idx[i])*n:(b*x.c+idx[i]+1)*n])
-		}
-	})
 	r.tape(y, func(g []complex128) {
 		ranges := [][2]int{{0, n}}
 		var gx []complex128
@@ -280,6 +292,29 @@ func (r *run) Channels(xf stlayer.Field, idx []int) stlayer.Field {
 		})
 	})
 	return y
+}
+
+// storeSel writes the channels idx of x (stored or an unstored selection)
+// into dst (Channels' output layout).
+func (r *run) storeSel(dst []complex128, x *field, idx []int) {
+	n, K := x.hw(), len(idx)
+	r.e.parFor(x.b*K, n, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			b, i := p/K, p%K
+			copy(dst[p*n:(p+1)*n], x.planeData(b*x.c+idx[i]))
+		}
+	})
+}
+
+// ownKeepSel is own for Channels: an unstored selection is returned as it
+// is (Channels reads through it).
+func (r *run) ownKeepSel(xf stlayer.Field) *field {
+	f, ok := xf.(*field)
+	if ok && f != nil && f.r == r && isSel(f) {
+		r.markUse(f)
+		return f
+	}
+	return r.own(xf)
 }
 
 // Concat concatenates along channels (B, H, W equal). Adjoint: split.

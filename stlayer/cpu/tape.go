@@ -18,9 +18,14 @@ type field struct {
 	lazyBin    *binLazy     // a product of two fields, likewise (lazybin.go)
 	lazyPow    *powLazy     // |x|^q, likewise (lazypow.go)
 	lazyPH     *phLazy      // [x]^p (PhaseHarmonic), likewise (lazyph.go)
-	id         int          // index of the primitive call that produced it (0: the input)
-	lastUse    int          // id of the last primitive call that read it
-	released   bool
+	// chSel marks an unstored channel selection (Channels): channel c of
+	// batch b is plane b·base.c + chSel[c] of base; data == nil until a
+	// reader other than a lazy product stores it (own). Read its planes
+	// with planeData.
+	chSel    []int
+	id       int // index of the primitive call that produced it (0: the input)
+	lastUse  int // id of the last primitive call that read it
+	released bool
 	// isReal marks a field whose values are real by construction (input maps,
 	// Modulus, Pow, Real, Log, Sqrt and real-linear ops of such fields). The
 	// producer of a real field reads only Re of its gradient, so consumers
@@ -57,6 +62,10 @@ type run struct {
 	nodes  []node
 	fields []*field // every field of the run, by id
 	plan   *fwdPlan // Forward replay: when to release buffers (nil: keep all)
+	// eager: ids of the Channels outputs stored at once (fwdPlan.eager);
+	// selOwned: ids of the unstored selections a dry run's readers stored.
+	eager    map[int]bool
+	selOwned []int
 
 	foldMu sync.Mutex
 	folds  map[any]*fold4 // folded weight sets (fold.go)
@@ -71,6 +80,10 @@ type run struct {
 type fwdPlan struct {
 	shapes  [][4]int
 	release [][]int // release[k]: ids of fields whose last reader is call k
+	// eager: the Channels outputs to store at once, those a reader other
+	// than a lazy product stores anyway (their source then need not outlive
+	// the call).
+	eager map[int]bool
 }
 
 // dryData is the buffer of every stored field of a dry run: empty but not
@@ -105,6 +118,7 @@ func (r *run) own(x stlayer.Field) *field {
 	r.markUse(f)
 	if r.dry {
 		r.ensurePH(f)
+		r.ensureSel(f)
 		if (f.lazy != nil || f.lazyBin != nil || f.lazyPow != nil) && f.data == nil {
 			if f.lazyBin != nil {
 				r.ensureOperands(f.lazyBin)
@@ -117,6 +131,7 @@ func (r *run) own(x stlayer.Field) *field {
 		f.data = r.e.get(f.size())
 		r.materialise(f, f.data)
 	}
+	r.ensureSel(f)
 	r.ensurePH(f)
 	if f.lazyBin != nil && f.data == nil {
 		f.data = r.e.get(f.size())
@@ -142,6 +157,35 @@ func (r *run) markUse(f *field) {
 			r.markUse(lz.b)
 		}
 	}
+}
+
+// isSel reports whether f is a still unstored channel selection.
+func isSel(f *field) bool { return f.chSel != nil && f.data == nil && !f.released }
+
+// ensureSel stores f if it is an unstored channel selection (a dry run
+// records that it was stored, see Engine.trace).
+func (r *run) ensureSel(f *field) {
+	if !isSel(f) {
+		return
+	}
+	if r.dry {
+		r.selOwned = append(r.selOwned, f.id)
+		f.data = dryData
+		return
+	}
+	f.data = r.e.get(f.size())
+	r.storeSel(f.data, f.base, f.chSel)
+}
+
+// planeData returns plane q (h·w values) of x: of its data, or for an
+// unstored channel selection the plane of its base it selects.
+func (x *field) planeData(q int) []complex128 {
+	n := x.hw()
+	if x.data == nil && x.chSel != nil {
+		q = q/x.c*x.base.c + x.chSel[q%x.c]
+		return x.base.data[q*n : (q+1)*n]
+	}
+	return x.data[q*n : (q+1)*n]
 }
 
 // register gives f the next call id, first releasing (Forward replay) the
