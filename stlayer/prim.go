@@ -26,17 +26,37 @@ type Field interface {
 
 // FilterBank is a set of K real Fourier-space filters of size H×W in fftfreq order.
 // It is built once on the host; engines may cache device copies keyed by the pointer.
+//
+// A bank is dense (Data holds every value, Runs is nil) or sparse (Data is
+// nil, Runs holds the values on runs of columns and every other value is 0;
+// see FilterRun, sparsebank.go). Code that reads values should use Filter,
+// FilterInto, All or Runs of a sparse bank rather than Data, which is nil
+// for a sparse bank; Valid checks either form.
 type FilterBank struct {
 	K, H, W int
-	// Data holds K*H*W float64 values, filter-major: Data[(k*H+h)*W+w].
+	// Data holds K*H*W float64 values, filter-major: Data[(k*H+h)*W+w]
+	// (dense banks; nil for a sparse bank).
 	Data []float64
 	// Name is a human-readable identifier (e.g. "morlet-cheng J6 L4 256x256"),
 	// also used by engines as a cache key together with the pointer.
 	Name string
+	// Runs (sparse banks only, len K): Runs[k] lists filter k's stored values
+	// as runs along a row, ordered by row then column, not overlapping; the
+	// filter is 0 off its runs.
+	Runs [][]FilterRun
 }
 
-// Filter returns the k-th filter as a slice of length H*W (no copy).
-func (f *FilterBank) Filter(k int) []float64 { return f.Data[k*f.H*f.W : (k+1)*f.H*f.W] }
+// Filter returns the k-th filter as a slice of length H*W: of a dense bank
+// with no copy (Data's slice), of a sparse bank a freshly allocated dense
+// copy (writing to it does not change the bank).
+func (f *FilterBank) Filter(k int) []float64 {
+	if f.Runs != nil {
+		d := make([]float64, f.H*f.W)
+		f.FilterInto(k, d)
+		return d
+	}
+	return f.Data[k*f.H*f.W : (k+1)*f.H*f.W]
+}
 
 // Prim is the primitive layer. A statistic is a function of a Prim and the input
 // Field; a graph engine builds a graph when it runs, a CPU engine computes values

@@ -35,12 +35,13 @@ const supportTol = 1e-14
 // to zero (the truncated filters): the support of each filter and its values
 // on that support only (support.vals), never a dense H×W copy. A run whose
 // truncated values are the bank's own bit for bit (every value of the run
-// above the threshold, or +0) aliases the bank's Data; the others are copied
-// into packed storage. At 2048² the scattering covariance's full-size Morlet
+// above the threshold, or +0) aliases the bank's storage (Data, or the run
+// of a sparse bank that covers it); the others are copied into packed
+// storage. At 2048² the scattering covariance's full-size Morlet
 // banks (J = 9, L = 4, 1.2 GB) kept a 1.2 GB dense truncated copy; the runs
 // of the finest scales alias the bank, the rest packs into a few MB.
 type bankInfo struct {
-	n      int // len(Data) of the bank described
+	n      int // bankStamp of the bank described
 	sup    []support
 	packed int // float64 values held in the packed storage (not aliasing the bank)
 }
@@ -134,17 +135,56 @@ func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
 		e.banks = map[weak.Pointer[stlayer.FilterBank]]*bankInfo{}
 	}
 	key := weak.Make(f)
-	if bi := e.banks[key]; bi != nil && bi.n == len(f.Data) {
+	if bi := e.banks[key]; bi != nil && bi.n == bankStamp(f) {
 		return bi
 	}
 	H, W, n := f.H, f.W, f.H*f.W
-	bi := &bankInfo{n: len(f.Data), sup: make([]support, f.K)}
+	bi := &bankInfo{n: bankStamp(f), sup: make([]support, f.K)}
 	row := make([]float64, W)
 	for k := 0; k < f.K; k++ {
-		src := f.Data[k*n : (k+1)*n]
+		// rowOf returns row h of filter k (possibly in row); stored returns
+		// the bank's own storage of columns [a, b) of row h, or nil where a
+		// sparse bank has no single run covering them.
+		var rowOf func(h int) []float64
+		var stored func(h, a, b int) []float64
 		mx := 0.0
-		for _, v := range src {
-			mx = max(mx, math.Abs(v))
+		if f.Runs == nil {
+			src := f.Data[k*n : (k+1)*n]
+			for _, v := range src {
+				mx = max(mx, math.Abs(v))
+			}
+			rowOf = func(h int) []float64 { return src[h*W : (h+1)*W] }
+			stored = func(h, a, b int) []float64 { return src[h*W+a : h*W+b : h*W+b] }
+		} else {
+			runs := f.Runs[k]
+			for _, r := range runs {
+				for _, v := range r.Vals {
+					mx = max(mx, math.Abs(v))
+				}
+			}
+			// first[h]: index of row h's first run (runs are ordered by row).
+			first := make([]int32, H+1)
+			for h, i := 0, 0; h <= H; h++ {
+				for i < len(runs) && runs[i].Row < h {
+					i++
+				}
+				first[h] = int32(i)
+			}
+			rowOf = func(h int) []float64 {
+				clear(row)
+				for _, r := range runs[first[h]:first[h+1]] {
+					copy(row[r.Col:], r.Vals)
+				}
+				return row
+			}
+			stored = func(h, a, b int) []float64 {
+				for _, r := range runs[first[h]:first[h+1]] {
+					if r.Col <= a && b <= r.Col+len(r.Vals) {
+						return r.Vals[a-r.Col : b-r.Col : b-r.Col]
+					}
+				}
+				return nil
+			}
 		}
 		thr := supportTol * mx
 		// trunc is the truncated value of v: v if |v| > thr, else +0.
@@ -155,25 +195,28 @@ func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
 			return 0
 		}
 		su := newSupport(H, W, func(h int) []float64 {
-			for c, v := range src[h*W : (h+1)*W] {
+			src := rowOf(h)
+			for c, v := range src {
 				row[c] = trunc(v)
 			}
 			return row
 		})
-		// A run aliases src when truncation leaves its values' bits alone.
-		alias := make([]bool, len(su.runs))
+		// A run aliases the bank's storage when truncation leaves its values'
+		// bits alone.
+		alias := make([][]float64, len(su.runs))
 		npack := 0
 		for i, h := range su.rows {
 			for r := su.runOff[i]; r < su.runOff[i+1]; r++ {
-				a, b := int(h)*W+int(su.runs[r][0]), int(h)*W+int(su.runs[r][1])
-				alias[r] = true
-				for _, v := range src[a:b] {
-					if math.Float64bits(trunc(v)) != math.Float64bits(v) {
-						alias[r] = false
+				a, b := int(su.runs[r][0]), int(su.runs[r][1])
+				v := stored(int(h), a, b)
+				for _, x := range v {
+					if math.Float64bits(trunc(x)) != math.Float64bits(x) {
+						v = nil
 						break
 					}
 				}
-				if !alias[r] {
+				alias[r] = v
+				if v == nil {
 					npack += b - a
 				}
 			}
@@ -181,12 +224,13 @@ func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
 		pack := make([]float64, npack)
 		su.vals = make([][]float64, len(su.runs))
 		for i, h := range su.rows {
+			src := rowOf(int(h))
 			for r := su.runOff[i]; r < su.runOff[i+1]; r++ {
-				a, b := int(h)*W+int(su.runs[r][0]), int(h)*W+int(su.runs[r][1])
-				if alias[r] {
-					su.vals[r] = src[a:b:b]
+				if alias[r] != nil {
+					su.vals[r] = alias[r]
 					continue
 				}
+				a, b := int(su.runs[r][0]), int(su.runs[r][1])
 				v := pack[: b-a : b-a]
 				pack = pack[b-a:]
 				for t, x := range src[a:b] {
@@ -203,6 +247,15 @@ func (e *Engine) bank(f *stlayer.FilterBank) *bankInfo {
 	}
 	e.banks[key] = bi
 	return bi
+}
+
+// bankStamp identifies the storage of f for the cache's staleness check:
+// len(Data) of a dense bank, −1 − (its stored values) for a sparse one.
+func bankStamp(f *stlayer.FilterBank) int {
+	if f.Runs == nil {
+		return len(f.Data)
+	}
+	return -1 - f.StoredValues()
 }
 
 // dropBank forgets the copy of a collected bank.

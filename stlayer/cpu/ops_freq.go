@@ -15,11 +15,11 @@ func addMulReal(dst, src []complex128, f []float64) {
 }
 
 func checkBank(f *stlayer.FilterBank, h, w int) {
-	if f == nil || f.H != h || f.W != w || len(f.Data) != f.K*f.H*f.W || f.K < 1 {
+	if f == nil || f.H != h || f.W != w || !f.Valid() {
 		if f == nil {
 			shapePanic("nil filter bank")
 		}
-		shapePanic("filter bank %q is K=%d %dx%d (%d values), field is %dx%d", f.Name, f.K, f.H, f.W, len(f.Data), h, w)
+		shapePanic("filter bank %q is K=%d %dx%d (%d dense values, %d run lists), field is %dx%d", f.Name, f.K, f.H, f.W, len(f.Data), len(f.Runs), h, w)
 	}
 }
 

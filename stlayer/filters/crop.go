@@ -102,8 +102,9 @@ func Cropped(f *stlayer.FilterBank, h, w int) *stlayer.FilterBank {
 // Subset returns the bank made of the filters ks of f, in that order
 // (out.Filter(i) = f.Filter(ks[i])), e.g. the L filters of one scale. Cached
 // per (f, ks). A run of consecutive indices (k, k+1, …) shares f's Data
-// (no copy: the L filters of one scale of a 1024² bank are 32 MB), so the
-// banks must be treated as read-only, as every FilterBank is.
+// (no copy: the L filters of one scale of a 1024² bank are 32 MB), and the
+// subset of a sparse bank shares its runs, so the banks must be treated as
+// read-only, as every FilterBank is.
 func Subset(f *stlayer.FilterBank, ks []int) *stlayer.FilterBank {
 	if f == nil {
 		panic("filters.Subset: nil bank")
@@ -122,6 +123,13 @@ func Subset(f *stlayer.FilterBank, ks []int) *stlayer.FilterBank {
 	key := fmt.Sprintf("subset %p %s", f, list)
 	return cached(key, func() *stlayer.FilterBank {
 		name := fmt.Sprintf("%s subset [%s]", f.Name, list)
+		if f.Runs != nil {
+			runs := make([][]stlayer.FilterRun, len(ks))
+			for i, k := range ks {
+				runs[i] = f.Runs[k]
+			}
+			return &stlayer.FilterBank{K: len(ks), H: f.H, W: f.W, Runs: runs, Name: name}
+		}
 		if consecutive(ks) {
 			hw := f.H * f.W
 			lo, hi := ks[0]*hw, (ks[len(ks)-1]+1)*hw

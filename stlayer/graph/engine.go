@@ -130,11 +130,11 @@ func (e *Engine) NumExecs() int {
 func (e *Engine) filterData(f *stlayer.FilterBank) []float32 {
 	e.fmu.Lock()
 	defer e.fmu.Unlock()
-	if d, ok := e.filters[f]; ok && len(d) == len(f.Data) {
+	if d, ok := e.filters[f]; ok && len(d) == f.K*f.H*f.W {
 		return d
 	}
-	d := make([]float32, len(f.Data))
-	for i, v := range f.Data {
+	d := make([]float32, f.K*f.H*f.W)
+	for i, v := range f.All() { // dense or sparse bank (zeros off its runs)
 		d[i] = float32(v)
 	}
 	e.filters[f] = d

@@ -167,8 +167,8 @@ func (p *prim) bank(f *stlayer.FilterBank, h, w int) *Node {
 	if f == nil {
 		shapePanic("nil filter bank")
 	}
-	if f.H != h || f.W != w || f.K < 1 || len(f.Data) != f.K*f.H*f.W {
-		shapePanic("filter bank %q is K=%d %dx%d (%d values), field is %dx%d", f.Name, f.K, f.H, f.W, len(f.Data), h, w)
+	if f.H != h || f.W != w || !f.Valid() {
+		shapePanic("filter bank %q is K=%d %dx%d (%d dense values, %d run lists), field is %dx%d", f.Name, f.K, f.H, f.W, len(f.Data), len(f.Runs), h, w)
 	}
 	if n, ok := p.banks[f]; ok {
 		return n

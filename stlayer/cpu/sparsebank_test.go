@@ -1,0 +1,138 @@
+package cpu
+
+import (
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"unsafe"
+
+	"github.com/stkit-org/stkit/internal/testutil"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/filters"
+)
+
+// TestSparseBankView: the engine's view of a sparse bank (stlayer.FilterBank.Runs)
+// is the view of the dense bank it stands for, bit for bit (same supports, same
+// truncated values). For filters.Truncated at filters.TruncTol — the engine's own
+// threshold and run merging — every run aliases the sparse bank's storage (no
+// packed copy); a lossless sparse bank (tol 0) keeps the sub-threshold tails,
+// which the engine packs as for the dense bank (fewer: the dense bank's −0
+// values, stored +0 in runs or dropped, force packing there).
+func TestSparseBankView(t *testing.T) {
+	if supportTol != filters.TruncTol {
+		t.Fatalf("supportTol %g ≠ filters.TruncTol %g: Truncated banks would not give the dense banks' bits", supportTol, filters.TruncTol)
+	}
+	rng := rand.New(rand.NewPCG(95, 96))
+	dense := []*stlayer.FilterBank{
+		filters.MorletChengBand(64, 64, 0, 4, 64, 64),
+		filters.MorletChengBand(64, 64, 3, 4, 64, 64),
+		filters.MorletChengBand(48, 80, 1, 3, 48, 80),
+		tailBank(rng, 3, 16, 24),
+		tailBank(rng, 2, 9, 7),
+		randBank(rng, 2, 6, 10),
+	}
+	e := New()
+	for _, f := range dense {
+		want := e.bank(f)
+		for _, tol := range []float64{filters.TruncTol, 0} {
+			s := filters.Truncated(f, tol)
+			got := e.bank(s)
+			for k := range f.K {
+				a, b := &got.sup[k], &want.sup[k]
+				if !reflect.DeepEqual([]any{a.rows, a.rowIdx, a.runOff, a.runs, a.cols, a.nnz, a.ncols, a.dense},
+					[]any{b.rows, b.rowIdx, b.runOff, b.runs, b.cols, b.nnz, b.ncols, b.dense}) {
+					t.Fatalf("%s tol %g filter %d: support differs from the dense bank's", f.Name, tol, k)
+				}
+				for r := range a.vals {
+					for i := range a.vals[r] {
+						if math.Float64bits(a.vals[r][i]) != math.Float64bits(b.vals[r][i]) {
+							t.Fatalf("%s tol %g filter %d run %d: value %d is %g, dense view %g", f.Name, tol, k, r, i, a.vals[r][i], b.vals[r][i])
+						}
+					}
+				}
+			}
+			if tol == filters.TruncTol {
+				if got.packed != 0 {
+					t.Fatalf("%s: the view of its Truncated bank packs %d values (want every run aliased)", f.Name, got.packed)
+				}
+				// Every run points into the sparse bank's runs.
+				for k := range f.K {
+					for r, v := range got.sup[k].vals {
+						p := uintptr(unsafe.Pointer(&v[0]))
+						in := false
+						for _, run := range s.Runs[k] {
+							lo := uintptr(unsafe.Pointer(&run.Vals[0]))
+							in = in || (p >= lo && p < lo+uintptr(8*len(run.Vals)))
+						}
+						if !in {
+							t.Fatalf("%s filter %d: view run %d does not alias the sparse bank", f.Name, k, r)
+						}
+					}
+				}
+			}
+			if tol == 0 && got.packed > want.packed {
+				t.Fatalf("%s: lossless sparse bank packs %d values, more than the dense bank's %d", f.Name, got.packed, want.packed)
+			}
+		}
+	}
+}
+
+// TestSparseBankSameBits: every filter-product kernel (IFFT2, Periodise and
+// CropFreq of MulFilters/MulFilter, a materialised product) and their adjoints
+// give the same bits with the dense bank, its Truncated sparse bank and its
+// lossless sparse bank.
+func TestSparseBankSameBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(97, 98))
+	const M, N = 16, 24
+	raw := tailBank(rng, 3, M, N)
+	stat := func(bank *stlayer.FilterBank) stlayer.Stat {
+		return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+			X := p.FFT2(x)
+			a := p.Mean(p.Modulus(p.IFFT2(p.MulFilters(X, bank))))
+			b := p.Mean(p.Modulus(p.IFFT2(p.Periodise(p.MulFilter(X, bank, []int{2}), M/4, N/3))))
+			c := p.Mean(p.Modulus(p.IFFT2(p.CropFreq(p.MulFilters(X, bank), M/2, N/2))))
+			d := p.Mean(p.Modulus(p.Channels(p.MulFilters(X, bank), []int{1, 0})))
+			return p.Concat(a, b, c, d)
+		}
+	}
+	x := testutil.RandMaps(rng, 2, M, N)
+	var c0 *stlayer.Coeffs
+	var g0 []float64
+	for i, bank := range []*stlayer.FilterBank{raw, filters.Truncated(raw, filters.TruncTol), filters.Truncated(raw, 0)} {
+		e := New()
+		c, err := e.Forward("s", stat(bank), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g, err := e.LossGrad("s", stat(bank), x, stlayer.SumAbs2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			c0, g0 = c, g
+			continue
+		}
+		if !reflect.DeepEqual(c.Data, c0.Data) || !reflect.DeepEqual(g, g0) {
+			t.Fatalf("bank %s: results differ from the dense bank's (coeffs %.3g)", bank.Name, cabsDiff(c.Data, c0.Data))
+		}
+	}
+}
+
+// TestSparseBankInvalid: MulFilters rejects a malformed sparse bank (runs out
+// of order or outside the grid) with a shape panic.
+func TestSparseBankInvalid(t *testing.T) {
+	good := filters.Truncated(filters.MorletChengBand(16, 16, 1, 2, 16, 16), filters.TruncTol)
+	bad := *good
+	bad.Runs = append([][]stlayer.FilterRun(nil), good.Runs...)
+	r := append([]stlayer.FilterRun(nil), good.Runs[1]...)
+	r[0], r[1] = r[1], r[0]
+	bad.Runs[1] = r
+	x := testutil.RandMaps(rand.New(rand.NewPCG(1, 2)), 1, 16, 16)
+	_, err := New().Forward("bad", func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		return p.Mean(p.Modulus(p.IFFT2(p.MulFilters(p.FFT2(x), &bad))))
+	}, x)
+	if err == nil {
+		t.Fatal("a sparse bank with runs out of order was accepted")
+	}
+}

@@ -1,0 +1,114 @@
+package filters
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// TruncTol is the relative magnitude below which Truncated treats a filter
+// value as zero: |v| ≤ TruncTol·max|f| becomes 0 (max over the filter's own
+// values). It equals the CPU engine's support threshold (stlayer/cpu
+// supportTol, pinned by a test there), so the CPU engine evaluates a
+// Truncated bank bit for bit as it evaluates the dense bank it came from.
+const TruncTol = 1e-14
+
+// runGap is the longest stretch of zeros inside a row that Truncated keeps
+// inside a run (stored as +0) rather than starting a new run; it equals the
+// CPU engine's mergeGap, so the engine's runs lie inside the bank's.
+const runGap = 8
+
+// Truncated returns the sparse bank (stlayer.FilterBank.Runs) of the filters
+// of f truncated at tol relative to each filter's peak: the value v of
+// filter k is kept if |v| > tol·max|f_k|, and is +0 otherwise. A run is a
+// maximal stretch of a row whose kept values are at most runGap (8) zeros
+// apart; the zeros inside a run are stored (+0). tol = 0 keeps every
+// nonzero value (lossless). f may be dense or sparse; the result shares no
+// storage with f and is not cached. Name: f.Name + " trunc <tol>".
+func Truncated(f *stlayer.FilterBank, tol float64) *stlayer.FilterBank {
+	if f == nil || !f.Valid() {
+		panic("filters.Truncated: invalid bank")
+	}
+	if !(tol >= 0) || tol >= 1 {
+		panic(fmt.Sprintf("filters.Truncated: tol %g outside [0, 1)", tol))
+	}
+	out := &stlayer.FilterBank{K: f.K, H: f.H, W: f.W, Name: fmt.Sprintf("%s trunc %g", f.Name, tol), Runs: make([][]stlayer.FilterRun, f.K)}
+	H, W := f.H, f.W
+	buf := make([]float64, H*W)
+	for k := 0; k < f.K; k++ {
+		src := buf
+		if f.Runs == nil {
+			src = f.Data[k*H*W : (k+1)*H*W]
+		} else {
+			f.FilterInto(k, buf)
+		}
+		mx := 0.0
+		for _, v := range src {
+			mx = max(mx, math.Abs(v))
+		}
+		thr := tol * mx
+		keep := func(v float64) bool { return math.Abs(v) > thr }
+		// Two passes: the runs' extents, then their values in one backing array.
+		type ext struct{ row, c0, c1 int }
+		var exts []ext
+		n := 0
+		for h := 0; h < H; h++ {
+			row := src[h*W : (h+1)*W]
+			start, last := -1, -1
+			for c, v := range row {
+				if !keep(v) {
+					continue
+				}
+				if start >= 0 && c-last-1 > runGap {
+					exts = append(exts, ext{h, start, last + 1})
+					n += last + 1 - start
+					start = -1
+				}
+				if start < 0 {
+					start = c
+				}
+				last = c
+			}
+			if start >= 0 {
+				exts = append(exts, ext{h, start, last + 1})
+				n += last + 1 - start
+			}
+		}
+		vals := make([]float64, n)
+		runs := make([]stlayer.FilterRun, len(exts))
+		for i, e := range exts {
+			m := e.c1 - e.c0
+			v := vals[:m:m]
+			vals = vals[m:]
+			for t, x := range src[e.row*W+e.c0 : e.row*W+e.c1] {
+				if keep(x) {
+					v[t] = x
+				}
+			}
+			runs[i] = stlayer.FilterRun{Row: e.row, Col: e.c0, Vals: v}
+		}
+		out.Runs[k] = runs
+	}
+	return out
+}
+
+// MorletChengBandTruncated returns Truncated(MorletChengBand(M, N, j, L, M,
+// N), TruncTol): the L full-size Morlets of scale j with the values below
+// 1e−14 of each filter's peak dropped, as a sparse bank. The dense band is
+// built for the purpose and not kept (nor cached), so only the sparse bank
+// stays in memory: at 2048², L = 4, the band of j = 2 stores 75 MB, j = 3
+// 19 MB, j ≥ 4 5 MB or less, instead of 134 MB each. The CPU engine
+// computes the same bits with it as with the dense band (it truncates
+// filters at TruncTol itself); engines that use every value (stlayer/graph)
+// see tails below 1e−14 relative set to zero. Cached per (M, N, j, L);
+// panics as MorletChengBand for invalid arguments.
+func MorletChengBandTruncated(M, N, j, L int) *stlayer.FilterBank {
+	name := bandName("MorletChengBandTruncated", "morlet-cheng", M, N, j, L, M, N) + " trunc"
+	return cached(name, func() *stlayer.FilterBank {
+		dense := morletBank(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), M, N, name)
+		fb := Truncated(dense, TruncTol)
+		fb.Name = name
+		return fb
+	})
+}

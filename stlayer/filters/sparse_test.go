@@ -1,0 +1,146 @@
+package filters
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// truncDense is the truncation rule of Truncated written out densely: v if
+// |v| > tol·max|f_k|, else +0.
+func truncDense(f *stlayer.FilterBank, k int, tol float64) []float64 {
+	src := f.Filter(k)
+	mx := 0.0
+	for _, v := range src {
+		mx = max(mx, math.Abs(v))
+	}
+	out := make([]float64, len(src))
+	for i, v := range src {
+		if math.Abs(v) > tol*mx {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// checkTruncated checks s = Truncated(f, tol): a valid sparse bank whose dense
+// view is f's truncation bit for bit, whose runs start and end on kept values
+// and are more than runGap zeros apart, with at most runGap zeros in a row
+// inside a run.
+func checkTruncated(t *testing.T, f, s *stlayer.FilterBank, tol float64) {
+	t.Helper()
+	if !s.Valid() || !s.IsSparse() || s.K != f.K || s.H != f.H || s.W != f.W {
+		t.Fatalf("%s: Truncated is not a valid sparse bank of f's shape", f.Name)
+	}
+	for k := 0; k < f.K; k++ {
+		want, got := truncDense(f, k, tol), s.Filter(k)
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%s tol %g filter %d value %d: %g, truncation %g", f.Name, tol, k, i, got[i], want[i])
+			}
+		}
+		prevRow, prevEnd := -1, 0
+		for _, r := range s.Runs[k] {
+			v := r.Vals
+			if len(v) == 0 || v[0] == 0 || v[len(v)-1] == 0 {
+				t.Fatalf("%s filter %d: run at (%d, %d) of %d values does not start and end on kept values", f.Name, k, r.Row, r.Col, len(v))
+			}
+			if r.Row == prevRow && r.Col-prevEnd <= runGap {
+				t.Fatalf("%s filter %d row %d: runs %d zeros apart (≤ %d: one run)", f.Name, k, r.Row, r.Col-prevEnd, runGap)
+			}
+			zeros := 0
+			for _, x := range v {
+				if x == 0 {
+					zeros++
+					if zeros > runGap {
+						t.Fatalf("%s filter %d row %d: %d zeros inside a run", f.Name, k, r.Row, zeros)
+					}
+				} else {
+					zeros = 0
+				}
+			}
+			prevRow, prevEnd = r.Row, r.Col+len(v)
+		}
+	}
+}
+
+// TestTruncated: Truncated's dense view is the truncation of the bank at tol
+// bit for bit (tol 0: the bank itself, with −0 stored as +0), for Morlet
+// bands, a random bank with gaps and tails, and a sparse input.
+func TestTruncated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	gappy := &stlayer.FilterBank{K: 3, H: 7, W: 40, Name: "gappy", Data: make([]float64, 3*7*40)}
+	for i := range gappy.Data {
+		switch rng.IntN(4) {
+		case 0:
+			gappy.Data[i] = rng.NormFloat64()
+		case 1:
+			gappy.Data[i] = 1e-16 * rng.NormFloat64()
+		case 2:
+			gappy.Data[i] = math.Copysign(0, -1)
+		}
+		if (i/40)%7 == 3 || (i%40 > 5 && i%40 < 20 && rng.IntN(3) > 0) {
+			gappy.Data[i] = 0 // an empty row and long gaps
+		}
+	}
+	banks := []*stlayer.FilterBank{
+		MorletChengBand(64, 64, 0, 4, 64, 64),
+		MorletChengBand(64, 64, 3, 4, 64, 64),
+		MorletChengBand(48, 80, 2, 3, 48, 80),
+		gappy,
+	}
+	for _, f := range banks {
+		for _, tol := range []float64{TruncTol, 1e-3, 0} {
+			s := Truncated(f, tol)
+			checkTruncated(t, f, s, tol)
+			checkTruncated(t, f, Truncated(s, tol), tol) // sparse input: idempotent
+		}
+	}
+	zero := &stlayer.FilterBank{K: 1, H: 2, W: 3, Data: make([]float64, 6)}
+	if s := Truncated(zero, TruncTol); len(s.Runs[0]) != 0 || !s.Valid() {
+		t.Fatalf("a zero filter gives %d runs", len(s.Runs[0]))
+	}
+}
+
+// TestMorletChengBandTruncated: the sparse full-size band is the truncation of
+// MorletChengBand(M, N, j, L, M, N) at TruncTol bit for bit, cached, and
+// small for the coarse scales (stored values / dense at 256², L = 4:
+// j = 2: 56 %, 3: 14 %, 4: 3.5 %, 5: 0.85 %; at 2048², j = 2…8: 0.94 GB →
+// 0.10 GB); its Subset shares its runs.
+func TestMorletChengBandTruncated(t *testing.T) {
+	const M, L = 256, 4
+	limit := map[int]float64{2: 0.6, 3: 0.15, 4: 0.04, 5: 0.01}
+	for j := 2; j <= 5; j++ {
+		s := MorletChengBandTruncated(M, M, j, L)
+		if MorletChengBandTruncated(M, M, j, L) != s {
+			t.Fatalf("j=%d: not cached", j)
+		}
+		checkTruncated(t, MorletChengBand(M, M, j, L, M, M), s, TruncTol)
+		frac := float64(s.StoredValues()) / float64(s.K*s.H*s.W)
+		if frac > limit[j] {
+			t.Fatalf("j=%d: the sparse band stores %.2f %% of the dense values (want ≤ %.0f %%)", j, 100*frac, 100*limit[j])
+		}
+		sub := Subset(s, []int{3, 1})
+		if !sub.Valid() || &sub.Runs[0][0] != &s.Runs[3][0] || &sub.Runs[1][0] != &s.Runs[1][0] {
+			t.Fatalf("j=%d: Subset of the sparse band does not share its runs", j)
+		}
+		// Cropped reads a sparse bank through its dense view.
+		c := Cropped(s, 32, 32)
+		want := Cropped(&stlayer.FilterBank{K: s.K, H: M, W: M, Data: denseOf(s), Name: "dense view"}, 32, 32)
+		for i := range c.Data {
+			if math.Float64bits(c.Data[i]) != math.Float64bits(want.Data[i]) {
+				t.Fatalf("j=%d: Cropped of the sparse band differs at %d", j, i)
+			}
+		}
+	}
+}
+
+func denseOf(f *stlayer.FilterBank) []float64 {
+	d := make([]float64, f.K*f.H*f.W)
+	for i, v := range f.All() {
+		d[i] = v
+	}
+	return d
+}
