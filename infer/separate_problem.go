@@ -292,6 +292,9 @@ type SeparationOptions struct {
 	Seed     uint64
 	// History is the L-BFGS memory (default 20).
 	History int
+	// Start, if non-nil (one map of the data's size), is the starting s̃
+	// instead of d.
+	Start *stlayer.Maps
 	// Progress, if non-nil, is called after every L-BFGS iteration.
 	Progress func(SepProgress)
 }
@@ -822,6 +825,12 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 		}
 	}
 	u0 := &stlayer.Maps{B: 1, M: M, N: N, Data: slices.Clone(d.Data)}
+	if opt.Start != nil {
+		if opt.Start.B != 1 || opt.Start.M != M || opt.Start.N != N || len(opt.Start.Data) != M*N {
+			return nil, inputErrorf("start: want one %d×%d map", M, N)
+		}
+		copy(u0.Data, opt.Start.Data)
+	}
 	u, results, err := Separate(ctx, loss, u0, setup.Stages, opt.Seed, cfg)
 	st.S = u
 	st.Residual = &stlayer.Maps{B: 1, M: M, N: N, Data: make([]float64, M*N)}

@@ -658,3 +658,40 @@ func TestDefaultSepBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparationStart: SeparationOptions.Start replaces d as the starting s̃
+// (a run at the truth with the data term converged there stays closer to the
+// truth than the run from d), and a start of another size is an input error.
+func TestSeparationStart(t *testing.T) {
+	eng := cpu.New()
+	p, s, _ := toyProblem(t, 16, true)
+	var cs [][]float64
+	for i := 0; i < 6; i++ {
+		cs = append(cs, field(t, 16, -1, 0.2, uint64(60+i), 0.5, 0))
+	}
+	p.Contaminant, p.Template = mapsOf(16, cs...), nil
+	stages := DefaultSepStages(0, 3, 1)
+	dist := func(x *stlayer.Maps) float64 {
+		v := 0.0
+		for i := range x.Data {
+			d := x.Data[i] - s.Data[i]
+			v += d * d
+		}
+		return v
+	}
+	fromD, err := RunSeparation(context.Background(), eng, p, SeparationOptions{Stages: stages, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromS, err := RunSeparation(context.Background(), eng, p, SeparationOptions{Stages: stages, Seed: 1, Start: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(dist(fromS.S) < 0.5*dist(fromD.S)) {
+		t.Errorf("started at the truth: squared distance %g, from d %g", dist(fromS.S), dist(fromD.S))
+	}
+	_, err = RunSeparation(context.Background(), eng, p, SeparationOptions{Stages: stages, Start: mapsOf(8, make([]float64, 64))})
+	if !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "start") {
+		t.Errorf("start of another size: %v", err)
+	}
+}

@@ -160,6 +160,9 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	                  "diffusive" Algorithm 2 instead: P separations in turn,
 //	                  each of the previous result with the samples scaled by
 //	                  1/√P (with STKIT_SEP_STEPS=0,30,1 as their T = 30)
+//	STKIT_SEP_INIT    data (default: start from d) or wiener (start from the
+//	                  Wiener filter of d with the binned spectra
+//	                  max(P_d − ⟨P_r⟩, 0) and ⟨P_r⟩)
 //	STKIT_SEP_EVAL_ONLY=1 re-evaluates separated.npy of an earlier report
 //
 // e.g. STKIT_SEP_SIZE=128 STKIT_SEP_J=5 go test ./infer -run '^$' -bench SeparationQuality -benchtime 1x -timeout 0 -v
@@ -189,8 +192,29 @@ func BenchmarkSeparationQuality(b *testing.B) {
 	if isNoise {
 		p.Contaminant, p.Noise = nil, samples
 	}
+	var startMaps *stlayer.Maps
+	if envOr("STKIT_SEP_INIT", "data") == "wiener" {
+		// Wiener filter of d with the binned spectra max(P_d − ⟨P_r⟩, 0) and ⟨P_r⟩.
+		var rs [][]float64
+		for i := 0; i < samples.B; i++ {
+			rs = append(rs, samples.Map(i))
+		}
+		pd, pr := IsoPowerSpectrum(d.Data, size, size), MeanPowerSpectrum(rs, size, size)
+		ps := make([]float64, len(pd.P))
+		for i := range ps {
+			ps[i] = math.Max(pd.P[i]-pr.P[i], 1e-6*pd.P[i])
+		}
+		gs, gr := spectrumGrid(pd.K, ps, size, size, size), spectrumGrid(pd.K, pr.P, size, size, size)
+		f := fft2(d.Data, size, size)
+		for j := range f {
+			if j > 0 {
+				f[j] *= complex(gs[j]/(gs[j]+gr[j]), 0)
+			}
+		}
+		startMaps = mapsOf(size, ifft2Real(f, size, size))
+	}
 	dir := envOr("STKIT_SEP_REPORT", b.TempDir())
-	opt := SeparationOptions{Form: form, Weights: weights, Batch: envInt(b, "STKIT_SEP_BATCH", 0), Stages: stages, Seed: uint64(envInt(b, "STKIT_SEP_SEED", 1))}
+	opt := SeparationOptions{Form: form, Weights: weights, Batch: envInt(b, "STKIT_SEP_BATCH", 0), Stages: stages, Seed: uint64(envInt(b, "STKIT_SEP_SEED", 1)), Start: startMaps}
 	last := time.Now()
 	opt.Progress = func(pr SepProgress) {
 		if time.Since(last) > 30*time.Second || pr.Iter == pr.TotalSteps {
