@@ -78,25 +78,30 @@ func Cropped(f *stlayer.FilterBank, h, w int) *stlayer.FilterBank {
 	}
 	key := fmt.Sprintf("crop %p %d %d", f, h, w)
 	return cached(key, func() *stlayer.FilterBank {
-		out := newBank(f.K, h, w, fmt.Sprintf("%s crop %dx%d", f.Name, h, w))
-		rows := make([]int, h)
-		for a := range rows {
-			rows[a] = mod(fftFreq(a, h), f.H)
-		}
-		cols := make([]int, w)
-		for b := range cols {
-			cols[b] = mod(fftFreq(b, w), f.W)
-		}
-		for k := 0; k < f.K; k++ {
-			src, dst := f.Filter(k), out.Filter(k)
-			for a, r := range rows {
-				for b, c := range cols {
-					dst[a*w+b] = src[r*f.W+c]
-				}
+		return cropBank(f, h, w, fmt.Sprintf("%s crop %dx%d", f.Name, h, w))
+	})
+}
+
+// cropBank is Cropped's (uncached) copy of the h×w blocks of f's filters.
+func cropBank(f *stlayer.FilterBank, h, w int, name string) *stlayer.FilterBank {
+	out := newBank(f.K, h, w, name)
+	rows := make([]int, h)
+	for a := range rows {
+		rows[a] = mod(fftFreq(a, h), f.H)
+	}
+	cols := make([]int, w)
+	for b := range cols {
+		cols[b] = mod(fftFreq(b, w), f.W)
+	}
+	for k := 0; k < f.K; k++ {
+		src, dst := f.Filter(k), out.Filter(k)
+		for a, r := range rows {
+			for b, c := range cols {
+				dst[a*w+b] = src[r*f.W+c]
 			}
 		}
-		return out
-	})
+	}
+	return out
 }
 
 // Subset returns the bank made of the filters ks of f, in that order

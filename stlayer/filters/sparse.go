@@ -112,3 +112,34 @@ func MorletChengBandTruncated(M, N, j, L int) *stlayer.FilterBank {
 		return fb
 	})
 }
+
+// MorletChengBandSplit returns MorletChengBandTruncated(M, N, j, L) and
+// MorletChengBand(M, N, j, L, h, w) (the dense h×w low-frequency crop of the
+// same filters, untruncated), bit for bit, building the dense full-size band
+// once for both when neither is cached yet (each is otherwise a full build:
+// at 2048² the crops of j ≥ 2 cost about as much as the bands). Both are
+// cached as by their own constructors. 1 ≤ h ≤ M, 1 ≤ w ≤ N.
+func MorletChengBandSplit(M, N, j, L, h, w int) (trunc, crop *stlayer.FilterBank) {
+	tname := bandName("MorletChengBandSplit", "morlet-cheng", M, N, j, L, M, N) + " trunc"
+	cname := bandName("MorletChengBandSplit", "morlet-cheng", M, N, j, L, h, w)
+	var built *stlayer.FilterBank
+	trunc = cached(tname, func() *stlayer.FilterBank {
+		dense := morletBank(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), M, N, tname)
+		if h != M || w != N {
+			built = cropBank(dense, h, w, cname)
+		}
+		fb := Truncated(dense, TruncTol)
+		fb.Name = tname
+		return fb
+	})
+	if h == M && w == N {
+		return trunc, MorletChengBand(M, N, j, L, M, N)
+	}
+	crop = cached(cname, func() *stlayer.FilterBank {
+		if built != nil {
+			return built
+		}
+		return morletBank(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), h, w, cname)
+	})
+	return trunc, crop
+}

@@ -144,3 +144,28 @@ func denseOf(f *stlayer.FilterBank) []float64 {
 	}
 	return d
 }
+
+// TestMorletChengBandSplit: the pair is MorletChengBandTruncated and
+// MorletChengBand's crop bit for bit and shares their caches, whichever is
+// built first.
+func TestMorletChengBandSplit(t *testing.T) {
+	const M, N, L = 96, 64, 3
+	for _, c := range []struct{ j, h, w int }{{2, 48, 32}, {3, 24, 16}, {1, M, N}} {
+		tr, cr := MorletChengBandSplit(M, N, c.j, L, c.h, c.w)
+		if tr != MorletChengBandTruncated(M, N, c.j, L) || cr != MorletChengBand(M, N, c.j, L, c.h, c.w) {
+			t.Fatalf("j=%d: the split does not share the constructors' caches", c.j)
+		}
+		checkTruncated(t, MorletChengBand(M, N, c.j, L, M, N), tr, TruncTol)
+		ref := Cropped(MorletChengBand(M, N, c.j, L, M, N), c.h, c.w)
+		for i := range ref.Data {
+			if math.Float64bits(cr.Data[i]) != math.Float64bits(ref.Data[i]) {
+				t.Fatalf("j=%d: crop value %d is %v, Cropped %v", c.j, i, cr.Data[i], ref.Data[i])
+			}
+		}
+	}
+	// Built after the constructors: their banks.
+	a, b := MorletChengBandTruncated(M, N, 4, L), MorletChengBand(M, N, 4, L, 12, 8)
+	if tr, cr := MorletChengBandSplit(M, N, 4, L, 12, 8); tr != a || cr != b {
+		t.Fatal("the split does not return the cached banks")
+	}
+}
