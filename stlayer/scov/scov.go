@@ -155,11 +155,17 @@ type Op struct {
 	cfg  Config
 	M, N int
 
-	// bank[j]: the L full-resolution ψ̂_{j,l} of scale j
-	// (filters.MorletChengBand(M, N, j, L, M, N), bit for bit MorletCheng's
-	// filters j·L … j·L+L−1; the first layer needs them at M×N). No J·L
-	// bank is built: the per-scale banks are the same values, and those of
-	// j ≤ 1 are shared with the global WST's.
+	// bank[j]: the L full-resolution ψ̂_{j,l} of scale j, used by the first
+	// layer (MulFilters at M×N). Scales whose crop is the full grid (j ≤ 1,
+	// or every scale with FullResolution) hold the dense band
+	// filters.MorletChengBand(M, N, j, L, M, N) (bit for bit MorletCheng's
+	// filters j·L … j·L+L−1; their weight maps psiC alias it, and those of
+	// j ≤ 1 are shared with the global WST's). The cropped scales hold the
+	// sparse filters.MorletChengBandTruncated (values below 1e−14 of the
+	// peak dropped, as the CPU engine drops them; at 2048², J = 9, the bands
+	// of j ≥ 2 store 0.10 GB instead of 0.94 GB), and take their weight maps
+	// from the dense cropped band MorletChengBand(M, N, j, L, h_j, w_j), both
+	// from one build (filters.MorletChengBandSplit).
 	bank  []*stlayer.FilterBank
 	crops [][2]int // crop size (h_j, w_j) per scale
 
@@ -192,8 +198,15 @@ func New(cfg Config, M, N int) (*Op, error) {
 	op.psi2C = make([][][]float64, J)
 	for j := 0; j < J; j++ {
 		h, w := op.crops[j][0], op.crops[j][1]
-		op.bank = append(op.bank, filters.MorletChengBand(M, N, j, L, M, N))
-		fb := filters.Cropped(op.bank[j], h, w)
+		var fb *stlayer.FilterBank // the crop-size weights ψ̂_{j,l}
+		if h == M && w == N {
+			fb = filters.MorletChengBand(M, N, j, L, M, N)
+			op.bank = append(op.bank, fb)
+		} else {
+			var tr *stlayer.FilterBank
+			tr, fb = filters.MorletChengBandSplit(M, N, j, L, h, w)
+			op.bank = append(op.bank, tr)
+		}
 		op.psiC[j] = make([][]float64, L)
 		op.psi2C[j] = make([][]float64, L)
 		for l := 0; l < L; l++ {
