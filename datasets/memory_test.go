@@ -62,13 +62,7 @@ func memFiles(t *testing.T) []string {
 	dir := t.TempDir()
 	m := testMaps(1, memSide, memSide)
 	var paths []string
-	add := func(name string, b []byte) {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	add := fileAdder(t, dir, &paths)
 	for _, dt := range []string{"float64", "float32"} {
 		a, err := MapsToArray(m, dt)
 		if err != nil {
@@ -319,13 +313,7 @@ func complexMemFiles(t *testing.T) []string {
 	z[2] = complex(math.Inf(-1), math.Copysign(0, -1))
 	z[3] = complex(math.Copysign(0, -1), math.Inf(1))
 	var paths []string
-	add := func(name string, b []byte) {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	add := fileAdder(t, dir, &paths)
 	for _, dt := range []string{"complex64", "complex128"} {
 		a := &Array{Shape: []int{1, memSide, memSide}, DType: dt, Complex128: z}
 		for _, opt := range []NPYOptions{{}, {FortranOrder: true, BigEndian: true}} {
@@ -392,5 +380,17 @@ func TestReadMapsPartComplexAllocatesOnlyTheResult(t *testing.T) {
 		if _, err := ReadMapsPart(p, ComplexPart(9)); err == nil || !strings.Contains(err.Error(), "unknown complex part ComplexPart(9)") {
 			t.Errorf("%s: part 9 gives %v", filepath.Base(p), err)
 		}
+	}
+}
+
+// fileAdder returns a function that writes a file into dir and appends its
+// path to *paths.
+func fileAdder(t *testing.T, dir string, paths *[]string) func(name string, b []byte) {
+	return func(name string, b []byte) {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		*paths = append(*paths, p)
 	}
 }

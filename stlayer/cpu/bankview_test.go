@@ -142,38 +142,56 @@ func TestBankViewSameBits(t *testing.T) {
 	for k := 0; k < raw.K; k++ {
 		tr.Data = append(tr.Data, truncRef(raw, k)...)
 	}
-	stat := func(bank *stlayer.FilterBank) stlayer.Stat {
-		return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
-			X := p.FFT2(x)
-			a := p.Mean(p.Modulus(p.IFFT2(p.MulFilters(X, bank))))
-			b := p.Mean(p.Modulus(p.IFFT2(p.Periodise(p.MulFilter(X, bank, []int{2}), M/4, N/3))))
-			c := p.Mean(p.Modulus(p.IFFT2(p.CropFreq(p.MulFilters(X, bank), M/2, N/2))))
-			d := p.Mean(p.Modulus(p.Channels(p.MulFilters(X, bank), []int{1, 0})))
-			return p.Concat(a, b, c, d)
-		}
-	}
 	x := testutil.RandMaps(rng, 2, M, N)
-	var c0 *stlayer.Coeffs
-	var g0 []float64
-	for i, bank := range []*stlayer.FilterBank{tr, raw} {
-		e := New()
-		c, err := e.Forward("s", stat(bank), x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, g, err := e.LossGrad("s", stat(bank), x, stlayer.SumAbs2)
-		if err != nil {
-			t.Fatal(err)
-		}
+	sameBankBits(t, x, []*stlayer.FilterBank{tr, raw}, func(e *Engine, bank *stlayer.FilterBank) {
 		if np := e.bank(bank).packed; (np == 0) != (bank == tr) {
 			t.Fatalf("bank %s: %d packed values (want 0 for the truncated bank only)", bank.Name, np)
+		}
+	})
+}
+
+// bankKernelStat exercises every filter-product kernel of the engine (IFFT2,
+// Periodise and CropFreq of MulFilters/MulFilter, a materialised product
+// read through Channels) on M×N maps.
+func bankKernelStat(bank *stlayer.FilterBank, M, N int) stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		X := p.FFT2(x)
+		a := p.Mean(p.Modulus(p.IFFT2(p.MulFilters(X, bank))))
+		b := p.Mean(p.Modulus(p.IFFT2(p.Periodise(p.MulFilter(X, bank, []int{2}), M/4, N/3))))
+		c := p.Mean(p.Modulus(p.IFFT2(p.CropFreq(p.MulFilters(X, bank), M/2, N/2))))
+		d := p.Mean(p.Modulus(p.Channels(p.MulFilters(X, bank), []int{1, 0})))
+		return p.Concat(a, b, c, d)
+	}
+}
+
+// sameBankBits evaluates bankKernelStat and its Σ|c|² gradient on x with
+// each bank (a fresh engine each; check, if non-nil, inspects the engine
+// after the evaluations) and fails unless every bank gives the first bank's
+// bits.
+func sameBankBits(t *testing.T, x *stlayer.Maps, banks []*stlayer.FilterBank, check func(*Engine, *stlayer.FilterBank)) {
+	t.Helper()
+	var c0 *stlayer.Coeffs
+	var g0 []float64
+	for i, bank := range banks {
+		e := New()
+		stat := bankKernelStat(bank, x.M, x.N)
+		c, err := e.Forward("s", stat, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g, err := e.LossGrad("s", stat, x, stlayer.SumAbs2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if check != nil {
+			check(e, bank)
 		}
 		if i == 0 {
 			c0, g0 = c, g
 			continue
 		}
 		if !reflect.DeepEqual(c.Data, c0.Data) || !reflect.DeepEqual(g, g0) {
-			t.Fatalf("results with the tailed bank differ from its truncation's (coeffs %.3g)", cabsDiff(c.Data, c0.Data))
+			t.Fatalf("bank %s: results differ from bank %s's (coeffs %.3g)", bank.Name, banks[0].Name, cabsDiff(c.Data, c0.Data))
 		}
 	}
 }

@@ -86,37 +86,8 @@ func TestSparseBankSameBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(97, 98))
 	const M, N = 16, 24
 	raw := tailBank(rng, 3, M, N)
-	stat := func(bank *stlayer.FilterBank) stlayer.Stat {
-		return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
-			X := p.FFT2(x)
-			a := p.Mean(p.Modulus(p.IFFT2(p.MulFilters(X, bank))))
-			b := p.Mean(p.Modulus(p.IFFT2(p.Periodise(p.MulFilter(X, bank, []int{2}), M/4, N/3))))
-			c := p.Mean(p.Modulus(p.IFFT2(p.CropFreq(p.MulFilters(X, bank), M/2, N/2))))
-			d := p.Mean(p.Modulus(p.Channels(p.MulFilters(X, bank), []int{1, 0})))
-			return p.Concat(a, b, c, d)
-		}
-	}
 	x := testutil.RandMaps(rng, 2, M, N)
-	var c0 *stlayer.Coeffs
-	var g0 []float64
-	for i, bank := range []*stlayer.FilterBank{raw, filters.Truncated(raw, filters.TruncTol), filters.Truncated(raw, 0)} {
-		e := New()
-		c, err := e.Forward("s", stat(bank), x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, g, err := e.LossGrad("s", stat(bank), x, stlayer.SumAbs2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i == 0 {
-			c0, g0 = c, g
-			continue
-		}
-		if !reflect.DeepEqual(c.Data, c0.Data) || !reflect.DeepEqual(g, g0) {
-			t.Fatalf("bank %s: results differ from the dense bank's (coeffs %.3g)", bank.Name, cabsDiff(c.Data, c0.Data))
-		}
-	}
+	sameBankBits(t, x, []*stlayer.FilterBank{raw, filters.Truncated(raw, filters.TruncTol), filters.Truncated(raw, 0)}, nil)
 }
 
 // TestSparseBankInvalid: MulFilters rejects a malformed sparse bank (runs out
