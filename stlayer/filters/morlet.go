@@ -1,9 +1,12 @@
 package filters
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -55,6 +58,8 @@ type morletScratch struct {
 	env    []float64
 	cols   []complex128 // colTile columns of length M, stride apart
 	stride int          // M + colPad
+	bound  []float64    // fourierRealTrunc's column bounds (N values)
+	order  []int        // fourierRealTrunc's columns by bound (N values)
 }
 
 // colTile is the number of columns gathered, transformed and scattered
@@ -258,34 +263,145 @@ func distToRange(a, b int) float64 {
 // others all have the transform s.zero) and only the kept columns, colTile at
 // a time. s.gab is overwritten.
 func (s *morletScratch) fourierReal(outRows, outCols []int, dst []float64) {
-	M, N, st := s.M, s.N, s.stride
+	s.rowPass()
+	w := len(outCols)
+	for b0 := 0; b0 < w; b0 += colTile {
+		cs := outCols[b0:min(w, b0+colTile)]
+		s.columns(cs, b0, nil, outRows, dst, w)
+	}
+}
+
+// rowPass replaces each stored row of s.gab by its length-N FFT.
+func (s *morletScratch) rowPass() {
+	N := s.N
 	for t := range s.rows {
 		r := s.gab[t*N : (t+1)*N]
 		s.rowFFT.Coefficients(r, r)
 	}
-	w := len(outCols)
-	for b0 := 0; b0 < w; b0 += colTile {
-		cs := outCols[b0:min(w, b0+colTile)]
-		for r := 0; r < M; r++ {
-			src := s.zero
-			if t := s.at[r]; t >= 0 {
-				src = s.gab[t*N : (t+1)*N]
-			}
-			for b, c := range cs {
-				s.cols[b*st+r] = src[c]
-			}
+}
+
+// columns runs the column pass of fourierReal on the (at most colTile) grid
+// columns cs, after rowPass: the length-M FFT of grid column cs[b] (stored
+// rows from s.gab, the others s.zero) is written, real part, at rows outRows
+// into dst[a·w + d] with d = b0 + b, or d = ds[b] when ds is not nil. It
+// returns the largest |value| written, dst[0] left out of it.
+func (s *morletScratch) columns(cs []int, b0 int, ds []int, outRows []int, dst []float64, w int) float64 {
+	M, st := s.M, s.stride
+	for r := 0; r < M; r++ {
+		src := s.zero
+		if t := s.at[r]; t >= 0 {
+			src = s.gab[t*s.N : (t+1)*s.N]
 		}
+		for b, c := range cs {
+			s.cols[b*st+r] = src[c]
+		}
+	}
+	for b := range cs {
+		col := s.cols[b*st : b*st+M]
+		s.colFFT.Coefficients(col, col)
+	}
+	mx := 0.0
+	for a, r := range outRows {
 		for b := range cs {
-			col := s.cols[b*st : b*st+M]
-			s.colFFT.Coefficients(col, col)
-		}
-		for a, r := range outRows {
-			d := dst[a*w+b0 : a*w+b0+len(cs)]
-			for b := range d {
-				d[b] = real(s.cols[b*st+r])
+			d := a*w + b0 + b
+			if ds != nil {
+				d = a*w + ds[b]
+			}
+			v := real(s.cols[b*st+r])
+			dst[d] = v
+			if d != 0 {
+				mx = max(mx, math.Abs(v))
 			}
 		}
 	}
+	return mx
+}
+
+// fourierRealTrunc writes the values of fourierReal on the whole grid
+// (dst[r·N + c], r < M, c < N) in every column that must marks, and in every
+// other column c unless all its values are provably at most tol·m0, m0 the
+// largest |value| written before (dst[0] left out): such columns are left
+// as dst holds them (zeros, for a fresh bank). The proof: column c's values
+// are Re X[k, c] with X[·, c] the length-M DFT of the row transforms Y[r, c],
+// so |X[k, c]| ≤ B_c = Σ_r (|Re Y[r, c]| + |Im Y[r, c]|) in exact
+// arithmetic; the FFT's rounding (relative O(ε log M)) and that of the sum
+// B_c (relative O(ε M)) are far below the margin of 2, so a column with
+// 2·B_c ≤ tol·m0 is skipped. The must columns are computed first, then the
+// colTile columns of largest B_c (the filter's peak lies among them), which
+// fix m0; the remaining columns with 2·B_c > tol·m0 follow in ascending
+// order. Since m0 never exceeds the largest |value| of the final filter
+// (dst[0] aside, which zeroDC may set to 0), Truncated(·, tol) of the result
+// equals Truncated(·, tol) of the full fourierReal output bit for bit: a
+// skipped value would not have been kept, and the maximum is a written one.
+// It returns the number of columns skipped. s.gab is overwritten.
+func (s *morletScratch) fourierRealTrunc(tol float64, must []bool, dst []float64) int {
+	M, N := s.M, s.N
+	s.rowPass()
+	if cap(s.bound) < N {
+		s.bound = make([]float64, N)
+		s.order = make([]int, N)
+	}
+	bound := s.bound[:N]
+	clear(bound)
+	for t := range s.rows {
+		for c, v := range s.gab[t*N : (t+1)*N] {
+			bound[c] += math.Abs(real(v)) + math.Abs(imag(v))
+		}
+	}
+	if nz := float64(M - len(s.rows)); nz > 0 {
+		for c, v := range s.zero {
+			bound[c] += nz * (math.Abs(real(v)) + math.Abs(imag(v)))
+		}
+	}
+	rows := identity(M)
+	done := make([]bool, N)
+	var tile []int
+	m0 := 0.0
+	flush := func() {
+		if len(tile) > 0 {
+			m0 = max(m0, s.columns(tile, 0, tile, rows, dst, N))
+			tile = tile[:0]
+		}
+	}
+	add := func(c int) {
+		done[c] = true
+		tile = append(tile, c)
+		if len(tile) == colTile {
+			flush()
+		}
+	}
+	for c := range N {
+		if must[c] {
+			add(c)
+		}
+	}
+	order := s.order[:N]
+	for c := range order {
+		order[c] = c
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(bound[b], bound[a]) })
+	for n, c := range order {
+		if n == colTile {
+			break
+		}
+		if !done[c] {
+			add(c)
+		}
+	}
+	flush()
+	skipped := 0
+	for c := range N {
+		if done[c] {
+			continue
+		}
+		if 2*bound[c] <= tol*m0 {
+			skipped++
+			continue
+		}
+		add(c)
+	}
+	flush()
+	return skipped
 }
 
 // morlet writes Re DFT(ψ) of the Morlet ψ = g_ξ − K g_0,
@@ -294,6 +410,29 @@ func (s *morletScratch) fourierReal(outRows, outCols []int, dst []float64) {
 // value at frequency (0, 0) (outRows[0] = outCols[0] = 0 for every crop) is
 // set to 0.
 func (s *morletScratch) morlet(p gaborParams, zeroDC bool, outRows, outCols []int, dst []float64) {
+	s.morletSpace(p)
+	s.fourierReal(outRows, outCols, dst)
+	if zeroDC {
+		dst[0] = 0
+	}
+}
+
+// morletTrunc writes the full-grid values of morlet (dst[r·N + c]) through
+// fourierRealTrunc: Truncated(·, tol) of the result equals that of morlet's
+// bit for bit, and the must columns hold morlet's values (dst must be zero
+// on entry). It returns the number of columns skipped.
+func (s *morletScratch) morletTrunc(p gaborParams, zeroDC bool, tol float64, must []bool, dst []float64) int {
+	s.morletSpace(p)
+	n := s.fourierRealTrunc(tol, must, dst)
+	if zeroDC {
+		dst[0] = 0
+	}
+	return n
+}
+
+// morletSpace leaves the real-space Morlet ψ = g_ξ − K g_0 in s.gab (stored
+// rows only, as gaborPair).
+func (s *morletScratch) morletSpace(p gaborParams) {
 	s.gaborPair(p)
 	gab, env := s.gab, s.env
 	// Sums over the stored values in grid order: the +0 rows left out add
@@ -307,10 +446,6 @@ func (s *morletScratch) morlet(p gaborParams, zeroDC bool, outRows, outCols []in
 	K := sg / complex(se, 0)
 	for i := range gab {
 		gab[i] -= K * complex(env[i], 0)
-	}
-	s.fourierReal(outRows, outCols, dst)
-	if zeroDC {
-		dst[0] = 0
 	}
 }
 
@@ -382,6 +517,34 @@ func morletBank(M, N, L, lo, hi int, piNorm float64, zeroDC bool, ks []int, h, w
 		s.morlet(morletParams(M, N, ks[i]/L, ks[i]%L, L, lo, hi, piNorm), zeroDC, rows, cols, fb.Filter(i))
 	})
 	return fb
+}
+
+// morletBankTrunc builds the Morlets ks as morletBank does on the full M×N
+// grid, through morletTrunc: the values of the grid columns mustCols are
+// exact, the others exact or 0 where all of a column's values are provably
+// at most tol times the filter's largest |value| (dst[0] aside), so that
+// Truncated(·, tol) of the bank and its crops at mustCols equal those of
+// morletBank's bit for bit. The bank itself must not escape as Morlet
+// filters. skipped returns the number of columns left at 0, all filters
+// together.
+func morletBankTrunc(M, N, L, lo, hi int, piNorm float64, zeroDC bool, ks []int, tol float64, mustCols []int, name string) (fb *stlayer.FilterBank, skipped int) {
+	fb = newBank(len(ks), M, N, name)
+	must := make([]bool, N)
+	for _, c := range mustCols {
+		must[c] = true
+	}
+	pool := newScratchPool(M, N)
+	var mu sync.Mutex
+	parallelFor(len(ks), func(i int) {
+		i = len(ks) - 1 - i
+		s := pool.get()
+		defer pool.put(s)
+		n := s.morletTrunc(morletParams(M, N, ks[i]/L, ks[i]%L, L, lo, hi, piNorm), zeroDC, tol, must, fb.Filter(i))
+		mu.Lock()
+		skipped += n
+		mu.Unlock()
+	})
+	return fb, skipped
 }
 
 // seq returns n, n+1, …, n+k−1.

@@ -96,7 +96,8 @@ func Truncated(f *stlayer.FilterBank, tol float64) *stlayer.FilterBank {
 // MorletChengBandTruncated returns Truncated(MorletChengBand(M, N, j, L, M,
 // N), TruncTol): the L full-size Morlets of scale j with the values below
 // 1e−14 of each filter's peak dropped, as a sparse bank. The dense band is
-// built for the purpose and not kept (nor cached), so only the sparse bank
+// built for the purpose (without the FFTs of the grid columns whose values
+// are provably all dropped, morletBankTrunc) and not kept (nor cached), so only the sparse bank
 // stays in memory: at 2048², L = 4, the band of j = 2 stores 75 MB, j = 3
 // 19 MB, j ≥ 4 5 MB or less, instead of 134 MB each. The CPU engine
 // computes the same bits with it as with the dense band (it truncates
@@ -106,7 +107,7 @@ func Truncated(f *stlayer.FilterBank, tol float64) *stlayer.FilterBank {
 func MorletChengBandTruncated(M, N, j, L int) *stlayer.FilterBank {
 	name := bandName("MorletChengBandTruncated", "morlet-cheng", M, N, j, L, M, N) + " trunc"
 	return cached(name, func() *stlayer.FilterBank {
-		dense := morletBank(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), M, N, name)
+		dense, _ := morletBankTrunc(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), TruncTol, nil, name)
 		fb := Truncated(dense, TruncTol)
 		fb.Name = name
 		return fb
@@ -116,7 +117,8 @@ func MorletChengBandTruncated(M, N, j, L int) *stlayer.FilterBank {
 // MorletChengBandSplit returns MorletChengBandTruncated(M, N, j, L) and
 // MorletChengBand(M, N, j, L, h, w) (the dense h×w low-frequency crop of the
 // same filters, untruncated), bit for bit, building the dense full-size band
-// once for both when neither is cached yet (each is otherwise a full build:
+// once for both when neither is cached yet (the crop's columns and those
+// holding values Truncated keeps; morletBankTrunc) (each is otherwise a full build:
 // at 2048² the crops of j ≥ 2 cost about as much as the bands). Both are
 // cached as by their own constructors. 1 ≤ h ≤ M, 1 ≤ w ≤ N.
 func MorletChengBandSplit(M, N, j, L, h, w int) (trunc, crop *stlayer.FilterBank) {
@@ -124,7 +126,7 @@ func MorletChengBandSplit(M, N, j, L, h, w int) (trunc, crop *stlayer.FilterBank
 	cname := bandName("MorletChengBandSplit", "morlet-cheng", M, N, j, L, h, w)
 	var built *stlayer.FilterBank
 	trunc = cached(tname, func() *stlayer.FilterBank {
-		dense := morletBank(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), M, N, tname)
+		dense, _ := morletBankTrunc(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), TruncTol, cropAxis(N, w), tname)
 		if h != M || w != N {
 			built = cropBank(dense, h, w, cname)
 		}

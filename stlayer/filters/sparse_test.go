@@ -169,3 +169,52 @@ func TestMorletChengBandSplit(t *testing.T) {
 		t.Fatal("the split does not return the cached banks")
 	}
 }
+
+// TestMorletBankTrunc: the column-skipping build (morletBankTrunc) gives,
+// bit for bit, morletBank's values at the must columns and the same
+// Truncated bank, at several tolerances, grids (square, non-square, odd) and
+// scales, and it does skip columns (else the test would not exercise the
+// bound).
+func TestMorletBankTrunc(t *testing.T) {
+	for _, c := range []struct{ M, N, L, j, w int }{
+		{128, 128, 4, 2, 64}, {128, 128, 4, 4, 16}, {96, 160, 3, 3, 40}, {81, 67, 4, 2, 33}, {64, 64, 8, 3, 16}, {128, 128, 4, 0, 128},
+	} {
+		ks := seq(c.j*c.L, c.L)
+		full := morletBank(c.M, c.N, c.L, -1, 0, math.Pi, true, ks, c.M, c.N, "full")
+		must := cropAxis(c.N, c.w)
+		for _, tol := range []float64{TruncTol, 1e-8, 0} {
+			tb, skipped := morletBankTrunc(c.M, c.N, c.L, -1, 0, math.Pi, true, ks, tol, must, "trunc")
+			if tol == TruncTol && c.j >= 2 && skipped == 0 {
+				t.Fatalf("%+v: no column skipped", c)
+			}
+			for k := 0; k < c.L; k++ {
+				f, g := full.Filter(k), tb.Filter(k)
+				for r := 0; r < c.M; r++ {
+					for _, col := range must {
+						if math.Float64bits(f[r*c.N+col]) != math.Float64bits(g[r*c.N+col]) {
+							t.Fatalf("%+v tol %g: filter %d (%d, %d) = %v, want %v", c, tol, k, r, col, g[r*c.N+col], f[r*c.N+col])
+						}
+					}
+				}
+			}
+			a, b := Truncated(full, tol), Truncated(tb, tol)
+			da, db := denseOf(a), denseOf(b)
+			for i := range da {
+				if math.Float64bits(da[i]) != math.Float64bits(db[i]) {
+					t.Fatalf("%+v tol %g: truncated value %d = %v, want %v", c, tol, i, db[i], da[i])
+				}
+			}
+			for k := range a.Runs {
+				if len(a.Runs[k]) != len(b.Runs[k]) {
+					t.Fatalf("%+v tol %g: filter %d has %d runs, want %d", c, tol, k, len(b.Runs[k]), len(a.Runs[k]))
+				}
+				for i := range a.Runs[k] {
+					if a.Runs[k][i].Row != b.Runs[k][i].Row || a.Runs[k][i].Col != b.Runs[k][i].Col || len(a.Runs[k][i].Vals) != len(b.Runs[k][i].Vals) {
+						t.Fatalf("%+v tol %g: filter %d run %d differs", c, tol, k, i)
+					}
+				}
+			}
+			t.Logf("%+v tol %g: %d of %d columns skipped", c, tol, skipped, c.L*c.N)
+		}
+	}
+}
