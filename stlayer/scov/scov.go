@@ -74,6 +74,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/filters"
@@ -196,16 +198,19 @@ func New(cfg Config, M, N int) (*Op, error) {
 	J, L := cfg.J, cfg.L
 	op.psiC = make([][][]float64, J)
 	op.psi2C = make([][][]float64, J)
-	for j := 0; j < J; j++ {
+	op.bank = make([]*stlayer.FilterBank, J)
+	// The scales are built concurrently (each band builder also spreads its
+	// L filters over workers): the serial parts of a scale (truncation,
+	// crop, squares) then overlap another scale's FFTs. Every value is
+	// computed as in a serial loop.
+	forEach(J, func(j int) {
 		h, w := op.crops[j][0], op.crops[j][1]
 		var fb *stlayer.FilterBank // the crop-size weights ψ̂_{j,l}
 		if h == M && w == N {
 			fb = filters.MorletChengBand(M, N, j, L, M, N)
-			op.bank = append(op.bank, fb)
+			op.bank[j] = fb
 		} else {
-			var tr *stlayer.FilterBank
-			tr, fb = filters.MorletChengBandSplit(M, N, j, L, h, w)
-			op.bank = append(op.bank, tr)
+			op.bank[j], fb = filters.MorletChengBandSplit(M, N, j, L, h, w)
 		}
 		op.psiC[j] = make([][]float64, L)
 		op.psi2C[j] = make([][]float64, L)
@@ -218,10 +223,32 @@ func New(cfg Config, M, N int) (*Op, error) {
 			}
 			op.psi2C[j][l] = sq
 		}
-	}
+	})
 	op.idx = newIndexTables(J, L)
 	op.labels = rawLabels(op.idx, 1)
 	return op, nil
+}
+
+// forEach calls f(i) for i = n−1 … 0 on GOMAXPROCS workers (coarsest scale
+// first) and returns when all calls have.
+func forEach(n int, f func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := n - 1; i >= 0; i-- {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // MaxL is the largest number of orientations New accepts. The index tables and
