@@ -48,18 +48,20 @@ const expCut = 60.0
 // normalisation maps +0 to +0 and the zero-mean correction subtracts
 // K·(+0) = ±0 from +0, which leaves +0.
 type morletScratch struct {
-	M, N   int
-	rowFFT *fourier.CmplxFFT // length N
-	colFFT *fourier.CmplxFFT // length M
-	zero   []complex128      // rowFFT of a row of +0: the transform of every row not stored
-	at     []int
-	rows   []int
-	gab    []complex128
-	env    []float64
-	cols   []complex128 // colTile columns of length M, stride apart
-	stride int          // M + colPad
-	bound  []float64    // fourierRealTrunc's column bounds (N values)
-	order  []int        // fourierRealTrunc's columns by bound (N values)
+	M, N    int
+	rowFFT  *fourier.CmplxFFT // length N
+	colFFT  *fourier.CmplxFFT // length M
+	zero    []complex128      // rowFFT of a row of +0: the transform of every row not stored
+	at      []int
+	rows    []int
+	gab     []complex128
+	env     []float64
+	cols    []complex128 // colTile columns of length M, stride apart
+	stride  int          // M + colPad
+	bound   []float64    // fourierRealTrunc's column bounds (N values)
+	full    []float64    // morletBandTrunc's full-grid filter (M·N values)
+	written []int        // fourierRealTrunc's written columns
+	order   []int        // fourierRealTrunc's columns by bound (N values)
 }
 
 // colTile is the number of columns gathered, transformed and scattered
@@ -320,8 +322,8 @@ func (s *morletScratch) columns(cs []int, b0 int, ds []int, outRows []int, dst [
 // fourierRealTrunc writes the values of fourierReal on the whole grid
 // (dst[r·N + c], r < M, c < N) in every column that must marks, and in every
 // other column c unless all its values are provably at most tol·m0, m0 the
-// largest |value| written before (dst[0] left out): such columns are left
-// as dst holds them (zeros, for a fresh bank). The proof: column c's values
+// largest |value| written before (dst[0] left out): such columns are not
+// written (the filter is 0 there for the truncation). The proof: column c's values
 // are Re X[k, c] with X[·, c] the length-M DFT of the row transforms Y[r, c],
 // so |X[k, c]| ≤ B_c = Σ_r (|Re Y[r, c]| + |Im Y[r, c]|) in exact
 // arithmetic; the FFT's rounding (relative O(ε log M)) and that of the sum
@@ -331,10 +333,11 @@ func (s *morletScratch) columns(cs []int, b0 int, ds []int, outRows []int, dst [
 // fix m0; the remaining columns with 2·B_c > tol·m0 follow in ascending
 // order. Since m0 never exceeds the largest |value| of the final filter
 // (dst[0] aside, which zeroDC may set to 0), Truncated(·, tol) of the result
-// equals Truncated(·, tol) of the full fourierReal output bit for bit: a
-// skipped value would not have been kept, and the maximum is a written one.
-// It returns the number of columns skipped. s.gab is overwritten.
-func (s *morletScratch) fourierRealTrunc(tol float64, must []bool, dst []float64) int {
+// equals Truncated(·, tol) of the full fourierReal output with 0 in the
+// skipped columns bit for bit: a skipped value would not have been kept, and
+// the maximum is a written one. It returns the written columns, ascending
+// (s.written, valid until the next call). s.gab is overwritten.
+func (s *morletScratch) fourierRealTrunc(tol float64, must []bool, dst []float64) []int {
 	M, N := s.M, s.N
 	s.rowPass()
 	if cap(s.bound) < N {
@@ -389,19 +392,19 @@ func (s *morletScratch) fourierRealTrunc(tol float64, must []bool, dst []float64
 		}
 	}
 	flush()
-	skipped := 0
 	for c := range N {
-		if done[c] {
-			continue
+		if !done[c] && 2*bound[c] > tol*m0 {
+			add(c)
 		}
-		if 2*bound[c] <= tol*m0 {
-			skipped++
-			continue
-		}
-		add(c)
 	}
 	flush()
-	return skipped
+	s.written = s.written[:0]
+	for c, d := range done {
+		if d {
+			s.written = append(s.written, c)
+		}
+	}
+	return s.written
 }
 
 // morlet writes Re DFT(ψ) of the Morlet ψ = g_ξ − K g_0,
@@ -415,19 +418,6 @@ func (s *morletScratch) morlet(p gaborParams, zeroDC bool, outRows, outCols []in
 	if zeroDC {
 		dst[0] = 0
 	}
-}
-
-// morletTrunc writes the full-grid values of morlet (dst[r·N + c]) through
-// fourierRealTrunc: Truncated(·, tol) of the result equals that of morlet's
-// bit for bit, and the must columns hold morlet's values (dst must be zero
-// on entry). It returns the number of columns skipped.
-func (s *morletScratch) morletTrunc(p gaborParams, zeroDC bool, tol float64, must []bool, dst []float64) int {
-	s.morletSpace(p)
-	n := s.fourierRealTrunc(tol, must, dst)
-	if zeroDC {
-		dst[0] = 0
-	}
-	return n
 }
 
 // morletSpace leaves the real-space Morlet ψ = g_ξ − K g_0 in s.gab (stored
@@ -519,19 +509,24 @@ func morletBank(M, N, L, lo, hi int, piNorm float64, zeroDC bool, ks []int, h, w
 	return fb
 }
 
-// morletBankTrunc builds the Morlets ks as morletBank does on the full M×N
-// grid, through morletTrunc: the values of the grid columns mustCols are
-// exact, the others exact or 0 where all of a column's values are provably
-// at most tol times the filter's largest |value| (dst[0] aside), so that
-// Truncated(·, tol) of the bank and its crops at mustCols equal those of
-// morletBank's bit for bit. The bank itself must not escape as Morlet
-// filters. skipped returns the number of columns left at 0, all filters
-// together.
-func morletBankTrunc(M, N, L, lo, hi int, piNorm float64, zeroDC bool, ks []int, tol float64, mustCols []int, name string) (fb *stlayer.FilterBank, skipped int) {
-	fb = newBank(len(ks), M, N, name)
+// morletBandTrunc builds the Morlets ks (bank index i ↦ ks[i] = j·L + l) as
+// morletBank does on the full M×N grid and returns them truncated at tol
+// (trunc = Truncated(full, tol) bit for bit, named tname) and, unless
+// cname is "", their dense low-frequency h×w crop (crop = cropBank(full,
+// h, w) bit for bit, untruncated). No full-grid bank is stored: each worker
+// writes a filter into its own M×N buffer through fourierRealTrunc (the crop
+// columns always computed; the columns it skips are provably all dropped by
+// the truncation), truncates it reading the written columns only (the others
+// count as 0) and copies its crop. skipped returns the number of columns skipped, all filters together.
+func morletBandTrunc(M, N, L, lo, hi int, piNorm float64, zeroDC bool, ks []int, tol float64, h, w int, tname, cname string) (trunc, crop *stlayer.FilterBank, skipped int) {
+	trunc = &stlayer.FilterBank{K: len(ks), H: M, W: N, Name: tname, Runs: make([][]stlayer.FilterRun, len(ks))}
+	rows, cols := cropAxis(M, h), cropAxis(N, w)
 	must := make([]bool, N)
-	for _, c := range mustCols {
-		must[c] = true
+	if cname != "" {
+		crop = newBank(len(ks), h, w, cname)
+		for _, c := range cols {
+			must[c] = true
+		}
 	}
 	pool := newScratchPool(M, N)
 	var mu sync.Mutex
@@ -539,12 +534,30 @@ func morletBankTrunc(M, N, L, lo, hi int, piNorm float64, zeroDC bool, ks []int,
 		i = len(ks) - 1 - i
 		s := pool.get()
 		defer pool.put(s)
-		n := s.morletTrunc(morletParams(M, N, ks[i]/L, ks[i]%L, L, lo, hi, piNorm), zeroDC, tol, must, fb.Filter(i))
+		s.morletSpace(morletParams(M, N, ks[i]/L, ks[i]%L, L, lo, hi, piNorm))
+		if s.full == nil {
+			s.full = make([]float64, M*N)
+		}
+		full := s.full // only its written columns are read
+		written := s.fourierRealTrunc(tol, must, full)
+		if zeroDC {
+			full[0] = 0 // read only if column 0 was written
+		}
+		trunc.Runs[i] = truncRuns(full, M, N, tol, written)
+		n := N - len(written)
+		if crop != nil {
+			dst := crop.Filter(i)
+			for a, r := range rows {
+				for b, c := range cols {
+					dst[a*w+b] = full[r*N+c]
+				}
+			}
+		}
 		mu.Lock()
 		skipped += n
 		mu.Unlock()
 	})
-	return fb, skipped
+	return trunc, crop, skipped
 }
 
 // seq returns n, n+1, …, n+k−1.

@@ -3,6 +3,7 @@ package filters
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -35,7 +36,10 @@ func Truncated(f *stlayer.FilterBank, tol float64) *stlayer.FilterBank {
 	}
 	out := &stlayer.FilterBank{K: f.K, H: f.H, W: f.W, Name: fmt.Sprintf("%s trunc %g", f.Name, tol), Runs: make([][]stlayer.FilterRun, f.K)}
 	H, W := f.H, f.W
-	buf := make([]float64, H*W)
+	var buf []float64
+	if f.Runs != nil {
+		buf = make([]float64, H*W)
+	}
 	for k := 0; k < f.K; k++ {
 		src := buf
 		if f.Runs == nil {
@@ -43,61 +47,97 @@ func Truncated(f *stlayer.FilterBank, tol float64) *stlayer.FilterBank {
 		} else {
 			f.FilterInto(k, buf)
 		}
-		mx := 0.0
+		out.Runs[k] = truncRuns(src, H, W, tol, nil)
+	}
+	return out
+}
+
+// truncRuns is Truncated's sparse rows of one dense H×W filter src. With
+// cols ≠ nil (ascending column indices) only those columns of src are read
+// and every other value counts as 0: the runs are those of src with its
+// other columns set to 0, bit for bit (a 0 is never kept and never raises
+// the maximum).
+func truncRuns(src []float64, H, W int, tol float64, cols []int) []stlayer.FilterRun {
+	mx := 0.0
+	if cols == nil {
 		for _, v := range src {
 			mx = max(mx, math.Abs(v))
 		}
-		thr := tol * mx
-		keep := func(v float64) bool { return math.Abs(v) > thr }
-		// Two passes: the runs' extents, then their values in one backing array.
-		type ext struct{ row, c0, c1 int }
-		var exts []ext
-		n := 0
+	} else {
 		for h := 0; h < H; h++ {
 			row := src[h*W : (h+1)*W]
-			start, last := -1, -1
-			for c, v := range row {
-				if !keep(v) {
-					continue
-				}
-				if start >= 0 && c-last-1 > runGap {
-					exts = append(exts, ext{h, start, last + 1})
-					n += last + 1 - start
-					start = -1
-				}
-				if start < 0 {
-					start = c
-				}
-				last = c
-			}
-			if start >= 0 {
-				exts = append(exts, ext{h, start, last + 1})
-				n += last + 1 - start
+			for _, c := range cols {
+				mx = max(mx, math.Abs(row[c]))
 			}
 		}
-		vals := make([]float64, n)
-		runs := make([]stlayer.FilterRun, len(exts))
-		for i, e := range exts {
-			m := e.c1 - e.c0
-			v := vals[:m:m]
-			vals = vals[m:]
+	}
+	thr := tol * mx
+	keep := func(v float64) bool { return math.Abs(v) > thr }
+	// Two passes: the runs' extents, then their values in one backing array.
+	type ext struct{ row, c0, c1 int }
+	var exts []ext
+	n := 0
+	for h := 0; h < H; h++ {
+		row := src[h*W : (h+1)*W]
+		start, last := -1, -1
+		for i := range W {
+			c := i
+			if cols != nil {
+				if i >= len(cols) {
+					break
+				}
+				c = cols[i]
+			}
+			if v := row[c]; !keep(v) {
+				continue
+			}
+			if start >= 0 && c-last-1 > runGap {
+				exts = append(exts, ext{h, start, last + 1})
+				n += last + 1 - start
+				start = -1
+			}
+			if start < 0 {
+				start = c
+			}
+			last = c
+		}
+		if start >= 0 {
+			exts = append(exts, ext{h, start, last + 1})
+			n += last + 1 - start
+		}
+	}
+	vals := make([]float64, n)
+	runs := make([]stlayer.FilterRun, len(exts))
+	for i, e := range exts {
+		m := e.c1 - e.c0
+		v := vals[:m:m]
+		vals = vals[m:]
+		if cols != nil {
+			for _, c := range cols[sort.SearchInts(cols, e.c0):] {
+				if c >= e.c1 {
+					break
+				}
+				if x := src[e.row*W+c]; keep(x) {
+					v[c-e.c0] = x
+				}
+			}
+		} else {
 			for t, x := range src[e.row*W+e.c0 : e.row*W+e.c1] {
 				if keep(x) {
 					v[t] = x
 				}
 			}
-			runs[i] = stlayer.FilterRun{Row: e.row, Col: e.c0, Vals: v}
 		}
-		out.Runs[k] = runs
+		runs[i] = stlayer.FilterRun{Row: e.row, Col: e.c0, Vals: v}
 	}
-	return out
+	return runs
 }
 
 // MorletChengBandTruncated returns Truncated(MorletChengBand(M, N, j, L, M,
 // N), TruncTol): the L full-size Morlets of scale j with the values below
 // 1e−14 of each filter's peak dropped, as a sparse bank. The dense band is
-// built for the purpose (without the FFTs of the grid columns whose values
-// are provably all dropped, morletBankTrunc) and not kept (nor cached), so only the sparse bank
+// built one filter at a time (without the FFTs of the grid columns whose
+// values are provably all dropped, morletBandTrunc) and not kept, so only the sparse bank
 // stays in memory: at 2048², L = 4, the band of j = 2 stores 75 MB, j = 3
 // 19 MB, j ≥ 4 5 MB or less, instead of 134 MB each. The CPU engine
 // computes the same bits with it as with the dense band (it truncates
@@ -107,9 +147,7 @@ func Truncated(f *stlayer.FilterBank, tol float64) *stlayer.FilterBank {
 func MorletChengBandTruncated(M, N, j, L int) *stlayer.FilterBank {
 	name := bandName("MorletChengBandTruncated", "morlet-cheng", M, N, j, L, M, N) + " trunc"
 	return cached(name, func() *stlayer.FilterBank {
-		dense, _ := morletBankTrunc(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), TruncTol, nil, name)
-		fb := Truncated(dense, TruncTol)
-		fb.Name = name
+		fb, _, _ := morletBandTrunc(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), TruncTol, M, N, name, "")
 		return fb
 	})
 }
@@ -117,21 +155,22 @@ func MorletChengBandTruncated(M, N, j, L int) *stlayer.FilterBank {
 // MorletChengBandSplit returns MorletChengBandTruncated(M, N, j, L) and
 // MorletChengBand(M, N, j, L, h, w) (the dense h×w low-frequency crop of the
 // same filters, untruncated), bit for bit, building the dense full-size band
-// once for both when neither is cached yet (the crop's columns and those
-// holding values Truncated keeps; morletBankTrunc) (each is otherwise a full build:
-// at 2048² the crops of j ≥ 2 cost about as much as the bands). Both are
+// once for both when neither is cached yet (one filter at a time, only the
+// crop's columns and those holding values Truncated keeps; morletBandTrunc).
+// Each is otherwise a full build: at 2048² the crops of j ≥ 2 cost about as
+// much as the bands. Both are
 // cached as by their own constructors. 1 ≤ h ≤ M, 1 ≤ w ≤ N.
 func MorletChengBandSplit(M, N, j, L, h, w int) (trunc, crop *stlayer.FilterBank) {
 	tname := bandName("MorletChengBandSplit", "morlet-cheng", M, N, j, L, M, N) + " trunc"
 	cname := bandName("MorletChengBandSplit", "morlet-cheng", M, N, j, L, h, w)
 	var built *stlayer.FilterBank
 	trunc = cached(tname, func() *stlayer.FilterBank {
-		dense, _ := morletBankTrunc(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), TruncTol, cropAxis(N, w), tname)
+		cn := ""
 		if h != M || w != N {
-			built = cropBank(dense, h, w, cname)
+			cn = cname
 		}
-		fb := Truncated(dense, TruncTol)
-		fb.Name = tname
+		var fb *stlayer.FilterBank
+		fb, built, _ = morletBandTrunc(M, N, L, -1, 0, math.Pi, true, seq(j*L, L), TruncTol, h, w, tname, cn)
 		return fb
 	})
 	if h == M && w == N {

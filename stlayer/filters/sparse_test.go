@@ -3,6 +3,7 @@ package filters
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -170,34 +171,32 @@ func TestMorletChengBandSplit(t *testing.T) {
 	}
 }
 
-// TestMorletBankTrunc: the column-skipping build (morletBankTrunc) gives,
-// bit for bit, morletBank's values at the must columns and the same
-// Truncated bank, at several tolerances, grids (square, non-square, odd) and
+// TestMorletBandTrunc: the column-skipping build (morletBandTrunc) gives,
+// bit for bit, Truncated of morletBank's full-grid filters and their crop
+// (cropBank), at several tolerances, grids (square, non-square, odd) and
 // scales, and it does skip columns (else the test would not exercise the
 // bound).
-func TestMorletBankTrunc(t *testing.T) {
-	for _, c := range []struct{ M, N, L, j, w int }{
-		{128, 128, 4, 2, 64}, {128, 128, 4, 4, 16}, {96, 160, 3, 3, 40}, {81, 67, 4, 2, 33}, {64, 64, 8, 3, 16}, {128, 128, 4, 0, 128},
+func TestMorletBandTrunc(t *testing.T) {
+	for _, c := range []struct{ M, N, L, j, h, w int }{
+		{128, 128, 4, 2, 64, 64}, {128, 128, 4, 4, 16, 16}, {96, 160, 3, 3, 24, 40}, {81, 67, 4, 2, 41, 33}, {64, 64, 8, 3, 16, 16}, {128, 128, 4, 0, 128, 128},
 	} {
 		ks := seq(c.j*c.L, c.L)
 		full := morletBank(c.M, c.N, c.L, -1, 0, math.Pi, true, ks, c.M, c.N, "full")
-		must := cropAxis(c.N, c.w)
+		want := cropBank(full, c.h, c.w, "crop")
 		for _, tol := range []float64{TruncTol, 1e-8, 0} {
-			tb, skipped := morletBankTrunc(c.M, c.N, c.L, -1, 0, math.Pi, true, ks, tol, must, "trunc")
+			b, crop, skipped := morletBandTrunc(c.M, c.N, c.L, -1, 0, math.Pi, true, ks, tol, c.h, c.w, "trunc", "crop")
 			if tol == TruncTol && c.j >= 2 && skipped == 0 {
 				t.Fatalf("%+v: no column skipped", c)
 			}
-			for k := 0; k < c.L; k++ {
-				f, g := full.Filter(k), tb.Filter(k)
-				for r := 0; r < c.M; r++ {
-					for _, col := range must {
-						if math.Float64bits(f[r*c.N+col]) != math.Float64bits(g[r*c.N+col]) {
-							t.Fatalf("%+v tol %g: filter %d (%d, %d) = %v, want %v", c, tol, k, r, col, g[r*c.N+col], f[r*c.N+col])
-						}
-					}
+			for i := range want.Data {
+				if math.Float64bits(want.Data[i]) != math.Float64bits(crop.Data[i]) {
+					t.Fatalf("%+v tol %g: crop value %d = %v, want %v", c, tol, i, crop.Data[i], want.Data[i])
 				}
 			}
-			a, b := Truncated(full, tol), Truncated(tb, tol)
+			if !b.Valid() || b.Name != "trunc" {
+				t.Fatalf("%+v tol %g: invalid bank", c, tol)
+			}
+			a := Truncated(full, tol)
 			da, db := denseOf(a), denseOf(b)
 			for i := range da {
 				if math.Float64bits(da[i]) != math.Float64bits(db[i]) {
@@ -215,6 +214,65 @@ func TestMorletBankTrunc(t *testing.T) {
 				}
 			}
 			t.Logf("%+v tol %g: %d of %d columns skipped", c, tol, skipped, c.L*c.N)
+		}
+		// One worker: every filter reuses the buffer the previous ones
+		// wrote (stale values in the columns it skips must not be read).
+		prev := runtime.GOMAXPROCS(1)
+		tb, crop, _ := morletBandTrunc(c.M, c.N, c.L, -1, 0, math.Pi, true, ks, TruncTol, c.M, c.N, "trunc", "")
+		runtime.GOMAXPROCS(prev)
+		if crop != nil || !tb.Valid() {
+			t.Fatalf("%+v: without a crop name: crop %v", c, crop)
+		}
+		da, db := denseOf(Truncated(full, TruncTol)), denseOf(tb)
+		for i := range da {
+			if math.Float64bits(da[i]) != math.Float64bits(db[i]) {
+				t.Fatalf("%+v, one worker: truncated value %d = %v, want %v", c, i, db[i], da[i])
+			}
+		}
+	}
+}
+
+// TestTruncRunsCols: truncRuns reading only the columns cols gives the runs
+// of the filter with every other column set to 0, bit for bit, whatever the
+// other columns hold (here large values, which would be kept and raise the
+// maximum if read); cols include columns inside runs' gaps.
+func TestTruncRunsCols(t *testing.T) {
+	const H, W = 7, 40
+	rng := rand.New(rand.NewPCG(3, 4))
+	src := make([]float64, H*W)
+	zeroed := make([]float64, H*W)
+	var cols []int
+	for c := 0; c < W; c++ {
+		if c%5 != 2 && c != 17 {
+			cols = append(cols, c)
+		}
+	}
+	in := make([]bool, W)
+	for _, c := range cols {
+		in[c] = true
+	}
+	for i := range src {
+		v := rng.NormFloat64() * math.Pow(10, -20*rng.Float64())
+		if rng.IntN(4) == 0 {
+			v = 0
+		}
+		if in[i%W] {
+			src[i], zeroed[i] = v, v
+		} else {
+			src[i] = 1e3 // garbage: must not be read
+		}
+	}
+	for _, tol := range []float64{1e-14, 1e-6, 0} {
+		want := Truncated(&stlayer.FilterBank{K: 1, H: H, W: W, Data: zeroed, Name: "z"}, tol)
+		got := &stlayer.FilterBank{K: 1, H: H, W: W, Name: "g", Runs: [][]stlayer.FilterRun{truncRuns(src, H, W, tol, cols)}}
+		if !got.Valid() || len(got.Runs[0]) != len(want.Runs[0]) {
+			t.Fatalf("tol %g: %d runs, want %d", tol, len(got.Runs[0]), len(want.Runs[0]))
+		}
+		dw, dg := denseOf(want), denseOf(got)
+		for i := range dw {
+			if math.Float64bits(dw[i]) != math.Float64bits(dg[i]) {
+				t.Fatalf("tol %g: value %d = %v, want %v", tol, i, dg[i], dw[i])
+			}
 		}
 	}
 }

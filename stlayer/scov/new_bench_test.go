@@ -1,14 +1,23 @@
 package scov
 
-import "testing"
+import (
+	"fmt"
+	"testing"
 
-// BenchmarkNew2048 builds the operator of a 2048² map (J = 9, L = 4); the
-// filter cache is per process, so only the first iteration builds filters
-// (run with -benchtime 1x).
-func BenchmarkNew2048(b *testing.B) {
-	for b.Loop() {
-		if _, err := New(Config{J: 9, L: 4}, 2048, 2048); err != nil {
-			b.Fatal(err)
-		}
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// BenchmarkNew builds the operator of a 1024² and a 2048² map with stkit
+// stats' defaults (J = log2(n) − 2: 8 and 9, L = 4). The filter cache is per process, so only the first iteration of each
+// size builds filters: run with -benchtime 1x.
+func BenchmarkNew(b *testing.B) {
+	for _, n := range []int{1024, 2048} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := New(Config{J: stlayer.Log2Floor(n) - 2, L: 4}, n, n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
