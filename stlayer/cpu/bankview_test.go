@@ -60,14 +60,7 @@ func tailBank(rng *rand.Rand, K, H, W int) *stlayer.FilterBank {
 // the bank's Data exactly where truncation leaves their bits alone.
 func TestBankViewBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(91, 92))
-	banks := []*stlayer.FilterBank{
-		filters.MorletChengBand(64, 64, 0, 4, 64, 64),
-		filters.MorletChengBand(64, 64, 3, 4, 64, 64),
-		filters.MorletChengBand(48, 80, 1, 3, 48, 80),
-		tailBank(rng, 3, 16, 24),
-		tailBank(rng, 2, 9, 7),
-		randBank(rng, 2, 6, 10),
-	}
+	banks := viewTestBanks(rng)
 	e := New()
 	var aliased, packed int
 	for _, f := range banks {
@@ -148,6 +141,19 @@ func TestBankViewSameBits(t *testing.T) {
 			t.Fatalf("bank %s: %d packed values (want 0 for the truncated bank only)", bank.Name, np)
 		}
 	})
+}
+
+// viewTestBanks are the banks of the filter-view tests: full-size Morlet bands
+// (square and not), banks with sub-threshold tails, and a random bank.
+func viewTestBanks(rng *rand.Rand) []*stlayer.FilterBank {
+	return []*stlayer.FilterBank{
+		filters.MorletChengBand(64, 64, 0, 4, 64, 64),
+		filters.MorletChengBand(64, 64, 3, 4, 64, 64),
+		filters.MorletChengBand(48, 80, 1, 3, 48, 80),
+		tailBank(rng, 3, 16, 24),
+		tailBank(rng, 2, 9, 7),
+		randBank(rng, 2, 6, 10),
+	}
 }
 
 // bankKernelStat exercises every filter-product kernel of the engine (IFFT2,

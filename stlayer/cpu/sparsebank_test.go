@@ -24,14 +24,7 @@ func TestSparseBankView(t *testing.T) {
 		t.Fatalf("supportTol %g ≠ filters.TruncTol %g: Truncated banks would not give the dense banks' bits", supportTol, filters.TruncTol)
 	}
 	rng := rand.New(rand.NewPCG(95, 96))
-	dense := []*stlayer.FilterBank{
-		filters.MorletChengBand(64, 64, 0, 4, 64, 64),
-		filters.MorletChengBand(64, 64, 3, 4, 64, 64),
-		filters.MorletChengBand(48, 80, 1, 3, 48, 80),
-		tailBank(rng, 3, 16, 24),
-		tailBank(rng, 2, 9, 7),
-		randBank(rng, 2, 6, 10),
-	}
+	dense := viewTestBanks(rng)
 	e := New()
 	for _, f := range dense {
 		want := e.bank(f)
