@@ -168,15 +168,22 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P}
 	var psVar []float64 // unbiased variance of the samples' spectra per bin
 	if samples != nil && samples.B > 0 {
-		maps := make([][]float64, samples.B)
-		for b := range maps {
-			maps[b] = samples.Map(b)
+		// Each sample's spectrum once: their mean (summed in sample order, as
+		// MeanPowerSpectrum) and, with ≥ 2 samples, their unbiased variance.
+		specs := make([][]float64, samples.B)
+		sm.PSSamples = make([]float64, nb)
+		for i := range specs {
+			specs[i] = IsoPowerSpectrum(samples.Map(i), m, n).P
+			for b, v := range specs[i] {
+				sm.PSSamples[b] += v
+			}
 		}
-		sm.PSSamples = MeanPowerSpectrum(maps, m, n).P
+		for b := range sm.PSSamples {
+			sm.PSSamples[b] /= float64(samples.B)
+		}
 		if samples.B >= 2 {
 			psVar = make([]float64, nb)
-			for _, x := range maps {
-				p := IsoPowerSpectrum(x, m, n).P
+			for _, p := range specs {
 				for b := range psVar {
 					d := p[b] - sm.PSSamples[b]
 					psVar[b] += d * d
