@@ -154,6 +154,10 @@ type ModelSepOptions struct {
 	// Quijote patches, 0.2 raised the dust's mean pixel correlation with the
 	// truth from 0.747 (no mask) to 0.775.
 	MinFraction float64
+	// Start, if non-nil, is the starting point instead of Init: C maps
+	// [C, M, N] of the data's size (the last is not used: it is d minus the
+	// others).
+	Start *stlayer.Maps
 	// Seed of the separation's random stream (the terms draw nothing; kept
 	// for Separate).
 	Seed uint64
@@ -391,8 +395,17 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 			}
 		}
 	}
-	u0, err := sepInit(opt.Init, ms, data, comps)
-	if err != nil {
+	var u0 *stlayer.Maps
+	if opt.Start != nil {
+		st := opt.Start
+		if err := checkFiniteMaps("start", st, nc); err != nil {
+			return nil, err
+		}
+		if st.M != data.M || st.N != data.N {
+			return nil, inputErrorf("start: maps of %d×%d for data of %d×%d", st.M, st.N, data.M, data.N)
+		}
+		u0 = &stlayer.Maps{B: n, M: data.M, N: data.N, Data: slices.Clone(st.Data[:n*mn])}
+	} else if u0, err = sepInit(opt.Init, ms, data, comps); err != nil {
 		return nil, err
 	}
 	type stageRun struct {

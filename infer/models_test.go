@@ -1320,3 +1320,47 @@ func TestWriteModelFolderDot(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSeparateWithModelsStart: ModelSepOptions.Start replaces Init (the
+// last map is d minus the others), and a start of the wrong shape or with
+// NaN pixels is an input error.
+func TestSeparateWithModelsStart(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	eng := cpu.New()
+	a, b := tinyProcess(t, 0, 90011), tinyProcess(t, 1, 90088)
+	d := make([]float64, len(a))
+	for i := range d {
+		d[i] = a[i] + b[i]
+	}
+	data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
+	comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
+	// The last start map is ignored: give it garbage.
+	start := &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(append([]float64(nil), a...), make([]float64, len(b))...)}
+	res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Start: start, AmpSteps: -1, Steps: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		if res.Init.Data[i] != a[i] || math.Abs(res.Init.Data[1024+i]-b[i]) > 1e-12 {
+			t.Fatalf("pixel %d: start (%g, %g), want (%g, %g)", i, res.Init.Data[i], res.Init.Data[1024+i], a[i], b[i])
+		}
+	}
+	w, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{AmpSteps: -1, Steps: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Init.Data[0] == a[0] {
+		t.Errorf("the default (Wiener) start equals the truth at pixel 0")
+	}
+	bad := []*stlayer.Maps{
+		{B: 1, M: 32, N: 32, Data: append([]float64(nil), a...)},
+		{B: 2, M: 16, N: 64, Data: append(append([]float64(nil), a...), b...)},
+		{B: 2, M: 32, N: 32, Data: append(append([]float64(nil), a...), math.NaN())},
+		{B: 2, M: 32, N: 32, Data: append(append(append([]float64(nil), a[:5]...), math.NaN()), append(a[6:], b...)...)},
+	}
+	for i, s := range bad {
+		if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Start: s, AmpSteps: -1, Steps: 2}); !errors.Is(err, ErrModelInput) {
+			t.Errorf("bad start %d: error %v, want an input error", i, err)
+		}
+	}
+}
