@@ -166,7 +166,8 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	                  constrained realisation: that Wiener filter plus
 //	                  g − W(g + r_k), g a Gaussian field of spectrum
 //	                  max(P_d − ⟨P_r⟩, 0), r_k the k-th sample) or dck
-//	                  (d − r_k)
+//	                  (d − r_k), or truth (start from s itself: does the
+//	                  loss keep the truth?)
 //	STKIT_SEP_RUNS    K > 1 runs K separations (run k from start k with seed
 //	                  SEED + k) and reports each and their mean, the mean as
 //	                  separated.npy and the runs as runs.npy
@@ -431,7 +432,11 @@ func ensembleSeparation(b *testing.B, p *SeparationProblem, opt SeparationOption
 	for k := 0; k < runs; k++ {
 		o := opt
 		o.Seed = opt.Seed + uint64(k)
-		o.Start = sepStart(b, mode, d, samples, k)
+		if mode == "truth" {
+			o.Start = truth
+		} else {
+			o.Start = sepStart(b, mode, d, samples, k)
+		}
 		res, err := RunSeparation(context.Background(), cpu.New(), p, o)
 		if err != nil {
 			return nil, err
