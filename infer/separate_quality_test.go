@@ -166,8 +166,10 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	                  constrained realisation: that Wiener filter plus
 //	                  g − W(g + r_k), g a Gaussian field of spectrum
 //	                  max(P_d − ⟨P_r⟩, 0), r_k the k-th sample) or dck
-//	                  (d − r_k), or truth (start from s itself: does the
-//	                  loss keep the truth?)
+//	                  (d − r_k), truth (start from s itself: does the
+//	                  loss keep the truth?) or shrink[:SC] (localShrink, a
+//	                  locally adaptive Wiener shrinkage in oriented bands,
+//	                  local energy over SC wavelengths, default 1)
 //	STKIT_SEP_RUNS    K > 1 runs K separations (run k from start k with seed
 //	                  SEED + k) and reports each and their mean, the mean as
 //	                  separated.npy and the runs as runs.npy
@@ -361,6 +363,13 @@ func sepStart(tb testing.TB, mode string, d, samples *stlayer.Maps, k int) *stla
 		}
 		return &stlayer.Maps{B: 1, M: M, N: N, Data: u}
 	}
+	if strings.HasPrefix(mode, "shrink") {
+		sc := 1.0
+		if _, v, ok := strings.Cut(mode, ":"); ok {
+			fmt.Sscanf(v, "%g", &sc)
+		}
+		return &stlayer.Maps{B: 1, M: M, N: N, Data: localShrink(d.Data, samples, M, N, 8, sc)}
+	}
 	if mode != "wiener" && mode != "cr" {
 		tb.Fatalf("STKIT_SEP_INIT=%s: want data, wiener, cr or dck", mode)
 	}
@@ -437,6 +446,11 @@ func ensembleSeparation(b *testing.B, p *SeparationProblem, opt SeparationOption
 		} else {
 			o.Start = sepStart(b, mode, d, samples, k)
 		}
+		if o.Start != nil && truth != nil {
+			if m0, err := EvaluateSeparation(d, o.Start, samples, truth); err == nil {
+				b.Logf("start (%s): spectrum %.3f, min r %.3f (data %.3f), pixel corr %.3f; r %v", mode, m0.PSMaxDev, m0.RMin, m0.RMinData, m0.PixelCorr, fmtR(m0.R))
+			}
+		}
 		res, err := RunSeparation(context.Background(), cpu.New(), p, o)
 		if err != nil {
 			return nil, err
@@ -482,4 +496,147 @@ func ensembleSeparation(b *testing.B, p *SeparationProblem, opt SeparationOption
 	}
 	tot.Elapsed = time.Since(start)
 	return &tot, nil
+}
+
+func fmtR(r []float64) string {
+	var b strings.Builder
+	for _, v := range r {
+		fmt.Fprintf(&b, " %.3f", v)
+	}
+	return b.String()
+}
+
+// localShrink is a locally adaptive Wiener shrinkage in a tight frame of
+// oriented band-pass filters (Σ_b |H_b|² = 1; octave bands in |k|, L
+// orientations over [0, π) above 2 cycles per map): band b of d is
+// multiplied by max(E_b − σ²_b, 0)/E_b, E_b its local energy (|w_b|²
+// smoothed by a Gaussian of sc × the band's wavelength) and σ²_b the
+// samples' mean band energy, and the bands are summed back through H_b.
+func localShrink(d []float64, samples *stlayer.Maps, M, N, L int, sc float64) []float64 {
+	P := float64(max(M, N))
+	nb := int(math.Ceil(math.Log2(P/2))) + 1
+	fd := fft2(d, M, N)
+	out := make([]complex128, M*N)
+	var fs [][]complex128
+	for i := 0; i < samples.B; i++ {
+		fs = append(fs, fft2(samples.Map(i), M, N))
+	}
+	mu := 0.0
+	for _, f := range fs {
+		mu += real(f[0]) / float64(len(fs))
+	}
+	out[0] = fd[0] - complex(mu, 0)
+	type band struct{ h []float64 }
+	var bands []band
+	for j := 0; j <= nb; j++ {
+		orients := 1
+		if j >= 2 {
+			orients = L
+		}
+		for l := 0; l < orients; l++ {
+			h := make([]float64, M*N)
+			any := false
+			for y := 0; y < M; y++ {
+				ky := float64(freq(y, M)) * P / float64(M)
+				for x := 0; x < N; x++ {
+					if x == 0 && y == 0 {
+						continue
+					}
+					kx := float64(freq(x, N)) * P / float64(N)
+					nu := math.Log2(math.Hypot(kx, ky))
+					var rad float64
+					switch t := nu - float64(j); {
+					case j == 0 && nu <= 0:
+						rad = 1
+					case j == nb && nu >= float64(nb):
+						rad = 1
+					case math.Abs(t) < 1:
+						rad = math.Cos(math.Pi / 2 * t)
+					}
+					if rad == 0 {
+						continue
+					}
+					ang := 1.0
+					if orients > 1 {
+						dl := math.Pi / float64(orients)
+						th := math.Mod(math.Atan2(ky, kx)+2*math.Pi, math.Pi)
+						dt := math.Mod(th-float64(l)*dl+2.5*math.Pi, math.Pi) - math.Pi/2
+						if math.Abs(dt) < dl {
+							ang = math.Cos(math.Pi / 2 * dt / dl)
+						} else {
+							ang = 0
+						}
+					}
+					h[y*N+x] = rad * ang
+					any = any || rad*ang != 0
+				}
+			}
+			if any {
+				bands = append(bands, band{h})
+			}
+		}
+	}
+	// Gaussian smoothing of width sc·wavelength in Fourier space.
+	smooth := func(e []float64, j int) []float64 {
+		lam := P / math.Pow(2, float64(j)) * sc
+		f := fft2(e, M, N)
+		for y := 0; y < M; y++ {
+			fy := float64(freq(y, M)) / float64(M)
+			for x := 0; x < N; x++ {
+				fx := float64(freq(x, N)) / float64(N)
+				f[y*N+x] *= complex(math.Exp(-2*math.Pi*math.Pi*lam*lam*(fx*fx+fy*fy)), 0)
+			}
+		}
+		return ifft2Real(f, M, N)
+	}
+	for _, bd := range bands {
+		// band centre octave for the smoothing width
+		jc := 0.0
+		wsum := 0.0
+		for y := 0; y < M; y++ {
+			for x := 0; x < N; x++ {
+				if v := bd.h[y*N+x]; v != 0 {
+					kx := float64(freq(x, N)) * P / float64(N)
+					ky := float64(freq(y, M)) * P / float64(M)
+					jc += v * v * math.Log2(math.Max(math.Hypot(kx, ky), 1))
+					wsum += v * v
+				}
+			}
+		}
+		jc /= wsum
+		filt := func(f []complex128) []float64 {
+			g := make([]complex128, len(f))
+			for i, v := range f {
+				g[i] = v * complex(bd.h[i], 0)
+			}
+			return ifft2Real(g, M, N)
+		}
+		w := filt(fd)
+		sig := 0.0
+		for _, f := range fs {
+			for _, v := range filt(f) {
+				sig += v * v
+			}
+		}
+		sig /= float64(len(fs) * M * N)
+		e := make([]float64, M*N)
+		for i, v := range w {
+			e[i] = v * v
+		}
+		e = smooth(e, int(math.Round(jc)))
+		for i := range w {
+			if e[i] > 0 {
+				w[i] *= math.Max(e[i]-sig, 0) / e[i]
+			} else {
+				w[i] = 0
+			}
+		}
+		fw := fft2(w, M, N)
+		for i := range out {
+			if i > 0 {
+				out[i] += fw[i] * complex(bd.h[i], 0)
+			}
+		}
+	}
+	return ifft2Real(out, M, N)
 }
