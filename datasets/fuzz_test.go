@@ -14,8 +14,9 @@ import (
 
 // Fuzz targets. Seeds (run as ordinary tests): valid files of every kind
 // built here and small fixtures in testdata/, plus truncations and
-// single-byte corruptions of them (FuzzDecodeFITS takes a compact form of the
-// file, see fitsFuzzExpand). The property checked: no panic; a decoded array is
+// single-byte corruptions of them (FuzzDecodeFITS and FuzzDecodeNPZ take a
+// compact form of the file, see fitsFuzzExpand and npzFuzzExpand in
+// npzfuzz_test.go). The property checked: no panic; a decoded array is
 // consistent (shape × dtype matches the data) and survives an encode/decode
 // round trip unchanged.
 //
@@ -102,55 +103,6 @@ func FuzzDecodeNPY(f *testing.F) {
 			return
 		}
 		checkRoundTrip(t, a, func(a *Array) ([]byte, error) { return EncodeNPY(a, NPYOptions{BigEndian: true}) }, DecodeNPY)
-	})
-}
-
-func FuzzDecodeNPZ(f *testing.F) {
-	// Small archives written by numpy (the 138-member fixtures are too large:
-	// minimising an interesting mutation of them stalls the fuzzer).
-	for _, p := range []string{"numpy_small.npz", "numpy_small_deflated.npz"} {
-		b, err := os.ReadFile(filepath.Join("testdata", p))
-		if err != nil {
-			f.Fatal(err)
-		}
-		addVariants(f, b)
-	}
-	x := &Array{Shape: []int{2, 2}, DType: "float32", Float64: []float64{1, 2, 3, 4}}
-	z := &Array{Shape: []int{1}, DType: "complex64", Complex128: []complex128{1i}}
-	for _, compress := range []bool{false, true} {
-		b, err := EncodeNPZ([]NamedArray{{"x", x}, {"z", z}}, compress)
-		if err != nil {
-			f.Fatal(err)
-		}
-		addVariants(f, b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		all, err := DecodeNPZ(b)
-		if err != nil {
-			if _, ok := err.(*FormatError); !ok {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			return
-		}
-		for _, na := range all {
-			if err := na.Array.check(); err != nil {
-				t.Fatalf("member %s inconsistent: %v", na.Name, err)
-			}
-		}
-		enc, err := EncodeNPZ(all, true)
-		if err != nil {
-			// Only a name collision after trimming ".npy" is possible.
-			return
-		}
-		back, err := DecodeNPZ(enc)
-		if err != nil || len(back) != len(all) {
-			t.Fatalf("round trip: %v", err)
-		}
-		for i := range all {
-			if d := sameArray(all[i].Array, back[i].Array); d != "" {
-				t.Fatalf("member %s: %s", all[i].Name, d)
-			}
-		}
 	})
 }
 
