@@ -75,6 +75,78 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// stepBar is a progress bar whose every step brings a new description (the
+// epochs of train). On a terminal it is a progress bar redrawn at each step.
+// On a log (w not a terminal) it writes one plain line per step, "DESC
+// (done/max) [elapsed:remaining]", for the first step, then at most one
+// every 10 s, and for the step it ends on (Finish or Exit): a bar's Describe
+// and Add would each draw a line, one of them with the other's stale part.
+type stepBar struct {
+	bar *progressbar.ProgressBar // terminal; nil on a log
+
+	w         io.Writer
+	max, done int
+	start     time.Time
+	last      time.Time // of the last line written
+	desc      string    // of the last step
+	shown     bool      // the last step has its line
+	every     time.Duration
+}
+
+// newStepBar returns a stepBar of max steps drawn on w (the command's stderr).
+func newStepBar(w io.Writer, max int, desc string) *stepBar {
+	if isTerminal(w) {
+		return &stepBar{bar: newBar(w, max, desc, progressbar.OptionThrottle(0))}
+	}
+	return &stepBar{w: w, max: max, start: time.Now(), every: 10 * time.Second}
+}
+
+// Step records one finished step described by desc.
+func (s *stepBar) Step(desc string) {
+	if s.bar != nil {
+		s.bar.Describe(desc)
+		_ = s.bar.Add(1)
+		return
+	}
+	s.done++
+	s.desc, s.shown = desc, false
+	if s.done == 1 || s.done >= s.max || time.Since(s.last) >= s.every {
+		s.line()
+	}
+}
+
+// line writes the last step's line.
+func (s *stepBar) line() {
+	if s.shown || s.done == 0 {
+		return
+	}
+	el := time.Since(s.start)
+	rem := time.Duration(0)
+	if s.done < s.max {
+		rem = el / time.Duration(s.done) * time.Duration(s.max-s.done)
+	}
+	fmt.Fprintf(s.w, "%s (%d/%d) [%s:%s]\n", s.desc, s.done, s.max, el.Round(time.Second), rem.Round(time.Second))
+	s.last, s.shown = time.Now(), true
+}
+
+// Finish closes the bar after the last step.
+func (s *stepBar) Finish() error {
+	if s.bar != nil {
+		return s.bar.Finish()
+	}
+	s.line()
+	return nil
+}
+
+// Exit closes the bar at the step reached (an error or Ctrl-C).
+func (s *stepBar) Exit() error {
+	if s.bar != nil {
+		return s.bar.Exit()
+	}
+	s.line()
+	return nil
+}
+
 // stopper is the part of a progress bar that endBar uses.
 type stopper interface {
 	Finish() error

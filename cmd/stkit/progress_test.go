@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -41,5 +42,44 @@ func TestBarOnLogIsLines(t *testing.T) {
 	defer f.Close()
 	if isTerminal(f) || isTerminal(&buf) {
 		t.Error("a file or a buffer taken for a terminal")
+	}
+}
+
+// A step bar on a log writes one line for the first step, at most one per
+// 10 s after it, and one for the step it ends on, each with its own step's
+// description and count (train's epochs: no line twice, none stale).
+func TestStepBarOnLog(t *testing.T) {
+	var buf bytes.Buffer
+	bar := newStepBar(&buf, 5, "train")
+	for i := 1; i <= 5; i++ {
+		bar.Step(fmt.Sprintf("epoch %d/5", i))
+	}
+	endBar(bar, false)
+	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "epoch 1/5 (1/5) [") || !strings.HasPrefix(lines[1], "epoch 5/5 (5/5) [") {
+		t.Errorf("lines %q, want the first and the last step", lines)
+	}
+	// Stopped after step 3: the line of step 3 closes the log.
+	buf.Reset()
+	bar = newStepBar(&buf, 5, "train")
+	for i := 1; i <= 3; i++ {
+		bar.Step(fmt.Sprintf("epoch %d/5", i))
+	}
+	endBar(bar, true)
+	endBar(bar, true) // a second close writes nothing more
+	lines = strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[1], "epoch 3/5 (3/5) [") {
+		t.Errorf("lines %q, want steps 1 and 3", lines)
+	}
+	// With no throttle every step has its line, once.
+	buf.Reset()
+	bar = newStepBar(&buf, 3, "train")
+	bar.every = 0
+	for i := 1; i <= 3; i++ {
+		bar.Step(fmt.Sprintf("epoch %d/3", i))
+	}
+	endBar(bar, false)
+	if n := strings.Count(buf.String(), "\n"); n != 3 {
+		t.Errorf("%d lines, want 3: %q", n, buf.String())
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
@@ -562,7 +561,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, lr %g→%g, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
 		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, rec.LearningRate, rec.LearningRateFinal, cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
-	bar := newBar(g.stderr, max(1, *epochs-start), "train", progressbar.OptionThrottle(0))
+	bar := newStepBar(g.stderr, max(1, *epochs-start), "train")
 	lastPlot := time.Now()
 	opt := train.Options{
 		Epochs: *epochs, BatchSize: rec.BatchSize, LearningRate: rec.LearningRate, LearningRateFinal: rec.LearningRateFinal,
@@ -580,8 +579,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			if em.Val != nil {
 				desc += fmt.Sprintf(" val %.4g", em.Val.Loss)
 			}
-			bar.Describe(desc)
-			_ = bar.Add(1)
+			bar.Step(desc)
 			if err := writeMetrics(runDir, cfg.K, meta.History); err != nil {
 				return err
 			}
