@@ -300,8 +300,14 @@ Example:
 				return err
 			}
 			for i, mc := range rep.Metrics {
-				fmt.Fprintf(g.stderr, "  %s: min r(k) over the %d bins where it holds ≥ 30 %% of the power %.3f (start %.3f; the data itself %.3f, as any bin-by-bin filter of it); pixel correlation %.3f (start %.3f)\n",
-					mc.Name, mc.DominantBins, mc.RMinDominant, rep.InitMetric[i].RMinDominant, mc.RMinDominantData, mc.PixelCorr, rep.InitMetric[i].PixelCorr)
+				if mc.DominantBins == 0 {
+					// no bin to take a minimum over (the metrics hold −1 there)
+					fmt.Fprintf(g.stderr, "  %s: holds ≥ 30 %% of the power in no bin (no min r(k)); pixel correlation %.3f (start %.3f)\n",
+						mc.Name, mc.PixelCorr, rep.InitMetric[i].PixelCorr)
+					continue
+				}
+				fmt.Fprintf(g.stderr, "  %s: min r(k) over the %s where it holds ≥ 30 %% of the power %.3f (start %.3f; the data itself %.3f, as any bin-by-bin filter of it); pixel correlation %.3f (start %.3f)\n",
+					mc.Name, plural(mc.DominantBins, "bin"), mc.RMinDominant, rep.InitMetric[i].RMinDominant, mc.RMinDominantData, mc.PixelCorr, rep.InitMetric[i].PixelCorr)
 			}
 		}
 		if err := infer.WriteModelSepReport(*report, d, res, truth, rep); err != nil {
