@@ -31,6 +31,8 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 (--kind scov --synthesis --iso), self-normalised, J = log2(size) − 2, L = 4.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
+	fs.Lookup("synthesis").Usage += " (default here: on for scov; --synthesis=false for the raw coefficients)"
+	fs.Lookup("iso").Usage += " (default here: on with the scov synthesis vector; --iso=false for the anisotropic one)"
 	out := fs.String("o", "", "output dataset folder (required)")
 	size := fs.Int("size", 64, "patch size in pixels")
 	stride := fs.Int("stride", 0, "step between patches (default size/2)")
@@ -71,9 +73,14 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 			return err
 		}
 	}
-	if !isSet(fs, "synthesis") && spec.Kind == stats.SCov {
-		spec.Synthesis = true
-		if !isSet(fs, "iso") {
+	// scov: the isotropic synthesis vector unless the flags say otherwise
+	// (--synthesis alone keeps --iso on; --synthesis=false gives the raw
+	// coefficients, anisotropic unless --iso).
+	if spec.Kind == stats.SCov {
+		if !isSet(fs, "synthesis") {
+			spec.Synthesis = true
+		}
+		if !isSet(fs, "iso") && spec.Synthesis {
 			spec.Iso = true
 		}
 	}
@@ -88,6 +95,13 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	ps, err := datasets.CutPatches(srcs, cfg)
 	if err != nil {
+		if msg := err.Error(); !cfg.SkipNaN && strings.Contains(msg, "non-finite pixels") {
+			// name the flag (the datasets message says "the skip option")
+			if r := strings.Replace(msg, "the skip option", "--skip-nan", 1); r != msg {
+				return badInputf("%s", r)
+			}
+			return badInputf("%s (leave such patches out with --skip-nan)", msg)
+		}
 		return asBadInput(err)
 	}
 	// Computing features can take hours: a dataset of another configuration
@@ -101,6 +115,13 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 		fmt.Fprintf(g.stderr, "patches: --force: discarding %s of another configuration in %s (%s)\n", change.Describe(), *out, changeList(change.Changes))
 	} else if err != nil {
 		return asBadInput(err)
+	} else if m, err := datasets.ReadManifest(*out); err == nil && m != nil {
+		// the same configuration: BuildFeatures reuses or resumes it
+		if m.Complete {
+			fmt.Fprintf(g.stderr, "patches: %s already holds this dataset, complete: reusing it (nothing is recomputed)\n", *out)
+		} else {
+			fmt.Fprintf(g.stderr, "patches: %s holds this dataset, interrupted: resuming it after its last saved chunk\n", *out)
+		}
 	}
 	op, err := stats.Build(spec, *size, *size)
 	if err != nil {

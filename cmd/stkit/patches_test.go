@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,8 +34,8 @@ func TestPatchesOtherConfiguration(t *testing.T) {
 	features, _ := os.Stat(filepath.Join(ds, "features.npy"))
 
 	// The same configuration (the default seed spelled out) reuses it.
-	if code, errs := run("--seed", "5"); code != 0 {
-		t.Fatalf("same configuration: exit %d\n%s", code, errs)
+	if code, errs := run("--seed", "5"); code != 0 || !strings.Contains(errs, "already holds this dataset, complete: reusing it") {
+		t.Fatalf("same configuration: exit %d, want the reuse said\n%s", code, errs)
 	}
 	if st, _ := os.Stat(filepath.Join(ds, "features.npy")); !st.ModTime().Equal(features.ModTime()) {
 		t.Error("a re-run with the same configuration rewrote features.npy")
@@ -70,7 +71,8 @@ func TestPatchesOtherConfiguration(t *testing.T) {
 			t.Errorf("the refused run removed %s", p)
 		}
 	}
-	if code, errs := run("--chunk", "8"); code != 0 || !strings.Contains(errs, "continued with its chunk size 4 (--chunk 8") {
+	if code, errs := run("--chunk", "8"); code != 0 || !strings.Contains(errs, "continued with its chunk size 4 (--chunk 8") ||
+		!strings.Contains(errs, "holds this dataset, interrupted: resuming it") {
 		t.Fatalf("resume: exit %d\n%s", code, errs)
 	}
 	if f, err := datasets.LoadFeatures(ds); err != nil || f.Manifest.N != 9 {
@@ -93,5 +95,32 @@ func TestPatchesOtherConfiguration(t *testing.T) {
 	}
 	if f, err := datasets.LoadFeatures(ds); err != nil || f.Manifest.Spec.J != 2 {
 		t.Fatalf("recomputed dataset: %v", err)
+	}
+}
+
+// A map with NaN pixels: patches refuses it (exit 2, nothing written) and
+// names the flag that leaves such patches out; with --skip-nan it counts them.
+func TestPatchesNaNNamesFlag(t *testing.T) {
+	dir := t.TempDir()
+	a := &datasets.Array{DType: "float64", Shape: []int{64, 64}, Float64: make([]float64, 64*64)}
+	for i := range a.Float64 {
+		a.Float64[i] = float64((i*7919)%113) / 113
+	}
+	a.Float64[5] = math.NaN()
+	m := filepath.Join(dir, "nan.npy")
+	if err := datasets.WriteNPY(m, a); err != nil {
+		t.Fatal(err)
+	}
+	ds := filepath.Join(dir, "ds")
+	code, _, errs := runCLI(t, "patches", m, "-o", ds, "--size", "32", "--kind", "wst", "-J", "2")
+	if code != 2 || !strings.Contains(errs, "--skip-nan") {
+		t.Errorf("NaN map: exit %d, want 2 and --skip-nan named\n%s", code, errs)
+	}
+	if _, err := os.Stat(ds); err == nil {
+		t.Error("the refused run created the dataset folder")
+	}
+	code, _, errs = runCLI(t, "patches", m, "-o", ds, "--size", "32", "--kind", "wst", "-J", "2", "--skip-nan")
+	if code != 0 || !strings.Contains(errs, "1 skipped for non-finite pixels") {
+		t.Errorf("--skip-nan: exit %d\n%s", code, errs)
 	}
 }

@@ -78,6 +78,7 @@ described by learned per-component models (stkit export) instead; see
 stkit separate --models MODELDIR --help.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "wph")
+	fs.Lookup("iso").Usage += " (default here: on; --iso=false for the anisotropic statistic)"
 	out := fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required)")
 	contPath := fs.String("contaminant", "", "contaminant samples [K, M, N], K ≥ 2")
 	noisePath := fs.String("noise", "", "noise samples [K, M, N], K ≥ 2")

@@ -46,6 +46,8 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
+	fs.Lookup("synthesis").Usage += " (default here: on for scov and wst; --synthesis=false for the raw coefficients)"
+	fs.Lookup("iso").Usage += " (default here: on with the scov and wst synthesis vectors; --iso=false for the anisotropic one)"
 	out := fs.String("o", "", "output [K, M, N] float32: .npy, .npz or .fits (required)")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
@@ -68,9 +70,14 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 		fs.Usage()
 		return badInputf("synth needs one TARGET and -o OUT.npy")
 	}
-	if !isSet(fs, "synthesis") && (spec.Kind == stats.SCov || spec.Kind == stats.WST || spec.Kind == "") {
-		spec.Synthesis = true
-		if !isSet(fs, "iso") {
+	// scov and wst: the isotropic synthesis vector unless the flags say
+	// otherwise (--synthesis alone keeps --iso on; --synthesis=false gives
+	// the raw coefficients, anisotropic unless --iso).
+	if spec.Kind == stats.SCov || spec.Kind == stats.WST || spec.Kind == "" {
+		if !isSet(fs, "synthesis") {
+			spec.Synthesis = true
+		}
+		if !isSet(fs, "iso") && spec.Synthesis {
 			spec.Iso = true
 		}
 	}

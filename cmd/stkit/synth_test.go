@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -100,6 +101,30 @@ func TestSynthOutputFormats(t *testing.T) {
 		}
 		if a.DType != "float32" || len(a.Shape) != 3 || a.Shape[0] != 1 || a.Shape[1] != 64 || a.Shape[2] != 64 {
 			t.Errorf("%s: %s %v, want float32 [1 64 64]", name, a.DType, a.Shape)
+		}
+	}
+}
+
+// The default statistic of synth is the isotropic synthesis vector; naming
+// --synthesis alone keeps it isotropic (it used to switch --iso off),
+// --synthesis=false gives the raw, anisotropic coefficients, --iso=false the
+// anisotropic synthesis vector.
+func TestSynthSynthesisIsoDefaults(t *testing.T) {
+	dir := t.TempDir()
+	target := writeTestMap(t, dir, "target.npy", 1)
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "scov J=3 L=4 iso synthesis "},
+		{[]string{"--synthesis"}, "scov J=3 L=4 iso synthesis "},
+		{[]string{"--synthesis=false"}, "scov J=3 L=4 wavelet"},
+		{[]string{"--iso=false"}, "scov J=3 L=4 synthesis "},
+	} {
+		args := append([]string{"synth", target, "-J", "3", "--steps", "1", "-o", filepath.Join(dir, "s.npy")}, c.flags...)
+		code, _, errs := runCLI(t, args...)
+		if code != 0 || !strings.Contains(errs, "synth: "+c.want) {
+			t.Errorf("%v: exit %d, want %q in\n%s", c.flags, code, c.want, tail(errs, 600))
 		}
 	}
 }
