@@ -87,6 +87,9 @@ func TestStatsChunkedBatch(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("%s --chunk %s: exit %d: %s", kind, chunk, code, tail(errs, 600))
 			}
+			if !strings.Contains(errs, "stats: wrote "+out+" (") || !strings.Contains(errs, "5 maps of ") {
+				t.Errorf("%s --chunk %s: no line naming the output and its 5 maps in %q", kind, chunk, tail(errs, 300))
+			}
 			if chunk == "2" && !strings.Contains(errs, "(5/5)") {
 				t.Errorf("%s --chunk 2: no progress over the 5 maps in %q", kind, tail(errs, 300))
 			}

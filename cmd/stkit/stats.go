@@ -159,13 +159,24 @@ Without -o a table of the coefficients of the first map is printed.`)
 	}
 	switch *format {
 	case "":
-		return printCoeffs(g, op.Labels(), coeffs)
+		err = printCoeffs(g, op.Labels(), coeffs)
 	case "npy":
-		return writeCoeffsNPY(*out, spec, op, coeffs)
+		err = writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
-		return writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps)
+		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps)
 	case "json":
-		return writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps)
+		err = writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps)
+	}
+	if err != nil {
+		return err
+	}
+	// as the other commands: say what was written (on stderr: the table of
+	// coefficients without -o is the only thing on stdout)
+	if *out != "" {
+		fmt.Fprintf(g.stderr, "stats: wrote %s (%s, %s of %d coefficients; %s)\n", *out, spec, plural(coeffs.B, "map"), coeffs.K, *format)
+	}
+	if *plotPath != "" {
+		fmt.Fprintf(g.stderr, "stats: wrote the dashboard %s\n", *plotPath)
 	}
 	return nil
 }
