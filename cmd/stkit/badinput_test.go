@@ -332,6 +332,23 @@ func TestTrainValLeavesTooFewRows(t *testing.T) {
 	wantBadInput(t, []string{"train", ds, "-o", run, "--clusters", "2", "--epochs", "1", "--val", "0.999"}, "training needs at least 2", run)
 }
 
+// --resume of a RUN that is not there (a misspelt -o) says so; it used to
+// announce a new run and then ask for --clusters below the whole usage.
+// With --clusters it starts the run (a restartable job).
+func TestResumeMissingRun(t *testing.T) {
+	ds := tinyDataset(t)
+	run := filepath.Join(t.TempDir(), "rnu")
+	wantBadInput(t, []string{"train", ds, "-o", run, "--resume"}, "--resume: no run to continue in "+run+" (no such folder)", run)
+	if err := os.Mkdir(run, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wantBadInput(t, []string{"train", ds, "-o", run, "--resume"}, "(it has no checkpoint)", filepath.Join(run, "checkpoints"))
+	code, _, errs := runCLI(t, "train", ds, "-o", run, "--resume", "--clusters", "2", "--epochs", "1", "--z", "2", "--h", "8", "--layers", "1")
+	if code != 0 || !strings.Contains(errs, "starting a new run") {
+		t.Errorf("--resume --clusters on a new RUN: exit %d\n%s", code, tail(errs, 600))
+	}
+}
+
 // A resume refused for changed settings rewrote run.json with the refused
 // values first, so that run.json no longer described the run.
 func TestRefusedResumeKeepsRunJSON(t *testing.T) {

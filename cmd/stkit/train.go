@@ -377,6 +377,16 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		}
 	}
 	if *resume && prev == nil {
+		// --resume --clusters K starts the run when there is none yet (a job
+		// that may be restarted); without --clusters, a misspelt RUN is the
+		// likelier mistake: say so instead of asking for --clusters.
+		if *k == 0 {
+			why := "it has no checkpoint"
+			if _, err := os.Stat(runDir); errors.Is(err, os.ErrNotExist) {
+				why = "no such folder"
+			}
+			return badInputf("--resume: no run to continue in %s (%s); check -o, or give --clusters K to start a new run there", runDir, why)
+		}
 		fmt.Fprintf(g.stderr, "train: no checkpoint in %s: starting a new run\n", runDir)
 	}
 
