@@ -246,7 +246,11 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 			return err
 		}
 	}
-	fmt.Fprintf(w, "wrote %s (and %s_*.png, %s_summary.json)\n", *out, stem, stem)
+	if *noPlots {
+		fmt.Fprintf(w, "wrote %s (and %s_summary.json)\n", *out, stem)
+	} else {
+		fmt.Fprintf(w, "wrote %s (and %s_*.png, %s_summary.json)\n", *out, stem, stem)
+	}
 	return nil
 }
 

@@ -396,6 +396,8 @@ func TestTrainClustersBadInput(t *testing.T) {
 	// --labels with a group: the captured text names each source's label.
 	if code, out, errs := runCLI(t, "clusters", run, ds, "-o", csvOut, "--labels", "(noise|smooth)", "--no-plots"); code != 0 || !strings.Contains(out, "best-match") {
 		t.Errorf("--labels with groups: exit %d %s %s", code, out, errs)
+	} else if strings.Contains(out+errs, "_*.png") {
+		t.Errorf("--no-plots: the closing line names PNGs it did not write: %s %s", out, errs)
 	}
 	// A truncated newest checkpoint: clusters uses the previous one and says
 	// so (it fell back silently).
