@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -250,6 +252,21 @@ func TestBenchFailedRowsExitNonZero(t *testing.T) {
 	code, _, errs := runCLI(t, "bench", "--only", "wst,wph")
 	if code != 1 || calls != 2 || !strings.Contains(errs, "2 of 2 bench rows failed: wst/cpu/1, wph/cpu/1") {
 		t.Errorf("exit %d after %d rows:\n%s", code, calls, errs)
+	}
+}
+
+// The closing "this machine" line names the engines the rows ran on; it
+// named the cpu engine for `stkit bench --engines graph`.
+func TestBenchMachineLineNamesEngines(t *testing.T) {
+	saved := benchExec
+	defer func() { benchExec = saved }()
+	benchExec = func(exe string, args []string, stderr io.Writer) ([]byte, error) {
+		return json.Marshal(bench.Row{Family: "wph", Config: "x", Engine: "graph", Batch: 1, Forward: 1, ForwardBack: 2, PeakMiB: 1})
+	}
+	code, out, errs := runCLI(t, "bench", "--only", "wph", "--engines", "graph")
+	line := out[strings.Index(out, "this machine:")+1:]
+	if code != 0 || !strings.Contains(out, "this machine:") || !strings.Contains(line, "graph (GoMLX)") || strings.Contains(line, "cpu (plain Go") {
+		t.Errorf("exit %d, stdout\n%s\nstderr\n%s", code, out, errs)
 	}
 }
 

@@ -169,8 +169,16 @@ runs in its own process so that its peak memory is its own.`)
 		}
 	}
 	bench.Print(g.stdout, rows)
-	if ch, err := engine.New("cpu", g.backend); err == nil {
-		fmt.Fprintf(g.stdout, "\nthis machine: %d CPUs, %s", runtime.NumCPU(), ch.Description)
+	// the engines the rows ran on (it used to name the cpu engine whatever
+	// --engines said)
+	var descs []string
+	for _, e := range strings.Split(*engines, ",") {
+		if ch, err := engine.New(strings.TrimSpace(e), g.backend); err == nil {
+			descs = append(descs, ch.Description)
+		}
+	}
+	if len(descs) > 0 {
+		fmt.Fprintf(g.stdout, "\nthis machine: %d CPUs, %s", runtime.NumCPU(), strings.Join(descs, "; "))
 		if la, err := os.ReadFile("/proc/loadavg"); err == nil {
 			if f := strings.Fields(string(la)); len(f) >= 3 {
 				fmt.Fprintf(g.stdout, "; load average %s", strings.Join(f[:3], " "))
