@@ -169,6 +169,24 @@ func TestExportSampleSeparateCLI(t *testing.T) {
 			t.Errorf("separation report lacks %s", f)
 		}
 	}
+	// --start: from the true components the separation ends closer to them
+	// than from the Wiener start.
+	sepT := filepath.Join(work, "sep_truth.npy")
+	code, _, errs = runModelsCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", models, "--components", strings.Join(comps, ","),
+		"-o", sepT, "--steps", "10,30", "--start", filepath.Join(dir, "truth.npy"), "--log-every", "10")
+	if code != 0 {
+		t.Fatalf("separate --models --start: exit %d\n%s", code, errs)
+	}
+	tr, _ := datasets.ReadMaps(filepath.Join(dir, "truth.npy"))
+	st, _ := datasets.ReadMaps(sepT)
+	var eW, eT float64
+	for i, v := range tr.Data {
+		eW += (s.Data[i] - v) * (s.Data[i] - v)
+		eT += (st.Data[i] - v) * (st.Data[i] - v)
+	}
+	if !(eT < 0.5*eW) {
+		t.Errorf("squared error from the truth start %.4g, from the Wiener start %.4g", eT, eW)
+	}
 	// noise:SIGMA components.
 	code, _, errs = runModelsCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", models, "--components", comps[1]+",noise:1",
 		"-o", filepath.Join(work, "sepn.npy"), "--steps", "0,5", "--log-every", "10")
@@ -218,6 +236,8 @@ func TestModelsCLIBadInput(t *testing.T) {
 		{"separate bad truth", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--truth", big}, "--truth"},
 		{"separate bad steps", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--steps", "5"}, "--steps"},
 		{"separate bad positive", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--positive", "4"}, "--positive"},
+		{"separate start and init", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--start", filepath.Join(dir, "truth.npy"), "--init", "equal"}, "--start and --init"},
+		{"separate bad start", []string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--start", big}, "--start"},
 		{"separate missing data", []string{"separate", filepath.Join(work, "nope.npy"), "--models", models, "--components", "0,1", "-o", o}, "nope.npy"},
 	}
 	// separate --models --help prints the learned-models usage.

@@ -23,7 +23,7 @@ func runSeparate(g *globals, args []string) error {
 	}
 	fs := newFlagSet(g, "separate", "DATA", `Separate the map DATA = s + c (+ n) into the component s and the rest, given
 samples of the contaminant c (--contaminant) and/or of a noise n (--noise):
-L-BFGS on the pixels of s̃, starting from DATA, minimising (Régaldo-Saint
+L-BFGS on the pixels of s̃, starting from DATA (or --start), minimising (Régaldo-Saint
 Blancard 2021, Delouis 2022, Auclair 2024; methods.md §3.8)
 
   data          Φ(s̃ + r_i) ≈ Φ(d) over a batch of residual samples r_i (BR, one
@@ -70,6 +70,11 @@ variance and the chance s × r cross-spectrum, shaded around P_s̃).
 Ctrl-C writes the current maps before exiting (exit status 1; a second
 Ctrl-C quits at once without writing them).
 
+--start FILE starts s̃ from one map of DATA's size, or from plane 0 of an
+earlier OUT [2, M, N] (to continue or refine a separation: the statistics
+fit the truth as well as they fit the map reached from DATA, so the start
+chooses among equally good solutions; see the README's separation quality).
+
 Example:
   stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy
 
@@ -94,6 +99,7 @@ stkit separate --models MODELDIR --help.`)
 	box := fs.String("box", "none", "pixel bounds on s̃: none, positive (s̃ ≥ 0) or data (0 ≤ s̃ ≤ d)")
 	frozenPath := fs.String("frozen", "", "mask map: pixels ≠ 0 keep the data's value")
 	seed := fs.Uint64("seed", 1, "random seed (sample draws)")
+	startPath := fs.String("start", "", "starting s̃: one map, or an earlier OUT [2, M, N] (its plane 0); default DATA")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -136,7 +142,7 @@ stkit separate --models MODELDIR --help.`)
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
-	if err := checkOutputFile("-o "+*out, *out, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *frozenPath); err != nil {
+	if err := checkOutputFile("-o "+*out, *out, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *frozenPath, *startPath); err != nil {
 		return err
 	}
 	if err := checkReportFolder("--report", *report); err != nil {
@@ -194,6 +200,16 @@ stkit separate --models MODELDIR --help.`)
 	}
 	if truth != nil && truth.B != 1 {
 		return badInputf("%s: the truth must be one map", *truthPath)
+	}
+	if *startPath != "" {
+		sm, err := readSet(*startPath, "start", 1)
+		if err != nil {
+			return err
+		}
+		if sm.B > 2 {
+			return badInputf("%s: the start must be one map or an earlier OUT [2, M, N], got %d maps", *startPath, sm.B)
+		}
+		opt.Start = &stlayer.Maps{B: 1, M: d.M, N: d.N, Data: sm.Map(0)}
 	}
 	switch *box {
 	case "none":
@@ -275,7 +291,7 @@ stkit separate --models MODELDIR --help.`)
 			samples = nil // paired residuals: the mean spectrum of c + n is not a file's
 		}
 		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
-			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath}
+			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath}
 		sm, err := infer.WriteSeparationReport(*report, d, res, nil, samples, truth, settings)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)

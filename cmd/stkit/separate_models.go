@@ -90,6 +90,7 @@ Example:
 	truthPath := fs.String("truth", "", "true components for the report: a [C, M, N] batch or C comma-separated files")
 	report := fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
 	seed := fs.Uint64("seed", 1, "random seed (noise components)")
+	startPath := fs.String("start", "", "starting components [C, M, N] (e.g. an earlier OUT; the last plane is not used: it is DATA minus the others) instead of --init")
 	logEvery := fs.Int("log-every", 0, "print a progress line every N iterations instead of the progress bar")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -168,7 +169,10 @@ Example:
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
-	if err := checkOutputFile("-o "+*out, *out, append([]string{pos[0]}, inputFiles(splitList(*truthPath)...)...)...); err != nil {
+	if *startPath != "" && isSet(fs, "init") {
+		return badInputf("--start and --init both give the starting point: keep one")
+	}
+	if err := checkOutputFile("-o "+*out, *out, append([]string{pos[0], *startPath}, inputFiles(splitList(*truthPath)...)...)...); err != nil {
 		return err
 	}
 	if err := checkReportFolder("--report", *report); err != nil {
@@ -203,6 +207,19 @@ Example:
 		if err := datasets.ValidateMaps(truth, 0); err != nil {
 			return badInputf("--truth %s: %v", *truthPath, strings.TrimPrefix(err.Error(), "datasets: "))
 		}
+	}
+	if *startPath != "" {
+		sm, err := readMaps(*startPath)
+		if err != nil {
+			return err
+		}
+		if sm.B != len(names) || sm.M != d.M || sm.N != d.N {
+			return badInputf("--start %s: want %d maps of %d×%d (one per component), got %d of %d×%d", *startPath, len(names), d.M, d.N, sm.B, sm.M, sm.N)
+		}
+		if err := datasets.ValidateMaps(sm, 0); err != nil {
+			return badInputf("--start %s: %v", *startPath, strings.TrimPrefix(err.Error(), "datasets: "))
+		}
+		opt.Start, opt.Init = sm, "start"
 	}
 	// The report folder is made by the report itself (checkOutputDir has
 	// checked that it can be): a refused input leaves no empty folder.
@@ -287,7 +304,7 @@ Example:
 	if *report != "" {
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
-				"steps": *steps, "tau": opt.Tau, "stop_levels": res.StopLevels, "stopped_early": res.StoppedEarly, "init": opt.Init,
+				"steps": *steps, "tau": opt.Tau, "stop_levels": res.StopLevels, "stopped_early": res.StoppedEarly, "init": opt.Init, "start": *startPath,
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
 		for _, c := range comps {
 			rep.Components = append(rep.Components, c.Name)

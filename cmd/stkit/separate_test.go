@@ -135,6 +135,67 @@ func TestSeparateBadInput(t *testing.T) {
 	}
 }
 
+// --start: s̃ starts from the given map (or plane 0 of an earlier OUT)
+// instead of DATA; started from the truth, the same few steps end far closer
+// to it.
+func TestSeparateStart(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, truth := sepInputs(t, dir)
+	s, _ := datasets.ReadMaps(truth)
+	rmsErr := func(out string) float64 {
+		m, err := datasets.ReadMaps(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := 0.0
+		for i, v := range s.Data {
+			e += (m.Map(0)[i] - v) * (m.Map(0)[i] - v)
+		}
+		return math.Sqrt(e / float64(len(s.Data)))
+	}
+	run := func(out string, extra ...string) {
+		args := append([]string{"separate", data, "--contaminant", samples, "-J", "3", "--steps", "2,4,1", "-o", out}, extra...)
+		if code, _, errs := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, errs)
+		}
+	}
+	fromD, fromS, again := filepath.Join(dir, "d_out.npy"), filepath.Join(dir, "s_out.npy"), filepath.Join(dir, "again.npy")
+	run(fromD)
+	run(fromS, "--start", truth)
+	eD, eS := rmsErr(fromD), rmsErr(fromS)
+	if !(eS < 0.5*eD) {
+		t.Errorf("rms error from the truth %.4g, from DATA %.4g", eS, eD)
+	}
+	// An earlier OUT [2, M, N]: its plane 0 is the start.
+	run(again, "--start", fromS)
+	if e := rmsErr(again); !(e < 0.5*eD) {
+		t.Errorf("rms error continuing from the truth-started result %.4g, from DATA %.4g", e, eD)
+	}
+	write := func(name string, m *stlayer.Maps) string {
+		p := filepath.Join(dir, name)
+		if err := datasets.WriteMaps(p, m); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	nan := stlayer.NewMaps(1, 32, 32)
+	nan.Data[7] = math.NaN()
+	for name, start := range map[string]string{
+		"size":  write("st_small.npy", stlayer.NewMaps(1, 16, 16)),
+		"three": write("st_three.npy", stlayer.NewMaps(3, 32, 32)),
+		"nan":   write("st_nan.npy", nan),
+	} {
+		out := filepath.Join(dir, "bad_"+name+".npy")
+		if code, _, errs := runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "2,4,1", "-o", out, "--start", start); code != 2 {
+			t.Errorf("start %s: exit %d, want 2 (%s)", name, code, strings.TrimSpace(errs))
+		}
+	}
+	// The output may not replace the start.
+	if code, _, errs := runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "2,4,1", "-o", fromS, "--start", fromS); code != 2 || !strings.Contains(errs, "replace the input") {
+		t.Errorf("-o = --start: exit %d: %s", code, errs)
+	}
+}
+
 func containsFlag(args []string, f string) bool {
 	for _, a := range args {
 		if a == f {
