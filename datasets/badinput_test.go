@@ -33,6 +33,10 @@ func TestFilePartAndCheckMapsPath(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), frag) {
 			t.Errorf("CheckMapsPath(%q) = %v, want an error with %q", p, err, frag)
 		}
+		// It lists the output types only: .fits.gz cannot be written.
+		if err != nil && frag != "gzip" && strings.Contains(err.Error(), ".fits.gz") {
+			t.Errorf("CheckMapsPath(%q) offers .fits.gz for an output: %v", p, err)
+		}
 		// WriteMaps refuses the same names, writing nothing.
 		dir := t.TempDir()
 		if err := WriteMaps(filepath.Join(dir, p), stlayer.NewMaps(1, 4, 4)); err == nil {

@@ -101,7 +101,7 @@ func CheckMapsPath(path string) error {
 		}
 		return nil
 	}
-	return unknownExt(path)
+	return fmt.Errorf("datasets: %s: unknown file type %q for an output (want .npy, .npz, .npz:member, .fits, .fit or .fts)", path, filepath.Ext(path))
 }
 
 func unknownExt(path string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -230,6 +231,9 @@ func plotPCA(path string, pc [][2]float64, frac [2]float64, clusters []int, K in
 	p.Y.Label.Text = fmt.Sprintf("PC2 (%.0f%% of variance)", 100*frac[1])
 	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}}
 	nl := max(1, len(labelNames))
+	// Groups are drawn largest first, so that a small group is not hidden
+	// under a large one; the legend keeps the cluster order.
+	var groups []*plotter.Scatter
 	for k := 0; k < K; k++ {
 		for l := 0; l < nl; l++ {
 			var xy plotter.XYs
@@ -248,13 +252,17 @@ func plotPCA(path string, pc [][2]float64, frac [2]float64, clusters []int, K in
 			s.GlyphStyle.Color = plotx.Palette(k)
 			s.GlyphStyle.Radius = vg.Points(2)
 			s.GlyphStyle.Shape = shapes[l%len(shapes)]
-			p.Add(s)
+			groups = append(groups, s)
 			name := fmt.Sprintf("cluster %d", k)
 			if len(labelNames) > 1 {
 				name += " · " + labelNames[l]
 			}
 			p.Legend.Add(name, s)
 		}
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].Len() > groups[j].Len() })
+	for _, s := range groups {
+		p.Add(s)
 	}
 	p.Legend.Top = true
 	p.Legend.Left = false
