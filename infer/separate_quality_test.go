@@ -397,16 +397,7 @@ func sepStart(tb testing.TB, mode string, d, samples *stlayer.Maps, k int) *stla
 	if mode == "cr" {
 		// Hoffman & Ribak 1991: W d + g − W(g + r_k) is a draw of the
 		// Gaussian posterior of s given d.
-		rng := rand.New(rand.NewPCG(uint64(k), 99))
-		wn := make([]float64, M*N)
-		for i := range wn {
-			wn[i] = rng.NormFloat64()
-		}
-		f := fft2(wn, M, N)
-		for j := range f {
-			f[j] *= complex(math.Sqrt(gs[j]), 0)
-		}
-		g := ifft2Real(f, M, N)
+		g := fieldWithSpectrum(gs, M, N, 0, 0, uint64(k), 99)
 		rk := samples.Map(k % samples.B)
 		mix := make([]float64, M*N)
 		for i := range mix {
