@@ -282,6 +282,18 @@ func plural(n int, s string) string {
 }
 
 // isSet reports whether flag name was given on the command line.
+// synthesisDefaults turns on the isotropic synthesis vector unless the
+// flags say otherwise: --synthesis alone keeps --iso on; --synthesis=false
+// gives the raw coefficients, anisotropic unless --iso.
+func synthesisDefaults(fs *flag.FlagSet, spec *stats.Spec) {
+	if !isSet(fs, "synthesis") {
+		spec.Synthesis = true
+	}
+	if !isSet(fs, "iso") && spec.Synthesis {
+		spec.Iso = true
+	}
+}
+
 func isSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) {

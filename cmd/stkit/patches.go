@@ -77,12 +77,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	// (--synthesis alone keeps --iso on; --synthesis=false gives the raw
 	// coefficients, anisotropic unless --iso).
 	if spec.Kind == stats.SCov {
-		if !isSet(fs, "synthesis") {
-			spec.Synthesis = true
-		}
-		if !isSet(fs, "iso") && spec.Synthesis {
-			spec.Iso = true
-		}
+		synthesisDefaults(fs, &spec)
 	}
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {

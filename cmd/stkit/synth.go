@@ -74,12 +74,7 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	// otherwise (--synthesis alone keeps --iso on; --synthesis=false gives
 	// the raw coefficients, anisotropic unless --iso).
 	if spec.Kind == stats.SCov || spec.Kind == stats.WST || spec.Kind == "" {
-		if !isSet(fs, "synthesis") {
-			spec.Synthesis = true
-		}
-		if !isSet(fs, "iso") && spec.Synthesis {
-			spec.Iso = true
-		}
+		synthesisDefaults(fs, &spec)
 	}
 	if *k < 1 {
 		return badInputf("-n must be ≥ 1")
