@@ -338,6 +338,7 @@ func prepareXLA(config string) {
 	if !isCUDAName(filepath.Base(plugin)) && !isCUDAName(plugin) {
 		return
 	}
+	setFullF32()
 	flags := os.Getenv("XLA_FLAGS")
 	if strings.Contains(flags, "--xla_gpu_cuda_data_dir") {
 		return
@@ -360,5 +361,32 @@ func prepareXLA(config string) {
 			slog.Debug("set XLA_FLAGS for the CUDA plugin", "XLA_FLAGS", f)
 			return
 		}
+	}
+}
+
+// TF32Env names the variable that lets float32 matrix products on NVIDIA GPUs
+// use TF32 (STKIT_TF32=1); unset, stkit asks for full float32 products.
+const TF32Env = "STKIT_TF32"
+
+// setFullF32 makes float32 matrix products on NVIDIA GPUs full float32, unless
+// $STKIT_TF32 is 1. XLA's default precision for a float32 dot lets cuBLAS and
+// its Triton GEMMs use TF32 (10-bit mantissa) on Ampere and later GPUs: on an
+// H200 `stkit check` then failed 5 of 19 parity checks (relative errors
+// 1.6e-4 to 8.8e-4 in scov C01, for_synthesis and its gradient and in
+// Kymatio's S, where the products are one-hot selections, weighted means and
+// iso averages), against 2e-7 to 6e-6 on the CPU. GoMLX v0.26 offers no
+// per-product precision, so the fix is the environment:
+// NVIDIA_TF32_OVERRIDE=0 (cuBLAS and cuDNN never use TF32) and XLA_FLAGS'
+// --xla_gpu_enable_triton_gemm=false (XLA's own Triton GEMMs ignore that
+// variable). Values the user set are kept.
+func setFullF32() {
+	if os.Getenv(TF32Env) == "1" {
+		return
+	}
+	if _, ok := os.LookupEnv("NVIDIA_TF32_OVERRIDE"); !ok {
+		_ = os.Setenv("NVIDIA_TF32_OVERRIDE", "0")
+	}
+	if f := os.Getenv("XLA_FLAGS"); !strings.Contains(f, "xla_gpu_enable_triton_gemm") {
+		_ = os.Setenv("XLA_FLAGS", strings.TrimSpace(f+" --xla_gpu_enable_triton_gemm=false"))
 	}
 }

@@ -146,17 +146,35 @@ func TestPrepareXLA(t *testing.T) {
 	t.Setenv("XLA_FLAGS", "")
 	t.Setenv("GOPJRT_CUDA_CHECKS", "")
 	os.Unsetenv("GOPJRT_CUDA_CHECKS")
+	t.Setenv("NVIDIA_TF32_OVERRIDE", "")
+	os.Unsetenv("NVIDIA_TF32_OVERRIDE")
+	t.Setenv(TF32Env, "")
 	prepareXLA("xla:" + filepath.Join(plugDir, "xla_cuda_plugin.so"))
-	if got, want := os.Getenv("XLA_FLAGS"), "--xla_gpu_cuda_data_dir="+filepath.Join(root, "nvidia", "cuda_nvcc"); got != want {
+	if got, want := os.Getenv("XLA_FLAGS"), "--xla_gpu_enable_triton_gemm=false --xla_gpu_cuda_data_dir="+filepath.Join(root, "nvidia", "cuda_nvcc"); got != want {
 		t.Errorf("XLA_FLAGS = %q, want %q", got, want)
 	}
 	if os.Getenv("GOPJRT_CUDA_CHECKS") != "0" {
 		t.Errorf("GOPJRT_CUDA_CHECKS not disabled")
 	}
+	if os.Getenv("NVIDIA_TF32_OVERRIDE") != "0" {
+		t.Errorf("TF32 not disabled: NVIDIA_TF32_OVERRIDE=%q", os.Getenv("NVIDIA_TF32_OVERRIDE"))
+	}
 	// A user choice is kept.
-	t.Setenv("XLA_FLAGS", "--xla_gpu_cuda_data_dir=/mine")
+	t.Setenv("XLA_FLAGS", "--xla_gpu_cuda_data_dir=/mine --xla_gpu_enable_triton_gemm=true")
+	t.Setenv("NVIDIA_TF32_OVERRIDE", "1")
 	prepareXLA("xla:" + filepath.Join(plugDir, "xla_cuda_plugin.so"))
-	if os.Getenv("XLA_FLAGS") != "--xla_gpu_cuda_data_dir=/mine" {
+	if os.Getenv("XLA_FLAGS") != "--xla_gpu_cuda_data_dir=/mine --xla_gpu_enable_triton_gemm=true" {
 		t.Errorf("XLA_FLAGS overwritten: %q", os.Getenv("XLA_FLAGS"))
+	}
+	if os.Getenv("NVIDIA_TF32_OVERRIDE") != "1" {
+		t.Errorf("NVIDIA_TF32_OVERRIDE overwritten")
+	}
+	// STKIT_TF32=1 leaves TF32 on.
+	t.Setenv("XLA_FLAGS", "")
+	os.Unsetenv("NVIDIA_TF32_OVERRIDE")
+	t.Setenv(TF32Env, "1")
+	prepareXLA("xla:" + filepath.Join(plugDir, "xla_cuda_plugin.so"))
+	if strings.Contains(os.Getenv("XLA_FLAGS"), "triton") || os.Getenv("NVIDIA_TF32_OVERRIDE") != "" {
+		t.Errorf("STKIT_TF32=1: XLA_FLAGS %q, NVIDIA_TF32_OVERRIDE %q", os.Getenv("XLA_FLAGS"), os.Getenv("NVIDIA_TF32_OVERRIDE"))
 	}
 }
