@@ -17,7 +17,8 @@
 // The package also replaces the VJP of Slice on backends without the Pad op (the
 // pure-Go backend): upstream pads the adjoint with Pad, which simplego lacks; the
 // replacement scatters it back with Concatenate (and a Reshape for strides).
-// On backends with Pad the upstream rule is used.
+// On backends with Pad the upstream rule is used. Reverse, which has no VJP
+// upstream, gets one (Reverse of the adjoint; backends with the Reverse op).
 //
 // Importing the package (a blank import is enough) installs the rules in
 // graph.VJPRegistration from init(). Every package that builds differentiated
@@ -58,6 +59,7 @@ func Install() {
 	VJPRegistration[NodeTypeDot] = single(DotVJP)
 	VJPRegistration[NodeTypeDotGeneral] = single(DotGeneralVJP)
 	VJPRegistration[NodeTypeSlice] = single(SliceVJP)
+	VJPRegistration[NodeTypeReverse] = single(ReverseVJP)
 }
 
 // Uninstall restores the upstream VJPs (for benchmarks and comparisons only).
@@ -65,6 +67,7 @@ func Uninstall() {
 	VJPRegistration[NodeTypeDot] = Original[NodeTypeDot]
 	VJPRegistration[NodeTypeDotGeneral] = Original[NodeTypeDotGeneral]
 	VJPRegistration[NodeTypeSlice] = Original[NodeTypeSlice]
+	delete(VJPRegistration, NodeTypeReverse)
 }
 
 func single(fn func(node, v *Node) []*Node) VJP {

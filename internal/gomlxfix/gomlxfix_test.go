@@ -13,9 +13,12 @@ import (
 	"github.com/stkit-org/stkit/internal/backend"
 )
 
+// newBackend returns the process-wide backend (one per test binary: on a GPU
+// each new PJRT client reserves most of the device's memory, and the fourth
+// test's client ran out of it on an H200).
 func newBackend(t testing.TB) backends.Backend {
 	t.Helper()
-	b, cfg, err := backend.New("")
+	b, cfg, err := backend.Default()
 	if err != nil {
 		t.Fatalf("backend: %v", err)
 	}
