@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
+	"github.com/stkit-org/stkit/internal/backend"
 	"github.com/stkit-org/stkit/internal/gfft"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -37,6 +38,7 @@ type prim struct {
 	tr     *gfft.Transformer
 	banks  map[*stlayer.FilterBank]*Node
 	consts map[string]*Node
+	pureGo bool // the backend is GoMLX's pure-Go one (choices of op below)
 }
 
 var _ stlayer.Prim = (*prim)(nil)
@@ -46,7 +48,8 @@ func newPrim(e *Engine, g *Graph) *prim {
 	if err != nil {
 		panic(primError{err})
 	}
-	return &prim{e: e, g: g, tr: tr, banks: map[*stlayer.FilterBank]*Node{}, consts: map[string]*Node{}}
+	return &prim{e: e, g: g, tr: tr, banks: map[*stlayer.FilterBank]*Node{}, consts: map[string]*Node{},
+		pureGo: backend.IsPureGo(e.b)}
 }
 
 func (p *prim) mk(re, im *Node) *Field {
@@ -638,7 +641,9 @@ func imod(a, n int) int {
 }
 
 // Shifts gathers the values at positions pos (mod H, W): [B, C*T, 1, 1],
-// channel c*T + t. Implemented as a product with a one-hot [HW, T] matrix.
+// channel c*T + t. On the pure-Go backend a product with a one-hot [HW, T]
+// matrix, elsewhere a Gather (exact on GPUs, where a float32 product may use
+// TF32).
 func (p *prim) Shifts(xf stlayer.Field, pos [][2]int) stlayer.Field {
 	x := p.own(xf)
 	T := len(pos)
@@ -646,6 +651,22 @@ func (p *prim) Shifts(xf stlayer.Field, pos [][2]int) stlayer.Field {
 		shapePanic("Shifts: no positions")
 	}
 	n := x.h * x.w
+	if !p.pureGo {
+		ind := make([]int32, T)
+		for t, ps := range pos {
+			ind[t] = int32(imod(ps[0], x.h)*x.w + imod(ps[1], x.w))
+		}
+		I := Const(p.g, tensors.FromFlatDataAndDimensions(ind, T, 1))
+		gather := func(v *Node) *Node {
+			if v == nil {
+				return nil
+			}
+			t := TransposeAllAxes(Reshape(v, x.b*x.c, n), 1, 0) // [HW, B·C]
+			y := TransposeAllAxes(Gather(t, I), 1, 0)           // [B·C, T]
+			return Reshape(y, x.b, x.c*T, 1, 1)
+		}
+		return p.mk(gather(x.re), gather(x.im))
+	}
 	sel := make([]float32, n*T)
 	for t, ps := range pos {
 		sel[(imod(ps[0], x.h)*x.w+imod(ps[1], x.w))*T+t] = 1
@@ -826,7 +847,13 @@ func (p *prim) Channels(xf stlayer.Field, idx []int) stlayer.Field {
 		if runs <= 8 {
 			return p.take(v, 1, idx)
 		}
-		if n == 1 { // coefficient blocks: one-hot product along channels
+		// Coefficient blocks on the pure-Go backend: a one-hot product along
+		// channels (faster there than Gather's scatter gradient). Elsewhere, and
+		// for one-hot matrices over 1 Mi entries, Gather: on XLA a one-hot
+		// product puts a dense [C, K] constant in the program (scov J7's
+		// 5882-channel permutation: 138 MB, minutes of compilation) and on
+		// GPUs a float32 product may round its operands to TF32.
+		if n == 1 && p.pureGo && x.c*K <= 1<<20 {
 			sel := make([]float32, x.c*K)
 			for i, c := range idx {
 				sel[c*K+i] = 1
