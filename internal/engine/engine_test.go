@@ -26,13 +26,17 @@ func TestChoice(t *testing.T) {
 	}
 }
 
-// Both engines give the same coefficients and gradients on every family (small maps).
+// Both engines give the same coefficients and gradients on every family (small
+// maps). The graph engine runs on the process's backend ($GOMLX_BACKEND, else
+// a PJRT plugin found on disk, else pure Go): with GOMLX_BACKEND=xla:... this
+// is the parity test of the XLA path (native FFT).
 func TestEnginesAgree(t *testing.T) {
 	cpuE, _ := New("cpu", "")
-	grE, err := New("graph", "go")
+	grE, err := New("graph", "")
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("graph engine: %s", grE.Description)
 	x := stlayer.NewMaps(2, 32, 32)
 	for i := range x.Data {
 		x.Data[i] = math.Exp(0.7*math.Sin(0.37*float64(i)) + 0.3*math.Cos(0.11*float64(i*i%97)))
