@@ -188,21 +188,28 @@ func (p *prim) bank(f *stlayer.FilterBank, h, w int) *Node {
 func (p *prim) MulFilters(xf stlayer.Field, f *stlayer.FilterBank) stlayer.Field {
 	x := p.own(xf)
 	P, K, n := x.b*x.c, f.K, x.h*x.w
-	F := tile(Reshape(p.bank(f, x.h, x.w), 1, K, n), 0, P)
+	F := p.tile(Reshape(p.bank(f, x.h, x.w), 1, K, n), 0, P)
 	apply := func(v *Node) *Node {
 		if v == nil {
 			return nil
 		}
-		y := Mul(tile(Reshape(v, P, 1, n), 1, K), F)
+		y := Mul(p.tile(Reshape(v, P, 1, n), 1, K), F)
 		return Reshape(y, x.b, x.c*K, x.h, x.w)
 	}
 	return p.mk(apply(x.re), apply(x.im))
 }
 
-// tile repeats v (size 1 along axis) n times along axis with Concatenate.
-func tile(v *Node, axis, n int) *Node {
+// tile repeats v (size 1 along axis) n times along axis: with Concatenate on
+// the pure-Go backend (see MulFilters), elsewhere with one BroadcastInDim (a
+// Concatenate of B·C operands made the XLA program grow with the batch).
+func (p *prim) tile(v *Node, axis, n int) *Node {
 	if n == 1 {
 		return v
+	}
+	if !p.pureGo {
+		dims := append([]int(nil), v.Shape().Dimensions...)
+		dims[axis] = n
+		return BroadcastToDims(v, dims...)
 	}
 	vs := make([]*Node, n)
 	for i := range vs {
@@ -227,7 +234,7 @@ func (p *prim) MulFilter(xf stlayer.Field, f *stlayer.FilterBank, idx []int) stl
 		}
 		copy(data[c*n:(c+1)*n], fd[k*n:(k+1)*n])
 	}
-	G := tile(p.constF32(fmt.Sprintf("mulfilter|%p|%v", f, idx), data, 1, x.c, x.h, x.w), 0, x.b)
+	G := p.tile(p.constF32(fmt.Sprintf("mulfilter|%p|%v", f, idx), data, 1, x.c, x.h, x.w), 0, x.b)
 	return p.mk(Mul(x.re, G), mul(x.im, G))
 }
 
@@ -490,7 +497,7 @@ func (p *prim) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
 		shapePanic("MulConst: %d weights for %dx%d", len(m), x.h, x.w)
 	}
 	M := Const(p.g, tensors.FromFlatDataAndDimensions(f32(m), 1, x.h*x.w))
-	M = tile(M, 0, x.b*x.c)
+	M = p.tile(M, 0, x.b*x.c)
 	apply := func(v *Node) *Node {
 		if v == nil {
 			return nil

@@ -610,6 +610,15 @@ func TestPrimitives(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { checkCase(t, c) })
 	}
+	// The op choices of the other backends (broadcasts, gathers), built on
+	// whatever backend runs the test.
+	for _, c := range cases {
+		if c.generic {
+			continue
+		}
+		c.generic = true
+		t.Run(c.name+" generic", func(t *testing.T) { checkCase(t, c) })
+	}
 }
 
 func channelsHF(x hf, idx []int) hf {
