@@ -246,13 +246,15 @@ func benchRow(g *globals, id string, reps, size int) error {
 	if err != nil {
 		return err
 	}
-	fwd, err := bench.Time(reps, true, func() error {
+	fwd, fwd1, err := bench.TimeFirst(reps, true, func() error {
 		_, err := ch.Engine.Forward(op.Key(), op.Stat(), x)
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	// progress on stderr, so that a row cut short still says how far it got
+	fmt.Fprintf(g.stderr, "bench %s: forward first call %.2f s (graph build and compilation included), median %.4f s\n", id, fwd1, fwd)
 	if c.synthesis {
 		return benchSynthRow(g, c, ch, op, x, fwd)
 	}
@@ -268,7 +270,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 			target[i] *= 1.01
 		}
 	}
-	fb, err := bench.Time(reps, true, func() error {
+	fb, fb1, err := bench.TimeFirst(reps, true, func() error {
 		_, _, err := ch.Engine.LossGrad(op.Key(), op.Stat(), x, func(out *stlayer.Coeffs) (float64, []complex128, error) {
 			gr := make([]complex128, len(out.Data))
 			l := 0.0
@@ -287,7 +289,9 @@ func benchRow(g *globals, id string, reps, size int) error {
 	if err != nil {
 		return err
 	}
-	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: b, Forward: fwd, ForwardBack: fb, PeakMiB: bench.PeakRSSMiB()}
+	fmt.Fprintf(g.stderr, "bench %s: forward+backward first call %.2f s, median %.4f s\n", id, fb1, fb)
+	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: b, Forward: fwd, ForwardBack: fb,
+		FirstForward: fwd1, FirstFB: fb1, PeakMiB: bench.PeakRSSMiB()}
 	return json.NewEncoder(g.stdout).Encode(r)
 }
 

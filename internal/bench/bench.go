@@ -131,11 +131,25 @@ func CurrentRSSMiB() float64 {
 // Time runs f once as a warm-up (untimed, unless warm is false) then n times
 // and returns the median duration in seconds.
 func Time(n int, warm bool, f func() error) (float64, error) {
+	med, _, err := TimeFirst(n, warm, f)
+	return med, err
+}
+
+// TimeFirst is Time that also returns the warm-up call's seconds (0 without
+// warm-up): on the graph engine that call builds and compiles the graph.
+func TimeFirst(n int, warm bool, f func() error) (median, first float64, err error) {
 	if warm {
+		t0 := time.Now()
 		if err := f(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
+		first = time.Since(t0).Seconds()
 	}
+	median, err = timeMedian(n, f)
+	return median, first, err
+}
+
+func timeMedian(n int, f func() error) (float64, error) {
 	d := make([]float64, n)
 	for i := range d {
 		runtime.GC()
@@ -154,16 +168,32 @@ type Row struct {
 	Family, Config, Engine string
 	Batch                  int
 	Forward, ForwardBack   float64 // seconds per call (whole batch)
-	PeakMiB                float64
-	PeerForward, PeerFB    float64 // seconds per map, 0 if unknown
-	PeerName               string
+	// FirstForward, FirstFB: seconds of the first (untimed) call, which on
+	// the graph engine includes building and compiling the graph.
+	FirstForward, FirstFB float64
+	PeakMiB               float64
+	PeerForward, PeerFB   float64 // seconds per map, 0 if unknown
+	PeerName              string
+}
+
+// compileSeconds formats the first calls' excess over the medians (graph
+// building and compilation on the graph engine; "—" when not measured).
+func compileSeconds(r Row) string {
+	if r.FirstForward <= 0 {
+		return "—"
+	}
+	c := r.FirstForward - r.Forward
+	if r.FirstFB > 0 {
+		c += r.FirstFB - r.ForwardBack
+	}
+	return fmt.Sprintf("%.1f", max(c, 0))
 }
 
 // Print writes rows as an aligned table with maps/s and ratios to the peers
 // (ratio = ours/peer per map: < 1 means faster than the peer).
 func Print(w io.Writer, rows []Row) {
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "family\tconfig\tengine\tB\tmaps/s\ts/fwd\ts/fwd+bwd\tpeak MiB\tpeer\tratio fwd\tratio fwd+bwd")
+	fmt.Fprintln(tw, "family\tconfig\tengine\tB\tmaps/s\ts/fwd\ts/fwd+bwd\tcompile s\tpeak MiB\tpeer\tratio fwd\tratio fwd+bwd")
 	for _, r := range rows {
 		ratio := func(ours, peer float64) string {
 			if peer <= 0 || ours <= 0 {
@@ -179,7 +209,7 @@ func Print(w io.Writer, rows []Row) {
 		if r.ForwardBack > 0 {
 			fb = fmt.Sprintf("%.4f", r.ForwardBack)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.1f\t%.4f\t%s\t%.0f\t%s\t%s\t%s\n", r.Family, r.Config, r.Engine, r.Batch, mps, r.Forward, fb, r.PeakMiB, r.PeerName, ratio(r.Forward, r.PeerForward), ratio(r.ForwardBack, r.PeerFB))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.1f\t%.4f\t%s\t%s\t%.0f\t%s\t%s\t%s\n", r.Family, r.Config, r.Engine, r.Batch, mps, r.Forward, fb, compileSeconds(r), r.PeakMiB, r.PeerName, ratio(r.Forward, r.PeerForward), ratio(r.ForwardBack, r.PeerFB))
 	}
 	tw.Flush()
 }
