@@ -238,6 +238,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 		return err
 	}
 	g.engine = parts[1]
+	g.compileNoted = true // rows print their first-call seconds instead
 	ch, err := chooseEngine(g)
 	if err != nil {
 		return err

@@ -122,6 +122,12 @@ func chooseEngine(g *globals) (*engine.Choice, error) {
 		return nil, badInputf("%v", err)
 	}
 	slog.Info("statistics engine", "engine", c.Description)
+	if n := c.Engine.Name(); strings.HasPrefix(n, "graph:") && n != "graph:go" && !g.compileNoted {
+		// XLA compiles each graph on its first call: tens of seconds to
+		// minutes for scov J6/J7 on an H200 (README, GPU), silent otherwise.
+		fmt.Fprintf(g.stderr, "note: the graph engine on %s compiles each statistic once per batch and map size; the first call can take minutes\n", strings.TrimPrefix(n, "graph:"))
+		g.compileNoted = true
+	}
 	return c, nil
 }
 

@@ -45,6 +45,8 @@ type globals struct {
 	verbose bool
 	stdout  io.Writer
 	stderr  io.Writer
+	// compileNoted: the graph engine's compilation note was printed
+	compileNoted bool
 }
 
 var commands = map[string]*command{}
