@@ -43,6 +43,11 @@ type prim struct {
 
 var _ stlayer.Prim = (*prim)(nil)
 
+// PrefersStacking implements stlayer.Stacker: a few large operations make a
+// smaller program (XLA compiles faster) and fewer steps on the pure-Go
+// backend.
+func (p *prim) PrefersStacking() bool { return true }
+
 func newPrim(e *Engine, g *Graph) *prim {
 	tr, err := gfft.New(g, e.method)
 	if err != nil {
