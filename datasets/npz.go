@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -60,14 +61,19 @@ func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexP
 		return nil, err
 	}
 	want := strings.TrimSuffix(name, ".npy")
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = memberName(f.Name)
+	}
+	if name == "" && len(files) > 1 {
+		// Documented, but easy to miss: say which array is read.
+		slog.Warn(fmt.Sprintf("npz archive with %d arrays (%s): reading the first, %q; choose one with FILE.npz:NAME",
+			len(files), strings.Join(names, ", "), names[0]))
+	}
 	for _, f := range files {
 		if name == "" || memberName(f.Name) == want {
 			return readNPZMember(f, part)
 		}
-	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = memberName(f.Name)
 	}
 	return nil, formatErrorf("npz", "no member %q (members: %s)", want, strings.Join(names, ", "))
 }
