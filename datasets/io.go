@@ -185,9 +185,9 @@ func ReadNPZMember(path, name string) (*Array, error) { return readNPZMemberFile
 
 // readNPZMemberFile is ReadNPZMember with the part of decodeNPYFrom.
 func readNPZMemberFile(path, name string, part *ComplexPart) (*Array, error) {
-	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPZMemberFrom(f, size, name, part) },
+	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeNPZMemberFrom(f, size, name, part, path) },
 		func(b []byte) (*Array, error) {
-			a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name, part)
+			a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name, part, path)
 			return a, memoryReadError("npz", err)
 		})
 }

@@ -48,14 +48,15 @@ func decodeNPZFrom(ra io.ReaderAt, size int64) ([]NamedArray, error) {
 // suffix) of an .npz archive held in memory; an empty name selects the first
 // .npy member in archive order.
 func DecodeNPZMember(b []byte, name string) (*Array, error) {
-	a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name, nil)
+	a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name, nil, "")
 	return a, memoryReadError("npz", err)
 }
 
 // decodeNPZMemberFrom is DecodeNPZMember for an archive of size bytes read
 // through ra; only the central directory and the member are read. part is
-// that of decodeNPYFrom.
-func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexPart) (*Array, error) {
+// that of decodeNPYFrom; src names the archive in the warning given when no
+// member is named and there are several ("" for an archive in memory).
+func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexPart, src string) (*Array, error) {
 	files, err := npzMembers(ra, size)
 	if err != nil {
 		return nil, err
@@ -67,8 +68,11 @@ func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexP
 	}
 	if name == "" && len(files) > 1 {
 		// Documented, but easy to miss: say which array is read.
-		slog.Warn(fmt.Sprintf("npz archive with %d arrays (%s): reading the first, %q; choose one with FILE.npz:NAME",
-			len(files), strings.Join(names, ", "), names[0]))
+		if src == "" {
+			src = "npz archive"
+		}
+		slog.Warn(fmt.Sprintf("%s has %d arrays (%s): reading the first, %q; choose one with FILE.npz:NAME",
+			src, len(files), strings.Join(names, ", "), names[0]))
 	}
 	for _, f := range files {
 		if name == "" || memberName(f.Name) == want {

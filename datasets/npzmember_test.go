@@ -17,7 +17,9 @@ func TestNPZFirstMemberWarning(t *testing.T) {
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	defer slog.SetDefault(old)
 	dir := t.TempDir()
-	mk := func(v float64) *Array { return &Array{Shape: []int{2, 2}, DType: "float64", Float64: []float64{v, v, v, v}} }
+	mk := func(v float64) *Array {
+		return &Array{Shape: []int{2, 2}, DType: "float64", Float64: []float64{v, v, v, v}}
+	}
 	multi := filepath.Join(dir, "multi.npz")
 	if err := WriteNPZ(multi, []NamedArray{{"I", mk(1)}, {"Q", mk(2)}, {"U", mk(3)}}, false); err != nil {
 		t.Fatal(err)
@@ -31,7 +33,7 @@ func TestNPZFirstMemberWarning(t *testing.T) {
 		t.Fatalf("first member: %v, %v", a, err)
 	}
 	msg := buf.String()
-	for _, want := range []string{"3 arrays", "I, Q, U", `\"I\"`, "FILE.npz:NAME"} {
+	for _, want := range []string{"multi.npz has 3 arrays", "I, Q, U", `\"I\"`, "FILE.npz:NAME"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("warning %q lacks %q", msg, want)
 		}

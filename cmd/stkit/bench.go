@@ -257,7 +257,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 	// progress on stderr, so that a row cut short still says how far it got
 	fmt.Fprintf(g.stderr, "bench %s: forward first call %.2f s (graph build and compilation included), median %.4f s\n", id, fwd1, fwd)
 	if c.synthesis {
-		return benchSynthRow(g, c, ch, op, x, fwd)
+		return benchSynthRow(g, c, ch, op, x, fwd, fwd1)
 	}
 	var target []complex128
 	if c.gradOfSynth {
@@ -300,7 +300,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 // iterations, b maps): ForwardBack is wall seconds per loss evaluation per
 // map, optimiser loop included (Result.Elapsed / Result.Evals × b, so that
 // the table's per-map ratio compares with the peer's s/evaluation).
-func benchSynthRow(g *globals, c *benchCase, ch *engine.Choice, op stats.Op, x *stlayer.Maps, fwd float64) error {
+func benchSynthRow(g *globals, c *benchCase, ch *engine.Choice, op stats.Op, x *stlayer.Maps, fwd, fwd1 float64) error {
 	cfg, err := infer.Preset(infer.PresetQuality, x.B, 1)
 	if err != nil {
 		return err
@@ -318,6 +318,7 @@ func benchSynthRow(g *globals, c *benchCase, ch *engine.Choice, op stats.Op, x *
 	perEval := res.Elapsed.Seconds() / float64(max(1, res.Evals)) * float64(x.B)
 	fmt.Fprintf(g.stderr, "bench synth: %d evaluations, %.3f s/evaluation in the engine, %.3f s with the loop (overhead %.1f %%)\n",
 		res.Evals, res.EvalTime.Seconds()/float64(max(1, res.Evals)), res.Elapsed.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead())
-	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: x.B, Forward: fwd, ForwardBack: perEval, PeakMiB: bench.PeakRSSMiB()}
+	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: x.B, Forward: fwd, ForwardBack: perEval,
+		FirstForward: fwd1, PeakMiB: bench.PeakRSSMiB()}
 	return json.NewEncoder(g.stdout).Encode(r)
 }

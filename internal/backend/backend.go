@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -335,6 +336,11 @@ func autoXLAConfigs() []string {
 func prepareXLA(config string) {
 	_, opts, _ := strings.Cut(config, ":")
 	plugin, _, _ := strings.Cut(opts, ",")
+	if plugin == "" && hasNVIDIADevice() {
+		// "xla" or "xla:" lets go-xla choose, CUDA first where there is a GPU.
+		setFullF32()
+		return
+	}
 	if !isCUDAName(filepath.Base(plugin)) && !isCUDAName(plugin) {
 		return
 	}
@@ -365,7 +371,8 @@ func prepareXLA(config string) {
 }
 
 // TF32Env names the variable that lets float32 matrix products on NVIDIA GPUs
-// use TF32 (STKIT_TF32=1); unset, stkit asks for full float32 products.
+// use TF32 (STKIT_TF32=1, or true, as strconv.ParseBool reads it); unset or
+// false, stkit asks for full float32 products.
 const TF32Env = "STKIT_TF32"
 
 // setFullF32 makes float32 matrix products on NVIDIA GPUs full float32, unless
@@ -380,7 +387,7 @@ const TF32Env = "STKIT_TF32"
 // --xla_gpu_enable_triton_gemm=false (XLA's own Triton GEMMs ignore that
 // variable). Values the user set are kept.
 func setFullF32() {
-	if os.Getenv(TF32Env) == "1" {
+	if on, err := strconv.ParseBool(os.Getenv(TF32Env)); err == nil && on {
 		return
 	}
 	if _, ok := os.LookupEnv("NVIDIA_TF32_OVERRIDE"); !ok {

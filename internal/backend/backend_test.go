@@ -172,7 +172,7 @@ func TestPrepareXLA(t *testing.T) {
 	// STKIT_TF32=1 leaves TF32 on.
 	t.Setenv("XLA_FLAGS", "")
 	os.Unsetenv("NVIDIA_TF32_OVERRIDE")
-	t.Setenv(TF32Env, "1")
+	t.Setenv(TF32Env, "true")
 	prepareXLA("xla:" + filepath.Join(plugDir, "xla_cuda_plugin.so"))
 	if strings.Contains(os.Getenv("XLA_FLAGS"), "triton") || os.Getenv("NVIDIA_TF32_OVERRIDE") != "" {
 		t.Errorf("STKIT_TF32=1: XLA_FLAGS %q, NVIDIA_TF32_OVERRIDE %q", os.Getenv("XLA_FLAGS"), os.Getenv("NVIDIA_TF32_OVERRIDE"))

@@ -182,11 +182,11 @@ func compileSeconds(r Row) string {
 	if r.FirstForward <= 0 {
 		return "—"
 	}
-	c := r.FirstForward - r.Forward
+	c := max(r.FirstForward-r.Forward, 0)
 	if r.FirstFB > 0 {
-		c += r.FirstFB - r.ForwardBack
+		c += max(r.FirstFB-r.ForwardBack, 0)
 	}
-	return fmt.Sprintf("%.1f", max(c, 0))
+	return fmt.Sprintf("%.1f", c)
 }
 
 // Print writes rows as an aligned table with maps/s and ratios to the peers

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoadPeers(t *testing.T) {
@@ -27,5 +28,41 @@ func TestLoadPeers(t *testing.T) {
 	}
 	if PeakRSSMiB() <= 0 {
 		t.Error("peak RSS not measured")
+	}
+}
+
+// TimeFirst returns the warm-up call's duration apart from the median, and
+// the table's "compile s" is each first call's excess over its median (each
+// clamped at 0, so that noise in one does not cancel the other).
+func TestTimeFirstAndCompileColumn(t *testing.T) {
+	calls := 0
+	med, first, err := TimeFirst(3, true, func() error {
+		calls++
+		if calls == 1 {
+			time.Sleep(30 * time.Millisecond)
+		}
+		return nil
+	})
+	if err != nil || calls != 4 {
+		t.Fatalf("calls %d, err %v", calls, err)
+	}
+	if first < 0.03 || med >= first {
+		t.Errorf("first %.4f s, median %.4f s", first, med)
+	}
+	if _, first, _ := TimeFirst(1, false, func() error { return nil }); first != 0 {
+		t.Errorf("no warm-up: first %v, want 0", first)
+	}
+	for _, c := range []struct {
+		r    Row
+		want string
+	}{
+		{Row{Forward: 1, ForwardBack: 2}, "—"},
+		{Row{Forward: 1, FirstForward: 3}, "2.0"},
+		{Row{Forward: 1, FirstForward: 3, ForwardBack: 2, FirstFB: 7}, "7.0"},
+		{Row{Forward: 1, FirstForward: 0.5, ForwardBack: 2, FirstFB: 5}, "3.0"},
+	} {
+		if got := compileSeconds(c.r); got != c.want {
+			t.Errorf("%+v: compile %q, want %q", c.r, got, c.want)
+		}
 	}
 }

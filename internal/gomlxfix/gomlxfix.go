@@ -49,6 +49,7 @@ func init() {
 	Original[NodeTypeDot] = VJPRegistration[NodeTypeDot]
 	Original[NodeTypeDotGeneral] = VJPRegistration[NodeTypeDotGeneral]
 	Original[NodeTypeSlice] = VJPRegistration[NodeTypeSlice]
+	Original[NodeTypeReverse] = VJPRegistration[NodeTypeReverse] // nil in v0.26
 	Install()
 }
 
@@ -67,7 +68,11 @@ func Uninstall() {
 	VJPRegistration[NodeTypeDot] = Original[NodeTypeDot]
 	VJPRegistration[NodeTypeDotGeneral] = Original[NodeTypeDotGeneral]
 	VJPRegistration[NodeTypeSlice] = Original[NodeTypeSlice]
-	delete(VJPRegistration, NodeTypeReverse)
+	if Original[NodeTypeReverse] != nil {
+		VJPRegistration[NodeTypeReverse] = Original[NodeTypeReverse]
+	} else {
+		delete(VJPRegistration, NodeTypeReverse)
+	}
 }
 
 func single(fn func(node, v *Node) []*Node) VJP {
