@@ -549,18 +549,6 @@ func TestPrimitives(t *testing.T) {
 				}
 				return y
 			}},
-		{name: "Shifts generic", in: [][4]int{s}, generic: true, g: one(func(p *prim, x *Field) stlayer.Field { return p.Shifts(x, pos) }),
-			h: func(x []hf) hf {
-				y := newHF(2, 3*len(pos), 1, 1)
-				for b := 0; b < 2; b++ {
-					for c := 0; c < 3; c++ {
-						for t, ps := range pos {
-							y.d[(b*3+c)*len(pos)+t] = x[0].at(b, c, imod(ps[0], 8), imod(ps[1], 6))
-						}
-					}
-				}
-				return y
-			}},
 		{name: "Crop", in: [][4]int{s}, g: one(func(p *prim, x *Field) stlayer.Field { return p.Crop(x, 1, 2, 5, 3) }),
 			h: func(x []hf) hf { return gatherHF(x[0], 5, 3, func(i, j int) (int, int) { return i + 1, j + 2 }) }},
 		{name: "PadReflect", in: [][4]int{s}, g: one(func(p *prim, x *Field) stlayer.Field { return p.PadReflect(x, 3, 2, 1, 4) }),
@@ -578,8 +566,6 @@ func TestPrimitives(t *testing.T) {
 		{name: "Channels gather", in: [][4]int{s}, g: one(func(p *prim, x *Field) stlayer.Field { return p.Channels(x, chIdx) }),
 			h: func(x []hf) hf { return channelsHF(x[0], chIdx) }},
 		{name: "Channels gather 1x1", in: [][4]int{{2, 3, 1, 1}}, g: one(func(p *prim, x *Field) stlayer.Field { return p.Channels(x, chIdx) }),
-			h: func(x []hf) hf { return channelsHF(x[0], chIdx) }},
-		{name: "Channels gather 1x1 generic", in: [][4]int{{2, 3, 1, 1}}, generic: true, g: one(func(p *prim, x *Field) stlayer.Field { return p.Channels(x, chIdx) }),
 			h: func(x []hf) hf { return channelsHF(x[0], chIdx) }},
 		{name: "Concat", in: [][4]int{s, {2, 1, 8, 6}, s}, realIn: []bool{false, true, false},
 			g: func(p *prim, xs []*Field) stlayer.Field { return p.Concat(xs[0], xs[1], xs[2]) },
