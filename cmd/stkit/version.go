@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 
@@ -32,6 +33,12 @@ func runVersion(g *globals, args []string) error {
 	}
 	fmt.Fprintf(g.stdout, "backend: %s\n", backend.Description(b, cfg))
 	fmt.Fprintf(g.stdout, "xla:     compiled in: %v; PJRT plugins found: %d\n", backend.XLACompiled(), len(backend.FindPlugins()))
+	if !backend.IsPureGo(b) {
+		// what the XLA backend runs with (on NVIDIA GPUs stkit turns TF32
+		// off unless STKIT_TF32 is true: README, GPU)
+		fmt.Fprintf(g.stdout, "xla env: XLA_FLAGS=%q NVIDIA_TF32_OVERRIDE=%q %s=%q\n",
+			os.Getenv("XLA_FLAGS"), os.Getenv("NVIDIA_TF32_OVERRIDE"), backend.TF32Env, os.Getenv(backend.TF32Env))
+	}
 	b.Finalize()
 	c, err := engine.New(g.engine, g.backend)
 	if err != nil {
