@@ -10,15 +10,6 @@ import (
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
-// stackingPrim makes any prim prefer stacked operations (stlayer.Stacker).
-type stackingPrim struct{ stlayer.Prim }
-
-func (stackingPrim) PrefersStacking() bool { return true }
-
-func stacked(s stlayer.Stat) stlayer.Stat {
-	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return s(stackingPrim{p}, x) }
-}
-
 // The stacked C11 products (what the graph engine builds) give the same
 // coefficients and gradients as one product per block (what the CPU engine
 // builds), for one field and for the cross statistics of two.
@@ -34,9 +25,6 @@ func TestStackedC11SameValues(t *testing.T) {
 	}
 	for i := range pair.Data {
 		pair.Data[i] += 0.1 * rng.NormFloat64()
-	}
-	if !stlayer.Stacks(stackingPrim{}) {
-		t.Fatal("stackingPrim does not stack")
 	}
 	for _, cfg := range []Config{{J: 4, L: 4}, {J: 4, L: 4, Normalization: NormP11}, {J: 3, L: 4, FullResolution: true}, {J: 3, L: 6, S3: S3Cov}} {
 		op, err := New(cfg, 64, 64)
@@ -58,7 +46,7 @@ func TestStackedC11SameValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := eng.Forward(c.key+"|stacked", stacked(c.stat), c.x)
+			b, err := eng.Forward(c.key+"|stacked", testutil.Stacked(c.stat), c.x)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +55,7 @@ func TestStackedC11SameValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			lb, gb, err := eng.LossGrad(c.key+"|stacked", stacked(c.stat), c.x, stlayer.SumAbs2)
+			lb, gb, err := eng.LossGrad(c.key+"|stacked", testutil.Stacked(c.stat), c.x, stlayer.SumAbs2)
 			if err != nil {
 				t.Fatal(err)
 			}

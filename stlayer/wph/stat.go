@@ -737,11 +737,31 @@ func (b *builder) bandPairs(g *group, A, Bf stlayer.Field, s int, fa, fb *factor
 		b.emit(b.correct(raw, fa, i1, fb, i2), rows, k1, k2)
 		return
 	}
-	parts := make([]stlayer.Field, len(l2list))
-	for i, l2 := range l2list {
-		parts[i] = p.Mean(p.MulConj(A, p.Channels(Bf, []int{l2})))
+	var sum stlayer.Field // [B, len(l2list)·L, 1, 1], channel i·L + l1
+	if stlayer.Stacks(p) {
+		// One product and one mean for every l2 (fewer graph operations):
+		// A stacked len(l2list) times against Bf's channel l2 repeated L times.
+		lefts := make([]stlayer.Field, len(l2list))
+		var rep []int
+		for i, l2 := range l2list {
+			lefts[i] = A
+			for range L {
+				rep = append(rep, l2)
+			}
+		}
+		left := A
+		if len(lefts) > 1 {
+			left = p.Concat(lefts...)
+		}
+		sum = p.Mean(p.MulConj(left, p.Channels(Bf, rep)))
+	} else {
+		parts := make([]stlayer.Field, len(l2list))
+		for i, l2 := range l2list {
+			parts[i] = p.Mean(p.MulConj(A, p.Channels(Bf, []int{l2})))
+		}
+		sum = p.Concat(parts...)
 	}
-	all := p.Scale(p.Concat(parts...), complex(1/float64(n), 0)) // [B, len(l2list)·L, 1, 1]
+	all := p.Scale(sum, complex(1/float64(n), 0))
 	var sel []int
 	for _, c := range plain {
 		sel = append(sel, pos[c.l2]*L+c.l1)
