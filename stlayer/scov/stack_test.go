@@ -1,6 +1,7 @@
 package scov
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -41,28 +42,7 @@ func TestStackedC11SameValues(t *testing.T) {
 			stat stlayer.Stat
 			x    *stlayer.Maps
 		}{{"auto", op.Key(), op.Stat(), x}, {"cross", cop.Key(), cop.Stat(), pair}} {
-			eng := cpu.New()
-			a, err := eng.Forward(c.key, c.stat, c.x)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := eng.Forward(c.key+"|stacked", testutil.Stacked(c.stat), c.x)
-			if err != nil {
-				t.Fatal(err)
-			}
-			testutil.CompareScaled(t, c.name+" coefficients", b.Data, a.Data, 1e-12, 1e-14)
-			la, ga, err := eng.LossGrad(c.key, c.stat, c.x, stlayer.SumAbs2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lb, gb, err := eng.LossGrad(c.key+"|stacked", testutil.Stacked(c.stat), c.x, stlayer.SumAbs2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(la-lb) > 1e-12*math.Abs(la) {
-				t.Errorf("%v %s: loss %v stacked vs %v", cfg, c.name, lb, la)
-			}
-			testutil.CompareFloor(t, c.name+" gradient", gb, ga, 1e-10, 1e-14)
+			testutil.CompareStacked(t, fmt.Sprintf("%+v %s", cfg, c.name), cpu.New(), c.key, c.stat, c.x)
 		}
 	}
 }

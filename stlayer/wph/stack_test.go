@@ -1,12 +1,12 @@
 package wph
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/stkit-org/stkit/internal/testutil"
-	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
@@ -24,27 +24,6 @@ func TestStackedBandPairsSameValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eng := cpu.New()
-		a, err := eng.Forward(op.Key(), op.Stat(), x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := eng.Forward(op.Key()+"|stacked", testutil.Stacked(op.Stat()), x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		testutil.CompareScaled(t, "coefficients", b.Data, a.Data, 1e-12, 1e-14)
-		la, ga, err := eng.LossGrad(op.Key(), op.Stat(), x, stlayer.SumAbs2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lb, gb, err := eng.LossGrad(op.Key()+"|stacked", testutil.Stacked(op.Stat()), x, stlayer.SumAbs2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(la-lb) > 1e-12*math.Abs(la) {
-			t.Errorf("%+v: loss %v stacked vs %v", cfg, lb, la)
-		}
-		testutil.CompareFloor(t, "gradient", gb, ga, 1e-10, 1e-14)
+		testutil.CompareStacked(t, fmt.Sprintf("%+v", cfg), cpu.New(), op.Key(), op.Stat(), x)
 	}
 }
