@@ -117,7 +117,11 @@ type SampleResult struct {
 	// tile; the term averages them over the tiles).
 	Targets [][]complex128
 	Weight  []float64
-	// Results holds the optimisation of each map.
+	// Results holds the optimisation of each map started: all of them on
+	// success; after an error (or a cancellation) the maps before the last
+	// entry finished, and the last entry is the map whose run stopped (its
+	// Iters say how far it got: 0, with nil Maps, when its initial loss
+	// failed); the maps after it were not started.
 	Results []*Result
 	// Tiles is the number of tiles per map (1 at patch size); TileOrigins
 	// their corners.
@@ -290,6 +294,10 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		if r != nil {
 			res.Results = append(res.Results, r)
 			copy(res.Maps.Map(b), r.Maps.Data)
+		} else if err != nil {
+			// the map that stopped has its entry (no iteration, no maps), so
+			// that Results[len−1] is always the map where an error stopped
+			res.Results = append(res.Results, &Result{Status: "failed", InitialLoss: math.NaN(), Loss: math.NaN()})
 		}
 		if err != nil {
 			// keep the maps not reached at their starting point

@@ -55,6 +55,18 @@ type Result struct {
 	// wall time of the whole optimisation (their ratio measures the overhead of
 	// the optimiser loop).
 	EvalTime, Elapsed time.Duration
+	// MapIters[b] is the number of L-BFGS iterations map b went through, set
+	// by Generate (nil from Minimize). With one L-BFGS on all maps every map
+	// has Iters; with GenerateConfig.Independent each map has its own run's
+	// count, 0 for a map not started. On a cancellation or an error these
+	// tell the maps worked on from the starting maps.
+	MapIters []int
+	// MapsDone is the number of maps whose optimisation ran to its end, set
+	// by Generate: all of them when it returns no error. On an error (or a
+	// cancellation) it is, in independent mode, the index of the map whose
+	// run stopped (the maps before it are finished; MapIters of that map
+	// says how far it got), and 0 with one L-BFGS on all maps.
+	MapsDone int
 }
 
 // LoopOverhead returns Elapsed/EvalTime − 1: the fraction of time the

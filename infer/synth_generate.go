@@ -155,7 +155,9 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 // times over the runs, History holds the summed loss per iteration (a run that
 // stopped early contributes its last loss), and Progress reports carry the
 // map index in Run. On cancellation or divergence the maps finished so far and
-// the current one are returned, the remaining ones are their starting maps.
+// the current one are returned, the remaining ones are their starting maps;
+// Result.MapsDone and Result.MapIters say which maps were worked on and how
+// far (in both modes).
 //
 // A nil loss, target maps that are nil, empty or whose Data length is not
 // B·M·N, and an unknown Init are input errors (ErrModelInput).
@@ -169,10 +171,20 @@ func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg Gen
 		return nil, err
 	}
 	if !cfg.Independent || k == 1 {
-		return Minimize(ctx, loss, x0, cfg.SynthConfig)
+		r, err := Minimize(ctx, loss, x0, cfg.SynthConfig)
+		if r != nil {
+			r.MapIters = make([]int, k)
+			for b := range r.MapIters {
+				r.MapIters[b] = r.Iters
+			}
+			if err == nil {
+				r.MapsDone = k
+			}
+		}
+		return r, err
 	}
 	mn := x0.M * x0.N
-	out := &Result{Maps: &stlayer.Maps{B: k, M: x0.M, N: x0.N, Data: slices.Clone(x0.Data)}, Status: "independent"}
+	out := &Result{Maps: &stlayer.Maps{B: k, M: x0.M, N: x0.N, Data: slices.Clone(x0.Data)}, Status: "independent", MapIters: make([]int, k)}
 	for b := 0; b < k; b++ {
 		sc := cfg.SynthConfig
 		if p := cfg.Progress; p != nil {
@@ -187,6 +199,7 @@ func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg Gen
 			out.Loss += r.Loss
 			out.InitialLoss += r.InitialLoss
 			out.Iters += r.Iters
+			out.MapIters[b] = r.Iters
 			out.Evals += r.Evals
 			out.EvalTime += r.EvalTime
 			out.Elapsed += r.Elapsed
@@ -198,6 +211,7 @@ func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg Gen
 		if err != nil {
 			return out, fmt.Errorf("map %d: %w", b, err)
 		}
+		out.MapsDone = b + 1
 	}
 	return out, nil
 }

@@ -44,8 +44,10 @@ patches, and the sampling noise of the spectrum comparison: the same
 comparison for as many real training patches against the others).
 
 Output OUT: [N, size, size] float32 (.npy, .npz or .fits by the extension).
-Ctrl-C writes the maps reached (exit status 1; a second Ctrl-C quits at
-once without writing them).`)
+Ctrl-C (or an error during the optimisation) writes the maps worked on: the
+maps finished and the one running (unfinished; one L-BFGS per map, in
+sequence), not the maps not started, and says which. Exit status 1; a second
+Ctrl-C quits at once without writing them.`)
 	compF := &requiredInt{v: -1}
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
@@ -158,7 +160,7 @@ once without writing them).`)
 			fmt.Fprintf(g.stderr, "sample: map %d iteration %d loss %.5g evaluations %d %.1f s\n", pr.Run, pr.Iter, pr.Loss, pr.Evals, pr.Elapsed.Seconds())
 		}
 	}
-	ctx, stop := interruptible(g.stderr, "the maps reached are written")
+	ctx, stop := runContext(g.stderr, "the maps reached are written")
 	defer stop()
 	res, err := infer.SampleComponent(ctx, ch.Engine, ms, *comp, opt)
 	if bar != nil {
@@ -167,24 +169,46 @@ once without writing them).`)
 	if res == nil || res.Maps == nil {
 		return modelError(err)
 	}
+	// One L-BFGS per map, in sequence: after an error the last result is the
+	// map whose run stopped, the ones before it finished.
+	maps, st := res.Maps, stopState{k: opt.N, steps: opt.Steps, perMap: opt.N > 1}
+	nw := opt.N
+	if err != nil {
+		if r := len(res.Results); r > 0 {
+			st.stopped, st.iters = r-1, res.Results[r-1].Iters
+		}
+		if nw = st.written(); nw == 0 { // nothing done: the starting maps are no result
+			fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, *out))
+			if errors.Is(err, context.Canceled) {
+				return st.err(err, *out)
+			}
+			return modelError(err)
+		}
+		maps = &stlayer.Maps{B: nw, M: maps.M, N: maps.N, Data: maps.Data[:nw*maps.M*maps.N]}
+	}
 	loss0, loss1, iters := 0.0, 0.0, 0
-	for _, r := range res.Results {
+	for _, r := range res.Results[:min(nw, len(res.Results))] {
 		loss0 += r.InitialLoss
 		loss1 += r.Loss
 		iters += r.Iters
 	}
-	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
-		return modelError(err) // nothing done: the starting maps are no result
-	}
-	if werr := datasets.WriteMapsWith(*out, res.Maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
+	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
 		return werr
 	}
-	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g (sum over maps) in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, iters, *out)
+	over := " (sum over maps)"
+	if nw < opt.N {
+		over = " (sum over the " + mapRange(0, nw-1) + " written)"
+	}
+	if opt.N == 1 {
+		over = ""
+	}
+	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g%s in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, over, iters, *out)
 	if err != nil {
+		fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, *out))
 		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
+			return st.err(err, *out)
 		}
-		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out))
+		return modelError(st.err(err, *out))
 	}
 	if *report != "" {
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
@@ -198,11 +222,23 @@ once without writing them).`)
 		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors); W1 %.3f σ vs %.3f σ between two training patches; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
 			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Ref, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
 		if nl, ok := settings["ps_null"].(infer.PSNull); ok {
-			fmt.Fprintf(g.stderr, "report: sampling noise of %d real patches vs the other %d (median / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
-				nl.N, nl.Patches-nl.N, nl.Draws, nl.ArithMedian, nl.ArithP90, nl.GeoMedian, nl.GeoP90)
+			others, note := nullOthers(nl, len(ms.Components[*comp].PatchIndex), *maxPatches)
+			fmt.Fprintf(g.stderr, "report: sampling noise of %d real patches vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
+				nl.N, others, note, nl.Draws, nl.ArithMedian, nl.ArithP90, nl.GeoMedian, nl.GeoP90)
 		}
 	}
 	return nil
+}
+
+// nullOthers names the patches that the sampling-noise yardstick compares
+// its real patches with: "the other 30 of the cluster's 32 patches", or,
+// when --max-patches read only some of the cluster's, "252 of the cluster's
+// 979 patches" with the note "256 read, --max-patches 256; ".
+func nullOthers(nl infer.PSNull, cluster, maxPatches int) (others, note string) {
+	if cluster > nl.Patches {
+		return fmt.Sprintf("%d of the cluster's %d patches", nl.Patches-nl.N, cluster), fmt.Sprintf("%d read, --max-patches %d; ", nl.Patches, maxPatches)
+	}
+	return fmt.Sprintf("the other %d of the cluster's %d patches", nl.Patches-nl.N, cluster), ""
 }
 
 func firstNonEmpty(s ...string) string {

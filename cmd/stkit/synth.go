@@ -41,8 +41,11 @@ Presets (--preset; explicit flags override them):
            300 iterations, all maps in one L-BFGS.
 --reference-set DIR|FILES gives other realisations of the target's process for
 the report's yardsticks (spread of the power spectrum, W1 between two maps,
-σ of the Minkowski functionals). Ctrl-C writes the current maps before exiting
-(exit status 1; a second Ctrl-C quits at once without writing them).`)
+σ of the Minkowski functionals). Ctrl-C (or an error during the optimisation)
+writes the maps worked on before exiting, and says which: with one L-BFGS per
+map, the maps finished and the one running (unfinished), not the maps not
+started; with one L-BFGS on all maps, all of them (none before the first
+iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
@@ -206,18 +209,27 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	if *logEvery <= 0 {
 		bar = newBar(g.stderr, total, "L-BFGS")
 	}
-	ctx, stop := interruptible(g.stderr, "the maps reached are written")
+	ctx, stop := runContext(g.stderr, "the maps reached are written")
 	defer stop()
 	cfg.Progress = func(p infer.Progress) {
 		done := p.Iter
 		if cfg.Independent {
 			done += p.Run * cfg.Steps
 		}
+		perMap := cfg.Independent && cfg.K > 1
 		if bar != nil {
-			bar.Describe(fmt.Sprintf("L-BFGS loss %.4g", p.Loss))
+			if perMap {
+				bar.Describe(fmt.Sprintf("map %d (of %d) loss %.4g", p.Run, cfg.K, p.Loss))
+			} else {
+				bar.Describe(fmt.Sprintf("L-BFGS loss %.4g", p.Loss))
+			}
 			bar.Set(done)
 		} else if p.Iter%*logEvery == 0 || p.Iter == 1 {
-			fmt.Fprintf(g.stderr, "synth: map %d iteration %d loss %.5g parts %.3g evaluations %d %.1f s\n", p.Run, p.Iter, p.Loss, p.Parts, p.Evals, p.Elapsed.Seconds())
+			where := ""
+			if perMap {
+				where = fmt.Sprintf("map %d ", p.Run)
+			}
+			fmt.Fprintf(g.stderr, "synth: %siteration %d loss %.5g parts %.3g evaluations %d %.1f s\n", where, p.Iter, p.Loss, p.Parts, p.Evals, p.Elapsed.Seconds())
 		}
 	}
 	res, err := infer.Generate(ctx, loss, target, cfg)
@@ -227,19 +239,29 @@ the report's yardsticks (spread of the power spectrum, W1 between two maps,
 	if res == nil || res.Maps == nil {
 		return err
 	}
-	if err != nil && !errors.Is(err, context.Canceled) && res.Iters == 0 {
-		return err // nothing done: the starting maps are no result
+	maps, st := res.Maps, stopState{k: cfg.K, steps: cfg.Steps, perMap: cfg.Independent && cfg.K > 1}
+	if err != nil {
+		st.stopped = res.MapsDone
+		if st.perMap && st.stopped < len(res.MapIters) {
+			st.iters = res.MapIters[st.stopped]
+		} else if !st.perMap {
+			st.iters = res.Iters
+		}
+		n := st.written()
+		if n == 0 { // nothing done: the starting maps are no result
+			fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, *out))
+			return st.err(err, *out)
+		}
+		maps = &stlayer.Maps{B: n, M: maps.M, N: maps.N, Data: maps.Data[:n*maps.M*maps.N]}
 	}
-	if werr := datasets.WriteMapsWith(*out, res.Maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
+	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
 		return werr
 	}
-	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
-		res.InitialLoss, res.Loss, res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
+	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
+		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
-		}
-		return fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out)
+		fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, *out))
+		return st.err(err, *out)
 	}
 	if *report != "" {
 		settings := map[string]any{
@@ -313,4 +335,125 @@ func readMapSet(spec string) (*stlayer.Maps, error) {
 		all.B += m.B
 	}
 	return all, nil
+}
+
+// runContext is interruptible (Ctrl-C cancels the context); tests replace it
+// to cancel a run at a chosen point.
+var runContext = interruptible
+
+// stopState says how far a batch of k maps got when its optimisation
+// stopped early (Ctrl-C or an error), and which maps are worth writing.
+type stopState struct {
+	k      int  // maps asked for
+	steps  int  // iteration cap (per map when perMap)
+	perMap bool // one L-BFGS per map, in sequence (else one on all maps)
+	// stopped is, when perMap, the map whose run stopped (the maps before it
+	// finished); iters the iterations of that map, or of the joint run.
+	stopped, iters int
+}
+
+// written is the number of maps to write, a prefix of the batch: per map, the
+// finished ones and the stopped one if it had an iteration; with one
+// optimisation on all maps, all of them if it had an iteration. The starting
+// maps are no result.
+func (s stopState) written() int {
+	if !s.perMap {
+		if s.iters > 0 {
+			return s.k
+		}
+		return 0
+	}
+	if s.iters > 0 {
+		return s.stopped + 1
+	}
+	return s.stopped
+}
+
+// mapRange names maps a..b: "map 2" or "maps 0–3".
+func mapRange(a, b int) string {
+	if a == b {
+		return fmt.Sprintf("map %d", a)
+	}
+	return fmt.Sprintf("maps %d–%d", a, b)
+}
+
+// what is "interrupted" for a cancellation, else "stopped by an error".
+func stopWhat(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "interrupted"
+	}
+	return "stopped by an error"
+}
+
+// describe says where the run stopped and what is written to out, e.g.
+// "interrupted at map 1 (72 of 300 iterations): wrote maps 0–1 to o.npy (map
+// 1 unfinished); maps 2–3 not started, not written".
+func (s stopState) describe(err error, out string) string {
+	var at string
+	switch {
+	case s.perMap && s.iters > 0:
+		at = fmt.Sprintf("at map %d (%d of %d iterations)", s.stopped, s.iters, s.steps)
+	case s.perMap:
+		at = fmt.Sprintf("at map %d (before its first iteration)", s.stopped)
+	case s.iters > 0:
+		at = fmt.Sprintf("at iteration %d of %d", s.iters, s.steps)
+	default:
+		at = "before the first iteration"
+	}
+	if !s.perMap && s.k > 1 {
+		at += " (one L-BFGS on all maps)"
+	}
+	n := s.written()
+	msg := fmt.Sprintf("%s %s: ", stopWhat(err), at)
+	if n == 0 {
+		msg += "nothing written"
+	} else {
+		msg += "wrote " + mapRange(0, n-1) + " to " + out
+		switch {
+		case s.perMap && s.iters > 0:
+			msg += fmt.Sprintf(" (map %d unfinished)", s.stopped)
+		case s.perMap:
+		case s.k > 1:
+			msg += " (all unfinished)"
+		default:
+			msg += " (unfinished)"
+		}
+	}
+	if n < s.k {
+		if s.perMap && n > 0 {
+			msg += "; " + mapRange(n, s.k-1) + " not started, not written"
+		} else if s.k > 1 {
+			msg += " (" + plural(s.k, "map") + " asked for)"
+		}
+	}
+	return msg
+}
+
+// sumOver labels a loss summed over the maps: "" for one map,
+// " (sum over maps)" for a complete batch, " (sum over maps 0–s)" (the maps
+// started) for one stopped early with one L-BFGS per map.
+func (s stopState) sumOver(stopped bool) string {
+	switch {
+	case s.k <= 1:
+		return ""
+	case stopped && s.perMap:
+		return " (sum over " + mapRange(0, s.stopped) + ")"
+	}
+	return " (sum over maps)"
+}
+
+// err is the command's error after a run stopped early: it names what was
+// written to out.
+func (s stopState) err(err error, out string) error {
+	n := s.written()
+	if errors.Is(err, context.Canceled) {
+		if n == 0 {
+			return errors.New("interrupted before the first iteration: nothing written")
+		}
+		return fmt.Errorf("interrupted: wrote %s of %d to %s", mapRange(0, n-1), s.k, out)
+	}
+	if n == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (wrote %s of %d, reached before the error, to %s)", err, mapRange(0, n-1), s.k, out)
 }
