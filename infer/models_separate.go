@@ -154,6 +154,16 @@ type ModelSepOptions struct {
 	// Quijote patches, 0.2 raised the dust's mean pixel correlation with the
 	// truth from 0.747 (no mask) to 0.775.
 	MinFraction float64
+	// GaussPrior, when > 0, adds to the loss, for every component c, the
+	// weight GaussPrior times the Gaussian-field prior G_c(x_c) of
+	// GaussPriorOp with the spectra of the Wiener start (the clusters' mean
+	// spectra, or the calibrated ones with Init "wiener-cal"): the sum of
+	// the G_c is smallest at the Wiener split and ≈ 1 per component for a
+	// typical realisation, so the term lets the statistics move each
+	// Fourier mode away from the Wiener share by about its Gaussian
+	// posterior spread and penalises larger moves. In both stages; the
+	// discrepancy stop looks at the statistic terms only.
+	GaussPrior float64
 	// Start, if non-nil, is the starting point instead of Init: C maps
 	// [C, M, N] of the data's size (the last is not used: it is d minus the
 	// others).
@@ -255,7 +265,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	for _, v := range []struct {
 		name string
 		v    float64
-	}{{"Tau", opt.Tau}, {"std floor", opt.StdFloor}, {"minimum power fraction", opt.MinFraction}, {"box weight", opt.BoxWeight}} {
+	}{{"Tau", opt.Tau}, {"std floor", opt.StdFloor}, {"minimum power fraction", opt.MinFraction}, {"box weight", opt.BoxWeight}, {"Gaussian prior weight", opt.GaussPrior}} {
 		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
 			return nil, inputErrorf("separation: %s %v: want a finite value", v.name, v.v)
 		}
@@ -363,6 +373,32 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 			loss.Terms = append(loss.Terms, t)
 		}
 	}
+	var prior []int
+	if opt.GaussPrior > 0 {
+		grids, err := startSpectra(opt.Init, ms, data, comps)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range comps {
+			row := make([]float64, n)
+			e := Expr{Coef: [][]float64{row}}
+			if i < n {
+				row[i] = 1
+			} else {
+				for j := range row {
+					row[j] = -1
+				}
+				e.Offset = data
+			}
+			gop, err := NewGaussPriorOp(grids[i], data.M, data.N)
+			if err != nil {
+				return nil, fmt.Errorf("component %d (%s): %w", i, c.Name, err)
+			}
+			prior = append(prior, len(loss.Terms))
+			loss.Terms = append(loss.Terms, &SepTerm{Name: c.Name + " (Gaussian prior)", Op: gop, Expr: e,
+				Target: []complex128{0}, Weight: []float64{opt.GaussPrior}, Scale: 1})
+		}
+	}
 	mn := data.M * data.N
 	if opt.Positive != nil && slices.Contains(opt.Positive, true) {
 		_, sd, _, _ := Moments(data.Data)
@@ -423,9 +459,9 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 		ampLv[i] = opt.Tau * w * c.Model.TypicalChi2(true)
 	}
 	if opt.AmpSteps > 0 {
-		stages = append(stages, stageRun{Stage{Terms: ampIdx, Steps: opt.AmpSteps, Epochs: 1}, ampLv})
+		stages = append(stages, stageRun{Stage{Terms: append(slices.Clone(ampIdx), prior...), Steps: opt.AmpSteps, Epochs: 1}, ampLv})
 	}
-	stages = append(stages, stageRun{Stage{Terms: full, Steps: opt.Steps, Epochs: opt.Epochs}, fullLv})
+	stages = append(stages, stageRun{Stage{Terms: append(slices.Clone(full), prior...), Steps: opt.Steps, Epochs: opt.Epochs}, fullLv})
 	res := &ModelSepResult{Tiles: T, StopLevels: fullLv}
 	u := u0
 	var serr error
@@ -545,14 +581,9 @@ func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (
 	default:
 		return nil, inputErrorf("unknown separation start %q (want wiener, wiener-cal or equal)", kind)
 	}
-	p := ms.Manifest.PatchSize
-	grids := make([][]float64, nc)
-	if kind != "wiener-cal" {
-		for i, c := range comps {
-			grids[i] = spectrumGrid(c.Model.PSK, c.Model.PS, p, m, nn)
-		}
-	} else {
-		grids = calibratedSpectra(d, comps, p)
+	grids, err := startSpectra(kind, ms, d, comps)
+	if err != nil {
+		return nil, err
 	}
 	dm, _, _, _ := Moments(d.Data)
 	pmSum := 0.0
@@ -583,6 +614,24 @@ func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (
 		}
 	}
 	return u, nil
+}
+
+// startSpectra returns each component's power spectrum on the DFT grid of d
+// as the Wiener start uses it (see ModelSepOptions.Init): the clusters' mean
+// spectra (spectrumGrid), or with "wiener-cal" the spectra calibrated on d.
+func startSpectra(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) ([][]float64, error) {
+	p := ms.Manifest.PatchSize
+	switch kind {
+	case "", "wiener", "equal":
+		grids := make([][]float64, len(comps))
+		for i, c := range comps {
+			grids[i] = spectrumGrid(c.Model.PSK, c.Model.PS, p, d.M, d.N)
+		}
+		return grids, nil
+	case "wiener-cal":
+		return calibratedSpectra(d, comps, p), nil
+	}
+	return nil, inputErrorf("unknown separation start %q (want wiener, wiener-cal or equal)", kind)
 }
 
 // calibratedSpectra returns, for each component, its power spectrum on the

@@ -1,0 +1,88 @@
+package infer
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"math"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// GaussPriorOp is the Gaussian-field prior of a component with power
+// spectrum P (one value per mode of the M×N DFT grid, in units of
+// E|FFT(x)(k)|²/(M N), fftfreq order) as a statistic on stlayer.Prim:
+//
+//	Φ(x) = sqrt(G(x)),  G(x) = (1/K) Σ_{k ≠ 0, P(k) > 0} |FFT(x)(k)|² / (M N P(k))
+//
+// K the number of such modes. G is −log p(x) of the Gaussian field with that
+// spectrum per mode, up to a constant (the mean, k = 0, left out); E[G] = 1
+// for such a field, so a term with target 0 and weight λ adds λ·G, on the
+// scale of the per-coefficient χ² of the statistic terms. The square root
+// makes the term's |Φ − 0|² = G quadratic in x.
+type GaussPriorOp struct {
+	m, n int
+	w    []float64 // per mode 1/(K M N P(k)); 0 at k = 0 and where P(k) ≤ 0
+	key  string
+}
+
+// NewGaussPriorOp builds the prior for m×n maps from the grid spectrum p
+// (len m·n). It fails when no mode other than k = 0 has P > 0 or a value is
+// not finite.
+func NewGaussPriorOp(p []float64, m, n int) (*GaussPriorOp, error) {
+	if len(p) != m*n || m < 1 || n < 1 {
+		return nil, inputErrorf("Gaussian prior: %d spectrum values for %d×%d maps", len(p), m, n)
+	}
+	k := 0
+	for i, v := range p {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, inputErrorf("Gaussian prior: spectrum value %v at mode %d", v, i)
+		}
+		if i != 0 && v > 0 {
+			k++
+		}
+	}
+	if k == 0 {
+		return nil, inputErrorf("Gaussian prior: no mode with power")
+	}
+	o := &GaussPriorOp{m: m, n: n, w: make([]float64, m*n)}
+	h := fnv.New64a()
+	var b [8]byte
+	for i, v := range p {
+		if i != 0 && v > 0 {
+			o.w[i] = 1 / (float64(k) * float64(m*n) * v)
+		}
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(o.w[i]))
+		h.Write(b[:])
+	}
+	o.key = fmt.Sprintf("gaussprior %dx%d %016x", m, n, h.Sum64())
+	return o, nil
+}
+
+// Key implements StatOp (the weights are part of the key: one compiled
+// statistic per spectrum).
+func (o *GaussPriorOp) Key() string { return o.key }
+
+// Labels implements StatOp: one coefficient, class "gaussprior".
+func (o *GaussPriorOp) Labels() *stlayer.Labels {
+	l := stlayer.NewLabels()
+	l.Add("gaussprior", nil)
+	return l
+}
+
+// Stat implements StatOp.
+func (o *GaussPriorOp) Stat() stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		return p.Sqrt(p.WeightedMean(p.Pow(p.FFT2(x), 2), o.w))
+	}
+}
+
+// G returns G(x) of one m×n map on the host (see GaussPriorOp).
+func (o *GaussPriorOp) G(x []float64) float64 {
+	f := fft2(x, o.m, o.n)
+	g := 0.0
+	for i, v := range f {
+		g += o.w[i] * (real(v)*real(v) + imag(v)*imag(v))
+	}
+	return g
+}
