@@ -60,7 +60,8 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "\nprocess × cluster (patches):\n%s\nbest-match accuracy: %.3f\n", table, acc)
+			// stkit clusters has printed the table (sources as labels); the
+			// summary at the end repeats it with the process names.
 			sum.Numbers = append(sum.Numbers, [2]string{"cluster accuracy (Hungarian best match)", fmt.Sprintf("%.3f", acc)}, [2]string{"confusion (process × cluster)", table})
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
