@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -19,6 +20,37 @@ import (
 	"github.com/stkit-org/stkit/stlayer/scov"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
+
+// helps holds each subcommand flag set's --help printer (newFlagSet, setHelp)
+// until parseFlags is done with it.
+var helps sync.Map // *flag.FlagSet → func()
+
+// setHelp sets the printer of fs's --help (parseFlags prints it).
+func setHelp(fs *flag.FlagSet, help func()) { helps.Store(fs, help) }
+
+// dropHelp forgets fs's --help printer (a flag set that is done with).
+func dropHelp(fs *flag.FlagSet) { helps.Delete(fs) }
+
+// printHelp prints fs's --help: its printer, else its flags.
+func printHelp(fs *flag.FlagSet) {
+	if h, ok := helps.Load(fs); ok {
+		h.(func())()
+		return
+	}
+	fs.PrintDefaults()
+}
+
+// withUsageHint adds "(run `stkit CMD --help` for the flags)" to a bad-input
+// error of a command that called its fs.Usage() (a missing argument, see
+// newFlagSet): one line, as parseFlags' errors for a bad flag, instead of
+// the whole help text before the error.
+func withUsageHint(g *globals, err error) error {
+	var bi badInput
+	if g.usageOf == "" || !errors.As(err, &bi) || strings.Contains(err.Error(), "--help` for the flags") {
+		return err
+	}
+	return badInput{fmt.Errorf("%w (run `%s --help` for the flags)", err, g.usageOf)}
+}
 
 // readMaps reads a map file as a batch [B, M, N]; file problems are bad input.
 // An .npz member path ("x.npz:name") is checked on its file.
@@ -30,9 +62,9 @@ func readMaps(path string) (*stlayer.Maps, error) {
 // readMapsCards is readMaps that also returns the content cards of a FITS
 // header (WCS, units, …; nil for .npy/.npz), for outputs on the same grid.
 func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
-	st, err := os.Stat(datasets.FilePart(path))
+	st, err := statInput(path)
 	if err != nil {
-		return nil, nil, badInputf("%s: %v", datasets.FilePart(path), errors.Unwrap(err))
+		return nil, nil, err
 	}
 	if st.IsDir() {
 		return nil, nil, badInputf("%s is a folder; give one map file (.npy, .npz or .npz:member, FITS) holding a map [M, N] or a batch [B, M, N]", path)
@@ -42,6 +74,21 @@ func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
 		return nil, nil, asBadInput(err)
 	}
 	return m, cards, nil
+}
+
+// statInput stats an input file or folder (the file of an .npz member path):
+// a missing or unreadable one is bad input, "PATH: no such file or
+// directory" (the path once, not "PATH: stat PATH: …").
+func statInput(path string) (os.FileInfo, error) {
+	st, err := os.Stat(datasets.FilePart(path))
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, badInputf("%s: %v", datasets.FilePart(path), err)
+	}
+	return st, nil
 }
 
 // historyCards returns FITS HISTORY cards of at most 72 characters each
@@ -75,22 +122,45 @@ func historyCards(text string) []datasets.Card {
 	return out
 }
 
-// validate checks maps for an operator with J scales (bad input on failure).
-// When the maps are too small for J (or not divisible by 2^J), the error
-// names the largest J they allow (-J hint).
+// validate checks maps for an operator with J scales given by -J (bad input
+// on failure). When the maps are too small for J (or not divisible by 2^J),
+// the error names the largest J they allow (-J hint).
 func validate(path string, m *stlayer.Maps, J int) error {
+	return validateJ(path, m, J, true, "")
+}
+
+// validateJ is validate for a J that was given by -J (given) or is the
+// command's default, rule saying how it follows from the map size (e.g.
+// "log2(min(M,N)) − 2"): a default J that the maps do not allow is named as
+// such ("the default J=5 (log2(min(M,N)) − 2) needs …; give -J 3 or less"),
+// since the user gave no J to change.
+func validateJ(path string, m *stlayer.Maps, J int, given bool, rule string) error {
 	if err := datasets.ValidateMaps(m, J); err != nil {
+		tooBig := m != nil && m.M > 1 && m.N > 1 && J > 0 && !fitsJ(m.M, m.N, J)
 		hint := ""
-		if m != nil && m.M > 1 && m.N > 1 && J > 0 && !fitsJ(m.M, m.N, J) {
-			if best := largestJ(m.M, m.N); best > 0 {
+		if tooBig {
+			best := largestJ(m.M, m.N)
+			switch {
+			case given && best > 0:
 				hint = fmt.Sprintf(" (use -J %d or less for %d×%d maps)", best, m.M, m.N)
-			} else {
+			case given:
 				hint = fmt.Sprintf(" (%d×%d maps allow no J ≥ 1: crop or pad them to a size divisible by 2^J)", m.M, m.N)
+			case best > 0:
+				hint = fmt.Sprintf("; give -J %d or less", best)
+			default:
+				hint = fmt.Sprintf("; %d×%d maps allow no J ≥ 1: crop or pad them to a size divisible by 2^J", m.M, m.N)
 			}
 		}
 		var ve *datasets.ValidationError
 		if errors.As(err, &ve) && ve.Path == "" {
 			ve.Path = path // "datasets: PATH: problem", as the readers' errors
+			if j := fmt.Sprintf("J=%d ", J); tooBig && !given && strings.HasPrefix(ve.Msg, j) {
+				def := "the default J=" + strconv.Itoa(J)
+				if rule != "" {
+					def += " (" + rule + ")"
+				}
+				ve.Msg = def + " " + strings.TrimPrefix(ve.Msg, j)
+			}
 			ve.Msg += hint
 			return badInput{ve}
 		}
@@ -98,6 +168,9 @@ func validate(path string, m *stlayer.Maps, J int) error {
 	}
 	return nil
 }
+
+// defaultJRule is how WithDefaults chooses J from the map size (J = 0).
+const defaultJRule = "log2(min(M,N)) − 2"
 
 // fitsJ reports whether M×N maps allow J scales (datasets.ValidateMaps's
 // size rule: M and N divisible by 2^J and min(M, N) > 2^J).

@@ -47,6 +47,9 @@ type globals struct {
 	stderr  io.Writer
 	// compileNoted: the graph engine's compilation note was printed
 	compileNoted bool
+	// usageOf: the command whose fs.Usage() was called for a usage error
+	// (a missing argument): its error names `stkit CMD --help` (withUsageHint)
+	usageOf string
 }
 
 var commands = map[string]*command{}
@@ -130,7 +133,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stkit: unknown command %q (run `stkit help`)\n", name)
 		return 2
 	}
-	return exitCode(c.run(g, rest[1:]), stderr)
+	return exitCode(withUsageHint(g, c.run(g, rest[1:])), stderr)
 }
 
 func exitCode(err error, stderr io.Writer) int {
@@ -165,14 +168,18 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "\nRun `stkit <command> --help` for a command's flags.")
 }
 
-// newFlagSet makes a subcommand flag set whose usage prints the summary.
+// newFlagSet makes a subcommand flag set whose --help prints the summary and
+// the flags. Its fs.Usage(), which a command calls before returning a usage
+// error (a missing argument), prints nothing: the error names the command's
+// --help instead (withUsageHint).
 func newFlagSet(g *globals, name, argsUsage, summary string) *flag.FlagSet {
 	fs := flag.NewFlagSet("stkit "+name, flag.ContinueOnError)
 	fs.SetOutput(g.stderr)
-	fs.Usage = func() {
+	setHelp(fs, func() {
 		fmt.Fprintf(g.stderr, "Usage: %s\n\n%s\n\nFlags:\n", strings.TrimSpace("stkit "+name+" [flags] "+argsUsage), strings.TrimSpace(summary))
 		fs.PrintDefaults()
-	}
+	})
+	fs.Usage = func() { g.usageOf = fs.Name() }
 	return fs
 }
 
@@ -184,14 +191,14 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard) // the flag package prints its error itself
-	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
+	defer func() { fs.Usage = usage; fs.SetOutput(out); dropHelp(fs) }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			fs.Usage = usage
 			fs.SetOutput(out)
 			if errors.Is(err, flag.ErrHelp) {
-				usage()
+				printHelp(fs)
 				return nil, err
 			}
 			return nil, badInput{fmt.Errorf("%v (run `%s --help` for the flags)", err, fs.Name())}

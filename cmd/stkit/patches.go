@@ -79,6 +79,11 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if spec.Kind == stats.SCov {
 		synthesisDefaults(fs, &spec)
 	}
+	for _, in := range pos {
+		if _, err := statInput(in); err != nil {
+			return err
+		}
+	}
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {
 		return asBadInput(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -21,89 +22,15 @@ func runSeparate(g *globals, args []string) error {
 	if wantsModels(args) { // separation with learned per-component models (separate_models.go)
 		return runSeparateModels(g, args)
 	}
-	fs := newFlagSet(g, "separate", "DATA", `Separate the map DATA = s + c (+ n) into the component s and the rest, given
-samples of the contaminant c (--contaminant) and/or of a noise n (--noise):
-L-BFGS on the pixels of s̃, starting from DATA (or --start), minimising (Régaldo-Saint
-Blancard 2021, Delouis 2022, Auclair 2024; methods.md §3.8)
-
-  data          Φ(s̃ + r_i) ≈ Φ(d) over a batch of residual samples r_i (BR, one
-                engine call per evaluation), or its bias-corrected form
-                Φ(s̃) ≈ Φ(d) − [⟨Φ(s̃₀ + r_i)⟩ − Φ(s̃₀)] (--form jmd, one map);
-  contaminant   Φ(d − s̃) ≈ ⟨Φ(r_i)⟩;
-  independence  Φ(s̃, d − s̃) ≈ ⟨Φ(s̃₀, r_i)⟩ (cross moments only);
-  template      Φ(T, s̃ + r_i) ≈ Φ(T, d) with --template T;
-
-each the mean over its coefficients of (ΔΦ_k/σ_k)², σ_k the std over the
-samples (coefficients with σ_k = 0 are masked); r_i = c_i, n_i, or c_i + n_j
-(random pairs) with both sample sets. Default weights: data 1, template 1,
-contaminant 0, independence 0 (on the dust/Quijote and dust/white-noise
-benchmarks the last two lowered the correlation of s̃ with the truth at the
-same spectrum accuracy; switch them on with --weights).
-
-Stages (--steps S1,S2,EPOCHS): S1 iterations of the data term alone on the
-power-spectrum-like coefficients, then S2 iterations of all terms in EPOCHS
-epochs; every epoch redraws the samples and recomputes σ, the bias and the
-independence target at the current s̃. A single number N means S1 = N/4,
-S2 = N − S1, 4 epochs. More iterations fit the statistics better but can
-lower the correlation with the truth (300 instead of 100 did on the
-dust/Quijote benchmark).
-
-Φ (default): PyWPH's default model (bump-steerable wavelets, S11, S00, S01,
-C01, Cphase, L), isotropic (averaged over global rotations), J = log2(size)
-− 2, L = 4, dn = 0, plus the binned power spectrum (--ps=false drops it).
---kind scov uses Cheng's raw scattering-covariance moments instead: about
-15 % less time per evaluation, lower correlation with the truth on the 256²
-benchmarks (worst bin where the contaminant ≤ the signal: r 0.80 vs 0.82
-for dust + white noise, 0.76 vs 0.78 for dust + Quijote; the README has the
-full figures).
-
-Output OUT: [2, M, N] float64 (.npy, .npz or .fits): OUT[0] = s̃ (the separated
-component), OUT[1] = d − s̃ (contaminant + noise estimate); a FITS output
-keeps the WCS, units and other content cards of a FITS DATA, plus HISTORY
-cards naming the planes. --report DIR
-writes maps.png, power_spectrum.png (spectra, ratios, r(k) when --truth is
-given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
-quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s),
-and, with 2 or more samples of one kind, the realisation floor of the
-spectrum (ps_floor: the 1σ scatter of P_d − ⟨P_r⟩ from the samples' spectrum
-variance and the chance s × r cross-spectrum, shaded around P_s̃).
-Ctrl-C writes the current maps before exiting (exit status 1; a second
-Ctrl-C quits at once without writing them).
-
---start FILE starts s̃ from one map of DATA's size, or from plane 0 of an
-earlier OUT [2, M, N] (to continue or refine a separation: the statistics
-fit the truth as well as they fit the map reached from DATA, so the start
-chooses among equally good solutions; see the README's separation quality).
-
-Example:
-  stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy
-
-With --models MODELDIR --components a,b[,c] the map is split into components
-described by learned per-component models (stkit export) instead; see
-stkit separate --models MODELDIR --help.`)
-	var spec stats.Spec
-	specFlags(fs, &spec, "wph")
-	fs.Lookup("iso").Usage += " (default here: on; --iso=false for the anisotropic statistic)"
-	out := fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required)")
-	contPath := fs.String("contaminant", "", "contaminant samples [K, M, N], K ≥ 2")
-	noisePath := fs.String("noise", "", "noise samples [K, M, N], K ≥ 2")
-	tmplPath := fs.String("template", "", "ancillary template map T correlated with s (adds the template term)")
-	truthPath := fs.String("truth", "", "true s (report: spectrum ratios, r(k))")
-	report := fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
-	form := fs.String("form", "jmd", "data term: jmd (bias-corrected, one map per evaluation) or br (batch of s̃ + r_i)")
-	weights := fs.String("weights", "", "term weights, e.g. data=1,contaminant=1,independence=1,template=1 (default data=1,template=1, others 0)")
-	steps := fs.String("steps", "30,100,4", "S1,S2[,EPOCHS] L-BFGS iterations of the two stages, or one total N")
-	batch := fs.Int("batch", 0, "residual samples per σ/bias estimate, and per evaluation of the br and template terms (0 = min(pool, 20) for jmd without --template, else min(pool, 10))")
-	history := fs.Int("history", 20, "L-BFGS memory")
-	ps := fs.Bool("ps", true, "append the binned power spectrum to Φ")
-	box := fs.String("box", "none", "pixel bounds on s̃: none, positive (s̃ ≥ 0) or data (0 ≤ s̃ ≤ d)")
-	frozenPath := fs.String("frozen", "", "mask map: pixels ≠ 0 keep the data's value")
-	seed := fs.Uint64("seed", 1, "random seed (sample draws)")
-	startPath := fs.String("start", "", "starting s̃: one map, or an earlier OUT [2, M, N] (its plane 0); default DATA")
-	pos, err := parseFlags(fs, args)
+	fs, f := sepSampleFlags(g)
+	other, _ := sepModelFlags(g)
+	pos, err := parseSeparateFlags(g, fs, other, false, args)
 	if err != nil {
 		return err
 	}
+	spec, out, contPath, noisePath, tmplPath, truthPath := f.spec, f.out, f.contPath, f.noisePath, f.tmplPath, f.truthPath
+	report, form, weights, steps, batch, history := f.report, f.form, f.weights, f.steps, f.batch, f.history
+	ps, box, frozenPath, seed, startPath := f.ps, f.box, f.frozenPath, f.seed, f.startPath
 	if len(pos) != 1 || *out == "" {
 		fs.Usage()
 		return badInputf("separate needs one DATA map and -o OUT")
@@ -155,11 +82,12 @@ stkit separate --models MODELDIR --help.`)
 	if d.B != 1 {
 		return badInputf("%s: DATA must be one map, got a batch of %d", pos[0], d.B)
 	}
+	jGiven := spec.J != 0
 	spec = spec.WithDefaults(d.M, d.N)
 	if err := checkSpec(spec); err != nil {
 		return err
 	}
-	if err := validate(pos[0], d, spec.J); err != nil {
+	if err := validateJ(pos[0], d, spec.J, jGiven, defaultJRule); err != nil {
 		return err
 	}
 	readSet := func(path, what string, minB int) (*stlayer.Maps, error) {
@@ -176,7 +104,7 @@ stkit separate --models MODELDIR --help.`)
 		if m.B < minB {
 			return nil, badInputf("%s (%s): %d map(s), need at least %d (the loss is whitened by the std over the samples)", path, what, m.B, minB)
 		}
-		if err := validate(path, m, spec.J); err != nil {
+		if err := validateJ(path, m, spec.J, jGiven, defaultJRule); err != nil {
 			return nil, err
 		}
 		return m, nil
@@ -307,6 +235,109 @@ stkit separate --models MODELDIR --help.`)
 		fmt.Fprintln(g.stderr, line)
 	}
 	return nil
+}
+
+// sepSampleUsage and sepSampleText are the usage line and the text of
+// separate's --help in this mode (parseSeparateFlags adds the flags of both
+// modes).
+const sepSampleUsage = "DATA"
+
+const sepSampleText = `Separate the map DATA = s + c (+ n) into the component s and the rest, given
+samples of the contaminant c (--contaminant) and/or of a noise n (--noise):
+L-BFGS on the pixels of s̃, starting from DATA (or --start), minimising (Régaldo-Saint
+Blancard 2021, Delouis 2022, Auclair 2024; methods.md §3.8)
+
+  data          Φ(s̃ + r_i) ≈ Φ(d) over a batch of residual samples r_i (BR, one
+                engine call per evaluation), or its bias-corrected form
+                Φ(s̃) ≈ Φ(d) − [⟨Φ(s̃₀ + r_i)⟩ − Φ(s̃₀)] (--form jmd, one map);
+  contaminant   Φ(d − s̃) ≈ ⟨Φ(r_i)⟩;
+  independence  Φ(s̃, d − s̃) ≈ ⟨Φ(s̃₀, r_i)⟩ (cross moments only);
+  template      Φ(T, s̃ + r_i) ≈ Φ(T, d) with --template T;
+
+each the mean over its coefficients of (ΔΦ_k/σ_k)², σ_k the std over the
+samples (coefficients with σ_k = 0 are masked); r_i = c_i, n_i, or c_i + n_j
+(random pairs) with both sample sets. Default weights: data 1, template 1,
+contaminant 0, independence 0 (on the dust/Quijote and dust/white-noise
+benchmarks the last two lowered the correlation of s̃ with the truth at the
+same spectrum accuracy; switch them on with --weights).
+
+Stages (--steps S1,S2,EPOCHS): S1 iterations of the data term alone on the
+power-spectrum-like coefficients, then S2 iterations of all terms in EPOCHS
+epochs; every epoch redraws the samples and recomputes σ, the bias and the
+independence target at the current s̃. A single number N means S1 = N/4,
+S2 = N − S1, 4 epochs. More iterations fit the statistics better but can
+lower the correlation with the truth (300 instead of 100 did on the
+dust/Quijote benchmark).
+
+Φ (default): PyWPH's default model (bump-steerable wavelets, S11, S00, S01,
+C01, Cphase, L), isotropic (averaged over global rotations), J = log2(size)
+− 2, L = 4, dn = 0, plus the binned power spectrum (--ps=false drops it).
+--kind scov uses Cheng's raw scattering-covariance moments instead: about
+15 % less time per evaluation, lower correlation with the truth on the 256²
+benchmarks (worst bin where the contaminant ≤ the signal: r 0.80 vs 0.82
+for dust + white noise, 0.76 vs 0.78 for dust + Quijote; the README has the
+full figures).
+
+Output OUT: [2, M, N] float64 (.npy, .npz or .fits): OUT[0] = s̃ (the separated
+component), OUT[1] = d − s̃ (contaminant + noise estimate); a FITS output
+keeps the WCS, units and other content cards of a FITS DATA, plus HISTORY
+cards naming the planes. --report DIR
+writes maps.png, power_spectrum.png (spectra, ratios, r(k) when --truth is
+given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
+quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s),
+and, with 2 or more samples of one kind, the realisation floor of the
+spectrum (ps_floor: the 1σ scatter of P_d − ⟨P_r⟩ from the samples' spectrum
+variance and the chance s × r cross-spectrum, shaded around P_s̃).
+Ctrl-C writes the current maps before exiting (exit status 1; a second
+Ctrl-C quits at once without writing them).
+
+--start FILE starts s̃ from one map of DATA's size, or from plane 0 of an
+earlier OUT [2, M, N] (to continue or refine a separation: the statistics
+fit the truth as well as they fit the map reached from DATA, so the start
+chooses among equally good solutions; see the README's separation quality).
+
+Example:
+  stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy
+
+With --models MODELDIR --components a,b[,c] the map is split into components
+described by learned per-component models (stkit export) instead: its flags
+are listed below those of this mode, and stkit separate --models MODELDIR
+--help describes it.`
+
+// sepSampleArgs holds the flags of separation with contaminant/noise samples.
+type sepSampleArgs struct {
+	spec                                                                             stats.Spec
+	out, contPath, noisePath, tmplPath, truthPath, report, form, weights, steps, box *string
+	frozenPath, startPath                                                            *string
+	batch, history                                                                   *int
+	ps                                                                               *bool
+	seed                                                                             *uint64
+}
+
+// sepSampleFlags returns the flag set of separation with contaminant/noise
+// samples (stkit separate DATA --contaminant/--noise …).
+func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
+	fs := newFlagSet(g, "separate", sepSampleUsage, sepSampleText)
+	f := &sepSampleArgs{}
+	specFlags(fs, &f.spec, "wph")
+	fs.Lookup("iso").Usage += " (default here: on; --iso=false for the anisotropic statistic)"
+	f.out = fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required)")
+	f.contPath = fs.String("contaminant", "", "contaminant samples [K, M, N], K ≥ 2")
+	f.noisePath = fs.String("noise", "", "noise samples [K, M, N], K ≥ 2")
+	f.tmplPath = fs.String("template", "", "ancillary template map T correlated with s (adds the template term)")
+	f.truthPath = fs.String("truth", "", "true s (report: spectrum ratios, r(k))")
+	f.report = fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
+	f.form = fs.String("form", "jmd", "data term: jmd (bias-corrected, one map per evaluation) or br (batch of s̃ + r_i)")
+	f.weights = fs.String("weights", "", "term weights, e.g. data=1,contaminant=1,independence=1,template=1 (default data=1,template=1, others 0)")
+	f.steps = fs.String("steps", "30,100,4", "S1,S2[,EPOCHS] L-BFGS iterations of the two stages, or one total N")
+	f.batch = fs.Int("batch", 0, "residual samples per σ/bias estimate, and per evaluation of the br and template terms (0 = min(pool, 20) for jmd without --template, else min(pool, 10))")
+	f.history = fs.Int("history", 20, "L-BFGS memory")
+	f.ps = fs.Bool("ps", true, "append the binned power spectrum to Φ")
+	f.box = fs.String("box", "none", "pixel bounds on s̃: none, positive (s̃ ≥ 0) or data (0 ≤ s̃ ≤ d)")
+	f.frozenPath = fs.String("frozen", "", "mask map: pixels ≠ 0 keep the data's value")
+	f.seed = fs.Uint64("seed", 1, "random seed (sample draws)")
+	f.startPath = fs.String("start", "", "starting s̃: one map, or an earlier OUT [2, M, N] (its plane 0); default DATA")
+	return fs, f
 }
 
 // parseSepSteps accepts infer.ParseSepSteps' "S1,S2[,EPOCHS]" or one total N

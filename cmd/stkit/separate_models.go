@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -30,9 +31,12 @@ func wantsModels(args []string) bool {
 	return false
 }
 
-// runSeparateModels is `stkit separate DATA --models MODELDIR …`.
-func runSeparateModels(g *globals, args []string) error {
-	fs := newFlagSet(g, "separate", "DATA --models MODELDIR --components a,b[,c]", `Separate the map DATA into 2 or 3 components, each described by a learned
+// sepModelUsage and sepModelText are the usage line and the text of
+// separate's --help in this mode (parseSeparateFlags adds the flags of both
+// modes).
+const sepModelUsage = "DATA --models MODELDIR --components a,b[,c]"
+
+const sepModelText = `Separate the map DATA into 2 or 3 components, each described by a learned
 per-component ST model (stkit export): the unknowns are the first C − 1
 components, the last is DATA minus their sum, and L-BFGS on the pixels
 minimises, with the separation framework (infer.SepLoss/Separate),
@@ -75,27 +79,63 @@ data itself (r_data: the r(k) of any bin-by-bin filter of the data, the
 Wiener filter with the true spectra included; ≈ √(power fraction)).
 
 Example:
-  stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`)
-	modelsDir := fs.String("models", "", "model folder (stkit export) (required)")
-	compList := fs.String("components", "", "components: model indices and/or noise:SIGMA, 2 or 3 of them (required)")
-	out := fs.String("o", "", "output [C, M, N] (required)")
-	weights := fs.String("weights", "", "term weight per component, comma-separated (default 1 each)")
-	positive := fs.String("positive", "", "components kept ≥ 0, comma-separated positions in --components (e.g. 0,1)")
-	steps := fs.String("steps", "50,300", "A,B[,E]: amplitude-stage iterations, full-stage iterations, epochs")
-	tau := fs.Float64("tau", 1, "discrepancy stop: × the median χ² of the training patches (negative: never stop early)")
-	initKind := fs.String("init", "wiener", "starting point: wiener (the clusters' mean spectra), wiener-cal (spectra calibrated on the data) or equal")
-	minFrac := fs.Float64("min-fraction", 0.2, "mask, per component, the coefficients of wavelet scales where it holds less than this fraction of the data's power (scov; 0 = no mask)")
-	stride := fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
-	history := fs.Int("history", 20, "L-BFGS memory")
-	truthPath := fs.String("truth", "", "true components for the report: a [C, M, N] batch or C comma-separated files")
-	report := fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
-	seed := fs.Uint64("seed", 1, "random seed (noise components)")
-	startPath := fs.String("start", "", "starting components [C, M, N] (e.g. an earlier OUT; the last plane is not used: it is DATA minus the others) instead of --init")
-	logEvery := fs.Int("log-every", 0, "print a progress line every N iterations instead of the progress bar")
-	pos, err := parseFlags(fs, args)
+  stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`
+
+// sepModelArgs holds the flags of separation with learned models.
+type sepModelArgs struct {
+	modelsDir *string
+	compList  *string
+	out       *string
+	weights   *string
+	positive  *string
+	steps     *string
+	tau       *float64
+	initKind  *string
+	minFrac   *float64
+	stride    *int
+	history   *int
+	truthPath *string
+	report    *string
+	seed      *uint64
+	startPath *string
+	logEvery  *int
+}
+
+// sepModelFlags returns the flag set of separation with learned models
+// (stkit separate DATA --models MODELDIR --components a,b[,c] …).
+func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
+	fs := newFlagSet(g, "separate", sepModelUsage, sepModelText)
+	f := &sepModelArgs{}
+	f.modelsDir = fs.String("models", "", "model folder (stkit export) (required)")
+	f.compList = fs.String("components", "", "components: model indices and/or noise:SIGMA, 2 or 3 of them (required)")
+	f.out = fs.String("o", "", "output [C, M, N] (required)")
+	f.weights = fs.String("weights", "", "term weight per component, comma-separated (default 1 each)")
+	f.positive = fs.String("positive", "", "components kept ≥ 0, comma-separated positions in --components (e.g. 0,1)")
+	f.steps = fs.String("steps", "50,300", "A,B[,E]: amplitude-stage iterations, full-stage iterations, epochs")
+	f.tau = fs.Float64("tau", 1, "discrepancy stop: × the median χ² of the training patches (negative: never stop early)")
+	f.initKind = fs.String("init", "wiener", "starting point: wiener (the clusters' mean spectra), wiener-cal (spectra calibrated on the data) or equal")
+	f.minFrac = fs.Float64("min-fraction", 0.2, "mask, per component, the coefficients of wavelet scales where it holds less than this fraction of the data's power (scov; 0 = no mask)")
+	f.stride = fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
+	f.history = fs.Int("history", 20, "L-BFGS memory")
+	f.truthPath = fs.String("truth", "", "true components for the report: a [C, M, N] batch or C comma-separated files")
+	f.report = fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
+	f.seed = fs.Uint64("seed", 1, "random seed (noise components)")
+	f.startPath = fs.String("start", "", "starting components [C, M, N] (e.g. an earlier OUT; the last plane is not used: it is DATA minus the others) instead of --init")
+	f.logEvery = fs.Int("log-every", 0, "print a progress line every N iterations instead of the progress bar")
+	return fs, f
+}
+
+// runSeparateModels is `stkit separate DATA --models MODELDIR …`.
+func runSeparateModels(g *globals, args []string) error {
+	fs, f := sepModelFlags(g)
+	other, _ := sepSampleFlags(g)
+	pos, err := parseSeparateFlags(g, fs, other, true, args)
 	if err != nil {
 		return err
 	}
+	modelsDir, compList, out, weights, positive, steps := f.modelsDir, f.compList, f.out, f.weights, f.positive, f.steps
+	tau, initKind, minFrac, stride, history, logEvery := f.tau, f.initKind, f.minFrac, f.stride, f.history, f.logEvery
+	truthPath, report, seed, startPath := f.truthPath, f.report, f.seed, f.startPath
 	if len(pos) != 1 || *out == "" || *modelsDir == "" || *compList == "" {
 		fs.Usage()
 		return badInputf("separate --models needs one DATA map, --models MODELDIR, --components a,b[,c] and -o OUT")
@@ -254,6 +294,17 @@ Example:
 	}
 	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), steps %d+%d in %d epoch(s), tau %g, init %s, engine %s\n",
 		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init, ch.Name)
+	// A component that holds a negligible share of the power in every bin
+	// cannot be told from the data: its separation says nothing, silently.
+	shareK, shares := powerShares(comps)
+	shareMax := map[string]float64{}
+	for i, c := range comps {
+		m := maxShare(shares[i])
+		shareMax[c.Name] = m
+		if len(shareK) > 0 && m < minUsefulShare {
+			fmt.Fprintf(g.stderr, "separate: warning: %s holds at most %s of the power in every spectrum bin of the models (their mean patch spectra): its separation will be poor, the data carry almost none of its power\n", c.Name, fmtShare(m))
+		}
+	}
 	var bar interface {
 		Describe(string)
 		Set(int) error
@@ -306,6 +357,14 @@ Example:
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
 				"steps": *steps, "tau": opt.Tau, "stop_levels": res.StopLevels, "stopped_early": res.StoppedEarly, "init": opt.Init, "start": *startPath,
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
+		if len(shareK) > 0 {
+			byName := map[string][]float64{}
+			for i, c := range comps {
+				byName[c.Name] = shares[i]
+			}
+			rep.Settings["power_shares"] = map[string]any{"k": shareK, "share": byName, "max": shareMax,
+				"note": "each component's share of the summed mean patch spectra of the models per bin (|k| in cycles per patch); below 0.05 in every bin its separation is poor"}
+		}
 		for _, c := range comps {
 			rep.Components = append(rep.Components, c.Name)
 		}
@@ -335,10 +394,189 @@ Example:
 	return nil
 }
 
+// minUsefulShare is the share of the power below which, in every bin, a
+// component is warned about (powerShares).
+const minUsefulShare = 0.05
+
+// powerShares returns the spectrum bins |k| (cycles per patch) of the
+// components' models and, per component, its expected share of the power in
+// each: PS_c / Σ_c' PS_c', the models' mean patch spectra (the shares the
+// Wiener start gives the data's Fourier modes). The bins are the first
+// component's; another component's spectrum given on other bins is
+// interpolated linearly in log |k| (constant beyond its ends). Bins whose
+// total is zero or not finite are left out; none when a model has no
+// spectrum.
+func powerShares(comps []infer.SepComponent) ([]float64, [][]float64) {
+	shares := make([][]float64, len(comps))
+	if len(comps) == 0 || comps[0].Model == nil || len(comps[0].Model.PSK) == 0 {
+		return nil, shares
+	}
+	k0 := comps[0].Model.PSK
+	ps := make([][]float64, len(comps))
+	for c, comp := range comps {
+		m := comp.Model
+		if m == nil || len(m.PS) == 0 || len(m.PS) != len(m.PSK) {
+			return nil, shares
+		}
+		ps[c] = make([]float64, len(k0))
+		for b, k := range k0 {
+			ps[c][b] = interpLogK(m.PSK, m.PS, k)
+		}
+	}
+	var ks []float64
+	for b, k := range k0 {
+		tot := 0.0
+		for c := range comps {
+			tot += ps[c][b]
+		}
+		if !(tot > 0) || math.IsInf(tot, 0) {
+			continue
+		}
+		ok := true
+		for c := range comps {
+			ok = ok && ps[c][b] >= 0
+		}
+		if !ok {
+			continue
+		}
+		ks = append(ks, k)
+		for c := range comps {
+			shares[c] = append(shares[c], ps[c][b]/tot)
+		}
+	}
+	return ks, shares
+}
+
+// interpLogK is y(k) from values y at increasing ks, linear in log k,
+// constant beyond the ends (exact at a tabulated k).
+func interpLogK(ks, y []float64, k float64) float64 {
+	for i, v := range ks {
+		if v == k {
+			return y[i]
+		}
+	}
+	switch {
+	case k <= ks[0]:
+		return y[0]
+	case k >= ks[len(ks)-1]:
+		return y[len(y)-1]
+	}
+	i := 1
+	for ks[i] < k {
+		i++
+	}
+	t := (math.Log(k) - math.Log(ks[i-1])) / (math.Log(ks[i]) - math.Log(ks[i-1]))
+	return y[i-1] + t*(y[i]-y[i-1])
+}
+
+// maxShare is the largest share (0 for none).
+func maxShare(s []float64) float64 {
+	m := 0.0
+	for _, v := range s {
+		m = max(m, v)
+	}
+	return m
+}
+
+// fmtShare prints a share as a percentage with two significant digits.
+func fmtShare(s float64) string {
+	return strconv.FormatFloat(100*s, 'g', 2, 64) + " %"
+}
+
 func fmtFloats(x []float64) string {
 	s := make([]string, len(x))
 	for i, v := range x {
 		s[i] = strconv.FormatFloat(v, 'g', 4, 64)
 	}
 	return "[" + strings.Join(s, " ") + "]"
+}
+
+// parseSeparateFlags parses the arguments of one separation mode: own is its
+// flag set (models: the learned-models one), other that of the other mode.
+// A flag that only the other mode has is refused in one line saying why (it
+// was "flag provided but not defined"); --help prints this mode's text and
+// the flags of both modes, this mode's first.
+func parseSeparateFlags(g *globals, own, other *flag.FlagSet, models bool, args []string) ([]string, error) {
+	dropHelp(other)
+	ownFlags := copyFlags(own)
+	foreign := map[string]bool{}
+	other.VisitAll(func(f *flag.Flag) {
+		if own.Lookup(f.Name) == nil {
+			b, ok := f.Value.(interface{ IsBoolFlag() bool })
+			own.Var(foreignFlag{isBool: ok && b.IsBoolFlag()}, f.Name, "")
+			foreign[f.Name] = true
+		}
+	})
+	usage, text, title, otherTitle := sepSampleUsage, sepSampleText,
+		"Flags (separation with samples: --contaminant and/or --noise):",
+		"Flags of separation with learned models (--models MODELDIR --components a,b[,c]; `stkit separate --models MODELDIR --help` describes it):"
+	if models {
+		usage, text, title, otherTitle = sepModelUsage, sepModelText,
+			"Flags (separation with learned models: --models):",
+			"Flags of separation with samples (--contaminant and/or --noise; `stkit separate --help` describes it):"
+	}
+	setHelp(own, func() {
+		w := g.stderr
+		fmt.Fprintf(w, "Usage: stkit separate [flags] %s\n\n%s\n\n%s\n", usage, strings.TrimSpace(text), title)
+		ownFlags.SetOutput(w)
+		ownFlags.PrintDefaults()
+		fmt.Fprintf(w, "\n%s\n", otherTitle)
+		other.SetOutput(w)
+		other.PrintDefaults()
+	})
+	pos, err := parseFlags(own, args)
+	if err != nil {
+		return nil, err
+	}
+	var given []string // sorted by name
+	own.Visit(func(f *flag.Flag) {
+		if foreign[f.Name] {
+			given = append(given, f.Name)
+		}
+	})
+	if len(given) == 0 {
+		return pos, nil
+	}
+	return nil, badInputf("%s (run `stkit separate --help` for the flags)", sepForeignFlag(given[0], models, isSet(own, "contaminant") || isSet(own, "noise")))
+}
+
+// sepForeignFlag says why flag name, of the other separation mode, cannot be
+// given in this one (models: the learned-models mode; samples: --contaminant
+// or --noise was given).
+func sepForeignFlag(name string, models, samples bool) string {
+	if !models {
+		if samples {
+			return fmt.Sprintf("--%s cannot be combined with --contaminant/--noise: it is a flag of learned-model separation, --models MODELDIR --components a,b[,c]", name)
+		}
+		return fmt.Sprintf("--%s is a flag of learned-model separation: give --models MODELDIR with it", name)
+	}
+	why := "it is a flag of separation with --contaminant/--noise samples"
+	switch name {
+	case "contaminant":
+		why = "learned-model separation takes no contaminant samples; the models describe every component"
+	case "noise":
+		why = "learned-model separation takes no noise samples; give white noise as a component, --components a,noise:SIGMA"
+	case "kind", "J", "L", "dn", "wavelet", "norm", "iso", "synthesis", "local", "pad", "ps":
+		why = "learned-model separation uses the statistic the models were trained on (their manifest.json)"
+	}
+	return fmt.Sprintf("--%s cannot be combined with --models: %s", name, why)
+}
+
+// foreignFlag stands in for a flag of the other separation mode, so that it
+// parses (a bool one takes no value) and can be refused by name.
+type foreignFlag struct{ isBool bool }
+
+func (foreignFlag) String() string     { return "" }
+func (foreignFlag) Set(string) error   { return nil }
+func (f foreignFlag) IsBoolFlag() bool { return f.isBool }
+
+// copyFlags returns a flag set with fs's flags (same values, defaults and
+// usages), to print them without flags added later.
+func copyFlags(fs *flag.FlagSet) *flag.FlagSet {
+	c := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		c.Var(f.Value, f.Name, f.Usage)
+		c.Lookup(f.Name).DefValue = f.DefValue
+	})
+	return c
 }

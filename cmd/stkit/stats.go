@@ -107,11 +107,12 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err != nil {
 		return err
 	}
+	jGiven := spec.J != 0
 	spec = spec.WithDefaults(maps.M, maps.N)
 	if err := checkSpec(spec); err != nil {
 		return err
 	}
-	if err := validate(pos[0], maps, spec.J); err != nil {
+	if err := validateJ(pos[0], maps, spec.J, jGiven, defaultJRule); err != nil {
 		return err
 	}
 	input := maps
@@ -123,7 +124,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 		if m2.B != maps.B || m2.M != maps.M || m2.N != maps.N {
 			return badInputf("--cross %s has shape [%d, %d, %d], MAP has [%d, %d, %d]", *cross, m2.B, m2.M, m2.N, maps.B, maps.M, maps.N)
 		}
-		if err := validate(*cross, m2, spec.J); err != nil {
+		if err := validateJ(*cross, m2, spec.J, jGiven, defaultJRule); err != nil {
 			return err
 		}
 		spec.Cross = true

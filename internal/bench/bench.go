@@ -172,8 +172,11 @@ type Row struct {
 	// the graph engine includes building and compiling the graph.
 	FirstForward, FirstFB float64
 	PeakMiB               float64
-	PeerForward, PeerFB   float64 // seconds per map, 0 if unknown
-	PeerName              string
+	// PeerForward, PeerFB: the peer's seconds per map, 0 (left out of the
+	// JSON) where no peer timing matches the row
+	PeerForward float64 `json:",omitempty"`
+	PeerFB      float64 `json:",omitempty"`
+	PeerName    string  `json:",omitempty"`
 }
 
 // compileSeconds formats the first calls' excess over the medians (graph
@@ -189,8 +192,12 @@ func compileSeconds(r Row) string {
 	return fmt.Sprintf("%.1f", c)
 }
 
+// Legend is the line Print writes under the table.
+const Legend = "ratio = our seconds per map / the peer's (timings.json): < 1 is faster than the peer, > 1 slower; — where no peer timing matches"
+
 // Print writes rows as an aligned table with maps/s and ratios to the peers
-// (ratio = ours/peer per map: < 1 means faster than the peer).
+// (ratio = ours/peer per map: < 1 means faster than the peer), and the
+// Legend under it.
 func Print(w io.Writer, rows []Row) {
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "family\tconfig\tengine\tB\tmaps/s\ts/fwd\ts/fwd+bwd\tcompile s\tpeak MiB\tpeer\tratio fwd\tratio fwd+bwd")
@@ -212,4 +219,5 @@ func Print(w io.Writer, rows []Row) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.1f\t%.4f\t%s\t%s\t%.0f\t%s\t%s\t%s\n", r.Family, r.Config, r.Engine, r.Batch, mps, r.Forward, fb, compileSeconds(r), r.PeakMiB, r.PeerName, ratio(r.Forward, r.PeerForward), ratio(r.ForwardBack, r.PeerFB))
 	}
 	tw.Flush()
+	fmt.Fprintln(w, Legend)
 }
