@@ -23,6 +23,7 @@ import (
 type GaussPriorOp struct {
 	m, n int
 	w    []float64 // per mode 1/(K M N P(k)); 0 at k = 0 and where P(k) ≤ 0
+	k    int
 	key  string
 }
 
@@ -45,7 +46,7 @@ func NewGaussPriorOp(p []float64, m, n int) (*GaussPriorOp, error) {
 	if k == 0 {
 		return nil, inputErrorf("Gaussian prior: no mode with power")
 	}
-	o := &GaussPriorOp{m: m, n: n, w: make([]float64, m*n)}
+	o := &GaussPriorOp{m: m, n: n, w: make([]float64, m*n), k: k}
 	h := fnv.New64a()
 	var b [8]byte
 	for i, v := range p {
@@ -58,6 +59,9 @@ func NewGaussPriorOp(p []float64, m, n int) (*GaussPriorOp, error) {
 	o.key = fmt.Sprintf("gaussprior %dx%d %016x", m, n, h.Sum64())
 	return o, nil
 }
+
+// Modes returns K, the number of modes in G.
+func (o *GaussPriorOp) Modes() int { return o.k }
 
 // Key implements StatOp (the weights are part of the key: one compiled
 // statistic per spectrum).

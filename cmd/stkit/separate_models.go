@@ -63,6 +63,15 @@ coefficients of the wavelet scales where that component holds less than F of
 the data's power (calibrated spectra): there its statistics cannot be
 recovered, and matching them only makes up structure.
 
+--gauss-prior F (default 0: off) adds each component's Gaussian-field prior
+(its clusters' mean power spectrum; smallest at the Wiener split) with F
+times the weight per Fourier mode that the statistic has per coefficient. It
+keeps the few-mode largest scales from being traded between the components
+to fit the models' amplitudes: on 30 held-out 64² dust I (×10) + Quijote
+mixtures, F = 30 raised the mean pixel correlation with the truth from
+0.607/0.814 to 0.655/0.858 (Wiener start 0.650/0.859). With it, the
+discrepancy stop may not be reached (all steps run).
+
 Components (--components): model indices (e.g. 0,2), or noise:SIGMA for
 Gaussian white noise of std SIGMA (its model is measured on noise patches),
 e.g. 0,2,noise:0.05. --positive 0,1 keeps those components ≥ 0 (box
@@ -92,6 +101,7 @@ type sepModelArgs struct {
 	tau       *float64
 	initKind  *string
 	minFrac   *float64
+	gprior    *float64
 	stride    *int
 	history   *int
 	truthPath *string
@@ -114,6 +124,7 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 	f.steps = fs.String("steps", "50,300", "A,B[,E]: amplitude-stage iterations, full-stage iterations, epochs")
 	f.tau = fs.Float64("tau", 1, "discrepancy stop: × the median χ² of the training patches (negative: never stop early)")
 	f.initKind = fs.String("init", "wiener", "starting point: wiener (the clusters' mean spectra), wiener-cal (spectra calibrated on the data) or equal")
+	f.gprior = fs.Float64("gauss-prior", 0, "weight of the components' Gaussian-field prior per Fourier mode, relative to the statistic's per coefficient (0: none; 30 recommended, see above)")
 	f.minFrac = fs.Float64("min-fraction", 0.2, "mask, per component, the coefficients of wavelet scales where it holds less than this fraction of the data's power (scov; 0 = no mask)")
 	f.stride = fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	f.history = fs.Int("history", 20, "L-BFGS memory")
@@ -186,6 +197,10 @@ func runSeparateModels(g *globals, args []string) error {
 		opt.AmpSteps = -1
 	}
 	opt.Tau, opt.Init, opt.Stride, opt.History, opt.Seed, opt.MinFraction = *tau, *initKind, *stride, *history, *seed, *minFrac
+	if g := *f.gprior; g < 0 || math.IsNaN(g) || math.IsInf(g, 0) {
+		return badInputf("--gauss-prior must be a finite weight ≥ 0 (0: none)")
+	}
+	opt.GaussPrior = *f.gprior
 	if *minFrac < 0 || *minFrac >= 1 {
 		return badInputf("--min-fraction must be in [0, 1)")
 	}
@@ -355,7 +370,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if *report != "" {
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
-				"steps": *steps, "tau": opt.Tau, "stop_levels": res.StopLevels, "stopped_early": res.StoppedEarly, "init": opt.Init, "start": *startPath,
+				"steps": *steps, "tau": opt.Tau, "gauss_prior": opt.GaussPrior, "stop_levels": res.StopLevels, "stopped_early": res.StoppedEarly, "init": opt.Init, "start": *startPath,
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
 		if len(shareK) > 0 {
 			byName := map[string][]float64{}
