@@ -346,16 +346,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	var full, ampIdx []int
 	for pass := 0; pass < 2; pass++ {
 		for i, c := range comps {
-			row := make([]float64, n)
-			e := Expr{Coef: [][]float64{row}}
-			if i < n {
-				row[i] = 1
-			} else {
-				for j := range row {
-					row[j] = -1
-				}
-				e.Offset = data
-			}
+			e := componentExpr(i, n, data)
 			wgt := 1.0
 			if opt.Weights != nil && opt.Weights[i] != 0 {
 				wgt = opt.Weights[i]
@@ -394,16 +385,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 			return nil, err
 		}
 		for i, c := range comps {
-			row := make([]float64, n)
-			e := Expr{Coef: [][]float64{row}}
-			if i < n {
-				row[i] = 1
-			} else {
-				for j := range row {
-					row[j] = -1
-				}
-				e.Offset = data
-			}
+			e := componentExpr(i, n, data)
 			gop, err := NewGaussPriorOp(grids[i], data.M, data.N)
 			if err != nil {
 				return nil, fmt.Errorf("component %d (%s): %w", i, c.Name, err)
@@ -537,6 +519,22 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 }
 
 func c2name(comps []SepComponent, i int) string { return comps[i].Name }
+
+// componentExpr is component i of a separation with n unknowns: U_i for
+// i < n, the data minus Σ U for i = n.
+func componentExpr(i, n int, data *stlayer.Maps) Expr {
+	row := make([]float64, n)
+	e := Expr{Coef: [][]float64{row}}
+	if i < n {
+		row[i] = 1
+		return e
+	}
+	for j := range row {
+		row[j] = -1
+	}
+	e.Offset = data
+	return e
+}
 
 // checkSepModel refuses a component model whose values SeparateWithModels
 // uses are not finite or not consistent.
