@@ -148,14 +148,15 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 			return badInputf("--reference-set %s: %v", *refSet, strings.TrimPrefix(err.Error(), "datasets: "))
 		}
 	}
+	jGiven, jRule := spec.J != 0, defaultJRule
 	if spec.J == 0 && (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) {
-		spec.J = synthDefaultJ(target.M, target.N)
+		spec.J, jRule = synthDefaultJ(target.M, target.N), "log2(min(M,N)) − 1"
 	}
 	spec = spec.WithDefaults(target.M, target.N)
 	if err := checkSpec(spec); err != nil {
 		return err
 	}
-	if err := validate(pos[0], target, spec.J); err != nil {
+	if err := validateJ(pos[0], target, spec.J, jGiven, jRule); err != nil {
 		return err
 	}
 	ch, err := chooseEngine(g)

@@ -166,6 +166,8 @@ func TestDefaultJNamedAsDefault(t *testing.T) {
 	wantBadInput(t, []string{"stats", p}, def)
 	wantBadInput(t, []string{"stats", p, "-J", "0"}, def)
 	wantBadInput(t, []string{"separate", p, "--contaminant", p, "-o", filepath.Join(dir, "o.npy")}, def, filepath.Join(dir, "o.npy"))
+	// synth's default for scov is Cheng's J = log2(min(M,N)) − 1
+	wantBadInput(t, []string{"synth", p, "-o", filepath.Join(dir, "s.npy")}, "the default J=6 (log2(min(M,N)) − 1) needs maps of at least 128×128 pixels divisible by 64; got 200×256; give -J 3 or less", filepath.Join(dir, "s.npy"))
 	// a J given by -J keeps the message naming it
 	wantBadInput(t, []string{"stats", p, "-J", "5"}, "J=5 needs maps of at least 64×64 pixels divisible by 32; got 200×256 (use -J 3 or less for 200×256 maps)")
 	if code, _, errs := runCLI(t, "stats", p, "-J", "5"); strings.Contains(errs, "default") {
