@@ -100,6 +100,10 @@ func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed
 	return c, nil
 }
 
+// DefaultGaussPrior is the default weight of the Gaussian-field prior of
+// SeparateWithModels (ModelSepOptions.GaussPrior).
+const DefaultGaussPrior = 30.0
+
 // ModelSepOptions configure SeparateWithModels. Zero values take the
 // defaults stated per field.
 type ModelSepOptions struct {
@@ -154,25 +158,26 @@ type ModelSepOptions struct {
 	// Quijote patches, 0.2 raised the dust's mean pixel correlation with the
 	// truth from 0.747 (no mask) to 0.775.
 	MinFraction float64
-	// GaussPrior, when > 0, adds to the loss the Gaussian-field prior of
-	// every component: λ·Σ_c G_c(x_c) (GaussPriorOp) with the spectra of the
-	// Wiener start (the clusters' mean spectra, or the calibrated ones with
-	// Init "wiener-cal") and λ = GaussPrior·K/(T·C_Φ), K the Fourier modes
-	// of the map, T the tiles and C_Φ the coefficients of the statistic
-	// (the weight of the prior per mode relative to that of the χ² per
-	// coefficient). One λ for every component, so that the minimum of the
-	// prior is the Wiener split; Σ G_c ≈ 1 per component for a typical
-	// realisation. The term lets the statistics move the Fourier modes away
-	// from their Wiener shares where they gain and holds back the few-mode
-	// largest scales, whose moves the diagonal χ² of correlated amplitude
-	// coefficients over-rewards. In both stages; the discrepancy stop looks
-	// at the statistic terms only (with the prior they may stay above their
-	// levels: all steps then run). Measured (README, "Per-component model
-	// format"): with 30, the mean pixel correlation with the truth over 30
-	// held-out 64² dust I (×10) + Quijote mixtures went from 0.607/0.814
-	// (dust/Quijote, without) to 0.655/0.858 (Wiener start 0.650/0.859),
-	// and on the tiny grf + filaments models of the tests from 0.770/0.749
-	// to 0.805/0.806. Default 0: off.
+	// GaussPrior (default 30; negative: none) adds to the loss the
+	// Gaussian-field prior of every component: λ·Σ_c G_c(x_c)
+	// (GaussPriorOp) with the spectra of the Wiener start (the clusters'
+	// mean spectra, or the calibrated ones with Init "wiener-cal") and
+	// λ = GaussPrior·K/(T·C_Φ), K the Fourier modes of the map, T the tiles
+	// and C_Φ the coefficients of the statistic (the weight of the prior per
+	// mode relative to that of the χ² per coefficient). One λ for every
+	// component, so that the minimum of the prior is the Wiener split;
+	// Σ G_c ≈ 1 per component for a typical realisation. The term lets the
+	// statistics move the Fourier modes away from their Wiener shares where
+	// they gain and holds back the few-mode largest scales, whose moves the
+	// diagonal χ² of correlated amplitude coefficients over-rewards. In both
+	// stages; the discrepancy stop looks at the statistic terms only (with
+	// the prior they may stay above their levels: all steps then run).
+	// Measured (README, "Per-component model format"), mean pixel
+	// correlation with the truth, dust/Quijote or the two processes: 30
+	// held-out 64² dust I (×10) + Quijote mixtures 0.607/0.814 without,
+	// 0.655/0.858 with 30 (Wiener start 0.650/0.859); the tiny grf +
+	// filaments models of the tests 0.770/0.749 without, 0.805/0.806 with
+	// 10–50; the demo's mixture 0.754/0.755 without, 0.803/0.790 with 30.
 	GaussPrior float64
 	// Start, if non-nil, is the starting point instead of Init: C maps
 	// [C, M, N] of the data's size (the last is not used: it is d minus the
@@ -297,6 +302,9 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	}
 	if opt.Tau == 0 {
 		opt.Tau = 1
+	}
+	if opt.GaussPrior == 0 {
+		opt.GaussPrior = DefaultGaussPrior
 	}
 	for i, c := range comps {
 		if !slices.ContainsFunc(modelWeights(c.Model.CoeffStd, opt.StdFloor, nil), func(v float64) bool { return v > 0 }) {

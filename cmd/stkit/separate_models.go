@@ -63,14 +63,16 @@ coefficients of the wavelet scales where that component holds less than F of
 the data's power (calibrated spectra): there its statistics cannot be
 recovered, and matching them only makes up structure.
 
---gauss-prior F (default 0: off) adds each component's Gaussian-field prior
-(its clusters' mean power spectrum; smallest at the Wiener split) with F
-times the weight per Fourier mode that the statistic has per coefficient. It
-keeps the few-mode largest scales from being traded between the components
-to fit the models' amplitudes: on 30 held-out 64² dust I (×10) + Quijote
-mixtures, F = 30 raised the mean pixel correlation with the truth from
-0.607/0.814 to 0.655/0.858 (Wiener start 0.650/0.859). With it, the
-discrepancy stop may not be reached (all steps run).
+--gauss-prior F (default 30; 0: none) adds each component's Gaussian-field
+prior (its clusters' mean power spectrum; smallest at the Wiener split) with
+F times the weight per Fourier mode that the statistic has per coefficient.
+It keeps the few-mode largest scales from being traded between the
+components to fit the models' amplitudes: on 30 held-out 64² dust I (×10) +
+Quijote mixtures the mean pixel correlation with the truth is 0.655/0.858
+with it and 0.607/0.814 without (Wiener start 0.650/0.859). With it, the
+discrepancy stop may not be reached (all steps run), and a --start is
+pulled toward the Wiener split like any other start (--gauss-prior 0 to
+continue from it under the statistic terms alone).
 
 Components (--components): model indices (e.g. 0,2), or noise:SIGMA for
 Gaussian white noise of std SIGMA (its model is measured on noise patches),
@@ -124,7 +126,7 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 	f.steps = fs.String("steps", "50,300", "A,B[,E]: amplitude-stage iterations, full-stage iterations, epochs")
 	f.tau = fs.Float64("tau", 1, "discrepancy stop: × the median χ² of the training patches (negative: never stop early)")
 	f.initKind = fs.String("init", "wiener", "starting point: wiener (the clusters' mean spectra), wiener-cal (spectra calibrated on the data) or equal")
-	f.gprior = fs.Float64("gauss-prior", 0, "weight of the components' Gaussian-field prior per Fourier mode, relative to the statistic's per coefficient (0: none; 30 recommended, see above)")
+	f.gprior = fs.Float64("gauss-prior", infer.DefaultGaussPrior, "weight of the components' Gaussian-field prior per Fourier mode, relative to the statistic's per coefficient (0: none)")
 	f.minFrac = fs.Float64("min-fraction", 0.2, "mask, per component, the coefficients of wavelet scales where it holds less than this fraction of the data's power (scov; 0 = no mask)")
 	f.stride = fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	f.history = fs.Int("history", 20, "L-BFGS memory")
@@ -201,6 +203,9 @@ func runSeparateModels(g *globals, args []string) error {
 		return badInputf("--gauss-prior must be a finite weight ≥ 0 (0: none)")
 	}
 	opt.GaussPrior = *f.gprior
+	if opt.GaussPrior == 0 {
+		opt.GaussPrior = -1 // none
+	}
 	if *minFrac < 0 || *minFrac >= 1 {
 		return badInputf("--min-fraction must be in [0, 1)")
 	}
