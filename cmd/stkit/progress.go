@@ -163,6 +163,22 @@ func endBar(bar stopper, stopped bool) {
 	_ = bar.Finish()
 }
 
+// endBarAt closes a progress bar whose work ended at done of its planned
+// steps without an error: below the plan (an early stop, convergence) the
+// bar is finished at done with the description note, so that it does not
+// show the planned count as reached.
+func endBarAt(bar interface {
+	stopper
+	Describe(string)
+	ChangeMax(int)
+}, done, planned int, note string) {
+	if done > 0 && done < planned {
+		bar.Describe(note)
+		bar.ChangeMax(done)
+	}
+	_ = bar.Finish()
+}
+
 // interruptible returns a context cancelled by the first Ctrl-C (SIGINT) or
 // SIGTERM, so that a long command can save its current state before exiting;
 // it then prints on w that it is stopping and what it saves (saving, e.g.

@@ -330,6 +330,7 @@ func runSeparateModels(g *globals, args []string) error {
 		Set(int) error
 		Finish() error
 		Exit() error
+		ChangeMax(int)
 	}
 	total := max(0, opt.AmpSteps) + opt.Steps
 	if *logEvery <= 0 {
@@ -346,16 +347,22 @@ func runSeparateModels(g *globals, args []string) error {
 	ctx, stop := interruptible(g.stderr, "the maps reached are written")
 	defer stop()
 	res, err := infer.SeparateWithModels(ctx, ch.Engine, ms, d, comps, opt)
+	iters, evals := 0, 0
+	if res != nil {
+		for _, e := range res.Epochs {
+			iters += e.Iters
+			evals += e.Evals
+		}
+	}
 	if bar != nil {
-		endBar(bar, err != nil)
+		if err != nil {
+			endBar(bar, true)
+		} else {
+			endBarAt(bar, iters, total, fmt.Sprintf("stopped at iteration %d of %d (discrepancy stop or convergence)", iters, total))
+		}
 	}
 	if res == nil || res.Components == nil {
 		return modelError(err)
-	}
-	iters, evals := 0, 0
-	for _, e := range res.Epochs {
-		iters += e.Iters
-		evals += e.Evals
 	}
 	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
 		return modelError(err) // nothing done: the starting point is no result
