@@ -172,6 +172,15 @@ func TestStatsWSTFormats(t *testing.T) {
 	if len(a.Shape) != 4 || a.Shape[1] != 1+3*8+64*3 || a.Shape[2] != 8 {
 		t.Errorf("local shape %v", a.Shape)
 	}
+	// one map: [K, h, w], as Kymatio's output for a 2D input
+	one := writeTestMap(t, dir, "one.npy", 1)
+	if code, _, errs := runCLI(t, "stats", one, "--kind", "wst", "-J", "3", "-L", "8", "--local", "-o", out); code != 0 {
+		t.Fatalf("local, one map: %s", errs)
+	}
+	a, _ = datasets.Read(out)
+	if len(a.Shape) != 3 || a.Shape[0] != 1+3*8+64*3 || a.Shape[1] != 8 {
+		t.Errorf("local shape of one map %v", a.Shape)
+	}
 }
 
 func TestStatsBadInput(t *testing.T) {

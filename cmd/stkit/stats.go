@@ -46,7 +46,7 @@ Output formats (-o FILE, format from --format or the extension):
   npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
         family's reference order; PyWPH's layout for --kind wph (complex64, its
         coefficient order); Kymatio's [B, K, M/2^J, N/2^J] float32 layout for
-        --kind wst --local
+        --kind wst --local ([K, M/2^J, N/2^J] for one map)
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
         … for wst; mean, var, P00, S1, C01, C11, … for scov; with --cross,
         scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
@@ -228,6 +228,9 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 		ka, err := wstKymatioArray(w, c)
 		if err != nil {
 			return err
+		}
+		if c.B == 1 && len(ka.Shape) == 4 {
+			ka.Shape = ka.Shape[1:] // one map: [K, h, w], as Kymatio's output for a 2D input
 		}
 		return datasets.WriteNPY(path, ka)
 	}
