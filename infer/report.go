@@ -361,7 +361,7 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 	return vm, WriteJSON(filepath.Join(dir, "metrics.json"), vm)
 }
 
-// PlotMaps writes up to 4 target maps (first row) and up to 4 syntheses
+// PlotMaps writes up to 4 evenly spaced target maps (first row; indices b·B/4) and up to 4 syntheses
 // (second row), all on the target's colour scale (its 0.5 % and 99.5 %
 // quantiles, viridis) with a colour bar each. Maps that are nil, empty or
 // whose Data length is not B·M·N are input errors (ErrModelInput).
@@ -381,11 +381,15 @@ func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) erro
 	nt, ns := min(target.B, 4), min(synth.B, 4)
 	cols := max(nt, ns)
 	rows := [][]*plot.Plot{make([]*plot.Plot, cols), make([]*plot.Plot, cols)}
+	// Evenly spaced maps of each set (a set of patches is ordered by source:
+	// its first maps would all come from its first file).
 	for b := 0; b < nt; b++ {
-		rows[0][b] = plotx.MapPlot(fmt.Sprintf("%s %d", tn, b), target.Map(b), target.M, target.N, lo, hi)
+		i := b * target.B / nt
+		rows[0][b] = plotx.MapPlot(fmt.Sprintf("%s %d", tn, i), target.Map(i), target.M, target.N, lo, hi)
 	}
 	for b := 0; b < ns; b++ {
-		rows[1][b] = plotx.MapPlot(fmt.Sprintf("%s %d", sn, b), synth.Map(b), synth.M, synth.N, lo, hi)
+		i := b * synth.B / ns
+		rows[1][b] = plotx.MapPlot(fmt.Sprintf("%s %d", sn, i), synth.Map(i), synth.M, synth.N, lo, hi)
 	}
 	title := fmt.Sprintf("%s: %d of %d (top); %s: %d of %d (bottom); one colour scale", tn, nt, target.B, sn, ns, synth.B)
 	return plotx.SaveGridTitled(path, title, rows, vg.Length(cols)*3.4*vg.Inch, 6.6*vg.Inch)
