@@ -62,6 +62,9 @@ import (
 //	ps_k          [nb]   float64  mean |k| of the modes of each bin (cycles per patch)
 //	ps_logmean    [nb]   float64  mean over those patches of log P per bin (geometric-mean spectrum)
 //	ps_logstd     [nb]   float64  std (ddof 1) over those patches of log P per bin
+//	ps_corner_log [2]    float64  optional: mean and std (ddof 1) over those patches of log of
+//	                              the mean |FFT|²/p² over the modes outside the bins, |k| ≥ p/2
+//	                              (the Nyquist axes and corners of the Fourier plane; PSOpCorner)
 //	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of their pixels
 //
 // The PS and pixel moments are data summaries of the cluster (used only for
@@ -245,23 +248,27 @@ type ModelSource struct {
 // ComponentModel is one component's learned model in memory (the arrays of
 // component_<k>.npz; see the format above for units and shapes).
 type ComponentModel struct {
-	K            int
-	Mean, Std    []float64 // [D]
-	Cov          []float64 // [D·D] row-major, nil when not stored
-	Samples      []float64 // [S·D]
-	ResidualStd  []float64 // [D]
-	S            int
-	Latents      []float64 // [S·Z]
-	CoeffMean    []complex128
-	CoeffStd     []float64
-	DataMean     []float64
-	DataStd      []float64
-	PatchIndex   []int
-	DataChi2     []float64
-	DataChi2Amp  []float64
-	PS, PSK      []float64
-	PSLogMean    []float64
-	PSLogStd     []float64
+	K           int
+	Mean, Std   []float64 // [D]
+	Cov         []float64 // [D·D] row-major, nil when not stored
+	Samples     []float64 // [S·D]
+	ResidualStd []float64 // [D]
+	S           int
+	Latents     []float64 // [S·Z]
+	CoeffMean   []complex128
+	CoeffStd    []float64
+	DataMean    []float64
+	DataStd     []float64
+	PatchIndex  []int
+	DataChi2    []float64
+	DataChi2Amp []float64
+	PS, PSK     []float64
+	PSLogMean   []float64
+	PSLogStd    []float64
+	// PSCornerLog is nil or [mean, std] of the log corner power of the
+	// cluster's patches (member ps_corner_log; models exported before it
+	// lack it).
+	PSCornerLog  []float64
 	PixelMoments [4]float64
 }
 
@@ -534,6 +541,9 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 	if c.PSLogStd, _, err = get("ps_logstd", true, nb); err != nil {
 		return nil, err
 	}
+	if c.PSCornerLog, _, err = get("ps_corner_log", true, 2); err != nil {
+		return nil, err
+	}
 	if c.PSLogMean == nil {
 		for _, v := range c.PS {
 			c.PSLogMean = append(c.PSLogMean, math.Log(math.Max(v, 1e-300)))
@@ -718,6 +728,9 @@ func (ms *ModelSet) writeFiles(dir string) error {
 			f64("pixel_moments", c.PixelMoments[:], 4))
 		if len(c.PSLogStd) == len(c.PS) {
 			arrs = append(arrs, f64("ps_logstd", c.PSLogStd, len(c.PSLogStd)))
+		}
+		if len(c.PSCornerLog) == 2 {
+			arrs = append(arrs, f64("ps_corner_log", c.PSCornerLog, 2))
 		}
 		if len(c.DataChi2) == len(idx) && len(c.DataChi2Amp) == len(idx) {
 			arrs = append(arrs, f64("data_chi2", c.DataChi2, len(idx)), f64("data_chi2_amp", c.DataChi2Amp, len(idx)))
@@ -999,6 +1012,7 @@ var modelMembersDoc = map[string]string{
 	"ps_k":          "[nb] float64: mean |k| per bin (cycles per patch)",
 	"ps_logmean":    "[nb] float64: mean over the patches of log P per bin",
 	"ps_logstd":     "[nb] float64: std over the patches of log P per bin",
+	"ps_corner_log": "[2] float64: mean and std over the patches of the log mean power of the modes with |k| >= p/2 (outside the bins)",
 	"pixel_moments": "[4] float64: pixel mean, std, skewness, excess kurtosis of those patches",
 }
 

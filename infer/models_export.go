@@ -534,6 +534,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			nm := float64(len(maps))
 			c.PSLogStd[b] = math.Sqrt(math.Max(0, c.PSLogStd[b]/nm-c.PSLogMean[b]*c.PSLogMean[b]) * nm / math.Max(1, nm-1))
 		}
+		c.PSCornerLog = cornerLogStats(maps, p)
 		mm.PSBinEdges = ps.Edges
 		mu, sd, sk, ku := Moments(pix)
 		c.PixelMoments = [4]float64{mu, sd, sk, ku}
@@ -734,4 +735,39 @@ func rowsOf(x []float64, idx []int, d int) []float64 {
 		out = append(out, x[i*d:(i+1)*d]...)
 	}
 	return out
+}
+
+// cornerLogStats returns [mean, std (ddof 1)] over the p×p maps of log of
+// their corner power: the mean |FFT|²/p² over the modes with |k| ≥ p/2
+// (those IsoPowerSpectrum's bins leave out; NewPSOpCorner's last
+// coefficient). Nil when there are no maps or no such mode.
+func cornerLogStats(maps [][]float64, p int) []float64 {
+	if len(maps) == 0 {
+		return nil
+	}
+	var sel []int
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			if math.Hypot(float64(freq(i, p)), float64(freq(j, p))) >= float64(p)/2 {
+				sel = append(sel, i*p+j)
+			}
+		}
+	}
+	if len(sel) == 0 {
+		return nil
+	}
+	var s, s2 float64
+	for _, x := range maps {
+		f := fft2(x, p, p)
+		pw := 0.0
+		for _, i := range sel {
+			pw += real(f[i])*real(f[i]) + imag(f[i])*imag(f[i])
+		}
+		l := math.Log(math.Max(pw/float64(len(sel)*p*p), 1e-300))
+		s += l
+		s2 += l * l
+	}
+	n := float64(len(maps))
+	m := s / n
+	return []float64{m, math.Sqrt(math.Max(0, s2/n-m*m) * n / math.Max(1, n-1))}
 }

@@ -1048,7 +1048,14 @@ func TestPSScatter(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, pt := range res.PSTargets {
-			for b := range pt {
+			// the corner (models with ps_corner_log): shifted as the last
+			// bin, without scatter
+			if nb := len(base); len(pt) == nb+1 {
+				if want := c.PSCornerLog[0] + base[nb-1] - c.PSLogMean[nb-1]; math.Abs(pt[nb]-want) > 1e-12 {
+					t.Errorf("map %d: corner target %g, want %g", i, pt[nb], want)
+				}
+			}
+			for b := range base {
 				dev := pt[b] - base[b]
 				if off && dev != 0 || !off && s[b] == 0 && dev != 0 {
 					t.Fatalf("NoPSScatter %v, map %d bin %d: target offset %g (scatter %g)", off, i, b, dev, s[b])
