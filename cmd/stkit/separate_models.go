@@ -68,8 +68,8 @@ prior (its clusters' mean power spectrum; smallest at the Wiener split) with
 F times the weight per Fourier mode that the statistic has per coefficient.
 It keeps the few-mode largest scales from being traded between the
 components to fit the models' amplitudes: on 30 held-out 64² dust I (×10) +
-Quijote mixtures the mean pixel correlation with the truth is 0.655/0.858
-with it and 0.607/0.814 without (Wiener start 0.650/0.859). With it, the
+Quijote mixtures the mean pixel correlation with the truth is 0.639/0.884
+with it and 0.567/0.826 without (Wiener start 0.631/0.887). With it, the
 discrepancy stop may not be reached (all steps run), and a --start is
 pulled toward the Wiener split like any other start (--gauss-prior 0 to
 continue from it under the statistic terms alone).
