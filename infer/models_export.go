@@ -740,7 +740,8 @@ func rowsOf(x []float64, idx []int, d int) []float64 {
 // cornerLogStats returns [mean, std (ddof 1)] over the p×p maps of log of
 // their corner power: the mean |FFT|²/p² over the modes with |k| ≥ p/2
 // (those IsoPowerSpectrum's bins leave out; NewPSOpCorner's last
-// coefficient). Nil when there are no maps or no such mode.
+// coefficient). Nil when there are no maps, no such mode, or a map without
+// power there (its log would be −∞).
 func cornerLogStats(maps [][]float64, p int) []float64 {
 	if len(maps) == 0 {
 		return nil
@@ -763,7 +764,10 @@ func cornerLogStats(maps [][]float64, p int) []float64 {
 		for _, i := range sel {
 			pw += real(f[i])*real(f[i]) + imag(f[i])*imag(f[i])
 		}
-		l := math.Log(math.Max(pw/float64(len(sel)*p*p), 1e-300))
+		if !(pw > 0) {
+			return nil // a band-limited patch: no corner power to match
+		}
+		l := math.Log(pw / float64(len(sel)*p*p))
 		s += l
 		s2 += l * l
 	}

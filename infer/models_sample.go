@@ -286,7 +286,8 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		if psOp != nil {
 			lp := ms.psTarget(c, x)
 			if nb := len(lp); len(c.PSCornerLog) == 2 && nb > 0 {
-				// the corner modes, shifted as the last bin
+				// the corner modes, shifted as the last bin (not scattered:
+				// they are many, their log power varies little)
 				lp = append(lp, c.PSCornerLog[0]+lp[nb-1]-c.PSLogMean[nb-1])
 			}
 			for i := range scatter {

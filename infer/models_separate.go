@@ -163,8 +163,11 @@ type ModelSepOptions struct {
 	// (GaussPriorOp) with the spectra of the Wiener start (the clusters'
 	// mean spectra, or the calibrated ones with Init "wiener-cal") and
 	// λ = GaussPrior·K/(T·C_Φ), K the Fourier modes of the map, T the tiles
-	// and C_Φ the coefficients of the statistic (the weight of the prior per
-	// mode relative to that of the χ² per coefficient). One λ for every
+	// and C_Φ all coefficients of the statistic: GaussPrior is the weight of
+	// the prior per mode relative to that of the χ² per coefficient when a
+	// term keeps every coefficient (a term that keeps C' of them, after the
+	// MinFraction mask or in the amplitude stage, weighs each C_Φ/C' times
+	// more). One λ for every
 	// component, so that the minimum of the prior is the Wiener split;
 	// Σ G_c ≈ 1 per component for a typical realisation. The term lets the
 	// statistics move the Fourier modes away from their Wiener shares where

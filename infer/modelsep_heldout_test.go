@@ -31,7 +31,8 @@ import (
 // over the bins where the component holds ≥ 30 % of the power and of the
 // pixel correlation with the truth, for the separation and its Wiener start.
 //
-// e.g. STKIT_MODELSEP_MODELS=$PWD/models2 go test ./infer -run '^$' -bench ModelSeparationHeldOut -benchtime 1x -v
+// e.g. (after the README's held-out chain in ../stkit-try)
+// STKIT_MODELSEP_MODELS=$PWD/../stkit-try/models2 go test ./infer -run '^$' -bench ModelSeparationHeldOut -benchtime 1x -v
 func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	dir := os.Getenv("STKIT_MODELSEP_MODELS")
 	if dir == "" {
