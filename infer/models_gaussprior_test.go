@@ -82,12 +82,7 @@ func TestGaussPriorOp(t *testing.T) {
 func TestSeparateWithModelsGaussPrior(t *testing.T) {
 	ms, compOf := tinyModels(t)
 	eng := cpu.New()
-	a, b := tinyProcess(t, 0, 90011), tinyProcess(t, 1, 90088)
-	d := make([]float64, len(a))
-	for i := range d {
-		d[i] = a[i] + b[i]
-	}
-	data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
+	data, _ := tinyMixture(t, 90011, 90088)
 	comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
 	res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{AmpSteps: 20, Steps: 60, GaussPrior: 1e6})
 	if err != nil {
@@ -118,13 +113,7 @@ func TestSeparateWithModelsGaussPrior(t *testing.T) {
 	var with, without float64
 	names := []string{"grf", "filaments"}
 	for _, seed := range []uint64{90001, 90002, 90003} {
-		a, b := tinyProcess(t, 0, seed), tinyProcess(t, 1, seed+77)
-		d := make([]float64, len(a))
-		for i := range d {
-			d[i] = a[i] + b[i]
-		}
-		data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
-		truth := &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(append([]float64(nil), a...), b...)}
+		data, truth := tinyMixture(t, seed, seed+77)
 		for _, gp := range []float64{-1, 0} { // none, the default (30)
 			r, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{AmpSteps: 30, Steps: 150, GaussPrior: gp})
 			if err != nil {
@@ -146,4 +135,16 @@ func TestSeparateWithModelsGaussPrior(t *testing.T) {
 	if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{GaussPrior: math.NaN()}); err == nil {
 		t.Error("NaN Gaussian prior weight: no error")
 	}
+}
+
+// tinyMixture returns d = a + b (one 32² map) and the truth [a, b] for
+// tinyProcess 0 (seed sa) and 1 (seed sb).
+func tinyMixture(t *testing.T, sa, sb uint64) (data, truth *stlayer.Maps) {
+	t.Helper()
+	a, b := tinyProcess(t, 0, sa), tinyProcess(t, 1, sb)
+	d := make([]float64, len(a))
+	for i := range d {
+		d[i] = a[i] + b[i]
+	}
+	return &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}, &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(append([]float64(nil), a...), b...)}
 }
