@@ -133,7 +133,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 				return err
 			}
 			out := filepath.Join(dir, "components.npy")
-			if err := sub("separate", dp, "--models", models, "--components", comps, "--steps", fmt.Sprintf("%d,%d", max(1, o.steps/4), o.steps), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", dir, "--truth", tp); err != nil {
+			if err := sub("separate", dp, "--models", models, "--components", comps, "--steps", fmt.Sprintf("0,%d", o.steps+max(1, o.steps/4)), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", dir, "--truth", tp); err != nil {
 				return err
 			}
 			sum.Files = append(sum.Files, [2]string{"mixture, truth and separated components", rel(dir)})
