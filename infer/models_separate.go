@@ -17,8 +17,9 @@ import (
 )
 
 // AmplitudeClasses are the coefficient classes that carry amplitudes (the
-// power-spectrum-like coefficients): matched alone in the first stage of
-// SeparateWithModels, as Auclair 2024's first stage uses [S11, L].
+// power-spectrum-like coefficients): matched alone in the optional first
+// stage of SeparateWithModels (ModelSepOptions.AmpSteps), as Auclair 2024's
+// first stage uses [S11, L].
 var AmplitudeClasses = map[string]bool{"mean": true, "var": true, "P00": true, "S1": true, "S11": true, "S00": true, "L": true, "PS": true, "S0": true}
 
 // SepComponent is one component of a separation with learned models: a name
@@ -234,8 +235,9 @@ type ModelSepResult struct {
 // with x_c = U_c (Expr coefficient 1) or x_{C−1} = d − Σ U (Expr coefficients
 // −1, offset d), T tiles per map (TileOp; 1 at patch size), w the training
 // window, K'_c the coefficients kept (σ > StdFloor·max σ), plus the optional
-// positivity penalty. Stage 1 (AmpSteps) uses the amplitude coefficients
-// only, stage 2 (Steps) all of them; each stage ends early on the
+// positivity penalty and the Gaussian-field prior (GaussPrior). An optional
+// stage 1 (AmpSteps > 0) uses the amplitude coefficients only, stage 2
+// (Steps) all of them; each stage ends early on the
 // discrepancy stop (ModelSepOptions.Tau). On cancellation or divergence the
 // best maps so far are returned with the error.
 //
