@@ -186,8 +186,9 @@ type ModelSepOptions struct {
 	// Measured (README, "Per-component model format"), mean pixel
 	// correlation with the truth, dust/Quijote or the two processes: 30
 	// held-out 64² dust I (×10) + Quijote mixtures
-	// (BenchmarkModelSeparationHeldOut) 0.567/0.826 without, 0.639/0.884
-	// with 30 (Wiener start 0.631/0.887); the tiny grf +
+	// (BenchmarkModelSeparationHeldOut, no amplitude stage) 0.624/0.882
+	// without, 0.636/0.890 with 30 (Wiener start 0.631/0.887; with 50
+	// amplitude steps 0.567/0.826 and 0.639/0.884); the tiny grf +
 	// filaments models of the tests 0.770/0.749 without, 0.805/0.806 with
 	// 10–50; the demo's mixture 0.754/0.755 without, 0.803/0.790 with 30.
 	GaussPrior float64

@@ -73,8 +73,9 @@ wiener-cal; smallest at the Wiener split) with F times, per Fourier mode,
 the weight a statistic term gives each coefficient when it keeps them all.
 It keeps the few-mode largest scales from being traded between the
 components to fit the models' amplitudes: on 30 held-out 64² dust I (×10) +
-Quijote mixtures the mean pixel correlation with the truth is 0.639/0.884
-with it and 0.567/0.826 without (Wiener start 0.631/0.887). With it, the
+Quijote mixtures the mean pixel correlation with the truth is 0.636/0.890
+with it and 0.624/0.882 without (Wiener start 0.631/0.887; with an
+amplitude stage 0.639/0.884 and 0.567/0.826). With it, the
 discrepancy stop may not be reached (all steps run), and a --start is
 pulled toward the Wiener split like any other start (--gauss-prior 0 to
 continue from it under the statistic terms alone).
