@@ -1,9 +1,7 @@
 package infer
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"math"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -47,16 +45,12 @@ func NewGaussPriorOp(p []float64, m, n int) (*GaussPriorOp, error) {
 		return nil, inputErrorf("Gaussian prior: no mode with power")
 	}
 	o := &GaussPriorOp{m: m, n: n, w: make([]float64, m*n), k: k}
-	h := fnv.New64a()
-	var b [8]byte
 	for i, v := range p {
 		if i != 0 && v > 0 {
 			o.w[i] = 1 / (float64(k) * float64(m*n) * v)
 		}
-		binary.LittleEndian.PutUint64(b[:], math.Float64bits(o.w[i]))
-		h.Write(b[:])
 	}
-	o.key = fmt.Sprintf("gaussprior %dx%d %016x", m, n, h.Sum64())
+	o.key = fmt.Sprintf("gaussprior %dx%d %016x", m, n, hashFloats(o.w))
 	return o, nil
 }
 

@@ -227,9 +227,11 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	}
 	var psOp StatOp
 	var psW []float64
+	// corner: the term also matches the corner power (see PSWeight)
+	corner := opt.PSWeight > 0 && len(c.PSCornerLog) == 2 && len(c.PS) > 0
 	if opt.PSWeight > 0 {
 		base := NewPSOp(p, p)
-		if len(c.PSCornerLog) == 2 {
+		if corner {
 			base = NewPSOpCorner(p, p)
 		}
 		pt, err := NewTileOp(base, opt.Size, opt.Size, p, opt.Stride, window)
@@ -242,7 +244,7 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 			for i := 0; i < nb; i++ {
 				psW = append(psW, opt.PSWeight/float64(nb*T))
 			}
-			if len(c.PSCornerLog) == 2 {
+			if corner {
 				psW = append(psW, cornerPSWeight*opt.PSWeight/float64(nb*T))
 			}
 		}
@@ -285,7 +287,7 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		loss := &Loss{Engine: eng, Terms: []*Term{{Name: fmt.Sprintf("model %d", k), Op: statOp, Target: tt, Weight: wt, Scale: 1}}}
 		if psOp != nil {
 			lp := ms.psTarget(c, x)
-			if nb := len(lp); len(c.PSCornerLog) == 2 && nb > 0 {
+			if nb := len(lp); corner {
 				// the corner modes, shifted as the last bin (not scattered:
 				// they are many, their log power varies little)
 				lp = append(lp, c.PSCornerLog[0]+lp[nb-1]-c.PSLogMean[nb-1])

@@ -175,9 +175,8 @@ type ModelSepOptions struct {
 	// the prior per mode relative to that of the χ² per coefficient when a
 	// term keeps every coefficient (a term that keeps C' of them, after the
 	// MinFraction mask or in the amplitude stage, weighs each C_Φ/C' times
-	// more). One λ for every
-	// component, so that the minimum of the prior is the Wiener split;
-	// Σ G_c ≈ 1 per component for a typical realisation. The term lets the
+	// more). One λ for every component, so that the minimum of the prior is
+	// the Wiener split; Σ G_c ≈ 1 per component for a typical realisation. The term lets the
 	// statistics move the Fourier modes away from their Wiener shares where
 	// they gain and holds back the few-mode largest scales, whose moves the
 	// diagonal χ² of correlated amplitude coefficients over-rewards. In both
@@ -393,16 +392,14 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 			loss.Terms = append(loss.Terms, t)
 		}
 	}
+	// The Wiener start's spectra, for the start and the prior (with a Start
+	// or Init "equal" the prior takes the clusters' mean spectra).
+	var grids [][]float64
+	if opt.GaussPrior > 0 || opt.Start == nil {
+		grids = startSpectra(opt.Init == "wiener-cal", ms, data, comps)
+	}
 	var prior []int
 	if opt.GaussPrior > 0 {
-		kind := opt.Init
-		if kind != "wiener-cal" {
-			kind = "wiener" // with Start or "equal" too: the clusters' mean spectra
-		}
-		grids, err := startSpectra(kind, ms, data, comps)
-		if err != nil {
-			return nil, err
-		}
 		for i, c := range comps {
 			e := componentExpr(i, n, data)
 			gop, err := NewGaussPriorOp(grids[i], data.M, data.N)
@@ -460,7 +457,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 			return nil, inputErrorf("start: maps of %d×%d for data of %d×%d", st.M, st.N, data.M, data.N)
 		}
 		u0 = &stlayer.Maps{B: n, M: data.M, N: data.N, Data: slices.Clone(st.Data[:n*mn])}
-	} else if u0, err = sepInit(opt.Init, ms, data, comps); err != nil {
+	} else if u0, err = sepInit(opt.Init, data, comps, grids); err != nil {
 		return nil, err
 	}
 	type stageRun struct {
@@ -598,8 +595,9 @@ func assembleComponents(u, d *stlayer.Maps) *stlayer.Maps {
 	return out
 }
 
-// sepInit builds the starting unknowns (see ModelSepOptions.Init).
-func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (*stlayer.Maps, error) {
+// sepInit builds the starting unknowns (see ModelSepOptions.Init); grids
+// are the components' spectra of the Wiener starts (startSpectra).
+func sepInit(kind string, d *stlayer.Maps, comps []SepComponent, grids [][]float64) (*stlayer.Maps, error) {
 	nc := len(comps)
 	n := nc - 1
 	m, nn := d.M, d.N
@@ -615,10 +613,6 @@ func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (
 	case "", "wiener", "wiener-cal":
 	default:
 		return nil, inputErrorf("unknown separation start %q (want wiener, wiener-cal or equal)", kind)
-	}
-	grids, err := startSpectra(kind, ms, d, comps)
-	if err != nil {
-		return nil, err
 	}
 	dm, _, _, _ := Moments(d.Data)
 	pmSum := 0.0
@@ -653,20 +647,18 @@ func sepInit(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) (
 
 // startSpectra returns each component's power spectrum on the DFT grid of d
 // as the Wiener start uses it (see ModelSepOptions.Init): the clusters' mean
-// spectra (spectrumGrid), or with "wiener-cal" the spectra calibrated on d.
-func startSpectra(kind string, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) ([][]float64, error) {
+// spectra (spectrumGrid), or calibrated on d (calibratedSpectra, Init
+// "wiener-cal").
+func startSpectra(calibrated bool, ms *ModelSet, d *stlayer.Maps, comps []SepComponent) [][]float64 {
 	p := ms.Manifest.PatchSize
-	switch kind {
-	case "", "wiener", "equal":
-		grids := make([][]float64, len(comps))
-		for i, c := range comps {
-			grids[i] = spectrumGrid(c.Model.PSK, c.Model.PS, p, d.M, d.N)
-		}
-		return grids, nil
-	case "wiener-cal":
-		return calibratedSpectra(d, comps, p), nil
+	if calibrated {
+		return calibratedSpectra(d, comps, p)
 	}
-	return nil, inputErrorf("unknown separation start %q (want wiener, wiener-cal or equal)", kind)
+	grids := make([][]float64, len(comps))
+	for i, c := range comps {
+		grids[i] = spectrumGrid(c.Model.PSK, c.Model.PS, p, d.M, d.N)
+	}
+	return grids
 }
 
 // calibratedSpectra returns, for each component, its power spectrum on the
