@@ -26,6 +26,12 @@ import (
 //	                           random positions (seed 7)
 //	STKIT_MODELSEP_GP=F        ModelSepOptions.GaussPrior (default: the
 //	                           default; −1: none)
+//	STKIT_MODELSEP_TAU, _STEPS, _MINFRAC, _INIT  ModelSepOptions.Tau, Steps,
+//	                           MinFraction, Init (default: the defaults)
+//	STKIT_MODELSEP_BINS=1      also print, per half-octave bin and component,
+//	                           the mean power fraction, the mean r(k) of the
+//	                           separation and of its start, and how often the
+//	                           bin is the worst of the dominant ones
 //
 // It prints, per component, the mean over the mixtures of the worst r(k)
 // over the bins where the component holds ≥ 30 % of the power and of the
@@ -60,36 +66,18 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 		}
 		comps = append(comps, SepComponent{Name: fmt.Sprint(k), Model: c})
 	}
-	dust, err := datasets.ReadMaps(testutil.DataFile(b, "dust/I_1.npy"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	quij := map[int]*stlayer.Maps{}
-	const p = 64
 	n := envInt(b, "STKIT_MODELSEP_N", 30)
-	rng := rand.New(rand.NewPCG(7, 0x5e9))
+	datas, truths := heldOutMixtures(b, n)
 	eng := cpu.New()
 	var r, r0, pc, pc0 [2]float64
+	// per-bin diagnostics (STKIT_MODELSEP_BINS=1): sums over the mixtures
+	var binR, binR0, binF [2][]float64
+	var binArg [2][]int
 	for i := 0; i < n; i++ {
-		dr, dc := rng.IntN(dust.M-p+1), 384+rng.IntN(512-384-p+1)
-		q := 4 + rng.IntN(16)
-		qr, qc := rng.IntN(256-p+1), rng.IntN(256-p+1)
-		if quij[q] == nil {
-			if quij[q], err = datasets.ReadMaps(testutil.DataFile(b, fmt.Sprintf("quijote/logdensity_%02d.npy", q))); err != nil {
-				b.Fatal(err)
-			}
-		}
-		truth := stlayer.NewMaps(2, p, p)
-		data := stlayer.NewMaps(1, p, p)
-		for y := 0; y < p; y++ {
-			for x := 0; x < p; x++ {
-				s := 10 * dust.Data[(dr+y)*dust.N+dc+x]
-				c := quij[q].Data[(qr+y)*quij[q].N+qc+x]
-				truth.Data[y*p+x], truth.Data[p*p+y*p+x] = s, c
-				data.Data[y*p+x] = s + c
-			}
-		}
-		res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{GaussPrior: gp})
+		data, truth := datas[i], truths[i]
+		res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{GaussPrior: gp,
+			Tau: envFloat(b, "STKIT_MODELSEP_TAU", 0), Steps: envInt(b, "STKIT_MODELSEP_STEPS", 0),
+			MinFraction: envFloat(b, "STKIT_MODELSEP_MINFRAC", 0), Init: os.Getenv("STKIT_MODELSEP_INIT")})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -99,6 +87,22 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 		}
 		m0, _ := EvaluateModelSeparation(res.Init, truth, []string{"dust", "quijote"})
 		for c := 0; c < 2; c++ {
+			if binR[c] == nil {
+				nb := len(m[c].R)
+				binR[c], binR0[c], binF[c], binArg[c] = make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]int, nb)
+			}
+			arg := -1
+			for k := range m[c].R {
+				binR[c][k] += m[c].R[k] / float64(n)
+				binR0[c][k] += m0[c].R[k] / float64(n)
+				binF[c][k] += m[c].PowerFraction[k] / float64(n)
+				if m[c].PowerFraction[k] >= DominantFraction && (arg < 0 || m[c].R[k] < m[c].R[arg]) {
+					arg = k
+				}
+			}
+			if arg >= 0 {
+				binArg[c][arg]++
+			}
 			r[c] += m[c].RMinDominant / float64(n)
 			r0[c] += m0[c].RMinDominant / float64(n)
 			pc[c] += m[c].PixelCorr / float64(n)
@@ -110,4 +114,62 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	}
 	b.Logf("%d mixtures, GaussPrior %g: mean worst-bin r (≥ 30 %% of the power) dust %.3f, Quijote %.3f (Wiener start %.3f, %.3f); mean pixel correlation %.3f, %.3f (start %.3f, %.3f)",
 		n, gp, r[0], r[1], r0[0], r0[1], pc[0], pc[1], pc0[0], pc0[1])
+	if os.Getenv("STKIT_MODELSEP_BINS") == "1" {
+		for c, name := range []string{"dust", "quijote"} {
+			for k := range binR[c] {
+				b.Logf("%s bin %d: mean power fraction %.2f, mean r %.3f (start %.3f), worst dominant bin in %d mixtures", name, k, binF[c][k], binR[c][k], binR0[c][k], binArg[c][k])
+			}
+		}
+	}
+}
+
+// envFloat reads a float environment variable (def when unset).
+func envFloat(tb testing.TB, name string, def float64) float64 {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		tb.Fatalf("%s=%q: %v", name, v, err)
+	}
+	return f
+}
+
+// heldOutMixtures returns n held-out 64² mixtures d = s + c (data [1, 64, 64])
+// and their truths [2, 64, 64] (dust, Quijote): s a patch of dust I_1 × 10
+// from columns 384–511, c a patch of one of Quijote maps 04–19, at random
+// positions (seed 7). Training sets built from dust I columns 0–383 and
+// Quijote maps 00–03 (the README's held-out chain) have not seen them.
+func heldOutMixtures(tb testing.TB, n int) (data, truth []*stlayer.Maps) {
+	tb.Helper()
+	dust, err := datasets.ReadMaps(testutil.DataFile(tb, "dust/I_1.npy"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	quij := map[int]*stlayer.Maps{}
+	const p = 64
+	rng := rand.New(rand.NewPCG(7, 0x5e9))
+	for i := 0; i < n; i++ {
+		dr, dc := rng.IntN(dust.M-p+1), 384+rng.IntN(512-384-p+1)
+		q := 4 + rng.IntN(16)
+		qr, qc := rng.IntN(256-p+1), rng.IntN(256-p+1)
+		if quij[q] == nil {
+			if quij[q], err = datasets.ReadMaps(testutil.DataFile(tb, fmt.Sprintf("quijote/logdensity_%02d.npy", q))); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		tr := stlayer.NewMaps(2, p, p)
+		d := stlayer.NewMaps(1, p, p)
+		for y := 0; y < p; y++ {
+			for x := 0; x < p; x++ {
+				s := 10 * dust.Data[(dr+y)*dust.N+dc+x]
+				c := quij[q].Data[(qr+y)*quij[q].N+qc+x]
+				tr.Data[y*p+x], tr.Data[p*p+y*p+x] = s, c
+				d.Data[y*p+x] = s + c
+			}
+		}
+		data, truth = append(data, d), append(truth, tr)
+	}
+	return data, truth
 }
