@@ -26,6 +26,7 @@ import (
 //	                 columns 0–383)
 //	STKIT_HOS_NSAMP  samples (20)
 //	STKIT_HOS_KIND   wph (default) or scov
+//	STKIT_MODELSEP_N, STKIT_MODELSEP_SIZE  as BenchmarkModelSeparationHeldOut
 //
 // Measured (30 mixtures): mean worst-bin r dust/Quijote 0.373/0.472 with
 // target dust, 0.500/0.319 with target quijote, against 0.632/0.668 for the
@@ -46,7 +47,7 @@ func BenchmarkHeldOutSampleSeparation(b *testing.B) {
 		}
 		return quij[q]
 	}
-	const p = 64
+	p := envInt(b, "STKIT_MODELSEP_SIZE", 64)
 	target := envOr("STKIT_HOS_TARGET", "dust")
 	ns := envInt(b, "STKIT_HOS_NSAMP", 20)
 	srng := rand.New(rand.NewPCG(11, 3))
@@ -73,7 +74,7 @@ func BenchmarkHeldOutSampleSeparation(b *testing.B) {
 		b.Fatal(err)
 	}
 	n := envInt(b, "STKIT_MODELSEP_N", 30)
-	datas, truths := heldOutMixtures(b, n)
+	datas, truths := heldOutMixtures(b, n, p)
 	eng := cpu.New()
 	var r, rd, pc [2]float64
 	for i := 0; i < n; i++ {

@@ -28,6 +28,8 @@ import (
 //	                           default; −1: none)
 //	STKIT_MODELSEP_TAU, _STEPS, _MINFRAC, _INIT  ModelSepOptions.Tau, Steps,
 //	                           MinFraction, Init (default: the defaults)
+//	STKIT_MODELSEP_SIZE=64     mixture size (≤ 128; larger than the models'
+//	                           patches: constrained tile by tile)
 //	STKIT_MODELSEP_BINS=1      also print, per half-octave bin and component,
 //	                           the mean power fraction, the mean r(k) of the
 //	                           separation and of its start, and how often the
@@ -67,7 +69,7 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 		comps = append(comps, SepComponent{Name: fmt.Sprint(k), Model: c})
 	}
 	n := envInt(b, "STKIT_MODELSEP_N", 30)
-	datas, truths := heldOutMixtures(b, n)
+	datas, truths := heldOutMixtures(b, n, envInt(b, "STKIT_MODELSEP_SIZE", 64))
 	eng := cpu.New()
 	var r, r0, pc, pc0 [2]float64
 	// per-bin diagnostics (STKIT_MODELSEP_BINS=1): sums over the mixtures
@@ -136,19 +138,21 @@ func envFloat(tb testing.TB, name string, def float64) float64 {
 	return f
 }
 
-// heldOutMixtures returns n held-out 64² mixtures d = s + c (data [1, 64, 64])
-// and their truths [2, 64, 64] (dust, Quijote): s a patch of dust I_1 × 10
-// from columns 384–511, c a patch of one of Quijote maps 04–19, at random
+// heldOutMixtures returns n held-out p² mixtures d = s + c (data [1, p, p],
+// p ≤ 128) and their truths [2, p, p] (dust, Quijote): s a patch of dust
+// I_1 × 10 from columns 384–511, c a patch of one of Quijote maps 04–19, at random
 // positions (seed 7). Training sets built from dust I columns 0–383 and
 // Quijote maps 00–03 (the README's held-out chain) have not seen them.
-func heldOutMixtures(tb testing.TB, n int) (data, truth []*stlayer.Maps) {
+func heldOutMixtures(tb testing.TB, n, p int) (data, truth []*stlayer.Maps) {
 	tb.Helper()
 	dust, err := datasets.ReadMaps(testutil.DataFile(tb, "dust/I_1.npy"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	quij := map[int]*stlayer.Maps{}
-	const p = 64
+	if p < 8 || p > 128 {
+		tb.Fatalf("held-out mixtures of %d²: want 8 ≤ size ≤ 128", p)
+	}
 	rng := rand.New(rand.NewPCG(7, 0x5e9))
 	for i := 0; i < n; i++ {
 		dr, dc := rng.IntN(dust.M-p+1), 384+rng.IntN(512-384-p+1)

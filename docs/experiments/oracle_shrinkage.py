@@ -14,8 +14,8 @@ not a method:
                        dust I_1[::2, ::2] or a crop): tables fitted on the
                        true s plus 4 further noise draws; prints r(k) in the
                        bins where P_n <= P_s and its minimum (target 0.9).
-  heldout              the per-component model issue's held-out 64^2
-                       mixtures (dust I x 10 columns 384-511 + Quijote 04-19,
+  heldout [SIZE]       the per-component model issue's held-out 64^2 (or
+                       SIZE^2, <= 128) mixtures (dust I x 10 columns 384-511 + Quijote 04-19,
                        30 random pairs): worst r over the bins where each
                        component holds >= 30 % of the power (target 0.8),
                        (i) tables fitted on the very mixture with its truth
@@ -24,7 +24,7 @@ not a method:
 
 Binning as stkit's infer.IsoPowerSpectrum: half-octaves of |k| from 1 to N/2.
 Usage: python3 docs/experiments/oracle_shrinkage.py noise sub
-       python3 docs/experiments/oracle_shrinkage.py heldout
+       python3 docs/experiments/oracle_shrinkage.py heldout [128]
 (run from the repository root, with ../shared beside it).
 """
 import sys
@@ -134,8 +134,7 @@ def noise_case(where):
         print(f'{name:18s} min r where P_n <= P_s {r.min():.3f}   pixel corr {np.corrcoef(s.ravel(), est.ravel())[0, 1]:.3f}   r(k) {np.round(r, 3)}')
 
 
-def heldout_case():
-    n = 64
+def heldout_case(n=64):
     I = np.load(f'{D}/dust/I_1.npy').astype(float) * 10
     Q = {i: np.load(f'{D}/quijote/logdensity_{i:02d}.npy').astype(float) for i in range(4, 20)}
     fr = Frame(n)
@@ -164,6 +163,6 @@ if __name__ == '__main__':
     if len(sys.argv) >= 2 and sys.argv[1] == 'noise':
         noise_case(sys.argv[2] if len(sys.argv) > 2 else 'sub')
     elif len(sys.argv) >= 2 and sys.argv[1] == 'heldout':
-        heldout_case()
+        heldout_case(int(sys.argv[2]) if len(sys.argv) > 2 else 64)
     else:
         sys.exit(__doc__)
