@@ -174,9 +174,14 @@ func TestExportSampleSeparateCLI(t *testing.T) {
 	// the Wiener split whatever the start).
 	sepT := filepath.Join(work, "sep_truth.npy")
 	code, _, errs = runModelsCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", models, "--components", strings.Join(comps, ","),
-		"-o", sepT, "--steps", "10,30", "--start", filepath.Join(dir, "truth.npy"), "--log-every", "10", "--gauss-prior", "0")
+		"-o", sepT, "--steps", "10,30", "--start", filepath.Join(dir, "truth.npy"), "--log-every", "10", "--gauss-prior", "0",
+		"--truth", filepath.Join(dir, "truth.npy"))
 	if code != 0 {
 		t.Fatalf("separate --models --start: exit %d\n%s", code, errs)
+	}
+	// --truth without --report: the figures are printed all the same.
+	if strings.Count(errs, "where it holds ≥ 30 % of the power") != 2 {
+		t.Errorf("--truth without --report: want the two components' figures\n%s", errs)
 	}
 	tr, _ := datasets.ReadMaps(filepath.Join(dir, "truth.npy"))
 	st, _ := datasets.ReadMaps(sepT)

@@ -211,28 +211,42 @@ func runSeparate(g *globals, args []string) error {
 		}
 		return fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out)
 	}
+	samples := p.Contaminant
+	if samples == nil {
+		samples = p.Noise
+	} else if p.Noise != nil {
+		samples = nil // paired residuals: the mean spectrum of c + n is not a file's
+	}
+	var sm *infer.SeparationMetrics
 	if *report != "" {
-		samples := p.Contaminant
-		if samples == nil {
-			samples = p.Noise
-		} else if p.Noise != nil {
-			samples = nil // paired residuals: the mean spectrum of c + n is not a file's
-		}
 		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath}
-		sm, err := infer.WriteSeparationReport(*report, d, res, nil, samples, truth, settings)
-		if err != nil {
+		if sm, err = infer.WriteSeparationReport(*report, d, res, nil, samples, truth, settings); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		line := fmt.Sprintf("report: %s", filepath.Join(*report, "metrics.json"))
+	} else if truth != nil {
+		// --truth without --report: the figures are printed all the same.
+		if sm, err = infer.EvaluateSeparation(d, res.S, samples, truth); err != nil {
+			return err
+		}
+	}
+	if sm != nil {
+		var figures string
 		if truth != nil {
 			floor := ""
 			if sm.PSFloor != nil {
 				floor = fmt.Sprintf(", %.1fσ of the realisation floor", sm.PSMaxDevSigma)
 			}
-			line += fmt.Sprintf(" (max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f%s, data %.3f; min r where P_c ≤ P_s: %.3f, data %.3f)", sm.PSMaxDev, floor, sm.PSMaxDevData, sm.RMin, sm.RMinData)
+			figures = fmt.Sprintf("max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f%s, data %.3f; min r where P_c ≤ P_s: %.3f, data %.3f", sm.PSMaxDev, floor, sm.PSMaxDevData, sm.RMin, sm.RMinData)
 		}
-		fmt.Fprintln(g.stderr, line)
+		switch {
+		case *report == "":
+			fmt.Fprintf(g.stderr, "separate: against --truth: %s\n", figures)
+		case figures != "":
+			fmt.Fprintf(g.stderr, "report: %s (%s)\n", filepath.Join(*report, "metrics.json"), figures)
+		default:
+			fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(*report, "metrics.json"))
+		}
 	}
 	return nil
 }

@@ -86,6 +86,17 @@ func TestSeparateCLI(t *testing.T) {
 			t.Errorf("metrics.json lacks %s", key)
 		}
 	}
+	if !strings.Contains(errs, "report: "+filepath.Join(rep, "metrics.json")+" (max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: ") {
+		t.Errorf("the report line does not give the figures against the truth:\n%s", errs)
+	}
+	// --truth without --report: the same figures, printed.
+	code, _, errs = runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "3,6,2", "-o", out, "--truth", truth, "--box", "positive")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "separate: against --truth: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: ") || !strings.Contains(errs, "min r where P_c ≤ P_s: ") {
+		t.Errorf("--truth without --report prints no figures:\n%s", errs)
+	}
 }
 
 func TestSeparateBadInput(t *testing.T) {
