@@ -143,6 +143,10 @@ func TestExportSampleSeparateCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("separate --models: exit %d\n%s", code, errs)
 	}
+	const bigNote = "models trained on patches as large as the map separate better"
+	if strings.Contains(errs, bigNote) {
+		t.Errorf("a map of the patch size got the note for larger maps:\n%s", errs)
+	}
 	s, err := datasets.ReadMaps(sep)
 	if err != nil || s.B != 2 {
 		t.Fatalf("separation output: %v", err)
@@ -198,6 +202,17 @@ func TestExportSampleSeparateCLI(t *testing.T) {
 		"-o", filepath.Join(work, "sepn.npy"), "--steps", "0,5", "--log-every", "10")
 	if code != 0 {
 		t.Fatalf("separate with a noise component: exit %d\n%s", code, errs)
+	}
+	// A map twice the patch size is constrained tile by tile, with a note.
+	big, _ := datasets.WhiteNoise(64, 64, 903)
+	bigPath := filepath.Join(work, "big_mix.npy")
+	if err := datasets.WriteMaps(bigPath, &stlayer.Maps{B: 1, M: 64, N: 64, Data: big}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runModelsCLI(t, "separate", bigPath, "--models", models, "--components", strings.Join(comps, ","),
+		"-o", filepath.Join(work, "sep_big.npy"), "--steps", "0,3", "--log-every", "10")
+	if code != 0 || !strings.Contains(errs, "separate: note: the map is 64×64 and the models describe 32² patches") || !strings.Contains(errs, bigNote) {
+		t.Errorf("separate on a 64² map with 32² models: exit %d, want the note on patch size\n%s", code, errs)
 	}
 }
 
