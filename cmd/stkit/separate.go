@@ -339,7 +339,7 @@ func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
 	f.contPath = fs.String("contaminant", "", "contaminant samples [K, M, N], K ≥ 2")
 	f.noisePath = fs.String("noise", "", "noise samples [K, M, N], K ≥ 2")
 	f.tmplPath = fs.String("template", "", "ancillary template map T correlated with s (adds the template term)")
-	f.truthPath = fs.String("truth", "", "true s (report: spectrum ratios, r(k))")
+	f.truthPath = fs.String("truth", "", "true s: prints the spectrum and r(k) figures against it (and --report plots them)")
 	f.report = fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
 	f.form = fs.String("form", "jmd", "data term: jmd (bias-corrected, one map per evaluation) or br (batch of s̃ + r_i)")
 	f.weights = fs.String("weights", "", "term weights, e.g. data=1,contaminant=1,independence=1,template=1 (default data=1,template=1, others 0)")

@@ -138,7 +138,7 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 	f.minFrac = fs.Float64("min-fraction", 0.2, "mask, per component, the coefficients of wavelet scales where it holds less than this fraction of the data's power (scov; 0 = no mask)")
 	f.stride = fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	f.history = fs.Int("history", 20, "L-BFGS memory")
-	f.truthPath = fs.String("truth", "", "true components for the report: a [C, M, N] batch or C comma-separated files")
+	f.truthPath = fs.String("truth", "", "true components (prints r(k) and the pixel correlation against them; --report plots them): a [C, M, N] batch or C comma-separated files")
 	f.report = fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
 	f.seed = fs.Uint64("seed", 1, "random seed (noise components)")
 	f.startPath = fs.String("start", "", "starting components [C, M, N] (e.g. an earlier OUT; the last plane is not used: it is DATA minus the others) instead of --init")
