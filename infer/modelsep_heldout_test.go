@@ -72,7 +72,8 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	datas, truths := heldOutMixtures(b, n, envInt(b, "STKIT_MODELSEP_SIZE", 64))
 	eng := cpu.New()
 	var r, r0, pc, pc0 [2]float64
-	// per-bin diagnostics (STKIT_MODELSEP_BINS=1): sums over the mixtures
+	// per-bin diagnostics (STKIT_MODELSEP_BINS=1): means over the mixtures
+	// (a bin without modes or power would enter as −1: none at 64² or 128²)
 	var binR, binR0, binF [2][]float64
 	var binArg [2][]int
 	for i := 0; i < n; i++ {
@@ -145,14 +146,14 @@ func envFloat(tb testing.TB, name string, def float64) float64 {
 // Quijote maps 00–03 (the README's held-out chain) have not seen them.
 func heldOutMixtures(tb testing.TB, n, p int) (data, truth []*stlayer.Maps) {
 	tb.Helper()
+	if p < 8 || p > 128 {
+		tb.Fatalf("held-out mixtures of %d²: want 8 ≤ size ≤ 128", p)
+	}
 	dust, err := datasets.ReadMaps(testutil.DataFile(tb, "dust/I_1.npy"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	quij := map[int]*stlayer.Maps{}
-	if p < 8 || p > 128 {
-		tb.Fatalf("held-out mixtures of %d²: want 8 ≤ size ≤ 128", p)
-	}
 	rng := rand.New(rand.NewPCG(7, 0x5e9))
 	for i := 0; i < n; i++ {
 		dr, dc := rng.IntN(dust.M-p+1), 384+rng.IntN(512-384-p+1)
