@@ -2,7 +2,6 @@ package infer
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -38,35 +37,20 @@ func BenchmarkHeldOutSampleSeparation(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	quij := map[int]*stlayer.Maps{}
-	loadQ := func(q int) *stlayer.Maps {
-		if quij[q] == nil {
-			if quij[q], err = datasets.ReadMaps(testutil.DataFile(b, fmt.Sprintf("quijote/logdensity_%02d.npy", q))); err != nil {
-				b.Fatal(err)
-			}
-		}
-		return quij[q]
-	}
+	loadQ := quijoteLoader(b)
 	p := envInt(b, "STKIT_MODELSEP_SIZE", 64)
 	target := envOr("STKIT_HOS_TARGET", "dust")
 	ns := envInt(b, "STKIT_HOS_NSAMP", 20)
 	srng := rand.New(rand.NewPCG(11, 3))
 	samples := stlayer.NewMaps(ns, p, p)
 	for i := 0; i < ns; i++ {
-		dst := samples.Map(i)
 		if target == "dust" {
 			q := loadQ(srng.IntN(4))
 			r0, c0 := srng.IntN(256-p+1), srng.IntN(256-p+1)
-			for y := 0; y < p; y++ {
-				copy(dst[y*p:(y+1)*p], q.Data[(r0+y)*256+c0:(r0+y)*256+c0+p])
-			}
+			cropInto(samples.Map(i), q, r0, c0, p, 1)
 		} else {
 			r0, c0 := srng.IntN(512-p+1), srng.IntN(384-p+1)
-			for y := 0; y < p; y++ {
-				for x := 0; x < p; x++ {
-					dst[y*p+x] = 10 * dust.Data[(r0+y)*512+c0+x]
-				}
-			}
+			cropInto(samples.Map(i), dust, r0, c0, p, 10)
 		}
 	}
 	ss, err := NewSepStats(stats.Spec{Kind: stats.Kind(envOr("STKIT_HOS_KIND", "wph")), L: 4, Iso: true}, p, p, true)

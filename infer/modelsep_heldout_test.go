@@ -153,28 +153,47 @@ func heldOutMixtures(tb testing.TB, n, p int) (data, truth []*stlayer.Maps) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	quij := map[int]*stlayer.Maps{}
+	quijote := quijoteLoader(tb)
 	rng := rand.New(rand.NewPCG(7, 0x5e9))
 	for i := 0; i < n; i++ {
 		dr, dc := rng.IntN(dust.M-p+1), 384+rng.IntN(512-384-p+1)
 		q := 4 + rng.IntN(16)
 		qr, qc := rng.IntN(256-p+1), rng.IntN(256-p+1)
-		if quij[q] == nil {
-			if quij[q], err = datasets.ReadMaps(testutil.DataFile(tb, fmt.Sprintf("quijote/logdensity_%02d.npy", q))); err != nil {
-				tb.Fatal(err)
-			}
-		}
 		tr := stlayer.NewMaps(2, p, p)
+		cropInto(tr.Map(0), dust, dr, dc, p, 10)
+		cropInto(tr.Map(1), quijote(q), qr, qc, p, 1)
 		d := stlayer.NewMaps(1, p, p)
-		for y := 0; y < p; y++ {
-			for x := 0; x < p; x++ {
-				s := 10 * dust.Data[(dr+y)*dust.N+dc+x]
-				c := quij[q].Data[(qr+y)*quij[q].N+qc+x]
-				tr.Data[y*p+x], tr.Data[p*p+y*p+x] = s, c
-				d.Data[y*p+x] = s + c
-			}
+		for j := range d.Data {
+			d.Data[j] = tr.Data[j] + tr.Data[p*p+j]
 		}
 		data, truth = append(data, d), append(truth, tr)
 	}
 	return data, truth
+}
+
+// quijoteLoader returns a reader of Quijote log-density map q that reads
+// each map once.
+func quijoteLoader(tb testing.TB) func(q int) *stlayer.Maps {
+	maps := map[int]*stlayer.Maps{}
+	return func(q int) *stlayer.Maps {
+		if maps[q] == nil {
+			m, err := datasets.ReadMaps(testutil.DataFile(tb, fmt.Sprintf("quijote/logdensity_%02d.npy", q)))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			maps[q] = m
+		}
+		return maps[q]
+	}
+}
+
+// cropInto writes scale × the p×p crop of src's first map at row r0,
+// column c0 into dst.
+func cropInto(dst []float64, src *stlayer.Maps, r0, c0, p int, scale float64) {
+	for y := 0; y < p; y++ {
+		row := src.Data[(r0+y)*src.N+c0 : (r0+y)*src.N+c0+p]
+		for x, v := range row {
+			dst[y*p+x] = scale * v
+		}
+	}
 }
