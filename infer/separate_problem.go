@@ -615,8 +615,13 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			return nil, fmt.Errorf("statistics of the data: %w", err)
 		}
 	}
+	// The terms' Update receives the index of a built stage (st.Stages, the
+	// schedule Separate runs), which differs from the index in opt.Stages
+	// once a stage without an applicable term is skipped: builtFrom maps
+	// the one to the other (filled below).
+	var builtFrom []int
 	psOnly := func(stage int) []bool {
-		if stage >= 0 && stage < len(opt.Stages) && opt.Stages[stage].PSOnly {
+		if stage >= 0 && stage < len(builtFrom) && opt.Stages[builtFrom[stage]].PSOnly {
 			return p.Stats.PS
 		}
 		return nil
@@ -753,6 +758,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			continue
 		}
 		st.Stages = append(st.Stages, Stage{Terms: idx, Steps: s.Steps, Epochs: s.Epochs})
+		builtFrom = append(builtFrom, si)
 		st.TotalSteps += s.Steps
 		ps := ""
 		if s.PSOnly {
