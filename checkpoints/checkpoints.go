@@ -266,7 +266,7 @@ func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (st
 	if err := WriteFileAtomic(final, buf.Bytes(), 0o644); err != nil {
 		return "", err
 	}
-	if err := m.prune(); err != nil {
+	if err := m.prune(final); err != nil {
 		return final, err
 	}
 	return final, nil
@@ -296,7 +296,12 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	return nil
 }
 
-func (m *Manager) prune() error {
+// prune removes the oldest (lowest-step) checkpoints until keep remain, never
+// the file just saved: after a resume that fell back past corrupt newer files,
+// those have higher steps than the new checkpoint, and pruning by step alone
+// could remove it (and the checkpoint resumed from), leaving only the corrupt
+// files.
+func (m *Manager) prune(saved string) error {
 	if m.keep <= 0 {
 		return nil
 	}
@@ -304,11 +309,18 @@ func (m *Manager) prune() error {
 	if err != nil {
 		return err
 	}
-	for len(list) > m.keep {
-		if err := os.Remove(list[0]); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("checkpoints: removing old checkpoint %s: %w", list[0], err)
+	n := len(list)
+	for _, p := range list {
+		if n <= m.keep {
+			break
 		}
-		list = list[1:]
+		if p == saved {
+			continue
+		}
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("checkpoints: removing old checkpoint %s: %w", p, err)
+		}
+		n--
 	}
 	return nil
 }

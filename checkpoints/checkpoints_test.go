@@ -227,3 +227,45 @@ func TestResumeRefusesOtherConfig(t *testing.T) {
 		t.Fatalf("mismatch error: %v", err)
 	}
 }
+
+// A save after falling back past corrupt newer checkpoints must survive the
+// pruning: the corrupt files have higher steps, so pruning by step alone
+// removed the checkpoint just written (and the good one resumed from) when
+// they outnumbered keep (a run resumed with a smaller --keep), leaving only
+// corrupt files while Save reported success.
+func TestPruneKeepsCheckpointJustSaved(t *testing.T) {
+	dir := t.TempDir()
+	m, _ := Open(dir, 5)
+	var paths []string
+	for _, step := range []int64{100, 200, 300, 400} {
+		p, err := m.Save(testContext(1), State{Step: step}, cfg{K: 1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	for _, p := range paths[1:] {
+		if err := os.WriteFile(p, []byte("garbage"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, _ = Open(dir, 2)
+	c, skipped, err := m.Resume(context.New(), cfg{K: 1})
+	if err != nil || c.State.Step != 100 || len(skipped) != 3 {
+		t.Fatalf("Resume: %v %v %v", c, skipped, err)
+	}
+	p, err := m.Save(testContext(1), State{Step: 150}, cfg{K: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("the checkpoint just saved is gone: %v", err)
+	}
+	c, _, err = m.Latest()
+	if err != nil || c.State.Step != 150 {
+		t.Fatalf("Latest after the save: %v %v", c, err)
+	}
+	if list, _ := m.List(); len(list) != 2 {
+		t.Errorf("kept %v, want 2 files", list)
+	}
+}
