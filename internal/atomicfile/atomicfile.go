@@ -42,10 +42,7 @@ func Write(path string, data []byte, perm os.FileMode) error {
 // whatever fill made of it; any other error of fill is returned unchanged
 // (the same value), and the old file stays.
 func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
-	target := path
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
-	}
+	target := resolveLinks(path)
 	mode := perm
 	if mode == 0 {
 		mode = 0o644
@@ -96,6 +93,37 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 		_ = d.Close()
 	}
 	return nil
+}
+
+// resolveLinks returns the file that path names, its symbolic links
+// followed: filepath.EvalSymlinks, or for a link whose target does not exist
+// yet (which EvalSymlinks refuses), the target the chain of links leads to,
+// so that the file is created there and the link kept rather than replaced.
+// A path that is no link, or a chain that cannot be read or loops, is
+// returned as it is.
+func resolveLinks(path string) string {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		return resolved
+	}
+	p := path
+	for range 40 { // the kernel's limit on links followed
+		st, err := os.Lstat(p)
+		if err != nil {
+			return p // the end of the chain: a file to create
+		}
+		if st.Mode()&os.ModeSymlink == 0 {
+			return path
+		}
+		l, err := os.Readlink(p)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(l) {
+			l = filepath.Join(filepath.Dir(p), l)
+		}
+		p = l
+	}
+	return path
 }
 
 // writeInPlace writes into an existing file that is not a regular one

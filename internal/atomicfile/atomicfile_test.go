@@ -99,3 +99,30 @@ func TestWriteFuncStreamsAndKeepsOldOnFillError(t *testing.T) {
 		t.Errorf("%d entries in the folder, want the file alone (temporary left?)", len(ents))
 	}
 }
+
+// A link whose target does not exist yet (an output name pointing into
+// another folder) is followed too: the target is created and the link kept,
+// as os.WriteFile does; the link was replaced by a regular file.
+func TestWriteThroughDanglingLink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "data", "out.npy")
+	if err := os.Mkdir(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "out.npy")
+	if err := os.Symlink(filepath.Join("data", "out.npy"), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(link, []byte("new"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", st.Mode(), err)
+	}
+	if b, err := os.ReadFile(target); err != nil || string(b) != "new" {
+		t.Errorf("target: %q %v", b, err)
+	}
+	if st, err := os.Stat(target); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("target mode: %v", err)
+	}
+}
