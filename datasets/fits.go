@@ -194,7 +194,11 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 			if h.pcount < 0 || h.pcount > 1<<50 || h.gcount < 0 || h.gcount > 1<<20 {
 				return nil, formatErrorf("fits", "HDU %d: invalid PCOUNT %d or GCOUNT %d", hdu, h.pcount, h.gcount)
 			}
-			size = item * h.gcount * (h.pcount + n)
+			per := item * (h.pcount + n) // at most 8·2^51
+			if h.gcount > 0 && per > (1<<62)/h.gcount {
+				return nil, formatErrorf("fits", "HDU %d: data of GCOUNT %d × %d bytes is too large", hdu, h.gcount, per)
+			}
+			size = per * h.gcount
 		}
 		isImage := h.ext == "" || h.ext == "IMAGE"
 		if isImage && len(h.naxis) > 0 {
