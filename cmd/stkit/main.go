@@ -201,6 +201,17 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 				printHelp(fs)
 				return nil, err
 			}
+			// A command with a flag of its own named -h (train: the hidden
+			// width) takes a bare -h, the usual way to ask for help, as that
+			// flag without its value: `stkit train -h` failed with "flag needs
+			// an argument: -h".
+			if fs.Lookup("h") != nil && (err.Error() == "flag needs an argument: -h" || err.Error() == "flag needs an argument: --h") {
+				printHelp(fs)
+				return nil, flag.ErrHelp
+			}
+			if h := fs.Lookup("h"); h != nil && strings.Contains(err.Error(), " for flag -h: ") {
+				return nil, badInput{fmt.Errorf("%v (-h here is: %s; run `%s --help` for the flags)", err, h.Usage, fs.Name())}
+			}
 			return nil, badInput{fmt.Errorf("%v (run `%s --help` for the flags)", err, fs.Name())}
 		}
 		args = fs.Args()
