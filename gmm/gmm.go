@@ -118,9 +118,13 @@ type Model struct {
 	Converged bool
 	// NSamples is the number of training samples.
 	NSamples int
+}
 
-	// Cached per-component quantities for evaluation.
-	chol   []*mat.TriDense // full: lower Cholesky factor inverse L⁻¹ (Σ = L Lᵀ)
+// factors are the per-component quantities the densities need, derived from a model's exported
+// fields. They are recomputed for every evaluation (never cached on the Model), so a model whose
+// fields are edited after a fit or a first evaluation is evaluated with its current values.
+type factors struct {
+	chol   []*mat.TriDense // full: inverse L⁻¹ of the lower Cholesky factor (Σ = L Lᵀ)
 	logDet []float64       // log det Σ_k
 }
 
@@ -209,13 +213,14 @@ func fitOnce(x *mat.Dense, opt Options, rng *rand.Rand) (*Model, error) {
 		resp.Set(i, l, 1)
 	}
 	m := &Model{K: K, D: d, Cov: opt.Cov, NSamples: n}
-	if err := m.mStep(x, resp, opt.Reg); err != nil {
+	f, err := m.mStep(x, resp, opt.Reg)
+	if err != nil {
 		return nil, err
 	}
 	prev := math.Inf(-1)
 	logp := mat.NewDense(n, K, nil)
 	for it := 1; it <= opt.MaxIter; it++ {
-		m.componentLogProb(x, logp)
+		m.componentLogProb(x, logp, f)
 		ll := responsibilitiesFromLog(logp, resp)
 		m.LogLik = ll
 		m.Iter = it
@@ -224,12 +229,12 @@ func fitOnce(x *mat.Dense, opt Options, rng *rand.Rand) (*Model, error) {
 			break
 		}
 		prev = ll
-		if err := m.mStep(x, resp, opt.Reg); err != nil {
+		if f, err = m.mStep(x, resp, opt.Reg); err != nil {
 			return nil, err
 		}
 	}
 	// Final log-likelihood consistent with the returned parameters.
-	m.componentLogProb(x, logp)
+	m.componentLogProb(x, logp, f)
 	m.LogLik = responsibilitiesFromLog(logp, resp)
 	if math.IsNaN(m.LogLik) || math.IsInf(m.LogLik, 0) {
 		return nil, fmt.Errorf("gmm: EM ended with a non-finite log-likelihood %g (overflow or degenerate data; rescale the data or raise Options.Reg)", m.LogLik)
@@ -237,8 +242,9 @@ func fitOnce(x *mat.Dense, opt Options, rng *rand.Rand) (*Model, error) {
 	return m, nil
 }
 
-// mStep sets weights, means and covariances from responsibilities resp [n, K].
-func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) error {
+// mStep sets weights, means and covariances from responsibilities resp [n, K] and returns the
+// factors of the new covariances.
+func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) (factors, error) {
 	n, d := x.Dims()
 	K := m.K
 	const tiny = 1e-10 // keeps empty components finite, as scikit-learn's 10·eps
@@ -286,7 +292,7 @@ func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) error {
 			for j := range v {
 				v[j] = v[j]/nk[k] + reg
 				if !(v[j] > 0) {
-					return fmt.Errorf("gmm: component %d has zero variance along axis %d (set Options.Reg > 0)", k, j)
+					return factors{}, fmt.Errorf("gmm: component %d has zero variance along axis %d (set Options.Reg > 0)", k, j)
 				}
 			}
 			m.Vars[k] = v
@@ -313,12 +319,12 @@ func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) error {
 			m.Covs[k] = cov
 		}
 	}
-	return m.prepare()
+	return m.factorize()
 }
 
-// prepare caches Cholesky factors (full) and log-determinants.
-func (m *Model) prepare() error {
-	m.logDet = make([]float64, m.K)
+// factorize computes the Cholesky factors (full) and log-determinants of the current covariances.
+func (m *Model) factorize() (factors, error) {
+	f := factors{logDet: make([]float64, m.K)}
 	switch m.Cov {
 	case Diag:
 		for k := 0; k < m.K; k++ {
@@ -326,30 +332,31 @@ func (m *Model) prepare() error {
 			for _, v := range m.Vars[k] {
 				s += math.Log(v)
 			}
-			m.logDet[k] = s
+			f.logDet[k] = s
 		}
 	case Full:
-		m.chol = make([]*mat.TriDense, m.K)
+		f.chol = make([]*mat.TriDense, m.K)
 		for k := 0; k < m.K; k++ {
 			var ch mat.Cholesky
 			if ok := ch.Factorize(m.Covs[k]); !ok {
-				return fmt.Errorf("gmm: covariance of component %d is not positive definite (increase Options.Reg)", k)
+				return factors{}, fmt.Errorf("gmm: covariance of component %d is not positive definite (increase Options.Reg)", k)
 			}
-			m.logDet[k] = ch.LogDet()
+			f.logDet[k] = ch.LogDet()
 			var l mat.TriDense
 			ch.LTo(&l)
 			var linv mat.TriDense
 			if err := linv.InverseTri(&l); err != nil {
-				return fmt.Errorf("gmm: inverting Cholesky factor of component %d: %w", k, err)
+				return factors{}, fmt.Errorf("gmm: inverting Cholesky factor of component %d: %w", k, err)
 			}
-			m.chol[k] = &linv
+			f.chol[k] = &linv
 		}
 	}
-	return nil
+	return f, nil
 }
 
-// componentLogProb fills out[i,k] = log π_k + log N(x_i; μ_k, Σ_k).
-func (m *Model) componentLogProb(x *mat.Dense, out *mat.Dense) {
+// componentLogProb fills out[i,k] = log π_k + log N(x_i; μ_k, Σ_k) with the factors f of m's
+// covariances.
+func (m *Model) componentLogProb(x *mat.Dense, out *mat.Dense, f factors) {
 	n, d := x.Dims()
 	c := float64(d) * math.Log(2*math.Pi)
 	diff := mat.NewDense(n, d, nil)
@@ -367,7 +374,7 @@ func (m *Model) componentLogProb(x *mat.Dense, out *mat.Dense) {
 					df := row[j] - mu[j]
 					s += df * df / v[j]
 				}
-				out.Set(i, k, lw-0.5*(c+m.logDet[k]+s))
+				out.Set(i, k, lw-0.5*(c+f.logDet[k]+s))
 			}
 		case Full:
 			for i := 0; i < n; i++ {
@@ -379,14 +386,14 @@ func (m *Model) componentLogProb(x *mat.Dense, out *mat.Dense) {
 			}
 			// y = diff · L⁻ᵀ, so |y_i|² = (x_i−μ)ᵀ Σ⁻¹ (x_i−μ).
 			y.Reset()
-			y.Mul(diff, m.chol[k].T())
+			y.Mul(diff, f.chol[k].T())
 			for i := 0; i < n; i++ {
 				yr := y.RawRowView(i)
 				s := 0.0
 				for _, v := range yr {
 					s += v * v
 				}
-				out.Set(i, k, lw-0.5*(c+m.logDet[k]+s))
+				out.Set(i, k, lw-0.5*(c+f.logDet[k]+s))
 			}
 		}
 	}
@@ -426,25 +433,22 @@ func logSumExp(v []float64) float64 {
 }
 
 // check validates the model (validate) and the data x (non-nil, m.D columns, finite values) and
-// caches the per-component factors when needed.
-func (m *Model) check(x *mat.Dense) error {
+// returns the per-component factors of the model's current covariances.
+func (m *Model) check(x *mat.Dense) (factors, error) {
 	if err := m.validate(); err != nil {
-		return err
+		return factors{}, err
 	}
 	if x == nil {
-		return errors.New("gmm: nil data matrix")
+		return factors{}, errors.New("gmm: nil data matrix")
 	}
 	_, d := x.Dims()
 	if d != m.D {
-		return fmt.Errorf("gmm: data have %d columns, model has dimension %d", d, m.D)
+		return factors{}, fmt.Errorf("gmm: data have %d columns, model has dimension %d", d, m.D)
 	}
 	if err := checkFinite(x); err != nil {
-		return err
+		return factors{}, err
 	}
-	if len(m.logDet) != m.K || (m.Cov == Full && len(m.chol) != m.K) {
-		return m.prepare()
-	}
-	return nil
+	return m.factorize()
 }
 
 // validate checks that the exported fields of a (possibly hand-built) model agree: K ≥ 1, D ≥ 1, a
@@ -526,12 +530,13 @@ func (m *Model) validate() error {
 // that are not D×D or not positive definite), a nil x, an x with another number of columns than D
 // and a NaN or infinite value in x (named by row and column).
 func (m *Model) ComponentLogProb(x *mat.Dense) (*mat.Dense, error) {
-	if err := m.check(x); err != nil {
+	f, err := m.check(x)
+	if err != nil {
 		return nil, err
 	}
 	n, _ := x.Dims()
 	out := mat.NewDense(n, m.K, nil)
-	m.componentLogProb(x, out)
+	m.componentLogProb(x, out, f)
 	return out, nil
 }
 
