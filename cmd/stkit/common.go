@@ -364,7 +364,14 @@ func plural(n int, s string) string {
 // synthesisDefaults turns on the isotropic synthesis vector unless the
 // flags say otherwise: --synthesis alone keeps --iso on; --synthesis=false
 // gives the raw coefficients, anisotropic unless --iso.
+//
+// wst --local has no synthesis vector nor isotropic reduction: it keeps its
+// raw local coefficients (the defaults made `synth --kind wst --local` fail
+// with "wst --local has no isotropic or synthesis reduction").
 func synthesisDefaults(fs *flag.FlagSet, spec *stats.Spec) {
+	if spec.Local {
+		return
+	}
 	if !isSet(fs, "synthesis") {
 		spec.Synthesis = true
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -19,4 +21,22 @@ func TestTrainBareHPrintsHelp(t *testing.T) {
 		t.Errorf("train … -h: exit %d, stderr %q", code, tail(errs, 300))
 	}
 	wantBadInput(t, []string{"train", "-h", "ds", "-o", "run"}, "-h here is: hidden width")
+}
+
+// synth turns on the isotropic synthesis vector for wst by default, and
+// wst --local has neither: `synth --kind wst --local` failed with "wst
+// --local has no isotropic or synthesis reduction" although neither had
+// been asked for.
+func TestSynthWSTLocalDefaults(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	out := filepath.Join(dir, "s.npy")
+	if code, _, errs := runCLI(t, "synth", mp, "-o", out, "--kind", "wst", "--local", "-J", "3", "--steps", "2"); code != 0 {
+		t.Fatalf("synth --kind wst --local: exit %d: %s", code, tail(errs, 300))
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("no output: %v", err)
+	}
+	// asked for explicitly, the combination is still refused
+	wantBadInput(t, []string{"synth", mp, "-o", filepath.Join(dir, "s2.npy"), "--kind", "wst", "--local", "--iso", "--steps", "2"}, "no isotropic or synthesis reduction")
 }
