@@ -114,6 +114,9 @@ func TestModelMethodsRefuseBadInput(t *testing.T) {
 		{"full with a wrong-size covariance", diag(func(m *Model) {
 			m.Cov, m.Covs = Full, []*mat.SymDense{mat.NewSymDense(2, []float64{1, 0, 0, 1}), mat.NewSymDense(3, nil)}
 		}), "covariance"},
+		{"full with an infinite covariance entry", diag(func(m *Model) {
+			m.Cov, m.Covs = Full, []*mat.SymDense{mat.NewSymDense(2, []float64{1, 0, 0, 1}), mat.NewSymDense(2, []float64{math.Inf(1), 0, 0, 1})}
+		}), "covariance"},
 	}
 	for _, c := range models {
 		testutil.Refused(t, c.name+": LogProb", func() error { _, err := c.m.LogProb(x); return err }, c.want)

@@ -453,7 +453,7 @@ func (m *Model) check(x *mat.Dense) (factors, error) {
 
 // validate checks that the exported fields of a (possibly hand-built) model agree: K ≥ 1, D ≥ 1, a
 // known Cov, K finite non-negative weights summing to 1 (within 1e-6), K finite means of length D,
-// and K positive finite variance vectors of length D (Diag) or K D×D covariances (Full).
+// and K positive finite variance vectors of length D (Diag) or K finite D×D covariances (Full).
 func (m *Model) validate() error {
 	if m == nil {
 		return errors.New("gmm: nil model")
@@ -517,6 +517,13 @@ func (m *Model) validate() error {
 				}
 				return fmt.Errorf("gmm: covariance %d is %d×%d, want D×D = %d×%d", k, dim, dim, m.D, m.D)
 			}
+			for i := 0; i < m.D; i++ {
+				for j := 0; j <= i; j++ {
+					if v := c.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+						return fmt.Errorf("gmm: covariance %d has a non-finite entry %g at (%d, %d)", k, v, i, j)
+					}
+				}
+			}
 		}
 	}
 	return nil
@@ -527,7 +534,7 @@ func (m *Model) validate() error {
 // It and the other evaluation methods (LogProb, LogLikelihood, Responsibilities, Predict, BIC)
 // refuse with an error a nil model, a model whose exported fields disagree (lengths against K and
 // D, weights not ≥ 0 or not summing to 1, non-finite means, non-positive variances, covariances
-// that are not D×D or not positive definite), a nil x, an x with another number of columns than D
+// that are not D×D, not finite or not positive definite), a nil x, an x with another number of columns than D
 // and a NaN or infinite value in x (named by row and column).
 func (m *Model) ComponentLogProb(x *mat.Dense) (*mat.Dense, error) {
 	f, err := m.check(x)
