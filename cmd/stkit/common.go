@@ -319,8 +319,13 @@ func checkPlotOutput(what, path string) error {
 const maxL = scov.MaxL
 
 // checkSpec refuses statistic settings that are out of range before an
-// operator is built (after Spec.WithDefaults): L outside 1…maxL, DN < 0.
+// operator is built (after Spec.WithDefaults): L outside 1…maxL, DN < 0,
+// --local with another family than wst (it was refused as "scov is periodic
+// (got --pad reflect)", naming a flag the user had not given).
 func checkSpec(s stats.Spec) error {
+	if s.Local && s.Kind != stats.WST {
+		return badInputf("--local (Kymatio's local coefficients) exists for --kind wst only, not %s: leave --local out or use --kind wst", s.Kind)
+	}
 	if s.L < 1 || s.L > maxL {
 		return badInputf("-L %d: the number of orientations must be in 1…%d (0 = 4)", s.L, maxL)
 	}

@@ -40,3 +40,22 @@ func TestSynthWSTLocalDefaults(t *testing.T) {
 	// asked for explicitly, the combination is still refused
 	wantBadInput(t, []string{"synth", mp, "-o", filepath.Join(dir, "s2.npy"), "--kind", "wst", "--local", "--iso", "--steps", "2"}, "no isotropic or synthesis reduction")
 }
+
+// --local with another family than wst was refused as "scov is periodic
+// (got --pad reflect)" or "wph boundary \"reflect\"", naming a --pad the user
+// had not given; the error now names --local.
+func TestLocalOnlyForWST(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	c := writeTestMap(t, dir, "c.npy", 2)
+	for _, args := range [][]string{
+		{"stats", mp, "--local"},
+		{"stats", mp, "--kind", "wph", "--local"},
+		{"stats", mp, "--kind", "spectra", "--local"},
+		{"synth", mp, "-o", filepath.Join(dir, "s.npy"), "--local", "--steps", "2"},
+		{"patches", mp, "-o", filepath.Join(dir, "ds"), "--size", "32", "--local"},
+		{"separate", mp, "--contaminant", c, "-o", filepath.Join(dir, "x.npy"), "--local", "--steps", "2"},
+	} {
+		wantBadInput(t, args, "--local (Kymatio's local coefficients) exists for --kind wst only", filepath.Join(dir, "s.npy"), filepath.Join(dir, "ds"), filepath.Join(dir, "x.npy"))
+	}
+}
