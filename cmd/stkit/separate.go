@@ -237,7 +237,18 @@ func runSeparate(g *globals, args []string) error {
 			if sm.PSFloor != nil {
 				floor = fmt.Sprintf(", %.1fσ of the realisation floor", sm.PSMaxDevSigma)
 			}
-			figures = fmt.Sprintf("max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f%s, data %.3f; min r where P_c ≤ P_s: %.3f, data %.3f", sm.PSMaxDev, floor, sm.PSMaxDevData, sm.RMin, sm.RMinData)
+			// With no bin where the contaminant is that weak, the summary
+			// numbers are placeholders (0 and −1): they read as a perfect
+			// spectrum and an anticorrelation, so say there is no such bin.
+			ps := "no k bin has P_c ≤ 10 P_s"
+			if len(sm.BinsPS) > 0 {
+				ps = fmt.Sprintf("max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f%s, data %.3f", sm.PSMaxDev, floor, sm.PSMaxDevData)
+			}
+			r := "no k bin has P_c ≤ P_s"
+			if len(sm.BinsR) > 0 {
+				r = fmt.Sprintf("min r where P_c ≤ P_s: %.3f, data %.3f", sm.RMin, sm.RMinData)
+			}
+			figures = ps + "; " + r
 		}
 		switch {
 		case *report == "":

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 // `stkit train -h` (train has a flag -h of its own, the hidden width) failed
@@ -57,5 +60,37 @@ func TestLocalOnlyForWST(t *testing.T) {
 		{"separate", mp, "--contaminant", c, "-o", filepath.Join(dir, "x.npy"), "--local", "--steps", "2"},
 	} {
 		wantBadInput(t, args, "--local (Kymatio's local coefficients) exists for --kind wst only", filepath.Join(dir, "s.npy"), filepath.Join(dir, "ds"), filepath.Join(dir, "x.npy"))
+	}
+}
+
+// separate --truth printed "max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: 0.000 …
+// min r where P_c ≤ P_s: -1.000" when no k bin had so weak a contaminant:
+// placeholders that read as a perfect spectrum and an anticorrelation.
+func TestSeparateTruthNoQualifyingBin(t *testing.T) {
+	dir := t.TempDir()
+	c := writeTestMap(t, dir, "c.npy", 3)
+	cs, err := datasets.ReadMaps(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// s is 1e-4 of a contaminant-like field: P_c ≫ 10 P_s in every bin
+	s := &stlayer.Maps{B: 1, M: 64, N: 64, Data: make([]float64, 64*64)}
+	d := &stlayer.Maps{B: 1, M: 64, N: 64, Data: make([]float64, 64*64)}
+	for i := range s.Data {
+		s.Data[i] = 1e-4 * cs.Map(2)[(i*37)%len(s.Data)]
+		d.Data[i] = s.Data[i] + cs.Map(2)[i]
+	}
+	sp, dp := filepath.Join(dir, "s.npy"), filepath.Join(dir, "d.npy")
+	datasets.WriteMaps(sp, s)
+	datasets.WriteMaps(dp, d)
+	samples := &stlayer.Maps{B: 2, M: 64, N: 64, Data: cs.Data[:2*64*64]}
+	cp := filepath.Join(dir, "c2.npy")
+	datasets.WriteMaps(cp, samples)
+	code, _, errs := runCLI(t, "separate", dp, "--contaminant", cp, "-o", filepath.Join(dir, "x.npy"), "--steps", "1,1,1", "--truth", sp)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, tail(errs, 400))
+	}
+	if !strings.Contains(errs, "no k bin has P_c ≤ 10 P_s; no k bin has P_c ≤ P_s") || strings.Contains(errs, "-1.000") {
+		t.Errorf("summary without qualifying bins: %s", tail(errs, 300))
 	}
 }
