@@ -89,9 +89,24 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 		return asBadInput(err)
 	}
 	cfg := datasets.PatchConfig{Size: *size, Stride: *stride, Augment: *augment, Window: *window, Alpha: *alpha, MaxPerSource: *maxPer, SkipNaN: *skipNaN, SkipConstant: *skipConst, Seed: *seed}
+	jGiven := spec.J != 0
 	spec = spec.WithDefaults(*size, *size)
 	if err := checkSpec(spec); err != nil {
 		return err
+	}
+	// The patches are the maps of the statistic: the size rule of stats and
+	// synth (datasets.ValidateMaps: divisible by 2^J and larger than 2^J)
+	// holds for them too (--size 30 or --size 32 -J 5 were computed).
+	if *size >= 8 && !fitsJ(*size, *size, spec.J) {
+		j := fmt.Sprintf("-J %d", spec.J)
+		if !jGiven {
+			j = fmt.Sprintf("the default J=%d (log2(size) − 2)", spec.J)
+		}
+		hint := "choose a --size divisible by a power of 2 (e.g. 32 or 64)"
+		if best := largestJ(*size, *size); best > 0 {
+			hint = fmt.Sprintf("give -J %d or less, or a --size divisible by 2^J and larger than 2^J", best)
+		}
+		return badInputf("--size %d: %s needs patches divisible by %d and larger than %d; %s", *size, j, 1<<spec.J, 1<<spec.J, hint)
 	}
 	ps, err := datasets.CutPatches(srcs, cfg)
 	if err != nil {
