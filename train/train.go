@@ -240,8 +240,9 @@ func (c clipOptimizer) UpdateGraph(ctx *context.Context, g *graph.Graph, loss *g
 
 func (c clipOptimizer) Clear(ctx *context.Context) error { return c.inner.Clear(ctx) }
 
-// NewOptimizer returns Adam (lr, β = (0.9, 0.999), ε = 1e-8 … GoMLX defaults, no weight decay) with
-// gradient clipping by value when clip > 0.
+// NewOptimizer returns Adam (lr, β = (0.9, 0.999), ε = 1e-7: GoMLX v0.26's defaults, no weight
+// decay) with gradient clipping by value when clip > 0. PyTorch's Adam, which the facvae reference
+// trains with, uses ε = 1e-8; the two differ only where a parameter's gradient RMS is near 1e-7.
 func NewOptimizer(lr, clip float64) optimizers.Interface {
 	adam := optimizers.Adam().LearningRate(lr).Done()
 	if clip > 0 {
