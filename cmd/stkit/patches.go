@@ -53,7 +53,9 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 		fs.Usage()
 		return badInputf("patches needs at least one map and -o DATASET")
 	}
-	if err := checkMin("chunk", *chunk, 0); err != nil {
+	// --chunk 0 was taken (the library's default, 64) and then reported as
+	// "continued with its chunk size 64" on a new dataset.
+	if err := checkMin("chunk", *chunk, 1); err != nil {
 		return err
 	}
 	if err := checkOutputDir("-o", *out); err != nil {

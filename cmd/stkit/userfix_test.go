@@ -108,3 +108,12 @@ func TestPatchesSizeFitsJ(t *testing.T) {
 		t.Errorf("--size 32 -J 4: exit %d: %s", code, tail(errs, 300))
 	}
 }
+
+// patches --chunk 0 was accepted (the library's default 64 was used) and the
+// new dataset was then said to be "continued with its chunk size 64".
+func TestPatchesChunkZeroRefused(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	ds := filepath.Join(dir, "ds")
+	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "32", "--chunk", "0"}, "--chunk 0: want ≥ 1", ds)
+}
