@@ -57,6 +57,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{"NaN learning rate", model, data, with(func(o *Options) { o.LearningRate = nan }), "LearningRate"},
 		{"Inf learning rate", model, data, with(func(o *Options) { o.LearningRate = math.Inf(1) }), "LearningRate"},
 		{"NaN final learning rate", model, data, with(func(o *Options) { o.LearningRateFinal = nan }), "LearningRateFinal"},
+		{"negative final learning rate", model, data, with(func(o *Options) { o.LearningRateFinal = -1e-4 }), "LearningRateFinal"},
 		{"NaN clip", model, data, with(func(o *Options) { o.ClipValue = nan }), "ClipValue"},
 		{"NaN Tau0", model, data, with(func(o *Options) { o.Tau0 = nan }), "Tau0"},
 		{"Inf TauMin", model, data, with(func(o *Options) { o.TauMin = math.Inf(1) }), "TauMin"},

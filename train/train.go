@@ -47,7 +47,7 @@ type Options struct {
 	// epoch and the last incomplete batch is dropped, so every step has the same shape (one compiled
 	// graph); if fewer training rows than BatchSize exist, the batch is all of them.
 	BatchSize int
-	// LearningRate is Adam's initial rate (default 1e-3). LearningRateFinal ≠ 0 enables the facvae
+	// LearningRate is Adam's initial rate (default 1e-3). LearningRateFinal > 0 enables the facvae
 	// decay a·(b+epoch)^(−1/3) from LearningRate to LearningRateFinal at epoch Epochs.
 	LearningRate, LearningRateFinal float64
 	// ClipValue clips every gradient entry to [−ClipValue, ClipValue] before Adam (default 20;
@@ -252,7 +252,8 @@ func NewOptimizer(lr, clip float64) optimizers.Interface {
 }
 
 // Validate reports the first option Run refuses: Epochs < 1; a NaN or infinite LearningRate,
-// LearningRateFinal, ClipValue, Tau0, TauMin, TauRate, ValFraction or MinDelta; a ValFraction ≥ 1
+// LearningRateFinal, ClipValue, Tau0, TauMin, TauRate, ValFraction or MinDelta; a negative
+// LearningRateFinal; a ValFraction ≥ 1
 // (no training rows would be left); Resume without Checkpoints.
 func (o Options) Validate() error {
 	if o.Epochs < 1 {
@@ -266,6 +267,9 @@ func (o Options) Validate() error {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return fmt.Errorf("train: Options.%s must be finite, got %g", f.name, f.v)
 		}
+	}
+	if o.LearningRateFinal < 0 {
+		return fmt.Errorf("train: Options.LearningRateFinal must be ≥ 0 (0: constant rate), got %g", o.LearningRateFinal)
 	}
 	if o.ValFraction >= 1 {
 		return fmt.Errorf("train: Options.ValFraction must be < 1 (the rest of the rows train), got %g", o.ValFraction)
