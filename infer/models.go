@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -391,6 +392,12 @@ func loadModels(dir string) (*ModelSet, error) {
 	if n := op.Labels().Len(); n != man.NCoeffs {
 		return nil, fmt.Errorf("%s: statistic %s has %d coefficients, the manifest %d", filepath.Join(dir, ModelManifestFile), man.Spec, n, man.NCoeffs)
 	}
+	// The per-class uses of the labels (amplitude mask, P00 spectrum shift,
+	// scale masks) read the manifest's table: it must be the statistic's,
+	// not merely as long (models of another coefficient layout).
+	if err := sameLabels(op.Labels(), &man.Labels); err != nil {
+		return nil, fmt.Errorf("%s: the labels do not match statistic %s: %w (models of another coefficient layout? re-export them with this stkit's `stkit export`)", filepath.Join(dir, ModelManifestFile), man.Spec, err)
+	}
 	for i, cl := range man.Clusters {
 		c, err := readComponent(filepath.Join(dir, cl.File), &man)
 		if err != nil {
@@ -400,6 +407,20 @@ func loadModels(dir string) (*ModelSet, error) {
 		ms.Components = append(ms.Components, c)
 	}
 	return ms, nil
+}
+
+// sameLabels returns an error naming the first difference between the
+// label table of a statistic and that of a manifest.
+func sameLabels(op *stlayer.Labels, man *ModelLabels) error {
+	if !slices.Equal(op.Columns, man.Columns) {
+		return fmt.Errorf("label columns %v, the statistic's %v", man.Columns, op.Columns)
+	}
+	for i := range op.Class {
+		if op.Class[i] != man.Class[i] || !slices.Equal(op.Rows[i], man.Rows[i]) {
+			return fmt.Errorf("label %d is %s %v, the statistic's %s %v", i, man.Class[i], man.Rows[i], op.Class[i], op.Rows[i])
+		}
+	}
+	return nil
 }
 
 func (m *ModelManifest) check() error {
