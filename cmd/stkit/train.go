@@ -340,6 +340,11 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			return c
 		}
 	}
+	// package train takes ClipValue 0 as its default, 20: --clip 0 trained
+	// with clipping at 20 while run.json recorded 0.
+	if *clip == 0 {
+		return badInputf("--clip 0 would clip every gradient to 0: give a positive bound, or a negative value for no clipping")
+	}
 	if *patience > 0 && *val == 0 {
 		return badInputf("--early-stop needs a validation split (--val > 0)")
 	}

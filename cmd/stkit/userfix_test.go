@@ -117,3 +117,11 @@ func TestPatchesChunkZeroRefused(t *testing.T) {
 	ds := filepath.Join(dir, "ds")
 	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "32", "--chunk", "0"}, "--chunk 0: want ≥ 1", ds)
 }
+
+// train --clip 0 trained with package train's default bound (20) while
+// run.json recorded clip_value 0.
+func TestTrainClipZeroRefused(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	wantBadInput(t, []string{"train", filepath.Join(dir, "nods"), "-o", run, "--clusters", "2", "--clip", "0"}, "--clip 0 would clip every gradient to 0", run)
+}
