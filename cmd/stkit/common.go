@@ -188,6 +188,17 @@ func largestJ(m, n int) int {
 	return J
 }
 
+// checkTileStride refuses a tile stride larger than the patch size p of
+// learned models (sample, separate --models): tiles every stride > p pixels
+// leave bands of pixels inside no tile, which no statistic constrains (they
+// kept their starting values, silently).
+func checkTileStride(stride, p int) error {
+	if stride > p {
+		return badInputf("--stride %d is larger than the models' patch size %d: the pixels between the tiles would be constrained by no statistic; give --stride %d or less (0: %d, half a patch)", stride, p, p, max(1, p/2))
+	}
+	return nil
+}
+
 // chooseEngine picks the statistics engine from the global flags.
 func chooseEngine(g *globals) (*engine.Choice, error) {
 	c, err := engine.New(g.engine, g.backend)

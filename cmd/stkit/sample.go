@@ -124,6 +124,9 @@ Ctrl-C quits at once without writing them.`)
 	if opt.Size < p {
 		return badInputf("--size %d is smaller than the models' patch size %d", opt.Size, p)
 	}
+	if err := checkTileStride(opt.Stride, p); err != nil {
+		return err
+	}
 	if err := checkResultFits(fmt.Sprintf("-n %d --size %d", opt.N, opt.Size), 8*float64(opt.N)*float64(opt.Size)*float64(opt.Size)); err != nil {
 		return err
 	}

@@ -261,6 +261,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if d.M < p || d.N < p {
 		return badInputf("%s is %d×%d, smaller than the models' %d² patches", pos[0], d.M, d.N, p)
 	}
+	if err := checkTileStride(*stride, p); err != nil {
+		return err
+	}
 	if err := validate(pos[0], d, 0); err != nil {
 		return err
 	}

@@ -125,3 +125,21 @@ func TestTrainClipZeroRefused(t *testing.T) {
 	run := filepath.Join(dir, "run")
 	wantBadInput(t, []string{"train", filepath.Join(dir, "nods"), "-o", run, "--clusters", "2", "--clip", "0"}, "--clip 0 would clip every gradient to 0", run)
 }
+
+// sample --stride (and separate --models --stride) larger than the patch
+// left bands of pixels in no tile: with --size 128 --stride 100 on 32²
+// models the middle of the map kept its starting white noise, unchanged by
+// the iterations.
+func TestTileStrideLargerThanPatchRefused(t *testing.T) {
+	dir := modelsFixture(t)
+	models := filepath.Join(dir, "models")
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "s.npy")
+	wantBadInput(t, []string{"sample", models, "--component", "0", "-o", out, "--size", "128", "--stride", "100", "--steps", "1"},
+		"--stride 100 is larger than the models' patch size 32", out)
+	wantBadInput(t, []string{"separate", filepath.Join(dir, "mix.npy"), "--models", models, "--components", "0,1", "-o", out, "--stride", "33", "--steps", "0,1"},
+		"--stride 33 is larger than the models' patch size 32", out)
+	if code, _, errs := runCLI(t, "sample", models, "--component", "0", "-o", out, "--size", "64", "--stride", "32", "--steps", "1"); code != 0 {
+		t.Errorf("--stride 32 (= the patch): exit %d: %s", code, tail(errs, 300))
+	}
+}
