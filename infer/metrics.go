@@ -63,6 +63,27 @@ type PowerSpectrum struct {
 // min(M, N) < 2 has no bins either (its only mode with |k| ≥ 1 lies above
 // the Nyquist limit min(M, N)/2).
 func IsoPowerSpectrum(x []float64, m, n int) *PowerSpectrum {
+	return isoPowerSpectrum(x, m, n, false)
+}
+
+// modeK returns |k| of DFT mode (i, j) of an m×n map: in integer
+// frequencies (IsoPowerSpectrum's convention) or, with phys, in cycles per
+// min(M, N) pixels, the same physical frequency along both axes (equal for
+// square maps).
+func modeK(i, j, m, n int, phys bool) float64 {
+	ki, kj := float64(freq(i, m)), float64(freq(j, n))
+	if phys && m != n {
+		s := float64(min(m, n))
+		ki, kj = ki*s/float64(m), kj*s/float64(n)
+	}
+	return math.Hypot(ki, kj)
+}
+
+// isoPowerSpectrum is IsoPowerSpectrum; with phys the modes are binned by
+// their physical frequency in cycles per min(M, N) pixels (modeK), so that
+// the bins of a non-square map hold one frequency range along both axes
+// (the same bins as IsoPowerSpectrum for square maps). K is in those units.
+func isoPowerSpectrum(x []float64, m, n int, phys bool) *PowerSpectrum {
 	if m < 1 || n < 1 || len(x) != m*n || min(m, n) < 2 {
 		return &PowerSpectrum{}
 	}
@@ -92,10 +113,8 @@ func IsoPowerSpectrum(x []float64, m, n int) *PowerSpectrum {
 	ps := &PowerSpectrum{Edges: edges, K: make([]float64, nb), P: make([]float64, nb), Count: make([]int, nb)}
 	norm := 1 / float64(m*n)
 	for i := 0; i < m; i++ {
-		ki := float64(freq(i, m))
 		for j := 0; j < n; j++ {
-			kj := float64(freq(j, n))
-			k := math.Hypot(ki, kj)
+			k := modeK(i, j, m, n, phys)
 			if k < edges[0] || k >= edges[nb] {
 				continue
 			}

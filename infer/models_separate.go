@@ -673,7 +673,8 @@ func startSpectra(calibrated bool, ms *ModelSet, d *stlayer.Maps, comps []SepCom
 
 // calibratedSpectra returns, for each component, its power spectrum on the
 // m×n DFT grid of d, calibrated on the data: in every half-octave bin b of
-// d (IsoPowerSpectrum), the log powers u_c are the most probable under the
+// d (IsoPowerSpectrum's bins, in physical frequency on non-square maps:
+// isoPowerSpectrum), the log powers u_c are the most probable under the
 // clusters' log-normal spread of patch spectra (mean ps_logmean, std
 // ps_logstd, interpolated in log k from the patch bins) subject to
 // Σ_c e^{u_c} = P_d,b:
@@ -697,7 +698,7 @@ func calibratedSpectra(d *stlayer.Maps, comps []SepComponent, p int) [][]float64
 			if i == 0 && j == 0 {
 				continue
 			}
-			k := math.Hypot(float64(freq(i, m)), float64(freq(j, n)))
+			k := modeK(i, j, m, n, true)
 			b := 0
 			for b+1 < nb && k >= pd.Edges[b+1] {
 				b++
@@ -714,7 +715,10 @@ func calibratedSpectra(d *stlayer.Maps, comps []SepComponent, p int) [][]float64
 // calibrated power of every bin (see calibratedSpectra).
 func calibratedBins(d *stlayer.Maps, comps []SepComponent, p int) (*PowerSpectrum, [][]float64) {
 	m, n := d.M, d.N
-	pd := IsoPowerSpectrum(d.Data, m, n)
+	// Bins of physical frequency (cycles per min(M, N) pixels): a mode k
+	// along the long axis of a non-square map is a lower frequency than
+	// along the short one, and the models' spectra are read at K/min(M, N).
+	pd := isoPowerSpectrum(d.Data, m, n, true)
 	nb := len(pd.P)
 	nc := len(comps)
 	pb := make([][]float64, nc)
