@@ -141,6 +141,17 @@ runs in its own process so that its peak memory is its own.`)
 	if err := checkOutputFile("--json "+*jsonOut, *jsonOut); err != nil {
 		return err
 	}
+	// The rows' statistics have fixed J (6 or 7): a --size they do not fit
+	// (odd, or below 128 for wst and scov) ran every row to fail one by one
+	// (exit 1); it is refused here, naming the row.
+	for _, c := range benchCases {
+		if *only != "" && !contains(strings.Split(*only, ","), c.name) {
+			continue
+		}
+		if _, err := stats.Build(c.spec, *size, *size); err != nil {
+			return badInputf("--size %d: the %s row (%s) cannot run on %d×%d maps (%v): give an even --size of 128 or more (default 256), or leave the row out with --only", *size, c.name, c.config, *size, *size, err)
+		}
+	}
 	var peers *bench.Peers
 	if sh := bench.FindShared(); sh != "" {
 		peers, _ = bench.LoadPeers(filepath.Join(sh, "reference", "timings.json"))

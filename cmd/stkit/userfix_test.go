@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,5 +143,28 @@ func TestTileStrideLargerThanPatchRefused(t *testing.T) {
 		"--stride 33 is larger than the models' patch size 32", out)
 	if code, _, errs := runCLI(t, "sample", models, "--component", "0", "-o", out, "--size", "64", "--stride", "32", "--steps", "1"); code != 0 {
 		t.Errorf("--stride 32 (= the patch): exit %d: %s", code, tail(errs, 300))
+	}
+}
+
+// bench --size accepted any size ≥ 16, but the rows' statistics have fixed
+// J (6, 7): --size 64 or an odd size ran every row, each failing in its own
+// process (exit 1, "4 of 5 bench rows failed"). The size is now refused
+// before any row runs, naming the row; a row that fits still runs.
+func TestBenchSizeTooSmallRefused(t *testing.T) {
+	ran := 0
+	old := benchExec
+	benchExec = func(exe string, args []string, stderr io.Writer) ([]byte, error) {
+		ran++
+		return nil, errors.New("not run in this test")
+	}
+	defer func() { benchExec = old }()
+	wantBadInput(t, []string{"bench", "--size", "64"}, "--size 64: the wst row (Cheng global J6 L4) cannot run on 64×64 maps")
+	wantBadInput(t, []string{"bench", "--size", "129", "--only", "scov"}, "--size 129: the scov row")
+	if ran != 0 {
+		t.Errorf("%d rows ran before the size was refused", ran)
+	}
+	// wph J6 fits 64×64 maps: its row runs (here: the stub)
+	if code, _, errs := runCLI(t, "bench", "--size", "64", "--only", "wph", "--reps", "1"); ran != 1 || code != 1 {
+		t.Errorf("bench --size 64 --only wph: %d rows run, exit %d: %s", ran, code, tail(errs, 300))
 	}
 }
