@@ -90,6 +90,9 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if err != nil {
 		return asBadInput(err)
 	}
+	if err := checkDistinctSources(srcs); err != nil {
+		return err
+	}
 	cfg := datasets.PatchConfig{Size: *size, Stride: *stride, Augment: *augment, Window: *window, Alpha: *alpha, MaxPerSource: *maxPer, SkipNaN: *skipNaN, SkipConstant: *skipConst, Seed: *seed}
 	jGiven := spec.J != 0
 	spec = spec.WithDefaults(*size, *size)
@@ -186,6 +189,33 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 		fmt.Fprintf(g.stderr, "patches: note: %s was continued with its chunk size %d (--chunk %d applies to a new dataset)\n", *out, f.Manifest.ChunkSize, *chunk)
 	}
 	fmt.Fprintf(g.stderr, "patches: wrote %s (%d patches × %d features)\n", *out, f.Manifest.N, f.Manifest.Dim)
+	return nil
+}
+
+// checkDistinctSources refuses a map file given twice (the same file twice,
+// through another path, or in a folder and by name): its patches were all
+// taken twice, silently weighting that source double in training and
+// clustering. Two members of one .npz are distinct sources.
+func checkDistinctSources(srcs []datasets.Source) error {
+	type seen struct {
+		name string
+		st   os.FileInfo
+	}
+	var prev []seen
+	for _, s := range srcs {
+		fp := datasets.FilePart(s.Name)
+		st, err := os.Stat(fp)
+		if err != nil {
+			continue
+		}
+		member := strings.TrimPrefix(s.Name, fp)
+		for _, p := range prev {
+			if os.SameFile(p.st, st) && strings.TrimPrefix(p.name, datasets.FilePart(p.name)) == member {
+				return badInputf("%s and %s are the same map file: its patches would be taken twice; give each map once", p.name, s.Name)
+			}
+		}
+		prev = append(prev, seen{s.Name, st})
+	}
 	return nil
 }
 

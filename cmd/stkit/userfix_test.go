@@ -168,3 +168,33 @@ func TestBenchSizeTooSmallRefused(t *testing.T) {
 		t.Errorf("bench --size 64 --only wph: %d rows run, exit %d: %s", ran, code, tail(errs, 300))
 	}
 }
+
+// patches took a map given twice (by name and again through its folder, or
+// through another path) and cut all its patches twice: the dataset silently
+// weighted that source double.
+func TestPatchesDuplicateSourceRefused(t *testing.T) {
+	dir := t.TempDir()
+	maps := filepath.Join(dir, "maps")
+	os.Mkdir(maps, 0o755)
+	mp := writeTestMap(t, maps, "m.npy", 1)
+	ds := filepath.Join(dir, "ds")
+	wantBadInput(t, []string{"patches", maps, mp, "-o", ds, "--size", "32"}, "are the same map file", ds)
+	wantBadInput(t, []string{"patches", mp, filepath.Join(maps, ".", "m.npy"), "-o", ds, "--size", "32"}, "are the same map file", ds)
+	// two members of one .npz are two sources
+	a, _ := datasets.MapsToArray(stlayer.NewMaps(1, 32, 32), "float64")
+	b := stlayer.NewMaps(1, 32, 32)
+	for i := range b.Data {
+		b.Data[i] = float64((i*7919)%101) / 101
+	}
+	ba, _ := datasets.MapsToArray(b, "float64")
+	z := filepath.Join(dir, "two.npz")
+	if err := datasets.WriteNPZ(z, []datasets.NamedArray{{Name: "a", Array: a}, {Name: "b", Array: ba}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "patches", z+":b", z+":b", "-o", ds, "--size", "16", "--kind", "wst", "-J", "2"); code != 2 || !strings.Contains(errs, "same map file") {
+		t.Errorf("the same member twice: exit %d: %s", code, tail(errs, 300))
+	}
+	if code, _, errs := runCLI(t, "patches", z+":a", z+":b", "-o", ds, "--size", "16", "--kind", "wst", "-J", "2"); code != 0 {
+		t.Errorf("two members: exit %d: %s", code, tail(errs, 300))
+	}
+}
