@@ -103,6 +103,11 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err := checkOutputFile("--plot "+*plotPath, *plotPath, pos[0], *cross); err != nil {
 		return err
 	}
+	// The dashboard is always a PNG: --plot dash.pdf or dash.txt wrote PNG
+	// bytes under that name.
+	if *plotPath != "" && strings.ToLower(filepath.Ext(*plotPath)) != ".png" {
+		return badInputf("--plot %s: the dashboard is written as a PNG image; name it .png", *plotPath)
+	}
 	maps, err := readMaps(pos[0])
 	if err != nil {
 		return err

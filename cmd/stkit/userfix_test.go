@@ -198,3 +198,11 @@ func TestPatchesDuplicateSourceRefused(t *testing.T) {
 		t.Errorf("two members: exit %d: %s", code, tail(errs, 300))
 	}
 }
+
+// stats --plot dash.pdf (or .txt) wrote a PNG image under that name.
+func TestStatsPlotNeedsPNGName(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	p := filepath.Join(dir, "dash.pdf")
+	wantBadInput(t, []string{"stats", mp, "-J", "3", "--plot", p}, "the dashboard is written as a PNG image; name it .png", p)
+}
