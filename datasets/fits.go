@@ -18,12 +18,13 @@ const (
 )
 
 // Card is one FITS header card. Value is nil (commentary card — COMMENT,
-// HISTORY, blank keyword — or a keyword with an undefined value), bool
-// (logical T/F), int64 (integer), float64 (real; D exponents accepted), string
-// (quotes removed, ” unescaped, trailing blanks dropped) or RawValue (a value
-// this package does not interpret, e.g. a complex number, kept verbatim).
-// Comment is the text after '/' (for commentary cards, the text in columns
-// 9–80). When writing, Value may also be an int or float32.
+// HISTORY, blank keyword, CONTINUE — or a keyword with an undefined value),
+// bool (logical T/F), int64 (integer), float64 (real; D exponents accepted),
+// string (quotes removed, ” unescaped, trailing blanks dropped) or RawValue
+// (a value this package does not interpret, e.g. a complex number, kept
+// verbatim). Comment is the text after '/' (for commentary and CONTINUE
+// cards, the text in columns 9–80, written back there). When writing, Value
+// may also be an int or float32.
 type Card struct {
 	Key     string
 	Value   any
@@ -627,8 +628,9 @@ func FITSUserCards(cards []Card) []Card {
 // the extra cards in order, then END; header padded with spaces and data
 // (big-endian) padded with zeros to 2880-byte blocks. Extra cards must have
 // keys of 1–8 characters from A–Z, 0–9, '-' and '_' (or COMMENT, HISTORY,
-// blank), must not be structural (see FITSUserCards) and must fit in 80
-// characters (long strings are not continued).
+// CONTINUE, blank: text without a value), must not be structural (see
+// FITSUserCards) and must fit in 80 characters (long strings are not
+// continued).
 func EncodeFITS(a *Array, extra ...Card) ([]byte, error) {
 	p, err := planFITS(a, extra)
 	if err != nil {
@@ -739,7 +741,9 @@ func formatCard(c Card) (string, error) {
 			return "", fmt.Errorf("card %s: comment has a non-printable or non-ASCII character", c.Key)
 		}
 	}
-	if c.Key == "COMMENT" || c.Key == "HISTORY" || c.Key == "" {
+	// CONTINUE (the long-string convention) never has a value indicator: its
+	// text, read into Comment, goes back to columns 9–80 as for commentary.
+	if c.Key == "COMMENT" || c.Key == "HISTORY" || c.Key == "" || c.Key == "CONTINUE" {
 		if c.Value != nil {
 			return "", fmt.Errorf("commentary card %q cannot have a value", c.Key)
 		}
