@@ -85,6 +85,9 @@ func scovConfig(s Spec) (scov.Config, error) {
 	if s.Wavelet != "morlet" {
 		return cfg, fmt.Errorf("%s: only Cheng's Morlet wavelets are implemented (got %q)", s.Kind, s.Wavelet)
 	}
+	if s.Local {
+		return cfg, fmt.Errorf("%s has no --local variant (local maps are wst only)", s.Kind)
+	}
 	if s.Pad != "periodic" {
 		return cfg, fmt.Errorf("%s is periodic (got --pad %s)", s.Kind, s.Pad)
 	}

@@ -146,7 +146,7 @@ func (s Spec) WithDefaults(m, n int) Spec {
 		}
 	}
 	if s.Pad == "" {
-		if s.Local {
+		if s.Local && s.Kind == WST {
 			s.Pad = "reflect"
 		} else {
 			s.Pad = "periodic"

@@ -2,12 +2,13 @@ package stats
 
 import (
 	"encoding/json"
-	"github.com/stkit-org/stkit/stlayer/wph"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 func testMaps(b, n int) *stlayer.Maps {
@@ -90,6 +91,17 @@ func TestBuildErrors(t *testing.T) {
 		if _, err := Build(s, 64, 64); err == nil {
 			t.Errorf("%+v accepted", s)
 		}
+	}
+	// --local is wst only: the other kinds name it, not the reflect padding
+	// that wst's local maps default to.
+	for _, k := range []Kind{SCov, Spectra, WPH} {
+		_, err := Build(Spec{Kind: k, Local: true}, 64, 64)
+		if err == nil || !strings.Contains(err.Error(), "local") || strings.Contains(err.Error(), "pad") {
+			t.Errorf("%s local: got %v, want an error naming --local", k, err)
+		}
+	}
+	if s := (Spec{Kind: WST, Local: true}).WithDefaults(64, 64); s.Pad != "reflect" {
+		t.Errorf("wst local default pad %q, want reflect", s.Pad)
 	}
 	if s := (Spec{}).WithDefaults(256, 256); s.J != 6 || s.L != 4 || s.Kind != SCov {
 		t.Errorf("defaults %+v", s)
