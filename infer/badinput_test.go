@@ -788,6 +788,7 @@ func TestBadInputOps(t *testing.T) {
 		}, []string{"no coefficients"}},
 		{"NewTileOp nil base", func() error { _, err := NewTileOp(nil, 16, 16, 8, 4, nil); return err }, []string{"nil"}},
 		{"NewTileOp maps smaller than a tile", func() error { _, err := NewTileOp(op, 8, 8, 16, 4, nil); return err }, []string{"cannot hold"}},
+		{"NewTileOp stride larger than a tile", func() error { _, err := NewTileOp(op, 40, 40, 16, 17, nil); return err }, []string{"stride 17", "≤ 16"}},
 	} {
 		refusedInput(t, c.name, c.f, c.want...)
 	}

@@ -67,7 +67,8 @@ type SampleOptions struct {
 	// patch size every Stride pixels): every tile's statistics are matched to
 	// the map's drawn statistics.
 	Size int
-	// Stride between tiles for Size > patch size (default patch/2).
+	// Stride between tiles for Size > patch size (default patch/2; at most
+	// the patch size).
 	Stride int
 	// Draw selects the target statistics (default DrawDecoded).
 	Draw DrawMode

@@ -116,7 +116,7 @@ type ModelSepOptions struct {
 	Positive  []bool
 	BoxWeight float64
 	// Stride between the tiles of maps larger than the patch (default
-	// patch/2).
+	// patch/2; at most the patch size).
 	Stride int
 	// AmpSteps is the number of L-BFGS iterations of an optional first
 	// stage that matches the amplitude coefficients only (AmplitudeClasses,

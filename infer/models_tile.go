@@ -38,7 +38,8 @@ type TileOp struct {
 // TileOrigins returns the tile corners along an axis of length m for tiles
 // of size p and the given stride (≤ 0: p/2): 0, stride, 2·stride, … while
 // the tile fits, plus m − p if the last tile does not end at m. With p < 1
-// or p > m there is no tile (nil).
+// or p > m there is no tile (nil). A stride > p leaves gaps between tiles
+// (NewTileOp refuses it).
 func TileOrigins(m, p, stride int) []int {
 	if p < 1 || p > m {
 		return nil
@@ -58,14 +59,18 @@ func TileOrigins(m, p, stride int) []int {
 
 // NewTileOp builds the tiled statistic of base (defined on p×p maps) for m×n
 // maps, with tiles every stride pixels (≤ 0: p/2) and an optional window
-// (len p·p, nil for none). A nil base, maps smaller than a tile and a
-// window of another length are input errors (ErrModelInput).
+// (len p·p, nil for none). A nil base, maps smaller than a tile, a stride
+// larger than the tile (it would leave pixels in no tile, unconstrained) and
+// a window of another length are input errors (ErrModelInput).
 func NewTileOp(base StatOp, m, n, p, stride int, window []float64) (*TileOp, error) {
 	if base == nil {
 		return nil, inputErrorf("tiled statistic: no base statistic (nil)")
 	}
 	if p < 1 || m < p || n < p {
 		return nil, inputErrorf("maps of %d×%d cannot hold %d×%d tiles", m, n, p, p)
+	}
+	if stride > p {
+		return nil, inputErrorf("tile stride %d is larger than the %d×%d tiles: pixels between tiles would be in none (want a stride ≤ %d)", stride, p, p, p)
 	}
 	if window != nil && len(window) != p*p {
 		return nil, inputErrorf("window has %d values, want %d", len(window), p*p)
