@@ -549,6 +549,22 @@ func TestBadInputReports(t *testing.T) {
 	}
 	_, err = WriteSeparationReport(filepath.Join(dir, "flat"), d, nil, s, nil, constMaps(1, 16, 16, 1), nil)
 	noErr("separation report against a constant truth", err)
+	// A truth 1000× weaker than the contaminant: no bin qualifies for either
+	// criterion; the summary says so (no bins, r_min −1, targets not met).
+	weak := biMaps(1, 16, 16, 1)
+	mix := biMaps(1, 16, 16, 5)
+	for i := range weak.Data {
+		weak.Data[i] *= 1e-3
+		mix.Data[i] += weak.Data[i]
+	}
+	_, err = WriteSeparationReport(filepath.Join(dir, "weak"), mix, nil, weak, biMaps(3, 16, 16, 2), weak, nil)
+	noErr("separation report of a truth far below the contaminant", err)
+	if err == nil {
+		m := readJSON("weak")
+		if _, ok := m["bins_contaminant_le_signal"]; ok || m["r_min"] != -1.0 || m["r_target_met"] != false || m["ps_target_met"] != false {
+			t.Errorf("no qualifying bin: bins %v, r_min %v, targets %v %v", m["bins_contaminant_le_signal"], m["r_min"], m["r_target_met"], m["ps_target_met"])
+		}
+	}
 	est := &ModelSepResult{Components: stlayer.NewMaps(2, 16, 16)}
 	copy(est.Components.Map(1), d.Data)
 	m, err := EvaluateModelSeparation(est.Components, biMaps(2, 16, 16, 3), []string{"a", "b"})

@@ -89,7 +89,10 @@ type SeparationMetrics struct {
 	// Summary numbers of the quality criteria (only with the truth): the
 	// bins (indices) where P_c ≤ 10 P_s, the max |P_s̃/P_s − 1| over them
 	// (and the same for the data), the bins where P_c ≤ P_s and the min r
-	// over them (and for the data), and whether the targets are met.
+	// over them (and for the data), and whether the targets are met. With no
+	// such bin (the truth's power below the contaminant's at every k) the
+	// bin list is empty (left out of metrics.json), the max deviation 0, the
+	// min r −1, and the target is not met.
 	BinsPS          []int   `json:"bins_contaminant_le_10x_signal,omitempty"`
 	PSMaxDev        float64 `json:"ps_max_abs_ratio_minus_1"`
 	PSMaxDevData    float64 `json:"ps_max_abs_ratio_minus_1_data"`
@@ -447,6 +450,9 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	if sm.PSTruth != nil {
 		r := plot.New()
 		r.Title.Text = fmt.Sprintf("spectra over the true P_s\nmax |P_sep/P_s − 1| = %s where P_c ≤ 10 P_s", fmtDev(sm.PSMaxDev))
+		if len(sm.BinsPS) == 0 {
+			r.Title.Text = "spectra over the true P_s\n(no k bin has P_c ≤ 10 P_s)"
+		}
 		r.X.Label.Text = "k (cycles per map)"
 		r.Y.Label.Text = "P / P_s"
 		if err := ref(r, 1); err != nil {
@@ -466,6 +472,9 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		setLogScales(r, true, true)
 		c := plot.New()
 		c.Title.Text = fmt.Sprintf("correlation with the truth per k bin\nmin r(sep, s) = %.3f where P_c ≤ P_s", sm.RMin)
+		if len(sm.BinsR) == 0 {
+			c.Title.Text = "correlation with the truth per k bin\n(no k bin has P_c ≤ P_s)"
+		}
 		c.X.Label.Text = "k (cycles per map)"
 		c.Y.Label.Text = "r(k)"
 		if err := plotx.AddLines(c, true, "r(sep, s)", validXY(k, sm.R, false), "r(d, s)", validXY(k, sm.RData, false)); err != nil {
