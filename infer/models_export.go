@@ -325,12 +325,12 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		return sel[j]
 	}
 	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
-		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? force to override)", dataset, man.Fingerprint, fp)
+		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? ExportOptions.Force, stkit export --force, accepts it)", dataset, man.Fingerprint, fp)
 	}
 	spec := man.Spec
 	ref := man.Reference
 	if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(spec.JSON()) && !opt.Force {
-		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s", *tr.Meta.Spec, spec)
+		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s (ExportOptions.Force, stkit export --force, accepts it)", *tr.Meta.Spec, spec)
 	}
 	mean, std := append([]float64(nil), f.Mean...), append([]float64(nil), f.Std...)
 	if tr.Meta.FeatureMean != nil || tr.Meta.FeatureStd != nil {

@@ -276,7 +276,7 @@ func TestExportFailureLeavesNoFolder(t *testing.T) {
 	dir := modelsFixture(t)
 	other := tinyDataset(t)
 	out := filepath.Join(t.TempDir(), "models")
-	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", out, "--dataset", other, "--samples", "4"}, "fingerprint", out)
+	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", out, "--dataset", other, "--samples", "4"}, "--force, accepts it", out)
 	file := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(file, nil, 0o644)
 	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(file, "m")}, "is a file, not a folder")
