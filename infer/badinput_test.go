@@ -498,6 +498,31 @@ func TestRunSeparationCancelledBeforeStart(t *testing.T) {
 	}
 }
 
+// TestFrozenPixelsKeepDataWithStart: frozen pixels keep the data's value
+// when a Start map is given (before the fix they kept the start's value,
+// e.g. the Wiener filter's, although the option says the data's).
+func TestFrozenPixelsKeepDataWithStart(t *testing.T) {
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 3, L: 4}, 16, 16, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := biMaps(1, 16, 16, 0)
+	frozen := make([]bool, 16*16)
+	for _, i := range []int{0, 17, 100, 255} {
+		frozen[i] = true
+	}
+	r, err := RunSeparation(context.Background(), cpu.New(), &SeparationProblem{Data: d, Contaminant: biMaps(4, 16, 16, 1), Stats: ss},
+		SeparationOptions{Stages: []SepStage{{Terms: []string{TermData}, Steps: 3}}, Frozen: frozen, Start: constMaps(1, 16, 16, 0.5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range frozen {
+		if f && r.S.Data[i] != d.Data[i] {
+			t.Errorf("frozen pixel %d: s̃ %g, data %g", i, r.S.Data[i], d.Data[i])
+		}
+	}
+}
+
 // TestBadInputReports: the report writers and metrics give input errors for
 // unusable maps and write valid JSON and plots for degenerate but legal ones
 // (before the fixes: "json: unsupported value: NaN" after the plots were

@@ -284,7 +284,8 @@ type SeparationOptions struct {
 	// lower bound above the upper one at a pixel is an input error.
 	BoxLo, BoxHi *stlayer.Maps
 	BoxWeight    float64
-	// Frozen pixels keep the data's value (len M·N; nil: none).
+	// Frozen pixels keep the data's value, also with a Start (len M·N; nil:
+	// none).
 	Frozen []bool
 	// StdFloor masks coefficients whose σ is below StdFloor × (|mean| + max σ
 	// of the term) (StdWeights; default 1e-9).
@@ -836,6 +837,11 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 			return nil, inputErrorf("start: want one %d×%d map", M, N)
 		}
 		copy(u0.Data, opt.Start.Data)
+		for i, f := range opt.Frozen {
+			if f {
+				u0.Data[i] = d.Data[i]
+			}
+		}
 	}
 	u, results, err := Separate(ctx, loss, u0, setup.Stages, opt.Seed, cfg)
 	st.S = u
