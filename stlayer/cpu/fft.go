@@ -141,11 +141,12 @@ type planeSel struct {
 }
 
 // fftJob is one unit of a pass: rows rows[lo:hi] (or, when rows is nil, rows
-// lo..hi−1) of plane p, or columns [lo, hi) of plane p.
+// lo..hi−1) of plane p, or columns [lo, hi) of plane p, multiplied by sc.
 type fftJob struct {
 	p, lo, hi int
 	rows      []int32
 	col       bool
+	sc        float64 // scale of the job's output (0: 1)
 }
 
 // fft2 transforms planes consecutive H×W planes of buf in place: the
@@ -212,6 +213,7 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 		if sel != nil {
 			s = sel(p)
 		}
+		n1, n2 := len(first), len(second)
 		switch {
 		case s == nil:
 			first = addRows(first, p, nil)
@@ -223,15 +225,21 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 			first = addRows(first, p, s.rows)
 			second = addCols(second, p, s.cols)
 		}
-	}
-	// The scale goes with the last pass that touches every element: the
-	// second one, unless the transform has a single pass.
-	s1, s2 := 1.0, scale
-	if len(second) == 0 {
-		s1, s2 = scale, 1
+		// The scale goes with the last pass that touches every element of
+		// the plane: its second one, unless it has a single pass (a 1×W or
+		// H×1 plane, whose planes may differ in which pass that is).
+		if len(second) == n2 {
+			for i := n1; i < len(first); i++ {
+				first[i].sc = scale
+			}
+		} else {
+			for i := n2; i < len(second); i++ {
+				second[i].sc = scale
+			}
+		}
 	}
 	var rowsDone, colsDone atomic.Int64
-	run := func(jobs []fftJob, sc float64, skipZero bool, fill func(p, r int, row []complex128)) {
+	run := func(jobs []fftJob, skipZero bool, fill func(p, r int, row []complex128)) {
 		if len(jobs) == 0 {
 			return
 		}
@@ -245,6 +253,10 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 			for _, j := range jobs[lo:hi] {
 				if tmp == nil && (!isPow2(H) || !isPow2(W) || e.gonumOnly || useAVX2) {
 					tmp = e.get(2 * max(colStrip*H, rowBlock*W))
+				}
+				sc := j.sc
+				if sc == 0 {
+					sc = 1
 				}
 				if j.col {
 					e.fftCols(buf[j.p*H*W:(j.p+1)*H*W], H, W, j.lo, j.hi, inverse, sc, tmp)
@@ -270,8 +282,8 @@ func (e *Engine) fft2Sel(buf []complex128, planes, H, W int, inverse bool, scale
 			colsDone.Add(int64(nc))
 		})
 	}
-	run(first, s1, true, fill)
-	run(second, s2, false, nil)
+	run(first, true, fill)
+	run(second, false, nil)
 	e.countFFT(H, W, 0.5*float64(rowsDone.Load())/float64(H)+0.5*float64(colsDone.Load())/float64(W))
 }
 
