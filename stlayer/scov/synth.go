@@ -267,8 +267,12 @@ func (op *Op) Assemble(p stlayer.Prim, raw stlayer.Field, ref *Ref, iso bool) st
 					keep = append(keep, i)
 				}
 			}
-			sel := p.Channels(C11n, keep)
-			parts = append(parts, p.Real(sel), imag(sel), p.Log(p.Real(ch(diag))))
+			// keep is empty for J = 1, L = 1: every C11 is then a P11.
+			if len(keep) > 0 {
+				sel := p.Channels(C11n, keep)
+				parts = append(parts, p.Real(sel), imag(sel))
+			}
+			parts = append(parts, p.Log(p.Real(ch(diag))))
 		} else {
 			parts = append(parts, p.Real(C11n), imag(C11n))
 		}
@@ -304,7 +308,9 @@ func (op *Op) Assemble(p stlayer.Prim, raw stlayer.Field, ref *Ref, iso bool) st
 		p.Log(avgGroups(p, P00, gj)),
 		p.Log(avgGroups(p, S1, gj)),
 		avgGroups(p, p.Real(C01n), g2),
-		avgGroups(p, p.Real(C11n), g3),
+	}
+	if len(g3) > 0 { // empty with NormP11 for J = 1, L = 1
+		parts = append(parts, avgGroups(p, p.Real(C11n), g3))
 	}
 	if p11 {
 		parts = append(parts, p.Log(avgGroups(p, p.Real(ch(diag)), g2)))
