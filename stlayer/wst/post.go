@@ -119,6 +119,9 @@ func (op *Op) IsoStat() stlayer.Stat {
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
 		c := raw(p, x)
 		lin := p.Linear(c, a, rows)
+		if r == 0 { // no second-order pair (J = 1 with StrictJ2): no s21, s22
+			return p.Real(lin)
+		}
 		s21 := p.Div(p.Linear(c, an21, r), p.Linear(c, ad21, r))
 		s22 := p.Div(p.Linear(c, an22, r), p.Linear(c, ad22, r))
 		return p.Real(p.Concat(lin, s21, s22))
