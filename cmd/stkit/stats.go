@@ -52,6 +52,8 @@ Output formats (-o FILE, format from --format or the extension):
         scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
         aa, bb, ab, ba, Corr11, … for scov) plus "coeffs"
   json  {"config": {...}, "coefficients": [{"map", "class", "j1", ..., "re", "im"}]}
+        (a label column named like one of these fields, the spectra's "im",
+        is written as "label_im")
 Without -o a table of the coefficients of the first map is printed.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
@@ -278,7 +280,19 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	}{}
 	doc.Config.Spec = spec
 	doc.Config.Shape = [3]int{maps.B, maps.M, maps.N}
-	doc.Config.Columns = lab.Columns
+	// A label column named like a field of the entry (the spectra's "im",
+	// 1 for the imaginary part of an angular Fourier mode) overwrote that
+	// field: "im" then held the label, not the coefficient's imaginary part.
+	// Such a column is written as "label_<name>", here and in every entry.
+	keys := make([]string, len(lab.Columns))
+	for ci, col := range lab.Columns {
+		keys[ci] = col
+		switch col {
+		case "map", "index", "class", "re", "im", "row", "col":
+			keys[ci] = "label_" + col
+		}
+	}
+	doc.Config.Columns = keys
 	doc.Config.PerPixel = hw > 1
 	for b := 0; b < c.B; b++ {
 		row := c.Row(b)
@@ -288,9 +302,9 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 				e := jsonCoeff{"map": b, "index": k, "re": real(v), "im": imag(v)}
 				if k < lab.Len() {
 					e["class"] = lab.Class[k]
-					for ci, col := range lab.Columns {
+					for ci, key := range keys {
 						if lab.Rows[k][ci] != -1 {
-							e[col] = lab.Rows[k][ci]
+							e[key] = lab.Rows[k][ci]
 						}
 					}
 				}

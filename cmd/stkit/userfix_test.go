@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -205,4 +207,76 @@ func TestStatsPlotNeedsPNGName(t *testing.T) {
 	mp := writeTestMap(t, dir, "m.npy", 1)
 	p := filepath.Join(dir, "dash.pdf")
 	wantBadInput(t, []string{"stats", mp, "-J", "3", "--plot", p}, "the dashboard is written as a PNG image; name it .png", p)
+}
+
+// stats -o x.json of the scattering spectra: their label table has a column
+// "im" (1 for the imaginary part of an angular Fourier mode), which was
+// written over the entry's "im" (the coefficient's imaginary part), so the
+// JSON values disagreed with the .npy/.npz ones. The column is now
+// "label_im"; values and labels agree with the .npz's coeffs and label_rows.
+func TestStatsJSONLabelColumnIm(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	for _, ext := range []string{"npz", "json"} {
+		if code, _, errs := runCLI(t, "stats", mp, "--kind", "spectra", "-J", "3", "-o", filepath.Join(dir, "o."+ext)); code != 0 {
+			t.Fatalf("stats -o o.%s: exit %d: %s", ext, code, tail(errs, 300))
+		}
+	}
+	named, err := datasets.ReadNPZ(filepath.Join(dir, "o.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coeffs, rows *datasets.Array
+	for _, n := range named {
+		switch n.Name {
+		case "coeffs":
+			coeffs = n.Array
+		case "label_rows":
+			rows = n.Array
+		}
+	}
+	if coeffs == nil || rows == nil {
+		t.Fatal("o.npz lacks coeffs or label_rows")
+	}
+	var doc struct {
+		Config struct {
+			Columns []string `json:"label_columns"`
+		} `json:"config"`
+		Coefficients []map[string]any `json:"coefficients"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "o.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	cols := doc.Config.Columns
+	if !slices.Contains(cols, "label_im") || slices.Contains(cols, "im") {
+		t.Fatalf("label_columns %v: want label_im instead of im", cols)
+	}
+	K := len(coeffs.Complex128)
+	if len(doc.Coefficients) != K || rows.Shape[0] != K || rows.Shape[1] != len(cols) {
+		t.Fatalf("%d JSON entries, label_rows %v, %d coefficients", len(doc.Coefficients), rows.Shape, K)
+	}
+	nIm := 0
+	for k, e := range doc.Coefficients {
+		v := coeffs.Complex128[k]
+		if e["re"] != real(v) || e["im"] != imag(v) {
+			t.Fatalf("entry %d: re %v im %v, npz %v", k, e["re"], e["im"], v)
+		}
+		for ci, col := range cols {
+			want := rows.Float64[k*len(cols)+ci]
+			got, ok := e[col].(float64)
+			if (want == -1 && ok) || (want != -1 && got != want) {
+				t.Fatalf("entry %d column %s: %v, label_rows %v", k, col, e[col], want)
+			}
+			if col == "label_im" && got == 1 {
+				nIm++
+			}
+		}
+	}
+	if nIm == 0 {
+		t.Error("no entry with label_im = 1: the test no longer covers the collision")
+	}
 }
