@@ -32,7 +32,7 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 	fs.IntVar(&s.L, "L", 0, "number of orientations in [0, π) (0 = 4)")
 	fs.IntVar(&s.DN, "dn", 0, "WPH: number of τ shifts per scale (PyWPH dn)")
 	fs.StringVar(&s.Wavelet, "wavelet", "", "morlet or bump (default: morlet for wst/scov/spectra, bump for wph)")
-	fs.StringVar(&s.Norm, "norm", "", "WPH normalisation: none or auto")
+	fs.StringVar(&s.Norm, "norm", "", "normalisation: wph none (default) or auto (PyWPH's norm='auto'); scov p00 (default) or p11 (Cheng's normalisation of C01 and C11: the synthesis vectors and the .npz dict)")
 	fs.BoolVar(&s.Iso, "iso", false, "isotropic reduction (average over absolute orientation)")
 	fs.BoolVar(&s.Synthesis, "synthesis", false, "the family's synthesis vector (Cheng's for_synthesis: logs and normalised covariances)")
 	fs.BoolVar(&s.Local, "local", false, "WST: Kymatio's local coefficients (low-pass and subsampling by 2^J)")

@@ -280,3 +280,30 @@ func TestStatsJSONLabelColumnIm(t *testing.T) {
 		t.Error("no entry with label_im = 1: the test no longer covers the collision")
 	}
 }
+
+// --norm's help said "WPH normalisation: none or auto", but scov takes
+// --norm p11 (Cheng's normalisation of C01 and C11), which changes the
+// synthesis vector and the .npz dict.
+func TestNormHelpNamesP11(t *testing.T) {
+	_, _, errs := runCLI(t, "stats", "--help")
+	if !strings.Contains(errs, "p11") {
+		t.Errorf("stats --help does not name --norm p11: %s", tail(errs, 2000))
+	}
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	var n [2]int
+	for i, norm := range []string{"p00", "p11"} {
+		out := filepath.Join(dir, norm+".npy")
+		if code, _, errs := runCLI(t, "stats", mp, "--synthesis", "--norm", norm, "-J", "3", "-o", out); code != 0 {
+			t.Fatalf("--norm %s: exit %d: %s", norm, code, tail(errs, 300))
+		}
+		a, err := datasets.Read(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n[i] = a.Size()
+	}
+	if n[0] == n[1] {
+		t.Errorf("--norm p11 gave as many synthesis coefficients as p00 (%d): not applied?", n[0])
+	}
+}
