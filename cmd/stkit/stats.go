@@ -50,7 +50,10 @@ Output formats (-o FILE, format from --format or the extension):
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
         … for wst; mean, var, P00, S1, C01, C11, … for scov; with --cross,
         scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
-        aa, bb, ab, ba, Corr11, … for scov) plus "coeffs"
+        aa, bb, ab, ba, Corr11, … for scov) plus "coeffs" (complex128 in the
+        order of the label table: [B, K], [K] for one map, [B, K, h, w] for
+        --local) and "label_rows" int64 [K, columns] (the label table, −1
+        where unset; its columns are --format json's label_columns)
   json  {"config": {...}, "coefficients": [{"map", "class", "j1", ..., "re", "im"}]}
         (a label column named like one of these fields, the spectra's "im",
         is written as "label_im")
