@@ -238,11 +238,24 @@ func (l *SepLoss) check(u *stlayer.Maps) error {
 // SepLoss.Terms), the number of L-BFGS iterations, and the number of epochs
 // they are split into (≤ 1: one; 0 steps: the stage is skipped, negative
 // steps are an input error). Every epoch restarts L-BFGS after the terms'
-// Update (fresh samples, σ, bias at the current point).
+// Update (fresh samples, σ, bias at the current point). Label, if not
+// empty, is how Separate's errors name the stage (default "stage <i+1>",
+// i its index in the stages given to Separate); BuildSeparation sets it to
+// the stage's number in SeparationOptions.Stages, which differs from its
+// index in SeparationSetup.Stages once a stage is skipped.
 type Stage struct {
 	Terms  []int
 	Steps  int
 	Epochs int
+	Label  string
+}
+
+// label names the stage of index si in errors.
+func (st Stage) label(si int) string {
+	if st.Label != "" {
+		return st.Label
+	}
+	return fmt.Sprintf("stage %d", si+1)
 }
 
 // SepConfig configures Separate: the optimiser settings (Steps is ignored:
@@ -276,11 +289,11 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 	}
 	for si, st := range stages {
 		if st.Steps < 0 {
-			return u0, nil, inputErrorf("stage %d: %d steps, want ≥ 0", si+1, st.Steps)
+			return u0, nil, inputErrorf("%s: %d steps, want ≥ 0", st.label(si), st.Steps)
 		}
 		for _, i := range st.Terms {
 			if i < 0 || i >= len(loss.Terms) {
-				return u0, nil, inputErrorf("stage %d: no term %d (the loss has %d)", si+1, i, len(loss.Terms))
+				return u0, nil, inputErrorf("%s: no term %d (the loss has %d)", st.label(si), i, len(loss.Terms))
 			}
 		}
 	}
@@ -294,7 +307,7 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 		var active []*SepTerm
 		for _, i := range st.Terms {
 			if i < 0 || i >= len(all) {
-				return u, results, fmt.Errorf("stage %d: no term %d", si+1, i)
+				return u, results, fmt.Errorf("%s: no term %d", st.label(si), i)
 			}
 			active = append(active, all[i])
 		}
@@ -310,12 +323,12 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 				continue
 			}
 			if err := ctx.Err(); err != nil {
-				return u, results, fmt.Errorf("stage %d: %w", si+1, err)
+				return u, results, fmt.Errorf("%s: %w", st.label(si), err)
 			}
 			for _, t := range active {
 				if t.Update != nil {
 					if err := t.Update(u, rng, si); err != nil {
-						return u, results, fmt.Errorf("stage %d: term %s: %w", si+1, t.Name, err)
+						return u, results, fmt.Errorf("%s: term %s: %w", st.label(si), t.Name, err)
 					}
 				}
 			}
@@ -340,7 +353,7 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 				done += res.Iters
 			}
 			if err != nil {
-				return u, results, fmt.Errorf("stage %d: %w", si+1, err)
+				return u, results, fmt.Errorf("%s: %w", st.label(si), err)
 			}
 		}
 	}

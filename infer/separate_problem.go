@@ -302,13 +302,18 @@ type SeparationOptions struct {
 
 // SepProgress reports the state of a separation after an iteration.
 type SepProgress struct {
-	Stage, Epoch int // 0-based
-	Iter         int // iterations done over all stages
-	TotalSteps   int // Σ steps of the stages
-	Loss         float64
-	Terms        []string  // names of the active terms (then "box" when bounded)
-	Parts        []float64 // their values
-	Elapsed      time.Duration
+	// Stage is the index (0-based) of the running stage in
+	// SeparationOptions.Stages, NumStages their number: a stage skipped
+	// because none of its terms applies keeps its number, as in
+	// SeparationSetup.Summary, whose "stage n" is Stage n−1 here.
+	Stage, NumStages int
+	Epoch            int // 0-based, within the stage
+	Iter             int // iterations done over all stages
+	TotalSteps       int // Σ steps of the stages run
+	Loss             float64
+	Terms            []string  // names of the active terms (then "box" when bounded)
+	Parts            []float64 // their values
+	Elapsed          time.Duration
 }
 
 // SeparationResult is the outcome of RunSeparation.
@@ -441,9 +446,15 @@ func subComplex(a, b []complex128) []complex128 {
 // hold Update functions that draw the samples and set σ, targets and the
 // JMD bias at each epoch) and a schedule for Separate.
 type SeparationSetup struct {
-	Loss   *SepLoss
-	Stages []Stage
-	// Summary describes each stage in words.
+	Loss *SepLoss
+	// Stages are the stages Separate runs: those of Options.Stages with at
+	// least one applicable term, in order. StageIndex[i] is the index of
+	// Stages[i] in Options.Stages (they differ once a stage is skipped);
+	// Stages[i].Label is "stage <StageIndex[i]+1>".
+	Stages     []Stage
+	StageIndex []int
+	// Summary describes each stage of Options.Stages in words, skipped ones
+	// included ("stage n: skipped …"), numbered from 1 in Options.Stages.
 	Summary []string
 	// TotalSteps is Σ steps of the stages.
 	TotalSteps  int
@@ -618,11 +629,10 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	}
 	// The terms' Update receives the index of a built stage (st.Stages, the
 	// schedule Separate runs), which differs from the index in opt.Stages
-	// once a stage without an applicable term is skipped: builtFrom maps
-	// the one to the other (filled below).
-	var builtFrom []int
+	// once a stage without an applicable term is skipped: st.StageIndex
+	// maps the one to the other (filled below).
 	psOnly := func(stage int) []bool {
-		if stage >= 0 && stage < len(builtFrom) && opt.Stages[builtFrom[stage]].PSOnly {
+		if stage >= 0 && stage < len(st.StageIndex) && opt.Stages[st.StageIndex[stage]].PSOnly {
 			return p.Stats.PS
 		}
 		return nil
@@ -758,8 +768,8 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			st.Summary = append(st.Summary, fmt.Sprintf("stage %d: skipped (none of %v applies)", si+1, s.Terms))
 			continue
 		}
-		st.Stages = append(st.Stages, Stage{Terms: idx, Steps: s.Steps, Epochs: s.Epochs})
-		builtFrom = append(builtFrom, si)
+		st.Stages = append(st.Stages, Stage{Terms: idx, Steps: s.Steps, Epochs: s.Epochs, Label: fmt.Sprintf("stage %d", si+1)})
+		st.StageIndex = append(st.StageIndex, si)
 		st.TotalSteps += s.Steps
 		ps := ""
 		if s.PSOnly {
@@ -814,7 +824,9 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 	var curNames []string
 	cfg := SepConfig{SynthConfig: SynthConfig{History: opt.History}}
 	cfg.OnEpoch = func(stage, epoch int, active []*SepTerm) {
-		curStage, curEpoch = stage, epoch
+		// The number the user gave the stage (as in Summary), not its
+		// index among the stages built.
+		curStage, curEpoch = setup.StageIndex[stage], epoch
 		curNames = curNames[:0]
 		for _, t := range active {
 			curNames = append(curNames, t.Name)
@@ -827,7 +839,7 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 	cfg.Progress = func(pr Progress) {
 		lastParts = pr.Parts
 		if opt.Progress != nil {
-			opt.Progress(SepProgress{Stage: curStage, Epoch: curEpoch, Iter: pr.Iter, TotalSteps: total, Loss: pr.Loss,
+			opt.Progress(SepProgress{Stage: curStage, NumStages: len(opt.Stages), Epoch: curEpoch, Iter: pr.Iter, TotalSteps: total, Loss: pr.Loss,
 				Terms: slices.Clone(curNames), Parts: pr.Parts, Elapsed: time.Since(start)})
 		}
 	}
