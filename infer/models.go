@@ -348,8 +348,9 @@ func coeffStd(cols []datasets.FeatureColumn, nc int, std []float64) []float64 {
 
 // LoadModels reads a model folder written by ExportModels (or any writer of
 // the format). A manifest of another format or version gives an error wrapping
-// ErrModelVersion; missing members or inconsistent shapes are errors naming
-// the file. Every error matches ErrModelInput.
+// ErrModelVersion; missing members, inconsistent shapes, labels other than
+// the statistic's and a feature table naming a coefficient part twice are
+// errors naming the file. Every error matches ErrModelInput.
 func LoadModels(dir string) (*ModelSet, error) {
 	ms, err := loadModels(dir)
 	return ms, asInput(err)
@@ -452,10 +453,20 @@ func (m *ModelManifest) check() error {
 			return fmt.Errorf("ps_bin_edges[%d] = %g, the half-octave bins of %d² patches have %g", i, e, m.PatchSize, ref[i])
 		}
 	}
+	// Each coefficient part is one feature: a part named twice would be
+	// added twice into the coefficient (featuresToCoeffs, coeffStd), its
+	// mean and std doubled and the model wrong without any sign.
+	first := map[datasets.FeatureColumn]int{}
 	for f, c := range m.Features.Columns {
 		if c.Coeff < 0 || c.Coeff >= m.NCoeffs || (c.Part != "re" && c.Part != "im") {
 			return fmt.Errorf("feature column %d (%+v) does not name a coefficient part", f, c)
 		}
+		key := datasets.FeatureColumn{Coeff: c.Coeff, Part: c.Part}
+		if g, ok := first[key]; ok {
+			return fmt.Errorf("feature columns %d and %d are both %q (the %s part of coefficient %d, class %s): each coefficient part may be one feature only (a damaged or hand-edited manifest? re-export the models with `stkit export`)",
+				g, f, c.Name, c.Part, c.Coeff, m.Labels.Class[c.Coeff])
+		}
+		first[key] = f
 	}
 	for i, c := range m.Clusters {
 		if c.K != i || c.File == "" || filepath.Base(c.File) != c.File {
