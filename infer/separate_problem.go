@@ -272,7 +272,11 @@ type SeparationOptions struct {
 	// since every BR or template evaluation runs the whole batch). The pool is
 	// the number of samples, or the product of the two counts when contaminant
 	// and noise are paired. The JMD bias carries a sampling error of σ/√Batch
-	// that the optimiser fits, hence the larger default.
+	// that the optimiser fits, hence the larger default. A Batch larger than
+	// the pool is reduced to the pool (the samples of a batch are distinct:
+	// the whole pool is the most there is); SeparationSetup and
+	// SeparationResult then report the Batch asked for in RequestedBatch.
+	// Batch 1 is an input error (σ needs 2 samples).
 	Batch int
 	// Stages (nil → DefaultSepStages(30, 100, 4)).
 	Stages []SepStage
@@ -331,8 +335,11 @@ type SeparationResult struct {
 	Evals             int
 	EvalTime, Elapsed time.Duration
 	// Batch is the number of samples per evaluation, Pool the number of
-	// distinct residual samples (0 without samples).
-	Batch, Pool int
+	// distinct residual samples (0 without samples); RequestedBatch is
+	// SeparationOptions.Batch when it was larger than Pool and Batch was
+	// reduced to Pool, 0 otherwise (see SeparationSetup).
+	Batch, Pool    int
+	RequestedBatch int
 	// AutoCoeffs and CrossCoeffs count the coefficients of SepStats.Auto and
 	// SepStats.Cross.
 	AutoCoeffs, CrossCoeffs int
@@ -457,8 +464,15 @@ type SeparationSetup struct {
 	// included ("stage n: skipped …"), numbered from 1 in Options.Stages.
 	Summary []string
 	// TotalSteps is Σ steps of the stages.
-	TotalSteps  int
-	Batch, Pool int
+	TotalSteps int
+	// Batch is the number of residual samples per evaluation (and per
+	// estimate of σ, bias and targets), Pool the number of distinct
+	// residual samples (0 without samples). RequestedBatch is
+	// SeparationOptions.Batch when it was larger than Pool and Batch was
+	// reduced to Pool (a caller should say so: the samples asked for do not
+	// exist), 0 otherwise; the automatic batch (Batch ≤ 0) is not reported.
+	Batch, Pool    int
+	RequestedBatch int
 	// Options are the options with their defaults filled in.
 	Options SeparationOptions
 }
@@ -559,15 +573,17 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	M, N := d.M, d.N
 	pool := &residualPool{c: p.Contaminant, n: p.Noise}
 	hasSamples := p.Contaminant != nil || p.Noise != nil
-	batch := opt.Batch
+	batch, requested := opt.Batch, 0
 	if hasSamples {
 		if batch <= 0 {
 			batch = min(pool.size(), defaultSepBatch(opt, p.Template != nil))
 		}
 		if batch < 2 {
-			return nil, inputErrorf("batch of %d samples: at least 2 are needed", batch)
+			return nil, inputErrorf("batch of %d residual sample(s) (SeparationOptions.Batch, --batch): σ needs at least 2; give 0 (automatic) or ≥ 2", batch)
 		}
-		batch = min(batch, pool.size())
+		if batch > pool.size() {
+			requested, batch = batch, pool.size()
+		}
 	}
 	if opt.Frozen != nil && len(opt.Frozen) != M*N {
 		return nil, inputErrorf("frozen mask has %d pixels, the data %d", len(opt.Frozen), M*N)
@@ -616,7 +632,7 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	if p.Stats != nil {
 		auto, cross = p.Stats.Auto, p.Stats.Cross
 	}
-	st := &SeparationSetup{Batch: batch, Options: opt}
+	st := &SeparationSetup{Batch: batch, RequestedBatch: requested, Options: opt}
 	if hasSamples {
 		st.Pool = pool.size()
 	}
@@ -813,7 +829,7 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 	loss, d := setup.Loss, p.Data
 	M, N := d.M, d.N
 	total := setup.TotalSteps
-	st := &SeparationResult{Batch: setup.Batch, Pool: setup.Pool, StageSummary: setup.Summary}
+	st := &SeparationResult{Batch: setup.Batch, Pool: setup.Pool, RequestedBatch: setup.RequestedBatch, StageSummary: setup.Summary}
 	if p.Stats != nil && p.Stats.Auto != nil {
 		st.AutoCoeffs = p.Stats.Auto.Labels().Len()
 	}
