@@ -65,6 +65,10 @@ import (
 // Engine is the plain-Go CPU engine. Each primitive runs on up to Workers()
 // goroutines; the engine's shared state (buffer pool, FFT plans, Forward
 // liveness plans) is locked, so concurrent Forward/LossGrad calls are safe too.
+// Forward and LossGrad return errors, never panic: invalid primitive
+// arguments give a *stlayer.ErrShape, a runtime error in the engine, the
+// statistic or the loss (on any of the workers) an *InternalError with the
+// panic value and stack.
 type Engine struct {
 	workers int
 
@@ -231,7 +235,7 @@ func (e *Engine) forward(pk string, s stlayer.Stat, x *stlayer.Maps, plan *fwdPl
 				out, err, replayFailed = nil, nil, true
 				return
 			}
-			out, err = nil, asError(p)
+			out, err = nil, asError(p, r, "forward", x)
 		}
 	}()
 	xf := r.inputField(x)
@@ -263,14 +267,16 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	}
 	r := &run{e: e, record: true}
 	defer r.release()
+	phase := "forward"
 	defer func() {
 		if p := recover(); p != nil {
-			l, grad, err = 0, nil, asError(p)
+			l, grad, err = 0, nil, asError(p, r, phase, x)
 		}
 	}()
 	xf := r.inputField(x)
 	y := r.own(s(r, xf))
 	c := r.coeffs(y)
+	phase = "loss"
 	l, g, err := loss(c)
 	if err != nil {
 		return 0, nil, err
@@ -280,6 +286,7 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	}
 	y.grad, y.gradFull = r.e.get(len(g)), true
 	copy(y.grad, g)
+	phase = "backward"
 	r.backward()
 	grad = make([]float64, len(x.Data))
 	if xf.grad != nil {
@@ -308,21 +315,4 @@ type primError struct{ err error }
 
 func shapePanic(format string, a ...any) {
 	panic(primError{&stlayer.ErrShape{Msg: "cpu: " + fmt.Sprintf(format, a...)}})
-}
-
-// asError turns the panic value p of a Forward or LossGrad into its error: a
-// primitive's primError, or an error value panicked by the statistic itself
-// (e.g. a *stlayer.ErrShape for maps of another size than the operator's).
-// Runtime errors (index out of range, nil dereference) and other values are
-// defects, and panic again.
-func asError(p any) error {
-	if pe, ok := p.(primError); ok {
-		return pe.err
-	}
-	if err, ok := p.(error); ok {
-		if _, isRuntime := err.(runtime.Error); !isRuntime {
-			return err
-		}
-	}
-	panic(p)
 }

@@ -1,13 +1,30 @@
 package cpu
 
 import (
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
 
+// workerPanic carries a panic of parFor's fn to the calling goroutine: the
+// value and the stack of the goroutine that panicked (a worker's own stack
+// is lost once parFor re-panics on the caller).
+type workerPanic struct {
+	value any
+	stack []byte
+}
+
 // parFor runs fn over [0, n) split into contiguous chunks, on up to e.workers
 // goroutines. cost is a rough number of element operations per index; small
 // totals run inline on the calling goroutine.
+//
+// A panic of fn on any goroutine stops the remaining chunks; parFor waits
+// for every goroutine to return and then panics on the calling goroutine:
+// with the original value for the engine's own panics (primError,
+// errReplay), else with a workerPanic holding the value and the stack of
+// the panic, so that Forward and LossGrad can report it (a panic left on a
+// worker goroutine would end the process, and one on the caller must not
+// unwind while workers still write into the run's buffers).
 func (e *Engine) parFor(n, cost int, fn func(lo, hi int)) {
 	if n <= 0 {
 		return
@@ -28,7 +45,18 @@ func (e *Engine) parFor(n, cost int, fn func(lo, hi int)) {
 	g := min(w, chunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var failed atomic.Pointer[workerPanic]
 	work := func() {
+		defer func() {
+			if p := recover(); p != nil {
+				wp, ok := p.(workerPanic)
+				if !ok {
+					wp = workerPanic{value: p, stack: debug.Stack()}
+				}
+				failed.CompareAndSwap(nil, &wp)
+				next.Store(int64(chunks)) // the others take no new chunk
+			}
+		}()
 		for {
 			c := int(next.Add(1) - 1)
 			if c >= chunks {
@@ -44,4 +72,11 @@ func (e *Engine) parFor(n, cost int, fn func(lo, hi int)) {
 	}
 	work()
 	wg.Wait()
+	if wp := failed.Load(); wp != nil {
+		switch wp.value.(type) {
+		case primError, errReplay:
+			panic(wp.value)
+		}
+		panic(*wp)
+	}
 }

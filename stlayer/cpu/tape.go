@@ -69,6 +69,12 @@ type run struct {
 
 	foldMu sync.Mutex
 	folds  map[any]*fold4 // folded weight sets (fold.go)
+
+	// For the InternalError of a panic: reads are the fields read (own) by
+	// primitive call readsFor; backOut is the output whose adjoint runs.
+	reads    []*field
+	readsFor int
+	backOut  *field
 }
 
 // fwdPlan is the buffer-liveness plan of one (statistic key, input shape):
@@ -115,6 +121,10 @@ func (r *run) own(x stlayer.Field) *field {
 	if f.r != r {
 		shapePanic("field belongs to another run")
 	}
+	if n := len(r.fields); r.readsFor != n {
+		r.reads, r.readsFor = r.reads[:0], n
+	}
+	r.reads = append(r.reads, f)
 	r.markUse(f)
 	if r.dry {
 		r.ensurePH(f)
@@ -321,6 +331,7 @@ func (r *run) backward() {
 		if nd.out.grad == nil {
 			continue
 		}
+		r.backOut = nd.out
 		nd.back(nd.out.grad)
 		// Inputs are not tape outputs, so their gradients survive.
 		r.e.put(nd.out.grad)
@@ -338,7 +349,7 @@ func (r *run) release() {
 			f.grad = nil
 		}
 	}
-	r.fields, r.nodes = nil, nil
+	r.fields, r.nodes, r.reads, r.backOut = nil, nil, nil, nil
 	for _, f := range r.folds {
 		r.e.put(f.d)
 	}
