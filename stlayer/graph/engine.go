@@ -25,7 +25,9 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
@@ -53,7 +55,7 @@ type Engine struct {
 	lru   *list.List
 
 	fmu     sync.Mutex
-	filters map[*stlayer.FilterBank][]float32
+	filters map[weak.Pointer[stlayer.FilterBank]][]float32 // filterData
 }
 
 type execEntry struct {
@@ -78,7 +80,7 @@ func WithConfig(cfg string) Option { return func(e *Engine) { e.cfg = cfg } }
 // backend). The backend is not finalised by the engine.
 func New(b backends.Backend, opts ...Option) *Engine {
 	e := &Engine{b: b, max: MaxExecs, execs: map[string]*list.Element{}, lru: list.New(),
-		filters: map[*stlayer.FilterBank][]float32{}}
+		filters: map[weak.Pointer[stlayer.FilterBank]][]float32{}}
 	for _, o := range opts {
 		o(e)
 	}
@@ -126,19 +128,45 @@ func (e *Engine) NumExecs() int {
 	return len(e.execs)
 }
 
-// filterData returns the float32 copy of a bank (cached per pointer).
+// filterData returns the float32 copy of a bank, cached per bank while
+// graphs are being built (banks are immutable, see stlayer.FilterBank). The
+// cache holds f weakly, as the cpu engine's does: the copy is dropped (by a
+// cleanup the runtime runs after f is collected) once no one holds the bank,
+// so a process building many operators or sizes does not keep every bank
+// and its copy for the engine's life. A compiled graph does not need the
+// copy (its constants are its own) but keeps its statistic, hence its
+// banks, until it leaves the graph cache (MaxExecs, Finalize).
 func (e *Engine) filterData(f *stlayer.FilterBank) []float32 {
 	e.fmu.Lock()
 	defer e.fmu.Unlock()
-	if d, ok := e.filters[f]; ok && len(d) == f.K*f.H*f.W {
+	key := weak.Make(f)
+	d, had := e.filters[key]
+	if had && len(d) == f.K*f.H*f.W {
 		return d
 	}
-	d := make([]float32, f.K*f.H*f.W)
+	d = make([]float32, f.K*f.H*f.W)
 	for i, v := range f.All() { // dense or sparse bank (zeros off its runs)
 		d[i] = float32(v)
 	}
-	e.filters[f] = d
+	if !had {
+		runtime.AddCleanup(f, e.dropFilter, key)
+	}
+	e.filters[key] = d
 	return d
+}
+
+// dropFilter forgets the copy of a collected bank.
+func (e *Engine) dropFilter(key weak.Pointer[stlayer.FilterBank]) {
+	e.fmu.Lock()
+	delete(e.filters, key)
+	e.fmu.Unlock()
+}
+
+// cachedFilters returns the number of banks the engine holds copies of.
+func (e *Engine) cachedFilters() int {
+	e.fmu.Lock()
+	defer e.fmu.Unlock()
+	return len(e.filters)
 }
 
 func checkMaps(x *stlayer.Maps) error {
