@@ -89,7 +89,7 @@ func TestOutputRefusedBeforeWork(t *testing.T) {
 		{[]string{"stats", mp, "-o", filepath.Join(dir, "coeffs")}, "cannot tell the output format"},
 		{[]string{"stats", mp, "--format", "npy"}, "needs an output file"},
 		{[]string{"stats", mp, "-o", filepath.Join(ro, "c.npy")}, "cannot write in " + ro},
-		{[]string{"stats", mp, "-o", dir, "--format", "npy"}, "is a directory"},
+		{[]string{"stats", mp, "-o", dir, "--format", "npy"}, "-o " + dir + " is a folder, not a file name"},
 		{[]string{"stats", mp, "--cross", mp, "--plot", filepath.Join(dir, "p.png")}, "not available with --cross"},
 		{[]string{"patches", mp, "-o", filepath.Join(file, "ds"), "--size", "32"}, "is a file, not a folder"},
 		{[]string{"patches", mp, "-o", filepath.Join(ro, "ds"), "--size", "32"}, "cannot write in " + ro},
@@ -108,6 +108,38 @@ func TestOutputRefusedBeforeWork(t *testing.T) {
 		if n := e.Name(); n != "m.npy" && n != "c.npy" && n != "afile" {
 			t.Errorf("left behind: %s", n)
 		}
+	}
+}
+
+// An output file whose folder does not exist, or whose "folder" is a file,
+// is refused before any work with the flag named: the message was "output
+// directory nodir does not exist" (which option?), and for -o
+// /etc/passwd/x.npy it said /etc/passwd "does not exist".
+func TestOutputFolderMissingNamesFlag(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	samples := writeTestMap(t, dir, "c.npy", 3)
+	file := filepath.Join(dir, "afile")
+	os.WriteFile(file, []byte("x"), 0o644)
+	nodir := filepath.Join(dir, "nodir")
+	cases := []struct {
+		args []string
+		frag string
+	}{
+		{[]string{"surrogate", mp, "-o", filepath.Join(nodir, "g.npy")}, "-o " + filepath.Join(nodir, "g.npy") + ": the folder " + nodir + " does not exist (create it first, or change -o)"},
+		{[]string{"stats", mp, "-o", filepath.Join(nodir, "c.json")}, "-o " + filepath.Join(nodir, "c.json") + ": the folder " + nodir + " does not exist"},
+		{[]string{"stats", mp, "--plot", filepath.Join(nodir, "p.png")}, "--plot " + filepath.Join(nodir, "p.png") + ": the folder " + nodir + " does not exist (create it first, or change --plot)"},
+		{[]string{"synth", mp, "-o", filepath.Join(nodir, "s.npy"), "--steps", "3"}, "-o " + filepath.Join(nodir, "s.npy") + ": the folder " + nodir + " does not exist"},
+		{[]string{"separate", mp, "--contaminant", samples, "--steps", "2", "-o", filepath.Join(nodir, "x.npz:s")}, "-o " + filepath.Join(nodir, "x.npz") + ": the folder " + nodir + " does not exist"},
+		{[]string{"bench", "--only", "wst", "--json", filepath.Join(nodir, "b.json")}, "--json " + filepath.Join(nodir, "b.json") + ": the folder " + nodir + " does not exist (create it first, or change --json)"},
+		{[]string{"surrogate", mp, "-o", filepath.Join(file, "g.npy")}, "-o " + filepath.Join(file, "g.npy") + ": " + file + " is a file, not a folder"},
+		{[]string{"stats", mp, "-o", filepath.Join(file, "sub", "c.npy")}, "part of its path is a file"},
+	}
+	for _, c := range cases {
+		wantBadInput(t, c.args, c.frag)
+	}
+	if _, err := os.Stat(nodir); err == nil {
+		t.Errorf("%s was created", nodir)
 	}
 }
 

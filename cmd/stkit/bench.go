@@ -135,7 +135,7 @@ runs in its own process so that its peak memory is its own.`)
 			return badInputf("--batch: bad batch size %q", bs)
 		}
 	}
-	if err := checkOutput(*jsonOut); err != nil {
+	if err := checkOutput("--json", *jsonOut); err != nil {
 		return err
 	}
 	if err := checkOutputFile("--json "+*jsonOut, *jsonOut); err != nil {

@@ -394,7 +394,7 @@ Exit status: 0 all checks pass, 1 a check fails (the table says which),
 	if len(missing) > 0 {
 		return badInputf("fixtures missing in %s: %s", dir, strings.Join(missing, ", "))
 	}
-	if err := checkOutput(*jsonOut); err != nil {
+	if err := checkOutput("--json", *jsonOut); err != nil {
 		return err
 	}
 	if err := checkOutputFile("--json "+*jsonOut, *jsonOut); err != nil {

@@ -81,7 +81,7 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	if st, err := os.Stat(*out); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
 		return badInputf("-o %s is not a regular file: clusters names its other outputs (%s_summary.json, …) after it", *out, strings.TrimSuffix(*out, filepath.Ext(*out)))
 	}
-	if err := checkOutput(*out); err != nil {
+	if err := checkOutput("-o", *out); err != nil {
 		return err
 	}
 	// The assignments and the files named after them replace neither an

@@ -216,23 +216,26 @@ func chooseEngine(g *globals) (*engine.Choice, error) {
 }
 
 // checkOutput refuses, before any work is done, an output file path that
-// cannot be written: its directory does not exist or is not writable (probed
-// by creating and removing a hidden temporary file), or the path is an
-// existing directory. A symbolic link is checked at the file it names (the
-// writers replace that file). An existing file that is not a regular one (a
-// device such as /dev/null or /dev/full, a named pipe) passes: the writers
-// write into it in place, and its write errors (ENOSPC of /dev/full) fail
-// the command with exit 1. "" (no output) passes.
-func checkOutput(path string) error {
+// cannot be written: its folder does not exist, is not a folder or is not
+// writable (probed by creating and removing a hidden temporary file), or the
+// path is an existing folder. flag names the option in the error ("-o",
+// "--json"), so that the message says what to change. A symbolic link is
+// checked at the file it names (the writers replace that file). An existing
+// file that is not a regular one (a device such as /dev/null or /dev/full, a
+// named pipe) passes: the writers write into it in place, and its write
+// errors (ENOSPC of /dev/full) fail the command with exit 1. "" (no output)
+// passes.
+func checkOutput(flag, path string) error {
 	if path == "" {
 		return nil
 	}
+	given := path
 	if r, err := filepath.EvalSymlinks(path); err == nil {
 		path = r
 	}
 	if st, err := os.Stat(path); err == nil {
 		if st.IsDir() {
-			return badInputf("output %s is a directory, not a file name", path)
+			return badInputf("%s %s is a folder, not a file name: give a file name in it", flag, given)
 		}
 		if !st.Mode().IsRegular() {
 			return nil
@@ -240,10 +243,22 @@ func checkOutput(path string) error {
 	}
 	dir := filepath.Dir(path)
 	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		return badInputf("output directory %s does not exist", dir)
+	switch {
+	case err == nil && !st.IsDir():
+		return badInputf("%s %s: %s is a file, not a folder", flag, given, dir)
+	case err == nil:
+		return probeWritable(dir, flag+" "+given)
+	case errors.Is(err, fs.ErrNotExist):
+		return badInputf("%s %s: the folder %s does not exist (create it first, or change %s)", flag, given, dir, flag)
+	case errors.Is(err, syscall.ENOTDIR):
+		return badInputf("%s %s: the folder %s does not exist (part of its path is a file)", flag, given, dir)
+	default:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return badInputf("%s %s: cannot reach the folder %s: %v", flag, given, dir, err)
 	}
-	return probeWritable(dir, "output directory "+dir)
 }
 
 // checkOutputDir refuses, before any work is done, an output folder (report,
@@ -305,9 +320,9 @@ func checkMapsOutput(path string) error {
 		if err := datasets.CheckNPZAppend(datasets.FilePart(path)); err != nil {
 			return badInputf("-o %s: %v", path, strings.TrimPrefix(err.Error(), "datasets: "))
 		}
-		return checkOutput(datasets.FilePart(path))
+		return checkOutput("-o", datasets.FilePart(path))
 	}
-	return checkOutput(path)
+	return checkOutput("-o", path)
 }
 
 // checkPlotOutput is checkOutput for a PNG figure, which is written by
@@ -321,7 +336,7 @@ func checkPlotOutput(what, path string) error {
 	if st, err := os.Stat(path); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
 		return badInputf("%s %s is not a regular file: figures are written to files", what, path)
 	}
-	return checkOutput(path)
+	return checkOutput(what, path)
 }
 
 // maxL bounds the number of orientations the CLI accepts, for every

@@ -93,7 +93,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err := checkMin("chunk", *chunk, 0); err != nil {
 		return err
 	}
-	if err := checkOutput(*out); err != nil {
+	if err := checkOutput("-o", *out); err != nil {
 		return err
 	}
 	if err := checkPlotOutput("--plot", *plotPath); err != nil {
