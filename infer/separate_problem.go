@@ -556,8 +556,10 @@ func defaultSepBatch(opt SeparationOptions, template bool) int {
 // (ErrModelInput) are: a nil engine, non-finite option values, a Batch of 1
 // (σ needs 2 samples), a Frozen mask or box bounds of another size than the
 // data, a NaN bound or a lower bound above the upper one, box bounds with
-// the default weight on a constant data map, and a stage with negative
-// Steps.
+// the default weight on a constant data map, a stage with negative Steps,
+// weights that leave no term to build (every weight 0, or only terms the
+// problem cannot build) and stages none of which names a term that was
+// built.
 func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOptions) (*SeparationSetup, error) {
 	if eng == nil {
 		return nil, inputErrorf("no engine (nil)")
@@ -756,7 +758,9 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		terms = append(terms, t)
 	}
 	if len(terms) == 0 {
-		return nil, fmt.Errorf("no loss term left (all weights are 0)")
+		w := opt.Weights
+		return nil, inputErrorf("no loss term can be built from the weights data=%g, contaminant=%g, independence=%g, template=%g and %d prior(s): a term needs a weight > 0, and the data, contaminant, independence and template terms contaminant or noise samples (independence and template also cross statistics, template a template map); set SeparationOptions.Weights (--weights)",
+			w.Data, w.Contaminant, w.Independence, w.Template, len(p.Priors))
 	}
 	loss := &SepLoss{Engine: eng, Terms: terms, BoxLo: opt.BoxLo, BoxHi: opt.BoxHi, BoxWeight: opt.BoxWeight, Frozen: opt.Frozen}
 	if (opt.BoxLo != nil || opt.BoxHi != nil) && loss.BoxWeight <= 0 {
@@ -794,7 +798,11 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		st.Summary = append(st.Summary, fmt.Sprintf("stage %d: %v%s, %d steps in %d epoch(s)", si+1, names, ps, s.Steps, max(1, s.Epochs)))
 	}
 	if len(st.Stages) == 0 {
-		return nil, fmt.Errorf("no stage has an active term")
+		built := make([]string, len(terms))
+		for i, t := range terms {
+			built[i] = t.Name
+		}
+		return nil, inputErrorf("no stage uses a term that was built (terms built: %v; stages: %s): name one of them in a stage of SeparationOptions.Stages", built, strings.Join(st.Summary, "; "))
 	}
 	st.Loss = loss
 	return st, nil

@@ -2,6 +2,7 @@ package infer
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -93,5 +94,25 @@ func TestSkippedStageNumbering(t *testing.T) {
 	_, err = RunSeparation(context.Background(), eng, p, opt)
 	if err == nil || !strings.HasPrefix(err.Error(), "stage 2: term data:") {
 		t.Fatalf("identical samples: got %v, want an error of \"stage 2: term data\"", err)
+	}
+}
+
+// TestBuildSeparationNothingToRun: weights that leave no term the problem
+// can build, and stages none of which names a built term, are input errors
+// that say what was built and which option to change.
+func TestBuildSeparationNothingToRun(t *testing.T) {
+	eng := cpu.New()
+	p, _, _ := toyProblem(t, 32, true)
+	p.Contaminant = mapsOf(32, field(t, 32, -1, 0.2, 3, 0.5, 0), field(t, 32, -1, 0.2, 4, 0.5, 0))
+	p.Template = nil
+	_, err := BuildSeparation(eng, p, SeparationOptions{Weights: SepWeights{Template: 1}})
+	if !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "no loss term can be built from the weights data=0, contaminant=0, independence=0, template=1") ||
+		!strings.Contains(err.Error(), "SeparationOptions.Weights (--weights)") {
+		t.Errorf("template weight without a template: got %v", err)
+	}
+	_, err = BuildSeparation(eng, p, SeparationOptions{Stages: []SepStage{{Terms: []string{TermTemplate, TermContaminant}, Steps: 3}}})
+	if !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "no stage uses a term that was built (terms built: [data]") ||
+		!strings.Contains(err.Error(), "stage 1: skipped") {
+		t.Errorf("stages without a built term: got %v", err)
 	}
 }
