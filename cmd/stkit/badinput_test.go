@@ -198,6 +198,28 @@ func TestFlagRangesRefused(t *testing.T) {
 	}
 }
 
+// --batch 0, --lr 0, --tau0 0 and --tau-min 0 were all refused with one
+// message, "need --batch ≥ 2 and positive --lr, --tau0, --tau-min"; each
+// now names its flag, the value given and what is allowed, before the
+// dataset is read.
+func TestTrainRateFlagsOwnMessages(t *testing.T) {
+	dir := t.TempDir()
+	ds := filepath.Join(dir, "nods")
+	run := filepath.Join(dir, "run")
+	base := []string{"train", ds, "-o", run, "--clusters", "2"}
+	for _, c := range []struct {
+		flag, v, frag string
+	}{
+		{"--batch", "0", "--batch 0: the batch size must be ≥ 2"},
+		{"--batch", "1", "--batch 1: the batch size must be ≥ 2"},
+		{"--lr", "0", "--lr 0: the initial learning rate must be > 0 (default 0.01)"},
+		{"--tau0", "0", "--tau0 0: the initial Gumbel-softmax temperature must be > 0 (default 1)"},
+		{"--tau-min", "0", "--tau-min 0: the final Gumbel-softmax temperature must be > 0 (default 0.5)"},
+	} {
+		wantBadInput(t, append(append([]string{}, base...), c.flag, c.v), c.frag, run)
+	}
+}
+
 // "file.npz:member" inputs (documented in stats --help) were refused with
 // "no such file or directory" because the whole string was stat'ed.
 func TestNPZMemberInput(t *testing.T) {

@@ -340,6 +340,20 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			return c
 		}
 	}
+	// Each flag its own message: they shared "need --batch ≥ 2 and positive
+	// --lr, --tau0, --tau-min", which did not say which value was wrong.
+	if *batch < 2 {
+		return badInputf("--batch %d: the batch size must be ≥ 2 (batch normalisation needs two rows; default %d)", *batch, defBatch)
+	}
+	if *lr <= 0 {
+		return badInputf("--lr %g: the initial learning rate must be > 0 (default %g)", *lr, defLR)
+	}
+	if *tau0 <= 0 {
+		return badInputf("--tau0 %g: the initial Gumbel-softmax temperature must be > 0 (default 1)", *tau0)
+	}
+	if *tauMin <= 0 {
+		return badInputf("--tau-min %g: the final Gumbel-softmax temperature must be > 0 (default %g)", *tauMin, defTauMin)
+	}
 	// package train takes ClipValue 0 as its default, 20: --clip 0 trained
 	// with clipping at 20 while run.json recorded 0.
 	if *clip == 0 {
@@ -508,8 +522,10 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if err := cfg.Validate(); err != nil {
 		return badInputf("model configuration: %v", err)
 	}
+	// The flags were checked above; only a resumed run's record can fail here.
 	if rec.BatchSize < 2 || rec.LearningRate <= 0 || rec.Tau0 <= 0 || rec.TauMin <= 0 {
-		return badInputf("need --batch ≥ 2 and positive --lr, --tau0, --tau-min")
+		return badInputf("the checkpoint of run %s records batch size %d, learning rate %g, τ₀ %g, τ_min %g (want a batch ≥ 2 and positive rates and temperatures): it cannot be resumed; start a new run with another -o",
+			runDir, rec.BatchSize, rec.LearningRate, rec.Tau0, rec.TauMin)
 	}
 	if man.N < 4 {
 		return badInputf("dataset %s has %d patches; training needs more", dsDir, man.N)
