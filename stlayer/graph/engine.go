@@ -17,6 +17,10 @@
 // ∂ℒ/∂x by the chain rule. Gradients come from GoMLX's reverse-mode autodiff on
 // the real and imaginary parts, which is the convention of package stlayer.
 //
+// Values are float32: finite maps whose coefficients are Inf or NaN only
+// because of their scale (|x| ~ 1e20 overflows |z|²) make Forward and
+// LossGrad return an error wrapping ErrFloat32Range (checkFloat32Range).
+//
 // Importing the package installs the matmul (and Slice) VJP fixes of
 // internal/gomlxfix.
 package graph
@@ -25,6 +29,8 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
+	"math"
+	"math/cmplx"
 	"runtime"
 	"sync"
 	"weak"
@@ -312,9 +318,22 @@ func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.
 }
 
 func (e *Engine) forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	c, bad, err := e.forwardRaw(key, s, x)
+	if err != nil || bad < 0 {
+		return c, err
+	}
+	if err := e.checkFloat32Range(key, s, x, c, bad); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// forwardRaw runs the forward graph of s on x; bad is the index of the first
+// non-finite coefficient, −1 when all are finite.
+func (e *Engine) forwardRaw(key string, s stlayer.Stat, x *stlayer.Maps) (c *stlayer.Coeffs, bad int, err error) {
 	outs, err := e.runStat("fwd", key, s, x)
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	defer func() {
 		for _, t := range outs {
@@ -323,22 +342,73 @@ func (e *Engine) forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.
 	}()
 	dims := outs[0].Shape().Dimensions
 	if len(dims) != 4 {
-		return nil, fmt.Errorf("graph: statistic returned rank %d", len(dims))
+		return nil, -1, fmt.Errorf("graph: statistic returned rank %d", len(dims))
 	}
-	c := &stlayer.Coeffs{B: dims[0], K: dims[1], H: dims[2], W: dims[3]}
+	c = &stlayer.Coeffs{B: dims[0], K: dims[1], H: dims[2], W: dims[3]}
 	re := tensors.MustCopyFlatData[float32](outs[0])
-	c.Data = make([]complex128, len(re))
+	var im []float32
 	if len(outs) > 1 {
-		im := tensors.MustCopyFlatData[float32](outs[1])
-		for i := range re {
-			c.Data[i] = complex(float64(re[i]), float64(im[i]))
+		im = tensors.MustCopyFlatData[float32](outs[1])
+	}
+	c.Data = make([]complex128, len(re))
+	bad = -1
+	for i, r := range re {
+		var v float32
+		if im != nil {
+			v = im[i]
 		}
-	} else {
-		for i := range re {
-			c.Data[i] = complex(float64(re[i]), 0)
+		c.Data[i] = complex(float64(r), float64(v))
+		// r−r and v−v are NaN for ±Inf and NaN, 0 otherwise.
+		if bad < 0 && (r-r != 0 || v-v != 0) {
+			bad = i
 		}
 	}
-	return c, nil
+	return c, bad, nil
+}
+
+// ErrFloat32Range is wrapped by the error Forward and LossGrad return when
+// finite maps give non-finite coefficients only because of their scale:
+// the graph engine computes in float32.
+var ErrFloat32Range = errors.New("maps outside the graph engine's float32 range")
+
+// checkFloat32Range is called when the coefficients c of s on x hold a
+// non-finite value (index bad). When the maps are finite and not all zero,
+// it runs the compiled graph again on the maps divided by their largest
+// |value|: if every coefficient is finite then, the Inf/NaN came from the
+// float32 range (|z|² overflows above ~3.4e38, i.e. |z| ~ 1.8e19; tiny maps
+// underflow to 0), not from the statistic (e.g. a log of 0, which the
+// float64 engine gives too), and it returns an error saying so; otherwise
+// nil (the non-finite coefficients are the statistic's own).
+func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, c *stlayer.Coeffs, bad int) error {
+	amax := 0.0
+	for _, v := range x.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil // the maps' own non-finite values (see Maps.CheckFinite)
+		}
+		amax = max(amax, math.Abs(v))
+	}
+	if amax == 0 {
+		return nil
+	}
+	xs := &stlayer.Maps{B: x.B, M: x.M, N: x.N, Data: make([]float64, len(x.Data))}
+	for i, v := range x.Data {
+		xs.Data[i] = v / amax
+	}
+	if _, badScaled, err := e.forwardRaw(key, s, xs); err != nil || badScaled >= 0 {
+		return nil
+	}
+	n := 0
+	for _, v := range c.Data {
+		if cmplx.IsNaN(v) || cmplx.IsInf(v) {
+			n++
+		}
+	}
+	how := "overflow float32 (|z|² of a value |z| above ~1.8e19 is +Inf)"
+	if amax < 1 {
+		how = "underflow float32 (values below ~1e-38 become 0)"
+	}
+	return fmt.Errorf("graph: %w: the maps' largest |value| is %.3g and intermediate values of the statistic %s: %d of %d coefficients are Inf or NaN (the first is coefficient %d of map %d), whereas the maps divided by %.3g give finite ones; rescale the maps (e.g. to unit standard deviation) or use the float64 cpu engine (--engine cpu)",
+		ErrFloat32Range, amax, how, n, len(c.Data), bad%c.PerMap(), bad/c.PerMap(), amax)
 }
 
 // LossGrad evaluates s on x, calls loss on the coefficients and returns the
