@@ -175,7 +175,8 @@ type ModelManifest struct {
 	// of the reconstruction residuals (see ExportOptions.NoResidual).
 	Residual bool `json:"residual_noise"`
 	// Recentred tells whether the samples were shifted onto the cluster's
-	// data mean (ExportOptions.Recenter).
+	// data mean: Calibration "mean" or "moments" (ExportOptions.Calibrate;
+	// ExportOptions.Recenter is "mean").
 	Recentred bool `json:"recentred,omitempty"`
 	// Calibration is ExportOptions.Calibrate: "none", "mean" (Recentred) or
 	// "moments" (mean and std of the decoded features set to the data's).

@@ -160,8 +160,9 @@ func OpenRun(dir string, b backends.Backend) (*TrainedRun, error) {
 // ExportOptions configure ExportModels. Zero values take the defaults stated
 // per field.
 type ExportOptions struct {
-	// Samples is the number S of latents z ~ p(z|y=k) decoded per component
-	// (default 300, stvae_ism's sample size).
+	// Samples is the number S of latents decoded per component (drawn from
+	// the Latent law; default 300, stvae_ism's sample size; 1 is refused:
+	// the std needs 2).
 	Samples int
 	// Seed of the latent draws (component k uses Seed + k).
 	Seed uint64
@@ -249,10 +250,14 @@ const (
 // refused before the work), and returns them. dataset is the dataset
 // folder the run was trained on ("" → the run metadata's "dataset").
 //
-// For every cluster k: S latents z ~ p(z|y=e_k) are decoded (vae.Model.
-// SamplePrior), un-normalised with the run's feature z-scoring (x = μ_f +
-// σ_f·x̂; from the run metadata, else the dataset's norm.json), and summarised
-// by their mean, std (ddof 1) and covariance. Every dataset row is assigned to
+// For every cluster k: S latents z drawn from ExportOptions.Latent's law
+// (default the Gaussian fitted to the encoder means of the cluster's
+// patches; "prior": p(z|y=e_k), vae.Model.SamplePrior) are decoded, given
+// the observation noise of the reconstruction residuals (unless
+// NoResidual), un-normalised with the run's feature z-scoring (x = μ_f +
+// σ_f·x̂; from the run metadata, else the dataset's norm.json), calibrated
+// against the cluster's patches (ExportOptions.Calibrate, default
+// "moments") and summarised by their mean, std (ddof 1) and covariance. Every dataset row is assigned to
 // argmax_k q(y=k|x); the cluster weight is the fraction of rows assigned to k,
 // and the assigned patches give the data summaries (feature mean/std, power
 // spectrum, pixel moments) and patch_index.

@@ -74,9 +74,10 @@ type SampleOptions struct {
 	Draw DrawMode
 	// Seed drives the draws and the starting maps (map b uses stream b).
 	Seed uint64
-	// Init is the starting law: InitGRF (default) uses a Gaussian field with
-	// the cluster's mean power spectrum (interpolated in log–log to Size) and
-	// pixel mean/std, InitWhiteNoise white noise with that mean/std.
+	// Init is the starting law: InitWhiteNoise (the zero value) white noise
+	// with the cluster's pixel mean/std, InitGRF (stkit sample's default) a
+	// Gaussian field with the cluster's mean power spectrum (interpolated in
+	// log–log to Size) and that mean/std.
 	Init InitKind
 	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
 	// (default 1e-9); see modelWeights.

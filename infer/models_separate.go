@@ -24,7 +24,11 @@ var AmplitudeClasses = map[string]bool{"mean": true, "var": true, "P00": true, "
 
 // SepComponent is one component of a separation with learned models: a name
 // for reports and its model (a ComponentModel of a ModelSet, or one made by
-// NoiseComponent). Only CoeffMean, CoeffStd, PS, PSK and PixelMoments are used.
+// NoiseComponent). SeparateWithModels uses CoeffMean and CoeffStd (the
+// statistic terms), DataChi2 and DataChi2Amp (the discrepancy stop,
+// TypicalChi2), PS, PSK, PSLogMean and PSLogStd (the Wiener start, the
+// Gaussian prior, Init "wiener-cal" and the MinFraction masks) and
+// PixelMoments (the start's map means).
 type SepComponent struct {
 	Name  string
 	Model *ComponentModel
@@ -228,7 +232,10 @@ type ModelSepResult struct {
 	// Tiles per map (1 at patch size).
 	Tiles int
 	// StopLevels[c] is the χ² level of component c's discrepancy stop (full
-	// coefficients), StoppedEarly[s] whether stage s ended on it.
+	// coefficients). StoppedEarly has one entry per stage run, in order (the
+	// amplitude stage first only when AmpSteps > 0, then the full stage; a
+	// stage an error kept from running has none): whether it ended on the
+	// stop.
 	StopLevels   []float64
 	StoppedEarly []bool
 	Elapsed      time.Duration
@@ -257,9 +264,10 @@ type ModelSepResult struct {
 // 0, PS and PSK of one length, PixelMoments) or none of whose coefficients
 // has σ > StdFloor·max σ, Weights or Positive of another length than the components,
 // a negative or non-finite weight, NaN or infinite Tau, StdFloor,
-// MinFraction or BoxWeight, an unknown Init, positivity of the last of three
-// components, and positivity with the default box weight on a constant data
-// map.
+// MinFraction, BoxWeight or GaussPrior, a Stride larger than the patch, a
+// Start that is not C finite maps of the data's size, an unknown Init,
+// positivity of the last of three components, and positivity with the
+// default box weight on a constant data map.
 func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt ModelSepOptions) (*ModelSepResult, error) {
 	start := time.Now()
 	nc := len(comps)

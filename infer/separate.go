@@ -258,10 +258,12 @@ func (st Stage) label(si int) string {
 	return fmt.Sprintf("stage %d", si+1)
 }
 
-// SepConfig configures Separate: the optimiser settings (Steps is ignored:
-// each stage has its own; Progress receives Iter counted over all stages and
-// epochs) and an optional hook called at the start of every epoch, after the
-// terms' updates.
+// SepConfig configures Separate: the optimiser settings (Steps and MaxEvals
+// are ignored: each epoch runs its share of its stage's steps, with
+// Minimize's default cap of 4·steps+20 evaluations; Progress receives Iter
+// counted over all stages and epochs) and an optional hook called at the
+// start of every epoch, after the terms' updates, with the index of the
+// stage in the stages given to Separate.
 type SepConfig struct {
 	SynthConfig
 	OnEpoch func(stage, epoch int, active []*SepTerm)

@@ -540,7 +540,9 @@ func defaultSepBatch(opt SeparationOptions, template bool) int {
 //
 //   - data (BR): x_i = s̃ + r_i for a batch of residual samples (one engine
 //     call with Batch maps), target Φ(d); (JMD): x = s̃, target Φ(d) − B;
-//   - contaminant: x = d − s̃, target ⟨Φ(r)⟩ and σ over the whole pool;
+//   - contaminant: x = d − s̃, target ⟨Φ(r)⟩ and σ over the whole pool
+//     (with paired contaminant and noise samples, over min(pool, 4·Batch)
+//     random pairs), computed once;
 //   - independence: x = (s̃, d − s̃) stacked, target ⟨Φ(s̃₀, r_i)⟩;
 //   - template: x_i = (T, s̃ + r_i) stacked, target Φ(T, d);
 //
@@ -825,7 +827,8 @@ func whiten(mean []complex128, std []float64, floor float64, keep []bool) ([]flo
 }
 
 // RunSeparation solves a separation problem: BuildSeparation, then Separate
-// from s̃ = d. On cancellation or divergence it returns the best maps reached
+// from s̃ = d (or SeparationOptions.Start, frozen pixels kept at d). A Start
+// that is not one map of the data's size is an input error. On cancellation or divergence it returns the best maps reached
 // so far together with the error (ctx.Err() or ErrNonFinite).
 func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem, opt SeparationOptions) (*SeparationResult, error) {
 	start := time.Now()
