@@ -286,6 +286,10 @@ func (o Options) Validate() error {
 // checkpoint folder are left untouched): a nil model or one without Ctx or Backend or with an
 // invalid Cfg; data that fail Data.Validate or have another width than the model; options that
 // fail Options.Validate.
+//
+// A NaN or infinite loss ends the run with an error (and no checkpoint of that epoch): a training
+// step's loss, naming the epoch and step, or a validation loss, naming the epoch and its terms; a
+// non-finite validation loss is never taken as the best nor counted towards Patience.
 func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	if err := model.Ready(); err != nil {
 		return nil, err
@@ -469,6 +473,16 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 			v, err := Evaluate(model, rows, opt.Seed)
 			if err != nil {
 				return res, fmt.Errorf("train: validation at epoch %d: %w", epoch, err)
+			}
+			if math.IsNaN(v.Loss) || math.IsInf(v.Loss, 0) {
+				// Never compared (NaN is no improvement and would only count towards Patience):
+				// refused like a non-finite training loss.
+				hint := "lower Options.LearningRate or Options.ClipValue"
+				if opt.BNBatches < 0 {
+					hint = "set Options.BNBatches ≥ 0 (evaluation used the lagging running batch-norm averages) or " + hint
+				}
+				return res, fmt.Errorf("train: validation at epoch %d: loss is %v (rec %g, gauss %g, cat %g, balance %g) while the training loss was %g: the model gives non-finite values in evaluation mode; %s",
+					epoch, v.Loss, v.Rec, v.Gauss, v.Cat, v.Balance, em.Train.Loss, hint)
 			}
 			em.Val = v
 			if v.Loss < res.BestValLoss-opt.MinDelta {
