@@ -30,7 +30,8 @@ weight), --hist W the pixel histogram (W × a coefficient's mean weight × the m
 squared difference of sorted pixels and target quantiles, in target σ).
 Default statistic: Cheng's scattering covariance synthesis vector, isotropic
 (--kind scov --synthesis --iso), J = log2(size) − 1 (Cheng's synthesis
-default), L = 4, normalised by the target's P00 (Cheng's use_ref).
+default), L = 4, normalised by the target's P00 (Cheng's use_ref; for a batch,
+by the P00 averaged over its maps, one reference for all of them).
 
 Presets (--preset; explicit flags override them):
   quality  (default) GRF start with the target's 2D power spectrum (--init grf),

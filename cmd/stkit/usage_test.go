@@ -337,3 +337,70 @@ func TestSeparateModelsNegligibleComponentWarns(t *testing.T) {
 		t.Errorf("components 0,1: exit %d\n%s", code, tail(errs, 800))
 	}
 }
+
+// stats --help did not say that the normalised statistics of a batch use one
+// reference measured on the whole batch, so that a map's spectra or
+// synthesis vector change with the other maps given with it; it now does.
+// The numbers check the sentence: map 0 of a batch of 3 differs from the
+// same map alone for --kind spectra and scov --synthesis, not for raw wst.
+func TestStatsHelpBatchReference(t *testing.T) {
+	code, _, help := runCLI(t, "stats", "--help")
+	flat := strings.Join(strings.Fields(help), " ")
+	for _, want := range []string{
+		"For a batch, the normalised statistics (--kind spectra; scov --synthesis or --iso; wph --norm auto) are divided by one reference measured on the whole batch",
+		"so a map's values depend on the other maps of the batch and differ from those of the map given alone",
+	} {
+		if code != 0 || !strings.Contains(flat, want) {
+			t.Errorf("stats --help (exit %d) lacks %q", code, want)
+		}
+	}
+	if _, _, sh := runCLI(t, "synth", "--help"); !strings.Contains(strings.Join(strings.Fields(sh), " "), "for a batch, by the P00 averaged over its maps") {
+		t.Errorf("synth --help does not say how a batch target is normalised")
+	}
+	dir := t.TempDir()
+	batch := writeTestMap(t, dir, "b.npy", 3)
+	one := writeTestMap(t, dir, "a.npy", 1) // the same map as map 0 of b.npy
+	first := func(path string, kind ...string) []float64 {
+		t.Helper()
+		o := filepath.Join(dir, "c.json")
+		args := append([]string{"stats", path, "-J", "3", "-o", o}, kind...)
+		if code, _, errs := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errs)
+		}
+		var doc struct {
+			Coefficients []struct {
+				Map int     `json:"map"`
+				Re  float64 `json:"re"`
+			} `json:"coefficients"`
+		}
+		bts, _ := os.ReadFile(o)
+		if err := json.Unmarshal(bts, &doc); err != nil {
+			t.Fatal(err)
+		}
+		var v []float64
+		for _, c := range doc.Coefficients {
+			if c.Map == 0 {
+				v = append(v, c.Re)
+			}
+		}
+		return v
+	}
+	maxDiff := func(a, b []float64) float64 {
+		if len(a) != len(b) || len(a) == 0 {
+			t.Fatalf("lengths %d, %d", len(a), len(b))
+		}
+		d := 0.0
+		for i := range a {
+			d = math.Max(d, math.Abs(a[i]-b[i]))
+		}
+		return d
+	}
+	for _, k := range [][]string{{"--kind", "spectra"}, {"--kind", "scov", "--synthesis"}} {
+		if d := maxDiff(first(one, k...), first(batch, k...)); d < 1e-6 {
+			t.Errorf("%v: map 0 in a batch equals the map alone (max diff %g): the help's sentence is wrong", k, d)
+		}
+	}
+	if d := maxDiff(first(one, "--kind", "wst"), first(batch, "--kind", "wst")); d > 1e-12 {
+		t.Errorf("wst: map 0 in a batch differs from the map alone by %g", d)
+	}
+}
