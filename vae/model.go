@@ -32,10 +32,14 @@ type Model struct {
 	Ctx *context.Context
 	// Backend runs the graphs.
 	Backend backends.Backend
-	// Batch is the inference chunk size (default DefaultInferenceBatch); set before first use.
+	// Batch is the inference chunk size in rows (≤ 0: DefaultInferenceBatch). It may change between
+	// calls: the inference graphs built for another Batch are dropped and rebuilt for the new one
+	// (a compilation per change), so the results are those of a model that always had this Batch.
+	// Change it only while no method is running.
 	Batch int
 
 	mu         sync.Mutex
+	execBatch  int                   // the chunk size evalExecs and decodeExec were built for
 	evalExecs  map[int]*context.Exec // by the evalTerms|evalMu outputs
 	decodeExec *context.Exec
 	priorExec  *context.Exec
@@ -210,12 +214,13 @@ func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
 	K, Z := m.Cfg.K, m.Cfg.Z
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	bs := m.useBatch()
 	if m.evalExecs == nil {
 		m.evalExecs = map[int]*context.Exec{}
 	}
 	e := m.evalExecs[what]
 	if e == nil {
-		fn := m.evalGraph(what, m.batch())
+		fn := m.evalGraph(what, bs)
 		var err error
 		if what&evalTerms != 0 {
 			e, err = context.NewExec(m.Backend, m.vaeCtx(), fn)
@@ -234,7 +239,7 @@ func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
 	if what&evalTerms != 0 {
 		out.Rec, out.Gauss, out.Cat = make([]float32, n), make([]float32, n), make([]float32, n)
 	}
-	err := m.chunks(n, d, x, func(start, rows int, in *tensors.Tensor, chunk int) error {
+	err := chunks(bs, n, d, x, func(start, rows int, in *tensors.Tensor, chunk int) error {
 		args := []any{in}
 		if what&evalTerms != 0 {
 			rng, err := RNGStateFromSeed(seed + int64(chunk))
@@ -456,6 +461,7 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 	n := len(z) / Z
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	bs := m.useBatch()
 	if m.decodeExec == nil {
 		cfg := m.Cfg
 		e, err := context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, z *Node) *Node {
@@ -468,7 +474,7 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 		m.decodeExec = e
 	}
 	out := make([]float32, n*d)
-	err := m.chunks(n, Z, z, func(start, rows int, in *tensors.Tensor, _ int) error {
+	err := chunks(bs, n, Z, z, func(start, rows int, in *tensors.Tensor, _ int) error {
 		res, err := m.decodeExec.Exec(in)
 		if err != nil {
 			return err
@@ -557,16 +563,36 @@ func (m *Model) batch() int {
 	return m.Batch
 }
 
+// useBatch returns the chunk size of an inference call (m.mu held). When Batch changed since the
+// chunked executors were built, it finalises them: the evaluation graph draws its noise at the
+// chunk size it was built for (a larger chunk could not be sliced from it, a smaller one would get
+// other numbers than documented), and each chunk size adds up to PadBuckets shapes to an executor's
+// cache, which holds 32 and then fails.
+func (m *Model) useBatch() int {
+	bs := m.batch()
+	if bs != m.execBatch {
+		for _, e := range m.evalExecs {
+			e.Finalize()
+		}
+		m.evalExecs = nil
+		if m.decodeExec != nil {
+			m.decodeExec.Finalize()
+			m.decodeExec = nil
+		}
+		m.execBatch = bs
+	}
+	return bs
+}
+
 // padRows returns the padded row count of a chunk of rows ≤ bs rows (see PadBuckets).
 func padRows(rows, bs int) int {
 	step := (bs + PadBuckets - 1) / PadBuckets
 	return min(bs, (rows+step-1)/step*step)
 }
 
-// chunks calls fn for consecutive chunks of at most m.Batch rows of the flat matrix data [n, width],
+// chunks calls fn for consecutive chunks of at most bs rows of the flat matrix data [n, width],
 // the last one zero-padded to padRows rows; chunk is the chunk index.
-func (m *Model) chunks(n, width int, data []float32, fn func(start, rows int, in *tensors.Tensor, chunk int) error) error {
-	bs := m.batch()
+func chunks(bs, n, width int, data []float32, fn func(start, rows int, in *tensors.Tensor, chunk int) error) error {
 	for c, start := 0, 0; start < n; c, start = c+1, start+bs {
 		rows := min(bs, n-start)
 		buf := make([]float32, padRows(rows, bs)*width)
