@@ -7,7 +7,10 @@
 // One checkpoint is one file, "ckpt-<step, 12 digits>.stkc", written atomically: the bytes go to a
 // temporary file in the same directory, which is fsynced, closed and renamed over the final name,
 // and the directory is fsynced; a crash leaves either the old set of checkpoints or the new one,
-// never a half-written file under a checkpoint name. The last Keep checkpoints are kept.
+// never a half-written file under a checkpoint name. The last Keep checkpoints are kept. A save
+// killed before it could clean up (SIGKILL, power loss) leaves its temporary file,
+// ".ckpt-<step>.stkc.tmp<digits>"; Open and Save remove such files once they are older than
+// StaleTempAge (see Open).
 //
 // File layout (version 1; integers little-endian):
 //
@@ -108,8 +111,21 @@ type Manager struct {
 	exclude []string
 }
 
+// StaleTempAge is how old (by modification time) the temporary file of a checkpoint save must be
+// before Open or Save removes it as the remainder of a killed save. A save in progress in another
+// process writes its temporary file continuously (the checkpoint is built in memory first), so
+// its modification time stays within seconds of the present; only a save stalled in its write or
+// fsync for longer than this could lose its file, and it would then fail with an error, leaving
+// the existing checkpoints as they were.
+const StaleTempAge = 10 * time.Minute
+
 // Open returns a Manager for dir (created with mode 0o755 if missing), keeping the last keep
 // checkpoints (keep ≤ 0 keeps all). Variables under DefaultExcludeScopes are not saved.
+//
+// Temporary files of killed saves (".ckpt-<12 digits>.stkc.tmp<digits>", older than StaleTempAge)
+// are removed from dir, best effort: a directory that cannot be written (a read-only copy opened to
+// resume or export) is no error. No other file is touched, including the temporary files of other
+// writers in the same directory.
 func Open(dir string, keep int) (*Manager, error) {
 	if dir == "" {
 		return nil, errors.New("checkpoints: empty directory name")
@@ -117,7 +133,16 @@ func Open(dir string, keep int) (*Manager, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("checkpoints: creating %s: %w", dir, err)
 	}
-	return &Manager{dir: dir, keep: keep, exclude: append([]string(nil), DefaultExcludeScopes...)}, nil
+	m := &Manager{dir: dir, keep: keep, exclude: append([]string(nil), DefaultExcludeScopes...)}
+	m.removeStaleTemps()
+	return m, nil
+}
+
+// removeStaleTemps removes the temporary files that killed saves left in the directory (see
+// StaleTempAge), ignoring errors: they cost disk space, not correctness, since List never
+// returns them.
+func (m *Manager) removeStaleTemps() {
+	_, _ = atomicfile.RemoveStale(m.dir, func(base string) bool { return fileRE.MatchString(base) }, StaleTempAge)
 }
 
 // Dir returns the checkpoint directory.
@@ -197,7 +222,8 @@ const MaxStep = 999_999_999_999
 
 // Save writes a checkpoint of every (non-excluded) variable of ctx together with st, config and
 // metadata (any JSON-marshalable values; json.RawMessage is taken as is) and prunes old files. It
-// returns the path written. Saving twice at the same step replaces the earlier file.
+// returns the path written. Saving twice at the same step replaces the earlier file. Temporary
+// files of killed saves are removed as by Open.
 //
 // Refused, writing nothing: a nil Manager or ctx, a State.Step outside [0, MaxStep] (its file name
 // would not be listed, so the checkpoint would be lost) and a NaN or infinite State.Extra value
@@ -266,6 +292,7 @@ func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (st
 	if err := WriteFileAtomic(final, buf.Bytes(), 0o644); err != nil {
 		return "", err
 	}
+	m.removeStaleTemps()
 	if err := m.prune(final); err != nil {
 		return final, err
 	}

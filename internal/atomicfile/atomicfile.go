@@ -6,10 +6,13 @@ package atomicfile
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // bufSize is the buffer WriteFunc puts between fill and the file.
@@ -62,7 +65,7 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return fmt.Errorf("writing %s: creating a temporary file in %s: %w", path, dir, err)
 	}
@@ -93,6 +96,77 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 		_ = d.Close()
 	}
 	return nil
+}
+
+// tempMark separates the target's name from the random digits in the name of
+// a temporary file: ".BASE.tmpDIGITS".
+const tempMark = ".tmp"
+
+// tempPattern is the os.CreateTemp pattern of the temporary file written for
+// a file named base: ".BASE.tmp" followed by the random decimal digits
+// CreateTemp puts in place of the '*'.
+func tempPattern(base string) string { return "." + base + tempMark + "*" }
+
+// TempTarget reports whether name (a file name without directory) has the
+// form of the temporary files Write and WriteFunc create, ".BASE.tmpDIGITS",
+// and returns BASE, the name of the file it was to become. Such a file left
+// in a directory is the remainder of a write that was killed before it could
+// clean up (SIGKILL, power loss): a write that fails removes its own.
+func TempTarget(name string) (base string, ok bool) {
+	if !strings.HasPrefix(name, ".") {
+		return "", false
+	}
+	i := strings.LastIndex(name, tempMark)
+	if i <= 1 {
+		return "", false
+	}
+	digits := name[i+len(tempMark):]
+	if digits == "" {
+		return "", false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	return name[1:i], true
+}
+
+// RemoveStale removes from dir the regular files that TempTarget recognises,
+// whose target name satisfies match (nil: any) and which were last modified
+// more than minAge ago, and returns their paths. minAge protects the
+// temporary file of a write in progress in another process: its modification
+// time advances while it is written, so only a write stalled for longer than
+// minAge could lose its file (its rename then fails and it reports an error;
+// the old file under the final name is untouched). Files that cannot be
+// removed (a read-only directory) are skipped; their errors are returned
+// joined after the paths removed.
+func RemoveStale(dir string, match func(base string) bool, minAge time.Duration) (removed []string, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	var errs []error
+	for _, e := range entries {
+		base, ok := TempTarget(e.Name())
+		if !ok || !e.Type().IsRegular() || (match != nil && !match(base)) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || now.Sub(info.ModTime()) <= minAge {
+			continue // gone meanwhile, or maybe a write in progress
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.Remove(p); err != nil {
+			if !os.IsNotExist(err) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		removed = append(removed, p)
+	}
+	return removed, errors.Join(errs...)
 }
 
 // resolveLinks returns the file that path names, its symbolic links

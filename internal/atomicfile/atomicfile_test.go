@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Modes: perm 0 keeps the replaced file's mode (0644 for a new file), a
@@ -124,5 +125,64 @@ func TestWriteThroughDanglingLink(t *testing.T) {
 	}
 	if st, err := os.Stat(target); err != nil || st.Mode().Perm() != 0o644 {
 		t.Errorf("target mode: %v", err)
+	}
+}
+
+// TempTarget recognises the temporary file WriteFunc really creates (seen
+// from inside fill, as a killed write would leave it) and nothing else;
+// RemoveStale removes only such files older than minAge whose target matches,
+// never user files nor a temporary file young enough to belong to a write in
+// progress.
+func TestTempTargetAndRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	var live string
+	if err := WriteFunc(filepath.Join(dir, "ckpt-1.stkc"), 0, func(w io.Writer) error {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			live = e.Name()
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if base, ok := TempTarget(live); !ok || base != "ckpt-1.stkc" {
+		t.Fatalf("TempTarget(%q) = %q, %v; want ckpt-1.stkc, true", live, base, ok)
+	}
+	for _, name := range []string{"ckpt-1.stkc", ".tmp123", ".a.tmp", ".a.tmp12x", "a.tmp12", ".a.tmp.bak", "notes.tmp"} {
+		if base, ok := TempTarget(name); ok {
+			t.Errorf("TempTarget(%q) = %q, true; want false", name, base)
+		}
+	}
+
+	old := time.Now().Add(-time.Hour)
+	mk := func(name string, mtime time.Time) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale := mk(".ckpt-2.stkc.tmp3141592", old)
+	fresh := mk(".ckpt-3.stkc.tmp2718281", time.Now())
+	other := mk(".run.json.tmp1618033", old) // another target: filtered out by match
+	user := mk("results.tmp", old)
+	hidden := mk(".notes.tmpfile", old)
+	got, err := RemoveStale(dir, func(base string) bool { return strings.HasSuffix(base, ".stkc") }, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != stale {
+		t.Errorf("removed %v, want only %s", got, stale)
+	}
+	for _, p := range []string{fresh, other, user, hidden, filepath.Join(dir, "ckpt-1.stkc")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was removed: %v", filepath.Base(p), err)
+		}
+	}
+	if got, _ := RemoveStale(dir, nil, 10*time.Minute); len(got) != 1 || got[0] != other {
+		t.Errorf("with no filter removed %v, want only %s", got, other)
 	}
 }
