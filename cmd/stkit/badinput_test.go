@@ -220,6 +220,46 @@ func TestTrainRateFlagsOwnMessages(t *testing.T) {
 	}
 }
 
+// Flags that shared one message, or were refused without the value given,
+// now name the flag, the value and what is allowed (sample's "--size,
+// --stride must be ≥ 0 and --steps ≥ 1", demo's "--epochs and --steps must
+// be ≥ 1", "--top must be ≥ 1", separate --models' `--steps: "0" is not a
+// valid count`, …).
+func TestFlagMessagesNameValue(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	samples := writeTestMap(t, dir, "c.npy", 3)
+	out := filepath.Join(dir, "o.npy")
+	models := filepath.Join(dir, "nomodels")
+	sample := []string{"sample", models, "--component", "0", "-o", out}
+	sepm := []string{"separate", mp, "--models", models, "--components", "0,1", "-o", out}
+	with := func(base []string, more ...string) []string { return append(append([]string{}, base...), more...) }
+	cases := []struct {
+		args []string
+		frag string
+	}{
+		{with(sample, "-n", "0"), "-n 0: the number of maps must be ≥ 1"},
+		{with(sample, "--size", "-1"), "--size -1: the map side must be ≥ the models' patch size (0: the patch size)"},
+		{with(sample, "--stride", "-2"), "--stride -2: the tile stride must be ≥ 1 (0: half a patch)"},
+		{with(sample, "--steps", "0"), "--steps 0: the number of L-BFGS iterations must be ≥ 1"},
+		{[]string{"demo", "-o", filepath.Join(dir, "demo"), "--patches", "5"}, "--patches 5: the demo needs ≥ 20 patches per process"},
+		{[]string{"demo", "-o", filepath.Join(dir, "demo"), "--epochs", "0"}, "--epochs 0: the number of training epochs must be ≥ 1"},
+		{[]string{"demo", "-o", filepath.Join(dir, "demo"), "--steps", "0"}, "--steps 0: the number of L-BFGS iterations must be ≥ 1"},
+		{[]string{"synth", mp, "-o", out, "-n", "0"}, "-n 0: the number of maps must be ≥ 1"},
+		{[]string{"export", filepath.Join(dir, "norun"), "-o", filepath.Join(dir, "mod"), "--samples", "1"}, "--samples 1: want ≥ 2 decoded samples per component"},
+		{[]string{"clusters", filepath.Join(dir, "norun"), filepath.Join(dir, "nods"), "-o", filepath.Join(dir, "a.csv"), "--top", "0"}, "--top 0: want ≥ 1 patch per cluster"},
+		{[]string{"separate", mp, "--contaminant", samples, "-o", out, "--batch", "1"}, "--batch 1: want 0 (automatic) or ≥ 2 residual samples per estimate"},
+		{with(sepm, "--steps", "0,0"), "--steps 0,0: B (full-stage iterations) must be ≥ 1, got 0"},
+		{with(sepm, "--steps", "-1,10"), "--steps -1,10: A (amplitude-stage iterations) must be ≥ 0 (0: no such stage), got -1"},
+		{with(sepm, "--steps", "0,10,0"), "--steps 0,10,0: E (epochs) must be ≥ 1, got 0"},
+		{with(sepm, "--steps", "0,x"), `--steps 0,x: "x" is not a whole number`},
+		{with(sepm, "--gauss-prior", "-1"), "--gauss-prior -1: want a finite weight ≥ 0 (0: none)"},
+	}
+	for _, c := range cases {
+		wantBadInput(t, c.args, c.frag, out, filepath.Join(dir, "demo"), filepath.Join(dir, "mod"))
+	}
+}
+
 // "file.npz:member" inputs (documented in stats --help) were refused with
 // "no such file or directory" because the whole string was stat'ed.
 func TestNPZMemberInput(t *testing.T) {

@@ -69,7 +69,7 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		return badInputf("clusters needs RUN and DATASET arguments and -o FILE")
 	}
 	if *top < 1 {
-		return badInputf("--top must be ≥ 1")
+		return badInputf("--top %d: want ≥ 1 patch per cluster in the mosaic", *top)
 	}
 	var re *regexp.Regexp
 	if *labelRE != "" {

@@ -81,10 +81,13 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 		return badInputf("--size must be a power of two ≥ 32, got %d", o.size)
 	}
 	if o.patches < 20 {
-		return badInputf("--patches must be ≥ 20")
+		return badInputf("--patches %d: the demo needs ≥ 20 patches per process", o.patches)
 	}
-	if o.epochs < 1 || o.steps < 1 {
-		return badInputf("--epochs and --steps must be ≥ 1")
+	if o.epochs < 1 {
+		return badInputf("--epochs %d: the number of training epochs must be ≥ 1", o.epochs)
+	}
+	if o.steps < 1 {
+		return badInputf("--steps %d: the number of L-BFGS iterations must be ≥ 1", o.steps)
 	}
 	if err := checkOutputDir("-o", o.out); err != nil {
 		return err

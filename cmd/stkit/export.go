@@ -77,7 +77,7 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 		return badInputf("export needs one RUN folder and -o MODELDIR")
 	}
 	if *samples < 2 {
-		return badInputf("--samples must be ≥ 2")
+		return badInputf("--samples %d: want ≥ 2 decoded samples per component (their std is stored)", *samples)
 	}
 	if *latent != infer.LatentPrior && *latent != infer.LatentPosterior {
 		return badInputf("--latent %q: want prior or posterior", *latent)

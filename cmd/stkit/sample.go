@@ -74,10 +74,18 @@ Ctrl-C quits at once without writing them.`)
 		return badInputf("sample needs one MODELDIR, --component k and -o OUT.npy")
 	}
 	if *n < 1 {
-		return badInputf("-n must be ≥ 1")
+		return badInputf("-n %d: the number of maps must be ≥ 1", *n)
 	}
-	if *size < 0 || *stride < 0 || *steps < 1 {
-		return badInputf("--size, --stride must be ≥ 0 and --steps ≥ 1")
+	// One message each: they shared "--size, --stride must be ≥ 0 and
+	// --steps ≥ 1", which did not say which value was wrong.
+	if *size < 0 {
+		return badInputf("--size %d: the map side must be ≥ the models' patch size (0: the patch size)", *size)
+	}
+	if *stride < 0 {
+		return badInputf("--stride %d: the tile stride must be ≥ 1 (0: half a patch)", *stride)
+	}
+	if *steps < 1 {
+		return badInputf("--steps %d: the number of L-BFGS iterations must be ≥ 1", *steps)
 	}
 	dm, err := infer.ParseDrawMode(*draw)
 	if err != nil {

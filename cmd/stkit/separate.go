@@ -57,7 +57,7 @@ func runSeparate(g *globals, args []string) error {
 		return badInputf("--steps: %v", err)
 	}
 	if *batch < 0 || *batch == 1 {
-		return badInputf("--batch must be 0 (automatic) or ≥ 2")
+		return badInputf("--batch %d: want 0 (automatic) or ≥ 2 residual samples per estimate", *batch)
 	}
 	if err := checkMin("history", *history, 1); err != nil {
 		return err

@@ -197,8 +197,11 @@ func runSeparateModels(g *globals, args []string) error {
 	sv[2] = 1
 	for i, s := range st {
 		v, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || v < 0 || (i > 0 && v < 1) {
-			return badInputf("--steps: %q is not a valid count", s)
+		if err != nil {
+			return badInputf("--steps %s: %q is not a whole number", *steps, s)
+		}
+		if what := [...]string{"A (amplitude-stage iterations) must be ≥ 0 (0: no such stage)", "B (full-stage iterations) must be ≥ 1", "E (epochs) must be ≥ 1"}[i]; v < 0 || (i > 0 && v < 1) {
+			return badInputf("--steps %s: %s, got %d", *steps, what, v)
 		}
 		sv[i] = v
 	}
@@ -208,7 +211,7 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	opt.Tau, opt.Init, opt.Stride, opt.History, opt.Seed, opt.MinFraction = *tau, *initKind, *stride, *history, *seed, *minFrac
 	if g := *f.gprior; g < 0 || math.IsNaN(g) || math.IsInf(g, 0) {
-		return badInputf("--gauss-prior must be a finite weight ≥ 0 (0: none)")
+		return badInputf("--gauss-prior %g: want a finite weight ≥ 0 (0: none)", g)
 	}
 	opt.GaussPrior = *f.gprior
 	if opt.GaussPrior == 0 {

@@ -81,7 +81,7 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 		synthesisDefaults(fs, &spec)
 	}
 	if *k < 1 {
-		return badInputf("-n must be ≥ 1")
+		return badInputf("-n %d: the number of maps must be ≥ 1", *k)
 	}
 	cfg, err := infer.Preset(*preset, *k, *seed)
 	if err != nil {
