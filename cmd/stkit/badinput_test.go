@@ -585,3 +585,15 @@ func TestCommonMistakesActionable(t *testing.T) {
 		t.Errorf("largestJ(96, 128) = %d, want 5 (96 = 3·32)", got)
 	}
 }
+
+// separate --models --min-fraction NaN passed the range check (NaN < 0 and
+// NaN ≥ 1 are both false) and masked nothing, as --min-fraction 0 would.
+func TestMinFractionNaNRefused(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	out := filepath.Join(dir, "o.npy")
+	base := []string{"separate", mp, "--models", filepath.Join(dir, "nomodels"), "--components", "0,1", "-o", out}
+	for _, v := range []string{"NaN", "1", "-0.1"} {
+		wantBadInput(t, append(append([]string{}, base...), "--min-fraction", v), "--min-fraction "+v+": want a fraction in [0, 1) (0: no mask)", out)
+	}
+}

@@ -217,8 +217,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if opt.GaussPrior == 0 {
 		opt.GaussPrior = -1 // none
 	}
-	if *minFrac < 0 || *minFrac >= 1 {
-		return badInputf("--min-fraction must be in [0, 1)")
+	// !(in range) also refuses NaN, which passed "< 0 || ≥ 1" unchanged.
+	if !(*minFrac >= 0 && *minFrac < 1) {
+		return badInputf("--min-fraction %g: want a fraction in [0, 1) (0: no mask)", *minFrac)
 	}
 	if *minFrac == 0 {
 		opt.MinFraction = -1
