@@ -25,10 +25,21 @@ const (
 // verbatim). Comment is the text after '/' (for commentary and CONTINUE
 // cards, the text in columns 9–80, written back there). When writing, Value
 // may also be an int or float32.
+//
+// Commentary is set on a card read without a value indicator ("= " in
+// columns 9–10) whose keyword is not one of the four above, such as ESO's
+// "HIERARCH ESO DET CHIP TEMP = 153.2" or free text after a keyword: the
+// FITS standard makes it commentary, so it has no Value, Comment holds its
+// columns 9–80 verbatim (leading blanks kept) and it is written back
+// unchanged. Set it to write such a card; COMMENT, HISTORY, blank and
+// CONTINUE cards are always commentary, with or without it (it is left false
+// on them when read). A card with Value nil and Commentary false is a keyword
+// with an undefined value, written "KEY     =  / comment".
 type Card struct {
-	Key     string
-	Value   any
-	Comment string
+	Key        string
+	Value      any
+	Comment    string
+	Commentary bool
 }
 
 // RawValue is a FITS header value kept verbatim (columns 11–80 up to the
@@ -525,8 +536,11 @@ func parseCard(raw []byte) (Card, error) {
 		}
 	}
 	key := strings.TrimRight(string(raw[:8]), " ")
-	if key == "COMMENT" || key == "HISTORY" || key == "" || string(raw[8:10]) != "= " {
+	if key == "COMMENT" || key == "HISTORY" || key == "" || key == "CONTINUE" {
 		return Card{Key: key, Comment: strings.TrimRight(string(raw[8:]), " ")}, nil
+	}
+	if string(raw[8:10]) != "= " {
+		return Card{Key: key, Comment: strings.TrimRight(string(raw[8:]), " "), Commentary: true}, nil
 	}
 	field := strings.TrimLeft(string(raw[10:]), " ")
 	if field == "" {
@@ -628,7 +642,8 @@ func FITSUserCards(cards []Card) []Card {
 // the extra cards in order, then END; header padded with spaces and data
 // (big-endian) padded with zeros to 2880-byte blocks. Extra cards must have
 // keys of 1–8 characters from A–Z, 0–9, '-' and '_' (or COMMENT, HISTORY,
-// CONTINUE, blank: text without a value), must not be structural (see
+// CONTINUE, blank, or any key with Commentary set: text without a value,
+// in columns 9–80), must not be structural (see
 // FITSUserCards) and must fit in 80 characters (long strings are not
 // continued).
 func EncodeFITS(a *Array, extra ...Card) ([]byte, error) {
@@ -743,12 +758,18 @@ func formatCard(c Card) (string, error) {
 	}
 	// CONTINUE (the long-string convention) never has a value indicator: its
 	// text, read into Comment, goes back to columns 9–80 as for commentary.
-	if c.Key == "COMMENT" || c.Key == "HISTORY" || c.Key == "" || c.Key == "CONTINUE" {
+	// Another keyword marked Commentary (read without a value indicator) goes
+	// back the same way.
+	alwaysCommentary := c.Key == "COMMENT" || c.Key == "HISTORY" || c.Key == "" || c.Key == "CONTINUE"
+	if alwaysCommentary || c.Commentary {
 		if c.Value != nil {
-			return "", fmt.Errorf("commentary card %q cannot have a value", c.Key)
+			return "", fmt.Errorf("commentary card %s cannot have a value (got %v; clear Commentary to write a keyword = value card)", c.Key, c.Value)
 		}
 		if len(c.Comment) > 72 {
-			return "", fmt.Errorf("card %s: text longer than 72 characters", c.Key)
+			return "", fmt.Errorf("card %s: text longer than 72 characters (%d)", c.Key, len(c.Comment))
+		}
+		if !alwaysCommentary && strings.HasPrefix(c.Comment, "= ") {
+			return "", fmt.Errorf("commentary card %s: text %q starts with \"= \" and would read as a value (start it with a blank)", c.Key, c.Comment)
 		}
 		return fmt.Sprintf("%-8s%-72s", c.Key, c.Comment), nil
 	}
