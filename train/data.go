@@ -75,9 +75,10 @@ const (
 )
 
 // Split returns a random partition of [0, n) into training and validation indices, the validation
-// part holding round(valFraction·n) rows (at least 1 when valFraction > 0 and n ≥ 2). Both lists are
-// sorted. The partition depends only on (n, valFraction, seed). n ≤ 0 gives two empty lists; a NaN
-// or non-positive valFraction gives no validation rows, and a valFraction ≥ 1 leaves one training row.
+// part holding round(valFraction·n) rows, at least 1 when valFraction > 0 and n ≥ 2 and at most
+// n − 1 (a valFraction that rounds to n, e.g. ≥ 1, leaves one training row). Both lists are sorted.
+// The partition depends only on (n, valFraction, seed). n ≤ 0 gives two empty lists; a NaN or
+// non-positive valFraction gives no validation rows.
 func Split(n int, valFraction float64, seed int64) (trainIdx, valIdx []int) {
 	if n <= 0 {
 		return nil, nil

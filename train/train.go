@@ -85,9 +85,9 @@ type Options struct {
 	// updates — e.g. a metrics history held by Metadata — is saved with that epoch); an error stops
 	// training and is returned, and that epoch is not checkpointed.
 	OnEpoch func(EpochMetrics) error
-	// Stop, if set, is polled after every epoch (after OnEpoch); when it returns true the run ends
-	// cleanly: a checkpoint of that epoch is written (whatever CheckpointEvery says) and Run returns
-	// with Result.Stopped set and a nil error. Use it for Ctrl-C.
+	// Stop, if set, is polled after every epoch but the last (after OnEpoch); when it returns true
+	// the run ends cleanly: a checkpoint of that epoch is written (whatever CheckpointEvery says) and
+	// Run returns with Result.Stopped set and a nil error. Use it for Ctrl-C.
 	Stop func() bool
 
 	// Checkpoints, if set, receives a checkpoint every CheckpointEvery epochs (0: only at the end)

@@ -152,7 +152,8 @@ type EvalRows struct {
 // Evaluate and the other methods that take rows (EvaluateTerms, Assign, Encode, Decode,
 // RecomputeBNStats) refuse with an error a model that is nil, lacks Ctx or Backend or has an
 // invalid Cfg, a length that is not a multiple of the row length, and a NaN or infinite value
-// (named by row and column). Empty input gives empty results.
+// (named by row and column). Empty input gives empty results (RecomputeBNStats: an error, as it needs
+// a batch of at least 2 rows).
 func (m *Model) Evaluate(x []float32, seed int64) (*EvalRows, error) {
 	return m.evaluate(x, seed, evalTerms|evalMu)
 }
@@ -519,7 +520,7 @@ func (m *Model) PriorParams() (mu, variance []float32, err error) {
 // SamplePrior draws n latents z ~ p(z|y=e_k) = N(μ_k, diag σ²_k) on the host (math/rand/v2 PCG
 // seeded by seed) and decodes them. It returns the decoded feature vectors x [n·C·F] (in the
 // model's normalised feature space) and the latents z [n·Z]. k outside [0, K), n < 1 and an n whose
-// outputs would overflow int are errors.
+// outputs would hold more than 2³¹−1 values (n·max(Z, C·F)) are errors.
 func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
 	if err := m.Ready(); err != nil {
 		return nil, nil, err
