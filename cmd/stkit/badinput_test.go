@@ -597,3 +597,17 @@ func TestMinFractionNaNRefused(t *testing.T) {
 		wantBadInput(t, append(append([]string{}, base...), "--min-fraction", v), "--min-fraction "+v+": want a fraction in [0, 1) (0: no mask)", out)
 	}
 }
+
+// patches --window tukey --alpha 0 was computed with the library's default
+// α = 0.3 (0 is its "unset"), and --alpha without --window tukey was
+// ignored; both are now refused before any work.
+func TestPatchesAlphaNotReplaced(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	ds := filepath.Join(dir, "ds")
+	base := []string{"patches", mp, "-o", ds, "--size", "32"}
+	with := func(more ...string) []string { return append(append([]string{}, base...), more...) }
+	wantBadInput(t, with("--window", "tukey", "--alpha", "0"), "--alpha 0: a Tukey window with α = 0 tapers nothing", ds)
+	wantBadInput(t, with("--alpha", "0.5"), `--alpha 0.5 is the Tukey window's parameter, but the window is "none"`, ds)
+	wantBadInput(t, with("--window", "hann", "--alpha", "0.5"), `unknown window "hann"`, ds)
+}

@@ -38,7 +38,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	stride := fs.Int("stride", 0, "step between patches (default size/2)")
 	augment := fs.Bool("augment", false, "random rotations by multiples of 90° and flips")
 	window := fs.String("window", "none", "apodisation window: none or tukey")
-	alpha := fs.Float64("alpha", 0.3, "Tukey window parameter")
+	alpha := fs.Float64("alpha", 0.3, "Tukey window parameter α in (0, 1], the tapered fraction of the patch (1: Hann); with --window tukey only")
 	maxPer := fs.Int("max-per-source", 0, "keep at most this many random patches per source file (0 = all)")
 	skipNaN := fs.Bool("skip-nan", false, "skip patches with NaN/Inf pixels (counted) instead of failing")
 	skipConst := fs.Bool("skip-constant", false, "skip constant patches (all pixels equal: masked or saturated regions), whose self-normalised features are undefined")
@@ -57,6 +57,15 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	// "continued with its chunk size 64" on a new dataset.
 	if err := checkMin("chunk", *chunk, 1); err != nil {
 		return err
+	}
+	// --window tukey --alpha 0 was taken as the library's default α = 0.3
+	// (manifest and features with 0.3), and --alpha without --window tukey
+	// was ignored.
+	if *window == "tukey" && *alpha == 0 {
+		return badInputf("--alpha 0: a Tukey window with α = 0 tapers nothing (a rectangular window): use --window none for that, or give α in (0, 1] (default 0.3)")
+	}
+	if isSet(fs, "alpha") && (*window == "none" || *window == "") {
+		return badInputf("--alpha %g is the Tukey window's parameter, but the window is %q: add --window tukey, or leave --alpha out", *alpha, *window)
 	}
 	if err := checkOutputDir("-o", *out); err != nil {
 		return err
