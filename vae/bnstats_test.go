@@ -123,6 +123,30 @@ func TestRecomputeBNStats(t *testing.T) {
 			}
 		}
 	}
+	// Not even on non-finite ones (a diverged running average): they were kept as 0·NaN = NaN.
+	for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1))} {
+		for v := range m.vaeCtx().IterVariablesInScope() {
+			if v.Name() == "running_mean" || v.Name() == "running_var" {
+				vals := make([]float32, v.Shape().Size())
+				for i := range vals {
+					vals[i] = bad
+				}
+				if err := v.SetValue(tensors.FromFlatDataAndDimensions(vals, v.Shape().Dimensions...)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := m.RecomputeBNStats(x[:12*d], 4, 11); err != nil {
+			t.Fatal(err)
+		}
+		for name, a := range variableValues(m) {
+			for i := range a {
+				if a[i] != after[name][i] {
+					t.Fatalf("recomputation over %v statistics: %s[%d] = %g, want %g", bad, name, i, a[i], after[name][i])
+				}
+			}
+		}
+	}
 	// batch > n: one batch of all rows.
 	if nb, err := m.RecomputeBNStats(x[:3*d], 8, 1); err != nil || nb != 1 {
 		t.Fatalf("3 rows, batch 8: %d batches, %v", nb, err)

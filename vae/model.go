@@ -365,6 +365,11 @@ func (m *Model) RecomputeBNStats(x []float32, batch int, seed int64) (int, error
 		}
 		return nil
 	}
+	// Zero them first: the graph computes 0·old + batch statistic, which is NaN for a NaN or
+	// infinite old value, so a diverged running average would otherwise never be replaced.
+	if err := set(func(i int) []float32 { return make([]float32, len(old[i])) }); err != nil {
+		return 0, errors.Join(err, set(func(i int) []float32 { return old[i] }))
+	}
 	for b := 0; b < nb; b++ {
 		err := func() error {
 			rng, err := RNGStateFromSeed(seed + int64(b))
