@@ -2,6 +2,7 @@ package wph
 
 import (
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"testing"
 
@@ -56,5 +57,80 @@ func TestFitNormAveragesBatch(t *testing.T) {
 	}
 	if !differ {
 		t.Error("the two maps have the same factor statistics: the test cannot tell averaging from keeping the first map")
+	}
+}
+
+// TestNormAutoNotRecentred pins the NormAuto formula: on a map y other than
+// the reference x, every WPH moment is ⟨(a_y(r+τ) − μ_a)·conj(b_y(r) − μ_b)⟩
+// / (σ_a σ_b) with μ, σ those of x — the factors are NOT re-centred on y's own
+// means (PyWPH's norm='auto'; its 'auto_std_only' would re-centre). For
+// y = 2x every factor doubles, so the coefficient is 4·C(x) + μ_a·conj(μ_b)
+// / (σ_a σ_b); re-centring would give 4·C(x). S00 (μ = ⟨|z|⟩ ≠ 0) tells them
+// apart.
+func TestNormAutoNotRecentred(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	x := &stlayer.Maps{B: 1, M: 32, N: 32, Data: smoothField(rng, 32, 32)}
+	op, err := New(Config{J: 3, L: 4, Norm: NormAuto}, 32, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := cpu.New()
+	if err := op.FitNorm(e, x); err != nil {
+		t.Fatal(err)
+	}
+	y := stlayer.NewMaps(1, 32, 32)
+	for i, v := range x.Data {
+		y.Data[i] = 2 * v
+	}
+	cx, err := op.Forward(e, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cy, err := op.Forward(e, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := op.Norm()
+	shifted := 0
+	for i, m := range op.Moments() {
+		fa := n.stat(fkey{m: 0, j: m.J1, l: m.L1, p: m.P1})
+		fb := n.stat(fkey{m: 0, j: m.J2, l: m.L2, p: m.P2})
+		mm := fa.mean() * cmplx.Conj(fb.mean()) / complex(fa.std()*fb.std(), 0)
+		want := 4*cx.Data[i] + mm
+		if d := cmplx.Abs(cy.Data[i] - want); d > 1e-9*(1+cmplx.Abs(want)) {
+			t.Errorf("%s on 2x: %v, want 4·%v + %v (reference means not re-centred)", op.Labels().String(i), cy.Data[i], cx.Data[i], mm)
+		}
+		if cmplx.Abs(mm) > 0.1 {
+			shifted++
+		}
+	}
+	if shifted == 0 {
+		t.Error("no moment has a sizeable μ_a·conj(μ_b)/(σ_a σ_b): the test cannot tell the conventions apart")
+	}
+}
+
+// TestNormAutoZeroMapIsNaN pins the documented deviation of NormAuto from
+// PyWPH on an identically zero map: the reference constants enter the graph
+// through a field of ones computed as m/m with m = ⟨|x|⟩, so every
+// coefficient is NaN (PyWPH would return the finite μ_a·conj(μ_b)/(σ_a σ_b)).
+func TestNormAutoZeroMapIsNaN(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	x := &stlayer.Maps{B: 1, M: 32, N: 32, Data: smoothField(rng, 32, 32)}
+	op, err := New(Config{J: 3, L: 4, Norm: NormAuto}, 32, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := cpu.New()
+	if err := op.FitNorm(e, x); err != nil {
+		t.Fatal(err)
+	}
+	c, err := op.Forward(e, stlayer.NewMaps(1, 32, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range c.Data {
+		if !cmplx.IsNaN(v) {
+			t.Errorf("%s on a zero map: %v, want NaN", op.Labels().String(i), v)
+		}
 	}
 }

@@ -26,11 +26,20 @@ var DefaultSMP = [][2]int{{0, 0}, {0, 1}, {1, 1}}
 // θ_l = l·π/L, τ = (Tau[0], Tau[1]) = (row, column) shift in pixels applied to
 // the FIRST factor (PyWPH's cov[..., τ_y, τ_x] of ifft(fft(a)·conj(fft(b)))).
 // (N, A) index τ on the grid of Config.TauGrid. Pseudo is always 0 (real data).
+// This is the NormNone value; with NormAuto the means and the division by
+// σ_a σ_b come from the reference map (see the package documentation).
 type Moment struct {
-	Class                  string
+	// Class is the PyWPH class name: "S11", "S00", "C00", "S01", "C01",
+	// "S10", "C10", "Cphase" or "Cphase_inv".
+	Class string
+	// J1, L1, P1 are the scale j, orientation index l (θ = l·π/L) and phase
+	// harmonic p of the first factor, J2, L2, P2 those of the second.
 	J1, L1, P1, J2, L2, P2 int
-	N, A, Pseudo           int
-	Tau                    [2]int
+	// N and A are the radial and azimuthal indices of τ (0, 0 for τ = 0);
+	// Pseudo is 0 (PyWPH's pseudo-moments exist only for complex data).
+	N, A, Pseudo int
+	// Tau is τ = (row, column) shift in pixels of the first factor.
+	Tau [2]int
 }
 
 // ScalingMoment is one scaling ("L") moment:
@@ -40,6 +49,8 @@ type Moment struct {
 // φ_J the Gaussian low-pass of PyWPH (filters.GaussianPyWPH) of width
 // σ0·2^J (J ≥ −1).
 type ScalingMoment struct {
+	// J is the scale of the low-pass φ_J (−1 allowed); P1, P2 the phase
+	// harmonics of the two factors.
 	J, P1, P2 int
 }
 

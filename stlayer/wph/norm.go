@@ -26,11 +26,18 @@ const NormVersion = 1
 // factor; for a reference batch of several maps, means and variances are
 // averaged over the batch.
 type FactorStat struct {
-	Kind   string  `json:"kind"`
-	Map    int     `json:"map"`
-	J      int     `json:"j"`
-	L      int     `json:"l"`
-	P      int     `json:"p"`
+	// Kind is "wph" (a wavelet factor) or "sm" (a scaling-moment factor).
+	Kind string `json:"kind"`
+	// Map is 0 for x (x1 with Cross), 1 for x2.
+	Map int `json:"map"`
+	// J is the scale of ψ_{j,l} ("wph") or of φ_J ("sm"; 0 for P = −1);
+	// L is the orientation INDEX l of ψ_{j,l} (θ = l·π/L), −1 for "sm".
+	J int `json:"j"`
+	L int `json:"l"`
+	// P is the phase harmonic of the factor (−1: the map itself, "sm" only).
+	P int `json:"p"`
+	// MeanRe, MeanIm are the real and imaginary parts of the mean μ_f, Std
+	// the standard deviation σ_f (see above).
 	MeanRe float64 `json:"mean_re"`
 	MeanIm float64 `json:"mean_im"`
 	Std    float64 `json:"std"`
@@ -49,6 +56,7 @@ func (f FactorStat) std() float64 {
 // JSON-serialisable (encoding/json), exportable with Op.Norm and reloadable
 // with Op.SetNorm.
 type Norm struct {
+	// Version is the format version, NormVersion.
 	Version int `json:"version"`
 	// J, L, M, N, Cross describe the operator the normalisation belongs to.
 	J     int  `json:"J"`
@@ -57,7 +65,9 @@ type Norm struct {
 	N     int  `json:"N"`
 	Cross bool `json:"cross"`
 	// Config is the fitting operator's configuration string (informative).
-	Config  string       `json:"config"`
+	Config string `json:"config"`
+	// Factors holds one entry per factor the statistic reads (FitNorm's
+	// list; SetNorm accepts extra entries).
 	Factors []FactorStat `json:"factors"`
 }
 

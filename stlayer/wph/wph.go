@@ -31,6 +31,13 @@
 //	L          j ∈ Config.SMJ (default −1, 0, …, ⌊J/4⌋), (p1, p2) ∈ Config.SMP
 //	           (default (0,0), (0,1), (1,1))
 //
+// The optional classes (DN = 0 only) follow the same loops: C00 those of
+// C01 with (p1, p2) = (0, 0) and τ = 0; S10 those of S01 with (1, 0); C10
+// those of C01 (τ = 0) with the factors swapped, i.e. the moment (and its
+// label) has (j1, l1, p1) = (j2, l2, 1) and (j2, l2, p2) = (j1, l1, 0) of the
+// loop; Cphase_inv those of Cphase (τ = 0) with the factors swapped:
+// (j2, l1, 2^{j2−j1}) then (j1, l1, 1).
+//
 // Note the C01 angle order: l2 runs from l1−DL upwards modulo L, not from 0.
 // Labels gives one row per coefficient (LabelColumns); Moments and
 // ScalingMoments give the same information as structs, PyWPHIndices in
@@ -61,9 +68,17 @@
 // are the raw covariances above. Config.Norm = NormAuto is PyWPH's
 // norm='auto': every factor is centred by its mean and divided by its standard
 // deviation measured on a reference map (Op.FitNorm), stored in the Op and
-// exportable (Norm). Deviation from PyWPH: FitNorm on a batch of several maps
-// averages the per-map means and variances over the batch, where PyWPH keeps
-// the first map passed with norm='auto' (identical for a single map).
+// exportable (Norm):
+//
+//	C̃ = ⟨(a(r+τ) − μ_a)·conj(b(r) − μ_b)⟩_r / (σ_a σ_b),
+//
+// with μ, σ of the reference, not re-centred on the current map's own means
+// (TestNormAutoNotRecentred); on the reference map itself C̃ is the
+// correlation coefficient C/(σ_a σ_b). Deviations from PyWPH: FitNorm on a
+// batch of several maps averages the per-map means and variances over the
+// batch, where PyWPH keeps the first map passed with norm='auto' (identical
+// for a single map; TestFitNormAveragesBatch); an identically zero map gives
+// NaN coefficients (see NormAuto; TestNormAutoZeroMapIsNaN).
 //
 // Non-periodic maps (Config.NonPeriodic) follow PyWPH's pbc=False: see
 // Config.NonPeriodic. Cross-WPH (Config.Cross) takes a pair of maps stacked
@@ -88,10 +103,13 @@ const (
 	NormNone NormMode = iota
 	// NormAuto: PyWPH norm='auto'. Each factor f = [x⋆ψ]^p is replaced by
 	// (f − μ_f)/σ_f where μ_f = ⟨f_ref⟩ and σ_f = √⟨|f_ref − μ_f|²⟩ are measured
-	// on a reference map (Op.FitNorm) and stored in the Op; the scaling moments
-	// likewise, with the mean of x itself taken from the reference map. The
-	// constants enter the graph through a field of ones computed as m/m with
-	// m = ⟨|x|⟩, so an identically zero input map gives NaN.
+	// on a reference map (Op.FitNorm) and stored in the Op, and the
+	// coefficient is the spatial mean of the product of the two normalised
+	// factors, without re-centring on the current map (PyWPH's 'auto', not
+	// 'auto_std_only'); the scaling moments likewise, with the mean of x
+	// itself taken from the reference map. The constants enter the graph
+	// through a field of ones computed as m/m with m = ⟨|x|⟩, so an
+	// identically zero input map gives NaN (PyWPH: finite values).
 	NormAuto
 )
 
@@ -210,7 +228,9 @@ func (c Config) filled() Config {
 // Op is a WPH operator for M×N maps: filters, model and (optionally) the
 // stored normalisation. Build with New.
 type Op struct {
-	cfg     Config
+	cfg Config
+	// M, N are the rows and columns of one map (of each map of a pair with
+	// Cross), as given to New; read-only.
 	M, N    int
 	moments []Moment
 	sms     []ScalingMoment
