@@ -86,15 +86,18 @@ func (c *CrossOp) Stat() stlayer.Stat {
 	}
 }
 
-// CrossRef holds the references of the two fields (Cheng's add_ref_ab).
+// CrossRef holds the references of the two fields (Cheng's add_ref_ab): A
+// normalises the moments of field a (the top rows of a pair), B those of
+// field b. Each is an ordinary Ref of the single-field operator (NewRef on
+// maps of a, resp. b).
 type CrossRef struct{ A, B *Ref }
 
 // CrossResult holds Cheng's scattering_cov_2fields dictionary for one pair
 // (host, float64); kind axes follow Cheng's order (a,a), (b,b), (a,b), (b,a).
 // NaN marks entries Cheng does not compute.
 type CrossResult struct {
-	J, L                     int
-	MeanA, MeanB, VarA, VarB float64
+	J, L                     int          // the operator's J and L
+	MeanA, MeanB, VarA, VarB float64      // ⟨a⟩, ⟨b⟩ and their unbiased variances
 	P00A, P00B               []float64    // [J, L]
 	C00, Corr00              []complex128 // [J, L]; Corr00 = C00/√(P00A·P00B) (own P00, as Cheng)
 	C01                      []complex128 // [4, J, J, L, L] normalised

@@ -14,7 +14,7 @@ import (
 // are NaN (C01 with j1 > j2, C11 outside j1 ≤ j2 ≤ j3, P11 with j1 > j2, and
 // the isotropic entries built from them).
 type Result struct {
-	J, L       int
+	J, L       int          // the operator's J and L
 	Mean, Var  float64      // ⟨I⟩ and the unbiased variance
 	P00, S1    []float64    // [J, L]
 	C01        []complex128 // [J, J, L, L] normalised
@@ -22,11 +22,15 @@ type Result struct {
 	C11        []complex128 // [J, J, J, L, L, L] normalised
 	P11        []float64    // [J, J, L, L]
 
-	P00Iso, S1Iso   []float64 // [J]
-	C01Iso          []float64 // [J, J, L] (j1, j2, Δ)
-	C11PreNormIso   []float64 // [J, J, J, L, L] (j1, j2, j3, Δ2, Δ3)
-	C11Iso          []float64 // [J, J, J, L, L]
-	P11Iso          []float64 // [J, J, L]
+	P00Iso, S1Iso []float64 // [J]
+	C01Iso        []float64 // [J, J, L] (j1, j2, Δ)
+	C11PreNormIso []float64 // [J, J, J, L, L] (j1, j2, j3, Δ2, Δ3)
+	C11Iso        []float64 // [J, J, J, L, L]
+	P11Iso        []float64 // [J, J, L]
+	// ForSynthesis and ForSynthesisIso are Cheng's flattened vectors
+	// for_synthesis and for_synthesis_iso, in the order of
+	// IndexForSynthesis(false) and IndexForSynthesis(true) (see the package
+	// documentation); Op.Synthesis computes the same vectors on an engine.
 	ForSynthesis    []float64
 	ForSynthesisIso []float64
 }
@@ -200,11 +204,11 @@ func (op *Op) result(row []complex128, ref *Ref) *Result {
 // Array is one named array of a reference-library export (e.g. an .npz
 // member): Shape is row-major; exactly one of Real, Complex, Int is set.
 type Array struct {
-	Name    string
-	Shape   []int
-	Real    []float64
-	Complex []complex128
-	Int     []int64
+	Name    string       // Cheng's dictionary key, e.g. "C01_iso"
+	Shape   []int        // row-major shape, leading image axis included
+	Real    []float64    // real arrays (NaN where Cheng computes nothing)
+	Complex []complex128 // complex arrays (C01, C11, …)
+	Int     []int64      // integer arrays (index_for_synthesis)
 }
 
 // stackReal stacks get(r) of every result into one array named name of shape

@@ -14,6 +14,8 @@ import (
 // the average over a set of reference maps). It is a plain struct that
 // round-trips through JSON (WriteJSON / ReadRef).
 type Ref struct {
+	// J and L are those of the operator that measured the reference; Results,
+	// Synthesis and SpectraStat refuse a Ref of another J or L.
 	J int `json:"J"`
 	L int `json:"L"`
 	// P00[j·L + l] = ⟨|I⋆ψ_{j,l}|²⟩ of the reference.

@@ -58,11 +58,15 @@
 // (j1 ≤ j2, l1, l2) / log P11_iso (j1 ≤ j2, Δ) is appended. For J = 6, L = 4
 // (NormP00) the lengths are 7889 and 993. Logarithms are natural.
 //
-// Deviations from Cheng's code, each stated where it applies: a reference
-// measured on several maps averages their P00 and P11 (NewRef,
-// RefFromCoeffs); the spectra store the angular harmonics as a real
-// orthonormal basis and threshold with the plain unbiased std (Spectra,
-// Threshold); S3Cov is offered beside Cheng's one-ψ̂ C01.
+// Deviations from Cheng's code, each stated where it applies and pinned by a
+// test: a reference measured on several maps averages their P00 and P11
+// (NewRef, RefFromCoeffs; TestRefAveragesOverMaps); the spectra store the
+// angular harmonics as a real orthonormal basis (Spectra;
+// TestSpectraBasesOrthonormal) and threshold with the plain unbiased std
+// (Threshold; TestThresholdUsesUnbiasedStd); S3Cov is offered beside Cheng's
+// one-ψ̂ C01 (TestRealSpaceDefinitions); the cross dictionary keeps the auto
+// statistics' conventions where some versions of Cheng's
+// scattering_cov_2fields differ (CrossOp.ChengDict; TestCrossSelfEqualsAuto).
 //
 // Further operators: CrossOp (Cheng's scattering_cov_2fields, pairs of maps),
 // Spectra and SpectraStat (the reduced scattering spectra: angular harmonics,
@@ -154,7 +158,8 @@ func DefaultConfig() Config { return Config{J: 6, L: 4} }
 // Op is a scattering-covariance operator for M×N maps. It is immutable after
 // New and safe for concurrent use.
 type Op struct {
-	cfg  Config
+	cfg Config
+	// M, N are the rows and columns of the maps, as given to New; read-only.
 	M, N int
 
 	// bank[j]: the L full-resolution ψ̂_{j,l} of scale j, used by the first
@@ -296,7 +301,10 @@ func (op *Op) Key() string {
 
 // Labels returns the label table of the raw statistic (Op.Stat): classes
 // "mean", "var", "P00", "S1", "C01", "C11" with columns j1, j2, j3, l1, l2, l3
-// (Cheng's array indices; −1 where absent).
+// (Cheng's array indices; −1 where absent). In a C01 row (j1, l1) is the
+// wavelet inside the modulus and (j2, l2) the outer one; in a C11 row (j1,
+// l1) and (j2, l2) are inside the two moduli and (j3, l3) is the outer
+// wavelet (see the package documentation).
 func (op *Op) Labels() *stlayer.Labels { return op.labels }
 
 // NumRaw returns the number of raw coefficients per map:
