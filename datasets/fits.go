@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -105,6 +106,9 @@ func (e *errReader) Read(p []byte) (int, error) {
 // beyond the limit.
 func (s *fitsStream) check() error {
 	if s.src.err != nil {
+		if s.gz && errors.Is(s.src.err, errGzipTrailing) {
+			return &FormatError{Format: "fits", Msg: "bad gzip stream", Err: s.src.err}
+		}
 		if s.gz {
 			return &FormatError{Format: "fits", Msg: "bad gzip stream (truncated?)", Err: s.src.err}
 		}
@@ -114,6 +118,101 @@ func (s *fitsStream) check() error {
 		return formatErrorf("fits", "gzip stream expands beyond %d bytes", s.limit)
 	}
 	return nil
+}
+
+// errGzipTrailing is wrapped by the error of gzipMembers for bytes after the
+// last member that are neither zeros nor another member.
+var errGzipTrailing = errors.New("data after the end of the gzip stream")
+
+// gzipMembers decompresses a gzip stream member after member, as
+// compress/gzip's multistream mode does (every member's CRC and length
+// checked), but accepts zero bytes after the last member: gzip output padded
+// to a block size (2880-byte FITS blocks, tape blocks) is common, GNU gzip
+// reads it ("trailing zero bytes ignored"), and the multistream reader
+// refused it as "gzip: invalid header". Any other byte after a member that
+// does not start a new one, including after zero padding, is an error
+// wrapping errGzipTrailing.
+type gzipMembers struct {
+	src  *countingReader // the compressed bytes, counted
+	br   *bufio.Reader   // over src; gzip reads it byte-exactly (io.ByteReader)
+	zr   *gzip.Reader
+	done bool
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// newGzipMembers reads the header of the first member of the gzip stream r.
+func newGzipMembers(r io.Reader) (*gzipMembers, error) {
+	src := &countingReader{r: r}
+	br := bufio.NewReaderSize(src, ioChunk)
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, err
+	}
+	zr.Multistream(false)
+	return &gzipMembers{src: src, br: br, zr: zr}, nil
+}
+
+func (g *gzipMembers) Read(p []byte) (int, error) {
+	for !g.done {
+		n, err := g.zr.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		if err := g.next(); err != nil {
+			return n, err
+		}
+		if n > 0 || len(p) == 0 {
+			return n, nil
+		}
+	}
+	return 0, io.EOF
+}
+
+// next is called at the end of a member (its trailer checked): it starts
+// the next member, or ends the stream at the end of the input or after zero
+// bytes that run to the end.
+func (g *gzipMembers) next() error {
+	b, err := g.br.Peek(2)
+	switch {
+	case len(b) == 0 && err == io.EOF:
+		g.done = true
+		return nil
+	case len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b:
+		if err := g.zr.Reset(g.br); err != nil {
+			return err
+		}
+		g.zr.Multistream(false)
+		return nil
+	case err != nil && err != io.EOF:
+		return err
+	}
+	end := g.src.n - int64(g.br.Buffered()) // offset of the first byte after the member
+	for {
+		c, err := g.br.ReadByte()
+		if err == io.EOF {
+			g.done = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if c != 0 {
+			at := g.src.n - int64(g.br.Buffered()) - 1
+			return fmt.Errorf("%w: the compressed data end at offset %d, and the byte at offset %d (0x%02x) is neither zero padding nor the start of another gzip member; the file is damaged or has something appended (gunzip it, which ignores trailing garbage with a warning, and read the .fits)",
+				errGzipTrailing, end, at, c)
+		}
+	}
 }
 
 // read fills p as far as the data go and returns how many bytes it got
@@ -142,7 +241,8 @@ func (s *fitsStream) remaining() int64 {
 // decodeFITSFrom decodes a FITS file of size bytes read from r; a file
 // starting with the gzip magic is decompressed as it is read (at most
 // maxDeflateRatio·size + 64 KiB bytes, the whole stream read to check its
-// CRC). Headers are read block by block and non-image HDUs skipped; an
+// CRC; several members are read one after the other, and zero padding after
+// the last is accepted, see gzipMembers). Headers are read block by block and non-image HDUs skipped; an
 // image's declared size is checked against the bytes left (for gzip, against
 // the expansion limit) before the result is allocated, then its pixels are
 // decoded, scaled and blanked chunk by chunk straight into the final
@@ -156,7 +256,7 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 	r = io.MultiReader(bytes.NewReader(head), r)
 	s := &fitsStream{size: size}
 	if bytes.HasPrefix(head, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(bufio.NewReaderSize(r, ioChunk))
+		zr, err := newGzipMembers(r)
 		if err != nil {
 			return nil, &FormatError{Format: "fits", Msg: "bad gzip stream", Err: err}
 		}
