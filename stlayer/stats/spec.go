@@ -31,7 +31,7 @@
 // spectra by the map itself (Cheng's use_ref=False) and refuses wph
 // Norm "auto"; BuildWithRef measures the reference on given maps (scov: the
 // batch-averaged P00/P11, Cheng's add_ref + use_ref=True; wph: the
-// batch-averaged factor means and stds); BuildStored reloads one saved with
+// batch-averaged factor means and variances, wph.Op.FitNorm); BuildStored reloads one saved with
 // Reference.
 package stats
 
@@ -57,9 +57,12 @@ const (
 
 // Spec describes a statistic. Zero values mean the family's defaults.
 type Spec struct {
+	// Kind is the family (WithDefaults: scov).
 	Kind Kind `json:"kind"`
-	J    int  `json:"J"`
-	L    int  `json:"L"`
+	// J is the number of dyadic scales j = 0…J−1 (0: from the map size, see
+	// WithDefaults), L the number of orientations in [0, π) (0: 4).
+	J int `json:"J"`
+	L int `json:"L"`
 	// Iso selects the isotropic reduction where the family has one.
 	Iso bool `json:"iso,omitempty"`
 	// Synthesis selects the family's synthesis vector (Cheng's
@@ -70,12 +73,19 @@ type Spec struct {
 	// operator takes pairs stacked by rows (StackPair), i.e. 2M×N inputs for
 	// M×N maps.
 	Cross bool `json:"cross,omitempty"`
-	// WST options.
+	// WST options: Local selects Kymatio's local WST maps (wst.Config.Local);
+	// StrictJ2 keeps only the second-order pairs j2 > j1 of the global WST
+	// (wst.Config.StrictJ2; default j2 ≥ j1, Cheng's).
 	Local    bool `json:"local,omitempty"`
 	StrictJ2 bool `json:"strict_j2,omitempty"`
-	// WPH options.
-	DN      int    `json:"dn,omitempty"`
-	Wavelet string `json:"wavelet,omitempty"` // "morlet" or "bump" ("" = family default)
+	// DN is PyWPH's Δn, the number of radial τ steps of the WPH moments
+	// (wph.Config.DN; 0: τ = 0 only).
+	DN int `json:"dn,omitempty"`
+	// Wavelet names the band-pass: each family has exactly one, "morlet" for
+	// wst, scov and spectra (Cheng's Morlet; Kymatio's for the local WST),
+	// "bump" (PyWPH's bump-steerable) for wph; "" selects it and any other
+	// value is refused.
+	Wavelet string `json:"wavelet,omitempty"`
 	// Norm: wph "none" (default) or "auto" (PyWPH's norm='auto'); scov and
 	// spectra "p00" (default; "none" is read as p00) or "p11" (Cheng's
 	// normalization of C01/C11); wst "none" only.
@@ -88,8 +98,12 @@ type Spec struct {
 // Op is a built statistic: what synthesis, separation and feature extraction
 // need (it satisfies infer.StatOp).
 type Op interface {
+	// Stat is the differentiable statistic, evaluated by an engine.
 	Stat() stlayer.Stat
+	// Key identifies the statistic (configuration, map size, reference);
+	// engines cache compiled graphs by it.
 	Key() string
+	// Labels describes the output coefficients, one row per channel, in order.
 	Labels() *stlayer.Labels
 }
 
@@ -300,6 +314,7 @@ func checkMaps(x *stlayer.Maps, what string) error {
 // (nil when there is none) so that it can be stored and given back to
 // BuildStored.
 type Referenced interface {
+	// Reference returns the stored reference as JSON, nil when there is none.
 	Reference() (json.RawMessage, error)
 }
 

@@ -80,6 +80,9 @@ func TestBuildErrors(t *testing.T) {
 	bad := []Spec{
 		{Kind: "bispectrum"},
 		{Kind: WST, Wavelet: "bump"},
+		{Kind: SCov, Wavelet: "bump"},
+		{Kind: Spectra, Wavelet: "bump"},
+		{Kind: WPH, Wavelet: "morlet"},
 		{Kind: WPH, Iso: true},
 		{Kind: WPH, Norm: "p11"},
 		{Kind: SCov, Pad: "crop"},
