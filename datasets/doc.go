@@ -6,7 +6,8 @@
 // # Front door
 //
 // [Read] dispatches on the file extension: ".npy"; ".npz" (the first member in
-// archive order, or a named member with "file.npz:name"); ".fits", ".fit",
+// archive order, with a notice through [SetNotify] when there are several, or
+// a named member with "file.npz:name"); ".fits", ".fit",
 // ".fts" (optionally gzip-compressed, e.g. ".fits.gz"). [ReadMaps] turns the
 // result into a host batch [stlayer.Maps] [B, M, N] of float64: a 2-D array
 // (M, N) gives B = 1, a 3-D array (B, M, N) a batch; complex input is refused

@@ -109,7 +109,8 @@ func unknownExt(path string) error {
 }
 
 // Read reads an array, choosing the format from the extension: ".npy";
-// ".npz" (the first .npy member in archive order) or "file.npz:name" (member
+// ".npz" (the first .npy member in archive order, with a notice naming the
+// others when there are several, see SetNotify) or "file.npz:name" (member
 // name); ".fits", ".fit", ".fts" (also gzip-compressed as ".fits.gz"; see
 // DecodeFITS). Format errors are *FormatError naming the file.
 func Read(path string) (*Array, error) { return readArray(path, nil) }

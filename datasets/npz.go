@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"time"
 )
@@ -46,7 +45,8 @@ func decodeNPZFrom(ra io.ReaderAt, size int64) ([]NamedArray, error) {
 
 // DecodeNPZMember returns the member called name (with or without the ".npy"
 // suffix) of an .npz archive held in memory; an empty name selects the first
-// .npy member in archive order.
+// .npy member in archive order (with a notice, see SetNotify, when the
+// archive holds several).
 func DecodeNPZMember(b []byte, name string) (*Array, error) {
 	a, err := decodeNPZMemberFrom(bytes.NewReader(b), int64(len(b)), name, nil, "")
 	return a, memoryReadError("npz", err)
@@ -71,7 +71,7 @@ func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexP
 		if src == "" {
 			src = "npz archive"
 		}
-		slog.Warn(fmt.Sprintf("%s has %d arrays (%s): reading the first, %q; choose one with FILE.npz:NAME",
+		notify(fmt.Sprintf("%s has %d arrays (%s): reading the first, %q; choose one with FILE.npz:NAME",
 			src, len(files), strings.Join(names, ", "), names[0]))
 	}
 	for _, f := range files {
