@@ -611,3 +611,23 @@ func TestPatchesAlphaNotReplaced(t *testing.T) {
 	wantBadInput(t, with("--alpha", "0.5"), `--alpha 0.5 is the Tukey window's parameter, but the window is "none"`, ds)
 	wantBadInput(t, with("--window", "hann", "--alpha", "0.5"), `unknown window "hann"`, ds)
 }
+
+// -dn with another family than wph was ignored by the statistic but written
+// into its description and a dataset's spec ("scov J=6 … dn=3").
+func TestDNOnlyForWPH(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	out := filepath.Join(dir, "o.npy")
+	ds := filepath.Join(dir, "ds")
+	for _, args := range [][]string{
+		{"stats", mp, "--kind", "scov", "-dn", "3", "-o", out},
+		{"stats", mp, "--kind", "wst", "-dn", "1", "-o", out},
+		{"synth", mp, "-dn", "2", "-o", out, "--steps", "2"},
+		{"patches", mp, "-o", ds, "--size", "32", "-dn", "2"},
+	} {
+		wantBadInput(t, args, "τ shifts exist for --kind wph only", out, ds)
+	}
+	if code, _, errs := runCLI(t, "stats", mp, "--kind", "wph", "-J", "3", "-dn", "1", "-o", out); code != 0 {
+		t.Fatalf("stats --kind wph -dn 1: exit %d\n%s", code, errs)
+	}
+}

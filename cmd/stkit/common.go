@@ -347,7 +347,8 @@ const maxL = scov.MaxL
 // checkSpec refuses statistic settings that are out of range before an
 // operator is built (after Spec.WithDefaults): L outside 1…maxL, DN < 0,
 // --local with another family than wst (it was refused as "scov is periodic
-// (got --pad reflect)", naming a flag the user had not given).
+// (got --pad reflect)", naming a flag the user had not given), -dn > 0 with
+// another family than wph (ignored).
 func checkSpec(s stats.Spec) error {
 	if s.Local && s.Kind != stats.WST {
 		return badInputf("--local (Kymatio's local coefficients) exists for --kind wst only, not %s: leave --local out or use --kind wst", s.Kind)
@@ -357,6 +358,11 @@ func checkSpec(s stats.Spec) error {
 	}
 	if s.DN < 0 {
 		return badInputf("-dn %d: the number of τ shifts must be ≥ 0", s.DN)
+	}
+	// -dn with another family was ignored by the statistic but recorded in
+	// its description ("scov … dn=3") and in a dataset's spec.
+	if s.DN > 0 && s.Kind != stats.WPH {
+		return badInputf("-dn %d: τ shifts exist for --kind wph only, not %s: leave -dn out or use --kind wph", s.DN, s.Kind)
 	}
 	return nil
 }
