@@ -212,8 +212,8 @@ func rowMap(l *stlayer.Labels, i int) map[string]int {
 // Array is a named host array for export (e.g. to .npz): C-order Data with
 // the given Shape (len(Data) = Π Shape). Entries Cheng leaves uncomputed are NaN.
 type Array struct {
-	Shape []int
-	Data  []float64
+	Shape []int     // row-major shape, leading map axis B included
+	Data  []float64 // C-order values, len(Data) = Π Shape
 }
 
 func newArray(shape ...int) *Array {
@@ -230,8 +230,9 @@ func newArray(shape ...int) *Array {
 // [B,J,J,L,L] (index j1, j2, l1, l2; NaN where not computed); S2_iso, P11_iso
 // [B,J,J,L] (j1, j2, Δl; NaN where not computed); s21, s22 [B,J,J] (NaN where
 // not computed); for_synthesis [B, J·L + #S2], for_synthesis_iso
-// [B, J + #S2_iso]. Real parts are used. Cheng's `var` (the unbiased variance
-// of the map) is not part of the WST and is not returned.
+// [B, J + #S2_iso]. Real parts are used. Deviation: Cheng's `var` (the
+// unbiased variance of the map) is not part of the WST and is not returned
+// (TestChengDictOmitsVar).
 func ChengDict(op *Op, c *stlayer.Coeffs) (map[string]*Array, error) {
 	if op == nil {
 		return nil, fmt.Errorf("wst: ChengDict needs an operator (nil)")
