@@ -44,9 +44,9 @@ func runStats(g *globals, args []string) error {
 For a batch, the normalised statistics (--kind spectra; scov --synthesis or
 --iso; wph --norm auto) are divided by one reference measured on the whole
 batch (P00 and P11 averaged over its maps, Cheng's use_ref with the batch as
-reference; wph: the factor means and stds averaged over its maps), so a map's
-values depend on the other maps of the batch and differ from those of the map
-given alone; the other statistics are computed map by map.
+reference; wph: the factor means and variances averaged over its maps), so a
+map's values depend on the other maps of the batch and differ from those of
+the map given alone; the other statistics are computed map by map.
 
 Output formats (-o FILE, format from --format or the extension):
   npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
