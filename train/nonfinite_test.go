@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -14,9 +15,17 @@ import (
 // the training loss stays finite while evaluation mode (BNBatches < 0: no recomputation) does not.
 func setRunningMeans(t *testing.T, m *vae.Model, v float32) {
 	t.Helper()
+	setVariables(t, m, "running_mean", v)
+}
+
+// setVariables sets every entry of every variable of m called name to v.
+func setVariables(t *testing.T, m *vae.Model, name string, v float32) {
+	t.Helper()
 	n := 0
+	var names []string
 	for vr := range m.Ctx.In(vae.Scope).IterVariablesInScope() {
-		if vr.Name() != "running_mean" {
+		names = append(names, vr.Name())
+		if vr.Name() != name {
 			continue
 		}
 		vals := make([]float32, vr.Shape().Size())
@@ -29,7 +38,7 @@ func setRunningMeans(t *testing.T, m *vae.Model, v float32) {
 		n++
 	}
 	if n == 0 {
-		t.Fatal("no running_mean variables")
+		t.Fatalf("no %s variables among %v", name, names)
 	}
 }
 
@@ -52,7 +61,7 @@ func TestNonFiniteValidationLossIsError(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; history %+v", res.History)
 			}
-			for _, w := range []string{"validation at epoch 0", c.want, "Options.BNBatches"} {
+			for _, w := range []string{"validation at epoch 1/3", c.want, "Options.BNBatches"} {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not say %q", err, w)
 				}
@@ -71,5 +80,81 @@ func TestNonFiniteValidationLossIsError(t *testing.T) {
 	}
 	if res.BestEpoch != 0 || math.IsNaN(res.BestValLoss) || math.IsInf(res.BestValLoss, 0) {
 		t.Errorf("recomputed statistics: best epoch %d loss %g, want 0 and finite", res.BestEpoch, res.BestValLoss)
+	}
+}
+
+// epochOf returns the "epoch e/E" and the "step s" of a Logf line.
+func epochOf(t *testing.T, line string) (epoch string, step int) {
+	t.Helper()
+	var e, total int
+	if _, err := fmt.Sscanf(line, "epoch %d/%d step %d", &e, &total, &step); err != nil {
+		t.Fatalf("log line %q: %v", line, err)
+	}
+	return fmt.Sprintf("epoch %d/%d", e, total), step
+}
+
+// The errors of a non-finite training or validation loss name the epoch as its Logf line (and the
+// CLI's progress and metrics) does — "epoch e/E", 1-based — and the training one the same global
+// step counter as the log's "step". They numbered epochs from 0, so a run that logged "epoch 2/3"
+// and then failed in its third epoch reported "epoch 2".
+func TestNonFiniteErrorsNameTheLoggedEpoch(t *testing.T) {
+	data, _ := blobs(2, 16, 3, 4, 1)
+	opts := func(logf func(string, ...any), onEpoch func(*vae.Model, EpochMetrics)) (*vae.Model, Options) {
+		m := tinyModel(t, 3)
+		return m, Options{Epochs: 3, BatchSize: 8, Seed: 1, ValFraction: 0.25, BNBatches: -1, Logf: logf,
+			OnEpoch: func(em EpochMetrics) error {
+				if onEpoch != nil {
+					onEpoch(m, em)
+				}
+				return nil
+			}}
+	}
+	// The clean run: what the log calls each epoch.
+	var clean []string
+	model, o := opts(func(f string, a ...any) { clean = append(clean, fmt.Sprintf(f, a...)) }, nil)
+	if _, err := Run(model, data, o); err != nil {
+		t.Fatal(err)
+	}
+	if len(clean) != 3 {
+		t.Fatalf("clean run logged %d lines, want 3: %q", len(clean), clean)
+	}
+	first, firstStep := epochOf(t, clean[0])
+	second, _ := epochOf(t, clean[1])
+	if first != "epoch 1/3" || second != "epoch 2/3" {
+		t.Fatalf("log lines name %q and %q, want epoch 1/3 and epoch 2/3", first, second)
+	}
+
+	for _, c := range []struct {
+		name     string
+		variable string
+		want     []string
+	}{
+		// NaN biases after the first epoch: the second epoch's first training step gives NaN.
+		{"training", "biases", []string{"train: " + second + ", batch 1 of ", fmt.Sprintf("(step %d)", firstStep+1),
+			"training loss is NaN", "Options.LearningRate"}},
+		// NaN running means: training mode never reads them, evaluation mode does (BNBatches < 0).
+		{"validation", "running_mean", []string{"train: validation at " + second + ": loss is NaN", "Options.BNBatches"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var logged []string
+			model, o := opts(func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) },
+				func(m *vae.Model, em EpochMetrics) {
+					if em.Epoch == 0 {
+						setVariables(t, m, c.variable, float32(math.NaN()))
+					}
+				})
+			_, err := Run(model, data, o)
+			if err == nil {
+				t.Fatalf("no error; logged %q", logged)
+			}
+			if len(logged) != 1 || logged[0] != clean[0] {
+				t.Fatalf("logged %q before the error, want the clean run's first line %q", logged, clean[0])
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
 	}
 }

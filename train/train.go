@@ -79,7 +79,9 @@ type Options struct {
 	// Progress shows a progress bar on ProgressOut (default os.Stderr).
 	Progress    bool
 	ProgressOut io.Writer
-	// Logf, if set, receives one line per epoch.
+	// Logf, if set, receives one line per epoch: "epoch e/E step s tau … loss … occ …" with e
+	// 1-based (EpochMetrics.Epoch+1) and s the optimiser global step (EpochMetrics.Step). Run's
+	// errors name epochs the same way.
 	Logf func(format string, args ...any)
 	// OnEpoch, if set, is called after every epoch (before its checkpoint is written, so state it
 	// updates — e.g. a metrics history held by Metadata — is saved with that epoch); an error stops
@@ -151,7 +153,8 @@ type TermMeans struct {
 
 // EpochMetrics summarise one epoch.
 type EpochMetrics struct {
-	// Epoch is 0-based; Step the optimiser global step at the end of the epoch.
+	// Epoch is 0-based (messages and the Logf line show Epoch+1); Step the optimiser global step at
+	// the end of the epoch.
 	Epoch int
 	Step  int64
 	// Tau and LR are the temperature and learning rate used in this epoch.
@@ -167,10 +170,14 @@ type EpochMetrics struct {
 
 // Result is what Run returns.
 type Result struct {
-	// History holds the epochs run by this call (a resumed run starts at StartEpoch).
+	// History holds the epochs run by this call. StartEpoch is the number of epochs completed
+	// before it (the resumed checkpoint's State.Epoch, 0 for a fresh run), which is also the 0-based
+	// EpochMetrics.Epoch of History[0].
 	History    []EpochMetrics
 	StartEpoch int
 	// BestEpoch and BestValLoss track the best validation loss seen (−1 / +Inf without validation).
+	// BestEpoch is 0-based like EpochMetrics.Epoch: the log line and messages call it
+	// "epoch BestEpoch+1".
 	BestEpoch   int
 	BestValLoss float64
 	// EarlyStopped is true if Patience ended the run.
@@ -288,7 +295,8 @@ func (o Options) Validate() error {
 // fail Options.Validate.
 //
 // A NaN or infinite loss ends the run with an error (and no checkpoint of that epoch): a training
-// step's loss, naming the epoch and step, or a validation loss, naming the epoch and its terms; a
+// step's loss, naming the epoch ("epoch e/E", 1-based as in the Logf line), the batch within it and
+// the global step, or a validation loss, naming the epoch and its terms; a
 // non-finite validation loss is never taken as the best nor counted towards Patience.
 func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	if err := model.Ready(); err != nil {
@@ -366,6 +374,8 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 		defer func() { _ = bar.Finish() }()
 	}
 
+	// save writes a checkpoint after epoch completed epochs (State.Epoch counts them, so it equals
+	// the 1-based number of the last epoch); Extra["best_epoch"] holds Result.BestEpoch, 0-based.
 	save := func(epoch int) error {
 		if opt.Checkpoints == nil {
 			return nil
@@ -408,7 +418,7 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 			ms, err := trainer.TrainStep(nil, []*tensors.Tensor{in}, nil)
 			in.MustFinalizeAll()
 			if err != nil {
-				return res, fmt.Errorf("train: epoch %d step %d: %w", epoch, s, err)
+				return res, fmt.Errorf("train: %s, batch %d of %d: %w", epochLabel(epoch, opt.Epochs), s+1, steps, err)
 			}
 			vals := make([]float64, len(ms))
 			for i, m := range ms {
@@ -417,7 +427,8 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 			}
 			loss := vals[0]
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return res, fmt.Errorf("train: epoch %d step %d: loss is %v", epoch, s, loss)
+				return res, fmt.Errorf("train: %s, batch %d of %d (step %d): training loss is %v; lower Options.LearningRate or Options.ClipValue",
+					epochLabel(epoch, opt.Epochs), s+1, steps, optimizers.GetGlobalStep(ctx), loss)
 			}
 			em.Train.Loss += loss
 			em.Train.Rec += vals[metricIdx]
@@ -428,7 +439,7 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 				em.Train.Occupancy[k] += vals[metricIdx+4+k]
 			}
 			if bar != nil {
-				bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4g", epoch+1, opt.Epochs, loss))
+				bar.Describe(fmt.Sprintf("%s loss %.4g", epochLabel(epoch, opt.Epochs), loss))
 				_ = bar.Add(1)
 			}
 		}
@@ -457,7 +468,7 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 				return err
 			}
 			if _, err := model.RecomputeBNStats(rows, batch, bnSeed(opt.Seed, epoch)); err != nil {
-				return fmt.Errorf("train: epoch %d: %w", epoch, err)
+				return fmt.Errorf("train: %s: recomputing the batch-norm statistics: %w", epochLabel(epoch, opt.Epochs), err)
 			}
 			return nil
 		}
@@ -472,7 +483,7 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 			}
 			v, err := Evaluate(model, rows, opt.Seed)
 			if err != nil {
-				return res, fmt.Errorf("train: validation at epoch %d: %w", epoch, err)
+				return res, fmt.Errorf("train: validation at %s: %w", epochLabel(epoch, opt.Epochs), err)
 			}
 			if math.IsNaN(v.Loss) || math.IsInf(v.Loss, 0) {
 				// Never compared (NaN is no improvement and would only count towards Patience):
@@ -481,8 +492,8 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 				if opt.BNBatches < 0 {
 					hint = "set Options.BNBatches ≥ 0 (evaluation used the lagging running batch-norm averages) or " + hint
 				}
-				return res, fmt.Errorf("train: validation at epoch %d: loss is %v (rec %g, gauss %g, cat %g, balance %g) while the training loss was %g: the model gives non-finite values in evaluation mode; %s",
-					epoch, v.Loss, v.Rec, v.Gauss, v.Cat, v.Balance, em.Train.Loss, hint)
+				return res, fmt.Errorf("train: validation at %s: loss is %v (rec %g, gauss %g, cat %g, balance %g) while the training loss was %g: the model gives non-finite values in evaluation mode; %s",
+					epochLabel(epoch, opt.Epochs), v.Loss, v.Rec, v.Gauss, v.Cat, v.Balance, em.Train.Loss, hint)
 			}
 			em.Val = v
 			if v.Loss < res.BestValLoss-opt.MinDelta {
@@ -497,8 +508,8 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 		em.Seconds = time.Since(t0).Seconds()
 		res.History = append(res.History, em)
 		if opt.Logf != nil {
-			line := fmt.Sprintf("epoch %d/%d step %d tau %.3f loss %.4g (rec %.4g gauss %.4g cat %.4g balance %.3g) occ %s",
-				epoch+1, opt.Epochs, em.Step, em.Tau, em.Train.Loss, em.Train.Rec, em.Train.Gauss, em.Train.Cat, em.Train.Balance, fmtOcc(em.Train.Occupancy))
+			line := fmt.Sprintf("%s step %d tau %.3f loss %.4g (rec %.4g gauss %.4g cat %.4g balance %.3g) occ %s",
+				epochLabel(epoch, opt.Epochs), em.Step, em.Tau, em.Train.Loss, em.Train.Rec, em.Train.Gauss, em.Train.Cat, em.Train.Balance, fmtOcc(em.Train.Occupancy))
 			if em.Val != nil {
 				line += fmt.Sprintf(" | val loss %.4g occ %s", em.Val.Loss, fmtOcc(em.Val.Occupancy))
 			}
@@ -528,6 +539,11 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// epochLabel names epoch (0-based, as EpochMetrics.Epoch) of a run of epochs in every
+// human-readable text of Run — the Logf line, the progress bar and the errors: "epoch e/E", 1-based,
+// as the CLI's progress lines and metrics files (which count completed epochs) number them.
+func epochLabel(epoch, epochs int) string { return fmt.Sprintf("epoch %d/%d", epoch+1, epochs) }
 
 // bnSeed is the noise seed of the batch-norm recomputation of epoch (independent of the training
 // RNG and of the validation stream, which is seeded by Seed + chunk).
