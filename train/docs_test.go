@@ -1,6 +1,7 @@
 package train
 
 import (
+	"math"
 	"testing"
 )
 
@@ -26,5 +27,32 @@ func TestDocumentedEdges(t *testing.T) {
 	}
 	if polls != 2 || res.Stopped {
 		t.Errorf("3 epochs: Stop polled %d times (want 2), Stopped %v", polls, res.Stopped)
+	}
+}
+
+// The documented epoch numbering of the schedules: τ and the learning rate are functions of the
+// 0-based epoch (EpochMetrics.Epoch); the first epoch runs at Tau0 and LearningRate, and
+// LearningRateFinal is reached just after the last epoch, not at it.
+func TestScheduleEpochNumbering(t *testing.T) {
+	if got := LearningRate(59, 60, 1e-2, 1e-3); math.Abs(got-1.0056e-3) > 1e-7 {
+		t.Errorf("last of 60 epochs, 1e-2 → 1e-3: lr %.6g, documented 1.0056e-3", got)
+	}
+	if got := LearningRate(60, 60, 1e-2, 1e-3); math.Abs(got-1e-3) > 1e-15 {
+		t.Errorf("lr(Epochs) = %.6g, want LearningRateFinal 1e-3", got)
+	}
+	data, _ := blobs(2, 16, 3, 4, 1)
+	model := tinyModel(t, 3)
+	var ems []EpochMetrics
+	_, err := Run(model, data, Options{Epochs: 3, BatchSize: 8, Seed: 1, LearningRate: 1e-2, LearningRateFinal: 1e-3,
+		Tau0: 2, OnEpoch: func(em EpochMetrics) error { ems = append(ems, em); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ems) != 3 || ems[0].Epoch != 0 || ems[0].LR != 1e-2 || ems[0].Tau != 2 {
+		t.Fatalf("first epoch %+v, want Epoch 0, LR 1e-2, Tau 2", ems[0])
+	}
+	last := ems[2]
+	if last.Epoch != 2 || last.LR != LearningRate(2, 3, 1e-2, 1e-3) || !(last.LR > 1e-3) {
+		t.Errorf("last epoch: Epoch %d LR %.6g; want 2 and LearningRate(2, 3, …) > 1e-3", last.Epoch, last.LR)
 	}
 }

@@ -11,9 +11,11 @@ func Temperature(epoch int, tau0, tauMin, rate float64) float64 {
 	return math.Max(tau0*math.Exp(-rate*float64(epoch)), tauMin)
 }
 
-// LearningRate returns the facvae learning-rate schedule lr(t) = a·(b + t)^(−1/3) for epoch t of
-// epochs, with a and b chosen so that lr(0) = lr0 and lr(epochs) = lrFinal. When lrFinal ≤ 0,
-// lrFinal == lr0 or epochs ≤ 0 the rate is the constant lr0.
+// LearningRate returns the facvae learning-rate schedule lr(t) = a·(b + t)^(−1/3) for epoch t
+// (0-based, as EpochMetrics.Epoch) of epochs, with a and b chosen so that lr(0) = lr0 and
+// lr(epochs) = lrFinal: lrFinal is reached just after the last epoch, which (t = epochs−1) runs at
+// a slightly higher rate. When lrFinal ≤ 0, lrFinal == lr0 or epochs ≤ 0 the rate is the constant
+// lr0.
 func LearningRate(epoch, epochs int, lr0, lrFinal float64) float64 {
 	if lrFinal <= 0 || lrFinal == lr0 || epochs <= 0 {
 		return lr0

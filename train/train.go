@@ -48,13 +48,16 @@ type Options struct {
 	// graph); if fewer training rows than BatchSize exist, the batch is all of them.
 	BatchSize int
 	// LearningRate is Adam's initial rate (default 1e-3). LearningRateFinal > 0 enables the facvae
-	// decay a·(b+epoch)^(−1/3) from LearningRate to LearningRateFinal at epoch Epochs.
+	// decay a·(b+e)^(−1/3), e the 0-based epoch (EpochMetrics.Epoch), from LearningRate at e = 0 to
+	// LearningRateFinal at e = Epochs, i.e. just after the last epoch: the last epoch (e = Epochs−1,
+	// "epoch Epochs/Epochs" in the log) runs at a slightly higher rate (1.0056e-3 for 1e-2 → 1e-3
+	// over 60 epochs). EpochMetrics.LR is the rate of each epoch.
 	LearningRate, LearningRateFinal float64
 	// ClipValue clips every gradient entry to [−ClipValue, ClipValue] before Adam (default 20;
 	// negative disables), as PyTorch's clip_grad_value_.
 	ClipValue float64
 	// Tau0, TauMin and TauRate define the Gumbel temperature τ(e) = max(Tau0·exp(−TauRate·e), TauMin)
-	// (defaults 1, 0.5, ln2/50).
+	// of the 0-based epoch e (defaults 1, 0.5, ln2/50): the first epoch runs at Tau0.
 	Tau0, TauMin, TauRate float64
 	// Seed drives the train/validation split and the per-epoch shuffling (the model's initial
 	// weights and in-graph noise are seeded by vae.New).
