@@ -179,7 +179,7 @@ func runSeparate(g *globals, args []string) error {
 	}
 	bar := newBar(g.stderr, setup.TotalSteps, "separate")
 	opt.Progress = func(pr infer.SepProgress) {
-		bar.Describe(fmt.Sprintf("stage %d/%d epoch %d loss %.4g", pr.Stage+1, len(setup.Stages), pr.Epoch+1, pr.Loss))
+		bar.Describe(sepProgressDesc(pr))
 		bar.Set(min(pr.Iter, setup.TotalSteps))
 	}
 	ctx, stop := interruptible(g.stderr, "the maps reached are written")
@@ -376,6 +376,14 @@ func parseSepSteps(s string) ([]infer.SepStage, error) {
 		s = fmt.Sprintf("%d,%d,%d", n/4, n-n/4, min(4, max(1, (n-n/4)/5)))
 	}
 	return infer.ParseSepSteps(s)
+}
+
+// sepProgressDesc is the progress bar's description of a separation: the
+// stage numbered as in --steps and in the stage summary printed before the
+// run (pr.Stage indexes the stages asked for, NumStages counts them, a
+// skipped stage included), the epoch within it and the loss.
+func sepProgressDesc(pr infer.SepProgress) string {
+	return fmt.Sprintf("stage %d/%d epoch %d loss %.4g", pr.Stage+1, pr.NumStages, pr.Epoch+1, pr.Loss)
 }
 
 func termValues(names []string, vals []float64) string {

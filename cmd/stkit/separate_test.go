@@ -255,3 +255,24 @@ func TestSeparateFITSKeepsHeader(t *testing.T) {
 		t.Errorf("HISTORY %q", h)
 	}
 }
+
+// TestSeparateSkippedStageNumbers: with --weights data=0 the first stage
+// (the data term alone) is skipped; the progress line numbers the stage
+// that runs as the summary does (stage 2 of 2), not "stage 2/1".
+func TestSeparateSkippedStageNumbers(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, truth := sepInputs(t, dir)
+	out := filepath.Join(dir, "out.npy")
+	code, _, errs := runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "2,3,1", "--weights", "data=0,contaminant=1", "--start", truth, "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"stage 1: skipped", "stage 2: ", "stage 2/2 epoch 1"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if strings.Contains(errs, "stage 2/1") {
+		t.Errorf("progress numbers the stage 2/1:\n%s", errs)
+	}
+}
