@@ -172,6 +172,12 @@ func runSeparate(g *globals, args []string) error {
 	if err != nil {
 		return badInputf("%v", err)
 	}
+	if setup.RequestedBatch > 0 {
+		// The samples of a batch are distinct: the whole pool is the most
+		// there is (with both --contaminant and --noise, the pool is the
+		// product of their counts).
+		fmt.Fprintf(g.stderr, "separate: warning: --batch %d is more than the %d distinct residual samples; using %d\n", setup.RequestedBatch, setup.Pool, setup.Batch)
+	}
 	fmt.Fprintf(g.stderr, "separate: %s%s, %s form, %d auto / %d cross coefficients, batch %d of %d samples, engine %s\n",
 		spec, map[bool]string{true: " + power spectrum"}[*ps], opt.Form, p.Stats.Auto.Labels().Len(), p.Stats.Cross.Labels().Len(), setup.Batch, setup.Pool, ch.Name)
 	for _, s := range setup.Summary {
@@ -221,6 +227,9 @@ func runSeparate(g *globals, args []string) error {
 	if *report != "" {
 		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath}
+		if setup.RequestedBatch > 0 {
+			settings["batch_requested"] = setup.RequestedBatch // --batch, reduced to batch (the pool)
+		}
 		if sm, err = infer.WriteSeparationReport(*report, d, res, nil, samples, truth, settings); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -274,5 +275,47 @@ func TestSeparateSkippedStageNumbers(t *testing.T) {
 	}
 	if strings.Contains(errs, "stage 2/1") {
 		t.Errorf("progress numbers the stage 2/1:\n%s", errs)
+	}
+}
+
+// TestSeparateBatchReduced: --batch above the pool of distinct residual
+// samples (3 here) is reduced to the pool; the CLI says so in one warning
+// line and the report's settings keep the batch asked for.
+func TestSeparateBatchReduced(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, _ := sepInputs(t, dir)
+	out, rep := filepath.Join(dir, "out.npy"), filepath.Join(dir, "rep")
+	code, _, errs := runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "1,2,1", "--batch", "5", "-o", out, "--report", rep)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := "separate: warning: --batch 5 is more than the 3 distinct residual samples; using 3\n"
+	if strings.Count(errs, want) != 1 || !strings.Contains(errs, "batch 3 of 3 samples") {
+		t.Errorf("stderr lacks (once) %q and the batch 3 of 3 samples:\n%s", want, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(rep, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Settings map[string]any `json:"settings"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Settings["batch"] != 3.0 || m.Settings["batch_requested"] != 5.0 {
+		t.Errorf("metrics.json settings: batch %v, batch_requested %v; want 3 and 5", m.Settings["batch"], m.Settings["batch_requested"])
+	}
+	// A batch within the pool: no warning, no batch_requested.
+	rep2 := filepath.Join(dir, "rep2")
+	code, _, errs = runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "1,2,1", "--batch", "2", "-o", out, "--report", rep2)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(errs, "warning") {
+		t.Errorf("--batch 2 of a pool of 3 warns:\n%s", errs)
+	}
+	if b, _ := os.ReadFile(filepath.Join(rep2, "metrics.json")); strings.Contains(string(b), "batch_requested") || !strings.Contains(string(b), `"batch": 2`) {
+		t.Errorf("--batch 2: metrics.json should have batch 2 and no batch_requested:\n%s", b)
 	}
 }
