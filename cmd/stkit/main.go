@@ -26,7 +26,9 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/backend"
 )
 
@@ -133,7 +135,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stkit: unknown command %q (run `stkit help`)\n", name)
 		return 2
 	}
+	// The datasets package's notices (an .npz of several arrays read from
+	// its first) are printed as the commands' own warnings, not as a slog
+	// record ("time=… level=WARN msg=…"); the previous handler is restored
+	// on return, since tests call run again and again.
+	prev := datasets.SetNotify(datasetsNotify(stderr, name))
+	defer datasets.SetNotify(prev)
 	return exitCode(withUsageHint(g, c.run(g, rest[1:])), stderr)
+}
+
+// datasetsNotify returns the handler of the datasets package's notices for
+// command name: each is printed on stderr as "NAME: warning: NOTICE", as the
+// commands print their own warnings. Reads may run in several goroutines:
+// the lines are written one at a time.
+func datasetsNotify(stderr io.Writer, name string) func(msg string) {
+	var mu sync.Mutex
+	return func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(stderr, "%s: warning: %s\n", name, msg)
+	}
 }
 
 func exitCode(err error, stderr io.Writer) int {

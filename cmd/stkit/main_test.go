@@ -411,3 +411,42 @@ func TestUserBackendErr(t *testing.T) {
 		t.Error("nil error became non-nil")
 	}
 }
+
+// TestNPZNoticeStyle: the datasets package's notice that an .npz of several
+// arrays is read from its first member was printed through slog as a raw
+// "time=… level=WARN msg=…" line; it is now a warning line of the command,
+// and run restores the package's previous handler when it returns.
+func TestNPZNoticeStyle(t *testing.T) {
+	dir := t.TempDir()
+	a := stlayer.NewMaps(1, 16, 16)
+	for i := range a.Data {
+		a.Data[i] = float64((i*7919)%101) / 101
+	}
+	aa, _ := datasets.MapsToArray(a, "float64")
+	p := filepath.Join(dir, "two.npz")
+	if err := datasets.WriteNPZ(p, []datasets.NamedArray{{Name: "first", Array: aa}, {Name: "second", Array: aa}}, false); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	outer := func(msg string) { seen = append(seen, msg) }
+	prev := datasets.SetNotify(outer)
+	defer datasets.SetNotify(prev)
+	code, _, errs := runCLI(t, "stats", p, "--kind", "wst", "-J", "2", "-o", filepath.Join(dir, "c.npy"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := `stats: warning: ` + p + ` has 2 arrays (first, second): reading the first, "first"; choose one with FILE.npz:NAME` + "\n"
+	if strings.Count(errs, want) != 1 || strings.Contains(errs, "level=") {
+		t.Errorf("stderr should hold the notice once as\n%s and no slog record; got\n%s", want, errs)
+	}
+	if len(seen) != 0 {
+		t.Errorf("the handler installed before run got %q during it", seen)
+	}
+	// After run, the handler in place before it is back.
+	if _, err := datasets.ReadMaps(p); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || !strings.Contains(seen[0], "has 2 arrays") {
+		t.Errorf("after run, the notice went elsewhere than the previous handler: %q", seen)
+	}
+}
