@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -118,10 +120,25 @@ func TestExportSampleSeparateCLI(t *testing.T) {
 	if err != nil || m.B != 2 || m.M != 32 {
 		t.Fatalf("sample output: %v %+v", err, m)
 	}
-	for _, f := range []string{"maps.png", "power_spectrum.png", "histogram.png", "metrics.json"} {
+	for _, f := range []string{"maps.png", "power_spectrum.png", "histogram.png", "minkowski.png", "loss.png", "metrics.json"} {
 		if st, err := os.Stat(filepath.Join(rep, f)); err != nil || st.Size() == 0 {
 			t.Errorf("sample report lacks %s", f)
 		}
+	}
+	// sample --help lists exactly the files of the report (it left out
+	// loss.png).
+	var written []string
+	ents, _ := os.ReadDir(rep)
+	for _, e := range ents {
+		written = append(written, e.Name())
+	}
+	_, _, help := runCLI(t, "sample", "--help")
+	para := help[strings.Index(help, "--report DIR"):]
+	para = para[:strings.Index(para, "\n\n")]
+	listed := regexp.MustCompile(`[a-z_]+\.(?:png|json)`).FindAllString(para, -1)
+	sort.Strings(listed)
+	if strings.Join(listed, " ") != strings.Join(written, " ") {
+		t.Errorf("sample --help lists the report files %v, the report holds %v", listed, written)
 	}
 	if !strings.Contains(errs, "sampling noise of 2 real patches") {
 		t.Errorf("sample report: no sampling-noise yardstick in\n%s", errs)

@@ -37,7 +37,8 @@ moments (--init grf) or white noise (--init white).
 --report DIR compares the samples (their non-overlapping patch tiles) with
 the cluster's training patches (read from the dataset recorded in the models,
 or --patches DATASET): maps.png, power_spectrum.png, histogram.png,
-minkowski.png, metrics.json (PS ratio per bin, W1 of the histograms against
+minkowski.png, loss.png (the loss summed over the maps at each iteration),
+metrics.json (PS ratio per bin, W1 of the histograms against
 the W1 between two training patches, Minkowski functionals, the χ² of
 the samples' statistics under the model next to that of the training
 patches, and the sampling noise of the spectrum comparison: the same
