@@ -106,6 +106,14 @@ func TestSeparateHelpListsBothModes(t *testing.T) {
 	if flagLine(mhelp[own:other], "components") != 1 || flagLine(mhelp[other:], "contaminant") != 1 || flagLine(mhelp[own:other], "contaminant") != 0 {
 		t.Errorf("separate --models --help: flags in the wrong sections:\n%s", mhelp[own:])
 	}
+	// --batch's help says what the pool is and that a larger batch is
+	// reduced to it (with a warning), in both modes' help.
+	const batchHelp = "the pool is the distinct residual samples: the maps of --contaminant or --noise, the product of their counts with both; a larger value is reduced to the pool, with a warning"
+	for name, h := range map[string]string{"separate --help": help, "separate --models --help": mhelp} {
+		if !strings.Contains(strings.Join(strings.Fields(h), " "), batchHelp) {
+			t.Errorf("%s: --batch does not say that a batch above the pool is reduced to it:\n%s", name, h[strings.Index(h, "  -batch"):][:400])
+		}
+	}
 	// `stkit help separate` is the same help
 	if code, _, h := runCLI(t, "help", "separate"); code != 0 || h != help {
 		t.Errorf("help separate: exit %d, differs from separate --help", code)
