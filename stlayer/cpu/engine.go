@@ -73,9 +73,10 @@ type Engine struct {
 	workers int
 
 	poolMu    sync.Mutex
-	free      map[int][][]complex128 // free buffers keyed by length
+	free      map[int][][]complex128 // free buffers keyed by capacity
 	pooled    int64                  // bytes held in free
 	poolLimit int64                  // most bytes free may hold
+	planLens  map[int]bool           // buffer lengths of the fields of every plan made (getFit)
 
 	planMu sync.Mutex
 	plans  map[int]*sync.Pool // gonum CmplxFFT plans keyed by length
@@ -129,6 +130,7 @@ func New(opts ...Option) *Engine {
 		workers:   runtime.GOMAXPROCS(0),
 		free:      map[int][][]complex128{},
 		poolLimit: 2 << 30,
+		planLens:  map[int]bool{},
 		plans:     map[int]*sync.Pool{},
 		radix:     map[int]*radixPlan{},
 		mixed:     map[int]*mixedPlan{},

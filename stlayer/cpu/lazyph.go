@@ -53,7 +53,7 @@ func (r *run) ensurePH(f *field) {
 			f.data = dryData
 			return
 		}
-		f.data = r.e.get(f.size())
+		f.data = r.get(f.size())
 		r.materialisePH(f, f.data)
 	}
 }

@@ -90,6 +90,9 @@ type fwdPlan struct {
 	// than a lazy product stores anyway (their source then need not outlive
 	// the call).
 	eager map[int]bool
+	// lens: the buffer lengths of the plan's fields; a replay's field
+	// buffers may come from free buffers of other lengths (Engine.getFit).
+	lens map[int]bool
 }
 
 // dryData is the buffer of every stored field of a dry run: empty but not
@@ -101,6 +104,17 @@ var dryData = make([]complex128, 0)
 func (r *run) alloc(n int) []complex128 {
 	if r.dry {
 		return dryData
+	}
+	return r.get(n)
+}
+
+// get returns a buffer of n elements for a field's data: in a Forward
+// replay, when none of length n is free, a longer free buffer of another
+// plan's fields that this plan does not use (Engine.getFit); else as
+// Engine.get.
+func (r *run) get(n int) []complex128 {
+	if r.plan != nil && r.plan.lens != nil {
+		return r.e.getFit(n, r.plan.lens)
 	}
 	return r.e.get(n)
 }
@@ -138,17 +152,17 @@ func (r *run) own(x stlayer.Field) *field {
 		return f
 	}
 	if f.lazy != nil && f.data == nil {
-		f.data = r.e.get(f.size())
+		f.data = r.get(f.size())
 		r.materialise(f, f.data)
 	}
 	r.ensureSel(f)
 	r.ensurePH(f)
 	if f.lazyBin != nil && f.data == nil {
-		f.data = r.e.get(f.size())
+		f.data = r.get(f.size())
 		r.materialiseBin(f, f.data)
 	}
 	if f.lazyPow != nil && f.data == nil {
-		f.data = r.e.get(f.size())
+		f.data = r.get(f.size())
 		r.materialisePow(f, f.data)
 	}
 	return f
@@ -183,7 +197,7 @@ func (r *run) ensureSel(f *field) {
 		f.data = dryData
 		return
 	}
-	f.data = r.e.get(f.size())
+	f.data = r.get(f.size())
 	r.storeSel(f.data, f.base, f.chSel)
 }
 
@@ -284,13 +298,19 @@ func (r *run) newView(x *field, c, h, w int) *field {
 
 // makePlan builds the liveness plan of a traced Forward.
 func (r *run) makePlan() *fwdPlan {
-	p := &fwdPlan{shapes: make([][4]int, len(r.fields)), release: make([][]int, len(r.fields))}
+	p := &fwdPlan{shapes: make([][4]int, len(r.fields)), release: make([][]int, len(r.fields)), lens: map[int]bool{}}
 	for i, f := range r.fields {
 		p.shapes[i] = [4]int{f.b, f.c, f.h, f.w}
+		p.lens[f.size()] = true
 		if f.lastUse < len(r.fields) {
 			p.release[f.lastUse] = append(p.release[f.lastUse], i)
 		}
 	}
+	r.e.poolMu.Lock()
+	for n := range p.lens {
+		r.e.planLens[n] = true
+	}
+	r.e.poolMu.Unlock()
 	return p
 }
 
@@ -376,24 +396,73 @@ func (r *run) coeffs(y *field) *stlayer.Coeffs {
 
 // ---- buffer pool ----
 //
-// A per-engine free list keyed by length. LossGrad returns every buffer of a
-// call at its end, so a synthesis loop reuses the same working set; Forward
-// returns a buffer when the garbage collector finds its handle unreachable.
-// At most poolLimit bytes are retained (excess buffers are left to the GC).
+// A per-engine free list keyed by capacity. LossGrad returns every buffer of
+// a call at its end and Forward each buffer after its last reader, so a
+// synthesis loop or a batch evaluated chunk by chunk reuses the same working
+// set. A Forward replay whose plan needs a length the list does not hold
+// takes the smallest longer free buffer of another plan's fields, of a
+// length its own plan does not use (getFit):
+// a call on fewer maps than the previous ones, such as the last, partial
+// chunk of stlayer.ForwardChunked, then works in the full chunks' buffers
+// instead of allocating a second, smaller set beside them, while the
+// buffers it will ask for at their own length are left to it. A buffer
+// returns to the list of its capacity. At most poolLimit bytes are retained
+// (excess buffers are left to the GC).
 
 // get returns a buffer of length n with undefined contents.
 func (e *Engine) get(n int) []complex128 {
 	e.poolMu.Lock()
-	if l := e.free[n]; len(l) > 0 {
-		b := l[len(l)-1]
-		l[len(l)-1] = nil
-		e.free[n] = l[:len(l)-1]
-		e.pooled -= 16 * int64(n)
+	if b := e.takeLocked(n); b != nil {
 		e.poolMu.Unlock()
 		return b
 	}
 	e.poolMu.Unlock()
 	return make([]complex128, n)
+}
+
+// getFit is get that, when no buffer of length n is free, takes the
+// smallest free buffer longer than n whose length is that of a field of
+// another Forward plan (Engine.planLens) and not in keep (the lengths of the
+// caller's plan), sliced to n. Buffers of other lengths (the primitives'
+// scratch buffers) are left alone: they are asked for again at their length.
+func (e *Engine) getFit(n int, keep map[int]bool) []complex128 {
+	e.poolMu.Lock()
+	b := e.takeLocked(n)
+	if b == nil {
+		best := 0
+		for k := range e.free {
+			if k > n && !keep[k] && e.planLens[k] && (best == 0 || k < best) {
+				best = k
+			}
+		}
+		if best > 0 {
+			b = e.takeLocked(best)[:n]
+		}
+	}
+	e.poolMu.Unlock()
+	if b == nil {
+		b = make([]complex128, n)
+	}
+	return b
+}
+
+// takeLocked removes and returns a free buffer of capacity n, or nil
+// (poolMu held). Lists are removed when empty, so every key of free has a
+// buffer.
+func (e *Engine) takeLocked(n int) []complex128 {
+	l := e.free[n]
+	if len(l) == 0 {
+		return nil
+	}
+	b := l[len(l)-1]
+	l[len(l)-1] = nil
+	if len(l) == 1 {
+		delete(e.free, n)
+	} else {
+		e.free[n] = l[:len(l)-1]
+	}
+	e.pooled -= 16 * int64(n)
+	return b
 }
 
 // getZero returns a zeroed buffer of length n.
@@ -403,9 +472,11 @@ func (e *Engine) getZero(n int) []complex128 {
 	return b
 }
 
-// put returns b to the free list.
+// put returns b to the free list under its capacity: b must be a buffer
+// from get or getFit (possibly resliced shorter) or one the caller owns
+// whole, never a part of another buffer.
 func (e *Engine) put(b []complex128) {
-	n := len(b)
+	n := cap(b)
 	if n == 0 {
 		return
 	}
