@@ -32,6 +32,7 @@ import (
 	"math"
 	"math/cmplx"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"weak"
 
@@ -412,10 +413,14 @@ func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, 
 }
 
 // LossGrad evaluates s on x, calls loss on the coefficients and returns the
-// loss and ∂ℒ/∂x (layout of x.Data).
+// loss and ∂ℒ/∂x (layout of x.Data). The loss runs on the host, in Go; a
+// panic in it is returned as an error (callLoss), not propagated.
 func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stlayer.LossFunc) (float64, []float64, error) {
 	if err := checkMaps(x); err != nil {
 		return 0, nil, err
+	}
+	if loss == nil {
+		return 0, nil, errors.New("graph: nil loss function")
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -423,7 +428,7 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	if err != nil {
 		return 0, nil, err
 	}
-	l, g, err := loss(c)
+	l, g, err := callLoss(loss, c, x)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -451,6 +456,56 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 		grad[i] = float64(v)
 	}
 	return l, grad, nil
+}
+
+// InternalError is the error LossGrad returns when the loss function
+// panicked with a runtime error (index out of range, nil dereference) or a
+// value that is not an error, as the cpu engine's *cpu.InternalError of
+// Phase "loss": a defect of the loss function, not a problem with the maps.
+// Error gives the panic value and its stack, to be included in a bug
+// report. An error value other than a runtime.Error that the loss panics
+// with is returned as it is.
+type InternalError struct {
+	// Phase is "loss" (the LossFunc).
+	Phase string
+	// Maps is the input batch's [B, M, N].
+	Maps [3]int
+	// Value is the value the loss panicked with; Stack the stack at the
+	// panic.
+	Value any
+	Stack []byte
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("graph engine: internal error (a defect; please report it with this message) in the loss function on maps [%d, %d, %d]: panic: %v\n%s",
+		e.Maps[0], e.Maps[1], e.Maps[2], e.Value, e.Stack)
+}
+
+// Unwrap returns the panic value when it is an error (e.g. a runtime.Error).
+func (e *InternalError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// callLoss calls loss on c (the coefficients of maps x), turning a panic
+// into an error: an error value that is not a runtime.Error as it is,
+// anything else into an *InternalError with the value and the stack.
+func callLoss(loss stlayer.LossFunc, c *stlayer.Coeffs, x *stlayer.Maps) (l float64, g []complex128, err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		l, g = 0, nil
+		if pe, ok := p.(error); ok {
+			if _, isRuntime := pe.(runtime.Error); !isRuntime {
+				err = pe
+				return
+			}
+		}
+		err = &InternalError{Phase: "loss", Maps: [3]int{x.B, x.M, x.N}, Value: p, Stack: debug.Stack()}
+	}()
+	return loss(c)
 }
 
 // primError is the panic value of primitives for invalid arguments; Forward
