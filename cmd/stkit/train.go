@@ -299,7 +299,10 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	epochs := fs.Int("epochs", defEpochs, "total number of epochs")
 	batch := fs.Int("batch", defBatch, "batch size")
 	lr := fs.Float64("lr", defLR, "initial Adam learning rate")
-	lrFinal := fs.Float64("lr-final", defLRFinal, "learning rate at the last epoch (facvae decay a(b+t)^(−1/3); 0 or = --lr: constant)")
+	// The schedule reaches --lr-final at t = --epochs (t the 0-based epoch), just after the last
+	// epoch, which runs at lr(epochs−1): the help says so, with that rate for the defaults.
+	lrFinal := fs.Float64("lr-final", defLRFinal, fmt.Sprintf("learning rate the decay reaches at the end of the run, just after the last epoch (facvae decay a(b+t)^(−1/3), t = 0 in the first epoch; the last epoch runs slightly above it: %.5g with the defaults, %d epochs from --lr %g); 0 or = --lr: constant",
+		train.LearningRate(defEpochs-1, defEpochs, defLR, defLRFinal), defEpochs, defLR))
 	clip := fs.Float64("clip", 20, "gradient clipping by value (negative: none)")
 	tau0 := fs.Float64("tau0", 1, "initial Gumbel-softmax temperature")
 	tauMin := fs.Float64("tau-min", defTauMin, "final Gumbel-softmax temperature (τ halves every 50 epochs down to it)")
