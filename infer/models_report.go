@@ -309,9 +309,11 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 
 // SampleReport writes the validation report of samples of component k
 // against its training patches (WriteSynthReportWith: maps.png,
-// power_spectrum.png, histogram.png, minkowski.png, metrics.json), with the
-// patches as the reference set for the spreads (PS relative std per bin, W1
-// between two patches, Minkowski σ). Samples larger than the patch are
+// power_spectrum.png, histogram.png, minkowski.png, metrics.json, and
+// loss.png — the loss summed over the maps at each iteration — when
+// res.Results hold a loss history), with the patches as the reference set
+// for the spreads (PS relative std per bin, W1 between two patches,
+// Minkowski σ). Samples larger than the patch are
 // compared through their non-overlapping patch-size tiles (SampleTiles),
 // windowed as the training patches. It adds to the settings the statistic
 // distance of the tiles to the model (StatChi, RMS of (Φ − μ)/σ) and that of

@@ -314,7 +314,8 @@ func WriteJSON(path string, v any) error {
 // WriteSynthReport writes the validation report of syntheses against target
 // maps into dir (created if needed): maps.png (targets and syntheses side by
 // side), power_spectrum.png (spectra and ratio), histogram.png,
-// minkowski.png, and metrics.json. res may be nil. The maps are checked
+// minkowski.png, metrics.json, and loss.png (the loss at each iteration)
+// when res has a History. res may be nil. The maps are checked
 // (ValidateWith's input errors) before anything is written.
 func WriteSynthReport(dir string, target, synth *stlayer.Maps, res *Result) (*ValidationMetrics, error) {
 	return WriteSynthReportWith(dir, target, synth, res, ValidateOptions{}, nil)
