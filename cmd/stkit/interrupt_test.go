@@ -192,7 +192,7 @@ func TestTrainInterruptThenResume(t *testing.T) {
 	}
 	total := stopped + 2
 	code, _, errs = runCLI(t, "train", ds, "-o", run, "--resume", "--epochs", strconv.Itoa(total))
-	if code != 0 || !strings.Contains(errs, "resuming "+run+" at epoch "+strconv.Itoa(stopped)) {
+	if code != 0 || !strings.Contains(errs, "resuming "+run+" after epoch "+strconv.Itoa(stopped)+" of "+strconv.Itoa(total)+", at epoch "+strconv.Itoa(stopped+1)+"/") {
 		t.Fatalf("resume: exit %d\n%s", code, tail(errs, 600))
 	}
 	if c, _, err := mgr.Latest(); err != nil || c.State.Epoch != total {

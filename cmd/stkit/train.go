@@ -568,7 +568,13 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	if prev != nil {
 		meta.History = trimHistory(meta.History, prev.State.Epoch)
-		fmt.Fprintf(g.stderr, "train: resuming %s at epoch %d of %d\n", runDir, prev.State.Epoch, *epochs)
+		// State.Epoch counts the completed epochs: the next one, as the progress line numbers
+		// it, is State.Epoch+1 ("at epoch N of E" read as the epoch about to run).
+		msg := fmt.Sprintf("train: resuming %s after epoch %d of %d", runDir, prev.State.Epoch, *epochs)
+		if prev.State.Epoch < *epochs {
+			msg += fmt.Sprintf(", at epoch %d/%d", prev.State.Epoch+1, *epochs)
+		}
+		fmt.Fprintln(g.stderr, msg)
 	}
 	// run.json describes the run: on a resume it is rewritten only once the
 	// checkpoint has accepted the requested settings (a refused resume must
