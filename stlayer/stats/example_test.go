@@ -36,7 +36,7 @@ func Example() {
 		fmt.Printf("%s → [%d, %d, %d, %d], first row %s\n", full, c.B, c.K, c.H, c.W, op.Labels().String(0))
 	}
 	// Output:
-	// scov J=3 L=4 iso wavelet=morlet norm=none pad=periodic → [1, 191, 1, 1], first row mean()
+	// scov J=3 L=4 iso wavelet=morlet norm=p00 pad=periodic → [1, 191, 1, 1], first row mean()
 	// wst J=3 L=4 wavelet=morlet norm=none pad=periodic → [1, 217, 1, 1], first row S0()
 	// wph J=3 L=4 wavelet=bump norm=none pad=periodic → [1, 102, 1, 1], first row S11(j1=0,l1=0,p1=1,j2=0,l2=0,p2=1,n=0,a=0,pseudo=0)
 }

@@ -107,7 +107,8 @@ type Op interface {
 	Labels() *stlayer.Labels
 }
 
-// String renders the spec compactly, e.g. "wst J=6 L=4 iso".
+// String renders the spec compactly, e.g. "wst J=6 L=4 iso". It shows the
+// normalisation in effect: a scov or spectra Norm "none" reads "norm=p00".
 func (s Spec) String() string {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "%s J=%d L=%d", s.Kind, s.J, s.L)
@@ -122,7 +123,11 @@ func (s Spec) String() string {
 	if s.DN > 0 {
 		fmt.Fprintf(b, " dn=%d", s.DN)
 	}
-	for _, kv := range [][2]string{{"wavelet", s.Wavelet}, {"norm", s.Norm}, {"pad", s.Pad}} {
+	norm := s.Norm
+	if (s.Kind == SCov || s.Kind == Spectra) && norm == "none" {
+		norm = "p00" // what "none" means there (Spec.Norm)
+	}
+	for _, kv := range [][2]string{{"wavelet", s.Wavelet}, {"norm", norm}, {"pad", s.Pad}} {
 		if kv[1] != "" {
 			fmt.Fprintf(b, " %s=%s", kv[0], kv[1])
 		}

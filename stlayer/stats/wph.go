@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/wph"
@@ -60,8 +61,17 @@ func wphConfig(s Spec) (wph.Config, error) {
 	default:
 		return cfg, fmt.Errorf("wph normalisation %q: want none or auto", s.Norm)
 	}
-	if s.Iso || s.Synthesis || s.Local {
-		return cfg, fmt.Errorf("wph has no --iso, --synthesis or --local variant (use the raw PyWPH coefficients)")
+	var given []string
+	for _, f := range []struct {
+		on   bool
+		flag string
+	}{{s.Iso, "--iso"}, {s.Synthesis, "--synthesis"}, {s.Local, "--local"}} {
+		if f.on {
+			given = append(given, f.flag)
+		}
+	}
+	if len(given) > 0 {
+		return cfg, fmt.Errorf("wph has no --iso, --synthesis or --local variant (got %s): leave it out for the raw PyWPH coefficients, or use --kind scov or wst", strings.Join(given, " "))
 	}
 	return cfg, nil
 }
