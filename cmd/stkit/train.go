@@ -639,7 +639,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		if errors.Is(err, checkpoints.ErrConfigMismatch) {
 			return badInputf("run %s was made with other settings: %v (leave the flags out to take the run's values)", runDir, err)
 		}
-		return err
+		return trainErrFlags(err, rec, prev != nil)
 	}
 	if err := writeRun(); err != nil {
 		return err
@@ -658,6 +658,52 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		return fmt.Errorf("interrupted after epoch %d of %d (checkpoint saved; continue with --resume)", res.StartEpoch+len(res.History), *epochs)
 	}
 	return nil
+}
+
+// flagNamedErr is an error of package train whose text names the CLI's flags instead of
+// train.Options fields; it still wraps the original error.
+type flagNamedErr struct {
+	msg string
+	err error
+}
+
+func (e *flagNamedErr) Error() string { return e.msg }
+func (e *flagNamedErr) Unwrap() error { return e.err }
+
+// trainErrFlags rewrites the train.Options names in an error of train.Run (e.g. the hint "lower
+// Options.LearningRate or Options.ClipValue" of a non-finite loss) as the flags of stkit train
+// that set them, with this run's values of --lr and --clip, keeping the rest of the message.
+// resumed says the run was resumed: its --lr and --clip cannot change (the checkpoint's
+// configuration is compared), so a hint to change them points to a new run.
+func trainErrFlags(err error, rec train.Record, resumed bool) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "Options.") {
+		return err
+	}
+	clip := fmt.Sprintf("--clip (%g in this run)", rec.ClipValue)
+	if rec.ClipValue < 0 {
+		clip = fmt.Sprintf("set a positive --clip (--clip %g: this run does not clip the gradients)", rec.ClipValue)
+	}
+	// Longer names first: a Replacer tries the old strings in argument order. The CLI's
+	// --bn-batches 0 is package train's BNBatches < 0 (off), so "≥ 0" there is "≥ 1" here.
+	out := strings.NewReplacer(
+		"Options.BNBatches ≥ 0", "--bn-batches ≥ 1",
+		"Options.BNBatches", "--bn-batches",
+		"Options.LearningRateFinal", "--lr-final",
+		"Options.LearningRate", fmt.Sprintf("--lr (%g in this run)", rec.LearningRate),
+		"Options.ClipValue", clip,
+		"Options.ValFraction", "--val",
+		"Options.BatchSize", "--batch",
+		"Options.Epochs", "--epochs",
+		"Options.Patience", "--early-stop",
+		"Options.TauMin", "--tau-min",
+		"Options.Tau0", "--tau0",
+		"Options.Resume", "--resume",
+	).Replace(msg)
+	if resumed && (strings.Contains(out, "--lr (") || strings.Contains(out, "--clip")) {
+		out += "; a resumed run keeps the --lr and --clip it was started with: change them in a new run (another -o)"
+	}
+	return &flagNamedErr{msg: out, err: err}
 }
 
 // presetConfig returns the model sizes of a preset.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -68,5 +69,58 @@ func TestTrainResumeNamesNextEpoch(t *testing.T) {
 	code, _, errs = runCLI(t, "train", ds, "-o", run, "--resume", "--epochs", "2")
 	if want := "train: resuming " + run + " after epoch 2 of 2\n"; code != 0 || !strings.Contains(errs, want) {
 		t.Errorf("resume of a completed run: exit %d, stderr lacks %q:\n%s", code, want, errs)
+	}
+}
+
+// train.Run's errors end with hints naming train.Options fields ("lower Options.LearningRate or
+// Options.ClipValue"), which reached the CLI user as such. The CLI now names its flags, with the
+// run's values, and keeps the rest of the library's message. A learning rate of 1e30 makes the
+// loss NaN within the first epoch (batch 2 here), with or without clipping.
+func TestTrainDivergenceNamesFlags(t *testing.T) {
+	ds := tinyDataset(t)
+	for _, c := range []struct {
+		clip string
+		hint string
+	}{
+		{"20", "training loss is NaN; lower --lr (1e+30 in this run) or --clip (20 in this run)"},
+		{"-1", "training loss is NaN; lower --lr (1e+30 in this run) or set a positive --clip (--clip -1: this run does not clip the gradients)"},
+	} {
+		run := filepath.Join(t.TempDir(), "run")
+		args := append(append([]string{"train", ds, "-o", run, "--clusters", "2", "--seed", "5", "--epochs", "3"}, tinyTrain...), "--lr", "1e30", "--clip", c.clip)
+		code, _, errs := runCLI(t, args...)
+		last := strings.TrimSpace(errs)
+		if i := strings.LastIndex(last, "\n"); i >= 0 {
+			last = last[i+1:]
+		}
+		if code != 1 || !strings.HasPrefix(last, "stkit: train: epoch 1/3, batch ") || !strings.HasSuffix(last, c.hint) || strings.Contains(errs, "Options.") {
+			t.Errorf("--clip %s: exit %d (want 1), last line %q; want the library's epoch and batch and the hint %q, no Options. names", c.clip, code, last, c.hint)
+		}
+	}
+}
+
+// The translation of the other option names (the validation hint, never reached by a short CLI
+// run), the resumed run's note, and the wrapped error.
+func TestTrainErrFlags(t *testing.T) {
+	base := errors.New("train: validation at epoch 2/3: loss is NaN (rec NaN, gauss 1, cat 1, balance 0) while the training loss was 3: the model gives non-finite values in evaluation mode; set Options.BNBatches ≥ 0 (evaluation used the lagging running batch-norm averages) or lower Options.LearningRate or Options.ClipValue")
+	rec := train.Record{LearningRate: 0.01, ClipValue: 20}
+	err := trainErrFlags(fmt.Errorf("wrapped: %w", base), rec, false)
+	want := "wrapped: train: validation at epoch 2/3: loss is NaN (rec NaN, gauss 1, cat 1, balance 0) while the training loss was 3: the model gives non-finite values in evaluation mode; set --bn-batches ≥ 1 (evaluation used the lagging running batch-norm averages) or lower --lr (0.01 in this run) or --clip (20 in this run)"
+	if err.Error() != want {
+		t.Errorf("got  %q\nwant %q", err, want)
+	}
+	if !errors.Is(err, base) {
+		t.Errorf("%v does not wrap the library's error", err)
+	}
+	err = trainErrFlags(errors.New("train: Options.LearningRateFinal must be ≥ 0 (0: constant rate), got -1"), rec, false)
+	if want := "train: --lr-final must be ≥ 0 (0: constant rate), got -1"; err.Error() != want {
+		t.Errorf("got %q, want %q", err, want)
+	}
+	err = trainErrFlags(errors.New("train: epoch 4/9, batch 1 of 5 (step 16): training loss is NaN; lower Options.LearningRate or Options.ClipValue"), rec, true)
+	if !strings.HasSuffix(err.Error(), "or --clip (20 in this run); a resumed run keeps the --lr and --clip it was started with: change them in a new run (another -o)") {
+		t.Errorf("resumed: %q", err)
+	}
+	plain := errors.New("train: epoch 1/3: writing metrics: disk full")
+	if got := trainErrFlags(plain, rec, true); got != plain {
+		t.Errorf("an error without option names became %q", got)
 	}
 }
