@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
@@ -104,9 +105,17 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	cfg := datasets.PatchConfig{Size: *size, Stride: *stride, Augment: *augment, Window: *window, Alpha: *alpha, MaxPerSource: *maxPer, SkipNaN: *skipNaN, SkipConstant: *skipConst, Seed: *seed}
 	jGiven := spec.J != 0
+	spec0 := spec // before the size's default J
 	spec = spec.WithDefaults(*size, *size)
 	if err := checkSpec(spec); err != nil {
 		return err
+	}
+	// --size 0 (or any size under datasets' 8, or over a map) was refused
+	// by datasets.CutPatches as "patch size 0 is too small (need ≥ 8)",
+	// and 8 or 12 by the statistic ("scov: map 8×8: …"), naming neither
+	// --size nor the sizes allowed.
+	if hi := smallestSide(srcs); hi != math.MaxInt && (*size < 8 || *size > hi) {
+		return patchSizeErr(*size, spec0, srcs)
 	}
 	// The patches are the maps of the statistic: the size rule of stats and
 	// synth (datasets.ValidateMaps: divisible by 2^J and larger than 2^J)
@@ -121,6 +130,16 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 			hint = fmt.Sprintf("give -J %d or less, or a --size divisible by 2^J and larger than 2^J", best)
 		}
 		return badInputf("--size %d: %s needs patches divisible by %d and larger than %d; %s", *size, j, 1<<spec.J, 1<<spec.J, hint)
+	}
+	op, err := stats.Build(spec, *size, *size)
+	if err != nil {
+		var shape *stlayer.ErrShape
+		if errors.As(err, &shape) {
+			if _, ok := minPatchSize(spec0, *size); !ok {
+				return patchSizeErr(*size, spec0, srcs) // below the statistic's smallest patch
+			}
+		}
+		return badInputf("%v", err)
 	}
 	ps, err := datasets.CutPatches(srcs, cfg)
 	if err != nil {
@@ -151,10 +170,6 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 		} else {
 			fmt.Fprintf(g.stderr, "patches: %s holds this dataset, interrupted: resuming it after its last saved chunk\n", *out)
 		}
-	}
-	op, err := stats.Build(spec, *size, *size)
-	if err != nil {
-		return badInputf("%v", err)
 	}
 	ch, err := chooseEngine(g)
 	if err != nil {
@@ -226,6 +241,85 @@ func checkDistinctSources(srcs []datasets.Source) error {
 		prev = append(prev, seen{s.Name, st})
 	}
 	return nil
+}
+
+// smallestSide returns the shorter side of the smallest map of srcs (the largest patch every
+// source can give), or MaxInt when no source has a map with sides ≥ 1 (datasets.CutPatches then
+// names the problem).
+func smallestSide(srcs []datasets.Source) int {
+	side := math.MaxInt
+	for _, s := range srcs {
+		if s.Maps != nil && s.Maps.M > 0 && s.Maps.N > 0 {
+			side = min(side, s.Maps.M, s.Maps.N)
+		}
+	}
+	return side
+}
+
+// minPatchSize returns the smallest patch side in [8, upTo] (datasets.CutPatches' minimum 8)
+// that the statistic spec accepts: with its J (or the size's default J, log2(size) − 2) it fits
+// the J rule of stats and synth (fitsJ) and stats.Build takes it (checked up to 256); ok is
+// false when none does.
+func minPatchSize(spec stats.Spec, upTo int) (size int, ok bool) {
+	for s := 8; s <= upTo; s++ {
+		sp := spec.WithDefaults(s, s)
+		if !fitsJ(s, s, sp.J) {
+			continue
+		}
+		// The statistics' own size limits (scov, wst: ≥ 16; 2^J or 2^(J+1) ≤ size) bind only
+		// small patches; above 256 the J rule implies them, and building the filters of a
+		// large patch only to probe would be costly.
+		if s > 256 {
+			return s, true
+		}
+		if _, err := stats.Build(sp, s, s); err == nil {
+			return s, true
+		}
+	}
+	return 0, false
+}
+
+// patchSizeErr refuses a --size outside the sizes the statistic and the maps allow: from the
+// statistic's smallest patch (minPatchSize) to the shorter side of the smallest map, with
+// examples that fit. srcs must hold a map with sides ≥ 1 (smallestSide < MaxInt).
+func patchSizeErr(size int, spec stats.Spec, srcs []datasets.Source) error {
+	hi := smallestSide(srcs)
+	var small string
+	for _, s := range srcs {
+		if s.Maps != nil && s.Maps.M > 0 && s.Maps.N > 0 && min(s.Maps.M, s.Maps.N) == hi {
+			small = fmt.Sprintf("%s, %d×%d", s.Name, s.Maps.M, s.Maps.N)
+			break
+		}
+	}
+	kind := fmt.Sprintf("--kind %s", spec.WithDefaults(64, 64).Kind)
+	if spec.J != 0 {
+		kind += fmt.Sprintf(" -J %d", spec.J)
+	}
+	// Probed up to the maps' side only: stats.Build of larger patches would build their filters.
+	lo, ok := minPatchSize(spec, hi)
+	if !ok {
+		hint := "the maps are too small for this statistic: give larger maps"
+		if spec.J != 0 {
+			hint = "give a smaller -J (or leave it out: J = log2(size) − 2), or larger maps"
+		}
+		return badInputf("--size %d: no patch of at most %d pixels (the shorter side of the smallest map, %s) fits %s; %s", size, hi, small, kind, hint)
+	}
+	// Examples: the smallest size and the powers of 2 in range that fit.
+	eg := []string{fmt.Sprint(lo)}
+	for s := 1; s <= hi; s *= 2 {
+		if s > lo && fitsJ(s, s, spec.WithDefaults(s, s).J) {
+			eg = append(eg, fmt.Sprint(s))
+		}
+	}
+	if len(eg) > 3 {
+		eg = append(eg[:1], eg[len(eg)-2:]...)
+	}
+	rule := "divisible by 2^J and larger than 2^J, J = log2(size) − 2 by default"
+	if spec.J != 0 {
+		rule = fmt.Sprintf("divisible by %d", 1<<spec.J)
+	}
+	return badInputf("--size %d: the patch side must be from %d (the smallest patch of %s) to %d (the shorter side of the smallest map, %s), %s; e.g. --size %s",
+		size, lo, kind, hi, small, rule, strings.Join(eg, ", "))
 }
 
 // sameFolder reports whether a and b are the same existing folder.
