@@ -267,6 +267,11 @@ func (st Stage) label(si int) string {
 type SepConfig struct {
 	SynthConfig
 	OnEpoch func(stage, epoch int, active []*SepTerm)
+	// checkEpoch, if non-nil, is called after every epoch whose L-BFGS run
+	// returned no error, with the stage index, the epoch, the maps it
+	// started from and its result; an error it returns stops Separate
+	// (RunSeparation: a stage stuck at a zero residual).
+	checkEpoch func(stage, epoch int, start *stlayer.Maps, res *Result) error
 }
 
 // Separate runs the stages in order from the initial unknowns u0 (Auclair
@@ -348,6 +353,7 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 					cfg.Progress(p)
 				}
 			}
+			from := u
 			res, err := Minimize(ctx, loss, u, c)
 			if res != nil {
 				results = append(results, res)
@@ -356,6 +362,11 @@ func Separate(ctx context.Context, loss *SepLoss, u0 *stlayer.Maps, stages []Sta
 			}
 			if err != nil {
 				return u, results, fmt.Errorf("%s: %w", st.label(si), err)
+			}
+			if cfg.checkEpoch != nil {
+				if err := cfg.checkEpoch(si, e, from, res); err != nil {
+					return u, results, fmt.Errorf("%s: %w", st.label(si), err)
+				}
 			}
 		}
 	}

@@ -298,7 +298,9 @@ type SeparationOptions struct {
 	// History is the L-BFGS memory (default 20).
 	History int
 	// Start, if non-nil (one map of the data's size), is the starting s̃
-	// instead of d.
+	// instead of d. A first stage whose only terms compare statistics of
+	// the residual d − s̃ (no data term) cannot leave s̃ = d, where that
+	// residual is 0: it needs a Start (see RunSeparation).
 	Start *stlayer.Maps
 	// Progress, if non-nil, is called after every L-BFGS iteration.
 	Progress func(SepProgress)
@@ -828,8 +830,22 @@ func whiten(mean []complex128, std []float64, floor float64, keep []bool) ([]flo
 
 // RunSeparation solves a separation problem: BuildSeparation, then Separate
 // from s̃ = d (or SeparationOptions.Start, frozen pixels kept at d). A Start
-// that is not one map of the data's size is an input error. On cancellation or divergence it returns the best maps reached
-// so far together with the error (ctx.Err() or ErrNonFinite).
+// that is not one map of the data's size is an input error. On cancellation
+// or divergence it returns the best maps reached so far together with the
+// error (ctx.Err() or ErrNonFinite).
+//
+// A stage whose first epoch starts at s̃ = d exactly (the default start, or a
+// Start equal to d) and makes no L-BFGS iteration, leaving s̃ = d, stops the
+// run with an input error (ErrModelInput) naming the stage and its terms,
+// together with the result so far (s̃ = d): there the residual d − s̃ is
+// identically 0, and the terms that compare statistics of the residual (the
+// contaminant term, priors on d − s̃; with the scattering covariance also the
+// independence term) have no usable gradient at a zero map: the gradient is
+// exactly 0, or (a kink of the modulus) no step along it lowers the loss.
+// This happens when such terms are a stage's only ones and it runs first,
+// e.g. weights data=0 with contaminant > 0. The remedies: a Start other than
+// d, or a data weight > 0 with a first stage of the data term alone
+// (DefaultSepStages), which moves s̃ off d before the residual terms join.
 func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem, opt SeparationOptions) (*SeparationResult, error) {
 	start := time.Now()
 	setup, err := BuildSeparation(eng, p, opt)
@@ -869,6 +885,23 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 			opt.Progress(SepProgress{Stage: curStage, NumStages: len(opt.Stages), Epoch: curEpoch, Iter: pr.Iter, TotalSteps: total, Loss: pr.Loss,
 				Terms: slices.Clone(curNames), Parts: pr.Parts, Elapsed: time.Since(start)})
 		}
+	}
+	// A stage that starts at s̃ = d exactly (the default start, or a Start
+	// equal to d) and makes no L-BFGS iteration is stuck there: the residual
+	// d − s̃ is identically 0, where the statistics of the residual (the
+	// contaminant and independence terms, priors on d − s̃) have no usable
+	// gradient. Say so instead of returning d as the answer.
+	cfg.checkEpoch = func(stage, epoch int, from *stlayer.Maps, r *Result) error {
+		if epoch != 0 || r == nil || r.Iters > 0 || !(r.InitialLoss > 0) || !slices.Equal(from.Data, d.Data) ||
+			(r.Maps != nil && !slices.Equal(r.Maps.Data, d.Data)) {
+			return nil
+		}
+		why := "no step along the gradient lowers the loss (the statistics' modulus has a kink at a zero map)"
+		if r.Status == "GradientThreshold" {
+			why = "the gradient of the loss is exactly 0"
+		}
+		return inputErrorf("L-BFGS made no iteration from the stage's start s̃ = d, where the residual d − s̃ is identically 0 and the statistics of the residual have no usable gradient: with the terms %v %s (loss %.4g unchanged after %d evaluation(s)). Give a starting s̃ other than d (SeparationOptions.Start, --start), or a data weight > 0 (SeparationOptions.Weights, --weights data=1,…) with a first stage of the data term alone (DefaultSepStages, --steps S1,S2 with S1 > 0) that moves s̃ off d before the residual terms join",
+			curNames, why, r.InitialLoss, r.Evals)
 	}
 	u0 := &stlayer.Maps{B: 1, M: M, N: N, Data: slices.Clone(d.Data)}
 	if opt.Start != nil {
