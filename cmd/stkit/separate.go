@@ -195,8 +195,9 @@ func runSeparate(g *globals, args []string) error {
 	if res == nil || res.S == nil {
 		return modelError(err)
 	}
-	if err != nil && !errors.Is(err, context.Canceled) && res.Evals == 0 {
-		// nothing done: the starting point is no result
+	if err != nil && !errors.Is(err, context.Canceled) && (res.Evals == 0 || errors.Is(err, infer.ErrModelInput)) {
+		// nothing done: the starting point is no result (an input error
+		// after evaluations, e.g. a stage stuck at s̃ = d, left s̃ = d)
 		if errors.Is(err, infer.ErrNonFinite) {
 			return badInputf("%s: the statistics are not finite at the starting point (%v): are the values of the data or samples too large (max |d| = %g)?", pos[0], err, maxAbs(d.Data))
 		}

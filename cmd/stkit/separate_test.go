@@ -319,3 +319,21 @@ func TestSeparateBatchReduced(t *testing.T) {
 		t.Errorf("--batch 2: metrics.json should have batch 2 and no batch_requested:\n%s", b)
 	}
 }
+
+// TestSeparateStuckAtDataIsBadInput: with only the contaminant term
+// (--weights data=0,contaminant=1) and the default start s̃ = d, the residual
+// is identically 0 where the gradient vanishes; infer reports an input error
+// after its first evaluation. The CLI exits 2, names --start in the message
+// and writes no output (s̃ = d is no result).
+func TestSeparateStuckAtDataIsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, _ := sepInputs(t, dir)
+	out := filepath.Join(dir, "out.npy")
+	code, _, errs := runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "2,3,1", "--weights", "data=0,contaminant=1", "-o", out)
+	if code != 2 || !strings.Contains(errs, "--start") {
+		t.Errorf("exit %d, want 2 and a message naming --start:\n%s", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s written (stat: %v); want no output", out, err)
+	}
+}
