@@ -599,8 +599,8 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if prev != nil {
 		start = prev.State.Epoch
 	}
-	fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, lr %g→%g, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
-		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, rec.LearningRate, rec.LearningRateFinal, cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
+	fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, %s, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
+		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, lrDesc(rec.LearningRate, rec.LearningRateFinal), cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
 	bar := newStepBar(g.stderr, max(1, *epochs-start), "train")
 	lastPlot := time.Now()
 	opt := train.Options{
@@ -823,4 +823,14 @@ func fmtFracs(v []float64) string {
 		parts[i] = fmt.Sprintf("%.3f", x)
 	}
 	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// lrDesc renders the learning-rate schedule of the train start line: "lr
+// A→B" for a decay, "lr A constant" when --lr-final is 0 or equal to --lr
+// (a constant rate, not a decay to 0).
+func lrDesc(lr, final float64) string {
+	if final == 0 || final == lr {
+		return fmt.Sprintf("lr %g constant", lr)
+	}
+	return fmt.Sprintf("lr %g→%g", lr, final)
 }

@@ -307,3 +307,16 @@ func TestNormHelpNamesP11(t *testing.T) {
 		t.Errorf("--norm p11 gave as many synthesis coefficients as p00 (%d): not applied?", n[0])
 	}
 }
+
+// TestLRDesc: the train start line shows a decay as A→B and --lr-final 0
+// (or = --lr) as a constant rate, not as a decay to 0.
+func TestLRDesc(t *testing.T) {
+	for _, c := range []struct {
+		lr, final float64
+		want      string
+	}{{0.01, 0.001, "lr 0.01→0.001"}, {0.01, 0, "lr 0.01 constant"}, {0.01, 0.01, "lr 0.01 constant"}} {
+		if got := lrDesc(c.lr, c.final); got != c.want {
+			t.Errorf("lrDesc(%g, %g) = %q, want %q", c.lr, c.final, got, c.want)
+		}
+	}
+}
