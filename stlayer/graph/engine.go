@@ -31,8 +31,10 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"reflect"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"weak"
 
@@ -229,13 +231,15 @@ func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extr
 	st := &buildState{}
 	ex, err := e.exec(k, func() (*Exec, error) {
 		return NewExec(e.b, func(in []*Node) []*Node {
+			// GoMLX recovers panics of this function (runtime errors
+			// become "runtime panic: …" without a stack, and nothing says
+			// it was the statistic's code), so recover them here first:
+			// buildError keeps the stack of the panic and the phase.
+			phase := "statistic"
 			defer func() {
 				if r := recover(); r != nil {
-					if pe, ok := r.(primError); ok {
-						st.err = pe.err
-						panic(pe.err)
-					}
-					panic(r)
+					st.err = buildError(r, phase, key, x)
+					panic(st.err)
 				}
 			}()
 			p := newPrim(e, in[0].Graph())
@@ -257,6 +261,7 @@ func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extr
 			if y.im != nil {
 				l = Add(l, ReduceAllSum(Mul(y.im, gi)))
 			}
+			phase = "gradient"
 			return []*Node{Gradient(l, in[0])[0]}
 		})
 	})
@@ -308,7 +313,10 @@ func toF32(x []float64) []float32 {
 	return out
 }
 
-// Forward evaluates s on x.
+// Forward evaluates s on x. A panic in the statistic's Go code while its
+// graph is built is returned as an error, not propagated: a runtime error
+// or a non-error value as an *InternalError (Phase "statistic"), an error
+// value (e.g. a *stlayer.ErrShape) as it is.
 func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	if err := checkMaps(x); err != nil {
 		return nil, err
@@ -458,33 +466,113 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	return l, grad, nil
 }
 
-// InternalError is the error LossGrad returns when the loss function
-// panicked with a runtime error (index out of range, nil dereference) or a
-// value that is not an error, as the cpu engine's *cpu.InternalError of
-// Phase "loss": a defect of the loss function, not a problem with the maps.
-// Error gives the panic value and its stack, to be included in a bug
-// report. An error value other than a runtime.Error that the loss panics
-// with is returned as it is.
+// InternalError is the error Forward and LossGrad return when a panic that
+// is not an argument error happened in code the engine runs on the host, as
+// the cpu engine's *cpu.InternalError: a runtime error (index out of range,
+// nil dereference) or a value that is not an error, in the statistic's own
+// Go code or a primitive while the statistic's graph was built (Phase
+// "statistic"), while its gradient graph was built (Phase "gradient"), or in
+// the loss function (Phase "loss"). It is a defect of that code, not a
+// problem with the maps: Error gives the panic value and its stack, to be
+// included in a bug report. An error value other than a runtime.Error that
+// the statistic or the loss panics with (e.g. a *stlayer.ErrShape) is
+// returned as it is.
 type InternalError struct {
-	// Phase is "loss" (the LossFunc).
+	// Phase is "statistic" (building the statistic's graph: its own code
+	// and the primitives it calls), "gradient" (building the gradient
+	// graph by automatic differentiation) or "loss" (the LossFunc).
 	Phase string
+	// Key is the statistic's key as given to Forward or LossGrad ("" for
+	// Phase "loss").
+	Key string
+	// Op is the stlayer.Prim method of the graph engine that was running
+	// in Phase "statistic" ("" when the panic came from the statistic's own
+	// code).
+	Op string
 	// Maps is the input batch's [B, M, N].
 	Maps [3]int
-	// Value is the value the loss panicked with; Stack the stack at the
+	// Value is the value the code panicked with; Stack the stack at the
 	// panic.
 	Value any
 	Stack []byte
 }
 
 func (e *InternalError) Error() string {
-	return fmt.Sprintf("graph engine: internal error (a defect; please report it with this message) in the loss function on maps [%d, %d, %d]: panic: %v\n%s",
-		e.Maps[0], e.Maps[1], e.Maps[2], e.Value, e.Stack)
+	var where string
+	switch {
+	case e.Phase == "loss":
+		where = "in the loss function"
+	case e.Phase == "gradient":
+		where = fmt.Sprintf("while building the gradient graph of statistic %q (automatic differentiation)", e.Key)
+	case e.Op != "":
+		where = fmt.Sprintf("in the graph engine's %s, called by statistic %q while its graph was built", e.Op, e.Key)
+	default:
+		where = fmt.Sprintf("in the statistic's own code (statistic %q, while its graph was built)", e.Key)
+	}
+	return fmt.Sprintf("graph engine: internal error (a defect; please report it with this message) %s on maps [%d, %d, %d]: panic: %v\n%s",
+		where, e.Maps[0], e.Maps[1], e.Maps[2], e.Value, e.Stack)
 }
 
 // Unwrap returns the panic value when it is an error (e.g. a runtime.Error).
 func (e *InternalError) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
+}
+
+// buildError turns the panic value r recovered while a graph of statistic
+// key was built on maps x into the error Forward and LossGrad return: a
+// primitive's primError gives its error; an error value that is not a
+// runtime.Error (the statistic's own, e.g. a *stlayer.ErrShape, or one of
+// GoMLX's) is returned as it is; anything else becomes an *InternalError
+// of the phase with the value and the stack. It must be called from the
+// deferred function that recovered r (it reads the stack, which then still
+// holds the panicking frames).
+func buildError(r any, phase, key string, x *stlayer.Maps) error {
+	if pe, ok := r.(primError); ok {
+		return pe.err
+	}
+	if err, ok := r.(error); ok {
+		if _, isRuntime := err.(runtime.Error); !isRuntime {
+			return err
+		}
+	}
+	ie := &InternalError{Phase: phase, Key: key, Maps: [3]int{x.B, x.M, x.N}, Value: r, Stack: debug.Stack()}
+	if phase == "statistic" {
+		ie.Op = primOnStack()
+	}
+	return ie
+}
+
+// primNames is the set of stlayer.Prim's method names.
+var primNames = func() map[string]bool {
+	t := reflect.TypeFor[stlayer.Prim]()
+	m := make(map[string]bool, t.NumMethod())
+	for i := range t.NumMethod() {
+		m[t.Method(i).Name] = true
+	}
+	return m
+}()
+
+// primOnStack returns the outermost stlayer.Prim method of *prim on the
+// calling goroutine's stack, "" if there is none.
+func primOnStack() string {
+	pc := make([]uintptr, 256)
+	n := runtime.Callers(2, pc)
+	frames := runtime.CallersFrames(pc[:n])
+	const prefix = "stlayer/graph.(*prim)."
+	op := ""
+	for {
+		fr, more := frames.Next()
+		if i := strings.Index(fr.Function, prefix); i >= 0 {
+			name, _, _ := strings.Cut(fr.Function[i+len(prefix):], ".")
+			if primNames[name] {
+				op = name
+			}
+		}
+		if !more {
+			return op
+		}
+	}
 }
 
 // callLoss calls loss on c (the coefficients of maps x), turning a panic

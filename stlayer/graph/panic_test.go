@@ -73,3 +73,78 @@ func TestLossPanicIsError(t *testing.T) {
 		t.Errorf("gradient after the panics differs from a fresh engine's")
 	}
 }
+
+// A runtime panic in a statistic's own Go code while its graph was built
+// used to come back as GoMLX's "runtime panic: : runtime error: index out
+// of range [3] with length 0", with no stack and nothing saying it was the
+// statistic's code. Forward and LossGrad now return an *InternalError of
+// Phase "statistic" naming the statistic, the maps, the panic value and the
+// stack of the panic, as the cpu engine does; an error value the statistic
+// panics with is returned as it is, and the engine stays usable.
+func TestStatisticPanicIsError(t *testing.T) {
+	e := New(gomlxtest.Backend(t))
+	x := testutil.RandMaps(rand.New(rand.NewPCG(3, 1)), 2, 16, 16)
+	var idx []int
+	bad := func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		y := p.Modulus(p.FFT2(x))
+		_ = idx[3]
+		return p.Mean(y)
+	}
+	check := func(name string, err error) {
+		t.Helper()
+		var ie *InternalError
+		if !errors.As(err, &ie) {
+			t.Fatalf("%s: error %v, want *InternalError", name, err)
+		}
+		if ie.Phase != "statistic" || ie.Op != "" || ie.Key != "defect" || ie.Maps != [3]int{2, 16, 16} {
+			t.Errorf("%s: phase %q op %q key %q maps %v, want the statistic's own code, key defect, [2 16 16]", name, ie.Phase, ie.Op, ie.Key, ie.Maps)
+		}
+		var re runtime.Error
+		if !errors.As(err, &re) {
+			t.Errorf("%s: %v does not unwrap to the runtime.Error", name, err)
+		}
+		msg := err.Error()
+		for _, f := range []string{"graph engine: internal error (a defect; please report it with this message) in the statistic's own code (statistic \"defect\", while its graph was built) on maps [2, 16, 16]: panic: runtime error: index out of range [3] with length 0\n",
+			"goroutine ", "panic_test.go", "TestStatisticPanicIsError.func1"} {
+			if !strings.Contains(msg, f) {
+				t.Errorf("%s: error does not mention %q:\n%s", name, f, msg)
+			}
+		}
+		if strings.Contains(msg, "runtime panic:") {
+			t.Errorf("%s: error is still GoMLX's wrapping:\n%s", name, msg)
+		}
+	}
+	_, err := e.Forward("defect", bad, x)
+	check("Forward", err)
+	_, err = e.Forward("defect", bad, x) // not kept as a broken graph
+	check("Forward again", err)
+	_, _, err = e.LossGrad("defect", bad, x, stlayer.SumAbs2)
+	check("LossGrad", err)
+	if n := e.NumExecs(); n != 0 {
+		t.Errorf("%d compiled graphs kept after the failed builds, want 0", n)
+	}
+
+	own := &stlayer.ErrShape{Msg: "teststat: map 16×16 too small"}
+	_, err = e.Forward("own", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { panic(own) }, x)
+	if err != own {
+		t.Errorf("statistic panicking with its own error: got %v (%T), want that error", err, err)
+	}
+	_, err = e.Forward("str", func(p stlayer.Prim, x stlayer.Field) stlayer.Field { panic("no channel") }, x)
+	var ie *InternalError
+	if !errors.As(err, &ie) || ie.Value != "no channel" || ie.Phase != "statistic" || !strings.Contains(err.Error(), "panic: no channel") {
+		t.Errorf("statistic panicking with a string: got %v, want an *InternalError with the value", err)
+	}
+
+	mean := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(p.Modulus(p.FFT2(x))) }
+	a, err := e.Forward("mean", mean, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(gomlxtest.Backend(t)).Forward("mean", mean, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.Data, b.Data) {
+		t.Errorf("coefficients after the panics differ from a fresh engine's")
+	}
+}
