@@ -51,8 +51,9 @@ import (
 // MaxExecs is the default number of compiled graphs an Engine keeps.
 const MaxExecs = 64
 
-// Engine evaluates statistics with GoMLX graphs. Safe for concurrent use (calls
-// are serialised).
+// Engine evaluates statistics with GoMLX graphs. Safe for concurrent use:
+// graph building and runs are serialised by a lock, which LossGrad releases
+// while the host loss function runs, so a loss may call the same engine.
 type Engine struct {
 	b      backends.Backend
 	cfg    string
@@ -422,7 +423,11 @@ func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, 
 
 // LossGrad evaluates s on x, calls loss on the coefficients and returns the
 // loss and ∂ℒ/∂x (layout of x.Data). The loss runs on the host, in Go; a
-// panic in it is returned as an error (callLoss), not propagated.
+// panic in it is returned as an error (callLoss), not propagated. The
+// engine's lock is not held while the loss runs, so the loss may call the
+// same engine (e.g. Forward of a reference statistic, or another LossGrad);
+// other goroutines' calls may run between the forward graph and the
+// gradient graph, which does not change the result.
 func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stlayer.LossFunc) (float64, []float64, error) {
 	if err := checkMaps(x); err != nil {
 		return 0, nil, err
@@ -430,12 +435,17 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	if loss == nil {
 		return 0, nil, errors.New("graph: nil loss function")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c, err := e.forward(key, s, x)
+	c, err := func() (*stlayer.Coeffs, error) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.forward(key, s, x)
+	}()
 	if err != nil {
 		return 0, nil, err
 	}
+	// Without the lock: c is the loss's own copy, and a loss that calls
+	// back into the engine would deadlock on it (sync.Mutex is not
+	// reentrant).
 	l, g, err := callLoss(loss, c, x)
 	if err != nil {
 		return 0, nil, err
@@ -449,15 +459,24 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	}
 	grT := tensors.FromFlatDataAndDimensions(gr, c.B, c.K, c.H, c.W)
 	giT := tensors.FromFlatDataAndDimensions(gi, c.B, c.K, c.H, c.W)
-	outs, err := e.runStat("grad", key, s, x, grT, giT)
-	grT.FinalizeAll()
-	giT.FinalizeAll()
+	d, err := func() ([]float32, error) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		outs, err := e.runStat("grad", key, s, x, grT, giT)
+		grT.FinalizeAll()
+		giT.FinalizeAll()
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			for _, t := range outs {
+				t.FinalizeAll()
+			}
+		}()
+		return tensors.MustCopyFlatData[float32](outs[0]), nil
+	}()
 	if err != nil {
 		return 0, nil, err
-	}
-	d := tensors.MustCopyFlatData[float32](outs[0])
-	for _, t := range outs {
-		t.FinalizeAll()
 	}
 	grad := make([]float64, len(d))
 	for i, v := range d {

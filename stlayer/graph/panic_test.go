@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
@@ -146,5 +147,65 @@ func TestStatisticPanicIsError(t *testing.T) {
 	}
 	if !slices.Equal(a.Data, b.Data) {
 		t.Errorf("coefficients after the panics differ from a fresh engine's")
+	}
+}
+
+// LossGrad held the engine's lock while the loss function ran, so a loss
+// that called back into the same engine (Forward of another statistic,
+// e.g. a reference term, or a nested LossGrad) deadlocked. The loss now
+// runs without the lock: the result is the outer loss plus what the inner
+// calls returned, and the gradient is the one of the outer loss alone.
+func TestLossCallsBackIntoEngine(t *testing.T) {
+	e := New(gomlxtest.Backend(t))
+	x := testutil.RandMaps(rand.New(rand.NewPCG(5, 1)), 2, 16, 16)
+	mean := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(p.Modulus(p.FFT2(x))) }
+	pow := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(p.Pow(p.Modulus(x), 2)) }
+	l0, g0, err := New(gomlxtest.Backend(t)).LossGrad("mean", mean, x, stlayer.SumAbs2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := New(gomlxtest.Backend(t)).Forward("pow", pow, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lref, _, err := New(gomlxtest.Backend(t)).LossGrad("pow", pow, x, stlayer.SumAbs2)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type result struct {
+		l   float64
+		g   []float64
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		l, g, err := e.LossGrad("mean", mean, x, func(c *stlayer.Coeffs) (float64, []complex128, error) {
+			r, err := e.Forward("pow", pow, x) // another statistic on the same engine
+			if err != nil {
+				return 0, nil, err
+			}
+			li, _, err := e.LossGrad("pow", pow, x, stlayer.SumAbs2) // and a nested LossGrad
+			if err != nil {
+				return 0, nil, err
+			}
+			l, g, err := stlayer.SumAbs2(c)
+			return l + real(r.Data[0]) + li, g, err
+		})
+		done <- result{l, g, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if want := l0 + real(ref.Data[0]) + lref; r.l != want {
+			t.Errorf("loss %g, want %g (outer %g + Forward %g + nested LossGrad %g)", r.l, want, l0, real(ref.Data[0]), lref)
+		}
+		if !slices.Equal(r.g, g0) {
+			t.Errorf("gradient differs from the outer loss's alone")
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("LossGrad whose loss calls Forward on the same engine did not return in 2 minutes (deadlock on the engine's lock)")
 	}
 }
