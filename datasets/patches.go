@@ -80,7 +80,9 @@ type PatchConfig struct {
 	Window string
 	Alpha  float64
 	// MaxPerSource, if > 0, keeps a random subset of at most that many
-	// patches per source (seeded).
+	// patches per source (seeded), drawn among the patches that SkipNaN and
+	// SkipConstant keep: a source with at least MaxPerSource usable patches
+	// gives exactly MaxPerSource.
 	MaxPerSource int
 	// SkipNaN skips patches with non-finite pixels (counted) instead of failing.
 	SkipNaN bool
@@ -106,7 +108,7 @@ type PatchSet struct {
 	Size    int
 	Patches []Patch
 	Data    []float64 // len(Patches)·Size² row-major
-	Skipped int       // patches skipped for non-finite pixels
+	Skipped int       // patches skipped for non-finite pixels (all of a source's, before PatchConfig.MaxPerSource)
 	// Constant counts the patches skipped as constant (PatchConfig.SkipConstant).
 	Constant int
 }
@@ -192,22 +194,10 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 				}
 			}
 		}
-		if cfg.MaxPerSource > 0 && len(cand) > cfg.MaxPerSource {
-			rng.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
-			cand = cand[:cfg.MaxPerSource]
-			sort.Slice(cand, func(i, j int) bool {
-				a, b := cand[i], cand[j]
-				if a.Map != b.Map {
-					return a.Map < b.Map
-				}
-				if a.Row != b.Row {
-					return a.Row < b.Row
-				}
-				return a.Col < b.Col
-			})
-		}
+		// cut fills buf with patch p (rotated and flipped) and reports
+		// whether its pixels are finite.
 		buf := make([]float64, s*s)
-		for _, p := range cand {
+		cut := func(p Patch) bool {
 			mp := m.Map(p.Map)
 			finite := true
 			for i := 0; i < s; i++ {
@@ -227,16 +217,42 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 					buf[ii*s+jj] = v
 				}
 			}
-			if !finite {
-				if cfg.SkipNaN {
+			return finite
+		}
+		// The patches that the skip options drop are dropped before
+		// MaxPerSource draws its subset, so that the subset holds
+		// MaxPerSource usable patches when the source has that many.
+		if cfg.SkipNaN || cfg.SkipConstant {
+			kept := cand[:0]
+			for _, p := range cand {
+				switch finite := cut(p); {
+				case !finite && cfg.SkipNaN:
 					ps.Skipped++
-					continue
+				case finite && cfg.SkipConstant && constant(buf):
+					ps.Constant++
+				default:
+					kept = append(kept, p)
 				}
-				return nil, fmt.Errorf("%s: patch at map %d, row %d, column %d has non-finite pixels (use the skip option to drop such patches)", src.Name, p.Map, p.Row, p.Col)
 			}
-			if cfg.SkipConstant && constant(buf) {
-				ps.Constant++
-				continue
+			cand = kept
+		}
+		if cfg.MaxPerSource > 0 && len(cand) > cfg.MaxPerSource {
+			rng.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
+			cand = cand[:cfg.MaxPerSource]
+			sort.Slice(cand, func(i, j int) bool {
+				a, b := cand[i], cand[j]
+				if a.Map != b.Map {
+					return a.Map < b.Map
+				}
+				if a.Row != b.Row {
+					return a.Row < b.Row
+				}
+				return a.Col < b.Col
+			})
+		}
+		for _, p := range cand {
+			if !cut(p) {
+				return nil, fmt.Errorf("%s: patch at map %d, row %d, column %d has non-finite pixels (use the skip option to drop such patches)", src.Name, p.Map, p.Row, p.Col)
 			}
 			if win != nil {
 				mean := 0.0
