@@ -95,7 +95,10 @@ type PatchConfig struct {
 }
 
 // Patch locates one patch: source index, map index in that source's batch,
-// top-left corner, rotation (quarter turns) and flip.
+// top-left corner (Row, Col) in the source map, rotation and flip. The
+// stored patch is the Size×Size block at that corner turned by Rot
+// clockwise quarter turns (row 0 at the top: numpy's np.rot90(block,
+// -Rot)), then, when Flip, mirrored left–right (np.fliplr).
 type Patch struct {
 	Source, Map, Row, Col int
 	Rot                   int
@@ -129,8 +132,12 @@ func (ps *PatchSet) Maps(from, to int) *stlayer.Maps {
 }
 
 // CutPatches cuts patches from every map of every source on a regular grid
-// (corners at multiples of Stride; maps are treated as non-periodic, so
-// patches never wrap around). A source without maps (nil, B < 1) or whose
+// (corners at multiples of Stride from the top-left pixel; maps are treated
+// as non-periodic, so patches never wrap around and only patches wholly
+// inside the map are cut: when Stride does not divide M − Size, the last
+// (M − Size) mod Stride rows are in no patch, and likewise for the
+// columns). Patches are ordered by source, map, row, then column; a
+// Tukey window is applied after the rotation and flip. A source without maps (nil, B < 1) or whose
 // Data length is not B·M·N is an error naming it, as are no sources at all.
 func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	if len(srcs) == 0 {
