@@ -480,29 +480,54 @@ func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string) err
 	p.Y.Label.Text = "probability density"
 	lo, hi := plotx.Range(append(append([]float64(nil), target.Data...), synth.Data...), 0)
 	const nb = 60
-	hist := func(x []float64) plotter.XYs {
-		c := make([]float64, nb)
-		for _, v := range x {
-			i := int((v - lo) / (hi - lo) * nb)
-			if i >= 0 && i < nb {
-				c[i]++
-			} else if i == nb {
-				c[nb-1]++
-			}
-		}
-		var xy plotter.XYs
-		for i := range c {
-			if c[i] > 0 {
-				xy = append(xy, plotter.XY{X: lo + (float64(i)+0.5)*(hi-lo)/nb, Y: c[i] / float64(len(x)) / ((hi - lo) / nb)})
-			}
-		}
-		return xy
-	}
-	if err := plotx.AddLines(p, false, tn+" (all)", hist(target.Data), sn+" (all)", hist(synth.Data)); err != nil {
+	if err := plotx.AddLines(p, false, tn+" (all)", histogramSegments(target.Data, lo, hi, nb), sn+" (all)", histogramSegments(synth.Data, lo, hi, nb)); err != nil {
 		return err
 	}
 	setLogScales(p, false, true)
 	return plotx.Save(path, p, 6.5*vg.Inch, 4.5*vg.Inch)
+}
+
+// histogramSegments returns the probability density of x in nb equal bins
+// on [lo, hi] (a value at hi in the last bin, others outside left out) as
+// the polylines through the centres of runs of non-empty bins: an empty
+// bin (density 0, off a log axis) breaks the line instead of being bridged
+// by it, and a non-empty bin between two empty ones is drawn as a
+// horizontal segment across its width.
+func histogramSegments(x []float64, lo, hi float64, nb int) plotx.Segments {
+	if nb < 1 || !(hi > lo) || len(x) == 0 {
+		return nil
+	}
+	w := (hi - lo) / float64(nb)
+	c := make([]float64, nb)
+	for _, v := range x {
+		i := int((v - lo) / (hi - lo) * float64(nb))
+		if i >= 0 && i < nb {
+			c[i]++
+		} else if i == nb {
+			c[nb-1]++
+		}
+	}
+	var segs plotx.Segments
+	var run plotter.XYs
+	flush := func(i int) { // run ends before bin i
+		if len(run) == 1 {
+			y := run[0].Y
+			run = plotter.XYs{{X: lo + float64(i-1)*w, Y: y}, {X: lo + float64(i)*w, Y: y}}
+		}
+		if len(run) > 0 {
+			segs = append(segs, run)
+		}
+		run = nil
+	}
+	for i := range c {
+		if c[i] == 0 {
+			flush(i)
+			continue
+		}
+		run = append(run, plotter.XY{X: lo + (float64(i)+0.5)*w, Y: c[i] / float64(len(x)) / w})
+	}
+	flush(nb)
+	return segs
 }
 
 func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {

@@ -469,34 +469,61 @@ var dashes = [][]vg.Length{
 // glyphs cycles marker shapes.
 var glyphs = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
 
-// AddLines adds one line per (name string, xy plotter.XYs) pair to p, the
-// i-th in Palette(i) with the i-th dash style (solid, dashed, dotted,
-// dash-dotted, …) and, when markers, the i-th marker shape, each with a
-// legend entry ("" for none). Empty series are skipped (their colour is
-// still used up, so that colours stay tied to the position in the list).
+// Segments is one series drawn as separate polylines (one style, one
+// legend entry): the gaps between them are data that are missing (e.g.
+// empty histogram bins on a log axis), which one polyline would bridge.
+type Segments []plotter.XYs
+
+// AddLines adds one line per (name string, xy plotter.XYs or Segments)
+// pair to p, the i-th in Palette(i) with the i-th dash style (solid,
+// dashed, dotted, dash-dotted, …) and, when markers, the i-th marker shape,
+// each with a legend entry ("" for none). Empty series are skipped (their
+// colour is still used up, so that colours stay tied to the position in
+// the list).
 func AddLines(p *plot.Plot, markers bool, series ...any) error {
 	if len(series)%2 != 0 {
 		return fmt.Errorf("plotx.AddLines: want name, xy pairs, got %d arguments", len(series))
 	}
 	for i := 0; i < len(series); i += 2 {
 		name, ok1 := series[i].(string)
-		xy, ok2 := series[i+1].(plotter.XYs)
+		var segs Segments
+		ok2 := true
+		switch v := series[i+1].(type) {
+		case plotter.XYs:
+			segs = Segments{v}
+		case Segments:
+			segs = v
+		default:
+			ok2 = false
+		}
 		if !ok1 || !ok2 {
-			return fmt.Errorf("plotx.AddLines: argument pair %d is %T, %T, want string, plotter.XYs", i/2, series[i], series[i+1])
+			return fmt.Errorf("plotx.AddLines: argument pair %d is %T, %T, want string, plotter.XYs or plotx.Segments", i/2, series[i], series[i+1])
+		}
+		var xy plotter.XYs
+		for _, sg := range segs {
+			xy = append(xy, sg...)
 		}
 		if len(xy) == 0 {
 			continue
 		}
 		k := i / 2
-		l, err := plotter.NewLine(xy)
-		if err != nil {
-			return err
+		var th []plot.Thumbnailer
+		for _, sg := range segs {
+			if len(sg) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(sg)
+			if err != nil {
+				return err
+			}
+			l.Color = Palette(k)
+			l.Width = vg.Points(1.25)
+			l.Dashes = dashes[k%len(dashes)]
+			if th == nil {
+				th = []plot.Thumbnailer{l}
+			}
+			p.Add(l)
 		}
-		l.Color = Palette(k)
-		l.Width = vg.Points(1.25)
-		l.Dashes = dashes[k%len(dashes)]
-		th := []plot.Thumbnailer{l}
-		p.Add(l)
 		if markers {
 			s, err := plotter.NewScatter(xy)
 			if err != nil {

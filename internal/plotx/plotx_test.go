@@ -241,3 +241,29 @@ func TestAddLinesArguments(t *testing.T) {
 		t.Errorf("empty series: %v", err)
 	}
 }
+
+// A Segments series is drawn as separate lines with one legend entry, so
+// that its gaps are not bridged.
+func TestAddLinesSegments(t *testing.T) {
+	p := plot.New()
+	segs := Segments{{{X: 1, Y: 1}, {X: 2, Y: 2}}, {{X: 5, Y: 1}, {X: 6, Y: 1}}}
+	if err := AddLines(p, false, "hist", segs, "other", plotter.XYs{{X: 1, Y: 3}, {X: 6, Y: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	// one legend entry per series: the legend is as tall as that of two plain series
+	q := plot.New()
+	if err := AddLines(q, false, "a", plotter.XYs{{X: 1, Y: 1}, {X: 2, Y: 2}}, "b", plotter.XYs{{X: 1, Y: 3}, {X: 6, Y: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	c := draw.New(vgimg.New(4*vg.Inch, 3*vg.Inch))
+	if h, want := p.Legend.Rectangle(c).Size().Y, q.Legend.Rectangle(c).Size().Y; h != want {
+		t.Errorf("legend height %v, want %v (one entry per series)", h, want)
+	}
+	// the x range covers both segments
+	if p.X.Min != 1 || p.X.Max != 6 {
+		t.Errorf("x range [%g, %g], want [1, 6]", p.X.Min, p.X.Max)
+	}
+	if err := AddLines(p, false, "bad", []float64{1}); err == nil || !strings.Contains(err.Error(), "plotx.Segments") {
+		t.Errorf("wrong series type: %v, want an error naming plotter.XYs or plotx.Segments", err)
+	}
+}
