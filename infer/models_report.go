@@ -258,39 +258,10 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		return err
 	}
 	if len(rep.Metrics) > 0 {
-		rp := plot.New()
-		rp.Title.Text = fmt.Sprintf("r(k) of each estimate with its truth\n(markers: bins where the component holds ≥ %.0f %% of the power)", 100*DominantFraction)
-		rp.X.Label.Text = "k (cycles per map)"
-		rp.Y.Label.Text = "r(k)"
-		pt := IsoPowerSpectrum(truth.Map(0), m, n)
-		if len(pt.K) > 0 {
-			if err := plotx.RefLine(rp, pt.K[0], pt.K[len(pt.K)-1], 0.8); err != nil {
-				return err
-			}
+		rp, err := modelSepRPlot(IsoPowerSpectrum(truth.Map(0), m, n).K, rep.Metrics)
+		if err != nil {
+			return err
 		}
-		for c, mc := range rep.Metrics {
-			if len(mc.R) != len(pt.K) {
-				continue // not the metrics of these maps
-			}
-			if err := addStyledLine(rp, mc.Name, validXY(pt.K, mc.R, false), plotx.Palette(c), false); err != nil {
-				return err
-			}
-			var dom plotter.XYs
-			for b, r := range mc.R {
-				if b < len(mc.PowerFraction) && mc.PowerFraction[b] >= DominantFraction && r != -1 && !math.IsNaN(r) {
-					dom = append(dom, plotter.XY{X: pt.K[b], Y: r})
-				}
-			}
-			if len(dom) > 0 {
-				sc, err := plotter.NewScatter(dom)
-				if err != nil {
-					return err
-				}
-				sc.Color, sc.Shape, sc.Radius = plotx.Palette(c), draw.CircleGlyph{}, vg.Points(3)
-				rp.Add(sc)
-			}
-		}
-		setLogScales(rp, true, false)
 		if err := plotx.Save(filepath.Join(dir, "r.png"), rp, 7.5*vg.Inch, 4.8*vg.Inch); err != nil {
 			return err
 		}
@@ -458,6 +429,53 @@ func GeometricPSCompare(synth, target *stlayer.Maps) GeometricPS {
 		}
 	}
 	return g
+}
+
+// modelSepRPlot draws r.png of a learned-model separation: r(k) of each
+// estimate with its truth (solid, markers in the bins where the component
+// holds ≥ DominantFraction of the power) and r(k) of the data itself with
+// that truth (dashed: what any bin-by-bin filter of the data reaches,
+// SepComponentMetrics.RData), on the bin centres k, with a dotted line at
+// r = 0.8 named in the title. Metrics whose bins are not k's are skipped.
+func modelSepRPlot(k []float64, metrics []SepComponentMetrics) (*plot.Plot, error) {
+	rp := plot.New()
+	rp.Title.Text = fmt.Sprintf("r(k) of each estimate (solid) and of the data (dashed) with the truth\n(markers: bins where the component holds ≥ %.0f %% of the power; dotted: r = 0.8)", 100*DominantFraction)
+	rp.X.Label.Text = "k (cycles per map)"
+	rp.Y.Label.Text = "r(k)"
+	if len(k) > 0 {
+		if err := plotx.RefLine(rp, k[0], k[len(k)-1], 0.8); err != nil {
+			return nil, err
+		}
+	}
+	for c, mc := range metrics {
+		if len(mc.R) != len(k) {
+			continue // not the metrics of these maps
+		}
+		if err := addStyledLine(rp, mc.Name, validXY(k, mc.R, false), plotx.Palette(c), false); err != nil {
+			return nil, err
+		}
+		if len(mc.RData) == len(k) {
+			if err := addStyledLine(rp, "data vs true "+mc.Name, validXY(k, mc.RData, false), plotx.Palette(c), true); err != nil {
+				return nil, err
+			}
+		}
+		var dom plotter.XYs
+		for b, r := range mc.R {
+			if b < len(mc.PowerFraction) && mc.PowerFraction[b] >= DominantFraction && r != -1 && !math.IsNaN(r) {
+				dom = append(dom, plotter.XY{X: k[b], Y: r})
+			}
+		}
+		if len(dom) > 0 {
+			sc, err := plotter.NewScatter(dom)
+			if err != nil {
+				return nil, err
+			}
+			sc.Color, sc.Shape, sc.Radius = plotx.Palette(c), draw.CircleGlyph{}, vg.Points(3)
+			rp.Add(sc)
+		}
+	}
+	setLogScales(rp, true, false)
+	return rp, nil
 }
 
 // addStyledLine adds a line of colour col (dashed when dashed) with a legend
