@@ -153,7 +153,8 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 // stacked pixels or, with cfg.Independent, as K successive single-map runs.
 // In independent mode the Result sums losses, iterations, evaluations and
 // times over the runs, History holds the summed loss per iteration (a run that
-// stopped early contributes its last loss), and Progress reports carry the
+// stopped early contributes its last loss, one without an iteration its
+// loss at every iteration), and Progress reports carry the
 // map index in Run. On cancellation or divergence the maps finished so far and
 // the current one are returned, the remaining ones are their starting maps;
 // Result.MapsDone and Result.MapIters say which maps were worked on and how
@@ -185,6 +186,7 @@ func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg Gen
 	}
 	mn := x0.M * x0.N
 	out := &Result{Maps: &stlayer.Maps{B: k, M: x0.M, N: x0.N, Data: slices.Clone(x0.Data)}, Status: "independent", MapIters: make([]int, k)}
+	flat := 0.0 // summed loss of the runs without an iteration
 	for b := 0; b < k; b++ {
 		sc := cfg.SynthConfig
 		if p := cfg.Progress; p != nil {
@@ -203,17 +205,32 @@ func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg Gen
 			out.Evals += r.Evals
 			out.EvalTime += r.EvalTime
 			out.Elapsed += r.Elapsed
-			out.History = addHistory(out.History, r.History)
+			if len(r.History) == 0 {
+				// No iteration (e.g. a start at a stationary point): the
+				// map's loss is the same at every iteration of the sum.
+				flat += r.Loss
+			} else {
+				out.History = addHistory(out.History, r.History)
+			}
 			if r.Status != "" {
 				out.Status = r.Status
 			}
 		}
 		if err != nil {
+			addFlat(out.History, flat)
 			return out, fmt.Errorf("map %d: %w", b, err)
 		}
 		out.MapsDone = b + 1
 	}
+	addFlat(out.History, flat)
 	return out, nil
+}
+
+// addFlat adds v to every entry of h.
+func addFlat(h []float64, v float64) {
+	for i := range h {
+		h[i] += v
+	}
 }
 
 // addHistory adds the per-iteration losses h to acc, extending the shorter of
