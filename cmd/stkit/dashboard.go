@@ -73,13 +73,14 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 		} else {
 			p.Y.Label.Text = "Re value"
 		}
+		keyOf, nameOf, what := dashboardGroups(lab, idx)
 		groups := map[int]plotter.XYs{}
 		for _, i := range idx {
 			v := real(row[i])
 			if allPos {
 				v = cmplxAbs(row[i])
 			}
-			l := lab.Get(i, "l1")
+			l := keyOf(i)
 			groups[l] = append(groups[l], plotter.XY{X: x(i), Y: v})
 		}
 		keys := make([]int, 0, len(groups))
@@ -87,7 +88,7 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 			keys = append(keys, k)
 		}
 		sort.Ints(keys)
-		p.X.Label.Text += fmt.Sprintf(" (points offset by l1: ±%.2g)", 0.06*float64(len(keys)-1)/2)
+		p.X.Label.Text += fmt.Sprintf(" (points offset by %s: ±%.2g)", what, 0.06*float64(len(keys)-1)/2)
 		if len(keys) < 2 {
 			p.X.Label.Text = xname
 		}
@@ -105,8 +106,8 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 			s.GlyphStyle.Shape = draw.CircleGlyph{}
 			s.GlyphStyle.Radius = vg.Points(2)
 			p.Add(s)
-			if k >= 0 && len(keys) <= 8 {
-				p.Legend.Add(fmt.Sprintf("l1=%d", k), s)
+			if name := nameOf(k); name != "" && len(keys) <= 8 {
+				p.Legend.Add(name, s)
 			}
 		}
 		if allPos {
@@ -129,6 +130,35 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 		}
 	}
 	return plotx.SaveGridTitled(path, title, grid, vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+0.4*vg.Inch)
+}
+
+// dashboardGroups says how statsDashboard colours the coefficients idx of
+// one class: by orientation l1 where the class has one ("l1=0", …), else
+// by the phase harmonics (p1, p2) where those vary (WPH's scaling moments
+// L: "p1=0,p2=1", …), else as one group without a legend entry (name "").
+// what names the grouping for the x label ("l1", "(p1, p2)" or "").
+func dashboardGroups(lab *stlayer.Labels, idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string) {
+	hasL1, pVaries := false, false
+	for _, i := range idx {
+		hasL1 = hasL1 || lab.Get(i, "l1") >= 0
+		pVaries = pVaries || lab.Get(i, "p1") != lab.Get(idx[0], "p1") || lab.Get(i, "p2") != lab.Get(idx[0], "p2")
+	}
+	switch {
+	case hasL1:
+		return func(i int) int { return lab.Get(i, "l1") }, func(k int) string {
+			if k < 0 {
+				return ""
+			}
+			return fmt.Sprintf("l1=%d", k)
+		}, "l1"
+	case pVaries:
+		const base = 1 << 16
+		return func(i int) int { return lab.Get(i, "p1")*base + lab.Get(i, "p2") }, func(k int) string {
+			return fmt.Sprintf("p1=%d,p2=%d", k/base, k%base)
+		}, "(p1, p2)"
+	default:
+		return func(int) int { return 0 }, func(int) string { return "" }, ""
+	}
 }
 
 func cmplxAbs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }
