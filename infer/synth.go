@@ -42,9 +42,19 @@ type Progress struct {
 
 // Result is the outcome of an optimisation.
 type Result struct {
+	// Maps are the maps of the lowest loss evaluated, Loss that loss
+	// (summed over the maps of the batch). Line-search points count: Loss
+	// can be below the last History entry when a point evaluated after the
+	// last iteration was lower. InitialLoss is the loss of the starting maps.
 	Maps        *stlayer.Maps
 	Loss        float64
 	InitialLoss float64
+	// Iters counts the L-BFGS iterations (the start excluded), Evals the
+	// loss-and-gradient evaluations, line searches included. Status is
+	// gonum's stopping status ("IterationLimit" at Steps,
+	// "FunctionEvaluationLimit" at MaxEvals, "FunctionConvergence" at
+	// RelTol), "interrupted", "diverged" or, from Generate in independent
+	// mode, the last run's.
 	Iters       int
 	Evals       int
 	Status      string
