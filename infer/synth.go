@@ -55,9 +55,9 @@ type Result struct {
 	// "FunctionEvaluationLimit" at MaxEvals, "FunctionConvergence" at
 	// RelTol), "interrupted", "diverged" or, from Generate in independent
 	// mode, the last run's.
-	Iters       int
-	Evals       int
-	Status      string
+	Iters  int
+	Evals  int
+	Status string
 	// History holds the loss after each iteration (the starting point
 	// excluded).
 	History []float64
