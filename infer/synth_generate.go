@@ -109,6 +109,13 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 // engine eng: the statistic term (target = mean of Φ over the target maps,
 // weights cfg.Weights) plus the optional power-spectrum and histogram terms.
 //
+// With several target maps every synthesised map is matched to that mean on
+// its own: the loss of a batch is the sum of its maps' losses, not a
+// constraint on the batch mean of Φ (Cheng's ensemble=True, the
+// mean-field model of CMBSCAT). The power-spectrum term's target is the
+// mean over the target maps of their log spectra, the histogram term's the
+// quantiles of all their pixels pooled, in units of the pooled std.
+//
 // Non-finite PSWeight or HistWeight, a HistWeight > 0 with a constant target
 // (the histogram term is in units of the target's pixel std), and the input
 // errors of NewTarget and NewPowerSpectrumTerm are input errors
