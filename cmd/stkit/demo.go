@@ -123,6 +123,28 @@ type demoSummary struct {
 	Images    [][2]string // (caption, relative path)
 	Files     [][2]string // (what, relative path)
 	Processes []demoProcess
+	// Interrupted is the step stopped by Ctrl-C (SIGINT) or SIGTERM ("" if
+	// none): no later step is run.
+	Interrupted string
+}
+
+// outcome says how the demo ended and after how long, for the last line of
+// the run and index.html.
+func (s *demoSummary) outcome() string {
+	secs := time.Since(s.Started).Seconds()
+	if s.Interrupted != "" {
+		return fmt.Sprintf("stopped after %.0f s: interrupted (Ctrl-C) in step %s; the later steps were not run", secs, s.Interrupted)
+	}
+	var failed []string
+	for _, st := range s.Steps {
+		if st.Err != "" {
+			failed = append(failed, st.Name)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Sprintf("finished in %.0f s with %d failed step(s): %s", secs, len(failed), strings.Join(failed, "; "))
+	}
+	return fmt.Sprintf("done in %.0f s", secs)
 }
 
 type demoStepResult struct {
@@ -151,6 +173,9 @@ func demo(g *globals, o demoOpts) error {
 		r := demoStepResult{Name: name, Seconds: time.Since(t0).Seconds()}
 		if err != nil {
 			r.Err = err.Error()
+			if interruptSeen.Load() {
+				sum.Interrupted = name
+			}
 		}
 		sum.Steps = append(sum.Steps, r)
 		return err
@@ -260,7 +285,7 @@ func writeDemoIndex(g *globals, o demoOpts, sum *demoSummary) error {
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}figure{margin:1.5em 0}
 figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><body>
 <h1>stkit demo</h1>`)
-	fmt.Fprintf(&b, "<p>Run %s, total %.0f s. Processes:</p><ul>", html.EscapeString(sum.Started.Format(time.RFC1123)), time.Since(sum.Started).Seconds())
+	fmt.Fprintf(&b, "<p>Run %s: %s. Processes:</p><ul>", html.EscapeString(sum.Started.Format(time.RFC1123)), html.EscapeString(sum.outcome()))
 	for _, p := range sum.Processes {
 		fmt.Fprintf(&b, "<li><b>%s</b>: %s</li>", html.EscapeString(p.name), html.EscapeString(p.about))
 	}
@@ -297,7 +322,7 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 	if err := checkpoints.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "\nstkit demo: done in %.0f s\n\n", time.Since(sum.Started).Seconds())
+	fmt.Fprintf(g.stdout, "\nstkit demo: %s\n\n", sum.outcome())
 	printPairs(g.stdout, "", sum.Numbers)
 	fmt.Fprintln(g.stdout)
 	files := append([][2]string{{"overview (open in a browser)", "index.html"}}, sum.Files...)

@@ -24,9 +24,17 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 	run := path("run")
 	failed := false
 	// A step that fails is recorded and the demo goes on with what does not
-	// depend on it; the exit status reports the failure at the end.
+	// depend on it; the exit status reports the failure at the end. A step
+	// stopped by Ctrl-C stops the demo: no later step is run.
 	do := func(name string, fn func() error) bool {
+		if sum.Interrupted != "" {
+			return false
+		}
 		if err := step(name, fn); err != nil {
+			if sum.Interrupted != "" {
+				fmt.Fprintf(g.stderr, "demo: %s: %v\n", name, err)
+				return false
+			}
 			fmt.Fprintf(g.stderr, "demo: %s failed: %v\n", name, err)
 			failed = true
 			return false
@@ -148,6 +156,10 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 	}
 	if err := writeDemoIndex(g, o, sum); err != nil {
 		return err
+	}
+	if sum.Interrupted != "" {
+		return fmt.Errorf("demo interrupted in step %s; the outputs of the steps before it are in %s (overview: %s); run the whole demo again with `stkit demo -o %s --force`",
+			sum.Interrupted, o.out, filepath.Join(o.out, "index.html"), o.out)
 	}
 	if failed {
 		return fmt.Errorf("some demo steps failed (see above and %s)", filepath.Join(o.out, "index.html"))

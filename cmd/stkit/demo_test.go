@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A tiny demo runs end to end: every step succeeds and index.html shows the
@@ -91,4 +92,41 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// Ctrl-C during the demo's training stops the demo: train saves its
+// checkpoint, no later step runs (before, the demo went on with the steps
+// that did not need the run, and an interrupted synthesis went on to the
+// separation), and the last lines say it was interrupted, where the outputs
+// are and how to start again, not "done".
+func TestDemoInterruptStops(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	h := startHelper(t, "demo", "-o", dir, "--size", "32", "--patches", "24", "--epochs", "100000", "--steps", "6")
+	if !h.waitFor(func() bool { return strings.Contains(h.stderr.String(), "epoch 1/100000") }, 90*time.Second) {
+		t.Fatalf("the demo did not reach its first training epoch\n%s", tail(h.stderr.String(), 1500))
+	}
+	if err := h.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	code := h.exitCode(t, 60*time.Second)
+	errs := h.stderr.String()
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, tail(errs, 1500))
+	}
+	for _, want := range []string{
+		"demo: 3. train the VAE with a Gaussian-mixture prior: interrupted after epoch",
+		"demo interrupted in step 3. train the VAE with a Gaussian-mixture prior; the outputs of the steps before it are in " + dir,
+		"run the whole demo again with `stkit demo -o " + dir + " --force`",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q\n%s", want, tail(errs, 1500))
+		}
+	}
+	if strings.Contains(errs, "== 4.") || strings.Contains(errs, "failed") {
+		t.Errorf("the demo went on after the interrupted step\n%s", tail(errs, 1500))
+	}
+	idx, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil || !strings.Contains(string(idx), "interrupted (Ctrl-C) in step 3.") {
+		t.Errorf("index.html does not say the demo was interrupted (%v)", err)
+	}
 }

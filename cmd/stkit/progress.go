@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -179,6 +180,10 @@ func endBarAt(bar interface {
 	_ = bar.Finish()
 }
 
+// interruptSeen is set when an interruptible command has received its
+// Ctrl-C (SIGINT) or SIGTERM.
+var interruptSeen atomic.Bool
+
 // interruptible returns a context cancelled by the first Ctrl-C (SIGINT) or
 // SIGTERM, so that a long command can save its current state before exiting;
 // it then prints on w that it is stopping and what it saves (saving, e.g.
@@ -186,6 +191,10 @@ func endBarAt(bar interface {
 // (the default action, restored after the first): every write is atomic, so
 // that loses what was being saved, never a complete file. The returned
 // function releases the signals; call it when the work is done.
+//
+// The first signal also sets interruptSeen, so that a command that runs
+// others (stkit demo) stops after the one interrupted instead of going on
+// with the next.
 func interruptible(w io.Writer, saving string) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)
@@ -195,6 +204,7 @@ func interruptible(w io.Writer, saving string) (context.Context, context.CancelF
 		select {
 		case s := <-ch:
 			signal.Stop(ch)
+			interruptSeen.Store(true)
 			fmt.Fprintf(w, "\nstkit: %v: stopping, %s (press Ctrl-C again to quit at once, without saving)\n", s, saving)
 			cancel()
 		case <-done:
