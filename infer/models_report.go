@@ -236,7 +236,7 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 	ps := plot.New()
 	ps.Title.Text = "isotropic power spectra (solid: estimate, dashed: truth)"
 	ps.X.Label.Text = "k (cycles per map)"
-	ps.Y.Label.Text = "P(k)"
+	ps.Y.Label.Text = psAxisLabel
 	pd := IsoPowerSpectrum(data.Map(0), m, n)
 	if err := addStyledLine(ps, "data", plotx.XY(pd.K, pd.P, true), plotx.Palette(7), false); err != nil {
 		return err

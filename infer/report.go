@@ -396,6 +396,11 @@ func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) erro
 	return plotx.SaveGridTitled(path, title, rows, vg.Length(cols)*3.4*vg.Inch, 6.6*vg.Inch)
 }
 
+// psAxisLabel labels the power axis of the reports' spectrum plots with
+// IsoPowerSpectrum's normalisation (white noise of variance σ² has P = σ²;
+// P has the map's units squared times pixels).
+const psAxisLabel = "P(k) = mean |FFT x|² / MN"
+
 // binCentres returns the geometric centres of the bins of edges.
 func binCentres(edges []float64) []float64 {
 	k := make([]float64, max(0, len(edges)-1))
@@ -411,7 +416,7 @@ func plotSpectra(path string, vm *ValidationMetrics, tn, sn string) error {
 	p := plot.New()
 	p.Title.Text = "isotropic power spectrum"
 	p.X.Label.Text = "k (cycles per map)"
-	p.Y.Label.Text = "P(k)"
+	p.Y.Label.Text = psAxisLabel
 	if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(k, vm.PSTarget, true), sn+" (mean)", plotx.XY(k, vm.PSSynth, true)); err != nil {
 		return err
 	}

@@ -425,7 +425,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	p := plot.New()
 	p.Title.Text = "isotropic power spectra"
 	p.X.Label.Text = "k (cycles per map)"
-	p.Y.Label.Text = "P(k)"
+	p.Y.Label.Text = psAxisLabel
 	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated sep", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
 	if sm.PSSamples != nil {
 		lines = append(lines, "samples (mean)", plotx.XY(k, sm.PSSamples, true))
