@@ -77,6 +77,7 @@ func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) er
 	for i := range plots {
 		for j := range plots[i] {
 			if plots[i][j] != nil {
+				alignLegendTop(plots[i][j], canvases[i][j])
 				plots[i][j].Draw(canvases[i][j])
 			}
 		}
@@ -157,6 +158,23 @@ func PlaceLegend(p *plot.Plot, c draw.Canvas) bool {
 		return true
 	}
 	return false
+}
+
+// alignLegendTop sets the vertical offset of a top legend of p (drawn on
+// canvas c) so that its top is the top of the data area. gonum draws the
+// legend from the top of the canvas below p's own title, but plot.Align
+// gives a panel whose title has fewer lines than its row neighbours' the
+// extra height above its data area: without the offset its legend started
+// that much above the data, between the title and the axes.
+func alignLegendTop(p *plot.Plot, c draw.Canvas) {
+	if !p.Legend.Top {
+		return
+	}
+	top := c.Max.Y
+	if p.Title.Text != "" {
+		top -= p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+	}
+	p.Legend.YOffs = min(0, p.DataCanvas(c).Max.Y-top)
 }
 
 // dataPoints returns the positions of p's data in normalised axis units

@@ -267,3 +267,41 @@ func TestAddLinesSegments(t *testing.T) {
 		t.Errorf("wrong series type: %v, want an error naming plotter.XYs or plotx.Segments", err)
 	}
 }
+
+// In a row of panels whose titles have different line counts, plot.Align
+// leaves the extra height above the data area of the panel with the shorter
+// title, and gonum draws a top legend from just below the title: the legend
+// started above the data area. alignLegendTop moves it down to the data
+// area's top.
+func TestAlignLegendTop(t *testing.T) {
+	mk := func(title string) *plot.Plot {
+		p := plot.New()
+		p.Title.Text = title
+		if err := AddLines(p, false, "a", plotter.XYs{{X: 1, Y: 1}, {X: 2, Y: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		p.Legend.Top = true
+		return p
+	}
+	one, two := mk("one line"), mk("two\nlines")
+	plots := [][]*plot.Plot{{one, two}}
+	dc := draw.New(vgimg.New(8*vg.Inch, 3*vg.Inch))
+	cs := plot.Align(plots, draw.Tiles{Rows: 1, Cols: 2}, dc)
+	for j, p := range plots[0] {
+		alignLegendTop(p, cs[0][j])
+		top := cs[0][j].Max.Y - p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y - p.Title.Padding
+		got := top + p.Legend.YOffs
+		if want := p.DataCanvas(cs[0][j]).Max.Y; math.Abs(float64(got-want)) > 1e-9 {
+			t.Errorf("panel %d: legend top at %v, data area top at %v", j, got, want)
+		}
+	}
+	if !(one.Legend.YOffs < -vg.Points(5)) {
+		t.Errorf("one-line title beside a two-line one: legend offset %v, want about one title line down", one.Legend.YOffs)
+	}
+	bottom := mk("x")
+	bottom.Legend.Top = false
+	alignLegendTop(bottom, cs[0][0])
+	if bottom.Legend.YOffs != 0 {
+		t.Errorf("bottom legend moved by %v", bottom.Legend.YOffs)
+	}
+}
