@@ -21,7 +21,10 @@ type SynthConfig struct {
 	// History is the L-BFGS memory (≤ 0: 20, PyWPH/scipy's maxcor).
 	History int
 	// RelTol stops when the loss falls below RelTol × the initial loss (default
-	// 0: iterate until Steps, as the reference codes effectively do).
+	// 0: iterate until Steps, as the reference codes effectively do). It
+	// must be finite and ≥ 0. It is a ratio of losses, not of their square
+	// roots: scatspectra's tol_optim 1e-3 on sqrt(L) is RelTol 1e-6 when the
+	// initial loss stands in for its L_null.
 	RelTol float64
 	// MaxEvals caps loss evaluations (≤ 0: 4·Steps+20).
 	MaxEvals int
@@ -125,13 +128,17 @@ type Objective interface {
 // ctx.Err().
 //
 // A nil loss, starting maps that are nil, empty, whose Data length is not
-// B·M·N or that hold non-finite pixels are input errors (ErrModelInput).
+// B·M·N or that hold non-finite pixels, and a negative, NaN or infinite
+// RelTol are input errors (ErrModelInput).
 func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthConfig) (*Result, error) {
 	if loss == nil {
 		return nil, inputErrorf("no loss (nil)")
 	}
 	if err := checkFiniteMaps("starting maps", x0, 0); err != nil {
 		return nil, err
+	}
+	if !(cfg.RelTol >= 0) || math.IsInf(cfg.RelTol, 1) {
+		return nil, inputErrorf("relative tolerance %v: want a finite value ≥ 0 (0: run all the iterations; SynthConfig.RelTol)", cfg.RelTol)
 	}
 	cfg.defaults()
 	start := time.Now()
