@@ -21,8 +21,23 @@ import (
 // scale difference. title heads the figure. Scale axes have integer ticks;
 // the moduli are on log axes (plotx.LogTicks), the phases in radians.
 func scovDashboard(path, title string, r *scov.Result) error {
+	grid, err := scovDashboardPlots(r)
+	if err != nil {
+		return err
+	}
+	return plotx.SaveGridTitled(path, title, grid, 12*vg.Inch, 13*vg.Inch)
+}
+
+// noScovData ends the title of a dashboard panel with nothing to draw.
+const noScovData = "\n(nothing to draw: all values 0 or undefined, e.g. a constant map)"
+
+// scovDashboardPlots builds scovDashboard's 3×2 panels. A panel without
+// any point (P00 = 0 or C01, C11 = 0 everywhere: a constant map) says so
+// in its title (noScovData) instead of showing bare axes.
+func scovDashboardPlots(r *scov.Result) ([][]*plot.Plot, error) {
 	J, L := r.J, r.L
 	var logPanels []*plot.Plot
+	points := map[*plot.Plot]int{}
 	mk := func(title, xl, yl string, logY bool) *plot.Plot {
 		p := plot.New()
 		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xl, yl
@@ -36,6 +51,7 @@ func scovDashboard(path, title string, r *scov.Result) error {
 		if len(xy) == 0 {
 			return nil
 		}
+		points[p] += len(xy)
 		l, s, err := plotter.NewLinePoints(xy)
 		if err != nil {
 			return err
@@ -60,10 +76,10 @@ func scovDashboard(path, title string, r *scov.Result) error {
 			}
 		}
 		if err := line(pw, a, l, fmt.Sprintf("l=%d", l)); err != nil {
-			return err
+			return nil, err
 		}
 		if err := line(sp, b, l, fmt.Sprintf("l=%d", l)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	// isotropic complex C01 at Δl = 0: mean over l1 of C01[j1,j2,l1,l1]
@@ -94,10 +110,10 @@ func scovDashboard(path, title string, r *scov.Result) error {
 			b = append(b, plotter.XY{X: float64(j2 - j1), Y: cmplx.Phase(v)})
 		}
 		if err := line(m3, a, j1, fmt.Sprintf("j1=%d", j1)); err != nil {
-			return err
+			return nil, err
 		}
 		if err := line(p3, b, j1, ""); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	m4 := mk("S4 = C11 iso (j1<j2≤j3, Δl=0): modulus", "j3 − j1 (points offset by 0.05·j1)", "|C11|", true)
@@ -115,17 +131,27 @@ func scovDashboard(path, title string, r *scov.Result) error {
 				y = append(y, plotter.XY{X: float64(j3-j1) + 0.05*float64(j1), Y: cmplx.Phase(v)})
 			}
 		}
+		points[m4] += len(x)
+		points[p4] += len(y)
 		if err := scatter(m4, x, a, fmt.Sprintf("j2−j1=%d", a)); err != nil {
-			return err
+			return nil, err
 		}
 		if err := scatter(p4, y, a, ""); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, p := range logPanels {
 		plotx.SetLog(p, false, true)
 	}
-	return plotx.SaveGridTitled(path, title, [][]*plot.Plot{{pw, sp}, {m3, p3}, {m4, p4}}, 12*vg.Inch, 13*vg.Inch)
+	grid := [][]*plot.Plot{{pw, sp}, {m3, p3}, {m4, p4}}
+	for _, row := range grid {
+		for _, p := range row {
+			if points[p] == 0 {
+				p.Title.Text += noScovData
+			}
+		}
+	}
+	return grid, nil
 }
 
 func scatter(p *plot.Plot, xy plotter.XYs, i int, name string) error {
