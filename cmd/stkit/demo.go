@@ -65,10 +65,10 @@ and write everything to the output folder with an index.html that shows every
 PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 	o := demoOpts{}
 	fs.StringVar(&o.out, "o", "stkit-demo", "output folder")
-	fs.IntVar(&o.size, "size", 64, "patch size in pixels (power of two, ≥ 32)")
-	fs.IntVar(&o.patches, "patches", 200, "patches per process")
-	fs.IntVar(&o.epochs, "epochs", 40, "VAE training epochs")
-	fs.IntVar(&o.steps, "steps", 150, "L-BFGS iterations of the synthesis and separation steps")
+	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32)")
+	fs.IntVar(&o.patches, "patches", demoDefaultPatches, "patches per process")
+	fs.IntVar(&o.epochs, "epochs", demoDefaultEpochs, "VAE training epochs")
+	fs.IntVar(&o.steps, "steps", demoDefaultSteps, "L-BFGS iterations of the synthesis and separation steps")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fs.StringVar(&o.kind, "kind", "scov", "features: the isotropic synthesis vector of this family (scov or wst)")
 	force := fs.Bool("force", false, "replace an earlier demo in the output folder (only the demo's own files and folders are removed)")
@@ -109,6 +109,70 @@ PNG and the key numbers. --size, --patches and --epochs scale it up.`)
 		fmt.Fprintf(g.stderr, "demo: replaced the earlier demo in %s\n", o.out)
 	}
 	return demo(g, o)
+}
+
+// Default settings of stkit demo (its flags' defaults).
+const (
+	demoDefaultSize    = 64
+	demoDefaultPatches = 200
+	demoDefaultEpochs  = 40
+	demoDefaultSteps   = 150
+)
+
+// defaults reports whether the demo runs at its default scale (the one
+// whose run time the help and the start line state).
+func (o demoOpts) defaults() bool {
+	return o.size == demoDefaultSize && o.patches == demoDefaultPatches && o.epochs == demoDefaultEpochs && o.steps == demoDefaultSteps
+}
+
+// mapsPerProcess is the number of maps of side 2·size generated per process
+// for the requested patches (stride size/2 → 9 patches per map).
+func (o demoOpts) mapsPerProcess() int {
+	const perMap = 9
+	return (o.patches + perMap - 1) / perMap
+}
+
+// demoAbout says what a demo step does and why (printed under its header);
+// name is the step's name, "N. …".
+func demoAbout(o demoOpts, name string) string {
+	side := 2 * o.size
+	nmaps := o.mapsPerProcess()
+	k := len(demoProcesses)
+	switch strings.SplitN(name, ".", 2)[0] {
+	case "1":
+		var b strings.Builder
+		fmt.Fprintf(&b, "Maps of %d processes with different non-Gaussian structure; step 4 must tell them apart without being told which is which:\n", k)
+		for _, p := range demoProcesses {
+			fmt.Fprintf(&b, "  %-10s %s\n", p.name, p.about)
+		}
+		fmt.Fprintf(&b, "%d maps of %d×%d per process (for %d patches), and 2 held-out maps of %d×%d per process that no step trains on (step 7 mixes two of them).",
+			nmaps, side, side, o.patches, o.size, o.size)
+		return b.String()
+	case "2":
+		return fmt.Sprintf("Cut %d×%d patches (every %d pixels) and compute each patch's ST feature vector (the isotropic %s synthesis vector):\n"+
+			"the statistics that the VAE clusters and the component models describe. Then stkit stats draws the dashboard of one patch per process.",
+			o.size, o.size, o.size/2, o.kind)
+	case "3":
+		return fmt.Sprintf("Train a VAE on the feature vectors, without the process labels, with a latent prior of %d Gaussians: each is to become one\n"+
+			"component (a cluster of patches). Per epoch: loss on the training patches (lower is better; rec = reconstruction,\n"+
+			"gauss and cat = the latent and cluster terms) and val = the same loss on the 10 %% of patches held out from training.", k)
+	case "4":
+		return fmt.Sprintf("Assign each patch to its most probable component and compare with the process it was cut from (known here, unknown in\n"+
+			"real data). Best-match accuracy: the fraction of patches in the component matched to their process (1 = perfect, about\n"+
+			"1/%d for a random assignment).", k)
+	case "5":
+		return "Turn each component into an ST model: decode latents of the component into feature vectors and keep their mean, spread\n" +
+			"and covariance (stkit export). Steps 6 and 7 use only these models, not the patches."
+	case "6":
+		return fmt.Sprintf("From each component's model alone, synthesise a new %d×%d map whose ST statistics match a draw of the model (%d L-BFGS\n"+
+			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).",
+			o.size, o.size, o.steps)
+	case "7":
+		return fmt.Sprintf("Add a held-out %s map and a held-out %s map (never seen in training) and split the sum using only it and the\n"+
+			"two matching components' models; the true maps only score the result (pixel correlation with the truth: 1 = perfect;\n"+
+			"start = the Wiener-filter first guess; r(k) = correlation per Fourier scale).", demoProcesses[1].name, demoProcesses[2].name)
+	}
+	return ""
 }
 
 // demoOutputs are the files and folders a demo writes into its output folder
@@ -158,6 +222,16 @@ func demo(g *globals, o demoOpts) error {
 		return err
 	}
 	sum := &demoSummary{Started: time.Now(), Processes: demoProcesses}
+	where := o.out
+	if abs, err := filepath.Abs(o.out); err == nil {
+		where = abs
+	}
+	took := ""
+	if o.defaults() {
+		took = ", about a minute on 2 cores"
+	}
+	fmt.Fprintf(g.stderr, "stkit demo: the whole stkit pipeline in 7 steps on %d built-in synthetic processes (no data files needed)%s.\n", len(demoProcesses), took)
+	fmt.Fprintf(g.stderr, "Writing to %s (-o to change). Each step prints the stkit command it runs; the end lists the same commands for your own maps.\n", where)
 	rel := func(p string) string {
 		r, err := filepath.Rel(o.out, p)
 		if err != nil {
@@ -168,9 +242,13 @@ func demo(g *globals, o demoOpts) error {
 	path := func(parts ...string) string { return filepath.Join(append([]string{o.out}, parts...)...) }
 	step := func(name string, fn func() error) error {
 		fmt.Fprintf(g.stderr, "\n== %s\n", name)
+		if about := demoAbout(o, name); about != "" {
+			fmt.Fprintln(g.stderr, about)
+		}
 		t0 := time.Now()
 		err := fn()
 		r := demoStepResult{Name: name, Seconds: time.Since(t0).Seconds()}
+		fmt.Fprintf(g.stderr, "(step %s took %.1f s)\n", strings.SplitN(name, ".", 2)[0], r.Seconds)
 		if err != nil {
 			r.Err = err.Error()
 			if interruptSeen.Load() {
@@ -193,8 +271,7 @@ func demo(g *globals, o demoOpts) error {
 	// requested patches (stride size/2 → 9 patches per map), plus held-out
 	// maps for the separation test.
 	side := 2 * o.size
-	perMap := 9
-	nmaps := (o.patches + perMap - 1) / perMap
+	nmaps := o.mapsPerProcess()
 	var dataFiles []string
 	if err := step("1. generate synthetic maps", func() error {
 		if err := os.MkdirAll(path("data"), 0o755); err != nil {
@@ -229,11 +306,13 @@ func demo(g *globals, o demoOpts) error {
 			}
 			row = append(row, &stlayer.Maps{B: 1, M: side, N: side, Data: m.Map(0)})
 			sum.Files = append(sum.Files, [2]string{p.name + " maps", rel(f)})
+			fmt.Fprintf(g.stderr, "wrote %s (%d maps of %d×%d) and %s\n", f, nmaps, side, side, path("data", p.name+"_heldout.npy"))
 		}
 		img := path("data", "processes.png")
 		if err := plotProcesses(img, row); err != nil {
 			return err
 		}
+		fmt.Fprintf(g.stderr, "wrote %s (one map of each process)\n", img)
 		sum.Images = append(sum.Images, [2]string{"One map of each synthetic process", rel(img)})
 		return nil
 	}); err != nil {

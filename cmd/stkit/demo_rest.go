@@ -71,6 +71,12 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			// stkit clusters has printed the table (sources as labels); the
 			// summary at the end repeats it with the process names.
 			sum.Numbers = append(sum.Numbers, [2]string{"cluster accuracy (Hungarian best match)", fmt.Sprintf("%.3f", acc)}, [2]string{"confusion (process × cluster)", table})
+			names, err := demoComponentNames(csvPath, k)
+			if err != nil {
+				return err
+			}
+			sum.Numbers = append(sum.Numbers, [2]string{"components (named by the process of most of their patches)", strings.Join(names, "\n")})
+			fmt.Fprintf(g.stderr, "components found, named by the process of most of their patches (the VAE was not told the processes):\n  %s\n", strings.Join(names, "\n  "))
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
 				if strings.HasSuffix(e.Name(), ".png") {
@@ -140,6 +146,9 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			if err != nil {
 				return err
 			}
+			cs := strings.Split(comps, ",")
+			fmt.Fprintf(g.stderr, "mixture %s = held-out %s map + held-out %s map (truth: %s); models: component %s (most %s patches) and component %s (most %s patches)\n",
+				dp, demoProcesses[1].name, demoProcesses[2].name, tp, cs[0], demoProcesses[1].name, cs[1], demoProcesses[2].name)
 			out := filepath.Join(dir, "components.npy")
 			if err := sub("separate", dp, "--models", models, "--components", comps, "--steps", fmt.Sprintf("0,%d", o.steps+max(1, o.steps/4)), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", dir, "--truth", tp); err != nil {
 				return err
@@ -234,6 +243,41 @@ func demoConfusion(path string, k int) (string, float64, error) {
 		b.WriteString("\n")
 	}
 	return strings.TrimRight(b.String(), "\n"), acc, nil
+}
+
+// demoComponentNames names each of the k components by the process of most
+// of its patches: "component 0 = lognormal (199 of its 200 patches)"
+// ("component 2: no patch" for an empty one).
+func demoComponentNames(path string, k int) ([]string, error) {
+	src, cl, err := demoAssignments(path)
+	if err != nil {
+		return nil, err
+	}
+	count := make([][]int, k)
+	for c := range count {
+		count[c] = make([]int, len(demoProcesses))
+	}
+	for i := range src {
+		if cl[i] >= 0 && cl[i] < k {
+			count[cl[i]][src[i]]++
+		}
+	}
+	names := make([]string, k)
+	for c := range names {
+		best, n := 0, 0
+		for p, m := range count[c] {
+			n += m
+			if m > count[c][best] {
+				best = p
+			}
+		}
+		if n == 0 {
+			names[c] = fmt.Sprintf("component %d: no patch", c)
+			continue
+		}
+		names[c] = fmt.Sprintf("component %d = %s (%d of its %d patches)", c, demoProcesses[best].name, count[c][best], n)
+	}
+	return names, nil
 }
 
 // demoComponentsFor maps processes to the clusters holding most of their

@@ -63,6 +63,33 @@ func TestDemoTiny(t *testing.T) {
 	if !strings.Contains(out, "index.html") {
 		t.Errorf("summary table does not point to index.html:\n%s", out)
 	}
+	// Each step says what it does and why, and how long it took; the start
+	// says where the outputs go; step 4 names the components by process.
+	abs, _ := filepath.Abs(dir)
+	for _, want := range []string{
+		"stkit demo: the whole stkit pipeline in 7 steps on 3 built-in synthetic processes (no data files needed).\nWriting to " + abs + " (-o to change).",
+		"  lognormal  log-normal field exp(σ g)",
+		"3 maps of 64×64 per process (for 24 patches), and 2 held-out maps of 32×32 per process",
+		"wrote " + filepath.Join(dir, "data", "processes.png") + " (one map of each process)",
+		"Cut 32×32 patches (every 16 pixels)",
+		"val = the same loss on the 10 % of patches held out from training",
+		"Best-match accuracy: the fraction of patches in the component matched to their process (1 = perfect, about\n1/3 for a random assignment)",
+		"components found, named by the process of most of their patches (the VAE was not told the processes):\n  component 0 = ",
+		"Steps 6 and 7 use only these models",
+		"synthesise a new 32×32 map whose ST statistics match a draw of the model (6 L-BFGS",
+		"= held-out lognormal map + held-out filaments map",
+		"(step 1 took ", "(step 7 took ",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	if strings.Contains(errs, "about a minute") {
+		t.Errorf("a scaled-down demo claims the default run time")
+	}
+	if !(demoOpts{size: 64, patches: 200, epochs: 40, steps: 150}).defaults() {
+		t.Errorf("the flags' defaults are not the demo's default scale")
+	}
 	// A second demo into the folder is refused; --force replaces the demo's
 	// own files and keeps the user's.
 	notes := filepath.Join(dir, "notes.txt")
