@@ -579,7 +579,8 @@ func RefLine(p *plot.Plot, x0, x1, y float64) error {
 // unlabelled minor ticks at 2…9 × 10^k while it spans at most six), 1, 2 and
 // 5 × 10^k when it spans less, every 1…9 × 10^k when that gives fewer than
 // two, and the linear ticks of plot.DefaultTicks on a range too short for
-// those. Labels are FormatTick's.
+// those or, within a decade, when those labels cover less than half of it
+// (in log). Labels are FormatTick's.
 type LogTicks struct{}
 
 // Ticks implements plot.Ticker. min and max must be > 0.
@@ -607,7 +608,12 @@ func (LogTicks) Ticks(min, max float64) []plot.Tick {
 			break
 		}
 	}
-	if len(labelled) < 2 {
+	// on a range of less than a decade, labels bunched in one part (7, 8,
+	// 9 × 10⁻⁴ and 10⁻³ on [6.9e-4, 1.9e-3]) leave the rest unreadable:
+	// the linear ticks label it evenly
+	bunched := len(labelled) >= 2 && math.Log10(max/min) < 1 &&
+		math.Log10(labelled[len(labelled)-1]/labelled[0]) < 0.5*math.Log10(max/min)
+	if len(labelled) < 2 || bunched {
 		var ticks []plot.Tick
 		for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
 			if t.Value > 0 {

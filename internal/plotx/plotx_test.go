@@ -305,3 +305,21 @@ func TestAlignLegendTop(t *testing.T) {
 		t.Errorf("bottom legend moved by %v", bottom.Legend.YOffs)
 	}
 }
+
+// Within a decade, LogTicks labelled 7, 8, 9 × 10⁻⁴ and 10⁻³ on
+// [6.9e-4, 1.9e-3] (the S2 panel of stats --kind wst --plot): the upper two
+// thirds of the axis had no label. The labels now cover at least half of
+// such a range (in log).
+func TestLogTicksNotBunched(t *testing.T) {
+	for _, c := range [][2]float64{{6.9e-4, 1.9e-3}, {8.5e-4, 1.6e-3}, {0.3, 0.45}, {0.0069, 0.0105}, {1e-4, 1.65e-4}} {
+		vals, labels := labelled(LogTicks{}.Ticks(c[0], c[1]))
+		if len(vals) < 2 {
+			t.Errorf("[%g, %g]: labels %v, want ≥ 2", c[0], c[1], labels)
+			continue
+		}
+		cover := math.Log10(vals[len(vals)-1]/vals[0]) / math.Log10(c[1]/c[0])
+		if cover < 0.5 {
+			t.Errorf("[%g, %g]: labels %v cover %.0f %% of the axis, want ≥ 50 %%", c[0], c[1], labels, 100*cover)
+		}
+	}
+}
