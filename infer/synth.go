@@ -113,8 +113,8 @@ type Objective interface {
 // Minimize runs L-BFGS on the pixels of x0 (all maps of the batch stacked in one
 // vector) to minimise loss. It stops at cfg.Steps iterations, on the relative
 // tolerance, when ctx is cancelled (returning the current maps and ctx.Err()),
-// or when the loss becomes non-finite (returning the last finite maps and
-// ErrNonFinite).
+// or when the loss becomes non-finite (returning the best maps evaluated,
+// those of the lowest finite loss, and ErrNonFinite).
 //
 // Maps whose largest |pixel| lies outside [2^−20, 2^21] are optimised in
 // units of the power of two nearest it (an exact rescaling: the loss is
@@ -235,7 +235,7 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 	switch {
 	case evalErr != nil && errors.Is(evalErr, ErrNonFinite):
 		res.Status = "diverged"
-		return res, fmt.Errorf("optimisation stopped after %d iterations: %w (kept the last finite maps, loss %.4g)", res.Iters, ErrNonFinite, bestF)
+		return res, fmt.Errorf("optimisation stopped after %d iterations: %w (kept the best maps evaluated, loss %.4g)", res.Iters, ErrNonFinite, bestF)
 	case evalErr != nil:
 		return res, evalErr
 	case ctx.Err() != nil:
