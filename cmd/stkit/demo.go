@@ -402,11 +402,26 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 		return err
 	}
 	fmt.Fprintf(g.stdout, "\nstkit demo: %s\n\n", sum.outcome())
-	printPairs(g.stdout, "", sum.Numbers)
+	printNumbers(g.stdout, sum.Numbers)
 	fmt.Fprintln(g.stdout)
 	files := append([][2]string{{"overview (open in a browser)", "index.html"}}, sum.Files...)
 	printPairs(g.stdout, o.out+string(filepath.Separator), files)
 	return nil
+}
+
+// printNumbers prints the demo's key numbers: "what: value" when it fits on
+// one line, else "what:" and the value's lines indented below it.
+func printNumbers(w io.Writer, kv [][2]string) {
+	for _, p := range kv {
+		if !strings.Contains(p[1], "\n") && len([]rune(p[0]))+len([]rune(p[1])) <= 120 {
+			fmt.Fprintf(w, "%s: %s\n", p[0], p[1])
+			continue
+		}
+		fmt.Fprintf(w, "%s:\n", p[0])
+		for _, l := range strings.Split(p[1], "\n") {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 }
 
 func printPairs(w io.Writer, prefix string, kv [][2]string) {

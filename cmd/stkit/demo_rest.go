@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 	sub func(string, ...string) error, path func(...string) string, rel func(string) string, dataset string) error {
 	k := len(demoProcesses)
 	run := path("run")
+	var procOf []string // per component, the process of most of its patches (step 4)
 	failed := false
 	// A step that fails is recorded and the demo goes on with what does not
 	// depend on it; the exit status reports the failure at the end. A step
@@ -70,11 +72,14 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			}
 			// stkit clusters has printed the table (sources as labels); the
 			// summary at the end repeats it with the process names.
-			sum.Numbers = append(sum.Numbers, [2]string{"cluster accuracy (Hungarian best match)", fmt.Sprintf("%.3f", acc)}, [2]string{"confusion (process × cluster)", table})
-			names, err := demoComponentNames(csvPath, k)
+			sum.Numbers = append(sum.Numbers,
+				[2]string{fmt.Sprintf("cluster accuracy (fraction of patches in the component matched to their process; 1 = perfect, random ≈ %.2f)", 1/float64(k)), fmt.Sprintf("%.3f", acc)},
+				[2]string{"confusion (rows: process, columns: component)", table})
+			names, proc, err := demoComponentNames(csvPath, k)
 			if err != nil {
 				return err
 			}
+			procOf = proc
 			sum.Numbers = append(sum.Numbers, [2]string{"components (named by the process of most of their patches)", strings.Join(names, "\n")})
 			fmt.Fprintf(g.stderr, "components found, named by the process of most of their patches (the VAE was not told the processes):\n  %s\n", strings.Join(names, "\n  "))
 			ents, _ := os.ReadDir(dir)
@@ -95,7 +100,13 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 		return nil
 	})
 	if exported {
+		var synth []string
 		do("6. synthesise one map per component", func() error {
+			defer func() {
+				if len(synth) > 0 {
+					sum.Numbers = append(sum.Numbers, [2]string{"synthesis vs its component's patches: power spectrum max |ratio − 1|, histogram W1 (lower = closer; in brackets a real patch of the component against the others)", strings.Join(synth, "\n")})
+				}
+			}()
 			dir := path("samples")
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
@@ -107,6 +118,13 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 					return err
 				}
 				sum.Files = append(sum.Files, [2]string{fmt.Sprintf("synthesis from component %d", c), rel(out)})
+				if line, err := demoSampleScore(filepath.Join(rep, "metrics.json")); err == nil {
+					name := fmt.Sprintf("component %d", c)
+					if c < len(procOf) && procOf[c] != "" {
+						name += " (" + procOf[c] + ")"
+					}
+					synth = append(synth, name+": "+line)
+				}
 				if _, err := os.Stat(filepath.Join(rep, "maps.png")); err == nil {
 					sum.Images = append(sum.Images, [2]string{fmt.Sprintf("Component %d: training patches (top) and a synthesis (bottom)", c), rel(filepath.Join(rep, "maps.png"))})
 					sum.Images = append(sum.Images, [2]string{fmt.Sprintf("Component %d: power spectrum of the synthesis", c), rel(filepath.Join(rep, "power_spectrum.png"))})
@@ -154,6 +172,9 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 				return err
 			}
 			sum.Files = append(sum.Files, [2]string{"mixture, truth and separated components", rel(dir)})
+			if score, err := demoSeparationScore(filepath.Join(dir, "metrics.json"), []string{demoProcesses[1].name, demoProcesses[2].name}); err == nil {
+				sum.Numbers = append(sum.Numbers, [2]string{fmt.Sprintf("separation of %s + %s: pixel correlation of each part with the truth (1 = perfect; start = Wiener-filter first guess)", demoProcesses[1].name, demoProcesses[2].name), score})
+			}
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
 				if strings.HasSuffix(e.Name(), ".png") {
@@ -245,13 +266,81 @@ func demoConfusion(path string, k int) (string, float64, error) {
 	return strings.TrimRight(b.String(), "\n"), acc, nil
 }
 
+// demoSampleScore reads a sample report's metrics.json (stkit sample
+// --report) and says how close the synthesis is to the component's patches:
+// "power spectrum 0.71 (real 0.73), histogram W1 0.37 σ (real 0.44 σ)", the
+// synthesis' max |ratio − 1| of the power spectrum against the patches' mean
+// next to a real patch's (the median over the report's draws), and the W1
+// distance of its histogram next to that between two real patches.
+func demoSampleScore(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	var m struct {
+		PS       *float64 `json:"ps_max_abs_ratio_minus_1"`
+		W1       *float64 `json:"w1_normalised_mean"`
+		W1Real   *float64 `json:"w1_between_targets"`
+		Settings struct {
+			Null *struct {
+				Median float64 `json:"arithmetic_max_abs_ratio_minus_1_median"`
+			} `json:"ps_null"`
+		} `json:"settings"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if m.PS == nil || m.W1 == nil {
+		return "", fmt.Errorf("%s: no power-spectrum or histogram comparison", path)
+	}
+	ps := fmt.Sprintf("power spectrum %.2f", *m.PS)
+	if m.Settings.Null != nil {
+		ps += fmt.Sprintf(" (real %.2f)", m.Settings.Null.Median)
+	}
+	w1 := fmt.Sprintf("histogram W1 %.2f σ", *m.W1)
+	if m.W1Real != nil {
+		w1 += fmt.Sprintf(" (real %.2f σ)", *m.W1Real)
+	}
+	return ps + ", " + w1, nil
+}
+
+// demoSeparationScore reads a separation report's metrics.json (stkit
+// separate --truth --report) and gives per part, named by names in the
+// order of the components, its pixel correlation with the truth and that of
+// the starting guess: "lognormal 0.805 (start 0.736)".
+func demoSeparationScore(path string, names []string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	type metric struct {
+		Corr float64 `json:"pixel_correlation"`
+	}
+	var m struct {
+		Final   []metric `json:"metrics"`
+		Initial []metric `json:"metrics_initial"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if len(m.Final) != len(names) || len(m.Initial) != len(names) {
+		return "", fmt.Errorf("%s: %d final and %d initial metrics, want %d", path, len(m.Final), len(m.Initial), len(names))
+	}
+	var lines []string
+	for i, n := range names {
+		lines = append(lines, fmt.Sprintf("%-10s %.3f (start %.3f)", n, m.Final[i].Corr, m.Initial[i].Corr))
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
 // demoComponentNames names each of the k components by the process of most
 // of its patches: "component 0 = lognormal (199 of its 200 patches)"
-// ("component 2: no patch" for an empty one).
-func demoComponentNames(path string, k int) ([]string, error) {
+// ("component 2: no patch" for an empty one), and returns that process per
+// component in proc ("" for an empty one).
+func demoComponentNames(path string, k int) (names, proc []string, err error) {
 	src, cl, err := demoAssignments(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	count := make([][]int, k)
 	for c := range count {
@@ -262,7 +351,7 @@ func demoComponentNames(path string, k int) ([]string, error) {
 			count[cl[i]][src[i]]++
 		}
 	}
-	names := make([]string, k)
+	names, proc = make([]string, k), make([]string, k)
 	for c := range names {
 		best, n := 0, 0
 		for p, m := range count[c] {
@@ -275,9 +364,10 @@ func demoComponentNames(path string, k int) ([]string, error) {
 			names[c] = fmt.Sprintf("component %d: no patch", c)
 			continue
 		}
-		names[c] = fmt.Sprintf("component %d = %s (%d of its %d patches)", c, demoProcesses[best].name, count[c][best], n)
+		proc[c] = demoProcesses[best].name
+		names[c] = fmt.Sprintf("component %d = %s (%d of its %d patches)", c, proc[c], count[c][best], n)
 	}
-	return names, nil
+	return names, proc, nil
 }
 
 // demoComponentsFor maps processes to the clusters holding most of their

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +83,19 @@ func TestDemoTiny(t *testing.T) {
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	// The summary says what each number is and what is good, and scores the
+	// synthesis and the separation, not only the clustering.
+	for _, re := range []string{
+		`(?m)^cluster accuracy \(fraction of patches in the component matched to their process; 1 = perfect, random ≈ 0\.33\): [01]\.\d{3}$`,
+		`(?m)^confusion \(rows: process, columns: component\):\n +c0 +c1 +c2\n  gaussian +\d+ +\d+ +\d+$`,
+		`(?m)^components \(named by the process of most of their patches\):\n  component 0 = (gaussian|lognormal|filaments) \(\d+ of its \d+ patches\)$`,
+		`(?m)^synthesis vs its component's patches: power spectrum max \|ratio − 1\|, histogram W1 \(lower = closer; in brackets a real patch of the component against the others\):\n  component 0 \(\w+\): power spectrum \d+\.\d\d \(real \d+\.\d\d\), histogram W1 \d+\.\d\d σ \(real \d+\.\d\d σ\)$`,
+		`(?m)^separation of lognormal \+ filaments: pixel correlation of each part with the truth \(1 = perfect; start = Wiener-filter first guess\):\n  lognormal +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)\n  filaments +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("summary lacks %s\n%s", re, out)
 		}
 	}
 	if strings.Contains(errs, "about a minute") {
