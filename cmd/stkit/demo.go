@@ -388,7 +388,7 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 	for _, f := range sum.Files {
 		fmt.Fprintf(&b, `<tr><td>%s</td><td><a href="%s">%s</a></td></tr>`, html.EscapeString(f[0]), html.EscapeString(f[1]), html.EscapeString(f[1]))
 	}
-	b.WriteString("</table></body></html>\n")
+	b.WriteString("</table><h2>Next</h2><pre>" + html.EscapeString(demoNext) + "</pre></body></html>\n")
 	idx := filepath.Join(o.out, "index.html")
 	if err := checkpoints.WriteFileAtomic(idx, b.Bytes(), 0o644); err != nil {
 		return err
@@ -406,8 +406,27 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 	fmt.Fprintln(g.stdout)
 	files := append([][2]string{{"overview (open in a browser)", "index.html"}}, sum.Files...)
 	printPairs(g.stdout, o.out+string(filepath.Separator), files)
+	if sum.Interrupted == "" {
+		fmt.Fprintf(g.stdout, "\n%s", demoNext)
+	}
 	return nil
 }
+
+// demoNext tells what to run next: the demo's steps as commands on one's
+// own maps (each checked to run as written, on the demo's maps).
+const demoNext = `Next, the same steps on your own maps (.npy, .npz or FITS files, or folders of them):
+  stkit patches -o mydata --size 64 MAPS…           # patches and their ST features (the demo's statistic by default)
+  stkit train mydata -o myrun --clusters K          # GM-VAE with K components (see stkit train --help)
+  stkit clusters myrun mydata -o assignments.csv    # the component of each patch, confusion with the sources, mosaics
+  stkit export myrun -o mymodels                    # one ST model per component
+  stkit sample mymodels --component 0 -n 4 -o synth.npy --report synth
+                                                    # new maps from component 0, compared with its patches
+  stkit separate MAP.npy --models mymodels --components 0,1 -o parts.npy --report sep
+                                                    # split MAP into components 0 and 1 (+ --truth T.npy to score)
+  stkit stats MAP.npy -o stats.json --plot dashboard.png
+                                                    # the ST statistics of one map and their dashboard
+The demo's own commands are the "$ stkit …" lines it printed; stkit <command> --help gives each command's flags.
+`
 
 // printNumbers prints the demo's key numbers: "what: value" when it fits on
 // one line, else "what:" and the value's lines indented below it.

@@ -98,6 +98,9 @@ func TestDemoTiny(t *testing.T) {
 			t.Errorf("summary lacks %s\n%s", re, out)
 		}
 	}
+	if !strings.HasSuffix(out, "\n"+demoNext) || !strings.Contains(html, "<h2>Next</h2>") {
+		t.Errorf("the demo does not end with what to run next on one's own maps:\n%s", tail(out, 800))
+	}
 	if strings.Contains(errs, "about a minute") {
 		t.Errorf("a scaled-down demo claims the default run time")
 	}
@@ -169,5 +172,42 @@ func TestDemoInterruptStops(t *testing.T) {
 	idx, err := os.ReadFile(filepath.Join(dir, "index.html"))
 	if err != nil || !strings.Contains(string(idx), "interrupted (Ctrl-C) in step 3.") {
 		t.Errorf("index.html does not say the demo was interrupted (%v)", err)
+	}
+}
+
+// The commands the demo suggests for one's own maps are real: each parses
+// its flags (placeholders for inputs that do not exist here, so that each
+// stops at its missing input, exit 2, and not at a flag). They were run as
+// written on the demo's maps when written.
+func TestDemoNextCommandsParse(t *testing.T) {
+	tmp := t.TempDir()
+	n := 0
+	for _, line := range strings.Split(demoNext, "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != "stkit" {
+			continue
+		}
+		n++
+		args := f[1:]
+		for i, a := range args {
+			switch {
+			case a == "K":
+				args[i] = "3"
+			case !strings.HasPrefix(a, "-") && i > 0 && (strings.Contains(a, ".") || strings.HasPrefix(a, "my") || a == "synth" || a == "sep" || a == "MAPS…"):
+				args[i] = filepath.Join(tmp, a)
+			}
+		}
+		code, _, errs := runCLI(t, args...)
+		if code != 2 || strings.Contains(errs, "flag") || !strings.Contains(errs, tmp) {
+			t.Errorf("stkit %s: exit %d, want 2 at a missing input\n%s", strings.Join(args, " "), code, errs)
+		}
+	}
+	if n != 7 {
+		t.Errorf("%d commands in demoNext, want 7", n)
+	}
+	ents, _ := os.ReadDir(tmp)
+	for _, e := range ents {
+		t.Errorf("a suggested command with a missing input wrote %s", e.Name())
 	}
 }
