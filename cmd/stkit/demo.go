@@ -50,8 +50,8 @@ type demoOpts struct {
 }
 
 func runDemo(g *globals, args []string) error {
-	fs := newFlagSet(g, "demo", "", `Run the whole stkit story on a built-in synthetic data set, in a few minutes on
-2 cores, with no data files and no network:
+	fs := newFlagSet(g, "demo", "", `Run the whole stkit story on a built-in synthetic data set, in about a minute
+on 2 cores at the default settings, with no data files and no network:
 
   1. generate maps of 3 synthetic processes with different non-Gaussian structure;
   2. cut patches and compute their ST features (scattering covariance, iso);
@@ -61,8 +61,12 @@ func runDemo(g *globals, args []string) error {
   6. synthesise one map per component from its model;
   7. separate a two-component mixture with the learned models;
 
-and write everything to the output folder with an index.html that shows every
-PNG and the key numbers. --size, --patches and --epochs scale it up.`)
+and write everything to the output folder (-o, default ./stkit-demo) with an
+index.html that shows every PNG and the key numbers. Each step says what it
+does and prints the stkit command it runs; the end says what the numbers mean
+and which commands do the same on your own maps. --size, --patches and
+--epochs scale it up. Ctrl-C stops the demo in the step under way (training,
+synthesis and separation first save what they reached) and runs no later step.`)
 	o := demoOpts{}
 	fs.StringVar(&o.out, "o", "stkit-demo", "output folder")
 	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32)")

@@ -211,3 +211,19 @@ func TestDemoNextCommandsParse(t *testing.T) {
 		t.Errorf("a suggested command with a missing input wrote %s", e.Name())
 	}
 }
+
+// stkit --help points a newcomer to the demo; the demo's help states its
+// run time at the defaults (measured: 50 s on 2 cores, not "a few
+// minutes"), its output folder and what Ctrl-C does.
+func TestDemoHelp(t *testing.T) {
+	_, out, _ := runCLI(t, "help")
+	if !strings.Contains(out, "New to stkit? `stkit demo` runs the whole pipeline") {
+		t.Errorf("stkit help does not point to the demo:\n%s", out)
+	}
+	_, _, errs := runCLI(t, "demo", "--help")
+	for _, want := range []string{"in about a minute\non 2 cores at the default settings", "(-o, default ./stkit-demo)", "Ctrl-C stops the demo in the step under way"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("demo --help lacks %q:\n%s", want, errs)
+		}
+	}
+}

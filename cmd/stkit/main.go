@@ -181,6 +181,8 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
+	fmt.Fprintln(w, "\nNew to stkit? `stkit demo` runs the whole pipeline (statistics, clustering, synthesis,")
+	fmt.Fprintln(w, "separation) on built-in synthetic maps in about a minute, writing ./stkit-demo/.")
 	fmt.Fprintln(w, "\nGlobal flags:")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
