@@ -441,9 +441,50 @@ Exit status: 0 all checks pass, 1 a check fails (the table says which),
 		}
 	}
 	if !rep.Pass {
-		return fmt.Errorf("%d of %d checks failed: %s", len(rep.Failed), len(rep.Checks), strings.Join(rep.Failed, ", "))
+		return checkFailure(rep)
 	}
 	return nil
+}
+
+// checkFailure is the exit-1 error of a failed `stkit check`: each failed
+// check with what failed and by how much (its error, against the peer or
+// the CPU engine, and that error in units of --tol), or the error that
+// stopped it.
+func checkFailure(rep checkReport) error {
+	times := func(e float64) string {
+		r := e / rep.Tol
+		if r >= 10 {
+			return fmt.Sprintf("%.0f× --tol %g", r, rep.Tol)
+		}
+		return fmt.Sprintf("%.2g× --tol %g", r, rep.Tol)
+	}
+	amount := func(what string, p *float64) string {
+		if p == nil {
+			return what + " inf/nan"
+		}
+		return fmt.Sprintf("%s %.2e = %s", what, *p, times(*p))
+	}
+	var parts []string
+	for _, r := range rep.Checks {
+		if r.Pass {
+			continue
+		}
+		var why []string
+		switch {
+		case r.Error != "":
+			why = append(why, r.Error)
+		default:
+			if r.Err == nil || *r.Err > rep.Tol {
+				why = append(why, amount("error", r.Err))
+			}
+			// the peer error passed, so the comparison with the CPU engine failed
+			if (r.ErrCPU != nil && *r.ErrCPU > rep.Tol) || (len(why) == 0 && r.ErrCPU == nil) {
+				why = append(why, amount("vs cpu", r.ErrCPU))
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", r.Name, strings.Join(why, "; ")))
+	}
+	return fmt.Errorf("%d of %d checks failed: %s", len(parts), len(rep.Checks), strings.Join(parts, ", "))
 }
 
 // runOneCheck evaluates one check with the engine of ev (and, when cpuEv is

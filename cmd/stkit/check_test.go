@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -143,5 +144,34 @@ func TestCheckBadInput(t *testing.T) {
 	t.Setenv("STKIT_SHARED", filepath.Join(dir, "nope"))
 	if code, _, errs := runCLI(t, "check", "--only", "wph"); code != 2 || !strings.Contains(errs, "not a folder") {
 		t.Errorf("$STKIT_SHARED without reference/: exit %d, %q", code, tail(errs, 400))
+	}
+}
+
+// TestCheckFailureSaysByHowMuch: a failing check's exit-1 message names each
+// failed check with its error, the tolerance and the ratio of the two (it
+// named the checks only, the amounts being in the table above), the error
+// against the CPU engine where that is what failed, and a check that could
+// not run with its error text.
+func TestCheckFailureSaysByHowMuch(t *testing.T) {
+	sharedDir(t)
+	code, _, errs := runCLI(t, "--engine", "cpu", "check", "--only", "wst", "--tol", "1e-9")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, tail(errs, 1000))
+	}
+	re := regexp.MustCompile(`8 of 8 checks failed: wst-J6-S1 \(error \d\.\d\de-0\d = \d+× --tol 1e-09\), wst-J6-S2 \(error `)
+	if !re.MatchString(errs) {
+		t.Errorf("the error does not give the failed checks' errors:\n%s", tail(errs, 800))
+	}
+	one, two := 2e-4, 5e-5
+	rep := checkReport{Tol: 1e-4, Failed: []string{"a", "b", "c", "d"}, Checks: []checkResult{
+		{Name: "a", Err: &one},
+		{Name: "b", Err: &two, ErrCPU: &one},
+		{Name: "c", Error: "cpu engine: boom"},
+		{Name: "d"},
+		{Name: "e", Err: &two, Pass: true},
+	}}
+	want := "4 of 5 checks failed: a (error 2.00e-04 = 2× --tol 0.0001), b (vs cpu 2.00e-04 = 2× --tol 0.0001), c (cpu engine: boom), d (error inf/nan)"
+	if got := checkFailure(rep).Error(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
