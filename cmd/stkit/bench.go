@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -152,10 +153,7 @@ runs in its own process so that its peak memory is its own.`)
 			return badInputf("--size %d: the %s row (%s) cannot run on %d×%d maps (%v): give an even --size of 128 or more (default 256), or leave the row out with --only", *size, c.name, c.config, *size, *size, err)
 		}
 	}
-	var peers *bench.Peers
-	if sh := bench.FindShared(); sh != "" {
-		peers, _ = bench.LoadPeers(filepath.Join(sh, "reference", "timings.json"))
-	}
+	peers, peerNote := benchPeers(*size)
 	exe, err := os.Executable()
 	if err != nil {
 		return err
@@ -189,7 +187,7 @@ runs in its own process so that its peak memory is its own.`)
 				if err := json.Unmarshal(outb, &r); err != nil {
 					return fmt.Errorf("bench %s: %w", id, err)
 				}
-				if peers != nil && *size == 256 {
+				if peers != nil {
 					r.PeerName = c.peer
 					r.PeerForward, r.PeerFB = c.peerTimes(peers)
 				}
@@ -218,6 +216,9 @@ runs in its own process so that its peak memory is its own.`)
 	if peers != nil {
 		fmt.Fprintf(g.stdout, "peers: %s\n", peers.Machine)
 	}
+	if peerNote != "" {
+		fmt.Fprintf(g.stdout, "peer timings: %s\n", peerNote)
+	}
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(rows, "", "  ")
 		if err := checkpoints.WriteFileAtomic(*jsonOut, b, 0o644); err != nil {
@@ -228,6 +229,31 @@ runs in its own process so that its peak memory is its own.`)
 		return fmt.Errorf("%d of %d bench rows failed: %s (their errors are above)", len(failed), len(failed)+len(rows), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// benchPeers reads the peer timings (shared/reference/timings.json, found as
+// bench.FindShared finds it). Without them — no shared folder on a user's
+// machine, an unreadable file, or a --size other than the 256² the peers
+// were timed on — it returns nil and a note saying why the peer and ratio
+// columns are empty and what to do; bench runs all the same.
+func benchPeers(size int) (*bench.Peers, string) {
+	const empty = "the peer and ratio columns are empty"
+	sh := bench.FindShared()
+	if sh == "" {
+		return nil, fmt.Sprintf("no shared/reference/timings.json found (no shared/ folder beside or above %s and $STKIT_SHARED is unset): %s; run stkit bench from the stkit checkout, whose ../shared/reference holds it, or set $STKIT_SHARED to that shared folder", cwd(), empty)
+	}
+	path := filepath.Join(sh, "reference", "timings.json")
+	p, err := bench.LoadPeers(path)
+	if err != nil {
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
+		return nil, fmt.Sprintf("cannot read %s (%v): %s; $STKIT_SHARED or a shared/ folder beside or above the working directory should hold reference/timings.json", path, err, empty)
+	}
+	if size != 256 {
+		return nil, fmt.Sprintf("the peers were timed on 256×256 maps; with --size %d %s (leave --size at 256 for the ratios)", size, empty)
+	}
+	return p, ""
 }
 
 // benchExec runs one bench row in a child stkit process (exe with args) and
