@@ -44,12 +44,27 @@ func freq(i, n int) int {
 
 // PowerSpectrum is an isotropic power spectrum binned in half-octaves of |k|.
 //
-// Convention: k is in cycles per map, |k| = sqrt(kx² + ky²) with kx, ky the
-// integer DFT frequencies. Bin i spans [2^(i/2), 2^((i+1)/2)), from 1 up to
-// min(M,N)/2; the k = 0 mode is excluded. P is the mean over the modes of the
-// bin of |FFT(x − mean x)|²/(M·N) (so that Σ over all modes of |X|²/(MN)² is the
-// variance: P has units of variance × pixels). K is the mean |k| of the modes
-// in each bin and Count their number.
+// Convention: k is in cycles per map along each axis, |k| = sqrt(kx² + ky²)
+// with kx, ky the signed integer DFT frequencies. Bin i spans
+// [2^(i/2), 2^((i+1)/2)), from 1 up to min(M,N)/2; the last bin ends at
+// min(M,N)/2 (narrower when that is not a power of √2), and a mode on an
+// edge belongs to the upper bin. The k = 0 mode is excluded, and so are the
+// modes with |k| ≥ min(M,N)/2: the Nyquist row and column, the corners of
+// the Fourier plane (and, on a non-square map, the long axis' frequencies
+// beyond min(M,N)/2); NewPSOpCorner's corner bin holds those. P is the mean
+// over the modes of the bin of |FFT(x − mean x)|²/(M·N), in the units of
+// x²: white noise of variance σ² has P = σ² in every bin, and the mean of
+// |FFT(x − mean x)|²/(M·N) over all M·N modes is the pixel variance
+// (Parseval). K is the mean |k| of the modes in each bin and Count their
+// number.
+//
+// On a non-square map kx and ky count cycles over different lengths (M and
+// N pixels), so a bin holds physical frequencies up to max(M,N)/min(M,N)
+// apart and P(K) is not a function of the physical frequency (on 64×128, a
+// k⁻³ field's P(K) lies about 3× above its spectrum at K cycles per 64
+// pixels). Spectra of maps of one size are still compared bin by bin, like
+// for like (ratios, r(k)). The calibrated spectra of a separation with
+// models bin by physical frequency instead (isoPowerSpectrum with phys).
 type PowerSpectrum struct {
 	Edges []float64 // len(P)+1 bin edges in cycles per map
 	K     []float64
@@ -60,8 +75,8 @@ type PowerSpectrum struct {
 // IsoPowerSpectrum computes the binned isotropic power spectrum of one M×N
 // map (see PowerSpectrum for the convention). When m or n is < 1 or len(x)
 // is not m·n it returns an empty spectrum (no bins, no edges); a map with
-// min(M, N) < 2 has no bins either (its only mode with |k| ≥ 1 lies above
-// the Nyquist limit min(M, N)/2).
+// min(M, N) ≤ 2 has no bins either (every mode with |k| ≥ 1 lies at or above
+// the limit min(M, N)/2 ≤ 1).
 func IsoPowerSpectrum(x []float64, m, n int) *PowerSpectrum {
 	return isoPowerSpectrum(x, m, n, false)
 }
@@ -172,7 +187,8 @@ func MeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
 // PSRatioStats compares two binned spectra of the same binning: it returns the
 // per-bin ratio synth/target, the maximum of |ratio − 1| over the bins whose
 // lower edge is ≥ kmin cycles per map, and the mean of |ratio − 1| over the same
-// bins. Bins with no modes or zero target power are skipped (ratio NaN).
+// bins (both 0 when no bin qualifies). Bins with no modes or zero target
+// power are skipped (ratio NaN).
 // Spectra that are nil or of different binnings (bin counts) cannot be
 // compared: ratio is nil and both deviations are NaN.
 func PSRatioStats(synth, target *PowerSpectrum, kmin float64) (ratio []float64, maxDev, meanDev float64) {

@@ -1,0 +1,258 @@
+package infer
+
+import (
+	"math"
+	"math/cmplx"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer/cpu"
+)
+
+// directDFT is the 2D DFT of a real m×n map by the defining double sum
+// X(p, q) = Σ_{i,j} x(i, j) e^{−2πi (p i/m + q j/n)} (no FFT).
+func directDFT(x []float64, m, n int) []complex128 {
+	out := make([]complex128, m*n)
+	for p := 0; p < m; p++ {
+		for q := 0; q < n; q++ {
+			var s complex128
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					ph := -2 * math.Pi * (float64(p*i)/float64(m) + float64(q*j)/float64(n))
+					s += complex(x[i*n+j], 0) * cmplx.Exp(complex(0, ph))
+				}
+			}
+			out[p*n+q] = s
+		}
+	}
+	return out
+}
+
+// directBins returns, independently of metrics.go, the half-octave bins the
+// documentation of PowerSpectrum describes: edges 1, √2, 2, … below
+// min(M, N)/2 then min(M, N)/2, and for each mode (p, q) its bin (−1: the
+// DC mode, and |k| ≥ min(M, N)/2), |k| = √(kp² + kq²) with kp, kq the
+// signed integer frequencies (cycles per map along each axis).
+func directBins(m, n int) (edges []float64, bin []int, kabs []float64) {
+	kmax := float64(min(m, n)) / 2
+	var edges2 []float64 // squared edges: 2^i exactly, then kmax² exactly
+	for i := 0; math.Ldexp(1, i) < kmax*kmax; i++ {
+		edges2 = append(edges2, math.Ldexp(1, i))
+		edges = append(edges, math.Sqrt(math.Ldexp(1, i)))
+	}
+	edges2 = append(edges2, kmax*kmax)
+	edges = append(edges, kmax)
+	bin = make([]int, m*n)
+	kabs = make([]float64, m*n)
+	signed := func(i, n int) int { // fftfreq: 0, 1, …, then negative
+		if 2*i < n {
+			return i
+		}
+		return i - n
+	}
+	for p := 0; p < m; p++ {
+		for q := 0; q < n; q++ {
+			kp, kq := signed(p, m), signed(q, n)
+			k2 := float64(kp*kp + kq*kq) // an integer: compared exactly
+			kabs[p*n+q] = math.Sqrt(k2)
+			bin[p*n+q] = -1
+			for b := 0; b+1 < len(edges2); b++ {
+				if k2 >= edges2[b] && k2 < edges2[b+1] {
+					bin[p*n+q] = b
+					break
+				}
+			}
+		}
+	}
+	return edges, bin, kabs
+}
+
+// TestIsoPowerSpectrumDirectDFT: on tiny maps (odd, even and non-square
+// sizes) IsoPowerSpectrum equals the documented estimate computed here from
+// the defining DFT sum: per bin, the mean over its modes of |X(k)|²/(M N),
+// the DC mode and every mode with |k| ≥ min(M, N)/2 (Nyquist axes and the
+// Fourier corners) left out, modes on an edge in the upper bin; K the mean
+// |k| and Count the number of the bin's modes. The mean over all M·N modes
+// of |X|²/(M N) is the pixel variance (Parseval), so white noise of
+// variance σ² has P = σ².
+func TestIsoPowerSpectrumDirectDFT(t *testing.T) {
+	for _, sz := range [][2]int{{6, 6}, {7, 7}, {5, 9}, {8, 12}, {12, 8}, {9, 16}, {3, 4}} {
+		m, n := sz[0], sz[1]
+		x := randMaps(1, m, n, uint64(m*100+n), 1.5, 0.7).Data
+		f := directDFT(x, m, n)
+		edges, bin, kabs := directBins(m, n)
+		nb := len(edges) - 1
+		p, k, cnt := make([]float64, nb), make([]float64, nb), make([]int, nb)
+		all := 0.0
+		for i, v := range f {
+			pw := real(v)*real(v) + imag(v)*imag(v)
+			if i > 0 {
+				all += pw / float64(m*n)
+			}
+			if b := bin[i]; b >= 0 {
+				p[b] += pw / float64(m*n)
+				k[b] += kabs[i]
+				cnt[b]++
+			}
+		}
+		ps := IsoPowerSpectrum(x, m, n)
+		if len(ps.Edges) != len(edges) {
+			t.Fatalf("%d×%d: edges %v, want %v", m, n, ps.Edges, edges)
+		}
+		for i := range edges {
+			if math.Abs(ps.Edges[i]-edges[i]) > 1e-12 {
+				t.Errorf("%d×%d: edge %d = %g, want %g", m, n, i, ps.Edges[i], edges[i])
+			}
+		}
+		for b := 0; b < nb; b++ {
+			if ps.Count[b] != cnt[b] {
+				t.Errorf("%d×%d bin %d [%.3g, %.3g): %d modes, want %d", m, n, b, edges[b], edges[b+1], ps.Count[b], cnt[b])
+				continue
+			}
+			if cnt[b] == 0 {
+				continue
+			}
+			wantP, wantK := p[b]/float64(cnt[b]), k[b]/float64(cnt[b])
+			if math.Abs(ps.P[b]-wantP) > 1e-10*(1+wantP) || math.Abs(ps.K[b]-wantK) > 1e-12*wantK {
+				t.Errorf("%d×%d bin %d: P %.12g K %.12g, direct DFT %.12g %.12g", m, n, b, ps.P[b], ps.K[b], wantP, wantK)
+			}
+		}
+		// Parseval: the mean of |X|²/(MN) over all modes is the variance.
+		_, sd, _, _ := Moments(x)
+		if got := all / float64(m*n); math.Abs(got-sd*sd) > 1e-10*sd*sd {
+			t.Errorf("%d×%d: mean over the modes of |X|²/(MN) %.12g, pixel variance %.12g", m, n, got, sd*sd)
+		}
+	}
+	// Modes on an edge go to the upper bin: (1, 1) at |k| = √2 and (2, 2)
+	// at 2√2 on a 12×12 map, (4, 0) at 4.
+	ps := IsoPowerSpectrum(make([]float64, 144), 12, 12)
+	edges, bin, _ := directBins(12, 12)
+	for _, md := range [][2]int{{1, 1}, {2, 2}, {0, 4}, {4, 0}, {0, 1}} {
+		b := bin[md[0]*12+md[1]]
+		if math.Abs(edges[b]-ps.Edges[b]) > 1e-12 || math.Hypot(float64(md[0]), float64(md[1])) < ps.Edges[b] {
+			t.Errorf("mode %v: bin %d [%g, %g)", md, b, ps.Edges[b], ps.Edges[b+1])
+		}
+	}
+}
+
+// TestCrossSpectrumRDirectDFT: CrossSpectrumR is, per bin of
+// IsoPowerSpectrum, Σ Re(A B*)/√(Σ|A|² Σ|B|²) over the bin's modes (the real
+// part of the cross spectrum, summed over the bin, then normalised; not a
+// mean of per-mode ratios), computed here from the defining DFT sums.
+func TestCrossSpectrumRDirectDFT(t *testing.T) {
+	for _, sz := range [][2]int{{7, 7}, {8, 12}, {9, 6}} {
+		m, n := sz[0], sz[1]
+		a := randMaps(1, m, n, 11, 1, 0).Data
+		b := randMaps(1, m, n, 12, 1, 0).Data
+		for i := range b {
+			b[i] = 0.6*a[i] + b[i] // correlated, r ≈ 0.5
+		}
+		fa, fb := directDFT(a, m, n), directDFT(b, m, n)
+		edges, bin, _ := directBins(m, n)
+		nb := len(edges) - 1
+		sab, saa, sbb := make([]float64, nb), make([]float64, nb), make([]float64, nb)
+		for i := range fa {
+			if bn := bin[i]; bn >= 0 {
+				sab[bn] += real(fa[i] * cmplx.Conj(fb[i]))
+				saa[bn] += real(fa[i] * cmplx.Conj(fa[i]))
+				sbb[bn] += real(fb[i] * cmplx.Conj(fb[i]))
+			}
+		}
+		gotE, r := CrossSpectrumR(a, b, m, n)
+		if len(r) != nb || len(gotE) != nb+1 {
+			t.Fatalf("%d×%d: %d bins (%d edges), want %d", m, n, len(r), len(gotE), nb)
+		}
+		for bn := range r {
+			want := sab[bn] / math.Sqrt(saa[bn]*sbb[bn])
+			if math.Abs(r[bn]-want) > 1e-10 {
+				t.Errorf("%d×%d bin %d: r = %.12g, direct DFT %.12g", m, n, bn, r[bn], want)
+			}
+		}
+	}
+}
+
+// TestPSOpBinsAreIsoPowerSpectrums: the synthesis power-spectrum statistic
+// (PSOp) and the separation's BinnedPSOp use IsoPowerSpectrum's bins, also
+// on non-square maps (integer |k|, see PowerSpectrum): exp Φ_b of PSOp and
+// the BinnedPSOp coefficients equal IsoPowerSpectrum's P, and the corner
+// bin of NewPSOpCorner is the mean |X|²/(MN) over the modes left out
+// (|k| ≥ min(M, N)/2, DC excluded), computed from the direct DFT.
+func TestPSOpBinsAreIsoPowerSpectrums(t *testing.T) {
+	eng := cpu.New()
+	for _, sz := range [][2]int{{8, 12}, {12, 8}, {9, 9}} {
+		m, n := sz[0], sz[1]
+		x := randMaps(1, m, n, 21, 1, 0.3)
+		ps := IsoPowerSpectrum(x.Data, m, n)
+		op := NewPSOpCorner(m, n)
+		c, err := eng.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := c.Row(0)
+		if len(row) != len(ps.P)+1 {
+			t.Fatalf("%d×%d: PSOpCorner has %d coefficients, want %d + 1", m, n, len(row), len(ps.P))
+		}
+		for b, p := range ps.P {
+			if got := math.Exp(real(row[b])); math.Abs(got-p) > 1e-9*p {
+				t.Errorf("%d×%d bin %d: PSOp %g, IsoPowerSpectrum %g", m, n, b, got, p)
+			}
+		}
+		f := directDFT(x.Data, m, n)
+		_, bin, _ := directBins(m, n)
+		sum, cnt := 0.0, 0
+		for i, v := range f {
+			if i > 0 && bin[i] < 0 {
+				sum += real(v)*real(v) + imag(v)*imag(v)
+				cnt++
+			}
+		}
+		if want := sum / float64(cnt*m*n); math.Abs(math.Exp(real(row[len(row)-1]))-want) > 1e-9*want {
+			t.Errorf("%d×%d: corner bin %g, direct DFT %g over %d modes", m, n, math.Exp(real(row[len(row)-1])), want, cnt)
+		}
+		bop := NewBinnedPSOp(m, n, false)
+		bc, err := eng.Forward(bop.Key(), bop.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b, p := range ps.P {
+			if got := real(bc.Row(0)[b]); math.Abs(got-p) > 1e-9*p {
+				t.Errorf("%d×%d bin %d: BinnedPSOp %g, IsoPowerSpectrum %g", m, n, b, got, p)
+			}
+		}
+	}
+	// On square maps the physical-frequency binning of the calibrated
+	// spectra (isoPowerSpectrum with phys) is IsoPowerSpectrum's.
+	x := randMaps(1, 16, 16, 5, 1, 0).Data
+	a, b := IsoPowerSpectrum(x, 16, 16), isoPowerSpectrum(x, 16, 16, true)
+	for i := range a.P {
+		if a.P[i] != b.P[i] || a.Count[i] != b.Count[i] {
+			t.Errorf("16×16 bin %d: %g (%d modes) vs physical binning %g (%d)", i, a.P[i], a.Count[i], b.P[i], b.Count[i])
+		}
+	}
+}
+
+// TestIsoPowerSpectrumNonSquareMixesFrequencies pins what PowerSpectrum's
+// doc says of non-square maps: on 64×128 a field of spectrum f⁻³ (f in
+// cycles per pixel) has IsoPowerSpectrum P(K) about 3× its spectrum at
+// K cycles per 64 pixels (the long axis' modes, of half the physical
+// frequency, fill every bin), while the physical-frequency binning of the
+// calibrated spectra (isoPowerSpectrum with phys) follows it.
+func TestIsoPowerSpectrumNonSquareMixesFrequencies(t *testing.T) {
+	const m, n = 64, 128
+	pg := make([]float64, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			if f := math.Hypot(float64(freq(i, m))/m, float64(freq(j, n))/n); f > 0 {
+				pg[i*n+j] = math.Pow(f, -3)
+			}
+		}
+	}
+	x := exactField(pg, m, n, 3)
+	a, b := IsoPowerSpectrum(x, m, n), isoPowerSpectrum(x, m, n, true)
+	for i := 3; i < len(a.P); i++ {
+		ia := a.P[i] / math.Pow(a.K[i]/m, -3)
+		ib := b.P[i] / math.Pow(b.K[i]/m, -3)
+		if ia < 2.5 || ia > 4 || math.Abs(ib-1) > 0.1 {
+			t.Errorf("bin %d: integer-|k| P/spectrum(K) %.2f (doc: about 3), physical binning %.2f (want ≈ 1)", i, ia, ib)
+		}
+	}
+}
