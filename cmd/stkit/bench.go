@@ -78,12 +78,35 @@ var benchCases = []benchCase{
 }
 
 func runBench(g *globals, args []string) error {
-	fs := newFlagSet(g, "bench", "", `Measure, for each statistics family and engine, maps/s, seconds per forward and
-per forward+backward (loss Σ|Φ|² and its gradient), and peak RSS on 256×256
-maps (the dust map of ../shared/reference when found, else a synthetic
-log-normal field), and print the ratios to the peer timings of
-../shared/reference/timings.json (ratio < 1: faster than the peer). Each row
-runs in its own process so that its peak memory is its own.`)
+	fs := newFlagSet(g, "bench", "", `Measure, for each statistics family and engine, the speed and peak memory of
+the statistics on --size maps (default 256×256: the dust map of
+../shared/reference when found, else a synthetic log-normal field), and
+compare them with the peer libraries' timings of
+../shared/reference/timings.json. Each row runs in its own process so that
+its peak memory is its own. Rows (--only):
+  wst        Cheng scattering_coef J6 L4 (peer: Cheng)
+  wst-local  Kymatio Scattering2D J6 L8 (peer: Kymatio)
+  scov       scattering covariance J7 L4 iso synthesis vector (peer: Cheng)
+  wph        PyWPH J6 L4 dn0 (peer: PyWPH)
+  synth      a 10-iteration synthesis (scov J7 L4 iso, quality preset);
+             s/fwd+bwd is the wall time per loss evaluation, optimiser loop
+             and power-spectrum and histogram terms included (peer: Cheng's
+             synthesis s/evaluation; no forward ratio)
+Columns: maps/s = B / s/fwd; s/fwd, s/fwd+bwd = median seconds of one call on
+the whole batch of B maps (--batch): the forward, and the loss Σ|Φ|² (scov:
+Σ|Φ − target|²) with its gradient; compile s = the first calls' excess over
+the medians (graph building and compilation); peak MiB = the row process's
+peak RSS; ratio = our seconds per map (s ÷ B) ÷ the peer's seconds per map:
+< 1 is faster than the peer, > 1 slower. The ratios need timings.json (else a
+note under the table says why they are empty) and --size 256.
+Engines: --engines cpu,graph, or the global flag before the command
+(stkit --engine graph bench); default cpu.
+--json FILE writes the rows as a JSON array of objects with the fields
+Family, Config, Engine, Batch, Forward and ForwardBack (median seconds per
+call on the whole batch, as s/fwd and s/fwd+bwd), FirstForward and FirstFB
+(seconds of the first, untimed calls, compilation included), PeakMiB, and
+where a peer timing matches PeerName, PeerForward and PeerFB (the peer's
+seconds per map; ratio = Forward / Batch / PeerForward).`)
 	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph, synth); default all")
 	engines := fs.String("engines", "", "comma-separated engines: cpu, graph (default: the global --engine when it names one, else cpu)")
 	batches := fs.String("batch", "1", "comma-separated batch sizes")

@@ -71,3 +71,24 @@ func TestBenchPeerTimingsNote(t *testing.T) {
 		t.Errorf("--size 128: exit %d, stdout\n%s", code, out)
 	}
 }
+
+// TestBenchHelpDocuments: bench --help says what the ratio is (ours/peer,
+// per map, < 1 faster), the units of the columns, how to choose the engine
+// and the --json fields with their units (Forward is per call on the whole
+// batch, PeerForward per map): it gave none of the JSON fields or units.
+func TestBenchHelpDocuments(t *testing.T) {
+	_, _, errs := runCLI(t, "bench", "--help")
+	help := strings.Join(strings.Fields(errs), " ")
+	for _, want := range []string{
+		"ratio = our seconds per map (s ÷ B) ÷ the peer's seconds per map: < 1 is faster than the peer",
+		"median seconds of one call on the whole batch of B maps",
+		"stkit --engine graph bench",
+		"Family, Config, Engine, Batch, Forward and ForwardBack",
+		"PeerName, PeerForward and PeerFB (the peer's seconds per map; ratio = Forward / Batch / PeerForward)",
+		"synth a 10-iteration synthesis",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("bench --help lacks %q:\n%s", want, errs)
+		}
+	}
+}
