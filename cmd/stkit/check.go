@@ -311,10 +311,12 @@ func finitePtr(v float64) *float64 {
 }
 
 func runCheck(g *globals, args []string) error {
-	fs := newFlagSet(g, "check", "", `Check this installation's numbers, with the engine and backend chosen by the
-global flags (--engine, --backend, $GOMLX_BACKEND), against the peer libraries'
-reference outputs on dust256.npy (the fixtures of ../shared/reference, see its
-README.md for the exact calls):
+	fs := newFlagSet(g, "check", "", `Check this installation's numbers against the peer libraries' reference
+outputs on dust256.npy (the fixtures of ../shared/reference, see its README.md
+for the exact calls), with the engine and backend chosen by the global flags,
+which go before the command: stkit --engine graph check (--engine auto, cpu or
+graph; auto = cpu unless an XLA backend is in use; --backend or
+$GOMLX_BACKEND for the GoMLX backend). Checks (--only):
   wph      PyWPH J6 L4 dn0: the 381 coefficients (norm=None) in PyWPH's order,
            the norm='auto' coefficients, and ∂Σ|coeffs|²/∂x
   scov     Cheng scattering_cov J6 L4: P00, S1, C01, for_synthesis,
@@ -332,8 +334,10 @@ check is also compared with the CPU engine's values (column "vs cpu", same
 error measure; the check passes only if both are ≤ --tol). Seconds: the
 evaluations a check needed first (a family's forward counts in its first
 check; graph compilation included).
-Exit status: 0 all checks pass, 1 a check fails (the table says which),
-2 missing fixtures or bad flags.`)
+Exit status: 0 all checks pass; 1 a check fails: the table marks it FAIL
+and the last line names each failed check with its error in units of --tol
+(e.g. "wph (error 4.77e-07 = 1.6× --tol 3e-07)", "vs cpu …" when the
+comparison with the CPU engine failed); 2 missing fixtures or bad flags.`)
 	fixtures := fs.String("fixtures", "", "folder of the reference fixtures (default: the reference/ folder of $STKIT_SHARED or of a shared/ folder beside or above the working directory)")
 	tol := fs.Float64("tol", 1e-4, "largest error that passes (see above)")
 	jsonOut := fs.String("json", "", "also write the results as JSON to this file")

@@ -175,3 +175,19 @@ func TestCheckFailureSaysByHowMuch(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestCheckHelpEngine: check --help says how to choose the engine (a global
+// flag, before the command: `stkit check --engine graph` is refused as an
+// unknown flag) and its choices, and what a failure prints.
+func TestCheckHelpEngine(t *testing.T) {
+	_, _, errs := runCLI(t, "check", "--help")
+	help := strings.Join(strings.Fields(errs), " ")
+	for _, want := range []string{
+		"which go before the command: stkit --engine graph check (--engine auto, cpu or graph;",
+		"1 a check fails: the table marks it FAIL and the last line names each failed check with its error in units of --tol",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("check --help lacks %q:\n%s", want, errs)
+		}
+	}
+}
