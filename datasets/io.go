@@ -88,12 +88,18 @@ func FilePart(path string) string {
 
 // CheckMapsPath reports whether WriteMaps can write path, from its extension
 // alone: nil for ".npy", ".npz", "x.npz:member", ".fits", ".fit" and ".fts";
-// otherwise the error WriteMaps would return (unknown extension, gzip FITS).
+// otherwise the error WriteMaps would return (unknown extension, gzip FITS,
+// "x.npz:" with no member name).
 // Commands call it before long work so that a bad output name fails at once.
 func CheckMapsPath(path string) error {
-	file, _, kind := splitPath(path)
+	file, member, kind := splitPath(path)
 	switch kind {
-	case kindNPY, kindNPZ:
+	case kindNPY:
+		return nil
+	case kindNPZ:
+		if file != path && strings.TrimSuffix(member, ".npy") == "" {
+			return emptyMember(path, file)
+		}
 		return nil
 	case kindFITS:
 		if strings.HasSuffix(strings.ToLower(file), ".gz") {
@@ -102,6 +108,12 @@ func CheckMapsPath(path string) error {
 		return nil
 	}
 	return fmt.Errorf("datasets: %s: unknown file type %q for an output (want .npy, .npz, .npz:member, .fits, .fit or .fts)", path, filepath.Ext(path))
+}
+
+// emptyMember is the error for an output "file.npz:" (or "file.npz:.npy"),
+// which names no member.
+func emptyMember(path, file string) error {
+	return fmt.Errorf("datasets: %s: no member name after the ':' (want FILE.npz:NAME, e.g. %s:maps to add the member \"maps\" to %s, or %s alone for a new archive)", path, file, file, file)
 }
 
 func unknownExt(path string) error {
@@ -472,7 +484,7 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 func writeNPZMember(file, name string, a *Array) error {
 	name = strings.TrimSuffix(name, ".npy")
 	if name == "" {
-		return fmt.Errorf("datasets: %s: empty .npz member name", file)
+		return emptyMember(file+":", file)
 	}
 	old, zr, err := openNPZForAppend(file)
 	if err != nil {
