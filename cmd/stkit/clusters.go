@@ -329,7 +329,7 @@ func printConfusion(w interface{ Write([]byte) (int, error) }, names []string, c
 	}
 	fmt.Fprintf(w, "confusion (rows: source label, columns: cluster; * = matched pair)\n%-*s", width, "")
 	for k := range match {
-		fmt.Fprintf(w, " %7d", k)
+		fmt.Fprintf(w, " %6d ", k) // over the counts, not their '*' marks
 	}
 	fmt.Fprintf(w, " %7s\n", "total")
 	for l, row := range conf {
