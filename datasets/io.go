@@ -322,7 +322,7 @@ func arrayToMaps(a *Array, part ComplexPart, adopt, reduced bool) (*stlayer.Maps
 	switch part {
 	case RealPart, ImagPart, Modulus:
 	case RejectComplex:
-		return nil, &ValidationError{Msg: fmt.Sprintf("the data are %s; maps are real (choose the real part, imaginary part or modulus explicitly)", a.DType)}
+		return nil, &ValidationError{Msg: fmt.Sprintf("the data are %s but maps are real: save the part to analyse as its own array (x.real, x.imag or np.abs(x) in numpy), or in Go read it with ReadMapsPart or ArrayToMaps and a ComplexPart", a.DType)}
 	default:
 		return nil, &ValidationError{Msg: fmt.Sprintf("unknown complex part %v", part)}
 	}
