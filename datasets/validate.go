@@ -31,7 +31,8 @@ const maxJ = 30
 // both at least 2^(J+1); every pixel finite. J = 0 only asks for 2×2 maps or
 // larger. The error (a *ValidationError) says what is wrong, e.g. "J=7 needs
 // maps of at least 256×256 pixels divisible by 128; got 100×100" or "3
-// non-finite pixels (first: NaN in map 0 at row 12, column 5)".
+// non-finite pixels (first: NaN in map 0 at row 12, column 5); …" (0-based,
+// with the FITS pixel and what to do).
 func ValidateMaps(m *stlayer.Maps, J int) error {
 	fail := func(format string, a ...any) error { return &ValidationError{Msg: fmt.Sprintf(format, a...)} }
 	if m == nil {
@@ -68,7 +69,13 @@ func ValidateMaps(m *stlayer.Maps, J int) error {
 	if bad > 0 {
 		x := m.Data[first]
 		b, r, c := first/(m.M*m.N), first/m.N%m.M, first%m.N
-		return fail("%d non-finite pixel%s (first: %v in map %d at row %d, column %d)", bad, plural(bad), x, b, r, c)
+		fits := fmt.Sprintf("x=%d, y=%d", c+1, r+1)
+		if m.B > 1 {
+			fits += fmt.Sprintf(" of plane %d", b+1)
+		}
+		return fail("%d non-finite pixel%s (first: %v in map %d at row %d, column %d); indices count from 0 as in numpy (FITS pixel %s). "+
+			"The maps must be finite: fill or cut out masked (NaN) regions first, e.g. with np.nan_to_num or by inpainting",
+			bad, plural(bad), x, b, r, c, fits)
 	}
 	return nil
 }

@@ -48,3 +48,21 @@ func TestValidateMaps(t *testing.T) {
 		}
 	}
 }
+
+// The non-finite pixel error gave the first position without saying whether
+// rows and columns count from 0 or 1 (FITS users count pixels from 1), nor
+// what to do. It now says both, and still starts as before.
+func TestValidateMapsNonFiniteSaysHow(t *testing.T) {
+	m := testMaps(2, 16, 16)
+	m.Data[256+3*16+5] = math.NaN()
+	err := ValidateMaps(m, 2)
+	for _, frag := range []string{
+		"1 non-finite pixel (first: NaN in map 1 at row 3, column 5)",
+		"count from 0 as in numpy", "FITS pixel x=6, y=4",
+		"must be finite", "np.nan_to_num",
+	} {
+		if err == nil || !strings.Contains(err.Error(), frag) {
+			t.Errorf("error %v lacks %q", err, frag)
+		}
+	}
+}
