@@ -21,13 +21,16 @@ func init() {
 
 // clusterSummary is written beside the assignments (<stem>_summary.json).
 type clusterSummary struct {
-	Run        string    `json:"run"`
-	Checkpoint string    `json:"checkpoint"`
-	Dataset    string    `json:"dataset"`
-	K          int       `json:"k"`
-	N          int       `json:"n"`
-	Counts     []int     `json:"counts"`
-	MeanConf   []float64 `json:"mean_confidence"`
+	Run        string `json:"run"`
+	Checkpoint string `json:"checkpoint"`
+	Dataset    string `json:"dataset"`
+	K          int    `json:"k"`
+	N          int    `json:"n"`
+	// TrainingDataset: Dataset is the one the run was trained on (same
+	// fingerprint); false for other maps cut with the run's configuration.
+	TrainingDataset bool      `json:"training_dataset"`
+	Counts          []int     `json:"counts"`
+	MeanConf        []float64 `json:"mean_confidence"`
 	// Labels are the source labels (rows of Confusion); Confusion[l][k] counts patches of label l
 	// assigned to cluster k; Match[k] is the label matched to cluster k (−1: none) by the Hungarian
 	// algorithm on the zero-padded square confusion matrix; Accuracy = matched patches / N.
@@ -190,7 +193,8 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	}
 
 	sum := clusterSummary{Run: runDir, Checkpoint: ck.Path, Dataset: dsDir, K: K, N: n,
-		Counts: make([]int, K), MeanConf: make([]float64, K)}
+		TrainingDataset: man.Fingerprint == meta.DatasetFingerprint,
+		Counts:          make([]int, K), MeanConf: make([]float64, K)}
 	byCluster := make([][]int, K)
 	for i, c := range pred {
 		sum.Counts[c]++
@@ -199,6 +203,9 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	}
 	w := g.stdout
 	fmt.Fprintf(w, "%d patches, K=%d (checkpoint %s, epoch %d)\n", n, K, filepath.Base(ck.Path), ck.State.Epoch)
+	if !sum.TrainingDataset {
+		fmt.Fprintf(w, "dataset %s is not the dataset run %s was trained on (%s): its patches are assigned with the trained model (new data, same ST configuration)\n", dsDir, runDir, meta.Dataset)
+	}
 	fmt.Fprintln(w, "cluster  patches  fraction  mean confidence")
 	for k := 0; k < K; k++ {
 		if sum.Counts[k] > 0 {
@@ -216,6 +223,12 @@ process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		sum.Labels, sum.Confusion, sum.Match, sum.Accuracy = labelNames, conf, match, &acc
 		printConfusion(w, labelNames, conf, match)
 		fmt.Fprintf(w, "best-match accuracy (Hungarian, sources as labels): %.4f\n", acc)
+	} else {
+		how := "the dataset has one source file"
+		if len(man.Sources) > 1 {
+			how = fmt.Sprintf("--labels gives its %d source files the same label: change it to tell the processes apart", len(man.Sources))
+		}
+		fmt.Fprintf(w, "one source label (%s): no confusion table or accuracy, which need patches of two labels or more (%s)\n", labelNames[0], how)
 	}
 
 	stem := outStem
