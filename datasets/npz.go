@@ -150,7 +150,8 @@ func readNPZMember(f *zip.File, part *ComplexPart) (*Array, error) {
 			return nil, fail(fmt.Sprintf("deflated member claims %d bytes from %d compressed (more than deflate can produce)", f.UncompressedSize64, f.CompressedSize64), nil)
 		}
 	default:
-		return nil, fail(fmt.Sprintf("compression method %d is not supported (stored or deflated only)", f.Method), nil)
+		return nil, fail(fmt.Sprintf("compression method %d%s is not supported: .npz members are stored or deflated (re-save the arrays with np.savez or np.savez_compressed)",
+			f.Method, zipMethodName(f.Method)), nil)
 	}
 	if f.UncompressedSize64 > 1<<62 {
 		return nil, fail(fmt.Sprintf("member declares %d bytes", f.UncompressedSize64), nil)
@@ -179,6 +180,30 @@ func readNPZMember(f *zip.File, part *ComplexPart) (*Array, error) {
 		return nil, fail("cannot read member (truncated or corrupt archive?)", err)
 	}
 	return a, nil
+}
+
+// zipMethodName names the zip compression methods a refused member may use
+// (" (bzip2)"), "" for others.
+func zipMethodName(m uint16) string {
+	switch m {
+	case 1, 2, 3, 4, 5:
+		return " (shrink/reduce)"
+	case 6:
+		return " (implode)"
+	case 9:
+		return " (deflate64)"
+	case 12:
+		return " (bzip2)"
+	case 14:
+		return " (lzma)"
+	case 93:
+		return " (zstd)"
+	case 95:
+		return " (xz)"
+	case 99:
+		return " (AES encryption)"
+	}
+	return ""
 }
 
 // npzTime is the timestamp written for every member (numpy writes the same),
