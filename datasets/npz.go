@@ -111,7 +111,17 @@ func npzMembers(ra io.ReaderAt, size int64) ([]*zip.File, error) {
 		files = append(files, f)
 	}
 	if len(files) == 0 {
-		return nil, formatErrorf("npz", "archive has no .npy members")
+		if len(zr.File) == 0 {
+			return nil, formatErrorf("npz", "archive has no .npy members (it is empty)")
+		}
+		var names []string
+		for _, f := range zr.File[:min(len(zr.File), 10)] {
+			names = append(names, f.Name)
+		}
+		if len(zr.File) > 10 {
+			names = append(names, fmt.Sprintf("… (%d entries)", len(zr.File)))
+		}
+		return nil, formatErrorf("npz", "archive has no .npy members (it holds %s; np.savez stores each array as a member NAME.npy)", strings.Join(names, ", "))
 	}
 	// Members occupy disjoint byte ranges in a well-formed archive; entries
 	// sharing data (a zip-bomb trick) would make their sizes add up to more
