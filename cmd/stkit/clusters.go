@@ -44,21 +44,44 @@ func runClusters(g *globals, args []string) error {
 	fs := newFlagSet(g, "clusters", "RUN DATASET -o assignments.csv", `Assign every patch of DATASET to a cluster of the GM-VAE trained in RUN
 (stkit train): cluster = argmax_k q(y=k|x), confidence = max_k q(y=k|x), at
 the run's final Gumbel temperature, with the features z-scored by the run's
-normalisation. DATASET must have been built with the run's ST configuration.
+normalisation. DATASET is the run's training dataset, or another one built
+with the run's ST configuration and patch size (new maps; a line says so).
 
 Outputs (the PNG and JSON names derive from -o):
-  assignments.csv            id, source, map, row, col, rot, flip, cluster,
-                             confidence, p_0 … p_{K−1}
+  assignments.csv            one row per patch, with the columns
+      id             the patch's index in DATASET (its row in features.npy
+                     and patches.npy; the #id of the mosaic)
+      source         the source file the patch was cut from
+      map            the map's index in that file's batch (0 for one map)
+      row, col       the patch's top-left pixel in that map (0-based, row 0
+                     at the top)
+      rot, flip      augmentation (stkit patches --augment): the patch is
+                     the block turned by rot clockwise quarter turns, then
+                     mirrored left–right when flip is true
+      cluster        argmax_k p_k
+      confidence     max_k p_k
+      p_0 … p_{K−1}  q(y=k|x), the cluster probabilities (they sum to 1)
   assignments_mosaic.png     the --top most confident patches of each cluster
-                             (one row per cluster)
-  assignments_latent_pca.png 2D PCA of the latent means μ_q(x), by cluster
-  assignments_summary.json   counts, confidences, confusion and accuracy
+                             (one row per cluster; "#id p=confidence")
+  assignments_latent_pca.png 2D PCA of the latent means μ_q(x), colour =
+                             cluster, marker = source label
+  assignments_summary.json   run, checkpoint, dataset, training_dataset, k,
+                             n, counts and mean_confidence per cluster; with
+                             two labels or more also labels, confusion
+                             [label][cluster], match (per cluster the index
+                             of its label in labels, −1 for none), accuracy
 
-With several source labels, the source × cluster confusion table and the
-best-match accuracy (Hungarian matching of clusters to sources) are printed.
-Labels are the source files, or with --labels REGEXP the regexp's match in
-each source path (its first group if it has one), so that files of one
-process share a label, e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
+With two source labels or more the confusion table is printed: rows = source
+labels, columns = clusters, entries = numbers of patches. Clusters are matched
+one-to-one to labels so that the matched pairs hold the most patches
+(Hungarian algorithm; * marks the matched pairs; with more clusters than
+labels the extra clusters stay unmatched, with fewer some labels do). The
+best-match accuracy is the fraction of all patches that lie in the cluster
+matched to their label: 1 = clusters are the labels; a random assignment of
+equal-sized labels gets about 1/max(K, number of labels). Labels are the
+source files, or with --labels REGEXP the regexp's match in each source path
+(its first group if it has one), so that files of one process share a label,
+e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	out := fs.String("o", "", "assignments CSV file (required)")
 	top := fs.Int("top", 8, "patches per cluster in the mosaic")
 	labelRE := fs.String("labels", "", "regexp naming the label of each source path (default: one label per source file)")

@@ -41,3 +41,28 @@ func TestConfusionColumnsAligned(t *testing.T) {
 		t.Errorf("matched pairs not marked:\n%s", buf.String())
 	}
 }
+
+// TestClustersHelpDocuments: clusters --help says what each CSV column is
+// (id ↔ the dataset's row and the mosaic's #id, map, top-left row/col,
+// rot/flip, p_k), the confusion table's rows and columns, the matching
+// (Hungarian, one-to-one, unmatched clusters when K exceeds the labels) and
+// the accuracy's definition and chance level; it listed the column names only.
+func TestClustersHelpDocuments(t *testing.T) {
+	_, _, errs := runCLI(t, "clusters", "--help")
+	help := strings.Join(strings.Fields(errs), " ")
+	for _, want := range []string{
+		"id the patch's index in DATASET (its row in features.npy and patches.npy; the #id of the mosaic)",
+		"row, col the patch's top-left pixel in that map (0-based, row 0 at the top)",
+		"rot, flip augmentation (stkit patches --augment)",
+		"p_0 … p_{K−1} q(y=k|x), the cluster probabilities (they sum to 1)",
+		"rows = source labels, columns = clusters, entries = numbers of patches",
+		"with more clusters than labels the extra clusters stay unmatched",
+		"the fraction of all patches that lie in the cluster matched to their label",
+		"about 1/max(K, number of labels)",
+		"training_dataset",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("clusters --help lacks %q:\n%s", want, errs)
+		}
+	}
+}
