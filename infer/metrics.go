@@ -102,42 +102,16 @@ func isoPowerSpectrum(x []float64, m, n int, phys bool) *PowerSpectrum {
 	if m < 1 || n < 1 || len(x) != m*n || min(m, n) < 2 {
 		return &PowerSpectrum{}
 	}
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	c := make([]float64, len(x))
-	for i, v := range x {
-		c[i] = v - mean
-	}
-	f := fft2(c, m, n)
-	kmax := float64(min(m, n)) / 2
-	var edges []float64
-	for i := 0; ; i++ {
-		e := math.Pow(2, float64(i)/2)
-		if e > kmax*(1+1e-12) {
-			break
-		}
-		edges = append(edges, e)
-	}
-	if edges[len(edges)-1] < kmax {
-		edges = append(edges, kmax)
-	}
+	f := fft2(centred(x), m, n)
+	edges := halfOctaveEdges(m, n)
 	nb := len(edges) - 1
 	ps := &PowerSpectrum{Edges: edges, K: make([]float64, nb), P: make([]float64, nb), Count: make([]int, nb)}
 	norm := 1 / float64(m*n)
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			k := modeK(i, j, m, n, phys)
-			if k < edges[0] || k >= edges[nb] {
-				continue
-			}
-			b := sort.SearchFloat64s(edges, k)
-			if b == len(edges) || edges[b] > k {
-				b--
-			}
-			if b >= nb {
+			b := binOf(edges, k)
+			if b < 0 {
 				continue
 			}
 			v := f[i*n+j]
@@ -153,6 +127,119 @@ func isoPowerSpectrum(x []float64, m, n int, phys bool) *PowerSpectrum {
 		}
 	}
 	return ps
+}
+
+// centred returns x minus its mean.
+func centred(x []float64) []float64 {
+	mean := 0.0
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	c := make([]float64, len(x))
+	for i, v := range x {
+		c[i] = v - mean
+	}
+	return c
+}
+
+// halfOctaveEdges returns the bin edges of PowerSpectrum for an m×n map
+// (min(m, n) ≥ 2): 2^(i/2) up to min(m, n)/2, then min(m, n)/2.
+func halfOctaveEdges(m, n int) []float64 {
+	kmax := float64(min(m, n)) / 2
+	var edges []float64
+	for i := 0; ; i++ {
+		e := math.Pow(2, float64(i)/2)
+		if e > kmax*(1+1e-12) {
+			break
+		}
+		edges = append(edges, e)
+	}
+	if edges[len(edges)-1] < kmax {
+		edges = append(edges, kmax)
+	}
+	return edges
+}
+
+// binOf returns the bin b with edges[b] ≤ k < edges[b+1], or −1 when k lies
+// outside [edges[0], edges[len−1]).
+func binOf(edges []float64, k float64) int {
+	nb := len(edges) - 1
+	if nb < 1 || k < edges[0] || k >= edges[nb] {
+		return -1
+	}
+	b := sort.SearchFloat64s(edges, k)
+	if b == len(edges) || edges[b] > k {
+		b--
+	}
+	if b >= nb {
+		return -1
+	}
+	return b
+}
+
+// noPowerFraction is the bin power, relative to the map's variance, at or
+// below which CrossSpectrumR takes a map to have no power in the bin: the
+// FFT of a map without that band holds only rounding there (about 1e-31 to
+// 1e-29 of the variance for 32² to 256² maps), and no physical spectrum
+// spans 10 decades of power within one map at float64 precision.
+const noPowerFraction = 1e-20
+
+// CrossSpectrumR returns the correlation coefficient per half-octave bin
+// (IsoPowerSpectrum's bins and edges) of two m×n maps,
+//
+//	r_b = Σ_{k∈b} Re(A(k) B(k)*) / √(Σ_{k∈b} |A(k)|² · Σ_{k∈b} |B(k)|²),
+//
+// A, B the DFTs of a and b: the real part of the cross spectrum over the
+// square root of the two power spectra, each summed over the bin's modes
+// (not a mean of per-mode ratios), so |r_b| ≤ 1. A bin where either map
+// has no power (its bin power at most 1e-20 of the map's variance: only
+// the FFT's rounding, e.g. a band-limited map or a constant one) gives NaN.
+// When m or n is < 1 or len(a) or len(b) is not m·n both results are nil;
+// with min(m, n) ≤ 2 there is no bin.
+func CrossSpectrumR(a, b []float64, m, n int) (edges, r []float64) {
+	if m < 1 || n < 1 || len(a) != m*n || len(b) != m*n {
+		return nil, nil
+	}
+	if min(m, n) < 2 {
+		return nil, []float64{}
+	}
+	ca, cb := centred(a), centred(b)
+	fa, fb := fft2(ca, m, n), fft2(cb, m, n)
+	edges = halfOctaveEdges(m, n)
+	nb := len(edges) - 1
+	sab, saa, sbb, cnt := make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]int, nb)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			bn := binOf(edges, modeK(i, j, m, n, false))
+			if bn < 0 {
+				continue
+			}
+			u, v := fa[i*n+j], fb[i*n+j]
+			sab[bn] += real(u)*real(v) + imag(u)*imag(v)
+			saa[bn] += real(u)*real(u) + imag(u)*imag(u)
+			sbb[bn] += real(v)*real(v) + imag(v)*imag(v)
+			cnt[bn]++
+		}
+	}
+	// Σ_k |X(k)|² over all modes is M·N·Σ x² (Parseval): the variance times
+	// (M·N)², so a bin power Σ_{k∈b}|X|²/(n_b M N) ≤ f·var reads
+	// Σ_{k∈b}|X|² ≤ f·n_b·Σ x².
+	va, vb := 0.0, 0.0
+	for i := range ca {
+		va += ca[i] * ca[i]
+		vb += cb[i] * cb[i]
+	}
+	r = make([]float64, nb)
+	for bn := range r {
+		floor := noPowerFraction * float64(cnt[bn])
+		if cnt[bn] == 0 || !(saa[bn] > floor*va) || !(sbb[bn] > floor*vb) {
+			r[bn] = math.NaN()
+			continue
+		}
+		r[bn] = sab[bn] / math.Sqrt(saa[bn]*sbb[bn])
+	}
+	return edges, r
 }
 
 // MeanPowerSpectrum averages the binned spectra of several maps of the same

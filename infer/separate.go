@@ -449,31 +449,3 @@ func StdWeights(mean []complex128, std []float64, floor float64, keep []bool) []
 	}
 	return w
 }
-
-// CrossSpectrumR returns the correlation coefficient r(k) = P_ab/√(P_a P_b)
-// per half-octave bin (same binning as IsoPowerSpectrum) of two maps. A bin
-// where either map has no power gives NaN; when len(a) or len(b) is not m·n
-// both results are nil.
-func CrossSpectrumR(a, b []float64, m, n int) (edges, r []float64) {
-	if m < 1 || n < 1 || len(a) != m*n || len(b) != m*n {
-		return nil, nil
-	}
-	pa := IsoPowerSpectrum(a, m, n)
-	pb := IsoPowerSpectrum(b, m, n)
-	sum := make([]float64, len(a))
-	for i := range a {
-		sum[i] = a[i] + b[i]
-	}
-	ps := IsoPowerSpectrum(sum, m, n)
-	r = make([]float64, len(pa.P))
-	for i := range r {
-		// P_{a+b} = P_a + P_b + 2 P_ab
-		pab := (ps.P[i] - pa.P[i] - pb.P[i]) / 2
-		if pa.P[i] > 0 && pb.P[i] > 0 {
-			r[i] = pab / math.Sqrt(pa.P[i]*pb.P[i])
-		} else {
-			r[i] = math.NaN()
-		}
-	}
-	return pa.Edges, r
-}
