@@ -245,7 +245,7 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		conf, match, acc := bestMatch(labels, pred, len(labelNames), K)
 		sum.Labels, sum.Confusion, sum.Match, sum.Accuracy = labelNames, conf, match, &acc
 		printConfusion(w, labelNames, conf, match)
-		fmt.Fprintf(w, "best-match accuracy (Hungarian, sources as labels): %.4f\n", acc)
+		fmt.Fprintf(w, "best-match accuracy (fraction of the patches in the cluster matched to their label, 1 = perfect): %.4f\n", acc)
 	} else {
 		how := "the dataset has one source file"
 		if len(man.Sources) > 1 {

@@ -52,6 +52,11 @@ func TestClustersNotesOtherDatasetOneLabel(t *testing.T) {
 	if code != 0 || strings.Contains(out, "is not the dataset") || strings.Contains(out, "one source label") || !strings.Contains(out, "confusion (rows") {
 		t.Errorf("training dataset: exit %d\n%s\n%s", code, out, tail(errs, 400))
 	}
+	// the accuracy line says what it counts (it said "sources as labels",
+	// wrong under --labels)
+	if !strings.Contains(out, "best-match accuracy (fraction of the patches in the cluster matched to their label, 1 = perfect): ") {
+		t.Errorf("accuracy line:\n%s", out)
+	}
 	// --labels that gives both sources one label says so
 	code, out, _ = runCLI(t, "clusters", run, filepath.Join(dir, "ds"), "-o", filepath.Join(tmp, "three.csv"), "--no-plots", "--labels", `\.npy$`)
 	if code != 0 || !strings.Contains(out, "one source label (.npy): no confusion table or accuracy, which need patches of two labels or more (--labels gives its 2 source files the same label: change it to tell the processes apart)") {
