@@ -3,6 +3,8 @@ package infer
 import (
 	"math"
 	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 // scaleBin returns x with the modes of bin b of IsoPowerSpectrum (integer
@@ -50,5 +52,30 @@ func TestCrossSpectrumRBandLimited(t *testing.T) {
 				t.Errorf("scale %g bin %d: r = %g, want 1", c.scale, b, v)
 			}
 		}
+	}
+}
+
+// TestModelSepRMinDominantNoPower: an estimate without power in a bin its
+// truth dominates has no r there (NaN); RMinDominant counts it as −1 (a
+// failure), as EvaluateSeparation's RMin does, instead of taking the min
+// over the other dominant bins only (it read 1 on this toy).
+func TestModelSepRMinDominantNoPower(t *testing.T) {
+	const m = 32
+	a := exactField(powerLawGrid(m, m, 1, -3), m, m, 4)
+	b := exactField(powerLawGrid(m, m, 120, 0), m, m, 5)
+	truth := &stlayer.Maps{B: 2, M: m, N: m, Data: append(append([]float64(nil), a...), b...)}
+	est := &stlayer.Maps{B: 2, M: m, N: m, Data: append(append([]float64(nil), scaleBin(a, m, m, 3, 0)...), b...)}
+	got, err := EvaluateModelSeparation(est, truth, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].PowerFraction[3] < DominantFraction || got[0].R[3] != -1 {
+		t.Fatalf("toy: bin 3 power fraction %g, r %g (want dominant, no r)", got[0].PowerFraction[3], got[0].R[3])
+	}
+	if got[0].RMinDominant != -1 {
+		t.Errorf("RMinDominant %g with a dominant bin the estimate has no power in, want −1", got[0].RMinDominant)
+	}
+	if got[1].RMinDominant < 1-1e-9 {
+		t.Errorf("exact component: RMinDominant %g, want 1", got[1].RMinDominant)
 	}
 }

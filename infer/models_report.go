@@ -38,7 +38,8 @@ type SepComponentMetrics struct {
 	// data's power this component holds, cross terms neglected).
 	PowerFraction []float64 `json:"power_fraction"`
 	// RMinDominant is min r(k) over the bins where PowerFraction ≥
-	// DominantFraction (−1 when there is none); DominantBins counts them.
+	// DominantFraction (−1 when there is none, and −1 when the estimate has
+	// no power in one of them); DominantBins counts them.
 	RMinDominant float64 `json:"r_min_dominant"`
 	DominantBins int     `json:"dominant_bins"`
 	// PSMaxDevDominant is max |PSRatio − 1| over the same bins.
@@ -98,6 +99,10 @@ func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepCom
 		pe := IsoPowerSpectrum(e, m, n)
 		edges, r := CrossSpectrumR(e, t, m, n)
 		_, rd := CrossSpectrumR(sum, t, m, n)
+		// No r where the estimate has no power: −1 (a failure) in the min
+		// below too, as EvaluateSeparation's RMin, not a bin left out.
+		negNaN(r)
+		negNaN(rd)
 		mc := SepComponentMetrics{Name: fmt.Sprint(c), Edges: edges, PTrue: pt[c].P, PEst: pe.P, R: r, RMinDominant: math.NaN(),
 			RData: rd, RMinDominantData: math.NaN()}
 		if c < len(names) {
