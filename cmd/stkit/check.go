@@ -372,6 +372,9 @@ comparison with the CPU engine failed); 2 missing fixtures or bad flags.`)
 			return badInputf("cannot find the reference fixtures: no shared/reference folder beside or above %s and $STKIT_SHARED is unset (pass --fixtures DIR)", cwd())
 		}
 		dir = filepath.Join(sh, "reference")
+		if st, err := os.Stat(dir); (err != nil || !st.IsDir()) && os.Getenv("STKIT_SHARED") != "" {
+			return badInputf("$STKIT_SHARED is %s, but %s is not a folder (set $STKIT_SHARED to the shared/ folder that holds reference/, or pass --fixtures DIR)", sh, dir)
+		}
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return badInputf("--fixtures %s: not a folder", dir)

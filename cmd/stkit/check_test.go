@@ -142,7 +142,8 @@ func TestCheckBadInput(t *testing.T) {
 		}
 	}
 	t.Setenv("STKIT_SHARED", filepath.Join(dir, "nope"))
-	if code, _, errs := runCLI(t, "check", "--only", "wph"); code != 2 || !strings.Contains(errs, "not a folder") {
+	// the message names $STKIT_SHARED, not a --fixtures flag that was not given
+	if code, _, errs := runCLI(t, "check", "--only", "wph"); code != 2 || !strings.Contains(errs, "$STKIT_SHARED is "+filepath.Join(dir, "nope")+", but "+filepath.Join(dir, "nope", "reference")+" is not a folder (set $STKIT_SHARED to the shared/ folder that holds reference/, or pass --fixtures DIR)") {
 		t.Errorf("$STKIT_SHARED without reference/: exit %d, %q", code, tail(errs, 400))
 	}
 }
