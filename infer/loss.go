@@ -23,14 +23,17 @@ type StatOp interface {
 	Labels() *stlayer.Labels
 }
 
-// Term is one statistic-matching term of a loss:
+// Term is one statistic-matching term of a loss. For a batch of B maps
+// x_1 … x_B and a statistic of K coefficients per map:
 //
-//	ℒ_term(x) = Scale · Σ_b Σ_k W_k |Φ_k(x_b) − T_k|²
+//	ℒ_term(x) = Scale · Σ_{b=1..B} Σ_{k=1..K} W_k |Φ_k(x_b) − T_k|²
 //
-// where Φ is the term's statistic evaluated on each map x_b of the batch, T the
-// target vector (Scale = 0 means 1) and W the per-coefficient weights (for instance 1/σ_k² with σ_k
-// the std of Φ_k over a set of realisations, or 1/K for a plain mean). A zero
-// weight masks a coefficient.
+// where Φ is the term's statistic evaluated on each map, T the target vector
+// (K values), W the per-coefficient weights (K values; nil: all 1) and
+// Scale = 0 means 1. The loss sums over the maps (no mean over the batch).
+// Typical weights are 1/K (a mean squared error over the coefficients,
+// WeightMean) or 1/(K σ_k²) with σ_k the std of Φ_k over a set of
+// realisations (WeightStd). A zero weight masks a coefficient.
 type Term struct {
 	Name   string
 	Op     StatOp
@@ -169,12 +172,21 @@ func (t *Term) scale() float64 {
 type WeightMode int
 
 const (
-	// WeightMean weighs every coefficient by 1/K (mean squared error).
+	// WeightMean weighs every coefficient by 1/K, K the number of
+	// coefficients per map (a mean squared error over the coefficients).
 	WeightMean WeightMode = iota
-	// WeightStd weighs coefficient k by 1/(K σ_k²), σ_k the std of Φ_k over the
-	// target maps (needs ≥ 2 maps); coefficients that do not vary over the
-	// maps, σ_k ≤ 1e−9·(|mean_k| + max σ) (rounding: e.g. the mean of maps
-	// that were all normalised to zero mean), are masked (weight 0).
+	// WeightStd weighs coefficient k by 1/(K σ_k²), with
+	//
+	//	σ_k² = Σ_{b=1..B} |Φ_k(x_b) − mean_k|² / (B − 1)
+	//
+	// the unbiased variance of Φ_k over the B target maps (needs B ≥ 2; for
+	// a complex coefficient the variances of its real and imaginary parts
+	// summed: one weight for both, where CompSep whitens them separately).
+	// Coefficients that do not vary over the maps, σ_k ≤ 1e−9·(|mean_k| +
+	// max σ) (rounding: e.g. the mean of maps that were all normalised to
+	// zero mean), are masked (weight 0). K counts the masked coefficients
+	// too: the term is (1/K) Σ over the kept k of (ΔΦ_k/σ_k)², not the mean
+	// over the kept ones that the separation's StdWeights take.
 	WeightStd
 )
 
