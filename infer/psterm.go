@@ -99,9 +99,12 @@ func (o *PSOp) Stat() stlayer.Stat {
 }
 
 // NewPowerSpectrumTerm returns a loss term matching the log power spectrum
-// of the target maps (mean over the batch), weight/nbins per bin: the
-// half-octave bins of IsoPowerSpectrum and the corner bin of NewPSOpCorner
-// (left out when a target map has no power at |k| ≥ min(M, N)/2).
+// of each map to the mean over the target maps of their log spectra (a
+// geometric-mean spectrum, not the log of the mean spectrum), weight/nbins
+// per bin, nbins counting the half-octave bins of IsoPowerSpectrum and the
+// corner bin of NewPSOpCorner (left out when a target map has no power at
+// |k| ≥ min(M, N)/2): the loss of a map x is
+// weight/nbins · Σ_b (log P_b(x) − ⟨log P_b⟩_targets)².
 //
 // Target maps that are nil, empty, whose Data length is not B·M·N or that
 // hold non-finite pixels, maps too small to have a half-octave bin
