@@ -3,6 +3,7 @@ package datasets
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -519,7 +520,7 @@ func writeNPZMember(file, name string, a *Array) error {
 				added = true
 				continue
 			}
-			if err := zw.Copy(f); err != nil {
+			if err := copyEntry(zw, f); err != nil {
 				return fmt.Errorf("datasets: %s: copying member %s: %w (the archive is left as it was)", file, f.Name, err)
 			}
 		}
@@ -533,6 +534,45 @@ func writeNPZMember(file, name string, a *Array) error {
 		}
 		return nil
 	})
+}
+
+// copyEntry copies the entry f of the archive being rewritten into zw raw
+// (bytes and compression unchanged), as zip.Writer.Copy does, but without
+// f's ZIP64 extra field: zw writes its own where the entry needs one in the
+// new archive, after the extra fields it is given, and zip readers (Go's,
+// Python's) use the first. An old field kept would give the entry's old
+// offset once the archive is rewritten past 4 GiB with that offset changed,
+// or, for numpy's fields (the offset alone), make the archive unreadable.
+func copyEntry(zw *zip.Writer, f *zip.File) error {
+	r, err := f.OpenRaw()
+	if err != nil {
+		return err
+	}
+	fh := f.FileHeader
+	fh.Extra = withoutZip64Extra(fh.Extra)
+	w, err := zw.CreateRaw(&fh)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, r)
+	return err
+}
+
+// withoutZip64Extra returns a zip extra field without its ZIP64 blocks (tag
+// 0x0001); other blocks, and bytes after a malformed block, are kept.
+func withoutZip64Extra(extra []byte) []byte {
+	out := make([]byte, 0, len(extra))
+	for len(extra) >= 4 {
+		n := 4 + int(binary.LittleEndian.Uint16(extra[2:]))
+		if n > len(extra) {
+			break
+		}
+		if binary.LittleEndian.Uint16(extra) != 0x0001 {
+			out = append(out, extra[:n]...)
+		}
+		extra = extra[n:]
+	}
+	return append(out, extra...)
 }
 
 // openNPZForAppend opens the existing archive file and reads its central
