@@ -452,8 +452,10 @@ func cellContour(a, b, c, d float64) float64 {
 	return 0
 }
 
-// Moments returns mean, std, skewness and excess kurtosis of x (mean and std
-// NaN for an empty x; skewness and kurtosis 0 when the std is 0 or NaN).
+// Moments returns mean, std, skewness and excess kurtosis of x as population
+// moments (central moments m_p = Σ (x − mean)^p / n, std = √m₂, skewness
+// m₃/m₂^1.5, kurtosis m₄/m₂² − 3; no n − 1 correction), mean and std NaN for
+// an empty x; skewness and kurtosis 0 when the std is 0 or NaN.
 func Moments(x []float64) (mean, std, skew, kurt float64) {
 	n := float64(len(x))
 	for _, v := range x {

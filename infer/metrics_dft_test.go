@@ -256,3 +256,17 @@ func TestIsoPowerSpectrumNonSquareMixesFrequencies(t *testing.T) {
 		}
 	}
 }
+
+// TestMomentsArePopulationMoments pins Moments' documented convention (1/n,
+// no n − 1 correction) on hand-computed values.
+func TestMomentsArePopulationMoments(t *testing.T) {
+	mean, std, skew, kurt := Moments([]float64{1, 2, 3, 10})
+	// deviations −3, −2, −1, 6: m2 = 50/4, m3 = 180/4, m4 = 1394/4.
+	m2, m3, m4 := 12.5, 45.0, 348.5
+	want := []float64{4, math.Sqrt(m2), m3 / math.Pow(m2, 1.5), m4/(m2*m2) - 3}
+	for i, v := range []float64{mean, std, skew, kurt} {
+		if math.Abs(v-want[i]) > 1e-12 {
+			t.Errorf("moment %d = %.15g, want %.15g", i, v, want[i])
+		}
+	}
+}
