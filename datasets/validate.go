@@ -47,6 +47,10 @@ func ValidateMaps(m *stlayer.Maps, J int) error {
 	if m.M == 1 && m.N == 1 {
 		return fail("maps of 1×1 pixel")
 	}
+	if m.N == 1 && m.B > 1 {
+		return fail("maps of %d×1 pixels are 1-D; 2-D maps are needed (an array of shape (%d, %d, 1) is read as %d maps of %d×1 pixels: "+
+			"for one %d×%d map with a trailing channel axis, save x[..., 0])", m.M, m.B, m.M, m.B, m.M, m.B, m.M)
+	}
 	if m.M == 1 || m.N == 1 {
 		return fail("maps of %d×%d pixels are 1-D; 2-D maps are needed", m.M, m.N)
 	}

@@ -66,3 +66,19 @@ func TestValidateMapsNonFiniteSaysHow(t *testing.T) {
 		}
 	}
 }
+
+// An image saved with a trailing channel axis, shape (M, N, 1), is read as M
+// maps of N×1 pixels and was refused as "maps of 512×1 pixels are 1-D",
+// leaving the user to guess why their 512×512 image became that. The error
+// now names the shape as read and the fix, x[..., 0].
+func TestValidateMapsTrailingAxisHint(t *testing.T) {
+	err := ValidateMaps(testMaps(32, 16, 1), 2)
+	for _, frag := range []string{"maps of 16×1 pixels are 1-D", "shape (32, 16, 1)", "32 maps of 16×1 pixels", "x[..., 0]"} {
+		if err == nil || !strings.Contains(err.Error(), frag) {
+			t.Errorf("error %v lacks %q", err, frag)
+		}
+	}
+	if err := ValidateMaps(testMaps(1, 16, 1), 2); err == nil || strings.Contains(err.Error(), "x[..., 0]") {
+		t.Errorf("one 16×1 map: %v (no trailing-axis hint wanted)", err)
+	}
+}
