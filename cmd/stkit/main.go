@@ -235,6 +235,12 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if h := fs.Lookup("h"); h != nil && strings.Contains(err.Error(), " for flag -h: ") {
 				return nil, badInput{fmt.Errorf("%v (-h here is: %s; run `%s --help` for the flags)", err, h.Usage, fs.Name())}
 			}
+			for _, gf := range []string{"engine", "backend"} {
+				if e := err.Error(); (e == "flag provided but not defined: -"+gf || e == "flag provided but not defined: --"+gf) && fs.Lookup(gf) == nil {
+					cmd := strings.TrimPrefix(fs.Name(), "stkit ")
+					return nil, badInput{fmt.Errorf("%v: --%s is a global flag; put it before the command: `stkit --%s VALUE %s …`", err, gf, gf, cmd)}
+				}
+			}
 			return nil, badInput{fmt.Errorf("%v (run `%s --help` for the flags)", err, fs.Name())}
 		}
 		args = fs.Args()

@@ -320,3 +320,15 @@ func TestLRDesc(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobalFlagAfterCommand: --engine or --backend after the command is
+// refused saying it is a global flag and where it goes.
+func TestGlobalFlagAfterCommand(t *testing.T) {
+	for _, c := range [][]string{{"check", "--engine", "graph"}, {"stats", "x.npy", "--backend", "go"}} {
+		code, _, errs := runCLI(t, c...)
+		want := "is a global flag; put it before the command: `stkit --" + c[len(c)-2][2:] + " VALUE " + c[0]
+		if code != 2 || !strings.Contains(errs, want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c, code, errs, want)
+		}
+	}
+}
