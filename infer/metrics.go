@@ -42,31 +42,39 @@ func freq(i, n int) int {
 	return i - n
 }
 
-// PowerSpectrum is an isotropic power spectrum binned in half-octaves of |k|.
+// PowerSpectrum is an isotropic power spectrum binned in half-octaves of the
+// physical frequency.
 //
-// Convention: k is in cycles per map along each axis, |k| = sqrt(kx² + ky²)
-// with kx, ky the signed integer DFT frequencies. Bin i spans
-// [2^(i/2), 2^((i+1)/2)), from 1 up to min(M,N)/2; the last bin ends at
-// min(M,N)/2 (narrower when that is not a power of √2), and a mode on an
-// edge belongs to the upper bin. The k = 0 mode is excluded, and so are the
-// modes with |k| ≥ min(M,N)/2: the Nyquist row and column, the corners of
-// the Fourier plane (and, on a non-square map, the long axis' frequencies
-// beyond min(M,N)/2); NewPSOpCorner's corner bin holds those. P is the mean
-// over the modes of the bin of |FFT(x − mean x)|²/(M·N), in the units of
-// x²: white noise of variance σ² has P = σ² in every bin, and the mean of
+// Convention: a DFT mode (kx, ky) of an M×N map, kx and ky its signed
+// integer frequencies (cycles per map along each axis), has the physical
+// frequency f = √((kx/M)² + (ky/N)²) cycles per pixel; K and the edges give
+// it in cycles per min(M, N) pixels, |k| = min(M, N)·f (modeK). On a square
+// map that is the integer |k| = √(kx² + ky²) in cycles per map; on a
+// non-square one a mode along the long axis counts in steps of
+// min(M, N)/max(M, N), so that a bin holds one range of physical frequency
+// along both axes and P(K) is the spectrum at K cycles per min(M, N) pixels.
+//
+// Bin i spans [2^(i/2), 2^((i+1)/2)) from 1 up to min(M,N)/2; the last bin
+// ends at min(M,N)/2 (narrower when that is not a power of √2), and a mode
+// on an edge belongs to the upper bin. On a non-square map the long axis'
+// lowest frequencies, |k| = min(M, N)/max(M, N), 2·min/max, … below 1, get
+// bins of their own, the half-octaves [2^(i/2), 2^((i+1)/2)) for i < 0
+// from the one that holds min/max, a lower edge being dropped where its
+// half-octave holds no mode (on 64×128 the one bin [0.5, 1), holding
+// |k| = 0.5). Every mode below min(M, N)/2 other than k = 0 is thus in one
+// bin. The k = 0 mode is excluded, and so are the modes with
+// |k| ≥ min(M,N)/2, the Nyquist frequency of both axes: the Nyquist row and
+// column and the corners of the Fourier plane; NewPSOpCorner's corner bin
+// holds those. Maps with min(M, N) ≤ 2 have no bin. P is the mean over the
+// modes of the bin of |FFT(x − mean x)|²/(M·N), in the units of x²: white
+// noise of variance σ² has P = σ² in every bin, and the mean of
 // |FFT(x − mean x)|²/(M·N) over all M·N modes is the pixel variance
 // (Parseval). K is the mean |k| of the modes in each bin and Count their
-// number.
-//
-// On a non-square map kx and ky count cycles over different lengths (M and
-// N pixels), so a bin holds physical frequencies up to max(M,N)/min(M,N)
-// apart and P(K) is not a function of the physical frequency (on 64×128, a
-// k⁻³ field's P(K) lies about 3× above its spectrum at K cycles per 64
-// pixels). Spectra of maps of one size are still compared bin by bin, like
-// for like (ratios, r(k)). The calibrated spectra of a separation with
-// models bin by physical frequency instead (isoPowerSpectrum with phys).
+// number. IsoPowerSpectrum, CrossSpectrumR, PSOp, BinnedPSOp and the
+// calibrated spectra of a separation with models (calibratedSpectra) share
+// these bins (psBins).
 type PowerSpectrum struct {
-	Edges []float64 // len(P)+1 bin edges in cycles per map
+	Edges []float64 // len(P)+1 bin edges in cycles per min(M, N) pixels
 	K     []float64
 	P     []float64
 	Count []int
@@ -78,47 +86,22 @@ type PowerSpectrum struct {
 // min(M, N) ≤ 2 has no bins either (every mode with |k| ≥ 1 lies at or above
 // the limit min(M, N)/2 ≤ 1).
 func IsoPowerSpectrum(x []float64, m, n int) *PowerSpectrum {
-	return isoPowerSpectrum(x, m, n, false)
-}
-
-// modeK returns |k| of DFT mode (i, j) of an m×n map: in integer
-// frequencies (IsoPowerSpectrum's convention) or, with phys, in cycles per
-// min(M, N) pixels, the same physical frequency along both axes (equal for
-// square maps).
-func modeK(i, j, m, n int, phys bool) float64 {
-	ki, kj := float64(freq(i, m)), float64(freq(j, n))
-	if phys && m != n {
-		s := float64(min(m, n))
-		ki, kj = ki*s/float64(m), kj*s/float64(n)
-	}
-	return math.Hypot(ki, kj)
-}
-
-// isoPowerSpectrum is IsoPowerSpectrum; with phys the modes are binned by
-// their physical frequency in cycles per min(M, N) pixels (modeK), so that
-// the bins of a non-square map hold one frequency range along both axes
-// (the same bins as IsoPowerSpectrum for square maps). K is in those units.
-func isoPowerSpectrum(x []float64, m, n int, phys bool) *PowerSpectrum {
 	if m < 1 || n < 1 || len(x) != m*n || min(m, n) < 2 {
 		return &PowerSpectrum{}
 	}
 	f := fft2(centred(x), m, n)
-	edges := halfOctaveEdges(m, n)
+	edges, bin, ks := psBins(m, n)
 	nb := len(edges) - 1
 	ps := &PowerSpectrum{Edges: edges, K: make([]float64, nb), P: make([]float64, nb), Count: make([]int, nb)}
 	norm := 1 / float64(m*n)
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			k := modeK(i, j, m, n, phys)
-			b := binOf(edges, k)
-			if b < 0 {
-				continue
-			}
-			v := f[i*n+j]
-			ps.P[b] += (real(v)*real(v) + imag(v)*imag(v)) * norm
-			ps.K[b] += k
-			ps.Count[b]++
+	for p, b := range bin {
+		if b < 0 {
+			continue
 		}
+		v := f[p]
+		ps.P[b] += (real(v)*real(v) + imag(v)*imag(v)) * norm
+		ps.K[b] += ks[p]
+		ps.Count[b]++
 	}
 	for b := range ps.P {
 		if ps.Count[b] > 0 {
@@ -127,6 +110,70 @@ func isoPowerSpectrum(x []float64, m, n int, phys bool) *PowerSpectrum {
 		}
 	}
 	return ps
+}
+
+// modeK returns |k| of DFT mode (i, j) of an m×n map in cycles per
+// min(M, N) pixels (see PowerSpectrum): min(M, N) times its physical
+// frequency, the integer |k| = √(kx² + ky²) on a square map.
+func modeK(i, j, m, n int) float64 {
+	ki, kj := float64(freq(i, m)), float64(freq(j, n))
+	if m != n {
+		s := float64(min(m, n))
+		ki, kj = ki*s/float64(m), kj*s/float64(n)
+	}
+	return math.Hypot(ki, kj)
+}
+
+// psBins returns the bin edges of PowerSpectrum for an m×n map
+// (min(m, n) ≥ 2) and, for every DFT mode (row-major, fftfreq order), its
+// bin (−1: k = 0 and |k| ≥ min(m, n)/2) and |k| (modeK).
+func psBins(m, n int) (edges []float64, bin []int, ks []float64) {
+	ks = make([]float64, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			ks[i*n+j] = modeK(i, j, m, n)
+		}
+	}
+	edges = halfOctaveEdges(m, n)
+	if m != n && len(edges) > 1 {
+		// Half-octaves below 1 for the long axis' lowest frequencies,
+		// from the one holding min/max, those holding no mode merged
+		// into the half-octave below.
+		fmin := float64(min(m, n)) / float64(max(m, n))
+		var low []float64
+		for i := -1; ; i-- {
+			e := math.Pow(2, float64(i)/2)
+			low = append(low, e)
+			if e <= fmin {
+				break
+			}
+		}
+		slices.Reverse(low) // low[0] ≤ fmin < low[1] < … < 1
+		has := make([]bool, len(low))
+		lowEdges := append(slices.Clone(low), 1)
+		for _, k := range ks {
+			if k > 0 && k < 1 {
+				if b := binOf(lowEdges, k); b >= 0 {
+					has[b] = true
+				}
+			}
+		}
+		var keep []float64
+		for b, e := range low {
+			if b == 0 || has[b] {
+				keep = append(keep, e)
+			}
+		}
+		edges = append(keep, edges...)
+	}
+	bin = make([]int, m*n)
+	for p, k := range ks {
+		bin[p] = -1
+		if p > 0 {
+			bin[p] = binOf(edges, k)
+		}
+	}
+	return edges, bin, ks
 }
 
 // centred returns x minus its mean.
@@ -143,8 +190,8 @@ func centred(x []float64) []float64 {
 	return c
 }
 
-// halfOctaveEdges returns the bin edges of PowerSpectrum for an m×n map
-// (min(m, n) ≥ 2): 2^(i/2) up to min(m, n)/2, then min(m, n)/2.
+// halfOctaveEdges returns the bin edges of PowerSpectrum from 1 for an m×n
+// map (min(m, n) ≥ 2): 2^(i/2) up to min(m, n)/2, then min(m, n)/2.
 func halfOctaveEdges(m, n int) []float64 {
 	kmax := float64(min(m, n)) / 2
 	var edges []float64
@@ -206,21 +253,18 @@ func CrossSpectrumR(a, b []float64, m, n int) (edges, r []float64) {
 	}
 	ca, cb := centred(a), centred(b)
 	fa, fb := fft2(ca, m, n), fft2(cb, m, n)
-	edges = halfOctaveEdges(m, n)
+	edges, bin, _ := psBins(m, n)
 	nb := len(edges) - 1
 	sab, saa, sbb, cnt := make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]int, nb)
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			bn := binOf(edges, modeK(i, j, m, n, false))
-			if bn < 0 {
-				continue
-			}
-			u, v := fa[i*n+j], fb[i*n+j]
-			sab[bn] += real(u)*real(v) + imag(u)*imag(v)
-			saa[bn] += real(u)*real(u) + imag(u)*imag(u)
-			sbb[bn] += real(v)*real(v) + imag(v)*imag(v)
-			cnt[bn]++
+	for p, bn := range bin {
+		if bn < 0 {
+			continue
 		}
+		u, v := fa[p], fb[p]
+		sab[bn] += real(u)*real(v) + imag(u)*imag(v)
+		saa[bn] += real(u)*real(u) + imag(u)*imag(u)
+		sbb[bn] += real(v)*real(v) + imag(v)*imag(v)
+		cnt[bn]++
 	}
 	// Σ_k |X(k)|² over all modes is M·N·Σ x² (Parseval): the variance times
 	// (M·N)², so a bin power Σ_{k∈b}|X|²/(n_b M N) ≤ f·var reads
@@ -273,8 +317,9 @@ func MeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
 
 // PSRatioStats compares two binned spectra of the same binning: it returns the
 // per-bin ratio synth/target, the maximum of |ratio − 1| over the bins whose
-// lower edge is ≥ kmin cycles per map, and the mean of |ratio − 1| over the same
-// bins (both 0 when no bin qualifies). Bins with no modes or zero target
+// lower edge is ≥ kmin (cycles per min(M, N) pixels, see PowerSpectrum),
+// and the mean of |ratio − 1| over the same bins (both 0 when no bin
+// qualifies). Bins with no modes or zero target
 // power are skipped (ratio NaN).
 // Spectra that are nil or of different binnings (bin counts) cannot be
 // compared: ratio is nil and both deviations are NaN.

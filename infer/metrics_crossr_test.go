@@ -7,14 +7,14 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// scaleBin returns x with the modes of bin b of IsoPowerSpectrum (integer
-// |k| in [Edges[b], Edges[b+1])) multiplied by s.
+// scaleBin returns x with the modes of bin b of IsoPowerSpectrum (|k| in
+// [Edges[b], Edges[b+1])) multiplied by s.
 func scaleBin(x []float64, m, n, b int, s float64) []float64 {
 	e := IsoPowerSpectrum(x, m, n).Edges
 	f := fft2(x, m, n)
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			if k := modeK(i, j, m, n, false); k >= e[b] && k < e[b+1] {
+			if k := modeK(i, j, m, n); k >= e[b] && k < e[b+1] {
 				f[i*n+j] *= complex(s, 0)
 			}
 		}

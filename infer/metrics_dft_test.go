@@ -28,38 +28,75 @@ func directDFT(x []float64, m, n int) []complex128 {
 }
 
 // directBins returns, independently of metrics.go, the half-octave bins the
-// documentation of PowerSpectrum describes: edges 1, √2, 2, … below
-// min(M, N)/2 then min(M, N)/2, and for each mode (p, q) its bin (−1: the
-// DC mode, and |k| ≥ min(M, N)/2), |k| = √(kp² + kq²) with kp, kq the
-// signed integer frequencies (cycles per map along each axis).
+// documentation of PowerSpectrum describes, in exact integer arithmetic:
+// |k|² = s²(kp²/m² + kq²/n²) (s = min(m, n), kp, kq the signed integer
+// frequencies), edges 2^(i/2) for i ≥ 0 below s/2 then s/2, below 1 (non-
+// square maps) the half-octaves from the one holding s/max(m, n) that hold
+// a mode; for each mode (p, q) its bin (−1: the DC mode, and |k| ≥ s/2)
+// and |k|.
 func directBins(m, n int) (edges []float64, bin []int, kabs []float64) {
-	kmax := float64(min(m, n)) / 2
-	var edges2 []float64 // squared edges: 2^i exactly, then kmax² exactly
-	for i := 0; math.Ldexp(1, i) < kmax*kmax; i++ {
-		edges2 = append(edges2, math.Ldexp(1, i))
-		edges = append(edges, math.Sqrt(math.Ldexp(1, i)))
-	}
-	edges2 = append(edges2, kmax*kmax)
-	edges = append(edges, kmax)
-	bin = make([]int, m*n)
-	kabs = make([]float64, m*n)
-	signed := func(i, n int) int { // fftfreq: 0, 1, …, then negative
+	s := int64(min(m, n))
+	mn2 := int64(m*m) * int64(n*n)
+	signed := func(i, n int) int64 { // fftfreq: 0, 1, …, then negative
 		if 2*i < n {
-			return i
+			return int64(i)
 		}
-		return i - n
+		return int64(i - n)
 	}
+	// |k|² ≥ num/den ⇔ s²·Q·den ≥ num·m²n², Q = kp²n² + kq²m².
+	type frac struct{ num, den int64 }
+	ge := func(q int64, e frac) bool { return s*s*q*e.den >= e.num*mn2 }
+	qs := make([]int64, m*n)
 	for p := 0; p < m; p++ {
 		for q := 0; q < n; q++ {
 			kp, kq := signed(p, m), signed(q, n)
-			k2 := float64(kp*kp + kq*kq) // an integer: compared exactly
-			kabs[p*n+q] = math.Sqrt(k2)
-			bin[p*n+q] = -1
-			for b := 0; b+1 < len(edges2); b++ {
-				if k2 >= edges2[b] && k2 < edges2[b+1] {
-					bin[p*n+q] = b
-					break
+			qs[p*n+q] = kp*kp*int64(n*n) + kq*kq*int64(m*m)
+		}
+	}
+	var e2 []frac // squared edges
+	if m != n {
+		// 2^i ≤ (s/max)² for the lowest edge
+		i := 0
+		for {
+			i--
+			e := frac{1, int64(1) << -i}
+			if e.num*int64(max(m, n)*max(m, n)) <= e.den*s*s { // 2^i ≤ s²/max²
+				break
+			}
+		}
+		for ; i < 0; i++ {
+			lo, hi := frac{1, int64(1) << -i}, frac{1, int64(1) << -(i + 1)}
+			if i+1 == 0 {
+				hi = frac{1, 1}
+			}
+			has := false
+			for _, q := range qs {
+				if q > 0 && ge(q, lo) && !ge(q, hi) {
+					has = true
 				}
+			}
+			if has || len(e2) == 0 {
+				e2 = append(e2, lo)
+			}
+		}
+	}
+	kmax2 := frac{s * s, 4}
+	for i := 0; int64(1)<<i*kmax2.den < kmax2.num; i++ {
+		e2 = append(e2, frac{int64(1) << i, 1})
+	}
+	e2 = append(e2, kmax2)
+	for _, e := range e2 {
+		edges = append(edges, math.Sqrt(float64(e.num)/float64(e.den)))
+	}
+	bin = make([]int, m*n)
+	kabs = make([]float64, m*n)
+	for p, q := range qs {
+		kabs[p] = float64(s) * math.Sqrt(float64(q)) / float64(m*n)
+		bin[p] = -1
+		for b := 0; b+1 < len(e2) && q > 0; b++ {
+			if ge(q, e2[b]) && !ge(q, e2[b+1]) {
+				bin[p] = b
+				break
 			}
 		}
 	}
@@ -171,17 +208,35 @@ func TestCrossSpectrumRDirectDFT(t *testing.T) {
 }
 
 // TestPSOpBinsAreIsoPowerSpectrums: the synthesis power-spectrum statistic
-// (PSOp) and the separation's BinnedPSOp use IsoPowerSpectrum's bins, also
-// on non-square maps (integer |k|, see PowerSpectrum): exp Φ_b of PSOp and
-// the BinnedPSOp coefficients equal IsoPowerSpectrum's P, and the corner
-// bin of NewPSOpCorner is the mean |X|²/(MN) over the modes left out
-// (|k| ≥ min(M, N)/2, DC excluded), computed from the direct DFT.
+// (PSOp) and the separation's BinnedPSOp use IsoPowerSpectrum's bins of
+// physical frequency, also on non-square maps (with bins below 1, some
+// half-octaves there dropped as empty: 6×15, 4×16): exp Φ_b of PSOp and
+// the BinnedPSOp coefficients equal IsoPowerSpectrum's P, the bins and
+// counts are those of directBins, and the corner bin of NewPSOpCorner is
+// the mean |X|²/(MN) over the modes left out (|k| ≥ min(M, N)/2 cycles per
+// min(M, N) pixels, DC excluded), computed from the direct DFT, as is
+// cornerPower.
 func TestPSOpBinsAreIsoPowerSpectrums(t *testing.T) {
 	eng := cpu.New()
-	for _, sz := range [][2]int{{8, 12}, {12, 8}, {9, 9}} {
+	for _, sz := range [][2]int{{8, 12}, {12, 8}, {9, 9}, {8, 16}, {16, 8}, {6, 15}, {15, 6}, {4, 16}} {
 		m, n := sz[0], sz[1]
 		x := randMaps(1, m, n, 21, 1, 0.3)
 		ps := IsoPowerSpectrum(x.Data, m, n)
+		edges, dbin, _ := directBins(m, n)
+		if len(edges) != len(ps.Edges) {
+			t.Fatalf("%d×%d: edges %v, directBins %v", m, n, ps.Edges, edges)
+		}
+		for b := range ps.Count {
+			cnt := 0
+			for _, v := range dbin {
+				if v == b {
+					cnt++
+				}
+			}
+			if ps.Count[b] != cnt || cnt == 0 {
+				t.Errorf("%d×%d bin %d: %d modes, directBins %d (no bin may be empty)", m, n, b, ps.Count[b], cnt)
+			}
+		}
 		op := NewPSOpCorner(m, n)
 		c, err := eng.Forward(op.Key(), op.Stat(), x)
 		if err != nil {
@@ -205,8 +260,8 @@ func TestPSOpBinsAreIsoPowerSpectrums(t *testing.T) {
 				cnt++
 			}
 		}
-		if want := sum / float64(cnt*m*n); math.Abs(math.Exp(real(row[len(row)-1]))-want) > 1e-9*want {
-			t.Errorf("%d×%d: corner bin %g, direct DFT %g over %d modes", m, n, math.Exp(real(row[len(row)-1])), want, cnt)
+		if want := sum / float64(cnt*m*n); math.Abs(math.Exp(real(row[len(row)-1]))-want) > 1e-9*want || math.Abs(cornerPower(x.Data, m, n)-want) > 1e-9*want {
+			t.Errorf("%d×%d: corner bin %g, cornerPower %g, direct DFT %g over %d modes", m, n, math.Exp(real(row[len(row)-1])), cornerPower(x.Data, m, n), want, cnt)
 		}
 		bop := NewBinnedPSOp(m, n, false)
 		bc, err := eng.Forward(bop.Key(), bop.Stat(), x)
@@ -219,40 +274,41 @@ func TestPSOpBinsAreIsoPowerSpectrums(t *testing.T) {
 			}
 		}
 	}
-	// On square maps the physical-frequency binning of the calibrated
-	// spectra (isoPowerSpectrum with phys) is IsoPowerSpectrum's.
-	x := randMaps(1, 16, 16, 5, 1, 0).Data
-	a, b := IsoPowerSpectrum(x, 16, 16), isoPowerSpectrum(x, 16, 16, true)
-	for i := range a.P {
-		if a.P[i] != b.P[i] || a.Count[i] != b.Count[i] {
-			t.Errorf("16×16 bin %d: %g (%d modes) vs physical binning %g (%d)", i, a.P[i], a.Count[i], b.P[i], b.Count[i])
-		}
-	}
 }
 
-// TestIsoPowerSpectrumNonSquareMixesFrequencies pins what PowerSpectrum's
-// doc says of non-square maps: on 64×128 a field of spectrum f⁻³ (f in
-// cycles per pixel) has IsoPowerSpectrum P(K) about 3× its spectrum at
-// K cycles per 64 pixels (the long axis' modes, of half the physical
-// frequency, fill every bin), while the physical-frequency binning of the
-// calibrated spectra (isoPowerSpectrum with phys) follows it.
-func TestIsoPowerSpectrumNonSquareMixesFrequencies(t *testing.T) {
-	const m, n = 64, 128
-	pg := make([]float64, m*n)
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			if f := math.Hypot(float64(freq(i, m))/m, float64(freq(j, n))/n); f > 0 {
-				pg[i*n+j] = math.Pow(f, -3)
+// TestIsoPowerSpectrumNonSquarePhysicalFrequency: on 64×128 and 128×64 a
+// field of spectrum f⁻³ (f in cycles per pixel) has IsoPowerSpectrum
+// P(K) within 10 % of its spectrum at K cycles per 64 pixels in every bin
+// (1.02–1.08); the bin below 1 holds the long axis' lowest frequency
+// alone (K = 0.5, exact). With the former integer-|k| bins (the long
+// axis' modes, of half the physical frequency, in every bin) P(K) was
+// about 3× the spectrum.
+func TestIsoPowerSpectrumNonSquarePhysicalFrequency(t *testing.T) {
+	for _, sz := range [][2]int{{64, 128}, {128, 64}} {
+		m, n := sz[0], sz[1]
+		pg := make([]float64, m*n)
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				if f := math.Hypot(float64(freq(i, m))/float64(m), float64(freq(j, n))/float64(n)); f > 0 {
+					pg[i*n+j] = math.Pow(f, -3)
+				}
 			}
 		}
-	}
-	x := exactField(pg, m, n, 3)
-	a, b := IsoPowerSpectrum(x, m, n), isoPowerSpectrum(x, m, n, true)
-	for i := 3; i < len(a.P); i++ {
-		ia := a.P[i] / math.Pow(a.K[i]/m, -3)
-		ib := b.P[i] / math.Pow(b.K[i]/m, -3)
-		if ia < 2.5 || ia > 4 || math.Abs(ib-1) > 0.1 {
-			t.Errorf("bin %d: integer-|k| P/spectrum(K) %.2f (doc: about 3), physical binning %.2f (want ≈ 1)", i, ia, ib)
+		x := exactField(pg, m, n, 3)
+		ps, old := IsoPowerSpectrum(x, m, n), oldIsoPowerSpectrum(x, m, n, false)
+		if ps.Edges[0] != 0.5 || ps.Edges[1] != 1 || ps.Count[0] != 2 || ps.K[0] != 0.5 {
+			t.Errorf("%d×%d: lowest bin [%g, %g) holds %d modes at K = %g, want [0.5, 1), the 2 modes at 0.5", m, n, ps.Edges[0], ps.Edges[1], ps.Count[0], ps.K[0])
+		}
+		s := float64(min(m, n))
+		for b := range ps.P {
+			r := ps.P[b] / math.Pow(ps.K[b]/s, -3)
+			t.Logf("%d×%d bin %d [%.3g, %.3g): P/spectrum(K) %.3f", m, n, b, ps.Edges[b], ps.Edges[b+1], r)
+			if b >= 1 && math.Abs(r-1) > 0.1 || b == 0 && math.Abs(r-1) > 1e-9 {
+				t.Errorf("%d×%d bin %d: P/spectrum(K) %.3f, want 1 ± 0.1", m, n, b, r)
+			}
+		}
+		for b := range old.P {
+			t.Logf("%d×%d before, bin %d [%.3g, %.3g): P/spectrum(K) %.3f", m, n, b, old.Edges[b], old.Edges[b+1], old.P[b]/math.Pow(old.K[b]/s, -3))
 		}
 	}
 }

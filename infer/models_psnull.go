@@ -13,7 +13,7 @@ import (
 // the set lies from that of the others. Each of Draws draws picks n patches
 // at random (without replacement) and compares their mean spectrum with the
 // mean of the remaining patches, in the bins of IsoPowerSpectrum with lower
-// edge ≥ 2 cycles per map (those of ValidationMetrics.PSMaxDev and
+// edge ≥ 2 cycles per min(M, N) pixels (those of ValidationMetrics.PSMaxDev and
 // GeometricPS.MaxDev). A generator that were a perfect sampler of the
 // cluster would score max |ratio − 1| about ArithMedian (arithmetic-mean
 // spectra, as ValidationMetrics) and GeoMedian (geometric-mean spectra, as

@@ -21,7 +21,7 @@ import (
 const DominantFraction = 0.3
 
 // SepComponentMetrics compares one separated component with its truth, per
-// half-octave bin of IsoPowerSpectrum (edges in cycles per map). Per-bin
+// half-octave bin of IsoPowerSpectrum (edges in cycles per min(M, N) pixels). Per-bin
 // values that are undefined (bins without modes or power) hold −1 (JSON has
 // no NaN).
 type SepComponentMetrics struct {
@@ -240,7 +240,7 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 	}
 	ps := plot.New()
 	ps.Title.Text = "isotropic power spectra (solid: estimate, dashed: truth)"
-	ps.X.Label.Text = "k (cycles per map)"
+	ps.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	ps.Y.Label.Text = psAxisLabel
 	pd := IsoPowerSpectrum(data.Map(0), m, n)
 	if err := addStyledLine(ps, "data", plotx.XY(pd.K, pd.P, true), plotx.Palette(7), false); err != nil {
@@ -366,7 +366,7 @@ func negNaN(x []float64) {
 }
 
 // GeometricPS compares the geometric-mean spectra of two sets of maps per
-// half-octave bin (IsoPowerSpectrum bins, k in cycles per map): Ratio =
+// half-octave bin (IsoPowerSpectrum bins, k in cycles per min(M, N) pixels): Ratio =
 // exp(⟨log P⟩_synth − ⟨log P⟩_target), with its standard error SE (of the
 // log ratio: sqrt(var_s/n_s + var_t/n_t) of the per-map log P), MaxDev the
 // max |Ratio − 1| over the bins with lower edge ≥ 2 and MaxZ the max |log
@@ -445,7 +445,7 @@ func GeometricPSCompare(synth, target *stlayer.Maps) GeometricPS {
 func modelSepRPlot(k []float64, metrics []SepComponentMetrics) (*plot.Plot, error) {
 	rp := plot.New()
 	rp.Title.Text = fmt.Sprintf("r(k) of each estimate (solid) and of the data (dashed) with the truth\n(markers: bins where the component holds ≥ %.0f %% of the power; dotted: r = 0.8)", 100*DominantFraction)
-	rp.X.Label.Text = "k (cycles per map)"
+	rp.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	rp.Y.Label.Text = "r(k)"
 	if len(k) > 0 {
 		if err := plotx.RefLine(rp, k[0], k[len(k)-1], 0.8); err != nil {

@@ -681,17 +681,21 @@ func startSpectra(calibrated bool, ms *ModelSet, d *stlayer.Maps, comps []SepCom
 
 // calibratedSpectra returns, for each component, its power spectrum on the
 // m×n DFT grid of d, calibrated on the data: in every half-octave bin b of
-// d (IsoPowerSpectrum's bins, in physical frequency on non-square maps:
-// isoPowerSpectrum), the log powers u_c are the most probable under the
-// clusters' log-normal spread of patch spectra (mean ps_logmean, std
-// ps_logstd, interpolated in log k from the patch bins) subject to
+// d (IsoPowerSpectrum's bins of physical frequency, psBins), the log
+// powers u_c are the most probable under the clusters' log-normal spread
+// of patch spectra (mean ps_logmean, std ps_logstd, interpolated in log k
+// from the patch bins) subject to
 // Σ_c e^{u_c} = P_d,b:
 //
 //	min_u Σ_c (u_c − μ_c,b)²/σ_c,b² + ρ (log Σ_c e^{u_c} − log P_d,b)²
 //
 // (ρ = 10⁴ max_c 1/σ², Gauss–Newton). A component whose spectrum is tight
-// (small σ) keeps its model power and the others take the rest. Modes
-// outside the bins take the nearest bin's value; k = 0 is 0.
+// (small σ) keeps its model power and the others take the rest. Every mode
+// but k = 0 (which is 0) takes the power of its bin, the modes at or beyond
+// min(M, N)/2 (in no bin) that of the last bin. On a non-square map the
+// long axis' frequencies below 1 cycle per min(M, N) pixels are in bins of
+// their own (see PowerSpectrum), calibrated on the data's power there like
+// the others, not given the power of the bin [1, √2).
 func calibratedSpectra(d *stlayer.Maps, comps []SepComponent, p int) [][]float64 {
 	m, n := d.M, d.N
 	pd, pb := calibratedBins(d, comps, p)
@@ -701,19 +705,19 @@ func calibratedSpectra(d *stlayer.Maps, comps []SepComponent, p int) [][]float64
 	for c := range grids {
 		grids[c] = make([]float64, m*n)
 	}
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			if i == 0 && j == 0 {
-				continue
-			}
-			k := modeK(i, j, m, n, true)
-			b := 0
-			for b+1 < nb && k >= pd.Edges[b+1] {
-				b++
-			}
-			for c := range grids {
-				grids[c][i*n+j] = pb[c][b]
-			}
+	if nb == 0 {
+		return grids
+	}
+	_, bin, _ := psBins(m, n)
+	for q, b := range bin {
+		if q == 0 {
+			continue
+		}
+		if b < 0 {
+			b = nb - 1 // |k| ≥ min(M, N)/2: the last bin's power
+		}
+		for c := range grids {
+			grids[c][q] = pb[c][b]
 		}
 	}
 	return grids
@@ -723,10 +727,9 @@ func calibratedSpectra(d *stlayer.Maps, comps []SepComponent, p int) [][]float64
 // calibrated power of every bin (see calibratedSpectra).
 func calibratedBins(d *stlayer.Maps, comps []SepComponent, p int) (*PowerSpectrum, [][]float64) {
 	m, n := d.M, d.N
-	// Bins of physical frequency (cycles per min(M, N) pixels): a mode k
-	// along the long axis of a non-square map is a lower frequency than
-	// along the short one, and the models' spectra are read at K/min(M, N).
-	pd := isoPowerSpectrum(d.Data, m, n, true)
+	// Bins of physical frequency (cycles per min(M, N) pixels, see
+	// PowerSpectrum): the models' spectra are read at K/min(M, N).
+	pd := IsoPowerSpectrum(d.Data, m, n)
 	nb := len(pd.P)
 	nc := len(comps)
 	pb := make([][]float64, nc)

@@ -28,9 +28,10 @@ type PSOp struct {
 func NewPSOp(m, n int) *PSOp { return newPSOp(m, n, false) }
 
 // NewPSOpCorner is NewPSOp with one more coefficient, last: the log mean
-// power of the modes that IsoPowerSpectrum's bins leave out, |k| ≥
-// min(M, N)/2 cycles per map (the Nyquist axes and the corners of the
-// Fourier plane, about 21 % of a square map's modes). The synthesis
+// power of the modes that IsoPowerSpectrum's bins leave out but k = 0,
+// |k| ≥ min(M, N)/2 (the Nyquist axes and the corners of the
+// Fourier plane, about 21 % of a square map's modes; |k| in cycles per
+// min(M, N) pixels, see PowerSpectrum). The synthesis
 // power-spectrum term uses it: without it nothing but the j = 0 wavelets
 // constrains those modes, and a histogram term fitting a heavy-tailed
 // pixel distribution (e.g. pooled over patches of different brightness)
@@ -41,30 +42,30 @@ func newPSOp(m, n int, corner bool) *PSOp {
 	if m < 1 || n < 1 {
 		m, n = max(m, 0), max(n, 0)
 	}
-	ref := IsoPowerSpectrum(make([]float64, m*n), m, n)
-	edges := ref.Edges
-	nb := len(ref.P)
-	if corner && nb > 0 {
-		edges = append(append([]float64(nil), edges...), math.Inf(1))
+	var edges []float64
+	var bin []int
+	if min(m, n) >= 2 {
+		edges, bin, _ = psBins(m, n)
+	}
+	nb := max(len(edges)-1, 0)
+	corner = corner && nb > 0
+	if corner {
+		// The modes of no bin but k = 0: |k| ≥ min(M, N)/2.
+		for p := 1; p < m*n; p++ {
+			if bin[p] < 0 {
+				bin[p] = nb
+			}
+		}
 		nb++
 	}
-	op := &PSOp{m: m, n: n, nbins: nb, corner: corner && nb > 0, bins: make([][]float64, nb), labels: stlayer.NewLabels("bin")}
+	op := &PSOp{m: m, n: n, nbins: nb, corner: corner, bins: make([][]float64, nb), labels: stlayer.NewLabels("bin")}
 	for b := range op.bins {
 		op.bins[b] = make([]float64, m*n)
 	}
 	count := make([]int, nb)
-	bin := make([]int, m*n)
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			k := math.Hypot(float64(freq(i, m)), float64(freq(j, n)))
-			bin[i*n+j] = -1
-			for b := 0; b < nb; b++ {
-				if k >= edges[b] && k < edges[b+1] {
-					bin[i*n+j] = b
-					count[b]++
-					break
-				}
-			}
+	for _, b := range bin {
+		if b >= 0 {
+			count[b]++
 		}
 	}
 	for p, b := range bin {
@@ -121,7 +122,7 @@ func NewPowerSpectrumTerm(eng stlayer.Engine, target *stlayer.Maps, weight float
 		}
 		for i, p := range ps.P {
 			if !(p > 0) || math.IsInf(p, 0) {
-				return nil, inputErrorf("power-spectrum target: map %d has power %g in the bin %d (|k| in [%.3g, %.3g) cycles per map): its log is not finite", b, p, i, ps.Edges[i], ps.Edges[i+1])
+				return nil, inputErrorf("power-spectrum target: map %d has power %g in the bin %d (|k| in [%.3g, %.3g) cycles per %d pixels): its log is not finite", b, p, i, ps.Edges[i], ps.Edges[i+1], min(target.M, target.N))
 			}
 		}
 	}
@@ -143,14 +144,18 @@ func NewPowerSpectrumTerm(eng stlayer.Engine, target *stlayer.Maps, weight float
 }
 
 // cornerPower returns the mean power Σ|FFT(x)(k)|²/(M N) over the modes with
-// |k| ≥ min(M, N)/2 cycles per map (the corner bin of NewPSOpCorner).
+// |k| ≥ min(M, N)/2 cycles per min(M, N) pixels (the corner bin of
+// NewPSOpCorner; modeK). It is 0 for min(M, N) < 2.
 func cornerPower(x []float64, m, n int) float64 {
+	if min(m, n) < 2 {
+		return 0
+	}
 	f := fft2(x, m, n)
 	kmax := float64(min(m, n)) / 2
 	sum, cnt := 0.0, 0
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			if math.Hypot(float64(freq(i, m)), float64(freq(j, n))) >= kmax {
+			if modeK(i, j, m, n) >= kmax {
 				v := f[i*n+j]
 				sum += real(v)*real(v) + imag(v)*imag(v)
 				cnt++

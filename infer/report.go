@@ -33,7 +33,7 @@ type ValidationMetrics struct {
 	// Power spectrum (see PowerSpectrum): bin edges, target and mean synthesis
 	// spectra, ratio synth/target (−1 in a bin where the target has no
 	// power: JSON has no NaN), and max/mean |ratio − 1| over the bins whose
-	// lower edge is ≥ 2 cycles per map. The target spectrum is the mean of the
+	// lower edge is ≥ 2 cycles per min(M, N) pixels. The target spectrum is the mean of the
 	// binned spectra of the target maps, the synthesis spectrum the mean of the
 	// binned spectra of the syntheses.
 	PSEdges   []float64 `json:"ps_bin_edges"`
@@ -415,7 +415,7 @@ func plotSpectra(path string, vm *ValidationMetrics, tn, sn string) error {
 	k := binCentres(vm.PSEdges)[:nb]
 	p := plot.New()
 	p.Title.Text = "isotropic power spectrum"
-	p.X.Label.Text = "k (cycles per map)"
+	p.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	p.Y.Label.Text = psAxisLabel
 	if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(k, vm.PSTarget, true), sn+" (mean)", plotx.XY(k, vm.PSSynth, true)); err != nil {
 		return err
@@ -423,7 +423,7 @@ func plotSpectra(path string, vm *ValidationMetrics, tn, sn string) error {
 	setLogScales(p, true, true)
 	r := plot.New()
 	r.Title.Text = fmt.Sprintf("ratio (max |r − 1| = %s for k ≥ 2)", fmtDev(vm.PSMaxDev))
-	r.X.Label.Text = "k (cycles per map)"
+	r.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	r.Y.Label.Text = fmt.Sprintf("P(%s) / P(%s)", sn, tn)
 	if len(k) > 0 {
 		if err := plotx.RefLine(r, k[0], k[len(k)-1], 1); err != nil {

@@ -30,7 +30,7 @@ const (
 
 // SeparationMetrics compares a separation s̃ with the data d, the residual
 // samples and, when known, the truth s. Spectra are IsoPowerSpectrum's
-// (half-octave bins in cycles per map, k = 0 excluded); it is what
+// (half-octave bins in cycles per min(M, N) pixels, k = 0 excluded); it is what
 // metrics.json holds. Per-bin slices have one value per bin; bins without
 // modes or without signal power hold −1 (JSON has no NaN).
 type SeparationMetrics struct {
@@ -424,7 +424,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	k := sm.PSK
 	p := plot.New()
 	p.Title.Text = "isotropic power spectra"
-	p.X.Label.Text = "k (cycles per map)"
+	p.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	p.Y.Label.Text = psAxisLabel
 	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated sep", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
 	if sm.PSSamples != nil {
@@ -453,7 +453,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		if len(sm.BinsPS) == 0 {
 			r.Title.Text = "spectra over the true P_s\n(no k bin has P_c ≤ 10 P_s)"
 		}
-		r.X.Label.Text = "k (cycles per map)"
+		r.X.Label.Text = "k (cycles per min(M,N) pixels)"
 		r.Y.Label.Text = "P / P_s"
 		if err := ref(r, 1); err != nil {
 			return err
@@ -475,7 +475,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		if len(sm.BinsR) == 0 {
 			c.Title.Text = "correlation with the truth per k bin\n(no k bin has P_c ≤ P_s)"
 		}
-		c.X.Label.Text = "k (cycles per map)"
+		c.X.Label.Text = "k (cycles per min(M,N) pixels)"
 		c.Y.Label.Text = "r(k)"
 		if err := plotx.AddLines(c, true, "r(sep, s)", validXY(k, sm.R, false), "r(d, s)", validXY(k, sm.RData, false)); err != nil {
 			return err
@@ -485,7 +485,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	} else if sm.ResidualRatio != nil {
 		r := plot.New()
 		r.Title.Text = "residual spectrum over the samples' mean"
-		r.X.Label.Text = "k (cycles per map)"
+		r.X.Label.Text = "k (cycles per min(M,N) pixels)"
 		r.Y.Label.Text = "P(d − sep) / mean P(samples)"
 		if err := ref(r, 1); err != nil {
 			return err

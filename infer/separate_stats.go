@@ -3,7 +3,6 @@ package infer
 import (
 	"fmt"
 	"hash/fnv"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -334,7 +333,7 @@ func newSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
 
 // BinnedPSOp is the isotropic power spectrum, or for pairs the real cross
 // spectrum, as a statistic on Prim, in the half-octave bins of
-// IsoPowerSpectrum (k = 0 excluded):
+// IsoPowerSpectrum (physical frequency, k = 0 excluded; psBins):
 //
 //	P_b = (1/n_b) Σ_{k ∈ bin b} Re[X̂(k) conj(Ŷ(k))] / (M N)
 //
@@ -351,8 +350,12 @@ type BinnedPSOp struct {
 
 // NewBinnedPSOp builds the operator for M×N maps (pairs when cross).
 func NewBinnedPSOp(m, n int, cross bool) *BinnedPSOp {
-	ref := IsoPowerSpectrum(make([]float64, m*n), m, n)
-	nb := len(ref.P)
+	var edges []float64
+	var bin []int
+	if min(m, n) >= 2 {
+		edges, bin, _ = psBins(m, n)
+	}
+	nb := max(len(edges)-1, 0)
 	o := &BinnedPSOp{m: m, n: n, cross: cross, labels: stlayer.NewLabels("bin")}
 	class := "PS"
 	if cross {
@@ -363,18 +366,9 @@ func NewBinnedPSOp(m, n int, cross bool) *BinnedPSOp {
 		o.labels.Add(class, map[string]int{"bin": b})
 	}
 	count := make([]int, nb)
-	bin := make([]int, m*n)
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			k := math.Hypot(float64(freq(i, m)), float64(freq(j, n)))
-			bin[i*n+j] = -1
-			for b := 0; b < nb; b++ {
-				if k >= ref.Edges[b] && k < ref.Edges[b+1] {
-					bin[i*n+j] = b
-					count[b]++
-					break
-				}
-			}
+	for _, b := range bin {
+		if b >= 0 {
+			count[b]++
 		}
 	}
 	for p, b := range bin {
