@@ -3,11 +3,11 @@ package cpu
 import (
 	"bytes"
 	"fmt"
-	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strings"
 
+	"github.com/stkit-org/stkit/internal/primstack"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -128,35 +128,6 @@ func (r *run) internalError(v any, st []byte, phase string, x *stlayer.Maps) *In
 	return e
 }
 
-// primNames is the set of stlayer.Prim's method names.
-var primNames = func() map[string]bool {
-	t := reflect.TypeFor[stlayer.Prim]()
-	m := make(map[string]bool, t.NumMethod())
-	for i := range t.NumMethod() {
-		m[t.Method(i).Name] = true
-	}
-	return m
-}()
-
-// primOnStack returns the outermost stlayer.Prim method of *run (or a
-// closure of one, e.g. its adjoint or a parFor kernel) on the calling
-// goroutine's stack, "" if there is none.
-func primOnStack() string {
-	pc := make([]uintptr, 256)
-	n := runtime.Callers(2, pc)
-	frames := runtime.CallersFrames(pc[:n])
-	const prefix = "stlayer/cpu.(*run)."
-	op := ""
-	for {
-		fr, more := frames.Next()
-		if i := strings.Index(fr.Function, prefix); i >= 0 {
-			name, _, _ := strings.Cut(fr.Function[i+len(prefix):], ".")
-			if primNames[name] {
-				op = name
-			}
-		}
-		if !more {
-			return op
-		}
-	}
-}
+// primOnStack returns the outermost stlayer.Prim method of the engine on
+// the calling goroutine's stack, "" if there is none.
+func primOnStack() string { return primstack.Outermost("stlayer/cpu.(*run).") }

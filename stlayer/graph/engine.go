@@ -31,10 +31,8 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
-	"reflect"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"weak"
 
@@ -45,6 +43,7 @@ import (
 	"github.com/stkit-org/stkit/internal/backend"
 	"github.com/stkit-org/stkit/internal/gfft"
 	_ "github.com/stkit-org/stkit/internal/gomlxfix"
+	"github.com/stkit-org/stkit/internal/primstack"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -562,37 +561,9 @@ func buildError(r any, phase, key string, x *stlayer.Maps) error {
 	return ie
 }
 
-// primNames is the set of stlayer.Prim's method names.
-var primNames = func() map[string]bool {
-	t := reflect.TypeFor[stlayer.Prim]()
-	m := make(map[string]bool, t.NumMethod())
-	for i := range t.NumMethod() {
-		m[t.Method(i).Name] = true
-	}
-	return m
-}()
-
-// primOnStack returns the outermost stlayer.Prim method of *prim on the
-// calling goroutine's stack, "" if there is none.
-func primOnStack() string {
-	pc := make([]uintptr, 256)
-	n := runtime.Callers(2, pc)
-	frames := runtime.CallersFrames(pc[:n])
-	const prefix = "stlayer/graph.(*prim)."
-	op := ""
-	for {
-		fr, more := frames.Next()
-		if i := strings.Index(fr.Function, prefix); i >= 0 {
-			name, _, _ := strings.Cut(fr.Function[i+len(prefix):], ".")
-			if primNames[name] {
-				op = name
-			}
-		}
-		if !more {
-			return op
-		}
-	}
-}
+// primOnStack returns the outermost stlayer.Prim method of the engine on
+// the calling goroutine's stack, "" if there is none.
+func primOnStack() string { return primstack.Outermost("stlayer/graph.(*prim).") }
 
 // callLoss calls loss on c (the coefficients of maps x), turning a panic
 // into an error: an error value that is not a runtime.Error as it is,
