@@ -32,6 +32,11 @@ Default statistic: Cheng's scattering covariance synthesis vector, isotropic
 (--kind scov --synthesis --iso), J = log2(size) − 1 (Cheng's synthesis
 default), L = 4, normalised by the target's P00 (Cheng's use_ref; for a batch,
 by the P00 averaged over its maps, one reference for all of them).
+The isotropic vector can leave faint regions of strongly skewed fields
+under-constrained (faceted, sharp-edged low-value areas); --iso=false keeps
+the orientation information at the same cost: on the demo's 23 log-normal
+128² maps (σ = 1), Minkowski functionals within 1.1–1.3 σ of the maps' spread
+against 3.6–5.0 σ with --iso.
 
 Presets (--preset; explicit flags override them):
   quality  (default) GRF start with the target's 2D power spectrum (--init grf),
