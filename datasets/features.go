@@ -35,20 +35,27 @@ const FeatureVersion = 1
 // Fingerprint hashes the statistic spec, the patch configuration, the
 // sources and the patch pixels: BuildFeatures continues a folder of the same
 // configuration and refuses to replace one of another (see CheckBuild).
+//
+// Skipped ("skipped_nonfinite") and SkippedConstant ("skipped_constant")
+// count the candidate patches that PatchConfig.SkipNaN and
+// PatchConfig.SkipConstant left out (PatchSet.Skipped and
+// PatchSet.Constant). Manifests written before "skipped_constant" existed
+// lack it and read as 0, as do datasets made without SkipConstant.
 type DatasetManifest struct {
-	Version     int             `json:"version"`
-	Spec        stats.Spec      `json:"spec"`
-	Reference   json.RawMessage `json:"reference,omitempty"`
-	Patch       PatchConfig     `json:"patch"`
-	Sources     []string        `json:"sources"`
-	N           int             `json:"n"`
-	Size        int             `json:"size"`
-	Dim         int             `json:"dim"`
-	Columns     []FeatureColumn `json:"columns"`
-	ChunkSize   int             `json:"chunk_size"`
-	Fingerprint string          `json:"fingerprint"`
-	Skipped     int             `json:"skipped_nonfinite"`
-	Complete    bool            `json:"complete"`
+	Version         int             `json:"version"`
+	Spec            stats.Spec      `json:"spec"`
+	Reference       json.RawMessage `json:"reference,omitempty"`
+	Patch           PatchConfig     `json:"patch"`
+	Sources         []string        `json:"sources"`
+	N               int             `json:"n"`
+	Size            int             `json:"size"`
+	Dim             int             `json:"dim"`
+	Columns         []FeatureColumn `json:"columns"`
+	ChunkSize       int             `json:"chunk_size"`
+	Fingerprint     string          `json:"fingerprint"`
+	Skipped         int             `json:"skipped_nonfinite"`
+	SkippedConstant int             `json:"skipped_constant"`
+	Complete        bool            `json:"complete"`
 }
 
 // FeatureColumn names one real feature: coefficient index in the statistic's
@@ -179,7 +186,7 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	}
 	fp := fingerprint(spec, cfg, ps.Sources, ps.Data)
 	man := &DatasetManifest{Version: FeatureVersion, Spec: spec, Reference: ref, Patch: cfg, Sources: ps.Sources,
-		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped}
+		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped, SkippedConstant: ps.Constant}
 	if same {
 		man = old
 		chunk = old.ChunkSize
@@ -581,7 +588,7 @@ func LoadFeatures(dir string) (*Features, error) {
 			return nil, fmt.Errorf("%s: norm.json: feature %d has mean %g and standard deviation %g (want finite, std > 0)", dir, k, mu, sd)
 		}
 	}
-	ps := &PatchSet{Sources: man.Sources, Size: man.Size, Patches: idx, Data: p.Float64, Skipped: man.Skipped}
+	ps := &PatchSet{Sources: man.Sources, Size: man.Size, Patches: idx, Data: p.Float64, Skipped: man.Skipped, Constant: man.SkippedConstant}
 	return &Features{Manifest: man, Patches: ps, X: a.Float64, Mean: norm["mean"], Std: norm["std"]}, nil
 }
 
