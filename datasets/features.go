@@ -67,9 +67,19 @@ type FeatureColumn struct {
 }
 
 // Features is a complete feature table.
+//
+// The features are always computed from the float64 patches cut from the
+// maps, and stored as float64; the patch pixels are stored as float32
+// (patches.npy). So the Patches of a table that BuildFeatures computed hold
+// the float64 pixels, while those of a table read back (LoadFeatures, and
+// BuildFeatures on a folder whose dataset is complete) hold the stored
+// pixels rounded to float32 (relative difference up to 2⁻²⁴ within
+// float32's range; a pixel beyond ±3.4·10³⁸ is stored as ±Inf, one below
+// about 10⁻⁴⁵ in magnitude as 0): X is the same either way, but features
+// recomputed from loaded Patches differ slightly from X.
 type Features struct {
 	Manifest *DatasetManifest
-	Patches  *PatchSet
+	Patches  *PatchSet // pixels as float64, or float32-rounded when loaded (see above)
 	X        []float64 // n × dim, raw (un-normalised) features
 	Mean     []float64 // per-feature mean
 	Std      []float64 // per-feature std (1 where the feature is constant)
@@ -127,8 +137,9 @@ type BuildOptions struct {
 //
 // A folder holding a dataset of the same configuration (same statistic,
 // patch configuration, sources and patch pixels; see CheckBuild) is
-// continued: a complete one is loaded (LoadFeatures) and nothing is
-// computed, an unfinished one resumes after its last saved chunk, with its
+// continued: a complete one is loaded (LoadFeatures: its Patches are then
+// the stored float32-rounded pixels, not ps) and nothing is computed, an
+// unfinished one resumes after its last saved chunk, with its
 // own chunk size (chunk applies to a new dataset). A folder holding a
 // dataset of another configuration is refused with a *ConfigChangeError
 // (ErrOtherConfiguration) before anything is written: computing features
@@ -547,7 +558,9 @@ func removeStaleTemps(dir string) {
 	}
 }
 
-// LoadFeatures reads a complete dataset folder.
+// LoadFeatures reads a complete dataset folder. Its Patches hold the
+// pixels of patches.npy, stored as float32: the float64 patches that the
+// features were computed from, rounded to float32 (see Features).
 func LoadFeatures(dir string) (*Features, error) {
 	man, err := ReadManifest(dir)
 	if err != nil {
