@@ -134,7 +134,8 @@ type Prim interface {
 	// MulConst multiplies each channel's H×W plane by a constant real map
 	// (len(m) = H*W), e.g. a pixel mask or apodisation weights.
 	MulConst(x Field, m []float64) Field
-	// Pow returns |z|^q for real q > 0 (real result). Gradient at 0 is 0.
+	// Pow returns |z|^q for a finite real q > 0 (real result). Gradient at 0
+	// is 0. The engines refuse q ≤ 0, NaN and ±Inf with an *ErrShape.
 	Pow(x Field, q float64) Field
 	// Log returns the natural log of Re z (real result). Used on positive
 	// quantities (power spectra); the caller guarantees positivity.

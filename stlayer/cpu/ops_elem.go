@@ -157,10 +157,17 @@ func (r *run) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
 	return y
 }
 
-// Pow: y = |z|^q. Adjoint: g_z = Re(g)·q·|z|^{q−2}·z (0 at z = 0). The
-// result is lazy (lazyPow): Mean reduces it without storing it, other
-// readers materialise it.
-func (r *run) Pow(xf stlayer.Field, q float64) stlayer.Field { return r.lazyPow(r.own(xf), q) }
+// Pow: y = |z|^q for a finite q > 0 (stlayer.Prim's contract; other
+// exponents are refused with an ErrShape). Adjoint: g_z = Re(g)·q·|z|^{q−2}·z
+// (0 at z = 0). The result is lazy (lazyPow): Mean reduces it without
+// storing it, other readers materialise it.
+func (r *run) Pow(xf stlayer.Field, q float64) stlayer.Field {
+	x := r.own(xf)
+	if !(q > 0) || math.IsInf(q, 0) {
+		shapePanic("Pow: exponent q = %g; |z|^q is defined here only for a finite q > 0", q)
+	}
+	return r.lazyPow(x, q)
+}
 
 // Log: y = ln(Re z). Adjoint: g_z = Re(g)/Re(z).
 func (r *run) Log(xf stlayer.Field) stlayer.Field {

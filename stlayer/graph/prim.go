@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -512,11 +513,12 @@ func (p *prim) MulConst(xf stlayer.Field, m []float64) stlayer.Field {
 	return p.mk(apply(x.re), apply(x.im))
 }
 
-// Pow returns |z|^q (real); gradient 0 at z = 0.
+// Pow returns |z|^q (real) for a finite q > 0 (stlayer.Prim's contract;
+// other exponents are refused with an ErrShape); gradient 0 at z = 0.
 func (p *prim) Pow(xf stlayer.Field, q float64) stlayer.Field {
 	x := p.own(xf)
-	if q <= 0 {
-		shapePanic("Pow: exponent %g must be > 0", q)
+	if !(q > 0) || math.IsInf(q, 0) {
+		shapePanic("Pow: exponent q = %g; |z|^q is defined here only for a finite q > 0", q)
 	}
 	if q == 1 {
 		return p.Modulus(x)
