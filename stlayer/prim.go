@@ -160,7 +160,14 @@ type Prim interface {
 	// Crop keeps the spatial window rows [r0, r0+h), cols [c0, c0+w).
 	Crop(x Field, r0, c0, h, w int) Field
 	// PadReflect pads spatially by (top, bottom, left, right) with numpy's
-	// "reflect" mode (the edge pixel is not repeated).
+	// "reflect" mode (the edge pixel is not repeated). Any padding ≥ 0 is
+	// allowed: padding as wide as the map or wider goes on reflecting, so
+	// along an axis of n > 1 pixels the output is periodic with period
+	// 2(n−1) (np.pad([1,2,3], 5, mode='reflect') =
+	// [2,1,2,3,2,1,2,3,2,1,2,3,2]), as np.pad gives since the fix of
+	// numpy#25926 (2024; older numpy could differ when the two sides of an
+	// axis had unequal paddings wider than the map); an axis of one pixel is
+	// padded with that pixel's value, as np.pad does.
 	PadReflect(x Field, top, bottom, left, right int) Field
 	// Subsample keeps every s-th pixel in real space, starting at 0.
 	Subsample(x Field, s int) Field
