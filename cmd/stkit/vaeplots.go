@@ -41,10 +41,14 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 		})
 	}
 	trainName := "train"
-	panel := func(title string, train, val []float64, extra func(p *plot.Plot)) *plot.Plot {
+	// panel draws train (and val, when not nil) against the epoch. With fit, the y axis is scaled
+	// to the epochs after the first 10 % (the first ones can be orders of magnitude above the
+	// rest), and the title says so when earlier values lie outside it.
+	panel := func(title, ylabel string, fit bool, train, val []float64, extra func(p *plot.Plot)) *plot.Plot {
 		p := plot.New()
 		p.Title.Text = title
 		p.X.Label.Text = "epoch"
+		p.Y.Label.Text = ylabel
 		p.X.Tick.Marker = plotx.IntTicks{}
 		l, err := plotter.NewLine(plotx.XY(ep, train, false))
 		if err == nil {
@@ -67,19 +71,12 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 		if extra != nil {
 			extra(p)
 		}
-		// The first epochs can be orders of magnitude above the rest: scale the axis to the later ones.
-		if skip := len(train) / 10; val != nil && len(train) >= 6 {
-			lo, hi := math.Inf(1), math.Inf(-1)
-			for _, s := range [][]float64{train, val} {
-				for i := skip + 1; i < len(s); i++ {
-					if !math.IsNaN(s[i]) && !math.IsInf(s[i], 0) {
-						lo, hi = math.Min(lo, s[i]), math.Max(hi, s[i])
-					}
+		if fit {
+			if f := fitLossAxis(ep, train, val); f.ok {
+				p.Y.Min, p.Y.Max = f.lo, f.hi
+				if f.note != "" {
+					p.Title.Text += "\n" + f.note
 				}
-			}
-			if hi > lo {
-				pad := 0.1 * (hi - lo)
-				p.Y.Min, p.Y.Max = lo-pad, hi+pad
 			}
 		}
 		p.Legend.Top = true
@@ -90,11 +87,11 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 	if cfg.WBalance > 0 {
 		title += fmt.Sprintf(" + %g·balance", cfg.WBalance)
 	}
-	total := panel(title,
+	total := panel(title, "loss per patch (epoch mean)", true,
 		series(func(r epochRow) float64 { return r.Loss }), valSeries(func(r epochRow) *float64 { return r.ValLoss }), nil)
-	rec := panel("reconstruction error Σ(x − x_rec)²", series(func(r epochRow) float64 { return r.Rec }), valSeries(func(r epochRow) *float64 { return r.ValRec }), nil)
-	gauss := panel("Gaussian KL (MC)", series(func(r epochRow) float64 { return r.Gauss }), valSeries(func(r epochRow) *float64 { return r.ValGauss }), nil)
-	cat := panel("KL(q(y|x) ‖ uniform) per row; balance: KL(mean q ‖ uniform)", series(func(r epochRow) float64 { return r.Cat }), valSeries(func(r epochRow) *float64 { return r.ValCat }),
+	rec := panel("reconstruction error Σ(x − x_rec)²", "Σ(x − x_rec)² per patch", true, series(func(r epochRow) float64 { return r.Rec }), valSeries(func(r epochRow) *float64 { return r.ValRec }), nil)
+	gauss := panel("Gaussian KL (MC)", "KL per patch (nats)", true, series(func(r epochRow) float64 { return r.Gauss }), valSeries(func(r epochRow) *float64 { return r.ValGauss }), nil)
+	cat := panel("KL(q(y|x) ‖ uniform) per row; balance: KL(mean q ‖ uniform)", "KL (nats)", false, series(func(r epochRow) float64 { return r.Cat }), valSeries(func(r epochRow) *float64 { return r.ValCat }),
 		func(p *plot.Plot) {
 			if l, err := plotter.NewLine(plotx.XY(ep, series(func(r epochRow) float64 { return r.Balance }), false)); err == nil {
 				l.Color = plotx.Palette(2)
@@ -129,7 +126,7 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 	occ.Legend.Top = true
 	occ.Add(plotter.NewGrid())
 	trainName = "τ"
-	tau := panel("Gumbel τ and learning rate ×100", series(func(r epochRow) float64 { return r.Tau }), nil, func(p *plot.Plot) {
+	tau := panel("Gumbel τ and learning rate ×100", "τ, 100·lr", false, series(func(r epochRow) float64 { return r.Tau }), nil, func(p *plot.Plot) {
 		if l, err := plotter.NewLine(plotx.XY(ep, series(func(r epochRow) float64 { return 100 * r.LR }), false)); err == nil {
 			l.Color = plotx.Palette(2)
 			p.Add(l)
@@ -137,6 +134,47 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 		}
 	})
 	return plotx.SaveGrid(path, [][]*plot.Plot{{total, rec, gauss}, {cat, occ, tau}}, 15*vg.Inch, 8*vg.Inch)
+}
+
+// lossAxis is the y range fitLossAxis chose for a loss panel.
+type lossAxis struct {
+	ok     bool    // false: leave the axis to gonum (too few epochs, no finite later values)
+	lo, hi float64 // the range, padded by 10 % on each side
+	first  int     // index of the first epoch the range is fitted to
+	note   string  // for the title when an earlier value lies outside [lo, hi], else ""
+}
+
+// fitLossAxis fits the y axis of a loss panel to the epochs after the first 10 % (at least the
+// first epoch left out, and only with 6 epochs or more and a validation series), whose early values
+// can be orders of magnitude above the rest. ep holds the epoch numbers (they start above 1 in a
+// resumed run), train and val (NaN where not evaluated) the values.
+func fitLossAxis(ep, train, val []float64) lossAxis {
+	n := len(train)
+	if val == nil || n < 6 || len(ep) != n {
+		return lossAxis{}
+	}
+	first := max(1, (n+9)/10)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range [][]float64{train, val} {
+		for i := first; i < len(s); i++ {
+			if !math.IsNaN(s[i]) && !math.IsInf(s[i], 0) {
+				lo, hi = math.Min(lo, s[i]), math.Max(hi, s[i])
+			}
+		}
+	}
+	if !(hi > lo) {
+		return lossAxis{}
+	}
+	pad := 0.1 * (hi - lo)
+	a := lossAxis{ok: true, lo: lo - pad, hi: hi + pad, first: first}
+	for _, s := range [][]float64{train, val} {
+		for i := 0; i < first && i < len(s); i++ {
+			if !math.IsNaN(s[i]) && (s[i] < a.lo || s[i] > a.hi) {
+				a.note = fmt.Sprintf("(y axis fitted to epochs %d–%d; earlier values off scale)", int(ep[first]), int(ep[n-1]))
+			}
+		}
+	}
+	return a
 }
 
 // plotMosaic draws, for each cluster (one row), the patches of idx[k] (most confident first) with
