@@ -443,6 +443,7 @@ func plotSpectra(path string, vm *ValidationMetrics, tn, sn string) error {
 		}
 	}
 	setLogScales(r, true, false)
+	r.Y.Tick.Marker = plotx.RatioTicks{} // round values and always 1
 	return plotx.SaveGrid(path, [][]*plot.Plot{{p, r}}, 11*vg.Inch, 4.5*vg.Inch)
 }
 

@@ -710,6 +710,49 @@ func (IntTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
+// RatioTicks is a plot.Ticker for linear axes of a ratio (synthesis / target):
+// labels at multiples of a round step (1, 2, 2.5 or 5 × 10^k, the smallest
+// giving at most six intervals), unlabelled ticks half-way between them,
+// and always a label at 1 when 1 is in range (a labelled multiple closer to
+// it than half a step then loses its label). Labels are FormatTick's.
+type RatioTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (RatioTicks) Ticks(min, max float64) []plot.Tick {
+	if math.IsNaN(min) || math.IsNaN(max) || math.IsInf(min, 0) || math.IsInf(max, 0) || max < min {
+		return nil
+	}
+	if max == min {
+		return []plot.Tick{{Value: min, Label: FormatTick(min)}}
+	}
+	span := max - min
+	e := math.Floor(math.Log10(span / 6))
+	step := 0.0
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if step = m * math.Pow(10, e); span/step <= 6*(1+1e-9) {
+			break
+		}
+	}
+	eps := 1e-9 * step
+	one := min <= 1+eps && max >= 1-eps
+	var ticks []plot.Tick
+	for i := math.Ceil((min - eps) / (step / 2)); i*step/2 <= max+eps; i++ {
+		v := i * step / 2
+		if one && math.Abs(v-1) <= eps {
+			continue // labelled below
+		}
+		t := plot.Tick{Value: v}
+		if math.Mod(i, 2) == 0 && (!one || math.Abs(v-1) >= step/2-eps) {
+			t.Label = FormatTick(v)
+		}
+		ticks = append(ticks, t)
+	}
+	if one {
+		ticks = append(ticks, plot.Tick{Value: 1, Label: "1"})
+	}
+	return ticks
+}
+
 // SetLog switches the chosen axes of p to log scales with LogTicks, once its
 // data are added, where their range is positive and finite; an axis with no
 // data or non-positive values stays linear (gonum's log scale panics on

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -321,5 +322,50 @@ func TestLogTicksNotBunched(t *testing.T) {
 		if cover < 0.5 {
 			t.Errorf("[%g, %g]: labels %v cover %.0f %% of the axis, want ≥ 50 %%", c[0], c[1], labels, 100*cover)
 		}
+	}
+}
+
+// RatioTicks labels round values and always 1 when it is in range (gonum's
+// default labelled [0.2, 1.8] as 0.25, 1.00, 1.75).
+func TestRatioTicks(t *testing.T) {
+	for _, c := range []struct {
+		min, max float64
+		want     string
+	}{
+		{0.2, 1.8, "0.5 1 1.5"},
+		{0.9, 1.1, "0.9 0.95 1 1.05 1.1"},
+		{0.97, 1.02, "0.97 0.98 0.99 1 1.01 1.02"},
+		{0.62, 1.31, "0.8 1 1.2"},
+		{0, 9, "0 1 2 4 6 8"},         // 1 between multiples of 2
+		{0, 25, "1 5 10 15 20 25"},    // 0 too close to 1 loses its label
+		{2, 5, "2 2.5 3 3.5 4 4.5 5"}, // 1 not in range
+		{1, 1, "1"},
+		{-0.5, 1, "-0.5 -0.25 0 0.25 0.5 0.75 1"},
+	} {
+		ts := RatioTicks{}.Ticks(c.min, c.max)
+		var lt []plot.Tick
+		for _, tk := range ts {
+			if tk.Label != "" {
+				lt = append(lt, tk)
+			}
+		}
+		sort.Slice(lt, func(i, j int) bool { return lt[i].Value < lt[j].Value })
+		got := make([]string, len(lt))
+		for i, tk := range lt {
+			got[i] = tk.Label
+		}
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("[%g, %g]: labels %q, want %q", c.min, c.max, g, c.want)
+		}
+		seen := map[float64]bool{}
+		for _, tk := range ts {
+			if tk.Value < c.min-1e-12 || tk.Value > c.max+1e-12 || seen[tk.Value] {
+				t.Errorf("[%g, %g]: tick %g out of range or repeated", c.min, c.max, tk.Value)
+			}
+			seen[tk.Value] = true
+		}
+	}
+	if ts := (RatioTicks{}).Ticks(math.NaN(), 1); ts != nil {
+		t.Errorf("NaN range: %v, want none", ts)
 	}
 }
