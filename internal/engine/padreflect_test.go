@@ -1,20 +1,27 @@
-package graph
+package engine
 
 import (
 	"fmt"
 	"testing"
 
-	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
 // PadReflect with padding as wide as the map or wider reflects again and
 // again (period 2(n−1) along an axis of n pixels), as np.pad(mode='reflect')
 // does; an axis of one pixel is padded with its value. Expectations worked
-// out by hand by unfolding the mirror images.
+// out by hand by unfolding the mirror images. Both engines.
 func TestPadReflectWide(t *testing.T) {
-	e := New(gomlxtest.Backend(t))
-	defer e.Finalize()
+	for _, kind := range []string{"cpu", "graph"} {
+		e, err := New(kind, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(kind, func(t *testing.T) { testPadReflectWide(t, e.Engine) })
+	}
+}
+
+func testPadReflectWide(t *testing.T, e stlayer.Engine) {
 	// Row pattern of np.pad([1,2,3], 5, mode='reflect').
 	p5 := []float64{2, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2}
 	// np.pad([1,2,3,4], (7,2), mode='reflect') (period 6).
