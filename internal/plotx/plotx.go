@@ -12,9 +12,11 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -38,7 +40,9 @@ func WriteFileAtomic(path string, data []byte) error {
 // SaveGrid draws plots (rows × cols, nil entries left empty) aligned on one
 // canvas of size w×h and writes it as a PNG to path. The legend of every
 // panel is moved to the corner where it covers the fewest data points
-// (PlaceLegends).
+// (PlaceLegend). The labels of log axes get the room gonum gives those of
+// linear ones (holdLabels: gonum misplaces it, which shrank log panels and
+// put their titles higher than their neighbours').
 func SaveGrid(path string, plots [][]*plot.Plot, w, h vg.Length) error {
 	return SaveGridTitled(path, "", plots, w, h)
 }
@@ -46,8 +50,23 @@ func SaveGrid(path string, plots [][]*plot.Plot, w, h vg.Length) error {
 // SaveGridTitled is SaveGrid with a figure title above the panels ("" for
 // none), e.g. the input file and the settings the figure shows.
 func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
+	img, err := renderGrid(title, plots, w, h, false)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, buf.Bytes())
+}
+
+// renderGrid draws SaveGridTitled's figure. holdAll has drawLabels draw the
+// labels of linear axes too (holdLabels; a test that both ways draw the
+// same).
+func renderGrid(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll bool) (*vgimg.Canvas, error) {
 	if len(plots) == 0 || len(plots[0]) == 0 {
-		return fmt.Errorf("plotx: nothing to draw")
+		return nil, fmt.Errorf("plotx: nothing to draw")
 	}
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
 	dc := draw.New(img)
@@ -60,6 +79,8 @@ func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) er
 		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Millimeter}, title)
 		dc.Max.Y -= sty.Height(title) + 2*vg.Millimeter
 	}
+	held := holdLabels(plots, holdAll)
+	defer releaseLabels(held)
 	t := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
 	canvases := plot.Align(plots, t, dc)
@@ -82,11 +103,91 @@ func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) er
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
-		return err
+	drawLabels(held, plots, canvases)
+	return img, nil
+}
+
+// heldLabel is an axis label that holdLabels took from panel [i][j] and
+// drawLabels draws.
+type heldLabel struct {
+	i, j     int
+	ax       *plot.Axis
+	vertical bool // the Y axis' label
+	text     string
+	style    text.Style
+}
+
+// holdLabels works around gonum/plot's layout of the label of a non-linear
+// (log) axis. gonum draws a centred axis label at the middle of the axis
+// but reserves room for it as if it were centred on the data value half-way
+// between the axis limits, Norm((min+max)/2): on a log axis spanning
+// decades that lies near the top (y) or the right end (x), and the part of
+// the label's box beyond the data area (up to half the label's length)
+// shrinks the data area by as much. Next to a panel with a linear y axis
+// plot.Align then gave the log panel's title that room above its data: the
+// titles of one row were not level (power_spectrum.png: 'isotropic power
+// spectrum' some 60 points above 'ratio …'), and log axes lost data area.
+//
+// For each centred label of a non-linear axis (of every axis when all),
+// holdLabels puts in its place a blank text of as many lines: the same room
+// beside the axis (gonum sizes a label by its line count), but a box one
+// space wide that lies within the data range. drawLabels then draws the
+// label where gonum draws it, and releaseLabels restores it.
+func holdLabels(plots [][]*plot.Plot, all bool) []heldLabel {
+	var held []heldLabel
+	for i, row := range plots {
+		for j, p := range row {
+			if p == nil {
+				continue
+			}
+			for _, a := range []struct {
+				ax       *plot.Axis
+				vertical bool
+			}{{&p.X, false}, {&p.Y, true}} {
+				l := &a.ax.Label
+				if l.Text == "" || l.Position != draw.PosCenter {
+					continue
+				}
+				if _, linear := a.ax.Scale.(plot.LinearScale); linear && !all {
+					continue
+				}
+				held = append(held, heldLabel{i: i, j: j, ax: a.ax, vertical: a.vertical, text: l.Text, style: l.TextStyle})
+				lines := l.TextStyle.Handler.Lines(l.Text)
+				l.Text = strings.Repeat(" \n", len(lines)-1) + " "
+				// The blank's box extends from its anchor towards the
+				// axis' lower end (left of it; below it once rotated for
+				// the Y axis): Norm((min+max)/2) ≥ 1/2 on a log axis.
+				l.TextStyle.XAlign = draw.XRight
+			}
+		}
 	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return held
+}
+
+// drawLabels draws the labels holdLabels took, as gonum draws a centred
+// label: the X axis' at the bottom of the panel's canvas, centred under the
+// data area; the Y axis' rotated a quarter turn at the left edge, centred
+// beside the data area.
+func drawLabels(held []heldLabel, plots [][]*plot.Plot, canvases [][]draw.Canvas) {
+	for _, h := range held {
+		p, c := plots[h.i][h.j], canvases[h.i][h.j]
+		dc := p.DataCanvas(c)
+		descent := h.style.FontExtents().Descent
+		if h.vertical {
+			sty := h.style
+			sty.Rotation += math.Pi / 2
+			c.FillText(sty, vg.Point{X: c.Min.X + h.style.Height(h.text) - descent, Y: dc.Center().Y}, h.text)
+		} else {
+			c.FillText(h.style, vg.Point{X: dc.Center().X, Y: c.Min.Y + descent}, h.text)
+		}
+	}
+}
+
+// releaseLabels puts back the labels holdLabels took.
+func releaseLabels(held []heldLabel) {
+	for _, h := range held {
+		h.ax.Label.Text, h.ax.Label.TextStyle = h.text, h.style
+	}
 }
 
 // Save writes a single plot as a PNG.
