@@ -73,7 +73,60 @@ func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
 	if err != nil {
 		return nil, nil, asBadInput(err)
 	}
+	if err := checkUnseen(path, m, unseenHint); err != nil {
+		return nil, nil, err
+	}
 	return m, cards, nil
+}
+
+// healpixUnseen is HEALPix's UNSEEN value (healpy.UNSEEN), which marks
+// missing pixels in HEALPix maps (Planck's among them) and in the flat
+// patches projected from them.
+const healpixUnseen = -1.6375e30
+
+// isUnseen reports whether x is healpixUnseen with healpy's tolerance
+// (mask_bad: |x − UNSEEN| ≤ 1e-8 + 1e-5·|UNSEEN|), so that the value
+// rounded to float32 (a BITPIX −32 image) is caught too.
+func isUnseen(x float64) bool { return math.Abs(x-healpixUnseen) <= 1e-8+1e-5*math.Abs(healpixUnseen) }
+
+// unseenHint is what checkUnseen tells to do about UNSEEN pixels in the
+// maps of commands that use whole maps (stats, synth, separate, …).
+const unseenHint = "stkit has no option to mask pixels in whole maps: fill them first (e.g. by inpainting) or cut out a region without them; " +
+	"stkit patches --skip-nan leaves out the patches that hold them"
+
+// checkUnseen refuses maps that hold HEALPix's UNSEEN value: a float
+// FITS image projected from a HEALPix map keeps −1.6375e30 where there are
+// no data, which is finite, so that ValidateMaps lets it through and the
+// statistics were computed on it as a value (means of −3e26 and variances
+// of 1e56, exit 0). The error counts them, names the first one as
+// ValidateMaps names a non-finite pixel, and ends with hint.
+func checkUnseen(path string, m *stlayer.Maps, hint string) error {
+	n, first := 0, -1
+	for i, x := range m.Data {
+		if isUnseen(x) {
+			if n == 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return badInputf("%s: %s of %d hold%s -1.6375e30, HEALPix's UNSEEN value for missing data (first: %s); the statistics would take them for values. %s",
+		path, plural(n, "pixel"), len(m.Data), map[bool]string{true: "s"}[n == 1], pixelAt(m, first), hint)
+}
+
+// pixelAt names pixel i of a batch as datasets.ValidateMaps does: "map 0 at
+// row 12, column 5; indices count from 0 as in numpy (FITS pixel x=6, y=13)",
+// with the plane for a batch.
+func pixelAt(m *stlayer.Maps, i int) string {
+	b, r, c := i/(m.M*m.N), i/m.N%m.M, i%m.N
+	fits := fmt.Sprintf("x=%d, y=%d", c+1, r+1)
+	if m.B > 1 {
+		fits += fmt.Sprintf(" of plane %d", b+1)
+	}
+	return fmt.Sprintf("map %d at row %d, column %d; indices count from 0 as in numpy, FITS pixel %s", b, r, c, fits)
 }
 
 // statInput stats an input file or folder (the file of an .npz member path):
@@ -154,6 +207,9 @@ func validateJ(path string, m *stlayer.Maps, J int, given bool, rule string) err
 		var ve *datasets.ValidationError
 		if errors.As(err, &ve) && ve.Path == "" {
 			ve.Path = path // "datasets: PATH: problem", as the readers' errors
+			if !tooBig && strings.Contains(ve.Msg, "non-finite pixel") {
+				ve.Msg += fitsBlankNote(path) + ". No stkit option masks pixels in whole maps; stkit patches --skip-nan leaves out the patches that hold them"
+			}
 			if j := fmt.Sprintf("J=%d ", J); tooBig && !given && strings.HasPrefix(ve.Msg, j) {
 				def := "the default J=" + strconv.Itoa(J)
 				if rule != "" {
@@ -508,4 +564,48 @@ func fmtDev(v float64) string {
 		return fmt.Sprintf("%.2g", v)
 	}
 	return fmt.Sprintf("%.3f", v)
+}
+
+// unseenToNaN sets the pixels of m that hold HEALPix's UNSEEN value to NaN
+// (missing data, as ValidateMaps and datasets' --skip-nan see them) and
+// returns how many there were.
+func unseenToNaN(m *stlayer.Maps) int {
+	n := 0
+	for i, x := range m.Data {
+		if isUnseen(x) {
+			m.Data[i] = math.NaN()
+			n++
+		}
+	}
+	return n
+}
+
+// fitsBlankNote says, for an integer FITS image with a BLANK card, that its
+// blank pixels are the NaN of a non-finite-pixel error (datasets reads them
+// as NaN, so the error named only "NaN" pixels, which the file does not
+// hold): "; the NaN pixels are the blank ones of this integer FITS image
+// (BITPIX 16, BLANK = -32768), which hold no data". "" for other files. The
+// header is read again: this runs only on the way to an error.
+func fitsBlankNote(path string) string {
+	lower := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	if !strings.HasSuffix(lower, ".fits") && !strings.HasSuffix(lower, ".fit") && !strings.HasSuffix(lower, ".fts") {
+		return ""
+	}
+	a, err := datasets.ReadFITS(path)
+	if err != nil {
+		return ""
+	}
+	var bitpix, blank any
+	for _, c := range a.Header {
+		switch c.Key {
+		case "BITPIX":
+			bitpix = c.Value
+		case "BLANK":
+			blank = c.Value
+		}
+	}
+	if bp, ok := bitpix.(int64); !ok || bp <= 0 || blank == nil {
+		return ""
+	}
+	return fmt.Sprintf("; the NaN pixels are the blank ones of this integer FITS image (BITPIX %v, BLANK = %v), which hold no data", bitpix, blank)
 }

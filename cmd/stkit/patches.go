@@ -41,7 +41,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	window := fs.String("window", "none", "apodisation window: none or tukey")
 	alpha := fs.Float64("alpha", 0.3, "Tukey window parameter α in (0, 1], the tapered fraction of the patch (1: Hann); with --window tukey only")
 	maxPer := fs.Int("max-per-source", 0, "keep at most this many random patches per source file (0 = all)")
-	skipNaN := fs.Bool("skip-nan", false, "skip patches with NaN/Inf pixels (counted) instead of failing")
+	skipNaN := fs.Bool("skip-nan", false, "skip patches with NaN/Inf pixels, or HEALPix's UNSEEN value -1.6375e30 (missing data), instead of failing (counted)")
 	skipConst := fs.Bool("skip-constant", false, "skip constant patches (all pixels equal: masked or saturated regions), whose self-normalised features are undefined")
 	chunk := fs.Int("chunk", 64, "patches per engine call and per saved chunk")
 	seed := fs.Uint64("seed", 1, "random seed")
@@ -99,6 +99,20 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {
 		return asBadInput(err)
+	}
+	// HEALPix's UNSEEN pixels (−1.6375e30, finite) are missing data: with
+	// --skip-nan they are NaN, so that the patches holding them are left out
+	// with the NaN ones; without it they are refused, as NaN pixels are.
+	for _, src := range srcs {
+		if !*skipNaN {
+			if err := checkUnseen(src.Name, src.Maps, "Leave out the patches that hold them with --skip-nan, or fill them first (e.g. by inpainting)"); err != nil {
+				return err
+			}
+			continue
+		}
+		if n := unseenToNaN(src.Maps); n > 0 {
+			fmt.Fprintf(g.stderr, "patches: %s: %s hold HEALPix's UNSEEN value -1.6375e30 (missing data): --skip-nan leaves out the patches that hold them, as for NaN\n", src.Name, plural(n, "pixel"))
+		}
 	}
 	if err := checkDistinctSources(srcs); err != nil {
 		return err

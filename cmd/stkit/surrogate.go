@@ -69,6 +69,9 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 		if err := validate(src.Name, src.Maps, 0); err != nil {
 			return err
 		}
+		if err := checkUnseen(src.Name, src.Maps, "A surrogate with their power spectrum would be meaningless: fill them first (e.g. by inpainting) or cut out a region without them"); err != nil {
+			return err
+		}
 		for b := 0; b < src.Maps.B; b++ {
 			s, err := gen(src.Maps.Map(b), m, n, *seed+uint64(len(surr)))
 			if err != nil {

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// writeUnseenFITS writes a 64×64 log-normal map as a FITS image of dtype
+// (float32: BITPIX −32) with HEALPix's UNSEEN value at (row 5, column 7) and
+// (row 40, column 50).
+func writeUnseenFITS(t *testing.T, dir, name, dtype string) string {
+	t.Helper()
+	x, err := datasets.LogNormalField(64, 64, -2.5, 0.8, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x[5*64+7], x[40*64+50] = -1.6375e30, -1.6375e30
+	p := filepath.Join(dir, name)
+	if err := datasets.WriteMapsWith(p, &stlayer.Maps{B: 1, M: 64, N: 64, Data: x}, datasets.MapsWriteOptions{DType: dtype}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestIsUnseen(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want bool
+	}{
+		{-1.6375e30, true},
+		{float64(float32(-1.6375e30)), true}, // a BITPIX −32 image
+		{-1.63751e30, true},                  // healpy's mask_bad tolerance, 1e-5
+		{-1.6e30, false},
+		{1.6375e30, false},
+		{0, false},
+		{math.NaN(), false},
+	} {
+		if got := isUnseen(c.x); got != c.want {
+			t.Errorf("isUnseen(%g) = %v, want %v", c.x, got, c.want)
+		}
+	}
+}
+
+// A FITS map holding HEALPix's UNSEEN value (−1.6375e30, finite) was taken
+// as data: stats printed a mean of −3e26 and a variance of 5e56 with exit 0.
+// Every command that reads whole maps now refuses it (exit 2), counting the
+// pixels and naming the first; patches refuses it unless --skip-nan, which
+// leaves out the patches that hold them.
+func TestUnseenPixelsRefused(t *testing.T) {
+	dir := t.TempDir()
+	f32 := writeUnseenFITS(t, dir, "unseen32.fits", "float32")
+	f64 := writeUnseenFITS(t, dir, "unseen64.fits", "float64")
+	good := writeTestMap(t, dir, "good.npy", 1)
+	noise := writeTestMap(t, dir, "noise.npy", 3)
+	want := []string{"2 pixels of 4096 hold -1.6375e30, HEALPix's UNSEEN value for missing data",
+		"first: map 0 at row 5, column 7; indices count from 0 as in numpy, FITS pixel x=8, y=6"}
+	whole := append(want, "fill them first", "stkit patches --skip-nan")
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"stats", "-J", "3", f32}, whole},
+		{[]string{"stats", "-J", "3", f64}, whole},
+		{[]string{"stats", "-J", "3", "--cross", f32, good}, whole},
+		{[]string{"synth", "-J", "3", "--steps", "1", "-o", filepath.Join(dir, "s.npy"), f32}, whole},
+		{[]string{"separate", "-J", "3", "--noise", noise, "-o", filepath.Join(dir, "sep.fits"), f32}, whole},
+		{[]string{"surrogate", "-o", filepath.Join(dir, "g.npy"), f32}, append(want, "fill them first")},
+		{[]string{"patches", "--size", "32", "-o", filepath.Join(dir, "ds"), f32}, append(want, "Leave out the patches that hold them with --skip-nan")},
+	} {
+		code, _, errs := runCLI(t, c.args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2; stderr:\n%s", c.args, code, errs)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errs, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", c.args, w, errs)
+			}
+		}
+	}
+	// patches --skip-nan: 32×32 patches every 16 pixels, 9 of them; (5, 7)
+	// is in the patch at (0, 0), (40, 50) in those at (16, 32) and (32, 32).
+	ds := filepath.Join(dir, "ds")
+	code, _, errs := runCLI(t, "patches", "--size", "32", "-J", "2", "--skip-nan", "-o", ds, f32)
+	if code != 0 {
+		t.Fatalf("patches --skip-nan: exit %d:\n%s", code, errs)
+	}
+	for _, w := range []string{"unseen32.fits: 2 pixels hold HEALPix's UNSEEN value -1.6375e30 (missing data): --skip-nan leaves out the patches that hold them",
+		"patches: 6 patches from 1 source (3 skipped for non-finite pixels)"} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("patches --skip-nan: stderr lacks %q:\n%s", w, errs)
+		}
+	}
+}
+
+// An integer FITS image's BLANK pixels are read as NaN: the non-finite-pixel
+// error named "NaN" pixels, which the file does not hold; it now says they
+// are the image's blank pixels, with BITPIX and BLANK, and that no option
+// masks them but patches --skip-nan.
+func TestBlankPixelsNamed(t *testing.T) {
+	dir := t.TempDir()
+	card := func(s string) string { return fmt.Sprintf("%-80s", s) }
+	h := card("SIMPLE  =                    T") + card("BITPIX  =                   16") + card("NAXIS   =                    2") +
+		card("NAXIS1  =                   32") + card("NAXIS2  =                   32") + card("BLANK   =               -32768") + card("END")
+	h += strings.Repeat(" ", 2880-len(h))
+	data := make([]byte, 2*32*32)
+	for i := 0; i < 32*32; i++ {
+		v := int16(i%97 - 40)
+		if i == 3*32+5 {
+			v = -32768
+		}
+		binary.BigEndian.PutUint16(data[2*i:], uint16(v))
+	}
+	data = append(data, make([]byte, 2880-len(data)%2880)...)
+	p := filepath.Join(dir, "blank.fits")
+	if err := os.WriteFile(p, append([]byte(h), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "stats", "-J", "2", p)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2:\n%s", code, errs)
+	}
+	for _, w := range []string{"1 non-finite pixel (first: NaN in map 0 at row 3, column 5)",
+		"the NaN pixels are the blank ones of this integer FITS image (BITPIX 16, BLANK = -32768), which hold no data",
+		"No stkit option masks pixels in whole maps; stkit patches --skip-nan leaves out the patches that hold them"} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errs)
+		}
+	}
+	// a float map with NaN: no BLANK note, the masking hint all the same
+	q := writeUnseenFITS(t, dir, "nan.fits", "float32")
+	a, err := datasets.ReadMaps(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Data[5*64+7], a.Data[40*64+50] = math.NaN(), 1
+	if err := datasets.WriteMaps(q, a); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCLI(t, "stats", "-J", "2", q)
+	if code != 2 || strings.Contains(errs, "BLANK") || !strings.Contains(errs, "non-finite pixel") || !strings.Contains(errs, "patches --skip-nan") {
+		t.Errorf("float NaN map: exit %d:\n%s", code, errs)
+	}
+}
