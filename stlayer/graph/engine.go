@@ -19,7 +19,10 @@
 //
 // Values are float32: finite maps whose coefficients are Inf or NaN only
 // because of their scale (|x| ~ 1e20 overflows |z|²) make Forward and
-// LossGrad return an error wrapping ErrFloat32Range (checkFloat32Range).
+// LossGrad return an error wrapping ErrFloat32Range (checkFloat32Range), and
+// so does LossGrad when the coefficients fit but the loss's gradient ∂ℒ/∂c,
+// ∂ℒ/∂x or an intermediate value of the gradient graph does not
+// (checkGradFloat32Range).
 //
 // Importing the package installs the matmul (and Slice) VJP fixes of
 // internal/gomlxfix.
@@ -376,8 +379,11 @@ func (e *Engine) forwardRaw(key string, s stlayer.Stat, x *stlayer.Maps) (c *stl
 }
 
 // ErrFloat32Range is wrapped by the error Forward and LossGrad return when
-// finite maps give non-finite coefficients only because of their scale:
-// the graph engine computes in float32.
+// finite maps give non-finite coefficients only because of their scale, and
+// by the error LossGrad returns when finite coefficients give a loss
+// gradient ∂ℒ/∂c beyond float32's range (|value| > ~3.4e38) or a gradient
+// ∂ℒ/∂x that is non-finite only because of the scale of the maps or of
+// ∂ℒ/∂c: the graph engine computes in float32.
 var ErrFloat32Range = errors.New("maps outside the graph engine's float32 range")
 
 // checkFloat32Range is called when the coefficients c of s on x hold a
@@ -422,11 +428,14 @@ func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, 
 
 // LossGrad evaluates s on x, calls loss on the coefficients and returns the
 // loss and ∂ℒ/∂x (layout of x.Data). The loss runs on the host, in Go; a
-// panic in it is returned as an error (callLoss), not propagated. The
-// engine's lock is not held while the loss runs, so the loss may call the
-// same engine (e.g. Forward of a reference statistic, or another LossGrad);
-// other goroutines' calls may run between the forward graph and the
-// gradient graph, which does not change the result.
+// panic in it is returned as an error (callLoss), not propagated. ∂ℒ/∂c
+// (the loss's gradient) goes to the gradient graph as float32: values
+// beyond float32's range are refused, and so is a non-finite ∂ℒ/∂x that
+// comes from the float32 range (ErrFloat32Range; checkGradFloat32Range).
+// The engine's lock is not held while the loss runs, so the loss may call
+// the same engine (e.g. Forward of a reference statistic, or another
+// LossGrad); other goroutines' calls may run between the forward graph and
+// the gradient graph, which does not change the result.
 func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stlayer.LossFunc) (float64, []float64, error) {
 	if err := checkMaps(x); err != nil {
 		return 0, nil, err
@@ -452,27 +461,22 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	if len(g) != len(c.Data) {
 		return 0, nil, fmt.Errorf("graph: loss gradient has %d values, coefficients have %d", len(g), len(c.Data))
 	}
-	gr, gi := make([]float32, len(g)), make([]float32, len(g))
-	for i, v := range g {
-		gr[i], gi[i] = float32(real(v)), float32(imag(v))
+	gmax, gfinite := maxAbsComplex(g)
+	if gfinite && gmax > math.MaxFloat32 {
+		return 0, nil, fmt.Errorf("graph: %w: the loss's gradient with respect to the coefficients, ∂ℒ/∂c (computed by the loss in float64), has largest |value| %.3g, beyond float32's largest value ~3.4e38 (the coefficients themselves fit: their largest |value| is %.3g); rescale the maps (e.g. to unit standard deviation) or the loss so that ∂ℒ/∂c is smaller, or use the float64 cpu engine (--engine cpu)",
+			ErrFloat32Range, gmax, maxAbsCoeffs(c))
 	}
-	grT := tensors.FromFlatDataAndDimensions(gr, c.B, c.K, c.H, c.W)
-	giT := tensors.FromFlatDataAndDimensions(gi, c.B, c.K, c.H, c.W)
 	d, err := func() ([]float32, error) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		outs, err := e.runStat("grad", key, s, x, grT, giT)
-		grT.FinalizeAll()
-		giT.FinalizeAll()
-		if err != nil {
+		d, bad, err := e.gradRaw(key, s, x, c, g, 1, 1)
+		if err != nil || bad < 0 {
+			return d, err
+		}
+		if err := e.checkGradFloat32Range(key, s, x, c, g, gmax, gfinite, d, bad); err != nil {
 			return nil, err
 		}
-		defer func() {
-			for _, t := range outs {
-				t.FinalizeAll()
-			}
-		}()
-		return tensors.MustCopyFlatData[float32](outs[0]), nil
+		return d, nil
 	}()
 	if err != nil {
 		return 0, nil, err
@@ -482,6 +486,124 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 		grad[i] = float64(v)
 	}
 	return l, grad, nil
+}
+
+// gradRaw runs the gradient graph of s on the maps x/xs with the upstream
+// gradient g/gs (g holds one value per coefficient of c, the coefficients
+// of s on x); bad is the index of the first non-finite value of ∂ℒ/∂x, −1
+// when all are finite. The caller holds e.mu.
+func (e *Engine) gradRaw(key string, s stlayer.Stat, x *stlayer.Maps, c *stlayer.Coeffs, g []complex128, xs, gs float64) (d []float32, bad int, err error) {
+	if xs != 1 {
+		xd := &stlayer.Maps{B: x.B, M: x.M, N: x.N, Data: make([]float64, len(x.Data))}
+		for i, v := range x.Data {
+			xd.Data[i] = v / xs
+		}
+		x = xd
+	}
+	gr, gi := make([]float32, len(g)), make([]float32, len(g))
+	for i, v := range g {
+		gr[i], gi[i] = float32(real(v)/gs), float32(imag(v)/gs)
+	}
+	grT := tensors.FromFlatDataAndDimensions(gr, c.B, c.K, c.H, c.W)
+	giT := tensors.FromFlatDataAndDimensions(gi, c.B, c.K, c.H, c.W)
+	outs, err := e.runStat("grad", key, s, x, grT, giT)
+	grT.FinalizeAll()
+	giT.FinalizeAll()
+	if err != nil {
+		return nil, -1, err
+	}
+	defer func() {
+		for _, t := range outs {
+			t.FinalizeAll()
+		}
+	}()
+	d = tensors.MustCopyFlatData[float32](outs[0])
+	bad = -1
+	for i, v := range d {
+		if v-v != 0 { // NaN for ±Inf and NaN
+			bad = i
+			break
+		}
+	}
+	return d, bad, nil
+}
+
+// checkGradFloat32Range is called when the gradient d = ∂ℒ/∂x of s on x,
+// for the upstream gradient g = ∂ℒ/∂c (largest |Re|, |Im| gmax, gfinite
+// when every value is finite), holds a non-finite value (index bad) although
+// the coefficients c are finite. The gradient graph is linear in g, so when
+// the maps and g are finite and not all zero it runs the gradient graph
+// again on g/gmax: if that is finite, ∂ℒ/∂x itself (gmax times it) is
+// beyond float32's range, and it returns an error giving its largest
+// |value|. Otherwise it runs the graph on the maps divided by their largest
+// |value| as well: if that is finite, intermediate values of the gradient
+// graph overflow (or underflow) float32 and it returns an error saying so.
+// Otherwise nil: the non-finite values are the statistic's own (e.g. the
+// gradient of a log at 0), which the float64 engine gives too. Errors wrap
+// ErrFloat32Range. The caller holds e.mu.
+func (e *Engine) checkGradFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, c *stlayer.Coeffs, g []complex128, gmax float64, gfinite bool, d []float32, bad int) error {
+	if !gfinite || gmax == 0 {
+		return nil // the loss's own non-finite values, or 0·(non-finite)
+	}
+	amax := 0.0
+	for _, v := range x.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil // the maps' own non-finite values (see Maps.CheckFinite)
+		}
+		amax = max(amax, math.Abs(v))
+	}
+	if amax == 0 {
+		return nil
+	}
+	n := 0
+	for _, v := range d {
+		if v-v != 0 {
+			n++
+		}
+	}
+	px := x.M * x.N
+	where := fmt.Sprintf("%d of %d values of ∂ℒ/∂x came out Inf or NaN (the first at pixel (%d, %d) of map %d)",
+		n, len(d), bad%px/x.N, bad%x.N, bad/px)
+	const advice = "rescale the maps (e.g. to unit standard deviation) or use the float64 cpu engine (--engine cpu)"
+	if d1, bad1, err := e.gradRaw(key, s, x, c, g, 1, gmax); err == nil && bad1 < 0 {
+		dmax := 0.0
+		for _, v := range d1 {
+			dmax = max(dmax, math.Abs(float64(v)))
+		}
+		return fmt.Errorf("graph: %w: the gradient of the loss with respect to the maps, ∂ℒ/∂x, has largest |value| ~%.3g, beyond float32's largest value ~3.4e38, so %s; the maps' largest |value| is %.3g and the loss's gradient ∂ℒ/∂c's %.3g; %s",
+			ErrFloat32Range, dmax*gmax, where, amax, gmax, advice)
+	}
+	if _, bad2, err := e.gradRaw(key, s, x, c, g, amax, gmax); err != nil || bad2 >= 0 {
+		return nil
+	}
+	how := "overflow float32 (above ~3.4e38 a value is +Inf)"
+	if amax < 1 {
+		how = "overflow or underflow float32 (above ~3.4e38 a value is +Inf, below ~1e-38 it loses precision and becomes 0)"
+	}
+	return fmt.Errorf("graph: %w: intermediate values of the gradient graph %s, so %s, whereas the maps divided by their largest |value| (%.3g) with ∂ℒ/∂c divided by its largest |value| (%.3g) give a finite gradient; %s",
+		ErrFloat32Range, how, where, amax, gmax, advice)
+}
+
+// maxAbsComplex returns the largest |Re v|, |Im v| of g and whether every
+// value is finite.
+func maxAbsComplex(g []complex128) (m float64, finite bool) {
+	for _, v := range g {
+		r, i := real(v), imag(v)
+		if math.IsNaN(r) || math.IsInf(r, 0) || math.IsNaN(i) || math.IsInf(i, 0) {
+			return m, false
+		}
+		m = max(m, math.Abs(r), math.Abs(i))
+	}
+	return m, true
+}
+
+// maxAbsCoeffs returns the largest |c| of the coefficients.
+func maxAbsCoeffs(c *stlayer.Coeffs) float64 {
+	m := 0.0
+	for _, v := range c.Data {
+		m = max(m, cmplx.Abs(v))
+	}
+	return m
 }
 
 // InternalError is the error Forward and LossGrad return when a panic that
