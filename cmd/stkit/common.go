@@ -609,3 +609,17 @@ func fitsBlankNote(path string) string {
 	}
 	return fmt.Sprintf("; the NaN pixels are the blank ones of this integer FITS image (BITPIX %v, BLANK = %v), which hold no data", bitpix, blank)
 }
+
+// unitCards returns the cards of a FITS header that still hold for maps that
+// are new realisations of the field read (synth): BUNIT and BTYPE, the unit
+// and kind of the pixel values. The WCS, OBJECT and the rest describe the
+// sky of the input and are left out.
+func unitCards(cards []datasets.Card) []datasets.Card {
+	var out []datasets.Card
+	for _, c := range cards {
+		if c.Key == "BUNIT" || c.Key == "BTYPE" {
+			out = append(out, c)
+		}
+	}
+	return out
+}

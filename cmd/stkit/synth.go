@@ -135,7 +135,7 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	if err := checkReportFolder("--report", *report); err != nil {
 		return err
 	}
-	target, err := readMaps(pos[0])
+	target, targetCards, err := readMapsCards(pos[0])
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,14 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 		}
 		maps = &stlayer.Maps{B: n, M: maps.M, N: maps.N, Data: maps.Data[:n*maps.M*maps.N]}
 	}
-	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
+	of := "the statistics of " + filepath.Base(pos[0])
+	if target.B > 1 {
+		of = fmt.Sprintf("the mean statistics of the %d maps of %s", target.B, filepath.Base(pos[0]))
+	}
+	cards := append(unitCards(targetCards), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
+		"New realisations of the field, not the sky of the target: its WCS is not kept.",
+		plural(maps.B, "map"), of, spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
+	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true, Cards: cards}); werr != nil {
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",

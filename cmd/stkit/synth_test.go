@@ -128,3 +128,54 @@ func TestSynthSynthesisIsoDefaults(t *testing.T) {
 		}
 	}
 }
+
+// A FITS target's unit cards (BUNIT, BTYPE) are carried to a FITS output,
+// which also gets HISTORY cards saying what synth did; the target's WCS and
+// OBJECT, which describe its sky, are not (the header had no card at all).
+func TestSynthFITSHeader(t *testing.T) {
+	dir := t.TempDir()
+	x, err := datasets.LogNormalField(32, 32, -2.5, 0.8, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "target.fits")
+	in := []datasets.Card{{Key: "BUNIT", Value: "MJy/sr"}, {Key: "BTYPE", Value: "Intensity"}, {Key: "OBJECT", Value: "dust"},
+		{Key: "CTYPE1", Value: "GLON-CAR"}, {Key: "CTYPE2", Value: "GLAT-CAR"}, {Key: "CDELT1", Value: -0.01}, {Key: "CDELT2", Value: 0.01}}
+	if err := datasets.WriteMapsCards(target, &stlayer.Maps{B: 1, M: 32, N: 32, Data: x}, in...); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "s.fits")
+	if code, _, errs := runCLI(t, "synth", target, "-J", "2", "-n", "2", "--steps", "1", "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, tail(errs, 400))
+	}
+	a, err := datasets.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys, history []string
+	for _, c := range datasets.FITSUserCards(a.Header) {
+		keys = append(keys, c.Key)
+		switch c.Key {
+		case "BUNIT":
+			if c.Value != "MJy/sr" {
+				t.Errorf("BUNIT = %v, want MJy/sr", c.Value)
+			}
+		case "BTYPE":
+			if c.Value != "Intensity" {
+				t.Errorf("BTYPE = %v, want Intensity", c.Value)
+			}
+		case "HISTORY":
+			history = append(history, c.Comment)
+		}
+	}
+	if k := strings.Join(keys, " "); !strings.HasPrefix(k, "BUNIT BTYPE HISTORY") || strings.Contains(k, "CTYPE") || strings.Contains(k, "CDELT") || strings.Contains(k, "OBJECT") {
+		t.Errorf("output cards %s, want BUNIT BTYPE HISTORY…, no WCS, no OBJECT", k)
+	}
+	h := strings.Join(history, " ")
+	for _, w := range []string{"stkit synth: 2 maps synthesised to match the statistics of target.fits (scov J=2 L=4 iso synthesis",
+		"preset quality, init grf, ps 1, hist 10, --steps 1, seed 1", "its WCS is not kept"} {
+		if !strings.Contains(h, w) {
+			t.Errorf("HISTORY lacks %q: %s", w, h)
+		}
+	}
+}
