@@ -178,7 +178,8 @@ type ModelSepReport struct {
 }
 
 // WriteModelSepReport writes the report of a separation into dir (created
-// if needed): maps.png (data, estimates and, when given, truths),
+// if needed): maps.png (data, estimates and, when given, truths and the
+// errors estimate − truth: modelSepMapPanels),
 // power_spectrum.png (estimates vs truths or, without truths, estimates and
 // data), r.png (r(k) per component, with truths), loss.png and metrics.json
 // (rep).
@@ -219,23 +220,8 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	lo, hi := plotx.Range(data.Data, 0.005)
-	nc := est.B
-	rows := [][]*plot.Plot{make([]*plot.Plot, nc+1), make([]*plot.Plot, nc+1)}
-	rows[0][0] = plotx.MapPlot("data", data.Map(0), m, n, lo, hi)
-	for c := 0; c < nc; c++ {
-		clo, chi := plotx.Range(est.Map(c), 0.005)
-		if truth != nil {
-			clo, chi = plotx.Range(truth.Map(c), 0.005)
-			rows[0][c+1] = plotx.MapPlot("true "+rep.Components[c], truth.Map(c), m, n, clo, chi)
-		}
-		rows[1][c+1] = plotx.MapPlot("estimate "+rep.Components[c], est.Map(c), m, n, clo, chi)
-	}
-	title := "data and the estimated components (bottom)"
-	if truth != nil {
-		title = "data, true components (top) and estimates (bottom); each estimate on its truth's scale"
-	}
-	if err := plotx.SaveGridTitled(filepath.Join(dir, "maps.png"), title, rows, vg.Length(nc+1)*3.4*vg.Inch, 6.8*vg.Inch); err != nil {
+	rows, title := modelSepMapPanels(data, est, truth, rep.Components)
+	if err := plotx.SaveGridTitled(filepath.Join(dir, "maps.png"), title, rows, vg.Length(len(rows[0]))*3.4*vg.Inch, vg.Length(len(rows))*3.4*vg.Inch); err != nil {
 		return err
 	}
 	ps := plot.New()
@@ -246,7 +232,7 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 	if err := addStyledLine(ps, "data", plotx.XY(pd.K, pd.P, true), plotx.Palette(7), false); err != nil {
 		return err
 	}
-	for c := 0; c < nc; c++ {
+	for c := 0; c < est.B; c++ {
 		pe := IsoPowerSpectrum(est.Map(c), m, n)
 		if err := addStyledLine(ps, "estimate "+rep.Components[c], plotx.XY(pe.K, pe.P, true), plotx.Palette(c), false); err != nil {
 			return err
@@ -281,6 +267,54 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		}
 	}
 	return WriteJSON(filepath.Join(dir, "metrics.json"), rep)
+}
+
+// modelSepMapPanels returns the panels of maps.png of a learned-model
+// separation and its figure title: the data and, when truth is non-nil,
+// the true components (top row, viridis), the estimates (next row; each on
+// its truth's scale, else on its own) and, with the truths, the errors
+// estimate − truth (bottom row; the diverging map, each on its own scale
+// symmetric about 0, the title giving the error's rms relative to the
+// truth's std, SepComponentMetrics.RelError; no rms when the truth is
+// constant). The data column is empty below the data.
+func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][]*plot.Plot, title string) {
+	m, n := est.M, est.N
+	lo, hi := plotx.Range(data.Data, 0.005)
+	nc := est.B
+	nr := 2
+	if truth != nil {
+		nr = 3
+	}
+	rows = make([][]*plot.Plot, nr)
+	for r := range rows {
+		rows[r] = make([]*plot.Plot, nc+1)
+	}
+	rows[0][0] = plotx.MapPlot("data", data.Map(0), m, n, lo, hi)
+	for c := 0; c < nc; c++ {
+		ev := est.Map(c)
+		clo, chi := plotx.Range(ev, 0.005)
+		if truth != nil {
+			tv := truth.Map(c)
+			clo, chi = plotx.Range(tv, 0.005)
+			rows[0][c+1] = plotx.MapPlot("true "+names[c], tv, m, n, clo, chi)
+			e := make([]float64, len(ev))
+			for i := range e {
+				e[i] = ev[i] - tv[i]
+			}
+			t := "error: estimate − true " + names[c]
+			if _, sd, _, _ := Moments(tv); sd > 0 && !math.IsInf(sd, 0) {
+				t += fmt.Sprintf("\nrms = %s × std of true %s", fmtDev(rms(e)/sd), names[c])
+			}
+			elo, ehi := plotx.SymRange(0.005, e)
+			rows[2][c+1] = plotx.DiffMapPlot(t, e, m, n, elo, ehi)
+		}
+		rows[1][c+1] = plotx.MapPlot("estimate "+names[c], ev, m, n, clo, chi)
+	}
+	title = "data and the estimated components (bottom)"
+	if truth != nil {
+		title = "data, true components (top), estimates (middle; each on its truth's scale)\nand errors estimate − truth (bottom; each on its own scale, centred on 0)"
+	}
+	return rows, title
 }
 
 // SampleReport writes the validation report of samples of component k
