@@ -587,8 +587,7 @@ func unseenToNaN(m *stlayer.Maps) int {
 // (BITPIX 16, BLANK = -32768), which hold no data". "" for other files. The
 // header is read again: this runs only on the way to an error.
 func fitsBlankNote(path string) string {
-	lower := strings.TrimSuffix(strings.ToLower(path), ".gz")
-	if !strings.HasSuffix(lower, ".fits") && !strings.HasSuffix(lower, ".fit") && !strings.HasSuffix(lower, ".fts") {
+	if !isFITSPath(path) {
 		return ""
 	}
 	a, err := datasets.ReadFITS(path)
@@ -622,4 +621,12 @@ func unitCards(cards []datasets.Card) []datasets.Card {
 		}
 	}
 	return out
+}
+
+// isFITSPath reports whether a path names a FITS file by its extension, as
+// datasets reads them: .fits, .fit or .fts, optionally followed by .gz
+// (case-insensitive).
+func isFITSPath(path string) bool {
+	lower := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	return strings.HasSuffix(lower, ".fits") || strings.HasSuffix(lower, ".fit") || strings.HasSuffix(lower, ".fts")
 }

@@ -150,3 +150,29 @@ func TestBlankPixelsNamed(t *testing.T) {
 		t.Errorf("float NaN map: exit %d:\n%s", code, errs)
 	}
 }
+
+// stats -o x.fits was refused as 'unknown output format "fits" (want npy,
+// npz or json)', naming neither -o nor why a FITS name is wrong; the errors
+// now name the flag given and, for a FITS name, say that stats writes
+// coefficients, not images.
+func TestStatsOutputFormatNamesFlag(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	fitsMsg := "stats writes coefficient vectors, not maps, so not FITS images: name the output .npy, .npz or .json"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", filepath.Join(dir, "c.fits")}, "-o " + filepath.Join(dir, "c.fits") + ": " + fitsMsg},
+		{[]string{"-o", filepath.Join(dir, "c.FITS.gz")}, "-o " + filepath.Join(dir, "c.FITS.gz") + ": " + fitsMsg},
+		{[]string{"-o", filepath.Join(dir, "c.npy.gz")}, `-o ` + filepath.Join(dir, "c.npy.gz") + `: unknown output format "gz" (name it .npy, .npz or .json, or pass --format)`},
+		{[]string{"-o", filepath.Join(dir, "c.txt")}, `unknown output format "txt" (name it .npy, .npz or .json, or pass --format)`},
+		{[]string{"--format", "fits", "-o", filepath.Join(dir, "c.out")}, "--format fits: stats writes coefficient vectors, not FITS images: want npy, npz or json"},
+		{[]string{"--format", "csv", "-o", filepath.Join(dir, "c.out")}, "--format csv: unknown output format (want npy, npz or json)"},
+	} {
+		code, _, errs := runCLI(t, append(append([]string{"stats", "-J", "2"}, c.args...), mp)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, want 2 and %q in:\n%s", c.args, code, c.want, errs)
+		}
+	}
+}

@@ -79,13 +79,27 @@ Without -o a table of the coefficients of the first map is printed.`)
 		fs.Usage()
 		return badInputf("stats needs exactly one MAP argument, got %d", len(pos))
 	}
-	if *out != "" && *format == "" {
+	fromExt := *out != "" && *format == ""
+	if fromExt {
 		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 	}
 	switch *format {
 	case "", "npy", "npz", "json":
+	case "fits", "fit", "fts":
+		// a FITS name (x.fits): stats writes coefficients, not an image;
+		// the message named only a format "fits", not -o
+		if fromExt {
+			return badInputf("-o %s: stats writes coefficient vectors, not maps, so not FITS images: name the output .npy, .npz or .json (FITS is read as input and written by synth, separate and surrogate)", *out)
+		}
+		return badInputf("--format %s: stats writes coefficient vectors, not FITS images: want npy, npz or json", *format)
 	default:
-		return badInputf("unknown output format %q (want npy, npz or json)", *format)
+		if fromExt {
+			if isFITSPath(*out) { // x.fits.gz
+				return badInputf("-o %s: stats writes coefficient vectors, not maps, so not FITS images: name the output .npy, .npz or .json (FITS is read as input and written by synth, separate and surrogate)", *out)
+			}
+			return badInputf("-o %s: unknown output format %q (name it .npy, .npz or .json, or pass --format)", *out, *format)
+		}
+		return badInputf("--format %s: unknown output format (want npy, npz or json)", *format)
 	}
 	if *out != "" && *format == "" {
 		return badInputf("-o %s: cannot tell the output format without an extension (name it .npy, .npz or .json, or pass --format)", *out)
