@@ -379,11 +379,23 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 	return sm, WriteJSON(filepath.Join(dir, "metrics.json"), sm)
 }
 
-// plotSeparationMaps draws d, s̃ (and the truth s) on d's colour scale
-// (viridis), then the residual d − s̃ (and the true contaminant d − s and the
-// error s̃ − s) on one diverging scale symmetric about 0. The figures call s̃
-// "sep": the plot fonts cannot place a combining tilde.
+// plotSeparationMaps writes maps.png of a separation (separationMapPanels).
 func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
+	rows, title := separationMapPanels(d, sep, truth)
+	h := 3.5 * vg.Inch
+	if len(rows) == 2 {
+		h = 7.4 * vg.Inch
+	}
+	return plotx.SaveGridTitled(path, title, rows, 11*vg.Inch, h)
+}
+
+// separationMapPanels returns the panels of maps.png of a separation and
+// its figure title: d, s̃ (and the truth s) on d's colour scale (viridis),
+// then the residual d − s̃ (and the true contaminant d − s and the error
+// s̃ − s, its rms relative to the std of s in the title) on one diverging
+// scale symmetric about 0. The figures call s̃ "sep": the plot fonts cannot
+// place a combining tilde.
+func separationMapPanels(d, sep, truth *stlayer.Maps) (rows [][]*plot.Plot, title string) {
 	m, n := d.M, d.N
 	dv, sv := d.Map(0), sep.Map(0)
 	res := make([]float64, m*n)
@@ -393,12 +405,11 @@ func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 	lo, hi := plotx.Range(dv, 0.005)
 	if truth == nil {
 		rlo, rhi := plotx.SymRange(0.005, res)
-		row := []*plot.Plot{
+		return [][]*plot.Plot{{
 			plotx.MapPlot("data d", dv, m, n, lo, hi),
 			plotx.MapPlot("separated sep (scale of d)", sv, m, n, lo, hi),
 			plotx.DiffMapPlot("residual d − sep", res, m, n, rlo, rhi),
-		}
-		return plotx.SaveGrid(path, [][]*plot.Plot{row}, 11*vg.Inch, 3.5*vg.Inch)
+		}}, ""
 	}
 	tv := truth.Map(0)
 	c := make([]float64, m*n)
@@ -407,17 +418,21 @@ func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 		c[i] = dv[i] - tv[i]
 		e[i] = sv[i] - tv[i]
 	}
+	et := "error sep − s"
+	if _, sd, _, _ := Moments(tv); sd > 0 && !math.IsInf(sd, 0) {
+		et += fmt.Sprintf("\nrms = %s × std of s", fmtDev(rms(e)/sd))
+	}
 	rlo, rhi := plotx.SymRange(0.005, res, c, e)
-	rows := [][]*plot.Plot{{
+	rows = [][]*plot.Plot{{
 		plotx.MapPlot("data d", dv, m, n, lo, hi),
 		plotx.MapPlot("separated sep", sv, m, n, lo, hi),
 		plotx.MapPlot("truth s", tv, m, n, lo, hi),
 	}, {
 		plotx.DiffMapPlot("residual d − sep (estimated c)", res, m, n, rlo, rhi),
 		plotx.DiffMapPlot("true contaminant d − s", c, m, n, rlo, rhi),
-		plotx.DiffMapPlot("error sep − s", e, m, n, rlo, rhi),
+		plotx.DiffMapPlot(et, e, m, n, rlo, rhi),
 	}}
-	return plotx.SaveGridTitled(path, "top: d, sep (the separated s), s on the scale of d; bottom: differences on one scale centred on 0", rows, 11*vg.Inch, 7.4*vg.Inch)
+	return rows, "top: d, sep (the separated s), s on the scale of d; bottom: differences on one scale centred on 0"
 }
 
 func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
