@@ -307,11 +307,14 @@ func (p *prim) safeModulus(x *Field) (m, safe, nz *Node) {
 	return
 }
 
-// Modulus returns |z| (real); gradient 0 at z = 0.
+// Modulus returns |z| (real); gradient 0 at z = 0, real or complex z.
 func (p *prim) Modulus(xf stlayer.Field) stlayer.Field {
 	x := p.own(xf)
 	if x.im == nil {
-		return p.mk(Abs(x.re), nil)
+		// GoMLX's Abs has the gradient +1 at 0 (SignPlusOrMinus); the
+		// Where sends it to the zero branch there (NaN stays NaN).
+		zero := ZerosLike(x.re)
+		return p.mk(Where(NotEqual(x.re, zero), Abs(x.re), zero), nil)
 	}
 	m, _, _ := p.safeModulus(x)
 	return p.mk(m, nil)

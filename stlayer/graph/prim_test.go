@@ -634,7 +634,10 @@ func linearHF(x hf, A []complex128, rows int) hf {
 }
 
 // TestZeroGradients checks that Modulus, PhaseHarmonic, Pow and Sqrt have a
-// zero (finite) gradient at z = 0.
+// zero (finite) gradient at z = 0, for complex and for real fields (the
+// Modulus of a real field, also PhaseHarmonic 0 and Pow 1, took the
+// gradient +1 at 0 from GoMLX's Abs, where stlayer.Prim and the cpu engine
+// give 0; a map's zero pixels, e.g. masked ones, then had a gradient).
 func TestZeroGradients(t *testing.T) {
 	z := newHF(1, 1, 2, 2) // all zeros but one entry
 	z.d[3] = complex(0.5, -1)
@@ -655,6 +658,22 @@ func TestZeroGradients(t *testing.T) {
 		}
 		if v := grads[0].d[3]; math.IsNaN(real(v)) || math.IsNaN(imag(v)) {
 			t.Errorf("%s: NaN gradient at z ≠ 0", c.name)
+		}
+	}
+	// Real fields: zeros at 0 and 2, −0.5 and 2 elsewhere: |x|' = sign x.
+	x := hf{1, 1, 2, 2, []complex128{0, -0.5, 0, 2}}
+	gr := hf{1, 1, 2, 2, []complex128{1, 3, -2, 0.5}}
+	for _, c := range []primCase{
+		{name: "Modulus (real)", g: one(func(p *prim, x *Field) stlayer.Field { return p.Modulus(x) })},
+		{name: "PhaseHarmonic 0 (real)", g: one(func(p *prim, x *Field) stlayer.Field { return p.PhaseHarmonic(x, 0) })},
+		{name: "Pow 1 (real)", g: one(func(p *prim, x *Field) stlayer.Field { return p.Pow(x, 1) })},
+	} {
+		c.realIn = []bool{true}
+		y, grads := runCase(t, c, []hf{x}, gr)
+		for i, want := range []complex128{0, -3, 0, 0.5} {
+			if y.d[i] != complex(math.Abs(real(x.d[i])), 0) || grads[0].d[i] != want {
+				t.Errorf("%s: at x = %g got value %v gradient %v, want %g, %g", c.name, real(x.d[i]), y.d[i], grads[0].d[i], math.Abs(real(x.d[i])), real(want))
+			}
 		}
 	}
 }
