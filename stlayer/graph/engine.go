@@ -191,6 +191,10 @@ func checkMaps(x *stlayer.Maps) error {
 	return nil
 }
 
+// errNilStat is returned for a nil statistic, as the cpu engine does (it
+// used to be an *InternalError blaming the statistic's own code).
+var errNilStat = errors.New("graph: nil statistic")
+
 // buildState carries what a graph-building call learned (the first primitive
 // error, the output dims).
 type buildState struct {
@@ -319,10 +323,18 @@ func toF32(x []float64) []float32 {
 // Forward evaluates s on x. A panic in the statistic's Go code while its
 // graph is built is returned as an error, not propagated: a runtime error
 // or a non-error value as an *InternalError (Phase "statistic"), an error
-// value (e.g. a *stlayer.ErrShape) as it is.
+// value (e.g. a *stlayer.ErrShape) as it is. A nil s is refused.
+//
+// The graph compiled for (key, x's [B, M, N]) is kept and reused: s is
+// called only when that graph is built, so key must identify the
+// statistic, configuration included (stlayer.Engine); another s under a
+// key already compiled gets the first one's coefficients.
 func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	if err := checkMaps(x); err != nil {
 		return nil, err
+	}
+	if s == nil {
+		return nil, errNilStat
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -439,6 +451,9 @@ func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, 
 func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stlayer.LossFunc) (float64, []float64, error) {
 	if err := checkMaps(x); err != nil {
 		return 0, nil, err
+	}
+	if s == nil {
+		return 0, nil, errNilStat
 	}
 	if loss == nil {
 		return 0, nil, errors.New("graph: nil loss function")

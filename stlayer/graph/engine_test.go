@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -233,5 +234,42 @@ func TestErrors(t *testing.T) {
 		func(*stlayer.Coeffs) (float64, []complex128, error) { return 0, make([]complex128, 3), nil })
 	if err == nil {
 		t.Errorf("wrong-length loss gradient accepted")
+	}
+}
+
+// A nil statistic used to be an *InternalError ("internal error (a defect;
+// please report it …) in the statistic's own code", nil dereference); it is
+// refused as on the cpu engine, by Forward and LossGrad, and no graph is
+// kept. The graph compiled for a key is reused whatever statistic comes
+// with that key later (Forward's doc).
+func TestNilStatAndKeyReuse(t *testing.T) {
+	e := New(gomlxtest.Backend(t))
+	defer e.Finalize()
+	x := testutil.RandMaps(rand.New(rand.NewPCG(7, 1)), 1, 4, 4)
+	_, err := e.Forward("nil", nil, x)
+	var ie *InternalError
+	if err == nil || errors.As(err, &ie) || err.Error() != "graph: nil statistic" {
+		t.Errorf("Forward of a nil statistic: %v, want graph: nil statistic", err)
+	}
+	_, _, err = e.LossGrad("nil", nil, x, testutil.SumAbs2)
+	if err == nil || errors.As(err, &ie) || err.Error() != "graph: nil statistic" {
+		t.Errorf("LossGrad of a nil statistic: %v, want graph: nil statistic", err)
+	}
+	if n := e.NumExecs(); n != 0 {
+		t.Errorf("%d graphs kept after a nil statistic", n)
+	}
+
+	mean := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(x) }
+	twice := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Scale(p.Mean(x), 2) }
+	c1, err := e.Forward("k", mean, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := e.Forward("k", twice, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.Data[0] != c1.Data[0] {
+		t.Errorf("same key, another statistic: %v, want the first statistic's %v", c2.Data[0], c1.Data[0])
 	}
 }
