@@ -630,3 +630,11 @@ func isFITSPath(path string) bool {
 	lower := strings.TrimSuffix(strings.ToLower(path), ".gz")
 	return strings.HasSuffix(lower, ".fits") || strings.HasSuffix(lower, ".fit") || strings.HasSuffix(lower, ".fts")
 }
+
+// isMapFile reports whether a file name in a folder of maps is one to read:
+// .npy, .npz or FITS (isFITSPath), case-insensitive, as datasets.LoadSources
+// lists a folder (plus gzip-compressed FITS, which datasets reads).
+func isMapFile(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".npy") || strings.HasSuffix(lower, ".npz") || isFITSPath(lower)
+}

@@ -69,7 +69,7 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	histWeight := fs.Float64("hist", 10, "relative weight of the histogram term: W × a statistic coefficient's mean weight × mean squared quantile difference in target σ (0 = off; preset quality: 10, cheng: 0)")
 	indep := fs.Bool("independent", true, "one L-BFGS per map instead of one on all maps' pixels stacked (preset quality: true, cheng: false)")
 	report := fs.String("report", "", "write a validation report (PNGs + metrics.json) into this directory")
-	refSet := fs.String("reference-set", "", "other realisations of the target's process for the report's spreads: a directory of .npy files, a comma-separated list of files, or one batch file")
+	refSet := fs.String("reference-set", "", "other realisations of the target's process for the report's spreads: a folder of map files (.npy, .npz, FITS), a comma-separated list of files, or one batch file")
 	logEvery := fs.Int("log-every", 0, "print a plain progress line every N iterations instead of the progress bar (for logs)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -312,9 +312,10 @@ func initName(k infer.InitKind) string {
 	return "white"
 }
 
-// readMapSet reads a set of maps: every .npy file of a directory (sorted by
-// name), a comma-separated list of files, or one (batch) file; all are
-// concatenated into one batch.
+// readMapSet reads a set of maps: every map file of a directory (.npy, .npz,
+// .fits, .fit, .fts, also gzip-compressed FITS; sorted by name), a
+// comma-separated list of files, or one (batch) file; all are concatenated
+// into one batch.
 func readMapSet(spec string) (*stlayer.Maps, error) {
 	var paths []string
 	if st, err := os.Stat(spec); err == nil && st.IsDir() {
@@ -323,12 +324,12 @@ func readMapSet(spec string) (*stlayer.Maps, error) {
 			return nil, badInputf("%s: %v", spec, err)
 		}
 		for _, e := range ents {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), ".npy") {
+			if !e.IsDir() && isMapFile(e.Name()) {
 				paths = append(paths, filepath.Join(spec, e.Name()))
 			}
 		}
 		if len(paths) == 0 {
-			return nil, badInputf("%s: no .npy files", spec)
+			return nil, badInputf("%s: the folder holds no map files (.npy, .npz, .fits, .fit, .fts, or those with .gz)", spec)
 		}
 	} else {
 		paths = strings.Split(spec, ",")

@@ -179,3 +179,36 @@ func TestSynthFITSHeader(t *testing.T) {
 		}
 	}
 }
+
+// --reference-set DIR read only the .npy files of DIR ("DIR: no .npy files"
+// for a folder of FITS maps); it now reads .npy, .npz and FITS files, as
+// patches reads a folder.
+func TestSynthReferenceSetFITSFolder(t *testing.T) {
+	dir := t.TempDir()
+	target := writeTestMap(t, dir, "target.npy", 1)
+	refDir := filepath.Join(dir, "refs")
+	if err := os.Mkdir(refDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeTestMap(t, refDir, "a.fits", 1)
+	writeTestMap(t, refDir, "b.FITS", 2)
+	if err := os.WriteFile(filepath.Join(refDir, "notes.txt"), []byte("not a map"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := readMapSet(refDir)
+	if err != nil || m.B != 3 || m.M != 64 || m.N != 64 {
+		t.Fatalf("readMapSet(folder of FITS): %v, %v", m, err)
+	}
+	rep := filepath.Join(dir, "rep")
+	if code, _, errs := runCLI(t, "synth", target, "-J", "3", "--steps", "1", "-o", filepath.Join(dir, "s.npy"), "--report", rep, "--reference-set", refDir); code != 0 {
+		t.Fatalf("exit %d: %s", code, tail(errs, 400))
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "synth", target, "-J", "3", "--steps", "1", "-o", filepath.Join(dir, "s.npy"), "--reference-set", empty)
+	if want := empty + ": the folder holds no map files (.npy, .npz, .fits, .fit, .fts, or those with .gz)"; code != 2 || !strings.Contains(errs, want) {
+		t.Errorf("empty folder: exit %d, want 2 and %q:\n%s", code, want, errs)
+	}
+}
