@@ -69,10 +69,16 @@ func TestModelSepMapsErrorPanels(t *testing.T) {
 		t.Errorf("constant truth: title %q", got)
 	}
 
-	// Without truths: data and estimates only, two rows.
+	// Without truths: data and estimates in one row (they stood on the
+	// diagonal of a 2-row grid, half of it empty).
 	rows, title = modelSepMapPanels(data, est, nil, names)
-	if len(rows) != 2 || rows[0][1] != nil || rows[1][1] == nil || strings.Contains(title, "error") {
-		t.Errorf("without truths: %d rows, title %q", len(rows), title)
+	if len(rows) != 1 || len(rows[0]) != 3 || strings.Contains(title, "error") {
+		t.Fatalf("without truths: %d rows of %d, title %q", len(rows), len(rows[0]), title)
+	}
+	for j, want := range []string{"data", "estimate dust", "estimate cmb"} {
+		if got := rows[0][j].Title.Text; got != want {
+			t.Errorf("without truths, panel %d: title %q, want %q", j, got, want)
+		}
 	}
 
 	// The report's maps.png has the three rows.

@@ -270,51 +270,48 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 }
 
 // modelSepMapPanels returns the panels of maps.png of a learned-model
-// separation and its figure title: the data and, when truth is non-nil,
-// the true components (top row, viridis), the estimates (next row; each on
-// its truth's scale, else on its own) and, with the truths, the errors
+// separation and its figure title (viridis maps, each on its own scale,
+// but for the estimates with truths). Without truths: one row, the data
+// and the estimates. With them: the data and the true components (top
+// row), the estimates (next row, each on its truth's scale) and the errors
 // estimate − truth (bottom row; the diverging map, each on its own scale
 // symmetric about 0, the title giving the error's rms relative to the
 // truth's std, SepComponentMetrics.RelError; no rms when the truth is
-// constant). The data column is empty below the data.
+// constant); the data column is empty below the data.
 func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][]*plot.Plot, title string) {
 	m, n := est.M, est.N
 	lo, hi := plotx.Range(data.Data, 0.005)
 	nc := est.B
-	nr := 2
-	if truth != nil {
-		nr = 3
+	if truth == nil {
+		row := []*plot.Plot{plotx.MapPlot("data", data.Map(0), m, n, lo, hi)}
+		for c := 0; c < nc; c++ {
+			clo, chi := plotx.Range(est.Map(c), 0.005)
+			row = append(row, plotx.MapPlot("estimate "+names[c], est.Map(c), m, n, clo, chi))
+		}
+		return [][]*plot.Plot{row}, "data (left) and the estimated components, each on its own colour scale"
 	}
-	rows = make([][]*plot.Plot, nr)
+	rows = make([][]*plot.Plot, 3)
 	for r := range rows {
 		rows[r] = make([]*plot.Plot, nc+1)
 	}
 	rows[0][0] = plotx.MapPlot("data", data.Map(0), m, n, lo, hi)
 	for c := 0; c < nc; c++ {
-		ev := est.Map(c)
-		clo, chi := plotx.Range(ev, 0.005)
-		if truth != nil {
-			tv := truth.Map(c)
-			clo, chi = plotx.Range(tv, 0.005)
-			rows[0][c+1] = plotx.MapPlot("true "+names[c], tv, m, n, clo, chi)
-			e := make([]float64, len(ev))
-			for i := range e {
-				e[i] = ev[i] - tv[i]
-			}
-			t := "error: estimate − true " + names[c]
-			if _, sd, _, _ := Moments(tv); sd > 0 && !math.IsInf(sd, 0) {
-				t += fmt.Sprintf("\nrms = %s × std of true %s", fmtDev(rms(e)/sd), names[c])
-			}
-			elo, ehi := plotx.SymRange(0.005, e)
-			rows[2][c+1] = plotx.DiffMapPlot(t, e, m, n, elo, ehi)
-		}
+		ev, tv := est.Map(c), truth.Map(c)
+		clo, chi := plotx.Range(tv, 0.005)
+		rows[0][c+1] = plotx.MapPlot("true "+names[c], tv, m, n, clo, chi)
 		rows[1][c+1] = plotx.MapPlot("estimate "+names[c], ev, m, n, clo, chi)
+		e := make([]float64, len(ev))
+		for i := range e {
+			e[i] = ev[i] - tv[i]
+		}
+		t := "error: estimate − true " + names[c]
+		if _, sd, _, _ := Moments(tv); sd > 0 && !math.IsInf(sd, 0) {
+			t += fmt.Sprintf("\nrms = %s × std of true %s", fmtDev(rms(e)/sd), names[c])
+		}
+		elo, ehi := plotx.SymRange(0.005, e)
+		rows[2][c+1] = plotx.DiffMapPlot(t, e, m, n, elo, ehi)
 	}
-	title = "data and the estimated components (bottom)"
-	if truth != nil {
-		title = "data, true components (top), estimates (middle; each on its truth's scale)\nand errors estimate − truth (bottom; each on its own scale, centred on 0)"
-	}
-	return rows, title
+	return rows, "data, true components (top), estimates (middle; each on its truth's scale)\nand errors estimate − truth (bottom; each on its own scale, centred on 0)"
 }
 
 // SampleReport writes the validation report of samples of component k
