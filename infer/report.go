@@ -411,27 +411,37 @@ func binCentres(edges []float64) []float64 {
 }
 
 func plotSpectra(path string, vm *ValidationMetrics, tn, sn string) error {
+	p, r, err := spectraPlots(vm, tn, sn)
+	if err != nil {
+		return err
+	}
+	return plotx.SaveGrid(path, [][]*plot.Plot{{p, r}}, 11*vg.Inch, 4.5*vg.Inch)
+}
+
+// spectraPlots returns the two panels of power_spectrum.png: the spectra and
+// their ratio.
+func spectraPlots(vm *ValidationMetrics, tn, sn string) (p, r *plot.Plot, err error) {
 	nb := len(vm.PSTarget)
 	k := binCentres(vm.PSEdges)[:nb]
-	p := plot.New()
+	p = plot.New()
 	p.Title.Text = "isotropic power spectrum"
 	p.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	p.Y.Label.Text = psAxisLabel
 	if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(k, vm.PSTarget, true), sn+" (mean)", plotx.XY(k, vm.PSSynth, true)); err != nil {
-		return err
+		return nil, nil, err
 	}
 	setLogScales(p, true, true)
-	r := plot.New()
-	r.Title.Text = fmt.Sprintf("ratio (max |r − 1| = %s for k ≥ 2)", fmtDev(vm.PSMaxDev))
+	r = plot.New()
+	r.Title.Text = fmt.Sprintf("ratio of the mean spectra (max |ratio − 1| = %s for k ≥ 2)", fmtDev(vm.PSMaxDev))
 	r.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	r.Y.Label.Text = fmt.Sprintf("P(%s) / P(%s)", sn, tn)
 	if len(k) > 0 {
 		if err := plotx.RefLine(r, k[0], k[len(k)-1], 1); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	if err := plotx.AddLines(r, true, "ratio", validXY(k, vm.PSRatio, false)); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if len(vm.PSTargetSpread) == nb {
 		lo, hi := make([]float64, nb), make([]float64, nb)
@@ -439,12 +449,12 @@ func plotSpectra(path string, vm *ValidationMetrics, tn, sn string) error {
 			lo[b], hi[b] = 1-vm.PSTargetSpread[b], 1+vm.PSTargetSpread[b]
 		}
 		if err := addBand(r, "1 ± σ of one map's spectrum", plotx.XY(k, lo, false), plotx.XY(k, hi, false)); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	setLogScales(r, true, false)
 	r.Y.Tick.Marker = plotx.RatioTicks{} // round values and always 1
-	return plotx.SaveGrid(path, [][]*plot.Plot{{p, r}}, 11*vg.Inch, 4.5*vg.Inch)
+	return p, r, nil
 }
 
 // fmtDev formats a relative deviation for a title: three decimals, or two
