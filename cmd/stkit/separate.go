@@ -206,7 +206,7 @@ func runSeparate(g *globals, args []string) error {
 	both := stlayer.NewMaps(2, d.M, d.N)
 	copy(both.Map(0), res.S.Data)
 	copy(both.Map(1), res.Residual.Data)
-	cards = append(cards, historyCards("stkit separate: plane 1 = the separated component s, plane 2 = DATA - s; data "+filepath.Base(pos[0]))...)
+	cards = append(cards, historyCards(sepHistory(pos[0], spec, *ps, opt.Form, *contPath, *noisePath, *steps, *seed))...)
 	if werr := datasets.WriteMapsCards(*out, both, cards...); werr != nil {
 		return werr
 	}
@@ -410,4 +410,22 @@ func termValues(names []string, vals []float64) string {
 		return "-"
 	}
 	return b.String()
+}
+
+// sepHistory is the FITS HISTORY text of a separation's output: what the
+// planes are, the data and samples (file names), and the settings that
+// made them (statistic, power-spectrum term, form, --steps, --seed).
+func sepHistory(data string, spec stats.Spec, ps bool, form infer.DataForm, cont, noise, steps string, seed uint64) string {
+	h := "stkit separate: plane 1 = the separated component s, plane 2 = DATA - s; data " + filepath.Base(data)
+	if cont != "" {
+		h += "; contaminant samples " + filepath.Base(cont)
+	}
+	if noise != "" {
+		h += "; noise samples " + filepath.Base(noise)
+	}
+	h += "; statistic " + spec.String()
+	if ps {
+		h += " + power spectrum"
+	}
+	return h + fmt.Sprintf(", %s form, --steps %s, --seed %d", form, steps, seed)
 }

@@ -252,8 +252,14 @@ func TestSeparateFITSKeepsHeader(t *testing.T) {
 	if got["CTYPE1"] != "GLON-CAR" || got["CDELT1"] != -0.05 || got["BUNIT"] != "MJy/sr" {
 		t.Errorf("output cards %v", got)
 	}
-	if h := strings.Join(history, " "); !strings.Contains(h, "plane 1 = the separated component") || !strings.Contains(h, "donn?es.fits") {
-		t.Errorf("HISTORY %q", h)
+	// the HISTORY also names the samples and the settings (it named the
+	// planes and the data only)
+	h := strings.Join(history, " ")
+	for _, w := range []string{"stkit separate: plane 1 = the separated component s, plane 2 = DATA - s; data donn?es.fits; contaminant samples " + filepath.Base(samples),
+		"; statistic wph J=3 L=4 iso wavelet=bump norm=none pad=periodic + power spectrum, jmd form, --steps 2,2,1, --seed 1"} {
+		if !strings.Contains(h, w) {
+			t.Errorf("HISTORY lacks %q: %q", w, h)
+		}
 	}
 }
 
