@@ -9,20 +9,28 @@
 // natural (fftfreq) order, as stlayer.Prim requires. Filter banks become graph
 // constants, converted to float32 once per *stlayer.FilterBank.
 //
-// Forward and LossGrad compile one graph per (key, input shape, kind) with
-// graph.NewExec and keep it (up to MaxExecs graphs, least recently used first
-// out). LossGrad runs the forward graph, calls the host loss, then a second
-// graph that takes (x, g) and returns ∂ℒ_lin/∂x for
+// Forward and LossGrad compile one graph per (key, input shape, kind: forward
+// or gradient) with graph.NewExec and keep it (up to MaxExecs graphs, least
+// recently used first out; a LossGrad uses two). LossGrad runs the forward
+// graph, calls the host loss, then a second graph that takes (x, g) and
+// returns ∂ℒ_lin/∂x for
 // ℒ_lin = Σ (Re g·Re c + Im g·Im c): with g = ∂ℒ/∂Re c + i ∂ℒ/∂Im c this is
 // ∂ℒ/∂x by the chain rule. Gradients come from GoMLX's reverse-mode autodiff on
 // the real and imaginary parts, which is the convention of package stlayer.
 //
-// Values are float32: finite maps whose coefficients are Inf or NaN only
-// because of their scale (|x| ~ 1e20 overflows |z|²) make Forward and
-// LossGrad return an error wrapping ErrFloat32Range (checkFloat32Range), and
-// so does LossGrad when the coefficients fit but the loss's gradient ∂ℒ/∂c,
-// ∂ℒ/∂x or an intermediate value of the gradient graph does not
-// (checkGradFloat32Range).
+// Values are float32: the maps are rounded to float32 on the way in, the
+// primitives compute in float32 (Mean adds its partial sums in float64,
+// meanTwoStage; on NVIDIA GPUs matrix products are full float32 when the
+// backend comes from internal/backend, which turns TF32 off unless
+// $STKIT_TF32=1), and the coefficients and ∂ℒ/∂x come back as float64
+// copies of float32 values. The loss runs on the host in float64; its
+// ∂ℒ/∂c is rounded to float32 for the gradient graph.
+//
+// Finite maps whose coefficients are Inf or NaN only because of their
+// scale (|x| ~ 1e20 overflows |z|²) make Forward and LossGrad return an
+// error wrapping ErrFloat32Range (checkFloat32Range), and so does LossGrad
+// when the coefficients fit but the loss's gradient ∂ℒ/∂c, ∂ℒ/∂x or an
+// intermediate value of the gradient graph does not (checkGradFloat32Range).
 //
 // Importing the package installs the matmul (and Slice) VJP fixes of
 // internal/gomlxfix.
@@ -82,7 +90,9 @@ type Option func(*Engine)
 // the backend has one, else four-step).
 func WithFFTMethod(m gfft.Method) Option { return func(e *Engine) { e.method = m } }
 
-// WithMaxExecs sets how many compiled graphs are kept (default MaxExecs).
+// WithMaxExecs sets how many compiled graphs are kept (default MaxExecs; n <
+// 1 counts as 1). LossGrad uses two graphs per statistic and map shape
+// (forward and gradient): with n = 1 each call compiles both again.
 func WithMaxExecs(n int) Option { return func(e *Engine) { e.max = max(n, 1) } }
 
 // WithConfig records the backend configuration string (for Name and logs).

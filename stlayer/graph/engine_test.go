@@ -273,3 +273,27 @@ func TestNilStatAndKeyReuse(t *testing.T) {
 		t.Errorf("same key, another statistic: %v, want the first statistic's %v", c2.Data[0], c1.Data[0])
 	}
 }
+
+// WithMaxExecs: n < 1 counts as 1, and a LossGrad compiles two graphs
+// (forward and gradient), so with the default it keeps both and with 1 only
+// the last (each call then compiles both again).
+func TestMaxExecsAndLossGradGraphs(t *testing.T) {
+	x := testutil.RandMaps(rand.New(rand.NewPCG(7, 2)), 1, 4, 4)
+	mean := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(x) }
+	for _, c := range []struct {
+		name string
+		opts []Option
+		want int
+	}{{"default", nil, 2}, {"WithMaxExecs(0)", []Option{WithMaxExecs(0)}, 1}, {"WithMaxExecs(1)", []Option{WithMaxExecs(1)}, 1}} {
+		e := New(gomlxtest.Backend(t), c.opts...)
+		for range 2 {
+			if _, _, err := e.LossGrad("mean", mean, x, testutil.SumAbs2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := e.NumExecs(); n != c.want {
+			t.Errorf("%s: %d graphs kept after LossGrad, want %d", c.name, n, c.want)
+		}
+		e.Finalize()
+	}
+}

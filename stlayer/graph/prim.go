@@ -320,7 +320,9 @@ func (p *prim) Modulus(xf stlayer.Field) stlayer.Field {
 	return p.mk(m, nil)
 }
 
-// PhaseHarmonic returns |z|·(z/|z|)^p; 0 (with gradient 0) at z = 0.
+// PhaseHarmonic returns |z|·(z/|z|)^p: for p = 1 z itself and for p = −1
+// conj z (gradients the identity and the conjugate, at z = 0 too), for p = 0
+// |z| (Modulus), and for |p| ≥ 2 the harmonic, 0 with gradient 0 at z = 0.
 func (p *prim) PhaseHarmonic(xf stlayer.Field, k int) stlayer.Field {
 	x := p.own(xf)
 	switch k {
@@ -541,7 +543,9 @@ func (p *prim) Log(xf stlayer.Field) stlayer.Field {
 	return p.mk(Log(x.re), nil)
 }
 
-// Sqrt returns sqrt(Re z) (real); gradient 0 where the result is 0.
+// Sqrt returns sqrt(Re z) (real); gradient 0 where the result is 0. A
+// negative Re z, outside stlayer.Prim's contract, gives 0 with gradient 0
+// (the cpu engine gives NaN there).
 func (p *prim) Sqrt(xf stlayer.Field) stlayer.Field {
 	x := p.own(xf)
 	pos := GreaterThan(x.re, ZerosLike(x.re))
@@ -659,8 +663,8 @@ func imod(a, n int) int {
 
 // Shifts gathers the values at positions pos (mod H, W): [B, C*T, 1, 1],
 // channel c*T + t. On the pure-Go backend a product with a one-hot [HW, T]
-// matrix, elsewhere a Gather (exact on GPUs, where a float32 product may use
-// TF32).
+// matrix, elsewhere a Gather (exact on GPUs, where a float32 product uses
+// TF32 when $STKIT_TF32=1).
 func (p *prim) Shifts(xf stlayer.Field, pos [][2]int) stlayer.Field {
 	x := p.own(xf)
 	T := len(pos)

@@ -676,4 +676,28 @@ func TestZeroGradients(t *testing.T) {
 			}
 		}
 	}
+	// As documented: PhaseHarmonic ±1 is z or conj z, whose gradients at
+	// z = 0 are g and conj g, not 0; Sqrt of a negative real part (outside
+	// stlayer.Prim's contract) is 0 with gradient 0.
+	for _, c := range []struct {
+		p    int
+		want func(complex128) complex128
+	}{{1, func(g complex128) complex128 { return g }}, {-1, cmplx.Conj}} {
+		pc := primCase{name: fmt.Sprintf("PhaseHarmonic %d", c.p), realIn: []bool{false},
+			g: one(func(p *prim, x *Field) stlayer.Field { return p.PhaseHarmonic(x, c.p) })}
+		y, grads := runCase(t, pc, []hf{z}, g)
+		for i := 0; i < 3; i++ {
+			if y.d[i] != 0 || grads[0].d[i] != c.want(g.d[i]) {
+				t.Errorf("%s: at z = 0 got value %v gradient %v, want 0, %v", pc.name, y.d[i], grads[0].d[i], c.want(g.d[i]))
+			}
+		}
+	}
+	neg := hf{1, 1, 2, 2, []complex128{-1, 0, 4, -0.25}}
+	sq := primCase{name: "Sqrt (negative)", realIn: []bool{true}, g: one(func(p *prim, x *Field) stlayer.Field { return p.Sqrt(x) })}
+	y, grads := runCase(t, sq, []hf{neg}, gr)
+	for i, want := range [][2]complex128{{0, 0}, {0, 0}, {2, -2.0 / (2 * 2)}, {0, 0}} {
+		if y.d[i] != want[0] || grads[0].d[i] != want[1] {
+			t.Errorf("Sqrt at %g: value %v gradient %v, want %v, %v", real(neg.d[i]), y.d[i], grads[0].d[i], want[0], want[1])
+		}
+	}
 }
