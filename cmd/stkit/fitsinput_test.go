@@ -176,3 +176,37 @@ func TestStatsOutputFormatNamesFlag(t *testing.T) {
 		}
 	}
 }
+
+// A HEALPix map (Planck's maps: a primary HDU without data and a BINTABLE of
+// the sphere's pixels) was refused as "fits: no image: the primary HDU has
+// NAXIS = 0 and no IMAGE extension follows", with no word on what to do;
+// the error now says that stkit analyses flat images and how to project a
+// patch.
+func TestHEALPixTableHint(t *testing.T) {
+	dir := t.TempDir()
+	block := func(cards ...string) string {
+		var s string
+		for _, c := range append(cards, "END") {
+			s += fmt.Sprintf("%-80s", c)
+		}
+		return s + strings.Repeat(" ", (2880-len(s)%2880)%2880)
+	}
+	f := block("SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    0", "EXTEND  =                    T") +
+		block("XTENSION= 'BINTABLE'", "BITPIX  =                    8", "NAXIS   =                    2", "NAXIS1  =                    4",
+			"NAXIS2  =                  768", "PCOUNT  =                    0", "GCOUNT  =                    1", "TFIELDS =                    1",
+			"TTYPE1  = 'I_STOKES'", "TFORM1  = 'E       '", "PIXTYPE = 'HEALPIX '", "ORDERING= 'RING    '", "NSIDE   =                    8") +
+		strings.Repeat("\x00", 2880*2)
+	p := filepath.Join(dir, "HFI_SkyMap.fits")
+	if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"stats", p}, {"synth", "-o", filepath.Join(dir, "s.npy"), p}, {"patches", "-o", filepath.Join(dir, "ds"), p}} {
+		code, _, errs := runCLI(t, args...)
+		for _, w := range []string{"fits: no image: the primary HDU has NAXIS = 0 and no IMAGE extension follows. stkit analyses flat 2-D images: if this is a HEALPix map",
+			"project a patch onto a flat grid first, e.g. with healpy.gnomview(", "reproject.reproject_from_healpix"} {
+			if code != 2 || !strings.Contains(errs, w) {
+				t.Errorf("%v: exit %d, want 2 and %q in:\n%s", args, code, w, errs)
+			}
+		}
+	}
+}

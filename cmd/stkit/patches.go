@@ -98,7 +98,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {
-		return asBadInput(err)
+		return readError(err)
 	}
 	// HEALPix's UNSEEN pixels (−1.6375e30, finite) are missing data: with
 	// --skip-nan they are NaN, so that the patches holding them are left out
