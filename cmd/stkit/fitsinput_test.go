@@ -210,3 +210,46 @@ func TestHEALPixTableHint(t *testing.T) {
 		}
 	}
 }
+
+// surrogate's FITS output had the structural cards only; it now has HISTORY
+// cards saying what the maps are, of which inputs (a few names for many
+// files), and the seeds.
+func TestSurrogateFITSHistory(t *testing.T) {
+	dir := t.TempDir()
+	a := writeTestMap(t, dir, "a.npy", 2)
+	b := writeTestMap(t, dir, "b.fits", 1)
+	history := func(out string) string {
+		t.Helper()
+		arr, err := datasets.Read(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h []string
+		for _, c := range arr.Header {
+			if c.Key == "HISTORY" {
+				h = append(h, c.Comment)
+			}
+		}
+		return strings.Join(h, " ")
+	}
+	out := filepath.Join(dir, "g.fits")
+	if code, _, errs := runCLI(t, "surrogate", "--seed", "7", "-o", out, a, b); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if h, w := history(out), "stkit surrogate --kind phase: Gaussian random fields with the DFT modulus (phases randomised) of each input map, in input order (a.npy, b.fits), seeds 7 to 9. Not the sky of the inputs: their WCS is not kept."; h != w {
+		t.Errorf("HISTORY\n%q, want\n%q", h, w)
+	}
+	many := filepath.Join(dir, "many")
+	if err := os.Mkdir(many, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		writeTestMap(t, many, fmt.Sprintf("m%d.npy", i), 1)
+	}
+	if code, _, errs := runCLI(t, "surrogate", "--kind", "iso", "-o", out, many); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if h, w := history(out), "with the isotropic power spectrum of each input map, in input order (m0.npy, m1.npy, ..., m4.npy, 5 files), seeds 1 to 5."; !strings.Contains(h, w) {
+		t.Errorf("HISTORY %q lacks %q", h, w)
+	}
+}

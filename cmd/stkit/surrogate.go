@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
 )
@@ -15,7 +17,7 @@ func runSurrogate(g *globals, args []string) error {
 are files (a 2D map or a batch [B, M, N]) or directories of them; all maps
 must have one size. OUT holds one surrogate per input map, in input order, as
 one batch [B, M, N] (a single map gives [M, N]); format from the extension:
-.npy, .npz, .fits.
+.npy, .npz, .fits (with HISTORY cards saying what the maps are).
 
   --kind phase  phase randomisation (datasets.GRFMatchingSpectrum): the DFT
                 modulus of every map is kept exactly at every frequency, the
@@ -84,7 +86,17 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	if err != nil {
 		return err
 	}
-	if err := datasets.WriteMaps(*out, res); err != nil {
+	names := make([]string, len(srcs))
+	for i, s := range srcs {
+		names[i] = filepath.Base(s.Name)
+	}
+	if n := len(names); n > 4 { // a folder of many files: a few names
+		names = append(names[:2:2], "...", names[n-1], fmt.Sprintf("%d files", n))
+	}
+	what := map[string]string{"phase": "the DFT modulus (phases randomised)", "iso": "the isotropic power spectrum"}[*kind]
+	hist := historyCards(fmt.Sprintf("stkit surrogate --kind %s: Gaussian random fields with %s of each input map, in input order (%s), seeds %d to %d. Not the sky of the inputs: their WCS is not kept.",
+		*kind, what, strings.Join(names, ", "), *seed, *seed+uint64(res.B)-1))
+	if err := datasets.WriteMapsCards(*out, res, hist...); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stderr, "surrogate: wrote %s (%s of %d×%d)\n", *out, plural(res.B, "map"), m, n)
