@@ -115,7 +115,9 @@ type Prim interface {
 	// Modulus returns |z| (real). Its gradient at z = 0 is defined as 0.
 	Modulus(x Field) Field
 	// PhaseHarmonic returns [z]^p = |z| exp(i p arg z) for integer p
-	// ([z]^0 = |z|, [z]^1 = z). Gradient at z = 0 is 0.
+	// ([z]^0 = |z|, [z]^1 = z, [z]^−1 = conj z). Gradient at z = 0: 0 for
+	// p = 0 and |p| ≥ 2; for p = ±1 that of z and conj z (an incoming
+	// gradient g passes as g and conj g), on both engines.
 	PhaseHarmonic(x Field, p int) Field
 	// Conj returns the complex conjugate.
 	Conj(x Field) Field
