@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -251,5 +252,41 @@ func TestSurrogateFITSHistory(t *testing.T) {
 	}
 	if h, w := history(out), "with the isotropic power spectrum of each input map, in input order (m0.npy, m1.npy, ..., m4.npy, 5 files), seeds 1 to 5."; !strings.Contains(h, w) {
 		t.Errorf("HISTORY %q lacks %q", h, w)
+	}
+}
+
+// stats' JSON config gave "norm": "none" for scov while the command's line
+// said norm=p00, which is what scov does with "none" (stats.Spec.Norm): the
+// config now says p00 (p11 and wph's none are written as they are).
+func TestStatsJSONNormAsInEffect(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeTestMap(t, dir, "m.npy", 1)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-J", "2"}, "p00"},
+		{[]string{"-J", "2", "--norm", "p11"}, "p11"},
+		{[]string{"-J", "2", "--kind", "spectra"}, "p00"},
+		{[]string{"-J", "2", "--kind", "wph"}, "none"},
+	} {
+		out := filepath.Join(dir, "c.json")
+		code, _, errs := runCLI(t, append(append([]string{"stats", "-o", out}, c.args...), mp)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, errs)
+		}
+		var doc struct {
+			Config map[string]any `json:"config"`
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Config["norm"] != c.want || !strings.Contains(errs, "norm="+c.want) {
+			t.Errorf("%v: config norm %v, want %s (as the line: %s)", c.args, doc.Config["norm"], c.want, errs)
+		}
 	}
 }

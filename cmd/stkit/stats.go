@@ -302,6 +302,11 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 		Coefficients []jsonCoeff `json:"coefficients"`
 	}{}
 	doc.Config.Spec = spec
+	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
+		// "none" is read as p00 for these families (stats.Spec.Norm): the
+		// config said "none" where the command's line said norm=p00
+		doc.Config.Spec.Norm = "p00"
+	}
 	doc.Config.Shape = [3]int{maps.B, maps.M, maps.N}
 	// A label column named like a field of the entry (the spectra's "im",
 	// 1 for the imaginary part of an angular Fourier mode) overwrote that
