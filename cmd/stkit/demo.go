@@ -162,8 +162,9 @@ func demoAbout(o demoOpts, name string) string {
 			"gauss and cat = the latent and cluster terms) and val = the same loss on the 10 %% of patches held out from training.", k)
 	case "4":
 		return fmt.Sprintf("Assign each patch to its most probable component and compare with the process it was cut from (known here, unknown in\n"+
-			"real data). Best-match accuracy: the fraction of patches in the component matched to their process (1 = perfect, about\n"+
-			"1/%d for a random assignment).", k)
+			"real data). Best-match accuracy: the fraction of patches in the component matched to their process (1 = perfect). Its\n"+
+			"chance level, printed with it, is a little above 1/%d: on a random assignment the best of the %d ways to match components\n"+
+			"to processes still holds more than 1/%d of the patches.", k, factorial(k), k)
 	case "5":
 		return "Turn each component into an ST model: decode latents of the component into feature vectors and keep their mean, spread\n" +
 			"and covariance (stkit export). Steps 6 and 7 use only these models, not the patches."
@@ -470,4 +471,13 @@ func plotProcesses(path string, maps []*stlayer.Maps) error {
 		copy(row.Map(i), m.Data)
 	}
 	return plotMapRow(path, row, func(i int) string { return demoProcesses[i].name })
+}
+
+// factorial is n! for the small n of the demo's component counts.
+func factorial(n int) int {
+	f := 1
+	for i := 2; i <= n; i++ {
+		f *= i
+	}
+	return f
 }
