@@ -47,7 +47,7 @@ func TestModelSepMapsErrorPanels(t *testing.T) {
 	}
 	for c, name := range names {
 		got := rows[2][c+1].Title.Text
-		want := "error: estimate − true " + name + "\nrms = " + fmtDev(met[c].RelError) + " × std of true " + name
+		want := "error: estimate − true " + name + "\nrms = " + fmtDev(met[c].RelError) + " × std of the truth"
 		if got != want {
 			t.Errorf("error panel %d: title %q, want %q", c, got, want)
 		}

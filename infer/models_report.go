@@ -306,7 +306,7 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 		}
 		t := "error: estimate − true " + names[c]
 		if _, sd, _, _ := Moments(tv); sd > 0 && !math.IsInf(sd, 0) {
-			t += fmt.Sprintf("\nrms = %s × std of true %s", fmtDev(rms(e)/sd), names[c])
+			t += fmt.Sprintf("\nrms = %s × std of the truth", fmtDev(rms(e)/sd))
 		}
 		elo, ehi := plotx.SymRange(0.005, e)
 		rows[2][c+1] = plotx.DiffMapPlot(t, e, m, n, elo, ehi)
