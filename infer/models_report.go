@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -221,7 +222,11 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		return err
 	}
 	rows, title := modelSepMapPanels(data, est, truth, rep.Components)
-	if err := plotx.SaveGridTitled(filepath.Join(dir, "maps.png"), title, rows, vg.Length(len(rows[0]))*3.4*vg.Inch, vg.Length(len(rows))*3.4*vg.Inch); err != nil {
+	// rows of 3.4 in square panels with the title; less high for maps wider than tall
+	nr := vg.Length(len(rows))
+	titleH := 0.3 * vg.Inch * vg.Length(1+strings.Count(title, "\n"))
+	h := min(nr*3.4*vg.Inch, titleH+nr*plotx.MapRowHeight(3.4*vg.Inch, m, n, 3.4*vg.Inch))
+	if err := plotx.SaveGridTitled(filepath.Join(dir, "maps.png"), title, rows, vg.Length(len(rows[0]))*3.4*vg.Inch, h); err != nil {
 		return err
 	}
 	ps := plot.New()

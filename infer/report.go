@@ -393,7 +393,9 @@ func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) erro
 		rows[1][b] = plotx.MapPlot(fmt.Sprintf("%s %d", sn, i), synth.Map(i), synth.M, synth.N, lo, hi)
 	}
 	title := fmt.Sprintf("%s: %d of %d (top); %s: %d of %d (bottom); one colour scale", tn, nt, target.B, sn, ns, synth.B)
-	return plotx.SaveGridTitled(path, title, rows, vg.Length(cols)*3.4*vg.Inch, 6.6*vg.Inch)
+	// two rows under the title; less high for maps wider than tall
+	h := min(6.6*vg.Inch, 0.3*vg.Inch+2*plotx.MapRowHeight(3.4*vg.Inch, target.M, target.N, 3.3*vg.Inch))
+	return plotx.SaveGridTitled(path, title, rows, vg.Length(cols)*3.4*vg.Inch, h)
 }
 
 // psAxisLabel labels the power axis of the reports' spectrum plots with

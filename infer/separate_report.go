@@ -382,9 +382,11 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 // plotSeparationMaps writes maps.png of a separation (separationMapPanels).
 func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 	rows, title := separationMapPanels(d, sep, truth)
-	h := 3.5 * vg.Inch
-	if len(rows) == 2 {
-		h = 7.4 * vg.Inch
+	// rows of 11/3 in wide panels; less high for maps wider than tall
+	rh := plotx.MapRowHeight(11*vg.Inch/3, d.M, d.N, 3.5*vg.Inch)
+	h := rh
+	if len(rows) == 2 { // and the figure title
+		h = min(7.4*vg.Inch, 0.4*vg.Inch+2*rh)
 	}
 	return plotx.SaveGridTitled(path, title, rows, 11*vg.Inch, h)
 }

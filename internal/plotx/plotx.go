@@ -436,7 +436,10 @@ func DiffMapPlot(title string, data []float64, m, n int, lo, hi float64) *plot.P
 // MapPanel returns a plot showing an M×N map (row 0 at the top) with the
 // options' colour map between lo and hi: the image keeps the map's aspect
 // ratio (pixels stay square and, when enlarged, sharp) and, unless
-// o.NoBar, a colour bar with labelled ticks stands at its right.
+// o.NoBar, a colour bar with labelled ticks stands at its right. The image
+// is centred across the panel and placed at most 8 points under the top of
+// its area, right under the title (a map wider than the panel's shape
+// leaves the room below it).
 func MapPanel(title string, data []float64, m, n int, lo, hi float64, o MapOptions) *plot.Plot {
 	if o.Cmap == nil {
 		o.Cmap = Viridis
@@ -449,6 +452,22 @@ func MapPanel(title string, data []float64, m, n int, lo, hi float64, o MapOptio
 	p.HideAxes()
 	p.Add(&mapView{img: mapImage(data, m, n, lo, hi, o.Cmap), m: m, n: n, lo: lo, hi: hi, cmap: o.Cmap, bar: !o.NoBar, label: o.BarLabel})
 	return p
+}
+
+// MapRowHeight returns the height to give a figure's row of MapPlot panels
+// of width w showing m×n maps (colour bar, one- or two-line title): about
+// the height at which the map fills the panel's width, at most max (the
+// row height for square maps). A map wider than tall then does not leave
+// an empty band the height of the panel under it; a square or tall map
+// gets max.
+func MapRowHeight(w vg.Length, m, n int, max vg.Length) vg.Length {
+	if m <= 0 || n <= 0 {
+		return max
+	}
+	// 0.7 in across for the colour bar, its labels and the padding;
+	// 0.7 in down for the title and the padding between rows
+	h := (w-0.7*vg.Inch)*vg.Length(m)/vg.Length(n) + 0.7*vg.Inch
+	return min(h, max)
 }
 
 // mapView is a plot.Plotter that draws a map image in the data area of a
@@ -498,7 +517,9 @@ func (v *mapView) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	mw, mh := s*vg.Length(v.n), s*vg.Length(v.m)
 	x0 := c.Min.X + (W-mw-extra)/2
-	y0 := c.Min.Y + (H-mh)/2
+	// near the top, under the title: centred, but at most 8 pt below the
+	// top (the room a wide map leaves goes below it)
+	y0 := c.Max.Y - mh - min((H-mh)/2, vg.Points(8))
 	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + mw, Y: y0 + mh}}, upscale(v.img, mw, dpiOf(c)))
 	if !v.bar {
 		return
