@@ -15,7 +15,10 @@ import (
 // "uint8", "uint16", "uint32", "uint64", "float32", "float64", "complex64" or
 // "complex128". Real dtypes keep their values in Float64 (Complex128 nil),
 // complex dtypes in Complex128 (Float64 nil). Writers convert the values to
-// DType: float32 rounds to nearest, integer and bool dtypes require exact
+// DType: float32 and complex64 round to nearest and refuse finite values
+// beyond float32's range (magnitude above 3.4028235e38, which would become
+// ±Inf; NaN and ±Inf are written as they are, values too small for float32
+// become subnormal or 0), integer and bool dtypes require exact
 // integer values in range (bool: 0 or 1); for int64 and uint64, 2^63 and 2^64
 // (the float64 images of the largest values) are written as 2^63−1 and
 // 2^64−1, so that any array read can be written back.
@@ -245,4 +248,118 @@ func withPath(err error, path string) error {
 		}
 	}
 	return err
+}
+
+// float32Overflow describes the finite values of an array that float32
+// cannot hold: they lie beyond ±math.MaxFloat32 (3.4028235e38) far enough
+// to round to ±Inf. First and Value are the first such value and its flat
+// index, Count how many there are, Max the largest magnitude among them.
+type float32Overflow struct {
+	First int
+	Value float64
+	Count int
+	Max   float64
+}
+
+// overflowsFloat32 reports whether x is finite but rounds to ±Inf in float32.
+// (Values that are too small go to a subnormal or to 0 instead: that loses
+// at most 1.4e−45 in absolute terms, and is not refused.)
+func overflowsFloat32(x float64) bool {
+	return math.IsInf(float64(float32(x)), 0) && !math.IsInf(x, 0)
+}
+
+// scanFloat32 returns nil when float32 holds every finite value of v (NaN
+// and ±Inf stay NaN and ±Inf), else the values it cannot hold.
+func scanFloat32(v []float64) *float32Overflow {
+	var o *float32Overflow
+	for i, x := range v {
+		if !overflowsFloat32(x) {
+			continue
+		}
+		if o == nil {
+			o = &float32Overflow{First: i, Value: x}
+		}
+		o.Count++
+		o.Max = max(o.Max, math.Abs(x))
+	}
+	return o
+}
+
+// scanComplex64 is scanFloat32 for complex values, both parts checked; First
+// is the flat index of the element, Value the part out of range, Count the
+// parts out of range.
+func scanComplex64(v []complex128) *float32Overflow {
+	var o *float32Overflow
+	for i, z := range v {
+		for _, x := range [2]float64{real(z), imag(z)} {
+			if !overflowsFloat32(x) {
+				continue
+			}
+			if o == nil {
+				o = &float32Overflow{First: i, Value: x}
+			}
+			o.Count++
+			o.Max = max(o.Max, math.Abs(x))
+		}
+	}
+	return o
+}
+
+// describe says what is out of range: what (e.g. "the value", "pixel (row 3,
+// column 4) of map 0") holds Value, which becomes ±Inf, and how many values
+// (noun, e.g. "values" or "pixels") are out of range.
+func (o *float32Overflow) describe(what, noun string) string {
+	inf := "+Inf"
+	if o.Value < 0 {
+		inf = "-Inf"
+	}
+	s := fmt.Sprintf("%s holds %g, beyond the range of float32 (largest magnitude 3.4028235e+38): it would be written as %s",
+		what, o.Value, inf)
+	if o.Count > 1 {
+		s += fmt.Sprintf("; %d %s are out of range, the largest magnitude is %g", o.Count, noun, o.Max)
+	}
+	return s
+}
+
+// float32Check refuses an array of dtype float32 or complex64 holding finite
+// values those dtypes cannot hold (they would be written as ±Inf); other
+// dtypes pass.
+func float32Check(a *Array) error {
+	var o *float32Overflow
+	switch a.DType {
+	case "float32":
+		o = scanFloat32(a.Float64)
+	case "complex64":
+		o = scanComplex64(a.Complex128)
+	}
+	if o == nil {
+		return nil
+	}
+	what := "value"
+	if a.DType == "complex64" {
+		what = "a part of the value"
+	}
+	where := fmt.Sprintf("the %s at index %s", what, indexString(a.Shape, o.First))
+	if len(a.Shape) != 1 {
+		where += fmt.Sprintf(" (flat index %d)", o.First)
+	}
+	wide := "float64"
+	if a.DType == "complex64" {
+		wide = "complex128"
+	}
+	return fmt.Errorf("%s array of shape %s: %s. Rescale the data (e.g. change units) or write it as %s (Array.DType %q)",
+		a.DType, shapeString(a.Shape), o.describe(where, "values"), wide, wide)
+}
+
+// indexString formats the C-order index of flat index i in an array of the
+// given shape as Python does: (), (5,), (0, 3, 7).
+func indexString(shape []int, i int) string {
+	idx := make([]int, len(shape))
+	for k := len(shape) - 1; k >= 0; k-- {
+		if shape[k] > 0 {
+			idx[k] = i % shape[k]
+			i /= shape[k]
+		}
+	}
+	return shapeString(idx)
 }

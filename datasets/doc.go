@@ -51,7 +51,8 @@
 // cube of shape (NAXIS3, NAXIS2, NAXIS1); NAXIS1 is the fastest axis. Row
 // order is kept as stored: row 0 is the first row in the file (the bottom row
 // in ds9's display), so the array equals astropy's fits.getdata and a .npy
-// written from it. The writer emits BITPIX −32 (Array.DType "float32") or −64
+// written from it. The writer emits BITPIX −32 (Array.DType "float32"; a
+// finite value beyond float32's range is refused, see Array) or −64
 // (any other real dtype) with a minimal header (SIMPLE, BITPIX, NAXIS,
 // NAXISn, then optional user cards, END), 80-character cards in 2880-byte
 // blocks, header padded with spaces and data with zeros.

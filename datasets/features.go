@@ -73,10 +73,11 @@ type FeatureColumn struct {
 // (patches.npy). So the Patches of a table that BuildFeatures computed hold
 // the float64 pixels, while those of a table read back (LoadFeatures, and
 // BuildFeatures on a folder whose dataset is complete) hold the stored
-// pixels rounded to float32 (relative difference up to 2⁻²⁴ within
-// float32's range; a pixel beyond ±3.4·10³⁸ is stored as ±Inf, one below
-// about 10⁻⁴⁵ in magnitude as 0): X is the same either way, but features
-// recomputed from loaded Patches differ slightly from X.
+// pixels rounded to float32 (relative difference up to 2⁻²⁴; a pixel below
+// about 10⁻⁴⁵ in magnitude is stored as 0, and patch sets with a pixel beyond
+// ±3.4·10³⁸, which float32 would store as ±Inf, are refused by
+// BuildFeatures): X is the same either way, but features recomputed from
+// loaded Patches differ slightly from X.
 type Features struct {
 	Manifest *DatasetManifest
 	Patches  *PatchSet // pixels as float64, or float32-rounded when loaded (see above)
@@ -155,7 +156,8 @@ type BuildOptions struct {
 // else is (two builds must not run in one folder at the same time).
 //
 // Refused before anything is written: an empty dir, a nil or empty patch set,
-// one whose Data length is not len(Patches)·Size², a nil engine, and a folder
+// one whose Data length is not len(Patches)·Size², one with a finite pixel
+// beyond float32's range (±3.4028235e38; patches.npy is float32), a nil engine, and a folder
 // whose manifest.json is not a patch dataset's (a model folder's, another
 // tool's, or damaged), which a build would replace.
 func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk int, progress ProgressFunc, opts ...BuildOptions) (*Features, error) {
@@ -306,6 +308,18 @@ func checkBuildArgs(dir string, ps *PatchSet) error {
 		return fmt.Errorf("datasets: no patches to compute features of")
 	case ps.Size < 1 || len(ps.Data) != len(ps.Patches)*ps.Size*ps.Size:
 		return fmt.Errorf("datasets: patch set of %d patches of %d×%d pixels holds %d values", len(ps.Patches), ps.Size, ps.Size, len(ps.Data))
+	}
+	if o := scanFloat32(ps.Data); o != nil {
+		n := ps.Size * ps.Size
+		i, r := o.First/n, o.First%n
+		p := ps.Patches[i]
+		src := fmt.Sprintf("source %d", p.Source)
+		if p.Source >= 0 && p.Source < len(ps.Sources) {
+			src = ps.Sources[p.Source]
+		}
+		what := fmt.Sprintf("pixel (row %d, column %d) of patch %d (%s, map %d, corner at row %d, column %d)", r/ps.Size, r%ps.Size, i, src, p.Map, p.Row, p.Col)
+		return fmt.Errorf("datasets: patch pixels are stored as float32 (patches.npy): %s. Rescale the maps (e.g. change units) before cutting patches",
+			o.describe(what, "pixels"))
 	}
 	return nil
 }

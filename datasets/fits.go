@@ -737,7 +737,8 @@ func FITSUserCards(cards []Card) []Card {
 }
 
 // EncodeFITS serialises a real array as a single-HDU FITS image: BITPIX −32
-// when a.DType is "float32", else −64; NAXIS = len(a.Shape) (1 to 999) with
+// when a.DType is "float32" (a finite value beyond ±3.4028235e38, which would
+// become ±Inf, is refused), else −64; NAXIS = len(a.Shape) (1 to 999) with
 // NAXIS1 = the last (fastest) axis; cards SIMPLE, BITPIX, NAXIS, NAXISn, then
 // the extra cards in order, then END; header padded with spaces and data
 // (big-endian) padded with zeros to 2880-byte blocks. Extra cards must have
@@ -780,6 +781,9 @@ func planFITS(a *Array, extra []Card) (*fitsPlan, error) {
 	bitpix := -64
 	if a.DType == "float32" {
 		bitpix = -32
+		if err := float32Check(a); err != nil {
+			return nil, fmt.Errorf("datasets: fits: %w", err)
+		}
 	}
 	cards := []Card{
 		{Key: "SIMPLE", Value: true, Comment: "conforms to FITS standard"},

@@ -434,7 +434,10 @@ func WriteMapsCards(path string, m *stlayer.Maps, cards ...Card) error {
 // MapsWriteOptions are the options of WriteMapsWith.
 type MapsWriteOptions struct {
 	// DType is the stored type: "float64" (default) or "float32" (FITS
-	// BITPIX −32).
+	// BITPIX −32). Maps with a finite pixel beyond float32's range
+	// (±3.4028235e38), which float32 would store as ±Inf, are refused as
+	// float32 before anything is written: the error names the map, row and
+	// column.
 	DType string
 	// Batch writes shape (B, M, N) even for B = 1 (default: (M, N) then).
 	Batch bool
@@ -455,6 +458,17 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 	a, err := mapsArray(m, dtype) // no copy: the writers stream m.Data
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
+	}
+	if dtype == "float32" {
+		if o := scanFloat32(m.Data); o != nil {
+			b, r := o.First/(m.M*m.N), o.First%(m.M*m.N)
+			what := fmt.Sprintf("pixel (row %d, column %d) of map %d", r/m.N, r%m.N, b)
+			if m.B == 1 {
+				what = fmt.Sprintf("pixel (row %d, column %d)", r/m.N, r%m.N)
+			}
+			return fmt.Errorf("datasets: %s: maps written as float32: %s. Rescale the maps (e.g. change units), or write float64 (MapsWriteOptions.DType \"float64\", the default of WriteMaps)",
+				path, o.describe(what, "pixels"))
+		}
 	}
 	if opt.Batch && m.B == 1 {
 		a.Shape = []int{1, m.M, m.N}

@@ -497,8 +497,9 @@ func decodeComplexInto(dst []complex128, src []byte, d dtypeInfo, bo binary.Byte
 }
 
 // EncodeNPY serialises an array in the .npy format (see NPYOptions). Values
-// are converted to a.DType (float32 rounds to nearest; integer and bool dtypes
-// require exact in-range values).
+// are converted to a.DType (float32 and complex64 round to nearest and refuse
+// finite values beyond ±3.4028235e38, which would become ±Inf; integer and
+// bool dtypes require exact in-range values; see Array).
 func EncodeNPY(a *Array, opt NPYOptions) ([]byte, error) {
 	p, err := planNPY(a, opt)
 	if err != nil {
@@ -528,6 +529,9 @@ func planNPY(a *Array, opt NPYOptions) (*npyPlan, error) {
 	}
 	d, _ := lookupDType(a.DType)
 	if err := checkRealValues(d, a.Float64); err != nil {
+		return nil, fmt.Errorf("datasets: npy: %w", err)
+	}
+	if err := float32Check(a); err != nil {
 		return nil, fmt.Errorf("datasets: npy: %w", err)
 	}
 	order := byte('<')
