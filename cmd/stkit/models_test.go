@@ -330,3 +330,29 @@ func TestExportFeatureSubsetRun(t *testing.T) {
 		t.Fatalf("sample: %s", errs)
 	}
 }
+
+// sample's FITS output had the structural cards only; it now has HISTORY
+// cards saying what the maps are and the settings that made them.
+func TestSampleFITSHistory(t *testing.T) {
+	dir := modelsFixture(t)
+	out := filepath.Join(t.TempDir(), "s.fits")
+	if code, _, errs := runCLI(t, "sample", filepath.Join(dir, "models"), "--component", "0", "-n", "2", "--steps", "2", "--seed", "5", "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	a, err := datasets.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h []string
+	for _, c := range a.Header {
+		if c.Key == "HISTORY" {
+			h = append(h, c.Comment)
+		}
+	}
+	for _, w := range []string{"stkit sample: 2 maps of 32x32 synthesised to match statistics (scov J=3 L=4 iso synthesis",
+		"on 32x32 patches) drawn from component 0 of the models models (--draw decoded, --init grf, --steps 2, --seed 5)"} {
+		if !strings.Contains(strings.Join(h, " "), w) {
+			t.Errorf("HISTORY lacks %q: %q", w, h)
+		}
+	}
+}

@@ -204,7 +204,9 @@ Ctrl-C quits at once without writing them.`)
 		loss1 += r.Loss
 		iters += r.Iters
 	}
-	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true}); werr != nil {
+	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s, --steps %d, --seed %d)",
+		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, opt.Steps, *seed))
+	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true, Cards: hist}); werr != nil {
 		return werr
 	}
 	over := " (sum over maps)"
