@@ -516,6 +516,8 @@ func modelSepRPlot(k []float64, metrics []SepComponentMetrics) (*plot.Plot, erro
 		}
 	}
 	setLogScales(rp, true, false)
+	rp.Y.Max = math.Max(rp.Y.Max, 1)      // r ≤ 1: the axis reaches it
+	rp.Y.Tick.Marker = plotx.RatioTicks{} // round steps and a label at r = 1
 	return rp, nil
 }
 

@@ -438,6 +438,18 @@ func separationMapPanels(d, sep, truth *stlayer.Maps) (rows [][]*plot.Plot, titl
 }
 
 func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
+	row, err := separationSpectraPlots(sm)
+	if err != nil {
+		return err
+	}
+	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5.2*vg.Inch, 4.6*vg.Inch)
+}
+
+// separationSpectraPlots returns the panels of power_spectrum.png of a
+// separation: the spectra, and with the truth the spectra over the truth's
+// and r(k), else the residual's spectrum over the samples' mean (when
+// there are samples).
+func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 	k := sm.PSK
 	p := plot.New()
 	p.Title.Text = "isotropic power spectra"
@@ -451,10 +463,10 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		lines = append(lines, "truth s", plotx.XY(k, sm.PSTruth, true), "true contaminant d − s", plotx.XY(k, sm.PSContaminant, true))
 	}
 	if err := addFloorBand(p, k, sm.PSSep, sm.PSFloorAbs, "separated ± 1σ realisation floor"); err != nil {
-		return err
+		return nil, err
 	}
 	if err := plotx.AddLines(p, true, lines...); err != nil {
-		return err
+		return nil, err
 	}
 	setLogScales(p, true, true)
 	row := []*plot.Plot{p}
@@ -473,7 +485,7 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		r.X.Label.Text = "k (cycles per min(M,N) pixels)"
 		r.Y.Label.Text = "P / P_s"
 		if err := ref(r, 1); err != nil {
-			return err
+			return nil, err
 		}
 		lines := []any{"P_sep/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
 			"P_c/P_s (true c)", validXY(k, sm.ContamToSignal, true)}
@@ -481,10 +493,10 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 			lines = append(lines, "(P_d − mean P_samples)/P_s", validXY(k, sm.PSRatioDebiased, true))
 		}
 		if err := addFloorBand(r, k, nil, sm.PSFloor, "1 ± 1σ realisation floor"); err != nil {
-			return err
+			return nil, err
 		}
 		if err := plotx.AddLines(r, true, lines...); err != nil {
-			return err
+			return nil, err
 		}
 		setLogScales(r, true, true)
 		c := plot.New()
@@ -495,9 +507,11 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		c.X.Label.Text = "k (cycles per min(M,N) pixels)"
 		c.Y.Label.Text = "r(k)"
 		if err := plotx.AddLines(c, true, "r(sep, s)", validXY(k, sm.R, false), "r(d, s)", validXY(k, sm.RData, false)); err != nil {
-			return err
+			return nil, err
 		}
 		setLogScales(c, true, false)
+		c.Y.Max = math.Max(c.Y.Max, 1)       // r ≤ 1: the axis reaches it
+		c.Y.Tick.Marker = plotx.RatioTicks{} // round steps and a label at r = 1
 		row = append(row, r, c)
 	} else if sm.ResidualRatio != nil {
 		r := plot.New()
@@ -505,15 +519,15 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 		r.X.Label.Text = "k (cycles per min(M,N) pixels)"
 		r.Y.Label.Text = "P(d − sep) / mean P(samples)"
 		if err := ref(r, 1); err != nil {
-			return err
+			return nil, err
 		}
 		if err := plotx.AddLines(r, true, "ratio", validXY(k, sm.ResidualRatio, true)); err != nil {
-			return err
+			return nil, err
 		}
 		setLogScales(r, true, false)
 		row = append(row, r)
 	}
-	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5.2*vg.Inch, 4.6*vg.Inch)
+	return row, nil
 }
 
 // addFloorBand shades center ± floor per bin (center nil: 1, a ratio plot;
