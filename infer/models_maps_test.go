@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -98,5 +102,36 @@ func TestModelSepMapsErrorPanels(t *testing.T) {
 	}
 	if w, h := int(math.Round(3*3.4*plotx.DPI)), int(math.Round(3*3.4*plotx.DPI)); cfg.Width != w || cfg.Height != h {
 		t.Errorf("maps.png is %d×%d pixels, want %d×%d (3 columns, 3 rows)", cfg.Width, cfg.Height, w, h)
+	}
+}
+
+// power_spectrum.png of a learned-model separation without truths was
+// titled "(solid: estimate, dashed: truth)" with no truth drawn.
+func TestModelSepSpectrumTitle(t *testing.T) {
+	const n = 16
+	est, truth := biMaps(2, n, n, 1), biMaps(2, n, n, 3)
+	data := biMaps(1, n, n, 5)
+	names := []string{"a", "b"}
+	var heights []float64 // legend height per entry
+	for _, c := range []struct {
+		truth   *stlayer.Maps
+		title   string
+		entries int
+	}{
+		{nil, "isotropic power spectra of the data and the estimates", 3},
+		{truth, "isotropic power spectra (solid: estimate, dashed: truth)", 5},
+	} {
+		p, err := modelSepSpectrumPlot(data, est, c.truth, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Title.Text != c.title {
+			t.Errorf("truth %v: title %q, want %q", c.truth != nil, p.Title.Text, c.title)
+		}
+		// legend entries: data, the estimates (and the truths)
+		heights = append(heights, float64(p.Legend.Rectangle(draw.New(vgimg.New(4*vg.Inch, 3*vg.Inch))).Size().Y)/float64(c.entries))
+	}
+	if math.Abs(heights[1]/heights[0]-1) > 0.01 {
+		t.Errorf("legend height per entry %v: not 3 entries without truths and 5 with", heights)
 	}
 }

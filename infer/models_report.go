@@ -229,27 +229,10 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 	if err := plotx.SaveGridTitled(filepath.Join(dir, "maps.png"), title, rows, vg.Length(len(rows[0]))*3.4*vg.Inch, h); err != nil {
 		return err
 	}
-	ps := plot.New()
-	ps.Title.Text = "isotropic power spectra (solid: estimate, dashed: truth)"
-	ps.X.Label.Text = "k (cycles per min(M,N) pixels)"
-	ps.Y.Label.Text = psAxisLabel
-	pd := IsoPowerSpectrum(data.Map(0), m, n)
-	if err := addStyledLine(ps, "data", plotx.XY(pd.K, pd.P, true), plotx.Palette(7), false); err != nil {
+	ps, err := modelSepSpectrumPlot(data, est, truth, rep.Components)
+	if err != nil {
 		return err
 	}
-	for c := 0; c < est.B; c++ {
-		pe := IsoPowerSpectrum(est.Map(c), m, n)
-		if err := addStyledLine(ps, "estimate "+rep.Components[c], plotx.XY(pe.K, pe.P, true), plotx.Palette(c), false); err != nil {
-			return err
-		}
-		if truth != nil {
-			pt := IsoPowerSpectrum(truth.Map(c), m, n)
-			if err := addStyledLine(ps, "true "+rep.Components[c], plotx.XY(pt.K, pt.P, true), plotx.Palette(c), true); err != nil {
-				return err
-			}
-		}
-	}
-	setLogScales(ps, true, true)
 	if err := plotx.Save(filepath.Join(dir, "power_spectrum.png"), ps, 7.5*vg.Inch, 5*vg.Inch); err != nil {
 		return err
 	}
@@ -272,6 +255,38 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 		}
 	}
 	return WriteJSON(filepath.Join(dir, "metrics.json"), rep)
+}
+
+// modelSepSpectrumPlot draws power_spectrum.png of a learned-model
+// separation: the spectra of the data (grey) and of each estimate (solid)
+// and, when truth is non-nil, of each truth (dashed, the estimate's colour).
+func modelSepSpectrumPlot(data, est, truth *stlayer.Maps, names []string) (*plot.Plot, error) {
+	m, n := est.M, est.N
+	ps := plot.New()
+	ps.Title.Text = "isotropic power spectra of the data and the estimates"
+	if truth != nil {
+		ps.Title.Text = "isotropic power spectra (solid: estimate, dashed: truth)"
+	}
+	ps.X.Label.Text = "k (cycles per min(M,N) pixels)"
+	ps.Y.Label.Text = psAxisLabel
+	pd := IsoPowerSpectrum(data.Map(0), m, n)
+	if err := addStyledLine(ps, "data", plotx.XY(pd.K, pd.P, true), plotx.Palette(7), false); err != nil {
+		return nil, err
+	}
+	for c := 0; c < est.B; c++ {
+		pe := IsoPowerSpectrum(est.Map(c), m, n)
+		if err := addStyledLine(ps, "estimate "+names[c], plotx.XY(pe.K, pe.P, true), plotx.Palette(c), false); err != nil {
+			return nil, err
+		}
+		if truth != nil {
+			pt := IsoPowerSpectrum(truth.Map(c), m, n)
+			if err := addStyledLine(ps, "true "+names[c], plotx.XY(pt.K, pt.P, true), plotx.Palette(c), true); err != nil {
+				return nil, err
+			}
+		}
+	}
+	setLogScales(ps, true, true)
+	return ps, nil
 }
 
 // modelSepMapPanels returns the panels of maps.png of a learned-model
