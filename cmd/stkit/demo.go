@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -65,8 +70,10 @@ and write everything to the output folder (-o, default ./stkit-demo) with an
 index.html that shows every PNG and the key numbers. Each step says what it
 does and prints the stkit command it runs; the end says what the numbers mean
 and which commands do the same on your own maps. --size, --patches and
---epochs scale it up. Ctrl-C stops the demo in the step under way (training,
-synthesis and separation first save what they reached) and runs no later step.`)
+--epochs scale it up. Ctrl-C stops the demo in the step under way and runs no
+later step: training, synthesis and separation stop early and save what they
+reached; the other steps finish their command first (a few seconds). Exit
+status 1 then, as for any interrupted command.`)
 	o := demoOpts{}
 	fs.StringVar(&o.out, "o", "stkit-demo", "output folder")
 	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32)")
@@ -245,7 +252,22 @@ func demo(g *globals, o demoOpts) error {
 		return filepath.ToSlash(r)
 	}
 	path := func(parts ...string) string { return filepath.Join(append([]string{o.out}, parts...)...) }
+	// Ctrl-C or SIGTERM stops the demo in the step under way, whatever its
+	// command (before, only train, sample and separate caught it: during
+	// the other steps it ended the process at once).
+	var current atomic.Value // the name of the step under way
+	current.Store("")
+	release := demoInterrupts(g.stderr, func() string { return current.Load().(string) })
+	defer release()
 	step := func(name string, fn func() error) error {
+		current.Store(name)
+		if interruptSeen.Load() {
+			// between two steps
+			err := errors.New("interrupted (Ctrl-C) before the step started")
+			sum.Steps = append(sum.Steps, demoStepResult{Name: name, Err: err.Error()})
+			sum.Interrupted = name
+			return err
+		}
 		fmt.Fprintf(g.stderr, "\n== %s\n", name)
 		if about := demoAbout(o, name); about != "" {
 			fmt.Fprintln(g.stderr, about)
@@ -254,11 +276,14 @@ func demo(g *globals, o demoOpts) error {
 		err := fn()
 		r := demoStepResult{Name: name, Seconds: time.Since(t0).Seconds()}
 		fmt.Fprintf(g.stderr, "(step %s took %.1f s)\n", strings.SplitN(name, ".", 2)[0], r.Seconds)
+		if interruptSeen.Load() {
+			sum.Interrupted = name
+			if err == nil {
+				err = errors.New("interrupted (Ctrl-C) as the step ended: its outputs are complete")
+			}
+		}
 		if err != nil {
 			r.Err = err.Error()
-			if interruptSeen.Load() {
-				sum.Interrupted = name
-			}
 		}
 		sum.Steps = append(sum.Steps, r)
 		return err
@@ -269,7 +294,27 @@ func demo(g *globals, o demoOpts) error {
 			return fmt.Errorf("command %s is not available in this build", name)
 		}
 		fmt.Fprintf(g.stderr, "$ stkit %s %s\n", name, strings.Join(args, " "))
-		return c.run(g, args)
+		if err := c.run(g, args); err != nil {
+			return err
+		}
+		if interruptSeen.Load() {
+			// a command that does not stop on Ctrl-C: it ran to its end
+			return fmt.Errorf("interrupted (Ctrl-C) during `stkit %s`, which ran to its end (its outputs are complete); no later command or step is run", name)
+		}
+		return nil
+	}
+	// earlyStop ends the demo at a failed or interrupted step 1 or 2 (every
+	// later step needs their outputs): on Ctrl-C as after any interrupted
+	// step, with index.html and what to run next.
+	earlyStop := func(err error) error {
+		if sum.Interrupted == "" {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "demo: %s: %v\n", sum.Interrupted, err)
+		if werr := writeDemoIndex(g, o, sum); werr != nil {
+			return werr
+		}
+		return demoInterruptedError(o, sum)
 	}
 
 	// 1. Synthetic maps: per process, enough maps of side 2·size for the
@@ -321,7 +366,7 @@ func demo(g *globals, o demoOpts) error {
 		sum.Images = append(sum.Images, [2]string{"One map of each synthetic process", rel(img)})
 		return nil
 	}); err != nil {
-		return err
+		return earlyStop(err)
 	}
 
 	// 2. Patches and features.
@@ -356,9 +401,57 @@ func demo(g *globals, o demoOpts) error {
 		}
 		return nil
 	}); err != nil {
-		return err
+		return earlyStop(err)
 	}
 	return demoRest(g, o, sum, step, sub, path, rel, dataset)
+}
+
+// demoInterruptedError is the demo's error after a step stopped by Ctrl-C
+// or SIGTERM (exit status 1, as for any interrupted command).
+func demoInterruptedError(o demoOpts, sum *demoSummary) error {
+	return fmt.Errorf("demo interrupted in step %s; the outputs of the steps before it are in %s (overview: %s); run the whole demo again with `stkit demo -o %s --force`",
+		sum.Interrupted, o.out, filepath.Join(o.out, "index.html"), o.out)
+}
+
+// demoNotify registers ch for the signals that stop the demo; tests replace
+// it to send their own.
+var demoNotify = func(ch chan<- os.Signal) { signal.Notify(ch, os.Interrupt, syscall.SIGTERM) }
+
+// demoInterrupts catches Ctrl-C (SIGINT) and SIGTERM for the whole demo.
+// Train, sample and separate catch them too (interruptible) and stop, saving
+// what they reached; the demo's other commands (stkit patches and stats in
+// step 2, clusters in step 4, export in step 5, and the maps of step 1) do
+// not, and the default action ended the process at once in the middle of
+// them. Now they run to their end (a few seconds at the demo's scale; they
+// write whole files only) and the demo stops after them, as after an
+// interrupted training. The first signal sets interruptSeen (the steps stop
+// on it) and says so on w, naming the step under way (current); a second
+// ends the process at once, the default action being restored after the
+// first. The returned function releases the signals.
+func demoInterrupts(w io.Writer, current func() string) func() {
+	ch := make(chan os.Signal, 1)
+	demoNotify(ch)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			interruptSeen.Store(true)
+			in := ""
+			if c := current(); c != "" {
+				in = " in step " + c
+			}
+			fmt.Fprintf(w, "\nstkit demo: %v%s: the demo stops once the command under way has stopped or ended (files are written whole) and runs no later step (press Ctrl-C again to quit at once)\n", s, in)
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+		})
+	}
 }
 
 // writeDemoIndex writes index.html and prints the summary table.

@@ -190,8 +190,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 		return err
 	}
 	if sum.Interrupted != "" {
-		return fmt.Errorf("demo interrupted in step %s; the outputs of the steps before it are in %s (overview: %s); run the whole demo again with `stkit demo -o %s --force`",
-			sum.Interrupted, o.out, filepath.Join(o.out, "index.html"), o.out)
+		return demoInterruptedError(o, sum)
 	}
 	if failed {
 		return fmt.Errorf("some demo steps failed (see above and %s)", filepath.Join(o.out, "index.html"))
