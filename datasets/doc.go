@@ -55,7 +55,12 @@
 // finite value beyond float32's range is refused, see Array) or −64
 // (any other real dtype) with a minimal header (SIMPLE, BITPIX, NAXIS,
 // NAXISn, then optional user cards, END), 80-character cards in 2880-byte
-// blocks, header padded with spaces and data with zeros.
+// blocks, header padded with spaces and data with zeros. The user cards of a
+// file read ([FITSUserCards]) are written back byte for byte; those that
+// break the FITS standard (a keyword other than 1–8 characters of A–Z, 0–9,
+// '-' and '_', e.g. lower-case; a value such as NaN) are left out, and
+// [SplitFITSUserCards] says which and why ([ReadMapsHeader] gives a notice).
+// HIERARCH cards are commentary cards and kept as they are.
 //
 // # Synthetic fields
 //

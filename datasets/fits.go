@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -36,11 +37,22 @@ const (
 // CONTINUE cards are always commentary, with or without it (it is left false
 // on them when read). A card with Value nil and Commentary false is a keyword
 // with an undefined value, written "KEY     =  / comment".
+//
+// A card read from a file also keeps its 80 bytes, and the writers write
+// those back unchanged as long as Key, Value, Comment and Commentary are
+// still what they were read as (so a card read compares unequal, with ==,
+// to the same card built by hand: compare the fields); a card built or
+// changed by the caller is formatted by the writer (see EncodeFITS).
 type Card struct {
 	Key        string
 	Value      any
 	Comment    string
 	Commentary bool
+
+	// raw is the card as read (80 bytes), "" for a card made by the caller:
+	// formatCard writes it back unchanged while Key, Value, Comment and
+	// Commentary are still what it reads as.
+	raw string
 }
 
 // RawValue is a FITS header value kept verbatim (columns 11–80 up to the
@@ -628,8 +640,18 @@ func naxisString(naxis []int) string {
 	return strings.Join(parts, "×")
 }
 
-// parseCard parses one 80-byte header card.
+// parseCard parses one 80-byte header card, keeping its bytes (see Card.raw).
 func parseCard(raw []byte) (Card, error) {
+	c, err := parseCardFields(raw)
+	if err != nil {
+		return Card{}, err
+	}
+	c.raw = string(raw)
+	return c, nil
+}
+
+// parseCardFields parses one 80-byte header card into its fields.
+func parseCardFields(raw []byte) (Card, error) {
 	for i, c := range raw {
 		if c < 32 || c > 126 {
 			return Card{}, fmt.Errorf("byte 0x%02x at column %d is not printable ASCII (binary data where a header card should be?)", c, i+1)
@@ -718,22 +740,49 @@ func isStructuralKey(key string) bool {
 }
 
 // FITSUserCards returns the cards of a header that describe the content
-// rather than the layout (it drops SIMPLE, BITPIX, NAXIS, NAXISn, EXTEND,
-// BSCALE, BZERO, BLANK, XTENSION, PCOUNT, GCOUNT, GROUPS, CHECKSUM, DATASUM,
-// ZIMAGE, THEAP, and cards with RawValue or over-long values), so that they can
-// be passed to WriteFITS when re-writing a file that was read.
+// rather than the layout, so that they can be passed to WriteFITS when
+// re-writing a file that was read: it drops the structural cards SIMPLE,
+// BITPIX, NAXIS, NAXISn, EXTEND, BSCALE, BZERO, BLANK, XTENSION, PCOUNT,
+// GCOUNT, GROUPS, CHECKSUM, DATASUM, ZIMAGE and THEAP, and the cards the
+// writer refuses (see SplitFITSUserCards, which says which and why). The
+// cards kept are written back byte for byte (see EncodeFITS).
 func FITSUserCards(cards []Card) []Card {
-	var out []Card
-	for _, c := range cards {
+	kept, _ := SplitFITSUserCards(cards)
+	return kept
+}
+
+// SkippedCard is a header card SplitFITSUserCards leaves out although it is
+// not structural: Index is its position in the cards given (for a header
+// read, card Index+1 of the HDU), Reason why EncodeFITS would refuse it.
+type SkippedCard struct {
+	Card   Card
+	Index  int
+	Reason string
+}
+
+// SplitFITSUserCards is FITSUserCards that also returns the non-structural
+// cards it leaves out because EncodeFITS would refuse them, with the
+// reason, so that the caller can tell the user. In a header read from a file
+// these are the cards that break the FITS standard: a keyword with
+// characters other than A–Z, 0–9, '-' and '_' (e.g. lower-case "date-obs",
+// or "DATE OBS"; the standard allows at most 8 such characters, blanks only
+// after them), or a value that is not a string, logical, integer, real or
+// complex number (e.g. NaN, Inf, 0x1F). Kept: every other card, including
+// commentary cards (COMMENT, HISTORY, blank, CONTINUE) and cards without a
+// value indicator such as ESO's "HIERARCH ESO DET CHIP TEMP = 153.2", whose
+// text is not checked.
+func SplitFITSUserCards(cards []Card) (kept []Card, skipped []SkippedCard) {
+	for i, c := range cards {
 		if isStructuralKey(c.Key) {
 			continue
 		}
 		if _, err := formatCard(c); err != nil {
+			skipped = append(skipped, SkippedCard{Card: c, Index: i, Reason: err.Error()})
 			continue
 		}
-		out = append(out, c)
+		kept = append(kept, c)
 	}
-	return out
+	return kept, skipped
 }
 
 // EncodeFITS serialises a real array as a single-HDU FITS image: BITPIX −32
@@ -746,7 +795,10 @@ func FITSUserCards(cards []Card) []Card {
 // CONTINUE, blank, or any key with Commentary set: text without a value,
 // in columns 9–80), must not be structural (see
 // FITSUserCards) and must fit in 80 characters (long strings are not
-// continued).
+// continued); a RawValue must be a complex number "(re, im)". A card read
+// from a file (Array.Header) and not changed since is written back byte for
+// byte, as it was read; other cards are formatted by the writer (values
+// right-aligned in columns 11–30, reals with the digits that round-trip).
 func EncodeFITS(a *Array, extra ...Card) ([]byte, error) {
 	p, err := planFITS(a, extra)
 	if err != nil {
@@ -847,17 +899,22 @@ func (p *fitsPlan) writeTo(w io.Writer) error {
 
 // formatCard renders a card in the FITS fixed format (80 characters).
 func formatCard(c Card) (string, error) {
-	if len(c.Key) > 8 {
-		return "", fmt.Errorf("keyword %q is longer than 8 characters", c.Key)
-	}
-	for _, r := range c.Key {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return "", fmt.Errorf("keyword %q has a character other than A-Z, 0-9, '-', '_'", c.Key)
-		}
+	if err := checkKeyword(c.Key); err != nil {
+		return "", err
 	}
 	for _, r := range c.Comment {
 		if r < 32 || r > 126 {
 			return "", fmt.Errorf("card %s: comment has a non-printable or non-ASCII character", c.Key)
+		}
+	}
+	if c.raw != "" {
+		// a card read from a file, unchanged since: written back byte for byte
+		if p, err := parseCardFields([]byte(c.raw)); err == nil && p.Key == c.Key && p.Value == c.Value &&
+			p.Comment == c.Comment && p.Commentary == c.Commentary {
+			if v, ok := c.Value.(RawValue); ok && !isComplexValue(string(v)) {
+				return "", rawValueError(c.Key, v)
+			}
+			return c.raw, nil
 		}
 	}
 	// CONTINUE (the long-string convention) never has a value indicator: its
@@ -911,7 +968,10 @@ func formatCard(c Card) (string, error) {
 		}
 		val = fmt.Sprintf("'%-8s'", strings.ReplaceAll(v, "'", "''"))
 	case RawValue:
-		return "", fmt.Errorf("card %s: raw values are not written", c.Key)
+		if !isComplexValue(string(v)) {
+			return "", rawValueError(c.Key, v)
+		}
+		val = fmt.Sprintf("%20s", string(v))
 	default:
 		return "", fmt.Errorf("card %s: value of type %T not supported (bool, int, int64, float32, float64, string)", c.Key, c.Value)
 	}
@@ -926,6 +986,40 @@ func formatCard(c Card) (string, error) {
 		}
 	}
 	return fmt.Sprintf("%-80s", s), nil
+}
+
+// checkKeyword refuses a keyword that is not a FITS keyword (standard 4.0,
+// 4.1.2.1): 1 to 8 characters of A–Z, 0–9, '-' and '_' (blank, for a
+// commentary card, too).
+func checkKeyword(key string) error {
+	const allowed = "a FITS keyword is at most 8 characters of A–Z, 0–9, '-' and '_'"
+	if len(key) > 8 {
+		return fmt.Errorf("keyword %q is longer than 8 characters (%s; longer names need ESO's HIERARCH convention, a commentary card)", key, allowed)
+	}
+	for _, r := range key {
+		switch {
+		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_':
+		case r >= 'a' && r <= 'z':
+			return fmt.Errorf("keyword %q has lower-case letters (%s; write it in upper case)", key, allowed)
+		case r == ' ':
+			return fmt.Errorf("keyword %q has a blank in it (%s, blanks only after them)", key, allowed)
+		default:
+			return fmt.Errorf("keyword %q has the character %q (%s)", key, r, allowed)
+		}
+	}
+	return nil
+}
+
+// complexValue matches a FITS complex value, "(re, im)" with integer or real
+// parts (D exponents allowed).
+var complexValue = regexp.MustCompile(`^\(\s*[+-]?(\d+\.?\d*|\.\d+)([EeDd][+-]?\d+)?\s*,\s*[+-]?(\d+\.?\d*|\.\d+)([EeDd][+-]?\d+)?\s*\)$`)
+
+// isComplexValue reports whether a RawValue is a FITS complex value, the one
+// kind of value the standard allows that Card holds as a RawValue.
+func isComplexValue(v string) bool { return complexValue.MatchString(v) }
+
+func rawValueError(key string, v RawValue) error {
+	return fmt.Errorf("card %s: value %s is not a FITS value (a quoted string, T or F, an integer, a real number or a complex number (re, im))", key, string(v))
 }
 
 // fitsFloat formats a real value with enough digits to round-trip, always

@@ -210,7 +210,7 @@ func TestFITSRoundTrip(t *testing.T) {
 				if v, ok := want.Value.(int); ok {
 					want.Value = int64(v)
 				}
-				if got[i] != want {
+				if g := got[i]; g.Key != want.Key || g.Value != want.Value || g.Comment != want.Comment || g.Commentary != want.Commentary {
 					t.Errorf("card %d: got %+v, want %+v", i, got[i], want)
 				}
 			}
@@ -341,7 +341,10 @@ func TestFITSWriterErrors(t *testing.T) {
 		{&Array{DType: "float64", Float64: []float64{1}}, nil, "0-d array"},
 		{a, []Card{{Key: "NAXIS2", Value: 3}}, "set by the writer"},
 		{a, []Card{{Key: "BZERO", Value: 3}}, "set by the writer"},
-		{a, []Card{{Key: "lower", Value: 3}}, "character other than"},
+		{a, []Card{{Key: "lower", Value: 3}}, "has lower-case letters"},
+		{a, []Card{{Key: "A.B", Value: 3}}, `has the character '.'`},
+		{a, []Card{{Key: "A B", Value: 3}}, "has a blank in it"},
+		{a, []Card{{Key: "X", Value: RawValue("NaN")}}, "value NaN is not a FITS value"},
 		{a, []Card{{Key: "TOOLONGKEY", Value: 3}}, "longer than 8"},
 		{a, []Card{{Key: "OBJECT", Value: strings.Repeat("x", 70)}}, "does not fit"},
 		{a, []Card{{Key: "OBJECT", Value: "é"}}, "non-ASCII"},

@@ -230,13 +230,42 @@ func ReadMapsPart(path string, part ComplexPart) (*stlayer.Maps, error) {
 // ReadMapsHeader is ReadMaps that also returns the content cards of a FITS
 // file's header (FITSUserCards: WCS, units, object, … of the image read;
 // nil for .npy and .npz), so that maps on the same pixel grid can be written
-// with them (WriteMapsCards).
+// with them (WriteMapsCards). Cards that break the FITS standard, which the
+// writer refuses (see SplitFITSUserCards), are left out with a notice
+// through SetNotify naming them.
 func ReadMapsHeader(path string) (*stlayer.Maps, []Card, error) {
 	m, a, err := readMapsArray(path, RejectComplex)
 	if err != nil {
 		return nil, nil, err
 	}
-	return m, FITSUserCards(a.Header), nil
+	kept, skipped := SplitFITSUserCards(a.Header)
+	if len(skipped) > 0 {
+		notify(skippedCardsNotice(path, skipped))
+	}
+	return m, kept, nil
+}
+
+// skippedCardsNotice tells which header cards of path are not carried over
+// (at most three named, with their reason).
+func skippedCardsNotice(path string, skipped []SkippedCard) string {
+	var b strings.Builder
+	n := len(skipped)
+	if n == 1 {
+		fmt.Fprintf(&b, "%s: 1 header card breaks the FITS standard and is not carried over to FITS outputs: ", path)
+	} else {
+		fmt.Fprintf(&b, "%s: %d header cards break the FITS standard and are not carried over to FITS outputs: ", path, n)
+	}
+	for i, s := range skipped[:min(n, 3)] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "card %d, %s", s.Index+1, s.Reason)
+	}
+	if n > 3 {
+		fmt.Fprintf(&b, "; and %d more", n-3)
+	}
+	b.WriteString(" (fix the keyword or value in the input's header to keep it)")
+	return b.String()
 }
 
 // readMapsArray reads path into maps, complex data as their part only (see
