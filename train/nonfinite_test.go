@@ -158,3 +158,42 @@ func TestNonFiniteErrorsNameTheLoggedEpoch(t *testing.T) {
 		})
 	}
 }
+
+// A row whose logits give no posterior q(y|x) makes Evaluate's Balance and Occupancy NaN. The NaN
+// probabilities were skipped in KL(q̄‖U), so a diverged model reported Balance = log K ("perfectly
+// balanced") and an occupancy of 1 in cluster 0.
+func TestEvaluateNonFiniteLogitsBalance(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, c := range []struct {
+		name   string
+		logits []float32
+	}{
+		{"NaN first", []float32{0, 1, nan, nan}},
+		{"NaN second", []float32{0, 1, 2, nan}},
+		{"+Inf", []float32{0, 1, inf, 0}},
+		{"all -Inf", []float32{0, 1, -inf, -inf}},
+	} {
+		occ, bal := posteriorTerms(c.logits, 2)
+		if !math.IsNaN(bal) || len(occ) != 2 || !math.IsNaN(occ[0]) || !math.IsNaN(occ[1]) {
+			t.Errorf("%s: occupancy %v balance %g, want [NaN NaN] and NaN", c.name, occ, bal)
+		}
+	}
+	// Finite logits, and a −Inf logit among finite ones (probability 0, as the training graph's
+	// softmax gives): two rows with q = (e/(1+e), 1/(1+e)) and (1, 0).
+	occ, bal := posteriorTerms([]float32{1, 0, 0, -inf}, 2)
+	q0 := (math.E/(1+math.E) + 1) / 2
+	want := math.Log(2) + q0*math.Log(q0) + (1-q0)*math.Log(1-q0)
+	if occ[0] != 1 || occ[1] != 0 || math.Abs(bal-want) > 1e-6 {
+		t.Errorf("finite: occupancy %v balance %.8g, want [1 0] and %.8g", occ, bal, want)
+	}
+	// Through Evaluate: a model with NaN weights.
+	model := tinyModel(t, 3)
+	setVariables(t, model, "biases", nan)
+	v, err := Evaluate(model, []float32{0, 1, 2, -1, 0, 1}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(v.Balance) || !math.IsNaN(v.Loss) || !math.IsNaN(v.Occupancy[0]) || !math.IsNaN(v.Occupancy[1]) {
+		t.Errorf("NaN model: balance %g occupancy %v loss %g, want NaN", v.Balance, v.Occupancy, v.Loss)
+	}
+}

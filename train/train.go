@@ -150,7 +150,8 @@ func (o Options) withDefaults() Options {
 // validation split.
 type TermMeans struct {
 	Loss, Rec, Gauss, Cat, Balance float64
-	// Occupancy[k] is the fraction of rows whose argmax q(y|x) is k.
+	// Occupancy[k] is the fraction of rows whose argmax q(y|x) is k. Balance and Occupancy are NaN
+	// when the logits of a row give no posterior (see Evaluate).
 	Occupancy []float64
 }
 
@@ -609,6 +610,11 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 // Evaluate computes the validation terms of model on rows x (flat, n·D) in evaluation mode, with
 // the in-graph noise seeded by seed. A nil or incomplete model (see Run), no rows, a length that is
 // not a multiple of D and a NaN or infinite value are errors.
+//
+// A model that gives non-finite outputs on finite rows (a diverged one) is not an error here: the
+// terms are returned as computed, NaN or ±Inf, and Loss with them (Run refuses such a validation
+// loss). Rows whose logits give no posterior q(y|x) (a NaN or +Inf logit) make Balance and every
+// Occupancy NaN.
 func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 	if err := model.Ready(); err != nil {
 		return nil, err
@@ -622,20 +628,47 @@ func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 	}
 	cfg := model.Cfg
 	n := len(ev.Rec)
-	tm := &TermMeans{Occupancy: make([]float64, cfg.K)}
-	qbar := make([]float64, cfg.K)
+	tm := &TermMeans{}
 	for i := 0; i < n; i++ {
 		tm.Rec += float64(ev.Rec[i])
 		tm.Gauss += float64(ev.Gauss[i])
 		tm.Cat += float64(ev.Cat[i])
-		row := ev.Logits[i*cfg.K : (i+1)*cfg.K]
+	}
+	inv := 1 / float64(n)
+	tm.Rec *= inv
+	tm.Gauss *= inv
+	tm.Cat *= inv
+	tm.Occupancy, tm.Balance = posteriorTerms(ev.Logits, cfg.K)
+	tm.Loss = cfg.WRec*tm.Rec + cfg.WGauss*tm.Gauss + cfg.WCat*tm.Cat + cfg.WBalance*tm.Balance
+	return tm, nil
+}
+
+// posteriorTerms returns the occupancy (fraction of rows whose argmax q(y|x) is k, ties to the
+// lowest k) and KL(q̄ ‖ U(K)) of the mean posterior q̄ of the rows of logits [n·K], q(y|x) =
+// softmax(logits). A row whose softmax is undefined — a NaN logit, a +Inf one, or all −Inf (a −Inf
+// among finite logits is probability 0, as in the training graph) — makes every occupancy and the
+// balance NaN: a diverged model is neither "balanced" (the balance used to stay at its log K start,
+// the NaN probabilities being skipped) nor "all in cluster 0".
+func posteriorTerms(logits []float32, K int) (occ []float64, balance float64) {
+	occ = make([]float64, K)
+	qbar := make([]float64, K)
+	n := len(logits) / K
+	for i := 0; i < n; i++ {
+		row := logits[i*K : (i+1)*K]
 		best := 0
 		for k, v := range row {
+			if math.IsNaN(float64(v)) {
+				return nanSlice(K), math.NaN()
+			}
 			if v > row[best] {
 				best = k
 			}
 		}
-		tm.Occupancy[best]++
+		mx := float64(row[best])
+		if math.IsInf(mx, 0) {
+			return nanSlice(K), math.NaN()
+		}
+		occ[best]++
 		// softmax of the row, accumulated into the mean posterior
 		z := 0.0
 		for _, v := range row {
@@ -646,16 +679,20 @@ func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 		}
 	}
 	inv := 1 / float64(n)
-	tm.Rec *= inv
-	tm.Gauss *= inv
-	tm.Cat *= inv
-	tm.Balance = math.Log(float64(cfg.K))
-	for k := range tm.Occupancy {
-		tm.Occupancy[k] *= inv
+	balance = math.Log(float64(K))
+	for k := range occ {
+		occ[k] *= inv
 		if q := qbar[k] * inv; q > 1e-30 {
-			tm.Balance += q * math.Log(q)
+			balance += q * math.Log(q)
 		}
 	}
-	tm.Loss = cfg.WRec*tm.Rec + cfg.WGauss*tm.Gauss + cfg.WCat*tm.Cat + cfg.WBalance*tm.Balance
-	return tm, nil
+	return occ, balance
+}
+
+func nanSlice(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = math.NaN()
+	}
+	return s
 }
