@@ -112,14 +112,24 @@ func checkRows(x []float32, w int, what string) error {
 	return nil
 }
 
-// SetTemperature sets the Gumbel-softmax temperature τ used by training and Encode; τ must be
-// positive and finite.
+// MinTemperature and MaxTemperature bound the Gumbel-softmax temperature τ that SetTemperature
+// accepts: the model holds τ as a float32, and these are the smallest normal and the largest finite
+// float32 (the published schedules use 0.2 … 2).
+const (
+	MinTemperature = 0x1p-126                // ≈ 1.1755e-38
+	MaxTemperature = 0x1p127 * (2 - 0x1p-23) // ≈ 3.4028e38
+)
+
+// SetTemperature sets the Gumbel-softmax temperature τ used by training and Encode; τ must lie in
+// [MinTemperature, MaxTemperature]. A positive τ outside it would be stored as a float32 0 or
+// subnormal (making y = softmax((logits + g)/τ) NaN) or as +Inf.
 func (m *Model) SetTemperature(tau float64) error {
 	if err := m.Ready(); err != nil {
 		return err
 	}
-	if !(tau > 0) || math.IsInf(tau, 0) {
-		return fmt.Errorf("vae: temperature must be positive and finite, got %g", tau)
+	if !(tau >= MinTemperature && tau <= MaxTemperature) {
+		return fmt.Errorf("vae: Gumbel-softmax temperature τ = %g is outside [%.5g, %.5g]: τ is held as a float32, where it must be a positive finite normal number (the published schedules use 0.2 … 2; stkit train sets τ from --tau0 and --tau-min)",
+			tau, float64(MinTemperature), float64(MaxTemperature))
 	}
 	return TemperatureVar(m.vaeCtx()).SetValue(tensors.FromScalar(float32(tau)))
 }
