@@ -25,7 +25,9 @@
 //
 // The wph operator is PyWPH's default model (wph.DefaultConfig) with J, L, DN
 // and Cross from the Spec: all scale pairs and DL = L/2 for any J and L (513
-// coefficients for J = 7, L = 4, as PyWPH).
+// coefficients for J = 7, L = 4, as PyWPH). With L = 1, DL = 0 leaves no
+// C01 orientation pair, so the vector has no C01 row (PyWPH's definition,
+// see package wph); use L ≥ 2 for C01.
 //
 // The reference normalisations: Build normalises scov synthesis vectors and
 // spectra by the map itself (Cheng's use_ref=False) and refuses wph

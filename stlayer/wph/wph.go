@@ -39,6 +39,16 @@
 // (j2, l1, 2^{j2−j1}) then (j1, l1, 1).
 //
 // Note the C01 angle order: l2 runs from l1−DL upwards modulo L, not from 0.
+//
+// The orientation pairs of C01 (and C00, C10) are PyWPH's: l2 takes the 2·DL
+// values l1−DL … l1+DL−1 (mod L), with DL = L/2 (integer division; PyWPH's
+// dl = L // 2 and range(t1 − dl, t1 + dl)) and at most L/2. For even L that
+// is every orientation; for odd L every one but l2 = l1 + DL (mod L); and for
+// L = 1 (DL = 0) none at all, not even l2 = l1: a model with L = 1 has no
+// C01, C00 or C10 coefficient, only S11, S00, S01, S10, Cphase(_inv) and the
+// scaling moments (J = 3, L = 1: 18 coefficients, as PyWPH). This follows
+// from the definition, it is not an omission; use L ≥ 2 to get C01
+// (TestC01OrientationPairs).
 // Labels gives one row per coefficient (LabelColumns); Moments and
 // ScalingMoments give the same information as structs, PyWPHIndices in
 // PyWPH's own layout. For J = 7, L = 4, DN = 0 the default model has 513
@@ -134,7 +144,9 @@ type Config struct {
 	// DJ is the maximum j2 − j1 of the C01/Cphase classes (≤ 0 or > J−1 →
 	// J−1, all).
 	DJ int
-	// DL: C01 pairs l2 ∈ [l1 − DL, l1 + DL) mod L (≤ 0 → L/2).
+	// DL: C01 pairs l2 ∈ [l1 − DL, l1 + DL) mod L (≤ 0 → L/2; at most
+	// L/2). With L = 1 this range is empty: no C01, C00 or C10 (see the
+	// package documentation).
 	DL int
 	// TauGrid is "exp" (default, τ = 2^n·u_α for n ≥ 1) or "legacy"
 	// (τ = 3n·2^{j2}·u_α).
@@ -286,7 +298,11 @@ func New(cfg Config, M, N int) (*Op, error) {
 		return nil, fmt.Errorf("wph: A = %d azimuthal steps of τ: at most %d", cfg.A, MaxL)
 	}
 	if cfg.DL > cfg.L/2 {
-		return nil, fmt.Errorf("wph: DL = %d > L/2 = %d would repeat C01 orientation pairs", cfg.DL, cfg.L/2)
+		msg := fmt.Sprintf("wph: DL = %d > L/2 = %d would repeat C01 orientation pairs (give DL ≤ %d, or 0 for L/2)", cfg.DL, cfg.L/2, cfg.L/2)
+		if cfg.L == 1 {
+			msg = fmt.Sprintf("wph: DL = %d with L = 1: one orientation allows no C01 orientation pair (PyWPH's l2 range [l1 − DL, l1 + DL) with DL ≤ L/2 = 0 is empty); use L ≥ 2 for C01 coefficients, or DL = 0", cfg.DL)
+		}
+		return nil, errors.New(msg)
 	}
 	if cfg.TauGrid != "exp" && cfg.TauGrid != "legacy" {
 		return nil, fmt.Errorf("wph: unknown TauGrid %q (exp or legacy)", cfg.TauGrid)
