@@ -423,10 +423,15 @@ func (m *Model) RecomputeBNStats(x []float32, batch int, seed int64) (int, error
 }
 
 // Assign returns, for each row of x (flat, n·C·F), the cluster argmax_k q(y=k|x), its confidence
-// max_k q(y=k|x), and the full probabilities q(y|x) [n·K] (row-major).
+// max_k q(y=k|x), and the full probabilities q(y|x) [n·K] (row-major). A row whose logits are not
+// finite (features so large, ~1e37 and above, that the encoder overflows float32) is an error naming
+// the row, not a NaN confidence with cluster 0.
 func (m *Model) Assign(x []float32) (labels []int, confidence []float32, probs []float32, err error) {
 	ev, err := m.evaluate(x, 0, 0) // the logits only
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkOutput(ev.Logits, m.Cfg.K, "q(y|x) logits", x, m.Cfg.InputDim()); err != nil {
 		return nil, nil, nil, err
 	}
 	K := m.Cfg.K
@@ -456,13 +461,42 @@ func (m *Model) Assign(x []float32) (labels []int, confidence []float32, probs [
 	return labels, confidence, probs, nil
 }
 
-// Encode returns the latent means μ_q(x, y) [n·Z] with the noise-free y = softmax(logits/τ).
+// Encode returns the latent means μ_q(x, y) [n·Z] with the noise-free y = softmax(logits/τ). A row
+// whose logits or μ are not finite (the encoder overflowed float32) is an error naming the row.
 func (m *Model) Encode(x []float32) ([]float32, error) {
 	ev, err := m.evaluate(x, 0, evalMu) // noise-free: logits and μ only
 	if err != nil {
 		return nil, err
 	}
+	d := m.Cfg.InputDim()
+	if err := checkOutput(ev.Logits, m.Cfg.K, "q(y|x) logits", x, d); err != nil {
+		return nil, err
+	}
+	if err := checkOutput(ev.Mu, m.Cfg.Z, "latent mean μ_q", x, d); err != nil {
+		return nil, err
+	}
 	return ev.Mu, nil
+}
+
+// checkOutput refuses network outputs out (rows of width w) holding a NaN or infinite value: the
+// input rows x (width d) were finite (checkRows), so the network overflowed float32 on them. The
+// error names the row, the output, and the row's largest input magnitude.
+func checkOutput(out []float32, w int, what string, x []float32, d int) error {
+	for i, v := range out {
+		if f := float64(v); !math.IsNaN(f) && !math.IsInf(f, 0) {
+			continue
+		}
+		row := i / w
+		big, col := 0.0, 0
+		for j, xv := range x[row*d : (row+1)*d] {
+			if a := math.Abs(float64(xv)); a > big {
+				big, col = a, j
+			}
+		}
+		return fmt.Errorf("vae: the %s of input row %d include %g: its features (largest |x| = %.4g, column %d) overflow float32 inside the network; the model expects features z-scored with its training mean and std (|x| of order 1)",
+			what, row, v, big, col)
+	}
+	return nil
 }
 
 // Decode returns x̂ = decoder(z) [n·C·F] for latent rows z (flat, n·Z).
