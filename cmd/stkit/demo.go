@@ -58,7 +58,8 @@ func runDemo(g *globals, args []string) error {
 	fs := newFlagSet(g, "demo", "", `Run the whole stkit story on a built-in synthetic data set, in about a minute
 on 2 cores at the default settings, with no data files and no network:
 
-  1. generate maps of 3 synthetic processes with different non-Gaussian structure;
+  1. generate maps of 3 synthetic processes: a Gaussian field and two fields
+     with non-Gaussian structure (log-normal, filaments);
   2. cut patches and compute their ST features (scattering covariance, iso);
   3. train the VAE with a Gaussian-mixture prior (one Gaussian per component);
   4. assign patches to clusters and print the cluster/process confusion matrix;
@@ -68,12 +69,12 @@ on 2 cores at the default settings, with no data files and no network:
 
 and write everything to the output folder (-o, default ./stkit-demo) with an
 index.html that shows every PNG and the key numbers. Each step says what it
-does and prints the stkit command it runs; the end says what the numbers mean
-and which commands do the same on your own maps. --size, --patches and
---epochs scale it up. Ctrl-C stops the demo in the step under way and runs no
-later step: training, synthesis and separation stop early and save what they
-reached; the other steps finish their command first (a few seconds). Exit
-status 1 then, as for any interrupted command.`)
+does, steps 2–7 print the stkit commands they run, and the end says what the
+numbers mean and which commands do the same on your own maps. --size,
+--patches and --epochs scale it up. Ctrl-C stops the demo in the step under
+way and runs no later step: training, synthesis and separation stop early and
+save what they reached; the other steps finish their command first (a few
+seconds). Exit status 1 then, as for any interrupted command.`)
 	o := demoOpts{}
 	fs.StringVar(&o.out, "o", "stkit-demo", "output folder")
 	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32)")
@@ -152,7 +153,7 @@ func demoAbout(o demoOpts, name string) string {
 	switch strings.SplitN(name, ".", 2)[0] {
 	case "1":
 		var b strings.Builder
-		fmt.Fprintf(&b, "Maps of %d processes with different non-Gaussian structure; step 4 must tell them apart without being told which is which:\n", k)
+		fmt.Fprintf(&b, "Maps of %d processes that differ in their non-Gaussian structure (the Gaussian field has none); step 4 must tell them\napart without being told which is which:\n", k)
 		for _, p := range demoProcesses {
 			fmt.Fprintf(&b, "  %-10s %s\n", p.name, p.about)
 		}
@@ -243,7 +244,7 @@ func demo(g *globals, o demoOpts) error {
 		took = ", about a minute on 2 cores"
 	}
 	fmt.Fprintf(g.stderr, "stkit demo: the whole stkit pipeline in 7 steps on %d built-in synthetic processes (no data files needed)%s.\n", len(demoProcesses), took)
-	fmt.Fprintf(g.stderr, "Writing to %s (-o to change). Each step prints the stkit command it runs; the end lists the same commands for your own maps.\n", where)
+	fmt.Fprintf(g.stderr, "Writing to %s (-o to change). Steps 2–7 print the stkit commands they run; the end lists the same commands for your own maps.\n", where)
 	rel := func(p string) string {
 		r, err := filepath.Rel(o.out, p)
 		if err != nil {

@@ -84,12 +84,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			procOf = proc
 			sum.Numbers = append(sum.Numbers, [2]string{"components (named by the process of most of their patches)", strings.Join(names, "\n")})
 			fmt.Fprintf(g.stderr, "components found, named by the process of most of their patches (the VAE was not told the processes):\n  %s\n", strings.Join(names, "\n  "))
-			ents, _ := os.ReadDir(dir)
-			for _, e := range ents {
-				if strings.HasSuffix(e.Name(), ".png") {
-					sum.Images = append(sum.Images, [2]string{"Clusters: " + strings.TrimSuffix(e.Name(), ".png"), rel(filepath.Join(dir, e.Name()))})
-				}
-			}
+			demoFigures(sum, rel, dir, "Clusters", demoClusterFigures)
 			return nil
 		})
 	}
@@ -127,10 +122,11 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 					}
 					synth = append(synth, name+": "+line)
 				}
-				if _, err := os.Stat(filepath.Join(rep, "maps.png")); err == nil {
-					sum.Images = append(sum.Images, [2]string{fmt.Sprintf("Component %d: training patches (top) and a synthesis (bottom)", c), rel(filepath.Join(rep, "maps.png"))})
-					sum.Images = append(sum.Images, [2]string{fmt.Sprintf("Component %d: power spectrum of the synthesis", c), rel(filepath.Join(rep, "power_spectrum.png"))})
+				name := fmt.Sprintf("Component %d", c)
+				if c < len(procOf) && procOf[c] != "" {
+					name += " (" + procOf[c] + ")"
 				}
+				demoFigures(sum, rel, rep, name, demoSampleFigures)
 			}
 			return nil
 		})
@@ -177,12 +173,9 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			if score, err := demoSeparationScore(filepath.Join(dir, "metrics.json"), []string{demoProcesses[1].name, demoProcesses[2].name}); err == nil {
 				sum.Numbers = append(sum.Numbers, [2]string{fmt.Sprintf("separation of %s + %s: pixel correlation of each part with the truth (1 = perfect; start = Wiener-filter first guess)", demoProcesses[1].name, demoProcesses[2].name), score})
 			}
-			ents, _ := os.ReadDir(dir)
-			for _, e := range ents {
-				if strings.HasSuffix(e.Name(), ".png") {
-					sum.Images = append(sum.Images, [2]string{"Separation: " + strings.TrimSuffix(e.Name(), ".png"), rel(filepath.Join(dir, e.Name()))})
-				}
-			}
+			// the figures call the parts by their model's index
+			demoFigures(sum, rel, dir, fmt.Sprintf("Separation (component %s = %s model, component %s = %s model)",
+				cs[0], demoProcesses[1].name, cs[1], demoProcesses[2].name), demoSeparationFigures)
 			return nil
 		})
 	}
@@ -446,4 +439,49 @@ func plotMapRow(path string, m *stlayer.Maps, title func(int) string) error {
 		row[i] = plotx.MapPlot(title(i), m.Map(i), m.M, m.N, lo, hi)
 	}
 	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(m.B)*3*vg.Inch, 3.3*vg.Inch)
+}
+
+// The demo's figures in index.html, per report folder: file name (without
+// .png) and what it shows, in the order shown.
+var (
+	demoClusterFigures = [][2]string{
+		{"assignments_mosaic", "the most confident patches of each component"},
+		{"assignments_latent_pca", "latent means of the patches (PCA; colour = component, marker = process file)"},
+	}
+	demoSampleFigures = [][2]string{
+		{"maps", "training patches (top) and a synthesis (bottom)"},
+		{"power_spectrum", "power spectrum of the synthesis and of the training patches"},
+		{"histogram", "pixel histogram of the synthesis and of the training patches"},
+		{"minkowski", "Minkowski functionals of the synthesis and of the training patches"},
+		{"loss", "synthesis loss per L-BFGS iteration"},
+	}
+	demoSeparationFigures = [][2]string{
+		{"maps", "data, true parts, estimates and their errors"},
+		{"r", "r(k): correlation of each estimate with the truth per Fourier scale"},
+		{"power_spectrum", "power spectra of the estimates and of the truth"},
+		{"loss", "loss per L-BFGS iteration"},
+	}
+)
+
+// demoFigures adds the PNGs of dir to index.html, captioned "what: shows":
+// those of known first, in its order, then any other by its file name.
+func demoFigures(sum *demoSummary, rel func(string) string, dir, what string, known [][2]string) {
+	ents, _ := os.ReadDir(dir)
+	have := map[string]bool{}
+	for _, e := range ents {
+		if n, ok := strings.CutSuffix(e.Name(), ".png"); ok && !e.IsDir() {
+			have[n] = true
+		}
+	}
+	for _, k := range known {
+		if have[k[0]] {
+			sum.Images = append(sum.Images, [2]string{what + ": " + k[1], rel(filepath.Join(dir, k[0]+".png"))})
+			delete(have, k[0])
+		}
+	}
+	for _, e := range ents {
+		if n, ok := strings.CutSuffix(e.Name(), ".png"); ok && have[n] {
+			sum.Images = append(sum.Images, [2]string{what + ": " + n, rel(filepath.Join(dir, e.Name()))})
+		}
+	}
 }

@@ -56,6 +56,29 @@ func TestDemoTiny(t *testing.T) {
 	if n < 8 {
 		t.Errorf("index.html shows %d images", n)
 	}
+	// It shows every PNG, as the help says (it left out the histogram,
+	// Minkowski and loss figures of the syntheses), each with a caption
+	// saying what it shows and, for the syntheses and the separation, which
+	// process each component stands for (the separation's figures name the
+	// parts only by their model's index).
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".png") {
+			r, _ := filepath.Rel(dir, p)
+			if !strings.Contains(html, `<img src="`+filepath.ToSlash(r)+`"`) {
+				t.Errorf("index.html does not show %s", r)
+			}
+		}
+		return nil
+	})
+	for _, re := range []string{
+		`<figcaption>Component 0 \((gaussian|lognormal|filaments)\): Minkowski functionals of the synthesis and of the training patches</figcaption>`,
+		`<figcaption>Separation \(component \d = lognormal model, component \d = filaments model\): data, true parts, estimates and their errors</figcaption>`,
+		`<figcaption>Clusters: the most confident patches of each component</figcaption>`,
+	} {
+		if !regexp.MustCompile(re).MatchString(html) {
+			t.Errorf("index.html lacks %s", re)
+		}
+	}
 	for _, want := range []string{"cluster accuracy", "confusion"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index.html lacks %q", want)
@@ -70,6 +93,8 @@ func TestDemoTiny(t *testing.T) {
 	for _, want := range []string{
 		"stkit demo: the whole stkit pipeline in 7 steps on 3 built-in synthetic processes (no data files needed).\nWriting to " + abs + " (-o to change).",
 		"  lognormal  log-normal field exp(σ g)",
+		"(-o to change). Steps 2–7 print the stkit commands they run;",
+		"Maps of 3 processes that differ in their non-Gaussian structure (the Gaussian field has none); step 4 must tell them\napart",
 		"3 maps of 64×64 per process (for 24 patches), and 2 held-out maps of 32×32 per process",
 		"wrote " + filepath.Join(dir, "data", "processes.png") + " (one map of each process)",
 		"Cut 32×32 patches (every 16 pixels)",
@@ -223,7 +248,7 @@ func TestDemoHelp(t *testing.T) {
 		t.Errorf("stkit help does not point to the demo:\n%s", out)
 	}
 	_, _, errs := runCLI(t, "demo", "--help")
-	for _, want := range []string{"in about a minute\non 2 cores at the default settings", "(-o, default ./stkit-demo)", "Ctrl-C stops the demo in the step under way"} {
+	for _, want := range []string{"in about a minute\non 2 cores at the default settings", "(-o, default ./stkit-demo)", "Ctrl-C stops the demo in the step under\nway and runs no later step", "the other steps finish their command first"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("demo --help lacks %q:\n%s", want, errs)
 		}
