@@ -501,8 +501,10 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 		return err
 	}
 	fmt.Fprintf(g.stdout, "\nstkit demo: %s\n\n", sum.outcome())
-	printNumbers(g.stdout, sum.Numbers)
-	fmt.Fprintln(g.stdout)
+	if len(sum.Numbers) > 0 { // none when stopped before step 2 ended
+		printNumbers(g.stdout, sum.Numbers)
+		fmt.Fprintln(g.stdout)
+	}
 	files := append([][2]string{{"overview (open in a browser)", "index.html"}}, sum.Files...)
 	printPairs(g.stdout, o.out+string(filepath.Separator), files)
 	if sum.Interrupted == "" {

@@ -50,7 +50,7 @@ func (w *demoSignalWriter) String() string {
 
 // runDemoInterrupted runs a tiny demo in-process with a Ctrl-C sent when
 // its stderr first holds trigger, and returns the exit code and stderr.
-func runDemoInterrupted(t *testing.T, dir, trigger string) (int, string) {
+func runDemoInterrupted(t *testing.T, dir, trigger string) (int, string, string) {
 	t.Helper()
 	w := &demoSignalWriter{trigger: trigger}
 	old := demoNotify
@@ -59,7 +59,7 @@ func runDemoInterrupted(t *testing.T, dir, trigger string) (int, string) {
 	defer func() { demoNotify = old; interruptSeen.Store(false) }()
 	var out bytes.Buffer
 	code := run([]string{"demo", "-o", dir, "--size", "32", "--patches", "24", "--epochs", "3", "--steps", "6"}, &out, w)
-	return code, w.String()
+	return code, out.String(), w.String()
 }
 
 // Ctrl-C during a demo step whose command does not catch it (the maps of
@@ -85,7 +85,7 @@ func TestDemoInterruptOtherSteps(t *testing.T) {
 	} {
 		t.Run(c.step[:1], func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "demo")
-			code, errs := runDemoInterrupted(t, dir, strings.ReplaceAll(c.trigger, "DIR", dir))
+			code, out, errs := runDemoInterrupted(t, dir, strings.ReplaceAll(c.trigger, "DIR", dir))
 			if code != 1 {
 				t.Fatalf("exit %d, want 1\n%s", code, tail(errs, 2000))
 			}
@@ -97,6 +97,11 @@ func TestDemoInterruptOtherSteps(t *testing.T) {
 				if !strings.Contains(errs, want) {
 					t.Errorf("stderr lacks %q\n%s", want, tail(errs, 2000))
 				}
+			}
+			// The summary on stdout says so, without the blank lines of an
+			// empty table of numbers (stopped before step 2 ended).
+			if !strings.Contains(out, "s: interrupted (Ctrl-C) in step "+c.step+"; the later steps were not run\n\noverview (open in a browser)") && !strings.Contains(out, "the later steps were not run\n\npatches × features:") {
+				t.Errorf("stdout:\n%s", out)
 			}
 			if strings.Contains(errs, c.next) || strings.Contains(errs, "failed") {
 				t.Errorf("the demo went on after the interrupted step (%q)\n%s", c.next, tail(errs, 2000))
