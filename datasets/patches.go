@@ -18,9 +18,11 @@ type Source struct {
 	Maps *stlayer.Maps
 }
 
-// LoadSources reads map files; a directory contributes every .npy, .npz,
-// .fits, .fit and .fts file directly inside it (sorted by name). Empty
-// directories and unreadable files are errors naming the path.
+// LoadSources reads map files; a directory contributes every file directly
+// inside it that Read reads (sorted by name): .npy, .npz, .fits, .fit and
+// .fts, the FITS ones also gzip-compressed (.fits.gz, …), the extension in
+// any case. Directories holding none of these and unreadable files are
+// errors naming the path.
 func LoadSources(paths []string) ([]Source, error) {
 	var files []string
 	for _, p := range paths {
@@ -41,8 +43,7 @@ func LoadSources(paths []string) ([]Source, error) {
 			if e.IsDir() {
 				continue
 			}
-			switch strings.ToLower(filepath.Ext(e.Name())) {
-			case ".npy", ".npz", ".fits", ".fit", ".fts":
+			if isMapsFileName(e.Name()) {
 				found = append(found, filepath.Join(p, e.Name()))
 			}
 		}
@@ -64,6 +65,22 @@ func LoadSources(paths []string) ([]Source, error) {
 		out = append(out, Source{Name: f, Maps: m})
 	}
 	return out, nil
+}
+
+// isMapsFileName reports whether Read reads a file of this name: .npy,
+// .npz, .fits, .fit or .fts, FITS also with .gz, in any case.
+func isMapsFileName(name string) bool {
+	lower := strings.ToLower(name)
+	switch filepath.Ext(lower) {
+	case ".npy", ".npz", ".fits", ".fit", ".fts":
+		return true
+	case ".gz":
+		switch filepath.Ext(strings.TrimSuffix(lower, ".gz")) {
+		case ".fits", ".fit", ".fts":
+			return true
+		}
+	}
+	return false
 }
 
 // PatchConfig configures patch cutting.
