@@ -309,11 +309,15 @@ func constant(x []float64) bool {
 
 // TukeyWindow returns the separable s×s Tukey window w(i)·w(j) of parameter
 // alpha (0: rectangular, 1: Hann), with w(i) evaluated at x = i/(s−1): the
-// window of PatchConfig{Window: "tukey"}. A size s ≤ 0 gives an empty window.
+// window of PatchConfig{Window: "tukey"}, which takes alpha in [0, 1]. As
+// scipy.signal.windows.tukey, alpha ≥ 1 gives the Hann window and alpha ≤ 0
+// (here also NaN) the rectangular one; s = 1 gives [1] and s ≤ 0 an empty
+// window.
 func TukeyWindow(s int, alpha float64) []float64 {
 	if s <= 0 {
 		return []float64{}
 	}
+	alpha = min(alpha, 1) // the formula below is the Hann window at 1, and lopsided beyond
 	w1 := make([]float64, s)
 	for i := range w1 {
 		x := float64(i) / float64(s-1)

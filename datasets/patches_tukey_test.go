@@ -43,3 +43,35 @@ func TestTukeyWindowMatchesScipy(t *testing.T) {
 		}
 	}
 }
+
+// TukeyWindow with alpha > 1 (outside PatchConfig's [0, 1], but an exported
+// function) gave a lopsided window: for alpha = 2 a rising half-Hann that
+// dropped from ≈1 to 0 at the last pixel. It now gives the Hann window, as
+// scipy.signal.windows.tukey does for alpha ≥ 1; NaN gives the rectangular
+// window, as alpha ≤ 0.
+func TestTukeyWindowAlphaBeyondOne(t *testing.T) {
+	for _, s := range []int{8, 9, 16} {
+		hann := TukeyWindow(s, 1)
+		for _, a := range []float64{1.0000001, 1.5, 2, math.Inf(1)} {
+			w := TukeyWindow(s, a)
+			for i := range w {
+				if w[i] != hann[i] {
+					t.Fatalf("size %d α %g: w[%d] = %g, want the Hann window's %g", s, a, i, w[i], hann[i])
+				}
+			}
+		}
+		if w := TukeyWindow(s, 2); w[s-1] != 0 || w[(s/2)*s+s/2] < 0.9 {
+			t.Errorf("size %d α 2: corner %g, centre %g", s, w[s-1], w[(s/2)*s+s/2])
+		}
+		for _, a := range []float64{math.NaN(), -1, 0} {
+			for i, v := range TukeyWindow(s, a) {
+				if v != 1 {
+					t.Fatalf("size %d α %g: w[%d] = %g, want 1 (rectangular)", s, a, i, v)
+				}
+			}
+		}
+	}
+	if w := TukeyWindow(1, 0.5); len(w) != 1 || w[0] != 1 {
+		t.Errorf("size 1: %v, want [1]", w)
+	}
+}
