@@ -68,9 +68,11 @@
 // (i, j) at i*n + j), periodic, and is deterministic: the same arguments give
 // the same bits. Random numbers come from math/rand/v2's PCG seeded with
 // (seed, a fixed stream constant); Gaussian draws use Rand.NormFloat64.
-// Generators share their white noise for a given seed: GaussianRandomField
+// Generators other than Filamentary (which draws its filaments from that
+// stream) share their white noise for a given seed: GaussianRandomField
 // with seed s is WhiteNoise(m, n, s) filtered, so fields of different slopes
-// with one seed have the same phases. Frequencies are in cycles per pixel
+// with one seed have the same phases, and the GRFMatching surrogates take
+// theirs from WhiteNoise(m, n, s) too. Frequencies are in cycles per pixel
 // (numpy's fftfreq): ky = fy/m with fy ∈ {0, 1, …, ⌈m/2⌉−1, −⌊m/2⌋, …, −1},
 // likewise kx = fx/n, and |k| = sqrt(kx² + ky²). DFTs use gonum's dsp/fourier
 // (unnormalised forward X_k = Σ_r x_r e^{−2πi k·r}). Use StackMaps to make a

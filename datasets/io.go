@@ -193,8 +193,9 @@ func ReadNPZ(path string) ([]NamedArray, error) {
 }
 
 // ReadNPZMember reads the member called name (with or without ".npy") of an
-// .npz archive; an empty name selects the first member. Only the archive's
-// central directory and that member are read.
+// .npz archive; an empty name selects the first .npy member in archive order
+// (with a notice, see SetNotify, when the archive holds several). Only the
+// archive's central directory and that member are read.
 func ReadNPZMember(path, name string) (*Array, error) { return readNPZMemberFile(path, name, nil) }
 
 // readNPZMemberFile is ReadNPZMember with the part of decodeNPYFrom.
