@@ -73,6 +73,12 @@ var ErrCorrupt = errors.New("corrupt checkpoint")
 // ErrNoCheckpoint is returned by Manager.Latest when the directory holds no checkpoint.
 var ErrNoCheckpoint = errors.New("no checkpoint found")
 
+// ErrFormatVersion is wrapped by the error returned for a checkpoint file of another format version
+// than FormatVersion (written by another build of stkit): its magic is "STKCKPT" followed by
+// another digit, or its header names another format. Such a file is intact, not corrupt, so
+// Manager.Latest and Manager.Resume stop at it instead of falling back to an older checkpoint.
+var ErrFormatVersion = errors.New("unsupported checkpoint format version")
+
 // State is the training-loop state stored with the variables.
 type State struct {
 	// Epoch is the number of completed epochs.
@@ -383,7 +389,10 @@ func Read(path string) (*Checkpoint, error) {
 		return nil, corrupt("file is %d bytes, too short to be a checkpoint (truncated?)", len(data))
 	}
 	if string(data[:len(magic)]) != magic {
-		return nil, corrupt("bad magic %q (not a stkit checkpoint, or a newer format)", data[:len(magic)])
+		if pre, v := magic[:len(magic)-1], data[len(magic)-1]; string(data[:len(pre)]) == pre && v >= '0' && v <= '9' {
+			return nil, formatErr(path, fmt.Sprintf("the file is format %c (magic %q)", v, data[:len(magic)]))
+		}
+		return nil, corrupt("bad magic %q (not a stkit checkpoint)", data[:len(magic)])
 	}
 	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
 	hlen := binary.LittleEndian.Uint64(data[len(magic):])
@@ -400,7 +409,7 @@ func Read(path string) (*Checkpoint, error) {
 		return nil, corrupt("header: %v", err)
 	}
 	if h.Format != FormatVersion {
-		return nil, fmt.Errorf("checkpoints: %s: unsupported format version %d (this build reads %d)", path, h.Format, FormatVersion)
+		return nil, formatErr(path, fmt.Sprintf("its header says format %d", h.Format))
 	}
 	payload := body[hstart+hlen:]
 	for _, r := range h.Variables {
@@ -425,6 +434,12 @@ func Read(path string) (*Checkpoint, error) {
 	}
 	return &Checkpoint{Path: path, Format: h.Format, Created: h.Created, State: h.State,
 		Config: h.Config, Metadata: h.Metadata, vars: h.Variables, payload: payload}, nil
+}
+
+// formatErr is Read's error for a file of another format version; what says which.
+func formatErr(path, what string) error {
+	return fmt.Errorf("checkpoints: %s: %w: %s, this build of stkit reads format %d; read it with the stkit version that wrote it",
+		path, ErrFormatVersion, what, FormatVersion)
 }
 
 // dtypeSize is dt.Size() for a dtype with a Go element type, ok false for the
@@ -580,9 +595,14 @@ func clip(s string) string {
 	return s
 }
 
-// Latest reads the newest readable checkpoint. Corrupt files are skipped (newest first); their
-// errors are returned in skipped so the caller can report them. With no checkpoint at all it
-// returns ErrNoCheckpoint; when every file is corrupt it returns the newest file's error.
+// Latest reads the newest readable checkpoint. Corrupt or unreadable files are skipped (newest
+// first); their errors are returned in skipped so the caller can report them. With no checkpoint at
+// all it returns ErrNoCheckpoint; when every file is corrupt it returns the newest file's error.
+//
+// A file of another format version (ErrFormatVersion) stops the search with its error: it is an
+// intact checkpoint of another stkit build, and resuming an older checkpoint past it would lose its
+// progress (and later saves would prune or overwrite it). The error says to move the file out of
+// the folder to use the older checkpoints.
 func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
 	if m == nil {
 		return nil, nil, errors.New("checkpoints: Latest on a nil Manager")
@@ -599,6 +619,9 @@ func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
 		if err == nil {
 			return c, skipped, nil
 		}
+		if errors.Is(err, ErrFormatVersion) {
+			return nil, skipped, fmt.Errorf("%w (or, to use the older checkpoints in %s, move this file out of it)", err, m.dir)
+		}
 		skipped = append(skipped, err)
 	}
 	return nil, skipped, fmt.Errorf("checkpoints: no readable checkpoint in %s: %w", m.dir, skipped[0])
@@ -606,7 +629,8 @@ func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
 
 // Resume reads the newest readable checkpoint, refuses it if its configuration differs from want
 // (ErrConfigMismatch, no fallback: an older checkpoint of another run is never used), and restores
-// its variables into ctx. skipped lists corrupt newer files that were passed over.
+// its variables into ctx. skipped lists corrupt newer files that were passed over; a newer file of
+// another format version is an error (ErrFormatVersion, see Latest).
 func (m *Manager) Resume(ctx *context.Context, want any) (c *Checkpoint, skipped []error, err error) {
 	if ctx == nil {
 		return nil, nil, errors.New("checkpoints: Resume into a nil context")
