@@ -247,18 +247,24 @@ func fitOnce(x *mat.Dense, opt Options, rng *rand.Rand) (*Model, error) {
 func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) (factors, error) {
 	n, d := x.Dims()
 	K := m.K
-	const tiny = 1e-10 // keeps empty components finite, as scikit-learn's 10·eps
+	// tiny (scikit-learn's 10·eps) keeps the weight of an empty component > 0 and its mean and
+	// covariance finite. Means and covariances divide by the responsibility sum itself (tiny only
+	// below tiny): adding it to every divisor, as scikit-learn does, shrinks each mean towards 0 by
+	// a relative tiny/Σr, which for data far from 0 (an offset of 1e8 with a spread of 0.01) leaks
+	// the offset into the variances.
+	const tiny = 10 * 0x1p-52
 	nk := make([]float64, K)
 	for k := 0; k < K; k++ {
 		s := 0.0
 		for i := 0; i < n; i++ {
 			s += resp.At(i, k)
 		}
-		nk[k] = s + tiny
+		nk[k] = s
 	}
 	m.Weights = make([]float64, K)
 	for k := range nk {
-		m.Weights[k] = nk[k] / (float64(n) + float64(K)*tiny)
+		m.Weights[k] = (nk[k] + tiny) / (float64(n) + float64(K)*tiny)
+		nk[k] = math.Max(nk[k], tiny)
 	}
 	// Means: μ = respᵀ X / nk.
 	var sums mat.Dense
