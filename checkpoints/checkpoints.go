@@ -31,6 +31,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -110,7 +111,9 @@ type header struct {
 	Variables []varRecord     `json:"variables"`
 }
 
-// Manager saves checkpoints into, and loads them from, one directory.
+// Manager saves checkpoints into, and loads them from, one directory. Its methods may run
+// concurrently (except ExcludeScopes, which must not run during a Save), and other processes may
+// read the directory meanwhile (a command reading the latest checkpoint of a run being trained).
 type Manager struct {
 	dir     string
 	keep    int
@@ -597,7 +600,10 @@ func clip(s string) string {
 
 // Latest reads the newest readable checkpoint. Corrupt or unreadable files are skipped (newest
 // first); their errors are returned in skipped so the caller can report them. With no checkpoint at
-// all it returns ErrNoCheckpoint; when every file is corrupt it returns the newest file's error.
+// all it returns ErrNoCheckpoint; when every file is corrupt it returns the newest file's error. A
+// file that vanishes between the listing and its reading (pruned by a Save running meanwhile, in
+// this process or another, after it wrote a newer file) makes Latest list the directory again, up
+// to 5 listings in all.
 //
 // A file of another format version (ErrFormatVersion) stops the search with its error: it is an
 // intact checkpoint of another stkit build, and resuming an older checkpoint past it would lose its
@@ -607,25 +613,46 @@ func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
 	if m == nil {
 		return nil, nil, errors.New("checkpoints: Latest on a nil Manager")
 	}
-	list, err := m.List()
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(list) == 0 {
-		return nil, nil, fmt.Errorf("checkpoints: %s: %w", m.dir, ErrNoCheckpoint)
-	}
-	for i := len(list) - 1; i >= 0; i-- {
-		c, err := Read(list[i])
-		if err == nil {
-			return c, skipped, nil
+	for attempt := 1; ; attempt++ {
+		list, err := m.List()
+		if err != nil {
+			return nil, nil, err
 		}
-		if errors.Is(err, ErrFormatVersion) {
-			return nil, skipped, fmt.Errorf("%w (or, to use the older checkpoints in %s, move this file out of it)", err, m.dir)
+		if len(list) == 0 {
+			return nil, nil, fmt.Errorf("checkpoints: %s: %w", m.dir, ErrNoCheckpoint)
 		}
-		skipped = append(skipped, err)
+		if latestListed != nil {
+			latestListed()
+		}
+		skipped = nil
+		vanished := false
+		for i := len(list) - 1; i >= 0; i-- {
+			c, err := Read(list[i])
+			if err == nil {
+				return c, skipped, nil
+			}
+			if errors.Is(err, ErrFormatVersion) {
+				return nil, skipped, fmt.Errorf("%w (or, to use the older checkpoints in %s, move this file out of it)", err, m.dir)
+			}
+			if errors.Is(err, fs.ErrNotExist) && attempt < latestAttempts {
+				// Pruned since the listing by a concurrent Save, which wrote a newer file:
+				// list again rather than fall back to older (maybe also pruned) files.
+				vanished = true
+				break
+			}
+			skipped = append(skipped, err)
+		}
+		if !vanished {
+			return nil, skipped, fmt.Errorf("checkpoints: no readable checkpoint in %s: %w", m.dir, skipped[0])
+		}
 	}
-	return nil, skipped, fmt.Errorf("checkpoints: no readable checkpoint in %s: %w", m.dir, skipped[0])
 }
+
+// latestAttempts bounds how often Latest lists the directory again after a listed file vanished.
+const latestAttempts = 5
+
+// latestListed, when set (by tests), runs in Latest after each listing of the directory.
+var latestListed func()
 
 // Resume reads the newest readable checkpoint, refuses it if its configuration differs from want
 // (ErrConfigMismatch, no fallback: an older checkpoint of another run is never used), and restores
