@@ -134,7 +134,10 @@ type factors struct {
 // an unknown Cov; a NaN or infinite value in x (the error names its row and column) or in
 // Options.Reg or Options.Tol; data whose magnitudes would overflow float64 in EM (|x| or a
 // column's range above √(MaxFloat64/(n·d))/4; rescale such data first). A fit that still ends with
-// a non-finite log-likelihood is an error, never a model with NaN parameters.
+// a non-finite log-likelihood is an error, never a model with NaN parameters, and so is a
+// covariance that EM makes singular (a component on duplicate or collinear rows with too small an
+// Options.Reg): the error names the component and the ridge in use. With NInit > 1 a failed
+// initialisation is skipped; Fit fails only when all of them do.
 func Fit(x *mat.Dense, opt Options) (*Model, error) {
 	if x == nil {
 		return nil, errors.New("gmm: nil data matrix")
@@ -176,7 +179,10 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("gmm: all %d initialisations failed: %w", opt.NInit, lastErr)
+		if opt.NInit == 1 {
+			return nil, lastErr
+		}
+		return nil, fmt.Errorf("gmm: all %d initialisations failed; the last: %w", opt.NInit, lastErr)
 	}
 	return best, nil
 }
@@ -298,7 +304,7 @@ func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) (factors, erro
 			for j := range v {
 				v[j] = v[j]/nk[k] + reg
 				if !(v[j] > 0) {
-					return factors{}, fmt.Errorf("gmm: component %d has zero variance along axis %d (set Options.Reg > 0)", k, j)
+					return factors{}, fmt.Errorf("gmm: EM gave component %d zero variance along axis %d: %s", k, j, singularHint(reg))
 				}
 			}
 			m.Vars[k] = v
@@ -325,7 +331,23 @@ func (m *Model) mStep(x *mat.Dense, resp *mat.Dense, reg float64) (factors, erro
 			m.Covs[k] = cov
 		}
 	}
-	return m.factorize()
+	f, err := m.factorize()
+	if err != nil {
+		return factors{}, fmt.Errorf("%w after an EM step: %s", err, singularHint(reg))
+	}
+	return f, nil
+}
+
+// singularHint says why EM can make a covariance singular and which option to change; reg is the
+// ridge in use (Options.Reg after defaults).
+func singularHint(reg float64) string {
+	const why = "the rows it holds are duplicates or lie in a lower-dimensional subspace, and "
+	if reg == 0 {
+		return why + "no ridge is added to its diagonal (Options.Reg < 0); set Options.Reg ≥ 0 " +
+			"(0 selects the default 1e-6) or lower Options.K"
+	}
+	return why + fmt.Sprintf("the ridge Options.Reg = %g added to its diagonal is too small for data of this scale; "+
+		"raise Options.Reg, rescale the data or lower Options.K", reg)
 }
 
 // factorize computes the Cholesky factors (full) and log-determinants of the current covariances.
@@ -345,7 +367,7 @@ func (m *Model) factorize() (factors, error) {
 		for k := 0; k < m.K; k++ {
 			var ch mat.Cholesky
 			if ok := ch.Factorize(m.Covs[k]); !ok {
-				return factors{}, fmt.Errorf("gmm: covariance of component %d is not positive definite (increase Options.Reg)", k)
+				return factors{}, fmt.Errorf("gmm: covariance of component %d is not positive definite", k)
 			}
 			f.logDet[k] = ch.LogDet()
 			var l mat.TriDense
