@@ -130,6 +130,18 @@ func TestSaveRefusesBadInput(t *testing.T) {
 	testutil.Refused(t, "nil manager Save", func() error { _, err := none.Save(ctx, State{}, nil, nil); return err }, "nil")
 	testutil.Refused(t, "nil manager List", func() error { _, err := none.List(); return err }, "nil")
 	testutil.Refused(t, "nil manager Latest", func() error { _, _, err := none.Latest(); return err }, "nil")
+	// The zero Manager (not made by Open) wrote ckpt-….stkc into the working directory, then
+	// failed to list "" for pruning; it is refused, and nothing is written.
+	t.Chdir(dir)
+	zero := &Manager{}
+	const wantOpen = "Manager without a directory (make it with checkpoints.Open)"
+	testutil.Refused(t, "zero manager Save", func() error { _, err := zero.Save(ctx, State{Step: 4}, nil, nil); return err }, "Save", wantOpen)
+	testutil.Refused(t, "zero manager List", func() error { _, err := zero.List(); return err }, "List", wantOpen)
+	testutil.Refused(t, "zero manager Latest", func() error { _, _, err := zero.Latest(); return err }, "Latest", wantOpen)
+	testutil.Refused(t, "zero manager Resume", func() error { _, _, err := zero.Resume(ctx, nil); return err }, "Latest", wantOpen)
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("the zero Manager's Save wrote %d files into the working directory", len(ents))
+	}
 	// The largest step that fits the names saves and is found again.
 	p, err := m.Save(ctx, State{Step: 999_999_999_999}, nil, nil)
 	if err != nil {

@@ -154,6 +154,18 @@ func (m *Manager) removeStaleTemps() {
 	_, _ = atomicfile.RemoveStale(m.dir, func(base string) bool { return fileRE.MatchString(base) }, StaleTempAge)
 }
 
+// usable refuses a nil Manager and one not made by Open (the zero Manager has no directory: Save
+// wrote into the working directory, with no scopes excluded, and List failed).
+func (m *Manager) usable(op string) error {
+	switch {
+	case m == nil:
+		return fmt.Errorf("checkpoints: %s on a nil Manager", op)
+	case m.dir == "":
+		return fmt.Errorf("checkpoints: %s on a Manager without a directory (make it with checkpoints.Open)", op)
+	}
+	return nil
+}
+
 // Dir returns the checkpoint directory.
 func (m *Manager) Dir() string { return m.dir }
 
@@ -172,8 +184,8 @@ func (m *Manager) excluded(scope string) bool {
 
 // List returns the checkpoint file paths in the directory, oldest (lowest step) first.
 func (m *Manager) List() ([]string, error) {
-	if m == nil {
-		return nil, errors.New("checkpoints: List on a nil Manager")
+	if err := m.usable("List"); err != nil {
+		return nil, err
 	}
 	entries, err := os.ReadDir(m.dir)
 	if err != nil {
@@ -234,12 +246,12 @@ const MaxStep = 999_999_999_999
 // returns the path written. Saving twice at the same step replaces the earlier file. Temporary
 // files of killed saves are removed as by Open.
 //
-// Refused, writing nothing: a nil Manager or ctx, a State.Step outside [0, MaxStep] (its file name
+// Refused, writing nothing: a nil Manager or ctx, a Manager not made by Open, a State.Step outside [0, MaxStep] (its file name
 // would not be listed, so the checkpoint would be lost) and a NaN or infinite State.Extra value
 // (named by its key; JSON cannot hold it).
 func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (string, error) {
-	if m == nil {
-		return "", errors.New("checkpoints: Save on a nil Manager")
+	if err := m.usable("Save"); err != nil {
+		return "", err
 	}
 	if ctx == nil {
 		return "", errors.New("checkpoints: Save of a nil context")
@@ -610,8 +622,8 @@ func clip(s string) string {
 // progress (and later saves would prune or overwrite it). The error says to move the file out of
 // the folder to use the older checkpoints.
 func (m *Manager) Latest() (c *Checkpoint, skipped []error, err error) {
-	if m == nil {
-		return nil, nil, errors.New("checkpoints: Latest on a nil Manager")
+	if err := m.usable("Latest"); err != nil {
+		return nil, nil, err
 	}
 	for attempt := 1; ; attempt++ {
 		list, err := m.List()
