@@ -270,10 +270,14 @@ func checkConfig(cfg Config, M, N int) error {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: L = %d orientations: at most %d (the index tables grow as J³L³)", cfg.L, MaxL)}
 	}
 	if M < 16 || N < 16 || M%2 != 0 || N%2 != 0 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d: both sides must be even and ≥ 16", M, N)}
+		msg := fmt.Sprintf("scov: map %d×%d: both sides must be even and ≥ 16", M, N)
+		if M&^1 >= 16 && N&^1 >= 16 {
+			msg += fmt.Sprintf(" (crop or pad the maps to even sides, e.g. %d×%d)", M&^1, N&^1)
+		}
+		return &stlayer.ErrShape{Msg: msg}
 	}
 	if cfg.J > stlayer.Log2Floor(min(M, N)) { // 2^J > min(M, N), without overflowing the shift
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d too small for J = %d (need 2^J ≤ min(M, N))", M, N, cfg.J)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d too small for J = %d (need 2^J ≤ min(M, N), i.e. J ≤ %d; lower J or give larger maps)", M, N, cfg.J, stlayer.Log2Floor(min(M, N)))}
 	}
 	if cfg.Normalization != NormP00 && cfg.Normalization != NormP11 {
 		return fmt.Errorf("scov: unknown normalization %d", int(cfg.Normalization))

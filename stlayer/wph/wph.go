@@ -324,7 +324,13 @@ func New(cfg Config, M, N int) (*Op, error) {
 		}
 	}
 	if M < 1 || N < 1 || cfg.J > stlayer.Log2Floor(min(M, N)) { // M < 2^J, without overflowing the shift
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: map %dx%d too small for J=%d (need at least 2^J pixels per side)", M, N, cfg.J)}
+		msg := fmt.Sprintf("wph: map %d×%d too small for J=%d (need at least 2^J pixels per side", M, N, cfg.J)
+		if min(M, N) >= 2 {
+			msg += fmt.Sprintf(", i.e. J ≤ %d; lower J or give larger maps)", stlayer.Log2Floor(min(M, N)))
+		} else {
+			msg += ": no J ≥ 1 fits maps narrower than 2 pixels)"
+		}
+		return nil, &stlayer.ErrShape{Msg: msg}
 	}
 	if side := max(M, N); (cfg.TauGrid == "exp" && cfg.DN > stlayer.Log2Floor(side)) || (cfg.TauGrid == "legacy" && cfg.DN > side/3) {
 		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: DN = %d: the shifts of step DN exceed the %dx%d map", cfg.DN, M, N)}
@@ -339,7 +345,7 @@ func New(cfg Config, M, N int) (*Op, error) {
 	if cfg.NonPeriodic {
 		cf := math.Floor(cfg.Cut * float64(int(1)<<cfg.J))
 		if 2*cf >= float64(M) || 2*cf >= float64(N) {
-			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: non-periodic cut of %g pixels per side leaves nothing of a %dx%d map", cf, M, N)}
+			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: non-periodic cut of %g pixels per side (⌊Cut·2^J⌋, Cut = %g, J = %d) leaves nothing of a %d×%d map: both sides must exceed %g; lower J or Cut, give larger maps, or use periodic boundaries", cf, cfg.Cut, cfg.J, M, N, 2*cf)}
 		}
 		c := int(cf)
 		op.cut = [2]int{c, c}

@@ -12,14 +12,21 @@ var labelColumns = []string{"j1", "l1", "j2", "l2"}
 
 func (op *Op) initGlobal() error {
 	J, L, M, N := op.cfg.J, op.cfg.L, op.m, op.n
+	minSide := 2 * filters.ChengMinHalfCrop
 	if M%2 != 0 || N%2 != 0 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs even map sides, got %d×%d", M, N)}
+		msg := fmt.Sprintf("wst: global WST needs even map sides (Cheng's cropped Fourier grids), got %d×%d", M, N)
+		if M&^1 >= minSide && N&^1 >= minSide {
+			msg += fmt.Sprintf(": crop or pad the maps to even sides, e.g. %d×%d", M&^1, N&^1)
+		} else {
+			msg += fmt.Sprintf(" (and at least %d×%d pixels)", minSide, minSide)
+		}
+		return &stlayer.ErrShape{Msg: msg}
 	}
-	if M < 2*filters.ChengMinHalfCrop || N < 2*filters.ChengMinHalfCrop {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs maps of at least %d×%d pixels, got %d×%d", 2*filters.ChengMinHalfCrop, 2*filters.ChengMinHalfCrop, M, N)}
+	if M < minSide || N < minSide {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs maps of at least %d×%d pixels, got %d×%d", minSide, minSide, M, N)}
 	}
 	if J+1 > stlayer.Log2Floor(min(M, N)) { // 2^(J+1) > min(M, N), without overflowing the shift
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: map %d×%d too small for J=%d (need 2^(J+1) ≤ min(M,N), i.e. J ≤ %d)", M, N, J, stlayer.Log2Floor(min(M, N))-1)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: map %d×%d too small for J=%d (need 2^(J+1) ≤ min(M,N), i.e. J ≤ %d; lower J or give larger maps)", M, N, J, stlayer.Log2Floor(min(M, N))-1)}
 	}
 	if err := filters.CheckBank(J*L, M, N); err != nil {
 		return err

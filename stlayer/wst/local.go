@@ -19,7 +19,13 @@ func KymatioChannels(J, L int) int { return 1 + J*L + L*L*J*(J-1)/2 }
 func (op *Op) initLocal() error {
 	J, L, M, N := op.cfg.J, op.cfg.L, op.m, op.n
 	if J > stlayer.Log2Floor(min(M, N)-1) { // 2^J ≥ min(M, N), without overflowing the shift
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: local (Kymatio) WST needs 2^J < min(M, N); got %d×%d with J=%d", M, N, J)}
+		msg := fmt.Sprintf("wst: local (Kymatio) WST needs 2^J < min(M, N); got %d×%d with J=%d", M, N, J)
+		if min(M, N) >= 3 {
+			msg += fmt.Sprintf(", i.e. J ≤ %d for these maps (lower J or give larger maps)", stlayer.Log2Floor(min(M, N)-1))
+		} else {
+			msg += ": no J ≥ 1 fits maps narrower than 3 pixels"
+		}
+		return &stlayer.ErrShape{Msg: msg}
 	}
 	P, Q := KymatioPaddedSize(M, J), KymatioPaddedSize(N, J)
 	op.padM, op.padN = P, Q
