@@ -95,6 +95,10 @@ func scovConfig(s Spec) (scov.Config, error) {
 	case "none", "p00", "":
 		cfg.Normalization = scov.NormP00
 	case "p11":
+		if s.Kind == Spectra {
+			// checked here, before BuildWithRef measures a reference
+			return cfg, fmt.Errorf("scattering spectra need the P00 normalisation (got --norm %s): leave --norm out or give p00, or use --kind scov for the P11-normalised synthesis vectors", s.Norm)
+		}
 		cfg.Normalization = scov.NormP11
 	default:
 		return cfg, fmt.Errorf("%s normalisation %q: want p00 (default) or p11", s.Kind, s.Norm)
@@ -131,9 +135,6 @@ func buildSCovWith(s Spec, m, n int, ref *scov.Ref) (Op, error) {
 	v := &scovView{op: op, ref: ref}
 	switch {
 	case s.Kind == Spectra:
-		if cfg.Normalization != scov.NormP00 {
-			return nil, fmt.Errorf("scattering spectra need the P00 normalisation")
-		}
 		st, err := op.SpectraStat(ref, nil)
 		if err != nil {
 			return nil, err
