@@ -53,8 +53,8 @@ func TestFitRefusesBadInput(t *testing.T) {
 	testutil.Refused(t, "SelectK nil data", func() error { _, _, err := SelectK(nil, []int{2}, Options{}); return err }, "nil")
 }
 
-// KMeansPlusPlus refuses what it cannot seed from instead of panicking or
-// returning fewer centres than asked.
+// KMeansPlusPlus refuses what it cannot seed from instead of panicking,
+// returning fewer centres than asked or garbage centres from non-finite data.
 func TestKMeansPlusPlusRefusesBadInput(t *testing.T) {
 	x, _, _ := axisBlobs(5, 2)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -69,6 +69,9 @@ func TestKMeansPlusPlusRefusesBadInput(t *testing.T) {
 		{"no rows", &mat.Dense{}, 2, rng, "no rows"},
 		{"k = 0", x, 0, rng, "k"},
 		{"nil rng", x, 2, nil, "rng"},
+		// NaN distances were never picked nor compared: [0 NaN 2 3] gave the centres 0, 3, 3.
+		{"NaN data", mat.NewDense(4, 1, []float64{0, math.NaN(), 2, 3}), 3, rng, "non-finite value at row 1 column 0"},
+		{"Inf data", mat.NewDense(2, 2, []float64{0, 1, 2, math.Inf(-1)}), 2, rng, "row 1 column 1"},
 	} {
 		testutil.Refused(t, c.name, func() error { _, err := KMeansPlusPlus(c.x, c.k, c.rng); return err }, c.want)
 	}

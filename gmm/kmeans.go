@@ -12,8 +12,9 @@ import (
 // KMeansPlusPlus picks k initial centres from the rows of x with the k-means++ rule (Arthur &
 // Vassilvitskii 2007): the first centre uniformly, each next one with probability proportional to
 // the squared distance to the nearest centre already chosen. It returns k rows of length d.
-// The result depends only on x, k and the state of rng. A nil x, an x without rows, k < 1 and a
-// nil rng are errors (k may exceed the number of rows: rows are then picked more than once).
+// The result depends only on x, k and the state of rng. A nil x, an x without rows, k < 1, a
+// nil rng and a NaN or infinite value in x (named by row and column) are errors (k may exceed the
+// number of rows: rows are then picked more than once).
 func KMeansPlusPlus(x *mat.Dense, k int, rng *rand.Rand) ([][]float64, error) {
 	if x == nil {
 		return nil, errors.New("gmm: k-means++ on a nil data matrix")
@@ -26,6 +27,9 @@ func KMeansPlusPlus(x *mat.Dense, k int, rng *rand.Rand) ([][]float64, error) {
 		return nil, fmt.Errorf("gmm: k-means++ needs k ≥ 1 centres, got %d", k)
 	case rng == nil:
 		return nil, errors.New("gmm: k-means++ needs a random source (nil rng)")
+	}
+	if err := checkFinite(x); err != nil {
+		return nil, err
 	}
 	centers := make([][]float64, 0, k)
 	first := rng.IntN(n)
