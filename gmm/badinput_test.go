@@ -36,6 +36,10 @@ func TestFitRefusesBadInput(t *testing.T) {
 		{"NaN Reg", x, Options{K: 2, Reg: math.NaN()}, "Reg"},
 		{"Inf Reg", x, Options{K: 2, Reg: math.Inf(1)}, "Reg"},
 		{"NaN Tol", x, Options{K: 2, Tol: math.NaN()}, "Tol"},
+		// Negative Tol, MaxIter and NInit were replaced by the defaults without a word.
+		{"negative Tol", x, Options{K: 2, Tol: -1e-3}, "Options.Tol must be ≥ 0 (0: the default 1e-6), got -0.001"},
+		{"negative MaxIter", x, Options{K: 2, MaxIter: -5}, "Options.MaxIter must be ≥ 0 (0: the default 200 EM iterations), got -5"},
+		{"negative NInit", x, Options{K: 2, NInit: -1}, "Options.NInit must be ≥ 0 (0: the default, 1 initialisation), got -1"},
 		{"overflowing data, full", huge, Options{K: 2}, "overflow"},
 		{"overflowing data, diag", huge, Options{K: 2, Cov: Diag}, "overflow"},
 	}

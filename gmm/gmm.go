@@ -49,24 +49,26 @@ func (c CovType) String() string {
 	return fmt.Sprintf("CovType(%d)", int(c))
 }
 
-// Options configure Fit. Zero values select the documented defaults.
+// Options configure Fit. Zero values select the documented defaults; negative values are errors,
+// except for Reg and KMeansIter, where they mean none.
 type Options struct {
 	// K is the number of components (required, ≥ 1).
 	K int
 	// Cov is the covariance structure (default Full).
 	Cov CovType
-	// MaxIter bounds the number of EM iterations per initialisation (default 200).
+	// MaxIter bounds the number of EM iterations per initialisation (0: the default 200; negative:
+	// an error).
 	MaxIter int
 	// Tol stops EM when the change of the mean per-sample log-likelihood between two iterations is
-	// below Tol (default 1e-6).
+	// below Tol (0: the default 1e-6; negative: an error).
 	Tol float64
-	// Reg is added to every covariance diagonal entry after each M-step (default 1e-6, as scikit-learn's
-	// reg_covar). Set a negative value for exactly zero.
+	// Reg is added to every covariance diagonal entry after each M-step (0: the default 1e-6, as
+	// scikit-learn's reg_covar). Set a negative value for exactly zero.
 	Reg float64
 	// Seed seeds the k-means++ initialisation (math/rand/v2 PCG). The same seed gives the same fit.
 	Seed uint64
 	// NInit is the number of initialisations; the fit with the highest log-likelihood is kept
-	// (default 1). Initialisation i uses the stream (Seed, i).
+	// (0: the default 1; negative: an error). Initialisation i uses the stream (Seed, i).
 	NInit int
 	// KMeansIter is the number of Lloyd iterations after k-means++ seeding (default 10; 0 keeps the
 	// default, a negative value uses the seeds directly).
@@ -74,10 +76,10 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.MaxIter <= 0 {
+	if o.MaxIter == 0 {
 		o.MaxIter = 200
 	}
-	if o.Tol <= 0 {
+	if o.Tol == 0 {
 		o.Tol = 1e-6
 	}
 	if o.Reg == 0 {
@@ -85,7 +87,7 @@ func (o Options) withDefaults() Options {
 	} else if o.Reg < 0 {
 		o.Reg = 0
 	}
-	if o.NInit <= 0 {
+	if o.NInit == 0 {
 		o.NInit = 1
 	}
 	if o.KMeansIter == 0 {
@@ -132,7 +134,7 @@ type factors struct {
 //
 // Refused with an error naming the problem: a nil x; K < 1 or K larger than the number of rows;
 // an unknown Cov; a NaN or infinite value in x (the error names its row and column) or in
-// Options.Reg or Options.Tol; data whose magnitudes would overflow float64 in EM (|x| or a
+// Options.Reg or Options.Tol; a negative Options.Tol, MaxIter or NInit; data whose magnitudes would overflow float64 in EM (|x| or a
 // column's range above √(MaxFloat64/(n·d))/4; rescale such data first). A fit that still ends with
 // a non-finite log-likelihood is an error, never a model with NaN parameters, and so is a
 // covariance that EM makes singular (a component on duplicate or collinear rows with too small an
@@ -160,6 +162,16 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 	}
 	if math.IsNaN(opt.Tol) || math.IsInf(opt.Tol, 0) {
 		return nil, fmt.Errorf("gmm: Options.Tol must be finite, got %g", opt.Tol)
+	}
+	// Negative values of these used to be replaced by the defaults without a word.
+	if opt.Tol < 0 {
+		return nil, fmt.Errorf("gmm: Options.Tol must be ≥ 0 (0: the default 1e-6), got %g", opt.Tol)
+	}
+	if opt.MaxIter < 0 {
+		return nil, fmt.Errorf("gmm: Options.MaxIter must be ≥ 0 (0: the default 200 EM iterations), got %d", opt.MaxIter)
+	}
+	if opt.NInit < 0 {
+		return nil, fmt.Errorf("gmm: Options.NInit must be ≥ 0 (0: the default, 1 initialisation), got %d", opt.NInit)
 	}
 	if err := checkMagnitude(x); err != nil {
 		return nil, err
