@@ -14,9 +14,12 @@
 //     parameters: (K−1) weights + K·d means + K·d(d+1)/2 (full) or K·d (diagonal) covariance entries.
 //     Lower BIC is better.
 //
-// EM is initialised with k-means++ seeding (seeded, deterministic) followed by a few Lloyd
-// iterations, as in scikit-learn's default "kmeans" initialisation. A small ridge (Options.Reg) is
-// added to every covariance diagonal to keep it positive definite.
+// EM is initialised like scikit-learn's default "kmeans" initialisation — k-means++ seeding
+// (seeded, deterministic), Lloyd iterations, one-hot responsibilities from the k-means labels —
+// except that Lloyd stops after Options.KMeansIter iterations (default 10) where scikit-learn runs
+// it to convergence (up to 300). A small ridge (Options.Reg) is added to every covariance diagonal
+// to keep it positive definite. A component that ends up with no rows (e.g. K above the number of
+// distinct rows) keeps a weight of order 1e-15/n; its mean and covariance then estimate nothing.
 package gmm
 
 import (
@@ -695,7 +698,9 @@ func SelectK(x *mat.Dense, ks []int, opt Options) (*Model, []float64, error) {
 // DiagParams returns the parameters of a diagonal mixture in the form LogProbGraph expects:
 // means [K·D] and log-variances [K·D] (row-major, component-major) and logits [K] = log π_k.
 // It fails for a full-covariance model and for a model that fails validation (nil, fields of
-// inconsistent lengths, non-finite or non-positive entries).
+// inconsistent lengths, non-finite entries, negative weights, non-positive variances). A zero
+// weight gives the logit −Inf: that component has responsibility 0 and the graph functions' values
+// and gradients stay finite.
 func (m *Model) DiagParams() (means, logvars, logits []float32, err error) {
 	if err := m.validate(); err != nil {
 		return nil, nil, nil, err
