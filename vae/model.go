@@ -131,6 +131,8 @@ func (m *Model) SetTemperature(tau float64) error {
 		return fmt.Errorf("vae: Gumbel-softmax temperature τ = %g is outside [%.5g, %.5g]: τ is held as a float32, where it must be a positive finite normal number (the published schedules use 0.2 … 2; stkit train sets τ from --tau0 and --tau-min)",
 			tau, float64(MinTemperature), float64(MaxTemperature))
 	}
+	m.mu.Lock() // a running inference graph reads τ: never replace it under one
+	defer m.mu.Unlock()
 	return TemperatureVar(m.vaeCtx()).SetValue(tensors.FromScalar(float32(tau)))
 }
 
@@ -140,6 +142,8 @@ func (m *Model) Temperature() float64 {
 	if m == nil || m.Ctx == nil {
 		return math.NaN()
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	v := TemperatureVar(m.vaeCtx()).MustValue()
 	return float64(tensors.MustCopyFlatData[float32](v)[0])
 }
