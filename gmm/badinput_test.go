@@ -27,10 +27,12 @@ func TestFitRefusesBadInput(t *testing.T) {
 	}{
 		{"nil data", nil, Options{K: 2}, "nil"},
 		{"empty data", &mat.Dense{}, Options{K: 1}, "samples"},
-		{"K = 0", x, Options{K: 0}, "K"},
-		{"K < 0", x, Options{K: -3}, "K"},
-		{"K > n", x, Options{K: 61}, "samples"},
-		{"unknown covariance", x, Options{K: 2, Cov: CovType(7)}, "covariance"},
+		// The first three said "K must be ≥ 1" and "need at least K=61 samples", without the
+		// option to change; the fourth "unknown covariance type 7".
+		{"K = 0", x, Options{K: 0}, "Options.K (the number of components) must be ≥ 1, got 0"},
+		{"K < 0", x, Options{K: -3}, "Options.K (the number of components) must be ≥ 1, got -3"},
+		{"K > n", x, Options{K: 61}, "Options.K = 61 components need at least 61 samples (rows of the data), got 60; lower Options.K"},
+		{"unknown covariance", x, Options{K: 2, Cov: CovType(7)}, "unknown Options.Cov 7 (want gmm.Full or gmm.Diag)"},
 		{"NaN data", nan, Options{K: 2}, "row 5 column 1"},
 		{"Inf data", inf, Options{K: 2}, "row 7 column 0"},
 		{"NaN Reg", x, Options{K: 2, Reg: math.NaN()}, "Reg"},

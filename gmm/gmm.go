@@ -149,13 +149,13 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 	}
 	n, _ := x.Dims()
 	if opt.K < 1 {
-		return nil, fmt.Errorf("gmm: K must be ≥ 1, got %d", opt.K)
+		return nil, fmt.Errorf("gmm: Options.K (the number of components) must be ≥ 1, got %d", opt.K)
 	}
 	if n < opt.K {
-		return nil, fmt.Errorf("gmm: need at least K=%d samples, got %d", opt.K, n)
+		return nil, fmt.Errorf("gmm: Options.K = %d components need at least %d samples (rows of the data), got %d; lower Options.K", opt.K, opt.K, n)
 	}
 	if opt.Cov != Full && opt.Cov != Diag {
-		return nil, fmt.Errorf("gmm: unknown covariance type %d", int(opt.Cov))
+		return nil, fmt.Errorf("gmm: unknown Options.Cov %d (want gmm.Full or gmm.Diag)", int(opt.Cov))
 	}
 	if err := checkFinite(x); err != nil {
 		return nil, err
@@ -505,7 +505,7 @@ func (m *Model) validate() error {
 		return fmt.Errorf("gmm: model needs K ≥ 1 and D ≥ 1, has K=%d D=%d", m.K, m.D)
 	}
 	if m.Cov != Full && m.Cov != Diag {
-		return fmt.Errorf("gmm: unknown covariance type %d", int(m.Cov))
+		return fmt.Errorf("gmm: unknown covariance type Model.Cov = %d (want gmm.Full or gmm.Diag)", int(m.Cov))
 	}
 	if len(m.Weights) != m.K {
 		return fmt.Errorf("gmm: model has %d weights for K=%d", len(m.Weights), m.K)
