@@ -483,8 +483,9 @@ func (m *Model) Encode(x []float32) ([]float32, error) {
 }
 
 // checkOutput refuses network outputs out (rows of width w) holding a NaN or infinite value: the
-// input rows x (width d) were finite (checkRows), so the network overflowed float32 on them. The
-// error names the row, the output, and the row's largest input magnitude.
+// input rows x (width d) were finite (checkRows), so the network overflowed float32 on them or
+// holds non-finite weights. The error names the row, the output, and the row's largest input
+// magnitude.
 func checkOutput(out []float32, w int, what string, x []float32, d int) error {
 	for i, v := range out {
 		if f := float64(v); !math.IsNaN(f) && !math.IsInf(f, 0) {
@@ -497,7 +498,7 @@ func checkOutput(out []float32, w int, what string, x []float32, d int) error {
 				big, col = a, j
 			}
 		}
-		return fmt.Errorf("vae: the %s of input row %d include %g: its features (largest |x| = %.4g, column %d) overflow float32 inside the network; the model expects features z-scored with its training mean and std (|x| of order 1)",
+		return fmt.Errorf("vae: the %s of input row %d include %g: the network overflowed float32 on the row (largest |x| = %.4g, column %d; the model expects features z-scored with its training mean and std, |x| of order 1) or its weights are not finite",
 			what, row, v, big, col)
 	}
 	return nil

@@ -1,7 +1,11 @@
 package vae
 
 import (
+	"math"
 	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
@@ -39,4 +43,23 @@ func TestAssignRefusesOverflowingRows(t *testing.T) {
 	if _, err := m.Encode(ok); err != nil {
 		t.Fatal(err)
 	}
+
+	// A model with a NaN weight (not saved by train, which stops on a NaN loss, but a checkpoint
+	// can be edited) gets the same refusal for ordinary rows, which names that possibility.
+	var w *context.Variable
+	for v := range m.Ctx.IterVariables() {
+		if v.Name() == "weights" && v.Scope() == "/vae/qyx/logits/dense" {
+			w = v
+		}
+	}
+	if w == nil {
+		t.Fatal("no q(y|x) logits weights")
+	}
+	vals := tensors.MustCopyFlatData[float32](w.MustValue())
+	vals[0] = float32(math.NaN())
+	if err := w.SetValue(tensors.FromFlatDataAndDimensions(vals, w.Shape().Dimensions...)); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Refused(t, "Assign, NaN weight", func() error { _, _, _, err := m.Assign(ok); return err },
+		"q(y|x) logits of input row 0 include NaN", "largest |x| = 0.4, column 3", "or its weights are not finite")
 }
