@@ -66,6 +66,20 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{"ValFraction 1", model, data, with(func(o *Options) { o.ValFraction = 1 }), "ValFraction"},
 		{"NaN MinDelta", model, data, with(func(o *Options) { o.MinDelta = nan }), "MinDelta"},
 		{"Resume without Checkpoints", model, data, with(func(o *Options) { o.Resume, o.Checkpoints = true, nil }), "Checkpoints"},
+		// Negative values of fields whose 0 selects a default were taken as 0 without a word;
+		// BatchSize 1 was refused as "need at least 2 training rows per batch (batch norm), have 32".
+		{"one training row", model, Data{X: data.X[:6], N: 2, D: 3}, ok,
+			"need at least 2 training rows (batch normalisation), have 1 of the 2 rows after holding out 1 for validation (Options.ValFraction)"},
+		{"negative BatchSize", model, data, with(func(o *Options) { o.BatchSize = -8 }),
+			"Options.BatchSize must be ≥ 2 (batch normalisation needs two rows) or 0 for the default 512, got -8"},
+		{"BatchSize 1", model, data, with(func(o *Options) { o.BatchSize = 1 }), "Options.BatchSize must be ≥ 2 (batch normalisation needs two rows) or 0 for the default 512, got 1"},
+		{"negative learning rate", model, data, with(func(o *Options) { o.LearningRate = -1e-3 }), "Options.LearningRate must be ≥ 0 (0: the default 1e-3), got -0.001"},
+		{"negative Tau0", model, data, with(func(o *Options) { o.Tau0 = -1 }), "Options.Tau0 must be ≥ 0 (0: the default 1), got -1"},
+		{"negative TauMin", model, data, with(func(o *Options) { o.TauMin = -0.5 }), "Options.TauMin must be ≥ 0 (0: the default 0.5), got -0.5"},
+		{"negative TauRate", model, data, with(func(o *Options) { o.TauRate = -0.01 }), "Options.TauRate must be ≥ 0 (0: the default ln2/50; a negative rate would raise τ every epoch), got -0.01"},
+		{"negative EvalEvery", model, data, with(func(o *Options) { o.EvalEvery = -2 }), "Options.EvalEvery must be ≥ 0 (0: the default 1), got -2"},
+		{"negative CheckpointEvery", model, data, with(func(o *Options) { o.CheckpointEvery = -1 }), "Options.CheckpointEvery must be ≥ 0 (0: only at the end), got -1"},
+		{"negative MinDelta", model, data, with(func(o *Options) { o.MinDelta = -0.1 }), "Options.MinDelta must be ≥ 0 (0: any decrease is an improvement), got -0.1"},
 	}
 	before, _, _, err := model.Assign(data.X)
 	if err != nil {

@@ -56,3 +56,26 @@ func TestScheduleEpochNumbering(t *testing.T) {
 		t.Errorf("last epoch: Epoch %d LR %.6g; want 2 and LearningRate(2, 3, …) > 1e-3", last.Epoch, last.LR)
 	}
 }
+
+// The documented meanings of 0 and of negative values in Options: 0 selects a default; a negative
+// ClipValue, ValFraction, BNBatches or Patience means none/off and passes Validate; a Tau0 below
+// 0.5 with TauMin left 0 trains at τ = 0.5 from the first epoch.
+func TestOptionsZeroAndNegative(t *testing.T) {
+	o := Options{Epochs: 1, ClipValue: -1, ValFraction: -1, BNBatches: -1, Patience: -1}
+	if err := o.Validate(); err != nil {
+		t.Fatalf("documented negatives refused: %v", err)
+	}
+	d := Options{Epochs: 1}.withDefaults()
+	if d.BatchSize != 512 || d.LearningRate != 1e-3 || d.ClipValue != 20 || d.Tau0 != 1 || d.TauMin != 0.5 ||
+		d.TauRate != DefaultTauRate || d.ValFraction != 0.1 || d.EvalEvery != 1 || d.BNBatches != DefaultBNBatches {
+		t.Errorf("defaults %+v differ from the documented ones", d)
+	}
+	n := o.withDefaults()
+	if n.ClipValue != -1 || n.ValFraction != 0 || n.BNBatches != -1 {
+		t.Errorf("negatives after defaults: clip %g, val %g, BN batches %d; want -1 (off), 0, -1 (off)", n.ClipValue, n.ValFraction, n.BNBatches)
+	}
+	lo := Options{Epochs: 1, Tau0: 0.3}.withDefaults()
+	if tau := Temperature(0, lo.Tau0, lo.TauMin, lo.TauRate); tau != 0.5 {
+		t.Errorf("Tau0 0.3 with TauMin left 0: first τ %g, documented 0.5", tau)
+	}
+}

@@ -39,44 +39,49 @@ import (
 // DefaultBNBatches is the default Options.BNBatches.
 const DefaultBNBatches = 32
 
-// Options configure Run. Zero values select the documented defaults (facvae/HI settings).
+// Options configure Run. Zero values select the documented defaults (facvae/HI settings). A
+// negative value is an error (Validate) except where a field's doc gives it a meaning.
 type Options struct {
 	// Epochs is the total number of epochs of the run (a resumed run continues up to Epochs).
 	Epochs int
-	// BatchSize is the number of rows per step (default 512). The training rows are reshuffled every
+	// BatchSize is the number of rows per step (0: the default 512; ≥ 2 otherwise, as batch
+	// normalisation needs two rows). The training rows are reshuffled every
 	// epoch and the last incomplete batch is dropped, so every step has the same shape (one compiled
 	// graph); if fewer training rows than BatchSize exist, the batch is all of them.
 	BatchSize int
-	// LearningRate is Adam's initial rate (default 1e-3). LearningRateFinal > 0 enables the facvae
+	// LearningRate is Adam's initial rate (0: the default 1e-3). LearningRateFinal > 0 enables the facvae
 	// decay a·(b+e)^(−1/3), e the 0-based epoch (EpochMetrics.Epoch), from LearningRate at e = 0 to
 	// LearningRateFinal at e = Epochs, i.e. just after the last epoch: the last epoch (e = Epochs−1,
 	// "epoch Epochs/Epochs" in the log) runs at a slightly higher rate (1.0056e-3 for 1e-2 → 1e-3
 	// over 60 epochs). EpochMetrics.LR is the rate of each epoch.
 	LearningRate, LearningRateFinal float64
-	// ClipValue clips every gradient entry to [−ClipValue, ClipValue] before Adam (default 20;
-	// negative disables), as PyTorch's clip_grad_value_.
+	// ClipValue clips every gradient entry to [−ClipValue, ClipValue] before Adam (0: the default
+	// 20; negative disables), as PyTorch's clip_grad_value_.
 	ClipValue float64
 	// Tau0, TauMin and TauRate define the Gumbel temperature τ(e) = max(Tau0·exp(−TauRate·e), TauMin)
-	// of the 0-based epoch e (defaults 1, 0.5, ln2/50): the first epoch runs at Tau0.
+	// of the 0-based epoch e (0 selects the defaults 1, 0.5, ln2/50): the first epoch runs at
+	// max(Tau0, TauMin). A Tau0 below 0.5 with TauMin left 0 therefore trains at 0.5 throughout:
+	// set TauMin too. TauMin ≥ Tau0 gives a constant τ = TauMin.
 	Tau0, TauMin, TauRate float64
 	// Seed drives the train/validation split and the per-epoch shuffling (the model's initial
 	// weights and in-graph noise are seeded by vae.New).
 	Seed int64
-	// ValFraction is the fraction of rows held out for validation (default 0.1; negative for none).
+	// ValFraction is the fraction of rows held out for validation (0: the default 0.1; negative for
+	// none).
 	ValFraction float64
 	// EvalEvery evaluates the validation split every EvalEvery epochs and after the last one
-	// (default 1).
+	// (0: the default 1).
 	EvalEvery int
 	// BNBatches is the number of training batches (the first of the epoch's order, BatchSize rows
 	// each) over which the batch-normalisation statistics are recomputed with
 	// vae.Model.RecomputeBNStats before every validation, before every checkpoint and at the end of
-	// the run (default 32; negative: off, leaving the running averages of the training steps, which
+	// the run (0: the default 32; negative: off, leaving the running averages of the training steps, which
 	// lag far behind the weights in the first epochs: validation losses of ~1e9 against a training
 	// loss of ~100 after one epoch of the default preset). It changes the evaluation-mode statistics
 	// only, never the training trajectory, and is not part of the recorded run configuration.
 	BNBatches int
-	// Patience > 0 enables early stopping: training stops after Patience consecutive evaluations
-	// without a validation-loss improvement larger than MinDelta.
+	// Patience > 0 enables early stopping (0 or negative: none): training stops after Patience
+	// consecutive evaluations without a validation-loss improvement larger than MinDelta (≥ 0).
 	Patience int
 	MinDelta float64
 	// Progress shows a progress bar on ProgressOut (default os.Stderr).
@@ -95,8 +100,8 @@ type Options struct {
 	// Run returns with Result.Stopped set and a nil error. Use it for Ctrl-C.
 	Stop func() bool
 
-	// Checkpoints, if set, receives a checkpoint every CheckpointEvery epochs (0: only at the end)
-	// and at the end of the run (including an early stop).
+	// Checkpoints, if set, receives a checkpoint every CheckpointEvery epochs (0: only at the end;
+	// ≥ 0) and at the end of the run (including an early stop).
 	Checkpoints     *checkpoints.Manager
 	CheckpointEvery int
 	// Resume restores the newest readable checkpoint of Checkpoints before training (a fresh start
@@ -263,9 +268,10 @@ func NewOptimizer(lr, clip float64) optimizers.Interface {
 }
 
 // Validate reports the first option Run refuses: Epochs < 1; a NaN or infinite LearningRate,
-// LearningRateFinal, ClipValue, Tau0, TauMin, TauRate, ValFraction or MinDelta; a negative
-// LearningRateFinal; a ValFraction ≥ 1
-// (no training rows would be left); Resume without Checkpoints.
+// LearningRateFinal, ClipValue, Tau0, TauMin, TauRate, ValFraction or MinDelta; a BatchSize of 1
+// or below 0; a negative LearningRate, LearningRateFinal, Tau0, TauMin, TauRate, EvalEvery,
+// CheckpointEvery or MinDelta (fields whose defaults 0 selects used to take a negative value for
+// 0); a ValFraction ≥ 1 (no training rows would be left); Resume without Checkpoints.
 func (o Options) Validate() error {
 	if o.Epochs < 1 {
 		return fmt.Errorf("train: Epochs must be ≥ 1, got %d", o.Epochs)
@@ -279,8 +285,20 @@ func (o Options) Validate() error {
 			return fmt.Errorf("train: Options.%s must be finite, got %g", f.name, f.v)
 		}
 	}
-	if o.LearningRateFinal < 0 {
-		return fmt.Errorf("train: Options.LearningRateFinal must be ≥ 0 (0: constant rate), got %g", o.LearningRateFinal)
+	if o.BatchSize < 0 || o.BatchSize == 1 {
+		return fmt.Errorf("train: Options.BatchSize must be ≥ 2 (batch normalisation needs two rows) or 0 for the default 512, got %d", o.BatchSize)
+	}
+	for _, f := range []struct {
+		name, zero string
+		v          float64
+	}{{"LearningRate", "the default 1e-3", o.LearningRate}, {"LearningRateFinal", "constant rate", o.LearningRateFinal},
+		{"Tau0", "the default 1", o.Tau0}, {"TauMin", "the default 0.5", o.TauMin},
+		{"TauRate", "the default ln2/50; a negative rate would raise τ every epoch", o.TauRate},
+		{"EvalEvery", "the default 1", float64(o.EvalEvery)}, {"CheckpointEvery", "only at the end", float64(o.CheckpointEvery)},
+		{"MinDelta", "any decrease is an improvement", o.MinDelta}} {
+		if f.v < 0 {
+			return fmt.Errorf("train: Options.%s must be ≥ 0 (0: %s), got %g", f.name, f.zero, f.v)
+		}
 	}
 	if o.ValFraction >= 1 {
 		return fmt.Errorf("train: Options.ValFraction must be < 1 (the rest of the rows train), got %g", o.ValFraction)
@@ -325,7 +343,8 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	nTrain := len(res.TrainIdx)
 	batch := min(opt.BatchSize, nTrain)
 	if batch < 2 {
-		return nil, fmt.Errorf("train: need at least 2 training rows per batch (batch norm), have %d", nTrain)
+		return nil, fmt.Errorf("train: need at least 2 training rows (batch normalisation), have %d of the %d rows after holding out %d for validation (Options.ValFraction)",
+			nTrain, data.N, len(res.ValIdx))
 	}
 	steps := nTrain / batch
 	rc, err := runConfig(cfg, opt, data)
