@@ -2,7 +2,10 @@ package train
 
 import (
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/stkit-org/stkit/vae"
 )
 
 // The documented edge cases of Split and Options.Stop.
@@ -77,5 +80,28 @@ func TestOptionsZeroAndNegative(t *testing.T) {
 	lo := Options{Epochs: 1, Tau0: 0.3}.withDefaults()
 	if tau := Temperature(0, lo.Tau0, lo.TauMin, lo.TauRate); tau != 0.5 {
 		t.Errorf("Tau0 0.3 with TauMin left 0: first τ %g, documented 0.5", tau)
+	}
+}
+
+// TestTemperatureRangeUpFront pins that a Gumbel temperature the model cannot store (float32) is
+// refused by Validate, before any epoch, rather than at the epoch the schedule reaches it.
+func TestTemperatureRangeUpFront(t *testing.T) {
+	for _, c := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{Epochs: 1, TauMin: 1e-40}, "TauMin = 1e-40 is below"},
+		{Options{Epochs: 1, Tau0: 1e39}, "must be at most"},
+		{Options{Epochs: 1, TauMin: 1e39}, "must be at most"},
+	} {
+		err := c.o.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want one containing %q", c.o, err, c.want)
+		}
+	}
+	for _, o := range []Options{{Epochs: 1}, {Epochs: 1, TauMin: 1e-3, Tau0: 5}, {Epochs: 1, TauMin: vae.MinTemperature}} {
+		if err := o.Validate(); err != nil {
+			t.Errorf("%+v refused: %v", o, err)
+		}
 	}
 }

@@ -271,7 +271,8 @@ func NewOptimizer(lr, clip float64) optimizers.Interface {
 // LearningRateFinal, ClipValue, Tau0, TauMin, TauRate, ValFraction or MinDelta; a BatchSize of 1
 // or below 0; a negative LearningRate, LearningRateFinal, Tau0, TauMin, TauRate, EvalEvery,
 // CheckpointEvery or MinDelta (fields whose defaults 0 selects used to take a negative value for
-// 0); a ValFraction ≥ 1 (no training rows would be left); Resume without Checkpoints.
+// 0); a TauMin below vae.MinTemperature or a Tau0 or TauMin above vae.MaxTemperature (τ is
+// stored as a float32); a ValFraction ≥ 1 (no training rows would be left); Resume without Checkpoints.
 func (o Options) Validate() error {
 	if o.Epochs < 1 {
 		return fmt.Errorf("train: Epochs must be ≥ 1, got %d", o.Epochs)
@@ -299,6 +300,15 @@ func (o Options) Validate() error {
 		if f.v < 0 {
 			return fmt.Errorf("train: Options.%s must be ≥ 0 (0: %s), got %g", f.name, f.zero, f.v)
 		}
+	}
+	// τ is stored as a float32 (vae.Model.SetTemperature): a TauMin below float32's smallest
+	// normal value or a Tau0 above its largest would be refused only at the epoch the schedule
+	// reaches it (the first one for Tau0); refuse them here, before any epoch runs.
+	if o.TauMin > 0 && o.TauMin < vae.MinTemperature {
+		return fmt.Errorf("train: Options.TauMin = %g is below %g, the smallest Gumbel temperature the model stores (float32; 0: the default 0.5)", o.TauMin, float64(vae.MinTemperature))
+	}
+	if o.Tau0 > vae.MaxTemperature || o.TauMin > vae.MaxTemperature {
+		return fmt.Errorf("train: Options.Tau0 = %g and TauMin = %g: the Gumbel temperature must be at most %g (float32)", o.Tau0, o.TauMin, float64(vae.MaxTemperature))
 	}
 	if o.ValFraction >= 1 {
 		return fmt.Errorf("train: Options.ValFraction must be < 1 (the rest of the rows train), got %g", o.ValFraction)
