@@ -245,14 +245,8 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 			return err
 		}
 	}
-	var hist []float64
-	for _, e := range res.Epochs {
-		hist = append(hist, e.History...)
-	}
-	if len(hist) > 0 {
-		if err := plotLoss(filepath.Join(dir, "loss.png"), hist, "epochs one after the other (a jump: a new epoch)"); err != nil {
-			return err
-		}
+	if err := plotLoss(filepath.Join(dir, "loss.png"), res.Epochs, "epochs one after the other (a jump: a new epoch)"); err != nil {
+		return err
 	}
 	return WriteJSON(filepath.Join(dir, "metrics.json"), rep)
 }

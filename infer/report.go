@@ -354,8 +354,8 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 	if err := plotMinkowski(filepath.Join(dir, "minkowski.png"), vm, tn, sn); err != nil {
 		return nil, err
 	}
-	if res != nil && len(res.History) > 0 {
-		if err := plotLoss(filepath.Join(dir, "loss.png"), res.History, "summed over the maps at each iteration"); err != nil {
+	if res != nil {
+		if err := plotLoss(filepath.Join(dir, "loss.png"), []*Result{res}, "summed over the maps"); err != nil {
 			return nil, err
 		}
 	}
@@ -576,20 +576,50 @@ func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
 // plotLoss draws the loss after each L-BFGS iteration on a log axis (for
 // several maps optimised one after the other, hist is their summed loss);
 // note, when not "", is a second title line saying how to read it.
-func plotLoss(path string, hist []float64, note string) error {
+// lossPoints returns the loss curve of successive L-BFGS runs (one run, or
+// the epochs and stages of a separation) drawn one after the other: each
+// run's starting loss (InitialLoss) at the iteration count reached before it
+// (0 for the first run: the loss of the starting maps, which the commands'
+// summaries print first) and then its loss after each iteration (History).
+// A run without an iteration adds nothing; NaN starting losses (a run whose
+// initial loss failed) are left out. runs counts the runs with iterations.
+func lossPoints(results []*Result) (it, loss []float64, runs int) {
+	off := 0
+	for _, r := range results {
+		if r == nil || len(r.History) == 0 {
+			continue
+		}
+		runs++
+		if !math.IsNaN(r.InitialLoss) {
+			it = append(it, float64(off))
+			loss = append(loss, r.InitialLoss)
+		}
+		for i, v := range r.History {
+			it = append(it, float64(off+i+1))
+			loss = append(loss, v)
+		}
+		off += len(r.History)
+	}
+	return it, loss, runs
+}
+
+// plotLoss draws loss.png from the results of successive L-BFGS runs
+// (lossPoints): from the loss of the starting maps at iteration 0 to the
+// last iteration's. It writes nothing when no run has an iteration.
+func plotLoss(path string, results []*Result, note string) error {
+	it, loss, runs := lossPoints(results)
+	if runs == 0 {
+		return nil
+	}
 	p := plot.New()
-	p.Title.Text = "loss after each L-BFGS iteration"
+	p.Title.Text = "loss at the start (iteration 0) and after each L-BFGS iteration"
 	if note != "" {
 		p.Title.Text += "\n" + note
 	}
 	p.X.Label.Text = "iteration"
 	p.Y.Label.Text = "loss"
 	p.X.Tick.Marker = plotx.IntTicks{}
-	it := make([]float64, len(hist))
-	for i := range it {
-		it[i] = float64(i + 1)
-	}
-	if err := plotx.AddLines(p, false, "", plotx.XY(it, hist, true)); err != nil {
+	if err := plotx.AddLines(p, false, "", plotx.XY(it, loss, true)); err != nil {
 		return err
 	}
 	setLogScales(p, false, true)

@@ -360,14 +360,8 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 		sm.Stages, sm.Terms, sm.Parts = res.StageSummary, res.Terms, res.Parts
 		sm.Evaluations, sm.Seconds, sm.SecPerEval = res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval()
 		sm.Batch, sm.Pool = res.Batch, res.Pool
-		var hist []float64
-		for _, r := range res.Epochs {
-			hist = append(hist, r.History...)
-		}
-		if len(hist) > 0 {
-			if err := plotLoss(filepath.Join(dir, "loss.png"), hist, "jumps: a new stage or epoch (samples redrawn, σ and bias recomputed)"); err != nil {
-				return nil, err
-			}
+		if err := plotLoss(filepath.Join(dir, "loss.png"), res.Epochs, "jumps: a new stage or epoch (samples redrawn, σ and bias recomputed)"); err != nil {
+			return nil, err
 		}
 	}
 	if err := plotSeparationMaps(filepath.Join(dir, "maps.png"), d, sep, truth); err != nil {

@@ -1,0 +1,60 @@
+package infer
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// quadObjective is Σ (x_i − 1)², a loss L-BFGS lowers step by step.
+type quadObjective struct{}
+
+func (quadObjective) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
+	f, g := 0.0, make([]float64, len(x.Data))
+	for i, v := range x.Data {
+		d := v - 1 + 0.3*math.Sin(float64(i)) // not separable in one step
+		f += d * d * (1 + float64(i%5))
+		g[i] = 2 * d * (1 + float64(i%5))
+	}
+	return f, []float64{f}, g, nil
+}
+
+// The summary of stkit sample/synth prints "loss <InitialLoss> → <Loss>",
+// while loss.png drew History only, which starts after the first iteration
+// (demo component 0: 21.92 in the summary, 11.76 at the left of loss.png).
+// The curve now starts at iteration 0 with the loss of the starting maps.
+func TestLossCurveStartsAtInitialLoss(t *testing.T) {
+	x0 := stlayer.NewMaps(1, 4, 4)
+	for i := range x0.Data {
+		x0.Data[i] = 5 * math.Cos(float64(3*i))
+	}
+	r, err := Minimize(context.Background(), quadObjective{}, x0, SynthConfig{Steps: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.History) == 0 || !(r.InitialLoss > r.History[0]) {
+		t.Fatalf("initial loss %g, history %v: want a first iteration below the start", r.InitialLoss, r.History)
+	}
+	it, loss, runs := lossPoints([]*Result{r})
+	if runs != 1 || len(it) != len(r.History)+1 || it[0] != 0 || loss[0] != r.InitialLoss || it[1] != 1 || loss[1] != r.History[0] ||
+		it[len(it)-1] != float64(r.Iters) || loss[len(loss)-1] != r.History[len(r.History)-1] {
+		t.Errorf("curve %v / %v (%d runs), want (0, %g), (1, %g) … (%d, %g)", it, loss, runs, r.InitialLoss, r.History[0], r.Iters, r.History[len(r.History)-1])
+	}
+
+	// Successive runs (separation epochs): each starts where the previous
+	// ended, a run without iterations adds nothing.
+	a := &Result{InitialLoss: 10, History: []float64{8, 6}}
+	b := &Result{InitialLoss: 9, History: []float64{4}}
+	it, loss, runs = lossPoints([]*Result{a, {InitialLoss: 7}, b, nil})
+	if wi, wl := []float64{0, 1, 2, 2, 3}, []float64{10, 8, 6, 9, 4}; runs != 2 || !slices.Equal(it, wi) || !slices.Equal(loss, wl) {
+		t.Errorf("two runs: %v / %v (%d runs), want %v / %v (2 runs)", it, loss, runs, wi, wl)
+	}
+	// A run whose initial loss failed (NaN) keeps its iterations.
+	it, loss, _ = lossPoints([]*Result{{InitialLoss: math.NaN(), History: []float64{3}}})
+	if !slices.Equal(it, []float64{1}) || !slices.Equal(loss, []float64{3}) {
+		t.Errorf("NaN start: %v / %v, want [1] / [3]", it, loss)
+	}
+}
