@@ -245,7 +245,8 @@ func WriteModelSepReport(dir string, data *stlayer.Maps, res *ModelSepResult, tr
 			return err
 		}
 	}
-	if err := plotLoss(filepath.Join(dir, "loss.png"), res.Epochs, "epochs one after the other (a jump: a new epoch)"); err != nil {
+	_, _, runs := lossPoints(res.Epochs)
+	if err := plotLoss(filepath.Join(dir, "loss.png"), res.Epochs, epochNote(runs, len(res.StoppedEarly), "")); err != nil {
 		return err
 	}
 	return WriteJSON(filepath.Join(dir, "metrics.json"), rep)

@@ -573,9 +573,6 @@ func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
 	return plotx.SaveGrid(path, [][]*plot.Plot{row}, 15*vg.Inch, 4.5*vg.Inch)
 }
 
-// plotLoss draws the loss after each L-BFGS iteration on a log axis (for
-// several maps optimised one after the other, hist is their summed loss);
-// note, when not "", is a second title line saying how to read it.
 // lossPoints returns the loss curve of successive L-BFGS runs (one run, or
 // the epochs and stages of a separation) drawn one after the other: each
 // run's starting loss (InitialLoss) at the iteration count reached before it
@@ -604,8 +601,10 @@ func lossPoints(results []*Result) (it, loss []float64, runs int) {
 }
 
 // plotLoss draws loss.png from the results of successive L-BFGS runs
-// (lossPoints): from the loss of the starting maps at iteration 0 to the
-// last iteration's. It writes nothing when no run has an iteration.
+// (lossPoints) on a log axis: from the loss of the starting maps at
+// iteration 0 to the last iteration's. note, when not "", is a second title
+// line saying how to read it. It writes nothing when no run has an
+// iteration.
 func plotLoss(path string, results []*Result, note string) error {
 	it, loss, runs := lossPoints(results)
 	if runs == 0 {
@@ -624,4 +623,22 @@ func plotLoss(path string, results []*Result, note string) error {
 	}
 	setLogScales(p, false, true)
 	return plotx.Save(path, p, 6.5*vg.Inch, 4.5*vg.Inch)
+}
+
+// epochNote is the second title line of a separation's loss.png: what the
+// curve strings together, from the runs drawn (lossPoints; epochs with
+// iterations) and the stages run. A run of one epoch gets no word about
+// epochs or jumps; why, when not "", says what changes at a new epoch.
+func epochNote(runs, stages int, why string) string {
+	if runs <= 1 {
+		return "one L-BFGS run (1 epoch)"
+	}
+	s := fmt.Sprintf("%d epochs one after the other (a jump: a new epoch", runs)
+	if stages > 1 {
+		s = fmt.Sprintf("%d epochs of %d stages one after the other (a jump: a new stage or epoch", runs, stages)
+	}
+	if why != "" {
+		s += ", " + why
+	}
+	return s + ")"
 }

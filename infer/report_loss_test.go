@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -56,5 +57,30 @@ func TestLossCurveStartsAtInitialLoss(t *testing.T) {
 	it, loss, _ = lossPoints([]*Result{{InitialLoss: math.NaN(), History: []float64{3}}})
 	if !slices.Equal(it, []float64{1}) || !slices.Equal(loss, []float64{3}) {
 		t.Errorf("NaN start: %v / %v, want [1] / [3]", it, loss)
+	}
+}
+
+// The learned-model separation's loss.png said "epochs one after the other
+// (a jump: a new epoch)" for the demo's run of one epoch; the subtitle now
+// follows the runs drawn and the stages run.
+func TestEpochNoteFollowsTheRun(t *testing.T) {
+	for _, c := range []struct {
+		runs, stages int
+		why, want    string
+	}{
+		{1, 1, "", "one L-BFGS run (1 epoch)"},
+		{1, 1, "samples redrawn", "one L-BFGS run (1 epoch)"},
+		{3, 1, "", "3 epochs one after the other (a jump: a new epoch)"},
+		{3, 2, "samples redrawn, σ and bias recomputed", "3 epochs of 2 stages one after the other (a jump: a new stage or epoch, samples redrawn, σ and bias recomputed)"},
+	} {
+		if got := epochNote(c.runs, c.stages, c.why); got != c.want {
+			t.Errorf("epochNote(%d, %d, %q) = %q, want %q", c.runs, c.stages, c.why, got, c.want)
+		}
+	}
+	// The demo's separation: --steps 0,187 in one epoch (the amplitude
+	// stage has no step and no result with iterations).
+	_, _, runs := lossPoints([]*Result{{InitialLoss: 188.5, History: []float64{188, 187.3}}})
+	if got := epochNote(runs, 1, ""); strings.Contains(got, "jump") || strings.Contains(got, "epochs") {
+		t.Errorf("one epoch: subtitle %q speaks of epochs or jumps", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -360,7 +361,14 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 		sm.Stages, sm.Terms, sm.Parts = res.StageSummary, res.Terms, res.Parts
 		sm.Evaluations, sm.Seconds, sm.SecPerEval = res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval()
 		sm.Batch, sm.Pool = res.Batch, res.Pool
-		if err := plotLoss(filepath.Join(dir, "loss.png"), res.Epochs, "jumps: a new stage or epoch (samples redrawn, σ and bias recomputed)"); err != nil {
+		_, _, runs := lossPoints(res.Epochs)
+		stages := 0 // the stages run (Summary also lists the skipped ones)
+		for _, s := range res.StageSummary {
+			if !strings.Contains(s, ": skipped") {
+				stages++
+			}
+		}
+		if err := plotLoss(filepath.Join(dir, "loss.png"), res.Epochs, epochNote(runs, stages, "samples redrawn, σ and bias recomputed")); err != nil {
 			return nil, err
 		}
 	}
