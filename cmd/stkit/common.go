@@ -654,3 +654,64 @@ func readError(err error) error {
 	}
 	return asBadInput(err)
 }
+
+// float32Margin is how far below float32's largest magnitude (3.4028235e38)
+// the expected largest |pixel| of a synthesis must stay for a float32
+// output: syntheses can exceed their target's extremes a little, and a
+// float32 write of a value beyond the range is refused only after the whole
+// optimisation (work lost), so float32 is refused up front unless
+// float32Margin × the expected largest |pixel| fits (checkFloat32Range's
+// message says "half": keep them in step).
+const float32Margin = 2
+
+// checkDType checks the --dtype of a maps output: float32 or float64.
+func checkDType(dtype string) error {
+	if dtype != "float32" && dtype != "float64" {
+		return badInputf("--dtype %q: the maps are written as float32 (the default) or float64", dtype)
+	}
+	return nil
+}
+
+// checkFloat32Range refuses a float32 output (dtype) before any work when
+// float32Margin × largest, the expected largest |pixel| of the maps (what
+// says where it comes from, e.g. "the target's largest |pixel| is 2e+38
+// (map 0 at row 3, …)"), exceeds float32's range; src names the input (the
+// target file, the model folder). A non-finite largest passes (the input
+// checks refuse such maps).
+func checkFloat32Range(dtype, src, what string, largest float64) error {
+	if dtype != "float32" || math.IsNaN(largest) || math.IsInf(largest, 0) || float32Margin*largest <= math.MaxFloat32 {
+		return nil
+	}
+	return badInputf("%s: the maps would be written as float32 (--dtype float32, the default), which holds magnitudes up to 3.4028235e+38, and %s; "+
+		"syntheses can go a little beyond it, so float32 needs it within half of float32's range (%.4g); refused before the optimisation rather than at the write. "+
+		"Give --dtype float64, or rescale the data (e.g. change units)", src, what, math.MaxFloat32/float32Margin)
+}
+
+// float32WriteError is the error of writing maps as dtype: when float32
+// could not hold them (a pixel beyond ±3.4028235e38, which the up-front
+// checkFloat32Range let through), it adds that --dtype float64 writes them.
+func float32WriteError(dtype string, m *stlayer.Maps, err error) error {
+	if dtype == "float32" {
+		for _, v := range m.Data {
+			if math.IsInf(float64(float32(v)), 0) && !math.IsInf(v, 0) {
+				return fmt.Errorf("%w; the syntheses went beyond float32's range although the up-front check expected them within half of it: run again with --dtype float64", err)
+			}
+		}
+	}
+	return err
+}
+
+// largestPixel returns the largest finite |pixel| of m and where it is
+// (pixelAt; "" for none).
+func largestPixel(m *stlayer.Maps) (float64, string) {
+	best, at := 0.0, -1
+	for i, v := range m.Data {
+		if a := math.Abs(v); !math.IsInf(a, 0) && a > best {
+			best, at = a, i
+		}
+	}
+	if at < 0 {
+		return 0, ""
+	}
+	return best, pixelAt(m, at)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strconv"
 
@@ -44,7 +45,8 @@ the samples' statistics under the model next to that of the training
 patches, and the sampling noise of the spectrum comparison: the same
 comparison for as many real training patches against the others).
 
-Output OUT: [N, size, size] float32 (.npy, .npz or .fits by the extension).
+Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
+.npz or .fits by the extension).
 Ctrl-C (or an error during the optimisation) writes the maps worked on: the
 maps finished and the one running (unfinished; one L-BFGS per map, in
 sequence), not the maps not started, and says which. Exit status 1; a second
@@ -53,7 +55,8 @@ Ctrl-C quits at once without writing them.`)
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
 	n := fs.Int("n", 1, "number of maps")
-	out := fs.String("o", "", "output [N, size, size] float32: .npy, .npz or .fits (required)")
+	out := fs.String("o", "", "output [N, size, size] (float32 unless --dtype): .npy, .npz or .fits (required)")
+	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × (|mean| + 10 std) of the component's training pixels exceeds its range, 3.4e38")
 	size := fs.Int("size", 0, "map side in pixels (default: the patch size)")
 	stride := fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	draw := fs.String("draw", "decoded", "target statistics: decoded, mean or noise")
@@ -102,7 +105,7 @@ Ctrl-C quits at once without writing them.`)
 	default:
 		return badInputf("unknown --init %q (want grf or white)", *initKind)
 	}
-	for _, c := range []error{checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0), checkMin("max-patches", *maxPatches, 0)} {
+	for _, c := range []error{checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0), checkMin("max-patches", *maxPatches, 0), checkDType(*dtype)} {
 		if c != nil {
 			return c
 		}
@@ -123,8 +126,17 @@ Ctrl-C quits at once without writing them.`)
 	if err != nil {
 		return modelError(err)
 	}
-	if _, err := ms.Component(*comp); err != nil {
+	cm, err := ms.Component(*comp)
+	if err != nil {
 		return modelError(err)
+	}
+	// The model records no pixel extremes: |mean| + 10 std of the
+	// component's training pixels stands for the samples' largest |pixel|.
+	if mu, sd := cm.PixelMoments[0], cm.PixelMoments[1]; sd >= 0 {
+		if err := checkFloat32Range(*dtype, pos[0], fmt.Sprintf("the training pixels of component %d have mean %.4g and std %.4g, so the samples' largest |pixel| is about |mean| + 10 std = %.4g",
+			*comp, mu, sd, math.Abs(mu)+10*sd), math.Abs(mu)+10*sd); err != nil {
+			return err
+		}
 	}
 	p := ms.Manifest.PatchSize
 	if opt.Size == 0 {
@@ -206,8 +218,8 @@ Ctrl-C quits at once without writing them.`)
 	}
 	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s, --steps %d, --seed %d)",
 		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, opt.Steps, *seed))
-	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true, Cards: hist}); werr != nil {
-		return werr
+	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
+		return float32WriteError(*dtype, maps, werr)
 	}
 	over := " (sum over maps)"
 	if nw < opt.N {

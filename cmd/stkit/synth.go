@@ -57,7 +57,8 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
 	fs.Lookup("synthesis").Usage += " (default here: on for scov and wst; --synthesis=false for the raw coefficients)"
 	fs.Lookup("iso").Usage += " (default here: on with the scov and wst synthesis vectors; --iso=false for the anisotropic one)"
-	out := fs.String("o", "", "output [K, M, N] float32: .npy, .npz or .fits (required)")
+	out := fs.String("o", "", "output [K, M, N] (float32 unless --dtype): .npy, .npz or .fits (required)")
+	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × the target's largest |pixel| exceeds its range, 3.4e38")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same bytes)")
@@ -118,7 +119,7 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 		}
 	}
 	for _, c := range []error{checkMin("steps", *steps, 1), checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0),
-		checkFinite("ps", *psWeight, true), checkFinite("hist", *histWeight, true)} {
+		checkFinite("ps", *psWeight, true), checkFinite("hist", *histWeight, true), checkDType(*dtype)} {
 		if c != nil {
 			return c
 		}
@@ -164,6 +165,11 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	}
 	if err := validateJ(pos[0], target, spec.J, jGiven, jRule); err != nil {
 		return err
+	}
+	if big, at := largestPixel(target); big > 0 {
+		if err := checkFloat32Range(*dtype, pos[0], fmt.Sprintf("the target's largest |pixel| is %.4g (%s)", big, at), big); err != nil {
+			return err
+		}
 	}
 	ch, err := chooseEngine(g)
 	if err != nil {
@@ -268,8 +274,8 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	cards := append(unitCards(targetCards), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept.",
 		plural(maps.B, "map"), of, spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
-	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: "float32", Batch: true, Cards: cards}); werr != nil {
-		return werr
+	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
+		return float32WriteError(*dtype, maps, werr)
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
 		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
