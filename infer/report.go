@@ -548,6 +548,26 @@ func histogramSegments(x []float64, lo, hi float64, nb int) plotx.Segments {
 	return segs
 }
 
+// mfBand returns the ±2σ band of Minkowski functional f (0: V0, 1: V1, 2:
+// V2) about the target mean, clipped to the functional's admissible range:
+// V0, an area fraction, in [0, 1]; V1, a boundary length, ≥ 0; V2 (Euler
+// characteristic) is not clipped. Far in the tails a spread of one map's
+// functional larger than its mean put the band below 0 (V0, V1) or, at
+// low thresholds, above 1 (V0).
+func mfBand(f int, mean, spread []float64) (lo, hi []float64) {
+	lo, hi = make([]float64, len(mean)), make([]float64, len(mean))
+	for t := range mean {
+		lo[t], hi[t] = mean[t]-2*spread[t], mean[t]+2*spread[t]
+		switch f {
+		case 0:
+			lo[t], hi[t] = min(max(lo[t], 0), 1), min(max(hi[t], 0), 1)
+		case 1:
+			lo[t], hi[t] = max(lo[t], 0), max(hi[t], 0)
+		}
+	}
+	return lo, hi
+}
+
 func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
 	names := []string{"V0: area fraction above ν", "V1: boundary length / 4 (per pixel)", "V2: Euler characteristic (per pixel)"}
 	row := make([]*plot.Plot, 3)
@@ -560,10 +580,7 @@ func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
 			return err
 		}
 		if len(vm.MFSpread) == 3 && len(vm.MFSpread[f]) == len(vm.MFNu) {
-			lo, hi := make([]float64, len(vm.MFNu)), make([]float64, len(vm.MFNu))
-			for t := range lo {
-				lo[t], hi[t] = vm.MFTarget[f][t]-2*vm.MFSpread[f][t], vm.MFTarget[f][t]+2*vm.MFSpread[f][t]
-			}
+			lo, hi := mfBand(f, vm.MFTarget[f], vm.MFSpread[f])
 			if err := addBand(p, "± 2σ of one map", plotx.XY(vm.MFNu, lo, false), plotx.XY(vm.MFNu, hi, false)); err != nil {
 				return err
 			}

@@ -84,3 +84,38 @@ func TestEpochNoteFollowsTheRun(t *testing.T) {
 		t.Errorf("one epoch: subtitle %q speaks of epochs or jumps", got)
 	}
 }
+
+// The ±2σ bands of minkowski.png went past the physical limits (demo: V0
+// above 1 at low thresholds and below 0 at high ones, V1 below 0): they are
+// clipped to V0 ∈ [0, 1] and V1 ≥ 0; V2 can have either sign.
+func TestMinkowskiBandClipped(t *testing.T) {
+	mean := []float64{0.97, 0.5, 0.02}
+	spread := []float64{0.05, 0.1, 0.04}
+	lo, hi := mfBand(0, mean, spread)
+	if want := []float64{0.87, 0.3, 0}; !floatsClose(lo, want) {
+		t.Errorf("V0 band low %v, want %v", lo, want)
+	}
+	if want := []float64{1, 0.7, 0.1}; !floatsClose(hi, want) {
+		t.Errorf("V0 band high %v, want %v", hi, want)
+	}
+	lo, hi = mfBand(1, []float64{0.01, 0.2}, []float64{0.02, 0.05})
+	if !floatsClose(lo, []float64{0, 0.1}) || !floatsClose(hi, []float64{0.05, 0.3}) {
+		t.Errorf("V1 band %v … %v, want [0 0.1] … [0.05 0.3]", lo, hi)
+	}
+	lo, hi = mfBand(2, []float64{-0.01, 0.01}, []float64{0.01, 0.02})
+	if !floatsClose(lo, []float64{-0.03, -0.03}) || !floatsClose(hi, []float64{0.01, 0.05}) {
+		t.Errorf("V2 band %v … %v, want [-0.03 -0.03] … [0.01 0.05] (not clipped)", lo, hi)
+	}
+}
+
+func floatsClose(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-12 {
+			return false
+		}
+	}
+	return true
+}
