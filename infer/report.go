@@ -495,6 +495,7 @@ func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string) err
 	p := plot.New()
 	p.Title.Text = "pixel histogram"
 	p.X.Label.Text = "pixel value"
+	p.X.Tick.Marker = plotx.LinearTicks{}
 	p.Y.Label.Text = "probability density"
 	lo, hi := plotx.Range(append(append([]float64(nil), target.Data...), synth.Data...), 0)
 	const nb = 60

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -132,4 +133,43 @@ func decodePNG(t *testing.T, c *vgimg.Canvas) image.Image {
 		t.Fatal(err)
 	}
 	return im
+}
+
+// A log axis over [5e-5, 0.5] (histogram.png of stkit demo's lognormal
+// sample) read "1e-4", "0.001", "0.01", "0.1": one form now.
+func TestLogTicksOneLabelForm(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{5e-5, 0.5, "1e-4 1e-3 1e-2 1e-1"},
+		{1e-3, 1e3, "0.001 0.01 0.1 1 10 100 1000"}, // all plain: unchanged
+		{1e-7, 1e-4, "1e-7 1e-6 1e-5 1e-4"},
+		{2e-4, 3e-3, "2e-4 5e-4 1e-3 2e-3"},
+	} {
+		_, labels := labelled(LogTicks{}.Ticks(c.lo, c.hi))
+		if got := strings.Join(labels, " "); got != c.want {
+			t.Errorf("[%g, %g]: labels %q, want %q", c.lo, c.hi, got, c.want)
+		}
+	}
+}
+
+// The pixel axis of histogram.png had gonum's default labels 0, 9, 18 on
+// [−0.9, 19.7]; LinearTicks labels round multiples.
+func TestLinearTicksRound(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{-0.9, 19.7, "0 5 10 15"},
+		{-2.6, 2.4, "-2 -1 0 1 2"},
+		{0.02, 0.37, "0.1 0.2 0.3"},
+		{-3e4, 2e4, "-3e4 -2e4 -1e4 0 1e4 2e4"},
+		{0.9, 1.1, "0.9 0.95 1 1.05 1.1"},
+	} {
+		_, labels := labelled(LinearTicks{}.Ticks(c.lo, c.hi))
+		if got := strings.Join(labels, " "); got != c.want {
+			t.Errorf("[%g, %g]: labels %q, want %q", c.lo, c.hi, got, c.want)
+		}
+	}
 }

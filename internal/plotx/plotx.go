@@ -702,7 +702,7 @@ func RefLine(p *plot.Plot, x0, x1, y float64) error {
 // 5 × 10^k when it spans less, every 1…9 × 10^k when that gives fewer than
 // two, and the linear ticks of plot.DefaultTicks on a range too short for
 // those or, within a decade, when those labels cover less than half of it
-// (in log). Labels are FormatTick's.
+// (in log). Labels are FormatTick's, all in one form (SameFormLabels).
 type LogTicks struct{}
 
 // Ticks implements plot.Ticker. min and max must be > 0.
@@ -745,7 +745,7 @@ func (LogTicks) Ticks(min, max float64) []plot.Tick {
 				ticks = append(ticks, t)
 			}
 		}
-		return ticks
+		return SameFormLabels(ticks)
 	}
 	var ticks []plot.Tick
 	for _, v := range labelled {
@@ -760,7 +760,7 @@ func (LogTicks) Ticks(min, max float64) []plot.Tick {
 			}
 		}
 	}
-	return ticks
+	return SameFormLabels(ticks)
 }
 
 func containsClose(s []float64, v float64) bool {
@@ -783,13 +783,7 @@ func FormatTick(v float64) string {
 	if a >= 1e-3 && a < 1e4 {
 		return trimFloat(fmt.Sprintf("%.4g", v))
 	}
-	e := int(math.Floor(math.Log10(a)))
-	m := v / math.Pow(10, float64(e))
-	if math.Abs(m) >= 9.9995 { // rounding up to the next decade
-		m /= 10
-		e++
-	}
-	return fmt.Sprintf("%se%d", trimFloat(fmt.Sprintf("%.3g", m)), e)
+	return expLabel(v)
 }
 
 // trimFloat removes an exponent-free decimal's trailing zeros ("2.500" → "2.5").
@@ -833,14 +827,25 @@ func (IntTicks) Ticks(min, max float64) []plot.Tick {
 }
 
 // RatioTicks is a plot.Ticker for linear axes of a ratio (synthesis / target):
-// labels at multiples of a round step (1, 2, 2.5 or 5 × 10^k, the smallest
-// giving at most six intervals), unlabelled ticks half-way between them,
-// and always a label at 1 when 1 is in range (a labelled multiple closer to
-// it than half a step then loses its label). Labels are FormatTick's.
+// LinearTicks, and always a label at 1 when 1 is in range (a labelled
+// multiple closer to it than half a step then loses its label).
 type RatioTicks struct{}
 
 // Ticks implements plot.Ticker.
-func (RatioTicks) Ticks(min, max float64) []plot.Tick {
+func (RatioTicks) Ticks(min, max float64) []plot.Tick { return roundTicks(min, max, true) }
+
+// LinearTicks is a plot.Ticker for linear axes of a physical value (pixel
+// values of a histogram): labels at multiples of a round step (1, 2, 2.5 or
+// 5 × 10^k, the smallest giving at most six intervals) and unlabelled ticks
+// half-way between them; gonum's default put labels at 0, 9, 18 on a range
+// [−0.9, 19.7]. Labels are FormatTick's, all in one form (SameFormLabels).
+type LinearTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (LinearTicks) Ticks(min, max float64) []plot.Tick { return roundTicks(min, max, false) }
+
+// roundTicks is LinearTicks, with a label at 1 when one (RatioTicks).
+func roundTicks(min, max float64, one bool) []plot.Tick {
 	if math.IsNaN(min) || math.IsNaN(max) || math.IsInf(min, 0) || math.IsInf(max, 0) || max < min {
 		return nil
 	}
@@ -856,10 +861,13 @@ func (RatioTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	eps := 1e-9 * step
-	one := min <= 1+eps && max >= 1-eps
+	one = one && min <= 1+eps && max >= 1-eps
 	var ticks []plot.Tick
 	for i := math.Ceil((min - eps) / (step / 2)); i*step/2 <= max+eps; i++ {
 		v := i * step / 2
+		if math.Abs(v) <= eps {
+			v = 0 // not −0 or 1e-17 from the multiplication
+		}
 		if one && math.Abs(v-1) <= eps {
 			continue // labelled below
 		}
@@ -872,7 +880,46 @@ func (RatioTicks) Ticks(min, max float64) []plot.Tick {
 	if one {
 		ticks = append(ticks, plot.Tick{Value: 1, Label: "1"})
 	}
+	return SameFormLabels(ticks)
+}
+
+// SameFormLabels rewrites the labels of ticks in mantissa-exponent form
+// ("1e-3", "5e-4") when FormatTick wrote some of them that way and others
+// as plain decimals: a log axis over [5e-5, 0.5] read "1e-4", "0.001",
+// "0.01", "0.1". A label of 0 stays "0". Ticks whose labels are all of one
+// form are returned as they are.
+func SameFormLabels(ticks []plot.Tick) []plot.Tick {
+	plain, exp := false, false
+	for _, t := range ticks {
+		if t.Label == "" || t.Value == 0 {
+			continue
+		}
+		if strings.Contains(t.Label, "e") {
+			exp = true
+		} else {
+			plain = true
+		}
+	}
+	if !plain || !exp {
+		return ticks
+	}
+	for i, t := range ticks {
+		if t.Label != "" && t.Value != 0 && !strings.Contains(t.Label, "e") {
+			ticks[i].Label = expLabel(t.Value)
+		}
+	}
 	return ticks
+}
+
+// expLabel formats v as mantissa and exponent ("1e-3", "2.5e2", "1e0").
+func expLabel(v float64) string {
+	e := int(math.Floor(math.Log10(math.Abs(v))))
+	m := v / math.Pow(10, float64(e))
+	if math.Abs(m) >= 9.9995 { // rounding up to the next decade
+		m /= 10
+		e++
+	}
+	return fmt.Sprintf("%se%d", trimFloat(fmt.Sprintf("%.3g", m)), e)
 }
 
 // SetLog switches the chosen axes of p to log scales with LogTicks, once its

@@ -33,7 +33,7 @@ func TestLogTicksLabelAtLeastTwo(t *testing.T) {
 		want   []string // labels expected among the ticks ("" entries: don't care)
 	}{
 		{1e-5, 1.2e-4, []string{"2e-5", "5e-5", "1e-4"}},
-		{1, 1e6, []string{"1", "100", "1e4", "1e6"}},
+		{1, 1e6, []string{"1e0", "1e2", "1e4", "1e6"}}, // one form (SameFormLabels)
 		{0.15, 0.29, nil},
 		{2.1e-3, 2.4e-3, nil},
 		{0.3, 0.95, []string{"0.5"}},
