@@ -101,7 +101,9 @@ type PatchConfig struct {
 	// SkipConstant keep: a source with at least MaxPerSource usable patches
 	// gives exactly MaxPerSource.
 	MaxPerSource int
-	// SkipNaN skips patches with non-finite pixels (counted) instead of failing.
+	// SkipNaN skips patches with non-finite pixels or pixels holding
+	// HEALPix's UNSEEN value −1.6375e30 (missing data, see IsUnseen),
+	// counted in PatchSet.Skipped, instead of failing.
 	SkipNaN bool
 	// SkipConstant skips patches whose pixels are all equal (counted in
 	// PatchSet.Constant): masked or saturated regions, whose self-normalised
@@ -128,7 +130,7 @@ type PatchSet struct {
 	Size    int
 	Patches []Patch
 	Data    []float64 // len(Patches)·Size² row-major
-	Skipped int       // patches skipped for non-finite pixels (all of a source's, before PatchConfig.MaxPerSource)
+	Skipped int       // patches skipped for non-finite or UNSEEN pixels (PatchConfig.SkipNaN; all of a source's, before PatchConfig.MaxPerSource)
 	// Constant counts the patches skipped as constant (PatchConfig.SkipConstant).
 	Constant int
 }
@@ -219,16 +221,20 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 			}
 		}
 		// cut fills buf with patch p (rotated and flipped) and reports
-		// whether its pixels are finite.
+		// whether its pixels are finite and none is HEALPix's UNSEEN value
+		// (missing data); nonFinite and unseen say which it holds.
 		buf := make([]float64, s*s)
+		var nonFinite, unseen bool
 		cut := func(p Patch) bool {
 			mp := m.Map(p.Map)
-			finite := true
+			nonFinite, unseen = false, false
 			for i := 0; i < s; i++ {
 				for j := 0; j < s; j++ {
 					v := mp[(p.Row+i)*m.N+p.Col+j]
 					if math.IsNaN(v) || math.IsInf(v, 0) {
-						finite = false
+						nonFinite = true
+					} else if IsUnseen(v) {
+						unseen = true
 					}
 					// rotation by p.Rot quarter turns, then flip of columns
 					ii, jj := i, j
@@ -241,7 +247,7 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 					buf[ii*s+jj] = v
 				}
 			}
-			return finite
+			return !nonFinite && !unseen
 		}
 		// The patches that the skip options drop are dropped before
 		// MaxPerSource draws its subset, so that the subset holds
@@ -276,7 +282,15 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 		}
 		for _, p := range cand {
 			if !cut(p) {
-				return nil, fmt.Errorf("%s: patch at map %d, row %d, column %d has non-finite pixels (use the skip option to drop such patches)", src.Name, p.Map, p.Row, p.Col)
+				var what []string
+				if nonFinite {
+					what = append(what, "non-finite pixels")
+				}
+				if unseen {
+					what = append(what, "pixels holding HEALPix's UNSEEN value -1.6375e30 (missing data)")
+				}
+				return nil, fmt.Errorf("%s: patch at map %d, row %d, column %d has %s (set PatchConfig.SkipNaN to drop such patches)",
+					src.Name, p.Map, p.Row, p.Col, strings.Join(what, " and "))
 			}
 			if win != nil {
 				mean := 0.0

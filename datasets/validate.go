@@ -8,18 +8,101 @@ import (
 )
 
 // ValidationError reports maps that cannot be used: wrong shape for the
-// requested number of scales, non-finite pixels, an array that is not a map.
-// Path names the file when the maps came from one.
+// requested number of scales, non-finite pixels, pixels holding HEALPix's
+// UNSEEN value, an array that is not a map. Path names the file when the
+// maps came from one.
 type ValidationError struct {
 	Path string
 	Msg  string
+	// Unseen is the number of pixels holding HEALPix's UNSEEN value when
+	// the maps are refused for them (CheckUnseen), else 0.
+	Unseen int
+	// Hint, when not empty, says what to do; Error prints it after Msg.
+	// CheckUnseen sets it, so that a program can replace it with advice in
+	// its own terms (its flags) and keep Msg.
+	Hint string
 }
 
 func (e *ValidationError) Error() string {
+	s := "datasets: " + e.Msg
 	if e.Path != "" {
-		return "datasets: " + e.Path + ": " + e.Msg
+		s = "datasets: " + e.Path + ": " + e.Msg
 	}
-	return "datasets: " + e.Msg
+	if e.Hint != "" {
+		s += ". " + e.Hint
+	}
+	return s
+}
+
+// Unseen is HEALPix's UNSEEN value (healpy.UNSEEN), which marks missing
+// pixels in HEALPix maps (Planck's among them) and in the flat patches
+// projected from them (healpy.gnomview, reproject keep it). It is finite, so
+// that without a check the statistics would take it for a value (means of
+// −3·10²⁶ and variances of 10⁵⁶ on a map with a few such pixels).
+const Unseen = -1.6375e30
+
+// IsUnseen reports whether x is Unseen with healpy's tolerance (mask_bad:
+// |x − UNSEEN| ≤ 1e-8 + 1e-5·|UNSEEN|), so that the value rounded to float32
+// (a BITPIX −32 image, a float32 .npy) is caught too.
+func IsUnseen(x float64) bool { return math.Abs(x-Unseen) <= 1e-8+1e-5*math.Abs(Unseen) }
+
+// CountUnseen returns how many pixels of m hold HEALPix's UNSEEN value
+// (IsUnseen) and the flat index in m.Data of the first (−1 for none).
+func CountUnseen(m *stlayer.Maps) (n, first int) {
+	first = -1
+	if m == nil {
+		return 0, first
+	}
+	for i, x := range m.Data {
+		if IsUnseen(x) {
+			if n == 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	return n, first
+}
+
+// unseenHint is what CheckUnseen's error (ValidationError.Hint) tells to do.
+const unseenHint = "Fill them first (e.g. by inpainting) or cut out a region without them; " +
+	"CutPatches with PatchConfig.SkipNaN leaves out the patches that hold them"
+
+// CheckUnseen refuses maps that hold HEALPix's UNSEEN value (IsUnseen) with
+// a *ValidationError whose Unseen is their number: "3 pixels of 16384 hold
+// -1.6375e30, HEALPix's UNSEEN value for missing data (first: map 0 at row
+// 5, column 7; indices count from 0 as in numpy, FITS pixel x=8, y=6); the
+// statistics would take them for values", then the Hint (fill them or cut
+// out a region without them; CutPatches with SkipNaN leaves out the patches
+// that hold them). ValidateMaps calls it; nil maps pass (ValidateMaps
+// refuses them).
+func CheckUnseen(m *stlayer.Maps) error {
+	n, first := CountUnseen(m)
+	if n == 0 {
+		return nil
+	}
+	verb := "hold"
+	if n == 1 {
+		verb = "holds"
+	}
+	return &ValidationError{
+		Msg: fmt.Sprintf("%d pixel%s of %d %s -1.6375e30, HEALPix's UNSEEN value for missing data (first: %s); the statistics would take them for values",
+			n, plural(n), len(m.Data), verb, pixelAt(m, first)),
+		Unseen: n,
+		Hint:   unseenHint,
+	}
+}
+
+// pixelAt names pixel i (flat index) of a batch: "map 0 at row 12, column 5;
+// indices count from 0 as in numpy, FITS pixel x=6, y=13", with the FITS
+// plane for a batch of several maps.
+func pixelAt(m *stlayer.Maps, i int) string {
+	b, r, c := i/(m.M*m.N), i/m.N%m.M, i%m.N
+	fits := fmt.Sprintf("x=%d, y=%d", c+1, r+1)
+	if m.B > 1 {
+		fits += fmt.Sprintf(" of plane %d", b+1)
+	}
+	return fmt.Sprintf("map %d at row %d, column %d; indices count from 0 as in numpy, FITS pixel %s", b, r, c, fits)
 }
 
 // maxJ bounds the number of scales ValidateMaps accepts (2^30 pixels a side).
@@ -28,11 +111,13 @@ const maxJ = 30
 // ValidateMaps checks that a batch of maps can go through an operator with J
 // dyadic scales (j = 0 … J−1): B ≥ 1; len(Data) = B·M·N; M, N ≥ 2 (no empty,
 // 1-pixel or 1-D maps); M and N divisible by 2^J and min(M, N) > 2^J, i.e.
-// both at least 2^(J+1); every pixel finite. J = 0 only asks for 2×2 maps or
-// larger. The error (a *ValidationError) says what is wrong, e.g. "J=7 needs
-// maps of at least 256×256 pixels divisible by 128; got 100×100" or "3
-// non-finite pixels (first: NaN in map 0 at row 12, column 5); …" (0-based,
-// with the FITS pixel and what to do).
+// both at least 2^(J+1); every pixel finite and none holding HEALPix's
+// UNSEEN value −1.6375e30 (missing data, see CheckUnseen). J = 0 only asks
+// for 2×2 maps or larger. The error (a *ValidationError) says what is wrong,
+// e.g. "J=7 needs maps of at least 256×256 pixels divisible by 128; got
+// 100×100" or "3 non-finite pixels (first: NaN in map 0 at row 12, column
+// 5); …" (0-based, with the FITS pixel and what to do); for UNSEEN pixels
+// it is CheckUnseen's.
 func ValidateMaps(m *stlayer.Maps, J int) error {
 	fail := func(format string, a ...any) error { return &ValidationError{Msg: fmt.Sprintf(format, a...)} }
 	if m == nil {
@@ -81,7 +166,7 @@ func ValidateMaps(m *stlayer.Maps, J int) error {
 			"The maps must be finite: fill or cut out masked (NaN) regions first, e.g. with np.nan_to_num or by inpainting",
 			bad, plural(bad), x, b, r, c, fits)
 	}
-	return nil
+	return CheckUnseen(m)
 }
 
 func plural(n int) string {

@@ -79,42 +79,30 @@ func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
 	return m, cards, nil
 }
 
-// healpixUnseen is HEALPix's UNSEEN value (healpy.UNSEEN), which marks
-// missing pixels in HEALPix maps (Planck's among them) and in the flat
-// patches projected from them.
-const healpixUnseen = -1.6375e30
-
-// isUnseen reports whether x is healpixUnseen with healpy's tolerance
-// (mask_bad: |x − UNSEEN| ≤ 1e-8 + 1e-5·|UNSEEN|), so that the value
-// rounded to float32 (a BITPIX −32 image) is caught too.
-func isUnseen(x float64) bool { return math.Abs(x-healpixUnseen) <= 1e-8+1e-5*math.Abs(healpixUnseen) }
-
 // unseenHint is what checkUnseen tells to do about UNSEEN pixels in the
 // maps of commands that use whole maps (stats, synth, separate, …).
 const unseenHint = "stkit has no option to mask pixels in whole maps: fill them first (e.g. by inpainting) or cut out a region without them; " +
 	"stkit patches --skip-nan leaves out the patches that hold them"
 
-// checkUnseen refuses maps that hold HEALPix's UNSEEN value: a float
-// FITS image projected from a HEALPix map keeps −1.6375e30 where there are
-// no data, which is finite, so that ValidateMaps lets it through and the
-// statistics were computed on it as a value (means of −3e26 and variances
-// of 1e56, exit 0). The error counts them, names the first one as
-// ValidateMaps names a non-finite pixel, and ends with hint.
+// checkUnseen refuses maps that hold HEALPix's UNSEEN value −1.6375e30
+// (datasets.CheckUnseen): a float FITS image projected from a HEALPix map
+// keeps it where there are no data, which is finite, so that the statistics
+// were computed on it as a value (means of −3e26 and variances of 1e56,
+// exit 0). The error is datasets' (the count, the first pixel) for path,
+// with hint, in the command's terms, instead of datasets' advice.
 func checkUnseen(path string, m *stlayer.Maps, hint string) error {
-	n, first := 0, -1
-	for i, x := range m.Data {
-		if isUnseen(x) {
-			if n == 0 {
-				first = i
-			}
-			n++
-		}
+	var ve *datasets.ValidationError
+	if err := datasets.CheckUnseen(m); errors.As(err, &ve) {
+		return unseenError(path, ve, hint)
 	}
-	if n == 0 {
-		return nil
-	}
-	return badInputf("%s: %s of %d hold%s -1.6375e30, HEALPix's UNSEEN value for missing data (first: %s); the statistics would take them for values. %s",
-		path, plural(n, "pixel"), len(m.Data), map[bool]string{true: "s"}[n == 1], pixelAt(m, first), hint)
+	return nil
+}
+
+// unseenError is a datasets error for UNSEEN pixels (ve.Unseen > 0) as bad
+// input: "PATH: 3 pixels of 16384 hold -1.6375e30, … (first: …); the
+// statistics would take them for values. HINT".
+func unseenError(path string, ve *datasets.ValidationError, hint string) error {
+	return badInputf("%s: %s. %s", path, ve.Msg, hint)
 }
 
 // pixelAt names pixel i of a batch as datasets.ValidateMaps does: "map 0 at
@@ -205,6 +193,9 @@ func validateJ(path string, m *stlayer.Maps, J int, given bool, rule string) err
 			}
 		}
 		var ve *datasets.ValidationError
+		if errors.As(err, &ve) && ve.Unseen > 0 {
+			return unseenError(path, ve, unseenHint)
+		}
 		if errors.As(err, &ve) && ve.Path == "" {
 			ve.Path = path // "datasets: PATH: problem", as the readers' errors
 			if !tooBig && strings.Contains(ve.Msg, "non-finite pixel") {
@@ -564,20 +555,6 @@ func fmtDev(v float64) string {
 		return fmt.Sprintf("%.2g", v)
 	}
 	return fmt.Sprintf("%.3f", v)
-}
-
-// unseenToNaN sets the pixels of m that hold HEALPix's UNSEEN value to NaN
-// (missing data, as ValidateMaps and datasets' --skip-nan see them) and
-// returns how many there were.
-func unseenToNaN(m *stlayer.Maps) int {
-	n := 0
-	for i, x := range m.Data {
-		if isUnseen(x) {
-			m.Data[i] = math.NaN()
-			n++
-		}
-	}
-	return n
 }
 
 // fitsBlankNote says, for an integer FITS image with a BLANK card, that its

@@ -31,25 +31,6 @@ func writeUnseenFITS(t *testing.T, dir, name, dtype string) string {
 	return p
 }
 
-func TestIsUnseen(t *testing.T) {
-	for _, c := range []struct {
-		x    float64
-		want bool
-	}{
-		{-1.6375e30, true},
-		{float64(float32(-1.6375e30)), true}, // a BITPIX −32 image
-		{-1.63751e30, true},                  // healpy's mask_bad tolerance, 1e-5
-		{-1.6e30, false},
-		{1.6375e30, false},
-		{0, false},
-		{math.NaN(), false},
-	} {
-		if got := isUnseen(c.x); got != c.want {
-			t.Errorf("isUnseen(%g) = %v, want %v", c.x, got, c.want)
-		}
-	}
-}
-
 // A FITS map holding HEALPix's UNSEEN value (−1.6375e30, finite) was taken
 // as data: stats printed a mean of −3e26 and a variance of 5e56 with exit 0.
 // Every command that reads whole maps now refuses it (exit 2), counting the

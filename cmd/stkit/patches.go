@@ -101,8 +101,8 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 		return readError(err)
 	}
 	// HEALPix's UNSEEN pixels (−1.6375e30, finite) are missing data: with
-	// --skip-nan they are NaN, so that the patches holding them are left out
-	// with the NaN ones; without it they are refused, as NaN pixels are.
+	// --skip-nan datasets.CutPatches leaves out the patches holding them with
+	// the NaN ones; without it they are refused, as NaN pixels are.
 	for _, src := range srcs {
 		if !*skipNaN {
 			if err := checkUnseen(src.Name, src.Maps, "Leave out the patches that hold them with --skip-nan, or fill them first (e.g. by inpainting)"); err != nil {
@@ -110,7 +110,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 			}
 			continue
 		}
-		if n := unseenToNaN(src.Maps); n > 0 {
+		if n, _ := datasets.CountUnseen(src.Maps); n > 0 {
 			fmt.Fprintf(g.stderr, "patches: %s: %s hold HEALPix's UNSEEN value -1.6375e30 (missing data): --skip-nan leaves out the patches that hold them, as for NaN\n", src.Name, plural(n, "pixel"))
 		}
 	}
@@ -158,8 +158,8 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	ps, err := datasets.CutPatches(srcs, cfg)
 	if err != nil {
 		if msg := err.Error(); !cfg.SkipNaN && strings.Contains(msg, "non-finite pixels") {
-			// name the flag (the datasets message says "the skip option")
-			if r := strings.Replace(msg, "the skip option", "--skip-nan", 1); r != msg {
+			// name the flag (the datasets message names PatchConfig.SkipNaN)
+			if r := strings.Replace(msg, "set PatchConfig.SkipNaN", "use --skip-nan", 1); r != msg {
 				return badInputf("%s", r)
 			}
 			return badInputf("%s (leave such patches out with --skip-nan)", msg)

@@ -113,8 +113,8 @@ func TestPatchesNaNNamesFlag(t *testing.T) {
 	}
 	ds := filepath.Join(dir, "ds")
 	code, _, errs := runCLI(t, "patches", m, "-o", ds, "--size", "32", "--kind", "wst", "-J", "2")
-	if code != 2 || !strings.Contains(errs, "--skip-nan") {
-		t.Errorf("NaN map: exit %d, want 2 and --skip-nan named\n%s", code, errs)
+	if w := "nan.npy: patch at map 0, row 0, column 0 has non-finite pixels (use --skip-nan to drop such patches)"; code != 2 || !strings.Contains(errs, w) {
+		t.Errorf("NaN map: exit %d, want 2 and %q\n%s", code, w, errs)
 	}
 	if _, err := os.Stat(ds); err == nil {
 		t.Error("the refused run created the dataset folder")

@@ -68,10 +68,12 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 		if src.Maps.M != m || src.Maps.N != n {
 			return badInputf("%s: maps of %d×%d, but %s has %d×%d (one size for all inputs)", src.Name, src.Maps.M, src.Maps.N, srcs[0].Name, m, n)
 		}
-		if err := validate(src.Name, src.Maps, 0); err != nil {
+		// UNSEEN first: validate would refuse them too, with the advice of
+		// commands on whole maps
+		if err := checkUnseen(src.Name, src.Maps, "A surrogate with their power spectrum would be meaningless: fill them first (e.g. by inpainting) or cut out a region without them"); err != nil {
 			return err
 		}
-		if err := checkUnseen(src.Name, src.Maps, "A surrogate with their power spectrum would be meaningless: fill them first (e.g. by inpainting) or cut out a region without them"); err != nil {
+		if err := validate(src.Name, src.Maps, 0); err != nil {
 			return err
 		}
 		for b := 0; b < src.Maps.B; b++ {
