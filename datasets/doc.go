@@ -46,7 +46,11 @@
 // # FITS conventions
 //
 // Only images are read: the primary HDU, or — when the primary HDU has no data
-// (NAXIS = 0) — the first IMAGE extension. BITPIX 8 (unsigned), 16, 32, 64,
+// (NAXIS = 0) — the first IMAGE extension. A file without an image is
+// refused with a *[FormatError] ("no image") naming the extensions it
+// holds; when one is a HEALPix map (a BINTABLE with PIXTYPE = 'HEALPIX', as
+// Planck's maps), the FormatError's Err is a *[HEALPixError] with its NSIDE
+// and ORDERING, whose message says to project a patch first. BITPIX 8 (unsigned), 16, 32, 64,
 // −32 and −64 are supported; data are big-endian; physical values are
 // BZERO + BSCALE·stored, and integer pixels equal to BLANK become NaN. The axes
 // are reversed into C order as numpy/astropy do: a FITS image with NAXIS1

@@ -279,6 +279,8 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 		s.src = &errReader{r: r}
 		s.r = s.src
 	}
+	var healpix *HEALPixError // the first HEALPix table, for the error when no image follows
+	var others []string       // the extensions skipped, for that error: "HDU 1 is a BINTABLE"
 	block := make([]byte, fitsBlock)
 	k, err := s.read(block)
 	if err != nil {
@@ -346,6 +348,16 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 					return nil, formatErrorf("fits", "HDU %d is a tile-compressed image (fpack); decompress it first (funpack)", hdu)
 				}
 			}
+			if healpix == nil {
+				healpix = healpixTable(h, hdu)
+			}
+		}
+		switch {
+		case hdu == 0:
+		case isImage:
+			others = append(others, fmt.Sprintf("HDU %d is an IMAGE extension without data", hdu))
+		default:
+			others = append(others, fmt.Sprintf("HDU %d is a %s", hdu, h.ext))
 		}
 		if rem := s.remaining(); rem >= 0 && size > rem {
 			return nil, formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, rem)
@@ -364,7 +376,97 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 			break
 		}
 	}
+	if healpix != nil {
+		return nil, &FormatError{Format: "fits", Msg: "no image", Err: healpix}
+	}
+	if n := len(others); n > 0 {
+		list := strings.Join(others[:min(n, 4)], ", ")
+		if n > 4 {
+			list += fmt.Sprintf(" and %d more extensions", n-4)
+		}
+		return nil, formatErrorf("fits", "no image: the primary HDU has NAXIS = 0 and no IMAGE extension follows (%s; tables are not read)", list)
+	}
 	return nil, formatErrorf("fits", "no image: the primary HDU has NAXIS = 0 and no IMAGE extension follows")
+}
+
+// HEALPixError reports a FITS file that holds a HEALPix map (Planck's maps
+// among them) instead of an image: a binary table of the sphere's pixels
+// (BINTABLE with PIXTYPE = 'HEALPIX', or with NSIDE and ORDERING cards).
+// The readers return it as the Err of a *FormatError ("fits: no image: …")
+// when no image follows; find it with errors.As. Its message says to
+// project a patch onto a flat grid first.
+type HEALPixError struct {
+	HDU      int      // the table's HDU (0 is the primary)
+	NSide    int64    // NSIDE, 0 when the card is missing or not an integer
+	Ordering string   // ORDERING: "RING" or "NESTED" ("" when missing)
+	Partial  bool     // OBJECT = 'PARTIAL' or INDXSCHM = 'EXPLICIT': a cut-sky map of listed pixels
+	Columns  []string // TTYPEn: the table's columns (e.g. I_STOKES, Q_STOKES, U_STOKES)
+}
+
+func (e *HEALPixError) Error() string {
+	var what []string
+	if e.NSide > 0 {
+		what = append(what, fmt.Sprintf("NSIDE %d", e.NSide))
+	}
+	if e.Ordering != "" {
+		what = append(what, e.Ordering+" ordering")
+	}
+	switch {
+	case e.Partial:
+		what = append(what, "a partial map of listed pixels")
+	case e.NSide > 0 && e.NSide <= 1<<29:
+		what = append(what, fmt.Sprintf("%d pixels", 12*e.NSide*e.NSide))
+	}
+	if n := len(e.Columns); n == 1 {
+		what = append(what, "column "+e.Columns[0])
+	} else if n > 1 {
+		c := "columns " + strings.Join(e.Columns[:min(n, 4)], ", ")
+		if n > 4 {
+			c += fmt.Sprintf(" and %d more", n-4)
+		}
+		what = append(what, c)
+	}
+	s := fmt.Sprintf("HDU %d holds a HEALPix map", e.HDU)
+	if len(what) > 0 {
+		s += " (" + strings.Join(what, "; ") + ")"
+	}
+	return s + ", a table of the sphere's pixels, not a flat 2-D image: project a patch onto a flat grid first, " +
+		"e.g. with healpy.gnomview(m, rot=(lon, lat), xsize=512, reso=arcmin_per_pixel, return_projected_map=True) " +
+		"or reproject.reproject_from_healpix, and save it as a FITS image or .npy"
+}
+
+// healpixTable returns a *HEALPixError when the BINTABLE header h (HDU hdu)
+// describes a HEALPix map: PIXTYPE = 'HEALPIX', or NSIDE and ORDERING both
+// present (writers that leave PIXTYPE out); else nil.
+func healpixTable(h *fitsHDU, hdu int) *HEALPixError {
+	str := func(key string) string {
+		if c, _ := h.card(key); c != nil {
+			if v, ok := c.Value.(string); ok {
+				return strings.ToUpper(strings.TrimSpace(v))
+			}
+		}
+		return ""
+	}
+	nside, _ := h.card("NSIDE")
+	if str("PIXTYPE") != "HEALPIX" && (nside == nil || str("ORDERING") == "") {
+		return nil
+	}
+	e := &HEALPixError{HDU: hdu, Ordering: str("ORDERING"), Partial: str("OBJECT") == "PARTIAL" || str("INDXSCHM") == "EXPLICIT"}
+	if nside != nil {
+		if v, ok := nside.Value.(int64); ok && v > 0 {
+			e.NSide = v
+		}
+	}
+	for i := 1; i <= 999; i++ {
+		c, _ := h.card(fmt.Sprintf("TTYPE%d", i))
+		if c == nil {
+			break
+		}
+		if v, ok := c.Value.(string); ok {
+			e.Columns = append(e.Columns, strings.TrimSpace(v))
+		}
+	}
+	return e
 }
 
 func roundUp(n, m int64) int64 { return (n + m - 1) / m * m }

@@ -71,7 +71,7 @@ func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
 	}
 	m, cards, err := datasets.ReadMapsHeader(path)
 	if err != nil {
-		return nil, nil, readError(err)
+		return nil, nil, asBadInput(err) // a HEALPix map: datasets says to project a patch (HEALPixError)
 	}
 	if err := checkUnseen(path, m, unseenHint); err != nil {
 		return nil, nil, err
@@ -614,22 +614,6 @@ func isFITSPath(path string) bool {
 func isMapFile(name string) bool {
 	lower := strings.ToLower(name)
 	return strings.HasSuffix(lower, ".npy") || strings.HasSuffix(lower, ".npz") || isFITSPath(lower)
-}
-
-// healpixHint is added to datasets' "no image" error for a FITS file: the
-// usual such file is a HEALPix map (Planck's maps among them), a binary
-// table of the sphere's pixels, which a scientist may well pass as is.
-const healpixHint = ". stkit analyses flat 2-D images: if this is a HEALPix map (Planck's maps are binary tables of the sphere's pixels), " +
-	"project a patch onto a flat grid first, e.g. with healpy.gnomview(m, rot=(lon, lat), xsize=512, reso=arcmin_per_pixel, return_projected_map=True) " +
-	"or reproject.reproject_from_healpix, and save it as a FITS image or .npy"
-
-// readError is a map file's read error as bad input, with healpixHint when
-// a FITS file holds no image.
-func readError(err error) error {
-	if strings.Contains(err.Error(), "fits: no image") {
-		return badInput{fmt.Errorf("%w%s", err, healpixHint)}
-	}
-	return asBadInput(err)
 }
 
 // float32Margin is how far below float32's largest magnitude (3.4028235e38)

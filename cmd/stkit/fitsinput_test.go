@@ -162,8 +162,10 @@ func TestStatsOutputFormatNamesFlag(t *testing.T) {
 // A HEALPix map (Planck's maps: a primary HDU without data and a BINTABLE of
 // the sphere's pixels) was refused as "fits: no image: the primary HDU has
 // NAXIS = 0 and no IMAGE extension follows", with no word on what to do;
-// the error now says that stkit analyses flat images and how to project a
-// patch.
+// the error now says that it is a HEALPix map (datasets.HEALPixError: NSIDE,
+// ordering) and how to project a patch. A table that is no HEALPix map gets
+// no HEALPix advice (the CLI matched the text "fits: no image" and gave it
+// to any file without an image).
 func TestHEALPixTableHint(t *testing.T) {
 	dir := t.TempDir()
 	block := func(cards ...string) string {
@@ -173,23 +175,35 @@ func TestHEALPixTableHint(t *testing.T) {
 		}
 		return s + strings.Repeat(" ", (2880-len(s)%2880)%2880)
 	}
-	f := block("SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    0", "EXTEND  =                    T") +
-		block("XTENSION= 'BINTABLE'", "BITPIX  =                    8", "NAXIS   =                    2", "NAXIS1  =                    4",
-			"NAXIS2  =                  768", "PCOUNT  =                    0", "GCOUNT  =                    1", "TFIELDS =                    1",
-			"TTYPE1  = 'I_STOKES'", "TFORM1  = 'E       '", "PIXTYPE = 'HEALPIX '", "ORDERING= 'RING    '", "NSIDE   =                    8") +
-		strings.Repeat("\x00", 2880*2)
+	file := func(extra ...string) string {
+		return block("SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    0", "EXTEND  =                    T") +
+			block(append([]string{"XTENSION= 'BINTABLE'", "BITPIX  =                    8", "NAXIS   =                    2", "NAXIS1  =                    4",
+				"NAXIS2  =                  768", "PCOUNT  =                    0", "GCOUNT  =                    1", "TFIELDS =                    1",
+				"TTYPE1  = 'I_STOKES'", "TFORM1  = 'E       '"}, extra...)...) +
+			strings.Repeat("\x00", 2880*2)
+	}
+	f := file("PIXTYPE = 'HEALPIX '", "ORDERING= 'RING    '", "NSIDE   =                    8")
 	p := filepath.Join(dir, "HFI_SkyMap.fits")
 	if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"stats", p}, {"synth", "-o", filepath.Join(dir, "s.npy"), p}, {"patches", "-o", filepath.Join(dir, "ds"), p}} {
 		code, _, errs := runCLI(t, args...)
-		for _, w := range []string{"fits: no image: the primary HDU has NAXIS = 0 and no IMAGE extension follows. stkit analyses flat 2-D images: if this is a HEALPix map",
-			"project a patch onto a flat grid first, e.g. with healpy.gnomview(", "reproject.reproject_from_healpix"} {
+		for _, w := range []string{"HFI_SkyMap.fits: fits: no image: HDU 1 holds a HEALPix map (NSIDE 8; RING ordering; 768 pixels; column I_STOKES), " +
+			"a table of the sphere's pixels, not a flat 2-D image: project a patch onto a flat grid first, e.g. with healpy.gnomview(", "reproject.reproject_from_healpix"} {
 			if code != 2 || !strings.Contains(errs, w) {
 				t.Errorf("%v: exit %d, want 2 and %q in:\n%s", args, code, w, errs)
 			}
 		}
+	}
+	// the same table without PIXTYPE, NSIDE and ORDERING: a table, not a map
+	q := filepath.Join(dir, "catalogue.fits")
+	if err := os.WriteFile(q, []byte(file("OBJECT  = 'SOURCES '")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "stats", q)
+	if w := "catalogue.fits: fits: no image: the primary HDU has NAXIS = 0 and no IMAGE extension follows (HDU 1 is a BINTABLE; tables are not read)"; code != 2 || !strings.Contains(errs, w) || strings.Contains(errs, "HEALPix map") {
+		t.Errorf("table: exit %d, want 2 and %q (no HEALPix advice) in:\n%s", code, w, errs)
 	}
 }
 

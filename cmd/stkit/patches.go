@@ -98,7 +98,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {
-		return readError(err)
+		return asBadInput(err)
 	}
 	// HEALPix's UNSEEN pixels (−1.6375e30, finite) are missing data: with
 	// --skip-nan datasets.CutPatches leaves out the patches holding them with

@@ -60,7 +60,7 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	}
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {
-		return readError(err)
+		return asBadInput(err)
 	}
 	var surr [][]float64
 	m, n := srcs[0].Maps.M, srcs[0].Maps.N
