@@ -113,6 +113,7 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 		if allPos {
 			plotx.SetLog(p, false, true)
 		}
+		padAxes(p)
 		panels = append(panels, p)
 	}
 	if len(panels) == 0 {
@@ -162,3 +163,39 @@ func dashboardGroups(lab *stlayer.Labels, idx []int) (keyOf func(i int) int, nam
 }
 
 func cmplxAbs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }
+
+// dashPad is the margin padAxes leaves on each side of the data: this
+// fraction of the axis span (of its logarithm on a log axis).
+const dashPad = 0.05
+
+// padAxes widens both axes of p (after its data are added and SetLog has
+// chosen the scales) by dashPad of their span on each side, so that the
+// markers at the ends of the range are drawn whole inside the axes instead
+// of half cut by them. A log axis is widened by a factor; a one-value linear
+// axis by ±0.5 (an index) or ±10 % of the value.
+func padAxes(p *plot.Plot) {
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		lo, hi := a.Min, a.Max
+		if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || hi < lo {
+			continue
+		}
+		if _, isLog := a.Scale.(plot.LogScale); isLog {
+			if lo > 0 {
+				f := math.Pow(hi/lo, dashPad)
+				if f <= 1 {
+					f = 2
+				}
+				a.Min, a.Max = lo/f, hi*f
+			}
+			continue
+		}
+		d := dashPad * (hi - lo)
+		if d == 0 {
+			d = 0.5
+			if v := math.Abs(lo); v != math.Trunc(v) || v > 5 {
+				d = 0.1 * v
+			}
+		}
+		a.Min, a.Max = lo-d, hi+d
+	}
+}

@@ -146,6 +146,7 @@ func scovDashboardPlots(r *scov.Result) ([][]*plot.Plot, error) {
 	grid := [][]*plot.Plot{{pw, sp}, {m3, p3}, {m4, p4}}
 	for _, row := range grid {
 		for _, p := range row {
+			padAxes(p)
 			if points[p] == 0 {
 				p.Title.Text += noScovData
 			}

@@ -305,5 +305,6 @@ func plotPCA(path string, pc [][2]float64, frac [2]float64, clusters []int, K in
 	p.Legend.Top = true
 	p.Legend.Left = false
 	p.Add(plotter.NewGrid())
+	padAxes(p)
 	return plotx.Save(path, p, 9*vg.Inch, 7*vg.Inch)
 }
