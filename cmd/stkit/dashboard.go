@@ -19,8 +19,9 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 // statsDashboard draws, for the first map, every coefficient class against
 // its first scale index: one panel per class, one line per orientation l1 (for
-// classes with orientations), |value| on a log axis when all values are
-// positive. For scattering covariance the S3/S4 (C01/C11) panels use the
+// classes with orientations), the modulus on a log axis when all moduli are
+// positive, else the real part (the axis named "|S1|" or "Re C01" after the
+// class). For scattering covariance the S3/S4 (C01/C11) panels use the
 // isotropic coefficients (modulus and phase against the scale difference) when
 // they are available in the label table. title heads the figure.
 func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
@@ -31,7 +32,29 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 	if c.H*c.W > 1 {
 		return fmt.Errorf("--plot is for global statistics (got per-pixel coefficients)")
 	}
-	row := c.Row(0)
+	panels, err := statsDashboardPanels(lab, c.Row(0))
+	if err != nil {
+		return err
+	}
+	cols := min(3, len(panels))
+	rows := (len(panels) + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, cols)
+		for cc := 0; cc < cols; cc++ {
+			if k := r*cols + cc; k < len(panels) {
+				grid[r][cc] = panels[k]
+			}
+		}
+	}
+	return plotx.SaveGridTitled(path, title, grid, vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+0.4*vg.Inch)
+}
+
+// statsDashboardPanels builds statsDashboard's panels from the label
+// table lab and the coefficients row of one map: one per class of at least
+// two coefficients, its y axis named after the class ("|S1|" on a log
+// axis when all moduli are positive, "Re C01" otherwise).
+func statsDashboardPanels(lab *stlayer.Labels, row []complex128) ([]*plot.Plot, error) {
 	var classes []string
 	seen := map[string]bool{}
 	for _, cl := range lab.Class {
@@ -69,9 +92,9 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 			}
 		}
 		if allPos {
-			p.Y.Label.Text = "|value|"
+			p.Y.Label.Text = "|" + cl + "|"
 		} else {
-			p.Y.Label.Text = "Re value"
+			p.Y.Label.Text = "Re " + cl
 		}
 		keyOf, nameOf, what := dashboardGroups(lab, idx)
 		groups := map[int]plotter.XYs{}
@@ -100,7 +123,7 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 			}
 			s, err := plotter.NewScatter(groups[k])
 			if err != nil {
-				return err
+				return nil, err
 			}
 			s.GlyphStyle.Color = plotx.Palette(gi)
 			s.GlyphStyle.Shape = draw.CircleGlyph{}
@@ -117,20 +140,9 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 		panels = append(panels, p)
 	}
 	if len(panels) == 0 {
-		return fmt.Errorf("nothing to plot")
+		return nil, fmt.Errorf("nothing to plot")
 	}
-	cols := min(3, len(panels))
-	rows := (len(panels) + cols - 1) / cols
-	grid := make([][]*plot.Plot, rows)
-	for r := range grid {
-		grid[r] = make([]*plot.Plot, cols)
-		for cc := 0; cc < cols; cc++ {
-			if k := r*cols + cc; k < len(panels) {
-				grid[r][cc] = panels[k]
-			}
-		}
-	}
-	return plotx.SaveGridTitled(path, title, grid, vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+0.4*vg.Inch)
+	return panels, nil
 }
 
 // dashboardGroups says how statsDashboard colours the coefficients idx of
