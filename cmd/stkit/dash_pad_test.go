@@ -85,3 +85,14 @@ func checkInside(t *testing.T, p *plot.Plot, ri, ci int) {
 		}
 	}
 }
+
+// stkit demo --kind wst drew scov dashboards whose title named only the
+// file and the spec: the figure now says on a second line that it is the
+// scattering-spectra (scov) view, whatever features the run used.
+func TestScovDashboardTitleNamesView(t *testing.T) {
+	got := scovDashboardTitle("example_gaussian.npy: scov J=4 L=4")
+	want := "example_gaussian.npy: scov J=4 L=4\nscattering-spectra dashboard (scov statistics of one map: P00, S1, C01, C11)"
+	if got != want {
+		t.Errorf("title %q, want %q", got, want)
+	}
+}

@@ -25,7 +25,19 @@ func scovDashboard(path, title string, r *scov.Result) error {
 	if err != nil {
 		return err
 	}
-	return plotx.SaveGridTitled(path, title, grid, 12*vg.Inch, 13*vg.Inch)
+	return plotx.SaveGridTitled(path, scovDashboardTitle(title), grid, 12*vg.Inch, 13*vg.Inch)
+}
+
+// scovDashboardTitle heads the scov dashboard: title, then a line naming
+// the view. stats --plot draws it for --kind scov only (other families get
+// statsDashboard's per-class panels), but stkit demo draws it for its example
+// patches whatever its --kind, so the figure says which statistics it shows.
+func scovDashboardTitle(title string) string {
+	const view = "scattering-spectra dashboard (scov statistics of one map: P00, S1, C01, C11)"
+	if title == "" {
+		return view
+	}
+	return title + "\n" + view
 }
 
 // noScovData ends the title of a dashboard panel with nothing to draw.
