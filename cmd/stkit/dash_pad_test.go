@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/cmplx"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -94,5 +95,23 @@ func TestScovDashboardTitleNamesView(t *testing.T) {
 	want := "example_gaussian.npy: scov J=4 L=4\nscattering-spectra dashboard (scov statistics of one map: P00, S1, C01, C11)"
 	if got != want {
 		t.Errorf("title %q, want %q", got, want)
+	}
+}
+
+// The dashboards' linear axes (phases, sparsity, Re of a class, the PCA
+// plot) had gonum's default labels with trailing zeros ("0.00", "0.25",
+// "0.50" on S4's phase axis); padAxes gives them plotx.LinearTicks.
+func TestDashboardLinearTickLabels(t *testing.T) {
+	p := plot.New()
+	p.Y.Min, p.Y.Max = -0.03, 0.53
+	padAxes(p)
+	var labels []string
+	for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if got, want := strings.Join(labels, " "), "0 0.2 0.4"; got != want {
+		t.Errorf("labels on [%g, %g]: %q, want %q", p.Y.Min, p.Y.Max, got, want)
 	}
 }

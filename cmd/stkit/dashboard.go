@@ -184,9 +184,14 @@ const dashPad = 0.05
 // chosen the scales) by dashPad of their span on each side, so that the
 // markers at the ends of the range are drawn whole inside the axes instead
 // of half cut by them. A log axis is widened by a factor; a one-value linear
-// axis by ±0.5 (an index) or ±10 % of the value.
+// axis by ±0.5 (an index) or ±10 % of the value. A linear axis still on
+// gonum's default ticks gets plotx.LinearTicks (round labels in one form:
+// "0", "0.25", "0.5" where gonum wrote "0.00", "0.25", "0.50").
 func padAxes(p *plot.Plot) {
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		if _, ok := a.Tick.Marker.(plot.DefaultTicks); ok {
+			a.Tick.Marker = plotx.LinearTicks{}
+		}
 		lo, hi := a.Min, a.Max
 		if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || hi < lo {
 			continue
