@@ -357,6 +357,10 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if *tauMin <= 0 {
 		return badInputf("--tau-min %g: the final Gumbel-softmax temperature must be > 0 (default %g)", *tauMin, defTauMin)
 	}
+	if *tau0 < *tauMin {
+		// τ(e) = max(τ0·exp(−rate·e), τmin): the run trains at τmin throughout.
+		fmt.Fprintf(g.stderr, "train: warning: --tau0 %g is below --tau-min %g: the temperature stays at %g for the whole run (τ(e) = max(τ0·2^(−e/50), τmin)); lower --tau-min for a decreasing schedule\n", *tau0, *tauMin, *tauMin)
+	}
 	// package train takes ClipValue 0 as its default, 20: --clip 0 trained
 	// with clipping at 20 while run.json recorded 0.
 	if *clip == 0 {

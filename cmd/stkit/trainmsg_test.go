@@ -124,3 +124,21 @@ func TestTrainErrFlags(t *testing.T) {
 		t.Errorf("an error without option names became %q", got)
 	}
 }
+
+// --tau0 below --tau-min trained at --tau-min throughout without a word (τ(e) = max(τ0·…, τmin));
+// train now warns, naming both flags, and still trains. The default schedule gives no warning.
+func TestTrainTau0BelowTauMinWarns(t *testing.T) {
+	ds := tinyDataset(t)
+	run := filepath.Join(t.TempDir(), "run")
+	code, _, errs := runCLI(t, append([]string{"train", ds, "-o", run, "--clusters", "2", "--seed", "5", "--epochs", "1", "--tau0", "0.3", "--tau-min", "0.5"}, tinyTrain...)...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, tail(errs, 600))
+	}
+	if want := "train: warning: --tau0 0.3 is below --tau-min 0.5: the temperature stays at 0.5 for the whole run"; !strings.Contains(errs, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, tail(errs, 600))
+	}
+	code, _, errs = runCLI(t, append([]string{"train", ds, "-o", filepath.Join(t.TempDir(), "run2"), "--clusters", "2", "--seed", "5", "--epochs", "1"}, tinyTrain...)...)
+	if code != 0 || strings.Contains(errs, "--tau-min") {
+		t.Errorf("default schedule: exit %d, stderr mentions --tau-min:\n%s", code, tail(errs, 600))
+	}
+}
