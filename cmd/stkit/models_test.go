@@ -356,3 +356,13 @@ func TestSampleFITSHistory(t *testing.T) {
 		}
 	}
 }
+
+// sample's report line said "sampling noise of 1 real patches" when the cluster's null
+// comparison used one patch (a one-tile sample); it uses plural now.
+func TestSampleNullPatchesPlural(t *testing.T) {
+	for n, want := range map[int]string{1: "1 real patch", 2: "2 real patches"} {
+		if got := plural(n, "real patch"); got != want {
+			t.Errorf("plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

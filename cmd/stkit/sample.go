@@ -249,8 +249,8 @@ Ctrl-C quits at once without writing them.`)
 			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Ref, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
 		if nl, ok := settings["ps_null"].(infer.PSNull); ok {
 			others, note := nullOthers(nl, len(ms.Components[*comp].PatchIndex), *maxPatches)
-			fmt.Fprintf(g.stderr, "report: sampling noise of %d real patches vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
-				nl.N, others, note, nl.Draws, nl.ArithMedian, nl.ArithP90, nl.GeoMedian, nl.GeoP90)
+			fmt.Fprintf(g.stderr, "report: sampling noise of %s vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
+				plural(nl.N, "real patch"), others, note, nl.Draws, nl.ArithMedian, nl.ArithP90, nl.GeoMedian, nl.GeoP90)
 		}
 	}
 	return nil
