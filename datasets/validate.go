@@ -87,16 +87,16 @@ func CheckUnseen(m *stlayer.Maps) error {
 	}
 	return &ValidationError{
 		Msg: fmt.Sprintf("%d pixel%s of %d %s -1.6375e30, HEALPix's UNSEEN value for missing data (first: %s); the statistics would take them for values",
-			n, plural(n), len(m.Data), verb, pixelAt(m, first)),
+			n, plural(n), len(m.Data), verb, PixelAt(m, first)),
 		Unseen: n,
 		Hint:   unseenHint,
 	}
 }
 
-// pixelAt names pixel i (flat index) of a batch: "map 0 at row 12, column 5;
-// indices count from 0 as in numpy, FITS pixel x=6, y=13", with the FITS
-// plane for a batch of several maps.
-func pixelAt(m *stlayer.Maps, i int) string {
+// PixelAt names pixel i (flat index into m.Data) of a batch as the package's
+// errors do: "map 0 at row 12, column 5; indices count from 0 as in numpy,
+// FITS pixel x=6, y=13", with the FITS plane for a batch of several maps.
+func PixelAt(m *stlayer.Maps, i int) string {
 	b, r, c := i/(m.M*m.N), i/m.N%m.M, i%m.N
 	fits := fmt.Sprintf("x=%d, y=%d", c+1, r+1)
 	if m.B > 1 {

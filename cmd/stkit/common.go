@@ -105,18 +105,6 @@ func unseenError(path string, ve *datasets.ValidationError, hint string) error {
 	return badInputf("%s: %s. %s", path, ve.Msg, hint)
 }
 
-// pixelAt names pixel i of a batch as datasets.ValidateMaps does: "map 0 at
-// row 12, column 5; indices count from 0 as in numpy (FITS pixel x=6, y=13)",
-// with the plane for a batch.
-func pixelAt(m *stlayer.Maps, i int) string {
-	b, r, c := i/(m.M*m.N), i/m.N%m.M, i%m.N
-	fits := fmt.Sprintf("x=%d, y=%d", c+1, r+1)
-	if m.B > 1 {
-		fits += fmt.Sprintf(" of plane %d", b+1)
-	}
-	return fmt.Sprintf("map %d at row %d, column %d; indices count from 0 as in numpy, FITS pixel %s", b, r, c, fits)
-}
-
 // statInput stats an input file or folder (the file of an .npz member path):
 // a missing or unreadable one is bad input, "PATH: no such file or
 // directory" (the path once, not "PATH: stat PATH: …").
@@ -663,7 +651,7 @@ func float32WriteError(dtype string, m *stlayer.Maps, err error) error {
 }
 
 // largestPixel returns the largest finite |pixel| of m and where it is
-// (pixelAt; "" for none).
+// (datasets.PixelAt; "" for none).
 func largestPixel(m *stlayer.Maps) (float64, string) {
 	best, at := 0.0, -1
 	for i, v := range m.Data {
@@ -674,5 +662,5 @@ func largestPixel(m *stlayer.Maps) (float64, string) {
 	if at < 0 {
 		return 0, ""
 	}
-	return best, pixelAt(m, at)
+	return best, datasets.PixelAt(m, at)
 }

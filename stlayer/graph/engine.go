@@ -417,15 +417,9 @@ var ErrFloat32Range = errors.New("maps outside the graph engine's float32 range"
 // float64 engine gives too), and it returns an error saying so; otherwise
 // nil (the non-finite coefficients are the statistic's own).
 func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, c *stlayer.Coeffs, bad int) error {
-	amax := 0.0
-	for _, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil // the maps' own non-finite values (see Maps.CheckFinite)
-		}
-		amax = max(amax, math.Abs(v))
-	}
-	if amax == 0 {
-		return nil
+	amax, ok := mapsMaxAbs(x)
+	if !ok || amax == 0 {
+		return nil // the maps' own non-finite values (see Maps.CheckFinite), or zero maps
 	}
 	xs := &stlayer.Maps{B: x.B, M: x.M, N: x.N, Data: make([]float64, len(x.Data))}
 	for i, v := range x.Data {
@@ -570,15 +564,9 @@ func (e *Engine) checkGradFloat32Range(key string, s stlayer.Stat, x *stlayer.Ma
 	if !gfinite || gmax == 0 {
 		return nil // the loss's own non-finite values, or 0·(non-finite)
 	}
-	amax := 0.0
-	for _, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil // the maps' own non-finite values (see Maps.CheckFinite)
-		}
-		amax = max(amax, math.Abs(v))
-	}
-	if amax == 0 {
-		return nil
+	amax, ok := mapsMaxAbs(x)
+	if !ok || amax == 0 {
+		return nil // the maps' own non-finite values (see Maps.CheckFinite), or zero maps
 	}
 	n := 0
 	for _, v := range d {
@@ -745,4 +733,18 @@ func shapePanic(format string, a ...any) {
 func IsShapeError(err error) bool {
 	var se *stlayer.ErrShape
 	return errors.As(err, &se)
+}
+
+// mapsMaxAbs returns the largest |pixel| of x, and false when a pixel is
+// NaN or ±Inf (the maps' own non-finite values, which the float32 range
+// checks leave to the statistic).
+func mapsMaxAbs(x *stlayer.Maps) (float64, bool) {
+	amax := 0.0
+	for _, v := range x.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, false
+		}
+		amax = max(amax, math.Abs(v))
+	}
+	return amax, true
 }
