@@ -273,15 +273,22 @@ func overflowsFloat32(x float64) bool {
 func scanFloat32(v []float64) *float32Overflow {
 	var o *float32Overflow
 	for i, x := range v {
-		if !overflowsFloat32(x) {
-			continue
-		}
-		if o == nil {
-			o = &float32Overflow{First: i, Value: x}
-		}
-		o.Count++
-		o.Max = max(o.Max, math.Abs(x))
+		o = o.note(i, x)
 	}
+	return o
+}
+
+// note records x, element i, in o when float32 cannot hold it (o nil: none
+// recorded yet) and returns the record.
+func (o *float32Overflow) note(i int, x float64) *float32Overflow {
+	if !overflowsFloat32(x) {
+		return o
+	}
+	if o == nil {
+		o = &float32Overflow{First: i, Value: x}
+	}
+	o.Count++
+	o.Max = max(o.Max, math.Abs(x))
 	return o
 }
 
@@ -291,16 +298,7 @@ func scanFloat32(v []float64) *float32Overflow {
 func scanComplex64(v []complex128) *float32Overflow {
 	var o *float32Overflow
 	for i, z := range v {
-		for _, x := range [2]float64{real(z), imag(z)} {
-			if !overflowsFloat32(x) {
-				continue
-			}
-			if o == nil {
-				o = &float32Overflow{First: i, Value: x}
-			}
-			o.Count++
-			o.Max = max(o.Max, math.Abs(x))
-		}
+		o = o.note(i, real(z)).note(i, imag(z))
 	}
 	return o
 }
