@@ -50,7 +50,10 @@
 // refused with a *[FormatError] ("no image") naming the extensions it
 // holds; when one is a HEALPix map (a BINTABLE with PIXTYPE = 'HEALPIX', as
 // Planck's maps), the FormatError's Err is a *[HEALPixError] with its NSIDE
-// and ORDERING, whose message says to project a patch first. BITPIX 8 (unsigned), 16, 32, 64,
+// and ORDERING, whose message says to project a patch first. So it is for a
+// HEALPix map stored as a 1-D image, for HEALPix keywords (PIXTYPE, NSIDE,
+// ORDERING) found in the primary header rather than the table's, and for a
+// HEALPix file whose data are truncated. BITPIX 8 (unsigned), 16, 32, 64,
 // −32 and −64 are supported; data are big-endian; physical values are
 // BZERO + BSCALE·stored, and integer pixels equal to BLANK become NaN. The axes
 // are reversed into C order as numpy/astropy do: a FITS image with NAXIS1

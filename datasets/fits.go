@@ -279,6 +279,7 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 		s.src = &errReader{r: r}
 		s.r = s.src
 	}
+	var primary *fitsHDU      // the primary header: HEALPix keywords there count for the extensions
 	var healpix *HEALPixError // the first HEALPix table, for the error when no image follows
 	var others []string       // the extensions skipped, for that error: "HDU 1 is a BINTABLE"
 	block := make([]byte, fitsBlock)
@@ -301,6 +302,9 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 		h, err := s.parseFITSHeader(block, k, hdu)
 		if err != nil {
 			return nil, err
+		}
+		if hdu == 0 {
+			primary = h
 		}
 		n := int64(1)
 		if len(h.naxis) == 0 {
@@ -331,6 +335,9 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 			if h.ext != "" && (h.pcount != 0 || h.gcount != 1) {
 				return nil, formatErrorf("fits", "HDU %d: IMAGE extension with PCOUNT %d, GCOUNT %d (want 0 and 1)", hdu, h.pcount, h.gcount)
 			}
+			if hp := healpixImage(h, primary, hdu); hp != nil {
+				return nil, &FormatError{Format: "fits", Msg: "not a flat image", Err: hp}
+			}
 			a, err := s.decodeFITSImage(h, hdu, n)
 			if err != nil {
 				return nil, err
@@ -349,7 +356,7 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 				}
 			}
 			if healpix == nil {
-				healpix = healpixTable(h, hdu)
+				healpix = healpixTable(h, primary, hdu)
 			}
 		}
 		switch {
@@ -359,15 +366,23 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 		default:
 			others = append(others, fmt.Sprintf("HDU %d is a %s", hdu, h.ext))
 		}
+		// a truncated file that holds a HEALPix map says so too (the Err, as for "no image")
+		truncated := func(rem int64) error {
+			e := formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, rem)
+			if healpix != nil {
+				e.Err = healpix
+			}
+			return e
+		}
 		if rem := s.remaining(); rem >= 0 && size > rem {
-			return nil, formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, rem)
+			return nil, truncated(rem)
 		}
 		got, err := s.skip(size)
 		if err != nil {
 			return nil, err
 		}
 		if got < size {
-			return nil, formatErrorf("fits", "truncated file: HDU %d declares %d data bytes but only %d remain", hdu, size, got)
+			return nil, truncated(got)
 		}
 		pad := roundUp(size, fitsBlock) - size
 		if got, err := s.skip(pad); err != nil {
@@ -390,17 +405,22 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 }
 
 // HEALPixError reports a FITS file that holds a HEALPix map (Planck's maps
-// among them) instead of an image: a binary table of the sphere's pixels
-// (BINTABLE with PIXTYPE = 'HEALPIX', or with NSIDE and ORDERING cards).
-// The readers return it as the Err of a *FormatError ("fits: no image: …")
-// when no image follows; find it with errors.As. Its message says to
-// project a patch onto a flat grid first.
+// among them) instead of a flat image: a binary table of the sphere's pixels
+// (BINTABLE with PIXTYPE = 'HEALPIX', or with NSIDE and ORDERING cards), or
+// a 1-D image of them (Image: PIXTYPE = 'HEALPIX', or NSIDE and ORDERING
+// with 12·NSIDE² pixels). The keywords count in the HDU's own header or in
+// the primary header, where some writers put them. The readers return it as
+// the Err of a *FormatError: "fits: no image: …" for a table when no image
+// follows, "fits: not a flat image: …" for an image, and "fits: truncated
+// file: …" for a table whose data are cut short; find it with errors.As.
+// Its message says to project a patch onto a flat grid first.
 type HEALPixError struct {
-	HDU      int      // the table's HDU (0 is the primary)
-	NSide    int64    // NSIDE, 0 when the card is missing or not an integer
+	HDU      int      // the table's or image's HDU (0 is the primary)
+	NSide    int64    // NSIDE, 0 when the card is missing or not an integer (for an image, inferred from 12·NSIDE² pixels)
 	Ordering string   // ORDERING: "RING" or "NESTED" ("" when missing)
 	Partial  bool     // OBJECT = 'PARTIAL' or INDXSCHM = 'EXPLICIT': a cut-sky map of listed pixels
-	Columns  []string // TTYPEn: the table's columns (e.g. I_STOKES, Q_STOKES, U_STOKES)
+	Columns  []string // TTYPEn: the table's columns (e.g. I_STOKES, Q_STOKES, U_STOKES); nil for an image
+	Image    bool     // the pixels are a 1-D image (NAXIS1 = 12·NSIDE²), not a table
 }
 
 func (e *HEALPixError) Error() string {
@@ -430,33 +450,69 @@ func (e *HEALPixError) Error() string {
 	if len(what) > 0 {
 		s += " (" + strings.Join(what, "; ") + ")"
 	}
-	return s + ", a table of the sphere's pixels, not a flat 2-D image: project a patch onto a flat grid first, " +
+	if e.Image {
+		s += ", a 1-D image of the sphere's pixels"
+	} else {
+		s += ", a table of the sphere's pixels"
+	}
+	return s + ", not a flat 2-D image: project a patch onto a flat grid first, " +
 		"e.g. with healpy.gnomview(m, rot=(lon, lat), xsize=512, reso=arcmin_per_pixel, return_projected_map=True) " +
 		"or reproject.reproject_from_healpix, and save it as a FITS image or .npy"
 }
 
+// healpixKeys reads the HEALPix keywords (PIXTYPE, NSIDE, ORDERING, OBJECT,
+// INDXSCHM) of HDU h, each from h's header or, when h lacks it, from the
+// primary header: some writers put them there, with the pixels in a
+// BINTABLE extension.
+type healpixKeys struct{ h, primary *fitsHDU }
+
+func (k healpixKeys) card(key string) *Card {
+	if c, _ := k.h.card(key); c != nil {
+		return c
+	}
+	if k.primary != nil && k.primary != k.h {
+		c, _ := k.primary.card(key)
+		return c
+	}
+	return nil
+}
+
+// str returns a string keyword upper-cased and trimmed, "" when missing or
+// not a string.
+func (k healpixKeys) str(key string) string {
+	if c := k.card(key); c != nil {
+		if v, ok := c.Value.(string); ok {
+			return strings.ToUpper(strings.TrimSpace(v))
+		}
+	}
+	return ""
+}
+
+// nside returns NSIDE when it is a positive integer, else 0.
+func (k healpixKeys) nside() int64 {
+	if c := k.card("NSIDE"); c != nil {
+		if v, ok := c.Value.(int64); ok && v > 0 {
+			return v
+		}
+	}
+	return 0
+}
+
+// healpixError is the *HEALPixError of HDU hdu with the keywords of k.
+func (k healpixKeys) healpixError(hdu int) *HEALPixError {
+	return &HEALPixError{HDU: hdu, NSide: k.nside(), Ordering: k.str("ORDERING"), Partial: k.str("OBJECT") == "PARTIAL" || k.str("INDXSCHM") == "EXPLICIT"}
+}
+
 // healpixTable returns a *HEALPixError when the BINTABLE header h (HDU hdu)
 // describes a HEALPix map: PIXTYPE = 'HEALPIX', or NSIDE and ORDERING both
-// present (writers that leave PIXTYPE out); else nil.
-func healpixTable(h *fitsHDU, hdu int) *HEALPixError {
-	str := func(key string) string {
-		if c, _ := h.card(key); c != nil {
-			if v, ok := c.Value.(string); ok {
-				return strings.ToUpper(strings.TrimSpace(v))
-			}
-		}
-		return ""
-	}
-	nside, _ := h.card("NSIDE")
-	if str("PIXTYPE") != "HEALPIX" && (nside == nil || str("ORDERING") == "") {
+// present (writers that leave PIXTYPE out), in h's header or in the primary
+// header (see healpixKeys); else nil.
+func healpixTable(h, primary *fitsHDU, hdu int) *HEALPixError {
+	k := healpixKeys{h, primary}
+	if k.str("PIXTYPE") != "HEALPIX" && (k.card("NSIDE") == nil || k.str("ORDERING") == "") {
 		return nil
 	}
-	e := &HEALPixError{HDU: hdu, Ordering: str("ORDERING"), Partial: str("OBJECT") == "PARTIAL" || str("INDXSCHM") == "EXPLICIT"}
-	if nside != nil {
-		if v, ok := nside.Value.(int64); ok && v > 0 {
-			e.NSide = v
-		}
-	}
+	e := k.healpixError(hdu)
 	for i := 1; i <= 999; i++ {
 		c, _ := h.card(fmt.Sprintf("TTYPE%d", i))
 		if c == nil {
@@ -464,6 +520,44 @@ func healpixTable(h *fitsHDU, hdu int) *HEALPixError {
 		}
 		if v, ok := c.Value.(string); ok {
 			e.Columns = append(e.Columns, strings.TrimSpace(v))
+		}
+	}
+	return e
+}
+
+// healpixImage returns a *HEALPixError (Image set) when the image header h
+// (HDU hdu) holds a HEALPix map stored as an image, as some writers do: a
+// 1-D image (at most one axis longer than 1) with PIXTYPE = 'HEALPIX', or
+// with NSIDE and ORDERING and 12·NSIDE² pixels, the keywords in h's header
+// or in the primary header (see healpixKeys). A 2-D image is never taken
+// for one, whatever its keywords (a flat patch may carry its source's).
+// NSide is NSIDE, else the n with 12·n² pixels when there is one (not for a
+// partial map); else nil.
+func healpixImage(h, primary *fitsHDU, hdu int) *HEALPixError {
+	npix, long := int64(1), 0
+	for _, d := range h.naxis {
+		npix *= int64(d)
+		if d > 1 {
+			long++
+		}
+	}
+	if long > 1 {
+		return nil
+	}
+	k := healpixKeys{h, primary}
+	nside := k.nside()
+	switch {
+	case k.str("PIXTYPE") == "HEALPIX":
+	case nside > 0 && nside <= 1<<29 && k.str("ORDERING") != "" && npix == 12*nside*nside:
+	default:
+		return nil
+	}
+	e := k.healpixError(hdu)
+	e.Image = true
+	if e.NSide == 0 && !e.Partial && npix > 0 && npix%12 == 0 {
+		n := int64(math.Round(math.Sqrt(float64(npix / 12))))
+		if 12*n*n == npix {
+			e.NSide = n
 		}
 	}
 	return e
