@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -17,14 +19,20 @@ import (
 
 func sortStrings(s []string) { sort.Strings(s) }
 
-// statsDashboard draws, for the first map, every coefficient class against
-// its first scale index: one panel per class, one line per orientation l1 (for
-// classes with orientations), the modulus on a log axis when all moduli are
-// positive, else the real part (the axis named "|S1|" or "Re C01" after the
-// class). For scattering covariance the S3/S4 (C01/C11) panels use the
-// isotropic coefficients (modulus and phase against the scale difference) when
-// they are available in the label table. title heads the figure.
+// statsDashboard draws the generic stats dashboard (stats --plot for every
+// family whose operator is not a scattering covariance, i.e. wst and wph;
+// scov and spectra get scovDashboard) of the first map, for global
+// statistics only (per-pixel coefficients are refused): one panel per class
+// of at least two coefficients (statsDashboardPanels), three panels a row,
+// title heading the figure. It is statsDashboardUnit without a unit.
 func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
+	return statsDashboardUnit(path, title, "", spec, op, c)
+}
+
+// statsDashboardUnit is statsDashboard with the unit of the maps' values
+// (FITS BUNIT, see mapUnit; "" when unknown): the y axes name it as
+// statsClassUnit says for spec, e.g. "|S1| [MJy/sr]".
+func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
 	lab := op.Labels()
 	if lab == nil || lab.Len() == 0 {
 		return fmt.Errorf("no labels to plot")
@@ -32,7 +40,7 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 	if c.H*c.W > 1 {
 		return fmt.Errorf("--plot is for global statistics (got per-pixel coefficients)")
 	}
-	panels, err := statsDashboardPanels(lab, c.Row(0))
+	panels, err := statsDashboardPanelsUnit(lab, c.Row(0), func(class string) string { return statsClassUnit(spec, class, unit) })
 	if err != nil {
 		return err
 	}
@@ -50,11 +58,30 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 	return plotx.SaveGridTitled(path, title, grid, vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+0.4*vg.Inch)
 }
 
-// statsDashboardPanels builds statsDashboard's panels from the label
-// table lab and the coefficients row of one map: one per class of at least
-// two coefficients, its y axis named after the class ("|S1|" on a log
-// axis when all moduli are positive, "Re C01" otherwise).
+// statsDashboardPanels builds statsDashboard's panels from the label table
+// lab and the coefficients row of one map, in the order the classes first
+// appear: one panel per class of at least two coefficients, titled with the
+// class and, for a two-scale class, its pairs ("S2 (pairs j2 ≥ j1)": the
+// global WST keeps j2 = j1 unless stats.Spec.StrictJ2, so its S2 and P11
+// have points at j2 − j1 = 0; "C01 (pairs j2 > j1)"). The x axis is the
+// scale difference j2 − j1 where it varies within the class, else the scale
+// j1 (WPH's S11, S00, … have j2 = j1; the scaling moments L are at j1 = −1
+// … ⌊J/4⌋). The coefficients are drawn as points, one colour per
+// orientation l1 (else per (p1, p2), dashboardGroups), the groups offset
+// sideways by 0.06 each around the integer x (the x label gives the
+// offset). The y axis is the modulus on a log axis when every modulus is
+// positive and no coefficient is a negative real number ("|S1|"), else the
+// real part ("Re C01", "Re logS1"). No unit is named
+// (statsDashboardPanelsUnit names them).
 func statsDashboardPanels(lab *stlayer.Labels, row []complex128) ([]*plot.Plot, error) {
+	return statsDashboardPanelsUnit(lab, row, nil)
+}
+
+// statsDashboardPanelsUnit is statsDashboardPanels with the unit of each
+// class's y axis: unitOf(class) ("" or a nil unitOf: none), appended as
+// " [unit]" ("|S1| [MJy/sr]") or, for a log class, " (S1 in MJy/sr)"
+// (statsClassUnit returns the text to append).
+func statsDashboardPanelsUnit(lab *stlayer.Labels, row []complex128, unitOf func(class string) string) ([]*plot.Plot, error) {
 	var classes []string
 	seen := map[string]bool{}
 	for _, cl := range lab.Class {
@@ -70,7 +97,7 @@ func statsDashboardPanels(lab *stlayer.Labels, row []complex128) ([]*plot.Plot, 
 			continue
 		}
 		p := plot.New()
-		p.Title.Text = cl
+		p.Title.Text = cl + pairsNote(lab, idx)
 		// x axis: the scale difference j2 − j1 for two-scale classes where it
 		// varies, the scale j1 otherwise (S11, S00, … of WPH have j2 = j1)
 		xname, x := "scale j1", func(i int) float64 { return float64(lab.Get(i, "j1")) }
@@ -85,9 +112,12 @@ func statsDashboardPanels(lab *stlayer.Labels, row []complex128) ([]*plot.Plot, 
 		}
 		p.X.Label.Text = xname
 		p.X.Tick.Marker = plotx.IntTicks{}
+		// the modulus on a log axis needs every modulus > 0, and a real
+		// coefficient (imaginary part 0) > 0: a negative real value (a
+		// synthesis log, a covariance) would be drawn as its opposite
 		allPos := true
 		for _, i := range idx {
-			if cmplxAbs(row[i]) <= 0 {
+			if cmplxAbs(row[i]) <= 0 || imag(row[i]) == 0 && real(row[i]) < 0 {
 				allPos = false
 			}
 		}
@@ -95,6 +125,9 @@ func statsDashboardPanels(lab *stlayer.Labels, row []complex128) ([]*plot.Plot, 
 			p.Y.Label.Text = "|" + cl + "|"
 		} else {
 			p.Y.Label.Text = "Re " + cl
+		}
+		if unitOf != nil {
+			p.Y.Label.Text += unitOf(cl)
 		}
 		keyOf, nameOf, what := dashboardGroups(lab, idx)
 		groups := map[int]plotter.XYs{}
@@ -215,4 +248,100 @@ func padAxes(p *plot.Plot) {
 		}
 		a.Min, a.Max = lo-d, hi+d
 	}
+}
+
+// pairsNote names the scale pairs of a two-scale class in its panel title:
+// " (pairs j2 ≥ j1)" when the differences j2 − j1 of the coefficients idx
+// vary and are all ≥ 0 with some 0, " (pairs j2 > j1)" when all > 0 (and
+// likewise ≤, < for classes with j2 ≤ j1, e.g. WPH's C10); "" for one-scale
+// classes, classes without both scales, or mixed signs.
+func pairsNote(lab *stlayer.Labels, idx []int) string {
+	lo, hi := math.MaxInt, math.MinInt
+	for _, i := range idx {
+		j1, j2 := lab.Get(i, "j1"), lab.Get(i, "j2")
+		if j1 < 0 || j2 < 0 {
+			return ""
+		}
+		lo, hi = min(lo, j2-j1), max(hi, j2-j1)
+	}
+	switch {
+	case len(idx) == 0 || lo == hi:
+		return ""
+	case lo == 0:
+		return " (pairs j2 ≥ j1)"
+	case lo > 0:
+		return " (pairs j2 > j1)"
+	case hi == 0:
+		return " (pairs j2 ≤ j1)"
+	case hi < 0:
+		return " (pairs j2 < j1)"
+	}
+	return ""
+}
+
+// mapUnit is the unit of a map's values from its FITS header: the BUNIT
+// card's value with surrounding spaces removed ("MJy/sr", "K_CMB"); "" when
+// the header has none (an .npy or .npz input has no header: cards nil).
+func mapUnit(cards []datasets.Card) string {
+	for _, c := range cards {
+		if c.Key == "BUNIT" {
+			if s, ok := c.Value.(string); ok {
+				return strings.TrimSpace(s)
+			}
+		}
+	}
+	return ""
+}
+
+// unitPower writes unit raised to the power p (1 or 2): "MJy/sr",
+// "(MJy/sr)²", "K²"; a unit of more than one symbol is parenthesised for the
+// square.
+func unitPower(unit string, p int) string {
+	if p != 2 {
+		return unit
+	}
+	if strings.ContainsAny(unit, "/*. ^") {
+		return "(" + unit + ")²"
+	}
+	return unit + "²"
+}
+
+// statsClassUnit is the text statsDashboardUnit appends to the y axis of
+// class for the statistic spec when the maps' values are in unit ("" for
+// an unknown unit gives ""). The wavelets are dimensionless, so
+//   - wst: S0, S1, S2 (and S1_iso, S2_iso) are in unit, " [MJy/sr]"; the
+//     powers P00, P11 (and _iso) in its square, " [(MJy/sr)²]"; the ratios
+//     s21, s22 have none; the synthesis logs logS1, logS2 (_iso) are
+//     natural logs of S1, S2 taken in unit, " (S1 in MJy/sr)";
+//   - wph: every moment (S11, S00, S01, C01, Cphase, L, …) is a covariance
+//     of two factors in unit, " [(MJy/sr)²]", except with norm auto, which
+//     divides by the reference's standard deviations (dimensionless: "").
+//
+// Classes and families not listed get "".
+func statsClassUnit(spec stats.Spec, class, unit string) string {
+	if unit == "" {
+		return ""
+	}
+	switch spec.Kind {
+	case stats.WPH:
+		if spec.Norm == "auto" {
+			return ""
+		}
+		switch class {
+		case "S11", "S00", "S01", "C01", "Cphase", "L", "C00", "S10", "C10", "Cphase_inv":
+			return " [" + unitPower(unit, 2) + "]"
+		}
+	case stats.WST:
+		switch class {
+		case "S0", "S1", "S2", "S1_iso", "S2_iso":
+			return " [" + unit + "]"
+		case "P00", "P11", "P00_iso", "P11_iso":
+			return " [" + unitPower(unit, 2) + "]"
+		case "logS1", "logS1_iso":
+			return " (S1 in " + unit + ")"
+		case "logS2", "logS2_iso":
+			return " (S2 in " + unit + ")"
+		}
+	}
+	return ""
 }

@@ -19,9 +19,18 @@ import (
 // sparsity S1/√P00 per orientation, then the isotropic S3 = C01 and S4 = C11
 // (normalised, averaged over l1 at Δl = 0) as modulus and phase against the
 // scale difference. title heads the figure. Scale axes have integer ticks;
-// the moduli are on log axes (plotx.LogTicks), the phases in radians.
+// the moduli are on log axes (plotx.LogTicks), the phases in radians. It is
+// scovDashboardUnit without a unit.
 func scovDashboard(path, title string, r *scov.Result) error {
-	grid, err := scovDashboardPlots(r)
+	return scovDashboardUnit(path, title, "", r)
+}
+
+// scovDashboardUnit is scovDashboard with the unit of the map's values
+// (FITS BUNIT, see mapUnit; "" when unknown): the P00 axis names its square,
+// "P00 [(MJy/sr)²]"; the other panels are dimensionless (S1/√P00, and C01,
+// C11 normalised by P00).
+func scovDashboardUnit(path, title, unit string, r *scov.Result) error {
+	grid, err := scovDashboardPlotsUnit(r, unit)
 	if err != nil {
 		return err
 	}
@@ -45,8 +54,16 @@ const noScovData = "\n(nothing to draw: all values 0 or undefined, e.g. a consta
 
 // scovDashboardPlots builds scovDashboard's 3×2 panels. A panel without
 // any point (P00 = 0 or C01, C11 = 0 everywhere: a constant map) says so
-// in its title (noScovData) instead of showing bare axes.
+// in its title (noScovData) instead of showing bare axes. No unit is named
+// (scovDashboardPlotsUnit names it).
 func scovDashboardPlots(r *scov.Result) ([][]*plot.Plot, error) {
+	return scovDashboardPlotsUnit(r, "")
+}
+
+// scovDashboardPlotsUnit is scovDashboardPlots with the unit of the map's
+// values: the P00 axis reads "P00 [(MJy/sr)²]" for unit "MJy/sr" ("P00"
+// for "").
+func scovDashboardPlotsUnit(r *scov.Result, unit string) ([][]*plot.Plot, error) {
 	J, L := r.J, r.L
 	var logPanels []*plot.Plot
 	points := map[*plot.Plot]int{}
@@ -77,6 +94,9 @@ func scovDashboardPlots(r *scov.Result) ([][]*plot.Plot, error) {
 		return nil
 	}
 	pw := mk("S2: wavelet power P00(j) per orientation l", "scale j (central wavelength 8/3·2^j pixels)", "P00", true)
+	if unit != "" {
+		pw.Y.Label.Text += " [" + unitPower(unit, 2) + "]"
+	}
 	sp := mk("S1/√S2: sparsity (√π/2 ≈ 0.886 for a Gaussian field)", "scale j", "S1/√P00", false)
 	for l := 0; l < L; l++ {
 		var a, b plotter.XYs
