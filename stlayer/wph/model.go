@@ -250,7 +250,11 @@ func (op *Op) buildModel() error {
 // p1, j2, theta2, p2, n, alpha, pseudo). For class "L" rows j1 = j2 = the
 // scaling-function scale j (which may be −1: for "L" a −1 in j1/j2 is a real
 // scale, not "absent"), p1, p2 as in PyWPH's scaling_moments_indices, l1, l2,
-// n, a absent (−1) and pseudo 0.
+// n, a absent (−1) and pseudo 0. The default scales are j = −1, 0, …, ⌊J/4⌋
+// (Config.SMJ), so the first three "L" rows are j1 = j2 = −1. Read that scale
+// with Labels.Get or Labels.Select("L", map[string]int{"j1": -1}): renderers
+// that leave out −1 as "absent" (stlayer.Labels.String, stkit stats' table
+// and JSON) print those rows without j1/j2, e.g. "L(p1=0,p2=0,pseudo=0)".
 var LabelColumns = []string{"j1", "l1", "p1", "j2", "l2", "p2", "n", "a", "pseudo"}
 
 func abs(a int) int {
