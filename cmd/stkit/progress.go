@@ -77,7 +77,8 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 }
 
 // stepBar is a progress bar whose every step brings a new description (the
-// epochs of train). On a terminal it is a progress bar redrawn at each step.
+// epochs of train, the L-BFGS iterations of sample and synth with their
+// loss). On a terminal it is a progress bar redrawn at each step.
 // On a log (w not a terminal) it writes one plain line per step, "DESC
 // (done/max) [elapsed:remaining]", for the first step, then at most one
 // every 10 s, and for the step it ends on (Finish or Exit): a bar's Describe
@@ -103,15 +104,23 @@ func newStepBar(w io.Writer, max int, desc string) *stepBar {
 }
 
 // Step records one finished step described by desc.
-func (s *stepBar) Step(desc string) {
+func (s *stepBar) Step(desc string) { s.StepTo(s.done+1, desc) }
+
+// StepTo records the steps up to done (a count that only grows: an
+// L-BFGS bar jumps to the next map's first iteration when a map converges
+// early), described by desc, the state after step done (e.g. its loss). The
+// description and the count are drawn together: a line or a redraw never
+// shows one step's description next to another's count.
+func (s *stepBar) StepTo(done int, desc string) {
+	s.done = done
 	if s.bar != nil {
+		// throttle 0: Describe and Set each redraw, the second with both
 		s.bar.Describe(desc)
-		_ = s.bar.Add(1)
+		_ = s.bar.Set(done)
 		return
 	}
-	s.done++
 	s.desc, s.shown = desc, false
-	if s.done == 1 || s.done >= s.max || time.Since(s.last) >= s.every {
+	if s.last.IsZero() || s.done >= s.max || time.Since(s.last) >= s.every {
 		s.line()
 	}
 }

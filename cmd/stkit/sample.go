@@ -167,19 +167,15 @@ Ctrl-C quits at once without writing them.`)
 	cluster := ms.Manifest.Clusters[*comp]
 	fmt.Fprintf(g.stderr, "sample: component %d (weight %.3f) of %s: %s of %d², statistic %s on %d² patches (%d coefficients), draw %s, %d steps, engine %s\n",
 		*comp, cluster.Weight, pos[0], plural(opt.N, "map"), opt.Size, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, dm, opt.Steps, ch.Name)
-	var bar interface {
-		Describe(string)
-		Set(int) error
-		Finish() error
-		Exit() error
-	}
+	// The bar's count and loss are of the same iteration (a Describe before
+	// the Set drew iteration 1's loss next to 0/N).
+	var bar *stepBar
 	if *logEvery <= 0 {
-		bar = newBar(g.stderr, opt.N*opt.Steps, "L-BFGS")
+		bar = newStepBar(g.stderr, opt.N*opt.Steps, "L-BFGS")
 	}
 	opt.Progress = func(pr infer.Progress) {
 		if bar != nil {
-			bar.Describe(fmt.Sprintf("map %d loss %.4g", pr.Run, pr.Loss))
-			bar.Set(pr.Run*opt.Steps + pr.Iter)
+			bar.StepTo(pr.Run*opt.Steps+pr.Iter, fmt.Sprintf("map %d loss %.4g", pr.Run, pr.Loss))
 		} else if pr.Iter%*logEvery == 0 || pr.Iter == 1 {
 			fmt.Fprintf(g.stderr, "sample: map %d iteration %d loss %.5g evaluations %d %.1f s\n", pr.Run, pr.Iter, pr.Loss, pr.Evals, pr.Elapsed.Seconds())
 		}

@@ -213,14 +213,11 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	if cfg.Independent {
 		total *= cfg.K
 	}
-	var bar interface {
-		Describe(string)
-		Set(int) error
-		Finish() error
-		Exit() error
-	}
+	// The bar's count and loss are of the same iteration (a Describe before
+	// the Set drew iteration 1's loss next to 0/N).
+	var bar *stepBar
 	if *logEvery <= 0 {
-		bar = newBar(g.stderr, total, "L-BFGS")
+		bar = newStepBar(g.stderr, total, "L-BFGS")
 	}
 	ctx, stop := runContext(g.stderr, "the maps reached are written")
 	defer stop()
@@ -231,12 +228,11 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 		}
 		perMap := cfg.Independent && cfg.K > 1
 		if bar != nil {
+			desc := fmt.Sprintf("L-BFGS loss %.4g", p.Loss)
 			if perMap {
-				bar.Describe(fmt.Sprintf("map %d (of %d) loss %.4g", p.Run, cfg.K, p.Loss))
-			} else {
-				bar.Describe(fmt.Sprintf("L-BFGS loss %.4g", p.Loss))
+				desc = fmt.Sprintf("map %d (of %d) loss %.4g", p.Run, cfg.K, p.Loss)
 			}
-			bar.Set(done)
+			bar.StepTo(done, desc)
 		} else if p.Iter%*logEvery == 0 || p.Iter == 1 {
 			where := ""
 			if perMap {
