@@ -70,7 +70,10 @@
 // break the FITS standard (a keyword other than 1–8 characters of A–Z, 0–9,
 // '-' and '_', e.g. lower-case; a value such as NaN) are left out, and
 // [SplitFITSUserCards] says which and why ([ReadMapsHeader] gives a notice).
-// HIERARCH cards are commentary cards and kept as they are.
+// HIERARCH cards are commentary cards and kept as they are. A card whose
+// value or comment holds bytes beyond ASCII (forbidden by the standard, e.g.
+// a name in UTF-8) is read with each such byte replaced by '?', as astropy
+// does, with a notice through [SetNotify]; a keyword must be ASCII.
 //
 // # Synthetic fields
 //

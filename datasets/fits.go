@@ -79,11 +79,13 @@ type fitsHDU struct {
 // 64 → int64, −32 → float32, −64 → float64; the unsigned conventions
 // BZERO = 2^(bits−1) with BSCALE = 1 give uint16/uint32/uint64 and
 // BZERO = −128 on BITPIX 8 gives int8); any other scaling, or blanked pixels,
-// give "float64". Header holds all the cards of the image HDU but END.
+// give "float64". Header holds all the cards of the image HDU but END
+// (bytes beyond ASCII in a card's value or comment read as '?', with a
+// notice, see SetNotify).
 // Errors are *FormatError with an empty Path. The file is decoded as a
 // stream (see decodeFITSFrom): besides the result, memory use is bounded.
 func DecodeFITS(b []byte) (*Array, error) {
-	a, err := decodeFITSFrom(bytes.NewReader(b), int64(len(b)))
+	a, err := decodeFITSFrom(bytes.NewReader(b), int64(len(b)), "")
 	return a, memoryReadError("fits", err)
 }
 
@@ -96,6 +98,16 @@ type fitsStream struct {
 	limit int64      // gzip: the most bytes the stream may expand to
 	zsize int64      // gzip: the compressed size
 	gz    bool
+
+	nonASCII []nonASCIICard // header cards read with non-ASCII bytes replaced by '?'
+}
+
+// nonASCIICard is a header card whose value or comment held bytes beyond
+// ASCII (0x80–0xFF), read with each replaced by '?'.
+type nonASCIICard struct {
+	hdu, card int // card counts from 1 within the HDU
+	key       string
+	n         int // bytes replaced
 }
 
 // errReader passes reads through and records the first error other than
@@ -250,7 +262,8 @@ func (s *fitsStream) remaining() int64 {
 	return s.size - s.n
 }
 
-// decodeFITSFrom decodes a FITS file of size bytes read from r; a file
+// decodeFITSFrom decodes a FITS file of size bytes read from r (src names
+// it in notices, "" for data in memory); a file
 // starting with the gzip magic is decompressed as it is read (at most
 // maxDeflateRatio·size + 64 KiB bytes, the whole stream read to check its
 // CRC; several members are read one after the other, and zero padding after
@@ -259,8 +272,10 @@ func (s *fitsStream) remaining() int64 {
 // the expansion limit) before the result is allocated, then its pixels are
 // decoded, scaled and blanked chunk by chunk straight into the final
 // []float64. A source failure is returned as *readError (a bad gzip stream
-// as *FormatError).
-func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
+// as *FormatError). Header cards with non-ASCII bytes in their value or
+// comment are read with those bytes replaced by '?' (see parseFITSHeader),
+// with a notice (SetNotify) once the image is read.
+func decodeFITSFrom(r io.Reader, size int64, src string) (*Array, error) {
 	head := make([]byte, min(size, 2))
 	if _, err := io.ReadFull(r, head); err != nil {
 		return nil, &readError{err}
@@ -341,6 +356,9 @@ func decodeFITSFrom(r io.Reader, size int64) (*Array, error) {
 			a, err := s.decodeFITSImage(h, hdu, n)
 			if err != nil {
 				return nil, err
+			}
+			if len(s.nonASCII) > 0 {
+				notify(nonASCIINotice(src, s.nonASCII))
 			}
 			if s.gz { // read the rest of the stream: its CRC and length are checked at the end
 				if _, err := s.skip(s.limit + 1 - s.n); err != nil {
@@ -575,7 +593,12 @@ func abs(x int) int {
 // parseFITSHeader parses the header whose first block (k bytes, fewer only
 // at the end of the file) is in block, reading further blocks into block;
 // the stream is left at the data (a short last block is tolerated when END
-// is in it: no data follow then).
+// is in it: no data follow then). A card with bytes beyond ASCII
+// (0x80–0xFF) in columns 9–80 — its value or comment, e.g. a name in UTF-8
+// or Latin-1, which the standard forbids — is read with each such byte
+// replaced by '?', as astropy does (with a warning), and recorded in
+// s.nonASCII; its keyword (columns 1–8) must be printable ASCII, and
+// control bytes are refused anywhere (binary data where a header should be).
 func (s *fitsStream) parseFITSHeader(block []byte, k, hdu int) (*fitsHDU, error) {
 	h := &fitsHDU{gcount: 1}
 	for end := false; !end; {
@@ -590,6 +613,10 @@ func (s *fitsStream) parseFITSHeader(block []byte, k, hdu int) (*fitsHDU, error)
 			if string(raw[:8]) == "END     " {
 				end = true
 				break
+			}
+			if n := countNonASCII(raw[8:]); n > 0 && countNonASCII(raw[:8]) == 0 {
+				raw = replaceNonASCII(raw)
+				s.nonASCII = append(s.nonASCII, nonASCIICard{hdu: hdu, card: len(h.cards) + 1, key: strings.TrimRight(string(raw[:8]), " "), n: n})
 			}
 			c, err := parseCard(raw)
 			if err != nil {
@@ -666,6 +693,59 @@ func (s *fitsStream) parseFITSHeader(block []byte, k, hdu int) (*fitsHDU, error)
 		}
 	}
 	return h, nil
+}
+
+// countNonASCII counts the bytes of b beyond ASCII (0x80–0xFF).
+func countNonASCII(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c >= 0x80 {
+			n++
+		}
+	}
+	return n
+}
+
+// replaceNonASCII returns a copy of raw with every byte beyond ASCII
+// replaced by '?'.
+func replaceNonASCII(raw []byte) []byte {
+	out := make([]byte, len(raw))
+	for i, c := range raw {
+		if c >= 0x80 {
+			c = '?'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// nonASCIINotice tells which header cards of src were read with non-ASCII
+// bytes replaced (at most three named).
+func nonASCIINotice(src string, cards []nonASCIICard) string {
+	if src == "" {
+		src = "FITS data"
+	}
+	var b strings.Builder
+	if n := len(cards); n == 1 {
+		fmt.Fprintf(&b, "%s: 1 header card has non-ASCII bytes in its value or comment", src)
+	} else {
+		fmt.Fprintf(&b, "%s: %d header cards have non-ASCII bytes in their values or comments", src, n)
+	}
+	b.WriteString(", which FITS does not allow; read with each replaced by '?', as astropy does: ")
+	for i, c := range cards[:min(len(cards), 3)] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		key := c.key
+		if key == "" {
+			key = "blank keyword"
+		}
+		fmt.Fprintf(&b, "HDU %d card %d (%s, %d byte%s)", c.hdu, c.card, key, c.n, plural(c.n))
+	}
+	if n := len(cards); n > 3 {
+		fmt.Fprintf(&b, " and %d more", n-3)
+	}
+	return b.String()
 }
 
 // card returns the first card with the given key.

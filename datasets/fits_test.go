@@ -286,7 +286,7 @@ func TestFITSErrors(t *testing.T) {
 	noEnd := bytes.Repeat([]byte(fmt.Sprintf("%-80s", "COMMENT x")), 36)
 	copy(noEnd, fmt.Sprintf("%-80s", "SIMPLE  = T"))
 	nonASCII := append([]byte{}, good...)
-	nonASCII[80*4+20] = 0xe9
+	nonASCII[80*4+2] = 0xe9 // in the keyword: a byte beyond ASCII in a value or comment is read as '?' (TestFITSNonASCIIHeaderBytes)
 	table := fitsFile([]string{"SIMPLE  = T", "BITPIX  = 8", "NAXIS   = 0", "EXTEND  = T"}, nil)
 	table = append(table, fitsFile([]string{"XTENSION= 'BINTABLE'", "BITPIX  = 8", "NAXIS   = 2", "NAXIS1  = 4", "NAXIS2  = 2", "PCOUNT  = 0", "GCOUNT  = 1", "TFIELDS = 1"}, make([]byte, 8))...)
 	fpack := fitsFile([]string{"SIMPLE  = T", "BITPIX  = 8", "NAXIS   = 0", "EXTEND  = T"}, nil)

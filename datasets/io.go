@@ -210,7 +210,11 @@ func readNPZMemberFile(path, name string, part *ComplexPart) (*Array, error) {
 // ReadFITS reads the first image of a FITS file (see DecodeFITS), decoding
 // (and decompressing) it as it is read.
 func ReadFITS(path string) (*Array, error) {
-	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeFITSFrom(f, size) }, DecodeFITS)
+	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeFITSFrom(f, size, path) },
+		func(b []byte) (*Array, error) {
+			a, err := decodeFITSFrom(bytes.NewReader(b), int64(len(b)), path)
+			return a, memoryReadError("fits", err)
+		})
 }
 
 // ReadMaps reads a batch of real maps with Read and ArrayToMaps(a,
