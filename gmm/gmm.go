@@ -617,7 +617,16 @@ func (m *Model) LogLikelihood(x *mat.Dense) (float64, error) {
 	return s, nil
 }
 
-// Responsibilities returns r_ik = P(component k | x_i), shape [n, K].
+// Responsibilities returns r_ik = P(component k | x_i), shape [n, K]; every row is finite and
+// sums to 1.
+//
+// They are normalised in the log domain (log-sum-exp over k). A row so far from every component
+// that all its log-densities underflow to −Inf (a squared Mahalanobis distance (x−μ_k)ᵀΣ_k⁻¹(x−μ_k)
+// above MaxFloat64 ≈ 1.8e308 for every k, e.g. |x−μ|/σ ≳ 1.3e154; ComponentLogProb and LogProb
+// give −Inf there) is normalised from the distances rescaled by a common power of two: the
+// component of smallest squared distance gets responsibility 1 and the others 0 (their
+// log-densities are lower by more than 1e290); components tied at that distance in float64 share
+// it in proportion to π_k·det(Σ_k)^(−½). Predict picks from these responsibilities for such rows.
 func (m *Model) Responsibilities(x *mat.Dense) (*mat.Dense, error) {
 	lp, err := m.ComponentLogProb(x)
 	if err != nil {
@@ -626,7 +635,136 @@ func (m *Model) Responsibilities(x *mat.Dense) (*mat.Dense, error) {
 	n, K := lp.Dims()
 	resp := mat.NewDense(n, K, nil)
 	responsibilitiesFromLog(lp, resp)
+	if err := m.farRows(x, lp, resp); err != nil {
+		return nil, err
+	}
 	return resp, nil
+}
+
+// farRows recomputes the rows of resp whose component log-densities lp are all −Inf (see
+// Responsibilities) from rescaled squared Mahalanobis distances.
+func (m *Model) farRows(x, lp, resp *mat.Dense) error {
+	n, K := lp.Dims()
+	var f factors
+	var fok bool
+	t, u := make([]float64, K), make([]float64, K)
+	e := make([]int, K)
+	for i := 0; i < n; i++ {
+		if !allNegInf(lp.RawRowView(i)) {
+			continue
+		}
+		if !fok {
+			var err error
+			if f, err = m.factorize(); err != nil {
+				return err
+			}
+			fok = true
+		}
+		m.scaledMaha(x.RawRowView(i), f, t, e)
+		// Squared distance s_k = t_k·2^(2·e_k). Bring all to the largest exponent E, subtract the
+		// smallest (over components of non-zero weight) and scale back: a_k = log π_k − ½ log det Σ_k
+		// − ½ (s_k − s_min) is finite for the nearest components and −Inf for the others.
+		E := math.MinInt
+		for k := 0; k < K; k++ {
+			if t[k] > 0 && e[k] > E {
+				E = e[k]
+			}
+		}
+		if E == math.MinInt {
+			E = 0
+		}
+		umin := math.Inf(1)
+		for k := 0; k < K; k++ {
+			u[k] = 0
+			if t[k] > 0 {
+				u[k] = math.Ldexp(t[k], 2*(e[k]-E))
+			}
+			if m.Weights[k] > 0 && u[k] < umin {
+				umin = u[k]
+			}
+		}
+		a := resp.RawRowView(i)
+		for k := 0; k < K; k++ {
+			a[k] = math.Log(m.Weights[k]) - 0.5*f.logDet[k] - 0.5*math.Ldexp(u[k]-umin, 2*E)
+		}
+		lse := logSumExp(a)
+		for k := range a {
+			a[k] = math.Exp(a[k] - lse)
+		}
+	}
+	return nil
+}
+
+func allNegInf(v []float64) bool {
+	for _, x := range v {
+		if !math.IsInf(x, -1) {
+			return false
+		}
+	}
+	return true
+}
+
+// scaledMaha writes, for every component k, the squared Mahalanobis distance of row to μ_k as
+// t[k]·2^(2·e[k]) with t[k] of order 1 (0 when row = μ_k), without overflow for any finite row,
+// mean and covariance (f holds the factors of m's covariances).
+func (m *Model) scaledMaha(row []float64, f factors, t []float64, e []int) {
+	d := len(row)
+	h := make([]float64, d) // (x − μ)/2, which cannot overflow
+	for k := 0; k < m.K; k++ {
+		mu := m.Means[k]
+		hmax := 0.0
+		for j := range h {
+			h[j] = row[j]/2 - mu[j]/2
+			hmax = math.Max(hmax, math.Abs(h[j]))
+		}
+		t[k], e[k] = 0, 0
+		if hmax == 0 {
+			continue
+		}
+		switch m.Cov {
+		case Diag:
+			// w_j = (x_j − μ_j)/σ_j = (fh/fs)·2^(eh−es+1) from the binary exponents of h_j and σ_j.
+			ws := make([]float64, d)
+			we := make([]int, d)
+			emax := math.MinInt
+			for j, v := range m.Vars[k] {
+				if h[j] == 0 {
+					continue
+				}
+				fh, eh := math.Frexp(h[j])
+				fs, es := math.Frexp(math.Sqrt(v))
+				ws[j], we[j] = fh/fs, eh-es+1
+				emax = max(emax, we[j])
+			}
+			s := 0.0
+			for j := range ws {
+				if ws[j] != 0 {
+					s += math.Ldexp(ws[j]*ws[j], 2*(we[j]-emax))
+				}
+			}
+			t[k], e[k] = s, emax
+		case Full:
+			// y = L⁻¹(x − μ) with both factors scaled by powers of two to a largest entry < 1.
+			_, eh := math.Frexp(hmax)
+			linv := f.chol[k]
+			lmax := 0.0
+			for a := 0; a < d; a++ {
+				for b := 0; b <= a; b++ {
+					lmax = math.Max(lmax, math.Abs(linv.At(a, b)))
+				}
+			}
+			_, el := math.Frexp(lmax)
+			s := 0.0
+			for a := 0; a < d; a++ {
+				y := 0.0
+				for b := 0; b <= a; b++ {
+					y += math.Ldexp(linv.At(a, b), -el) * math.Ldexp(h[b], -eh)
+				}
+				s += y * y
+			}
+			t[k], e[k] = s, eh+el+1
+		}
+	}
 }
 
 // Predict returns argmax_k r_ik for every row (ties go to the lowest k).
@@ -635,10 +773,18 @@ func (m *Model) Predict(x *mat.Dense) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, _ := lp.Dims()
+	n, K := lp.Dims()
+	far := mat.NewDense(n, K, nil) // responsibilities of the rows Responsibilities rescales
+	if err := m.farRows(x, lp, far); err != nil {
+		return nil, err
+	}
 	out := make([]int, n)
 	for i := range out {
-		out[i] = argmax(lp.RawRowView(i))
+		row := lp.RawRowView(i)
+		if allNegInf(row) {
+			row = far.RawRowView(i)
+		}
+		out[i] = argmax(row)
 	}
 	return out, nil
 }

@@ -20,17 +20,8 @@ import (
 // The result has shape [B, K] and the dtype of x. The computation broadcasts to [B, K, D]; it is
 // differentiable with respect to all four inputs.
 func ComponentLogProbGraph(x, means, logvars, logits *Node) *Node {
-	if x.Rank() != 2 || means.Rank() != 2 || logvars.Rank() != 2 || logits.Rank() != 1 {
-		panic(fmt.Errorf("gmm.ComponentLogProbGraph: want x [B,D], means [K,D], logvars [K,D], logits [K]; got %s, %s, %s, %s",
-			x.Shape(), means.Shape(), logvars.Shape(), logits.Shape()))
-	}
+	checkGraphArgs("gmm.ComponentLogProbGraph", x, means, logvars, logits)
 	D := x.Shape().Dimensions[1]
-	K := means.Shape().Dimensions[0]
-	if means.Shape().Dimensions[1] != D || logvars.Shape().Dimensions[0] != K ||
-		logvars.Shape().Dimensions[1] != D || logits.Shape().Dimensions[0] != K {
-		panic(fmt.Errorf("gmm.ComponentLogProbGraph: inconsistent shapes x %s, means %s, logvars %s, logits %s",
-			x.Shape(), means.Shape(), logvars.Shape(), logits.Shape()))
-	}
 	diff := Sub(InsertAxes(x, 1), InsertAxes(means, 0)) // [B, K, D]
 	prec := Exp(Neg(InsertAxes(logvars, 0)))            // [1, K, D]
 	maha := ReduceSum(Mul(Square(diff), prec), -1)      // [B, K]
@@ -38,6 +29,22 @@ func ComponentLogProbGraph(x, means, logvars, logits *Node) *Node {
 	c := float64(D) * math.Log(2*math.Pi)
 	logN := MulScalar(AddScalar(Add(maha, InsertAxes(logDet, 0)), c), -0.5)
 	return Add(logN, InsertAxes(LogSoftmax(logits), 0))
+}
+
+// checkGraphArgs panics with an error naming fn unless x [B,D], means [K,D], logvars [K,D] and
+// logits [K] have consistent shapes.
+func checkGraphArgs(fn string, x, means, logvars, logits *Node) {
+	if x.Rank() != 2 || means.Rank() != 2 || logvars.Rank() != 2 || logits.Rank() != 1 {
+		panic(fmt.Errorf("%s: want x [B,D], means [K,D], logvars [K,D], logits [K]; got %s, %s, %s, %s",
+			fn, x.Shape(), means.Shape(), logvars.Shape(), logits.Shape()))
+	}
+	D := x.Shape().Dimensions[1]
+	K := means.Shape().Dimensions[0]
+	if means.Shape().Dimensions[1] != D || logvars.Shape().Dimensions[0] != K ||
+		logvars.Shape().Dimensions[1] != D || logits.Shape().Dimensions[0] != K {
+		panic(fmt.Errorf("%s: inconsistent shapes x %s, means %s, logvars %s, logits %s",
+			fn, x.Shape(), means.Shape(), logvars.Shape(), logits.Shape()))
+	}
 }
 
 // LogProbGraph returns the mixture log-density log p(x_b) = logsumexp_k ComponentLogProbGraph[b,k],
@@ -48,9 +55,33 @@ func LogProbGraph(x, means, logvars, logits *Node) *Node {
 }
 
 // ResponsibilitiesGraph returns r[b,k] = P(component k | x_b) = softmax_k ComponentLogProbGraph[b,k],
-// shape [B, K]; each row sums to 1.
+// shape [B, K]; each row sums to 1. See ComponentLogProbGraph for the arguments.
+//
+// It does not go through ComponentLogProbGraph, whose squared distances overflow to +Inf (log-density
+// −Inf for every k, and softmax NaN) once |x−μ|/σ exceeds √MaxFloat32 ≈ 1.8e19 in float32 (1.3e154 in
+// float64). With z_bkj = (x_bj − μ_kj)·exp(−½ logvars_kj) and the per-row scale
+// s_b = max(1, max_kj |z_bkj|) it computes
+//
+//	r[b,k] = softmax_k( log π_k − ½ Σ_j logvars_kj − ½ s_b²·(m_bk − min_k' m_bk') ),  m_bk = Σ_j (z_bkj/s_b)²,
+//
+// the same softmax (its argument is shifted by a constant per row; the minimum is over components of
+// non-zero weight). It stays finite while x−μ and z fit the dtype (|x−μ|/σ below MaxFloat32 ≈ 3.4e38 in
+// float32; beyond, the row is NaN): at a far point the component of smallest Mahalanobis distance gets
+// 1, as in Model.Responsibilities. s_b and the minimum carry no gradient, which leaves the gradient exact.
 func ResponsibilitiesGraph(x, means, logvars, logits *Node) *Node {
-	return Softmax(ComponentLogProbGraph(x, means, logvars, logits), -1)
+	checkGraphArgs("gmm.ResponsibilitiesGraph", x, means, logvars, logits)
+	diff := Sub(InsertAxes(x, 1), InsertAxes(means, 0))                      // [B, K, D]
+	z := Mul(diff, Exp(MulScalar(InsertAxes(logvars, 0), -0.5)))             // [B, K, D]
+	sc := StopGradient(MaxScalar(ReduceAndKeep(Abs(z), ReduceMax, 1, 2), 1)) // [B, 1, 1]
+	m := ReduceSum(Square(Div(z, sc)), -1)                                   // [B, K]
+	lsm := InsertAxes(LogSoftmax(logits), 0)                                 // [1, K]
+	inf := Infinity(x.Graph(), x.DType(), 1)
+	live := BroadcastToShape(IsFinite(lsm), m.Shape())
+	mmin := StopGradient(ReduceAndKeep(Where(live, m, inf), ReduceMin, -1)) // [B, 1]
+	s := Squeeze(sc, -1)                                                    // [B, 1]
+	a := Sub(Sub(lsm, MulScalar(InsertAxes(ReduceSum(logvars, -1), 0), 0.5)),
+		MulScalar(Mul(s, Mul(s, Sub(m, mmin))), 0.5))
+	return Softmax(a, -1)
 }
 
 // logSumExpLast reduces the last axis with a max-shifted log-sum-exp (the shift carries no gradient,
