@@ -1020,8 +1020,9 @@ func isStructuralKey(key string) bool {
 // re-writing a file that was read: it drops the structural cards SIMPLE,
 // BITPIX, NAXIS, NAXISn, EXTEND, BSCALE, BZERO, BLANK, XTENSION, PCOUNT,
 // GCOUNT, GROUPS, CHECKSUM, DATASUM, ZIMAGE and THEAP, and the cards the
-// writer refuses (see SplitFITSUserCards, which says which and why). The
-// cards kept are written back byte for byte (see EncodeFITS).
+// writer refuses (see SplitFITSUserCards, which says which and why) with
+// the CONTINUE cards of a long string among them. The cards kept are
+// written back byte for byte (see EncodeFITS).
 func FITSUserCards(cards []Card) []Card {
 	kept, _ := SplitFITSUserCards(cards)
 	return kept
@@ -1046,14 +1047,30 @@ type SkippedCard struct {
 // complex number (e.g. NaN, Inf, 0x1F). Kept: every other card, including
 // commentary cards (COMMENT, HISTORY, blank, CONTINUE) and cards without a
 // value indicator such as ESO's "HIERARCH ESO DET CHIP TEMP = 153.2", whose
-// text is not checked.
+// text is not checked. The CONTINUE cards that follow a card left out whose
+// string value ends in '&' (the long-string convention: the string goes on
+// in them) are left out with it, as skipped cards naming it: kept, they
+// would continue the card before them.
 func SplitFITSUserCards(cards []Card) (kept []Card, skipped []SkippedCard) {
+	parent := -1 // a long-string card left out: the CONTINUE cards after it go too
 	for i, c := range cards {
-		if isStructuralKey(c.Key) {
+		if c.Key == "CONTINUE" && parent >= 0 {
+			skipped = append(skipped, SkippedCard{Card: c, Index: i,
+				Reason: fmt.Sprintf("CONTINUE card of the long string of card %d (%s), which is left out", parent+1, cards[parent].Key)})
 			continue
 		}
-		if _, err := formatCard(c); err != nil {
-			skipped = append(skipped, SkippedCard{Card: c, Index: i, Reason: err.Error()})
+		parent = -1
+		drop := isStructuralKey(c.Key)
+		if !drop {
+			if _, err := formatCard(c); err != nil {
+				skipped = append(skipped, SkippedCard{Card: c, Index: i, Reason: err.Error()})
+				drop = true
+			}
+		}
+		if drop {
+			if v, ok := c.Value.(string); ok && strings.HasSuffix(v, "&") {
+				parent = i
+			}
 			continue
 		}
 		kept = append(kept, c)
