@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -197,7 +198,7 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 		if opt.NInit == 1 {
 			return nil, lastErr
 		}
-		return nil, fmt.Errorf("gmm: all %d initialisations failed; the last: %w", opt.NInit, lastErr)
+		return nil, &prefixed{msg: fmt.Sprintf("gmm: all %d initialisations failed; the last: ", opt.NInit), err: lastErr}
 	}
 	return best, nil
 }
@@ -814,7 +815,8 @@ func (m *Model) BIC(x *mat.Dense) (float64, error) {
 }
 
 // SelectK fits one mixture per candidate K (all other options from opt) and returns the one with
-// the lowest BIC together with the BIC of every candidate (same order as ks).
+// the lowest BIC together with the BIC of every candidate (same order as ks). A candidate that
+// fails is an error "gmm: SelectK K=…: " followed by Fit's message (which it wraps).
 func SelectK(x *mat.Dense, ks []int, opt Options) (*Model, []float64, error) {
 	if len(ks) == 0 {
 		return nil, nil, errors.New("gmm: SelectK needs at least one candidate K")
@@ -826,14 +828,13 @@ func SelectK(x *mat.Dense, ks []int, opt Options) (*Model, []float64, error) {
 		o := opt
 		o.K = k
 		m, err := Fit(x, o)
-		if err != nil {
-			return nil, nil, fmt.Errorf("gmm: SelectK K=%d: %w", k, err)
+		if err == nil {
+			bics[i], err = m.BIC(x)
 		}
-		b, err := m.BIC(x)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, &prefixed{msg: fmt.Sprintf("gmm: SelectK K=%d: ", k), err: err}
 		}
-		bics[i] = b
+		b := bics[i]
 		if b < bestBIC {
 			bestBIC, best = b, m
 		}
@@ -876,6 +877,16 @@ func argmax(v []float64) int {
 	}
 	return b
 }
+
+// prefixed is an error that puts context before a gmm error without repeating its "gmm: " prefix:
+// Error is msg followed by err's message less that prefix; Unwrap returns err.
+type prefixed struct {
+	msg string
+	err error
+}
+
+func (e *prefixed) Error() string { return e.msg + strings.TrimPrefix(e.err.Error(), "gmm: ") }
+func (e *prefixed) Unwrap() error { return e.err }
 
 // checkFinite returns an error naming the first NaN or infinite entry of x.
 func checkFinite(x *mat.Dense) error {

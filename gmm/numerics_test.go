@@ -69,7 +69,7 @@ func TestSingularCovarianceErrors(t *testing.T) {
 		{"collinear rows at 1e7, default ridge", line, Options{K: 2},
 			[]string{"not positive definite after an EM step", "Options.Reg = 1e-06", "too small", "rescale the data"}},
 		{"three initialisations", line, Options{K: 2, NInit: 3},
-			[]string{"gmm: all 3 initialisations failed; the last: gmm: covariance of component", "rescale the data"}},
+			[]string{"gmm: all 3 initialisations failed; the last: covariance of component", "rescale the data"}},
 	} {
 		_, err := Fit(c.x, c.opt)
 		if err == nil {
