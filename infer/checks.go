@@ -1,6 +1,9 @@
 package infer
 
 import (
+	"errors"
+
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -21,11 +24,50 @@ func checkMaps(name string, x *stlayer.Maps, b int) error {
 	return nil
 }
 
-// checkFiniteMaps is checkMaps followed by a finiteness check of every pixel
-// (the error names the first non-finite pixel).
+// checkFiniteMaps is checkMaps followed by checkPixels.
 func checkFiniteMaps(name string, x *stlayer.Maps, b int) error {
 	if err := checkMaps(name, x, b); err != nil {
 		return err
 	}
-	return asInput(finite(name, x))
+	return checkPixels(name, x)
 }
+
+// checkPixels returns an input error (ErrModelInput) naming the first
+// non-finite pixel of x, or, when every pixel is finite, the error of
+// datasets.CheckUnseen for pixels holding HEALPix's UNSEEN value −1.6375e30
+// (missing data, finite: the statistics would take it for a value):
+// "name: 1 pixel of 256 holds -1.6375e30, HEALPix's UNSEEN value for
+// missing data (first: map 0 at row 3, column 5; …); the statistics would
+// take them for values. Fill them first …", which wraps the
+// *datasets.ValidationError (errors.As finds it, with its Unseen count).
+// x must have passed checkMaps.
+func checkPixels(name string, x *stlayer.Maps) error {
+	if err := finite(name, x); err != nil {
+		return asInput(err)
+	}
+	var ve *datasets.ValidationError
+	if err := datasets.CheckUnseen(x); errors.As(err, &ve) {
+		return asInput(&unseenError{name: name, ve: ve})
+	}
+	return nil
+}
+
+// unseenError is datasets.CheckUnseen's error for the argument name,
+// without datasets' "datasets: " prefix.
+type unseenError struct {
+	name string
+	ve   *datasets.ValidationError
+}
+
+func (e *unseenError) Error() string {
+	s := e.ve.Msg
+	if e.name != "" {
+		s = e.name + ": " + s
+	}
+	if e.ve.Hint != "" {
+		s += ". " + e.ve.Hint
+	}
+	return s
+}
+
+func (e *unseenError) Unwrap() error { return e.ve }
