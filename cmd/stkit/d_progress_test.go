@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // barSteps returns the (loss, count) of the progress lines "… loss L (c/max)"
@@ -78,5 +79,30 @@ func TestSampleSynthBarLossMatchesCount(t *testing.T) {
 		if strings.Contains(bar, "(0/10)") {
 			t.Errorf("%s: a bar line at 0/10\n%s", c.name, bar)
 		}
+	}
+}
+
+// A resumed step bar predicts the time left from this run's steps only:
+// 2 steps in 100 s after resuming at 6 of 10 leave 2 steps, ~100 s (the pace
+// over all 8 steps counted would say 25 s).
+func TestStepBarResumePace(t *testing.T) {
+	var buf strings.Builder
+	bar := newStepBar(&buf, 10, "features")
+	bar.Resume(6, "features")
+	if got := buf.String(); got != "features (6/10) [0s]\n" {
+		t.Errorf("resume line %q, want %q", got, "features (6/10) [0s]\n")
+	}
+	if _, ok := bar.remaining(); ok {
+		t.Error("a remaining time before this run's first step")
+	}
+	bar.start = bar.start.Add(-100 * time.Second)
+	bar.StepTo(8, "features")
+	rem, ok := bar.remaining()
+	if !ok || rem < 100*time.Second || rem > 110*time.Second {
+		t.Errorf("remaining %v (%v), want ~100s from this run's pace", rem, ok)
+	}
+	bar.StepTo(10, "features")
+	if rem, ok := bar.remaining(); !ok || rem != 0 {
+		t.Errorf("remaining at the end %v (%v), want 0", rem, ok)
 	}
 }

@@ -169,6 +169,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	// Computing features can take hours: a dataset of another configuration
 	// is not discarded without --force.
 	var change *datasets.ConfigChangeError
+	chunkSize := *chunk // of the dataset built: a resumed one keeps its own
 	if err := datasets.CheckBuild(*out, ps, cfg, spec); errors.As(err, &change) {
 		if !*force {
 			return badInputf("-o %s holds %s of another configuration (%s): recomputing would discard it; add --force to recompute it, or choose another -o",
@@ -183,6 +184,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 			fmt.Fprintf(g.stderr, "patches: %s already holds this dataset, complete: reusing it (nothing is recomputed)\n", *out)
 		} else {
 			fmt.Fprintf(g.stderr, "patches: %s holds this dataset, interrupted: resuming it after its last saved chunk\n", *out)
+			chunkSize = m.ChunkSize
 		}
 	}
 	ch, err := chooseEngine(g)
@@ -217,9 +219,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 		skipped += fmt.Sprintf(", %d constant", ps.Constant)
 	}
 	fmt.Fprintf(g.stderr, "patches: %s from %s (%s); features %s\n", plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), skipped, spec)
-	bar := newBar(g.stderr, len(ps.Patches), "features")
-	f, err := datasets.BuildFeatures(*out, ps, cfg, spec, ch.Engine, *chunk, func(done, total int) { bar.Set(done) }, datasets.BuildOptions{Replace: *force})
-	bar.Finish()
+	f, err := buildFeatures(g, *out, ps, cfg, spec, ch.Engine, *chunk, chunkSize, *force)
 	if err != nil {
 		return err
 	}
@@ -228,6 +228,63 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	fmt.Fprintf(g.stderr, "patches: wrote %s (%d patches × %d features)\n", *out, f.Manifest.N, f.Manifest.Dim)
 	return nil
+}
+
+// buildFeatures runs datasets.BuildFeatures with a progress bar of the
+// patches done. Resuming an interrupted dataset, BuildFeatures reads its
+// saved chunks back before computing the next: those are told apart from
+// the computed ones by eng's Forward calls (none between two progress
+// reports: a chunk read back), and before the first computed chunk (or at
+// the end, when every chunk was saved) stderr says "patches: resumed: k of n
+// chunks reused (p of N patches)" once and the bar starts at the p patches
+// already done, its remaining time predicted from this run's chunks only.
+// chunkSize is the dataset's chunk size (a resumed one's own), for n.
+func buildFeatures(g *globals, out string, ps *datasets.PatchSet, cfg datasets.PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk, chunkSize int, force bool) (*datasets.Features, error) {
+	n := len(ps.Patches)
+	bar := newStepBar(g.stderr, n, "features")
+	fc := &forwardCounter{Engine: eng}
+	reused, done, seen, started := 0, 0, 0, false
+	start := func() {
+		if started {
+			return
+		}
+		started = true
+		if reused > 0 {
+			fmt.Fprintf(g.stderr, "patches: resumed: %d of %d chunks reused (%d of %d patches)\n", reused, (n+chunkSize-1)/chunkSize, done, n)
+			bar.Resume(done, "features")
+		}
+	}
+	fc.before = start
+	f, err := datasets.BuildFeatures(out, ps, cfg, spec, fc, chunk, func(d, total int) {
+		if fc.calls == seen {
+			reused++ // no Forward since the last report: a chunk read back
+		}
+		seen, done = fc.calls, d
+		if started {
+			bar.StepTo(d, "features")
+		}
+	}, datasets.BuildOptions{Replace: force})
+	if err == nil {
+		start() // every chunk was saved: nothing computed
+	}
+	endBar(bar, err != nil)
+	return f, err
+}
+
+// forwardCounter is an engine that counts its Forward calls and calls before
+// (if set) ahead of each.
+type forwardCounter struct {
+	stlayer.Engine
+	calls  int
+	before func()
+}
+
+func (e *forwardCounter) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	if e.before != nil {
+		e.before()
+	}
+	e.calls++
+	return e.Engine.Forward(key, s, x)
 }
 
 // checkDistinctSources refuses a map file given twice (the same file twice,

@@ -88,6 +88,7 @@ type stepBar struct {
 
 	w         io.Writer
 	max, done int
+	from      int // steps done before this run (Resume): not counted in its pace
 	start     time.Time
 	last      time.Time // of the last line written
 	desc      string    // of the last step
@@ -98,7 +99,7 @@ type stepBar struct {
 // newStepBar returns a stepBar of max steps drawn on w (the command's stderr).
 func newStepBar(w io.Writer, max int, desc string) *stepBar {
 	if isTerminal(w) {
-		return &stepBar{bar: newBar(w, max, desc, progressbar.OptionThrottle(0))}
+		return &stepBar{bar: newBar(w, max, desc, progressbar.OptionThrottle(0)), max: max, start: time.Now()}
 	}
 	return &stepBar{w: w, max: max, start: time.Now(), every: 10 * time.Second}
 }
@@ -114,6 +115,11 @@ func (s *stepBar) Step(desc string) { s.StepTo(s.done+1, desc) }
 func (s *stepBar) StepTo(done int, desc string) {
 	s.done = done
 	if s.bar != nil {
+		if s.from > 0 { // the bar's own prediction would count the resumed steps as this run's
+			if rem, ok := s.remaining(); ok {
+				desc += fmt.Sprintf(" (~%s left)", rem)
+			}
+		}
 		// throttle 0: Describe and Set each redraw, the second with both
 		s.bar.Describe(desc)
 		_ = s.bar.Set(done)
@@ -125,17 +131,49 @@ func (s *stepBar) StepTo(done int, desc string) {
 	}
 }
 
-// line writes the last step's line.
+// Resume starts the bar at done steps that an earlier run did (a resumed
+// dataset's reused chunks), described by desc, and draws it at once: the
+// count starts there, and the remaining time is predicted from this run's
+// pace alone, (elapsed / (steps − done)) × (max − steps), shown once this run
+// has done a step (on a terminal as "(~2m30s left)" after the description:
+// the bar's own prediction would count the resumed steps as done in no time).
+// Call it before the first step.
+func (s *stepBar) Resume(done int, desc string) {
+	s.from, s.done, s.start = done, done, time.Now()
+	if s.bar != nil {
+		progressbar.OptionSetPredictTime(false)(s.bar)
+		s.bar.Describe(desc)
+		_ = s.bar.Set(done)
+		return
+	}
+	s.desc, s.shown = desc, false
+	s.line()
+}
+
+// remaining predicts the time left from this run's pace; ok is false before
+// this run's first step.
+func (s *stepBar) remaining() (time.Duration, bool) {
+	if s.done <= s.from {
+		return 0, false
+	}
+	if s.done >= s.max {
+		return 0, true
+	}
+	return (time.Since(s.start) / time.Duration(s.done-s.from) * time.Duration(s.max-s.done)).Round(time.Second), true
+}
+
+// line writes the last step's line, "DESC (done/max) [elapsed:remaining]"
+// ("[elapsed]" before this run's first step, when resumed).
 func (s *stepBar) line() {
 	if s.shown || s.done == 0 {
 		return
 	}
-	el := time.Since(s.start)
-	rem := time.Duration(0)
-	if s.done < s.max {
-		rem = el / time.Duration(s.done) * time.Duration(s.max-s.done)
+	el := time.Since(s.start).Round(time.Second)
+	if rem, ok := s.remaining(); ok {
+		fmt.Fprintf(s.w, "%s (%d/%d) [%s:%s]\n", s.desc, s.done, s.max, el, rem)
+	} else {
+		fmt.Fprintf(s.w, "%s (%d/%d) [%s]\n", s.desc, s.done, s.max, el)
 	}
-	fmt.Fprintf(s.w, "%s (%d/%d) [%s:%s]\n", s.desc, s.done, s.max, el.Round(time.Second), rem.Round(time.Second))
 	s.last, s.shown = time.Now(), true
 }
 
