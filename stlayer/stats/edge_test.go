@@ -87,6 +87,15 @@ func edgeRefusal(fam string, J, m, n int) string {
 			}
 			return fmt.Sprintf("J ≤ %d", stlayer.Log2Floor(lo-1))
 		}
+	case "wph dn1":
+		// DN = 1's shifts reach 2 pixels: on a periodic side of 2 they
+		// wrap onto τ = 0 (duplicate coefficients), refused naming DN = 0
+		if r := edgeRefusal("wph", J, m, n); r != "" {
+			return r
+		}
+		if lo == 2 {
+			return "use DN = 0"
+		}
 	case "wph":
 		if p > lo {
 			if lo < 2 {
@@ -122,7 +131,7 @@ func TestEdgeCaseSizes(t *testing.T) {
 	type sz struct{ m, n int }
 	for _, J := range []int{1, 3} {
 		p := 1 << J
-		smallest := map[string]int{"wst": max(16, 2*p), "wst local": p + 1, "scov": max(16, p), "wph": p, "wph crop": p + 1}
+		smallest := map[string]int{"wst": max(16, 2*p), "wst local": p + 1, "scov": max(16, p), "wph": p, "wph dn1": p, "wph crop": p + 1}
 		for _, L := range []int{1, 2} {
 			for _, c := range []struct {
 				fam      string
@@ -139,7 +148,7 @@ func TestEdgeCaseSizes(t *testing.T) {
 				{"scov", Spec{Kind: SCov, Cross: true}, false, false, true, 2e-2},
 				{"scov", Spec{Kind: Spectra}, true, true, false, 2e-2},
 				{"wph", Spec{Kind: WPH}, true, false, false, 1e-9},
-				{"wph", Spec{Kind: WPH, DN: 1}, false, false, false, 1e-9},
+				{"wph dn1", Spec{Kind: WPH, DN: 1}, false, false, false, 1e-9},
 				{"wph", Spec{Kind: WPH, Norm: "auto"}, true, false, false, 1e-9},
 				{"wph", Spec{Kind: WPH, Cross: true}, false, false, true, 1e-9},
 				{"wph crop", Spec{Kind: WPH, Pad: "crop"}, false, false, false, 0},

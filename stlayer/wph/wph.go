@@ -278,7 +278,9 @@ const MaxL = 32
 // Refused with an error naming the problem (an *stlayer.ErrShape for sizes):
 // J < 1 or 2^J > min(M, N); L outside 1…MaxL; DN < 0 or a first shift of
 // step DN longer than the map (exp grid: 2^DN > max(M, N); legacy: 3·DN >
-// max(M, N)); A > MaxL; DL > L/2 (C01 pairs would repeat); an unknown
+// max(M, N)); on periodic maps, a τ grid that aliases (two shifts of one
+// covariance equal modulo M×N, e.g. DN = 1 on 2×2 maps: duplicate
+// coefficients; the error names the largest DN that fits); A > MaxL; DL > L/2 (C01 pairs would repeat); an unknown
 // TauGrid, class, NormMode; an empty Classes list (no coefficient); negative
 // SMP harmonics; SMJ scales outside [filters.MinGaussianJ, filters.MaxJ];
 // a non-finite Cut or, with NonPeriodic, a cut that leaves nothing of the
@@ -358,6 +360,8 @@ func New(cfg Config, M, N int) (*Op, error) {
 		if op.maxTau[0] >= h || op.maxTau[1] >= w {
 			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: shifts up to %v do not fit the %dx%d cut window", op.maxTau, h, w)}
 		}
+	} else if err := op.checkTauWrap(); err != nil {
+		return nil, err
 	}
 	seen := map[int]bool{}
 	for _, s := range op.sms {
@@ -390,6 +394,60 @@ func New(cfg Config, M, N int) (*Op, error) {
 		op.psiBand[j] = filters.BumpSteerableBand(M, N, j, cfg.L, M/op.band[j], N/op.band[j])
 	}
 	return op, nil
+}
+
+// tauCollision returns, for periodic maps, the first pair of moments k < i
+// of one covariance whose shifts τ coincide modulo the M×N map (the
+// periodic wrap brings them onto the same pixel, so the two coefficients
+// are equal), and ok = false; ok = true when every covariance's shifts are
+// distinct modulo the map.
+func (op *Op) tauCollision() (k, i int, ok bool) {
+	wrap := func(t [2]int) [2]int {
+		return [2]int{((t[0] % op.M) + op.M) % op.M, ((t[1] % op.N) + op.N) % op.N}
+	}
+	for _, c := range op.covs {
+		seen := make(map[[2]int]int, len(c.taus))
+		for r, t := range c.taus {
+			if first, dup := seen[wrap(t)]; dup {
+				return c.rows[first], c.rows[r], false
+			}
+			seen[wrap(t)] = r
+		}
+	}
+	return 0, 0, true
+}
+
+// checkTauWrap refuses, for periodic maps, a model whose τ grid aliases on
+// the M×N map: two shifts of one covariance equal modulo the map (e.g. on a
+// 2×2 map with DN = 1, τ = (0, 2) wraps onto τ = 0) would give duplicate
+// coefficients. The error names the two moments, the largest DN without
+// aliasing at this size and a map size that holds DN's shifts (every
+// |τ_row| < M/2 and |τ_col| < N/2).
+func (op *Op) checkTauWrap() error {
+	k, i, ok := op.tauCollision()
+	if ok {
+		return nil
+	}
+	mk, mi := op.moments[k], op.moments[i]
+	best := 0
+	for d := op.cfg.DN - 1; d > 0; d-- {
+		t := &Op{cfg: op.cfg, M: op.M, N: op.N}
+		t.cfg.DN = d
+		if t.buildModel() == nil {
+			if _, _, ok := t.tauCollision(); ok {
+				best = d
+				break
+			}
+		}
+	}
+	use := fmt.Sprintf("DN ≤ %d", best)
+	if best == 0 {
+		use = "DN = 0 (τ = 0 only)"
+	}
+	rows, cols := max(op.M, 2*op.maxTau[0]+1), max(op.N, 2*op.maxTau[1]+1)
+	return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: DN = %d on a periodic %d×%d map: the shifts τ = (%d, %d) and (%d, %d) (row, column) of %s(j1=%d, l1=%d, j2=%d, l2=%d) wrap onto the same pixel, "+
+		"so their coefficients would be duplicates; use %s at this size, or maps of %d×%d pixels or more for DN = %d",
+		op.cfg.DN, op.M, op.N, mk.Tau[0], mk.Tau[1], mi.Tau[0], mi.Tau[1], mk.Class, mk.J1, mk.L1, mk.J2, mk.L2, use, rows, cols, op.cfg.DN)}
 }
 
 // Config returns the configuration with its defaults filled in.
