@@ -260,31 +260,49 @@ func GaussianKLMC(z, muQ, varQ, muP, varP *Node) *Node {
 	return Sub(LogNormalDiag(z, muQ, varQ), LogNormalDiag(z, muP, varP))
 }
 
-// GaussianKLClosed is the exact KL(N(μ_q, σ²_q) ‖ N(μ_p, σ²_p)) of diagonal Gaussians,
-// ½ Σ_j [log σ²_p − log σ²_q + (σ²_q + (μ_q − μ_p)²)/σ²_p − 1], [B, Z] → [B]. It is the expectation
-// of GaussianKLMC over z ~ q (up to the LogNormalEps regularisation) and serves as a diagnostic.
+// GaussianKLClosed is the exact KL divergence of diagonal Gaussians whose variances carry the
+// LogNormalEps (ε) that LogNormalDiag and the training loss add,
+//
+//	KL(N(μ_q, σ²_q+ε) ‖ N(μ_p, σ²_p+ε)) = ½ Σ_j [log(σ²_p+ε) − log(σ²_q+ε) + (σ²_q+ε + (μ_q − μ_p)²)/(σ²_p+ε) − 1],
+//
+// [B, Z] → [B], a diagnostic. A zero variance (σ²_q or σ²_p = 0, e.g. a collapsed posterior) gives a
+// finite value, not −Inf or NaN; variances must be ≥ 0. It is 0 for q = p and never negative (a sum
+// that rounding takes below 0 is returned as 0, see clampZero), and it
+// differs from the expectation over z ~ N(μ_q, σ²_q) of GaussianKLMC by ½ Σ_j ε·(1/(σ²_p+ε) − 1/(σ²_q+ε)),
+// at most ½·Z in absolute value and below ½·Σ_j ε/min(σ²_p, σ²_q) (≈ 5e-9 per unit-variance dimension).
 func GaussianKLClosed(muQ, varQ, muP, varP *Node) *Node {
-	t := Add(Sub(Log(varP), Log(varQ)), Div(Add(varQ, Square(Sub(muQ, muP))), varP))
+	vq, vp := AddScalar(varQ, LogNormalEps), AddScalar(varP, LogNormalEps)
+	t := Add(Sub(Log(vp), Log(vq)), Div(Add(vq, Square(Sub(muQ, muP))), vp))
 	Z := muQ.Shape().Dimensions[muQ.Rank()-1]
-	return MulScalar(AddScalar(ReduceSum(t, -1), -float64(Z)), 0.5)
+	return clampZero(MulScalar(AddScalar(ReduceSum(t, -1), -float64(Z)), 0.5))
 }
 
 // CategoricalKLUniform returns KL(q ‖ U(K)) = Σ_k q_k log q_k + log K for q = softmax(logits),
-// [B, K] → [B]; it lies in [0, log K].
+// [B, K] → [B]; it lies in [0, log K]. Rounding can take the sum below 0 for logits near uniform
+// (−4.8e-7 in float32 for 16 equal logits); such a value is returned as 0, with the gradient of the
+// sum itself (see clampZero).
 func CategoricalKLUniform(logits *Node) *Node {
 	K := logits.Shape().Dimensions[logits.Rank()-1]
 	logq := LogSoftmax(logits, -1)
-	return AddScalar(ReduceSum(Mul(Exp(logq), logq), -1), math.Log(float64(K)))
+	return clampZero(AddScalar(ReduceSum(Mul(Exp(logq), logq), -1), math.Log(float64(K))))
 }
 
 // MarginalKLUniform returns KL(q̄ ‖ U(K)) = Σ_k q̄_k log q̄_k + log K for the batch-mean posterior
 // q̄_k = mean_B softmax(logits)_k, [B, K] → scalar; it lies in [0, log K], 0 when the batch is spread
 // evenly over the clusters, log K when every row goes to one cluster. q̄_k log q̄_k is taken as 0 for
-// q̄_k below 1e-30 (an empty cluster).
+// q̄_k below 1e-30 (an empty cluster). A sum that rounding takes below 0 is returned as 0, as in
+// CategoricalKLUniform.
 func MarginalKLUniform(logits *Node) *Node {
 	K := logits.Shape().Dimensions[logits.Rank()-1]
 	qbar := ReduceMean(Softmax(logits, -1), 0)
-	return AddScalar(ReduceAllSum(Mul(qbar, Log(MaxScalar(qbar, 1e-30)))), math.Log(float64(K)))
+	return clampZero(AddScalar(ReduceAllSum(Mul(qbar, Log(MaxScalar(qbar, 1e-30)))), math.Log(float64(K))))
+}
+
+// clampZero returns max(kl, 0) with the gradient of kl: kl + StopGradient(max(kl, 0) − kl), which
+// in floating point is exactly max(kl, 0) (kl − kl = 0 and kl + 0 = kl). A KL divergence that rounding
+// made negative is reported as 0 while training still follows the unclamped expression's gradient.
+func clampZero(kl *Node) *Node {
+	return Add(kl, StopGradient(Sub(MaxScalar(kl, 0), kl)))
 }
 
 // Terms are the per-row loss terms [B] and their weighted batch-mean total (scalar).

@@ -67,7 +67,8 @@ func TestLossTermsTinyBatch(t *testing.T) {
 		kl, ln := 0.0, 0.0
 		for j := 0; j < Z; j++ {
 			q := i*Z + j
-			kl += 0.5 * (math.Log(v2[q]/v[q]) + (v[q]+(mu[q]-mu2[q])*(mu[q]-mu2[q]))/v2[q] - 1)
+			vq, vp := v[q]+LogNormalEps, v2[q]+LogNormalEps // GaussianKLClosed's regularised variances
+			kl += 0.5 * (math.Log(vp/vq) + (vq+(mu[q]-mu2[q])*(mu[q]-mu2[q]))/vp - 1)
 			ve := v[q] + LogNormalEps
 			ln += -0.5 * (math.Log(2*math.Pi) + math.Log(ve) + (z[q]-mu[q])*(z[q]-mu[q])/ve)
 		}
