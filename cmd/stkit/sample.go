@@ -38,12 +38,18 @@ moments (--init grf) or white noise (--init white).
 --report DIR compares the samples (their non-overlapping patch tiles) with
 the cluster's training patches (read from the dataset recorded in the models,
 or --patches DATASET): maps.png, power_spectrum.png, histogram.png,
-minkowski.png, loss.png (the loss summed over the maps at each iteration),
-metrics.json (PS ratio per bin, W1 of the histograms against
-the W1 between two training patches, Minkowski functionals, the χ² of
-the samples' statistics under the model next to that of the training
-patches, and the sampling noise of the spectrum comparison: the same
-comparison for as many real training patches against the others).
+minkowski.png, loss.png (log axis: the loss of the starting maps at
+iteration 0, then after each L-BFGS iteration; the maps are optimised one
+after the other, so point i adds up every map's loss after its own i-th
+iteration, a map that stopped earlier counting with its last loss),
+metrics.json (PS ratio per bin, W1 of the histograms against the W1 between
+two training patches, Minkowski functionals; under "settings", the RMS of
+(Φ − μ)/σ over the model's coefficients of the sample tiles' statistics,
+stat_chi_samples, about 1 for a draw of the model's own process, next to
+that of the training patches, stat_chi_training_patches, and the sampling
+noise of the spectrum comparison, ps_null: the same comparison for as many
+real training patches against the others, median and 90th percentile of
+200 random draws).
 
 Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
 .npz or .fits by the extension).
