@@ -44,6 +44,7 @@ import (
 	"math/cmplx"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"weak"
 
@@ -293,7 +294,7 @@ func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extr
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("graph: %v", r)
+				err = execPanicError(r)
 			}
 		}()
 		outs, err = ex.Exec(args...)
@@ -307,6 +308,25 @@ func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extr
 		return nil, err
 	}
 	return outs, nil
+}
+
+// execPanicError is runStat's error for a value r that a compiled graph's
+// Exec panicked with past GoMLX's own recovery: "graph: " and the value. A
+// primitive's primError gives its error as it is, and so does an error whose
+// message already starts with "graph: "; another error value is wrapped (%w),
+// so errors.Is and errors.As reach it (a *stlayer.ErrShape, a
+// runtime.Error); anything else is formatted with %v.
+func execPanicError(r any) error {
+	if pe, ok := r.(primError); ok {
+		return pe.err
+	}
+	if err, ok := r.(error); ok {
+		if strings.HasPrefix(err.Error(), "graph: ") {
+			return err
+		}
+		return fmt.Errorf("graph: %w", err)
+	}
+	return fmt.Errorf("graph: %v", r)
 }
 
 func dimsEqual(a, b *Node) bool {
