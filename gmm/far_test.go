@@ -172,3 +172,38 @@ func TestFarRowResponsibilitiesGraph(t *testing.T) {
 		}
 	}
 }
+
+// LogProbGraph gave NaN (−Inf − (−Inf) in its max shift) at a row whose component log-densities all
+// overflow float32 to −Inf; it now gives −Inf there (the host's float64 value is below −MaxFloat32), and
+// the same bits as before elsewhere.
+func TestFarRowLogProbGraph(t *testing.T) {
+	m := &Model{K: 2, D: 1, Cov: Diag, Weights: []float64{0.4, 0.6}, Means: [][]float64{{0}, {1}}, Vars: [][]float64{{1}, {2}}}
+	mu, lv, lg, err := m.DiagParams()
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs := []float32{1e20, -3e30, 0.5, 7}
+	host, err := m.LogProb(mat.NewDense(4, 1, []float64{1e20, -3e30, 0.5, 7}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := MustNewExec(gomlxtest.Backend(t), func(x, mu, lv, lg *Node) []*Node {
+		v := ComponentLogProbGraph(x, mu, lv, lg)
+		mx := StopGradient(ReduceAndKeep(v, ReduceMax, -1))
+		old := Add(Log(ReduceSum(Exp(Sub(v, mx)), -1)), Squeeze(mx, -1))
+		return []*Node{LogProbGraph(x, mu, lv, lg), old}
+	})
+	out := e.MustExec(tensors.FromFlatDataAndDimensions(xs, 4, 1), tensors.FromFlatDataAndDimensions(mu, 2, 1),
+		tensors.FromFlatDataAndDimensions(lv, 2, 1), tensors.FromFlatDataAndDimensions(lg, 2))
+	got, old := tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
+	for i := 0; i < 2; i++ {
+		if !math.IsInf(float64(got[i]), -1) || !(host[i] < -math.MaxFloat32) || !math.IsNaN(float64(old[i])) {
+			t.Errorf("far row %d: %g (host %g, unguarded shift %g), want −Inf (below −MaxFloat32, NaN)", i, got[i], host[i], old[i])
+		}
+	}
+	for i := 2; i < 4; i++ {
+		if got[i] != old[i] || !(math.Abs(float64(got[i])-host[i]) <= 1e-6*math.Max(1, math.Abs(host[i]))) {
+			t.Errorf("row %d: %g, unguarded %g, host %g", i, got[i], old[i], host[i])
+		}
+	}
+}

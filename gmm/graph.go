@@ -49,7 +49,9 @@ func checkGraphArgs(fn string, x, means, logvars, logits *Node) {
 
 // LogProbGraph returns the mixture log-density log p(x_b) = logsumexp_k ComponentLogProbGraph[b,k],
 // shape [B]. See ComponentLogProbGraph for the arguments. It can be used as a learned or fixed prior
-// term in a loss.
+// term in a loss. A row at which every component's squared distance overflows the dtype
+// (|x−μ|/σ ≳ 1.8e19 in float32, 1.3e154 in float64) gets −Inf (its log-density is below the dtype's
+// range) and a NaN gradient.
 func LogProbGraph(x, means, logvars, logits *Node) *Node {
 	return logSumExpLast(ComponentLogProbGraph(x, means, logvars, logits))
 }
@@ -85,9 +87,11 @@ func ResponsibilitiesGraph(x, means, logvars, logits *Node) *Node {
 }
 
 // logSumExpLast reduces the last axis with a max-shifted log-sum-exp (the shift carries no gradient,
-// which leaves the gradient exact).
+// which leaves the gradient exact). A row whose largest entry is ±Inf is not shifted, so a row of −Inf
+// reduces to −Inf (not −Inf − (−Inf) = NaN).
 func logSumExpLast(v *Node) *Node {
-	mx := StopGradient(ReduceAndKeep(v, ReduceMax, -1))
+	mx := ReduceAndKeep(v, ReduceMax, -1)
+	mx = StopGradient(Where(IsFinite(mx), mx, ZerosLike(mx)))
 	s := Log(ReduceSum(Exp(Sub(v, mx)), -1))
 	return Add(s, Squeeze(mx, -1))
 }
