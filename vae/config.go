@@ -23,10 +23,12 @@
 //
 // Negative ELBO (per batch, all terms averaged over the batch):
 //
-//	L = WRec·Σ_f (x_f − x̂_f)² + WGauss·[log N(z; μ_q, σ²_q) − log N(z; μ_y, σ²_y)]
-//	  + WCat·[Σ_k q_k log q_k + log K]
+//	L = WRec·Σ_f (x_f − x̂_f)² + WGauss·[log N(z; μ_q, σ²_q+ε) − log N(z; μ_y, σ²_y+ε)]
+//	  + WCat·max(Σ_k q_k log q_k + log K, 0)
 //
-// with q = softmax(logits): single-sample Monte-Carlo Gaussian KL and the exact KL(q(y|x) ‖ U(K)).
+// with q = softmax(logits) and ε = LogNormalEps = 1e-8: single-sample Monte-Carlo Gaussian KL and
+// the exact KL(q(y|x) ‖ U(K)), whose float32 rounding below 0 near uniform q is clamped (the gradient
+// is the unclamped sum's; see CategoricalKLUniform).
 //
 // Optional balance penalty (not in facvae; WBalance = 0 by default): + WBalance·[Σ_k q̄_k log q̄_k +
 // log K], the KL from uniform of the batch-mean posterior q̄ = mean_B q(y|x). The per-row KL above

@@ -289,9 +289,9 @@ func CategoricalKLUniform(logits *Node) *Node {
 
 // MarginalKLUniform returns KL(q̄ ‖ U(K)) = Σ_k q̄_k log q̄_k + log K for the batch-mean posterior
 // q̄_k = mean_B softmax(logits)_k, [B, K] → scalar; it lies in [0, log K], 0 when the batch is spread
-// evenly over the clusters, log K when every row goes to one cluster. q̄_k log q̄_k is taken as 0 for
-// q̄_k below 1e-30 (an empty cluster). A sum that rounding takes below 0 is returned as 0, as in
-// CategoricalKLUniform.
+// evenly over the clusters, log K when every row goes to one cluster. log q̄_k is clamped at log 1e-30,
+// so an empty cluster (q̄_k = 0) contributes 0, not NaN. A sum that rounding takes below 0 is returned
+// as 0, as in CategoricalKLUniform.
 func MarginalKLUniform(logits *Node) *Node {
 	K := logits.Shape().Dimensions[logits.Rank()-1]
 	qbar := ReduceMean(Softmax(logits, -1), 0)

@@ -571,8 +571,9 @@ func (m *Model) PriorParams() (mu, variance []float32, err error) {
 	return tensors.MustCopyFlatData[float32](res[0]), tensors.MustCopyFlatData[float32](res[1]), nil
 }
 
-// SamplePrior draws n latents z ~ p(z|y=e_k) = N(μ_k, diag σ²_k) on the host (math/rand/v2 PCG
-// seeded by seed) and decodes them. It returns the decoded feature vectors x [n·C·F] (in the
+// SamplePrior draws n latents z ~ p(z|y=e_k) = N(μ_k, diag σ²_k) on the host and decodes them:
+// z[i·Z+j] = μ_kj + float32(σ_kj·g), with the standard normals g drawn row by row from a
+// math/rand/v2 PCG stream (seed, k), so each cluster has its own stream for one seed. It returns the decoded feature vectors x [n·C·F] (in the
 // model's normalised feature space) and the latents z [n·Z]. k outside [0, K), n < 1 and an n whose
 // outputs would hold more than 2³¹−1 values (n·max(Z, C·F)) are errors.
 func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
