@@ -206,6 +206,9 @@ func runSeparate(g *globals, args []string) error {
 	both := stlayer.NewMaps(2, d.M, d.N)
 	copy(both.Map(0), res.S.Data)
 	copy(both.Map(1), res.Residual.Data)
+	// the output stacks 2 planes on DATA's grid (NAXIS = 3): DATA's WCS gets
+	// the plane axis, so that it describes 3 axes (WCSAXES = 3, CTYPE3)
+	cards = datasets.PlaneAxisCards(cards, "1 = separated component s, 2 = DATA - s")
 	cards = append(cards, historyCards(sepHistory(pos[0], spec, *ps, opt.Form, *contPath, *noisePath, *steps, *seed))...)
 	if werr := datasets.WriteMapsCards(*out, both, cards...); werr != nil {
 		return werr
@@ -316,7 +319,8 @@ full figures).
 Output OUT: [2, M, N] float64 (.npy, .npz or .fits): OUT[0] = s̃ (the separated
 component), OUT[1] = d − s̃ (contaminant + noise estimate); a FITS output
 keeps the WCS, units and other content cards of a FITS DATA, plus HISTORY
-cards naming the planes. --report DIR
+cards naming the planes; a WCS gets a third, linear axis for the planes
+(WCSAXES = 3, CTYPE3 = 'PLANE', CNAME3 naming them). --report DIR
 writes maps.png, power_spectrum.png (spectra, ratios, r(k) when --truth is
 given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
 quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s),
