@@ -95,7 +95,14 @@ func newWPH(s Spec, m, n int) (Op, error) {
 	return &wphView{op: op}, nil
 }
 
+// buildWPHRef builds a wph operator whose norm auto reference is measured
+// on ref. An identically zero reference map (the first of a pair for Cross)
+// is refused (CheckConstant): its coefficients are NaN under norm auto, and
+// a reference without fluctuation leaves every σ at PyWPH's 1.
 func buildWPHRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
+	if err := CheckConstant(s, ref); err != nil {
+		return nil, err
+	}
 	m := ref.M
 	if s.Cross {
 		m /= 2

@@ -119,7 +119,10 @@ const (
 	// 'auto_std_only'); the scaling moments likewise, with the mean of x
 	// itself taken from the reference map. The constants enter the graph
 	// through a field of ones computed as m/m with m = ⟨|x|⟩, so an
-	// identically zero input map gives NaN (PyWPH: finite values).
+	// identically zero input map gives NaN (PyWPH: finite values;
+	// stats.CheckConstant names such maps, and stats.BuildWithRef refuses
+	// a zero reference). A constant non-zero map gives 0: its factors are
+	// 0 and a reference σ = 0 counts as 1 (PyWPH's convention).
 	NormAuto
 )
 

@@ -158,7 +158,9 @@ func (op *Op) IsoLabels() *stlayer.Labels {
 // iso = false: `for_synthesis` = (log S1[j1,l1] for j1, l1; log S2[j1,j2,l1,l2]
 // for the pairs, order j1, j2, l1, l2); iso = true: `for_synthesis_iso` =
 // (log S1_iso[j1]; log S2_iso[j1,j2,Δl] for the pairs, order j1, j2, Δl).
-// Natural logarithms. Labels: SynthesisLabels. Panics for a local operator.
+// Natural logarithms. Labels: SynthesisLabels. A constant map has S1 =
+// S2 = 0, so its logarithms are −Inf (stats.CheckConstant refuses such maps
+// for this statistic). Panics for a local operator.
 func (op *Op) SynthesisStat(iso bool) stlayer.Stat {
 	op.mustGlobal("SynthesisStat")
 	raw := op.globalStat

@@ -47,6 +47,11 @@
 // StrictJ2). IsoStat, SynthesisStat and ChengDict give Cheng's isotropic
 // reductions, s21/s22 and flattened synthesis vectors.
 //
+// A constant map c (no fluctuation; the Morlet filters have no DC) gives
+// S0 = c and S1 = P00 = S2 = P11 = 0 exactly, finite; its IsoStat s21, s22
+// are 0/0 = NaN and its SynthesisStat logs −Inf, as in Cheng's code.
+// stats.CheckConstant names such maps before they are evaluated.
+//
 // # Local WST (Kymatio)
 //
 // Kymatio's Scattering2D (kymatio.torch, the algorithm of

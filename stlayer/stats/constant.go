@@ -1,0 +1,122 @@
+package stats
+
+import (
+	"fmt"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// ConstantMapError is CheckConstant's error: map Map of the batch (counted
+// from 0; for Cross the pair, Second telling which of its two maps) holds
+// one value everywhere, and the statistic spec is undefined on it.
+type ConstantMapError struct {
+	Spec   Spec
+	Map    int     // index of the map (of the pair for Cross) in the batch
+	Second bool    // Cross: the second map of the pair (x2) is the constant one
+	Value  float64 // the map's one value
+	Why    string  // what is undefined, e.g. "s21 = ⟨S2⟩/S1 and s22 are 0/0"
+}
+
+func (e *ConstantMapError) Error() string {
+	which := fmt.Sprintf("map %d", e.Map)
+	if e.Spec.Cross {
+		which = fmt.Sprintf("the first map of pair %d", e.Map)
+		if e.Second {
+			which = fmt.Sprintf("the second map of pair %d", e.Map)
+		}
+	}
+	what := fmt.Sprintf("constant (every pixel %g)", e.Value)
+	if e.Value == 0 {
+		what = "identically zero"
+	}
+	return fmt.Sprintf("%s is %s: %s is undefined on it (%s); give maps that vary, or use a raw statistic (wst, wph with norm none, scov), which is finite there (0 for every fluctuation coefficient)",
+		which, what, e.Spec.Kind.describe(e.Spec), e.Why)
+}
+
+// describe names the statistic of s for ConstantMapError.
+func (k Kind) describe(s Spec) string {
+	switch {
+	case k == WST && s.Synthesis:
+		return "the wst synthesis vector"
+	case k == WST:
+		return "the isotropic wst"
+	case k == WPH:
+		return "wph with norm auto"
+	case k == Spectra:
+		return "the scattering spectra"
+	}
+	return "the normalised scov (iso or synthesis)"
+}
+
+// CheckConstant returns a *ConstantMapError when a map of x (for s.Cross,
+// pairs stacked by rows as StackPair builds them) holds a single value and
+// the statistic s is undefined on such a map, nil otherwise. A constant map
+// has no fluctuation: every wavelet coefficient is 0 (the band-pass filters
+// have no DC), so
+//
+//   - wst raw and local, wph with norm none, scov raw and cross are finite
+//     on it (S0 and scov's mean are its value, every other coefficient 0):
+//     not refused;
+//   - wst Iso: s21 = ⟨S2_iso⟩/S1_iso and s22 are 0/0 (NaN, as Cheng's code);
+//     wst Synthesis: log S1, log S2 are −Inf: refused;
+//   - scov Iso or Synthesis and spectra: log P00, log S1 are −Inf and the
+//     mean/std entry is c/0: refused (with the map as its own reference,
+//     BuildWithRef's P00 would be 0);
+//   - wph norm auto: finite (0) on a constant non-zero map (a reference
+//     σ = 0 counts as 1, PyWPH's convention), but NaN on an identically
+//     zero map (first map of a pair for Cross), see wph.NormAuto: refused
+//     for zero maps only.
+//
+// Exact equality is tested: a map with any variation passes (its values
+// may still be huge, e.g. log S1 of a nearly constant map).
+func CheckConstant(s Spec, x *stlayer.Maps) error {
+	if x == nil {
+		return nil
+	}
+	var why string
+	zeroOnly := false
+	switch {
+	case s.Kind == WST && !s.Local && s.Synthesis:
+		why = "S1 = S2 = 0, so log S1 and log S2 are −Inf"
+	case s.Kind == WST && !s.Local && s.Iso:
+		why = "S1 = S2 = 0, so s21 = ⟨S2_iso⟩/S1_iso and s22 = S2_iso(Δl=0)/S2_iso(Δl=L/2) are 0/0"
+	case s.Kind == WPH && s.Norm == "auto":
+		why, zeroOnly = "PyWPH norm auto's reference constants enter through ⟨|x|⟩/⟨|x|⟩ = 0/0, so every coefficient is NaN", true
+	case (s.Kind == SCov || s.Kind == Spectra) && !s.Cross && (s.Iso || s.Synthesis || s.Kind == Spectra):
+		why = "P00 = S1 = 0 and the standard deviation is 0, so log P00, log S1 are −Inf and mean/std is a division by 0"
+	default:
+		return nil
+	}
+	n := x.M * x.N
+	rows := x.M
+	if s.Cross {
+		rows = x.M / 2
+	}
+	for b := 0; b < x.B && (b+1)*n <= len(x.Data); b++ {
+		m := x.Data[b*n : (b+1)*n]
+		parts := 1
+		if s.Cross {
+			parts = 2
+		}
+		for h := 0; h < parts; h++ {
+			if s.Cross && s.Kind == WPH && h == 1 {
+				continue // the second map of a wph pair does not enter ⟨|x|⟩
+			}
+			p := m[h*rows*x.N : (h+1)*rows*x.N]
+			if len(p) == 0 {
+				continue
+			}
+			v, constant := p[0], true
+			for _, w := range p[1:] {
+				if w != v {
+					constant = false
+					break
+				}
+			}
+			if constant && (!zeroOnly || v == 0) {
+				return &ConstantMapError{Spec: s, Map: b, Second: h == 1, Value: v, Why: why}
+			}
+		}
+	}
+	return nil
+}
