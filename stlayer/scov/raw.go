@@ -26,6 +26,9 @@ import "github.com/stkit-org/stkit/stlayer"
 //     1/(h2w2·h3w3) applied at the end (Reshape + MulConst), giving
 //     Σ_k(…)/(MN)² exactly as Cheng.
 func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
+	if op.win != nil {
+		return op.rawStatCrop(p, x, nf)
+	}
 	J, L := op.cfg.J, op.cfg.L
 	M, N := op.M, op.N
 	t := op.idx

@@ -58,6 +58,35 @@
 // (j1 ≤ j2, l1, l2) / log P11_iso (j1 ≤ j2, Δ) is appended. For J = 6, L = 4
 // (NormP00) the lengths are 7889 and 993. Logarithms are natural.
 //
+// Non-periodic maps (Config.NonPeriodic; stkit's extension, Cheng's code is
+// periodic only). A patch cut from a larger map has a jump where its
+// opposite borders meet; the periodic moments record it and a synthesis
+// reproduces it as facets and streaks. With NonPeriodic every ⟨·⟩ above
+// becomes the mean ⟨·⟩_W over the interior window W = rows [c, M−c) ×
+// columns [c, N−c), c = ⌊Cut·2^J⌋ pixels per side (Cut = 1/2 by default, as
+// PyWPH's cut_x_param), n = (M−2c)(N−2c) pixels:
+//
+//	mean = ⟨I⟩_W,  var = Σ_{x∈W} (I − ⟨I⟩_W)² / (n − 1),
+//	P00 = ⟨|I⋆ψ_{j,l}|²⟩_W,  S1 = ⟨U_{j,l}⟩_W,  (C00 = ⟨(a⋆ψ)·conj(b⋆ψ)⟩_W),
+//	C01 = ⟨(I − ⟨I⟩_W)·conj(U_{j1,l1}⋆ψ_{j2,l2})⟩_W            (S3Cheng)
+//	    = ⟨(I⋆ψ_{j2,l2})·conj(U_{j1,l1}⋆ψ_{j2,l2})⟩_W          (S3Cov),
+//	C11 = ⟨(U_{j1,l1}⋆ψ_{j3,l3})·conj(U_{j2,l2}⋆ψ_{j3,l3})⟩_W,
+//
+// the convolutions staying periodic on the M×N map (the first c pixels from
+// each border, where they wrap around, are left out of every mean), ψ the
+// filter of Cheng's crop as above, and no window mean subtracted from the
+// filtered fields (ψ̂(0) = 0: they have zero mean in expectation). The
+// means are exact (not a resampling): those of one filtered factor in
+// Parseval form, those of two on each scale's grid with quadrature weights
+// that reproduce the full-resolution window mean (see rawStatCrop). With
+// c = 0 the moments equal the periodic ones (to rounding;
+// TestCropZeroCutEqualsPeriodic); TestCropEqualsBruteForce pins the
+// definitions above. Unlike wph's NonPeriodic (PyWPH pbc=False) nothing is
+// zero-padded or cut between layers: U is the modulus of the periodic
+// convolution over the whole map and only the final means are windowed
+// (scov has no spatial shifts τ). The statistic is not translation
+// invariant. Key adds "/crop=c".
+//
 // Deviations from Cheng's code, each stated where it applies and pinned by a
 // test: a reference measured on several maps averages their P00 and P11
 // (NewRef, RefFromCoeffs; TestRefAveragesOverMaps); the spectra store the
@@ -150,6 +179,18 @@ type Config struct {
 	// 3e−4 relative in C01 and 1e−5 in C11).
 	// Default false (Cheng's crop, parity).
 	FullResolution bool
+	// NonPeriodic takes every mean over the interior window rows
+	// [c, M−c) × columns [c, N−c), c = ⌊Cut·2^J⌋ pixels per side, instead
+	// of the whole periodic map, so that the wrap-around jump of a patch cut
+	// from a larger map (and the convolutions' wrap-around near the border)
+	// is left out. The convolutions themselves stay periodic on the M×N map;
+	// only the averaging window changes. See "Non-periodic maps" in the
+	// package documentation. Default false (periodic, Cheng).
+	NonPeriodic bool
+	// Cut is the half-width of the discarded border in units of 2^J
+	// (PyWPH's cut_x_param = cut_y_param; ≤ 0 → 1/2, PyWPH's default).
+	// Only read with NonPeriodic.
+	Cut float64
 }
 
 // DefaultConfig returns J = 6, L = 4, NormP00, S3Cheng, Cheng's crop.
@@ -182,6 +223,11 @@ type Op struct {
 
 	idx    *indexTables
 	labels *stlayer.Labels
+
+	// bankC[j]: the L dense crop-size filters ψ̂_{j,l} (h_j×w_j) whose
+	// values psiC[j] holds; win: the window geometry (NonPeriodic only, else nil).
+	bankC []*stlayer.FilterBank
+	win   *window
 }
 
 // New validates the sizes and builds the filter bank, the crops and the label
@@ -204,6 +250,7 @@ func New(cfg Config, M, N int) (*Op, error) {
 	op.psiC = make([][][]float64, J)
 	op.psi2C = make([][][]float64, J)
 	op.bank = make([]*stlayer.FilterBank, J)
+	op.bankC = make([]*stlayer.FilterBank, J)
 	// The scales are built concurrently (each band builder also spreads its
 	// L filters over workers): the serial parts of a scale (truncation,
 	// crop, squares) then overlap another scale's FFTs. Every value is
@@ -217,6 +264,7 @@ func New(cfg Config, M, N int) (*Op, error) {
 		} else {
 			op.bank[j], fb = filters.MorletChengBandSplit(M, N, j, L, h, w)
 		}
+		op.bankC[j] = fb
 		op.psiC[j] = make([][]float64, L)
 		op.psi2C[j] = make([][]float64, L)
 		for l := 0; l < L; l++ {
@@ -231,6 +279,9 @@ func New(cfg Config, M, N int) (*Op, error) {
 	})
 	op.idx = newIndexTables(J, L)
 	op.labels = rawLabels(op.idx, 1)
+	if cfg.NonPeriodic {
+		op.win = newWindow(M, N, cutPixels(cfg), op.crops)
+	}
 	return op, nil
 }
 
@@ -285,7 +336,39 @@ func checkConfig(cfg Config, M, N int) error {
 	if cfg.S3 != S3Cheng && cfg.S3 != S3Cov {
 		return fmt.Errorf("scov: unknown S3 convention %d", int(cfg.S3))
 	}
+	if cfg.NonPeriodic {
+		if math.IsNaN(cfg.Cut) || math.IsInf(cfg.Cut, 0) {
+			return fmt.Errorf("scov: non-finite Cut %g", cfg.Cut)
+		}
+		cut := cfg.Cut
+		if cut <= 0 {
+			cut = 0.5
+		}
+		cf := math.Floor(cut * float64(int(1)<<cfg.J))
+		if 2*cf >= float64(M) || 2*cf >= float64(N) {
+			return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: non-periodic cut of %g pixels per side (⌊Cut·2^J⌋, Cut = %g, J = %d) leaves nothing of a %d×%d map: both sides must exceed %g; lower J or Cut, give larger maps, or use periodic boundaries", cf, cut, cfg.J, M, N, 2*cf)}
+		}
+	}
 	return nil
+}
+
+// cutPixels returns c = ⌊Cut·2^J⌋ (Cut ≤ 0 read as 1/2) for a configuration
+// checkConfig accepted.
+func cutPixels(cfg Config) int {
+	cut := cfg.Cut
+	if cut <= 0 {
+		cut = 0.5
+	}
+	return int(math.Floor(cut * float64(int(1)<<cfg.J)))
+}
+
+// Cut returns the number of pixels c discarded on each side of the map in
+// NonPeriodic mode (⌊Cut·2^J⌋), 0 for a periodic operator.
+func (op *Op) Cut() int {
+	if op.win == nil {
+		return 0
+	}
+	return op.win.c
 }
 
 // Config returns the configuration.
@@ -297,10 +380,15 @@ func (op *Op) Size() (M, N int) { return op.M, op.N }
 // Crops returns the Fourier crop size (h_j, w_j) used at each scale j.
 func (op *Op) Crops() [][2]int { return append([][2]int(nil), op.crops...) }
 
-// Key identifies the raw statistic (configuration and map size).
+// Key identifies the raw statistic (configuration and map size; a
+// NonPeriodic operator adds "/crop=c", c the pixels cut per side).
 func (op *Op) Key() string {
 	c := op.cfg
-	return fmt.Sprintf("scov/J%d/L%d/%dx%d/s3=%s/full=%t", c.J, c.L, op.M, op.N, c.S3, c.FullResolution)
+	k := fmt.Sprintf("scov/J%d/L%d/%dx%d/s3=%s/full=%t", c.J, c.L, op.M, op.N, c.S3, c.FullResolution)
+	if op.win != nil {
+		k += fmt.Sprintf("/crop=%d", op.win.c)
+	}
+	return k
 }
 
 // Labels returns the label table of the raw statistic (Op.Stat): classes
