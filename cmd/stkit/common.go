@@ -608,7 +608,8 @@ func isMapFile(name string) bool {
 // the expected largest |pixel| of a synthesis must stay for a float32
 // output: syntheses can exceed their target's extremes a little, and a
 // float32 write of a value beyond the range is refused only after the whole
-// optimisation (work lost), so float32 is refused up front unless
+// optimisation (the maps then go to a float64 file beside the output, see
+// writeResultMaps), so float32 is refused up front unless
 // float32Margin × the expected largest |pixel| fits (checkFloat32Range's
 // message says "half": keep them in step).
 const float32Margin = 2
@@ -640,14 +641,63 @@ func checkFloat32Range(dtype, src, what string, largest float64) error {
 // could not hold them (a pixel beyond ±3.4028235e38, which the up-front
 // checkFloat32Range let through), it adds that --dtype float64 writes them.
 func float32WriteError(dtype string, m *stlayer.Maps, err error) error {
-	if dtype == "float32" {
-		for _, v := range m.Data {
-			if math.IsInf(float64(float32(v)), 0) && !math.IsInf(v, 0) {
-				return fmt.Errorf("%w; the syntheses went beyond float32's range although the up-front check expected them within half of it: run again with --dtype float64", err)
-			}
-		}
+	if dtype == "float32" && beyondFloat32(m) {
+		return fmt.Errorf("%w; the syntheses went beyond float32's range although the up-front check expected them within half of it: run again with --dtype float64", err)
 	}
 	return err
+}
+
+// beyondFloat32 reports whether a finite pixel of m is beyond float32's
+// range (it rounds to ±Inf in float32; datasets refuses such a float32
+// write).
+func beyondFloat32(m *stlayer.Maps) bool {
+	for _, v := range m.Data {
+		if math.IsInf(float64(float32(v)), 0) && !math.IsInf(v, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeResultMaps writes the maps that synth or sample computed to out with
+// opt. When opt.DType is float32 and float32 cannot hold them (a pixel
+// beyond ±3.4028235e38, which the up-front checkFloat32Range let through)
+// the run is not lost: they are written as float64 (FITS BITPIX −64) to
+// float64Path(out), e.g. OUT.float64.npy beside OUT.npy, and the error
+// returned (printed on stderr, exit 1) says so with that path, the largest
+// |pixel| and where it is. Other write errors are returned as they are.
+func writeResultMaps(out string, maps *stlayer.Maps, opt datasets.MapsWriteOptions) error {
+	werr := datasets.WriteMapsWith(out, maps, opt)
+	if werr == nil || opt.DType != "float32" || !beyondFloat32(maps) {
+		return werr
+	}
+	alt := float64Path(out)
+	opt.DType = "float64"
+	if err := datasets.WriteMapsWith(alt, maps, opt); err != nil {
+		return fmt.Errorf("%w; writing them as float64 to %s instead failed too: %v", float32WriteError("float32", maps, werr), alt, err)
+	}
+	big, at := largestPixel(maps)
+	return fmt.Errorf("the maps went beyond float32's range (largest |pixel| %.4g, %s; float32 holds up to 3.4028235e+38) although the up-front check expected them within half of it: "+
+		"wrote them as float64 to %s instead of %s (--dtype float32); give --dtype float64 next time", big, at, alt, out)
+}
+
+// float64Path is where writeResultMaps puts maps that float32 cannot hold:
+// out's file with ".float64" before its extension (s.npy → s.float64.npy,
+// s.fits → s.float64.fits, a.npz:maps → a.float64.npz:maps), or, when that
+// exists, the first of s.float64-2.npy, s.float64-3.npy, … that does not
+// (a file the user did not name is never replaced).
+func float64Path(out string) string {
+	file := datasets.FilePart(out)
+	member := out[len(file):]
+	ext := filepath.Ext(file)
+	base := strings.TrimSuffix(file, ext) + ".float64"
+	alt := base + ext
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(alt); errors.Is(err, os.ErrNotExist) {
+			return alt + member
+		}
+		alt = fmt.Sprintf("%s-%d%s", base, i, ext)
+	}
 }
 
 // largestPixel returns the largest finite |pixel| of m and where it is

@@ -62,7 +62,7 @@ Ctrl-C quits at once without writing them.`)
 	comp := &compF.v
 	n := fs.Int("n", 1, "number of maps")
 	out := fs.String("o", "", "output [N, size, size] (float32 unless --dtype): .npy, .npz or .fits (required)")
-	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × (|mean| + 10 std) of the component's training pixels exceeds its range, 3.4e38")
+	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × (|mean| + 10 std) of the component's training pixels exceeds its range, 3.4e38; maps that go beyond it all the same are written as float64 to OUT.float64.npy (.fits, …) beside OUT, exit status 1")
 	size := fs.Int("size", 0, "map side in pixels (default: the patch size)")
 	stride := fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	draw := fs.String("draw", "decoded", "target statistics: decoded, mean or noise")
@@ -220,8 +220,8 @@ Ctrl-C quits at once without writing them.`)
 	}
 	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s, --steps %d, --seed %d)",
 		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, opt.Steps, *seed))
-	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
-		return float32WriteError(*dtype, maps, werr)
+	if err := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); err != nil {
+		return err
 	}
 	over := " (sum over maps)"
 	if nw < opt.N {

@@ -58,7 +58,7 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	fs.Lookup("synthesis").Usage += " (default here: on for scov and wst; --synthesis=false for the raw coefficients)"
 	fs.Lookup("iso").Usage += " (default here: on with the scov and wst synthesis vectors; --iso=false for the anisotropic one)"
 	out := fs.String("o", "", "output [K, M, N] (float32 unless --dtype): .npy, .npz or .fits (required)")
-	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × the target's largest |pixel| exceeds its range, 3.4e38")
+	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × the target's largest |pixel| exceeds its range, 3.4e38; maps that go beyond it all the same are written as float64 to OUT.float64.npy (.fits, …) beside OUT, exit status 1")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same bytes)")
@@ -270,8 +270,8 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	cards := append(unitCards(targetCards), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept.",
 		plural(maps.B, "map"), of, spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
-	if werr := datasets.WriteMapsWith(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
-		return float32WriteError(*dtype, maps, werr)
+	if err := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); err != nil {
+		return err
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
 		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
