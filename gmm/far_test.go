@@ -90,6 +90,13 @@ func TestFarRowResponsibilities(t *testing.T) {
 	if got := r.RawRowView(0); got[0] != 0 || got[1] != 1 || got[2] != 0 {
 		t.Errorf("far point, variances 2, 4, 1: %v, want [0 1 0]", got)
 	}
+	// A component of weight 0 takes nothing, even when it is the nearest.
+	tie.Weights = []float64{0.4, 0, 0.6}
+	r, _ = tie.Responsibilities(mat.NewDense(1, 1, []float64{1e300}))
+	pred, _ := tie.Predict(mat.NewDense(1, 1, []float64{1e300}))
+	if got := r.RawRowView(0); got[0] != 1 || got[1] != 0 || got[2] != 0 || pred[0] != 0 {
+		t.Errorf("far point, nearest component of weight 0: %v, predicted %d, want [1 0 0] and 0", got, pred[0])
+	}
 }
 
 // The in-graph responsibilities had the same defect in float32 from |x−μ|/σ ≈ 1.8e19 on (the
@@ -142,6 +149,20 @@ func TestFarRowResponsibilitiesGraph(t *testing.T) {
 		if r[i*3] != 0 || r[i*3+1] != 1 || r[i*3+2] != 0 {
 			t.Errorf("far row %d: %v, want [0 1 0]", i, r[i*3:i*3+3])
 		}
+	}
+
+	// A component of weight 0 (logit −Inf) takes nothing, even when it is the nearest.
+	z0 := &Model{K: 2, D: 1, Cov: Diag, Weights: []float64{0, 1}, Means: [][]float64{{0}, {0}}, Vars: [][]float64{{4}, {1}}}
+	zmu, zlv, zlg, err := z0.DiagParams()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e1 := MustNewExec(gomlxtest.Backend(t), func(x, mu, lv, lg *Node) *Node { return ResponsibilitiesGraph(x, mu, lv, lg) })
+	zr := tensors.MustCopyFlatData[float32](e1.MustExec(tensors.FromFlatDataAndDimensions([]float32{1e20, 3}, 2, 1),
+		tensors.FromFlatDataAndDimensions(zmu, 2, 1), tensors.FromFlatDataAndDimensions(zlv, 2, 1),
+		tensors.FromFlatDataAndDimensions(zlg, 2))[0])
+	if zr[0] != 0 || zr[1] != 1 || zr[2] != 0 || zr[3] != 1 {
+		t.Errorf("nearest component of weight 0: %v, want [0 1 0 1]", zr)
 	}
 
 	// Gradients at ordinary points (float64): of Σ_bk w_bk r_bk with respect to all four inputs.

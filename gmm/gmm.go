@@ -686,7 +686,10 @@ func (m *Model) farRows(x, lp, resp *mat.Dense) error {
 		}
 		a := resp.RawRowView(i)
 		for k := 0; k < K; k++ {
-			a[k] = math.Log(m.Weights[k]) - 0.5*f.logDet[k] - 0.5*math.Ldexp(u[k]-umin, 2*E)
+			a[k] = math.Inf(-1) // weight 0: nearer than umin is possible, and −Inf + Inf is NaN
+			if m.Weights[k] > 0 {
+				a[k] = math.Log(m.Weights[k]) - 0.5*f.logDet[k] - 0.5*math.Ldexp(u[k]-umin, 2*E)
+			}
 		}
 		lse := logSumExp(a)
 		for k := range a {

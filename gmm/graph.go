@@ -83,6 +83,8 @@ func ResponsibilitiesGraph(x, means, logvars, logits *Node) *Node {
 	s := Squeeze(sc, -1)                                                    // [B, 1]
 	a := Sub(Sub(lsm, MulScalar(InsertAxes(ReduceSum(logvars, -1), 0), 0.5)),
 		MulScalar(Mul(s, Mul(s, Sub(m, mmin))), 0.5))
+	// A component of weight 0 nearer than the minimum would give −Inf + Inf = NaN.
+	a = Where(live, a, Infinity(x.Graph(), x.DType(), -1))
 	return Softmax(a, -1)
 }
 
