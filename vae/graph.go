@@ -255,7 +255,8 @@ func LogNormalDiag(x, mu, v *Node) *Node {
 func ReconstructionSSE(x, xrec *Node) *Node { return ReduceSum(Square(Sub(x, xrec)), -1) }
 
 // GaussianKLMC is the single-sample Monte-Carlo KL estimate log q(z) − log p(z) with
-// q = N(μ_q, σ²_q) and p = N(μ_p, σ²_p) evaluated at the sample z, [B, Z] → [B].
+// q = N(μ_q, σ²_q) and p = N(μ_p, σ²_p) evaluated at the sample z, [B, Z] → [B], each through
+// LogNormalDiag (so with LogNormalEps added to both variances). Unlike the KL it can be negative.
 func GaussianKLMC(z, muQ, varQ, muP, varP *Node) *Node {
 	return Sub(LogNormalDiag(z, muQ, varQ), LogNormalDiag(z, muP, varP))
 }
