@@ -68,10 +68,14 @@ func (k Kind) describe(s Spec) string {
 //     for zero maps only.
 //
 // Exact equality is tested: a map with any variation passes (its values
-// may still be huge, e.g. log S1 of a nearly constant map).
+// may still be huge, e.g. log S1 of a nearly constant map). An empty Kind is
+// scov, as in WithDefaults.
 func CheckConstant(s Spec, x *stlayer.Maps) error {
 	if x == nil {
 		return nil
+	}
+	if s.Kind == "" {
+		s.Kind = SCov // WithDefaults' family
 	}
 	var why string
 	zeroOnly := false

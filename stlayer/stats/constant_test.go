@@ -102,6 +102,9 @@ func TestConstantMapSweep(t *testing.T) {
 				}
 			}
 		}
+		if err := CheckConstant(Spec{Synthesis: true}, c); err == nil {
+			t.Errorf("Spec{Synthesis: true} (scov by default) on a constant %g: not refused", val)
+		}
 		// one pixel off: not constant
 		c.Data[5] += 1
 		for _, s := range specs {
