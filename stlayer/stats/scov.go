@@ -88,8 +88,12 @@ func scovConfig(s Spec) (scov.Config, error) {
 	if s.Local {
 		return cfg, fmt.Errorf("%s has no --local variant (local maps are wst only)", s.Kind)
 	}
-	if s.Pad != "periodic" {
-		return cfg, fmt.Errorf("%s is periodic (got --pad %s)", s.Kind, s.Pad)
+	switch s.Pad {
+	case "periodic":
+	case "crop":
+		cfg.NonPeriodic = true // Cut = 1/2: ⌊2^J/2⌋ pixels per side (scov.Config.NonPeriodic)
+	default:
+		return cfg, fmt.Errorf("%s boundary %q: want periodic or crop", s.Kind, s.Pad)
 	}
 	switch strings.ToLower(s.Norm) {
 	case "none", "p00", "":

@@ -15,13 +15,14 @@
 //	wst      Synthesis [+Iso]   for_synthesis(_iso) (wst.Op.SynthesisStat) natural logs
 //	wst      Local              Kymatio's local WST maps [B, K, h, w]      raw
 //	wph      [DN, Pad, Cross]   PyWPH moments (wph.Op.Stat)                Norm "none": raw; "auto": norm='auto'
-//	scov     —                  raw mean, var, P00, S1, C01, C11           raw
+//	scov     [Pad]              raw mean, var, P00, S1, C01, C11           raw
 //	scov     Synthesis or Iso   for_synthesis(_iso) (scov.Op.Synthesis)    logs; C01, C11 ÷ √(P00·P00) (or P11)
 //	scov     Cross              raw cross moments (scov.CrossOp.Stat)      raw
 //	spectra  —                  scattering spectra (scov.Op.SpectraStat)   as scov Iso, then orthogonal map
 //
 // For scov, Iso alone already selects the isotropic synthesis vector
-// for_synthesis_iso (there is no raw isotropic scov statistic).
+// for_synthesis_iso (there is no raw isotropic scov statistic). Pad "crop"
+// applies to every scov and spectra variant, cross included.
 //
 // The wph operator is PyWPH's default model (wph.DefaultConfig) with J, L, DN
 // and Cross from the Spec: all scale pairs and DL = L/2 for any J and L (513
@@ -93,7 +94,10 @@ type Spec struct {
 	// normalization of C01/C11); wst "none" only.
 	Norm string `json:"norm,omitempty"`
 	// Pad: "periodic" (default), "reflect" (wst Local, Kymatio; the default
-	// there) or "crop" (wph, PyWPH's pbc=False).
+	// there) or "crop": wph, PyWPH's pbc=False (wph.Config.NonPeriodic); scov
+	// and spectra, every mean taken over the interior rows and columns
+	// [c, M−c), c = ⌊2^J/2⌋, the convolutions staying periodic
+	// (scov.Config.NonPeriodic, Cut = 1/2); the global wst is periodic only.
 	Pad string `json:"pad,omitempty"`
 }
 
