@@ -203,8 +203,8 @@ func Fit(x *mat.Dense, opt Options) (*Model, error) {
 	return best, nil
 }
 
-// checkMagnitude refuses data for which EM's sums of squared deviations could overflow float64:
-// every |x_ij| and every column range must stay below √(MaxFloat64/(n·d))/4.
+// checkMagnitude refuses data for which the sums of squared deviations of k-means++ and EM could
+// overflow float64: every |x_ij| and every column range must stay below √(MaxFloat64/(n·d))/4.
 func checkMagnitude(x *mat.Dense) error {
 	n, d := x.Dims()
 	limit := math.Sqrt(math.MaxFloat64/float64(n*d)) / 4
@@ -215,7 +215,7 @@ func checkMagnitude(x *mat.Dense) error {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		if m := math.Max(math.Abs(lo), math.Abs(hi)); m > limit || hi-lo > limit {
-			return fmt.Errorf("gmm: column %d holds values up to %g (range %g), which overflow float64 in EM "+
+			return fmt.Errorf("gmm: column %d holds values up to %g (range %g), which overflow float64 in k-means++ and EM "+
 				"for n=%d, d=%d (limit %g); rescale the data", j, m, hi-lo, n, d, limit)
 		}
 	}

@@ -13,8 +13,9 @@ import (
 // Vassilvitskii 2007): the first centre uniformly, each next one with probability proportional to
 // the squared distance to the nearest centre already chosen. It returns k rows of length d.
 // The result depends only on x, k and the state of rng. A nil x, an x without rows, k < 1, a
-// nil rng and a NaN or infinite value in x (named by row and column) are errors (k may exceed the
-// number of rows: rows are then picked more than once).
+// nil rng, a NaN or infinite value in x (named by row and column) and data whose squared distances
+// could overflow float64 (the limit of Fit: |x| or a column's range above √(MaxFloat64/(n·d))/4) are
+// errors (k may exceed the number of rows: rows are then picked more than once).
 func KMeansPlusPlus(x *mat.Dense, k int, rng *rand.Rand) ([][]float64, error) {
 	if x == nil {
 		return nil, errors.New("gmm: k-means++ on a nil data matrix")
@@ -29,6 +30,10 @@ func KMeansPlusPlus(x *mat.Dense, k int, rng *rand.Rand) ([][]float64, error) {
 		return nil, errors.New("gmm: k-means++ needs a random source (nil rng)")
 	}
 	if err := checkFinite(x); err != nil {
+		return nil, err
+	}
+	// Overflowing distances (+Inf) would make the draw pick the first such row every time.
+	if err := checkMagnitude(x); err != nil {
 		return nil, err
 	}
 	centers := make([][]float64, 0, k)
