@@ -666,18 +666,22 @@ func beyondFloat32(m *stlayer.Maps) bool {
 // float64Path(out), e.g. OUT.float64.npy beside OUT.npy, and the error
 // returned (printed on stderr, exit 1) says so with that path, the largest
 // |pixel| and where it is. Other write errors are returned as they are.
-func writeResultMaps(out string, maps *stlayer.Maps, opt datasets.MapsWriteOptions) error {
+// written is the file written (out, the float64 one, or "" for none).
+func writeResultMaps(out string, maps *stlayer.Maps, opt datasets.MapsWriteOptions) (written string, err error) {
 	werr := datasets.WriteMapsWith(out, maps, opt)
-	if werr == nil || opt.DType != "float32" || !beyondFloat32(maps) {
-		return werr
+	if werr == nil {
+		return out, nil
+	}
+	if opt.DType != "float32" || !beyondFloat32(maps) {
+		return "", werr
 	}
 	alt := float64Path(out)
 	opt.DType = "float64"
 	if err := datasets.WriteMapsWith(alt, maps, opt); err != nil {
-		return fmt.Errorf("%w; writing them as float64 to %s instead failed too: %v", float32WriteError("float32", maps, werr), alt, err)
+		return "", fmt.Errorf("%w; writing them as float64 to %s instead failed too: %v", float32WriteError("float32", maps, werr), alt, err)
 	}
 	big, at := largestPixel(maps)
-	return fmt.Errorf("the maps went beyond float32's range (largest |pixel| %.4g, %s; float32 holds up to 3.4028235e+38) although the up-front check expected them within half of it: "+
+	return alt, fmt.Errorf("the maps went beyond float32's range (largest |pixel| %.4g, %s; float32 holds up to 3.4028235e+38) although the up-front check expected them within half of it: "+
 		"wrote them as float64 to %s instead of %s (--dtype float32); give --dtype float64 next time", big, at, alt, out)
 }
 

@@ -65,6 +65,14 @@ func TestSynthFloat32OverflowWritesFloat64(t *testing.T) {
 			}
 		}
 	}
+	// Interrupted at iteration 1 of 3: the stop is described with the file
+	// written.
+	out, alt := filepath.Join(dir, "i.npy"), filepath.Join(dir, "i.float64.npy")
+	code, errs := runCancelled(t, "synth: iteration 1 ", "synth", "-J", "2", "--steps", "3", "--init", "white", "--log-every", "1", "-o", out, target)
+	want := "synth: interrupted at iteration 1 of 3: wrote map 0 to " + alt + " (unfinished)"
+	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "wrote them as float64 to "+alt+" instead of "+out) {
+		t.Errorf("interrupted: exit %d, want 1 and %q in\n%s", code, want, errs)
+	}
 }
 
 // writeResultMaps (synth's and sample's output): a tiny result beyond
@@ -75,10 +83,13 @@ func TestWriteResultMapsFallback(t *testing.T) {
 	dir := t.TempDir()
 	big := &stlayer.Maps{B: 1, M: 1, N: 2, Data: []float64{1, -4e38}}
 	f32 := datasets.MapsWriteOptions{DType: "float32", Batch: true}
-	err := writeResultMaps(filepath.Join(dir, "a.npz:maps"), big, f32)
+	written, err := writeResultMaps(filepath.Join(dir, "a.npz:maps"), big, f32)
 	alt := filepath.Join(dir, "a.float64.npz:maps")
 	if err == nil || !strings.Contains(err.Error(), "largest |pixel| 4e+38, map 0 at row 0, column 1") || !strings.Contains(err.Error(), "float64 to "+alt+" instead") {
 		t.Fatalf("got %v", err)
+	}
+	if written != alt {
+		t.Errorf("written %q, want %q", written, alt)
 	}
 	a, err := datasets.Read(alt)
 	if err != nil || a.DType != "float64" || a.Float64[1] != -4e38 {
@@ -88,14 +99,14 @@ func TestWriteResultMapsFallback(t *testing.T) {
 		t.Errorf("a.npz written (%v)", err)
 	}
 	small := &stlayer.Maps{B: 1, M: 1, N: 2, Data: []float64{1, 3e38}}
-	if err := writeResultMaps(filepath.Join(dir, "b.npy"), small, f32); err != nil {
-		t.Fatal(err)
+	if w, err := writeResultMaps(filepath.Join(dir, "b.npy"), small, f32); err != nil || w != filepath.Join(dir, "b.npy") {
+		t.Fatal(w, err)
 	}
 	if a, err := datasets.Read(filepath.Join(dir, "b.npy")); err != nil || a.DType != "float32" {
 		t.Errorf("b.npy: %v %v, want float32", a, err)
 	}
 	missing := filepath.Join(dir, "no", "c.npy")
-	if err := writeResultMaps(missing, small, f32); err == nil || strings.Contains(err.Error(), "float64") {
+	if w, err := writeResultMaps(missing, small, f32); w != "" || err == nil || strings.Contains(err.Error(), "float64") {
 		t.Errorf("write into a missing folder: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "no")); !errors.Is(err, os.ErrNotExist) {

@@ -220,8 +220,11 @@ Ctrl-C quits at once without writing them.`)
 	}
 	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s, --steps %d, --seed %d)",
 		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, opt.Steps, *seed))
-	if err := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); err != nil {
-		return err
+	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
+		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
+			fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, written))
+		}
+		return werr
 	}
 	over := " (sum over maps)"
 	if nw < opt.N {

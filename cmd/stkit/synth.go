@@ -270,8 +270,11 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	cards := append(unitCards(targetCards), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept.",
 		plural(maps.B, "map"), of, spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
-	if err := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); err != nil {
-		return err
+	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
+		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
+			fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, written))
+		}
+		return werr
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
 		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
