@@ -45,6 +45,7 @@ func TestConstantMapSweep(t *testing.T) {
 		{Kind: SCov}, {Kind: SCov, Norm: "p11"}, {Kind: SCov, Iso: true}, {Kind: SCov, Synthesis: true},
 		{Kind: SCov, Synthesis: true, Iso: true}, {Kind: SCov, Synthesis: true, Norm: "p11"}, {Kind: SCov, Cross: true},
 		{Kind: Spectra}, {Kind: Spectra, Iso: true},
+		{Kind: SCov, Pad: "crop"}, {Kind: SCov, Pad: "crop", Synthesis: true},
 	}
 	refused := 0
 	for _, val := range []float64{3, 0} {
@@ -117,9 +118,10 @@ func TestConstantMapSweep(t *testing.T) {
 			}
 		}
 	}
-	// refused: wst iso ×2, synthesis ×2; scov normalised ×4, spectra ×2 (both
-	// values); wph norm auto ×2 and cross auto (zero first map) for 0 only
-	if want := 2*(4+4+2) + 3; refused != want {
+	// refused: wst iso ×2, synthesis ×2; scov normalised ×5 (one cropped),
+	// spectra ×2 (both values); wph norm auto ×2 and cross auto (zero first
+	// map) for 0 only
+	if want := 2*(4+5+2) + 3; refused != want {
 		t.Errorf("%d refusals, want %d", refused, want)
 	}
 }

@@ -85,7 +85,7 @@ func TestBuildErrors(t *testing.T) {
 		{Kind: WPH, Wavelet: "morlet"},
 		{Kind: WPH, Iso: true},
 		{Kind: WPH, Norm: "p11"},
-		{Kind: SCov, Pad: "crop"},
+		{Kind: SCov, Pad: "reflect"}, // scov is periodic or crop (non-periodic) only
 		{Kind: WST, Cross: true},
 		{Kind: SCov, Cross: true, Iso: true},
 		{Kind: SCov, J: 7},
