@@ -89,7 +89,7 @@ func (p *SeparationProblem) validate() error {
 	if p.Contaminant == nil && p.Noise == nil && len(p.Priors) == 0 {
 		return fmt.Errorf("contaminant or noise samples (or component priors) are needed")
 	}
-	if err := finite("data", d); err != nil {
+	if err := checkPixels("data", d); err != nil {
 		return err
 	}
 	for _, s := range []struct {
@@ -112,7 +112,7 @@ func (p *SeparationProblem) validate() error {
 		if s.name == "template" && s.x.B != 1 {
 			return fmt.Errorf("template: one map expected, got %d", s.x.B)
 		}
-		if err := finite(s.name, s.x); err != nil {
+		if err := checkPixels(s.name, s.x); err != nil {
 			return err
 		}
 	}

@@ -72,3 +72,35 @@ func TestInputChecksRefuseUnseen(t *testing.T) {
 		t.Errorf("a pixel of -1e30: %v", err)
 	}
 }
+
+// TestSeparationProblemRefusesUnseen: SeparationProblem.Validate refuses
+// HEALPix's UNSEEN value in the data and in every sample set, naming the
+// argument, as the other entry points do (it used to check finiteness
+// only: UNSEEN contaminant samples ran, UNSEEN data was caught later as
+// "starting unknowns").
+func TestSeparationProblemRefusesUnseen(t *testing.T) {
+	with := func(b int) *stlayer.Maps {
+		x := biMaps(b, 16, 16, 0)
+		x.Data[3*16+5] = datasets.Unseen
+		return x
+	}
+	ss, err := NewSepStats(stats.Spec{Kind: stats.SCov, J: 2, L: 4}, 16, 16, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		arg string
+		p   SeparationProblem
+	}{
+		{"data", SeparationProblem{Data: with(1), Contaminant: biMaps(2, 16, 16, 1)}},
+		{"contaminant samples", SeparationProblem{Data: biMaps(1, 16, 16, 0), Contaminant: with(2)}},
+		{"noise samples", SeparationProblem{Data: biMaps(1, 16, 16, 0), Noise: with(2)}},
+	} {
+		c.p.Stats = ss
+		err := c.p.Validate()
+		var ve *datasets.ValidationError
+		if !errors.Is(err, ErrModelInput) || !errors.As(err, &ve) || ve.Unseen != 1 || !strings.HasPrefix(err.Error(), c.arg+": 1 pixel of ") || !strings.Contains(err.Error(), " holds -1.6375e30, HEALPix's UNSEEN value") {
+			t.Errorf("%s: got %v, want an input error naming %q", c.arg, err, c.arg)
+		}
+	}
+}
