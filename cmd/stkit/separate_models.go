@@ -89,7 +89,9 @@ penalty; on the last component with two components only).
 
 Output OUT: [C, M, N] float64 (.npy, .npz or .fits), the components in the
 order given (they sum to DATA); a FITS output keeps the WCS, units and other
-content cards of a FITS DATA, plus HISTORY cards naming the planes. --report DIR writes maps.png,
+content cards of a FITS DATA (its WCS gets a third, plane axis: WCSAXES = 3,
+CTYPE3 = 'PLANE', CNAME3 naming the components), plus HISTORY cards naming
+the planes. --report DIR writes maps.png,
 power_spectrum.png, loss.png and metrics.json; with --truth (a [C, M, N]
 batch or C comma-separated files) also r.png and per-component metrics: r(k),
 P_est/P_true and the power fraction per half-octave bin, min r(k) over the
@@ -388,6 +390,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
 		return modelError(err) // nothing done: the starting point is no result
 	}
+	// the output stacks the components on DATA's grid (NAXIS = 3): DATA's WCS
+	// gets the plane axis (WCSAXES = 3, CTYPE3 = 'PLANE', CNAME3 naming them)
+	cards = datasets.PlaneAxisCards(cards, "components "+*compList+" in order")
 	cards = append(cards, historyCards(fmt.Sprintf("stkit separate --models: planes = components %s in order (the last is DATA minus the others); data %s", *compList, filepath.Base(pos[0])))...)
 	if werr := datasets.WriteMapsCards(*out, res.Components, cards...); werr != nil {
 		return werr
