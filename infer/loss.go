@@ -194,7 +194,8 @@ const (
 // target is the mean of Φ over the maps and whose weights follow mode.
 //
 // A nil engine or statistic, maps that are nil, empty, whose Data length is
-// not B·M·N or that hold non-finite pixels, an unknown mode, and WeightStd
+// not B·M·N or that hold non-finite or UNSEEN pixels (datasets.CheckUnseen),
+// an unknown mode, and WeightStd
 // with fewer than 2 maps or with maps over which no coefficient varies are
 // input errors (ErrModelInput).
 func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, mode WeightMode) (*Term, error) {

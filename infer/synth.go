@@ -128,8 +128,9 @@ type Objective interface {
 // ctx.Err().
 //
 // A nil loss, starting maps that are nil, empty, whose Data length is not
-// B·M·N or that hold non-finite pixels, and a negative, NaN or infinite
-// RelTol are input errors (ErrModelInput).
+// B·M·N or that hold non-finite pixels or HEALPix's UNSEEN value (missing
+// data, see datasets.CheckUnseen), and a negative, NaN or infinite RelTol
+// are input errors (ErrModelInput).
 func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthConfig) (*Result, error) {
 	if loss == nil {
 		return nil, inputErrorf("no loss (nil)")
@@ -326,8 +327,8 @@ const (
 // independent of k.
 //
 // Reference maps that are nil, empty, whose Data length is not B·M·N, that
-// hold non-finite pixels or that are constant (std 0: no scale to draw
-// from), an unknown kind and k < 1 are input errors (ErrModelInput).
+// hold non-finite or UNSEEN pixels (datasets.CheckUnseen) or that are
+// constant (std 0: no scale to draw from), an unknown kind and k < 1 are input errors (ErrModelInput).
 func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer.Maps, error) {
 	if err := checkFiniteMaps("reference maps", ref, 0); err != nil {
 		return nil, err

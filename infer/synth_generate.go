@@ -167,8 +167,9 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 // Result.MapsDone and Result.MapIters say which maps were worked on and how
 // far (in both modes).
 //
-// A nil loss, target maps that are nil, empty or whose Data length is not
-// B·M·N, and an unknown Init are input errors (ErrModelInput).
+// A nil loss, target maps that are nil, empty, whose Data length is not
+// B·M·N or that hold non-finite or UNSEEN pixels (datasets.CheckUnseen),
+// and an unknown Init are input errors (ErrModelInput).
 func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg GenerateConfig) (*Result, error) {
 	if loss == nil {
 		return nil, inputErrorf("no loss (nil)")
