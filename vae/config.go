@@ -98,7 +98,7 @@ func SmallConfig(k, features int) Config {
 func (c Config) InputDim() int { return c.Channels * c.Features }
 
 // Validate reports the first invalid field. NaN or infinite Slope, loss weights, PriorVarOffset,
-// BNMomentum or BNEpsilon are invalid, and so is a row length C·F above 2³¹.
+// BNMomentum or BNEpsilon are invalid, and so is a row length C·F above 2³¹−1.
 func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
@@ -119,7 +119,7 @@ func (c Config) Validate() error {
 	case c.Z < 1 || c.H < 1:
 		return fmt.Errorf("vae: Z and H must be ≥ 1, got Z=%d H=%d", c.Z, c.H)
 	case c.Features > math.MaxInt32/c.Channels:
-		return fmt.Errorf("vae: row length C·F = %d·%d is too large (above 2³¹)", c.Channels, c.Features)
+		return fmt.Errorf("vae: row length C·F = %d·%d is too large (above 2³¹−1 = math.MaxInt32)", c.Channels, c.Features)
 	case c.Layers < 1:
 		return fmt.Errorf("vae: Layers must be ≥ 1, got %d", c.Layers)
 	case c.Slope < 0 || c.Slope >= 1:

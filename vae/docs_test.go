@@ -25,7 +25,7 @@ func TestDocumentedEdges(t *testing.T) {
 		t.Errorf("RecomputeBNStats(empty): %v, want an error asking for 2 rows", err)
 	}
 	w := max(cfg.Z, cfg.InputDim())
-	if _, _, err := m.SamplePrior(0, (1<<31-1)/w+1, 1); err == nil || !strings.Contains(err.Error(), "2³¹") {
+	if _, _, err := m.SamplePrior(0, (1<<31-1)/w+1, 1); err == nil || !strings.Contains(err.Error(), "above 2³¹−1 = math.MaxInt32") {
 		t.Errorf("SamplePrior above 2³¹−1 values: %v", err)
 	}
 }

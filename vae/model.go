@@ -120,9 +120,9 @@ const (
 	MaxTemperature = 0x1p127 * (2 - 0x1p-23) // ≈ 3.4028e38
 )
 
-// SetTemperature sets the Gumbel-softmax temperature τ used by training and Encode; τ must lie in
-// [MinTemperature, MaxTemperature]. A positive τ outside it would be stored as a float32 0 or
-// subnormal (making y = softmax((logits + g)/τ) NaN) or as +Inf.
+// SetTemperature sets the Gumbel-softmax temperature τ used by training, Encode and the stochastic
+// pass of train.Evaluate; τ must lie in [MinTemperature, MaxTemperature]. A positive τ
+// outside it would be stored as a float32 0 or subnormal (making y = softmax((logits + g)/τ) NaN) or as +Inf.
 func (m *Model) SetTemperature(tau float64) error {
 	if err := m.Ready(); err != nil {
 		return err
@@ -587,7 +587,7 @@ func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
 		return nil, nil, fmt.Errorf("vae: SamplePrior needs n ≥ 1, got %d", n)
 	}
 	if w := max(m.Cfg.Z, m.Cfg.InputDim()); n > math.MaxInt32/w {
-		return nil, nil, fmt.Errorf("vae: SamplePrior n=%d asks for too many values (n·%d above 2³¹)", n, w)
+		return nil, nil, fmt.Errorf("vae: SamplePrior n=%d asks for too many values (n·%d above 2³¹−1 = math.MaxInt32)", n, w)
 	}
 	mu, v, err := m.PriorParams()
 	if err != nil {
