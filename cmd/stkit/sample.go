@@ -79,6 +79,9 @@ Ctrl-C quits at once without writing them.`)
 	if err != nil {
 		return err
 	}
+	if compF.set && *comp < 0 {
+		return badInputf("--component %d: components are numbered from 0", *comp)
+	}
 	if len(pos) != 1 || *out == "" || *comp < 0 {
 		fs.Usage()
 		return badInputf("sample needs one MODELDIR, --component k and -o OUT.npy")
@@ -126,6 +129,9 @@ Ctrl-C quits at once without writing them.`)
 		return err
 	}
 	if err := checkReportFolder("--report", *report); err != nil {
+		return err
+	}
+	if err := checkModelFolder(pos[0]); err != nil {
 		return err
 	}
 	ms, err := infer.LoadModels(pos[0])
@@ -270,6 +276,26 @@ func nullOthers(nl infer.PSNull, cluster, maxPatches int) (others, note string) 
 		return fmt.Sprintf("%d of the cluster's %d patches", nl.Patches-nl.N, cluster), fmt.Sprintf("%d read, --max-patches %d; ", nl.Patches, maxPatches)
 	}
 	return fmt.Sprintf("the other %d of the cluster's %d patches", nl.Patches-nl.N, cluster), ""
+}
+
+// checkModelFolder refuses, with the reason, a MODELDIR that cannot be a
+// model folder of stkit export: a path that does not exist ("PATH: no such
+// file or directory", not "not a model folder (no manifest.json …)"), a
+// file (not "open PATH/manifest.json: not a directory"), or a patch dataset
+// of stkit patches (not "unsupported per-component model format: format
+// \"\""). Other folders are left to infer.LoadModels.
+func checkModelFolder(dir string) error {
+	st, err := statInput(dir)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return badInputf("%s is a file, not a model folder (make one with `stkit export RUN -o MODELDIR`)", dir)
+	}
+	if m, err := datasets.ReadManifest(dir); err == nil && m != nil {
+		return badInputf("%s holds a patch dataset (stkit patches), not models: train on it with `stkit train %s -o RUN --clusters K`, then `stkit export RUN -o MODELDIR`", dir, dir)
+	}
+	return nil
 }
 
 func firstNonEmpty(s ...string) string {

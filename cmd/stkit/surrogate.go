@@ -58,12 +58,23 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	if err := checkOutputFile("-o "+*out, *out, inputFiles(pos...)...); err != nil {
 		return err
 	}
+	for _, in := range pos {
+		if _, err := statInput(in); err != nil { // "PATH: no such file or directory", the path once
+			return err
+		}
+	}
 	srcs, err := datasets.LoadSources(pos)
 	if err != nil {
 		return asBadInput(err)
 	}
 	var surr [][]float64
 	m, n := srcs[0].Maps.M, srcs[0].Maps.N
+	// Every DFT mode of a map of at most 2×2 pixels is its own conjugate
+	// (k = 0 or Nyquist on each axis), so its phase is 0 or π: phase
+	// randomisation could only flip the modes' signs.
+	if *kind == "phase" && m <= 2 && n <= 2 {
+		return badInputf("%s: maps of %d×%d pixels: every Fourier mode of a map this small is its own conjugate (k = 0 or Nyquist), so --kind phase has no phase to randomise (it could only flip the modes' signs); give maps of at least 3 pixels on a side, or --kind iso", srcs[0].Name, m, n)
+	}
 	for _, src := range srcs {
 		if src.Maps.M != m || src.Maps.N != n {
 			return badInputf("%s: maps of %d×%d, but %s has %d×%d (one size for all inputs)", src.Name, src.Maps.M, src.Maps.N, srcs[0].Name, m, n)

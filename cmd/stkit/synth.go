@@ -118,7 +118,10 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 			return badInputf("unknown --init %q (want white or grf)", *initKind)
 		}
 	}
-	for _, c := range []error{checkMin("steps", *steps, 1), checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0),
+	if *steps < 1 { // as sample says it
+		return badInputf("--steps %d: the number of L-BFGS iterations must be ≥ 1", *steps)
+	}
+	for _, c := range []error{checkMin("history", *history, 1), checkMin("log-every", *logEvery, 0),
 		checkFinite("ps", *psWeight, true), checkFinite("hist", *histWeight, true), checkDType(*dtype)} {
 		if c != nil {
 			return c

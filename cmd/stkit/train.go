@@ -457,7 +457,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			cfg.Z, cfg.H, cfg.Layers = p.Z, p.H, p.Layers
 		}
 	} else {
-		if *k == 0 {
+		if *k == 0 && !isSet(fs, "clusters") {
 			fs.Usage()
 			return badInputf("--clusters K is required for a new run")
 		}
@@ -508,7 +508,8 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		dst  *int
 		v    int
 	}{{"z", &cfg.Z, *zdim}, {"h", &cfg.H, *hdim}, {"layers", &cfg.Layers, *layers}, {"batch", &rec.BatchSize, *batch}} {
-		if isSet(fs, o.name) || (prev == nil && o.v > 0) {
+		// 0 is the preset's (--z, --h, --layers: "0 = preset"), given or not
+		if o.v > 0 && (isSet(fs, o.name) || prev == nil) {
 			*o.dst = o.v
 		}
 	}
