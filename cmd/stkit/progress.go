@@ -134,8 +134,8 @@ func (s *stepBar) StepTo(done int, desc string) {
 // Resume starts the bar at done steps that an earlier run did (a resumed
 // dataset's reused chunks), described by desc, and draws it at once: the
 // count starts there, and the remaining time is predicted from this run's
-// pace alone, (elapsed / (steps − done)) × (max − steps), shown once this run
-// has done a step (on a terminal as "(~2m30s left)" after the description:
+// pace alone, elapsed since Resume / steps done since × steps left, shown
+// once this run has done a step (on a terminal as "(~2m30s left)" after the description:
 // the bar's own prediction would count the resumed steps as done in no time).
 // Call it before the first step.
 func (s *stepBar) Resume(done int, desc string) {
