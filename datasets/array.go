@@ -261,10 +261,11 @@ type float32Overflow struct {
 	Max   float64
 }
 
-// overflowsFloat32 reports whether x is finite but rounds to ±Inf in float32.
+// OverflowsFloat32 reports whether x is finite but rounds to ±Inf in float32
+// (|x| ≥ 2¹²⁸ − 2¹⁰³, about 3.4028e38): the values a float32 write refuses.
 // (Values that are too small go to a subnormal or to 0 instead: that loses
 // at most 1.4e−45 in absolute terms, and is not refused.)
-func overflowsFloat32(x float64) bool {
+func OverflowsFloat32(x float64) bool {
 	return math.IsInf(float64(float32(x)), 0) && !math.IsInf(x, 0)
 }
 
@@ -281,7 +282,7 @@ func scanFloat32(v []float64) *float32Overflow {
 // note records x, element i, in o when float32 cannot hold it (o nil: none
 // recorded yet) and returns the record.
 func (o *float32Overflow) note(i int, x float64) *float32Overflow {
-	if !overflowsFloat32(x) {
+	if !OverflowsFloat32(x) {
 		return o
 	}
 	if o == nil {

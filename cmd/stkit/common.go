@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -651,12 +652,7 @@ func float32WriteError(dtype string, m *stlayer.Maps, err error) error {
 // range (it rounds to ±Inf in float32; datasets refuses such a float32
 // write).
 func beyondFloat32(m *stlayer.Maps) bool {
-	for _, v := range m.Data {
-		if math.IsInf(float64(float32(v)), 0) && !math.IsInf(v, 0) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(m.Data, datasets.OverflowsFloat32)
 }
 
 // writeResultMaps writes the maps that synth or sample computed to out with
