@@ -259,6 +259,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if d.B != 1 {
 		return badInputf("%s: DATA must be one map, got a batch of %d", pos[0], d.B)
 	}
+	if err := checkModelFolder(*modelsDir); err != nil {
+		return err
+	}
 	ms, err := infer.LoadModels(*modelsDir)
 	if err != nil {
 		return modelError(err)

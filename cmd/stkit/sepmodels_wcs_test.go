@@ -1,10 +1,12 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 // separate --models stacks C components on DATA's grid (NAXIS = 3); its FITS
@@ -50,5 +52,30 @@ func TestSeparateModelsFITSWCSThreeAxes(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
+	}
+}
+
+// separate --models took a MODELDIR that is missing, a file or a patch
+// dataset to infer.LoadModels, which said 'open X/manifest.json: not a
+// directory' or 'unsupported per-component model format: format ""' with
+// exit 1; it now checks the folder as sample does (checkModelFolder): exit
+// 2, the reason, no output.
+func TestSeparateModelsFolderErrors(t *testing.T) {
+	dir := t.TempDir()
+	mix := filepath.Join(dir, "mix.npy")
+	if err := datasets.WriteMaps(mix, stlayer.NewMaps(1, 32, 32)); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "o.npy")
+	for _, c := range []struct{ models, frag string }{
+		{filepath.Join(dir, "none"), "no such file or directory"},
+		{file, "is a file, not a model folder"},
+		{tinyDataset(t), "holds a patch dataset (stkit patches), not models"},
+	} {
+		wantBadInput(t, []string{"separate", mix, "--models", c.models, "--components", "0,1", "-o", out}, c.frag, out)
 	}
 }
