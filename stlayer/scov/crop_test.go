@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -353,6 +354,99 @@ func TestCropConfig(t *testing.T) {
 		}
 		if op.Cut() != c.want {
 			t.Errorf("%+v: Cut() = %d, want %d", c.cfg, op.Cut(), c.want)
+		}
+	}
+}
+
+// The window of a square map is symmetric under a rotation by 90°, so the
+// non-periodic statistic keeps the periodic one's rotation rule (see
+// TestRotationPermutesOrientations: orientations move by L/2, the linear
+// factor's conjugated where it wraps past θ = 0), to round-off with
+// FullResolution. It is not translation invariant: a cyclic shift moves the
+// wrap-around jump into the window (control: P00 changes by > 10 % while the
+// periodic P00 is unchanged to 1e-10).
+func TestCropRotationAndShift(t *testing.T) {
+	const L = 4
+	x := cropTestMaps(51, 1, 64, 64)
+	// make it anisotropic and non-periodic: a ramp along rows
+	for r := 0; r < 64; r++ {
+		for c := 0; c < 64; c++ {
+			x.Data[r*64+c] += 0.05 * float64(c)
+		}
+	}
+	// testutil.Rot90 turns about pixel (0, 0); one row more turns about the
+	// map's centre, which maps the window onto itself: xr[r, c] = x[c, 63 − r].
+	r90 := testutil.Rot90(x)
+	xr := stlayer.NewMaps(1, 64, 64)
+	for r := 0; r < 64; r++ {
+		copy(xr.Data[r*64:(r+1)*64], r90.Data[((r+1)%64)*64:((r+1)%64+1)*64])
+	}
+	eng := cpu.New()
+	op, err := New(Config{J: 4, L: L, FullResolution: true, NonPeriodic: true}, 64, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := eng.Forward(op.Key(), op.Stat(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := eng.Forward(op.Key(), op.Stat(), xr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab := op.Labels()
+	idx, conjs := testutil.MovedIndex(t, lab, func(class string, vals map[string]int) (conj bool) {
+		for _, c := range []string{"l1", "l2", "l3"} {
+			if v := vals[c]; v >= 0 {
+				vals[c] = (v + L/2) % L
+				linear := (class == "C01" && c == "l2") || (class == "C11" && c == "l3")
+				if linear && v < L/2 {
+					conj = !conj
+				}
+			}
+		}
+		return conj
+	})
+	perm := make([]complex128, lab.Len())
+	for i, j := range idx {
+		perm[i] = b.Data[j]
+		if conjs[i] {
+			perm[i] = cmplx.Conj(perm[i])
+		}
+	}
+	w := testutil.CompareScaled(t, "rotated+permuted", perm, a.Data, 0, 1e-10)
+	t.Logf("rotation by 90°: worst relative deviation after the permutation %.2e", w)
+
+	// Cyclic shift by 20 rows and 9 columns.
+	xs := stlayer.NewMaps(1, 64, 64)
+	for r := 0; r < 64; r++ {
+		for c := 0; c < 64; c++ {
+			xs.Data[((r+20)%64)*64+(c+9)%64] = x.Data[r*64+c]
+		}
+	}
+	per, err := New(Config{J: 4, L: L, FullResolution: true}, 64, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []*Op{per, op} {
+		u, err := eng.Forward(o.Key(), o.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := eng.Forward(o.Key(), o.Stat(), xs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		worst := 0.0
+		for _, i := range lab.Select("P00", nil) {
+			worst = math.Max(worst, cmplx.Abs(v.Data[i]-u.Data[i])/cmplx.Abs(u.Data[i]))
+		}
+		t.Logf("non-periodic %v: shifted map's P00 differ by up to %.2e (relative)", o.cfg.NonPeriodic, worst)
+		if o.cfg.NonPeriodic && worst < 0.1 {
+			t.Errorf("non-periodic P00 moved by only %.2e under a shift that brings the border jump into the window", worst)
+		}
+		if !o.cfg.NonPeriodic && worst > 1e-10 {
+			t.Errorf("periodic P00 not shift invariant: %.2e", worst)
 		}
 	}
 }

@@ -85,7 +85,9 @@
 // zero-padded or cut between layers: U is the modulus of the periodic
 // convolution over the whole map and only the final means are windowed
 // (scov has no spatial shifts τ). The statistic is not translation
-// invariant. Key adds "/crop=c".
+// invariant; a 90° rotation of a square map about its centre (which maps
+// the window onto itself) permutes the orientations as in the periodic
+// case (TestCropRotationAndShift). Key adds "/crop=c".
 //
 // Deviations from Cheng's code, each stated where it applies and pinned by a
 // test: a reference measured on several maps averages their P00 and P11
