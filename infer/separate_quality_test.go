@@ -147,6 +147,8 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	                  periodic) or crop:ROW,COL (the crop at that corner)
 //	STKIT_SEP_KIND    wph (default, as stkit separate) or scov;  STKIT_SEP_J (log2(size)−2), STKIT_SEP_L (4)
 //	STKIT_SEP_DN      WPH spatial shifts dn (0)
+//	STKIT_SEP_PAD     boundary: periodic (default) or crop (non-periodic: wph
+//	                  PyWPH pbc=False, scov its interior window; for crops)
 //	STKIT_SEP_ISO     1 (default) isotropic reduction, 0 none
 //	STKIT_SEP_PS      1 (default) append the binned power spectrum, 0 not
 //	STKIT_SEP_FORM    br or jmd (default jmd)
@@ -180,7 +182,7 @@ func BenchmarkSeparationQuality(b *testing.B) {
 	name := envOr("STKIT_SEP_CASE", "quijote")
 	size := envInt(b, "STKIT_SEP_SIZE", 256)
 	d, s, samples, isNoise := sepQualityCase(b, name, size)
-	spec := stats.Spec{Kind: stats.Kind(envOr("STKIT_SEP_KIND", "wph")), J: envInt(b, "STKIT_SEP_J", 0), L: envInt(b, "STKIT_SEP_L", 4), DN: envInt(b, "STKIT_SEP_DN", 0), Iso: envOr("STKIT_SEP_ISO", "1") == "1"}
+	spec := stats.Spec{Kind: stats.Kind(envOr("STKIT_SEP_KIND", "wph")), J: envInt(b, "STKIT_SEP_J", 0), L: envInt(b, "STKIT_SEP_L", 4), DN: envInt(b, "STKIT_SEP_DN", 0), Iso: envOr("STKIT_SEP_ISO", "1") == "1", Pad: os.Getenv("STKIT_SEP_PAD")}
 	spec = spec.WithDefaults(size, size)
 	ss, err := NewSepStats(spec, size, size, envOr("STKIT_SEP_PS", "1") == "1")
 	if err != nil {
