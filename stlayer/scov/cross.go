@@ -26,7 +26,9 @@ import (
 //	C11[kind](j1 ≤ j2 ≤ j3, l1, l2, l3) = Σ_k Û_fa,{j1,l1} conj(Û_fb,{j2,l2}) ψ̂²_{j3,l3} / (MN)²,
 //
 // with kinds (fa, fb) in Cheng's order (a,a), (b,b), (a,b), (b,a). For a = b
-// every kind equals the auto statistics of Op.
+// every kind equals the auto statistics of Op. With Config.NonPeriodic every
+// mean is the window mean of the package documentation ("Non-periodic
+// maps"), on each field's own M×N map.
 type CrossOp struct {
 	op     *Op
 	labels *stlayer.Labels
