@@ -112,13 +112,16 @@ type Objective interface {
 
 // Minimize runs L-BFGS on the pixels of x0 (all maps of the batch stacked in one
 // vector) to minimise loss. It stops at cfg.Steps iterations, on the relative
-// tolerance, when ctx is cancelled (returning the current maps and ctx.Err()),
-// or when the loss becomes non-finite (returning the best maps evaluated,
-// those of the lowest finite loss, and ErrNonFinite).
+// tolerance, when ctx is cancelled (returning the best maps evaluated so
+// far, those of the lowest loss, line-search points included, and
+// ctx.Err()), or when the loss becomes non-finite (returning the best maps
+// evaluated, those of the lowest finite loss, and ErrNonFinite).
 //
-// Maps whose largest |pixel| lies outside [2^−20, 2^21] are optimised in
-// units of the power of two nearest it (an exact rescaling: the loss is
-// evaluated at the same maps, only L-BFGS's metric changes). gonum's L-BFGS
+// Maps whose largest |pixel| m lies outside [2^−21, 2^21) are optimised in
+// units of 2^e, the smallest power of two above m (2^(e−1) ≤ m < 2^e, so
+// the optimised pixels are below 1 with the largest ≥ 1/2; an exact
+// rescaling: the loss is evaluated at the same maps, only L-BFGS's metric
+// changes). gonum's L-BFGS
 // starts its line search with a step of unit length, which cannot move
 // pixels of 1e30 (x + 1 = x: the run stopped at once, returning x0 without
 // an error) and crawls on pixels of 1e−20.
@@ -251,8 +254,9 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 	return res, nil
 }
 
-// optimScale returns the power of two nearest the largest |x| when that lies
-// outside [2^−20, 2^21], else 1 (see Minimize).
+// optimScale returns 2^e, the smallest power of two above the largest |x|
+// (m = f·2^e, f in [1/2, 1)), when m lies outside [2^−21, 2^21), else 1
+// (see Minimize).
 func optimScale(x []float64) float64 {
 	m := 0.0
 	for _, v := range x {
