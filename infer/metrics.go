@@ -321,10 +321,15 @@ func MeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
 // and the mean of |ratio − 1| over the same bins (both 0 when no bin
 // qualifies). Bins with no modes or zero target
 // power are skipped (ratio NaN).
-// Spectra that are nil or of different binnings (bin counts) cannot be
-// compared: ratio is nil and both deviations are NaN.
+// Spectra that are nil or of different binnings cannot be compared: ratio
+// is nil and both deviations are NaN. Different binnings are different bin
+// counts, or, when both spectra carry their edges, different edges (e.g.
+// 60² and 64² maps: 10 bins each, the last ending at 30 and at 32).
 func PSRatioStats(synth, target *PowerSpectrum, kmin float64) (ratio []float64, maxDev, meanDev float64) {
 	if synth == nil || target == nil || len(synth.P) != len(target.P) || len(target.Count) != len(target.P) || len(target.Edges) < len(target.P) {
+		return nil, math.NaN(), math.NaN()
+	}
+	if len(synth.Edges) > 0 && !slices.Equal(synth.Edges, target.Edges) {
 		return nil, math.NaN(), math.NaN()
 	}
 	ratio = make([]float64, len(target.P))
