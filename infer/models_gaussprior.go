@@ -13,10 +13,13 @@ import (
 //
 //	Φ(x) = sqrt(G(x)),  G(x) = (1/K) Σ_{k ≠ 0, P(k) > 0} |FFT(x)(k)|² / (M N P(k))
 //
-// K the number of such modes. G is −log p(x) of the Gaussian field with that
-// spectrum per mode, up to a constant (the mean, k = 0, left out); E[G] = 1
-// for such a field, so a term with target 0 and weight λ adds λ·G, on the
-// scale of the per-coefficient χ² of the statistic terms. The square root
+// K the number of such modes. With p the density of the stationary
+// Gaussian field of that spectrum (covariance C, circulant, P > 0 at every
+// k ≠ 0), −log p(x) = ½ xᵀC⁻¹x + const = ½ Σ_k |FFT(x)(k)|²/(M N P(k)) +
+// const, so G is (2/K)·(−log p(x)) up to an additive constant and the mean
+// term k = 0, which G leaves out. E[G] = 1 for such a field, so a term
+// with target 0 and weight λ adds λ·G, on the scale of the
+// per-coefficient χ² of the statistic terms. The square root
 // makes the term's |Φ − 0|² = G quadratic in x.
 type GaussPriorOp struct {
 	m, n int
