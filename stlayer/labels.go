@@ -2,6 +2,7 @@ package stlayer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,10 +12,19 @@ import (
 // "j3", "l3", "n", "a"); Rows[i][c] is the value of column c for coefficient i
 // (−1 where a column does not apply to that coefficient's class); Class[i] is
 // the class name ("S0", "S1", "S2", "S11", "C01", "P00", …).
+//
+// Values lists, per class, the columns in which −1 is a value rather than
+// "absent" (WPH's scaling moments: {"L": {"j1", "j2"}}, PyWPH's scale
+// j = −1); nil for tables without such a column. It applies to every row of
+// that class. Get and Select read the stored −1 either way (Select with
+// j1 = −1 finds those rows); Has and String tell the two apart. Set it with
+// MarkValues; a table built row by row from another one keeps it with
+// MergeValues (Append does so itself).
 type Labels struct {
 	Columns []string
 	Class   []string
 	Rows    [][]int
+	Values  map[string][]string
 }
 
 // NewLabels returns an empty table with the given columns.
@@ -41,6 +51,50 @@ func (l *Labels) Add(class string, vals map[string]int) {
 	l.Rows = append(l.Rows, row)
 }
 
+// MarkValues records that −1 in the given columns of the rows of class is a
+// value, not "absent" (see Values); marking a column twice is harmless. A
+// name that is not a column is a programming error: MarkValues panics with a
+// message naming it, before changing the table.
+func (l *Labels) MarkValues(class string, columns ...string) {
+	for _, c := range columns {
+		if l.col(c) < 0 {
+			panic(fmt.Sprintf("stlayer: label column %q not in %v", c, l.Columns))
+		}
+	}
+	if len(columns) == 0 {
+		return
+	}
+	cur := slices.Clone(l.Values[class])
+	for _, c := range columns {
+		if !slices.Contains(cur, c) {
+			cur = append(cur, c)
+		}
+	}
+	m := make(map[string][]string, len(l.Values)+1)
+	for k, v := range l.Values {
+		m[k] = v
+	}
+	m[class] = cur
+	l.Values = m
+}
+
+// MergeValues adds o's Values to l's (a nil o adds nothing). Columns of o
+// that l lacks are a programming error (MarkValues panics): merge after
+// adding the columns, as Append does. l never shares o's map or slices.
+func (l *Labels) MergeValues(o *Labels) {
+	if o == nil {
+		return
+	}
+	classes := make([]string, 0, len(o.Values))
+	for c := range o.Values {
+		classes = append(classes, c)
+	}
+	slices.Sort(classes)
+	for _, c := range classes {
+		l.MarkValues(c, o.Values[c]...)
+	}
+}
+
 // Len is the number of coefficients.
 func (l *Labels) Len() int { return len(l.Class) }
 
@@ -54,13 +108,25 @@ func (l *Labels) col(name string) int {
 }
 
 // Get returns the value of column name for coefficient i (−1 if absent, and
-// for a name that is not a column). i must be in [0, Len()).
+// for a name that is not a column). i must be in [0, Len()). A −1 that is a
+// value (see Values) reads as −1 too: Has tells them apart.
 func (l *Labels) Get(i int, name string) int {
 	c := l.col(name)
 	if c < 0 {
 		return -1
 	}
 	return l.Rows[i][c]
+}
+
+// Has reports whether column name applies to coefficient i: its value is not
+// −1, or −1 is a value in that column for the coefficient's class (Values).
+// False for a name that is not a column. i must be in [0, Len()).
+func (l *Labels) Has(i int, name string) bool {
+	c := l.col(name)
+	if c < 0 {
+		return false
+	}
+	return l.Rows[i][c] != -1 || slices.Contains(l.Values[l.Class[i]], name)
 }
 
 // Select returns the indices of the coefficients of the given class (every
@@ -87,8 +153,8 @@ func (l *Labels) Select(class string, where map[string]int) []int {
 	return idx
 }
 
-// Append concatenates another table (columns are merged by name); a nil o
-// appends nothing.
+// Append concatenates another table (columns are merged by name, Values
+// merged per class, see MergeValues); a nil o appends nothing.
 func (l *Labels) Append(o *Labels) {
 	if o == nil {
 		return
@@ -110,13 +176,17 @@ func (l *Labels) Append(o *Labels) {
 		}
 		l.Add(o.Class[i], vals)
 	}
+	l.MergeValues(o)
 }
 
-// String renders coefficient i as "C01(j1=0,l1=1,j2=2,l2=0)".
+// String renders coefficient i as "C01(j1=0,l1=1,j2=2,l2=0)": the columns
+// that apply to it (Has), in column order, as name=value; a −1 that is a
+// value is printed ("L(j1=-1,p1=0,j2=-1,p2=0,pseudo=0)" for WPH's scaling
+// moments at j = −1), an absent column is left out.
 func (l *Labels) String(i int) string {
 	var parts []string
 	for c, name := range l.Columns {
-		if l.Rows[i][c] != -1 {
+		if l.Has(i, name) {
 			parts = append(parts, fmt.Sprintf("%s=%d", name, l.Rows[i][c]))
 		}
 	}
