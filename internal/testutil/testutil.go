@@ -296,6 +296,7 @@ func MovedIndex(t testing.TB, lab *stlayer.Labels, move func(class string, vals 
 		}
 		conj[i] = move(lab.Class[i], vals)
 		probe := stlayer.NewLabels(lab.Columns...)
+		probe.MergeValues(lab) // a −1 that is a value prints as in lab (stlayer.Labels.Values)
 		probe.Add(lab.Class[i], vals)
 		j, ok := index[probe.String(0)]
 		if !ok {

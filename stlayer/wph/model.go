@@ -241,6 +241,9 @@ func (op *Op) buildModel() error {
 	for _, s := range op.sms {
 		lb.Add("L", map[string]int{"j1": s.J, "p1": s.P1, "j2": s.J, "p2": s.P2, "pseudo": 0})
 	}
+	if len(op.sms) > 0 {
+		lb.MarkValues("L", "j1", "j2") // j = −1 is PyWPH's φ_{−1}, not "absent"
+	}
 	op.labels = lb
 	return nil
 }
@@ -251,10 +254,12 @@ func (op *Op) buildModel() error {
 // scaling-function scale j (which may be −1: for "L" a −1 in j1/j2 is a real
 // scale, not "absent"), p1, p2 as in PyWPH's scaling_moments_indices, l1, l2,
 // n, a absent (−1) and pseudo 0. The default scales are j = −1, 0, …, ⌊J/4⌋
-// (Config.SMJ), so the first three "L" rows are j1 = j2 = −1. Read that scale
-// with Labels.Get or Labels.Select("L", map[string]int{"j1": -1}): renderers
-// that leave out −1 as "absent" (stlayer.Labels.String, stkit stats' table
-// and JSON) print those rows without j1/j2, e.g. "L(p1=0,p2=0,pseudo=0)".
+// (Config.SMJ), so the first three "L" rows are j1 = j2 = −1. The table says
+// so (Labels.Values["L"] = ["j1", "j2"]): Labels.Has(i, "j1") is true for
+// every "L" row and Labels.String prints the scale,
+// "L(j1=-1,p1=0,j2=-1,p2=0,pseudo=0)"; Labels.Get and
+// Labels.Select("L", map[string]int{"j1": -1}) read it as −1. Renderers that
+// test a row's −1 themselves instead of Labels.Has leave it out as "absent".
 var LabelColumns = []string{"j1", "l1", "p1", "j2", "l2", "p2", "n", "a", "pseudo"}
 
 func abs(a int) int {

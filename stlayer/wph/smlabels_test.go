@@ -1,6 +1,8 @@
 package wph
 
 import (
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -9,8 +11,8 @@ import (
 // label table carries that scale as j1 = j2 = −1: −1 in an "L" row's j1/j2 is
 // the scale, not the table's "absent" marker, so the three j = −1 rows are
 // selected by j1 = −1 and read back with Get, and match PyWPHIndices' sm rows.
-// (stlayer.Labels.String and the CLI's JSON output leave every −1 out, so
-// they print these rows without j1/j2: see LabelColumns.)
+// The table marks it as a value (Labels.Values["L"] = [j1 j2]), so
+// Labels.Has and Labels.String keep it: see TestScalingMomentLabelStrings.
 func TestScalingMomentLabelsCarryJMinus1(t *testing.T) {
 	op := newOp(t, Config{J: 5, L: 4}, 64, 64)
 	lb := op.Labels()
@@ -45,5 +47,56 @@ func TestScalingMomentLabelsCarryJMinus1(t *testing.T) {
 	sms := op.ScalingMoments()
 	if sms[0].J != -1 || sms[3].J != 0 {
 		t.Errorf("ScalingMoments j = %d, %d; want −1, 0", sms[0].J, sms[3].J)
+	}
+}
+
+// Labels.String prints every "L" row with its scale, j = −1 included
+// ("L(j1=-1,…)", formerly "L(p1=0,p2=0,pseudo=0)"), and Has reports j1/j2 for
+// every "L" row while l1, l2, n, a stay absent; the WPH moments (j ≥ 0) print
+// as before.
+func TestScalingMomentLabelStrings(t *testing.T) {
+	op := newOp(t, Config{J: 5, L: 4}, 64, 64)
+	lb := op.Labels()
+	if got := lb.Values; len(got) != 1 || !slices.Equal(got["L"], []string{"j1", "j2"}) {
+		t.Errorf("Values = %v, want map[L:[j1 j2]]", got)
+	}
+	idx := lb.Select("L", nil)
+	want := []string{
+		"L(j1=-1,p1=0,j2=-1,p2=0,pseudo=0)", "L(j1=-1,p1=0,j2=-1,p2=1,pseudo=0)", "L(j1=-1,p1=1,j2=-1,p2=1,pseudo=0)",
+		"L(j1=0,p1=0,j2=0,p2=0,pseudo=0)", "L(j1=0,p1=0,j2=0,p2=1,pseudo=0)", "L(j1=0,p1=1,j2=0,p2=1,pseudo=0)",
+		"L(j1=1,p1=0,j2=1,p2=0,pseudo=0)", "L(j1=1,p1=0,j2=1,p2=1,pseudo=0)", "L(j1=1,p1=1,j2=1,p2=1,pseudo=0)",
+	}
+	if len(idx) != len(want) {
+		t.Fatalf("%d L rows, want %d", len(idx), len(want))
+	}
+	for k, i := range idx {
+		if got := lb.String(i); got != want[k] {
+			t.Errorf("L row %d: String = %q, want %q", k, got, want[k])
+		}
+		for _, c := range []string{"j1", "j2", "p1", "p2", "pseudo"} {
+			if !lb.Has(i, c) {
+				t.Errorf("L row %d: Has(%s) = false", k, c)
+			}
+		}
+		for _, c := range []string{"l1", "l2", "n", "a"} {
+			if lb.Has(i, c) {
+				t.Errorf("L row %d: Has(%s) = true, want absent", k, c)
+			}
+		}
+	}
+	// every name is distinct, and the non-"L" rows never print a −1
+	seen := map[string]int{}
+	for i := range lb.Len() {
+		s := lb.String(i)
+		if j, ok := seen[s]; ok {
+			t.Errorf("rows %d and %d both print %q", j, i, s)
+		}
+		seen[s] = i
+		if lb.Class[i] != "L" && strings.Contains(s, "=-1") {
+			t.Errorf("row %d (%s) prints a −1: %q", i, lb.Class[i], s)
+		}
+	}
+	if got, want := lb.String(0), "S11(j1=0,l1=0,p1=1,j2=0,l2=0,p2=1,n=0,a=0,pseudo=0)"; got != want {
+		t.Errorf("String(0) = %q, want %q", got, want)
 	}
 }
