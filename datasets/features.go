@@ -59,7 +59,14 @@ type DatasetManifest struct {
 }
 
 // FeatureColumn names one real feature: coefficient index in the statistic's
-// label table and part ("re" or "im").
+// label table and part ("re" or "im"). Name is the coefficient's label
+// (stlayer.Labels.String, e.g. "C01(j1=0,l1=0,p1=0,j2=1,l2=2,p2=1,n=0,a=0,pseudo=0)",
+// "c<index>" past the table), with ".im" appended for the imaginary part.
+// Datasets written before stlayer.Labels.Values existed left out a −1 that
+// is a value (WPH's scaling moments at j = −1: "L(p1=0,p2=0,pseudo=0)", now
+// "L(j1=-1,p1=0,j2=-1,p2=0,pseudo=0)"); their manifests keep those names
+// (resuming such a dataset keeps them too), and SameFeature matches old and
+// new names of one feature.
 type FeatureColumn struct {
 	Coeff int    `json:"coeff"`
 	Part  string `json:"part"`
@@ -719,6 +726,35 @@ func featureColumns(lab *stlayer.Labels, co *stlayer.Coeffs) []FeatureColumn {
 		}
 	}
 	return cols
+}
+
+// SameFeature reports whether a and b name the same feature of one
+// statistic: the same coefficient and part, and the same name or the same
+// LegacyFeatureName (a name written before and one written after
+// stlayer.Labels.Values, see FeatureColumn). Comparing whole FeatureColumn
+// values instead refuses a run's features in a dataset built since, for WPH.
+func SameFeature(a, b FeatureColumn) bool {
+	return a.Coeff == b.Coeff && a.Part == b.Part &&
+		(a.Name == b.Name || LegacyFeatureName(a.Name) == LegacyFeatureName(b.Name))
+}
+
+// LegacyFeatureName returns a feature name as written before
+// stlayer.Labels.Values existed: the name with every "column=-1" term of its
+// label left out, e.g. "L(j1=-1,p1=0,j2=-1,p2=0,pseudo=0).im" →
+// "L(p1=0,p2=0,pseudo=0).im". A name without such a term (every name of
+// classes without a −1 value, "c<index>") is returned unchanged.
+func LegacyFeatureName(name string) string {
+	open, end := strings.IndexByte(name, '('), strings.LastIndexByte(name, ')')
+	if open < 0 || end < open || !strings.Contains(name[open:end], "=-1") {
+		return name
+	}
+	var keep []string
+	for _, t := range strings.Split(name[open+1:end], ",") {
+		if !strings.HasSuffix(t, "=-1") {
+			keep = append(keep, t)
+		}
+	}
+	return name[:open+1] + strings.Join(keep, ",") + name[end:]
 }
 
 func columnStats(x []float64, d int) (mean, std []float64) {
