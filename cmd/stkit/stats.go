@@ -133,7 +133,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if *plotPath != "" && strings.ToLower(filepath.Ext(*plotPath)) != ".png" {
 		return badInputf("--plot %s: the dashboard is written as a PNG image; name it .png", *plotPath)
 	}
-	maps, err := readMaps(pos[0])
+	maps, cards, err := readMapsCards(pos[0])
 	if err != nil {
 		return err
 	}
@@ -168,6 +168,12 @@ Without -o a table of the coefficients of the first map is printed.`)
 	}
 	// The reference of normalised statistics (WPH norm=auto, scattering
 	// covariance use_ref) is the input itself, as PyWPH's first norm='auto' call.
+	// a constant map has no fluctuations to normalise: the variants whose
+	// coefficients are then undefined (log 0, 0/0) say so rather than
+	// printing NaN or −Inf (stats.CheckConstant)
+	if err := stats.CheckConstant(spec, input); err != nil {
+		return badInputf("%s: %v", pos[0], err)
+	}
 	op, err := stats.BuildWithRef(spec, ch.Engine, input)
 	if err != nil {
 		return badInputf("%v", err)
@@ -184,7 +190,12 @@ Without -o a table of the coefficients of the first map is printed.`)
 		if maps.B > 1 {
 			title = fmt.Sprintf("%s (map 0 of %d): %s", filepath.Base(pos[0]), maps.B, spec.String())
 		}
-		if err := dashboard(*plotPath, title, spec, op, coeffs, ch.Engine, maps); err != nil {
+		// y axes carry the map's FITS BUNIT (a cross statistic mixes two maps: none)
+		unit := mapUnit(cards)
+		if *cross != "" {
+			unit = ""
+		}
+		if err := dashboard(*plotPath, title, unit, spec, op, coeffs, ch.Engine, maps); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
 	}
@@ -352,8 +363,9 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 
 // dashboard picks the family's dashboard: the scattering-spectra view for
 // scov (from the raw moments of the first map), the generic per-class view
-// otherwise; title heads the figure (the map and the statistic).
-func dashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
+// otherwise; title heads the figure (the map and the statistic);
+// unit (the maps' FITS BUNIT, "" for none) labels the y axes.
+func dashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
 	if sop, ref, ok := stats.SCovOp(op); ok {
 		first := &stlayer.Maps{B: 1, M: maps.M, N: maps.N, Data: maps.Map(0)}
 		raw, err := eng.Forward(sop.Key(), sop.Stat(), first)
@@ -364,9 +376,9 @@ func dashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer.Coef
 		if err != nil {
 			return err
 		}
-		return scovDashboard(path, title, rs[0])
+		return scovDashboardUnit(path, title, unit, rs[0])
 	}
-	return statsDashboard(path, title, spec, op, c)
+	return statsDashboardUnit(path, title, unit, spec, op, c)
 }
 
 // forwardBatch evaluates op on the maps of x chunk maps at a time

@@ -265,7 +265,8 @@ func buildWST(s Spec, m, n int) (Op, error) {
 // Refused with an error: nil ref maps, a batch without maps, sides < 1, a
 // Data length other than B·M·N, an odd number of rows for cross statistics;
 // and, when a reference is measured, a nil engine or a NaN or infinite value
-// in ref (named by map, row and column).
+// in ref (named by map, row and column), or a constant map on which the
+// statistic is undefined (CheckConstant's *ConstantMapError).
 func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 	if err := checkMaps(ref, "reference"); err != nil {
 		return nil, err
@@ -284,6 +285,9 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 		}
 		if err := ref.CheckFinite(); err != nil {
 			return nil, fmt.Errorf("reference maps: %w", err)
+		}
+		if err := CheckConstant(s, ref); err != nil {
+			return nil, err
 		}
 	}
 	switch s.Kind {
