@@ -72,7 +72,10 @@ type SampleOptions struct {
 	Stride int
 	// Draw selects the target statistics (default DrawDecoded).
 	Draw DrawMode
-	// Seed drives the draws and the starting maps (map b uses stream b).
+	// Seed drives the draws and the starting maps: map b starts from
+	// InitialMaps with seed Seed + b·0x9e3779b97f4a7c15, and its target
+	// statistic (and power-spectrum scatter) comes from streams of Seed
+	// drawn in map order, so map b is the same whatever N (> b).
 	Seed uint64
 	// Init is the starting law: InitWhiteNoise (the zero value) white noise
 	// with the cluster's pixel mean/std, InitGRF (stkit sample's default) a

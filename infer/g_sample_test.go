@@ -1,0 +1,61 @@
+package infer
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer/cpu"
+)
+
+// TestSampleSeedPerMap pins SampleOptions.Seed's doc: map b's starting map
+// comes from seed Seed + b·0x9e3779b97f4a7c15 and its target draws from
+// streams consumed in map order, so map b is the same whatever N (> b),
+// for every draw mode; another Seed gives other maps. (The doc once said
+// "map b uses stream b", which holds for neither.)
+func TestSampleSeedPerMap(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	eng := cpu.New()
+	k := compOf[0]
+	for _, draw := range []DrawMode{DrawDecoded, DrawNoise, DrawMean} {
+		run := func(n int, seed uint64) *SampleResult {
+			r, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{N: n, Seed: seed, Draw: draw, Init: InitGRF, SynthConfig: SynthConfig{Steps: 3}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		one, three := run(1, 9), run(3, 9)
+		if !slices.Equal(one.Maps.Map(0), three.Maps.Map(0)) || !slices.Equal(one.Targets[0], three.Targets[0]) || !slices.Equal(one.PSTargets[0], three.PSTargets[0]) {
+			t.Errorf("%v: map 0 differs between N = 1 and N = 3", draw)
+		}
+		two := run(2, 9)
+		if !slices.Equal(two.Maps.Map(1), three.Maps.Map(1)) || !slices.Equal(two.Targets[1], three.Targets[1]) {
+			t.Errorf("%v: map 1 differs between N = 2 and N = 3", draw)
+		}
+		// Another seed, another map.
+		other := run(1, 10)
+		if slices.Equal(other.Maps.Map(0), one.Maps.Map(0)) {
+			t.Errorf("%v: seeds 9 and 10 give the same map", draw)
+		}
+	}
+	// With a cancelled context every map is its starting map:
+	// InitialMaps(Init, reference, 1, Seed + b·0x9e3779b97f4a7c15).
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := SampleComponent(ctx, eng, ms, k, SampleOptions{N: 3, Seed: 9, Init: InitGRF})
+	if err == nil {
+		t.Fatal("cancelled context: no error")
+	}
+	p := ms.Manifest.PatchSize
+	ref := componentReferenceMap(ms.Components[k], p, p, 9)
+	for b := 0; b < 3; b++ {
+		x0, err := InitialMaps(InitGRF, ref, 1, 9+uint64(b)*0x9e3779b97f4a7c15)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.Maps.Map(b), x0.Data) {
+			t.Errorf("cancelled: map %d is not InitialMaps with seed Seed + %d·0x9e3779b97f4a7c15", b, b)
+		}
+	}
+}
