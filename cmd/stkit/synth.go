@@ -37,6 +37,11 @@ under-constrained (faceted, sharp-edged low-value areas); --iso=false keeps
 the orientation information at the same cost: on the demo's 23 log-normal
 128² maps (σ = 1), Minkowski functionals within 1.1–1.3 σ of the maps' spread
 against 3.6–5.0 σ with --iso.
+--pad crop (scov, wph) suits a TARGET cut from a larger map: the statistics
+are means over the interior, ⌊2^J/2⌋ pixels in from each edge, so the cut's
+wrap-around jump is not recorded and the syntheses have no facets from it;
+their border of that width is only weakly constrained: use their interior.
+The --ps and --hist terms still use the whole map.
 
 Presets (--preset; explicit flags override them):
   quality  (default) GRF start with the target's 2D power spectrum (--init grf),
@@ -212,6 +217,13 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d, %s, engine %s; preset %s, init %s, ps %g, hist %g, %d steps, %s\n",
 		spec, plural(cfg.K, "map"), target.M, target.N, plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
 		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, mode)
+	if spec.Pad == "crop" {
+		// the statistics average over the interior window (c = ⌊2^J/2⌋ pixels in
+		// from each edge, scov.Config.Cut and wph.Config.Cut at their default)
+		c := (1 << spec.J) / 2
+		fmt.Fprintf(g.stderr, "synth: --pad crop: the statistics are means over rows [%d, %d) and columns [%d, %d); the %d-pixel border is only weakly constrained (it keeps much of its starting values): use the interior x[:, %d:%d, %d:%d]\n",
+			c, target.M-c, c, target.N-c, c, c, target.M-c, c, target.N-c)
+	}
 	total := cfg.Steps
 	if cfg.Independent {
 		total *= cfg.K
