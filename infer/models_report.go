@@ -182,8 +182,9 @@ type ModelSepReport struct {
 // if needed): maps.png (data, estimates and, when given, truths and the
 // errors estimate − truth: modelSepMapPanels),
 // power_spectrum.png (estimates vs truths or, without truths, estimates and
-// data), r.png (r(k) per component, with truths), loss.png and metrics.json
-// (rep).
+// data), r.png (r(k) per component, when rep holds Metrics, which needs the
+// truths), loss.png (when an epoch of res made an iteration) and
+// metrics.json (rep).
 //
 // A nil result or report, data that is not one map of the components' size,
 // truths of another shape than the components, fewer component names in

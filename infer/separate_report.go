@@ -339,12 +339,16 @@ func rms(x []float64) float64 {
 	return math.Sqrt(s / float64(len(x)))
 }
 
-// WriteSeparationReport writes the report of a separation into dir:
-// maps.png (d, s̃, d − s̃, and the truth s and true contaminant d − s when
-// given), power_spectrum.png (spectra of each, the ratio P_s̃/P_s and
-// P_d/P_s, and r(k) with the truth), loss.png (loss per iteration, when res
-// is given) and metrics.json (SeparationMetrics, plus settings when
-// non-nil). samples (residual samples) and truth may be nil.
+// WriteSeparationReport writes the report of a separation into dir
+// (created if needed): maps.png (d, s̃, d − s̃, and the truth s and true
+// contaminant d − s when given), power_spectrum.png (spectra of each, the
+// ratio P_s̃/P_s and P_d/P_s, and r(k) with the truth), loss.png (the loss
+// at the start and after each iteration, when res is given and one of its
+// epochs made an iteration) and metrics.json (SeparationMetrics, with the
+// run's figures when res is given, plus settings when non-nil). sep nil
+// takes res.S; samples (residual samples) and truth may be nil. The maps
+// are checked (EvaluateSeparation's input errors) before anything is
+// written.
 func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, sep, samples, truth *stlayer.Maps, settings any) (*SeparationMetrics, error) {
 	if sep == nil && res != nil {
 		sep = res.S
