@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 // gNoise returns an m×n map of unit white noise.
@@ -47,5 +49,58 @@ func TestPSRatioStatsDifferentEdges(t *testing.T) {
 	r2, mx2, mn2 := PSRatioStats(h, b, 2)
 	if len(r2) != 10 || mx2 != mx || mn2 != mn {
 		t.Errorf("edge-less copy: ratio %v, max %g, mean %g; want %v, %g, %g", r2, mx2, mn2, r, mx, mn)
+	}
+}
+
+// TestMFDeviationDoc pins ValidationMetrics' Minkowski deviations:
+// MFDevSigma = (MFSynth − MFTarget)/MFSpread, MFMaxSigma its largest
+// |value|, and 0 (not ±Inf) where the spread set's maps are identical
+// (MFSpread 0, below 1e−6/(M·N)), which the doc did not say.
+func TestMFDeviationDoc(t *testing.T) {
+	const m = 32
+	target, synth := gMaps(m, 11, 12, 13), gMaps(m, 14, 15)
+	for i := range synth.Data {
+		synth.Data[i] *= 1.3
+	}
+	vm, err := Validate(target, synth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mx := 0.0
+	for f := 0; f < 3; f++ {
+		for i := range MinkowskiThresholds {
+			want := (vm.MFSynth[f][i] - vm.MFTarget[f][i]) / vm.MFSpread[f][i]
+			if vm.MFSpread[f][i] <= 1e-6/float64(m*m) {
+				want = 0
+			}
+			if got := vm.MFDevSigma[f][i]; math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Errorf("V%d at ν = %g: deviation %g, want %g", f, MinkowskiThresholds[i], got, want)
+			}
+			mx = math.Max(mx, math.Abs(want))
+		}
+	}
+	if vm.MFMaxSigma != mx || !(mx > 1) {
+		t.Errorf("MFMaxSigma %g, want the largest |deviation| %g (> 1 for a 1.3× wider synthesis)", vm.MFMaxSigma, mx)
+	}
+	// Two identical target maps: no spread, deviations 0 although the
+	// synthesis differs.
+	same := stlayer.NewMaps(2, m, m)
+	copy(same.Map(0), target.Map(0))
+	copy(same.Map(1), target.Map(0))
+	vm, err = Validate(same, synth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	differs := false
+	for f := 0; f < 3; f++ {
+		for i := range MinkowskiThresholds {
+			if vm.MFSpread[f][i] != 0 || vm.MFDevSigma[f][i] != 0 {
+				t.Errorf("identical targets, V%d at ν = %g: spread %g, deviation %g; want 0, 0", f, MinkowskiThresholds[i], vm.MFSpread[f][i], vm.MFDevSigma[f][i])
+			}
+			differs = differs || vm.MFSynth[f][i] != vm.MFTarget[f][i]
+		}
+	}
+	if vm.MFMaxSigma != 0 || !differs {
+		t.Errorf("identical targets: MFMaxSigma %g (want 0), synthesis differs from the target: %v", vm.MFMaxSigma, differs)
 	}
 }

@@ -55,8 +55,11 @@ type ValidationMetrics struct {
 	W1RefMin float64   `json:"w1_between_targets_min,omitempty"`
 	// Minkowski functionals V0, V1, V2 (see Minkowski) at MinkowskiThresholds
 	// (in units of the target's std about its mean): target mean, synthesis
-	// mean, the spread set's std of one map's functional (MFSpread), and the
-	// deviation (synthesis mean − target mean)/MFSpread.
+	// mean, the spread set's std of one map's functional (MFSpread, n − 1
+	// normalised), the deviation (synthesis mean − target mean)/MFSpread
+	// (MFDevSigma; 0 where MFSpread ≤ 1e−6/(M·N), far below the
+	// functionals' resolution of one pixel, 1/(M·N): rounding of identical
+	// values, no σ) and the largest |deviation| (MFMaxSigma).
 	MFNu       []float64    `json:"mf_nu"`
 	MFTarget   [3][]float64 `json:"mf_target"`
 	MFSynth    [3][]float64 `json:"mf_synth"`
