@@ -342,7 +342,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 				if k < lab.Len() {
 					e["class"] = lab.Class[k]
 					for ci, key := range keys {
-						if lab.Rows[k][ci] != -1 {
+						if lab.Has(k, lab.Columns[ci]) { // −1 may be a value (wph L: j1 = j2 = −1)
 							e[key] = lab.Rows[k][ci]
 						}
 					}

@@ -193,14 +193,22 @@ func checkDatasetForRun(dsDir string, f *datasets.Features, runDir string, meta 
 	if len(meta.Mean) != len(meta.Columns) || len(meta.Std) != len(meta.Columns) || len(meta.Columns) == 0 {
 		return nil, fmt.Errorf("run %s: normalisation has %d/%d entries for %d features", runDir, len(meta.Mean), len(meta.Std), len(meta.Columns))
 	}
-	at := make(map[datasets.FeatureColumn]int, len(man.Columns))
+	// columns are matched by coefficient and part, and their names must agree
+	// as written now or as written before −1 label values were printed
+	// (datasets.SameFeature: a run trained on an older wph dataset still reads
+	// a dataset built now, and the other way round)
+	type part struct {
+		coeff int
+		part  string
+	}
+	at := make(map[part]int, len(man.Columns))
 	for i, c := range man.Columns {
-		at[c] = i
+		at[part{c.Coeff, c.Part}] = i
 	}
 	idx := make([]int, len(meta.Columns))
 	for i, c := range meta.Columns {
-		j, ok := at[c]
-		if !ok {
+		j, ok := at[part{c.Coeff, c.Part}]
+		if !ok || !datasets.SameFeature(c, man.Columns[j]) {
 			return nil, badInputf("dataset %s has no feature %s (%s part of coefficient %d), which run %s reads", dsDir, c.Name, c.Part, c.Coeff, runDir)
 		}
 		idx[i] = j
