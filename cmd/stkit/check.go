@@ -337,7 +337,8 @@ check; graph compilation included).
 Exit status: 0 all checks pass; 1 a check fails: the table marks it FAIL
 and the last line names each failed check with its error in units of --tol
 (e.g. "wph (error 4.77e-07 = 1.6× --tol 3e-07)", "vs cpu …" when the
-comparison with the CPU engine failed); 2 missing fixtures or bad flags.`)
+comparison with the CPU engine failed); 2 missing or unreadable fixtures,
+bad flags, or a --json file that would replace a fixture.`)
 	fixtures := fs.String("fixtures", "", "folder of the reference fixtures (default: the reference/ folder of $STKIT_SHARED or of a shared/ folder beside or above the working directory)")
 	tol := fs.Float64("tol", 1e-4, "largest error that passes (see above)")
 	jsonOut := fs.String("json", "", "also write the results as JSON to this file")
@@ -349,7 +350,8 @@ comparison with the CPU engine failed); 2 missing fixtures or bad flags.`)
 	if len(pos) > 0 {
 		return badInputf("check takes no arguments, got %q", pos)
 	}
-	if err := checkFinite("tol", *tol, true); err != nil {
+	// --tol -1 said "want a number ≥ 0", although 0 is refused too.
+	if err := checkFinite("tol", *tol, false); err != nil {
 		return err
 	}
 	if *tol <= 0 {
@@ -404,8 +406,25 @@ comparison with the CPU engine failed); 2 missing fixtures or bad flags.`)
 	if err := checkOutput("--json", *jsonOut); err != nil {
 		return err
 	}
-	if err := checkOutputFile("--json "+*jsonOut, *jsonOut); err != nil {
+	// --json naming a fixture (any file of the fixtures folder, read now or
+	// by another --only) replaced it with the report: the shared reference
+	// map or a peer's output was gone.
+	if err := checkOutputFile("--json "+*jsonOut, *jsonOut, inputFiles(dir)...); err != nil {
 		return err
+	}
+	// The references are read before any evaluation: a damaged one (a
+	// truncated download, another file under its name) is bad input (exit 2)
+	// like a missing one; it was a FAIL line of the table (exit 1), as if
+	// stkit's numbers were wrong.
+	refs := make([]checkVals, len(defs))
+	var unreadable []string
+	for i, d := range defs {
+		if refs[i], err = d.ref(dir); err != nil {
+			unreadable = append(unreadable, fmt.Sprintf("%s (%v)", d.name, err))
+		}
+	}
+	if len(unreadable) > 0 {
+		return badInputf("unreadable fixtures in %s, for the checks %s: restore these files, or pass --fixtures with a folder of intact copies", dir, strings.Join(unreadable, "; "))
 	}
 	x, err := readMaps(filepath.Join(dir, fxMap))
 	if err != nil {
@@ -430,8 +449,8 @@ comparison with the CPU engine failed); 2 missing fixtures or bad flags.`)
 	fmt.Fprintf(g.stderr, "check: engine %s; fixtures %s; tol %g\n", ch.Description, dir, *tol)
 	t0 := time.Now()
 	rep := checkReport{Engine: ch.Description, Fixtures: dir, Tol: *tol, Pass: true, Failed: []string{}}
-	for _, d := range defs {
-		r := runOneCheck(d, dir, ev, cpuEv, *tol)
+	for i, d := range defs {
+		r := runOneCheck(d, refs[i], ev, cpuEv, *tol)
 		rep.Checks = append(rep.Checks, r)
 		if !r.Pass {
 			rep.Pass = false
@@ -495,8 +514,9 @@ func checkFailure(rep checkReport) error {
 }
 
 // runOneCheck evaluates one check with the engine of ev (and, when cpuEv is
-// not nil, with the CPU engine too) and compares.
-func runOneCheck(d checkDef, dir string, ev, cpuEv *checkEval, tol float64) checkResult {
+// not nil, with the CPU engine too) and compares with ref, the check's
+// reference values (read by runCheck before any evaluation).
+func runOneCheck(d checkDef, ref checkVals, ev, cpuEv *checkEval, tol float64) checkResult {
 	r := checkResult{Name: d.name, Family: d.family, Peer: d.peer, Metric: "max |Δ|/(|ref|+1e-2·max|ref|)"}
 	if d.grad {
 		r.Metric = "relative L2"
@@ -507,10 +527,6 @@ func runOneCheck(d checkDef, dir string, ev, cpuEv *checkEval, tol float64) chec
 		r.Error = err.Error()
 		r.Seconds = time.Since(t0).Seconds()
 		return r
-	}
-	ref, err := d.ref(dir)
-	if err != nil {
-		return fail(fmt.Errorf("reference: %w", err))
 	}
 	got, err := d.got(ev)
 	if err != nil {
