@@ -171,8 +171,10 @@ type ModelSepOptions struct {
 	// (calibrated spectra, see calibratedSpectra, read at the wavelet's
 	// central frequency 3/8·2^−j cycles per pixel, Cheng's Morlet): the
 	// statistics of a component at scales where it is buried in the others
-	// cannot be recovered, and matching them only makes up structure
-	// (methods.md §3.8, "mask of informative coefficients"). Applied to
+	// cannot be recovered, and matching them only makes up structure (the
+	// role of the "mask of informative coefficients" of methods.md §3.8, by
+	// another criterion than that mask's threshold on log |Φ| of
+	// methods.md §1.2). Applied to
 	// scattering-covariance statistics (scov, spectra); default 0.2
 	// (negative: no mask). On six 64² mixtures of held-out dust I (×10) and
 	// Quijote patches, 0.2 raised the dust's mean pixel correlation with the

@@ -226,7 +226,7 @@ func Minimize(ctx context.Context, loss Objective, x0 *stlayer.Maps, cfg SynthCo
 		Converger:         conv,
 		GradientThreshold: 1e-300,
 	}
-	// The iteration cap is the real stopping criterion (§1.3): no gradient
+	// The iteration cap is the real stopping criterion (methods.md §1.3): no gradient
 	// threshold (NaN disables gonum's default 1e-12 on the sup norm).
 	method := &optimize.LBFGS{Store: cfg.History, GradStopThreshold: math.NaN()}
 	r, err := optimize.Minimize(p, y0, settings, method)
