@@ -162,8 +162,25 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 	if err := checkOutput("--json", *jsonOut); err != nil {
 		return err
 	}
-	if err := checkOutputFile("--json "+*jsonOut, *jsonOut); err != nil {
+	// The rows read the shared reference files (timings.json here, the dust
+	// map in the row processes): --json naming one of them replaced it with
+	// the rows.
+	var inputs []string
+	if sh := bench.FindShared(); sh != "" {
+		inputs = inputFiles(filepath.Join(sh, "reference"))
+	}
+	if err := checkOutputFile("--json "+*jsonOut, *jsonOut, inputs...); err != nil {
 		return err
+	}
+	// A batch whose maps alone do not fit in memory crashed its row process
+	// with the Go runtime's out-of-memory dump (exit 1); it is refused
+	// before any row runs. The statistics' working memory comes on top.
+	for _, bs := range strings.Split(*batches, ",") {
+		b, _ := strconv.Atoi(strings.TrimSpace(bs))
+		need := 8 * float64(b) * float64(*size) * float64(*size)
+		if avail := memAvailable(); avail > 0 && need > float64(avail) {
+			return badInputf("--batch %d --size %d: the maps alone need %s of memory and %s is available", b, *size, fmtBytes(need), fmtBytes(float64(avail)))
+		}
 	}
 	// The rows' statistics have fixed J (6 or 7): a --size they do not fit
 	// (odd, or below 128 for wst and scov) ran every row to fail one by one
@@ -310,7 +327,10 @@ func benchRow(g *globals, id string, reps, size int) error {
 	if c == nil {
 		return badInputf("unknown family %q", parts[0])
 	}
-	b, _ := strconv.Atoi(parts[2])
+	b, err := strconv.Atoi(parts[2])
+	if err != nil || b < 1 {
+		return badInputf("bad --row %q: batch size %q (want an integer ≥ 1)", id, parts[2])
+	}
 	x, err := perf.Maps(b, size)
 	if err != nil {
 		return err
@@ -375,9 +395,13 @@ func benchRow(g *globals, id string, reps, size int) error {
 }
 
 // benchSynthRow times a synthesis of the first bench map (quality preset, 10
-// iterations, b maps): ForwardBack is wall seconds per loss evaluation per
-// map, optimiser loop included (Result.Elapsed / Result.Evals × b, so that
-// the table's per-map ratio compares with the peer's s/evaluation). A
+// iterations, b maps, synthesised one after the other: independent
+// optimisers): ForwardBack is the wall seconds of one loss evaluation of
+// each of the b maps, optimiser loop included (Result.Elapsed /
+// Result.Evals × b, Evals counting the single-map evaluations of all b
+// runs), i.e. seconds per call on the whole batch as in the other rows, so
+// that the table's per-map ratio (÷ b) compares with the peer's
+// s/evaluation of one map. A
 // 1-iteration warm-up builds the graphs first (on XLA: compiles them); its
 // wall seconds are FirstFB, so the compile column over-counts by about two
 // evaluations.
