@@ -617,7 +617,7 @@ func sepForeignFlag(name string, models, samples bool) string {
 		why = "learned-model separation takes no contaminant samples; the models describe every component"
 	case "noise":
 		why = "learned-model separation takes no noise samples; give white noise as a component, --components a,noise:SIGMA"
-	case "kind", "J", "L", "dn", "wavelet", "norm", "iso", "synthesis", "local", "pad", "ps":
+	case "kind", "J", "L", "dn", "wavelet", "norm", "iso", "synthesis", "local", "strict-j2", "pad", "ps":
 		why = "learned-model separation uses the statistic the models were trained on (their manifest.json)"
 	}
 	return fmt.Sprintf("--%s cannot be combined with --models: %s", name, why)

@@ -187,8 +187,8 @@ func (s Spec) WithDefaults(m, n int) Spec {
 // are errors naming the option.
 func Build(s Spec, m, n int) (Op, error) {
 	s = s.WithDefaults(m, n)
-	if s.Cross && s.Kind != SCov && s.Kind != WPH {
-		return nil, fmt.Errorf("cross-statistics exist for scov and wph, not %s", s.Kind)
+	if err := checkFamilyOptions(s); err != nil {
+		return nil, err
 	}
 	switch s.Kind {
 	case WST:
@@ -279,6 +279,9 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 		m /= 2
 	}
 	s = s.WithDefaults(m, ref.N)
+	if err := checkFamilyOptions(s); err != nil {
+		return nil, err
+	}
 	if measuresRef(s) {
 		if eng == nil {
 			return nil, fmt.Errorf("%s: measuring the reference needs an engine (got nil)", s.Kind)
@@ -376,4 +379,21 @@ func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
 		copy(out.Data[(2*i+1)*mn:], b.Map(i))
 	}
 	return out, nil
+}
+
+// checkFamilyOptions refuses options of s (defaults filled in) that its
+// family does not have: Cross outside scov and wph, StrictJ2 outside the
+// global wst. Build and BuildWithRef call it first.
+func checkFamilyOptions(s Spec) error {
+	if s.Cross && s.Kind != SCov && s.Kind != WPH {
+		return fmt.Errorf("cross-statistics exist for scov and wph, not %s", s.Kind)
+	}
+	if s.StrictJ2 && (s.Kind != WST || s.Local) {
+		what := string(s.Kind)
+		if s.Local {
+			what += " --local (it always has j2 > j1)"
+		}
+		return fmt.Errorf("--strict-j2 (second-order pairs j2 > j1 only) applies to the global wst, not %s", what)
+	}
+	return nil
 }
