@@ -65,8 +65,10 @@ var ErrNonFinite = errors.New("loss or gradient is not finite")
 // then pixel terms) and ∂ℒ/∂x.
 //
 // A nil engine, a nil term or term statistic, a term whose Weight is neither
-// nil nor as long as its Target, and maps that are nil, empty or whose Data
-// length is not B·M·N are input errors (ErrModelInput).
+// nil nor as long as its Target or whose Target is not one value per
+// coefficient of its statistic, and maps that are nil, empty or whose Data
+// length is not B·M·N (or that the statistic was not built for) are input
+// errors (ErrModelInput).
 func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
 	if l.Engine == nil {
 		return 0, nil, nil, inputErrorf("loss: no engine (nil)")
@@ -133,10 +135,10 @@ func (t *Term) lossFunc() stlayer.LossFunc {
 	return func(out *stlayer.Coeffs) (float64, []complex128, error) {
 		k := out.PerMap()
 		if t.Weight != nil && len(t.Weight) != len(t.Target) {
-			return 0, nil, fmt.Errorf("%d weights for %d target coefficients", len(t.Weight), len(t.Target))
+			return 0, nil, inputErrorf("%d weights for %d target coefficients", len(t.Weight), len(t.Target))
 		}
 		if k != len(t.Target) {
-			return 0, nil, fmt.Errorf("statistic has %d coefficients per map, target %d", k, len(t.Target))
+			return 0, nil, inputErrorf("statistic has %d coefficients per map, target %d", k, len(t.Target))
 		}
 		scale := t.scale()
 		g := make([]complex128, len(out.Data))

@@ -133,9 +133,13 @@ type SepLoss struct {
 // Eval implements Objective. parts holds the value of each term in order,
 // then the box penalty when a bound is set.
 //
-// A nil engine, a nil term or term statistic, unknowns that are nil, empty
-// or whose Data length is not B·M·N, box bounds of another shape than u and
-// a Frozen mask whose length is not M·N are input errors (ErrModelInput).
+// A nil engine, a nil term or term statistic, a term whose expression does
+// not fit u (Coef rows of other than Blocks·u.B coefficients, an Offset not
+// [B, Blocks·M, N]), whose Weight is neither nil nor as long as its Target
+// or whose Target is not one value per coefficient of its statistic,
+// unknowns that are nil, empty or whose Data length is not B·M·N, box
+// bounds of another shape than u and a Frozen mask whose length is not M·N
+// are input errors (ErrModelInput).
 func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 	if err := l.check(u); err != nil {
 		return 0, nil, nil, err
@@ -146,7 +150,7 @@ func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 	total := 0.0
 	for _, t := range l.Terms {
 		if err := t.Expr.check(u); err != nil {
-			return 0, nil, nil, fmt.Errorf("term %s: %w", t.Name, err)
+			return 0, nil, nil, inputErrorf("term %s: %w", t.Name, err)
 		}
 		x := t.Expr.eval(u)
 		tt := &Term{Name: t.Name, Op: t.Op, Target: t.Target, Weight: t.Weight, Scale: t.Scale}
@@ -218,6 +222,9 @@ func (l *SepLoss) check(u *stlayer.Maps) error {
 	for i, t := range l.Terms {
 		if t == nil || t.Op == nil {
 			return inputErrorf("separation loss: term %d has no statistic (nil)", i)
+		}
+		if t.Weight != nil && len(t.Weight) != len(t.Target) {
+			return inputErrorf("separation loss: term %s: %d weights for %d target coefficients", t.Name, len(t.Weight), len(t.Target))
 		}
 	}
 	for _, b := range []struct {
