@@ -2,7 +2,9 @@ package infer
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer/cpu"
@@ -57,5 +59,26 @@ func TestSampleSeedPerMap(t *testing.T) {
 		if !slices.Equal(r.Maps.Map(b), x0.Data) {
 			t.Errorf("cancelled: map %d is not InitialMaps with seed Seed + %d·0x9e3779b97f4a7c15", b, b)
 		}
+	}
+}
+
+// TestSampleNoDecodedSamples: DrawDecoded from a component without decoded
+// samples was a plain error; it is the model's input (ErrModelInput), and
+// the mean draw still works.
+func TestSampleNoDecodedSamples(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	k := compOf[0]
+	c := *ms.Components[k]
+	c.Samples, c.S, c.Latents = nil, 0, nil
+	ms2 := *ms
+	ms2.Components = slices.Clone(ms.Components)
+	ms2.Components[k] = &c
+	eng := cpu.New()
+	_, err := SampleComponent(context.Background(), eng, &ms2, k, SampleOptions{SynthConfig: SynthConfig{Steps: 1}})
+	if !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "no decoded samples") {
+		t.Errorf("decoded draw without samples: %v; want an input error", err)
+	}
+	if _, err := SampleComponent(context.Background(), eng, &ms2, k, SampleOptions{Draw: DrawMean, SynthConfig: SynthConfig{Steps: 1}}); err != nil {
+		t.Errorf("mean draw without samples: %v", err)
 	}
 }

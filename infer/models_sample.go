@@ -165,9 +165,10 @@ type SampleResult struct {
 // A nil engine or model set, a component k the models do not have, a Size
 // below the patch size, NaN or infinite StdFloor or PSWeight, an unknown
 // Draw or Init, a component none of whose coefficients has σ_c >
-// StdFloor·max σ (the statistic term would be 0), and a component without
-// pixel variance or power (its starting maps would be constant) are input
-// errors (ErrModelInput).
+// StdFloor·max σ (the statistic term would be 0), a component without
+// pixel variance or power (its starting maps would be constant) and, with
+// DrawDecoded, a component without decoded samples are input errors
+// (ErrModelInput).
 func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k int, opt SampleOptions) (*SampleResult, error) {
 	if eng == nil {
 		return nil, inputErrorf("no engine (nil)")
@@ -277,8 +278,8 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 				x[j] = c.Mean[j] + c.Std[j]*rng.NormFloat64()
 			}
 		default:
-			if c.S == 0 {
-				return nil, fmt.Errorf("component %d has no decoded samples", k)
+			if c.S == 0 || len(c.Samples) < c.S*d {
+				return nil, inputErrorf("component %d has no decoded samples to draw from (draw mode decoded; mean or noise need none)", k)
 			}
 			i := rng.IntN(c.S)
 			x = c.Samples[i*d : (i+1)*d]
