@@ -46,6 +46,8 @@ func runClusters(g *globals, args []string) error {
 the run's final Gumbel temperature, with the features z-scored by the run's
 normalisation. DATASET is the run's training dataset, or another one built
 with the run's ST configuration and patch size (new maps; a line says so).
+RUN is the folder stkit train wrote, its checkpoints/ folder (the newest
+readable checkpoint is used) or one checkpoint file (ckpt-<step>.stkc).
 
 Outputs (the PNG and JSON names derive from -o):
   assignments.csv            one row per patch, with the columns
@@ -290,9 +292,10 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	return nil
 }
 
-// latestRunCheckpoint reads the newest readable checkpoint of a run folder (RUN/checkpoints) or a
-// checkpoint file given directly. Newer checkpoints that cannot be read (truncated, damaged) are
-// skipped with a warning on stderr naming them.
+// latestRunCheckpoint reads the newest readable checkpoint of a run folder (RUN/checkpoints), of a
+// folder of checkpoint files (RUN/checkpoints itself) or a checkpoint file given directly. Newer
+// checkpoints that cannot be read (truncated, damaged) are skipped with a warning on stderr naming
+// them.
 func latestRunCheckpoint(g *globals, run string) (*checkpoints.Checkpoint, error) {
 	st, err := os.Stat(run)
 	if err != nil {
@@ -305,9 +308,12 @@ func latestRunCheckpoint(g *globals, run string) (*checkpoints.Checkpoint, error
 		}
 		return c, nil
 	}
+	// RUN is a run folder or, as for export, its checkpoints/ folder.
 	dir := filepath.Join(run, "checkpoints")
-	if _, err := os.Stat(dir); err != nil {
-		return nil, badInputf("%s is not a training run (no checkpoints/ folder; make one with stkit train)", run)
+	if ck, _ := filepath.Glob(filepath.Join(run, "ckpt-*.stkc")); len(ck) > 0 {
+		dir = run
+	} else if err := checkRunFolder(run); err != nil {
+		return nil, err
 	}
 	mgr, err := checkpoints.Open(dir, 0)
 	if err != nil {
@@ -321,6 +327,22 @@ func latestRunCheckpoint(g *globals, run string) (*checkpoints.Checkpoint, error
 		return nil, badInputf("run %s: %v", run, err)
 	}
 	return c, nil
+}
+
+// checkRunFolder refuses a folder without a checkpoints/ folder as a
+// training run, saying what it is when it is another stkit folder (a patch
+// dataset, a model folder) and what to run.
+func checkRunFolder(run string) error {
+	if st, err := os.Stat(filepath.Join(run, "checkpoints")); err == nil && st.IsDir() {
+		return nil
+	}
+	what := "is not a training run"
+	for _, k := range stkitFolders(run) {
+		if k.name != runFolder.name {
+			what = "is " + k.name + ", not a training run"
+		}
+	}
+	return badInputf("run %s %s (no checkpoints/ folder; make one with stkit train)", run, what)
 }
 
 // bestMatch builds the label × cluster confusion matrix and matches clusters to labels one-to-one

@@ -49,8 +49,10 @@ MODELDIR (format version 1, readable with numpy alone; see README.md,
                        --cov says; the manifest's npz_members describes
                        each member)
 
-The dataset is the one recorded in the run (or --dataset); it must be the
-dataset the run was trained on (same fingerprint) unless --force.
+RUN is the folder stkit train wrote or its checkpoints/ folder; the newest
+readable checkpoint is used. The dataset is the one recorded in the run (or
+--dataset); it must be the dataset the run was trained on (same fingerprint)
+unless --force.
 MODELDIR must be new, empty, an earlier export (its other files are kept,
 its component files the new export does not have are removed) or a folder
 holding only component_<k>.npz files; another folder is refused. The models
@@ -98,6 +100,14 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 	run := pos[0]
 	if st, err := os.Stat(run); err != nil || !st.IsDir() {
 		return badInputf("run %s is not a folder (make one with stkit train)", run)
+	}
+	// A folder that is no run (a patch dataset, a model folder, an empty
+	// one) failed as "run DS: checkpoints: DS: no checkpoint found". RUN is
+	// a run folder (RUN/checkpoints/) or a folder of checkpoint files.
+	if ck, _ := filepath.Glob(filepath.Join(run, "ckpt-*.stkc")); len(ck) == 0 {
+		if err := checkRunFolder(run); err != nil {
+			return err
+		}
 	}
 	if *dataset != "" {
 		if _, err := os.Stat(filepath.Join(*dataset, "manifest.json")); err != nil {
