@@ -115,3 +115,24 @@ func TestModelSepReportFilesMatchDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestPlotIndices pins the maps PlotMaps shows: j·B/n for j < n = min(B, 4)
+// (the doc said b·B/4, which for B < 4 repeats map 0).
+func TestPlotIndices(t *testing.T) {
+	for _, c := range []struct {
+		b    int
+		want []int
+	}{{1, []int{0}}, {2, []int{0, 1}}, {3, []int{0, 1, 2}}, {4, []int{0, 1, 2, 3}}, {10, []int{0, 2, 5, 7}}, {96, []int{0, 24, 48, 72}}} {
+		if got := plotIndices(c.b); !slices.Equal(got, c.want) {
+			t.Errorf("%d maps: shows %v, want %v", c.b, got, c.want)
+		}
+	}
+	const m = 16
+	dir := t.TempDir()
+	if err := PlotMaps(filepath.Join(dir, "maps.png"), gMaps(m, 1, 2), gMaps(m, 3, 4, 5, 6, 7)); err != nil {
+		t.Fatal(err)
+	}
+	if err := PlotMaps(filepath.Join(dir, "x.png"), gMaps(m, 1), nil); !errors.Is(err, ErrModelInput) {
+		t.Errorf("nil syntheses: %v, want ErrModelInput", err)
+	}
+}

@@ -365,9 +365,10 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 	return vm, WriteJSON(filepath.Join(dir, "metrics.json"), vm)
 }
 
-// PlotMaps writes up to 4 evenly spaced target maps (first row; indices b·B/4) and up to 4 syntheses
-// (second row), all on the target's colour scale (its 0.5 % and 99.5 %
-// quantiles, viridis) with a colour bar each. Maps that are nil, empty or
+// PlotMaps writes up to 4 evenly spaced target maps (first row) and up to
+// 4 evenly spaced syntheses (second row) — of a set of B maps, maps j·B/n
+// for j < n = min(B, 4) (plotIndices) — all on the target's colour scale
+// (its 0.5 % and 99.5 % quantiles, viridis) with a colour bar each. Maps that are nil, empty or
 // whose Data length is not B·M·N are input errors (ErrModelInput).
 func PlotMaps(path string, target, synth *stlayer.Maps) error {
 	return plotMapsNamed(path, target, synth, "target", "synthesis")
@@ -382,23 +383,32 @@ func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) erro
 		return err
 	}
 	lo, hi := plotx.Range(target.Data, 0.005)
-	nt, ns := min(target.B, 4), min(synth.B, 4)
+	ti, si := plotIndices(target.B), plotIndices(synth.B)
+	nt, ns := len(ti), len(si)
 	cols := max(nt, ns)
 	rows := [][]*plot.Plot{make([]*plot.Plot, cols), make([]*plot.Plot, cols)}
-	// Evenly spaced maps of each set (a set of patches is ordered by source:
-	// its first maps would all come from its first file).
-	for b := 0; b < nt; b++ {
-		i := b * target.B / nt
+	for b, i := range ti {
 		rows[0][b] = plotx.MapPlot(fmt.Sprintf("%s %d", tn, i), target.Map(i), target.M, target.N, lo, hi)
 	}
-	for b := 0; b < ns; b++ {
-		i := b * synth.B / ns
+	for b, i := range si {
 		rows[1][b] = plotx.MapPlot(fmt.Sprintf("%s %d", sn, i), synth.Map(i), synth.M, synth.N, lo, hi)
 	}
 	title := fmt.Sprintf("%s: %d of %d (top); %s: %d of %d (bottom); one colour scale", tn, nt, target.B, sn, ns, synth.B)
 	// two rows under the title; less high for maps wider than tall
 	h := min(6.6*vg.Inch, 0.3*vg.Inch+2*plotx.MapRowHeight(3.4*vg.Inch, target.M, target.N, 3.3*vg.Inch))
 	return plotx.SaveGridTitled(path, title, rows, vg.Length(cols)*3.4*vg.Inch, h)
+}
+
+// plotIndices returns the maps of a set of b maps that maps.png shows:
+// j·b/n for j < n = min(b, 4), evenly spaced (a set of patches is ordered
+// by source: its first maps would all come from its first file).
+func plotIndices(b int) []int {
+	n := min(b, 4)
+	idx := make([]int, max(n, 0))
+	for j := range idx {
+		idx[j] = j * b / n
+	}
+	return idx
 }
 
 // psAxisLabel labels the power axis of the reports' spectrum plots with
