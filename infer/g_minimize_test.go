@@ -98,3 +98,49 @@ func TestMinimizeCancelReturnsBest(t *testing.T) {
 		t.Logf("cancel after %d evaluations: %d evaluations, %d iterations, best %.4g (initial %.4g)", after, n, res.Iters, res.Loss, res.InitialLoss)
 	}
 }
+
+// TestInitGRFAmplitudes pins InitGRF's doc: every starting map has, at
+// every k ≠ 0, the Fourier amplitude of the first reference map times one
+// factor (its 2D power spectrum exactly, random phases only), and the pixel
+// mean and std of the whole reference.
+func TestInitGRFAmplitudes(t *testing.T) {
+	const m, n = 16, 24
+	ref := stlayer.NewMaps(2, m, n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			ref.Data[i*n+j] = 3 + math.Sin(2*math.Pi*float64(i)/m)*math.Cos(2*math.Pi*3*float64(j)/n) + 0.2*math.Sin(float64(i*j))
+		}
+	}
+	copy(ref.Map(1), gNoise(m, n, 5))
+	x, err := InitialMaps(InitGRF, ref, 3, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu, sd, _, _ := Moments(ref.Data)
+	fr := fft2(ref.Map(0), m, n)
+	for b := 0; b < 3; b++ {
+		xm, xs, _, _ := Moments(x.Map(b))
+		if math.Abs(xm-mu) > 1e-12*math.Abs(mu) || math.Abs(xs-sd) > 1e-12*sd {
+			t.Errorf("map %d: mean %g, std %g; reference %g, %g", b, xm, xs, mu, sd)
+		}
+		fx := fft2(x.Map(b), m, n)
+		ratio := 0.0
+		for k := 1; k < m*n; k++ {
+			a, r := cmplxAbs(fx[k]), cmplxAbs(fr[k])
+			if r < 1e-9 {
+				if a > 1e-9*sd*float64(m*n) {
+					t.Errorf("map %d, mode %d: amplitude %g where the reference has none", b, k, a)
+				}
+				continue
+			}
+			if ratio == 0 {
+				ratio = a / r
+			}
+			if math.Abs(a/r-ratio) > 1e-9*ratio {
+				t.Fatalf("map %d, mode %d: amplitude ratio %g, mode 1's %g", b, k, a/r, ratio)
+			}
+		}
+	}
+}
+
+func cmplxAbs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }

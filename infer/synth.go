@@ -319,8 +319,11 @@ const (
 	// InitWhiteNoise starts from Gaussian white noise with the target's mean
 	// and std (the maximum-entropy start of the microcanonical model).
 	InitWhiteNoise InitKind = iota
-	// InitGRF starts from a Gaussian random field with the target's 2D power
-	// spectrum (random phases), which converges faster.
+	// InitGRF starts from a random-phase field with the target's 2D power
+	// spectrum, which converges faster: the Fourier amplitudes |FFT| of the
+	// reference map at every k ≠ 0 exactly (not a Gaussian draw about
+	// them) with the phases of white noise, then the reference's pixel mean
+	// and std (close to a Gaussian field in its pixel distribution).
 	InitGRF
 )
 
