@@ -42,12 +42,13 @@ type clusterSummary struct {
 
 func runClusters(g *globals, args []string) error {
 	fs := newFlagSet(g, "clusters", "RUN DATASET -o assignments.csv", `Assign every patch of DATASET to a cluster of the GM-VAE trained in RUN
-(stkit train): cluster = argmax_k q(y=k|x), confidence = max_k q(y=k|x), at
-the run's final Gumbel temperature, with the features z-scored by the run's
-normalisation. DATASET is the run's training dataset, or another one built
-with the run's ST configuration and patch size (new maps; a line says so).
-RUN is the folder stkit train wrote, its checkpoints/ folder (the newest
-readable checkpoint is used) or one checkpoint file (ckpt-<step>.stkc).
+(stkit train): cluster = argmax_k q(y=k|x), confidence = max_k q(y=k|x),
+q(y|x) = softmax of the encoder's logits (the Gumbel temperature τ does not
+enter), with the features z-scored by the run's normalisation. DATASET is
+the run's training dataset, or another one built with the run's ST
+configuration and patch size (new maps; a line says so). RUN is the folder
+stkit train wrote, its checkpoints/ folder (the newest readable checkpoint
+is used) or one checkpoint file (ckpt-<step>.stkc).
 
 Outputs (the PNG and JSON names derive from -o):
   assignments.csv            one row per patch, with the columns
@@ -65,8 +66,10 @@ Outputs (the PNG and JSON names derive from -o):
       p_0 … p_{K−1}  q(y=k|x), the cluster probabilities (they sum to 1)
   assignments_mosaic.png     the --top most confident patches of each cluster
                              (one row per cluster; "#id p=confidence")
-  assignments_latent_pca.png 2D PCA of the latent means μ_q(x), colour =
-                             cluster, marker = source label
+  assignments_latent_pca.png 2D PCA of the latent means μ_q(x, y) at
+                             y = softmax(logits/τ), τ = the run's final
+                             temperature; colour = cluster, marker = source
+                             label
   assignments_summary.json   run, checkpoint, dataset, training_dataset, k,
                              n, counts and mean_confidence per cluster; with
                              two labels or more also labels, confusion
