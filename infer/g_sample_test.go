@@ -3,6 +3,7 @@ package infer
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -80,5 +81,42 @@ func TestSampleNoDecodedSamples(t *testing.T) {
 	}
 	if _, err := SampleComponent(context.Background(), eng, &ms2, k, SampleOptions{Draw: DrawMean, SynthConfig: SynthConfig{Steps: 1}}); err != nil {
 		t.Errorf("mean draw without samples: %v", err)
+	}
+}
+
+// TestSampleGRFStartSharesAmplitudes pins SampleOptions.Init's doc: with
+// InitGRF the N starting maps (returned as they are on a cancelled context)
+// have the same Fourier amplitude at every k ≠ 0 — those of one Gaussian
+// field with the cluster's spectrum, drawn from Seed — and differ in their
+// phases; white-noise starts do not share amplitudes.
+func TestSampleGRFStartSharesAmplitudes(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	eng := cpu.New()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p := ms.Manifest.PatchSize
+	maxDiff := func(init InitKind) (amp, pix float64) {
+		r, err := SampleComponent(ctx, eng, ms, compOf[1], SampleOptions{N: 3, Seed: 2, Init: init})
+		if err == nil {
+			t.Fatal("cancelled context: no error")
+		}
+		f0 := fft2(r.Maps.Map(0), p, p)
+		for b := 1; b < 3; b++ {
+			fb := fft2(r.Maps.Map(b), p, p)
+			for k := 1; k < p*p; k++ {
+				a0, ab := cmplxAbs(f0[k]), cmplxAbs(fb[k])
+				amp = math.Max(amp, math.Abs(ab-a0)/math.Max(a0, 1e-300))
+			}
+			for i, v := range r.Maps.Map(b) {
+				pix = math.Max(pix, math.Abs(v-r.Maps.Map(0)[i]))
+			}
+		}
+		return amp, pix
+	}
+	if amp, pix := maxDiff(InitGRF); amp > 1e-9 || !(pix > 0) {
+		t.Errorf("GRF starts: amplitudes differ by up to %.3g (relative), pixels by %.3g; want equal amplitudes, different maps", amp, pix)
+	}
+	if amp, _ := maxDiff(InitWhiteNoise); !(amp > 0.1) {
+		t.Errorf("white-noise starts: amplitudes differ by at most %.3g", amp)
 	}
 }

@@ -78,9 +78,12 @@ type SampleOptions struct {
 	// drawn in map order, so map b is the same whatever N (> b).
 	Seed uint64
 	// Init is the starting law: InitWhiteNoise (the zero value) white noise
-	// with the cluster's pixel mean/std, InitGRF (stkit sample's default) a
-	// Gaussian field with the cluster's mean power spectrum (interpolated in
-	// log–log to Size) and that mean/std.
+	// with the cluster's pixel mean/std, InitGRF (stkit sample's default)
+	// InitialMaps' random-phase field on a reference map that is one
+	// Gaussian field (drawn from Seed) with the cluster's mean power
+	// spectrum (interpolated in log–log to Size) and that mean/std: every
+	// map starts with that one field's Fourier amplitudes (its realisation
+	// of the spectrum, shared by the N maps) and phases of its own.
 	Init InitKind
 	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
 	// (default 1e-9); see modelWeights.
