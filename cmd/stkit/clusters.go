@@ -174,6 +174,12 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 			if len(m) > 1 && m[1] != "" {
 				lab = m[1]
 			}
+			// A regexp that can match nothing ('z*', 'o?') matched the empty
+			// string at the start of every path: all sources got the label
+			// "", silently.
+			if lab == "" {
+				return badInputf("--labels %q matches the empty string in source %s, which names no label: give a regexp that matches part of each path (e.g. 'I_1|Q_1|logdensity|grf')", *labelRE, name)
+			}
 		}
 		id, ok := seen[lab]
 		if !ok {
