@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 
 	"github.com/stkit-org/stkit/internal/backend"
-	"github.com/stkit-org/stkit/internal/engine"
 )
 
 func init() {
@@ -40,7 +39,9 @@ func runVersion(g *globals, args []string) error {
 			os.Getenv("XLA_FLAGS"), os.Getenv("NVIDIA_TF32_OVERRIDE"), backend.TF32Env, os.Getenv(backend.TF32Env))
 	}
 	b.Finalize()
-	c, err := engine.New(g.engine, g.backend)
+	// chooseEngine: an unknown --engine is bad input (exit 2; engine.New's
+	// error alone gave exit 1).
+	c, err := chooseEngine(g)
 	if err != nil {
 		return err
 	}
