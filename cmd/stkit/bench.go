@@ -151,6 +151,10 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 	}
 	for _, e := range strings.Split(*engines, ",") {
 		if e := strings.TrimSpace(e); e != "cpu" && e != "graph" {
+			// the engine came from the global flag: name that one
+			if !enginesSet {
+				return badInputf("--engine %q (global flag): unknown engine (want auto, cpu or graph)", e)
+			}
 			return badInputf("--engines: unknown engine %q (want cpu or graph)", e)
 		}
 	}

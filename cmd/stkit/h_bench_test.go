@@ -17,7 +17,8 @@ import (
 // rows; a batch whose maps alone exceed the available memory crashed the row
 // process with the Go runtime's out-of-memory dump (exit 1); the internal
 // --row with batch 0 or "x" failed with "reference batch holds no maps"
-// (exit 1). Each is now exit 2 before any row runs, the files unchanged. The
+// (exit 1); `stkit --engine foo bench` blamed "--engines", a flag not
+// given. Each is now exit 2 before any row runs, the files unchanged. The
 // shared folder here is a temporary copy ($STKIT_SHARED).
 func TestBenchBadInputBeforeRows(t *testing.T) {
 	src := filepath.Join(sharedDir(t), "reference")
@@ -72,6 +73,15 @@ func TestBenchBadInputBeforeRows(t *testing.T) {
 	}
 	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), `"PeerName": "PyWPH"`) {
 		t.Errorf("--json %s: %v\n%s", out, err, b)
+	}
+
+	// The global --engine with an unknown name was reported as "--engines:
+	// unknown engine", a flag not given.
+	if code, _, errs := runCLI(t, "--engine", "foo", "bench", "--only", "wph"); code != 2 || !strings.Contains(errs, `--engine "foo" (global flag): unknown engine (want auto, cpu or graph)`) {
+		t.Errorf("--engine foo bench: exit %d (want 2)\n%s", code, tail(errs, 400))
+	}
+	if rows != 1 {
+		t.Errorf("%d rows ran, want 1 (the --batch 2000 control)", rows)
 	}
 
 	for _, b := range []string{"0", "x"} {
