@@ -37,7 +37,11 @@ type SepComponent struct {
 // NoiseComponent returns the model of Gaussian white noise of standard
 // deviation sigma in the statistic of ms (window included): the mean and std
 // of the statistic over n (≥ 2; default 32) noise patches of the patch size,
-// with the flat spectrum σ² and pixel moments (0, σ, 0, 0).
+// with the flat spectrum σ², pixel moments (0, σ, 0, 0) and, as a cluster's
+// ps_logmean and ps_logstd, the exact mean and std of log P per bin over
+// noise patches: P/σ² is the mean of n_b/2 unit exponentials (n_b the
+// bin's modes, in pairs ±k), so mean 2 log σ + ψ(n_b/2) − log(n_b/2) and
+// std √ψ'(n_b/2) (ψ the digamma function).
 func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed uint64) (*ComponentModel, error) {
 	if ms == nil || ms.Manifest == nil || eng == nil {
 		return nil, inputErrorf("no models or no engine (nil)")
@@ -97,9 +101,18 @@ func NoiseComponent(eng stlayer.Engine, ms *ModelSet, sigma float64, n int, seed
 	c.PSLogStd = make([]float64, len(ps.P))
 	for i := range c.PS {
 		c.PS[i] = sigma * sigma
-		// log of a mean of n_b exponential variables: std ≈ 1/√n_b
-		c.PSLogMean[i] = 2 * math.Log(sigma)
-		c.PSLogStd[i] = 1 / math.Sqrt(float64(max(1, ps.Count[i])))
+		// P of a bin is σ² times the mean of n exponential variables of mean
+		// 1, n = count/2 (its modes come in Hermitian pairs k, −k of equal
+		// power), so log P = 2 log σ + log(Γ_n/n), Γ_n ~ Gamma(n, 1):
+		// mean 2 log σ + ψ(n) − log n, variance ψ'(n).
+		n := max(1, ps.Count[i]/2)
+		dg, tg := -0.5772156649015329, math.Pi*math.Pi/6 // ψ(1), ψ'(1)
+		for j := 1; j < n; j++ {
+			dg += 1 / float64(j)
+			tg -= 1 / float64(j*j)
+		}
+		c.PSLogMean[i] = 2*math.Log(sigma) + dg - math.Log(float64(n))
+		c.PSLogStd[i] = math.Sqrt(tg)
 	}
 	c.PixelMoments = [4]float64{0, sigma, 0, 0}
 	return c, nil
