@@ -114,6 +114,11 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 			return badInputf("%s is not a patch dataset (no manifest.json)", *dataset)
 		}
 	}
+	if *dataset == "" {
+		if err := checkRecordedDataset(run); err != nil {
+			return err
+		}
+	}
 	if err := checkExportFits(run, *samples); err != nil {
 		return err
 	}
@@ -201,4 +206,36 @@ func checkExportFits(run string, samples int) error {
 		return nil
 	}
 	return checkResultFits(fmt.Sprintf("--samples %d", samples), 8*float64(samples)*float64(doc.Model.K)*float64(doc.Model.InputDim()))
+}
+
+// checkRecordedDataset refuses, when --dataset is not given, a run whose
+// recorded dataset (RUN/run.json) is found neither as recorded nor beside
+// the run folder (where infer.ExportModels looks for a relative path): the
+// export failed with "export: dataset: DS/manifest.json: not found", which
+// did not say that DS came from the run nor what to do. Without a readable
+// run.json nothing is checked (the export reports the problem).
+func checkRecordedDataset(run string) error {
+	b, err := os.ReadFile(filepath.Join(run, "run.json"))
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Run struct {
+			Dataset string `json:"dataset"`
+		} `json:"run"`
+	}
+	if json.Unmarshal(b, &doc) != nil || doc.Run.Dataset == "" {
+		return nil
+	}
+	ds := doc.Run.Dataset
+	candidates := []string{ds}
+	if !filepath.IsAbs(ds) {
+		candidates = append(candidates, filepath.Join(filepath.Dir(filepath.Clean(run)), ds))
+	}
+	for _, c := range candidates {
+		if _, err := os.Stat(filepath.Join(c, "manifest.json")); err == nil {
+			return nil
+		}
+	}
+	return badInputf("run %s was trained on the dataset %s (recorded in %s), which is not found (moved or deleted?): give the dataset folder with --dataset", run, ds, filepath.Join(run, "run.json"))
 }
