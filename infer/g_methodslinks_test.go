@@ -1,6 +1,9 @@
 package infer
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -92,5 +95,45 @@ func TestMethodsLinks(t *testing.T) {
 	}
 	if SepPSTolerance != 0.10 || SepPSContamRatio != 10 || SepRMin != 0.9 || SepRContamRatio != 1 {
 		t.Errorf("thresholds %g, %g, %g, %g; methods.md §3.9: 10 %%, 10, 0.9, 1", SepPSTolerance, SepPSContamRatio, SepRMin, SepRContamRatio)
+	}
+}
+
+// TestPackageDocNames: every exported name the package doc lists as an
+// entry point exists in the package.
+func TestPackageDocNames(t *testing.T) {
+	src, err := os.ReadFile("loss.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(src[:strings.Index(string(src), "\npackage infer")])
+	i := strings.Index(doc, "// Entry points:")
+	j := strings.Index(doc, "// Conventions:")
+	if i < 0 || j < i {
+		t.Fatal("the package doc has no entry points")
+	}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range pkgs["infer"].Files {
+		for name, obj := range f.Scope.Objects {
+			if ast.IsExported(name) && obj != nil {
+				names[name] = true
+			}
+		}
+	}
+	list := regexp.MustCompile(`\b[A-Z][a-z]+[A-Z][A-Za-z]*\b|\b(Preset|Generate|Minimize|Validate|Separate|Wasserstein1|Moments)\b`).FindAllString(doc[i:j], -1)
+	if len(list) < 20 {
+		t.Fatalf("found only %d names in the entry points: %v", len(list), list)
+	}
+	for _, n := range list {
+		if n == "GM" {
+			continue
+		}
+		if !names[n] {
+			t.Errorf("the package doc names %s, which the package does not export", n)
+		}
 	}
 }

@@ -2,6 +2,27 @@
 // statistics: microcanonical gradient-descent synthesis, statistical component
 // separation, sampling from per-component models, and the validation metrics
 // and reports that go with them.
+//
+// Entry points:
+//
+//   - synthesis: Preset, NewSynthLoss, Generate (L-BFGS by Minimize),
+//     Validate, WriteSynthReport;
+//   - separation with contaminant or noise samples: NewSepStats,
+//     SeparationProblem, RunSeparation (BuildSeparation, then Separate),
+//     EvaluateSeparation, WriteSeparationReport;
+//   - per-component models of a trained GM-VAE: ExportModels, LoadModels,
+//     SampleComponent, SampleReport, SeparateWithModels,
+//     EvaluateModelSeparation, WriteModelSepReport;
+//   - metrics: IsoPowerSpectrum, CrossSpectrumR, PSRatioStats,
+//     GeometricPSCompare, Wasserstein1, MinkowskiFunctionals, Moments.
+//
+// Conventions: maps are stlayer.Maps (B maps of M×N pixels, row-major);
+// spectra are binned in half-octaves of the physical frequency, in cycles
+// per min(M, N) pixels, with P = σ² for white noise of variance σ²
+// (PowerSpectrum); errors caused by the arguments match ErrModelInput. The
+// algorithms follow methods.md §2 (generation), methods.md §3 (separation;
+// its metrics methods.md §3.9) and methods.md §4 (the VAE's components) of
+// shared/docs/methods.md beside the repository.
 package infer
 
 import (
