@@ -123,9 +123,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	name := rest[0]
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(rest) > 1 {
-			if c, ok := commands[rest[1]]; ok {
-				return exitCode(c.run(g, []string{"--help"}), stderr)
+			c, ok := commands[rest[1]]
+			if !ok {
+				// `stkit help foo` printed the general usage with exit 0,
+				// as if foo were documented there.
+				fmt.Fprintf(stderr, "stkit: unknown command %q (run `stkit help`)\n", rest[1])
+				return 2
 			}
+			return exitCode(c.run(g, []string{"--help"}), stderr)
 		}
 		usage(stdout, fs)
 		return 0
