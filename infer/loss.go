@@ -20,9 +20,9 @@
 // spectra are binned in half-octaves of the physical frequency, in cycles
 // per min(M, N) pixels, with P = σ² for white noise of variance σ²
 // (PowerSpectrum); errors caused by the arguments match ErrModelInput. The
-// algorithms follow methods.md §2 (generation), methods.md §3 (separation;
-// its metrics methods.md §3.9) and methods.md §4 (the VAE's components) of
-// shared/docs/methods.md beside the repository.
+// algorithms follow shared/docs/methods.md (beside the repository):
+// methods.md §2 (generation), methods.md §3 (separation; its metrics
+// methods.md §3.9) and methods.md §4 (the VAE's components).
 package infer
 
 import (
