@@ -971,7 +971,8 @@ func ParseSepWeights(s string) (SepWeights, error) {
 const MaxSepSteps = 1_000_000
 
 // ParseSepSteps parses "S1,S2[,EPOCHS]" into DefaultSepStages(S1, S2,
-// EPOCHS) (EPOCHS default 4; S1 = 0 skips the first stage). Anything else,
+// EPOCHS) (EPOCHS default 4; S1 = 0 skips the first stage, S2 = 0 the
+// second). Anything else,
 // negative counts, counts above MaxSepSteps, EPOCHS < 1 and no step at all
 // are input errors (ErrModelInput).
 func ParseSepSteps(s string) ([]SepStage, error) {

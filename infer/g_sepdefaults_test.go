@@ -1,0 +1,97 @@
+package infer
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+)
+
+// TestParseSepStepsStages pins ParseSepSteps' doc: S1,S2[,EPOCHS] gives
+// DefaultSepStages(S1, S2, EPOCHS), EPOCHS 4 by default, a zero S1 or S2
+// dropping its stage (S2 = 0 was undocumented).
+func TestParseSepStepsStages(t *testing.T) {
+	full := []string{TermData, TermContaminant, TermIndependence, TermTemplate, TermPrior}
+	for _, c := range []struct {
+		in   string
+		want []SepStage
+	}{
+		{"30,100", []SepStage{{Terms: []string{TermData}, PSOnly: true, Steps: 30, Epochs: 1}, {Terms: full, Steps: 100, Epochs: 4}}},
+		{"5, 7, 2", []SepStage{{Terms: []string{TermData}, PSOnly: true, Steps: 5, Epochs: 1}, {Terms: full, Steps: 7, Epochs: 2}}},
+		{"0,50", []SepStage{{Terms: full, Steps: 50, Epochs: 4}}},
+		{"12,0", []SepStage{{Terms: []string{TermData}, PSOnly: true, Steps: 12, Epochs: 1}}},
+	} {
+		got, err := ParseSepSteps(c.in)
+		if err != nil {
+			t.Fatalf("%q: %v", c.in, err)
+		}
+		eq := slices.EqualFunc(got, c.want, func(a, b SepStage) bool {
+			return slices.Equal(a.Terms, b.Terms) && a.PSOnly == b.PSOnly && a.Steps == b.Steps && a.Epochs == b.Epochs
+		})
+		if !eq {
+			t.Errorf("%q: %+v, want %+v", c.in, got, c.want)
+		}
+	}
+	if d := DefaultSepStages(30, 100, 4); len(d) != 2 || d[0].Steps != 30 || d[1].Epochs != 4 {
+		t.Errorf("DefaultSepStages(30, 100, 4) = %+v", d)
+	}
+}
+
+// TestSeparationOptionsZeroDefaults pins "zero values take the defaults
+// stated per field" of SeparationOptions through SeparationSetup.Options
+// and the batch: weights DefaultSepWeights, stages DefaultSepStages(30,
+// 100, 4), StdFloor 1e-9, Form FormJMD, Batch min(pool, 20) for JMD without
+// a template term and min(pool, 10) with one or with BR; the default box
+// weight 1e3/var(d).
+func TestSeparationOptionsZeroDefaults(t *testing.T) {
+	eng := cpu.New()
+	p, _, _ := toyProblem(t, 32, true)
+	var cs [][]float64
+	for i := 0; i < 25; i++ {
+		cs = append(cs, field(t, 32, -1, 0.2, uint64(10+i), 0.5, 0))
+	}
+	p.Contaminant = mapsOf(32, cs...)
+	build := func(p *SeparationProblem, o SeparationOptions) *SeparationSetup {
+		st, err := BuildSeparation(eng, p, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := build(p, SeparationOptions{})
+	o := st.Options
+	if o.Weights != DefaultSepWeights() || o.StdFloor != 1e-9 || o.Form != FormJMD || o.History != 0 {
+		t.Errorf("filled options: weights %+v, floor %g, form %v, history %d", o.Weights, o.StdFloor, o.Form, o.History)
+	}
+	def := DefaultSepStages(30, 100, 4)
+	if len(o.Stages) != 2 || o.Stages[0].Steps != def[0].Steps || o.Stages[1].Steps != def[1].Steps || o.Stages[1].Epochs != 4 || !o.Stages[0].PSOnly {
+		t.Errorf("stages %+v, want %+v", o.Stages, def)
+	}
+	// a template with weight 1 (default): batch 10 of the pool of 25
+	if st.Batch != 10 || st.Pool != 25 || st.RequestedBatch != 0 {
+		t.Errorf("JMD with a template: batch %d of %d (requested %d), want 10 of 25", st.Batch, st.Pool, st.RequestedBatch)
+	}
+	q := *p
+	q.Template = nil
+	if st := build(&q, SeparationOptions{}); st.Batch != 20 {
+		t.Errorf("JMD without a template: batch %d, want 20", st.Batch)
+	}
+	if st := build(&q, SeparationOptions{Form: FormBR}); st.Batch != 10 {
+		t.Errorf("BR: batch %d, want 10", st.Batch)
+	}
+	q.Contaminant = mapsOf(32, cs[:3]...)
+	if st := build(&q, SeparationOptions{}); st.Batch != 3 {
+		t.Errorf("JMD, pool of 3: batch %d, want 3", st.Batch)
+	}
+	if st := build(&q, SeparationOptions{Batch: 8}); st.Batch != 3 || st.RequestedBatch != 8 {
+		t.Errorf("batch 8 of a pool of 3: batch %d, requested %d", st.Batch, st.RequestedBatch)
+	}
+	lo := stlayer.NewMaps(1, 32, 32)
+	st = build(p, SeparationOptions{BoxLo: lo})
+	_, sd, _, _ := Moments(p.Data.Data)
+	if w := st.Loss.BoxWeight; math.Abs(w*sd*sd-1e3) > 1e-9 {
+		t.Errorf("default box weight %g, want 1e3/var(d) = %g", w, 1e3/(sd*sd))
+	}
+}
