@@ -122,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	name := rest[0]
 	if name == "help" || name == "-h" || name == "--help" {
-		if len(rest) > 1 {
+		if len(rest) > 1 && rest[1] != "help" && rest[1] != "-h" && rest[1] != "--help" {
 			c, ok := commands[rest[1]]
 			if !ok {
 				// `stkit help foo` printed the general usage with exit 0,
