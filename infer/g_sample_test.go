@@ -120,3 +120,34 @@ func TestSampleGRFStartSharesAmplitudes(t *testing.T) {
 		t.Errorf("white-noise starts: amplitudes differ by at most %.3g", amp)
 	}
 }
+
+// TestSampleOptionsZeroDefaults pins the zero SampleOptions' stated
+// defaults: one map of the patch size (one tile), the power-spectrum term
+// on (PSWeight 10: a target per map; negative: none), the weights of
+// StdFloor 1e-9 (modelWeights of the component's σ), and Steps 300.
+func TestSampleOptionsZeroDefaults(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	eng := cpu.New()
+	k := compOf[1]
+	p := ms.Manifest.PatchSize
+	r, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Maps.B != 1 || r.Maps.M != p || r.Maps.N != p || r.Tiles != 1 || len(r.PSTargets) != 1 {
+		t.Errorf("zero options: %d maps of %d×%d, %d tiles, %d PS targets; want 1 of %d², 1 tile, 1", r.Maps.B, r.Maps.M, r.Maps.N, r.Tiles, len(r.PSTargets), p)
+	}
+	if !slices.Equal(r.Weight, modelWeights(ms.Components[k].CoeffStd, 1e-9, nil)) {
+		t.Error("weights are not those of StdFloor 1e-9")
+	}
+	if it := r.Results[0].Iters; it > 300 || (it < 300 && r.Results[0].Status == "IterationLimit") {
+		t.Errorf("default steps: %d iterations, status %s; want the cap 300", it, r.Results[0].Status)
+	}
+	n, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{PSWeight: -1, SynthConfig: SynthConfig{Steps: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.PSTargets != nil {
+		t.Errorf("PSWeight < 0: %d PS targets, want none", len(n.PSTargets))
+	}
+}
