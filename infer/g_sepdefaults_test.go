@@ -95,3 +95,61 @@ func TestSeparationOptionsZeroDefaults(t *testing.T) {
 		t.Errorf("default box weight %g, want 1e3/var(d) = %g", w, 1e3/(sd*sd))
 	}
 }
+
+// TestSepPriorMask pins SepPrior's doc: the term is Weight · the mean over
+// the kept coefficients of |Φ_k − Mean_k|²/Std_k², a coefficient being kept
+// when Std_k > StdFloor·(|Mean_k| + max Std) — not only when Std_k > 0 (the
+// doc said "Std_k = 0 are masked").
+func TestSepPriorMask(t *testing.T) {
+	const m = 32
+	op := NewBinnedPSOp(m, m, false)
+	nk := op.Labels().Len()
+	mean := make([]complex128, nk)
+	std := make([]float64, nk)
+	for k := range std {
+		mean[k] = complex(1+float64(k), 0)
+		std[k] = 0.5
+	}
+	std[1] = 0     // masked
+	std[2] = 1e-12 // masked: ≤ 1e-9·(3 + 0.5)
+	mean[3] = 1e6  // σ 0.5 > 1e-9·(1e6 + 0.5): kept
+	d := gMaps(m, 3)
+	p := &SeparationProblem{Data: d, Priors: []SepPrior{{Name: "p", Op: op, Component: 0, Mean: mean, Std: std, Weight: 2}}}
+	st, err := BuildSeparation(cpu.New(), p, SeparationOptions{Stages: []SepStage{{Terms: []string{TermPrior}, Steps: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := st.Term("prior:p")
+	if tm == nil {
+		t.Fatal("no prior term")
+	}
+	kept := nk - 2
+	for k, w := range tm.Weight {
+		want := 1 / (float64(kept) * std[k] * std[k])
+		if k == 1 || k == 2 {
+			want = 0
+		}
+		if math.Abs(w-want) > 1e-12*want {
+			t.Errorf("coefficient %d: weight %g, want %g", k, w, want)
+		}
+	}
+	// The term's value at s̃ = d: 2 · mean over the kept k of |Φ_k(d) − Mean_k|²/σ_k².
+	phi, _, err := StatsOf(cpu.New(), op, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0.0
+	for k := range phi {
+		if k != 1 && k != 2 {
+			e := phi[k] - mean[k]
+			want += 2 * (real(e)*real(e) + imag(e)*imag(e)) / (std[k] * std[k]) / float64(kept)
+		}
+	}
+	_, parts, _, err := st.Loss.Eval(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(parts[0]-want) > 1e-9*want {
+		t.Errorf("prior term at d: %.10g, by hand %.10g", parts[0], want)
+	}
+}

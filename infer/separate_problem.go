@@ -45,8 +45,10 @@ type SeparationProblem struct {
 //
 // with x = s̃ (Component 0) or x = d − s̃ (Component 1), Φ = Op (any
 // statistic of M×N maps, e.g. the spec a model was trained with).
-// Coefficients with Std_k = 0 are masked. It joins the stages that list
-// TermPrior.
+// Coefficients whose Std_k ≤ StdFloor·(|Mean_k| + max Std) are masked
+// (StdWeights with SeparationOptions.StdFloor, default 1e-9: Std_k = 0,
+// and stds that are rounding next to the coefficient's size). It joins the
+// stages that list TermPrior.
 type SepPrior struct {
 	Name      string
 	Op        StatOp
