@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"testing"
@@ -151,5 +152,52 @@ func TestSepPriorMask(t *testing.T) {
 	}
 	if math.Abs(parts[0]-want) > 1e-9*want {
 		t.Errorf("prior term at d: %.10g, by hand %.10g", parts[0], want)
+	}
+}
+
+// TestSepPriorValidate pins SeparationProblem.Validate's doc on priors: a
+// negative mean is accepted (the doc listed "negative means" as an error);
+// a negative std or weight, a non-finite mean, a component other than 0
+// or 1, means of another length and all-zero stds with a positive weight
+// are input errors; all-zero stds with weight 0 are accepted (the prior is
+// off).
+func TestSepPriorValidate(t *testing.T) {
+	const m = 32
+	op := NewBinnedPSOp(m, m, false)
+	nk := op.Labels().Len()
+	prior := func() SepPrior {
+		mean, std := make([]complex128, nk), make([]float64, nk)
+		for k := range std {
+			mean[k], std[k] = complex(-1-float64(k), 0.5), 0.3
+		}
+		return SepPrior{Name: "p", Op: op, Mean: mean, Std: std, Weight: 1}
+	}
+	d := gMaps(m, 4)
+	check := func(pr SepPrior) error { return (&SeparationProblem{Data: d, Priors: []SepPrior{pr}}).Validate() }
+	if err := check(prior()); err != nil {
+		t.Errorf("negative means: %v", err)
+	}
+	zero := prior()
+	zero.Std, zero.Weight = make([]float64, nk), 0
+	if err := check(zero); err != nil {
+		t.Errorf("zero stds with weight 0: %v", err)
+	}
+	for _, c := range []struct {
+		name string
+		mod  func(p *SepPrior)
+	}{
+		{"negative std", func(p *SepPrior) { p.Std[2] = -0.1 }},
+		{"negative weight", func(p *SepPrior) { p.Weight = -1 }},
+		{"NaN mean", func(p *SepPrior) { p.Mean[0] = complex(math.NaN(), 0) }},
+		{"component 2", func(p *SepPrior) { p.Component = 2 }},
+		{"short means", func(p *SepPrior) { p.Mean = p.Mean[1:] }},
+		{"zero stds", func(p *SepPrior) { p.Std = make([]float64, nk) }},
+		{"no statistic", func(p *SepPrior) { p.Op = nil }},
+	} {
+		pr := prior()
+		c.mod(&pr)
+		if err := check(pr); !errors.Is(err, ErrModelInput) {
+			t.Errorf("%s: %v, want an input error", c.name, err)
+		}
 	}
 }

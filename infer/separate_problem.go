@@ -63,8 +63,10 @@ type SepPrior struct {
 // Every error it returns matches ErrModelInput: a nil problem, maps that are
 // nil, empty or whose Data length is not B·M·N, sizes or counts that disagree,
 // statistics built for another map size, non-finite pixels, a PS mask of
-// another length than the statistic, or a
-// prior with non-finite or negative means, stds or weight, or whose stds
+// another length than the statistic, or a prior without a statistic, of a
+// component other than 0 or 1, with means or stds of another length than
+// its statistic, non-finite means, stds or weight, a negative std or
+// weight (means may be negative), or a positive weight with stds that
 // are all 0 (every coefficient would be masked: the term would be empty).
 func (p *SeparationProblem) Validate() error {
 	if p == nil {
