@@ -163,7 +163,7 @@ func TestFlagRangesRefused(t *testing.T) {
 		{[]string{"stats", mp, "-L", "33"}, "-L 33: the number of orientations must be in 1…32"},
 		{[]string{"stats", mp, "-L", "-3"}, "-L -3"},
 		{[]string{"stats", mp, "--kind", "wph", "-dn", "-1"}, "-dn -1"},
-		{[]string{"synth", mp, "-o", out, "--steps", "0"}, "--steps 0: want ≥ 1"},
+		{[]string{"synth", mp, "-o", out, "--steps", "0"}, "--steps 0: the number of L-BFGS iterations must be ≥ 1"},
 		{[]string{"synth", mp, "-o", out, "--steps", "-5"}, "--steps -5"},
 		{[]string{"synth", mp, "-o", out, "--steps", "3", "--history", "0"}, "--history 0"},
 		{[]string{"synth", mp, "-o", out, "--steps", "3", "--ps", "-1"}, "--ps -1: want a number ≥ 0"},
