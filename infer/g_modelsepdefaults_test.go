@@ -2,7 +2,9 @@ package infer
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -56,5 +58,31 @@ func TestModelSepOptionsZeroDefaults(t *testing.T) {
 	full, _ := run(ModelSepOptions{Tau: -1})
 	if full.StoppedEarly[0] || full.Epochs[0].Iters != 300 {
 		t.Errorf("no stop, default steps: %d iterations (stopped early %v), want 300", full.Epochs[0].Iters, full.StoppedEarly[0])
+	}
+}
+
+// TestModelSepUnknownInitWithStart: an unknown Init is an input error, as
+// the doc says, also with a Start (it was then ignored, the Gaussian prior
+// silently taking the clusters' mean spectra).
+func TestModelSepUnknownInitWithStart(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	eng := cpu.New()
+	a, b := tinyProcess(t, 0, 77011), tinyProcess(t, 1, 77012)
+	d := make([]float64, len(a))
+	for i := range d {
+		d[i] = a[i] + b[i]
+	}
+	data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
+	comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
+	start := &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(slices.Clone(a), b...)}
+	for _, o := range []ModelSepOptions{{Init: "wiener-call", Start: start, Steps: 1}, {Init: "wiener-call", Steps: 1}} {
+		if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, o); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "wiener-call") {
+			t.Errorf("Init %q, start %v: %v; want an input error", o.Init, o.Start != nil, err)
+		}
+	}
+	for _, init := range []string{"", "wiener", "wiener-cal", "equal"} {
+		if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Init: init, Start: start, Steps: 1}); err != nil {
+			t.Errorf("Init %q with a start: %v", init, err)
+		}
 	}
 }

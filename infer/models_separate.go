@@ -334,6 +334,12 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	if opt.Positive != nil && len(opt.Positive) != nc {
 		return nil, inputErrorf("%d positivity flags for %d components", len(opt.Positive), nc)
 	}
+	switch opt.Init {
+	case "", "wiener", "wiener-cal", "equal":
+	default:
+		// refused with a Start too (the prior reads Init's spectra)
+		return nil, inputErrorf("unknown separation start %q (want wiener, wiener-cal or equal)", opt.Init)
+	}
 	if opt.Steps <= 0 {
 		opt.Steps = 300
 	}
