@@ -218,9 +218,11 @@ const (
 //
 // A nil engine or statistic, maps that are nil, empty, whose Data length is
 // not B·M·N or that hold non-finite or UNSEEN pixels (datasets.CheckUnseen),
-// an unknown mode, and WeightStd
-// with fewer than 2 maps or with maps over which no coefficient varies are
-// input errors (ErrModelInput).
+// maps whose mean statistic is not finite (e.g. a constant map under a
+// statistic normalised by the map's power; the error names the
+// coefficient), an unknown mode, and WeightStd with fewer than 2 maps or
+// with maps over which no coefficient varies are input errors
+// (ErrModelInput).
 func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, mode WeightMode) (*Term, error) {
 	if eng == nil || op == nil {
 		return nil, inputErrorf("target %s: no engine or statistic (nil)", name)
