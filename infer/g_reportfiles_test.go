@@ -136,3 +136,34 @@ func TestPlotIndices(t *testing.T) {
 		t.Errorf("nil syntheses: %v, want ErrModelInput", err)
 	}
 }
+
+// TestSampleTilesLayout pins SampleTiles' doc: tiles at multiples of the
+// patch size plus a last one flush with the edge, which overlaps its
+// neighbour when the size is not a multiple of p (the doc called them
+// non-overlapping), map by map, row-major.
+func TestSampleTilesLayout(t *testing.T) {
+	const p = 4
+	ms := &ModelSet{Manifest: &ModelManifest{PatchSize: p}}
+	x := stlayer.NewMaps(2, 10, 8)
+	for i := range x.Data {
+		x.Data[i] = float64(i)
+	}
+	tiles := ms.SampleTiles(x)
+	// rows 0, 4, 6 (flush, overlapping rows 6–7 of the tile at 4); columns 0, 4
+	origins := [][2]int{{0, 0}, {0, 4}, {4, 0}, {4, 4}, {6, 0}, {6, 4}}
+	if tiles.B != 2*len(origins) || tiles.M != p || tiles.N != p {
+		t.Fatalf("tiles [%d, %d, %d], want [%d, %d, %d]", tiles.B, tiles.M, tiles.N, 2*len(origins), p, p)
+	}
+	for b := 0; b < 2; b++ {
+		for ti, o := range origins {
+			tile := tiles.Map(b*len(origins) + ti)
+			for i := 0; i < p; i++ {
+				for j := 0; j < p; j++ {
+					if want := x.Map(b)[(o[0]+i)*8+o[1]+j]; tile[i*p+j] != want {
+						t.Fatalf("map %d tile %d (origin %v) pixel (%d, %d) = %g, want %g", b, ti, o, i, j, tile[i*p+j], want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -64,7 +64,7 @@ type SepComponentMetrics struct {
 	MomentsEst  [4]float64 `json:"moments_estimate"`
 	// StatChiEst and StatChiTrue (when computed) are the RMS of (Φ − μ)/σ of
 	// the estimate and of the truth against the component's model, over the
-	// kept coefficients and the non-overlapping patch tiles (StatChi).
+	// kept coefficients and the patch tiles of SampleTiles (StatChi).
 	StatChiEst  float64 `json:"stat_chi_estimate,omitempty"`
 	StatChiTrue float64 `json:"stat_chi_true,omitempty"`
 }
@@ -337,7 +337,8 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // res.Results hold a loss history), with the patches as the reference set
 // for the spreads (PS relative std per bin, W1 between two patches,
 // Minkowski σ). Samples larger than the patch are
-// compared through their non-overlapping patch-size tiles (SampleTiles),
+// compared through their patch-size tiles (SampleTiles: stride p, the
+// last flush with the edge),
 // windowed as the training patches. It adds to the settings the statistic
 // distance of the tiles to the model (StatChi, RMS of (Φ − μ)/σ) and that of
 // the training patches themselves for comparison, the geometric-mean

@@ -500,8 +500,10 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 }
 
 // SampleTiles returns the patch-size tiles of sampled maps that a report
-// compares with the training patches: non-overlapping tiles (stride = patch
-// size, plus the flush last tile), with the training window applied.
+// compares with the training patches, map by map, row-major: tiles at
+// multiples of the patch size (TileOrigins with stride p), plus a last
+// one flush with the bottom/right edge when the size is not a multiple of
+// p (it then overlaps its neighbour), with the training window applied.
 func (ms *ModelSet) SampleTiles(maps *stlayer.Maps) *stlayer.Maps {
 	p := ms.Manifest.PatchSize
 	var origins [][2]int
