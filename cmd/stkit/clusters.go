@@ -295,6 +295,21 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	}
 	if *noPlots {
 		fmt.Fprintf(w, "wrote %s (and %s_summary.json)\n", *out, stem)
+		// figures of an earlier run under the same -o are now out of date:
+		// say so rather than delete them
+		var stale []string
+		for _, p := range []string{stem + "_mosaic.png", stem + "_latent_pca.png"} {
+			if _, err := os.Stat(p); err == nil {
+				stale = append(stale, p)
+			}
+		}
+		if len(stale) > 0 {
+			verb := "are"
+			if len(stale) == 1 {
+				verb = "is"
+			}
+			fmt.Fprintf(g.stderr, "clusters: note: %s %s from an earlier run, not rewritten with --no-plots (out of date: remove, or run without --no-plots)\n", strings.Join(stale, " and "), verb)
+		}
 	} else {
 		fmt.Fprintf(w, "wrote %s (and %s_*.png, %s_summary.json)\n", *out, stem, stem)
 	}
