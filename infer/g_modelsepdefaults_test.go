@@ -61,9 +61,11 @@ func TestModelSepOptionsZeroDefaults(t *testing.T) {
 	}
 }
 
-// TestModelSepUnknownInitWithStart: an unknown Init is an input error, as
-// the doc says, also with a Start (it was then ignored, the Gaussian prior
-// silently taking the clusters' mean spectra).
+// TestModelSepUnknownInitWithStart pins the doc: an unknown Init is an
+// input error without a Start; with one it is a label (stkit separate
+// passes "start"), the run going from the Start, and only "wiener-cal"
+// changes the Gaussian prior's spectra (the doc listed an unknown Init as
+// an error in every case).
 func TestModelSepUnknownInitWithStart(t *testing.T) {
 	ms, compOf := tinyModels(t)
 	eng := cpu.New()
@@ -74,15 +76,34 @@ func TestModelSepUnknownInitWithStart(t *testing.T) {
 	}
 	data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
 	comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
+	if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Init: "wiener-call", Steps: 1}); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "wiener-call") {
+		t.Errorf("unknown Init without a start: %v; want an input error", err)
+	}
 	start := &stlayer.Maps{B: 2, M: 32, N: 32, Data: append(slices.Clone(a), b...)}
-	for _, o := range []ModelSepOptions{{Init: "wiener-call", Start: start, Steps: 1}, {Init: "wiener-call", Steps: 1}} {
-		if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, o); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "wiener-call") {
-			t.Errorf("Init %q, start %v: %v; want an input error", o.Init, o.Start != nil, err)
+	parts := map[string][]float64{}
+	for _, init := range []string{"start", "", "wiener", "equal", "wiener-cal"} {
+		var first []float64
+		o := ModelSepOptions{Init: init, Start: start, Steps: 1, Progress: func(p Progress) {
+			if first == nil {
+				first = slices.Clone(p.Parts)
+			}
+		}}
+		r, err := SeparateWithModels(context.Background(), eng, ms, data, comps, o)
+		if err != nil {
+			t.Fatalf("Init %q with a start: %v", init, err)
+		}
+		if !slices.Equal(r.Init.Data[:len(a)], a) {
+			t.Errorf("Init %q with a start: did not start from it", init)
+		}
+		parts[init] = first
+	}
+	// the prior terms (parts 2 and 3): the same for every label but wiener-cal
+	for _, init := range []string{"", "wiener", "equal"} {
+		if !slices.Equal(parts[init], parts["start"]) {
+			t.Errorf("Init %q with a start: first parts %v, Init \"start\" %v", init, parts[init], parts["start"])
 		}
 	}
-	for _, init := range []string{"", "wiener", "wiener-cal", "equal"} {
-		if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Init: init, Start: start, Steps: 1}); err != nil {
-			t.Errorf("Init %q with a start: %v", init, err)
-		}
+	if slices.Equal(parts["wiener-cal"][2:], parts["start"][2:]) {
+		t.Errorf("Init wiener-cal with a start: the prior terms %v are those of the mean spectra", parts["wiener-cal"][2:])
 	}
 }

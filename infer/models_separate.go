@@ -222,7 +222,9 @@ type ModelSepOptions struct {
 	GaussPrior float64
 	// Start, if non-nil, is the starting point instead of Init: C maps
 	// [C, M, N] of the data's size (the last is not used: it is d minus the
-	// others).
+	// others). Init is then not checked (stkit separate sets it to
+	// "start"); the Gaussian prior takes the calibrated spectra when it is
+	// "wiener-cal", else the clusters' mean spectra.
 	Start *stlayer.Maps
 	// Seed of the separation's random stream (the terms draw nothing; kept
 	// for Separate).
@@ -280,7 +282,9 @@ type ModelSepResult struct {
 // has σ > StdFloor·max σ, Weights or Positive of another length than the components,
 // a negative or non-finite weight, NaN or infinite Tau, StdFloor,
 // MinFraction, BoxWeight or GaussPrior, a Stride larger than the patch, a
-// Start that is not C finite maps of the data's size, an unknown Init,
+// Start that is not C finite maps of the data's size, an unknown Init
+// without a Start (with one, Init is a label: only "wiener-cal" changes
+// the prior's spectra),
 // positivity of the last of three components, and positivity with the
 // default box weight on a constant data map.
 func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt ModelSepOptions) (*ModelSepResult, error) {
@@ -333,12 +337,6 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	}
 	if opt.Positive != nil && len(opt.Positive) != nc {
 		return nil, inputErrorf("%d positivity flags for %d components", len(opt.Positive), nc)
-	}
-	switch opt.Init {
-	case "", "wiener", "wiener-cal", "equal":
-	default:
-		// refused with a Start too (the prior reads Init's spectra)
-		return nil, inputErrorf("unknown separation start %q (want wiener, wiener-cal or equal)", opt.Init)
 	}
 	if opt.Steps <= 0 {
 		opt.Steps = 300
@@ -710,7 +708,8 @@ func startSpectra(calibrated bool, ms *ModelSet, d *stlayer.Maps, comps []SepCom
 //
 //	min_u Σ_c (u_c − μ_c,b)²/σ_c,b² + ρ (log Σ_c e^{u_c} − log P_d,b)²
 //
-// (ρ = 10⁴ max_c 1/σ², Gauss–Newton). A component whose spectrum is tight
+// (ρ = 10⁴ max_c 1/σ², Newton with backtracking: solveSpectrumShares). A
+// component whose spectrum is tight
 // (small σ) keeps its model power and the others take the rest. Every mode
 // but k = 0 (which is 0) takes the power of its bin, the modes at or beyond
 // min(M, N)/2 (in no bin) that of the last bin. On a non-square map the
