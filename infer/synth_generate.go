@@ -26,10 +26,11 @@ type GenerateConfig struct {
 	Weights WeightMode
 	// PSWeight, when > 0, adds a power-spectrum term (NewPowerSpectrumTerm):
 	// the log of the half-octave isotropic power spectrum (the bins of
-	// IsoPowerSpectrum) is matched per map. The weight is relative: each bin
-	// weighs PSWeight × the mean weight of the statistic term's coefficients,
-	// so PSWeight = 1 appends the bins to Φ as coefficients of the same
-	// weight (whatever the weight mode).
+	// IsoPowerSpectrum, and the corner bin of NewPSOpCorner, |k| ≥ min(M,
+	// N)/2, unless a target map has no power there) is matched per map.
+	// The weight is relative: each bin weighs PSWeight × the mean weight of
+	// the statistic term's coefficients, so PSWeight = 1 appends the bins to
+	// Φ as coefficients of the same weight (whatever the weight mode).
 	PSWeight float64
 	// HistWeight, when > 0, adds a HistogramTerm matching the sorted pixels of
 	// each map to the target's quantiles in units of the target's std. Like
