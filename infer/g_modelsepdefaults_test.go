@@ -3,6 +3,7 @@ package infer
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -105,5 +106,38 @@ func TestModelSepUnknownInitWithStart(t *testing.T) {
 	}
 	if slices.Equal(parts["wiener-cal"][2:], parts["start"][2:]) {
 		t.Errorf("Init wiener-cal with a start: the prior terms %v are those of the mean spectra", parts["wiener-cal"][2:])
+	}
+}
+
+// TestModelSepPartsWeighted pins ModelSepResult.Parts: component c's part
+// is w_c × the mean of (ΔΦ/σ)² over its kept coefficients (the doc left
+// out w_c), i.e. w_c·StatChi² of the final component on a one-tile map
+// without the MinFraction mask, the prior not included.
+func TestModelSepPartsWeighted(t *testing.T) {
+	ms, compOf := tinyModels(t)
+	eng := cpu.New()
+	a, b := tinyProcess(t, 0, 77021), tinyProcess(t, 1, 77022)
+	d := make([]float64, len(a))
+	for i := range d {
+		d[i] = a[i] + b[i]
+	}
+	data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
+	comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
+	w := []float64{1, 3}
+	r, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Weights: w, Steps: 3, MinFraction: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Tiles != 1 || len(r.Parts) != 2 {
+		t.Fatalf("%d tiles, parts %v", r.Tiles, r.Parts)
+	}
+	for c := range comps {
+		_, chi, err := StatChi(eng, ms, comps[c].Model, &stlayer.Maps{B: 1, M: 32, N: 32, Data: r.Components.Map(c)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := w[c] * chi * chi; math.Abs(r.Parts[c]-want) > 1e-9*want {
+			t.Errorf("component %d: part %.10g, w·StatChi² = %.10g", c, r.Parts[c], want)
+		}
 	}
 }

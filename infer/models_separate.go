@@ -243,7 +243,9 @@ type ModelSepResult struct {
 	// Epochs holds the L-BFGS result of every epoch of every stage.
 	Epochs []*Result
 	// Terms and Parts: the final value of each component's term (all
-	// coefficients; mean of (ΔΦ/σ)² over the kept coefficients and tiles).
+	// coefficients but those MinFraction masks; w_c × the mean of (ΔΦ/σ)²
+	// over the kept coefficients and tiles, w_c its ModelSepOptions.Weights
+	// entry; the Gaussian prior and the box penalty left out).
 	Terms []string
 	Parts []float64
 	// Tiles per map (1 at patch size).
