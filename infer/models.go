@@ -65,7 +65,7 @@ import (
 //	ps_logstd     [nb]   float64  std (ddof 1) over those patches of log P per bin
 //	ps_corner_log [2]    float64  optional: mean and std (ddof 1) over those patches of log of
 //	                              the mean |FFT|²/p² over the modes outside the bins, |k| ≥ p/2
-//	                              (the Nyquist axes and corners of the Fourier plane; PSOpCorner)
+//	                              (the Nyquist axes and corners of the Fourier plane; NewPSOpCorner)
 //	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of their pixels
 //
 // The PS and pixel moments are data summaries of the cluster (used only for
