@@ -81,6 +81,7 @@ func TestMethodsLinks(t *testing.T) {
 		{"1.2", "Coefficient threshold mask"},
 		{"1.2", "histogram of log10"},
 		{"1.3", "the iteration cap is the real stopping criterion"},
+		{"2.3", "PS ratio within ±10 % on all bins except the first"},
 		{"3.8", "mask of informative coefficients"},
 		{"3.9", "Proposed pass criteria"},
 		{"3.9", `\|P_s̃/P_s − 1\| ≤ 10 % wherever P_n/P_s ≤ 10`},

@@ -104,3 +104,42 @@ func TestMFDeviationDoc(t *testing.T) {
 		t.Errorf("identical targets: MFMaxSigma %g (want 0), synthesis differs from the target: %v", vm.MFMaxSigma, differs)
 	}
 }
+
+// TestValidatePSDevSkipsBelow2 pins ValidationMetrics' PS deviations: bins
+// [1, √2) and [√2, 2) (4 modes each on 64²) are left out of PSMaxDev and
+// PSMeanDev — a synthesis whose power there is 9× the target's but equal
+// elsewhere scores 0 — and a change at 2 ≤ |k| counts.
+func TestValidatePSDevSkipsBelow2(t *testing.T) {
+	const m = 64
+	target := gMaps(m, 21)
+	scaled := func(kmin, kmax, f float64) *stlayer.Maps {
+		x := target.Map(0)
+		fx := fft2(x, m, m)
+		for i := 0; i < m; i++ {
+			for j := 0; j < m; j++ {
+				if k := modeK(i, j, m, m); k >= kmin && k < kmax {
+					fx[i*m+j] *= complex(f, 0)
+				}
+			}
+		}
+		return &stlayer.Maps{B: 1, M: m, N: m, Data: ifft2Real(fx, m, m)}
+	}
+	ps := IsoPowerSpectrum(target.Map(0), m, m)
+	if ps.Count[0] != 4 || ps.Count[1] != 4 || ps.Edges[2] != 2 {
+		t.Fatalf("bins below 2: counts %v, edges %v", ps.Count[:2], ps.Edges[:3])
+	}
+	vm, err := Validate(target, scaled(1, 2, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vm.PSMaxDev > 1e-9 || vm.PSMeanDev > 1e-9 || math.Abs(vm.PSRatio[0]-9) > 1e-9 || math.Abs(vm.PSRatio[1]-9) > 1e-9 {
+		t.Errorf("power ×9 below k = 2: max dev %g, mean %g, ratios %v; want 0, 0, 9, 9", vm.PSMaxDev, vm.PSMeanDev, vm.PSRatio[:2])
+	}
+	vm, err = Validate(target, scaled(2, 2.5, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(vm.PSMaxDev-8) > 1e-9 {
+		t.Errorf("power ×9 in [2, 2.83): max dev %g, want 8", vm.PSMaxDev)
+	}
+}

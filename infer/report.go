@@ -33,9 +33,12 @@ type ValidationMetrics struct {
 	// Power spectrum (see PowerSpectrum): bin edges, target and mean synthesis
 	// spectra, ratio synth/target (−1 in a bin where the target has no
 	// power: JSON has no NaN), and max/mean |ratio − 1| over the bins whose
-	// lower edge is ≥ 2 cycles per min(M, N) pixels. The target spectrum is the mean of the
-	// binned spectra of the target maps, the synthesis spectrum the mean of the
-	// binned spectra of the syntheses.
+	// lower edge is ≥ 2 cycles per min(M, N) pixels: every bin but [1, √2)
+	// and [√2, 2), 4 modes each on a square map (and the bins below 1 of
+	// a non-square one), where methods.md §2.3 proposes ±10 % "on all bins
+	// except the first" of its log bins. The target spectrum is the mean of
+	// the binned spectra of the target maps, the synthesis spectrum the mean
+	// of the binned spectra of the syntheses.
 	PSEdges   []float64 `json:"ps_bin_edges"`
 	PSTarget  []float64 `json:"ps_target"`
 	PSSynth   []float64 `json:"ps_synth"`
