@@ -143,3 +143,58 @@ func TestValidatePSDevSkipsBelow2(t *testing.T) {
 		t.Errorf("power ×9 in [2, 2.83): max dev %g, want 8", vm.PSMaxDev)
 	}
 }
+
+// TestSeparationPixelScores pins SeparationMetrics' pixel scores (their
+// doc did not define them): Pearson correlation with s, rms error over the
+// std of s, for s̃ and for d, by hand; 0 for a constant separated map.
+func TestSeparationPixelScores(t *testing.T) {
+	const m = 32
+	s, c := gMaps(m, 31), gMaps(m, 32)
+	d := stlayer.NewMaps(1, m, m)
+	sep := stlayer.NewMaps(1, m, m)
+	for i := range d.Data {
+		d.Data[i] = s.Data[i] + 0.8*c.Data[i] + 0.3
+		sep.Data[i] = 0.9*s.Data[i] + 0.2*c.Data[i] - 0.1
+	}
+	sm, err := EvaluateSeparation(d, sep, nil, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corr := func(a, b []float64) float64 {
+		ma, sa, _, _ := Moments(a)
+		mb, sb, _, _ := Moments(b)
+		v := 0.0
+		for i := range a {
+			v += (a[i] - ma) * (b[i] - mb)
+		}
+		return v / float64(len(a)) / (sa * sb)
+	}
+	relRMS := func(a []float64) float64 {
+		_, ss, _, _ := Moments(s.Data)
+		v := 0.0
+		for i := range a {
+			e := a[i] - s.Data[i]
+			v += e * e
+		}
+		return math.Sqrt(v/float64(len(a))) / ss
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"PixelCorr", sm.PixelCorr, corr(sep.Data, s.Data)}, {"PixelCorrData", sm.PixelCorrData, corr(d.Data, s.Data)},
+		{"RelRMSError", sm.RelRMSError, relRMS(sep.Data)}, {"RelRMSErrorData", sm.RelRMSErrorData, relRMS(d.Data)},
+	} {
+		if math.Abs(c.got-c.want) > 1e-12 || !(c.want > 0) {
+			t.Errorf("%s = %.12g, by hand %.12g", c.name, c.got, c.want)
+		}
+	}
+	flat := stlayer.NewMaps(1, m, m)
+	sm, err = EvaluateSeparation(d, flat, nil, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sm.PixelCorr != 0 || !(sm.RelRMSError > 0) {
+		t.Errorf("constant s̃: pixel correlation %g (want 0: undefined), rms error %g", sm.PixelCorr, sm.RelRMSError)
+	}
+}

@@ -94,15 +94,19 @@ type SeparationMetrics struct {
 	// such bin (the truth's power below the contaminant's at every k) the
 	// bin list is empty (left out of metrics.json), the max deviation 0, the
 	// min r −1, and the target is not met.
-	BinsPS          []int   `json:"bins_contaminant_le_10x_signal,omitempty"`
-	PSMaxDev        float64 `json:"ps_max_abs_ratio_minus_1"`
-	PSMaxDevData    float64 `json:"ps_max_abs_ratio_minus_1_data"`
-	PSMeanDev       float64 `json:"ps_mean_abs_ratio_minus_1"`
-	BinsR           []int   `json:"bins_contaminant_le_signal,omitempty"`
-	RMin            float64 `json:"r_min"`
-	RMinData        float64 `json:"r_min_data"`
-	PSTargetMet     bool    `json:"ps_target_met"`
-	RTargetMet      bool    `json:"r_target_met"`
+	BinsPS       []int   `json:"bins_contaminant_le_10x_signal,omitempty"`
+	PSMaxDev     float64 `json:"ps_max_abs_ratio_minus_1"`
+	PSMaxDevData float64 `json:"ps_max_abs_ratio_minus_1_data"`
+	PSMeanDev    float64 `json:"ps_mean_abs_ratio_minus_1"`
+	BinsR        []int   `json:"bins_contaminant_le_signal,omitempty"`
+	RMin         float64 `json:"r_min"`
+	RMinData     float64 `json:"r_min_data"`
+	PSTargetMet  bool    `json:"ps_target_met"`
+	RTargetMet   bool    `json:"r_target_met"`
+	// PixelCorr is the Pearson correlation over the pixels of s̃ with s
+	// (PixelCorrData: of d with s), RelRMSError the rms of s̃ − s over the
+	// std of s (population moments; RelRMSErrorData: of d − s); 0, and
+	// left out of metrics.json, when undefined (a constant map).
 	PixelCorr       float64 `json:"pixel_correlation_separated_truth,omitempty"`
 	PixelCorrData   float64 `json:"pixel_correlation_data_truth,omitempty"`
 	RelRMSError     float64 `json:"rms_error_over_truth_std,omitempty"`
