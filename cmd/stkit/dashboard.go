@@ -44,9 +44,17 @@ func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, 
 	if err != nil {
 		return err
 	}
+	grid, w, h := statsDashboardGrid(panels)
+	return plotx.SaveGridTitled(path, title, grid, w, h)
+}
+
+// statsDashboardGrid arranges statsDashboard's panels three a row (nil
+// entries fill the last row) and gives the figure's size: 4.5 × 3.5 inches
+// a panel, plus 0.4 inch for the title.
+func statsDashboardGrid(panels []*plot.Plot) (grid [][]*plot.Plot, w, h vg.Length) {
 	cols := min(3, len(panels))
 	rows := (len(panels) + cols - 1) / cols
-	grid := make([][]*plot.Plot, rows)
+	grid = make([][]*plot.Plot, rows)
 	for r := range grid {
 		grid[r] = make([]*plot.Plot, cols)
 		for cc := 0; cc < cols; cc++ {
@@ -55,7 +63,7 @@ func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, 
 			}
 		}
 	}
-	return plotx.SaveGridTitled(path, title, grid, vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+0.4*vg.Inch)
+	return grid, vg.Length(cols) * 4.5 * vg.Inch, vg.Length(rows)*3.5*vg.Inch + 0.4*vg.Inch
 }
 
 // statsDashboardPanels builds statsDashboard's panels from the label table

@@ -34,8 +34,12 @@ func scovDashboardUnit(path, title, unit string, r *scov.Result) error {
 	if err != nil {
 		return err
 	}
-	return plotx.SaveGridTitled(path, scovDashboardTitle(title), grid, 12*vg.Inch, 13*vg.Inch)
+	return plotx.SaveGridTitled(path, scovDashboardTitle(title), grid, scovDashW, scovDashH)
 }
+
+// scovDashW, scovDashH are the size of the scov dashboard (3 rows of 2
+// panels).
+const scovDashW, scovDashH = 12 * vg.Inch, 13 * vg.Inch
 
 // scovDashboardTitle heads the scov dashboard: title, then a line naming
 // the view. stats --plot draws it for --kind scov only (other families get

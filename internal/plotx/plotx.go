@@ -65,6 +65,13 @@ func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) er
 // labels of linear axes too (holdLabels; a test that both ways draw the
 // same).
 func renderGrid(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll bool) (*vgimg.Canvas, error) {
+	return renderGridThen(title, plots, w, h, holdAll, nil)
+}
+
+// renderGridThen is renderGrid, calling then (when not nil) with the
+// panels' canvases once they are drawn, before the held labels are put
+// back (so that p.DataCanvas(c) is the data area as drawn).
+func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll bool, then func(canvases [][]draw.Canvas)) (*vgimg.Canvas, error) {
 	if len(plots) == 0 || len(plots[0]) == 0 {
 		return nil, fmt.Errorf("plotx: nothing to draw")
 	}
@@ -92,8 +99,18 @@ func renderGrid(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll bool
 			}
 		}
 	}
-	if moved { // a range widened for the legend can change the tick labels' widths
+	// a range widened for the legend can change the tick labels' widths,
+	// hence the data areas: place the legends again on the new canvases
+	for round := 0; moved && round < 3; round++ {
 		canvases = plot.Align(plots, t, dc)
+		moved = false
+		for i := range plots {
+			for j := range plots[i] {
+				if p := plots[i][j]; p != nil && legendCovers(p, canvases[i][j], legendMargin) > 0 && PlaceLegend(p, canvases[i][j]) {
+					moved = true
+				}
+			}
+		}
 	}
 	for i := range plots {
 		for j := range plots[i] {
@@ -104,6 +121,9 @@ func renderGrid(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll bool
 		}
 	}
 	drawLabels(held, plots, canvases)
+	if then != nil {
+		then(canvases)
+	}
 	return img, nil
 }
 
@@ -195,72 +215,6 @@ func Save(path string, p *plot.Plot, w, h vg.Length) error {
 	return SaveGrid(path, [][]*plot.Plot{{p}}, w, h)
 }
 
-// PlaceLegend puts the legend of p (drawn on canvas c) in the corner of its
-// data area where it covers the fewest data points (the glyphs and line
-// vertices of the plotters, with the segments drawn left to right sampled
-// between them). When every corner covers some, the y range is
-// widened upwards so that the legend sits above the data, unless the
-// legend would need more than half the height. It reports whether it
-// widened a range. A plot without legend entries is left as it is.
-func PlaceLegend(p *plot.Plot, c draw.Canvas) bool {
-	dc := p.DataCanvas(c)
-	size := p.Legend.Rectangle(dc).Size()
-	W, H := float64(dc.Size().X), float64(dc.Size().Y)
-	if size.X <= 0 || size.Y <= 0 || W <= 0 || H <= 0 {
-		return false
-	}
-	margin := float64(vg.Points(4))
-	fw, fh := (float64(size.X)+margin)/W, (float64(size.Y)+margin)/H
-	pts := dataPoints(p)
-	type corner struct{ top, left bool }
-	count := func(k corner, fh float64) int {
-		n := 0
-		for _, q := range pts {
-			inX := q[0] >= 1-fw
-			if k.left {
-				inX = q[0] <= fw
-			}
-			inY := q[1] <= fh
-			if k.top {
-				inY = q[1] >= 1-fh
-			}
-			if inX && inY {
-				n++
-			}
-		}
-		return n
-	}
-	// preference order: top right, top left, bottom right, bottom left
-	corners := []corner{{true, false}, {true, true}, {false, false}, {false, true}}
-	best, bestN := corners[0], math.MaxInt
-	for _, k := range corners {
-		if n := count(k, fh); n < bestN {
-			best, bestN = k, n
-		}
-	}
-	p.Legend.Top, p.Legend.Left = best.top, best.left
-	if bestN == 0 || fh >= 0.5 {
-		return false
-	}
-	// No free corner: make room above the data, on the side with fewer points
-	// in the top band.
-	p.Legend.Top = true
-	p.Legend.Left = count(corner{true, true}, fh) < count(corner{true, false}, fh)
-	lo, hi := p.Y.Min, p.Y.Max
-	if _, isLog := p.Y.Scale.(plot.LogScale); isLog {
-		if lo > 0 && hi > lo {
-			p.Y.Max = math.Exp(math.Log(lo) + (math.Log(hi)-math.Log(lo))/(1-fh))
-			return true
-		}
-		return false
-	}
-	if hi > lo {
-		p.Y.Max = lo + (hi-lo)/(1-fh)
-		return true
-	}
-	return false
-}
-
 // alignLegendTop sets the vertical offset of a top legend of p (drawn on
 // canvas c) so that its top is the top of the data area. gonum draws the
 // legend from the top of the canvas below p's own title, but plot.Align
@@ -269,6 +223,7 @@ func PlaceLegend(p *plot.Plot, c draw.Canvas) bool {
 // that much above the data, between the title and the axes.
 func alignLegendTop(p *plot.Plot, c draw.Canvas) {
 	if !p.Legend.Top {
+		p.Legend.YOffs = 0
 		return
 	}
 	top := c.Max.Y
@@ -276,30 +231,6 @@ func alignLegendTop(p *plot.Plot, c draw.Canvas) {
 		top -= p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
 	}
 	p.Legend.YOffs = min(0, p.DataCanvas(c).Max.Y-top)
-}
-
-// dataPoints returns the positions of p's data in normalised axis units
-// ([0,1]² is the data area): the glyph boxes of its plotters, plus points
-// sampled along each segment between consecutive boxes that goes left to
-// right (a line's segments; the jump from one series to the next usually
-// goes back to the left and is skipped).
-func dataPoints(p *plot.Plot) [][2]float64 {
-	boxes := p.GlyphBoxes(p)
-	var pts [][2]float64
-	for i, b := range boxes {
-		pts = append(pts, [2]float64{b.X, b.Y})
-		if i+1 < len(boxes) {
-			nb := boxes[i+1]
-			if dx, dy := nb.X-b.X, nb.Y-b.Y; dx > 0 {
-				ns := max(8, int(40*math.Hypot(dx, dy)))
-				for s := 1; s < ns; s++ {
-					f := float64(s) / float64(ns)
-					pts = append(pts, [2]float64{b.X + f*dx, b.Y + f*dy})
-				}
-			}
-		}
-	}
-	return pts
 }
 
 // ColorMap maps t ∈ [0,1] (NaN allowed) to a colour.
