@@ -198,3 +198,40 @@ func TestSeparationPixelScores(t *testing.T) {
 		t.Errorf("constant s̃: pixel correlation %g (want 0: undefined), rms error %g", sm.PixelCorr, sm.RelRMSError)
 	}
 }
+
+// TestValidateMomentsAndW1PerMap pins ValidationMetrics' per-map entries:
+// Moments[b] and MomentsTgt[b] are Moments of synthesis b and target map
+// b (undocumented before), W1[b] the W1 of synthesis b against the pooled
+// target pixels over the target's std, W1Mean their mean.
+func TestValidateMomentsAndW1PerMap(t *testing.T) {
+	const m = 16
+	target, synth := gMaps(m, 41, 42), gMaps(m, 43, 44, 45)
+	for i := range synth.Data {
+		synth.Data[i] = 2*synth.Data[i] + 1
+	}
+	vm, err := Validate(target, synth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sd, _, _ := Moments(target.Data)
+	w1 := 0.0
+	for b := 0; b < 3; b++ {
+		a, s, k, u := Moments(synth.Map(b))
+		if vm.Moments[b] != [4]float64{a, s, k, u} {
+			t.Errorf("synthesis %d: moments %v, want %v", b, vm.Moments[b], [4]float64{a, s, k, u})
+		}
+		if want := Wasserstein1(synth.Map(b), target.Data) / sd; vm.W1[b] != want {
+			t.Errorf("synthesis %d: W1 %g, want %g", b, vm.W1[b], want)
+		}
+		w1 += vm.W1[b] / 3
+	}
+	for b := 0; b < 2; b++ {
+		a, s, k, u := Moments(target.Map(b))
+		if vm.MomentsTgt[b] != [4]float64{a, s, k, u} {
+			t.Errorf("target %d: moments %v", b, vm.MomentsTgt[b])
+		}
+	}
+	if math.Abs(vm.W1Mean-w1) > 1e-15 || len(vm.Moments) != 3 || len(vm.MomentsTgt) != 2 {
+		t.Errorf("W1 mean %g, want %g; %d and %d moment rows", vm.W1Mean, w1, len(vm.Moments), len(vm.MomentsTgt))
+	}
+}

@@ -70,7 +70,10 @@ type ValidationMetrics struct {
 	MFDevSigma [][]float64  `json:"mf_deviation_in_target_sigma,omitempty"`
 	MFMaxSigma float64      `json:"mf_max_abs_deviation_sigma,omitempty"`
 	// SpreadMaps is the number of maps the spreads come from (0: none).
-	SpreadMaps int          `json:"spread_maps"`
+	SpreadMaps int `json:"spread_maps"`
+	// Moments[b] and MomentsTgt[b] are the mean, std, skewness and excess
+	// kurtosis (Moments: population moments) of synthesis b and of target
+	// map b.
 	Moments    [][4]float64 `json:"moments_synth"`
 	MomentsTgt [][4]float64 `json:"moments_target"`
 	// Optimisation figures (when a Result is given): final and initial loss,
