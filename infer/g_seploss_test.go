@@ -1,7 +1,9 @@
 package infer
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,5 +58,54 @@ func TestSepLossTermShapesAreInputErrors(t *testing.T) {
 	lt.Terms[0].Target = make([]complex128, nk)
 	if _, _, _, err := lt.Eval(u); err != nil {
 		t.Errorf("Loss.Eval well-formed: %v", err)
+	}
+}
+
+// TestSeparateSwapsLossTerms pins Separate's doc: during a stage loss.Terms
+// holds that stage's active terms only (what Progress and the objective
+// see), and all terms again on return.
+func TestSeparateSwapsLossTerms(t *testing.T) {
+	const m = 16
+	eng := cpu.New()
+	op := NewBinnedPSOp(m, m, false)
+	nk := op.Labels().Len()
+	target := make([]complex128, nk)
+	for k := range target {
+		target[k] = complex(0.5, 0)
+	}
+	w := make([]float64, nk)
+	for k := range w {
+		w[k] = 1
+	}
+	a := &SepTerm{Name: "a", Op: op, Expr: Expr{Coef: [][]float64{{1}}}, Target: target, Weight: w}
+	b := &SepTerm{Name: "b", Op: op, Expr: Expr{Coef: [][]float64{{2}}}, Target: target, Weight: w}
+	loss := &SepLoss{Engine: eng, Terms: []*SepTerm{a, b}}
+	var seen [][]string
+	cfg := SepConfig{SynthConfig: SynthConfig{Progress: func(Progress) {
+		var names []string
+		for _, tm := range loss.Terms {
+			names = append(names, tm.Name)
+		}
+		seen = append(seen, names)
+	}}}
+	_, _, err := Separate(context.Background(), loss, gMaps(m, 9), []Stage{{Terms: []int{1}, Steps: 2}, {Terms: []int{0, 1}, Steps: 2}}, 1, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) < 2 || !slices.Equal(seen[0], []string{"b"}) || !slices.Equal(seen[len(seen)-1], []string{"a", "b"}) {
+		t.Errorf("terms seen during the stages: %v; want [b] in stage 1, [a b] in stage 2", seen)
+	}
+	if len(loss.Terms) != 2 || loss.Terms[0] != a || loss.Terms[1] != b {
+		t.Errorf("after Separate the loss has %d terms", len(loss.Terms))
+	}
+	// and after an error too (a stage naming no term is refused before;
+	// a cancelled context stops the first epoch)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := Separate(ctx, loss, gMaps(m, 9), []Stage{{Terms: []int{1}, Steps: 2}}, 1, SepConfig{}); err == nil {
+		t.Error("cancelled: no error")
+	}
+	if len(loss.Terms) != 2 {
+		t.Errorf("after a cancelled Separate the loss has %d terms", len(loss.Terms))
 	}
 }

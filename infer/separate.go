@@ -290,6 +290,10 @@ type SepConfig struct {
 // are returned with the error (a context cancelled before an epoch starts
 // stops it before the terms' updates).
 //
+// While it runs, loss.Terms holds the active terms of the running stage
+// (restored to all terms on return, errors included): the loss must not be
+// evaluated or changed concurrently.
+//
 // A nil loss or engine, starting unknowns that are nil, empty, whose Data
 // length is not B·M·N or that hold non-finite pixels, a stage with negative
 // Steps and a stage naming a term that does not exist are input errors
