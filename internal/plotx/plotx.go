@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -424,15 +425,19 @@ func (v *mapView) Plot(c draw.Canvas, p *plot.Plot) {
 	var ticks []plot.Tick
 	var barW, gap, tickLen, labW, lblW vg.Length
 	if v.bar {
-		// labels as FormatTick's ("2.5", not "2.50"), in a column at least as
+		// labels as FormatTick's ("2.5", not "2.50"; in one form and with
+		// the digits they need, SameFormLabels), in a column at least as
 		// wide as "-0.000", so that maps side by side get the same size
 		labW = sty.Width("-0.000")
 		for _, t := range (plot.DefaultTicks{}).Ticks(v.lo, v.hi) {
 			if t.Label != "" && t.Value >= v.lo && t.Value <= v.hi {
 				t.Label = FormatTick(t.Value)
 				ticks = append(ticks, t)
-				labW = max(labW, sty.Width(t.Label))
 			}
+		}
+		ticks = SameFormLabels(ticks)
+		for _, t := range ticks {
+			labW = max(labW, sty.Width(t.Label))
 		}
 		barW = max(vg.Points(7), min(W, H)/20)
 		gap, tickLen = vg.Points(5), vg.Points(3)
@@ -817,40 +822,87 @@ func roundTicks(min, max float64, one bool) []plot.Tick {
 // SameFormLabels rewrites the labels of ticks in mantissa-exponent form
 // ("1e-3", "5e-4") when FormatTick wrote some of them that way and others
 // as plain decimals: a log axis over [5e-5, 0.5] read "1e-4", "0.001",
-// "0.01", "0.1". A label of 0 stays "0". Ticks whose labels are all of one
-// form are returned as they are.
+// "0.01", "0.1". A label of 0 stays "0". It then gives the labels as many
+// significant digits as they need (FormatTick's 4, or the mantissa's 3, at
+// least) to be distinct and each within 1 % of the smallest step between
+// labelled values of its value: on [0.99995, 1.00008] FormatTick wrote
+// every label "1", on [0.9995, 1.0008] "0.9998" at 0.99975 and "1.001" at
+// 1.00075; they read 0.99996, 1, 1.00004, 1.00008 and 0.99975, 1.00075.
 func SameFormLabels(ticks []plot.Tick) []plot.Tick {
 	plain, exp := false, false
+	var vals []float64
 	for _, t := range ticks {
 		if t.Label == "" || t.Value == 0 {
 			continue
 		}
+		vals = append(vals, t.Value)
 		if strings.Contains(t.Label, "e") {
 			exp = true
 		} else {
 			plain = true
 		}
 	}
-	if !plain || !exp {
+	if len(vals) == 0 {
 		return ticks
 	}
+	useExp := exp // every label in exponent form when any is
+	sort.Float64s(vals)
+	gap := math.Inf(1)
+	for i := 1; i < len(vals); i++ {
+		if d := vals[i] - vals[i-1]; d > 0 {
+			gap = min(gap, d)
+		}
+	}
+	format := func(v float64, d int) string {
+		if useExp {
+			return expLabelDigits(v, d-1)
+		}
+		return trimFloat(fmt.Sprintf("%.*g", d, v))
+	}
+	digits := 4
+	for ; digits < 15; digits++ {
+		ok, seen := true, map[string]float64{}
+		for _, v := range vals {
+			l := format(v, digits)
+			if w, dup := seen[l]; dup && w != v {
+				ok = false
+				break
+			}
+			seen[l] = v
+			var got float64
+			if _, err := fmt.Sscan(l, &got); err != nil || !math.IsInf(gap, 1) && math.Abs(got-v) > 0.01*gap {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			break
+		}
+	}
+	if digits == 4 && !(plain && exp) {
+		return ticks // FormatTick's labels, all of one form, are exact enough
+	}
 	for i, t := range ticks {
-		if t.Label != "" && t.Value != 0 && !strings.Contains(t.Label, "e") {
-			ticks[i].Label = expLabel(t.Value)
+		if t.Label != "" && t.Value != 0 {
+			ticks[i].Label = format(t.Value, digits)
 		}
 	}
 	return ticks
 }
 
 // expLabel formats v as mantissa and exponent ("1e-3", "2.5e2", "1e0").
-func expLabel(v float64) string {
+func expLabel(v float64) string { return expLabelDigits(v, 3) }
+
+// expLabelDigits is expLabel with d significant digits in the mantissa.
+func expLabelDigits(v float64, d int) string {
 	e := int(math.Floor(math.Log10(math.Abs(v))))
 	m := v / math.Pow(10, float64(e))
-	if math.Abs(m) >= 9.9995 { // rounding up to the next decade
-		m /= 10
+	ms := trimFloat(fmt.Sprintf("%.*g", d, m))
+	if r, err := strconv.ParseFloat(ms, 64); err == nil && math.Abs(r) >= 10 { // rounding up to the next decade
 		e++
+		ms = trimFloat(fmt.Sprintf("%.*g", d, v/math.Pow(10, float64(e))))
 	}
-	return fmt.Sprintf("%se%d", trimFloat(fmt.Sprintf("%.3g", m)), e)
+	return fmt.Sprintf("%se%d", ms, e)
 }
 
 // SetLog switches the chosen axes of p to log scales with LogTicks, once its
