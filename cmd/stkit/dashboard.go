@@ -79,7 +79,11 @@ func statsDashboardGrid(panels []*plot.Plot) (grid [][]*plot.Plot, w, h vg.Lengt
 // sideways by 0.06 each around the integer x (the x label gives the
 // offset). The y axis is the modulus on a log axis when every modulus is
 // positive and no coefficient is a negative real number ("|S1|"), else the
-// real part ("Re C01", "Re logS1"). No unit is named
+// real part ("Re C01", "Re logS1"). A class whose values are all equal to
+// 1e-9 relative (constantClass: wph --norm auto's S11 and S00 are 1 to
+// rounding) gets an axis of ±50 % around the value (a factor 1.5 on a log
+// axis) and a second title line "(every value 1 to 1e-9 relative)",
+// instead of an axis spanning the rounding noise. No unit is named
 // (statsDashboardPanelsUnit names them).
 func statsDashboardPanels(lab *stlayer.Labels, row []complex128) ([]*plot.Plot, error) {
 	return statsDashboardPanelsUnit(lab, row, nil)
@@ -178,6 +182,18 @@ func statsDashboardPanelsUnit(lab *stlayer.Labels, row []complex128, unitOf func
 			plotx.SetLog(p, false, true)
 		}
 		padAxes(p)
+		if m, ok := constantClass(groups); ok {
+			// every value the same up to rounding (wph --norm auto's S11 and
+			// S00 are 1 ± 1e-15): the axis would magnify the rounding noise
+			p.Title.Text += fmt.Sprintf("\n(every value %s to %s relative)", plotx.FormatTick(m), plotx.FormatTick(constTol))
+			if _, isLog := p.Y.Scale.(plot.LogScale); isLog {
+				p.Y.Min, p.Y.Max = m/1.5, m*1.5
+			} else if m != 0 {
+				p.Y.Min, p.Y.Max = m-0.5*math.Abs(m), m+0.5*math.Abs(m)
+			} else {
+				p.Y.Min, p.Y.Max = -1, 1
+			}
+		}
 		panels = append(panels, p)
 	}
 	if len(panels) == 0 {
@@ -216,6 +232,26 @@ func dashboardGroups(lab *stlayer.Labels, idx []int) (keyOf func(i int) int, nam
 }
 
 func cmplxAbs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }
+
+// constTol is the relative spread below which statsDashboard takes a
+// class's plotted values as one value (constantClass).
+const constTol = 1e-9
+
+// constantClass reports whether the plotted values of a class (the y of
+// every point of groups) all equal their mean m to constTol relative to
+// the largest |y| (to 1e-300 absolute when all are 0).
+func constantClass(groups map[int]plotter.XYs) (m float64, ok bool) {
+	lo, hi, sum, n := math.Inf(1), math.Inf(-1), 0.0, 0
+	for _, g := range groups {
+		for _, q := range g {
+			lo, hi, sum, n = min(lo, q.Y), max(hi, q.Y), sum+q.Y, n+1
+		}
+	}
+	if n < 2 || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return 0, false
+	}
+	return sum / float64(n), hi-lo <= max(constTol*max(math.Abs(lo), math.Abs(hi)), 1e-300)
+}
 
 // dashPad is the margin padAxes leaves on each side of the data: this
 // fraction of the axis span (of its logarithm on a log axis).
