@@ -66,7 +66,9 @@ func freq(i, n int) int {
 // |k| ≥ min(M,N)/2, the Nyquist frequency of both axes: the Nyquist row and
 // column and the corners of the Fourier plane; NewPSOpCorner's corner bin
 // holds those. Maps with min(M, N) ≤ 2 have no bin. P is the mean over the
-// modes of the bin of |FFT(x − mean x)|²/(M·N), in the units of x²: white
+// modes of the bin of |FFT(x − mean x)|²/(M·N), a spectral density in
+// x² per (cycle per pixel)² (x² times the pixel area; numerically in the
+// units of x², the pixel being the unit of length): white
 // noise of variance σ² has P = σ² in every bin, and the mean of
 // |FFT(x − mean x)|²/(M·N) over all M·N modes is the pixel variance
 // (Parseval). K is the mean |k| of the modes in each bin and Count their

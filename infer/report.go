@@ -419,7 +419,8 @@ func plotIndices(b int) []int {
 
 // psAxisLabel labels the power axis of the reports' spectrum plots with
 // IsoPowerSpectrum's normalisation (white noise of variance σ² has P = σ²;
-// P has the map's units squared times pixels).
+// P is in the map's units squared times the pixel area, see
+// PowerSpectrum).
 const psAxisLabel = "P(k) = mean |FFT x|² / MN"
 
 // binCentres returns the geometric centres of the bins of edges.
