@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -112,6 +113,12 @@ func TestModelSepReportFilesMatchDoc(t *testing.T) {
 		}
 		if got := dirFiles(t, dir); !slices.Equal(got, c.want) {
 			t.Errorf("%s: wrote %v, want %v", c.name, got, c.want)
+		}
+		// metrics.json is the report as given
+		var back ModelSepReport
+		b, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
+		if err != nil || json.Unmarshal(b, &back) != nil || !slices.Equal(back.Components, c.rep.Components) || len(back.Metrics) != len(c.rep.Metrics) {
+			t.Errorf("%s: metrics.json %s (%v)", c.name, b, err)
 		}
 	}
 }

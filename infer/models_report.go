@@ -163,7 +163,14 @@ func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepCom
 	return out, nil
 }
 
-// ModelSepReport is the metrics.json of a separation with learned models.
+// ModelSepReport is the metrics.json of a separation with learned models,
+// filled by the caller and written as it is by WriteModelSepReport:
+// Components names the components (the figures' labels; one per
+// component at least), Terms and FinalParts are ModelSepResult.Terms and
+// Parts (InitParts those values at the start), Iterations, Evals, Seconds
+// and Tiles the run's figures, Metrics and InitMetric EvaluateModelSeparation
+// of the result and of the start against the truths (r.png draws Metrics),
+// and Settings free-form.
 type ModelSepReport struct {
 	Components []string              `json:"components"`
 	Terms      []string              `json:"terms"`
