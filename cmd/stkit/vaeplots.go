@@ -16,11 +16,22 @@ import (
 )
 
 // plotLoss draws the training curves of a run: the total loss, the three loss terms (training
-// batches and validation split) and the training cluster occupancy, against the epoch.
+// batches and validation split) and the training cluster occupancy, against the epoch
+// (lossPlots), on a 15 × 8 inch figure.
 func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 	if len(h) == 0 {
 		return nil
 	}
+	return plotx.SaveGrid(path, lossPlots(cfg, h), lossW, lossH)
+}
+
+// lossW, lossH are the size of loss.png.
+const lossW, lossH = 15 * vg.Inch, 8 * vg.Inch
+
+// lossPlots builds plotLoss's 2 × 3 panels from the history h (at least one epoch). Their y axes
+// are linear, with plotx.LinearTicks (round steps, labels without trailing zeros: "12.5", not
+// gonum's "12.50").
+func lossPlots(cfg vae.Config, h []epochRow) [][]*plot.Plot {
 	ep := make([]float64, len(h))
 	for i, r := range h {
 		ep[i] = float64(r.Epoch)
@@ -133,7 +144,13 @@ func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 			p.Legend.Add("100·lr", l)
 		}
 	})
-	return plotx.SaveGrid(path, [][]*plot.Plot{{total, rec, gauss}, {cat, occ, tau}}, 15*vg.Inch, 8*vg.Inch)
+	grid := [][]*plot.Plot{{total, rec, gauss}, {cat, occ, tau}}
+	for _, row := range grid {
+		for _, p := range row {
+			p.Y.Tick.Marker = plotx.LinearTicks{}
+		}
+	}
+	return grid
 }
 
 // lossAxis is the y range fitLossAxis chose for a loss panel.
