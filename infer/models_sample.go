@@ -79,11 +79,11 @@ type SampleOptions struct {
 	Seed uint64
 	// Init is the starting law: InitWhiteNoise (the zero value) white noise
 	// with the cluster's pixel mean/std, InitGRF (stkit sample's default)
-	// InitialMaps' random-phase field on a reference map that is one
-	// Gaussian field (drawn from Seed) with the cluster's mean power
-	// spectrum (interpolated in log–log to Size) and that mean/std: every
-	// map starts with that one field's Fourier amplitudes (its realisation
-	// of the spectrum, shared by the N maps) and phases of its own.
+	// InitialMaps' random-phase field on a reference map that is a
+	// Gaussian field with the cluster's mean power spectrum (interpolated in
+	// log–log to Size) and that mean/std, drawn for each map (map b's from
+	// seed Seed + b·0x9e3779b97f4a7c15): each map starts with its own
+	// realisation of the spectrum (Fourier amplitudes) and phases.
 	Init InitKind
 	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
 	// (default 1e-9); see modelWeights.
@@ -269,6 +269,18 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	if _, sd, _, _ := Moments(ref.Data); !(sd > 0) || math.IsInf(sd, 0) {
 		return nil, inputErrorf("component %d: the starting maps would be constant (pixel std %g, power spectrum %v): constant training patches?", k, c.PixelMoments[1], c.PS)
 	}
+	// start returns map b's starting map. A GRF start takes the Fourier
+	// amplitudes of a Gaussian field of its own (seed Seed + b·φ; map 0's is
+	// ref), so the N maps do not share one realisation of the spectrum; a
+	// white-noise start reads only ref's mean and std.
+	start := func(b int) (*stlayer.Maps, error) {
+		seed := opt.Seed + uint64(b)*0x9e3779b97f4a7c15
+		rb := ref
+		if opt.Init == InitGRF && b > 0 {
+			rb = componentReferenceMap(c, p, opt.Size, seed)
+		}
+		return InitialMaps(opt.Init, rb, 1, seed)
+	}
 	d := ms.Manifest.Features.Dim
 	for b := 0; b < opt.N; b++ {
 		var x []float64
@@ -313,7 +325,7 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 			}
 			loss.Terms = append(loss.Terms, &Term{Name: "power spectrum", Op: psOp, Target: pt, Weight: psW, Scale: 1})
 		}
-		x0, err := InitialMaps(opt.Init, ref, 1, opt.Seed+uint64(b)*0x9e3779b97f4a7c15)
+		x0, err := start(b)
 		if err != nil {
 			return nil, err
 		}
@@ -335,7 +347,7 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		if err != nil {
 			// keep the maps not reached at their starting point
 			for bb := b + 1; bb < opt.N; bb++ {
-				if x0, e := InitialMaps(opt.Init, ref, 1, opt.Seed+uint64(bb)*0x9e3779b97f4a7c15); e == nil {
+				if x0, e := start(bb); e == nil {
 					copy(res.Maps.Map(bb), x0.Data)
 				}
 			}

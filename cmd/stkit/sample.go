@@ -33,7 +33,7 @@ a patch, plus flush tiles at the right and bottom edges) is matched to the
 map's drawn statistic: the map is a mosaic of overlapping patch-like regions
 without seams. Windowed training patches (Tukey) are compared windowed.
 Starting maps: a Gaussian field with the cluster's power spectrum and pixel
-moments (--init grf) or white noise (--init white).
+moments, one per map (--init grf), or white noise (--init white).
 
 --report DIR compares the samples (their non-overlapping patch tiles) with
 the cluster's training patches (read from the dataset recorded in the models,
