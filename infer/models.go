@@ -191,11 +191,15 @@ type ModelManifest struct {
 
 // ModelLabels is the label table of the statistic (stlayer.Labels): Columns
 // names the integer columns, Rows[i] their values for coefficient i (−1 where
-// a column does not apply) and Class[i] its class.
+// a column does not apply) and Class[i] its class. Values lists, per class,
+// the columns in which −1 is a value rather than "does not apply" (wph's
+// scaling moments "L" at j1 = j2 = −1; stlayer.Labels.Values); absent in
+// manifests written before it existed, which then read as none.
 type ModelLabels struct {
-	Columns []string `json:"columns"`
-	Class   []string `json:"class"`
-	Rows    [][]int  `json:"rows"`
+	Columns []string            `json:"columns"`
+	Class   []string            `json:"class"`
+	Rows    [][]int             `json:"rows"`
+	Values  map[string][]string `json:"values,omitempty"`
 }
 
 // ModelFeatures describes the feature vector: Columns[f] names feature f
@@ -305,7 +309,7 @@ func (ms *ModelSet) Op() (stats.Op, error) {
 // Labels returns the label table as stlayer.Labels.
 func (ms *ModelSet) Labels() *stlayer.Labels {
 	l := ms.Manifest.Labels
-	return &stlayer.Labels{Columns: l.Columns, Class: l.Class, Rows: l.Rows}
+	return &stlayer.Labels{Columns: l.Columns, Class: l.Class, Rows: l.Rows, Values: l.Values}
 }
 
 // Window returns the apodisation window of the training patches (nil: none).

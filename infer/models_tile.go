@@ -83,6 +83,7 @@ func NewTileOp(base StatOp, m, n, p, stride int, window []float64) (*TileOp, err
 	}
 	bl := base.Labels()
 	lab := &stlayer.Labels{Columns: append(append([]string(nil), bl.Columns...), "tile")}
+	lab.MergeValues(bl)
 	for ti := range t.origins {
 		for i := 0; i < bl.Len(); i++ {
 			lab.Class = append(lab.Class, bl.Class[i])

@@ -78,6 +78,7 @@ func NewReducedOp(base StatOp, groups [][]int, labels *stlayer.Labels, name stri
 		src = base.Labels()
 	}
 	r.labels = stlayer.NewLabels(src.Columns...)
+	r.labels.MergeValues(src)
 	for _, s := range sizes {
 		bk := reducedBucket{size: s, idx: make([][]int, s)}
 		for _, g := range bySize[s] {
@@ -166,6 +167,7 @@ func IsoGroups(lb *stlayer.Labels, L int, keep func(i int) bool) ([][]int, *stla
 	index := map[string]int{}
 	var groups [][]int
 	out := stlayer.NewLabels(lb.Columns...)
+	out.MergeValues(lb)
 	row := make([]int, len(lb.Columns))
 	for i := range lb.Class {
 		if keep != nil && !keep(i) {
@@ -428,6 +430,7 @@ func NewConcatOp(ops ...StatOp) *ConcatOp {
 	c := &ConcatOp{ops: ops, labels: stlayer.NewLabels(cols...), key: "concat(" + strings.Join(keys, " | ") + ")"}
 	for _, op := range ops {
 		lb := op.Labels()
+		c.labels.MergeValues(lb)
 		for i := range lb.Class {
 			addRow(c.labels, lb, i)
 		}
