@@ -49,7 +49,10 @@ func SaveGrid(path string, plots [][]*plot.Plot, w, h vg.Length) error {
 }
 
 // SaveGridTitled is SaveGrid with a figure title above the panels ("" for
-// none), e.g. the input file and the settings the figure shows.
+// none), e.g. the input file and the settings the figure shows. A title
+// line wider than the figure (less 2 mm a side) is wrapped at spaces
+// (WrapText), so that a long title over a narrow figure (maps.png of one
+// map) is not cut at both edges.
 func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 	img, err := renderGrid(title, plots, w, h, false)
 	if err != nil {
@@ -84,6 +87,7 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 		sty := plot.New().Title.TextStyle
 		sty.Font.Size = vg.Points(14)
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		title = WrapText(sty, title, w-4*vg.Millimeter)
 		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Millimeter}, title)
 		dc.Max.Y -= sty.Height(title) + 2*vg.Millimeter
 	}
@@ -926,4 +930,33 @@ func SetLog(p *plot.Plot, x, y bool) {
 	if y && ok(&p.Y) {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, LogTicks{}
 	}
+}
+
+// WrapText breaks each line of s that is wider than width in style sty
+// into lines that fit, at spaces (greedily: as many words a line as fit; a
+// single word wider than width stays whole on its line). Lines that fit
+// and the existing line breaks are kept.
+func WrapText(sty text.Style, s string, width vg.Length) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if sty.Width(line) <= width {
+			out = append(out, line)
+			continue
+		}
+		cur := ""
+		for _, word := range strings.Fields(line) {
+			if cur != "" && sty.Width(cur+" "+word) > width {
+				out = append(out, cur)
+				cur = word
+				continue
+			}
+			if cur == "" {
+				cur = word
+			} else {
+				cur += " " + word
+			}
+		}
+		out = append(out, cur)
+	}
+	return strings.Join(out, "\n")
 }
