@@ -41,6 +41,9 @@ type RunMetadata struct {
 	// ("feature_mean"/"mean"/"norm_mean", "feature_std"/"std"/"norm_std", or
 	// "norm": {"mean", "std"}).
 	FeatureMean, FeatureStd []float64
+	// PatchSize is the side of the training patches ("patch_size"; 0:
+	// not recorded).
+	PatchSize int
 }
 
 // parseRunMetadata reads the metadata document, accepting the spellings
@@ -88,6 +91,9 @@ func parseRunMetadata(raw json.RawMessage) (RunMetadata, error) {
 		return md, err
 	}
 	if err := first(&md.FeatureStd, "feature_std", "std", "norm_std"); err != nil {
+		return md, err
+	}
+	if err := first(&md.PatchSize, "patch_size"); err != nil {
 		return md, err
 	}
 	if r, ok := m["norm"]; ok && md.FeatureMean == nil {
@@ -171,8 +177,9 @@ type ExportOptions struct {
 	Covariance string
 	// Backend runs the VAE (nil: backend.Default()).
 	Backend backends.Backend
-	// Force accepts a dataset whose fingerprint differs from the one recorded
-	// in the run's metadata.
+	// Force accepts a dataset whose fingerprint (or statistic) differs from
+	// the one recorded in the run's metadata. A dataset of another patch size
+	// than the run's recorded patch_size is refused even so.
 	Force bool
 	// Latent selects the law of the decoded latents of cluster k:
 	//
@@ -303,6 +310,20 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	d := man.Dim
 	model := tr.Model
 	dm := model.Cfg.InputDim()
+	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
+		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? ExportOptions.Force, stkit export --force, accepts it)", dataset, man.Fingerprint, fp)
+	}
+	spec := man.Spec
+	ref := man.Reference
+	if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(spec.JSON()) && !opt.Force {
+		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s (ExportOptions.Force, stkit export --force, accepts it)", *tr.Meta.Spec, spec)
+	}
+	// Patches of another size are another process scale for every
+	// coefficient: the VAE's features would not be the dataset's, whatever
+	// Force says.
+	if ps := tr.Meta.PatchSize; ps > 0 && ps != man.Size {
+		return nil, inputErrorf("export: dataset %s has %d² patches, the run was trained on %d² patches: its models would describe statistics of another scale (Force accepts another dataset of the run's patch size only)", dataset, man.Size, ps)
+	}
 	// sel[j] is the dataset feature of model input j (nil: the identity).
 	var sel []int
 	if dm != d {
@@ -319,7 +340,11 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 				}
 			}
 			if sel[j] < 0 {
-				return nil, inputErrorf("export: run feature %s is not in dataset %s", rc.Name, dataset)
+				why := ""
+				if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(man.Spec.JSON()) {
+					why = fmt.Sprintf(" (the run's statistic is %s, the dataset's %s)", *tr.Meta.Spec, man.Spec)
+				}
+				return nil, inputErrorf("export: run feature %s is not in dataset %s%s", rc.Name, dataset, why)
 			}
 		}
 	}
@@ -328,14 +353,6 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			return j
 		}
 		return sel[j]
-	}
-	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
-		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? ExportOptions.Force, stkit export --force, accepts it)", dataset, man.Fingerprint, fp)
-	}
-	spec := man.Spec
-	ref := man.Reference
-	if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(spec.JSON()) && !opt.Force {
-		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s (ExportOptions.Force, stkit export --force, accepts it)", *tr.Meta.Spec, spec)
 	}
 	mean, std := append([]float64(nil), f.Mean...), append([]float64(nil), f.Std...)
 	if tr.Meta.FeatureMean != nil || tr.Meta.FeatureStd != nil {
