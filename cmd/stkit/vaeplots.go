@@ -275,13 +275,30 @@ func pca2(x []float32, n, d int) (pc [][2]float64, frac [2]float64) {
 }
 
 // plotPCA draws the 2D PCA projection of the latent means, coloured by cluster; when labels are
-// given (several sources), the marker shape shows the source label.
+// given (several sources), the marker shape shows the source label (pcaPlot), on a pcaW × pcaH
+// figure.
 func plotPCA(path string, pc [][2]float64, frac [2]float64, clusters []int, K int, labels []int, labelNames []string) error {
+	p, err := pcaPlot(pc, frac, clusters, K, labels, labelNames)
+	if err != nil {
+		return err
+	}
+	return plotx.Save(path, p, pcaW, pcaH)
+}
+
+// pcaW, pcaH are the size of the latent PCA figure.
+const pcaW, pcaH = 9 * vg.Inch, 7 * vg.Inch
+
+// pcaPlot builds plotPCA's plot. Both axes have one scale (a unit of PC1 is as long as a unit of
+// PC2 on a pcaW × pcaH figure, equalScales), so that the spread along each component is seen as
+// it is: the axes of a plot filled by the data independently made PC2 (11 % of the variance)
+// look as wide as PC1 (83 %) whenever the figure's aspect allowed it.
+func pcaPlot(pc [][2]float64, frac [2]float64, clusters []int, K int, labels []int, labelNames []string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "latent means μ_q(x): PCA, colour = cluster"
 	if len(labelNames) > 1 {
 		p.Title.Text += ", marker = source"
 	}
+	p.Title.Text += "; PC1 and PC2 on one scale"
 	p.X.Label.Text = fmt.Sprintf("PC1 (%.0f%% of variance)", 100*frac[0])
 	p.Y.Label.Text = fmt.Sprintf("PC2 (%.0f%% of variance)", 100*frac[1])
 	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}}
@@ -302,7 +319,7 @@ func plotPCA(path string, pc [][2]float64, frac [2]float64, clusters []int, K in
 			}
 			s, err := plotter.NewScatter(xy)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			s.GlyphStyle.Color = plotx.Palette(k)
 			s.GlyphStyle.Radius = vg.Points(2)
@@ -323,5 +340,27 @@ func plotPCA(path string, pc [][2]float64, frac [2]float64, clusters []int, K in
 	p.Legend.Left = false
 	p.Add(plotter.NewGrid())
 	padAxes(p)
-	return plotx.Save(path, p, 9*vg.Inch, 7*vg.Inch)
+	equalScales(p, pcaW, pcaH)
+	return p, nil
+}
+
+// equalScales widens the x or the y range of p about its centre so that a data unit is as long
+// on both axes when p is drawn alone on a w×h figure (plotx.DataArea; three rounds, as the new range can
+// change the tick labels' widths). A range that is empty or not finite is left as it is.
+func equalScales(p *plot.Plot, w, h vg.Length) {
+	for it := 0; it < 3; it++ {
+		a := plotx.DataArea(p, w, h)
+		dx, dy := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
+		if !(dx > 0) || !(dy > 0) || math.IsInf(dx, 0) || math.IsInf(dy, 0) || a.X <= 0 || a.Y <= 0 {
+			return
+		}
+		sx, sy := float64(a.X)/dx, float64(a.Y)/dy // points per unit
+		if sx < sy {
+			c, half := (p.Y.Min+p.Y.Max)/2, float64(a.Y)/sx/2
+			p.Y.Min, p.Y.Max = c-half, c+half
+		} else if sy < sx {
+			c, half := (p.X.Min+p.X.Max)/2, float64(a.X)/sy/2
+			p.X.Min, p.X.Max = c-half, c+half
+		}
+	}
 }

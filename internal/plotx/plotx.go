@@ -93,8 +93,7 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 	}
 	held := holdLabels(plots, holdAll)
 	defer releaseLabels(held)
-	t := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
-		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+	t := gridTiles(len(plots), len(plots[0]))
 	canvases := plot.Align(plots, t, dc)
 	moved := false
 	for i := range plots {
@@ -130,6 +129,24 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 		then(canvases)
 	}
 	return img, nil
+}
+
+// DataArea returns the size (points) of the data area of p when Save draws
+// it alone on a w×h figure, before PlaceLegend moves its legend (which can
+// widen the y range when no corner is free).
+func DataArea(p *plot.Plot, w, h vg.Length) vg.Point {
+	plots := [][]*plot.Plot{{p}}
+	held := holdLabels(plots, false)
+	defer releaseLabels(held)
+	dc := draw.New(vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI)))
+	c := plot.Align(plots, gridTiles(1, 1), dc)[0][0]
+	return p.DataCanvas(c).Size()
+}
+
+// gridTiles is the layout of SaveGrid's panels.
+func gridTiles(rows, cols int) draw.Tiles {
+	return draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
 }
 
 // heldLabel is an axis label that holdLabels took from panel [i][j] and
