@@ -16,7 +16,8 @@ import (
 
 // scovDashboard draws the scattering-spectra dashboard of one map (the view
 // scatspectra's plot_dashboard gives): wavelet power spectrum P00(j) and
-// sparsity S1/√P00 per orientation, then the isotropic S3 = C01 and S4 = C11
+// sparsity S1/√P00 per orientation (with a dotted line at the Gaussian
+// field's value √π/2 ≈ 0.886), then the isotropic S3 = C01 and S4 = C11
 // (normalised, averaged over l1 at Δl = 0) as modulus and phase against the
 // scale difference. title heads the figure. Scale axes have integer ticks;
 // the moduli are on log axes (plotx.LogTicks), the phases in radians. It is
@@ -101,7 +102,7 @@ func scovDashboardPlotsUnit(r *scov.Result, unit string) ([][]*plot.Plot, error)
 	if unit != "" {
 		pw.Y.Label.Text += " [" + unitPower(unit, 2) + "]"
 	}
-	sp := mk("S1/√S2: sparsity (√π/2 ≈ 0.886 for a Gaussian field)", "scale j", "S1/√P00", false)
+	sp := mk("S1/√S2: sparsity (dotted: √π/2 ≈ 0.886, a Gaussian field)", "scale j", "S1/√P00", false)
 	for l := 0; l < L; l++ {
 		var a, b plotter.XYs
 		for j := 0; j < J; j++ {
@@ -115,6 +116,13 @@ func scovDashboardPlotsUnit(r *scov.Result, unit string) ([][]*plot.Plot, error)
 			return nil, err
 		}
 		if err := line(sp, b, l, fmt.Sprintf("l=%d", l)); err != nil {
+			return nil, err
+		}
+	}
+	if points[sp] > 0 {
+		// the Gaussian value E|z|/√E|z|² = √π/2 of a circular complex
+		// Gaussian z, across the scales drawn
+		if err := plotx.RefLine(sp, 0, float64(J-1), math.Sqrt(math.Pi)/2); err != nil {
 			return nil, err
 		}
 	}
