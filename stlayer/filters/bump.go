@@ -13,7 +13,7 @@ import (
 const PyWPHK0 = 0.85 * math.Pi
 
 // PyWPHSigma0 returns the width of PyWPH's mother Gaussian low-pass,
-// σ0 = 1/(0.496·2^−0.55·k0) ≈ 1.1047 pixels (k0 = PyWPHK0).
+// σ0 = 1/(0.496·2^−0.55·k0) ≈ 1.10539 pixels (k0 = PyWPHK0).
 func PyWPHSigma0() float64 { return 1 / (0.496 * math.Pow(2, -0.55) * PyWPHK0) }
 
 // bumpNorm is PyWPH's normalisation c = 2^(L−1)/1.29 · (L−1)! / √(L·(2(L−1))!).
@@ -128,8 +128,11 @@ func bumpBank(M, N, J, L, nTheta int, name string) *stlayer.FilterBank {
 // from the COLUMN axis (k_x along columns, k_y along rows) — opposite to the
 // Morlet banks. ψ̂ is evaluated at k = (2π m/N, 2π n/M) for m ∈ [−N, N),
 // n ∈ [−M, M) (the doubled grid, |k_i| < 2π) and folded onto M×N by summing the
-// aliases (n mod M, m mod N), as PyWPH's _periodization does. ψ̂ ≥ 0 and
-// ψ̂[0,0] = 0.
+// aliases (n mod M, m mod N), as PyWPH's _periodization does.
+// ψ̂[0,0] = 0 exactly, and ψ̂ ≥ 0 up to round-off: on the edge of the
+// angular window (|arg k − θ| = π/2, where cos(arg k − θ) is ±6e−17 in
+// float64) an odd power L − 1 leaves values below 1e−40 of the peak that
+// can be negative, as in PyWPH.
 func BumpSteerable(M, N, J, L int) *stlayer.FilterBank {
 	checkSize("BumpSteerable", M, N)
 	checkJL("BumpSteerable", J, L)

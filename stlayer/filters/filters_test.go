@@ -418,7 +418,7 @@ func TestGaussianPyWPHContinuous(t *testing.T) {
 			}
 		}
 	}
-	if s0 := PyWPHSigma0(); math.Abs(s0-1.1047) > 1e-3 {
+	if s0 := PyWPHSigma0(); math.Abs(s0-1.10539) > 1e-5 {
 		t.Fatalf("sigma0 = %g", s0)
 	}
 }

@@ -1,0 +1,85 @@
+package filters
+
+import (
+	"math"
+	"testing"
+)
+
+// TestPyWPHSigma0Value pins PyWPHSigma0's documented value,
+// 1/(0.496·2^−0.55·0.85π) = 1.10539 pixels (the doc said ≈ 1.1047).
+func TestPyWPHSigma0Value(t *testing.T) {
+	want := 1 / (0.496 * math.Pow(2, -0.55) * 0.85 * math.Pi)
+	s0 := PyWPHSigma0()
+	if math.Abs(s0-want) > 1e-15 || math.Abs(s0-1.10539) > 5e-6 {
+		t.Fatalf("PyWPHSigma0() = %.8f, want %.8f ≈ 1.10539", s0, want)
+	}
+}
+
+// TestBumpSignAtWindowEdge pins BumpSteerable's sign statement: ψ̂[0,0] = 0
+// exactly and ψ̂ ≥ 0 up to round-off, the only negative values (as in PyWPH,
+// which evaluates the same cos^{L−1}) lying on the edge of the angular
+// window, |arg k − θ| = π/2, where cos(arg k − θ) is ±6e−17: for odd L − 1
+// they are −(6e−17)^{L−1}·(radial factor), below 1e−40 of the peak.
+func TestBumpSignAtWindowEdge(t *testing.T) {
+	M, N := 64, 48
+	b := BumpSteerable(M, N, 3, 4)
+	neg := 0
+	for k := 0; k < b.K; k++ {
+		f := b.Filter(k)
+		if f[0] != 0 {
+			t.Fatalf("filter %d: ψ̂[0,0] = %g, want 0", k, f[0])
+		}
+		peak := 0.0
+		for _, v := range f {
+			peak = math.Max(peak, v)
+		}
+		theta := float64(k%4) * math.Pi / 4
+		for i, v := range f {
+			if v >= 0 {
+				continue
+			}
+			neg++
+			if v < -1e-40*peak {
+				t.Fatalf("filter %d at %d: ψ̂ = %g, below −1e−40·peak", k, i, v)
+			}
+			// Every negative value sits on the window's edge.
+			kr := 2 * math.Pi * float64(fftFreq(i/N, M)) / float64(M)
+			kc := 2 * math.Pi * float64(fftFreq(i%N, N)) / float64(N)
+			if c := math.Cos(math.Atan2(kr, kc) - theta); math.Abs(c) > 1e-12 {
+				t.Fatalf("filter %d at (%d,%d): ψ̂ = %g with cos(arg k − θ) = %g, not on the window edge", k, i/N, i%N, v, c)
+			}
+		}
+	}
+	if neg == 0 {
+		t.Fatal("no round-off negatives on the window edge: the doc's 'up to round-off' is stale, say ψ̂ ≥ 0")
+	}
+}
+
+// TestMorletChengPeakValue pins MorletCheng's normalisation statement: the
+// Gabor part has ĝ_ξ(ξ) = 1, and ψ̂ = ĝ_ξ − K ĝ_0 peaks at about
+// 1 − exp(−(σξ)²) = 1 − exp(−0.36π²) ≈ 0.9714 at every scale (σξ = 0.6π),
+// not 1; MorletKymatio's is larger by π/3.1415.
+func TestMorletChengPeakValue(t *testing.T) {
+	want := 1 - math.Exp(-0.36*math.Pi*math.Pi)
+	if math.Abs(want-0.9714) > 1e-4 {
+		t.Fatalf("1 − exp(−0.36π²) = %.6f", want)
+	}
+	M := 256
+	b := MorletCheng(M, M, 4, 4)
+	psi, _ := MorletKymatio(M, M, 4, 4)
+	for k := 0; k < b.K; k++ {
+		peak, kpeak := 0.0, 0.0
+		for i, v := range b.Filter(k) {
+			peak = math.Max(peak, v)
+			kpeak = math.Max(kpeak, psi.Filter(k)[i])
+		}
+		// The grid samples the peak to within a few 1e−3 (ξ_3 = 3π/32
+		// is 12 grid steps).
+		if math.Abs(peak-want) > 5e-3 {
+			t.Errorf("filter %d (j=%d): peak %.5f, want ≈ %.4f", k, k/4, peak, want)
+		}
+		if r := kpeak / peak; math.Abs(r-math.Pi/3.1415) > 1e-9 {
+			t.Errorf("filter %d: Kymatio/Cheng peak ratio %.10f, want π/3.1415", k, r)
+		}
+	}
+}
