@@ -89,11 +89,12 @@ type Features struct {
 	Manifest *DatasetManifest
 	Patches  *PatchSet // pixels as float64, or float32-rounded when loaded (see above)
 	X        []float64 // n × dim, raw (un-normalised) features
-	Mean     []float64 // per-feature mean
-	Std      []float64 // per-feature std (1 where the feature is constant)
+	Mean     []float64 // per-feature mean over the n patches
+	Std      []float64 // per-feature sample std (divisor n − 1); 1 where the feature is constant (its Mean is then its value, exactly)
 }
 
-// Normalised returns the z-scored features as float32 rows (n × dim). It
+// Normalised returns the z-scored features (X − Mean)/Std, feature by
+// feature, as float32 rows (n × dim): a constant feature gives 0. It
 // returns nil for a nil or inconsistent table (no manifest, Dim < 1, Mean or
 // Std not of length Dim); LoadFeatures and BuildFeatures never return one.
 func (f *Features) Normalised() []float32 {
@@ -138,8 +139,10 @@ type BuildOptions struct {
 }
 
 // BuildFeatures computes (or resumes) the feature table of a patch set in dir:
-// the statistic of spec on every patch, ChunkSize patches per engine call,
-// each chunk saved atomically as it completes. Complex coefficients contribute
+// the statistic of spec on every patch, chunk patches per engine call (64
+// when chunk ≤ 0; DatasetManifest.ChunkSize), each chunk saved atomically
+// as it completes. Mean and Std (norm.json) are the features' mean and
+// sample standard deviation over the patches (see Features). Complex coefficients contribute
 // their real part, and their imaginary part when it is not identically zero
 // on the first chunk. opts holds at most one BuildOptions.
 //
@@ -757,13 +760,26 @@ func LegacyFeatureName(name string) string {
 	return name[:open+1] + strings.Join(keep, ",") + name[end:]
 }
 
+// columnStats returns the mean and the sample standard deviation (divisor
+// n − 1; 0 for n = 1) of each of the d columns of the n × d row-major x. A
+// column whose values are all equal gets that value as its mean, exactly,
+// and std 1, so that it z-scores to 0: computed, its mean could differ from
+// the value by rounding (0.1 seven times averages to 0.10000000000000002)
+// and its std be ~1e-17, which would z-score it to ±0.93 instead.
 func columnStats(x []float64, d int) (mean, std []float64) {
 	n := len(x) / d
 	mean = make([]float64, d)
 	std = make([]float64, d)
+	constant := make([]bool, d)
+	for k := range constant {
+		constant[k] = n > 0
+	}
 	for i := 0; i < n; i++ {
 		for k := 0; k < d; k++ {
 			mean[k] += x[i*d+k] / float64(n)
+			if x[i*d+k] != x[k] {
+				constant[k] = false
+			}
 		}
 	}
 	for i := 0; i < n; i++ {
@@ -774,6 +790,9 @@ func columnStats(x []float64, d int) (mean, std []float64) {
 	}
 	for k := range std {
 		std[k] = math.Sqrt(std[k])
+		if constant[k] {
+			mean[k], std[k] = x[k], 1
+		}
 		if std[k] == 0 || math.IsNaN(std[k]) {
 			std[k] = 1
 		}
