@@ -345,9 +345,14 @@ func Reference(o Op) (json.RawMessage, error) {
 }
 
 // BuildStored builds the operator of s with a reference stored earlier
-// (Reference); an empty ref means none.
+// (Reference); an empty ref means none. Options are checked as by Build
+// (e.g. StrictJ2 outside the global wst, Cross outside scov and wph are
+// refused).
 func BuildStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
 	s = s.WithDefaults(m, n)
+	if err := checkFamilyOptions(s); err != nil {
+		return nil, err
+	}
 	switch s.Kind {
 	case SCov, Spectra:
 		return buildSCovStored(s, m, n, ref)
