@@ -101,15 +101,18 @@ type Prim interface {
 	// summing the H/h × W/w aliases and multiplying by hw/(HW). Followed by
 	// IFFT2 this is exact subsampling by (H/h, W/w) in real space.
 	Periodise(x Field, h, w int) Field
-	// CropFreq keeps the h×w lowest frequencies of a spectrum [B, C, H, W] (in
-	// fftfreq order, i.e. the frequencies −h/2 … h/2−1 on each axis) and
-	// multiplies by hw/(HW), so that IFFT2 of the result samples the band-limited
-	// field on the coarse grid (Cheng's cut_high_k_off). The Nyquist row/column
-	// of the cropped spectrum (−h/2) is taken from the −h/2 frequency.
+	// CropFreq keeps the h×w lowest frequencies of a spectrum [B, C, H, W]
+	// (1 ≤ h ≤ H, 1 ≤ w ≤ W; in fftfreq order, i.e. the row frequencies
+	// −h/2 … h/2−1 for even h, −(h−1)/2 … (h−1)/2 for odd h, and likewise
+	// for columns) and multiplies by hw/(HW), so that IFFT2 of the result
+	// samples the band-limited field on the coarse grid (Cheng's
+	// cut_high_k_off). The Nyquist row/column of the cropped spectrum (−h/2,
+	// even h) is taken from the −h/2 frequency.
 	CropFreq(x Field, h, w int) Field
 	// PadFreq is the adjoint-like inverse of CropFreq: it embeds a spectrum
-	// [B,C,h,w] into [B,C,H,W] with zeros at the other frequencies, multiplied by
-	// HW/(hw).
+	// [B,C,h,w] into [B,C,H,W] (H ≥ h, W ≥ w) at CropFreq's frequencies, with
+	// zeros at the other frequencies, multiplied by HW/(hw), so that
+	// PadFreq(CropFreq(X, h, w), H, W) is X with the other frequencies zeroed.
 	PadFreq(x Field, H, W int) Field
 
 	// Modulus returns |z| (real). Its gradient at z = 0 is defined as 0.
@@ -171,16 +174,20 @@ type Prim interface {
 	// axis had unequal paddings wider than the map); an axis of one pixel is
 	// padded with that pixel's value, as np.pad does.
 	PadReflect(x Field, top, bottom, left, right int) Field
-	// Subsample keeps every s-th pixel in real space, starting at 0.
+	// Subsample keeps every s-th pixel in real space (s ≥ 1), starting at 0
+	// on both axes: out[b, c, i, j] = x[b, c, s·i, s·j], [B, C, ⌈H/s⌉, ⌈W/s⌉]
+	// (numpy's x[..., ::s, ::s]).
 	Subsample(x Field, s int) Field
 
 	// Channels gathers channels: out[:, i] = x[:, idx[i]].
 	Channels(x Field, idx []int) Field
 	// Concat concatenates along the channel axis (all B, H, W equal).
 	Concat(xs ...Field) Field
-	// Linear applies a fixed complex matrix along channels of an H=W=1 field:
-	// out[b, i] = Σ_j A[i*Cin+j] · x[b, j]; A has rows·Cin entries. Used for host
-	// reductions (isotropic averages, angular FFT, scale DCT).
+	// Linear applies a fixed complex matrix along channels, pixel by pixel:
+	// out[b, i, h, w] = Σ_j A[i*Cin+j] · x[b, j, h, w]; A has rows·Cin entries
+	// (row-major [rows, Cin]). Any H, W; normally H = W = 1, for host
+	// reductions of coefficient blocks (isotropic averages, angular FFT,
+	// scale DCT).
 	Linear(x Field, A []complex128, rows int) Field
 	// Reshape reinterprets [B, C, H, W] as [B, C', H', W'] with the same
 	// number of elements per map.
