@@ -16,7 +16,8 @@
 //
 // EM is initialised like scikit-learn's default "kmeans" initialisation — k-means++ seeding
 // (seeded, deterministic), Lloyd iterations, one-hot responsibilities from the k-means labels —
-// except that Lloyd stops after Options.KMeansIter iterations (default 10) where scikit-learn runs
+// except that the seeding is the plain k-means++ rule (KMeansPlusPlus: one draw per centre, where
+// scikit-learn's greedy variant draws 2 + ⌊ln K⌋ candidates and keeps the best) and that Lloyd stops after Options.KMeansIter iterations (default 10) where scikit-learn runs
 // it to convergence (up to 300). A small ridge (Options.Reg) is added to every covariance diagonal
 // to keep it positive definite. A component that ends up with no rows (e.g. K above the number of
 // distinct rows) keeps a weight of order 1e-15/n; its mean and covariance then estimate nothing.
@@ -120,7 +121,8 @@ type Model struct {
 	LogLik float64
 	// Iter is the number of EM iterations run by the kept initialisation.
 	Iter int
-	// Converged reports whether the kept initialisation met the tolerance before MaxIter.
+	// Converged reports whether the kept initialisation met the tolerance within MaxIter iterations
+	// (possibly at the last one: Iter == MaxIter with Converged true).
 	Converged bool
 	// NSamples is the number of training samples.
 	NSamples int
@@ -849,8 +851,8 @@ func SelectK(x *mat.Dense, ks []int, opt Options) (*Model, []float64, error) {
 // means [K·D] and log-variances [K·D] (row-major, component-major) and logits [K] = log π_k.
 // It fails for a full-covariance model and for a model that fails validation (nil, fields of
 // inconsistent lengths, non-finite entries, negative weights, non-positive variances). A zero
-// weight gives the logit −Inf: that component has responsibility 0 and the graph functions' values
-// and gradients stay finite.
+// weight gives the logit −Inf: that component has responsibility 0, its ComponentLogProbGraph
+// column is −Inf (log π_k), and LogProbGraph, ResponsibilitiesGraph and their gradients stay finite.
 func (m *Model) DiagParams() (means, logvars, logits []float32, err error) {
 	if err := m.validate(); err != nil {
 		return nil, nil, nil, err
