@@ -1087,11 +1087,16 @@ func SplitFITSUserCards(cards []Card) (kept []Card, skipped []SkippedCard) {
 // keys of 1–8 characters from A–Z, 0–9, '-' and '_' (or COMMENT, HISTORY,
 // CONTINUE, blank, or any key with Commentary set: text without a value,
 // in columns 9–80), must not be structural (see
-// FITSUserCards) and must fit in 80 characters (long strings are not
-// continued); a RawValue must be a complex number "(re, im)". A card read
-// from a file (Array.Header) and not changed since is written back byte for
-// byte, as it was read; other cards are formatted by the writer (values
-// right-aligned in columns 11–30, reals with the digits that round-trip).
+// FITSUserCards) and their keyword and value must fit in 80 characters
+// (long strings are not continued); a RawValue must be a complex number
+// "(re, im)". A card read from a file (Array.Header) and not changed since
+// is written back byte for byte, as it was read; other cards are formatted
+// by the writer: "KEY     = " then logicals and numbers right-aligned to
+// column 30 (a real that needs more than 20 characters, such as
+// -2.2250738585072014E-308, runs on past it), strings quoted from column 11
+// and padded to at least 8 characters, reals with the fewest digits that
+// round-trip (always with a '.' or an exponent, e.g. 1.0E+21); then
+// " / comment", cut at column 80 when it is longer.
 func EncodeFITS(a *Array, extra ...Card) ([]byte, error) {
 	p, err := planFITS(a, extra)
 	if err != nil {
