@@ -1,10 +1,12 @@
 package scov
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
@@ -87,5 +89,81 @@ func TestThresholdZeroStd(t *testing.T) {
 			}
 		}
 		t.Logf("threshold %g: %d of %d kept", thr, kept, len(mask))
+	}
+}
+
+// CrossOp.Results with a CrossRef: A normalises the moments of field a (top
+// rows), B those of field b, with the factors of the Results doc. A
+// reference equal to each field's own P00/P11 reproduces the self-normalised
+// dictionary; scaling A's P00 by 4 and P11 by 9 divides the kinds (a,a),
+// (b,b), (a,b), (b,a) of C01 by 4, 1, 2, 2 (NormP00: √(P00_fa·P00_fb)) or
+// 6, 1, 2, 3 (NormP11: √(P00_fa·P11_fb)) and of Corr11 by 4, 1, 2, 2
+// (√(P00_fa·P00_fb)) or 9, 1, 3, 3 (√(P11_fa·P11_fb)); Corr00 keeps the
+// pair's own P00 (as Cheng).
+func TestCrossRefNormalisesEachField(t *testing.T) {
+	a, b := cropTestMaps(31, 1, 32, 32), cropTestMaps(32, 1, 32, 32)
+	pair, err := StackPair(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := cpu.New()
+	for _, c := range []struct {
+		norm     Normalization
+		c01, c11 [4]float64
+	}{
+		{NormP00, [4]float64{4, 1, 2, 2}, [4]float64{4, 1, 2, 2}},
+		{NormP11, [4]float64{6, 1, 2, 3}, [4]float64{9, 1, 3, 3}},
+	} {
+		cop, err := NewCross(Config{J: 3, L: 4, Normalization: c.norm}, 32, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := eng.Forward(cop.Key(), cop.Stat(), pair)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ra, err := cop.Op().NewRef(eng, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := cop.Op().NewRef(eng, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		self, err := cop.Results(raw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, err := cop.Results(raw, &CrossRef{A: ra, B: rb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testutil.CompareScaled(t, c.norm.String()+" own-ref C01", own[0].C01, self[0].C01, 1e-12, 1e-14)
+		testutil.CompareScaled(t, c.norm.String()+" own-ref Corr11", own[0].Corr11, self[0].Corr11, 1e-12, 1e-14)
+		sa := &Ref{J: ra.J, L: ra.L, P00: append([]float64(nil), ra.P00...), P11: append([]float64(nil), ra.P11...)}
+		for i := range sa.P00 {
+			sa.P00[i] *= 4
+		}
+		for i := range sa.P11 {
+			sa.P11[i] *= 9
+		}
+		scaled, err := cop.Results(raw, &CrossRef{A: sa, B: rb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n2, n3 := len(self[0].C01)/4, len(self[0].C11)/4
+		for q := 0; q < 4; q++ {
+			want := make([]complex128, n2)
+			for i := range want {
+				want[i] = self[0].C01[q*n2+i] / complex(c.c01[q], 0)
+			}
+			testutil.CompareScaled(t, fmt.Sprintf("%s C01 kind %d", c.norm, q), scaled[0].C01[q*n2:(q+1)*n2], want, 1e-12, 1e-14)
+			want = make([]complex128, n3)
+			for i := range want {
+				want[i] = self[0].Corr11[q*n3+i] / complex(c.c11[q], 0)
+			}
+			testutil.CompareScaled(t, fmt.Sprintf("%s Corr11 kind %d", c.norm, q), scaled[0].Corr11[q*n3:(q+1)*n3], want, 1e-12, 1e-14)
+		}
+		testutil.CompareScaled(t, c.norm.String()+" Corr00", scaled[0].Corr00, self[0].Corr00, 1e-15, 0)
 	}
 }
