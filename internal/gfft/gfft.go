@@ -87,8 +87,11 @@ const (
 
 // CheckSize returns an error unless a length n can be transformed: n ≤ 128
 // (any n, dense DFT), or n = n1·n2 with 2 ≤ n1 ≤ n2 ≤ 128 (n1 the largest
-// divisor ≤ √n). All even sizes up to 16384 whose prime factors are 2, 3, 5
-// or 7 qualify; a length with a large prime factor (e.g. 2·131) does not.
+// divisor ≤ √n). Every power of two up to 16384 and every even size up to
+// 12148 whose prime factors are 2, 3, 5 or 7 qualify; above 12148 some such
+// sizes do not (12150 = 90·135, 13122 = 81·162, 13720, 14406, 14580, 14700,
+// 15552, 15680, 16200 below 16384: no factor pair is ≤ 128 both), and
+// neither does a length with a large prime factor (e.g. 2·131).
 func CheckSize(n int) error {
 	if n < 1 {
 		return fmt.Errorf("gfft: invalid FFT length %d", n)
@@ -104,7 +107,7 @@ func CheckSize(n int) error {
 				m /= p
 			}
 		}
-		return fmt.Errorf("gfft: FFT length %d is not supported (factors %d·%d; its part without prime factors 2, 3, 5, 7 is %d): use a size n ≤ %d or n = n1·n2 with n1, n2 ≤ %d, e.g. even with prime factors ≤ 7",
+		return fmt.Errorf("gfft: FFT length %d is not supported (factors %d·%d; its part without prime factors 2, 3, 5, 7 is %d): use a size n ≤ %d or n = n1·n2 with n1, n2 ≤ %d, e.g. a power of two up to 16384 or an even size up to 12148 with prime factors ≤ 7",
 			n, n1, n2, m, maxFactor, maxFactor)
 	}
 	return nil
