@@ -111,8 +111,10 @@ func (f *Features) Normalised() []float32 {
 }
 
 // Split returns the indices of a seeded random train/validation split with a
-// fraction val (0 ≤ val < 1) in validation. A val outside [0, 1] is clamped
-// to it (NaN counts as 0) and n ≤ 0 gives two empty lists.
+// fraction val (0 ≤ val < 1) in validation: a random permutation of 0 … n−1
+// whose first round(val·n) entries (halves rounded up: 3 of 10 for 0.25) are
+// valid and the rest train. A val outside [0, 1] is clamped to it (NaN
+// counts as 0) and n ≤ 0 gives two empty lists.
 func Split(n int, val float64, seed uint64) (train, valid []int) {
 	if n <= 0 {
 		return []int{}, []int{}

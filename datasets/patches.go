@@ -83,17 +83,23 @@ func isMapsFileName(name string) bool {
 	return false
 }
 
-// PatchConfig configures patch cutting.
+// PatchConfig configures patch cutting. CutPatches refuses a Size below 8
+// or larger than a map's side, a negative Stride or MaxPerSource, an Alpha
+// outside [0, 1] (whatever the Window) and a Window other than "", "none"
+// and "tukey".
 type PatchConfig struct {
-	// Size is the patch side in pixels; Stride the step between patch corners
-	// (default Size/2).
+	// Size is the patch side in pixels (at least 8); Stride the step
+	// between patch corners (default Size/2).
 	Size, Stride int
 	// Augment applies to each patch a random rotation by a multiple of 90° and
 	// a random flip (seeded), which keeps the statistics of isotropic fields.
 	Augment bool
 	// Window, if "tukey", multiplies each patch by a separable Tukey window of
-	// parameter Alpha (default 0.3) after subtracting the patch mean (the mean
-	// is added back), tapering the edges of non-periodic patches.
+	// parameter Alpha (default 0.3, so that Alpha 0 cannot ask for the
+	// rectangular window: use Window "" or "none" for that) after
+	// subtracting the patch mean (the mean is added back), tapering the
+	// edges of non-periodic patches: pixel (i, j) becomes
+	// mean + (x − mean)·w(i)·w(j), with w as in TukeyWindow.
 	Window string
 	Alpha  float64
 	// MaxPerSource, if > 0, keeps a random subset of at most that many
