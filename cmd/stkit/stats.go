@@ -111,6 +111,11 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if *plotPath != "" && *cross != "" {
 		return badInputf("--plot is not available with --cross")
 	}
+	if *plotPath != "" && spec.Local {
+		// refused before any work (the dashboard used to fail after the
+		// statistics were computed)
+		return badInputf("--plot draws global statistics; --local gives per-pixel coefficients (Kymatio's local WST): drop one of them")
+	}
 	if err := checkMin("chunk", *chunk, 0); err != nil {
 		return err
 	}
@@ -191,12 +196,8 @@ Without -o a table of the coefficients of the first map is printed.`)
 		if maps.B > 1 {
 			title = fmt.Sprintf("%s (map 0 of %d): %s", filepath.Base(pos[0]), maps.B, spec.String())
 		}
-		// y axes carry the map's FITS BUNIT (a cross statistic mixes two maps: none)
-		unit := mapUnit(cards)
-		if *cross != "" {
-			unit = ""
-		}
-		if err := dashboard(*plotPath, title, unit, spec, op, coeffs, ch.Engine, maps); err != nil {
+		// y axes carry the map's FITS BUNIT (--plot is refused with --cross)
+		if err := dashboard(*plotPath, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
 	}

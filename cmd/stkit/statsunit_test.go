@@ -53,3 +53,16 @@ func TestStatsDashboardUnitAndConstantMap(t *testing.T) {
 		t.Errorf("scov raw of a constant map: exit %d, %s", code, tail(errs, 400))
 	}
 }
+
+// stats --local --plot computed the local WST and only then failed with
+// 'plot: --plot is for global statistics' (exit 1); it is refused before
+// any work, exit 2.
+func TestStatsLocalPlotRefusedFirst(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "m.npy")
+	if err := datasets.WriteMaps(in, stlayer.NewMaps(1, 32, 32)); err != nil {
+		t.Fatal(err)
+	}
+	png := filepath.Join(dir, "d.png")
+	wantBadInput(t, []string{"stats", in, "--kind", "wst", "--local", "-J", "3", "--plot", png}, "--plot draws global statistics; --local gives per-pixel coefficients", png)
+}
