@@ -42,7 +42,11 @@ const DefaultBNBatches = 32
 // Options configure Run. Zero values select the documented defaults (facvae/HI settings). A
 // negative value is an error (Validate) except where a field's doc gives it a meaning.
 type Options struct {
-	// Epochs is the total number of epochs of the run (a resumed run continues up to Epochs).
+	// Epochs is the total number of epochs of the run (a resumed run continues up to Epochs). With
+	// LearningRateFinal > 0 every epoch e runs at LearningRate(e, Epochs, …) of the current Epochs: a
+	// run resumed with another Epochs runs its remaining epochs on the new schedule, its earlier ones
+	// having run on the old (so it matches an uninterrupted run of neither length); τ does not depend
+	// on Epochs.
 	Epochs int
 	// BatchSize is the number of rows per step (0: the default 512; ≥ 2 otherwise, as batch
 	// normalisation needs two rows). The training rows are reshuffled every
@@ -203,8 +207,9 @@ type Result struct {
 
 // Record is the part of Options that defines a run: RunConfig.Train holds it as JSON, and a
 // resume compares it. Epochs, evaluation cadence, early stopping and checkpoint cadence are not
-// part of it and may change between resumes. Callers that keep their own copy of a run's
-// settings (the CLI's run.json) use this type so that the two documents cannot drift apart.
+// part of it and may change between resumes (a new Epochs changes the
+// learning-rate decay of the remaining epochs, see Options.Epochs). Callers that keep their own
+// copy of a run's settings (the CLI's run.json) use this type so that the two documents cannot drift apart.
 type Record struct {
 	BatchSize         int     `json:"batch_size"`
 	LearningRate      float64 `json:"learning_rate"`
