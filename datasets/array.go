@@ -78,7 +78,8 @@ func dtypeByKind(kind byte, size int) (dtypeInfo, bool) {
 func (a *Array) IsComplex() bool { return a.DType == "complex64" || a.DType == "complex128" }
 
 // Size returns the number of elements implied by Shape (1 for a 0-d array).
-// It returns -1 if a dimension is negative or the product overflows an int.
+// It returns -1 if a dimension is negative or the product exceeds 2^62 (the
+// bound for every array this package reads, writes or allocates).
 func (a *Array) Size() int { return shapeSize(a.Shape) }
 
 // NewArray allocates a zero array of the given dtype and shape.

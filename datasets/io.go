@@ -415,7 +415,8 @@ func mapsArray(m *stlayer.Maps, dtype string) (*Array, error) {
 }
 
 // WriteNPY writes an array as a little-endian, C-order .npy file (version
-// 1.0 header, as numpy.save), atomically. The array is checked first (a
+// 1.0 header, 2.0 when the header exceeds 65535 bytes, as numpy.save),
+// atomically. The array is checked first (a
 // refused array writes nothing), then encoded through a 64 KiB buffer into
 // the temporary file: the file is never held in memory.
 func WriteNPY(path string, a *Array) error {
