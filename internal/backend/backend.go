@@ -178,6 +178,15 @@ func IsPureGo(b backends.Backend) bool {
 	return ok
 }
 
+// IsPureGoConfig reports whether New(config) would create the pure-Go
+// backend: config's backend name (before the first ':', surrounding spaces
+// ignored) is "go", e.g. "go", "go:ops_sequential", " go:ops_parallel ".
+// An empty config is automatic selection and reports false.
+func IsPureGoConfig(config string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(config), ":")
+	return name == simplego.BackendName
+}
+
 // HasFFT reports whether b implements the FFT op with complex64 inputs.
 func HasFFT(b backends.Backend) bool {
 	if b == nil {

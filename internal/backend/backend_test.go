@@ -178,3 +178,18 @@ func TestPrepareXLA(t *testing.T) {
 		t.Errorf("STKIT_TF32=1: XLA_FLAGS %q, NVIDIA_TF32_OVERRIDE %q", os.Getenv("XLA_FLAGS"), os.Getenv("NVIDIA_TF32_OVERRIDE"))
 	}
 }
+
+func TestIsPureGoConfig(t *testing.T) {
+	for cfg, want := range map[string]bool{"go": true, "go:ops_sequential": true, " go:ops_parallel ": true, "": false, "xla": false, "xla:cpu": false, "gopher": false, "xla:go": false} {
+		if got := IsPureGoConfig(cfg); got != want {
+			t.Errorf("IsPureGoConfig(%q) = %v, want %v", cfg, got, want)
+		}
+	}
+	b, used, err := New("go:ops_parallel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsPureGo(b) || !IsPureGoConfig(used) {
+		t.Errorf("New(go:ops_parallel) gave %s (%s)", b.Name(), used)
+	}
+}

@@ -6,6 +6,7 @@ package engine
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/stkit-org/stkit/internal/backend"
 	"github.com/stkit-org/stkit/stlayer"
@@ -27,17 +28,21 @@ type Choice struct {
 // New returns the engine for name ("auto", "", "cpu" or "graph") and a GoMLX
 // backend configuration ("" = automatic, see internal/backend).
 //
-// auto: when backendConfig is empty and no GOMLX_BACKEND / PJRT plugin selects
-// XLA, the CPU engine is used without starting any GoMLX backend at all.
+// auto: when backendConfig is empty and neither GOMLX_BACKEND nor a PJRT
+// plugin found on disk selects another backend than the pure-Go one (an unset
+// or blank GOMLX_BACKEND, or one naming the "go" backend with any options),
+// the CPU engine is used without starting any GoMLX backend at all.
+// Otherwise the backend is started, and the CPU engine is still used when it
+// turns out to be the pure-Go one.
 func New(name, backendConfig string) (*Choice, error) {
 	switch name {
 	case "", "auto":
 		if backendConfig == "" {
-			if _, cfg, _ := backendConfigOnly(); cfg == backend.PureGoConfig || cfg == "" {
+			if _, cfg, _ := backendConfigOnly(); backend.IsPureGoConfig(cfg) {
 				return cpuChoice(), nil
 			}
 		}
-		b, cfg, err := backend.New(backendConfig)
+		b, cfg, err := newBackend(backendConfig)
 		if err != nil {
 			return nil, err
 		}
@@ -74,12 +79,16 @@ func graphChoice(cfg string) (*Choice, error) {
 	return &Choice{Engine: e, Name: "graph", Description: desc}, nil
 }
 
+// newBackend is backend.New (a variable for the tests).
+var newBackend = backend.New
+
 // backendConfigOnly reports which configuration automatic selection would use
-// without starting a backend: the env var, else an XLA plugin found on disk,
-// else the pure-Go default.
+// without starting a backend, as backend.New("") chooses it: the env var
+// unless unset or blank, else an XLA plugin found on disk, else the pure-Go
+// default.
 func backendConfigOnly() (string, string, error) {
-	if v, ok := lookupEnv(backend.EnvVar); ok {
-		return "env", v, nil
+	if v, ok := lookupEnv(backend.EnvVar); ok && strings.TrimSpace(v) != "" {
+		return "env", strings.TrimSpace(v), nil
 	}
 	if backend.XLACompiled() && len(backend.FindPlugins()) > 0 {
 		return "plugin", "xla", nil
