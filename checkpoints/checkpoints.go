@@ -7,8 +7,8 @@
 // One checkpoint is one file, "ckpt-<step, 12 digits>.stkc", written atomically: the bytes go to a
 // temporary file in the same directory, which is fsynced, closed and renamed over the final name,
 // and the directory is fsynced; a crash leaves either the old set of checkpoints or the new one,
-// never a half-written file under a checkpoint name. The last Keep checkpoints are kept. A save
-// killed before it could clean up (SIGKILL, power loss) leaves its temporary file,
+// never a half-written file under a checkpoint name. The last keep checkpoints (Open's argument) are
+// kept. A save killed before it could clean up (SIGKILL, power loss) leaves its temporary file,
 // ".ckpt-<step>.stkc.tmp<digits>"; Open and Save remove such files once they are older than
 // StaleTempAge (see Open).
 //
@@ -31,6 +31,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -71,7 +72,8 @@ var ErrConfigMismatch = errors.New("checkpoint configuration differs")
 // ErrCorrupt is wrapped by the errors returned for truncated or damaged checkpoint files.
 var ErrCorrupt = errors.New("corrupt checkpoint")
 
-// ErrNoCheckpoint is returned by Manager.Latest when the directory holds no checkpoint.
+// ErrNoCheckpoint is wrapped by the error Manager.Latest and Manager.Resume return when the directory
+// holds no checkpoint (test with errors.Is; the error names the directory).
 var ErrNoCheckpoint = errors.New("no checkpoint found")
 
 // ErrFormatVersion is wrapped by the error returned for a checkpoint file of another format version
@@ -212,7 +214,8 @@ func (m *Manager) List() ([]string, error) {
 	return out, nil
 }
 
-// canonicalJSON marshals v (or re-marshals raw JSON) with sorted object keys.
+// canonicalJSON marshals v (or re-marshals raw JSON: a json.RawMessage or []byte holding exactly one
+// JSON value, white space around it allowed) with sorted object keys.
 func canonicalJSON(v any) (json.RawMessage, error) {
 	var raw []byte
 	switch t := v.(type) {
@@ -235,6 +238,10 @@ func canonicalJSON(v any) (json.RawMessage, error) {
 	if err := dec.Decode(&generic); err != nil {
 		return nil, err
 	}
+	// Decode reads one value: text after it (a second value, stray bytes) was dropped silently.
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("JSON text holds more than one value (data after offset %d)", dec.InputOffset())
+	}
 	return json.Marshal(generic)
 }
 
@@ -242,13 +249,16 @@ func canonicalJSON(v any) (json.RawMessage, error) {
 const MaxStep = 999_999_999_999
 
 // Save writes a checkpoint of every (non-excluded) variable of ctx together with st, config and
-// metadata (any JSON-marshalable values; json.RawMessage is taken as is) and prunes old files. It
+// metadata (any JSON-marshalable values; a json.RawMessage or a []byte is taken as JSON text, which
+// must hold exactly one JSON value; both are stored canonically, see Checkpoint) and prunes old files. It
 // returns the path written. Saving twice at the same step replaces the earlier file. Temporary
 // files of killed saves are removed as by Open.
 //
 // Refused, writing nothing: a nil Manager or ctx, a Manager not made by Open, a State.Step outside [0, MaxStep] (its file name
 // would not be listed, so the checkpoint would be lost) and a NaN or infinite State.Extra value
-// (named by its key; JSON cannot hold it).
+// (named by its key; JSON cannot hold it), and a config or metadata that cannot be encoded (or
+// JSON text that is invalid or holds more than one value: such text used to be cut after its first
+// value).
 func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (string, error) {
 	if err := m.usable("Save"); err != nil {
 		return "", err
@@ -539,8 +549,9 @@ func (c *Checkpoint) DecodeConfig(v any) error { return json.Unmarshal(c.Config,
 func (c *Checkpoint) DecodeMetadata(v any) error { return json.Unmarshal(c.Metadata, v) }
 
 // CheckConfig compares the saved configuration with want (canonical JSON). On a difference it
-// returns an error wrapping ErrConfigMismatch that lists the differing top-level keys with both
-// values.
+// returns an error wrapping ErrConfigMismatch that lists every differing setting with both values,
+// named by its dotted path: nested objects are descended into ("vae.k", not the whole "vae"), and a
+// key present on one side only shows as "absent" on the other.
 func (c *Checkpoint) CheckConfig(want any) error {
 	w, err := canonicalJSON(want)
 	if err != nil {
