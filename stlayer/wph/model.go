@@ -96,14 +96,24 @@ func (op *Op) tau(j2, l2, n, a int) [2]int {
 }
 
 // buildModel builds the moment lists in PyWPH's order (WPHOp.load_model with
-// cplx=False, cross_moments=False, tau_grid="exp"). With DN > 0, S11, S00
-// and C01 (l1 = l2) take every n ≤ DN at every scale, Cphase only
+// cplx=False, cross_moments=False). With DN > 0 on the "exp" τ grid, S11,
+// S00 and C01 (l1 = l2) take every n ≤ DN at every scale, Cphase only
 // n ≤ min(J−1−j2, DN): this reproduces PyWPH 1.1's coefficient counts (J=7,
-// L=4: 513 for dn=0, 6113 for dn=5).
+// L=4: 513 for dn=0, 6113 for dn=5). On the "legacy" grid (radius 3n·2^j)
+// PyWPH's get_dn_eff limits S11 and S00 to n ≤ min(J−1−j1, DN) and C01 to
+// n ≤ min(J−1−j2, DN) as well.
 func (op *Op) buildModel() error {
 	cfg := op.cfg
 	J, L, dn, A := cfg.J, cfg.L, cfg.DN, cfg.A
 	dj, dl := cfg.DJ, cfg.DL
+	// dnEff is PyWPH 1.1's get_dn_eff: min(J−1−j, DN) on the legacy grid,
+	// DN on the exp grid.
+	dnEff := func(j int) int {
+		if cfg.TauGrid == "legacy" {
+			return min(J-1-j, dn)
+		}
+		return dn
+	}
 	var ms []Moment
 	add := func(class string, j1, l1, p1, j2, l2, p2, n, a int) {
 		ms = append(ms, Moment{Class: class, J1: j1, L1: l1, P1: p1, J2: j2, L2: l2, P2: p2, N: n, A: a, Tau: op.tau(j2, l2, n, a)})
@@ -121,7 +131,7 @@ func (op *Op) buildModel() error {
 			}
 			for j1 := 0; j1 < J; j1++ {
 				for l1 := 0; l1 < L; l1++ {
-					for n := 0; n <= dn; n++ {
+					for n := 0; n <= dnEff(j1); n++ {
 						if n == 0 {
 							add(class, j1, l1, p, j1, l1, p, 0, 0)
 							continue
@@ -158,7 +168,7 @@ func (op *Op) buildModel() error {
 								add(class, j2, l2, 1, j1, l1, 0, 0, 0)
 							default:
 								if t2 == l1 {
-									for n := 0; n <= dn; n++ {
+									for n := 0; n <= dnEff(j2); n++ {
 										if n == 0 {
 											add(class, j1, l1, 0, j2, l2, 1, 0, 0)
 											continue
@@ -185,8 +195,7 @@ func (op *Op) buildModel() error {
 							add(class, j2, l1, p, j1, l1, 1, 0, 0)
 							continue
 						}
-						dnEff := min(J-1-j2, dn)
-						for n := 0; n <= dnEff; n++ {
+						for n := 0; n <= min(J-1-j2, dn); n++ {
 							if n == 0 {
 								add(class, j1, l1, 1, j2, l1, p, 0, 0)
 								continue

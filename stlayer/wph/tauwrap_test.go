@@ -33,7 +33,7 @@ func TestTauGridWrapRefused(t *testing.T) {
 		{Config{J: 2, L: 4, DN: 2}, 8, 8},
 		{Config{J: 2, L: 4, DN: 4}, 32, 32},
 		{Config{J: 2, L: 4, DN: 3}, 4, 64},
-		{Config{J: 2, L: 2, DN: 2, TauGrid: "legacy"}, 8, 16},
+		{Config{J: 2, L: 2, DN: 1, TauGrid: "legacy"}, 4, 4},
 	} {
 		name := fmt.Sprintf("J=%d L=%d DN=%d %s %d×%d", tc.cfg.J, tc.cfg.L, tc.cfg.DN, tc.cfg.TauGrid, tc.m, tc.n)
 		err := testutil.Refused(t, name, func() error { _, err := New(tc.cfg, tc.m, tc.n); return err },

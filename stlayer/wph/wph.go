@@ -31,6 +31,10 @@
 //	L          j ∈ Config.SMJ (default −1, 0, …, ⌊J/4⌋), (p1, p2) ∈ Config.SMP
 //	           (default (0,0), (0,1), (1,1))
 //
+// On the "legacy" τ grid (Config.TauGrid) PyWPH also limits S11 and S00 to
+// n = 0…min(DN, J−1−j1) and C01 to n = 0…min(DN, J−1−j2) (its get_dn_eff),
+// and so does this package.
+//
 // The optional classes (DN = 0 only) follow the same loops: C00 those of
 // C01 with (p1, p2) = (0, 0) and τ = 0; S10 those of S01 with (1, 0); C10
 // those of C01 (τ = 0) with the factors swapped, i.e. the moment (and its
@@ -152,7 +156,8 @@ type Config struct {
 	// package documentation).
 	DL int
 	// TauGrid is "exp" (default, τ = 2^n·u_α for n ≥ 1) or "legacy"
-	// (τ = 3n·2^{j2}·u_α).
+	// (τ = 3n·2^{j2}·u_α, n ≤ min(DN, J−1−j) for every class: see the
+	// package documentation).
 	TauGrid string
 	// Classes of moments (nil → DefaultClasses). Also accepted: "C00", "S10",
 	// "C10", "Cphase_inv" (PyWPH's optional/mirrored classes; DN = 0 only).
