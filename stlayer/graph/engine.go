@@ -96,8 +96,14 @@ func WithFFTMethod(m gfft.Method) Option { return func(e *Engine) { e.method = m
 // (forward and gradient): with n = 1 each call compiles both again.
 func WithMaxExecs(n int) Option { return func(e *Engine) { e.max = max(n, 1) } }
 
-// WithConfig records the backend configuration string (for Name and logs).
+// WithConfig records the configuration string b was created with, which
+// Config returns (NewDefault records the one internal/backend used). It
+// changes nothing else: Name is derived from the backend itself.
 func WithConfig(cfg string) Option { return func(e *Engine) { e.cfg = cfg } }
+
+// Config returns the backend configuration recorded by WithConfig ("" when
+// none was given).
+func (e *Engine) Config() string { return e.cfg }
 
 // New returns an engine on backend b (see internal/backend for the choice of
 // backend). The backend is not finalised by the engine.
