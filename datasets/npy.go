@@ -34,9 +34,9 @@ type NPYOptions struct {
 // with exactly the keys 'descr', 'fortran_order' and 'shape' — and the raw
 // data. Supported descrs: '|b1', '|i1', '|u1', and '<' or '>' followed by i2,
 // i4, i8, u2, u4, u8, f4, f8, c8, c16 (one-byte types also with '<', '>' or
-// '=', and bool also as '?'; '=' on a wider type is refused as ambiguous).
-// Fortran-order data are transposed into
-// C order. Bytes after the data are an error (a concatenated or corrupt file).
+// '=', and bool also as '|?', '<?', '>?' or '=?': an order character is
+// always needed, so a bare '?' is refused; '=' on a wider type is refused as
+// ambiguous). Fortran-order data are transposed into C order. Bytes after the data are an error (a concatenated or corrupt file).
 // Errors are *FormatError with an empty Path. Besides the result, it
 // allocates only the header and a bounded buffer (see decodeNPYFrom).
 func DecodeNPY(b []byte) (*Array, error) {
