@@ -590,6 +590,17 @@ func mfBand(f int, mean, spread []float64) (lo, hi []float64) {
 }
 
 func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
+	row, err := minkowskiPanels(vm, tn, sn)
+	if err != nil {
+		return err
+	}
+	return plotx.SaveGrid(path, [][]*plot.Plot{row}, 15*vg.Inch, 4.5*vg.Inch)
+}
+
+// minkowskiPanels returns minkowski.png's three panels (V0, V1, V2 against
+// ν), with round tick labels in one form on both axes (plotx.LinearTicks:
+// "0.2", not gonum's "0.20" or "1.0").
+func minkowskiPanels(vm *ValidationMetrics, tn, sn string) ([]*plot.Plot, error) {
 	names := []string{"V0: area fraction above ν", "V1: boundary length / 4 (per pixel)", "V2: Euler characteristic (per pixel)"}
 	row := make([]*plot.Plot, 3)
 	for f := 0; f < 3; f++ {
@@ -597,18 +608,19 @@ func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
 		p.Title.Text = names[f]
 		p.X.Label.Text = fmt.Sprintf("threshold ν (in σ of the %s set, about its mean)", tn)
 		p.Y.Label.Text = []string{"V0", "V1", "V2"}[f]
+		p.X.Tick.Marker, p.Y.Tick.Marker = plotx.LinearTicks{}, plotx.LinearTicks{}
 		if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(vm.MFNu, vm.MFTarget[f], false), sn+" (mean)", plotx.XY(vm.MFNu, vm.MFSynth[f], false)); err != nil {
-			return err
+			return nil, err
 		}
 		if len(vm.MFSpread) == 3 && len(vm.MFSpread[f]) == len(vm.MFNu) {
 			lo, hi := mfBand(f, vm.MFTarget[f], vm.MFSpread[f])
 			if err := addBand(p, "± 2σ of one map", plotx.XY(vm.MFNu, lo, false), plotx.XY(vm.MFNu, hi, false)); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		row[f] = p
 	}
-	return plotx.SaveGrid(path, [][]*plot.Plot{row}, 15*vg.Inch, 4.5*vg.Inch)
+	return row, nil
 }
 
 // lossPoints returns the loss curve of successive L-BFGS runs (one run, or
