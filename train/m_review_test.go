@@ -40,3 +40,49 @@ func TestResumeWithOtherEpochsFollowsNewSchedule(t *testing.T) {
 		}
 	}
 }
+
+// Validation never advances the training RNG (package doc): the training losses and the trainable
+// variables of a run validated after every epoch equal those of a run validated only after the last.
+func TestValidationLeavesTrainingRNG(t *testing.T) {
+	data, _ := blobs(2, 24, 3, 4, 1)
+	run := func(every int) (*Result, map[string][]byte) {
+		m := tinyModel(t, 3)
+		res, err := Run(m, data, Options{Epochs: 3, BatchSize: 8, Seed: 2, ValFraction: 0.25, EvalEvery: every})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, snapshot(m)
+	}
+	each, sEach := run(1)
+	once, sOnce := run(3)
+	for e := range each.History {
+		if each.History[e].Val == nil || (e < 2) != (once.History[e].Val == nil) {
+			t.Fatalf("epoch %d: validated %v / %v", e, each.History[e].Val != nil, once.History[e].Val != nil)
+		}
+		if each.History[e].Train.Loss != once.History[e].Train.Loss {
+			t.Errorf("epoch %d: training loss %.9g validated every epoch, %.9g validated once", e, each.History[e].Train.Loss, once.History[e].Train.Loss)
+		}
+	}
+	if each.History[2].Val.Loss != once.History[2].Val.Loss {
+		t.Errorf("last validation loss %.9g vs %.9g", each.History[2].Val.Loss, once.History[2].Val.Loss)
+	}
+	n := 0
+	for k, v := range sEach {
+		if string(v) != string(sOnce[k]) {
+			t.Errorf("variable %s differs", k)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no variables compared")
+	}
+}
+
+// Run refuses, before any step, Patience > 0 without a validation split (ValFraction < 0).
+func TestRunRefusesPatienceWithoutValidation(t *testing.T) {
+	data, _ := blobs(2, 16, 3, 4, 1)
+	_, err := Run(tinyModel(t, 3), data, Options{Epochs: 1, BatchSize: 8, Patience: 2, ValFraction: -1})
+	if err == nil || err.Error() != "train: early stopping (Patience > 0) needs a validation split" {
+		t.Errorf("error %v", err)
+	}
+}

@@ -329,7 +329,10 @@ func (o Options) Validate() error {
 // Refused before any step or checkpoint, with an error naming the problem (the model and the
 // checkpoint folder are left untouched): a nil model or one without Ctx or Backend or with an
 // invalid Cfg; data that fail Data.Validate or have another width than the model; options that
-// fail Options.Validate.
+// fail Options.Validate; Patience > 0 without a validation split (ValFraction < 0, or too few rows
+// to hold one out); fewer than 2 training rows left after the split. With Resume, a newest
+// checkpoint of another configuration (checkpoints.ErrConfigMismatch) is refused before it is
+// restored.
 //
 // A NaN or infinite loss ends the run with an error (and no checkpoint of that epoch): a training
 // step's loss, naming the epoch ("epoch e/E", 1-based as in the Logf line), the batch within it and
