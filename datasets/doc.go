@@ -77,7 +77,8 @@
 //
 // # Synthetic fields
 //
-// Every generator returns one m×n map (m rows, n columns), row-major (pixel
+// Every generator returns one m×n map (m rows, n columns; each from 2 to
+// 32768, else an error), row-major (pixel
 // (i, j) at i*n + j), periodic, and is deterministic: the same arguments give
 // the same bits. Random numbers come from math/rand/v2's PCG seeded with
 // (seed, a fixed stream constant); Gaussian draws use Rand.NormFloat64.

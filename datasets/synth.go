@@ -92,8 +92,8 @@ func LogNormalField(m, n int, slope, sigma float64, seed uint64) ([]float64, err
 	return standardise(g)
 }
 
-// Filamentary returns a field made of count random curved filaments,
-// standardised to mean 0 and variance 1. Each filament is a circular arc:
+// Filamentary returns a field made of count (1 to 2^20) random curved
+// filaments, standardised to mean 0 and variance 1. Each filament is a circular arc:
 // start point uniform on the (periodic) map, initial direction θ0 uniform in
 // [0, π), length L uniform in [0.1, 0.5]·min(m, n) pixels, total bend uniform
 // in [−π/3, π/3] (the direction turns linearly along the arc), brightness
@@ -159,8 +159,9 @@ func Filamentary(m, n, count int, width float64, seed uint64) ([]float64, error)
 // GRFMatchingSpectrum returns a phase-randomised surrogate of the m×n
 // reference map ref: its DFT is |REF_k|·e^{iφ_k}, with REF the DFT of ref and
 // φ_k the phases of the DFT of WhiteNoise(m, n, seed) (uniform, independent up
-// to the Hermitian symmetry φ_{−k} = −φ_k that keeps the map real), and the
-// k = 0 coefficient kept as REF_0. So |DFT| equals the reference's at every
+// to the Hermitian symmetry φ_{−k} = −φ_k that keeps the map real; at the
+// Nyquist frequencies of an even side, which are their own negatives, the
+// DFT is real and e^{iφ_k} = ±1), and the k = 0 coefficient kept as REF_0. So |DFT| equals the reference's at every
 // frequency: the full 2D power spectrum, the mean and the variance are
 // reproduced exactly, and the one-point distribution tends to a Gaussian.
 // This is the "random phase" initialisation of microcanonical synthesis.
