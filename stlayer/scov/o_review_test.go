@@ -1,12 +1,14 @@
 package scov
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/cmplx"
 	"testing"
 
 	"github.com/stkit-org/stkit/internal/testutil"
+	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
@@ -165,5 +167,33 @@ func TestCrossRefNormalisesEachField(t *testing.T) {
 			testutil.CompareScaled(t, fmt.Sprintf("%s Corr11 kind %d", c.norm, q), scaled[0].Corr11[q*n3:(q+1)*n3], want, 1e-12, 1e-14)
 		}
 		testutil.CompareScaled(t, c.norm.String()+" Corr00", scaled[0].Corr00, self[0].Corr00, 1e-15, 0)
+	}
+}
+
+// New's doc: with NonPeriodic the window must keep pixels, 2⌊Cut·2^J⌋ <
+// min(M, N): on 64² maps J = 6 is accepted periodic but refused non-periodic
+// (c = 32 leaves nothing) with an *stlayer.ErrShape, J = 5 (c = 16, a 32²
+// window) is accepted; Cut = 0.25 gives J = 6 back (c = 16); L > MaxL is an
+// *stlayer.ErrShape as well.
+func TestNewNonPeriodicScaleBound(t *testing.T) {
+	var es *stlayer.ErrShape
+	if _, err := New(Config{J: 6, L: 4}, 64, 64); err != nil {
+		t.Errorf("periodic J = 6 on 64²: %v", err)
+	}
+	if _, err := New(Config{J: 6, L: 4, NonPeriodic: true}, 64, 64); !errors.As(err, &es) {
+		t.Errorf("non-periodic J = 6 on 64²: %v (%T), want *stlayer.ErrShape", err, err)
+	}
+	for _, cfg := range []Config{{J: 5, L: 4, NonPeriodic: true}, {J: 6, L: 4, NonPeriodic: true, Cut: 0.25}} {
+		op, err := New(cfg, 64, 64)
+		if err != nil {
+			t.Errorf("%+v on 64²: %v", cfg, err)
+			continue
+		}
+		if op.Cut() != 16 {
+			t.Errorf("%+v: Cut() = %d, want 16", cfg, op.Cut())
+		}
+	}
+	if _, err := New(Config{J: 2, L: MaxL + 1}, 64, 64); !errors.As(err, &es) {
+		t.Errorf("L = MaxL+1: %v (%T), want *stlayer.ErrShape", err, err)
 	}
 }

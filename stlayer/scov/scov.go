@@ -234,7 +234,12 @@ type Op struct {
 
 // New validates the sizes and builds the filter bank, the crops and the label
 // table. M and N must be even, at least 16, and J must satisfy 2^J ≤ min(M, N)
-// (Cheng recommends J ≤ log2(min(M,N)) − 1).
+// (Cheng recommends J ≤ log2(min(M,N)) − 1); J ≥ 1 and 1 ≤ L ≤ MaxL. With
+// NonPeriodic, Cut must be finite and the window must keep pixels:
+// 2⌊Cut·2^J⌋ < min(M, N), i.e. with the default Cut = 1/2, 2^J < min(M, N)
+// (one scale fewer than periodic maps allow on power-of-two sides). Size
+// and scale problems are refused with an *stlayer.ErrShape; an unknown
+// Normalization, S3 or a non-finite Cut with a plain error.
 func New(cfg Config, M, N int) (*Op, error) {
 	if err := checkConfig(cfg, M, N); err != nil {
 		return nil, err
