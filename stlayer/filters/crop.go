@@ -65,7 +65,9 @@ func chengCrop(M, j int) int {
 // Prim.CropFreq's choice of frequencies (including the −h/2 Nyquist row),
 // Cheng's cut_high_k_off applied to a filter, and Kymatio's
 // periodize_filter_fft (at res, h = M/2^res). The result is cached per
-// (f, h, w); Cropped(f, f.H, f.W) returns f itself.
+// (f, h, w) while f is alive (by f's identity, not its address: a bank
+// allocated later where a collected one was gets its own crop); Cropped(f,
+// f.H, f.W) returns f itself.
 func Cropped(f *stlayer.FilterBank, h, w int) *stlayer.FilterBank {
 	if f == nil {
 		panic("filters.Cropped: nil bank")
@@ -76,8 +78,7 @@ func Cropped(f *stlayer.FilterBank, h, w int) *stlayer.FilterBank {
 	if h == f.H && w == f.W {
 		return f
 	}
-	key := fmt.Sprintf("crop %p %d %d", f, h, w)
-	return cached(key, func() *stlayer.FilterBank {
+	return cachedFrom(f, fmt.Sprintf("crop %d %d", h, w), func() *stlayer.FilterBank {
 		return cropBank(f, h, w, fmt.Sprintf("%s crop %dx%d", f.Name, h, w))
 	})
 }
@@ -106,7 +107,7 @@ func cropBank(f *stlayer.FilterBank, h, w int, name string) *stlayer.FilterBank 
 
 // Subset returns the bank made of the filters ks of f, in that order
 // (out.Filter(i) = f.Filter(ks[i])), e.g. the L filters of one scale. Cached
-// per (f, ks). A run of consecutive indices (k, k+1, …) shares f's Data
+// per (f, ks) while f is alive, as Cropped. A run of consecutive indices (k, k+1, …) shares f's Data
 // (no copy: the L filters of one scale of a 1024² bank are 32 MB), and the
 // subset of a sparse bank shares its runs, so the banks must be treated as
 // read-only, as every FilterBank is.
@@ -125,8 +126,7 @@ func Subset(f *stlayer.FilterBank, ks []int) *stlayer.FilterBank {
 		parts[i] = fmt.Sprint(k)
 	}
 	list := strings.Join(parts, ",")
-	key := fmt.Sprintf("subset %p %s", f, list)
-	return cached(key, func() *stlayer.FilterBank {
+	return cachedFrom(f, "subset "+list, func() *stlayer.FilterBank {
 		name := fmt.Sprintf("%s subset [%s]", f.Name, list)
 		if f.Runs != nil {
 			runs := make([][]stlayer.FilterRun, len(ks))

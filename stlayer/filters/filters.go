@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -61,6 +62,38 @@ func cached(key string, build func() *stlayer.FilterBank) *stlayer.FilterBank {
 	if !ok {
 		e = &cacheEntry{}
 		cache[key] = e
+	}
+	cacheMu.Unlock()
+	e.once.Do(func() { e.fb = build() })
+	return e.fb
+}
+
+// derivedKey identifies a bank derived from another one (Cropped, Subset)
+// by the source bank's identity and the derivation. The source is held by a
+// weak pointer: a key never matches a bank allocated later at the address of
+// a collected one (keying by the address, as before, handed a new bank the
+// crop of an old one), and it does not keep the source alive.
+type derivedKey struct {
+	src weak.Pointer[stlayer.FilterBank]
+	op  string
+}
+
+var derivedCache = map[derivedKey]*cacheEntry{}
+
+// cachedFrom is cached for a bank derived from f by op: built once per live
+// f, the entry dropped when f is collected.
+func cachedFrom(f *stlayer.FilterBank, op string, build func() *stlayer.FilterBank) *stlayer.FilterBank {
+	k := derivedKey{weak.Make(f), op}
+	cacheMu.Lock()
+	e, ok := derivedCache[k]
+	if !ok {
+		e = &cacheEntry{}
+		derivedCache[k] = e
+		runtime.AddCleanup(f, func(k derivedKey) {
+			cacheMu.Lock()
+			delete(derivedCache, k)
+			cacheMu.Unlock()
+		}, k)
 	}
 	cacheMu.Unlock()
 	e.once.Do(func() { e.fb = build() })

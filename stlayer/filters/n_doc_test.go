@@ -2,7 +2,10 @@ package filters
 
 import (
 	"math"
+	"runtime"
 	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 // TestPyWPHSigma0Value pins PyWPHSigma0's documented value,
@@ -81,5 +84,32 @@ func TestMorletChengPeakValue(t *testing.T) {
 		if r := kpeak / peak; math.Abs(r-math.Pi/3.1415) > 1e-9 {
 			t.Errorf("filter %d: Kymatio/Cheng peak ratio %.10f, want π/3.1415", k, r)
 		}
+	}
+}
+
+// TestDerivedCacheByIdentity: Cropped and Subset cache per source bank. They
+// keyed the cache by the bank's address, so a bank allocated where a
+// collected one had been got the old bank's crop and subset (198 of 200
+// fresh banks here); now each bank gets its own, and a live bank still gets
+// the same pointer on a second call.
+func TestDerivedCacheByIdentity(t *testing.T) {
+	for i := 0; i < 200; i++ {
+		f := &stlayer.FilterBank{K: 2, H: 4, W: 4, Data: make([]float64, 32), Name: "fresh"}
+		for j := range f.Data {
+			f.Data[j] = float64(i*100 + j)
+		}
+		c := Cropped(f, 2, 3)
+		s := Subset(f, []int{1, 0})
+		// Crop row 1 = frequency −1 = row 3; column 2 = frequency −1 = column 3.
+		if got, want := c.Filter(1)[1*3+2], f.Data[16+3*4+3]; got != want {
+			t.Fatalf("bank %d: Cropped value %g, want %g (another bank's crop)", i, got, want)
+		}
+		if got, want := s.Filter(0)[5], f.Data[16+5]; got != want {
+			t.Fatalf("bank %d: Subset value %g, want %g (another bank's subset)", i, got, want)
+		}
+		if Cropped(f, 2, 3) != c || Subset(f, []int{1, 0}) != s {
+			t.Fatalf("bank %d: a second call on a live bank built again", i)
+		}
+		runtime.GC()
 	}
 }
