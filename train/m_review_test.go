@@ -1,6 +1,7 @@
 package train
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stkit-org/stkit/checkpoints"
@@ -84,5 +85,46 @@ func TestRunRefusesPatienceWithoutValidation(t *testing.T) {
 	_, err := Run(tinyModel(t, 3), data, Options{Epochs: 1, BatchSize: 8, Patience: 2, ValFraction: -1})
 	if err == nil || err.Error() != "train: early stopping (Patience > 0) needs a validation split" {
 		t.Errorf("error %v", err)
+	}
+}
+
+// LearningRate: the facvae decay lr(t) = a·(b+t)^(−1/3) with lr(0) = lr0 and lr(T) = lrFinal; it
+// was NaN at every epoch (0/0 at t = 0) once (lr0/lrFinal)³ overflowed float64.
+func TestLearningRateExtremeRatio(t *testing.T) {
+	old := func(e, T int, lr0, lrF float64) float64 { // the a, b form, for ordinary ratios
+		r := lr0 / lrF
+		b := float64(T) / (r*r*r - 1)
+		return lr0 * math.Cbrt(b) / math.Cbrt(b+float64(e))
+	}
+	for _, c := range [][2]float64{{1e-2, 1e-3}, {1e-3, 1e-4}, {1e-3, 3e-3}, {5e-4, 4.9e-4}} {
+		for e := 0; e <= 60; e++ {
+			got, want := LearningRate(e, 60, c[0], c[1]), old(e, 60, c[0], c[1])
+			if math.Abs(got-want) > 1e-13*want {
+				t.Errorf("lr(%d; %g → %g) = %.17g, a·(b+t)^(−1/3) = %.17g", e, c[0], c[1], got, want)
+			}
+		}
+	}
+	prev := math.Inf(1)
+	for e := 0; e <= 10; e++ {
+		lr := LearningRate(e, 10, 1e-3, 1e-200)
+		if math.IsNaN(lr) || !(lr < prev) || lr <= 0 {
+			t.Errorf("1e-3 → 1e-200 over 10 epochs: lr(%d) = %g after %g", e, lr, prev)
+		}
+		prev = lr
+	}
+	if lr := LearningRate(5, 10, 1e-3, 1e-200); math.Abs(lr/(1e-200/math.Cbrt(0.5))-1) > 1e-12 {
+		t.Errorf("lr(5) = %g, want lrFinal/∛(1/2) = %g", lr, 1e-200/math.Cbrt(0.5))
+	}
+	if lr0, lrT := LearningRate(0, 10, 1e-3, 1e-200), LearningRate(10, 10, 1e-3, 1e-200); lr0 != 1e-3 || lrT != 1e-200 {
+		t.Errorf("ends %g, %g; want 1e-3, 1e-200", lr0, lrT)
+	}
+	// A rise to a rate 1e110 times higher: finite and increasing through the run.
+	prev = 0
+	for e := 0; e <= 10; e++ {
+		lr := LearningRate(e, 10, 1e-120, 1e-10)
+		if math.IsNaN(lr) || math.IsInf(lr, 0) || !(lr > prev) {
+			t.Errorf("1e-120 → 1e-10: lr(%d) = %g after %g", e, lr, prev)
+		}
+		prev = lr
 	}
 }

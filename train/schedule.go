@@ -20,9 +20,21 @@ func LearningRate(epoch, epochs int, lr0, lrFinal float64) float64 {
 	if lrFinal <= 0 || lrFinal == lr0 || epochs <= 0 {
 		return lr0
 	}
-	// ((b+T)/b)^(1/3) = lr0/lrF  ⇒  b = T / ((lr0/lrF)³ − 1);  a = lr0·b^(1/3).
+	// ((b+T)/b)^(1/3) = lr0/lrF  ⇒  b = T / ((lr0/lrF)³ − 1);  a = lr0·b^(1/3). With q = t/T and
+	// r = lr0/lrF: lr(t) = lr0 / ∛((1 − q) + q·r³) = lrF / ∛(r⁻³ + q(1 − r⁻³)). Computing a and b
+	// gave lr(0) = 0/0 = NaN once r³ overflowed (r ≳ 5.6e102); the second form for a decay (r > 1)
+	// and the first for a rise only raise r⁻³ or r³ < 1, which cannot overflow.
+	switch epoch {
+	case 0:
+		return lr0
+	case epochs:
+		return lrFinal
+	}
+	q := float64(epoch) / float64(epochs)
 	r := lr0 / lrFinal
-	b := float64(epochs) / (r*r*r - 1)
-	a := lr0 * math.Cbrt(b)
-	return a / math.Cbrt(b+float64(epoch))
+	if r > 1 {
+		s := 1 / (r * r * r)
+		return lrFinal / math.Cbrt(s+q*(1-s))
+	}
+	return lr0 / math.Cbrt((1-q)+q*(r*r*r))
 }
