@@ -17,8 +17,9 @@
 // EM is initialised like scikit-learn's default "kmeans" initialisation — k-means++ seeding
 // (seeded, deterministic), Lloyd iterations, one-hot responsibilities from the k-means labels —
 // except that the seeding is the plain k-means++ rule (KMeansPlusPlus: one draw per centre, where
-// scikit-learn's greedy variant draws 2 + ⌊ln K⌋ candidates and keeps the best) and that Lloyd stops after Options.KMeansIter iterations (default 10) where scikit-learn runs
-// it to convergence (up to 300). A small ridge (Options.Reg) is added to every covariance diagonal
+// scikit-learn's greedy variant draws 2 + ⌊ln K⌋ candidates and keeps the best) and that Lloyd stops
+// after Options.KMeansIter iterations (default 10) where scikit-learn runs it to convergence (up
+// to 300). A small ridge (Options.Reg) is added to every covariance diagonal
 // to keep it positive definite. A component that ends up with no rows (e.g. K above the number of
 // distinct rows) keeps a weight of order 1e-15/n; its mean and covariance then estimate nothing.
 package gmm

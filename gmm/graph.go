@@ -18,7 +18,9 @@ import (
 // Shapes: x [B, D], means [K, D], logvars [K, D] (natural log of the variances), logits [K]
 // (unnormalised mixture logits; π = softmax(logits), so equal logits mean equal weights).
 // The result has shape [B, K] and the dtype of x. The computation broadcasts to [B, K, D]; it is
-// differentiable with respect to all four inputs.
+// differentiable with respect to all four inputs. Shapes of another rank or inconsistent sizes panic
+// while the graph is built (GoMLX's convention) with an error naming the function and the four
+// shapes; so do LogProbGraph and ResponsibilitiesGraph.
 func ComponentLogProbGraph(x, means, logvars, logits *Node) *Node {
 	checkGraphArgs("gmm.ComponentLogProbGraph", x, means, logvars, logits)
 	D := x.Shape().Dimensions[1]
@@ -53,6 +55,7 @@ func checkGraphArgs(fn string, x, means, logvars, logits *Node) {
 // (|x−μ|/σ ≳ 1.8e19 in float32, 1.3e154 in float64) gets −Inf (its log-density is below the dtype's
 // range) and a NaN gradient.
 func LogProbGraph(x, means, logvars, logits *Node) *Node {
+	checkGraphArgs("gmm.LogProbGraph", x, means, logvars, logits)
 	return logSumExpLast(ComponentLogProbGraph(x, means, logvars, logits))
 }
 

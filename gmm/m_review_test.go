@@ -1,8 +1,13 @@
 package gmm
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -71,6 +76,25 @@ func TestZeroWeightGraphValues(t *testing.T) {
 				t.Errorf("gradient %d of the responsibilities: %v, want finite", i, tensors.MustCopyFlatData[float32](g))
 				break
 			}
+		}
+	}
+}
+
+// The graph functions panic while the graph is built on inconsistent shapes, naming the function
+// and the shapes.
+func TestGraphShapePanics(t *testing.T) {
+	b := gomlxtest.Backend(t)
+	for name, f := range map[string]func(x, m, v, l *Node) *Node{
+		"gmm.ComponentLogProbGraph": ComponentLogProbGraph, "gmm.LogProbGraph": LogProbGraph, "gmm.ResponsibilitiesGraph": ResponsibilitiesGraph} {
+		msg := func() (msg string) {
+			defer func() { msg = fmt.Sprint(recover()) }()
+			g := NewGraph(b, "t")
+			f(Zeros(g, shapes.Make(dtypes.Float32, 4, 3)), Zeros(g, shapes.Make(dtypes.Float32, 2, 3)),
+				Zeros(g, shapes.Make(dtypes.Float32, 2, 5)), Zeros(g, shapes.Make(dtypes.Float32, 2)))
+			return ""
+		}()
+		if !strings.HasPrefix(msg, name+": inconsistent shapes") || !strings.Contains(msg, "(Float32)[2 5]") {
+			t.Errorf("%s: panic %q", name, msg)
 		}
 	}
 }
