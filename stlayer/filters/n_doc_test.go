@@ -3,6 +3,7 @@ package filters
 import (
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -112,4 +113,38 @@ func TestDerivedCacheByIdentity(t *testing.T) {
 		}
 		runtime.GC()
 	}
+}
+
+// TestTruncatedRefuses pins Truncated's panics: nil and invalid banks, tol
+// outside [0, 1) and NaN, each with a message naming Truncated; tol = 0 and
+// tol just below 1 are accepted.
+func TestTruncatedRefuses(t *testing.T) {
+	good := &stlayer.FilterBank{K: 1, H: 2, W: 2, Data: []float64{1, 0.5, 0, 2}, Name: "g"}
+	bad := &stlayer.FilterBank{K: 1, H: 2, W: 2, Data: []float64{1}, Name: "b"}
+	for name, f := range map[string]func(){
+		"nil":      func() { Truncated(nil, 0) },
+		"invalid":  func() { Truncated(bad, 0) },
+		"negative": func() { Truncated(good, -1e-3) },
+		"one":      func() { Truncated(good, 1) },
+		"NaN":      func() { Truncated(good, math.NaN()) },
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if s, ok := r.(string); !ok || !strings.Contains(s, "filters.Truncated") {
+					t.Errorf("%s: recovered %v, want a panic naming filters.Truncated", name, r)
+				}
+			}()
+			f()
+		}()
+	}
+	if s := Truncated(good, 0); s.StoredValues() != 3 || s.Filter(0)[3] != 2 { // 1, 0.5 and 2: the 0 starts row 1
+		t.Errorf("tol 0: %d stored values", s.StoredValues())
+	}
+	// tol 0.3 keeps |v| > 0.6: 1 and 2 (one run of row 0, one of row 1).
+	s := Truncated(good, 0.3)
+	if d := s.Filter(0); d[0] != 1 || d[1] != 0 || d[3] != 2 {
+		t.Errorf("tol 0.3: dense view %v, want [1 0 0 2]", d)
+	}
+	Truncated(good, math.Nextafter(1, 0))
 }

@@ -27,6 +27,8 @@ const runGap = 8
 // apart; the zeros inside a run are stored (+0). tol = 0 keeps every
 // nonzero value (lossless). f may be dense or sparse; the result shares no
 // storage with f and is not cached. Name: f.Name + " trunc <tol>".
+// Panics (programming errors, as the constructors) for a nil or invalid
+// bank (stlayer.FilterBank.Valid) and for tol outside [0, 1), NaN included.
 func Truncated(f *stlayer.FilterBank, tol float64) *stlayer.FilterBank {
 	if f == nil || !f.Valid() {
 		panic("filters.Truncated: invalid bank")
