@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
+	"github.com/stkit-org/stkit/vae"
 )
 
 // A run resumed with another Epochs continues on the learning-rate schedule of the new Epochs
@@ -126,5 +128,39 @@ func TestLearningRateExtremeRatio(t *testing.T) {
 			t.Errorf("1e-120 → 1e-10: lr(%d) = %g after %g", e, lr, prev)
 		}
 		prev = lr
+	}
+}
+
+// TermMeans: Loss = WRec·Rec + WGauss·Gauss + WCat·Cat + WBalance·Balance for the training averages
+// and the validation terms, with and without the balance penalty; occupancies sum to 1.
+func TestTermMeansLossIsWeightedSum(t *testing.T) {
+	data, _ := blobs(2, 24, 3, 4, 1)
+	for _, wb := range []float64{0, 0.7} {
+		cfg := vae.SmallConfig(2, 3)
+		cfg.Z, cfg.H, cfg.Layers = 2, 8, 1
+		cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance = 1.5, 0.8, 0.3, wb
+		m, err := vae.New(gomlxtest.Backend(t), cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(m, data, Options{Epochs: 2, BatchSize: 8, Seed: 1, ValFraction: 0.25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, em := range res.History {
+			for name, tm := range map[string]*TermMeans{"train": &em.Train, "val": em.Val} {
+				want := cfg.WRec*tm.Rec + cfg.WGauss*tm.Gauss + cfg.WCat*tm.Cat + cfg.WBalance*tm.Balance
+				if math.Abs(tm.Loss-want) > 1e-5*math.Abs(want) {
+					t.Errorf("WBalance %g, epoch %d %s: Loss %.8g, weighted sum of the terms %.8g", wb, em.Epoch, name, tm.Loss, want)
+				}
+				s := 0.0
+				for _, o := range tm.Occupancy {
+					s += o
+				}
+				if math.Abs(s-1) > 1e-6 || tm.Balance < 0 || tm.Balance > math.Log(2)+1e-6 {
+					t.Errorf("WBalance %g, epoch %d %s: occupancy %v (sum %g), balance %g (want in [0, ln 2])", wb, em.Epoch, name, tm.Occupancy, s, tm.Balance)
+				}
+			}
+		}
 	}
 }
