@@ -148,6 +148,7 @@ type Prim interface {
 	// Div returns a/b elementwise (complex, with broadcasting).
 	Div(a, b Field) Field
 	// Sqrt returns sqrt(Re z) (real result) for non-negative real inputs.
+	// Gradient Re(g)/(2·sqrt(Re z)), 0 where Re z = 0.
 	Sqrt(x Field) Field
 
 	// Mean returns the spatial mean over (H, W): [B, C, 1, 1].

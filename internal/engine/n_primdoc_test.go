@@ -143,3 +143,35 @@ func testPrimDocFormulas(t *testing.T, e stlayer.Engine, tol float64) {
 		check("Shifts (−3H, 0) "+name, c.Data[2], complex(x.Data[0], 0))
 	}
 }
+
+// TestSqrtGradientAtZero pins Prim.Sqrt's doc: the gradient is
+// Re(g)/(2·sqrt(x)) where x > 0 and 0 where x = 0, on both engines.
+func TestSqrtGradientAtZero(t *testing.T) {
+	x := stlayer.NewMaps(1, 2, 3)
+	copy(x.Data, []float64{0, 4, 0.25, 0, 1, 9})
+	s := func(p stlayer.Prim, f stlayer.Field) stlayer.Field { return p.Mean(p.Sqrt(f)) }
+	// ℒ = (Σ sqrt(x)/6)², ∂ℒ/∂x_i = 2·m·(1/6)·1/(2 sqrt x_i), m = Σ sqrt(x)/6.
+	m := (0 + 2 + 0.5 + 0 + 1 + 3) / 6.0
+	for _, kind := range []string{"cpu", "graph"} {
+		ch, err := New(kind, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, g, err := ch.Engine.LossGrad("sqrt0", s, x, stlayer.SumRe2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(l-m*m) > 1e-6 {
+			t.Errorf("%s: loss %g, want %g", kind, l, m*m)
+		}
+		for i, v := range x.Data {
+			want := 0.0
+			if v > 0 {
+				want = m / 6 / math.Sqrt(v)
+			}
+			if math.Abs(g[i]-want) > 1e-6 || math.IsNaN(g[i]) {
+				t.Errorf("%s: ∂ℒ/∂x at x = %g: %g, want %g", kind, v, g[i], want)
+			}
+		}
+	}
+}
