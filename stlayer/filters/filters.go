@@ -16,10 +16,12 @@
 //     constructor twice with the same arguments returns the same pointer, so
 //     engines can key device copies by pointer. Banks must be treated as
 //     read-only.
-//   - Banks are dense (FilterBank.Data) except those of Truncated and
-//     MorletChengBandTruncated, which are sparse (FilterBank.Runs: the values
-//     above a threshold on runs of columns, 0 elsewhere); Filter, FilterInto
-//     and All read either form.
+//   - Banks are dense (FilterBank.Data) except those of Truncated,
+//     MorletChengBandTruncated and the first result of MorletChengBandSplit,
+//     which are sparse (FilterBank.Runs: the values above a threshold on runs
+//     of columns, 0 elsewhere), and Subset of a sparse bank (sparse too;
+//     Cropped of any bank is dense); Filter, FilterInto and All read either
+//     form.
 //   - Orientation conventions differ between the peer libraries and are kept as
 //     they are (so that parity holds): the Morlet angle is measured from the ROW
 //     axis (wave vector ξ(cos θ, sin θ) in (row, column) coordinates), the

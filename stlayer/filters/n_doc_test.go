@@ -148,3 +148,25 @@ func TestTruncatedRefuses(t *testing.T) {
 	}
 	Truncated(good, math.Nextafter(1, 0))
 }
+
+// TestSparseBanksListed pins the package doc's list of sparse banks:
+// Truncated, MorletChengBandTruncated, MorletChengBandSplit's first result
+// and Subset of a sparse bank are sparse; Cropped of a sparse bank and the
+// constructors' banks are dense.
+func TestSparseBanksListed(t *testing.T) {
+	tr, crop := MorletChengBandSplit(32, 32, 1, 4, 16, 16)
+	tb := MorletChengBandTruncated(32, 32, 2, 4)
+	sub := Subset(tb, []int{2, 0})
+	for name, f := range map[string]*stlayer.FilterBank{"Split trunc": tr, "BandTruncated": tb, "Subset of sparse": sub, "Truncated": Truncated(MorletCheng(16, 16, 1, 2), 1e-3)} {
+		if !f.IsSparse() || !f.Valid() {
+			t.Errorf("%s: sparse %v, valid %v", name, f.IsSparse(), f.Valid())
+		}
+	}
+	dense := map[string]*stlayer.FilterBank{"Split crop": crop, "Cropped of sparse": Cropped(tb, 8, 8), "MorletChengBand": MorletChengBand(32, 32, 1, 4, 32, 32),
+		"BumpSteerableBand": BumpSteerableBand(32, 32, 1, 4, 16, 16), "GaussianPyWPH": GaussianPyWPH(16, 16, []int{0})}
+	for name, f := range dense {
+		if f.IsSparse() || !f.Valid() {
+			t.Errorf("%s: sparse %v, valid %v", name, f.IsSparse(), f.Valid())
+		}
+	}
+}
