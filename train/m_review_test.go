@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"math"
 	"testing"
 
@@ -162,5 +163,43 @@ func TestTermMeansLossIsWeightedSum(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Options.OnEpoch runs before the epoch's checkpoint, so Metadata it updates is saved with that
+// epoch; its error stops the run, is returned, and that epoch is not checkpointed.
+func TestOnEpochBeforeCheckpointAndError(t *testing.T) {
+	data, _ := blobs(2, 16, 3, 4, 1)
+	mgr, err := checkpoints.Open(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := &struct {
+		Epochs []int `json:"epochs"`
+	}{}
+	stop := errors.New("enough")
+	res, err := Run(tinyModel(t, 3), data, Options{Epochs: 5, BatchSize: 8, Seed: 1, Checkpoints: mgr, CheckpointEvery: 1, Metadata: meta,
+		OnEpoch: func(em EpochMetrics) error {
+			meta.Epochs = append(meta.Epochs, em.Epoch)
+			if em.Epoch == 2 {
+				return stop
+			}
+			return nil
+		}})
+	if !errors.Is(err, stop) || res == nil || len(res.History) != 3 {
+		t.Fatalf("error %v, result %+v; want the OnEpoch error after 3 epochs", err, res)
+	}
+	c, _, err := mgr.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Epochs []int `json:"epochs"`
+	}
+	if err := c.DecodeMetadata(&got); err != nil {
+		t.Fatal(err)
+	}
+	if c.State.Epoch != 2 || len(got.Epochs) != 2 || got.Epochs[1] != 1 || res.Checkpoint != c.Path {
+		t.Errorf("latest checkpoint: epoch %d, metadata epochs %v, path %s (Result.Checkpoint %s); want epoch 2 with [0 1]", c.State.Epoch, got.Epochs, c.Path, res.Checkpoint)
 	}
 }
