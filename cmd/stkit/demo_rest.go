@@ -438,7 +438,8 @@ func plotMapRow(path string, m *stlayer.Maps, title func(int) string) error {
 		lo, hi := plotx.Range(m.Map(i), 0.005)
 		row[i] = plotx.MapPlot(title(i), m.Map(i), m.M, m.N, lo, hi)
 	}
-	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(m.B)*3*vg.Inch, 3.3*vg.Inch)
+	// the row is as tall as the maps need (no empty band under square maps)
+	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(m.B)*3*vg.Inch, plotx.MapRowHeight(3*vg.Inch, m.M, m.N, 3.3*vg.Inch))
 }
 
 // The demo's figures in index.html, per report folder: file name (without
