@@ -124,7 +124,10 @@ type Engine interface {
 	LossGrad(key string, s Stat, x *Maps, loss LossFunc) (float64, []float64, error)
 }
 
-// ErrShape reports an invalid map size for a configuration.
+// ErrShape reports invalid input shapes or arguments: a map size a
+// configuration cannot use, maps or coefficients that fail Check, and an
+// invalid primitive argument met by an engine (both engines return it from
+// Forward and LossGrad instead of panicking).
 type ErrShape struct{ Msg string }
 
 func (e *ErrShape) Error() string { return e.Msg }

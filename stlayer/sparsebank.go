@@ -20,7 +20,7 @@ func (f *FilterBank) IsSparse() bool { return f.Runs != nil }
 // Valid reports whether f is a well-formed bank: K, H, W ≥ 1 and either a
 // dense bank with len(Data) = K·H·W, or a sparse bank (Data nil) with
 // len(Runs) = K whose runs lie inside the H×W grid, ordered by (row,
-// column) without overlapping. It costs O(K) for a dense bank and O(number
+// column) without overlapping. It costs O(1) for a dense bank and O(number
 // of runs) for a sparse one.
 func (f *FilterBank) Valid() bool { return f.check() == nil }
 
