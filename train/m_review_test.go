@@ -1,6 +1,8 @@
 package train
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"math"
 	"testing"
@@ -201,5 +203,36 @@ func TestOnEpochBeforeCheckpointAndError(t *testing.T) {
 	}
 	if c.State.Epoch != 2 || len(got.Epochs) != 2 || got.Epochs[1] != 1 || res.Checkpoint != c.Path {
 		t.Errorf("latest checkpoint: epoch %d, metadata epochs %v, path %s (Result.Checkpoint %s); want epoch 2 with [0 1]", c.State.Epoch, got.Epochs, c.Path, res.Checkpoint)
+	}
+}
+
+// Fingerprint is the hex SHA-256 of N and D (uint64 little-endian) followed by the IEEE-754 bits of
+// X (uint32 little-endian), so the shape counts: the same values as 2×3 and 3×2 differ.
+func TestFingerprintFormat(t *testing.T) {
+	x := []float32{1.5, -2, 0, float32(math.Copysign(0, -1)), 3.25e-39, 1e30}
+	buf := []byte{2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0}
+	for _, v := range x {
+		b := math.Float32bits(v)
+		buf = append(buf, byte(b), byte(b>>8), byte(b>>16), byte(b>>24))
+	}
+	sum := sha256.Sum256(buf)
+	if got, want := Fingerprint(Data{X: x, N: 2, D: 3}), hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("Fingerprint %s, want %s", got, want)
+	}
+	if Fingerprint(Data{X: x, N: 2, D: 3}) == Fingerprint(Data{X: x, N: 3, D: 2}) {
+		t.Error("2×3 and 3×2 of the same values have the same fingerprint")
+	}
+	big := make([]float32, 3*4096+5) // more than one 4096-value chunk
+	for i := range big {
+		big[i] = float32(i) * 0.25
+	}
+	buf = []byte{byte(len(big)), byte(len(big) >> 8), 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}
+	for _, v := range big {
+		b := math.Float32bits(v)
+		buf = append(buf, byte(b), byte(b>>8), byte(b>>16), byte(b>>24))
+	}
+	sum = sha256.Sum256(buf)
+	if got, want := Fingerprint(Data{X: big, N: len(big), D: 1}), hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("Fingerprint of %d values %s, want %s", len(big), got, want)
 	}
 }
