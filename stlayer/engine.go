@@ -11,8 +11,14 @@ type Maps struct {
 	Data    []float64 // len B*M*N; map b, row i, column j at (b*M+i)*N+j
 }
 
-// NewMaps allocates a zero batch. Like make, it panics for negative sizes.
-func NewMaps(b, m, n int) *Maps { return &Maps{B: b, M: m, N: n, Data: make([]float64, b*m*n)} }
+// NewMaps allocates a zero batch. Like make, it panics for negative sizes
+// (any of b, m, n; zero sizes give an empty batch, which Check refuses).
+func NewMaps(b, m, n int) *Maps {
+	if b < 0 || m < 0 || n < 0 {
+		panic(fmt.Sprintf("stlayer.NewMaps: negative size [%d, %d, %d]", b, m, n))
+	}
+	return &Maps{B: b, M: m, N: n, Data: make([]float64, b*m*n)}
+}
 
 // Map returns map b (no copy); b must be in [0, B).
 func (x *Maps) Map(b int) []float64 { return x.Data[b*x.M*x.N : (b+1)*x.M*x.N] }
