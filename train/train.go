@@ -650,8 +650,8 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 //
 // A model that gives non-finite outputs on finite rows (a diverged one) is not an error here: the
 // terms are returned as computed, NaN or ±Inf, and Loss with them (Run refuses such a validation
-// loss). Rows whose logits give no posterior q(y|x) (a NaN or +Inf logit) make Balance and every
-// Occupancy NaN.
+// loss). Rows whose logits give no posterior q(y|x) (a NaN or +Inf logit, or all logits −Inf) make
+// Balance and every Occupancy NaN; a −Inf logit among finite ones is probability 0.
 func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 	if err := model.Ready(); err != nil {
 		return nil, err
