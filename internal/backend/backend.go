@@ -229,13 +229,17 @@ type Plugin struct {
 	Path string // absolute path of the shared library
 }
 
+// rePluginName are go-xla v0.1.4's plugin file name patterns (with the
+// extensions of the platforms the XLA backend is built on: .so, and .dylib
+// on macOS).
 var rePluginName = []*regexp.Regexp{
-	regexp.MustCompile(`^pjrt_c_api_(.+)_plugin\.so$`),
-	regexp.MustCompile(`^pjrt[-_]plugin[-_](.+)\.so$`),
+	regexp.MustCompile(`^pjrt_c_api_(.+)_plugin\.(so|dylib)$`),
+	regexp.MustCompile(`^pjrt[-_]plugin[-_](.+)\.(so|dylib)$`),
 }
 
 // PluginName extracts the plugin name from a PJRT plugin file name
-// (pjrt_c_api_<name>_plugin.so or pjrt[-_]plugin[-_]<name>.so); "" if it does not match.
+// (pjrt_c_api_<name>_plugin.<ext> or pjrt[-_]plugin[-_]<name>.<ext>, ext
+// "so" or "dylib", as go-xla matches them); "" if it does not match.
 func PluginName(file string) string {
 	base := filepath.Base(file)
 	for _, re := range rePluginName {
@@ -276,29 +280,30 @@ func PluginSearchPaths() []string {
 	return paths
 }
 
-// FindPlugins lists the PJRT plugin files in PluginSearchPaths, first occurrence
-// of each name winning. It only looks at file names (no dlopen, no download).
+// FindPlugins lists the PJRT plugin files in PluginSearchPaths, the files
+// whose names PluginName recognises (in each directory by file name), first
+// occurrence of each plugin name winning. It only looks at file names (no
+// dlopen, no download).
 func FindPlugins() []Plugin {
 	var out []Plugin
 	seen := map[string]bool{}
 	for _, dir := range PluginSearchPaths() {
-		for _, pat := range []string{"pjrt-plugin-*.so", "pjrt_plugin_*.so", "pjrt_c_api_*_plugin.so"} {
-			files, _ := filepath.Glob(filepath.Join(dir, pat))
-			for _, f := range files {
-				name := PluginName(f)
-				if name == "" || seen[name] {
-					continue
-				}
-				if st, err := os.Stat(f); err != nil || st.IsDir() {
-					continue
-				}
-				abs, err := filepath.Abs(f)
-				if err != nil {
-					continue
-				}
-				seen[name] = true
-				out = append(out, Plugin{Name: name, Path: abs})
+		entries, _ := os.ReadDir(dir) // sorted by file name
+		for _, ent := range entries {
+			name := PluginName(ent.Name())
+			if name == "" || seen[name] {
+				continue
 			}
+			f := filepath.Join(dir, ent.Name())
+			if st, err := os.Stat(f); err != nil || st.IsDir() {
+				continue
+			}
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				continue
+			}
+			seen[name] = true
+			out = append(out, Plugin{Name: name, Path: abs})
 		}
 	}
 	return out

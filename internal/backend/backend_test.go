@@ -193,3 +193,38 @@ func TestIsPureGoConfig(t *testing.T) {
 		t.Errorf("New(go:ops_parallel) gave %s (%s)", b.Name(), used)
 	}
 }
+
+// TestFindPluginsEveryNamePattern: FindPlugins lists every file PluginName
+// recognises. It globbed pjrt-plugin-*, pjrt_plugin_* and pjrt_c_api_*_plugin
+// with .so only, so go-xla's mixed separators (pjrt_plugin-x.so) and macOS's
+// .dylib plugins were never found, although PluginName (and go-xla) accept
+// them.
+func TestFindPluginsEveryNamePattern(t *testing.T) {
+	dir := isolate(t)
+	t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", dir)
+	for _, f := range []string{"pjrt_c_api_cuda_plugin.so", "pjrt_plugin-metal.so", "pjrt-plugin_tpu.so", "pjrt_c_api_cpu_plugin.dylib", "pjrt_plugin_cpu.so", "libfoo.so", "pjrt_plugin_x.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "pjrt_plugin_dir.so"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range FindPlugins() {
+		got[p.Name] = filepath.Base(p.Path)
+	}
+	// By file name, pjrt_c_api_cpu_plugin.dylib comes before pjrt_plugin_cpu.so.
+	want := map[string]string{"cuda": "pjrt_c_api_cuda_plugin.so", "metal": "pjrt_plugin-metal.so", "tpu": "pjrt-plugin_tpu.so", "cpu": "pjrt_c_api_cpu_plugin.dylib"}
+	if len(got) != len(want) {
+		t.Errorf("FindPlugins = %v, want %v", got, want)
+	}
+	for n, f := range want {
+		if got[n] != f {
+			t.Errorf("plugin %s: %q, want %q", n, got[n], f)
+		}
+		if PluginName(f) != n {
+			t.Errorf("PluginName(%q) = %q", f, PluginName(f))
+		}
+	}
+}
