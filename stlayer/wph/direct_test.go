@@ -123,11 +123,13 @@ func directWPH(op *Op, x1, x2 []float64) []complex128 {
 		for i := range F {
 			F[i] *= complex(f[i], 0)
 		}
-		y := testutil.FFT2(F, M, N, true)
+		// PyWPH 1.1 centres x⋆φ on its window before the harmonic ("kill
+		// the mean"); with NormNone the factor is then centred again.
+		y := cutCentred(testutil.FFT2(F, M, N, true), N, wd)
 		for i, v := range y {
 			y[i] = harmonic(v, p)
 		}
-		return cutCentred(y, N, wd)
+		return cutCentred(y, wd.w, window{0, 0, wd.h, wd.w})
 	}
 	for _, s := range op.sms {
 		a, b := smFactor(0, s.J, s.P1), smFactor(1, s.J, s.P2)

@@ -44,10 +44,14 @@ type Moment struct {
 
 // ScalingMoment is one scaling ("L") moment:
 //
-//	L = Cov([(x − ⟨x⟩)⋆φ_J]^{P1}, [(x − ⟨x⟩)⋆φ_J]^{P2}),
+//	L = Cov([y − ⟨y⟩]^{P1}, [y − ⟨y⟩]^{P2}),  y = x⋆φ_J,
 //
 // φ_J the Gaussian low-pass of PyWPH (filters.GaussianPyWPH) of width
-// σ0·2^J (J ≥ −1).
+// σ0·2^J (J ≥ −1), ⟨·⟩ the mean over the map (periodic) or over the cut
+// window (NonPeriodic): x⋆φ_J is centred before the harmonic, as PyWPH 1.1
+// does ("kill the mean"), so the moment does not see the map's mean. With
+// NormAuto y − ⟨y⟩ is replaced by (x − μ)⋆φ_J, μ the reference map's mean
+// (see NormAuto).
 type ScalingMoment struct {
 	// J is the scale of the low-pass φ_J (−1 allowed); P1, P2 the phase
 	// harmonics of the two factors.

@@ -1,7 +1,13 @@
 package wph
 
 import (
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
 // On PyWPH 1.1's "legacy" τ grid (radius 3n·2^j) load_model's get_dn_eff
@@ -71,5 +77,71 @@ func TestLegacyGridRadialRange(t *testing.T) {
 			t.Errorf("%s grid: largest n at j = J−1: S11 %d, C01 %d, want %d", grid, maxN["S11"], maxN["C01"], wantN)
 		}
 		t.Logf("%s grid: %d coefficients %v", grid, total, want)
+	}
+}
+
+// The scaling moments centre x⋆φ_j on its mean over the averaging window
+// before the harmonic, as PyWPH 1.1 ("Kill the mean"), so with NormNone
+// they do not depend on the map's mean, periodic or not (TestDirect pins
+// the definition; before, the non-periodic ones centred x on its mean over
+// the whole map, and L(p1=0) differed from PyWPH's by up to 8× on a 32²
+// window). With NormAuto x is centred by the REFERENCE mean μ (stored in the
+// Norm), a documented deviation: PyWPH 1.1 centres x⋆φ on the current map
+// even under norm='auto'. Evaluated on x + δ after fitting on x, the
+// normalised L(p1=1, p2=1, j) grows by (δ·φ̂_j(0))²/σ_j² (σ_j the reference
+// std of the p = 1 factor; φ̂_j(0) = Σφ_j = 1.0097 for j = −1, 1 to 1e−15 for
+// j = 0), where PyWPH's would not change.
+func TestScalingMomentCentring(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const M = 32
+	x := &stlayer.Maps{B: 1, M: M, N: M, Data: smoothField(rng, M, M)}
+	const delta = 0.3
+	xd := &stlayer.Maps{B: 1, M: M, N: M, Data: make([]float64, M*M)}
+	for i, v := range x.Data {
+		xd.Data[i] = v + delta
+	}
+	e := cpu.New()
+	for _, np := range []bool{false, true} {
+		op := newOp(t, Config{J: 3, L: 4, NonPeriodic: np}, M, M)
+		a, b := forward(t, e, op, x).Row(0), forward(t, e, op, xd).Row(0)
+		for k, s := range op.ScalingMoments() {
+			i := len(op.Moments()) + k
+			if d := cmplx.Abs(b[i] - a[i]); d > 1e-12*cmplx.Abs(a[i]) {
+				t.Errorf("NormNone nonperiodic=%v: L(j=%d, %d, %d) changes by %.2e with the map's mean", np, s.J, s.P1, s.P2, d)
+			}
+		}
+	}
+	op := newOp(t, Config{J: 3, L: 4, Norm: NormAuto}, M, M)
+	if err := op.FitNorm(e, x); err != nil {
+		t.Fatal(err)
+	}
+	a, b := forward(t, e, op, x).Row(0), forward(t, e, op, xd).Row(0)
+	std := map[int]float64{}
+	for _, f := range op.Norm().Factors {
+		if f.Kind == "sm" && f.P == 1 {
+			std[f.J] = f.Std
+		}
+	}
+	checked := 0
+	for k, s := range op.ScalingMoments() {
+		if s.P1 != 1 || s.P2 != 1 {
+			continue
+		}
+		i := len(op.Moments()) + k
+		dc := 0.0
+		for q, j := range op.phiJ {
+			if j == s.J {
+				dc = op.phi.Filter(q)[0] // φ̂_j(0)
+			}
+		}
+		got, want := real(b[i]-a[i]), delta*delta*dc*dc/(std[s.J]*std[s.J])
+		if math.Abs(got-want) > 1e-6*want {
+			t.Errorf("NormAuto L(j=%d, 1, 1): x + δ − x = %.8g, want (δ·φ̂(0))²/σ² = %.8g", s.J, got, want)
+		}
+		t.Logf("NormAuto L(j=%d, 1, 1): %.6g on x, %.6g on x + %g (φ̂(0) = %.6g)", s.J, real(a[i]), real(b[i]), delta, dc)
+		checked++
+	}
+	if checked != 2 {
+		t.Errorf("checked %d L(1,1) moments, want 2 (j = −1, 0)", checked)
 	}
 }

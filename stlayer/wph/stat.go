@@ -898,6 +898,13 @@ func (b *builder) scaling() {
 	Y := p.IFFT2(p.MulFilters(p.FFT2(xc), op.phi)) // [B, nm·nphi, M, N], channel m·nphi + i
 	if op.cfg.NonPeriodic {
 		Y = p.Crop(Y, op.cut[0], op.cut[1], op.M-2*op.cut[0], op.N-2*op.cut[1])
+		if op.cfg.Norm == NormNone {
+			// PyWPH 1.1 centres the cut x⋆φ on its own window mean before
+			// the harmonic ("Kill the mean"); the mean of x over the whole
+			// map, subtracted above, is not the window's (periodic maps:
+			// ⟨(x − ⟨x⟩)⋆φ⟩ = 0 already).
+			Y = p.Sub(Y, p.Mean(Y))
+		}
 	}
 	facs := map[[2]int]*factorField{}
 	factor := func(m, pw int) *factorField {

@@ -92,7 +92,9 @@
 // batch of several maps averages the per-map means and variances over the
 // batch, where PyWPH keeps the first map passed with norm='auto' (identical
 // for a single map; TestFitNormAveragesBatch); an identically zero map gives
-// NaN coefficients (see NormAuto; TestNormAutoZeroMapIsNaN).
+// NaN coefficients (see NormAuto; TestNormAutoZeroMapIsNaN); the scaling
+// moments centre x by the reference mean, not x⋆φ by the current map's
+// (see NormAuto; TestScalingMomentCentring).
 //
 // Non-periodic maps (Config.NonPeriodic) follow PyWPH's pbc=False: see
 // Config.NonPeriodic. Cross-WPH (Config.Cross) takes a pair of maps stacked
@@ -121,7 +123,12 @@ const (
 	// coefficient is the spatial mean of the product of the two normalised
 	// factors, without re-centring on the current map (PyWPH's 'auto', not
 	// 'auto_std_only'); the scaling moments likewise, with the mean of x
-	// itself taken from the reference map. The constants enter the graph
+	// itself taken from the reference map: their factors are
+	// [(x − μ_x)⋆φ]^p. Deviation: PyWPH 1.1 centres x⋆φ on the CURRENT
+	// map's mean before the harmonic even under 'auto', so its L moments
+	// ignore a change of the map's mean; here a map x + δ gives the p = 1
+	// factor an offset δ·φ̂(0) (TestScalingMomentCentring; identical on
+	// maps with the reference's mean). The constants enter the graph
 	// through a field of ones computed as m/m with m = ⟨|x|⟩, so an
 	// identically zero input map gives NaN (PyWPH: finite values;
 	// stats.CheckConstant names such maps, and stats.BuildWithRef refuses
@@ -186,7 +193,8 @@ type Config struct {
 	// 0…M−1 are x1 and rows M…2M−1 are x2 (StackPair builds it). The first
 	// factor of every moment is taken from x1 and the second from x2:
 	// C = Cov([x1⋆ψ1]^{p1}(r+τ), [x2⋆ψ2]^{p2}(r)); the scaling moments are
-	// Cov([(x1−⟨x1⟩)⋆φ]^{p1}, [(x2−⟨x2⟩)⋆φ]^{p2}). Cross(x, x) = auto(x).
+	// Cov([y1 − ⟨y1⟩]^{p1}, [y2 − ⟨y2⟩]^{p2}), y = x⋆φ (see ScalingMoment).
+	// Cross(x, x) = auto(x).
 	Cross bool
 	// Subsample lets the non-linear factors |z_j| and [z_j]^p be evaluated on
 	// a grid subsampled by 2^{max(0, j−1−Margin)} instead of the full grid.
