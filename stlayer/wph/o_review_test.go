@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -143,5 +144,48 @@ func TestScalingMomentCentring(t *testing.T) {
 	}
 	if checked != 2 {
 		t.Errorf("checked %d L(1,1) moments, want 2 (j = −1, 0)", checked)
+	}
+}
+
+// Config.Subsample's doc quotes the largest relative errors against PyWPH on
+// dust256 (J = 6, L = 4): 1.3e-3, 8.8e-5 and 6e-6 for Margin 1, 2 and 3,
+// S00/S01/C01 worst and Cphase about 4× smaller. Measured: 1.28e-3 (S01),
+// 8.80e-5 (S01), 5.9e-6 (S00); Cphase 5.7× and 3.6× smaller for Margin 1 and
+// 2 (at Margin 3 every class is at the float32 fixture's noise but S00/S01).
+func TestSubsampleErrorsAsDocumented(t *testing.T) {
+	x := testutil.Dust256(t)
+	want := refCoeffs(t, "pywph_wph_J6_L4_dn0_dust256_coeffs.npy")
+	e := cpu.New()
+	for _, tc := range []struct {
+		margin int
+		lo, hi float64
+	}{{1, 1.2e-3, 1.4e-3}, {2, 8e-5, 9.5e-5}, {3, 5e-6, 7e-6}} {
+		cfg := DefaultConfig()
+		cfg.Subsample, cfg.Margin = true, tc.margin
+		op := newOp(t, cfg, 256, 256)
+		rel, _, _ := classErrors(op.Labels(), forward(t, e, op, x).Row(0), want)
+		worst, worstClass := 0.0, ""
+		for c, r := range rel {
+			if r > worst {
+				worst, worstClass = r, c
+			}
+		}
+		t.Logf("Margin %d: worst relative error %.3g (%s), per class %v", tc.margin, worst, worstClass, rel)
+		if worst < tc.lo || worst > tc.hi || (worstClass != "S00" && worstClass != "S01" && worstClass != "C01") {
+			t.Errorf("Margin %d: worst relative error %.3g in %s, documented ~[%.1e, %.1e] in S00/S01/C01", tc.margin, worst, worstClass, tc.lo, tc.hi)
+		}
+		if tc.margin < 3 && rel["Cphase"]*3 > worst {
+			t.Errorf("Margin %d: Cphase error %.3g not ≥ 3× below the worst %.3g", tc.margin, rel["Cphase"], worst)
+		}
+	}
+}
+
+// Config.A: "≤ 0 → 4" (PyWPH's default A), negative values included.
+func TestAzimuthalStepsDefault(t *testing.T) {
+	for _, a := range []int{0, -3} {
+		op := newOp(t, Config{J: 2, L: 4, DN: 1, A: a}, 32, 32)
+		if op.Config().A != 4 {
+			t.Errorf("A = %d: Config().A = %d, want 4", a, op.Config().A)
+		}
 	}
 }

@@ -153,7 +153,7 @@ type Config struct {
 	J, L int
 	// DN is PyWPH's Δn: number of radial steps of τ (0: τ = 0 only).
 	DN int
-	// A is the number of azimuthal τ steps on [0, π) (0 → 4).
+	// A is the number of azimuthal τ steps on [0, π) (≤ 0 → 4).
 	A int
 	// DJ is the maximum j2 − j1 of the C01/Cphase classes (≤ 0 or > J−1 →
 	// J−1, all).
