@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/internal/testutil"
@@ -195,5 +196,57 @@ func TestNewNonPeriodicScaleBound(t *testing.T) {
 	}
 	if _, err := New(Config{J: 2, L: MaxL + 1}, 64, 64); !errors.As(err, &es) {
 		t.Errorf("L = MaxL+1: %v (%T), want *stlayer.ErrShape", err, err)
+	}
+}
+
+// The spectra's C11 blocks are indexed by b = j2 − j3 ∈ [a − (J−1), 0], so
+// b = −1 is a value; the label table read it as the "absent" marker: Has was
+// false and String printed "C11(a=0,k=0,h1=0,h2=0,im=0)" without b (and the
+// labels of SpectraStat dropped it as well). Every C11 row now has b, String
+// prints b=-1, and every row's String is distinct, in Spectra.Labels and in
+// the (masked) SpectraStat labels.
+func TestSpectraLabelsNegativeB(t *testing.T) {
+	const J = 4
+	op, err := New(Config{J: J, L: 2}, 32, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := op.Spectra()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mask := make([]bool, sp.Len())
+	for i := range mask {
+		mask[i] = i%2 == 0
+	}
+	so, err := op.SpectraStat(nil, mask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, lb := range map[string]*stlayer.Labels{"Spectra": sp.Labels(), "SpectraStat": so.Labels()} {
+		seen := map[string]int{}
+		bs := map[int]int{}
+		for i := 0; i < lb.Len(); i++ {
+			s := lb.String(i)
+			if k, dup := seen[s]; dup {
+				t.Errorf("%s: rows %d and %d both read %s", name, k, i, s)
+			}
+			seen[s] = i
+			if lb.Class[i] != "C11" {
+				continue
+			}
+			b := lb.Get(i, "b")
+			bs[b]++
+			if !lb.Has(i, "b") || !strings.Contains(s, fmt.Sprintf("b=%d,", b)) {
+				t.Errorf("%s: row %d %s: b = %d not shown (Has %v)", name, i, s, b, lb.Has(i, "b"))
+			}
+			if a := lb.Get(i, "a"); b > 0 || b < a-(J-1) {
+				t.Errorf("%s: row %d %s: b outside [a−(J−1), 0]", name, i, s)
+			}
+		}
+		if bs[-1] == 0 || bs[-3] == 0 {
+			t.Errorf("%s: C11 rows per b %v, want b = −3 … 0", name, bs)
+		}
+		t.Logf("%s: %d rows, C11 rows per b %v", name, lb.Len(), bs)
 	}
 }
