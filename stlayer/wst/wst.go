@@ -147,7 +147,10 @@ const MaxL = 32
 // New validates the sizes and builds the filter banks and the label table.
 //
 // Global: M and N even, 2^(J+1) ≤ min(M, N) (Cheng's J ≤ log2(min(M,N)) − 1)
-// and M, N ≥ 16. Local: 2^J < min(M, N) (Kymatio's condition). Both: J ≥ 1,
+// and M, N ≥ 16. Local: 2^J < min(M, N) (Kymatio's own check lets 2^J =
+// min(M, N) through, but its reflect padding is then 2^J pixels on each side
+// of a 2^J-pixel axis, which torch's reflection pad refuses; for
+// min(M, N) = 2^J + 2 the pad is 2^J − 1 per side). Both: J ≥ 1,
 // 1 ≤ L ≤ MaxL and a filter bank within filters.MaxBankValues. Anything
 // else is refused with an *stlayer.ErrShape naming the problem.
 func New(cfg Config, M, N int) (*Op, error) {
