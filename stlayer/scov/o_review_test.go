@@ -234,3 +234,23 @@ func TestSpectraLabelsBMinusOne(t *testing.T) {
 		t.Errorf("C11 rows per b: %v, want 4, 12, 24, 40 for b = −3 … 0", perB)
 	}
 }
+
+// New refuses, before allocating anything, a map whose dense
+// full-resolution filters (L·M·N values for each scale j ≤ 1, every scale
+// with FullResolution) exceed filters.MaxBankValues: 2 scales × 32
+// orientations on 16384² would be 2^34 values (128 GiB), and New tried to
+// build them. At L = 4 the same map is within the bound (2^31 values).
+func TestNewRefusesHugeBank(t *testing.T) {
+	var es *stlayer.ErrShape
+	_, err := New(Config{J: 2, L: 32}, 1<<14, 1<<14)
+	if !errors.As(err, &es) || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("L = 32 on 16384²: %v (%T), want an *stlayer.ErrShape saying too large", err, err)
+	}
+	_, err = New(Config{J: 9, L: 4, FullResolution: true}, 1<<14, 1<<14)
+	if !errors.As(err, &es) {
+		t.Errorf("FullResolution J = 9, L = 4 on 16384²: %v, want *stlayer.ErrShape", err)
+	}
+	if err := checkConfig(Config{J: 9, L: 4}, 1<<14, 1<<14); err != nil {
+		t.Errorf("L = 4 on 16384² (2^31 dense values): %v", err)
+	}
+}

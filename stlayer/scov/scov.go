@@ -234,7 +234,9 @@ type Op struct {
 
 // New validates the sizes and builds the filter bank, the crops and the label
 // table. M and N must be even, at least 16, and J must satisfy 2^J ≤ min(M, N)
-// (Cheng recommends J ≤ log2(min(M,N)) − 1); J ≥ 1 and 1 ≤ L ≤ MaxL. With
+// (Cheng recommends J ≤ log2(min(M,N)) − 1); J ≥ 1 and 1 ≤ L ≤ MaxL; the
+// dense full-resolution filters (L·M·N values for each of the scales j ≤ 1,
+// or of all J scales with FullResolution) within filters.MaxBankValues. With
 // NonPeriodic, Cut must be finite and the window must keep pixels:
 // 2⌊Cut·2^J⌋ < min(M, N), i.e. with the default Cut = 1/2, 2^J < min(M, N)
 // (one scale fewer than periodic maps allow on power-of-two sides). Size
@@ -336,6 +338,16 @@ func checkConfig(cfg Config, M, N int) error {
 	}
 	if cfg.J > stlayer.Log2Floor(min(M, N)) { // 2^J > min(M, N), without overflowing the shift
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d too small for J = %d (need 2^J ≤ min(M, N), i.e. J ≤ %d; lower J or give larger maps)", M, N, cfg.J, stlayer.Log2Floor(min(M, N)))}
+	}
+	// The scales whose crop is the full grid (j ≤ 1; every scale with
+	// FullResolution) store L dense M×N filters each: refuse before
+	// allocating what the machine cannot hold.
+	dense := min(2, cfg.J)
+	if cfg.FullResolution {
+		dense = cfg.J
+	}
+	if err := filters.CheckBank(dense*cfg.L, M, N); err != nil {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: the full-resolution filters of %d scale(s) × %d orientations on a %d×%d map are too large (%v); lower L or give smaller maps", dense, cfg.L, M, N, err)}
 	}
 	if cfg.Normalization != NormP00 && cfg.Normalization != NormP11 {
 		return fmt.Errorf("scov: unknown normalization %d", int(cfg.Normalization))
