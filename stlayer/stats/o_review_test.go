@@ -44,3 +44,34 @@ func TestBuildStoredChecksFamilyOptions(t *testing.T) {
 		t.Errorf("stored wst S2: %d, with StrictJ2 %d (want 48 fewer)", na, nb)
 	}
 }
+
+// IsRaw's doc: true only for the single-map raw scov operator (periodic or
+// crop); false for its synthesis/iso/spectra variants, the cross operator
+// (whose output is raw cross moments, for scov.CrossOp.Results) and other
+// families.
+func TestIsRawOnlySingleMapRawSCov(t *testing.T) {
+	for _, c := range []struct {
+		s    Spec
+		want bool
+	}{
+		{Spec{Kind: SCov, J: 3}, true},
+		{Spec{Kind: SCov, J: 3, Pad: "crop"}, true},
+		{Spec{Kind: SCov, J: 3, Iso: true}, false},
+		{Spec{Kind: SCov, J: 3, Synthesis: true}, false},
+		{Spec{Kind: Spectra, J: 3}, false},
+		{Spec{Kind: SCov, J: 3, Cross: true}, false},
+		{Spec{Kind: WST, J: 3}, false},
+		{Spec{Kind: WPH, J: 3}, false},
+	} {
+		o, err := Build(c.s, 32, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := IsRaw(o); got != c.want {
+			t.Errorf("IsRaw(%s) = %v, want %v", c.s, got, c.want)
+		}
+		if _, ok := SCovCrossOp(o); ok != c.s.Cross {
+			t.Errorf("SCovCrossOp(%s) ok = %v", c.s, ok)
+		}
+	}
+}

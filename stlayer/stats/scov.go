@@ -73,8 +73,12 @@ func SCovCrossOp(o Op) (*scov.CrossOp, bool) {
 	return v.op, true
 }
 
-// IsRaw reports whether a scattering-covariance operator outputs the raw
-// moments (Cheng's dictionary can then be assembled on the host).
+// IsRaw reports whether o is a single-map scattering-covariance operator
+// (SCovOp) whose output is the raw moments of scov.Op.Stat, so that Cheng's
+// dictionary can be assembled on the host from its output (scov.Op.Results);
+// false for the synthesis, isotropic and spectra variants and for any other
+// operator, cross ones included (their raw cross moments go to
+// scov.CrossOp.Results, see SCovCrossOp).
 func IsRaw(o Op) bool {
 	v, ok := o.(*scovView)
 	return ok && v.raw
