@@ -128,8 +128,11 @@ const (
 	// map's mean before the harmonic even under 'auto', so its L moments
 	// ignore a change of the map's mean; here a map x + δ gives the p = 1
 	// factor an offset δ·φ̂(0) (TestScalingMomentCentring; identical on
-	// maps with the reference's mean). The constants enter the graph
-	// through a field of ones computed as m/m with m = ⟨|x|⟩, so an
+	// periodic maps with the reference's mean; with NonPeriodic the p = 0
+	// factors differ even on the reference map, x being centred on its mean
+	// over the whole map where PyWPH centres x⋆φ on the cut window). The
+	// constants enter the graph through a field of ones computed as m/m
+	// with m = ⟨|x|⟩, so an
 	// identically zero input map gives NaN (PyWPH: finite values;
 	// stats.CheckConstant names such maps, and stats.BuildWithRef refuses
 	// a zero reference). A constant non-zero map gives 0: its factors are
