@@ -254,3 +254,78 @@ func TestNewRefusesHugeBank(t *testing.T) {
 		t.Errorf("L = 4 on 16384² (2^31 dense values): %v", err)
 	}
 }
+
+// CrossOp with NonPeriodic (c = 4 px per side): "every mean is the window
+// mean of the package documentation, on each field's own M×N map". Pinned
+// without a second brute force: (i) the kinds (a,a) and (b,b), mean, var,
+// P00 and S1 of each field equal the auto statistic of that field (itself
+// pinned by TestCropEqualsBruteForce), (ii) C00 obeys the polarisation
+// identity P00(a+b) = P00(a) + P00(b) + 2·Re C00(a,b) with the window means,
+// (iii) C01 of kind (a,b) = ⟨(a − ⟨a⟩_W)·conj(U_b⋆ψ)⟩_W is linear in a, and
+// (iv) kind (b,a) of the pair (a,b) is kind (a,b) of the pair (b,a).
+func TestCrossNonPeriodicWindowMeans(t *testing.T) {
+	cfg := Config{J: 3, L: 2, NonPeriodic: true}
+	const M, N = 32, 40
+	cop, err := NewCross(cfg, M, N)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := cop.Op()
+	if op.Cut() != 4 {
+		t.Fatalf("cut %d, want 4", op.Cut())
+	}
+	a1, a2, b := cropTestMaps(41, 1, M, N), cropTestMaps(42, 1, M, N), cropTestMaps(43, 1, M, N)
+	sum := func(x, y *stlayer.Maps) *stlayer.Maps {
+		s := stlayer.NewMaps(1, M, N)
+		for i := range s.Data {
+			s.Data[i] = x.Data[i] + y.Data[i]
+		}
+		return s
+	}
+	eng := cpu.New()
+	cross := func(x, y *stlayer.Maps) []complex128 {
+		p, err := StackPair(x, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := eng.Forward(cop.Key(), cop.Stat(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Row(0)
+	}
+	auto := func(x *stlayer.Maps) []complex128 {
+		c, err := eng.Forward(op.Key(), op.Stat(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Row(0)
+	}
+	l1, l2 := op.idx.layout(1), op.idx.layout(2)
+	JL := l1.JL
+	cab := cross(a1, b)
+	for f, x := range []*stlayer.Maps{a1, b} {
+		au := auto(x)
+		for _, r := range [][3]int{{l2.mean + f, l1.mean, 1}, {l2.vr + f, l1.vr, 1}, {l2.p00 + f*JL, l1.p00, JL}, {l2.s1 + f*JL, l1.s1, JL}} {
+			testutil.CompareScaled(t, fmt.Sprintf("field %d one-field moments", f), cab[r[0]:r[0]+r[2]], au[r[1]:r[1]+r[2]], 1e-12, 1e-14)
+		}
+		testutil.CompareScaled(t, fmt.Sprintf("C01 kind (%d,%d)", f, f), cab[l2.C01(f, 0):l2.C01(f, l2.n2)], au[l1.C01(0, 0):l1.C01(0, l1.n2)], 1e-12, 1e-14)
+		testutil.CompareScaled(t, fmt.Sprintf("C11 kind (%d,%d)", f, f), cab[l2.C11(f, 0):l2.C11(f, l2.n3)], au[l1.C11(0, 0):l1.C11(0, l1.n3)], 1e-12, 1e-14)
+	}
+	pab := auto(sum(a1, b))
+	pa, pb := auto(a1), auto(b)
+	want := make([]complex128, JL)
+	for k := range want {
+		want[k] = pa[l1.p00+k] + pb[l1.p00+k] + complex(2*real(cab[l2.c00+k]), 0)
+	}
+	testutil.CompareScaled(t, "P00(a+b) by polarisation", pab[l1.p00:l1.p00+JL], want, 1e-12, 1e-14)
+	c1, c2, c12 := cab, cross(a2, b), cross(sum(a1, a2), b)
+	lin := make([]complex128, l2.n2)
+	for i := range lin {
+		lin[i] = c1[l2.C01(2, i)] + c2[l2.C01(2, i)]
+	}
+	testutil.CompareScaled(t, "C01 kind (a,b) linear in a", c12[l2.C01(2, 0):l2.C01(2, l2.n2)], lin, 1e-12, 1e-14)
+	cba := cross(b, a1)
+	testutil.CompareScaled(t, "C01 kind (b,a) of (a,b) = kind (a,b) of (b,a)", cab[l2.C01(3, 0):l2.C01(3, l2.n2)], cba[l2.C01(2, 0):l2.C01(2, l2.n2)], 1e-12, 1e-14)
+	testutil.CompareScaled(t, "C11 kind (b,a) of (a,b) = kind (a,b) of (b,a)", cab[l2.C11(3, 0):l2.C11(3, l2.n3)], cba[l2.C11(2, 0):l2.C11(2, l2.n3)], 1e-12, 1e-14)
+}
