@@ -199,12 +199,13 @@ func TestNewNonPeriodicScaleBound(t *testing.T) {
 	}
 }
 
-// Spectra.Labels' doc: b = j2 − j3 of the C11 blocks runs from a − (J−1) to
-// 0, and b = −1 is stored as the table's "absent" marker: Get returns −1,
-// Has is false and String omits b; every other C11 row shows b. (Marking b
-// as a value column, Labels.MarkValues, would show it, but stkit stats' JSON
-// test in cmd/stkit reads −1 as absent; see the review report.)
-func TestSpectraLabelsBMinusOne(t *testing.T) {
+// The spectra's C11 blocks are indexed by b = j2 − j3 ∈ [a − (J−1), 0], so
+// b = −1 is a value; the label table read it as the "absent" marker: Has was
+// false and String printed "C11(a=0,k=0,h1=0,h2=0,im=0)" without b (and the
+// labels of SpectraStat dropped it as well). Every C11 row now has b, String
+// prints b=-1, and every row's String is distinct, in Spectra.Labels and in
+// the (masked) SpectraStat labels.
+func TestSpectraLabelsNegativeB(t *testing.T) {
 	const J = 4
 	op, err := New(Config{J: J, L: 2}, 32, 32)
 	if err != nil {
@@ -214,24 +215,39 @@ func TestSpectraLabelsBMinusOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lb := sp.Labels()
-	perB := map[int]int{}
-	for i := 0; i < lb.Len(); i++ {
-		if lb.Class[i] != "C11" {
-			continue
-		}
-		b, a := lb.Get(i, "b"), lb.Get(i, "a")
-		perB[b]++
-		if b > 0 || b < a-(J-1) {
-			t.Errorf("row %d %s: b = %d outside [a−(J−1), 0]", i, lb.String(i), b)
-		}
-		shown := strings.Contains(lb.String(i), "b=")
-		if (b == -1) == (lb.Has(i, "b") || shown) {
-			t.Errorf("row %d %s: b = %d, Has %v, shown %v", i, lb.String(i), b, lb.Has(i, "b"), shown)
-		}
+	mask := make([]bool, sp.Len())
+	for i := range mask {
+		mask[i] = i%2 == 0
 	}
-	if perB[-1] != 24 || perB[-3] != 4 || perB[0] != 40 {
-		t.Errorf("C11 rows per b: %v, want 4, 12, 24, 40 for b = −3 … 0", perB)
+	so, err := op.SpectraStat(nil, mask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, lb := range map[string]*stlayer.Labels{"Spectra": sp.Labels(), "SpectraStat": so.Labels()} {
+		seen := map[string]int{}
+		bs := map[int]int{}
+		for i := 0; i < lb.Len(); i++ {
+			s := lb.String(i)
+			if k, dup := seen[s]; dup {
+				t.Errorf("%s: rows %d and %d both read %s", name, k, i, s)
+			}
+			seen[s] = i
+			if lb.Class[i] != "C11" {
+				continue
+			}
+			b := lb.Get(i, "b")
+			bs[b]++
+			if !lb.Has(i, "b") || !strings.Contains(s, fmt.Sprintf("b=%d,", b)) {
+				t.Errorf("%s: row %d %s: b = %d not shown (Has %v)", name, i, s, b, lb.Has(i, "b"))
+			}
+			if a := lb.Get(i, "a"); b > 0 || b < a-(J-1) {
+				t.Errorf("%s: row %d %s: b outside [a−(J−1), 0]", name, i, s)
+			}
+		}
+		if bs[-1] == 0 || bs[-3] == 0 {
+			t.Errorf("%s: C11 rows per b %v, want b = −3 … 0", name, bs)
+		}
+		t.Logf("%s: %d rows, C11 rows per b %v", name, lb.Len(), bs)
 	}
 }
 

@@ -165,6 +165,8 @@ func (op *Op) Spectra() (*Spectra, error) {
 	}
 	s := &Spectra{op: op, n: len(idx)}
 	lb := stlayer.NewLabels("j", "a", "b", "k", "h1", "h2", "im")
+	// b = j2 − j3 ≤ 0: its −1 (j3 = j2 + 1) is a value, not "absent".
+	lb.MarkValues("C11", "b")
 	for i, e := range idx {
 		if e[0] > TypeS1 {
 			break
@@ -245,9 +247,8 @@ func (s *Spectra) Len() int { return s.n }
 // "P00", "S1" (column j), "C01" (a, k, h1, im) and "C11" (a, b, k, h1, h2,
 // im); k is the DCT mode along scale, h1 (h2) the angular frequency along
 // Δ (Δ2, Δ3), im = 1 for the √2·Im part. b = j2 − j3 runs from a − (J−1)
-// to 0, but the table stores b = −1 as its "absent" marker: for those rows
-// Has(i, "b") is false and String omits b (read it with Get, which returns
-// −1; the other C11 rows always show b).
+// to 0, so −1 in column b of a "C11" row is a value (Labels.Values["C11"] =
+// ["b"]: Has is true and String prints b=-1).
 func (s *Spectra) Labels() *stlayer.Labels { return s.labels }
 
 // Matrix returns the whole transform as a dense Len()×Len() row-major
@@ -378,13 +379,14 @@ func (op *Op) SpectraStat(ref *Ref, mask []bool) (*SpectraOp, error) {
 	}
 	so := &SpectraOp{sp: sp, ref: ref}
 	lb := stlayer.NewLabels(sp.labels.Columns...)
+	lb.MergeValues(sp.labels)
 	mk := make([]float64, sp.n)
 	for i := 0; i < sp.n; i++ {
 		if mask == nil || mask[i] {
 			so.keep = append(so.keep, i)
 			m := map[string]int{}
 			for c, name := range sp.labels.Columns {
-				if v := sp.labels.Rows[i][c]; v != -1 {
+				if v := sp.labels.Rows[i][c]; sp.labels.Has(i, name) {
 					m[name] = v
 				}
 			}
