@@ -3,7 +3,8 @@
 // GoMLX context and layers.
 //
 // Model (one scale; K clusters, latent size Z, hidden width H, n layers, C channels of F features,
-// LeakyReLU slope 0.2, every Linear without bias unless stated):
+// LeakyReLU slope Config.Slope (0.2 in both presets), every Linear (x·W, W [in, out]) without bias
+// unless stated):
 //
 //	q(y|x):   Linear(F→H) per channel → BN(C) → LReLU → flatten C·H → Linear(C·H→H) → BN(H) → LReLU
 //	          → (n−1)×[Linear(H→H) → BN(H) → LReLU] → Linear(H→K, bias) = logits;
@@ -19,7 +20,7 @@
 // BatchNorm1d(C)); BN(H) on [B, H] normalises each feature over the batch. Batch statistics are used
 // (and differentiated through) in training, running averages in evaluation; Model.RecomputeBNStats
 // replaces the running averages by the mean batch statistics of the current weights (package train
-// calls it before every validation and checkpoint).
+// calls it before every validation and checkpoint unless its Options.BNBatches < 0).
 //
 // Negative ELBO (per batch, all terms averaged over the batch):
 //

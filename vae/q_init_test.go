@@ -1,0 +1,70 @@
+package vae
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
+)
+
+// TestNewInitialisation pins New's documented initial values: weights He-normal (mean 0, std
+// sqrt(2/fan_in), fan_in the first axis of Dense's [in, out] weights), biases 0, BN scale 1 and
+// offset 0, running mean 0 and running variance 1 (New's forward pass runs in evaluation mode and
+// leaves them alone), temperature τ = 1.
+func TestNewInitialisation(t *testing.T) {
+	cfg := SmallConfig(4, 40)
+	cfg.Channels, cfg.H, cfg.Z = 2, 64, 6
+	m, err := New(gomlxtest.Backend(t), cfg, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tau := m.Temperature(); tau != 1 {
+		t.Errorf("initial temperature %g, want 1", tau)
+	}
+	checked := 0
+	for v := range m.Ctx.IterVariables() {
+		if !v.DType().IsFloat() || v.Name() == "gumbel_temperature" {
+			continue
+		}
+		val := tensors.MustCopyFlatData[float32](v.MustValue())
+		name := v.ScopeAndName()
+		constant := map[string]float32{"biases": 0, "scale": 1, "offset": 0, "running_mean": 0, "running_var": 1}
+		if want, ok := constant[v.Name()]; ok {
+			for i, x := range val {
+				if x != want {
+					t.Fatalf("%s[%d] = %g, want %g", name, i, x, want)
+				}
+			}
+			continue
+		}
+		if v.Name() != "weights" || v.Shape().Rank() != 2 {
+			t.Fatalf("unexpected variable %s %s", name, v.Shape())
+		}
+		if !strings.HasPrefix(name, "/vae/") {
+			t.Errorf("variable %s outside Scope %q", name, Scope)
+		}
+		if len(val) < 2000 {
+			continue // too few values for a std estimate
+		}
+		s, s2 := 0.0, 0.0
+		for _, x := range val {
+			s += float64(x)
+			s2 += float64(x) * float64(x)
+		}
+		n := float64(len(val))
+		mean, std := s/n, math.Sqrt(s2/n-(s/n)*(s/n))
+		want := math.Sqrt(2 / float64(v.Shape().Dimensions[0]))
+		// Relative standard error of a sample std ≈ 1/sqrt(2n) ≤ 1.6 % here; allow 5 σ.
+		if math.Abs(std/want-1) > 5/math.Sqrt(2*n) || math.Abs(mean) > 5*want/math.Sqrt(n) {
+			t.Errorf("%s: mean %.4g std %.4g over %d values, want He-normal mean 0 std sqrt(2/%d) = %.4g",
+				name, mean, std, len(val), v.Shape().Dimensions[0], want)
+		}
+		checked++
+	}
+	if checked < 6 {
+		t.Fatalf("only %d weight matrices large enough to check", checked)
+	}
+}
