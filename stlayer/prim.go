@@ -199,3 +199,21 @@ type Prim interface {
 // x as a Field [B, 1, M, N] (real), it returns the coefficients as a Field
 // [B, K, 1, 1] (global statistics) or [B, K, h, w] (local statistics).
 type Stat func(p Prim, x Field) Field
+
+// Gather is p.Channels(f, idx), or f itself when idx is the identity (every
+// channel of f, in order): statistics call it to skip no-op gathers.
+func Gather(p Prim, f Field, idx []int) Field {
+	if _, c, _, _ := f.Dims(); c == len(idx) {
+		id := true
+		for i, v := range idx {
+			if v != i {
+				id = false
+				break
+			}
+		}
+		if id {
+			return f
+		}
+	}
+	return p.Channels(f, idx)
+}

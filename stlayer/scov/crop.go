@@ -139,60 +139,14 @@ func (op *Op) rawStatCrop(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field
 	win := op.win
 	stack := stlayer.Stacks(p)
 
-	var blocks []stlayer.Field
-	var dest []int
-	var factor []float64
-	add := func(f stlayer.Field, d []int, s float64) {
-		_, c, _, _ := f.Dims()
-		if c != len(d) {
-			panic("scov: internal block size mismatch")
-		}
-		blocks = append(blocks, f)
-		dest = append(dest, d...)
-		for range d {
-			factor = append(factor, s)
-		}
-	}
-	seq := func(start, n int) []int {
-		d := make([]int, n)
-		for i := range d {
-			d[i] = start + i
-		}
-		return d
-	}
-	dFL := func(base func(f int) int) []int {
-		d := make([]int, 0, nf*L)
-		for f := 0; f < nf; f++ {
-			for l := 0; l < L; l++ {
-				d = append(d, base(f)+l)
-			}
-		}
-		return d
-	}
-	fieldCh := func(f, s int) []int {
-		d := make([]int, L)
-		for l := range d {
-			d[l] = f*L + (l+s)%L
-		}
-		return d
-	}
+	var rb rawBlocks
+	add, seq := rb.add, seqIdx
+	// dFL maps channel f·L + l of a per-scale field to raw index base(f) + l.
+	dFL := func(base func(f int) int) []int { return fieldLIdx(nf, L, base) }
+	// fieldCh returns the channels of field f, rotated by s (rotatedCh).
+	fieldCh := func(f, s int) []int { return rotatedCh(L, f, s) }
 	// gather returns the channels idx of f, or f itself for the identity.
-	gather := func(f stlayer.Field, idx []int) stlayer.Field {
-		_, c, _, _ := f.Dims()
-		if c == len(idx) {
-			id := true
-			for i, v := range idx {
-				if v != i {
-					id = false
-					break
-				}
-			}
-			if id {
-				return f
-			}
-		}
-		return p.Channels(f, idx)
-	}
+	gather := func(f stlayer.Field, idx []int) stlayer.Field { return stlayer.Gather(p, f, idx) }
 
 	// 1. Moments of the maps and first layer, averaged over the window.
 	mean := p.WeightedMean(x, win.full)
@@ -401,20 +355,5 @@ func (op *Op) rawStatCrop(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field
 	}
 
 	// Assemble in raw order and apply the per-coefficient constants.
-	all := p.Concat(blocks...)
-	perm := make([]int, lay.total)
-	scale := make([]float64, lay.total)
-	for i := range perm {
-		perm[i] = -1
-	}
-	for c, d := range dest {
-		perm[d] = c
-		scale[d] = factor[c]
-	}
-	for _, c := range perm {
-		if c < 0 {
-			panic("scov: internal error: raw coefficient not computed")
-		}
-	}
-	return scaleChannels(p, p.Channels(all, perm), scale)
+	return rb.assemble(p, lay.total)
 }

@@ -35,27 +35,8 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 	lay := t.layout(nf)
 	kk := kinds(nf)
 
-	var blocks []stlayer.Field
-	var dest []int       // raw index of each concatenated channel
-	var factor []float64 // multiplicative constant of each concatenated channel
-	add := func(f stlayer.Field, d []int, s float64) {
-		_, c, _, _ := f.Dims()
-		if c != len(d) {
-			panic("scov: internal block size mismatch")
-		}
-		blocks = append(blocks, f)
-		dest = append(dest, d...)
-		for range d {
-			factor = append(factor, s)
-		}
-	}
-	seq := func(start, n int) []int {
-		d := make([]int, n)
-		for i := range d {
-			d[i] = start + i
-		}
-		return d
-	}
+	var rb rawBlocks
+	add, seq := rb.add, seqIdx
 
 	// Moments of the maps.
 	n := float64(M * N)
@@ -65,24 +46,9 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 	add(vr, seq(lay.vr, nf), n/(n-1))
 
 	// dFL maps channel f·L + l of a per-scale field to raw index base(f) + l.
-	dFL := func(base func(f int) int) []int {
-		d := make([]int, 0, nf*L)
-		for f := 0; f < nf; f++ {
-			for l := 0; l < L; l++ {
-				d = append(d, base(f)+l)
-			}
-		}
-		return d
-	}
-	// fieldCh returns the channels of field f of a per-scale field (f·L + l),
-	// rotated by s: channel l holds angle (l+s) mod L.
-	fieldCh := func(f, s int) []int {
-		d := make([]int, L)
-		for l := range d {
-			d[l] = f*L + (l+s)%L
-		}
-		return d
-	}
+	dFL := func(base func(f int) int) []int { return fieldLIdx(nf, L, base) }
+	// fieldCh returns the channels of field f, rotated by s (rotatedCh).
+	fieldCh := func(f, s int) []int { return rotatedCh(L, f, s) }
 
 	// First layer at full resolution, one scale at a time (channel f·L + l),
 	// then cascading crops: Xc[c] is Î at crop(c); Uc[j][c] is Û_j at crop(c)
@@ -244,23 +210,7 @@ func (op *Op) rawStat(p stlayer.Prim, x stlayer.Field, nf int) stlayer.Field {
 	}
 
 	// Assemble in raw order and apply the per-coefficient constants.
-	all := p.Concat(blocks...)
-	perm := make([]int, lay.total)
-	scale := make([]float64, lay.total)
-	for i := range perm {
-		perm[i] = -1
-	}
-	for c, d := range dest {
-		perm[d] = c
-		scale[d] = factor[c]
-	}
-	for _, c := range perm {
-		if c < 0 {
-			panic("scov: internal error: raw coefficient not computed")
-		}
-	}
-	out := p.Channels(all, perm)
-	return scaleChannels(p, out, scale)
+	return rb.assemble(p, lay.total)
 }
 
 // c11Block is one C11 product block: left scale j1, rotation s of the right

@@ -202,20 +202,7 @@ func (b *builder) correct(raw stlayer.Field, fa *factorField, i1 []int, fb *fact
 
 // channels is Prim.Channels, skipped when idx is the identity.
 func (b *builder) channels(f stlayer.Field, idx []int) stlayer.Field {
-	_, c, _, _ := f.Dims()
-	if len(idx) == c {
-		id := true
-		for i, v := range idx {
-			if v != i {
-				id = false
-				break
-			}
-		}
-		if id {
-			return f
-		}
-	}
-	return b.p.Channels(f, idx)
+	return stlayer.Gather(b.p, f, idx)
 }
 
 // emit stores an output piece [B, len(rows), 1, 1]; with NormAuto it divides
