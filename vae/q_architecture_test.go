@@ -6,7 +6,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 )
@@ -178,27 +181,7 @@ func TestArchitectureMatchesPackageDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(21, 22))
-	h := &hostVAE{cfg: cfg, vars: map[string][]float64{}}
-	for v := range m.Ctx.IterVariables() {
-		if !v.DType().IsFloat() || v.Name() == "gumbel_temperature" {
-			continue
-		}
-		n := v.Shape().Size()
-		f32 := make([]float32, n)
-		f64 := make([]float64, n)
-		for i := range f32 {
-			r := 0.6 * rng.NormFloat64()
-			if v.Name() == "running_var" {
-				r = 0.5 + 1.5*rng.Float64()
-			}
-			f32[i] = float32(r)
-			f64[i] = float64(f32[i])
-		}
-		if err := v.SetValue(tensors.FromFlatDataAndDimensions(f32, v.Shape().Dimensions...)); err != nil {
-			t.Fatal(err)
-		}
-		h.vars[v.ScopeAndName()] = f64
-	}
+	h := randomiseVars(t, m, rng)
 	const tau = 0.7
 	if err := m.SetTemperature(tau); err != nil {
 		t.Fatal(err)
@@ -277,4 +260,206 @@ func TestArchitectureMatchesPackageDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	near(t, "Decode", xr, wantX, 1e-5)
+}
+
+// fixedNoise is a Noise returning given host values (float32, row-major) in call order.
+type fixedNoise struct{ uniform, normal []float32 }
+
+func (n fixedNoise) Uniform(g *Graph, s shapes.Shape) *Node {
+	return Const(g, tensors.FromFlatDataAndDimensions(n.uniform, s.Dimensions...))
+}
+func (n fixedNoise) Normal(g *Graph, s shapes.Shape) *Node {
+	return Const(g, tensors.FromFlatDataAndDimensions(n.normal, s.Dimensions...))
+}
+
+// randomiseVars sets every float variable of m but τ to random values (running variances in
+// [0.5, 2]) and returns the host reference reading them.
+func randomiseVars(t *testing.T, m *Model, rng *rand.Rand) *hostVAE {
+	t.Helper()
+	h := &hostVAE{cfg: m.Cfg, vars: map[string][]float64{}}
+	for v := range m.Ctx.IterVariables() {
+		if !v.DType().IsFloat() || v.Name() == "gumbel_temperature" {
+			continue
+		}
+		n := v.Shape().Size()
+		f32 := make([]float32, n)
+		f64 := make([]float64, n)
+		for i := range f32 {
+			r := 0.6 * rng.NormFloat64()
+			if v.Name() == "running_var" {
+				r = 0.5 + 1.5*rng.Float64()
+			}
+			f32[i] = float32(r)
+			f64[i] = float64(f32[i])
+		}
+		if err := v.SetValue(tensors.FromFlatDataAndDimensions(f32, v.Shape().Dimensions...)); err != nil {
+			t.Fatal(err)
+		}
+		h.vars[v.ScopeAndName()] = f64
+	}
+	return h
+}
+
+// TestForwardAndLossMatchPackageDoc pins the stochastic pass and the loss of the package doc with
+// given noise u (uniform) and ε (normal): y = softmax((logits + g)/τ) with g = −log(−log(u + 1e-20) +
+// 1e-20), z = μ_q(x, y) + sqrt(σ²_q + 1e-10)·ε, p(z|y) at the soft y, x̂ = decoder(z), and
+// Rec = Σ_f (x − x̂)², Gauss = log N(z; μ_q, σ²_q+1e-8) − log N(z; μ_y, σ²_y+1e-8),
+// Cat = KL(softmax(logits) ‖ U(K)), Balance = KL(q̄ ‖ U(K)) and
+// Total = mean_B(WRec·Rec + WGauss·Gauss + WCat·Cat) + WBalance·Balance, against the float64 host
+// implementation (evaluation mode, randomised variables).
+func TestForwardAndLossMatchPackageDoc(t *testing.T) {
+	cfg := SmallConfig(3, 4)
+	cfg.Channels, cfg.Z, cfg.H, cfg.Layers = 2, 3, 6, 2
+	cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance = 0.15, 0.8, 1.3, 0.6
+	m, err := New(gomlxtest.Backend(t), cfg, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(31, 32))
+	h := randomiseVars(t, m, rng)
+	const B, tau = 4, 0.6
+	d, K, Z := cfg.InputDim(), cfg.K, cfg.Z
+	x, u, eps := make([]float32, B*d), make([]float32, B*K), make([]float32, B*Z)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	for i := range u {
+		u[i] = float32(rng.Float64())
+	}
+	u[0] = 0 // the guarded end of [0, 1)
+	for i := range eps {
+		eps[i] = float32(rng.NormFloat64())
+	}
+	e, err := context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, x *Node) []*Node {
+		g := x.Graph()
+		ctx.SetTraining(g, false)
+		o := Forward(ctx, cfg, x, Scalar(g, x.DType(), tau), fixedNoise{u, eps})
+		tm := Loss(cfg, x, o)
+		return []*Node{o.Y, o.Z, o.MuP, o.VarP, o.XRec, tm.Rec, tm.Gauss, tm.Cat, tm.Balance, tm.Total}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Finalize()
+	res, err := e.Exec(tensors.FromFlatDataAndDimensions(x, B, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer finalize(res)
+	got := make([][]float32, len(res))
+	for i, r := range res {
+		got[i] = tensors.MustCopyFlatData[float32](r)
+	}
+	var wY, wZ, wMuP, wVarP, wX, wRec, wGauss, wCat []float64
+	qbar := make([]float64, K)
+	logN := func(z, mu, v []float64) float64 {
+		s := 0.0
+		for j := range z {
+			ve := v[j] + LogNormalEps
+			s += -0.5 * (math.Log(2*math.Pi) + math.Log(ve) + (z[j]-mu[j])*(z[j]-mu[j])/ve)
+		}
+		return s
+	}
+	total := 0.0
+	for i := 0; i < B; i++ {
+		row := make([]float64, d)
+		for j := range row {
+			row[j] = float64(x[i*d+j])
+		}
+		l := h.logits(row)
+		pert := make([]float64, K)
+		for k := range pert {
+			g := -math.Log(-math.Log(float64(u[i*K+k])+GumbelEps) + GumbelEps)
+			pert[k] = l[k] + g
+		}
+		y := softmaxT(pert, tau)
+		muQ, varQ := h.encodeZ(row, y)
+		z := make([]float64, Z)
+		for j := range z {
+			z[j] = muQ[j] + math.Sqrt(varQ[j]+ReparamEps)*float64(eps[i*Z+j])
+		}
+		muP, varP := h.prior(y)
+		xr := h.decode(z)
+		rec := 0.0
+		for j := range row {
+			rec += (row[j] - xr[j]) * (row[j] - xr[j])
+		}
+		q := softmaxT(l, 1)
+		cat := math.Log(float64(K))
+		for k, p := range q {
+			cat += p * math.Log(p)
+			qbar[k] += p / B
+		}
+		gauss := logN(z, muQ, varQ) - logN(z, muP, varP)
+		total += (cfg.WRec*rec + cfg.WGauss*gauss + cfg.WCat*cat) / B
+		wY, wZ, wMuP, wVarP, wX = append(wY, y...), append(wZ, z...), append(wMuP, muP...), append(wVarP, varP...), append(wX, xr...)
+		wRec, wGauss, wCat = append(wRec, rec), append(wGauss, gauss), append(wCat, cat)
+	}
+	bal := math.Log(float64(K))
+	for _, p := range qbar {
+		bal += p * math.Log(p)
+	}
+	total += cfg.WBalance * bal
+	for i, c := range []struct {
+		what string
+		want []float64
+	}{{"Y", wY}, {"Z", wZ}, {"MuP", wMuP}, {"VarP", wVarP}, {"XRec", wX}, {"Rec", wRec}, {"Gauss", wGauss},
+		{"Cat", wCat}, {"Balance", []float64{bal}}, {"Total", []float64{total}}} {
+		near(t, c.what, got[i], c.want, 2e-5)
+	}
+}
+
+// TestEvaluateTermsBitForBit pins EvaluateTerms' "the same logits and loss terms, bit for bit" as
+// Evaluate, and PadBuckets' "padding never changes a result": a short last chunk (71 rows at Batch
+// 32: 7 rows padded to 8) and a single row give exactly the numbers of the same rows inside a larger
+// input.
+func TestEvaluateTermsBitForBit(t *testing.T) {
+	cfg := SmallConfig(3, 6)
+	cfg.Channels, cfg.Z, cfg.H = 2, 4, 16
+	m, err := New(gomlxtest.Backend(t), cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Batch = 32
+	rng := rand.New(rand.NewPCG(41, 42))
+	randomiseVars(t, m, rng)
+	d := cfg.InputDim()
+	x := make([]float32, 96*d)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	const seed = 5
+	full, err := m.Evaluate(x, seed) // three full chunks
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got, want []float32) {
+		t.Helper()
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%s[%d] = %v, want %v bit for bit", what, i, got[i], want[i])
+			}
+		}
+	}
+	for _, n := range []int{96, 71, 1} {
+		ev, err := m.Evaluate(x[:n*d], seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		et, err := m.EvaluateTerms(x[:n*d], seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		K := cfg.K
+		for _, r := range []*EvalRows{ev, et} {
+			same("logits", r.Logits, full.Logits[:n*K])
+			same("Rec", r.Rec, full.Rec[:n])
+			same("Gauss", r.Gauss, full.Gauss[:n])
+			same("Cat", r.Cat, full.Cat[:n])
+		}
+		same("Mu", ev.Mu, full.Mu[:n*cfg.Z])
+		if et.Mu != nil {
+			t.Errorf("EvaluateTerms returned Mu")
+		}
+	}
 }
