@@ -44,6 +44,7 @@ type Model struct {
 	decodeExec *context.Exec
 	priorExec  *context.Exec
 	bnExec     *context.Exec
+	bnBatch    int // the batch size bnExec last ran (its graph is rebuilt for another one)
 }
 
 // New creates a model with freshly initialised variables. Initialisation is deterministic given
@@ -317,7 +318,8 @@ func (n *chunkNoise) Normal(g *Graph, s shapes.Shape) *Node  { return n.draw(g, 
 // and unbiased variance per feature, as the training steps' running-average updates do; the
 // results are the plain means over the batches (what PyTorch's update_bn computes). Training-mode
 // outputs never read the running statistics, so the call changes evaluation and inference only. It
-// returns the number of batches used; on error the statistics are left as they were.
+// returns the number of batches used; on error the statistics are left as they were. A call with
+// another batch size than the previous one compiles its graph anew (any number of sizes may be used).
 //
 // Why: the running averages r ← (1−m)·r + m·stat (Config.BNMomentum) lag behind weights that move
 // quickly; after one epoch of the default preset at lr 1e-2 (4 steps of 128 rows) they still held
@@ -338,7 +340,14 @@ func (m *Model) RecomputeBNStats(x []float32, batch int, seed int64) (int, error
 	nb := n / batch
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.bnExec != nil && m.bnBatch != batch {
+		// One compiled shape at a time: GoMLX's executor caches 32 shapes and then fails, which 33
+		// calls with different batch sizes (or n below batch) used to reach.
+		m.bnExec.Finalize()
+		m.bnExec = nil
+	}
 	if m.bnExec == nil {
+		m.bnBatch = batch
 		cfg := m.Cfg
 		cfg.BNMomentum = 1 // each run leaves that batch's statistics in the running variables
 		e, err := context.NewExec(m.Backend, m.vaeCtx(), func(ctx *context.Context, x, rng *Node) *Node {
