@@ -121,9 +121,12 @@ const (
 	MaxTemperature = 0x1p127 * (2 - 0x1p-23) // ≈ 3.4028e38
 )
 
-// SetTemperature sets the Gumbel-softmax temperature τ used by training, Encode and the stochastic
-// pass of train.Evaluate; τ must lie in [MinTemperature, MaxTemperature]. A positive τ
-// outside it would be stored as a float32 0 or subnormal (making y = softmax((logits + g)/τ) NaN) or as +Inf.
+// SetTemperature sets the Gumbel-softmax temperature τ read by every graph that samples or
+// conditions on y: training, Evaluate and EvaluateTerms (the stochastic pass, and Mu at
+// y = softmax(logits/τ)), Encode, and RecomputeBNStats (the q(z|x,y) statistics depend on y);
+// Assign's q(y|x) = softmax(logits) and Decode do not use it. τ must lie in [MinTemperature,
+// MaxTemperature]. A positive τ outside it would be stored as a float32 0 or subnormal (making
+// y = softmax((logits + g)/τ) NaN) or as +Inf.
 func (m *Model) SetTemperature(tau float64) error {
 	if err := m.Ready(); err != nil {
 		return err
@@ -137,8 +140,8 @@ func (m *Model) SetTemperature(tau float64) error {
 	return TemperatureVar(m.vaeCtx()).SetValue(tensors.FromScalar(float32(tau)))
 }
 
-// Temperature returns the current Gumbel-softmax temperature τ (NaN for a model that is not
-// ready: nil, or without context).
+// Temperature returns the current Gumbel-softmax temperature τ, NaN for a nil model or one without
+// Ctx (a model with a Ctx but no Backend or an invalid Cfg, which Ready refuses, still reports its τ).
 func (m *Model) Temperature() float64 {
 	if m == nil || m.Ctx == nil {
 		return math.NaN()
