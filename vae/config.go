@@ -62,7 +62,9 @@ type Config struct {
 	Z int `json:"z"`
 	// H is the hidden width.
 	H int `json:"h"`
-	// Layers is n, the number of hidden layers of each MLP (≥ 1).
+	// Layers is n (≥ 1), facvae's nlayer: each of the three MLPs has n + 1 Linear → BN → LReLU
+	// blocks (encoders: the per-channel block, the C·H→H block and n − 1 more at width H; decoder:
+	// Z→H, H→C·H and n − 1 more at width C·H), see the package doc.
 	Layers int `json:"layers"`
 	// Slope is the LeakyReLU negative slope.
 	Slope float64 `json:"slope"`

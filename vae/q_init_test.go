@@ -68,3 +68,51 @@ func TestNewInitialisation(t *testing.T) {
 		t.Fatalf("only %d weight matrices large enough to check", checked)
 	}
 }
+
+// TestLayersCountsBlocks pins Config.Layers' doc: with Layers = n each MLP (q(y|x), q(z|x,y),
+// p(x|z)) has n + 1 Linear → BN → LReLU blocks, the widths the doc gives (encoders: per-channel
+// F→H or (F+K)→H, then C·H→H and H→H; decoder: Z→H, H→C·H and C·H→C·H).
+func TestLayersCountsBlocks(t *testing.T) {
+	for _, n := range []int{1, 3} {
+		cfg := SmallConfig(3, 4)
+		cfg.Channels, cfg.Z, cfg.H, cfg.Layers = 2, 3, 5, n
+		m, err := New(gomlxtest.Backend(t), cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks := map[string]int{}
+		for v := range m.Ctx.IterVariables() {
+			if v.Name() != "weights" || strings.Contains(v.Scope(), "/pzy/") || strings.HasSuffix(v.Scope(), "/dense") &&
+				(strings.Contains(v.Scope(), "/logits/") || strings.Contains(v.Scope(), "/mu/") || strings.Contains(v.Scope(), "/var/") || strings.Contains(v.Scope(), "/out/")) {
+				continue
+			}
+			// A block's Linear is <net>/<block>/dense/weights and has a <net>/<block>/bn.
+			parts := strings.Split(v.Scope(), "/") // "", "vae", net, block, "dense"
+			net, block := parts[2], parts[3]
+			if m.Ctx.GetVariableByScopeAndName("/vae/"+net+"/"+block+"/bn", "scale") == nil {
+				t.Errorf("%s has no batch norm", v.ScopeAndName())
+			}
+			dims := v.Shape().Dimensions
+			blocks[net]++
+			want := map[string][2]int{
+				"qyx/in": {cfg.Features, cfg.H}, "qzxy/in": {cfg.Features + cfg.K, cfg.H},
+				"qyx/flat": {cfg.Channels * cfg.H, cfg.H}, "qzxy/flat": {cfg.Channels * cfg.H, cfg.H},
+				"pxz/in": {cfg.Z, cfg.H}, "pxz/expand": {cfg.H, cfg.Channels * cfg.H},
+			}[net+"/"+block]
+			if strings.HasPrefix(block, "hidden") {
+				want = [2]int{cfg.H, cfg.H}
+				if net == "pxz" {
+					want = [2]int{cfg.Channels * cfg.H, cfg.Channels * cfg.H}
+				}
+			}
+			if dims[0] != want[0] || dims[1] != want[1] {
+				t.Errorf("Layers %d: %s is %v, want %v", n, v.ScopeAndName(), dims, want)
+			}
+		}
+		for _, net := range []string{"qyx", "qzxy", "pxz"} {
+			if blocks[net] != n+1 {
+				t.Errorf("Layers %d: %s has %d Linear → BN → LReLU blocks, want n + 1 = %d", n, net, blocks[net], n+1)
+			}
+		}
+	}
+}
