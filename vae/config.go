@@ -84,7 +84,9 @@ type Config struct {
 }
 
 // DefaultConfig returns the published sizes (Z=32, H=1024, 4 layers, C=1) with the facvae/HI loss
-// weights (WRec 0.15, WGauss 1, WCat 1) for K clusters and F features.
+// weights (WRec 0.15, WGauss 1, WCat 1, no balance term) for K clusters and F features, and facvae's
+// LeakyReLU slope 0.2 and prior-variance offset 1, PyTorch's batch-norm defaults (momentum 0.1,
+// ε 1e-5).
 func DefaultConfig(k, features int) Config {
 	return Config{K: k, Channels: 1, Features: features, Z: 32, H: 1024, Layers: 4, Slope: 0.2,
 		WRec: 0.15, WGauss: 1, WCat: 1, PriorVarOffset: 1, BNMomentum: 0.1, BNEpsilon: 1e-5}

@@ -116,3 +116,18 @@ func TestLayersCountsBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestPresets pins DefaultConfig's and SmallConfig's documented values.
+func TestPresets(t *testing.T) {
+	d := DefaultConfig(4, 100)
+	want := Config{K: 4, Channels: 1, Features: 100, Z: 32, H: 1024, Layers: 4, Slope: 0.2, WRec: 0.15, WGauss: 1,
+		WCat: 1, WBalance: 0, PriorVarOffset: 1, BNMomentum: 0.1, BNEpsilon: 1e-5}
+	if d != want || d.Validate() != nil {
+		t.Errorf("DefaultConfig(4, 100) = %+v (Validate %v), want %+v", d, d.Validate(), want)
+	}
+	s := SmallConfig(4, 100)
+	want.Z, want.H, want.Layers = 8, 128, 2
+	if s != want || s.Validate() != nil {
+		t.Errorf("SmallConfig(4, 100) = %+v (Validate %v), want %+v", s, s.Validate(), want)
+	}
+}
