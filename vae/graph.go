@@ -137,7 +137,10 @@ func linear(ctx *context.Context, x *Node, bias bool, out int) *Node {
 // "running_mean", "running_var" not trainable). In training (ctx.IsTraining) it uses the batch mean
 // and biased batch variance — gradients flow through both — and updates the running averages with
 // momentum m: r ← (1−m) r + m·stat (the unbiased variance for r), as PyTorch; otherwise it uses the
-// running averages. The result is (x − mean)/sqrt(var + eps)·scale + offset.
+// running averages. The result is (x − mean)/sqrt(var + eps)·scale + offset. With a single value per
+// feature in training (batch 1 of a [B, H] input) the batch variance is 0, the output is the offset and
+// r is updated with that 0 (PyTorch refuses such a batch; package train and RecomputeBNStats require
+// batches of at least 2 rows).
 func BatchNorm(ctx *context.Context, x *Node, featureAxis int, momentum, eps float64) *Node {
 	g := x.Graph()
 	rank := x.Rank()
