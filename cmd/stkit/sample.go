@@ -35,7 +35,9 @@ without seams. Windowed training patches (Tukey) are compared windowed.
 Starting maps: a Gaussian field with the cluster's power spectrum and pixel
 moments, one per map (--init grf), or white noise (--init white).
 
---report DIR compares the samples (their non-overlapping patch tiles) with
+--report DIR compares the samples (their patch-size tiles side by side, the
+last one flush with the edge, overlapping its neighbour when the size is not a
+multiple of the patch) with
 the cluster's training patches (read from the dataset recorded in the models,
 or --patches DATASET): maps.png, power_spectrum.png, histogram.png,
 minkowski.png, loss.png (log axis: the loss of the starting maps at

@@ -60,7 +60,9 @@ Output formats (-o FILE, format from --format or the extension):
         aa, bb, ab, ba, Corr11, … for scov) plus "coeffs" (complex128 in the
         order of the label table: [B, K], [K] for one map, [B, K, h, w] for
         --local) and "label_rows" int64 [K, columns] (the label table, −1
-        where unset; its columns are --format json's label_columns)
+        where a column does not apply, and also where −1 is its value: wph
+        L at j1 = j2 = −1, spectra C11 at b = −1 — the JSON tells them
+        apart; its columns are --format json's label_columns)
   json  {"config": {...}, "coefficients": [{"map", "class", "j1", ..., "re", "im"}]}
         (a label column named like one of these fields, the spectra's "im",
         is written as "label_im")
