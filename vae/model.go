@@ -25,7 +25,10 @@ const DefaultInferenceBatch = 256
 // runs in evaluation mode (batch normalisation with running averages). Methods are safe for
 // concurrent use; training (package train) must not run concurrently with them.
 type Model struct {
-	// Cfg is the model configuration (fixed after New).
+	// Cfg is the model configuration. Its architecture fields (K, Channels, Features, Z, H, Layers,
+	// Slope, PriorVarOffset, BNEpsilon) are fixed after New: the variables and the compiled graphs are
+	// New's, and Ready refuses a model whose Cfg differs there. The loss weights and BNMomentum are
+	// read by package train when it builds its training graph.
 	Cfg Config
 	// Ctx is the root context: VAE variables under Scope, plus whatever a trainer adds (optimiser
 	// state, global step, RNG state).
@@ -44,7 +47,8 @@ type Model struct {
 	decodeExec *context.Exec
 	priorExec  *context.Exec
 	bnExec     *context.Exec
-	bnBatch    int // the batch size bnExec last ran (its graph is rebuilt for another one)
+	bnBatch    int    // the batch size bnExec last ran (its graph is rebuilt for another one)
+	built      Config // the Cfg New built the variables for (Ready compares the architecture fields)
 }
 
 // New creates a model with freshly initialised variables. Initialisation is deterministic given
@@ -60,7 +64,7 @@ func New(backend backends.Backend, cfg Config, seed int64) (*Model, error) {
 	}
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, seed)
-	m := &Model{Cfg: cfg, Ctx: ctx, Backend: backend, Batch: DefaultInferenceBatch}
+	m := &Model{Cfg: cfg, Ctx: ctx, Backend: backend, Batch: DefaultInferenceBatch, built: cfg}
 	vctx := m.vaeCtx()
 	TemperatureVar(vctx)
 	init, err := context.NewExec(backend, vctx, func(ctx *context.Context, x *Node) *Node {
@@ -81,9 +85,10 @@ func New(backend backends.Backend, cfg Config, seed int64) (*Model, error) {
 
 func (m *Model) vaeCtx() *context.Context { return m.Ctx.In(Scope).Checked(false) }
 
-// Ready refuses a model the methods cannot use: nil, without Ctx or Backend (not built by New), or
-// with a Cfg that fails Validate (changed after New). Every method checks it; callers that drive
-// the model's context themselves (package train) check it first.
+// Ready refuses a model the methods cannot use: nil, without Ctx or Backend (not built by New), with
+// a Cfg that fails Validate, or with a Cfg whose architecture fields (see Model.Cfg) differ from
+// those New built it for (a model literal not made by New included). Every method checks it;
+// callers that drive the model's context themselves (package train) check it first.
 func (m *Model) Ready() error {
 	switch {
 	case m == nil:
@@ -96,7 +101,29 @@ func (m *Model) Ready() error {
 	if err := m.Cfg.Validate(); err != nil {
 		return fmt.Errorf("vae: model configuration: %w", err)
 	}
+	if m.built.K == 0 {
+		return errors.New("vae: model was not built by New (build it with New)")
+	}
+	if name, now, was := archDiff(m.Cfg, m.built); name != "" {
+		return fmt.Errorf("vae: Cfg.%s is %v but the model was built by New for %v: its variables and graphs are New's; build a new model for another architecture", name, now, was)
+	}
 	return nil
+}
+
+// archDiff returns the first architecture field (see Model.Cfg) in which a and b differ, with both
+// values, or "" when they agree.
+func archDiff(a, b Config) (name string, va, vb any) {
+	for _, f := range []struct {
+		name   string
+		va, vb any
+	}{{"K", a.K, b.K}, {"Channels", a.Channels, b.Channels}, {"Features", a.Features, b.Features},
+		{"Z", a.Z, b.Z}, {"H", a.H, b.H}, {"Layers", a.Layers, b.Layers}, {"Slope", a.Slope, b.Slope},
+		{"PriorVarOffset", a.PriorVarOffset, b.PriorVarOffset}, {"BNEpsilon", a.BNEpsilon, b.BNEpsilon}} {
+		if f.va != f.vb {
+			return f.name, f.va, f.vb
+		}
+	}
+	return "", nil, nil
 }
 
 // checkRows refuses flat rows of width w whose length is not a multiple of w or that hold a NaN or
