@@ -195,9 +195,9 @@ type EvalRows struct {
 // not depend on how far the last chunk is padded.
 //
 // Evaluate and the other methods that take rows (EvaluateTerms, Assign, Encode, Decode,
-// RecomputeBNStats) refuse with an error a model that is nil, lacks Ctx or Backend or has an
-// invalid Cfg, a length that is not a multiple of the row length, and a NaN or infinite value
-// (named by row and column). Empty input gives empty results (RecomputeBNStats: an error, as it needs
+// RecomputeBNStats) refuse with an error a model that Ready refuses (nil, without Ctx or Backend,
+// an invalid Cfg or one whose architecture changed after New), a length that is not a multiple of
+// the row length, and a NaN or infinite value (named by row and column). Empty input gives empty results (RecomputeBNStats: an error, as it needs
 // a batch of at least 2 rows).
 func (m *Model) Evaluate(x []float32, seed int64) (*EvalRows, error) {
 	return m.evaluate(x, seed, evalTerms|evalMu)
