@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -46,7 +47,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 	}
 	trained := do("3. train the VAE with a Gaussian-mixture prior", func() error {
 		if err := sub("train", dataset, "-o", run, "--clusters", strconv.Itoa(k), "--epochs", strconv.Itoa(o.epochs), "--seed", fmt.Sprint(o.seed), "--batch", "32"); err != nil {
-			return err
+			return demoTrainErr(err, run)
 		}
 		sum.Files = append(sum.Files, [2]string{"training run (checkpoints, metrics)", rel(run)})
 		for _, png := range []string{"loss.png"} {
@@ -485,4 +486,19 @@ func demoFigures(sum *demoSummary, rel func(string) string, dir, what string, kn
 			sum.Images = append(sum.Images, [2]string{what + ": " + n, rel(filepath.Join(dir, e.Name()))})
 		}
 	}
+}
+
+// demoTrainErr is the error of the demo's training step: stkit train's own,
+// except that an interrupted training's hint "continue with --resume" is not
+// passed on (the demo does not resume a step: it is rerun whole with
+// --force, as its last line says); the checkpoint's folder is named instead.
+func demoTrainErr(err error, run string) error {
+	if !interruptSeen.Load() || !strings.Contains(err.Error(), "--resume") {
+		return err
+	}
+	msg := strings.Replace(err.Error(), "; continue with --resume", " in "+run, 1)
+	if strings.Contains(msg, "--resume") {
+		msg = fmt.Sprintf("training interrupted (Ctrl-C); its checkpoint is in %s", run)
+	}
+	return errors.New(msg)
 }
