@@ -101,7 +101,8 @@ type Options struct {
 	OnEpoch func(EpochMetrics) error
 	// Stop, if set, is polled after every epoch but the last (after OnEpoch); when it returns true
 	// the run ends cleanly: a checkpoint of that epoch is written (whatever CheckpointEvery says) and
-	// Run returns with Result.Stopped set and a nil error. Use it for Ctrl-C.
+	// Run returns with Result.Stopped set and a nil error (Result.EarlyStopped too if Patience ended
+	// the run after the same epoch). Use it for Ctrl-C.
 	Stop func() bool
 
 	// Checkpoints, if set, receives a checkpoint every CheckpointEvery epochs (0: only at the end;
@@ -154,6 +155,9 @@ func (o Options) withDefaults() Options {
 }
 
 // TermMeans are batch-mean loss terms: Loss = WRec·Rec + WGauss·Gauss + WCat·Cat + WBalance·Balance.
+// A term of weight 0 is not part of the objective and is left out of the validation Loss (so a NaN
+// Balance with WBalance = 0, the default, leaves it finite); the training Loss is the graph's
+// total (vae.Terms.Total), which leaves out a zero-weighted Balance only.
 // Balance is KL(q̄ ‖ U(K)) of the mean posterior q̄ (vae.MarginalKLUniform): for training, the
 // mean over the epoch's batches of the per-batch value; for validation, the value over the whole
 // validation split.
@@ -193,10 +197,12 @@ type Result struct {
 	// "epoch BestEpoch+1".
 	BestEpoch   int
 	BestValLoss float64
-	// EarlyStopped is true if Patience ended the run.
+	// EarlyStopped is true if Patience ended the run. Stopped is true if Options.Stop returned true
+	// (it is polled after every epoch but the last, including the epoch in which Patience ends the
+	// run): when both happen after the same epoch both are true; when Stop returns true first the run
+	// ends there and EarlyStopped stays false.
 	EarlyStopped bool
-	// Stopped is true if Options.Stop ended the run before Epochs.
-	Stopped bool
+	Stopped      bool
 	// Checkpoint is the path of the last checkpoint written (empty if none).
 	Checkpoint string
 	// SkippedCheckpoints lists corrupt checkpoint files passed over on resume.
@@ -570,11 +576,9 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 				return res, err
 			}
 		}
-		if res.EarlyStopped {
-			break
-		}
-		if stop {
-			res.Stopped = true
+		// Both flags are set when Stop and Patience end the run after the same epoch.
+		res.Stopped = stop
+		if res.EarlyStopped || stop {
 			break
 		}
 	}
@@ -649,8 +653,8 @@ func newTrainer(model *vae.Model, opt Options) (*gtrain.Trainer, int) {
 // not a multiple of D and a NaN or infinite value are errors.
 //
 // A model that gives non-finite outputs on finite rows (a diverged one) is not an error here: the
-// terms are returned as computed, NaN or ±Inf, and Loss with them (Run refuses such a validation
-// loss). Rows whose logits give no posterior q(y|x) (a NaN or +Inf logit, or all logits −Inf) make
+// terms are returned as computed, NaN or ±Inf, and Loss with those of non-zero weight (see
+// TermMeans; Run refuses a non-finite validation loss). Rows whose logits give no posterior q(y|x) (a NaN or +Inf logit, or all logits −Inf) make
 // Balance and every Occupancy NaN; a −Inf logit among finite ones is probability 0.
 func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 	if err := model.Ready(); err != nil {
@@ -676,7 +680,7 @@ func Evaluate(model *vae.Model, x []float32, seed int64) (*TermMeans, error) {
 	tm.Gauss *= inv
 	tm.Cat *= inv
 	tm.Occupancy, tm.Balance = posteriorTerms(ev.Logits, cfg.K)
-	tm.Loss = cfg.WRec*tm.Rec + cfg.WGauss*tm.Gauss + cfg.WCat*tm.Cat + cfg.WBalance*tm.Balance
+	tm.Loss = weightedLoss(cfg, tm)
 	return tm, nil
 }
 
@@ -724,6 +728,21 @@ func posteriorTerms(logits []float32, K int) (occ []float64, balance float64) {
 		}
 	}
 	return occ, balance
+}
+
+// weightedLoss is TermMeans.Loss = WRec·Rec + WGauss·Gauss + WCat·Cat + WBalance·Balance with the
+// terms of weight 0 left out of the sum, as the training graph (vae.Loss) leaves out a zero-weighted
+// Balance: a term that is not part of the objective cannot make the loss NaN (0·NaN, 0·Inf). With
+// WBalance = 0 (the default) a validation split whose logits give no posterior has Balance NaN
+// (see posteriorTerms) and a Loss made of the other terms.
+func weightedLoss(cfg vae.Config, tm *TermMeans) float64 {
+	loss := 0.0
+	for _, t := range [...]struct{ w, v float64 }{{cfg.WRec, tm.Rec}, {cfg.WGauss, tm.Gauss}, {cfg.WCat, tm.Cat}, {cfg.WBalance, tm.Balance}} {
+		if t.w != 0 {
+			loss += t.w * t.v
+		}
+	}
+	return loss
 }
 
 func nanSlice(n int) []float64 {
