@@ -2,6 +2,7 @@ package stats
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -69,7 +70,7 @@ func (k Kind) describe(s Spec) string {
 //
 // Exact equality is tested: a map with any variation passes (its values
 // may still be huge, e.g. log S1 of a nearly constant map). An empty Kind is
-// scov, as in WithDefaults.
+// scov, as in WithDefaults; Norm is read in either case.
 func CheckConstant(s Spec, x *stlayer.Maps) error {
 	if x == nil {
 		return nil
@@ -84,7 +85,7 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 		why = "S1 = S2 = 0, so log S1 and log S2 are −Inf"
 	case s.Kind == WST && !s.Local && s.Iso:
 		why = "S1 = S2 = 0, so s21 = ⟨S2_iso⟩/S1_iso and s22 = S2_iso(Δl=0)/S2_iso(Δl=L/2) are 0/0"
-	case s.Kind == WPH && s.Norm == "auto":
+	case s.Kind == WPH && strings.EqualFold(s.Norm, "auto"):
 		why, zeroOnly = "PyWPH norm auto's reference constants enter through ⟨|x|⟩/⟨|x|⟩ = 0/0, so every coefficient is NaN", true
 	case (s.Kind == SCov || s.Kind == Spectra) && !s.Cross && (s.Iso || s.Synthesis || s.Kind == Spectra):
 		why = "P00 = S1 = 0 and the standard deviation is 0, so log P00, log S1 are −Inf and mean/std is a division by 0"

@@ -91,7 +91,8 @@ type Spec struct {
 	Wavelet string `json:"wavelet,omitempty"`
 	// Norm: wph "none" (default) or "auto" (PyWPH's norm='auto'); scov and
 	// spectra "p00" (default; "none" is read as p00) or "p11" (Cheng's
-	// normalization of C01/C11); wst "none" only.
+	// normalization of C01/C11); wst "none" only. Either case is accepted
+	// (WithDefaults lower-cases it).
 	Norm string `json:"norm,omitempty"`
 	// Pad: "periodic" (default), "reflect" (wst Local, Kymatio; the default
 	// there) or "crop": wph, PyWPH's pbc=False (wph.Config.NonPeriodic); scov
@@ -148,7 +149,8 @@ func (s Spec) JSON() []byte { b, _ := json.Marshal(s); return b }
 // size when J = 0, ⌊log2(min(M,N))⌋ − 2, at least 1 (6 for 256² maps); L = 4;
 // Wavelet "bump" for wph, "morlet" otherwise; Pad "reflect" for a local wst,
 // "periodic" otherwise; Norm "none" (the family's default normalisation, see
-// Spec.Norm).
+// Spec.Norm). Norm is lower-cased: either case is accepted ("P11", "Auto",
+// "NONE"), for every family.
 func (s Spec) WithDefaults(m, n int) Spec {
 	if s.Kind == "" {
 		s.Kind = SCov
@@ -177,6 +179,7 @@ func (s Spec) WithDefaults(m, n int) Spec {
 			s.Pad = "periodic"
 		}
 	}
+	s.Norm = strings.ToLower(s.Norm)
 	if s.Norm == "" {
 		s.Norm = "none"
 	}
