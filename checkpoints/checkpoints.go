@@ -80,6 +80,11 @@ var ErrNoCheckpoint = errors.New("no checkpoint found")
 // than FormatVersion (written by another build of stkit): its magic is "STKCKPT" followed by
 // another digit, or its header names another format. Such a file is intact, not corrupt, so
 // Manager.Latest and Manager.Resume stop at it instead of falling back to an older checkpoint.
+//
+// A format-1 file whose version digit alone was damaged into another digit is told apart: its
+// SHA-256 trailer matches its bytes with the magic "STKCKPT1" restored, which a file written in
+// another format cannot do, so Read reports it as ErrCorrupt (and Latest skips it). A file damaged
+// in the version digit and elsewhere cannot be told from another format and gives ErrFormatVersion.
 var ErrFormatVersion = errors.New("unsupported checkpoint format version")
 
 // State is the training-loop state stored with the variables.
@@ -144,7 +149,7 @@ func Open(dir string, keep int) (*Manager, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("checkpoints: creating %s: %w", dir, err)
 	}
-	m := &Manager{dir: dir, keep: keep, exclude: append([]string(nil), DefaultExcludeScopes...)}
+	m := &Manager{dir: dir, keep: keep, exclude: normScopes(DefaultExcludeScopes)}
 	m.removeStaleTemps()
 	return m, nil
 }
@@ -172,12 +177,33 @@ func (m *Manager) usable(op string) error {
 func (m *Manager) Dir() string { return m.dir }
 
 // ExcludeScopes replaces the list of excluded scopes (absolute scope paths; a variable is excluded
-// when its scope equals one of them or lies below it).
-func (m *Manager) ExcludeScopes(scopes ...string) { m.exclude = append([]string(nil), scopes...) }
+// when its scope equals one of them or lies below it). Each is normalised as GoMLX writes scopes:
+// trailing separators are removed ("/metrics/" is "/metrics"; it used to match nothing, since no
+// scope ends in "/") and a missing leading one is added ("metrics" is "/metrics"); "/" is the root
+// scope, below which every variable lies, so it excludes them all. An empty string is ignored (it
+// used to exclude every variable, as every scope starts with "" + "/").
+func (m *Manager) ExcludeScopes(scopes ...string) { m.exclude = normScopes(scopes) }
+
+// normScopes normalises excluded scope paths (see ExcludeScopes).
+func normScopes(scopes []string) []string {
+	sep := context.ScopeSeparator
+	out := make([]string, 0, len(scopes))
+	for _, s := range scopes {
+		if s == "" {
+			continue
+		}
+		t := strings.TrimRight(s, sep)
+		if !strings.HasPrefix(t, sep) {
+			t = sep + t
+		}
+		out = append(out, t)
+	}
+	return out
+}
 
 func (m *Manager) excluded(scope string) bool {
 	for _, s := range m.exclude {
-		if scope == s || strings.HasPrefix(scope, s+context.ScopeSeparator) {
+		if s == context.RootScope || scope == s || strings.HasPrefix(scope, s+context.ScopeSeparator) {
 			return true
 		}
 	}
@@ -415,6 +441,13 @@ func Read(path string) (*Checkpoint, error) {
 	}
 	if string(data[:len(magic)]) != magic {
 		if pre, v := magic[:len(magic)-1], data[len(magic)-1]; string(data[:len(pre)]) == pre && v >= '0' && v <= '9' {
+			// A format-1 file whose version digit alone was damaged still carries the SHA-256 of
+			// its bytes with magic "STKCKPT1"; a file written as another format does not (short of
+			// a SHA-256 collision).
+			if damagedVersionDigit(data) {
+				return nil, corrupt("magic %q, but the file is otherwise an intact format-%d checkpoint (its SHA-256 matches with magic %q): the version digit is damaged",
+					data[:len(magic)], FormatVersion, magic)
+			}
 			return nil, formatErr(path, fmt.Sprintf("the file is format %c (magic %q)", v, data[:len(magic)]))
 		}
 		return nil, corrupt("bad magic %q (not a stkit checkpoint)", data[:len(magic)])
@@ -459,6 +492,16 @@ func Read(path string) (*Checkpoint, error) {
 	}
 	return &Checkpoint{Path: path, Format: h.Format, Created: h.Created, State: h.State,
 		Config: h.Config, Metadata: h.Metadata, vars: h.Variables, payload: payload}, nil
+}
+
+// damagedVersionDigit reports whether data, whose magic is "STKCKPT" and a digit other than
+// FormatVersion's, has the SHA-256 trailer of the same bytes with the magic of this format: a
+// format-1 checkpoint with one damaged byte, the version digit.
+func damagedVersionDigit(data []byte) bool {
+	h := sha256.New()
+	h.Write([]byte(magic))
+	h.Write(data[len(magic) : len(data)-sha256.Size])
+	return bytes.Equal(h.Sum(nil), data[len(data)-sha256.Size:])
 }
 
 // formatErr is Read's error for a file of another format version; what says which.

@@ -44,8 +44,12 @@ func TestOtherFormatVersionStopsFallback(t *testing.T) {
 	sum := sha256.Sum256(body)
 	header2 := append(body, sum[:]...)
 
-	magic2 := append([]byte(nil), good...)
+	// Magic "STKCKPT2" with the SHA-256 of its own bytes, as a file written in format 2 would have
+	// (with the format-1 SHA-256 it is a damaged format-1 file: TestDamagedVersionDigitIsCorrupt).
+	magic2 := append([]byte(nil), good[:len(good)-sha256.Size]...)
 	magic2[7] = '2'
+	sum2 := sha256.Sum256(magic2)
+	magic2 = append(magic2, sum2[:]...)
 
 	for name, c := range map[string]struct {
 		data []byte
