@@ -179,7 +179,9 @@ type ExportOptions struct {
 	Backend backends.Backend
 	// Force accepts a dataset whose fingerprint (or statistic) differs from
 	// the one recorded in the run's metadata. A dataset of another patch size
-	// than the run's recorded patch_size is refused even so.
+	// than the run's recorded patch_size is refused even so. Refusals name it
+	// as the other options are named in infer's errors: the Go field, then
+	// the command-line flag ("ExportOptions.Force, --force").
 	Force bool
 	// Latent selects the law of the decoded latents of cluster k:
 	//
@@ -311,18 +313,18 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	model := tr.Model
 	dm := model.Cfg.InputDim()
 	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
-		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? ExportOptions.Force, stkit export --force, accepts it)", dataset, man.Fingerprint, fp)
+		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? ExportOptions.Force, --force, accepts it)", dataset, man.Fingerprint, fp)
 	}
 	spec := man.Spec
 	ref := man.Reference
 	if tr.Meta.Spec != nil && string(tr.Meta.Spec.JSON()) != string(spec.JSON()) && !opt.Force {
-		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s (ExportOptions.Force, stkit export --force, accepts it)", *tr.Meta.Spec, spec)
+		return nil, inputErrorf("export: run statistic %s differs from dataset statistic %s (ExportOptions.Force, --force, accepts it)", *tr.Meta.Spec, spec)
 	}
 	// Patches of another size are another process scale for every
 	// coefficient: the VAE's features would not be the dataset's, whatever
 	// Force says.
 	if ps := tr.Meta.PatchSize; ps > 0 && ps != man.Size {
-		return nil, inputErrorf("export: dataset %s has %d² patches, the run was trained on %d² patches: its models would describe statistics of another scale (Force accepts another dataset of the run's patch size only)", dataset, man.Size, ps)
+		return nil, inputErrorf("export: dataset %s has %d² patches, the run was trained on %d² patches: its models would describe statistics of another scale (ExportOptions.Force, --force, accepts another dataset of the run's patch size only)", dataset, man.Size, ps)
 	}
 	// sel[j] is the dataset feature of model input j (nil: the identity).
 	var sel []int
