@@ -324,8 +324,11 @@ func (m *Manager) Save(ctx *context.Context, st State, config, metadata any) (st
 		}
 		rec := varRecord{Scope: v.Scope(), Name: v.Name(), DType: t.DType().String(),
 			Dims: append([]int{}, t.Shape().Dimensions...), Trainable: v.Trainable, Offset: int64(payload.Len())}
-		if err := t.ConstBytes(func(b []byte) { payload.Write(b) }); err != nil {
-			return "", fmt.Errorf("checkpoints: reading variable %s: %w", v.ScopeAndName(), err)
+		// A variable of size 0 has no bytes (and ConstBytes panics on it).
+		if t.Shape().Size() > 0 {
+			if err := t.ConstBytes(func(b []byte) { payload.Write(b) }); err != nil {
+				return "", fmt.Errorf("checkpoints: reading variable %s: %w", v.ScopeAndName(), err)
+			}
 		}
 		rec.Length = int64(payload.Len()) - rec.Offset
 		h.Variables = append(h.Variables, rec)
@@ -470,7 +473,17 @@ func Read(path string) (*Checkpoint, error) {
 		return nil, formatErr(path, fmt.Sprintf("its header says format %d", h.Format))
 	}
 	payload := body[hstart+hlen:]
+	seen := make(map[[2]string]bool, len(h.Variables))
 	for _, r := range h.Variables {
+		// Restore creates missing variables under their absolute scope (GoMLX panics on another)
+		// and would set a duplicate twice; Save writes neither.
+		if !strings.HasPrefix(r.Scope, context.ScopeSeparator) || r.Name == "" {
+			return nil, corrupt("variable %q in scope %q: the scope must be absolute and the name not empty", r.Name, r.Scope)
+		}
+		if seen[[2]string{r.Scope, r.Name}] {
+			return nil, corrupt("variable %s/%s recorded twice", r.Scope, r.Name)
+		}
+		seen[[2]string{r.Scope, r.Name}] = true
 		dt, ok := dtypes.MapOfNames[r.DType]
 		esize, sized := dtypeSize(dt)
 		if !ok || !sized {
@@ -543,17 +556,34 @@ func (c *Checkpoint) Tensor(scope, name string) *tensors.Tensor {
 }
 
 func (c *Checkpoint) tensor(r varRecord) *tensors.Tensor {
-	dt := dtypes.MapOfNames[r.DType]
-	t := tensors.FromShape(shapes.Make(dt, r.Dims...))
-	_ = t.MutableBytes(func(b []byte) { copy(b, c.payload[r.Offset:r.Offset+r.Length]) })
+	t, err := newTensor(c, r)
+	if err != nil {
+		return nil
+	}
 	return t
 }
 
+// newTensor converts the saved bytes of r into a new tensor (a variable for tests to inject a
+// failure into Restore's conversion phase).
+var newTensor = func(c *Checkpoint, r varRecord) (*tensors.Tensor, error) {
+	dt := dtypes.MapOfNames[r.DType]
+	t := tensors.FromShape(shapes.Make(dt, r.Dims...))
+	if r.Length == 0 {
+		return t, nil // size 0: no bytes (and MutableBytes panics on it)
+	}
+	if err := t.MutableBytes(func(b []byte) { copy(b, c.payload[r.Offset:r.Offset+r.Length]) }); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
 // Restore writes every saved variable into ctx: existing variables get the saved value (their
-// shape and dtype must match), missing ones are created in their saved scope with the saved
-// trainable flag. All shapes are checked before any variable is written, so a checkpoint that does
-// not fit the model is an error naming the variable and leaves ctx unchanged. A nil Checkpoint or
-// ctx is an error.
+// shape and dtype must match) and the saved trainable flag, missing ones are created in their
+// saved scope with the saved trainable flag. It is all or nothing: every shape is checked and every
+// saved value converted to a tensor before any variable is written, and the writes themselves
+// cannot fail (the replaced values are freed only after the last write, as Variable.SetValue frees
+// them), so a checkpoint that does not fit the model, or a value that cannot be converted, is an
+// error naming the variable and leaves ctx unchanged. A nil Checkpoint or ctx is an error.
 func (c *Checkpoint) Restore(ctx *context.Context) error {
 	if c == nil {
 		return errors.New("checkpoints: Restore of a nil checkpoint")
@@ -562,25 +592,51 @@ func (c *Checkpoint) Restore(ctx *context.Context) error {
 		return errors.New("checkpoints: Restore into a nil context")
 	}
 	root := ctx.Checked(false)
-	for _, r := range c.vars {
-		if v := root.GetVariableByScopeAndName(r.Scope, r.Name); v != nil {
-			want := shapes.Make(dtypes.MapOfNames[r.DType], r.Dims...)
-			if !v.Shape().Equal(want) {
-				return fmt.Errorf("checkpoints: %s: variable %s has shape %s in the model but %s in the checkpoint; nothing restored",
-					c.Path, context.JoinScope(r.Scope, r.Name), v.Shape(), want)
-			}
+	type item struct {
+		r varRecord
+		v *context.Variable // nil: created
+		t *tensors.Tensor
+	}
+	items := make([]item, 0, len(c.vars))
+	fail := func(err error) error {
+		for _, it := range items {
+			_ = it.t.FinalizeAll()
 		}
+		return err
 	}
 	for _, r := range c.vars {
-		t := c.tensor(r)
-		if v := root.GetVariableByScopeAndName(r.Scope, r.Name); v != nil {
-			if err := v.SetValue(t); err != nil {
-				return fmt.Errorf("checkpoints: setting %s: %w", context.JoinScope(r.Scope, r.Name), err)
+		v := root.GetVariableByScopeAndName(r.Scope, r.Name)
+		if v != nil {
+			want := shapes.Make(dtypes.MapOfNames[r.DType], r.Dims...)
+			if !v.Shape().Equal(want) {
+				return fail(fmt.Errorf("checkpoints: %s: variable %s has shape %s in the model but %s in the checkpoint; nothing restored",
+					c.Path, context.JoinScope(r.Scope, r.Name), v.Shape(), want))
 			}
-			v.SetTrainable(r.Trainable)
+		}
+		t, err := newTensor(c, r)
+		if err != nil {
+			return fail(fmt.Errorf("checkpoints: %s: converting the saved value of %s: %w; nothing restored",
+				c.Path, context.JoinScope(r.Scope, r.Name), err))
+		}
+		items = append(items, item{r, v, t})
+	}
+	var old []*tensors.Tensor
+	for _, it := range items {
+		if it.v == nil {
+			root.InAbsPath(it.r.Scope).VariableWithValue(it.r.Name, it.t).SetTrainable(it.r.Trainable)
 			continue
 		}
-		root.InAbsPath(r.Scope).VariableWithValue(r.Name, t).SetTrainable(r.Trainable)
+		if it.v.HasValue() {
+			if o, err := it.v.Value(); err == nil {
+				old = append(old, o)
+			}
+		}
+		// Fails only for a variable without a valid shape, which the shape check refused.
+		_ = it.v.SetValuePreservingOld(it.t)
+		it.v.SetTrainable(it.r.Trainable)
+	}
+	for _, o := range old {
+		_ = o.FinalizeAll()
 	}
 	return nil
 }
