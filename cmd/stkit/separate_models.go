@@ -334,6 +334,9 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), steps %d+%d in %d epoch(s), tau %g, init %s, engine %s\n",
 		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init, ch.Name)
+	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
+		fmt.Fprintf(g.stderr, "separate: %s\n", modelCropNote(d.M, d.N, p, *stride, (1<<spec.J)/2, opt.GaussPrior > 0))
+	}
 	if min(d.M, d.N) >= 2*p {
 		// Measured (README, "Larger patches"): on 128² held-out mixtures,
 		// models of 64² patches applied tile by tile stayed at their Wiener
@@ -640,4 +643,51 @@ func copyFlags(fs *flag.FlagSet) *flag.FlagSet {
 		c.Lookup(f.Name).DefValue = f.DefValue
 	})
 	return c
+}
+
+// modelCropNote says which pixels of an m×n map the statistics of models
+// with a non-periodic (--pad crop) statistic constrain: each p×p tile's
+// statistics are means over its interior, c = ⌊2^J/2⌋ pixels in from its
+// edges (scov.Config.Cut, wph.Config.Cut at their default), the tiles being
+// those of infer.TileOrigins(·, p, stride); the border pixels enter them
+// only through the filters reaching into a window, and through the
+// Gaussian-field prior (whole map) when gauss. The union of the tile
+// windows is rows [c, m−c) × columns [c, n−c) unless the stride exceeds
+// p − 2c, which leaves bands between the windows: they are named.
+func modelCropNote(m, n, p, stride, c int, gauss bool) string {
+	// gaps returns the uncovered intervals of [c, size−c) along one axis.
+	gaps := func(size int) [][2]int {
+		var out [][2]int
+		next := c
+		for _, o := range infer.TileOrigins(size, p, stride) {
+			if o+c > next {
+				out = append(out, [2]int{next, o + c})
+			}
+			next = max(next, o+p-c)
+		}
+		return out
+	}
+	var bands []string
+	for _, ax := range []struct {
+		name string
+		g    [][2]int
+	}{{"rows", gaps(m)}, {"columns", gaps(n)}} {
+		for _, g := range ax.g {
+			bands = append(bands, fmt.Sprintf("%s [%d, %d)", ax.name, g[0], g[1]))
+		}
+	}
+	where := fmt.Sprintf("together rows [%d, %d) and columns [%d, %d) of the map", c, m-c, c, n-c)
+	if m == p && n == p {
+		where = fmt.Sprintf("rows [%d, %d) and columns [%d, %d) of this one-tile map", c, m-c, c, n-c)
+	} else if len(bands) > 0 {
+		where = fmt.Sprintf("within rows [%d, %d) and columns [%d, %d) of the map, less %s", c, m-c, c, n-c, strings.Join(bands, ", "))
+	}
+	s := fmt.Sprintf("--pad crop (the models' statistic): the statistics of each %d² tile are means over its interior, %d pixels in from its edges (%s); the pixels outside these windows enter them only through the wavelets that reach into them", p, c, where)
+	if gauss {
+		s += " and through the Gaussian-field prior (--gauss-prior, whole map)"
+	}
+	if len(bands) > 0 {
+		s += fmt.Sprintf("; --stride %d > %d (the tile less twice the cut) leaves those bands between the tiles' windows: give --stride %d or less to cover them", stride, p-2*c, p-2*c)
+	}
+	return s
 }
