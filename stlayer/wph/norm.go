@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -64,8 +66,26 @@ type Norm struct {
 	M     int  `json:"M"`
 	N     int  `json:"N"`
 	Cross bool `json:"cross"`
-	// Config is the fitting operator's configuration string (informative).
+	// Config is the fitting operator's configuration string (informative;
+	// SetNorm reads its boundary and sampling settings from it when Boundary
+	// and Grid are absent, see below).
 	Config string `json:"config"`
+	// Boundary is the window the factor statistics were measured on:
+	// "periodic", or "crop=c" for Config.NonPeriodic (c = ⌊Cut·2^J⌋ pixels
+	// cut on each side). Grid[j] is the subsampling of the grid on which the
+	// factors of scale j were evaluated, j = 0…J−1 (all 1 unless
+	// Config.Subsample; then it depends on Margin and the map size). Both
+	// change the statistics (the σ of a periodic and a cropped fit differ by
+	// up to 42 % on a 32² white-noise map, J = 4), so SetNorm refuses a normalisation whose
+	// Boundary or Grid differs from the operator's, naming the setting.
+	// Normalisations written before these fields existed have neither; for
+	// them SetNorm derives both from the nonper=, cut=, subsample= and
+	// margin= settings of Config, and accepts the normalisation when Config
+	// does not name them. DN, A, TauGrid, DJ, DL and the classes select which
+	// covariances are taken, not the factors' statistics: a normalisation
+	// fitted with one DN serves any other (TestNormBoundaryAndGrid).
+	Boundary string `json:"boundary,omitempty"`
+	Grid     []int  `json:"grid,omitempty"`
 	// Factors holds one entry per factor the statistic reads (FitNorm's
 	// list; SetNorm accepts extra entries).
 	Factors []FactorStat `json:"factors"`
@@ -100,8 +120,9 @@ func (n *Norm) WriteJSON(w io.Writer) error {
 }
 
 // ReadNorm reads a normalisation written by WriteJSON. Malformed or truncated
-// JSON, another format version, no factors, unknown kinds or maps and
-// negative standard deviations are refused with an error.
+// JSON, another format version, no factors, unknown kinds or maps,
+// negative standard deviations and a Grid that does not list J scales ≥ 1 are
+// refused with an error.
 func ReadNorm(r io.Reader) (*Norm, error) {
 	var n Norm
 	if err := json.NewDecoder(r).Decode(&n); err != nil {
@@ -121,6 +142,16 @@ func ReadNorm(r io.Reader) (*Norm, error) {
 func (n *Norm) checkValues() error {
 	if len(n.Factors) == 0 {
 		return fmt.Errorf("wph: normalisation without factors")
+	}
+	if n.Grid != nil {
+		if len(n.Grid) != n.J {
+			return fmt.Errorf("wph: normalisation grid lists %d scales, J = %d", len(n.Grid), n.J)
+		}
+		for j, g := range n.Grid {
+			if g < 1 {
+				return fmt.Errorf("wph: normalisation grid of scale %d is %d (want ≥ 1)", j, g)
+			}
+		}
 	}
 	maps := 1
 	if n.Cross {
@@ -148,7 +179,72 @@ func (n *Norm) checkValues() error {
 func (n *Norm) clone() *Norm {
 	c := *n
 	c.Factors = append([]FactorStat(nil), n.Factors...)
+	if n.Grid != nil {
+		c.Grid = append([]int(nil), n.Grid...)
+	}
 	return &c
+}
+
+// boundary is Norm.Boundary for the filled configuration cfg.
+func boundary(cfg Config) string {
+	if !cfg.NonPeriodic {
+		return "periodic"
+	}
+	return fmt.Sprintf("crop=%d", int(math.Floor(cfg.Cut*float64(int(1)<<cfg.J))))
+}
+
+// fitSettings returns the Boundary and Grid the normalisation n was measured
+// with: its fields, or for a normalisation written before they existed the
+// settings named in its Config string (on op's J and map size); ok = false
+// when neither tells.
+func (op *Op) fitSettings(n *Norm) (bnd string, grid []int, ok bool) {
+	if n.Boundary != "" || n.Grid != nil {
+		return n.Boundary, n.Grid, true
+	}
+	cfg := op.cfg
+	var seen [4]bool
+	for _, f := range strings.Fields(n.Config) {
+		k, v, _ := strings.Cut(f, "=")
+		var err error
+		switch k {
+		case "nonper":
+			cfg.NonPeriodic, err = strconv.ParseBool(v)
+			seen[0] = true
+		case "cut":
+			cfg.Cut, err = strconv.ParseFloat(v, 64)
+			seen[1] = true
+		case "subsample":
+			cfg.Subsample, err = strconv.ParseBool(v)
+			seen[2] = true
+		case "margin":
+			cfg.Margin, err = strconv.Atoi(v)
+			seen[3] = true
+		}
+		if err != nil {
+			return "", nil, false
+		}
+	}
+	if seen != [4]bool{true, true, true, true} {
+		return "", nil, false
+	}
+	_, grid = sampling(cfg, op.M, op.N)
+	return boundary(cfg), grid, true
+}
+
+// checkSettings refuses a normalisation measured with another boundary or
+// factor grid than op's (Norm.Boundary, Norm.Grid).
+func (op *Op) checkSettings(n *Norm) error {
+	bnd, grid, ok := op.fitSettings(n)
+	if !ok {
+		return nil
+	}
+	if want := boundary(op.cfg); bnd != "" && bnd != want {
+		return fmt.Errorf("wph: normalisation measured with boundary %s does not fit this operator's boundary %s (Config.NonPeriodic, Cut: PyWPH's pbc and cut_x_param): refit it with the operator's boundary", bnd, want)
+	}
+	if grid != nil && !slices.Equal(grid, op.grid) {
+		return fmt.Errorf("wph: normalisation measured on factor grids subsampled by %v (per scale j) does not fit this operator's %v (Config.Subsample, Margin): refit it with the operator's sampling", grid, op.grid)
+	}
+	return nil
 }
 
 var opCounter atomic.Int64
@@ -186,7 +282,8 @@ func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
 	if c.PerMap() != 2*F {
 		return fmt.Errorf("wph: internal error: normalisation fit returned %d values for %d factors", c.PerMap(), F)
 	}
-	n := &Norm{Version: NormVersion, J: op.cfg.J, L: op.cfg.L, M: op.M, N: op.N, Cross: op.cfg.Cross, Config: op.baseKey()}
+	n := &Norm{Version: NormVersion, J: op.cfg.J, L: op.cfg.L, M: op.M, N: op.N, Cross: op.cfg.Cross, Config: op.baseKey(),
+		Boundary: boundary(op.cfg), Grid: append([]int(nil), op.grid...)}
 	for i, k := range keys {
 		var mu complex128
 		var v float64
@@ -217,7 +314,10 @@ func (op *Op) Norm() *Norm {
 }
 
 // SetNorm installs a normalisation (e.g. read with ReadNorm). It must come
-// from an operator with the same J, L, map size and Cross setting, hold
+// from an operator with the same J, L, map size and Cross setting, have been
+// measured with the same boundary and factor grids (Norm.Boundary, Grid:
+// NonPeriodic, Cut, Subsample, Margin; see there for normalisations that
+// predate them), hold
 // finite values (Std ≥ 0) for known kinds and maps, and have an entry for
 // every factor the statistic reads (those FitNorm measures: each (map, j, p)
 // of a moment's factors, all L orientations; each scaling-moment factor
@@ -236,6 +336,9 @@ func (op *Op) SetNorm(n *Norm) error {
 			n.J, n.L, n.M, n.N, n.Cross, op.cfg.J, op.cfg.L, op.M, op.N, op.cfg.Cross)
 	}
 	if err := n.checkValues(); err != nil {
+		return err
+	}
+	if err := op.checkSettings(n); err != nil {
 		return err
 	}
 	if err := op.checkComplete(n); err != nil {

@@ -392,10 +392,23 @@ func New(cfg Config, M, N int) (*Op, error) {
 	if len(op.phiJ) > 0 {
 		op.phi = filters.GaussianPyWPH(M, N, op.phiJ)
 	}
-	op.band = make([]int, cfg.J)
-	op.grid = make([]int, cfg.J)
+	op.band, op.grid = sampling(cfg, M, N)
+	op.psiBand = make([]*stlayer.FilterBank, cfg.J)
+	for j := range op.psiBand {
+		op.psiBand[j] = filters.BumpSteerableBand(M, N, j, cfg.L, M/op.band[j], N/op.band[j])
+	}
+	return op, nil
+}
+
+// sampling returns, for the filled configuration cfg on M×N maps, the
+// subsampling band[j] of the exact band crop of z_j's spectrum and grid[j] of
+// the grid where z_j and its non-linear transforms are evaluated (1 unless
+// Subsample), j = 0…J−1.
+func sampling(cfg Config, M, N int) (band, grid []int) {
+	band = make([]int, cfg.J)
+	grid = make([]int, cfg.J)
 	for j := 0; j < cfg.J; j++ {
-		op.band[j], op.grid[j] = 1, 1
+		band[j], grid[j] = 1, 1
 		if cfg.NonPeriodic || j < 2 {
 			continue
 		}
@@ -403,16 +416,12 @@ func New(cfg Config, M, N int) (*Op, error) {
 		for s > 1 && (M%s != 0 || N%s != 0) {
 			s /= 2
 		}
-		op.band[j] = s
+		band[j] = s
 		if cfg.Subsample {
-			op.grid[j] = max(1, s>>cfg.Margin)
+			grid[j] = max(1, s>>cfg.Margin)
 		}
 	}
-	op.psiBand = make([]*stlayer.FilterBank, cfg.J)
-	for j := range op.psiBand {
-		op.psiBand[j] = filters.BumpSteerableBand(M, N, j, cfg.L, M/op.band[j], N/op.band[j])
-	}
-	return op, nil
+	return band, grid
 }
 
 // tauCollision returns, for periodic maps, the first pair of moments k < i
