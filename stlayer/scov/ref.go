@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -23,6 +25,25 @@ type Ref struct {
 	// P11[((j1·J + j2)·L + l1)·L + l2] = ⟨|U_{j1,l1}⋆ψ_{j2,l2}|²⟩ of the
 	// reference for j1 ≤ j2 (Cheng's P11 array), 0 for j1 > j2.
 	P11 []float64 `json:"P11"`
+	// M, N are the rows and columns of the reference maps and Boundary the
+	// window their means were taken over: "periodic", or "crop=c" for
+	// Config.NonPeriodic (c = ⌊Cut·2^J⌋ pixels cut per side, Op.Cut). The
+	// filters and the window change P00 and P11, so Results, Synthesis and
+	// SpectraStat refuse a Ref of another size or boundary, naming it.
+	// References written before these fields existed have none (M = N = 0,
+	// Boundary ""): they are not checked (old datasets and models still
+	// load). RefFromCoeffs and NewRef record them.
+	M        int    `json:"M,omitempty"`
+	N        int    `json:"N,omitempty"`
+	Boundary string `json:"boundary,omitempty"`
+}
+
+// boundary is Ref.Boundary for op.
+func (op *Op) boundary() string {
+	if op.win == nil {
+		return "periodic"
+	}
+	return fmt.Sprintf("crop=%d", op.win.c)
 }
 
 func (r *Ref) p11(J, L, j1, j2, l1, l2 int) float64 {
@@ -33,6 +54,12 @@ func (r *Ref) check(op *Op) error {
 	J, L := op.cfg.J, op.cfg.L
 	if r.J != J || r.L != L || len(r.P00) != J*L || len(r.P11) != J*J*L*L {
 		return fmt.Errorf("scov: reference for J=%d L=%d (%d P00, %d P11) does not match J=%d L=%d", r.J, r.L, len(r.P00), len(r.P11), J, L)
+	}
+	if (r.M != 0 || r.N != 0) && (r.M != op.M || r.N != op.N) {
+		return fmt.Errorf("scov: reference measured on %d×%d maps does not fit an operator for %d×%d maps (its P00 and P11 come from other filters): measure it at the operator's size", r.M, r.N, op.M, op.N)
+	}
+	if b := op.boundary(); r.Boundary != "" && r.Boundary != b {
+		return fmt.Errorf("scov: reference measured with boundary %s does not fit this operator's boundary %s (Config.NonPeriodic, Cut; stats Spec.Pad): measure it with the operator's boundary", r.Boundary, b)
 	}
 	for _, v := range r.P00 {
 		if !(v > 0) {
@@ -69,7 +96,7 @@ func (op *Op) RefFromCoeffs(raw *stlayer.Coeffs) (*Ref, error) {
 	if err := raw.Check(); err != nil {
 		return nil, fmt.Errorf("scov: RefFromCoeffs: %w", err)
 	}
-	r := &Ref{J: J, L: L, P00: make([]float64, J*L), P11: make([]float64, J*J*L*L)}
+	r := &Ref{J: J, L: L, P00: make([]float64, J*L), P11: make([]float64, J*J*L*L), M: op.M, N: op.N, Boundary: op.boundary()}
 	inv := 1 / float64(raw.B)
 	for b := 0; b < raw.B; b++ {
 		row := raw.Row(b)
@@ -126,7 +153,9 @@ func (op *Op) CheckMaps(x *stlayer.Maps) error {
 	return nil
 }
 
-// ReadRef loads a reference written by WriteJSON.
+// ReadRef loads a reference written by WriteJSON, or one of the older form
+// without M, N and Boundary. A size with one side given, or not positive, and
+// a Boundary other than "periodic" or "crop=c" (c ≥ 0) are refused.
 func ReadRef(rd io.Reader) (*Ref, error) {
 	var r Ref
 	if err := json.NewDecoder(rd).Decode(&r); err != nil {
@@ -134,6 +163,15 @@ func ReadRef(rd io.Reader) (*Ref, error) {
 	}
 	if r.J < 1 || r.L < 1 || len(r.P00) != r.J*r.L || len(r.P11) != r.J*r.J*r.L*r.L {
 		return nil, fmt.Errorf("scov: malformed reference (J=%d L=%d, %d P00, %d P11)", r.J, r.L, len(r.P00), len(r.P11))
+	}
+	if (r.M != 0 || r.N != 0) && (r.M < 1 || r.N < 1) {
+		return nil, fmt.Errorf("scov: malformed reference map size %d×%d", r.M, r.N)
+	}
+	if r.Boundary != "" && r.Boundary != "periodic" {
+		c, ok := strings.CutPrefix(r.Boundary, "crop=")
+		if n, err := strconv.Atoi(c); !ok || err != nil || n < 0 {
+			return nil, fmt.Errorf("scov: malformed reference boundary %q (want periodic or crop=c)", r.Boundary)
+		}
 	}
 	return &r, nil
 }
