@@ -350,7 +350,10 @@ func Reference(o Op) (json.RawMessage, error) {
 // BuildStored builds the operator of s with a reference stored earlier
 // (Reference); an empty ref means none. Options are checked as by Build
 // (e.g. StrictJ2 outside the global wst, Cross outside scov and wph are
-// refused).
+// refused). A reference measured with another Pad (scov, spectra and wph) or
+// at another map size (scov and spectra: scov.Ref's M, N; wph: Norm's M, N)
+// is refused; references stored before the boundary and size were
+// recorded are accepted (see scov.Ref and wph.Norm).
 func BuildStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
 	s = s.WithDefaults(m, n)
 	if err := checkFamilyOptions(s); err != nil {
