@@ -13,7 +13,7 @@ import (
 // Gaussian mixture:
 //
 //	out[b,k] = log π_k + log N(x_b; μ_k, diag(exp(logvars_k)))
-//	         = log_softmax(logits)_k − ½ Σ_j [log 2π + logvars_kj + (x_bj − μ_kj)² exp(−logvars_kj)]
+//	         = log_softmax(logits)_k − ½ Σ_j [log 2π + logvars_kj + z_bkj²],  z_bkj = (x_bj − μ_kj)·exp(−½ logvars_kj)
 //
 // Shapes: x [B, D], means [K, D], logvars [K, D] (natural log of the variances), logits [K]
 // (unnormalised mixture logits; π = softmax(logits), so equal logits mean equal weights).
@@ -21,15 +21,44 @@ import (
 // differentiable with respect to all four inputs. Shapes of another rank or inconsistent sizes panic
 // while the graph is built (GoMLX's convention) with an error naming the function and the four
 // shapes; so do LogProbGraph and ResponsibilitiesGraph.
+//
+// Range: z is computed as ((x − μ)/2)·(2·exp(−½ logvars)), which rounds as (x − μ)·exp(−½ logvars)
+// but does not overflow when x − μ alone would, and the squared distances are summed as
+// ½Σ_j z² = (s/√2)²·Σ_j (z_j/s)² with s = max(1, max_j |z_bkj|) (no gradient through s, which leaves
+// the gradient exact). So out[b,k] is finite whenever ½Σ_j z² fits the dtype, whatever x − μ and the
+// variances are on their own; where it does not, the entry is −Inf and its gradient 0 (the old
+// formula gave NaN with respect to logvars there), so that a far component leaves the gradient of
+// LogProbGraph finite. It used to square x − μ and multiply by exp(−logvars): −Inf once
+// |x − μ| exceeded √MaxFloat32 ≈ 1.8e19 (float32) even for a variance that large, and NaN (Inf·0)
+// when exp(−logvars) also underflowed (logvars > 104 in float32). out[b,k] is −Inf when ½Σ_j z²
+// exceeds the dtype's largest value (|z| ≳ 2.6e19 in float32, 1.9e154 in float64: the log-density
+// is below the dtype's range up to the other, finite terms) or when π_k = 0 (a logit of −Inf).
+// logvars < −176 in float32 (σ < 5.9e-39, where 2·exp(−½ logvars) overflows) gives −Inf, and NaN
+// at x_j = μ_j; a NaN input gives NaN.
 func ComponentLogProbGraph(x, means, logvars, logits *Node) *Node {
 	checkGraphArgs("gmm.ComponentLogProbGraph", x, means, logvars, logits)
 	D := x.Shape().Dimensions[1]
-	diff := Sub(InsertAxes(x, 1), InsertAxes(means, 0)) // [B, K, D]
-	prec := Exp(Neg(InsertAxes(logvars, 0)))            // [1, K, D]
-	maha := ReduceSum(Mul(Square(diff), prec), -1)      // [B, K]
-	logDet := ReduceSum(logvars, -1)                    // [K]
-	c := float64(D) * math.Log(2*math.Pi)
-	logN := MulScalar(AddScalar(Add(maha, InsertAxes(logDet, 0)), c), -0.5)
+	// z = ((x − μ)/2)·(2σ⁻¹): halving is exact, so z rounds as (x − μ)·σ⁻¹ would, but x − μ cannot
+	// overflow.
+	half := Sub(MulScalar(InsertAxes(x, 1), 0.5), MulScalar(InsertAxes(means, 0), 0.5)) // [B, K, D]
+	z := Mul(half, MulScalar(Exp(MulScalar(InsertAxes(logvars, 0), -0.5)), 2))          // [B, K, D]
+	sc := StopGradient(MaxScalar(ReduceAndKeep(Abs(z), ReduceMax, -1), 1))              // [B, K, 1]
+	hs := MulScalar(Squeeze(sc, -1), math.Sqrt(0.5))                                    // [B, K]
+	hs2 := Square(hs)                                                                   // ½s²
+	// Where ½s² overflows (½Σz² ≥ ½s² is below the dtype's range: +Inf) the sum is masked on its
+	// inputs as well, so that its gradient there is 0, not Inf·0 = NaN, and a far component does
+	// not spoil the gradient of LogProbGraph or of a finite component. A NaN stays NaN.
+	ok := IsFinite(hs2)
+	okD := BroadcastToShape(InsertAxes(ok, -1), z.Shape())
+	zs := Where(okD, z, ZerosLike(z))
+	ss := Where(InsertAxes(ok, -1), sc, OnesLike(sc))
+	m := ReduceSum(Square(Div(zs, ss)), -1)            // [B, K], in [0, D]
+	halfMaha := Mul(Where(ok, hs2, ZerosLike(hs2)), m) // ½ Σ_j z²
+	inf := BroadcastToShape(Infinity(x.Graph(), x.DType(), 1), hs.Shape())
+	halfMaha = Where(ok, halfMaha, Where(IsNaN(hs), hs, inf))
+	logDet := ReduceSum(logvars, -1) // [K]
+	c := 0.5 * float64(D) * math.Log(2*math.Pi)
+	logN := Neg(AddScalar(Add(halfMaha, MulScalar(InsertAxes(logDet, 0), 0.5)), c))
 	return Add(logN, InsertAxes(LogSoftmax(logits), 0))
 }
 
@@ -51,9 +80,9 @@ func checkGraphArgs(fn string, x, means, logvars, logits *Node) {
 
 // LogProbGraph returns the mixture log-density log p(x_b) = logsumexp_k ComponentLogProbGraph[b,k],
 // shape [B]. See ComponentLogProbGraph for the arguments. It can be used as a learned or fixed prior
-// term in a loss. A row at which every component's squared distance overflows the dtype
-// (|x−μ|/σ ≳ 1.8e19 in float32, 1.3e154 in float64) gets −Inf (its log-density is below the dtype's
-// range) and a NaN gradient.
+// term in a loss. A row at which every component's log-density is −Inf (½Σ_j z² beyond the dtype's
+// largest value: |x−μ|/σ ≳ 2.6e19 in float32, 1.9e154 in float64; see ComponentLogProbGraph) gets
+// −Inf (its log-density is below the dtype's range) and a NaN gradient.
 func LogProbGraph(x, means, logvars, logits *Node) *Node {
 	checkGraphArgs("gmm.LogProbGraph", x, means, logvars, logits)
 	return logSumExpLast(ComponentLogProbGraph(x, means, logvars, logits))
@@ -62,9 +91,9 @@ func LogProbGraph(x, means, logvars, logits *Node) *Node {
 // ResponsibilitiesGraph returns r[b,k] = P(component k | x_b) = softmax_k ComponentLogProbGraph[b,k],
 // shape [B, K]; each row sums to 1. See ComponentLogProbGraph for the arguments.
 //
-// It does not go through ComponentLogProbGraph, whose squared distances overflow to +Inf (log-density
-// −Inf for every k, and softmax NaN) once |x−μ|/σ exceeds √MaxFloat32 ≈ 1.8e19 in float32 (1.3e154 in
-// float64). With z_bkj = (x_bj − μ_kj)·exp(−½ logvars_kj) and the per-row scale
+// It does not go through ComponentLogProbGraph, whose log-densities are −Inf for every k (and their
+// softmax NaN) once ½Σ_j z² exceeds the dtype's largest value for every component (|x−μ|/σ ≳ 2.6e19
+// in float32, 1.9e154 in float64). With z_bkj = (x_bj − μ_kj)·exp(−½ logvars_kj) and the per-row scale
 // s_b = max(1, max_kj |z_bkj|) it computes
 //
 //	r[b,k] = softmax_k( log π_k − ½ Σ_j logvars_kj − ½ s_b²·(m_bk − min_k' m_bk') ),  m_bk = Σ_j (z_bkj/s_b)²,
