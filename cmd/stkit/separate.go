@@ -82,6 +82,9 @@ func runSeparate(g *globals, args []string) error {
 	if d.B != 1 {
 		return badInputf("%s: DATA must be one map, got a batch of %d", pos[0], d.B)
 	}
+	if err := checkDataNotConstant(pos[0], d); err != nil {
+		return err
+	}
 	jGiven := spec.J != 0
 	spec = spec.WithDefaults(d.M, d.N)
 	if err := checkSpec(spec); err != nil {
@@ -447,4 +450,18 @@ func sepHistory(data string, spec stats.Spec, ps bool, form infer.DataForm, cont
 		h += " + power spectrum"
 	}
 	return h + fmt.Sprintf(", %s form, --steps %s, --seed %d", form, steps, seed)
+}
+
+// checkDataNotConstant refuses a constant DATA map (every pixel equal, e.g.
+// all zeros) before any work: it has no fluctuations to split. Without this
+// check, separation with samples stopped after its setup with an L-BFGS
+// message about a zero gradient and API options, and with learned models
+// after its setup with a non-finite loss (exit 1).
+func checkDataNotConstant(path string, d *stlayer.Maps) error {
+	for _, v := range d.Data[1:] {
+		if v != d.Data[0] {
+			return nil
+		}
+	}
+	return badInputf("%s: DATA is constant (every pixel %g): there is nothing to separate", path, d.Data[0])
 }

@@ -276,6 +276,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if err := validate(pos[0], d, 0); err != nil {
 		return err
 	}
+	if err := checkDataNotConstant(pos[0], d); err != nil {
+		return err
+	}
 	var truth *stlayer.Maps
 	if *truthPath != "" {
 		if truth, err = readMapSet(*truthPath); err != nil {

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// A constant DATA map (all zeros, or any single value) is refused before
+// any work, with exit 2, by separate with samples and with learned models.
+// Before, the first stopped after its setup with an L-BFGS zero-gradient
+// message naming API options (exit 2, but its advice — a data weight > 0 and
+// a first stage S1 > 0 — was already in force), the second with "initial
+// loss: loss or gradient is not finite" (exit 1).
+func TestSeparateConstantDataRefused(t *testing.T) {
+	dir := t.TempDir()
+	_, samples, _ := sepInputs(t, dir)
+	for _, v := range []float64{0, 2.5} {
+		z := stlayer.NewMaps(1, 32, 32)
+		for i := range z.Data {
+			z.Data[i] = v
+		}
+		data := filepath.Join(dir, "const.npy")
+		if err := datasets.WriteMaps(data, z); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, "out.npy")
+		for _, args := range [][]string{
+			{"separate", data, "--contaminant", samples, "-J", "3", "-o", out},
+			{"separate", data, "--models", filepath.Join(modelsFixture(t), "models"), "--components", "0,1", "-o", out},
+		} {
+			code, _, errs := runCLI(t, args...)
+			want := "stkit: " + data + ": DATA is constant (every pixel " + map[float64]string{0: "0", 2.5: "2.5"}[v] + "): there is nothing to separate\n"
+			if code != 2 || errs != want {
+				t.Errorf("%v: exit %d, stderr %q; want 2 and only %q", args[2], code, tail(errs, 600), want)
+			}
+			wantBadInput(t, args, "nothing to separate", out)
+		}
+	}
+}
