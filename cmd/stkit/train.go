@@ -667,8 +667,16 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	elapsed := time.Since(t0).Seconds()
 	summariseRun(g, runDir, res, meta.History, elapsed)
-	if res.Stopped {
-		return fmt.Errorf("interrupted after epoch %d of %d (checkpoint saved; continue with --resume)", res.StartEpoch+len(res.History), *epochs)
+	return interruptedRunError(res, *epochs)
+}
+
+// interruptedRunError is train's exit error: an interrupted run (Ctrl-C:
+// Options.Stop) says where it stopped and to resume; a run that early
+// stopping ended in the same epoch is complete (train sets both flags then,
+// and a resume would do nothing): no error.
+func interruptedRunError(res *train.Result, epochs int) error {
+	if res.Stopped && !res.EarlyStopped {
+		return fmt.Errorf("interrupted after epoch %d of %d (checkpoint saved; continue with --resume)", res.StartEpoch+len(res.History), epochs)
 	}
 	return nil
 }

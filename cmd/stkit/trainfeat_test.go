@@ -10,6 +10,7 @@ import (
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/train"
 )
 
 // checkDatasetForRun matched run and dataset columns as whole FeatureColumns
@@ -95,5 +96,24 @@ func TestStatsJSONScalingMomentJMinus1(t *testing.T) {
 	}
 	if l == 0 || missing != 0 || minus1 == 0 {
 		t.Errorf("%d L coefficients: %d without j1, %d at j1 = -1 (want none without, some at -1)", l, missing, minus1)
+	}
+}
+
+// With train setting both Stopped and EarlyStopped when Ctrl-C and early
+// stopping end the run in the same epoch (6fc0807), train printed 'early
+// stop' and then exited 1 saying to continue with --resume, which would do
+// nothing; such a run is complete. An interruption alone still says where
+// it stopped.
+func TestInterruptedRunError(t *testing.T) {
+	h := make([]train.EpochMetrics, 3)
+	if err := interruptedRunError(&train.Result{Stopped: true, EarlyStopped: true, StartEpoch: 2, History: h}, 50); err != nil {
+		t.Errorf("interrupt and early stop in one epoch: %v, want none", err)
+	}
+	err := interruptedRunError(&train.Result{Stopped: true, StartEpoch: 2, History: h}, 50)
+	if err == nil || err.Error() != "interrupted after epoch 5 of 50 (checkpoint saved; continue with --resume)" {
+		t.Errorf("interrupted: %v", err)
+	}
+	if err := interruptedRunError(&train.Result{EarlyStopped: true, History: h}, 50); err != nil {
+		t.Errorf("early stop: %v", err)
 	}
 }
