@@ -80,7 +80,7 @@ seconds). Exit status 1 then, as for any interrupted command.`)
 	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32)")
 	fs.IntVar(&o.patches, "patches", demoDefaultPatches, "patches per process")
 	fs.IntVar(&o.epochs, "epochs", demoDefaultEpochs, "VAE training epochs")
-	fs.IntVar(&o.steps, "steps", demoDefaultSteps, "L-BFGS iterations of the synthesis and separation steps")
+	fs.IntVar(&o.steps, "steps", demoDefaultSteps, "L-BFGS iterations of the synthesis step; the separation step runs N + max(1, N/4)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fs.StringVar(&o.kind, "kind", "scov", "features: the isotropic synthesis vector of this family (scov or wst)")
 	force := fs.Bool("force", false, "replace an earlier demo in the output folder (only the demo's own files and folders are removed)")
@@ -101,8 +101,26 @@ seconds). Exit status 1 then, as for any interrupted command.`)
 	if o.steps < 1 {
 		return badInputf("--steps %d: the number of L-BFGS iterations must be ≥ 1", o.steps)
 	}
+	if o.kind != "scov" && o.kind != "wst" {
+		return badInputf("--kind %s: the demo's features are the isotropic synthesis vector of scov or wst", o.kind)
+	}
+	if o.out == "" {
+		return badInputf("-o: want a folder name (default stkit-demo)")
+	}
+	// The maps of step 1 and the patches of step 2 must fit in memory (a
+	// --size or --patches too large ended in a panic or an out-of-memory
+	// kill during step 1, after its folder was made).
+	k := float64(len(demoProcesses))
+	side := 2 * float64(o.size)
+	if err := checkResultFits(fmt.Sprintf("--size %d --patches %d", o.size, o.patches),
+		8*k*(float64(o.mapsPerProcess())*side*side+float64(o.patches)*float64(o.size)*float64(o.size))); err != nil {
+		return err
+	}
 	if err := checkOutputDir("-o", o.out); err != nil {
 		return err
+	}
+	if kinds := stkitFolders(o.out); len(kinds) > 0 {
+		return badInputf("-o %s is %s, not a demo folder: choose another folder", o.out, kinds[0].name)
 	}
 	// The training step never overwrites a run: refuse now rather than after
 	// the maps and features of a second demo in the same folder.
