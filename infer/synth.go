@@ -323,7 +323,9 @@ const (
 	// spectrum, which converges faster: the Fourier amplitudes |FFT| of the
 	// reference map at every k ≠ 0 exactly (not a Gaussian draw about
 	// them) with the phases of white noise, then the reference's pixel mean
-	// and std (close to a Gaussian field in its pixel distribution).
+	// and std (close to a Gaussian field in its pixel distribution). For a
+	// non-periodic statistic (GenerateConfig.Apodise) the amplitudes are
+	// those of the Hann-apodised reference (InitialMapsApodised).
 	InitGRF
 )
 
@@ -337,6 +339,21 @@ const (
 // hold non-finite or UNSEEN pixels (datasets.CheckUnseen) or that are
 // constant (std 0: no scale to draw from), an unknown kind and k < 1 are input errors (ErrModelInput).
 func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer.Maps, error) {
+	return InitialMapsApodised(kind, ref, k, seed, false)
+}
+
+// InitialMapsApodised is InitialMaps, non-periodic when apodised is true
+// (for a statistic that averages over an interior window, stats.Spec Pad
+// "crop"): the InitGRF amplitudes are then |FFT(w·(x − x̄_w))(k)| of the
+// first reference map x times the taper w = HannTaper(M, N) after removing
+// its taper-weighted mean x̄_w (the spectrum of NewPSOpApodised), not the
+// periodic |FFT(x)|: the periodic amplitudes of a map cut from a larger one
+// carry its wrap-around jump as a cross of excess power along the axes,
+// which a random-phase start turns into streaks parallel to the edges. The
+// result is rescaled to the reference's pixel mean and std as with
+// InitialMaps. InitWhiteNoise uses no spectrum: apodised changes nothing
+// there. The input errors are InitialMaps'.
+func InitialMapsApodised(kind InitKind, ref *stlayer.Maps, k int, seed uint64, apodised bool) (*stlayer.Maps, error) {
 	if err := checkFiniteMaps("reference maps", ref, 0); err != nil {
 		return nil, err
 	}
@@ -354,7 +371,11 @@ func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer
 	out := stlayer.NewMaps(k, m, n)
 	var amp []float64
 	if kind == InitGRF {
-		f := fft2(ref.Map(0), m, n)
+		x := ref.Map(0)
+		if apodised {
+			x = apodise(x, HannTaper(m, n))
+		}
+		f := fft2(x, m, n)
 		amp = make([]float64, m*n)
 		for i, v := range f {
 			amp[i] = math.Hypot(real(v), imag(v))

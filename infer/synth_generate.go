@@ -37,6 +37,15 @@ type GenerateConfig struct {
 	// PSWeight it is relative: the term is HistWeight × the mean weight of the
 	// statistic term's coefficients × mean_i ((sort(x)_i − q_i)/σ)².
 	HistWeight float64
+	// Apodise makes the GRF start (InitialMapsApodised) and the
+	// power-spectrum term (NewPowerSpectrumTermApodised) non-periodic, for
+	// a statistic that averages over an interior window (stats.Spec Pad
+	// "crop"): they then use the spectrum of the map times the Hann window
+	// HannTaper instead of the periodic spectrum, so that a target cut from
+	// a larger map does not pass its wrap-around jump (excess power along
+	// the axes, streaks parallel to the edges) to the syntheses. Default
+	// false: periodic. The histogram term is unchanged (all pixels).
+	Apodise bool
 	// Independent runs K separate L-BFGS optimisations of one map each (own
 	// history and line search) instead of one L-BFGS on the K maps' pixels
 	// stacked into one vector.
@@ -114,7 +123,8 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 // its own: the loss of a batch is the sum of its maps' losses, not a
 // constraint on the batch mean of Φ (Cheng's ensemble=True, the
 // mean-field model of CMBSCAT). The power-spectrum term's target is the
-// mean over the target maps of their log spectra, the histogram term's the
+// mean over the target maps of their log spectra (apodised when
+// cfg.Apodise: NewPowerSpectrumTermApodised), the histogram term's the
 // quantiles of all their pixels pooled, in units of the pooled std.
 //
 // Non-finite PSWeight or HistWeight, a HistWeight > 0 with a constant target
@@ -136,7 +146,7 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 	}
 	loss := &Loss{Engine: eng, Terms: []*Term{term}}
 	if cfg.PSWeight > 0 {
-		pst, err := NewPowerSpectrumTerm(eng, target, 1)
+		pst, err := NewPowerSpectrumTermApodised(eng, target, 1, cfg.Apodise)
 		if err != nil {
 			return nil, err
 		}
@@ -156,8 +166,8 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 	return loss, nil
 }
 
-// Generate draws cfg.K starting maps from target (InitialMaps with cfg.Init
-// and cfg.Seed) and minimises loss from them, either as one L-BFGS on the
+// Generate draws cfg.K starting maps from target (InitialMapsApodised with
+// cfg.Init, cfg.Seed and cfg.Apodise) and minimises loss from them, either as one L-BFGS on the
 // stacked pixels or, with cfg.Independent, as K successive single-map runs.
 // In independent mode the Result sums losses, iterations, evaluations and
 // times over the runs, History holds the summed loss per iteration (a run that
@@ -176,7 +186,7 @@ func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg Gen
 		return nil, inputErrorf("no loss (nil)")
 	}
 	k := max(cfg.K, 1)
-	x0, err := InitialMaps(cfg.Init, target, k, cfg.Seed)
+	x0, err := InitialMapsApodised(cfg.Init, target, k, cfg.Seed, cfg.Apodise)
 	if err != nil {
 		return nil, err
 	}
