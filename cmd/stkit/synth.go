@@ -41,7 +41,11 @@ against 3.6–5.0 σ with --iso.
 are means over the interior, ⌊2^J/2⌋ pixels in from each edge, so the cut's
 wrap-around jump is not recorded and the syntheses have no facets from it;
 their border of that width is only weakly constrained: use their interior.
-The --ps and --hist terms still use the whole map.
+The GRF start (--init grf) and the --ps term then use the spectrum of the map
+(minus its weighted mean) times a Hann window sin²(π(i+½)/M)·sin²(π(j+½)/N),
+the --ps bins divided by the window's power 9/64, instead of the periodic
+spectrum, which for a cut map holds the jump as excess power along the axes
+(streaks parallel to the edges). The --hist term still uses all pixels.
 
 Presets (--preset; explicit flags override them):
   quality  (default) GRF start with the target's 2D power spectrum (--init grf),
@@ -197,7 +201,10 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	default:
 		return badInputf("unknown --weights %q", *weights)
 	}
-	if _, err := infer.InitialMaps(cfg.Init, target, 1, cfg.Seed); err != nil {
+	// A non-periodic statistic (means over the interior): the GRF start and
+	// the power-spectrum term use the Hann-apodised spectrum.
+	cfg.Apodise = spec.Pad == "crop"
+	if _, err := infer.InitialMapsApodised(cfg.Init, target, 1, cfg.Seed, cfg.Apodise); err != nil {
 		return badInputf("%s: %v", pos[0], err)
 	}
 	// Statistics normalised by a reference (scov synthesis vectors, WPH
@@ -223,6 +230,9 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 		c := (1 << spec.J) / 2
 		fmt.Fprintf(g.stderr, "synth: --pad crop: the statistics are means over rows [%d, %d) and columns [%d, %d); the %d-pixel border is only weakly constrained (it keeps much of its starting values): use the interior x[:, %d:%d, %d:%d]\n",
 			c, target.M-c, c, target.N-c, c, c, target.M-c, c, target.N-c)
+		if cfg.Init == infer.InitGRF || cfg.PSWeight > 0 {
+			fmt.Fprintf(g.stderr, "synth: --pad crop: the GRF start and the --ps term use the Hann-apodised spectrum (not the periodic one, which holds the cut's edge jump)\n")
+		}
 	}
 	total := cfg.Steps
 	if cfg.Independent {
@@ -300,7 +310,7 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	if *report != "" {
 		settings := map[string]any{
 			"spec": spec, "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
-			"init": initName(cfg.Init), "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
+			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
 			"engine": ch.Name, "target": pos[0], "reference_set": *refSet,
 		}
 		vm, err := infer.WriteSynthReportWith(*report, target, res.Maps, res, infer.ValidateOptions{Reference: reference}, settings)
