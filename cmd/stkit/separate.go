@@ -320,8 +320,9 @@ same spectrum accuracy; switch them on with --weights).
 Stages (--steps S1,S2,EPOCHS): S1 iterations of the data term alone on the
 power-spectrum-like coefficients, then S2 iterations of all terms in EPOCHS
 epochs; every epoch redraws the samples and recomputes σ, the bias and the
-independence target at the current s̃. A single number N means S1 = N/4,
-S2 = N − S1, 4 epochs. More iterations fit the statistics better but can
+independence target at the current s̃. A single number N means S1 = ⌊N/4⌋,
+S2 = N − S1 in min(4, max(1, ⌊S2/5⌋)) epochs (4 from N = 26 on: an epoch
+has at least 5 iterations). More iterations fit the statistics better but can
 lower the correlation with the truth (300 instead of 100 did on the
 dust/Quijote benchmark).
 
