@@ -40,3 +40,25 @@ func TestSeparateConstantDataRefused(t *testing.T) {
 		}
 	}
 }
+
+// --positive on the last of 3 components (DATA minus the others; its box
+// penalty exists for two components only, as the help says) is refused
+// while the flags are read, before the models are loaded or a noise
+// component measured (before, after both, with a power-share warning).
+func TestSeparateModelsPositiveLastOfThree(t *testing.T) {
+	dir := modelsFixture(t)
+	out := filepath.Join(t.TempDir(), "o.npy")
+	args := []string{"separate", filepath.Join(dir, "mix.npy"), "--models", filepath.Join(dir, "models"), "--components", "0,1,noise:0.1", "--positive", "2", "--steps", "0,2", "-o", out}
+	code, _, errs := runCLI(t, args...)
+	const want = "stkit: --positive 2: positivity of the last component (noise:0.1) needs exactly two components\n"
+	if code != 2 || errs != want {
+		t.Errorf("exit %d, stderr %q; want 2 and only %q", code, errs, want)
+	}
+	wantBadInput(t, args, "needs exactly two components", out)
+	// Positions 0 and 1 of three, and the last of two, are accepted.
+	for _, c := range [][]string{{"0,1,noise:0.1", "0,1"}, {"0,1", "1"}} {
+		if code, _, errs := runCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", filepath.Join(dir, "models"), "--components", c[0], "--positive", c[1], "--steps", "0,2", "-o", out); code != 0 {
+			t.Errorf("--components %s --positive %s: exit %d: %s", c[0], c[1], code, tail(errs, 600))
+		}
+	}
+}

@@ -188,6 +188,12 @@ func runSeparateModels(g *globals, args []string) error {
 			if err != nil || i < 0 || i >= len(names) {
 				return badInputf("--positive: %q is not a position in --components (0…%d)", s, len(names)-1)
 			}
+			if i == len(names)-1 && len(names) != 2 {
+				// the last component is DATA minus the others: its box penalty is
+				// implemented for two components only (infer refused it after the
+				// models were loaded and a noise component measured)
+				return badInputf("--positive %d: positivity of the last component (%s) needs exactly two components", i, strings.TrimSpace(names[i]))
+			}
 			opt.Positive[i] = true
 		}
 	}
