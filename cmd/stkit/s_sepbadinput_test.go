@@ -62,3 +62,68 @@ func TestSeparateModelsPositiveLastOfThree(t *testing.T) {
 		}
 	}
 }
+
+// A --report folder that is the output file (or inside it) is refused
+// before any work, in both modes; before, the output was written and the
+// report failed after the whole separation (exit 1: "mkdir …: not a
+// directory").
+func TestSeparateReportIsOutputRefused(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, _ := sepInputs(t, dir)
+	md := modelsFixture(t)
+	for _, c := range []struct{ out, report string }{
+		{"o.npy", "o.npy"}, {"o.npy", filepath.Join("o.npy", "rep")}, {"o.npz:s", "o.npz"},
+	} {
+		out, rep := filepath.Join(dir, c.out), filepath.Join(dir, c.report)
+		want := "stkit: --report " + rep + " is the output file -o " + out + " or lies inside it: choose another folder"
+		wantBadInput(t, []string{"separate", data, "--contaminant", samples, "-J", "3", "--steps", "1,1,1", "-o", out, "--report", rep}, want, filepath.Join(dir, "o.npy"), filepath.Join(dir, "o.npz"))
+		wantBadInput(t, []string{"separate", filepath.Join(md, "mix.npy"), "--models", filepath.Join(md, "models"), "--components", "0,1", "--steps", "0,1", "-o", out, "--report", rep}, want, filepath.Join(dir, "o.npy"), filepath.Join(dir, "o.npz"))
+	}
+	// A report folder beside the output is fine.
+	if code, _, errs := runCLI(t, "separate", data, "--contaminant", samples, "-J", "3", "--steps", "1,1,1", "-o", filepath.Join(dir, "o.npy"), "--report", filepath.Join(dir, "o.npy.rep")); code != 0 {
+		t.Errorf("report beside the output: exit %d: %s", code, tail(errs, 600))
+	}
+}
+
+// --weights naming a term twice is refused (before, the last value won
+// silently); a mask that freezes every pixel is refused before any work
+// (before, L-BFGS stopped after the setup with a zero-gradient message
+// about the start s̃ = d and API options).
+func TestSeparateWeightsTwiceAndAllFrozen(t *testing.T) {
+	dir := t.TempDir()
+	data, samples, _ := sepInputs(t, dir)
+	out := filepath.Join(dir, "o.npy")
+	wantBadInput(t, []string{"separate", data, "--contaminant", samples, "-J", "3", "-o", out, "--weights", "data=1,contaminant=1, data=2"},
+		"stkit: --weights data=1,contaminant=1, data=2: the data term is given twice", out)
+	mask := stlayer.NewMaps(1, 32, 32)
+	for i := range mask.Data {
+		mask.Data[i] = 1
+	}
+	mp := filepath.Join(dir, "mask.npy")
+	if err := datasets.WriteMaps(mp, mask); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"separate", data, "--contaminant", samples, "-J", "3", "-o", out, "--frozen", mp}
+	wantBadInput(t, args, "stkit: --frozen "+mp+": every pixel is frozen (≠ 0): nothing is left to separate", out)
+	// One pixel left free: accepted, and the frozen pixels keep the data's value.
+	mask.Data[33] = 0
+	if err := datasets.WriteMaps(mp, mask); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, append(args, "--steps", "2,2,1")...); code != 0 {
+		t.Fatalf("one free pixel: exit %d: %s", code, tail(errs, 600))
+	}
+	o, err := datasets.ReadMaps(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := datasets.ReadMaps(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range o.Map(0) {
+		if i != 33 && v != d.Data[i] {
+			t.Fatalf("frozen pixel %d: s̃ %g, data %g", i, v, d.Data[i])
+		}
+	}
+}

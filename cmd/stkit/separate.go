@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -53,6 +54,9 @@ func runSeparate(g *globals, args []string) error {
 	if opt.Weights, err = infer.ParseSepWeights(*weights); err != nil {
 		return badInputf("--weights: %v", err)
 	}
+	if err := checkWeightsOnce(*weights); err != nil {
+		return err
+	}
 	if opt.Stages, err = parseSepSteps(*steps); err != nil {
 		return badInputf("--steps: %v", err)
 	}
@@ -67,6 +71,9 @@ func runSeparate(g *globals, args []string) error {
 		return err
 	}
 	if err := checkOutputDir("--report", *report); err != nil {
+		return err
+	}
+	if err := checkReportNotOutput(*report, *out); err != nil {
 		return err
 	}
 	if err := checkOutputFile("-o "+*out, *out, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *frozenPath, *startPath); err != nil {
@@ -159,6 +166,9 @@ func runSeparate(g *globals, args []string) error {
 		opt.Frozen = make([]bool, d.M*d.N)
 		for i := range opt.Frozen {
 			opt.Frozen[i] = fm.Data[i] != 0
+		}
+		if !slices.Contains(opt.Frozen, false) {
+			return badInputf("--frozen %s: every pixel is frozen (≠ 0): nothing is left to separate", *frozenPath)
 		}
 	}
 	if p.Stats, err = infer.NewSepStats(spec, d.M, d.N, *ps); err != nil {
@@ -465,4 +475,42 @@ func checkDataNotConstant(path string, d *stlayer.Maps) error {
 		}
 	}
 	return badInputf("%s: DATA is constant (every pixel %g): there is nothing to separate", path, d.Data[0])
+}
+
+// checkReportNotOutput refuses a --report folder that is the output file
+// (-o; of "x.npz:member", the archive) or lies inside it: the output is
+// written first, so the report then failed after the whole separation
+// (exit 1, no report).
+func checkReportNotOutput(report, out string) error {
+	if report == "" || out == "" {
+		return nil
+	}
+	file := datasets.FilePart(out)
+	af, err1 := filepath.Abs(file)
+	ar, err2 := filepath.Abs(report)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	if rel, err := filepath.Rel(af, ar); (err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))) || sameFile(af, ar) {
+		return badInputf("--report %s is the output file -o %s or lies inside it: choose another folder", report, out)
+	}
+	return nil
+}
+
+// checkWeightsOnce refuses a --weights list that names a term twice (the
+// last value silently won).
+func checkWeightsOnce(s string) error {
+	seen := map[string]bool{}
+	for _, kv := range strings.Split(s, ",") {
+		name, _, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok {
+			continue // infer.ParseSepWeights names the malformed entry
+		}
+		name = strings.TrimSpace(name)
+		if seen[name] {
+			return badInputf("--weights %s: the %s term is given twice", s, name)
+		}
+		seen[name] = true
+	}
+	return nil
 }

@@ -249,6 +249,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
+	if err := checkReportNotOutput(*report, *out); err != nil {
+		return err
+	}
 	if *startPath != "" && isSet(fs, "init") {
 		return badInputf("--start and --init both give the starting point: keep one")
 	}
