@@ -63,9 +63,10 @@ Output formats (-o FILE, format from --format or the extension):
         where a column does not apply, and also where −1 is its value: wph
         L at j1 = j2 = −1, spectra C11 at b = −1 — the JSON tells them
         apart; its columns are --format json's label_columns)
-  json  {"config": {...}, "coefficients": [{"map", "class", "j1", ..., "re", "im"}]}
-        (a label column named like one of these fields, the spectra's "im",
-        is written as "label_im")
+  json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
+        ("index": the position in the label table and "coeffs"; with --local
+        one entry per pixel, with its "row" and "col"; a label column named
+        like one of these fields, the spectra's "im", is written as "label_im")
 Without -o a table of the coefficients of the first map is printed.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
