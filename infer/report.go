@@ -100,6 +100,14 @@ type ValidateOptions struct {
 	// TargetName and SynthName name the two sets in the report's figures
 	// ("" = "target" and "synthesis"; e.g. "training patch" and "sample").
 	TargetName, SynthName string
+	// Apodise computes every power spectrum of the report (target,
+	// syntheses, reference spread) on the Hann-tapered maps, as the
+	// apodised power-spectrum term does (GenerateConfig.Apodise,
+	// NewPSOpApodised: w·(x − x̄_w) with w = HannTaper, power divided by
+	// ⟨w²⟩): for non-periodic statistics, whose targets' periodic spectra
+	// hold the wrap-around jump of a cut. The histogram, W1 and Minkowski
+	// figures use the maps as they are.
+	Apodise bool
 }
 
 // names returns the figure names of the target and synthesis sets.
@@ -173,15 +181,37 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 		spread = nil
 	}
 	vm := &ValidationMetrics{SpreadMaps: len(spread)}
-	pt := MeanPowerSpectrum(tm, m, n)
-	ps := MeanPowerSpectrum(sm, m, n)
+	// spec returns the maps whose periodic spectra the report compares:
+	// the maps themselves, or their apodised versions (opt.Apodise)
+	spec := func(maps [][]float64) [][]float64 { return maps }
+	if opt.Apodise {
+		w := HannTaper(m, n)
+		w2 := 0.0
+		for _, v := range w {
+			w2 += v * v
+		}
+		g := 1 / math.Sqrt(w2/float64(len(w))) // power divided by ⟨w²⟩
+		spec = func(maps [][]float64) [][]float64 {
+			out := make([][]float64, len(maps))
+			for i, x := range maps {
+				out[i] = apodise(x, w)
+				for j := range out[i] {
+					out[i][j] *= g
+				}
+			}
+			return out
+		}
+	}
+	pt := MeanPowerSpectrum(spec(tm), m, n)
+	ps := MeanPowerSpectrum(spec(sm), m, n)
 	vm.PSEdges, vm.PSTarget, vm.PSSynth = pt.Edges, pt.P, ps.P
 	vm.PSRatio, vm.PSMaxDev, vm.PSMeanDev = PSRatioStats(ps, pt, 2)
 	nanToNeg(vm.PSRatio)
 	if spread != nil {
-		pr := MeanPowerSpectrum(spread, m, n)
+		sp := spec(spread)
+		pr := MeanPowerSpectrum(sp, m, n)
 		vm.PSTargetSpread = make([]float64, len(pr.P))
-		for _, x := range spread {
+		for _, x := range sp {
 			p := IsoPowerSpectrum(x, m, n)
 			for b := range p.P {
 				if pr.P[b] > 0 {

@@ -313,7 +313,7 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
 			"engine": ch.Name, "target": pos[0], "reference_set": *refSet,
 		}
-		vm, err := infer.WriteSynthReportWith(*report, target, res.Maps, res, infer.ValidateOptions{Reference: reference}, settings)
+		vm, err := infer.WriteSynthReportWith(*report, target, res.Maps, res, infer.ValidateOptions{Reference: reference, Apodise: cfg.Apodise}, settings)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
