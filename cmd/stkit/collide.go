@@ -276,3 +276,23 @@ func checkOutputFile(what, out string, inputs ...string) error {
 	}
 	return checkNotOwned(what, out)
 }
+
+// checkReportNotOutput refuses a --report folder that is the output file
+// (-o; of "x.npz:member", the archive) or lies inside it: the output is
+// written first, so the report then failed after the whole separation
+// (exit 1, no report).
+func checkReportNotOutput(report, out string) error {
+	if report == "" || out == "" {
+		return nil
+	}
+	file := datasets.FilePart(out)
+	af, err1 := filepath.Abs(file)
+	ar, err2 := filepath.Abs(report)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	if rel, err := filepath.Rel(af, ar); (err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))) || sameFile(af, ar) {
+		return badInputf("--report %s is the output file -o %s or lies inside it: choose another folder", report, out)
+	}
+	return nil
+}

@@ -133,6 +133,9 @@ Ctrl-C quits at once without writing them.`)
 	if err := checkReportFolder("--report", *report); err != nil {
 		return err
 	}
+	if err := checkReportNotOutput(*report, *out); err != nil {
+		return err
+	}
 	if err := checkModelFolder(pos[0]); err != nil {
 		return err
 	}

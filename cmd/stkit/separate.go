@@ -477,25 +477,6 @@ func checkDataNotConstant(path string, d *stlayer.Maps) error {
 	return badInputf("%s: DATA is constant (every pixel %g): there is nothing to separate", path, d.Data[0])
 }
 
-// checkReportNotOutput refuses a --report folder that is the output file
-// (-o; of "x.npz:member", the archive) or lies inside it: the output is
-// written first, so the report then failed after the whole separation
-// (exit 1, no report).
-func checkReportNotOutput(report, out string) error {
-	if report == "" || out == "" {
-		return nil
-	}
-	file := datasets.FilePart(out)
-	af, err1 := filepath.Abs(file)
-	ar, err2 := filepath.Abs(report)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
-	if rel, err := filepath.Rel(af, ar); (err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))) || sameFile(af, ar) {
-		return badInputf("--report %s is the output file -o %s or lies inside it: choose another folder", report, out)
-	}
-	return nil
-}
 
 // checkWeightsOnce refuses a --weights list that names a term twice (the
 // last value silently won).

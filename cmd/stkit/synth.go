@@ -148,6 +148,9 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 	if err := checkReportFolder("--report", *report); err != nil {
 		return err
 	}
+	if err := checkReportNotOutput(*report, *out); err != nil {
+		return err
+	}
 	target, targetCards, err := readMapsCards(pos[0])
 	if err != nil {
 		return err
