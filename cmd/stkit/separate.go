@@ -477,7 +477,6 @@ func checkDataNotConstant(path string, d *stlayer.Maps) error {
 	return badInputf("%s: DATA is constant (every pixel %g): there is nothing to separate", path, d.Data[0])
 }
 
-
 // checkWeightsOnce refuses a --weights list that names a term twice (the
 // last value silently won).
 func checkWeightsOnce(s string) error {
