@@ -386,35 +386,8 @@ func TestCropRotationAndShift(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := eng.Forward(op.Key(), op.Stat(), x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := eng.Forward(op.Key(), op.Stat(), xr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lab := op.Labels()
-	idx, conjs := testutil.MovedIndex(t, lab, func(class string, vals map[string]int) (conj bool) {
-		for _, c := range []string{"l1", "l2", "l3"} {
-			if v := vals[c]; v >= 0 {
-				vals[c] = (v + L/2) % L
-				linear := (class == "C01" && c == "l2") || (class == "C11" && c == "l3")
-				if linear && v < L/2 {
-					conj = !conj
-				}
-			}
-		}
-		return conj
-	})
-	perm := make([]complex128, lab.Len())
-	for i, j := range idx {
-		perm[i] = b.Data[j]
-		if conjs[i] {
-			perm[i] = cmplx.Conj(perm[i])
-		}
-	}
-	w := testutil.CompareScaled(t, "rotated+permuted", perm, a.Data, 0, 1e-10)
+	a, _, perm := rotatedCoeffs(t, eng, op, x, xr)
+	w := testutil.CompareScaled(t, "rotated+permuted", perm, a, 0, 1e-10)
 	t.Logf("rotation by 90°: worst relative deviation after the permutation %.2e", w)
 
 	// Cyclic shift by 20 rows and 9 columns.
@@ -438,7 +411,7 @@ func TestCropRotationAndShift(t *testing.T) {
 			t.Fatal(err)
 		}
 		worst := 0.0
-		for _, i := range lab.Select("P00", nil) {
+		for _, i := range op.Labels().Select("P00", nil) {
 			worst = math.Max(worst, cmplx.Abs(v.Data[i]-u.Data[i])/cmplx.Abs(u.Data[i]))
 		}
 		t.Logf("non-periodic %v: shifted map's P00 differ by up to %.2e (relative)", o.cfg.NonPeriodic, worst)

@@ -1,6 +1,7 @@
 package scov
 
 import (
+	"math/cmplx"
 	"testing"
 
 	"github.com/stkit-org/stkit/internal/testutil"
@@ -46,4 +47,43 @@ func directional(t *testing.T, eng stlayer.Engine, key string, s stlayer.Stat, x
 		return l
 	}
 	return dir, (eval(1) - eval(-1)) / (2 * eps)
+}
+
+// rotatedCoeffs evaluates op on x and on xr (x rotated by 90°, so every
+// orientation l moves by L/2) and returns both vectors, xr's permuted into
+// x's coefficient order: a rotation-covariant statistic gives equal vectors.
+// The linear-phase factors (C01's l2, C11's l3) turn by π for l < L/2,
+// hence a conjugate.
+func rotatedCoeffs(t *testing.T, eng stlayer.Engine, op *Op, x, xr *stlayer.Maps) (a, b, perm []complex128) {
+	t.Helper()
+	L := op.Config().L
+	ca, err := eng.Forward(op.Key(), op.Stat(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := eng.Forward(op.Key(), op.Stat(), xr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab := op.Labels()
+	idx, conjs := testutil.MovedIndex(t, lab, func(class string, vals map[string]int) (conj bool) {
+		for _, c := range []string{"l1", "l2", "l3"} {
+			if v := vals[c]; v >= 0 {
+				vals[c] = (v + L/2) % L
+				linear := (class == "C01" && c == "l2") || (class == "C11" && c == "l3")
+				if linear && v < L/2 {
+					conj = !conj
+				}
+			}
+		}
+		return conj
+	})
+	perm = make([]complex128, lab.Len())
+	for i, j := range idx {
+		perm[i] = cb.Data[j]
+		if conjs[i] {
+			perm[i] = cmplx.Conj(perm[i])
+		}
+	}
+	return ca.Data, cb.Data, perm
 }

@@ -393,34 +393,8 @@ func TestRotationPermutesOrientations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := eng.Forward(op.Key(), op.Stat(), x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := eng.Forward(op.Key(), op.Stat(), xr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, b, perm := rotatedCoeffs(t, eng, op, x, xr)
 		lab := op.Labels()
-		idx, conjs := testutil.MovedIndex(t, lab, func(class string, vals map[string]int) (conj bool) {
-			for _, c := range []string{"l1", "l2", "l3"} {
-				if v := vals[c]; v >= 0 {
-					vals[c] = (v + L/2) % L
-					linear := (class == "C01" && c == "l2") || (class == "C11" && c == "l3")
-					if linear && v < L/2 {
-						conj = !conj
-					}
-				}
-			}
-			return conj
-		})
-		perm := make([]complex128, lab.Len())
-		for i, j := range idx {
-			perm[i] = b.Data[j]
-			if conjs[i] {
-				perm[i] = cmplx.Conj(perm[i])
-			}
-		}
 		tol := 1e-10
 		if !full {
 			tol = 1e-2
@@ -432,7 +406,7 @@ func TestRotationPermutesOrientations(t *testing.T) {
 			}
 			got, want := make([]complex128, len(idx)), make([]complex128, len(idx))
 			for k, i := range idx {
-				got[k], want[k] = perm[i], a.Data[i]
+				got[k], want[k] = perm[i], a[i]
 			}
 			if d := testutil.CompareScaled(t, fmt.Sprintf("full=%v %s rotated+permuted", full, class), got, want, 0, tol); d > 0 {
 				t.Logf("full=%v %s: worst relative deviation %.2e", full, class, d)
@@ -441,8 +415,8 @@ func TestRotationPermutesOrientations(t *testing.T) {
 		// Control: without the permutation the rotated map's P00 differ at O(1).
 		var dmax, amax float64
 		for _, i := range lab.Select("P00", nil) {
-			dmax = math.Max(dmax, cmplx.Abs(b.Data[i]-a.Data[i]))
-			amax = math.Max(amax, cmplx.Abs(a.Data[i]))
+			dmax = math.Max(dmax, cmplx.Abs(b[i]-a[i]))
+			amax = math.Max(amax, cmplx.Abs(a[i]))
 		}
 		if dmax < 0.2*amax {
 			t.Errorf("full=%v: unpermuted P00 differ by only %.2e of the largest", full, dmax/amax)
