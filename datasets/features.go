@@ -90,7 +90,7 @@ type Features struct {
 	Patches  *PatchSet // pixels as float64, or float32-rounded when loaded (see above)
 	X        []float64 // n × dim, raw (un-normalised) features
 	Mean     []float64 // per-feature mean over the n patches
-	Std      []float64 // per-feature sample std (divisor n − 1); 1 where the feature is constant (its Mean is then its value, exactly)
+	Std      []float64 // per-feature sample std (divisor n − 1); 1 where the feature is constant (its Mean is then its value, exactly) or its std is rounding noise, ≤ 1e-12·max|x| (see columnStats)
 }
 
 // Normalised returns the z-scored features (X − Mean)/Std, feature by
@@ -762,12 +762,26 @@ func LegacyFeatureName(name string) string {
 	return name[:open+1] + strings.Join(keep, ",") + name[end:]
 }
 
+// constantRel is the relative spread below which columnStats counts a
+// feature as constant: std ≤ constantRel·max|x| (see columnStats).
+const constantRel = 1e-12
+
 // columnStats returns the mean and the sample standard deviation (divisor
 // n − 1; 0 for n = 1) of each of the d columns of the n × d row-major x. A
 // column whose values are all equal gets that value as its mean, exactly,
 // and std 1, so that it z-scores to 0: computed, its mean could differ from
 // the value by rounding (0.1 seven times averages to 0.10000000000000002)
 // and its std be ~1e-17, which would z-score it to ±0.93 instead.
+//
+// A column is also constant, with std 1 (and its computed mean), when its
+// sample std s is at most constantRel = 1e-12 times its largest magnitude:
+// s ≤ 1e-12·max_i |x_ik| (s = 0, or an underflowed s, included). Such a
+// spread is float64 rounding noise of the statistic (values 1 and 1 + 2⁻⁵²
+// give s ≈ 1.7e-16, which would z-score the noise to ±1.3); with std 1 it
+// z-scores to |z| ≤ ~1e-12·max|x| ≈ 0. A real spread of relative size above
+// ~1e-12 keeps its sample std. The rule cannot tell noise from signal in a
+// column whose values are all near 0 by cancellation (it compares to the
+// column's own magnitude).
 func columnStats(x []float64, d int) (mean, std []float64) {
 	n := len(x) / d
 	mean = make([]float64, d)
@@ -790,12 +804,18 @@ func columnStats(x []float64, d int) (mean, std []float64) {
 			std[k] += e * e / float64(max(1, n-1))
 		}
 	}
+	scale := make([]float64, d) // max_i |x_ik|
+	for i := 0; i < n; i++ {
+		for k := 0; k < d; k++ {
+			scale[k] = max(scale[k], math.Abs(x[i*d+k]))
+		}
+	}
 	for k := range std {
 		std[k] = math.Sqrt(std[k])
 		if constant[k] {
 			mean[k], std[k] = x[k], 1
 		}
-		if std[k] == 0 || math.IsNaN(std[k]) {
+		if std[k] <= constantRel*scale[k] || math.IsNaN(std[k]) {
 			std[k] = 1
 		}
 	}
