@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -59,10 +60,12 @@ Output formats (-o FILE, format from --format or the extension):
         scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
         aa, bb, ab, ba, Corr11, … for scov) plus "coeffs" (complex128 in the
         order of the label table: [B, K], [K] for one map, [B, K, h, w] for
-        --local) and "label_rows" int64 [K, columns] (the label table, −1
+        --local), "label_rows" int64 [K, columns] (the label table, −1
         where a column does not apply, and also where −1 is its value: wph
-        L at j1 = j2 = −1, spectra C11 at b = −1 — the JSON tells them
-        apart; its columns are --format json's label_columns)
+        L at j1 = j2 = −1, spectra C11 at b = −1; its columns are --format
+        json's label_columns) and "label_applies" bool [K, columns] (true
+        where the column applies to the row: label_rows' −1 is a value
+        there, absent where it is false; the JSON writes only those keys)
   json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
         ("index": the position in the label table and "coeffs"; with --local
         one entry per pixel, with its "row" and "col"; a label column named
@@ -283,6 +286,16 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 	return datasets.WriteNPY(path, coeffsArray(c))
 }
 
+// writeCoeffsNPZ writes the family's dict (familyDict), "coeffs" (coeffsArray)
+// and the label table of op as two arrays of shape [K, columns], columns in
+// the order of Labels.Columns (--format json's label_columns):
+//
+//	label_rows     int64  Rows[k][c]: the value, −1 where the column does not apply
+//	label_applies  bool   Labels.Has(k, Columns[c]): the column applies to row k
+//
+// label_rows alone is ambiguous where −1 is a value (wph L: j1 = j2 = −1,
+// PyWPH's φ_{−1}; spectra C11: b = −1): there label_rows is −1 and
+// label_applies true, where a column that does not apply has false.
 func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
 	named, err := familyDict(spec, op, c, eng, maps)
 	if err != nil {
@@ -291,13 +304,21 @@ func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 	named = append(named, datasets.NamedArray{Name: "coeffs", Array: coeffsArray(c)})
 	lab := op.Labels()
 	if lab != nil && lab.Len() > 0 {
-		rows := &datasets.Array{DType: "int64", Shape: []int{lab.Len(), len(lab.Columns)}}
-		for _, r := range lab.Rows {
-			for _, v := range r {
+		shape := []int{lab.Len(), len(lab.Columns)}
+		rows := &datasets.Array{DType: "int64", Shape: shape}
+		applies := &datasets.Array{DType: "bool", Shape: slices.Clone(shape)}
+		for k, r := range lab.Rows {
+			for ci, v := range r {
 				rows.Float64 = append(rows.Float64, float64(v))
+				a := 0.0
+				if lab.Has(k, lab.Columns[ci]) {
+					a = 1
+				}
+				applies.Float64 = append(applies.Float64, a)
 			}
 		}
-		named = append(named, datasets.NamedArray{Name: "label_rows", Array: rows})
+		named = append(named, datasets.NamedArray{Name: "label_rows", Array: rows},
+			datasets.NamedArray{Name: "label_applies", Array: applies})
 	}
 	return datasets.WriteNPZ(path, named, false)
 }
