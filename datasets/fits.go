@@ -21,7 +21,10 @@ const (
 
 // Card is one FITS header card. Value is nil (commentary card — COMMENT,
 // HISTORY, blank keyword, CONTINUE — or a keyword with an undefined value),
-// bool (logical T/F), int64 (integer), float64 (real; D exponents accepted),
+// bool (logical T/F), int64 (integer), float64 (real; D exponents accepted;
+// also an integer beyond the int64 range, held as the nearest float64: the
+// card is written back as read, but the keywords that must be integers —
+// BITPIX, NAXIS, NAXISn, PCOUNT, GCOUNT, BLANK — are refused then),
 // string (quotes removed, ” unescaped, trailing blanks dropped) or RawValue
 // (a value this package does not interpret, e.g. a complex number, kept
 // verbatim). Comment is the text after '/' (for commentary and CONTINUE
@@ -768,9 +771,28 @@ func (h *fitsHDU) intKey(key string, hdu int, required bool) (int64, error) {
 	}
 	v, ok := c.Value.(int64)
 	if !ok {
+		if lit, ok := bigIntLiteral(c); ok {
+			return 0, formatErrorf("fits", "HDU %d: %s = %s is an integer beyond the int64 range (±9223372036854775807); this reader cannot use it", hdu, key, lit)
+		}
 		return 0, formatErrorf("fits", "HDU %d: %s = %v is not an integer", hdu, key, c.Value)
 	}
 	return v, nil
+}
+
+// bigIntLiteral reports whether a card read from a file holds an integer
+// literal (optional sign, digits) that parseCard kept as float64 because it
+// is beyond the int64 range, and returns that literal.
+func bigIntLiteral(c *Card) (string, bool) {
+	if _, ok := c.Value.(float64); !ok || len(c.raw) <= 10 {
+		return "", false
+	}
+	val, _, _ := strings.Cut(c.raw[10:], "/")
+	val = strings.TrimSpace(val)
+	digits := strings.TrimLeft(val, "+-")
+	if len(val)-len(digits) > 1 || digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	return val, true
 }
 
 // floatKey returns a real-valued keyword (integer values accepted) or def.
