@@ -764,7 +764,10 @@ func trimFloat(s string) string {
 
 // IntTicks is a plot.Ticker for axes of an integer index (scale j, epoch,
 // iteration): labelled ticks on integers only, every 1, 2, 5, 10, 20, …
-// so that at most ten are labelled.
+// so that at most ten are labelled (the smallest such step). Labels are
+// the integers in full ("100000000000000000000" at 1e20); beyond 2^53,
+// where float64 no longer holds every integer, the ticks are the
+// multiples of the step that float64 rounds them to.
 type IntTicks struct{}
 
 // Ticks implements plot.Ticker.
@@ -772,13 +775,26 @@ func (IntTicks) Ticks(min, max float64) []plot.Tick {
 	if math.IsNaN(min) || math.IsNaN(max) || math.IsInf(min, 0) || math.IsInf(max, 0) || max < min {
 		return nil
 	}
+	// the labelled multiples of step in [min, max]: i0·step … i1·step
+	count := func(step float64) (i0, i1 float64) { return math.Ceil(min / step), math.Floor(max / step) }
 	step := 1.0
-	for k := 0; (max-min)/step > 10; k++ {
+	for k := 0; ; k++ {
+		if i0, i1 := count(step); i1-i0 < 10 {
+			break
+		}
 		step = []float64{2, 5, 10}[k%3] * math.Pow(10, float64(k/3))
 	}
+	i0, i1 := count(step)
 	var ticks []plot.Tick
-	for v := math.Ceil(min/step) * step; v <= max; v += step {
-		ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprintf("%d", int64(v))})
+	for n := 0; float64(n) <= i1-i0; n++ {
+		v := (i0 + float64(n)) * step
+		if v == 0 {
+			v = 0 // not −0
+		}
+		if len(ticks) > 0 && v == ticks[len(ticks)-1].Value {
+			continue // i0 + n rounded to i0 + n − 1 (beyond 2^53)
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
 	}
 	return ticks
 }
