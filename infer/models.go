@@ -141,8 +141,9 @@ type ModelManifest struct {
 	Format  string `json:"format"`
 	Version int    `json:"version"`
 	Created string `json:"created,omitempty"`
-	// Spec is the statistic (stats.Spec with defaults filled in) and Reference
-	// its stored reference normalisation (stats.BuildStored; the member is
+	// Spec is the statistic (stats.Spec with defaults filled in; a scov or
+	// spectra norm is "p00", as printed, where older manifests have "none":
+	// manifestSpec) and Reference its stored reference normalisation (stats.BuildStored; the member is
 	// left out of manifest.json when there is none: the statistic is
 	// self-normalised).
 	Spec      stats.Spec      `json:"spec"`
@@ -387,6 +388,7 @@ func loadModels(dir string) (*ModelSet, error) {
 	if err := json.Unmarshal(b, &man); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ModelManifestFile), err)
 	}
+	man.Spec = manifestSpec(man.Spec) // older manifests store scov/spectra norm "none"
 	if err := man.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ModelManifestFile), err)
 	}
@@ -427,6 +429,19 @@ func sameLabels(op *stlayer.Labels, man *ModelLabels) error {
 		}
 	}
 	return nil
+}
+
+// manifestSpec returns s with its normalisation spelled as it is meant and
+// printed: for scov and spectra a Norm "none" (or "") is the P00
+// normalisation (stats.Spec.Norm) and becomes "p00", the form Spec.String
+// and `stkit export` show; other values and other families are unchanged.
+// ExportModels stores this form; LoadModels applies it to what it reads, so a
+// manifest written before (spec.norm "none") reads as "p00" too.
+func manifestSpec(s stats.Spec) stats.Spec {
+	if (s.Kind == stats.SCov || s.Kind == stats.Spectra) && (s.Norm == "none" || s.Norm == "") {
+		s.Norm = "p00"
+	}
+	return s
 }
 
 func (m *ModelManifest) check() error {

@@ -430,7 +430,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	}
 	mm := &ModelManifest{
 		Format: ModelFormatName, Version: ModelFormatVersion, Created: time.Now().UTC().Format(time.RFC3339),
-		Spec: spec, Reference: ref, PatchSize: man.Size, NCoeffs: nc,
+		Spec: manifestSpec(spec), Reference: ref, PatchSize: man.Size, NCoeffs: nc,
 		Labels:              ModelLabels{Columns: lab.Columns, Class: lab.Class, Rows: lab.Rows, Values: lab.Values},
 		Features:            ModelFeatures{Dim: d, Columns: man.Columns, Mean: mean, Std: std, Decoded: sel},
 		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual, Recentred: calib != CalibrateNone, Calibration: calib,
