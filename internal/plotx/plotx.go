@@ -729,16 +729,24 @@ func containsClose(s []float64, v float64) bool {
 	return false
 }
 
-// FormatTick formats a tick value compactly: plain decimals for
-// 10⁻³ ≤ |v| < 10⁴ ("0.002", "30", "0.25"), else mantissa and exponent
-// ("2e-5", "1.5e6"); 0 is "0".
+// FormatTick formats a tick value compactly (4 significant digits in plain
+// form, 3 in the mantissa):
+// plain decimals for 10⁻³ ≤ |v| < 10⁴ ("0.002", "30", "0.25"), else
+// mantissa and exponent ("2e-5", "1.5e6", and "1e4" for a value such as
+// 9999.7 that rounds up to 10⁴); 0 is "0"; NaN and ±Inf are "NaN", "+Inf"
+// and "-Inf".
 func FormatTick(v float64) string {
 	if v == 0 {
 		return "0"
 	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
 	a := math.Abs(v)
 	if a >= 1e-3 && a < 1e4 {
-		return trimFloat(fmt.Sprintf("%.4g", v))
+		if s := fmt.Sprintf("%.4g", v); !strings.Contains(s, "e") {
+			return trimFloat(s)
+		}
 	}
 	return expLabel(v)
 }
@@ -930,16 +938,20 @@ func SameFormLabels(ticks []plot.Tick) []plot.Tick {
 // expLabel formats v as mantissa and exponent ("1e-3", "2.5e2", "1e0").
 func expLabel(v float64) string { return expLabelDigits(v, 3) }
 
-// expLabelDigits is expLabel with d significant digits in the mantissa.
+// expLabelDigits is expLabel with d significant digits in the mantissa,
+// rounded from v itself (strconv's %e: a subnormal 5e-324 is "4.94e-324",
+// 9.9996e-6 is "1e-5"). d < 1 counts as 1.
 func expLabelDigits(v float64, d int) string {
-	e := int(math.Floor(math.Log10(math.Abs(v))))
-	m := v / math.Pow(10, float64(e))
-	ms := trimFloat(fmt.Sprintf("%.*g", d, m))
-	if r, err := strconv.ParseFloat(ms, 64); err == nil && math.Abs(r) >= 10 { // rounding up to the next decade
-		e++
-		ms = trimFloat(fmt.Sprintf("%.*g", d, v/math.Pow(10, float64(e))))
+	s := strconv.FormatFloat(v, 'e', max(d, 1)-1, 64)
+	i := strings.IndexByte(s, 'e')
+	if i < 0 { // NaN, ±Inf
+		return s
 	}
-	return fmt.Sprintf("%se%d", ms, e)
+	e, err := strconv.Atoi(s[i+1:])
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%se%d", trimFloat(s[:i]), e)
 }
 
 // SetLog switches the chosen axes of p to log scales with LogTicks, once its
