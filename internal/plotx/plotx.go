@@ -659,13 +659,19 @@ func RefLine(p *plot.Plot, x0, x1, y float64) error {
 // 5 × 10^k when it spans less, every 1…9 × 10^k when that gives fewer than
 // two, and the linear ticks of plot.DefaultTicks on a range too short for
 // those or, within a decade, when those labels cover less than half of it
-// (in log). Labels are FormatTick's, all in one form (SameFormLabels).
+// (in log). Labels are FormatTick's, all in one form (SameFormLabels). A
+// one-value range (min = max, which SetLog widens) gets that one value
+// labelled.
 type LogTicks struct{}
 
-// Ticks implements plot.Ticker. min and max must be > 0.
+// Ticks implements plot.Ticker. min and max must be > 0 and finite (nil
+// otherwise).
 func (LogTicks) Ticks(min, max float64) []plot.Tick {
 	if !(min > 0) || !(max >= min) || math.IsInf(max, 0) {
 		return nil
+	}
+	if min == max { // plot.DefaultTicks panics on it ("illegal range")
+		return []plot.Tick{{Value: min, Label: FormatTick(min)}}
 	}
 	e0, e1 := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
 	in := func(v float64) bool { return v >= min*(1-1e-9) && v <= max*(1+1e-9) }
