@@ -155,9 +155,9 @@ func (o Options) withDefaults() Options {
 }
 
 // TermMeans are batch-mean loss terms: Loss = WRec·Rec + WGauss·Gauss + WCat·Cat + WBalance·Balance.
-// A term of weight 0 is not part of the objective and is left out of the validation Loss (so a NaN
-// Balance with WBalance = 0, the default, leaves it finite); the training Loss is the graph's
-// total (vae.Terms.Total), which leaves out a zero-weighted Balance only.
+// A term of weight 0 is not part of the objective and is left out of the Loss (so a NaN Balance
+// with WBalance = 0, the default, leaves it finite): the validation Loss is computed so here, the
+// training Loss is the graph's total (vae.Terms.Total), which leaves out terms of weight 0 too.
 // Balance is KL(q̄ ‖ U(K)) of the mean posterior q̄ (vae.MarginalKLUniform): for training, the
 // mean over the epoch's batches of the per-batch value; for validation, the value over the whole
 // validation split.
@@ -731,8 +731,7 @@ func posteriorTerms(logits []float32, K int) (occ []float64, balance float64) {
 }
 
 // weightedLoss is TermMeans.Loss = WRec·Rec + WGauss·Gauss + WCat·Cat + WBalance·Balance with the
-// terms of weight 0 left out of the sum, as the training graph (vae.Loss) leaves out a zero-weighted
-// Balance: a term that is not part of the objective cannot make the loss NaN (0·NaN, 0·Inf). With
+// terms of weight 0 left out of the sum, as the training graph (vae.Loss) leaves them out: a term that is not part of the objective cannot make the loss NaN (0·NaN, 0·Inf). With
 // WBalance = 0 (the default) a validation split whose logits give no posterior has Balance NaN
 // (see posteriorTerms) and a Loss made of the other terms.
 func weightedLoss(cfg vae.Config, tm *TermMeans) float64 {

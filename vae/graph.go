@@ -317,20 +317,39 @@ type Terms struct {
 	// always computed (a diagnostic of cluster occupancy) and enters Total only when WBalance > 0.
 	Balance *Node
 	// Total = mean_B(WRec·Rec + WGauss·Gauss + WCat·Cat) + WBalance·Balance, a scalar: the negative
-	// ELBO minimised, plus the optional balance penalty.
+	// ELBO minimised, plus the optional balance penalty. A term of weight 0 is left out of the sum
+	// (it contributes exactly 0 and no gradient), so a NaN or infinite term that is not part of the
+	// objective cannot make Total NaN (0·NaN = NaN); with all four weights 0, Total is 0.
 	Total *Node
 }
 
-// Loss computes the negative-ELBO terms of a forward pass on x.
+// Loss computes the negative-ELBO terms of a forward pass on x. Total leaves out the terms of
+// weight 0 (see Terms.Total), as train.Evaluate does for the validation loss.
 func Loss(cfg Config, x *Node, o Outputs) Terms {
 	var t Terms
 	t.Rec = ReconstructionSSE(x, o.XRec)
 	t.Gauss = GaussianKLMC(o.Z, o.MuQ, o.VarQ, o.MuP, o.VarP)
 	t.Cat = CategoricalKLUniform(o.Logits)
 	t.Balance = MarginalKLUniform(o.Logits)
-	per := Add(Add(MulScalar(t.Rec, cfg.WRec), MulScalar(t.Gauss, cfg.WGauss)), MulScalar(t.Cat, cfg.WCat))
-	t.Total = ReduceAllMean(per)
-	if cfg.WBalance > 0 {
+	var per *Node
+	for _, tw := range [...]struct {
+		v *Node
+		w float64
+	}{{t.Rec, cfg.WRec}, {t.Gauss, cfg.WGauss}, {t.Cat, cfg.WCat}} {
+		switch {
+		case tw.w == 0:
+		case per == nil:
+			per = MulScalar(tw.v, tw.w)
+		default:
+			per = Add(per, MulScalar(tw.v, tw.w))
+		}
+	}
+	if per == nil {
+		t.Total = ScalarZero(x.Graph(), x.DType())
+	} else {
+		t.Total = ReduceAllMean(per)
+	}
+	if cfg.WBalance != 0 {
 		t.Total = Add(t.Total, MulScalar(t.Balance, cfg.WBalance))
 	}
 	return t
