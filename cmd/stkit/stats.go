@@ -38,6 +38,7 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 	fs.BoolVar(&s.Synthesis, "synthesis", false, "the family's synthesis vector (Cheng's for_synthesis: logs and normalised covariances)")
 	fs.BoolVar(&s.Local, "local", false, "WST: Kymatio's local coefficients (low-pass and subsampling by 2^J)")
 	fs.BoolVar(&s.StrictJ2, "strict-j2", false, "global WST: second-order pairs j2 > j1 only (Cheng's j1j2_criteria='j2>j1'; default j2 ≥ j1, Cheng's default)")
+	fs.BoolVar(&s.Classic, "classic", false, "global WST: Cheng's algorithm='classic' (every convolution on the full grid, no Fourier cropping; slower, exactly covariant under shifts and 90° rotations; default 'fast')")
 	fs.StringVar(&s.Pad, "pad", "", "boundary: periodic (default), reflect (wst --local) or crop (wph, scov, spectra: non-periodic, means over the interior, ⌊2^J/2⌋ pixels cut per side)")
 }
 

@@ -11,6 +11,7 @@
 //
 //	Kind     options            statistic (family method)                  normalisation
 //	wst      —                  global WST of Cheng (wst.Op.Stat)          raw
+//	wst      Classic (+ any)    the same, Cheng's algorithm='classic'      as without Classic
 //	wst      Iso                isotropic WST + s21, s22 (wst.Op.IsoStat)  raw; s21, s22 ratios
 //	wst      Synthesis [+Iso]   for_synthesis(_iso) (wst.Op.SynthesisStat) natural logs
 //	wst      Local              Kymatio's local WST maps [B, K, h, w]      raw
@@ -78,9 +79,14 @@ type Spec struct {
 	Cross bool `json:"cross,omitempty"`
 	// WST options: Local selects Kymatio's local WST maps (wst.Config.Local);
 	// StrictJ2 keeps only the second-order pairs j2 > j1 of the global WST
-	// (wst.Config.StrictJ2; default j2 ≥ j1, Cheng's).
+	// (wst.Config.StrictJ2; default j2 ≥ j1, Cheng's); Classic selects
+	// Cheng's algorithm='classic' for the global WST (wst.Config.Classic:
+	// every convolution on the full M×N grid, no Fourier cropping; slower,
+	// exactly covariant under circular shifts and 90° rotations; default
+	// false, Cheng's 'fast'). StrictJ2 and Classic are refused elsewhere.
 	Local    bool `json:"local,omitempty"`
 	StrictJ2 bool `json:"strict_j2,omitempty"`
+	Classic  bool `json:"classic,omitempty"`
 	// DN is PyWPH's Δn, the number of radial τ steps of the WPH moments
 	// (wph.Config.DN; 0: τ = 0 only).
 	DN int `json:"dn,omitempty"`
@@ -122,7 +128,7 @@ func (s Spec) String() string {
 	for _, f := range []struct {
 		on   bool
 		name string
-	}{{s.Iso, "iso"}, {s.Synthesis, "synthesis"}, {s.Cross, "cross"}, {s.Local, "local"}, {s.StrictJ2, "j2>j1"}} {
+	}{{s.Iso, "iso"}, {s.Synthesis, "synthesis"}, {s.Cross, "cross"}, {s.Local, "local"}, {s.StrictJ2, "j2>j1"}, {s.Classic, "classic"}} {
 		if f.on {
 			b.WriteString(" " + f.name)
 		}
@@ -239,7 +245,7 @@ func buildWST(s Spec, m, n int) (Op, error) {
 	if s.Norm != "none" {
 		return nil, fmt.Errorf("wst has no %q normalisation (use the synthesis vector for logs)", s.Norm)
 	}
-	op, err := wst.New(wst.Config{J: s.J, L: s.L, Local: s.Local, StrictJ2: s.StrictJ2}, m, n)
+	op, err := wst.New(wst.Config{J: s.J, L: s.L, Local: s.Local, StrictJ2: s.StrictJ2, Classic: s.Classic}, m, n)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +355,7 @@ func Reference(o Op) (json.RawMessage, error) {
 
 // BuildStored builds the operator of s with a reference stored earlier
 // (Reference); an empty ref means none. Options are checked as by Build
-// (e.g. StrictJ2 outside the global wst, Cross outside scov and wph are
+// (e.g. StrictJ2 or Classic outside the global wst, Cross outside scov and wph are
 // refused). A reference measured with another Pad (scov, spectra and wph) or
 // at another map size (scov and spectra: scov.Ref's M, N; wph: Norm's M, N)
 // is refused; references stored before the boundary and size were
@@ -393,8 +399,8 @@ func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
 }
 
 // checkFamilyOptions refuses options of s (defaults filled in) that its
-// family does not have: Cross outside scov and wph, StrictJ2 outside the
-// global wst. Build and BuildWithRef call it first.
+// family does not have: Cross outside scov and wph, StrictJ2 and Classic
+// outside the global wst. Build, BuildWithRef and BuildStored call it first.
 func checkFamilyOptions(s Spec) error {
 	if s.Cross && s.Kind != SCov && s.Kind != WPH {
 		return fmt.Errorf("cross-statistics exist for scov and wph, not %s", s.Kind)
@@ -405,6 +411,13 @@ func checkFamilyOptions(s Spec) error {
 			what += " --local (it always has j2 > j1)"
 		}
 		return fmt.Errorf("--strict-j2 (second-order pairs j2 > j1 only) applies to the global wst, not %s", what)
+	}
+	if s.Classic && (s.Kind != WST || s.Local) {
+		what := string(s.Kind)
+		if s.Local {
+			what += " --local (Kymatio's algorithm has no fast/classic choice)"
+		}
+		return fmt.Errorf("--classic (Cheng's algorithm='classic', full-grid convolutions) applies to the global wst, not %s: leave --classic out", what)
 	}
 	return nil
 }
