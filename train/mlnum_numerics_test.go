@@ -42,3 +42,33 @@ func TestRunAllWeightsZero(t *testing.T) {
 		t.Errorf("only %d trainable variables compared", n)
 	}
 }
+
+// LearningRate beyond the schedule's ends: a rise (lr end > lr start) gave a negative rate after
+// the last epoch (1e-3 → 3e-3 over 10 epochs: −2.6e-3 at epoch 11) and a decay one before epoch 0
+// (1e-2 → 1e-3: −2.2e-3 at epoch −1). The rate is now held at lrFinal after epochs and at lr0
+// before 0, and stays monotone and within [min, max](lr0, lrFinal) inside.
+func TestLearningRateClampedOutsideSchedule(t *testing.T) {
+	for _, c := range [][2]float64{{1e-3, 3e-3}, {1e-2, 1e-3}, {1e-120, 1e-10}, {1e-3, 1e-200}} {
+		lr0, lrF := c[0], c[1]
+		const T = 10
+		for _, e := range []int{-1000, -20, -1} {
+			if got := LearningRate(e, T, lr0, lrF); got != lr0 {
+				t.Errorf("%g → %g: lr(%d) = %g, want lr0 = %g", lr0, lrF, e, got, lr0)
+			}
+		}
+		for _, e := range []int{T, T + 1, T + 2, 2 * T, 100 * T, 1 << 40} {
+			if got := LearningRate(e, T, lr0, lrF); got != lrF {
+				t.Errorf("%g → %g: lr(%d) = %g, want lrFinal = %g", lr0, lrF, e, got, lrF)
+			}
+		}
+		lo, hi := min(lr0, lrF), max(lr0, lrF)
+		prev := lr0
+		for e := 0; e <= T; e++ {
+			lr := LearningRate(e, T, lr0, lrF)
+			if !(lr >= lo && lr <= hi) || (lrF > lr0 && lr < prev) || (lrF < lr0 && lr > prev) {
+				t.Errorf("%g → %g: lr(%d) = %g after %g (want monotone within [%g, %g])", lr0, lrF, e, lr, prev, lo, hi)
+			}
+			prev = lr
+		}
+	}
+}
