@@ -17,18 +17,21 @@ type FilterRun struct {
 // nil) rather than densely.
 func (f *FilterBank) IsSparse() bool { return f.Runs != nil }
 
-// Valid reports whether f is a well-formed bank: K, H, W ≥ 1 and either a
-// dense bank with len(Data) = K·H·W, or a sparse bank (Data nil) with
-// len(Runs) = K whose runs lie inside the H×W grid, ordered by (row,
-// column) without overlapping. It costs O(1) for a dense bank and O(number
+// Valid reports whether f is a well-formed bank: K, H, W ≥ 1 with K·H·W
+// representable as an int, and either a dense bank with len(Data) = K·H·W,
+// or a sparse bank (Data nil) with len(Runs) = K whose runs lie inside the
+// H×W grid, ordered by (row, column) without overlapping. It costs O(1) for a dense bank and O(number
 // of runs) for a sparse one.
 func (f *FilterBank) Valid() bool { return f.check() == nil }
+
+// maxInt is the largest int.
+const maxInt = int(^uint(0) >> 1)
 
 func (f *FilterBank) check() error {
 	if f == nil {
 		return fmt.Errorf("nil filter bank")
 	}
-	if f.K < 1 || f.H < 1 || f.W < 1 {
+	if f.K < 1 || f.H < 1 || f.W < 1 || f.H > maxInt/f.W || f.K > maxInt/(f.H*f.W) {
 		return fmt.Errorf("filter bank %q: K=%d %dx%d", f.Name, f.K, f.H, f.W)
 	}
 	if f.Runs == nil {
