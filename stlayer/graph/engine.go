@@ -198,12 +198,27 @@ func (e *Engine) cachedFilters() int {
 	return len(e.filters)
 }
 
+// checkMaps refuses (with an *stlayer.ErrShape) a nil batch, one with a
+// size < 1, one whose B·M·N overflows int (the product is computed without
+// overflow, so a header whose wrapped product equals len(Data) does not
+// pass), one whose complex128 field [B, 1, M, N] (16·B·M·N bytes, the
+// smallest the engine builds) would not fit int bytes, and one whose Data
+// does not hold B·M·N values. It allocates nothing.
 func checkMaps(x *stlayer.Maps) error {
 	if x == nil {
 		return &stlayer.ErrShape{Msg: "graph: nil maps"}
 	}
-	if x.B < 1 || x.M < 1 || x.N < 1 || len(x.Data) != x.B*x.M*x.N {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values", x.B, x.M, x.N, len(x.Data))}
+	if x.B < 1 || x.M < 1 || x.N < 1 {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values (want B, M, N ≥ 1)", x.B, x.M, x.N, len(x.Data))}
+	}
+	if x.B > math.MaxInt/x.M || x.B*x.M > math.MaxInt/x.N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d]: B·M·N overflows int (%d values given); no such batch can exist", x.B, x.M, x.N, len(x.Data))}
+	}
+	if n := x.B * x.M * x.N; n > math.MaxInt/16 {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d]: B·M·N = %d values is too large (a complex128 field of the batch needs 16·B·M·N bytes, beyond the int range); use fewer or smaller maps", x.B, x.M, x.N, n)}
+	}
+	if len(x.Data) != x.B*x.M*x.N {
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values (want %d = B·M·N)", x.B, x.M, x.N, len(x.Data), x.B*x.M*x.N)}
 	}
 	return nil
 }
