@@ -545,22 +545,32 @@ func (c *Checkpoint) VariableNames() []string {
 	return out
 }
 
-// Tensor returns a new tensor with the saved value of variable (scope, name), or nil if absent.
+// Tensor returns a new tensor with the saved value of variable (scope, name; scope absolute, as
+// VariableNames writes it), or nil when there is none or when its saved bytes cannot be converted
+// into a tensor (Read checked their dtype and length, so this takes a failure of GoMLX's tensor
+// allocation). ReadTensor returns the same tensor, or an error that says which of the two happened.
 func (c *Checkpoint) Tensor(scope, name string) *tensors.Tensor {
-	for _, r := range c.vars {
-		if r.Scope == scope && r.Name == name {
-			return c.tensor(r)
-		}
-	}
-	return nil
+	t, _ := c.ReadTensor(scope, name)
+	return t
 }
 
-func (c *Checkpoint) tensor(r varRecord) *tensors.Tensor {
-	t, err := newTensor(c, r)
-	if err != nil {
-		return nil
+// ReadTensor returns a new tensor with the saved value of variable (scope, name), as Tensor does,
+// or an error naming the checkpoint file and the variable: a nil Checkpoint, no such variable, or a
+// saved value that could not be converted into a tensor (with the cause).
+func (c *Checkpoint) ReadTensor(scope, name string) (*tensors.Tensor, error) {
+	if c == nil {
+		return nil, errors.New("checkpoints: ReadTensor of a nil checkpoint")
 	}
-	return t
+	for _, r := range c.vars {
+		if r.Scope == scope && r.Name == name {
+			t, err := newTensor(c, r)
+			if err != nil {
+				return nil, fmt.Errorf("checkpoints: %s: converting the saved value of %s: %w", c.Path, context.JoinScope(scope, name), err)
+			}
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("checkpoints: %s holds no variable %s (see VariableNames)", c.Path, context.JoinScope(scope, name))
 }
 
 // newTensor converts the saved bytes of r into a new tensor (a variable for tests to inject a
