@@ -273,9 +273,13 @@ func buildWST(s Spec, m, n int) (Op, error) {
 //
 // Refused with an error: nil ref maps, a batch without maps, sides < 1, a
 // Data length other than B·M·N, an odd number of rows for cross statistics;
-// and, when a reference is measured, a nil engine or a NaN or infinite value
-// in ref (named by map, row and column), or a constant map on which the
-// statistic is undefined (CheckConstant's *ConstantMapError).
+// and, when a reference is measured, a nil engine, a NaN or infinite value
+// in ref (named by map, row and column), pixels holding HEALPix's UNSEEN
+// value −1.6375e30 (missing data; finite, so the reference would take it for
+// a value: refused with datasets.CheckUnseen's wording, "reference maps: 1
+// pixel of 1024 holds -1.6375e30, HEALPix's UNSEEN value for missing data
+// (first: …)"), or a constant map on which the statistic is undefined
+// (CheckConstant's *ConstantMapError).
 func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 	if err := checkMaps(ref, "reference"); err != nil {
 		return nil, err
@@ -296,6 +300,9 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 			return nil, fmt.Errorf("%s: measuring the reference needs an engine (got nil)", s.Kind)
 		}
 		if err := ref.CheckFinite(); err != nil {
+			return nil, fmt.Errorf("reference maps: %w", err)
+		}
+		if err := checkUnseen(ref); err != nil {
 			return nil, fmt.Errorf("reference maps: %w", err)
 		}
 		if err := CheckConstant(s, ref); err != nil {
