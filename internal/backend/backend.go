@@ -47,8 +47,9 @@ const EnvVar = backends.ConfigEnvVar
 // with -tags noxla or without cgo).
 func XLACompiled() bool { return xlaCompiled }
 
-// New creates a backend. If config is non-empty it is used as is (apart from the
-// pure-Go normalisation below); otherwise $GOMLX_BACKEND is honoured when set;
+// New creates a backend. If config is non-empty (surrounding spaces
+// ignored, as for $GOMLX_BACKEND and IsPureGoConfig) it is used as is (apart
+// from the pure-Go normalisation below); otherwise $GOMLX_BACKEND is honoured when set;
 // otherwise XLA with a PJRT plugin found on disk (CUDA preferred, then CPU) when
 // XLA is compiled in; otherwise PureGoConfig.
 //
@@ -60,6 +61,7 @@ func XLACompiled() bool { return xlaCompiled }
 // automatic choice falls back (from a plugin that fails to load to the next one
 // and finally to the pure-Go backend).
 func New(config string) (backends.Backend, string, error) {
+	config = strings.TrimSpace(config)
 	if config == "" {
 		if env, ok := os.LookupEnv(EnvVar); ok && strings.TrimSpace(env) != "" {
 			config = strings.TrimSpace(env)
