@@ -182,7 +182,9 @@ func (r *run) Log(xf stlayer.Field) stlayer.Field {
 	}))
 }
 
-// Sqrt: y = sqrt(Re z). Adjoint: g_z = Re(g)/(2y) (0 where y = 0).
+// Sqrt: y = sqrt(Re z) (math.Sqrt: 0 at Re z = 0, NaN where Re z < 0 or is
+// NaN, as in the graph engine). Adjoint: g_z = Re(g)/(2y) where y > 0, 0
+// elsewhere.
 func (r *run) Sqrt(xf stlayer.Field) stlayer.Field {
 	return realOut(r.unary(r.own(xf), 10, func(y, x []complex128) {
 		for i, z := range x {

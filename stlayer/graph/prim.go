@@ -543,14 +543,18 @@ func (p *prim) Log(xf stlayer.Field) stlayer.Field {
 	return p.mk(Log(x.re), nil)
 }
 
-// Sqrt returns sqrt(Re z) (real); gradient 0 where the result is 0. A
-// negative Re z, outside stlayer.Prim's contract, gives 0 with gradient 0
-// (the cpu engine gives NaN there).
+// Sqrt returns sqrt(Re z) (real), as the cpu engine does (math.Sqrt): 0 at
+// Re z = 0, NaN where Re z < 0 (outside stlayer.Prim's contract: a rounded
+// variance below 0 gives a NaN coefficient, not a silent 0) or Re z is NaN.
+// Gradient Re(g)/(2·sqrt(Re z)) where Re z > 0, 0 elsewhere (no NaN enters
+// the gradient from the points where the value is 0 or NaN).
 func (p *prim) Sqrt(xf stlayer.Field) stlayer.Field {
 	x := p.own(xf)
-	pos := GreaterThan(x.re, ZerosLike(x.re))
+	zero := ZerosLike(x.re)
+	pos := GreaterThan(x.re, zero)
 	safe := Where(pos, x.re, OnesLike(x.re))
-	return p.mk(Where(pos, Sqrt(safe), ZerosLike(x.re)), nil)
+	other := Where(Equal(x.re, zero), zero, AddScalar(zero, math.NaN()))
+	return p.mk(Where(pos, Sqrt(safe), other), nil)
 }
 
 // ---------------------------------------------------------------------------
