@@ -285,10 +285,17 @@ func GaussianKLClosed(muQ, varQ, muP, varP *Node) *Node {
 // [B, K] → [B]; it lies in [0, log K]. Rounding can take the sum below 0 for logits near uniform
 // (−4.8e-7 in float32 for 16 equal logits); such a value is returned as 0, with the gradient of the
 // sum itself (see clampZero).
+//
+// log q = LogSoftmax(logits) is −Inf where a logit lies more than the dtype's largest value below
+// the row's maximum (3e38 and −3e38 in float32): there q_k = 0 and the term q_k log q_k is taken
+// as 0 (the factor log q_k replaced by 0), with gradient 0, where 0·(−Inf) made the KL and its
+// gradient NaN. Finite logits therefore always give a finite KL and gradient; a row with a NaN or
+// +Inf logit gives NaN.
 func CategoricalKLUniform(logits *Node) *Node {
 	K := logits.Shape().Dimensions[logits.Rank()-1]
 	logq := LogSoftmax(logits, -1)
-	return clampZero(AddScalar(ReduceSum(Mul(Exp(logq), logq), -1), math.Log(float64(K))))
+	safe := Where(IsFinite(logq), logq, ZerosLike(logq)) // exp(logq) stays NaN for a NaN logq
+	return clampZero(AddScalar(ReduceSum(Mul(Exp(logq), safe), -1), math.Log(float64(K))))
 }
 
 // MarginalKLUniform returns KL(q̄ ‖ U(K)) = Σ_k q̄_k log q̄_k + log K for the batch-mean posterior

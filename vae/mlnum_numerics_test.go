@@ -76,3 +76,80 @@ func TestLossZeroWeightNaNTerm(t *testing.T) {
 		}
 	}
 }
+
+// CategoricalKLUniform computed Σ_k q_k log q_k from log q = LogSoftmax(logits): with a logit gap
+// beyond the dtype's largest value (3e38 − (−3e38) in float32) log q_k is −Inf where q_k = 0, and
+// 0·(−Inf) made the KL NaN, and its gradient. log q is now clamped at the dtype's lowest finite
+// value, so such a q_k contributes 0: the KL is log K for a one-hot q, with a finite gradient, and
+// unchanged bit for bit elsewhere.
+func TestCategoricalKLHugeLogitGap(t *testing.T) {
+	b := gomlxtest.Backend(t)
+	const K = 3
+	e := MustNewExec(b, func(lg *Node) []*Node {
+		kl := CategoricalKLUniform(lg)
+		logq := LogSoftmax(lg, -1)
+		raw := AddScalar(ReduceSum(Mul(Exp(logq), logq), -1), math.Log(K))
+		return []*Node{kl, raw, MarginalKLUniform(lg), Gradient(ReduceAllSum(kl), lg)[0]}
+	})
+	check := func(dtype string, kl, raw, marg, grad []float64) {
+		t.Helper()
+		// Rows: huge gap (one-hot q), ordinary logits.
+		if !(math.Abs(kl[0]-math.Log(K)) <= 1e-6) {
+			t.Errorf("%s huge gap: KL %g, want log K = %g", dtype, kl[0], math.Log(K))
+		}
+		if kl[1] != max(raw[1], 0) || !(kl[1] > 0) {
+			t.Errorf("%s ordinary row: KL %g, want the unclamped form's %g", dtype, kl[1], raw[1])
+		}
+		// q̄ = ([1, 0, 0] + q_row1)/2.
+		if !(marg[0] >= 0 && marg[0] <= math.Log(K)) {
+			t.Errorf("%s: marginal KL %g", dtype, marg[0])
+		}
+		for i, g := range grad {
+			if math.IsNaN(g) || math.IsInf(g, 0) {
+				t.Errorf("%s: gradient [%d] = %g", dtype, i, g)
+			}
+		}
+	}
+	f32 := []float32{3e38, -3e38, 0, 0.3, -1.2, 2}
+	out := e.MustExec(tensors.FromFlatDataAndDimensions(f32, 2, K))
+	conv := func(tt *tensors.Tensor) []float64 {
+		var o []float64
+		for _, v := range tensors.MustCopyFlatData[float32](tt) {
+			o = append(o, float64(v))
+		}
+		return o
+	}
+	check("float32", conv(out[0]), conv(out[1]), conv(out[2]), conv(out[3]))
+	f64 := []float64{1.7e308, -1.7e308, 0, 0.3, -1.2, 2}
+	out = e.MustExec(t64(f64, 2, K))
+	m := tensors.MustCopyFlatData[float64]
+	check("float64", m(out[0]), m(out[1]), m(out[2]), m(out[3]))
+
+	// Non-finite logits are not hidden: a row with a NaN or a +Inf logit gives NaN; a −Inf logit is
+	// q_k = 0 (the KL of the other two against U(3)).
+	want := hostCatKL(0, 1) + math.Log(1.5)
+	kl := MustNewExec(b, func(lg *Node) *Node { return CategoricalKLUniform(lg) })
+	bad := tensors.MustCopyFlatData[float32](kl.MustExec(tensors.FromFlatDataAndDimensions(
+		[]float32{float32(math.NaN()), 0, 1, float32(math.Inf(1)), 0, 1, float32(math.Inf(-1)), 0, 1}, 3, K))[0])
+	if !math.IsNaN(float64(bad[0])) || !math.IsNaN(float64(bad[1])) || !(math.Abs(float64(bad[2])-want) < 1e-6) {
+		t.Errorf("rows [NaN 0 1], [+Inf 0 1], [−Inf 0 1]: KL %v, want NaN, NaN, %g", bad, want)
+	}
+}
+
+// hostCatKL is KL(softmax(l) ‖ U(len(l))) in float64.
+func hostCatKL(l ...float64) float64 {
+	mx := math.Inf(-1)
+	for _, v := range l {
+		mx = math.Max(mx, v)
+	}
+	s := 0.0
+	for _, v := range l {
+		s += math.Exp(v - mx)
+	}
+	kl := math.Log(float64(len(l)))
+	for _, v := range l {
+		q := math.Exp(v-mx) / s
+		kl += q * math.Log(q)
+	}
+	return kl
+}
