@@ -10,7 +10,10 @@ import (
 //	|got−want| ≤ rel·|want| + abs·scale,  scale = max |want| over the array,
 //
 // so that tiny coefficients are held to an absolute tolerance relative to the
-// array's scale. NaN must match NaN (in either part). The first 5 failures are
+// array's scale (over the finite coefficients). NaN must match NaN (in either
+// part); a coefficient with an infinite part (and no NaN) must equal want
+// exactly (an infinite want used to make the scale, and so every tolerance,
+// infinite: any got passed). The first 5 failures are
 // reported individually, then their count. It returns the worst relative error
 // |got−want|/|want| among coefficients with |want| > 1e-3·scale. Lengths must
 // agree (else t.Fatalf).
@@ -26,6 +29,15 @@ func CompareScaled(t testing.TB, name string, got, want []complex128, rel, abs f
 			if gn != wn {
 				if bad < 5 {
 					t.Errorf("%s[%d]: got %v want %v (NaN mismatch)", name, i, g, w)
+				}
+				bad++
+			}
+			continue
+		}
+		if isInfC(g) || isInfC(w) {
+			if g != w {
+				if bad < 5 {
+					t.Errorf("%s[%d]: got %v want %v (infinite, must be equal)", name, i, g, w)
 				}
 				bad++
 			}
@@ -54,7 +66,9 @@ func CompareScaled(t testing.TB, name string, got, want []complex128, rel, abs f
 //
 //	|got−want| ≤ rtol·max(|want|, floor·scale),  scale = max |want| over the set,
 //
-// NaNs must match (every mismatch is reported). The first 5 values out of
+// the scale taken over the finite values. NaNs must match (every mismatch is
+// reported); ±Inf must equal want exactly (counted as out of tolerance
+// otherwise; an infinite want used to make every tolerance infinite). The first 5 values out of
 // tolerance are reported individually and, when there are more, their count.
 // It returns the worst ratio |got−want| / max(|want|, floor·scale). Lengths
 // must agree (else t.Fatalf).
@@ -66,6 +80,15 @@ func CompareFloor(t testing.TB, name string, got, want []float64, rtol, floor fl
 		if math.IsNaN(want[i]) || math.IsNaN(got[i]) {
 			if math.IsNaN(want[i]) != math.IsNaN(got[i]) {
 				t.Errorf("%s[%d]: got %g, want %g", name, i, got[i], want[i])
+			}
+			continue
+		}
+		if math.IsInf(want[i], 0) || math.IsInf(got[i], 0) {
+			if got[i] != want[i] {
+				bad++
+				if bad <= 5 {
+					t.Errorf("%s[%d]: got %g, want %g (infinite, must be equal)", name, i, got[i], want[i])
+				}
 			}
 			continue
 		}
@@ -86,7 +109,7 @@ func CompareFloor(t testing.TB, name string, got, want []float64, rtol, floor fl
 }
 
 // wantScale fails the test when got and want differ in length and returns
-// max abs(want) over the entries whose abs is not NaN.
+// max abs(want) over the entries whose abs is finite.
 func wantScale[T any](t testing.TB, name string, got, want []T, abs func(T) float64) float64 {
 	t.Helper()
 	if len(got) != len(want) {
@@ -94,7 +117,7 @@ func wantScale[T any](t testing.TB, name string, got, want []T, abs func(T) floa
 	}
 	scale := 0.0
 	for _, w := range want {
-		if a := abs(w); !math.IsNaN(a) && a > scale {
+		if a := abs(w); !math.IsNaN(a) && !math.IsInf(a, 0) && a > scale {
 			scale = a
 		}
 	}
@@ -102,3 +125,6 @@ func wantScale[T any](t testing.TB, name string, got, want []T, abs func(T) floa
 }
 
 func cabs(z complex128) float64 { return math.Hypot(real(z), imag(z)) }
+
+// isInfC reports whether a part of z is infinite.
+func isInfC(z complex128) bool { return math.IsInf(real(z), 0) || math.IsInf(imag(z), 0) }
