@@ -56,11 +56,14 @@ Presets (--preset; explicit flags override them):
            300 iterations, all maps in one L-BFGS.
 --reference-set DIR|FILES gives other realisations of the target's process for
 the report's yardsticks (spread of the power spectrum, W1 between two maps,
-σ of the Minkowski functionals). Ctrl-C (or an error during the optimisation)
-writes the maps worked on before exiting, and says which: with one L-BFGS per
-map, the maps finished and the one running (unfinished), not the maps not
-started; with one L-BFGS on all maps, all of them (none before the first
-iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
+σ of the Minkowski functionals); without it a TARGET batch of ≥ 2 maps is its
+own yardstick (the summary line says "target maps"), and one target map has
+none.
+Ctrl-C (or an error during the optimisation) writes the maps worked on before
+exiting, and says which: with one L-BFGS per map, the maps finished and the one
+running (unfinished), not the maps not started; with one L-BFGS on all maps,
+all of them (none before the first iteration). Exit status 1; a second Ctrl-C
+quits at once without writing them.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
@@ -322,7 +325,12 @@ iteration). Exit status 1; a second Ctrl-C quits at once without writing them.`)
 		}
 		fmt.Fprintf(g.stderr, "report: %s (PS max |ratio−1| for k ≥ 2: %s, mean %s; W1 %s σ", filepath.Join(*report, "metrics.json"), fmtDev(vm.PSMaxDev), fmtDev(vm.PSMeanDev), fmtDev(vm.W1Mean))
 		if vm.SpreadMaps > 0 {
-			fmt.Fprintf(g.stderr, " vs %s σ between two reference maps; MF max deviation %.2f σ of %d maps", fmtDev(vm.W1Ref), vm.MFMaxSigma, vm.SpreadMaps)
+			// the yardsticks' maps: the --reference-set, else the target batch itself
+			whose := "reference"
+			if reference == nil {
+				whose = "target"
+			}
+			fmt.Fprintf(g.stderr, " vs %s σ between two %s maps; MF max deviation %.2f σ of %d %s maps", fmtDev(vm.W1Ref), whose, vm.MFMaxSigma, vm.SpreadMaps, whose)
 		}
 		fmt.Fprintln(g.stderr, ")")
 	}
