@@ -15,9 +15,10 @@ import (
 	"github.com/stkit-org/stkit/vae"
 )
 
-// plotLoss draws the training curves of a run: the total loss, the three loss terms (training
-// batches and validation split) and the training cluster occupancy, against the epoch
-// (lossPlots), on a 15 × 8 inch figure.
+// plotLoss draws the training curves of a run against the epoch (lossPlots), on a 15 × 8 inch
+// figure: the total loss, the three loss terms (training batches and validation split; the
+// categorical panel also has the balance term and log K), the training cluster occupancy, and
+// the Gumbel temperature τ with 100 × the learning rate.
 func plotLoss(path string, cfg vae.Config, h []epochRow) error {
 	if len(h) == 0 {
 		return nil
