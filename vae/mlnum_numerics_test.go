@@ -153,3 +153,73 @@ func hostCatKL(l ...float64) float64 {
 	}
 	return kl
 }
+
+// Evaluate seeded chunk c with seed + c in int64 arithmetic, which wraps near the int64 maximum;
+// GoMLX's RNGStateFromSeed seeds math/rand, which reduces a seed modulo 2³¹−1, and 2⁶⁴ is 4 modulo
+// 2³¹−1, so with seed = MaxInt64−2 chunk 4 drew exactly chunk 0's noise (identical rows gave
+// identical terms). The chunk seeds are now seed + c computed without overflow (seed reduced modulo
+// 2³¹−1 first): the results equal those of the seed 2³¹−2 (the same stream, no wrap) bit for bit and
+// the chunks all differ; RecomputeBNStats' per-batch seeds likewise.
+func TestChunkSeedsDoNotWrap(t *testing.T) {
+	cfg := tinyCfg()
+	b := gomlxtest.Backend(t)
+	m, err := New(b, cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Batch = 2
+	d := cfg.InputDim()
+	rng := rand.New(rand.NewPCG(5, 5))
+	row2 := make([]float32, 2*d)
+	for i := range row2 {
+		row2[i] = float32(rng.NormFloat64())
+	}
+	var x []float32
+	for c := 0; c < 5; c++ {
+		x = append(x, row2...)
+	}
+	const big = math.MaxInt64 - 2
+	const same = 1<<31 - 2 // big modulo 2³¹−1
+	got, err := m.Evaluate(x, big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := m.Evaluate(x, same)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string][2][]float32{"Rec": {got.Rec, ref.Rec}, "Gauss": {got.Gauss, ref.Gauss}, "Cat": {got.Cat, ref.Cat}} {
+		for i := range p[0] {
+			if p[0][i] != p[1][i] {
+				t.Errorf("%s[%d]: seed MaxInt64−2 %g, seed 2³¹−2 (the same stream) %g", name, i, p[0][i], p[1][i])
+			}
+		}
+	}
+	for c1 := 0; c1 < 5; c1++ {
+		for c2 := c1 + 1; c2 < 5; c2++ {
+			if got.Gauss[2*c1] == got.Gauss[2*c2] && got.Gauss[2*c1+1] == got.Gauss[2*c2+1] {
+				t.Errorf("seed MaxInt64−2: chunks %d and %d drew the same noise (Gauss %v)", c1, c2, got.Gauss)
+			}
+		}
+	}
+
+	// RecomputeBNStats over 5 batches: the same statistics for both seeds.
+	stats := func(seed int64) map[string][]float32 {
+		mm, err := New(b, cfg, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mm.RecomputeBNStats(x, 2, seed); err != nil {
+			t.Fatal(err)
+		}
+		return runningStats(mm)
+	}
+	sb, ss := stats(big), stats(same)
+	for k, v := range sb {
+		for i := range v {
+			if v[i] != ss[k][i] {
+				t.Fatalf("RecomputeBNStats %s[%d]: seed MaxInt64−2 %g, seed 2³¹−2 %g", k, i, v[i], ss[k][i])
+			}
+		}
+	}
+}

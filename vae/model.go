@@ -190,9 +190,11 @@ type EvalRows struct {
 }
 
 // Evaluate runs the evaluation graph on rows x (flat, n·C·F). The stochastic terms use a Philox
-// stream seeded by seed + chunk index (chunks of Batch rows), independent of the training RNG; a
-// chunk's noise is drawn at the full [Batch, ·] shapes and its first rows used, so the numbers do
-// not depend on how far the last chunk is padded.
+// stream seeded by seed + chunk index (chunks of Batch rows; graph.RNGStateFromSeed), independent of
+// the training RNG; a chunk's noise is drawn at the full [Batch, ·] shapes and its first rows used,
+// so the numbers do not depend on how far the last chunk is padded. The sum is taken without int64
+// overflow (no wrap near math.MaxInt64); RNGStateFromSeed's stream depends on a seed only modulo
+// 2³¹−1, so seeds that differ by a multiple of 2³¹−1 give the same numbers.
 //
 // Evaluate and the other methods that take rows (EvaluateTerms, Assign, Encode, Decode,
 // RecomputeBNStats) refuse with an error a model that Ready refuses (nil, without Ctx or Backend,
@@ -288,7 +290,7 @@ func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
 	err := chunks(bs, n, d, x, func(start, rows int, in *tensors.Tensor, chunk int) error {
 		args := []any{in}
 		if what&evalTerms != 0 {
-			rng, err := RNGStateFromSeed(seed + int64(chunk))
+			rng, err := RNGStateFromSeed(seedPlus(seed, chunk))
 			if err != nil {
 				return err
 			}
@@ -318,6 +320,25 @@ func (m *Model) evaluate(x []float32, seed int64, what int) (*EvalRows, error) {
 	return out, nil
 }
 
+// seedModulus is 2³¹−1: graph.RNGStateFromSeed seeds math/rand (v1), whose source reduces a seed
+// modulo 2³¹−1 (and takes 89482311 for a multiple of it), so seeds congruent modulo seedModulus
+// give the same Philox state.
+const seedModulus = 1<<31 - 1
+
+// seedPlus returns a seed whose RNGStateFromSeed state is that of the integer seed + i computed
+// without int64 overflow: seed is reduced modulo seedModulus first, which leaves the state unchanged
+// where seed + i fits an int64 and keeps the sum far from overflow. seed + i in int64 arithmetic
+// wrapped near the int64 maximum, and 2⁶⁴ ≡ 4 modulo 2³¹−1, so chunk i + 4 drew chunk i's noise
+// across the wrap. Two indices get the same state only when they differ by a multiple of 2³¹−1
+// (or land on 0 and 89482311 modulo it).
+func seedPlus(seed int64, i int) int64 {
+	r := seed % seedModulus
+	if r < 0 {
+		r += seedModulus
+	}
+	return r + int64(i)
+}
+
 // chunkNoise draws its values at the shape of a full chunk (first axis full) from inner and returns
 // the leading rows, so a chunk of fewer rows gets exactly the numbers its rows would get in a full
 // chunk (the Philox state advances by the full shapes either way).
@@ -344,7 +365,8 @@ func (n *chunkNoise) Normal(g *Graph, s shapes.Shape) *Node  { return n.draw(g, 
 // normalises with statistics of the current weights. The rows are cut into ⌊n/batch⌋ consecutive
 // batches of batch rows (batch is lowered to n when n < batch; the rows of an incomplete last batch
 // are not used); each batch runs the training-mode forward pass (batch statistics, noise from a
-// Philox stream seeded by seed + batch index, the training RNG untouched) and contributes its mean
+// Philox stream seeded by seed + batch index, summed without overflow as in Evaluate, the training
+// RNG untouched) and contributes its mean
 // and unbiased variance per feature, as the training steps' running-average updates do; the
 // results are the plain means over the batches (what PyTorch's update_bn computes). Training-mode
 // outputs never read the running statistics, so the call changes evaluation and inference only. It
@@ -425,7 +447,7 @@ func (m *Model) RecomputeBNStats(x []float32, batch int, seed int64) (int, error
 	}
 	for b := 0; b < nb; b++ {
 		err := func() error {
-			rng, err := RNGStateFromSeed(seed + int64(b))
+			rng, err := RNGStateFromSeed(seedPlus(seed, b))
 			if err != nil {
 				return err
 			}
