@@ -453,7 +453,8 @@ var ErrFloat32Range = errors.New("maps outside the graph engine's float32 range"
 // non-finite value (index bad). When the maps are finite and not all zero,
 // it runs the compiled graph again on the maps divided by their largest
 // |value|: if every coefficient is finite then, the Inf/NaN came from the
-// float32 range (|z|² overflows above ~3.4e38, i.e. |z| ~ 1.8e19; tiny maps
+// float32 range (|z|² overflows above ~3.4e38, i.e. |z| ~ 1.8e19; map
+// values beyond ~3.4e38 are ±Inf once rounded to float32; tiny maps
 // underflow to 0), not from the statistic (e.g. a log of 0, which the
 // float64 engine gives too), and it returns an error saying so; otherwise
 // nil (the non-finite coefficients are the statistic's own).
@@ -476,7 +477,10 @@ func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, 
 		}
 	}
 	how := "overflow float32 (|z|² of a value |z| above ~1.8e19 is +Inf)"
-	if amax < 1 {
+	switch {
+	case amax > math.MaxFloat32:
+		how = "overflow float32 (the maps hold values beyond float32's largest, ~3.4e38, which are ±Inf once rounded to float32 on the way in)"
+	case amax < 1:
 		how = "underflow float32 (values below ~1e-38 become 0)"
 	}
 	return fmt.Errorf("graph: %w: the maps' largest |value| is %.3g and intermediate values of the statistic %s: %d of %d coefficients are Inf or NaN (the first is coefficient %d of map %d), whereas the maps divided by %.3g give finite ones; rescale the maps (e.g. to unit standard deviation) or use the float64 cpu engine (--engine cpu)",
