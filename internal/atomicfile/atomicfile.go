@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,9 @@ const bufSize = 64 << 10
 //
 // The file gets mode perm, or with perm = 0 the mode of the regular file it
 // replaces (0644 for a new file). A symbolic link is followed: the file it
-// names is replaced, the link kept. A path naming something other than a
+// names is replaced, the link kept; a loop of links is refused (the error of
+// os.Stat, "too many levels of symbolic links"), as is a path os.Stat fails
+// on for another reason than its absence. A path naming something other than a
 // regular file or a directory (a device such as /dev/null or /dev/full, a
 // named pipe) is written in place, since a rename would replace it (as root
 // it would turn /dev/full into a plain file); its write errors, such as
@@ -50,7 +53,9 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 	if mode == 0 {
 		mode = 0o644
 	}
-	if st, err := os.Stat(target); err == nil {
+	st, err := os.Stat(target)
+	switch {
+	case err == nil:
 		switch {
 		case st.IsDir():
 			return fmt.Errorf("writing %s: is a directory", path)
@@ -60,6 +65,10 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 		if perm == 0 {
 			mode = st.Mode().Perm()
 		}
+	case !errors.Is(err, fs.ErrNotExist):
+		// a loop of links (ELOOP), an unreadable directory: renaming over
+		// path would replace the link, or fail later anyway
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	dir, base := filepath.Split(target)
 	if dir == "" {
