@@ -223,3 +223,31 @@ func TestChunkSeedsDoNotWrap(t *testing.T) {
 		}
 	}
 }
+
+// PadBuckets' doc said a small input "costs little more than its own rows", which holds only for a
+// moderate Batch: the padding adds up to ⌈Batch/16⌉ − 1 rows (one row runs 256 rows at Batch 4096).
+// The doc now states that bound; this pins it (attained, never exceeded, at most PadBuckets shapes).
+func TestPadRowsCostBound(t *testing.T) {
+	for _, bs := range []int{1, 2, 7, 16, 17, 256, 1000, 4096, 1_000_000} {
+		s := (bs + PadBuckets - 1) / PadBuckets
+		worst, shapes := 0, map[int]bool{}
+		step := max(1, bs/5000)
+		for r := 1; r <= bs; r += step {
+			p := padRows(r, bs)
+			if p < r || p > bs {
+				t.Fatalf("padRows(%d, %d) = %d outside [r, Batch]", r, bs, p)
+			}
+			worst = max(worst, p-r)
+			shapes[p] = true
+		}
+		if worst != s-1 {
+			t.Errorf("Batch %d: at most %d padding rows, want the documented ⌈Batch/16⌉ − 1 = %d", bs, worst, s-1)
+		}
+		if len(shapes) > PadBuckets {
+			t.Errorf("Batch %d: %d padded shapes, want ≤ %d", bs, len(shapes), PadBuckets)
+		}
+	}
+	if p1, p2 := padRows(1, 4096), padRows(1, 1_000_000); p1 != 256 || p2 != 62500 {
+		t.Errorf("one row runs %d rows at Batch 4096 and %d at Batch 10⁶, want 256 and 62500 (documented)", p1, p2)
+	}
+}

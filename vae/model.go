@@ -666,11 +666,15 @@ func (m *Model) SamplePrior(k, n int, seed uint64) (x, z []float32, err error) {
 	return x, z, err
 }
 
-// PadBuckets is the number of row counts a short chunk is padded to: a chunk of r < Batch rows is
-// zero-padded to the next multiple of ⌈Batch/PadBuckets⌉ rows (80 for 71 rows at Batch 256), so
-// an inference graph compiles at most PadBuckets shapes (GoMLX's executor caches 32) while a small
-// or uneven input costs little more than its own rows. Rows never interact in evaluation mode and
-// the noise of a chunk is drawn at the full-chunk shapes, so padding never changes a result.
+// PadBuckets is the number of row counts a short chunk is padded to: with s = ⌈Batch/PadBuckets⌉, a
+// chunk of r < Batch rows is zero-padded to min(Batch, ⌈r/s⌉·s) rows (80 for 71 rows at Batch 256),
+// so an inference graph compiles at most PadBuckets shapes (GoMLX's executor caches 32). The
+// padding adds at most s − 1 = ⌈Batch/16⌉ − 1 rows to a call's work: 15 at the default Batch 256,
+// so there a small or uneven input costs little more than its own rows, but the bound grows with
+// Batch (one row runs 256 rows at Batch 4096, 62500 at Batch 10⁶); Evaluate and EvaluateTerms also
+// draw each chunk's noise at the full [Batch, ·] shapes, whatever its rows. Rows never interact in
+// evaluation mode and the noise of a chunk is drawn at the full-chunk shapes, so padding never
+// changes a result.
 const PadBuckets = 16
 
 func (m *Model) batch() int {
