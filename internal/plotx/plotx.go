@@ -412,7 +412,9 @@ func MapPanel(title string, data []float64, m, n int, lo, hi float64, o MapOptio
 // the height at which the map fills the panel's width, at most max (the
 // row height for square maps). A map wider than tall then does not leave
 // an empty band the height of the panel under it; a square or tall map
-// gets max.
+// gets max when max ≤ w (the usual case): with a larger max it gets the
+// height that fits it (a square map w, as cmd/stkit's demo rows of 3 in
+// panels with max 3.3 in).
 func MapRowHeight(w vg.Length, m, n int, max vg.Length) vg.Length {
 	if m <= 0 || n <= 0 {
 		return max
