@@ -39,7 +39,8 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 	fs.BoolVar(&s.Local, "local", false, "WST: Kymatio's local coefficients (low-pass and subsampling by 2^J)")
 	fs.BoolVar(&s.StrictJ2, "strict-j2", false, "global WST: second-order pairs j2 > j1 only (Cheng's j1j2_criteria='j2>j1'; default j2 ≥ j1, Cheng's default)")
 	fs.BoolVar(&s.Classic, "classic", false, "global WST: Cheng's algorithm='classic' (every convolution on the full grid, no Fourier cropping; slower, exactly covariant under shifts and 90° rotations; default 'fast')")
-	fs.StringVar(&s.Pad, "pad", "", "boundary: periodic (default), reflect (wst --local) or crop (wph, scov, spectra: non-periodic, means over the interior, ⌊2^J/2⌋ pixels cut per side)")
+	fs.StringVar(&s.Pad, "pad", "", "boundary: periodic (default), reflect (wst --local) or crop (wph, scov, spectra: non-periodic, means over the interior, ⌊cut·2^J⌋ pixels cut per side)")
+	fs.Float64Var(&s.Cut, "cut", 0, "with --pad crop (wph, scov, spectra): the border left out per side in units of 2^J, c = ⌊cut·2^J⌋ pixels (PyWPH's cut_x_param; 0 = 1/2)")
 }
 
 func runStats(g *globals, args []string) error {

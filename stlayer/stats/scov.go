@@ -95,7 +95,8 @@ func scovConfig(s Spec) (scov.Config, error) {
 	switch s.Pad {
 	case "periodic":
 	case "crop":
-		cfg.NonPeriodic = true // Cut = 1/2: ⌊2^J/2⌋ pixels per side (scov.Config.NonPeriodic)
+		cfg.NonPeriodic = true // ⌊Cut·2^J⌋ pixels per side (scov.Config.NonPeriodic; Cut 0: 1/2)
+		cfg.Cut = s.Cut
 	default:
 		return cfg, fmt.Errorf("%s boundary %q: want periodic or crop", s.Kind, s.Pad)
 	}

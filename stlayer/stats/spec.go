@@ -23,7 +23,8 @@
 //
 // For scov, Iso alone already selects the isotropic synthesis vector
 // for_synthesis_iso (there is no raw isotropic scov statistic). Pad "crop"
-// applies to every scov and spectra variant, cross included.
+// applies to every scov and spectra variant, cross included, and to wph; Cut
+// sets its border there (c = ⌊Cut·2^J⌋ pixels per side, default 1/2).
 //
 // The wph operator is PyWPH's default model (wph.DefaultConfig) with J, L, DN
 // and Cross from the Spec: all scale pairs and DL = L/2 for any J and L (513
@@ -42,6 +43,7 @@ package stats
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -103,9 +105,31 @@ type Spec struct {
 	// Pad: "periodic" (default), "reflect" (wst Local, Kymatio; the default
 	// there) or "crop": wph, PyWPH's pbc=False (wph.Config.NonPeriodic); scov
 	// and spectra, every mean taken over the interior rows and columns
-	// [c, M−c), c = ⌊2^J/2⌋, the convolutions staying periodic
-	// (scov.Config.NonPeriodic, Cut = 1/2); the global wst is periodic only.
+	// [c, M−c), c = ⌊Cut·2^J⌋ (CutPixels), the convolutions staying periodic
+	// (scov.Config.NonPeriodic); the global wst is periodic only.
 	Pad string `json:"pad,omitempty"`
+	// Cut is the half-width of the border Pad "crop" leaves out, in units of
+	// 2^J: c = ⌊Cut·2^J⌋ pixels per side (scov.Config.Cut, wph.Config.Cut:
+	// PyWPH's cut_x_param = cut_y_param). 0 is the default 1/2 (c = ⌊2^J/2⌋),
+	// and WithDefaults stores an explicit 1/2 as 0, so that specs of the same
+	// operator compare equal. Only with Pad "crop" for wph, scov and spectra;
+	// refused elsewhere, and when negative or not finite. A cut that leaves
+	// nothing of the map (2c ≥ min(M, N)) is refused by the family.
+	Cut float64 `json:"cut,omitempty"`
+}
+
+// CutPixels returns the number of pixels c = ⌊Cut·2^J⌋ (Cut 0: 1/2) that
+// Pad "crop" leaves out on each side, 0 for any other Pad. s must have its
+// defaults filled in (WithDefaults) and J ≥ 0.
+func (s Spec) CutPixels() int {
+	if s.Pad != "crop" {
+		return 0
+	}
+	cut := s.Cut
+	if cut == 0 {
+		cut = 0.5
+	}
+	return int(math.Floor(cut * float64(int(1)<<s.J)))
 }
 
 // Op is a built statistic: what synthesis, separation and feature extraction
@@ -145,6 +169,9 @@ func (s Spec) String() string {
 			fmt.Fprintf(b, " %s=%s", kv[0], kv[1])
 		}
 	}
+	if s.Cut != 0 {
+		fmt.Fprintf(b, " cut=%g", s.Cut)
+	}
 	return b.String()
 }
 
@@ -156,7 +183,7 @@ func (s Spec) JSON() []byte { b, _ := json.Marshal(s); return b }
 // Wavelet "bump" for wph, "morlet" otherwise; Pad "reflect" for a local wst,
 // "periodic" otherwise; Norm "none" (the family's default normalisation, see
 // Spec.Norm). Norm is lower-cased: either case is accepted ("P11", "Auto",
-// "NONE"), for every family.
+// "NONE"), for every family. A Cut of 1/2 (the default) becomes 0.
 func (s Spec) WithDefaults(m, n int) Spec {
 	if s.Kind == "" {
 		s.Kind = SCov
@@ -188,6 +215,9 @@ func (s Spec) WithDefaults(m, n int) Spec {
 	s.Norm = strings.ToLower(s.Norm)
 	if s.Norm == "" {
 		s.Norm = "none"
+	}
+	if s.Cut == 0.5 {
+		s.Cut = 0 // the default: one spec per operator
 	}
 	return s
 }
@@ -407,7 +437,9 @@ func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
 
 // checkFamilyOptions refuses options of s (defaults filled in) that its
 // family does not have: Cross outside scov and wph, StrictJ2 and Classic
-// outside the global wst. Build, BuildWithRef and BuildStored call it first.
+// outside the global wst, a Cut other than 0 without Pad "crop" (so outside
+// wph, scov and spectra) or negative or not finite. Build, BuildWithRef and
+// BuildStored call it first.
 func checkFamilyOptions(s Spec) error {
 	if s.Cross && s.Kind != SCov && s.Kind != WPH {
 		return fmt.Errorf("cross-statistics exist for scov and wph, not %s", s.Kind)
@@ -425,6 +457,16 @@ func checkFamilyOptions(s Spec) error {
 			what += " --local (Kymatio's algorithm has no fast/classic choice)"
 		}
 		return fmt.Errorf("--classic (Cheng's algorithm='classic', full-grid convolutions) applies to the global wst, not %s: leave --classic out", what)
+	}
+	if s.Cut != 0 {
+		switch {
+		case math.IsNaN(s.Cut) || math.IsInf(s.Cut, 0) || s.Cut < 0:
+			return fmt.Errorf("--cut %g: want a finite number > 0 (the border in units of 2^J; 0 or 1/2: the default ⌊2^J/2⌋ pixels)", s.Cut)
+		case s.Kind == WST:
+			return fmt.Errorf("--cut (the border --pad crop leaves out) applies to wph, scov and spectra, not wst, which has no --pad crop: leave --cut out")
+		case s.Pad != "crop":
+			return fmt.Errorf("--cut %g sets the border --pad crop leaves out, but the boundary is --pad %s: add --pad crop or leave --cut out", s.Cut, s.Pad)
+		}
 	}
 	return nil
 }

@@ -50,6 +50,7 @@ func wphConfig(s Spec) (wph.Config, error) {
 	case "periodic":
 	case "crop":
 		cfg.NonPeriodic = true
+		cfg.Cut = s.Cut // ⌊Cut·2^J⌋ pixels per side (wph.Config.Cut; 0: 1/2)
 	default:
 		return cfg, fmt.Errorf("wph boundary %q: want periodic or crop", s.Pad)
 	}
