@@ -202,8 +202,12 @@ func (p *Prepared) Run() error {
 // calls (after a garbage collection each), each followed by a run of the
 // floor: the same numbers of complex FFTs of each size on one worker
 // (FloorRun), so that both see the same machine load; the ratio reported is
-// the median of the per-repetition ratios.
+// the median of the per-repetition ratios. reps < 1 is an error (before any
+// work).
 func Measure(e *cpu.Engine, c Case, reps int) (*Result, error) {
+	if reps < 1 {
+		return nil, fmt.Errorf("perf: %s: %d timed repetitions (need at least 1)", c.Label(), reps)
+	}
 	p, err := Prepare(e, c)
 	if err != nil {
 		return nil, err
