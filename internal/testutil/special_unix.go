@@ -3,6 +3,7 @@
 package testutil
 
 import (
+	"errors"
 	"io"
 	"os"
 	"syscall"
@@ -49,16 +50,33 @@ func FIFO(t testing.TB, path string) (received func() []byte) {
 // FullDevice returns a character device that fails every write with ENOSPC:
 // a copy of /dev/full made at path when the test runs as root (so that a
 // writer that wrongly renames over it cannot touch the system's device),
-// /dev/full itself otherwise, or "" when neither exists.
+// /dev/full itself otherwise, or "" when neither exists. Each is used only
+// when a trial write fails with ENOSPC: a copy on a filesystem mounted
+// nodev cannot be opened (EACCES), and is removed.
 func FullDevice(t testing.TB, path string) string {
 	t.Helper()
 	if err := syscall.Mknod(path, syscall.S_IFCHR|0o666, 1<<8|7); err == nil {
-		return path
+		if failsWithENOSPC(path) {
+			return path
+		}
+		_ = os.Remove(path)
 	}
-	if _, err := os.Stat("/dev/full"); err == nil {
+	if failsWithENOSPC("/dev/full") {
 		return "/dev/full"
 	}
 	return ""
+}
+
+// failsWithENOSPC reports whether path opens for writing and a one-byte
+// write fails with ENOSPC.
+func failsWithENOSPC(path string) bool {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = f.Write([]byte{0})
+	return errors.Is(err, syscall.ENOSPC)
 }
 
 // IsCharDevice reports whether path (not followed) is still a character
