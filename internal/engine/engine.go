@@ -8,15 +8,19 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/gomlx/gomlx/backends"
+
 	"github.com/stkit-org/stkit/internal/backend"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
 
-// graphFactory builds the GoMLX graph engine on a backend configuration; it is
-// set by the graph engine's registration (see graph.go) so that this package
+// graphFactory builds the GoMLX graph engine on backend b, started from the
+// configuration backendConfig (used: the configuration it was started with,
+// for the description); when b is nil it starts one (newBackend). It is set
+// by the graph engine's registration (see graph.go) so that this package
 // stays buildable while the graph engine evolves.
-var graphFactory func(backendConfig string) (stlayer.Engine, string, error)
+var graphFactory func(b backends.Backend, backendConfig string) (stlayer.Engine, string, error)
 
 // Choice describes the engine picked.
 type Choice struct {
@@ -32,8 +36,9 @@ type Choice struct {
 // plugin found on disk selects another backend than the pure-Go one (an unset
 // or blank GOMLX_BACKEND, or one naming the "go" backend with any options),
 // the CPU engine is used without starting any GoMLX backend at all.
-// Otherwise the backend is started, and the CPU engine is still used when it
-// turns out to be the pure-Go one.
+// Otherwise the backend is started once: the graph engine runs on it, or,
+// when it turns out to be the pure-Go one, it is finalised and the CPU
+// engine is used. "graph" starts one backend for the graph engine.
 func New(name, backendConfig string) (*Choice, error) {
 	switch name {
 	case "", "auto":
@@ -48,16 +53,17 @@ func New(name, backendConfig string) (*Choice, error) {
 		}
 		if backend.IsPureGo(b) || graphFactory == nil {
 			slog.Debug("engine", "choice", "cpu", "backend", cfg)
+			b.Finalize()
 			return cpuChoice(), nil
 		}
-		return graphChoice(cfg)
+		return graphChoice(b, cfg)
 	case "cpu":
 		return cpuChoice(), nil
 	case "graph":
 		if graphFactory == nil {
 			return nil, fmt.Errorf("the graph engine is not built into this binary")
 		}
-		return graphChoice(backendConfig)
+		return graphChoice(nil, backendConfig)
 	}
 	return nil, fmt.Errorf("unknown engine %q (want auto, cpu or graph)", name)
 }
@@ -71,8 +77,8 @@ func cpuChoice() *Choice {
 	return &Choice{Engine: e, Name: "cpu", Description: fmt.Sprintf("cpu (plain Go, %s, %d workers)", kernels, e.Workers())}
 }
 
-func graphChoice(cfg string) (*Choice, error) {
-	e, desc, err := graphFactory(cfg)
+func graphChoice(b backends.Backend, cfg string) (*Choice, error) {
+	e, desc, err := graphFactory(b, cfg)
 	if err != nil {
 		return nil, err
 	}
