@@ -14,8 +14,9 @@
 //     round-off); the bump-steerable wavelets and the Gaussians are built real.
 //   - Banks are built once on the host in float64 and cached: calling a
 //     constructor twice with the same arguments returns the same pointer, so
-//     engines can key device copies by pointer. Banks must be treated as
-//     read-only.
+//     engines can key device copies by pointer (Cropped and Subset too, per
+//     live source bank; Truncated is the exception: a new bank each call).
+//     Banks must be treated as read-only.
 //   - Banks are dense (FilterBank.Data) except those of Truncated,
 //     MorletChengBandTruncated and the first result of MorletChengBandSplit,
 //     which are sparse (FilterBank.Runs: the values above a threshold on runs
