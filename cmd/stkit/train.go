@@ -65,7 +65,13 @@ type runMeta struct {
 	Mean               []float64                `json:"mean"`
 	Std                []float64                `json:"std"`
 	ModelSeed          int64                    `json:"model_seed"`
-	History            []epochRow               `json:"history,omitempty"`
+	// Keep, EarlyStop and BNBatches are the run's --keep, --early-stop and --bn-batches, which
+	// a --resume without those flags takes, as it takes the other flags from the run (nil in
+	// runs written before they were recorded: the flags' defaults then).
+	Keep      *int       `json:"keep,omitempty"`
+	EarlyStop *int       `json:"early_stop,omitempty"`
+	BNBatches *int       `json:"bn_batches,omitempty"`
+	History   []epochRow `json:"history,omitempty"`
 }
 
 // epochRow is one line of RUN/metrics.csv (and one object of metrics.json): Epoch counts completed
@@ -446,6 +452,18 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		if err := json.Unmarshal(rc.Train, &rec); err != nil {
 			return fmt.Errorf("run %s: training record: %w", runDir, err)
 		}
+		// --keep, --early-stop and --bn-batches not given: the run's (a run started with
+		// --keep 0 lost its older checkpoints to the default 3 on a resume, one with
+		// --bn-batches 0 went on with 32)
+		for _, o := range []struct {
+			name     string
+			flag     *int
+			recorded *int
+		}{{"keep", keep, meta.Keep}, {"early-stop", patience, meta.EarlyStop}, {"bn-batches", bnBatches, meta.BNBatches}} {
+			if o.recorded != nil && !isSet(fs, o.name) {
+				*o.flag = *o.recorded
+			}
+		}
 		if cols, err = checkDatasetForRun(dsDir, f, runDir, &meta); err != nil {
 			return err
 		}
@@ -535,6 +553,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if isSet(fs, "seed") {
 		rec.Seed = *seed
 	}
+	meta.Keep, meta.EarlyStop, meta.BNBatches = keep, patience, bnBatches
 	if err := cfg.Validate(); err != nil {
 		return badInputf("model configuration: %v", err)
 	}
