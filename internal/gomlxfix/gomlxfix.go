@@ -1,5 +1,6 @@
 // Package gomlxfix replaces GoMLX v0.26's reverse-mode rules (VJPs) for Dot and
-// DotGeneral.
+// DotGeneral, and for Slice on backends without Pad, and adds one for Reverse
+// (details below).
 //
 // The upstream rules build the gradient by broadcasting the output adjoint
 // against the other operand into a tensor of shape [batch, lhsCross, rhsCross,
@@ -41,8 +42,9 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
-// Original holds the upstream VJPs for Dot and DotGeneral as they were before
-// this package replaced them (for tests and benchmarks).
+// Original holds the upstream VJPs for Dot, DotGeneral, Slice and Reverse (nil:
+// none upstream) as they were before this package replaced them (for tests and
+// benchmarks; Uninstall restores them).
 var Original = map[NodeType]VJP{}
 
 func init() {
