@@ -25,8 +25,10 @@ type InternalError struct {
 	// backward phase) that was running; "" when the panic came from the
 	// statistic's or the loss function's own code.
 	Op string
-	// Call is the number of the primitive call being made (1 for the
-	// statistic's first), or when Op is "" the number of calls made.
+	// Call is, in the forward phase, the number of the primitive call being
+	// made (1 for the statistic's first), or when Op is "" the number of
+	// calls made; in the loss and backward phases, the number of primitive
+	// calls the forward pass made.
 	Call int
 	// Shapes are the [B, C, H, W] of the fields the call read (forward) or
 	// of the output whose adjoint was running (backward).
