@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"fmt"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -458,10 +459,15 @@ func scaleInPlace(x []complex128, s complex128) {
 // FFT2InPlace transforms the planes consecutive H×W complex planes of buf in
 // place with the engine's FFTs (stlayer conventions: unnormalised forward
 // DFT, or the inverse DFT including 1/(HW)). It counts in FFTCount. Used for
-// host-side transforms and to time the FFT floor of a statistic.
+// host-side transforms and to time the FFT floor of a statistic. It panics
+// when planes < 0, H < 1, W < 1 or buf holds fewer than planes·H·W values
+// (the product taken without overflow).
 func (e *Engine) FFT2InPlace(buf []complex128, planes, H, W int, inverse bool) {
-	if planes < 0 || H < 1 || W < 1 || len(buf) < planes*H*W {
-		panic("cpu: FFT2InPlace: buffer too short for the planes")
+	if planes < 0 || H < 1 || W < 1 {
+		panic(fmt.Sprintf("cpu: FFT2InPlace: %d planes of %d×%d (want planes ≥ 0, H, W ≥ 1)", planes, H, W))
+	}
+	if planes > 0 && (H > len(buf)/W || planes > len(buf)/(H*W)) {
+		panic(fmt.Sprintf("cpu: FFT2InPlace: %d planes of %d×%d need more values than the buffer's %d", planes, H, W, len(buf)))
 	}
 	e.fft2(buf, planes, H, W, inverse)
 }
