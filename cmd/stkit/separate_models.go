@@ -667,6 +667,18 @@ func copyFlags(fs *flag.FlagSet) *flag.FlagSet {
 // windows is rows [c, m−c) × columns [c, n−c) unless the stride exceeds
 // p − 2c, which leaves bands between the windows: they are named.
 func modelCropNote(m, n, p, stride, c int, gauss bool) string {
+	also := ""
+	if gauss {
+		also = " and through the Gaussian-field prior (--gauss-prior, whole map)"
+	}
+	return cropWindowsNote(m, n, p, stride, c, also)
+}
+
+// cropWindowsNote is modelCropNote with the clause also (" and through …",
+// or "") naming the terms other than the statistics that reach the pixels
+// outside the windows; stkit sample's note uses it with its
+// power-spectrum term.
+func cropWindowsNote(m, n, p, stride, c int, also string) string {
 	// gaps returns the uncovered intervals of [c, size−c) along one axis.
 	gaps := func(size int) [][2]int {
 		var out [][2]int
@@ -695,9 +707,7 @@ func modelCropNote(m, n, p, stride, c int, gauss bool) string {
 		where = fmt.Sprintf("within rows [%d, %d) and columns [%d, %d) of the map, less %s", c, m-c, c, n-c, strings.Join(bands, ", "))
 	}
 	s := fmt.Sprintf("--pad crop (the models' statistic): the statistics of each %d² tile are means over its interior, %d pixels in from its edges (%s); the pixels outside these windows enter them only through the wavelets that reach into them", p, c, where)
-	if gauss {
-		s += " and through the Gaussian-field prior (--gauss-prior, whole map)"
-	}
+	s += also
 	if len(bands) > 0 {
 		s += fmt.Sprintf("; --stride %d > %d (the tile less twice the cut) leaves those bands between the tiles' windows: give --stride %d or less to cover them", stride, p-2*c, p-2*c)
 	}
