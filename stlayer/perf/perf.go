@@ -28,6 +28,7 @@ import (
 	"math/bits"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"syscall"
 	"text/tabwriter"
@@ -73,7 +74,8 @@ func BenchCases() []Case {
 
 // ScalingCases returns the scattering covariance (J = log2 N − 2, L = 4, iso
 // synthesis, loss + gradient) and WPH (J = log2 N − 2, L = 4, forward) cases
-// for every map size with batch 1, and for the batch sizes at 256².
+// for every map size with batch 1, and for the batch sizes at 256² (batch 1
+// there only once, also when 256 is not among the sizes).
 func ScalingCases(sizes, batches []int) []Case {
 	var cs []Case
 	add := func(n, b int) {
@@ -86,7 +88,7 @@ func ScalingCases(sizes, batches []int) []Case {
 		add(n, 1)
 	}
 	for _, b := range batches {
-		if b != 1 {
+		if b != 1 || !slices.Contains(sizes, 256) {
 			add(256, b)
 		}
 	}
