@@ -194,19 +194,25 @@ func runSeparate(g *globals, args []string) error {
 	fmt.Fprintf(g.stderr, "separate: %s%s, %s form, %d auto / %d cross coefficients, batch %d of %d samples, engine %s\n",
 		spec, map[bool]string{true: " + power spectrum"}[*ps], opt.Form, p.Stats.Auto.Labels().Len(), p.Stats.Cross.Labels().Len(), setup.Batch, setup.Pool, ch.Name)
 	if spec.Pad == "crop" {
-		// The statistics average over the interior window (c = ⌊2^J/2⌋ pixels in
-		// from each edge, scov.Config.Cut and wph.Config.Cut at their default);
-		// the border pixels enter them only through the filters reaching into
-		// it. Measured on a 64² log-normal mixture (J = 3, 50 steps): the
-		// border of s̃ moved 0.019 rms from DATA with --ps=false, 0.10 with
-		// --ps, against 0.15 in the interior.
-		c := (1 << spec.J) / 2
+		// The statistics average over the interior window (c = ⌊cut·2^J⌋
+		// pixels in from each edge, --cut, default 1/2: Spec.CutPixels, as
+		// scov.Config.Cut and wph.Config.Cut); the border pixels enter them
+		// only through the filters reaching into it. Measured on a 64²
+		// log-normal mixture (J = 3, cut 1/2, 50 steps): the border of s̃
+		// moved 0.019 rms from DATA with --ps=false, 0.10 with --ps, against
+		// 0.15 in the interior.
+		c := spec.CutPixels()
 		psNote := ""
 		if *ps {
 			psNote = " (the power spectrum, --ps, uses the whole map)"
 		}
-		fmt.Fprintf(g.stderr, "separate: --pad crop: the statistics are means over rows [%d, %d) and columns [%d, %d); the %d-pixel border enters them only through the wavelets that reach into that window%s, so it is less constrained and keeps more of its starting values: judge the separation on the interior OUT[:, %d:%d, %d:%d]\n",
-			c, d.M-c, c, d.N-c, c, psNote, c, d.M-c, c, d.N-c)
+		if c == 0 {
+			// a --cut below 2^−J leaves no pixel out: there is no border
+			fmt.Fprintf(g.stderr, "separate: --pad crop --cut %g leaves out ⌊cut·2^J⌋ = 0 pixels per side: the statistics are means over the whole map\n", spec.Cut)
+		} else {
+			fmt.Fprintf(g.stderr, "separate: --pad crop: the statistics are means over rows [%d, %d) and columns [%d, %d); the %d-pixel border enters them only through the wavelets that reach into that window%s, so it is less constrained and keeps more of its starting values: judge the separation on the interior OUT[:, %d:%d, %d:%d]\n",
+				c, d.M-c, c, d.N-c, c, psNote, c, d.M-c, c, d.N-c)
+		}
 	}
 	for _, s := range setup.Summary {
 		fmt.Fprintf(g.stderr, "  %s\n", s)
