@@ -33,7 +33,8 @@ const bufSize = 64 << 10
 // named pipe) is written in place, since a rename would replace it (as root
 // it would turn /dev/full into a plain file); its write errors, such as
 // ENOSPC from /dev/full, are returned. A directory is refused. Errors read
-// "writing PATH: …" with the path as given.
+// "writing PATH: …" with the path as given. An empty path is refused with
+// ErrEmptyPath before anything is written (fill is not called).
 func Write(path string, data []byte, perm os.FileMode) error {
 	return WriteFunc(path, perm, func(w io.Writer) error {
 		_, err := w.Write(data)
@@ -48,6 +49,9 @@ func Write(path string, data []byte, perm os.FileMode) error {
 // whatever fill made of it; any other error of fill is returned unchanged
 // (the same value), and the old file stays.
 func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+	if path == "" {
+		return ErrEmptyPath
+	}
 	target := resolveLinks(path)
 	mode := perm
 	if mode == 0 {
@@ -106,6 +110,12 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 	}
 	return nil
 }
+
+// ErrEmptyPath is the error of Write and WriteFunc for an empty path: the
+// caller gave no output file name. (filepath.EvalSymlinks turns "" into ".",
+// the working directory, which was then refused as "writing : is a
+// directory".)
+var ErrEmptyPath = errors.New("writing: empty output path (give the name of the file to write)")
 
 // tempMark separates the target's name from the random digits in the name of
 // a temporary file: ".BASE.tmpDIGITS".
