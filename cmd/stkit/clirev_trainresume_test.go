@@ -61,3 +61,51 @@ func deref(p *int) any {
 	}
 	return *p
 }
+
+// A run killed before its --epochs is resumed with plain --resume (as train's interrupt
+// message says): --epochs was not recorded, so a 4-epoch run went on to the default 60,
+// its learning-rate decay recomputed for 60 epochs. The resume now takes the run's
+// --epochs: epochs 3–4 of 4, at the learning rates of the uninterrupted run.
+func TestTrainResumeKeepsEpochs(t *testing.T) {
+	ds := tinyDataset(t)
+	run := filepath.Join(t.TempDir(), "run")
+	args := append(append([]string{"train", ds, "-o", run, "--clusters", "2", "--epochs", "4", "--keep", "0"}, tinyTrain...), "--lr-final", "0.001")
+	if code, _, errs := runCLI(t, args...); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, tail(errs, 600))
+	}
+	full := readCSV(t, filepath.Join(run, "metrics.csv"))
+	ck, _ := filepath.Glob(filepath.Join(run, "checkpoints", "ckpt-*.stkc"))
+	if len(ck) != 4 || len(full) != 5 {
+		t.Fatalf("%d checkpoints and %d metrics rows, want 4 and 4 (+ header)", len(ck), len(full)-1)
+	}
+	for _, p := range ck[2:] { // the run as a kill after epoch 2 leaves it (names sort by step)
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, errs := runCLI(t, "train", ds, "-o", run, "--resume")
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, tail(errs, 600))
+	}
+	got := readCSV(t, filepath.Join(run, "metrics.csv"))
+	if len(got) != 5 {
+		t.Fatalf("resumed run: %d epochs in metrics.csv, want 4:\n%s", len(got)-1, tail(errs, 600))
+	}
+	col := -1
+	for i, h := range full[0] {
+		if h == "lr" {
+			col = i
+		}
+	}
+	if col < 0 {
+		t.Fatalf("metrics.csv has no lr column: %v", full[0])
+	}
+	for e := 1; e <= 4; e++ {
+		if got[e][0] != full[e][0] || got[e][col] != full[e][col] {
+			t.Errorf("row %d: epoch %s lr %s after the resume, epoch %s lr %s in the uninterrupted run", e, got[e][0], got[e][col], full[e][0], full[e][col])
+		}
+	}
+	if full[3][col] == full[4][col] {
+		t.Errorf("lr constant over epochs 3–4 (%s): the test needs a decay", full[3][col])
+	}
+}

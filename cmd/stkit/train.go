@@ -65,9 +65,10 @@ type runMeta struct {
 	Mean               []float64                `json:"mean"`
 	Std                []float64                `json:"std"`
 	ModelSeed          int64                    `json:"model_seed"`
-	// Keep, EarlyStop and BNBatches are the run's --keep, --early-stop and --bn-batches, which
-	// a --resume without those flags takes, as it takes the other flags from the run (nil in
-	// runs written before they were recorded: the flags' defaults then).
+	// Epochs, Keep, EarlyStop and BNBatches are the run's --epochs, --keep, --early-stop and
+	// --bn-batches, which a --resume without those flags takes, as it takes the other flags
+	// from the run (nil in runs written before they were recorded: the flags' defaults then).
+	Epochs    *int       `json:"epochs,omitempty"`
 	Keep      *int       `json:"keep,omitempty"`
 	EarlyStop *int       `json:"early_stop,omitempty"`
 	BNBatches *int       `json:"bn_batches,omitempty"`
@@ -452,14 +453,15 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		if err := json.Unmarshal(rc.Train, &rec); err != nil {
 			return fmt.Errorf("run %s: training record: %w", runDir, err)
 		}
-		// --keep, --early-stop and --bn-batches not given: the run's (a run started with
-		// --keep 0 lost its older checkpoints to the default 3 on a resume, one with
-		// --bn-batches 0 went on with 32)
+		// --epochs, --keep, --early-stop and --bn-batches not given: the run's (a 100-epoch
+		// run resumed after Ctrl-C went on to the default 60 epochs, its learning-rate decay
+		// recomputed for them; one started with --keep 0 lost its older checkpoints to the
+		// default 3, one with --bn-batches 0 went on with 32)
 		for _, o := range []struct {
 			name     string
 			flag     *int
 			recorded *int
-		}{{"keep", keep, meta.Keep}, {"early-stop", patience, meta.EarlyStop}, {"bn-batches", bnBatches, meta.BNBatches}} {
+		}{{"epochs", epochs, meta.Epochs}, {"keep", keep, meta.Keep}, {"early-stop", patience, meta.EarlyStop}, {"bn-batches", bnBatches, meta.BNBatches}} {
 			if o.recorded != nil && !isSet(fs, o.name) {
 				*o.flag = *o.recorded
 			}
@@ -553,7 +555,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if isSet(fs, "seed") {
 		rec.Seed = *seed
 	}
-	meta.Keep, meta.EarlyStop, meta.BNBatches = keep, patience, bnBatches
+	meta.Epochs, meta.Keep, meta.EarlyStop, meta.BNBatches = epochs, keep, patience, bnBatches
 	if err := cfg.Validate(); err != nil {
 		return badInputf("model configuration: %v", err)
 	}
