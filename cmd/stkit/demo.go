@@ -77,7 +77,7 @@ save what they reached; the other steps finish their command first (a few
 seconds). Exit status 1 then, as for any interrupted command.`)
 	o := demoOpts{}
 	fs.StringVar(&o.out, "o", "stkit-demo", "output folder")
-	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32)")
+	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32; ≤ 512 where the available memory is unknown: no /proc/meminfo)")
 	fs.IntVar(&o.patches, "patches", demoDefaultPatches, "patches per process")
 	fs.IntVar(&o.epochs, "epochs", demoDefaultEpochs, "VAE training epochs")
 	fs.IntVar(&o.steps, "steps", demoDefaultSteps, "L-BFGS iterations of the synthesis step; the separation step runs N + max(1, N/4)")
@@ -110,10 +110,7 @@ seconds). Exit status 1 then, as for any interrupted command.`)
 	// The maps of step 1 and the patches of step 2 must fit in memory (a
 	// --size or --patches too large ended in a panic or an out-of-memory
 	// kill during step 1, after its folder was made).
-	k := float64(len(demoProcesses))
-	side := 2 * float64(o.size)
-	if err := checkResultFits(fmt.Sprintf("--size %d --patches %d", o.size, o.patches),
-		8*k*(float64(o.mapsPerProcess())*side*side+float64(o.patches)*float64(o.size)*float64(o.size))); err != nil {
+	if err := demoScaleCheck(o, memAvailable()); err != nil {
 		return err
 	}
 	if err := checkOutputDir("-o", o.out); err != nil {
@@ -153,6 +150,50 @@ const (
 // whose run time the help and the start line state).
 func (o demoOpts) defaults() bool {
 	return o.size == demoDefaultSize && o.patches == demoDefaultPatches && o.epochs == demoDefaultEpochs && o.steps == demoDefaultSteps
+}
+
+// Bounds of the demo's scale where the available memory is unknown
+// (memAvailable() = 0: no /proc/meminfo, i.e. not Linux), in place of the
+// check against it: --size at most demoMaxSizeUnknownMem (8× the default
+// side; the statistics' working memory and run time grow with the patch
+// area on top of the maps counted by demoResultBytes), and the maps and
+// patches at most demoUnknownMemBudget bytes (1.7 GiB at --size 512 and
+// the default --patches 200).
+const (
+	demoMaxSizeUnknownMem = 512
+	demoUnknownMemBudget  = 4 << 30
+)
+
+// demoResultBytes is the memory of the demo's maps and patches: for each of
+// the K processes, mapsPerProcess maps of (2·size)² and --patches patches of
+// size², 8 bytes per pixel: 8·K·(maps·(2·size)² + patches·size²).
+func demoResultBytes(o demoOpts) float64 {
+	k := float64(len(demoProcesses))
+	side := 2 * float64(o.size)
+	return 8 * k * (float64(o.mapsPerProcess())*side*side + float64(o.patches)*float64(o.size)*float64(o.size))
+}
+
+// demoScaleCheck refuses, before any work, a demo whose maps and patches
+// (demoResultBytes) cannot fit in memory: with the available memory avail
+// known (> 0), more bytes than avail; where it is unknown (avail ≤ 0), a
+// --size above demoMaxSizeUnknownMem or more than demoUnknownMemBudget
+// bytes. The working memory comes on top: passing is no promise.
+func demoScaleCheck(o demoOpts, avail int64) error {
+	what := fmt.Sprintf("--size %d --patches %d", o.size, o.patches)
+	b := demoResultBytes(o)
+	switch {
+	case avail > 0:
+		if b > float64(avail) {
+			return badInputf("%s: the result alone needs %s of memory and %s is available", what, fmtBytes(b), fmtBytes(float64(avail)))
+		}
+	case o.size > demoMaxSizeUnknownMem:
+		return badInputf("--size %d: the memory available is unknown on this system (no /proc/meminfo), so the demo keeps to --size ≤ %d (a larger one could end in an out-of-memory kill after hours of work): give --size %d or less",
+			o.size, demoMaxSizeUnknownMem, demoMaxSizeUnknownMem)
+	case b > demoUnknownMemBudget:
+		return badInputf("%s: the result alone needs %s of memory; the memory available is unknown on this system (no /proc/meminfo), so the demo keeps its maps and patches to %s: give fewer --patches or a smaller --size",
+			what, fmtBytes(b), fmtBytes(demoUnknownMemBudget))
+	}
+	return nil
 }
 
 // mapsPerProcess is the number of maps of side 2·size generated per process
