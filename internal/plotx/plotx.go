@@ -546,14 +546,17 @@ func XY(x, y []float64, logY bool) plotter.XYs {
 
 // Palette returns the i-th colour of a qualitative palette (matplotlib's
 // tab10: blue, orange, green, red, …; its first two are distinguishable
-// with the common colour-vision deficiencies).
+// with the common colour-vision deficiencies). The palette's 10 colours
+// repeat: i is taken modulo 10 into 0…9, negative indices too (Palette(−1)
+// is the last colour, Palette(10) the first).
 func Palette(i int) color.Color {
 	cols := []color.RGBA{
 		{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255},
 		{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255},
 		{188, 189, 34, 255}, {23, 190, 207, 255},
 	}
-	return cols[i%len(cols)]
+	n := len(cols)
+	return cols[(i%n+n)%n]
 }
 
 // dashes cycles line styles so that curves that lie on top of each other
