@@ -248,7 +248,8 @@ func (l *SepLoss) check(u *stlayer.Maps) error {
 // Update (fresh samples, σ, bias at the current point). Label, if not
 // empty, is how Separate's errors name the stage (default "stage <i+1>",
 // i its index in the stages given to Separate); BuildSeparation sets it to
-// the stage's number in SeparationOptions.Stages, which differs from its
+// the stage's number (SeparationSetup.StageNumber: its position in
+// SeparationOptions.Stages, or SepStage.Number), which differs from its
 // index in SeparationSetup.Stages once a stage is skipped.
 type Stage struct {
 	Terms  []int

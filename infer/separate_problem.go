@@ -243,7 +243,17 @@ type SepStage struct {
 	// Steps is the number of L-BFGS iterations of the stage, split over
 	// Epochs (≥ 1) restarts; every epoch redraws the samples and recomputes
 	// σ, the JMD bias and the independence target at the current s̃.
+	// A stage of 0 steps is skipped ("stage n: skipped (0 steps)").
 	Steps, Epochs int
+	// Number is the stage's number in the schedule it was taken from
+	// (from 1), when stages of 0 steps were left out of the list (stage 2
+	// of DefaultSepStages alone: Number 2), so that the summary, the
+	// progress (SepProgress.Stage) and the errors call it stage 2 as the
+	// user did, and the summary lists each left-out number as "stage n:
+	// skipped (0 steps)". 0 (the default) is the number after
+	// the previous stage's (its position in the list, from 1, when no
+	// stage sets one). Numbers must increase along the list.
+	Number int
 }
 
 // DefaultSepStages returns Auclair 2024's schedule adapted to whitened
@@ -312,10 +322,11 @@ type SeparationOptions struct {
 
 // SepProgress reports the state of a separation after an iteration.
 type SepProgress struct {
-	// Stage is the index (0-based) of the running stage in
-	// SeparationOptions.Stages, NumStages their number: a stage skipped
-	// because none of its terms applies keeps its number, as in
-	// SeparationSetup.Summary, whose "stage n" is Stage n−1 here.
+	// Stage+1 is the number of the running stage, NumStages the number of
+	// the last stage, as SeparationSetup.Summary numbers them ("stage n" is
+	// Stage n−1 here): by default its position in SeparationOptions.Stages
+	// from 1 (SepStage.Number otherwise); a stage skipped (0 steps, or none
+	// of its terms applies) keeps its number.
 	Stage, NumStages int
 	Epoch            int // 0-based, within the stage
 	Iter             int // iterations done over all stages
@@ -460,14 +471,20 @@ func subComplex(a, b []complex128) []complex128 {
 // JMD bias at each epoch) and a schedule for Separate.
 type SeparationSetup struct {
 	Loss *SepLoss
-	// Stages are the stages Separate runs: those of Options.Stages with at
-	// least one applicable term, in order. StageIndex[i] is the index of
-	// Stages[i] in Options.Stages (they differ once a stage is skipped);
-	// Stages[i].Label is "stage <StageIndex[i]+1>".
-	Stages     []Stage
-	StageIndex []int
-	// Summary describes each stage of Options.Stages in words, skipped ones
-	// included ("stage n: skipped …"), numbered from 1 in Options.Stages.
+	// Stages are the stages Separate runs: those of Options.Stages with
+	// steps and at least one applicable term, in order. StageIndex[i] is
+	// the index of Stages[i] in Options.Stages (they differ once a stage is
+	// skipped), StageNumber[i] its number (SepStage.Number; StageIndex[i]+1
+	// unless a stage sets one); Stages[i].Label is "stage
+	// <StageNumber[i]>". NumStages is the number of the last stage of
+	// Options.Stages.
+	Stages      []Stage
+	StageIndex  []int
+	StageNumber []int
+	NumStages   int
+	// Summary describes each stage in words, numbered as StageNumber,
+	// skipped ones included ("stage n: skipped (0 steps)", "stage n:
+	// skipped (none of … applies)").
 	Summary []string
 	// TotalSteps is Σ steps of the stages.
 	TotalSteps int
@@ -598,9 +615,13 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	if opt.Frozen != nil && len(opt.Frozen) != M*N {
 		return nil, inputErrorf("frozen mask has %d pixels, the data %d", len(opt.Frozen), M*N)
 	}
+	nums, err := sepStageNumbers(opt.Stages)
+	if err != nil {
+		return nil, err
+	}
 	for si, s := range opt.Stages {
 		if s.Steps < 0 {
-			return nil, inputErrorf("stage %d: %d steps, want ≥ 0", si+1, s.Steps)
+			return nil, inputErrorf("stage %d: %d steps, want ≥ 0", nums[si], s.Steps)
 		}
 	}
 	for _, b := range []*stlayer.Maps{opt.BoxLo, opt.BoxHi} {
@@ -775,7 +796,16 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 		_, sd, _, _ := Moments(d.Data)
 		loss.BoxWeight = 1e3 / (sd * sd)
 	}
+	prev := 0
 	for si, s := range opt.Stages {
+		for n := prev + 1; n < nums[si]; n++ {
+			st.Summary = append(st.Summary, fmt.Sprintf("stage %d: skipped (0 steps)", n))
+		}
+		prev = nums[si]
+		if s.Steps == 0 {
+			st.Summary = append(st.Summary, fmt.Sprintf("stage %d: skipped (0 steps)", nums[si]))
+			continue
+		}
 		var idx []int
 		var names []string
 		for _, name := range s.Terms {
@@ -793,17 +823,22 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 			}
 		}
 		if len(idx) == 0 {
-			st.Summary = append(st.Summary, fmt.Sprintf("stage %d: skipped (none of %v applies)", si+1, s.Terms))
+			st.Summary = append(st.Summary, fmt.Sprintf("stage %d: skipped (none of %v applies)", nums[si], s.Terms))
 			continue
 		}
-		st.Stages = append(st.Stages, Stage{Terms: idx, Steps: s.Steps, Epochs: s.Epochs, Label: fmt.Sprintf("stage %d", si+1)})
+		st.Stages = append(st.Stages, Stage{Terms: idx, Steps: s.Steps, Epochs: s.Epochs, Label: fmt.Sprintf("stage %d", nums[si])})
 		st.StageIndex = append(st.StageIndex, si)
+		st.StageNumber = append(st.StageNumber, nums[si])
 		st.TotalSteps += s.Steps
 		ps := ""
 		if s.PSOnly {
 			ps = ", power-spectrum coefficients"
 		}
-		st.Summary = append(st.Summary, fmt.Sprintf("stage %d: %v%s, %d steps in %d epoch(s)", si+1, names, ps, s.Steps, max(1, s.Epochs)))
+		st.Summary = append(st.Summary, fmt.Sprintf("stage %d: %v%s, %d steps in %d epoch(s)", nums[si], names, ps, s.Steps, max(1, s.Epochs)))
+	}
+	st.NumStages = prev
+	if len(opt.Stages) > 0 && !slices.ContainsFunc(opt.Stages, func(s SepStage) bool { return s.Steps > 0 }) {
+		return nil, inputErrorf("no stage has steps (%s): give a stage Steps > 0 (SeparationOptions.Stages, --steps S1,S2)", strings.Join(st.Summary, "; "))
 	}
 	if len(st.Stages) == 0 {
 		built := make([]string, len(terms))
@@ -814,6 +849,25 @@ func BuildSeparation(eng stlayer.Engine, p *SeparationProblem, opt SeparationOpt
 	}
 	st.Loss = loss
 	return st, nil
+}
+
+// sepStageNumbers returns the number of each stage (SepStage.Number; 0 is
+// the previous number + 1). Negative or non-increasing numbers are input
+// errors.
+func sepStageNumbers(stages []SepStage) ([]int, error) {
+	nums := make([]int, len(stages))
+	prev := 0
+	for i, s := range stages {
+		n := s.Number
+		switch {
+		case n == 0:
+			n = prev + 1
+		case n < 0 || n <= prev:
+			return nil, inputErrorf("stage %d of the list (SepStage.Number %d): stage numbers must increase from 1 (the previous is %d)", i+1, s.Number, prev)
+		}
+		nums[i], prev = n, n
+	}
+	return nums, nil
 }
 
 // whiten is StdWeights with an input error when no coefficient is kept (the
@@ -873,7 +927,7 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 	cfg.OnEpoch = func(stage, epoch int, active []*SepTerm) {
 		// The number the user gave the stage (as in Summary), not its
 		// index among the stages built.
-		curStage, curEpoch = setup.StageIndex[stage], epoch
+		curStage, curEpoch = setup.StageNumber[stage]-1, epoch
 		curNames = curNames[:0]
 		for _, t := range active {
 			curNames = append(curNames, t.Name)
@@ -886,7 +940,7 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 	cfg.Progress = func(pr Progress) {
 		lastParts = pr.Parts
 		if opt.Progress != nil {
-			opt.Progress(SepProgress{Stage: curStage, NumStages: len(opt.Stages), Epoch: curEpoch, Iter: pr.Iter, TotalSteps: total, Loss: pr.Loss,
+			opt.Progress(SepProgress{Stage: curStage, NumStages: setup.NumStages, Epoch: curEpoch, Iter: pr.Iter, TotalSteps: total, Loss: pr.Loss,
 				Terms: slices.Clone(curNames), Parts: pr.Parts, Elapsed: time.Since(start)})
 		}
 	}
