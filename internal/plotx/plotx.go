@@ -660,7 +660,11 @@ func RefLine(p *plot.Plot, x0, x1, y float64) error {
 
 // LogTicks is a plot.Ticker for log axes that always labels at least two
 // ticks: powers of ten when the range spans three decades or more (with
-// unlabelled minor ticks at 2…9 × 10^k while it spans at most six), 1, 2 and
+// unlabelled minor ticks at 2…9 × 10^k while it spans at most six; when
+// more than 10 powers of ten are in range, only those 10^e whose e is a
+// multiple of k are labelled, k the smallest of 2, 5, 10, 20, 50, … leaving
+// at most 10 labels, the powers between getting unlabelled ticks, every
+// max(1, k/10)-th: [1e-300, 1e300] is labelled every 100 decades), 1, 2 and
 // 5 × 10^k when it spans less, every 1…9 × 10^k when that gives fewer than
 // two, and the linear ticks of plot.DefaultTicks on a range too short for
 // those or, within a decade, when those labels cover less than half of it
@@ -685,6 +689,7 @@ func (LogTicks) Ticks(min, max float64) []plot.Tick {
 		steps = steps[1:]
 	}
 	var labelled []float64
+	decades := false // labels at powers of ten only
 	for _, st := range steps {
 		labelled = labelled[:0]
 		for e := e0; e <= e1; e++ {
@@ -695,8 +700,12 @@ func (LogTicks) Ticks(min, max float64) []plot.Tick {
 			}
 		}
 		if len(labelled) >= 2 {
+			decades = len(st) == 1
 			break
 		}
+	}
+	if decades && len(labelled) > maxLogLabels {
+		return thinnedDecades(e0, e1, in)
 	}
 	// on a range of less than a decade, labels bunched in one part (7, 8,
 	// 9 × 10⁻⁴ and 10⁻³ on [6.9e-4, 1.9e-3]) leave the rest unreadable:
@@ -726,6 +735,48 @@ func (LogTicks) Ticks(min, max float64) []plot.Tick {
 					ticks = append(ticks, plot.Tick{Value: v})
 				}
 			}
+		}
+	}
+	return SameFormLabels(ticks)
+}
+
+// maxLogLabels is the most decades LogTicks labels: beyond, every k-th.
+const maxLogLabels = 10
+
+// thinnedDecades is LogTicks on a range holding more than maxLogLabels
+// powers of ten 10^e (e0 ≤ e ≤ e1, those with in(10^e)): labels at the
+// powers whose exponent is a multiple of k, the smallest of 2, 5, 10, 20, 50,
+// 100, … leaving at most maxLogLabels of them, and unlabelled ticks at the
+// powers between whose exponent is a multiple of max(1, k/10) (so at most 9
+// between two labels).
+func thinnedDecades(e0, e1 int, in func(float64) bool) []plot.Tick {
+	var exps []int
+	for e := e0; e <= e1; e++ {
+		if in(math.Pow(10, float64(e))) {
+			exps = append(exps, e)
+		}
+	}
+	count := func(k int) (n int) {
+		for _, e := range exps {
+			if e%k == 0 {
+				n++
+			}
+		}
+		return n
+	}
+	k := 1
+	for i := 0; count(k) > maxLogLabels; i++ {
+		k = []int{2, 5, 10}[i%3] * int(math.Pow(10, float64(i/3)))
+	}
+	minor := max(1, k/10)
+	var ticks []plot.Tick
+	for _, e := range exps {
+		v := math.Pow(10, float64(e))
+		switch {
+		case e%k == 0:
+			ticks = append(ticks, plot.Tick{Value: v, Label: FormatTick(v)})
+		case e%minor == 0:
+			ticks = append(ticks, plot.Tick{Value: v})
 		}
 	}
 	return SameFormLabels(ticks)
