@@ -37,10 +37,11 @@ under-constrained (faceted, sharp-edged low-value areas); --iso=false keeps
 the orientation information at the same cost: on the demo's 23 log-normal
 128² maps (σ = 1), Minkowski functionals within 1.1–1.3 σ of the maps' spread
 against 3.6–5.0 σ with --iso.
---pad crop (scov, wph) suits a TARGET cut from a larger map: the statistics
-are means over the interior, ⌊2^J/2⌋ pixels in from each edge, so the cut's
-wrap-around jump is not recorded and the syntheses have no facets from it;
-their border of that width is only weakly constrained: use their interior.
+--pad crop (scov, spectra, wph) suits a TARGET cut from a larger map: the
+statistics are means over the interior, c = ⌊cut·2^J⌋ pixels in from each edge
+(--cut, default 1/2: ⌊2^J/2⌋), so the cut's wrap-around jump is not recorded
+and the syntheses have no facets from it; their border of that width is only
+weakly constrained: use their interior (synth prints its rows and columns).
 The GRF start (--init grf) and the --ps term then use the spectrum of the map
 (minus its weighted mean) times a Hann window sin²(π(i+½)/M)·sin²(π(j+½)/N),
 the --ps bins divided by the window's power 9/64, instead of the periodic
@@ -231,11 +232,14 @@ quits at once without writing them.`)
 		spec, plural(cfg.K, "map"), target.M, target.N, plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
 		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, mode)
 	if spec.Pad == "crop" {
-		// the statistics average over the interior window (c = ⌊2^J/2⌋ pixels in
-		// from each edge, scov.Config.Cut and wph.Config.Cut at their default)
-		c := (1 << spec.J) / 2
-		fmt.Fprintf(g.stderr, "synth: --pad crop: the statistics are means over rows [%d, %d) and columns [%d, %d); the %d-pixel border is only weakly constrained (it keeps much of its starting values): use the interior x[:, %d:%d, %d:%d]\n",
-			c, target.M-c, c, target.N-c, c, c, target.M-c, c, target.N-c)
+		// the statistics average over the interior window, c = ⌊cut·2^J⌋ pixels
+		// in from each edge (--cut; it said ⌊2^J/2⌋ whatever --cut)
+		if c := spec.CutPixels(); c > 0 {
+			fmt.Fprintf(g.stderr, "synth: --pad crop: the statistics are means over rows [%d, %d) and columns [%d, %d); the %d-pixel border is only weakly constrained (it keeps much of its starting values): use the interior x[:, %d:%d, %d:%d]\n",
+				c, target.M-c, c, target.N-c, c, c, target.M-c, c, target.N-c)
+		} else {
+			fmt.Fprintf(g.stderr, "synth: --pad crop --cut %g: ⌊cut·2^J⌋ = 0, the statistics are means over every pixel (no border left out)\n", spec.Cut)
+		}
 		if cfg.Init == infer.InitGRF || cfg.PSWeight > 0 {
 			fmt.Fprintf(g.stderr, "synth: --pad crop: the GRF start and the --ps term use the Hann-apodised spectrum (not the periodic one, which holds the cut's edge jump)\n")
 		}
