@@ -38,31 +38,20 @@ func (e *ValidationError) Error() string {
 // pixels in HEALPix maps (Planck's among them) and in the flat patches
 // projected from them (healpy.gnomview, reproject keep it). It is finite, so
 // that without a check the statistics would take it for a value (means of
-// −3·10²⁶ and variances of 10⁵⁶ on a map with a few such pixels).
-const Unseen = -1.6375e30
+// −3·10²⁶ and variances of 10⁵⁶ on a map with a few such pixels). It is
+// stlayer.Unseen, the one definition (package stats checks its reference
+// maps with it too).
+const Unseen = stlayer.Unseen
 
 // IsUnseen reports whether x is Unseen with healpy's tolerance (mask_bad:
 // |x − UNSEEN| ≤ 1e-8 + 1e-5·|UNSEEN|), so that the value rounded to float32
-// (a BITPIX −32 image, a float32 .npy) is caught too.
-func IsUnseen(x float64) bool { return math.Abs(x-Unseen) <= 1e-8+1e-5*math.Abs(Unseen) }
+// (a BITPIX −32 image, a float32 .npy) is caught too: stlayer.IsUnseen.
+func IsUnseen(x float64) bool { return stlayer.IsUnseen(x) }
 
 // CountUnseen returns how many pixels of m hold HEALPix's UNSEEN value
-// (IsUnseen) and the flat index in m.Data of the first (−1 for none).
-func CountUnseen(m *stlayer.Maps) (n, first int) {
-	first = -1
-	if m == nil {
-		return 0, first
-	}
-	for i, x := range m.Data {
-		if IsUnseen(x) {
-			if n == 0 {
-				first = i
-			}
-			n++
-		}
-	}
-	return n, first
-}
+// (IsUnseen) and the flat index in m.Data of the first (−1 for none):
+// stlayer.CountUnseen.
+func CountUnseen(m *stlayer.Maps) (n, first int) { return stlayer.CountUnseen(m) }
 
 // unseenHint is what CheckUnseen's error (ValidationError.Hint) tells to do.
 const unseenHint = "Fill them first (e.g. by inpainting) or cut out a region without them; " +

@@ -2,27 +2,14 @@ package stats
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// unseen is HEALPix's UNSEEN value (healpy.UNSEEN, datasets.Unseen), which
-// marks missing pixels. It is finite, so a reference measured on maps that
-// hold it would take it for a value (P00 of order 10⁵⁶ for a few such
-// pixels). Package datasets (which imports stats) holds the shared
-// definition; this copy and its tolerance must stay equal to it (the test
-// compares the errors).
-const unseen = -1.6375e30
-
-// isUnseen is datasets.IsUnseen: healpy's mask_bad tolerance
-// |x − UNSEEN| ≤ 1e-8 + 1e-5·|UNSEEN|, so that the value rounded to float32
-// is caught too.
-func isUnseen(x float64) bool { return math.Abs(x-unseen) <= 1e-8+1e-5*math.Abs(unseen) }
-
-// checkUnseen refuses maps that hold HEALPix's UNSEEN value with the wording
-// of datasets.CheckUnseen (message and hint, without its "datasets: "
-// prefix): "3 pixels of 16384 hold -1.6375e30, HEALPix's UNSEEN value for
+// checkUnseen refuses maps that hold HEALPix's UNSEEN value (counted by
+// stlayer.CountUnseen, the definition datasets uses too) with the wording of
+// datasets.CheckUnseen (message and hint, without its "datasets: " prefix;
+// stats cannot import datasets, which imports it): "3 pixels of 16384 hold -1.6375e30, HEALPix's UNSEEN value for
 // missing data (first: map 0 at row 5, column 7; indices count from 0 as in
 // numpy, FITS pixel x=8, y=6); the statistics would take them for values.
 // Fill them first …". Rows count in the maps as given (for Cross, in the
@@ -31,15 +18,7 @@ func checkUnseen(x *stlayer.Maps) error {
 	if x == nil {
 		return nil
 	}
-	n, first := 0, -1
-	for i, v := range x.Data {
-		if isUnseen(v) {
-			if n == 0 {
-				first = i
-			}
-			n++
-		}
-	}
+	n, first := stlayer.CountUnseen(x)
 	if n == 0 {
 		return nil
 	}
