@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -107,5 +108,25 @@ func TestTrainResumeKeepsEpochs(t *testing.T) {
 	}
 	if full[3][col] == full[4][col] {
 		t.Errorf("lr constant over epochs 3–4 (%s): the test needs a decay", full[3][col])
+	}
+	// fewer epochs than done: nothing to do, and run.json keeps the run's 4 (it recorded 1)
+	code, out, errs := runCLI(t, "train", ds, "-o", run, "--resume", "--epochs", "1")
+	if code != 0 || !strings.Contains(out, "nothing to do: the run already completed 4 epochs") {
+		t.Fatalf("resume --epochs 1: exit %d: %s%s", code, out, tail(errs, 400))
+	}
+	b, err := os.ReadFile(filepath.Join(run, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Run struct {
+			Epochs *int `json:"epochs"`
+		} `json:"run"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Run.Epochs == nil || *doc.Run.Epochs != 4 {
+		t.Errorf("run.json epochs %v after resume --epochs 1 of a 4-epoch run, want 4", deref(doc.Run.Epochs))
 	}
 }

@@ -555,7 +555,13 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if isSet(fs, "seed") {
 		rec.Seed = *seed
 	}
-	meta.Epochs, meta.Keep, meta.EarlyStop, meta.BNBatches = epochs, keep, patience, bnBatches
+	// the run's length: --epochs, or the epochs done when a resume asks for fewer (nothing to do;
+	// run.json recorded the lower --epochs)
+	runEpochs := *epochs
+	if prev != nil {
+		runEpochs = max(runEpochs, int(prev.State.Epoch))
+	}
+	meta.Epochs, meta.Keep, meta.EarlyStop, meta.BNBatches = &runEpochs, keep, patience, bnBatches
 	if err := cfg.Validate(); err != nil {
 		return badInputf("model configuration: %v", err)
 	}
