@@ -110,7 +110,7 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph, synth); default all")
 	engines := fs.String("engines", "", "comma-separated engines: cpu, graph (default: the global --engine when it names one, else cpu)")
 	batches := fs.String("batch", "1", "comma-separated batch sizes")
-	reps := fs.Int("reps", 3, "timed repetitions (median reported)")
+	reps := fs.Int("reps", 3, fmt.Sprintf("timed repetitions (median reported), 1 to %d", bench.MaxReps))
 	size := fs.Int("size", 256, "map size")
 	jsonOut := fs.String("json", "", "also write the rows as JSON to this file")
 	row := fs.String("row", "", "internal: run one row (family/engine/batch) and print it as JSON")
@@ -121,6 +121,13 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 	}
 	if err := checkMin("reps", *reps, 1); err != nil {
 		return err
+	}
+	// Each repetition reruns the forward and the forward+backward of every
+	// row and batch; --reps 10¹² made each row process die with "fatal
+	// error: runtime: out of memory" (one duration kept per repetition)
+	// after its first calls.
+	if *reps > bench.MaxReps {
+		return badInputf("--reps %d: at most %d timed repetitions (each reruns the forward and the forward+backward of every row and batch; the median of %d calls is already steady)", *reps, bench.MaxReps, bench.MaxReps)
 	}
 	// `stkit --engine graph bench` benchmarks the engine it names (it used to
 	// run the cpu rows only, silently).

@@ -128,8 +128,15 @@ func CurrentRSSMiB() float64 {
 	return 0
 }
 
+// MaxReps bounds the timed repetitions of Time and TimeFirst (n): each one
+// reruns the call, and one duration is kept per repetition (n = 10¹² made
+// the timing allocate 8 TB and die with "fatal error: runtime: out of
+// memory"); the median of 100 calls is already steady.
+const MaxReps = 100
+
 // Time runs f once as a warm-up (untimed, unless warm is false) then n times
-// and returns the median duration in seconds.
+// and returns the median duration in seconds. n outside [1, MaxReps] is an
+// error (nothing is run).
 func Time(n int, warm bool, f func() error) (float64, error) {
 	med, _, err := TimeFirst(n, warm, f)
 	return med, err
@@ -138,6 +145,9 @@ func Time(n int, warm bool, f func() error) (float64, error) {
 // TimeFirst is Time that also returns the warm-up call's seconds (0 without
 // warm-up): on the graph engine that call builds and compiles the graph.
 func TimeFirst(n int, warm bool, f func() error) (median, first float64, err error) {
+	if n < 1 || n > MaxReps {
+		return 0, 0, fmt.Errorf("bench: %d timed repetitions, want 1 to %d", n, MaxReps)
+	}
 	if warm {
 		t0 := time.Now()
 		if err := f(); err != nil {
