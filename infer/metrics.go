@@ -410,6 +410,32 @@ type Minkowski struct {
 // infinity (no threshold, or no excursion set, is defined) every functional
 // is NaN.
 func MinkowskiFunctionals(x []float64, m, n int, mu, sigma float64, nus []float64) *Minkowski {
+	return minkowski(x, m, n, mu, sigma, nus, true)
+}
+
+// MinkowskiFunctionalsWindow is MinkowskiFunctionals for an m×n window cut
+// from a larger map (not periodic: its opposite edges do not meet, e.g. the
+// interior [c, M−c)² that a --pad crop statistic averages over). Nothing
+// wraps around:
+//
+//   - V0 = (pixels ≥ threshold)/(m·n), as for a periodic map;
+//   - V1 = contour length over the (m−1)(n−1) cells whose four corners are
+//     pixel centres of the window, divided by (m−1)(n−1) and by 4 (NaN when
+//     m or n is 1: no cell);
+//   - V2 = V − E + F of the union of the closed pixel squares above
+//     threshold inside the window, over m·n: an excursion set cut by the
+//     window's edge counts as the components and holes it has inside the
+//     window (the usual estimator on a bounded domain; its boundary bias is
+//     of order of the window's perimeter over its area per component).
+//
+// Its input errors give NaN as MinkowskiFunctionals'.
+func MinkowskiFunctionalsWindow(x []float64, m, n int, mu, sigma float64, nus []float64) *Minkowski {
+	return minkowski(x, m, n, mu, sigma, nus, false)
+}
+
+// minkowski computes the functionals of MinkowskiFunctionals (periodic) or
+// MinkowskiFunctionalsWindow (not periodic).
+func minkowski(x []float64, m, n int, mu, sigma float64, nus []float64, periodic bool) *Minkowski {
 	mf := &Minkowski{Nu: append([]float64(nil), nus...), V0: make([]float64, len(nus)), V1: make([]float64, len(nus)), V2: make([]float64, len(nus))}
 	nonFinite := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
 	if m < 1 || n < 1 || len(x) != m*n || nonFinite(mu) || nonFinite(sigma) || slices.ContainsFunc(x, nonFinite) {
@@ -430,6 +456,10 @@ func MinkowskiFunctionals(x []float64, m, n int, mu, sigma float64, nus []float6
 			}
 		}
 		mf.V0[t] = float64(cnt) / area
+		if !periodic {
+			mf.V1[t], mf.V2[t] = windowV1V2(x, in, m, n, th, cnt)
+			continue
+		}
 		// Perimeter by marching squares over cells with corners at pixel centres
 		// (i,j), (i,j+1), (i+1,j), (i+1,j+1), periodic.
 		length := 0.0
@@ -466,6 +496,39 @@ func MinkowskiFunctionals(x []float64, m, n int, mu, sigma float64, nus []float6
 		mf.V2[t] = float64(V-E+F) / area
 	}
 	return mf
+}
+
+// windowV1V2 returns V1 and V2 of MinkowskiFunctionalsWindow at threshold
+// th for an m×n window x whose pixels above it (cnt of them) are marked in
+// in.
+func windowV1V2(x []float64, in []bool, m, n int, th float64, cnt int) (v1, v2 float64) {
+	v1 = math.NaN()
+	if m > 1 && n > 1 {
+		length := 0.0
+		for i := 0; i+1 < m; i++ {
+			for j := 0; j+1 < n; j++ {
+				a, b, c, d := x[i*n+j]-th, x[i*n+j+1]-th, x[(i+1)*n+j+1]-th, x[(i+1)*n+j]-th
+				length += cellContour(a, b, c, d)
+			}
+		}
+		v1 = length / float64((m-1)*(n-1)) / 4
+	}
+	at := func(i, j int) bool { return i >= 0 && i < m && j >= 0 && j < n && in[i*n+j] }
+	F, E, V := cnt, 0, 0
+	for i := 0; i <= m; i++ {
+		for j := 0; j <= n; j++ {
+			if j < n && (at(i, j) || at(i-1, j)) { // horizontal edge on top of (i, j)
+				E++
+			}
+			if i < m && (at(i, j) || at(i, j-1)) { // vertical edge left of (i, j)
+				E++
+			}
+			if at(i, j) || at(i-1, j) || at(i, j-1) || at(i-1, j-1) { // top-left vertex of (i, j)
+				V++
+			}
+		}
+	}
+	return v1, float64(V-E+F) / float64(m*n)
 }
 
 // cellContour returns the length of the zero contour inside a unit cell whose

@@ -71,6 +71,10 @@ type ValidationMetrics struct {
 	MFMaxSigma float64      `json:"mf_max_abs_deviation_sigma,omitempty"`
 	// SpreadMaps is the number of maps the spreads come from (0: none).
 	SpreadMaps int `json:"spread_maps"`
+	// Window, when set (ValidateOptions.Interior > 0), is the interior
+	// window the pixel figures (W1, moments, Minkowski functionals and
+	// histogram.png) are computed on; absent: the whole maps.
+	Window *PixelWindow `json:"window,omitempty"`
 	// Moments[b] and MomentsTgt[b] are the mean, std, skewness and excess
 	// kurtosis (Moments: population moments) of synthesis b and of target
 	// map b.
@@ -108,6 +112,67 @@ type ValidateOptions struct {
 	// hold the wrap-around jump of a cut. The histogram, W1 and Minkowski
 	// figures use the maps as they are.
 	Apodise bool
+	// Interior, when > 0, computes the pixel figures (W1 and its
+	// yardsticks, the moments, the Minkowski functionals, histogram.png)
+	// on the interior window rows [c, M−c), columns [c, N−c) of every map,
+	// c = Interior: for a --pad crop statistic, whose means are over that
+	// window (c = stats.Spec.CutPixels()), the border enters the loss only
+	// through the wavelets that reach into the window and keeps much of its
+	// starting values, which the report should not score. The target's mean
+	// and std (the unit of W1 and of the thresholds) are then the window's,
+	// and the Minkowski functionals are MinkowskiFunctionalsWindow's (not
+	// periodic: the window's edges do not meet). The spectra stay on the
+	// whole maps (see Apodise). metrics.json says the window ("window").
+	// 0: the whole maps. A negative c, or one that leaves nothing of the
+	// maps (2c ≥ min(M, N)), is an input error.
+	Interior int
+}
+
+// PixelWindow is the window of the maps a report's pixel figures are
+// computed on: rows [Rows[0], Rows[1]) and columns [Cols[0], Cols[1]),
+// Border pixels in from each edge.
+type PixelWindow struct {
+	Border int    `json:"border_pixels"`
+	Rows   [2]int `json:"rows"`
+	Cols   [2]int `json:"columns"`
+}
+
+// String says the window for a figure title: "rows [16, 112), columns
+// [16, 112)".
+func (w *PixelWindow) String() string {
+	return fmt.Sprintf("rows [%d, %d), columns [%d, %d)", w.Rows[0], w.Rows[1], w.Cols[0], w.Cols[1])
+}
+
+// interiorWindow returns the window c pixels in from each edge of m×n maps
+// (nil for c = 0: the whole maps). A negative c, or 2c ≥ min(m, n), is an
+// input error; what names the option in the message.
+func interiorWindow(c, m, n int, what string) (*PixelWindow, error) {
+	switch {
+	case c == 0:
+		return nil, nil
+	case c < 0:
+		return nil, inputErrorf("%s: the interior window's border must be ≥ 0 pixels, got %d", what, c)
+	case 2*c >= min(m, n):
+		return nil, inputErrorf("%s: a border of %d pixels leaves nothing of %d×%d maps (2·%d ≥ %d): use a smaller cut", what, c, m, n, c, min(m, n))
+	}
+	return &PixelWindow{Border: c, Rows: [2]int{c, m - c}, Cols: [2]int{c, n - c}}, nil
+}
+
+// cropMaps returns the window w of every map of x (x itself when w is nil;
+// nil for nil x).
+func cropMaps(x *stlayer.Maps, w *PixelWindow) *stlayer.Maps {
+	if w == nil || x == nil {
+		return x
+	}
+	mw, nw := w.Rows[1]-w.Rows[0], w.Cols[1]-w.Cols[0]
+	out := stlayer.NewMaps(x.B, mw, nw)
+	for b := 0; b < x.B; b++ {
+		src, dst := x.Map(b), out.Map(b)
+		for i := 0; i < mw; i++ {
+			copy(dst[i*nw:(i+1)*nw], src[(w.Rows[0]+i)*x.N+w.Cols[0]:][:nw])
+		}
+	}
+	return out
 }
 
 // names returns the figure names of the target and synthesis sets.
@@ -155,8 +220,18 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	if target.M != synth.M || target.N != synth.N {
 		return nil, inputErrorf("target maps are %d×%d, syntheses %d×%d", target.M, target.N, synth.M, synth.N)
 	}
-	if _, sd, _, _ := Moments(target.Data); !(sd > 0) || math.IsInf(sd, 0) {
-		return nil, inputErrorf("target maps are constant (pixel std %g): W1 and the Minkowski thresholds are in units of the target's std", sd)
+	win, err := interiorWindow(opt.Interior, target.M, target.N, "ValidateOptions.Interior")
+	if err != nil {
+		return nil, err
+	}
+	// the pixel figures' maps: the window, or the whole maps
+	tpx := cropMaps(target, win)
+	if _, sd, _, _ := Moments(tpx.Data); !(sd > 0) || math.IsInf(sd, 0) {
+		where := ""
+		if win != nil {
+			where = " in the window " + win.String()
+		}
+		return nil, inputErrorf("target maps are constant%s (pixel std %g): W1 and the Minkowski thresholds are in units of the target's std", where, sd)
 	}
 	m, n := target.M, target.N
 	split := func(x *stlayer.Maps) [][]float64 {
@@ -180,7 +255,7 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	if len(spread) < 2 {
 		spread = nil
 	}
-	vm := &ValidationMetrics{SpreadMaps: len(spread)}
+	vm := &ValidationMetrics{SpreadMaps: len(spread), Window: win}
 	// spec returns the maps whose periodic spectra the report compares:
 	// the maps themselves, or their apodised versions (opt.Apodise)
 	spec := func(maps [][]float64) [][]float64 { return maps }
@@ -224,9 +299,21 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 			vm.PSTargetSpread[b] = math.Sqrt(vm.PSTargetSpread[b])
 		}
 	}
-	mu, sd, _, _ := Moments(target.Data)
+	// The pixel figures, on the window (or the whole maps).
+	if win != nil {
+		tm, sm = split(tpx), split(cropMaps(synth, win))
+		if spread != nil {
+			if opt.Reference != nil {
+				spread = split(cropMaps(opt.Reference, win))
+			} else {
+				spread = tm
+			}
+		}
+		m, n = tpx.M, tpx.N
+	}
+	mu, sd, _, _ := Moments(tpx.Data)
 	for _, x := range sm {
-		vm.W1 = append(vm.W1, Wasserstein1(x, target.Data)/sd)
+		vm.W1 = append(vm.W1, Wasserstein1(x, tpx.Data)/sd)
 		a, b, c, d := Moments(x)
 		vm.Moments = append(vm.Moments, [4]float64{a, b, c, d})
 	}
@@ -242,10 +329,11 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	}
 	vm.MFNu = MinkowskiThresholds
 	var sstd [3][]float64
-	vm.MFTarget, _ = minkowskiStats(tm, m, n, mu, sd)
-	vm.MFSynth, _ = minkowskiStats(sm, m, n, mu, sd)
+	periodic := win == nil
+	vm.MFTarget, _ = minkowskiStats(tm, m, n, mu, sd, periodic)
+	vm.MFSynth, _ = minkowskiStats(sm, m, n, mu, sd, periodic)
 	if spread != nil {
-		_, sstd = minkowskiStats(spread, m, n, mu, sd)
+		_, sstd = minkowskiStats(spread, m, n, mu, sd, periodic)
 		vm.MFSpread = sstd[:]
 		vm.MFDevSigma = make([][]float64, 3)
 		for f := 0; f < 3; f++ {
@@ -296,8 +384,9 @@ func pairwiseW1(maps [][]float64) (meanW, minW float64) {
 
 // minkowskiStats returns the mean and the std (over maps, n−1 normalised;
 // zero for one map) of the Minkowski functionals of maps at
-// MinkowskiThresholds about mu, sd.
-func minkowskiStats(maps [][]float64, m, n int, mu, sd float64) (mean, std [3][]float64) {
+// MinkowskiThresholds about mu, sd: MinkowskiFunctionals' (periodic maps)
+// or MinkowskiFunctionalsWindow's (windows cut from larger maps).
+func minkowskiStats(maps [][]float64, m, n int, mu, sd float64, periodic bool) (mean, std [3][]float64) {
 	nt := len(MinkowskiThresholds)
 	for f := 0; f < 3; f++ {
 		mean[f] = make([]float64, nt)
@@ -305,7 +394,7 @@ func minkowskiStats(maps [][]float64, m, n int, mu, sd float64) (mean, std [3][]
 	}
 	all := make([]*Minkowski, len(maps))
 	for i, x := range maps {
-		all[i] = MinkowskiFunctionals(x, m, n, mu, sd, MinkowskiThresholds)
+		all[i] = minkowski(x, m, n, mu, sd, MinkowskiThresholds, periodic)
 		for t := 0; t < nt; t++ {
 			mean[0][t] += all[i].V0[t] / float64(len(maps))
 			mean[1][t] += all[i].V1[t] / float64(len(maps))
@@ -387,7 +476,7 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 	if err := plotSpectra(filepath.Join(dir, "power_spectrum.png"), vm, tn, sn); err != nil {
 		return nil, err
 	}
-	if err := plotHistograms(filepath.Join(dir, "histogram.png"), target, synth, tn, sn); err != nil {
+	if err := plotHistograms(filepath.Join(dir, "histogram.png"), cropMaps(target, vm.Window), cropMaps(synth, vm.Window), tn, sn, vm.Window); err != nil {
 		return nil, err
 	}
 	if err := plotMinkowski(filepath.Join(dir, "minkowski.png"), vm, tn, sn); err != nil {
@@ -541,9 +630,14 @@ func addBand(p *plot.Plot, name string, lo, hi plotter.XYs) error {
 	return nil
 }
 
-func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string) error {
+// plotHistograms writes histogram.png of the pixels of target and synth
+// (the window win of the maps when not nil, which the title says).
+func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string, win *PixelWindow) error {
 	p := plot.New()
 	p.Title.Text = "pixel histogram"
+	if win != nil {
+		p.Title.Text += "\ninterior window " + win.String()
+	}
 	p.X.Label.Text = "pixel value"
 	p.X.Tick.Marker = plotx.LinearTicks{}
 	p.Y.Label.Text = "probability density"
@@ -624,7 +718,11 @@ func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
 	if err != nil {
 		return err
 	}
-	return plotx.SaveGrid(path, [][]*plot.Plot{row}, 15*vg.Inch, 4.5*vg.Inch)
+	title := ""
+	if vm.Window != nil {
+		title = fmt.Sprintf("on the interior window %s (%d pixels in from each edge; not periodic)", vm.Window, vm.Window.Border)
+	}
+	return plotx.SaveGridTitled(path, title, [][]*plot.Plot{row}, 15*vg.Inch, 4.5*vg.Inch)
 }
 
 // minkowskiPanels returns minkowski.png's three panels (V0, V1, V2 against
