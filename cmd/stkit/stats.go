@@ -157,7 +157,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 		return err
 	}
 	if err := validateJ(pos[0], maps, spec.J, jGiven, defaultJRule); err != nil {
-		return err
+		return withCropHint(err, maps, spec.J)
 	}
 	input := maps
 	if *cross != "" {
@@ -169,7 +169,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 			return badInputf("--cross %s has shape [%d, %d, %d], MAP has [%d, %d, %d]", *cross, m2.B, m2.M, m2.N, maps.B, maps.M, maps.N)
 		}
 		if err := validateJ(*cross, m2, spec.J, jGiven, defaultJRule); err != nil {
-			return err
+			return withCropHint(err, m2, spec.J)
 		}
 		spec.Cross = true
 		if input, err = stats.StackPair(maps, m2); err != nil {
@@ -231,6 +231,32 @@ Without -o a table of the coefficients of the first map is printed.`)
 		fmt.Fprintf(g.stderr, "stats: wrote the dashboard %s\n", *plotPath)
 	}
 	return nil
+}
+
+// withCropHint adds to err (validateJ's refusal of maps for J scales) the
+// crop that would let M×N maps keep J: the largest M'×N' with M', N'
+// multiples of 2^J, when min(M', N') > 2^J (fitsJ), e.g. for 100×120 maps
+// and J = 4 ", or crop the maps to 96×112 pixels for J=4 (numpy:
+// x[:96, :112]; any 96×112 window will do)" (a batch: x[:, :96, :112]). err is returned as it is when
+// the maps fit J (the refusal is for another reason) or no crop fits.
+func withCropHint(err error, m *stlayer.Maps, J int) error {
+	if m == nil || J < 1 || J > 30 || m.M < 2 || m.N < 2 || fitsJ(m.M, m.N, J) {
+		return err
+	}
+	step := 1 << J
+	cm, cn := m.M/step*step, m.N/step*step
+	if !fitsJ(cm, cn, J) {
+		return err
+	}
+	idx := fmt.Sprintf("x[:%d, :%d]", cm, cn)
+	if m.B > 1 {
+		idx = fmt.Sprintf("x[:, :%d, :%d]", cm, cn)
+	}
+	sep := ", or" // after "give -J 2 or less"
+	if strings.HasSuffix(err.Error(), ")") {
+		sep = "; or" // after "(use -J 2 or less for 100×120 maps)"
+	}
+	return badInput{fmt.Errorf("%w%s crop the maps to %d×%d pixels for J=%d (numpy: %s; any %d×%d window will do)", err, sep, cm, cn, J, idx, cm, cn)}
 }
 
 func printCoeffs(g *globals, lab *stlayer.Labels, c *stlayer.Coeffs) error {
