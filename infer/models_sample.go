@@ -170,7 +170,7 @@ type SampleResult struct {
 // (InitialMapsApodised, which synth --pad crop uses on a cut target): its
 // reference is a periodic Gaussian field drawn from the cluster's
 // isotropic spectrum, without border jump or axis cross (interior
-// axis/off-axis power of the starts 1.13 against 1.25 for the patches, 32²
+// axis/off-axis power of the starts 1.13 against 1.21 for the patches, 32²
 // cuts of 128² fields P ∝ k⁻³, J = 3). The power-spectrum term stays
 // periodic, matched to the patches' periodic spectra, which hold their
 // border jump (1.3–2.1× the Hann-apodised power above 3 cycles per patch):

@@ -17,7 +17,7 @@ import (
 // inside the statistic's window and on the border, and adds no axis excess
 // to its interior.
 func TestSeparateCropModelsCutData(t *testing.T) {
-	ms := npCropModels(t)
+	ms, _ := npCropModels(t)
 	eng := cpu.New()
 	p := ms.Manifest.PatchSize
 	c := (1 << ms.Manifest.Spec.J) / 2
