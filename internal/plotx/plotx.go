@@ -882,6 +882,8 @@ func (RatioTicks) Ticks(min, max float64) []plot.Tick { return roundTicks(min, m
 // 5 × 10^k, the smallest giving at most six intervals) and unlabelled ticks
 // half-way between them; gonum's default put labels at 0, 9, 18 on a range
 // [−0.9, 19.7]. Labels are FormatTick's, all in one form (SameFormLabels).
+// Any finite range has ticks, up to [−MaxFloat64, MaxFloat64] (whose span
+// overflows float64); NaN, ±Inf or max < min give none.
 type LinearTicks struct{}
 
 // Ticks implements plot.Ticker.
@@ -895,19 +897,26 @@ func roundTicks(min, max float64, one bool) []plot.Tick {
 	if max == min {
 		return []plot.Tick{{Value: min, Label: FormatTick(min)}}
 	}
-	span := max - min
-	e := math.Floor(math.Log10(span / 6))
+	// half the span and half the step: max − min and i·step overflow to
+	// +Inf on [−1e308, 1e308] (which then had no ticks); halving is exact
+	// (for normal values), so the ticks are those of the full span
+	half := max/2 - min/2
+	e := math.Floor(math.Log10(half / 3))
 	step := 0.0
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if step = m * math.Pow(10, e); span/step <= 6*(1+1e-9) {
+		if step = m * math.Pow(10, e); half/step <= 3*(1+1e-9) {
 			break
 		}
 	}
 	eps := 1e-9 * step
 	one = one && min <= 1+eps && max >= 1-eps
+	// the range widened by eps, within the finite numbers: near ±MaxFloat64
+	// max + eps rounds to +Inf, which no tick value would exceed
+	lo := math.Max(min-eps, -math.MaxFloat64)
+	hi := math.Min(max+eps, math.MaxFloat64)
 	var ticks []plot.Tick
-	for i := math.Ceil((min - eps) / (step / 2)); i*step/2 <= max+eps; i++ {
-		v := i * step / 2
+	for i := math.Ceil(lo / (step / 2)); i*(step/2) <= hi; i++ {
+		v := i * (step / 2)
 		if math.Abs(v) <= eps {
 			v = 0 // not −0 or 1e-17 from the multiplication
 		}
