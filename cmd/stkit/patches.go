@@ -62,6 +62,14 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	// --window tukey --alpha 0 was taken as the library's default α = 0.3
 	// (manifest and features with 0.3), and --alpha without --window tukey
 	// was ignored.
+	// datasets' messages named neither flag ("unknown window \"hann\" (want none or
+	// tukey)", "Tukey window parameter 1.5 is outside [0, 1]")
+	if *window != "" && *window != "none" && *window != "tukey" {
+		return badInputf("--window: unknown window %q (want none or tukey; a Hann window is --window tukey --alpha 1)", *window)
+	}
+	if *window == "tukey" && (math.IsNaN(*alpha) || *alpha < 0 || *alpha > 1) {
+		return badInputf("--alpha %g is outside [0, 1]: the Tukey window's α is the tapered fraction of the patch, in (0, 1] (1: Hann; default 0.3)", *alpha)
+	}
 	if *window == "tukey" && *alpha == 0 {
 		return badInputf("--alpha 0: a Tukey window with α = 0 tapers nothing (a rectangular window): use --window none for that, or give α in (0, 1] (default 0.3)")
 	}
