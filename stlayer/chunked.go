@@ -19,6 +19,10 @@ const DefaultChunkPixels = 8 * 256 * 256
 // chunk with the number of maps done. Refused with an error: a nil engine
 // and maps that fail Maps.Check (nil, a side < 1, len(Data) ≠ B·M·N). The
 // statistic is passed to the engine as it is (an engine may not need it).
+// Every result of the engine, a single call's for the whole batch included,
+// must pass Coeffs.Check and have one row per map it was given, and the
+// chunks must agree on K, H, W: otherwise an error names the engine and no
+// coefficients are returned (progress is called only for checked results).
 func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress func(done int)) (*Coeffs, error) {
 	if err := x.Check(); err != nil {
 		return nil, err
@@ -31,10 +35,16 @@ func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress f
 	}
 	if chunk >= x.B {
 		c, err := e.Forward(key, s, x)
-		if err == nil && progress != nil {
+		if err != nil {
+			return nil, err
+		}
+		if err := checkRows(e, c, x.B); err != nil {
+			return nil, err
+		}
+		if progress != nil {
 			progress(x.B)
 		}
-		return c, err
+		return c, nil
 	}
 	var out *Coeffs
 	mn := x.M * x.N
@@ -45,11 +55,8 @@ func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress f
 		if err != nil {
 			return nil, err
 		}
-		if err := c.Check(); err != nil {
-			return nil, fmt.Errorf("stlayer: %s returned unusable coefficients: %w", e.Name(), err)
-		}
-		if c.B != nb {
-			return nil, fmt.Errorf("stlayer: %s returned %d rows for %d maps", e.Name(), c.B, nb)
+		if err := checkRows(e, c, nb); err != nil {
+			return nil, err
 		}
 		if out == nil {
 			out = &Coeffs{B: x.B, K: c.K, H: c.H, W: c.W, Data: make([]complex128, x.B*c.PerMap())}
@@ -62,4 +69,16 @@ func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress f
 		}
 	}
 	return out, nil
+}
+
+// checkRows returns an error unless c, which e.Forward returned for b maps,
+// passes Coeffs.Check and has one row per map (c.B = b).
+func checkRows(e Engine, c *Coeffs, b int) error {
+	if err := c.Check(); err != nil {
+		return fmt.Errorf("stlayer: %s returned unusable coefficients: %w", e.Name(), err)
+	}
+	if c.B != b {
+		return fmt.Errorf("stlayer: %s returned %d rows for %d maps", e.Name(), c.B, b)
+	}
+	return nil
 }
