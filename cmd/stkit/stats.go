@@ -69,6 +69,9 @@ Output formats (-o FILE, format from --format or the extension):
         where the column applies to the row: label_rows' −1 is a value
         there, absent where it is false; the JSON writes only those keys)
   json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
+        (config: the statistic's options, "inputs" [MAP] or [MAP, --cross
+        map], the a and b of the cross moments, "bunit" and "bunit_cross"
+        their FITS BUNIT where known, "map_shape", "label_columns")
         ("index": the position in the label table and "coeffs"; with --local
         one entry per pixel, with its "row" and "col"; a label column named
         like one of these fields, the spectra's "im", is written as "label_im")
@@ -98,13 +101,13 @@ Without -o a table of the coefficients of the first map is printed.`)
 		// a FITS name (x.fits): stats writes coefficients, not an image;
 		// the message named only a format "fits", not -o
 		if fromExt {
-			return badInputf("-o %s: stats writes coefficient vectors, not maps, so not FITS images: name the output .npy, .npz or .json (FITS is read as input and written by synth, separate and surrogate)", *out)
+			return badInputf("-o %s: stats writes coefficient vectors, not maps, so not FITS images: name the output .npy, .npz or .json (FITS is read as input and written by synth, sample, separate and surrogate)", *out)
 		}
 		return badInputf("--format %s: stats writes coefficient vectors, not FITS images: want npy, npz or json", *format)
 	default:
 		if fromExt {
 			if isFITSPath(*out) { // x.fits.gz
-				return badInputf("-o %s: stats writes coefficient vectors, not maps, so not FITS images: name the output .npy, .npz or .json (FITS is read as input and written by synth, separate and surrogate)", *out)
+				return badInputf("-o %s: stats writes coefficient vectors, not maps, so not FITS images: name the output .npy, .npz or .json (FITS is read as input and written by synth, sample, separate and surrogate)", *out)
 			}
 			return badInputf("-o %s: unknown output format %q (name it .npy, .npz or .json, or pass --format)", *out, *format)
 		}
@@ -160,8 +163,9 @@ Without -o a table of the coefficients of the first map is printed.`)
 		return withCropHint(err, maps, spec.J)
 	}
 	input := maps
+	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards)}
 	if *cross != "" {
-		m2, err := readMaps(*cross)
+		m2, cards2, err := readMapsCards(*cross)
 		if err != nil {
 			return err
 		}
@@ -172,6 +176,8 @@ Without -o a table of the coefficients of the first map is printed.`)
 			return withCropHint(err, m2, spec.J)
 		}
 		spec.Cross = true
+		meta.inputs = append(meta.inputs, *cross)
+		meta.bunitCross = mapUnit(cards2)
 		if input, err = stats.StackPair(maps, m2); err != nil {
 			return badInputf("%v", err)
 		}
@@ -217,7 +223,7 @@ Without -o a table of the coefficients of the first map is printed.`)
 	case "npz":
 		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps)
 	case "json":
-		err = writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps)
+		err = writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps, meta)
 	}
 	if err != nil {
 		return err
@@ -353,20 +359,36 @@ func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 
 type jsonCoeff map[string]any
 
+// statsMeta says where the maps of a stats run came from, for the JSON
+// config: inputs are the paths as given, MAP first then --cross (the a and b
+// of the cross moments: mean_a, P00_a, C01's kind ab, … are MAP's); bunit
+// and bunitCross their FITS BUNIT ("" when none is known: .npy, .npz, or a
+// FITS header without BUNIT).
+type statsMeta struct {
+	inputs            []string
+	bunit, bunitCross string
+}
+
 // writeCoeffsJSON writes the coefficients c of the maps with their labels; config.map_shape is
-// [B, M, N] of maps (for cross statistics, of each of the two inputs).
-func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs, maps *stlayer.Maps) error {
+// [B, M, N] of maps (for cross statistics, of each of the two inputs);
+// config.inputs, bunit and bunit_cross are meta's.
+func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs, maps *stlayer.Maps, meta statsMeta) error {
 	hw := c.H * c.W
 	doc := struct {
 		Config struct {
 			stats.Spec
-			Shape    [3]int   `json:"map_shape"`
-			Columns  []string `json:"label_columns"`
-			PerPixel bool     `json:"per_pixel,omitempty"`
+			Inputs     []string `json:"inputs"`
+			BUnit      string   `json:"bunit,omitempty"`
+			BUnitCross string   `json:"bunit_cross,omitempty"`
+			Shape      [3]int   `json:"map_shape"`
+			Columns    []string `json:"label_columns"`
+			PerPixel   bool     `json:"per_pixel,omitempty"`
 		} `json:"config"`
 		Coefficients []jsonCoeff `json:"coefficients"`
 	}{}
 	doc.Config.Spec = spec
+	doc.Config.Inputs = meta.inputs
+	doc.Config.BUnit, doc.Config.BUnitCross = meta.bunit, meta.bunitCross
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
 		// "none" is read as p00 for these families (stats.Spec.Norm): the
 		// config said "none" where the command's line said norm=p00
