@@ -11,8 +11,10 @@ package stlayer
 //   - Channel-major flattening: element (b, c, h, w) sits at ((b*C+c)*H+h)*W+w.
 //   - FFT2 is the unnormalised forward DFT over (H, W):
 //     X[k1,k2] = Σ_{n1,n2} x[n1,n2] exp(−2πi(k1 n1/H + k2 n2/W)), frequencies in
-//     numpy's fftfreq order (0, 1, …, H/2−1, −H/2, …, −1). IFFT2 is its inverse,
-//     with the 1/(HW) factor (numpy's ifft2).
+//     numpy's fftfreq order: row index a holds frequency a for a < ⌈H/2⌉ and
+//     a − H otherwise, i.e. (0, 1, …, H/2−1, −H/2, …, −1) for even H and
+//     (0, 1, …, (H−1)/2, −(H−1)/2, …, −1) for odd H; columns likewise with W.
+//     IFFT2 is its inverse, with the 1/(HW) factor (numpy's ifft2).
 //   - Filter banks are real in Fourier space (Morlet after taking the real part of
 //     its DFT, bump-steerable, Gaussian), stored in fftfreq order.
 //   - Gradients: for a real loss ℒ of complex outputs z, the upstream gradient of z
