@@ -51,3 +51,43 @@ func TestPatchesWindowFlagsNamed(t *testing.T) {
 		t.Errorf("manifest patch config %+v (err %v), want window tukey, alpha 1", m, err)
 	}
 }
+
+// patches' --stride and --max-per-source were refused with datasets' messages,
+// "patch stride -3 is negative (0 = half the patch size)" and "at most -1 patches
+// per source: want ≥ 0 (0 = all)", naming no flag; a one-patch dataset was
+// reported as "(1 patches × 81 features)".
+func TestPatchesStrideMaxNamedAndCount(t *testing.T) {
+	dir := t.TempDir()
+	g, err := datasets.GaussianRandomField(32, 32, -2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "m.npy")
+	if err := datasets.WriteMaps(src, &stlayer.Maps{B: 1, M: 32, N: 32, Data: g}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--stride", "-3"}, "--stride -3: patch stride -3 is negative"},
+		{[]string{"--max-per-source", "-1"}, "--max-per-source -1: want ≥ 0 patches per source file (0 = all)"},
+	} {
+		code, _, errs := runCLI(t, append([]string{"patches", src, "-o", filepath.Join(dir, "bad"), "--size", "16"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", c.args, code, tail(errs, 300), c.want)
+		}
+	}
+	out := filepath.Join(dir, "one")
+	code, _, errs := runCLI(t, "patches", src, "-o", out, "--size", "16", "--max-per-source", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, tail(errs, 300))
+	}
+	m, err := datasets.ReadManifest(out)
+	if err != nil || m == nil || m.N != 1 {
+		t.Fatalf("manifest %+v, err %v: want 1 patch", m, err)
+	}
+	if want := "patches: wrote " + out + " (1 patch × " + plural(m.Dim, "feature") + ")"; !strings.Contains(errs, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, tail(errs, 300))
+	}
+}

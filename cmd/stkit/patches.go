@@ -62,6 +62,14 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	// --window tukey --alpha 0 was taken as the library's default α = 0.3
 	// (manifest and features with 0.3), and --alpha without --window tukey
 	// was ignored.
+	// datasets' messages named no flag ("patch stride -3 is negative (0 = half the patch
+	// size)", "at most -1 patches per source: want ≥ 0 (0 = all)")
+	if *stride < 0 {
+		return badInputf("--stride %d: patch stride %d is negative; give the step between patches in pixels (0 = half the patch size)", *stride, *stride)
+	}
+	if *maxPer < 0 {
+		return badInputf("--max-per-source %d: want ≥ 0 patches per source file (0 = all)", *maxPer)
+	}
 	// datasets' messages named neither flag ("unknown window \"hann\" (want none or
 	// tukey)", "Tukey window parameter 1.5 is outside [0, 1]")
 	if *window != "" && *window != "none" && *window != "tukey" {
@@ -234,7 +242,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if isSet(fs, "chunk") && f.Manifest.ChunkSize != *chunk {
 		fmt.Fprintf(g.stderr, "patches: note: %s was continued with its chunk size %d (--chunk %d applies to a new dataset)\n", *out, f.Manifest.ChunkSize, *chunk)
 	}
-	fmt.Fprintf(g.stderr, "patches: wrote %s (%d patches × %d features)\n", *out, f.Manifest.N, f.Manifest.Dim)
+	fmt.Fprintf(g.stderr, "patches: wrote %s (%s × %s)\n", *out, plural(f.Manifest.N, "patch"), plural(f.Manifest.Dim, "feature"))
 	return nil
 }
 
