@@ -33,6 +33,22 @@ func ints(s string) []int {
 	return out
 }
 
+// checkFlags returns an error naming the flag and the values it takes unless
+// -reps ≥ 1 (perf.Measure refuses fewer, case by case, which printed an error
+// per case and empty tables with exit status 0), -workers ≥ 0 and -only is
+// empty, bench or scaling (another value ran nothing).
+func checkFlags(reps, workers int, only string) error {
+	switch {
+	case reps < 1:
+		return fmt.Errorf("-reps %d: need at least 1 timed repetition per case", reps)
+	case workers < 0:
+		return fmt.Errorf("-workers %d: need 0 (GOMAXPROCS) or a positive number of workers", workers)
+	case only != "" && only != "bench" && only != "scaling":
+		return fmt.Errorf("-only %q: want bench or scaling (or no -only for both)", only)
+	}
+	return nil
+}
+
 func main() {
 	sizes := flag.String("sizes", "64,128,256,512,1024", "map sizes of the scaling series")
 	batches := flag.String("batch", "1,4,16", "batch sizes of the scaling series (at 256²)")
@@ -41,6 +57,10 @@ func main() {
 	only := flag.String("only", "", "bench or scaling (default both)")
 	match := flag.String("match", "", "only cases whose label contains this")
 	flag.Parse()
+	if err := checkFlags(*reps, *workers, *only); err != nil {
+		fmt.Fprintf(os.Stderr, "scaling: %v\n", err)
+		os.Exit(2)
+	}
 	var opts []cpu.Option
 	if *workers > 0 {
 		opts = append(opts, cpu.WithWorkers(*workers))
