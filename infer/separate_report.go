@@ -112,6 +112,12 @@ type SeparationMetrics struct {
 	RelRMSError     float64 `json:"rms_error_over_truth_std,omitempty"`
 	RelRMSErrorData float64 `json:"rms_data_error_over_truth_std,omitempty"`
 
+	// Window, when set (SepReportOptions.Interior > 0), is the interior
+	// window every figure above is computed on; WindowNote says how (the
+	// spectra's taper and k unit). Absent: the whole maps.
+	Window     *PixelWindow `json:"window,omitempty"`
+	WindowNote string       `json:"window_note,omitempty"`
+
 	// Run information (from the SeparationResult, when given).
 	Stages      []string  `json:"stages,omitempty"`
 	Terms       []string  `json:"final_terms,omitempty"`
@@ -134,9 +140,38 @@ func nanToNeg(x []float64) []float64 {
 	return x
 }
 
-// EvaluateSeparation computes SeparationMetrics of s̃ (one map) for the data
+// SepReportOptions are the options of EvaluateSeparationWith and
+// WriteSeparationReportWith.
+type SepReportOptions struct {
+	// Interior, when > 0, computes every figure on the interior window rows
+	// [c, M−c), columns [c, N−c) of the maps (d, s̃, the samples and the
+	// truth), c = Interior: for a --pad crop statistic, whose means are over
+	// that window (c = stats.Spec.CutPixels()), the border enters the loss
+	// only through the wavelets that reach into the window and keeps much
+	// of its starting values, which the report should not score. The pixel
+	// correlation and the rms error are the window's pixels'; the spectra
+	// and r(k) are those of the window's maps Hann-tapered as the apodised
+	// power-spectrum term's (w·(x − x̄_w), w = HannTaper of the window,
+	// power divided by ⟨w²⟩: the window is not periodic, and its periodic
+	// spectrum would hold the wrap-around jump), in cycles per min(M − 2c,
+	// N − 2c) pixels; the realisation floor's mode count n_b is scaled by
+	// the taper's effective fraction ⟨w²⟩²/⟨w⁴⟩ (0.26 for the 2-D Hann
+	// taper: tapered modes are not independent). metrics.json says the
+	// window ("window", "window_note"), the figures' titles too. 0: the
+	// whole maps, periodic. A negative c, or one that leaves nothing of the
+	// maps (2c ≥ min(M, N)), is an input error.
+	Interior int
+}
+
+// EvaluateSeparation is EvaluateSeparationWith on the whole maps (no
+// options).
+func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetrics, error) {
+	return EvaluateSeparationWith(d, sep, samples, truth, SepReportOptions{})
+}
+
+// EvaluateSeparationWith computes SeparationMetrics of s̃ (one map) for the data
 // d, the residual samples (any number ≥ 1, or nil) and the truth s (nil if
-// unknown). A scalar that is undefined (the pixel correlation or the RMS
+// unknown), on the whole maps or on the window opt.Interior. A scalar that is undefined (the pixel correlation or the RMS
 // error relative to the truth's std when a map is constant) is 0, which
 // metrics.json leaves out; per-bin values use the −1 marker, and r(k) in a
 // bin where s̃ has no power is −1 (so RMin is −1 there).
@@ -144,7 +179,7 @@ func nanToNeg(x []float64) []float64 {
 // Maps that are nil (d, sep), empty, whose Data length is not B·M·N or that
 // hold non-finite pixels, maps of different sizes, and more than one data,
 // separated or truth map are input errors (ErrModelInput).
-func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetrics, error) {
+func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportOptions) (*SeparationMetrics, error) {
 	for _, x := range []struct {
 		name     string
 		m        *stlayer.Maps
@@ -166,14 +201,46 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 	if d.B != 1 || sep.B != 1 || (truth != nil && truth.B != 1) {
 		return nil, inputErrorf("one data map, one separated map and one truth map are expected (got %d, %d and %d)", d.B, sep.B, bOf(truth))
 	}
+	win, err := interiorWindow(opt.Interior, m, n, "SepReportOptions.Interior")
+	if err != nil {
+		return nil, err
+	}
+	// spec returns the map whose spectrum is taken: x itself, or (window)
+	// its Hann-tapered version with power divided by ⟨w²⟩; modeFrac scales
+	// the mode counts of the realisation floor.
+	spec := func(x []float64) []float64 { return x }
+	modeFrac := 1.0
+	if win != nil {
+		d, sep, samples, truth = cropMaps(d, win), cropMaps(sep, win), cropMaps(samples, win), cropMaps(truth, win)
+		m, n = d.M, d.N
+		w := HannTaper(m, n)
+		w2, w4 := 0.0, 0.0
+		for _, v := range w {
+			w2 += v * v
+			w4 += v * v * v * v
+		}
+		w2, w4 = w2/float64(len(w)), w4/float64(len(w))
+		modeFrac = w2 * w2 / w4
+		g := 1 / math.Sqrt(w2)
+		spec = func(x []float64) []float64 {
+			out := apodise(x, w)
+			for i := range out {
+				out[i] *= g
+			}
+			return out
+		}
+	}
 	dv, sv := d.Map(0), sep.Map(0)
 	res := make([]float64, m*n)
 	for i := range res {
 		res[i] = dv[i] - sv[i]
 	}
-	pd, ps, pr := IsoPowerSpectrum(dv, m, n), IsoPowerSpectrum(sv, m, n), IsoPowerSpectrum(res, m, n)
+	pd, ps, pr := IsoPowerSpectrum(spec(dv), m, n), IsoPowerSpectrum(spec(sv), m, n), IsoPowerSpectrum(spec(res), m, n)
 	nb := len(pd.P)
-	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P}
+	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P, Window: win}
+	if win != nil {
+		sm.WindowNote = fmt.Sprintf("every figure on the interior window %s (%d pixels in from each edge); spectra and r(k) of the Hann-tapered window (power divided by <w^2>), k in cycles per %d pixels (the window's smaller side); realisation floor with n_b scaled by <w^2>^2/<w^4> = %.3f", win, win.Border, min(m, n), modeFrac)
+	}
 	var psVar []float64 // unbiased variance of the samples' spectra per bin
 	if samples != nil && samples.B > 0 {
 		// Each sample's spectrum once: their mean (summed in sample order, as
@@ -181,7 +248,7 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 		specs := make([][]float64, samples.B)
 		sm.PSSamples = make([]float64, nb)
 		for i := range specs {
-			specs[i] = IsoPowerSpectrum(samples.Map(i), m, n).P
+			specs[i] = IsoPowerSpectrum(spec(samples.Map(i)), m, n).P
 			for b, v := range specs[i] {
 				sm.PSSamples[b] += v
 			}
@@ -212,7 +279,7 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 			// No truth: the floor around the debiased data spectrum.
 			sm.PSFloorAbs = make([]float64, nb)
 			for b := range sm.PSFloorAbs {
-				sm.PSFloorAbs[b] = psFloor(psVar[b], math.Max(0, pd.P[b]-sm.PSSamples[b]), sm.PSSamples[b], pd.Count[b])
+				sm.PSFloorAbs[b] = psFloor(psVar[b], math.Max(0, pd.P[b]-sm.PSSamples[b]), sm.PSSamples[b], modeFrac*float64(pd.Count[b]))
 			}
 			nanToNeg(sm.PSFloorAbs)
 		}
@@ -225,10 +292,10 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 		c[i] = dv[i] - tv[i]
 		e[i] = sv[i] - tv[i]
 	}
-	pt, pc, pe := IsoPowerSpectrum(tv, m, n), IsoPowerSpectrum(c, m, n), IsoPowerSpectrum(e, m, n)
+	pt, pc, pe := IsoPowerSpectrum(spec(tv), m, n), IsoPowerSpectrum(spec(c), m, n), IsoPowerSpectrum(spec(e), m, n)
 	sm.PSTruth, sm.PSContaminant = pt.P, pc.P
-	_, sm.R = CrossSpectrumR(tv, sv, m, n)
-	_, sm.RData = CrossSpectrumR(tv, dv, m, n)
+	_, sm.R = CrossSpectrumR(spec(tv), spec(sv), m, n)
+	_, sm.RData = CrossSpectrumR(spec(tv), spec(dv), m, n)
 	// r is undefined (NaN) where s̃ or d has no power: −1, which counts as
 	// a failure of the r criterion rather than poisoning its minimum.
 	nanToNeg(sm.R)
@@ -261,7 +328,7 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 			sm.PSRatioDebiased[b] = (pd.P[b] - sm.PSSamples[b]) / pt.P[b]
 		}
 		if sm.PSFloor != nil {
-			sm.PSFloorAbs[b] = psFloor(psVar[b], pt.P[b], sm.PSSamples[b], pt.Count[b])
+			sm.PSFloorAbs[b] = psFloor(psVar[b], pt.P[b], sm.PSSamples[b], modeFrac*float64(pt.Count[b]))
 			sm.PSFloor[b] = sm.PSFloorAbs[b] / pt.P[b]
 		}
 		if sm.ContamToSignal[b] <= SepPSContamRatio {
@@ -311,9 +378,10 @@ func EvaluateSeparation(d, sep, samples, truth *stlayer.Maps) (*SeparationMetric
 
 // psFloor returns sqrt(v + 2 ps·pr/n_b), n_b = count/2 (at least 1): the
 // 1σ realisation scatter of P_d − ⟨P_r⟩ around P_s in a bin (see
-// SeparationMetrics.PSFloor).
-func psFloor(v, ps, pr float64, count int) float64 {
-	nModes := math.Max(1, float64(count)/2)
+// SeparationMetrics.PSFloor); count is the bin's mode count (scaled by the
+// effective fraction of a taper, SepReportOptions.Interior).
+func psFloor(v, ps, pr float64, count float64) float64 {
+	nModes := math.Max(1, count/2)
 	return math.Sqrt(v + 2*ps*pr/nModes)
 }
 
@@ -354,10 +422,17 @@ func rms(x []float64) float64 {
 // are checked (EvaluateSeparation's input errors) before anything is
 // written.
 func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, sep, samples, truth *stlayer.Maps, settings any) (*SeparationMetrics, error) {
+	return WriteSeparationReportWith(dir, d, res, sep, samples, truth, settings, SepReportOptions{})
+}
+
+// WriteSeparationReportWith is WriteSeparationReport with options: with
+// opt.Interior > 0 the metrics and the spectra are the interior window's
+// (SepReportOptions), and maps.png (whole maps) says so in its title.
+func WriteSeparationReportWith(dir string, d *stlayer.Maps, res *SeparationResult, sep, samples, truth *stlayer.Maps, settings any, opt SepReportOptions) (*SeparationMetrics, error) {
 	if sep == nil && res != nil {
 		sep = res.S
 	}
-	sm, err := EvaluateSeparation(d, sep, samples, truth)
+	sm, err := EvaluateSeparationWith(d, sep, samples, truth, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +455,7 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 			return nil, err
 		}
 	}
-	if err := plotSeparationMaps(filepath.Join(dir, "maps.png"), d, sep, truth); err != nil {
+	if err := plotSeparationMapsIn(filepath.Join(dir, "maps.png"), d, sep, truth, sm.Window); err != nil {
 		return nil, err
 	}
 	if err := plotSeparationSpectra(filepath.Join(dir, "power_spectrum.png"), sm); err != nil {
@@ -391,12 +466,27 @@ func WriteSeparationReport(dir string, d *stlayer.Maps, res *SeparationResult, s
 
 // plotSeparationMaps writes maps.png of a separation (separationMapPanels).
 func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
+	return plotSeparationMapsIn(path, d, sep, truth, nil)
+}
+
+// plotSeparationMapsIn is plotSeparationMaps with the window of the
+// metrics, when not nil, named in the title (the maps stay whole).
+func plotSeparationMapsIn(path string, d, sep, truth *stlayer.Maps, win *PixelWindow) error {
 	rows, title := separationMapPanels(d, sep, truth)
+	if win != nil {
+		if title != "" {
+			title += "\n"
+		}
+		title += fmt.Sprintf("whole maps; metrics.json and power_spectrum.png are on the interior window %s", win)
+	}
 	// rows of 11/3 in wide panels; less high for maps wider than tall
 	rh := plotx.MapRowHeight(11*vg.Inch/3, d.M, d.N, 3.5*vg.Inch)
 	h := rh
 	if len(rows) == 2 { // and the figure title
 		h = min(7.4*vg.Inch, 0.4*vg.Inch+2*rh)
+	}
+	if win != nil {
+		h += 0.25 * vg.Inch
 	}
 	return plotx.SaveGridTitled(path, title, rows, 11*vg.Inch, h)
 }
@@ -461,9 +551,16 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 // there are samples).
 func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 	k := sm.PSK
+	kLabel := "k (cycles per min(M,N) pixels)"
+	if sm.Window != nil {
+		kLabel = fmt.Sprintf("k (cycles per %d pixels, the window's smaller side)", min(sm.Window.Rows[1]-sm.Window.Rows[0], sm.Window.Cols[1]-sm.Window.Cols[0]))
+	}
 	p := plot.New()
 	p.Title.Text = "isotropic power spectra"
-	p.X.Label.Text = "k (cycles per min(M,N) pixels)"
+	if sm.Window != nil {
+		p.Title.Text += "\nHann-tapered window " + sm.Window.String()
+	}
+	p.X.Label.Text = kLabel
 	p.Y.Label.Text = psAxisLabel
 	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated sep", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
 	if sm.PSSamples != nil {
@@ -492,7 +589,7 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		if len(sm.BinsPS) == 0 {
 			r.Title.Text = "spectra over the true P_s\n(no k bin has P_c ≤ 10 P_s)"
 		}
-		r.X.Label.Text = "k (cycles per min(M,N) pixels)"
+		r.X.Label.Text = kLabel
 		r.Y.Label.Text = "P / P_s"
 		if err := ref(r, 1); err != nil {
 			return nil, err
@@ -514,7 +611,7 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		if len(sm.BinsR) == 0 {
 			c.Title.Text = "correlation with the truth per k bin\n(no k bin has P_c ≤ P_s)"
 		}
-		c.X.Label.Text = "k (cycles per min(M,N) pixels)"
+		c.X.Label.Text = kLabel
 		c.Y.Label.Text = "r(k)"
 		if err := plotx.AddLines(c, true, "r(sep, s)", validXY(k, sm.R, false), "r(d, s)", validXY(k, sm.RData, false)); err != nil {
 			return nil, err
@@ -526,7 +623,7 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 	} else if sm.ResidualRatio != nil {
 		r := plot.New()
 		r.Title.Text = "residual spectrum over the samples' mean"
-		r.X.Label.Text = "k (cycles per min(M,N) pixels)"
+		r.X.Label.Text = kLabel
 		r.Y.Label.Text = "P(d − sep) / mean P(samples)"
 		if err := ref(r, 1); err != nil {
 			return nil, err
