@@ -8,7 +8,9 @@ import (
 // Hungarian solves the square assignment problem: given cost[i][j] (n×n, finite), it returns
 // assign with assign[i] = j minimising Σ_i cost[i][assign[i]]. O(n³) (Kuhn–Munkres with
 // potentials). It returns nil for an empty, ragged (a row of length ≠ n) or non-finite cost; use
-// SolveAssignment to get the reason as an error.
+// SolveAssignment to get the reason as an error. Any finite costs are accepted: costs of magnitude
+// 2⁵¹² or more are scaled by a power of two first (exact, so the assignment is that of the given
+// costs), as the potentials would otherwise overflow (see SolveAssignment).
 func Hungarian(cost [][]float64) []int {
 	a, err := SolveAssignment(cost)
 	if err != nil || len(a) == 0 {
@@ -21,6 +23,12 @@ func Hungarian(cost [][]float64) []int {
 // of rows, or a NaN or infinite cost, is an error naming the entry (Hungarian used to index out of
 // range on a ragged cost and return an arbitrary assignment for a NaN). An empty cost gives an
 // empty assignment.
+//
+// Costs near the float64 limit used to overflow the potentials (reduced costs cost − u − v of
+// ±Inf, then NaN): the result was not optimal (costs uniform in ±MaxFloat64) or the search never
+// ended. When the largest |cost| is 2⁵¹² or more, every cost is multiplied by 2^−e (e its binary
+// exponent), which is exact except for costs below 2^(e−1074), flushed towards 0 — far below the
+// float64 resolution of a sum holding the largest cost.
 func SolveAssignment(cost [][]float64) ([]int, error) {
 	n := len(cost)
 	for i, row := range cost {
@@ -36,7 +44,30 @@ func SolveAssignment(cost [][]float64) ([]int, error) {
 	if n == 0 {
 		return []int{}, nil
 	}
-	return hungarian(cost), nil
+	return hungarian(scaleCosts(cost)), nil
+}
+
+// scaleCosts returns cost scaled by 2^−e when its largest magnitude M = m·2^e (m in [½, 1)) is
+// 2⁵¹² or more, so that every entry lies in [−1, 1]; otherwise cost itself.
+func scaleCosts(cost [][]float64) [][]float64 {
+	big := 0.0
+	for _, row := range cost {
+		for _, v := range row {
+			big = math.Max(big, math.Abs(v))
+		}
+	}
+	if big < 0x1p512 {
+		return cost
+	}
+	_, e := math.Frexp(big)
+	out := make([][]float64, len(cost))
+	for i, row := range cost {
+		out[i] = make([]float64, len(row))
+		for j, v := range row {
+			out[i][j] = math.Ldexp(v, -e)
+		}
+	}
+	return out
 }
 
 func hungarian(cost [][]float64) []int {

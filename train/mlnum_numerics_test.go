@@ -2,7 +2,10 @@ package train
 
 import (
 	"bytes"
+	"math"
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/vae"
@@ -69,6 +72,67 @@ func TestLearningRateClampedOutsideSchedule(t *testing.T) {
 				t.Errorf("%g → %g: lr(%d) = %g after %g (want monotone within [%g, %g])", lr0, lrF, e, lr, prev, lo, hi)
 			}
 			prev = lr
+		}
+	}
+}
+
+// Hungarian (SolveAssignment) took any finite costs, but costs near the float64 limit overflowed
+// its potentials (cost − u − v = ±Inf, then NaN): with costs uniform in ±MaxFloat64 it returned
+// non-optimal assignments (n = 4: total −1.396·MaxFloat64 where −1.489 was possible) or never
+// returned. Costs of magnitude ≥ 2⁵¹² are now scaled by a power of two first: the assignment is
+// optimal (against brute force on the scaled sums) at every scale, and always returned.
+func TestHungarianHugeCosts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 600; trial++ {
+		n := 2 + rng.IntN(4)
+		scale := []float64{1, 1e300, math.MaxFloat64, 0x1p512}[trial%4]
+		cost := make([][]float64, n)
+		for i := range cost {
+			cost[i] = make([]float64, n)
+			for j := range cost[i] {
+				cost[i][j] = (rng.Float64()*2 - 1) * scale
+			}
+		}
+		var a []int
+		done := make(chan struct{})
+		go func() { a = Hungarian(cost); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("trial %d (scale %g, n %d): Hungarian did not return after 10 s", trial, scale, n)
+		}
+		sum := func(p []int) float64 { // in units of scale, so that it cannot overflow
+			s := 0.0
+			for i, j := range p {
+				s += cost[i][j] / scale
+			}
+			return s
+		}
+		best := math.Inf(1)
+		var rec func(p []int, used []bool)
+		rec = func(p []int, used []bool) {
+			if len(p) == n {
+				best = math.Min(best, sum(p))
+				return
+			}
+			for j := 0; j < n; j++ {
+				if !used[j] {
+					used[j] = true
+					rec(append(p, j), used)
+					used[j] = false
+				}
+			}
+		}
+		rec(nil, make([]bool, n))
+		seen := make([]bool, n)
+		for _, j := range a {
+			if j < 0 || j >= n || seen[j] {
+				t.Fatalf("trial %d: not a permutation: %v", trial, a)
+			}
+			seen[j] = true
+		}
+		if len(a) != n || sum(a) > best+1e-12 {
+			t.Errorf("trial %d (scale %g, n %d): assignment %v totals %.15g·scale, optimum %.15g·scale", trial, scale, n, a, sum(a), best)
 		}
 	}
 }
