@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +136,50 @@ func TestHungarianHugeCosts(t *testing.T) {
 			t.Errorf("trial %d (scale %g, n %d): assignment %v totals %.15g·scale, optimum %.15g·scale", trial, scale, n, a, sum(a), best)
 		}
 	}
+}
+
+// The learning rate is stored as a float32 (optimizers.LearningRateVar), but Validate accepted any
+// positive finite rate: LearningRate 1e-50 trained at rate 0 with no error (the weights stayed as
+// they were) and 1e39 at +Inf. Validate now refuses a positive LearningRate or LearningRateFinal
+// outside [MinLearningRate, MaxLearningRate], naming the field (the CLI maps it to --lr or
+// --lr-final); the ends of the range and 0 (the defaults) are accepted.
+func TestValidateRefusesLearningRateOutsideFloat32(t *testing.T) {
+	if float32(MinLearningRate) != math.SmallestNonzeroFloat32*(1<<23) || float32(MaxLearningRate) != math.MaxFloat32 || float32(1e-50) != 0 {
+		t.Fatalf("constants: %g %g", float64(MinLearningRate), float64(MaxLearningRate))
+	}
+	for _, c := range []struct {
+		name     string
+		lr, lrF  float64
+		refused  bool
+		mentions string
+	}{
+		{"tiny rate", 1e-50, 0, true, "Options.LearningRate = 1e-50"},
+		{"subnormal rate", 1e-40, 0, true, "Options.LearningRate = 1e-40"},
+		{"huge rate", 1e39, 0, true, "Options.LearningRate = 1e+39"},
+		{"tiny final rate", 1e-3, 1e-200, true, "Options.LearningRateFinal = 1e-200"},
+		{"huge final rate", 1e-3, 4e38, true, "Options.LearningRateFinal = 4e+38"},
+		{"smallest", MinLearningRate, MinLearningRate, false, ""},
+		{"largest", MaxLearningRate, 1e-3, false, ""},
+		{"defaults", 0, 0, false, ""},
+	} {
+		o := Options{Epochs: 1, LearningRate: c.lr, LearningRateFinal: c.lrF}
+		err := o.Validate()
+		if !c.refused {
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.mentions) || !strings.Contains(err.Error(), "float32") {
+			t.Errorf("%s: error %v; want one naming %q and float32", c.name, err, c.mentions)
+		}
+	}
+	// Run refuses before any step: the model is untouched.
+	m := tinyModel(t, 3)
+	before := snapshot(m)
+	data, _ := blobs(2, 8, 3, 4, 1)
+	if _, err := Run(m, data, Options{Epochs: 1, BatchSize: 4, LearningRate: 1e-50}); err == nil || !strings.Contains(err.Error(), "Options.LearningRate") {
+		t.Errorf("Run with LearningRate 1e-50: %v", err)
+	}
+	compareSnapshots(t, "after a refused Run", before, snapshot(m))
 }

@@ -39,6 +39,14 @@ import (
 // DefaultBNBatches is the default Options.BNBatches.
 const DefaultBNBatches = 32
 
+// MinLearningRate and MaxLearningRate bound a positive Options.LearningRate and LearningRateFinal
+// (Validate): the optimiser holds the rate as a float32, and these are the smallest normal and the
+// largest finite float32, as vae.MinTemperature and vae.MaxTemperature for τ.
+const (
+	MinLearningRate = 0x1p-126                // ≈ 1.1755e-38
+	MaxLearningRate = 0x1p127 * (2 - 0x1p-23) // ≈ 3.4028e38
+)
+
 // Options configure Run. Zero values select the documented defaults (facvae/HI settings). A
 // negative value is an error (Validate) except where a field's doc gives it a meaning.
 type Options struct {
@@ -53,11 +61,12 @@ type Options struct {
 	// epoch and the last incomplete batch is dropped, so every step has the same shape (one compiled
 	// graph); if fewer training rows than BatchSize exist, the batch is all of them.
 	BatchSize int
-	// LearningRate is Adam's initial rate (0: the default 1e-3). LearningRateFinal > 0 enables the facvae
-	// decay a·(b+e)^(−1/3), e the 0-based epoch (EpochMetrics.Epoch), from LearningRate at e = 0 to
-	// LearningRateFinal at e = Epochs, i.e. just after the last epoch: the last epoch (e = Epochs−1,
-	// "epoch Epochs/Epochs" in the log) runs at a slightly higher rate (1.0056e-3 for 1e-2 → 1e-3
-	// over 60 epochs). EpochMetrics.LR is the rate of each epoch.
+	// LearningRate is Adam's initial rate (0: the default 1e-3). LearningRateFinal > 0 enables the
+	// facvae decay a·(b+e)^(−1/3), e the 0-based epoch (EpochMetrics.Epoch), from LearningRate at
+	// e = 0 to LearningRateFinal at e = Epochs, i.e. just after the last epoch: the last epoch
+	// (e = Epochs−1, "epoch Epochs/Epochs" in the log) runs at a slightly higher rate (1.0056e-3 for
+	// 1e-2 → 1e-3 over 60 epochs). EpochMetrics.LR is the rate of each epoch. The rate is held as a
+	// float32: positive values must lie in [MinLearningRate, MaxLearningRate].
 	LearningRate, LearningRateFinal float64
 	// ClipValue clips every gradient entry to [−ClipValue, ClipValue] before Adam (0: the default
 	// 20; negative disables), as PyTorch's clip_grad_value_.
@@ -283,7 +292,9 @@ func NewOptimizer(lr, clip float64) optimizers.Interface {
 // or below 0; a negative LearningRate, LearningRateFinal, Tau0, TauMin, TauRate, EvalEvery,
 // CheckpointEvery or MinDelta (fields whose defaults 0 selects used to take a negative value for
 // 0); a TauMin below vae.MinTemperature or a Tau0 or TauMin above vae.MaxTemperature (τ is
-// stored as a float32); a ValFraction ≥ 1 (no training rows would be left); Resume without Checkpoints.
+// stored as a float32); a positive LearningRate or LearningRateFinal outside [MinLearningRate,
+// MaxLearningRate] (the rate is stored as a float32 too); a ValFraction ≥ 1 (no training rows would
+// be left); Resume without Checkpoints.
 func (o Options) Validate() error {
 	if o.Epochs < 1 {
 		return fmt.Errorf("train: Epochs must be ≥ 1, got %d", o.Epochs)
@@ -320,6 +331,19 @@ func (o Options) Validate() error {
 	}
 	if o.Tau0 > vae.MaxTemperature || o.TauMin > vae.MaxTemperature {
 		return fmt.Errorf("train: Options.Tau0 = %g and TauMin = %g: the Gumbel temperature must be at most %g (float32)", o.Tau0, o.TauMin, float64(vae.MaxTemperature))
+	}
+	// The rate is held in a float32 variable (optimizers.LearningRateVar): below float32's smallest
+	// normal value it would be a subnormal or 0 (1e-50 trained at rate 0, leaving the weights as
+	// they were, with no error), above its largest +Inf. The schedule stays between LearningRate and
+	// LearningRateFinal, so checking both covers every epoch.
+	for _, f := range []struct {
+		name, zero string
+		v          float64
+	}{{"LearningRate", "the default 1e-3", o.LearningRate}, {"LearningRateFinal", "constant rate", o.LearningRateFinal}} {
+		if f.v > 0 && (f.v < MinLearningRate || f.v > MaxLearningRate) {
+			return fmt.Errorf("train: Options.%s = %g is outside [%.5g, %.5g]: the learning rate is held as a float32 (0: %s)",
+				f.name, f.v, float64(MinLearningRate), float64(MaxLearningRate), f.zero)
+		}
 	}
 	if o.ValFraction >= 1 {
 		return fmt.Errorf("train: Options.ValFraction must be < 1 (the rest of the rows train), got %g", o.ValFraction)
