@@ -545,10 +545,54 @@ func plotSeparationSpectra(path string, sm *SeparationMetrics) error {
 	return plotx.SaveGrid(path, [][]*plot.Plot{row}, vg.Length(len(row))*5.2*vg.Inch, 4.6*vg.Inch)
 }
 
+// The quantities of a separation's power_spectrum.png, each with one
+// colour, dash and marker (its position in plotx.AddLines' list) on every
+// panel: the data d (P_d, P_d/P_s, r(d, s)), the separated map (P_sep,
+// P_sep/P_s, r(sep, s)), the residual d − sep (its spectrum, and its ratio
+// to the samples' mean), the samples' mean, the truth s, the true
+// contaminant d − s (P_c, P_c/P_s) and the debiased data (P_d − mean
+// P_samples)/P_s.
+const (
+	sepStyleData = iota
+	sepStyleSep
+	sepStyleResidual
+	sepStyleSamples
+	sepStyleTruth
+	sepStyleContam
+	sepStyleDebiased
+)
+
+// styledXY is one series of power_spectrum.png: its quantity (sepStyle*),
+// legend name and points.
+type styledXY struct {
+	style int
+	name  string
+	xy    plotter.XYs
+}
+
+// styledLines returns plotx.AddLines' arguments that draw each series in
+// its quantity's style: the series at their styles' positions, empty
+// unnamed series (skipped, their colour unused) elsewhere.
+func styledLines(series ...styledXY) []any {
+	n := 0
+	for _, s := range series {
+		n = max(n, s.style+1)
+	}
+	out := make([]any, 2*n)
+	for i := 0; i < n; i++ {
+		out[2*i], out[2*i+1] = "", plotter.XYs(nil)
+	}
+	for _, s := range series {
+		out[2*s.style], out[2*s.style+1] = s.name, s.xy
+	}
+	return out
+}
+
 // separationSpectraPlots returns the panels of power_spectrum.png of a
 // separation: the spectra, and with the truth the spectra over the truth's
 // and r(k), else the residual's spectrum over the samples' mean (when
-// there are samples).
+// there are samples). Each quantity has one colour and marker on every
+// panel (sepStyleData, …).
 func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 	k := sm.PSK
 	kLabel := "k (cycles per min(M,N) pixels)"
@@ -562,13 +606,15 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 	}
 	p.X.Label.Text = kLabel
 	p.Y.Label.Text = psAxisLabel
-	lines := []any{"data d", plotx.XY(k, sm.PSData, true), "separated sep", plotx.XY(k, sm.PSSep, true), "residual d − sep", plotx.XY(k, sm.PSResidual, true)}
+	series := []styledXY{{sepStyleData, "data d", plotx.XY(k, sm.PSData, true)}, {sepStyleSep, "separated sep", plotx.XY(k, sm.PSSep, true)},
+		{sepStyleResidual, "residual d − sep", plotx.XY(k, sm.PSResidual, true)}}
 	if sm.PSSamples != nil {
-		lines = append(lines, "samples (mean)", plotx.XY(k, sm.PSSamples, true))
+		series = append(series, styledXY{sepStyleSamples, "samples (mean)", plotx.XY(k, sm.PSSamples, true)})
 	}
 	if sm.PSTruth != nil {
-		lines = append(lines, "truth s", plotx.XY(k, sm.PSTruth, true), "true contaminant d − s", plotx.XY(k, sm.PSContaminant, true))
+		series = append(series, styledXY{sepStyleTruth, "truth s", plotx.XY(k, sm.PSTruth, true)}, styledXY{sepStyleContam, "true contaminant d − s", plotx.XY(k, sm.PSContaminant, true)})
 	}
+	lines := styledLines(series...)
 	if err := addFloorBand(p, k, sm.PSSep, sm.PSFloorAbs, "separated ± 1σ realisation floor"); err != nil {
 		return nil, err
 	}
@@ -594,11 +640,12 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		if err := ref(r, 1); err != nil {
 			return nil, err
 		}
-		lines := []any{"P_sep/P_s", validXY(k, sm.PSRatio, true), "P_d/P_s", validXY(k, sm.PSRatioData, true),
-			"P_c/P_s (true c)", validXY(k, sm.ContamToSignal, true)}
+		series := []styledXY{{sepStyleData, "P_d/P_s", validXY(k, sm.PSRatioData, true)}, {sepStyleSep, "P_sep/P_s", validXY(k, sm.PSRatio, true)},
+			{sepStyleContam, "P_c/P_s (true c)", validXY(k, sm.ContamToSignal, true)}}
 		if sm.PSRatioDebiased != nil {
-			lines = append(lines, "(P_d − mean P_samples)/P_s", validXY(k, sm.PSRatioDebiased, true))
+			series = append(series, styledXY{sepStyleDebiased, "(P_d − mean P_samples)/P_s", validXY(k, sm.PSRatioDebiased, true)})
 		}
+		lines := styledLines(series...)
 		if err := addFloorBand(r, k, nil, sm.PSFloor, "1 ± 1σ realisation floor"); err != nil {
 			return nil, err
 		}
@@ -613,7 +660,7 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		}
 		c.X.Label.Text = kLabel
 		c.Y.Label.Text = "r(k)"
-		if err := plotx.AddLines(c, true, "r(sep, s)", validXY(k, sm.R, false), "r(d, s)", validXY(k, sm.RData, false)); err != nil {
+		if err := plotx.AddLines(c, true, styledLines(styledXY{sepStyleData, "r(d, s)", validXY(k, sm.RData, false)}, styledXY{sepStyleSep, "r(sep, s)", validXY(k, sm.R, false)})...); err != nil {
 			return nil, err
 		}
 		setLogScales(c, true, false)
@@ -628,7 +675,7 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		if err := ref(r, 1); err != nil {
 			return nil, err
 		}
-		if err := plotx.AddLines(r, true, "ratio", validXY(k, sm.ResidualRatio, true)); err != nil {
+		if err := plotx.AddLines(r, true, styledLines(styledXY{sepStyleResidual, "P(d − sep) / mean P(samples)", validXY(k, sm.ResidualRatio, true)})...); err != nil {
 			return nil, err
 		}
 		setLogScales(r, true, false)
