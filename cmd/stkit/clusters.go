@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/train"
 	"github.com/stkit-org/stkit/vae"
 )
@@ -46,9 +47,10 @@ func runClusters(g *globals, args []string) error {
 q(y|x) = softmax of the encoder's logits (the Gumbel temperature τ does not
 enter), with the features z-scored by the run's normalisation. DATASET is
 the run's training dataset, or another one built with the run's ST
-configuration and patch size (new maps; a line says so). RUN is the folder
-stkit train wrote, its checkpoints/ folder (the newest readable checkpoint
-is used) or one checkpoint file (ckpt-<step>.stkc).
+configuration and patch size (new maps; a line says so, and a warning when
+its patches have another --window or --alpha than the run's). RUN is the
+folder stkit train wrote, its checkpoints/ folder (the newest readable
+checkpoint is used) or one checkpoint file (ckpt-<step>.stkc).
 
 Outputs (the PNG and JSON names derive from -o):
   assignments.csv            one row per patch, with the columns
@@ -239,6 +241,9 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	fmt.Fprintf(w, "%d patches, K=%d (checkpoint %s, epoch %d)\n", n, K, filepath.Base(ck.Path), ck.State.Epoch)
 	if !sum.TrainingDataset {
 		fmt.Fprintf(w, "dataset %s is not the dataset run %s was trained on (%s): its patches are assigned with the trained model (new data, same ST configuration)\n", dsDir, runDir, meta.Dataset)
+		if note := patchWindowNote(meta.Patch, man.Patch); note != "" {
+			fmt.Fprintf(g.stderr, "clusters: warning: %s\n", note)
+		}
 	}
 	fmt.Fprintln(w, "cluster  patches  fraction  mean confidence")
 	for k := 0; k < K; k++ {
@@ -458,4 +463,29 @@ func csvField(s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
+}
+
+// windowName describes the apodisation of a patch configuration: "no window"
+// (Window "" or "none") or "a Tukey window (α = 0.3)".
+func windowName(c datasets.PatchConfig) string {
+	if c.Window == "" || c.Window == "none" {
+		return "no window"
+	}
+	if c.Window == "tukey" {
+		return fmt.Sprintf("a Tukey window (α = %g)", c.Alpha)
+	}
+	return fmt.Sprintf("window %q", c.Window)
+}
+
+// patchWindowNote says, for a dataset whose patches were apodised otherwise
+// than the run's training patches (stkit patches --window, --alpha), that
+// their features differ systematically from those the model learned, so its
+// assignments are not comparable; "" when the windows agree. clusters takes
+// such a dataset (the statistic and the patch size agree), and said only
+// "same ST configuration".
+func patchWindowNote(run, ds datasets.PatchConfig) string {
+	if windowName(run) == windowName(ds) {
+		return ""
+	}
+	return fmt.Sprintf("the dataset's patches were cut with %s, the run's training patches with %s (stkit patches --window, --alpha): the window changes the features systematically, so they are not distributed as those the model learned and its assignments are not comparable; rebuild the dataset with the run's window", windowName(ds), windowName(run))
 }
