@@ -262,18 +262,24 @@ func runSeparate(g *globals, args []string) error {
 		samples = nil // paired residuals: the mean spectrum of c + n is not a file's
 	}
 	var sm *infer.SeparationMetrics
+	var ropt infer.SepReportOptions
+	if spec.Pad == "crop" {
+		// score the window the statistics constrain (the --pad crop note
+		// above), not the border that keeps much of its starting values
+		ropt.Interior = spec.CutPixels()
+	}
 	if *report != "" {
 		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath}
 		if setup.RequestedBatch > 0 {
 			settings["batch_requested"] = setup.RequestedBatch // --batch, reduced to batch (the pool)
 		}
-		if sm, err = infer.WriteSeparationReport(*report, d, res, nil, samples, truth, settings); err != nil {
+		if sm, err = infer.WriteSeparationReportWith(*report, d, res, nil, samples, truth, settings, ropt); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	} else if truth != nil {
 		// --truth without --report: the figures are printed all the same.
-		if sm, err = infer.EvaluateSeparation(d, res.S, samples, truth); err != nil {
+		if sm, err = infer.EvaluateSeparationWith(d, res.S, samples, truth, ropt); err != nil {
 			return err
 		}
 	}
@@ -296,6 +302,9 @@ func runSeparate(g *globals, args []string) error {
 				r = fmt.Sprintf("min r where P_c ≤ P_s: %.3f, data %.3f", sm.RMin, sm.RMinData)
 			}
 			figures = ps + "; " + r
+			if sm.Window != nil {
+				figures = "on the interior window " + sm.Window.String() + ", Hann-tapered spectra: " + figures
+			}
 		}
 		switch {
 		case *report == "":
