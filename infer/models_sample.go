@@ -174,13 +174,16 @@ type SampleResult struct {
 // cuts of 128² fields P ∝ k⁻³, J = 3). The power-spectrum term stays
 // periodic, matched to the patches' periodic spectra, which hold their
 // border jump (1.3–2.1× the Hann-apodised power above 3 cycles per patch):
-// a sample is to look like such a cut. Tried on those models (100 steps),
-// NewPSOpApodised on the tiles with targets from the apodised patches
-// matched the apodised spectrum better (0.86–1.05 of the patches' against
-// 0.72–1.14) but let the border drift (periodic power up to 3.2× the
-// patches') and streaked the interior more: axis/off-axis power 1.46
-// against 1.26 (16 maps; 2.24 against 1.71 for 8 other maps), 1.04
-// without the term.
+// a sample is to look like such a cut. Tried on two such models (VAE
+// trained 20 and 5 epochs; 100 steps, 16 maps a seed), NewPSOpApodised on
+// the tiles with targets from the Hann-apodised patches matched the
+// apodised spectrum better (0.76–1.10 of the patches' per bin against
+// 0.53–1.35) but let the border drift (periodic power 1.1–3.5× the
+// patches'), and it changed the interior axis/off-axis power either way:
+// 1.46 against 1.26 and 2.24 against 1.71 (8 maps) on the first model,
+// 1.37 against 1.68 (mean of 4 seeds, each lower) on the second; the
+// patches have 1.21–1.25. It would also need the training patches at
+// sampling time (the models store periodic spectra only).
 //
 // A nil engine or model set, a component k the models do not have, a Size
 // below the patch size, NaN or infinite StdFloor or PSWeight, an unknown
