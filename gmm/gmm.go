@@ -851,15 +851,25 @@ func SelectK(x *mat.Dense, ks []int, opt Options) (*Model, []float64, error) {
 // DiagParams returns the parameters of a diagonal mixture in the form LogProbGraph expects:
 // means [K·D] and log-variances [K·D] (row-major, component-major) and logits [K] = log π_k.
 // It fails for a full-covariance model and for a model that fails validation (nil, fields of
-// inconsistent lengths, non-finite entries, negative weights, non-positive variances). A zero
-// weight gives the logit −Inf: that component has responsibility 0, its ComponentLogProbGraph
-// column is −Inf (log π_k), and LogProbGraph, ResponsibilitiesGraph and their gradients stay finite.
+// inconsistent lengths, non-finite entries, negative weights, non-positive variances), and for a
+// mean beyond float32's range (|μ| above ≈ 3.4e38, named by component and coordinate: it used to
+// become ±Inf, making that component's log-densities NaN or −Inf everywhere); log-variances and
+// logits of a valid model always fit float32. A zero weight gives the logit −Inf: that component
+// has responsibility 0, its ComponentLogProbGraph column is −Inf (log π_k), and LogProbGraph,
+// ResponsibilitiesGraph and their gradients stay finite.
 func (m *Model) DiagParams() (means, logvars, logits []float32, err error) {
 	if err := m.validate(); err != nil {
 		return nil, nil, nil, err
 	}
 	if m.Cov != Diag {
 		return nil, nil, nil, errors.New("gmm: DiagParams needs a diagonal-covariance model")
+	}
+	for k, mu := range m.Means {
+		for j, v := range mu {
+			if f := float64(float32(v)); math.IsInf(f, 0) {
+				return nil, nil, nil, fmt.Errorf("gmm: DiagParams: mean %d coordinate %d is %g, beyond float32's range (largest %g): the graph parameters are float32; rescale the data", k, j, v, math.MaxFloat32)
+			}
+		}
 	}
 	means = make([]float32, m.K*m.D)
 	logvars = make([]float32, m.K*m.D)
