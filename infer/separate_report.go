@@ -103,6 +103,17 @@ type SeparationMetrics struct {
 	RMinData     float64 `json:"r_min_data"`
 	PSTargetMet  bool    `json:"ps_target_met"`
 	RTargetMet   bool    `json:"r_target_met"`
+	// The criteria the targets are judged by (only with the truth):
+	// ps_target_met is max |P_s̃/P_s − 1| ≤ PSTolerance (SepPSTolerance)
+	// over the bins with P_c ≤ PSBinsMaxContam × P_s (SepPSContamRatio),
+	// r_target_met is min r(s̃, s) ≥ RMinRequired (SepRMin) over the bins
+	// with P_c ≤ RBinsMaxContam × P_s (SepRContamRatio); Targets says both
+	// in words.
+	PSTolerance     float64 `json:"ps_tolerance,omitempty"`
+	PSBinsMaxContam float64 `json:"ps_bins_contaminant_over_signal_max,omitempty"`
+	RMinRequired    float64 `json:"r_min_required,omitempty"`
+	RBinsMaxContam  float64 `json:"r_bins_contaminant_over_signal_max,omitempty"`
+	Targets         string  `json:"targets,omitempty"`
 	// PixelCorr is the Pearson correlation over the pixels of s̃ with s
 	// (PixelCorrData: of d with s), RelRMSError the rms of s̃ − s over the
 	// std of s (population moments; RelRMSErrorData: of d − s); 0, and
@@ -355,6 +366,9 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 	if nPS > 0 {
 		sm.PSMeanDev /= float64(nPS)
 	}
+	sm.PSTolerance, sm.PSBinsMaxContam, sm.RMinRequired, sm.RBinsMaxContam = SepPSTolerance, SepPSContamRatio, SepRMin, SepRContamRatio
+	sm.Targets = fmt.Sprintf("ps_target_met: max |P_sep/P_s − 1| ≤ %g over the bins with P_c ≤ %g P_s (at least one); r_target_met: min r(sep, s) ≥ %g over the bins with P_c ≤ %g P_s (at least one); methods.md §3.9",
+		SepPSTolerance, SepPSContamRatio, SepRMin, SepRContamRatio)
 	sm.PSTargetMet = nPS > 0 && sm.PSMaxDev <= SepPSTolerance
 	if len(sm.BinsR) > 0 {
 		sm.RMin, sm.RMinData = minR, minRD
