@@ -33,7 +33,7 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 	fs.IntVar(&s.L, "L", 0, "number of orientations in [0, π) (0 = 4)")
 	fs.IntVar(&s.DN, "dn", 0, "WPH: number of τ shifts per scale (PyWPH dn)")
 	fs.StringVar(&s.Wavelet, "wavelet", "", "morlet or bump (default: morlet for wst/scov/spectra, bump for wph)")
-	fs.StringVar(&s.Norm, "norm", "", "normalisation: wph none (default) or auto (PyWPH's norm='auto'); scov p00 (default) or p11 (Cheng's normalisation of C01 and C11: the synthesis vectors and the .npz dict)")
+	fs.StringVar(&s.Norm, "norm", "", "normalisation: wph none (default) or auto (PyWPH's norm='auto'); scov p00 (default) or p11 (Cheng's normalisation of C01 and C11: the synthesis vectors, --synthesis or --iso, and stats' .npz dict; plain scov coefficients, --cross included, are the raw moments whatever --norm)")
 	fs.BoolVar(&s.Iso, "iso", false, "isotropic reduction (average over absolute orientation)")
 	fs.BoolVar(&s.Synthesis, "synthesis", false, "the family's synthesis vector (Cheng's for_synthesis: logs and normalised covariances)")
 	fs.BoolVar(&s.Local, "local", false, "WST: Kymatio's local coefficients (low-pass and subsampling by 2^J)")
@@ -60,18 +60,23 @@ Output formats (-o FILE, format from --format or the extension):
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
         … for wst; mean, var, P00, S1, C01, C11, … for scov; with --cross,
         scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
-        aa, bb, ab, ba, Corr11, … for scov) plus "coeffs" (complex128 in the
-        order of the label table: [B, K], [K] for one map, [B, K, h, w] for
-        --local), "label_rows" int64 [K, columns] (the label table, −1
-        where a column does not apply, and also where −1 is its value: wph
-        L at j1 = j2 = −1, spectra C11 at b = −1; its columns are --format
-        json's label_columns) and "label_applies" bool [K, columns] (true
+        aa, bb, ab, ba, Corr11, … for scov; --norm p11 changes its C01 and
+        C11) plus "coeffs" (complex128 in the order of the label table:
+        [B, K], [K] for one map, [B, K, h, w] for --local; the raw moments
+        for plain scov whatever --norm, as the JSON's coeffs_norm),
+        "label_rows" int64 [K, columns] (the label table, −1 where a column
+        does not apply, and also where −1 is its value: wph L at
+        j1 = j2 = −1, spectra C11 at b = −1; its columns are --format json's
+        label_columns) and "label_applies" bool [K, columns] (true
         where the column applies to the row: label_rows' −1 is a value
         there, absent where it is false; the JSON writes only those keys)
   json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
-        (config: the statistic's options, "inputs" [MAP] or [MAP, --cross
-        map], the a and b of the cross moments, "bunit" and "bunit_cross"
-        their FITS BUNIT where known, "map_shape", "label_columns")
+        (config: the statistic's options; "coeffs_norm", the normalisation
+        of re, im and the .npz "coeffs": "none" for the raw scov moments,
+        --cross included, whose "norm" applies only to the .npz dict, as
+        "norm_applies_to" says; "inputs" [MAP] or [MAP, --cross map], the
+        a and b of the cross moments; "bunit" and "bunit_cross", their FITS
+        BUNIT where known; "map_shape"; "label_columns")
         ("index": the position in the label table and "coeffs"; with --local
         one entry per pixel, with its "row" and "col"; a label column named
         like one of these fields, the spectra's "im", is written as "label_im")
@@ -377,6 +382,8 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc := struct {
 		Config struct {
 			stats.Spec
+			CoeffsNorm string   `json:"coeffs_norm"`
+			NormScope  string   `json:"norm_applies_to,omitempty"`
 			Inputs     []string `json:"inputs"`
 			BUnit      string   `json:"bunit,omitempty"`
 			BUnitCross string   `json:"bunit_cross,omitempty"`
@@ -387,6 +394,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 		Coefficients []jsonCoeff `json:"coefficients"`
 	}{}
 	doc.Config.Spec = spec
+	doc.Config.CoeffsNorm, doc.Config.NormScope = coeffsNorm(doc.Config.Spec)
 	doc.Config.Inputs = meta.inputs
 	doc.Config.BUnit, doc.Config.BUnitCross = meta.bunit, meta.bunitCross
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
@@ -435,6 +443,38 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 		return err
 	}
 	return checkpoints.WriteFileAtomic(path, append(bts, '\n'), 0o644)
+}
+
+// coeffsNorm returns the normalisation of the coefficients stats writes
+// (the JSON entries, "coeffs", the .npy) for spec s (defaults filled in, its
+// Norm as the JSON config writes it) and, where it differs from s.Norm, what
+// s.Norm applies to:
+//
+//	wst (every variant), wph --norm none      "none"
+//	wph --norm auto                           "auto"
+//	scov --synthesis or --iso                 s.Norm (p00 or p11)
+//	spectra                                   "p00"
+//	scov raw moments, --cross included        "none"; s.Norm applies to the
+//	                                          .npz dict's C01 and C11 (and,
+//	                                          single map, for_synthesis)
+//
+// The raw scov moments are unnormalised whatever --norm (stats.Spec: scov
+// without Synthesis or Iso is "raw"): their config said "norm": "p00" while
+// C01(0,0,0,0) was the raw −1.2e-7 for p00, p11 and none alike.
+func coeffsNorm(s stats.Spec) (norm, scope string) {
+	switch {
+	case s.Kind == stats.WPH && s.Norm == "auto":
+		return "auto", ""
+	case s.Kind == stats.Spectra:
+		return "p00", ""
+	case s.Kind == stats.SCov && !s.Cross && (s.Synthesis || s.Iso):
+		return s.Norm, ""
+	case s.Kind == stats.SCov && s.Cross:
+		return "none", "the .npz dict's C01 and C11 (Cheng's normalisation); coeffs are the raw cross moments"
+	case s.Kind == stats.SCov:
+		return "none", "the .npz dict's C01, C11 and for_synthesis arrays (Cheng's normalisation); coeffs are the raw moments"
+	}
+	return "none", ""
 }
 
 // dashboard picks the family's dashboard: the scattering-spectra view for
