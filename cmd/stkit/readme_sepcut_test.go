@@ -135,6 +135,10 @@ func TestSeparateCropReportInterior(t *testing.T) {
 	if w := fmt.Sprintf("separate: against --truth: on the interior window rows [2, 30), columns [2, 30), Hann-tapered spectra: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s: %.3f", want.PSMaxDev); code != 0 || !strings.Contains(errs, w) {
 		t.Errorf("no --report: exit %d, stderr lacks %q:\n%s", code, w, tail(errs, 600))
 	}
+	_, hout, herrs := runCLI(t, "separate", "--help")
+	if h := hout + herrs; !strings.Contains(h, "With\n--pad crop every figure (and those --truth prints) is the interior window's,\n⌊cut·2^J⌋ pixels in from each edge") {
+		t.Errorf("separate --help does not say that --pad crop scores the interior window")
+	}
 	// periodic: the whole maps, no window
 	prep := filepath.Join(dir, "prep")
 	code, _, errs = runCLI(t, "separate", data, "--contaminant", samples, "--truth", truthPath, "-J", "3", "--ps=false", "--steps", "1,1,1", "-o", filepath.Join(dir, "p.npy"), "--report", prep)

@@ -370,7 +370,10 @@ given), loss.png and metrics.json (per-bin spectrum ratios, r(k), and the
 quality summary: max |P_s̃/P_s − 1| where P_c ≤ 10 P_s, min r where P_c ≤ P_s),
 and, with 2 or more samples of one kind, the realisation floor of the
 spectrum (ps_floor: the 1σ scatter of P_d − ⟨P_r⟩ from the samples' spectrum
-variance and the chance s × r cross-spectrum, shaded around P_s̃).
+variance and the chance s × r cross-spectrum, shaded around P_s̃). With
+--pad crop every figure (and those --truth prints) is the interior window's,
+⌊cut·2^J⌋ pixels in from each edge, where the statistics constrain s̃: spectra
+and r(k) of the Hann-tapered window (metrics.json: window, window_note).
 Ctrl-C writes the current maps before exiting (exit status 1; a second
 Ctrl-C quits at once without writing them).
 
