@@ -26,7 +26,7 @@ func referenceEval(t *testing.T, m *Model, x []float32, seed int64, bs int) *Eva
 		tau := TemperatureVar(ctx).ValueGraph(g)
 		o := Forward(ctx, cfg, x, tau, &StateNoise{State: rng})
 		tm := Loss(cfg, x, o)
-		mu, _ := EncodeZ(ctx.In("qzxy"), cfg, x, Softmax(Div(o.Logits, tau), -1))
+		mu, _ := EncodeZ(ctx.In("qzxy"), cfg, x, TemperedSoftmax(o.Logits, tau))
 		return []*Node{o.Logits, mu, tm.Rec, tm.Gauss, tm.Cat}
 	})
 	if err != nil {

@@ -110,10 +110,22 @@ func checkInput(cfg Config, x *Node) {
 
 // GumbelSoftmax returns softmax((logits + g)/tau) over the last axis with g = −log(−log(u+ε)+ε) and
 // u uniform in [0,1) (same shape as logits); ε = GumbelEps. The soft sample is differentiable with
-// respect to logits and tau.
+// respect to logits and tau. It is computed as TemperedSoftmax(logits + g, tau), finite for every
+// temperature SetTemperature accepts.
 func GumbelSoftmax(logits, tau, u *Node) *Node {
 	gumbel := Neg(Log(AddScalar(Neg(Log(AddScalar(u, GumbelEps))), GumbelEps)))
-	return Softmax(Div(Add(logits, gumbel), tau), -1)
+	return TemperedSoftmax(Add(logits, gumbel), tau)
+}
+
+// TemperedSoftmax returns softmax(v/τ) over the last axis, computed as softmax((v − m)/τ) with m
+// the row maximum of v (no gradient through m; the softmax does not depend on it, so the gradient
+// is exact). Dividing first overflowed for a small τ: v/τ is ±Inf in float32 once |v| > 3.4e38·τ
+// (|v| > 4 at τ = MinTemperature), and the softmax of a row holding +Inf is NaN; (v − m)/τ is ≤ 0,
+// and −Inf only where the probability is 0. Finite v and any τ > 0 give a finite result; a NaN or
+// +Inf in v gives a NaN row.
+func TemperedSoftmax(v, tau *Node) *Node {
+	m := StopGradient(ReduceAndKeep(v, ReduceMax, -1))
+	return Softmax(Div(Sub(v, m), tau), -1)
 }
 
 // linear applies a Dense layer along the last axis of x (any rank ≥ 2), flattening the leading

@@ -251,3 +251,67 @@ func TestPadRowsCostBound(t *testing.T) {
 		t.Errorf("one row runs %d rows at Batch 4096 and %d at Batch 10⁶, want 256 and 62500 (documented)", p1, p2)
 	}
 }
+
+// SetTemperature accepts τ down to MinTemperature, but GumbelSoftmax and Evaluate's/Encode's
+// y = softmax(logits/τ) divided before the softmax: (logits + g)/τ overflowed float32 to ±Inf for
+// |logits + g| > 3.4e38·τ (> 4 at MinTemperature), and the softmax of a row holding +Inf is NaN —
+// NaN samples in training and an Encode error ("latent mean μ_q … include NaN") for ordinary rows.
+// TemperedSoftmax shifts by the row maximum first: the samples are one-hot at the Gumbel-max,
+// finite with finite gradients, and Encode and Evaluate give finite numbers at MinTemperature.
+func TestTinyTemperatureFinite(t *testing.T) {
+	b := gomlxtest.Backend(t)
+	logits := []float32{5, -3, 11, 10.5}
+	u := []float32{0.3, 0.6, 0.2, 0.9}
+	e := MustNewExec(b, func(lg, u *Node) []*Node {
+		tau := Scalar(lg.Graph(), lg.DType(), MinTemperature)
+		y := GumbelSoftmax(lg, tau, u)
+		p := TemperedSoftmax(lg, tau)
+		return []*Node{y, p, Gradient(ReduceAllSum(Mul(y, Iota(lg.Graph(), lg.Shape(), 1))), lg)[0]}
+	})
+	out := e.MustExec(tensors.FromFlatDataAndDimensions(logits, 1, 4), tensors.FromFlatDataAndDimensions(u, 1, 4))
+	y, p, g := tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1]), tensors.MustCopyFlatData[float32](out[2])
+	best, bv := 0, math.Inf(-1)
+	for k := range logits {
+		if v := float64(logits[k]) - math.Log(-math.Log(float64(u[k])+GumbelEps)+GumbelEps); v > bv {
+			best, bv = k, v
+		}
+	}
+	for k := range logits {
+		wy, wp := float32(0), float32(0)
+		if k == best {
+			wy = 1
+		}
+		if k == 2 {
+			wp = 1
+		}
+		if y[k] != wy || p[k] != wp || math.IsNaN(float64(g[k])) || math.IsInf(float64(g[k]), 0) {
+			t.Fatalf("τ = MinTemperature: Gumbel-softmax %v (want one-hot at %d), softmax(logits/τ) %v (want one-hot at 2), gradient %v", y, best, p, g)
+		}
+	}
+
+	cfg := tinyCfg()
+	m, err := New(b, cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetTemperature(MinTemperature); err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, 6*cfg.InputDim())
+	rng := rand.New(rand.NewPCG(2, 3))
+	for i := range x {
+		x[i] = float32(3 * rng.NormFloat64())
+	}
+	if _, err := m.Encode(x); err != nil {
+		t.Fatalf("Encode at τ = MinTemperature: %v", err)
+	}
+	ev, err := m.Evaluate(x, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range append(append(append(append([]float32(nil), ev.Mu...), ev.Rec...), ev.Gauss...), ev.Cat...) {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			t.Fatalf("Evaluate at τ = MinTemperature: value %d is %g", i, v)
+		}
+	}
+}

@@ -238,7 +238,7 @@ func (m *Model) evalGraph(what, bs int) func(ctx *context.Context, x, rng *Node)
 		}
 		outs = append(outs, logits)
 		if what&evalMu != 0 {
-			muDet, _ := EncodeZ(ctx.In("qzxy"), cfg, x, Softmax(Div(logits, tau), -1))
+			muDet, _ := EncodeZ(ctx.In("qzxy"), cfg, x, TemperedSoftmax(logits, tau))
 			outs = append(outs, muDet)
 		}
 		if what&evalTerms != 0 {
