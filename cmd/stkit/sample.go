@@ -185,7 +185,7 @@ Ctrl-C quits at once without writing them.`)
 	fmt.Fprintf(g.stderr, "sample: component %d (weight %.3f) of %s: %s of %d², statistic %s on %d² patches (%d coefficients), draw %s, %d steps, engine %s\n",
 		*comp, cluster.Weight, pos[0], plural(opt.N, "map"), opt.Size, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, dm, opt.Steps, ch.Name)
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
-		fmt.Fprintf(g.stderr, "sample: %s\n", cropWindowsNote(opt.Size, opt.Size, p, opt.Stride, (1<<spec.J)/2, " and through the power-spectrum term (each whole tile, matched to the training patches' periodic spectra)"))
+		fmt.Fprintf(g.stderr, "sample: %s\n", cropWindowsNote(opt.Size, opt.Size, p, opt.Stride, spec.CutPixels(), " and through the power-spectrum term (each whole tile, matched to the training patches' periodic spectra)"))
 	}
 	// The bar's count and loss are of the same iteration (a Describe before
 	// the Set drew iteration 1's loss next to 0/N).

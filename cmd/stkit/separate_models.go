@@ -347,7 +347,7 @@ func runSeparateModels(g *globals, args []string) error {
 	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), steps %d+%d in %d epoch(s), tau %g, init %s, engine %s\n",
 		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init, ch.Name)
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
-		fmt.Fprintf(g.stderr, "separate: %s\n", modelCropNote(d.M, d.N, p, *stride, (1<<spec.J)/2, opt.GaussPrior > 0))
+		fmt.Fprintf(g.stderr, "separate: %s\n", modelCropNote(d.M, d.N, p, *stride, spec.CutPixels(), opt.GaussPrior > 0))
 	}
 	if min(d.M, d.N) >= 2*p {
 		// Measured (README, "Larger patches"): on 128² held-out mixtures,
