@@ -27,8 +27,9 @@ func Hungarian(cost [][]float64) []int {
 // Costs near the float64 limit used to overflow the potentials (reduced costs cost − u − v of
 // ±Inf, then NaN): the result was not optimal (costs uniform in ±MaxFloat64) or the search never
 // ended. When the largest |cost| is 2⁵¹² or more, every cost is multiplied by 2^−e (e its binary
-// exponent), which is exact except for costs below 2^(e−1074), flushed towards 0 — far below the
-// float64 resolution of a sum holding the largest cost.
+// exponent), which is exact except for costs of magnitude below 2^(e−1022), rounded to subnormal
+// precision (to 0 below 2^(e−1075)) — far below the float64 resolution (2^(e−53)) of a sum holding
+// the largest cost.
 func SolveAssignment(cost [][]float64) ([]int, error) {
 	n := len(cost)
 	for i, row := range cost {

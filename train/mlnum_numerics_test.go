@@ -183,3 +183,26 @@ func TestValidateRefusesLearningRateOutsideFloat32(t *testing.T) {
 	}
 	compareSnapshots(t, "after a refused Run", before, snapshot(m))
 }
+
+// scaleCosts' documented rounding: with the largest |cost| 2^e·m (m in [½, 1), e ≥ 513), costs of
+// magnitude at least 2^(e−1022) are scaled exactly, smaller ones are rounded to subnormals and those
+// below 2^(e−1075) become 0; costs below 2⁵¹² are left as they are.
+func TestScaleCostsRounding(t *testing.T) {
+	small := [][]float64{{0x1p511, -3}, {1e-300, 0}}
+	if got := scaleCosts(small); &got[0][0] != &small[0][0] {
+		t.Errorf("costs below 2⁵¹² were copied: %v", got)
+	}
+	const e = 600 // largest cost 2^599·1.5 = 2^600·0.75
+	big := 0x1p599 * 1.5
+	cost := [][]float64{{big, math.Ldexp(1.25, e-1022)}, {math.Ldexp(1+0x1p-40, e-1060), math.Ldexp(1, e-1076)}}
+	got := scaleCosts(cost)
+	if got[0][0] != 0.75 || got[0][1] != math.Ldexp(1.25, -1022) {
+		t.Errorf("exact part: %v", got[0])
+	}
+	if want := math.Ldexp(1, -1060); got[1][0] != want { // 1 + 2⁻⁴⁰ rounded to a subnormal's precision
+		t.Errorf("subnormal: %g, want %g", got[1][0], want)
+	}
+	if got[1][1] != 0 {
+		t.Errorf("below 2^(e−1075): %g, want 0", got[1][1])
+	}
+}
