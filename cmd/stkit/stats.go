@@ -12,6 +12,7 @@ import (
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 	"github.com/stkit-org/stkit/stlayer/wph"
@@ -52,10 +53,15 @@ reference; wph: the factor means and variances averaged over its maps), so a
 map's values depend on the other maps of the batch and differ from those of
 the map given alone; the other statistics are computed map by map.
 
+--kind wph --iso is the isotropic WPH that separate matches by default:
+PyWPH's raw moments averaged over global rotations by multiples of π/L
+(orientations relative to l1 = 0, complex values kept; with --cross, of
+the cross moments); --norm auto and --synthesis do not apply.
+
 Output formats (-o FILE, format from --format or the extension):
   npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
         family's reference order; PyWPH's layout for --kind wph (complex64, its
-        coefficient order); Kymatio's [B, K, M/2^J, N/2^J] float32 layout for
+        coefficient order; complex128 in the label order with --iso); Kymatio's [B, K, M/2^J, N/2^J] float32 layout for
         --kind wst --local ([K, M/2^J, N/2^J] for one map)
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
         … for wst; mean, var, P00, S1, C01, C11, … for scov; with --cross,
@@ -164,6 +170,12 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err := checkSpec(spec); err != nil {
 		return err
 	}
+	wphIso := spec.Kind == stats.WPH && spec.Iso
+	if wphIso {
+		if err := checkWPHIso(spec); err != nil {
+			return err
+		}
+	}
 	if err := validateJ(pos[0], maps, spec.J, jGiven, defaultJRule); err != nil {
 		return withCropHint(err, maps, spec.J)
 	}
@@ -199,7 +211,12 @@ Without -o a table of the coefficients of the first map is printed.`)
 	if err := stats.CheckConstant(spec, input); err != nil {
 		return badInputf("%s: %v", pos[0], err)
 	}
-	op, err := stats.BuildWithRef(spec, ch.Engine, input)
+	var op stats.Op
+	if wphIso {
+		op, err = wphIsoOp(spec, maps.M, maps.N)
+	} else {
+		op, err = stats.BuildWithRef(spec, ch.Engine, input)
+	}
 	if err != nil {
 		return badInputf("%v", err)
 	}
@@ -242,6 +259,41 @@ Without -o a table of the coefficients of the first map is printed.`)
 		fmt.Fprintf(g.stderr, "stats: wrote the dashboard %s\n", *plotPath)
 	}
 	return nil
+}
+
+// checkWPHIso refuses the options that stats --kind wph --iso (wphIsoOp)
+// does not have: --synthesis and --norm auto (separate's statistic is the
+// raw moments, whitened there per coefficient).
+func checkWPHIso(spec stats.Spec) error {
+	if spec.Synthesis {
+		return badInputf("--kind wph --iso --synthesis: wph has no synthesis vector; --iso alone gives the isotropic WPH that separate matches")
+	}
+	if spec.Norm != "none" {
+		return badInputf("--kind wph --iso --norm %s: the isotropic WPH (separate's statistic) averages PyWPH's unnormalised moments (separate whitens each by its spread over the samples); leave --norm out, or drop --iso for PyWPH's norm='auto' coefficients", spec.Norm)
+	}
+	return nil
+}
+
+// wphIsoOp is the isotropic WPH of spec (Kind wph, Iso, defaults filled in)
+// for M×N maps: PyWPH's raw moments (stats.Build without Iso) averaged over
+// global rotations by multiples of π/L (infer.IsoGroups: the orientation
+// columns l1, l2 are rewritten relative to l1 = 0; complex values kept), for
+// pairs with spec.Cross. It is infer.NewSepStats' Auto (Cross for pairs)
+// without the power-spectrum term, i.e. the Φ that separate matches with
+// --kind wph (its default, --iso on) — built by the same code, so the two
+// cannot drift apart. The stats package has no such Spec statistic
+// (stlayer/stats cannot import infer).
+func wphIsoOp(spec stats.Spec, m, n int) (stats.Op, error) {
+	base := spec
+	base.Cross = false
+	ss, err := infer.NewSepStats(base, m, n, false)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Cross {
+		return ss.Cross, nil
+	}
+	return ss.Auto, nil
 }
 
 // withCropHint adds to err (validateJ's refusal of maps for J scales) the
@@ -303,7 +355,7 @@ func coeffsArray(c *stlayer.Coeffs) *datasets.Array {
 }
 
 func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
-	if spec.Kind == stats.WPH {
+	if spec.Kind == stats.WPH && !spec.Iso {
 		// PyWPH's layout: complex64, (K,) or (B, K), PyWPH's coefficient order.
 		var buf bytes.Buffer
 		if err := wph.WritePyWPH(&buf, c); err != nil {

@@ -72,7 +72,13 @@ func wphConfig(s Spec) (wph.Config, error) {
 		}
 	}
 	if len(given) > 0 {
-		return cfg, fmt.Errorf("wph has no --iso, --synthesis or --local variant (got %s): leave it out for the raw PyWPH coefficients, or use --kind scov or wst", strings.Join(given, " "))
+		err := fmt.Errorf("wph has no --iso, --synthesis or --local variant (got %s): leave it out for the raw PyWPH coefficients, or use --kind scov or wst", strings.Join(given, " "))
+		if s.Iso {
+			// the isotropic WPH exists, outside this package: separate's
+			// default Φ (infer imports stats, not the other way round)
+			err = fmt.Errorf("%w. The isotropic WPH (PyWPH's raw moments averaged over global rotations) is separate's default statistic, built by infer.NewSepStats with infer.IsoGroups, not a stats.Spec one: stkit stats --kind wph --iso computes it", err)
+		}
+		return cfg, err
 	}
 	return cfg, nil
 }
