@@ -351,7 +351,11 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // the training patches themselves for comparison, the geometric-mean
 // spectrum comparison (GeometricPSCompare) and the sampling-noise yardstick
 // of both spectrum comparisons (PSNullCompare: as many real patches as
-// tiles against the other patches; absent with too few patches).
+// tiles against the other patches; absent with too few patches). The
+// report marks the power spectrum fitted when the sampling had a
+// power-spectrum term (res.PSTargets not nil), the histogram and the
+// Minkowski functionals out-of-sample (sampling has no histogram term;
+// ValidationMetrics.Checks).
 //
 // Nil models, result or engine, a component k the models do not have,
 // sampled maps smaller than the patch size, patches that are not patch-size
@@ -408,7 +412,10 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 		agg.Elapsed += r.Elapsed
 		agg.History = addHistory(agg.History, r.History)
 	}
-	return WriteSynthReportWith(dir, patches, tiles, agg, ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile"}, settings)
+	// the sampling loss: the statistic, and a power-spectrum term when the
+	// maps had spectrum targets; no histogram term
+	fitted := &FittedTerms{PS: res.PSTargets != nil}
+	return WriteSynthReportWith(dir, patches, tiles, agg, ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile", Fitted: fitted}, settings)
 }
 
 // negNaN replaces non-finite values by −1 in place.

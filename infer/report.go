@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -75,6 +76,11 @@ type ValidationMetrics struct {
 	// window the pixel figures (W1, moments, Minkowski functionals and
 	// histogram.png) are computed on; absent: the whole maps.
 	Window *PixelWindow `json:"window,omitempty"`
+	// Checks, when the loss's terms are known (ValidateOptions.Fitted),
+	// says which figures a term of the loss matched ("fitted": their
+	// agreement is not an independent validation) and which no term
+	// matched ("out-of-sample").
+	Checks *ReportChecks `json:"checks,omitempty"`
 	// Moments[b] and MomentsTgt[b] are the mean, std, skewness and excess
 	// kurtosis (Moments: population moments) of synthesis b and of target
 	// map b.
@@ -126,6 +132,69 @@ type ValidateOptions struct {
 	// 0: the whole maps. A negative c, or one that leaves nothing of the
 	// maps (2c ≥ min(M, N)), is an input error.
 	Interior int
+	// Fitted, when not nil, says which of the report's figures a term of
+	// the loss matched (the power-spectrum and histogram terms,
+	// GenerateConfig.PSWeight and HistWeight > 0): metrics.json ("checks")
+	// and the figures' titles then mark each figure "fitted" or
+	// "out-of-sample". nil: unknown, nothing marked.
+	Fitted *FittedTerms
+}
+
+// FittedTerms says which terms besides the statistic the loss of the
+// syntheses had.
+type FittedTerms struct {
+	// PS: a power-spectrum term (the report's spectrum comparison is
+	// fitted); Hist: a histogram term (the pixel histogram, W1 and the
+	// moments are fitted).
+	PS, Hist bool
+}
+
+// Values of ReportChecks' fields.
+const (
+	CheckFitted      = "fitted"
+	CheckOutOfSample = "out-of-sample"
+)
+
+// ReportChecks marks each figure of a synthesis report CheckFitted (a
+// term of the loss matched it: its agreement is not an independent
+// validation) or CheckOutOfSample (no term of the loss matched it directly;
+// the statistic may still constrain it in part). The Minkowski functionals
+// are never a term of the loss. The histogram term matches the whole
+// maps' pixels: on an interior window (ValidateOptions.Interior) the
+// histogram is still marked fitted, the agreement there being only in part
+// an independent check.
+type ReportChecks struct {
+	PowerSpectrum string `json:"power_spectrum"`
+	Histogram     string `json:"histogram_w1_moments"`
+	Minkowski     string `json:"minkowski"`
+	Note          string `json:"note"`
+}
+
+// reportChecks returns the ReportChecks of f (nil for nil f).
+func reportChecks(f *FittedTerms) *ReportChecks {
+	if f == nil {
+		return nil
+	}
+	mark := func(b bool) string {
+		if b {
+			return CheckFitted
+		}
+		return CheckOutOfSample
+	}
+	return &ReportChecks{PowerSpectrum: mark(f.PS), Histogram: mark(f.Hist), Minkowski: CheckOutOfSample,
+		Note: "fitted: a term of the loss matched it, so its agreement is not an independent validation; out-of-sample: no term of the loss matched it directly (the statistic may still constrain it in part)"}
+}
+
+// checkLine returns a figure's title line for a ReportChecks mark ("" for
+// none).
+func checkLine(mark string) string {
+	switch mark {
+	case CheckFitted:
+		return "fitted: a term of the loss, not an independent check"
+	case CheckOutOfSample:
+		return "out-of-sample: no term of the loss matched it"
+	}
+	return ""
 }
 
 // PixelWindow is the window of the maps a report's pixel figures are
@@ -255,7 +324,7 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	if len(spread) < 2 {
 		spread = nil
 	}
-	vm := &ValidationMetrics{SpreadMaps: len(spread), Window: win}
+	vm := &ValidationMetrics{SpreadMaps: len(spread), Window: win, Checks: reportChecks(opt.Fitted)}
 	// spec returns the maps whose periodic spectra the report compares:
 	// the maps themselves, or their apodised versions (opt.Apodise)
 	spec := func(maps [][]float64) [][]float64 { return maps }
@@ -476,7 +545,11 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 	if err := plotSpectra(filepath.Join(dir, "power_spectrum.png"), vm, tn, sn); err != nil {
 		return nil, err
 	}
-	if err := plotHistograms(filepath.Join(dir, "histogram.png"), cropMaps(target, vm.Window), cropMaps(synth, vm.Window), tn, sn, vm.Window); err != nil {
+	hmark := ""
+	if vm.Checks != nil {
+		hmark = vm.Checks.Histogram
+	}
+	if err := plotHistograms(filepath.Join(dir, "histogram.png"), cropMaps(target, vm.Window), cropMaps(synth, vm.Window), tn, sn, vm.Window, hmark); err != nil {
 		return nil, err
 	}
 	if err := plotMinkowski(filepath.Join(dir, "minkowski.png"), vm, tn, sn); err != nil {
@@ -566,6 +639,9 @@ func spectraPlots(vm *ValidationMetrics, tn, sn string) (p, r *plot.Plot, err er
 	k := binCentres(vm.PSEdges)[:nb]
 	p = plot.New()
 	p.Title.Text = "isotropic power spectrum"
+	if vm.Checks != nil {
+		p.Title.Text += "\n" + checkLine(vm.Checks.PowerSpectrum)
+	}
 	p.X.Label.Text = "k (cycles per min(M,N) pixels)"
 	p.Y.Label.Text = psAxisLabel
 	if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(k, vm.PSTarget, true), sn+" (mean)", plotx.XY(k, vm.PSSynth, true)); err != nil {
@@ -631,12 +707,19 @@ func addBand(p *plot.Plot, name string, lo, hi plotter.XYs) error {
 }
 
 // plotHistograms writes histogram.png of the pixels of target and synth
-// (the window win of the maps when not nil, which the title says).
-func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string, win *PixelWindow) error {
+// (the window win of the maps when not nil, which the title says; mark, a
+// ReportChecks value or "", too).
+func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string, win *PixelWindow, mark string) error {
 	p := plot.New()
 	p.Title.Text = "pixel histogram"
 	if win != nil {
 		p.Title.Text += "\ninterior window " + win.String()
+	}
+	if l := checkLine(mark); l != "" {
+		if win != nil && mark == CheckFitted {
+			l = "fitted on the whole maps: a term of the loss, not an independent check"
+		}
+		p.Title.Text += "\n" + l
 	}
 	p.X.Label.Text = "pixel value"
 	p.X.Tick.Marker = plotx.LinearTicks{}
@@ -718,10 +801,14 @@ func plotMinkowski(path string, vm *ValidationMetrics, tn, sn string) error {
 	if err != nil {
 		return err
 	}
-	title := ""
+	var lines []string
 	if vm.Window != nil {
-		title = fmt.Sprintf("on the interior window %s (%d pixels in from each edge; not periodic)", vm.Window, vm.Window.Border)
+		lines = append(lines, fmt.Sprintf("on the interior window %s (%d pixels in from each edge; not periodic)", vm.Window, vm.Window.Border))
 	}
+	if vm.Checks != nil {
+		lines = append(lines, "Minkowski functionals: "+checkLine(vm.Checks.Minkowski))
+	}
+	title := strings.Join(lines, "\n")
 	return plotx.SaveGridTitled(path, title, [][]*plot.Plot{row}, 15*vg.Inch, 4.5*vg.Inch)
 }
 
