@@ -991,13 +991,15 @@ func RunSeparation(ctx context.Context, eng stlayer.Engine, p *SeparationProblem
 
 // ParseSepWeights parses "data=1,contaminant=60,independence=200,template=10"
 // (any subset, any order) on top of DefaultSepWeights; "" gives the
-// defaults. Malformed entries, unknown terms and values that are not finite
-// and ≥ 0 are input errors (ErrModelInput).
+// defaults. Malformed entries, unknown terms, a term named twice
+// ("data=1,data=2": which value was meant is unknown) and values that are not
+// finite and ≥ 0 are input errors (ErrModelInput).
 func ParseSepWeights(s string) (SepWeights, error) {
 	w := DefaultSepWeights()
 	if strings.TrimSpace(s) == "" {
 		return w, nil
 	}
+	seen := map[string]string{}
 	for _, kv := range strings.Split(s, ",") {
 		name, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
 		if !ok {
@@ -1007,7 +1009,12 @@ func ParseSepWeights(s string) (SepWeights, error) {
 		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 			return w, inputErrorf("weight %q: want a finite value ≥ 0", kv)
 		}
-		switch strings.TrimSpace(name) {
+		name = strings.TrimSpace(name)
+		if prev, dup := seen[name]; dup {
+			return w, inputErrorf("weight %q: the %s term is given twice (also %q); give each term once", strings.TrimSpace(kv), name, prev)
+		}
+		seen[name] = strings.TrimSpace(kv)
+		switch name {
 		case TermData:
 			w.Data = v
 		case TermContaminant:

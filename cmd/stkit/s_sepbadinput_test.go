@@ -94,7 +94,7 @@ func TestSeparateWeightsTwiceAndAllFrozen(t *testing.T) {
 	data, samples, _ := sepInputs(t, dir)
 	out := filepath.Join(dir, "o.npy")
 	wantBadInput(t, []string{"separate", data, "--contaminant", samples, "-J", "3", "-o", out, "--weights", "data=1,contaminant=1, data=2"},
-		"stkit: --weights data=1,contaminant=1, data=2: the data term is given twice", out)
+		`stkit: --weights: weight "data=2": the data term is given twice (also "data=1"); give each term once`, out)
 	mask := stlayer.NewMaps(1, 32, 32)
 	for i := range mask.Data {
 		mask.Data[i] = 1

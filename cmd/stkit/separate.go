@@ -54,9 +54,6 @@ func runSeparate(g *globals, args []string) error {
 	if opt.Weights, err = infer.ParseSepWeights(*weights); err != nil {
 		return badInputf("--weights: %v", err)
 	}
-	if err := checkWeightsOnce(*weights); err != nil {
-		return err
-	}
 	if opt.Stages, err = parseSepSteps(*steps); err != nil {
 		return badInputf("--steps: %v", err)
 	}
@@ -493,22 +490,4 @@ func checkDataNotConstant(path string, d *stlayer.Maps) error {
 		}
 	}
 	return badInputf("%s: DATA is constant (every pixel %g): there is nothing to separate", path, d.Data[0])
-}
-
-// checkWeightsOnce refuses a --weights list that names a term twice (the
-// last value silently won).
-func checkWeightsOnce(s string) error {
-	seen := map[string]bool{}
-	for _, kv := range strings.Split(s, ",") {
-		name, _, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		if !ok {
-			continue // infer.ParseSepWeights names the malformed entry
-		}
-		name = strings.TrimSpace(name)
-		if seen[name] {
-			return badInputf("--weights %s: the %s term is given twice", s, name)
-		}
-		seen[name] = true
-	}
-	return nil
 }
