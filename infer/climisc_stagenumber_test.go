@@ -25,7 +25,11 @@ func TestZeroStepStageKeepsNumbers(t *testing.T) {
 	p.Template = nil
 	alone := DefaultSepStages(0, 2, 1)[1:]
 	alone[0].Number = 2
-	for name, stages := range map[string][]SepStage{"stage 2 alone, Number 2": alone, "DefaultSepStages(0, 2, 1)": DefaultSepStages(0, 2, 1)} {
+	parsed, err := ParseSepSteps("0,2,1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, stages := range map[string][]SepStage{"stage 2 alone, Number 2": alone, "DefaultSepStages(0, 2, 1)": DefaultSepStages(0, 2, 1), "ParseSepSteps(\"0,2,1\")": parsed} {
 		opt := SeparationOptions{Stages: stages, Seed: 1}
 		setup, err := BuildSeparation(eng, p, opt)
 		if err != nil {

@@ -1036,10 +1036,11 @@ func ParseSepWeights(s string) (SepWeights, error) {
 const MaxSepSteps = 1_000_000
 
 // ParseSepSteps parses "S1,S2[,EPOCHS]" into DefaultSepStages(S1, S2,
-// EPOCHS) (EPOCHS default 4; S1 = 0 skips the first stage, S2 = 0 the
-// second). Anything else,
-// negative counts, counts above MaxSepSteps, EPOCHS < 1 and no step at all
-// are input errors (ErrModelInput).
+// EPOCHS) (EPOCHS default 4; S1 = 0 leaves the first stage out, S2 = 0 the
+// second; stage 2 left alone keeps its number, SepStage.Number 2, and the
+// summary reads "stage 1: skipped (0 steps)", "stage 2: …"). Anything
+// else, negative counts, counts above MaxSepSteps, EPOCHS < 1 and no step
+// at all are input errors (ErrModelInput).
 func ParseSepSteps(s string) ([]SepStage, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) < 2 || len(parts) > 3 {
@@ -1062,6 +1063,7 @@ func ParseSepSteps(s string) ([]SepStage, error) {
 	st := DefaultSepStages(v[0], v[1], v[2])
 	if v[0] == 0 {
 		st = st[1:]
+		st[0].Number = 2 // still stage 2 in the summary and progress
 	} else if v[1] == 0 {
 		st = st[:1]
 	}

@@ -25,16 +25,15 @@ func TestSeparateStepsTotalHelp(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("--steps %d: exit %d\n%s", n, code, tail(errs, 800))
 		}
-		st := 2
-		if s1 == 0 { // no first stage: the summary numbers the one that runs 1
-			st = 1
-		}
-		want := fmt.Sprintf("  stage %d: [data], %d steps in %d epoch(s)\n", st, s2, ep)
+		want := fmt.Sprintf("  stage 2: [data], %d steps in %d epoch(s)\n", s2, ep)
 		if !strings.Contains(errs, want) {
 			t.Errorf("--steps %d: stderr lacks %q\n%s", n, want, tail(errs, 800))
 		}
 		if s1 > 0 && !strings.Contains(errs, fmt.Sprintf("  stage 1: [data], power-spectrum coefficients, %d steps in 1 epoch(s)\n", s1)) {
 			t.Errorf("--steps %d: no stage 1 of %d steps\n%s", n, s1, tail(errs, 800))
+		}
+		if s1 == 0 && !strings.Contains(errs, "  stage 1: skipped (0 steps)\n") { // stage 2 keeps its number
+			t.Errorf("--steps %d: no skipped stage 1\n%s", n, tail(errs, 800))
 		}
 	}
 }
