@@ -661,17 +661,36 @@ func spectraPlots(vm *ValidationMetrics, tn, sn string) (p, r *plot.Plot, err er
 		return nil, nil, err
 	}
 	if len(vm.PSTargetSpread) == nb {
-		lo, hi := make([]float64, nb), make([]float64, nb)
-		for b := range lo {
-			lo[b], hi[b] = 1-vm.PSTargetSpread[b], 1+vm.PSTargetSpread[b]
-		}
-		if err := addBand(r, "1 ± σ of one map's spectrum", plotx.XY(k, lo, false), plotx.XY(k, hi, false)); err != nil {
+		lo, hi := ratioBand(vm.PSTargetSpread)
+		if err := addBand(r, "one map's spectrum: 1 ×/÷ exp(σ_log)", validXY(k, lo, false), validXY(k, hi, false)); err != nil {
 			return nil, nil, err
 		}
 	}
 	setLogScales(r, true, false)
 	r.Y.Tick.Marker = plotx.RatioTicks{} // round values and always 1
 	return p, r, nil
+}
+
+// ratioBand returns the band of one map's spectrum about a ratio of 1 from
+// its relative std σ per bin (ValidationMetrics.PSTargetSpread): exp(±σ_log)
+// with σ_log = √ln(1 + σ²), the std of ln P of a log-normal P of relative
+// std σ. A power is positive and skewed: the symmetric band 1 ± σ went
+// below 0 (−0.97 for σ = 1.97, sample tiles of 64² against their training
+// patches) where one map's spectrum scatters by more than its mean, and
+// exp(±σ_log) stays positive (0.28 to 3.5 there); for σ ≪ 1 it is 1 ± σ
+// to first order. A negative σ (the −1 of a bin without modes) gives NaN
+// (not drawn).
+func ratioBand(sigma []float64) (lo, hi []float64) {
+	lo, hi = make([]float64, len(sigma)), make([]float64, len(sigma))
+	for b, s := range sigma {
+		if !(s >= 0) {
+			lo[b], hi[b] = math.NaN(), math.NaN()
+			continue
+		}
+		sl := math.Sqrt(math.Log1p(s * s))
+		lo[b], hi[b] = math.Exp(-sl), math.Exp(sl)
+	}
+	return lo, hi
 }
 
 // fmtDev formats a relative deviation for a title: three decimals, or two
