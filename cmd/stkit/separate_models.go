@@ -13,6 +13,7 @@ import (
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // wantsModels reports whether separate's arguments select the learned-models
@@ -632,10 +633,21 @@ func sepForeignFlag(name string, models, samples bool) string {
 		why = "learned-model separation takes no contaminant samples; the models describe every component"
 	case "noise":
 		why = "learned-model separation takes no noise samples; give white noise as a component, --components a,noise:SIGMA"
-	case "kind", "J", "L", "dn", "wavelet", "norm", "iso", "synthesis", "local", "strict-j2", "pad", "ps":
+	}
+	if name == "ps" || isSpecFlag(name) {
 		why = "learned-model separation uses the statistic the models were trained on (their manifest.json)"
 	}
 	return fmt.Sprintf("--%s cannot be combined with --models: %s", name, why)
+}
+
+// isSpecFlag reports whether name is one of the statistic flags that
+// specFlags registers (--kind, -J, …, --classic, --cut), so that the list
+// follows specFlags as flags are added.
+func isSpecFlag(name string) bool {
+	fs := flag.NewFlagSet("spec", flag.ContinueOnError)
+	var s stats.Spec
+	specFlags(fs, &s, "scov")
+	return fs.Lookup(name) != nil
 }
 
 // foreignFlag stands in for a flag of the other separation mode, so that it

@@ -43,6 +43,11 @@ func TestSeparateOtherModeFlagRefused(t *testing.T) {
 		// a bool flag of the other mode takes no value: mix.npy stays DATA
 		{[]string{"separate", "--models", "models", "--iso", "mix.npy", "-o", "x.npy", "--components", "0,1"},
 			[]string{"--iso cannot be combined with --models"}},
+		// the statistic flags added later (--classic, --cut) get the same reason
+		{[]string{"separate", "mix.npy", "--models", "models", "--cut", "0.25", "-o", "x.npy", "--components", "0,1"},
+			[]string{"--cut cannot be combined with --models", "the statistic the models were trained on"}},
+		{[]string{"separate", "--models", "models", "--classic", "mix.npy", "-o", "x.npy", "--components", "0,1"},
+			[]string{"--classic cannot be combined with --models", "the statistic the models were trained on"}},
 		{[]string{"separate", "mix.npy", "--models", "models", "--template", "t.npy"},
 			[]string{"--template cannot be combined with --models", "--contaminant/--noise samples"}},
 		{[]string{"separate", "mix.npy", "--contaminant", "c.npy", "--components", "0,1", "-o", "x.npy"},
