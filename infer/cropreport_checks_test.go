@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -104,5 +105,55 @@ func TestSampleReportChecks(t *testing.T) {
 		if ch["power_spectrum"] != c.want || ch["histogram_w1_moments"] != CheckOutOfSample || ch["minkowski"] != CheckOutOfSample {
 			t.Errorf("PSTargets %v: checks %v, want power spectrum %s, histogram and Minkowski %s", c.ps, ch, c.want, CheckOutOfSample)
 		}
+	}
+}
+
+// TestSampleReportCropWindow checks that SampleReport computes the pixel
+// figures on the interior window [c, p−c)² of tiles and patches for models
+// of a --pad crop statistic (c = Spec.CutPixels()), and on the whole
+// patches for periodic ones.
+func TestSampleReportCropWindow(t *testing.T) {
+	fx := tinyRun(t)
+	ms, err := ExportModels(fx.run, fx.dataset, t.TempDir(), ExportOptions{Samples: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ms.Manifest.PatchSize
+	patches, sampled := stlayer.NewMaps(4, p, p), stlayer.NewMaps(2, p, p)
+	for i := 0; i < 4; i++ {
+		copy(patches.Map(i), fx.features.Patches.Patch(i))
+	}
+	for i := 0; i < 2; i++ {
+		copy(sampled.Map(i), fx.features.Patches.Patch(4+i))
+	}
+	vm, err := SampleReport(t.TempDir(), cpu.New(), ms, 0, &SampleResult{Maps: sampled}, patches, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vm.Window != nil {
+		t.Errorf("periodic models: window %+v, want none", vm.Window)
+	}
+	// the same models read as a crop statistic's (the report only needs the
+	// cut; the statistic distance, which needs the real operator, is left
+	// out when it fails)
+	ms.Manifest.Spec.Pad = "crop"
+	c := ms.Manifest.Spec.CutPixels()
+	if c < 1 || 2*c >= p {
+		t.Fatalf("cut %d pixels of %d² patches: the test needs 1 ≤ c < p/2", c, p)
+	}
+	vm, err = SampleReport(t.TempDir(), cpu.New(), ms, 0, &SampleResult{Maps: sampled}, patches, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := PixelWindow{Border: c, Rows: [2]int{c, p - c}, Cols: [2]int{c, p - c}}
+	if vm.Window == nil || *vm.Window != want {
+		t.Fatalf("crop models: window %+v, want %+v", vm.Window, want)
+	}
+	w, err := ValidateWith(patches, sampled, ValidateOptions{Reference: patches, Interior: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(vm.W1, w.W1) || !reflect.DeepEqual(vm.MFSynth, w.MFSynth) {
+		t.Errorf("crop models: W1 %v, Minkowski V1 %v; want the window's %v, %v", vm.W1, vm.MFSynth[1], w.W1, w.MFSynth[1])
 	}
 }

@@ -355,7 +355,12 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // report marks the power spectrum fitted when the sampling had a
 // power-spectrum term (res.PSTargets not nil), the histogram and the
 // Minkowski functionals out-of-sample (sampling has no histogram term;
-// ValidationMetrics.Checks).
+// ValidationMetrics.Checks). For models of a --pad crop statistic the
+// pixel figures (W1, moments, Minkowski functionals, histogram.png) are on
+// the interior window [c, p−c)² of each tile and patch (ValidateOptions.
+// Interior, c = Spec.CutPixels()), over which their statistics are means;
+// the spectra stay those of the whole tiles, which the power-spectrum term
+// matches.
 //
 // Nil models, result or engine, a component k the models do not have,
 // sampled maps smaller than the patch size, patches that are not patch-size
@@ -415,7 +420,10 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 	// the sampling loss: the statistic, and a power-spectrum term when the
 	// maps had spectrum targets; no histogram term
 	fitted := &FittedTerms{PS: res.PSTargets != nil}
-	return WriteSynthReportWith(dir, patches, tiles, agg, ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile", Fitted: fitted}, settings)
+	// a --pad crop statistic: each tile's statistics are means over its
+	// interior, so are the pixel figures
+	opt := ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile", Fitted: fitted, Interior: ms.Manifest.Spec.CutPixels()}
+	return WriteSynthReportWith(dir, patches, tiles, agg, opt, settings)
 }
 
 // negNaN replaces non-finite values by −1 in place.
