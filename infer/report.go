@@ -122,7 +122,7 @@ type ValidateOptions struct {
 	// yardsticks, the moments, the Minkowski functionals, histogram.png)
 	// on the interior window rows [c, M−c), columns [c, N−c) of every map,
 	// c = Interior: for a --pad crop statistic, whose means are over that
-	// window (c = stats.Spec.CutPixels()), the border enters the loss only
+	// window (c = Spec.CutPixels() of package stats), the border enters the loss only
 	// through the wavelets that reach into the window and keeps much of its
 	// starting values, which the report should not score. The target's mean
 	// and std (the unit of W1 and of the thresholds) are then the window's,

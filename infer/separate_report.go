@@ -157,7 +157,7 @@ type SepReportOptions struct {
 	// Interior, when > 0, computes every figure on the interior window rows
 	// [c, M−c), columns [c, N−c) of the maps (d, s̃, the samples and the
 	// truth), c = Interior: for a --pad crop statistic, whose means are over
-	// that window (c = stats.Spec.CutPixels()), the border enters the loss
+	// that window (c = Spec.CutPixels() of package stats), the border enters the loss
 	// only through the wavelets that reach into the window and keeps much
 	// of its starting values, which the report should not score. The pixel
 	// correlation and the rms error are the window's pixels'; the spectra
