@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -279,13 +280,13 @@ func TestTrainResumeAfterKill(t *testing.T) {
 	}
 	t.Logf("killed at epoch %d", c.State.Epoch)
 
-	// Resume: only --resume is needed, the rest comes from the run.
-	code, out, errs := runCLI(t, "train", ds, "-o", killed, "--resume", "--epochs", strconv.Itoa(epochs))
+	// Resume: only --resume is needed, the rest (--epochs included, b388b80) comes from the run.
+	code, out, errs := runCLI(t, "train", ds, "-o", killed, "--resume")
 	if code != 0 {
 		t.Fatalf("resume: exit %d\n%s", code, errs)
 	}
-	if !strings.Contains(errs, "resuming") {
-		t.Errorf("resume did not say so: %s", errs)
+	if want := fmt.Sprintf("resuming %s after epoch %d of %d", killed, c.State.Epoch, epochs); !strings.Contains(errs, want) {
+		t.Errorf("resume did not say %q: %s", want, errs)
 	}
 	t.Log(out)
 	ref := filepath.Join(dir, "ref")
