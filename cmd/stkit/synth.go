@@ -20,8 +20,12 @@ func init() {
 
 func runSynth(g *globals, args []string) error {
 	fs := newFlagSet(g, "synth", "TARGET", `Generate new maps whose ST statistics match those of TARGET (one map, or the
-mean over a 3D batch [B, M, N]): L-BFGS on the pixels from a random start until
-Φ(x̃) ≈ Φ(x) (microcanonical model).
+mean over several): L-BFGS on the pixels from a random start until
+Φ(x̃) ≈ Φ(x) (microcanonical model). TARGET is a map file (.npy, .npz or
+.npz:member, FITS) holding a map [M, N] or a batch [B, M, N], a folder (every
+map file in it, sorted by name) or a comma-separated list of files, read as
+--reference-set reads them; all maps must have one size, and their maps
+together form the target batch (the summary line says how many, from where).
 The loss is Σ_k w_k |Φ_k(x̃) − Φ_k(x)|², with w_k = 1/K (one target map) or
 1/(K σ_k²) with σ_k the std over the target maps (--weights std, needs ≥ 2),
 plus optional terms: --ps W matches the log isotropic power spectrum in
@@ -89,6 +93,9 @@ quits at once without writing them.`)
 	if err != nil {
 		return err
 	}
+	if len(pos) > 1 && *out != "" {
+		return badInputf("synth takes one TARGET, got %d arguments (%s, %s, …): give several target maps as one folder or one comma-separated list (a shell pattern such as DIR/*.npy gives one argument per file)", len(pos), pos[0], pos[1])
+	}
 	if len(pos) != 1 || *out == "" {
 		fs.Usage()
 		return badInputf("synth needs one TARGET and -o OUT.npy")
@@ -146,7 +153,7 @@ quits at once without writing them.`)
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
-	if err := checkOutputFile("-o "+*out, *out, append([]string{pos[0]}, inputFiles(splitList(*refSet)...)...)...); err != nil {
+	if err := checkOutputFile("-o "+*out, *out, inputFiles(append(append([]string{pos[0]}, splitList(pos[0])...), splitList(*refSet)...)...)...); err != nil {
 		return err
 	}
 	if err := checkReportFolder("--report", *report); err != nil {
@@ -155,10 +162,11 @@ quits at once without writing them.`)
 	if err := checkReportNotOutput(*report, *out); err != nil {
 		return err
 	}
-	target, targetCards, err := readMapsCards(pos[0])
+	targetSet, err := readMapSetCards(pos[0])
 	if err != nil {
 		return err
 	}
+	target, targetCards := targetSet.Maps, targetSet.Cards
 	if err := checkResultFits(fmt.Sprintf("-n %d maps of %d×%d", *k, target.M, target.N), 8*float64(*k)*float64(target.M)*float64(target.N)); err != nil {
 		return err
 	}
@@ -228,8 +236,8 @@ quits at once without writing them.`)
 	if cfg.Independent && cfg.K > 1 {
 		mode = "one L-BFGS per map"
 	}
-	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d, %s, engine %s; preset %s, init %s, ps %g, hist %g, %d steps, %s\n",
-		spec, plural(cfg.K, "map"), target.M, target.N, plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
+	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d to match %s, %s, engine %s; preset %s, init %s, ps %g, hist %g, %d steps, %s\n",
+		spec, plural(cfg.K, "map"), target.M, target.N, targetSet.matched(), plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
 		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, mode)
 	if spec.Pad == "crop" {
 		// the statistics average over the interior window, c = ⌊cut·2^J⌋ pixels
@@ -298,13 +306,9 @@ quits at once without writing them.`)
 		}
 		maps = &stlayer.Maps{B: n, M: maps.M, N: maps.N, Data: maps.Data[:n*maps.M*maps.N]}
 	}
-	of := "the statistics of " + filepath.Base(pos[0])
-	if target.B > 1 {
-		of = fmt.Sprintf("the mean statistics of the %d maps of %s", target.B, filepath.Base(pos[0]))
-	}
 	cards := append(unitCards(targetCards), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept.",
-		plural(maps.B, "map"), of, spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
+		plural(maps.B, "map"), targetSet.matched(), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, written))
@@ -360,9 +364,40 @@ func initName(k infer.InitKind) string {
 // readMapSet reads a set of maps: every map file of a directory (.npy, .npz,
 // .fits, .fit, .fts, also gzip-compressed FITS; sorted by name), a
 // comma-separated list of files, or one (batch) file; all are concatenated
-// into one batch.
+// into one batch (readMapSetCards).
 func readMapSet(spec string) (*stlayer.Maps, error) {
-	var paths []string
+	s, err := readMapSetCards(spec)
+	if err != nil {
+		return nil, err
+	}
+	return s.Maps, nil
+}
+
+// mapSet is a set of maps read by readMapSetCards: the maps of its files
+// concatenated into one batch [B, M, N].
+type mapSet struct {
+	Maps *stlayer.Maps
+	// Files are the files read, in order; FileOf[b] is the index in Files of
+	// the file that map b comes from.
+	Files  []string
+	FileOf []int
+	// Folder is the folder the files were listed from ("" for a list or one
+	// file).
+	Folder string
+	// Cards are the FITS content cards (readMapsCards) that every file of
+	// the set has with the same value, in the first file's order: all of
+	// them for one file, none when a file of the set is .npy or .npz.
+	Cards []datasets.Card
+}
+
+// readMapSetCards reads a set of maps named by spec: a folder (every map
+// file directly in it, isMapFile, sorted by name), an existing file (a map
+// or a batch; a name holding a comma is that file), or a comma-separated
+// list of files. Each file is read as readMapsCards reads it (UNSEEN pixels
+// refused, FITS cards kept); the maps must all have one size. Problems are
+// bad input naming the file.
+func readMapSetCards(spec string) (*mapSet, error) {
+	set := &mapSet{}
 	if st, err := os.Stat(spec); err == nil && st.IsDir() {
 		ents, err := os.ReadDir(spec)
 		if err != nil {
@@ -370,31 +405,100 @@ func readMapSet(spec string) (*stlayer.Maps, error) {
 		}
 		for _, e := range ents {
 			if !e.IsDir() && isMapFile(e.Name()) {
-				paths = append(paths, filepath.Join(spec, e.Name()))
+				set.Files = append(set.Files, filepath.Join(spec, e.Name()))
 			}
 		}
-		if len(paths) == 0 {
+		if len(set.Files) == 0 {
 			return nil, badInputf("%s: the folder holds no map files (.npy, .npz, .fits, .fit, .fts, or those with .gz)", spec)
 		}
+		set.Folder = spec
+	} else if _, err := os.Stat(datasets.FilePart(spec)); err == nil || !strings.Contains(spec, ",") {
+		set.Files = []string{spec}
 	} else {
-		paths = strings.Split(spec, ",")
+		for _, p := range strings.Split(spec, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				return nil, badInputf("%s: an empty name in the comma-separated list of map files", spec)
+			}
+			set.Files = append(set.Files, p)
+		}
 	}
 	var all *stlayer.Maps
-	for _, p := range paths {
-		m, err := readMaps(strings.TrimSpace(p))
+	for i, p := range set.Files {
+		m, cards, err := readMapsCards(p)
 		if err != nil {
 			return nil, err
 		}
 		if all == nil {
 			all = &stlayer.Maps{M: m.M, N: m.N}
-		}
-		if m.M != all.M || m.N != all.N {
-			return nil, badInputf("%s is %d×%d, the set's first map %d×%d", p, m.M, m.N, all.M, all.N)
+			set.Cards = cards
+		} else {
+			if m.M != all.M || m.N != all.N {
+				return nil, badInputf("%s holds maps of %d×%d, but %s (the set's first file) %d×%d: the maps of a set must all have one size", p, m.M, m.N, set.Files[0], all.M, all.N)
+			}
+			set.Cards = commonCards(set.Cards, cards)
 		}
 		all.Data = append(all.Data, m.Data...)
 		all.B += m.B
+		for range m.B {
+			set.FileOf = append(set.FileOf, i)
+		}
 	}
-	return all, nil
+	set.Maps = all
+	return set, nil
+}
+
+// commonCards returns the cards of a that b holds too with the same key and
+// value (commentary cards, HISTORY and COMMENT, are left out), in a's order.
+func commonCards(a, b []datasets.Card) []datasets.Card {
+	var out []datasets.Card
+	for _, c := range a {
+		if c.Commentary {
+			continue
+		}
+		for _, d := range b {
+			if !d.Commentary && d.Key == c.Key && d.Value == c.Value {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// source says where the set's maps come from, for messages and HISTORY
+// cards: "t.npy" (one file), "folder DIR (20 files)", or the base names of
+// a list ("a.npy, b.npy"; more than 4: the first 3, "…" and the count).
+func (s *mapSet) source() string {
+	switch {
+	case s.Folder != "":
+		return fmt.Sprintf("folder %s (%s)", strings.TrimRight(s.Folder, string(filepath.Separator)), plural(len(s.Files), "file"))
+	case len(s.Files) == 1:
+		return filepath.Base(s.Files[0])
+	}
+	var names []string
+	for i, f := range s.Files {
+		if len(s.Files) > 4 && i == 3 {
+			names = append(names, fmt.Sprintf("… (%d files)", len(s.Files)))
+			break
+		}
+		names = append(names, filepath.Base(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// matched says what a synthesis of the set matches: "the statistics of
+// t.npy" (one map), "the mean statistics of the 3 maps of t.npy", "… of the
+// 20 maps of folder DIR (20 files)", "… of the 2 maps of a.npy, b.npy".
+func (s *mapSet) matched() string {
+	if s.Maps.B == 1 {
+		return "the statistics of " + s.source()
+	}
+	return fmt.Sprintf("the mean statistics of the %d maps of %s", s.Maps.B, s.source())
+}
+
+// fileName is the base name of the file map b comes from.
+func (s *mapSet) fileName(b int) string {
+	return filepath.Base(s.Files[s.FileOf[b]])
 }
 
 // runContext is interruptible (Ctrl-C cancels the context); tests replace it
