@@ -298,8 +298,10 @@ Gaussian surrogates of Quijote (scov iso synthesis features, J = 4):
     batch-mean q(y|x) from uniform; not in facvae) that revives empty
     clusters — without it one cluster often dies in the first epochs and
     two sources share another;
-  * Adam lr 1e-2 decaying to 1e-3 (facvae's schedule a(b+t)^(−1/3)), batch
-    128, 60 epochs, Gumbel τ from 1 halving every 50 epochs down to 0.5.
+  * Adam lr 1e-2 decaying to 1e-3 (facvae's schedule a(b+t)^(−1/3), t the
+    epoch: most of the fall is early, `+fmt.Sprintf("%.2g in the 2nd of %d epochs", train.LearningRate(1, defEpochs, defLR, defLRFinal), defEpochs)+`;
+    the start line gives the rates of the run), batch 128, 60 epochs,
+    Gumbel τ from 1 halving every 50 epochs down to 0.5.
 Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	out := fs.String("o", "", "run folder (required)")
 	k := fs.Int("clusters", 0, "number of clusters K ≥ 2 (required for a new run)")
@@ -649,7 +651,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		start = prev.State.Epoch
 	}
 	fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, %s, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
-		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, lrDesc(rec.LearningRate, rec.LearningRateFinal), cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
+		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, lrSchedDesc(rec.LearningRate, rec.LearningRateFinal, *epochs), cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
 	bar := newStepBar(g.stderr, max(1, *epochs-start), "train")
 	lastPlot := time.Now()
 	opt := train.Options{
@@ -882,12 +884,41 @@ func fmtFracs(v []float64) string {
 	return "[" + strings.Join(parts, " ") + "]"
 }
 
-// lrDesc renders the learning-rate schedule of the train start line: "lr
-// A→B" for a decay, "lr A constant" when --lr-final is 0 or equal to --lr
-// (a constant rate, not a decay to 0).
+// lrDesc renders the ends of the learning-rate schedule: "lr A→B" for a
+// decay, "lr A constant" when --lr-final is 0 or equal to --lr (a constant
+// rate, not a decay to 0).
 func lrDesc(lr, final float64) string {
 	if final == 0 || final == lr {
 		return fmt.Sprintf("lr %g constant", lr)
 	}
 	return fmt.Sprintf("lr %g→%g", lr, final)
+}
+
+// lrSchedDesc renders the learning-rate schedule of the train start line
+// for a run of epochs epochs: lrDesc, and for a decay the rates the epochs
+// run at (train.LearningRate, a(b+t)^(−1/3) with t the 0-based epoch: one
+// rate per epoch, whatever the number of steps in it): "lr 0.01→0.001
+// (a(b+t)^(−1/3) by epoch: 0.01 in epoch 1, 0.0027 in epoch 2, …, 0.00102
+// in epoch 20)". "lr 0.01→0.001" alone hid that the rate falls most in the
+// first epochs (0.01 → 0.0027 after the first of 20, a single step on a
+// small dataset), and that the last epoch runs above --lr-final.
+func lrSchedDesc(lr, final float64, epochs int) string {
+	d := lrDesc(lr, final)
+	if final == 0 || final == lr || epochs < 1 {
+		return d
+	}
+	at := func(e int) string {
+		return fmt.Sprintf("%.3g in epoch %d", train.LearningRate(e-1, epochs, lr, final), e)
+	}
+	rates := []string{at(1)}
+	if epochs >= 2 {
+		rates = append(rates, at(2))
+	}
+	if epochs >= 4 {
+		rates = append(rates, "…")
+	}
+	if epochs >= 3 {
+		rates = append(rates, at(epochs))
+	}
+	return fmt.Sprintf("%s (a(b+t)^(−1/3) by epoch: %s)", d, strings.Join(rates, ", "))
 }
