@@ -486,13 +486,7 @@ func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 // plotSeparationMapsIn is plotSeparationMaps with the window of the
 // metrics, when not nil, named in the title (the maps stay whole).
 func plotSeparationMapsIn(path string, d, sep, truth *stlayer.Maps, win *PixelWindow) error {
-	rows, title := separationMapPanels(d, sep, truth)
-	if win != nil {
-		if title != "" {
-			title += "\n"
-		}
-		title += fmt.Sprintf("whole maps; metrics.json and power_spectrum.png are on the interior window %s", win)
-	}
+	rows, title := separationMapPanelsIn(d, sep, truth, win)
 	// rows of 11/3 in wide panels; less high for maps wider than tall
 	rh := plotx.MapRowHeight(11*vg.Inch/3, d.M, d.N, 3.5*vg.Inch)
 	h := rh
@@ -503,6 +497,33 @@ func plotSeparationMapsIn(path string, d, sep, truth *stlayer.Maps, win *PixelWi
 		h += 0.25 * vg.Inch
 	}
 	return plotx.SaveGridTitled(path, title, rows, 11*vg.Inch, h)
+}
+
+// separationMapPanelsIn is separationMapPanels with the window of the
+// metrics (nil: the whole maps): the maps stay whole, the figure title names
+// the window and the error panel's rms is the window's, as metrics.json's.
+func separationMapPanelsIn(d, sep, truth *stlayer.Maps, win *PixelWindow) (rows [][]*plot.Plot, title string) {
+	rows, title = separationMapPanels(d, sep, truth)
+	if win == nil {
+		return rows, title
+	}
+	if title != "" {
+		title += "\n"
+	}
+	title += fmt.Sprintf("whole maps; metrics.json and power_spectrum.png are on the interior window %s", win)
+	if truth != nil && len(rows) == 2 && len(rows[1]) == 3 {
+		sv, tv := cropMaps(sep, win).Map(0), cropMaps(truth, win).Map(0)
+		e := make([]float64, len(sv))
+		for i := range e {
+			e[i] = sv[i] - tv[i]
+		}
+		t := "error sep − s"
+		if _, sd, _, _ := Moments(tv); sd > 0 && !math.IsInf(sd, 0) {
+			t += fmt.Sprintf("\nrms in the window = %s × std of s there", fmtDev(rms(e)/sd))
+		}
+		rows[1][2].Title.Text = t
+	}
+	return rows, title
 }
 
 // separationMapPanels returns the panels of maps.png of a separation and
