@@ -41,7 +41,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	window := fs.String("window", "none", "apodisation window: none or tukey")
 	alpha := fs.Float64("alpha", 0.3, "Tukey window parameter α in (0, 1], the tapered fraction of the patch (1: Hann); with --window tukey only")
 	maxPer := fs.Int("max-per-source", 0, "keep at most this many random patches per source file (0 = all)")
-	skipNaN := fs.Bool("skip-nan", false, "skip patches with NaN/Inf pixels, or HEALPix's UNSEEN value -1.6375e30 (missing data), instead of failing (counted)")
+	skipNaN := fs.Bool("skip-nan", false, "skip patches with NaN/Inf pixels, or HEALPix's UNSEEN value -1.6375e30 (missing data), instead of failing (the two kinds counted apart)")
 	skipConst := fs.Bool("skip-constant", false, "skip constant patches (all pixels equal: masked or saturated regions), whose self-normalised features are undefined")
 	chunk := fs.Int("chunk", 64, "patches per engine call and per saved chunk")
 	seed := fs.Uint64("seed", 1, "random seed")
@@ -230,7 +230,17 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	skipped := fmt.Sprintf("%d skipped for non-finite pixels", ps.Skipped)
+	// ps.Skipped counts the patches left out for NaN/Inf pixels and those
+	// left out for UNSEEN ones (finite): "3 skipped for non-finite pixels"
+	// named UNSEEN patches non-finite. They are counted apart.
+	unseen := 0
+	if cfg.SkipNaN {
+		unseen = unseenOnlyPatches(srcs, cfg)
+	}
+	skipped := fmt.Sprintf("%d skipped for non-finite pixels", ps.Skipped-unseen)
+	if unseen > 0 {
+		skipped += fmt.Sprintf(", %d for UNSEEN pixels", unseen)
+	}
 	if *skipConst {
 		skipped += fmt.Sprintf(", %d constant", ps.Constant)
 	}
@@ -437,4 +447,49 @@ func changeList(ch []datasets.ConfigChange) string {
 		out[i] = c.String()
 	}
 	return strings.Join(out, "; ")
+}
+
+// unseenOnlyPatches counts the patches that datasets.CutPatches leaves out
+// with cfg.SkipNaN for HEALPix UNSEEN pixels (−1.6375e30, finite) while they
+// hold no NaN/Inf pixel: the part of PatchSet.Skipped, which counts both,
+// that is not for non-finite pixels. The patches are CutPatches' positions:
+// every map of every source, rows and columns every cfg.Stride pixels (0:
+// half the size) — the rotation and flip of --augment do not change which
+// pixels a patch holds, and --max-per-source draws its subset among the kept
+// ones. Sources without UNSEEN pixels are not scanned.
+func unseenOnlyPatches(srcs []datasets.Source, cfg datasets.PatchConfig) int {
+	s, stride := cfg.Size, cfg.Stride
+	if stride == 0 {
+		stride = max(1, s/2)
+	}
+	n := 0
+	for _, src := range srcs {
+		m := src.Maps
+		if c, _ := datasets.CountUnseen(m); c == 0 {
+			continue
+		}
+		for b := 0; b < m.B; b++ {
+			mp := m.Map(b)
+			for r := 0; r+s <= m.M; r += stride {
+				for c := 0; c+s <= m.N; c += stride {
+					nonFinite, unseen := false, false
+					for i := r; i < r+s && !nonFinite; i++ {
+						for _, v := range mp[i*m.N+c : i*m.N+c+s] {
+							if math.IsNaN(v) || math.IsInf(v, 0) {
+								nonFinite = true
+								break
+							}
+							if datasets.IsUnseen(v) {
+								unseen = true
+							}
+						}
+					}
+					if unseen && !nonFinite {
+						n++
+					}
+				}
+			}
+		}
+	}
+	return n
 }
