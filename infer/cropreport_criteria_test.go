@@ -63,3 +63,65 @@ func TestSeparationCriteriaJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparationNoTruthJSON checks that metrics.json of a separation
+// without the truth leaves out the criteria's summary numbers, which are
+// not computed then (they read ps_target_met false, r_min 0, as if judged
+// and failed), and keeps the rest; with the truth they are written, false
+// and 0 included, in the fields' order.
+func TestSeparationNoTruthJSON(t *testing.T) {
+	const m = 32
+	r := rand.New(rand.NewPCG(19, 17))
+	d, sep, samples := cropreportMaps(r, 1, m, m), cropreportMaps(r, 1, m, m), cropreportMaps(r, 2, m, m)
+	criteria := []string{"ps_max_abs_ratio_minus_1", "ps_max_abs_ratio_minus_1_data", "ps_mean_abs_ratio_minus_1", "r_min", "r_min_data", "ps_target_met", "r_target_met"}
+	sm, err := EvaluateSeparation(d, sep, samples, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(sm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js map[string]any
+	if err := json.Unmarshal(b, &js); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range criteria {
+		if v, ok := js[k]; ok {
+			t.Errorf("no truth: %s = %v written", k, v)
+		}
+	}
+	for _, k := range []string{"ps_bin_edges", "ps_data", "ps_separated", "ps_samples_mean", "ps_floor"} {
+		if _, ok := js[k]; !ok {
+			t.Errorf("no truth: %s missing", k)
+		}
+	}
+	// the value and the pointer marshal alike
+	if bp, _ := json.Marshal(*sm); string(bp) != string(b) {
+		t.Errorf("value and pointer marshal differently:\n%s\n%s", bp, b)
+	}
+	// with the truth (a bad separation: targets not met) every key, in order
+	sm, err = EvaluateSeparation(d, sep, samples, cropreportMaps(r, 1, m, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err = json.Marshal(sm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js = nil
+	if err := json.Unmarshal(b, &js); err != nil {
+		t.Fatal(err)
+	}
+	last := -1
+	for _, k := range criteria {
+		i := strings.Index(string(b), `"`+k+`":`)
+		if _, ok := js[k]; !ok || i < last {
+			t.Errorf("with the truth: %s missing or out of order (at %d, after %d)", k, i, last)
+		}
+		last = i
+	}
+	if js["ps_target_met"] != false || js["r_target_met"] != false {
+		t.Errorf("a separation unrelated to the truth: targets %v %v, want false", js["ps_target_met"], js["r_target_met"])
+	}
+}

@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"encoding/json"
 	"fmt"
 	"image/color"
 	"math"
@@ -139,6 +140,31 @@ type SeparationMetrics struct {
 	Batch       int       `json:"batch,omitempty"`
 	Pool        int       `json:"sample_pool,omitempty"`
 	Settings    any       `json:"settings,omitempty"`
+}
+
+// MarshalJSON writes sm as its fields' tags say, except that without the
+// truth (PSTruth nil) the summary numbers of the quality criteria, which
+// are then not computed (ps_max_abs_ratio_minus_1, …_data,
+// ps_mean_abs_ratio_minus_1, r_min, r_min_data, ps_target_met,
+// r_target_met), are left out: they read 0 and false, as if a separation
+// had been judged and had failed.
+func (sm SeparationMetrics) MarshalJSON() ([]byte, error) {
+	type plain SeparationMetrics // without this method
+	if sm.PSTruth != nil {
+		return json.Marshal(plain(sm))
+	}
+	// the outer fields hide the embedded ones of the same name, and nil
+	// with omitempty leaves them out
+	return json.Marshal(struct {
+		plain
+		PSMaxDev     *float64 `json:"ps_max_abs_ratio_minus_1,omitempty"`
+		PSMaxDevData *float64 `json:"ps_max_abs_ratio_minus_1_data,omitempty"`
+		PSMeanDev    *float64 `json:"ps_mean_abs_ratio_minus_1,omitempty"`
+		RMin         *float64 `json:"r_min,omitempty"`
+		RMinData     *float64 `json:"r_min_data,omitempty"`
+		PSTargetMet  *bool    `json:"ps_target_met,omitempty"`
+		RTargetMet   *bool    `json:"r_target_met,omitempty"`
+	}{plain: plain(sm)})
 }
 
 // nanToNeg replaces NaN by −1 (JSON has no NaN).
