@@ -27,7 +27,9 @@ map file in it, sorted by name) or a comma-separated list of files, read as
 --reference-set reads them; all maps must have one size, and their maps
 together form the target batch (the summary line says how many, from where).
 The loss is Σ_k w_k |Φ_k(x̃) − Φ_k(x)|², with w_k = 1/K (one target map) or
-1/(K σ_k²) with σ_k the std over the target maps (--weights std, needs ≥ 2),
+1/(K σ_k²) with σ_k the std over the target maps (--weights std, needs ≥ 2;
+the default, auto, with ≥ 2 target maps: each synthesis then matches the mean
+of Φ over them, and synth says so),
 plus optional terms: --ps W matches the log isotropic power spectrum in
 half-octave bins (each bin weighs W × a statistic coefficient's mean
 weight), --hist W the pixel histogram (W × a coefficient's mean weight × the mean
@@ -239,6 +241,9 @@ quits at once without writing them.`)
 	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d to match %s, %s, engine %s; preset %s, init %s, ps %g, hist %g, %d steps, %s\n",
 		spec, plural(cfg.K, "map"), target.M, target.N, targetSet.matched(), plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
 		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, mode)
+	if target.B > 1 {
+		fmt.Fprintf(g.stderr, "synth: %s\n", averagedNote(target.B, cfg, loss.Terms[0].Weight))
+	}
 	if spec.Pad == "crop" {
 		// the statistics average over the interior window, c = ⌊cut·2^J⌋ pixels
 		// in from each edge (--cut; it said ⌊2^J/2⌋ whatever --cut)
@@ -326,6 +331,9 @@ quits at once without writing them.`)
 			"spec": spec, "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
 			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
 			"engine": ch.Name, "target": pos[0], "reference_set": *refSet,
+			// the statistic term: the mean of Φ over the target maps, with
+			// these per-coefficient weights (weights_zero of them 0)
+			"target_maps": target.B, "weights": weightsName(cfg.Weights), "weights_zero": zeroWeights(loss.Terms[0].Weight),
 		}
 		vm, err := infer.WriteSynthReportWith(*report, target, res.Maps, res, infer.ValidateOptions{Reference: reference, Apodise: cfg.Apodise}, settings)
 		if err != nil {
@@ -352,6 +360,58 @@ func synthDefaultJ(m, n int) int {
 		j++
 	}
 	return max(1, j-1)
+}
+
+// weightsName is the --weights value of a weight mode: "std" or "mean".
+func weightsName(w infer.WeightMode) string {
+	if w == infer.WeightStd {
+		return "std"
+	}
+	return "mean"
+}
+
+// zeroWeights counts the coefficients of weight 0 (with std weights, those
+// constant over the target maps: infer.NewTarget leaves them out).
+func zeroWeights(w []float64) int {
+	n := 0
+	for _, v := range w {
+		if v == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// averagedNote says what synth does with a target of b ≥ 2 maps
+// (infer.NewSynthLoss): every synthesis matches the mean of Φ over them
+// with the weights of cfg.Weights (w, the statistic term's), the --ps
+// term their mean log spectrum, the --hist term their pooled pixels, the
+// GRF start the spectrum of the first map.
+func averagedNote(b int, cfg infer.GenerateConfig, w []float64) string {
+	msg := fmt.Sprintf("target of %d maps: each synthesis matches the mean of Φ over them (not any one map), ", b)
+	if cfg.Weights == infer.WeightStd {
+		msg += fmt.Sprintf("coefficient k weighted 1/(K σ_k²), K = %d coefficients, σ_k its std over the %d maps (--weights std, the default with ≥ 2 target maps", len(w), b)
+		if z := zeroWeights(w); z > 0 {
+			msg += fmt.Sprintf("; %d of %d coefficients, constant over the maps, weigh 0", z, len(w))
+		}
+		msg += ")"
+	} else {
+		msg += fmt.Sprintf("every coefficient weighted 1/K, K = %d coefficients (--weights mean)", len(w))
+	}
+	var more []string
+	if cfg.PSWeight > 0 {
+		more = append(more, "the --ps term matches their mean log power spectrum")
+	}
+	if cfg.HistWeight > 0 {
+		more = append(more, "the --hist term their pooled pixel quantiles")
+	}
+	if cfg.Init == infer.InitGRF {
+		more = append(more, "the GRF start takes the 2D spectrum of the first map (and the mean and std of all)")
+	}
+	if len(more) > 0 {
+		msg += "; " + strings.Join(more, ", ")
+	}
+	return msg
 }
 
 func initName(k infer.InitKind) string {
