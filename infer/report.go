@@ -265,9 +265,10 @@ func Validate(target, synth *stlayer.Maps) (*ValidationMetrics, error) {
 // ValidateWith computes ValidationMetrics for syntheses against target maps
 // (the same size). Maps that are nil, empty, whose Data length is not B·M·N
 // or that hold non-finite pixels, maps of different sizes, a reference set
-// of fewer than 2 maps, a constant target (its std is the unit of W1 and of
-// the Minkowski thresholds) and pixel values whose std overflows are input
-// errors (ErrModelInput).
+// of fewer than 2 maps, an Interior border that is negative or leaves
+// nothing of the maps, a constant target (in the window, with Interior: its
+// std is the unit of W1 and of the Minkowski thresholds) and pixel values
+// whose std overflows are input errors (ErrModelInput).
 func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*ValidationMetrics, error) {
 	for _, x := range []struct {
 		name     string
