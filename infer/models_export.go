@@ -44,6 +44,10 @@ type RunMetadata struct {
 	// PatchSize is the side of the training patches ("patch_size"; 0:
 	// not recorded).
 	PatchSize int
+	// Patch is the patch configuration of the training dataset ("patch",
+	// datasets.PatchConfig as stkit train records it; nil: not recorded):
+	// its Window and Alpha are compared with the dataset's.
+	Patch *datasets.PatchConfig
 }
 
 // parseRunMetadata reads the metadata document, accepting the spellings
@@ -95,6 +99,13 @@ func parseRunMetadata(raw json.RawMessage) (RunMetadata, error) {
 	}
 	if err := first(&md.PatchSize, "patch_size"); err != nil {
 		return md, err
+	}
+	if r, ok := m["patch"]; ok && string(r) != "null" {
+		var p datasets.PatchConfig
+		if err := json.Unmarshal(r, &p); err != nil {
+			return md, fmt.Errorf("run metadata \"patch\": %w", err)
+		}
+		md.Patch = &p
 	}
 	if r, ok := m["norm"]; ok && md.FeatureMean == nil {
 		var n struct{ Mean, Std []float64 }
@@ -177,12 +188,20 @@ type ExportOptions struct {
 	Covariance string
 	// Backend runs the VAE (nil: backend.Default()).
 	Backend backends.Backend
-	// Force accepts a dataset whose fingerprint (or statistic) differs from
-	// the one recorded in the run's metadata. A dataset of another patch size
-	// than the run's recorded patch_size is refused even so. Refusals name it
-	// as the other options are named in infer's errors: the Go field, then
-	// the command-line flag ("ExportOptions.Force, --force").
+	// Force accepts a dataset whose fingerprint (or statistic, or patch
+	// window) differs from the one recorded in the run's metadata. A dataset
+	// of another patch size than the run's recorded patch_size is refused
+	// even so. Refusals name it as the other options are named in infer's
+	// errors: the Go field, then the command-line flag ("ExportOptions.Force,
+	// --force"). A dataset whose patches were cut with another window or α
+	// than the run's (RunMetadata.Patch) has features that differ
+	// systematically from those the VAE learned: refused without Force, and
+	// reported to Warn with it (stkit clusters warns likewise).
 	Force bool
+	// Warn, when not nil, receives the warnings of an export that goes on:
+	// a patch window other than the run's, accepted by Force (one sentence,
+	// no prefix).
+	Warn func(msg string)
 	// Latent selects the law of the decoded latents of cluster k:
 	//
 	//   - LatentPrior ("prior", Lei et al. 2025): z ~ p(z|y=e_k) = N(μ_k,
@@ -312,6 +331,17 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	d := man.Dim
 	model := tr.Model
 	dm := model.Cfg.InputDim()
+	// Another patch window (stkit patches --window, --alpha) changes every
+	// feature systematically; said before the fingerprint, which differs too.
+	if rp := tr.Meta.Patch; rp != nil && patchWindowDesc(*rp) != patchWindowDesc(man.Patch) {
+		msg := fmt.Sprintf("dataset %s's patches were cut with %s, the run's training patches with %s (stkit patches --window, --alpha): the window changes the features systematically: the VAE would assign, and the export calibrate the models on, features unlike those it learned", dataset, patchWindowDesc(man.Patch), patchWindowDesc(*rp))
+		if !opt.Force {
+			return nil, inputErrorf("export: %s; rebuild the dataset with the run's window (ExportOptions.Force, --force, accepts it)", msg)
+		}
+		if opt.Warn != nil {
+			opt.Warn(msg)
+		}
+	}
 	if fp := tr.Meta.DatasetFingerprint; fp != "" && fp != man.Fingerprint && !opt.Force {
 		return nil, inputErrorf("export: dataset %s has fingerprint %s, the run was trained on %s (another dataset? ExportOptions.Force, --force, accepts it)", dataset, man.Fingerprint, fp)
 	}
@@ -798,4 +828,21 @@ func cornerLogStats(maps [][]float64, p int) []float64 {
 	n := float64(len(maps))
 	m := s / n
 	return []float64{m, math.Sqrt(math.Max(0, s2/n-m*m) * n / math.Max(1, n-1))}
+}
+
+// patchWindowDesc describes the apodisation of a patch configuration: "no
+// window" (Window "" or "none") or "a Tukey window (α = 0.3)" (α 0 is
+// datasets' default 0.3, as the model manifest records it).
+func patchWindowDesc(c datasets.PatchConfig) string {
+	switch c.Window {
+	case "", "none":
+		return "no window"
+	case "tukey":
+		a := c.Alpha
+		if a == 0 {
+			a = 0.3
+		}
+		return fmt.Sprintf("a Tukey window (α = %g)", a)
+	}
+	return fmt.Sprintf("window %q", c.Window)
 }

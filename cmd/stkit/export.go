@@ -52,7 +52,9 @@ MODELDIR (format version 1, readable with numpy alone; see README.md,
 RUN is the folder stkit train wrote or its checkpoints/ folder; the newest
 readable checkpoint is used. The dataset is the one recorded in the run (or
 --dataset); it must be the dataset the run was trained on (same fingerprint)
-unless --force.
+unless --force. A dataset whose patches were cut with another --window or
+--alpha than the run's is refused so, naming both windows, and warned about
+with --force (as stkit clusters warns): the window changes every feature.
 MODELDIR must be new, empty, an earlier export (its other files are kept,
 its component files the new export does not have are removed) or a folder
 holding only component_<k>.npz files; another folder is refused. The models
@@ -69,7 +71,7 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 	noResidual := fs.Bool("no-residual", false, "decoded samples without the observation noise of the reconstruction residuals")
 	recenter := fs.Bool("recenter", false, "same as --calibrate mean")
 	calibrate := fs.String("calibrate", "", "correct the decoded features against the cluster's patches: none (the VAE's own), mean (shift onto the patches' mean: removes the decoder's bias) or moments (mean and std per feature; default, mean with --recenter)")
-	force := fs.Bool("force", false, "accept a dataset whose fingerprint or statistic differs from the run's record")
+	force := fs.Bool("force", false, "accept a dataset whose fingerprint, statistic or patch window differs from the run's record (another window: with a warning)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -138,7 +140,8 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 	// infer.ModelSet.Write builds the models in a temporary folder beside
 	// MODELDIR and moves them in once complete: a failed export (disk full,
 	// an error, Ctrl-C) leaves an earlier export in MODELDIR as it was.
-	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate})
+	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
+		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", msg) }})
 	switch {
 	case errors.Is(err, infer.ErrModelInput):
 		return asBadInput(err)
