@@ -12,7 +12,7 @@ import (
 // word about the window; without --force it was refused for its fingerprint
 // only. Both now name the windows (refused, exit 2, nothing written; with
 // --force a warning on stderr, as clusters warns), and the run's own dataset
-// gets no such line.
+// gets no such line. train --resume names the windows in its refusal.
 func TestExportOtherPatchWindow(t *testing.T) {
 	ds := tinyDataset(t)
 	dir := t.TempDir()
@@ -32,6 +32,9 @@ func TestExportOtherPatchWindow(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "export: warning: "+want) {
 		t.Errorf("export --force of the windowed dataset: exit %d, stderr lacks the warning %q:\n%s", code, want, tail(errs, 800))
 	}
+	// train --resume on the windowed dataset was refused by fingerprint alone; the
+	// refusal now names the windows too.
+	wantBadInput(t, []string{"train", windowed, "-o", run, "--resume", "--epochs", "2"}, "its patches were cut with a Tukey window (α = 1), the run's with no window (stkit patches --window, --alpha)")
 	own := filepath.Join(dir, "m-own")
 	code, _, errs = runCLI(t, "export", run, "-o", own, "--samples", "4")
 	if code != 0 || strings.Contains(errs, "window") {

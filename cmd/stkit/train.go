@@ -475,8 +475,14 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			return badInputf("run %s reads the features --features %q --drop %q", runDir, meta.Features, meta.Drop)
 		}
 		if man.Fingerprint != meta.DatasetFingerprint {
-			return badInputf("dataset %s is not the dataset run %s was trained on (%s; fingerprint %.12s…, run's %.12s…)",
-				dsDir, runDir, meta.Dataset, man.Fingerprint, meta.DatasetFingerprint)
+			// checkDatasetForRun compares the statistic and the patch size; a dataset cut with
+			// another window (patches --window, --alpha) was refused by fingerprint alone.
+			why := ""
+			if windowName(man.Patch) != windowName(meta.Patch) {
+				why = fmt.Sprintf("; its patches were cut with %s, the run's with %s (stkit patches --window, --alpha)", windowName(man.Patch), windowName(meta.Patch))
+			}
+			return badInputf("dataset %s is not the dataset run %s was trained on (%s; fingerprint %.12s…, run's %.12s…)%s",
+				dsDir, runDir, meta.Dataset, man.Fingerprint, meta.DatasetFingerprint, why)
 		}
 		cfg = rc.VAE
 		if isSet(fs, "preset") {
