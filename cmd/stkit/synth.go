@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -65,7 +66,8 @@ Presets (--preset; explicit flags override them):
 the report's yardsticks (spread of the power spectrum, W1 between two maps,
 σ of the Minkowski functionals); without it a TARGET batch of ≥ 2 maps is its
 own yardstick (the summary line says "target maps"), and one target map has
-none.
+none. Maps of the set equal to a target map (a folder that holds the target)
+are left out, with a note, unless fewer than 2 would be left.
 Ctrl-C (or an error during the optimisation) writes the maps worked on before
 exiting, and says which: with one L-BFGS per map, the maps finished and the one
 running (unfinished), not the maps not started; with one L-BFGS on all maps,
@@ -173,16 +175,23 @@ quits at once without writing them.`)
 		return err
 	}
 	var reference *stlayer.Maps
+	refLeftOut, refHasTarget, refNote := 0, false, ""
 	if *refSet != "" {
-		if reference, err = readMapSet(*refSet); err != nil {
+		refMaps, err := readMapSetCards(*refSet)
+		if err != nil {
 			return err
 		}
+		reference = refMaps.Maps
 		if reference.M != target.M || reference.N != target.N || reference.B < 2 {
 			return badInputf("--reference-set: want ≥ 2 maps of %d×%d, got %d of %d×%d", target.M, target.N, reference.B, reference.M, reference.N)
 		}
 		if err := datasets.ValidateMaps(reference, 0); err != nil {
 			return badInputf("--reference-set %s: %v", *refSet, strings.TrimPrefix(err.Error(), "datasets: "))
 		}
+		// maps of the set that are target maps (the README's example passes
+		// the folder that holds its target) would put the target itself in
+		// the yardsticks' spread: left out
+		reference, refLeftOut, refHasTarget, refNote = withoutTargetMaps(refMaps, targetSet)
 	}
 	jGiven, jRule := spec.J != 0, defaultJRule
 	if spec.J == 0 && (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) {
@@ -243,6 +252,9 @@ quits at once without writing them.`)
 		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, mode)
 	if target.B > 1 {
 		fmt.Fprintf(g.stderr, "synth: %s\n", averagedNote(target.B, cfg, loss.Terms[0].Weight))
+	}
+	if refNote != "" {
+		fmt.Fprintf(g.stderr, "synth: %s\n", refNote)
 	}
 	if spec.Pad == "crop" {
 		// the statistics average over the interior window, c = ⌊cut·2^J⌋ pixels
@@ -330,7 +342,7 @@ quits at once without writing them.`)
 		settings := map[string]any{
 			"spec": spec, "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
 			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
-			"engine": ch.Name, "target": pos[0], "reference_set": *refSet,
+			"engine": ch.Name, "target": pos[0], "reference_set": *refSet, "reference_left_out": refLeftOut, "reference_includes_target": refHasTarget,
 			// the statistic term: the mean of Φ over the target maps, with
 			// these per-coefficient weights (weights_zero of them 0)
 			"target_maps": target.B, "weights": weightsName(cfg.Weights), "weights_zero": zeroWeights(loss.Terms[0].Weight),
@@ -360,6 +372,53 @@ func synthDefaultJ(m, n int) int {
 		j++
 	}
 	return max(1, j-1)
+}
+
+// withoutTargetMaps returns the maps of the reference set ref that are not
+// equal, pixel for pixel (exact float64 equality), to a map of the target
+// set, how many were left out, whether the maps returned still hold target
+// maps, and a note saying which were found ("" when none). When leaving them
+// out would leave fewer than 2 maps, too few for a spread, the set is kept
+// whole (the yardsticks then include the target; before, every set was used
+// as it was) and the note says so.
+func withoutTargetMaps(ref, target *mapSet) (maps *stlayer.Maps, leftOut int, includesTarget bool, note string) {
+	r, t := ref.Maps, target.Maps
+	mn := r.M * r.N
+	kept := &stlayer.Maps{M: r.M, N: r.N}
+	var found []string
+	for b := 0; b < r.B; b++ {
+		x := r.Data[b*mn : (b+1)*mn]
+		same := -1
+		for c := 0; c < t.B && same < 0; c++ {
+			if slices.Equal(x, t.Data[c*mn:(c+1)*mn]) {
+				same = c
+			}
+		}
+		if same < 0 {
+			kept.Data = append(kept.Data, x...)
+			kept.B++
+			continue
+		}
+		if len(found) < 3 {
+			found = append(found, fmt.Sprintf("%s = target %s", ref.mapName(b), target.mapName(same)))
+		} else if len(found) == 3 {
+			found = append(found, "…")
+		}
+	}
+	n := r.B - kept.B
+	if n == 0 {
+		return r, 0, false, ""
+	}
+	same := "identical to a target map"
+	if n > 1 {
+		same = "identical to target maps"
+	}
+	if kept.B < 2 {
+		return r, 0, true, fmt.Sprintf("--reference-set: %d of its %d maps are %s (%s); leaving them out would leave %s, too few for a spread: kept, so the yardsticks include the target itself (give ≥ 2 other realisations)",
+			n, r.B, same, strings.Join(found, ", "), plural(kept.B, "map"))
+	}
+	return kept, n, false, fmt.Sprintf("--reference-set: left out %d of its %d maps, %s (%s), so that the yardsticks do not include the target itself; they come from the other %s",
+		n, r.B, same, strings.Join(found, ", "), plural(kept.B, "map"))
 }
 
 // weightsName is the --weights value of a weight mode: "std" or "mean".
@@ -556,9 +615,20 @@ func (s *mapSet) matched() string {
 	return fmt.Sprintf("the mean statistics of the %d maps of %s", s.Maps.B, s.source())
 }
 
-// fileName is the base name of the file map b comes from.
-func (s *mapSet) fileName(b int) string {
-	return filepath.Base(s.Files[s.FileOf[b]])
+// mapName names map b of the set by its file: "a.npy" when the file holds
+// one map, else "a.npy map 2" (counted from 0 in the file).
+func (s *mapSet) mapName(b int) string {
+	f := s.FileOf[b]
+	first := slices.Index(s.FileOf, f)
+	last := first
+	for last+1 < len(s.FileOf) && s.FileOf[last+1] == f {
+		last++
+	}
+	name := filepath.Base(s.Files[f])
+	if first == last {
+		return name
+	}
+	return fmt.Sprintf("%s map %d", name, b-first)
 }
 
 // runContext is interruptible (Ctrl-C cancels the context); tests replace it
