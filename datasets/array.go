@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // Array is an n-dimensional array read from or written to a file, in C
@@ -22,11 +23,22 @@ import (
 // integer values in range (bool: 0 or 1); for int64 and uint64, 2^63 and 2^64
 // (the float64 images of the largest values) are written as 2^63−1 and
 // 2^64−1, so that any array read can be written back.
+//
+// DType "str" (StringDType) is a string array, numpy's fixed-width unicode
+// dtype '<U{w}' (w characters of UTF-32, NUL-padded): its elements are in
+// Strings (Float64 and Complex128 nil), as valid UTF-8 without trailing NULs
+// (numpy drops them). Readers return one for a '<U' or '>U' .npy file or
+// .npz member, writers store it as '<U{w}' with w the largest number of
+// characters (runes) of an element, at least 1. String arrays are not
+// numbers: maps, FITS and every numeric function refuse them (IsString).
 type Array struct {
 	Shape      []int
 	DType      string
 	Float64    []float64
 	Complex128 []complex128
+	// Strings holds the elements of a string array (DType "str"); nil for
+	// every other dtype.
+	Strings []string
 	// Header holds the header cards of a FITS file (all but END, in file
 	// order); nil for .npy and .npz. It is informational: writers ignore it
 	// (pass FITSUserCards(a.Header) to WriteFITS to carry user cards over).
@@ -74,16 +86,35 @@ func dtypeByKind(kind byte, size int) (dtypeInfo, bool) {
 	return dtypeInfo{}, false
 }
 
+// StringDType is the DType of a string array (numpy '<U{w}', see Array).
+const StringDType = "str"
+
+// maxStringWidth is the widest '<U{w}' read or written: numpy's item size
+// (4 bytes per character) is a C int, so w ≤ (2³¹ − 1)/4.
+const maxStringWidth = (1<<31 - 1) / 4
+
 // IsComplex reports whether the array has a complex dtype.
 func (a *Array) IsComplex() bool { return a.DType == "complex64" || a.DType == "complex128" }
+
+// IsString reports whether the array is a string array (DType "str",
+// numpy's '<U{w}'), whose elements are in Strings.
+func (a *Array) IsString() bool { return a.DType == StringDType }
 
 // Size returns the number of elements implied by Shape (1 for a 0-d array).
 // It returns -1 if a dimension is negative or the product exceeds 2^62 (the
 // bound for every array this package reads, writes or allocates).
 func (a *Array) Size() int { return shapeSize(a.Shape) }
 
-// NewArray allocates a zero array of the given dtype and shape.
+// NewArray allocates a zero array of the given dtype and shape (for dtype
+// "str", a string array of empty strings).
 func NewArray(dtype string, shape ...int) (*Array, error) {
+	if dtype == StringDType {
+		n := shapeSize(shape)
+		if n < 0 {
+			return nil, fmt.Errorf("datasets: invalid shape %s", shapeString(shape))
+		}
+		return &Array{Shape: append([]int(nil), shape...), DType: StringDType, Strings: make([]string, n)}, nil
+	}
 	d, ok := lookupDType(dtype)
 	if !ok {
 		return nil, fmt.Errorf("datasets: unknown dtype %q (want one of %s)", dtype, dtypeNames())
@@ -101,11 +132,19 @@ func NewArray(dtype string, shape ...int) (*Array, error) {
 	return a, nil
 }
 
-// check verifies that the array is consistent: known dtype, valid shape, data
-// slice of the right kind and length.
+// check verifies that the array is a consistent numeric array: known
+// numeric dtype, valid shape, data slice of the right kind and length. A
+// string array is refused (it holds no numbers), so that numeric users of
+// check (maps, FITS) never take one for data; consistent accepts both.
 func (a *Array) check() error {
 	if a == nil {
 		return fmt.Errorf("nil array")
+	}
+	if a.IsString() {
+		return fmt.Errorf("the array of shape %s holds strings (dtype %s, numpy '<U'), not numbers", shapeString(a.Shape), a.DType)
+	}
+	if a.Strings != nil {
+		return fmt.Errorf("dtype %s with %d values in Strings (want nil: strings go with DType %q)", a.DType, len(a.Strings), StringDType)
 	}
 	d, ok := lookupDType(a.DType)
 	if !ok {
@@ -125,6 +164,59 @@ func (a *Array) check() error {
 			a.DType, shapeString(a.Shape), n, len(a.Float64), len(a.Complex128))
 	}
 	return nil
+}
+
+// consistent is check for a numeric array and checkStrings for a string
+// array.
+func (a *Array) consistent() error {
+	if a != nil && a.IsString() {
+		return a.checkStrings()
+	}
+	return a.check()
+}
+
+// checkStrings verifies that a string array is consistent: valid shape,
+// one element in Strings per element of the shape, Float64 and Complex128
+// nil. The elements themselves are checked by stringWidth.
+func (a *Array) checkStrings() error {
+	n := shapeSize(a.Shape)
+	if n < 0 {
+		return fmt.Errorf("invalid shape %s", shapeString(a.Shape))
+	}
+	if len(a.Strings) != n || a.Float64 != nil || a.Complex128 != nil {
+		return fmt.Errorf("dtype %s with shape %s needs %d strings in Strings (and Float64, Complex128 nil); got %d, %d and %d",
+			a.DType, shapeString(a.Shape), n, len(a.Strings), len(a.Float64), len(a.Complex128))
+	}
+	return nil
+}
+
+// stringWidth returns the w of the '<U{w}' that holds the strings of a
+// string array: the largest number of runes of an element, at least 1 (as
+// numpy: np.array(["", ""]) is '<U1'). It refuses an element that is not
+// valid UTF-8 (numpy stores code points; the bytes would become U+FFFD) or
+// ends in NUL (numpy drops trailing NULs, so it would not read back), and
+// a width or a data size beyond what numpy can hold (w ≤ maxStringWidth,
+// elements × 4w ≤ 2⁶²). Errors name the element by its index.
+func stringWidth(a *Array) (int, error) {
+	w := 1
+	for i, s := range a.Strings {
+		if !utf8.ValidString(s) {
+			return 0, fmt.Errorf("string array: the element at index %s is not valid UTF-8 (%q)", indexString(a.Shape, i), clip([]byte(s), 40))
+		}
+		if strings.HasSuffix(s, "\x00") {
+			return 0, fmt.Errorf("string array: the element at index %s, %q, ends in NUL, which numpy drops when reading '<U' strings (remove the trailing NULs)", indexString(a.Shape, i), clip([]byte(s), 40))
+		}
+		if len(s) > w { // the rune count is at most the byte count
+			w = max(w, utf8.RuneCountInString(s))
+		}
+	}
+	if w > maxStringWidth {
+		return 0, fmt.Errorf("string array: an element of %d characters is beyond numpy's widest '<U' (%d characters)", w, maxStringWidth)
+	}
+	if n := len(a.Strings); n > 0 && n > (1<<62)/(4*w) {
+		return 0, fmt.Errorf("string array of shape %s and width %d needs more than 2^62 bytes as '<U%d'", shapeString(a.Shape), w, w)
+	}
+	return w, nil
 }
 
 func dtypeNames() string {

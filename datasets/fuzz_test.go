@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -67,13 +68,29 @@ func npySeeds(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(npyMagic + "\x01\x00\x10\x00{'descr': [(1,)]}"))
+	// numpy strings ('<U{w}', '>U{w}'): arrays of every layout, and a header
+	// whose shape's byte count overflows.
+	for _, shape := range [][]int{{}, {3}, {2, 2}} {
+		a, _ := NewArray(StringDType, shape...)
+		for i := range a.Strings {
+			a.Strings[i] = []string{"ab", "", "σ₈🙂", "a\x00b"}[i%4]
+		}
+		for _, opt := range []NPYOptions{{}, {BigEndian: true, FortranOrder: true}, {Version: 3}} {
+			b, err := EncodeNPY(a, opt)
+			if err != nil {
+				f.Fatal(err)
+			}
+			addVariants(f, b)
+		}
+	}
+	f.Add(npyWithHeader(1, "{'descr': '<U1000', 'fortran_order': False, 'shape': (1099511627776, 1048576)}\n", []byte("abcd")))
 }
 
 // checkRoundTrip verifies that a decoded array is consistent and that
-// encoding and decoding it again gives the same array.
+// encoding and decoding it again gives the same array (strings included).
 func checkRoundTrip(t *testing.T, a *Array, encode func(*Array) ([]byte, error), decode func([]byte) (*Array, error)) {
 	t.Helper()
-	if err := a.check(); err != nil {
+	if err := a.consistent(); err != nil {
 		t.Fatalf("decoded array is inconsistent: %v", err)
 	}
 	b, err := encode(a)
@@ -89,6 +106,9 @@ func checkRoundTrip(t *testing.T, a *Array, encode func(*Array) ([]byte, error),
 	c.Header = nil
 	if d := sameArray(&c, back); d != "" {
 		t.Fatalf("round trip: %s", d)
+	}
+	if !slices.Equal(a.Strings, back.Strings) || (a.Strings == nil) != (back.Strings == nil) {
+		t.Fatalf("round trip: strings %q, read back %q", a.Strings, back.Strings)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // npyMagic starts every .npy file.
@@ -36,7 +37,13 @@ type NPYOptions struct {
 // i4, i8, u2, u4, u8, f4, f8, c8, c16 (one-byte types also with '<', '>' or
 // '=', and bool also as '|?', '<?', '>?' or '=?': an order character is
 // always needed, so a bare '?' is refused; '=' on a wider type is refused as
-// ambiguous). Fortran-order data are transposed into C order. Bytes after the data are an error (a concatenated or corrupt file).
+// ambiguous), and the fixed-width unicode strings '<U{w}' and '>U{w}' (1 ≤ w
+// ≤ 536870911; UTF-32 code points, NUL-padded), read as a string array
+// (DType "str", see Array: each element's trailing NULs dropped; a code
+// point that is not a Unicode scalar value — a surrogate or one beyond
+// U+10FFFF — is refused). Object arrays ('|O', pickled Python objects) and
+// byte strings ('|S') are refused. Fortran-order data are transposed into C
+// order. Bytes after the data are an error (a concatenated or corrupt file).
 // Errors are *FormatError with an empty Path. Besides the result, it
 // allocates only the header and a bounded buffer (see decodeNPYFrom).
 func DecodeNPY(b []byte) (*Array, error) {
@@ -74,7 +81,8 @@ func (e *readError) Unwrap() error { return e.err }
 // complex128 and its part (takePart: Re z, Im z or |z|) goes straight into
 // a.Float64, which is then the only data (Complex128 nil, DType the stored
 // complex dtype) — an array for arrayToMaps with reduced set, nothing else.
-// Real data are read as without it.
+// Real data are read as without it; string data are refused (they are not
+// maps).
 func decodeNPYFrom(r io.Reader, size int64, part *ComplexPart) (*Array, error) {
 	pre := make([]byte, min(size, 12))
 	if _, err := io.ReadFull(r, pre); err != nil {
@@ -98,11 +106,15 @@ func decodeNPYFrom(r io.Reader, size int64, part *ComplexPart) (*Array, error) {
 	if n < 0 {
 		return nil, formatErrorf("npy", "shape %s is too large", shapeString(h.shape))
 	}
+	if h.dtype.kind == 'U' && part != nil {
+		return nil, formatErrorf("npy", "the array holds strings (dtype %s, shape %s), not numbers: maps need a numeric array",
+			h.dtype.label(), shapeString(h.shape))
+	}
 	avail := size - int64(off) - int64(hlen)
 	isz := int64(h.dtype.size)
 	if int64(n) > avail/isz {
-		return nil, formatErrorf("npy", "truncated data: header declares shape %s of %s (%d bytes) but only %d bytes follow the header",
-			shapeString(h.shape), h.dtype.name, int64(n)*isz, avail)
+		return nil, formatErrorf("npy", "truncated data: header declares shape %s of %s (%s bytes) but only %d bytes follow the header",
+			shapeString(h.shape), h.dtype.label(), byteCount(int64(n), isz), avail)
 	}
 	nbytes := int64(n) * isz
 	if avail > nbytes {
@@ -119,7 +131,18 @@ func decodeNPYFrom(r io.Reader, size int64, part *ComplexPart) (*Array, error) {
 	}
 	a := &Array{Shape: h.shape, DType: h.dtype.name}
 	d := h.dtype
+	var bad *badCodePoint // string data: the first code point refused
 	switch {
+	case d.kind == 'U':
+		a.Strings = make([]string, n)
+		seen := 0 // elements decoded so far, in file order
+		err = readElems(rest, a.Strings, d.size, order, func(dst []string, src []byte) {
+			if b := decodeStringsInto(dst, src, d.size/4, bo); b != nil && bad == nil {
+				b.elem += seen
+				bad = b
+			}
+			seen += len(dst)
+		})
 	case d.kind == 'c' && part != nil:
 		a.Float64 = make([]float64, n)
 		p := *part
@@ -142,7 +165,91 @@ func decodeNPYFrom(r io.Reader, size int64, part *ComplexPart) (*Array, error) {
 	if err != nil {
 		return nil, &readError{err}
 	}
+	if bad != nil {
+		where := fmt.Sprintf("element %d", bad.elem)
+		if order != nil {
+			where += " (in the file's Fortran order)"
+		} else if len(h.shape) != 1 {
+			where = fmt.Sprintf("the element at index %s", indexString(h.shape, bad.elem))
+		}
+		return nil, formatErrorf("npy", "%s of the %s array holds the code point 0x%X at character %d, which is not a Unicode character (a surrogate or beyond U+10FFFF)",
+			where, d.label(), bad.code, bad.char)
+	}
 	return a, nil
+}
+
+// byteCount formats n items of size bytes as a number of bytes, or "more
+// than 2^63" where the product overflows an int64.
+func byteCount(n, size int64) string {
+	if size > 0 && n > math.MaxInt64/size {
+		return "more than 2^63"
+	}
+	return strconv.FormatInt(n*size, 10)
+}
+
+// label names a dtype in messages: its name, or for strings the numpy
+// typestr without byte order ("str (U5)").
+func (d dtypeInfo) label() string {
+	if d.kind == 'U' {
+		return fmt.Sprintf("str (U%d)", d.size/4)
+	}
+	return d.name
+}
+
+// badCodePoint is a UTF-32 code unit of a '<U' array that is not a Unicode
+// scalar value: code, the char-th character (from 0) of element elem.
+type badCodePoint struct {
+	elem, char int
+	code       uint32
+}
+
+// decodeStringsInto decodes len(dst) '<U{w}' items (w UTF-32 code units
+// each, in byte order bo) from src, each without its trailing NULs (NULs
+// inside are kept, as numpy does). It returns the first code unit that is
+// not a Unicode scalar value (elem relative to dst), nil if none; such a
+// unit is decoded as U+FFFD.
+func decodeStringsInto(dst []string, src []byte, w int, bo binary.ByteOrder) *badCodePoint {
+	var bad *badCodePoint
+	var buf []byte
+	for i := range dst {
+		item := src[4*w*i : 4*w*(i+1)]
+		end := w
+		for end > 0 && bo.Uint32(item[4*(end-1):]) == 0 {
+			end--
+		}
+		if end == 0 {
+			dst[i] = ""
+			continue
+		}
+		buf = buf[:0]
+		for k := range end {
+			c := bo.Uint32(item[4*k:])
+			r := rune(c)
+			if c > utf8.MaxRune || !utf8.ValidRune(r) {
+				if bad == nil {
+					bad = &badCodePoint{elem: i, char: k, code: c}
+				}
+				r = utf8.RuneError
+			}
+			buf = utf8.AppendRune(buf, r)
+		}
+		dst[i] = string(buf)
+	}
+	return bad
+}
+
+// encodeStrings stores the strings of v as '<U{w}' items (w UTF-32 code
+// units each, NUL-padded, byte order bo) in dst; the strings are valid
+// UTF-8 of at most w runes (checked by stringWidth).
+func encodeStrings(dst []byte, v []string, w int, bo binary.ByteOrder) {
+	clear(dst[:4*w*len(v)])
+	for i, s := range v {
+		k := 4 * w * i
+		for _, r := range s {
+			bo.PutUint32(dst[k:], uint32(r))
+			k += 4
+		}
+	}
 }
 
 // ioChunk is the size of the buffer through which the streaming readers and
@@ -150,11 +257,12 @@ func decodeNPYFrom(r io.Reader, size int64, part *ComplexPart) (*Array, error) {
 const ioChunk = 64 << 10
 
 // chunkBuffer returns a buffer for moving n items of size bytes: a whole
-// number of items, at most ioChunk bytes (at least one item), no larger than
-// the data.
+// number of items, at most ioChunk bytes (at least one item when n > 0), no
+// larger than the data (empty for n = 0, so that an empty array of wide
+// strings allocates nothing).
 func chunkBuffer(n int, size int) []byte {
 	per := max(ioChunk/size, 1)
-	return make([]byte, min(per, max(n, 1))*size)
+	return make([]byte, min(per, n)*size)
 }
 
 // readBytes reads exactly n bytes. Up to 1 MiB are read into a buffer of
@@ -384,6 +492,9 @@ func parseDescr(descr string) (dtypeInfo, bool, error) {
 	if !strings.ContainsRune("<>|=", rune(order)) {
 		return dtypeInfo{}, false, formatErrorf("npy", "bad header: descr %q has no byte-order character ('<', '>' or '|')", descr)
 	}
+	if kind == 'U' {
+		return parseStringDescr(descr)
+	}
 	size, err := strconv.Atoi(sizeStr)
 	if kind == '?' && sizeStr == "" { // numpy's character code for bool
 		kind, size, err = 'b', 1, nil
@@ -393,7 +504,7 @@ func parseDescr(descr string) (dtypeInfo, bool, error) {
 	}
 	d, ok := dtypeByKind(kind, size)
 	if !ok {
-		return dtypeInfo{}, false, formatErrorf("npy", "unsupported dtype %q%s (supported: bool, int8-64, uint8-64, float32, float64, complex64, complex128)", descr, dtypeHint(kind))
+		return dtypeInfo{}, false, formatErrorf("npy", "unsupported dtype %q%s (supported: bool, int8-64, uint8-64, float32, float64, complex64, complex128, unicode strings '<U{w}')", descr, dtypeHint(kind))
 	}
 	switch order {
 	case '|':
@@ -408,14 +519,33 @@ func parseDescr(descr string) (dtypeInfo, bool, error) {
 	return d, order == '>', nil
 }
 
+// parseStringDescr parses a fixed-width unicode descr, '<U{w}' or '>U{w}'
+// with 1 ≤ w ≤ maxStringWidth (decimal digits only), into the dtype of a
+// string array (size 4w bytes) and its byte order.
+func parseStringDescr(descr string) (dtypeInfo, bool, error) {
+	order, ws := descr[0], descr[2:]
+	if order != '<' && order != '>' {
+		return dtypeInfo{}, false, formatErrorf("npy", "bad header: descr %q gives a unicode string type byte order %q (want '<' or '>': its characters are 4-byte code points)", descr, order)
+	}
+	digits := ws != "" && strings.Trim(ws, "0123456789") == ""
+	w, err := strconv.Atoi(ws)
+	if !digits || err != nil || w > maxStringWidth {
+		return dtypeInfo{}, false, formatErrorf("npy", "unsupported dtype %q: a unicode string type needs a width from 1 to %d characters ('<U5')", descr, maxStringWidth)
+	}
+	if w == 0 {
+		return dtypeInfo{}, false, formatErrorf("npy", "unsupported dtype %q: strings of width 0 (numpy writes empty strings as '<U1')", descr)
+	}
+	return dtypeInfo{name: StringDType, kind: 'U', size: 4 * w}, order == '>', nil
+}
+
 func dtypeHint(kind byte) string {
 	switch kind {
 	case 'f':
 		return " (float16 and long double are not supported; convert with x.astype(np.float32) or np.float64)"
-	case 'U', 'S', 'a':
-		return " (strings are not supported)"
+	case 'S', 'a':
+		return " (byte strings are not supported; convert them to unicode strings with x.astype(str))"
 	case 'O':
-		return " (object arrays are not supported)"
+		return " (object arrays hold pickled Python objects, which are not read; convert with x.astype(str) for strings or to a numeric dtype)"
 	case 'M', 'm':
 		return " (datetimes are not supported)"
 	case 'V':
@@ -501,7 +631,10 @@ func decodeComplexInto(dst []complex128, src []byte, d dtypeInfo, bo binary.Byte
 // EncodeNPY serialises an array in the .npy format (see NPYOptions). Values
 // are converted to a.DType (float32 and complex64 round to nearest and refuse
 // finite values beyond ±3.4028235e38, which would become ±Inf; integer and
-// bool dtypes require exact in-range values; see Array).
+// bool dtypes require exact in-range values; see Array). A string array
+// (DType "str") is written as '<U{w}' ('>U{w}' with BigEndian), w the
+// largest number of runes of an element, at least 1; its elements must be
+// valid UTF-8 without a trailing NUL (see Array).
 func EncodeNPY(a *Array, opt NPYOptions) ([]byte, error) {
 	p, err := planNPY(a, opt)
 	if err != nil {
@@ -526,29 +659,44 @@ type npyPlan struct {
 // planNPY checks a (consistent, values representable in its dtype) and
 // builds the header EncodeNPY writes, without touching the data.
 func planNPY(a *Array, opt NPYOptions) (*npyPlan, error) {
-	if err := a.check(); err != nil {
-		return nil, fmt.Errorf("datasets: npy: %w", err)
-	}
-	d, _ := lookupDType(a.DType)
-	if err := checkRealValues(d, a.Float64); err != nil {
-		return nil, fmt.Errorf("datasets: npy: %w", err)
-	}
-	if err := float32Check(a); err != nil {
-		return nil, fmt.Errorf("datasets: npy: %w", err)
-	}
 	order := byte('<')
 	if opt.BigEndian {
 		order = '>'
 	}
-	if d.size == 1 {
-		order = '|'
+	var d dtypeInfo
+	var descr string
+	if a != nil && a.IsString() {
+		if err := a.checkStrings(); err != nil {
+			return nil, fmt.Errorf("datasets: npy: %w", err)
+		}
+		w, err := stringWidth(a)
+		if err != nil {
+			return nil, fmt.Errorf("datasets: npy: %w", err)
+		}
+		d = dtypeInfo{name: StringDType, kind: 'U', size: 4 * w}
+		descr = fmt.Sprintf("%cU%d", order, w)
+	} else {
+		if err := a.check(); err != nil {
+			return nil, fmt.Errorf("datasets: npy: %w", err)
+		}
+		d, _ = lookupDType(a.DType)
+		if err := checkRealValues(d, a.Float64); err != nil {
+			return nil, fmt.Errorf("datasets: npy: %w", err)
+		}
+		if err := float32Check(a); err != nil {
+			return nil, fmt.Errorf("datasets: npy: %w", err)
+		}
+		if d.size == 1 {
+			order = '|'
+		}
+		descr = fmt.Sprintf("%c%c%d", order, d.kind, d.size)
 	}
 	var hdr strings.Builder
 	fortran := "False"
 	if opt.FortranOrder {
 		fortran = "True"
 	}
-	fmt.Fprintf(&hdr, "{'descr': '%c%c%d', 'fortran_order': %s, 'shape': %s, }", order, d.kind, d.size, fortran, shapeString(a.Shape))
+	fmt.Fprintf(&hdr, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, fortran, shapeString(a.Shape))
 	version := opt.Version
 	switch version {
 	case 0:
@@ -602,7 +750,10 @@ func (p *npyPlan) writeTo(w io.Writer) error {
 		return err
 	}
 	d, bo := p.d, p.bo
-	if d.kind == 'c' {
+	switch d.kind {
+	case 'U':
+		return writeElems(w, p.a.Strings, d.size, p.order, func(dst []byte, v []string) { encodeStrings(dst, v, d.size/4, bo) })
+	case 'c':
 		return writeElems(w, p.a.Complex128, d.size, p.order, func(dst []byte, v []complex128) { encodeComplex(dst, v, d, bo) })
 	}
 	return writeElems(w, p.a.Float64, d.size, p.order, func(dst []byte, v []float64) { encodeReal(dst, v, d, bo) })

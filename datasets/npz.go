@@ -17,7 +17,10 @@ const maxDeflateRatio = 1100
 // DecodeNPZ parses an .npz archive (a zip of .npy files, stored or deflated)
 // held in memory and returns its members in archive order. A member "x.npy"
 // is returned with Name "x"; members whose names do not end in ".npy" are
-// ignored, as are directories. Errors are *FormatError; an error inside a
+// ignored, as are directories. A member of numpy strings ('<U{w}', e.g.
+// np.savez(f, names=np.array(["a", "b"]))) is a string array (DType "str",
+// see Array) beside the numeric ones; object members ('|O') are refused, as
+// by DecodeNPY. Errors are *FormatError; an error inside a
 // member carries the path ":name". Members are decoded as they are
 // decompressed (see readNPZMember): besides the results, memory use is
 // bounded.
@@ -56,6 +59,13 @@ func DecodeNPZMember(b []byte, name string) (*Array, error) {
 // through ra; only the central directory and the member are read. part is
 // that of decodeNPYFrom; src names the archive in the warning given when no
 // member is named and there are several ("" for an archive in memory).
+//
+// With part non-nil (maps are read) and no name, string members are passed
+// over: the first member that does not hold strings is read (the notice
+// says so), so that an archive of maps with a member of names (labels,
+// column names) reads as its maps. Only the headers of the members before
+// it are read for that. When every member holds strings, the first is read
+// and decodeNPYFrom refuses it.
 func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexPart, src string) (*Array, error) {
 	files, err := npzMembers(ra, size)
 	if err != nil {
@@ -66,16 +76,37 @@ func decodeNPZMemberFrom(ra io.ReaderAt, size int64, name string, part *ComplexP
 	for i, f := range files {
 		names[i] = memberName(f.Name)
 	}
+	first, skipped := 0, []string(nil)
+	if name == "" && part != nil {
+		for first < len(files) && npzMemberHoldsStrings(files[first]) {
+			skipped = append(skipped, names[first])
+			first++
+		}
+		if first == len(files) { // strings only: the first is refused
+			first, skipped = 0, nil
+		}
+	}
 	if name == "" && len(files) > 1 {
 		// Documented, but easy to miss: say which array is read.
 		if src == "" {
 			src = "npz archive"
 		}
-		notify(fmt.Sprintf("%s has %d arrays (%s): reading the first, %q; choose one with FILE.npz:NAME",
-			src, len(files), strings.Join(names, ", "), names[0]))
+		which := "the first"
+		if len(skipped) > 0 {
+			verb := "holds"
+			if len(skipped) > 1 {
+				verb = "hold"
+			}
+			which = fmt.Sprintf("the first that is not strings (%s %s strings)", strings.Join(skipped, ", "), verb)
+		}
+		notify(fmt.Sprintf("%s has %d arrays (%s): reading %s, %q; choose one with FILE.npz:NAME",
+			src, len(files), strings.Join(names, ", "), which, names[first]))
+	}
+	if name == "" {
+		return readNPZMember(files[first], part)
 	}
 	for _, f := range files {
-		if name == "" || memberName(f.Name) == want {
+		if memberName(f.Name) == want {
 			return readNPZMember(f, part)
 		}
 	}
@@ -190,6 +221,36 @@ func readNPZMember(f *zip.File, part *ComplexPart) (*Array, error) {
 		return nil, fail("cannot read member (truncated or corrupt archive?)", err)
 	}
 	return a, nil
+}
+
+// npzMemberHoldsStrings reports whether a member's .npy header declares a
+// unicode string dtype ('<U{w}', '>U{w}'). It reads the preamble and the
+// header only; a member it cannot read or parse counts as not strings
+// (reading it reports the problem).
+func npzMemberHoldsStrings(f *zip.File) bool {
+	if (f.Method != zip.Store && f.Method != zip.Deflate) || f.UncompressedSize64 > 1<<62 {
+		return false
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	size := int64(f.UncompressedSize64)
+	pre := make([]byte, min(size, 12))
+	if _, err := io.ReadFull(rc, pre); err != nil {
+		return false
+	}
+	_, _, hlen, off, err := parseNPYPreamble(pre, size)
+	if err != nil {
+		return false
+	}
+	text, err := readBytes(io.MultiReader(bytes.NewReader(pre[off:]), rc), hlen)
+	if err != nil {
+		return false
+	}
+	h, err := parseNPYHeaderText(text)
+	return err == nil && h.dtype.kind == 'U'
 }
 
 // zipMethodName names the zip compression methods a refused member may use
