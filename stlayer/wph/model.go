@@ -25,9 +25,14 @@ var DefaultSMP = [][2]int{{0, 0}, {0, 1}, {1, 1}}
 //
 // θ_l = l·π/L, τ = (Tau[0], Tau[1]) = (row, column) shift in pixels applied to
 // the FIRST factor (PyWPH's cov[..., τ_y, τ_x] of ifft(fft(a)·conj(fft(b)))).
-// (N, A) index τ on the grid of Config.TauGrid. Pseudo is always 0 (real data).
-// This is the NormNone value; with NormAuto the means and the division by
-// σ_a σ_b come from the reference map (see the package documentation).
+// (N, A) index τ on the grid of Config.TauGrid. With Pseudo = 1 (Complex
+// only) the second factor is conjugated before the covariance:
+//
+//	C = ⟨(a(r+τ) − ⟨a⟩)·(b(r) − ⟨b⟩)⟩_r   (no conjugate on b),
+//
+// PyWPH's pseudo-moments (its pseudo index). This is the NormNone value;
+// with NormAuto the means and the division by σ_a σ_b come from the
+// reference map (see the package documentation).
 type Moment struct {
 	// Class is the PyWPH class name: "S11", "S00", "C00", "S01", "C01",
 	// "S10", "C10", "Cphase" or "Cphase_inv".
@@ -36,7 +41,8 @@ type Moment struct {
 	// harmonic p of the first factor, J2, L2, P2 those of the second.
 	J1, L1, P1, J2, L2, P2 int
 	// N and A are the radial and azimuthal indices of τ (0, 0 for τ = 0);
-	// Pseudo is 0 (PyWPH's pseudo-moments exist only for complex data).
+	// Pseudo is 1 for PyWPH's pseudo-moments (Config.Complex only; S11
+	// class, L2 = L1 + L), else 0.
 	N, A, Pseudo int
 	// Tau is τ = (row, column) shift in pixels of the first factor.
 	Tau [2]int
@@ -51,17 +57,19 @@ type Moment struct {
 // window (NonPeriodic): x⋆φ_J is centred before the harmonic, as PyWPH 1.1
 // does ("kill the mean"), so the moment does not see the map's mean. With
 // NormAuto y − ⟨y⟩ is replaced by (x − μ)⋆φ_J, μ the reference map's mean
-// (see NormAuto).
+// (see NormAuto). With Pseudo = 1 (Config.Complex only, P1 = P2 = 1) the
+// second factor is not conjugated: L = ⟨(y − ⟨y⟩)²⟩.
 type ScalingMoment struct {
 	// J is the scale of the low-pass φ_J (−1 allowed); P1, P2 the phase
-	// harmonics of the two factors.
-	J, P1, P2 int
+	// harmonics of the two factors; Pseudo is PyWPH's pseudo index.
+	J, P1, P2, Pseudo int
 }
 
 // covKey identifies a covariance (moments sharing it differ only by τ).
 type covKey struct {
 	class                  string
 	j1, l1, p1, j2, l2, p2 int
+	pseudo                 int
 }
 
 // cov is one covariance with its list of τ (moment indices in op.moments).
@@ -81,7 +89,8 @@ func hasClass(cs []string, c string) bool {
 }
 
 // tau returns PyWPH's translation (row, col) for orientation index l2 of
-// scale j2, radial index n and azimuthal index a.
+// scale j2 (θ = l2·π/L; l2 < 2L with Complex), radial index n and azimuthal
+// index a (α = a·π/A).
 func (op *Op) tau(j2, l2, n, a int) [2]int {
 	if n == 0 {
 		return [2]int{0, 0}
@@ -100,8 +109,8 @@ func (op *Op) tau(j2, l2, n, a int) [2]int {
 }
 
 // buildModel builds the moment lists in PyWPH's order (WPHOp.load_model with
-// cplx=False, cross_moments=False). With DN > 0 on the "exp" τ grid, S11,
-// S00 and C01 (l1 = l2) take every n ≤ DN at every scale, Cphase only
+// cplx = Config.Complex, cross_moments=False). With DN > 0 on the "exp" τ
+// grid, S11, S00 and C01 (l1 = l2) take every n ≤ DN at every scale, Cphase only
 // n ≤ min(J−1−j2, DN): this reproduces PyWPH 1.1's coefficient counts (J=7,
 // L=4: 513 for dn=0, 6113 for dn=5). On the "legacy" grid (radius 3n·2^j)
 // PyWPH's get_dn_eff limits S11 and S00 to n ≤ min(J−1−j1, DN) and C01 to
@@ -118,9 +127,48 @@ func (op *Op) buildModel() error {
 		}
 		return dn
 	}
+	// nt orientations (2L over [0, 2π) with Complex, PyWPH cplx=True).
+	nt := L
+	if cfg.Complex {
+		nt = 2 * L
+	}
+	// t2s lists the unwrapped second orientations of the C01 (C00, C10)
+	// pairs of t1: [t1 − dl, t1 + dl), and with Complex also
+	// [t1 + L − dl, t1 + L + dl) (PyWPH's chain of two ranges).
+	t2s := func(t1 int) []int {
+		var ts []int
+		for t2 := t1 - dl; t2 < t1+dl; t2++ {
+			ts = append(ts, t2)
+		}
+		if cfg.Complex {
+			for t2 := t1 + L - dl; t2 < t1+L+dl; t2++ {
+				ts = append(ts, t2)
+			}
+		}
+		return ts
+	}
 	var ms []Moment
 	add := func(class string, j1, l1, p1, j2, l2, p2, n, a int) {
 		ms = append(ms, Moment{Class: class, J1: j1, L1: l1, P1: p1, J2: j2, L2: l2, P2: p2, N: n, A: a, Tau: op.tau(j2, l2, n, a)})
+	}
+	// addPseudo appends PyWPH's pseudo S11 moments of scale j1 (Complex):
+	// t1 = 0…L−1 (they are π-periodic in t1), second wavelet θ_{t1} + π, all
+	// 2A azimuths of τ for n ≥ 1, stored with PyWPH's α index (a + A) mod 2A.
+	addPseudo := func(j1 int) {
+		for t1 := 0; t1 < L; t1++ {
+			t2 := (t1 + L) % nt
+			for n := 0; n <= dnEff(j1); n++ {
+				if n == 0 {
+					add("S11", j1, t1, 1, j1, t2, 1, 0, 0)
+					ms[len(ms)-1].Pseudo = 1
+					continue
+				}
+				for a := 0; a < 2*A; a++ {
+					add("S11", j1, t1, 1, j1, t2, 1, n, (a+A)%(2*A))
+					ms[len(ms)-1].Pseudo = 1
+				}
+			}
+		}
 	}
 	mirrored := false
 	for _, class := range canonicalClasses {
@@ -134,7 +182,7 @@ func (op *Op) buildModel() error {
 				p = 0
 			}
 			for j1 := 0; j1 < J; j1++ {
-				for l1 := 0; l1 < L; l1++ {
+				for l1 := 0; l1 < nt; l1++ {
 					for n := 0; n <= dnEff(j1); n++ {
 						if n == 0 {
 							add(class, j1, l1, p, j1, l1, p, 0, 0)
@@ -145,6 +193,9 @@ func (op *Op) buildModel() error {
 						}
 					}
 				}
+				if cfg.Complex && class == "S11" {
+					addPseudo(j1)
+				}
 			}
 		case "S01", "S10":
 			p1, p2 := 0, 1
@@ -152,7 +203,7 @@ func (op *Op) buildModel() error {
 				p1, p2, mirrored = 1, 0, true
 			}
 			for j1 := 0; j1 < J; j1++ {
-				for l1 := 0; l1 < L; l1++ {
+				for l1 := 0; l1 < nt; l1++ {
 					add(class, j1, l1, p1, j1, l1, p2, 0, 0)
 				}
 			}
@@ -162,9 +213,9 @@ func (op *Op) buildModel() error {
 			}
 			for j1 := 0; j1 < J; j1++ {
 				for j2 := j1 + 1; j2 < min(j1+1+dj, J); j2++ {
-					for l1 := 0; l1 < L; l1++ {
-						for t2 := l1 - dl; t2 < l1+dl; t2++ {
-							l2 := ((t2 % L) + L) % L
+					for l1 := 0; l1 < nt; l1++ {
+						for _, t2 := range t2s(l1) {
+							l2 := ((t2 % nt) + nt) % nt
 							switch class {
 							case "C00":
 								add(class, j1, l1, 0, j2, l2, 0, 0, 0)
@@ -193,7 +244,7 @@ func (op *Op) buildModel() error {
 			for j1 := 0; j1 < J; j1++ {
 				for j2 := j1 + 1; j2 < min(j1+1+dj, J); j2++ {
 					p := 1 << (j2 - j1)
-					for l1 := 0; l1 < L; l1++ {
+					for l1 := 0; l1 < nt; l1++ {
 						if class == "Cphase_inv" {
 							mirrored = true
 							add(class, j2, l1, p, j1, l1, 1, 0, 0)
@@ -215,6 +266,9 @@ func (op *Op) buildModel() error {
 			for _, j := range cfg.SMJ {
 				for _, pp := range cfg.SMP {
 					op.sms = append(op.sms, ScalingMoment{J: j, P1: pp[0], P2: pp[1]})
+					if cfg.Complex && pp == [2]int{1, 1} { // PyWPH's pseudo scaling moment
+						op.sms = append(op.sms, ScalingMoment{J: j, P1: 1, P2: 1, Pseudo: 1})
+					}
 				}
 			}
 		}
@@ -232,7 +286,7 @@ func (op *Op) buildModel() error {
 	// Group consecutive moments sharing (j1, l1, p1, j2, l2, p2) into covariances.
 	op.covs = nil
 	for i, m := range ms {
-		k := covKey{m.Class, m.J1, m.L1, m.P1, m.J2, m.L2, m.P2}
+		k := covKey{m.Class, m.J1, m.L1, m.P1, m.J2, m.L2, m.P2, m.Pseudo}
 		if n := len(op.covs); n == 0 || op.covs[n-1].covKey != k {
 			op.covs = append(op.covs, &cov{covKey: k})
 		}
@@ -252,7 +306,7 @@ func (op *Op) buildModel() error {
 		lb.Add(m.Class, map[string]int{"j1": m.J1, "l1": m.L1, "p1": m.P1, "j2": m.J2, "l2": m.L2, "p2": m.P2, "n": m.N, "a": m.A, "pseudo": m.Pseudo})
 	}
 	for _, s := range op.sms {
-		lb.Add("L", map[string]int{"j1": s.J, "p1": s.P1, "j2": s.J, "p2": s.P2, "pseudo": 0})
+		lb.Add("L", map[string]int{"j1": s.J, "p1": s.P1, "j2": s.J, "p2": s.P2, "pseudo": s.Pseudo})
 	}
 	if len(op.sms) > 0 {
 		lb.MarkValues("L", "j1", "j2") // j = −1 is PyWPH's φ_{−1}, not "absent"
@@ -266,8 +320,8 @@ func (op *Op) buildModel() error {
 // p1, j2, theta2, p2, n, alpha, pseudo). For class "L" rows j1 = j2 = the
 // scaling-function scale j (which may be −1: for "L" a −1 in j1/j2 is a real
 // scale, not "absent"), p1, p2 as in PyWPH's scaling_moments_indices, l1, l2,
-// n, a absent (−1) and pseudo 0. The default scales are j = −1, 0, …, ⌊J/4⌋
-// (Config.SMJ), so the first three "L" rows are j1 = j2 = −1. The table says
+// n, a absent (−1) and pseudo 0 (1 for the pseudo scaling moments of
+// Config.Complex). The default scales are j = −1, 0, …, ⌊J/4⌋ (Config.SMJ), so the first three "L" rows are j1 = j2 = −1. The table says
 // so (Labels.Values["L"] = ["j1", "j2"]): Labels.Has(i, "j1") is true for
 // every "L" row and Labels.String prints the scale,
 // "L(j1=-1,p1=0,j2=-1,p2=0,pseudo=0)"; Labels.Get and
@@ -301,7 +355,7 @@ func (op *Op) PyWPHIndices() (wph [][9]int, sm [][4]int, tau [][2]int) {
 		tau = append(tau, [2]int{m.Tau[1], m.Tau[0]})
 	}
 	for _, s := range op.sms {
-		sm = append(sm, [4]int{s.J, s.P1, s.P2, 0})
+		sm = append(sm, [4]int{s.J, s.P1, s.P2, s.Pseudo})
 	}
 	return
 }

@@ -33,7 +33,8 @@ type FactorStat struct {
 	// Map is 0 for x (x1 with Cross), 1 for x2.
 	Map int `json:"map"`
 	// J is the scale of ψ_{j,l} ("wph") or of φ_J ("sm"; 0 for P = −1);
-	// L is the orientation INDEX l of ψ_{j,l} (θ = l·π/L), −1 for "sm".
+	// L is the orientation INDEX l of ψ_{j,l} (θ = l·π/L; l < 2L with
+	// Config.Complex), −1 for "sm".
 	J int `json:"j"`
 	L int `json:"l"`
 	// P is the phase harmonic of the factor (−1: the map itself, "sm" only).
@@ -66,6 +67,9 @@ type Norm struct {
 	M     int  `json:"M"`
 	N     int  `json:"N"`
 	Cross bool `json:"cross"`
+	// Complex: the operator's Config.Complex (factors of z = Q + iU, 2L
+	// orientations); absent (false) for real maps.
+	Complex bool `json:"complex,omitempty"`
 	// Config is the fitting operator's configuration string (informative;
 	// SetNorm reads its boundary and sampling settings from it when Boundary
 	// and Grid are absent, see below).
@@ -282,7 +286,7 @@ func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
 	if c.PerMap() != 2*F {
 		return fmt.Errorf("wph: internal error: normalisation fit returned %d values for %d factors", c.PerMap(), F)
 	}
-	n := &Norm{Version: NormVersion, J: op.cfg.J, L: op.cfg.L, M: op.M, N: op.N, Cross: op.cfg.Cross, Config: op.baseKey(),
+	n := &Norm{Version: NormVersion, J: op.cfg.J, L: op.cfg.L, M: op.M, N: op.N, Cross: op.cfg.Cross, Complex: op.cfg.Complex, Config: op.baseKey(),
 		Boundary: boundary(op.cfg), Grid: append([]int(nil), op.grid...)}
 	for i, k := range keys {
 		var mu complex128
@@ -314,8 +318,8 @@ func (op *Op) Norm() *Norm {
 }
 
 // SetNorm installs a normalisation (e.g. read with ReadNorm). It must come
-// from an operator with the same J, L, map size and Cross setting, have been
-// measured with the same boundary and factor grids (Norm.Boundary, Grid:
+// from an operator with the same J, L, map size, Cross and Complex
+// settings, have been measured with the same boundary and factor grids (Norm.Boundary, Grid:
 // NonPeriodic, Cut, Subsample, Margin; see there for normalisations that
 // predate them), hold
 // finite values (Std ≥ 0) for known kinds and maps, and have an entry for
@@ -335,6 +339,9 @@ func (op *Op) SetNorm(n *Norm) error {
 		return fmt.Errorf("wph: normalisation for J=%d L=%d %dx%d cross=%v does not fit J=%d L=%d %dx%d cross=%v",
 			n.J, n.L, n.M, n.N, n.Cross, op.cfg.J, op.cfg.L, op.M, op.N, op.cfg.Cross)
 	}
+	if n.Complex != op.cfg.Complex {
+		return fmt.Errorf("wph: normalisation fitted with complex=%v does not fit an operator with complex=%v (Config.Complex): refit it on maps of the operator's kind", n.Complex, op.cfg.Complex)
+	}
 	if err := n.checkValues(); err != nil {
 		return err
 	}
@@ -351,6 +358,7 @@ func (op *Op) SetNorm(n *Norm) error {
 // normKeys lists the factors whose reference statistics the statistic reads
 // (the factors FitNorm records), in model order without repeats: for every
 // covariance, [x_0⋆ψ_{j1,l}]^{p1} and [x_{m2}⋆ψ_{j2,l}]^{p2} for l = 0…L−1
+// (0…2L−1 with Complex)
 // (m2 = 1 for Cross, else 0); with scaling moments, the mean of each map and
 // [(x_m − μ)⋆φ_j]^p for j over the scaling scales, (m, p) = (0, P1) and
 // (m2, P2) of each moment.
@@ -368,7 +376,7 @@ func (op *Op) normKeys() []fkey {
 		m2 = 1
 	}
 	for _, c := range op.covs {
-		for l := 0; l < op.cfg.L; l++ {
+		for l := 0; l < op.nt; l++ {
 			add(fkey{m: 0, j: c.j1, l: l, p: c.p1})
 			add(fkey{m: m2, j: c.j2, l: l, p: c.p2})
 		}

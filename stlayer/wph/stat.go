@@ -31,6 +31,9 @@ type factorField struct {
 	mean     stlayer.Field // Mean(f) [B, K, 1, 1]
 	centered stlayer.Field
 	zero     bool // f is a band-pass field: its mean is exactly 0 (f may be nil)
+	// conj: f is the complex conjugate of the factor keyed by keys (the
+	// second factor of a pseudo-moment): its reference means are conjugated.
+	conj bool
 }
 
 // builder emits the Prim graph of one evaluation of the statistic.
@@ -74,9 +77,13 @@ func (op *Op) buildWithKeys(p stlayer.Prim, x stlayer.Field, md mode) (stlayer.F
 	if op.cfg.Cross {
 		nm = 2
 	}
-	if C != 1 || H != nm*op.M || W != op.N {
+	rows := nm * op.M
+	if op.cfg.Complex {
+		rows = 2 * op.M
+	}
+	if C != 1 || H != rows || W != op.N {
 		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("wph: statistic built for %d map(s) of %dx%d stacked vertically ([B,1,%d,%d]), got [%d,%d,%d,%d]",
-			nm, op.M, op.N, nm*op.M, op.N, B, C, H, W)})
+			rows/op.M, op.M, op.N, rows, op.N, B, C, H, W)})
 	}
 	b := &builder{op: op, p: p, mode: md, nm: nm,
 		zf: map[int]stlayer.Field{}, zon: map[[2]int]stlayer.Field{}, fac: map[[4]int]*factorField{},
@@ -85,6 +92,10 @@ func (op *Op) buildWithKeys(p stlayer.Prim, x stlayer.Field, md mode) (stlayer.F
 	if nm == 2 {
 		b.m2 = 1
 		x = p.Reshape(x, 2, op.M, op.N)
+	}
+	if op.cfg.Complex {
+		// z = Q + iU from the pair (Q, U) stacked vertically.
+		x = p.Linear(p.Reshape(x, 2, op.M, op.N), []complex128{1, 1i}, 1)
 	}
 	b.x = x
 	if b.auto() {
@@ -160,7 +171,11 @@ func (b *builder) meanOf(ff *factorField) stlayer.Field {
 func (b *builder) centredOf(ff *factorField) stlayer.Field {
 	if ff.centered == nil {
 		if b.auto() {
-			ff.centered = b.p.Sub(ff.f, b.constVec(b.refMeans(ff.keys)))
+			mu := b.refMeans(ff.keys)
+			if ff.conj {
+				conjAll(mu)
+			}
+			ff.centered = b.p.Sub(ff.f, b.constVec(mu))
 		} else {
 			ff.centered = b.p.Sub(ff.f, b.meanOf(ff))
 		}
@@ -186,6 +201,12 @@ func (b *builder) correct(raw stlayer.Field, fa *factorField, i1 []int, fb *fact
 		ka[r], kb[r] = fa.keys[i1[r]], fb.keys[i2[r]]
 	}
 	mua, mub := b.refMeans(ka), b.refMeans(kb)
+	if fa.conj {
+		conjAll(mua)
+	}
+	if fb.conj {
+		conjAll(mub)
+	}
 	c := make([]complex128, len(mua))
 	for r := range c {
 		c[r] = mua[r] * cmplx.Conj(mub[r])
@@ -198,6 +219,19 @@ func (b *builder) correct(raw stlayer.Field, fa *factorField, i1 []int, fb *fact
 		out = p.Sub(out, p.MulConj(b.channels(b.meanOf(fa), i1), b.constVec(mub)))
 	}
 	return p.Add(out, b.constVec(c))
+}
+
+// conjAll conjugates v in place.
+func conjAll(v []complex128) {
+	for i := range v {
+		v[i] = cmplx.Conj(v[i])
+	}
+}
+
+// conjOf returns the conjugate of the factor ff (the second factor of a
+// pseudo-moment): conj(f), same keys, reference means conjugated.
+func (b *builder) conjOf(ff *factorField) *factorField {
+	return &factorField{f: b.p.Conj(ff.f), keys: ff.keys, zero: ff.zero, conj: !ff.conj}
 }
 
 // channels is Prim.Channels, skipped when idx is the identity.
@@ -303,21 +337,22 @@ func (b *builder) mapChannels(f stlayer.Field, m, K int) stlayer.Field {
 }
 
 func (b *builder) wkeys(m, j, pw int) []fkey {
-	keys := make([]fkey, b.op.cfg.L)
+	keys := make([]fkey, b.op.nt)
 	for l := range keys {
 		keys[l] = fkey{m: m, j: j, l: l, p: pw}
 	}
 	return keys
 }
 
-// factor returns the factor [x_m⋆ψ_{j,l}]^p, l = 0…L−1, on the grid
-// subsampled by s: [B, L, M/s, N/s] (or the cut window in NonPeriodic mode).
+// factor returns the factor [x_m⋆ψ_{j,l}]^p, l = 0…nt−1 (nt = L, or 2L with
+// Complex), on the grid subsampled by s: [B, nt, M/s, N/s] (or the cut window
+// in NonPeriodic mode).
 func (b *builder) factor(m, j, pw, s int) *factorField {
 	k := [4]int{m, j, pw, s}
 	if f, ok := b.fac[k]; ok {
 		return f
 	}
-	f := b.mapChannels(b.zOn(j, s), m, b.op.cfg.L)
+	f := b.mapChannels(b.zOn(j, s), m, b.op.nt)
 	switch pw {
 	case 1:
 	case 0:
@@ -363,21 +398,22 @@ func (b *builder) factorFFTCrop(m, j, pw, jb int) stlayer.Field {
 type group struct {
 	class  string
 	j1, j2 int
+	pseudo int // PyWPH's pseudo-moments (Complex): conjugated second factor
 	covs   []*cov
 }
 
 func (b *builder) wph() {
 	type gkey struct {
-		class  string
-		j1, j2 int
+		class          string
+		j1, j2, pseudo int
 	}
 	var groups []*group
 	idx := map[gkey]*group{}
 	for _, c := range b.op.covs {
-		k := gkey{c.class, c.j1, c.j2}
+		k := gkey{c.class, c.j1, c.j2, c.pseudo}
 		g, ok := idx[k]
 		if !ok {
-			g = &group{class: c.class, j1: c.j1, j2: c.j2}
+			g = &group{class: c.class, j1: c.j1, j2: c.j2, pseudo: c.pseudo}
 			idx[k] = g
 			groups = append(groups, g)
 		}
@@ -510,6 +546,8 @@ func (b *builder) path(g *group) int {
 	p1, p2 := c0.p1, c0.p2
 	periodic := !b.op.cfg.NonPeriodic
 	switch {
+	case g.pseudo != 0:
+		return pathGrid // conjugated second factor: on the grid
 	case periodic && p2 == 1 && p1 <= 1 && (g.j1 < g.j2 || g.j1 == g.j2 && (p1 == 1 || b.hasFFT(0, g.j1, p1))):
 		return pathBandA
 	case periodic && p1 == 1 && p2 <= 1 && (g.j1 > g.j2 || g.j1 == g.j2 && b.hasFFT(b.m2, g.j2, p2)):
@@ -544,7 +582,7 @@ func (b *builder) evalGroup(g *group) {
 		}
 	}
 	periodic := !op.cfg.NonPeriodic
-	L := op.cfg.L
+	L := op.nt
 	switch b.path(g) {
 	case pathBandA:
 		// C01, S11 (and S01 when the spectrum of |z_j| is at hand): Parseval
@@ -590,6 +628,9 @@ func (b *builder) evalGroup(g *group) {
 		if b.mode == modeFit {
 			return
 		}
+		if g.pseudo != 0 {
+			fb = b.conjOf(fb)
+		}
 		if b.s00BandCase(g) {
 			// S00 at τ = 0: ⟨|z|·|z|⟩ = ⟨|z|²⟩ = Σ_k |ẑ(k)|²/n² on the band
 			// (exact), so only ⟨|z|⟩ is needed from the grid.
@@ -621,7 +662,7 @@ func (b *builder) evalGroup(g *group) {
 // periodic grid, whose τ = 0 diagonal s00Band evaluates from the band.
 func (b *builder) s00BandCase(g *group) bool {
 	c0 := g.covs[0]
-	return !b.op.cfg.NonPeriodic && b.nm == 1 && c0.p1 == 0 && c0.p2 == 0 && g.j1 == g.j2
+	return !b.op.cfg.NonPeriodic && b.nm == 1 && c0.p1 == 0 && c0.p2 == 0 && g.j1 == g.j2 && g.pseudo == 0
 }
 
 // s00Split splits the covariances of an S00 group into the τ = 0, l1 = l2
@@ -680,7 +721,7 @@ func (b *builder) bandPairs(g *group, A, Bf stlayer.Field, s int, fa, fb *factor
 	p := b.p
 	h, w := b.dims(s)
 	n := h * w
-	L := b.op.cfg.L
+	L := b.op.nt
 	var shifted, plain []*cov
 	for _, c := range g.covs {
 		if allZero([][][2]int{c.taus}) {
@@ -921,6 +962,7 @@ func (b *builder) scaling() {
 	// Group the scaling moments by (p1, p2).
 	type pg struct {
 		p1, p2 int
+		pseudo int
 		idx    []int // phi indices
 		rows   []int
 	}
@@ -928,12 +970,12 @@ func (b *builder) scaling() {
 	for i, s := range op.sms {
 		var g *pg
 		for _, q := range pgs {
-			if q.p1 == s.P1 && q.p2 == s.P2 {
+			if q.p1 == s.P1 && q.p2 == s.P2 && q.pseudo == s.Pseudo {
 				g = q
 			}
 		}
 		if g == nil {
-			g = &pg{p1: s.P1, p2: s.P2}
+			g = &pg{p1: s.P1, p2: s.P2, pseudo: s.Pseudo}
 			pgs = append(pgs, g)
 		}
 		g.idx = append(g.idx, phiIdx[s.J])
@@ -943,6 +985,9 @@ func (b *builder) scaling() {
 		fa, fb := factor(0, g.p1), factor(b.m2, g.p2)
 		if b.mode == modeFit {
 			continue
+		}
+		if g.pseudo != 0 {
+			fb = b.conjOf(fb)
 		}
 		var k1, k2 []fkey
 		for _, i := range g.idx {

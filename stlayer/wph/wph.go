@@ -99,6 +99,58 @@
 // Non-periodic maps (Config.NonPeriodic) follow PyWPH's pbc=False: see
 // Config.NonPeriodic. Cross-WPH (Config.Cross) takes a pair of maps stacked
 // vertically: see Config.Cross.
+//
+// # Complex data
+//
+// Config.Complex is PyWPH's WPHOp(..., cplx=True) applied to a complex field,
+// e.g. linear polarisation z = Q + iU. The input is (Q, U) stacked vertically
+// ([B, 1, 2M, N], StackPair(Q, U)); the statistic forms z = Q + iU
+// (Prim.Linear with weights (1, i), so ∂/∂Q and ∂/∂U are the real and
+// imaginary parts of the gradient in z). For complex z the wavelet
+// transforms at θ and θ + π are independent (for real x,
+// x⋆ψ_{θ+π} = conj(x⋆ψ_θ)), so the orientations are θ_t = t·π/L for
+// t = 0…2L−1 over [0, 2π) (filters t ≥ L are filters t − L mirrored,
+// ψ̂_{θ+π}(k) = ψ̂_θ(−k); Op.Psi returns filters.BumpSteerableFull). The
+// moments, in PyWPH's order (load_model with cplx=True, cross_moments=False):
+//
+//	S11, S00   j1, t1 = 0…2L−1, n, a = 0…A−1     (as for real data, 2L angles)
+//	  pseudo   after the S11 of scale j1: t1 = 0…L−1, t2 = t1 + L, n = 0…DN,
+//	           a = 0…2A−1 stored as α index (a + A) mod 2A (class "S11",
+//	           Pseudo = 1, label pseudo=1)
+//	S01, S10   j1, t1 = 0…2L−1
+//	C01, C00, C10  j1, j2, t1 = 0…2L−1, t2 over [t1 − DL, t1 + DL) then
+//	           [t1 + L − DL, t1 + L + DL), mod 2L (all 2L angles for even L
+//	           and DL = L/2); τ as for real data when t2 = t1
+//	Cphase, Cphase_inv  j1, j2, t1 = 0…2L−1
+//	L          after each (1, 1) pair of Config.SMP a pseudo scaling moment
+//	           (same j, P1 = P2 = 1, Pseudo = 1)
+//
+// so J = 7, L = 4, DN = 0 gives 1720 coefficients (84 S11 of which 28
+// pseudo, 56 S00, 56 S01, 1344 C01, 168 Cphase, 12 L). A pseudo-moment
+// conjugates its second factor before the covariance (PyWPH's
+// xpsi2_k2 = conj(xpsi2_k2) for pseudo = 1):
+//
+//	S11 pseudo(j, θ, τ) = ⟨(z_{j,θ}(r+τ) − ⟨·⟩)·(z_{j,θ+π}(r) − ⟨·⟩)⟩_r,
+//	L pseudo(j)        = ⟨(y − ⟨y⟩)²⟩,  y = z⋆φ_j,
+//
+// with τ = τ(θ + π, α) of the second factor's angle, i.e. the full circle of
+// 2A directions of τ around θ. For real z (U = 0), z_{j,θ+π} = conj z_{j,θ}:
+// pseudo S11 is the autocorrelation ⟨z_{j,θ}(r+τ)·conj z_{j,θ}(r)⟩ at its τ
+// (S11 at that τ, or the conjugate of S11 at −τ when only −τ is on the
+// real grid) and pseudo L equals L(1,1) (TestComplexRealMap). Under a global phase z → e^{iφ}z a moment of
+// harmonics (p1, p2) turns by e^{i(p1 − p2)φ}, a pseudo one by
+// e^{i(p1 + p2)φ}: S11, S00, C00, L(0,0), L(1,1) are invariant, S01 and C01
+// turn by e^{−iφ}, Cphase by e^{i(1 − 2^{j2−j1})φ}, pseudo S11 and pseudo L
+// by e^{2iφ} (TestComplexGlobalPhase). NormAuto divides by the σ of each
+// factor as for real data (the conjugate of a factor has its σ, and its
+// reference mean conjugated); a Norm fitted with Complex records
+// complex=true and only fits complex operators. Cross with Complex is
+// refused. No PyWPH reference output exists for complex data in this
+// repository (PyWPH cannot run here): the conventions were read from
+// PyWPH's source (wph_operator.py, v1.1) and are checked against a direct
+// computation from the definitions (TestComplexDirect), the real statistic
+// (U = 0), the phase covariance above, finite differences and the graph
+// engine (stlayer/graph TestComplexWPHEnginesAgree).
 package wph
 
 import (
@@ -199,6 +251,18 @@ type Config struct {
 	// Cov([y1 − ⟨y1⟩]^{p1}, [y2 − ⟨y2⟩]^{p2}), y = x⋆φ (see ScalingMoment).
 	// Cross(x, x) = auto(x).
 	Cross bool
+	// Complex selects the WPH of the complex field z = Q + iU (PyWPH
+	// WPHOp(..., cplx=True) applied to complex data, e.g. a polarisation
+	// map): the input is the pair (Q, U) stacked vertically, an (2M)×N map
+	// whose rows 0…M−1 are Q and rows M…2M−1 are U (StackPair builds it),
+	// and the statistic forms z = Q + iU before the wavelet transform. The
+	// wavelets then take 2L orientations θ_t = t·π/L, t = 0…2L−1, over
+	// [0, 2π) (ψ̂_{θ+π}(k) = ψ̂_θ(−k): for complex z, z⋆ψ_{θ+π} is no longer
+	// conj(z⋆ψ_θ)), every class loops over the 2L orientations, C01 (C00,
+	// C10) pairs t2 ∈ [t1 − DL, t1 + DL) ∪ [t1 + L − DL, t1 + L + DL)
+	// mod 2L, and "pseudo" moments are added (Moment.Pseudo = 1): see the
+	// package documentation (Complex data). Complex with Cross is refused.
+	Complex bool
 	// Subsample lets the non-linear factors |z_j| and [z_j]^p be evaluated on
 	// a grid subsampled by 2^{max(0, j−1−Margin)} instead of the full grid.
 	// This aliases their spectra (they are not band-limited, |z| has cone
@@ -273,8 +337,10 @@ type Op struct {
 	// of z_j's band crop (filters.BumpSteerableBand, M/band[j] × N/band[j]):
 	// all that the statistic reads. The full M×N bank (Psi) is not kept.
 	psiBand []*stlayer.FilterBank
-	phi     *stlayer.FilterBank // Gaussians for op.phiJ (nil if no scaling moments)
-	phiJ    []int
+	// nt is the number of wavelet orientations: L, or 2L with Complex.
+	nt   int
+	phi  *stlayer.FilterBank // Gaussians for op.phiJ (nil if no scaling moments)
+	phiJ []int
 
 	// per-scale sampling: band[j] = subsampling of the exact band crop of
 	// z_j's spectrum, grid[j] = subsampling of the grid where z_j and its
@@ -359,10 +425,17 @@ func New(cfg Config, M, N int) (*Op, error) {
 	if math.IsNaN(cfg.Cut) || math.IsInf(cfg.Cut, 0) {
 		return nil, fmt.Errorf("wph: non-finite Cut %g", cfg.Cut)
 	}
-	if err := filters.CheckBank(cfg.J*cfg.L, M, N); err != nil {
+	if cfg.Complex && cfg.Cross {
+		return nil, errors.New("wph: Complex with Cross is not supported (cross-WPH of two complex fields): use one of them")
+	}
+	nt := cfg.L
+	if cfg.Complex {
+		nt = 2 * cfg.L
+	}
+	if err := filters.CheckBank(cfg.J*nt, M, N); err != nil {
 		return nil, err
 	}
-	op := &Op{cfg: cfg, M: M, N: N}
+	op := &Op{cfg: cfg, M: M, N: N, nt: nt}
 	if cfg.NonPeriodic {
 		cf := math.Floor(cfg.Cut * float64(int(1)<<cfg.J))
 		if 2*cf >= float64(M) || 2*cf >= float64(N) {
@@ -396,6 +469,9 @@ func New(cfg Config, M, N int) (*Op, error) {
 	op.psiBand = make([]*stlayer.FilterBank, cfg.J)
 	for j := range op.psiBand {
 		op.psiBand[j] = filters.BumpSteerableBand(M, N, j, cfg.L, M/op.band[j], N/op.band[j])
+		if cfg.Complex {
+			op.psiBand[j] = fullCircle(op.psiBand[j], M, N, j, cfg.L)
+		}
 	}
 	return op, nil
 }
@@ -496,13 +572,25 @@ func (op *Op) NumCoeffs() int { return len(op.moments) + len(op.sms) }
 // builds it (J·L·M·N float64 values: 1.2 GB of heap for 2048², J = 9,
 // L = 4, mostly zeros) and the filters package caches it for the rest of the
 // process, as every bank; later calls return the same pointer.
-func (op *Op) Psi() *stlayer.FilterBank { return filters.BumpSteerable(op.M, op.N, op.cfg.J, op.cfg.L) }
+//
+// With Complex it is filters.BumpSteerableFull(M, N, J, L): J·2L filters,
+// index j·2L + t, θ_t = t·π/L over [0, 2π).
+func (op *Op) Psi() *stlayer.FilterBank {
+	if op.cfg.Complex {
+		return filters.BumpSteerableFull(op.M, op.N, op.cfg.J, op.cfg.L)
+	}
+	return filters.BumpSteerable(op.M, op.N, op.cfg.J, op.cfg.L)
+}
 
 // baseKey identifies the configuration and size, without the normalisation.
 func (op *Op) baseKey() string {
 	c := op.cfg
-	return fmt.Sprintf("wph J%d L%d dn%d A%d dj%d dl%d tau=%s classes=%v smj=%v smp=%v %dx%d nonper=%v cut=%g cross=%v subsample=%v margin=%d",
+	k := fmt.Sprintf("wph J%d L%d dn%d A%d dj%d dl%d tau=%s classes=%v smj=%v smp=%v %dx%d nonper=%v cut=%g cross=%v subsample=%v margin=%d",
 		c.J, c.L, c.DN, c.A, c.DJ, c.DL, c.TauGrid, c.Classes, c.SMJ, c.SMP, op.M, op.N, c.NonPeriodic, c.Cut, c.Cross, c.Subsample, c.Margin)
+	if c.Complex {
+		k += " complex=true"
+	}
+	return k
 }
 
 // Key identifies the statistic returned by Stat: configuration, map size and,
@@ -520,7 +608,7 @@ func (op *Op) Key() string {
 // normalisation was fitted or set.
 var ErrNoNorm = errors.New("wph: NormAuto statistic without a normalisation: call FitNorm or SetNorm first")
 
-// Stat returns the statistic: input [B, 1, M, N] (Cross: [B, 1, 2M, N]),
+// Stat returns the statistic: input [B, 1, M, N] (Cross, Complex: [B, 1, 2M, N]),
 // output [B, K, 1, 1], K = NumCoeffs(), in PyWPH's order. With NormAuto the
 // normalisation must have been fitted (FitNorm) or set (SetNorm) before;
 // otherwise evaluating the statistic fails (the engines' Forward and
@@ -553,16 +641,19 @@ func (op *Op) Forward(e stlayer.Engine, x *stlayer.Maps) (*stlayer.Coeffs, error
 }
 
 // CheckMaps returns an *stlayer.ErrShape error unless x holds maps of the size
-// the statistic expects (M×N, or 2M×N for Cross).
+// the statistic expects (M×N, or 2M×N for Cross and Complex).
 func (op *Op) CheckMaps(x *stlayer.Maps) error {
 	rows := op.M
-	if op.cfg.Cross {
+	if op.cfg.Cross || op.cfg.Complex {
 		rows = 2 * op.M
 	}
 	if err := x.Check(); err != nil {
 		return &stlayer.ErrShape{Msg: "wph: " + err.Error()}
 	}
 	if x.M != rows || x.N != op.N {
+		if op.cfg.Complex {
+			return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: complex operator for %dx%d maps needs (Q, U) stacked vertically, maps [B,%d,%d] (StackPair), got [%d,%d,%d]", op.M, op.N, rows, op.N, x.B, x.M, x.N)}
+		}
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: operator for %dx%d maps (cross=%v) needs maps [B,%d,%d], got [%d,%d,%d]", op.M, op.N, op.cfg.Cross, rows, op.N, x.B, x.M, x.N)}
 	}
 	return nil
