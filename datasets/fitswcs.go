@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -144,4 +145,137 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 		prev = in.at
 	}
 	return append(res, out[prev:]...)
+}
+
+// PixelScaleCards returns the cards that give the pixel scale of a 2-D
+// image's primary WCS among cards (e.g. ReadMapsHeader's), for an image with
+// the same pixels but no place on the sky, such as a new realisation of the
+// field (stkit synth): CDELT1 and CDELT2, the world-coordinate size of a
+// pixel along pixel axes 1 (columns) and 2 (rows), and CUNIT1, CUNIT2, their
+// units. They carry no CTYPE, CRPIX or CRVAL: an axis without CTYPE is a
+// linear one (FITS WCS Paper I), so a reader (wcslib, astropy) gets linear
+// world coordinates in those units, CDELTi × (pixel − CRPIXi) with the
+// default CRPIXi = 0, and no celestial position.
+//
+// The scale along pixel axis j is
+//
+//   - CDELTj as given (its sign kept) when the WCS has no PCi_j or CDi_j;
+//   - |CDELTj| × √(PC1_j² + PC2_j²) with a PC matrix (PCi_j takes
+//     precedence over CDi_j, as in wcslib; missing elements are those of
+//     the identity, a missing CDELTj is 1);
+//   - √(CD1_j² + CD2_j²) with a CD matrix (missing elements 0),
+//
+// so a rotation is dropped and the size of a pixel kept (CROTAi, the old
+// rotation keyword, changes no scale). CUNITj is the input's CUNITj, else
+// 'deg' when CTYPEj is a celestial axis (RA, DEC, xLON, xLAT, xyLN, xyLT in
+// the 4–3 form, whose default unit is the degree), else left out. Alternate
+// descriptions (suffix A–Z) are ignored. Without CDELTj, PCi_j or CDi_j
+// (no pixel scale) PixelScaleCards returns nil; a scale that is not a
+// finite number ≠ 0 is left out (with its unit).
+func PixelScaleCards(cards []Card) []Card {
+	num := func(v any) (float64, bool) {
+		switch x := v.(type) {
+		case float64:
+			return x, true
+		case int64:
+			return float64(x), true
+		}
+		return 0, false
+	}
+	cdelt := [2]float64{1, 1}
+	var hasCDELT [2]bool
+	var pc, cd [2][2]float64
+	pc[0][0], pc[1][1] = 1, 1
+	hasPC, hasCD := false, false
+	var ctype, cunit [2]string
+	var hasCUNIT [2]bool
+	for _, c := range cards {
+		if c.Commentary {
+			continue
+		}
+		if m := wcsMatrixKey.FindStringSubmatch(c.Key); m != nil && m[4] == "" {
+			i, _ := strconv.Atoi(m[2])
+			j, _ := strconv.Atoi(m[3])
+			v, ok := num(c.Value)
+			if i > 2 || j > 2 || !ok {
+				continue
+			}
+			if m[1] == "PC" {
+				pc[i-1][j-1], hasPC = v, true
+			} else {
+				cd[i-1][j-1], hasCD = v, true
+			}
+			continue
+		}
+		var axis int
+		for _, k := range []string{"CDELT", "CTYPE", "CUNIT"} {
+			if rest, ok := strings.CutPrefix(c.Key, k); ok && (rest == "1" || rest == "2") {
+				axis = int(rest[0] - '0')
+				switch k {
+				case "CDELT":
+					if v, ok := num(c.Value); ok {
+						cdelt[axis-1], hasCDELT[axis-1] = v, true
+					}
+				case "CTYPE":
+					ctype[axis-1], _ = c.Value.(string)
+				case "CUNIT":
+					if s, ok := c.Value.(string); ok && strings.TrimSpace(s) != "" {
+						cunit[axis-1], hasCUNIT[axis-1] = strings.TrimSpace(s), true
+					}
+				}
+			}
+		}
+	}
+	if !hasPC && !hasCD && !hasCDELT[0] && !hasCDELT[1] {
+		return nil
+	}
+	var out, units []Card
+	for j := 0; j < 2; j++ {
+		var scale float64
+		switch {
+		case hasPC:
+			scale = math.Abs(cdelt[j]) * math.Hypot(pc[0][j], pc[1][j])
+		case hasCD:
+			scale = math.Hypot(cd[0][j], cd[1][j])
+		case hasCDELT[j]:
+			scale = cdelt[j]
+		default:
+			continue
+		}
+		if scale == 0 || math.IsNaN(scale) || math.IsInf(scale, 0) {
+			continue
+		}
+		key := strconv.Itoa(j + 1)
+		out = append(out, Card{Key: "CDELT" + key, Value: scale, Comment: "pixel size along axis " + key})
+		unit := cunit[j]
+		if !hasCUNIT[j] && isCelestialCType(ctype[j]) {
+			unit = "deg"
+		}
+		if unit != "" {
+			units = append(units, Card{Key: "CUNIT" + key, Value: unit})
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return append(out, units...)
+}
+
+// isCelestialCType reports whether a CTYPE value names a celestial axis in
+// the 4–3 form ("RA---TAN", "GLON-CAR", "HPLN-TAN"): RA, DEC, xLON, xLAT,
+// xyLN or xyLT before the projection code.
+func isCelestialCType(ctype string) bool {
+	if len(ctype) < 5 || ctype[4] != '-' {
+		return false
+	}
+	p := strings.TrimRight(ctype[:4], "-")
+	switch {
+	case p == "RA" || p == "DEC":
+		return true
+	case len(p) == 4 && (strings.HasSuffix(p, "LON") || strings.HasSuffix(p, "LAT")):
+		return true
+	case len(p) == 4 && (strings.HasSuffix(p, "LN") || strings.HasSuffix(p, "LT")):
+		return true
+	}
+	return false
 }
