@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
@@ -82,7 +83,7 @@ quits at once without writing them.`)
 	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × the target's largest |pixel| exceeds its range, 3.4e38; maps that go beyond it all the same are written as float64 to OUT.float64.npy (.fits, …) beside OUT, exit status 1")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
-	seed := fs.Uint64("seed", 1, "random seed (same seed, same bytes)")
+	seed := fs.Uint64("seed", 1, "random seed (same seed, same maps, same bytes but for a FITS output's DATE card)")
 	steps := fs.Int("steps", 300, "maximum L-BFGS iterations (per map with --independent)")
 	history := fs.Int("history", 20, "L-BFGS memory")
 	initKind := fs.String("init", "grf", "starting point: white (white noise with the target's mean and std) or grf (preset quality: grf, cheng: white)")
@@ -326,6 +327,7 @@ quits at once without writing them.`)
 	cards := append(unitCards(targetCards), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept.",
 		plural(maps.B, "map"), targetSet.matched(), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
+	cards = append(cards, creationCards(time.Now())...)
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, written))
@@ -419,6 +421,16 @@ func withoutTargetMaps(ref, target *mapSet) (maps *stlayer.Maps, leftOut int, in
 	}
 	return kept, n, false, fmt.Sprintf("--reference-set: left out %d of its %d maps, %s (%s), so that the yardsticks do not include the target itself; they come from the other %s",
 		n, r.B, same, strings.Join(found, ", "), plural(kept.B, "map"))
+}
+
+// creationCards are the FITS cards saying when and by what a file was
+// written: DATE, the UTC time now to the second ('2026-11-29T11:30:00',
+// FITS 4.0 §4.4.2.1), and ORIGIN = 'stkit'.
+func creationCards(now time.Time) []datasets.Card {
+	return []datasets.Card{
+		{Key: "DATE", Value: now.UTC().Format("2006-01-02T15:04:05"), Comment: "UTC date and time the file was written"},
+		{Key: "ORIGIN", Value: "stkit", Comment: "software that wrote the file"},
+	}
 }
 
 // weightsName is the --weights value of a weight mode: "std" or "mean".
