@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf8"
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
@@ -77,13 +76,10 @@ Output formats (-o FILE, format from --format or the extension):
         label_columns), "label_applies" bool [K, columns] (true
         where the column applies to the row: label_rows' −1 is a value
         there, absent where it is false; the JSON writes only those keys);
-        "label_class" int64 [K], each row's class as an index into
-        "label_class_names" (a row is its class and label_rows: P00 and S1
-        rows have the same label_rows); the names, "label_class_names" and
-        "label_columns" (label_rows' columns), are uint32 [n, w] arrays of
-        Unicode code points, 0-padded, i.e. numpy's '<U<w>' strings:
-          a = z["label_class_names"]; names = a.view(f"<U{a.shape[1]}")[:, 0]
-          classes = names[z["label_class"]]
+        "label_class" [K], each row's class (a row is its class and
+        label_rows: P00 and S1 rows have the same label_rows), and
+        "label_columns" [columns], label_rows' column names, both numpy
+        strings ('<U'): z["label_class"] == "S1" marks the S1 rows
   json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
         (config: the statistic's options; "coeffs_norm", the normalisation
         of re, im and the .npz "coeffs": "none" for the raw scov moments,
@@ -396,14 +392,13 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 // PyWPH's φ_{−1}; spectra C11: b = −1): there label_rows is −1 and
 // label_applies true, where a column that does not apply has false. Rows of
 // different classes may have equal label_rows (scov mean and var: all −1;
-// P00(j, l) and S1(j, l)), so the class goes with them:
+// P00(j, l) and S1(j, l)), so the class goes with them, and the names of
+// the columns:
 //
-//	label_class        int64  [K]: index of Class[k] in label_class_names
-//	label_class_names  uint32 [n, w]: the distinct classes in order of first row
-//	label_columns      uint32 [n, w]: Labels.Columns (the JSON's label_columns)
+//	label_class    '<U' [K]: Class[k]
+//	label_columns  '<U' [columns]: Labels.Columns (the JSON's label_columns)
 //
-// The names are strings stored as numpy's '<U<w>' layout (stringArray), as
-// datasets writes numeric dtypes only.
+// both numpy string arrays (datasets' DType "str").
 func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
 	named, err := familyDict(spec, op, c, eng, maps)
 	if err != nil {
@@ -425,44 +420,18 @@ func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 				applies.Float64 = append(applies.Float64, a)
 			}
 		}
-		var names []string
-		class := &datasets.Array{DType: "int64", Shape: []int{lab.Len()}}
-		for _, c := range lab.Class {
-			i := slices.Index(names, c)
-			if i < 0 {
-				i = len(names)
-				names = append(names, c)
-			}
-			class.Float64 = append(class.Float64, float64(i))
-		}
 		named = append(named, datasets.NamedArray{Name: "label_rows", Array: rows},
 			datasets.NamedArray{Name: "label_applies", Array: applies},
-			datasets.NamedArray{Name: "label_class", Array: class},
-			datasets.NamedArray{Name: "label_class_names", Array: stringArray(names)},
+			datasets.NamedArray{Name: "label_class", Array: stringArray(lab.Class)},
 			datasets.NamedArray{Name: "label_columns", Array: stringArray(jsonColumnKeys(lab.Columns))})
 	}
 	return datasets.WriteNPZ(path, named, false)
 }
 
-// stringArray stores strings as numpy's fixed-width unicode layout: a
-// uint32 array [n, w] of code points, each string 0-padded to w (the longest
-// string, at least 1), which numpy reads as strings with
-// a.view(f"<U{a.shape[1]}")[:, 0] (trailing NULs dropped). datasets writes
-// numeric dtypes only, so this is the '<U' array without its dtype.
+// stringArray is the 1-d string array [len(ss)] of ss, written as numpy's
+// '<U{w}' (w the longest string; see datasets.Array).
 func stringArray(ss []string) *datasets.Array {
-	w := 1
-	for _, s := range ss {
-		w = max(w, utf8.RuneCountInString(s))
-	}
-	a := &datasets.Array{DType: "uint32", Shape: []int{len(ss), w}, Float64: make([]float64, len(ss)*w)}
-	for i, s := range ss {
-		j := 0
-		for _, r := range s {
-			a.Float64[i*w+j] = float64(r)
-			j++
-		}
-	}
-	return a
+	return &datasets.Array{DType: datasets.StringDType, Shape: []int{len(ss)}, Strings: slices.Clone(ss)}
 }
 
 // jsonColumnKeys returns the keys under which the JSON writes the label

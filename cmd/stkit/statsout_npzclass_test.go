@@ -1,47 +1,32 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
-// decodeU reads a stringArray member as numpy's a.view('<U{w}')[:, 0]
-// does: each row of uint32 code points, trailing NULs dropped.
-func decodeU(t *testing.T, a *datasets.Array) []string {
-	t.Helper()
-	if a.DType != "uint32" || len(a.Shape) != 2 {
-		t.Fatalf("string member %s %v, want uint32 [n, w]", a.DType, a.Shape)
-	}
-	n, w := a.Shape[0], a.Shape[1]
-	out := make([]string, n)
-	for i := range n {
-		rs := make([]rune, 0, w)
-		for _, v := range a.Float64[i*w : (i+1)*w] {
-			rs = append(rs, rune(v))
-		}
-		for len(rs) > 0 && rs[len(rs)-1] == 0 {
-			rs = rs[:len(rs)-1]
-		}
-		out[i] = string(rs)
-	}
-	return out
-}
-
 // stats -o x.npz had "coeffs", "label_rows" and "label_applies" but neither
 // the class of a row nor the column names, so the archive alone could not be
 // decoded: for scov, rows of different classes have equal label_rows (mean
-// and var all −1; P00(j, l) and S1(j, l)). It now has "label_class" (int64
-// [K], index into "label_class_names") and "label_columns", the names as
-// numpy '<U' strings (uint32 code points, as datasets writes numeric dtypes
-// only). Read back, they give every row's class and the JSON's columns, and
-// (class, label_rows) is unique where label_rows alone is not.
+// and var all −1; P00(j, l) and S1(j, l)). a59684b added them as uint32 code
+// points (numpy: a.view(f"<U{a.shape[1]}")[:, 0], an index array into the
+// class names), datasets writing numeric dtypes only; now "label_class"
+// [K] holds each row's class and "label_columns" the JSON's columns, both
+// numpy string arrays ('<U', read back as datasets' "str"), whose header a
+// numpy user gets as is. Read back, they give every row's class and the
+// JSON's columns, and (class, label_rows) is unique where label_rows alone
+// is not; reading the archive as maps (stats x.npz) skips them.
 func TestStatsNPZLabelClass(t *testing.T) {
 	dir := t.TempDir()
 	mp := writeTestMap(t, dir, "m.npy", 1)
@@ -66,20 +51,31 @@ func TestStatsNPZLabelClass(t *testing.T) {
 			}
 			return a
 		}
-		class, names, cols, rows := member("label_class"), decodeU(t, member("label_class_names")), decodeU(t, member("label_columns")), member("label_rows")
+		class, colsA, rows := member("label_class"), member("label_columns"), member("label_rows")
 		o, err := stats.Build(c.spec, 64, 64)
 		if err != nil {
 			t.Fatal(err)
 		}
 		lab := o.Labels()
-		if class.DType != "int64" || !slices.Equal(class.Shape, []int{lab.Len()}) {
-			t.Fatalf("%v: label_class %s %v, want int64 [%d]", c.args, class.DType, class.Shape, lab.Len())
+		if !class.IsString() || !slices.Equal(class.Shape, []int{lab.Len()}) || !slices.Equal(class.Strings, lab.Class) {
+			t.Fatalf("%v: label_class %s %v %q, want str [%d] %q", c.args, class.DType, class.Shape, class.Strings, lab.Len(), lab.Class)
 		}
-		for k, v := range class.Float64 {
-			if int(v) < 0 || int(v) >= len(names) || names[int(v)] != lab.Class[k] {
-				t.Fatalf("%v: row %d: label_class %v of names %q, want %s", c.args, k, v, names, lab.Class[k])
-			}
+		if !colsA.IsString() || !slices.Equal(colsA.Shape, []int{rows.Shape[1]}) {
+			t.Fatalf("%v: label_columns %s %v, want str [%d]", c.args, colsA.DType, colsA.Shape, rows.Shape[1])
 		}
+		if _, err := datasets.ReadNPZMember(zp, "label_class_names"); err == nil {
+			t.Errorf("%v: label_class_names is still written", c.args)
+		}
+		// numpy's header for the names: '<U{w}', w the longest class name
+		w := 0
+		for _, s := range lab.Class {
+			w = max(w, utf8.RuneCountInString(s))
+		}
+		raw := npzMemberBytes(t, zp, "label_class")
+		if descr := fmt.Sprintf("'descr': '<U%d'", w); !strings.Contains(string(raw[:min(len(raw), 128)]), descr) {
+			t.Errorf("%v: label_class header %q, want %s", c.args, raw[:min(len(raw), 128)], descr)
+		}
+		cols := colsA.Strings
 		b, err := os.ReadFile(jp)
 		if err != nil {
 			t.Fatal(err)
@@ -106,7 +102,7 @@ func TestStatsNPZLabelClass(t *testing.T) {
 				dup++
 			}
 			seen[r] = true
-			rc := names[int(class.Float64[k])] + r
+			rc := class.Strings[k] + r
 			if seenClass[rc] {
 				dupClass++
 			}
@@ -116,4 +112,35 @@ func TestStatsNPZLabelClass(t *testing.T) {
 			t.Errorf("%v: %d rows repeat in label_rows, %d with the class; want some (scov) and none", c.args, dup, dupClass)
 		}
 	}
+	// The archive read as maps: its first member is the family's dict, never
+	// a string member.
+	if code, _, errs := runCLI(t, "stats", filepath.Join(dir, "s.npz:label_class"), "-J", "1"); code != 2 || !strings.Contains(errs, "holds strings") {
+		t.Errorf("stats on the label_class member: exit %d: %s", code, tail(errs, 400))
+	}
+}
+
+// npzMemberBytes returns the raw .npy bytes of a member of the archive.
+func npzMemberBytes(t *testing.T, path, name string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == name+".npy" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatalf("%s: no member %s", path, name)
+	return nil
 }
