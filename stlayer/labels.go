@@ -95,8 +95,17 @@ func (l *Labels) MergeValues(o *Labels) {
 	}
 }
 
-// Len is the number of coefficients.
-func (l *Labels) Len() int { return len(l.Class) }
+// Len is the number of coefficients (0 for a nil table).
+func (l *Labels) Len() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.Class)
+}
+
+// inRange reports whether i is a coefficient of the table: 0 ≤ i < Len()
+// and a row is stored for it.
+func (l *Labels) inRange(i int) bool { return i >= 0 && i < l.Len() && i < len(l.Rows) }
 
 func (l *Labels) col(name string) int {
 	for i, c := range l.Columns {
@@ -107,12 +116,16 @@ func (l *Labels) col(name string) int {
 	return -1
 }
 
-// Get returns the value of column name for coefficient i (−1 if absent, and
-// for a name that is not a column). i must be in [0, Len()). A −1 that is a
-// value (see Values) reads as −1 too: Has tells them apart.
+// Get returns the value of column name for coefficient i (−1 if absent, for
+// a name that is not a column, and for an index i outside [0, Len()), which
+// names no coefficient). A −1 that is a value (see Values) reads as −1 too:
+// Has tells them apart.
 func (l *Labels) Get(i int, name string) int {
+	if !l.inRange(i) {
+		return -1
+	}
 	c := l.col(name)
-	if c < 0 {
+	if c < 0 || c >= len(l.Rows[i]) {
 		return -1
 	}
 	return l.Rows[i][c]
@@ -120,10 +133,14 @@ func (l *Labels) Get(i int, name string) int {
 
 // Has reports whether column name applies to coefficient i: its value is not
 // −1, or −1 is a value in that column for the coefficient's class (Values).
-// False for a name that is not a column. i must be in [0, Len()).
+// False for a name that is not a column and for an index i outside
+// [0, Len()).
 func (l *Labels) Has(i int, name string) bool {
+	if !l.inRange(i) {
+		return false
+	}
 	c := l.col(name)
-	if c < 0 {
+	if c < 0 || c >= len(l.Rows[i]) {
 		return false
 	}
 	return l.Rows[i][c] != -1 || slices.Contains(l.Values[l.Class[i]], name)
@@ -134,6 +151,9 @@ func (l *Labels) Has(i int, name string) bool {
 // where. A name that is not a column reads as −1 (see Get): it matches only
 // the value −1, so a misspelt column selects nothing.
 func (l *Labels) Select(class string, where map[string]int) []int {
+	if l == nil {
+		return nil
+	}
 	var idx []int
 	for i := range l.Class {
 		if class != "" && l.Class[i] != class {
@@ -182,8 +202,13 @@ func (l *Labels) Append(o *Labels) {
 // String renders coefficient i as "C01(j1=0,l1=1,j2=2,l2=0)": the columns
 // that apply to it (Has), in column order, as name=value; a −1 that is a
 // value is printed ("L(j1=-1,p1=0,j2=-1,p2=0,pseudo=0)" for WPH's scaling
-// moments at j = −1), an absent column is left out.
+// moments at j = −1), an absent column is left out. An index outside
+// [0, Len()) names no coefficient: String returns "label index 100000 out
+// of range [0, 191)" (no panic), a text that no label reads like.
 func (l *Labels) String(i int) string {
+	if !l.inRange(i) {
+		return fmt.Sprintf("label index %d out of range [0, %d)", i, l.Len())
+	}
 	var parts []string
 	for c, name := range l.Columns {
 		if l.Has(i, name) {
