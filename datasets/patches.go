@@ -85,8 +85,8 @@ func isMapsFileName(name string) bool {
 
 // PatchConfig configures patch cutting. CutPatches refuses a Size below 8
 // or larger than a map's side, a negative Stride or MaxPerSource, an Alpha
-// outside [0, 1] (whatever the Window) and a Window other than "", "none"
-// and "tukey".
+// outside [0, 1] (whatever the Window) and a Window other than "", "none",
+// "tukey" and "moisan".
 type PatchConfig struct {
 	// Size is the patch side in pixels (at least 8); Stride the step
 	// between patch corners (default Size/2).
@@ -100,6 +100,13 @@ type PatchConfig struct {
 	// subtracting the patch mean (the mean is added back), tapering the
 	// edges of non-periodic patches: pixel (i, j) becomes
 	// mean + (x − mean)·w(i)·w(j), with w as in TukeyWindow.
+	//
+	// Window "moisan" replaces each patch by its periodic component p
+	// (PeriodicSmooth: u = p + s, Moisan 2011), removing the jump between
+	// opposite edges that periodic statistics of a cut patch record as a
+	// strong axis-aligned edge (and that syntheses matching them draw as
+	// straight-edged facets); the patch mean is kept, the smooth part s
+	// (a ramp of mean 0) dropped. Alpha plays no part.
 	Window string
 	Alpha  float64
 	// MaxPerSource, if > 0, keeps a random subset of at most that many
@@ -162,7 +169,8 @@ func (ps *PatchSet) Maps(from, to int) *stlayer.Maps {
 // inside the map are cut: when Stride does not divide M − Size, the last
 // (M − Size) mod Stride rows are in no patch, and likewise for the
 // columns). Patches are ordered by source, map, row, then column; a
-// Tukey window is applied after the rotation and flip. A source without maps (nil, B < 1) or whose
+// Tukey window or the periodic component (Window "moisan") is applied
+// after the rotation and flip. A source without maps (nil, B < 1) or whose
 // Data length is not B·M·N is an error naming it, as are no sources at all.
 func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	if len(srcs) == 0 {
@@ -197,8 +205,8 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	if cfg.Alpha == 0 {
 		cfg.Alpha = 0.3
 	}
-	if cfg.Window != "" && cfg.Window != "none" && cfg.Window != "tukey" {
-		return nil, fmt.Errorf("unknown window %q (want none or tukey)", cfg.Window)
+	if cfg.Window != "" && cfg.Window != "none" && cfg.Window != "tukey" && cfg.Window != "moisan" {
+		return nil, fmt.Errorf("unknown window %q (want none, tukey or moisan)", cfg.Window)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xba7c4))
 	ps := &PatchSet{Size: cfg.Size}
@@ -307,6 +315,10 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 				for i := range buf {
 					buf[i] = mean + (buf[i]-mean)*win[i]
 				}
+			}
+			if cfg.Window == "moisan" {
+				p, _ := PeriodicSmooth(buf, s, s)
+				copy(buf, p)
 			}
 			ps.Patches = append(ps.Patches, p)
 			ps.Data = append(ps.Data, buf...)
