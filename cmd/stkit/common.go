@@ -253,7 +253,7 @@ func chooseEngine(g *globals) (*engine.Choice, error) {
 
 // checkOutput refuses, before any work is done, an output file path that
 // cannot be written: its folder does not exist, is not a folder or is not
-// writable (probed by creating and removing a hidden temporary file), or the
+// writable (probeWritable: on Linux without creating a file in it), or the
 // path is an existing folder. flag names the option in the error ("-o",
 // "--json"), so that the message says what to change. A symbolic link is
 // checked at the file it names (the writers replace that file). An existing
@@ -328,9 +328,24 @@ func checkOutputDir(what, dir string) error {
 	}
 }
 
-// probeWritable checks that a file can be created in dir (and removes it).
+// probeWritable checks that a file can be created in dir, creating none
+// there where the system allows (probeNoEntry; on Linux: access(2), then an
+// unnamed O_TMPFILE file). It created and removed a hidden file in dir,
+// so that `stkit check --json FIXTURES/x` wrote into a read-only fixtures
+// folder (as root, whom its mode does not stop) although the command then
+// refused x as one of its inputs. Where probeNoEntry cannot tell (another
+// system; a file system without O_TMPFILE such as /proc or /sys) it still
+// creates and removes a hidden temporary file.
 func probeWritable(dir, what string) error {
-	f, err := os.CreateTemp(dir, ".stkit-write-test-*")
+	known, err := probeNoEntry(dir)
+	if !known {
+		var f *os.File
+		if f, err = os.CreateTemp(dir, ".stkit-write-test-*"); err == nil {
+			name := f.Name()
+			f.Close()
+			os.Remove(name)
+		}
+	}
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -338,9 +353,6 @@ func probeWritable(dir, what string) error {
 		}
 		return badInputf("%s: cannot write in %s: %v", what, dir, err)
 	}
-	name := f.Name()
-	f.Close()
-	os.Remove(name)
 	return nil
 }
 
