@@ -324,8 +324,11 @@ quits at once without writing them.`)
 		}
 		maps = &stlayer.Maps{B: n, M: maps.M, N: maps.N, Data: maps.Data[:n*maps.M*maps.N]}
 	}
-	cards := append(unitCards(targetCards), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
-		"New realisations of the field, not the sky of the target: its WCS is not kept.",
+	// the unit and the pixel scale hold for a new realisation of the field;
+	// the rest of the WCS (its place on the sky) does not
+	cards := append(unitCards(targetCards), datasets.PixelScaleCards(targetCards)...)
+	cards = append(datasets.PlaneAxisCards(cards, "synthesis number"), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
+		"New realisations of the field, not the sky of the target: its WCS is not kept, only its pixel scale (CDELT1/2, CUNIT1/2, linear axes).",
 		plural(maps.B, "map"), targetSet.matched(), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
 	cards = append(cards, creationCards(time.Now())...)
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {

@@ -168,8 +168,11 @@ func TestSynthFITSHeader(t *testing.T) {
 			history = append(history, c.Comment)
 		}
 	}
-	if k := strings.Join(keys, " "); !strings.HasPrefix(k, "BUNIT BTYPE HISTORY") || strings.Contains(k, "CTYPE") || strings.Contains(k, "CDELT") || strings.Contains(k, "OBJECT") {
-		t.Errorf("output cards %s, want BUNIT BTYPE HISTORY…, no WCS, no OBJECT", k)
+	// the pixel scale is kept (linear axes: no CTYPE1/2, no position), with
+	// the plane axis of the [K, M, N] cube (datasets.PixelScaleCards)
+	if k := strings.Join(keys, " "); !strings.HasPrefix(k, "BUNIT BTYPE CDELT1 CDELT2 CUNIT1 CUNIT2 CTYPE3 CRPIX3 CRVAL3 CDELT3 CNAME3 HISTORY") ||
+		strings.Contains(k, "CTYPE1") || strings.Contains(k, "CTYPE2") || strings.Contains(k, "CRVAL1") || strings.Contains(k, "OBJECT") {
+		t.Errorf("output cards %s, want BUNIT BTYPE, the pixel scale, the plane axis, HISTORY…, no sky position, no OBJECT", k)
 	}
 	h := strings.Join(history, " ")
 	for _, w := range []string{"stkit synth: 2 maps synthesised to match the statistics of target.fits (scov J=2 L=4 iso synthesis",
