@@ -102,6 +102,11 @@ func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
 	if err := checkMaps("maps", x, 0); err != nil {
 		return 0, nil, nil, err
 	}
+	for _, t := range l.Terms {
+		if err := checkOpSize(t.Name, t.Op, x, "maps"); err != nil {
+			return 0, nil, nil, err
+		}
+	}
 	grad := make([]float64, len(x.Data))
 	parts := make([]float64, 0, len(l.Terms)+len(l.Pixel))
 	total := 0.0
@@ -134,6 +139,24 @@ func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
 		}
 	}
 	return total, parts, grad, nil
+}
+
+// checkOpSize refuses maps x of another size than the one op was built for,
+// when op says it (stats.Sized: every operator of package stats does), with
+// an input error naming both sizes and the remedy; what names the maps. The
+// engines' own refusal named internals ('filter bank "morlet-cheng j0 L4
+// 64x64" is K=4 64x64 (16384 dense values, 0 run lists), field is 256x256'
+// for a 64² scov operator and a 256² target).
+func checkOpSize(name string, op StatOp, x *stlayer.Maps, what string) error {
+	s, ok := op.(interface{ InputSize() (rows, cols int) })
+	if !ok {
+		return nil
+	}
+	if r, c := s.InputSize(); r != x.M || c != x.N {
+		return inputErrorf("statistic %s was built for maps of %d×%d, the %s are %d×%d: build it for their size (stats.BuildWithRef(spec, eng, maps) does, as stkit synth does on its target)",
+			name, r, c, what, x.M, x.N)
+	}
+	return nil
 }
 
 // check refuses a term that cannot be evaluated: nil, without a statistic,
@@ -231,6 +254,9 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 		return nil, inputErrorf("target %s: unknown weight mode %d", name, int(mode))
 	}
 	if err := checkFiniteMaps("target maps", maps, 0); err != nil {
+		return nil, err
+	}
+	if err := checkOpSize(name, op, maps, "target maps"); err != nil {
 		return nil, err
 	}
 	if mode == WeightStd && maps.B < 2 {

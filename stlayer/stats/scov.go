@@ -18,14 +18,18 @@ type scovView struct {
 	ref  *scov.Ref
 	stat Op
 	raw  bool
+	kind Kind // scov or spectra, for messages
 }
 
 func (v *scovView) Stat() stlayer.Stat {
 	if v.raw {
-		return v.op.Stat()
+		return sizeChecked(v.op.Stat(), string(v.kind), 1, v.op.M, v.op.N)
 	}
-	return v.stat.Stat()
+	return sizeChecked(v.stat.Stat(), string(v.kind), 1, v.op.M, v.op.N)
 }
+
+// InputSize returns the size of the maps the operator takes (Sized).
+func (v *scovView) InputSize() (rows, cols int) { return v.op.M, v.op.N }
 func (v *scovView) Key() string {
 	if v.raw {
 		return v.op.Key()
@@ -115,12 +119,18 @@ func scovConfig(s Spec) (scov.Config, error) {
 	return cfg, nil
 }
 
-// scovCross is the raw cross scattering covariance of map pairs.
-type scovCross struct{ op *scov.CrossOp }
+// scovCross is the raw cross scattering covariance of pairs of m×n maps.
+type scovCross struct {
+	op   *scov.CrossOp
+	m, n int
+}
 
-func (v *scovCross) Stat() stlayer.Stat      { return v.op.Stat() }
-func (v *scovCross) Key() string             { return v.op.Key() }
-func (v *scovCross) Labels() *stlayer.Labels { return v.op.Labels() }
+func (v *scovCross) Stat() stlayer.Stat {
+	return sizeChecked(v.op.Stat(), "scov --cross", 2, v.m, v.n)
+}
+func (v *scovCross) Key() string                 { return v.op.Key() }
+func (v *scovCross) Labels() *stlayer.Labels     { return v.op.Labels() }
+func (v *scovCross) InputSize() (rows, cols int) { return 2 * v.m, v.n }
 
 func buildSCovWith(s Spec, m, n int, ref *scov.Ref) (Op, error) {
 	cfg, err := scovConfig(s)
@@ -135,13 +145,13 @@ func buildSCovWith(s Spec, m, n int, ref *scov.Ref) (Op, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &scovCross{op: c}, nil
+		return &scovCross{op: c, m: m, n: n}, nil
 	}
 	op, err := scov.New(cfg, m, n)
 	if err != nil {
 		return nil, err
 	}
-	v := &scovView{op: op, ref: ref}
+	v := &scovView{op: op, ref: ref, kind: s.Kind}
 	switch {
 	case s.Kind == Spectra:
 		st, err := op.SpectraStat(ref, nil)

@@ -144,6 +144,47 @@ type Op interface {
 	Labels() *stlayer.Labels
 }
 
+// Sized is implemented by every operator Build, BuildWithRef and
+// BuildStored return: InputSize is the size rows × cols of the maps its
+// Stat takes, M×N for the M×N maps it was built for, 2M×N for a cross
+// operator's pairs stacked by rows (StackPair). An operator evaluated on
+// maps of another size fails with an *stlayer.ErrShape naming both sizes
+// (the filters are built for one size): build one per map size.
+type Sized interface {
+	InputSize() (rows, cols int)
+}
+
+// InputSize returns the size of the maps o takes (Sized) and true, or
+// false for an operator that does not say (not built by this package).
+func InputSize(o Op) (rows, cols int, ok bool) {
+	if s, yes := o.(Sized); yes {
+		rows, cols = s.InputSize()
+		return rows, cols, true
+	}
+	return 0, 0, false
+}
+
+// sizeChecked returns st preceded by a check of its input's shape: maps
+// [B, 1, nm·m, n] (nm = 2 for stacked pairs), else a panic with an
+// *stlayer.ErrShape, which the engines return as an error from Forward and
+// LossGrad. Without it, a scov operator given maps of another size failed
+// deep inside with its filter bank's size ('filter bank "morlet-cheng j0 L4
+// 64x64" is K=4 64x64 …, field is 256x256'); wst and wph check their input
+// themselves.
+func sizeChecked(st stlayer.Stat, what string, nm, m, n int) stlayer.Stat {
+	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		if b, c, h, w := x.Dims(); c != 1 || h != nm*m || w != n {
+			pairs := ""
+			if nm == 2 {
+				pairs = " stacked by rows in pairs"
+			}
+			panic(&stlayer.ErrShape{Msg: fmt.Sprintf("%s: statistic built for maps of %dx%d%s ([B,1,%d,%d]), got [%d,%d,%d,%d]: build the operator for the maps' size (stats.Build, or stats.BuildWithRef on the maps)",
+				what, m, n, pairs, nm*m, n, b, c, h, w)})
+		}
+		return st(p, x)
+	}
+}
+
 // String renders the spec compactly, e.g. "wst J=6 L=4 iso". It shows the
 // normalisation in effect: a scov or spectra Norm "none" reads "norm=p00".
 func (s Spec) String() string {
@@ -247,11 +288,13 @@ type wstView struct {
 	stat   stlayer.Stat
 	labels *stlayer.Labels
 	suffix string
+	m, n   int
 }
 
-func (v *wstView) Stat() stlayer.Stat      { return v.stat }
-func (v *wstView) Key() string             { return v.op.Key() + v.suffix }
-func (v *wstView) Labels() *stlayer.Labels { return v.labels }
+func (v *wstView) Stat() stlayer.Stat          { return v.stat }
+func (v *wstView) Key() string                 { return v.op.Key() + v.suffix }
+func (v *wstView) Labels() *stlayer.Labels     { return v.labels }
+func (v *wstView) InputSize() (rows, cols int) { return v.m, v.n }
 
 // WSTOp returns the underlying wst.Op of a WST spec's operator, if any.
 func WSTOp(o Op) (*wst.Op, bool) {
@@ -284,13 +327,13 @@ func buildWST(s Spec, m, n int) (Op, error) {
 		if s.Iso || s.Synthesis {
 			return nil, fmt.Errorf("wst --local has no isotropic or synthesis reduction")
 		}
-		return &wstView{op: op, stat: op.Stat(), labels: op.Labels()}, nil
+		return &wstView{op: op, stat: op.Stat(), labels: op.Labels(), m: m, n: n}, nil
 	case s.Synthesis:
-		return &wstView{op: op, stat: op.SynthesisStat(s.Iso), labels: op.SynthesisLabels(s.Iso), suffix: fmt.Sprintf("/synth iso=%v", s.Iso)}, nil
+		return &wstView{op: op, stat: op.SynthesisStat(s.Iso), labels: op.SynthesisLabels(s.Iso), suffix: fmt.Sprintf("/synth iso=%v", s.Iso), m: m, n: n}, nil
 	case s.Iso:
-		return &wstView{op: op, stat: op.IsoStat(), labels: op.IsoLabels(), suffix: "/iso"}, nil
+		return &wstView{op: op, stat: op.IsoStat(), labels: op.IsoLabels(), suffix: "/iso", m: m, n: n}, nil
 	}
-	return &wstView{op: op, stat: op.Stat(), labels: op.Labels()}, nil
+	return &wstView{op: op, stat: op.Stat(), labels: op.Labels(), m: m, n: n}, nil
 }
 
 // BuildWithRef builds the operator and, for statistics normalised by a

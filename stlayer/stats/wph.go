@@ -12,11 +12,23 @@ import (
 
 // wphView is a WPH statistic (PyWPH's default model), optionally normalised
 // with a stored reference (norm = "auto").
-type wphView struct{ op *wph.Op }
+type wphView struct {
+	op    *wph.Op
+	cross bool
+}
 
 func (v *wphView) Stat() stlayer.Stat      { return v.op.Stat() }
 func (v *wphView) Key() string             { return v.op.Key() }
 func (v *wphView) Labels() *stlayer.Labels { return v.op.Labels() }
+
+// InputSize returns the size of the maps the operator takes (Sized): 2M×N
+// for a cross operator's stacked pairs.
+func (v *wphView) InputSize() (rows, cols int) {
+	if v.cross {
+		return 2 * v.op.M, v.op.N
+	}
+	return v.op.M, v.op.N
+}
 
 // Reference returns the stored normalisation as JSON (nil without norm auto).
 func (v *wphView) Reference() (json.RawMessage, error) {
@@ -99,7 +111,7 @@ func newWPH(s Spec, m, n int) (Op, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &wphView{op: op}, nil
+	return &wphView{op: op, cross: s.Cross}, nil
 }
 
 // buildWPHRef builds a wph operator whose norm auto reference is measured
