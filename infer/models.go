@@ -515,6 +515,12 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 			}
 			return nil, nil, fmt.Errorf("%s: member %q is missing", path, name)
 		}
+		// A string member (numpy '<U', Array.Strings) has no Float64 data:
+		// taken as numbers it would be a required member read as empty or
+		// an optional one read as absent.
+		if a.IsString() {
+			return nil, nil, fmt.Errorf("%s: member %q holds strings (numpy '<U', shape %v), want real numbers (a damaged or hand-edited model file? re-export the models with `stkit export`)", path, name, a.Shape)
+		}
 		if a.IsComplex() {
 			return nil, nil, fmt.Errorf("%s: member %q is complex, want real", path, name)
 		}

@@ -509,6 +509,15 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 	if err != nil {
 		return nil, asInput(err)
 	}
+	// Strings and complex values have no Float64 data: the copies below
+	// would slice a nil slice.
+	if a.IsString() || a.IsComplex() {
+		what := "complex values"
+		if a.IsString() {
+			what = "strings (numpy '<U')"
+		}
+		return nil, inputErrorf("%s: patches.npy holds %s of shape %v, want the real pixels `stkit patches` writes (rebuild the dataset with `stkit patches`)", dataset, what, a.Shape)
+	}
 	p := ms.Manifest.PatchSize
 	if len(a.Shape) != 3 || a.Shape[1] != p || a.Shape[2] != p {
 		return nil, inputErrorf("%s: patches.npy has shape %v, want [n, %d, %d]", dataset, a.Shape, p, p)
