@@ -245,7 +245,10 @@ quits at once without writing them.`)
 		return err
 	}
 	mode := "one L-BFGS on all maps"
-	if cfg.Independent && cfg.K > 1 {
+	switch {
+	case cfg.K == 1:
+		mode = "one L-BFGS"
+	case cfg.Independent:
 		mode = "one L-BFGS per map"
 	}
 	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d to match %s, %s, engine %s; preset %s, init %s, ps %g, hist %g, %d steps, %s\n",
@@ -352,7 +355,14 @@ quits at once without writing them.`)
 			// these per-coefficient weights (weights_zero of them 0)
 			"target_maps": target.B, "weights": weightsName(cfg.Weights), "weights_zero": zeroWeights(loss.Terms[0].Weight),
 		}
-		vm, err := infer.WriteSynthReportWith(*report, target, res.Maps, res, infer.ValidateOptions{Reference: reference, Apodise: cfg.Apodise}, settings)
+		vm, err := infer.WriteSynthReportWith(*report, target, res.Maps, res, infer.ValidateOptions{
+			Reference: reference, Apodise: cfg.Apodise,
+			// with --pad crop the histogram, W1, moments and Minkowski
+			// functionals are scored on the window the statistics constrain
+			Interior: spec.CutPixels(),
+			// which comparisons the loss itself fitted
+			Fitted: &infer.FittedTerms{PS: cfg.PSWeight > 0, Hist: cfg.HistWeight > 0},
+		}, settings)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
