@@ -245,7 +245,10 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	for c := 0; c < nchunks; c++ {
 		from, to := c*chunk, min(man.N, (c+1)*chunk)
 		path := chunkPath(dir, c)
-		if a, err := ReadNPY(path); err == nil && man.Dim > 0 && len(a.Shape) == 2 && a.Shape[0] == to-from && a.Shape[1] == man.Dim {
+		// A chunk that is not a real [rows, Dim] array (strings or complex
+		// values have no Float64 data) is computed again, as one of
+		// another shape or that cannot be read.
+		if a, err := ReadNPY(path); err == nil && !a.IsString() && !a.IsComplex() && man.Dim > 0 && len(a.Shape) == 2 && a.Shape[0] == to-from && a.Shape[1] == man.Dim {
 			rows[c] = a.Float64
 			done = to
 			if progress != nil {
@@ -599,11 +602,17 @@ func LoadFeatures(dir string) (*Features, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := realFileArray(dir, "features.npy", a, "the float64 features"); err != nil {
+		return nil, err
+	}
 	if len(a.Shape) != 2 || a.Shape[0] != man.N || a.Shape[1] != man.Dim {
 		return nil, fmt.Errorf("%s: features.npy has shape %v, manifest says [%d, %d]", dir, a.Shape, man.N, man.Dim)
 	}
 	p, err := ReadNPY(filepath.Join(dir, "patches.npy"))
 	if err != nil {
+		return nil, err
+	}
+	if err := realFileArray(dir, "patches.npy", p, "the float32 patch pixels"); err != nil {
 		return nil, err
 	}
 	var idx []Patch
@@ -629,6 +638,23 @@ func LoadFeatures(dir string) (*Features, error) {
 	}
 	ps := &PatchSet{Sources: man.Sources, Size: man.Size, Patches: idx, Data: p.Float64, Skipped: man.Skipped, Constant: man.SkippedConstant}
 	return &Features{Manifest: man, Patches: ps, X: a.Float64, Mean: norm["mean"], Std: norm["std"]}, nil
+}
+
+// realFileArray refuses the array a read from the file name of the dataset
+// folder dir when it holds strings (numpy '<U') or complex values: neither
+// has Float64 data, which a dataset's files are read as. want says what
+// the file should hold.
+func realFileArray(dir, name string, a *Array, want string) error {
+	what := ""
+	switch {
+	case a.IsString():
+		what = "strings (numpy '<U')"
+	case a.IsComplex():
+		what = "complex values (" + a.DType + ")"
+	default:
+		return nil
+	}
+	return fmt.Errorf("%s: %s holds %s of shape %s, want %s (a replaced or damaged file: rebuild the dataset)", dir, name, what, shapeString(a.Shape), want)
 }
 
 // ReadManifest reads dir/manifest.json and checks that it is a patch

@@ -292,8 +292,9 @@ func readMapsArray(path string, part ComplexPart) (*stlayer.Maps, *Array, error)
 // (M, N) gives B = 1; (B, M, N) gives B maps; arrays of more than 3 axes are
 // accepted only when the extra leading axes have size 1 (e.g. FITS
 // NAXIS4 = 1). 0-d and 1-d arrays, and arrays with a zero dimension, are
-// refused, as is complex data unless part selects Re, Im or |·|. Errors are
-// *ValidationError. The data are copied.
+// refused, as is complex data unless part selects Re, Im or |·|, and a
+// string array (DType "str") whatever part. Errors are *ValidationError.
+// The data are copied.
 func ArrayToMaps(a *Array, part ComplexPart) (*stlayer.Maps, error) {
 	return arrayToMaps(a, part, false, false)
 }
@@ -306,6 +307,13 @@ func ArrayToMaps(a *Array, part ComplexPart) (*stlayer.Maps, error) {
 // becomes the maps' Data; the checks and errors are those of the complex
 // array.
 func arrayToMaps(a *Array, part ComplexPart, adopt, reduced bool) (*stlayer.Maps, error) {
+	// Strings are never pixels, whatever part is asked for (their
+	// Float64 is nil): refused here, before the checks of either kind of
+	// array, rather than through check's refusal alone.
+	if a != nil && a.IsString() {
+		return nil, &ValidationError{Msg: fmt.Sprintf("the array of shape %s holds strings (dtype %s, numpy '<U'), not numbers: maps need a real or complex array",
+			shapeString(a.Shape), a.DType)}
+	}
 	if reduced {
 		if n := shapeSize(a.Shape); !a.IsComplex() || n < 0 || len(a.Float64) != n || a.Complex128 != nil {
 			return nil, &ValidationError{Msg: fmt.Sprintf("inconsistent reduced %s array of shape %s", a.DType, shapeString(a.Shape))}
