@@ -32,12 +32,38 @@
 // C01 orientation pair, so the vector has no C01 row (PyWPH's definition,
 // see package wph); use L ≥ 2 for C01.
 //
-// The reference normalisations: Build normalises scov synthesis vectors and
-// spectra by the map itself (Cheng's use_ref=False) and refuses wph
-// Norm "auto"; BuildWithRef measures the reference on given maps (scov: the
-// batch-averaged P00/P11, Cheng's add_ref + use_ref=True; wph: the
-// batch-averaged factor means and variances, wph.Op.FitNorm); BuildStored reloads one saved with
-// Reference.
+// # Build or BuildWithRef
+//
+// Some statistics are normalised by a reference: Build(spec, M, N) makes an
+// operator without one, BuildWithRef(spec, eng, ref) measures it on the maps
+// ref, BuildStored reloads one saved with Reference. Per family:
+//
+//   - scov synthesis vectors (Synthesis or Iso) and spectra: the reference
+//     is the wavelet power P00 (and P11 with Norm "p11") averaged over the
+//     ref maps; it divides C01 and C11 (C01/√(P00·P00) or /√(P00·P11),
+//     C11 likewise) and nothing else (mean/std, log P00, log S1 are not
+//     normalised). Build divides each map's C01, C11 by that map's own P00
+//     (Cheng's use_ref=False): on the reference map itself the two give the
+//     same vector, on any other map (a synthesis on its way) they differ,
+//     and so do the loss and its gradient. With several ref maps the
+//     reference is one for all, the P00 averaged over them.
+//   - wph Norm "auto" (PyWPH's norm='auto'): the reference is the factor
+//     means μ and variances σ² averaged over the ref maps (wph.Op.FitNorm);
+//     every moment is ⟨(a − μ_a)·conj(b − μ_b)⟩/(σ_a σ_b) with the
+//     reference's μ and σ, a correlation coefficient on the reference map.
+//     Build refuses it (there is nothing to normalise by).
+//   - every other statistic (wst, raw scov, scov cross, wph Norm "none")
+//     has no reference: BuildWithRef is Build for the size of ref.
+//
+// For synthesis build the operator with the target as its reference,
+// BuildWithRef(spec, eng, target), as stkit synth does and as Cheng's
+// scattering covariance (st.add_ref(target), use_ref=True) and PyWPH's
+// norm='auto' (set on the first call, on the target) do: the normalisers
+// are then constants of the target, fixed during the optimisation. For
+// features of many maps to be compared (stkit patches, the VAE) Build
+// normalises each map by itself; stkit stats uses BuildWithRef on its
+// input batch. Either way an operator is built for one map size (its
+// InputSize, Sized): build one per size.
 package stats
 
 import (
@@ -263,8 +289,12 @@ func (s Spec) WithDefaults(m, n int) Spec {
 	return s
 }
 
-// Build returns the operator of spec s for M×N maps. Unsupported combinations
-// are errors naming the option.
+// Build returns the operator of spec s for M×N maps, without a reference
+// normalisation: scov synthesis vectors and spectra normalise each map's
+// C01 and C11 by its own P00 (Cheng's use_ref=False), and wph Norm "auto",
+// which needs one, is refused (see the package doc, "Build or
+// BuildWithRef"; for synthesis use BuildWithRef with the target).
+// Unsupported combinations are errors naming the option.
 func Build(s Spec, m, n int) (Op, error) {
 	s = s.WithDefaults(m, n)
 	if err := checkFamilyOptions(s); err != nil {
@@ -336,10 +366,16 @@ func buildWST(s Spec, m, n int) (Op, error) {
 	return &wstView{op: op, stat: op.Stat(), labels: op.Labels(), m: m, n: n}, nil
 }
 
-// BuildWithRef builds the operator and, for statistics normalised by a
-// reference (scattering covariance synthesis vectors with Cheng's use_ref,
-// WPH norm="auto"), sets the reference from the maps ref with engine eng.
-// For other statistics it is Build.
+// BuildWithRef builds the operator for maps of ref's size and, for
+// statistics normalised by a reference, measures it on the maps ref with
+// engine eng: scov synthesis vectors (Synthesis or Iso) and spectra, the
+// P00 (and P11) averaged over ref, which divides C01 and C11 (Cheng's
+// add_ref + use_ref=True); wph Norm "auto", the factor means and variances
+// averaged over ref (wph.Op.FitNorm). For other statistics it is Build.
+// Synthesis passes the target as ref (stkit synth, Cheng, PyWPH): the
+// normalisers are then constants of the target during the optimisation;
+// see the package doc, "Build or BuildWithRef". Reference returns what was
+// measured, for BuildStored.
 //
 // For cross statistics ref holds pairs stacked by rows (StackPair), so the
 // map size is (ref.M/2)×ref.N.
