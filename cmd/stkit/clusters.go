@@ -466,13 +466,19 @@ func csvField(s string) string {
 }
 
 // windowName describes the apodisation of a patch configuration: "no window"
-// (Window "" or "none") or "a Tukey window (α = 0.3)".
+// (Window "" or "none") or "a Tukey window (α = 0.3)" (α 0: 0.3).
 func windowName(c datasets.PatchConfig) string {
 	if c.Window == "" || c.Window == "none" {
 		return "no window"
 	}
 	if c.Window == "tukey" {
-		return fmt.Sprintf("a Tukey window (α = %g)", c.Alpha)
+		// α 0 is datasets' default 0.3 (CutPatches), recorded as given in the
+		// manifest of a dataset built by a library caller that left it unset
+		a := c.Alpha
+		if a == 0 {
+			a = 0.3
+		}
+		return fmt.Sprintf("a Tukey window (α = %g)", a)
 	}
 	return fmt.Sprintf("window %q", c.Window)
 }
