@@ -99,15 +99,23 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	g := &globals{stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("stkit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&g.backend, "backend", "", "GoMLX backend: \"\" (auto: $GOMLX_BACKEND, else an XLA plugin if one is installed, else pure Go), \"go\", \"xla:cuda\", \"xla:/abs/path/xla_cuda_plugin.so\"")
 	fs.StringVar(&g.engine, "engine", "auto", "statistics engine: auto (cpu unless an XLA backend is in use), cpu, graph")
 	fs.BoolVar(&g.verbose, "v", false, "verbose logging")
-	fs.Usage = func() { usage(stderr, fs) }
+	// The flag package prints its error and the usage itself, both to one
+	// output: they are printed here instead, so that an explicitly requested
+	// help (`stkit --help`, `stkit -h`) goes to stdout with exit 0, as `stkit
+	// help` does (`stkit --help | less` showed nothing), and the usage after
+	// a bad global flag to stderr with exit 2.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fs)
 			return 0
 		}
+		fmt.Fprintln(stderr, err)
+		usage(stderr, fs)
 		return 2
 	}
 	level := slog.LevelWarn
