@@ -40,9 +40,14 @@ func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, 
 	if c.H*c.W > 1 {
 		return fmt.Errorf("--plot is for global statistics (got per-pixel coefficients)")
 	}
-	panels, err := statsDashboardPanelsUnit(lab, c.Row(0), func(class string) string { return statsClassUnit(spec, class, unit) })
+	panels, err := statsDashboardPanelsNamed(lab, c.Row(0), func(class string) string { return statsClassUnit(spec, class, unit) },
+		func(l int) string { return thetaLabel(spec, "l1", l) })
 	if err != nil {
 		return err
+	}
+	if hasOrientation(lab) {
+		// the legends give θ of each l1; say from which axis
+		title += "\n" + orientationAxisNote(spec)
 	}
 	grid, w, h := statsDashboardGrid(panels)
 	return plotx.SaveGridTitled(path, title, grid, w, h)
@@ -94,6 +99,13 @@ func statsDashboardPanels(lab *stlayer.Labels, row []complex128) ([]*plot.Plot, 
 // " [unit]" ("|S1| [MJy/sr]") or, for a log class, " (S1 in MJy/sr)"
 // (statsClassUnit returns the text to append).
 func statsDashboardPanelsUnit(lab *stlayer.Labels, row []complex128, unitOf func(class string) string) ([]*plot.Plot, error) {
+	return statsDashboardPanelsNamed(lab, row, unitOf, nil)
+}
+
+// statsDashboardPanelsNamed is statsDashboardPanelsUnit with the legend
+// name of each orientation group: l1Name(l) ("l1=3 (θ=0°)", thetaLabel)
+// where the coefficients are grouped by l1; nil keeps "l1=3".
+func statsDashboardPanelsNamed(lab *stlayer.Labels, row []complex128, unitOf func(class string) string, l1Name func(l int) string) ([]*plot.Plot, error) {
 	var classes []string
 	seen := map[string]bool{}
 	for _, cl := range lab.Class {
@@ -142,6 +154,14 @@ func statsDashboardPanelsUnit(lab *stlayer.Labels, row []complex128, unitOf func
 			p.Y.Label.Text += unitOf(cl)
 		}
 		keyOf, nameOf, what := dashboardGroups(lab, idx)
+		if what == "l1" && l1Name != nil {
+			nameOf = func(k int) string {
+				if k < 0 {
+					return ""
+				}
+				return l1Name(k)
+			}
+		}
 		groups := map[int]plotter.XYs{}
 		for _, i := range idx {
 			v := real(row[i])

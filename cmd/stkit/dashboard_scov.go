@@ -12,6 +12,7 @@ import (
 
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer/scov"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // scovDashboard draws the scattering-spectra dashboard of one map (the view
@@ -35,7 +36,9 @@ func scovDashboardUnit(path, title, unit string, r *scov.Result) error {
 	if err != nil {
 		return err
 	}
-	return plotx.SaveGridTitled(path, scovDashboardTitle(title), grid, scovDashW, scovDashH)
+	// the legends give θ of each l; say from which axis (Cheng's Morlet)
+	note := orientationAxisNote(stats.Spec{Kind: stats.SCov, L: r.L, Wavelet: "morlet"})
+	return plotx.SaveGridTitled(path, scovDashboardTitle(title)+"\n"+note, grid, scovDashW, scovDashH)
 }
 
 // scovDashW, scovDashH are the size of the scov dashboard (3 rows of 2
@@ -99,6 +102,9 @@ func scovDashboardPlotsUnit(r *scov.Result, unit string) ([][]*plot.Plot, error)
 		}
 		return nil
 	}
+	// the legends give each l its angle θ_l (Cheng's Morlet: from the row
+	// axis, the wave vector's direction; thetaLabel)
+	ori := stats.Spec{Kind: stats.SCov, L: L, Wavelet: "morlet"}
 	pw := mk("S2: wavelet power P00(j) per orientation l", "scale j (central wavelength 8/3·2^j pixels)", "P00", true)
 	if unit != "" {
 		pw.Y.Label.Text += " [" + unitPower(unit, 2) + "]"
@@ -113,10 +119,10 @@ func scovDashboardPlotsUnit(r *scov.Result, unit string) ([][]*plot.Plot, error)
 				b = append(b, plotter.XY{X: float64(j), Y: s1 / math.Sqrt(p00)})
 			}
 		}
-		if err := line(pw, a, l, fmt.Sprintf("l=%d", l)); err != nil {
+		if err := line(pw, a, l, thetaLabel(ori, "l", l)); err != nil {
 			return nil, err
 		}
-		if err := line(sp, b, l, fmt.Sprintf("l=%d", l)); err != nil {
+		if err := line(sp, b, l, thetaLabel(ori, "l", l)); err != nil {
 			return nil, err
 		}
 	}

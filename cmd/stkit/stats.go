@@ -89,8 +89,23 @@ Output formats (-o FILE, format from --format or the extension):
         BUNIT where known; "map_shape"; "label_columns")
         ("index": the position in the label table and "coeffs"; with --local
         one entry per pixel, with its "row" and "col"; a label column named
-        like one of these fields, the spectra's "im", is written as "label_im")
-Without -o a table of the coefficients of the first map is printed.`)
+        like one of these fields, the spectra's "im", is written as "label_im";
+        "orientation": θ of each orientation index, see below)
+Without -o a table of the coefficients of the first map is printed.
+
+Orientations: the label columns l1, l2, l3 are orientation INDICES, and the
+families count them differently (as their reference libraries do):
+  wst, scov  Morlet (Cheng/Kymatio): θ_l = (⌊L/2⌋−1−l)·180°/L measured from
+             the ROW axis toward the column axis (L = 4: 45°, 0°, −45°,
+             −90°; L = 8: 67.5° … −90°)
+  wph        bump-steerable (PyWPH): θ_l = l·180°/L measured from the COLUMN
+             axis toward the row axis (L = 4: 0°, 45°, 90°, 135°)
+θ_l is the direction of the wavelet's wave vector (modulo 180°); the
+structures it responds to (stripes, filaments, edges) run perpendicular to
+it. Horizontal stripes (a map varying with the row index only) peak at wst/scov
+l = 3 for L = 8 (θ = 0°) and at wph l = 2 for L = 4 (θ = 90°). The JSON
+config's "orientation" gives theta_deg[l] for the run and these sentences;
+the dashboards' legends give θ next to each l.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
@@ -477,6 +492,9 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			Shape      [3]int   `json:"map_shape"`
 			Columns    []string `json:"label_columns"`
 			PerPixel   bool     `json:"per_pixel,omitempty"`
+			// Orientation: θ of each orientation index l (degrees) and
+			// the family's convention (newOrientationDoc)
+			Orientation *orientationDoc `json:"orientation,omitempty"`
 		} `json:"config"`
 		Coefficients []jsonCoeff `json:"coefficients"`
 	}{}
@@ -497,6 +515,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	keys := jsonColumnKeys(lab.Columns)
 	doc.Config.Columns = keys
 	doc.Config.PerPixel = hw > 1
+	doc.Config.Orientation = newOrientationDoc(spec, lab)
 	for b := 0; b < c.B; b++ {
 		row := c.Row(b)
 		for k := 0; k < c.K; k++ {
