@@ -121,7 +121,11 @@ func npyRef(file string) func(string) (checkVals, error) {
 		if err != nil {
 			return checkVals{}, err
 		}
-		return arrayVals(a), nil
+		v, err := arrayVals(a)
+		if err != nil {
+			return checkVals{}, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+		}
+		return v, nil
 	}
 }
 
@@ -131,21 +135,29 @@ func npzRef(file, member string) func(string) (checkVals, error) {
 		if err != nil {
 			return checkVals{}, err
 		}
-		return arrayVals(a), nil
+		v, err := arrayVals(a)
+		if err != nil {
+			return checkVals{}, fmt.Errorf("%s:%s: %w", filepath.Join(dir, file), member, err)
+		}
+		return v, nil
 	}
 }
 
 // arrayVals returns the values of a (real ones as complex with a zero
-// imaginary part).
-func arrayVals(a *datasets.Array) checkVals {
+// imaginary part). A string array (numpy '<U') has no values (its Float64
+// is nil: it gave an empty vector of the array's shape) and is refused.
+func arrayVals(a *datasets.Array) (checkVals, error) {
+	if a.IsString() {
+		return checkVals{}, fmt.Errorf("holds strings (numpy '<U', shape %v), not numbers", a.Shape)
+	}
 	if a.Complex128 != nil {
-		return checkVals{v: a.Complex128, shape: a.Shape}
+		return checkVals{v: a.Complex128, shape: a.Shape}, nil
 	}
 	v := make([]complex128, len(a.Float64))
 	for i, f := range a.Float64 {
 		v[i] = complex(f, 0)
 	}
-	return checkVals{v: v, shape: a.Shape}
+	return checkVals{v: v, shape: a.Shape}, nil
 }
 
 // op builds spec's operator as `stkit stats` does (the reference of the
@@ -207,7 +219,7 @@ func (ev *checkEval) dictArray(spec stats.Spec, name string) (checkVals, error) 
 	if a == nil {
 		return checkVals{}, fmt.Errorf("%s: no %s array in the output dictionary", spec, name)
 	}
-	return arrayVals(a), nil
+	return arrayVals(a)
 }
 
 // grad returns ∂ℒ/∂x of loss applied to spec's coefficients of the map.
