@@ -30,6 +30,23 @@
 // [Array.Float64]; complex dtypes (complex64, complex128) as complex128 in
 // [Array.Complex128]. Integers beyond ±2^53 lose precision in float64.
 //
+// DType "str" ([StringDType]) is a string array, numpy's fixed-width
+// unicode dtype '<U{w}' (w characters of UTF-32, NUL-padded): its elements
+// are in [Array.Strings], valid UTF-8 without trailing NULs, and Float64 and
+// Complex128 are nil. [Read], [ReadNPY], [ReadNPZ] and [ReadNPZMember]
+// return one for a '<U' or '>U' .npy file or .npz member (e.g. the names
+// beside the maps of an archive); [WriteNPY] and [WriteNPZ] write it as
+// '<U{w}', w the longest element in characters (at least 1), as numpy.save
+// does. Byte strings ('|S') and object arrays ('|O') are refused (convert
+// with x.astype(str)), as are elements numpy cannot hold (a surrogate or a
+// code point beyond U+10FFFF read; invalid UTF-8 or a trailing NUL
+// written). String arrays are never numbers: [ReadMaps] refuses a '<U'
+// .npy or member (given an archive alone it reads the first member that
+// does not hold strings), [ArrayToMaps] and [WriteFITS] refuse a string
+// array, and [LoadFeatures] a dataset's features.npy or patches.npy holding
+// strings. A program reading Float64 from an array read from a file
+// should check [Array.IsString] (and [Array.IsComplex]) first.
+//
 // # Why our own .npy reader
 //
 // The module already depends on codeberg.org/sbinet/npyio, but this package
