@@ -23,6 +23,40 @@
 // algorithms follow shared/docs/methods.md (beside the repository):
 // methods.md §2 (generation), methods.md §3 (separation; its metrics
 // methods.md §3.9) and methods.md §4 (the VAE's components).
+//
+// # Synthesis from a map
+//
+// ExampleGenerate is the library's `stkit synth target.npy -o synth.npy`:
+//
+//  1. read the target with datasets.ReadMaps: a batch [B, M, N], B = 1 for
+//     one map; with B > 1 every synthesis matches the mean of Φ over the B
+//     maps (NewSynthLoss), and stkit synth then also sets cfg.Weights =
+//     WeightStd (--weights auto), which Preset does not;
+//  2. build the statistic for the target's size with the target as its
+//     reference, stats.BuildWithRef(spec, eng, target), as stkit synth
+//     does. Its default spec is scov with Synthesis and Iso and J =
+//     log2(min(M, N)) − 1 (a stats.Spec's own default for J = 0 is
+//     log2 − 2). stats.Build would normalise the scov C01 and C11 by each
+//     map's own P00 and refuses wph Norm "auto" (see package stats' doc on
+//     references). An operator built for another map size is refused
+//     by NewTarget, NewSynthLoss and Loss.Eval (ErrModelInput, naming both
+//     sizes);
+//  3. cfg := Preset(PresetQuality, K, seed), then change what you need
+//     (cfg.Steps, …; with stats.Spec Pad "crop" set cfg.Apodise, as stkit
+//     synth does);
+//  4. NewSynthLoss(eng, name, op, target, cfg) takes the terms' settings
+//     from cfg (Weights, PSWeight, HistWeight, Apodise), Generate(ctx,
+//     loss, target, cfg) the start and the optimiser's (K, Seed, Init,
+//     Apodise, Independent, SynthConfig): give both the same target and
+//     cfg;
+//  5. write Result.Maps ([K, M, N]) with datasets.WriteMaps.
+//
+// With K > 1 maps and Independent (PresetQuality) the Result's Loss,
+// InitialLoss, Iters, Evals, EvalTime and Elapsed are sums over the K runs
+// and History the summed loss per iteration; MapIters has each map's
+// iterations. A second statistic of the same maps can be matched too:
+// append NewTarget(name, eng, op2, target, WeightMean) to the loss's Terms
+// (each statistic term is then a mean over its own coefficients).
 package infer
 
 import (
