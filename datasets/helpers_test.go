@@ -17,7 +17,8 @@ func sameComplex(a, b complex128) bool {
 	return sameFloat(real(a), real(b)) && sameFloat(imag(a), imag(b))
 }
 
-// sameArray compares shape, dtype and values (NaN equals NaN).
+// sameArray compares shape, dtype and values (NaN equals NaN; the
+// elements of string arrays too).
 func sameArray(a, b *Array) string {
 	if a.DType != b.DType {
 		return "dtype " + a.DType + " vs " + b.DType
@@ -25,8 +26,13 @@ func sameArray(a, b *Array) string {
 	if shapeString(a.Shape) != shapeString(b.Shape) {
 		return "shape " + shapeString(a.Shape) + " vs " + shapeString(b.Shape)
 	}
-	if len(a.Float64) != len(b.Float64) || len(a.Complex128) != len(b.Complex128) {
+	if len(a.Float64) != len(b.Float64) || len(a.Complex128) != len(b.Complex128) || len(a.Strings) != len(b.Strings) {
 		return "data lengths differ"
+	}
+	for i := range a.Strings {
+		if a.Strings[i] != b.Strings[i] {
+			return "string differs at " + strconv.Itoa(i) + ": " + strconv.Quote(a.Strings[i]) + " vs " + strconv.Quote(b.Strings[i])
+		}
 	}
 	for i := range a.Float64 {
 		if !sameFloat(a.Float64[i], b.Float64[i]) {
