@@ -35,7 +35,7 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 	fs.IntVar(&s.DN, "dn", 0, "WPH: number of τ shifts per scale (PyWPH dn)")
 	fs.StringVar(&s.Wavelet, "wavelet", "", "morlet or bump (default: morlet for wst/scov/spectra, bump for wph)")
 	fs.StringVar(&s.Norm, "norm", "", "normalisation: wph none (default) or auto (PyWPH's norm='auto'); scov p00 (default) or p11 (Cheng's normalisation of C01 and C11: the synthesis vectors, --synthesis or --iso, and stats' .npz dict; plain scov coefficients, --cross included, are the raw moments whatever --norm)")
-	fs.BoolVar(&s.Iso, "iso", false, "isotropic reduction (average over absolute orientation)")
+	fs.BoolVar(&s.Iso, "iso", false, "isotropic reduction (average over absolute orientation; the label column l2 (l3) of the averaged classes then holds dl = (l2 − l1) mod L, not an orientation)")
 	fs.BoolVar(&s.Synthesis, "synthesis", false, "the family's synthesis vector (Cheng's for_synthesis: logs and normalised covariances)")
 	fs.BoolVar(&s.Local, "local", false, "WST: Kymatio's local coefficients (low-pass and subsampling by 2^J)")
 	fs.BoolVar(&s.StrictJ2, "strict-j2", false, "global WST: second-order pairs j2 > j1 only (Cheng's j1j2_criteria='j2>j1'; default j2 ≥ j1, Cheng's default)")
@@ -105,7 +105,14 @@ structures it responds to (stripes, filaments, edges) run perpendicular to
 it. Horizontal stripes (a map varying with the row index only) peak at wst/scov
 l = 3 for L = 8 (θ = 0°) and at wph l = 2 for L = 4 (θ = 90°). The JSON
 config's "orientation" gives theta_deg[l] for the run and these sentences;
-the dashboards' legends give θ next to each l.`)
+the dashboards' legends give θ next to each l. In the isotropic classes
+(wst S2_iso, P11_iso, logS2_iso; scov --iso/--synthesis C01re, C11re, P11
+without l1; wph --iso, whose l1 is 0) the columns named l2, l3 hold
+DIFFERENCES dl = (l2 − l1) mod L, averaged over l1: the second (third)
+wavelet at θ_l1 − dl·180°/L (Morlet) or θ_l1 + dl·180°/L (bump). The names
+stay l2, l3 so that feature names of datasets and models keep matching. The
+JSON config's "label_column_doc" and the "# " lines above the printed table
+say what each column of the run means.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
@@ -258,7 +265,7 @@ the dashboards' legends give θ next to each l.`)
 	}
 	switch *format {
 	case "":
-		err = printCoeffs(g, op.Labels(), coeffs)
+		err = printCoeffs(g, spec, op.Labels(), coeffs)
 	case "npy":
 		err = writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
@@ -341,7 +348,9 @@ func withCropHint(err error, m *stlayer.Maps, J int) error {
 	return badInput{fmt.Errorf("%w%s crop the maps to %d×%d pixels for J=%d (numpy: %s; any %d×%d window will do)", err, sep, cm, cn, J, idx, cm, cn)}
 }
 
-func printCoeffs(g *globals, lab *stlayer.Labels, c *stlayer.Coeffs) error {
+func printCoeffs(g *globals, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs) error {
+	// what the label columns mean, as "# " lines (labelColumnDoc)
+	printLabelKey(g.stdout, spec, lab)
 	tw := tabwriter.NewWriter(g.stdout, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tcoefficient\tre\tim")
 	row := c.Row(0)
@@ -495,6 +504,8 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			// Orientation: θ of each orientation index l (degrees) and
 			// the family's convention (newOrientationDoc)
 			Orientation *orientationDoc `json:"orientation,omitempty"`
+			// ColumnDoc: what each label column means (labelColumnDoc)
+			ColumnDoc map[string]string `json:"label_column_doc,omitempty"`
 		} `json:"config"`
 		Coefficients []jsonCoeff `json:"coefficients"`
 	}{}
@@ -516,6 +527,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.Columns = keys
 	doc.Config.PerPixel = hw > 1
 	doc.Config.Orientation = newOrientationDoc(spec, lab)
+	doc.Config.ColumnDoc = labelColumnDoc(spec, lab)
 	for b := 0; b < c.B; b++ {
 		row := c.Row(b)
 		for k := 0; k < c.K; k++ {

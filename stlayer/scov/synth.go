@@ -103,7 +103,15 @@ func (op *Op) IndexForSynthesis(iso bool) [7][]int {
 
 // SynthesisLabels returns the label table of the flattened vector: classes
 // "mean", "P00", "S1", "C01re", "C01im", "C11re", "C11im", "P11", columns
-// j1, j2, j3, l1, l2, l3 (as IndexForSynthesis).
+// j1, j2, j3, l1, l2, l3 (as IndexForSynthesis). The classes are not the
+// raw moments of the same names (Op.Labels): "mean" is mean/std of the map,
+// "P00", "S1" and "P11" are natural logarithms (log P00 …), "C01re" … the
+// normalised covariances (real and imaginary parts). For iso = true, l1 is
+// absent and l2, l3 hold the angle DIFFERENCES Δ2 = (l2 − l1) mod L and
+// Δ3 = (l3 − l1) mod L (averaged over l1), not orientations; the column
+// names stay l2, l3 so that feature names built from the labels do not
+// change. Orientation l is θ_l = filters.MorletTheta(l, L), measured from
+// the row axis.
 func (op *Op) SynthesisLabels(iso bool) *stlayer.Labels {
 	lb := stlayer.NewLabels("j1", "j2", "j3", "l1", "l2", "l3")
 	names := []string{"j1", "j2", "j3", "l1", "l2", "l3"}

@@ -8,6 +8,15 @@ import (
 )
 
 // Columns of the label table (both conventions). Unused columns are −1.
+// j1, j2 are scales; l1, l2 orientation INDICES of the Morlet wavelets,
+// θ_l = filters.MorletTheta(l, L) = (⌊L/2⌋−1−l)·π/L measured from the row
+// axis toward the column axis (the wave vector's direction; horizontal
+// stripes peak at θ = 0, l = 3 for L = 8). In the isotropic classes
+// (IsoLabels' S2_iso, P11_iso; SynthesisLabels(true)'s logS2_iso) l1 is
+// absent and l2 holds dl = (l2 − l1) mod L, the second wavelet's
+// orientation relative to the first, averaged over l1 (the second wavelet
+// at θ_{l1} − dl·π/L): the column keeps the name l2 so that feature names
+// built from the labels (datasets, models) stay as they were.
 var labelColumns = []string{"j1", "l1", "j2", "l2"}
 
 func (op *Op) initGlobal() error {

@@ -129,7 +129,9 @@ func (op *Op) IsoStat() stlayer.Stat {
 }
 
 // IsoLabels is the label table of IsoStat (classes S0, S1_iso, P00_iso,
-// S2_iso, P11_iso, s21, s22; S2_iso/P11_iso carry Δl in column l2).
+// S2_iso, P11_iso, s21, s22; S2_iso/P11_iso carry Δl = (l2 − l1) mod L in
+// column l2, not an orientation: S2_iso(j1, j2, Δl) = (1/L)·Σ_{l1}
+// S2(j1, l1, j2, (l1 + Δl) mod L); see labelColumns).
 func (op *Op) IsoLabels() *stlayer.Labels {
 	op.mustGlobal("IsoLabels")
 	lab := stlayer.NewLabels(labelColumns...)
@@ -177,7 +179,8 @@ func (op *Op) SynthesisStat(iso bool) stlayer.Stat {
 }
 
 // SynthesisLabels is the label table of SynthesisStat(iso): classes logS1,
-// logS2 (iso: logS1_iso, logS2_iso with Δl in column l2).
+// logS2 (iso: logS1_iso, logS2_iso with Δl = (l2 − l1) mod L in column l2,
+// not an orientation; see labelColumns). The values are natural logarithms.
 func (op *Op) SynthesisLabels(iso bool) *stlayer.Labels {
 	op.mustGlobal("SynthesisLabels")
 	lab := stlayer.NewLabels(labelColumns...)
