@@ -245,10 +245,12 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	for c := 0; c < nchunks; c++ {
 		from, to := c*chunk, min(man.N, (c+1)*chunk)
 		path := chunkPath(dir, c)
-		// A chunk that is not a real [rows, Dim] array (strings or complex
-		// values have no Float64 data) is computed again, as one of
+		// A chunk that is not a real [rows, Dim] array of finite values
+		// (strings or complex values have no Float64 data; a NaN or Inf is
+		// what a damaged file holds, never what the build writes: it
+		// refuses non-finite features) is computed again, as one of
 		// another shape or that cannot be read.
-		if a, err := ReadNPY(path); err == nil && !a.IsString() && !a.IsComplex() && man.Dim > 0 && len(a.Shape) == 2 && a.Shape[0] == to-from && a.Shape[1] == man.Dim {
+		if a, err := ReadNPY(path); err == nil && !a.IsString() && !a.IsComplex() && man.Dim > 0 && len(a.Shape) == 2 && a.Shape[0] == to-from && a.Shape[1] == man.Dim && allFinite(a.Float64) {
 			rows[c] = a.Float64
 			done = to
 			if progress != nil {
@@ -910,4 +912,14 @@ func readJSON(path string, v any) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// allFinite reports whether every value of x is finite.
+func allFinite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
