@@ -122,8 +122,9 @@ var ErrNonFinite = errors.New("loss or gradient is not finite")
 // A nil engine, a nil term or term statistic, a term whose Weight is neither
 // nil nor as long as its Target or whose Target is not one value per
 // coefficient of its statistic, and maps that are nil, empty or whose Data
-// length is not B·M·N (or that the statistic was not built for) are input
-// errors (ErrModelInput).
+// length is not B·M·N (or of another size than a term's statistic was built
+// for: refused before any evaluation when the statistic says its size,
+// stats.InputSize, else by the engine) are input errors (ErrModelInput).
 func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
 	if l.Engine == nil {
 		return 0, nil, nil, inputErrorf("loss: no engine (nil)")
@@ -275,11 +276,13 @@ const (
 //
 // A nil engine or statistic, maps that are nil, empty, whose Data length is
 // not B·M·N or that hold non-finite or UNSEEN pixels (datasets.CheckUnseen),
-// maps whose mean statistic is not finite (e.g. a constant map under a
-// statistic normalised by the map's power; the error names the
-// coefficient), an unknown mode, and WeightStd with fewer than 2 maps or
-// with maps over which no coefficient varies are input errors
-// (ErrModelInput).
+// maps of another size than the statistic was built for (an operator of
+// package stats says its size, stats.InputSize: the error names both
+// sizes; build it with stats.BuildWithRef on the maps), maps whose mean
+// statistic is not finite (e.g. a constant map under a statistic
+// normalised by the map's power; the error names the coefficient), an
+// unknown mode, and WeightStd with fewer than 2 maps or with maps over
+// which no coefficient varies are input errors (ErrModelInput).
 func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, mode WeightMode) (*Term, error) {
 	if eng == nil || op == nil {
 		return nil, inputErrorf("target %s: no engine or statistic (nil)", name)
