@@ -368,6 +368,17 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if *lr <= 0 {
 		return badInputf("--lr %g: the initial learning rate must be > 0 (default %g)", *lr, defLR)
 	}
+	// The rates are float32 in the graph: a positive one outside float32's
+	// normal range would train at 0 or +Inf (train.Options.Validate refuses
+	// it too, but only once the run has started).
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"lr", *lr}, {"lr-final", *lrFinal}} {
+		if c.v > 0 && (c.v < train.MinLearningRate || c.v > train.MaxLearningRate) {
+			return badInputf("--%s %g: a learning rate must lie in [%.4g, %.4g] (it is stored as a float32)", c.name, c.v, float64(train.MinLearningRate), float64(train.MaxLearningRate))
+		}
+	}
 	if *tau0 <= 0 {
 		return badInputf("--tau0 %g: the initial Gumbel-softmax temperature must be > 0 (default 1)", *tau0)
 	}
