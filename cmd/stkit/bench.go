@@ -92,25 +92,38 @@ its peak memory is its own. Rows (--only):
              s/fwd+bwd is the wall time per loss evaluation, optimiser loop
              and power-spectrum and histogram terms included (peer: Cheng's
              synthesis s/evaluation; no forward ratio)
-Columns: maps/s = B / s/fwd; s/fwd, s/fwd+bwd = median seconds of one call on
+Columns: reps = timed repetitions (--reps, after an untimed first call);
+maps/s = B / s/fwd; s/fwd, s/fwd+bwd = median seconds of one call on
 the whole batch of B maps (--batch): the forward, and the loss Σ|Φ|² (scov:
-Σ|Φ − target|²) with its gradient; compile s = the first calls' excess over
+Σ|Φ − target|²) with its gradient; fwd range, fwd+bwd range = the fastest
+and slowest repetition (synth's s/fwd+bwd is one synthesis' mean, no range).
+The median is the lower median (for an even --reps, the lower of the two
+middle repetitions: other work only adds time). A row whose slowest
+repetition took more than 1.5× its fastest is named under the table
+("timings noisy: … rerun with more --reps on an idle machine"): on an idle
+machine the repetitions agree within a few per cent. compile s = the first calls' excess over
 the medians (graph building and compilation); peak MiB = the row process's
 peak RSS; ratio = our seconds per map (s ÷ B) ÷ the peer's seconds per map:
-< 1 is faster than the peer, > 1 slower. The ratios need timings.json (else a
+< 1 is faster than the peer, > 1 slower. The ratio is on our median
+because the peers' figures are medians of 5 runs after a warm-up on an idle
+machine (timings.json): the minimum would compare our luckiest run with their
+typical one, and a noisy median is flagged rather than hidden. The ratios need timings.json (else a
 note under the table says why they are empty) and --size 256.
 Engines: --engines cpu,graph, or the global flag before the command
 (stkit --engine graph bench); default cpu.
 --json FILE writes the rows as a JSON array of objects with the fields
 Family, Config, Engine, Batch, Forward and ForwardBack (median seconds per
-call on the whole batch, as s/fwd and s/fwd+bwd), FirstForward and FirstFB
-(seconds of the first, untimed calls, compilation included), PeakMiB, and
+call on the whole batch, as s/fwd and s/fwd+bwd), Reps, ForwardMin,
+ForwardMax, FBMin and FBMax (the fastest and slowest repetitions, same
+unit; left out where not measured), Noisy (true for a row named "timings
+noisy"), FirstForward and FirstFB (seconds of the first, untimed calls,
+compilation included), PeakMiB, and
 where a peer timing matches PeerName, PeerForward and PeerFB (the peer's
 seconds per map; ratio = Forward / Batch / PeerForward).`)
 	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph, synth); default all")
 	engines := fs.String("engines", "", "comma-separated engines: cpu, graph (default: the global --engine when it names one, else cpu)")
 	batches := fs.String("batch", "1", "comma-separated batch sizes")
-	reps := fs.Int("reps", 3, fmt.Sprintf("timed repetitions (median reported), 1 to %d", bench.MaxReps))
+	reps := fs.Int("reps", 3, fmt.Sprintf("timed repetitions (median reported), 1 to %d; their range is shown, so give 3 or more (5 on a shared machine)", bench.MaxReps))
 	size := fs.Int("size", 256, "map size")
 	jsonOut := fs.String("json", "", "also write the rows as JSON to this file")
 	row := fs.String("row", "", "internal: run one row (family/engine/batch) and print it as JSON")
@@ -238,6 +251,7 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 				if err := json.Unmarshal(outb, &r); err != nil {
 					return fmt.Errorf("bench %s: %w", id, err)
 				}
+				r.Noisy = len(r.NoisyFigures()) > 0
 				if peers != nil {
 					r.PeerName = c.peer
 					r.PeerForward, r.PeerFB = c.peerTimes(peers)
@@ -356,7 +370,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 	if err != nil {
 		return err
 	}
-	fwd, fwd1, err := bench.TimeFirst(reps, true, func() error {
+	fwd, fwd1, err := bench.TimeStats(reps, true, func() error {
 		_, err := ch.Engine.Forward(op.Key(), op.Stat(), x)
 		return err
 	})
@@ -364,7 +378,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 		return err
 	}
 	// progress on stderr, so that a row cut short still says how far it got
-	fmt.Fprintf(g.stderr, "bench %s: forward first call %.2f s (graph build and compilation included), median %.4f s\n", id, fwd1, fwd)
+	fmt.Fprintf(g.stderr, "bench %s: forward first call %.2f s (graph build and compilation included), median %.4f s (%.4f–%.4f over %d)\n", id, fwd1, fwd.Median, fwd.Min, fwd.Max, fwd.N)
 	if c.synthesis {
 		return benchSynthRow(g, c, ch, op, x, fwd, fwd1)
 	}
@@ -380,7 +394,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 			target[i] *= 1.01
 		}
 	}
-	fb, fb1, err := bench.TimeFirst(reps, true, func() error {
+	fb, fb1, err := bench.TimeStats(reps, true, func() error {
 		_, _, err := ch.Engine.LossGrad(op.Key(), op.Stat(), x, func(out *stlayer.Coeffs) (float64, []complex128, error) {
 			gr := make([]complex128, len(out.Data))
 			l := 0.0
@@ -399,9 +413,10 @@ func benchRow(g *globals, id string, reps, size int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "bench %s: forward+backward first call %.2f s, median %.4f s\n", id, fb1, fb)
-	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: b, Forward: fwd, ForwardBack: fb,
+	fmt.Fprintf(g.stderr, "bench %s: forward+backward first call %.2f s, median %.4f s (%.4f–%.4f over %d)\n", id, fb1, fb.Median, fb.Min, fb.Max, fb.N)
+	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: b,
 		FirstForward: fwd1, FirstFB: fb1, PeakMiB: bench.PeakRSSMiB()}
+	r.SetTimings(fwd, fb)
 	return json.NewEncoder(g.stdout).Encode(r)
 }
 
@@ -416,7 +431,7 @@ func benchRow(g *globals, id string, reps, size int) error {
 // 1-iteration warm-up builds the graphs first (on XLA: compiles them); its
 // wall seconds are FirstFB, so the compile column over-counts by about two
 // evaluations.
-func benchSynthRow(g *globals, c *benchCase, ch *engine.Choice, op stats.Op, x *stlayer.Maps, fwd, fwd1 float64) error {
+func benchSynthRow(g *globals, c *benchCase, ch *engine.Choice, op stats.Op, x *stlayer.Maps, fwd bench.Timing, fwd1 float64) error {
 	cfg, err := infer.Preset(infer.PresetQuality, x.B, 1)
 	if err != nil {
 		return err
@@ -444,7 +459,9 @@ func benchSynthRow(g *globals, c *benchCase, ch *engine.Choice, op stats.Op, x *
 	perEval := res.Elapsed.Seconds() / float64(max(1, res.Evals)) * float64(x.B)
 	fmt.Fprintf(g.stderr, "bench synth: %d evaluations, %.3f s/evaluation in the engine, %.3f s with the loop (overhead %.1f %%)\n",
 		res.Evals, res.EvalTime.Seconds()/float64(max(1, res.Evals)), res.Elapsed.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead())
-	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: x.B, Forward: fwd, ForwardBack: perEval,
+	r := bench.Row{Family: c.name, Config: c.config, Engine: ch.Name, Batch: x.B, ForwardBack: perEval,
 		FirstForward: fwd1, FirstFB: first, PeakMiB: bench.PeakRSSMiB()}
+	// one synthesis: its s/fwd+bwd has no repetitions, hence no range
+	r.SetTimings(fwd, bench.Timing{})
 	return json.NewEncoder(g.stdout).Encode(r)
 }
