@@ -54,6 +54,16 @@ func labelColumnDoc(spec stats.Spec, lab *stlayer.Labels) map[string]string {
 			"a":      "azimuthal index of the shift τ (PyWPH's alpha)",
 			"pseudo": "1 for PyWPH's pseudo-moments (complex data), else 0",
 		}
+	case stats.Spectra:
+		d = map[string]string{
+			"j":  "scale of the P00 and S1 rows (" + wave + ")",
+			"a":  "scale difference a = j2 − j1 ≥ 0 (C01: j1 inside the modulus, j2 the outer wavelet; C11: the two moduli's scales)",
+			"b":  "C11: scale difference b = j2 − j3 ≤ 0 (j3 the outer wavelet; −1 is a value)",
+			"k":  "DCT-II mode along the absolute scale j1 = 0 … N−1 at fixed (a, b, harmonic), N = J − a (C01) or J − a + b (C11): k = 0 is √N × the mean over scales, the only non-zero mode of a self-similar field",
+			"h1": "angular frequency along dl (C01) or dl2 = (l2 − l1) mod L (C11) of the real orthonormal DFT over the orientation differences (h1 = h2 = 0: the mean over the differences × √L for C01, × L for C11)",
+			"h2": "C11: angular frequency along dl3 = (l3 − l1) mod L",
+			"im": "0: the Re part of the harmonic (√2·Re for a harmonic paired with its conjugate), 1: its √2·Im part; NOT the value's imaginary part (the values are real)",
+		}
 	case stats.SCov:
 		d = map[string]string{
 			"j1": "scale of the wavelet inside the (first) modulus, U1 = |x⋆ψ_{j1,l1}| (P00, S1: the wavelet's scale; " + wave + ")",
@@ -88,6 +98,15 @@ func labelColumnDoc(spec stats.Spec, lab *stlayer.Labels) map[string]string {
 // label column (labelColumnDoc) means, one line each in column order, and
 // the orientation convention when a column is an orientation.
 func printLabelKey(w io.Writer, spec stats.Spec, lab *stlayer.Labels) {
+	if cls := classDoc(spec, lab); len(cls) > 0 {
+		seen := map[string]bool{}
+		for _, c := range lab.Class {
+			if s, ok := cls[c]; ok && !seen[c] {
+				seen[c] = true
+				fmt.Fprintf(w, "# class %s: %s\n", c, s)
+			}
+		}
+	}
 	cols := labelColumnDoc(spec, lab)
 	if len(cols) == 0 {
 		return
@@ -111,4 +130,85 @@ func printLabelKey(w io.Writer, spec stats.Spec, lab *stlayer.Labels) {
 		}
 		fmt.Fprintf(w, "# theta_deg (l = 0…%d): %s; %s\n", o.L-1, strings.Join(deg, ", "), orientationAxisNote(spec))
 	}
+}
+
+// spectraZerosNote says which spectra entries are identically zero, and
+// why (scov.Spectra's doc has the derivation).
+const spectraZerosNote = "at a = 0 (j1 = j2) the two moduli play symmetric roles, so the rows with h2 = 0, label_im = 1 (h1 ≠ 0, L/2) are identically 0 (rounding noise, |v| ~ 1e-18: J(J+1)/2·(⌈L/2⌉−1) rows, 15 at J = 5, L = 4) and harmonic (h1, h2) repeats ((−h1−h2) mod L, h2) (Im part with opposite sign); they are kept so that the spectra are one orthogonal transform of the iso vector"
+
+// classDoc returns what each class of lab means where the class name alone
+// is ambiguous: the spectra (and scov --iso/--synthesis) "mean" is mean/std,
+// their "P00", "S1", "P11" are natural logs, the spectra's "C01", "C11" are
+// harmonics of normalised covariances; wst's logS classes. Written to the
+// JSON config as "class_doc" and as "# class …" lines above stats' table.
+// Classes that mean what their name says get no entry; nil when none.
+func classDoc(spec stats.Spec, lab *stlayer.Labels) map[string]string {
+	if lab == nil {
+		return nil
+	}
+	var d map[string]string
+	switch {
+	case spec.Kind == stats.Spectra:
+		d = map[string]string{
+			"mean": "mean/std: the map's mean divided by its standard deviation (unbiased, n − 1; dimensionless), not the raw mean that plain --kind scov writes as mean",
+			"P00":  "log P00: natural log of P00_iso(j) = mean over l of ⟨|x⋆ψ_{j,l}|²⟩ (P00 in the map's unit squared)",
+			"S1":   "log S1: natural log of S1_iso(j) = mean over l of ⟨|x⋆ψ_{j,l}|⟩ (S1 in the map's unit)",
+			"C01":  "S3 spectra (dimensionless): Re C01_iso(j1, j2, dl), C01 normalised by √(P00(j1,l1)·P00(j2,l2)), as real angular harmonic h1 over dl and DCT mode k over j1 at fixed a = j2 − j1",
+			"C11":  "S4 spectra (dimensionless): Re C11_iso(j1, j2, j3, dl2, dl3), C11 normalised by √(P00(j1,l1)·P00(j2,l2)), as real angular harmonic (h1, h2) over (dl2, dl3) and DCT mode k over j1 at fixed a = j2 − j1, b = j2 − j3; " + spectraZerosNote,
+		}
+	case spec.Kind == stats.SCov && !spec.Cross && (spec.Synthesis || spec.Iso):
+		d = map[string]string{
+			"mean":  "mean/std: the map's mean divided by its standard deviation (unbiased, n − 1; dimensionless), not the raw mean that plain --kind scov writes as mean",
+			"P00":   "log P00: natural log of P00 = ⟨|x⋆ψ|²⟩ (iso: of its mean over l)",
+			"S1":    "log S1: natural log of S1 = ⟨|x⋆ψ|⟩ (iso: of its mean over l)",
+			"P11":   "log P11: natural log of P11 (--norm p11)",
+			"C01re": "Re C01 normalised by √(P00·P00) of its two wavelets (--norm p11: by P11), dimensionless; iso: averaged over l1 at fixed dl",
+			"C01im": "Im C01, normalised as C01re",
+			"C11re": "Re C11 normalised (dimensionless); iso: averaged over l1 at fixed (dl2, dl3)",
+			"C11im": "Im C11, normalised as C11re",
+		}
+	case spec.Kind == stats.SCov:
+		d = map[string]string{
+			"mean": "the map's raw mean (in its unit)",
+			"var":  "the map's variance (unit squared)",
+			"P00":  "P00 = ⟨|x⋆ψ_{j1,l1}|²⟩ (unit squared), not a log",
+			"S1":   "S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (unit), not a log",
+		}
+	case spec.Kind == stats.WST && spec.Synthesis:
+		d = map[string]string{
+			"logS1":     "natural log of S1 (in the map's unit)",
+			"logS2":     "natural log of S2",
+			"logS1_iso": "natural log of S1 averaged over l1",
+			"logS2_iso": "natural log of S2 averaged over l1 at fixed dl (column l2)",
+		}
+	}
+	out := map[string]string{}
+	for _, c := range lab.Class {
+		if s, ok := d[c]; ok {
+			out[c] = s
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// labelString renders coefficient i of lab as Labels.String does,
+// "C01(a=0,k=0,h1=1,label_im=1)", but with the columns named as the JSON
+// names them (jsonColumnKeys): the spectra's "im" column, which is not the
+// value's imaginary part, reads label_im, so that the printed table's "im"
+// column (the value's) is the only "im" on the line.
+func labelString(lab *stlayer.Labels, i int) string {
+	if i < 0 || i >= lab.Len() {
+		return lab.String(i)
+	}
+	keys := jsonColumnKeys(lab.Columns)
+	var parts []string
+	for c, name := range lab.Columns {
+		if lab.Has(i, name) {
+			parts = append(parts, fmt.Sprintf("%s=%d", keys[c], lab.Rows[i][c]))
+		}
+	}
+	return lab.Class[i] + "(" + strings.Join(parts, ",") + ")"
 }

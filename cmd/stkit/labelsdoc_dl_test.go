@@ -15,6 +15,7 @@ type labelsdocJSON struct {
 			DL string `json:"dl"`
 		} `json:"orientation"`
 		ColumnDoc map[string]string `json:"label_column_doc"`
+		ClassDoc  map[string]string `json:"class_doc"`
 	} `json:"config"`
 	Coefficients []map[string]any `json:"coefficients"`
 }

@@ -112,7 +112,20 @@ DIFFERENCES dl = (l2 − l1) mod L, averaged over l1: the second (third)
 wavelet at θ_l1 − dl·180°/L (Morlet) or θ_l1 + dl·180°/L (bump). The names
 stay l2, l3 so that feature names of datasets and models keep matching. The
 JSON config's "label_column_doc" and the "# " lines above the printed table
-say what each column of the run means.`)
+say what each column of the run means.
+
+--kind spectra keeps the class names of the isotropic synthesis vector it
+transforms, which are not the raw moments of plain --kind scov: "mean" is
+mean/std of the map (plain scov's "mean" is the raw mean), P00(j) and S1(j)
+are natural logs of P00 and S1 averaged over orientations; the C01 and C11
+rows are indexed by a = j2 − j1, b = j2 − j3, the DCT mode k along scale
+and the angular harmonics h1, h2 over the orientation differences, im = 1
+marking the √2·Im part of a harmonic (a label, written label_im in the
+JSON and the table: every spectra value is real). At a = 0 the C11 rows
+with h2 = 0 and im = 1 are zero for every map (J(J+1)/2·(⌈L/2⌉−1) rows,
+15 at J = 5, L = 4; go doc ./stlayer/scov Spectra says why). The JSON
+config's "class_doc" and the "# class" lines above the table say what each
+class means.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
@@ -359,7 +372,7 @@ func printCoeffs(g *globals, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Co
 		v := row[k*hw]
 		name := fmt.Sprintf("%d", k)
 		if lab != nil && k < lab.Len() {
-			name = lab.String(k)
+			name = labelString(lab, k) // the spectra's im column as label_im
 		}
 		if hw > 1 {
 			name += fmt.Sprintf(" [pixel 0 of %d×%d]", c.H, c.W)
@@ -506,6 +519,9 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			Orientation *orientationDoc `json:"orientation,omitempty"`
 			// ColumnDoc: what each label column means (labelColumnDoc)
 			ColumnDoc map[string]string `json:"label_column_doc,omitempty"`
+			// ClassDoc: what a class means where its name is ambiguous
+			// (classDoc: the spectra's mean is mean/std, P00 a log, …)
+			ClassDoc map[string]string `json:"class_doc,omitempty"`
 		} `json:"config"`
 		Coefficients []jsonCoeff `json:"coefficients"`
 	}{}
@@ -528,6 +544,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.PerPixel = hw > 1
 	doc.Config.Orientation = newOrientationDoc(spec, lab)
 	doc.Config.ColumnDoc = labelColumnDoc(spec, lab)
+	doc.Config.ClassDoc = classDoc(spec, lab)
 	for b := 0; b < c.B; b++ {
 		row := c.Row(b)
 		for k := 0; k < c.K; k++ {

@@ -132,6 +132,21 @@ type spectraBlock struct {
 // harmonic (the rows of RealDFTBasis: frequency q lexicographic, Re before
 // Im) is the outer index and the DCT mode k = 0…N−1 the inner, fastest one.
 //
+// Structural zeros and repeats. At a = 0 (j1 = j2) the two moduli of C11
+// play symmetric roles: swapping them conjugates C11, so the isotropic real
+// part v(Δ2, Δ3) = v(−Δ2, Δ3 − Δ2) and its DFT F(h1, h2) =
+// F((−h1−h2) mod L, h2). For h2 = 0 this makes F(h1, 0) real: the rows
+// C11(a=0, b, k, h1, h2=0, im=1), h1 = 1 … ⌈L/2⌉−1, are identically zero for
+// every map (their computed values are rounding noise, |v| ~ 1e-18 for
+// values of order 1): J(J+1)/2·(⌈L/2⌉−1) rows, 15 at J = 5, L = 4, 45 at
+// L = 8. For h2 ≠ 0 it makes harmonics repeat in pairs at a = 0 (L = 4:
+// (0,1) and (1,3) with opposite Im parts, (1,1) and (2,1), (0,2) and (2,2)).
+// They are kept: the spectra stay one orthogonal matrix of the length of
+// for_synthesis_iso (Cheng's complex FFT keeps such entries too, and more
+// zero imaginary parts). Threshold's |mean|/std of rounding noise is not
+// reliably small: leave these rows out explicitly where they matter
+// (TestSpectraStructuralZeros pins the set).
+//
 // Deviation from Cheng: his FourierAngle applies the complex
 // torch.fft.fftn(norm='ortho') and stores real and imaginary parts; for real
 // input the harmonics q and −q are complex conjugates, so here each such pair
@@ -245,10 +260,21 @@ func (s *Spectra) Len() int { return s.n }
 
 // Labels returns the label table of the spectra vector: classes "mean",
 // "P00", "S1" (column j), "C01" (a, k, h1, im) and "C11" (a, b, k, h1, h2,
-// im); k is the DCT mode along scale, h1 (h2) the angular frequency along
-// Δ (Δ2, Δ3), im = 1 for the √2·Im part. b = j2 − j3 runs from a − (J−1)
-// to 0, so −1 in column b of a "C11" row is a value (Labels.Values["C11"] =
-// ["b"]: Has is true and String prints b=-1).
+// im). The class names are those of for_synthesis_iso, whose values pass
+// through: "mean" is mean/std of the map (not the raw mean of Op.Labels'
+// "mean"), "P00" and "S1" are natural logs, log P00_iso(j) and log
+// S1_iso(j) (means over l taken before the log). Columns: j the scale of
+// P00, S1; a = j2 − j1 ≥ 0 and, for C11, b = j2 − j3 ≤ 0 the scale
+// differences; k the DCT-II mode along the absolute scale j1 (k = 0: √N
+// times the mean over scales); h1 (h2) the angular frequency along
+// Δ = (l2 − l1) mod L (Δ2, Δ3 = (l3 − l1) mod L) of the real orthonormal
+// DFT; im = 0 for the Re part of that harmonic (√2·Re for a harmonic paired
+// with its conjugate), 1 for its √2·Im part — a label, not the imaginary
+// part of the value (every spectra value is real; stats writes the column
+// as label_im). b = j2 − j3 runs from a − (J−1) to 0, so −1 in column b of
+// a "C11" row is a value (Labels.Values["C11"] = ["b"]: Has is true and
+// String prints b=-1). Some C11 rows at a = 0 are zero for every map (see
+// Spectra: structural zeros).
 func (s *Spectra) Labels() *stlayer.Labels { return s.labels }
 
 // Matrix returns the whole transform as a dense Len()×Len() row-major
