@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +57,13 @@ The GRF start (--init grf) and the --ps term then use the spectrum of the map
 the --ps bins divided by the window's power 9/64, instead of the periodic
 spectrum, which for a cut map holds the jump as excess power along the axes
 (streaks parallel to the edges). The --hist term still uses all pixels.
+--box positive (or LO,HI; ±inf for an open side) keeps the pixels of a
+positive field (intensity, density) in that range: a quadratic penalty
+1e3 × (the statistic term's cost of every coefficient off by one) ×
+mean((distance outside the box / target σ)²) per map, the form and weight of
+separate's --box, and the starting maps clipped into it. A penalty, not a
+hard bound: pixels held at the box by the statistics can end a little
+outside (synth prints how many and how far); the target must lie inside.
 
 Presets (--preset; explicit flags override them):
   quality  (default) GRF start with the target's 2D power spectrum (--init grf),
@@ -93,6 +102,7 @@ quits at once without writing them.`)
 	indep := fs.Bool("independent", true, "one L-BFGS per map instead of one on all maps' pixels stacked (preset quality: true, cheng: false)")
 	report := fs.String("report", "", "write a validation report (PNGs + metrics.json) into this directory")
 	refSet := fs.String("reference-set", "", "other realisations of the target's process for the report's spreads: a folder of map files (.npy, .npz, FITS), a comma-separated list of files, or one batch file")
+	boxFlag := fs.String("box", "none", "pixel range of the syntheses: none, positive ([0, +inf)) or LO,HI (±inf: an open side), kept by a quadratic penalty (not a hard bound), the starting maps clipped into it; the target must lie in it")
 	logEvery := fs.Int("log-every", 0, "print a plain progress line every N iterations instead of the progress bar (for logs)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -143,6 +153,11 @@ quits at once without writing them.`)
 			return badInputf("unknown --init %q (want white or grf)", *initKind)
 		}
 	}
+	box, err := parseBoxFlag("box", *boxFlag)
+	if err != nil {
+		return err
+	}
+	cfg.Box = box
 	if *steps < 1 { // as sample says it
 		return badInputf("--steps %d: the number of L-BFGS iterations must be ≥ 1", *steps)
 	}
@@ -205,6 +220,9 @@ quits at once without writing them.`)
 	if err := validateJ(pos[0], target, spec.J, jGiven, jRule); err != nil {
 		return err
 	}
+	if err := checkTargetInBox("box", *boxFlag, box, pos[0], target); err != nil {
+		return err
+	}
 	if big, at := largestPixel(target); big > 0 {
 		if err := checkFloat32Range(*dtype, pos[0], fmt.Sprintf("the target's largest |pixel| is %.4g (%s)", big, at), big); err != nil {
 			return err
@@ -251,9 +269,9 @@ quits at once without writing them.`)
 	case cfg.Independent:
 		mode = "one L-BFGS per map"
 	}
-	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d to match %s, %s, engine %s; preset %s, init %s, ps %g, hist %g, %d steps, %s\n",
+	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d to match %s, %s, engine %s; preset %s, init %s, ps %g, hist %g%s, %d steps, %s\n",
 		spec, plural(cfg.K, "map"), target.M, target.N, targetSet.matched(), plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
-		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, mode)
+		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box), cfg.Steps, mode)
 	if target.B > 1 {
 		fmt.Fprintf(g.stderr, "synth: %s\n", averagedNote(target.B, cfg, loss.Terms[0].Weight))
 	}
@@ -330,9 +348,9 @@ quits at once without writing them.`)
 	// the unit and the pixel scale hold for a new realisation of the field;
 	// the rest of the WCS (its place on the sky) does not
 	cards := append(unitCards(targetCards), datasets.PixelScaleCards(targetCards)...)
-	cards = append(datasets.PlaneAxisCards(cards, "synthesis number"), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g, --steps %d, seed %d). "+
+	cards = append(datasets.PlaneAxisCards(cards, "synthesis number"), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g%s, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept, only its pixel scale (CDELT1/2, CUNIT1/2, linear axes).",
-		plural(maps.B, "map"), targetSet.matched(), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, cfg.Steps, cfg.Seed))...)
+		plural(maps.B, "map"), targetSet.matched(), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box), cfg.Steps, cfg.Seed))...)
 	cards = append(cards, creationCards(time.Now())...)
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
@@ -342,6 +360,9 @@ quits at once without writing them.`)
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
 		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
+	if box != nil {
+		fmt.Fprintf(g.stderr, "synth: --box %s: %s\n", *boxFlag, boxOutside(*box, maps.Data))
+	}
 	if err != nil {
 		fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, *out))
 		return st.err(err, *out)
@@ -350,6 +371,9 @@ quits at once without writing them.`)
 		settings := map[string]any{
 			"spec": spec, "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
 			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
+			// the pixel range ("none", or an interval such as "[0, +Inf)": a
+			// penalty, not a hard bound) and its relative weight
+			"box": boxSetting(box), "box_weight": boxWeightSetting(box),
 			"engine": ch.Name, "target": pos[0], "reference_set": *refSet, "reference_left_out": refLeftOut, "reference_includes_target": refHasTarget,
 			// the statistic term: the mean of Φ over the target maps, with
 			// these per-coefficient weights (weights_zero of them 0)
@@ -496,6 +520,99 @@ func averagedNote(b int, cfg infer.GenerateConfig, w []float64) string {
 		msg += "; " + strings.Join(more, ", ")
 	}
 	return msg
+}
+
+// parseBoxFlag reads a pixel-range flag (synth's and sample's --box): none
+// (nil), positive ([0, +Inf)) or LO,HI with LO < HI, each a number or ±inf
+// (an open side). A value that does not parse, a NaN bound and LO ≥ HI are
+// bad input naming the flag.
+func parseBoxFlag(flag, v string) (*infer.PixelBox, error) {
+	switch v {
+	case "none":
+		return nil, nil
+	case "positive":
+		b := infer.PositiveBox()
+		return &b, nil
+	}
+	lo, hi, ok := strings.Cut(v, ",")
+	if !ok || strings.Contains(hi, ",") {
+		return nil, badInputf("--%s %q: want none, positive or LO,HI (two numbers, e.g. 0,inf or -1,1)", flag, v)
+	}
+	var b [2]float64
+	for i, f := range []string{lo, hi} {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return nil, badInputf("--%s %q: %q is not a number (want none, positive or LO,HI, e.g. 0,inf or -1,1)", flag, v, strings.TrimSpace(f))
+		}
+		if math.IsNaN(x) {
+			return nil, badInputf("--%s %q: a bound is NaN (want numbers, ±inf for an open side)", flag, v)
+		}
+		b[i] = x
+	}
+	if !(b[0] < b[1]) {
+		return nil, badInputf("--%s %q: the lower bound %g is not below the upper bound %g (want LO < HI)", flag, v, b[0], b[1])
+	}
+	return &infer.PixelBox{Lo: b[0], Hi: b[1]}, nil
+}
+
+// checkTargetInBox refuses a target with pixels outside the box (the
+// syntheses could not match its statistics inside it), naming the flag.
+func checkTargetInBox(flag, v string, box *infer.PixelBox, path string, target *stlayer.Maps) error {
+	if box == nil {
+		return nil
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range target.Data {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	if lo < box.Lo || hi > box.Hi {
+		return badInputf("--%s %s: the pixels of %s span [%.6g, %.6g], outside the box %v: syntheses cannot match its statistics inside it; widen the box or leave --%s out", flag, v, path, lo, hi, box, flag)
+	}
+	return nil
+}
+
+// boxNote is the box's part of the summary line and the FITS HISTORY
+// ("" without one).
+func boxNote(box *infer.PixelBox) string {
+	if box == nil {
+		return ""
+	}
+	return fmt.Sprintf(", box %v", box)
+}
+
+// boxSetting is the box in metrics.json ("none" or the interval: JSON has
+// no infinities).
+func boxSetting(box *infer.PixelBox) string {
+	if box == nil {
+		return "none"
+	}
+	return box.String()
+}
+
+// boxWeightSetting is the box penalty's relative weight in metrics.json
+// (nil without a box).
+func boxWeightSetting(box *infer.PixelBox) any {
+	if box == nil {
+		return nil
+	}
+	return infer.DefaultBoxWeight
+}
+
+// boxOutside says how many pixels of x lie outside the box and how far the
+// farthest is (the box is a penalty, not a hard bound).
+func boxOutside(box infer.PixelBox, x []float64) string {
+	n, far := 0, 0.0
+	for _, v := range x {
+		d := math.Max(box.Lo-v, v-box.Hi)
+		if d > 0 {
+			n++
+			far = math.Max(far, d)
+		}
+	}
+	if n == 0 {
+		return fmt.Sprintf("all %d pixels in %v", len(x), box)
+	}
+	return fmt.Sprintf("%d of %d pixels outside %v, the farthest by %.3g (a penalty, not a hard bound)", n, len(x), box, far)
 }
 
 func initName(k infer.InitKind) string {
