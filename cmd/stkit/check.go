@@ -328,7 +328,19 @@ outputs on dust256.npy (the fixtures of ../shared/reference, see its README.md
 for the exact calls), with the engine and backend chosen by the global flags,
 which go before the command: stkit --engine graph check (--engine auto, cpu or
 graph; auto = cpu unless an XLA backend is in use; --backend or
-$GOMLX_BACKEND for the GoMLX backend). Checks (--only):
+$GOMLX_BACKEND for the GoMLX backend).
+When to run it: after building stkit on a new machine, and with each new
+engine or backend (stkit --engine graph check; a GoMLX backend or PJRT
+plugin such as a GPU one: stkit --engine graph --backend xla:cuda check), to
+verify that its numbers match the reference libraries' before trusting its
+statistics. All checks take seconds on the CPU engine.
+Fixtures: check needs the reference fixtures of the stkit repository's
+shared/reference folder (dust256.npy and the peer outputs; an installed
+binary does not carry them): --fixtures DIR names that folder; without it,
+check reads the reference/ folder of $STKIT_SHARED, else that of a shared/
+folder beside or above the working directory (run it from the stkit
+checkout, whose ../shared holds them).
+Checks (--only):
   wph      PyWPH J6 L4 dn0: the 381 coefficients (norm=None) in PyWPH's order,
            the norm='auto' coefficients, and ∂Σ|coeffs|²/∂x
   scov     Cheng scattering_cov J6 L4: P00, S1, C01, for_synthesis,
@@ -384,7 +396,7 @@ bad flags, or a --json file that would replace a fixture.`)
 	if dir == "" {
 		sh := bench.FindShared()
 		if sh == "" {
-			return badInputf("cannot find the reference fixtures: no shared/reference folder beside or above %s and $STKIT_SHARED is unset (pass --fixtures DIR)", cwd())
+			return badInputf("cannot find the reference fixtures: no shared/reference folder beside or above %s and $STKIT_SHARED is unset. check compares with the peer libraries' outputs of the stkit repository's shared/reference folder: run it from the stkit checkout (whose ../shared holds them), pass --fixtures DIR naming that reference folder (it holds %s and the peer outputs), or set $STKIT_SHARED to the shared/ folder", cwd(), fxMap)
 		}
 		dir = filepath.Join(sh, "reference")
 		if st, err := os.Stat(dir); (err != nil || !st.IsDir()) && os.Getenv("STKIT_SHARED") != "" {
