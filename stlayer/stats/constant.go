@@ -8,8 +8,9 @@ import (
 )
 
 // ConstantMapError is CheckConstant's error: map Map of the batch (counted
-// from 0; for Cross the pair, Second telling which of its two maps) holds
-// one value everywhere, and the statistic spec is undefined on it.
+// from 0; for Cross the pair, Second telling which of its two maps; for
+// Complex the pair (Q, U), both maps) holds one value everywhere, and the
+// statistic spec is undefined on it.
 type ConstantMapError struct {
 	Spec   Spec
 	Map    int     // index of the map (of the pair for Cross) in the batch
@@ -20,6 +21,9 @@ type ConstantMapError struct {
 
 func (e *ConstantMapError) Error() string {
 	which := fmt.Sprintf("map %d", e.Map)
+	if e.Spec.Complex {
+		which = fmt.Sprintf("the complex map z = Q + iU of pair %d", e.Map)
+	}
 	if e.Spec.Cross {
 		which = fmt.Sprintf("the first map of pair %d", e.Map)
 		if e.Second {
@@ -41,6 +45,8 @@ func (k Kind) describe(s Spec) string {
 		return "the wst synthesis vector"
 	case k == WST:
 		return "the isotropic wst"
+	case k == WPH && s.Complex:
+		return "complex wph with norm auto"
 	case k == WPH:
 		return "wph with norm auto"
 	case k == Spectra:
@@ -50,7 +56,8 @@ func (k Kind) describe(s Spec) string {
 }
 
 // CheckConstant returns a *ConstantMapError when a map of x (for s.Cross,
-// pairs stacked by rows as StackPair builds them) holds a single value and
+// pairs stacked by rows as StackPair builds them; for s.Complex the pair
+// (Q, U) stacked by rows, as one complex map) holds a single value and
 // the statistic s is undefined on such a map, nil otherwise. A constant map
 // has no fluctuation: every wavelet coefficient is 0 (the band-pass filters
 // have no DC), so
@@ -66,7 +73,11 @@ func (k Kind) describe(s Spec) string {
 //   - wph norm auto: finite (0) on a constant non-zero map (a reference
 //     σ = 0 counts as 1, PyWPH's convention), but NaN on an identically
 //     zero map (first map of a pair for Cross), see wph.NormAuto: refused
-//     for zero maps only.
+//     for zero maps only. For Complex the pair (Q, U) is tested as the one
+//     complex map z = Q + iU (the reference constants enter through ⟨|z|⟩):
+//     refused only when z ≡ 0, i.e. Q and U both identically zero; a
+//     constant Q with a varying U (or Q ≡ 0) is a varying z and valid, and
+//     a constant non-zero z gives 0 as for real maps.
 //
 // Exact equality is tested: a map with any variation passes (its values
 // may still be huge, e.g. log S1 of a nearly constant map). An empty Kind is
@@ -96,6 +107,10 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 	rows := x.M
 	if s.Cross {
 		rows = x.M / 2
+	}
+	if s.Complex {
+		// z = Q + iU is one map: the stacked pair is zero everywhere or not
+		rows = x.M
 	}
 	for b := 0; b < x.B && (b+1)*n <= len(x.Data); b++ {
 		m := x.Data[b*n : (b+1)*n]

@@ -5,7 +5,7 @@
 // per-component model files store.
 //
 // Every built Op maps maps [B, 1, M, N] (pairs stacked to [B, 1, 2M, N] for
-// Cross) to coefficients [B, K, H, W] whose rows are described by Labels. The
+// Cross and Complex) to coefficients [B, K, H, W] whose rows are described by Labels. The
 // formulas, index orders and normalisations are those of the family packages;
 // a Spec selects among them as follows (defaults: WithDefaults).
 //
@@ -16,6 +16,7 @@
 //	wst      Synthesis [+Iso]   for_synthesis(_iso) (wst.Op.SynthesisStat) natural logs
 //	wst      Local              Kymatio's local WST maps [B, K, h, w]      raw
 //	wph      [DN, Pad, Cross]   PyWPH moments (wph.Op.Stat)                Norm "none": raw; "auto": norm='auto'
+//	wph      Complex [DN, Pad]  PyWPH cplx=True moments of z = Q + iU      as wph
 //	scov     [Pad]              raw mean, var, P00, S1, C01, C11           raw
 //	scov     Synthesis or Iso   for_synthesis(_iso) (scov.Op.Synthesis)    logs; C01, C11 ÷ √(P00·P00) (or P11)
 //	scov     Cross              raw cross moments (scov.CrossOp.Stat)      raw
@@ -31,6 +32,17 @@
 // coefficients for J = 7, L = 4, as PyWPH). With L = 1, DL = 0 leaves no
 // C01 orientation pair, so the vector has no C01 row (PyWPH's definition,
 // see package wph); use L ≥ 2 for C01.
+//
+// Complex is PyWPH's cplx=True (wph.Config.Complex) for a complex field z =
+// Q + iU, e.g. linear polarisation: the operator takes the pair (Q, U)
+// stacked by rows (StackPair: Q in rows 0…M−1, U in rows M…2M−1, so
+// 2M×N inputs for M×N maps, as Cross), uses 2L orientations θ_t = t·π/L
+// over [0, 2π) (label columns l1, l2 run over 0…2L−1) and adds the pseudo
+// moments (label column pseudo = 1: pseudo S11 and pseudo L). J = 7, L =
+// 4, DN = 0 gives 1720 coefficients. Complex exists for wph only and is
+// refused with Cross, Iso and Synthesis. Under Norm "auto" the reference
+// is measured on z: CheckConstant refuses only a pair with z ≡ 0 (Q and U
+// both identically zero); a constant Q with a varying U is valid.
 //
 // # Build or BuildWithRef
 //
@@ -105,6 +117,12 @@ type Spec struct {
 	// operator takes pairs stacked by rows (StackPair), i.e. 2M×N inputs for
 	// M×N maps.
 	Cross bool `json:"cross,omitempty"`
+	// Complex selects the WPH of the complex field z = Q + iU (wph only:
+	// PyWPH cplx=True, wph.Config.Complex): the operator takes (Q, U)
+	// stacked by rows (StackPair), 2M×N inputs for M×N maps, has 2L
+	// orientations over [0, 2π) and the pseudo moments (label pseudo = 1).
+	// Refused with Cross, Iso, Synthesis and for other families.
+	Complex bool `json:"complex,omitempty"`
 	// WST options: Local selects Kymatio's local WST maps (wst.Config.Local);
 	// StrictJ2 keeps only the second-order pairs j2 > j1 of the global WST
 	// (wst.Config.StrictJ2; default j2 ≥ j1, Cheng's); Classic selects
@@ -173,7 +191,7 @@ type Op interface {
 // Sized is implemented by every operator Build, BuildWithRef and
 // BuildStored return: InputSize is the size rows × cols of the maps its
 // Stat takes, M×N for the M×N maps it was built for, 2M×N for a cross
-// operator's pairs stacked by rows (StackPair). An operator evaluated on
+// operator's pairs and a complex one's (Q, U) stacked by rows (StackPair). An operator evaluated on
 // maps of another size fails with an *stlayer.ErrShape naming both sizes
 // (the filters are built for one size): build one per map size.
 type Sized interface {
@@ -219,7 +237,7 @@ func (s Spec) String() string {
 	for _, f := range []struct {
 		on   bool
 		name string
-	}{{s.Iso, "iso"}, {s.Synthesis, "synthesis"}, {s.Cross, "cross"}, {s.Local, "local"}, {s.StrictJ2, "j2>j1"}, {s.Classic, "classic"}} {
+	}{{s.Iso, "iso"}, {s.Synthesis, "synthesis"}, {s.Cross, "cross"}, {s.Complex, "complex"}, {s.Local, "local"}, {s.StrictJ2, "j2>j1"}, {s.Classic, "classic"}} {
 		if f.on {
 			b.WriteString(" " + f.name)
 		}
@@ -378,10 +396,12 @@ func buildWST(s Spec, m, n int) (Op, error) {
 // measured, for BuildStored.
 //
 // For cross statistics ref holds pairs stacked by rows (StackPair), so the
-// map size is (ref.M/2)×ref.N.
+// map size is (ref.M/2)×ref.N; likewise for Complex, whose ref holds (Q, U)
+// stacked by rows (the norm auto reference is measured on z = Q + iU).
 //
 // Refused with an error: nil ref maps, a batch without maps, sides < 1, a
-// Data length other than B·M·N, an odd number of rows for cross statistics;
+// Data length other than B·M·N, an odd number of rows for cross and
+// complex statistics;
 // and, when a reference is measured, a nil engine, a NaN or infinite value
 // in ref (named by map, row and column), pixels holding HEALPix's UNSEEN
 // value −1.6375e30 (missing data; finite, so the reference would take it for
@@ -394,9 +414,15 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 		return nil, err
 	}
 	m := ref.M
-	if s.Cross {
+	switch {
+	case s.Cross:
 		if m%2 != 0 {
 			return nil, fmt.Errorf("cross statistics take pairs stacked by rows: the reference maps need an even number of rows, got %d", m)
+		}
+		m /= 2
+	case s.Complex:
+		if m%2 != 0 {
+			return nil, fmt.Errorf("complex wph takes (Q, U) stacked by rows (StackPair): the reference maps need an even number of rows, got %d", m)
 		}
 		m /= 2
 	}
@@ -515,13 +541,31 @@ func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
 }
 
 // checkFamilyOptions refuses options of s (defaults filled in) that its
-// family does not have: Cross outside scov and wph, StrictJ2 and Classic
+// family does not have: Cross outside scov and wph, Complex outside wph or
+// with Cross, Iso or Synthesis, StrictJ2 and Classic
 // outside the global wst, a Cut other than 0 without Pad "crop" (so outside
 // wph, scov and spectra) or negative or not finite. Build, BuildWithRef and
 // BuildStored call it first.
 func checkFamilyOptions(s Spec) error {
 	if s.Cross && s.Kind != SCov && s.Kind != WPH {
 		return fmt.Errorf("cross-statistics exist for scov and wph, not %s", s.Kind)
+	}
+	if s.Complex {
+		if s.Kind != WPH {
+			return fmt.Errorf("complex data (z = Q + iU, --imag) exist for --kind wph only (PyWPH cplx=True), not %s: use --kind wph, or give the real maps Q and U separately", s.Kind)
+		}
+		var given []string
+		for _, f := range []struct {
+			on   bool
+			flag string
+		}{{s.Cross, "--cross"}, {s.Iso, "--iso"}, {s.Synthesis, "--synthesis"}} {
+			if f.on {
+				given = append(given, f.flag)
+			}
+		}
+		if len(given) > 0 {
+			return fmt.Errorf("complex wph (z = Q + iU, --imag) has no %s variant (the cross, isotropic and synthesis wph take real maps): leave %s out for PyWPH's cplx=True moments", strings.Join(given, " or "), strings.Join(given, " and "))
+		}
 	}
 	if s.StrictJ2 && (s.Kind != WST || s.Local) {
 		what := string(s.Kind)

@@ -14,7 +14,7 @@ import (
 // with a stored reference (norm = "auto").
 type wphView struct {
 	op    *wph.Op
-	cross bool
+	cross bool // Cross or Complex: pairs stacked by rows
 }
 
 func (v *wphView) Stat() stlayer.Stat      { return v.op.Stat() }
@@ -22,7 +22,7 @@ func (v *wphView) Key() string             { return v.op.Key() }
 func (v *wphView) Labels() *stlayer.Labels { return v.op.Labels() }
 
 // InputSize returns the size of the maps the operator takes (Sized): 2M×N
-// for a cross operator's stacked pairs.
+// for a cross operator's stacked pairs and a complex one's (Q, U).
 func (v *wphView) InputSize() (rows, cols int) {
 	if v.cross {
 		return 2 * v.op.M, v.op.N
@@ -54,7 +54,10 @@ func WPHOp(o Op) (*wph.Op, bool) {
 
 func wphConfig(s Spec) (wph.Config, error) {
 	cfg := wph.DefaultConfig()
-	cfg.J, cfg.L, cfg.DN, cfg.Cross = s.J, s.L, s.DN, s.Cross
+	cfg.J, cfg.L, cfg.DN, cfg.Cross, cfg.Complex = s.J, s.L, s.DN, s.Cross, s.Complex
+	if s.Complex && (s.Cross || s.Iso || s.Synthesis) {
+		return cfg, checkFamilyOptions(s) // says which option
+	}
 	if s.Wavelet != "bump" {
 		return cfg, fmt.Errorf("wph uses PyWPH's bump-steerable wavelets (got --wavelet %s)", s.Wavelet)
 	}
@@ -111,19 +114,20 @@ func newWPH(s Spec, m, n int) (Op, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &wphView{op: op, cross: s.Cross}, nil
+	return &wphView{op: op, cross: s.Cross || s.Complex}, nil
 }
 
 // buildWPHRef builds a wph operator whose norm auto reference is measured
-// on ref. An identically zero reference map (the first of a pair for Cross)
-// is refused (CheckConstant): its coefficients are NaN under norm auto, and
-// a reference without fluctuation leaves every σ at PyWPH's 1.
+// on ref. An identically zero reference map (the first of a pair for Cross;
+// z = Q + iU ≡ 0 for Complex) is refused (CheckConstant): its coefficients
+// are NaN under norm auto, and a reference without fluctuation leaves every
+// σ at PyWPH's 1.
 func buildWPHRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 	if err := CheckConstant(s, ref); err != nil {
 		return nil, err
 	}
 	m := ref.M
-	if s.Cross {
+	if s.Cross || s.Complex {
 		m /= 2
 	}
 	o, err := newWPH(s, m, ref.N)
