@@ -21,7 +21,7 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 // statsDashboard draws the generic stats dashboard (stats --plot for every
 // family whose operator is not a scattering covariance, i.e. wst and wph;
-// scov and spectra get scovDashboard) of the first map, for global
+// scov gets scovDashboard, spectra spectraDashboard) of the first map, for global
 // statistics only (per-pixel coefficients are refused): one panel per class
 // of at least two coefficients (statsDashboardPanels), three panels a row,
 // title heading the figure. It is statsDashboardUnit without a unit.

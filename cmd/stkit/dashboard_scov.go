@@ -46,10 +46,10 @@ func scovDashboardUnit(path, title, unit string, r *scov.Result) error {
 const scovDashW, scovDashH = 12 * vg.Inch, 13 * vg.Inch
 
 // scovDashboardTitle heads the scov dashboard: title, then a line naming
-// the view. stats --plot draws it for --kind scov and spectra, the
-// scattering-covariance operators (wst and wph get statsDashboard's per-class
-// panels), but stkit demo draws it for its example patches whatever its
-// --kind, so the figure says which statistics it shows.
+// the view. stats --plot draws it for --kind scov (spectra get
+// spectraDashboard, wst and wph statsDashboard's per-class panels), but
+// stkit demo draws it for its example patches whatever its --kind, so the
+// figure says which statistics it shows.
 func scovDashboardTitle(title string) string {
 	const view = "scattering-spectra dashboard (scov statistics of one map: P00, S1, C01, C11)"
 	if title == "" {

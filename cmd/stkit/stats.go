@@ -131,7 +131,7 @@ class means.`)
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP)")
-	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file")
+	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -606,10 +606,15 @@ func coeffsNorm(s stats.Spec) (norm, scope string) {
 }
 
 // dashboard picks the family's dashboard: the scattering-spectra view for
-// scov (from the raw moments of the first map), the generic per-class view
+// scov (from the raw moments of the first map), the spectra vector's own
+// view for spectra (spectraDashboard), the generic per-class view
 // otherwise; title heads the figure (the map and the statistic);
 // unit (the maps' FITS BUNIT, "" for none) labels the y axes.
 func dashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
+	if spec.Kind == stats.Spectra {
+		// the spectra vector itself, not the scov moments it comes from
+		return spectraDashboard(path, title, unit, op.Labels(), c.Row(0))
+	}
 	if sop, ref, ok := stats.SCovOp(op); ok {
 		first := &stlayer.Maps{B: 1, M: maps.M, N: maps.N, Data: maps.Map(0)}
 		raw, err := eng.Forward(sop.Key(), sop.Stat(), first)
