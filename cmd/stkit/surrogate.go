@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 func init() {
@@ -15,9 +17,10 @@ func init() {
 func runSurrogate(g *globals, args []string) error {
 	fs := newFlagSet(g, "surrogate", "MAPS… -o OUT", `Write Gaussian random fields with the power spectrum of each input map. MAPS
 are files (a 2D map or a batch [B, M, N]) or directories of them; all maps
-must have one size. OUT holds one surrogate per input map, in input order, as
-one batch [B, M, N] (a single map gives [M, N]); format from the extension:
-.npy, .npz, .fits (with HISTORY cards saying what the maps are).
+must have one size. OUT holds -n K surrogates per input map (default 1), in
+input order, as one batch [B·K, M, N]: the K surrogates of input map b are
+maps b·K to b·K + K − 1 (a single output map gives [M, N]); format from the
+extension: .npy, .npz, .fits (with HISTORY cards saying what the maps are).
 
   --kind phase  phase randomisation (datasets.GRFMatchingSpectrum): the DFT
                 modulus of every map is kept exactly at every frequency, the
@@ -26,16 +29,21 @@ one batch [B, M, N] (a single map gives [M, N]); format from the extension:
   --kind iso    a GRF with the isotropic (annulus-averaged) spectrum of the
                 map (datasets.GRFMatchingIsotropicSpectrum).
 
-Input map b (counted over all inputs) uses the seed --seed + b, so the
-surrogates are independent. Example (the GRF twin of the Quijote maps, one
-batch file that stkit patches reads as one source):
+Surrogate k (0 ≤ k < K) of input map b (b counted over all B input maps)
+uses the seed --seed + k·B + b, so all surrogates are independent: -n 1
+gives the seeds --seed + b, and the first surrogates of each map stay the
+same when -n grows. Examples (the GRF twin of the Quijote maps, one batch
+file that stkit patches reads as one source; 100 surrogates of one map, for
+the spread of a statistic under the Gaussian null):
 
   stkit surrogate ../shared/data/quijote -o grf_quijote.npy
+  stkit surrogate map.npy -n 100 -o null100.npy
 These are the "same power spectrum, Gaussian" null models of a clustering or
 separation test: only non-Gaussian statistics tell them from the originals.`)
 	out := fs.String("o", "", "output file (required)")
 	kind := fs.String("kind", "phase", "phase or iso")
 	seed := fs.Uint64("seed", 1, "random seed of the first map")
+	per := fs.Int("n", 1, "K: surrogates per input map, each with its own seed (see above); output [B·K, M, N]")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,6 +51,10 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	if len(pos) == 0 || *out == "" {
 		fs.Usage()
 		return badInputf("surrogate needs at least one MAP argument and -o OUT")
+	}
+	// -n 0 wrote nothing useful and -n -1 would size a negative batch
+	if *per < 1 {
+		return badInputf("-n %d: want at least 1 surrogate per input map", *per)
 	}
 	gen := datasets.GRFMatchingSpectrum
 	switch *kind {
@@ -67,7 +79,6 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	if err != nil {
 		return asBadInput(err)
 	}
-	var surr [][]float64
 	m, n := srcs[0].Maps.M, srcs[0].Maps.N
 	// Every DFT mode of a map of at most 2×2 pixels is its own conjugate
 	// (k = 0 or Nyquist on each axis), so its phase is 0 or π: phase
@@ -87,17 +98,37 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 		if err := validate(src.Name, src.Maps, 0); err != nil {
 			return err
 		}
-		for b := 0; b < src.Maps.B; b++ {
-			s, err := gen(src.Maps.Map(b), m, n, *seed+uint64(len(surr)))
-			if err != nil {
-				return badInputf("%s map %d: %v", src.Name, b, err)
-			}
-			surr = append(surr, s)
-		}
 	}
-	res, err := datasets.StackMaps(m, n, surr...)
-	if err != nil {
+	nIn := 0 // B, the input maps
+	for _, src := range srcs {
+		nIn += src.Maps.B
+	}
+	// A -n whose surrogates alone exceed the available memory (-n 10⁹)
+	// could only end in an out-of-memory kill after generating for a
+	// while; it is refused before any work, as is one whose map count or
+	// pixel count overflows.
+	total := float64(nIn) * float64(*per)
+	pix := total * float64(m) * float64(n)
+	if err := checkResultFits(fmt.Sprintf("-n %d (%d input maps × %d surrogates of %d×%d)", *per, nIn, *per, m, n), 8*pix); err != nil {
 		return err
+	}
+	if total > math.MaxInt32 || pix > math.MaxInt/8 {
+		return badInputf("-n %d: %.0f surrogates of %d×%d is more than one batch can hold (%.3g pixels); give a smaller -n", *per, total, m, n, pix)
+	}
+	// output map b·K + k, seed --seed + k·B + b (see the help)
+	res := stlayer.NewMaps(nIn*(*per), m, n)
+	b := 0
+	for _, src := range srcs {
+		for i := 0; i < src.Maps.B; i++ {
+			for k := 0; k < *per; k++ {
+				s, err := gen(src.Maps.Map(i), m, n, *seed+uint64(k*nIn+b))
+				if err != nil {
+					return badInputf("%s map %d: %v", src.Name, i, err)
+				}
+				copy(res.Map(b*(*per)+k), s)
+			}
+			b++
+		}
 	}
 	names := make([]string, len(srcs))
 	for i, s := range srcs {
@@ -107,11 +138,19 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 		names = append(names[:2:2], "...", names[n-1], fmt.Sprintf("%d files", n))
 	}
 	what := map[string]string{"phase": "the DFT modulus (phases randomised)", "iso": "the isotropic power spectrum"}[*kind]
-	hist := historyCards(fmt.Sprintf("stkit surrogate --kind %s: Gaussian random fields with %s of each input map, in input order (%s), seeds %d to %d. Not the sky of the inputs: their WCS is not kept.",
-		*kind, what, strings.Join(names, ", "), *seed, *seed+uint64(res.B)-1))
+	text := fmt.Sprintf("stkit surrogate --kind %s: Gaussian random fields with %s of each input map, in input order (%s), seeds %d to %d. Not the sky of the inputs: their WCS is not kept.",
+		*kind, what, strings.Join(names, ", "), *seed, *seed+uint64(res.B)-1)
+	if *per > 1 {
+		text = fmt.Sprintf("stkit surrogate --kind %s -n %d: %d Gaussian random fields with %s of each of the %d input maps, in input order (%s): map b·%d + k is surrogate k of input map b, with seed %d + k·%d + b (seeds %d to %d). Not the sky of the inputs: their WCS is not kept.",
+			*kind, *per, *per, what, nIn, strings.Join(names, ", "), *per, *seed, nIn, *seed, *seed+uint64(res.B)-1)
+	}
+	hist := historyCards(text)
 	if err := datasets.WriteMapsCards(*out, res, hist...); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stderr, "surrogate: wrote %s (%s of %d×%d)\n", *out, plural(res.B, "map"), m, n)
+	if *per > 1 {
+		fmt.Fprintf(g.stderr, "surrogate: %d per input map: maps %d·b to %d·b + %d are those of input map b\n", *per, *per, *per, *per-1)
+	}
 	return nil
 }
