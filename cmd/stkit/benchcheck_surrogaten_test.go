@@ -71,6 +71,23 @@ func TestSurrogateN(t *testing.T) {
 		t.Errorf("-n 3 of one map differs from the input given 3 times")
 	}
 
+	// the FITS HISTORY says the order and the seeds, in ASCII
+	fits := filepath.Join(dir, "n3.fits")
+	run(fits, a, "-n", "3", "--seed", "5")
+	arr, err := datasets.Read(fits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h []string
+	for _, c := range arr.Header {
+		if c.Key == "HISTORY" {
+			h = append(h, c.Comment)
+		}
+	}
+	if got, want := strings.Join(h, " "), "stkit surrogate --kind phase -n 3: 3 Gaussian random fields with the DFT modulus (phases randomised) of each input map (2 maps), in input order (a.npy): map b*3 + k is surrogate k of input map b, with seed 5 + k*2 + b (seeds 5 to 10). Not the sky of the inputs: their WCS is not kept."; got != want {
+		t.Errorf("HISTORY\n%q, want\n%q", got, want)
+	}
+
 	bad := filepath.Join(dir, "bad.npy")
 	for _, c := range []struct {
 		n, want string

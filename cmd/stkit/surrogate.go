@@ -141,8 +141,9 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	text := fmt.Sprintf("stkit surrogate --kind %s: Gaussian random fields with %s of each input map, in input order (%s), seeds %d to %d. Not the sky of the inputs: their WCS is not kept.",
 		*kind, what, strings.Join(names, ", "), *seed, *seed+uint64(res.B)-1)
 	if *per > 1 {
-		text = fmt.Sprintf("stkit surrogate --kind %s -n %d: %d Gaussian random fields with %s of each of the %d input maps, in input order (%s): map b·%d + k is surrogate k of input map b, with seed %d + k·%d + b (seeds %d to %d). Not the sky of the inputs: their WCS is not kept.",
-			*kind, *per, *per, what, nIn, strings.Join(names, ", "), *per, *seed, nIn, *seed, *seed+uint64(res.B)-1)
+		// FITS cards are ASCII: * for the products
+		text = fmt.Sprintf("stkit surrogate --kind %s -n %d: %d Gaussian random fields with %s of each input map (%s), in input order (%s): map b*%d + k is surrogate k of input map b, with seed %d + k*%d + b (seeds %d to %d). Not the sky of the inputs: their WCS is not kept.",
+			*kind, *per, *per, what, plural(nIn, "map"), strings.Join(names, ", "), *per, *seed, nIn, *seed, *seed+uint64(res.B)-1)
 	}
 	hist := historyCards(text)
 	if err := datasets.WriteMapsCards(*out, res, hist...); err != nil {
