@@ -152,6 +152,12 @@ type ModelManifest struct {
 	PatchSize int `json:"patch_size"`
 	// Window is "tukey" when training patches were apodised: x ↦ ⟨x⟩ + (x −
 	// ⟨x⟩)·w with the separable Tukey window w of parameter WindowAlpha.
+	// It is "moisan" when each training patch was replaced by its periodic
+	// component (datasets.PeriodicSmooth, PatchConfig.Window "moisan"; no
+	// parameter, WindowAlpha 0): the models describe periodic patch-size
+	// maps, as sample and separate draw and split at the patch size (one
+	// tile, no taper: Window() is nil). The tiles of a larger map are
+	// taken as cut, without their periodic component.
 	Window      string  `json:"window,omitempty"`
 	WindowAlpha float64 `json:"window_alpha,omitempty"`
 	// NCoeffs is the number of complex coefficients of the statistic; Labels
@@ -313,7 +319,9 @@ func (ms *ModelSet) Labels() *stlayer.Labels {
 	return &stlayer.Labels{Columns: l.Columns, Class: l.Class, Rows: l.Rows, Values: l.Values}
 }
 
-// Window returns the apodisation window of the training patches (nil: none).
+// Window returns the apodisation window of the training patches (nil: none,
+// and for Window "moisan", which tapers nothing: its patches are periodic
+// components, see ModelManifest.Window).
 func (ms *ModelSet) Window() []float64 {
 	if ms.Manifest.Window != "tukey" {
 		return nil
@@ -457,8 +465,8 @@ func (m *ModelManifest) check() error {
 		return fmt.Errorf("no clusters")
 	case len(m.PSBinEdges) < 2:
 		return fmt.Errorf("ps_bin_edges has %d entries", len(m.PSBinEdges))
-	case m.Window != "" && m.Window != "none" && m.Window != "tukey":
-		return fmt.Errorf("window %q: want none or tukey", m.Window)
+	case m.Window != "" && m.Window != "none" && m.Window != "tukey" && m.Window != "moisan":
+		return fmt.Errorf("window %q: want none, tukey or moisan", m.Window)
 	case !(m.WindowAlpha >= 0 && m.WindowAlpha <= 1):
 		return fmt.Errorf("window_alpha %g is outside [0, 1]", m.WindowAlpha)
 	}

@@ -472,6 +472,9 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	for _, e := range tr.Skipped {
 		mm.Source.SkippedCheckpoints = append(mm.Source.SkippedCheckpoints, e.Error())
 	}
+	if man.Patch.Window == "moisan" {
+		mm.Window = "moisan" // no parameter: window_alpha stays 0 (omitted)
+	}
 	if man.Patch.Window == "tukey" {
 		mm.Window = "tukey"
 		mm.WindowAlpha = man.Patch.Alpha
@@ -831,12 +834,15 @@ func cornerLogStats(maps [][]float64, p int) []float64 {
 }
 
 // patchWindowDesc describes the apodisation of a patch configuration: "no
-// window" (Window "" or "none") or "a Tukey window (α = 0.3)" (α 0 is
-// datasets' default 0.3, as the model manifest records it).
+// window" (Window "" or "none"), "a Tukey window (α = 0.3)" (α 0 is
+// datasets' default 0.3, as the model manifest records it) or "the
+// periodic component (Moisan)" (Window "moisan").
 func patchWindowDesc(c datasets.PatchConfig) string {
 	switch c.Window {
 	case "", "none":
 		return "no window"
+	case "moisan":
+		return "the periodic component (Moisan)"
 	case "tukey":
 		a := c.Alpha
 		if a == 0 {

@@ -29,7 +29,11 @@ in DATASET are removed. DATASET is a folder (see datasets.DatasetManifest):
 patches.npy, index.json, features.npy [n, dim], norm.json, manifest.json
 and features/ (the chunks as they were computed, kept for resuming).
 Default features: Cheng's isotropic scattering-covariance synthesis vector
-(--kind scov --synthesis --iso), self-normalised, J = log2(size) − 2, L = 4.`)
+(--kind scov --synthesis --iso), self-normalised, J = log2(size) − 2, L = 4.
+A patch cut out of a larger map jumps between its opposite edges, which
+periodic statistics (the default --pad) record as straight edges, and maps
+synthesised from models of such patches (stkit sample) are faceted with
+them: --window moisan stores each patch's periodic component instead.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("synthesis").Usage += " (default here: on for scov; --synthesis=false for the raw coefficients)"
@@ -38,7 +42,7 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	size := fs.Int("size", 64, "patch size in pixels")
 	stride := fs.Int("stride", 0, "step between patches (default size/2)")
 	augment := fs.Bool("augment", false, "random rotations by multiples of 90° and flips")
-	window := fs.String("window", "none", "apodisation window: none or tukey")
+	window := fs.String("window", "none", "none, tukey or moisan (each patch replaced by its periodic component, Moisan 2011: removes the edge jump that periodic statistics record; keeps the mean; --alpha unused)")
 	alpha := fs.Float64("alpha", 0.3, "Tukey window parameter α in (0, 1], the tapered fraction of the patch (1: Hann); with --window tukey only")
 	maxPer := fs.Int("max-per-source", 0, "keep at most this many random patches per source file (0 = all)")
 	skipNaN := fs.Bool("skip-nan", false, "skip patches with NaN/Inf pixels, or HEALPix's UNSEEN value -1.6375e30 (missing data), instead of failing (the two kinds counted apart)")
@@ -72,8 +76,9 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	}
 	// datasets' messages named neither flag ("unknown window \"hann\" (want none or
 	// tukey)", "Tukey window parameter 1.5 is outside [0, 1]")
-	if *window != "" && *window != "none" && *window != "tukey" {
-		return badInputf("--window: unknown window %q (want none or tukey; a Hann window is --window tukey --alpha 1)", *window)
+	if *window != "" && *window != "none" && *window != "tukey" && *window != "moisan" {
+		// (the wording before moisan is kept: TestPatchesWindowFlagsNamed pins it)
+		return badInputf("--window: unknown window %q (want none or tukey; a Hann window is --window tukey --alpha 1), or moisan (each patch's periodic component)", *window)
 	}
 	if *window == "tukey" && (math.IsNaN(*alpha) || *alpha < 0 || *alpha > 1) {
 		return badInputf("--alpha %g is outside [0, 1]: the Tukey window's α is the tapered fraction of the patch, in (0, 1] (1: Hann; default 0.3)", *alpha)
@@ -81,8 +86,11 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 	if *window == "tukey" && *alpha == 0 {
 		return badInputf("--alpha 0: a Tukey window with α = 0 tapers nothing (a rectangular window): use --window none for that, or give α in (0, 1] (default 0.3)")
 	}
-	if isSet(fs, "alpha") && (*window == "none" || *window == "") {
+	if isSet(fs, "alpha") && *window != "tukey" {
 		return badInputf("--alpha %g is the Tukey window's parameter, but the window is %q: add --window tukey, or leave --alpha out", *alpha, *window)
+	}
+	if *window == "moisan" {
+		*alpha = 0 // no α: the manifest records none (the window has no parameter)
 	}
 	if err := checkOutputDir("-o", *out); err != nil {
 		return err
