@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 )
@@ -99,15 +98,16 @@ func LoadPeers(path string) (*Peers, error) {
 	return &p, nil
 }
 
+// CPUTime returns the user + system CPU time this process has used
+// (getrusage; 0 where the system has none, e.g. Windows). On a shared
+// machine CPU time per operation is the steadier figure; wall time depends
+// on the load.
+func CPUTime() time.Duration { return cpuTime() }
+
 // PeakRSSMiB returns the peak resident set size of this process in MiB
-// (getrusage ru_maxrss; Linux reports KiB).
-func PeakRSSMiB() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Maxrss) / 1024
-}
+// (getrusage ru_maxrss, which Linux and the BSDs report in KiB and macOS in
+// bytes; 0 where the system has no getrusage, e.g. Windows).
+func PeakRSSMiB() float64 { return peakRSSMiB() }
 
 // CurrentRSSMiB returns the current resident set size in MiB (Linux
 // /proc/self/status VmRSS; 0 elsewhere).
@@ -341,4 +341,13 @@ func Print(w io.Writer, rows []Row) {
 	if once > 0 {
 		fmt.Fprintf(w, "%d of %d rows timed once (--reps 1): no spread to tell a noisy figure from a real one; give --reps 3 or more\n", once, len(rows))
 	}
+}
+
+// maxRSSMiB converts getrusage's ru_maxrss on system goos to MiB: macOS
+// (and iOS) report bytes, Linux and the BSDs KiB.
+func maxRSSMiB(maxrss int64, goos string) float64 {
+	if goos == "darwin" || goos == "ios" {
+		return float64(maxrss) / (1 << 20)
+	}
+	return float64(maxrss) / 1024
 }

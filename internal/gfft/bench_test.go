@@ -3,13 +3,13 @@ package gfft
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 	"time"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 )
 
@@ -67,9 +67,5 @@ func BenchmarkFFT2(b *testing.B) {
 // cpuTime returns the process's user+system CPU time: timings on a shared
 // machine are reported as wall time (ns/op) and CPU time (cpu-ms/op).
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return bench.CPUTime()
 }

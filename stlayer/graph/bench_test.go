@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/internal/testutil/gomlxtest"
 	"github.com/stkit-org/stkit/stlayer"
@@ -64,11 +64,7 @@ func firstOrder(banks []*stlayer.FilterBank) stlayer.Stat {
 }
 
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return bench.CPUTime()
 }
 
 // BenchmarkFirstOrder times a first-order scattering layer (256², J=6, L=8,

@@ -1,10 +1,10 @@
 package scov
 
 import (
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -33,9 +33,7 @@ func benchOp(b testing.TB, J int) (*Op, *SynthOp) {
 // so the benchmarks also report CPU seconds per operation, less sensitive to
 // contention than wall time).
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return bench.CPUTime()
 }
 
 func BenchmarkForwardJ7L4(b *testing.B) {

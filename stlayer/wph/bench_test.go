@@ -1,9 +1,9 @@
 package wph
 
 import (
-	"syscall"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -47,9 +47,5 @@ func BenchmarkLossGradSubsample2(b *testing.B) {
 // machine is shared: CPU time per op is the stable number, wall time per op
 // depends on the load).
 func cpuTime() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+	return bench.CPUTime().Seconds()
 }

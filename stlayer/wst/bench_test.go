@@ -1,9 +1,9 @@
 package wst
 
 import (
-	"syscall"
 	"testing"
 
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 )
@@ -55,9 +55,5 @@ func BenchmarkNewChengJ6L4(b *testing.B) {
 // cpuTime returns the process's user+system CPU seconds (the machine is
 // shared: CPU time per op is steadier than wall time).
 func cpuTime() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+	return bench.CPUTime().Seconds()
 }
