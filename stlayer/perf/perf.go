@@ -30,7 +30,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -139,11 +138,7 @@ func Maps(b, n int) (*stlayer.Maps, error) {
 
 // cpuSeconds returns the process's user+system CPU time.
 func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + 1e-6*float64(ru.Utime.Usec+ru.Stime.Usec)
+	return bench.CPUTime().Seconds()
 }
 
 // Prepared is a Case ready to run on an engine.
@@ -241,12 +236,20 @@ func Measure(e *cpu.Engine, c Case, reps int) (*Result, error) {
 	for _, v := range [][]float64{wall, cpuT, fl, ratio, gfl, gratio} {
 		sort.Float64s(v)
 	}
-	r.WallMin, r.WallMedian = wall[0], wall[reps/2]
-	r.CPUMin, r.CPUMedian = cpuT[0], cpuT[reps/2]
-	r.Floor, r.FloorRatio = fl[reps/2], ratio[reps/2]
-	r.GonumFloor, r.GonumRatio = gfl[reps/2], gratio[reps/2]
+	m := lowMedianIndex(reps)
+	r.WallMin, r.WallMedian = wall[0], wall[m]
+	r.CPUMin, r.CPUMedian = cpuT[0], cpuT[m]
+	r.Floor, r.FloorRatio = fl[m], ratio[m]
+	r.GonumFloor, r.GonumRatio = gfl[m], gratio[m]
 	return r, nil
 }
+
+// lowMedianIndex is the index of the median of n sorted values, the lower of
+// the two middle ones for an even n (as internal/bench's Summarize): other
+// work on the machine only adds time, so of two middle repetitions the
+// faster is the closer to an idle machine's figure. It took the upper one,
+// so 2 repetitions reported the slower.
+func lowMedianIndex(n int) int { return (n - 1) / 2 }
 
 // FloorRun computes, on one worker, the complex FFTs counted for a call: for
 // each plane size, the counted number of transforms (fractional counts
