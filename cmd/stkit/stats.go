@@ -88,7 +88,10 @@ Output formats (-o FILE, format from --format or the extension):
         a and b of the cross moments; "bunit" and "bunit_cross", their FITS
         BUNIT where known; "map_shape"; "label_columns")
         ("index": the position in the label table and "coeffs"; with --local
-        one entry per pixel, with its "row" and "col"; a label column named
+        one entry per pixel, with its "row" and "col"; these are grid
+        positions: the config's "local_grid" gives stride_px = 2^J and
+        origin_px, entry (row, col) being centred on map pixel
+        origin_px + stride_px·(row, col); a label column named
         like one of these fields, the spectra's "im", is written as "label_im";
         "orientation": θ of each orientation index, see below)
 Without -o a table of the coefficients of the first map is printed.
@@ -174,8 +177,8 @@ class means.`)
 	}
 	if *plotPath != "" && spec.Local {
 		// refused before any work (the dashboard used to fail after the
-		// statistics were computed)
-		return badInputf("--plot draws global statistics; --local gives per-pixel coefficients (Kymatio's local WST): drop one of them")
+		// statistics were computed); the message says how to look at them
+		return badInputf("--plot draws global statistics; --local gives per-pixel coefficients (Kymatio's local WST), which no dashboard draws: " + localViewHint)
 	}
 	if err := checkMin("chunk", *chunk, 0); err != nil {
 		return err
@@ -517,6 +520,9 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			// Orientation: θ of each orientation index l (degrees) and
 			// the family's convention (newOrientationDoc)
 			Orientation *orientationDoc `json:"orientation,omitempty"`
+			// LocalGrid: where each --local entry's row, col are on the
+			// map (newLocalGridDoc)
+			LocalGrid *localGridDoc `json:"local_grid,omitempty"`
 			// ColumnDoc: what each label column means (labelColumnDoc)
 			ColumnDoc map[string]string `json:"label_column_doc,omitempty"`
 			// ClassDoc: what a class means where its name is ambiguous
@@ -543,6 +549,9 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.Columns = keys
 	doc.Config.PerPixel = hw > 1
 	doc.Config.Orientation = newOrientationDoc(spec, lab)
+	if hw > 1 && spec.Kind == stats.WST && spec.Local {
+		doc.Config.LocalGrid = newLocalGridDoc(spec, maps.M, maps.N, c.H, c.W)
+	}
 	doc.Config.ColumnDoc = labelColumnDoc(spec, lab)
 	doc.Config.ClassDoc = classDoc(spec, lab)
 	for b := 0; b < c.B; b++ {

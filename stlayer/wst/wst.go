@@ -65,7 +65,13 @@
 //	S2[j1,l1,j2,l2][y] = (||x̃⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⋆φ_J)(2^J·(y+1)),  j2 > j1
 //
 // i.e. sampled every 2^J pixels of the padded grid, one coarse pixel unpadded
-// on every side (y = (y1, y2), 0 ≤ y1 < P/2^J−2, 0 ≤ y2 < Q/2^J−2). As in
+// on every side (y = (y1, y2), 0 ≤ y1 < P/2^J−2, 0 ≤ y2 < Q/2^J−2). On the
+// map itself, output row y1 is centred on row 2^J·(y1+1) − ⌊(P−M)/2⌋
+// (the padding above the map), i.e. on row 2^J·y1 when 2^J divides M
+// (then P = M + 2^{J+1}), and likewise for the columns: a grid of stride
+// 2^J pixels, each value a Gaussian average of width σ = 0.8·2^{J−1}
+// pixels around its point (stkit stats -o x.json writes this as
+// config.local_grid). As in
 // Kymatio, each product with a filter is subsampled by periodising its
 // spectrum (Prim.Periodise, Kymatio's subsample_fourier): |x̃⋆ψ_{j1}| is
 // evaluated on the grid subsampled by 2^{j1} and the second-order modulus on
