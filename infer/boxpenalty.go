@@ -40,10 +40,9 @@ func boxPenalty(x, grad []float64, w float64, lo, hi []float64) float64 {
 	return pen
 }
 
-// DefaultBoxWeight is the relative weight of a synthesis's box penalty
-// when GenerateConfig.BoxWeight is ≤ 0: with WeightMean it makes the
-// penalty's weight 1e3/var(target), the separation's default 1e3/var(d)
-// (SeparationOptions.BoxWeight).
+// DefaultBoxWeight is the weight of a synthesis's box penalty, in units of
+// 1/var(target), when GenerateConfig.BoxWeight is ≤ 0: 1e3/var(target), the
+// separation's default 1e3/var(d) (SeparationOptions.BoxWeight).
 const DefaultBoxWeight = 1e3
 
 // PixelBox is a pixel range [Lo, Hi] for the maps of a synthesis

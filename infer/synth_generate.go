@@ -56,32 +56,35 @@ type GenerateConfig struct {
 	// map,
 	//
 	//	ℒ_box(x) = w · mean_i (min(x_i − Lo, 0)² + max(x_i − Hi, 0)²),
-	//	w = BoxWeight · Σ_k W_k·Scale / σ²,
+	//	w = BoxWeight / σ²  (default 1e3/σ²),
 	//
-	// with W_k, Scale the statistic term's weights and scale (Σ_k W_k·Scale
-	// is what the term costs with every coefficient off by one unit: 1 with
-	// WeightMean) and σ the target's pixel std, so that with WeightMean the
-	// default is the separation's 1e3/var(d); and Generate clips the
-	// starting maps into the box. It is a penalty, not a hard bound (gonum's
+	// σ the target's pixel std: the separation's default 1e3/var(d), with
+	// the loss in the same units (WeightStd: the statistic term is, as the
+	// separation's, the mean of (ΔΦ_k/σ_k)²; WeightMean: the mean of
+	// |ΔΦ_k|²); a violation of σ at every pixel costs 1e3. Generate clips
+	// the starting maps into the box. It is a penalty, not a hard bound (gonum's
 	// L-BFGS has none): a pixel held at the box by the statistic ends where
 	// the penalty's gradient balances the statistic's, slightly outside.
 	// The target's pixels must lie in the box.
 	//
-	// Measured with [0, +Inf) (scov iso, 2 maps; pixel std σ): the 64²
-	// block mean of dust I_1 (min 0.037, σ 0.055), PresetCheng, 300
-	// iterations: without the box 1 of 8192 pixels < 0 (min −0.0045), with
-	// it none (min 0.010), loss 2.5e-7 → 6.8e-7 (×1.35 evaluations);
-	// PresetQuality: no negative pixel either way, same loss. A 32²
-	// log-normal map whose syntheses want to go negative (min 0.05σ above
-	// 0), PresetCheng, 300 iterations: without the box 85 of 2048 < 0 (min
-	// −0.28σ), with it none (min +0.0006σ) at a loss of 2.6e-4 against
-	// 4.2e-7 (the statistics are harder to meet inside the box; weight 10:
-	// 4 pixels < 0, min −0.0015σ, loss 2.5e-5); after 40 iterations 32
-	// pixels, min −0.009σ. The penalty's curvature slows L-BFGS where the
-	// box binds: a weight of 1e4 left the dust loss at 8e-3.
+	// Measured with [0, +Inf) (scov iso, 2 maps, seeds 1 and 2; pixel std
+	// σ): the 64² block mean of dust I_1 (min 0.037, σ 0.055), PresetCheng,
+	// 300 iterations: without the box 1 and 3 of 8192 pixels < 0 (min
+	// −0.0045, −0.013), with it none, loss 2.4e-7 → 2.3e-6 and 9.0e-7
+	// (×2.6 and ×1.8 evaluations); PresetQuality: no negative pixel either
+	// way, loss 3.2e-6 and 3.1e-6 both ways (its GRF start is clipped). A
+	// 32² log-normal map (min 0.05σ above 0) whose syntheses go negative,
+	// PresetCheng, 300 iterations: without the box 85 and 99 of 2048 < 0
+	// (min −0.28σ, −0.39σ), with it 1 each (min −0.0024σ, −0.0001σ), at a
+	// loss of 4.2e-4 and 3.2e-4 against 4e-7 (the statistics are harder to
+	// meet inside the box; weight 10: 2 pixels, min −0.002σ, loss 2.5e-5);
+	// after 40 iterations 32 pixels, min −0.009σ. The penalty's curvature
+	// slows L-BFGS where the box binds: a weight of 1e4 left the dust loss
+	// at 8e-3. Results move with rounding-level changes (a kinked penalty):
+	// take these as orders of magnitude.
 	Box *PixelBox
-	// BoxWeight is the relative weight of the box penalty (≤ 0:
-	// DefaultBoxWeight, the separation's default).
+	// BoxWeight is w·σ², the box penalty's weight in units of 1/var(target)
+	// (≤ 0: DefaultBoxWeight, 1e3, the separation's default).
 	BoxWeight float64
 }
 
@@ -207,7 +210,7 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 		loss.Pixel = append(loss.Pixel, NewHistogramTerm(target.Data, target.M*target.N, w))
 	}
 	if b := cfg.Box; b != nil && !b.open() {
-		bt, err := newBoxTerm(*b, cfg.BoxWeight, term, target)
+		bt, err := newBoxTerm(*b, cfg.BoxWeight, target)
 		if err != nil {
 			return nil, err
 		}
@@ -217,10 +220,9 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 }
 
 // newBoxTerm builds the box penalty of NewSynthLoss (GenerateConfig.Box):
-// weight rel (≤ 0: DefaultBoxWeight) × Σ_k W_k·Scale of the statistic term / the
-// target's pixel variance. A target with pixels outside the box or constant
-// is an input error.
-func newBoxTerm(b PixelBox, rel float64, term *Term, target *stlayer.Maps) (*BoxTerm, error) {
+// weight rel (≤ 0: DefaultBoxWeight) / the target's pixel variance. A
+// target with pixels outside the box or constant is an input error.
+func newBoxTerm(b PixelBox, rel float64, target *stlayer.Maps) (*BoxTerm, error) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range target.Data {
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
@@ -235,14 +237,7 @@ func newBoxTerm(b PixelBox, rel float64, term *Term, target *stlayer.Maps) (*Box
 	if rel <= 0 {
 		rel = DefaultBoxWeight
 	}
-	sw := 0.0
-	for _, w := range term.Weight {
-		sw += w
-	}
-	if term.Weight == nil {
-		sw = float64(len(term.Target))
-	}
-	return &BoxTerm{Box: b, Weight: rel * sw * term.scale() / (sd * sd)}, nil
+	return &BoxTerm{Box: b, Weight: rel / (sd * sd)}, nil
 }
 
 // Generate draws cfg.K starting maps from target (InitialMapsApodised with

@@ -35,9 +35,10 @@ func positiveTarget(t *testing.T) *stlayer.Maps {
 // term alone; isotropic scov J=4 L=4, 2 maps, 40 iterations) on a positive
 // target (pixel std 1) leaves many negative pixels (measured: 131 of 2048,
 // min −0.58); with GenerateConfig.Box [0, +Inf) at the default weight the
-// maps stay ≥ −0.015 (measured: 32 pixels below 0, min −0.0088: a penalty,
-// not a hard bound; at 300 iterations none), and the loss still falls
-// (measured 0.177 → 0.029).
+// maps stay ≥ −0.03 (measured: 32 pixels below 0, min −0.0088: a penalty,
+// not a hard bound; at 300 iterations 1 pixel, min −0.0024; the margin is
+// for the trajectory's sensitivity to rounding at the penalty's kink), and
+// the loss still falls (measured 0.177 → 0.029).
 func TestSynthBoxKeepsPositive(t *testing.T) {
 	eng := cpu.New()
 	target := positiveTarget(t)
@@ -80,8 +81,8 @@ func TestSynthBoxKeepsPositive(t *testing.T) {
 	nb, mb := count(boxed.Maps.Data)
 	t.Logf("unconstrained: %d of %d pixels < 0, min %.4g, loss %.3g; box: %d < 0, min %.4g, loss %.3g → %.3g",
 		nf, len(free.Maps.Data), mf, free.Loss, nb, mb, boxed.InitialLoss, boxed.Loss)
-	if mb < -0.015 {
-		t.Errorf("with the box [0, +Inf) the smallest pixel is %g, want ≥ −0.015 (%d pixels < 0)", mb, nb)
+	if mb < -0.03 {
+		t.Errorf("with the box [0, +Inf) the smallest pixel is %g, want ≥ −0.03 (%d pixels < 0)", mb, nb)
 	}
 	if len(loss.Pixel) != 1 || loss.Pixel[0].Name() != "box" {
 		t.Errorf("pixel terms %v, want the box alone", loss.Pixel)
@@ -156,8 +157,8 @@ func TestBoxPenaltyGradient(t *testing.T) {
 	}
 }
 
-// TestSynthBoxWeightAndRefusals pins the default weight (1e3 × Σ_k W_k ×
-// Scale / var(target): with WeightMean the separation's 1e3/var), the clip
+// TestSynthBoxWeightAndRefusals pins the default weight (1e3/var(target),
+// the separation's 1e3/var(d), whatever the weight mode), the clip
 // of the starting maps into the box, the open box that adds no term, and
 // the refusals (NaN bound, Lo ≥ Hi, a target outside the box, a non-finite
 // weight), all input errors.
@@ -178,7 +179,20 @@ func TestSynthBoxWeightAndRefusals(t *testing.T) {
 		t.Fatalf("last pixel term %T, want *BoxTerm", loss.Pixel[len(loss.Pixel)-1])
 	}
 	if want := 1e3 / (sd * sd); math.Abs(bt.Weight-want) > 1e-12*want {
-		t.Errorf("default box weight %g, want 1e3/var(target) = %g (WeightMean: Σ W_k = 1)", bt.Weight, want)
+		t.Errorf("default box weight %g, want 1e3/var(target) = %g", bt.Weight, want)
+	}
+	// the same with std weights (two target maps: var of their pixels)
+	two := stlayer.NewMaps(2, 8, 8)
+	for i := range two.Data {
+		two.Data[i] = 2 + math.Sin(0.7*float64(i)) + 0.1*math.Cos(1.3*float64(i*i))
+	}
+	_, sd2, _, _ := Moments(two.Data)
+	ls, err := NewSynthLoss(eng, "moments", momentOp{}, two, GenerateConfig{Box: &pos, Weights: WeightStd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, want := ls.Pixel[0].(*BoxTerm).Weight, 1e3/(sd2*sd2); math.Abs(w-want) > 1e-12*want {
+		t.Errorf("box weight with std weights %g, want 1e3/var(target) = %g", w, want)
 	}
 	loss2, err := NewSynthLoss(eng, "moments", momentOp{}, target, GenerateConfig{Box: &pos, BoxWeight: 5})
 	if err != nil {

@@ -59,9 +59,8 @@ spectrum, which for a cut map holds the jump as excess power along the axes
 (streaks parallel to the edges). The --hist term still uses all pixels.
 --box positive (or LO,HI; ±inf for an open side) keeps the pixels of a
 positive field (intensity, density) in that range: a quadratic penalty
-1e3 × (the statistic term's cost of every coefficient off by one) ×
-mean((distance outside the box / target σ)²) per map, the form and weight of
-separate's --box, and the starting maps clipped into it. A penalty, not a
+1e3 × mean((distance outside the box / target σ)²) per map, the form and
+weight of separate's --box, and the starting maps clipped into it. A penalty, not a
 hard bound: pixels held at the box by the statistics can end a little
 outside (synth prints how many and how far); the target must lie inside.
 

@@ -13,9 +13,10 @@ import (
 )
 
 // TestSynthBoxFlag: synth --box positive on a positive 32² target (a
-// log-normal map shifted to min 0.05, std 1; preset cheng, 2 maps, 100
-// iterations) keeps the maps ≥ −0.005 (measured: min −0.0008 with the box,
-// −0.47 without; −0.017 and −0.54 after 40 iterations), says how many pixels ended outside, and records the box
+// log-normal map shifted to min 0.05, std 1; preset cheng, 1 map, 100
+// iterations) keeps the map ≥ −0.02 (measured: min −0.0048 with the box,
+// −0.52 without; −0.0008 to −0.004 for 2 maps: the result moves with
+// rounding-level changes of the loss), says how many pixels ended outside, and records the box
 // in metrics.json (settings box, box_weight) and the FITS HISTORY; bad
 // --box values and a target outside the box exit 2 before any output.
 func TestSynthBoxFlag(t *testing.T) {
@@ -33,7 +34,7 @@ func TestSynthBoxFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	synth := func(out string, extra ...string) (int, string) {
-		args := append([]string{"synth", target, "--preset", "cheng", "-n", "2", "--steps", "100", "--log-every", "100", "-o", out}, extra...)
+		args := append([]string{"synth", target, "--preset", "cheng", "-n", "1", "--steps", "100", "--log-every", "100", "-o", out}, extra...)
 		code, _, errs := runCLI(t, args...)
 		return code, errs
 	}
@@ -55,8 +56,8 @@ func TestSynthBoxFlag(t *testing.T) {
 	}
 	mf, mb := minOf(free), minOf(out)
 	t.Logf("min without the box %.4g, with %.4g", mf, mb)
-	if mf > -0.1 || mb < -0.005 {
-		t.Errorf("smallest pixel without the box %g (want < −0.1), with --box positive %g (want ≥ −0.005)", mf, mb)
+	if mf > -0.1 || mb < -0.02 {
+		t.Errorf("smallest pixel without the box %g (want < −0.1), with --box positive %g (want ≥ −0.02)", mf, mb)
 	}
 	if !strings.Contains(errs, "box [0, +Inf)") || !strings.Contains(errs, "synth: --box positive: ") {
 		t.Errorf("stderr does not give the box and how many pixels ended outside it:\n%s", tail(errs, 800))
