@@ -203,6 +203,27 @@ func (o demoOpts) mapsPerProcess() int {
 	return (o.patches + perMap - 1) / perMap
 }
 
+// demoHeldOut is a held-out map of process p for the separation step: the
+// top-left size×size corner of a map of side 2·size generated with seed,
+// i.e. a patch cut as step 2 cuts the training patches from their maps
+// (the processes are stationary, so any position would do). Held-out maps
+// generated at the patch size were another distribution: each standardised
+// to variance 1 on its own, where a cut of a larger standardised map has
+// less large-scale power (Gaussian field, 32² cuts of 64² maps: mean
+// variance 0.81, TestDemoHeldOutCutLikeTraining), and periodic, without
+// the edge jump of every training patch.
+func demoHeldOut(p demoProcess, size int, seed uint64) ([]float64, error) {
+	big, err := p.gen(2*size, seed)
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float64, size*size)
+	for i := 0; i < size; i++ {
+		copy(x[i*size:(i+1)*size], big[i*2*size:i*2*size+size])
+	}
+	return x, nil
+}
+
 // demoAbout says what a demo step does and why (printed under its header);
 // name is the step's name, "N. …".
 func demoAbout(o demoOpts, name string) string {
@@ -216,12 +237,16 @@ func demoAbout(o demoOpts, name string) string {
 		for _, p := range demoProcesses {
 			fmt.Fprintf(&b, "  %-10s %s\n", p.name, p.about)
 		}
-		fmt.Fprintf(&b, "%d maps of %d×%d per process (for %d patches), and 2 held-out maps of %d×%d per process that no step trains on (step 7 mixes two of them).",
-			nmaps, side, side, o.patches, o.size, o.size)
+		fmt.Fprintf(&b, "%d maps of %d×%d per process (for %d patches), and 2 held-out maps of %d×%d per process that no step trains on:\n"+
+			"the corners of 2 more %d×%d maps (other seeds), cut like the training patches. Step 7 mixes the first %s and the first\n"+
+			"%s one; the second of each is a spare, to try stkit separate on another mixture.",
+			nmaps, side, side, o.patches, o.size, o.size, side, side, demoProcesses[1].name, demoProcesses[2].name)
 		return b.String()
 	case "2":
 		return fmt.Sprintf("Cut %d×%d patches (every %d pixels) and compute each patch's ST feature vector (the isotropic %s synthesis vector):\n"+
-			"the statistics that the VAE clusters and the component models describe. Then stkit stats draws the dashboard of one patch per process.",
+			"the statistics that the VAE clusters and the component models describe. Then stkit stats draws the dashboard of one patch per process.\n"+
+			"The statistics are periodic: a patch cut out of a larger map jumps between its opposite edges, and they record the\n"+
+			"jump as straight edges (step 6 shows them); stkit patches --window moisan (each patch's periodic component) avoids it.",
 			o.size, o.size, o.size/2, o.kind)
 	case "3":
 		return fmt.Sprintf("Train a VAE on the feature vectors, without the process labels, with a latent prior of %d Gaussians: each is to become one\n"+
@@ -237,7 +262,9 @@ func demoAbout(o demoOpts, name string) string {
 			"and covariance (stkit export). Steps 6 and 7 use only these models, not the patches."
 	case "6":
 		return fmt.Sprintf("From each component's model alone, synthesise a new %d×%d map whose ST statistics match a draw of the model (%d L-BFGS\n"+
-			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).",
+			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).\n"+
+			"The models describe cut patches, edge jump included: the maps show it as facets, cells with straight edges (clearest\n"+
+			"in the Gaussian one). Patches cut with stkit patches --window moisan give maps without them.",
 			o.size, o.size, o.steps)
 	case "7":
 		return fmt.Sprintf("Add a held-out %s map and a held-out %s map (never seen in training) and split the sum using only it and the\n"+
@@ -402,10 +429,11 @@ func demo(g *globals, o demoOpts) error {
 				return err
 			}
 			dataFiles = append(dataFiles, f)
-			// held-out maps (other seeds) at patch size for the separation step
+			// held-out maps (other seeds) at patch size for the separation
+			// step, cut like the training patches (demoHeldOut)
 			hold := stlayer.NewMaps(2, o.size, o.size)
 			for b := 0; b < 2; b++ {
-				x, err := p.gen(o.size, o.seed*1000+uint64(pi*100000+90000+b))
+				x, err := demoHeldOut(p, o.size, o.seed*1000+uint64(pi*100000+90000+b))
 				if err != nil {
 					return err
 				}
@@ -416,7 +444,7 @@ func demo(g *globals, o demoOpts) error {
 			}
 			row = append(row, &stlayer.Maps{B: 1, M: side, N: side, Data: m.Map(0)})
 			sum.Files = append(sum.Files, [2]string{p.name + " maps", rel(f)})
-			fmt.Fprintf(g.stderr, "wrote %s (%d maps of %d×%d) and %s\n", f, nmaps, side, side, path("data", p.name+"_heldout.npy"))
+			fmt.Fprintf(g.stderr, "wrote %s (%d maps of %d×%d) and %s (2 held-out %d×%d corners of %d×%d maps)\n", f, nmaps, side, side, path("data", p.name+"_heldout.npy"), o.size, o.size, side, side)
 		}
 		img := path("data", "processes.png")
 		if err := plotProcesses(img, row); err != nil {
