@@ -245,8 +245,9 @@ func demoAbout(o demoOpts, name string) string {
 	case "2":
 		return fmt.Sprintf("Cut %d×%d patches (every %d pixels) and compute each patch's ST feature vector (the isotropic %s synthesis vector):\n"+
 			"the statistics that the VAE clusters and the component models describe. Then stkit stats draws the dashboard of one patch per process.\n"+
-			"The statistics are periodic: a patch cut out of a larger map jumps between its opposite edges, and they record the\n"+
-			"jump as straight edges (step 6 shows them); stkit patches --window moisan (each patch's periodic component) avoids it.",
+			"The statistics are periodic: a patch cut out of a larger map jumps between its opposite edges, which they would record\n"+
+			"as straight edges (and syntheses would show as facets); --window moisan replaces each patch by its periodic component\n"+
+			"(Moisan 2011: the patch less the smooth field that carries the jump) before its statistics.",
 			o.size, o.size, o.size/2, o.kind)
 	case "3":
 		return fmt.Sprintf("Train a VAE on the feature vectors, without the process labels, with a latent prior of %d Gaussians: each is to become one\n"+
@@ -262,9 +263,7 @@ func demoAbout(o demoOpts, name string) string {
 			"and covariance (stkit export). Steps 6 and 7 use only these models, not the patches."
 	case "6":
 		return fmt.Sprintf("From each component's model alone, synthesise a new %d×%d map whose ST statistics match a draw of the model (%d L-BFGS\n"+
-			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).\n"+
-			"The models describe cut patches, edge jump included: the maps show it as facets, cells with straight edges (clearest\n"+
-			"in the Gaussian one). Patches cut with stkit patches --window moisan give maps without them.",
+			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).",
 			o.size, o.size, o.steps)
 	case "7":
 		return fmt.Sprintf("Add a held-out %s map and a held-out %s map (never seen in training) and split the sum using only it and the\n"+
@@ -460,7 +459,7 @@ func demo(g *globals, o demoOpts) error {
 	// 2. Patches and features.
 	dataset := path("dataset")
 	if err := step("2. patches and ST features", func() error {
-		args := append([]string{"-o", dataset, "--size", fmt.Sprint(o.size), "--stride", fmt.Sprint(o.size / 2), "--max-per-source", fmt.Sprint(o.patches), "--seed", fmt.Sprint(o.seed), "--kind", o.kind, "--synthesis", "--iso"}, dataFiles...)
+		args := append([]string{"-o", dataset, "--size", fmt.Sprint(o.size), "--stride", fmt.Sprint(o.size / 2), "--max-per-source", fmt.Sprint(o.patches), "--seed", fmt.Sprint(o.seed), "--kind", o.kind, "--synthesis", "--iso", "--window", "moisan"}, dataFiles...)
 		if err := sub("patches", args...); err != nil {
 			return err
 		}
@@ -603,7 +602,9 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 // demoNext tells what to run next: the demo's steps as commands on one's
 // own maps (each checked to run as written, on the demo's maps).
 const demoNext = `Next, the same steps on your own maps (.npy, .npz or FITS files, or folders of them):
-  stkit patches -o mydata --size 64 MAPS…           # patches and their ST features (the demo's statistic by default)
+  stkit patches -o mydata --size 64 --window moisan MAPS…
+                                                    # patches and their ST features (the demo's statistic by default;
+                                                    # moisan: without the cut edges' jump, as the demo)
   stkit train mydata -o myrun --clusters K          # GM-VAE with K components (see stkit train --help)
   stkit clusters myrun mydata -o assignments.csv    # the component of each patch, confusion with the sources, mosaics
   stkit export myrun -o mymodels                    # one ST model per component

@@ -103,7 +103,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			defer func() {
 				if len(synth) > 0 {
 					sum.Numbers = append(sum.Numbers, [2]string{"synthesis vs its component's patches: power spectrum max |ratio − 1|, histogram W1 (lower = closer; in brackets a real patch of the component against the others)",
-						strings.Join(synth, "\n") + "\n" + demoFacetNote})
+						strings.Join(synth, "\n")})
 				}
 			}()
 			dir := path("samples")
@@ -374,11 +374,6 @@ func demoSeparationScore(path string, names []string) (string, error) {
 	}
 	return strings.Join(lines, "\n"), nil
 }
-
-// demoFacetNote ends the summary's synthesis scores: the demo's patches are
-// cut out of larger maps, and the syntheses draw their edge jump.
-const demoFacetNote = "(the syntheses show facets, cells with straight edges: the models describe patches cut out of larger maps, whose\n" +
-	"periodic statistics record the jump between opposite edges; stkit patches --window moisan cuts patches without it)"
 
 // demoSeparationLoss reads a separation report's metrics.json (stkit
 // separate --report) and breaks its loss into its terms: per part, named by
