@@ -416,8 +416,8 @@ func runSeparateModels(g *globals, args []string) error {
 	if werr := datasets.WriteMapsCards(*out, res.Components, cards...); werr != nil {
 		return werr
 	}
-	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (stop levels %s; stopped early, per stage: %v); wrote %s\n",
-		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.StopLevels), res.StoppedEarly, *out)
+	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (stop levels %s; %s); wrote %s\n",
+		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.StopLevels), stoppedEarlyWords(res.StoppedEarly), *out)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
@@ -724,4 +724,29 @@ func cropWindowsNote(m, n, p, stride, c int, also string) string {
 		s += fmt.Sprintf("; --stride %d > %d (the tile less twice the cut) leaves those bands between the tiles' windows: give --stride %d or less to cover them", stride, p-2*c, p-2*c)
 	}
 	return s
+}
+
+// stoppedEarlyWords says in words whether the stages of a learned-model
+// separation stopped early on the discrepancy stop ("stopped early, per
+// stage: [false]" read as a contradiction): "stopped early on the
+// discrepancy stop: no", "…: yes", or per stage "stage 1 yes, stage 2 no".
+func stoppedEarlyWords(stopped []bool) string {
+	yn := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	const head = "stopped early on the discrepancy stop: "
+	switch len(stopped) {
+	case 0:
+		return head + "no stage ran"
+	case 1:
+		return head + yn(stopped[0])
+	}
+	parts := make([]string, len(stopped))
+	for i, b := range stopped {
+		parts[i] = fmt.Sprintf("stage %d %s", i+1, yn(b))
+	}
+	return head + strings.Join(parts, ", ")
 }
