@@ -58,6 +58,16 @@ PyWPH's raw moments averaged over global rotations by multiples of π/L
 (orientations relative to l1 = 0, complex values kept; with --cross, of
 the cross moments); --norm auto and --synthesis do not apply.
 
+--kind wph --imag U is the WPH of complex data z = MAP + i·U (PyWPH
+cplx=True; e.g. linear polarisation: MAP the Stokes Q map, --imag its U,
+of the same shape): 2L orientations θ_l = l·180°/L, l = 0…2L−1, over
+[0°, 360°) (l and l + L are opposite wave vectors, distinct for complex
+data) and the pseudo moments (label column pseudo = 1: pseudo S11, pseudo
+L). A complex .npy or .npz MAP is z itself (its real and imaginary parts),
+without --imag; FITS images are real: give Q and U as two files. Not with
+--cross, --iso, --synthesis or another --kind; --norm auto measures its
+reference on z, and refuses only Q ≡ U ≡ 0.
+
 Output formats (-o FILE, format from --format or the extension):
   npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
         family's reference order; PyWPH's layout for --kind wph (complex64, its
@@ -85,7 +95,8 @@ Output formats (-o FILE, format from --format or the extension):
         of re, im and the .npz "coeffs": "none" for the raw scov moments,
         --cross included, whose "norm" applies only to the .npz dict, as
         "norm_applies_to" says; "inputs" [MAP] or [MAP, --cross map], the
-        a and b of the cross moments; "bunit" and "bunit_cross", their FITS
+        a and b of the cross moments (or [MAP, --imag map], Q and U of
+        z = Q + iU, with "complex": true); "bunit" and "bunit_cross", their FITS
         BUNIT where known; "map_shape"; "label_columns")
         ("index": the position in the label table and "coeffs"; with --local
         one entry per pixel, with its "row" and "col"; these are grid
@@ -134,6 +145,7 @@ class means.`)
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP)")
+	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP); a complex .npy/.npz MAP needs no --imag")
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
@@ -175,6 +187,9 @@ class means.`)
 	if *plotPath != "" && *cross != "" {
 		return badInputf("--plot is not available with --cross")
 	}
+	if *imag != "" && *cross != "" {
+		return badInputf("--imag and --cross: the complex WPH (z = MAP + i·IMAG) has no cross variant (the cross-WPH of two complex fields is not supported): give one of them")
+	}
 	if *plotPath != "" && spec.Local {
 		// refused before any work (the dashboard used to fail after the
 		// statistics were computed); the message says how to look at them
@@ -192,10 +207,10 @@ class means.`)
 	if *out != "" && *plotPath != "" && (filepath.Clean(*out) == filepath.Clean(*plotPath) || sameFile(*out, *plotPath)) {
 		return badInputf("-o and --plot name the same file %s", *out)
 	}
-	if err := checkOutputFile("-o "+*out, *out, pos[0], *cross); err != nil {
+	if err := checkOutputFile("-o "+*out, *out, pos[0], *cross, *imag); err != nil {
 		return err
 	}
-	if err := checkOutputFile("--plot "+*plotPath, *plotPath, pos[0], *cross); err != nil {
+	if err := checkOutputFile("--plot "+*plotPath, *plotPath, pos[0], *cross, *imag); err != nil {
 		return err
 	}
 	// The dashboard is always a PNG: --plot dash.pdf or dash.txt wrote PNG
@@ -204,13 +219,40 @@ class means.`)
 		return badInputf("--plot %s: the dashboard is written as a PNG image; name it .png", *plotPath)
 	}
 	maps, cards, err := readMapsCards(pos[0])
+	// complex data z = Q + iU: a complex .npy/.npz MAP (its real and
+	// imaginary parts, which readMapsCards refuses) or MAP and --imag
+	var imagMaps *stlayer.Maps
+	cplxSrc := ""
 	if err != nil {
-		return err
+		if maps, imagMaps, err = readComplexMap(pos[0], err); err != nil {
+			return err
+		}
+		cplxSrc = pos[0] + " holds complex numbers (z = Q + iU)"
+		switch {
+		case *imag != "":
+			return badInputf("%s: it is z already, so --imag %s has nothing to add: leave --imag out (or give the real part as MAP)", cplxSrc, *imag)
+		case *cross != "":
+			return badInputf("%s and --cross: the complex WPH has no cross variant (the cross-WPH of two complex fields is not supported): give one of them", cplxSrc)
+		}
 	}
+	if *imag != "" {
+		cplxSrc = "--imag " + *imag
+	}
+	spec.Complex = cplxSrc != ""
 	jGiven := spec.J != 0
 	spec = spec.WithDefaults(maps.M, maps.N)
 	if err := checkSpec(spec); err != nil {
 		return err
+	}
+	if spec.Complex {
+		if err := checkComplexSpec(spec, cplxSrc); err != nil {
+			return err
+		}
+		if *plotPath != "" {
+			// the per-class dashboard draws the pseudo moments as points of
+			// the S11 and L(1,1) series and has no θ for l ≥ L
+			return badInputf("%s: --plot does not draw the complex WPH yet (its pseudo moments would share the S11 and L panels' series): leave --plot out and plot the -o output", cplxSrc)
+		}
 	}
 	wphIso := spec.Kind == stats.WPH && spec.Iso
 	if wphIso {
@@ -238,6 +280,24 @@ class means.`)
 		meta.inputs = append(meta.inputs, *cross)
 		meta.bunitCross = mapUnit(cards2)
 		if input, err = stats.StackPair(maps, m2); err != nil {
+			return badInputf("%v", err)
+		}
+	}
+	if *imag != "" {
+		if imagMaps, _, err = readMapsCards(*imag); err != nil {
+			return err
+		}
+		if u := imagMaps; u.B != maps.B || u.M != maps.M || u.N != maps.N {
+			return badInputf("--imag %s has shape [%d, %d, %d], MAP has [%d, %d, %d]: the real and imaginary parts of z = MAP + i·IMAG need the same shape", *imag, u.B, u.M, u.N, maps.B, maps.M, maps.N)
+		}
+		if err := validateJ(*imag, imagMaps, spec.J, jGiven, defaultJRule); err != nil {
+			return withCropHint(err, imagMaps, spec.J)
+		}
+		meta.inputs = append(meta.inputs, *imag)
+	}
+	if spec.Complex {
+		// the complex WPH takes (Q, U) stacked by rows (wph.StackPair)
+		if input, err = wph.StackPair(maps, imagMaps); err != nil {
 			return badInputf("%v", err)
 		}
 	}
@@ -367,6 +427,7 @@ func withCropHint(err error, m *stlayer.Maps, J int) error {
 func printCoeffs(g *globals, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs) error {
 	// what the label columns mean, as "# " lines (labelColumnDoc)
 	printLabelKey(g.stdout, spec, lab)
+	printComplexKey(g.stdout, spec) // θ of l = 0…2L−1 for complex data
 	tw := tabwriter.NewWriter(g.stdout, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tcoefficient\tre\tim")
 	row := c.Row(0)
@@ -549,6 +610,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.Columns = keys
 	doc.Config.PerPixel = hw > 1
 	doc.Config.Orientation = newOrientationDoc(spec, lab)
+	complexOrientation(doc.Config.Orientation, spec) // θ over [0°, 360°) for complex data
 	if hw > 1 && spec.Kind == stats.WST && spec.Local {
 		doc.Config.LocalGrid = newLocalGridDoc(spec, maps.M, maps.N, c.H, c.W)
 	}
