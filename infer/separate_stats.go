@@ -259,6 +259,11 @@ func newSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
 	if spec.Synthesis {
 		return nil, fmt.Errorf("separation matches the raw moments of %s (whitened per coefficient); the synthesis vector is not supported", spec.Kind)
 	}
+	if spec.Complex {
+		// IsoGroups and the cross statistics assume real maps (orientations
+		// l < L, no pseudo moments)
+		return nil, fmt.Errorf("separation takes real maps; the complex WPH of a (Q, U) pair (Spec.Complex) is a statistic of stkit stats only")
+	}
 	ss := &SepStats{Spec: spec, M: m, N: n}
 	var psClasses []string
 	crossKeep := func(int) bool { return true }
