@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/stkit-org/stkit/checkpoints"
@@ -66,8 +65,13 @@ Outputs (the PNG and JSON names derive from -o):
       cluster        argmax_k p_k
       confidence     max_k p_k
       p_0 … p_{K−1}  q(y=k|x), the cluster probabilities (they sum to 1)
-  assignments_mosaic.png     the --top most confident patches of each cluster
-                             (one row per cluster; "#id p=confidence")
+  assignments_mosaic.png     --top patches of each cluster (one row per
+                             cluster), from the most typical to the least:
+                             the members ranked by the distance of their
+                             latent mean to the cluster's mean, taken at
+                             evenly spaced ranks, so that the row samples the
+                             whole cluster ("#id p=confidence", and the
+                             source label with two labels or more)
   assignments_latent_pca.png 2D PCA of the latent means μ_q(x, y) at
                              y = softmax(logits/τ), τ = the run's final
                              temperature; colour = cluster, marker = source
@@ -90,7 +94,7 @@ source files, or with --labels REGEXP the regexp's match in each source path
 (its first group if it has one), so that files of one process share a label,
 e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	out := fs.String("o", "", "assignments CSV file (required)")
-	top := fs.Int("top", 8, "patches per cluster in the mosaic")
+	top := fs.Int("top", 8, "patches per cluster in the mosaic (spread from the most typical to the least)")
 	labelRE := fs.String("labels", "", "regexp naming the label of each source path (default: one label per source file)")
 	noPlots := fs.Bool("no-plots", false, "skip the PNG figures")
 	pos, err := parseFlags(fs, args)
@@ -276,17 +280,20 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		return err
 	}
 	if !*noPlots {
-		idx := make([][]int, K)
-		for k, l := range byCluster {
-			s := append([]int(nil), l...)
-			sort.SliceStable(s, func(a, b int) bool { return conf[s[a]] > conf[s[b]] })
-			idx[k] = s[:min(*top, len(s))]
-		}
-		if err := plotMosaic(stem+"_mosaic.png", f.Patches.Patch, man.Size, idx, conf, sum.Counts); err != nil {
-			return err
-		}
 		mu, err := model.Encode(x)
 		if err != nil {
+			return err
+		}
+		idx := make([][]int, K)
+		for k, l := range byCluster {
+			idx[k] = mosaicPicks(l, mu, rc.VAE.Z, *top)
+		}
+		var tileLabel func(i int) string
+		if len(labelNames) > 1 {
+			short := shortNames(labelNames)
+			tileLabel = func(i int) string { return short[labels[i]] }
+		}
+		if err := plotMosaic(stem+"_mosaic.png", f.Patches.Patch, man.Size, idx, conf, sum.Counts, tileLabel); err != nil {
 			return err
 		}
 		pc, frac := pca2(mu, n, rc.VAE.Z)
