@@ -123,7 +123,8 @@ func printLabelKey(w io.Writer, spec stats.Spec, lab *stlayer.Labels) {
 	for _, k := range names {
 		fmt.Fprintf(w, "# %s: %s\n", k, strings.ReplaceAll(cols[k], "orientation.theta_deg", "theta_deg"))
 	}
-	if o := newOrientationDoc(spec, lab); o != nil {
+	// a complex WPH's l runs over 0…2L−1: printComplexKey prints its θ line
+	if o := newOrientationDoc(spec, lab); o != nil && !spec.Complex {
 		deg := make([]string, len(o.ThetaDeg))
 		for l, t := range o.ThetaDeg {
 			deg[l] = plotxDeg(t) + "°"
