@@ -342,7 +342,8 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // power_spectrum.png, histogram.png, minkowski.png, metrics.json, and
 // loss.png — the loss summed over the maps at each iteration — when
 // res.Results hold a loss history), with the patches as the reference set
-// for the spreads (PS relative std per bin, W1 between two patches,
+// for the spreads (PS relative std per bin, W1 of one patch against the
+// pool of the others — the tiles are compared with the pooled patches —,
 // Minkowski σ). Samples larger than the patch are
 // compared through their patch-size tiles (SampleTiles: stride p, the
 // last flush with the edge),

@@ -264,8 +264,8 @@ Ctrl-C quits at once without writing them.`)
 			return fmt.Errorf("report: %w", err)
 		}
 		gp, _ := settings["geometric_ps"].(infer.GeometricPS)
-		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors); W1 %.3f σ vs %.3f σ between two training patches; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
-			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Ref, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
+		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors); W1 %.3f σ vs %.3f σ of one training patch against the others pooled; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
+			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Pool, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
 		if nl, ok := settings["ps_null"].(infer.PSNull); ok {
 			others, note := nullOthers(nl, len(ms.Components[*comp].PatchIndex), *maxPatches)
 			fmt.Fprintf(g.stderr, "report: sampling noise of %s vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
