@@ -352,7 +352,8 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // the training patches themselves for comparison, the geometric-mean
 // spectrum comparison (GeometricPSCompare) and the sampling-noise yardstick
 // of both spectrum comparisons (PSNullCompare: as many real patches as
-// tiles against the other patches; absent with too few patches). The
+// tiles against the other patches; absent with too few patches) with the
+// verdict of each comparison against it (ps_verdict: PSVerdict). The
 // report marks the power spectrum fitted when the sampling had a
 // power-spectrum term (res.PSTargets not nil), the histogram and the
 // Minkowski functionals out-of-sample (sampling has no histogram term;
@@ -404,6 +405,13 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 	settings["geometric_ps"] = g
 	if nl, ok := PSNullCompare(patches, tiles.B, 200, 1); ok {
 		settings["ps_null"] = nl
+		// the report's own mean-spectrum figure (ValidateWith: PSMaxDev of
+		// the tiles' mean spectrum against the patches', bins k ≥ 2)
+		_, arith, _ := PSRatioStats(MeanPowerSpectrum(sampleMapSlices(tiles), p, p), MeanPowerSpectrum(sampleMapSlices(patches), p, p), 2)
+		settings["ps_verdict"] = map[string]PSVerdict{
+			"arithmetic_mean": NewPSVerdict(arith, nl.ArithMedian, nl.ArithP90, nl.N),
+			"geometric_mean":  NewPSVerdict(g.MaxDev, nl.GeoMedian, nl.GeoP90, nl.N),
+		}
 	}
 	var agg *Result
 	for _, r := range res.Results {
@@ -425,6 +433,48 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 	// interior, so are the pixel figures
 	opt := ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile", Fitted: fitted, Interior: ms.Manifest.Spec.CutPixels()}
 	return WriteSynthReportWith(dir, patches, tiles, agg, opt, settings)
+}
+
+// sampleMapSlices returns the maps of x as slices (views of x.Data).
+func sampleMapSlices(x *stlayer.Maps) [][]float64 {
+	out := make([][]float64, x.B)
+	for b := range out {
+		out[b] = x.Map(b)
+	}
+	return out
+}
+
+// PSVerdict places a spectrum comparison of n sample tiles with the training
+// patches (Value: max |ratio − 1| over the bins k ≥ 2, of the arithmetic- or
+// the geometric-mean spectra) in its sampling-noise yardstick (PSNull: the
+// same figure for n real patches against the other patches, Median and P90
+// over the draws). Within is Value ≤ P90; Verdict says it in words: "within
+// the sampling noise of 8 real patches (at or below the 90th percentile of
+// real patches)" or "outside the sampling noise: above the 90th percentile
+// of 8 real patches". The median and the 90th percentile alone, next to the
+// figure on another line, left the reading to the user.
+type PSVerdict struct {
+	Value   float64 `json:"value"`
+	Median  float64 `json:"null_median"`
+	P90     float64 `json:"null_p90"`
+	Within  bool    `json:"within_sampling_noise"`
+	Verdict string  `json:"verdict"`
+}
+
+// NewPSVerdict builds the PSVerdict of value against a null of n real
+// patches with the given median and 90th percentile.
+func NewPSVerdict(value, median, p90 float64, n int) PSVerdict {
+	v := PSVerdict{Value: value, Median: median, P90: p90, Within: value <= p90}
+	what := fmt.Sprintf("%d real patches", n)
+	if n == 1 {
+		what = "one real patch"
+	}
+	if v.Within {
+		v.Verdict = "within the sampling noise of " + what + " (at or below the 90th percentile of real patches)"
+	} else {
+		v.Verdict = "outside the sampling noise: above the 90th percentile of " + what
+	}
+	return v
 }
 
 // negNaN replaces non-finite values by −1 in place.

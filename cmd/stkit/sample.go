@@ -44,14 +44,16 @@ minkowski.png, loss.png (log axis: the loss of the starting maps at
 iteration 0, then after each L-BFGS iteration; the maps are optimised one
 after the other, so point i adds up every map's loss after its own i-th
 iteration, a map that stopped earlier counting with its last loss),
-metrics.json (PS ratio per bin, W1 of the histograms against the W1 between
-two training patches, Minkowski functionals; under "settings", the RMS of
+metrics.json (PS ratio per bin, W1 of the histograms against the pooled
+training patches next to that of one training patch against the pool of
+the others, Minkowski functionals; under "settings", the RMS of
 (Φ − μ)/σ over the model's coefficients of the sample tiles' statistics,
 stat_chi_samples, about 1 for a draw of the model's own process, next to
 that of the training patches, stat_chi_training_patches, and the sampling
 noise of the spectrum comparison, ps_null: the same comparison for as many
 real training patches against the others, median and 90th percentile of
-200 random draws).
+200 random draws, and ps_verdict: each spectrum figure within that noise,
+at or below its 90th percentile, or outside it).
 
 Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
 .npz or .fits by the extension).
@@ -264,12 +266,16 @@ Ctrl-C quits at once without writing them.`)
 			return fmt.Errorf("report: %w", err)
 		}
 		gp, _ := settings["geometric_ps"].(infer.GeometricPS)
-		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors); W1 %.3f σ vs %.3f σ of one training patch against the others pooled; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
+		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors per bin); W1 %.3f σ vs %.3f σ of one training patch against the others pooled; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
 			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Pool, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
 		if nl, ok := settings["ps_null"].(infer.PSNull); ok {
 			others, note := nullOthers(nl, len(ms.Components[*comp].PatchIndex), *maxPatches)
 			fmt.Fprintf(g.stderr, "report: sampling noise of %s vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
 				plural(nl.N, "real patch"), others, note, nl.Draws, nl.ArithMedian, nl.ArithP90, nl.GeoMedian, nl.GeoP90)
+		}
+		if v, ok := settings["ps_verdict"].(map[string]infer.PSVerdict); ok {
+			a, gm := v["arithmetic_mean"], v["geometric_mean"]
+			fmt.Fprintf(g.stderr, "report: verdict: mean PS %.3f: %s; geometric-mean PS %.3f: %s\n", a.Value, a.Verdict, gm.Value, gm.Verdict)
 		}
 	}
 	return nil
