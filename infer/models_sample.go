@@ -483,7 +483,9 @@ func componentReferenceMap(c *ComponentModel, p, size int, seed uint64) *stlayer
 
 // ClusterPatches returns the training patches assigned to component k, read
 // from the dataset folder (the models' source dataset when dataset is ""),
-// at most maxN of them (≤ 0: all), evenly spread over the cluster's list.
+// at most maxN of them (≤ 0: all), evenly spread over the cluster's list. A
+// dataset that cannot be read (a model folder copied without it) is an
+// input error that names the dataset wanted and its fingerprint.
 func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Maps, error) {
 	c, err := ms.Component(k)
 	if err != nil {
@@ -497,7 +499,17 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 	}
 	man, err := datasets.ReadManifest(dataset)
 	if err != nil {
-		return nil, asInput(err)
+		// A model folder copied without its dataset: say what the dataset is
+		// for and which one is wanted, not only "manifest.json: not found".
+		whose := "the dataset recorded in the models' manifest (source.dataset)"
+		if dataset != ms.Manifest.Source.Dataset {
+			whose = "the dataset given"
+		}
+		fp := ""
+		if f := ms.Manifest.Source.DatasetFingerprint; f != "" {
+			fp = ", fingerprint " + f
+		}
+		return nil, inputErrorf("the training patches of component %d are read from %s, %s: %v; give the folder of the dataset the models were exported from (a copy, or its new location%s)", k, whose, dataset, err, fp)
 	}
 	if ms.Manifest.Source.DatasetFingerprint != "" && man.Fingerprint != ms.Manifest.Source.DatasetFingerprint {
 		return nil, inputErrorf("%s: dataset fingerprint %s, the models were exported from %s", dataset, man.Fingerprint, ms.Manifest.Source.DatasetFingerprint)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -176,6 +177,12 @@ Ctrl-C quits at once without writing them.`)
 	var target *stlayer.Maps
 	if *report != "" {
 		if target, err = ms.ClusterPatches(*comp, *patches, *maxPatches); err != nil {
+			if *patches == "" && ms.Manifest.Source.Dataset != "" && errors.Is(err, infer.ErrModelInput) {
+				if _, serr := os.Stat(filepath.Join(ms.Manifest.Source.Dataset, "manifest.json")); serr != nil {
+					return badInputf("--report: the report compares the samples with component %d's training patches, read from the dataset the models record (%s, in %s): it is not there; give the dataset with --patches DATASET (a copy of it, or its new location; fingerprint %s), or leave out --report",
+						*comp, ms.Manifest.Source.Dataset, filepath.Join(pos[0], "manifest.json"), ms.Manifest.Source.DatasetFingerprint)
+				}
+			}
 			return modelError(fmt.Errorf("report: %w", err))
 		}
 	}
