@@ -168,6 +168,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if len(names) < 2 || len(names) > 3 {
 		return badInputf("--components: want 2 or 3 components, got %d", len(names))
 	}
+	if err := checkComponentList(names); err != nil {
+		return err
+	}
 	var opt infer.ModelSepOptions
 	if *weights != "" {
 		ws := strings.Split(*weights, ",")
@@ -467,6 +470,40 @@ func runSeparateModels(g *globals, args []string) error {
 			return fmt.Errorf("report: %w", err)
 		}
 		fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(*report, "metrics.json"))
+	}
+	return nil
+}
+
+// checkComponentList refuses, before any work, a --components list whose
+// entries are not model indices or noise:SIGMA, or that names a component
+// twice (the same model index, e.g. "0,0", or two noise components): two
+// components with the same model cannot be told apart, and any split of
+// the data between them matches both models equally ("0,0" ran, 0
+// iterations, and wrote two copies of the same component).
+func checkComponentList(names []string) error {
+	seen := map[int]int{}
+	noise := -1
+	for i, name := range names {
+		name = strings.TrimSpace(name)
+		if rest, ok := strings.CutPrefix(name, "noise:"); ok {
+			sigma, err := strconv.ParseFloat(rest, 64)
+			if err != nil || !(sigma > 0) || math.IsInf(sigma, 0) {
+				return badInputf("--components: %q: want noise:SIGMA with SIGMA > 0", name)
+			}
+			if noise >= 0 {
+				return badInputf("--components %s: two white-noise components (positions %d and %d): their sum is white noise, any split between them fits both; give one noise:SIGMA with the total σ", strings.Join(names, ","), noise, i)
+			}
+			noise = i
+			continue
+		}
+		k, err := strconv.Atoi(name)
+		if err != nil {
+			return badInputf("--components: %q is neither a model index nor noise:SIGMA", name)
+		}
+		if j, ok := seen[k]; ok {
+			return badInputf("--components %s: model %d is named twice (positions %d and %d): two components with one model cannot be told apart; name each model once", strings.Join(names, ","), k, j, i)
+		}
+		seen[k] = i
 	}
 	return nil
 }
