@@ -257,7 +257,27 @@ type ModelSepResult struct {
 	// stop.
 	StopLevels   []float64
 	StoppedEarly []bool
-	Elapsed      time.Duration
+	// StageEnds says, per stage run (as StoppedEarly), how it ended:
+	// "discrepancy stop" (every term at most its stop level), "converged"
+	// (L-BFGS stopped on its own test before the iteration cap: gonum's
+	// FunctionConvergence and the like), "iteration limit" (all its
+	// iterations ran), "interrupted" (the context was cancelled) or
+	// "error" (divergence or another error).
+	StageEnds []string
+	// TypicalLevels[c] is w_c × the median χ² of component c's model over its
+	// training patches (ComponentModel.TypicalChi2, full coefficients): the
+	// level a real realisation of the model reaches; StopLevels[c] is
+	// Tau × TypicalLevels[c].
+	TypicalLevels []float64
+	// InitParts are Parts at the starting point.
+	InitParts []float64
+	// PriorStart and PriorEnd hold, per component, the value of its
+	// Gaussian-field prior term in the loss (GaussPrior; λ × the prior's
+	// value, λ = GaussPrior·K/(T·C_Φ)) at the start and at the end; nil
+	// without the prior. The loss of loss.png is Σ Parts + Σ Prior (+ the
+	// box penalty with Positive).
+	PriorStart, PriorEnd []float64
+	Elapsed              time.Duration
 }
 
 // SeparateWithModels separates one M×N map d (M, N ≥ patch size) into the
@@ -531,7 +551,13 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 		stages = append(stages, stageRun{Stage{Terms: append(slices.Clone(ampIdx), prior...), Steps: opt.AmpSteps, Epochs: 1}, ampLv})
 	}
 	stages = append(stages, stageRun{Stage{Terms: append(slices.Clone(full), prior...), Steps: opt.Steps, Epochs: opt.Epochs}, fullLv})
-	res := &ModelSepResult{Tiles: T, StopLevels: fullLv}
+	typLv := make([]float64, nc)
+	for i := range typLv {
+		if opt.Tau != 0 {
+			typLv[i] = fullLv[i] / opt.Tau
+		}
+	}
+	res := &ModelSepResult{Tiles: T, StopLevels: fullLv, TypicalLevels: typLv}
 	u := u0
 	var serr error
 	done := 0
@@ -564,6 +590,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 		if serr != nil && stopped && ctx.Err() == nil && errors.Is(serr, context.Canceled) {
 			serr = nil
 		}
+		res.StageEnds = append(res.StageEnds, stageEnd(stopped, serr, ep))
 		if serr != nil {
 			break
 		}
@@ -582,9 +609,89 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	if _, parts, _, err := loss.Eval(u); err == nil {
 		res.Parts = parts
 	}
+	if _, parts, _, err := loss.Eval(u0); err == nil {
+		res.InitParts = parts
+	}
+	if len(prior) > 0 {
+		loss.Terms = nil
+		for _, i := range prior {
+			loss.Terms = append(loss.Terms, all[i])
+		}
+		if _, parts, _, err := loss.Eval(u0); err == nil {
+			res.PriorStart = parts
+		}
+		if _, parts, _, err := loss.Eval(u); err == nil {
+			res.PriorEnd = parts
+		}
+	}
 	loss.Terms, loss.BoxLo, loss.BoxHi = all, bl, bh
 	res.Elapsed = time.Since(start)
 	return res, serr
+}
+
+// stageEnd says how a stage of SeparateWithModels ended
+// (ModelSepResult.StageEnds) from whether the discrepancy stop cancelled
+// it, the error it returned (after that stop's cancellation is cleared) and
+// its epochs' L-BFGS results: the last epoch's Status "IterationLimit" is
+// "iteration limit", any other gonum status "converged".
+func stageEnd(stopped bool, err error, ep []*Result) string {
+	switch {
+	case stopped && err == nil:
+		return "discrepancy stop"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case err != nil:
+		return "error"
+	}
+	if len(ep) == 0 || ep[len(ep)-1] == nil {
+		return "iteration limit"
+	}
+	switch ep[len(ep)-1].Status {
+	case "IterationLimit", "":
+		return "iteration limit"
+	case "interrupted":
+		return "interrupted"
+	case "diverged":
+		return "error"
+	}
+	return "converged"
+}
+
+// ModelSepLossNote is the line of loss.png (and of stkit separate's
+// summary) that splits the loss of a learned-model separation into its
+// statistic terms (Σ Parts) and the Gaussian-field prior (Σ PriorStart →
+// Σ PriorEnd), start → end: with the default prior the loss is mostly the
+// prior, whose value changes little, so the curve's range says little of
+// the terms. "" without the prior.
+func ModelSepLossNote(res *ModelSepResult) string {
+	if res == nil || len(res.PriorEnd) == 0 {
+		return ""
+	}
+	sum := func(x []float64) float64 {
+		s := 0.0
+		for _, v := range x {
+			s += v
+		}
+		return s
+	}
+	return fmt.Sprintf("loss = statistic terms %.4g → %.4g + Gaussian-field prior %.4g → %.4g (start → end)",
+		sum(res.InitParts), sum(res.Parts), sum(res.PriorStart), sum(res.PriorEnd))
+}
+
+// PlotModelSepLoss draws loss.png of a learned-model separation at path
+// with a title that splits the loss (ModelSepLossNote) and says how the
+// curve strings epochs and stages together; nothing when no epoch made an
+// iteration.
+func PlotModelSepLoss(path string, res *ModelSepResult) error {
+	if res == nil {
+		return inputErrorf("separation loss plot: no result (nil)")
+	}
+	_, _, runs := lossPoints(res.Epochs)
+	note := epochNote(runs, len(res.StoppedEarly), "")
+	if s := ModelSepLossNote(res); s != "" {
+		note += "\n" + s
+	}
+	return plotLoss(path, res.Epochs, note)
 }
 
 func c2name(comps []SepComponent, i int) string { return comps[i].Name }
