@@ -41,6 +41,16 @@ const FeatureVersion = 1
 // PatchConfig.SkipConstant left out (PatchSet.Skipped and
 // PatchSet.Constant). Manifests written before "skipped_constant" existed
 // lack it and read as 0, as do datasets made without SkipConstant.
+//
+// Patch ("patch") is the PatchConfig as the build was given it, with its
+// Go-cased keys ("Size", "Stride", …), as it enters the Fingerprint (so that
+// renaming them would change every dataset's fingerprint): its Stride 0
+// means the default, Size/2. Stride ("stride") is the step between patch
+// corners actually used (PatchStride reads it, also from manifests written
+// before it existed), and Statistic ("statistic") the statistic in words
+// with the normalisation in effect (stats.Spec.String: the spec's scov
+// "norm": "none" is scov's default normalisation, which prints and reads
+// "norm=p00"); both are absent from older manifests.
 type DatasetManifest struct {
 	Version         int             `json:"version"`
 	Spec            stats.Spec      `json:"spec"`
@@ -49,6 +59,8 @@ type DatasetManifest struct {
 	Sources         []string        `json:"sources"`
 	N               int             `json:"n"`
 	Size            int             `json:"size"`
+	Stride          int             `json:"stride,omitempty"`
+	Statistic       string          `json:"statistic,omitempty"`
 	Dim             int             `json:"dim"`
 	Columns         []FeatureColumn `json:"columns"`
 	ChunkSize       int             `json:"chunk_size"`
@@ -56,6 +68,23 @@ type DatasetManifest struct {
 	Skipped         int             `json:"skipped_nonfinite"`
 	SkippedConstant int             `json:"skipped_constant"`
 	Complete        bool            `json:"complete"`
+}
+
+// PatchStride returns the step between patch corners the dataset was cut
+// with: Stride, or in a manifest written before it existed Patch.Stride,
+// whose 0 is the default Size/2.
+func (m *DatasetManifest) PatchStride() int {
+	if m.Stride > 0 {
+		return m.Stride
+	}
+	if m.Patch.Stride > 0 {
+		return m.Patch.Stride
+	}
+	size := m.Patch.Size
+	if size == 0 {
+		size = m.Size
+	}
+	return max(1, size/2)
 }
 
 // FeatureColumn names one real feature: coefficient index in the statistic's
@@ -212,9 +241,18 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	fp := fingerprint(spec, cfg, ps.Sources, ps.Data)
 	man := &DatasetManifest{Version: FeatureVersion, Spec: spec, Reference: ref, Patch: cfg, Sources: ps.Sources,
 		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped, SkippedConstant: ps.Constant}
+	man.Stride, man.Statistic = man.PatchStride(), spec.String()
 	if same {
 		man = old
 		chunk = old.ChunkSize
+		// a manifest written before these fields existed gets them when the
+		// build continues it (its next write)
+		if man.Stride == 0 {
+			man.Stride = man.PatchStride()
+		}
+		if man.Statistic == "" {
+			man.Statistic = man.Spec.String()
+		}
 		if man.Complete {
 			return LoadFeatures(dir)
 		}
