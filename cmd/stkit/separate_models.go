@@ -403,7 +403,7 @@ func runSeparateModels(g *globals, args []string) error {
 		if err != nil {
 			endBar(bar, true)
 		} else {
-			endBarAt(bar, iters, total, fmt.Sprintf("stopped at iteration %d of %d (discrepancy stop or convergence)", iters, total))
+			endBarAt(bar, iters, total, fmt.Sprintf("stopped at iteration %d of %d: %s", iters, total, stageEndWords(res.StageEnds)))
 		}
 	}
 	if res == nil || res.Components == nil {
@@ -427,6 +427,7 @@ func runSeparateModels(g *globals, args []string) error {
 		}
 		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out))
 	}
+	fmt.Fprintf(g.stderr, "separate: %s\n", stageEndDetail(res))
 	// --truth: the metrics are printed with or without --report.
 	var compNames []string
 	for _, c := range comps {
@@ -506,6 +507,58 @@ func checkComponentList(names []string) error {
 		seen[k] = i
 	}
 	return nil
+}
+
+// stageEndWords says how the last stage of a learned-model separation
+// ended (infer.ModelSepResult.StageEnds), for the progress bar's last line.
+func stageEndWords(ends []string) string {
+	if len(ends) == 0 {
+		return "no stage ran"
+	}
+	switch e := ends[len(ends)-1]; e {
+	case "discrepancy stop":
+		return "discrepancy stop reached (every term ≤ its stop level)"
+	case "converged":
+		return "L-BFGS converged"
+	case "iteration limit":
+		return "all iterations run"
+	default:
+		return e
+	}
+}
+
+// stageEndDetail says per stage how the separation ended, naming the terms
+// and stop levels for the discrepancy stop: "discrepancy stop reached:
+// every term ≤ its stop level (terms [0.5 0.549] ≤ levels [1.34 0.612],
+// --tau × the median over each model's training patches)", "L-BFGS
+// converged (the loss stopped decreasing) before the discrepancy stop" or
+// "all iterations run without reaching the discrepancy stop".
+func stageEndDetail(res *infer.ModelSepResult) string {
+	words := func(e string) string {
+		switch e {
+		case "discrepancy stop":
+			return fmt.Sprintf("discrepancy stop reached: every term ≤ its stop level (terms %s ≤ levels %s, --tau × the median over each model's training patches)", fmtFloats(res.Parts), fmtFloats(res.StopLevels))
+		case "converged":
+			return fmt.Sprintf("L-BFGS converged (the loss stopped decreasing) with terms %s, not all ≤ their stop levels %s", fmtFloats(res.Parts), fmtFloats(res.StopLevels))
+		case "iteration limit":
+			return fmt.Sprintf("all iterations run without reaching the discrepancy stop (terms %s, stop levels %s)", fmtFloats(res.Parts), fmtFloats(res.StopLevels))
+		}
+		return e
+	}
+	if len(res.StageEnds) == 1 {
+		return "ended: " + words(res.StageEnds[0])
+	}
+	var parts []string
+	for i, e := range res.StageEnds {
+		w := words(e)
+		if i < len(res.StageEnds)-1 && e == "discrepancy stop" {
+			w = "discrepancy stop reached on its amplitude terms"
+		} else if i < len(res.StageEnds)-1 {
+			w = e
+		}
+		parts = append(parts, fmt.Sprintf("stage %d %s", i+1, w))
+	}
+	return "ended: " + strings.Join(parts, "; ")
 }
 
 // minUsefulShare is the share of the power below which, in every bin, a
