@@ -419,8 +419,8 @@ func runSeparateModels(g *globals, args []string) error {
 	if werr := datasets.WriteMapsCards(*out, res.Components, cards...); werr != nil {
 		return werr
 	}
-	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (stop levels %s; %s); wrote %s\n",
-		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.StopLevels), stoppedEarlyWords(res.StoppedEarly), *out)
+	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (start %s; stop levels %s; %s); wrote %s\n",
+		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.InitParts), fmtFloats(res.StopLevels), stoppedEarlyWords(res.StoppedEarly), *out)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
@@ -428,6 +428,12 @@ func runSeparateModels(g *globals, args []string) error {
 		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out))
 	}
 	fmt.Fprintf(g.stderr, "separate: %s\n", stageEndDetail(res))
+	if len(res.PriorEnd) > 0 {
+		// the rest of the loss (loss.png, the progress bar): the statistic
+		// terms are a small part of it with the default --gauss-prior
+		fmt.Fprintf(g.stderr, "separate: %s; the Gaussian-field prior per component %s → %s (--gauss-prior %g)\n",
+			infer.ModelSepLossNote(res), fmtFloats(res.PriorStart), fmtFloats(res.PriorEnd), *f.gprior)
+	}
 	// --truth: the metrics are printed with or without --report.
 	var compNames []string
 	for _, c := range comps {
@@ -453,10 +459,16 @@ func runSeparateModels(g *globals, args []string) error {
 		}
 	}
 	if *report != "" {
-		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
+		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, InitParts: res.InitParts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
-				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "stopped_early": res.StoppedEarly, "init": opt.Init, "start": *startPath,
+				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "typical_levels": res.TypicalLevels,
+				"stopped_early": res.StoppedEarly, "stage_ends": res.StageEnds,
+				"init": opt.Init, "start": *startPath,
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
+		if len(res.PriorEnd) > 0 {
+			rep.Settings["gauss_prior_term"] = map[string]any{"start": res.PriorStart, "end": res.PriorEnd,
+				"note": "per component, the value of its Gaussian-field prior term in the loss (--gauss-prior); the loss is the statistic terms (initial_term_values, final_term_values) plus these"}
+		}
 		if len(shareK) > 0 {
 			byName := map[string][]float64{}
 			for i, c := range comps {
@@ -468,6 +480,11 @@ func runSeparateModels(g *globals, args []string) error {
 		rep.Components = compNames
 		rep.Metrics, rep.InitMetric = metrics, initMetrics
 		if err := infer.WriteModelSepReport(*report, d, res, truth, rep); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		// loss.png again, its title splitting the loss into the statistic
+		// terms and the prior
+		if err := infer.PlotModelSepLoss(filepath.Join(*report, "loss.png"), res); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(*report, "metrics.json"))
