@@ -434,6 +434,18 @@ func runSeparateModels(g *globals, args []string) error {
 		fmt.Fprintf(g.stderr, "separate: %s; the Gaussian-field prior per component %s → %s (--gauss-prior %g)\n",
 			infer.ModelSepLossNote(res), fmtFloats(res.PriorStart), fmtFloats(res.PriorEnd), *f.gprior)
 	}
+	var warnings []string
+	warn := func(s string) {
+		warnings = append(warnings, s)
+		fmt.Fprintf(g.stderr, "separate: warning: %s\n", s)
+	}
+	var far []farWarning
+	if iters >= farMinIters {
+		far = farFromModel(comps, res, opt.Tau)
+	}
+	for _, w := range far {
+		warn(w.text)
+	}
 	// --truth: the metrics are printed with or without --report.
 	var compNames []string
 	for _, c := range comps {
@@ -457,6 +469,9 @@ func runSeparateModels(g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "  %s: min r(k) over the %s where it holds ≥ 30 %% of the power %.3f (start %.3f; the data itself %.3f, as any bin-by-bin filter of it); pixel correlation %.3f (start %.3f)\n",
 				mc.Name, plural(mc.DominantBins, "bin"), mc.RMinDominant, initMetrics[i].RMinDominant, mc.RMinDominantData, mc.PixelCorr, initMetrics[i].PixelCorr)
 		}
+		for _, w := range worseThanStart(metrics, initMetrics) {
+			warn(w)
+		}
 	}
 	if *report != "" {
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, InitParts: res.InitParts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
@@ -468,6 +483,16 @@ func runSeparateModels(g *globals, args []string) error {
 		if len(res.PriorEnd) > 0 {
 			rep.Settings["gauss_prior_term"] = map[string]any{"start": res.PriorStart, "end": res.PriorEnd,
 				"note": "per component, the value of its Gaussian-field prior term in the loss (--gauss-prior); the loss is the statistic terms (initial_term_values, final_term_values) plus these"}
+		}
+		if len(far) > 0 {
+			var fs []map[string]any
+			for _, w := range far {
+				fs = append(fs, map[string]any{"component": w.name, "final_term": w.final, "stop_level": w.level, "ratio": w.ratio})
+			}
+			rep.Settings["far_from_model"] = fs
+		}
+		if len(warnings) > 0 {
+			rep.Settings["warnings"] = warnings
 		}
 		if len(shareK) > 0 {
 			byName := map[string][]float64{}
@@ -576,6 +601,81 @@ func stageEndDetail(res *infer.ModelSepResult) string {
 		parts = append(parts, fmt.Sprintf("stage %d %s", i+1, w))
 	}
 	return "ended: " + strings.Join(parts, "; ")
+}
+
+// farWarning is a component whose final statistic term is far above its
+// model's level (farFromModel).
+type farWarning struct {
+	name                string
+	final, level, ratio float64
+	text                string
+}
+
+// farFactor is how far above its stop level a component's final term
+// must be for farFromModel to warn; separate warns only after at least
+// farMinIters iterations: before, the terms are still falling from the
+// start (--steps 0,1: 8.39 → 4.65 in one), and the warning is about where
+// the optimisation settles.
+const (
+	farFactor   = 2.0
+	farMinIters = 20
+)
+
+// farFromModel returns the components whose final statistic term exceeds
+// farFactor × their stop level (tau × the median χ² over the model's
+// training patches; with tau < 0, no stop, the default tau 2's level): a
+// component whose statistics stay that far from its model is not a
+// realisation of it, and the split may be poor (on a held-out dust +
+// Quijote mixture the Quijote term ended at 1.86, 2.3× its stop level
+// 0.815, its worst-bin r 0.129 from 0.419 at the start, unsaid).
+func farFromModel(comps []infer.SepComponent, res *infer.ModelSepResult, tau float64) []farWarning {
+	var out []farWarning
+	for i, c := range comps {
+		if i >= len(res.Parts) || i >= len(res.TypicalLevels) {
+			break
+		}
+		lv, what := res.StopLevels[i], fmt.Sprintf("its stop level %.3g (--tau %g × the median over its model's training patches, %.3g)", res.StopLevels[i], tau, res.TypicalLevels[i])
+		if tau < 0 {
+			lv = 2 * res.TypicalLevels[i]
+			what = fmt.Sprintf("the default stop level %.3g (2 × the median over its model's training patches, %.3g)", lv, res.TypicalLevels[i])
+		}
+		if !(lv > 0) || !(res.Parts[i] > farFactor*lv) {
+			continue
+		}
+		r := res.Parts[i] / lv
+		out = append(out, farWarning{name: c.Name, final: res.Parts[i], level: lv, ratio: r,
+			text: fmt.Sprintf("%s ends at %.3g, %.2g× %s: its statistics are not those of the model; the split may be poor", c.Name, res.Parts[i], r, what)})
+	}
+	return out
+}
+
+// worseTol is how much lower than at the start a component's pixel
+// correlation or worst-bin r(k) must end for worseThanStart to warn (below
+// it, rounding-level moves such as 0.942 → 0.939 pass).
+const worseTol = 0.005
+
+// worseThanStart returns a warning per component that ends with a pixel
+// correlation or worst-bin r(k) with its truth lower by more than worseTol
+// than the start's (the optimisation made it worse).
+func worseThanStart(end, start []infer.SepComponentMetrics) []string {
+	var out []string
+	for i, e := range end {
+		if i >= len(start) {
+			break
+		}
+		s := start[i]
+		var what []string
+		if e.DominantBins > 0 && s.DominantBins > 0 && e.RMinDominant < s.RMinDominant-worseTol {
+			what = append(what, fmt.Sprintf("worst-bin r %.3f (start %.3f)", e.RMinDominant, s.RMinDominant))
+		}
+		if e.PixelCorr < s.PixelCorr-worseTol {
+			what = append(what, fmt.Sprintf("pixel correlation %.3f (start %.3f)", e.PixelCorr, s.PixelCorr))
+		}
+		if len(what) > 0 {
+			out = append(out, fmt.Sprintf("%s ends worse than its start against the truth: %s; the starting point (--init) was the better estimate of it", e.Name, strings.Join(what, ", ")))
+		}
+	}
+	return out
 }
 
 // minUsefulShare is the share of the power below which, in every bin, a
