@@ -678,10 +678,16 @@ func coeffsNorm(s stats.Spec) (norm, scope string) {
 
 // dashboard picks the family's dashboard: the scattering-spectra view for
 // scov (from the raw moments of the first map), the spectra vector's own
-// view for spectra (spectraDashboard), the generic per-class view
-// otherwise; title heads the figure (the map and the statistic);
-// unit (the maps' FITS BUNIT, "" for none) labels the y axes.
+// view for spectra (spectraDashboard), the maps of S1 per scale and
+// orientation share for the local WST (localDashboard: coefficients on an
+// h×w grid, a 1×1 grid included), the generic per-class view otherwise;
+// title heads the figure (the map and the statistic); unit (the maps' FITS
+// BUNIT, "" for none) labels the y axes (the panel titles of the local
+// dashboard).
 func dashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
+	if (spec.Kind == stats.WST && spec.Local) || c.H*c.W > 1 {
+		return localDashboard(path, title, unit, spec, op.Labels(), c, maps.Map(0), maps.M, maps.N)
+	}
 	if spec.Kind == stats.Spectra {
 		// the spectra vector itself, not the scov moments it comes from
 		return spectraDashboard(path, title, unit, op.Labels(), c.Row(0))
