@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -33,7 +34,11 @@ Default features: Cheng's isotropic scattering-covariance synthesis vector
 A patch cut out of a larger map jumps between its opposite edges, which
 periodic statistics (the default --pad) record as straight edges, and maps
 synthesised from models of such patches (stkit sample) are faceted with
-them: --window moisan stores each patch's periodic component instead.`)
+them: --window moisan stores each patch's periodic component instead.
+Ctrl-C stops after the chunk of features being computed, keeps the chunks
+saved and says how to continue (the same command resumes after the last
+saved chunk); exit status 1. A second Ctrl-C quits at once (the chunk under
+way is lost; the saved ones are kept).`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("synthesis").Usage += " (default here: on for scov; --synthesis=false for the raw coefficients)"
@@ -253,7 +258,12 @@ them: --window moisan stores each patch's periodic component instead.`)
 		skipped += fmt.Sprintf(", %d constant", ps.Constant)
 	}
 	fmt.Fprintf(g.stderr, "patches: %s from %s (%s); features %s\n", plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), skipped, spec)
-	f, err := buildFeatures(g, *out, ps, cfg, spec, ch.Engine, *chunk, chunkSize, *force)
+	ctx, stop := runContext(g.stderr, "after the chunk of features under way, which is saved")
+	defer stop()
+	f, st, err := buildFeatures(ctx, g, *out, ps, cfg, spec, ch.Engine, *chunk, chunkSize, *force)
+	if errors.Is(err, context.Canceled) {
+		return interruptedPatchesError(st, *out, chunkSize)
+	}
 	if err != nil {
 		return err
 	}
@@ -273,10 +283,14 @@ them: --window moisan stores each patch's periodic component instead.`)
 // chunks reused (p of N patches)" once and the bar starts at the p patches
 // already done, its remaining time predicted from this run's chunks only.
 // chunkSize is the dataset's chunk size (a resumed one's own), for n.
-func buildFeatures(g *globals, out string, ps *datasets.PatchSet, cfg datasets.PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk, chunkSize int, force bool) (*datasets.Features, error) {
+//
+// A cancelled ctx (Ctrl-C) stops the build before its next engine call, the
+// chunks saved so far kept: the error is then context.Canceled (wrapped),
+// and the returned buildState says how many patches were done.
+func buildFeatures(ctx context.Context, g *globals, out string, ps *datasets.PatchSet, cfg datasets.PatchConfig, spec stats.Spec, eng stlayer.Engine, chunk, chunkSize int, force bool) (*datasets.Features, buildState, error) {
 	n := len(ps.Patches)
 	bar := newStepBar(g.stderr, n, "features")
-	fc := &forwardCounter{Engine: eng}
+	fc := &forwardCounter{Engine: eng, ctx: ctx}
 	reused, done, seen, started := 0, 0, 0, false
 	start := func() {
 		if started {
@@ -302,18 +316,39 @@ func buildFeatures(g *globals, out string, ps *datasets.PatchSet, cfg datasets.P
 		start() // every chunk was saved: nothing computed
 	}
 	endBar(bar, err != nil)
-	return f, err
+	return f, buildState{done: done, n: n, computed: fc.calls}, err
+}
+
+// buildState is how far buildFeatures got: done of n patches have their
+// features saved, computed of them in engine calls of this run.
+type buildState struct {
+	done, n, computed int
+}
+
+// interruptedPatchesError is patches' exit error after Ctrl-C (exit status
+// 1): how many chunks are saved in out and how to continue.
+func interruptedPatchesError(st buildState, out string, chunkSize int) error {
+	chunks := (st.n + chunkSize - 1) / max(1, chunkSize)
+	saved := (st.done + chunkSize - 1) / max(1, chunkSize)
+	return fmt.Errorf("interrupted: %d of %d chunks of features saved in %s (%d of %d patches); run the same command again to continue after the last saved chunk", saved, chunks, out, st.done, st.n)
 }
 
 // forwardCounter is an engine that counts its Forward calls and calls before
-// (if set) ahead of each.
+// (if set) ahead of each. Once ctx (if set) is cancelled, Forward returns
+// its error without calling the engine.
 type forwardCounter struct {
 	stlayer.Engine
 	calls  int
 	before func()
+	ctx    context.Context
 }
 
 func (e *forwardCounter) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	if e.ctx != nil {
+		if err := e.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
 	if e.before != nil {
 		e.before()
 	}
