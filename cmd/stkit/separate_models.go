@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -453,6 +454,12 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	var metrics, initMetrics []infer.SepComponentMetrics
 	if truth != nil {
+		// with the truth planes seemingly out of order, the comparisons
+		// with the start are meaningless too
+		orderWarning := truthOrderWarning(res.Components, truth, names)
+		if orderWarning != "" {
+			warn(orderWarning)
+		}
 		if metrics, err = infer.EvaluateModelSeparation(res.Components, truth, compNames); err != nil {
 			return err
 		}
@@ -469,8 +476,10 @@ func runSeparateModels(g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "  %s: min r(k) over the %s where it holds ≥ 30 %% of the power %.3f (start %.3f; the data itself %.3f, as any bin-by-bin filter of it); pixel correlation %.3f (start %.3f)\n",
 				mc.Name, plural(mc.DominantBins, "bin"), mc.RMinDominant, initMetrics[i].RMinDominant, mc.RMinDominantData, mc.PixelCorr, initMetrics[i].PixelCorr)
 		}
-		for _, w := range worseThanStart(metrics, initMetrics) {
-			warn(w)
+		if orderWarning == "" {
+			for _, w := range worseThanStart(metrics, initMetrics) {
+				warn(w)
+			}
 		}
 	}
 	if *report != "" {
@@ -676,6 +685,76 @@ func worseThanStart(end, start []infer.SepComponentMetrics) []string {
 		}
 	}
 	return out
+}
+
+// truthOrderWarning returns a warning when the estimates correlate better
+// (pixel correlation, summed over the components) with the --truth planes
+// taken in another order than the one given: the truth planes are then
+// likely not in the order of --components ("" when the given order is the
+// best, or C > 3).
+func truthOrderWarning(est, truth *stlayer.Maps, names []string) string {
+	c := est.B
+	if truth.B != c || c > 3 {
+		return ""
+	}
+	corr := make([][]float64, c)
+	for i := range corr {
+		corr[i] = make([]float64, c)
+		for j := range corr[i] {
+			corr[i][j] = pearson(est.Map(i), truth.Map(j))
+		}
+	}
+	perms := [][]int{{0, 1}, {1, 0}}
+	if c == 3 {
+		perms = [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}
+	}
+	score := func(p []int) float64 {
+		s := 0.0
+		for i, j := range p {
+			s += corr[i][j]
+		}
+		return s
+	}
+	best := perms[0]
+	for _, p := range perms[1:] {
+		if score(p) > score(best)+1e-9 {
+			best = p
+		}
+	}
+	if slices.Equal(best, perms[0]) {
+		return ""
+	}
+	var given, other, planes []string
+	for i, j := range best {
+		given = append(given, fmt.Sprintf("%.3f", corr[i][i]))
+		other = append(other, fmt.Sprintf("%.3f", corr[i][j]))
+		planes = append(planes, strconv.Itoa(j))
+	}
+	return fmt.Sprintf("--truth: the estimates match the truth planes %s best (pixel correlation %s; in the order given %s): the truth planes are likely in another order than --components %s; the figures below compare each estimate with the plane at its own position",
+		strings.Join(planes, ","), strings.Join(other, ", "), strings.Join(given, ", "), strings.Join(names, ","))
+}
+
+// pearson is the pixel correlation of two maps (0 when one is constant).
+func pearson(a, b []float64) float64 {
+	n := float64(len(a))
+	ma, mb := 0.0, 0.0
+	for i := range a {
+		ma += a[i]
+		mb += b[i]
+	}
+	ma /= n
+	mb /= n
+	var sab, saa, sbb float64
+	for i := range a {
+		x, y := a[i]-ma, b[i]-mb
+		sab += x * y
+		saa += x * x
+		sbb += y * y
+	}
+	if !(saa > 0) || !(sbb > 0) {
+		return 0
+	}
+	return sab / math.Sqrt(saa*sbb)
 }
 
 // minUsefulShare is the share of the power below which, in every bin, a
