@@ -40,9 +40,3 @@ func newLocalGridDoc(spec stats.Spec, m, n, h, w int) *localGridDoc {
 		d.OriginPx[0], s, d.OriginPx[1], s, m, n, d.LowpassSigmaPx, s)
 	return d
 }
-
-// localViewHint is how stats --local --plot's refusal tells the user to
-// look at the local coefficients: write them to an .npz and show one map of
-// "coeffs" with numpy and matplotlib, selecting the rows by label_class and
-// label_rows, and where an entry lies on the map (local_grid).
-const localViewHint = `write them with -o x.npz and show a map with numpy and matplotlib: z = np.load("x.npz"); c = z["coeffs"][0] (map 0: [K, h, w]); rows, cols = z["label_rows"], list(z["label_columns"]); k = np.flatnonzero((z["label_class"] == "S1") & (rows[:, cols.index("j1")] == 1)); plt.imshow(c[k].real.mean(axis=0)) (S1 at j1 = 1 averaged over l1); entry (row, col) is centred on map pixel origin_px + stride_px·(row, col), stride_px = 2^J (-o x.json: config.local_grid)`

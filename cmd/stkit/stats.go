@@ -146,7 +146,7 @@ class means.`)
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP)")
 	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP); a complex .npy/.npz MAP needs no --imag")
-	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class)")
+	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -189,11 +189,6 @@ class means.`)
 	}
 	if *imag != "" && *cross != "" {
 		return badInputf("--imag and --cross: the complex WPH (z = MAP + i·IMAG) has no cross variant (the cross-WPH of two complex fields is not supported): give one of them")
-	}
-	if *plotPath != "" && spec.Local {
-		// refused before any work (the dashboard used to fail after the
-		// statistics were computed); the message says how to look at them
-		return badInputf("--plot draws global statistics; --local gives per-pixel coefficients (Kymatio's local WST), which no dashboard draws: " + localViewHint)
 	}
 	if err := checkMin("chunk", *chunk, 0); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	pngpkg "image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,15 +55,36 @@ func TestStatsDashboardUnitAndConstantMap(t *testing.T) {
 	}
 }
 
-// stats --local --plot computed the local WST and only then failed with
-// 'plot: --plot is for global statistics' (exit 1); it is refused before
-// any work, exit 2.
-func TestStatsLocalPlotRefusedFirst(t *testing.T) {
+// stats --local --plot was refused (exit 2, '--plot draws global
+// statistics; --local gives per-pixel coefficients … which no dashboard
+// draws'); it draws the local dashboard (localDashboard: the map, S1 per
+// j1, the orientation shares) of the first map, here of 32×32 zeros (every
+// S1 0, no orientation: the shares are NaN, drawn magenta), as a PNG of
+// max(J+1, L) = 4 panels of 3 inches at 96 dpi across, along with -o.
+func TestStatsLocalPlotWritesPNG(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "m.npy")
 	if err := datasets.WriteMaps(in, stlayer.NewMaps(1, 32, 32)); err != nil {
 		t.Fatal(err)
 	}
-	png := filepath.Join(dir, "d.png")
-	wantBadInput(t, []string{"stats", in, "--kind", "wst", "--local", "-J", "3", "--plot", png}, "--plot draws global statistics; --local gives per-pixel coefficients", png)
+	png, js := filepath.Join(dir, "d.png"), filepath.Join(dir, "c.json")
+	code, _, errs := runCLI(t, "stats", in, "--kind", "wst", "--local", "-J", "3", "--plot", png, "-o", js)
+	if code != 0 || !strings.Contains(errs, "stats: wrote the dashboard "+png) {
+		t.Fatalf("exit %d: %s", code, tail(errs, 400))
+	}
+	f, err := os.Open(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := pngpkg.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("%s is not a PNG: %v", png, err)
+	}
+	if cfg.Width != 4*3*96 {
+		t.Errorf("dashboard %d pixels wide, want 4 panels of 288", cfg.Width)
+	}
+	if _, err := os.Stat(js); err != nil {
+		t.Errorf("-o with --plot: %v", err)
+	}
 }
