@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -28,9 +29,11 @@ type clusterSummary struct {
 	N          int    `json:"n"`
 	// TrainingDataset: Dataset is the one the run was trained on (same
 	// fingerprint); false for other maps cut with the run's configuration.
-	TrainingDataset bool      `json:"training_dataset"`
-	Counts          []int     `json:"counts"`
-	MeanConf        []float64 `json:"mean_confidence"`
+	TrainingDataset bool `json:"training_dataset"`
+	// MeanConf[k] is the mean confidence of cluster k's patches, 0 for an
+	// empty cluster (printed "—").
+	Counts   []int     `json:"counts"`
+	MeanConf []float64 `json:"mean_confidence"`
 	// Labels are the source labels (rows of Confusion); Confusion[l][k] counts patches of label l
 	// assigned to cluster k; Match[k] is the label matched to cluster k (−1: none) by the Hungarian
 	// algorithm on the zero-padded square confusion matrix; Accuracy = matched patches / N.
@@ -174,7 +177,8 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		if re != nil {
 			m := re.FindStringSubmatch(name)
 			if m == nil {
-				return badInputf("--labels %q does not match source %s", *labelRE, name)
+				stem := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+				return badInputf("--labels %q does not match source %s: every source file needs a label, so the regexp must match part of each source path (e.g. add an alternative for this one: --labels '%s|%s')", *labelRE, name, *labelRE, regexp.QuoteMeta(stem))
 			}
 			lab = m[0]
 			if len(m) > 1 && m[1] != "" {
@@ -249,13 +253,12 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 			fmt.Fprintf(g.stderr, "clusters: warning: %s\n", note)
 		}
 	}
-	fmt.Fprintln(w, "cluster  patches  fraction  mean confidence")
 	for k := 0; k < K; k++ {
 		if sum.Counts[k] > 0 {
 			sum.MeanConf[k] /= float64(sum.Counts[k])
 		}
-		fmt.Fprintf(w, "%7d  %7d  %8.3f  %15.3f\n", k, sum.Counts[k], float64(sum.Counts[k])/float64(n), sum.MeanConf[k])
 	}
+	printClusterTable(w, sum.Counts, sum.MeanConf, n)
 
 	labels := make([]int, n)
 	for i, p := range f.Patches.Patches {
@@ -326,6 +329,20 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		fmt.Fprintf(w, "wrote %s (and %s_*.png, %s_summary.json)\n", *out, stem, stem)
 	}
 	return nil
+}
+
+// printClusterTable prints the patches, fraction and mean confidence of each
+// cluster; an empty cluster has no mean confidence: "—" (it printed 0.000,
+// which reads as a cluster of unsure patches).
+func printClusterTable(w io.Writer, counts []int, meanConf []float64, n int) {
+	fmt.Fprintln(w, "cluster  patches  fraction  mean confidence")
+	for k, c := range counts {
+		mc := "—"
+		if c > 0 {
+			mc = fmt.Sprintf("%.3f", meanConf[k])
+		}
+		fmt.Fprintf(w, "%7d  %7d  %8.3f  %15s\n", k, c, float64(c)/float64(max(n, 1)), mc)
+	}
 }
 
 // latestRunCheckpoint reads the newest readable checkpoint of a run folder (RUN/checkpoints), of a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/gomlx/backends"
 
@@ -144,7 +145,7 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", msg) }})
 	switch {
 	case errors.Is(err, infer.ErrModelInput):
-		return asBadInput(err)
+		return exportInputError(err)
 	case errors.Is(err, infer.ErrModelFolderIncomplete):
 		return fmt.Errorf("export into %s failed: %w", *out, err)
 	case err != nil:
@@ -158,6 +159,7 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 		fmt.Fprintf(g.stderr, "  component %d: weight %.3f (%d patches, mean confidence %.2f), typical χ² of its patches %.2f\n",
 			c.K, c.Weight, c.Count, c.MeanConfidence, comp.TypicalChi2(false))
 	}
+	fmt.Fprintf(g.stderr, "  (%s)\n", typicalChi2Note)
 	for _, e := range man.Source.SkippedCheckpoints {
 		fmt.Fprintf(g.stderr, "export: warning: skipped an unreadable checkpoint of the run (models from %s): %s\n", man.Source.Checkpoint, e)
 	}
@@ -166,6 +168,21 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 	}
 	fmt.Fprintf(g.stderr, "export: wrote %s\n", *out)
 	return nil
+}
+
+// typicalChi2Note says how to read export's "typical χ² of its patches".
+const typicalChi2Note = "typical χ²: the median over a cluster's patches of the mean of (Φ − μ)²/σ² over the coefficients, μ and σ those of its model: about 1 when the patches look like the model's own draws, well above 1 when the model misses them, below 1 when it is wider than they are"
+
+// exportInputError is export's exit error (bad input, exit 2) for an input
+// error of infer.ExportModels, whose messages name an option as the Go
+// field, then the flag ("ExportOptions.Force, --force, accepts it"): the
+// command line names the flag only ("--force, accepts it").
+func exportInputError(err error) error {
+	msg := strings.ReplaceAll(err.Error(), "ExportOptions.Force, --force,", "--force,")
+	if msg == err.Error() {
+		return asBadInput(err)
+	}
+	return badInputf("%s", msg)
 }
 
 // exportModels is infer.ExportModels; tests replace it.
