@@ -101,6 +101,10 @@ bins where the component holds ≥ 30 % of the power, and the same for the
 data itself (r_data: the r(k) of any bin-by-bin filter of the data, the
 Wiener filter with the true spectra included; ≈ √(power fraction)).
 
+Ctrl-C (SIGINT, SIGTERM) stops the run: the maps reached are written, the
+--truth figures printed and, with --report, the report written, marked
+interrupted (metrics.json settings.interrupted, settings.ended); exit 1.
+
 Example:
   stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`
 
@@ -390,7 +394,7 @@ func runSeparateModels(g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "separate: iteration %d loss %.5g terms %.3g %.1f s\n", pr.Iter, pr.Loss, pr.Parts, pr.Elapsed.Seconds())
 		}
 	}
-	ctx, stop := interruptible(g.stderr, "the maps reached are written")
+	ctx, stop := runContext(g.stderr, "the maps reached are written and reported")
 	defer stop()
 	res, err := infer.SeparateWithModels(ctx, ch.Engine, ms, d, comps, opt)
 	iters, evals := 0, 0
@@ -420,15 +424,19 @@ func runSeparateModels(g *globals, args []string) error {
 	if werr := datasets.WriteMapsCards(*out, res.Components, cards...); werr != nil {
 		return werr
 	}
+	interrupted := err != nil && errors.Is(err, context.Canceled)
+	ended := stoppedEarlyWords(res.StoppedEarly)
+	if interrupted {
+		ended = fmt.Sprintf("interrupted at iteration %d of %d", iters, total)
+	}
 	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (start %s; stop levels %s; %s); wrote %s\n",
-		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.InitParts), fmtFloats(res.StopLevels), stoppedEarlyWords(res.StoppedEarly), *out)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
-		}
+		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.InitParts), fmtFloats(res.StopLevels), ended, *out)
+	if err != nil && !interrupted {
 		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out))
 	}
-	fmt.Fprintf(g.stderr, "separate: %s\n", stageEndDetail(res))
+	if !interrupted {
+		fmt.Fprintf(g.stderr, "separate: %s\n", stageEndDetail(res))
+	}
 	if len(res.PriorEnd) > 0 {
 		// the rest of the loss (loss.png, the progress bar): the statistic
 		// terms are a small part of it with the default --gauss-prior
@@ -460,11 +468,12 @@ func runSeparateModels(g *globals, args []string) error {
 		if orderWarning != "" {
 			warn(orderWarning)
 		}
-		if metrics, err = infer.EvaluateModelSeparation(res.Components, truth, compNames); err != nil {
-			return err
+		var merr error
+		if metrics, merr = infer.EvaluateModelSeparation(res.Components, truth, compNames); merr != nil {
+			return merr
 		}
-		if initMetrics, err = infer.EvaluateModelSeparation(res.Init, truth, compNames); err != nil {
-			return err
+		if initMetrics, merr = infer.EvaluateModelSeparation(res.Init, truth, compNames); merr != nil {
+			return merr
 		}
 		for i, mc := range metrics {
 			if mc.DominantBins == 0 {
@@ -486,7 +495,7 @@ func runSeparateModels(g *globals, args []string) error {
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, InitParts: res.InitParts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
 				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "typical_levels": res.TypicalLevels,
-				"stopped_early": res.StoppedEarly, "stage_ends": res.StageEnds,
+				"stopped_early": res.StoppedEarly, "stage_ends": res.StageEnds, "interrupted": interrupted, "ended": ended,
 				"init": opt.Init, "start": *startPath,
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
 		if len(res.PriorEnd) > 0 {
@@ -522,6 +531,12 @@ func runSeparateModels(g *globals, args []string) error {
 			return fmt.Errorf("report: %w", err)
 		}
 		fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(*report, "metrics.json"))
+	}
+	if interrupted {
+		if *report != "" {
+			return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s and their report (marked interrupted) to %s", iters, total, *out, *report)
+		}
+		return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s", iters, total, *out)
 	}
 	return nil
 }
