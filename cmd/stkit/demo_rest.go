@@ -394,8 +394,11 @@ func demoSeparationLoss(path string, names []string) (string, error) {
 		Terms    []float64 `json:"final_term_values"`
 		Iters    int       `json:"iterations"`
 		Settings struct {
-			Gauss   *float64 `json:"gauss_prior"`
-			Stopped []bool   `json:"stopped_early"`
+			Gauss      *float64 `json:"gauss_prior"`
+			Stopped    []bool   `json:"stopped_early"`
+			PriorTerms *struct {
+				End []float64 `json:"end"`
+			} `json:"gauss_prior_term"`
 		} `json:"settings"`
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -411,6 +414,13 @@ func demoSeparationLoss(path string, names []string) (string, error) {
 	prior := "Gaussian-field prior: the rest of the loss plotted in loss.png"
 	if m.Settings.Gauss != nil {
 		prior = fmt.Sprintf("Gaussian-field prior (weight %g, stkit separate --gauss-prior): the rest of the loss plotted in loss.png", *m.Settings.Gauss)
+	}
+	if pt := m.Settings.PriorTerms; pt != nil && len(pt.End) > 0 {
+		sum := 0.0
+		for _, v := range pt.End {
+			sum += v
+		}
+		prior += fmt.Sprintf(", %.4g at the end", sum)
 	}
 	lines = append(lines, prior)
 	stop := "no"
