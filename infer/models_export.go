@@ -467,7 +467,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
 			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
 			DataFingerprintMatch: fpMatch, VAE: model.Cfg},
-		Members: modelMembersDoc,
+		Members: exportMembersDoc(man.Size),
 	}
 	for _, e := range tr.Skipped {
 		mm.Source.SkippedCheckpoints = append(mm.Source.SkippedCheckpoints, e.Error())
@@ -851,4 +851,23 @@ func patchWindowDesc(c datasets.PatchConfig) string {
 		return fmt.Sprintf("a Tukey window (α = %g)", a)
 	}
 	return fmt.Sprintf("window %q", c.Window)
+}
+
+// exportMembersDoc is the npz_members documentation of a model folder of
+// p×p patches: modelMembersDoc with the power-spectrum convention and the
+// units spelled out in the spectrum and pixel members (the plots say
+// "mean|FFT|²/MN"; the manifest said only "mean isotropic power spectrum").
+// The dataset records no physical unit of the maps: "the maps' unit".
+func exportMembersDoc(p int) map[string]string {
+	m := make(map[string]string, len(modelMembersDoc))
+	for k, v := range modelMembersDoc {
+		m[k] = v
+	}
+	conv := fmt.Sprintf("P per bin = mean over the bin's Fourier modes of |FFT2(x - mean x)|^2/(M*N), M = N = %d (the patch size), in the maps' unit squared per (cycle/pixel)^2: white noise of variance s^2 has P = s^2 in every bin, and the mean of |FFT2|^2/(M*N) over all modes is the pixel variance (Parseval); the k = 0 mode and the modes with |k| >= %d (Nyquist) are in no bin", p, p/2)
+	m["ps"] += "; " + conv
+	m["ps_logmean"] += " (natural log of P as in ps)"
+	m["ps_logstd"] += " (natural log of P as in ps)"
+	m["ps_corner_log"] += " (natural log; power |FFT2|^2/(M*N) as in ps)"
+	m["pixel_moments"] += " (mean and std in the maps' unit)"
+	return m
 }

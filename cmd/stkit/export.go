@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/backend"
 	"github.com/stkit-org/stkit/vae"
@@ -154,10 +156,14 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 	man := ms.Manifest
 	fmt.Fprintf(g.stderr, "export: %s, %d² patches, %d features (%d coefficients), %s per component (latents from the %s); dataset %s\n",
 		man.Spec, man.PatchSize, man.Features.Dim, man.NCoeffs, plural(man.SamplesPerComponent, "decoded sample"), man.Latent, man.Source.Dataset)
+	srcOf, sources := datasetProvenance(man.Source.Dataset)
 	for _, c := range man.Clusters {
 		comp := ms.Components[c.K]
 		fmt.Fprintf(g.stderr, "  component %d: weight %.3f (%d patches, mean confidence %.2f), typical χ² of its patches %.2f\n",
 			c.K, c.Weight, c.Count, c.MeanConfidence, comp.TypicalChi2(false))
+		if s := clusterComposition(comp.PatchIndex, srcOf, sources); s != "" {
+			fmt.Fprintf(g.stderr, "    its patches come from %s\n", s)
+		}
 	}
 	fmt.Fprintf(g.stderr, "  (%s)\n", typicalChi2Note)
 	for _, e := range man.Source.SkippedCheckpoints {
@@ -168,6 +174,60 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 	}
 	fmt.Fprintf(g.stderr, "export: wrote %s\n", *out)
 	return nil
+}
+
+// datasetProvenance reads the source file of every patch of a dataset
+// (index.json) and the source names (manifest.json); nil when either cannot
+// be read.
+func datasetProvenance(dir string) (srcOf []int, sources []string) {
+	man, err := datasets.ReadManifest(dir)
+	if err != nil {
+		return nil, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		return nil, nil
+	}
+	var idx []datasets.Patch
+	if json.Unmarshal(b, &idx) != nil {
+		return nil, nil
+	}
+	srcOf = make([]int, len(idx))
+	for i, p := range idx {
+		if p.Source < 0 || p.Source >= len(man.Sources) {
+			return nil, nil
+		}
+		srcOf[i] = p.Source
+	}
+	return srcOf, shortNames(man.Sources)
+}
+
+// clusterComposition counts a cluster's patches (dataset rows idx) per
+// source file: "dust.npy (118), quijote.npy (47)", largest first; "" when
+// the provenance is unknown or the cluster empty.
+func clusterComposition(idx, srcOf []int, sources []string) string {
+	if srcOf == nil || len(idx) == 0 {
+		return ""
+	}
+	count := make([]int, len(sources))
+	for _, i := range idx {
+		if i < 0 || i >= len(srcOf) {
+			return ""
+		}
+		count[srcOf[i]]++
+	}
+	order := make([]int, len(sources))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return count[order[a]] > count[order[b]] })
+	var parts []string
+	for _, s := range order {
+		if count[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%s (%d)", sources[s], count[s]))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // typicalChi2Note says how to read export's "typical χ² of its patches".
