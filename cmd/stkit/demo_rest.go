@@ -520,7 +520,7 @@ func plotMapRow(path string, m *stlayer.Maps, title func(int) string) error {
 // .png) and what it shows, in the order shown.
 var (
 	demoClusterFigures = [][2]string{
-		{"assignments_mosaic", "the most confident patches of each component"},
+		{"assignments_mosaic", "patches of each component, from the most typical to the least"},
 		{"assignments_latent_pca", "latent means of the patches (PCA; colour = component, marker = process file)"},
 	}
 	demoSampleFigures = [][2]string{

@@ -73,7 +73,7 @@ func TestDemoTiny(t *testing.T) {
 	for _, re := range []string{
 		`<figcaption>Component 0 \((gaussian|lognormal|filaments)\): Minkowski functionals of the synthesis and of the training patches</figcaption>`,
 		`<figcaption>Separation \(component \d = lognormal model, component \d = filaments model\): data, true parts, estimates and their errors</figcaption>`,
-		`<figcaption>Clusters: the most confident patches of each component</figcaption>`,
+		`<figcaption>Clusters: patches of each component, from the most typical to the least</figcaption>`,
 	} {
 		if !regexp.MustCompile(re).MatchString(html) {
 			t.Errorf("index.html lacks %s", re)
