@@ -235,6 +235,40 @@ type ModelCluster struct {
 	MeanConfidence float64 `json:"mean_confidence"`
 	File           string  `json:"file"`
 	PSFrom         string  `json:"ps_from"`
+	// Sources counts the component's patches per source map file of the
+	// dataset (ModelSource.Sources), largest first: which maps the
+	// component was learned from, readable without the dataset (absent in
+	// manifests written before it, and for an empty component).
+	Sources []SourceCount `json:"sources,omitempty"`
+}
+
+// SourceCount is a number of patches cut from one source map file.
+type SourceCount struct {
+	File  string `json:"file"`
+	Count int    `json:"count"`
+}
+
+// clusterSources counts the patches rows of ps per source file, largest
+// first (ties in the dataset's source order).
+func clusterSources(ps *datasets.PatchSet, rows []int) []SourceCount {
+	if ps == nil || len(rows) == 0 {
+		return nil
+	}
+	count := make([]int, len(ps.Sources))
+	for _, i := range rows {
+		if i < 0 || i >= len(ps.Patches) || ps.Patches[i].Source < 0 || ps.Patches[i].Source >= len(count) {
+			return nil
+		}
+		count[ps.Patches[i].Source]++
+	}
+	var out []SourceCount
+	for s, n := range count {
+		if n > 0 {
+			out = append(out, SourceCount{File: ps.Sources[s], Count: n})
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Count > out[b].Count })
+	return out
 }
 
 // ModelSource records the training run and dataset of the models.
@@ -247,6 +281,9 @@ type ModelSource struct {
 	// DatasetFingerprint its manifest fingerprint.
 	Dataset            string `json:"dataset"`
 	DatasetFingerprint string `json:"dataset_fingerprint"`
+	// Sources are the dataset's source map files, as its manifest records
+	// them (absent in manifests written before it).
+	Sources []string `json:"sources,omitempty"`
 	// DataFingerprintMatch tells whether the run's recorded training-matrix
 	// fingerprint equals that of the dataset's z-scored features (false when
 	// the run trained on another selection or normalisation).

@@ -466,7 +466,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual, Recentred: calib != CalibrateNone, Calibration: calib,
 		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
 			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
-			DataFingerprintMatch: fpMatch, VAE: model.Cfg},
+			DataFingerprintMatch: fpMatch, VAE: model.Cfg, Sources: append([]string(nil), f.Patches.Sources...)},
 		Members: exportMembersDoc(man.Size),
 	}
 	for _, e := range tr.Skipped {
@@ -553,7 +553,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			}
 		}
 		cl := ModelCluster{K: k, Weight: float64(len(members[k])) / float64(n), Count: len(members[k]),
-			File: fmt.Sprintf("component_%d.npz", k), PSFrom: "cluster"}
+			File: fmt.Sprintf("component_%d.npz", k), PSFrom: "cluster", Sources: clusterSources(f.Patches, members[k])}
 		rows := members[k]
 		if len(rows) > 0 {
 			sum := 0.0
