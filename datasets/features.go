@@ -196,7 +196,8 @@ type BuildOptions struct {
 // features.npy, norm.json and features/chunk_<n>.npy) are removed; nothing
 // else is (two builds must not run in one folder at the same time).
 //
-// Refused before anything is written: an empty dir, a nil or empty patch set,
+// Refused before anything is written: an empty dir, a complex spec
+// (Spec.Complex), a nil or empty patch set,
 // one whose Data length is not len(Patches)·Size², one with a finite pixel
 // beyond float32's range (±3.4028235e38; patches.npy is float32), a nil engine, and a folder
 // whose manifest.json is not a patch dataset's (a model folder's, another
@@ -210,6 +211,9 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 		return nil, fmt.Errorf("datasets: computing features needs an engine (got nil)")
 	case len(opts) > 1:
 		return nil, fmt.Errorf("datasets: BuildFeatures takes at most one BuildOptions, got %d", len(opts))
+	case spec.Complex:
+		// patches are real maps; a complex WPH takes (Q, U) pairs
+		return nil, fmt.Errorf("datasets: patch features take real maps; the complex WPH of a (Q, U) pair (Spec.Complex) is a statistic of stkit stats only")
 	}
 	var opt BuildOptions
 	if len(opts) == 1 {
