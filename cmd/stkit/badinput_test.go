@@ -414,8 +414,8 @@ func TestBadFlagOneLine(t *testing.T) {
 			t.Errorf("%v: exit %d, %d stderr lines:\n%s", c, code, len(lines), tail(errs, 400))
 		}
 	}
-	if code, _, errs := runCLI(t, "stats", "--help"); code != 0 || !strings.Contains(errs, "Usage: stkit stats") || !strings.Contains(errs, "-kind") {
-		t.Errorf("stats --help: exit %d\n%s", code, tail(errs, 400))
+	if code, out, _ := runCLI(t, "stats", "--help"); code != 0 || !strings.Contains(out, "Usage: stkit stats") || !strings.Contains(out, "-kind") {
+		t.Errorf("stats --help: exit %d\n%s", code, tail(out, 400))
 	}
 }
 

@@ -77,7 +77,7 @@ func TestBenchPeerTimingsNote(t *testing.T) {
 // and the --json fields with their units (Forward is per call on the whole
 // batch, PeerForward per map): it gave none of the JSON fields or units.
 func TestBenchHelpDocuments(t *testing.T) {
-	_, _, errs := runCLI(t, "bench", "--help")
+	_, errs, _ := runCLI(t, "bench", "--help") // help is on stdout
 	help := strings.Join(strings.Fields(errs), " ")
 	for _, want := range []string{
 		"ratio = our seconds per map (s ÷ B) ÷ the peer's seconds per map: < 1 is faster than the peer",

@@ -15,7 +15,7 @@ import (
 // says what the fixtures are and the three ways to give them; each way then
 // finds them (here with --only wph, the quickest family).
 func TestCheckHelpWhenAndFixtures(t *testing.T) {
-	_, _, errs := runCLI(t, "check", "--help")
+	_, errs, _ := runCLI(t, "check", "--help") // help asked for: on stdout
 	help := strings.Join(strings.Fields(errs), " ")
 	for _, want := range []string{
 		"When to run it: after building stkit on a new machine, and with each new engine or backend",

@@ -81,7 +81,7 @@ func TestBenchShowsSpread(t *testing.T) {
 	if s := rows[1]; s["Family"] != "synth" || s["ForwardMax"] != 0.086 || s["Noisy"] != true || s["FBMin"] != nil {
 		t.Errorf("synth JSON %v", s)
 	}
-	_, _, errs = runCLI(t, "bench", "--help")
+	_, errs, _ = runCLI(t, "bench", "--help") // help asked for: on stdout
 	help := strings.Join(strings.Fields(errs), " ")
 	for _, want := range []string{
 		"fwd range, fwd+bwd range = the fastest and slowest repetition",

@@ -106,7 +106,7 @@ func TestSurrogateN(t *testing.T) {
 			t.Errorf("-n %s left %s", c.n, bad)
 		}
 	}
-	_, _, errs := runCLI(t, "surrogate", "--help")
+	_, errs, _ := runCLI(t, "surrogate", "--help") // help asked for: on stdout
 	if help := strings.Join(strings.Fields(errs), " "); !strings.Contains(help, "Surrogate k (0 ≤ k < K) of input map b (b counted over all B input maps) uses the seed --seed + k·B + b") || !strings.Contains(help, "as one batch [B·K, M, N]: the K surrogates of input map b are maps b·K to b·K + K − 1") {
 		t.Errorf("surrogate --help lacks the -n order and seeds:\n%s", errs)
 	}

@@ -181,7 +181,7 @@ func TestCheckFailureSaysByHowMuch(t *testing.T) {
 // flag, before the command: `stkit check --engine graph` is refused as an
 // unknown flag) and its choices, and what a failure prints.
 func TestCheckHelpEngine(t *testing.T) {
-	_, _, errs := runCLI(t, "check", "--help")
+	_, errs, _ := runCLI(t, "check", "--help") // help is on stdout
 	help := strings.Join(strings.Fields(errs), " ")
 	for _, want := range []string{
 		"which go before the command: stkit --engine graph check (--engine auto, cpu or graph;",

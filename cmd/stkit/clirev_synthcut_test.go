@@ -49,7 +49,7 @@ func TestSynthCropWindowFollowsCut(t *testing.T) {
 			t.Errorf("--kind %s --cut %q: stderr lacks %q:\n%s", c.kind, c.cut, want, tail(errs, 800))
 		}
 	}
-	_, _, help := runCLI(t, "synth", "--help")
+	_, help, _ := runCLI(t, "synth", "--help")
 	help = strings.Join(strings.Fields(help), " ")
 	for _, s := range []string{"--pad crop (scov, spectra, wph)", "c = ⌊cut·2^J⌋ pixels in from each edge (--cut, default 1/2: ⌊2^J/2⌋)"} {
 		if !strings.Contains(help, s) {

@@ -48,7 +48,7 @@ func TestConfusionColumnsAligned(t *testing.T) {
 // (Hungarian, one-to-one, unmatched clusters when K exceeds the labels) and
 // the accuracy's definition and chance level; it listed the column names only.
 func TestClustersHelpDocuments(t *testing.T) {
-	_, _, errs := runCLI(t, "clusters", "--help")
+	_, errs, _ := runCLI(t, "clusters", "--help") // help is on stdout
 	help := strings.Join(strings.Fields(errs), " ")
 	for _, want := range []string{
 		"id the patch's index in DATASET (its row in features.npy and patches.npy; the #id of the mosaic)",

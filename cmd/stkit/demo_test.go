@@ -247,7 +247,7 @@ func TestDemoHelp(t *testing.T) {
 	if !strings.Contains(out, "New to stkit? `stkit demo` runs the whole pipeline") {
 		t.Errorf("stkit help does not point to the demo:\n%s", out)
 	}
-	_, _, errs := runCLI(t, "demo", "--help")
+	_, errs, _ := runCLI(t, "demo", "--help") // help is on stdout
 	for _, want := range []string{"in about a minute\non 2 cores at the default settings", "(-o, default ./stkit-demo)", "Ctrl-C stops the demo in the step under\nway and runs no later step", "the other steps finish their command first"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("demo --help lacks %q:\n%s", want, errs)

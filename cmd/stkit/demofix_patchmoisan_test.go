@@ -73,7 +73,7 @@ func TestPatchesWindowMoisan(t *testing.T) {
 	if _, err := os.Stat(bad); err == nil {
 		t.Errorf("--window moisan --alpha 0.5: %s was created", bad)
 	}
-	code, _, errs = runCLI(t, "patches", "--help")
+	code, errs, _ = runCLI(t, "patches", "--help") // help asked for: on stdout
 	if !strings.Contains(errs, "none, tukey or moisan (each patch replaced by its periodic component, Moisan 2011") {
 		t.Errorf("patches --help (exit %d) does not list --window moisan: %s", code, tail(errs, 2000))
 	}

@@ -102,7 +102,7 @@ func TestCheckHelpAccuracy(t *testing.T) {
 			t.Errorf("%s: error %v, want ≤ %g as check --help says", r.Name, r.Err, limit)
 		}
 	}
-	_, _, errs := runCLI(t, "check", "--help")
+	_, errs, _ := runCLI(t, "check", "--help") // help is on stdout
 	if help := strings.Join(strings.Fields(errs), " "); !strings.Contains(help, "CPU engine is within 2.5e-6 of them (PyWPH norm='auto' 2.0e-6, the others 1.0e-6 or less)") {
 		t.Errorf("check --help lacks the accuracy bound:\n%s", errs)
 	}

@@ -105,7 +105,7 @@ func TestClustersProbabilitiesIgnoreTemperature(t *testing.T) {
 	if dmu < 1e-4 {
 		t.Errorf("latent means do not change with τ (max |Δμ| %g): the help's PCA line is wrong", dmu)
 	}
-	_, _, errs := runCLI(t, "clusters", "--help")
+	_, errs, _ := runCLI(t, "clusters", "--help") // help is on stdout
 	help := strings.Join(strings.Fields(errs), " ")
 	for _, want := range []string{
 		"q(y|x) = softmax of the encoder's logits (the Gumbel temperature τ does not enter)",

@@ -19,8 +19,8 @@ func TestHelpUnknownCommand(t *testing.T) {
 			t.Errorf("help %s: exit %d, want the usage\n%s", h, code, out)
 		}
 	}
-	code, _, errs = runCLI(t, "help", "clusters")
-	if code != 0 || !strings.HasPrefix(errs, "Usage: stkit clusters [flags] RUN DATASET -o assignments.csv") {
-		t.Errorf("help clusters: exit %d\n%s", code, errs)
+	code, out, errs = runCLI(t, "help", "clusters")
+	if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage: stkit clusters [flags] RUN DATASET -o assignments.csv") {
+		t.Errorf("help clusters: exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}
 }

@@ -204,15 +204,18 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "\nRun `stkit <command> --help` for a command's flags.")
 }
 
-// newFlagSet makes a subcommand flag set whose --help prints the summary and
-// the flags. Its fs.Usage(), which a command calls before returning a usage
-// error (a missing argument), prints nothing: the error names the command's
-// --help instead (withUsageHint).
+// newFlagSet makes a subcommand flag set whose --help (or -h) prints the
+// summary and the flags on stdout, as `stkit help` does: asked-for help is
+// the command's output (`stkit synth --help | less`; it went to stderr). Its
+// fs.Usage(), which a command calls before returning a usage error (a
+// missing argument), prints nothing: the error, on stderr, names the
+// command's --help instead (withUsageHint).
 func newFlagSet(g *globals, name, argsUsage, summary string) *flag.FlagSet {
 	fs := flag.NewFlagSet("stkit "+name, flag.ContinueOnError)
 	fs.SetOutput(g.stderr)
 	setHelp(fs, func() {
-		fmt.Fprintf(g.stderr, "Usage: %s\n\n%s\n\nFlags:\n", strings.TrimSpace("stkit "+name+" [flags] "+argsUsage), strings.TrimSpace(summary))
+		fmt.Fprintf(g.stdout, "Usage: %s\n\n%s\n\nFlags:\n", strings.TrimSpace("stkit "+name+" [flags] "+argsUsage), strings.TrimSpace(summary))
+		fs.SetOutput(g.stdout) // parseFlags restores the output
 		fs.PrintDefaults()
 	})
 	fs.Usage = func() { g.usageOf = fs.Name() }

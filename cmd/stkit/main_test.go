@@ -61,9 +61,9 @@ func TestHelpEverywhere(t *testing.T) {
 		t.Fatalf("help: %d %s", code, out)
 	}
 	for name := range commands {
-		code, _, errs := runCLI(t, name, "--help")
-		if code != 0 || !strings.Contains(errs, "Usage: stkit "+name) {
-			t.Errorf("%s --help: exit %d, %q", name, code, errs)
+		code, out, errs := runCLI(t, name, "--help")
+		if code != 0 || !strings.Contains(out, "Usage: stkit "+name) || errs != "" {
+			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", name, code, out, errs)
 		}
 	}
 	if code, _, _ := runCLI(t, "nonsense"); code != 2 {

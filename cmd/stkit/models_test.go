@@ -132,7 +132,7 @@ func TestExportSampleSeparateCLI(t *testing.T) {
 	for _, e := range ents {
 		written = append(written, e.Name())
 	}
-	_, _, help := runCLI(t, "sample", "--help")
+	_, help, _ := runCLI(t, "sample", "--help")
 	para := help[strings.Index(help, "--report DIR"):]
 	para = para[:strings.Index(para, "\n\n")]
 	listed := regexp.MustCompile(`[a-z_]+\.(?:png|json)`).FindAllString(para, -1)
@@ -279,8 +279,8 @@ func TestModelsCLIBadInput(t *testing.T) {
 		{"separate missing data", []string{"separate", filepath.Join(work, "nope.npy"), "--models", models, "--components", "0,1", "-o", o}, "nope.npy"},
 	}
 	// separate --models --help prints the learned-models usage.
-	if code, _, errs := runModelsCLI(t, "separate", "--models", models, "--help"); code != 0 || !strings.Contains(errs, "--components") {
-		t.Errorf("separate --models --help: exit %d\n%s", code, errs)
+	if code, out, _ := runModelsCLI(t, "separate", "--models", models, "--help"); code != 0 || !strings.Contains(out, "--components") {
+		t.Errorf("separate --models --help: exit %d\n%s", code, out)
 	}
 	for _, c := range cases {
 		code, _, errs := runModelsCLI(t, c.args...)

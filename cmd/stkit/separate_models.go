@@ -894,7 +894,7 @@ func parseSeparateFlags(g *globals, own, other *flag.FlagSet, models bool, args 
 			"Flags of separation with samples (--contaminant and/or --noise; `stkit separate --help` describes it):"
 	}
 	setHelp(own, func() {
-		w := g.stderr
+		w := g.stdout // asked-for help is the command's output (newFlagSet)
 		fmt.Fprintf(w, "Usage: stkit separate [flags] %s\n\n%s\n\n%s\n", usage, strings.TrimSpace(text), title)
 		ownFlags.SetOutput(w)
 		ownFlags.PrintDefaults()

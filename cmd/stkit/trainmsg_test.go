@@ -17,7 +17,7 @@ import (
 // slightly above it. The help now says so and gives the last epoch's rate of the defaults, which
 // must be the schedule's.
 func TestTrainLRFinalHelp(t *testing.T) {
-	code, _, errs := runCLI(t, "train", "--help")
+	code, errs, _ := runCLI(t, "train", "--help") // help is on stdout
 	if code != 0 {
 		t.Fatalf("train --help: exit %d", code)
 	}

@@ -83,8 +83,8 @@ func TestSeparateHelpListsBothModes(t *testing.T) {
 	flagLine := func(help, name string) int { // occurrences of the flag's line
 		return strings.Count(help, "\n  -"+name+" ") + strings.Count(help, "\n  -"+name+"\n") // bool flags have no type
 	}
-	code, out, help := runCLI(t, "separate", "--help")
-	if code != 0 || out != "" {
+	code, help, errs := runCLI(t, "separate", "--help")
+	if code != 0 || errs != "" {
 		t.Fatalf("separate --help: exit %d", code)
 	}
 	own := strings.Index(help, "Flags (separation with samples")
@@ -102,7 +102,7 @@ func TestSeparateHelpListsBothModes(t *testing.T) {
 			t.Errorf("-%s not listed once, in the learned-models section:\n%s", f, help[other:])
 		}
 	}
-	code, _, mhelp := runCLI(t, "separate", "--models", "m", "--help")
+	code, mhelp, _ := runCLI(t, "separate", "--models", "m", "--help")
 	own = strings.Index(mhelp, "Flags (separation with learned models")
 	other = strings.Index(mhelp, "Flags of separation with samples")
 	if code != 0 || !strings.Contains(mhelp, "Usage: stkit separate [flags] DATA --models MODELDIR") || !strings.Contains(mhelp, "Separate the map DATA into 2 or 3 components") || own < 0 || other < own {
@@ -120,7 +120,7 @@ func TestSeparateHelpListsBothModes(t *testing.T) {
 		}
 	}
 	// `stkit help separate` is the same help
-	if code, _, h := runCLI(t, "help", "separate"); code != 0 || h != help {
+	if code, h, _ := runCLI(t, "help", "separate"); code != 0 || h != help {
 		t.Errorf("help separate: exit %d, differs from separate --help", code)
 	}
 }
@@ -156,8 +156,8 @@ func TestMissingArgumentOneLine(t *testing.T) {
 	}
 	for _, name := range []string{"synth", "separate", "stats", "patches"} {
 		code, out, errs := runCLI(t, name, "--help")
-		if code != 0 || out != "" || !strings.HasPrefix(errs, "Usage: stkit "+name) || !strings.Contains(errs, "\n  -o string") || strings.Count(errs, "\n") < 20 {
-			t.Errorf("%s --help: exit %d:\n%s", name, code, tail(errs, 400))
+		if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage: stkit "+name) || !strings.Contains(out, "\n  -o string") || strings.Count(out, "\n") < 20 {
+			t.Errorf("%s --help: exit %d:\n%s", name, code, tail(out, 400))
 		}
 	}
 }
@@ -357,7 +357,7 @@ func TestSeparateModelsNegligibleComponentWarns(t *testing.T) {
 // The numbers check the sentence: map 0 of a batch of 3 differs from the
 // same map alone for --kind spectra and scov --synthesis, not for raw wst.
 func TestStatsHelpBatchReference(t *testing.T) {
-	code, _, help := runCLI(t, "stats", "--help")
+	code, help, _ := runCLI(t, "stats", "--help")
 	flat := strings.Join(strings.Fields(help), " ")
 	for _, want := range []string{
 		"For a batch, the normalised statistics (--kind spectra; scov --synthesis or --iso; wph --norm auto) are divided by one reference measured on the whole batch",
@@ -367,7 +367,7 @@ func TestStatsHelpBatchReference(t *testing.T) {
 			t.Errorf("stats --help (exit %d) lacks %q", code, want)
 		}
 	}
-	if _, _, sh := runCLI(t, "synth", "--help"); !strings.Contains(strings.Join(strings.Fields(sh), " "), "for a batch, by the P00 averaged over its maps") {
+	if _, sh, _ := runCLI(t, "synth", "--help"); !strings.Contains(strings.Join(strings.Fields(sh), " "), "for a batch, by the P00 averaged over its maps") {
 		t.Errorf("synth --help does not say how a batch target is normalised")
 	}
 	dir := t.TempDir()

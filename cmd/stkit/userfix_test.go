@@ -19,13 +19,13 @@ import (
 // that every other command prints for -h; -h with a non-number value says
 // what -h means there.
 func TestTrainBareHPrintsHelp(t *testing.T) {
-	code, _, errs := runCLI(t, "train", "-h")
-	if code != 0 || !strings.Contains(errs, "Usage: stkit train") {
-		t.Errorf("train -h: exit %d, stderr %q", code, tail(errs, 300))
+	code, out, _ := runCLI(t, "train", "-h")
+	if code != 0 || !strings.Contains(out, "Usage: stkit train") {
+		t.Errorf("train -h: exit %d, stdout %q", code, tail(out, 300))
 	}
-	code, _, errs = runCLI(t, "train", "ds", "-o", "run", "--clusters", "2", "-h")
-	if code != 0 || !strings.Contains(errs, "Usage: stkit train") {
-		t.Errorf("train … -h: exit %d, stderr %q", code, tail(errs, 300))
+	code, out, _ = runCLI(t, "train", "ds", "-o", "run", "--clusters", "2", "-h")
+	if code != 0 || !strings.Contains(out, "Usage: stkit train") {
+		t.Errorf("train … -h: exit %d, stdout %q", code, tail(out, 300))
 	}
 	wantBadInput(t, []string{"train", "-h", "ds", "-o", "run"}, "-h here is: hidden width")
 }
@@ -287,7 +287,7 @@ func TestStatsJSONLabelColumnIm(t *testing.T) {
 // --norm p11 (Cheng's normalisation of C01 and C11), which changes the
 // synthesis vector and the .npz dict.
 func TestNormHelpNamesP11(t *testing.T) {
-	_, _, errs := runCLI(t, "stats", "--help")
+	_, errs, _ := runCLI(t, "stats", "--help") // help is on stdout
 	if !strings.Contains(errs, "p11") {
 		t.Errorf("stats --help does not name --norm p11: %s", tail(errs, 2000))
 	}
