@@ -629,13 +629,13 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		meta.History = trimHistory(meta.History, prev.State.Epoch)
 		// State.Epoch counts the completed epochs: the next one, as the progress line numbers
 		// it, is State.Epoch+1 ("at epoch N of E" read as the epoch about to run).
-		// A run past --epochs has nothing to do: "resuming RUN after epoch 2 of 1" read as
-		// nonsense; it says so, naming where --epochs came from (given, or the run's).
+		// A run that has done --epochs has nothing to do: "resuming RUN after epoch 2 of 1"
+		// read as nonsense; it says so, naming where --epochs came from (given, or the run's).
 		msg := fmt.Sprintf("train: resuming %s after epoch %d of %d", runDir, prev.State.Epoch, *epochs)
 		switch {
 		case prev.State.Epoch < *epochs:
 			msg += fmt.Sprintf(", at epoch %d/%d", prev.State.Epoch+1, *epochs)
-		case prev.State.Epoch > *epochs:
+		default: // the run has done --epochs or more
 			from := "--epochs"
 			if !isSet(fs, "epochs") {
 				from = "the run's --epochs"

@@ -46,7 +46,8 @@ func TestTrainLRFinalHelp(t *testing.T) {
 
 // The resume notice said "resuming RUN at epoch N of E" with N the completed epochs, while the
 // next progress line read "epoch N+1/E". It now says "after epoch N of E, at epoch N+1/E", the
-// number of the progress line that follows; a completed run has no next epoch to name.
+// number of the progress line that follows; a completed run has no next epoch to name: it
+// says that there is nothing to do.
 func TestTrainResumeNamesNextEpoch(t *testing.T) {
 	ds := tinyDataset(t)
 	run := filepath.Join(t.TempDir(), "run")
@@ -67,7 +68,7 @@ func TestTrainResumeNamesNextEpoch(t *testing.T) {
 		t.Errorf("the progress line after %q is %q, want epoch 2/2:\n%s", want, m, errs)
 	}
 	code, _, errs = runCLI(t, "train", ds, "-o", run, "--resume", "--epochs", "2")
-	if want := "train: resuming " + run + " after epoch 2 of 2\n"; code != 0 || !strings.Contains(errs, want) {
+	if want := "train: " + run + " has already done 2 epochs (≥ --epochs 2): nothing to do\n"; code != 0 || !strings.Contains(errs, want) || strings.Contains(errs, "resuming") {
 		t.Errorf("resume of a completed run: exit %d, stderr lacks %q:\n%s", code, want, errs)
 	}
 }
