@@ -118,6 +118,16 @@ type SampleOptions struct {
 	// exp(−s_b²/2) (fin_s1 Quijote cluster, 16 maps: 0.79 / 0.90 in the bins
 	// at 1–2 / 2–2.8 cycles per patch, geometric mean 1.00 / 0.97).
 	NoPSScatter bool
+	// Box, if non-nil, keeps the pixels in [Box.Lo, Box.Hi] as synthesis
+	// does (GenerateConfig.Box): each map's loss gets the quadratic penalty
+	// BoxTerm of weight BoxWeight/σ² (σ the cluster's pixel std, the
+	// PixelMoments of its training patches; BoxWeight ≤ 0:
+	// DefaultBoxWeight, 1e3, the separation's default, in the same units:
+	// the statistic term is the mean of (ΔΦ_c/σ_c)²), and the starting maps
+	// are clipped into it. A penalty, not a hard bound: pixels held at the
+	// box can end slightly outside.
+	Box       *PixelBox
+	BoxWeight float64
 	// SynthConfig holds the L-BFGS settings of each map's run (Steps default
 	// 300, History 20).
 	SynthConfig
@@ -186,7 +196,9 @@ type SampleResult struct {
 // sampling time (the models store periodic spectra only).
 //
 // A nil engine or model set, a component k the models do not have, a Size
-// below the patch size, NaN or infinite StdFloor or PSWeight, an unknown
+// below the patch size, NaN or infinite StdFloor, PSWeight or BoxWeight, a
+// Box with a NaN bound or Lo ≥ Hi or that does not hold the cluster's pixel
+// mean, an unknown
 // Draw or Init, a component none of whose coefficients has σ_c >
 // StdFloor·max σ (the statistic term would be 0), a component without
 // pixel variance or power (its starting maps would be constant) and, with
@@ -203,9 +215,29 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	for _, v := range []struct {
 		name string
 		v    float64
-	}{{"std floor", opt.StdFloor}, {"power-spectrum weight", opt.PSWeight}} {
+	}{{"std floor", opt.StdFloor}, {"power-spectrum weight", opt.PSWeight}, {"box weight", opt.BoxWeight}} {
 		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
 			return nil, inputErrorf("sampling: %s %v: want a finite value", v.name, v.v)
+		}
+	}
+	var box *BoxTerm
+	if b := opt.Box; b != nil {
+		if err := b.check(); err != nil {
+			return nil, err
+		}
+		if mu := c.PixelMoments[0]; mu < b.Lo || mu > b.Hi {
+			return nil, inputErrorf("pixel box %v: component %d's training pixels have the mean %.6g, outside it: its samples cannot match its statistics inside the box; widen the box (or give none)", *b, k, mu)
+		}
+		sd := c.PixelMoments[1]
+		if !(sd > 0) || math.IsInf(sd, 0) {
+			return nil, inputErrorf("pixel box: component %d's training pixels have the std %g: the penalty's weight has no scale", k, sd)
+		}
+		w := opt.BoxWeight
+		if w <= 0 {
+			w = DefaultBoxWeight
+		}
+		if !b.open() {
+			box = &BoxTerm{Box: *b, Weight: w / (sd * sd)}
 		}
 	}
 	if opt.Draw != DrawDecoded && opt.Draw != DrawMean && opt.Draw != DrawNoise {
@@ -299,7 +331,11 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		if opt.Init == InitGRF && b > 0 {
 			rb = componentReferenceMap(c, p, opt.Size, seed)
 		}
-		return InitialMaps(opt.Init, rb, 1, seed)
+		x0, err := InitialMaps(opt.Init, rb, 1, seed)
+		if err == nil && opt.Box != nil {
+			opt.Box.clip(x0.Data)
+		}
+		return x0, err
 	}
 	d := ms.Manifest.Features.Dim
 	for b := 0; b < opt.N; b++ {
@@ -344,6 +380,9 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 				}
 			}
 			loss.Terms = append(loss.Terms, &Term{Name: "power spectrum", Op: psOp, Target: pt, Weight: psW, Scale: 1})
+		}
+		if box != nil {
+			loss.Pixel = append(loss.Pixel, box)
 		}
 		x0, err := start(b)
 		if err != nil {

@@ -79,6 +79,7 @@ Ctrl-C quits at once without writing them.`)
 	patches := fs.String("patches", "", "dataset folder holding the training patches (default: the models' dataset)")
 	maxPatches := fs.Int("max-patches", 256, "at most this many training patches in the report (0 = all)")
 	logEvery := fs.Int("log-every", 0, "print a progress line every N iterations instead of the progress bar")
+	boxFlag := fs.String("box", "none", "pixel range of the samples: none, positive ([0, +inf)) or LO,HI (±inf: an open side), kept by a quadratic penalty of weight 1e3/var (the cluster's pixels; not a hard bound), the starting maps clipped into it")
 	psScatter := fs.Bool("ps-scatter", true, "give each map's power-spectrum target the per-bin scatter of the patches' spectra that the drawn statistic does not explain (false: every map gets the expected spectrum)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -109,7 +110,11 @@ Ctrl-C quits at once without writing them.`)
 	if err != nil {
 		return badInputf("--draw: %v", err)
 	}
-	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed, NoPSScatter: !*psScatter,
+	box, err := parseBoxFlag("box", *boxFlag)
+	if err != nil {
+		return err
+	}
+	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed, NoPSScatter: !*psScatter, Box: box,
 		SynthConfig: infer.SynthConfig{Steps: *steps, History: *history}}
 	switch *initKind {
 	case "grf":
@@ -158,6 +163,11 @@ Ctrl-C quits at once without writing them.`)
 			return err
 		}
 	}
+	// the samples could not match the component's statistics inside a box
+	// that leaves out its pixels' mean
+	if mu := cm.PixelMoments[0]; box != nil && (mu < box.Lo || mu > box.Hi) {
+		return badInputf("--box %s: the training pixels of component %d have the mean %.6g, outside the box %v: its samples cannot match its statistics inside it; widen the box or leave --box out", *boxFlag, *comp, mu, box)
+	}
 	p := ms.Manifest.PatchSize
 	if opt.Size == 0 {
 		opt.Size = p
@@ -191,8 +201,8 @@ Ctrl-C quits at once without writing them.`)
 		return err
 	}
 	cluster := ms.Manifest.Clusters[*comp]
-	fmt.Fprintf(g.stderr, "sample: component %d (weight %.3f) of %s: %s of %d², statistic %s on %d² patches (%d coefficients), draw %s, %d steps, engine %s\n",
-		*comp, cluster.Weight, pos[0], plural(opt.N, "map"), opt.Size, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, dm, opt.Steps, ch.Name)
+	fmt.Fprintf(g.stderr, "sample: component %d (weight %.3f) of %s: %s of %d², statistic %s on %d² patches (%d coefficients), draw %s%s, %d steps, engine %s\n",
+		*comp, cluster.Weight, pos[0], plural(opt.N, "map"), opt.Size, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, dm, boxNote(box), opt.Steps, ch.Name)
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
 		fmt.Fprintf(g.stderr, "sample: %s\n", cropWindowsNote(opt.Size, opt.Size, p, opt.Stride, spec.CutPixels(), " and through the power-spectrum term (each whole tile, matched to the training patches' periodic spectra)"))
 	}
@@ -241,8 +251,8 @@ Ctrl-C quits at once without writing them.`)
 		loss1 += r.Loss
 		iters += r.Iters
 	}
-	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s, --steps %d, --seed %d)",
-		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, opt.Steps, *seed))
+	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s%s, --steps %d, --seed %d)",
+		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, boxNote(box), opt.Steps, *seed))
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, written))
@@ -257,6 +267,9 @@ Ctrl-C quits at once without writing them.`)
 		over = ""
 	}
 	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g%s in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, over, iters, *out)
+	if box != nil {
+		fmt.Fprintf(g.stderr, "sample: --box %s: %s\n", *boxFlag, boxOutside(*box, maps.Data))
+	}
 	if err != nil {
 		fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, *out))
 		if errors.Is(err, context.Canceled) {
@@ -267,7 +280,8 @@ Ctrl-C quits at once without writing them.`)
 	if *report != "" {
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
 			"size": opt.Size, "patch_size": p, "tiles_per_map": res.Tiles, "stride": *stride, "steps": opt.Steps, "seed": *seed,
-			"init": *initKind, "engine": ch.Name, "spec": ms.Manifest.Spec, "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset)}
+			"init": *initKind, "engine": ch.Name, "spec": ms.Manifest.Spec, "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset),
+			"box": boxSetting(box), "box_weight": boxWeightSetting(box)}
 		vm, err := infer.SampleReport(*report, ch.Engine, ms, *comp, res, target, settings)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
