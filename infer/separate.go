@@ -172,22 +172,14 @@ func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 		total += f
 	}
 	if l.BoxLo != nil || l.BoxHi != nil {
-		pen := 0.0
-		w := l.BoxWeight / float64(len(u.Data))
-		for i, v := range u.Data {
-			if l.BoxLo != nil {
-				if d := v - l.BoxLo.Data[i]; d < 0 {
-					pen += w * d * d
-					grad[i] += 2 * w * d
-				}
-			}
-			if l.BoxHi != nil {
-				if d := v - l.BoxHi.Data[i]; d > 0 {
-					pen += w * d * d
-					grad[i] += 2 * w * d
-				}
-			}
+		var lo, hi []float64
+		if l.BoxLo != nil {
+			lo = l.BoxLo.Data
 		}
+		if l.BoxHi != nil {
+			hi = l.BoxHi.Data
+		}
+		pen := boxPenalty(u.Data, grad, l.BoxWeight/float64(len(u.Data)), lo, hi)
 		parts = append(parts, pen)
 		total += pen
 	}
