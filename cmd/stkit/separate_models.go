@@ -331,21 +331,17 @@ func runSeparateModels(g *globals, args []string) error {
 	comps := make([]infer.SepComponent, len(names))
 	for i, name := range names {
 		name = strings.TrimSpace(name)
-		if rest, ok := strings.CutPrefix(name, "noise:"); ok {
-			sigma, err := strconv.ParseFloat(rest, 64)
-			if err != nil || !(sigma > 0) || math.IsInf(sigma, 0) {
-				return badInputf("--components: %q: want noise:SIGMA with SIGMA > 0", name)
-			}
+		k, sigma, err := parseComponent(name)
+		if err != nil {
+			return err
+		}
+		if sigma > 0 {
 			c, err := infer.NoiseComponent(ch.Engine, ms, sigma, 32, *seed)
 			if err != nil {
 				return modelError(err)
 			}
 			comps[i] = infer.SepComponent{Name: name, Model: c}
 			continue
-		}
-		k, err := strconv.Atoi(name)
-		if err != nil {
-			return badInputf("--components: %q is neither a model index nor noise:SIGMA", name)
 		}
 		c, err := ms.Component(k)
 		if err != nil {
@@ -551,21 +547,16 @@ func checkComponentList(names []string) error {
 	seen := map[int]int{}
 	noise := -1
 	for i, name := range names {
-		name = strings.TrimSpace(name)
-		if rest, ok := strings.CutPrefix(name, "noise:"); ok {
-			sigma, err := strconv.ParseFloat(rest, 64)
-			if err != nil || !(sigma > 0) || math.IsInf(sigma, 0) {
-				return badInputf("--components: %q: want noise:SIGMA with SIGMA > 0", name)
-			}
+		k, sigma, err := parseComponent(strings.TrimSpace(name))
+		if err != nil {
+			return err
+		}
+		if sigma > 0 {
 			if noise >= 0 {
 				return badInputf("--components %s: two white-noise components (positions %d and %d): their sum is white noise, any split between them fits both; give one noise:SIGMA with the total σ", strings.Join(names, ","), noise, i)
 			}
 			noise = i
 			continue
-		}
-		k, err := strconv.Atoi(name)
-		if err != nil {
-			return badInputf("--components: %q is neither a model index nor noise:SIGMA", name)
 		}
 		if j, ok := seen[k]; ok {
 			return badInputf("--components %s: model %d is named twice (positions %d and %d): two components with one model cannot be told apart; name each model once", strings.Join(names, ","), k, j, i)
@@ -573,6 +564,24 @@ func checkComponentList(names []string) error {
 		seen[k] = i
 	}
 	return nil
+}
+
+// parseComponent reads one entry of --components (trimmed): a model index
+// k (sigma 0) or white noise "noise:SIGMA" (sigma > 0, k −1); anything else
+// is an input error.
+func parseComponent(name string) (k int, sigma float64, err error) {
+	if rest, ok := strings.CutPrefix(name, "noise:"); ok {
+		sigma, err := strconv.ParseFloat(rest, 64)
+		if err != nil || !(sigma > 0) || math.IsInf(sigma, 0) {
+			return -1, 0, badInputf("--components: %q: want noise:SIGMA with SIGMA > 0", name)
+		}
+		return -1, sigma, nil
+	}
+	k, err = strconv.Atoi(name)
+	if err != nil {
+		return -1, 0, badInputf("--components: %q is neither a model index nor noise:SIGMA", name)
+	}
+	return k, 0, nil
 }
 
 // stageEndWords says how the last stage of a learned-model separation
