@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // GenerateConfig configures Generate: the loss (which terms, which weights),
@@ -167,6 +168,10 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 // GenerateConfig.Box for its weight); a box that binds on no side
 // ((−Inf, +Inf)) adds nothing.
 //
+// A complex WPH operator (stats.Spec.Complex: the (Q, U) pair stacked by
+// rows as one 2M×N input) is refused: synthesis takes real maps, and a
+// stacked target would be synthesised as one real image.
+//
 // Non-finite PSWeight, HistWeight or BoxWeight, a HistWeight > 0 or a Box
 // with a constant target (those terms are in units of the target's pixel
 // std), a box with a NaN bound or Lo ≥ Hi, a target with pixels outside the
@@ -184,6 +189,13 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 	if b := cfg.Box; b != nil {
 		if err := b.check(); err != nil {
 			return nil, err
+		}
+	}
+	if so, ok := op.(stats.Op); ok {
+		// a complex WPH operator takes a (Q, U) pair stacked by rows (2M×N):
+		// a stacked target would be synthesised as one real 2M×N image
+		if w, ok := stats.WPHOp(so); ok && w.Config().Complex {
+			return nil, inputErrorf("statistic %s is the complex WPH of a (Q, U) pair (stats.Spec.Complex): synthesis takes real maps; the complex WPH of a (Q, U) pair is a statistic of stkit stats only", name)
 		}
 	}
 	term, err := NewTarget(name, eng, op, target, cfg.Weights)
