@@ -72,8 +72,9 @@ Presets (--preset; explicit flags override them):
   cheng    the reference codes' defaults: white-noise start, no extra terms,
            300 iterations, all maps in one L-BFGS.
 --reference-set DIR|FILES gives other realisations of the target's process for
-the report's yardsticks (spread of the power spectrum, W1 between two maps,
-σ of the Minkowski functionals); without it a TARGET batch of ≥ 2 maps is its
+the report's yardsticks (spread of the power spectrum, W1 of one map against
+the others pooled, as the syntheses are scored against the pooled target, and
+between two maps, σ of the Minkowski functionals); without it a TARGET batch of ≥ 2 maps is its
 own yardstick (the summary line says "target maps"), and one target map has
 none. Maps of the set equal to a target map (a folder that holds the target)
 are left out, with a note, unless fewer than 2 would be left.
@@ -396,7 +397,11 @@ quits at once without writing them.`)
 			if reference == nil {
 				whose = "target"
 			}
-			fmt.Fprintf(g.stderr, " vs %s σ between two %s maps; MF max deviation %.2f σ of %d %s maps", fmtDev(vm.W1Ref), whose, vm.MFMaxSigma, vm.SpreadMaps, whose)
+			// like for like: the syntheses are scored against the pooled
+			// target maps, as W1Pool scores one map of the set against the
+			// others pooled; W1Ref (one map against one map) is larger
+			fmt.Fprintf(g.stderr, " vs %s σ of one %s map against the others pooled (like for like) and vs %s σ between two %s maps; MF max deviation %.2f σ of %d %s maps",
+				fmtDev(vm.W1Pool), whose, fmtDev(vm.W1Ref), whose, vm.MFMaxSigma, vm.SpreadMaps, whose)
 		}
 		fmt.Fprintln(g.stderr, ")")
 	}
