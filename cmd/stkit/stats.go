@@ -45,7 +45,8 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 }
 
 func runStats(g *globals, args []string) error {
-	fs := newFlagSet(g, "stats", "MAP", `Compute scattering-transform statistics of MAP (.npy, .npz[:member], .fits; a 2D map or a 3D batch [B, M, N]).
+	fs := newFlagSet(g, "stats", "MAP", `Compute scattering-transform statistics of MAP (.npy, .npz[:member], .fits; a 2D map or a 3D batch [B, M, N];
+a folder or a comma-separated list of such files: a set, see below).
 For a batch, the normalised statistics (--kind spectra; scov --synthesis or
 --iso; wph --norm auto) are divided by one reference measured on the whole
 batch (P00 and P11 averaged over its maps, Cheng's use_ref with the batch as
@@ -139,13 +140,13 @@ JSON and the table: every spectra value is real). At a = 0 the C11 rows
 with h2 = 0 and im = 1 are zero for every map (J(J+1)/2·(⌈L/2⌉−1) rows,
 15 at J = 5, L = 4; go doc ./stlayer/scov Spectra says why). The JSON
 config's "class_doc" and the "# class" lines above the table say what each
-class means.`)
+class means.`+statsSetHelp)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
-	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP)")
-	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP); a complex .npy/.npz MAP needs no --imag")
+	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP; a set of as many maps as MAP's, paired one by one)")
+	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP, or a set of as many maps, paired one by one); a complex .npy/.npz MAP needs no --imag")
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
@@ -154,6 +155,10 @@ class means.`)
 	}
 	if len(pos) != 1 {
 		fs.Usage()
+		if len(pos) > 1 {
+			// several files (a shell glob): one set argument takes them
+			return badInputf("stats needs exactly one MAP argument, got %d: for a set of maps give their folder or one comma-separated list (%s,%s,…)", len(pos), pos[0], pos[1])
+		}
 		return badInputf("stats needs exactly one MAP argument, got %d", len(pos))
 	}
 	fromExt := *out != "" && *format == ""
@@ -213,7 +218,18 @@ class means.`)
 	if *plotPath != "" && strings.ToLower(filepath.Ext(*plotPath)) != ".png" {
 		return badInputf("--plot %s: the dashboard is written as a PNG image; name it .png", *plotPath)
 	}
-	maps, cards, err := readMapsCards(pos[0])
+	mapIn, err := readStatsInput("MAP", pos[0])
+	var maps *stlayer.Maps
+	var cards []datasets.Card
+	if err == nil {
+		maps, cards = mapIn.set.Maps, mapIn.set.Cards
+		if err = outputAmongInputs("-o "+*out, *out, mapIn); err == nil {
+			err = outputAmongInputs("--plot "+*plotPath, *plotPath, mapIn)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	// complex data z = Q + iU: a complex .npy/.npz MAP (its real and
 	// imaginary parts, which readMapsCards refuses) or MAP and --imag
 	var imagMaps *stlayer.Maps
@@ -260,14 +276,20 @@ class means.`)
 	}
 	input := maps
 	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards)}
+	if mapIn.set == nil { // a complex .npy/.npz MAP (readComplexMap)
+		mapIn = statsInput{flag: "MAP", arg: pos[0], set: &mapSet{Maps: maps, Files: []string{pos[0]}}}
+	}
+	inputs := []statsInput{mapIn}
 	if *cross != "" {
-		m2, cards2, err := readMapsCards(*cross)
+		crossIn, err := readStatsInput("--cross", *cross)
 		if err != nil {
 			return err
 		}
-		if m2.B != maps.B || m2.M != maps.M || m2.N != maps.N {
-			return badInputf("--cross %s has shape [%d, %d, %d], MAP has [%d, %d, %d]", *cross, m2.B, m2.M, m2.N, maps.B, maps.M, maps.N)
+		m2, cards2 := crossIn.set.Maps, crossIn.set.Cards
+		if err := checkPairedSets(mapIn, crossIn, "cross statistics"); err != nil {
+			return err
 		}
+		inputs = append(inputs, crossIn)
 		if err := validateJ(*cross, m2, spec.J, jGiven, defaultJRule); err != nil {
 			return withCropHint(err, m2, spec.J)
 		}
@@ -279,16 +301,31 @@ class means.`)
 		}
 	}
 	if *imag != "" {
-		if imagMaps, _, err = readMapsCards(*imag); err != nil {
+		imagIn, err := readStatsInput("--imag", *imag)
+		if err != nil {
 			return err
 		}
-		if u := imagMaps; u.B != maps.B || u.M != maps.M || u.N != maps.N {
+		imagMaps = imagIn.set.Maps
+		if u := imagMaps; !imagIn.isSet() && !mapIn.isSet() && (u.B != maps.B || u.M != maps.M || u.N != maps.N) {
 			return badInputf("--imag %s has shape [%d, %d, %d], MAP has [%d, %d, %d]: the real and imaginary parts of z = MAP + i·IMAG need the same shape", *imag, u.B, u.M, u.N, maps.B, maps.M, maps.N)
 		}
+		if err := checkPairedSets(mapIn, imagIn, "the real and imaginary parts of z = MAP + i·IMAG"); err != nil {
+			return err
+		}
+		inputs = append(inputs, imagIn)
 		if err := validateJ(*imag, imagMaps, spec.J, jGiven, defaultJRule); err != nil {
 			return withCropHint(err, imagMaps, spec.J)
 		}
 		meta.inputs = append(meta.inputs, *imag)
+	}
+	statsInputsMeta(&meta, inputs...)
+	for _, in := range inputs[1:] {
+		if err := outputAmongInputs("-o "+*out, *out, in); err != nil {
+			return err
+		}
+		if err := outputAmongInputs("--plot "+*plotPath, *plotPath, in); err != nil {
+			return err
+		}
 	}
 	if spec.Complex {
 		// the complex WPH takes (Q, U) stacked by rows (wph.StackPair)
@@ -325,9 +362,9 @@ class means.`)
 		return badInputf("%s: %d of the %d coefficients are not finite (max |x| = %g: rescale the map if its values are huge)", pos[0], bad, len(coeffs.Data), maxAbs(input.Data))
 	}
 	if *plotPath != "" {
-		title := fmt.Sprintf("%s: %s", filepath.Base(pos[0]), spec.String())
+		title := fmt.Sprintf("%s: %s", plotTitleSource(mapIn), spec.String())
 		if maps.B > 1 {
-			title = fmt.Sprintf("%s (map 0 of %d): %s", filepath.Base(pos[0]), maps.B, spec.String())
+			title = fmt.Sprintf("%s (map 0 of %d): %s", plotTitleSource(mapIn), maps.B, spec.String())
 		}
 		// y axes carry the map's FITS BUNIT (--plot is refused with --cross)
 		if err := dashboard(*plotPath, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps); err != nil {
@@ -555,6 +592,9 @@ type jsonCoeff map[string]any
 type statsMeta struct {
 	inputs            []string
 	bunit, bunitCross string
+	// sets: one entry per map argument when one of them is a folder or a
+	// list (statsInputsMeta); inputs then lists their files.
+	sets []inputSetDoc
 }
 
 // writeCoeffsJSON writes the coefficients c of the maps with their labels; config.map_shape is
@@ -568,11 +608,14 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			CoeffsNorm string   `json:"coeffs_norm"`
 			NormScope  string   `json:"norm_applies_to,omitempty"`
 			Inputs     []string `json:"inputs"`
-			BUnit      string   `json:"bunit,omitempty"`
-			BUnitCross string   `json:"bunit_cross,omitempty"`
-			Shape      [3]int   `json:"map_shape"`
-			Columns    []string `json:"label_columns"`
-			PerPixel   bool     `json:"per_pixel,omitempty"`
+			// InputSets: which argument each file of inputs came from,
+			// when one is a folder or a list (statsInputsMeta)
+			InputSets  []inputSetDoc `json:"input_sets,omitempty"`
+			BUnit      string        `json:"bunit,omitempty"`
+			BUnitCross string        `json:"bunit_cross,omitempty"`
+			Shape      [3]int        `json:"map_shape"`
+			Columns    []string      `json:"label_columns"`
+			PerPixel   bool          `json:"per_pixel,omitempty"`
 			// Orientation: θ of each orientation index l (degrees) and
 			// the family's convention (newOrientationDoc)
 			Orientation *orientationDoc `json:"orientation,omitempty"`
@@ -590,6 +633,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.Spec = spec
 	doc.Config.CoeffsNorm, doc.Config.NormScope = coeffsNorm(doc.Config.Spec)
 	doc.Config.Inputs = meta.inputs
+	doc.Config.InputSets = meta.sets
 	doc.Config.BUnit, doc.Config.BUnitCross = meta.bunit, meta.bunitCross
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
 		// "none" is read as p00 for these families (stats.Spec.Norm): the
