@@ -140,7 +140,7 @@ JSON and the table: every spectra value is real). At a = 0 the C11 rows
 with h2 = 0 and im = 1 are zero for every map (J(J+1)/2·(⌈L/2⌉−1) rows,
 15 at J = 5, L = 4; go doc ./stlayer/scov Spectra says why). The JSON
 config's "class_doc" and the "# class" lines above the table say what each
-class means.`+statsSetHelp)
+class means.`+statsSetHelp+compareHelp)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
@@ -148,6 +148,7 @@ class means.`+statsSetHelp)
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP; a set of as many maps as MAP's, paired one by one)")
 	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP, or a set of as many maps, paired one by one); a complex .npy/.npz MAP needs no --imag")
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
+	compare := fs.String("compare", "", "compare the set MAP with the set SET_B (a file, folder or comma list; ≥ 2 maps each): z per coefficient, χ²/dof (a diagonal summary: the coefficients are correlated), largest |z|; -o writes JSON, --plot z by coefficient (see --compare in the text above)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -188,6 +189,9 @@ class means.`+statsSetHelp)
 	}
 	if *out == "" && *format != "" {
 		return badInputf("--format %s needs an output file (-o FILE)", *format)
+	}
+	if err := checkCompareFlags(*compare, *out, *format, *cross, *imag, spec); err != nil {
+		return err
 	}
 	if *plotPath != "" && *cross != "" {
 		return badInputf("--plot is not available with --cross")
@@ -273,6 +277,9 @@ class means.`+statsSetHelp)
 	}
 	if err := validateJ(pos[0], maps, spec.J, jGiven, defaultJRule); err != nil {
 		return withCropHint(err, maps, spec.J)
+	}
+	if *compare != "" {
+		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *out, *plotPath, *chunk)
 	}
 	input := maps
 	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards)}
