@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"text/tabwriter"
 
@@ -33,11 +34,16 @@ both sets, zero variance, is skipped and counted). It prints χ²/dof =
 mean z² over the dof parts compared, the largest |z| with its label, the
 number of |z| > 3 and the same per class; -o FILE.json writes them with
 every part's z (--compare writes JSON only); --plot FILE.png draws z by
-coefficient index coloured by class with ±2 and ±3 bands. Not with
+coefficient index coloured by class with ±2 and ±3 bands.
+--permutations N adds a calibrated p-value: the share of N random splits
+of the n_A + n_B maps into sets of n_A and n_B whose χ²/dof is at least
+the observed one (valid whatever the correlations, if the maps of A and
+B are exchangeable under the hypothesis of one process; fixed seed;
+p ≥ 1/(N+1)). Not with
 --cross, --imag, complex data or --local.
 The coefficients are strongly correlated (neighbouring scales and
 orientations, P00 and S1 of one scale), so χ²/dof is a diagonal summary,
-not a calibrated test: its spread between two sets of one process is much
+not a calibrated test (--permutations gives one): its spread between two sets of one process is much
 larger than that of a χ² with dof degrees of freedom, and with few maps
 z is Student-like (mean z² ≈ ν/(ν−2), ν ≈ n_A + n_B − 2, above 1). Read
 it with the largest |z| and the classes that stand out.`
@@ -77,6 +83,10 @@ type compareResult struct {
 	Complex  int // coefficients compared with their imaginary part
 	Coeffs   int
 	Constant int // of Skipped: parts constant with different values in A and B
+	// Perms random relabellings (--permutations), PermP the permutation
+	// p-value of Chi2 (permutationP); 0 when not asked for
+	Perms int
+	PermP float64
 }
 
 // compareSets computes z per part from the coefficients c of the nA maps
@@ -173,6 +183,58 @@ func constantPart(x []float64) bool {
 	return hi-lo <= 1e-12*max(math.Abs(lo), math.Abs(hi))
 }
 
+// permutationP returns the permutation p-value of r.Chi2: the share of
+// perms random splits of the nA + nB maps (a uniform shuffle, the first nA
+// as A) whose mean z² over r's parts is at least r.Chi2, counted as
+// (1 + count)/(1 + perms). Under the hypothesis that the maps of A and B
+// are exchangeable (one process), it is calibrated whatever the
+// correlations between coefficients; the seed is fixed (seed), so a run
+// is reproducible. The statistic's operator (its reference over A and B
+// together) does not depend on the split, so the coefficients are reused.
+func permutationP(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) float64 {
+	n := r.NA + r.NB
+	vals := make([][]float64, len(r.Parts))
+	for i, p := range r.Parts {
+		vals[i] = make([]float64, n)
+		for m := range n {
+			v := c.Row(m)[p.Index]
+			if p.Part == "im" {
+				vals[i][m] = imag(v)
+			} else {
+				vals[i][m] = real(v)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5ca77e5))
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	a, b := make([]float64, r.NA), make([]float64, r.NB)
+	count := 0
+	for range perms {
+		rng.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		chi2 := 0.0
+		for _, v := range vals {
+			for m := range r.NA {
+				a[m] = v[idx[m]]
+			}
+			for m := range r.NB {
+				b[m] = v[idx[r.NA+m]]
+			}
+			ma, va := meanVar(a)
+			mb, vb := meanVar(b)
+			if den := va/float64(r.NA) + vb/float64(r.NB); den > 0 {
+				chi2 += (ma - mb) * (ma - mb) / den
+			}
+		}
+		if chi2/float64(len(vals)) >= r.Chi2*(1-1e-12) {
+			count++
+		}
+	}
+	return float64(1+count) / float64(1+perms)
+}
+
 // meanVar returns the mean and the unbiased variance of x (len ≥ 2).
 func meanVar(x []float64) (mean, v float64) {
 	for _, v := range x {
@@ -202,6 +264,9 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 	}
 	fmt.Fprintf(w, "largest |z| = %.3g (z = %.4g) at %d %s (%s)\n", math.Abs(r.Max.Z), r.Max.Z, r.Max.Index, r.Max.Label, r.Max.Part)
 	fmt.Fprintf(w, "|z| > 3: %d of %d (%.2g expected of independent normal z)\n", r.Over3, r.Dof, 0.0027*float64(r.Dof))
+	if r.Perms > 0 {
+		fmt.Fprintf(w, "permutation test: p = %.3g (χ²/dof of %d random splits of the %d maps into %d and %d at least the observed one; calibrated if the maps of A and B are exchangeable, unlike χ²/dof itself)\n", r.PermP, r.Perms, r.NA+r.NB, r.NA, r.NB)
+	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "class\tdof\tχ²/dof\tmax |z|\t|z|>3")
 	for _, c := range r.Classes {
@@ -231,11 +296,13 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		Constant int            `json:"skipped_constant_differing,omitempty"`
 		Max      comparePart    `json:"max_abs_z"`
 		Over3    int            `json:"n_abs_z_over_3"`
+		Perms    int            `json:"permutations,omitempty"`
+		PermP    float64        `json:"p_permutation,omitempty"`
 		Note     string         `json:"note"`
 		Formula  string         `json:"z"`
 		Classes  []compareClass `json:"classes"`
 		Parts    []comparePart  `json:"parts"`
-	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3,
+	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, Perms: r.Perms, PermP: r.PermP,
 		Note:    compareCaveat,
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
@@ -299,8 +366,14 @@ func plotCompare(path, title string, r compareResult) error {
 
 // checkCompareFlags refuses what --compare does not do, before any map is
 // read: outputs other than JSON, --cross, --imag and --local.
-func checkCompareFlags(compare, out, format, cross, imag string, spec stats.Spec) error {
+func checkCompareFlags(compare, out, format, cross, imag string, spec stats.Spec, perms int) error {
+	if err := checkMin("permutations", perms, 0); err != nil {
+		return err
+	}
 	if compare == "" {
+		if perms > 0 {
+			return badInputf("--permutations %d applies to --compare (it calibrates the comparison of two sets): add --compare SET_B or leave it out", perms)
+		}
 		return nil
 	}
 	switch {
@@ -320,7 +393,7 @@ func checkCompareFlags(compare, out, format, cross, imag string, spec stats.Spec
 // spec with defaults, already checked against A) and of the set named by
 // compare, one operator for both (its reference over A and B together),
 // compared coefficient by coefficient (compareSets).
-func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, compare, out, plotPath string, chunk int) error {
+func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, compare, out, plotPath string, chunk, perms int) error {
 	if spec.Complex {
 		return badInputf("MAP %s holds complex data: --compare takes real maps", a.arg)
 	}
@@ -380,6 +453,9 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 		return badInputf("--compare: the statistic has per-pixel coefficients; --compare takes global statistics")
 	}
 	r := compareSets(coeffs, op.Labels(), am.B, bm.B)
+	if perms > 0 && r.Dof > 0 {
+		r.Perms, r.PermP = perms, permutationP(coeffs, r, perms, 1)
+	}
 	if err := printCompare(g, r, a, b, spec); err != nil {
 		return err
 	}
