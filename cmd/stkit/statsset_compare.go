@@ -284,9 +284,13 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 	doc := struct {
 		Config struct {
 			stats.Spec
-			InputsA []string `json:"inputs_a"`
-			InputsB []string `json:"inputs_b"`
-			Shape   [2]int   `json:"map_shape"`
+			// CoeffsNorm: the normalisation of the coefficients compared,
+			// as stats' JSON says it (coeffsNorm)
+			CoeffsNorm string   `json:"coeffs_norm"`
+			RefScope   string   `json:"reference,omitempty"`
+			InputsA    []string `json:"inputs_a"`
+			InputsB    []string `json:"inputs_b"`
+			Shape      [2]int   `json:"map_shape"`
 		} `json:"config"`
 		NA       int            `json:"n_a"`
 		NB       int            `json:"n_b"`
@@ -307,6 +311,13 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
 	doc.Config.Spec = spec
+	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
+		doc.Config.Spec.Norm = "p00" // as writeCoeffsJSON: "none" is read as p00 for these families
+	}
+	doc.Config.CoeffsNorm, _ = coeffsNorm(doc.Config.Spec)
+	if doc.Config.CoeffsNorm != "none" {
+		doc.Config.RefScope = "the maps of A and B together (one operator for both sets)"
+	}
 	doc.Config.InputsA, doc.Config.InputsB = a.set.Files, b.set.Files
 	doc.Config.Shape = [2]int{a.set.Maps.M, a.set.Maps.N}
 	bts, err := json.MarshalIndent(doc, "", " ")

@@ -107,6 +107,27 @@ func TestStatsCompareSets(t *testing.T) {
 			t.Errorf("printed summary lacks %q:\n%s", w, out)
 		}
 	}
+	// the normalised spectra take one reference over A and B (else a
+	// doubled amplitude would be normalised away); the config says so
+	jp := filepath.Join(root, "sp.json")
+	if code, _, errs := runCLI(t, "stats", a, "--compare", d, "--kind", "spectra", "-J", "3", "-o", jp); code != 0 {
+		t.Fatalf("spectra: exit %d: %s", code, errs)
+	}
+	var sp struct {
+		Config struct {
+			CoeffsNorm string `json:"coeffs_norm"`
+			Reference  string `json:"reference"`
+		} `json:"config"`
+		compareDoc
+	}
+	if bts, err := os.ReadFile(jp); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(bts, &sp); err != nil {
+		t.Fatal(err)
+	}
+	if sp.Config.CoeffsNorm != "p00" || !strings.Contains(sp.Config.Reference, "A and B together") || sp.Chi2 < 10 {
+		t.Errorf("spectra, doubled amplitude: coeffs_norm %q reference %q χ²/dof %.3g; want p00, A and B together, ≫ 1", sp.Config.CoeffsNorm, sp.Config.Reference, sp.Chi2)
+	}
 	if !strings.Contains(same.Note, "correlated") {
 		t.Errorf("JSON note %q does not say the coefficients are correlated", same.Note)
 	}
