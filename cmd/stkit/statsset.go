@@ -3,6 +3,7 @@ package main
 import (
 	"path/filepath"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -109,7 +110,8 @@ func plotTitleSource(in statsInput) string {
 
 // outputAmongInputs refuses an output path (-o, --plot) that is one of the
 // files of a set argument (checkOutputFile sees only the arguments as
-// given, a comma-separated list being no file name).
+// given, a comma-separated list being no file name), or a map file name
+// (.npy, .npz, FITS) directly in a folder argument.
 func outputAmongInputs(what, out string, ins ...statsInput) error {
 	if out == "" {
 		return nil
@@ -120,6 +122,12 @@ func outputAmongInputs(what, out string, ins ...statsInput) error {
 		}
 		if err := checkNotInput(what, out, in.set.Files...); err != nil {
 			return err
+		}
+		// a coefficient file (.npy, .npz) written into the folder would be
+		// read as a map of the set by the next run on it, which then
+		// failed on it ("the data are complex128 but maps are real")
+		if in.set.Folder != "" && isMapFile(datasets.FilePart(out)) && sameFile(filepath.Dir(datasets.FilePart(out)), in.set.Folder) {
+			return badInputf("%s lies in the folder %s that %s reads as a set of maps: a later run on the folder would take it for a map; write it elsewhere (or name it .json)", what, in.set.Folder, in.flag)
 		}
 	}
 	return nil

@@ -112,8 +112,9 @@ func TestStatsSetFolderAndList(t *testing.T) {
 
 // Bad sets are refused (exit 2) with the files named: maps of two sizes,
 // and --cross / --imag sets whose number of maps differs from MAP's (the
-// maps are paired one by one); with equal counts --cross pairs them. Two
-// MAP arguments get the remedy (a folder or a comma list).
+// maps are paired one by one), an -o .npy inside the MAP folder; with
+// equal counts --cross pairs them. Two MAP arguments get the remedy (a
+// folder or a comma list).
 func TestStatsSetRefusals(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "a")
@@ -151,6 +152,15 @@ func TestStatsSetRefusals(t *testing.T) {
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%v: wrote %s after refusing", c.args, out)
 		}
+	}
+	// a coefficient file written into a folder argument would be read as a
+	// map of the set by the next run on it ("the data are complex128 but
+	// maps are real"): refused; a .json there is no map file
+	if code, _, errs := runCLI(t, "stats", dir, "-J", "2", "-o", filepath.Join(dir, "c.npy")); code != 2 || !strings.Contains(errs, "lies in the folder "+dir+" that MAP reads as a set of maps") {
+		t.Errorf("-o into the MAP folder: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c.npy")); err == nil {
+		t.Error("wrote c.npy into the MAP folder")
 	}
 	// equal counts: --cross pairs the maps one by one
 	out := filepath.Join(root, "x.json")
