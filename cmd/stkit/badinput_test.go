@@ -566,14 +566,17 @@ func TestBenchHonoursGlobalEngine(t *testing.T) {
 
 // The common first-run mistakes get an error that says what to do: a map
 // too small for -J names the largest J the maps allow, a folder given where
-// one map file is read says so (not "unknown file type"), and separate
-// without samples names the flags that give them. All exit 2.
+// one map file is read says so (not "unknown file type": separate's DATA;
+// stats reads a folder as a set of maps since eb58d43, and refuses an
+// output inside it, 39aaed5), and separate without samples names the flags
+// that give them. All exit 2.
 func TestCommonMistakesActionable(t *testing.T) {
 	dir := t.TempDir()
 	mp := writeTestMap(t, dir, "m.npy", 1) // 64×64
 	wantBadInput(t, []string{"stats", mp, "-J", "6", "-o", filepath.Join(dir, "x.npy")}, "use -J 5 or less for 64×64 maps", filepath.Join(dir, "x.npy"))
 	wantBadInput(t, []string{"synth", mp, "-J", "7", "-o", filepath.Join(dir, "s.npy")}, "use -J 5 or less", filepath.Join(dir, "s.npy"))
-	wantBadInput(t, []string{"stats", dir, "-o", filepath.Join(dir, "y.npy")}, "is a folder; give one map file", filepath.Join(dir, "y.npy"))
+	wantBadInput(t, []string{"stats", dir, "-o", filepath.Join(dir, "y.npy")}, "that MAP reads as a set of maps", filepath.Join(dir, "y.npy"))
+	wantBadInput(t, []string{"separate", dir, "--noise", mp, "-o", filepath.Join(t.TempDir(), "w.npy")}, "is a folder; give one map file")
 	wantBadInput(t, []string{"separate", mp, "-o", filepath.Join(dir, "z.npy")}, "--contaminant FILE", filepath.Join(dir, "z.npy"))
 	if got, want := largestJ(64, 64), 5; got != want {
 		t.Errorf("largestJ(64, 64) = %d, want %d", got, want)
