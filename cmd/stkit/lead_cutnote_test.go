@@ -14,29 +14,7 @@ import (
 // cuts ⌊0.25·8⌋ = 2 pixels per side, not the default ⌊8/2⌋ = 4.
 func TestModelCropNotesFollowCut(t *testing.T) {
 	dir := t.TempDir()
-	m := stlayer.NewMaps(3, 64, 64)
-	for i := 0; i < 3; i++ {
-		x, err := datasets.GaussianRandomField(64, 64, -3, uint64(70+i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		copy(m.Map(i), x)
-	}
-	src := filepath.Join(dir, "grf.npy")
-	if err := datasets.WriteMaps(src, m); err != nil {
-		t.Fatal(err)
-	}
-	models := filepath.Join(dir, "models")
-	for _, args := range [][]string{
-		{"patches", src, "-o", filepath.Join(dir, "ds"), "--size", "32", "--stride", "16", "-J", "3", "--pad", "crop", "--cut", "0.25"},
-		{"train", filepath.Join(dir, "ds"), "-o", filepath.Join(dir, "run"), "--clusters", "2", "--epochs", "2", "--seed", "3",
-			"--z", "4", "--h", "32", "--layers", "1", "--batch", "32"},
-		{"export", filepath.Join(dir, "run"), "-o", models, "--samples", "8", "--latent", "posterior"},
-	} {
-		if code, _, errs := runCLI(t, args...); code != 0 {
-			t.Fatalf("%s: exit %d: %s", args[0], code, tail(errs, 800))
-		}
-	}
+	m, models := cropModels(t, dir, 70, "--cut", "0.25")
 	code, _, errs := runCLI(t, "sample", models, "--component", "0", "--steps", "1", "-o", filepath.Join(dir, "s.npy"))
 	if code != 0 {
 		t.Fatalf("sample: exit %d: %s", code, tail(errs, 800))

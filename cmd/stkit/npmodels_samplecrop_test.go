@@ -15,29 +15,7 @@ import (
 // twice the cut leaves in no window; periodic models get no such note.
 func TestSamplePadCropNote(t *testing.T) {
 	dir := t.TempDir()
-	m := stlayer.NewMaps(3, 64, 64)
-	for i := 0; i < 3; i++ {
-		x, err := datasets.GaussianRandomField(64, 64, -3, uint64(50+i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		copy(m.Map(i), x)
-	}
-	src := filepath.Join(dir, "grf.npy")
-	if err := datasets.WriteMaps(src, m); err != nil {
-		t.Fatal(err)
-	}
-	models := filepath.Join(dir, "models")
-	for _, args := range [][]string{
-		{"patches", src, "-o", filepath.Join(dir, "ds"), "--size", "32", "--stride", "16", "-J", "3", "--pad", "crop"},
-		{"train", filepath.Join(dir, "ds"), "-o", filepath.Join(dir, "run"), "--clusters", "2", "--epochs", "2", "--seed", "3",
-			"--z", "4", "--h", "32", "--layers", "1", "--batch", "32"},
-		{"export", filepath.Join(dir, "run"), "-o", models, "--samples", "8", "--latent", "posterior"},
-	} {
-		if code, _, errs := runCLI(t, args...); code != 0 {
-			t.Fatalf("%s: exit %d: %s", args[0], code, tail(errs, 800))
-		}
-	}
+	_, models := cropModels(t, dir, 50)
 	const head = "sample: --pad crop (the models' statistic): the statistics of each 32² tile are means over its interior, 4 pixels in from its edges ("
 	const tailNote = "); the pixels outside these windows enter them only through the wavelets that reach into them and through the power-spectrum term (each whole tile, matched to the training patches' periodic spectra)"
 	for _, c := range []struct {
@@ -65,4 +43,37 @@ func TestSamplePadCropNote(t *testing.T) {
 	if code != 0 || strings.Contains(errs, "--pad crop") {
 		t.Errorf("periodic models: exit %d, crop note present: %s", code, tail(errs, 800))
 	}
+}
+
+// cropModels builds, in dir, models of a --pad crop scov statistic (J = 3)
+// from 32² patches (stride 16) of three 64² Gaussian fields (P ∝ k⁻³, seeds
+// seed…seed+2), with a tiny GM-VAE (2 clusters, 2 epochs); extra are more
+// patches flags (e.g. --cut 0.25). It returns the fields and the models
+// folder.
+func cropModels(t *testing.T, dir string, seed uint64, extra ...string) (*stlayer.Maps, string) {
+	t.Helper()
+	m := stlayer.NewMaps(3, 64, 64)
+	for i := 0; i < 3; i++ {
+		x, err := datasets.GaussianRandomField(64, 64, -3, seed+uint64(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(m.Map(i), x)
+	}
+	src := filepath.Join(dir, "grf.npy")
+	if err := datasets.WriteMaps(src, m); err != nil {
+		t.Fatal(err)
+	}
+	models := filepath.Join(dir, "models")
+	for _, args := range [][]string{
+		append([]string{"patches", src, "-o", filepath.Join(dir, "ds"), "--size", "32", "--stride", "16", "-J", "3", "--pad", "crop"}, extra...),
+		{"train", filepath.Join(dir, "ds"), "-o", filepath.Join(dir, "run"), "--clusters", "2", "--epochs", "2", "--seed", "3",
+			"--z", "4", "--h", "32", "--layers", "1", "--batch", "32"},
+		{"export", filepath.Join(dir, "run"), "-o", models, "--samples", "8", "--latent", "posterior"},
+	} {
+		if code, _, errs := runCLI(t, args...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", args[0], code, tail(errs, 800))
+		}
+	}
+	return m, models
 }
