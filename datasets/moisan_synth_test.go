@@ -7,29 +7,11 @@ import (
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
-
-// moisanDiffKurtosis is the excess kurtosis of the horizontal and vertical
-// nearest-neighbour differences inside rows and columns [c, n−c) of an n×n
-// map (no difference across the window's edges).
-func moisanDiffKurtosis(m []float64, n, c int) float64 {
-	var d []float64
-	for i := c; i < n-c; i++ {
-		for j := c; j < n-c; j++ {
-			if j+1 < n-c {
-				d = append(d, m[i*n+j+1]-m[i*n+j])
-			}
-			if i+1 < n-c {
-				d = append(d, m[(i+1)*n+j]-m[i*n+j])
-			}
-		}
-	}
-	_, _, _, k := infer.Moments(d)
-	return k
-}
 
 // TestMoisanSynthesisNoFacets: the periodic statistics of a cut patch
 // record its edge jump, and a synthesis matching them draws it as facets
@@ -80,9 +62,9 @@ func TestMoisanSynthesisNoFacets(t *testing.T) {
 			}
 			var ks []float64
 			for b := 0; b < res.Maps.B; b++ {
-				ks = append(ks, moisanDiffKurtosis(res.Maps.Map(b), n, c))
+				ks = append(ks, testutil.InteriorDiffKurtosis(res.Maps.Map(b), n, n, c))
 			}
-			t.Logf("seed %d moisan %v (target %.2f): loss %.3g → %.3g, interior difference kurtosis %.2f", seed, moisan, moisanDiffKurtosis(target.Data, n, c), res.InitialLoss, res.Loss, ks)
+			t.Logf("seed %d moisan %v (target %.2f): loss %.3g → %.3g, interior difference kurtosis %.2f", seed, moisan, testutil.InteriorDiffKurtosis(target.Data, n, n, c), res.InitialLoss, res.Loss, ks)
 			for _, k := range ks {
 				if moisan && math.Abs(k) > 0.8 {
 					t.Errorf("seed %d: synthesis from the periodic component: interior difference kurtosis %.2f, want |k| ≤ 0.8", seed, k)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -81,25 +82,6 @@ func rAxisExcess(x []float64, m, c int) float64 {
 		}
 	}
 	return s / float64(n)
-}
-
-// rDiffKurtosis is the excess kurtosis of the horizontal and vertical
-// nearest-neighbour differences inside [c, M−c)² (as stats'
-// TestSCovCropSynthesisNoFacets).
-func rDiffKurtosis(x []float64, m, c int) float64 {
-	var d []float64
-	for i := c; i < m-c; i++ {
-		for j := c; j < m-c; j++ {
-			if j+1 < m-c {
-				d = append(d, x[i*m+j+1]-x[i*m+j])
-			}
-			if i+1 < m-c {
-				d = append(d, x[(i+1)*m+j]-x[i*m+j])
-			}
-		}
-	}
-	_, _, _, k := Moments(d)
-	return k
 }
 
 // TestHannTaper pins HannTaper's formula, its symmetry and its power
@@ -306,7 +288,7 @@ func TestApodisedCropSynthesisNoStreaks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			syn[apod] = [2]float64{rAxisExcess(res.Maps.Data, n, c), rDiffKurtosis(res.Maps.Data, n, c)}
+			syn[apod] = [2]float64{rAxisExcess(res.Maps.Data, n, c), testutil.InteriorDiffKurtosis(res.Maps.Data, n, n, c)}
 			t.Logf("seed %d apodised %v: loss %.3g → %.3g", seed, apod, res.InitialLoss, res.Loss)
 			if !(res.Loss < res.InitialLoss/100) {
 				t.Errorf("seed %d apodised %v: loss %.3g → %.3g, want a 100-fold decrease", seed, apod, res.InitialLoss, res.Loss)

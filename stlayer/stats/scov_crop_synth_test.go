@@ -7,40 +7,11 @@ import (
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/internal/testutil"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
-
-// diffKurtosis returns the excess kurtosis of the horizontal and vertical
-// nearest-neighbour differences of an M×N map whose two pixels both lie in
-// rows and columns [c, M−c), [c, N−c) (no difference across the borders).
-func diffKurtosis(m []float64, M, N, c int) float64 {
-	var d []float64
-	for i := c; i < M-c; i++ {
-		for j := c; j < N-c; j++ {
-			if j+1 < N-c {
-				d = append(d, m[i*N+j+1]-m[i*N+j])
-			}
-			if i+1 < M-c {
-				d = append(d, m[(i+1)*N+j]-m[i*N+j])
-			}
-		}
-	}
-	var mu, m2, m4 float64
-	for _, v := range d {
-		mu += v
-	}
-	mu /= float64(len(d))
-	for _, v := range d {
-		e := (v - mu) * (v - mu)
-		m2 += e
-		m4 += e * e
-	}
-	m2 /= float64(len(d))
-	m4 /= float64(len(d))
-	return m4/(m2*m2) - 3
-}
 
 // TestSCovCropSynthesisNoFacets pins the cure of the wrap-around facets at
 // small size: the target is the 32×32 corner of a periodic 64×64 Gaussian
@@ -64,7 +35,7 @@ func TestSCovCropSynthesisNoFacets(t *testing.T) {
 			copy(target.Data[i*n:(i+1)*n], g[i*64:i*64+n])
 		}
 		eng := cpu.New()
-		kt := diffKurtosis(target.Data, n, n, c)
+		kt := testutil.InteriorDiffKurtosis(target.Data, n, n, c)
 		for _, pad := range []string{"periodic", "crop"} {
 			op, err := stats.BuildWithRef(stats.Spec{Kind: stats.SCov, J: 3, L: 4, Iso: true, Synthesis: true, Pad: pad}.WithDefaults(n, n), eng, target)
 			if err != nil {
@@ -81,7 +52,7 @@ func TestSCovCropSynthesisNoFacets(t *testing.T) {
 			}
 			var ks []float64
 			for b := 0; b < res.Maps.B; b++ {
-				ks = append(ks, diffKurtosis(res.Maps.Map(b), n, n, c))
+				ks = append(ks, testutil.InteriorDiffKurtosis(res.Maps.Map(b), n, n, c))
 			}
 			t.Logf("seed %d (target %.2f) %s: loss %.3g → %.3g, interior difference kurtosis %.2f", seed, kt, pad, res.InitialLoss, res.Loss, ks)
 			for _, k := range ks {
