@@ -402,7 +402,7 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 	} else {
 		sm.RMin, sm.RMinData = -1, -1
 	}
-	sm.PixelCorr, sm.PixelCorrData = pearson(tv, sv), pearson(tv, dv)
+	sm.PixelCorr, sm.PixelCorrData = PixelCorrelation(tv, sv), PixelCorrelation(tv, dv)
 	_, sdT, _, _ := Moments(tv)
 	sm.RelRMSError, sm.RelRMSErrorData = rms(e)/sdT, rms(c)/sdT
 	for _, v := range []*float64{&sm.PixelCorr, &sm.PixelCorrData, &sm.RelRMSError, &sm.RelRMSErrorData} {
@@ -433,9 +433,14 @@ func bOf(x *stlayer.Maps) int {
 	return x.B
 }
 
-func pearson(a, b []float64) float64 {
+// PixelCorrelation is the Pearson correlation over the pixels of two maps
+// of the same size, 0 when either is constant (undefined).
+func PixelCorrelation(a, b []float64) float64 {
 	ma, sa, _, _ := Moments(a)
 	mb, sb, _, _ := Moments(b)
+	if !(sa > 0) || !(sb > 0) {
+		return 0
+	}
 	c := 0.0
 	for i := range a {
 		c += (a[i] - ma) * (b[i] - mb)

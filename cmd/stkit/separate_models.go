@@ -725,7 +725,7 @@ func truthOrderWarning(est, truth *stlayer.Maps, names []string) string {
 	for i := range corr {
 		corr[i] = make([]float64, c)
 		for j := range corr[i] {
-			corr[i][j] = pearson(est.Map(i), truth.Map(j))
+			corr[i][j] = infer.PixelCorrelation(est.Map(i), truth.Map(j))
 		}
 	}
 	perms := [][]int{{0, 1}, {1, 0}}
@@ -756,29 +756,6 @@ func truthOrderWarning(est, truth *stlayer.Maps, names []string) string {
 	}
 	return fmt.Sprintf("--truth: the estimates match the truth planes %s best (pixel correlation %s; in the order given %s): the truth planes are likely in another order than --components %s; the figures below compare each estimate with the plane at its own position",
 		strings.Join(planes, ","), strings.Join(other, ", "), strings.Join(given, ", "), strings.Join(names, ","))
-}
-
-// pearson is the pixel correlation of two maps (0 when one is constant).
-func pearson(a, b []float64) float64 {
-	n := float64(len(a))
-	ma, mb := 0.0, 0.0
-	for i := range a {
-		ma += a[i]
-		mb += b[i]
-	}
-	ma /= n
-	mb /= n
-	var sab, saa, sbb float64
-	for i := range a {
-		x, y := a[i]-ma, b[i]-mb
-		sab += x * y
-		saa += x * x
-		sbb += y * y
-	}
-	if !(saa > 0) || !(sbb > 0) {
-		return 0
-	}
-	return sab / math.Sqrt(saa*sbb)
 }
 
 // minUsefulShare is the share of the power below which, in every bin, a
