@@ -368,20 +368,7 @@ func Wasserstein1(a, b []float64) float64 {
 	sb := append([]float64(nil), b...)
 	sort.Float64s(sa)
 	sort.Float64s(sb)
-	n := max(len(sa), len(sb))
-	q := func(s []float64, u float64) float64 {
-		i := int(u * float64(len(s)))
-		if i >= len(s) {
-			i = len(s) - 1
-		}
-		return s[i]
-	}
-	sum := 0.0
-	for i := 0; i < n; i++ {
-		u := (float64(i) + 0.5) / float64(n)
-		sum += math.Abs(q(sa, u) - q(sb, u))
-	}
-	return sum / float64(n)
+	return w1Sorted(sa, sb)
 }
 
 // Minkowski holds the three 2D Minkowski functionals of the excursion sets
