@@ -429,10 +429,26 @@ func (op *Op) NumRaw() int { return op.idx.numRaw(1) }
 // and var are real; C01 and C11 complex. The moments are raw (not divided by
 // P00 or P11, no logarithm): Results, Assemble and Synthesis normalise them.
 // See the package documentation for formulas.
+//
+// Maps of another shape than [B, 1, M, N] (M×N the operator's size) make
+// the statistic panic with an *stlayer.ErrShape naming both sizes, which
+// the engines return as an error from Forward and LossGrad (mustFit); the
+// filters are built for one size: build one operator per map size.
 func (op *Op) Stat() stlayer.Stat {
-	// Shapes are checked by the primitives (MulFilters needs M×N maps).
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
+		op.mustFit(x)
 		return op.rawStat(p, x, 1)
+	}
+}
+
+// mustFit panics with an *stlayer.ErrShape unless x is [B, 1, M, N] for the
+// operator's M×N. Without it, maps of another size failed deep inside
+// with the filter bank's size ("filter bank … is K=4 32x32 …, field is
+// 64x64"), or not at all where only the engine's primitives would notice.
+func (op *Op) mustFit(x stlayer.Field) {
+	if b, c, h, w := x.Dims(); c != 1 || h != op.M || w != op.N {
+		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("scov: statistic built for maps of %dx%d ([B,1,%d,%d]), got [%d,%d,%d,%d]: build one operator per map size (scov.New with the maps' rows and columns)",
+			op.M, op.N, op.M, op.N, b, c, h, w)})
 	}
 }
 
