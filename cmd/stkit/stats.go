@@ -325,6 +325,10 @@ class means.`+statsSetHelp+compareHelp)
 			return withCropHint(err, imagMaps, spec.J)
 		}
 		meta.inputs = append(meta.inputs, *imag)
+		meta.bunitImag = mapUnit(imagIn.set.Cards)
+		if meta.bunit != meta.bunitImag && meta.bunit != "" && meta.bunitImag != "" {
+			fmt.Fprintf(g.stderr, "stats: warning: MAP %s has BUNIT %q but --imag %s has %q: the real and imaginary parts of z = MAP + i·IMAG should be in one unit (e.g. Stokes Q and U both in K_CMB); the coefficients mix them as given\n", pos[0], meta.bunit, *imag, meta.bunitImag)
+		}
 	}
 	statsInputsMeta(&meta, inputs...)
 	for _, in := range inputs[1:] {
@@ -379,9 +383,16 @@ class means.`+statsSetHelp+compareHelp)
 			return fmt.Errorf("plot: %w", err)
 		}
 	}
+	if *format == "" || *format == "json" {
+		// the anisotropy summary (anisotropy18.go): per scale, the second
+		// circular harmonic of S1 (S11) over the orientations
+		meta.aniso, _ = anisotropyOf(spec, op.Labels(), coeffs, maps, imagMaps)
+	}
 	switch *format {
 	case "":
-		err = printCoeffs(g, spec, op.Labels(), coeffs)
+		if err = printCoeffs(g, spec, op.Labels(), coeffs); err == nil {
+			printAnisotropy(g.stdout, meta.aniso)
+		}
 	case "npy":
 		err = writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
@@ -600,6 +611,11 @@ type jsonCoeff map[string]any
 type statsMeta struct {
 	inputs            []string
 	bunit, bunitCross string
+	// bunitImag: the BUNIT of --imag (complex data z = MAP + i·IMAG)
+	bunitImag string
+	// aniso: the anisotropy summary (anisotropyOf), nil where the
+	// statistic has no per-orientation first-order coefficients
+	aniso *anisotropyDoc
 	// sets: one entry per map argument when one of them is a folder or a
 	// list (statsInputsMeta); inputs then lists their files.
 	sets []inputSetDoc
@@ -621,9 +637,11 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			InputSets  []inputSetDoc `json:"input_sets,omitempty"`
 			BUnit      string        `json:"bunit,omitempty"`
 			BUnitCross string        `json:"bunit_cross,omitempty"`
-			Shape      [3]int        `json:"map_shape"`
-			Columns    []string      `json:"label_columns"`
-			PerPixel   bool          `json:"per_pixel,omitempty"`
+			// BUnitImag: the FITS BUNIT of --imag (complex data)
+			BUnitImag string   `json:"bunit_imag,omitempty"`
+			Shape     [3]int   `json:"map_shape"`
+			Columns   []string `json:"label_columns"`
+			PerPixel  bool     `json:"per_pixel,omitempty"`
 			// Orientation: θ of each orientation index l (degrees) and
 			// the family's convention (newOrientationDoc)
 			Orientation *orientationDoc `json:"orientation,omitempty"`
@@ -636,13 +654,19 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			// (classDoc: the spectra's mean is mean/std, P00 a log, …)
 			ClassDoc map[string]string `json:"class_doc,omitempty"`
 		} `json:"config"`
-		Coefficients []jsonCoeff `json:"coefficients"`
+		// Anisotropy: direction and amplitude of the anisotropy per map
+		// and scale (anisotropyOf); absent for statistics without
+		// per-orientation first-order coefficients
+		Anisotropy   *anisotropyDoc `json:"anisotropy,omitempty"`
+		Coefficients []jsonCoeff    `json:"coefficients"`
 	}{}
 	doc.Config.Spec = spec
 	doc.Config.CoeffsNorm, doc.Config.NormScope = coeffsNorm(doc.Config.Spec)
 	doc.Config.Inputs = meta.inputs
 	doc.Config.InputSets = meta.sets
 	doc.Config.BUnit, doc.Config.BUnitCross = meta.bunit, meta.bunitCross
+	doc.Config.BUnitImag = meta.bunitImag
+	doc.Anisotropy = meta.aniso
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
 		// "none" is read as p00 for these families (stats.Spec.Norm): the
 		// config said "none" where the command's line said norm=p00
