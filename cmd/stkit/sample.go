@@ -60,8 +60,10 @@ Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
 .npz or .fits by the extension).
 Ctrl-C (or an error during the optimisation) writes the maps worked on: the
 maps finished and the one running (unfinished; one L-BFGS per map, in
-sequence), not the maps not started, and says which. Exit status 1; a second
-Ctrl-C quits at once without writing them.`)
+sequence), not the maps not started, and says which; with --report, the
+report of those maps, marked interrupted (metrics.json settings.interrupted,
+settings.ended, settings.maps_reported). Exit status 1; a second Ctrl-C quits
+at once without writing them.`)
 	compF := &requiredInt{v: -1}
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
@@ -219,7 +221,11 @@ Ctrl-C quits at once without writing them.`)
 			fmt.Fprintf(g.stderr, "sample: map %d iteration %d loss %.5g evaluations %d %.1f s\n", pr.Run, pr.Iter, pr.Loss, pr.Evals, pr.Elapsed.Seconds())
 		}
 	}
-	ctx, stop := runContext(g.stderr, "the maps reached are written")
+	saving := "the maps reached are written"
+	if *report != "" {
+		saving += " and reported"
+	}
+	ctx, stop := runContext(g.stderr, saving)
 	defer stop()
 	res, err := infer.SampleComponent(ctx, ch.Engine, ms, *comp, opt)
 	if bar != nil {
@@ -270,19 +276,27 @@ Ctrl-C quits at once without writing them.`)
 	if box != nil {
 		fmt.Fprintf(g.stderr, "sample: --box %s: %s\n", *boxFlag, boxOutside(*box, maps.Data))
 	}
+	// An interrupted run (Ctrl-C) is reported too: the report of the maps
+	// written, marked interrupted (settings interrupted, ended,
+	// maps_reported), as separate --models does; an error is not.
+	interrupted := err != nil && errors.Is(err, context.Canceled)
 	if err != nil {
 		fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, *out))
-		if errors.Is(err, context.Canceled) {
-			return st.err(err, *out)
+		if !interrupted {
+			return modelError(st.err(err, *out))
 		}
-		return modelError(st.err(err, *out))
 	}
 	if *report != "" {
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
 			"size": opt.Size, "patch_size": p, "tiles_per_map": res.Tiles, "stride": *stride, "steps": opt.Steps, "seed": *seed,
 			"init": *initKind, "engine": ch.Name, "spec": ms.Manifest.Spec, "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset),
 			"box": boxSetting(box), "box_weight": boxWeightSetting(box)}
-		vm, err := infer.SampleReport(*report, ch.Engine, ms, *comp, res, target, settings)
+		st.interruptSettings(settings, err)
+		rres := res
+		if interrupted { // the maps written and their runs, not the maps not started
+			rres = writtenSamples(res, maps, nw)
+		}
+		vm, err := infer.SampleReport(*report, ch.Engine, ms, *comp, rres, target, settings)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
@@ -299,7 +313,26 @@ Ctrl-C quits at once without writing them.`)
 			fmt.Fprintf(g.stderr, "report: verdict: mean PS %.3f: %s; geometric-mean PS %.3f: %s\n", a.Value, a.Verdict, gm.Value, gm.Verdict)
 		}
 	}
+	if interrupted {
+		return st.reportedErr(err, *out, *report)
+	}
 	return nil
+}
+
+// writtenSamples is the part of an interrupted sampling result res that was
+// written: the maps (the first n of res.Maps), their runs (Results[:n]),
+// drawn statistics and spectrum targets; the rest of res is shared.
+func writtenSamples(res *infer.SampleResult, maps *stlayer.Maps, n int) *infer.SampleResult {
+	w := *res
+	w.Maps = maps
+	w.Results = res.Results[:min(n, len(res.Results))]
+	if len(res.Targets) > n {
+		w.Targets = res.Targets[:n]
+	}
+	if len(res.PSTargets) > n {
+		w.PSTargets = res.PSTargets[:n]
+	}
+	return &w
 }
 
 // nullOthers names the patches that the sampling-noise yardstick compares

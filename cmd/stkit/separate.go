@@ -60,8 +60,10 @@ func runSeparate(g *globals, args []string) error {
 	if *batch < 0 || *batch == 1 {
 		return badInputf("--batch %d: want 0 (automatic) or ≥ 2 residual samples per estimate", *batch)
 	}
-	if err := checkMin("history", *history, 1); err != nil {
-		return err
+	for _, c := range []error{checkMin("history", *history, 1), checkMin("log-every", *f.logEvery, 0)} {
+		if c != nil {
+			return c
+		}
 	}
 	opt.Batch, opt.History, opt.Seed = *batch, *history, *seed
 	if err := checkMapsOutput(*out); err != nil {
@@ -214,15 +216,37 @@ func runSeparate(g *globals, args []string) error {
 	for _, s := range setup.Summary {
 		fmt.Fprintf(g.stderr, "  %s\n", s)
 	}
-	bar := newBar(g.stderr, setup.TotalSteps, "separate")
+	var bar interface {
+		stopper
+		Describe(string)
+		Set(int) error
+	}
+	if *f.logEvery <= 0 {
+		bar = newBar(g.stderr, setup.TotalSteps, "separate")
+	}
+	var last infer.SepProgress // the last iteration reached (Iter 0: none)
 	opt.Progress = func(pr infer.SepProgress) {
+		last = pr
+		if bar == nil {
+			if pr.Iter%*f.logEvery == 0 || pr.Iter == 1 {
+				fmt.Fprintf(g.stderr, "separate: iteration %d of %d, %s, %.1f s\n", pr.Iter, setup.TotalSteps, sepProgressDesc(pr), pr.Elapsed.Seconds())
+			}
+			return
+		}
 		bar.Describe(sepProgressDesc(pr))
 		bar.Set(min(pr.Iter, setup.TotalSteps))
 	}
-	ctx, stop := interruptible(g.stderr, "the maps reached are written")
+	saving := "the maps reached are written"
+	if *report != "" {
+		saving += " and reported"
+	}
+	// runContext (interruptible): tests replace it to interrupt the run
+	ctx, stop := runContext(g.stderr, saving)
 	defer stop()
 	res, err := infer.RunSeparation(ctx, ch.Engine, p, opt)
-	endBar(bar, err != nil)
+	if bar != nil {
+		endBar(bar, err != nil)
+	}
 	if res == nil || res.S == nil {
 		return modelError(err)
 	}
@@ -246,11 +270,17 @@ func runSeparate(g *globals, args []string) error {
 	}
 	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s (s̃, d − s̃)\n",
 		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), *out)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
-		}
+	// An interrupted run (Ctrl-C) is reported too (--report, --truth): the
+	// maps reached, marked interrupted (settings interrupted, ended), as
+	// separate --models does; an error is not.
+	interrupted := err != nil && errors.Is(err, context.Canceled)
+	if err != nil && !interrupted {
 		return fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out)
+	}
+	ended := ""
+	if interrupted {
+		ended = sepInterruptedAt(last, setup.TotalSteps)
+		fmt.Fprintf(g.stderr, "separate: %s\n", ended)
 	}
 	samples := p.Contaminant
 	if samples == nil {
@@ -267,17 +297,23 @@ func runSeparate(g *globals, args []string) error {
 	}
 	if *report != "" {
 		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
-			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath}
+			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath,
+			"interrupted": interrupted}
+		if interrupted {
+			settings["ended"] = ended
+		}
 		if setup.RequestedBatch > 0 {
 			settings["batch_requested"] = setup.RequestedBatch // --batch, reduced to batch (the pool)
 		}
-		if sm, err = infer.WriteSeparationReportWith(*report, d, res, nil, samples, truth, settings, ropt); err != nil {
-			return fmt.Errorf("report: %w", err)
+		var rerr error
+		if sm, rerr = infer.WriteSeparationReportWith(*report, d, res, nil, samples, truth, settings, ropt); rerr != nil {
+			return fmt.Errorf("report: %w", rerr)
 		}
 	} else if truth != nil {
 		// --truth without --report: the figures are printed all the same.
-		if sm, err = infer.EvaluateSeparationWith(d, res.S, samples, truth, ropt); err != nil {
-			return err
+		var terr error
+		if sm, terr = infer.EvaluateSeparationWith(d, res.S, samples, truth, ropt); terr != nil {
+			return terr
 		}
 	}
 	if sm != nil {
@@ -312,7 +348,24 @@ func runSeparate(g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(*report, "metrics.json"))
 		}
 	}
+	if interrupted {
+		if *report != "" {
+			return fmt.Errorf("interrupted: wrote the current maps to %s and their report (marked interrupted) to %s", *out, *report)
+		}
+		return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
+	}
 	return nil
+}
+
+// sepInterruptedAt says where an interrupted separation stopped, from its
+// last progress report: "interrupted at iteration 7 of 130 (stage 2/2,
+// epoch 1)", or "interrupted before the first iteration" (Iter 0: no
+// report yet).
+func sepInterruptedAt(last infer.SepProgress, total int) string {
+	if last.Iter == 0 {
+		return "interrupted before the first iteration"
+	}
+	return fmt.Sprintf("interrupted at iteration %d of %d (stage %d/%d, epoch %d)", last.Iter, total, last.Stage+1, last.NumStages, last.Epoch+1)
 }
 
 // sepSampleUsage and sepSampleText are the usage line and the text of
@@ -371,8 +424,10 @@ variance and the chance s × r cross-spectrum, shaded around P_s̃). With
 --pad crop every figure (and those --truth prints) is the interior window's,
 ⌊cut·2^J⌋ pixels in from each edge, where the statistics constrain s̃: spectra
 and r(k) of the Hann-tapered window (metrics.json: window, window_note).
-Ctrl-C writes the current maps before exiting (exit status 1; a second
-Ctrl-C quits at once without writing them).
+Ctrl-C writes the current maps before exiting, prints the --truth figures
+and, with --report, writes the report of those maps, marked interrupted
+(metrics.json settings.interrupted, settings.ended: the iteration reached);
+exit status 1; a second Ctrl-C quits at once without writing them.
 
 --start FILE starts s̃ from one map of DATA's size, or from plane 0 of an
 earlier OUT [2, M, N] (to continue or refine a separation: the statistics
@@ -392,7 +447,7 @@ type sepSampleArgs struct {
 	spec                                                                             stats.Spec
 	out, contPath, noisePath, tmplPath, truthPath, report, form, weights, steps, box *string
 	frozenPath, startPath                                                            *string
-	batch, history                                                                   *int
+	batch, history, logEvery                                                         *int
 	ps                                                                               *bool
 	seed                                                                             *uint64
 }
@@ -420,6 +475,7 @@ func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
 	f.frozenPath = fs.String("frozen", "", "mask map: pixels ≠ 0 keep the data's value")
 	f.seed = fs.Uint64("seed", 1, "random seed (sample draws)")
 	f.startPath = fs.String("start", "", "starting s̃: one map, or an earlier OUT [2, M, N] (its plane 0); default DATA")
+	f.logEvery = fs.Int("log-every", 0, "print a plain progress line every N iterations (and the first) instead of the progress bar (for logs)")
 	return fs, f
 }
 

@@ -90,7 +90,9 @@ are left out, with a note, unless fewer than 2 would be left.
 Ctrl-C (or an error during the optimisation) writes the maps worked on before
 exiting, and says which: with one L-BFGS per map, the maps finished and the one
 running (unfinished), not the maps not started; with one L-BFGS on all maps,
-all of them (none before the first iteration). Exit status 1; a second Ctrl-C
+all of them (none before the first iteration). After Ctrl-C, --report DIR
+reports the maps written, marked interrupted (metrics.json settings.interrupted,
+settings.ended, settings.maps_reported). Exit status 1; a second Ctrl-C
 quits at once without writing them.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
@@ -342,7 +344,11 @@ quits at once without writing them.`)
 	if *logEvery <= 0 {
 		bar = newStepBar(g.stderr, total, "L-BFGS")
 	}
-	ctx, stop := runContext(g.stderr, "the maps reached are written")
+	saving := "the maps reached are written"
+	if *report != "" {
+		saving += " and reported"
+	}
+	ctx, stop := runContext(g.stderr, saving)
 	defer stop()
 	cfg.Progress = func(p infer.Progress) {
 		done := p.Iter
@@ -404,9 +410,15 @@ quits at once without writing them.`)
 	if box != nil {
 		fmt.Fprintf(g.stderr, "synth: --box %s: %s\n", *boxFlag, boxOutside(*box, maps.Data))
 	}
+	// An interrupted run (Ctrl-C) is reported too: the report of the maps
+	// written, marked interrupted (settings interrupted, ended,
+	// maps_reported), as separate --models does; an error is not.
+	interrupted := err != nil && errors.Is(err, context.Canceled)
 	if err != nil {
 		fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, *out))
-		return st.err(err, *out)
+		if !interrupted {
+			return st.err(err, *out)
+		}
 	}
 	if *report != "" {
 		settings := map[string]any{
@@ -420,7 +432,8 @@ quits at once without writing them.`)
 			// these per-coefficient weights (weights_zero of them 0)
 			"target_maps": target.B, "weights": weightsName(cfg.Weights), "weights_zero": zeroWeights(loss.Terms[0].Weight),
 		}
-		vm, err := infer.WriteSynthReportWith(*report, target, res.Maps, res, infer.ValidateOptions{
+		st.interruptSettings(settings, err)
+		vm, err := infer.WriteSynthReportWith(*report, target, maps, res, infer.ValidateOptions{
 			Reference: reference, Apodise: cfg.Apodise,
 			// with --pad crop the histogram, W1, moments and Minkowski
 			// functionals are scored on the window the statistics constrain
@@ -452,6 +465,9 @@ quits at once without writing them.`)
 				fmtDev(vm.W1Pool), whose, fmtDev(vm.W1Ref), whose, vm.MFMaxSigma, vm.SpreadMaps, whose)
 		}
 		fmt.Fprintln(g.stderr, ")")
+	}
+	if interrupted {
+		return st.reportedErr(err, *out, *report)
 	}
 	return nil
 }
@@ -930,10 +946,11 @@ func stopWhat(err error) string {
 	return "stopped by an error"
 }
 
-// describe says where the run stopped and what is written to out, e.g.
-// "interrupted at map 1 (72 of 300 iterations): wrote maps 0–1 to o.npy (map
-// 1 unfinished); maps 2–3 not started, not written".
-func (s stopState) describe(err error, out string) string {
+// ended says where the run stopped, e.g. "interrupted at map 1 (72 of 300
+// iterations)" or "interrupted at iteration 4 of 12 (one L-BFGS on all
+// maps)": the start of describe, and the "ended" setting of the report of
+// an interrupted run.
+func (s stopState) ended(err error) string {
 	var at string
 	switch {
 	case s.perMap && s.iters > 0:
@@ -948,8 +965,15 @@ func (s stopState) describe(err error, out string) string {
 	if !s.perMap && s.k > 1 {
 		at += " (one L-BFGS on all maps)"
 	}
+	return stopWhat(err) + " " + at
+}
+
+// describe says where the run stopped and what is written to out, e.g.
+// "interrupted at map 1 (72 of 300 iterations): wrote maps 0–1 to o.npy (map
+// 1 unfinished); maps 2–3 not started, not written".
+func (s stopState) describe(err error, out string) string {
 	n := s.written()
-	msg := fmt.Sprintf("%s %s: ", stopWhat(err), at)
+	msg := s.ended(err) + ": "
 	if n == 0 {
 		msg += "nothing written"
 	} else {
@@ -985,6 +1009,31 @@ func (s stopState) sumOver(stopped bool) string {
 		return " (sum over " + mapRange(0, s.stopped) + ")"
 	}
 	return " (sum over maps)"
+}
+
+// reportedErr is err's error for a run interrupted with a report of the
+// maps written: "interrupted: wrote maps 0–1 of 4 to OUT and their report
+// (marked interrupted) to DIR" (report "": err's).
+func (s stopState) reportedErr(err error, out, report string) error {
+	e := s.err(err, out)
+	if report == "" || s.written() == 0 || !errors.Is(err, context.Canceled) {
+		return e
+	}
+	return fmt.Errorf("%v and their report (marked interrupted) to %s", e, report)
+}
+
+// interruptSettings marks the report of a run (its metrics.json settings):
+// "interrupted" (false for a run that ended by itself) and, when
+// interrupted, "ended" (ended's words, e.g. "interrupted at map 1 (3 of 12
+// iterations)") and "maps_reported", the number of maps written and
+// reported (a prefix of the maps asked for).
+func (s stopState) interruptSettings(settings map[string]any, err error) {
+	interrupted := err != nil && errors.Is(err, context.Canceled)
+	settings["interrupted"] = interrupted
+	if interrupted {
+		settings["ended"] = s.ended(err)
+		settings["maps_reported"] = s.written()
+	}
 }
 
 // err is the command's error after a run stopped early: it names what was
