@@ -56,6 +56,9 @@ import (
 // means run over (M−2c)(N−2c) pixels and rms is scaled by √(MN/((M−2c)(N−2c))).
 // The floor assumes Gaussian statistics; non-Gaussian maps (filaments, point
 // sources) fluctuate more, so a value just above the floor is weak evidence.
+// wst --local: S1 is the local S1 averaged over its 2^J-pixel grid; its
+// reflect padding mirrors the field at the map's edges, which pulls ψ toward
+// the axes (by 4° for a 64² map at J = 3 in the test).
 
 // anisoMeasuredFrom is the axis and sense of direction_deg.
 const anisoMeasuredFrom = "column axis (axis 1, x), toward the row axis (axis 0): counter-clockwise on a map shown with row 0 at the bottom (FITS, origin='lower'), clockwise with row 0 on top (numpy/matplotlib's default origin='upper'); the wph orientation.theta_deg convention, and 90° − theta_deg for wst and scov"

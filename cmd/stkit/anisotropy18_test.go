@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -200,6 +202,215 @@ func TestAnisotropyGRFNoiseFloor(t *testing.T) {
 			if f := float64(below) / float64(all); f < 0.85 {
 				t.Errorf("%s slope %g: A below the floor in %d of %d maps × scales (%.0f %%), want ≥ 85 %%", kind, slope, below, all, 100*f)
 			}
+		}
+	}
+}
+
+// A 90° rotation of the map (testutil.Rot90: transpose and flip) turns the
+// wave vector by 90°: direction_deg moves by 90° mod 180° (within 2°) at
+// every scale where the anisotropy is significant, and the amplitude stays
+// (within 0.03), for wst and wph; an anisotropic GRF at 30°.
+func TestAnisotropyRotation90(t *testing.T) {
+	dir := t.TempDir()
+	x := anisoGRF(t, 2, 64, 30, 3, 7)
+	mp := writeAnisoMaps(t, filepath.Join(dir, "x.npy"), x)
+	rp := writeAnisoMaps(t, filepath.Join(dir, "rot.npy"), testutil.Rot90(x))
+	for _, kind := range []string{"wst", "wph"} {
+		a := statsAniso(t, mp, "--kind", kind, "-J", "3").Anisotropy
+		r := statsAniso(t, rp, "--kind", kind, "-J", "3").Anisotropy
+		n := 0
+		for b := range a.Maps {
+			for j, s := range a.Maps[b].Scales {
+				sr := r.Maps[b].Scales[j]
+				if !s.Significant {
+					continue
+				}
+				n++
+				if e := angDiff(sr.DirectionDeg, s.DirectionDeg+90); e > 2 {
+					t.Errorf("%s map %d j=%d: ψ %.2f°, rotated %.2f°: want a 90° turn (off by %.2f°)", kind, b, j, s.DirectionDeg, sr.DirectionDeg, e)
+				}
+				if math.Abs(sr.Amplitude-s.Amplitude) > 0.03 {
+					t.Errorf("%s map %d j=%d: A %.3f, rotated %.3f", kind, b, j, s.Amplitude, sr.Amplitude)
+				}
+			}
+		}
+		if n < 4 {
+			t.Errorf("%s: only %d significant scales of 6: the test field is not anisotropic enough", kind, n)
+		}
+	}
+}
+
+// WST (Morlet S1, orientations from the row axis) and WPH (bump S11, from
+// the column axis) give one direction_deg for the same anisotropic field
+// (a GRF stretched along 30°: power on wave vectors near 120°): within 5° of
+// each other and within 10° of 120° at every scale, with a significant
+// amplitude; scov agrees with wst (the same S1, to 1e-4 at j = 2 here).
+func TestAnisotropyFamiliesAgree(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeAnisoMaps(t, filepath.Join(dir, "x.npy"), anisoGRF(t, 3, 64, 30, 3, 11))
+	w := statsAniso(t, mp, "--kind", "wst", "-J", "3").Anisotropy
+	p := statsAniso(t, mp, "--kind", "wph", "-J", "3").Anisotropy
+	s := statsAniso(t, mp, "--kind", "scov", "-J", "3").Anisotropy
+	for b := range w.Maps {
+		for j, ws := range w.Maps[b].Scales {
+			ps, ss := p.Maps[b].Scales[j], s.Maps[b].Scales[j]
+			t.Logf("map %d j=%d: wst ψ %.1f° A %.3f (floor %.3f); wph ψ %.1f° A %.3f (floor %.3f)", b, j, ws.DirectionDeg, ws.Amplitude, ws.NoiseFloor, ps.DirectionDeg, ps.Amplitude, ps.NoiseFloor)
+			if !ws.Significant || !ps.Significant {
+				t.Errorf("map %d j=%d: wst %+v, wph %+v: want significant", b, j, ws, ps)
+			}
+			if e := angDiff(ws.DirectionDeg, ps.DirectionDeg); e > 5 {
+				t.Errorf("map %d j=%d: wst ψ %.2f°, wph ψ %.2f°: differ by %.2f°", b, j, ws.DirectionDeg, ps.DirectionDeg, e)
+			}
+			for _, d := range []float64{ws.DirectionDeg, ps.DirectionDeg} {
+				if e := angDiff(d, 120); e > 10 {
+					t.Errorf("map %d j=%d: ψ %.2f°, want ≈ 120° (off by %.2f°)", b, j, d, e)
+				}
+			}
+			if math.Abs(ss.Amplitude-ws.Amplitude) > 1e-3 || math.Abs(ss.DirectionDeg-ws.DirectionDeg) > 0.1 {
+				t.Errorf("map %d j=%d: scov %+v differs from wst %+v", b, j, ss, ws)
+			}
+		}
+	}
+}
+
+// The printed table (no -o) ends with one "# anisotropy j=…" line per scale,
+// giving the JSON's amplitude, floor and angles of map 0; the statistics
+// without per-orientation coefficients (--iso, spectra, wph --norm auto)
+// have neither the lines nor the JSON object; wst --synthesis (logS1) and
+// scov --synthesis (log S1) give the direction of plain wst, --local
+// (averaged over the grid) within 6°.
+func TestAnisotropyTextAndVariants(t *testing.T) {
+	dir := t.TempDir()
+	mp := writeAnisoMaps(t, filepath.Join(dir, "x.npy"), anisoGRF(t, 1, 64, 30, 3, 5))
+	d := statsAniso(t, mp, "--kind", "wst", "-J", "3").Anisotropy
+	code, out, errs := runCLI(t, "stats", mp, "--kind", "wst", "-J", "3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var lines []string
+	for _, ln := range strings.Split(out, "\n") {
+		if strings.HasPrefix(ln, "# anisotropy j=") {
+			lines = append(lines, ln)
+		}
+	}
+	if len(lines) != 3 || !strings.Contains(out, "# anisotropy of map 0 from S1") {
+		t.Fatalf("want 3 '# anisotropy j=' lines and a key line, got:\n%s", tail(out, 1500))
+	}
+	for j, ln := range lines {
+		s := d.Maps[0].Scales[j]
+		want := fmt.Sprintf("j=%d: A = %.3f (floor %.3f, significant)  ψ = %.1f°  stripes at %.1f°", j, s.Amplitude, s.NoiseFloor, s.DirectionDeg, s.StripeDirectionDeg)
+		if !strings.HasSuffix(ln, want) {
+			t.Errorf("line %q, want it to end %q (the JSON's values)", ln, want)
+		}
+	}
+	if last := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]); last != lines[2] {
+		t.Errorf("last line %q, want the j=2 anisotropy line", last)
+	}
+	for _, args := range [][]string{{"--kind", "wst", "--iso"}, {"--kind", "scov", "--iso"}, {"--kind", "spectra"}, {"--kind", "wph", "--norm", "auto"}, {"--kind", "wph", "--iso"}} {
+		if a := statsAniso(t, mp, append(args, "-J", "3")...).Anisotropy; a != nil {
+			t.Errorf("%v: anisotropy %+v, want none", args, a)
+		}
+		if _, out, _ := runCLI(t, append([]string{"stats", mp, "-J", "3"}, args...)...); strings.Contains(out, "# anisotropy") {
+			t.Errorf("%v: the table has anisotropy lines", args)
+		}
+	}
+	for _, args := range [][]string{{"--kind", "wst", "--synthesis"}, {"--kind", "wst", "--local"}, {"--kind", "scov", "--synthesis"}} {
+		a := statsAniso(t, mp, append(args, "-J", "3")...).Anisotropy
+		if a == nil || len(a.Maps) != 1 || len(a.Maps[0].Scales) != 3 {
+			t.Fatalf("%v: anisotropy %+v, want 3 scales", args, a)
+		}
+		for j, s := range a.Maps[0].Scales {
+			w := d.Maps[0].Scales[j]
+			tol := 1e-6
+			switch {
+			case args[1] == "scov":
+				tol = 0.1 // scov's S1 differs from wst's by ~1e-4
+			case args[2] == "--local":
+				// Kymatio's Morlets averaged over the 8×8 grid, and
+				// reflect padding, which mirrors the field at the edges
+				// (4° toward the axes on this 64² map)
+				tol = 6
+			}
+			if angDiff(s.DirectionDeg, w.DirectionDeg) > tol || !s.Significant {
+				t.Errorf("%v j=%d: ψ %.3f° (significant %v), plain wst %.3f°", args, j, s.DirectionDeg, s.Significant, w.DirectionDeg)
+			}
+		}
+	}
+}
+
+// Complex WPH (z = Q + iU over 2L orientations): U = 0 gives plain wph's
+// A and ψ (for real z the 2L sum is the L sum twice); z = e^{ik·x}, one
+// complex wave with the wave vector at 50°, gives ψ = 50° within 3°.
+func TestAnisotropyComplexWPH(t *testing.T) {
+	dir := t.TempDir()
+	q := anisoGRF(t, 1, 64, 30, 3, 9)
+	qp := writeAnisoMaps(t, filepath.Join(dir, "q.npy"), q)
+	zero := writeAnisoMaps(t, filepath.Join(dir, "zero.npy"), stlayer.NewMaps(1, 64, 64))
+	real := statsAniso(t, qp, "--kind", "wph", "-J", "3").Anisotropy
+	cplx := statsAniso(t, qp, "--kind", "wph", "-J", "3", "--imag", zero).Anisotropy
+	for j, s := range cplx.Maps[0].Scales {
+		r := real.Maps[0].Scales[j]
+		if math.Abs(s.Amplitude-r.Amplitude) > 1e-6 || angDiff(s.DirectionDeg, r.DirectionDeg) > 1e-4 {
+			t.Errorf("j=%d: complex with U = 0: A %.4f ψ %.3f°; real: A %.4f ψ %.3f°", j, s.Amplitude, s.DirectionDeg, r.Amplitude, r.DirectionDeg)
+		}
+	}
+	// z = cos(k·x) + i·sin(k·x): all power at +k, none at −k
+	c := stripeMaps(64, 8, []float64{50})
+	s := stlayer.NewMaps(1, 64, 64)
+	kc, kr := 2*math.Pi*8/64*math.Cos(50*math.Pi/180), 2*math.Pi*8/64*math.Sin(50*math.Pi/180)
+	for i := 0; i < 64; i++ {
+		for j := 0; j < 64; j++ {
+			s.Data[i*64+j] = math.Sin(kc*float64(j) + kr*float64(i))
+		}
+	}
+	cp := writeAnisoMaps(t, filepath.Join(dir, "c.npy"), c)
+	sp := writeAnisoMaps(t, filepath.Join(dir, "s.npy"), s)
+	a := statsAniso(t, cp, "--kind", "wph", "-J", "3", "--imag", sp).Anisotropy
+	if a == nil {
+		t.Fatal("no anisotropy for complex data")
+	}
+	if w := a.Maps[0].Scales[1]; angDiff(w.DirectionDeg, 50) > 3 || !w.Significant {
+		t.Errorf("z = e^{ik·x}, k at 50°: j=1 %+v, want ψ ≈ 50° significant", w)
+	}
+}
+
+// --imag: the JSON recorded MAP's BUNIT only; it now records the imaginary
+// map's as bunit_imag, and stats warns on stderr when the two differ (and
+// not when they agree).
+func TestStatsImagBUnit(t *testing.T) {
+	dir := t.TempDir()
+	x := anisoGRF(t, 1, 64, 30, 3, 3)
+	write := func(name, unit string) string {
+		p := filepath.Join(dir, name)
+		if err := datasets.WriteMapsCards(p, x, datasets.Card{Key: "BUNIT", Value: unit}); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	q, u, uu := write("q.fits", "K_CMB"), write("u.fits", "K_CMB"), write("uu.fits", "uK_CMB")
+	jp := filepath.Join(dir, "o.json")
+	for _, c := range []struct {
+		imag, unit string
+		warn       bool
+	}{{u, "K_CMB", false}, {uu, "uK_CMB", true}} {
+		code, _, errs := runCLI(t, "stats", q, "--kind", "wph", "-J", "3", "--imag", c.imag, "-o", jp)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		b, err := os.ReadFile(jp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d anisoJSON
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Config.BUnit != "K_CMB" || d.Config.BUnitImag != c.unit {
+			t.Errorf("--imag %s: bunit %q, bunit_imag %q; want K_CMB, %s", c.imag, d.Config.BUnit, d.Config.BUnitImag, c.unit)
+		}
+		warned := strings.Contains(errs, `BUNIT "K_CMB" but --imag`) && strings.Contains(errs, `"uK_CMB"`)
+		if warned != c.warn {
+			t.Errorf("--imag %s (BUNIT %s): warned %v, want %v; stderr:\n%s", c.imag, c.unit, warned, c.warn, errs)
 		}
 	}
 }

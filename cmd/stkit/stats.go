@@ -97,8 +97,10 @@ Output formats (-o FILE, format from --format or the extension):
         --cross included, whose "norm" applies only to the .npz dict, as
         "norm_applies_to" says; "inputs" [MAP] or [MAP, --cross map], the
         a and b of the cross moments (or [MAP, --imag map], Q and U of
-        z = Q + iU, with "complex": true); "bunit" and "bunit_cross", their FITS
-        BUNIT where known; "map_shape"; "label_columns")
+        z = Q + iU, with "complex": true); "bunit" and "bunit_cross" (or
+        "bunit_imag"), their FITS BUNIT where known, a warning when MAP's
+        and --imag's differ; "map_shape"; "label_columns"; "anisotropy",
+        see below)
         ("index": the position in the label table and "coeffs"; with --local
         one entry per pixel, with its "row" and "col"; these are grid
         positions: the config's "local_grid" gives stride_px = 2^J and
@@ -106,7 +108,24 @@ Output formats (-o FILE, format from --format or the extension):
         origin_px + stride_px·(row, col); a label column named
         like one of these fields, the spectra's "im", is written as "label_im";
         "orientation": θ of each orientation index, see below)
-Without -o a table of the coefficients of the first map is printed.
+Without -o a table of the coefficients of the first map is printed, and
+below it one "# anisotropy j=…" line per scale.
+
+Anisotropy (wst, scov: from S1(j, l); wph: from S11(j, l) at τ = 0; not
+for --iso, spectra, --cross or wph --norm auto): per map and scale j,
+A_j·e^{2iψ_j} = Σ_l S(j,l)·e^{2iφ_l} / Σ_l S(j,l), φ_l the wave-vector
+direction of wavelet l. amplitude A_j in [0, 1] (0: isotropic; a pure
+stripe pattern gives 0.52 for S1 at L = 4 to 0.88 for S11 at L = 8, the
+wavelets' angular response, not 1); direction_deg ψ_j in [0°, 180°): the
+wave vector of maximum response, measured for EVERY family from the column
+axis toward the row axis (the wph convention; 90° − theta_deg for wst and
+scov), counter-clockwise on a map shown with row 0 at the bottom;
+stripe_direction_deg = ψ_j + 90°: the direction the structures run along.
+noise_floor: the level an isotropic Gaussian field with the map's power
+spectrum exceeds in ~5 % of maps (noise_rms ≈ 1/√(independent modes of
+band j), from the wavelets and the spectrum); "significant": A_j above it.
+Complex data: the sum runs over the 2L orientations (l and l + L weigh one
+axis). The JSON's top-level "anisotropy" holds them with a "doc" string.
 
 Orientations: the label columns l1, l2, l3 are orientation INDICES, and the
 families count them differently (as their reference libraries do):
