@@ -293,7 +293,7 @@ quits at once without writing them.`)
 	}
 	loss, err := infer.NewSynthLoss(ch.Engine, string(spec.Kind), op, target, cfg)
 	if err != nil {
-		return err
+		return synthLossError(targetName, err)
 	}
 	mode := "one L-BFGS on all maps"
 	switch {
@@ -470,6 +470,17 @@ quits at once without writing them.`)
 		return st.reportedErr(err, *out, *report)
 	}
 	return nil
+}
+
+// synthLossError marks the input errors of infer.NewSynthLoss (ErrModelInput:
+// a target batch of identical maps with std weights, a target without
+// power in a band of the statistic or of the --ps term, …) as bad input,
+// exit 2, naming the target; other errors are returned as they are.
+func synthLossError(target string, err error) error {
+	if err == nil || !errors.Is(err, infer.ErrModelInput) {
+		return err
+	}
+	return badInput{fmt.Errorf("%s: %w", target, err)}
 }
 
 // wrapJumpNoteRatio is the ratio of wrapJumpRatio above which synth notes
