@@ -436,19 +436,23 @@ func (op *Op) NumRaw() int { return op.idx.numRaw(1) }
 // filters are built for one size: build one operator per map size.
 func (op *Op) Stat() stlayer.Stat {
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
-		op.mustFit(x)
+		op.mustFit(x, 1)
 		return op.rawStat(p, x, 1)
 	}
 }
 
-// mustFit panics with an *stlayer.ErrShape unless x is [B, 1, M, N] for the
-// operator's M×N. Without it, maps of another size failed deep inside
-// with the filter bank's size ("filter bank … is K=4 32x32 …, field is
-// 64x64"), or not at all where only the engine's primitives would notice.
-func (op *Op) mustFit(x stlayer.Field) {
-	if b, c, h, w := x.Dims(); c != 1 || h != op.M || w != op.N {
-		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("scov: statistic built for maps of %dx%d ([B,1,%d,%d]), got [%d,%d,%d,%d]: build one operator per map size (scov.New with the maps' rows and columns)",
-			op.M, op.N, op.M, op.N, b, c, h, w)})
+// mustFit panics with an *stlayer.ErrShape unless x is [B, 1, nf·M, N] for
+// the operator's M×N (nf = 2: pairs stacked by rows, CrossOp). Without it,
+// maps of another size failed deep inside with the filter bank's size
+// ("filter bank … is K=4 32x32 …, field is 64x64").
+func (op *Op) mustFit(x stlayer.Field, nf int) {
+	if b, c, h, w := x.Dims(); c != 1 || h != nf*op.M || w != op.N {
+		pairs := ""
+		if nf == 2 {
+			pairs = " stacked by rows in pairs"
+		}
+		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("scov: statistic built for maps of %dx%d%s ([B,1,%d,%d]), got [%d,%d,%d,%d]: build one operator per map size (scov.New with the maps' rows and columns)",
+			op.M, op.N, pairs, nf*op.M, op.N, b, c, h, w)})
 	}
 }
 
