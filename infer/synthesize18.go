@@ -20,21 +20,23 @@ import (
 //
 // Build op for the target's size with the target as its reference,
 // stats.BuildWithRef(spec, eng, target), as stkit synth does (see package
-// stats, "Build or BuildWithRef"), and take cfg from Preset (PresetQuality:
+// stats' doc on references), and take cfg from Preset (PresetQuality:
 // stkit synth's defaults, GRF start, power-spectrum and histogram terms,
 // 300 iterations per map), changing what you need:
 //
-//	op, err := stats.BuildWithRef(stats.Spec{Kind: stats.SCov, Iso: true, Synthesis: true}, eng, target)
+//	// J = 0 would be log2(min(M, N)) − 2; stkit synth's default is one more
+//	spec := stats.Spec{Kind: stats.SCov, Iso: true, Synthesis: true, J: stlayer.Log2Floor(min(target.M, target.N)) - 1}
+//	op, err := stats.BuildWithRef(spec, eng, target)
 //	cfg, err := infer.Preset(infer.PresetQuality, 4, 1) // 4 maps, seed 1
 //	res, _, err := infer.Synthesize(ctx, eng, op, target, cfg)
 //	err = datasets.WriteMaps("synth.npy", res.Maps)
 //
 // What it does beyond the two calls, as stkit synth does:
 //
-//   - a non-periodic op (stats.Spec Pad "crop": scov, spectra and wph
-//     with NonPeriodic) sets cfg.Apodise, so that the GRF start and the
-//     power-spectrum term use the Hann-apodised spectrum (GenerateConfig.
-//     Apodise); a periodic op leaves cfg.Apodise as given;
+//   - a non-periodic op (stats.Spec Pad "crop": scov, spectra and wph)
+//     sets cfg.Apodise, so that the GRF start and the power-spectrum term
+//     use the Hann-apodised spectrum (GenerateConfig.Apodise); a periodic
+//     op leaves cfg.Apodise as given;
 //   - the term is named after op's family ("wst", "wph", "scov",
 //     "spectra"; "statistic" for an operator of another package), the
 //     name messages and Loss.Terms[0].Name carry.
@@ -62,8 +64,9 @@ func Synthesize(ctx context.Context, eng stlayer.Engine, op StatOp, target *stla
 }
 
 // nonPeriodicOp reports whether op averages over an interior window
-// (scov.Config.NonPeriodic, wph.Config.NonPeriodic: stats.Spec Pad "crop"),
-// for operators of package stats and the family operators themselves.
+// (the non-periodic configurations of scov and wph: stats.Spec Pad
+// "crop"), for operators of package stats and the family operators
+// themselves.
 func nonPeriodicOp(op StatOp) bool {
 	if o, ok := op.(stats.Op); ok {
 		if s, _, ok := stats.SCovOp(o); ok {
