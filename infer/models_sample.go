@@ -152,7 +152,9 @@ type SampleResult struct {
 	// their corners.
 	Tiles       int
 	TileOrigins [][2]int
-	// Window is the training window applied to each tile (nil: none).
+	// Window is the training window applied to each tile (nil: none; the
+	// tiles of models of periodic components enter as their periodic
+	// components when Size is above the patch size, see SampleComponent).
 	Window []float64
 	// PSTargets[b] is the log power spectrum per bin (then, for models with
 	// ps_corner_log, the log corner power of NewPSOpCorner) matched by map b's
@@ -168,9 +170,13 @@ type SampleResult struct {
 // with L-BFGS (infer.Minimize, one run per map), where Φ is the models'
 // statistic on patch_size² maps (stats.BuildStored with the stored
 // reference), σ_c the model's std of coefficient c (coefficients with σ_c ≤
-// StdFloor·max σ are masked; K' counts the others), w the training window and
-// T the number of tiles (1 when Size is the patch size), plus the optional
-// power-spectrum term (SampleOptions.PSWeight). Starting maps come
+// StdFloor·max σ are masked; K' counts the others), w the training window
+// (ModelSet.tileOp: the Tukey window, or, for models of periodic components,
+// Window "moisan", the tile's periodic component p when Size is above the
+// patch size; a patch-size map is matched as drawn, a stand-in for a
+// training patch) and T the number of tiles (1 when Size is the patch
+// size), plus the optional power-spectrum term (SampleOptions.PSWeight,
+// through the same w). Starting maps come
 // from infer.InitialMaps with a reference map that carries the cluster's
 // power spectrum and pixel moments. On cancellation or divergence the maps
 // done so far (and the current one) are returned with the error.
@@ -267,12 +273,12 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		return nil, err
 	}
 	window := ms.Window()
-	op, err := NewTileOp(base, opt.Size, opt.Size, p, opt.Stride, window)
+	op, err := ms.tileOp(base, opt.Size, opt.Size, opt.Stride)
 	if err != nil {
 		return nil, err
 	}
 	var statOp StatOp = op
-	if op.Tiles() == 1 && window == nil {
+	if op.Tiles() == 1 && window == nil && op.periodic == nil {
 		statOp = base
 	}
 	T := op.Tiles()
@@ -295,7 +301,7 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 		if corner {
 			base = NewPSOpCorner(p, p)
 		}
-		pt, err := NewTileOp(base, opt.Size, opt.Size, p, opt.Stride, window)
+		pt, err := ms.tileOp(base, opt.Size, opt.Size, opt.Stride)
 		if err != nil {
 			return nil, err
 		}
@@ -595,7 +601,11 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 // compares with the training patches, map by map, row-major: tiles at
 // multiples of the patch size (TileOrigins with stride p), plus a last
 // one flush with the bottom/right edge when the size is not a multiple of
-// p (it then overlaps its neighbour), with the training window applied.
+// p (it then overlaps its neighbour), with the training window applied,
+// or, for models of periodic components (Window "moisan") and maps larger
+// than the patch, each tile replaced by its periodic component, as
+// SampleComponent's statistic sees it (a patch-size map is the sample
+// itself: see ModelSet.tileOp).
 func (ms *ModelSet) SampleTiles(maps *stlayer.Maps) *stlayer.Maps {
 	p := ms.Manifest.PatchSize
 	var origins [][2]int
@@ -604,7 +614,11 @@ func (ms *ModelSet) SampleTiles(maps *stlayer.Maps) *stlayer.Maps {
 			origins = append(origins, [2]int{r, c})
 		}
 	}
-	return cutTiles(maps, origins, p, ms.Window())
+	t := cutTiles(maps, origins, p, ms.Window())
+	if ms.periodicTiles() && (maps.M != p || maps.N != p) {
+		periodicTilesInPlace(t)
+	}
+	return t
 }
 
 // StatChi summarises how well patch-size maps match a component model: for

@@ -19,9 +19,11 @@ import (
 // bottom/right edge so that every pixel is covered; tiles never wrap
 // around), and w is the identity or, with a window, the apodisation of the
 // training patches, w(y) = ⟨y⟩ + (y − ⟨y⟩)·window (datasets.PatchConfig
-// "tukey"). Tile t's coefficients occupy positions t·K … t·K + K − 1. It is
-// written on stlayer.Prim (Crop, Mean, Sub, MulConst, Add, Concat), so every
-// engine differentiates it.
+// "tukey"), or, for models of periodic components (NewPeriodicTileOp),
+// w(y) = p(y), Moisan's periodic component (datasets.PeriodicSmooth). Tile
+// t's coefficients occupy positions t·K … t·K + K − 1. It is written on
+// stlayer.Prim (Crop, Mean, Sub, MulConst, Add, Concat; PadReflect, FFT2,
+// IFFT2 and Real for p), so every engine differentiates it.
 //
 // It lets patch-size models constrain maps larger than the patch (per-tile
 // statistics, as the training patches were cut from larger maps), and
@@ -31,8 +33,11 @@ type TileOp struct {
 	m, n, p int
 	origins [][2]int
 	window  []float64
-	labels  *stlayer.Labels
-	key     string
+	// periodic, when non-nil, replaces each tile by its periodic
+	// component (NewPeriodicTileOp).
+	periodic *periodicOp
+	labels   *stlayer.Labels
+	key      string
 }
 
 // TileOrigins returns the tile corners along an axis of length m for tiles
@@ -125,6 +130,9 @@ func (t *TileOp) Stat() stlayer.Stat {
 			if t.window != nil {
 				mu := pr.Mean(tile)
 				tile = pr.Add(pr.MulConst(pr.Sub(tile, mu), t.window), mu)
+			}
+			if t.periodic != nil {
+				tile = t.periodic.apply(pr, tile)
 			}
 			outs[i] = bs(pr, tile)
 		}
