@@ -82,6 +82,7 @@ type Engine struct {
 type execEntry struct {
 	key  string
 	exec *Exec
+	sig  *statSig // the statistic it was built from (checkSameStat); nil until built
 }
 
 // Option configures an Engine.
@@ -266,8 +267,13 @@ func (e *Engine) drop(k string) {
 // runStat builds (first time) and runs the graph of s: inputs x [B, M, N]
 // (plus gr, gi for the gradient graph).
 func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extra ...*tensors.Tensor) (outs []*tensors.Tensor, err error) {
-	k := fmt.Sprintf("%s|%s|%d,%d,%d", kind, key, x.B, x.M, x.N)
+	base := fmt.Sprintf("%s|%d,%d,%d", key, x.B, x.M, x.N)
+	k := kind + "|" + base
+	if err := e.checkSameStat(base, key, s, x); err != nil {
+		return nil, err
+	}
 	st := &buildState{}
+	var sig *statSig // set when this call builds the graph
 	ex, err := e.exec(k, func() (*Exec, error) {
 		return NewExec(e.b, func(in []*Node) []*Node {
 			// GoMLX recovers panics of this function (runtime errors
@@ -283,7 +289,9 @@ func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extr
 			}()
 			p := newPrim(e, in[0].Graph())
 			xf := p.inputField(in[0])
+			from := len(in[0].Graph().Nodes())
 			y := p.own(s(p, xf))
+			sig = sigOf(in[0].Graph(), from, y, statCode(s))
 			if kind == "fwd" {
 				out := []*Node{y.re}
 				if y.im != nil {
@@ -327,6 +335,9 @@ func (e *Engine) runStat(kind, key string, s stlayer.Stat, x *stlayer.Maps, extr
 			return nil, st.err
 		}
 		return nil, err
+	}
+	if el, ok := e.execs[k]; ok && sig != nil && el.Value.(*execEntry).sig == nil {
+		el.Value.(*execEntry).sig = sig
 	}
 	return outs, nil
 }
@@ -378,8 +389,13 @@ func toF32(x []float64) []float32 {
 //
 // The graph compiled for (key, x's [B, M, N]) is kept and reused: s is
 // called only when that graph is built, so key must identify the
-// statistic, configuration included (stlayer.Engine); another s under a
-// key already compiled gets the first one's coefficients.
+// statistic, configuration included (stlayer.Engine). A statistic made by
+// another function than the compiled graph's under the same key and shape
+// is traced once and refused with an *stlayer.ErrShape unless it builds
+// the same operations (checkSameStat; Forward and LossGrad share the
+// check); two closures of one function literal, e.g. two operators of one
+// family under one made-up key, are not told apart: the second gets the
+// first one's coefficients.
 func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	if err := checkMaps(x); err != nil {
 		return nil, err
