@@ -83,7 +83,9 @@ func (c *CrossOp) NumRaw() int { return c.op.idx.numRaw(2) }
 func (c *CrossOp) Stat() stlayer.Stat {
 	op := c.op
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
-		// Reshape fails (in the primitive) unless the maps are 2M×N.
+		// Only pairs stacked by rows: a Reshape alone took M×2N maps
+		// (side by side) for 2M×N ones.
+		op.mustFit(x, 2)
 		return op.rawStat(p, p.Reshape(x, 2, op.M, op.N), 2)
 	}
 }
