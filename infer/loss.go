@@ -5,8 +5,9 @@
 //
 // Entry points:
 //
-//   - synthesis: Preset, NewSynthLoss, Generate (L-BFGS by Minimize),
-//     Validate, WriteSynthReport;
+//   - synthesis: Synthesize (NewSynthLoss then Generate in one call),
+//     Preset, NewSynthLoss, Generate (L-BFGS by Minimize), Validate,
+//     WriteSynthReport;
 //   - separation with contaminant or noise samples: NewSepStats,
 //     SeparationProblem, RunSeparation (BuildSeparation, then Separate),
 //     EvaluateSeparation, WriteSeparationReport;
@@ -26,7 +27,8 @@
 //
 // # Synthesis from a map
 //
-// ExampleGenerate is the library's `stkit synth target.npy -o synth.npy`:
+// ExampleGenerate is the library's `stkit synth target.npy -o synth.npy`
+// (Synthesize makes step 4's two calls in one, ExampleSynthesize):
 //
 //  1. read the target with datasets.ReadMaps: a batch [B, M, N], B = 1 for
 //     one map; with B > 1 every synthesis matches the mean of Φ over the B
