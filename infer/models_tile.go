@@ -22,8 +22,8 @@ import (
 // "tukey"), or, for models of periodic components (NewPeriodicTileOp),
 // w(y) = p(y), Moisan's periodic component (datasets.PeriodicSmooth). Tile
 // t's coefficients occupy positions t·K … t·K + K − 1. It is written on
-// stlayer.Prim (Crop, Mean, Sub, MulConst, Add, Concat; PadReflect, FFT2,
-// IFFT2 and Real for p), so every engine differentiates it.
+// stlayer.Prim (Crop, Mean, Sub, MulConst, Add, Concat; for p also reflect
+// padding, FFT2, IFFT2 and Real), so every engine differentiates it.
 //
 // It lets patch-size models constrain maps larger than the patch (per-tile
 // statistics, as the training patches were cut from larger maps), and

@@ -17,10 +17,10 @@ import (
 //	v = rowMask ⊙ [d broadcast over the rows] + colMask ⊙ [e broadcast over the columns]
 //
 // (rowMask +1 on row 0, −1 on row m−1; colMask likewise on columns 0 and
-// n−1; PeriodicSmooth's boundary image), ŝ = v̂ · invL with invL(q, r) =
-// 1/(2cos(2πq/m) + 2cos(2πr/n) − 4) and invL(0, 0) = 0 (Δ_per⁻¹ on the
-// zero-mean maps), s = Re IFFT2(ŝ), p = u − s. The broadcasts are PadReflect
-// of a one-pixel axis (which repeats the pixel).
+// n−1; datasets.PeriodicSmooth's boundary image), ŝ = v̂ · invL with
+// invL(q, r) = 1/(2cos(2πq/m) + 2cos(2πr/n) − 4) and invL(0, 0) = 0 (Δ_per⁻¹ on the
+// zero-mean maps), s = Re IFFT2(ŝ), p = u − s. The broadcasts pad a
+// one-pixel axis in reflect mode, which repeats the pixel.
 type periodicOp struct {
 	m, n             int
 	rowMask, colMask []float64
