@@ -81,7 +81,8 @@ at once without writing them.`)
 	patches := fs.String("patches", "", "dataset folder holding the training patches (default: the models' dataset)")
 	maxPatches := fs.Int("max-patches", 256, "at most this many training patches in the report (0 = all)")
 	logEvery := fs.Int("log-every", 0, "print a progress line every N iterations instead of the progress bar")
-	boxFlag := fs.String("box", "none", "pixel range of the samples: none, positive ([0, +inf)) or LO,HI (±inf: an open side), kept by a quadratic penalty of weight 1e3/var (the cluster's pixels; not a hard bound), the starting maps clipped into it")
+	boxFlag := fs.String("box", "none", "pixel range of the samples: none, positive ([0, +inf)) or LO,HI (±inf: an open side), kept by a quadratic penalty of weight --box-weight/var (the cluster's pixels; not a hard bound), the starting maps clipped into it")
+	boxWeight := fs.Float64("box-weight", infer.DefaultBoxWeight, boxWeightUsage("the component's training-pixel variance"))
 	psScatter := fs.Bool("ps-scatter", true, "give each map's power-spectrum target the per-bin scatter of the patches' spectra that the drawn statistic does not explain (false: every map gets the expected spectrum)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -116,7 +117,10 @@ at once without writing them.`)
 	if err != nil {
 		return err
 	}
-	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed, NoPSScatter: !*psScatter, Box: box,
+	if err := checkBoxWeight(*boxWeight, isSet(fs, "box-weight"), box); err != nil {
+		return err
+	}
+	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed, NoPSScatter: !*psScatter, Box: box, BoxWeight: *boxWeight,
 		SynthConfig: infer.SynthConfig{Steps: *steps, History: *history}}
 	switch *initKind {
 	case "grf":
@@ -204,7 +208,7 @@ at once without writing them.`)
 	}
 	cluster := ms.Manifest.Clusters[*comp]
 	fmt.Fprintf(g.stderr, "sample: component %d (weight %.3f) of %s: %s of %d², statistic %s on %d² patches (%d coefficients), draw %s%s, %d steps, engine %s\n",
-		*comp, cluster.Weight, pos[0], plural(opt.N, "map"), opt.Size, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, dm, boxNote(box), opt.Steps, ch.Name)
+		*comp, cluster.Weight, pos[0], plural(opt.N, "map"), opt.Size, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, dm, boxNote(box, opt.BoxWeight), opt.Steps, ch.Name)
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
 		fmt.Fprintf(g.stderr, "sample: %s\n", cropWindowsNote(opt.Size, opt.Size, p, opt.Stride, spec.CutPixels(), " and through the power-spectrum term (each whole tile, matched to the training patches' periodic spectra)"))
 	}
@@ -258,7 +262,7 @@ at once without writing them.`)
 		iters += r.Iters
 	}
 	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s%s, --steps %d, --seed %d)",
-		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, boxNote(box), opt.Steps, *seed))
+		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, boxNote(box, opt.BoxWeight), opt.Steps, *seed))
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, written))
@@ -290,7 +294,7 @@ at once without writing them.`)
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
 			"size": opt.Size, "patch_size": p, "tiles_per_map": res.Tiles, "stride": *stride, "steps": opt.Steps, "seed": *seed,
 			"init": *initKind, "engine": ch.Name, "spec": ms.Manifest.Spec, "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset),
-			"box": boxSetting(box), "box_weight": boxWeightSetting(box)}
+			"box": boxSetting(box), "box_weight": boxWeightSetting(box, opt.BoxWeight)}
 		st.interruptSettings(settings, err)
 		rres := res
 		if interrupted { // the maps written and their runs, not the maps not started

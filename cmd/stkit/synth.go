@@ -68,8 +68,9 @@ jump is large (rms of the differences across the wrap, row 0 vs row M−1 and
 column 0 vs N−1, above 2× the rms of neighbour differences inside the map).
 --box positive (or LO,HI; ±inf for an open side) keeps the pixels of a
 positive field (intensity, density) in that range: a quadratic penalty
-1e3 × mean((distance outside the box / target σ)²) per map, the form and
-weight of separate's --box, and the starting maps clipped into it. A penalty, not a
+W × mean((distance outside the box / target σ)²) per map, W = --box-weight,
+default 1e3 (the form and weight of separate's --box), and the starting maps
+clipped into it. A penalty, not a
 hard bound: pixels held at the box by the statistics can end a little
 outside (synth prints how many and how far); the target must lie inside.
 
@@ -114,6 +115,7 @@ quits at once without writing them.`)
 	report := fs.String("report", "", "write a validation report (PNGs + metrics.json) into this directory")
 	refSet := fs.String("reference-set", "", "other realisations of the target's process for the report's spreads: a folder of map files (.npy, .npz, FITS), a comma-separated list of files, or one batch file")
 	boxFlag := fs.String("box", "none", "pixel range of the syntheses: none, positive ([0, +inf)) or LO,HI (±inf: an open side), kept by a quadratic penalty (not a hard bound), the starting maps clipped into it; the target must lie in it")
+	boxWeight := fs.Float64("box-weight", infer.DefaultBoxWeight, boxWeightUsage("the target's pixel variance"))
 	periodise := fs.Bool("periodise", false, "replace the target maps (and --reference-set maps) by their periodic component (Moisan 2011) before their statistics: for targets cut out of larger maps, whose wrap-around jump makes periodic syntheses faceted; not with --pad crop")
 	logEvery := fs.Int("log-every", 0, "print a plain progress line every N iterations instead of the progress bar (for logs)")
 	pos, err := parseFlags(fs, args)
@@ -172,7 +174,10 @@ quits at once without writing them.`)
 	if err != nil {
 		return err
 	}
-	cfg.Box = box
+	if err := checkBoxWeight(*boxWeight, isSet(fs, "box-weight"), box); err != nil {
+		return err
+	}
+	cfg.Box, cfg.BoxWeight = box, *boxWeight
 	if *steps < 1 { // as sample says it
 		return badInputf("--steps %d: the number of L-BFGS iterations must be ≥ 1", *steps)
 	}
@@ -304,7 +309,7 @@ quits at once without writing them.`)
 	}
 	fmt.Fprintf(g.stderr, "synth: %s, %s of %d×%d to match %s, %s, engine %s; preset %s, init %s, ps %g, hist %g%s, %d steps, %s\n",
 		spec, plural(cfg.K, "map"), target.M, target.N, targetSet.matched()+map[bool]string{true: " (periodised)"}[*periodise], plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
-		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box), cfg.Steps, mode)
+		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box, cfg.BoxWeight), cfg.Steps, mode)
 	if target.B > 1 {
 		fmt.Fprintf(g.stderr, "synth: %s\n", averagedNote(target.B, cfg, loss.Terms[0].Weight))
 	}
@@ -397,7 +402,7 @@ quits at once without writing them.`)
 	cards := append(unitCards(targetCards), datasets.PixelScaleCards(targetCards)...)
 	cards = append(datasets.PlaneAxisCards(cards, "synthesis number"), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g%s, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept, only its pixel scale (CDELT1/2, CUNIT1/2, linear axes).",
-		plural(maps.B, "map"), targetSet.matched()+periodisedNote(*periodise), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box), cfg.Steps, cfg.Seed))...)
+		plural(maps.B, "map"), targetSet.matched()+periodisedNote(*periodise), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box, cfg.BoxWeight), cfg.Steps, cfg.Seed))...)
 	cards = append(cards, creationCards(time.Now())...)
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
@@ -426,7 +431,7 @@ quits at once without writing them.`)
 			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
 			// the pixel range ("none", or an interval such as "[0, +Inf)": a
 			// penalty, not a hard bound) and its relative weight
-			"box": boxSetting(box), "box_weight": boxWeightSetting(box),
+			"box": boxSetting(box), "box_weight": boxWeightSetting(box, cfg.BoxWeight),
 			"engine": ch.Name, "target": pos[0], "periodised": *periodise, "reference_set": *refSet, "reference_left_out": refLeftOut, "reference_includes_target": refHasTarget,
 			// the statistic term: the mean of Φ over the target maps, with
 			// these per-coefficient weights (weights_zero of them 0)
@@ -708,12 +713,34 @@ func checkTargetInBox(flag, v string, box *infer.PixelBox, path string, target *
 }
 
 // boxNote is the box's part of the summary line and the FITS HISTORY
-// ("" without one).
-func boxNote(box *infer.PixelBox) string {
+// ("" without one): ", box [0, +Inf)", with its --box-weight w when not
+// the default ", box [0, +Inf) of weight 10".
+func boxNote(box *infer.PixelBox, w float64) string {
 	if box == nil {
 		return ""
 	}
+	if w != infer.DefaultBoxWeight {
+		return fmt.Sprintf(", box %v of weight %g", box, w)
+	}
 	return fmt.Sprintf(", box %v", box)
+}
+
+// boxWeightUsage is the help of --box-weight (synth's and sample's); of
+// names the variance: "the target's pixel variance".
+func boxWeightUsage(of string) string {
+	return "weight W of the --box penalty W × mean((distance outside the box)²)/var per map, var " + of + ", against the statistic term's mean chi² of O(1): the default 1e3 (separate's) holds the pixels close to the box; a smaller W leaves more room outside it to the statistics"
+}
+
+// checkBoxWeight refuses a --box-weight w that is not finite and > 0, or
+// that is given (set) without a box.
+func checkBoxWeight(w float64, set bool, box *infer.PixelBox) error {
+	if math.IsNaN(w) || math.IsInf(w, 0) || w <= 0 {
+		return badInputf("--box-weight %g: want a finite weight > 0 (default %g)", w, infer.DefaultBoxWeight)
+	}
+	if set && box == nil {
+		return badInputf("--box-weight %g weighs the --box penalty: give --box positive or --box LO,HI with it", w)
+	}
+	return nil
 }
 
 // boxSetting is the box in metrics.json ("none" or the interval: JSON has
@@ -725,13 +752,13 @@ func boxSetting(box *infer.PixelBox) string {
 	return box.String()
 }
 
-// boxWeightSetting is the box penalty's relative weight in metrics.json
-// (nil without a box).
-func boxWeightSetting(box *infer.PixelBox) any {
+// boxWeightSetting is the box penalty's relative weight w (--box-weight)
+// in metrics.json (nil without a box).
+func boxWeightSetting(box *infer.PixelBox, w float64) any {
 	if box == nil {
 		return nil
 	}
-	return infer.DefaultBoxWeight
+	return w
 }
 
 // boxOutside says how many pixels of x lie outside the box and how far the
