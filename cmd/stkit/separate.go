@@ -216,13 +216,11 @@ func runSeparate(g *globals, args []string) error {
 	for _, s := range setup.Summary {
 		fmt.Fprintf(g.stderr, "  %s\n", s)
 	}
-	var bar interface {
-		stopper
-		Describe(string)
-		Set(int) error
-	}
+	// The bar's count and description are of the same iteration (stepBar:
+	// a Describe before the Set drew iteration 1's loss next to 0/N).
+	var bar *stepBar
 	if *f.logEvery <= 0 {
-		bar = newBar(g.stderr, setup.TotalSteps, "separate")
+		bar = newStepBar(g.stderr, setup.TotalSteps, "separate")
 	}
 	var last infer.SepProgress // the last iteration reached (Iter 0: none)
 	opt.Progress = func(pr infer.SepProgress) {
@@ -233,8 +231,7 @@ func runSeparate(g *globals, args []string) error {
 			}
 			return
 		}
-		bar.Describe(sepProgressDesc(pr))
-		bar.Set(min(pr.Iter, setup.TotalSteps))
+		bar.StepTo(min(pr.Iter, setup.TotalSteps), sepProgressDesc(pr))
 	}
 	saving := "the maps reached are written"
 	if *report != "" {
