@@ -155,9 +155,10 @@ type ModelManifest struct {
 	// It is "moisan" when each training patch was replaced by its periodic
 	// component (datasets.PeriodicSmooth, PatchConfig.Window "moisan"; no
 	// parameter, WindowAlpha 0): the models describe periodic patch-size
-	// maps, as sample and separate draw and split at the patch size (one
-	// tile, no taper: Window() is nil). The tiles of a larger map are
-	// taken as cut, without their periodic component.
+	// maps (no taper: Window() is nil). sample's tiles of a map larger than
+	// the patch enter as their periodic components (NewPeriodicTileOp; a
+	// patch-size sample is matched as drawn); separate takes its tiles as
+	// cut (periodic tiles measured worse there: see SeparateWithModels).
 	Window      string  `json:"window,omitempty"`
 	WindowAlpha float64 `json:"window_alpha,omitempty"`
 	// NCoeffs is the number of complex coefficients of the statistic; Labels
