@@ -32,7 +32,10 @@ of a larger map is not that of a patch). With --size larger than the patch,
 every patch-size tile of the map (tiles every --stride pixels, default half
 a patch, plus flush tiles at the right and bottom edges) is matched to the
 map's drawn statistic: the map is a mosaic of overlapping patch-like regions
-without seams. Windowed training patches (Tukey) are compared windowed.
+without seams. Windowed training patches (Tukey) are compared windowed;
+with models of periodic components (patches --window moisan) each tile
+of a map larger than the patch enters (and --report compares it) as its
+periodic component, as the training patches did.
 Starting maps: a Gaussian field with the cluster's power spectrum and pixel
 moments, one per map (--init grf), or white noise (--init white).
 
