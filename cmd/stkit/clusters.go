@@ -96,7 +96,7 @@ equal-sized labels gets about 1/max(K, number of labels). Labels are the
 source files, or with --labels REGEXP the regexp's match in each source path
 (its first group if it has one), so that files of one process share a label,
 e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
-	out := fs.String("o", "", "assignments CSV file (required)")
+	out := fs.String("o", "", "assignments CSV file, named .csv (required)")
 	top := fs.Int("top", 8, "patches per cluster in the mosaic (spread from the most typical to the least)")
 	labelRE := fs.String("labels", "", "regexp naming the label of each source path (default: one label per source file)")
 	noPlots := fs.Bool("no-plots", false, "skip the PNG figures")
@@ -131,8 +131,19 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	if st, err := os.Stat(runDir); err == nil && !st.IsDir() {
 		inputs = append(inputs, runDir)
 	}
+	// The dataset's source maps are inputs too (its manifest names them; a
+	// missing or damaged manifest is reported when the dataset is loaded):
+	// -o on one of them replaced the map with CSV text, exit 0.
+	if m, err := datasets.ReadManifest(dsDir); err == nil {
+		inputs = append(inputs, m.Sources...)
+	}
 	if err := checkOutputFile("-o "+*out, *out, inputs...); err != nil {
 		return err
+	}
+	// The assignments are CSV text: any other name (a map's .npy, a .json)
+	// got CSV text under it, exit 0.
+	if !strings.EqualFold(filepath.Ext(*out), ".csv") {
+		return badInputf("-o %s: the assignments are a CSV table: give a file name ending in .csv (e.g. assignments.csv)", *out)
 	}
 	derived := []string{outStem + "_summary.json"}
 	if !*noPlots {
