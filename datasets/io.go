@@ -13,8 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/stkit-org/stkit/internal/atomicfile"
+	"github.com/stkit-org/stkit/internal/dirlock"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -539,11 +541,22 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 // member added at the end or replaced where it stood, written atomically.
 // An existing file that is not a readable zip archive is refused, not
 // replaced. The old archive is read and the new one written as streams.
+//
+// Two writers of one archive (processes, or goroutines of one) take turns:
+// the archive is read and rewritten under the lock file ".<name>.lock"
+// beside it (internal/dirlock), waiting up to npzLockWait for another
+// writer; without it, of 8 members written at once 3 to 4 were kept, each
+// writer replacing the archive read before the others' members were added.
 func writeNPZMember(file, name string, a *Array) error {
 	name = strings.TrimSuffix(name, ".npy")
 	if name == "" {
 		return emptyMember(file+":", file)
 	}
+	lock, err := lockNPZ(file)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	old, zr, err := openNPZForAppend(file)
 	if err != nil {
 		return err
@@ -591,6 +604,29 @@ func writeNPZMember(file, name string, a *Array) error {
 		}
 		return nil
 	})
+}
+
+// npzLockWait is how long writeNPZMember waits for another writer of the
+// same archive to finish before it gives up.
+var npzLockWait = 2 * time.Minute
+
+// lockNPZ takes the lock of the archive file (its symbolic links followed:
+// the file written) for writeNPZMember. Only another writer's lock is an
+// error; a lock file that cannot be made (no such folder, a read-only one)
+// is left out, and the write itself then reports the problem as before.
+func lockNPZ(file string) (*dirlock.Lock, error) {
+	target := file
+	if r, err := filepath.EvalSymlinks(file); err == nil {
+		target = r
+	}
+	l, err := dirlock.File(target, dirlock.CommandLine(), npzLockWait)
+	switch {
+	case errors.Is(err, dirlock.ErrBusy):
+		return nil, fmt.Errorf("datasets: adding a member to %s: %w", file, err)
+	case err != nil:
+		return nil, nil
+	}
+	return l, nil
 }
 
 // copyEntry copies the entry f of the archive being rewritten into zw raw

@@ -26,6 +26,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -293,6 +294,27 @@ func mkdirs(dir string) ([]string, error) {
 		return nil, err
 	}
 	return missing, nil
+}
+
+// CommandLine returns this process's command line for a lock's record:
+// the program's base name and its arguments, joined by spaces, an argument
+// that is empty or holds a space or quote written in Go's quoted form
+// ("stkit train ds -o rc").
+func CommandLine() string { return Command(os.Args) }
+
+// Command renders args (program first) as CommandLine does.
+func Command(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if i == 0 {
+			a = filepath.Base(a)
+		}
+		if a == "" || strings.ContainsAny(a, " \t\n\"'`") {
+			a = strconv.Quote(a)
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
 }
 
 // hostname is os.Hostname, "" when unknown.

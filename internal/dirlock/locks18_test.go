@@ -217,3 +217,12 @@ func TestLocks18FileWait(t *testing.T) {
 		t.Errorf("8 writers under the lock left the counter at %s", b)
 	}
 }
+
+// Command writes the program's base name and quotes the arguments a shell
+// would split or that are empty.
+func TestLocks18Command(t *testing.T) {
+	got := Command([]string{"/usr/local/bin/stkit", "train", "my ds", "-o", "rc", ""})
+	if want := `stkit train "my ds" -o rc ""`; got != want {
+		t.Errorf("Command = %s, want %s", got, want)
+	}
+}
