@@ -22,13 +22,19 @@
 // primitives compute in float32 (Mean adds its partial sums in float64,
 // meanTwoStage; on NVIDIA GPUs matrix products are full float32 when the
 // backend comes from internal/backend, which turns TF32 off unless
-// $STKIT_TF32=1), and the coefficients and ∂ℒ/∂x come back as float64
-// copies of float32 values. The loss runs on the host in float64; its
-// ∂ℒ/∂c is rounded to float32 for the gradient graph.
+// $STKIT_TF32=1), and the coefficients come back as float64 copies of
+// float32 values. The loss runs on the host in float64; its ∂ℒ/∂c,
+// divided by the power of two nearest its largest |value|, is rounded to
+// float32 for the gradient graph, and ∂ℒ/∂x comes back as float32 values
+// times that power of two (gradScaled).
 //
-// Finite maps whose coefficients are Inf or NaN only because of their
-// scale (|x| ~ 1e20 overflows |z|²) make Forward and LossGrad return an
-// error wrapping ErrFloat32Range (checkFloat32Range), and so does LossGrad
+// Maps whose largest |value| is below MinMapScale (≈ 1.08e-15; zero maps
+// excepted) are refused before any graph runs, with an error wrapping
+// ErrFloat32Range (checkMapScale): their degree-2 moments underflow
+// float32, which gives finite but zero or wrong coefficients. Finite maps
+// whose coefficients are Inf or NaN only because of their scale (|x| ~
+// 1e20 overflows |z|²) make Forward and LossGrad return an error wrapping
+// ErrFloat32Range (checkFloat32Range), and so does LossGrad
 // when the coefficients fit but the loss's gradient ∂ℒ/∂c, ∂ℒ/∂x or an
 // intermediate value of the gradient graph does not (checkGradFloat32Range).
 //
@@ -385,7 +391,8 @@ func toF32(x []float64) []float32 {
 // Forward evaluates s on x. A panic in the statistic's Go code while its
 // graph is built is returned as an error, not propagated: a runtime error
 // or a non-error value as an *InternalError (Phase "statistic"), an error
-// value (e.g. a *stlayer.ErrShape) as it is. A nil s is refused.
+// value (e.g. a *stlayer.ErrShape) as it is. A nil s is refused, and so
+// are maps whose largest |value| is below MinMapScale (checkMapScale).
 //
 // The graph compiled for (key, x's [B, M, N]) is kept and reused: s is
 // called only when that graph is built, so key must identify the
@@ -402,6 +409,9 @@ func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.
 	}
 	if s == nil {
 		return nil, errNilStat
+	}
+	if err := checkMapScale(x); err != nil {
+		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -458,7 +468,8 @@ func (e *Engine) forwardRaw(key string, s stlayer.Stat, x *stlayer.Maps) (c *stl
 }
 
 // ErrFloat32Range is wrapped by the error Forward and LossGrad return when
-// finite maps give non-finite coefficients only because of their scale, and
+// finite maps give non-finite coefficients only because of their scale or
+// are too small for float32 (largest |value| below MinMapScale), and
 // by the error LossGrad returns when finite coefficients give a loss
 // gradient ∂ℒ/∂c beyond float32's range (|value| > ~3.4e38) or a gradient
 // ∂ℒ/∂x that is non-finite only because of the scale of the maps or of
@@ -505,9 +516,11 @@ func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, 
 
 // LossGrad evaluates s on x, calls loss on the coefficients and returns the
 // loss and ∂ℒ/∂x (layout of x.Data). The loss runs on the host, in Go; a
-// panic in it is returned as an error (callLoss), not propagated. ∂ℒ/∂c
-// (the loss's gradient) goes to the gradient graph as float32: values
-// beyond float32's range are refused, and so is a non-finite ∂ℒ/∂x that
+// panic in it is returned as an error (callLoss), not propagated. Maps
+// below MinMapScale are refused before the forward graph runs
+// (checkMapScale), as in Forward. ∂ℒ/∂c
+// (the loss's gradient) goes to the gradient graph as float32, scaled by
+// a power of two (gradScaled): values beyond float32's range are refused, and so is a non-finite ∂ℒ/∂x that
 // comes from the float32 range (ErrFloat32Range; checkGradFloat32Range).
 // The engine's lock is not held while the loss runs, so the loss may call
 // the same engine (e.g. Forward of a reference statistic, or another
@@ -522,6 +535,9 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	}
 	if loss == nil {
 		return 0, nil, errors.New("graph: nil loss function")
+	}
+	if err := checkMapScale(x); err != nil {
+		return 0, nil, err
 	}
 	c, err := func() (*stlayer.Coeffs, error) {
 		e.mu.Lock()
@@ -546,24 +562,13 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 		return 0, nil, fmt.Errorf("graph: %w: the loss's gradient with respect to the coefficients, ∂ℒ/∂c (computed by the loss in float64), has largest |value| %.3g, beyond float32's largest value ~3.4e38 (the coefficients themselves fit: their largest |value| is %.3g); rescale the maps (e.g. to unit standard deviation) or the loss so that ∂ℒ/∂c is smaller, or use the float64 cpu engine (--engine cpu)",
 			ErrFloat32Range, gmax, maxAbsCoeffs(c))
 	}
-	d, err := func() ([]float32, error) {
+	grad, err := func() ([]float64, error) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		d, bad, err := e.gradRaw(key, s, x, c, g, 1, 1)
-		if err != nil || bad < 0 {
-			return d, err
-		}
-		if err := e.checkGradFloat32Range(key, s, x, c, g, gmax, gfinite, d, bad); err != nil {
-			return nil, err
-		}
-		return d, nil
+		return e.gradScaled(key, s, x, c, g, gmax, gfinite)
 	}()
 	if err != nil {
 		return 0, nil, err
-	}
-	grad := make([]float64, len(d))
-	for i, v := range d {
-		grad[i] = float64(v)
 	}
 	return l, grad, nil
 }
