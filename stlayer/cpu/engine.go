@@ -69,7 +69,9 @@ import (
 // Forward and LossGrad return errors, never panic: invalid primitive
 // arguments give a *stlayer.ErrShape, a runtime error in the engine, the
 // statistic or the loss (on any of the workers) an *InternalError with the
-// panic value and stack.
+// panic value and stack, and maps whose largest |value| is below
+// MinMapScale (≈ 1.49e-150; zero maps excepted), whose degree-2 moments
+// would underflow float64, an error wrapping ErrFloat64Range.
 type Engine struct {
 	workers int
 
@@ -166,6 +168,9 @@ func (e *Engine) Forward(key string, s stlayer.Stat, x *stlayer.Maps) (*stlayer.
 	}
 	if s == nil {
 		return nil, errNilStat
+	}
+	if err := checkMapScale(x); err != nil {
+		return nil, err
 	}
 	pk := fmt.Sprintf("%s|%d,%d,%d", key, x.B, x.M, x.N)
 	e.planMu.Lock()
@@ -267,6 +272,9 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	}
 	if loss == nil {
 		return 0, nil, errors.New("cpu: nil loss function")
+	}
+	if err := checkMapScale(x); err != nil {
+		return 0, nil, err
 	}
 	r := &run{e: e, record: true}
 	defer r.release()
