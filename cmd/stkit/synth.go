@@ -196,6 +196,11 @@ quits at once without writing them.`)
 	if err := checkOutputFile("-o "+*out, *out, inputFiles(append(append([]string{pos[0]}, splitList(pos[0])...), splitList(*refSet)...)...)...); err != nil {
 		return err
 	}
+	// an output written into the target's folder (or the reference set's)
+	// became a target map of the next run on it
+	if err := checkOutputNotInMapFolders("-o "+*out, *out, mapFolderInput{"TARGET", pos[0]}, mapFolderInput{"--reference-set", *refSet}); err != nil {
+		return err
+	}
 	if err := checkReportFolder("--report", *report); err != nil {
 		return err
 	}
@@ -284,6 +289,7 @@ quits at once without writing them.`)
 	default:
 		return badInputf("unknown --weights %q", *weights)
 	}
+
 	// A non-periodic statistic (means over the interior): the GRF start and
 	// the power-spectrum term use the Hann-apodised spectrum.
 	cfg.Apodise = spec.Pad == "crop"
@@ -298,6 +304,11 @@ quits at once without writing them.`)
 	}
 	loss, err := infer.NewSynthLoss(ch.Engine, string(spec.Kind), op, target, cfg)
 	if err != nil {
+		// one map given several times (a.npy,a.npy): nothing varies over
+		// the maps; say so and what to do
+		if cfg.Weights == infer.WeightStd && allMapsIdentical(target.Data, target.B, target.M*target.N) {
+			err = fmt.Errorf("%w: the %d target maps are all the same map (%s): give it once, other realisations, or --weights mean", err, target.B, targetSet.source())
+		}
 		return synthLossError(targetName, err)
 	}
 	mode := "one L-BFGS on all maps"

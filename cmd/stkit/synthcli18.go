@@ -1,0 +1,58 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/stkit-org/stkit/datasets"
+)
+
+// mapFolderInput is an input of a command that may be a folder of maps
+// read as a set (readMapSetCards: every map file directly in it): flag
+// names it in messages ("TARGET", "--reference-set"), path is as given.
+type mapFolderInput struct{ flag, path string }
+
+// checkOutputNotInMapFolders refuses a maps output (what names it: "-o
+// setA/out.npy") that is a map file (isMapFile) written directly into a
+// folder that the command reads as a set of maps: the next run on that
+// folder would read the output as one of its maps (a synthesis among the
+// targets, silently). Inputs that are files or lists are left to
+// checkNotInput.
+func checkOutputNotInMapFolders(what, out string, ins ...mapFolderInput) error {
+	if out == "" {
+		return nil
+	}
+	file := datasets.FilePart(out)
+	if !isMapFile(filepath.Base(file)) {
+		return nil
+	}
+	for _, in := range ins {
+		if in.path == "" {
+			continue
+		}
+		if st, err := os.Stat(in.path); err != nil || !st.IsDir() {
+			continue
+		}
+		if sameFile(filepath.Dir(file), in.path) {
+			return badInputf("%s lies in the folder %s, read as a set of maps (%s): a later run on the folder would take the output for one of its maps; write it elsewhere (e.g. -o %s)",
+				what, in.path, in.flag, filepath.Join(filepath.Dir(filepath.Clean(in.path)), filepath.Base(filepath.Clean(in.path))+"_"+filepath.Base(file)))
+		}
+	}
+	return nil
+}
+
+// allMapsIdentical reports whether a set of b ≥ 2 maps of mn pixels each
+// holds one map b times (exact float64 equality): std weights over them
+// are undefined.
+func allMapsIdentical(data []float64, b, mn int) bool {
+	if b < 2 {
+		return false
+	}
+	for i := 1; i < b; i++ {
+		if !slices.Equal(data[:mn], data[i*mn:(i+1)*mn]) {
+			return false
+		}
+	}
+	return true
+}
