@@ -260,12 +260,29 @@ func chooseEngine(g *globals) (*engine.Choice, error) {
 // file that is not a regular one (a device such as /dev/null or /dev/full, a
 // named pipe) passes: the writers write into it in place, and its write
 // errors (ENOSPC of /dev/full) fail the command with exit 1. "" (no output)
-// passes.
+// passes. "-" is refused: it would create a file named "-" (no command
+// takes it for standard output; /dev/stdout is written in place). The folder
+// is checked as the system resolves it: "sub/../x" needs sub to exist, though
+// filepath.Dir cleans it to "." (such a path ran the whole command, then
+// failed creating its temporary file).
 func checkOutput(flag, path string) error {
 	if path == "" {
 		return nil
 	}
+	if path == "-" {
+		return badInputf("%s -: stkit does not read \"-\" as standard output (it would write a file named \"-\"); give /dev/stdout for standard output, or a file name", flag)
+	}
 	given := path
+	if missing, err := missingFolder(path); missing != "" {
+		if errors.Is(err, syscall.ENOTDIR) {
+			raw, _ := filepath.Split(path)
+			if raw = strings.TrimSuffix(raw, string(filepath.Separator)); raw == missing {
+				return badInputf("%s %s: %s is a file, not a folder", flag, given, missing)
+			}
+			return badInputf("%s %s: the folder %s does not exist (part of its path is a file: %s)", flag, given, raw, missing)
+		}
+		return badInputf("%s %s: the folder %s does not exist (create it first, or change %s)", flag, given, missing, flag)
+	}
 	if r, err := filepath.EvalSymlinks(path); err == nil {
 		path = r
 	}
@@ -295,6 +312,40 @@ func checkOutput(flag, path string) error {
 		}
 		return badInputf("%s %s: cannot reach the folder %s: %v", flag, given, dir, err)
 	}
+}
+
+// missingFolder returns the first folder on the way to path's folder, as
+// written (not cleaned: the system walks "sub/.." through sub), that does not
+// exist, with the error of os.Stat (fs.ErrNotExist), or the first that is a
+// file, with syscall.ENOTDIR; "" when the folder can be reached or fails for
+// another reason (checkOutput reports those).
+func missingFolder(path string) (string, error) {
+	raw, _ := filepath.Split(path)
+	if raw == "" {
+		return "", nil
+	}
+	if _, err := os.Stat(raw); err == nil || (!errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)) {
+		return "", nil
+	}
+	prefix := ""
+	if filepath.IsAbs(raw) {
+		prefix = string(filepath.Separator)
+	}
+	for _, c := range strings.Split(raw, string(filepath.Separator)) {
+		if c == "" {
+			continue
+		}
+		prefix += c
+		st, err := os.Stat(prefix)
+		if err != nil {
+			return prefix, err
+		}
+		if !st.IsDir() {
+			return prefix, syscall.ENOTDIR
+		}
+		prefix += string(filepath.Separator)
+	}
+	return filepath.Clean(raw), fs.ErrNotExist
 }
 
 // checkOutputDir refuses, before any work is done, an output folder (report,
