@@ -29,14 +29,22 @@ type GenerateConfig struct {
 	// the log of the half-octave isotropic power spectrum (the bins of
 	// IsoPowerSpectrum, and the corner bin of NewPSOpCorner, |k| ≥ min(M,
 	// N)/2, unless a target map has no power there) is matched per map.
-	// The weight is relative: each bin weighs PSWeight × the mean weight of
-	// the statistic term's coefficients, so PSWeight = 1 appends the bins to
-	// Φ as coefficients of the same weight (whatever the weight mode).
+	// The weight is relative to one dimensionless coefficient of the
+	// statistic term, whose weight is 1/K (K coefficients, times the term's
+	// Scale; see NewSynthLoss for raw statistics): with WeightMean each bin
+	// weighs PSWeight/K, so PSWeight = 1 appends the bins to Φ as
+	// coefficients of the same weight; with WeightStd, whose coefficients
+	// count in units of their spread over the target maps, bin b weighs
+	// PSWeight/(K σ_b²), σ_b² the unbiased variance of log P_b over the
+	// target maps (bins that do not vary are masked, as coefficients are).
+	// Either way the term does not depend on the maps' units.
 	PSWeight float64
 	// HistWeight, when > 0, adds a HistogramTerm matching the sorted pixels of
-	// each map to the target's quantiles in units of the target's std. Like
-	// PSWeight it is relative: the term is HistWeight × the mean weight of the
-	// statistic term's coefficients × mean_i ((sort(x)_i − q_i)/σ)².
+	// each map to the target's quantiles. Like PSWeight it is relative: the
+	// term is (HistWeight/K) × mean_i (sort(x)_i − q_i)²/v, v = σ² the
+	// target's pooled pixel variance with WeightMean, and with WeightStd the
+	// variance over the target maps of their i-th sorted pixel averaged over
+	// the ranks i (the quantiles' own spread).
 	HistWeight float64
 	// Apodise makes the GRF start (InitialMapsApodised) and the
 	// power-spectrum term (NewPowerSpectrumTermApodised) non-periodic, for
@@ -62,7 +70,7 @@ type GenerateConfig struct {
 	// σ the target's pixel std: the separation's default 1e3/var(d), with
 	// the loss in the same units (WeightStd: the statistic term is, as the
 	// separation's, the mean of (ΔΦ_k/σ_k)²; WeightMean: the mean of
-	// |ΔΦ_k|²); a violation of σ at every pixel costs 1e3. Generate clips
+	// |ΔΦ_k|², relative to the class's scale for a raw statistic); a violation of σ at every pixel costs 1e3. Generate clips
 	// the starting maps into the box. It is a penalty, not a hard bound (gonum's
 	// L-BFGS has none): a pixel held at the box by the statistic ends where
 	// the penalty's gradient balances the statistic's, slightly outside.
@@ -164,6 +172,19 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 // cfg.Apodise: NewPowerSpectrumTermApodised), the histogram term's the
 // quantiles of all their pixels pooled, in units of the pooled std.
 //
+// The statistic term of a raw statistic (wph Norm "none", scov Synthesis
+// false, wst: coefficients that scale as λ^d, d ≠ 0, when the maps do as
+// λx) is made dimensionless with WeightMean: coefficient k weighs 1/(K
+// s_k²), s_k² the mean of |T|² over the target values of its class (and
+// degree), so that the term is (1/K) Σ_classes n_c r_c², r_c the relative
+// L2 error of class c (unitWeights). Before, the raw WPH of a dust Q tile
+// (values ~1e-3) weighed 1e-12 of the PS and histogram terms and its
+// syntheses missed C01, S01 and Cphase by 75–79 %; they now match every
+// class to < 1 % (128², J = 5, 150 iterations), the same for the tile
+// ×1000 and ×1e-3. Normalised statistics (a reference from the target,
+// ratios, logarithms) keep 1/K. With WeightStd the coefficients are
+// already in units of their spread.
+//
 // With cfg.Box it adds the box penalty (BoxTerm, last of loss.Pixel; see
 // GenerateConfig.Box for its weight); a box that binds on no side
 // ((−Inf, +Inf)) adds nothing.
@@ -202,15 +223,33 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Weights == WeightMean {
+		// A raw statistic is measured in units of the target's pixel std.
+		if _, err := unitWeights(eng, name, op, target, term); err != nil {
+			return nil, err
+		}
+	}
+	// wref is the weight of one dimensionless coefficient of the statistic
+	// term: 1/K (times its Scale) in both weight modes.
+	wref := term.scale() / float64(len(term.Target))
 	loss := &Loss{Engine: eng, Terms: []*Term{term}}
 	if cfg.PSWeight > 0 {
 		pst, err := NewPowerSpectrumTermApodised(eng, target, 1, cfg.Apodise)
 		if err != nil {
 			return nil, err
 		}
+		nb := float64(len(pst.Target))
 		// NewPowerSpectrumTerm weighs each bin 1/nbins: rescale to PSWeight ×
-		// the statistic term's mean coefficient weight.
-		pst.Scale = cfg.PSWeight * mean(term.Weight) * term.scale() * float64(len(pst.Target))
+		// wref per bin; with std weights whiten each bin by its spread over
+		// the target maps, as the statistic's coefficients are.
+		pst.Scale = cfg.PSWeight * wref * nb
+		if cfg.Weights == WeightStd {
+			sp, err := NewTarget(pst.Name, eng, pst.Op, target, WeightStd)
+			if err != nil {
+				return nil, err
+			}
+			pst.Weight = sp.Weight
+		}
 		loss.Terms = append(loss.Terms, pst)
 	}
 	if cfg.HistWeight > 0 {
@@ -218,8 +257,11 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 		if !(sd > 0) || math.IsInf(sd, 0) {
 			return nil, inputErrorf("histogram term: the target's pixel std is %g (constant or overflowing maps): it has no scale", sd)
 		}
-		w := cfg.HistWeight * mean(term.Weight) * term.scale() / (sd * sd)
-		loss.Pixel = append(loss.Pixel, NewHistogramTerm(target.Data, target.M*target.N, w))
+		v := sd * sd
+		if q := quantileSpread(target); cfg.Weights == WeightStd && q > 0 {
+			v = q
+		}
+		loss.Pixel = append(loss.Pixel, NewHistogramTerm(target.Data, target.M*target.N, cfg.HistWeight*wref/v))
 	}
 	if b := cfg.Box; b != nil && !b.open() {
 		bt, err := newBoxTerm(*b, cfg.BoxWeight, target)
