@@ -133,6 +133,33 @@ func outputAmongInputs(what, out string, ins ...statsInput) error {
 	return nil
 }
 
+// validateSetJ is validateJ (path the argument as given) for the maps m of
+// a map argument read as the set s (nil for a map read otherwise): when m
+// is s's maps, of more than one file, a problem of pixels (non-finite,
+// UNSEEN) is reported by the file that holds it ("datasets: DIR/b.npy: 1
+// non-finite pixel (first: NaN in map 0 …)", the map counted in that file)
+// rather than by the folder or list and the map's place in the whole set.
+// Problems of size are the set's, reported as validateJ does.
+func validateSetJ(path string, s *mapSet, m *stlayer.Maps, J int, given bool, rule string) error {
+	err := validateJ(path, m, J, given, rule)
+	if err == nil || s == nil || s.Maps != m || len(s.Files) < 2 || len(s.FileOf) != m.B || !fitsJ(m.M, m.N, J) {
+		return err
+	}
+	px := m.M * m.N
+	for b := 0; b < m.B; {
+		f, e := s.FileOf[b], b
+		for e < m.B && s.FileOf[e] == f {
+			e++
+		}
+		sub := &stlayer.Maps{B: e - b, M: m.M, N: m.N, Data: m.Data[b*px : e*px]}
+		if ferr := validateJ(s.Files[f], sub, J, given, rule); ferr != nil {
+			return ferr
+		}
+		b = e
+	}
+	return err
+}
+
 // mapsOf returns the maps of a set (nil-safe for the absent --imag).
 func mapsOf(in *statsInput) *stlayer.Maps {
 	if in == nil || in.set == nil {

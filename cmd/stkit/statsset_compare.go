@@ -1,19 +1,26 @@
 package main
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
+	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
+	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/stkit-org/stkit/checkpoints"
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -30,11 +37,17 @@ normalised away), and for each coefficient k
   z_k = (mean_A − mean_B) / sqrt(var_A/n_A + var_B/n_B)
 (var: the unbiased variance over the maps of a set; the real and
 imaginary parts of a complex coefficient separately; a part constant in
-both sets, zero variance, is skipped and counted). It prints χ²/dof =
-mean z² over the dof parts compared, the largest |z| with its label, the
-number of |z| > 3 and the same per class; -o FILE.json writes them with
-every part's z (--compare writes JSON only); --plot FILE.png draws z by
-coefficient index coloured by class with ±2 and ±3 bands.
+both sets up to round-off of its class's largest value, such as the
+spectra's C11 rows that are zero for every map, is skipped and counted).
+It prints χ²/dof = mean z² over the dof parts compared, the largest |z|
+with its label, the number of |z| > 3 with the number expected of
+independent z of Student's t with ν = n_A + n_B − 2 (dof·P(|t_ν| > 3):
+0.0077·dof at ν = 18, 0.0027·dof for normal z), and the same per class;
+-o FILE.json writes them with every part's z (--compare writes JSON
+only); --plot FILE.png draws z by coefficient index coloured by class
+(imaginary parts as triangles of their own colour and legend entry) with
+±2 and ±3 bands. Two sets that hold the same maps are refused (exit 2);
+sets that share some maps (same values) get a warning naming them.
 --permutations N adds a calibrated p-value: the share of N random splits
 of the n_A + n_B maps into sets of n_A and n_B whose χ²/dof is at least
 the observed one (valid whatever the correlations, if the maps of A and
@@ -68,6 +81,9 @@ type compareClass struct {
 	Chi2   float64 `json:"chi2_per_dof"`
 	MaxAbs float64 `json:"max_abs_z"`
 	Over3  int     `json:"n_abs_z_over_3"`
+	// ExpOver3 is the count of |z| > 3 expected of Dof independent z of
+	// Student's t with compareResult.Nu degrees of freedom
+	ExpOver3 float64 `json:"n_abs_z_over_3_expected"`
 }
 
 // compareResult is stats --compare's result.
@@ -87,17 +103,62 @@ type compareResult struct {
 	// p-value of Chi2 (permutationP); 0 when not asked for
 	Perms int
 	PermP float64
+	// Nu = NA + NB − 2, the degrees of freedom of the Student t that z
+	// follows for one process (exactly for NA = NB and equal variances,
+	// approximately else); ExpOver3 = Dof·P(|t_ν| > 3), the count of
+	// |z| > 3 expected of independent z (0.0027·Dof for normal z, ν → ∞)
+	Nu       int
+	ExpOver3 float64
+	// Shared is the number of maps of B with the same values as a map of
+	// A (sharedMaps; warned of)
+	Shared int
+}
+
+// compareSets is compareSetsTol with the CPU engine's (float64) round-off
+// tolerance, compareRoundoff("cpu").
+func compareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int) compareResult {
+	return compareSetsTol(c, lab, nA, nB, compareRoundoff("cpu"))
+}
+
+// compareRoundoff is the relative size of the statistics engine's round-off
+// that compareSetsTol takes as zero: 1e-12 for the CPU engine (float64), 1e-6
+// for the graph engine (float32, eps 1.2e-7; the spectra's zero rows come
+// out at 2e-8 of their class's scale there).
+func compareRoundoff(engineName string) float64 {
+	if strings.HasPrefix(engineName, "graph") {
+		return 1e-6
+	}
+	return 1e-12
 }
 
 // compareSets computes z per part from the coefficients c of the nA maps
-// of A followed by the nB maps of B (global statistics: H = W = 1). A
-// coefficient is complex when the largest |imaginary part| of its values
-// exceeds 1e-10 × the largest |real part| (smaller ones are round-off of a
-// real moment); a part is skipped when its values are constant
-// in each set (constantPart: round-off of a constant included); it is
-// skipped, and counted in Constant too when the two sets' values differ.
-func compareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int) compareResult {
+// of A followed by the nB maps of B (global statistics: H = W = 1), rtol
+// the engine's relative round-off (compareRoundoff). The scale of a class
+// is the largest |re| or |im| of its coefficients over all maps (lab nil:
+// every coefficient is of one class). A coefficient is complex when the
+// largest |imaginary part| of its values exceeds max(1e-10, rtol) × the
+// largest |real part| and rtol × its class's scale (smaller ones are
+// round-off of a real moment); a part is skipped when its values are
+// constant in each set (constantPart against the class's scale: round-off
+// of a constant, and rows zero for every map, such as the spectra's C11
+// rows with a = 0, h2 = 0, im = 1, whose values are ~1e-19 beside a class
+// of ~0.1); it is skipped, and counted in Constant too when the two sets'
+// values differ.
+func compareSetsTol(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64) compareResult {
 	r := compareResult{NA: nA, NB: nB, Coeffs: c.K}
+	classOf := func(k int) string {
+		if lab != nil && k < lab.Len() {
+			return lab.Class[k]
+		}
+		return ""
+	}
+	scale := map[string]float64{}
+	for m := 0; m < nA+nB; m++ {
+		for k, v := range c.Row(m)[:c.K] {
+			cl := classOf(k)
+			scale[cl] = max(scale[cl], math.Abs(real(v)), math.Abs(imag(v)))
+		}
+	}
 	a := make([]float64, nA)
 	b := make([]float64, nB)
 	for k := 0; k < c.K; k++ {
@@ -106,9 +167,10 @@ func compareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int) compareResu
 			v := c.Row(m)[k]
 			maxRe, maxIm = max(maxRe, math.Abs(real(v))), max(maxIm, math.Abs(imag(v)))
 		}
+		cs := scale[classOf(k)]
 		// round-off imaginary parts of real moments (scov C11 with
 		// l1 = l2: ~1e-21 beside re ~1e-3) are no part to compare
-		isComplex := maxIm > 1e-10*maxRe
+		isComplex := maxIm > max(1e-10, rtol)*maxRe && maxIm > rtol*cs
 		parts := []string{"re"}
 		if isComplex {
 			parts = append(parts, "im")
@@ -129,9 +191,9 @@ func compareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int) compareResu
 			}
 			ma, va := meanVar(a)
 			mb, vb := meanVar(b)
-			if constantPart(a) && constantPart(b) {
+			if constantPart(a, cs, rtol) && constantPart(b, cs, rtol) {
 				r.Skipped++
-				if !constantPart([]float64{ma, mb}) {
+				if !constantPart([]float64{ma, mb}, cs, rtol) {
 					r.Constant++ // constant in each set, different between them
 				}
 				continue
@@ -146,6 +208,9 @@ func compareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int) compareResu
 		}
 	}
 	r.Dof = len(r.Parts)
+	r.Nu = nA + nB - 2
+	pOver3 := 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(r.Nu)}.Survival(3)
+	r.ExpOver3 = pOver3 * float64(r.Dof)
 	byClass := map[string]int{}
 	for _, p := range r.Parts {
 		z2 := p.Z * p.Z
@@ -173,16 +238,19 @@ func compareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int) compareResu
 	}
 	for i := range r.Classes {
 		r.Classes[i].Chi2 /= float64(r.Classes[i].Dof)
+		r.Classes[i].ExpOver3 = pOver3 * float64(r.Classes[i].Dof)
 	}
 	return r
 }
 
 // constantPart reports whether the values x are one value up to round-off:
-// max − min ≤ 1e-12·max|x| (a standardised map's variance, 1 ± 1e-16, is
-// constant: its z would be ~1e15).
-func constantPart(x []float64) bool {
+// max − min ≤ rtol·max(max|x|, scale), scale that of the coefficient's
+// class (a standardised map's variance, 1 ± 1e-16, is constant: its z would
+// be ~1e15; so is a row that is zero for every map up to round-off of its
+// class, its z being noise of the round-off).
+func constantPart(x []float64, scale, rtol float64) bool {
 	lo, hi := slices.Min(x), slices.Max(x)
-	return hi-lo <= 1e-12*max(math.Abs(lo), math.Abs(hi))
+	return hi-lo <= rtol*max(math.Abs(lo), math.Abs(hi), scale)
 }
 
 // permutationP returns the permutation p-value of r.Chi2: the share of
@@ -255,7 +323,7 @@ const compareCaveat = "the coefficients are correlated: χ²/dof is a diagonal s
 func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec) error {
 	w := g.stdout
 	fmt.Fprintf(w, "compare: A = %s, %s vs B = %s, %s; %s\n", a.describe(), plural(r.NA, "map"), b.describe(), plural(r.NB, "map"), spec)
-	fmt.Fprintf(w, "χ²/dof = %.4g (mean z² over %d dof: %d coefficients, %d of them complex with re and im compared; %d parts skipped, constant in each set", r.Chi2, r.Dof, r.Coeffs, r.Complex, r.Skipped)
+	fmt.Fprintf(w, "χ²/dof = %.4g (mean z² over %d dof: %d coefficients, %d of them complex with re and im compared; %d parts skipped, constant in each set up to round-off of their class", r.Chi2, r.Dof, r.Coeffs, r.Complex, r.Skipped)
 	if r.Constant > 0 {
 		fmt.Fprintf(w, ", %d of them with different values in A and B", r.Constant)
 	}
@@ -265,14 +333,15 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 		return nil
 	}
 	fmt.Fprintf(w, "largest |z| = %.3g (z = %.4g) at %d %s (%s)\n", math.Abs(r.Max.Z), r.Max.Z, r.Max.Index, r.Max.Label, r.Max.Part)
-	fmt.Fprintf(w, "|z| > 3: %d of %d (%.2g expected of independent normal z)\n", r.Over3, r.Dof, 0.0027*float64(r.Dof))
+	fmt.Fprintf(w, "|z| > 3: %d of %d (%.3g expected of independent z: Student t with ν = n_A + n_B − 2 = %d, P(|t| > 3) = %.2g; %.3g if z were normal)\n",
+		r.Over3, r.Dof, r.ExpOver3, r.Nu, r.ExpOver3/float64(r.Dof), 0.0027*float64(r.Dof))
 	if r.Perms > 0 {
 		fmt.Fprintf(w, "permutation test: p = %.3g (χ²/dof of %d random splits of the %d maps into %d and %d at least the observed one; calibrated if the maps of A and B are exchangeable, unlike χ²/dof itself)\n", r.PermP, r.Perms, r.NA+r.NB, r.NA, r.NB)
 	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "class\tdof\tχ²/dof\tmax |z|\t|z|>3")
+	fmt.Fprintln(tw, "class\tdof\tχ²/dof\tmax |z|\t|z|>3\texpected")
 	for _, c := range r.Classes {
-		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3g\t%d\n", c.Class, c.Dof, c.Chi2, c.MaxAbs, c.Over3)
+		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3g\t%d\t%.2g\n", c.Class, c.Dof, c.Chi2, c.MaxAbs, c.Over3, c.ExpOver3)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -302,13 +371,16 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		Constant int            `json:"skipped_constant_differing,omitempty"`
 		Max      comparePart    `json:"max_abs_z"`
 		Over3    int            `json:"n_abs_z_over_3"`
+		ExpOver3 float64        `json:"n_abs_z_over_3_expected"`
+		Nu       int            `json:"nu"`
+		Shared   int            `json:"shared_maps,omitempty"`
 		Perms    int            `json:"permutations,omitempty"`
 		PermP    float64        `json:"p_permutation,omitempty"`
 		Note     string         `json:"note"`
 		Formula  string         `json:"z"`
 		Classes  []compareClass `json:"classes"`
 		Parts    []comparePart  `json:"parts"`
-	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, Perms: r.Perms, PermP: r.PermP,
+	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, Perms: r.Perms, PermP: r.PermP,
 		Note:    compareCaveat,
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
@@ -329,8 +401,58 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 	return checkpoints.WriteFileAtomic(path, append(bts, '\n'), 0o644)
 }
 
-// plotCompare draws z of every part by coefficient index, one colour per
-// class, with dashed lines at ±2 and ±3.
+// compareSeries is one series of plotCompare: the z of one class's real
+// or imaginary parts, with its legend name and glyph.
+type compareSeries struct {
+	Name  string // the class, with " (re)" or " (im)" when the class has complex coefficients
+	XY    plotter.XYs
+	Glyph draw.GlyphStyle
+}
+
+// compareSeriesOf splits r's parts into plotCompare's series: one per
+// class, coloured by class (plotx.Palette in class order), or, for a class
+// with imaginary parts compared, two: the real parts as filled circles and
+// the imaginary parts as triangles of the next palette colour, so the two
+// parts of one coefficient (drawn at one index) stay apart.
+func compareSeriesOf(r compareResult) []compareSeries {
+	var out []compareSeries
+	col := 0
+	for _, c := range r.Classes {
+		var re, im plotter.XYs
+		for _, q := range r.Parts {
+			if q.Class != c.Class {
+				continue
+			}
+			xy := plotter.XY{X: float64(q.Index), Y: q.Z}
+			if q.Part == "im" {
+				im = append(im, xy)
+			} else {
+				re = append(re, xy)
+			}
+		}
+		name := c.Class
+		if name == "" {
+			name = "z"
+		}
+		if len(im) == 0 {
+			out = append(out, compareSeries{Name: name, XY: re, Glyph: draw.GlyphStyle{Color: plotx.Palette(col), Shape: draw.CircleGlyph{}, Radius: vg.Points(2)}})
+			col++
+			continue
+		}
+		if len(re) > 0 {
+			out = append(out, compareSeries{Name: name + " (re)", XY: re, Glyph: draw.GlyphStyle{Color: plotx.Palette(col), Shape: draw.CircleGlyph{}, Radius: vg.Points(2)}})
+			col++
+		}
+		out = append(out, compareSeries{Name: name + " (im)", XY: im, Glyph: draw.GlyphStyle{Color: plotx.Palette(col), Shape: draw.TriangleGlyph{}, Radius: vg.Points(2.5)}})
+		col++
+	}
+	return out
+}
+
+// plotCompare draws z of every part by coefficient index (compareSeriesOf:
+// one colour per class, the imaginary parts of complex coefficients as
+// triangles of their own colour and legend entry), with dashed lines at ±3
+// and dotted ones at ±2.
 func plotCompare(path, title string, r compareResult) error {
 	p := plot.New()
 	p.Title.Text = title
@@ -338,23 +460,17 @@ func plotCompare(path, title string, r compareResult) error {
 	p.X.Tick.Marker = plotx.IntTicks{}
 	p.Y.Label.Text = "z = (mean_A − mean_B)/σ"
 	lo, hi := 0.0, 0.0
-	for ci, c := range r.Classes {
-		var xy plotter.XYs
-		for _, q := range r.Parts {
-			if q.Class == c.Class {
-				xy = append(xy, plotter.XY{X: float64(q.Index), Y: q.Z})
-				lo, hi = min(lo, q.Z), max(hi, q.Z)
-			}
-		}
-		s, err := plotter.NewScatter(xy)
+	for _, q := range r.Parts {
+		lo, hi = min(lo, q.Z), max(hi, q.Z)
+	}
+	for _, ser := range compareSeriesOf(r) {
+		s, err := plotter.NewScatter(ser.XY)
 		if err != nil {
 			return err
 		}
-		s.GlyphStyle.Color = plotx.Palette(ci)
-		s.GlyphStyle.Shape = draw.CircleGlyph{}
-		s.GlyphStyle.Radius = vg.Points(2)
+		s.GlyphStyle = ser.Glyph
 		p.Add(s)
-		p.Legend.Add(c.Class, s)
+		p.Legend.Add(ser.Name, s)
 	}
 	xmax := 1.0
 	if n := len(r.Parts); n > 0 {
@@ -375,6 +491,134 @@ func plotCompare(path, title string, r compareResult) error {
 	p.Y.Min, p.Y.Max = min(lo, -3.5), max(hi, 3.5)
 	p.Legend.Top = true
 	return plotx.Save(path, p, 10*vg.Inch, 5*vg.Inch)
+}
+
+// compareTitleMax is the most runes of one line of plotCompare's title: a
+// 10-inch-wide plot holds about 110 characters of its title font, and a
+// longer line is cut off at both ends.
+const compareTitleMax = 100
+
+// compareTitle is plotCompare's title, two lines of at most compareTitleMax
+// runes: the sets (compareTitleSource, each in under half a line) and the
+// summary, with the permutation p-value when --permutations gave one.
+func compareTitle(a, b statsInput, r compareResult) string {
+	const fixed = len("z of A =  vs B = ")
+	src := (compareTitleMax - fixed) / 2
+	l1 := fmt.Sprintf("z of A = %s vs B = %s", compareTitleSource(a, src), compareTitleSource(b, src))
+	l2 := fmt.Sprintf("χ²/dof = %.3g over %d dof (diagonal: coefficients correlated)", r.Chi2, r.Dof)
+	if r.Perms > 0 {
+		l2 += fmt.Sprintf("; permutation p = %.3g (%d splits)", r.PermP, r.Perms)
+	}
+	return shortenMiddle(l1, compareTitleMax) + "\n" + shortenMiddle(l2, compareTitleMax)
+}
+
+// compareTitleSource names a set in plotCompare's title in at most n runes
+// (n ≥ 20): the base name of the file or folder ("maps.npy", "dirA/"), or
+// of the first and last files of a list ("a.npy … z.npy"; "a.npy, b.npy"
+// for two), names cut in their middle to fit, and the number of maps
+// ("dirA/ (20 maps)").
+func compareTitleSource(in statsInput, n int) string {
+	s := in.set
+	maps := " (" + plural(s.Maps.B, "map") + ")"
+	room := n - utf8.RuneCountInString(maps)
+	two := func(x, sep, y string) string {
+		each := (room - utf8.RuneCountInString(sep)) / 2
+		return shortenMiddle(filepath.Base(x), each) + sep + shortenMiddle(filepath.Base(y), each)
+	}
+	var src string
+	switch {
+	case s.Folder != "":
+		src = shortenMiddle(filepath.Base(s.Folder), room-1) + "/"
+	case len(s.Files) == 1:
+		src = shortenMiddle(filepath.Base(s.Files[0]), room)
+	case len(s.Files) == 2:
+		src = two(s.Files[0], ", ", s.Files[1])
+	default:
+		src = two(s.Files[0], " … ", s.Files[len(s.Files)-1])
+	}
+	return src + maps
+}
+
+// shortenMiddle returns s cut to at most n runes (n ≥ 3) by an ellipsis in
+// its middle.
+func shortenMiddle(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := (n - 1) / 2
+	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
+}
+
+// sharedMaps returns, for each map of b that has the same values (bit for
+// bit) as a map of a, the pair of indices {map of a, map of b}, in b's
+// order.
+func sharedMaps(a, b *stlayer.Maps) [][2]int {
+	px := a.M * a.N
+	hash := func(x []float64) uint64 {
+		h := fnv.New64a()
+		var buf [8]byte
+		for _, v := range x {
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+			h.Write(buf[:])
+		}
+		return h.Sum64()
+	}
+	byHash := map[uint64][]int{}
+	for i := range a.B {
+		h := hash(a.Data[i*px : (i+1)*px])
+		byHash[h] = append(byHash[h], i)
+	}
+	var out [][2]int
+	for j := range b.B {
+		y := b.Data[j*px : (j+1)*px]
+		for _, i := range byHash[hash(y)] {
+			if slices.Equal(a.Data[i*px:(i+1)*px], y) {
+				out = append(out, [2]int{i, j})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// checkSharedMaps refuses two sets that hold the same maps (every map of
+// each is a map of the other: z would be 0 for every part) and warns, on
+// g.stderr, of sets that share some maps (z is pulled toward 0), naming up
+// to 3 of them. It returns the shared pairs (sharedMaps).
+func checkSharedMaps(g *globals, a, b statsInput) ([][2]int, error) {
+	sh := sharedMaps(a.set.Maps, b.set.Maps)
+	if len(sh) == 0 {
+		return nil, nil
+	}
+	inA := map[int]bool{}
+	for _, p := range sh {
+		inA[p[0]] = true
+	}
+	if len(sh) == b.set.Maps.B && len(inA) == a.set.Maps.B {
+		same := ""
+		if len(a.set.Files) == len(b.set.Files) {
+			same = " (the same files)"
+			for i := range a.set.Files {
+				if !sameFile(datasets.FilePart(a.set.Files[i]), datasets.FilePart(b.set.Files[i])) {
+					same = ""
+					break
+				}
+			}
+		}
+		return nil, badInputf("%s and %s hold the same %s%s: a set compared with itself has z = 0 for every coefficient; give two different sets", a.describe(), b.describe(), plural(b.set.Maps.B, "map"), same)
+	}
+	var names []string
+	for i, p := range sh {
+		if i == 3 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, fmt.Sprintf("%s of A = %s of B", a.set.mapName(p[0]), b.set.mapName(p[1])))
+	}
+	fmt.Fprintf(g.stderr, "stats: warning: %d of the %d maps of B (%s) are maps of A too, with the same values (%s): the two sets share maps, which pulls z toward 0 and χ²/dof down; leave them out of one set\n",
+		len(sh), b.set.Maps.B, b.describe(), strings.Join(names, ", "))
+	return sh, nil
 }
 
 // checkCompareFlags refuses what --compare does not do, before any map is
@@ -435,8 +679,12 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 			return badInputf("%s holds 1 map: --compare needs at least 2 maps in each set (their spread over the maps is the σ of z)", in.describe())
 		}
 	}
-	if err := validateJ(compare, bm, spec.J, jGiven, defaultJRule); err != nil {
+	if err := validateSetJ(compare, b.set, bm, spec.J, jGiven, defaultJRule); err != nil {
 		return withCropHint(err, bm, spec.J)
+	}
+	shared, err := checkSharedMaps(g, a, b)
+	if err != nil {
+		return err
 	}
 	union := &stlayer.Maps{B: am.B + bm.B, M: am.M, N: am.N, Data: append(slices.Clone(am.Data), bm.Data...)}
 	if err := stats.CheckConstant(spec, union); err != nil {
@@ -465,7 +713,8 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	if coeffs.H*coeffs.W != 1 {
 		return badInputf("--compare: the statistic has per-pixel coefficients; --compare takes global statistics")
 	}
-	r := compareSets(coeffs, op.Labels(), am.B, bm.B)
+	r := compareSetsTol(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()))
+	r.Shared = len(shared)
 	if perms > 0 && r.Dof > 0 {
 		r.Perms, r.PermP = perms, permutationP(coeffs, r, perms, 1)
 	}
@@ -473,8 +722,7 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 		return err
 	}
 	if plotPath != "" {
-		title := fmt.Sprintf("z of A = %s vs B = %s: χ²/dof = %.3g (%d dof, diagonal, coefficients correlated)", plotTitleSource(a), plotTitleSource(b), r.Chi2, r.Dof)
-		if err := plotCompare(plotPath, title, r); err != nil {
+		if err := plotCompare(plotPath, compareTitle(a, b, r), r); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
 		fmt.Fprintf(g.stderr, "stats: wrote the z plot %s\n", plotPath)
