@@ -74,7 +74,13 @@ numbers mean and which commands do the same on your own maps. --size,
 --patches and --epochs scale it up. Ctrl-C stops the demo in the step under
 way and runs no later step: training, synthesis and separation stop early and
 save what they reached; the other steps finish their command first (a few
-seconds). Exit status 1 then, as for any interrupted command.`)
+seconds). Exit status 1 then, as for any interrupted command.
+
+The demo writes only its own entries of the output folder (data/, dataset/,
+run/, clusters/, models/, samples/, separation/, index.html, summary.json;
+summary.json records which) and refuses, before any work (exit 2), a folder
+where one of them holds files it did not write: move them or choose another
+-o. --force replaces an earlier demo, removing only what it recorded.`)
 	o := demoOpts{}
 	fs.StringVar(&o.out, "o", "stkit-demo", "output folder")
 	fs.IntVar(&o.size, "size", demoDefaultSize, "patch size in pixels (power of two, ≥ 32; ≤ 512 where the available memory is unknown: no /proc/meminfo)")
@@ -83,7 +89,7 @@ seconds). Exit status 1 then, as for any interrupted command.`)
 	fs.IntVar(&o.steps, "steps", demoDefaultSteps, "L-BFGS iterations of the synthesis step; the separation step runs N + max(1, N/4)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fs.StringVar(&o.kind, "kind", "scov", "features: the isotropic synthesis vector of this family (scov or wst)")
-	force := fs.Bool("force", false, "replace an earlier demo in the output folder (only the demo's own files and folders are removed)")
+	force := fs.Bool("force", false, "replace an earlier demo in the output folder (only the files and folders its summary.json records as the demo's are removed)")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -119,21 +125,8 @@ seconds). Exit status 1 then, as for any interrupted command.`)
 	if kinds := stkitFolders(o.out); len(kinds) > 0 {
 		return badInputf("-o %s is %s, not a demo folder: choose another folder", o.out, kinds[0].name)
 	}
-	// The training step never overwrites a run: refuse now rather than after
-	// the maps and features of a second demo in the same folder.
-	if _, err := os.Stat(filepath.Join(o.out, "run", "checkpoints")); err == nil {
-		if !*force {
-			return badInputf("%s already holds a demo (its training run %s): add --force to replace it, or choose another -o", o.out, filepath.Join(o.out, "run"))
-		}
-		if _, err := os.Stat(filepath.Join(o.out, "summary.json")); err != nil {
-			return badInputf("%s holds a training run but no demo summary.json: not replacing a folder the demo may not have written (remove it yourself, or choose another -o)", o.out)
-		}
-		for _, name := range demoOutputs {
-			if err := os.RemoveAll(filepath.Join(o.out, name)); err != nil {
-				return fmt.Errorf("--force: removing the earlier demo: %w", err)
-			}
-		}
-		fmt.Fprintf(g.stderr, "demo: replaced the earlier demo in %s\n", o.out)
+	if err := demoPrepareOut(g, o.out, *force); err != nil {
+		return err
 	}
 	return demo(g, o)
 }
@@ -273,9 +266,169 @@ func demoAbout(o demoOpts, name string) string {
 	return ""
 }
 
-// demoOutputs are the files and folders a demo writes into its output folder
-// (what --force removes; other files of the folder are kept).
+// demoOutputs are the files and folders a demo writes into its output folder.
+// Its summary.json records, in demo_outputs, those the demo made (written
+// before step 1 with all of them, rewritten at the end with those that
+// exist): what --force removes. Other files of the folder are kept, and an
+// entry the record does not name blocks the demo (demoPrepareOut).
 var demoOutputs = []string{"data", "dataset", "run", "clusters", "models", "samples", "separation", "index.html", "summary.json"}
+
+// demoRecord is what the summary.json found in a demo's output folder says
+// about its entries.
+type demoRecord int
+
+const (
+	demoRecordNone    demoRecord = iota // no summary.json
+	demoRecordOK                        // a demo's, with demo_outputs
+	demoRecordLegacy                    // a demo's, from an stkit that did not record demo_outputs
+	demoRecordForeign                   // not a demo's (not JSON, no "steps")
+)
+
+// readDemoRecord reads the summary.json of the output folder out: its kind
+// and the recorded entries (only names of demoOutputs are taken: a changed
+// file cannot make --force remove anything else).
+func readDemoRecord(out string) (demoRecord, map[string]bool) {
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return demoRecordNone, nil
+	}
+	var keys map[string]json.RawMessage
+	if err != nil || json.Unmarshal(b, &keys) != nil || keys["steps"] == nil {
+		return demoRecordForeign, nil
+	}
+	var names []string
+	if keys["demo_outputs"] == nil || json.Unmarshal(keys["demo_outputs"], &names) != nil {
+		return demoRecordLegacy, nil
+	}
+	rec := map[string]bool{"summary.json": true}
+	for _, n := range names {
+		for _, d := range demoOutputs {
+			if n == d {
+				rec[n] = true
+			}
+		}
+	}
+	return demoRecordOK, rec
+}
+
+// demoForeignEntry describes the entry name of the output folder out when
+// it holds something the demo would replace or mix its files with: a file
+// or link, or a folder holding any file ("data/ (2 files: data/mine.txt, …)");
+// "" when it is absent or a folder holding no file.
+func demoForeignEntry(out, name string) string {
+	p := filepath.Join(out, name)
+	st, err := os.Lstat(p)
+	if err != nil {
+		return ""
+	}
+	if !st.IsDir() {
+		return name
+	}
+	var files []string
+	_ = filepath.WalkDir(p, func(f string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if r, rerr := filepath.Rel(out, f); rerr == nil {
+				files = append(files, filepath.ToSlash(r))
+			}
+		}
+		return nil
+	})
+	switch {
+	case len(files) == 0:
+		return ""
+	case len(files) == 1:
+		return fmt.Sprintf("%s/ (holds %s)", name, files[0])
+	case len(files) == 2:
+		return fmt.Sprintf("%s/ (2 files: %s, %s)", name, files[0], files[1])
+	}
+	return fmt.Sprintf("%s/ (%d files: %s, %s, …)", name, len(files), files[0], files[1])
+}
+
+// demoPrepareOut checks the output folder of a demo before any work, and
+// with force removes the earlier demo's entries. An entry of demoOutputs
+// that summary.json does not record as the demo's and that holds a file
+// (demoForeignEntry) is refused, with force or not: the first demo into a
+// folder with data/mine.txt wrote its maps beside it and failed at step 5
+// on models/mine.npy, and --force then removed data/ and models/ whole. A
+// folder holding no file is taken (the demo records it). An earlier demo's
+// recorded entries need force (exit 2 otherwise), which removes them; the
+// rest of the folder is kept.
+func demoPrepareOut(g *globals, out string, force bool) error {
+	kind, rec := readDemoRecord(out)
+	if kind == demoRecordForeign {
+		return badInputf("-o %s holds a summary.json that is not a demo's: the demo would replace it; choose another -o", out)
+	}
+	var foreign []string
+	for _, name := range demoOutputs {
+		if name == "summary.json" || rec[name] {
+			continue
+		}
+		if f := demoForeignEntry(out, name); f != "" {
+			foreign = append(foreign, f)
+		}
+	}
+	if len(foreign) > 0 {
+		hint := ""
+		if kind == demoRecordLegacy {
+			hint = " (its summary.json is a demo's from an earlier stkit, which did not record the demo's files: remove that demo yourself)"
+		}
+		return badInputf("-o %s already holds %s, which the demo did not write%s: the demo writes %s there, and --force removes only what an earlier demo recorded in its summary.json; move them, or choose another -o (a new or empty folder)",
+			out, strings.Join(foreign, ", "), hint, demoOutputsList())
+	}
+	// The training step never overwrites a run: refuse now rather than after
+	// the maps and features of a second demo in the same folder.
+	ckpt := filepath.Join(out, "run", "checkpoints")
+	if _, err := os.Stat(ckpt); err == nil && !rec["run"] {
+		if !force {
+			return badInputf("%s already holds a demo (its training run %s): add --force to replace it, or choose another -o", out, filepath.Join(out, "run"))
+		}
+		return badInputf("%s holds a training run but no demo summary.json that records it: not replacing a folder the demo may not have written (remove it yourself, or choose another -o)", out)
+	}
+	var earlier []string
+	for _, name := range demoOutputs {
+		if _, err := os.Lstat(filepath.Join(out, name)); err == nil && rec[name] {
+			earlier = append(earlier, name)
+		}
+	}
+	if len(earlier) == 0 {
+		return nil
+	}
+	if !force {
+		return badInputf("%s already holds a demo (%s): add --force to replace it, or choose another -o", out, strings.Join(earlier, ", "))
+	}
+	for _, name := range earlier {
+		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {
+			return fmt.Errorf("--force: removing the earlier demo: %w", err)
+		}
+	}
+	fmt.Fprintf(g.stderr, "demo: replaced the earlier demo in %s (removed %s)\n", out, strings.Join(earlier, ", "))
+	return nil
+}
+
+// demoOutputsList names demoOutputs in words, folders with a trailing
+// slash: "data/, dataset/, …, index.html and summary.json".
+func demoOutputsList() string {
+	var names []string
+	for _, n := range demoOutputs {
+		if filepath.Ext(n) == "" {
+			n += "/"
+		}
+		names = append(names, n)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// demoOutputsPresent are the entries of demoOutputs present in the output
+// folder out (what the summary.json written at the end records).
+func demoOutputsPresent(out string) []string {
+	var have []string
+	for _, name := range demoOutputs {
+		if _, err := os.Lstat(filepath.Join(out, name)); err == nil || name == "summary.json" {
+			have = append(have, name)
+		}
+	}
+	return have
+}
 
 // demoSummary collects what index.html and the final table show.
 type demoSummary struct {
@@ -320,6 +473,12 @@ func demo(g *globals, o demoOpts) error {
 		return err
 	}
 	sum := &demoSummary{Started: time.Now(), Processes: demoProcesses}
+	// Record before any step the entries the demo may write (demoPrepareOut
+	// found none that is not the demo's): a demo killed before its end
+	// (a second Ctrl-C) is still replaced by --force.
+	if err := writeDemoSummary(o, sum, demoOutputs); err != nil {
+		return err
+	}
 	where := o.out
 	if abs, err := filepath.Abs(o.out); err == nil {
 		where = abs
@@ -578,12 +737,7 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 	if err := checkpoints.WriteFileAtomic(idx, b.Bytes(), 0o644); err != nil {
 		return err
 	}
-	js, _ := json.MarshalIndent(struct {
-		Steps   []demoStepResult `json:"steps"`
-		Numbers [][2]string      `json:"numbers"`
-		Files   [][2]string      `json:"files"`
-	}{sum.Steps, sum.Numbers, sum.Files}, "", " ")
-	if err := checkpoints.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js, 0o644); err != nil {
+	if err := writeDemoSummary(o, sum, demoOutputsPresent(o.out)); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stdout, "\nstkit demo: %s\n\n", sum.outcome())
@@ -597,6 +751,19 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 		fmt.Fprintf(g.stdout, "\n%s", demoNext)
 	}
 	return nil
+}
+
+// writeDemoSummary writes summary.json: the steps, numbers and files of sum,
+// and in demo_outputs the entries of the output folder that are the
+// demo's (what --force removes: demoPrepareOut).
+func writeDemoSummary(o demoOpts, sum *demoSummary, outputs []string) error {
+	js, _ := json.MarshalIndent(struct {
+		Steps   []demoStepResult `json:"steps"`
+		Numbers [][2]string      `json:"numbers"`
+		Files   [][2]string      `json:"files"`
+		Outputs []string         `json:"demo_outputs"`
+	}{sum.Steps, sum.Numbers, sum.Files, outputs}, "", " ")
+	return checkpoints.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js, 0o644)
 }
 
 // demoNext tells what to run next: the demo's steps as commands on one's
