@@ -357,7 +357,11 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // report marks the power spectrum fitted when the sampling had a
 // power-spectrum term (res.PSTargets not nil), the histogram and the
 // Minkowski functionals out-of-sample (sampling has no histogram term;
-// ValidationMetrics.Checks). For models of a --pad crop statistic the
+// ValidationMetrics.Checks). The settings also get corner_ps, the power
+// of the tiles and the patches beyond the bins, |k| ≥ p/2 (CornerPS), and
+// training_spectrum_outliers (SpectrumOutliers; its dataset rows when
+// patches are ClusterPatches' selection of component k, as stkit sample
+// reads them: as many as the component's patches or fewer, evenly spread). For models of a --pad crop statistic the
 // pixel figures (W1, moments, Minkowski functionals, histogram.png) are on
 // the interior window [c, p−c)² of each tile and patch (ValidateOptions.
 // Interior, c = Spec.CutPixels()), over which their statistics are means;
@@ -401,6 +405,19 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 	}
 	settings["tiles_compared"] = tiles.B
 	settings["training_patches"] = patches.B
+	// what the ps_ratio bins leave out (|k| ≥ p/2), and training patches
+	// of another family that the component's moments mix in
+	if cp, ok := CornerPSCompare(tiles, patches); ok {
+		settings["corner_ps"] = cp
+	}
+	if so, ok := FindSpectrumOutliers(patches); ok {
+		if rows := clusterPatchRows(comp.PatchIndex, patches.B); rows != nil {
+			for _, i := range so.Index {
+				so.Rows = append(so.Rows, rows[i])
+			}
+		}
+		settings["training_spectrum_outliers"] = so
+	}
 	g := GeometricPSCompare(tiles, patches)
 	settings["geometric_ps"] = g
 	if nl, ok := PSNullCompare(patches, tiles.B, 200, 1); ok {

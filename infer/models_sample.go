@@ -117,6 +117,12 @@ type SampleOptions struct {
 	// the patches' geometric mean, below their arithmetic mean by about
 	// exp(−s_b²/2) (fin_s1 Quijote cluster, 16 maps: 0.79 / 0.90 in the bins
 	// at 1–2 / 2–2.8 cycles per patch, geometric mean 1.00 / 0.97).
+	// ps_logstd is the plain std over the cluster's patches: a few patches
+	// of another family in the cluster (SpectrumOutliers) make s_b large
+	// and the offsets of neighbouring bins independent, a jagged target
+	// (2 dust patches among 128 Quijote ones: s_b ≈ 1.3 at k = 16–32, the
+	// samples' power per bin 0.42–1.76× the patches' with the model mean
+	// drawn, against 0.86–0.89 without the offsets).
 	NoPSScatter bool
 	// Box, if non-nil, keeps the pixels in [Box.Lo, Box.Hi] as synthesis
 	// does (GenerateConfig.Box): each map's loss gets the quadratic penalty
@@ -200,6 +206,17 @@ type SampleResult struct {
 // 1.37 against 1.68 (mean of 4 seeds, each lower) on the second; the
 // patches have 1.21–1.25. It would also need the training patches at
 // sampling time (the models store periodic spectra only).
+//
+// The targets follow the component's moments over all its training
+// patches. A cluster that holds a few patches of another family (the
+// report's training_spectrum_outliers, SpectrumOutliers) has a σ, decoded
+// draws and spectrum targets of the mixture: 2 dust patches among 128 64²
+// Quijote ones gave log P00(j = 0) draws up to 2.7 below the mean
+// (σ 1.18), samples with 6–11 % of the patches' power at k = 16–32 (smooth
+// or striped maps) and yet a statistic distance of 0.81 (0.84 for the
+// patches); the model mean without the scatter gave Quijote-like maps
+// (power 0.86–0.89× per bin, the mean log spectrum pulled down by the 2).
+// Recluster, or make the dataset without them.
 //
 // A nil engine or model set, a component k the models do not have, a Size
 // below the patch size, NaN or infinite StdFloor, PSWeight or BoxWeight, a
@@ -581,11 +598,7 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 	}
 	idx := c.PatchIndex
 	if maxN > 0 && len(idx) > maxN {
-		sel := make([]int, maxN)
-		for i := range sel {
-			sel[i] = idx[int(math.Floor(float64(i)*float64(len(idx))/float64(maxN)))]
-		}
-		idx = sel
+		idx = clusterPatchRows(idx, maxN)
 	}
 	out := stlayer.NewMaps(len(idx), p, p)
 	for j, i := range idx {
@@ -595,6 +608,21 @@ func (ms *ModelSet) ClusterPatches(k int, dataset string, maxN int) (*stlayer.Ma
 		copy(out.Map(j), a.Float64[i*p*p:(i+1)*p*p])
 	}
 	return out, nil
+}
+
+// clusterPatchRows returns the dataset rows of ClusterPatches' selection
+// of n patches from a cluster's rows idx: all of them when n = len(idx),
+// else idx[⌊i·len(idx)/n⌋] for i < n (evenly spread); nil when n < 1 or
+// n > len(idx).
+func clusterPatchRows(idx []int, n int) []int {
+	if n < 1 || n > len(idx) {
+		return nil
+	}
+	sel := make([]int, n)
+	for i := range sel {
+		sel[i] = idx[int(math.Floor(float64(i)*float64(len(idx))/float64(n)))]
+	}
+	return sel
 }
 
 // SampleTiles returns the patch-size tiles of sampled maps that a report
