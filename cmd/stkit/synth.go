@@ -73,6 +73,13 @@ default 1 (separate's --box has the same form and weight 1e3, measured
 too stiff for a synthesis: see --box-weight), and the starting maps clipped
 into it. A penalty, not a hard bound: pixels held at the box by the statistics can end a little
 outside (synth prints how many and how far); the target must lie inside.
+With --periodise the target as read must lie in the box; its periodic
+component, whose statistics the syntheses match, may leave it a little (that
+of a positive map dips below 0 where the smooth ramp is large, near the
+edges): the box is then widened to the periodic component's range (e.g.
+[−0.08, +Inf)), and synth says so, how many pixels and how far; the
+syntheses, realisations of the periodised field, can reach that far.
+--pad crop instead keeps the target as read and the box as given.
 
 Presets (--preset; explicit flags override them):
   quality  (default) GRF start with the target's 2D power spectrum (--init grf),
@@ -178,6 +185,7 @@ quits at once without writing them.`)
 		return err
 	}
 	cfg.Box, cfg.BoxWeight = box, *boxWeight
+	askedBox := box
 	if *steps < 1 { // as sample says it
 		return badInputf("--steps %d: the number of L-BFGS iterations must be ≥ 1", *steps)
 	}
@@ -236,6 +244,13 @@ quits at once without writing them.`)
 	}
 	// the wrap-around jump of the (raw) target, across the wrap vs inside
 	wrapRatio := wrapJumpRatio(target)
+	// --box says where the field's pixels lie: the target as read must lie
+	// in it. Its periodic component (--periodise) can leave it a little (a
+	// positive map less a smooth ramp dips below 0 near the edges): that is
+	// noted below, not refused.
+	if err := checkTargetInBox("box", *boxFlag, box, pos[0], target); err != nil {
+		return err
+	}
 	if *periodise {
 		// Moisan's periodic component: the statistics, the loss's extra
 		// terms, the start and the report all see the periodised maps
@@ -263,8 +278,16 @@ quits at once without writing them.`)
 	if *periodise {
 		targetName += " (periodised)"
 	}
-	if err := checkTargetInBox("box", *boxFlag, box, targetName, target); err != nil {
-		return err
+	boxPeriodisedNote := ""
+	if *periodise && box != nil {
+		// the syntheses match the periodic component's statistics: the box
+		// is widened to hold its pixels (NewSynthLoss refuses a target
+		// outside the box)
+		var wide infer.PixelBox
+		if wide, boxPeriodisedNote = periodisedBox(*box, target); boxPeriodisedNote != "" {
+			box = &wide
+			cfg.Box = box
+		}
 	}
 	if big, at := largestPixel(target); big > 0 {
 		if err := checkFloat32Range(*dtype, pos[0], fmt.Sprintf("the target's largest |pixel| is %.4g (%s)", big, at), big); err != nil {
@@ -334,6 +357,9 @@ quits at once without writing them.`)
 			what = "the target and --reference-set maps are"
 		}
 		fmt.Fprintf(g.stderr, "synth: --periodise: %s replaced by their periodic component (Moisan 2011) before their statistics (the target's wrap jump was %.3g× its neighbour differences); the report compares the syntheses with the periodised target\n", what, wrapRatio)
+		if boxPeriodisedNote != "" {
+			fmt.Fprintf(g.stderr, "synth: --periodise --box %s: %s\n", *boxFlag, boxPeriodisedNote)
+		}
 	case spec.Pad != "crop" && wrapRatio > wrapJumpNoteRatio:
 		fmt.Fprintf(g.stderr, "synth: note: the target's wrap-around jump is large (rms of the differences across the wrap %.3g× that of neighbour differences inside the maps): a map cut from a larger one? its periodic statistics record the jump and the syntheses may be faceted; --periodise or --pad crop removes it\n", wrapRatio)
 	}
@@ -424,7 +450,9 @@ quits at once without writing them.`)
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
 		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
 	if box != nil {
-		fmt.Fprintf(g.stderr, "synth: --box %s: %s\n", *boxFlag, boxOutside(*box, maps.Data))
+		// against the box asked for (--periodise may have widened the one
+		// the loss holds)
+		fmt.Fprintf(g.stderr, "synth: --box %s: %s\n", *boxFlag, boxOutside(*askedBox, maps.Data))
 	}
 	// An interrupted run (Ctrl-C) is reported too: the report of the maps
 	// written, marked interrupted (settings interrupted, ended,

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/stlayer"
 )
 
 // mapFolderInput is an input of a command that may be a folder of maps
@@ -55,4 +59,27 @@ func allMapsIdentical(data []float64, b, mn int) bool {
 		}
 	}
 	return true
+}
+
+// periodisedBox returns the box b widened to the range of the periodic
+// components p of the target maps (synth --periodise), and a note saying so
+// ("" and b when p lies in b): "its periodic component, whose statistics
+// the syntheses match, has 5 of 1024 pixels outside [0, +Inf), the farthest
+// by 0.0835 (0.061 of its σ): the box is widened to [-0.0835, +Inf) …".
+func periodisedBox(b infer.PixelBox, p *stlayer.Maps) (infer.PixelBox, string) {
+	n, far := 0, 0.0
+	w := b
+	for _, v := range p.Data {
+		if d := math.Max(b.Lo-v, v-b.Hi); d > 0 {
+			n++
+			far = math.Max(far, d)
+		}
+		w.Lo, w.Hi = math.Min(w.Lo, v), math.Max(w.Hi, v)
+	}
+	if n == 0 {
+		return b, ""
+	}
+	_, sd, _, _ := infer.Moments(p.Data)
+	return w, fmt.Sprintf("the target lies in the box %v, but its periodic component, whose statistics the syntheses match, has %d of %d pixels outside it, the farthest by %.3g (%.3g of its σ): the box is widened to its range, %v, which the syntheses can reach (--pad crop keeps the target and the box as given)",
+		b, n, len(p.Data), far, far/sd, w)
 }
