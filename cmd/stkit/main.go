@@ -175,11 +175,29 @@ func exitCode(err error, stderr io.Writer) int {
 		return 0
 	}
 	var bi badInput
-	fmt.Fprintf(stderr, "stkit: %v\n", err)
+	fmt.Fprintf(stderr, "stkit: %s\n", userMessage(err.Error()))
 	if errors.As(err, &bi) {
 		return 2
 	}
 	return 1
+}
+
+// plumbingPrefixes open the errors of the packages that read and write files
+// ("datasets: x.npy: npy: wrong magic …", "datasets: setA: J=7 needs maps …",
+// "checkpoints: writing out.json: …"), Go's convention for library callers,
+// who keep them (and match the errors with errors.Is/As). On stderr they
+// named a Go package for a plain input mistake. The statistics' prefixes
+// (wst:, scov:, wph:) name the statistic the user chose and stay.
+var plumbingPrefixes = []string{"datasets: ", "checkpoints: "}
+
+// userMessage is msg without plumbingPrefixes where they open a part of it
+// (at its start or after ": "): "stkit: setA: J=7 needs maps of at least
+// 256×256 pixels …" rather than "stkit: datasets: setA: J=7 …".
+func userMessage(msg string) string {
+	for _, p := range plumbingPrefixes {
+		msg = strings.ReplaceAll(strings.TrimPrefix(msg, p), ": "+p, ": ")
+	}
+	return msg
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {
