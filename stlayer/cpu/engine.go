@@ -69,7 +69,7 @@ import (
 // Forward and LossGrad return errors, never panic: invalid primitive
 // arguments give a *stlayer.ErrShape, a runtime error in the engine, the
 // statistic or the loss (on any of the workers) an *InternalError with the
-// panic value and stack, and maps whose largest |value| is below
+// panic value and stack, and a map whose largest |value| is below
 // MinMapScale (≈ 1.49e-150; zero maps excepted), whose degree-2 moments
 // would underflow float64, an error wrapping ErrFloat64Range.
 type Engine struct {

@@ -28,8 +28,8 @@ func TestUnderflow18CPURefusesTinyMaps(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := testutil.RandMaps(rand.New(rand.NewPCG(uint64(n), 160)), 2, n, n)
-		amax := 0.0
-		for _, v := range base.Data {
+		amax := 0.0 // of map 0, the one named
+		for _, v := range base.Map(0) {
 			amax = max(amax, math.Abs(v))
 		}
 		if amax < 1 || amax >= 10 {
@@ -43,7 +43,7 @@ func TestUnderflow18CPURefusesTinyMaps(t *testing.T) {
 			return x
 		}
 		tiny := scaled(1e-160)
-		want := []string{"float64", "largest |value| is " + underflowG(1e-160*amax), "below the cpu engine's floor 1.49e-150",
+		want := []string{"float64", "map 0 of 2: largest |value| is " + underflowG(1e-160*amax), "below the cpu engine's floor 1.49e-150",
 			"underflow", "multiply the maps by a constant first, e.g. 1e160", "degree 2"}
 		_, err = e.Forward(op.Key(), op.Stat(), tiny)
 		if !errors.Is(err, ErrFloat64Range) {
@@ -98,6 +98,23 @@ func TestUnderflow18CPURefusesTinyMaps(t *testing.T) {
 		if !c.ok && !errors.Is(err, ErrFloat64Range) {
 			t.Errorf("largest |value| %g: error %v, want ErrFloat64Range", c.v, err)
 		}
+	}
+
+	// Each map is checked: a tiny map next to a normal one is refused by
+	// name, a zero one is not.
+	batch := stlayer.NewMaps(2, 4, 4)
+	for i := range 16 {
+		batch.Data[i] = float64(i%5) - 2
+		batch.Data[16+i] = 1e-200 * batch.Data[i]
+	}
+	_, err := e.Forward("underflow18-mean", mean, batch)
+	if !errors.Is(err, ErrFloat64Range) {
+		t.Errorf("batch [normal, tiny]: error %v, want ErrFloat64Range", err)
+	}
+	testutil.Refused(t, "batch [normal, tiny]", func() error { return err }, "map 1 of 2: largest |value| is 2e-200", "e.g. 1e200")
+	clear(batch.Data[16:])
+	if _, err := e.Forward("underflow18-mean", mean, batch); err != nil {
+		t.Errorf("batch [normal, zero]: %v, want accepted", err)
 	}
 }
 

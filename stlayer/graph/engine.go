@@ -28,8 +28,8 @@
 // float32 for the gradient graph, and ∂ℒ/∂x comes back as float32 values
 // times that power of two (gradScaled).
 //
-// Maps whose largest |value| is below MinMapScale (≈ 1.08e-15; zero maps
-// excepted) are refused before any graph runs, with an error wrapping
+// Batches holding a map whose largest |value| is below MinMapScale
+// (≈ 1.08e-15; zero maps excepted) are refused before any graph runs, with an error wrapping
 // ErrFloat32Range (checkMapScale): their degree-2 moments underflow
 // float32, which gives finite but zero or wrong coefficients. Finite maps
 // whose coefficients are Inf or NaN only because of their scale (|x| ~
@@ -392,7 +392,8 @@ func toF32(x []float64) []float32 {
 // graph is built is returned as an error, not propagated: a runtime error
 // or a non-error value as an *InternalError (Phase "statistic"), an error
 // value (e.g. a *stlayer.ErrShape) as it is. A nil s is refused, and so
-// are maps whose largest |value| is below MinMapScale (checkMapScale).
+// is a batch holding a map whose largest |value| is below MinMapScale
+// (checkMapScale).
 //
 // The graph compiled for (key, x's [B, M, N]) is kept and reused: s is
 // called only when that graph is built, so key must identify the
@@ -469,7 +470,7 @@ func (e *Engine) forwardRaw(key string, s stlayer.Stat, x *stlayer.Maps) (c *stl
 
 // ErrFloat32Range is wrapped by the error Forward and LossGrad return when
 // finite maps give non-finite coefficients only because of their scale or
-// are too small for float32 (largest |value| below MinMapScale), and
+// hold a map too small for float32 (largest |value| below MinMapScale), and
 // by the error LossGrad returns when finite coefficients give a loss
 // gradient ∂ℒ/∂c beyond float32's range (|value| > ~3.4e38) or a gradient
 // ∂ℒ/∂x that is non-finite only because of the scale of the maps or of
@@ -516,8 +517,8 @@ func (e *Engine) checkFloat32Range(key string, s stlayer.Stat, x *stlayer.Maps, 
 
 // LossGrad evaluates s on x, calls loss on the coefficients and returns the
 // loss and ∂ℒ/∂x (layout of x.Data). The loss runs on the host, in Go; a
-// panic in it is returned as an error (callLoss), not propagated. Maps
-// below MinMapScale are refused before the forward graph runs
+// panic in it is returned as an error (callLoss), not propagated. A map
+// below MinMapScale is refused before the forward graph runs
 // (checkMapScale), as in Forward. ∂ℒ/∂c
 // (the loss's gradient) goes to the gradient graph as float32, scaled by
 // a power of two (gradScaled): values beyond float32's range are refused, and so is a non-finite ∂ℒ/∂x that

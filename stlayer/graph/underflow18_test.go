@@ -40,8 +40,8 @@ func TestUnderflow18GraphRefusesTinyMaps(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := testutil.RandMaps(rand.New(rand.NewPCG(uint64(n), 18)), 2, n, n)
-		amax := 0.0
-		for _, v := range base.Data {
+		amax := 0.0 // of map 0, the one named
+		for _, v := range base.Map(0) {
 			amax = max(amax, math.Abs(v))
 		}
 		if amax < 1 || amax >= 10 {
@@ -61,7 +61,7 @@ func TestUnderflow18GraphRefusesTinyMaps(t *testing.T) {
 			name := op.name + " " + fmtG(float64(n))
 			// Refused at 1e-20, Forward and LossGrad, with the remedy.
 			tiny := scaled(1e-20)
-			want := []string{"float32", "largest |value| is " + fmtG(1e-20*amax), "below the graph engine's floor 1.08e-15",
+			want := []string{"float32", "map 0 of 2: largest |value| is " + fmtG(1e-20*amax), "below the graph engine's floor 1.08e-15",
 				"underflow", "multiply the maps by a constant first, e.g. 1e20", "degree 2", "--engine cpu"}
 			_, err := e.Forward(op.key, op.s, tiny)
 			if !errors.Is(err, ErrFloat32Range) {
@@ -173,6 +173,23 @@ func TestUnderflow18GraphRefusesTinyMaps(t *testing.T) {
 		if !c.ok && !errors.Is(err, ErrFloat32Range) {
 			t.Errorf("largest |value| %g: error %v, want ErrFloat32Range", c.v, err)
 		}
+	}
+
+	// Each map is checked: a tiny map next to a normal one is refused by
+	// name, a zero one is not.
+	batch := stlayer.NewMaps(2, 4, 4)
+	for i := range 16 {
+		batch.Data[i] = float64(i%5) - 2
+		batch.Data[16+i] = 1e-200 * batch.Data[i]
+	}
+	_, err := e.Forward("underflow18-mean", mean, batch)
+	if !errors.Is(err, ErrFloat32Range) {
+		t.Errorf("batch [normal, tiny]: error %v, want ErrFloat32Range", err)
+	}
+	testutil.Refused(t, "batch [normal, tiny]", func() error { return err }, "map 1 of 2: largest |value| is 2e-200", "e.g. 1e200")
+	clear(batch.Data[16:])
+	if _, err := e.Forward("underflow18-mean", mean, batch); err != nil {
+		t.Errorf("batch [normal, zero]: %v, want accepted", err)
 	}
 }
 
