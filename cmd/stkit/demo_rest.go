@@ -481,6 +481,9 @@ func demoComponentNames(path string, k int) (names, proc []string, err error) {
 
 // demoComponentsFor maps processes to the clusters holding most of their
 // patches, as the comma-separated component list of `stkit separate --models`.
+// Two processes whose patches lie mostly in one cluster are an error that
+// says so (before, the demo passed "--components 2,2" on, and stkit separate
+// refused a model named twice, a flag the user never gave).
 func demoComponentsFor(path string, procs []int) (string, error) {
 	src, cl, err := demoAssignments(path)
 	if err != nil {
@@ -498,6 +501,12 @@ func demoComponentsFor(path string, procs []int) (string, error) {
 		for c, n := range count {
 			if n > bc || (n == bc && c < best) {
 				best, bc = c, n
+			}
+		}
+		for i, o := range out {
+			if o == strconv.Itoa(best) {
+				return "", fmt.Errorf("the %s and %s patches lie mostly in the same component (%d): the VAE did not tell these processes apart (step 4's confusion table), so there are not two models to separate their mixture with; more --epochs or --patches may separate them",
+					demoProcesses[procs[i]].name, demoProcesses[p].name, best)
 			}
 		}
 		out = append(out, strconv.Itoa(best))
