@@ -295,7 +295,7 @@ class means.`+statsSetHelp+compareHelp)
 			return err
 		}
 	}
-	if err := validateJ(pos[0], maps, spec.J, jGiven, defaultJRule); err != nil {
+	if err := validateSetJ(pos[0], mapIn.set, maps, spec.J, jGiven, defaultJRule); err != nil {
 		return withCropHint(err, maps, spec.J)
 	}
 	if *compare != "" {
@@ -317,7 +317,7 @@ class means.`+statsSetHelp+compareHelp)
 			return err
 		}
 		inputs = append(inputs, crossIn)
-		if err := validateJ(*cross, m2, spec.J, jGiven, defaultJRule); err != nil {
+		if err := validateSetJ(*cross, crossIn.set, m2, spec.J, jGiven, defaultJRule); err != nil {
 			return withCropHint(err, m2, spec.J)
 		}
 		spec.Cross = true
@@ -340,7 +340,7 @@ class means.`+statsSetHelp+compareHelp)
 			return err
 		}
 		inputs = append(inputs, imagIn)
-		if err := validateJ(*imag, imagMaps, spec.J, jGiven, defaultJRule); err != nil {
+		if err := validateSetJ(*imag, imagIn.set, imagMaps, spec.J, jGiven, defaultJRule); err != nil {
 			return withCropHint(err, imagMaps, spec.J)
 		}
 		meta.inputs = append(meta.inputs, *imag)
