@@ -8,7 +8,7 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// MinMapScale is the smallest largest |value| of maps that Forward and
+// MinMapScale is the smallest largest |value| of a map that Forward and
 // LossGrad accept (zero maps excepted): 10⁴·√(2⁻¹⁰²²) = 10⁴·2⁻⁵¹¹ ≈
 // 1.49e-150, where 2⁻¹⁰²² ≈ 2.2e-308 is float64's smallest normal number —
 // the same rule as the graph engine's float32 floor (graph.MinMapScale).

@@ -7,7 +7,7 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// MinMapScale is the smallest largest |value| of maps that Forward and
+// MinMapScale is the smallest largest |value| of a map that Forward and
 // LossGrad accept (zero maps excepted): 10⁴·√(2⁻¹²⁶) = 10⁴·2⁻⁶³ ≈ 1.08e-15,
 // where 2⁻¹²⁶ ≈ 1.18e-38 is float32's smallest normal number.
 //
@@ -20,9 +20,10 @@ import (
 // Inf and NaN). Measured on a 32² Gaussian map (scov and WPH J = 4, L = 4,
 // WST J = 4, L = 4, largest relative error of a coefficient against the
 // float64 cpu engine): 3e-5 (scov), 3e-6 (WPH) at scale 1, the same at
-// 1e-10 … 1e-17, 2.4e-3 at 1e-18 and 1 (zero coefficients) at 1e-20. The
-// floor keeps max|x|² 10⁸ above 2⁻¹²⁶, a margin of two decades in the map
-// scale below which nothing changed.
+// 1e-10 … 1e-16 (and at 1e-17 on a 64² map), 2.4e-3 at 1e-18 and 1 (zero
+// coefficients) at 1e-20. The floor keeps max|x|² 10⁸ above 2⁻¹²⁶: a
+// margin of one to two decades of map scale over the smallest scales
+// measured unchanged.
 //
 // Statistics of degree above 2 (e.g. Pow(x, 3)) can still underflow above
 // the floor. Rescaling the maps inside the engine by a power of two (exact)
