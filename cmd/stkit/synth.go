@@ -107,7 +107,7 @@ quits at once without writing them.`)
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
 	fs.Lookup("synthesis").Usage += " (default here: on for scov and wst; --synthesis=false for the raw coefficients)"
 	fs.Lookup("iso").Usage += " (default here: on with the scov and wst synthesis vectors; --iso=false for the anisotropic one)"
-	out := fs.String("o", "", "output [K, M, N] (float32 unless --dtype): .npy, .npz or .fits (required)")
+	out := fs.String("o", "", "output [K, M, N] (float32 unless --dtype): .npy, .npz or .fits (required); a FITS output's HISTORY holds the HISTORY of a one-file FITS target, each line prefixed \"[target] \", then synth's own")
 	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × the target's largest |pixel| exceeds its range, 3.4e38; maps that go beyond it all the same are written as float64 to OUT.float64.npy (.fits, …) beside OUT, exit status 1")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
@@ -437,7 +437,9 @@ quits at once without writing them.`)
 	// the unit and the pixel scale hold for a new realisation of the field;
 	// the rest of the WCS (its place on the sky) does not
 	cards := append(unitCards(targetCards), datasets.PixelScaleCards(targetCards)...)
-	cards = append(datasets.PlaneAxisCards(cards, "synthesis number"), historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g%s, --steps %d, seed %d). "+
+	// the target's own HISTORY ("[target] …") before the synthesis's
+	cards = append(datasets.PlaneAxisCards(cards, "synthesis number"), targetHistory(targetCards)...)
+	cards = append(cards, historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g%s, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept, only its pixel scale (CDELT1/2, CUNIT1/2, linear axes).",
 		plural(maps.B, "map"), targetSet.matched()+periodisedNote(*periodise), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box, cfg.BoxWeight), cfg.Steps, cfg.Seed))...)
 	cards = append(cards, creationCards(time.Now())...)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
@@ -82,4 +83,60 @@ func periodisedBox(b infer.PixelBox, p *stlayer.Maps) (infer.PixelBox, string) {
 	_, sd, _, _ := infer.Moments(p.Data)
 	return w, fmt.Sprintf("the target lies in the box %v, but its periodic component, whose statistics the syntheses match, has %d of %d pixels outside it, the farthest by %.3g (%.3g of its σ): the box is widened to its range, %v, which the syntheses can reach (--pad crop keeps the target and the box as given)",
 		b, n, len(p.Data), far, far/sd, w)
+}
+
+// targetHistory returns the target's own FITS HISTORY cards (those of
+// cards, a mapSet's Cards: a one-file target's, none for a .npy or for a
+// set of several files) prefixed "[target] ", so that a synthesis of a
+// synthesis keeps where its target came from ("[target] stkit synth: 1 map
+// synthesised to match … periodised …") before its own HISTORY. The cards
+// hold a wrapped text: consecutive cards of one record (a record starts
+// at a card beginning "stkit ", or where the depth of "[target] " prefixes
+// changes) are joined and re-wrapped to the 72 characters of a card, each
+// line with one more "[target] " than the record had.
+func targetHistory(cards []datasets.Card) []datasets.Card {
+	const prefix, width = "[target] ", 72
+	var out []datasets.Card
+	var words []string
+	depth := -1
+	flush := func() {
+		if len(words) == 0 {
+			return
+		}
+		pre := strings.Repeat(prefix, depth+1)
+		line := ""
+		for _, w := range words {
+			if len(pre)+len(w) > width {
+				w = w[:max(0, width-len(pre))]
+			}
+			if line != "" && len(pre)+len(line)+1+len(w) > width {
+				out = append(out, datasets.Card{Key: "HISTORY", Comment: pre + line})
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		if line != "" {
+			out = append(out, datasets.Card{Key: "HISTORY", Comment: pre + line})
+		}
+		words = nil
+	}
+	for _, c := range cards {
+		if c.Key != "HISTORY" {
+			continue
+		}
+		text, d := strings.TrimSpace(c.Comment), 0
+		for strings.HasPrefix(text, prefix) {
+			text, d = strings.TrimSpace(strings.TrimPrefix(text, prefix)), d+1
+		}
+		if d != depth || strings.HasPrefix(text, "stkit ") {
+			flush()
+			depth = d
+		}
+		words = append(words, strings.Fields(text)...)
+	}
+	flush()
+	return out
 }
