@@ -120,6 +120,10 @@ func SumRe2(c *Coeffs) (float64, []complex128, error) {
 // (GoMLX graphs; native FFT on XLA, four-step DotGeneral FFT on the pure-Go
 // backend). Engines are safe for sequential use; key identifies the statistic
 // (configuration included) so that graph engines compile once per (key, shape).
+// Both refuse a batch holding a map whose largest |value| is positive and so
+// small that its degree-2 moments would underflow the engine's floating-point
+// type (graph.MinMapScale ≈ 1.08e-15 for float32, cpu.MinMapScale ≈ 1.49e-150
+// for float64): the caller multiplies such maps by a constant first.
 type Engine interface {
 	// Name is "cpu" or "graph[:<backend>]".
 	Name() string

@@ -36,6 +36,7 @@ func TestGradFloat32RangeError(t *testing.T) {
 	}
 	msq := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(p.Mul(x, x)) }
 	meanLog := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(p.Log(x)) }
+	meanLog3 := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Mean(p.Log(p.Pow(x, 3))) }
 	// ℒ = Σ|c|⁴, ∂ℒ/∂c = 4|c|²c.
 	sum4 := func(c *stlayer.Coeffs) (float64, []complex128, error) {
 		g := make([]complex128, len(c.Data))
@@ -124,18 +125,19 @@ func TestGradFloat32RangeError(t *testing.T) {
 	msg = refused("∂ℒ/∂x", err, "∂ℒ/∂x", "pixel (0, 0) of map 0", "512 of 512")
 	checkLargest("∂ℒ/∂x", msg, want)
 
-	// 3. An intermediate value of the gradient graph beyond float32: ln x
-	// of maps ~1e-42 (subnormal in float32, ln finite) has the derivative
-	// 1/x ~ 1e42 with ∂ℒ/∂c = 1.
-	x = scaled(1e-42, 5)
-	cpuFinite("intermediate", "meanlog", meanLog, x, sumRe)
-	if c, err := e.Forward("meanlog", meanLog, x); err != nil {
-		t.Fatalf("premise: ln of maps ~1e-42 in float32: %v", err)
+	// 3. An intermediate value of the gradient graph beyond float32: ln |x|³
+	// of maps ~1e-14 (|x|³ ~ 1e-41, subnormal in float32, ln finite) has
+	// the derivative 1/|x|³ ~ 1e41 with ∂ℒ/∂c = 1. (Maps ~1e-42, used here
+	// before, are now refused before running: graph.MinMapScale.)
+	x = scaled(1e-14, 5)
+	cpuFinite("intermediate", "meanlog3", meanLog3, x, sumRe)
+	if c, err := e.Forward("meanlog3", meanLog3, x); err != nil {
+		t.Fatalf("premise: ln |x|³ of maps ~1e-14 in float32: %v", err)
 	} else if math.IsInf(real(c.Data[0]), 0) || math.IsNaN(real(c.Data[0])) {
-		t.Fatalf("premise: ln of maps ~1e-42 in float32 = %v", c.Data[0])
+		t.Fatalf("premise: ln |x|³ of maps ~1e-14 in float32 = %v", c.Data[0])
 	}
-	_, _, err = e.LossGrad("meanlog", meanLog, x, sumRe)
-	refused("intermediate", err, "intermediate values of the gradient graph", "underflow", "∂ℒ/∂c divided by its largest |value| (1)", "(7.3e-42)")
+	_, _, err = e.LossGrad("meanlog3", meanLog3, x, sumRe)
+	refused("intermediate", err, "intermediate values of the gradient graph", "underflow", "∂ℒ/∂c divided by its largest |value| (1)", "(7.3e-14)")
 
 	// 4. Non-finite at any scale: ln 0 at pixel (0, 0) has the gradient
 	// 1/0, returned as it is (the cpu engine gives Inf too).
