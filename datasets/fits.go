@@ -70,6 +70,9 @@ type fitsHDU struct {
 	naxis  []int // NAXIS1 … NAXISn
 	pcount int64
 	gcount int64
+	// cutAt is the file's size when it ends inside the header's last
+	// 2880-byte block, after the END card (a file cut short); 0 otherwise.
+	cutAt int64
 }
 
 // DecodeFITS parses a FITS file held in memory (gzip-compressed input is
@@ -615,6 +618,9 @@ func (s *fitsStream) parseFITSHeader(block []byte, k, hdu int) (*fitsHDU, error)
 			raw := block[pos : pos+fitsCardLen]
 			if string(raw[:8]) == "END     " {
 				end = true
+				if k < fitsBlock {
+					h.cutAt = s.n
+				}
 				break
 			}
 			if n := countNonASCII(raw[8:]); n > 0 && countNonASCII(raw[:8]) == 0 {
@@ -815,8 +821,14 @@ func (s *fitsStream) decodeFITSImage(h *fitsHDU, hdu int, n int64) (*Array, erro
 	item := int64(abs(h.bitpix) / 8)
 	nbytes := n * item
 	if rem := s.remaining(); rem >= 0 && nbytes > rem {
-		return nil, formatErrorf("fits", "truncated data: HDU %d declares %s pixels of BITPIX %d (%d bytes) but only %d bytes follow the header",
-			hdu, naxisString(h.naxis), h.bitpix, nbytes, rem)
+		cut := ""
+		if h.cutAt > 0 {
+			// "only 0 bytes follow the header" alone read as if the header
+			// were whole: the file ends inside its last block
+			cut = fmt.Sprintf(": the file ends at byte %d, inside the header's last 2880-byte block (after its END card); it was cut short", h.cutAt)
+		}
+		return nil, formatErrorf("fits", "truncated data: HDU %d declares %s pixels of BITPIX %d (%d bytes) but only %d bytes follow the header%s",
+			hdu, naxisString(h.naxis), h.bitpix, nbytes, rem, cut)
 	} else if rem < 0 && nbytes > s.limit-s.n {
 		return nil, formatErrorf("fits", "truncated data: HDU %d declares %s pixels of BITPIX %d (%d bytes), more than a gzip stream of %d bytes can hold (at most %d bytes)",
 			hdu, naxisString(h.naxis), h.bitpix, nbytes, s.zsize, s.limit)
