@@ -584,7 +584,7 @@ func checkFamilyOptions(s Spec) error {
 	if s.Cut != 0 {
 		switch {
 		case math.IsNaN(s.Cut) || math.IsInf(s.Cut, 0) || s.Cut < 0:
-			return fmt.Errorf("--cut %g: want a finite number > 0 (the border in units of 2^J; 0 or 1/2: the default ⌊2^J/2⌋ pixels)", s.Cut)
+			return fmt.Errorf("--cut %g: want a finite number > 0, the border in units of 2^J (c = ⌊cut·2^J⌋ pixels per side), or 0 for the default 1/2 (⌊2^J/2⌋ pixels)", s.Cut)
 		case s.Kind == WST:
 			return fmt.Errorf("--cut (the border --pad crop leaves out) applies to wph, scov and spectra, not wst, which has no --pad crop: leave --cut out")
 		case s.Pad != "crop":
