@@ -140,3 +140,21 @@ func targetHistory(cards []datasets.Card) []datasets.Card {
 	flush()
 	return out
 }
+
+// sampleSizeNote warns of a sample map side that stkit stats (and synth,
+// separate) refuse at the models' J: not a multiple of 2^J (fitsJ), naming
+// the nearest sides that are ("" when size is one, or J < 1). Sides below
+// the patch size are not offered (sample refuses them).
+func sampleSizeNote(size, J int) string {
+	if J < 1 || fitsJ(size, size, J) {
+		return ""
+	}
+	step := 1 << J
+	below, above := size/step*step, (size/step+1)*step
+	near := fmt.Sprintf("--size %d or %d", below, above)
+	if !fitsJ(below, below, J) {
+		near = fmt.Sprintf("--size %d", above)
+	}
+	return fmt.Sprintf("--size %d is not a multiple of 2^J = %d (J = %d, the models' statistic): the maps are sampled, but stkit stats (and synth, separate) refuse %d×%d maps at J = %d; the nearest sizes that are: %s",
+		size, step, J, size, size, J, near)
+}
