@@ -165,7 +165,9 @@ type ProgressFunc func(done, total int)
 type BuildOptions struct {
 	// Replace lets BuildFeatures discard a dataset of another configuration
 	// found in the folder (complete or not) and compute the new one; without
-	// it such a folder is refused with a *ConfigChangeError.
+	// it such a folder is refused with a *ConfigChangeError. It also
+	// rebuilds a complete dataset of the same configuration whose files
+	// cannot be loaded (refused without it: ErrDamagedDataset).
 	Replace bool
 }
 
@@ -180,7 +182,9 @@ type BuildOptions struct {
 // A folder holding a dataset of the same configuration (same statistic,
 // patch configuration, sources and patch pixels; see CheckBuild) is
 // continued: a complete one is loaded (LoadFeatures: its Patches are then
-// the stored float32-rounded pixels, not ps) and nothing is computed, an
+// the stored float32-rounded pixels, not ps) and nothing is computed (when
+// its files cannot be loaded, the error matches ErrDamagedDataset, and
+// with BuildOptions.Replace it is rebuilt), an
 // unfinished one resumes after its last saved chunk, with its
 // own chunk size (chunk applies to a new dataset). A folder holding a
 // dataset of another configuration is refused with a *ConfigChangeError
@@ -246,6 +250,16 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	man := &DatasetManifest{Version: FeatureVersion, Spec: spec, Reference: ref, Patch: cfg, Sources: ps.Sources,
 		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped, SkippedConstant: ps.Constant}
 	man.Stride, man.Statistic = man.PatchStride(), spec.String()
+	if same && old.Complete {
+		f, err := LoadFeatures(dir)
+		switch {
+		case err == nil:
+			return f, nil
+		case !opt.Replace:
+			return nil, &damagedError{dir: dir, err: err}
+		}
+		same = false // Replace: rebuilt as a new dataset
+	}
 	if same {
 		man = old
 		chunk = old.ChunkSize
@@ -256,9 +270,6 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 		}
 		if man.Statistic == "" {
 			man.Statistic = man.Spec.String()
-		}
-		if man.Complete {
-			return LoadFeatures(dir)
 		}
 	} else {
 		// new or changed configuration: drop stale chunks and write the new
@@ -355,6 +366,25 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	}
 	return f, nil
 }
+
+// ErrDamagedDataset is matched (errors.Is) by the error of BuildFeatures
+// for a folder holding a complete dataset of the same configuration whose
+// files cannot be loaded (LoadFeatures fails: a file replaced, truncated,
+// or disagreeing with the manifest). BuildOptions.Replace rebuilds it.
+var ErrDamagedDataset = errors.New("datasets: the folder's complete dataset cannot be read")
+
+// damagedError is the ErrDamagedDataset error of the dataset in dir; err
+// is LoadFeatures' error.
+type damagedError struct {
+	dir string
+	err error
+}
+
+func (e *damagedError) Error() string {
+	return fmt.Sprintf("%v: the complete dataset in %s cannot be read (damaged or replaced files); rebuild it (BuildOptions.Replace)", e.err, e.dir)
+}
+func (e *damagedError) Unwrap() error        { return e.err }
+func (e *damagedError) Is(target error) bool { return target == ErrDamagedDataset }
 
 // checkBuildArgs checks the folder name and patch set of a build.
 func checkBuildArgs(dir string, ps *PatchSet) error {

@@ -64,7 +64,11 @@ holding only component_<k>.npz files; another folder is refused. The models
 are written into a hidden temporary folder beside MODELDIR
 (.MODELDIR.export-*) and moved into it when complete: a failed or
 interrupted export leaves an earlier export in MODELDIR as it was, and the
-next export to MODELDIR removes the temporary folder a killed one left.`)
+next export to MODELDIR removes the temporary folder a killed one left.
+While export runs it holds the lock file .MODELDIR.lock beside MODELDIR: a
+second stkit writing MODELDIR is refused at once (exit 1), naming the first
+one's process id and command (a lock left by a process that no longer runs
+is taken over).`)
 	out := fs.String("o", "", "output model folder (required)")
 	dataset := fs.String("dataset", "", "dataset folder (default: the one recorded in the run)")
 	samples := fs.Int("samples", 300, "decoded samples per component")
@@ -136,6 +140,15 @@ next export to MODELDIR removes the temporary folder a killed one left.`)
 	if err := checkFolderFor("-o", *out, modelFolder); err != nil {
 		return err
 	}
+	// Two exports into one MODELDIR both said "wrote" (the later one's
+	// models won): the lock file .MODELDIR.lock beside it is held for the
+	// whole export (outputlock.go; inside, it would be a foreign file of the
+	// model folder).
+	lock, err := lockOutputBeside("-o", *out, "export", args)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	b, err := modelsBackend(g)
 	if err != nil {
 		return err

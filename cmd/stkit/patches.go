@@ -38,7 +38,10 @@ them: --window moisan stores each patch's periodic component instead.
 Ctrl-C stops after the chunk of features being computed, keeps the chunks
 saved and says how to continue (the same command resumes after the last
 saved chunk); exit status 1. A second Ctrl-C quits at once (the chunk under
-way is lost; the saved ones are kept).`)
+way is lost; the saved ones are kept). While patches runs, DATASET holds
+the lock file .stkit.lock: a second stkit writing DATASET is refused at
+once (exit 1), naming the first one's process id and command (a lock left
+by a process that no longer runs is taken over).`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("synthesis").Usage += " (default here: on for scov; --synthesis=false for the raw coefficients)"
@@ -114,6 +117,15 @@ way is lost; the saved ones are kept).`)
 			return err
 		}
 	}
+	// Two runs into one DATASET mixed their files (one run's manifest and
+	// patches with the other's feature rows, both exit 0), or one removed
+	// the other's temporary files as a killed run's: DATASET is locked for
+	// the whole command (outputlock.go).
+	lock, err := lockOutputDir("-o", *out, "patches", args)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	// scov: the isotropic synthesis vector unless the flags say otherwise
 	// (--synthesis alone keeps --iso on; --synthesis=false gives the raw
 	// coefficients, anisotropic unless --iso).
@@ -199,6 +211,7 @@ way is lost; the saved ones are kept).`)
 	// is not discarded without --force.
 	var change *datasets.ConfigChangeError
 	chunkSize := *chunk // of the dataset built: a resumed one keeps its own
+	reusing := false    // a complete dataset of this configuration is there
 	if err := datasets.CheckBuild(*out, ps, cfg, spec); errors.As(err, &change) {
 		if !*force {
 			return badInputf("-o %s holds %s of another configuration (%s): recomputing would discard it; add --force to recompute it, or choose another -o",
@@ -210,6 +223,7 @@ way is lost; the saved ones are kept).`)
 	} else if m, err := datasets.ReadManifest(*out); err == nil && m != nil {
 		// the same configuration: BuildFeatures reuses or resumes it
 		if m.Complete {
+			reusing = true
 			fmt.Fprintf(g.stderr, "patches: %s already holds this dataset, complete: reusing it (nothing is recomputed)\n", *out)
 		} else {
 			fmt.Fprintf(g.stderr, "patches: %s holds this dataset, interrupted: resuming it after its last saved chunk\n", *out)
@@ -264,8 +278,16 @@ way is lost; the saved ones are kept).`)
 	if errors.Is(err, context.Canceled) {
 		return interruptedPatchesError(st, *out, chunkSize)
 	}
+	if errors.Is(err, datasets.ErrDamagedDataset) {
+		// said "reusing it", then "ds: … disagree with the manifest", exit 1,
+		// with no way out named
+		return fmt.Errorf("%s; add --force to recompute it, or choose another -o", strings.TrimSuffix(err.Error(), "; rebuild it (BuildOptions.Replace)"))
+	}
 	if err != nil {
 		return err
+	}
+	if reusing && st.computed > 0 {
+		fmt.Fprintf(g.stderr, "patches: --force: the complete dataset in %s could not be read (damaged or replaced files): recomputed it\n", *out)
 	}
 	if isSet(fs, "chunk") && f.Manifest.ChunkSize != *chunk {
 		fmt.Fprintf(g.stderr, "patches: note: %s was continued with its chunk size %d (--chunk %d applies to a new dataset)\n", *out, f.Manifest.ChunkSize, *chunk)

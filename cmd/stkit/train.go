@@ -271,7 +271,10 @@ z-scored ST features of a patch dataset made by stkit patches. RUN is a folder:
 kill); flags not given are taken from the run, --epochs may be raised (with
 --lr-final the decay is recomputed for the new total). Ctrl-C stops after
 the current epoch with a checkpoint (exit status 1); a second Ctrl-C quits
-at once, keeping the last checkpoint.
+at once, keeping the last checkpoint. While train runs, RUN holds the lock
+file .stkit.lock: a second stkit writing RUN is refused at once (exit 1),
+naming the first one's process id and command (a lock left by a process
+that no longer runs is taken over).
 
 Validation and checkpoints use batch-norm statistics recomputed at the end of
 the epoch over up to --bn-batches training batches: the running averages of
@@ -408,6 +411,14 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if err := checkFolderFor("-o", runDir, runFolder); err != nil {
 		return err
 	}
+	// Two trainings into one RUN both said they were done while RUN held
+	// the checkpoints of one (whichever wrote last): RUN is locked for the
+	// whole run (outputlock.go), before it is looked at.
+	lock, err := lockOutputDir("-o", runDir, "train", args)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 
 	// An existing run: resume it or refuse to overwrite it.
 	var prev *checkpoints.Checkpoint
@@ -436,7 +447,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		// likelier mistake: say so instead of asking for --clusters.
 		if *k == 0 {
 			why := "it has no checkpoint"
-			if _, err := os.Stat(runDir); errors.Is(err, os.ErrNotExist) {
+			if lock.Made() { // the folder did not exist before the lock
 				why = "no such folder"
 			}
 			return badInputf("--resume: no run to continue in %s (%s); check -o, or give --clusters K to start a new run there", runDir, why)

@@ -106,11 +106,12 @@ type Lock struct {
 // Path returns the lock file.
 func (l *Lock) Path() string { return l.path }
 
-// Made reports whether Dir created the folder it locks (it did not exist).
+// Made reports whether folders were created for the lock: by Dir, the
+// folder it locks (it did not exist); by Beside, parents of its path.
 func (l *Lock) Made() bool { return len(l.made) > 0 }
 
 // Release removes the lock file, if it is still this lock's, and then the
-// folders Dir created for it when they are empty (a command refused after
+// folders Dir or Beside created for it when they are empty (a command refused after
 // locking leaves no empty output folder behind). Releasing twice, or a nil
 // Lock, does nothing.
 func (l *Lock) Release() error {
@@ -124,11 +125,8 @@ func (l *Lock) Release() error {
 		}
 	}
 	l.path = ""
-	for _, d := range l.made {
-		if os.Remove(d) != nil {
-			break // not empty: the command wrote into it
-		}
-	}
+	removeEmpty(l.made)
+	l.made = nil
 	return err
 }
 
@@ -138,21 +136,45 @@ func (l *Lock) Release() error {
 // A lock held by another live process is refused at once with a
 // *BusyError naming dir; a stale one (see the package doc) is taken over.
 func Dir(dir, command string) (*Lock, error) {
+	return lockMaking(dir, filepath.Join(dir, Name), dir, command)
+}
+
+// Beside locks the file or folder path through the lock file
+// FileName(path) beside it (".md.lock" for md), creating path's missing
+// parent folders (removed by Release when empty), and refuses at once a lock
+// held by another live process (*BusyError naming path). It is the lock of
+// an output that is built elsewhere and moved into place, such as the model
+// folder of stkit export, where a lock file inside would be one of the
+// folder's files.
+func Beside(path, command string) (*Lock, error) {
+	return lockMaking(filepath.Dir(filepath.Clean(path)), FileName(path), path, command)
+}
+
+// lockMaking creates the folder dir (and its missing parents), then the lock
+// file path for target; the folders it made are removed again when the lock
+// is refused, and by Release.
+func lockMaking(dir, path, target, command string) (*Lock, error) {
 	made, err := mkdirs(dir)
 	if err != nil {
 		return nil, err
 	}
-	l, err := acquire(filepath.Join(dir, Name), dir, command, 0)
+	l, err := acquire(path, target, command, 0)
 	if err != nil {
-		for _, d := range made {
-			if os.Remove(d) != nil {
-				break
-			}
-		}
+		removeEmpty(made)
 		return nil, err
 	}
 	l.made = made
 	return l, nil
+}
+
+// removeEmpty removes the folders made (innermost first) while they are
+// empty.
+func removeEmpty(made []string) {
+	for _, d := range made {
+		if os.Remove(d) != nil {
+			break // not empty: something was written into it
+		}
+	}
 }
 
 // File locks the file path (which need not exist; its folder must) through

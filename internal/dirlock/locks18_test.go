@@ -226,3 +226,28 @@ func TestLocks18Command(t *testing.T) {
 		t.Errorf("Command = %s, want %s", got, want)
 	}
 }
+
+// Beside puts the lock beside a folder (".md.lock"), creating its missing
+// parents and removing them again on Release when nothing was written.
+func TestLocks18Beside(t *testing.T) {
+	root := t.TempDir()
+	md := filepath.Join(root, "p", "q", "md")
+	l, err := Beside(md, "stkit export run -o md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Path() != filepath.Join(root, "p", "q", ".md.lock") || !l.Made() {
+		t.Errorf("lock %s, made %v", l.Path(), l.Made())
+	}
+	if _, err := os.Stat(md); !os.IsNotExist(err) {
+		t.Errorf("Beside created the folder itself (%v)", err)
+	}
+	_, err = Beside(md+"/", "second")
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "`stkit export run -o md`") {
+		t.Errorf("second Beside: %v", err)
+	}
+	l.Release()
+	if _, err := os.Stat(filepath.Join(root, "p")); !os.IsNotExist(err) {
+		t.Errorf("Release left the parents Beside made (%v)", err)
+	}
+}
