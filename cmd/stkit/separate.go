@@ -32,12 +32,18 @@ func runSeparate(g *globals, args []string) error {
 	spec, out, contPath, noisePath, tmplPath, truthPath := f.spec, f.out, f.contPath, f.noisePath, f.tmplPath, f.truthPath
 	report, form, weights, steps, batch, history := f.report, f.form, f.weights, f.steps, f.batch, f.history
 	ps, box, frozenPath, seed, startPath := f.ps, f.box, f.frozenPath, f.seed, f.startPath
+	if len(pos) > 1 && *out != "" {
+		// "separate -o x.npy mix.npy c.npy": the second map is most likely
+		// the samples
+		return badInputf("separate takes one DATA map, got %d arguments (%s): give the samples of what is to be removed with a flag, --contaminant %s (or --noise %s); several sample files as a folder or a comma-separated list",
+			len(pos), strings.Join(pos, ", "), strings.Join(pos[1:], ","), strings.Join(pos[1:], ","))
+	}
 	if len(pos) != 1 || *out == "" {
 		fs.Usage()
 		return badInputf("separate needs one DATA map and -o OUT")
 	}
 	if *contPath == "" && *noisePath == "" {
-		return badInputf("separate needs samples of what is to be removed from DATA: --contaminant FILE (≥ 2 maps [K, M, N] of the contaminant c, the size of DATA) and/or --noise FILE (≥ 2 noise maps); or, with learned models, --models MODELDIR --components a,b")
+		return badInputf("separate needs samples of what is to be removed from DATA: --contaminant FILE (≥ 2 maps [K, M, N] of the contaminant c, the size of DATA; or a folder or comma-separated list of map files) and/or --noise FILE (≥ 2 noise maps); or, with learned models, --models MODELDIR --components a,b")
 	}
 	if !isSet(fs, "iso") {
 		spec.Iso = true
@@ -75,7 +81,13 @@ func runSeparate(g *globals, args []string) error {
 	if err := checkReportNotOutput(*report, *out); err != nil {
 		return err
 	}
-	if err := checkOutputFile("-o "+*out, *out, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *frozenPath, *startPath); err != nil {
+	ins := append([]string{pos[0], *tmplPath, *truthPath, *frozenPath, *startPath}, splitList(*contPath)...)
+	if err := checkOutputFile("-o "+*out, *out, inputFiles(append(ins, splitList(*noisePath)...)...)...); err != nil {
+		return err
+	}
+	// an output written into a folder of samples became a sample of the
+	// next run on the folder
+	if err := checkOutputNotInMapFolders("-o "+*out, *out, mapFolderInput{"--contaminant", *contPath}, mapFolderInput{"--noise", *noisePath}); err != nil {
 		return err
 	}
 	if err := checkReportFolder("--report", *report); err != nil {
@@ -103,7 +115,13 @@ func runSeparate(g *globals, args []string) error {
 		if path == "" {
 			return nil, nil
 		}
-		m, err := readMaps(path)
+		read := readMaps
+		if minB >= 2 {
+			// samples: a batch file, a folder of map files or a
+			// comma-separated list of files, as synth's TARGET
+			read = readMapSet
+		}
+		m, err := read(path)
 		if err != nil {
 			return nil, err
 		}
@@ -457,14 +475,14 @@ func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
 	specFlags(fs, &f.spec, "wph")
 	fs.Lookup("iso").Usage += " (default here: on; --iso=false for the anisotropic statistic)"
 	f.out = fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required)")
-	f.contPath = fs.String("contaminant", "", "contaminant samples [K, M, N], K ≥ 2")
-	f.noisePath = fs.String("noise", "", "noise samples [K, M, N], K ≥ 2")
+	f.contPath = fs.String("contaminant", "", "contaminant samples, K ≥ 2 maps of DATA's size: a file [K, M, N], a folder of map files or a comma-separated list of files (their maps together)")
+	f.noisePath = fs.String("noise", "", "noise samples, K ≥ 2 maps of DATA's size: a file [K, M, N], a folder of map files or a comma-separated list of files")
 	f.tmplPath = fs.String("template", "", "ancillary template map T correlated with s (adds the template term)")
 	f.truthPath = fs.String("truth", "", "true s: prints the spectrum and r(k) figures against it (and --report plots them)")
 	f.report = fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
 	f.form = fs.String("form", "jmd", "data term: jmd (bias-corrected, one map per evaluation) or br (batch of s̃ + r_i)")
 	f.weights = fs.String("weights", "", "term weights, e.g. data=1,contaminant=1,independence=1,template=1 (default data=1,template=1, others 0)")
-	f.steps = fs.String("steps", "30,100,4", "S1,S2[,EPOCHS] L-BFGS iterations of the two stages, or one total N")
+	f.steps = fs.String("steps", "30,100,4", "S1,S2[,EPOCHS] L-BFGS iterations of the two stages, or one total N (with --models, --steps is A,B[,E] and takes no single total)")
 	f.batch = fs.Int("batch", 0, "residual samples per σ/bias estimate, and per evaluation of the br and template terms (0 = min(pool, 20) for jmd without --template, else min(pool, 10)); the pool is the distinct residual samples: the maps of --contaminant or --noise, the product of their counts with both; a larger value is reduced to the pool, with a warning")
 	f.history = fs.Int("history", 20, "L-BFGS memory")
 	f.ps = fs.Bool("ps", true, "append the binned power spectrum to Φ")
@@ -519,10 +537,10 @@ func termValues(names []string, vals []float64) string {
 func sepHistory(data string, spec stats.Spec, ps bool, form infer.DataForm, cont, noise, steps string, seed uint64) string {
 	h := "stkit separate: plane 1 = the separated component s, plane 2 = DATA - s; data " + filepath.Base(data)
 	if cont != "" {
-		h += "; contaminant samples " + filepath.Base(cont)
+		h += "; contaminant samples " + baseNames(cont)
 	}
 	if noise != "" {
-		h += "; noise samples " + filepath.Base(noise)
+		h += "; noise samples " + baseNames(noise)
 	}
 	h += "; statistic " + spec.String()
 	if ps {

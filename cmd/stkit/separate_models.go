@@ -139,7 +139,7 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 	f.out = fs.String("o", "", "output [C, M, N] (required)")
 	f.weights = fs.String("weights", "", "term weight per component, comma-separated (default 1 each)")
 	f.positive = fs.String("positive", "", "components kept ≥ 0, comma-separated positions in --components (e.g. 0,1)")
-	f.steps = fs.String("steps", "0,300", "A,B[,E]: amplitude-stage iterations (0: no such stage), full-stage iterations, epochs")
+	f.steps = fs.String("steps", "0,300", "A,B[,E]: amplitude-stage iterations (0: no such stage), full-stage iterations, epochs; two or three numbers (a single total N is separation with samples' form, not this one's)")
 	f.tau = fs.Float64("tau", 2, "discrepancy stop: × the median χ² of the training patches (negative: never stop early)")
 	f.initKind = fs.String("init", "wiener", "starting point: wiener (the clusters' mean spectra), wiener-cal (spectra calibrated on the data) or equal")
 	f.gprior = fs.Float64("gauss-prior", infer.DefaultGaussPrior, "weight of the components' Gaussian-field prior per Fourier mode, relative to the statistic's per coefficient (0: none)")
@@ -208,7 +208,11 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	st := strings.Split(*steps, ",")
 	if len(st) < 2 || len(st) > 3 {
-		return badInputf("--steps: want A,B or A,B,E")
+		if len(st) == 1 {
+			// separation with samples takes one total N: not this mode
+			return badInputf("--steps %s: with --models want A,B or A,B,E (amplitude-stage iterations, 0 for none; full-stage iterations; epochs), e.g. --steps 0,%s; a single total is the form of separation with samples", *steps, strings.TrimSpace(*steps))
+		}
+		return badInputf("--steps %s: want A,B or A,B,E (amplitude-stage iterations, 0 for none; full-stage iterations; epochs)", *steps)
 	}
 	var sv [3]int
 	sv[2] = 1

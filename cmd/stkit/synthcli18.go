@@ -158,3 +158,13 @@ func sampleSizeNote(size, J int) string {
 	return fmt.Sprintf("--size %d is not a multiple of 2^J = %d (J = %d, the models' statistic): the maps are sampled, but stkit stats (and synth, separate) refuse %d×%d maps at J = %d; the nearest sizes that are: %s",
 		size, step, J, size, size, J, near)
 }
+
+// baseNames is a sample path for a FITS HISTORY: the base name of a file or
+// folder, or the base names of a comma-separated list ("a.npy,b.npy").
+func baseNames(list string) string {
+	var out []string
+	for _, p := range splitList(list) {
+		out = append(out, filepath.Base(p))
+	}
+	return strings.Join(out, ",")
+}
