@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/dirlock"
 )
@@ -193,5 +194,33 @@ func TestLocks18PatchesDamagedHint(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, args...); code != 0 || !strings.Contains(errs, "reusing it") {
 		t.Errorf("after --force: exit %d\n%s", code, errs)
+	}
+}
+
+// patches a.npy,b.npy said "no such file or directory" though stats and
+// synth take comma lists: the list gives the dataset of the two files given
+// apart (same sources, same fingerprint: the second run reuses it); an
+// empty name in the list is refused (exit 2).
+func TestLocks18PatchesCommaList(t *testing.T) {
+	dir := t.TempDir()
+	a := writeTestMap(t, dir, "a.npy", 1)
+	b := writeTestMap(t, dir, "b.npy", 2)
+	ds := filepath.Join(dir, "ds")
+	flags := []string{"-o", ds, "--size", "32", "--stride", "32", "--kind", "wst"}
+	if code, _, errs := runCLI(t, append([]string{"patches", a + ", " + b}, flags...)...); code != 0 {
+		t.Fatalf("patches a,b: exit %d\n%s", code, errs)
+	}
+	man, err := datasets.ReadManifest(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(man.Sources) != 2 || man.Sources[0] != a || man.Sources[1] != b || man.N != 12 {
+		t.Errorf("sources %v, %d patches; want [%s %s], 12", man.Sources, man.N, a, b)
+	}
+	if code, _, errs := runCLI(t, append([]string{"patches", a, b}, flags...)...); code != 0 || !strings.Contains(errs, "reusing it") {
+		t.Errorf("patches a b after a,b: exit %d, want the same dataset reused\n%s", code, errs)
+	}
+	if code, _, errs := runCLI(t, append([]string{"patches", a + ",," + b}, flags...)...); code != 2 || !strings.Contains(errs, "an empty name in the comma-separated list") {
+		t.Errorf("a,,b: exit %d\n%s", code, errs)
 	}
 }

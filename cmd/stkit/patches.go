@@ -19,8 +19,9 @@ func init() {
 }
 
 func runPatches(g *globals, args []string) error {
-	fs := newFlagSet(g, "patches", "MAPS… (files or directories)", `Cut square patches from the maps (files or directories of .npy/.npz/FITS) and
-compute the ST feature vector of every patch, in chunks saved as they complete.
+	fs := newFlagSet(g, "patches", "MAPS… (files, directories or comma-separated lists of files)", `Cut square patches from the maps (files or directories of .npy/.npz/FITS, or
+comma-separated lists of files, as stats and synth take) and compute the ST
+feature vector of every patch, in chunks saved as they complete.
 Re-running on DATASET with the same configuration (statistic, patch settings,
 maps) reuses a complete dataset and resumes an interrupted one where it
 stopped (with the dataset's --chunk); a DATASET of another configuration,
@@ -66,6 +67,17 @@ by a process that no longer runs is taken over).`)
 		fs.Usage()
 		return badInputf("patches needs at least one map and -o DATASET")
 	}
+	// "a.npy,b.npy" failed as "no such file or directory" although stats
+	// and synth take such lists: each argument is split as they split theirs.
+	var lists []string
+	for _, p := range pos {
+		l, err := mapList(p)
+		if err != nil {
+			return err
+		}
+		lists = append(lists, l...)
+	}
+	pos = lists
 	// --chunk 0 was taken (the library's default, 64) and then reported as
 	// "continued with its chunk size 64" on a new dataset.
 	if err := checkMin("chunk", *chunk, 1); err != nil {
@@ -482,6 +494,26 @@ func patchSizeErr(size int, spec stats.Spec, srcs []datasets.Source) error {
 	}
 	return badInputf("--size %d: the patch side must be from %d (the smallest patch of %s) to %d (the shorter side of the smallest map, %s), %s; e.g. --size %s",
 		size, lo, kind, hi, small, rule, strings.Join(eg, ", "))
+}
+
+// mapList splits a map argument into the files of its comma-separated
+// list, as stats and synth read a set of maps (readMapSetCards): an
+// existing file or folder (even one whose name holds a comma; an .npz
+// member "x.npz:name" counts as its archive) or a name without a comma is
+// itself; an empty name in the list is refused (bad input). Spaces around
+// the names are dropped.
+func mapList(spec string) ([]string, error) {
+	if _, err := os.Stat(datasets.FilePart(spec)); err == nil || !strings.Contains(spec, ",") {
+		return []string{spec}, nil
+	}
+	var out []string
+	for _, p := range strings.Split(spec, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			return nil, badInputf("%s: an empty name in the comma-separated list of map files", spec)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // sameFolder reports whether a and b are the same existing folder.
