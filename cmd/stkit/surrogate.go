@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
@@ -20,7 +21,9 @@ are files (a 2D map or a batch [B, M, N]) or directories of them; all maps
 must have one size. OUT holds -n K surrogates per input map (default 1), in
 input order, as one batch [B·K, M, N]: the K surrogates of input map b are
 maps b·K to b·K + K − 1 (a single output map gives [M, N]); format from the
-extension: .npy, .npz, .fits (with HISTORY cards saying what the maps are).
+extension: .npy, .npz, .fits (with HISTORY cards saying what the maps are,
+DATE and ORIGIN, and when every input is FITS the unit, BUNIT and BTYPE, and
+the pixel scale, CDELT1/2 and CUNIT1/2, that they all share).
 
   --kind phase  phase randomisation (datasets.GRFMatchingSpectrum): the DFT
                 modulus of every map is kept exactly at every frequency, the
@@ -145,8 +148,16 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 		text = fmt.Sprintf("stkit surrogate --kind %s -n %d: %d Gaussian random fields with %s of each input map (%s), in input order (%s): map b*%d + k is surrogate k of input map b, with seed %d + k*%d + b (seeds %d to %d). Not the sky of the inputs: their WCS is not kept.",
 			*kind, *per, *per, what, plural(nIn, "map"), strings.Join(names, ", "), *per, *seed, nIn, *seed, *seed+uint64(res.B)-1)
 	}
-	hist := historyCards(text)
-	if err := datasets.WriteMapsCards(*out, res, hist...); err != nil {
+	cards, scale, err := surrogateCards(srcs, res.B)
+	if err != nil {
+		return err
+	}
+	if scale {
+		text += " Only their pixel scale is (CDELT1/2, CUNIT1/2, linear axes)."
+	}
+	cards = append(cards, historyCards(text)...)
+	cards = append(cards, creationCards(time.Now())...)
+	if err := datasets.WriteMapsCards(*out, res, cards...); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stderr, "surrogate: wrote %s (%s of %d×%d)\n", *out, plural(res.B, "map"), m, n)
@@ -154,4 +165,37 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 		fmt.Fprintf(g.stderr, "surrogate: %d per input map: maps %d·b to %d·b + %d are those of input map b\n", *per, *per, *per, *per-1)
 	}
 	return nil
+}
+
+// surrogateCards are the FITS cards of the inputs that hold for their
+// surrogates, new realisations of the fields: the unit and kind of the
+// pixel values (BUNIT, BTYPE; unitCards) and the pixel scale (CDELT1/2,
+// CUNIT1/2; datasets.PixelScaleCards), with the value every input file has
+// (commonCards, as synth for a set); scale says whether a pixel scale is
+// among them. With b > 1 surrogates a WCS gets the plane axis of the
+// output cube (datasets.PlaneAxisCards). None when an input is .npy or
+// .npz. The FITS inputs' headers are read again
+// (datasets.LoadSources keeps the maps only).
+func surrogateCards(srcs []datasets.Source, b int) (cards []datasets.Card, scale bool, err error) {
+	var common []datasets.Card
+	for i, src := range srcs {
+		if !isFITSPath(src.Name) {
+			return nil, false, nil
+		}
+		_, cards, err := datasets.ReadMapsHeader(src.Name)
+		if err != nil {
+			return nil, false, asBadInput(err)
+		}
+		if i == 0 {
+			common = cards
+		} else {
+			common = commonCards(common, cards)
+		}
+	}
+	px := datasets.PixelScaleCards(common)
+	cards = append(unitCards(common), px...)
+	if b > 1 {
+		cards = datasets.PlaneAxisCards(cards, "surrogate number")
+	}
+	return cards, len(px) > 0, nil
 }
