@@ -344,20 +344,71 @@ func finiteSorted(data []float64) []float64 {
 	return s
 }
 
-// MapImage renders an M×N map (row 0 at the top) with the viridis colour map
-// between lo and hi.
+// MapImage renders an M×N map (data[row·N + col]) with the viridis colour
+// map between lo and hi, row 0 at the bottom of the image and column 0 at
+// its left (the FITS / ds9 / astropy origin='lower' convention, in which
+// stkit's angles turn counter-clockwise).
 func MapImage(data []float64, m, n int, lo, hi float64) image.Image {
 	return mapImage(data, m, n, lo, hi, Viridis)
 }
 
+// mapImage is MapImage with the colour map cmap: map row i is image row
+// m−1−i.
 func mapImage(data []float64, m, n int, lo, hi float64, cmap ColorMap) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, n, m))
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			img.SetRGBA(j, i, cmap((data[i*n+j]-lo)/(hi-lo)))
+			img.SetRGBA(j, m-1-i, cmap((data[i*n+j]-lo)/(hi-lo)))
 		}
 	}
 	return img
+}
+
+// clipCount counts the finite values of data above hi and below lo (drawn
+// in the colour of the bar's end: saturated) and returns the largest and
+// smallest finite values.
+func clipCount(data []float64, lo, hi float64) (above, below int, dmin, dmax float64) {
+	dmin, dmax = math.Inf(1), math.Inf(-1)
+	for _, v := range data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		dmin, dmax = min(dmin, v), max(dmax, v)
+		if v > hi {
+			above++
+		} else if v < lo {
+			below++
+		}
+	}
+	return above, below, dmin, dmax
+}
+
+// MapNote returns the small print MapPanel writes under a map with a
+// colour bar: "row 0 at bottom" and, when some finite values lie outside
+// [lo, hi] (drawn saturated, in the colour of the bar's end), their share
+// and extreme: "clipped: ▲ 0.5 % up to 1.06, ▼ 0.2 % down to 0.036" (▲
+// above hi, ▼ below lo; the bar then ends in a triangle on that side).
+func MapNote(data []float64, lo, hi float64) string {
+	above, below, dmin, dmax := clipCount(data, lo, hi)
+	note := "row 0 at bottom"
+	if above+below == 0 {
+		return note
+	}
+	finite := 0
+	for _, v := range data {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			finite++
+		}
+	}
+	pct := func(k int) string { return strconv.FormatFloat(100*float64(k)/float64(finite), 'g', 2, 64) + " %" }
+	var parts []string
+	if above > 0 {
+		parts = append(parts, "▲ "+pct(above)+" up to "+FormatTick(dmax))
+	}
+	if below > 0 {
+		parts = append(parts, "▼ "+pct(below)+" down to "+FormatTick(dmin))
+	}
+	return note + "; colours clipped: " + strings.Join(parts, ", ")
 }
 
 // MapOptions tune MapPanel.
@@ -372,7 +423,7 @@ type MapOptions struct {
 	BarLabel string
 }
 
-// MapPlot returns a plot showing an M×N map (row 0 at the top) as an image
+// MapPlot returns a plot showing an M×N map (row 0 at the bottom) as an image
 // with the viridis colour map between lo and hi, its aspect ratio kept, a
 // title, no axes and a colour bar.
 func MapPlot(title string, data []float64, m, n int, lo, hi float64) *plot.Plot {
@@ -386,10 +437,13 @@ func DiffMapPlot(title string, data []float64, m, n int, lo, hi float64) *plot.P
 	return MapPanel(title, data, m, n, lo, hi, MapOptions{Cmap: Diverging})
 }
 
-// MapPanel returns a plot showing an M×N map (row 0 at the top) with the
-// options' colour map between lo and hi: the image keeps the map's aspect
-// ratio (pixels stay square and, when enlarged, sharp) and, unless
-// o.NoBar, a colour bar with labelled ticks stands at its right. The image
+// MapPanel returns a plot showing an M×N map with the options' colour map
+// between lo and hi, row 0 at the bottom and column 0 at the left
+// (MapImage): the image keeps the map's aspect ratio (pixels stay square
+// and, when enlarged, sharp) and, unless o.NoBar, a colour bar with
+// labelled ticks stands at its right, ending in a triangle on each side
+// where values lie beyond it (saturated), and MapNote's small print
+// ("row 0 at bottom", the share clipped) stands under the image. The image
 // is centred across the panel and placed at most 8 points under the top of
 // its area, right under the title (a map wider than the panel's shape
 // leaves the room below it).
@@ -403,7 +457,12 @@ func MapPanel(title string, data []float64, m, n int, lo, hi float64, o MapOptio
 	p := plot.New()
 	p.Title.Text = title
 	p.HideAxes()
-	p.Add(&mapView{img: mapImage(data, m, n, lo, hi, o.Cmap), m: m, n: n, lo: lo, hi: hi, cmap: o.Cmap, bar: !o.NoBar, label: o.BarLabel})
+	v := &mapView{img: mapImage(data, m, n, lo, hi, o.Cmap), m: m, n: n, lo: lo, hi: hi, cmap: o.Cmap, bar: !o.NoBar, label: o.BarLabel}
+	if v.bar {
+		v.above, v.below, _, _ = clipCount(data, lo, hi)
+		v.note = MapNote(data, lo, hi)
+	}
+	p.Add(v)
 	return p
 }
 
@@ -434,6 +493,10 @@ type mapView struct {
 	cmap   ColorMap
 	bar    bool
 	label  string
+	// above, below count the values beyond hi and lo (the bar ends in a
+	// triangle on that side); note is MapNote's text, under the image
+	above, below int
+	note         string
 }
 
 // DataRange implements plot.DataRanger (unit square: the view lays itself
@@ -470,7 +533,17 @@ func (v *mapView) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 	}
 	extra := gap + barW + tickLen + labW + lblW
-	s := min((W-extra)/vg.Length(v.n), H/vg.Length(v.m))
+	// the small print under the image, wrapped to the panel's width
+	nsty := sty
+	nsty.Font.Size = vg.Points(7)
+	nsty.Color = color.Gray{Y: 64}
+	nsty.XAlign, nsty.YAlign = draw.XLeft, draw.YTop
+	note, noteH := "", vg.Length(0)
+	if v.note != "" {
+		note = WrapText(nsty, v.note, W)
+		noteH = nsty.Height(note) + vg.Points(2)
+	}
+	s := min((W-extra)/vg.Length(v.n), (H-noteH)/vg.Length(v.m))
 	if s <= 0 {
 		return
 	}
@@ -478,21 +551,40 @@ func (v *mapView) Plot(c draw.Canvas, p *plot.Plot) {
 	x0 := c.Min.X + (W-mw-extra)/2
 	// near the top, under the title: centred, but at most 8 pt below the
 	// top (the room a wide map leaves goes below it)
-	y0 := c.Max.Y - mh - min((H-mh)/2, vg.Points(8))
+	y0 := c.Max.Y - mh - min((H-noteH-mh)/2, vg.Points(8))
 	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + mw, Y: y0 + mh}}, upscale(v.img, mw, dpiOf(c)))
+	if note != "" {
+		c.FillText(nsty, vg.Point{X: min(x0, c.Max.X-nsty.Width(note)), Y: y0 - vg.Points(2)}, note)
+	}
 	if !v.bar {
 		return
 	}
 	bx := x0 + mw + gap
+	// the bar proper spans [b0, b1]; a triangle of the end colour fills
+	// the rest of the image's height on a side with saturated values
+	triH := min(barW, mh/6)
+	b0, b1 := y0, y0+mh
+	ls := draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
+	if v.above > 0 {
+		b1 -= triH
+		tri := []vg.Point{{X: bx, Y: b1}, {X: bx + barW/2, Y: y0 + mh}, {X: bx + barW, Y: b1}, {X: bx, Y: b1}}
+		c.FillPolygon(v.cmap(1), tri)
+		c.StrokeLines(ls, tri)
+	}
+	if v.below > 0 {
+		b0 += triH
+		tri := []vg.Point{{X: bx, Y: b0}, {X: bx + barW/2, Y: y0}, {X: bx + barW, Y: b0}, {X: bx, Y: b0}}
+		c.FillPolygon(v.cmap(0), tri)
+		c.StrokeLines(ls, tri)
+	}
 	strip := image.NewRGBA(image.Rect(0, 0, 1, 256))
 	for i := 0; i < 256; i++ {
 		strip.SetRGBA(0, i, v.cmap(1-float64(i)/255))
 	}
-	c.DrawImage(vg.Rectangle{Min: vg.Point{X: bx, Y: y0}, Max: vg.Point{X: bx + barW, Y: y0 + mh}}, strip)
-	ls := draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
-	c.StrokeLines(ls, []vg.Point{{X: bx, Y: y0}, {X: bx + barW, Y: y0}, {X: bx + barW, Y: y0 + mh}, {X: bx, Y: y0 + mh}, {X: bx, Y: y0}})
+	c.DrawImage(vg.Rectangle{Min: vg.Point{X: bx, Y: b0}, Max: vg.Point{X: bx + barW, Y: b1}}, strip)
+	c.StrokeLines(ls, []vg.Point{{X: bx, Y: b0}, {X: bx + barW, Y: b0}, {X: bx + barW, Y: b1}, {X: bx, Y: b1}, {X: bx, Y: b0}})
 	for _, t := range ticks {
-		y := y0 + mh*vg.Length((t.Value-v.lo)/(v.hi-v.lo))
+		y := b0 + (b1-b0)*vg.Length((t.Value-v.lo)/(v.hi-v.lo))
 		c.StrokeLine2(ls, bx+barW, y, bx+barW+tickLen, y)
 		c.FillText(sty, vg.Point{X: bx + barW + tickLen + vg.Points(2), Y: y}, t.Label)
 	}
