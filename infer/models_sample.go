@@ -535,10 +535,11 @@ func (ms *ModelSet) psScatter(c *ComponentModel) []float64 {
 }
 
 // componentReferenceMap returns a size×size map carrying the component's
-// power spectrum (interpolated from the patch spectrum) and pixel mean/std,
-// to serve as InitialMaps' reference.
+// power spectrum (interpolated from the patch spectrum, a power law beyond
+// the last bin: referenceSpectrumGrid) and pixel mean/std, to serve as
+// InitialMaps' reference.
 func componentReferenceMap(c *ComponentModel, p, size int, seed uint64) *stlayer.Maps {
-	pg := spectrumGrid(c.PSK, c.PS, p, size, size)
+	pg := referenceSpectrumGrid(c, p, size, size)
 	x := fieldWithSpectrum(pg, size, size, c.PixelMoments[0], c.PixelMoments[1], seed, 0x7e7)
 	return &stlayer.Maps{B: 1, M: size, N: size, Data: x}
 }
