@@ -49,7 +49,10 @@ type ValidationMetrics struct {
 	// arithmetic mean, 1.00–1.12× the geometric one); the arithmetic
 	// comparison is kept in PSTargetArith, PSSynthArith, PSRatioArith and
 	// PSMaxDevArith.
-	PSEdges   []float64 `json:"ps_bin_edges"`
+	PSEdges []float64 `json:"ps_bin_edges"`
+	// Unit is the pixel unit of the maps (ValidateOptions.Unit; P is in its
+	// square).
+	Unit      string    `json:"unit,omitempty"`
 	PSMean    string    `json:"ps_mean"`
 	PSTarget  []float64 `json:"ps_target"`
 	PSSynth   []float64 `json:"ps_synth"`
@@ -166,6 +169,11 @@ type ValidateOptions struct {
 	// power-spectrum term fitted (NewPowerSpectrumTerm matches the mean log
 	// spectrum of the targets). Default false: arithmetic means.
 	GeometricPS bool
+	// Unit is the target's pixel unit (a FITS target's BUNIT; "" for none):
+	// recorded in metrics.json (ValidationMetrics.Unit) and shown in the
+	// panel titles of maps.png (the colour scale's unit), on the value axis
+	// of histogram.png and, squared, on the P(k) axis of power_spectrum.png.
+	Unit string
 }
 
 // FittedTerms says which terms besides the statistic the loss of the
@@ -377,7 +385,7 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	}
 	pt := MeanPowerSpectrum(spec(tm), m, n)
 	ps := MeanPowerSpectrum(spec(sm), m, n)
-	vm.PSMean = PSMeanArithmetic
+	vm.PSMean, vm.Unit = PSMeanArithmetic, opt.Unit
 	if opt.GeometricPS && len(tm) >= 2 {
 		// The loss fits the mean log spectrum of a target set: compare
 		// geometric means, keep the arithmetic ones beside them.
@@ -629,7 +637,7 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 		vm.LoopOverhead = res.LoopOverhead()
 	}
 	tn, sn := opt.names()
-	if err := plotMapsNamed(filepath.Join(dir, "maps.png"), target, synth, tn, sn); err != nil {
+	if err := plotMapsUnit(filepath.Join(dir, "maps.png"), target, synth, tn, sn, vm.Unit); err != nil {
 		return nil, err
 	}
 	if err := plotSpectra(filepath.Join(dir, "power_spectrum.png"), vm, tn, sn); err != nil {
@@ -639,7 +647,7 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 	if vm.Checks != nil {
 		hmark = vm.Checks.Histogram
 	}
-	if err := plotHistograms(filepath.Join(dir, "histogram.png"), cropMaps(target, vm.Window), cropMaps(synth, vm.Window), tn, sn, vm.Window, hmark); err != nil {
+	if err := plotHistograms(filepath.Join(dir, "histogram.png"), cropMaps(target, vm.Window), cropMaps(synth, vm.Window), tn, sn, vm.Window, hmark, vm.Unit); err != nil {
 		return nil, err
 	}
 	if err := plotMinkowski(filepath.Join(dir, "minkowski.png"), vm, tn, sn); err != nil {
@@ -664,6 +672,13 @@ func PlotMaps(path string, target, synth *stlayer.Maps) error {
 
 // plotMapsNamed is PlotMaps with the names of the two sets in the titles.
 func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) error {
+	return plotMapsUnit(path, target, synth, tn, sn, "")
+}
+
+// plotMapsUnit is plotMapsNamed with the pixel unit in each panel's title
+// ("target 0 [MJy/sr]"; "" for none): plotx's BarLabel stands right of the
+// bar, beyond the last column's panel, where the figure clips it.
+func plotMapsUnit(path string, target, synth *stlayer.Maps, tn, sn, unit string) error {
 	if err := checkMaps("target maps", target, 0); err != nil {
 		return err
 	}
@@ -676,10 +691,10 @@ func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) erro
 	cols := max(nt, ns)
 	rows := [][]*plot.Plot{make([]*plot.Plot, cols), make([]*plot.Plot, cols)}
 	for b, i := range ti {
-		rows[0][b] = plotx.MapPlot(fmt.Sprintf("%s %d", tn, i), target.Map(i), target.M, target.N, lo, hi)
+		rows[0][b] = plotx.MapPlot(fmt.Sprintf("%s %d%s", tn, i, unitSuffix(unit, false)), target.Map(i), target.M, target.N, lo, hi)
 	}
 	for b, i := range si {
-		rows[1][b] = plotx.MapPlot(fmt.Sprintf("%s %d", sn, i), synth.Map(i), synth.M, synth.N, lo, hi)
+		rows[1][b] = plotx.MapPlot(fmt.Sprintf("%s %d%s", sn, i, unitSuffix(unit, false)), synth.Map(i), synth.M, synth.N, lo, hi)
 	}
 	title := fmt.Sprintf("%s: %d of %d (top); %s: %d of %d (bottom); one colour scale", tn, nt, target.B, sn, ns, synth.B)
 	// two rows under the title; less high for maps wider than tall
@@ -733,7 +748,7 @@ func spectraPlots(vm *ValidationMetrics, tn, sn string) (p, r *plot.Plot, err er
 		p.Title.Text += "\n" + checkLine(vm.Checks.PowerSpectrum)
 	}
 	p.X.Label.Text = "k (cycles per min(M,N) pixels)"
-	p.Y.Label.Text = psAxisLabel
+	p.Y.Label.Text = psAxisLabel + unitSuffix(vm.Unit, true)
 	mn := "mean"
 	if vm.PSMean == PSMeanGeometric {
 		mn = "geometric mean"
@@ -827,7 +842,7 @@ func addBand(p *plot.Plot, name string, lo, hi plotter.XYs) error {
 // plotHistograms writes histogram.png of the pixels of target and synth
 // (the window win of the maps when not nil, which the title says; mark, a
 // ReportChecks value or "", too).
-func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string, win *PixelWindow, mark string) error {
+func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string, win *PixelWindow, mark, unit string) error {
 	p := plot.New()
 	p.Title.Text = "pixel histogram"
 	if win != nil {
@@ -839,7 +854,7 @@ func plotHistograms(path string, target, synth *stlayer.Maps, tn, sn string, win
 		}
 		p.Title.Text += "\n" + l
 	}
-	p.X.Label.Text = "pixel value"
+	p.X.Label.Text = "pixel value" + unitSuffix(unit, false)
 	p.X.Tick.Marker = plotx.LinearTicks{}
 	p.Y.Label.Text = "probability density"
 	lo, hi := plotx.Range(append(append([]float64(nil), target.Data...), synth.Data...), 0)

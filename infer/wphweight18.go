@@ -216,3 +216,15 @@ func geoMeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
 	}
 	return acc
 }
+
+// unitSuffix returns " [unit]" (" [(unit)²]" when squared) for an axis
+// label, "" without a unit.
+func unitSuffix(unit string, squared bool) string {
+	switch {
+	case unit == "":
+		return ""
+	case squared:
+		return " [(" + unit + ")²]"
+	}
+	return " [" + unit + "]"
+}

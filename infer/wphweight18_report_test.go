@@ -1,7 +1,10 @@
 package infer
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -55,5 +58,52 @@ func TestWPHWeight18ReportGeometricPS(t *testing.T) {
 	}
 	if vm.PSMean != PSMeanArithmetic || math.Abs(vm.PSMaxDev-0.2) > 1e-12 {
 		t.Errorf("without GeometricPS: ps_mean %q, max dev %g; want %q, 0.2", vm.PSMean, vm.PSMaxDev, PSMeanArithmetic)
+	}
+}
+
+// TestWPHWeight18ReportUnit: the synthesis report's axes carried no unit
+// although a FITS target's BUNIT is known. ValidateOptions.Unit goes to
+// metrics.json ("unit") and, squared, to the P(k) axis (and to the colour
+// bars and the histogram's value axis); without it the labels are as
+// before.
+func TestWPHWeight18ReportUnit(t *testing.T) {
+	const m = 16
+	target, synth := biMaps(2, m, m, 1), biMaps(1, m, m, 4)
+	dir := t.TempDir()
+	vm, err := WriteSynthReportWith(dir, target, synth, nil, ValidateOptions{Unit: "MJy/sr"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js struct {
+		Unit string `json:"unit"`
+	}
+	if err := json.Unmarshal(b, &js); err != nil || js.Unit != "MJy/sr" {
+		t.Errorf("metrics.json unit %q (%v), want MJy/sr", js.Unit, err)
+	}
+	p, _, err := spectraPlots(vm, "target", "synthesis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := psAxisLabel + " [(MJy/sr)²]"; p.Y.Label.Text != want {
+		t.Errorf("P(k) axis %q, want %q", p.Y.Label.Text, want)
+	}
+	for _, f := range []string{"maps.png", "histogram.png", "power_spectrum.png"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	vm, err = Validate(target, synth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _, _ := spectraPlots(vm, "target", "synthesis"); p.Y.Label.Text != psAxisLabel || vm.Unit != "" {
+		t.Errorf("without a unit: P(k) axis %q, unit %q", p.Y.Label.Text, vm.Unit)
+	}
+	if unitSuffix("K", false) != " [K]" {
+		t.Errorf("unitSuffix(K) = %q", unitSuffix("K", false))
 	}
 }
