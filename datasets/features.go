@@ -198,7 +198,8 @@ type BuildOptions struct {
 // rebuilt as well. Temporary files that killed writes left in the folder
 // (".<name>.tmp<n>" of its manifest.json, patches.npy, index.json,
 // features.npy, norm.json and features/chunk_<n>.npy) are removed; nothing
-// else is (two builds must not run in one folder at the same time).
+// else is (two builds must not run in one folder at the same time: stkit
+// patches holds the lock file .stkit.lock of the folder for its build).
 //
 // Refused before anything is written: an empty dir, a complex spec
 // (Spec.Complex), a nil or empty patch set,
