@@ -676,8 +676,9 @@ func plotMapsNamed(path string, target, synth *stlayer.Maps, tn, sn string) erro
 }
 
 // plotMapsUnit is plotMapsNamed with the pixel unit in each panel's title
-// ("target 0 [MJy/sr]"; "" for none): plotx's BarLabel stands right of the
-// bar, beyond the last column's panel, where the figure clips it.
+// (`target 0 [K]`; "" for none): a label of the colour bar itself stands
+// right of the bar, beyond the last column's panel, where the figure clips
+// it.
 func plotMapsUnit(path string, target, synth *stlayer.Maps, tn, sn, unit string) error {
 	if err := checkMaps("target maps", target, 0); err != nil {
 		return err
