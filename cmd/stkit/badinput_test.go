@@ -290,12 +290,13 @@ func TestNPZMemberInput(t *testing.T) {
 	}
 	wantBadInput(t, []string{"stats", p + ":nope"}, `no member "nope"`)
 	wantBadInput(t, []string{"stats", filepath.Join(dir, "none.npz") + ":maps"}, "none.npz: no such file")
-	// validation errors read "datasets: PATH: problem", as the readers' errors
+	// validation errors read "PATH: problem", as the readers' errors (the
+	// library's "datasets: " is not printed: userMessage)
 	nan := filepath.Join(dir, "nan.npy")
 	m := stlayer.NewMaps(1, 32, 32)
 	m.Data[40] = func() float64 { z := 0.0; return z / z }()
 	datasets.WriteMaps(nan, m)
-	wantBadInput(t, []string{"stats", nan}, "datasets: "+nan+": 1 non-finite pixel (first: NaN in map 0 at row 1, column 8)")
+	wantBadInput(t, []string{"stats", nan}, "stkit: "+nan+": 1 non-finite pixel (first: NaN in map 0 at row 1, column 8)")
 }
 
 // A map with a constant (masked) region made stkit patches compute every
