@@ -52,6 +52,13 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 	if path == "" {
 		return ErrEmptyPath
 	}
+	// A link of /proc to a pipe or socket (/dev/stdout → /proc/self/fd/1 →
+	// "pipe:[…]" when the output is piped) names no file resolveLinks could
+	// follow (it led to a temporary file in /proc/self/fd/, "no such file or
+	// directory"); os.Stat follows it.
+	if st, err := os.Stat(path); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
+		return writeInPlace(path, path, fill)
+	}
 	target := resolveLinks(path)
 	mode := perm
 	if mode == 0 {
