@@ -385,7 +385,7 @@ func latestRunCheckpoint(g *globals, run string) (*checkpoints.Checkpoint, error
 	}
 	c, skipped, err := mgr.Latest()
 	for _, s := range skipped {
-		fmt.Fprintf(g.stderr, "clusters: skipping unreadable checkpoint: %v\n", s)
+		fmt.Fprintf(g.stderr, "clusters: skipping unreadable checkpoint: %s\n", userMessage(s.Error()))
 	}
 	if err != nil {
 		return nil, badInputf("run %s: %v", run, err)

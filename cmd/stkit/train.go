@@ -429,7 +429,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		}
 		c, skipped, err := mgr.Latest()
 		for _, s := range skipped {
-			fmt.Fprintf(g.stderr, "train: skipping unreadable checkpoint: %v\n", s)
+			fmt.Fprintf(g.stderr, "train: skipping unreadable checkpoint: %s\n", userMessage(s.Error()))
 		}
 		switch {
 		case errors.Is(err, checkpoints.ErrNoCheckpoint):
