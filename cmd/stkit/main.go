@@ -30,6 +30,8 @@ import (
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/backend"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/graph"
 )
 
 // command is one subcommand: its name, a one-line summary, and a run function
@@ -176,10 +178,20 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var bi badInput
 	fmt.Fprintf(stderr, "stkit: %s\n", userMessage(err.Error()))
-	if errors.As(err, &bi) {
+	if errors.As(err, &bi) || scaleRefusal(err) {
 		return 2
 	}
 	return 1
+}
+
+// scaleRefusal tells whether err is an engine's refusal of maps outside its
+// number range (graph.ErrFloat32Range: a map below graph.MinMapScale, or
+// coefficients overflowing float32; cpu.ErrFloat64Range likewise): the
+// input's scale, to be multiplied as the message says, so exit status 2 as
+// for any bad input, whichever command met it (stats returned it as a
+// failure, exit 1, where synth already gave 2).
+func scaleRefusal(err error) bool {
+	return errors.Is(err, graph.ErrFloat32Range) || errors.Is(err, cpu.ErrFloat64Range)
 }
 
 // plumbingPrefixes open the errors of the packages that read and write files
