@@ -38,7 +38,11 @@ normalised away), and for each coefficient k
 (var: the unbiased variance over the maps of a set; the real and
 imaginary parts of a complex coefficient separately; a part constant in
 both sets up to round-off of its class's largest value, such as the
-spectra's C11 rows that are zero for every map, is skipped and counted).
+spectra's C11 rows that are zero for every map, is skipped and counted;
+when every map has zero mean up to round-off, |mean| ≤ 1e-6 × its rms,
+the row of the maps' mean, wst S0 or scov and spectra "mean", is not
+compared either: it holds round-off, ~1e-17, and its z is noise; not with
+--pad crop, whose mean is over the interior).
 It prints χ²/dof = mean z² over the dof parts compared, the largest |z|
 with its label, the number of |z| > 3 with the number expected of
 independent z of Student's t with ν = n_A + n_B − 2 (dof·P(|t_ν| > 3):
@@ -112,6 +116,45 @@ type compareResult struct {
 	// Shared is the number of maps of B with the same values as a map of
 	// A (sharedMaps; warned of)
 	Shared int
+	// ZeroMean lists the labels of the rows that are the maps' means (the
+	// classes compareMeanClasses), not compared because every map has zero
+	// mean up to round-off (zeroMeanMaps): their values are round-off, their
+	// z noise. Not counted in Skipped.
+	ZeroMean []string
+}
+
+// compareMeanClasses are the classes whose one row is the mean of the map,
+// or proportional to it: wst's S0 = ⟨x⟩, plain scov's raw "mean" and the
+// spectra's and scov synthesis vectors' "mean" = mean/std.
+var compareMeanClasses = map[string]bool{"S0": true, "mean": true}
+
+// compareZeroMeanTol is the |mean|/rms below which zeroMeanMaps takes a
+// map's mean for round-off: a float64 mean subtraction leaves ~1e-17, a
+// float32 one ~1e-8 (float32 eps 1.2e-7 of the mean removed); a mean is
+// measured between maps to no better than its spread over maps, about
+// rms/√(pixels) ≥ 1e-4·rms for up to 10⁸ pixels of white noise.
+const compareZeroMeanTol = 1e-6
+
+// zeroMeanMaps reports whether every map of m has zero mean up to
+// round-off: |mean| ≤ compareZeroMeanTol × rms, mean and rms = √⟨x²⟩
+// over the whole map in float64 (false for a map that is 0 everywhere).
+func zeroMeanMaps(m *stlayer.Maps) bool {
+	px := m.M * m.N
+	if m.B == 0 || px == 0 {
+		return false
+	}
+	for b := range m.B {
+		sum, sum2 := 0.0, 0.0
+		for _, v := range m.Data[b*px : (b+1)*px] {
+			sum += v
+			sum2 += v * v
+		}
+		mean, rms := sum/float64(px), math.Sqrt(sum2/float64(px))
+		if !(rms > 0) || math.Abs(mean) > compareZeroMeanTol*rms {
+			return false
+		}
+	}
+	return true
 }
 
 // compareSets is compareSetsTol with the CPU engine's (float64) round-off
@@ -131,7 +174,13 @@ func compareRoundoff(engineName string) float64 {
 	return 1e-12
 }
 
-// compareSets computes z per part from the coefficients c of the nA maps
+// compareSetsTol is compareSetsZero comparing every row, the mean rows
+// included.
+func compareSetsTol(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64) compareResult {
+	return compareSetsZero(c, lab, nA, nB, rtol, false)
+}
+
+// compareSetsZero computes z per part from the coefficients c of the nA maps
 // of A followed by the nB maps of B (global statistics: H = W = 1), rtol
 // the engine's relative round-off (compareRoundoff). The scale of a class
 // is the largest |re| or |im| of its coefficients over all maps (lab nil:
@@ -143,8 +192,14 @@ func compareRoundoff(engineName string) float64 {
 // of a constant, and rows zero for every map, such as the spectra's C11
 // rows with a = 0, h2 = 0, im = 1, whose values are ~1e-19 beside a class
 // of ~0.1); it is skipped, and counted in Constant too when the two sets'
-// values differ.
-func compareSetsTol(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64) compareResult {
+// values differ. zeroMean (the maps have zero mean up to round-off,
+// zeroMeanMaps, and the statistic's mean row is the whole map's mean) has
+// the rows of compareMeanClasses left out and listed in ZeroMean: on
+// zero-mean maps they hold round-off (~1e-17 in float64, ~1e-9 in the graph
+// engine's float32), a class of one row whose scale is its own round-off,
+// so constantPart does not catch it, and their z is noise (−0.10 on the CPU
+// engine, 0.23 on the graph engine for two sets of 8 32² GRFs).
+func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64, zeroMean bool) compareResult {
 	r := compareResult{NA: nA, NB: nB, Coeffs: c.K}
 	classOf := func(k int) string {
 		if lab != nil && k < lab.Len() {
@@ -162,6 +217,10 @@ func compareSetsTol(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol flo
 	a := make([]float64, nA)
 	b := make([]float64, nB)
 	for k := 0; k < c.K; k++ {
+		if zeroMean && compareMeanClasses[classOf(k)] {
+			r.ZeroMean = append(r.ZeroMean, strings.TrimSuffix(labelString(lab, k), "()"))
+			continue
+		}
 		maxRe, maxIm := 0.0, 0.0
 		for m := 0; m < nA+nB; m++ {
 			v := c.Row(m)[k]
@@ -328,6 +387,9 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 		fmt.Fprintf(w, ", %d of them with different values in A and B", r.Constant)
 	}
 	fmt.Fprintln(w, ")")
+	if len(r.ZeroMean) > 0 {
+		fmt.Fprintf(w, "not compared: %s (the maps' mean): every map has zero mean up to round-off (|mean| ≤ %s × its rms), so its values are round-off and its z noise\n", strings.Join(r.ZeroMean, ", "), strings.Replace(fmt.Sprint(compareZeroMeanTol), "e-0", "e-", 1))
+	}
 	if r.Dof == 0 {
 		fmt.Fprintln(w, "no coefficient varies: nothing to compare")
 		return nil
@@ -374,13 +436,14 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		ExpOver3 float64        `json:"n_abs_z_over_3_expected"`
 		Nu       int            `json:"nu"`
 		Shared   int            `json:"shared_maps,omitempty"`
+		ZeroMean []string       `json:"skipped_zero_mean,omitempty"`
 		Perms    int            `json:"permutations,omitempty"`
 		PermP    float64        `json:"p_permutation,omitempty"`
 		Note     string         `json:"note"`
 		Formula  string         `json:"z"`
 		Classes  []compareClass `json:"classes"`
 		Parts    []comparePart  `json:"parts"`
-	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, Perms: r.Perms, PermP: r.PermP,
+	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Perms: r.Perms, PermP: r.PermP,
 		Note:    compareCaveat,
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
@@ -713,7 +776,10 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	if coeffs.H*coeffs.W != 1 {
 		return badInputf("--compare: the statistic has per-pixel coefficients; --compare takes global statistics")
 	}
-	r := compareSetsTol(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()))
+	// the mean rows are the whole map's mean except under --pad crop (a
+	// mean over the interior, not zero for a zero-mean map)
+	zeroMean := spec.Pad != "crop" && zeroMeanMaps(union)
+	r := compareSetsZero(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()), zeroMean)
 	r.Shared = len(shared)
 	if perms > 0 && r.Dof > 0 {
 		r.Perms, r.PermP = perms, permutationP(coeffs, r, perms, 1)
