@@ -40,12 +40,24 @@ func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, 
 	if c.H*c.W > 1 {
 		return fmt.Errorf("--plot is for global statistics (got per-pixel coefficients)")
 	}
-	panels, err := statsDashboardPanelsNamed(lab, c.Row(0), func(class string) string { return statsClassUnit(spec, class, unit) },
-		func(l int) string { return thetaLabel(spec, "l1", l) })
+	unitOf := func(class string) string { return statsClassUnit(spec, class, unit) }
+	var panels []*plot.Plot
+	var err error
+	if spec.Kind == stats.WPH && spec.Iso {
+		// l1 is 0 in every row (orientations relative to l1): colour by Δl
+		panels, err = statsDashboardPanelsGrouped(lab, c.Row(0), unitOf, func(idx []int) (func(int) int, func(int) string, string) {
+			return isoDashboardGroups(spec, lab, idx)
+		})
+	} else {
+		panels, err = statsDashboardPanelsNamed(lab, c.Row(0), unitOf, func(l int) string { return thetaLabel(spec, "l1", l) })
+	}
 	if err != nil {
 		return err
 	}
-	if hasOrientation(lab) {
+	switch {
+	case spec.Kind == stats.WPH && spec.Iso:
+		title += "\n" + isoDashboardNote(spec)
+	case hasOrientation(lab):
 		// the legends give θ of each l1; say from which axis
 		title += "\n" + orientationAxisNote(spec)
 	}
@@ -106,6 +118,25 @@ func statsDashboardPanelsUnit(lab *stlayer.Labels, row []complex128, unitOf func
 // name of each orientation group: l1Name(l) ("l1=3 (θ=0°)", thetaLabel)
 // where the coefficients are grouped by l1; nil keeps "l1=3".
 func statsDashboardPanelsNamed(lab *stlayer.Labels, row []complex128, unitOf func(class string) string, l1Name func(l int) string) ([]*plot.Plot, error) {
+	return statsDashboardPanelsGrouped(lab, row, unitOf, func(idx []int) (func(int) int, func(int) string, string) {
+		keyOf, nameOf, what := dashboardGroups(lab, idx)
+		if what == "l1" && l1Name != nil {
+			nameOf = func(k int) string {
+				if k < 0 {
+					return ""
+				}
+				return l1Name(k)
+			}
+		}
+		return keyOf, nameOf, what
+	})
+}
+
+// statsDashboardPanelsGrouped is statsDashboardPanelsUnit with the
+// colouring of each class's coefficients idx given by groups (keyOf: the
+// group of a row; nameOf: a group's legend name, "" for none; what: the
+// grouping, for the x label), as dashboardGroups returns it.
+func statsDashboardPanelsGrouped(lab *stlayer.Labels, row []complex128, unitOf func(class string) string, groupsOf func(idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string)) ([]*plot.Plot, error) {
 	var classes []string
 	seen := map[string]bool{}
 	for _, cl := range lab.Class {
@@ -153,15 +184,7 @@ func statsDashboardPanelsNamed(lab *stlayer.Labels, row []complex128, unitOf fun
 		if unitOf != nil {
 			p.Y.Label.Text += unitOf(cl)
 		}
-		keyOf, nameOf, what := dashboardGroups(lab, idx)
-		if what == "l1" && l1Name != nil {
-			nameOf = func(k int) string {
-				if k < 0 {
-					return ""
-				}
-				return l1Name(k)
-			}
-		}
+		keyOf, nameOf, what := groupsOf(idx)
 		groups := map[int]plotter.XYs{}
 		for _, i := range idx {
 			v := real(row[i])
@@ -251,6 +274,36 @@ func dashboardGroups(lab *stlayer.Labels, idx []int) (keyOf func(i int) int, nam
 	}
 }
 
+// isoDashboardGroups is dashboardGroups for wph --iso, whose moments are
+// averaged over global rotations and whose l1 is 0 in every row: the
+// coefficients idx of a class are coloured by Δl = l2 (the second
+// wavelet's orientation relative to the first, (l2 − l1) mod L) where it
+// varies, named "Δl=1 (45°)" (Δl·180°/L); else by (p1, p2) where those
+// vary (dashboardGroups: the scaling moments L), else as one group without
+// a legend entry (S11, S00, S01: one Δl).
+func isoDashboardGroups(spec stats.Spec, lab *stlayer.Labels, idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string) {
+	dlVaries := false
+	for _, i := range idx {
+		dlVaries = dlVaries || lab.Get(i, "l2") != lab.Get(idx[0], "l2")
+	}
+	if dlVaries {
+		return func(i int) int { return lab.Get(i, "l2") }, func(k int) string {
+			return fmt.Sprintf("Δl=%d (%s°)", k, plotxDeg(float64(k)*180/float64(max(spec.L, 1))))
+		}, "Δl"
+	}
+	if keyOf, nameOf, what = dashboardGroups(lab, idx); what != "l1" {
+		return keyOf, nameOf, what // L: by (p1, p2)
+	}
+	// one l1 (0) and one Δl: one group (S11, S00, …)
+	return func(int) int { return 0 }, func(int) string { return "" }, ""
+}
+
+// isoDashboardNote is the line under the title of the wph --iso
+// dashboard: what its rows are and what its colours (Δl) mean.
+func isoDashboardNote(spec stats.Spec) string {
+	return fmt.Sprintf("isotropic (--iso): moments averaged over rotations by multiples of 180°/%d; Δl = (l2 − l1) mod %d, the second wavelet's orientation relative to the first's (Δl·180°/%d)", spec.L, spec.L, spec.L)
+}
+
 func cmplxAbs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }
 
 // constTol is the relative spread below which statsDashboard takes a
@@ -280,8 +333,9 @@ const dashPad = 0.05
 // padAxes widens both axes of p (after its data are added and SetLog has
 // chosen the scales) by dashPad of their span on each side, so that the
 // markers at the ends of the range are drawn whole inside the axes instead
-// of half cut by them. A log axis is widened by a factor; a one-value linear
-// axis by ±0.5 (an index) or ±10 % of the value. A linear axis still on
+// of half cut by them. A log axis is widened by a factor and, when drawn,
+// out to its nearest labelled ticks (plotx.LabelEnds, plotx.LogToLabels:
+// no point lies beyond the outermost labels); a one-value linear axis by ±0.5 (an index) or ±10 % of the value. A linear axis still on
 // gonum's default ticks gets plotx.LinearTicks (round labels in one form:
 // "0", "0.25", "0.5" where gonum wrote "0.00", "0.25", "0.50").
 func padAxes(p *plot.Plot) {
@@ -300,6 +354,8 @@ func padAxes(p *plot.Plot) {
 					f = 2
 				}
 				a.Min, a.Max = lo/f, hi*f
+				// drawn with labelled ends: no point beyond the last label
+				a.Tick.Marker = plotx.LabelEnds{Ticker: a.Tick.Marker}
 			}
 			continue
 		}

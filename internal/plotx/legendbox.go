@@ -100,8 +100,9 @@ func DataMarks(p *plot.Plot, c draw.Canvas) []vg.Rectangle {
 const lineBox = 3 * vg.Length(1) // 3 pt (vg lengths are in points)
 
 // legendMargin is the clearance PlaceLegend keeps between the legend and
-// the data marks.
-const legendMargin = 4 * vg.Length(1) // 4 pt
+// the data marks (at 4 pt, legends stood among the points of crowded
+// panels, a marker 5 pt beside an entry).
+const legendMargin = 10 * vg.Length(1) // 10 pt
 
 // LegendOverlaps counts the data marks of p (DataMarks) that the legend of
 // p (LegendBox) covers or touches when p is drawn on c: 0 for a legend
@@ -125,7 +126,7 @@ func legendCovers(p *plot.Plot, c draw.Canvas, margin vg.Length) int {
 }
 
 // PlaceLegend puts the legend of p (drawn on canvas c) in the corner of its
-// data area where it covers the fewest data marks (DataMarks, with a 4 pt
+// data area where it covers the fewest data marks (DataMarks, with a 10 pt
 // clearance; the legend where gonum draws it, a top one aligned with the
 // data area's top as SaveGrid aligns it), preferring top right, top left,
 // bottom right, bottom left. When every corner covers some, the y range is

@@ -39,7 +39,8 @@ func WriteFileAtomic(path string, data []byte) error {
 }
 
 // SaveGrid draws plots (rows × cols, nil entries left empty) aligned on one
-// canvas of size w×h and writes it as a PNG to path. The legend of every
+// canvas of size w×h and writes it as a PNG to path. An axis whose ticker
+// is a LabelEnds is first widened to labelled ends (LogToLabels). The legend of every
 // panel is moved to the corner where it covers the fewest data points
 // (PlaceLegend). The labels of log axes get the room gonum gives those of
 // linear ones (holdLabels: gonum misplaces it, which shrank log panels and
@@ -90,6 +91,13 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 		title = WrapText(sty, title, w-4*vg.Millimeter)
 		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Millimeter}, title)
 		dc.Max.Y -= sty.Height(title) + 2*vg.Millimeter
+	}
+	for _, row := range plots {
+		for _, p := range row {
+			if p != nil {
+				labelEnds(p)
+			}
+		}
 	}
 	held := holdLabels(plots, holdAll)
 	defer releaseLabels(held)
@@ -1138,6 +1146,130 @@ func SetLog(p *plot.Plot, x, y bool) {
 	if y && ok(&p.Y) {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, LogTicks{}
 	}
+}
+
+// LogToLabels widens a log axis (plot.LogScale, 0 < Min < Max, finite)
+// so that no part of it lies beyond its outermost labelled ticks: a series
+// drawn below the lowest label (|L| down to 2.5e-4 under a lowest label
+// 5e-4) could not be read off the axis. On an axis labelled at powers of
+// ten only, spanning two decades or more, an end beyond the labels moves
+// out to the next power of ten (then labelled). Otherwise it moves out to
+// the nearest m·10^k, m = 1…9 (0.0048 → 0.004), and that value gets a label
+// (the axis' ticker is wrapped: EndLabels), unless that label would stand
+// within 0.15 of the axis (in log) of the outermost one (9e-8 under 1e-7): then
+// out to the next 1, 2 or 5 × 10^k (5e-8), which the ticker labels. Other
+// axes are left as they are.
+func LogToLabels(a *plot.Axis) {
+	if _, ok := a.Scale.(plot.LogScale); !ok || !(a.Min > 0) || !(a.Max > a.Min) || math.IsInf(a.Max, 0) || a.Tick.Marker == nil {
+		return
+	}
+	lo, hi, decades := math.Inf(1), math.Inf(-1), true
+	for _, t := range a.Tick.Marker.Ticks(a.Min, a.Max) {
+		if t.Label == "" {
+			continue
+		}
+		lo, hi = min(lo, t.Value), max(hi, t.Value)
+		e := math.Round(math.Log10(t.Value))
+		decades = decades && math.Abs(t.Value/math.Pow(10, e)-1) < 1e-9
+	}
+	if math.IsInf(lo, 0) {
+		return
+	}
+	steps, labelled := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, []float64{1, 2, 5}
+	if decades && hi/lo >= 100*(1-1e-9) {
+		steps, labelled = steps[:1], steps[:1]
+	}
+	span := math.Log(max(a.Max, hi) / min(a.Min, lo))
+	// end moves end (up: the top) out to m·10^k, m in steps; a label
+	// closer than 0.15 of the axis to the nearest label (label) would
+	// crowd it: then out to a value the ticker labels itself
+	end := func(end, label float64, up bool) float64 {
+		v := niceLog(end, steps, up)
+		if math.Abs(math.Log(v/label)) < 0.15*span {
+			v = niceLog(end, labelled, up)
+		}
+		return v
+	}
+	e := EndLabels{Ticker: a.Tick.Marker}
+	newMin, newMax := a.Min, a.Max
+	if lo > a.Min*(1+1e-9) {
+		newMin = end(a.Min, lo, false)
+		e.Lo = newMin
+	}
+	if hi < a.Max*(1-1e-9) {
+		newMax = end(a.Max, hi, true)
+		e.Hi = newMax
+	}
+	a.Min, a.Max = newMin, newMax
+	if len(steps) > 1 && (e.Lo > 0 || e.Hi > 0) {
+		a.Tick.Marker = e
+	}
+}
+
+// LabelEnds marks a log axis for SaveGrid (SaveGridTitled): when it draws
+// the figure, it unwraps Ticker and widens the axis to labelled ends
+// (LogToLabels), after the caller has set the range (tests of the range
+// a panel asks for see it unchanged). Ticks is Ticker's.
+type LabelEnds struct{ plot.Ticker }
+
+// labelEnds applies LabelEnds to the axes of p: LogToLabels on each axis
+// whose ticker is a LabelEnds.
+func labelEnds(p *plot.Plot) {
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		if m, ok := a.Tick.Marker.(LabelEnds); ok {
+			a.Tick.Marker = m.Ticker
+			LogToLabels(a)
+		}
+	}
+}
+
+// EndLabels is a plot.Ticker that adds labels (FormatTick's, in the form
+// of the others: SameFormLabels) at Lo and Hi (0: none) to the ticks of
+// Ticker when they are the ends of the range (to 1e-9 relative): the ends
+// LogToLabels gave a log axis (an end no longer the axis' end, e.g. the
+// top once PlaceLegend has made room above the data, gets no label).
+type EndLabels struct {
+	plot.Ticker
+	Lo, Hi float64
+}
+
+// Ticks implements plot.Ticker.
+func (e EndLabels) Ticks(lo, hi float64) []plot.Tick {
+	ticks := e.Ticker.Ticks(lo, hi)
+	for _, v := range []float64{e.Lo, e.Hi} {
+		if !(v > 0) || math.Abs(v-lo) > 1e-9*v && math.Abs(v-hi) > 1e-9*v {
+			continue
+		}
+		found := false
+		for k := range ticks {
+			if math.Abs(ticks[k].Value-v) <= 1e-9*v {
+				found = true
+				if ticks[k].Label == "" {
+					ticks[k].Label = FormatTick(v)
+				}
+			}
+		}
+		if !found {
+			ticks = append(ticks, plot.Tick{Value: v, Label: FormatTick(v)})
+		}
+	}
+	return SameFormLabels(ticks)
+}
+
+// niceLog returns the largest value m·10^k ≤ v (up: the smallest ≥ v),
+// m one of steps.
+func niceLog(v float64, steps []float64, up bool) float64 {
+	e := math.Floor(math.Log10(v))
+	best := math.NaN()
+	for k := e - 1; k <= e+1; k++ {
+		for _, m := range steps {
+			c := m * math.Pow(10, k)
+			if up && c >= v*(1-1e-12) && !(best <= c) || !up && c <= v*(1+1e-12) && !(best >= c) {
+				best = c
+			}
+		}
+	}
+	return best
 }
 
 // WrapText breaks each line of s that is wider than width in style sty
