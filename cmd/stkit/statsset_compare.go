@@ -52,11 +52,17 @@ only); --plot FILE.png draws z by coefficient index coloured by class
 (imaginary parts as triangles of their own colour and legend entry) with
 ±2 and ±3 bands. Two sets that hold the same maps are refused (exit 2);
 sets that share some maps (same values) get a warning naming them.
---permutations N adds a calibrated p-value: the share of N random splits
-of the n_A + n_B maps into sets of n_A and n_B whose χ²/dof is at least
-the observed one (valid whatever the correlations, if the maps of A and
-B are exchangeable under the hypothesis of one process; fixed seed;
-p ≥ 1/(N+1)). Not with
+--permutations N adds a calibrated p-value from splits of the n_A + n_B
+maps into sets of n_A and n_B (valid whatever the correlations, if the
+maps of A and B are exchangeable under the hypothesis of one process):
+when there are at most N distinct splits, C = C(n_A + n_B, n_A), all are
+evaluated and p is exactly the share of them, the observed one included,
+whose χ²/dof is at least the observed one (p ≥ 1/C, 2/C when n_A = n_B:
+a split and its swap give one χ²/dof); else p = (1 + count)/(1 + N),
+count among N random splits (drawn with replacement; fixed seed; p ≥
+1/(N+1)). With few maps p cannot be small, and a warning says so when
+its least value exceeds 0.01: 2 against 3 maps have 10 splits, p ≥ 0.1;
+4 against 4, 70, p ≥ 0.029. Not with
 --cross, --imag, complex data or --local.
 The coefficients are strongly correlated (neighbouring scales and
 orientations, P00 and S1 of one scale), so χ²/dof is a diagonal summary,
@@ -103,10 +109,15 @@ type compareResult struct {
 	Complex  int // coefficients compared with their imaginary part
 	Coeffs   int
 	Constant int // of Skipped: parts constant with different values in A and B
-	// Perms random relabellings (--permutations), PermP the permutation
-	// p-value of Chi2 (permutationP); 0 when not asked for
-	Perms int
-	PermP float64
+	// Perms splits evaluated (--permutations: N random ones, or all the
+	// distinct ones when PermExact), PermP the permutation p-value of Chi2
+	// (permutationTest); 0 when not asked for. PermMinP is the smallest p
+	// an exact test of NA against NB maps can give (permutationMinP), 0
+	// for more than 10⁶ splits
+	Perms     int
+	PermP     float64
+	PermExact bool
+	PermMinP  float64
 	// Nu = NA + NB − 2, the degrees of freedom of the Student t that z
 	// follows for one process (exactly for NA = NB and equal variances,
 	// approximately else); ExpOver3 = Dof·P(|t_ν| > 3), the count of
@@ -312,15 +323,29 @@ func constantPart(x []float64, scale, rtol float64) bool {
 	return hi-lo <= rtol*max(math.Abs(lo), math.Abs(hi), scale)
 }
 
-// permutationP returns the permutation p-value of r.Chi2: the share of
-// perms random splits of the nA + nB maps (a uniform shuffle, the first nA
-// as A) whose mean z² over r's parts is at least r.Chi2, counted as
-// (1 + count)/(1 + perms). Under the hypothesis that the maps of A and B
-// are exchangeable (one process), it is calibrated whatever the
-// correlations between coefficients; the seed is fixed (seed), so a run
-// is reproducible. The statistic's operator (its reference over A and B
-// together) does not depend on the split, so the coefficients are reused.
+// permutationP returns the permutation p-value of r.Chi2 (permutationTest).
 func permutationP(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) float64 {
+	p, _, _ := permutationTest(c, r, perms, seed)
+	return p
+}
+
+// permutationTest returns the permutation p-value of r.Chi2: the share of
+// splits of the nA + nB maps into sets of nA (A) and nB (B) whose mean z²
+// over r's parts is at least r.Chi2. When the maps have at most perms
+// distinct splits (splitCount: C(nA+nB, nA)), every split is evaluated
+// once, the observed one among them, and p = count/splits exactly (exact
+// true; p ≥ 1/splits, and ≥ 2/splits when nA = nB: a split and its swap
+// give one χ²/dof). Otherwise perms random splits (uniform shuffles, the
+// first nA as A, drawn with replacement) give p = (1 + count)/(1 + perms),
+// the observed split counted as the 1 (p ≥ 1/(perms+1); with few distinct
+// splits this can fall below the exact p's smallest value, which is why
+// they are enumerated). splits is the number of splits evaluated. Under the
+// hypothesis that the maps of A and B are exchangeable (one process), p is
+// calibrated whatever the correlations between coefficients; the seed is
+// fixed (seed), so a run is reproducible. The statistic's operator (its
+// reference over A and B together) does not depend on the split, so the
+// coefficients are reused.
+func permutationTest(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) (p float64, splits int, exact bool) {
 	n := r.NA + r.NB
 	vals := make([][]float64, len(r.Parts))
 	for i, p := range r.Parts {
@@ -334,15 +359,10 @@ func permutationP(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) fl
 			}
 		}
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x5ca77e5))
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
 	a, b := make([]float64, r.NA), make([]float64, r.NB)
-	count := 0
-	for range perms {
-		rng.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+	// atLeast reports whether the split idx (the first NA maps as A, the
+	// rest as B) has χ²/dof at least the observed one
+	atLeast := func(idx []int) bool {
 		chi2 := 0.0
 		for _, v := range vals {
 			for m := range r.NA {
@@ -357,11 +377,113 @@ func permutationP(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) fl
 				chi2 += (ma - mb) * (ma - mb) / den
 			}
 		}
-		if chi2/float64(len(vals)) >= r.Chi2*(1-1e-12) {
+		return chi2/float64(len(vals)) >= r.Chi2*(1-1e-12)
+	}
+	idx := make([]int, n)
+	if total := splitCount(n, r.NA, perms); total <= perms {
+		count := 0
+		forEachSplit(n, r.NA, func(inA []bool) {
+			ia, ib := 0, r.NA
+			for m, in := range inA {
+				if in {
+					idx[ia] = m
+					ia++
+				} else {
+					idx[ib] = m
+					ib++
+				}
+			}
+			if atLeast(idx) {
+				count++
+			}
+		})
+		return float64(count) / float64(total), total, true
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5ca77e5))
+	for i := range idx {
+		idx[i] = i
+	}
+	count := 0
+	for range perms {
+		rng.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		if atLeast(idx) {
 			count++
 		}
 	}
-	return float64(1+count) / float64(1+perms)
+	return float64(1+count) / float64(1+perms), perms, false
+}
+
+// splitCount returns the number of distinct splits of n maps into a set of
+// k and one of n − k, the binomial coefficient C(n, k), or limit + 1 when it
+// exceeds limit (limit ≥ 1; so that it does not overflow).
+func splitCount(n, k, limit int) int {
+	k = min(k, n-k)
+	limit = min(limit, 1<<40)
+	c := 1
+	for i := 1; i <= k; i++ {
+		c = c * (n - k + i) / i // C(n−k+i, i), exact
+		if c > limit {
+			return limit + 1
+		}
+	}
+	return c
+}
+
+// forEachSplit calls f with every subset of k of n items (inA[m]: item m in
+// the subset), once each, in lexicographic order of the chosen indices: the
+// first call has the first k items (the observed split of compareSets).
+func forEachSplit(n, k int, f func(inA []bool)) {
+	ch := make([]int, k)
+	for i := range ch {
+		ch[i] = i
+	}
+	inA := make([]bool, n)
+	for {
+		clear(inA)
+		for _, m := range ch {
+			inA[m] = true
+		}
+		f(inA)
+		i := k - 1
+		for i >= 0 && ch[i] == n-k+i {
+			i--
+		}
+		if i < 0 {
+			return
+		}
+		ch[i]++
+		for j := i + 1; j < k; j++ {
+			ch[j] = ch[j-1] + 1
+		}
+	}
+}
+
+// permutationMinP is the smallest p-value an exact permutation test of nA
+// against nB maps can give: 1/C(nA+nB, nA), or 2/C when nA = nB (a split
+// and its swap give one χ²/dof); 0 when there are more than 10⁶ splits.
+func permutationMinP(nA, nB int) float64 {
+	const limit = 1_000_000
+	c := splitCount(nA+nB, nA, limit)
+	if c > limit {
+		return 0
+	}
+	if nA == nB {
+		return 2 / float64(c)
+	}
+	return 1 / float64(c)
+}
+
+// compareFewSplitsP is the smallest attainable permutation p
+// (permutationMinP) above which stats --compare --permutations warns that
+// the sets have too few maps for a small p.
+const compareFewSplitsP = 0.01
+
+// swapNote explains, for nA = nB, why the smallest p is 2/C.
+func swapNote(nA, nB int) string {
+	if nA == nB {
+		return " (2/C: a split and its swap give one χ²/dof)"
+	}
+	return ""
 }
 
 // meanVar returns the mean and the unbiased variance of x (len ≥ 2).
@@ -397,7 +519,10 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 	fmt.Fprintf(w, "largest |z| = %.3g (z = %.4g) at %d %s (%s)\n", math.Abs(r.Max.Z), r.Max.Z, r.Max.Index, r.Max.Label, r.Max.Part)
 	fmt.Fprintf(w, "|z| > 3: %d of %d (%.3g expected of independent z: Student t with ν = n_A + n_B − 2 = %d, P(|t| > 3) = %.2g; %.3g if z were normal)\n",
 		r.Over3, r.Dof, r.ExpOver3, r.Nu, r.ExpOver3/float64(r.Dof), 0.0027*float64(r.Dof))
-	if r.Perms > 0 {
+	switch {
+	case r.Perms > 0 && r.PermExact:
+		fmt.Fprintf(w, "permutation test: p = %.3g, exact (the share of all %d distinct splits of the %d maps into %d and %d, the observed one included, whose χ²/dof is at least the observed one; the smallest p possible is %.2g%s; calibrated if the maps of A and B are exchangeable, unlike χ²/dof itself)\n", r.PermP, r.Perms, r.NA+r.NB, r.NA, r.NB, r.PermMinP, swapNote(r.NA, r.NB))
+	case r.Perms > 0:
 		fmt.Fprintf(w, "permutation test: p = %.3g (χ²/dof of %d random splits of the %d maps into %d and %d at least the observed one; calibrated if the maps of A and B are exchangeable, unlike χ²/dof itself)\n", r.PermP, r.Perms, r.NA+r.NB, r.NA, r.NB)
 	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
@@ -439,11 +564,13 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		ZeroMean []string       `json:"skipped_zero_mean,omitempty"`
 		Perms    int            `json:"permutations,omitempty"`
 		PermP    float64        `json:"p_permutation,omitempty"`
+		Exact    bool           `json:"permutations_exact,omitempty"`
+		MinP     float64        `json:"p_permutation_min,omitempty"`
 		Note     string         `json:"note"`
 		Formula  string         `json:"z"`
 		Classes  []compareClass `json:"classes"`
 		Parts    []comparePart  `json:"parts"`
-	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Perms: r.Perms, PermP: r.PermP,
+	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Perms: r.Perms, PermP: r.PermP, Exact: r.PermExact, MinP: r.PermMinP,
 		Note:    compareCaveat,
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
@@ -563,14 +690,23 @@ const compareTitleMax = 100
 
 // compareTitle is plotCompare's title, two lines of at most compareTitleMax
 // runes: the sets (compareTitleSource, each in under half a line) and the
-// summary, with the permutation p-value when --permutations gave one.
+// summary, with the permutation p-value when --permutations gave one ("all
+// N splits" when exact), "(diagonal summary)" for "(diagonal: coefficients
+// correlated)" when the line would be too long.
 func compareTitle(a, b statsInput, r compareResult) string {
 	const fixed = len("z of A =  vs B = ")
 	src := (compareTitleMax - fixed) / 2
 	l1 := fmt.Sprintf("z of A = %s vs B = %s", compareTitleSource(a, src), compareTitleSource(b, src))
-	l2 := fmt.Sprintf("χ²/dof = %.3g over %d dof (diagonal: coefficients correlated)", r.Chi2, r.Dof)
-	if r.Perms > 0 {
-		l2 += fmt.Sprintf("; permutation p = %.3g (%d splits)", r.PermP, r.Perms)
+	perm := ""
+	switch {
+	case r.Perms > 0 && r.PermExact:
+		perm = fmt.Sprintf("; permutation p = %.3g (all %d splits)", r.PermP, r.Perms)
+	case r.Perms > 0:
+		perm = fmt.Sprintf("; permutation p = %.3g (%d splits)", r.PermP, r.Perms)
+	}
+	l2 := fmt.Sprintf("χ²/dof = %.3g over %d dof (diagonal: coefficients correlated)", r.Chi2, r.Dof) + perm
+	if utf8.RuneCountInString(l2) > compareTitleMax {
+		l2 = fmt.Sprintf("χ²/dof = %.3g over %d dof (diagonal summary)", r.Chi2, r.Dof) + perm
 	}
 	return shortenMiddle(l1, compareTitleMax) + "\n" + shortenMiddle(l2, compareTitleMax)
 }
@@ -782,7 +918,12 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	r := compareSetsZero(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()), zeroMean)
 	r.Shared = len(shared)
 	if perms > 0 && r.Dof > 0 {
-		r.Perms, r.PermP = perms, permutationP(coeffs, r, perms, 1)
+		r.PermP, r.Perms, r.PermExact = permutationTest(coeffs, r, perms, 1)
+		r.PermMinP = permutationMinP(r.NA, r.NB)
+		if r.PermMinP > compareFewSplitsP {
+			fmt.Fprintf(g.stderr, "stats: warning: the %d maps (%d of A, %d of B) have only C(%d,%d) = %d distinct splits into sets of %d and %d: the permutation p cannot be below %.2g%s; more maps in each set allow a smaller p\n",
+				r.NA+r.NB, r.NA, r.NB, r.NA+r.NB, r.NA, splitCount(r.NA+r.NB, r.NA, 1<<20), r.NA, r.NB, r.PermMinP, swapNote(r.NA, r.NB))
+		}
 	}
 	if err := printCompare(g, r, a, b, spec); err != nil {
 		return err
