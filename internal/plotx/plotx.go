@@ -53,7 +53,8 @@ func SaveGrid(path string, plots [][]*plot.Plot, w, h vg.Length) error {
 // none), e.g. the input file and the settings the figure shows. A title
 // line wider than the figure (less 2 mm a side) is wrapped at spaces
 // (WrapText), so that a long title over a narrow figure (maps.png of one
-// map) is not cut at both edges.
+// map) is not cut at both edges; so is a panel's title line wider than its
+// share of the figure (loss.png's note on epochs and stages).
 func SaveGridTitled(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 	img, err := renderGrid(title, plots, w, h, false)
 	if err != nil {
@@ -92,16 +93,21 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Millimeter}, title)
 		dc.Max.Y -= sty.Height(title) + 2*vg.Millimeter
 	}
+	t := gridTiles(len(plots), len(plots[0]))
+	// a panel's width: the figure's, less the paddings, shared by the columns
+	panelW := (dc.Size().X - t.PadLeft - t.PadRight - vg.Length(t.Cols-1)*t.PadX) / vg.Length(t.Cols)
 	for _, row := range plots {
 		for _, p := range row {
 			if p != nil {
 				labelEnds(p)
+				if p.Title.Text != "" {
+					p.Title.Text = WrapText(p.Title.TextStyle, p.Title.Text, panelW)
+				}
 			}
 		}
 	}
 	held := holdLabels(plots, holdAll)
 	defer releaseLabels(held)
-	t := gridTiles(len(plots), len(plots[0]))
 	canvases := plot.Align(plots, t, dc)
 	moved := false
 	for i := range plots {
