@@ -642,13 +642,30 @@ func compareSeriesOf(r compareResult) []compareSeries {
 // plotCompare draws z of every part by coefficient index (compareSeriesOf:
 // one colour per class, the imaginary parts of complex coefficients as
 // triangles of their own colour and legend entry), with dashed lines at ±3
-// and dotted ones at ±2.
+// and dotted ones at ±2, on a compareFigW × compareFigH PNG. plotx.Save
+// puts the legend in the corner where it covers no point, or above the
+// points when every corner holds some (plotx.PlaceLegend widens the y range
+// upward).
 func plotCompare(path, title string, r compareResult) error {
+	p, err := compareFigure(title, r)
+	if err != nil {
+		return err
+	}
+	return plotx.Save(path, p, compareFigW, compareFigH)
+}
+
+// compareFigW and compareFigH are the size of plotCompare's figure.
+const compareFigW, compareFigH = 10 * vg.Inch, 5 * vg.Inch
+
+// compareFigure is plotCompare's plot. It sets no legend corner:
+// plotx.Save chooses it (plotx.PlaceLegend).
+func compareFigure(title string, r compareResult) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "coefficient index"
 	p.X.Tick.Marker = plotx.IntTicks{}
 	p.Y.Label.Text = "z = (mean_A − mean_B)/σ"
+	p.Y.Tick.Marker = plotx.LinearTicks{} // gonum's labelled [−100, 75] as −75.00, 0.00, 75.00
 	lo, hi := 0.0, 0.0
 	for _, q := range r.Parts {
 		lo, hi = min(lo, q.Z), max(hi, q.Z)
@@ -656,7 +673,7 @@ func plotCompare(path, title string, r compareResult) error {
 	for _, ser := range compareSeriesOf(r) {
 		s, err := plotter.NewScatter(ser.XY)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s.GlyphStyle = ser.Glyph
 		p.Add(s)
@@ -669,7 +686,7 @@ func plotCompare(path, title string, r compareResult) error {
 	for _, lv := range []float64{-3, -2, 2, 3} {
 		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: lv}, {X: xmax, Y: lv}})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		l.Color = plotx.Palette(7)
 		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
@@ -679,8 +696,7 @@ func plotCompare(path, title string, r compareResult) error {
 		p.Add(l)
 	}
 	p.Y.Min, p.Y.Max = min(lo, -3.5), max(hi, 3.5)
-	p.Legend.Top = true
-	return plotx.Save(path, p, 10*vg.Inch, 5*vg.Inch)
+	return p, nil
 }
 
 // compareTitleMax is the most runes of one line of plotCompare's title: a
