@@ -59,17 +59,18 @@ when there are at most N distinct splits, C = C(n_A + n_B, n_A), all are
 evaluated and p is exactly the share of them, the observed one included,
 whose χ²/dof is at least the observed one (p ≥ 1/C, 2/C when n_A = n_B:
 a split and its swap give one χ²/dof); else p = (1 + count)/(1 + N),
-count among N random splits (drawn with replacement; fixed seed; p ≥
-1/(N+1)). With few maps p cannot be small, and a warning says so when
-its least value exceeds 0.01: 2 against 3 maps have 10 splits, p ≥ 0.1;
-4 against 4, 70, p ≥ 0.029. Not with
---cross, --imag, complex data or --local.
+count the number of N random splits (drawn with replacement; fixed seed)
+whose χ²/dof is at least the observed one (p ≥ 1/(N+1)). With few maps p
+cannot be small, and a warning says so when its least value exceeds
+0.01: 2 against 3 maps have 10 splits, p ≥ 0.1; 4 against 4, 70, p ≥
+0.029. Not with --cross, --imag, complex data or --local.
 The coefficients are strongly correlated (neighbouring scales and
 orientations, P00 and S1 of one scale), so χ²/dof is a diagonal summary,
-not a calibrated test (--permutations gives one): its spread between two sets of one process is much
-larger than that of a χ² with dof degrees of freedom, and with few maps
-z is Student-like (mean z² ≈ ν/(ν−2), ν ≈ n_A + n_B − 2, above 1). Read
-it with the largest |z| and the classes that stand out.`
+not a calibrated test (--permutations gives one): its spread between two
+sets of one process is much larger than that of a χ² with dof degrees of
+freedom, and with few maps z is Student-like (mean z² ≈ ν/(ν−2),
+ν ≈ n_A + n_B − 2, above 1). Read it with the largest |z| and the
+classes that stand out.`
 
 // comparePart is one real or imaginary part of a coefficient compared.
 type comparePart struct {
