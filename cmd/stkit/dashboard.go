@@ -21,7 +21,8 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 // statsDashboard draws the generic stats dashboard (stats --plot for every
 // family whose operator is not a scattering covariance, i.e. wst and wph;
-// scov gets scovDashboard, spectra spectraDashboard) of the first map, for global
+// scov gets scovDashboard, spectra spectraDashboard) of the first map (of
+// the mean of every map of a set: statsDashboardUnit), for global
 // statistics only (per-pixel coefficients are refused): one panel per class
 // of at least two coefficients (statsDashboardPanels), three panels a row,
 // title heading the figure. It is statsDashboardUnit without a unit.
@@ -31,7 +32,10 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 
 // statsDashboardUnit is statsDashboard with the unit of the maps' values
 // (FITS BUNIT, see mapUnit; "" when unknown): the y axes name it as
-// statsClassUnit says for spec, e.g. "|S1| [MJy/sr]".
+// statsClassUnit says for spec, e.g. "|S1| [MJy/sr]". With the
+// coefficients of several maps (a set; c.B > 1) each point is the mean
+// over the maps, with a ±1σ bar (statsDashboardPanelsGrouped), and the
+// title says so (setDashboardTitle).
 func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
 	lab := op.Labels()
 	if lab == nil || lab.Len() == 0 {
@@ -41,15 +45,21 @@ func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, 
 		return fmt.Errorf("--plot is for global statistics (got per-pixel coefficients)")
 	}
 	unitOf := func(class string) string { return statsClassUnit(spec, class, unit) }
+	// every map of a set: the points are their means, with ±σ bars
+	rows := make([][]complex128, max(c.B, 1))
+	for b := range rows {
+		rows[b] = c.Row(b)
+	}
+	title = setDashboardTitle(title, len(rows))
 	var panels []*plot.Plot
 	var err error
 	if spec.Kind == stats.WPH && spec.Iso {
 		// l1 is 0 in every row (orientations relative to l1): colour by Δl
-		panels, err = statsDashboardPanelsGrouped(lab, c.Row(0), unitOf, func(idx []int) (func(int) int, func(int) string, string) {
+		panels, err = statsDashboardPanelsGrouped(lab, rows, unitOf, func(idx []int) (func(int) int, func(int) string, string) {
 			return isoDashboardGroups(spec, lab, idx)
 		})
 	} else {
-		panels, err = statsDashboardPanelsNamed(lab, c.Row(0), unitOf, func(l int) string { return thetaLabel(spec, "l1", l) })
+		panels, err = statsDashboardPanelsGrouped(lab, rows, unitOf, namedGroups(lab, func(l int) string { return thetaLabel(spec, "l1", l) }))
 	}
 	if err != nil {
 		return err
@@ -63,6 +73,18 @@ func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, 
 	}
 	grid, w, h := statsDashboardGrid(panels)
 	return plotx.SaveGridTitled(path, title, grid, w, h)
+}
+
+// setDashboardTitle is the title of statsDashboardUnit's figure of b maps:
+// title as it is for one map; for a set, without the " (map 0 of b)" that
+// stats puts in it (the points are every map's), and with a line
+// "points: mean of b maps; bars: ±1σ over the maps".
+func setDashboardTitle(title string, b int) string {
+	if b < 2 {
+		return title
+	}
+	title = strings.Replace(title, fmt.Sprintf(" (map 0 of %d)", b), "", 1)
+	return title + fmt.Sprintf("\npoints: mean of %d maps; bars: ±1σ over the maps", b)
 }
 
 // statsDashboardGrid arranges statsDashboard's panels three a row (nil
@@ -118,7 +140,13 @@ func statsDashboardPanelsUnit(lab *stlayer.Labels, row []complex128, unitOf func
 // name of each orientation group: l1Name(l) ("l1=3 (θ=0°)", thetaLabel)
 // where the coefficients are grouped by l1; nil keeps "l1=3".
 func statsDashboardPanelsNamed(lab *stlayer.Labels, row []complex128, unitOf func(class string) string, l1Name func(l int) string) ([]*plot.Plot, error) {
-	return statsDashboardPanelsGrouped(lab, row, unitOf, func(idx []int) (func(int) int, func(int) string, string) {
+	return statsDashboardPanelsGrouped(lab, [][]complex128{row}, unitOf, namedGroups(lab, l1Name))
+}
+
+// namedGroups is dashboardGroups with the orientation groups named
+// l1Name(l) (nil: "l1=3").
+func namedGroups(lab *stlayer.Labels, l1Name func(l int) string) func(idx []int) (func(int) int, func(int) string, string) {
+	return func(idx []int) (func(int) int, func(int) string, string) {
 		keyOf, nameOf, what := dashboardGroups(lab, idx)
 		if what == "l1" && l1Name != nil {
 			nameOf = func(k int) string {
@@ -129,14 +157,23 @@ func statsDashboardPanelsNamed(lab *stlayer.Labels, row []complex128, unitOf fun
 			}
 		}
 		return keyOf, nameOf, what
-	})
+	}
 }
 
 // statsDashboardPanelsGrouped is statsDashboardPanelsUnit with the
 // colouring of each class's coefficients idx given by groups (keyOf: the
 // group of a row; nameOf: a group's legend name, "" for none; what: the
-// grouping, for the x label), as dashboardGroups returns it.
-func statsDashboardPanelsGrouped(lab *stlayer.Labels, row []complex128, unitOf func(class string) string, groupsOf func(idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string)) ([]*plot.Plot, error) {
+// grouping, for the x label), as dashboardGroups returns it, for the
+// coefficient rows of one or more maps. With several maps each point is
+// the mean over the maps of the plotted value (|x| on a log axis, whose
+// choice needs every map's values positive, else Re x) and a vertical bar
+// of its colour spans mean ± σ, σ the standard deviation over the maps
+// (n − 1 in the denominator); on a log axis a bar whose mean − σ ≤ 0 is cut
+// at mean/10, which a second title line of the panel says.
+func statsDashboardPanelsGrouped(lab *stlayer.Labels, rows [][]complex128, unitOf func(class string) string, groupsOf func(idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string)) ([]*plot.Plot, error) {
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("nothing to plot")
+	}
 	var classes []string
 	seen := map[string]bool{}
 	for _, cl := range lab.Class {
@@ -171,9 +208,11 @@ func statsDashboardPanelsGrouped(lab *stlayer.Labels, row []complex128, unitOf f
 		// coefficient (imaginary part 0) > 0: a negative real value (a
 		// synthesis log, a covariance) would be drawn as its opposite
 		allPos := true
-		for _, i := range idx {
-			if cmplxAbs(row[i]) <= 0 || imag(row[i]) == 0 && real(row[i]) < 0 {
-				allPos = false
+		for _, r := range rows {
+			for _, i := range idx {
+				if cmplxAbs(r[i]) <= 0 || imag(r[i]) == 0 && real(r[i]) < 0 {
+					allPos = false
+				}
 			}
 		}
 		if allPos {
@@ -186,13 +225,25 @@ func statsDashboardPanelsGrouped(lab *stlayer.Labels, row []complex128, unitOf f
 		}
 		keyOf, nameOf, what := groupsOf(idx)
 		groups := map[int]plotter.XYs{}
+		bars := map[int]plotter.YErrors{}
+		barCut := false
 		for _, i := range idx {
-			v := real(row[i])
-			if allPos {
-				v = cmplxAbs(row[i])
+			ys := make([]float64, len(rows))
+			for r := range rows {
+				ys[r] = real(rows[r][i])
+				if allPos {
+					ys[r] = cmplxAbs(rows[r][i])
+				}
 			}
+			v, sd := meanStd(ys)
 			l := keyOf(i)
 			groups[l] = append(groups[l], plotter.XY{X: x(i), Y: v})
+			low := sd
+			if allPos && v-sd <= 0 {
+				low = 0.9 * v // cut at v/10
+				barCut = true
+			}
+			bars[l] = append(bars[l], struct{ Low, High float64 }{low, sd})
 		}
 		keys := make([]int, 0, len(groups))
 		for k := range groups {
@@ -217,9 +268,22 @@ func statsDashboardPanelsGrouped(lab *stlayer.Labels, row []complex128, unitOf f
 			s.GlyphStyle.Shape = draw.CircleGlyph{}
 			s.GlyphStyle.Radius = vg.Points(2)
 			p.Add(s)
+			if len(rows) > 1 {
+				eb, err := plotter.NewYErrorBars(errPoints{groups[k], bars[k]})
+				if err != nil {
+					return nil, err
+				}
+				eb.LineStyle.Color = plotx.Palette(gi)
+				eb.LineStyle.Width = vg.Points(0.75)
+				eb.CapWidth = vg.Points(3)
+				p.Add(eb)
+			}
 			if name := nameOf(k); name != "" && len(keys) <= 8 {
 				p.Legend.Add(name, s)
 			}
+		}
+		if barCut {
+			p.Title.Text += "\n(bars cut at mean/10 where mean − σ ≤ 0)"
 		}
 		if allPos {
 			plotx.SetLog(p, false, true)
@@ -302,6 +366,29 @@ func isoDashboardGroups(spec stats.Spec, lab *stlayer.Labels, idx []int) (keyOf 
 // dashboard: what its rows are and what its colours (Δl) mean.
 func isoDashboardNote(spec stats.Spec) string {
 	return fmt.Sprintf("isotropic (--iso): moments averaged over rotations by multiples of 180°/%d; Δl = (l2 − l1) mod %d, the second wavelet's orientation relative to the first's (Δl·180°/%d)", spec.L, spec.L, spec.L)
+}
+
+// errPoints is a scatter's points with their vertical error bars
+// (plotter.YErrorBars).
+type errPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+// meanStd returns the mean of ys and their standard deviation (n − 1 in
+// the denominator; 0 for one value).
+func meanStd(ys []float64) (mean, sd float64) {
+	for _, y := range ys {
+		mean += y
+	}
+	mean /= float64(len(ys))
+	if len(ys) < 2 {
+		return mean, 0
+	}
+	for _, y := range ys {
+		sd += (y - mean) * (y - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(ys)-1))
 }
 
 func cmplxAbs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }
