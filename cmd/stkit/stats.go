@@ -168,7 +168,7 @@ class means.`+statsSetHelp+compareHelp)
 	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP, or a set of as many maps, paired one by one); a complex .npy/.npz MAP needs no --imag")
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
 	compare := fs.String("compare", "", "compare the set MAP with the set SET_B (a file, folder or comma list; ≥ 2 maps each): z per coefficient, χ²/dof (a diagonal summary: the coefficients are correlated), largest |z|; -o writes JSON, --plot z by coefficient (see --compare in the text above)")
-	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps (0: none; e.g. 1000)")
+	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (0: none; e.g. 1000)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
