@@ -2,6 +2,7 @@ package plotx
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -62,6 +63,22 @@ func TestPlots18LogToLabels(t *testing.T) {
 			}
 			seen[l] = true
 		}
+	}
+	// scov's |C01| of I_1, [0.162, 0.251], labelled 0.175 … 0.25: down to
+	// 0.15 (1…9 × 10^k alone gave 0.1, half the panel empty)
+	c := &plot.Axis{Min: 0.162, Max: 0.251, Scale: plot.LogScale{}}
+	c.Tick.Marker = LogTicks{}
+	LogToLabels(c)
+	if c.Min != 0.15 || c.Max != 0.3 {
+		t.Errorf("[0.162, 0.251] widened to [%g, %g], want [0.15, 0.3]", c.Min, c.Max)
+	}
+	// an added end label unlabels a tick that would crowd it: [0.16, 0.25]
+	// is labelled 0.16, 0.2, 0.24, and gets 0.25 instead of 0.24
+	d := &plot.Axis{Min: 0.16, Max: 0.25, Scale: plot.LogScale{}}
+	d.Tick.Marker = LogTicks{}
+	LogToLabels(d)
+	if _, _, labels := labelRange(d); strings.Join(labels, " ") != "0.16 0.2 0.25" {
+		t.Errorf("[0.16, 0.25]: labels %q, want 0.16 0.2 0.25", labels)
 	}
 	// a linear axis, and one already labelled at its ends, stay as they are
 	lin := &plot.Axis{Min: 0.3, Max: 7, Scale: plot.LinearScale{}}

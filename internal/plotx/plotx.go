@@ -1160,11 +1160,10 @@ func SetLog(p *plot.Plot, x, y bool) {
 // 5e-4) could not be read off the axis. On an axis labelled at powers of
 // ten only, spanning two decades or more, an end beyond the labels moves
 // out to the next power of ten (then labelled). Otherwise it moves out to
-// the nearest m·10^k, m = 1…9 (0.0048 → 0.004), and that value gets a label
-// (the axis' ticker is wrapped: EndLabels), unless that label would stand
-// within 0.15 of the axis (in log) of the outermost one (9e-8 under 1e-7): then
-// out to the next 1, 2 or 5 × 10^k (5e-8), which the ticker labels. Other
-// axes are left as they are.
+// the nearest m·10^k, m = 1, 1.5, 2, 2.5, 3, …, 9 (0.0048 → 0.004, 0.16 →
+// 0.15), and that value gets a label (the axis' ticker is wrapped:
+// EndLabels, which unlabels a tick that would crowd it). Other axes are
+// left as they are.
 func LogToLabels(a *plot.Axis) {
 	if _, ok := a.Scale.(plot.LogScale); !ok || !(a.Min > 0) || !(a.Max > a.Min) || math.IsInf(a.Max, 0) || a.Tick.Marker == nil {
 		return
@@ -1181,29 +1180,18 @@ func LogToLabels(a *plot.Axis) {
 	if math.IsInf(lo, 0) {
 		return
 	}
-	steps, labelled := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, []float64{1, 2, 5}
+	steps := []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}
 	if decades && hi/lo >= 100*(1-1e-9) {
-		steps, labelled = steps[:1], steps[:1]
-	}
-	span := math.Log(max(a.Max, hi) / min(a.Min, lo))
-	// end moves end (up: the top) out to m·10^k, m in steps; a label
-	// closer than 0.15 of the axis to the nearest label (label) would
-	// crowd it: then out to a value the ticker labels itself
-	end := func(end, label float64, up bool) float64 {
-		v := niceLog(end, steps, up)
-		if math.Abs(math.Log(v/label)) < 0.15*span {
-			v = niceLog(end, labelled, up)
-		}
-		return v
+		steps = steps[:1]
 	}
 	e := EndLabels{Ticker: a.Tick.Marker}
 	newMin, newMax := a.Min, a.Max
 	if lo > a.Min*(1+1e-9) {
-		newMin = end(a.Min, lo, false)
+		newMin = niceLog(a.Min, steps, false)
 		e.Lo = newMin
 	}
 	if hi < a.Max*(1-1e-9) {
-		newMax = end(a.Max, hi, true)
+		newMax = niceLog(a.Max, steps, true)
 		e.Hi = newMax
 	}
 	a.Min, a.Max = newMin, newMax
@@ -1233,7 +1221,9 @@ func labelEnds(p *plot.Plot) {
 // of the others: SameFormLabels) at Lo and Hi (0: none) to the ticks of
 // Ticker when they are the ends of the range (to 1e-9 relative): the ends
 // LogToLabels gave a log axis (an end no longer the axis' end, e.g. the
-// top once PlaceLegend has made room above the data, gets no label).
+// top once PlaceLegend has made room above the data, gets no label). A
+// labelled tick closer to an added label than 0.12 of the axis' log span
+// loses its label (keeps its tick): 9e-8 and 1e-7 would overlap.
 type EndLabels struct {
 	plot.Ticker
 	Lo, Hi float64
@@ -1258,6 +1248,12 @@ func (e EndLabels) Ticks(lo, hi float64) []plot.Tick {
 		if !found {
 			ticks = append(ticks, plot.Tick{Value: v, Label: FormatTick(v)})
 		}
+		span := math.Log(hi / lo)
+		for k := range ticks {
+			if ticks[k].Label != "" && math.Abs(ticks[k].Value-v) > 1e-9*v && math.Abs(math.Log(ticks[k].Value/v)) < 0.12*span {
+				ticks[k].Label = ""
+			}
+		}
 	}
 	return SameFormLabels(ticks)
 }
@@ -1269,7 +1265,9 @@ func niceLog(v float64, steps []float64, up bool) float64 {
 	best := math.NaN()
 	for k := e - 1; k <= e+1; k++ {
 		for _, m := range steps {
-			c := m * math.Pow(10, k)
+			// m·10^k to the nearest float64 of the decimal (1.5e-1 = 0.15,
+			// where 1.5·0.1 is 0.15000000000000002)
+			c, _ := strconv.ParseFloat(strconv.FormatFloat(m, 'g', -1, 64)+"e"+strconv.Itoa(int(k)), 64)
 			if up && c >= v*(1-1e-12) && !(best <= c) || !up && c <= v*(1+1e-12) && !(best >= c) {
 				best = c
 			}
