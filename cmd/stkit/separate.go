@@ -234,6 +234,18 @@ func runSeparate(g *globals, args []string) error {
 	for _, s := range setup.Summary {
 		fmt.Fprintf(g.stderr, "  %s\n", s)
 	}
+	// samples far weaker or stronger than DATA in every bin (other units?)
+	// ran to "final terms data 0.002" with DATA itself as the output
+	what := "the --contaminant samples"
+	switch {
+	case p.Contaminant == nil:
+		what = "the --noise samples"
+	case p.Noise != nil:
+		what = "the --contaminant and --noise samples (their mean spectra summed)"
+	}
+	if note := sampleAmplitudeNote(d, what, p.Contaminant, p.Noise); note != "" {
+		fmt.Fprintf(g.stderr, "separate: warning: %s\n", note)
+	}
 	// The bar's count and description are of the same iteration (stepBar:
 	// a Describe before the Set drew iteration 1's loss next to 0/N).
 	var bar *stepBar
@@ -406,6 +418,10 @@ samples (coefficients with σ_k = 0 are masked); r_i = c_i, n_i, or c_i + n_j
 contaminant 0, independence 0 (on the dust/Quijote and dust/white-noise
 benchmarks the last two lowered the correlation of s̃ with the truth at the
 same spectrum accuracy; switch them on with --weights).
+
+Before the run, the samples' mean power spectrum is compared with DATA's:
+samples holding less than 1 % of DATA's power in every k bin, or more than
+2× it in every bin, are warned of (samples in other units than DATA?).
 
 Stages (--steps S1,S2,EPOCHS): S1 iterations of the data term alone on the
 power-spectrum-like coefficients, then S2 iterations of all terms in EPOCHS

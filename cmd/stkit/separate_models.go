@@ -48,6 +48,10 @@ minimises, with the separation framework (infer.SepLoss/Separate),
 μ_c and σ_c the model's mean and std (coefficients with σ ≈ 0 masked). The
 statistic is that of the models, on their patch size: a larger DATA is
 constrained tile by tile (tiles every --stride pixels, default half a patch).
+Before the run, each model's mean patch spectrum is compared with DATA's
+(the mean spectrum of its patch-size tiles): a model above 5× DATA's power
+in the median bin, or the models together below 0.2 of it, are warned of
+(DATA in other units, or a part scaled otherwise than its training patches).
 With --steps A,B[,E], an optional stage 1 of A iterations (default 0: none)
 matches the amplitude coefficients (mean, P00, S1, …) only, as Auclair
 2024's first stage; stage 2 (B iterations in E epochs) all of them. On 30
@@ -374,6 +378,12 @@ func runSeparateModels(g *globals, args []string) error {
 		if len(shareK) > 0 && m < minUsefulShare {
 			fmt.Fprintf(g.stderr, "separate: warning: %s holds at most %s of the power in every spectrum bin of the models (their mean patch spectra): its separation will be poor, the data carry almost none of its power\n", c.Name, fmtShare(m))
 		}
+	}
+	// a component's model far stronger than DATA, or all of them far weaker
+	// (DATA in other units, or a part scaled otherwise than its training
+	// patches): measured silent without --truth
+	for _, note := range modelAmplitudeNotes(d, p, comps) {
+		fmt.Fprintf(g.stderr, "separate: warning: %s\n", note)
 	}
 	var bar interface {
 		Describe(string)

@@ -168,3 +168,160 @@ func baseNames(list string) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// The thresholds of the amplitude checks of separate's samples and models
+// against DATA (sampleAmplitudeNote, modelAmplitudeNotes). Measured ratios
+// ⟨P_r⟩/P_d per half-octave bin, 256² maps: the README's dust + Quijote
+// case 0.028–0.81, dust + white noise 0.0005–0.96, dust + the raw CIB map
+// (a weak contaminant) 0.0003–0.049; a Quijote + CIB mixture with the CIB
+// samples in other units (std 0.009 against the mixture's 0.88) at most
+// 0.0002, the dust + Quijote case with the Quijote samples unscaled (std
+// 0.77 against 0.089) at least 4.4.
+const (
+	// ampWeak: samples holding less than this share of DATA's power in
+	// every bin are too weak to matter (or in other units)
+	ampWeak = 0.01
+	// ampStrong: samples holding more than this multiple of DATA's power
+	// in every bin cannot be part of it
+	ampStrong = 2.0
+	// ampModelStrong: a component's model holding more than this multiple
+	// of DATA's power in the median bin (patch scale). Measured: the CLI
+	// models fixture's 32² test mixture (a 32² white + GRF map against
+	// models of 32² patches of 64² maps) reaches 3.0; helper astroB's
+	// dust + Quijote models (64² patches) on their held-out mixture, no
+	// component above 2; with the Quijote part 5× weaker in amplitude, 22
+	ampModelStrong = 5.0
+	// ampModelsWeak: learned models whose summed power is below this share
+	// of DATA's in the median bin leave most of DATA unexplained
+	ampModelsWeak = 0.2
+)
+
+// sampleAmplitudeNote compares the mean power spectrum of the residual
+// samples (the --contaminant maps, plus the --noise maps' when both are
+// given) with DATA's, per bin of infer.IsoPowerSpectrum, and warns ("" when
+// neither holds) when the samples hold less than ampWeak of DATA's power in
+// every bin (the separation then returns DATA nearly unchanged: samples in
+// other units?) or more than ampStrong times it in every bin (d = s + c
+// cannot hold them). what names the samples ("the --contaminant samples").
+func sampleAmplitudeNote(d *stlayer.Maps, what string, sets ...*stlayer.Maps) string {
+	pd := infer.IsoPowerSpectrum(d.Data, d.M, d.N)
+	pr := make([]float64, len(pd.P))
+	var sd float64
+	for _, s := range sets {
+		if s == nil {
+			continue
+		}
+		var maps [][]float64
+		for b := 0; b < s.B; b++ {
+			maps = append(maps, s.Map(b))
+		}
+		mp := infer.MeanPowerSpectrum(maps, s.M, s.N)
+		if len(mp.P) != len(pr) {
+			return ""
+		}
+		for b := range pr {
+			pr[b] += mp.P[b]
+		}
+		_, v, _, _ := infer.Moments(s.Data)
+		sd = math.Hypot(sd, v)
+	}
+	var r []float64
+	for b := range pd.P {
+		if pd.Count[b] > 0 && pd.P[b] > 0 {
+			r = append(r, pr[b]/pd.P[b])
+		}
+	}
+	if len(r) == 0 {
+		return ""
+	}
+	lo, hi, med := ratioRange(r)
+	_, dsd, _, _ := infer.Moments(d.Data)
+	switch {
+	case hi < ampWeak:
+		return fmt.Sprintf("%s hold at most %.2g of DATA's power in any k bin (⟨P_r⟩/P_d from %.2g to %.2g, median %.2g; pixel std %.3g against DATA's %.3g): the separation will leave DATA nearly unchanged; if they should matter, are they in DATA's units?",
+			what, hi, lo, hi, med, sd, dsd)
+	case lo > ampStrong:
+		return fmt.Sprintf("%s hold more power than DATA in every k bin (⟨P_r⟩/P_d from %.3g to %.3g, median %.3g; pixel std %.3g against DATA's %.3g): d = s + c cannot contain them; are they in DATA's units?",
+			what, lo, hi, med, sd, dsd)
+	}
+	return ""
+}
+
+// ratioRange returns the smallest, largest and median (upper median) of r
+// (len(r) ≥ 1).
+func ratioRange(r []float64) (lo, hi, med float64) {
+	s := slices.Sorted(slices.Values(r))
+	return s[0], s[len(s)-1], s[len(s)/2]
+}
+
+// tileSpectrum is DATA's power spectrum on the models' patch scale: the
+// mean infer.IsoPowerSpectrum of its p×p tiles (every p pixels from the
+// corner), in the bins and |k| units (cycles per patch) of the models'
+// spectra (ComponentModel.PS, PSK).
+func tileSpectrum(d *stlayer.Maps, p int) *infer.PowerSpectrum {
+	var tiles [][]float64
+	for i := 0; i+p <= d.M; i += p {
+		for j := 0; j+p <= d.N; j += p {
+			t := make([]float64, 0, p*p)
+			for r := i; r < i+p; r++ {
+				t = append(t, d.Data[r*d.N+j:r*d.N+j+p]...)
+			}
+			tiles = append(tiles, t)
+		}
+	}
+	return infer.MeanPowerSpectrum(tiles, p, p)
+}
+
+// modelAmplitudeNotes compares the learned models' mean patch spectra
+// (ComponentModel.PS at PSK, cycles per patch of side p) with DATA's on
+// the same scale (tileSpectrum), per bin, and returns warnings: a component
+// whose model holds more than ampModelStrong times DATA's power in the
+// median bin (DATA holds a weaker version of it than its training patches: the
+// separation cannot reach its model), and, when none does, models whose
+// summed power is below ampModelsWeak of DATA's in the median bin (DATA is
+// stronger than its components' training patches).
+func modelAmplitudeNotes(d *stlayer.Maps, p int, comps []infer.SepComponent) []string {
+	pd := tileSpectrum(d, p)
+	if len(pd.P) == 0 {
+		return nil
+	}
+	ratios := make([][]float64, len(comps))
+	var sum []float64
+	for b := range pd.P {
+		if pd.Count[b] == 0 || !(pd.P[b] > 0) {
+			continue
+		}
+		tot, ok := 0.0, true
+		for _, c := range comps {
+			m := c.Model
+			if m == nil || len(m.PS) == 0 || len(m.PS) != len(m.PSK) {
+				return nil
+			}
+			v := interpLogK(m.PSK, m.PS, pd.K[b])
+			ok = ok && v >= 0 && !math.IsInf(v, 0) && !math.IsNaN(v)
+			tot += v
+		}
+		if !ok {
+			continue
+		}
+		for i, c := range comps {
+			ratios[i] = append(ratios[i], interpLogK(c.Model.PSK, c.Model.PS, pd.K[b])/pd.P[b])
+		}
+		sum = append(sum, tot/pd.P[b])
+	}
+	if len(sum) == 0 {
+		return nil
+	}
+	var notes []string
+	for i, c := range comps {
+		if lo, hi, med := ratioRange(ratios[i]); med > ampModelStrong {
+			notes = append(notes, fmt.Sprintf("the model of %s holds more power than DATA itself in most k bins (P_model/P_data median %.3g, from %.3g to %.3g, on the %d² patch scale): DATA holds a weaker version of it than its training patches (other units or scaling?); the separation cannot reach its model's statistics",
+				c.Name, med, lo, hi, p))
+		}
+	}
+	if lo, hi, med := ratioRange(sum); len(notes) == 0 && med < ampModelsWeak {
+		notes = append(notes, fmt.Sprintf("the models together hold only %.2g of DATA's power in the median k bin (from %.2g to %.2g, on the %d² patch scale): DATA is stronger than its components' training patches (other units or scaling?); the separation cannot match their statistics",
+			med, lo, hi, p))
+	}
+	return notes
+}
