@@ -34,6 +34,15 @@ The decoded features are then calibrated on the cluster's patches
 (--calibrate, default moments: per feature, the samples' mean and std set to
 the patches'; correlations kept): the decoder of a GM-VAE is biased on its
 own clusters (fin_s1, 64² dust I patches: +0.4 in mean log P00, +50 % power).
+Each cluster's patches are checked for spectrum outliers: patches whose log
+power spectrum lies far from the others' (median over the bins k ≥ 2 of
+|log P − median|/(1.4826 MAD) above 5), a few patches of another family the
+VAE put in the cluster (2 dust patches among 128 Quijote ones: every
+log-space moment of the model is the mixture's and its samples follow
+neither). A warning names the component, the dataset rows and their source
+files: recluster with more --clusters (stkit train), or leave them out of
+the component's moments with --drop-outliers (they stay in its patch_index
+and weight).
 Latents (--latent): posterior (default) draws z from the Gaussian fitted to
 the encoder means of the cluster's patches; prior draws z ~ p(z|y=k) as Lei
 et al. 2025, but the facvae prior variances are ≥ 1 by construction and can be
@@ -78,6 +87,7 @@ is taken over).`)
 	noResidual := fs.Bool("no-residual", false, "decoded samples without the observation noise of the reconstruction residuals")
 	recenter := fs.Bool("recenter", false, "same as --calibrate mean")
 	calibrate := fs.String("calibrate", "", "correct the decoded features against the cluster's patches: none (the VAE's own), mean (shift onto the patches' mean: removes the decoder's bias) or moments (mean and std per feature; default, mean with --recenter)")
+	dropOutliers := fs.Bool("drop-outliers", false, "build each component's moments (latent law, residual noise, calibration, data moments, spectra) without its spectrum outliers, the patches whose power spectrum lies far from its other patches' (they stay in its patch_index and weight); without it they are only warned about")
 	force := fs.Bool("force", false, "accept a dataset whose fingerprint, statistic or patch window differs from the run's record (another window: with a warning)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -157,7 +167,11 @@ is taken over).`)
 	// MODELDIR and moves them in once complete: a failed export (disk full,
 	// an error, Ctrl-C) leaves an earlier export in MODELDIR as it was.
 	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
-		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", msg) }})
+		DropOutliers: *dropOutliers,
+		Warn: func(msg string) {
+			msg = strings.ReplaceAll(msg, "ExportOptions.DropOutliers, --drop-outliers", "--drop-outliers")
+			fmt.Fprintf(g.stderr, "export: warning: %s\n", msg)
+		}})
 	switch {
 	case errors.Is(err, infer.ErrModelInput):
 		return exportInputError(err)
