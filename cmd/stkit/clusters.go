@@ -60,8 +60,9 @@ Outputs (the PNG and JSON names derive from -o):
                      and patches.npy; the #id of the mosaic)
       source         the source file the patch was cut from
       map            the map's index in that file's batch (0 for one map)
-      row, col       the patch's top-left pixel in that map (0-based, row 0
-                     at the top)
+      row, col       the patch's first row and column in that map (0-based
+                     array indices; stkit's figures draw row 0 at the
+                     bottom)
       rot, flip      augmentation (stkit patches --augment): the patch is
                      the block turned by rot clockwise quarter turns, then
                      mirrored left–right when flip is true

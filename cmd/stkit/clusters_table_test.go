@@ -52,7 +52,7 @@ func TestClustersHelpDocuments(t *testing.T) {
 	help := strings.Join(strings.Fields(errs), " ")
 	for _, want := range []string{
 		"id the patch's index in DATASET (its row in features.npy and patches.npy; the #id of the mosaic)",
-		"row, col the patch's top-left pixel in that map (0-based, row 0 at the top)",
+		"row, col the patch's first row and column in that map (0-based array indices; stkit's figures draw row 0 at the bottom)",
 		"rot, flip augmentation (stkit patches --augment)",
 		"p_0 … p_{K−1} q(y=k|x), the cluster probabilities (they sum to 1)",
 		"rows = source labels, columns = clusters, entries = numbers of patches",

@@ -118,7 +118,7 @@ func newOrientationDoc(spec stats.Spec, lab *stlayer.Labels) *orientationDoc {
 		d.MeasuredFrom = "column axis (axis 1, x), toward the row axis (axis 0)"
 		d.Convention = fmt.Sprintf("theta_deg[l] = l·180°/%d is the direction of the wave vector of wavelet l (PyWPH's bump-steerable: arg k = atan2(k_row, k_col)); the structures it responds to (stripes, filaments, edges) run perpendicular to it: horizontal stripes (the map varying with the row index only) peak at θ = 90° (%s), vertical stripes at θ = 0° (%s). Angles are modulo 180°.", spec.L, nearestL(th, 90), nearestL(th, 0))
 	} else {
-		d.MeasuredFrom = "row axis (axis 0, y, rows counted downward), toward the column axis (axis 1)"
+		d.MeasuredFrom = "row axis (axis 0, y: the row index, increasing upward in stkit's figures, which draw row 0 at the bottom), toward the column axis (axis 1)"
 		d.Convention = fmt.Sprintf("theta_deg[l] = (%d−l)·180°/%d is the direction of the wave vector of wavelet l, ξ·(cos θ, sin θ) in (row, column) coordinates (Cheng/Kymatio Morlet); the structures it responds to (stripes, filaments, edges) run perpendicular to it: horizontal stripes (the map varying with the row index only) peak at θ = 0° (%s), vertical stripes at θ = ±90° (%s). Angles are modulo 180°.", max(spec.L/2-1, 0), spec.L, nearestL(th, 0), nearestL(th, 90))
 	}
 	for i := 0; i < lab.Len(); i++ {
