@@ -33,11 +33,16 @@ together form the target batch (the summary line says how many, from where).
 The loss is Σ_k w_k |Φ_k(x̃) − Φ_k(x)|², with w_k = 1/K (one target map) or
 1/(K σ_k²) with σ_k the std over the target maps (--weights std, needs ≥ 2;
 the default, auto, with ≥ 2 target maps: each synthesis then matches the mean
-of Φ over them, and synth says so),
+of Φ over them, and synth says so); with one target map a raw statistic
+(--kind wph --norm none, --synthesis=false, wst) has w_k = 1/(K s_c²), s_c the
+RMS of the target's coefficients of k's class: each class counts by its
+relative error, whatever the map's units,
 plus optional terms: --ps W matches the log isotropic power spectrum in
-half-octave bins (each bin weighs W × a statistic coefficient's mean
-weight), --hist W the pixel histogram (W × a coefficient's mean weight × the mean
-squared difference of sorted pixels and target quantiles, in target σ).
+half-octave bins (each bin weighs W/K, with --weights std W/(K σ_b²), σ_b the
+std of the bin's log power over the target maps), --hist W the pixel
+histogram ((W/K) × the mean squared difference of sorted pixels and target
+quantiles, in units of the target's σ, with --weights std of the target maps'
+own quantile spread).
 Default statistic: Cheng's scattering covariance synthesis vector, isotropic
 (--kind scov --synthesis --iso), J = log2(size) − 1 (Cheng's synthesis
 default), L = 4, normalised by the target's P00 (Cheng's use_ref; for a batch,
@@ -116,8 +121,8 @@ quits at once without writing them.`)
 	history := fs.Int("history", 20, "L-BFGS memory")
 	initKind := fs.String("init", "grf", "starting point: white (white noise with the target's mean and std) or grf (preset quality: grf, cheng: white)")
 	weights := fs.String("weights", "auto", "per-coefficient weights: auto (std if ≥ 2 targets, else mean), mean or std")
-	psWeight := fs.Float64("ps", 1, "relative weight of the log power-spectrum term: each half-octave bin, and one bin of the modes beyond k = N/2 (the Fourier corners), weighs W × the mean weight of a statistic coefficient (0 = off; preset quality: 1, cheng: 0)")
-	histWeight := fs.Float64("hist", 10, "relative weight of the histogram term: W × a statistic coefficient's mean weight × mean squared quantile difference in target σ (0 = off; preset quality: 10, cheng: 0)")
+	psWeight := fs.Float64("ps", 1, "relative weight of the log power-spectrum term: each half-octave bin, and one bin of the modes beyond k = N/2 (the Fourier corners), weighs W/K, K the statistic's coefficients (with --weights std W/(K σ_b²), σ_b the bin's log-power std over the target maps; 0 = off; preset quality: 1, cheng: 0)")
+	histWeight := fs.Float64("hist", 10, "relative weight of the histogram term: W/K × mean squared quantile difference in target σ (with --weights std, in the target maps' quantile spread; 0 = off; preset quality: 10, cheng: 0)")
 	indep := fs.Bool("independent", true, "one L-BFGS per map instead of one on all maps' pixels stacked (preset quality: true, cheng: false)")
 	report := fs.String("report", "", "write a validation report (PNGs + metrics.json) into this directory")
 	refSet := fs.String("reference-set", "", "other realisations of the target's process for the report's spreads: a folder of map files (.npy, .npz, FITS), a comma-separated list of files, or one batch file")
@@ -486,6 +491,11 @@ quits at once without writing them.`)
 			Interior: spec.CutPixels(),
 			// which comparisons the loss itself fitted
 			Fitted: &infer.FittedTerms{PS: cfg.PSWeight > 0, Hist: cfg.HistWeight > 0},
+			// the PS term fits the mean log spectrum of a target set:
+			// compare geometric means (the arithmetic ones kept beside)
+			GeometricPS: true,
+			// a FITS target's BUNIT on the colour bars and axes
+			Unit: mapUnit(targetCards),
 		}, settings)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
@@ -889,15 +899,12 @@ func readMapSetCards(spec string) (*mapSet, error) {
 			return nil, badInputf("%s: the folder holds no map files (.npy, .npz, .fits, .fit, .fts, or those with .gz)", spec)
 		}
 		set.Folder = spec
-	} else if _, err := os.Stat(datasets.FilePart(spec)); err == nil || !strings.Contains(spec, ",") {
-		set.Files = []string{spec}
 	} else {
-		for _, p := range strings.Split(spec, ",") {
-			if p = strings.TrimSpace(p); p == "" {
-				return nil, badInputf("%s: an empty name in the comma-separated list of map files", spec)
-			}
-			set.Files = append(set.Files, p)
+		files, err := mapList(spec) // patches.go: the one splitter of map lists
+		if err != nil {
+			return nil, err
 		}
+		set.Files = files
 	}
 	var all *stlayer.Maps
 	for i, p := range set.Files {
