@@ -330,6 +330,17 @@ at once without writing them.`)
 			a, gm := v["arithmetic_mean"], v["geometric_mean"]
 			fmt.Fprintf(g.stderr, "report: verdict: mean PS %.3f: %s; geometric-mean PS %.3f: %s\n", a.Value, a.Verdict, gm.Value, gm.Verdict)
 		}
+		if cp, ok := settings["corner_ps"].(infer.CornerPS); ok && len(cp.Ratio) == 2 {
+			fmt.Fprintf(g.stderr, "report: power beyond the bins (|k| %.3g–%.3g and %.3g–%.3g cycles per patch, corner_ps): %.3g and %.3g × the patches'\n",
+				cp.Edges[0], cp.Edges[1], cp.Edges[1], cp.Edges[2], cp.Ratio[0], cp.Ratio[1])
+		}
+		if so, ok := settings["training_spectrum_outliers"].(infer.SpectrumOutliers); ok && len(so.Index) > 0 {
+			rows := ""
+			if len(so.Rows) > 0 {
+				rows = fmt.Sprintf(" (dataset rows %v)", so.Rows)
+			}
+			fmt.Fprintf(g.stderr, "report: warning%s: %s\n", rows, so.Note)
+		}
 	}
 	if interrupted {
 		return st.reportedErr(err, *out, *report)
