@@ -318,12 +318,14 @@ type SeparationOptions struct {
 	Start *stlayer.Maps
 	// WienerStart, when Start is nil, starts s̃ from the Wiener estimate of
 	// the data built from the samples (WienerEstimate; frozen pixels keep
-	// d) instead of d. Measured against the start from d (WPH defaults):
-	// min r where P_c ≤ P_s 0.829 vs 0.824 (256² dust + noise,
-	// BenchmarkSeparationQuality), 0.779 vs 0.779 (256² dust + Quijote),
-	// 0.716 vs 0.577 (64² dust + noise at SNR 0.3), 0.655 vs 0.655 (128²,
-	// SNR 0.3), 0.803 vs 0.806 and 0.844 vs 0.845 (64², 128² at SNR 1):
-	// better or equal within ±0.005 but in one case, so not the default.
+	// d) instead of d. Measured against the start from d (WPH defaults;
+	// min r where P_c ≤ P_s, spectrum error, pixel correlation): 256² dust
+	// + noise (BenchmarkSeparationQuality) 0.828 vs 0.824, 0.079 vs 0.075,
+	// 0.935 vs 0.934; 256² dust + Quijote 0.773 vs 0.779, 0.911 vs 0.907,
+	// 0.810 vs 0.815; dust + white noise at SNR 0.3: 0.716 vs 0.577 (64²),
+	// 0.655 vs 0.655 (128²; 0.735 vs 0.720 with 30 + 30 steps in 1
+	// epoch); at SNR 1: 0.803 vs 0.806 (64²), 0.844 vs 0.845 (128²). Not
+	// better overall, so not the default; it helps small low-SNR maps.
 	WienerStart bool
 	// Progress, if non-nil, is called after every L-BFGS iteration.
 	Progress func(SepProgress)
