@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,9 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			return demoTrainErr(err, run)
 		}
 		sum.Files = append(sum.Files, [2]string{"training run (checkpoints, metrics)", rel(run)})
+		if _, err := os.Stat(filepath.Join(run, "metrics.json")); err == nil {
+			sum.Files = append(sum.Files, [2]string{"training loss per epoch (metrics.json)", rel(filepath.Join(run, "metrics.json"))})
+		}
 		for _, png := range []string{"loss.png"} {
 			if _, err := os.Stat(filepath.Join(run, png)); err == nil {
 				sum.Images = append(sum.Images, [2]string{"Training loss", rel(filepath.Join(run, png))})
@@ -102,8 +106,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 		do("6. synthesise one map per component", func() error {
 			defer func() {
 				if len(synth) > 0 {
-					sum.Numbers = append(sum.Numbers, [2]string{"synthesis vs its component's patches: power spectrum max |ratio − 1|, histogram W1 (lower = closer; in brackets a real patch of the component against the others)",
-						strings.Join(synth, "\n")})
+					sum.Numbers = append(sum.Numbers, [2]string{demoSynthHeader, strings.Join(append(synth, demoSynthOneDraw), "\n")})
 				}
 			}()
 			dir := path("samples")
@@ -116,13 +119,14 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 				if err := sub("sample", models, "--component", strconv.Itoa(c), "-n", "1", "--steps", strconv.Itoa(o.steps), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", rep); err != nil {
 					return err
 				}
-				sum.Files = append(sum.Files, [2]string{fmt.Sprintf("synthesis from component %d", c), rel(out)})
+				sum.Files = append(sum.Files, [2]string{fmt.Sprintf("synthesis from component %d", c), rel(out)},
+					[2]string{"its comparison with the component's patches (metrics.json)", rel(filepath.Join(rep, "metrics.json"))})
 				if line, err := demoSampleScore(filepath.Join(rep, "metrics.json")); err == nil {
 					name := fmt.Sprintf("component %d", c)
 					if c < len(procOf) && procOf[c] != "" {
 						name += " (" + procOf[c] + ")"
 					}
-					synth = append(synth, name+": "+line)
+					synth = append(synth, name+":\n  "+strings.ReplaceAll(line, "\n", "\n  "))
 				}
 				name := fmt.Sprintf("Component %d", c)
 				if c < len(procOf) && procOf[c] != "" {
@@ -172,9 +176,13 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 			if err := sub("separate", dp, "--models", models, "--components", comps, "--steps", fmt.Sprintf("0,%d", o.steps+max(1, o.steps/4)), "--seed", fmt.Sprint(o.seed), "-o", out, "--report", dir, "--truth", tp); err != nil {
 				return err
 			}
-			sum.Files = append(sum.Files, [2]string{"mixture, truth and separated components", rel(dir)})
-			if score, err := demoSeparationScore(filepath.Join(dir, "metrics.json"), []string{demoProcesses[1].name, demoProcesses[2].name}); err == nil {
-				sum.Numbers = append(sum.Numbers, [2]string{fmt.Sprintf("separation of %s + %s: pixel correlation of each part with the truth (1 = perfect; start = Wiener-filter first guess)", demoProcesses[1].name, demoProcesses[2].name), score})
+			sum.Files = append(sum.Files, [2]string{"mixture, truth and separated components", rel(dir)},
+				[2]string{"the separation's scores and loss terms (metrics.json)", rel(filepath.Join(dir, "metrics.json"))})
+			if score, rel, err := demoSeparationScore(filepath.Join(dir, "metrics.json"), []string{demoProcesses[1].name, demoProcesses[2].name}); err == nil {
+				mix := demoProcesses[1].name + " + " + demoProcesses[2].name
+				sum.Numbers = append(sum.Numbers,
+					[2]string{fmt.Sprintf("separation of %s: pixel correlation of each part with the truth (1 = perfect; start = Wiener-filter first guess)", mix), score},
+					[2]string{fmt.Sprintf("separation of %s: relative error of each part, rms(part − truth) / std(truth) (0 = perfect; 1 = no better than a flat map at the truth's mean; start = Wiener-filter first guess)", mix), rel})
 			}
 			if loss, err := demoSeparationLoss(filepath.Join(dir, "metrics.json"), []string{demoProcesses[1].name, demoProcesses[2].name}); err == nil {
 				sum.Numbers = append(sum.Numbers, [2]string{"separation loss (separation/loss.png), its terms at the end", loss})
@@ -308,25 +316,58 @@ func demoChance(src, cl []int, k, rounds int, seed uint64) (float64, error) {
 	return sum / float64(rounds), nil
 }
 
+// demoSynthHeader names the summary's synthesis figures (demoSampleScore's
+// lines, per component), and demoSynthOneDraw ends them: each comes from one
+// synthesis of one draw of the model.
+const (
+	demoSynthHeader = "synthesis vs its component's patches (one synthesis each): power spectrum max |ratio − 1| over the bins k ≥ 2, " +
+		"histogram W1, skewness and excess kurtosis, Minkowski functionals (lower |ratio − 1|, W1 and σ = closer; in brackets one real patch " +
+		"of the component against the others, or the real patches' 10–90 % range)"
+	demoSynthOneDraw = "(one draw of each model and one synthesis decide these figures: another --seed, or stkit sample --draw mean or -n 4, may differ)"
+)
+
 // demoSampleScore reads a sample report's metrics.json (stkit sample
-// --report) and says how close the synthesis is to the component's patches:
-// "power spectrum 0.71 (real 0.73), histogram W1 0.37 σ (real 0.44 σ)", the
-// synthesis' max |ratio − 1| of the power spectrum against the patches' mean
-// next to a real patch's (the median over the report's draws), and the W1
-// distance of its histogram next to that between two real patches.
+// --report) and says, one figure a line, how close the synthesis is to its
+// component's training patches, each figure beside the same figure for a
+// real patch of the component, and whether it is within what real patches
+// show:
+//
+//	power spectrum 3.77: outside the sampling noise (a real patch against the others: median 0.80, 90th percentile 1.68)
+//	histogram W1 0.39 σ (a real patch against the others pooled: 0.40 σ)
+//	skewness 0.78 (real patches' 10–90 % range 1.26 to 3.13: outside); excess kurtosis 0.48 (2.71 to 16.11: outside)
+//	Minkowski functionals up to 13.7 σ from the patches' mean (σ: the spread of one real patch at each threshold)
+//
+// The power spectrum is max |ratio − 1| of the syntheses' mean spectrum
+// against the patches' over the bins k ≥ 2 (ps_max_abs_ratio_minus_1), judged
+// by ps_verdict (the same figure for one real patch against the other
+// patches: within the sampling noise at or below its 90th percentile). W1 is
+// in units of the patches' std, beside w1_one_target_vs_the_others, the
+// like-for-like yardstick (one patch against the pool of the others, as the
+// synthesis is scored; w1_between_targets, two single patches, is larger).
+// Skewness and excess kurtosis are the syntheses' mean (moments_synth) and
+// the 10th to 90th percentile of the patches' (moments_target,
+// demoQuantile). The Minkowski figure is mf_max_abs_deviation_sigma. A
+// figure the file lacks is left out; the power spectrum and W1 are
+// required.
 func demoSampleScore(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", err
 	}
 	var m struct {
-		PS       *float64 `json:"ps_max_abs_ratio_minus_1"`
-		W1       *float64 `json:"w1_normalised_mean"`
-		W1Real   *float64 `json:"w1_between_targets"`
+		PS       *float64     `json:"ps_max_abs_ratio_minus_1"`
+		W1       *float64     `json:"w1_normalised_mean"`
+		W1Pool   *float64     `json:"w1_one_target_vs_the_others"`
+		Moments  [][4]float64 `json:"moments_synth"`
+		MomTgt   [][4]float64 `json:"moments_target"`
+		MFMax    *float64     `json:"mf_max_abs_deviation_sigma"`
 		Settings struct {
-			Null *struct {
-				Median float64 `json:"arithmetic_max_abs_ratio_minus_1_median"`
-			} `json:"ps_null"`
+			Verdict map[string]*struct {
+				Value  float64 `json:"value"`
+				Median float64 `json:"null_median"`
+				P90    float64 `json:"null_p90"`
+				Within bool    `json:"within_sampling_noise"`
+			} `json:"ps_verdict"`
 		} `json:"settings"`
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -335,44 +376,106 @@ func demoSampleScore(path string) (string, error) {
 	if m.PS == nil || m.W1 == nil {
 		return "", fmt.Errorf("%s: no power-spectrum or histogram comparison", path)
 	}
+	var lines []string
 	ps := fmt.Sprintf("power spectrum %.2f", *m.PS)
-	if m.Settings.Null != nil {
-		ps += fmt.Sprintf(" (real %.2f)", m.Settings.Null.Median)
+	if v := m.Settings.Verdict["arithmetic_mean"]; v != nil {
+		word := "within the sampling noise"
+		if !v.Within {
+			word = "outside the sampling noise"
+		}
+		ps = fmt.Sprintf("power spectrum %.2f: %s (a real patch against the others: median %.2f, 90th percentile %.2f)", v.Value, word, v.Median, v.P90)
 	}
+	lines = append(lines, ps)
 	w1 := fmt.Sprintf("histogram W1 %.2f σ", *m.W1)
-	if m.W1Real != nil {
-		w1 += fmt.Sprintf(" (real %.2f σ)", *m.W1Real)
+	if m.W1Pool != nil {
+		w1 += fmt.Sprintf(" (a real patch against the others pooled: %.2f σ)", *m.W1Pool)
 	}
-	return ps + ", " + w1, nil
+	lines = append(lines, w1)
+	if len(m.Moments) > 0 && len(m.MomTgt) >= 2 {
+		var parts []string
+		for i, name := range []string{"skewness", "excess kurtosis"} {
+			syn := 0.0
+			for _, r := range m.Moments {
+				syn += r[2+i]
+			}
+			syn /= float64(len(m.Moments))
+			tgt := make([]float64, len(m.MomTgt))
+			for j, r := range m.MomTgt {
+				tgt[j] = r[2+i]
+			}
+			sort.Float64s(tgt)
+			lo, hi := demoQuantile(tgt, 0.1), demoQuantile(tgt, 0.9)
+			where := "inside"
+			if syn < lo || syn > hi {
+				where = "outside"
+			}
+			rng := fmt.Sprintf("%.2f to %.2f", lo, hi)
+			if i == 0 {
+				rng = "real patches' 10–90 % range " + rng
+			}
+			parts = append(parts, fmt.Sprintf("%s %.2f (%s: %s)", name, syn, rng, where))
+		}
+		lines = append(lines, strings.Join(parts, "; "))
+	}
+	if m.MFMax != nil {
+		lines = append(lines, fmt.Sprintf("Minkowski functionals up to %.3g σ from the patches' mean (σ: the spread of one real patch at each threshold)", *m.MFMax))
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// demoQuantile is the p-quantile of sorted (ascending, not empty) with
+// linear interpolation between order statistics at rank p·(n − 1): the
+// 10th percentile of 1.0, 1.1, …, 2.0 is 1.1.
+func demoQuantile(sorted []float64, p float64) float64 {
+	r := p * float64(len(sorted)-1)
+	i := int(r)
+	if i+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[i] + (r-float64(i))*(sorted[i+1]-sorted[i])
 }
 
 // demoSeparationScore reads a separation report's metrics.json (stkit
 // separate --truth --report) and gives per part, named by names in the
 // order of the components, its pixel correlation with the truth and that of
-// the starting guess: "lognormal 0.805 (start 0.736)".
-func demoSeparationScore(path string, names []string) (string, error) {
+// the starting guess, "lognormal 0.805 (start 0.736)" (corr), and its
+// relative error, rms(estimate − truth)/std(truth) (relative_error), and
+// that of the start, "lognormal 0.991 (start 1.073)" (rel): 0 is perfect,
+// 1 no better than a flat map at the truth's mean. A pixel correlation
+// ignores the amplitude and the mean; the relative error does not (a
+// lognormal part at correlation 0.667 had a relative error of 0.991).
+// A metric without relative_error (undefined: a constant truth) reads "–".
+func demoSeparationScore(path string, names []string) (corr, rel string, err error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	type metric struct {
-		Corr float64 `json:"pixel_correlation"`
+		Corr float64  `json:"pixel_correlation"`
+		Rel  *float64 `json:"relative_error"`
 	}
 	var m struct {
 		Final   []metric `json:"metrics"`
 		Initial []metric `json:"metrics_initial"`
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+		return "", "", fmt.Errorf("%s: %w", path, err)
 	}
 	if len(m.Final) != len(names) || len(m.Initial) != len(names) {
-		return "", fmt.Errorf("%s: %d final and %d initial metrics, want %d", path, len(m.Final), len(m.Initial), len(names))
+		return "", "", fmt.Errorf("%s: %d final and %d initial metrics, want %d", path, len(m.Final), len(m.Initial), len(names))
 	}
-	var lines []string
+	f := func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.3f", *v)
+	}
+	var cl, rl []string
 	for i, n := range names {
-		lines = append(lines, fmt.Sprintf("%-10s %.3f (start %.3f)", n, m.Final[i].Corr, m.Initial[i].Corr))
+		cl = append(cl, fmt.Sprintf("%-10s %.3f (start %.3f)", n, m.Final[i].Corr, m.Initial[i].Corr))
+		rl = append(rl, fmt.Sprintf("%-10s %s (start %s)", n, f(m.Final[i].Rel), f(m.Initial[i].Rel)))
 	}
-	return strings.Join(lines, "\n"), nil
+	return strings.Join(cl, "\n"), strings.Join(rl, "\n"), nil
 }
 
 // demoSeparationLoss reads a separation report's metrics.json (stkit
@@ -394,8 +497,11 @@ func demoSeparationLoss(path string, names []string) (string, error) {
 		Terms    []float64 `json:"final_term_values"`
 		Iters    int       `json:"iterations"`
 		Settings struct {
-			Gauss      *float64 `json:"gauss_prior"`
-			Stopped    []bool   `json:"stopped_early"`
+			Stop       []float64 `json:"stop_levels"`
+			Typical    []float64 `json:"typical_levels"`
+			Tau        *float64  `json:"tau"`
+			Gauss      *float64  `json:"gauss_prior"`
+			Stopped    []bool    `json:"stopped_early"`
 			PriorTerms *struct {
 				End []float64 `json:"end"`
 			} `json:"gauss_prior_term"`
@@ -409,7 +515,7 @@ func demoSeparationLoss(path string, names []string) (string, error) {
 	}
 	var lines []string
 	for i, n := range names {
-		lines = append(lines, fmt.Sprintf("%-10s statistic term %.3g (mean (ΔΦ/σ)² against its model; ≈ 1: within the model's spread)", n, m.Terms[i]))
+		lines = append(lines, demoTermLine(n, m.Terms[i], i, m.Settings.Stop, m.Settings.Typical, m.Settings.Tau))
 	}
 	prior := "Gaussian-field prior: the rest of the loss plotted in loss.png"
 	if m.Settings.Gauss != nil {
@@ -440,6 +546,31 @@ func demoSeparationLoss(path string, names []string) (string, error) {
 	}
 	lines = append(lines, fmt.Sprintf("%d L-BFGS iterations; stopped early on the discrepancy stop: %s", m.Iters, stop))
 	return strings.Join(lines, "\n"), nil
+}
+
+// demoTermLine is demoSeparationLoss's line for the statistic term t of
+// part i, named n. With its stop level known (stkit separate's
+// settings.stop_levels: τ × the median of the term over the component's own
+// training patches, settings.typical_levels; the discrepancy stop), it says
+// plainly where t stands: "lognormal  statistic term 2.15 (mean (ΔΦ/σ)²
+// against its model): 1.9× its stop level 1.15 (τ 2 × 0.573, the median
+// over its training patches): not reached, farther from its model than its
+// real patches". Before, every term read "≈ 1: within the model's spread",
+// 2.15 too, about twice its stop level. Without stop levels (an older
+// metrics.json) that reading of the mean is kept.
+func demoTermLine(n string, t float64, i int, stop, typical []float64, tau *float64) string {
+	head := fmt.Sprintf("%-10s statistic term %.3g", n, t)
+	if i >= len(stop) || !(stop[i] > 0) {
+		return head + " (mean (ΔΦ/σ)² against its model; ≈ 1: within the model's spread)"
+	}
+	of := ""
+	if i < len(typical) && tau != nil {
+		of = fmt.Sprintf(" (τ %g × %.3g, the median over its training patches)", *tau, typical[i])
+	}
+	if t <= stop[i] {
+		return fmt.Sprintf("%s (mean (ΔΦ/σ)² against its model): at or below its stop level %.3g%s: about as close to its model as its real patches", head, stop[i], of)
+	}
+	return fmt.Sprintf("%s (mean (ΔΦ/σ)² against its model): %.2g× its stop level %.3g%s: not reached, farther from its model than its real patches", head, t/stop[i], stop[i], of)
 }
 
 // demoComponentNames names each of the k components by the process of most
