@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -33,13 +34,13 @@ type demoProcess struct {
 }
 
 var demoProcesses = []demoProcess{
-	{"gaussian", "Gaussian random field, P(k) ∝ k^−3 (no non-Gaussian structure)", func(n int, s uint64) ([]float64, error) {
+	{"gaussian", "Gaussian random field, P(k) ∝ k^−3, standardised to mean 0, variance 1 (no non-Gaussian structure)", func(n int, s uint64) ([]float64, error) {
 		return datasets.GaussianRandomField(n, n, -3, s)
 	}},
-	{"lognormal", "log-normal field exp(σ g), g with P(k) ∝ k^−3, σ = 1 (skewed, intermittent)", func(n int, s uint64) ([]float64, error) {
+	{"lognormal", "log-normal field exp(σ g), g with P(k) ∝ k^−3, σ = 1, standardised to mean 0, variance 1 (skewed, intermittent)", func(n int, s uint64) ([]float64, error) {
 		return datasets.LogNormalField(n, n, -3, 1, s)
 	}},
-	{"filaments", "random curved filaments blurred by a Gaussian (elongated, oriented structure)", func(n int, s uint64) ([]float64, error) {
+	{"filaments", "random curved filaments blurred by a Gaussian (σ = 1.5 pixels), standardised to mean 0, variance 1 (elongated, oriented structure)", func(n int, s uint64) ([]float64, error) {
 		return datasets.Filamentary(n, n, n/4, 1.5, s)
 	}},
 }
@@ -131,6 +132,13 @@ where one of them holds files it did not write: move them or choose another
 	return demo(g, o)
 }
 
+// command is the stkit demo command line of these settings, every setting
+// given: "stkit demo -o stkit-demo --size 64 --patches 200 --epochs 40
+// --steps 150 --seed 1 --kind scov" (index.html and summary.json).
+func (o demoOpts) command() string {
+	return fmt.Sprintf("stkit demo -o %s --size %d --patches %d --epochs %d --steps %d --seed %d --kind %s", o.out, o.size, o.patches, o.epochs, o.steps, o.seed, o.kind)
+}
+
 // Default settings of stkit demo (its flags' defaults).
 const (
 	demoDefaultSize    = 64
@@ -198,13 +206,15 @@ func (o demoOpts) mapsPerProcess() int {
 
 // demoHeldOut is a held-out map of process p for the separation step: the
 // top-left size×size corner of a map of side 2·size generated with seed,
-// i.e. a patch cut as step 2 cuts the training patches from their maps
-// (the processes are stationary, so any position would do). Held-out maps
-// generated at the patch size were another distribution: each standardised
-// to variance 1 on its own, where a cut of a larger standardised map has
-// less large-scale power (Gaussian field, 32² cuts of 64² maps: mean
-// variance 0.81, TestDemoHeldOutCutLikeTraining), and periodic, without
-// the edge jump of every training patch.
+// cut from a larger map as step 2 cuts the training patches (the processes
+// are stationary, so any position would do) but kept raw: step 2's
+// --window moisan replaces each training patch by its periodic component,
+// and the corner keeps its edge jump (stkit separate takes a map as it
+// is). Held-out maps generated at the patch size were another
+// distribution: each standardised to variance 1 on its own, where a cut of
+// a larger standardised map has less large-scale power (Gaussian field,
+// 32² cuts of 64² maps: mean variance 0.81,
+// TestDemoHeldOutCutLikeTraining).
 func demoHeldOut(p demoProcess, size int, seed uint64) ([]float64, error) {
 	big, err := p.gen(2*size, seed)
 	if err != nil {
@@ -231,9 +241,11 @@ func demoAbout(o demoOpts, name string) string {
 			fmt.Fprintf(&b, "  %-10s %s\n", p.name, p.about)
 		}
 		fmt.Fprintf(&b, "%d maps of %d×%d per process (for %d patches), and 2 held-out maps of %d×%d per process that no step trains on:\n"+
-			"the corners of 2 more %d×%d maps (other seeds), cut like the training patches. Step 7 mixes the first %s and the first\n"+
-			"%s one; the second of each is a spare, to try stkit separate on another mixture.",
-			nmaps, side, side, o.patches, o.size, o.size, side, side, demoProcesses[1].name, demoProcesses[2].name)
+			"the top-left corners of 2 more %d×%d maps (other seeds), as they are: the training patches are cut the same way but then\n"+
+			"replaced by their periodic component (step 2, --window moisan), while these keep their cut edges. Step 7 mixes the first\n"+
+			"%s and the first %s one; the second of each is a spare, to try stkit separate on another mixture.\n"+
+			"Every map is standardised to mean 0 and variance 1 over its whole %d×%d pixels (a %d×%d cut of it only roughly).",
+			nmaps, side, side, o.patches, o.size, o.size, side, side, demoProcesses[1].name, demoProcesses[2].name, side, side, o.size, o.size)
 		return b.String()
 	case "2":
 		return fmt.Sprintf("Cut %d×%d patches (every %d pixels) and compute each patch's ST feature vector (the isotropic %s synthesis vector):\n"+
@@ -244,8 +256,10 @@ func demoAbout(o demoOpts, name string) string {
 			o.size, o.size, o.size/2, o.kind)
 	case "3":
 		return fmt.Sprintf("Train a VAE on the feature vectors, without the process labels, with a latent prior of %d Gaussians: each is to become one\n"+
-			"component (a cluster of patches). Per epoch: loss on the training patches (lower is better; rec = reconstruction,\n"+
-			"gauss and cat = the latent and cluster terms) and val = the same loss on the 10 %% of patches held out from training.", k)
+			"component (a cluster of patches). Per epoch: loss on the training patches, the weighted sum that training lowers, and\n"+
+			"its terms: rec = reconstruction error and gauss = the latent term (lower is better); cat = KL(q(y|x) ‖ uniform), the cluster\n"+
+			"term, which rises towards log %d = %.2f as each patch goes confidently to one component (not lower-is-better on its\n"+
+			"own); val = the same loss on the 10 %% of patches held out from training.", k, k, math.Log(float64(k)))
 	case "4":
 		return fmt.Sprintf("Assign each patch to its most probable component and compare with the process it was cut from (known here, unknown in\n"+
 			"real data). Best-match accuracy: the fraction of patches in the component matched to their process (1 = perfect). Its\n"+
@@ -256,11 +270,17 @@ func demoAbout(o demoOpts, name string) string {
 			"and covariance (stkit export). Steps 6 and 7 use only these models, not the patches."
 	case "6":
 		return fmt.Sprintf("From each component's model alone, synthesise a new %d×%d map whose ST statistics match a draw of the model (%d L-BFGS\n"+
-			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).",
-			o.size, o.size, o.steps)
+			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).\n"+
+			"The verdict on the spectrum compares its max |ratio − 1| (bins k ≥ 2) with the same figure for one real patch against the\n"+
+			"others: within the sampling noise at or below their 90th percentile. The \"standard errors per bin\" are those of the\n"+
+			"patches' mean log spectrum, not of one map: a single real patch lies about √N of them away, N the component's patches\n"+
+			"(√%d ≈ %.0f for %d), so many of them is no failure by itself. One draw of each model decides these figures: another\n"+
+			"--seed (or stkit sample --draw mean) may differ.",
+			o.size, o.size, o.steps, o.patches, math.Sqrt(float64(o.patches)), o.patches)
 	case "7":
 		return fmt.Sprintf("Add a held-out %s map and a held-out %s map (never seen in training) and split the sum using only it and the\n"+
 			"two matching components' models; the true maps only score the result (pixel correlation with the truth: 1 = perfect;\n"+
+			"relative error = rms(part − truth) / std(truth): 0 = perfect, 1 = no better than a flat map at the truth's mean;\n"+
 			"start = the Wiener-filter first guess; r(k) = correlation per Fourier scale).", demoProcesses[1].name, demoProcesses[2].name)
 	}
 	return ""
@@ -462,10 +482,16 @@ func (s *demoSummary) outcome() string {
 	return fmt.Sprintf("done in %.0f s", secs)
 }
 
+// demoStepResult is one step of the demo in summary.json and index.html:
+// its name, run time, error ("" when it succeeded), what it does (the text
+// printed under its header, demoAbout) and the stkit commands it ran, as
+// printed ("stkit patches -o …", without the "$ ").
 type demoStepResult struct {
-	Name    string
-	Seconds float64
-	Err     string
+	Name     string   `json:"name"`
+	Seconds  float64  `json:"seconds"`
+	Err      string   `json:"err"`
+	About    string   `json:"about,omitempty"`
+	Commands []string `json:"commands,omitempty"`
 }
 
 func demo(g *globals, o demoOpts) error {
@@ -501,6 +527,7 @@ func demo(g *globals, o demoOpts) error {
 	// command (before, only train, sample and separate caught it: during
 	// the other steps it ended the process at once).
 	var current atomic.Value // the name of the step under way
+	var cmds []string        // the commands of the step under way (sub), for index.html
 	current.Store("")
 	release := demoInterrupts(g.stderr, func() string { return current.Load().(string) })
 	defer release()
@@ -514,12 +541,14 @@ func demo(g *globals, o demoOpts) error {
 			return err
 		}
 		fmt.Fprintf(g.stderr, "\n== %s\n", name)
-		if about := demoAbout(o, name); about != "" {
+		about := demoAbout(o, name)
+		if about != "" {
 			fmt.Fprintln(g.stderr, about)
 		}
+		cmds = nil
 		t0 := time.Now()
 		err := fn()
-		r := demoStepResult{Name: name, Seconds: time.Since(t0).Seconds()}
+		r := demoStepResult{Name: name, Seconds: time.Since(t0).Seconds(), About: about, Commands: cmds}
 		fmt.Fprintf(g.stderr, "(step %s took %.1f s)\n", strings.SplitN(name, ".", 2)[0], r.Seconds)
 		if interruptSeen.Load() {
 			sum.Interrupted = name
@@ -538,7 +567,9 @@ func demo(g *globals, o demoOpts) error {
 		if !ok {
 			return fmt.Errorf("command %s is not available in this build", name)
 		}
-		fmt.Fprintf(g.stderr, "$ stkit %s %s\n", name, strings.Join(args, " "))
+		cmd := "stkit " + name + " " + strings.Join(args, " ")
+		cmds = append(cmds, cmd)
+		fmt.Fprintf(g.stderr, "$ %s\n", cmd)
 		if err := c.run(g, args); err != nil {
 			return err
 		}
@@ -601,7 +632,8 @@ func demo(g *globals, o demoOpts) error {
 				return err
 			}
 			row = append(row, &stlayer.Maps{B: 1, M: side, N: side, Data: m.Map(0)})
-			sum.Files = append(sum.Files, [2]string{p.name + " maps", rel(f)})
+			sum.Files = append(sum.Files, [2]string{p.name + " maps", rel(f)},
+				[2]string{fmt.Sprintf("%s held-out maps (2 raw %d×%d corners, never trained on; step 7 mixes the first)", p.name, o.size, o.size), rel(path("data", p.name+"_heldout.npy"))})
 			fmt.Fprintf(g.stderr, "wrote %s (%d maps of %d×%d) and %s (2 held-out %d×%d corners of %d×%d maps)\n", f, nmaps, side, side, path("data", p.name+"_heldout.npy"), o.size, o.size, side, side)
 		}
 		img := path("data", "processes.png")
@@ -706,9 +738,12 @@ func writeDemoIndex(g *globals, o demoOpts, sum *demoSummary) error {
 	b.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>stkit demo</title>
 <style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}img{max-width:100%;border:1px solid #ccc}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}figure{margin:1.5em 0}
-figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><body>
+figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}pre.cmd{background:#f4f4f4;padding:4px 8px;white-space:pre-wrap}pre.about{font-family:sans-serif;white-space:pre-wrap}</style></head><body>
 <h1>stkit demo</h1>`)
-	fmt.Fprintf(&b, "<p>Run %s: %s. Processes:</p><ul>", html.EscapeString(sum.Started.Format(time.RFC1123)), html.EscapeString(sum.outcome()))
+	fmt.Fprintf(&b, "<p>Run %s: %s.</p>", html.EscapeString(sum.Started.Format(time.RFC1123)), html.EscapeString(sum.outcome()))
+	fmt.Fprintf(&b, `<p>Settings (seed, patch size, patches per process, training epochs, L-BFGS steps, features): <code>%s</code>. `+
+		`Every number and figure below comes from this one run; another <code>--seed</code> may differ. `+
+		`The numbers are also in <a href="summary.json">summary.json</a>.</p><p>Processes:</p><ul>`, html.EscapeString(o.command()))
 	for _, p := range sum.Processes {
 		fmt.Fprintf(&b, "<li><b>%s</b>: %s</li>", html.EscapeString(p.name), html.EscapeString(p.about))
 	}
@@ -724,7 +759,25 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 		}
 		fmt.Fprintf(&b, "<tr><td>%s</td><td>%.1f</td><td>%s</td></tr>", html.EscapeString(s.Name), s.Seconds, status)
 	}
-	b.WriteString("</table><h2>Figures</h2>")
+	b.WriteString("</table>")
+	// what each step does and the commands it ran, as the terminal said
+	for _, s := range sum.Steps {
+		if s.About == "" && len(s.Commands) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "<h3>%s</h3>", html.EscapeString(s.Name))
+		if s.About != "" {
+			fmt.Fprintf(&b, `<pre class="about">%s</pre>`, html.EscapeString(s.About))
+		}
+		if len(s.Commands) > 0 {
+			b.WriteString(`<pre class="cmd">`)
+			for _, c := range s.Commands {
+				b.WriteString("$ " + html.EscapeString(c) + "\n")
+			}
+			b.WriteString("</pre>")
+		}
+	}
+	b.WriteString("<h2>Figures</h2>")
 	for _, im := range sum.Images {
 		fmt.Fprintf(&b, `<figure><figcaption>%s</figcaption><a href="%s"><img src="%s" alt="%s"></a></figure>`, html.EscapeString(im[0]), html.EscapeString(im[1]), html.EscapeString(im[1]), html.EscapeString(im[0]))
 	}
@@ -758,11 +811,14 @@ figcaption{font-weight:bold;margin-bottom:.4em}.err{color:#b00}</style></head><b
 // demo's (what --force removes: demoPrepareOut).
 func writeDemoSummary(o demoOpts, sum *demoSummary, outputs []string) error {
 	js, _ := json.MarshalIndent(struct {
-		Steps   []demoStepResult `json:"steps"`
-		Numbers [][2]string      `json:"numbers"`
-		Files   [][2]string      `json:"files"`
-		Outputs []string         `json:"demo_outputs"`
-	}{sum.Steps, sum.Numbers, sum.Files, outputs}, "", " ")
+		Command  string           `json:"command"`
+		Settings map[string]any   `json:"settings"`
+		Steps    []demoStepResult `json:"steps"`
+		Numbers  [][2]string      `json:"numbers"`
+		Files    [][2]string      `json:"files"`
+		Outputs  []string         `json:"demo_outputs"`
+	}{o.command(), map[string]any{"seed": o.seed, "size": o.size, "patches": o.patches, "epochs": o.epochs, "steps": o.steps, "kind": o.kind},
+		sum.Steps, sum.Numbers, sum.Files, outputs}, "", " ")
 	return checkpoints.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js, 0o644)
 }
 
