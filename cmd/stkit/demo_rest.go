@@ -322,7 +322,7 @@ func demoChance(src, cl []int, k, rounds int, seed uint64) (float64, error) {
 const (
 	demoSynthHeader = "synthesis vs its component's patches (one synthesis each): power spectrum max |ratio − 1| over the bins k ≥ 2, " +
 		"histogram W1, skewness and excess kurtosis, Minkowski functionals (lower |ratio − 1|, W1 and σ = closer; in brackets one real patch " +
-		"of the component against the others, or the real patches' 10–90 % range)"
+		"of the component against the others, or the real patches' 10–90 % range, which 1 real patch in 5 falls outside)"
 	demoSynthOneDraw = "(one draw of each model and one synthesis decide these figures: another --seed, or stkit sample --draw mean or -n 4, may differ)"
 )
 
