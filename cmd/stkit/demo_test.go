@@ -118,7 +118,9 @@ func TestDemoTiny(t *testing.T) {
 		`(?m)^cluster accuracy \(fraction of patches in the component matched to their process; 1 = perfect, random ≈ 0\.(39|4\d)\): [01]\.\d{3}$`,
 		`(?m)^confusion \(rows: process, columns: component\):\n +c0 +c1 +c2\n  gaussian +\d+ +\d+ +\d+$`,
 		`(?m)^components \(named by the process of most of their patches\):\n  component 0 = (gaussian|lognormal|filaments) \(\d+ of its \d+ patches\)$`,
-		`(?m)^synthesis vs its component's patches: power spectrum max \|ratio − 1\|, histogram W1 \(lower = closer; in brackets a real patch of the component against the others\):\n  component 0 \(\w+\): power spectrum \d+\.\d\d \(real \d+\.\d\d\), histogram W1 \d+\.\d\d σ \(real \d+\.\d\d σ\)$`,
+		"(?m)^" + regexp.QuoteMeta(demoSynthHeader) + `:\n  component 0 \(\w+\):\n    power spectrum \d+\.\d\d: (within|outside) the sampling noise.* \(a real patch against the others: median \d+\.\d\d, 90th percentile \d+\.\d\d\)\n    histogram W1 \d+\.\d\d σ \(a real patch against the others pooled: \d+\.\d\d σ\)\n    skewness -?\d+\.\d\d \(real patches' 10–90 % range -?\d+\.\d\d to -?\d+\.\d\d: (inside|outside)\); excess kurtosis -?\d+\.\d\d \(-?\d+\.\d\d to -?\d+\.\d\d: (inside|outside)\)$`,
+		"(?m)^  " + regexp.QuoteMeta(demoSynthOneDraw) + "$",
+		`(?m)^separation of lognormal \+ filaments: relative error of each part, rms\(part − truth\) / std\(truth\) \(0 = perfect; 1 = no better than a flat map at the truth's mean; start = Wiener-filter first guess\):\n  lognormal +\d+\.\d{3} \(start \d+\.\d{3}\)\n  filaments +\d+\.\d{3} \(start \d+\.\d{3}\)$`,
 		`(?m)^separation of lognormal \+ filaments: pixel correlation of each part with the truth \(1 = perfect; start = Wiener-filter first guess\):\n  lognormal +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)\n  filaments +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out) {
