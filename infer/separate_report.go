@@ -45,6 +45,32 @@ type SeparationMetrics struct {
 	PSSamples  []float64 `json:"ps_samples_mean"`
 	// ResidualRatio = P_{d−s̃}/⟨P_r⟩: the residual should look like the samples.
 	ResidualRatio []float64 `json:"ps_residual_over_samples"`
+	// Without the truth, whether the residual is a plausible sample (≥ 2
+	// samples): SamplesRatioLo and SamplesRatioHi are the least and the
+	// largest P_{r_i}/⟨P_r⟩ of the samples themselves per bin (the range
+	// ResidualRatio would span were d − s̃ one more sample; a bin of few
+	// modes spans a wide range), ResidualZ = (P_{d−s̃} − ⟨P_r⟩)/std_i
+	// P_{r_i} (unbiased std; 0 where the samples' spectra do not vary).
+	// At high k a bin holds many modes and the samples' range is narrow
+	// (0.94–1.07 in the top bin at 64², 10 samples; 0.26–2.2 at k = √2).
+	SamplesRatioLo []float64 `json:"ps_samples_over_mean_min,omitempty"`
+	SamplesRatioHi []float64 `json:"ps_samples_over_mean_max,omitempty"`
+	ResidualZ      []float64 `json:"ps_residual_z,omitempty"`
+	// PhiResidual compares Φ(d − s̃) with Φ(r_i) of the samples,
+	// PhiData Φ(d) with Φ(s̃ + r_i) (SepPhiCheck; only with
+	// SepReportOptions.Engine and Stats and ≥ 3 samples). Both are terms
+	// the separation fits (contaminant and data terms), so small values
+	// are expected of a converged run and are no proof; a value far above
+	// the samples' own leave-one-out values says the samples do not
+	// describe d − s̃ (wrong level or kind) or the run did not converge.
+	PhiResidual *SepPhiCheck `json:"phi_residual_vs_samples,omitempty"`
+	PhiData     *SepPhiCheck `json:"phi_data_vs_separated_plus_samples,omitempty"`
+	// PhiVerdict is the one verdict the checks above support
+	// (SepPhiVerdict), "" without them.
+	PhiVerdict string `json:"phi_verdict,omitempty"`
+	// Unit is the pixel unit of d (SepReportOptions.Unit; spectra in its
+	// square).
+	Unit string `json:"unit,omitempty"`
 
 	// With the truth s (c = d − s is then the true contaminant):
 	PSTruth       []float64 `json:"ps_truth,omitempty"`
@@ -82,6 +108,14 @@ type SeparationMetrics struct {
 	PSFloorAbs    []float64 `json:"ps_floor,omitempty"`
 	PSMaxFloor    float64   `json:"ps_max_relative_floor,omitempty"`
 	PSMaxDevSigma float64   `json:"ps_max_abs_ratio_minus_1_over_floor,omitempty"`
+	// PSMaxDevSigma's bin need not be PSMaxDev's (a small deviation in a
+	// bin of small σ): PSMaxDevSigmaK is the mean k of the bin of the
+	// largest deviation/σ, PSMaxDevK that of the largest |P_s̃/P_s − 1|
+	// (PSMaxDev) and PSMaxDevAtSigma that deviation over its own bin's σ
+	// (0 and left out without a floor or such a bin).
+	PSMaxDevSigmaK  float64 `json:"ps_max_abs_ratio_minus_1_over_floor_k,omitempty"`
+	PSMaxDevK       float64 `json:"ps_max_abs_ratio_minus_1_k,omitempty"`
+	PSMaxDevAtSigma float64 `json:"ps_max_abs_ratio_minus_1_in_floor_units,omitempty"`
 	// ErrorRatio = P_{s̃−s}/P_s: power of the error relative to the signal.
 	ErrorRatio []float64 `json:"ps_error_over_truth,omitempty"`
 	// R = r(k) between s and s̃, RData between s and d (CrossSpectrumR).
@@ -198,6 +232,15 @@ type SepReportOptions struct {
 	// whole maps, periodic. A negative c, or one that leaves nothing of the
 	// maps (2c ≥ min(M, N)), is an input error.
 	Interior int
+	// Engine and Stats (the separation's SepStats.Auto), when both are set
+	// and there are ≥ 3 samples, add the Φ checks of the residual and the
+	// data (SeparationMetrics.PhiResidual, PhiData), on the whole maps.
+	Engine stlayer.Engine
+	Stats  StatOp
+	// Unit is the pixel unit of d (a FITS BUNIT; "" for none): recorded in
+	// metrics.json ("unit"), in the titles of maps.png and, squared, on the
+	// P(k) axis of power_spectrum.png.
+	Unit string
 }
 
 // EvaluateSeparation is EvaluateSeparationWith on the whole maps (no
@@ -242,6 +285,12 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 	if err != nil {
 		return nil, err
 	}
+	var phiRes, phiData *SepPhiCheck
+	if opt.Engine != nil && opt.Stats != nil && samples != nil && samples.B >= 3 {
+		if phiRes, phiData, err = sepPhiChecks(opt.Engine, opt.Stats, d, sep, samples); err != nil {
+			return nil, err
+		}
+	}
 	// spec returns the map whose spectrum is taken: x itself, or (window)
 	// its Hann-tapered version with power divided by ⟨w²⟩; modeFrac scales
 	// the mode counts of the realisation floor.
@@ -274,7 +323,8 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 	}
 	pd, ps, pr := IsoPowerSpectrum(spec(dv), m, n), IsoPowerSpectrum(spec(sv), m, n), IsoPowerSpectrum(spec(res), m, n)
 	nb := len(pd.P)
-	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P, Window: win}
+	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P, Window: win,
+		PhiResidual: phiRes, PhiData: phiData, PhiVerdict: SepPhiVerdict(phiData), Unit: opt.Unit}
 	if win != nil {
 		sm.WindowNote = fmt.Sprintf("every figure on the interior window %s (%d pixels in from each edge); spectra and r(k) of the Hann-tapered window (power divided by <w^2>), k in cycles per %d pixels (the window's smaller side); realisation floor with n_b scaled by <w^2>^2/<w^4> = %.3f", win, win.Border, min(m, n), modeFrac)
 	}
@@ -304,6 +354,7 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 			for b := range psVar {
 				psVar[b] /= float64(samples.B - 1)
 			}
+			sm.SamplesRatioLo, sm.SamplesRatioHi, sm.ResidualZ = samplesSpread(specs, sm.PSSamples, psVar, pr.P)
 		}
 		sm.ResidualRatio = make([]float64, nb)
 		for b := range sm.ResidualRatio {
@@ -371,6 +422,13 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 		if sm.ContamToSignal[b] <= SepPSContamRatio {
 			sm.BinsPS = append(sm.BinsPS, b)
 			dev := math.Abs(sm.PSRatio[b] - 1)
+			if nPS == 0 || dev > sm.PSMaxDev {
+				sm.PSMaxDevK = pt.K[b]
+				sm.PSMaxDevAtSigma = 0
+				if sm.PSFloor != nil && sm.PSFloor[b] > 0 {
+					sm.PSMaxDevAtSigma = dev / sm.PSFloor[b]
+				}
+			}
 			sm.PSMaxDev = math.Max(sm.PSMaxDev, dev)
 			sm.PSMeanDev += dev
 			nPS++
@@ -380,7 +438,9 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 			}
 			if sm.PSFloor != nil && sm.PSFloor[b] > 0 {
 				sm.PSMaxFloor = math.Max(sm.PSMaxFloor, sm.PSFloor[b])
-				sm.PSMaxDevSigma = math.Max(sm.PSMaxDevSigma, dev/sm.PSFloor[b])
+				if dev/sm.PSFloor[b] > sm.PSMaxDevSigma {
+					sm.PSMaxDevSigma, sm.PSMaxDevSigmaK = dev/sm.PSFloor[b], pt.K[b]
+				}
 			}
 		}
 		if sm.ContamToSignal[b] <= SepRContamRatio {
@@ -459,7 +519,10 @@ func rms(x []float64) float64 {
 // WriteSeparationReport writes the report of a separation into dir
 // (created if needed): maps.png (d, s̃, d − s̃, and the truth s and true
 // contaminant d − s when given), power_spectrum.png (spectra of each, the
-// ratio P_s̃/P_s and P_d/P_s, and r(k) with the truth), loss.png (the loss
+// ratio P_s̃/P_s and P_d/P_s, and r(k) with the truth, bins where
+// (P_d − ⟨P_r⟩)/P_s < 0 as rings at the bottom; without it P_{d−s̃}/⟨P_r⟩
+// over the samples' own min–max; with SepReportOptions.Engine and Stats a
+// last panel of the Φ checks per class, SepPhiCheck), loss.png (the loss
 // at the start and after each iteration, when res is given and one of its
 // epochs made an iteration) and metrics.json (SeparationMetrics, with the
 // run's figures when res is given, plus settings when non-nil). sep nil
@@ -500,7 +563,7 @@ func WriteSeparationReportWith(dir string, d *stlayer.Maps, res *SeparationResul
 			return nil, err
 		}
 	}
-	if err := plotSeparationMapsIn(filepath.Join(dir, "maps.png"), d, sep, truth, sm.Window); err != nil {
+	if err := plotSeparationMapsUnit(filepath.Join(dir, "maps.png"), d, sep, truth, sm.Window, sm.Unit); err != nil {
 		return nil, err
 	}
 	if err := plotSeparationSpectra(filepath.Join(dir, "power_spectrum.png"), sm); err != nil {
@@ -517,7 +580,14 @@ func plotSeparationMaps(path string, d, sep, truth *stlayer.Maps) error {
 // plotSeparationMapsIn is plotSeparationMaps with the window of the
 // metrics, when not nil, named in the title (the maps stay whole).
 func plotSeparationMapsIn(path string, d, sep, truth *stlayer.Maps, win *PixelWindow) error {
-	rows, title := separationMapPanelsIn(d, sep, truth, win)
+	return plotSeparationMapsUnit(path, d, sep, truth, win, "")
+}
+
+// plotSeparationMapsUnit is plotSeparationMapsIn with the pixel unit
+// ("" for none) in brackets at the end of the first line of each panel's
+// title, as the synthesis report's maps (plotMapsUnit).
+func plotSeparationMapsUnit(path string, d, sep, truth *stlayer.Maps, win *PixelWindow, unit string) error {
+	rows, title := separationMapPanelsUnit(d, sep, truth, win, unit)
 	// rows of 11/3 in wide panels; less high for maps wider than tall
 	rh := plotx.MapRowHeight(11*vg.Inch/3, d.M, d.N, 3.5*vg.Inch)
 	h := rh
@@ -528,6 +598,24 @@ func plotSeparationMapsIn(path string, d, sep, truth *stlayer.Maps, win *PixelWi
 		h += 0.25 * vg.Inch
 	}
 	return plotx.SaveGridTitled(path, title, rows, 11*vg.Inch, h)
+}
+
+// separationMapPanelsUnit is separationMapPanelsIn with unitSuffix(unit)
+// at the end of the first line of each panel's title.
+func separationMapPanelsUnit(d, sep, truth *stlayer.Maps, win *PixelWindow, unit string) (rows [][]*plot.Plot, title string) {
+	rows, title = separationMapPanelsIn(d, sep, truth, win)
+	if u := unitSuffix(unit, false); u != "" {
+		for _, r := range rows {
+			for _, p := range r {
+				first, rest, more := strings.Cut(p.Title.Text, "\n")
+				p.Title.Text = first + u
+				if more {
+					p.Title.Text += "\n" + rest
+				}
+			}
+		}
+	}
+	return rows, title
 }
 
 // separationMapPanelsIn is separationMapPanels with the window of the
@@ -671,7 +759,7 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		p.Title.Text += "\nHann-tapered window " + sm.Window.String()
 	}
 	p.X.Label.Text = kLabel
-	p.Y.Label.Text = psAxisLabel
+	p.Y.Label.Text = psAxisLabel + unitSuffix(sm.Unit, true)
 	series := []styledXY{{sepStyleData, "data d", plotx.XY(k, sm.PSData, true)}, {sepStyleSep, "separated sep", plotx.XY(k, sm.PSSep, true)},
 		{sepStyleResidual, "residual d − sep", plotx.XY(k, sm.PSResidual, true)}}
 	if sm.PSSamples != nil {
@@ -718,6 +806,9 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		if err := plotx.AddLines(r, true, lines...); err != nil {
 			return nil, err
 		}
+		if err := addNegativeMarks(r, k, sm.PSRatioDebiased, plotx.Palette(sepStyleDebiased), "(P_d − mean P_samples)/P_s"); err != nil {
+			return nil, err
+		}
 		setLogScales(r, true, true)
 		c := plot.New()
 		c.Title.Text = fmt.Sprintf("correlation with the truth per k bin\nmin r(sep, s) = %.3f where P_c ≤ P_s", sm.RMin)
@@ -736,9 +827,15 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 	} else if sm.ResidualRatio != nil {
 		r := plot.New()
 		r.Title.Text = "residual spectrum over the samples' mean"
+		if sm.SamplesRatioLo != nil {
+			r.Title.Text += "\ngrey: the samples' own P(r_i)/mean, min–max per bin"
+		}
 		r.X.Label.Text = kLabel
 		r.Y.Label.Text = "P(d − sep) / mean P(samples)"
 		if err := ref(r, 1); err != nil {
+			return nil, err
+		}
+		if err := addRangeBand(r, k, sm.SamplesRatioLo, sm.SamplesRatioHi, "samples: min–max of P(r_i)/mean"); err != nil {
 			return nil, err
 		}
 		if err := plotx.AddLines(r, true, styledLines(styledXY{sepStyleResidual, "P(d − sep) / mean P(samples)", validXY(k, sm.ResidualRatio, true)})...); err != nil {
@@ -746,6 +843,13 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		}
 		setLogScales(r, true, false)
 		row = append(row, r)
+	}
+	if sm.PhiResidual != nil && sm.PhiData != nil {
+		p, err := sepPhiPanel(sm)
+		if err != nil {
+			return nil, err
+		}
+		row = append(row, p)
 	}
 	return row, nil
 }
