@@ -66,11 +66,19 @@ import (
 //	ps_corner_log [2]    float64  optional: mean and std (ddof 1) over those patches of log of
 //	                              the mean |FFT|²/p² over the modes outside the bins, |k| ≥ p/2
 //	                              (the Nyquist axes and corners of the Fourier plane; NewPSOpCorner)
+//	ps_corner_rings [2, 2] float64 optional: per ring of that corner (row 0: p/2 ≤ |k| < 2^¼·p/2,
+//	                              row 1: |k| ≥ 2^¼·p/2; CornerPS), the mean and std (ddof 1) over
+//	                              those patches of log of the ring's mean |FFT|²/p² (NewPSOpOuterCorner
+//	                              is row 1's statistic)
 //	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of their pixels
 //
 // The PS and pixel moments are data summaries of the cluster (used only for
 // starting points); when a cluster has no patch they are those of the whole
-// dataset (manifest.clusters[k].ps_from = "all").
+// dataset (manifest.clusters[k].ps_from = "all"). When
+// manifest.clusters[k].spectrum_outliers.dropped, the cluster's spectrum
+// outliers (its rows) are left out of data_mean, data_std, the ps members,
+// ps_corner_log, pixel_moments, the posterior latent law, residual_std and
+// the calibration; patch_index, data_chi2 and the weight keep them.
 const (
 	// ModelFormatName is the "format" field of a model manifest.
 	ModelFormatName = "stkit-component-models"
@@ -241,6 +249,12 @@ type ModelCluster struct {
 	// component was learned from, readable without the dataset (absent in
 	// manifests written before it, and for an empty component).
 	Sources []SourceCount `json:"sources,omitempty"`
+	// SpectrumOutliers are the component's patches whose power spectrum lies
+	// far from its other patches' (ExportModels; rows, source files, robust
+	// distances, and whether they were left out of its moments,
+	// ExportOptions.DropOutliers); absent when none, and in manifests
+	// written before it.
+	SpectrumOutliers *ComponentSpectrumOutliers `json:"spectrum_outliers,omitempty"`
 }
 
 // SourceCount is a number of patches cut from one source map file.
@@ -319,8 +333,12 @@ type ComponentModel struct {
 	// PSCornerLog is nil or [mean, std] of the log corner power of the
 	// cluster's patches (member ps_corner_log; models exported before it
 	// lack it).
-	PSCornerLog  []float64
-	PixelMoments [4]float64
+	PSCornerLog []float64
+	// PSCornerRings is nil or [mean₀, std₀, mean₁, std₁] of the log power
+	// of the corner's two rings (member ps_corner_rings [2, 2], row r = ring
+	// r; models exported before it lack it).
+	PSCornerRings []float64
+	PixelMoments  [4]float64
 }
 
 // ModelSet is a loaded model folder.
@@ -648,6 +666,9 @@ func readComponent(path string, man *ModelManifest) (*ComponentModel, error) {
 	if c.PSCornerLog, _, err = get("ps_corner_log", true, 2); err != nil {
 		return nil, err
 	}
+	if c.PSCornerRings, _, err = get("ps_corner_rings", true, 2, 2); err != nil {
+		return nil, err
+	}
 	if c.PSLogMean == nil {
 		for _, v := range c.PS {
 			c.PSLogMean = append(c.PSLogMean, math.Log(math.Max(v, 1e-300)))
@@ -835,6 +856,9 @@ func (ms *ModelSet) writeFiles(dir string) error {
 		}
 		if len(c.PSCornerLog) == 2 {
 			arrs = append(arrs, f64("ps_corner_log", c.PSCornerLog, 2))
+		}
+		if len(c.PSCornerRings) == 4 {
+			arrs = append(arrs, f64("ps_corner_rings", c.PSCornerRings, 2, 2))
 		}
 		if len(c.DataChi2) == len(idx) && len(c.DataChi2Amp) == len(idx) {
 			arrs = append(arrs, f64("data_chi2", c.DataChi2, len(idx)), f64("data_chi2_amp", c.DataChi2Amp, len(idx)))
@@ -1099,25 +1123,26 @@ func syncDir(dir string) {
 }
 
 var modelMembersDoc = map[string]string{
-	"mean":          "[D] float64: mean of the decoded samples, un-normalised features",
-	"std":           "[D] float64: std of the decoded samples (ddof 1)",
-	"cov":           "[D,D] float64: covariance of the decoded samples (ddof 1), when covariance is true",
-	"samples":       "[S,D] float64: decoded samples, un-normalised features",
-	"latents":       "[S,Z] float32: latents z of the samples (law: manifest latent)",
-	"residual_std":  "[D] float64: std (ddof 1) of the reconstruction residual of the cluster's patches, un-normalised (observation noise of the samples when residual_noise)",
-	"coeff_mean":    "[C] complex128: mean as complex coefficients (re + i im)",
-	"coeff_std":     "[C] float64: sqrt(std_re^2 + std_im^2) per coefficient",
-	"data_mean":     "[D] float64: mean of the training features of the patches assigned to the cluster",
-	"data_std":      "[D] float64: their std (ddof 1)",
-	"patch_index":   "[n_k] int64: dataset rows assigned to the cluster",
-	"data_chi2":     "[n_k] float64: chi2 of each assigned patch under the model (mean over kept coefficients of |phi-mu|^2/sigma^2)",
-	"data_chi2_amp": "[n_k] float64: the same over the amplitude coefficients",
-	"ps":            "[nb] float64: mean isotropic power spectrum of those patches (bins ps_bin_edges, cycles per patch)",
-	"ps_k":          "[nb] float64: mean |k| per bin (cycles per patch)",
-	"ps_logmean":    "[nb] float64: mean over the patches of log P per bin",
-	"ps_logstd":     "[nb] float64: std over the patches of log P per bin",
-	"ps_corner_log": "[2] float64: mean and std over the patches of the log mean power of the modes with |k| >= p/2 (outside the bins)",
-	"pixel_moments": "[4] float64: pixel mean, std, skewness, excess kurtosis of those patches",
+	"mean":            "[D] float64: mean of the decoded samples, un-normalised features",
+	"std":             "[D] float64: std of the decoded samples (ddof 1)",
+	"cov":             "[D,D] float64: covariance of the decoded samples (ddof 1), when covariance is true",
+	"samples":         "[S,D] float64: decoded samples, un-normalised features",
+	"latents":         "[S,Z] float32: latents z of the samples (law: manifest latent)",
+	"residual_std":    "[D] float64: std (ddof 1) of the reconstruction residual of the cluster's patches, un-normalised (observation noise of the samples when residual_noise)",
+	"coeff_mean":      "[C] complex128: mean as complex coefficients (re + i im)",
+	"coeff_std":       "[C] float64: sqrt(std_re^2 + std_im^2) per coefficient",
+	"data_mean":       "[D] float64: mean of the training features of the patches assigned to the cluster",
+	"data_std":        "[D] float64: their std (ddof 1)",
+	"patch_index":     "[n_k] int64: dataset rows assigned to the cluster",
+	"data_chi2":       "[n_k] float64: chi2 of each assigned patch under the model (mean over kept coefficients of |phi-mu|^2/sigma^2)",
+	"data_chi2_amp":   "[n_k] float64: the same over the amplitude coefficients",
+	"ps":              "[nb] float64: mean isotropic power spectrum of those patches (bins ps_bin_edges, cycles per patch)",
+	"ps_k":            "[nb] float64: mean |k| per bin (cycles per patch)",
+	"ps_logmean":      "[nb] float64: mean over the patches of log P per bin",
+	"ps_logstd":       "[nb] float64: std over the patches of log P per bin",
+	"ps_corner_log":   "[2] float64: mean and std over the patches of the log mean power of the modes with |k| >= p/2 (outside the bins)",
+	"ps_corner_rings": "[2, 2] float64: per ring of those modes (row 0: p/2 <= |k| < 2^(1/4) p/2, row 1: |k| >= 2^(1/4) p/2), mean and std over the patches of the log mean power of the ring's modes",
+	"pixel_moments":   "[4] float64: pixel mean, std, skewness, excess kurtosis of those patches",
 }
 
 // Chi2 returns the χ² of a coefficient vector under the component model:

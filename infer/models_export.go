@@ -314,7 +314,8 @@ const (
 // every log-space moment of its model, so its samples follow neither
 // population. Each component with outliers is reported to Warn (its index,
 // the dataset rows and their source files, the advice to recluster or drop
-// them) and, with ExportOptions.DropOutliers, left out of its moments.
+// them), recorded in the manifest (ModelCluster.SpectrumOutliers) and,
+// with ExportOptions.DropOutliers, left out of its moments.
 func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error) {
 	if opt.Samples <= 0 {
 		opt.Samples = 300
@@ -585,7 +586,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			}
 		}
 		cl := ModelCluster{K: k, Weight: float64(len(members[k])) / float64(n), Count: len(members[k]),
-			File: fmt.Sprintf("component_%d.npz", k), PSFrom: "cluster", Sources: clusterSources(f.Patches, members[k])}
+			File: fmt.Sprintf("component_%d.npz", k), PSFrom: "cluster", Sources: clusterSources(f.Patches, members[k]), SpectrumOutliers: outl}
 		rows := build
 		if len(rows) > 0 {
 			sum := 0.0
@@ -624,6 +625,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			c.PSLogStd[b] = math.Sqrt(math.Max(0, c.PSLogStd[b]/nm-c.PSLogMean[b]*c.PSLogMean[b]) * nm / math.Max(1, nm-1))
 		}
 		c.PSCornerLog = cornerLogStats(maps, p)
+		c.PSCornerRings = cornerRingLogStats(maps, p)
 		mm.PSBinEdges = ps.Edges
 		mu, sd, sk, ku := Moments(pix)
 		c.PixelMoments = [4]float64{mu, sd, sk, ku}
@@ -865,6 +867,62 @@ func cornerLogStats(maps [][]float64, p int) []float64 {
 	return []float64{m, math.Sqrt(math.Max(0, s2/n-m*m) * n / math.Max(1, n-1))}
 }
 
+// cornerRingLogStats returns [mean₀, std₀, mean₁, std₁] (std ddof 1) over
+// the p×p maps of log of their mean power |FFT|²/p² in the two rings of the
+// corner, p/2 ≤ |k| < 2^¼·p/2 and |k| ≥ 2^¼·p/2 (CornerPS's rings;
+// cornerRingEdge). Nil when there are no maps, a ring has no mode (p < 2)
+// or a map has no power in a ring.
+func cornerRingLogStats(maps [][]float64, p int) []float64 {
+	if len(maps) == 0 || p < 2 {
+		return nil
+	}
+	h, e := float64(p)/2, cornerRingEdge(p, p)
+	ring := make([]int, p*p)
+	var cnt [2]int
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			r := -1
+			if k := modeK(i, j, p, p); k >= e {
+				r = 1
+			} else if k >= h {
+				r = 0
+			}
+			ring[i*p+j] = r
+			if r >= 0 {
+				cnt[r]++
+			}
+		}
+	}
+	if cnt[0] == 0 || cnt[1] == 0 {
+		return nil
+	}
+	var s, s2 [2]float64
+	for _, x := range maps {
+		f := fft2(x, p, p)
+		var pw [2]float64
+		for i, r := range ring {
+			if r >= 0 {
+				pw[r] += real(f[i])*real(f[i]) + imag(f[i])*imag(f[i])
+			}
+		}
+		for r := range pw {
+			if !(pw[r] > 0) {
+				return nil // no power in the ring: its log would be −∞
+			}
+			l := math.Log(pw[r] / float64(cnt[r]*p*p))
+			s[r] += l
+			s2[r] += l * l
+		}
+	}
+	n := float64(len(maps))
+	out := make([]float64, 0, 4)
+	for r := range s {
+		m := s[r] / n
+		out = append(out, m, math.Sqrt(math.Max(0, s2[r]/n-m*m)*n/math.Max(1, n-1)))
+	}
+	return out
+}
+
 // patchWindowDesc describes the apodisation of a patch configuration: "no
 // window" (Window "" or "none"), "a Tukey window (α = 0.3)" (α 0 is
 // datasets' default 0.3, as the model manifest records it) or "the
@@ -900,6 +958,7 @@ func exportMembersDoc(p int) map[string]string {
 	m["ps_logmean"] += " (natural log of P as in ps)"
 	m["ps_logstd"] += " (natural log of P as in ps)"
 	m["ps_corner_log"] += " (natural log; power |FFT2|^2/(M*N) as in ps)"
+	m["ps_corner_rings"] += " (natural log; power |FFT2|^2/(M*N) as in ps)"
 	m["pixel_moments"] += " (mean and std in the maps' unit)"
 	return m
 }

@@ -103,7 +103,15 @@ type SampleOptions struct {
 	// (cornerPSWeight): without it only the j = 0
 	// wavelets constrain those modes, and 192² samples of a Quijote cluster
 	// carried 6× its patches' corner power (a checkerboard) with 3× too
-	// little just below.
+	// little just below. With models that also carry ps_corner_rings, a
+	// second term matches the log power of the corner's outer ring, |k| ≥
+	// 2^¼·p/2 (NewPSOpOuterCorner; ring 1's mean, shifted as the last bin;
+	// half the corner's weight): one corner coefficient left free where in
+	// the corner the power sits. 32² fixture (TestSampleCornerPower's, 4
+	// maps, 600 steps, with the PS scatter): outer-ring power 4.6× the
+	// patches' → 0.89× (its other component 0.35× → 1.07×); 64² Quijote
+	// component of the 2-cluster Quijote+dust models exported with
+	// --drop-outliers, 2 maps: 0.47× → 0.95× (inner ring 1.01× → 0.95×).
 	// Default 10; negative: no such term.
 	PSWeight float64
 	// NoPSScatter drops the per-bin scatter of that term's target. By
@@ -166,6 +174,10 @@ type SampleResult struct {
 	// ps_corner_log, the log corner power of NewPSOpCorner) matched by map b's
 	// power-spectrum term (nil without it).
 	PSTargets [][]float64
+	// PSOuterTargets[b] is the log power of the corner's outer ring
+	// (NewPSOpOuterCorner) matched by map b's outer-ring term (nil without
+	// it: models without ps_corner_rings).
+	PSOuterTargets []float64
 }
 
 // SampleComponent synthesises maps from component k of the models: for each
@@ -333,6 +345,21 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 			}
 		}
 	}
+	// outerOp: the corner's outer ring (see PSWeight), half the corner's
+	// weight (with the full weight the two terms competed early on: 32²
+	// samples were 0.32 off the corner target after 80 steps)
+	var outerOp StatOp
+	var outerW []float64
+	if corner && len(c.PSCornerRings) == 4 {
+		ot, err := ms.tileOp(NewPSOpOuterCorner(p, p), opt.Size, opt.Size, opt.Stride)
+		if err != nil {
+			return nil, err
+		}
+		outerOp = ot
+		for t := 0; t < T; t++ {
+			outerW = append(outerW, cornerPSWeight/2*opt.PSWeight/float64(len(c.PS)*T))
+		}
+	}
 	res := &SampleResult{Maps: stlayer.NewMaps(opt.N, opt.Size, opt.Size), Weight: w, Tiles: T, TileOrigins: op.Origins(), Window: window}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0xd4a3))
 	var scatter []float64
@@ -391,6 +418,15 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 				// the corner modes, shifted as the last bin (not scattered:
 				// they are many, their log power varies little)
 				lp = append(lp, c.PSCornerLog[0]+lp[nb-1]-c.PSLogMean[nb-1])
+				if outerOp != nil {
+					lo := c.PSCornerRings[2] + lp[nb-1] - c.PSLogMean[nb-1]
+					res.PSOuterTargets = append(res.PSOuterTargets, lo)
+					ot := make([]complex128, T)
+					for i := range ot {
+						ot[i] = complex(lo, 0)
+					}
+					loss.Terms = append(loss.Terms, &Term{Name: "power spectrum, outer corner", Op: outerOp, Target: ot, Weight: outerW, Scale: 1})
+				}
 			}
 			for i := range scatter {
 				lp[i] += scatter[i] * srng.NormFloat64()

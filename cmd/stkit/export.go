@@ -57,7 +57,8 @@ MODELDIR (format version 1, readable with numpy alone; see README.md,
   component_<k>.npz    mean, std, cov, samples, latents, coeff_mean, coeff_std,
                        data_mean, data_std, residual_std, patch_index,
                        data_chi2, data_chi2_amp, ps, ps_k, ps_logmean,
-                       ps_logstd, pixel_moments, ps_corner_log (cov as
+                       ps_logstd, pixel_moments, ps_corner_log,
+                       ps_corner_rings (cov as
                        --cov says; the manifest's npz_members describes
                        each member)
 

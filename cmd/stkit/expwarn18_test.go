@@ -142,6 +142,23 @@ func TestExpwarn18ExportSpectrumOutliers(t *testing.T) {
 				t.Fatalf("drop %v: component %d ps[%d] = %g, want %g (mean over %d patches)", drop, k, i, c.PS[i], want[i], len(rows))
 			}
 		}
+		// The manifest records the outlier of component k, and only it.
+		for _, cl := range ms.Manifest.Clusters {
+			so := cl.SpectrumOutliers
+			if cl.K != k {
+				if so != nil {
+					t.Errorf("drop %v: component %d records outliers %+v", drop, cl.K, so)
+				}
+				continue
+			}
+			if so == nil || !slices.Equal(so.Rows, []int{row}) || !slices.Equal(so.Sources, []string{loud}) || so.Dropped != drop || so.Patches != n {
+				t.Errorf("drop %v: manifest spectrum_outliers of component %d: %+v, want row %d", drop, k, so, row)
+			}
+		}
+		raw, _ := os.ReadFile(filepath.Join(models, "manifest.json"))
+		if !strings.Contains(string(raw), `"spectrum_outliers": {`) {
+			t.Errorf("drop %v: manifest.json has no spectrum_outliers member", drop)
+		}
 		if ms.Manifest.Clusters[k].Count != n || !slices.Contains(c.PatchIndex, row) {
 			t.Errorf("drop %v: the outlier left the cluster (count %d, patch_index %v)", drop, ms.Manifest.Clusters[k].Count, c.PatchIndex)
 		}
