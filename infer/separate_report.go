@@ -157,6 +157,12 @@ type SeparationMetrics struct {
 	PixelCorrData   float64 `json:"pixel_correlation_data_truth,omitempty"`
 	RelRMSError     float64 `json:"rms_error_over_truth_std,omitempty"`
 	RelRMSErrorData float64 `json:"rms_data_error_over_truth_std,omitempty"`
+	// PixelCorrWiener is the pixel correlation with s of the truth-free
+	// linear baseline WienerEstimate(d, samples) (needs samples; 0 and left
+	// out otherwise): what a linear filter built from the same inputs
+	// reaches, an MSE-optimal estimate whose spectrum is too low, against
+	// s̃, which reproduces the spectrum.
+	PixelCorrWiener float64 `json:"pixel_correlation_wiener_truth,omitempty"`
 
 	// Window, when set (SepReportOptions.Interior > 0), is the interior
 	// window every figure above is computed on; WindowNote says how (the
@@ -463,9 +469,14 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 		sm.RMin, sm.RMinData = -1, -1
 	}
 	sm.PixelCorr, sm.PixelCorrData = PixelCorrelation(tv, sv), PixelCorrelation(tv, dv)
+	if samples != nil && samples.B > 0 {
+		if w, err := WienerEstimate(d, samples, nil); err == nil {
+			sm.PixelCorrWiener = PixelCorrelation(tv, w.Data)
+		}
+	}
 	_, sdT, _, _ := Moments(tv)
 	sm.RelRMSError, sm.RelRMSErrorData = rms(e)/sdT, rms(c)/sdT
-	for _, v := range []*float64{&sm.PixelCorr, &sm.PixelCorrData, &sm.RelRMSError, &sm.RelRMSErrorData} {
+	for _, v := range []*float64{&sm.PixelCorr, &sm.PixelCorrData, &sm.PixelCorrWiener, &sm.RelRMSError, &sm.RelRMSErrorData} {
 		if math.IsNaN(*v) || math.IsInf(*v, 0) {
 			*v = 0 // undefined: left out of metrics.json
 		}
