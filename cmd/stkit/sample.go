@@ -319,8 +319,8 @@ at once without writing them.`)
 			return fmt.Errorf("report: %w", err)
 		}
 		gp, _ := settings["geometric_ps"].(infer.GeometricPS)
-		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f (max %.1f standard errors per bin); W1 %.3f σ vs %.3f σ of one training patch against the others pooled; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
-			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, gp.MaxZ, vm.W1Mean, vm.W1Pool, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
+		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f%s; W1 %.3f σ vs %.3f σ of one training patch against the others pooled; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
+			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, geoZNote(gp), vm.W1Mean, vm.W1Pool, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
 		if nl, ok := settings["ps_null"].(infer.PSNull); ok {
 			others, note := nullOthers(nl, len(ms.Components[*comp].PatchIndex), *maxPatches)
 			fmt.Fprintf(g.stderr, "report: sampling noise of %s vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
@@ -346,6 +346,25 @@ at once without writing them.`)
 		return st.reportedErr(err, *out, *report)
 	}
 	return nil
+}
+
+// geoZNote words GeometricPS.MaxZ for stkit sample's report line: " (bin
+// furthest off: 1.8 standard errors of the tiles' against the patches' mean
+// log P, both sets' map-to-map scatter counted)", with "; one tile: its
+// scatter taken as the patches'" when there is one tile, and "" when there
+// is no standard error. It was "max 13.8 standard errors per bin" beside a
+// verdict "within the sampling noise": the standard error of one tile then
+// left out the tile's own scatter, and one real patch lay about √N of them
+// from the others' mean (GeometricPS).
+func geoZNote(gp infer.GeometricPS) string {
+	if gp.MaxZ < 0 || len(gp.SE) == 0 {
+		return ""
+	}
+	one := ""
+	if gp.SEScatter == infer.GeoSESynthFromTarget {
+		one = "; one tile: its scatter taken as the patches'"
+	}
+	return fmt.Sprintf(" (bin furthest off: %.1f standard errors of the tiles' against the patches' mean log P, both sets' map-to-map scatter counted%s)", gp.MaxZ, one)
 }
 
 // writtenSamples is the part of an interrupted sampling result res that was
