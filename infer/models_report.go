@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"encoding/json"
 	"fmt"
 	"image/color"
 	"math"
@@ -55,10 +56,14 @@ type SepComponentMetrics struct {
 	RData            []float64 `json:"r_data"`
 	RMinDominantData float64   `json:"r_min_dominant_data"`
 	// PixelCorr is the pixel correlation of estimate and truth; RelError
-	// ‖est − true‖/‖true − ⟨true⟩‖. Both are 0, and left out of the JSON,
-	// when undefined (a constant estimate or truth).
-	PixelCorr float64 `json:"pixel_correlation,omitempty"`
-	RelError  float64 `json:"relative_error,omitempty"`
+	// ‖est − true‖/‖true − ⟨true⟩‖ (0 = perfect). Each is NaN when undefined
+	// (a constant estimate or truth for PixelCorr, a constant truth for
+	// RelError), and then left out of the JSON (MarshalJSON), where a
+	// defined value, 0 included, is written. They were 0 and omitempty: a
+	// perfect relative error of 0 was missing from metrics.json, as an
+	// undefined one (the demo printed "–").
+	PixelCorr float64 `json:"pixel_correlation"`
+	RelError  float64 `json:"relative_error"`
 	// MomentsTrue and MomentsEst are mean, std, skewness, excess kurtosis.
 	MomentsTrue [4]float64 `json:"moments_true"`
 	MomentsEst  [4]float64 `json:"moments_estimate"`
@@ -67,6 +72,47 @@ type SepComponentMetrics struct {
 	// kept coefficients and the patch tiles of SampleTiles (StatChi).
 	StatChiEst  float64 `json:"stat_chi_estimate,omitempty"`
 	StatChiTrue float64 `json:"stat_chi_true,omitempty"`
+}
+
+// sepMetricsPlain is SepComponentMetrics without its JSON methods.
+type sepMetricsPlain SepComponentMetrics
+
+// sepMetricsJSON is the JSON form of SepComponentMetrics: pixel_correlation
+// and relative_error present when defined (0 included), absent when NaN.
+type sepMetricsJSON struct {
+	*sepMetricsPlain
+	PixelCorr *float64 `json:"pixel_correlation,omitempty"`
+	RelError  *float64 `json:"relative_error,omitempty"`
+}
+
+// MarshalJSON writes m with pixel_correlation and relative_error when they
+// are finite (0 included) and without them when undefined (NaN or ±Inf;
+// JSON has no NaN).
+func (m SepComponentMetrics) MarshalJSON() ([]byte, error) {
+	def := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	return json.Marshal(sepMetricsJSON{sepMetricsPlain: (*sepMetricsPlain)(&m), PixelCorr: def(m.PixelCorr), RelError: def(m.RelError)})
+}
+
+// UnmarshalJSON reads MarshalJSON's form: an absent pixel_correlation or
+// relative_error is NaN (undefined).
+func (m *SepComponentMetrics) UnmarshalJSON(b []byte) error {
+	j := sepMetricsJSON{sepMetricsPlain: (*sepMetricsPlain)(m)}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	m.PixelCorr, m.RelError = math.NaN(), math.NaN()
+	if j.PixelCorr != nil {
+		m.PixelCorr = *j.PixelCorr
+	}
+	if j.RelError != nil {
+		m.RelError = *j.RelError
+	}
+	return nil
 }
 
 // EvaluateModelSeparation compares estimated components est [C, M, N] with their
@@ -146,7 +192,7 @@ func EvaluateModelSeparation(est, truth *stlayer.Maps, names []string) ([]SepCom
 		mc.RelError = math.Sqrt(sq / dt)
 		for _, v := range []*float64{&mc.PixelCorr, &mc.RelError} {
 			if math.IsNaN(*v) || math.IsInf(*v, 0) {
-				*v = 0 // undefined: left out of the JSON (which has no NaN)
+				*v = math.NaN() // undefined: left out of the JSON (which has no NaN)
 			}
 		}
 		for _, v := range [][]float64{mc.PTrue, mc.PEst, mc.PSRatio, mc.R, mc.PowerFraction, mc.RData} {

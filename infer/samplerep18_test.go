@@ -1,10 +1,12 @@
 package infer
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -139,4 +141,88 @@ func TestSamplerep18GeometricPSOneTile(t *testing.T) {
 	if e := GeometricPSCompare(nil, target); e.SEScatter != "" {
 		t.Errorf("no bins: SEScatter %q", e.SEScatter)
 	}
+}
+
+// TestSamplerep18SepMetricsZeroInJSON: pixel_correlation and
+// relative_error were omitempty, so a perfect estimate's relative error 0
+// was missing from metrics.json as an undefined one (the demo printed
+// "–"). A perfect estimate now writes relative_error 0 and
+// pixel_correlation 1; a constant truth (both undefined: NaN in Go) writes
+// neither; a constant estimate of a varying truth writes its relative
+// error (1: no better than the truth's mean) without a correlation. The
+// demo's reader (a *float64) and a round trip through SepComponentMetrics
+// read them back.
+func TestSamplerep18SepMetricsZeroInJSON(t *testing.T) {
+	truth := samplerep18Maps(t, 1, 3)
+	flat := stlayer.NewMaps(1, 32, 32)
+	mean := 0.0
+	for _, v := range truth.Data {
+		mean += v / float64(len(truth.Data))
+	}
+	for i := range flat.Data {
+		flat.Data[i] = mean
+	}
+	type demoMetric struct { // cmd/stkit's demoSeparationScore reads these
+		Corr *float64 `json:"pixel_correlation"`
+		Rel  *float64 `json:"relative_error"`
+	}
+	for _, c := range []struct {
+		name        string
+		est, truth  *stlayer.Maps
+		corr, rel   float64 // NaN: undefined, absent from the JSON
+		wantMissing []string
+	}{
+		{"perfect", truth, truth, 1, 0, nil},
+		{"constant truth", truth, flat, math.NaN(), math.NaN(), []string{"pixel_correlation", "relative_error"}},
+		{"constant estimate", flat, truth, math.NaN(), 1, []string{"pixel_correlation"}},
+	} {
+		met, err := EvaluateModelSeparation(c.est, c.truth, []string{"x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(a, b float64) bool { return math.IsNaN(a) && math.IsNaN(b) || math.Abs(a-b) < 1e-12 }
+		if !same(met[0].PixelCorr, c.corr) || !same(met[0].RelError, c.rel) {
+			t.Errorf("%s: corr %g rel %g, want %g %g", c.name, met[0].PixelCorr, met[0].RelError, c.corr, c.rel)
+		}
+		b, err := json.Marshal(&ModelSepReport{Components: []string{"x"}, Metrics: met})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var raw struct{ Metrics []map[string]json.RawMessage }
+		if err := json.Unmarshal(b, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"name", "r", "r_min_dominant", "moments_true", "ps_ratio", "pixel_correlation", "relative_error"} {
+			_, ok := raw.Metrics[0][k]
+			if want := !slices.Contains(c.wantMissing, k); ok != want {
+				t.Errorf("%s: key %q present %v, want %v: %s", c.name, k, ok, want, b)
+			}
+		}
+		var demo struct{ Metrics []demoMetric }
+		if err := json.Unmarshal(b, &demo); err != nil {
+			t.Fatal(err)
+		}
+		d := demo.Metrics[0]
+		if (d.Rel == nil) != math.IsNaN(c.rel) || d.Rel != nil && !same(*d.Rel, c.rel) || (d.Corr == nil) != math.IsNaN(c.corr) {
+			t.Errorf("%s: demo reader got corr %v rel %v, want %g %g", c.name, d.Corr, d.Rel, c.corr, c.rel)
+		}
+		var back ModelSepReport
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		bm := back.Metrics[0]
+		if !same(bm.PixelCorr, c.corr) || !same(bm.RelError, c.rel) || bm.Name != "x" || !slices.Equal(bm.R, met[0].R) || bm.RMinDominant != met[0].RMinDominant {
+			t.Errorf("%s: round trip %+v, want %+v", c.name, bm, met[0])
+		}
+	}
+	if s := strings.Count(string(samplerep18Must(json.Marshal(SepComponentMetrics{Name: "z"}))), "relative_error\":0"); s != 1 {
+		t.Errorf("a zero relative error is written %d times, want once", s)
+	}
+}
+
+func samplerep18Must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
