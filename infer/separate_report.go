@@ -3,11 +3,9 @@ package infer
 import (
 	"encoding/json"
 	"fmt"
-	"image/color"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -869,31 +867,19 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 // the lower edge clamped at 1 % of the centre for the log axis; bins with a
 // negative or NaN floor or centre are skipped).
 func addFloorBand(p *plot.Plot, k, center, floor []float64, label string) error {
-	var up, down plotter.XYs
+	lo, hi := make([]float64, len(floor)), make([]float64, len(floor))
 	for b, f := range floor {
 		c := 1.0
 		if center != nil {
 			c = center[b]
 		}
-		if f < 0 || math.IsNaN(f) || !(c > 0) || b >= len(k) {
+		lo[b], hi[b] = math.NaN(), math.NaN() // skipped by addRangeBand
+		if f < 0 || math.IsNaN(f) || !(c > 0) {
 			continue
 		}
-		up = append(up, plotter.XY{X: k[b], Y: c + f})
-		down = append(down, plotter.XY{X: k[b], Y: math.Max(0.01*c, c-f)})
+		lo[b], hi[b] = math.Max(0.01*c, c-f), c+f
 	}
-	if len(up) < 2 {
-		return nil
-	}
-	slices.Reverse(down)
-	poly, err := plotter.NewPolygon(append(up, down...))
-	if err != nil {
-		return err
-	}
-	poly.Color = color.NRGBA{R: 128, G: 128, B: 128, A: 60}
-	poly.LineStyle.Width = 0
-	p.Add(poly)
-	p.Legend.Add(label, poly)
-	return nil
+	return addRangeBand(p, k, lo, hi, label)
 }
 
 // validXY drops the −1 markers of empty bins (and, for log axes, every
