@@ -3,12 +3,16 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
+	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -80,5 +84,59 @@ func TestSamplerep18SampleLine(t *testing.T) {
 	}
 	if g := m.Settings.Geo; g.SEScatter != infer.GeoSESynthFromTarget || len(g.SE) == 0 || !strings.Contains(errs, fmt.Sprintf("bin furthest off: %.1f standard errors", g.MaxZ)) {
 		t.Errorf("metrics.json geometric_ps %+v; stderr:\n%s", g, errs)
+	}
+}
+
+// TestSamplerep18MosaicRowNote: the cluster mosaic draws each patch with
+// row 0 at the bottom (plotx.MapPanel) but, without colour bars, carried
+// no "row 0 at bottom" note as the other maps do; its title now says it.
+// An 8×8 patch whose row 0 alone is bright is drawn with its yellow
+// (viridis top) pixels below its purple ones.
+func TestSamplerep18MosaicRowNote(t *testing.T) {
+	if !strings.HasSuffix(mosaicTitle, "colour scale, row 0 at bottom)") {
+		t.Errorf("mosaic title %q does not say row 0 is at the bottom", mosaicTitle)
+	}
+	const n = 8
+	px := make([]float64, n*n)
+	for j := 0; j < n; j++ {
+		px[j] = 1 // row 0
+	}
+	path := filepath.Join(t.TempDir(), "mosaic.png")
+	if err := plotMosaic(path, func(int) []float64 { return px }, n, [][]int{{0}}, []float32{0.9}, []int{1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(c color.Color, w color.RGBA) bool {
+		r, g, b, _ := c.RGBA()
+		d := func(a uint32, x uint8) bool { return math.Abs(float64(a>>8)-float64(x)) <= 6 }
+		return d(r, w.R) && d(g, w.G) && d(b, w.B)
+	}
+	hi, lo := plotx.Viridis(1), plotx.Viridis(0)
+	var yHi, yLo, nHi, nLo float64
+	bd := img.Bounds()
+	for y := bd.Min.Y; y < bd.Max.Y; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			switch c := img.At(x, y); {
+			case near(c, hi):
+				yHi, nHi = yHi+float64(y), nHi+1
+			case near(c, lo):
+				yLo, nLo = yLo+float64(y), nLo+1
+			}
+		}
+	}
+	if nHi == 0 || nLo == 0 || nLo < 5*nHi || nLo > 9*nHi {
+		t.Fatalf("%g bright and %g dark pixels, want about 1 : 7", nHi, nLo)
+	}
+	t.Logf("bright %g at y %.0f, dark %g at y %.0f", nHi, yHi/nHi, nLo, yLo/nLo)
+	if yHi/nHi <= yLo/nLo {
+		t.Errorf("row 0 (bright) drawn at mean image y %.0f, the other rows at %.0f: not at the bottom", yHi/nHi, yLo/nLo)
 	}
 }

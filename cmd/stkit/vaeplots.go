@@ -248,8 +248,11 @@ func mosaicTileTitle(i int, conf float32, label string) string {
 	return t
 }
 
-// mosaicTitle is the mosaic's figure title.
-const mosaicTitle = "patches of each cluster, from the most typical to the least (evenly spaced ranks of the latent distance to the cluster's mean; #patch index, p = q(y|x), source label; each patch on its own 1–99 % colour scale)"
+// mosaicTitle is the mosaic's figure title. The patches are drawn as the
+// other maps (plotx.MapPanel: row 0 at the bottom, since 95985d2) but
+// without a colour bar, so without MapNote's "row 0 at bottom" under
+// each: the title says it once.
+const mosaicTitle = "patches of each cluster, from the most typical to the least (evenly spaced ranks of the latent distance to the cluster's mean; #patch index, p = q(y|x), source label; each patch on its own 1–99 % colour scale, row 0 at bottom)"
 
 // plotMosaic draws, for each cluster (one row), the patches of idx[k] (mosaicPicks) with their
 // confidence and, when label is not nil, their source label (label(i)); each patch has its own
