@@ -241,7 +241,7 @@ func demoAbout(o demoOpts, name string) string {
 			fmt.Fprintf(&b, "  %-10s %s\n", p.name, p.about)
 		}
 		fmt.Fprintf(&b, "%d maps of %d×%d per process (for %d patches), and 2 held-out maps of %d×%d per process that no step trains on:\n"+
-			"the top-left corners of 2 more %d×%d maps (other seeds), as they are: the training patches are cut the same way but then\n"+
+			"the first-row, first-column corners (drawn bottom-left, row 0 at the bottom) of 2 more %d×%d maps (other seeds), as they are: the training patches are cut the same way but then\n"+
 			"replaced by their periodic component (step 2, --window moisan), while these keep their cut edges. Step 7 mixes the first\n"+
 			"%s and the first %s one; the second of each is a spare, to try stkit separate on another mixture.\n"+
 			"Every map is standardised to mean 0 and variance 1 over its whole %d×%d pixels (a %d×%d cut of it only roughly).",
@@ -272,11 +272,12 @@ func demoAbout(o demoOpts, name string) string {
 		return fmt.Sprintf("From each component's model alone, synthesise a new %d×%d map whose ST statistics match a draw of the model (%d L-BFGS\n"+
 			"iterations), and compare it with the component's real patches (--report: power spectrum, histogram, Minkowski functionals).\n"+
 			"The verdict on the spectrum compares its max |ratio − 1| (bins k ≥ 2) with the same figure for one real patch against the\n"+
-			"others: within the sampling noise at or below their 90th percentile. The \"standard errors per bin\" are those of the\n"+
-			"patches' mean log spectrum, not of one map: a single real patch lies about √N of them away, N the component's patches\n"+
-			"(√%d ≈ %.0f for %d), so many of them is no failure by itself. One draw of each model decides these figures: another\n"+
+			"others: within the sampling noise at or below their 90th percentile. The \"bin furthest off\", in standard errors of\n"+
+			"the log spectrum, counts the scatter from map to map of the synthesis' tiles (of the patches, for one tile) and of the\n"+
+			"mean of the component's %d patches: one real patch against the others scores about 1–2.5 (64² dust I and Quijote\n"+
+			"patches: medians 1.2 and 1.75, 90th percentiles 1.9 and 2.5). One draw of each model decides these figures: another\n"+
 			"--seed (or stkit sample --draw mean) may differ.",
-			o.size, o.size, o.steps, o.patches, math.Sqrt(float64(o.patches)), o.patches)
+			o.size, o.size, o.steps, o.patches)
 	case "7":
 		return fmt.Sprintf("Add a held-out %s map and a held-out %s map (never seen in training) and split the sum using only it and the\n"+
 			"two matching components' models; the true maps only score the result (pixel correlation with the truth: 1 = perfect;\n"+

@@ -444,14 +444,16 @@ func demoQuantile(sorted []float64, p float64) float64 {
 // 1 no better than a flat map at the truth's mean. A pixel correlation
 // ignores the amplitude and the mean; the relative error does not (a
 // lognormal part at correlation 0.667 had a relative error of 0.991).
-// A metric without relative_error (undefined: a constant truth) reads "–".
+// A metric without relative_error (undefined: a constant truth) or
+// pixel_correlation (undefined: a constant estimate or truth) reads "–";
+// a defined 0 is written (infer.SepComponentMetrics.MarshalJSON).
 func demoSeparationScore(path string, names []string) (corr, rel string, err error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", "", err
 	}
 	type metric struct {
-		Corr float64  `json:"pixel_correlation"`
+		Corr *float64 `json:"pixel_correlation"`
 		Rel  *float64 `json:"relative_error"`
 	}
 	var m struct {
@@ -472,7 +474,7 @@ func demoSeparationScore(path string, names []string) (corr, rel string, err err
 	}
 	var cl, rl []string
 	for i, n := range names {
-		cl = append(cl, fmt.Sprintf("%-10s %.3f (start %.3f)", n, m.Final[i].Corr, m.Initial[i].Corr))
+		cl = append(cl, fmt.Sprintf("%-10s %s (start %s)", n, f(m.Final[i].Corr), f(m.Initial[i].Corr)))
 		rl = append(rl, fmt.Sprintf("%-10s %s (start %s)", n, f(m.Final[i].Rel), f(m.Initial[i].Rel)))
 	}
 	return strings.Join(cl, "\n"), strings.Join(rl, "\n"), nil

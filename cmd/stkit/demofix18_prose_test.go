@@ -51,7 +51,7 @@ func TestDemofix18ProseMatchesData(t *testing.T) {
 	o := demoOpts{size: 32, patches: 24, epochs: 3, steps: 6, seed: 1, kind: "scov"}
 	s1 := demoAbout(o, "1. generate synthetic maps")
 	for _, w := range []string{
-		"the top-left corners of 2 more 64×64 maps (other seeds), as they are",
+		"the first-row, first-column corners (drawn bottom-left, row 0 at the bottom) of 2 more 64×64 maps (other seeds), as they are",
 		"replaced by their periodic component (step 2, --window moisan), while these keep their cut edges",
 		"standardised to mean 0 and variance 1 over its whole 64×64 pixels",
 	} {
@@ -74,7 +74,7 @@ func TestDemofix18ProseMatchesData(t *testing.T) {
 	s6 := demoAbout(o, "6. synthesise")
 	for _, w := range []string{
 		"with the same figure for one real patch against the\nothers: within the sampling noise at or below their 90th percentile",
-		"a single real patch lies about √N of them away, N the component's patches\n(√24 ≈ 5 for 24)",
+		"counts the scatter from map to map of the synthesis' tiles (of the patches, for one tile) and of the\nmean of the component's 24 patches",
 		"another\n--seed (or stkit sample --draw mean) may differ",
 	} {
 		if !strings.Contains(s6, w) {
