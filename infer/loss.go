@@ -344,11 +344,15 @@ func NewTarget(name string, eng stlayer.Engine, op StatOp, maps *stlayer.Maps, m
 			}
 		}
 		if kept == 0 {
-			return nil, inputErrorf("target %s: no coefficient varies over the %d target maps (identical maps?): std weights are undefined", name, c.B)
+			return nil, inputErrorf("target %s: %w over the %d target maps (identical maps?): std weights are undefined", name, errNoVariation, c.B)
 		}
 	}
 	return &Term{Name: name, Op: op, Target: mean, Weight: w, Scale: 1}, nil
 }
+
+// errNoVariation is wrapped by NewTarget's refusal of std weights when no
+// coefficient varies over the target maps.
+var errNoVariation = errors.New("no coefficient varies")
 
 // HistogramTerm matches the sorted pixel values of each map to the target's
 // quantiles: ℒ = Scale · Σ_b mean_i (sort(x_b)_i − q_i)², with q the target's

@@ -2,6 +2,7 @@ package infer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -244,11 +245,16 @@ func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Ma
 		// the target maps, as the statistic's coefficients are.
 		pst.Scale = cfg.PSWeight * wref * nb
 		if cfg.Weights == WeightStd {
+			// Target maps sharing one spectrum (phase-randomised surrogates
+			// of one map) have no spread to whiten by: their bins keep the
+			// mean weights, the common spectrum matched as for one target.
 			sp, err := NewTarget(pst.Name, eng, pst.Op, target, WeightStd)
-			if err != nil {
+			switch {
+			case err == nil:
+				pst.Weight = sp.Weight
+			case !errors.Is(err, errNoVariation):
 				return nil, err
 			}
-			pst.Weight = sp.Weight
 		}
 		loss.Terms = append(loss.Terms, pst)
 	}
