@@ -59,7 +59,7 @@ func TestExpwarn18SampleCornerRings(t *testing.T) {
 			t.Fatalf("round trip: %v, wrote %v", back.Components[k].PSCornerRings, c.PSCornerRings)
 		}
 	}
-	res, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{N: 2, Seed: 4, SynthConfig: SynthConfig{Steps: 80}})
+	res, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{N: 2, Seed: 4, OuterRing: true, SynthConfig: SynthConfig{Steps: 80}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +84,19 @@ func TestExpwarn18SampleCornerRings(t *testing.T) {
 	old.PSCornerRings = nil
 	ms2 := &ModelSet{Dir: ms.Dir, Manifest: ms.Manifest, Components: append([]*ComponentModel(nil), ms.Components...)}
 	ms2.Components[k] = &old
-	r2, err := SampleComponent(context.Background(), eng, ms2, k, SampleOptions{N: 1, Seed: 4, SynthConfig: SynthConfig{Steps: 2}})
+	r2, err := SampleComponent(context.Background(), eng, ms2, k, SampleOptions{N: 1, Seed: 4, OuterRing: true, SynthConfig: SynthConfig{Steps: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r2.PSOuterTargets != nil {
 		t.Errorf("without ps_corner_rings: outer targets %v", r2.PSOuterTargets)
+	}
+	// Off by default (it competes with the statistic term).
+	r3, err := SampleComponent(context.Background(), eng, ms, k, SampleOptions{N: 1, Seed: 4, SynthConfig: SynthConfig{Steps: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r3.PSOuterTargets != nil {
+		t.Errorf("OuterRing unset: outer targets %v", r3.PSOuterTargets)
 	}
 }

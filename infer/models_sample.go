@@ -103,17 +103,24 @@ type SampleOptions struct {
 	// (cornerPSWeight): without it only the j = 0
 	// wavelets constrain those modes, and 192² samples of a Quijote cluster
 	// carried 6× its patches' corner power (a checkerboard) with 3× too
-	// little just below. With models that also carry ps_corner_rings, a
-	// second term matches the log power of the corner's outer ring, |k| ≥
-	// 2^¼·p/2 (NewPSOpOuterCorner; ring 1's mean, shifted as the last bin;
-	// half the corner's weight): one corner coefficient left free where in
-	// the corner the power sits. 32² fixture (TestSampleCornerPower's, 4
+	// little just below. With OuterRing and models that also carry
+	// ps_corner_rings, a second term matches the log power of the corner's
+	// outer ring, |k| ≥ 2^¼·p/2 (NewPSOpOuterCorner; ring 1's mean, shifted
+	// as the last bin; half the corner's weight): one corner coefficient
+	// left free where in the corner the power sits. 32² fixture
+	// (TestSampleCornerPower's, 4
 	// maps, 600 steps, with the PS scatter): outer-ring power 4.6× the
 	// patches' → 0.89× (its other component 0.35× → 1.07×); 64² Quijote
 	// component of the 2-cluster Quijote+dust models exported with
 	// --drop-outliers, 2 maps: 0.47× → 0.95× (inner ring 1.01× → 0.95×).
 	// Default 10; negative: no such term.
 	PSWeight float64
+	// OuterRing adds the outer-ring term above (models with
+	// ps_corner_rings). Off by default: it competes with the statistic
+	// term; on the 32² fixture of TestSampleComponent (80 steps) the RMS of
+	// (Φ − target)/σ over the coefficients rose above 0.8 (0.94 and 1.30
+	// for its two maps) with it.
+	OuterRing bool
 	// NoPSScatter drops the per-bin scatter of that term's target. By
 	// default each map's log-spectrum target gets, per bin b, an independent
 	// N(0, s_b²) offset with s_b² = max(0, v_b − u_b): v_b the variance of
@@ -350,7 +357,7 @@ func SampleComponent(ctx context.Context, eng stlayer.Engine, ms *ModelSet, k in
 	// samples were 0.32 off the corner target after 80 steps)
 	var outerOp StatOp
 	var outerW []float64
-	if corner && len(c.PSCornerRings) == 4 {
+	if corner && opt.OuterRing && len(c.PSCornerRings) == 4 {
 		ot, err := ms.tileOp(NewPSOpOuterCorner(p, p), opt.Size, opt.Size, opt.Stride)
 		if err != nil {
 			return nil, err

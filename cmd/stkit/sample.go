@@ -91,6 +91,7 @@ at once without writing them.`)
 	// at the same spectrum, W1 and RMS (Φ−μ)/σ
 	boxWeight := fs.Float64("box-weight", infer.DefaultBoxWeight, boxWeightUsage("the component's training-pixel variance",
 		"the default 1e3 (separate's) holds the pixels close to the box at no measured cost to the statistics (synth's default is 1, measured for synth)"))
+	outerRing := fs.Bool("outer-ring", false, "also match the log power of the corner's outer ring, |k| ≥ 2^¼·p/2 (models exported with ps_corner_rings): places the corner power where the patches have it (32²: outer ring 4.6× the patches' → 0.89×), at some cost to the statistic's match")
 	psScatter := fs.Bool("ps-scatter", true, "give each map's power-spectrum target the per-bin scatter of the patches' spectra that the drawn statistic does not explain (false: every map gets the expected spectrum)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -128,7 +129,7 @@ at once without writing them.`)
 	if err := checkBoxWeight(*boxWeight, isSet(fs, "box-weight"), box); err != nil {
 		return err
 	}
-	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed, NoPSScatter: !*psScatter, Box: box, BoxWeight: *boxWeight,
+	opt := infer.SampleOptions{N: *n, Size: *size, Stride: *stride, Draw: dm, Seed: *seed, NoPSScatter: !*psScatter, OuterRing: *outerRing, Box: box, BoxWeight: *boxWeight,
 		SynthConfig: infer.SynthConfig{Steps: *steps, History: *history}}
 	switch *initKind {
 	case "grf":
