@@ -381,6 +381,9 @@ func writtenSamples(res *infer.SampleResult, maps *stlayer.Maps, n int) *infer.S
 	if len(res.PSTargets) > n {
 		w.PSTargets = res.PSTargets[:n]
 	}
+	if len(res.PSOuterTargets) > n {
+		w.PSOuterTargets = res.PSOuterTargets[:n]
+	}
 	return &w
 }
 

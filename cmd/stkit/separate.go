@@ -493,9 +493,11 @@ and, with --report, writes the report of those maps, marked interrupted
 exit status 1; a second Ctrl-C quits at once without writing them.
 
 --start wiener starts s̃ from the Wiener filter of DATA built from the
-samples, max(P_d − ⟨P_r⟩, 0)/P_d per |k| annulus (on the benchmarks equal to
-or slightly better than the start from DATA, 0.716 against 0.577 in the
-worst bin on a 64² dust map at SNR 0.3). --start FILE starts s̃ from one map of DATA's size, or from plane 0 of an
+samples, max(P_d − ⟨P_r⟩, 0)/P_d per |k| annulus (on the benchmarks about as
+good as the start from DATA, ±0.01 in the worst bin; better on small maps at
+low SNR: 0.716 against 0.577 on a 64² dust map at SNR 0.3); "data" and
+"wiener" are keywords, so a start file of that name needs a path (./data).
+--start FILE starts s̃ from one map of DATA's size, or from plane 0 of an
 earlier OUT [2, M, N] (to continue or refine a separation: the statistics
 fit the truth as well as they fit the map reached from DATA, so the start
 chooses among equally good solutions; see the README's separation quality).

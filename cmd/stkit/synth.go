@@ -763,7 +763,8 @@ func checkTargetInBox(flag, v string, box *infer.PixelBox, path string, target *
 	return nil
 }
 
-// synthBoxWeight is the default --box-weight of synth and sample: 1, in
+// synthBoxWeight is the default --box-weight of synth (sample and separate
+// keep infer.DefaultBoxWeight, 1e3): 1, in
 // units of the statistic term's mean chi² per unit mean squared distance
 // outside the box (in pixel σ). It was infer.DefaultBoxWeight, 1e3
 // (separate's), which was measured too stiff for a synthesis: on a 64²
@@ -1117,7 +1118,7 @@ func (s stopState) reportedErr(err error, out, report string) error {
 	if report == "" || s.written() == 0 || !errors.Is(err, context.Canceled) {
 		return e
 	}
-	return fmt.Errorf("%v and their report (marked interrupted) to %s", e, report)
+	return fmt.Errorf("%w and their report (marked interrupted) to %s", e, report)
 }
 
 // interruptSettings marks the report of a run (its metrics.json settings):

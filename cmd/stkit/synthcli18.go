@@ -143,8 +143,7 @@ func targetHistory(cards []datasets.Card) []datasets.Card {
 
 // sampleSizeNote warns of a sample map side that stkit stats (and synth,
 // separate) refuse at the models' J: not a multiple of 2^J (fitsJ), naming
-// the nearest sides that are ("" when size is one, or J < 1). Sides below
-// the patch size are not offered (sample refuses them).
+// the nearest sides that are ("" when size is one, or J < 1).
 func sampleSizeNote(size, J int) string {
 	if J < 1 || fitsJ(size, size, J) {
 		return ""

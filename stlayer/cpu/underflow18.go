@@ -20,8 +20,8 @@ import (
 // coefficients. Measured on a 32² Gaussian map (scov, WPH, WST J = 4,
 // L = 4) scaled by powers of two, against the map at scale 1 times the
 // coefficient's degree: bit for bit down to 2⁻⁴⁹⁸ ≈ 1.2e-150, 9e-9
-// relative at 2⁻⁵¹⁵ ≈ 1.9e-155, zero coefficients (C01, C11) at 2⁻⁵³¹ ≈
-// 3.6e-160. Statistics of degree above 2 can still underflow above the
+// relative at 2⁻⁵¹⁵ ≈ 9.3e-156, zero coefficients (C01, C11) at 2⁻⁵³¹ ≈
+// 1.4e-160. Statistics of degree above 2 can still underflow above the
 // floor; the engine does not rescale the maps itself because a Stat does
 // not declare its degree of homogeneity (see graph.MinMapScale).
 const MinMapScale = 1e4 * 0x1p-511
