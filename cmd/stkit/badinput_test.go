@@ -428,7 +428,8 @@ func TestDemoRefusesFolderWithRun(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(out, "run", "checkpoints"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	wantBadInput(t, []string{"demo", "-o", out, "--patches", "20", "--epochs", "1", "--steps", "1", "--size", "32"}, "already holds a demo", filepath.Join(out, "data"))
+	// Without --force it is not told to add --force, which refuses it too.
+	wantBadInput(t, []string{"demo", "-o", out, "--patches", "20", "--epochs", "1", "--steps", "1", "--size", "32"}, "no demo summary.json", filepath.Join(out, "data"))
 	// --force replaces only a folder the demo wrote (it has summary.json).
 	wantBadInput(t, []string{"demo", "-o", out, "--force", "--patches", "20", "--epochs", "1", "--steps", "1", "--size", "32"}, "no demo summary.json", filepath.Join(out, "data"))
 	if _, err := os.Stat(filepath.Join(out, "run", "checkpoints")); err != nil {

@@ -400,10 +400,8 @@ func demoPrepareOut(g *globals, out string, force bool) error {
 	// the maps and features of a second demo in the same folder.
 	ckpt := filepath.Join(out, "run", "checkpoints")
 	if _, err := os.Stat(ckpt); err == nil && !rec["run"] {
-		if !force {
-			return badInputf("%s already holds a demo (its training run %s): add --force to replace it, or choose another -o", out, filepath.Join(out, "run"))
-		}
-		return badInputf("%s holds a training run but no demo summary.json that records it: not replacing a folder the demo may not have written (remove it yourself, or choose another -o)", out)
+		// --force would refuse it too: say so at once rather than advise it.
+		return badInputf("%s holds a training run (%s) but no demo summary.json that records it: not replacing a folder the demo may not have written, even with --force (remove it yourself, or choose another -o)", out, filepath.Join(out, "run"))
 	}
 	var earlier []string
 	for _, name := range demoOutputs {
