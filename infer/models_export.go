@@ -870,29 +870,13 @@ func cornerLogStats(maps [][]float64, p int) []float64 {
 // cornerRingLogStats returns [mean₀, std₀, mean₁, std₁] (std ddof 1) over
 // the p×p maps of log of their mean power |FFT|²/p² in the two rings of the
 // corner, p/2 ≤ |k| < 2^¼·p/2 and |k| ≥ 2^¼·p/2 (CornerPS's rings;
-// cornerRingEdge). Nil when there are no maps, a ring has no mode (p < 2)
+// cornerRings). Nil when there are no maps, a ring has no mode (p < 2)
 // or a map has no power in a ring.
 func cornerRingLogStats(maps [][]float64, p int) []float64 {
 	if len(maps) == 0 || p < 2 {
 		return nil
 	}
-	h, e := float64(p)/2, cornerRingEdge(p, p)
-	ring := make([]int, p*p)
-	var cnt [2]int
-	for i := 0; i < p; i++ {
-		for j := 0; j < p; j++ {
-			r := -1
-			if k := modeK(i, j, p, p); k >= e {
-				r = 1
-			} else if k >= h {
-				r = 0
-			}
-			ring[i*p+j] = r
-			if r >= 0 {
-				cnt[r]++
-			}
-		}
-	}
+	ring, cnt := cornerRings(p, p)
 	if cnt[0] == 0 || cnt[1] == 0 {
 		return nil
 	}

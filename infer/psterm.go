@@ -51,7 +51,8 @@ func NewPSOpCorner(m, n int) *PSOp { return newPSOp(m, n, true) }
 //
 // the ring CornerPS reports second (about a quarter of the corner's modes on
 // a square map, 61 of 231 at 32²; the rest, min(M, N)/2 ≤ |k| <
-// 2^¼·min(M, N)/2, is the corner of NewPSOpCorner less this ring). NewPSOpCorner's one corner
+// 2^¼·min(M, N)/2, is the corner of NewPSOpCorner less this ring;
+// cornerRings). NewPSOpCorner's one corner
 // coefficient leaves free where in the corner the power sits: 32² Quijote
 // samples matched it with 0.08× the patches' outer-ring power (no PS
 // scatter) or 3.8× (with it). Maps with min(M, N) < 2 have no such mode:
@@ -62,19 +63,16 @@ func NewPSOpOuterCorner(m, n int) *PSOp {
 	if min(m, n) < 2 {
 		return op
 	}
-	k0 := cornerRingEdge(m, n)
-	w := make([]float64, m*n)
-	cnt := 0
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			if modeK(i, j, m, n) >= k0 {
-				w[i*n+j] = 1
-				cnt++
-			}
-		}
-	}
+	ring, count := cornerRings(m, n)
+	cnt := count[1]
 	if cnt == 0 {
 		return op
+	}
+	w := make([]float64, m*n)
+	for p, r := range ring {
+		if r == 1 {
+			w[p] = 1
+		}
 	}
 	for i := range w {
 		w[i] /= float64(cnt * m * n)
@@ -88,6 +86,35 @@ func NewPSOpOuterCorner(m, n int) *PSOp {
 // pixels) between the two rings of the corner (CornerPS's k_edges[1];
 // NewPSOpOuterCorner).
 func cornerRingEdge(m, n int) float64 { return float64(min(m, n)) / 2 * math.Pow(2, 0.25) }
+
+// cornerRings returns the corner ring of every mode of an M×N map
+// (row-major, fftfreq order; |k| in cycles per min(M, N) pixels, modeK):
+// 0 for min(M, N)/2 ≤ |k| < cornerRingEdge, 1 for |k| ≥ cornerRingEdge,
+// −1 for the modes of IsoPowerSpectrum's bins and k = 0; and the number of
+// modes in each ring. On a square map ring 1 holds about a quarter of the
+// corner's modes (61 of 231 at 32², 225 of 891 at 64²). CornerPS,
+// NewPSOpOuterCorner, NewBinnedPSOpCorner and the models' ps_corner_rings
+// use it.
+func cornerRings(m, n int) (ring []int, count [2]int) {
+	m, n = max(m, 0), max(n, 0)
+	h, e := float64(min(m, n))/2, cornerRingEdge(m, n)
+	ring = make([]int, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			r := -1
+			if k := modeK(i, j, m, n); k >= e {
+				r = 1
+			} else if k >= h {
+				r = 0
+			}
+			ring[i*n+j] = r
+			if r >= 0 {
+				count[r]++
+			}
+		}
+	}
+	return ring, count
+}
 
 // NewPSOpApodised is the non-periodic variant of NewPSOp (corner: of
 // NewPSOpCorner), for a statistic that averages over an interior window

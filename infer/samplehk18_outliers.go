@@ -159,9 +159,9 @@ func medianOf(x []float64) float64 {
 // half-octave bins of IsoPowerSpectrum (and so the reports' ps_ratio)
 // leave out: the Nyquist axes and the corners of the Fourier plane, up to
 // √2·min(M, N)/2 on a square map. Two quarter-octave rings, edges
-// min(M, N)/2 · (1, 2^¼, √2) (the last one closed); on a square map the
-// outer one holds about a quarter of the modes (61 of 231 at 32², 225 of
-// 891 at 64²). Per ring: the arithmetic mean power
+// min(M, N)/2 · (1, 2^¼, √2) (the last one closed; cornerRings); on a
+// square map the outer one holds about a quarter of the modes (61 of 231
+// at 32², 225 of 891 at 64²). Per ring: the arithmetic mean power
 // (|FFT(x − mean x)|²/(M N), as IsoPowerSpectrum) of each set, their ratio
 // (synth/target) and the ratio of the geometric means (exp of the mean log
 // of each map's ring power). A ring whose target power is 0 has ratio −1.
@@ -182,25 +182,9 @@ func CornerPSCompare(synth, target *stlayer.Maps) (CornerPS, bool) {
 	}
 	m, n := synth.M, synth.N
 	h := float64(min(m, n)) / 2
-	edges := []float64{h, h * math.Pow(2, 0.25), h * math.Sqrt2}
-	ring := make([]int, m*n)
-	cnt := make([]int, 2)
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			k := modeK(i, j, m, n)
-			r := -1
-			switch {
-			case k >= edges[0] && k < edges[1]:
-				r = 0
-			case k >= edges[1]:
-				r = 1
-			}
-			ring[i*n+j] = r
-			if r >= 0 {
-				cnt[r]++
-			}
-		}
-	}
+	edges := []float64{h, cornerRingEdge(m, n), h * math.Sqrt2}
+	ring, count := cornerRings(m, n)
+	cnt := count[:]
 	stat := func(x *stlayer.Maps) (ar, lg []float64) {
 		ar, lg = make([]float64, 2), make([]float64, 2)
 		for b := 0; b < x.B; b++ {

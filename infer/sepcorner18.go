@@ -8,7 +8,7 @@ package infer
 //	corner ring 0: min(M, N)/2 ≤ |k| < 2^¼·min(M, N)/2
 //	corner ring 1: |k| ≥ 2^¼·min(M, N)/2 (up to √2·min(M, N)/2 on a square map)
 //
-// (|k| in cycles per min(M, N) pixels, modeK; cornerRingEdge), with the same
+// (|k| in cycles per min(M, N) pixels, modeK; cornerRings), with the same
 // normalisation P_b = (1/n_b) Σ_{k ∈ b} Re[X̂(k) conj(Ŷ(k))] / (M N). Without
 // them only the j = 0 wavelets constrain these modes (about 21 % of a
 // square map's), and the bump wavelets weigh the diagonal ones least. A ring
@@ -19,25 +19,15 @@ func NewBinnedPSOpCorner(m, n int, cross bool) *BinnedPSOp {
 	if min(m, n) < 2 {
 		return o
 	}
-	h, k1 := float64(min(m, n))/2, cornerRingEdge(m, n)
 	class := "PS"
 	if cross {
 		class = "PSx"
 	}
+	ring, count := cornerRings(m, n)
 	rings := [2][]float64{make([]float64, m*n), make([]float64, m*n)}
-	var count [2]int
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			k := modeK(i, j, m, n)
-			r := 0
-			switch {
-			case k < h:
-				continue
-			case k >= k1:
-				r = 1
-			}
-			rings[r][i*n+j] = 1
-			count[r]++
+	for p, r := range ring {
+		if r >= 0 {
+			rings[r][p] = 1
 		}
 	}
 	nb := len(o.masks)
