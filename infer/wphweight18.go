@@ -7,6 +7,7 @@ import (
 	"math/cmplx"
 	"slices"
 
+	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -217,14 +218,16 @@ func geoMeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
 	return acc
 }
 
-// unitSuffix returns " [unit]" (" [(unit)²]" when squared) for an axis
-// label, "" without a unit.
+// unitSuffix returns " [unit]" (when squared " [unit²]", plotx.UnitPower:
+// "K²", "(MJy/sr)²", as the stats dashboards write it) for an axis label,
+// "" without a unit.
 func unitSuffix(unit string, squared bool) string {
-	switch {
-	case unit == "":
+	if unit == "" {
 		return ""
-	case squared:
-		return " [(" + unit + ")²]"
 	}
-	return " [" + unit + "]"
+	p := 1
+	if squared {
+		p = 2
+	}
+	return " [" + plotx.UnitPower(unit, p) + "]"
 }

@@ -500,18 +500,9 @@ func mapUnit(cards []datasets.Card) string {
 	return ""
 }
 
-// unitPower writes unit raised to the power p (1 or 2): "MJy/sr",
-// "(MJy/sr)²", "K²"; a unit of more than one symbol is parenthesised for the
-// square.
-func unitPower(unit string, p int) string {
-	if p != 2 {
-		return unit
-	}
-	if strings.ContainsAny(unit, "/*. ^") {
-		return "(" + unit + ")²"
-	}
-	return unit + "²"
-}
+// unitPower is plotx.UnitPower (unit raised to the power p: "MJy/sr",
+// "(MJy/sr)²", "K²"), the form the reports' axes use too.
+func unitPower(unit string, p int) string { return plotx.UnitPower(unit, p) }
 
 // statsClassUnit is the text statsDashboardUnit appends to the y axis of
 // class for the statistic spec when the maps' values are in unit ("" for
