@@ -194,10 +194,18 @@ func inputFiles(paths ...string) []string {
 	return out
 }
 
-// splitList splits a comma-separated list of paths (--reference-set, --truth).
+// splitList splits a comma-separated list of paths (--reference-set,
+// --truth, the map lists of synth and separate) by mapList's rule, so it
+// names the files the readers open: an existing file or folder whose name
+// holds a comma ("a,b.npy") is one path. A list mapList refuses (an empty
+// name) is split at every comma, empty names kept "": the reader reports
+// it, and the other names still count (e.g. for checkOutputFile).
 func splitList(s string) []string {
 	if s == "" {
 		return nil
+	}
+	if l, err := mapList(s); err == nil {
+		return l
 	}
 	var out []string
 	for _, p := range strings.Split(s, ",") {
