@@ -85,16 +85,21 @@ type sepMetricsJSON struct {
 	RelError  *float64 `json:"relative_error,omitempty"`
 }
 
+// finiteOrNil is &v when v is finite, nil when undefined (NaN or ±Inf):
+// the JSON forms of the separation metrics write a defined figure, 0
+// included, and leave an undefined one out (JSON has no NaN).
+func finiteOrNil(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
 // MarshalJSON writes m with pixel_correlation and relative_error when they
 // are finite (0 included) and without them when undefined (NaN or ±Inf;
 // JSON has no NaN).
 func (m SepComponentMetrics) MarshalJSON() ([]byte, error) {
-	def := func(v float64) *float64 {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil
-		}
-		return &v
-	}
+	def := finiteOrNil
 	return json.Marshal(sepMetricsJSON{sepMetricsPlain: (*sepMetricsPlain)(&m), PixelCorr: def(m.PixelCorr), RelError: def(m.RelError)})
 }
 

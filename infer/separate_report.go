@@ -149,18 +149,21 @@ type SeparationMetrics struct {
 	Targets         string  `json:"targets,omitempty"`
 	// PixelCorr is the Pearson correlation over the pixels of s̃ with s
 	// (PixelCorrData: of d with s), RelRMSError the rms of s̃ − s over the
-	// std of s (population moments; RelRMSErrorData: of d − s); 0, and
-	// left out of metrics.json, when undefined (a constant map).
-	PixelCorr       float64 `json:"pixel_correlation_separated_truth,omitempty"`
-	PixelCorrData   float64 `json:"pixel_correlation_data_truth,omitempty"`
-	RelRMSError     float64 `json:"rms_error_over_truth_std,omitempty"`
-	RelRMSErrorData float64 `json:"rms_data_error_over_truth_std,omitempty"`
+	// std of s (population moments; RelRMSErrorData: of d − s; 0 =
+	// perfect). Each is NaN when undefined (a constant map) or not computed
+	// (no truth), and then left out of metrics.json (MarshalJSON), where a
+	// defined value, 0 included, is written. They were 0 and omitempty: a
+	// perfect rms error of 0 was missing, as an undefined one.
+	PixelCorr       float64 `json:"pixel_correlation_separated_truth"`
+	PixelCorrData   float64 `json:"pixel_correlation_data_truth"`
+	RelRMSError     float64 `json:"rms_error_over_truth_std"`
+	RelRMSErrorData float64 `json:"rms_data_error_over_truth_std"`
 	// PixelCorrWiener is the pixel correlation with s of the truth-free
-	// linear baseline WienerEstimate(d, samples) (needs samples; 0 and left
-	// out otherwise): what a linear filter built from the same inputs
-	// reaches, an MSE-optimal estimate whose spectrum is too low, against
-	// s̃, which reproduces the spectrum.
-	PixelCorrWiener float64 `json:"pixel_correlation_wiener_truth,omitempty"`
+	// linear baseline WienerEstimate(d, samples) (needs samples; NaN and
+	// left out otherwise, as when undefined): what a linear filter built
+	// from the same inputs reaches, an MSE-optimal estimate whose spectrum
+	// is too low, against s̃, which reproduces the spectrum.
+	PixelCorrWiener float64 `json:"pixel_correlation_wiener_truth"`
 
 	// Window, when set (SepReportOptions.Interior > 0), is the interior
 	// window every figure above is computed on; WindowNote says how (the
@@ -186,23 +189,69 @@ type SeparationMetrics struct {
 // ps_mean_abs_ratio_minus_1, r_min, r_min_data, ps_target_met,
 // r_target_met), are left out: they read 0 and false, as if a separation
 // had been judged and had failed.
+//
+// The pixel figures (pixel_correlation_separated_truth, …_data_truth,
+// …_wiener_truth, rms_error_over_truth_std, rms_data_error_over_truth_std)
+// are written when finite, 0 included, and left out when undefined (NaN or
+// ±Inf; JSON has no NaN). UnmarshalJSON reads an absent one as NaN.
 func (sm SeparationMetrics) MarshalJSON() ([]byte, error) {
 	type plain SeparationMetrics // without this method
-	if sm.PSTruth != nil {
-		return json.Marshal(plain(sm))
-	}
+	def := finiteOrNil
 	// the outer fields hide the embedded ones of the same name, and nil
 	// with omitempty leaves them out
+	if sm.PSTruth != nil {
+		return json.Marshal(struct {
+			plain
+			PixelCorr       *float64 `json:"pixel_correlation_separated_truth,omitempty"`
+			PixelCorrData   *float64 `json:"pixel_correlation_data_truth,omitempty"`
+			RelRMSError     *float64 `json:"rms_error_over_truth_std,omitempty"`
+			RelRMSErrorData *float64 `json:"rms_data_error_over_truth_std,omitempty"`
+			PixelCorrWiener *float64 `json:"pixel_correlation_wiener_truth,omitempty"`
+		}{plain(sm), def(sm.PixelCorr), def(sm.PixelCorrData), def(sm.RelRMSError), def(sm.RelRMSErrorData), def(sm.PixelCorrWiener)})
+	}
 	return json.Marshal(struct {
 		plain
-		PSMaxDev     *float64 `json:"ps_max_abs_ratio_minus_1,omitempty"`
-		PSMaxDevData *float64 `json:"ps_max_abs_ratio_minus_1_data,omitempty"`
-		PSMeanDev    *float64 `json:"ps_mean_abs_ratio_minus_1,omitempty"`
-		RMin         *float64 `json:"r_min,omitempty"`
-		RMinData     *float64 `json:"r_min_data,omitempty"`
-		PSTargetMet  *bool    `json:"ps_target_met,omitempty"`
-		RTargetMet   *bool    `json:"r_target_met,omitempty"`
-	}{plain: plain(sm)})
+		PixelCorr       *float64 `json:"pixel_correlation_separated_truth,omitempty"`
+		PixelCorrData   *float64 `json:"pixel_correlation_data_truth,omitempty"`
+		RelRMSError     *float64 `json:"rms_error_over_truth_std,omitempty"`
+		RelRMSErrorData *float64 `json:"rms_data_error_over_truth_std,omitempty"`
+		PixelCorrWiener *float64 `json:"pixel_correlation_wiener_truth,omitempty"`
+		PSMaxDev        *float64 `json:"ps_max_abs_ratio_minus_1,omitempty"`
+		PSMaxDevData    *float64 `json:"ps_max_abs_ratio_minus_1_data,omitempty"`
+		PSMeanDev       *float64 `json:"ps_mean_abs_ratio_minus_1,omitempty"`
+		RMin            *float64 `json:"r_min,omitempty"`
+		RMinData        *float64 `json:"r_min_data,omitempty"`
+		PSTargetMet     *bool    `json:"ps_target_met,omitempty"`
+		RTargetMet      *bool    `json:"r_target_met,omitempty"`
+	}{plain: plain(sm), PixelCorr: def(sm.PixelCorr), PixelCorrData: def(sm.PixelCorrData), RelRMSError: def(sm.RelRMSError), RelRMSErrorData: def(sm.RelRMSErrorData), PixelCorrWiener: def(sm.PixelCorrWiener)})
+}
+
+// UnmarshalJSON reads MarshalJSON's form: an absent pixel figure
+// (pixel_correlation_*, rms_*error_over_truth_std) is NaN (undefined).
+func (sm *SeparationMetrics) UnmarshalJSON(b []byte) error {
+	type plain SeparationMetrics // without this method
+	var j struct {
+		*plain
+		PixelCorr       *float64 `json:"pixel_correlation_separated_truth"`
+		PixelCorrData   *float64 `json:"pixel_correlation_data_truth"`
+		RelRMSError     *float64 `json:"rms_error_over_truth_std"`
+		RelRMSErrorData *float64 `json:"rms_data_error_over_truth_std"`
+		PixelCorrWiener *float64 `json:"pixel_correlation_wiener_truth"`
+	}
+	j.plain = (*plain)(sm)
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		dst *float64
+		src *float64
+	}{{&sm.PixelCorr, j.PixelCorr}, {&sm.PixelCorrData, j.PixelCorrData}, {&sm.RelRMSError, j.RelRMSError}, {&sm.RelRMSErrorData, j.RelRMSErrorData}, {&sm.PixelCorrWiener, j.PixelCorrWiener}} {
+		*f.dst = math.NaN()
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	return nil
 }
 
 // nanToNeg replaces NaN by −1 (JSON has no NaN).
@@ -328,7 +377,9 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 	pd, ps, pr := IsoPowerSpectrum(spec(dv), m, n), IsoPowerSpectrum(spec(sv), m, n), IsoPowerSpectrum(spec(res), m, n)
 	nb := len(pd.P)
 	sm := &SeparationMetrics{PSEdges: pd.Edges, PSK: pd.K, PSData: pd.P, PSSep: ps.P, PSResidual: pr.P, Window: win,
-		PhiResidual: phiRes, PhiData: phiData, PhiVerdict: SepPhiVerdict(phiData), Unit: opt.Unit}
+		PhiResidual: phiRes, PhiData: phiData, PhiVerdict: SepPhiVerdict(phiData), Unit: opt.Unit,
+		// not computed without the truth (MarshalJSON leaves NaN out)
+		PixelCorr: math.NaN(), PixelCorrData: math.NaN(), PixelCorrWiener: math.NaN(), RelRMSError: math.NaN(), RelRMSErrorData: math.NaN()}
 	if win != nil {
 		sm.WindowNote = fmt.Sprintf("every figure on the interior window %s (%d pixels in from each edge); spectra and r(k) of the Hann-tapered window (power divided by <w^2>), k in cycles per %d pixels (the window's smaller side); realisation floor with n_b scaled by <w^2>^2/<w^4> = %.3f", win, win.Border, min(m, n), modeFrac)
 	}
@@ -466,17 +517,25 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 	} else {
 		sm.RMin, sm.RMinData = -1, -1
 	}
-	sm.PixelCorr, sm.PixelCorrData = PixelCorrelation(tv, sv), PixelCorrelation(tv, dv)
+	_, sdT, _, _ := Moments(tv)
+	// corr is PixelCorrelation with s, NaN where undefined (a constant map,
+	// which PixelCorrelation reads as 0)
+	corr := func(x []float64) float64 {
+		if _, sd, _, _ := Moments(x); !(sd > 0) || !(sdT > 0) {
+			return math.NaN()
+		}
+		return PixelCorrelation(tv, x)
+	}
+	sm.PixelCorr, sm.PixelCorrData = corr(sv), corr(dv)
 	if samples != nil && samples.B > 0 {
 		if w, err := WienerEstimate(d, samples, nil); err == nil {
-			sm.PixelCorrWiener = PixelCorrelation(tv, w.Data)
+			sm.PixelCorrWiener = corr(w.Data)
 		}
 	}
-	_, sdT, _, _ := Moments(tv)
 	sm.RelRMSError, sm.RelRMSErrorData = rms(e)/sdT, rms(c)/sdT
 	for _, v := range []*float64{&sm.PixelCorr, &sm.PixelCorrData, &sm.PixelCorrWiener, &sm.RelRMSError, &sm.RelRMSErrorData} {
 		if math.IsNaN(*v) || math.IsInf(*v, 0) {
-			*v = 0 // undefined: left out of metrics.json
+			*v = math.NaN() // undefined: left out of metrics.json
 		}
 	}
 	for _, x := range [][]float64{sm.ContamToSignal, sm.PSRatio, sm.PSRatioData, sm.PSRatioDebiased, sm.PSFloor, sm.PSFloorAbs, sm.ErrorRatio, sm.R, sm.RData} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -378,7 +379,7 @@ func runSeparate(g *globals, args []string) error {
 				r = fmt.Sprintf("min r where P_c ≤ P_s: %.3f, data %.3f", sm.RMin, sm.RMinData)
 			}
 			figures = ps + "; " + r
-			if sm.PixelCorrWiener != 0 {
+			if !math.IsNaN(sm.PixelCorrWiener) { // NaN: no Wiener baseline (infer.SeparationMetrics)
 				figures += fmt.Sprintf("; pixel correlation %.3f, data %.3f, Wiener filter %.3f", sm.PixelCorr, sm.PixelCorrData, sm.PixelCorrWiener)
 			}
 			if sm.Window != nil {
