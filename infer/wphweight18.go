@@ -219,7 +219,8 @@ func geoMeanPowerSpectrum(maps [][]float64, m, n int) *PowerSpectrum {
 }
 
 // unitSuffix returns " [unit]" (when squared " [unit²]", plotx.UnitPower:
-// "K²", "(MJy/sr)²", as the stats dashboards write it) for an axis label,
+// "K²", or "(unit)²" for a compound unit, as the stats dashboards write it)
+// for an axis label,
 // "" without a unit.
 func unitSuffix(unit string, squared bool) string {
 	if unit == "" {
