@@ -3,7 +3,6 @@ package cpu
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -37,23 +36,10 @@ var ErrFloat64Range = errors.New("maps outside the cpu engine's float64 range")
 // left to the statistic). The error names the map and gives the power of
 // ten that brings its largest |value| into [1, 10).
 func checkMapScale(x *stlayer.Maps) error {
-	b, amax := -1, 0.0
-	mn := x.M * x.N
-	for i := 0; i < x.B; i++ {
-		m := 0.0
-		for _, v := range x.Data[i*mn : (i+1)*mn] {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil
-			}
-			m = max(m, math.Abs(v))
-		}
-		if b < 0 && m > 0 && m < MinMapScale {
-			b, amax = i, m
-		}
-	}
+	b, amax := stlayer.SmallMap(x, MinMapScale)
 	if b < 0 {
 		return nil
 	}
-	return fmt.Errorf("cpu: %w: map %d of %d: largest |value| is %.3g, below the cpu engine's floor %.3g (cpu.MinMapScale = 10⁴·√2.2e-308, float64's smallest normal number): the statistics' degree-2 quantities (|x⋆ψ|², P00, C01, C11), of order %.1g and less, underflow float64 and give zero or wrong coefficients; multiply the maps by a constant first, e.g. 1e%d (the raw statistics scale as the constant for degree 1 (mean, S1) and as its square for degree 2 (variance, P00, C01, C11); normalised ones do not change)",
-		ErrFloat64Range, b, x.B, amax, float64(MinMapScale), amax*amax, -int(math.Floor(math.Log10(amax))))
+	return fmt.Errorf("cpu: %w: map %d of %d: largest |value| is %.3g, below the cpu engine's floor %.3g (cpu.MinMapScale = 10⁴·√2.2e-308, float64's smallest normal number): the statistics' degree-2 quantities (|x⋆ψ|², P00, C01, C11), of order %.1g and less, underflow float64 and give zero or wrong coefficients; multiply the maps by a constant first, e.g. %s (the raw statistics scale as the constant for degree 1 (mean, S1) and as its square for degree 2 (variance, P00, C01, C11); normalised ones do not change)",
+		ErrFloat64Range, b, x.B, amax, float64(MinMapScale), amax*amax, stlayer.ScaleUpHint(amax))
 }

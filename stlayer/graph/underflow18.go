@@ -41,38 +41,12 @@ const MinMapScale = 1e4 * 0x1p-63
 // left to the statistic as before). The error names the map and gives the
 // power of ten that brings its largest |value| into [1, 10).
 func checkMapScale(x *stlayer.Maps) error {
-	b, amax := tinyMap(x, MinMapScale)
+	b, amax := stlayer.SmallMap(x, MinMapScale)
 	if b < 0 {
 		return nil
 	}
 	return fmt.Errorf("graph: %w: map %d of %d: largest |value| is %.3g, below the graph engine's floor %.3g (graph.MinMapScale = 10⁴·√1.18e-38, float32's smallest normal number): the statistics' degree-2 quantities (|x⋆ψ|², P00, C01, C11), of order %.1g and less, underflow float32 and give zero or wrong coefficients; multiply the maps by a constant first, e.g. %s (the raw statistics scale as the constant for degree 1 (mean, S1) and as its square for degree 2 (variance, P00, C01, C11); normalised ones do not change), or use the float64 cpu engine (--engine cpu)",
-		ErrFloat32Range, b, x.B, amax, float64(MinMapScale), amax*amax, scaleUp(amax))
-}
-
-// tinyMap returns the first map b of x whose largest |value| amax is
-// positive and below floor, and −1 when there is none or when x holds a
-// NaN or ±Inf.
-func tinyMap(x *stlayer.Maps, floor float64) (b int, amax float64) {
-	b = -1
-	mn := x.M * x.N
-	for i := 0; i < x.B; i++ {
-		m := 0.0
-		for _, v := range x.Data[i*mn : (i+1)*mn] {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return -1, 0
-			}
-			m = max(m, math.Abs(v))
-		}
-		if b < 0 && m > 0 && m < floor {
-			b, amax = i, m
-		}
-	}
-	return b, amax
-}
-
-// scaleUp returns "1eK", the power of ten that brings a (> 0) into [1, 10).
-func scaleUp(a float64) string {
-	return fmt.Sprintf("1e%d", -int(math.Floor(math.Log10(a))))
+		ErrFloat32Range, b, x.B, amax, float64(MinMapScale), amax*amax, stlayer.ScaleUpHint(amax))
 }
 
 // gradScaled returns ∂ℒ/∂x of s on x for the upstream gradient g = ∂ℒ/∂c
