@@ -352,10 +352,14 @@ func missingFolder(path string) (string, error) {
 // dataset, run or model folder; created later with MkdirAll) that cannot be
 // made: a file is in the way, or the folder (or, when it does not exist yet,
 // its nearest existing parent) is not writable. Nothing is created. what
-// names the folder in the error, e.g. "--report".
+// names the folder in the error, e.g. "--report". "-" is refused (dashFolder):
+// it made a folder named "-" (`synth … --report -`, exit 0).
 func checkOutputDir(what, dir string) error {
 	if dir == "" {
 		return nil
+	}
+	if err := dashFolder(what, dir); err != nil {
+		return err
 	}
 	p := filepath.Clean(dir)
 	for {
