@@ -12,8 +12,9 @@ import (
 // their output folder, export the lock file .MODELDIR.lock beside its model
 // folder (which it builds beside MODELDIR and moves in, and which may hold
 // nothing but the models), for the whole command: a second stkit writing the
-// same output is refused at once (exit 1) with the first one's pid and
-// command line, instead of both reporting success over one mixed or lost
+// same output is refused at once (exit 2, as every other condition of the
+// user's setup that keeps a command from starting) with the first one's pid
+// and command line, instead of both reporting success over one mixed or lost
 // result. A lock whose process no longer runs on this host is taken over
 // (internal/dirlock). The lock file is none of the folder's files: dataset
 // fingerprints, the folder-kind checks (collide.go) and resuming ignore it.
@@ -52,12 +53,19 @@ func lockOutputBeside(flag, path, name string, args []string) (*dirlock.Lock, er
 
 // lockError prefixes the flag to the refusal of a lock (nil stays nil):
 // "-o: another stkit (pid N, `stkit train …`) is writing rc; wait for it or
-// remove rc/.stkit.lock if no such process runs".
+// remove rc/.stkit.lock if no such process runs". A lock held by another
+// process (dirlock.ErrBusy) is bad input, exit 2: the command could not
+// start because of the user's setup (it exited 1, as a failure of the
+// work); other errors (the folder cannot be made) stay failures.
 func lockError(flag string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", flag, err)
+	err = fmt.Errorf("%s: %w", flag, err)
+	if errors.Is(err, dirlock.ErrBusy) {
+		return badInput{err}
+	}
+	return err
 }
 
 // commandLine is the command line a lock records: "stkit NAME ARGS…".
