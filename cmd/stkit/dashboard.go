@@ -37,6 +37,13 @@ func statsDashboard(path, title string, spec stats.Spec, op stats.Op, c *stlayer
 // over the maps, with a ±1σ bar (statsDashboardPanelsGrouped), and the
 // title says so (setDashboardTitle).
 func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs) error {
+	return statsDashboardAniso(path, title, unit, spec, op, c, nil)
+}
+
+// statsDashboardAniso is statsDashboardUnit with the anisotropy summary
+// aniso (nil: none) drawn as two more panels after the classes'
+// (anisoPanels: A_j with its noise floor, ψ_j).
+func statsDashboardAniso(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, aniso *anisotropyDoc) error {
 	lab := op.Labels()
 	if lab == nil || lab.Len() == 0 {
 		return fmt.Errorf("no labels to plot")
@@ -64,6 +71,11 @@ func statsDashboardUnit(path, title, unit string, spec stats.Spec, op stats.Op, 
 	if err != nil {
 		return err
 	}
+	ap, err := anisoPanels(aniso)
+	if err != nil {
+		return err
+	}
+	panels = append(panels, ap...)
 	switch {
 	case spec.Kind == stats.WPH && spec.Iso:
 		title += "\n" + isoDashboardNote(spec)

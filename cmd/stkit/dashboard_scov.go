@@ -32,13 +32,28 @@ func scovDashboard(path, title string, r *scov.Result) error {
 // "P00 [(MJy/sr)²]"; the other panels are dimensionless (S1/√P00, and C01,
 // C11 normalised by P00).
 func scovDashboardUnit(path, title, unit string, r *scov.Result) error {
+	return scovDashboardAniso(path, title, unit, r, nil)
+}
+
+// scovDashboardAniso is scovDashboardUnit with the anisotropy summary
+// aniso (nil: none) drawn as a fourth row of two panels (anisoPanels: A_j
+// with its noise floor, ψ_j), the figure 4 inches taller.
+func scovDashboardAniso(path, title, unit string, r *scov.Result, aniso *anisotropyDoc) error {
 	grid, err := scovDashboardPlotsUnit(r, unit)
 	if err != nil {
 		return err
 	}
+	h := scovDashH
+	ap, err := anisoPanels(aniso)
+	if err != nil {
+		return err
+	}
+	if len(ap) == 2 {
+		grid, h = append(grid, ap), h+4*vg.Inch
+	}
 	// the legends give θ of each l; say from which axis (Cheng's Morlet)
 	note := orientationAxisNote(stats.Spec{Kind: stats.SCov, L: r.L, Wavelet: "morlet"})
-	return plotx.SaveGridTitled(path, scovDashboardTitle(title)+"\n"+note, grid, scovDashW, scovDashH)
+	return plotx.SaveGridTitled(path, scovDashboardTitle(title)+"\n"+note, grid, scovDashW, h)
 }
 
 // scovDashW, scovDashH are the size of the scov dashboard (3 rows of 2

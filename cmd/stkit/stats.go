@@ -90,7 +90,13 @@ Output formats (-o FILE, format from --format or the extension):
         "label_class" [K], each row's class (a row is its class and
         label_rows: P00 and S1 rows have the same label_rows), and
         "label_columns" [columns], label_rows' column names, both numpy
-        strings ('<U'): z["label_class"] == "S1" marks the S1 rows
+        strings ('<U'): z["label_class"] == "S1" marks the S1 rows; and,
+        where the statistic has one, the anisotropy summary (see below) as
+        [B, J] arrays (also for one map; NaN where a scale has none):
+        "anisotropy_amplitude", "anisotropy_direction_deg",
+        "anisotropy_stripe_direction_deg", "anisotropy_noise_rms",
+        "anisotropy_noise_floor", "anisotropy_significant" (bool), with
+        "anisotropy_class" and "anisotropy_measured_from" ('<U' [1])
   json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
         (config: the statistic's options; "coeffs_norm", the normalisation
         of re, im and the .npz "coeffs": "none" for the raw scov moments,
@@ -125,7 +131,9 @@ noise_floor: the level an isotropic Gaussian field with the map's power
 spectrum exceeds in ~5 % of maps (noise_rms ≈ 1/√(independent modes of
 band j), from the wavelets and the spectrum); "significant": A_j above it.
 Complex data: the sum runs over the 2L orientations (l and l + L weigh one
-axis). The JSON's top-level "anisotropy" holds them with a "doc" string.
+axis). The JSON's top-level "anisotropy" holds them with a "doc" string,
+the .npz its anisotropy_* arrays, and --plot draws A_j with the floor and
+ψ_j against j.
 
 Orientations: the label columns l1, l2, l3 are orientation INDICES, and the
 families count them differently (as their reference libraries do):
@@ -166,7 +174,7 @@ class means.`+statsSetHelp+compareHelp)
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP; a set of as many maps as MAP's, paired one by one)")
 	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP, or a set of as many maps, paired one by one); a complex .npy/.npz MAP needs no --imag")
-	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (wst, wph: of a set, the mean over its maps with ±1σ bars; scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
+	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (wst, wph: of a set, the mean over its maps with ±1σ bars; scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst, wph, scov: two more of the anisotropy summary, A_j with its noise floor and ψ_j against j; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
 	compare := fs.String("compare", "", "compare the set MAP with the set SET_B (a file, folder or comma list; ≥ 2 maps each): z per coefficient, χ²/dof (a diagonal summary: the coefficients are correlated), largest |z|; -o writes JSON, --plot z by coefficient (see --compare in the text above)")
 	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (0: none; e.g. 1000)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
@@ -392,20 +400,21 @@ class means.`+statsSetHelp+compareHelp)
 	if bad := nonFinite(coeffs.Data); bad > 0 {
 		return badInputf("%s: %d of the %d coefficients are not finite (max |x| = %g: rescale the map if its values are huge)", pos[0], bad, len(coeffs.Data), maxAbs(input.Data))
 	}
+	if *format != "npy" || *plotPath != "" {
+		// the anisotropy summary (anisotropy18.go): per scale, the second
+		// circular harmonic of S1 (S11) over the orientations; in the
+		// table, the JSON, the .npz (aniso19_npz.go) and the dashboard
+		meta.aniso, _ = anisotropyOf(spec, op.Labels(), coeffs, maps, imagMaps)
+	}
 	if *plotPath != "" {
 		title := fmt.Sprintf("%s: %s", plotTitleSource(mapIn), spec.String())
 		if maps.B > 1 {
 			title = fmt.Sprintf("%s (map 0 of %d): %s", plotTitleSource(mapIn), maps.B, spec.String())
 		}
 		// y axes carry the map's FITS BUNIT (--plot is refused with --cross)
-		if err := dashboard(*plotPath, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps); err != nil {
+		if err := dashboardWith(*plotPath, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps, dashOpts{aniso: meta.aniso}); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
-	}
-	if *format == "" || *format == "json" {
-		// the anisotropy summary (anisotropy18.go): per scale, the second
-		// circular harmonic of S1 (S11) over the orientations
-		meta.aniso, _ = anisotropyOf(spec, op.Labels(), coeffs, maps, imagMaps)
 	}
 	switch *format {
 	case "":
@@ -415,7 +424,7 @@ class means.`+statsSetHelp+compareHelp)
 	case "npy":
 		err = writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
-		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps)
+		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps, anisotropyArrays(meta.aniso, spec.J)...)
 	case "json":
 		err = writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps, meta)
 	}
@@ -570,7 +579,10 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 //	label_columns  '<U' [columns]: Labels.Columns (the JSON's label_columns)
 //
 // both numpy string arrays (datasets' DType "str").
-func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
+//
+// extra (the anisotropy summary's arrays, anisotropyArrays) are written
+// after them.
+func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps, extra ...datasets.NamedArray) error {
 	named, err := familyDict(spec, op, c, eng, maps)
 	if err != nil {
 		return err
@@ -596,6 +608,7 @@ func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 			datasets.NamedArray{Name: "label_class", Array: stringArray(lab.Class)},
 			datasets.NamedArray{Name: "label_columns", Array: stringArray(jsonColumnKeys(lab.Columns))})
 	}
+	named = append(named, extra...)
 	return datasets.WriteNPZ(path, named, false)
 }
 
@@ -775,26 +788,7 @@ func coeffsNorm(s stats.Spec) (norm, scope string) {
 // BUNIT, "" for none) labels the y axes (the panel titles of the local
 // dashboard).
 func dashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) error {
-	if (spec.Kind == stats.WST && spec.Local) || c.H*c.W > 1 {
-		return localDashboard(path, title, unit, spec, op.Labels(), c, maps.Map(0), maps.M, maps.N)
-	}
-	if spec.Kind == stats.Spectra {
-		// the spectra vector itself, not the scov moments it comes from
-		return spectraDashboard(path, title, unit, op.Labels(), c.Row(0))
-	}
-	if sop, ref, ok := stats.SCovOp(op); ok {
-		first := &stlayer.Maps{B: 1, M: maps.M, N: maps.N, Data: maps.Map(0)}
-		raw, err := eng.Forward(sop.Key(), sop.Stat(), first)
-		if err != nil {
-			return err
-		}
-		rs, err := sop.Results(raw, ref)
-		if err != nil {
-			return err
-		}
-		return scovDashboardUnit(path, title, unit, rs[0])
-	}
-	return statsDashboardUnit(path, title, unit, spec, op, c)
+	return dashboardWith(path, title, unit, spec, op, c, eng, maps, dashOpts{})
 }
 
 // forwardBatch evaluates op on the maps of x chunk maps at a time

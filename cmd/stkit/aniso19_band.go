@@ -1,0 +1,113 @@
+package main
+
+import (
+	"image/color"
+	"math"
+	"slices"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+)
+
+// bandColor is col made translucent (alpha 60 of 255), the fill of the
+// ±σ bands of the set dashboards and of the anisotropy noise floor.
+func bandColor(col color.Color) color.Color {
+	r, g, b, _ := col.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 60}
+}
+
+// addBand shades lo[i] … hi[i] over x[i] (x increasing) in a translucent
+// col, one polygon per run of consecutive points where both are finite (and
+// > 0 on a log y axis, logY); a run of one point is drawn as a narrow box
+// ±0.08 around its x. It returns the first polygon (nil when nothing was
+// drawn), for a legend entry.
+func addBand(p *plot.Plot, x, lo, hi []float64, col color.Color, logY bool) (*plotter.Polygon, error) {
+	var first *plotter.Polygon
+	ok := func(i int) bool {
+		v := !math.IsNaN(lo[i]) && !math.IsNaN(hi[i]) && !math.IsInf(lo[i], 0) && !math.IsInf(hi[i], 0)
+		return v && (!logY || lo[i] > 0 && hi[i] > 0)
+	}
+	flush := func(run []int) error {
+		if len(run) == 0 {
+			return nil
+		}
+		var up, down plotter.XYs
+		if len(run) == 1 {
+			i := run[0]
+			up = plotter.XYs{{X: x[i] - 0.08, Y: hi[i]}, {X: x[i] + 0.08, Y: hi[i]}}
+			down = plotter.XYs{{X: x[i] - 0.08, Y: lo[i]}, {X: x[i] + 0.08, Y: lo[i]}}
+		} else {
+			for _, i := range run {
+				up = append(up, plotter.XY{X: x[i], Y: hi[i]})
+				down = append(down, plotter.XY{X: x[i], Y: lo[i]})
+			}
+		}
+		slices.Reverse(down)
+		poly, err := plotter.NewPolygon(append(up, down...))
+		if err != nil {
+			return err
+		}
+		poly.Color = bandColor(col)
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		if first == nil {
+			first = poly
+		}
+		return nil
+	}
+	var run []int
+	for i := range x {
+		if i < len(lo) && i < len(hi) && ok(i) {
+			run = append(run, i)
+			continue
+		}
+		if err := flush(run); err != nil {
+			return nil, err
+		}
+		run = nil
+	}
+	if err := flush(run); err != nil {
+		return nil, err
+	}
+	return first, nil
+}
+
+// setStat is the mean and the standard deviation (n − 1 in the
+// denominator, 0 for one value) of one plotted quantity over the maps of a
+// set, NaN values left out (NaN mean when all are).
+func setStat(ys []float64) (mean, sd float64) {
+	var fin []float64
+	for _, y := range ys {
+		if !math.IsNaN(y) && !math.IsInf(y, 0) {
+			fin = append(fin, y)
+		}
+	}
+	if len(fin) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	return meanStd(fin)
+}
+
+// circStat is the circular mean of the angles ph (radians; NaN left out)
+// in (−π, π] and their circular standard deviation √(−2 ln R), R the
+// length of the mean unit vector (0 for identical angles; NaN when R = 0
+// or every angle is NaN). period 2π for phases; for axial data (directions
+// modulo π) pass the doubled angles and halve the results.
+func circStat(ph []float64) (mean, sd float64) {
+	var c, s float64
+	n := 0
+	for _, v := range ph {
+		if math.IsNaN(v) {
+			continue
+		}
+		c, s, n = c+math.Cos(v), s+math.Sin(v), n+1
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	r := math.Hypot(c, s) / float64(n)
+	if r <= 0 {
+		return math.NaN(), math.NaN()
+	}
+	return math.Atan2(s, c), math.Sqrt(max(0, -2*math.Log(min(r, 1))))
+}

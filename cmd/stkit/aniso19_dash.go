@@ -1,0 +1,212 @@
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// anisoScaleSet is the anisotropy of one scale j over the maps of a set:
+// the mean and σ of A_j, the mean noise floor, the axial mean direction ψ_j
+// and its circular σ (degrees), and how many maps are significant.
+type anisoScaleSet struct {
+	j                     int
+	amp, ampSD, floor     float64
+	dir, dirSD            float64
+	significant, measured int
+}
+
+// filled reports whether anisoPanels draws scale e with a filled marker:
+// at least half of its maps (the one map) have A_j above the floor.
+func (e anisoScaleSet) filled() bool { return e.significant > 0 && 2*e.significant >= e.measured }
+
+// anisoBySet gathers d's entries per scale over its maps (anisoScaleSet),
+// in increasing j.
+func anisoBySet(d *anisotropyDoc) []anisoScaleSet {
+	byJ := map[int][]anisoScaleDoc{}
+	maxJ := -1
+	for _, m := range d.Maps {
+		for _, s := range m.Scales {
+			byJ[s.J] = append(byJ[s.J], s)
+			maxJ = max(maxJ, s.J)
+		}
+	}
+	var out []anisoScaleSet
+	for j := 0; j <= maxJ; j++ {
+		ss := byJ[j]
+		if len(ss) == 0 {
+			continue
+		}
+		a, f, ph := make([]float64, len(ss)), make([]float64, len(ss)), make([]float64, len(ss))
+		e := anisoScaleSet{j: j, measured: len(ss)}
+		for i, s := range ss {
+			a[i], f[i] = s.Amplitude, s.NoiseFloor
+			ph[i] = 2 * s.DirectionDeg * math.Pi / 180 // axial: ψ modulo 180°
+			if s.Significant {
+				e.significant++
+			}
+		}
+		e.amp, e.ampSD = setStat(a)
+		e.floor, _ = setStat(f)
+		m, sd := circStat(ph)
+		e.dir, e.dirSD = deg180(m/2*180/math.Pi), sd/2*180/math.Pi
+		out = append(out, e)
+	}
+	return out
+}
+
+// anisoPanels draws the anisotropy summary d (anisotropyOf; nil: none) as
+// two dashboard panels against the scale j:
+//
+//   - the amplitude A_j (0: isotropic) over a grey band from 0 to the noise
+//     floor, the level an isotropic Gaussian field with the map's spectrum
+//     exceeds in ~5 % of maps;
+//   - the direction ψ_j of the wave vector of maximum response in degrees
+//     (0°–180°, from the column axis toward the row axis; the structures
+//     run along ψ_j + 90°).
+//
+// A filled marker is a scale whose A_j is above the floor, an open ring one
+// below it (its direction is not determined). For a set (several maps) the
+// points are the mean A_j with ±1σ bars over the maps and the axial mean
+// direction (the mean of e^{2iψ}) with its circular σ, the band the mean
+// floor, and a marker is filled where at least half of the maps are
+// significant.
+func anisoPanels(d *anisotropyDoc) ([]*plot.Plot, error) {
+	if d == nil || len(d.Maps) == 0 {
+		return nil, nil
+	}
+	sc := anisoBySet(d)
+	if len(sc) == 0 {
+		return nil, nil
+	}
+	nMaps := len(d.Maps)
+	amp := plot.New()
+	amp.Title.Text = "anisotropy amplitude A_j = |Σ_l S·e^{2iφ_l}| / Σ_l S\n(S: " + d.Class + " per orientation l)"
+	amp.X.Label.Text = "scale j"
+	amp.Y.Label.Text = "A_j (0: isotropic)"
+	dir := plot.New()
+	dir.Title.Text = "anisotropy direction ψ_j: the wave vector, from the column axis\ntoward the row axis (structures run along ψ_j + 90°)"
+	dir.X.Label.Text = "scale j"
+	dir.Y.Label.Text = "ψ_j (degrees)"
+	for _, p := range []*plot.Plot{amp, dir} {
+		p.X.Tick.Marker = plotx.IntTicks{}
+	}
+	x, zero, floor := make([]float64, len(sc)), make([]float64, len(sc)), make([]float64, len(sc))
+	var sig, weak, dsig, dweak plotter.XYs
+	var aBars, dBars errPoints
+	top := 0.0
+	for i, e := range sc {
+		x[i], floor[i] = float64(e.j), e.floor
+		top = max(top, e.amp+max(e.ampSD, 0), e.floor)
+		pa, pd := plotter.XY{X: x[i], Y: e.amp}, plotter.XY{X: x[i], Y: e.dir}
+		if e.filled() {
+			sig, dsig = append(sig, pa), append(dsig, pd)
+		} else {
+			weak, dweak = append(weak, pa), append(dweak, pd)
+		}
+		aBars.XYs = append(aBars.XYs, pa)
+		aBars.YErrors = append(aBars.YErrors, struct{ Low, High float64 }{min(e.ampSD, e.amp), e.ampSD})
+		if !math.IsNaN(e.dirSD) {
+			dBars.XYs = append(dBars.XYs, pd)
+			dBars.YErrors = append(dBars.YErrors, struct{ Low, High float64 }{e.dirSD, e.dirSD})
+		}
+	}
+	band, err := addBand(amp, x, zero, floor, color.Gray{Y: 110}, false)
+	if err != nil {
+		return nil, err
+	}
+	floorName := "noise floor (95 % of isotropic fields)"
+	if nMaps > 1 {
+		floorName = "mean noise floor (95 % of isotropic fields)"
+	}
+	if band != nil {
+		amp.Legend.Add(floorName, band)
+	}
+	sigName, weakName := "above the floor", "below the floor (ψ undetermined)"
+	if nMaps > 1 {
+		sigName = fmt.Sprintf("mean of %d maps ±1σ, ≥ half above the floor", nMaps)
+		weakName = fmt.Sprintf("mean of %d maps ±1σ, most below the floor", nMaps)
+	}
+	col := plotx.Palette(0)
+	for _, p := range []struct {
+		pl         *plot.Plot
+		sig, weak  plotter.XYs
+		bars       errPoints
+		legendHere bool
+	}{{amp, sig, weak, aBars, true}, {dir, dsig, dweak, dBars, true}} {
+		if nMaps > 1 && len(p.bars.XYs) > 0 {
+			eb, err := plotter.NewYErrorBars(p.bars)
+			if err != nil {
+				return nil, err
+			}
+			eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = col, vg.Points(0.75), vg.Points(3)
+			p.pl.Add(eb)
+		}
+		for k, xy := range []plotter.XYs{p.sig, p.weak} {
+			if len(xy) == 0 {
+				continue
+			}
+			s, err := plotter.NewScatter(xy)
+			if err != nil {
+				return nil, err
+			}
+			s.GlyphStyle.Color, s.GlyphStyle.Radius = col, vg.Points(3)
+			s.GlyphStyle.Shape = draw.CircleGlyph{}
+			name := sigName
+			if k == 1 {
+				s.GlyphStyle.Shape, name = draw.RingGlyph{}, weakName
+			}
+			p.pl.Add(s)
+			p.pl.Legend.Add(name, s)
+		}
+	}
+	padAxes(amp)
+	amp.Y.Min, amp.Y.Max = 0, math.Min(1.05, math.Max(top*1.7, 0.05)) // room for the legend above the points
+	padAxes(dir)
+	dir.Y.Min, dir.Y.Max = -5, 185
+	dir.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 45, Label: "45"}, {Value: 90, Label: "90"}, {Value: 135, Label: "135"}, {Value: 180, Label: "180"}}
+	return []*plot.Plot{amp, dir}, nil
+}
+
+// dashOpts are what stats --plot knows beyond the coefficients: the
+// anisotropy summary (nil: none), and with --cross the unit of the second
+// map (crossUnit) and a line naming the two maps (crossNote).
+type dashOpts struct {
+	aniso     *anisotropyDoc
+	crossUnit string
+	crossNote string
+}
+
+// dashboardWith is dashboard with o: the family's dashboard (dashboard's
+// doc) with the anisotropy panels (anisoPanels) where o.aniso is set.
+func dashboardWith(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps, o dashOpts) error {
+	if (spec.Kind == stats.WST && spec.Local) || c.H*c.W > 1 {
+		return localDashboard(path, title, unit, spec, op.Labels(), c, maps.Map(0), maps.M, maps.N)
+	}
+	if spec.Kind == stats.Spectra {
+		// the spectra vector itself, not the scov moments it comes from
+		return spectraDashboard(path, title, unit, op.Labels(), c.Row(0))
+	}
+	if sop, ref, ok := stats.SCovOp(op); ok {
+		first := &stlayer.Maps{B: 1, M: maps.M, N: maps.N, Data: maps.Map(0)}
+		raw, err := eng.Forward(sop.Key(), sop.Stat(), first)
+		if err != nil {
+			return err
+		}
+		rs, err := sop.Results(raw, ref)
+		if err != nil {
+			return err
+		}
+		return scovDashboardAniso(path, title, unit, rs[0], o.aniso)
+	}
+	return statsDashboardAniso(path, title, unit, spec, op, c, o.aniso)
+}
