@@ -499,19 +499,28 @@ func patchSizeErr(size int, spec stats.Spec, srcs []datasets.Source) error {
 // mapList splits a map argument into the files of its comma-separated
 // list, as stats and synth read a set of maps (readMapSetCards): an
 // existing file or folder (even one whose name holds a comma; an .npz
-// member "x.npz:name" counts as its archive) or a name without a comma is
-// itself; an empty name in the list is refused (bad input). Spaces around
-// the names are dropped.
+// member "x.npz:name" counts when its archive exists and the name holds no
+// comma or is in it, listNameExists) or a name without a comma is
+// itself. Otherwise the list is read from the left, each name being the
+// longest run of comma-joined pieces that names an existing file or folder
+// ("a,b.npy,c.npy" with a file a,b.npy: a,b.npy and c.npy; it was split
+// into a, b.npy and c.npy), else the piece up to the next comma
+// (commaPrefix). An empty name in the list is refused (bad input). Spaces
+// around the names are dropped.
 func mapList(spec string) ([]string, error) {
-	if _, err := os.Stat(datasets.FilePart(spec)); err == nil || !strings.Contains(spec, ",") {
+	if !strings.Contains(spec, ",") || listNameExists(spec) {
 		return []string{spec}, nil
 	}
+	parts := strings.Split(spec, ",")
 	var out []string
-	for _, p := range strings.Split(spec, ",") {
-		if p = strings.TrimSpace(p); p == "" {
+	for i := 0; i < len(parts); {
+		n := commaPrefix(parts[i:])
+		p := strings.TrimSpace(strings.Join(parts[i:i+n], ","))
+		if p == "" {
 			return nil, badInputf("%s: an empty name in the comma-separated list of map files", spec)
 		}
 		out = append(out, p)
+		i += n
 	}
 	return out, nil
 }
