@@ -157,6 +157,7 @@ func runSeparate(g *globals, args []string) error {
 	if truth != nil && truth.B != 1 {
 		return badInputf("%s: the truth must be one map", *truthPath)
 	}
+	warnStartKeyword(g.stderr, *startPath) // robust19_start.go
 	switch *startPath {
 	case "", "data":
 	case "wiener":
