@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -110,4 +112,32 @@ func circStat(ph []float64) (mean, sd float64) {
 		return math.NaN(), math.NaN()
 	}
 	return math.Atan2(s, c), math.Sqrt(max(0, -2*math.Log(min(r, 1))))
+}
+
+// setBandTitle is the title of the scov and spectra dashboards of b maps:
+// title as it is for one map; for a set, without the " (map 0 of b)" that
+// stats puts in it, and with a line "lines: mean of b maps; bands: ±1σ over
+// the maps" (the per-class dashboard's setDashboardTitle says points and
+// bars).
+func setBandTitle(title string, b int) string {
+	if b < 2 {
+		return title
+	}
+	title = strings.Replace(title, fmt.Sprintf(" (map 0 of %d)", b), "", 1)
+	return title + fmt.Sprintf("\nlines: mean of %d maps; bands: ±1σ over the maps", b)
+}
+
+// addBandKey adds a legend entry for the ±σ bands of a set of b maps to p:
+// a grey swatch named "bands: ±1σ over b maps" (nothing for one map).
+func addBandKey(p *plot.Plot, b int) error {
+	if b < 2 {
+		return nil
+	}
+	sw, err := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
+	if err != nil {
+		return err
+	}
+	sw.Color, sw.LineStyle.Width = bandColor(color.Gray{Y: 90}), 0
+	p.Legend.Add(fmt.Sprintf("bands: ±1σ over %d maps", b), sw)
+	return nil
 }

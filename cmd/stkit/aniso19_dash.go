@@ -194,19 +194,27 @@ func dashboardWith(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 	}
 	if spec.Kind == stats.Spectra {
 		// the spectra vector itself, not the scov moments it comes from
-		return spectraDashboard(path, title, unit, op.Labels(), c.Row(0))
+		rows := make([][]complex128, c.B)
+		for b := range rows {
+			rows[b] = c.Row(b)
+		}
+		return spectraSetDashboard(path, title, unit, op.Labels(), rows)
 	}
 	if sop, ref, ok := stats.SCovOp(op); ok {
-		first := &stlayer.Maps{B: 1, M: maps.M, N: maps.N, Data: maps.Map(0)}
-		raw, err := eng.Forward(sop.Key(), sop.Stat(), first)
-		if err != nil {
-			return err
+		// every map's raw moments: c itself for plain scov, else computed
+		// (the synthesis and iso vectors are normalised)
+		raw := c
+		if !stats.IsRaw(op) {
+			var err error
+			if raw, err = stlayer.ForwardChunked(eng, sop.Key(), sop.Stat(), maps, 0, nil); err != nil {
+				return err
+			}
 		}
 		rs, err := sop.Results(raw, ref)
 		if err != nil {
 			return err
 		}
-		return scovDashboardAniso(path, title, unit, rs[0], o.aniso)
+		return scovSetDashboard(path, title, unit, rs, o.aniso)
 	}
 	return statsDashboardAniso(path, title, unit, spec, op, c, o.aniso)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -36,15 +37,31 @@ const spectraDashboardView = "scattering spectra (the --kind spectra vector of o
 // title "scattering-spectra dashboard", which is not what --kind spectra
 // computes.
 func spectraDashboard(path, title, unit string, lab *stlayer.Labels, row []complex128) error {
-	grid, meanStd, err := spectraDashboardPlots(lab, row, unit)
+	return spectraSetDashboard(path, title, unit, lab, [][]complex128{row})
+}
+
+// spectraSetDashboard is spectraDashboard for the spectra rows of one or
+// more maps (a set; spectraSetPlots: lines of the means over the maps with
+// ±1σ bands); a set's title loses stats' " (map 0 of B)", says "lines: mean
+// of B maps; bands: ±1σ over the maps" (setBandTitle) and gives mean/std as
+// its mean ± σ over the maps.
+func spectraSetDashboard(path, title, unit string, lab *stlayer.Labels, rows [][]complex128) error {
+	grid, ms, msSD, err := spectraSetPlots(lab, rows, unit)
 	if err != nil {
 		return err
 	}
 	head := spectraDashboardView
-	if !math.IsNaN(meanStd) {
-		head += fmt.Sprintf(": mean/std = %.4g", meanStd)
+	if len(rows) > 1 {
+		head = strings.Replace(head, "vector of one map", fmt.Sprintf("vectors of %d maps", len(rows)), 1)
 	}
-	if title != "" {
+	switch {
+	case math.IsNaN(ms):
+	case len(rows) > 1:
+		head += fmt.Sprintf(": mean/std = %.4g ± %.2g", ms, msSD)
+	default:
+		head += fmt.Sprintf(": mean/std = %.4g", ms)
+	}
+	if title = setBandTitle(title, len(rows)); title != "" {
 		head = title + "\n" + head
 	}
 	return plotx.SaveGridTitled(path, head, grid, 12*vg.Inch, 9*vg.Inch)
@@ -53,21 +70,72 @@ func spectraDashboard(path, title, unit string, lab *stlayer.Labels, row []compl
 // spectraDashboardPlots builds spectraDashboard's panels and returns the
 // mean/std row's value (NaN when absent).
 func spectraDashboardPlots(lab *stlayer.Labels, row []complex128, unit string) ([][]*plot.Plot, float64, error) {
-	if lab == nil || lab.Len() == 0 || len(row) < lab.Len() {
-		return nil, 0, fmt.Errorf("no spectra to plot")
+	grid, ms, _, err := spectraSetPlots(lab, [][]complex128{row}, unit)
+	return grid, ms, err
+}
+
+// spectraSetPlots builds the panels of spectraDashboard for the rows of
+// one or more maps and returns the mean/std row's mean and σ over the maps
+// (NaN when absent). With several maps each line joins the means over the
+// maps (of the energy per mode: of each map's energy) and a band of its
+// colour spans mean ± σ (n − 1; on the energy's log axis cut at mean/10
+// where mean − σ ≤ 0), and the first panel's legend names the bands.
+func spectraSetPlots(lab *stlayer.Labels, rows [][]complex128, unit string) ([][]*plot.Plot, float64, float64, error) {
+	if lab == nil || lab.Len() == 0 || len(rows) == 0 {
+		return nil, 0, 0, fmt.Errorf("no spectra to plot")
 	}
-	meanStd := math.NaN()
+	for _, r := range rows {
+		if len(r) < lab.Len() {
+			return nil, 0, 0, fmt.Errorf("no spectra to plot")
+		}
+	}
+	set := len(rows) > 1
+	at := func(i int) []float64 { // row i's values over the maps
+		vs := make([]float64, len(rows))
+		for b, r := range rows {
+			vs[b] = real(r[i])
+		}
+		return vs
+	}
+	msMean, msSD := math.NaN(), math.NaN()
 	mk := func(title, xl, yl string) *plot.Plot {
 		p := plot.New()
 		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xl, yl
 		p.X.Tick.Marker = plotx.IntTicks{}
 		return p
 	}
-	addLine := func(p *plot.Plot, xy plotter.XYs, i int, name string, glyph draw.GlyphDrawer) error {
+	// series: points (x, values over the maps), drawn at their means
+	type series []struct {
+		x  float64
+		vs []float64
+	}
+	addLine := func(p *plot.Plot, sr series, i int, name string, glyph draw.GlyphDrawer, logY bool) error {
+		if len(sr) == 0 {
+			return nil
+		}
+		sort.SliceStable(sr, func(a, b int) bool { return sr[a].x < sr[b].x })
+		var xy plotter.XYs
+		var bx, lo, hi []float64
+		for _, q := range sr {
+			m, sd := setStat(q.vs)
+			if math.IsNaN(m) || logY && m <= 0 {
+				continue
+			}
+			xy = append(xy, plotter.XY{X: q.x, Y: m})
+			l := m - sd
+			if logY && l <= 0 {
+				l = m / 10
+			}
+			bx, lo, hi = append(bx, q.x), append(lo, l), append(hi, m+sd)
+		}
 		if len(xy) == 0 {
 			return nil
 		}
-		sort.Slice(xy, func(a, b int) bool { return xy[a].X < xy[b].X })
+		if set {
+			if _, err := addBand(p, bx, lo, hi, plotx.Palette(i), logY); err != nil {
+				return err
+			}
+		}
 		l, s, err := plotter.NewLinePoints(xy)
 		if err != nil {
 			return err
@@ -80,54 +148,71 @@ func spectraDashboardPlots(lab *stlayer.Labels, row []complex128, unit string) (
 		}
 		return nil
 	}
+	pt := func(x float64, vs []float64) struct {
+		x  float64
+		vs []float64
+	} {
+		return struct {
+			x  float64
+			vs []float64
+		}{x, vs}
+	}
 	// panel 1: the logs
 	yl := "natural log"
 	if unit != "" {
 		yl += " (P00 in " + unitPower(unit, 2) + ", S1 in " + unit + ")"
 	}
 	p1 := mk("log P00(j), log S1(j): logs of the orientation averages", "scale j (central wavelength 8/3·2^j pixels)", yl)
-	var lp, ls plotter.XYs
+	var lp, ls series
 	for i := 0; i < lab.Len(); i++ {
-		v := real(row[i])
 		switch lab.Class[i] {
 		case "mean":
-			meanStd = v
+			msMean, msSD = setStat(at(i))
 		case "P00":
-			lp = append(lp, plotter.XY{X: float64(lab.Get(i, "j")), Y: v})
+			lp = append(lp, pt(float64(lab.Get(i, "j")), at(i)))
 		case "S1":
-			ls = append(ls, plotter.XY{X: float64(lab.Get(i, "j")), Y: v})
+			ls = append(ls, pt(float64(lab.Get(i, "j")), at(i)))
 		}
 	}
-	if err := addLine(p1, lp, 0, "log P00", draw.CircleGlyph{}); err != nil {
-		return nil, 0, err
+	if err := addLine(p1, lp, 0, "log P00", draw.CircleGlyph{}, false); err != nil {
+		return nil, 0, 0, err
 	}
-	if err := addLine(p1, ls, 1, "log S1", draw.SquareGlyph{}); err != nil {
-		return nil, 0, err
+	if err := addLine(p1, ls, 1, "log S1", draw.SquareGlyph{}, false); err != nil {
+		return nil, 0, 0, err
+	}
+	if err := addBandKey(p1, len(rows)); err != nil {
+		return nil, 0, 0, err
 	}
 	// panel 2: S3 = C01 at k = 0, one line per harmonic and part
 	p2 := mk("S3 spectra: C01, DCT mode k = 0 (√N × mean over scales)", "a = j2 − j1", "C01 spectra (dimensionless)")
 	type hp struct{ h1, h2, im int }
-	c01 := map[hp]plotter.XYs{}
-	c11 := map[int]plotter.XYs{} // by b
-	energy := map[string]map[int]float64{"C01": {}, "C11": {}}
+	c01 := map[hp]series{}
+	c11 := map[int]series{} // by b
+	// energy[class][k][map]: Σ v² over the rows of mode k
+	energy := map[string]map[int][]float64{"C01": {}, "C11": {}}
 	for i := 0; i < lab.Len(); i++ {
 		cl := lab.Class[i]
 		if cl != "C01" && cl != "C11" {
 			continue
 		}
-		v := real(row[i])
+		vs := at(i)
 		k := lab.Get(i, "k")
-		energy[cl][k] += v * v
+		if energy[cl][k] == nil {
+			energy[cl][k] = make([]float64, len(rows))
+		}
+		for b, v := range vs {
+			energy[cl][k][b] += v * v
+		}
 		if k != 0 {
 			continue
 		}
 		a := float64(lab.Get(i, "a"))
 		if cl == "C01" {
 			key := hp{lab.Get(i, "h1"), 0, lab.Get(i, "im")}
-			c01[key] = append(c01[key], plotter.XY{X: a, Y: v})
+			c01[key] = append(c01[key], pt(a, vs))
 		} else if lab.Get(i, "h1") == 0 && lab.Get(i, "h2") == 0 && lab.Get(i, "im") == 0 {
 			b := lab.Get(i, "b")
-			c11[b] = append(c11[b], plotter.XY{X: a, Y: v})
+			c11[b] = append(c11[b], pt(a, vs))
 		}
 	}
 	keys := make([]hp, 0, len(c01))
@@ -145,8 +230,8 @@ func spectraDashboardPlots(lab *stlayer.Labels, row []complex128, unit string) (
 		if k.im == 1 {
 			name = fmt.Sprintf("h1=%d Im", k.h1)
 		}
-		if err := addLine(p2, c01[k], gi, name, draw.CircleGlyph{}); err != nil {
-			return nil, 0, err
+		if err := addLine(p2, c01[k], gi, name, draw.CircleGlyph{}, false); err != nil {
+			return nil, 0, 0, err
 		}
 	}
 	// panel 3: S4 = C11 at k = 0, h1 = h2 = 0, one line per b
@@ -157,23 +242,28 @@ func spectraDashboardPlots(lab *stlayer.Labels, row []complex128, unit string) (
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(bs)))
 	for gi, b := range bs {
-		if err := addLine(p3, c11[b], gi, fmt.Sprintf("b=%d", b), draw.CircleGlyph{}); err != nil {
-			return nil, 0, err
+		if err := addLine(p3, c11[b], gi, fmt.Sprintf("b=%d", b), draw.CircleGlyph{}, false); err != nil {
+			return nil, 0, 0, err
 		}
 	}
 	// panel 4: energy per DCT mode
 	p4 := mk("energy per DCT mode k over scales (self-similar: all at k = 0)", "DCT mode k", "Σ v² over the rows of mode k")
 	positive := false
-	for ci, cl := range []string{"C01", "C11"} {
-		var xy plotter.XYs
-		for k, e := range energy[cl] {
-			if e > 0 {
-				xy = append(xy, plotter.XY{X: float64(k), Y: e})
+	for _, cl := range []string{"C01", "C11"} {
+		for _, e := range energy[cl] {
+			if m, _ := setStat(e); m > 0 {
+				positive = true
 			}
 		}
-		positive = positive || len(xy) > 0
-		if err := addLine(p4, xy, ci, cl, draw.CircleGlyph{}); err != nil {
-			return nil, 0, err
+	}
+	for ci, cl := range []string{"C01", "C11"} {
+		var sr series
+		for k, e := range energy[cl] {
+			sr = append(sr, pt(float64(k), e))
+		}
+		// modes of energy 0 are left out (as on the log axis)
+		if err := addLine(p4, sr, ci, cl, draw.CircleGlyph{}, true); err != nil {
+			return nil, 0, 0, err
 		}
 	}
 	if positive {
@@ -185,5 +275,5 @@ func spectraDashboardPlots(lab *stlayer.Labels, row []complex128, unit string) (
 			padAxes(p)
 		}
 	}
-	return grid, meanStd, nil
+	return grid, msMean, msSD, nil
 }
