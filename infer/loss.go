@@ -251,7 +251,10 @@ func (t *Term) scale() float64 {
 	return t.Scale
 }
 
-// WeightMode chooses the per-coefficient weights of a target built from maps.
+// WeightMode chooses the per-coefficient weights of a target built from
+// maps. Its zero value is WeightMean, which both presets keep; stkit synth
+// sets WeightStd when given two or more target maps (--weights auto), which
+// Preset does not. String gives the --weights names "mean" and "std".
 type WeightMode int
 
 const (

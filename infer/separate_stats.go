@@ -283,7 +283,7 @@ func newSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
 		}
 		psClasses = []string{"S11", "L"}
 	default:
-		return nil, fmt.Errorf("separation supports --kind scov or wph (got %s)", spec.Kind)
+		return nil, fmt.Errorf("separation supports statistics of kind scov or wph, not %s", spec.Kind)
 	}
 	base := spec
 	base.Iso, base.Cross = false, false

@@ -58,11 +58,18 @@ type Result struct {
 	// "FunctionEvaluationLimit" at MaxEvals, "FunctionConvergence" at
 	// RelTol), "interrupted", "diverged" or, from Generate in independent
 	// mode, the last run's.
+	//
+	// From Generate with GenerateConfig.Independent (PresetQuality's, and
+	// stkit synth's, default) and K > 1, Iters and Evals are sums over the
+	// K single-map runs, not the iterations per map: K = 2 maps of Steps =
+	// 10 give Iters 20, len(History) 10, MapIters [10 10] (one L-BFGS on
+	// the stacked maps: Iters 10). MapIters has the count per map.
 	Iters  int
 	Evals  int
 	Status string
 	// History holds the loss after each iteration (the starting point
-	// excluded).
+	// excluded); in independent mode the loss summed over the maps' runs
+	// at each iteration, as long as the longest run (see Generate).
 	History []float64
 	// EvalTime is the total time spent inside loss evaluations, Elapsed the
 	// wall time of the whole optimisation (their ratio measures the overhead of
@@ -312,7 +319,10 @@ func (s *stopper) Converged(loc *optimize.Location) optimize.Status {
 	return optimize.NotTerminated
 }
 
-// InitKind selects the starting point of a synthesis.
+// InitKind selects the starting point of a synthesis. Its zero value is
+// InitWhiteNoise, the start of a zero GenerateConfig or SampleOptions (and
+// of PresetCheng); PresetQuality, stkit synth and stkit sample start from
+// InitGRF. String gives the --init names "white" and "grf".
 type InitKind int
 
 const (
