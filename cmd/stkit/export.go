@@ -76,7 +76,7 @@ are written into a hidden temporary folder beside MODELDIR
 interrupted export leaves an earlier export in MODELDIR as it was, and the
 next export to MODELDIR removes the temporary folder a killed one left.
 While export runs it holds the lock file .MODELDIR.lock beside MODELDIR: a
-second stkit writing MODELDIR is refused at once (exit 1), naming the first
+second stkit writing MODELDIR is refused at once (exit 2), naming the first
 one's process id and command (a lock left by a process that no longer runs
 is taken over).`)
 	out := fs.String("o", "", "output model folder (required)")

@@ -45,7 +45,7 @@ func locks18Names(dir string) []string {
 // Two patches runs into one DATASET mixed one's manifest and patches with
 // the other's feature rows, both exit 0 (or the first failed on its
 // temporary file, removed by the second as a killed run's). The second is
-// now refused at once (exit 1) naming the first's pid and command and the
+// now refused at once (exit 2) naming the first's pid and command and the
 // lock to remove, writing nothing; a lock of a process that no longer runs
 // is taken over, and the lock file changes neither the dataset (reused by
 // the next run) nor its folder kind.
@@ -58,8 +58,8 @@ func TestLocks18PatchesLocked(t *testing.T) {
 
 	locks18Hold(t, lock, os.Getpid(), "stkit patches I_1.npy --size 64 -o "+ds)
 	code, _, errs := runCLI(t, args...)
-	if code != 1 {
-		t.Fatalf("patches into a locked folder: exit %d, want 1\n%s", code, errs)
+	if code != 2 {
+		t.Fatalf("patches into a locked folder: exit %d, want 2\n%s", code, errs)
 	}
 	for _, w := range []string{"another stkit (pid " + strconv.Itoa(os.Getpid()) + ", `stkit patches I_1.npy --size 64 -o " + ds + "`", "is writing " + ds + ";", "remove " + lock + " if no such process runs"} {
 		if !strings.Contains(errs, w) {
@@ -98,7 +98,7 @@ func TestLocks18PatchesLocked(t *testing.T) {
 }
 
 // Two trainings into one RUN both exited 0 with one run's checkpoints in
-// it: the second is refused at once (exit 1), before the dataset is read;
+// it: the second is refused at once (exit 2), before the dataset is read;
 // --resume into a missing RUN still says "no such folder", and leaves none.
 func TestLocks18TrainLocked(t *testing.T) {
 	dir := t.TempDir()
@@ -106,8 +106,8 @@ func TestLocks18TrainLocked(t *testing.T) {
 	lock := filepath.Join(rc, dirlock.Name)
 	locks18Hold(t, lock, os.Getpid(), "stkit train dsA -o rc --clusters 2 --epochs 6")
 	code, _, errs := runCLI(t, "train", filepath.Join(dir, "dsB"), "-o", rc, "--clusters", "3", "--epochs", "2")
-	if code != 1 || !strings.Contains(errs, "`stkit train dsA -o rc --clusters 2 --epochs 6`) is writing "+rc) || !strings.Contains(errs, "remove "+lock) {
-		t.Errorf("train into a locked run: exit %d, want 1 naming the holder\n%s", code, errs)
+	if code != 2 || !strings.Contains(errs, "`stkit train dsA -o rc --clusters 2 --epochs 6`) is writing "+rc) || !strings.Contains(errs, "remove "+lock) {
+		t.Errorf("train into a locked run: exit %d, want 2 naming the holder\n%s", code, errs)
 	}
 	if got := locks18Names(rc); len(got) != 1 {
 		t.Errorf("the refused run wrote into the folder: %v", got)
@@ -125,7 +125,7 @@ func TestLocks18TrainLocked(t *testing.T) {
 
 // Two exports into one MODELDIR both said "wrote": the lock .MODELDIR.lock
 // beside it is held for the whole export, so a second export started while
-// the first writes is refused (exit 1) naming it; the lock goes with the
+// the first writes is refused (exit 2) naming it; the lock goes with the
 // export, and an export that fails leaves neither lock nor the parent
 // folders it made.
 func TestLocks18ExportLocked(t *testing.T) {
@@ -140,8 +140,8 @@ func TestLocks18ExportLocked(t *testing.T) {
 			t.Errorf("no lock while exporting: %v", err)
 		}
 		code, _, errs := runCLI(t, "export", run, "-o", md, "--samples", "5")
-		if code != 1 {
-			t.Errorf("second export during the first: exit %d, want 1", code)
+		if code != 2 {
+			t.Errorf("second export during the first: exit %d, want 2", code)
 		}
 		during = errs
 		return nil, errors.New("stub: no models")
@@ -159,7 +159,7 @@ func TestLocks18ExportLocked(t *testing.T) {
 	}
 
 	locks18Hold(t, lock, os.Getpid(), "stkit export runA -o md")
-	if code, _, errs := runCLI(t, "export", run, "-o", md); code != 1 || !strings.Contains(errs, "`stkit export runA -o md`") {
+	if code, _, errs := runCLI(t, "export", run, "-o", md); code != 2 || !strings.Contains(errs, "`stkit export runA -o md`") {
 		t.Errorf("export beside a held lock: exit %d\n%s", code, errs)
 	}
 }

@@ -41,7 +41,7 @@ saved and says how to continue (the same command resumes after the last
 saved chunk); exit status 1. A second Ctrl-C quits at once (the chunk under
 way is lost; the saved ones are kept). While patches runs, DATASET holds
 the lock file .stkit.lock: a second stkit writing DATASET is refused at
-once (exit 1), naming the first one's process id and command (a lock left
+once (exit 2), naming the first one's process id and command (a lock left
 by a process that no longer runs is taken over).`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")

@@ -272,7 +272,7 @@ kill); flags not given are taken from the run, --epochs may be raised (with
 --lr-final the decay is recomputed for the new total). Ctrl-C stops after
 the current epoch with a checkpoint (exit status 1); a second Ctrl-C quits
 at once, keeping the last checkpoint. While train runs, RUN holds the lock
-file .stkit.lock: a second stkit writing RUN is refused at once (exit 1),
+file .stkit.lock: a second stkit writing RUN is refused at once (exit 2),
 naming the first one's process id and command (a lock left by a process
 that no longer runs is taken over).
 
