@@ -196,11 +196,13 @@ func scaleRefusal(err error) bool {
 
 // plumbingPrefixes open the errors of the packages that read and write files
 // ("datasets: x.npy: npy: wrong magic …", "datasets: setA: J=7 needs maps …",
-// "checkpoints: writing out.json: …"), Go's convention for library callers,
-// who keep them (and match the errors with errors.Is/As). On stderr they
-// named a Go package for a plain input mistake. The statistics' prefixes
-// (wst:, scov:, wph:) name the statistic the user chose and stay.
-var plumbingPrefixes = []string{"datasets: ", "checkpoints: "}
+// "checkpoints: writing out.json: …"), and of the model packages vae and gmm
+// ("vae: non-finite input value +Inf at row 0 column 13" of stkit clusters
+// on features beyond float32), Go's convention for library callers, who
+// keep them (and match the errors with errors.Is/As). On stderr they named
+// a Go package for a plain input mistake. The statistics' prefixes (wst:,
+// scov:, wph:) name the statistic the user chose and stay.
+var plumbingPrefixes = []string{"datasets: ", "checkpoints: ", "vae: ", "gmm: "}
 
 // userMessage is msg without plumbingPrefixes where they open a part of it
 // (at its start or after ": "): "stkit: setA: J=7 needs maps of at least
