@@ -11,7 +11,9 @@ import (
 const statsSetHelp = `
 Sets of maps: MAP (and --cross, --imag) may be a folder (every map file
 directly in it, sorted by name) or a comma-separated list of files
-(a.npy,b.npy,c.fits) as well as one file; the maps of all the files are
+(a.npy,b.npy,c.fits; a name holding a comma is read whole when that file
+exists: a,b.npy,c.npy is a,b.npy and c.npy if a,b.npy exists) as well as
+one file; the maps of all the files are
 stacked, in that order, into one batch as a batch file [B, M, N] would be
 (so the normalised statistics take their reference over the whole set,
 see above). The maps must all have one size. The JSON config's "inputs"
