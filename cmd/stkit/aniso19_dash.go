@@ -200,6 +200,12 @@ func dashboardWith(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 		}
 		return spectraSetDashboard(path, title, unit, op.Labels(), rows)
 	}
+	if spec.Kind == stats.SCov && spec.Cross {
+		return crossScovDashboard(path, title, unit, op, c, o)
+	}
+	if spec.Kind == stats.WPH && (spec.Complex || spec.Cross) {
+		return cplxDashboard(path, title, unit, spec, op, c, o)
+	}
 	if sop, ref, ok := stats.SCovOp(op); ok {
 		// every map's raw moments: c itself for plain scov, else computed
 		// (the synthesis and iso vectors are normalised)

@@ -183,6 +183,13 @@ func namedGroups(lab *stlayer.Labels, l1Name func(l int) string) func(idx []int)
 // (n − 1 in the denominator); on a log axis a bar whose mean − σ ≤ 0 is cut
 // at mean/10, which a second title line of the panel says.
 func statsDashboardPanelsGrouped(lab *stlayer.Labels, rows [][]complex128, unitOf func(class string) string, groupsOf func(idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string)) ([]*plot.Plot, error) {
+	return statsDashboardPanelsLinear(lab, rows, unitOf, groupsOf, nil)
+}
+
+// statsDashboardPanelsLinear is statsDashboardPanelsGrouped with the
+// classes for which linear(class) is true drawn as Re x on a linear axis
+// even when every value is positive (phases in radians); nil: none.
+func statsDashboardPanelsLinear(lab *stlayer.Labels, rows [][]complex128, unitOf func(class string) string, groupsOf func(idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string), linear func(class string) bool) ([]*plot.Plot, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("nothing to plot")
 	}
@@ -219,7 +226,7 @@ func statsDashboardPanelsGrouped(lab *stlayer.Labels, rows [][]complex128, unitO
 		// the modulus on a log axis needs every modulus > 0, and a real
 		// coefficient (imaginary part 0) > 0: a negative real value (a
 		// synthesis log, a covariance) would be drawn as its opposite
-		allPos := true
+		allPos := linear == nil || !linear(cl)
 		for _, r := range rows {
 			for _, i := range idx {
 				if cmplxAbs(r[i]) <= 0 || imag(r[i]) == 0 && real(r[i]) < 0 {

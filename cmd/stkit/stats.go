@@ -174,7 +174,7 @@ class means.`+statsSetHelp+compareHelp)
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP; a set of as many maps as MAP's, paired one by one)")
 	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP, or a set of as many maps, paired one by one); a complex .npy/.npz MAP needs no --imag")
-	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients of the first map to this file (wst, wph: of a set, the mean over its maps with ±1σ bars; scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst, wph, scov: two more of the anisotropy summary, A_j with its noise floor and ψ_j against j; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
+	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file (of a set: wst, wph the mean over its maps with ±1σ bars, scov, spectra lines of the means with ±1σ bands; scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst, wph, scov: two more of the anisotropy summary, A_j with its noise floor and ψ_j against j; complex wph (--imag) and wph --cross: complex classes as modulus and phase panels, the pseudo moments in panels of their own; scov --cross: P00 of both maps, their correlation Corr00 per scale, C01 of kinds ab and ba and Corr11 ab; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
 	compare := fs.String("compare", "", "compare the set MAP with the set SET_B (a file, folder or comma list; ≥ 2 maps each): z per coefficient, χ²/dof (a diagonal summary: the coefficients are correlated), largest |z|; -o writes JSON, --plot z by coefficient (see --compare in the text above)")
 	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (0: none; e.g. 1000)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
@@ -220,9 +220,6 @@ class means.`+statsSetHelp+compareHelp)
 	}
 	if err := checkCompareFlags(*compare, *out, *format, *cross, *imag, spec, *perms); err != nil {
 		return err
-	}
-	if *plotPath != "" && *cross != "" {
-		return badInputf("--plot is not available with --cross")
 	}
 	if *imag != "" && *cross != "" {
 		return badInputf("--imag and --cross: the complex WPH (z = MAP + i·IMAG) has no cross variant (the cross-WPH of two complex fields is not supported): give one of them")
@@ -290,11 +287,6 @@ class means.`+statsSetHelp+compareHelp)
 	if spec.Complex {
 		if err := checkComplexSpec(spec, cplxSrc); err != nil {
 			return err
-		}
-		if *plotPath != "" {
-			// the per-class dashboard draws the pseudo moments as points of
-			// the S11 and L(1,1) series and has no θ for l ≥ L
-			return badInputf("%s: --plot does not draw the complex WPH yet (its pseudo moments would share the S11 and L panels' series): leave --plot out and plot the -o output", cplxSrc)
 		}
 	}
 	wphIso := spec.Kind == stats.WPH && spec.Iso
@@ -411,8 +403,13 @@ class means.`+statsSetHelp+compareHelp)
 		if maps.B > 1 {
 			title = fmt.Sprintf("%s (map 0 of %d): %s", plotTitleSource(mapIn), maps.B, spec.String())
 		}
-		// y axes carry the map's FITS BUNIT (--plot is refused with --cross)
-		if err := dashboardWith(*plotPath, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps, dashOpts{aniso: meta.aniso}); err != nil {
+		// y axes carry the map's FITS BUNIT (with --cross, both maps')
+		o := dashOpts{aniso: meta.aniso}
+		if spec.Cross {
+			o.crossUnit = meta.bunitCross
+			o.crossNote = fmt.Sprintf("cross statistics: a = MAP %s, b = --cross %s", pos[0], *cross)
+		}
+		if err := dashboardWith(*plotPath, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps, o); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
 	}
