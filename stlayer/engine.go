@@ -24,25 +24,25 @@ func NewMaps(b, m, n int) *Maps {
 func (x *Maps) Map(b int) []float64 { return x.Data[b*x.M*x.N : (b+1)*x.M*x.N] }
 
 // Check returns an *ErrShape error naming the problem unless x is a usable
-// batch: not nil, B, M, N ≥ 1 and len(Data) = B·M·N. It does not look at the
-// values (see CheckFinite).
+// batch: not nil, B, M, N ≥ 1 and len(Data) = B·M·N (the error matches
+// ErrSize). It does not look at the values (see CheckFinite).
 func (x *Maps) Check() error {
 	if x == nil {
-		return shapeErrorf("stlayer: nil maps")
+		return sizeErrorf("stlayer: nil maps")
 	}
 	if !fits(len(x.Data), x.B, x.M, x.N) {
-		return shapeErrorf("stlayer: maps [%d, %d, %d] with %d values (need B, M, N ≥ 1 and B·M·N values)", x.B, x.M, x.N, len(x.Data))
+		return sizeErrorf("stlayer: maps [%d, %d, %d] with %d values (need B, M, N ≥ 1 and B·M·N values)", x.B, x.M, x.N, len(x.Data))
 	}
 	return nil
 }
 
 // CheckFinite returns an error naming the first NaN or ±Inf value of x (map,
-// row, column), nil when every value is finite. x must pass Check.
+// row, column), matching ErrNonFinite; nil when every value is finite. x
+// must pass Check.
 func (x *Maps) CheckFinite() error {
 	for i, v := range x.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			mn := x.M * x.N
-			return fmt.Errorf("stlayer: non-finite value %g in map %d at row %d, column %d", v, i/mn, i%mn/x.N, i%x.N)
+			return NonFiniteError("stlayer: ", x, i)
 		}
 	}
 	return nil
@@ -123,7 +123,10 @@ func SumRe2(c *Coeffs) (float64, []complex128, error) {
 // Both refuse a batch holding a map whose largest |value| is positive and so
 // small that its degree-2 moments would underflow the engine's floating-point
 // type (graph.MinMapScale ≈ 1.08e-15 for float32, cpu.MinMapScale ≈ 1.49e-150
-// for float64): the caller multiplies such maps by a constant first.
+// for float64): the caller multiplies such maps by a constant first. Both
+// refuse a batch holding a NaN or ±Inf with an error matching ErrNonFinite
+// (naming the first: map, row, column) and a nil batch or one whose Data is
+// not B·M·N values with an *ErrShape matching ErrSize.
 type Engine interface {
 	// Name is "cpu" or "graph[:<backend>]".
 	Name() string
@@ -137,9 +140,19 @@ type Engine interface {
 // ErrShape reports invalid input shapes or arguments: a map size a
 // configuration cannot use, maps or coefficients that fail Check, and an
 // invalid primitive argument met by an engine (both engines return it from
-// Forward and LossGrad instead of panicking).
-type ErrShape struct{ Msg string }
+// Forward and LossGrad instead of panicking). Kind, when set, is the
+// sentinel it matches (errors.Is): ErrSize for maps whose shape cannot be
+// used, ErrScales for J, L or DN out of range; Kind is nil for an invalid
+// primitive argument or coefficients that fail Check.
+type ErrShape struct {
+	Msg  string
+	Kind error
+}
 
 func (e *ErrShape) Error() string { return e.Msg }
 
 func shapeErrorf(format string, a ...any) error { return &ErrShape{Msg: fmt.Sprintf(format, a...)} }
+
+func sizeErrorf(format string, a ...any) error {
+	return &ErrShape{Msg: fmt.Sprintf(format, a...), Kind: ErrSize}
+}

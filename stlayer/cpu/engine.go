@@ -71,7 +71,9 @@ import (
 // statistic or the loss (on any of the workers) an *InternalError with the
 // panic value and stack, and a map whose largest |value| is below
 // MinMapScale (≈ 1.49e-150; zero maps excepted), whose degree-2 moments
-// would underflow float64, an error wrapping ErrFloat64Range.
+// would underflow float64, an error wrapping ErrFloat64Range. A batch
+// holding a NaN or ±Inf is refused with an error matching
+// stlayer.ErrNonFinite that names the first one (map, row, column).
 type Engine struct {
 	workers int
 
@@ -308,7 +310,7 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 	return l, grad, nil
 }
 
-// checkMaps refuses (with an *stlayer.ErrShape) a nil batch, one with a
+// checkMaps refuses (with an *stlayer.ErrShape matching stlayer.ErrSize) a nil batch, one with a
 // size < 1, one whose B·M·N overflows int (the product is computed without
 // overflow, so a header whose wrapped product equals len(Data) does not
 // pass), one whose complex128 field [B, 1, M, N] (16·B·M·N bytes, the
@@ -316,19 +318,19 @@ func (e *Engine) LossGrad(key string, s stlayer.Stat, x *stlayer.Maps, loss stla
 // does not hold B·M·N values. It allocates nothing.
 func checkMaps(x *stlayer.Maps) error {
 	if x == nil {
-		return &stlayer.ErrShape{Msg: "cpu: nil maps"}
+		return &stlayer.ErrShape{Msg: "cpu: nil maps", Kind: stlayer.ErrSize}
 	}
 	if x.B < 1 || x.M < 1 || x.N < 1 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d] with %d values (want B, M, N ≥ 1)", x.B, x.M, x.N, len(x.Data))}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d] with %d values (want B, M, N ≥ 1)", x.B, x.M, x.N, len(x.Data)), Kind: stlayer.ErrSize}
 	}
 	if x.B > math.MaxInt/x.M || x.B*x.M > math.MaxInt/x.N {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d]: B·M·N overflows int (%d values given); no such batch can exist", x.B, x.M, x.N, len(x.Data))}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d]: B·M·N overflows int (%d values given); no such batch can exist", x.B, x.M, x.N, len(x.Data)), Kind: stlayer.ErrSize}
 	}
 	if n := x.B * x.M * x.N; n > math.MaxInt/16 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d]: B·M·N = %d values is too large (a complex128 field of the batch needs 16·B·M·N bytes, beyond the int range); use fewer or smaller maps", x.B, x.M, x.N, n)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d]: B·M·N = %d values is too large (a complex128 field of the batch needs 16·B·M·N bytes, beyond the int range); use fewer or smaller maps", x.B, x.M, x.N, n), Kind: stlayer.ErrSize}
 	}
 	if len(x.Data) != x.B*x.M*x.N {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d] with %d values (want %d = B·M·N)", x.B, x.M, x.N, len(x.Data), x.B*x.M*x.N)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("cpu: maps [%d,%d,%d] with %d values (want %d = B·M·N)", x.B, x.M, x.N, len(x.Data), x.B*x.M*x.N), Kind: stlayer.ErrSize}
 	}
 	return nil
 }

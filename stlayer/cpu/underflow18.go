@@ -32,11 +32,16 @@ var ErrFloat64Range = errors.New("maps outside the cpu engine's float64 range")
 // checkMapScale returns an error wrapping ErrFloat64Range when the largest
 // |value| of a map of x is positive and below MinMapScale (each map's
 // statistics are its own); nil when every map is zero or reaches the
-// floor, and for batches holding NaN or ±Inf (their own non-finite values,
-// left to the statistic). The error names the map and gives the power of
-// ten that brings its largest |value| into [1, 10).
+// floor. The error names the map and gives the power of ten that brings
+// its largest |value| into [1, 10). A batch holding NaN or ±Inf is refused
+// in the same pass, before, with an error matching stlayer.ErrNonFinite
+// naming the first such value ("cpu: non-finite value NaN in map 0 at row
+// 1, column 36"): the statistics gave all-NaN coefficients with no error.
 func checkMapScale(x *stlayer.Maps) error {
-	b, amax := stlayer.SmallMap(x, MinMapScale)
+	bad, b, amax := stlayer.ScanMaps(x, MinMapScale)
+	if bad >= 0 {
+		return stlayer.NonFiniteError("cpu: ", x, bad)
+	}
 	if b < 0 {
 		return nil
 	}

@@ -31,7 +31,9 @@
 // Batches holding a map whose largest |value| is below MinMapScale
 // (≈ 1.08e-15; zero maps excepted) are refused before any graph runs, with an error wrapping
 // ErrFloat32Range (checkMapScale): their degree-2 moments underflow
-// float32, which gives finite but zero or wrong coefficients. Finite maps
+// float32, which gives finite but zero or wrong coefficients; so are
+// batches holding a NaN or ±Inf, with an error matching
+// stlayer.ErrNonFinite that names the first one. Finite maps
 // whose coefficients are Inf or NaN only because of their scale (|x| ~
 // 1e20 overflows |z|²) make Forward and LossGrad return an error wrapping
 // ErrFloat32Range (checkFloat32Range), and so does LossGrad
@@ -205,7 +207,7 @@ func (e *Engine) cachedFilters() int {
 	return len(e.filters)
 }
 
-// checkMaps refuses (with an *stlayer.ErrShape) a nil batch, one with a
+// checkMaps refuses (with an *stlayer.ErrShape matching stlayer.ErrSize) a nil batch, one with a
 // size < 1, one whose B·M·N overflows int (the product is computed without
 // overflow, so a header whose wrapped product equals len(Data) does not
 // pass), one whose complex128 field [B, 1, M, N] (16·B·M·N bytes, the
@@ -213,19 +215,19 @@ func (e *Engine) cachedFilters() int {
 // does not hold B·M·N values. It allocates nothing.
 func checkMaps(x *stlayer.Maps) error {
 	if x == nil {
-		return &stlayer.ErrShape{Msg: "graph: nil maps"}
+		return &stlayer.ErrShape{Msg: "graph: nil maps", Kind: stlayer.ErrSize}
 	}
 	if x.B < 1 || x.M < 1 || x.N < 1 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values (want B, M, N ≥ 1)", x.B, x.M, x.N, len(x.Data))}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values (want B, M, N ≥ 1)", x.B, x.M, x.N, len(x.Data)), Kind: stlayer.ErrSize}
 	}
 	if x.B > math.MaxInt/x.M || x.B*x.M > math.MaxInt/x.N {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d]: B·M·N overflows int (%d values given); no such batch can exist", x.B, x.M, x.N, len(x.Data))}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d]: B·M·N overflows int (%d values given); no such batch can exist", x.B, x.M, x.N, len(x.Data)), Kind: stlayer.ErrSize}
 	}
 	if n := x.B * x.M * x.N; n > math.MaxInt/16 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d]: B·M·N = %d values is too large (a complex128 field of the batch needs 16·B·M·N bytes, beyond the int range); use fewer or smaller maps", x.B, x.M, x.N, n)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d]: B·M·N = %d values is too large (a complex128 field of the batch needs 16·B·M·N bytes, beyond the int range); use fewer or smaller maps", x.B, x.M, x.N, n), Kind: stlayer.ErrSize}
 	}
 	if len(x.Data) != x.B*x.M*x.N {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values (want %d = B·M·N)", x.B, x.M, x.N, len(x.Data), x.B*x.M*x.N)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("graph: maps [%d,%d,%d] with %d values (want %d = B·M·N)", x.B, x.M, x.N, len(x.Data), x.B*x.M*x.N), Kind: stlayer.ErrSize}
 	}
 	return nil
 }

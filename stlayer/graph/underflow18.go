@@ -37,11 +37,16 @@ const MinMapScale = 1e4 * 0x1p-63
 // |value| of a map of x is positive and below MinMapScale (each map's
 // statistics are its own: a tiny map next to a normal one in a batch
 // underflows all the same); nil when every map is zero or reaches the
-// floor, and for batches holding NaN or ±Inf (their own non-finite values,
-// left to the statistic as before). The error names the map and gives the
-// power of ten that brings its largest |value| into [1, 10).
+// floor. The error names the map and gives the power of ten that brings
+// its largest |value| into [1, 10). A batch holding NaN or ±Inf is refused
+// in the same pass, before, with an error matching stlayer.ErrNonFinite
+// naming the first such value ("graph: non-finite value NaN in map 0 at
+// row 1, column 36"): the statistics gave zeros and NaN with no error.
 func checkMapScale(x *stlayer.Maps) error {
-	b, amax := stlayer.SmallMap(x, MinMapScale)
+	bad, b, amax := stlayer.ScanMaps(x, MinMapScale)
+	if bad >= 0 {
+		return stlayer.NonFiniteError("graph: ", x, bad)
+	}
 	if b < 0 {
 		return nil
 	}

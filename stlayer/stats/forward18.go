@@ -26,7 +26,9 @@ import (
 // len(Data) ≠ B·M·N), maps of another size than the operator's
 // (InputSize; 2M×N pairs stacked by rows for Cross and Complex), and maps
 // holding NaN, ±Inf or HEALPix's UNSEEN value (missing data), whose
-// coefficients would be NaN or meaningless. A constant map gives NaN or
+// coefficients would be NaN or meaningless. The errors match (errors.Is)
+// stlayer.ErrSize for the shape and size, stlayer.ErrNonFinite for NaN or
+// ±Inf. A constant map gives NaN or
 // −Inf for statistics with logarithms or normalisations (CheckConstant
 // says which, for a Spec).
 func Forward(eng stlayer.Engine, op Op, x *stlayer.Maps) (*stlayer.Coeffs, *stlayer.Labels, error) {
@@ -40,7 +42,7 @@ func Forward(eng stlayer.Engine, op Op, x *stlayer.Maps) (*stlayer.Coeffs, *stla
 		return nil, nil, err
 	}
 	if r, c, ok := InputSize(op); ok && (r != x.M || c != x.N) {
-		return nil, nil, fmt.Errorf("stats.Forward: the operator was built for maps of %d×%d, the maps are %d×%d: build it for their size (stats.BuildWithRef(spec, eng, x))", r, c, x.M, x.N)
+		return nil, nil, stlayer.WithKind(fmt.Errorf("stats.Forward: the operator was built for maps of %d×%d, the maps are %d×%d: build it for their size (stats.BuildWithRef(spec, eng, x))", r, c, x.M, x.N), stlayer.ErrSize)
 	}
 	if err := x.CheckFinite(); err != nil {
 		return nil, nil, fmt.Errorf("stats.Forward: maps: %w", err)

@@ -223,7 +223,7 @@ func sizeChecked(st stlayer.Stat, what string, nm, m, n int) stlayer.Stat {
 				pairs = " stacked by rows in pairs"
 			}
 			panic(&stlayer.ErrShape{Msg: fmt.Sprintf("%s: statistic built for maps of %dx%d%s ([B,1,%d,%d]), got [%d,%d,%d,%d]: build the operator for the maps' size (stats.Build, or stats.BuildWithRef on the maps)",
-				what, m, n, pairs, nm*m, n, b, c, h, w)})
+				what, m, n, pairs, nm*m, n, b, c, h, w), Kind: stlayer.ErrSize})
 		}
 		return st(p, x)
 	}
@@ -326,7 +326,7 @@ func Build(s Spec, m, n int) (Op, error) {
 	case SCov, Spectra:
 		return buildSCov(s, m, n)
 	}
-	return nil, fmt.Errorf("unknown statistics kind %q (want wst, wph, scov or spectra)", s.Kind)
+	return nil, stlayer.WithKind(fmt.Errorf("unknown statistics kind %q (want wst, wph, scov or spectra)", s.Kind), stlayer.ErrKind)
 }
 
 // wstView adapts a wst.Op to one of its statistics (raw, isotropic,
@@ -417,12 +417,12 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 	switch {
 	case s.Cross:
 		if m%2 != 0 {
-			return nil, fmt.Errorf("cross statistics take pairs stacked by rows: the reference maps need an even number of rows, got %d", m)
+			return nil, stlayer.WithKind(fmt.Errorf("cross statistics take pairs stacked by rows: the reference maps need an even number of rows, got %d", m), stlayer.ErrSize)
 		}
 		m /= 2
 	case s.Complex:
 		if m%2 != 0 {
-			return nil, fmt.Errorf("complex wph takes (Q, U) stacked by rows (StackPair): the reference maps need an even number of rows, got %d", m)
+			return nil, stlayer.WithKind(fmt.Errorf("complex wph takes (Q, U) stacked by rows (StackPair): the reference maps need an even number of rows, got %d", m), stlayer.ErrSize)
 		}
 		m /= 2
 	}
@@ -470,7 +470,7 @@ func measuresRef(s Spec) bool {
 // message.
 func checkMaps(x *stlayer.Maps, what string) error {
 	if x != nil && x.B < 1 {
-		return fmt.Errorf("%s batch holds no maps (B=%d)", what, x.B)
+		return stlayer.WithKind(fmt.Errorf("%s batch holds no maps (B=%d)", what, x.B), stlayer.ErrSize)
 	}
 	if err := x.Check(); err != nil {
 		return fmt.Errorf("%s maps: %w", what, err)
@@ -522,14 +522,14 @@ func BuildStored(s Spec, m, n int, ref json.RawMessage) (Op, error) {
 func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
 	for _, x := range []*stlayer.Maps{a, b} {
 		if x == nil {
-			return nil, fmt.Errorf("StackPair: nil maps")
+			return nil, stlayer.WithKind(fmt.Errorf("StackPair: nil maps"), stlayer.ErrSize)
 		}
 		if x.B < 0 || x.M < 0 || x.N < 0 || len(x.Data) != x.B*x.M*x.N {
-			return nil, fmt.Errorf("StackPair: maps [%d, %d, %d] hold %d values, want B·M·N", x.B, x.M, x.N, len(x.Data))
+			return nil, stlayer.WithKind(fmt.Errorf("StackPair: maps [%d, %d, %d] hold %d values, want B·M·N", x.B, x.M, x.N, len(x.Data)), stlayer.ErrSize)
 		}
 	}
 	if a.B != b.B || a.M != b.M || a.N != b.N {
-		return nil, fmt.Errorf("pair shapes differ: [%d, %d, %d] and [%d, %d, %d]", a.B, a.M, a.N, b.B, b.M, b.N)
+		return nil, stlayer.WithKind(fmt.Errorf("pair shapes differ: [%d, %d, %d] and [%d, %d, %d]", a.B, a.M, a.N, b.B, b.M, b.N), stlayer.ErrSize)
 	}
 	out := stlayer.NewMaps(a.B, 2*a.M, a.N)
 	mn := a.M * a.N
