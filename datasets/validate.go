@@ -21,6 +21,8 @@ type ValidationError struct {
 	// CheckUnseen sets it, so that a program can replace it with advice in
 	// its own terms (its flags) and keep Msg.
 	Hint string
+	// cause is the kind of refusal (causeSize, …), for Unwrap.
+	cause int
 }
 
 func (e *ValidationError) Error() string {
@@ -107,8 +109,34 @@ const maxJ = 30
 // 100×100" or "3 non-finite pixels (first: NaN in map 0 at row 12, column
 // 5); …" (0-based, with the FITS pixel and what to do); for UNSEEN pixels
 // it is CheckUnseen's.
+//
+// The divisibility by 2^J is this function's contract, stricter than any
+// statistic needs: every family (wst, wph, scov, spectra, with either
+// engine) takes maps of any size from 2^(J+1) pixels a side, and the global
+// wst, scov and spectra only ask for even sides (measured: translation
+// invariance and agreement between the engines are the same on 100×100
+// maps as on 128×128). ValidateMapsFor checks the rule of one statistic,
+// and is what stkit's commands use.
 func ValidateMaps(m *stlayer.Maps, J int) error {
-	fail := func(format string, a ...any) error { return &ValidationError{Msg: fmt.Sprintf(format, a...)} }
+	if err := checkBatch(m); err != nil {
+		return err
+	}
+	if J < 0 || J > maxJ {
+		return &ValidationError{Msg: fmt.Sprintf("J=%d out of range 0..%d", J, maxJ), cause: causeScales}
+	}
+	if err := DivisibleRule(J).Check(m.M, m.N); err != nil {
+		return err
+	}
+	return checkPixels(m)
+}
+
+// checkBatch refuses what no statistic can take whatever its scales: nil
+// maps, an empty batch, Data of another length than B·M·N, 1×1 and 1-D
+// maps (ValidateMaps' first checks).
+func checkBatch(m *stlayer.Maps) error {
+	fail := func(format string, a ...any) error {
+		return &ValidationError{Msg: fmt.Sprintf(format, a...), cause: causeSize}
+	}
 	if m == nil {
 		return fail("no maps (nil)")
 	}
@@ -128,13 +156,12 @@ func ValidateMaps(m *stlayer.Maps, J int) error {
 	if m.M == 1 || m.N == 1 {
 		return fail("maps of %d×%d pixels are 1-D; 2-D maps are needed", m.M, m.N)
 	}
-	if J < 0 || J > maxJ {
-		return fail("J=%d out of range 0..%d", J, maxJ)
-	}
-	step := 1 << J
-	if m.M%step != 0 || m.N%step != 0 || min(m.M, m.N) <= step {
-		return fail("J=%d needs maps of at least %d×%d pixels divisible by %d; got %d×%d", J, 2*step, 2*step, step, m.M, m.N)
-	}
+	return nil
+}
+
+// checkPixels refuses non-finite pixels and HEALPix's UNSEEN value
+// (ValidateMaps' last checks); m must pass checkBatch.
+func checkPixels(m *stlayer.Maps) error {
 	bad, first := 0, -1
 	for i, x := range m.Data {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -151,9 +178,9 @@ func ValidateMaps(m *stlayer.Maps, J int) error {
 		if m.B > 1 {
 			fits += fmt.Sprintf(" of plane %d", b+1)
 		}
-		return fail("%d non-finite pixel%s (first: %v in map %d at row %d, column %d); indices count from 0 as in numpy (FITS pixel %s). "+
+		return &ValidationError{Msg: fmt.Sprintf("%d non-finite pixel%s (first: %v in map %d at row %d, column %d); indices count from 0 as in numpy (FITS pixel %s). "+
 			"The maps must be finite: fill or cut out masked (NaN) regions first, e.g. with np.nan_to_num or by inpainting",
-			bad, plural(bad), x, b, r, c, fits)
+			bad, plural(bad), x, b, r, c, fits), cause: causeNonFinite}
 	}
 	return CheckUnseen(m)
 }
