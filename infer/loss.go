@@ -59,6 +59,30 @@
 // iterations. A second statistic of the same maps can be matched too:
 // append NewTarget(name, eng, op2, target, WeightMean) to the loss's Terms
 // (each statistic term is then a mean over its own coefficients).
+//
+// # Zero values and the CLI's defaults
+//
+// The zero values of the option structs are the reference codes' choices;
+// the commands start from other ones, so a program that wants the CLI's
+// results sets them:
+//
+//   - GenerateConfig{} is PresetCheng's configuration (white-noise start,
+//     the statistic term alone, WeightMean, one L-BFGS on all maps); stkit
+//     synth uses Preset(PresetQuality, k, seed) (InitGRF, PSWeight 1,
+//     HistWeight 10, Independent) and WeightStd with two or more target
+//     maps. Synthesize sets Apodise for a non-periodic statistic, as stkit
+//     synth does.
+//   - SampleOptions{} starts from white noise (InitWhiteNoise); stkit sample
+//     starts from InitGRF (set Init) and seeds with 1 (Seed 0 here).
+//   - stats.Forward evaluates 8·256² pixels per engine call
+//     (stlayer.DefaultChunkPixels) on both engines; stkit stats 64·256² on
+//     a graph engine (the rows are the same to round-off).
+//   - the engine: stkit's --engine auto is the CPU engine (cpu.New())
+//     unless the backend is XLA; graph.NewBackend takes the CLI's
+//     --backend strings.
+//
+// ExampleSampleComponent reads a model folder (LoadModels) and samples a
+// component with the CLI's start, as stkit sample does.
 package infer
 
 import (
