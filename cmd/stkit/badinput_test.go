@@ -90,7 +90,6 @@ func TestOutputRefusedBeforeWork(t *testing.T) {
 		{[]string{"stats", mp, "--format", "npy"}, "needs an output file"},
 		{[]string{"stats", mp, "-o", filepath.Join(ro, "c.npy")}, "cannot write in " + ro},
 		{[]string{"stats", mp, "-o", dir, "--format", "npy"}, "-o " + dir + " is a folder, not a file name"},
-		{[]string{"stats", mp, "--cross", mp, "--plot", filepath.Join(dir, "p.png")}, "not available with --cross"},
 		{[]string{"patches", mp, "-o", filepath.Join(file, "ds"), "--size", "32"}, "is a file, not a folder"},
 		{[]string{"patches", mp, "-o", filepath.Join(ro, "ds"), "--size", "32"}, "cannot write in " + ro},
 		{[]string{"train", filepath.Join(dir, "nods"), "-o", filepath.Join(ro, "run"), "--clusters", "2"}, "cannot write in " + ro},

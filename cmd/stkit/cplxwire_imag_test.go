@@ -195,8 +195,6 @@ func TestStatsImagRefusals(t *testing.T) {
 		{[]string{"--kind", "wph", zp, "--imag", up}, []string{zp + " holds complex numbers", "leave --imag out"}},
 		{[]string{"--kind", "wph", zp, "--cross", qp}, []string{"--cross", "give one of them"}},
 		{[]string{"--kind", "wph", "--norm", "auto", zero, "--imag", zero}, []string{"z = Q + iU of pair 0 is identically zero", "complex wph with norm auto is undefined"}},
-		{[]string{"--kind", "wph", qp, "--imag", up, "--plot", dash}, []string{"--plot does not draw the complex WPH yet"}},
-		{[]string{"--kind", "wph", zp, "--plot", dash}, []string{zp + " holds complex numbers", "--plot does not draw"}},
 	} {
 		args := append(append([]string{"stats"}, c.args...), "-J", "3", "-o", out)
 		code, _, errs := runCLI(t, args...)
