@@ -118,8 +118,16 @@ func SumRe2(c *Coeffs) (float64, []complex128, error) {
 // Engine evaluates statistics written against Prim on host maps. Implementations:
 // stlayer/cpu (plain Go, hand-written adjoints on a tape) and stlayer/graph
 // (GoMLX graphs; native FFT on XLA, four-step DotGeneral FFT on the pure-Go
-// backend). Engines are safe for sequential use; key identifies the statistic
-// (configuration included) so that graph engines compile once per (key, shape).
+// backend). Both engines are safe for concurrent use: several goroutines may
+// call Forward and LossGrad on one engine at once (the cpu engine locks its
+// shared state, the graph engine serialises its graph runs) and get what
+// calls made one at a time give, bit for bit (TestLibdoc19EnginesConcurrent;
+// with -race: 4 goroutines × 3 stats.Forward and 3 syntheses at once on
+// either engine). key identifies the statistic (configuration included) so
+// that graph engines compile once per (key, shape). Engines need no closing:
+// the cpu engine's buffer pool goes with the engine (cpu.Engine.FreePool
+// drops it at once), the graph engine's compiled graphs are released by
+// graph.Engine.Finalize and its GoMLX backend by the backend's owner.
 // Both refuse a batch holding a map whose largest |value| is positive and so
 // small that its degree-2 moments would underflow the engine's floating-point
 // type (graph.MinMapScale ≈ 1.08e-15 for float32, cpu.MinMapScale ≈ 1.49e-150
