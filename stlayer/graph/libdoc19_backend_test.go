@@ -6,6 +6,8 @@ import (
 
 	"github.com/stkit-org/stkit/internal/backend"
 	"github.com/stkit-org/stkit/internal/gfft"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // TestLibdoc19NewBackendSpecs pins the exported backend choice: a bare "go"
@@ -60,5 +62,60 @@ func TestLibdoc19NewBackendSpecs(t *testing.T) {
 	}
 	if FFTAuto != (FFTMethod(0)) {
 		t.Error("FFTAuto is not the zero value (the default)")
+	}
+}
+
+// TestLibdoc19FinalizeReuse pins what the engine_doc patch documents:
+// Finalize drops the compiled graphs but leaves the engine usable (the next
+// Forward compiles again and gives the same values), and NewDefault engines
+// share one process-wide backend.
+func TestLibdoc19FinalizeReuse(t *testing.T) {
+	e, err := NewFromSpec(PureGoSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Backend().Finalize()
+	op, err := stats.Build(stats.Spec{Kind: stats.WST, J: 2, L: 2}, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := stlayer.NewMaps(1, 16, 16)
+	for i := range x.Data {
+		x.Data[i] = float64(i%7) - 3 + 0.1*float64(i/16)
+	}
+	before, err := e.Forward(op.Key(), op.Stat(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.NumExecs() != 1 {
+		t.Fatalf("%d compiled graphs after one Forward, want 1", e.NumExecs())
+	}
+	e.Finalize()
+	if e.NumExecs() != 0 {
+		t.Fatalf("%d compiled graphs after Finalize, want 0", e.NumExecs())
+	}
+	after, err := e.Forward(op.Key(), op.Stat(), x)
+	if err != nil {
+		t.Fatalf("Forward after Finalize: %v", err)
+	}
+	if e.NumExecs() != 1 {
+		t.Errorf("%d compiled graphs after Forward again, want 1 (recompiled)", e.NumExecs())
+	}
+	for i, v := range after.Data {
+		if v != before.Data[i] {
+			t.Fatalf("value %d: %v after Finalize, %v before", i, v, before.Data[i])
+		}
+	}
+	t.Setenv(backend.EnvVar, "go")
+	d1, err := NewDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := NewDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d1.Backend() != d2.Backend() {
+		t.Error("two NewDefault engines have different backends; the doc says one process-wide backend")
 	}
 }
