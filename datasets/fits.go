@@ -87,7 +87,9 @@ type fitsHDU struct {
 // BZERO = −128 on BITPIX 8 gives int8); any other scaling, or blanked pixels,
 // give "float64". Header holds all the cards of the image HDU but END
 // (bytes beyond ASCII in a card's value or comment read as '?', with a
-// notice, see SetNotify).
+// notice, see SetNotify). When the file holds several images with data, a
+// notice names them (number, EXTNAME, size) and the syntax that picks
+// another (see Read: a path "x.fits[N]" or "x.fits[EXTNAME]").
 // Errors are *FormatError with an empty Path. The file is decoded as a
 // stream (see decodeFITSFrom): besides the result, memory use is bounded.
 func DecodeFITS(b []byte) (*Array, error) {
@@ -104,6 +106,7 @@ type fitsStream struct {
 	limit int64      // gzip: the most bytes the stream may expand to
 	zsize int64      // gzip: the compressed size
 	gz    bool
+	seek  io.Seeker // the file under r when it can seek (not gzip): skip seeks
 
 	nonASCII []nonASCIICard // header cards read with non-ASCII bytes replaced by '?'
 }
@@ -255,6 +258,14 @@ func (s *fitsStream) read(p []byte) (int, error) {
 
 // skip discards up to k bytes and returns how many there were.
 func (s *fitsStream) skip(k int64) (int64, error) {
+	if s.seek != nil && s.size >= 0 && s.src.err == nil {
+		k = max(min(k, s.size-s.n), 0)
+		if _, err := s.seek.Seek(k, io.SeekCurrent); err != nil {
+			return 0, &readError{err}
+		}
+		s.n += k
+		return k, nil
+	}
 	got, _ := io.CopyN(io.Discard, s.r, k)
 	s.n += got
 	return got, s.check()
@@ -282,6 +293,18 @@ func (s *fitsStream) remaining() int64 {
 // comment are read with those bytes replaced by '?' (see parseFITSHeader),
 // with a notice (SetNotify) once the image is read.
 func decodeFITSFrom(r io.Reader, size int64, src string) (*Array, error) {
+	return decodeFITSSel(r, size, src, nil)
+}
+
+// decodeFITSSel is decodeFITSFrom with a selection (nil: none; see
+// fitsSel): the HDU it names instead of the first image, and only its
+// section's pixels. Without a selection, the headers after the image read
+// are scanned too (data skipped: seeked over in a file) and a notice names
+// the images when there are several; anything wrong after the image read
+// only ends that scan. A selection that names no image with data is an
+// error listing the file's HDUs.
+func decodeFITSSel(r io.Reader, size int64, src string, sel *fitsSel) (*Array, error) {
+	seeker, _ := r.(io.Seeker)
 	head := make([]byte, min(size, 2))
 	if _, err := io.ReadFull(r, head); err != nil {
 		return nil, &readError{err}
@@ -299,7 +322,10 @@ func decodeFITSFrom(r io.Reader, size int64, src string) (*Array, error) {
 	} else {
 		s.src = &errReader{r: r}
 		s.r = s.src
+		s.seek = seeker
 	}
+	var infos []hduInfo       // every HDU seen, for a selection's errors
+	var notImage *hduInfo     // the HDU sel names when it is no image: an error once all are listed
 	var primary *fitsHDU      // the primary header: HEALPix keywords there count for the extensions
 	var healpix *HEALPixError // the first HEALPix table, for the error when no image follows
 	var others []string       // the extensions skipped, for that error: "HDU 1 is a BINTABLE"
@@ -327,6 +353,9 @@ func decodeFITSFrom(r io.Reader, size int64, src string) (*Array, error) {
 		if hdu == 0 {
 			primary = h
 		}
+		infos = append(infos, newHDUInfo(h, hdu))
+		// the HDU to read: the first image, or the one sel names
+		wanted := sel == nil || !sel.hduSet || (notImage == nil && sel.matches(h, hdu))
 		n := int64(1)
 		if len(h.naxis) == 0 {
 			n = 0
@@ -352,19 +381,29 @@ func decodeFITSFrom(r io.Reader, size int64, src string) (*Array, error) {
 			size = per * h.gcount
 		}
 		isImage := h.ext == "" || h.ext == "IMAGE"
-		if isImage && len(h.naxis) > 0 {
+		if isImage && len(h.naxis) > 0 && wanted {
 			if h.ext != "" && (h.pcount != 0 || h.gcount != 1) {
 				return nil, formatErrorf("fits", "HDU %d: IMAGE extension with PCOUNT %d, GCOUNT %d (want 0 and 1)", hdu, h.pcount, h.gcount)
 			}
 			if hp := healpixImage(h, primary, hdu); hp != nil {
 				return nil, &FormatError{Format: "fits", Msg: "not a flat image", Err: hp}
 			}
-			a, err := s.decodeFITSImage(h, hdu, n)
+			var sec []secRange
+			secText := ""
+			if sel != nil {
+				sec, secText = sel.section, sel.text
+			}
+			a, err := s.decodeFITSImage(h, hdu, n, sec, secText)
 			if err != nil {
 				return nil, err
 			}
 			if len(s.nonASCII) > 0 {
 				notify(nonASCIINotice(src, s.nonASCII))
+			}
+			if sel == nil || !sel.hduSet {
+				if images := s.scanImages(infos, hdu, size); len(images) > 1 {
+					notify(severalImagesNotice(src, images))
+				}
 			}
 			if s.gz { // read the rest of the stream: its CRC and length are checked at the end
 				if _, err := s.skip(s.limit + 1 - s.n); err != nil {
@@ -373,7 +412,11 @@ func decodeFITSFrom(r io.Reader, size int64, src string) (*Array, error) {
 			}
 			return a, nil
 		}
-		if h.ext == "BINTABLE" {
+		if wanted && sel != nil && sel.hduSet {
+			found := infos[hdu]
+			notImage = &found
+		}
+		if h.ext == "BINTABLE" && wanted {
 			for _, c := range h.cards {
 				if c.Key == "ZIMAGE" && c.Value == true {
 					return nil, formatErrorf("fits", "HDU %d is a tile-compressed image (fpack); decompress it first (funpack)", hdu)
@@ -414,6 +457,13 @@ func decodeFITSFrom(r io.Reader, size int64, src string) (*Array, error) {
 		} else if got < pad {
 			break
 		}
+	}
+	if sel != nil && sel.hduSet {
+		e := sel.noHDUError(infos, notImage)
+		if notImage != nil && healpix != nil && healpix.HDU == notImage.num {
+			e.Err = healpix
+		}
+		return nil, e
 	}
 	if healpix != nil {
 		return nil, &FormatError{Format: "fits", Msg: "no image", Err: healpix}
@@ -817,7 +867,7 @@ func (h *fitsHDU) floatKey(key string, hdu int, def float64) (float64, error) {
 }
 
 // decodeFITSImage decodes the n pixels that follow the header h.
-func (s *fitsStream) decodeFITSImage(h *fitsHDU, hdu int, n int64) (*Array, error) {
+func (s *fitsStream) decodeFITSImage(h *fitsHDU, hdu int, n int64, sec []secRange, secText string) (*Array, error) {
 	item := int64(abs(h.bitpix) / 8)
 	nbytes := n * item
 	if rem := s.remaining(); rem >= 0 && nbytes > rem {
@@ -852,6 +902,17 @@ func (s *fitsStream) decodeFITSImage(h *fitsHDU, hdu int, n int64) (*Array, erro
 		}
 		px.hasBlank = true
 	}
+	if sec != nil {
+		plan, err := sectionPlan(sec, h.naxis, hdu, secText)
+		if err != nil {
+			return nil, err
+		}
+		v, shape, err := s.decodeSection(h, hdu, &px, item, plan)
+		if err != nil {
+			return nil, err
+		}
+		return &Array{Shape: shape, DType: pixelDType(&px, h.bitpix), Float64: v, Header: shiftedCards(h.cards, plan)}, nil
+	}
 	shape := make([]int, len(h.naxis))
 	for i, d := range h.naxis {
 		shape[len(shape)-1-i] = d
@@ -872,18 +933,27 @@ func (s *fitsStream) decodeFITSImage(h *fitsHDU, hdu int, n int64) (*Array, erro
 		px.decode(v[done:done+c], buf[:c*int(item)])
 		done += c
 	}
+	return &Array{Shape: shape, DType: pixelDType(&px, h.bitpix), Float64: v, Header: h.cards}, nil
+}
+
+// pixelDType is the DType of pixels decoded with px (see DecodeFITS).
+func pixelDType(px *fitsPixels, bitpix int) string {
 	dtype := "float64"
+	bscale, bzero := 1.0, 0.0
+	if px.scaled {
+		bscale, bzero = px.bscale, px.bzero
+	}
 	if px.blanks == 0 {
 		switch {
 		case bscale == 1 && bzero == 0:
-			dtype = map[int]string{8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}[h.bitpix]
-		case bscale == 1 && h.bitpix == 8 && bzero == -128:
+			dtype = map[int]string{8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}[bitpix]
+		case bscale == 1 && bitpix == 8 && bzero == -128:
 			dtype = "int8"
-		case bscale == 1 && h.bitpix > 8 && bzero == math.Ldexp(1, h.bitpix-1):
-			dtype = map[int]string{16: "uint16", 32: "uint32", 64: "uint64"}[h.bitpix]
+		case bscale == 1 && bitpix > 8 && bzero == math.Ldexp(1, bitpix-1):
+			dtype = map[int]string{16: "uint16", 32: "uint32", 64: "uint64"}[bitpix]
 		}
 	}
-	return &Array{Shape: shape, DType: dtype, Float64: v, Header: h.cards}, nil
+	return dtype
 }
 
 // fitsPixels turns stored big-endian pixels into physical values:

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"sort"
@@ -26,11 +27,20 @@ var wcsAxesKey = regexp.MustCompile(`^WCSAXES([A-Z]?)$`)
 // the WCS describes three axes as the data have: for the primary WCS and
 // each alternate one (suffix A–Z) found among the cards,
 //
-//   - a WCSAXESa card is set to 3 in place (it must precede the other WCS
-//     keywords); without one, WCSAXES defaults to NAXIS, 3;
 //   - the cards describing axis 3 or beyond (CTYPE3a, CRPIX3a, PC3_ja,
-//     CDi_3a, PV3_ma, …, e.g. a degenerate frequency axis of a cube with one
-//     plane) are dropped;
+//     CDi_3a, PV3_ma, …: the degenerate axes of a single map, such as the
+//     frequency and Stokes axes of a radio image with NAXIS3 = NAXIS4 = 1,
+//     or of a plane read from a cube with "x.fits[*,*,K]") move one axis
+//     up (CTYPE3 → CTYPE4, CTYPE4 → CTYPE5, PC3_3 → PC4_4, PC1_3 → PC1_4,
+//     PV3_1 → PV4_1, …), so that they are kept beside the plane axis; a
+//     card whose keyword would then exceed 8 characters (axis 99) is
+//     dropped. FITS WCS Paper I lets WCSAXES exceed NAXIS: the extra axes
+//     are degenerate, of size 1, as they were in the input;
+//   - a WCSAXESa card is set in place (it must precede the other WCS
+//     keywords) to 3, or to one more than its value or than the highest
+//     axis among the cards when one is 3 or more; without one, WCSAXES
+//     defaults to the largest of NAXIS (3) and the highest axis number
+//     among the keywords;
 //   - the plane axis is added after the last WCS card: CTYPE3a = 'PLANE', a
 //     linear axis whose world coordinate is the plane number counted from
 //     1 (CRPIX3a = 1, CRVAL3a = 1, CDELT3a = 1, or CD3_3a = 1 when the WCS
@@ -44,15 +54,18 @@ var wcsAxesKey = regexp.MustCompile(`^WCSAXES([A-Z]?)$`)
 // cards, in order. The input slice is not modified.
 func PlaneAxisCards(cards []Card, name string) []Card {
 	type wcs struct {
-		cd   bool // CDi_j present: the plane axis needs CD3_3
-		last int  // index in out of the last card of this description
+		cd    bool // CDi_j present: the plane axis needs CD3_3
+		last  int  // index in out of the last card of this description
+		axes  int  // WCSAXESa's value, else 0
+		maxAx int  // the highest axis number among its cards
+		at    int  // index in out of its WCSAXESa card, -1 if none
 	}
 	found := map[string]*wcs{}
 	var order []string
 	note := func(alt string) *wcs {
 		w := found[alt]
 		if w == nil {
-			w = &wcs{last: -1}
+			w = &wcs{last: -1, at: -1}
 			found[alt] = w
 			order = append(order, alt)
 		}
@@ -66,18 +79,26 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 		}
 		if m := wcsAxesKey.FindStringSubmatch(c.Key); m != nil {
 			w := note(m[1])
-			if v, ok := c.Value.(int64); !ok || v != 3 {
-				c.Value = int64(3)
+			if v, ok := c.Value.(int64); ok && v > 0 && v < 99 {
+				w.axes = int(v)
 			}
 			out = append(out, c)
 			w.last = len(out) - 1
+			w.at = w.last
 			continue
 		}
 		if m := wcsAxisKey.FindStringSubmatch(c.Key); m != nil {
-			i := m[1] + m[2]
 			w := note(m[3])
-			if n, _ := strconv.Atoi(i); n >= 3 {
-				continue
+			n, _ := strconv.Atoi(m[1] + m[2])
+			w.maxAx = max(w.maxAx, n)
+			if n >= 3 {
+				// CTYPE3 → CTYPE4; PV3_1 → PV4_1 (the index after the
+				// two- or five-letter name)
+				name := c.Key[:len(c.Key)-len(strings.TrimLeft(c.Key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+				rest := c.Key[len(name)+len(strconv.Itoa(n)):]
+				if c.Key = name + strconv.Itoa(n+1) + rest; len(c.Key) > 8 {
+					continue
+				}
 			}
 			out = append(out, c)
 			w.last = len(out) - 1
@@ -88,8 +109,17 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 			w.cd = w.cd || m[1] == "CD"
 			i, _ := strconv.Atoi(m[2])
 			j, _ := strconv.Atoi(m[3])
+			w.maxAx = max(w.maxAx, i, j)
 			if i >= 3 || j >= 3 {
-				continue
+				if i >= 3 {
+					i++
+				}
+				if j >= 3 {
+					j++
+				}
+				if c.Key = fmt.Sprintf("%s%d_%d%s", m[1], i, j, m[4]); len(c.Key) > 8 {
+					continue
+				}
 			}
 			out = append(out, c)
 			w.last = len(out) - 1
@@ -99,6 +129,19 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 	}
 	if len(order) == 0 {
 		return out
+	}
+	for _, alt := range order {
+		w := found[alt]
+		if w.at < 0 {
+			continue
+		}
+		n := int64(3)
+		if hi := max(w.axes, w.maxAx); hi >= 3 {
+			n = int64(min(hi, 98) + 1)
+		}
+		if v, ok := out[w.at].Value.(int64); !ok || v != n {
+			out[w.at].Value = n
+		}
 	}
 	name = strings.Map(func(r rune) rune {
 		if r < 32 || r > 126 {
@@ -166,7 +209,15 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 //   - √(CD1_j² + CD2_j²) with a CD matrix (missing elements 0),
 //
 // so a rotation is dropped and the size of a pixel kept (CROTAi, the old
-// rotation keyword, changes no scale). CUNITj is the input's CUNITj, else
+// rotation keyword, changes no scale). The sign is kept: that of the
+// diagonal element Mj_j of the matrix M (CDi_j, or CDELTi × PCi_j), so that
+// CD1_1 = −0.0833 with no rotation gives CDELT1 = −0.0833, as a plain
+// CDELT1 does (a flipped axis, such as east to the left, stays flipped).
+// With rotation terms (M1_2 or M2_1 ≠ 0) this is the sign of the CROTA
+// convention Mj_j = CDELTj cos ρ, right for a rotation |ρ| < 90°; the
+// rotation itself is dropped. A diagonal element 0 (ρ = ±90°) takes its
+// sign from the determinant, sign(CDELT1 × CDELT2) = sign(det M), CDELT2
+// positive when both are 0. CUNITj is the input's CUNITj, else
 // 'deg' when CTYPEj is a celestial axis (RA, DEC, xLON, xLAT, xyLN, xyLT in
 // the 4–3 form, whose default unit is the degree), else left out. Alternate
 // descriptions (suffix A–Z) are ignored. Without CDELTj, PCi_j or CDi_j
@@ -230,13 +281,20 @@ func PixelScaleCards(cards []Card) []Card {
 		return nil
 	}
 	var out, units []Card
+	var sign [2]float64
+	switch {
+	case hasPC:
+		sign = matrixSigns([2][2]float64{{cdelt[0] * pc[0][0], cdelt[0] * pc[0][1]}, {cdelt[1] * pc[1][0], cdelt[1] * pc[1][1]}})
+	case hasCD:
+		sign = matrixSigns(cd)
+	}
 	for j := 0; j < 2; j++ {
 		var scale float64
 		switch {
 		case hasPC:
-			scale = math.Abs(cdelt[j]) * math.Hypot(pc[0][j], pc[1][j])
+			scale = sign[j] * math.Abs(cdelt[j]) * math.Hypot(pc[0][j], pc[1][j])
 		case hasCD:
-			scale = math.Hypot(cd[0][j], cd[1][j])
+			scale = sign[j] * math.Hypot(cd[0][j], cd[1][j])
 		case hasCDELT[j]:
 			scale = cdelt[j]
 		default:
@@ -259,6 +317,34 @@ func PixelScaleCards(cards []Card) []Card {
 		return nil
 	}
 	return append(out, units...)
+}
+
+// matrixSigns returns the signs (±1) of the pixel scales of a linear
+// transformation m (m[i][j] = CDi+1_j+1): see PixelScaleCards.
+func matrixSigns(m [2][2]float64) [2]float64 {
+	sgn := func(x float64) float64 {
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		return 0
+	}
+	s := [2]float64{sgn(m[0][0]), sgn(m[1][1])}
+	det := sgn(m[0][0]*m[1][1] - m[0][1]*m[1][0])
+	if det == 0 {
+		det = 1
+	}
+	switch {
+	case s[0] == 0 && s[1] == 0:
+		s = [2]float64{det, 1}
+	case s[0] == 0:
+		s[0] = det * s[1]
+	case s[1] == 0:
+		s[1] = det * s[0]
+	}
+	return s
 }
 
 // isCelestialCType reports whether a CTYPE value names a celestial axis in

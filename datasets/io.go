@@ -82,9 +82,13 @@ func splitPath(path string) (file, member string, kind fileKind) {
 }
 
 // FilePart returns the file of a path as Read understands it: "x.npz:member"
-// gives "x.npz"; any other path is returned unchanged. Use it to stat or open
+// gives "x.npz", "x.fits[SCI][1:480,1:480]" gives "x.fits" (unless a file of
+// that whole name exists); any other path is returned unchanged. Use it to stat or open
 // the file behind a path that may name an .npz member.
 func FilePart(path string) string {
+	if i := fitsSelStart(path); i >= 0 {
+		return path[:i]
+	}
 	file, _, _ := splitPath(path)
 	return file
 }
@@ -127,12 +131,33 @@ func unknownExt(path string) error {
 // ".npz" (the first .npy member in archive order, with a notice naming the
 // others when there are several, see SetNotify) or "file.npz:name" (member
 // name); ".fits", ".fit", ".fts" (also gzip-compressed as ".fits.gz"; see
-// DecodeFITS). Format errors are *FormatError naming the file.
+// DecodeFITS: the first image, with a notice naming the others when the
+// file holds several). Format errors are *FormatError naming the file.
+//
+// A FITS path may end with the part of cfitsio's extended file-name syntax
+// that selects an image: "x.fits[N]" reads HDU N (0 is the primary HDU),
+// "x.fits[EXTNAME]" (or "[EXTNAME,EXTVER]") the HDU of that EXTNAME (case
+// ignored); an image section then, or alone, cuts the image: "x.fits[*,*,K]"
+// is plane K of a cube (an array of shape (1, M, N)), "x.fits[x1:x2,y1:y2]"
+// columns x1 to x2 and rows y1 to y2, all counted from 1 and both ends
+// included, in FITS axis order (NAXIS1, the columns, first; '*' is a whole
+// axis, K alone is K:K, axes left out at the end are whole); both:
+// "x.fits[SCI][1:480,1:480]". Reversed axes and steps are refused. The
+// header read (Array.Header) then has the section's NAXISn and every
+// CRPIXn shifted by the pixels cut before it, so the WCS still places each
+// pixel. A file whose name holds the suffix as it is is read as that file.
+// Errors name the HDUs the file holds (number, EXTNAME, type and size) or
+// the range of each axis.
 func Read(path string) (*Array, error) { return readArray(path, nil) }
 
 // readArray is Read; with part non-nil, complex .npy and .npz data are read
 // as decodeNPYFrom does with it (the part only, streamed into Float64).
 func readArray(path string, part *ComplexPart) (*Array, error) {
+	if fitsFile, sel, err := splitFITSSel(path); err != nil {
+		return nil, err
+	} else if sel != nil {
+		return readFITSSel(fitsFile, sel)
+	}
 	file, member, kind := splitPath(path)
 	switch kind {
 	case kindNPY:
@@ -141,6 +166,9 @@ func readArray(path string, part *ComplexPart) (*Array, error) {
 		return readNPZMemberFile(file, member, part)
 	case kindFITS:
 		return ReadFITS(file)
+	}
+	if literalFITS(path) { // "x.fits[2]", a file of that name
+		return ReadFITS(path)
 	}
 	return nil, unknownExt(path)
 }
@@ -210,8 +238,14 @@ func readNPZMemberFile(path, name string, part *ComplexPart) (*Array, error) {
 }
 
 // ReadFITS reads the first image of a FITS file (see DecodeFITS), decoding
-// (and decompressing) it as it is read.
+// (and decompressing) it as it is read, or the HDU and image section a
+// suffix selects (see Read).
 func ReadFITS(path string) (*Array, error) {
+	if file, sel, err := splitFITSSel(path); err != nil {
+		return nil, err
+	} else if sel != nil {
+		return readFITSSel(file, sel)
+	}
 	return readPath(path, func(f *os.File, size int64) (*Array, error) { return decodeFITSFrom(f, size, path) },
 		func(b []byte) (*Array, error) {
 			a, err := decodeFITSFrom(bytes.NewReader(b), int64(len(b)), path)
@@ -221,7 +255,9 @@ func ReadFITS(path string) (*Array, error) {
 
 // ReadMaps reads a batch of real maps with Read and ArrayToMaps(a,
 // RejectComplex): a 2-D array (M, N) gives B = 1, a 3-D array (B, M, N) a
-// batch. It does not check pixel values or sizes; see ValidateMaps.
+// batch. It does not check pixel values or sizes; see ValidateMaps. A FITS
+// path may pick an HDU and an image section, "cube.fits[*,*,K]" for plane K
+// of a cube or "x.fits[SCI][1:480,1:480]" (see Read).
 func ReadMaps(path string) (*stlayer.Maps, error) { return ReadMapsPart(path, RejectComplex) }
 
 // ReadMapsPart is ReadMaps with a choice of how complex data become real.
