@@ -9,6 +9,7 @@ import (
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 // ReducedOp is a statistic derived from a base statistic by averaging groups
@@ -16,13 +17,20 @@ import (
 //
 //	Φ'_g(x) = (1/|G_g|) Σ_{i ∈ G_g} Φ_i(x)
 //
-// (complex values are kept). A group of one coefficient selects it, so a
+// (complex values are kept), or, for the isotropic reduction of NewIsoOp,
+// by averaging a group with the conjugate of its partner group H_g:
+//
+//	Φ'_g(x) = ½ (1/|G_g|) Σ_{i ∈ G_g} Φ_i(x) + ½ conj((1/|H_g|) Σ_{i ∈ H_g} Φ_i(x)).
+//
+// A group of one coefficient selects it, so a
 // ReducedOp also expresses subsets (e.g. the cross moments of a two-field
 // statistic). It is evaluated on Prim (gathers, sums and a scale), so every
 // engine differentiates it. The output order is: groups of equal size
-// together, sizes in increasing order, and within one size the order of
-// groups given (Labels follows the same order; the label of a group is that
-// of its first member, with the orientation columns rewritten by IsoGroups).
+// together, sizes in increasing order (within one size: real parts first,
+// then plain means, then means with a conjugated partner, by the partner's
+// size), and within one such bucket the order of groups given (Labels
+// follows the same order; the label of a group is that of its first
+// member, with the orientation columns rewritten by IsoGroups).
 type ReducedOp struct {
 	base    StatOp
 	buckets []reducedBucket
@@ -33,6 +41,12 @@ type ReducedOp struct {
 type reducedBucket struct {
 	size int
 	idx  [][]int // idx[t][g]: member t of group g
+	// csize, cidx: the partner groups whose conjugate mean is averaged with
+	// the group's mean (NewIsoOp); csize 0: none. real: every group is its
+	// own partner, ½ (m + conj m) = Re m.
+	csize int
+	cidx  [][]int
+	real  bool
 }
 
 // NewReducedOp builds the reduction of base by the groups (indices into
@@ -41,6 +55,13 @@ type reducedBucket struct {
 // group's first member. A nil base, no group, an empty group, an index out
 // of range and labels of another length are input errors (ErrModelInput).
 func NewReducedOp(base StatOp, groups [][]int, labels *stlayer.Labels, name string) (*ReducedOp, error) {
+	return newReducedOp(base, groups, nil, labels, name)
+}
+
+// newReducedOp is NewReducedOp with partner groups: conj[g], if non-empty,
+// is averaged conjugated with groups[g] (½ mean + ½ conj mean; nil conj:
+// none for any group).
+func newReducedOp(base StatOp, groups, conj [][]int, labels *stlayer.Labels, name string) (*ReducedOp, error) {
 	if base == nil {
 		return nil, inputErrorf("reduced statistic %s: no base statistic (nil)", name)
 	}
@@ -50,28 +71,55 @@ func NewReducedOp(base StatOp, groups [][]int, labels *stlayer.Labels, name stri
 	if labels != nil && labels.Len() != len(groups) {
 		return nil, inputErrorf("reduced statistic %s: %d labels for %d groups", name, labels.Len(), len(groups))
 	}
+	if conj != nil && len(conj) != len(groups) {
+		return nil, inputErrorf("reduced statistic %s: %d partner groups for %d groups", name, len(conj), len(groups))
+	}
 	nb := base.Labels().Len()
-	bySize := map[int][]int{}
-	var sizes []int
+	// csize −1: the group is its own partner (the real part)
+	type sizeKey struct{ size, csize int }
+	bySize := map[sizeKey][]int{}
+	var sizes []sizeKey
 	h := fnv.New64a()
-	for g, grp := range groups {
-		if len(grp) == 0 {
-			return nil, inputErrorf("reduced statistic %s: empty group %d", name, g)
-		}
+	check := func(grp []int) error {
 		for _, i := range grp {
 			if i < 0 || i >= nb {
-				return nil, inputErrorf("reduced statistic %s: coefficient %d out of range [0, %d)", name, i, nb)
+				return inputErrorf("reduced statistic %s: coefficient %d out of range [0, %d)", name, i, nb)
 			}
 			h.Write([]byte(strconv.Itoa(i)))
 			h.Write([]byte{','})
 		}
-		h.Write([]byte{';'})
-		if _, ok := bySize[len(grp)]; !ok {
-			sizes = append(sizes, len(grp))
-		}
-		bySize[len(grp)] = append(bySize[len(grp)], g)
+		return nil
 	}
-	slices.Sort(sizes)
+	for g, grp := range groups {
+		if len(grp) == 0 {
+			return nil, inputErrorf("reduced statistic %s: empty group %d", name, g)
+		}
+		if err := check(grp); err != nil {
+			return nil, err
+		}
+		k := sizeKey{size: len(grp)}
+		if conj != nil && len(conj[g]) > 0 {
+			h.Write([]byte{'*'})
+			if err := check(conj[g]); err != nil {
+				return nil, err
+			}
+			k.csize = len(conj[g])
+			if slices.Equal(conj[g], grp) {
+				k.csize = -1
+			}
+		}
+		h.Write([]byte{';'})
+		if _, ok := bySize[k]; !ok {
+			sizes = append(sizes, k)
+		}
+		bySize[k] = append(bySize[k], g)
+	}
+	slices.SortFunc(sizes, func(a, b sizeKey) int {
+		if a.size != b.size {
+			return a.size - b.size
+		}
+		return a.csize - b.csize
+	})
 	r := &ReducedOp{base: base, key: fmt.Sprintf("%s/reduced:%s:%x", base.Key(), name, h.Sum64())}
 	src := labels
 	if src == nil {
@@ -80,10 +128,16 @@ func NewReducedOp(base StatOp, groups [][]int, labels *stlayer.Labels, name stri
 	r.labels = stlayer.NewLabels(src.Columns...)
 	r.labels.MergeValues(src)
 	for _, s := range sizes {
-		bk := reducedBucket{size: s, idx: make([][]int, s)}
+		bk := reducedBucket{size: s.size, idx: make([][]int, s.size), real: s.csize < 0}
+		if s.csize > 0 {
+			bk.csize, bk.cidx = s.csize, make([][]int, s.csize)
+		}
 		for _, g := range bySize[s] {
-			for t := 0; t < s; t++ {
+			for t := 0; t < s.size; t++ {
 				bk.idx[t] = append(bk.idx[t], groups[g][t])
+			}
+			for t := 0; t < s.csize; t++ {
+				bk.cidx[t] = append(bk.cidx[t], conj[g][t])
 			}
 			row := g
 			if labels == nil {
@@ -121,20 +175,32 @@ func (r *ReducedOp) Stat() stlayer.Stat {
 	return func(p stlayer.Prim, x stlayer.Field) stlayer.Field {
 		y := base(p, x)
 		parts := make([]stlayer.Field, 0, len(r.buckets))
-		for _, bk := range r.buckets {
+		mean := func(idx [][]int, size int) stlayer.Field {
 			var sum stlayer.Field
-			for t := 0; t < bk.size; t++ {
-				c := p.Channels(y, bk.idx[t])
+			for t := 0; t < size; t++ {
+				c := p.Channels(y, idx[t])
 				if sum == nil {
 					sum = c
 				} else {
 					sum = p.Add(sum, c)
 				}
 			}
-			if bk.size > 1 {
-				sum = p.Scale(sum, complex(1/float64(bk.size), 0))
+			if size > 1 {
+				sum = p.Scale(sum, complex(1/float64(size), 0))
 			}
-			parts = append(parts, sum)
+			return sum
+		}
+		for _, bk := range r.buckets {
+			m := mean(bk.idx, bk.size)
+			switch {
+			case bk.real:
+				// its own partner: ½ (m + conj m) = Re m, imaginary part
+				// exactly 0
+				m = p.Real(m)
+			case bk.csize > 0:
+				m = p.Scale(p.Add(m, p.Conj(mean(bk.cidx, bk.csize))), 0.5)
+			}
+			parts = append(parts, m)
 		}
 		if len(parts) == 1 {
 			return parts[0]
@@ -146,9 +212,19 @@ func (r *ReducedOp) Stat() stlayer.Stat {
 // IsoGroups groups the coefficients of a label table into isotropic averages:
 // coefficients whose rows are equal after replacing every orientation column
 // (l1, l2, l3) by its difference with l1 modulo L (and l1 by 0) form one
-// group, i.e. the average over a global rotation by multiples of π/L
-// (Cheng's isotropic reduction, without taking real parts). Coefficients
-// without an orientation (l1 < 0) are groups of one. keep, if non-nil,
+// group, i.e. the average over the L rotations by multiples of π/L that keep
+// the orientations in [0, π) (PyWPH's to_isopar without its parity average;
+// Cheng's isotropic reduction without taking real parts). For a real map
+// this mean is not rotation invariant: a rotation that carries an
+// orientation past π conjugates the moment (and reverses a WPH τ), so a
+// rotation of the map by 90° changed the imaginary parts and, with τ
+// shifts, the real parts of the means. The separation statistics
+// (NewSepStats) and stats --kind wph --iso use IsoGroupsFullCircle, which
+// combines each group with the conjugate of its partner; IsoGroups stays
+// PyWPH's convention (IsoOptions.PyWPH), which for complex data with 2L
+// orientations (IsoGroups with 2L for L) is the full-circle mean.
+// Coefficients without an orientation (l1 < 0) are groups of one. keep, if
+// non-nil,
 // selects the coefficients taken into account. It returns the groups, in the
 // order of their first member, and their labels (orientations relative to
 // l1 = 0). Nil labels or L < 1 (no rotation group) give no group (nil, nil),
@@ -231,13 +307,16 @@ type SepStats struct {
 //     (C00 and the (a,b), (b,a) kinds of C01 and C11). Raw moments are used rather than Cheng's synthesis vector
 //     because they stay finite at the zero map (the residual d − s̃ starts at
 //     0) and are whitened per coefficient anyway. With spec.Iso both are
-//     averaged over global rotations (IsoGroups), complex values kept.
+//     averaged over the global rotations of the full circle
+//     (IsoGroupsFullCircle): the real parts of IsoGroups' means.
 //     PS-like: mean, var, P00.
 //   - wph: PyWPH's default model (norm none, spec.DN shifts, periodic or
 //     crop boundary) and its cross version (all coefficients mix the two
 //     fields). With spec.Iso both
-//     are averaged over global rotations. PS-like: S11 and the scaling
-//     moments L.
+//     are averaged over the global rotations of the full circle
+//     (IsoGroupsFullCircle: ½ (X̄(τ) + conj X̄(−τ)), real at τ = 0, one row
+//     per pair ±τ; cross S11 and S00 at τ ≠ 0 left out). PS-like: S11 and
+//     the scaling moments L.
 //
 // With ps, the binned power spectrum with its two corner rings
 // (NewBinnedPSOpCorner) is appended to Auto and the binned cross spectrum
@@ -309,12 +388,14 @@ func newSepStats(spec stats.Spec, m, n int, ps bool) (*SepStats, error) {
 		}
 	}
 	if spec.Iso {
-		g, lb := IsoGroups(auto.Labels(), spec.L, nil)
-		if auto, err = NewReducedOp(auto, g, lb, "iso"); err != nil {
+		// over the full circle (IsoGroupsFullCircle): invariant under the
+		// rotations of real maps by multiples of π/2
+		opt := IsoOptions{L: spec.L, A: wph.DefaultConfig().A}
+		if auto, err = NewIsoOp(auto, opt, "iso"); err != nil {
 			return nil, err
 		}
-		g, lb = IsoGroups(cross.Labels(), spec.L, crossKeep)
-		if cross, err = NewReducedOp(cross, g, lb, "cross-iso"); err != nil {
+		opt.Keep, opt.Cross = crossKeep, true
+		if cross, err = NewIsoOp(cross, opt, "cross-iso"); err != nil {
 			return nil, err
 		}
 	} else if spec.Kind == stats.SCov {
