@@ -55,9 +55,16 @@ map's values depend on the other maps of the batch and differ from those of
 the map given alone; the other statistics are computed map by map.
 
 --kind wph --iso is the isotropic WPH that separate matches by default:
-PyWPH's raw moments averaged over global rotations by multiples of π/L
-(orientations relative to l1 = 0, complex values kept; with --cross, of
-the cross moments); --norm auto and --synthesis do not apply.
+PyWPH's raw moments averaged over the 2L global rotations by multiples of
+π/L of the full circle (orientations relative to l1 = 0). For a real map a
+rotation carrying a wavelet past 180° conjugates the moment and reverses
+its τ, so each row is ½ (X̄(τ) + conj X̄(−τ)), X̄ the mean over l1 =
+0…L−1: real at τ = 0 (im printed as 0), and with --dn ≥ 1 one row per
+pair ±τ (a < A; the row a + A is its conjugate and left out). It is
+invariant under 90° rotations of the map; PyWPH's to_isopar (the mean over
+L rotations, complex parts kept) is not. With --cross, of the cross
+moments (S11 and S00 at τ ≠ 0 left out: their −τ partner is a moment of
+the swapped pair); --norm auto and --synthesis do not apply.
 
 --kind wph --imag U is the WPH of complex data z = MAP + i·U (PyWPH
 cplx=True; e.g. linear polarisation: MAP the Stokes Q map, --imag its U,
@@ -454,9 +461,9 @@ func checkWPHIso(spec stats.Spec) error {
 
 // wphIsoOp is the isotropic WPH of spec (Kind wph, Iso, defaults filled in)
 // for M×N maps: PyWPH's raw moments (stats.Build without Iso) averaged over
-// global rotations by multiples of π/L (infer.IsoGroups: the orientation
-// columns l1, l2 are rewritten relative to l1 = 0; complex values kept), for
-// pairs with spec.Cross. It is infer.NewSepStats' Auto (Cross for pairs)
+// the 2L global rotations of the full circle (infer.IsoGroupsFullCircle: the
+// orientation columns l1, l2 are rewritten relative to l1 = 0; each row
+// ½ (X̄(τ) + conj X̄(−τ)), real at τ = 0), for pairs with spec.Cross. It is infer.NewSepStats' Auto (Cross for pairs)
 // without the power-spectrum term, i.e. the Φ that separate matches with
 // --kind wph (its default, --iso on) — built by the same code, so the two
 // cannot drift apart. The stats package has no such Spec statistic
