@@ -131,7 +131,9 @@ type TrainedRun struct {
 
 // OpenRun loads the newest readable checkpoint of the run folder dir (see
 // checkpoints.Manager.Latest) and restores its GM-VAE on backend b (nil:
-// backend.Default()). The checkpoints are those of dir/checkpoints when that
+// the process-wide backend of the CLI's automatic choice, as
+// graph.NewBackend(""), shared and never released; pass your own, e.g.
+// from graph.NewBackend, to release it after use). The checkpoints are those of dir/checkpoints when that
 // folder exists (the layout of `stkit train`), else those of dir itself.
 func OpenRun(dir string, b backends.Backend) (*TrainedRun, error) {
 	ckDir := dir

@@ -66,6 +66,9 @@ import (
 // Engine is the plain-Go CPU engine. Each primitive runs on up to Workers()
 // goroutines; the engine's shared state (buffer pool, FFT plans, Forward
 // liveness plans) is locked, so concurrent Forward/LossGrad calls are safe too.
+// It has no Close: the buffers it keeps for reuse (PoolBytes) are freed
+// with the engine by the garbage collector, or at once by FreePool (the
+// engine stays usable).
 // Forward and LossGrad return errors, never panic: invalid primitive
 // arguments give a *stlayer.ErrShape, a runtime error in the engine, the
 // statistic or the loss (on any of the workers) an *InternalError with the

@@ -96,8 +96,8 @@ type execEntry struct {
 // Option configures an Engine.
 type Option func(*Engine)
 
-// WithFFTMethod forces the FFT method (gfft.Auto by default: native FFT when
-// the backend has one, else four-step).
+// WithFFTMethod forces the FFT method (FFTAuto by default: native FFT when
+// the backend has one, else four-step; FFTNative, FFTFourStep).
 func WithFFTMethod(m gfft.Method) Option { return func(e *Engine) { e.method = m } }
 
 // WithMaxExecs sets how many compiled graphs are kept (default MaxExecs; n <
@@ -114,8 +114,9 @@ func WithConfig(cfg string) Option { return func(e *Engine) { e.cfg = cfg } }
 // none was given).
 func (e *Engine) Config() string { return e.cfg }
 
-// New returns an engine on backend b (see internal/backend for the choice of
-// backend). The backend is not finalised by the engine.
+// New returns an engine on backend b (NewBackend makes one from the CLI's
+// --backend strings; see internal/backend for the automatic choice). The
+// backend is not finalised by the engine.
 func New(b backends.Backend, opts ...Option) *Engine {
 	e := &Engine{b: b, max: MaxExecs, execs: map[string]*list.Element{}, lru: list.New(),
 		filters: map[weak.Pointer[stlayer.FilterBank]][]float32{}}
@@ -126,7 +127,10 @@ func New(b backends.Backend, opts ...Option) *Engine {
 }
 
 // NewDefault returns an engine on the process-wide backend chosen by
-// internal/backend.Default.
+// internal/backend.Default (automatic selection, as NewBackend("")):
+// started on the first call, shared by every NewDefault engine, and never
+// released (do not Finalize it; it lives until the process exits). For a
+// backend you can release, use NewFromSpec or NewBackend.
 func NewDefault(opts ...Option) (*Engine, error) {
 	b, cfg, err := backend.Default()
 	if err != nil {
@@ -148,7 +152,11 @@ func (e *Engine) Name() string {
 // Backend returns the engine's backend.
 func (e *Engine) Backend() backends.Backend { return e.b }
 
-// Finalize releases the compiled graphs (the backend is left alone).
+// Finalize releases the compiled graphs (the backend is left alone). The
+// engine stays usable: a later Forward or LossGrad compiles its graphs
+// again (TestLibdoc19FinalizeReuse). The backend is its owner's to release
+// (b.Finalize() after the engine's last use; NewFromSpec's:
+// e.Backend().Finalize()); NewDefault's cannot be released.
 func (e *Engine) Finalize() {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -18,8 +18,13 @@ import (
 //	c, labels, err := stats.Forward(eng, op, x)
 //
 // The maps are evaluated in chunks of stlayer.DefaultChunkPixels pixels
-// (stlayer.ForwardChunked), so a large batch needs the working memory of
-// one chunk; the rows are those of one Forward call.
+// (8·256², eight 256² maps per engine call, on either engine;
+// stlayer.ForwardChunked), so a large batch needs the working memory of
+// one chunk; the rows are those of one Forward call. `stkit stats` uses
+// eight times that chunk (64·256²) on a graph engine, whose accelerators
+// want larger batches: for the same chunks call
+// stlayer.ForwardChunked(eng, op.Key(), op.Stat(), x, chunk, nil) with
+// chunk = max(1, 64·256²/(M·N)) maps (the rows are the same to round-off).
 //
 // Refused with an error, before anything is evaluated: a nil engine or
 // operator, maps that fail stlayer.Maps.Check (nil, no maps, a side < 1,
