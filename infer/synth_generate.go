@@ -13,9 +13,17 @@ import (
 
 // GenerateConfig configures Generate: the loss (which terms, which weights),
 // the starting maps and the optimiser.
+//
+// The zero value (apart from K and Seed) is PresetCheng's configuration:
+// white-noise start, the statistic term alone with WeightMean, 300
+// iterations, one L-BFGS on all maps. stkit synth starts from
+// PresetQuality instead (GRF start, PSWeight 1, HistWeight 10,
+// Independent; see Preset) and with two or more target maps sets
+// WeightStd: take Preset(PresetQuality, k, seed) for the CLI's results.
 type GenerateConfig struct {
 	SynthConfig
-	// K is the number of maps to synthesise (default 1).
+	// K is the number of maps to synthesise (0: 1; negative: an input
+	// error).
 	K int
 	// Seed selects the random starting maps: map b starts from the stream
 	// (Seed, b), so a map does not depend on K in independent mode.
@@ -143,8 +151,18 @@ const (
 )
 
 // Preset returns the GenerateConfig of a named preset (PresetCheng or
-// PresetQuality; "" is PresetQuality) for k maps and a seed. An unknown
-// name is an input error (ErrModelInput).
+// PresetQuality; "" is PresetQuality) for k maps and a seed. Both set
+// Steps 300 and History 20 and leave Weights at WeightMean, RelTol,
+// MaxEvals (4·Steps+20), Apodise and Box at their zero values; then
+//
+//   - PresetCheng: Init InitWhiteNoise, no other term, one L-BFGS on all
+//     maps (the zero GenerateConfig's choices);
+//   - PresetQuality (stkit synth's default): Init InitGRF, PSWeight 1,
+//     HistWeight 10, Independent true.
+//
+// stkit synth also sets Weights = WeightStd for two or more target maps
+// and Apodise for a non-periodic statistic (Synthesize does the latter).
+// An unknown name is an input error (ErrModelInput).
 func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 	c := GenerateConfig{K: k, Seed: seed, SynthConfig: SynthConfig{Steps: 300, History: 20}}
 	switch name {
@@ -198,8 +216,11 @@ func Preset(name string, k int, seed uint64) (GenerateConfig, error) {
 // with a constant target (those terms are in units of the target's pixel
 // std), a box with a NaN bound or Lo ≥ Hi, a target with pixels outside the
 // box, and the input errors of NewTarget and NewPowerSpectrumTerm are input
-// errors (ErrModelInput).
+// errors (ErrModelInput), and so is a negative cfg.K.
 func NewSynthLoss(eng stlayer.Engine, name string, op StatOp, target *stlayer.Maps, cfg GenerateConfig) (*Loss, error) {
+	if err := checkMapCount(cfg.K); err != nil {
+		return nil, err
+	}
 	for _, w := range []struct {
 		name string
 		v    float64
@@ -314,11 +335,14 @@ func newBoxTerm(b PixelBox, rel float64, target *stlayer.Maps) (*BoxTerm, error)
 //
 // A nil loss, target maps that are nil, empty, whose Data length is not
 // B·M·N or that hold non-finite or UNSEEN pixels (datasets.CheckUnseen),
-// an unknown Init and a Box with a NaN bound or Lo ≥ Hi are input errors
-// (ErrModelInput).
+// a negative K, an unknown Init and a Box with a NaN bound or Lo ≥ Hi are
+// input errors (ErrModelInput).
 func Generate(ctx context.Context, loss Objective, target *stlayer.Maps, cfg GenerateConfig) (*Result, error) {
 	if loss == nil {
 		return nil, inputErrorf("no loss (nil)")
+	}
+	if err := checkMapCount(cfg.K); err != nil {
+		return nil, err
 	}
 	k := max(cfg.K, 1)
 	if b := cfg.Box; b != nil {
