@@ -63,7 +63,13 @@
 // # FITS conventions
 //
 // Only images are read: the primary HDU, or — when the primary HDU has no data
-// (NAXIS = 0) — the first IMAGE extension. A file without an image is
+// (NAXIS = 0) — the first IMAGE extension, with a notice naming the others
+// when the file holds several. A path may select another, and a part of it,
+// with cfitsio's extended file-name syntax (see [Read]): "x.fits[2]" (HDU
+// 2, 0 the primary), "x.fits[SCI]" (EXTNAME), "cube.fits[*,*,K]" (plane K),
+// "x.fits[SCI][1:480,1:480]" (columns and rows 1 to 480, NAXIS1 first,
+// counted from 1); the header read then places the section (NAXISn, CRPIXn
+// shifted). A file without an image is
 // refused with a *[FormatError] ("no image") naming the extensions it
 // holds; when one is a HEALPix map (a BINTABLE with PIXTYPE = 'HEALPIX', as
 // Planck's maps), the FormatError's Err is a *[HEALPixError] with its NSIDE

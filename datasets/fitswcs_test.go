@@ -100,8 +100,8 @@ func TestPlaneAxisCards(t *testing.T) {
 	}
 
 	// a CD matrix (whose missing elements are 0): CD3_3, no CDELT3; a cube
-	// with one plane's own axis 3 (FREQ) is replaced; an alternate WCS 'A'
-	// gets its own plane axis
+	// with one plane's own axis 3 (FREQ, degenerate) moves to axis 4 beside
+	// the plane axis; an alternate WCS 'A' gets its own plane axis
 	cube := []Card{
 		{Key: "CTYPE1", Value: "GLON-CAR"}, {Key: "CTYPE2", Value: "GLAT-CAR"}, {Key: "CTYPE3", Value: "FREQ"},
 		{Key: "CD1_1", Value: -0.05}, {Key: "CD2_2", Value: 0.05}, {Key: "CD3_3", Value: 1e9}, {Key: "CRVAL3", Value: 353e9}, {Key: "PC1_3", Value: 0.0},
@@ -112,8 +112,12 @@ func TestPlaneAxisCards(t *testing.T) {
 	want = strings.Join([]string{
 		"CTYPE1  = 'GLON-CAR'",
 		"CTYPE2  = 'GLAT-CAR'",
+		"CTYPE4  = 'FREQ    '",
 		"CD1_1   =                -0.05",
 		"CD2_2   =                 0.05",
+		"CD4_4   =              1.0E+09",
+		"CRVAL4  =             3.53E+11",
+		"PC1_4   =                  0.0",
 		"CTYPE3  = 'PLANE   ' / plane number, counted from 1",
 		"CRPIX3  =                  1.0",
 		"CRVAL3  =                  1.0",

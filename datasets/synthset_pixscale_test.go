@@ -28,7 +28,7 @@ func TestPixelScaleCards(t *testing.T) {
 			map[string]any{"CDELT1": -2.0, "CDELT2": 2.0, "CUNIT1": "arcsec", "CUNIT2": "arcsec"}},
 		{"CD rotated 45°", []Card{{Key: "CTYPE1", Value: "RA---TAN"}, {Key: "CTYPE2", Value: "DEC--TAN"},
 			{Key: "CD1_1", Value: -0.5 * s2}, {Key: "CD1_2", Value: 0.5 * s2}, {Key: "CD2_1", Value: 0.5 * s2}, {Key: "CD2_2", Value: 0.5 * s2}},
-			map[string]any{"CDELT1": 1.0, "CDELT2": 1.0, "CUNIT1": "deg", "CUNIT2": "deg"}},
+			map[string]any{"CDELT1": -1.0, "CDELT2": 1.0, "CUNIT1": "deg", "CUNIT2": "deg"}},
 		{"PC with CDELT, CD ignored", []Card{{Key: "CDELT1", Value: 3.0}, {Key: "CDELT2", Value: 4.0}, {Key: "PC1_1", Value: 0.6}, {Key: "PC2_1", Value: 0.8},
 			{Key: "PC1_2", Value: -0.8}, {Key: "PC2_2", Value: 0.6}, {Key: "CD1_1", Value: 99.0}, {Key: "CUNIT1", Value: "Mpc/h"}, {Key: "CUNIT2", Value: "Mpc/h"}},
 			map[string]any{"CDELT1": 3.0, "CDELT2": 4.0, "CUNIT1": "Mpc/h", "CUNIT2": "Mpc/h"}},
