@@ -5,7 +5,6 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
@@ -42,11 +41,41 @@ the spread of a statistic under the Gaussian null):
   stkit surrogate ../shared/data/quijote -o grf_quijote.npy
   stkit surrogate map.npy -n 100 -o null100.npy
 These are the "same power spectrum, Gaussian" null models of a clustering or
-separation test: only non-Gaussian statistics tell them from the originals.`)
-	out := fs.String("o", "", "output file (required)")
+separation test: only non-Gaussian statistics tell them from the originals.
+
+Several channels of one sky (Stokes Q and U, or I, Q and U): --joint
+  Without --joint every map gets its own phases, so two channels lose their
+  cross spectrum (independent seeds: Q and U uncorrelated; the same seed:
+  phase-locked, their correlation as large as their spectra allow). With
+  --joint the maps of one field share ONE random phase field: the DFT of
+  every channel is multiplied by e^{iφ(k)} (φ the phases of the DFT of white
+  noise, φ(−k) = −φ(k) so the maps stay real, φ(0) = 0 so the means are
+  kept), so every auto and cross spectrum (QQ, UU, QU; hence EE, BB, EB, and
+  TE, TB with I) is kept exactly at every frequency, direction included.
+  The channels: with several MAPS arguments, each argument is one channel
+  (a file [B, M, N] or a folder read as one set), and map b of every
+  argument forms field b (paired one by one, as stats --imag and --cross
+  pair sets; all arguments must hold B maps); with one argument, all its
+  maps are the channels of one field (e.g. a cube [3, M, N] of I, Q, U).
+  Surrogate k of field g (of G) uses the seed --seed + k·G + g for all its
+  channels; the fields are independent. Only --kind phase: --kind iso
+  draws every map from its own ring-averaged spectrum with its own noise
+  and keeps no cross spectrum (refused with --joint).
+
+-o OUT1,OUT2,…  one output file per MAPS argument (with --joint and one
+  argument: one per map, i.e. per channel), in input order; each holds the
+  surrogates of its input as above ([B·K, M, N], map b·K + k). A single -o
+  holds them all, in input order.
+
+  stkit surrogate Q.npy U.npy --joint -o Qs.npy,Us.npy
+  stkit stats Qs.npy --imag Us.npy --kind wph -o null.json
+  stkit surrogate IQU.npy --joint -n 20 -o I20.npy,Q20.npy,U20.npy
+FITS outputs say in HISTORY which maps were drawn jointly and the seeds.`)
+	out := fs.String("o", "", "output file (required); OUT1,OUT2,…: one per MAPS argument (see above)")
 	kind := fs.String("kind", "phase", "phase or iso")
 	seed := fs.Uint64("seed", 1, "random seed of the first map")
 	per := fs.Int("n", 1, "K: surrogates per input map, each with its own seed (see above); output [B·K, M, N]")
+	joint := fs.Bool("joint", false, "one random phase field for all the channels of a field (map b of every MAPS argument; one argument: all its maps; see above): keeps every auto and cross spectrum (Q×U, I×Q, …); --kind phase only")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -67,20 +96,45 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	default:
 		return badInputf("unknown --kind %q (want phase or iso)", *kind)
 	}
-	if err := checkMapsOutput(*out); err != nil {
-		return err
+	if *joint && *kind != "phase" {
+		return badInputf("--joint needs --kind phase: --kind %s draws every map from its own ring-averaged spectrum with its own white noise, so it keeps no cross spectrum between the channels", *kind)
 	}
-	if err := checkOutputFile("-o "+*out, *out, inputFiles(pos...)...); err != nil {
-		return err
+	// several outputs (-o A,B) or --joint: the inputs are read argument by
+	// argument (surrJointFields, surrOutputs)
+	split := len(splitList(*out)) > 1
+	if split {
+		for _, o := range splitList(*out) {
+			if err := checkMapsOutput(o); err != nil {
+				return err
+			}
+			if err := checkOutputFile("-o "+o, o, inputFiles(pos...)...); err != nil {
+				return err
+			}
+		}
+	} else {
+		if err := checkMapsOutput(*out); err != nil {
+			return err
+		}
+		if err := checkOutputFile("-o "+*out, *out, inputFiles(pos...)...); err != nil {
+			return err
+		}
 	}
 	for _, in := range pos {
 		if _, err := statInput(in); err != nil { // "PATH: no such file or directory", the path once
 			return err
 		}
 	}
-	srcs, err := datasets.LoadSources(pos)
-	if err != nil {
-		return asBadInput(err)
+	var srcs []datasets.Source
+	var parts []surrPart
+	var err2 error
+	if split || *joint {
+		srcs, parts, err2 = surrArgs(pos)
+	} else {
+		srcs, err2 = datasets.LoadSources(pos)
+		err2 = asBadInput(err2)
+	}
+	if err2 != nil {
+		return err2
 	}
 	m, n := srcs[0].Maps.M, srcs[0].Maps.N
 	// Every DFT mode of a map of at most 2×2 pixels is its own conjugate
@@ -118,6 +172,14 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 	if total > math.MaxInt32 || pix > math.MaxInt/8 {
 		return badInputf("-n %d: %.0f surrogates of %d×%d is more than one batch can hold (%.3g pixels); give a smaller -n", *per, total, m, n, pix)
 	}
+	if *joint {
+		return surrogateJoint(g, srcs, parts, *out, *per, *seed)
+	}
+	if split {
+		if _, err := surrOutputs(*out, parts, false); err != nil {
+			return err
+		}
+	}
 	// output map b·K + k, seed --seed + k·B + b (see the help)
 	res := stlayer.NewMaps(nIn*(*per), m, n)
 	b := 0
@@ -148,23 +210,14 @@ separation test: only non-Gaussian statistics tell them from the originals.`)
 		text = fmt.Sprintf("stkit surrogate --kind %s -n %d: %d Gaussian random fields with %s of each input map (%s), in input order (%s): map b*%d + k is surrogate k of input map b, with seed %d + k*%d + b (seeds %d to %d). Not the sky of the inputs: their WCS is not kept.",
 			*kind, *per, *per, what, plural(nIn, "map"), strings.Join(names, ", "), *per, *seed, nIn, *seed, *seed+uint64(res.B)-1)
 	}
-	cards, scale, err := surrogateCards(srcs, res.B)
-	if err != nil {
-		return err
+	if split {
+		outs, err := surrOutputs(*out, parts, false)
+		if err != nil {
+			return err
+		}
+		return surrWriteParts(g, outs, parts, res, *per, text)
 	}
-	if scale {
-		text += " Only their pixel scale is (CDELT1/2, CUNIT1/2, linear axes)."
-	}
-	cards = append(cards, historyCards(text)...)
-	cards = append(cards, creationCards(time.Now())...)
-	if err := datasets.WriteMapsCards(*out, res, cards...); err != nil {
-		return err
-	}
-	fmt.Fprintf(g.stderr, "surrogate: wrote %s (%s of %d×%d)\n", *out, plural(res.B, "map"), m, n)
-	if *per > 1 {
-		fmt.Fprintf(g.stderr, "surrogate: %d per input map: maps %d·b to %d·b + %d are those of input map b\n", *per, *per, *per, *per-1)
-	}
-	return nil
+	return surrWrite(g, *out, res, srcs, text, "", *per)
 }
 
 // surrogateCards are the FITS cards of the inputs that hold for their
