@@ -660,7 +660,7 @@ func unitCards(cards []datasets.Card) []datasets.Card {
 // datasets reads them: .fits, .fit or .fts, optionally followed by .gz
 // (case-insensitive).
 func isFITSPath(path string) bool {
-	lower := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	lower := strings.TrimSuffix(strings.ToLower(datasets.FilePart(path)), ".gz")
 	return strings.HasSuffix(lower, ".fits") || strings.HasSuffix(lower, ".fit") || strings.HasSuffix(lower, ".fts")
 }
 

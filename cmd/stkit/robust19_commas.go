@@ -3,10 +3,16 @@ package main
 import (
 	"archive/zip"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
 )
+
+// fitsSelSuffix matches what datasets.FilePart strips from a FITS path:
+// one or two bracketed groups, "[SCI]", "[2][1:480,1:480]" (not two names
+// of a list, "[1:4,1:4],b.fits[2]").
+var fitsSelSuffix = regexp.MustCompile(`^(\[[^\[\]]*\]){1,2}$`)
 
 // maxNameBytes is the longest file or folder name (one path component) the
 // file systems stkit runs on allow (NAME_MAX on Linux and macOS).
@@ -56,11 +62,16 @@ func lastComponent(p string) string {
 // files, names an existing file or folder: for an .npz member "x.npz:m",
 // x.npz exists and m holds no comma or is a member of it (m or m.npy). The
 // whole "x.npz:maps,c.npy" passed as the member "maps,c" of x.npz (z.npz:
-// npz: no member "maps,c", exit 2) because x.npz exists.
+// npz: no member "maps,c", exit 2) because x.npz exists. A FITS file with
+// an HDU or image section, "x.fits[SCI][1:480,1:480]", names x.fits (the
+// section's commas are not a list's).
 func listNameExists(name string) bool {
 	file := datasets.FilePart(name)
 	if _, err := os.Stat(file); err != nil {
 		return false
+	}
+	if fitsSelSuffix.MatchString(name[len(file):]) {
+		return true
 	}
 	member := strings.TrimPrefix(name[len(file):], ":")
 	if !strings.Contains(member, ",") {

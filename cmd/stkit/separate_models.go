@@ -283,7 +283,7 @@ func runSeparateModels(g *globals, args []string) error {
 		return err
 	}
 	if d.B != 1 {
-		return badInputf("%s: DATA must be one map, got a batch of %d", pos[0], d.B)
+		return badInputf("%s: DATA must be one map, got a batch of %d%s", pos[0], d.B, oneMapHint(pos[0], d.B))
 	}
 	if err := checkModelFolder(*modelsDir); err != nil {
 		return err

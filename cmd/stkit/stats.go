@@ -45,7 +45,10 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 }
 
 func runStats(g *globals, args []string) error {
-	fs := newFlagSet(g, "stats", "MAP", `Compute scattering-transform statistics of MAP (.npy, .npz[:member], .fits; a 2D map or a 3D batch [B, M, N];
+	fs := newFlagSet(g, "stats", "MAP", `Compute scattering-transform statistics of MAP (.npy, .npz[:member], .fits;
+a FITS HDU and image section as cfitsio writes them, 'x.fits[SCI]',
+'cube.fits[*,*,K]' for plane K, 'x.fits[2][1:480,1:480]' for a window,
+columns then rows counted from 1; a 2D map or a 3D batch [B, M, N];
 a folder or a comma-separated list of such files: a set, see below).
 For a batch, the normalised statistics (--kind spectra; scov --synthesis or
 --iso; wph --norm auto) are divided by one reference measured on the whole
