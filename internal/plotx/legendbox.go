@@ -135,6 +135,9 @@ func legendCovers(p *plot.Plot, c draw.Canvas, margin vg.Length) int {
 // height (then it stays in the best corner). It reports whether it widened
 // a range. A plot without legend entries is left as it is.
 func PlaceLegend(p *plot.Plot, c draw.Canvas) bool {
+	if IsLegendOutside(p) {
+		return false // drawn beside the data area (LegendOutside)
+	}
 	if _, ok := LegendBox(p, c); !ok {
 		return false
 	}
@@ -197,14 +200,19 @@ func PlaceLegend(p *plot.Plot, c draw.Canvas) bool {
 
 // GridLegendOverlaps lays out plots as SaveGridTitled does on a w×h figure
 // (legends placed by PlaceLegend, top legends aligned) and returns, per
-// panel, LegendOverlaps on its canvas (0 for nil panels).
+// panel, LegendOverlaps on its canvas (0 for nil panels; for a panel
+// marked LegendOutside, the data marks inside its legend's strip).
 func GridLegendOverlaps(title string, plots [][]*plot.Plot, w, h vg.Length) ([][]int, error) {
 	out := make([][]int, len(plots))
 	_, err := renderGridThen(title, plots, w, h, false, func(canvases [][]draw.Canvas) {
 		for i := range plots {
 			out[i] = make([]int, len(plots[i]))
 			for j, p := range plots[i] {
-				if p != nil {
+				switch {
+				case p == nil:
+				case IsLegendOutside(p):
+					out[i][j] = outsideCovers(p, canvases[i][j])
+				default:
 					out[i][j] = LegendOverlaps(p, canvases[i][j])
 				}
 			}

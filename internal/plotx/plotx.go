@@ -101,14 +101,20 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 			if p != nil {
 				labelEnds(p)
 				if p.Title.Text != "" {
-					p.Title.Text = WrapText(p.Title.TextStyle, p.Title.Text, panelW)
+					// an outside legend (LegendOutside) narrows the panel
+					p.Title.Text = WrapText(p.Title.TextStyle, p.Title.Text, panelW-OutsideLegendWidth(p))
 				}
 			}
 		}
 	}
 	held := holdLabels(plots, holdAll)
 	defer releaseLabels(held)
-	canvases := plot.Align(plots, t, dc)
+	align := func() [][]draw.Canvas {
+		cs := plot.Align(plots, t, dc)
+		cropOutside(plots, cs)
+		return cs
+	}
+	canvases := align()
 	moved := false
 	for i := range plots {
 		for j := range plots[i] {
@@ -120,7 +126,7 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 	// a range widened for the legend can change the tick labels' widths,
 	// hence the data areas: place the legends again on the new canvases
 	for round := 0; moved && round < 3; round++ {
-		canvases = plot.Align(plots, t, dc)
+		canvases = align()
 		moved = false
 		for i := range plots {
 			for j := range plots[i] {
@@ -132,9 +138,13 @@ func renderGridThen(title string, plots [][]*plot.Plot, w, h vg.Length, holdAll 
 	}
 	for i := range plots {
 		for j := range plots[i] {
-			if plots[i][j] != nil {
-				alignLegendTop(plots[i][j], canvases[i][j])
-				plots[i][j].Draw(canvases[i][j])
+			switch p := plots[i][j]; {
+			case p == nil:
+			case IsLegendOutside(p):
+				drawOutside(p, canvases[i][j])
+			default:
+				alignLegendTop(p, canvases[i][j])
+				p.Draw(canvases[i][j])
 			}
 		}
 	}
