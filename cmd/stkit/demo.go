@@ -816,8 +816,11 @@ func writeDemoSummary(o demoOpts, sum *demoSummary, outputs []string) error {
 		Numbers  [][2]string      `json:"numbers"`
 		Files    [][2]string      `json:"files"`
 		Outputs  []string         `json:"demo_outputs"`
+		// stkit's commit, the command line and working directory (the demo
+		// reads no input: it makes its maps)
+		Prov *provenance `json:"provenance"`
 	}{o.command(), map[string]any{"seed": o.seed, "size": o.size, "patches": o.patches, "epochs": o.epochs, "steps": o.steps, "kind": o.kind},
-		sum.Steps, sum.Numbers, sum.Files, outputs}, "", " ")
+		sum.Steps, sum.Numbers, sum.Files, outputs, newProvenance()}, "", " ")
 	return checkpoints.WriteFileAtomic(filepath.Join(o.out, "summary.json"), js, 0o644)
 }
 

@@ -95,7 +95,9 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 	}
 	models := path("models")
 	exported := trained && do("5. export per-component ST models", func() error {
-		if err := sub("export", run, "-o", models); err != nil {
+		// --seed: the latent draws of the models are the demo's seed's
+		// (models/manifest.json said seed 1 under demo --seed 8)
+		if err := sub("export", run, "-o", models, "--seed", fmt.Sprint(o.seed)); err != nil {
 			return err
 		}
 		sum.Files = append(sum.Files, [2]string{"per-component models (manifest.json + component_k.npz)", rel(models)})

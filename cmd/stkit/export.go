@@ -200,6 +200,12 @@ is taken over).`)
 	if !man.Source.DataFingerprintMatch {
 		fmt.Fprintf(g.stderr, "export: note: the run's training matrix is not the dataset's z-scored features (another selection or normalisation?)\n")
 	}
+	// manifest.json gets the provenance (prov19_provenance.go: stkit's
+	// commit, the command line, the SHA-256 of the run folder and of the
+	// dataset), which infer.ModelManifest has no member for
+	if err := addProvenanceJSON(filepath.Join(*out, infer.ModelManifestFile), newProvenance(run, man.Source.Dataset)); err != nil {
+		fmt.Fprintf(g.stderr, "export: warning: the models are written, but not their provenance: %v\n", err)
+	}
 	fmt.Fprintf(g.stderr, "export: wrote %s\n", *out)
 	return nil
 }

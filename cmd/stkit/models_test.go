@@ -350,7 +350,7 @@ func TestSampleFITSHistory(t *testing.T) {
 		}
 	}
 	for _, w := range []string{"stkit sample: 2 maps of 32x32 synthesised to match statistics (scov J=3 L=4 iso synthesis",
-		"on 32x32 patches) drawn from component 0 of the models models (--draw decoded, --init grf, --steps 2, --seed 5)"} {
+		"on 32x32 patches) drawn from component 0 of the model folder models (--draw decoded, --init grf, --steps 2, --seed 5)"} {
 		if !strings.Contains(strings.Join(h, " "), w) {
 			t.Errorf("HISTORY lacks %q: %q", w, h)
 		}

@@ -304,6 +304,7 @@ by a process that no longer runs is taken over).`)
 	if isSet(fs, "chunk") && f.Manifest.ChunkSize != *chunk {
 		fmt.Fprintf(g.stderr, "patches: note: %s was continued with its chunk size %d (--chunk %d applies to a new dataset)\n", *out, f.Manifest.ChunkSize, *chunk)
 	}
+	addDatasetProvenance(g.stderr, *out, st.computed, pos) // manifest.json: stkit's commit, the command line, the sources' SHA-256
 	fmt.Fprintf(g.stderr, "patches: wrote %s (%s × %s)\n", *out, plural(f.Manifest.N, "patch"), plural(f.Manifest.Dim, "feature"))
 	return nil
 }

@@ -276,8 +276,19 @@ at once without writing them.`)
 		loss1 += r.Loss
 		iters += r.Iters
 	}
-	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the models %s (--draw %s, --init %s%s, --steps %d, --seed %d)",
+	// the provenance (stkit's commit, the command line, the SHA-256 of the
+	// model folder and, with --report, of the dataset of the training
+	// patches) in the FITS HISTORY and the report; DATE and ORIGIN
+	provIn := []string{pos[0]}
+	if *report != "" {
+		provIn = append(provIn, firstNonEmpty(*patches, ms.Manifest.Source.Dataset))
+	}
+	prov := newProvenance(provIn...)
+	// "the model folder models", not "the models models" (a folder named
+	// models)
+	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the model folder %s (--draw %s, --init %s%s, --steps %d, --seed %d)",
 		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, boxNote(box, opt.BoxWeight), opt.Steps, *seed))
+	hist = provFITSOf(hist, prov)
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, written))
@@ -309,7 +320,7 @@ at once without writing them.`)
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
 			"size": opt.Size, "patch_size": p, "tiles_per_map": res.Tiles, "stride": *stride, "steps": opt.Steps, "seed": *seed,
 			"init": *initKind, "engine": ch.Name, "spec": ms.Manifest.Spec, "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset),
-			"box": boxSetting(box), "box_weight": boxWeightSetting(box, opt.BoxWeight)}
+			"box": boxSetting(box), "box_weight": boxWeightSetting(box, opt.BoxWeight), "provenance": prov}
 		st.interruptSettings(settings, err)
 		rres := res
 		if interrupted { // the maps written and their runs, not the maps not started

@@ -298,6 +298,7 @@ func runSeparate(g *globals, args []string) error {
 	// the plane axis, so that it describes 3 axes (WCSAXES = 3, CTYPE3)
 	cards = datasets.PlaneAxisCards(cards, "1 = separated component s, 2 = DATA - s")
 	cards = append(cards, historyCards(sepHistory(pos[0], spec, *ps, opt.Form, *contPath, *noisePath, *steps, *seed))...)
+	cards = provFITS(cards, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *startPath, *frozenPath) // provenance, DATE, ORIGIN
 	if werr := datasets.WriteMapsCards(*out, both, cards...); werr != nil {
 		return werr
 	}
@@ -339,6 +340,7 @@ func runSeparate(g *globals, args []string) error {
 		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath,
 			"interrupted": interrupted}
+		settings["provenance"] = newProvenance(pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *startPath, *frozenPath)
 		if interrupted {
 			settings["ended"] = ended
 		}

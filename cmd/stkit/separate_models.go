@@ -430,7 +430,19 @@ func runSeparateModels(g *globals, args []string) error {
 	// the output stacks the components on DATA's grid (NAXIS = 3): DATA's WCS
 	// gets the plane axis (WCSAXES = 3, CTYPE3 = 'PLANE', CNAME3 naming them)
 	cards = datasets.PlaneAxisCards(cards, "components "+*compList+" in order")
-	cards = append(cards, historyCards(fmt.Sprintf("stkit separate --models: planes = components %s in order (the last is DATA minus the others); data %s", *compList, filepath.Base(pos[0])))...)
+	// what made the planes (as the sample-based separate's HISTORY says:
+	// the statistic, the iterations and the seed, which draws the noise
+	// components' statistics and so changes the result), when (DATE,
+	// ORIGIN) and the provenance (stkit's commit, the command line, the
+	// inputs' SHA-256)
+	prov := newProvenance(pos[0], *modelsDir, *truthPath, *startPath)
+	start := "--init " + opt.Init
+	if *startPath != "" {
+		start = "--start " + filepath.Base(*startPath)
+	}
+	cards = append(cards, historyCards(fmt.Sprintf("stkit separate --models: planes = components %s in order (the last is DATA minus the others); data %s; model folder %s (%s); --steps %s (%d iterations made), %s, seed %d",
+		*compList, filepath.Base(pos[0]), filepath.Base(filepath.Clean(*modelsDir)), ms.Manifest.Spec, *steps, iters, start, *seed))...)
+	cards = provFITSOf(cards, prov)
 	if werr := datasets.WriteMapsCards(*out, res.Components, cards...); werr != nil {
 		return werr
 	}
@@ -507,7 +519,8 @@ func runSeparateModels(g *globals, args []string) error {
 				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "typical_levels": res.TypicalLevels,
 				"stopped_early": res.StoppedEarly, "stage_ends": res.StageEnds, "interrupted": interrupted, "ended": ended,
 				"init": opt.Init, "start": *startPath,
-				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath}}
+				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath,
+				"seed": *seed, "provenance": prov}}
 		if len(res.PriorEnd) > 0 {
 			rep.Settings["gauss_prior_term"] = map[string]any{"start": res.PriorStart, "end": res.PriorEnd,
 				"note": "per component, the value of its Gaussian-field prior term in the loss (--gauss-prior); the loss is the statistic terms (initial_term_values, final_term_values) plus these"}

@@ -447,7 +447,7 @@ quits at once without writing them.`)
 	cards = append(cards, historyCards(fmt.Sprintf("stkit synth: %s synthesised to match %s (%s; preset %s, init %s, ps %g, hist %g%s, --steps %d, seed %d). "+
 		"New realisations of the field, not the sky of the target: its WCS is not kept, only its pixel scale (CDELT1/2, CUNIT1/2, linear axes).",
 		plural(maps.B, "map"), targetSet.matched()+periodisedNote(*periodise), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box, cfg.BoxWeight), cfg.Steps, cfg.Seed))...)
-	cards = append(cards, creationCards(time.Now())...)
+	cards = provFITS(cards, pos[0], *refSet) // provenance (prov19_provenance.go), DATE, ORIGIN
 	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, written))
@@ -482,6 +482,7 @@ quits at once without writing them.`)
 			// the statistic term: the mean of Φ over the target maps, with
 			// these per-coefficient weights (weights_zero of them 0)
 			"target_maps": target.B, "weights": weightsName(cfg.Weights), "weights_zero": zeroWeights(loss.Terms[0].Weight),
+			"provenance": newProvenance(pos[0], *refSet),
 		}
 		st.interruptSettings(settings, err)
 		vm, err := infer.WriteSynthReportWith(*report, target, maps, res, infer.ValidateOptions{

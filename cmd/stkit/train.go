@@ -664,7 +664,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			return nil
 		}
 		runJSONDone = true
-		return writeRunJSON(runDir, cfg, rec, meta)
+		return writeRunJSON(runDir, cfg, rec, meta, newProvenance(dsDir))
 	}
 	if prev == nil {
 		if err := writeRun(); err != nil {
@@ -816,14 +816,26 @@ func trimHistory(h []epochRow, epochs int) []epochRow {
 }
 
 // writeRunJSON writes RUN/run.json: the model and training configuration and the metadata without
-// the history (a readable copy of what every checkpoint holds).
-func writeRunJSON(dir string, cfg vae.Config, rec train.Record, meta runMeta) error {
+// the history (a readable copy of what every checkpoint holds), and the provenance of the command
+// (prov19_provenance.go: stkit's commit, the command line, the dataset's SHA-256). A resume
+// rewrites it: the provenance is then the resume's, and those of the earlier commands that wrote
+// the run, read from the run.json it replaces, are kept in order in provenance_earlier.
+func writeRunJSON(dir string, cfg vae.Config, rec train.Record, meta runMeta, prov *provenance) error {
 	meta.History = nil
+	var old struct {
+		Prov    json.RawMessage   `json:"provenance"`
+		Earlier []json.RawMessage `json:"provenance_earlier"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "run.json")); err == nil && json.Unmarshal(b, &old) == nil && len(old.Prov) > 0 {
+		old.Earlier = append(old.Earlier, old.Prov)
+	}
 	doc := struct {
-		Model    vae.Config   `json:"model"`
-		Training train.Record `json:"training"`
-		Meta     runMeta      `json:"run"`
-	}{cfg, rec, meta}
+		Model    vae.Config        `json:"model"`
+		Training train.Record      `json:"training"`
+		Meta     runMeta           `json:"run"`
+		Prov     *provenance       `json:"provenance"`
+		Earlier  []json.RawMessage `json:"provenance_earlier,omitempty"`
+	}{cfg, rec, meta, prov, old.Earlier}
 	b, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {
 		return err

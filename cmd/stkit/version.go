@@ -4,27 +4,34 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/stkit-org/stkit/internal/backend"
 )
 
 func init() {
-	register(&command{name: "version", summary: "print the module version, Go version, backend and engine in use", run: runVersion})
+	register(&command{name: "version", summary: "print the module version and commit, Go version, backend and engine in use", run: runVersion})
 }
 
 func runVersion(g *globals, args []string) error {
-	fs := newFlagSet(g, "version", "", "Print stkit's module version, the Go version, the GoMLX backend that would run and the statistics engine.")
+	fs := newFlagSet(g, "version", "", "Print stkit's module version and commit, the Go version, the GoMLX backend that would run and the statistics engine.")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return badInputf("%s takes no arguments, got %q", "version", pos)
 	}
-	ver := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		ver = bi.Main.Version
-	}
+	// the module version and the commit (buildVersion: the build's
+	// vcs.revision; "unknown (built with -buildvcs=false)" without VCS
+	// stamping), which the outputs' provenance records too
+	ver, rev, mod, vt := buildVersion()
 	fmt.Fprintf(g.stdout, "stkit %s (github.com/stkit-org/stkit)\n", ver)
+	commit := rev
+	if mod != nil && *mod {
+		commit += " (modified: uncommitted changes)"
+	}
+	if vt != "" {
+		commit += ", " + vt
+	}
+	fmt.Fprintf(g.stdout, "commit:  %s\n", commit)
 	fmt.Fprintf(g.stdout, "go:      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	b, cfg, err := backend.New(g.backend)
 	if err != nil {
