@@ -13,6 +13,8 @@ import (
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/train"
+	"github.com/stkit-org/stkit/vae"
 )
 
 // prov19SHA is the SHA-256 of a file, read whole (the code under test
@@ -278,11 +280,14 @@ func TestProv19ModelsChain(t *testing.T) {
 	}
 
 	out := filepath.Join(work, "s.fits")
-	if code, _, errs := runCLI(t, "sample", models, "--component", "0", "-n", "1", "--steps", "2", "--seed", "5", "-o", out); code != 0 {
+	srep := filepath.Join(work, "srep")
+	if code, _, errs := runCLI(t, "sample", models, "--component", "0", "-n", "1", "--steps", "2", "--seed", "5", "-o", out, "--report", srep); code != 0 {
 		t.Fatalf("sample: exit %d: %s", code, tail(errs, 600))
 	}
+	// the report reads the training patches from the dataset: an input too
+	prov19Check(t, "sample metrics.json", prov19Read(t, filepath.Join(srep, "metrics.json"), "settings", "provenance"), models, ds)
 	h, keys := prov19History(t, out)
-	prov19CheckCards(t, "sample FITS", h, keys, models)
+	prov19CheckCards(t, "sample FITS", h, keys, models, ds)
 	joined := strings.Join(h, " ")
 	if !strings.Contains(joined, "drawn from component 0 of the model folder models (--draw") || strings.Contains(joined, "models models") {
 		t.Errorf("sample HISTORY: %q", h)
@@ -399,5 +404,33 @@ func TestProv19Demo(t *testing.T) {
 	mp := prov19Read(t, filepath.Join(dir, "models", "manifest.json"), "provenance")
 	if len(mp.Inputs) != 2 || mp.Inputs[0].Path != filepath.Join(dir, "run") || mp.Inputs[1].Path != filepath.Join(dir, "dataset") || mp.Inputs[1].SHA256 == "" {
 		t.Errorf("demo models' provenance inputs %+v", mp.Inputs)
+	}
+}
+
+// TestProv19RunJSONResume: a resume rewrites run.json with its own
+// provenance and keeps the earlier commands' in provenance_earlier, oldest
+// first.
+func TestProv19RunJSONResume(t *testing.T) {
+	dir := t.TempDir()
+	for i, argv := range [][]string{{"stkit", "train", "ds", "-o", "run"}, {"stkit", "train", "ds", "-o", "run", "--resume"}, {"stkit", "train", "ds", "-o", "run", "--resume", "--epochs", "9"}} {
+		p := newProvenance()
+		p.Argv = argv
+		if err := writeRunJSON(dir, vae.Config{}, train.Record{}, runMeta{}, p); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Prov    provenance   `json:"provenance"`
+			Earlier []provenance `json:"provenance_earlier"`
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "run.json"))
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(doc.Prov.Argv, argv) || len(doc.Earlier) != i {
+			t.Fatalf("write %d: provenance argv %q, %d earlier", i, doc.Prov.Argv, len(doc.Earlier))
+		}
+		if i == 2 && (len(doc.Earlier[0].Argv) != 5 || len(doc.Earlier[1].Argv) != 6) {
+			t.Errorf("earlier provenance out of order: %q, %q", doc.Earlier[0].Argv, doc.Earlier[1].Argv)
+		}
 	}
 }
