@@ -7,19 +7,20 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// checkMaps returns an input error (ErrModelInput) when x is nil, has a
-// non-positive B, M or N, or holds a Data slice whose length is not B·M·N;
-// with b > 0 it also requires exactly b maps. name says which argument it is.
+// checkMaps returns an input error (ErrModelInput, and stlayer.ErrSize)
+// when x is nil, has a non-positive B, M or N, or holds a Data slice whose
+// length is not B·M·N; with b > 0 it also requires exactly b maps. name
+// says which argument it is.
 func checkMaps(name string, x *stlayer.Maps, b int) error {
 	switch {
 	case x == nil:
-		return inputErrorf("%s: no maps (nil)", name)
+		return sizeInputErrorf("%s: no maps (nil)", name)
 	case x.B < 1 || x.M < 1 || x.N < 1:
-		return inputErrorf("%s: empty batch [%d, %d, %d] (B, M and N must be ≥ 1)", name, x.B, x.M, x.N)
+		return sizeInputErrorf("%s: empty batch [%d, %d, %d] (B, M and N must be ≥ 1)", name, x.B, x.M, x.N)
 	case len(x.Data) != x.B*x.M*x.N:
-		return inputErrorf("%s: %d values for a batch [%d, %d, %d] of %d pixels", name, len(x.Data), x.B, x.M, x.N, x.B*x.M*x.N)
+		return sizeInputErrorf("%s: %d values for a batch [%d, %d, %d] of %d pixels", name, len(x.Data), x.B, x.M, x.N, x.B*x.M*x.N)
 	case b > 0 && x.B != b:
-		return inputErrorf("%s: %d maps, want %d", name, x.B, b)
+		return sizeInputErrorf("%s: %d maps, want %d", name, x.B, b)
 	}
 	return nil
 }
@@ -32,8 +33,8 @@ func checkFiniteMaps(name string, x *stlayer.Maps, b int) error {
 	return checkPixels(name, x)
 }
 
-// checkPixels returns an input error (ErrModelInput) naming the first
-// non-finite pixel of x, or, when every pixel is finite, the error of
+// checkPixels returns an input error (ErrModelInput, and
+// stlayer.ErrNonFinite) naming the first non-finite pixel of x, or, when every pixel is finite, the error of
 // datasets.CheckUnseen for pixels holding HEALPix's UNSEEN value −1.6375e30
 // (missing data, finite: the statistics would take it for a value):
 // "name: 1 pixel of 256 holds -1.6375e30, HEALPix's UNSEEN value for
@@ -43,7 +44,7 @@ func checkFiniteMaps(name string, x *stlayer.Maps, b int) error {
 // x must have passed checkMaps.
 func checkPixels(name string, x *stlayer.Maps) error {
 	if err := finite(name, x); err != nil {
-		return asInput(err)
+		return asInput(stlayer.WithKind(err, stlayer.ErrNonFinite))
 	}
 	var ve *datasets.ValidationError
 	if err := datasets.CheckUnseen(x); errors.As(err, &ve) {

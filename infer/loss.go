@@ -139,7 +139,9 @@ type Loss struct {
 	Pixel  []PixelTerm
 }
 
-// ErrNonFinite is returned when the loss or its gradient is NaN or infinite.
+// ErrNonFinite is returned when the loss or its gradient is NaN or infinite,
+// and by Loss.Eval and SepLoss.Eval when the engine refuses the maps as
+// non-finite (an error that also matches stlayer.ErrNonFinite).
 var ErrNonFinite = errors.New("loss or gradient is not finite")
 
 // Eval returns the total loss, the loss of each term (statistic terms first,
@@ -174,7 +176,7 @@ func (l *Loss) Eval(x *stlayer.Maps) (float64, []float64, []float64, error) {
 	for _, t := range l.Terms {
 		lt, g, err := l.Engine.LossGrad(t.Op.Key(), t.Op.Stat(), x, t.lossFunc())
 		if err != nil {
-			return 0, nil, nil, shapeAsInput(fmt.Errorf("term %s: %w", t.Name, err))
+			return 0, nil, nil, termError(t.Name, err)
 		}
 		for i := range grad {
 			grad[i] += g[i]
@@ -214,7 +216,7 @@ func checkOpSize(name string, op StatOp, x *stlayer.Maps, what string) error {
 		return nil
 	}
 	if r, c := s.InputSize(); r != x.M || c != x.N {
-		return inputErrorf("statistic %s was built for maps of %d×%d, the %s are %d×%d: build it for their size (stats.BuildWithRef(spec, eng, maps) does, as stkit synth does on its target)",
+		return sizeInputErrorf("statistic %s was built for maps of %d×%d, the %s are %d×%d: build it for their size (stats.BuildWithRef(spec, eng, maps) does, as stkit synth does on its target)",
 			name, r, c, what, x.M, x.N)
 	}
 	return nil

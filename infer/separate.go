@@ -165,7 +165,7 @@ func (l *SepLoss) Eval(u *stlayer.Maps) (float64, []float64, []float64, error) {
 		}
 		f, gx, err := l.Engine.LossGrad(t.Op.Key(), t.Op.Stat(), x, wrapped)
 		if err != nil {
-			return 0, nil, nil, shapeAsInput(fmt.Errorf("term %s: %w", t.Name, err))
+			return 0, nil, nil, termError(t.Name, err)
 		}
 		t.Expr.backprop(gx, grad, u.B, mn)
 		parts = append(parts, f)

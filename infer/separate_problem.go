@@ -62,7 +62,8 @@ type SepPrior struct {
 //
 // Every error it returns matches ErrModelInput: a nil problem, maps that are
 // nil, empty or whose Data length is not B·M·N, sizes or counts that disagree,
-// statistics built for another map size, non-finite pixels, a PS mask of
+// statistics built for another map size (these also match stlayer.ErrSize),
+// non-finite pixels (stlayer.ErrNonFinite), a PS mask of
 // another length than the statistic, or a prior without a statistic, of a
 // component other than 0 or 1, with means or stds of another length than
 // its statistic, non-finite means, stds or weight, a negative std or
@@ -74,7 +75,7 @@ func (p *SeparationProblem) Validate() error {
 	}
 	d := p.Data
 	if d == nil || d.B != 1 {
-		return inputErrorf("the data must be one map")
+		return sizeInputErrorf("the data must be one map")
 	}
 	if err := checkMaps("data", d, 1); err != nil {
 		return err
@@ -108,13 +109,13 @@ func (p *SeparationProblem) validate() error {
 			return err
 		}
 		if s.x.M != d.M || s.x.N != d.N {
-			return fmt.Errorf("%s are %d×%d maps, the data is %d×%d", s.name, s.x.M, s.x.N, d.M, d.N)
+			return stlayer.WithKind(fmt.Errorf("%s are %d×%d maps, the data is %d×%d", s.name, s.x.M, s.x.N, d.M, d.N), stlayer.ErrSize)
 		}
 		if s.x.B < s.min {
-			return fmt.Errorf("%s: %d map(s), need at least %d (the loss is whitened by the std over the samples)", s.name, s.x.B, s.min)
+			return stlayer.WithKind(fmt.Errorf("%s: %d map(s), need at least %d (the loss is whitened by the std over the samples)", s.name, s.x.B, s.min), stlayer.ErrSize)
 		}
 		if s.name == "template" && s.x.B != 1 {
-			return fmt.Errorf("template: one map expected, got %d", s.x.B)
+			return stlayer.WithKind(fmt.Errorf("template: one map expected, got %d", s.x.B), stlayer.ErrSize)
 		}
 		if err := checkPixels(s.name, s.x); err != nil {
 			return err
@@ -124,7 +125,7 @@ func (p *SeparationProblem) validate() error {
 		return fmt.Errorf("a template needs cross statistics")
 	}
 	if p.Stats != nil && p.Stats.M > 0 && (p.Stats.M != p.Data.M || p.Stats.N != p.Data.N) {
-		return fmt.Errorf("statistics built for %d×%d maps, the data is %d×%d", p.Stats.M, p.Stats.N, p.Data.M, p.Data.N)
+		return stlayer.WithKind(fmt.Errorf("statistics built for %d×%d maps, the data is %d×%d", p.Stats.M, p.Stats.N, p.Data.M, p.Data.N), stlayer.ErrSize)
 	}
 	if p.Stats != nil && p.Stats.Auto != nil && p.Stats.PS != nil {
 		if n := p.Stats.Auto.Labels().Len(); len(p.Stats.PS) != n {

@@ -16,8 +16,10 @@ const DefaultChunkPixels = 8 * 256 * 256
 // only round-off (the engines pair maps inside a batch for their FFTs) can
 // differ from the single call, while the working memory is that of one chunk
 // instead of growing with B. progress, when not nil, is called after each
-// chunk with the number of maps done. Refused with an error: a nil engine
-// and maps that fail Maps.Check (nil, a side < 1, len(Data) ≠ B·M·N). The
+// chunk with the number of maps done. Refused with an error: a nil engine,
+// maps that fail Maps.Check (nil, a side < 1, len(Data) ≠ B·M·N) and maps
+// holding NaN or ±Inf (Maps.CheckFinite, before any chunk: the engines
+// refuse them too, but would name the map by its place in its chunk). The
 // statistic is passed to the engine as it is (an engine may not need it).
 // Every result of the engine, a single call's for the whole batch included,
 // must pass Coeffs.Check and have one row per map it was given, and the
@@ -29,6 +31,9 @@ func ForwardChunked(e Engine, key string, s Stat, x *Maps, chunk int, progress f
 	}
 	if e == nil {
 		return nil, fmt.Errorf("stlayer: ForwardChunked needs an engine (nil)")
+	}
+	if err := x.CheckFinite(); err != nil {
+		return nil, err
 	}
 	if chunk <= 0 {
 		chunk = max(1, DefaultChunkPixels/(x.M*x.N))

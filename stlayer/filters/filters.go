@@ -114,15 +114,16 @@ func checkSize(who string, M, N int) {
 // allocation would fail or exhaust the machine's memory).
 const MaxBankValues = 1 << 31
 
-// CheckBank returns an *stlayer.ErrShape error unless a bank of K filters of
-// M×N values is buildable: K, M, N ≥ 1 and K·M·N ≤ MaxBankValues.
+// CheckBank returns an *stlayer.ErrShape error (matching stlayer.ErrSize)
+// unless a bank of K filters of M×N values is buildable: K, M, N ≥ 1 and
+// K·M·N ≤ MaxBankValues.
 func CheckBank(K, M, N int) error {
 	if K < 1 || M < 1 || N < 1 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("filters: invalid bank of %d filters of %dx%d", K, M, N)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("filters: invalid bank of %d filters of %dx%d", K, M, N), Kind: stlayer.ErrSize}
 	}
 	if K > MaxBankValues/M/N {
 		return &stlayer.ErrShape{Msg: fmt.Sprintf("filters: a bank of %d filters of %dx%d needs %.3g GiB (at most %d values, %d GiB)",
-			K, M, N, float64(K)*float64(M)*float64(N)*8/(1<<30), MaxBankValues, MaxBankValues*8>>30)}
+			K, M, N, float64(K)*float64(M)*float64(N)*8/(1<<30), MaxBankValues, MaxBankValues*8>>30), Kind: stlayer.ErrSize}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"math"
 	"testing"
 
@@ -67,15 +68,22 @@ func TestSqrtNegativeEnginesAgree(t *testing.T) {
 			}
 		}
 	}
-	// A NaN input: NaN on both engines.
-	nx := &stlayer.Maps{B: 1, M: 1, N: 2, Data: []float64{math.NaN(), 1}}
+	// A NaN reaching Sqrt (from Sqrt(−1) inside the statistic: the engines
+	// refuse NaN maps, stlayer.ErrNonFinite): NaN on both engines.
+	nx := &stlayer.Maps{B: 1, M: 1, N: 2, Data: []float64{-1, 1}}
+	sqrt2 := func(p stlayer.Prim, x stlayer.Field) stlayer.Field { return p.Sqrt(p.Sqrt(x)) }
 	for _, e := range []stlayer.Engine{ce, ge} {
-		c, err := e.Forward("sqrtnan", stat, nx)
+		c, err := e.Forward("sqrtnan", sqrt2, nx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !math.IsNaN(real(c.Data[0])) || real(c.Data[1]) != 1 {
-			t.Errorf("%T: sqrt([NaN 1]) = %v, want [NaN 1]", e, c.Data)
+			t.Errorf("%T: sqrt(sqrt([-1 1])) = %v, want [NaN 1]", e, c.Data)
 		}
+		nx.Data[0] = math.NaN()
+		if _, err := e.Forward("sqrtnan", stat, nx); !errors.Is(err, stlayer.ErrNonFinite) {
+			t.Errorf("%T: NaN map: error %v, want stlayer.ErrNonFinite", e, err)
+		}
+		nx.Data[0] = -1
 	}
 }

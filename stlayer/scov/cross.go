@@ -49,11 +49,11 @@ func NewCross(cfg Config, M, N int) (*CrossOp, error) {
 func StackPair(a, b *stlayer.Maps) (*stlayer.Maps, error) {
 	for _, x := range []*stlayer.Maps{a, b} {
 		if err := x.Check(); err != nil {
-			return nil, &stlayer.ErrShape{Msg: "scov: StackPair: " + err.Error()}
+			return nil, &stlayer.ErrShape{Msg: "scov: StackPair: " + err.Error(), Kind: stlayer.ErrSize}
 		}
 	}
 	if a.B != b.B || a.M != b.M || a.N != b.N {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("scov: StackPair of [%d,%d,%d] and [%d,%d,%d]", a.B, a.M, a.N, b.B, b.M, b.N)}
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("scov: StackPair of [%d,%d,%d] and [%d,%d,%d]", a.B, a.M, a.N, b.B, b.M, b.N), Kind: stlayer.ErrSize}
 	}
 	out := stlayer.NewMaps(a.B, 2*a.M, a.N)
 	n := a.M * a.N

@@ -145,10 +145,10 @@ func (r *Ref) WriteJSON(w io.Writer) error {
 // M×N maps, the size the operator was built for.
 func (op *Op) CheckMaps(x *stlayer.Maps) error {
 	if err := x.Check(); err != nil {
-		return &stlayer.ErrShape{Msg: "scov: " + err.Error()}
+		return &stlayer.ErrShape{Msg: "scov: " + err.Error(), Kind: stlayer.ErrSize}
 	}
 	if x.M != op.M || x.N != op.N {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: operator for %d×%d maps got maps of %d×%d", op.M, op.N, x.M, x.N)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: operator for %d×%d maps got maps of %d×%d", op.M, op.N, x.M, x.N), Kind: stlayer.ErrSize}
 	}
 	return nil
 }

@@ -240,8 +240,10 @@ type Op struct {
 // NonPeriodic, Cut must be finite and the window must keep pixels:
 // 2⌊Cut·2^J⌋ < min(M, N), i.e. with the default Cut = 1/2, 2^J < min(M, N)
 // (one scale fewer than periodic maps allow on power-of-two sides). Size
-// and scale problems are refused with an *stlayer.ErrShape; an unknown
-// Normalization, S3 or a non-finite Cut with a plain error.
+// and scale problems are refused with an *stlayer.ErrShape (matching
+// stlayer.ErrSize for the map size, stlayer.ErrScales for J, L and a cut
+// too wide for the maps); an unknown Normalization, S3 or a non-finite Cut
+// with a plain error.
 func New(cfg Config, M, N int) (*Op, error) {
 	if err := checkConfig(cfg, M, N); err != nil {
 		return nil, err
@@ -324,20 +326,20 @@ const MaxL = 32
 
 func checkConfig(cfg Config, M, N int) error {
 	if cfg.J < 1 || cfg.L < 1 {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: J = %d and L = %d must be ≥ 1", cfg.J, cfg.L)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: J = %d and L = %d must be ≥ 1", cfg.J, cfg.L), Kind: stlayer.ErrScales}
 	}
 	if cfg.L > MaxL {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: L = %d orientations: at most %d (the index tables grow as J³L³)", cfg.L, MaxL)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: L = %d orientations: at most %d (the index tables grow as J³L³)", cfg.L, MaxL), Kind: stlayer.ErrScales}
 	}
 	if M < 16 || N < 16 || M%2 != 0 || N%2 != 0 {
 		msg := fmt.Sprintf("scov: map %d×%d: both sides must be even and ≥ 16", M, N)
 		if M&^1 >= 16 && N&^1 >= 16 {
 			msg += fmt.Sprintf(" (crop or pad the maps to even sides, e.g. %d×%d)", M&^1, N&^1)
 		}
-		return &stlayer.ErrShape{Msg: msg}
+		return &stlayer.ErrShape{Msg: msg, Kind: stlayer.ErrSize}
 	}
 	if cfg.J > stlayer.Log2Floor(min(M, N)) { // 2^J > min(M, N), without overflowing the shift
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d too small for J = %d (need 2^J ≤ min(M, N), i.e. J ≤ %d; lower J or give larger maps)", M, N, cfg.J, stlayer.Log2Floor(min(M, N)))}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: map %d×%d too small for J = %d (need 2^J ≤ min(M, N), i.e. J ≤ %d; lower J or give larger maps)", M, N, cfg.J, stlayer.Log2Floor(min(M, N))), Kind: stlayer.ErrScales}
 	}
 	// The scales whose crop is the full grid (j ≤ 1; every scale with
 	// FullResolution) store L dense M×N filters each: refuse before
@@ -347,7 +349,7 @@ func checkConfig(cfg Config, M, N int) error {
 		dense = cfg.J
 	}
 	if err := filters.CheckBank(dense*cfg.L, M, N); err != nil {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: the full-resolution filters of %d scale(s) × %d orientations on a %d×%d map are too large (%v); lower L or give smaller maps", dense, cfg.L, M, N, err)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: the full-resolution filters of %d scale(s) × %d orientations on a %d×%d map are too large (%v); lower L or give smaller maps", dense, cfg.L, M, N, err), Kind: stlayer.ErrSize}
 	}
 	if cfg.Normalization != NormP00 && cfg.Normalization != NormP11 {
 		return fmt.Errorf("scov: unknown normalization %d", int(cfg.Normalization))
@@ -365,7 +367,7 @@ func checkConfig(cfg Config, M, N int) error {
 		}
 		cf := math.Floor(cut * float64(int(1)<<cfg.J))
 		if 2*cf >= float64(M) || 2*cf >= float64(N) {
-			return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: non-periodic cut of %g pixels per side (⌊Cut·2^J⌋, Cut = %g, J = %d) leaves nothing of a %d×%d map: both sides must exceed %g; lower J or Cut, give larger maps, or use periodic boundaries", cf, cut, cfg.J, M, N, 2*cf)}
+			return &stlayer.ErrShape{Msg: fmt.Sprintf("scov: non-periodic cut of %g pixels per side (⌊Cut·2^J⌋, Cut = %g, J = %d) leaves nothing of a %d×%d map: both sides must exceed %g; lower J or Cut, give larger maps, or use periodic boundaries", cf, cut, cfg.J, M, N, 2*cf), Kind: stlayer.ErrScales}
 		}
 	}
 	return nil
@@ -452,7 +454,7 @@ func (op *Op) mustFit(x stlayer.Field, nf int) {
 			pairs = " stacked by rows in pairs"
 		}
 		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("scov: statistic built for maps of %dx%d%s ([B,1,%d,%d]), got [%d,%d,%d,%d]: build one operator per map size (scov.New with the maps' rows and columns)",
-			op.M, op.N, pairs, nf*op.M, op.N, b, c, h, w)})
+			op.M, op.N, pairs, nf*op.M, op.N, b, c, h, w), Kind: stlayer.ErrSize})
 	}
 }
 

@@ -312,7 +312,10 @@ func (s Spec) WithDefaults(m, n int) Spec {
 // C01 and C11 by its own P00 (Cheng's use_ref=False), and wph Norm "auto",
 // which needs one, is refused (see the package doc, "Build or
 // BuildWithRef"; for synthesis use BuildWithRef with the target).
-// Unsupported combinations are errors naming the option.
+// Unsupported combinations are errors naming the option. An unknown Kind
+// matches stlayer.ErrKind (errors.Is); a J, L or DN the family cannot use
+// on M×N maps, stlayer.ErrScales; a map size it cannot take whatever its
+// scales (odd or too small sides), stlayer.ErrSize.
 func Build(s Spec, m, n int) (Op, error) {
 	s = s.WithDefaults(m, n)
 	if err := checkFamilyOptions(s); err != nil {

@@ -43,11 +43,11 @@ func WritePyWPH(w io.Writer, c *stlayer.Coeffs) error {
 func StackPair(x1, x2 *stlayer.Maps) (*stlayer.Maps, error) {
 	for _, x := range []*stlayer.Maps{x1, x2} {
 		if err := x.Check(); err != nil {
-			return nil, &stlayer.ErrShape{Msg: "wph: StackPair: " + err.Error()}
+			return nil, &stlayer.ErrShape{Msg: "wph: StackPair: " + err.Error(), Kind: stlayer.ErrSize}
 		}
 	}
 	if x1.B != x2.B || x1.M != x2.M || x1.N != x2.N {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: StackPair needs two batches of the same shape, got [%d,%d,%d] and [%d,%d,%d]", x1.B, x1.M, x1.N, x2.B, x2.M, x2.N)}
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: StackPair needs two batches of the same shape, got [%d,%d,%d] and [%d,%d,%d]", x1.B, x1.M, x1.N, x2.B, x2.M, x2.N), Kind: stlayer.ErrSize}
 	}
 	out := stlayer.NewMaps(x1.B, 2*x1.M, x1.N)
 	n := x1.M * x1.N

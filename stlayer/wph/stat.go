@@ -83,7 +83,7 @@ func (op *Op) buildWithKeys(p stlayer.Prim, x stlayer.Field, md mode) (stlayer.F
 	}
 	if C != 1 || H != rows || W != op.N {
 		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("wph: statistic built for %d map(s) of %dx%d stacked vertically ([B,1,%d,%d]), got [%d,%d,%d,%d]",
-			rows/op.M, op.M, op.N, rows, op.N, B, C, H, W)})
+			rows/op.M, op.M, op.N, rows, op.N, B, C, H, W), Kind: stlayer.ErrSize})
 	}
 	b := &builder{op: op, p: p, mode: md, nm: nm,
 		zf: map[int]stlayer.Field{}, zon: map[[2]int]stlayer.Field{}, fac: map[[4]int]*factorField{},

@@ -360,7 +360,9 @@ const MaxL = 32
 // New validates the configuration for M×N maps and builds the filters and the
 // model. For Cross the maps passed to the statistic are (2M)×N (StackPair).
 //
-// Refused with an error naming the problem (an *stlayer.ErrShape for sizes):
+// Refused with an error naming the problem (an *stlayer.ErrShape for sizes;
+// J, L, DN, the τ grid and the cut out of range for the maps match
+// stlayer.ErrScales, maps narrower than 2 pixels stlayer.ErrSize):
 // J < 1 or 2^J > min(M, N); L outside 1…MaxL; DN < 0 or a first shift of
 // step DN longer than the map (exp grid: 2^DN > max(M, N); legacy: 3·DN >
 // max(M, N)); on periodic maps, a τ grid that aliases (two shifts of one
@@ -373,13 +375,13 @@ const MaxL = 32
 func New(cfg Config, M, N int) (*Op, error) {
 	cfg = cfg.filled()
 	if cfg.J < 1 || cfg.L < 1 {
-		return nil, fmt.Errorf("wph: invalid J=%d L=%d", cfg.J, cfg.L)
+		return nil, stlayer.WithKind(fmt.Errorf("wph: invalid J=%d L=%d", cfg.J, cfg.L), stlayer.ErrScales)
 	}
 	if cfg.L > MaxL {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: L = %d orientations: at most %d", cfg.L, MaxL)}
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: L = %d orientations: at most %d", cfg.L, MaxL), Kind: stlayer.ErrScales}
 	}
 	if cfg.DN < 0 {
-		return nil, fmt.Errorf("wph: invalid DN=%d", cfg.DN)
+		return nil, stlayer.WithKind(fmt.Errorf("wph: invalid DN=%d", cfg.DN), stlayer.ErrScales)
 	}
 	if cfg.A > MaxL {
 		return nil, fmt.Errorf("wph: A = %d azimuthal steps of τ: at most %d", cfg.A, MaxL)
@@ -417,10 +419,14 @@ func New(cfg Config, M, N int) (*Op, error) {
 		} else {
 			msg += ": no J ≥ 1 fits maps narrower than 2 pixels)"
 		}
-		return nil, &stlayer.ErrShape{Msg: msg}
+		kind := stlayer.ErrScales // lower J
+		if min(M, N) < 2 {
+			kind = stlayer.ErrSize // no J fits
+		}
+		return nil, &stlayer.ErrShape{Msg: msg, Kind: kind}
 	}
 	if side := max(M, N); (cfg.TauGrid == "exp" && cfg.DN > stlayer.Log2Floor(side)) || (cfg.TauGrid == "legacy" && cfg.DN > side/3) {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: DN = %d: the shifts of step DN exceed the %dx%d map", cfg.DN, M, N)}
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: DN = %d: the shifts of step DN exceed the %dx%d map", cfg.DN, M, N), Kind: stlayer.ErrScales}
 	}
 	if math.IsNaN(cfg.Cut) || math.IsInf(cfg.Cut, 0) {
 		return nil, fmt.Errorf("wph: non-finite Cut %g", cfg.Cut)
@@ -439,7 +445,7 @@ func New(cfg Config, M, N int) (*Op, error) {
 	if cfg.NonPeriodic {
 		cf := math.Floor(cfg.Cut * float64(int(1)<<cfg.J))
 		if 2*cf >= float64(M) || 2*cf >= float64(N) {
-			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: non-periodic cut of %g pixels per side (⌊Cut·2^J⌋, Cut = %g, J = %d) leaves nothing of a %d×%d map: both sides must exceed %g; lower J or Cut, give larger maps, or use periodic boundaries", cf, cfg.Cut, cfg.J, M, N, 2*cf)}
+			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: non-periodic cut of %g pixels per side (⌊Cut·2^J⌋, Cut = %g, J = %d) leaves nothing of a %d×%d map: both sides must exceed %g; lower J or Cut, give larger maps, or use periodic boundaries", cf, cfg.Cut, cfg.J, M, N, 2*cf), Kind: stlayer.ErrScales}
 		}
 		c := int(cf)
 		op.cut = [2]int{c, c}
@@ -450,7 +456,7 @@ func New(cfg Config, M, N int) (*Op, error) {
 	if cfg.NonPeriodic {
 		h, w := M-2*op.cut[0], N-2*op.cut[1]
 		if op.maxTau[0] >= h || op.maxTau[1] >= w {
-			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: shifts up to %v do not fit the %dx%d cut window", op.maxTau, h, w)}
+			return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wph: shifts up to %v do not fit the %dx%d cut window", op.maxTau, h, w), Kind: stlayer.ErrScales}
 		}
 	} else if err := op.checkTauWrap(); err != nil {
 		return nil, err
@@ -551,7 +557,7 @@ func (op *Op) checkTauWrap() error {
 	rows, cols := max(op.M, 2*op.maxTau[0]+1), max(op.N, 2*op.maxTau[1]+1)
 	return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: DN = %d on a periodic %d×%d map: the shifts τ = (%d, %d) and (%d, %d) (row, column) of %s(j1=%d, l1=%d, j2=%d, l2=%d) wrap onto the same pixel, "+
 		"so their coefficients would be duplicates; use %s at this size, or maps of %d×%d pixels or more for DN = %d",
-		op.cfg.DN, op.M, op.N, mk.Tau[0], mk.Tau[1], mi.Tau[0], mi.Tau[1], mk.Class, mk.J1, mk.L1, mk.J2, mk.L2, use, rows, cols, op.cfg.DN)}
+		op.cfg.DN, op.M, op.N, mk.Tau[0], mk.Tau[1], mi.Tau[0], mi.Tau[1], mk.Class, mk.J1, mk.L1, mk.J2, mk.L2, use, rows, cols, op.cfg.DN), Kind: stlayer.ErrScales}
 }
 
 // Config returns the configuration with its defaults filled in.
@@ -648,13 +654,13 @@ func (op *Op) CheckMaps(x *stlayer.Maps) error {
 		rows = 2 * op.M
 	}
 	if err := x.Check(); err != nil {
-		return &stlayer.ErrShape{Msg: "wph: " + err.Error()}
+		return &stlayer.ErrShape{Msg: "wph: " + err.Error(), Kind: stlayer.ErrSize}
 	}
 	if x.M != rows || x.N != op.N {
 		if op.cfg.Complex {
-			return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: complex operator for %dx%d maps needs (Q, U) stacked vertically, maps [B,%d,%d] (StackPair), got [%d,%d,%d]", op.M, op.N, rows, op.N, x.B, x.M, x.N)}
+			return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: complex operator for %dx%d maps needs (Q, U) stacked vertically, maps [B,%d,%d] (StackPair), got [%d,%d,%d]", op.M, op.N, rows, op.N, x.B, x.M, x.N), Kind: stlayer.ErrSize}
 		}
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: operator for %dx%d maps (cross=%v) needs maps [B,%d,%d], got [%d,%d,%d]", op.M, op.N, op.cfg.Cross, rows, op.N, x.B, x.M, x.N)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wph: operator for %dx%d maps (cross=%v) needs maps [B,%d,%d], got [%d,%d,%d]", op.M, op.N, op.cfg.Cross, rows, op.N, x.B, x.M, x.N), Kind: stlayer.ErrSize}
 	}
 	return nil
 }

@@ -29,13 +29,13 @@ func (op *Op) initGlobal() error {
 		} else {
 			msg += fmt.Sprintf(" (and at least %d×%d pixels)", minSide, minSide)
 		}
-		return &stlayer.ErrShape{Msg: msg}
+		return &stlayer.ErrShape{Msg: msg, Kind: stlayer.ErrSize}
 	}
 	if M < minSide || N < minSide {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs maps of at least %d×%d pixels, got %d×%d", minSide, minSide, M, N)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: global WST needs maps of at least %d×%d pixels, got %d×%d", minSide, minSide, M, N), Kind: stlayer.ErrSize}
 	}
 	if J+1 > stlayer.Log2Floor(min(M, N)) { // 2^(J+1) > min(M, N), without overflowing the shift
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: map %d×%d too small for J=%d (need 2^(J+1) ≤ min(M,N), i.e. J ≤ %d; lower J or give larger maps)", M, N, J, stlayer.Log2Floor(min(M, N))-1)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: map %d×%d too small for J=%d (need 2^(J+1) ≤ min(M,N), i.e. J ≤ %d; lower J or give larger maps)", M, N, J, stlayer.Log2Floor(min(M, N))-1), Kind: stlayer.ErrScales}
 	}
 	if err := filters.CheckBank(J*L, M, N); err != nil {
 		return err
@@ -98,7 +98,7 @@ func (op *Op) initGlobal() error {
 // operator's frequencies (see Op.CheckMaps).
 func (op *Op) mustFit(x stlayer.Field) {
 	if _, c, h, w := x.Dims(); c != 1 || h != op.m || w != op.n {
-		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("wst: statistic for [B, 1, %d, %d] maps evaluated on [B, %d, %d, %d]", op.m, op.n, c, h, w)})
+		panic(&stlayer.ErrShape{Msg: fmt.Sprintf("wst: statistic for [B, 1, %d, %d] maps evaluated on [B, %d, %d, %d]", op.m, op.n, c, h, w), Kind: stlayer.ErrSize})
 	}
 }
 

@@ -25,7 +25,11 @@ func (op *Op) initLocal() error {
 		} else {
 			msg += ": no J ≥ 1 fits maps narrower than 3 pixels"
 		}
-		return &stlayer.ErrShape{Msg: msg}
+		kind := stlayer.ErrScales // lower J
+		if min(M, N) < 3 {
+			kind = stlayer.ErrSize // no J fits
+		}
+		return &stlayer.ErrShape{Msg: msg, Kind: kind}
 	}
 	P, Q := KymatioPaddedSize(M, J), KymatioPaddedSize(N, J)
 	op.padM, op.padN = P, Q

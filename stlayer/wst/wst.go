@@ -158,16 +158,18 @@ const MaxL = 32
 // of a 2^J-pixel axis, which torch's reflection pad refuses; for
 // min(M, N) = 2^J + 2 the pad is 2^J − 1 per side). Both: J ≥ 1,
 // 1 ≤ L ≤ MaxL and a filter bank within filters.MaxBankValues. Anything
-// else is refused with an *stlayer.ErrShape naming the problem.
+// else is refused with an *stlayer.ErrShape naming the problem, matching
+// stlayer.ErrScales for J or L (J too large for the maps included) and
+// stlayer.ErrSize for the map size (odd, too small for any J, too large).
 func New(cfg Config, M, N int) (*Op, error) {
 	if cfg.J < 1 || cfg.L < 1 {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: need J ≥ 1 and L ≥ 1, got J=%d L=%d", cfg.J, cfg.L)}
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: need J ≥ 1 and L ≥ 1, got J=%d L=%d", cfg.J, cfg.L), Kind: stlayer.ErrScales}
 	}
 	if cfg.L > MaxL {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: L = %d orientations: at most %d", cfg.L, MaxL)}
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: L = %d orientations: at most %d", cfg.L, MaxL), Kind: stlayer.ErrScales}
 	}
 	if M < 1 || N < 1 {
-		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: invalid map size %d×%d", M, N)}
+		return nil, &stlayer.ErrShape{Msg: fmt.Sprintf("wst: invalid map size %d×%d", M, N), Kind: stlayer.ErrSize}
 	}
 	op := &Op{cfg: cfg, m: M, n: N}
 	var err error
@@ -204,7 +206,7 @@ func (op *Op) CheckMaps(x *stlayer.Maps) error {
 		return err
 	}
 	if x.M != op.m || x.N != op.n {
-		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: operator for %d×%d maps got maps of %d×%d", op.m, op.n, x.M, x.N)}
+		return &stlayer.ErrShape{Msg: fmt.Sprintf("wst: operator for %d×%d maps got maps of %d×%d", op.m, op.n, x.M, x.N), Kind: stlayer.ErrSize}
 	}
 	return nil
 }
