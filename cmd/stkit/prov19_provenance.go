@@ -488,3 +488,13 @@ func addDatasetProvenance(w io.Writer, dir string, computed int, sources []strin
 		fmt.Fprintf(w, "patches: warning: the dataset is written, but not its provenance: %v\n", err)
 	}
 }
+
+// sourceNames returns the file names of srcs (datasets.LoadSources: a
+// folder argument gives its files), as inputs of newProvenance or provFITS.
+func sourceNames(srcs []datasets.Source) []string {
+	out := make([]string, len(srcs))
+	for i, s := range srcs {
+		out[i] = s.Name
+	}
+	return out
+}

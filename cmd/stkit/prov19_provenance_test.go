@@ -353,6 +353,15 @@ func TestProv19Pieces(t *testing.T) {
 		t.Errorf("inputs %+v", q.Inputs)
 	}
 
+	// the sources of a folder argument, by file (surrogate's inputs)
+	srcs, err := datasets.LoadSources([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := newProvenance(sourceNames(srcs)...); len(r.Inputs) != 3 || r.Inputs[0].Path != f1 || r.Inputs[2].SHA256 != prov19SHA(t, npz) {
+		t.Errorf("sources of %s: %+v", dir, r.Inputs)
+	}
+
 	code, out, errs := runCLI(t, "--engine", "cpu", "version")
 	_, rev, _, _ := buildVersion()
 	if code != 0 || !strings.Contains(out, "commit:  "+rev) {
