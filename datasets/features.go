@@ -68,6 +68,15 @@ type DatasetManifest struct {
 	Skipped         int             `json:"skipped_nonfinite"`
 	SkippedConstant int             `json:"skipped_constant"`
 	Complete        bool            `json:"complete"`
+	// BUnit and PixelScale: the sources' FITS BUNIT and pixel scale when
+	// every source has the same; else BUnits and PixelScales, one per
+	// source in Sources' order ("" and null where a source has none).
+	// Absent when no source has one (.npy, .npz) and in older manifests;
+	// not part of the Fingerprint.
+	BUnit       string        `json:"bunit,omitempty"`
+	BUnits      []string      `json:"bunits,omitempty"`
+	PixelScale  *PixelScale   `json:"pixel_scale,omitempty"`
+	PixelScales []*PixelScale `json:"pixel_scales,omitempty"`
 }
 
 // PatchStride returns the step between patch corners the dataset was cut
@@ -251,6 +260,7 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	man := &DatasetManifest{Version: FeatureVersion, Spec: spec, Reference: ref, Patch: cfg, Sources: ps.Sources,
 		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped, SkippedConstant: ps.Constant}
 	man.Stride, man.Statistic = man.PatchStride(), spec.String()
+	unitsManifest(man, ps.Units)
 	if same && old.Complete {
 		f, err := LoadFeatures(dir)
 		switch {
@@ -272,6 +282,7 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 		if man.Statistic == "" {
 			man.Statistic = man.Spec.String()
 		}
+		unitsManifest(man, ps.Units) // the sources' units, also for a dataset made before they were recorded
 	} else {
 		// new or changed configuration: drop stale chunks and write the new
 		// (unfinished) manifest before anything else, so that an interrupted

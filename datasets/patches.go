@@ -16,13 +16,16 @@ import (
 type Source struct {
 	Name string // file name (or a synthetic process name)
 	Maps *stlayer.Maps
+	// Units: the file's FITS BUNIT and pixel scale (MapUnitsOf; zero for
+	// .npy and .npz files and FITS headers without them)
+	Units MapUnits
 }
 
 // LoadSources reads map files; a directory contributes every file directly
 // inside it that Read reads (sorted by name): .npy, .npz, .fits, .fit and
 // .fts, the FITS ones also gzip-compressed (.fits.gz, …), the extension in
 // any case. Directories holding none of these and unreadable files are
-// errors naming the path.
+// errors naming the path. A FITS source's Units are read from its header.
 func LoadSources(paths []string) ([]Source, error) {
 	var files []string
 	for _, p := range paths {
@@ -58,11 +61,11 @@ func LoadSources(paths []string) ([]Source, error) {
 	}
 	out := make([]Source, 0, len(files))
 	for _, f := range files {
-		m, err := ReadMaps(f)
+		m, a, err := readMapsArray(f, RejectComplex)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Source{Name: f, Maps: m})
+		out = append(out, Source{Name: f, Maps: m, Units: MapUnitsOf(a.Header)})
 	}
 	return out, nil
 }
@@ -146,6 +149,9 @@ type PatchSet struct {
 	Skipped int       // patches skipped for non-finite or UNSEEN pixels (PatchConfig.SkipNaN; all of a source's, before PatchConfig.MaxPerSource)
 	// Constant counts the patches skipped as constant (PatchConfig.SkipConstant).
 	Constant int
+	// Units: each source's Source.Units, in Sources' order (the
+	// manifest's bunit and pixel_scale, or bunits and pixel_scales)
+	Units []MapUnits
 }
 
 // IsConstant reports whether every pixel of patch i has the same value.
@@ -172,6 +178,9 @@ func (ps *PatchSet) Maps(from, to int) *stlayer.Maps {
 // Tukey window or the periodic component (Window "moisan") is applied
 // after the rotation and flip. A source without maps (nil, B < 1) or whose
 // Data length is not B·M·N is an error naming it, as are no sources at all.
+// Sources whose Units differ (BUNITs or pixel scales, MixedUnits) are cut
+// as given, with a notice (SetNotify) naming them; PatchSet.Units keeps
+// them for the manifest.
 func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	if len(srcs) == 0 {
 		return nil, fmt.Errorf("no sources to cut patches from")
@@ -208,6 +217,9 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	if cfg.Window != "" && cfg.Window != "none" && cfg.Window != "tukey" && cfg.Window != "moisan" {
 		return nil, fmt.Errorf("unknown window %q (want none, tukey or moisan)", cfg.Window)
 	}
+	if msg := mixedSourcesNotice(srcs); msg != "" {
+		notify(msg) // units19: K and JY/BEAM, 1.5′ and 5′ pixels went into one dataset silently
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xba7c4))
 	ps := &PatchSet{Size: cfg.Size}
 	var win []float64
@@ -217,6 +229,7 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 	s := cfg.Size
 	for si, src := range srcs {
 		ps.Sources = append(ps.Sources, src.Name)
+		ps.Units = append(ps.Units, src.Units)
 		m := src.Maps
 		if m.M < s || m.N < s {
 			return nil, fmt.Errorf("%s: patch size %d is larger than the map (%d×%d)", src.Name, s, m.M, m.N)

@@ -186,6 +186,7 @@ class means.`+statsSetHelp+compareHelp)
 	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP, or a set of as many maps, paired one by one); a complex .npy/.npz MAP needs no --imag")
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file (of a set: wst, wph the mean over its maps with ±1σ bars, scov, spectra lines of the means with ±1σ bands; scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst, wph, scov: two more of the anisotropy summary, A_j with its noise floor and ψ_j against j; complex wph (--imag) and wph --cross: complex classes as modulus and phase panels, the pseudo moments in panels of their own; scov --cross: P00 of both maps, their correlation Corr00 per scale, C01 of kinds ab and ba and Corr11 ab; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
 	compare := fs.String("compare", "", "compare the set MAP with the set SET_B (a file, folder or comma list; ≥ 2 maps each): z per coefficient, χ²/dof (a diagonal summary: the coefficients are correlated), largest |z|; -o writes JSON, --plot z by coefficient (see --compare in the text above)")
+	compareImag := fs.String("compare-imag", "", "with --compare and --imag (complex data z = Q + iU, --kind wph): the imaginary part U of SET_B, paired with its maps one by one")
 	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (0: none; e.g. 1000)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	pos, err := parseFlags(fs, args)
@@ -228,7 +229,7 @@ class means.`+statsSetHelp+compareHelp)
 	if *out == "" && *format != "" {
 		return badInputf("--format %s needs an output file (-o FILE)", *format)
 	}
-	if err := checkCompareFlags(*compare, *out, *format, *cross, *imag, spec, *perms); err != nil {
+	if err := checkCompareFlags(*compare, *out, *format, *cross, *imag, *compareImag, spec, *perms); err != nil {
 		return err
 	}
 	if *imag != "" && *cross != "" {
@@ -309,8 +310,9 @@ class means.`+statsSetHelp+compareHelp)
 		return withCropHint(err, maps, spec.J)
 	}
 	if *compare != "" {
-		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *out, *plotPath, *chunk, *perms)
+		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *imag, *compareImag, *out, *plotPath, *chunk, *perms)
 	}
+	warnStatsInputUnits(g, mapIn, nil) // units19: a set mixing BUNITs or pixel scales
 	input := maps
 	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards)}
 	if mapIn.set == nil { // a complex .npy/.npz MAP (readComplexMap)
@@ -326,6 +328,7 @@ class means.`+statsSetHelp+compareHelp)
 		if err := checkPairedSets(mapIn, crossIn, "cross statistics"); err != nil {
 			return err
 		}
+		warnStatsInputUnits(g, mapIn, &crossIn) // units19
 		inputs = append(inputs, crossIn)
 		if err := validateSetJ(*cross, crossIn.set, m2, spec.J, jGiven, defaultJRule); err != nil {
 			return withCropHint(err, m2, spec.J)
@@ -349,6 +352,7 @@ class means.`+statsSetHelp+compareHelp)
 		if err := checkPairedSets(mapIn, imagIn, "the real and imaginary parts of z = MAP + i·IMAG"); err != nil {
 			return err
 		}
+		warnStatsInputUnits(g, mapIn, &imagIn) // units19: pixel scales (BUNITs below)
 		inputs = append(inputs, imagIn)
 		if err := validateSetJ(*imag, imagIn.set, imagMaps, spec.J, jGiven, defaultJRule); err != nil {
 			return withCropHint(err, imagMaps, spec.J)

@@ -28,6 +28,9 @@ type statsInput struct {
 	flag string // "MAP", "--cross", "--imag"
 	arg  string // the argument as given
 	set  *mapSet
+	// units: each file's BUNIT and pixel scale, in set.Files' order
+	// (setFileUnits)
+	units []datasets.MapUnits
 }
 
 // isSet reports whether the argument named more than one file or a folder.
@@ -54,7 +57,7 @@ func readStatsInput(flag, arg string) (statsInput, error) {
 	if err != nil {
 		return statsInput{}, err
 	}
-	return statsInput{flag: flag, arg: arg, set: s}, nil
+	return statsInput{flag: flag, arg: arg, set: s, units: setFileUnits(s)}, nil
 }
 
 // checkPairedSets checks that other (--cross or --imag) pairs map by map
@@ -82,6 +85,12 @@ type inputSetDoc struct {
 	Folder string   `json:"folder,omitempty"` // the folder the files were listed from
 	Files  []string `json:"files"`
 	Maps   int      `json:"maps"` // maps read from the files
+	// BUnits and PixelScales: each file's FITS BUNIT ("" for none) and
+	// pixel scale (null for none), in Files' order; absent when no file
+	// has one (so a set mixing units keeps them: its common "bunit" is
+	// left out)
+	BUnits      []string               `json:"bunits,omitempty"`
+	PixelScales []*datasets.PixelScale `json:"pixel_scales,omitempty"`
 }
 
 // statsInputsMeta fills meta.inputs with the files of ins (in order) and,
@@ -97,7 +106,20 @@ func statsInputsMeta(meta *statsMeta, ins ...statsInput) {
 		return
 	}
 	for _, in := range ins {
-		meta.sets = append(meta.sets, inputSetDoc{Arg: in.flag, Given: in.arg, Folder: in.set.Folder, Files: in.set.Files, Maps: in.set.Maps.B})
+		d := inputSetDoc{Arg: in.flag, Given: in.arg, Folder: in.set.Folder, Files: in.set.Files, Maps: in.set.Maps.B}
+		anyB, anyS := false, false
+		for _, u := range in.units {
+			anyB, anyS = anyB || u.BUnit != "", anyS || u.Scale != nil
+		}
+		for _, u := range in.units {
+			if anyB {
+				d.BUnits = append(d.BUnits, u.BUnit)
+			}
+			if anyS {
+				d.PixelScales = append(d.PixelScales, u.Scale)
+			}
+		}
+		meta.sets = append(meta.sets, d)
 	}
 }
 

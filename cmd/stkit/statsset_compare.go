@@ -24,6 +24,7 @@ import (
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 // compareHelp is the part of stats' help about --compare.
@@ -42,7 +43,10 @@ spectra's C11 rows that are zero for every map, is skipped and counted;
 when every map has zero mean up to round-off, |mean| ≤ 1e-6 × its rms,
 the row of the maps' mean, wst S0 or scov and spectra "mean", is not
 compared either: it holds round-off, ~1e-17, and its z is noise; not with
---pad crop, whose mean is over the interior).
+--pad crop, whose mean is over the interior); a part identical by
+construction in the two sets (every value of A a value of B and back, up
+to round-off of the row: P00 and the mean of maps and of their phase
+surrogates) is left out and listed, as it would add a dof with z ≈ 1e-15.
 It prints χ²/dof = mean z² over the dof parts compared, the largest |z|
 with its label, the number of |z| > 3 with the number expected of
 independent z of Student's t with ν = n_A + n_B − 2 (dof·P(|t_ν| > 3):
@@ -63,7 +67,20 @@ count the number of N random splits (drawn with replacement; fixed seed)
 whose χ²/dof is at least the observed one (p ≥ 1/(N+1)). With few maps p
 cannot be small, and a warning says so when its least value exceeds
 0.01: 2 against 3 maps have 10 splits, p ≥ 0.1; 4 against 4, 70, p ≥
-0.029. Not with --cross, --imag, complex data or --local.
+0.029. Not with --cross or --local. Complex data z = Q + iU (--kind wph):
+A's parts as MAP and --imag, B's as SET_B and --compare-imag (sets paired
+map by map); every complex coefficient is compared as two real rows, its
+real and imaginary parts (a complex .npy MAP: give Q and U as two files).
+A warning names the files when A or B mixes FITS BUNITs or pixel scales
+(CDELT or CD matrix), or when A's differ from B's: z then measures that
+difference too. One map per set (two regions, say): cut each into
+patches and compare the patch sets, e.g.
+  stkit patches A.fits --size 64 --stride 64 -o dsA
+  stkit patches B.fits --size 64 --stride 64 -o dsB
+  stkit stats dsA/patches.npy --compare dsB/patches.npy --permutations 200
+(non-overlapping patches, --stride = --size; neighbouring patches are not
+independent, which the permutation p, unlike χ²/dof, tolerates as long as
+the patches of A and B are exchangeable under one process).
 The coefficients are strongly correlated (neighbouring scales and
 orientations, P00 and S1 of one scale), so χ²/dof is a diagonal summary,
 not a calibrated test (--permutations gives one): its spread between two
@@ -133,6 +150,20 @@ type compareResult struct {
 	// mean up to round-off (zeroMeanMaps): their values are round-off, their
 	// z noise. Not counted in Skipped.
 	ZeroMean []string
+	// Identical lists the parts (label, with " (im)" for an imaginary
+	// part) identical by construction in the two sets (identicalPart:
+	// every value of each set is a value of the other up to round-off of
+	// the row, as P00 and the mean of maps and their phase surrogates):
+	// left out of Parts, so of Dof, χ²/dof and the permutation test, where
+	// their z ≈ 1e-15 counted as degrees of freedom with χ² ≈ 1e-29 and
+	// diluted χ²/dof. Not counted in Skipped.
+	Identical []string
+	// UnitWarnings: the warnings about the units of A and B (their files
+	// mixing BUNITs or pixel scales, or A's differing from B's)
+	UnitWarnings []string
+	// imagA, imagB: the imaginary parts of A and B (--imag,
+	// --compare-imag) for complex data, nil for real maps
+	imagA, imagB *statsInput
 }
 
 // compareMeanClasses are the classes whose one row is the mean of the map,
@@ -269,6 +300,17 @@ func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol fl
 				}
 				continue
 			}
+			if identicalPart(a, b, rtol) {
+				name := strings.TrimSuffix(labelString(lab, k), "()")
+				if lab == nil || k >= lab.Len() {
+					name = fmt.Sprint(k)
+				}
+				if part == "im" {
+					name += " (im)"
+				}
+				r.Identical = append(r.Identical, name)
+				continue
+			}
 			p := comparePart{Index: k, Part: part, MeanA: ma, MeanB: mb, SdA: math.Sqrt(va), SdB: math.Sqrt(vb),
 				Z: (ma - mb) / math.Sqrt(va/float64(nA)+vb/float64(nB))}
 			p.Label = fmt.Sprint(k)
@@ -312,6 +354,44 @@ func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol fl
 		r.Classes[i].ExpOver3 = pOver3 * float64(r.Classes[i].Dof)
 	}
 	return r
+}
+
+// identicalPart reports whether the values a of one part over the maps of
+// A and b over those of B are the same values up to round-off: every value
+// of each is within rtol × the row's largest |value| of a value of the
+// other. So are rows identical by construction, such as P00 and the mean
+// of maps and their phase surrogates (one surrogate per map, or several):
+// the difference of means and of spreads is then round-off and z ≈ 1e-15.
+// Two sets of distinct maps of one process do not have it (their values
+// differ at the statistic's sample variance, far above round-off).
+func identicalPart(a, b []float64, rtol float64) bool {
+	scale := 0.0
+	for _, x := range a {
+		scale = max(scale, math.Abs(x))
+	}
+	for _, x := range b {
+		scale = max(scale, math.Abs(x))
+	}
+	if !(scale > 0) {
+		return false
+	}
+	tol := rtol * scale
+	sa, sb := slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	near := func(x float64, s []float64) bool {
+		i, _ := slices.BinarySearch(s, x)
+		return (i < len(s) && math.Abs(s[i]-x) <= tol) || (i > 0 && math.Abs(s[i-1]-x) <= tol)
+	}
+	for _, x := range sa {
+		if !near(x, sb) {
+			return false
+		}
+	}
+	for _, x := range sb {
+		if !near(x, sa) {
+			return false
+		}
+	}
+	return true
 }
 
 // constantPart reports whether the values x are one value up to round-off:
@@ -504,7 +584,11 @@ const compareCaveat = "the coefficients are correlated: χ²/dof is a diagonal s
 // printCompare prints the summary of r.
 func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec) error {
 	w := g.stdout
-	fmt.Fprintf(w, "compare: A = %s, %s vs B = %s, %s; %s\n", a.describe(), plural(r.NA, "map"), b.describe(), plural(r.NB, "map"), spec)
+	da, db := a.describe(), b.describe()
+	if r.imagA != nil && r.imagB != nil { // complex data z = Q + iU
+		da, db = da+" + i·"+r.imagA.describe(), db+" + i·"+r.imagB.describe()
+	}
+	fmt.Fprintf(w, "compare: A = %s, %s vs B = %s, %s; %s\n", da, plural(r.NA, "map"), db, plural(r.NB, "map"), spec)
 	fmt.Fprintf(w, "χ²/dof = %.4g (mean z² over %d dof: %d coefficients, %d of them complex with re and im compared; %d parts skipped, constant in each set up to round-off of their class", r.Chi2, r.Dof, r.Coeffs, r.Complex, r.Skipped)
 	if r.Constant > 0 {
 		fmt.Fprintf(w, ", %d of them with different values in A and B", r.Constant)
@@ -512,6 +596,9 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 	fmt.Fprintln(w, ")")
 	if len(r.ZeroMean) > 0 {
 		fmt.Fprintf(w, "not compared: %s (the maps' mean): every map has zero mean up to round-off (|mean| ≤ %s × its rms), so its values are round-off and its z noise\n", strings.Join(r.ZeroMean, ", "), strings.Replace(fmt.Sprint(compareZeroMeanTol), "e-0", "e-", 1))
+	}
+	if n := len(r.Identical); n > 0 {
+		fmt.Fprintf(w, "identical by construction, left out: %s (every value of A is a value of B and back up to round-off of the row, as P00 and the mean of maps and their phase surrogates; not in χ²/dof, its dof or the permutation test): %s\n", plural(n, "part"), shortList(r.Identical, 6))
 	}
 	if r.Dof == 0 {
 		fmt.Fprintln(w, "no coefficient varies: nothing to compare")
@@ -538,6 +625,15 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 	return nil
 }
 
+// shortList joins names with ", ", the first n of them and "… (N in all)"
+// when there are more.
+func shortList(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(", … (%d in all)", len(names))
+}
+
 // writeCompareJSON writes r with the statistic and the inputs.
 func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.Spec) error {
 	doc := struct {
@@ -549,29 +645,41 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 			RefScope   string   `json:"reference,omitempty"`
 			InputsA    []string `json:"inputs_a"`
 			InputsB    []string `json:"inputs_b"`
-			Shape      [2]int   `json:"map_shape"`
+			// InputsAImag, InputsBImag: the imaginary parts (--imag,
+			// --compare-imag) of complex data z = Q + iU
+			InputsAImag []string `json:"inputs_a_imag,omitempty"`
+			InputsBImag []string `json:"inputs_b_imag,omitempty"`
+			Shape       [2]int   `json:"map_shape"`
+			// BUnitA, BUnitB, PixelScaleA, PixelScaleB: each set's FITS
+			// BUNIT and pixel scale, where its files have one and agree
+			BUnitA      string               `json:"bunit_a,omitempty"`
+			BUnitB      string               `json:"bunit_b,omitempty"`
+			PixelScaleA *datasets.PixelScale `json:"pixel_scale_a,omitempty"`
+			PixelScaleB *datasets.PixelScale `json:"pixel_scale_b,omitempty"`
 		} `json:"config"`
-		NA       int            `json:"n_a"`
-		NB       int            `json:"n_b"`
-		Chi2     float64        `json:"chi2_per_dof"`
-		Dof      int            `json:"dof"`
-		Skipped  int            `json:"skipped_constant"`
-		Constant int            `json:"skipped_constant_differing,omitempty"`
-		Max      comparePart    `json:"max_abs_z"`
-		Over3    int            `json:"n_abs_z_over_3"`
-		ExpOver3 float64        `json:"n_abs_z_over_3_expected"`
-		Nu       int            `json:"nu"`
-		Shared   int            `json:"shared_maps,omitempty"`
-		ZeroMean []string       `json:"skipped_zero_mean,omitempty"`
-		Perms    int            `json:"permutations,omitempty"`
-		PermP    float64        `json:"p_permutation,omitempty"`
-		Exact    bool           `json:"permutations_exact,omitempty"`
-		MinP     float64        `json:"p_permutation_min,omitempty"`
-		Note     string         `json:"note"`
-		Formula  string         `json:"z"`
-		Classes  []compareClass `json:"classes"`
-		Parts    []comparePart  `json:"parts"`
-	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Perms: r.Perms, PermP: r.PermP, Exact: r.PermExact, MinP: r.PermMinP,
+		UnitWarnings []string       `json:"unit_warnings,omitempty"`
+		NA           int            `json:"n_a"`
+		NB           int            `json:"n_b"`
+		Chi2         float64        `json:"chi2_per_dof"`
+		Dof          int            `json:"dof"`
+		Skipped      int            `json:"skipped_constant"`
+		Constant     int            `json:"skipped_constant_differing,omitempty"`
+		Max          comparePart    `json:"max_abs_z"`
+		Over3        int            `json:"n_abs_z_over_3"`
+		ExpOver3     float64        `json:"n_abs_z_over_3_expected"`
+		Nu           int            `json:"nu"`
+		Shared       int            `json:"shared_maps,omitempty"`
+		ZeroMean     []string       `json:"skipped_zero_mean,omitempty"`
+		Ident        []string       `json:"skipped_identical,omitempty"`
+		Perms        int            `json:"permutations,omitempty"`
+		PermP        float64        `json:"p_permutation,omitempty"`
+		Exact        bool           `json:"permutations_exact,omitempty"`
+		MinP         float64        `json:"p_permutation_min,omitempty"`
+		Note         string         `json:"note"`
+		Formula      string         `json:"z"`
+		Classes      []compareClass `json:"classes"`
+		Parts        []comparePart  `json:"parts"`
+	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Ident: r.Identical, UnitWarnings: r.UnitWarnings, Perms: r.Perms, PermP: r.PermP, Exact: r.PermExact, MinP: r.PermMinP,
 		Note:    compareCaveat,
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
@@ -584,7 +692,12 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		doc.Config.RefScope = "the maps of A and B together (one operator for both sets)"
 	}
 	doc.Config.InputsA, doc.Config.InputsB = a.set.Files, b.set.Files
+	if r.imagA != nil && r.imagB != nil {
+		doc.Config.InputsAImag, doc.Config.InputsBImag = r.imagA.set.Files, r.imagB.set.Files
+	}
 	doc.Config.Shape = [2]int{a.set.Maps.M, a.set.Maps.N}
+	ua, ub := inputUnits(a), inputUnits(b)
+	doc.Config.BUnitA, doc.Config.BUnitB, doc.Config.PixelScaleA, doc.Config.PixelScaleB = ua.BUnit, ub.BUnit, ua.Scale, ub.Scale
 	bts, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {
 		return err
@@ -838,14 +951,18 @@ func checkSharedMaps(g *globals, a, b statsInput) ([][2]int, error) {
 }
 
 // checkCompareFlags refuses what --compare does not do, before any map is
-// read: outputs other than JSON, --cross, --imag and --local.
-func checkCompareFlags(compare, out, format, cross, imag string, spec stats.Spec, perms int) error {
+// read: outputs other than JSON, --cross and --local, and --imag without
+// --compare-imag (B's imaginary part) or the other way round.
+func checkCompareFlags(compare, out, format, cross, imag, compareImag string, spec stats.Spec, perms int) error {
 	if err := checkMin("permutations", perms, 0); err != nil {
 		return err
 	}
 	if compare == "" {
 		if perms > 0 {
 			return badInputf("--permutations %d applies to --compare (it calibrates the comparison of two sets): add --compare SET_B or leave it out", perms)
+		}
+		if compareImag != "" {
+			return badInputf("--compare-imag %s is the imaginary part of --compare's set B: add --compare SET_B (and --imag for MAP's) or leave it out", compareImag)
 		}
 		return nil
 	}
@@ -854,25 +971,74 @@ func checkCompareFlags(compare, out, format, cross, imag string, spec stats.Spec
 		return badInputf("-o %s: --compare writes its summary and per-coefficient z as JSON: name the output .json", out)
 	case cross != "":
 		return badInputf("--compare and --cross: the comparison of two sets is for one field's statistics; give one of them")
-	case imag != "":
-		return badInputf("--compare and --imag: the comparison of two sets takes real maps; give one of them")
+	case imag != "" && compareImag == "":
+		return badInputf("--compare with --imag %s: complex data z = Q + iU need B's imaginary part too: add --compare-imag U_B (B's U maps, paired with --compare's one by one)", imag)
+	case imag == "" && compareImag != "":
+		return badInputf("--compare-imag %s without --imag: give MAP's imaginary part as --imag U_A (complex data z = Q + iU for both sets), or leave --compare-imag out", compareImag)
 	case spec.Local:
 		return badInputf("--compare and --local: the comparison is of the global statistics; leave --local out")
 	}
 	return nil
 }
 
+// compareImagInputs reads the imaginary parts of the complex sets A (imag,
+// --imag) and B (compareImag, --compare-imag) of stats --compare, each
+// paired map by map with its real part (checkPairedSets) and checked for
+// spec's J, and warns of their units: files mixing BUNITs or pixel
+// scales, and each imaginary part against its real part. It returns the
+// two and the warnings.
+func compareImagInputs(g *globals, spec stats.Spec, jGiven bool, a, b statsInput, imag, compareImag string) (ia, ib statsInput, warn []string, err error) {
+	ia, err = readStatsInput("--imag", imag)
+	if err != nil {
+		return ia, ib, nil, err
+	}
+	ib, err = readStatsInput("--compare-imag", compareImag)
+	if err != nil {
+		return ia, ib, nil, err
+	}
+	const what = "the real and imaginary parts of z = Q + iU"
+	for _, p := range []struct {
+		re, im statsInput
+	}{{a, ia}, {b, ib}} {
+		if err := checkPairedSets(p.re, p.im, what); err != nil {
+			return ia, ib, nil, err
+		}
+		if err := validateSetJ(p.im.arg, p.im.set, p.im.set.Maps, spec.J, jGiven, defaultJRule); err != nil {
+			return ia, ib, nil, withCropHint(err, p.im.set.Maps, spec.J)
+		}
+		if m := warnStatsSetUnits(g, p.im, true); m != "" {
+			warn = append(warn, m)
+		}
+		if m := warnStatsPairUnits(g, p.re, p.im, true, what+" should be in one unit on one pixel grid; the coefficients mix them as given"); m != "" {
+			warn = append(warn, m)
+		}
+	}
+	return ia, ib, warn, nil
+}
+
 // runStatsCompare is stats --compare: the statistic of the set A (mapIn,
 // spec with defaults, already checked against A) and of the set named by
 // compare, one operator for both (its reference over A and B together),
-// compared coefficient by coefficient (compareSets).
-func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, compare, out, plotPath string, chunk, perms int) error {
-	if spec.Complex {
-		return badInputf("MAP %s holds complex data: --compare takes real maps", a.arg)
+// compared coefficient by coefficient (compareSets). With imag (--imag,
+// spec.Complex) A is complex data MAP + i·imag and B compare +
+// i·compareImag (compareImagInputs).
+func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, compare, imag, compareImag, out, plotPath string, chunk, perms int) error {
+	if spec.Complex && imag == "" {
+		return badInputf("MAP %s holds complex data: --compare takes complex data z = Q + iU as two real parts, MAP and --imag for A, --compare and --compare-imag for B; write Q and U of each set as files of their own", a.arg)
 	}
 	b, err := readStatsInput("--compare", compare)
 	if err != nil {
 		return err
+	}
+	// units (units19): each set's files, then A against B
+	var unitWarn []string
+	for _, in := range []statsInput{a, b} {
+		if m := warnStatsSetUnits(g, in, true); m != "" {
+			unitWarn = append(unitWarn, m)
+		}
+	}
+	if m := warnStatsPairUnits(g, a, b, true, "the sets are compared as given, so z and χ²/dof measure that difference too"); m != "" {
+		unitWarn = append(unitWarn, m)
 	}
 	if err := outputAmongInputs("-o "+out, out, b); err != nil {
 		return err
@@ -892,16 +1058,39 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	}
 	for _, in := range []statsInput{a, b} {
 		if in.set.Maps.B < 2 {
-			return badInputf("%s holds 1 map: --compare needs at least 2 maps in each set (their spread over the maps is the σ of z)", in.describe())
+			return badInputf("%s holds 1 map: --compare needs at least 2 maps in each set (their spread over the maps is the σ of z); to compare two single maps (two regions), cut each into patches and compare the patch sets: stkit patches A.fits --size 64 --stride 64 -o dsA, the same for B into dsB, then stkit stats dsA/patches.npy --compare dsB/patches.npy --permutations 200", in.describe())
 		}
 	}
 	if err := validateSetJ(compare, b.set, bm, spec.J, jGiven, defaultJRule); err != nil {
 		return withCropHint(err, bm, spec.J)
 	}
-	shared, err := checkSharedMaps(g, a, b)
+	var imagA, imagB *statsInput
+	sa, sb := a, b // the sets as the statistic sees them (complex: Q and U stacked)
+	if spec.Complex {
+		ia, ib, w, err := compareImagInputs(g, spec, jGiven, a, b, imag, compareImag)
+		if err != nil {
+			return err
+		}
+		imagA, imagB = &ia, &ib
+		unitWarn = append(unitWarn, w...)
+		for _, p := range []struct {
+			in  *statsInput
+			imp statsInput
+		}{{&sa, ia}, {&sb, ib}} {
+			st, err := wph.StackPair(p.in.set.Maps, p.imp.set.Maps)
+			if err != nil {
+				return badInputf("%v", err)
+			}
+			cp := *p.in.set
+			cp.Maps = st
+			p.in.set = &cp
+		}
+	}
+	shared, err := checkSharedMaps(g, sa, sb)
 	if err != nil {
 		return err
 	}
+	am, bm = sa.set.Maps, sb.set.Maps
 	union := &stlayer.Maps{B: am.B + bm.B, M: am.M, N: am.N, Data: append(slices.Clone(am.Data), bm.Data...)}
 	if err := stats.CheckConstant(spec, union); err != nil {
 		return badInputf("%s, %s: %v", a.describe(), b.describe(), err)
@@ -912,7 +1101,7 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	}
 	var op stats.Op
 	if spec.Kind == stats.WPH && spec.Iso {
-		op, err = wphIsoOp(spec, am.M, am.N)
+		op, err = wphIsoOp(spec, a.set.Maps.M, a.set.Maps.N)
 	} else {
 		op, err = stats.BuildWithRef(spec, ch.Engine, union)
 	}
@@ -934,6 +1123,7 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	zeroMean := spec.Pad != "crop" && zeroMeanMaps(union)
 	r := compareSetsZero(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()), zeroMean)
 	r.Shared = len(shared)
+	r.UnitWarnings, r.imagA, r.imagB = unitWarn, imagA, imagB
 	if perms > 0 && r.Dof > 0 {
 		r.PermP, r.Perms, r.PermExact = permutationTest(coeffs, r, perms, 1)
 		r.PermMinP = permutationMinP(r.NA, r.NB)
