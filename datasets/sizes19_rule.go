@@ -51,10 +51,24 @@ type SizeRule struct {
 }
 
 // DivisibleRule is ValidateMaps' rule for J scales: sides multiples of 2^J
-// and min(M, N) > 2^J, i.e. at least 2^(J+1) pixels. J must be in 0…30.
+// and min(M, N) > 2^J, i.e. at least 2^(J+1) pixels.
 func DivisibleRule(J int) SizeRule {
-	return SizeRule{Name: fmt.Sprintf("J=%d", J), J: J, MinSide: 2 << J, Divisible: true}
+	return SizeRule{Name: fmt.Sprintf("J=%d", J), J: J, MinSide: minSide(J), Divisible: true}
 }
+
+// minSide is 2^(J+1), or 0 for a J out of 0…30 (which Check refuses).
+func minSide(J int) int {
+	if J < 0 || J > maxJ {
+		return 0
+	}
+	return 2 << J
+}
+
+// MinSideRule is the size rule every family shares for J scales: maps of
+// at least 2^(J+1) pixels a side, any parity (wph's and the local wst's
+// rule; the global wst, scov and spectra also need even sides: RuleFor).
+// J = 0 asks for 2×2 maps, as ValidateMaps.
+func MinSideRule(J int) SizeRule { return SizeRule{J: J, MinSide: minSide(J)} }
 
 // RuleFor returns the size rule of statistic s on M×N maps (pairs stacked
 // by rows for Cross or Complex count as M×N: the rule is per map). J = 0
@@ -63,17 +77,17 @@ func DivisibleRule(J int) SizeRule {
 // wst, scov and spectra (any variant) also even sides, at least 16 pixels;
 // wph and the local wst take any parity. With Pad "crop" (wph, scov,
 // spectra) the sides must also exceed twice the cut border
-// (Spec.CutPixels). J must be in 0…30.
+// (Spec.CutPixels).
 func RuleFor(s stats.Spec, M, N int) SizeRule {
 	s = s.WithDefaults(M, N)
-	r := SizeRule{Name: string(s.Kind), J: s.J, MinSide: 2 << s.J}
+	r := SizeRule{Name: string(s.Kind), J: s.J, MinSide: minSide(s.J)}
 	switch {
 	case s.Kind == stats.WST && s.Local:
 		r.Name = "wst local"
 	case s.Kind == stats.WST, s.Kind == stats.SCov, s.Kind == stats.Spectra:
 		r.Even = true
 	}
-	if s.Pad == "crop" && s.Kind != stats.WST {
+	if s.Pad == "crop" && s.Kind != stats.WST && r.MinSide > 0 {
 		r.Cut = s.CutPixels()
 		r.MinSide = max(r.MinSide, 2*r.Cut+1)
 	}
@@ -91,11 +105,15 @@ func (r SizeRule) Fits(M, N int) bool { return r.Check(M, N) == nil }
 // *ValidationError: "J=6 needs maps of at least 128×128 pixels for scov
 // (2^(J+1)); got 100×100" (too small: a crop cannot help, a smaller J
 // can), or "scov needs maps with even sides (Cheng's cropped Fourier
-// grids); got 501×501" with the Hint "crop the maps to 500×500 pixels
-// (numpy: x[:500, :500]; any 500×500 window will do)". For DivisibleRule
+// grids); got 501×501" with the Hint "Crop the maps to 500×500 pixels
+// (numpy: x[:500, :500]; any 500×500 window will do)"; a J out of 0…30 is
+// refused ("J=31 out of range 0..30"). For DivisibleRule
 // it is ValidateMaps' message, "J=5 needs maps of at least 64×64 pixels
 // divisible by 32; got 500×500". M and N must be ≥ 1.
 func (r SizeRule) Check(M, N int) error {
+	if r.J < 0 || r.J > maxJ {
+		return &ValidationError{Msg: fmt.Sprintf("J=%d out of range 0..%d", r.J, maxJ), cause: causeScales}
+	}
 	step := 1 << r.J
 	small := min(M, N) < r.MinSide
 	odd := r.Even && (M%2 != 0 || N%2 != 0)
@@ -117,7 +135,11 @@ func (r SizeRule) Check(M, N int) error {
 		} else if r.Even && r.MinSide > 2<<r.J {
 			why = fmt.Sprintf("at least %d for Cheng's cropped Fourier grids", evenMinSide)
 		}
-		return &ValidationError{Msg: fmt.Sprintf("J=%d needs maps of at least %d×%d pixels%s for %s (%s); got %d×%d", r.J, r.MinSide, r.MinSide, even, r.Name, why, M, N), cause: causeScales}
+		what := ""
+		if r.Name != "" {
+			what = " for " + r.Name
+		}
+		return &ValidationError{Msg: fmt.Sprintf("J=%d needs maps of at least %d×%d pixels%s%s (%s); got %d×%d", r.J, r.MinSide, r.MinSide, even, what, why, M, N), cause: causeScales}
 	}
 	return &ValidationError{Msg: fmt.Sprintf("%s needs maps with even sides (Cheng's cropped Fourier grids); got %d×%d", r.Name, M, N),
 		Hint: cropHint(M&^1, N&^1), cause: causeSize}
@@ -125,7 +147,7 @@ func (r SizeRule) Check(M, N int) error {
 
 // cropHint is the advice to crop the maps to m×n pixels.
 func cropHint(m, n int) string {
-	return fmt.Sprintf("crop the maps to %d×%d pixels (numpy: x[:%d, :%d], or x[:, :%d, :%d] for a batch; any %d×%d window will do)", m, n, m, n, m, n, m, n)
+	return fmt.Sprintf("Crop the maps to %d×%d pixels (numpy: x[:%d, :%d], or x[:, :%d, :%d] for a batch; any %d×%d window will do)", m, n, m, n, m, n, m, n)
 }
 
 // LargestJ returns the largest J ≥ 1 that statistic s allows on M×N maps
@@ -155,10 +177,18 @@ func ValidateMapsFor(m *stlayer.Maps, s stats.Spec) error {
 	if err := checkBatch(m); err != nil {
 		return err
 	}
-	if s.J < 0 || s.J > maxJ {
-		return &ValidationError{Msg: fmt.Sprintf("J=%d out of range 0..%d", s.J, maxJ), cause: causeScales}
+	return ValidateMapsRule(m, RuleFor(s, m.M, m.N))
+}
+
+// ValidateMapsRule is ValidateMaps with the size rule r (RuleFor,
+// MinSideRule, DivisibleRule(J), which gives ValidateMaps itself): a
+// batch of 2-D maps of a size r accepts (SizeRule.Check), r.J in 0…30,
+// finite pixels, no HEALPix UNSEEN value. The error is a *ValidationError.
+func ValidateMapsRule(m *stlayer.Maps, r SizeRule) error {
+	if err := checkBatch(m); err != nil {
+		return err
 	}
-	if err := RuleFor(s, m.M, m.N).Check(m.M, m.N); err != nil {
+	if err := r.Check(m.M, m.N); err != nil {
 		return err
 	}
 	return checkPixels(m)

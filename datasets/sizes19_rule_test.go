@@ -199,11 +199,12 @@ func TestSizes19Messages(t *testing.T) {
 		{m(501, 499), stats.Spec{Kind: stats.WST, Local: true, J: 5}, nil},
 		{m(100, 100), stats.Spec{Kind: stats.WPH, J: 6}, []string{"J=6 needs maps of at least 128×128 pixels for wph (2^(J+1)); got 100×100"}},
 		{m(100, 100), stats.Spec{Kind: stats.SCov, J: 6}, []string{"at least 128×128 pixels with even sides for scov"}},
-		{m(501, 501), stats.Spec{Kind: stats.SCov, J: 5}, []string{"scov needs maps with even sides", "got 501×501", "crop the maps to 500×500 pixels (numpy: x[:500, :500]"}},
-		{m(501, 500), stats.Spec{Kind: stats.WST, J: 5}, []string{"wst needs maps with even sides", "crop the maps to 500×500"}},
+		{m(501, 501), stats.Spec{Kind: stats.SCov, J: 5}, []string{"scov needs maps with even sides", "got 501×501", "Crop the maps to 500×500 pixels (numpy: x[:500, :500]"}},
+		{m(501, 500), stats.Spec{Kind: stats.WST, J: 5}, []string{"wst needs maps with even sides", "Crop the maps to 500×500"}},
 		{m(12, 12), stats.Spec{Kind: stats.Spectra, J: 1}, []string{"at least 16×16 pixels with even sides", "at least 16 for Cheng's cropped Fourier grids"}},
 		{m(40, 40), stats.Spec{Kind: stats.WPH, J: 3, Pad: "crop", Cut: 2.5}, []string{"J=3 needs maps of at least 41×41 pixels for wph", "20-pixel border that Pad crop cuts"}},
 		{m(500, 500), stats.Spec{Kind: stats.SCov, J: 31}, []string{"J=31 out of range 0..30"}},
+		{m(500, 500), stats.Spec{Kind: stats.WPH, J: -1}, []string{"J=-1 out of range 0..30"}},
 	} {
 		err := ValidateMapsFor(c.x, c.s)
 		if c.want == nil {
@@ -228,6 +229,14 @@ func TestSizes19Messages(t *testing.T) {
 	if want := "datasets: J=5 needs maps of at least 64×64 pixels divisible by 32; got 500×500"; err == nil || err.Error() != want {
 		t.Errorf("ValidateMaps(500×500, 5) = %v, want %q", err, want)
 	}
+	for _, J := range []int{-1, 31} {
+		if err := ValidateMaps(m(480, 480), J); err == nil || !strings.Contains(err.Error(), "out of range 0..30") {
+			t.Errorf("ValidateMaps J=%d: %v", J, err)
+		}
+		if err := ValidateMapsRule(m(480, 480), MinSideRule(J)); err == nil || !strings.Contains(err.Error(), "out of range 0..30") {
+			t.Errorf("MinSideRule J=%d: %v", J, err)
+		}
+	}
 	if err := ValidateMaps(m(480, 480), 5); err != nil {
 		t.Error(err)
 	}
@@ -241,6 +250,12 @@ func TestSizes19Messages(t *testing.T) {
 	var ve *ValidationError
 	if err := ValidateMapsFor(x, stats.Spec{Kind: stats.WPH, J: 4}); !errors.As(err, &ve) || ve.Unseen != 1 {
 		t.Errorf("UNSEEN: %v", err)
+	}
+	if err := ValidateMapsRule(m(100, 100), MinSideRule(6)); err == nil || !strings.HasSuffix(err.Error(), "J=6 needs maps of at least 128×128 pixels (2^(J+1)); got 100×100") {
+		t.Errorf("MinSideRule: %v", err)
+	}
+	if err := ValidateMapsRule(m(2, 2), MinSideRule(0)); err != nil {
+		t.Errorf("MinSideRule(0) on 2×2: %v", err)
 	}
 	if err := ValidateMapsFor(nil, stats.Spec{Kind: stats.WPH, J: 4}); err == nil || !strings.Contains(err.Error(), "no maps") {
 		t.Errorf("nil: %v", err)

@@ -117,18 +117,7 @@ const maxJ = 30
 // invariance and agreement between the engines are the same on 100×100
 // maps as on 128×128). ValidateMapsFor checks the rule of one statistic,
 // and is what stkit's commands use.
-func ValidateMaps(m *stlayer.Maps, J int) error {
-	if err := checkBatch(m); err != nil {
-		return err
-	}
-	if J < 0 || J > maxJ {
-		return &ValidationError{Msg: fmt.Sprintf("J=%d out of range 0..%d", J, maxJ), cause: causeScales}
-	}
-	if err := DivisibleRule(J).Check(m.M, m.N); err != nil {
-		return err
-	}
-	return checkPixels(m)
-}
+func ValidateMaps(m *stlayer.Maps, J int) error { return ValidateMapsRule(m, DivisibleRule(J)) }
 
 // checkBatch refuses what no statistic can take whatever its scales: nil
 // maps, an empty batch, Data of another length than B·M·N, 1×1 and 1-D

@@ -284,6 +284,7 @@ by a process that no longer runs is taken over).`)
 		skipped += fmt.Sprintf(", %d constant", ps.Constant)
 	}
 	fmt.Fprintf(g.stderr, "patches: %s from %s (%s); features %s\n", plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), skipped, spec)
+	printPatchBorder(g.stderr, srcs, cfg.Size, cfg.Stride) // the border no patch covers (--size 64 --stride 64 on 500×500: 52 pixels)
 	ctx, stop := runContext(g.stderr, "after the chunk of features under way, which is saved")
 	defer stop()
 	f, st, err := buildFeatures(ctx, g, *out, ps, cfg, spec, ch.Engine, *chunk, chunkSize, *force)
