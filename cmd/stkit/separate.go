@@ -461,12 +461,13 @@ lower the correlation with the truth (300 instead of 100 did on the
 dust/Quijote benchmark).
 
 Φ (default): PyWPH's default model (bump-steerable wavelets, S11, S00, S01,
-C01, Cphase, L), isotropic (averaged over global rotations), J = log2(size)
+C01, Cphase, L), isotropic (averaged over the global rotations of the full
+circle: real at τ = 0, see stats --help), J = log2(size)
 − 2, L = 4, dn = 0, plus the binned power spectrum (--ps=false drops it).
 --kind scov uses Cheng's raw scattering-covariance moments instead: about
 15 % less time per evaluation, lower correlation with the truth on the 256²
-benchmarks (worst bin where the contaminant ≤ the signal: r 0.80 vs 0.82
-for dust + white noise, 0.76 vs 0.78 for dust + Quijote; the README has the
+benchmarks (worst bin where the contaminant ≤ the signal: r 0.81 vs 0.82
+for dust + white noise, 0.77 vs 0.78 for dust + Quijote; the README has the
 full figures).
 
 Output OUT: [2, M, N] float64 (.npy, .npz or .fits): OUT[0] = s̃ (the separated

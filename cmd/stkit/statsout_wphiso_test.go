@@ -18,9 +18,10 @@ import (
 // at what separation matches. stats now computes it (infer.NewSepStats'
 // Auto, or Cross with --cross, without the power-spectrum term): each
 // coefficient is the mean of PyWPH's raw coefficients over the rotations
-// of its orientations (checked against stats --kind wph by regrouping the
-// raw rows here), the label table is separate's, and --norm auto is
-// refused before any output.
+// of its orientations over the full circle, at τ = 0 (dn 0) the real part
+// of their mean over l1 (infer.IsoGroupsFullCircle; checked against stats
+// --kind wph by regrouping the raw rows here), the label table is
+// separate's, and --norm auto is refused before any output.
 func TestStatsWPHIso(t *testing.T) {
 	dir := t.TempDir()
 	mp := writeTestMap(t, dir, "m.npy", 1)
@@ -86,7 +87,7 @@ func TestStatsWPHIso(t *testing.T) {
 		if cnt[k] == 0 {
 			t.Fatalf("iso row %v: no raw group %s", e, k)
 		}
-		want := sum[k] / complex(float64(cnt[k]), 0)
+		want := complex(real(sum[k])/float64(cnt[k]), 0)
 		got := complex(e["re"].(float64), e["im"].(float64))
 		if d := got - want; math.Hypot(real(d), imag(d)) > 1e-12*(1+math.Hypot(real(want), imag(want))) {
 			t.Errorf("iso %s = %v, mean of its %d raw rotations %v", k, got, cnt[k], want)

@@ -91,7 +91,7 @@ func wphConfig(s Spec) (wph.Config, error) {
 		if s.Iso {
 			// the isotropic WPH exists, outside this package: separate's
 			// default Φ (infer imports stats, not the other way round)
-			err = fmt.Errorf("%w. The isotropic WPH (PyWPH's raw moments averaged over global rotations) is separate's default statistic, built by infer.NewSepStats with infer.IsoGroups, not a stats.Spec one: stkit stats --kind wph --iso computes it", err)
+			err = fmt.Errorf("%w. The isotropic WPH (PyWPH's raw moments averaged over the global rotations of the full circle) is separate's default statistic, built by infer.NewSepStats with infer.NewIsoOp, not a stats.Spec one: stkit stats --kind wph --iso computes it", err)
 		}
 		return cfg, err
 	}
