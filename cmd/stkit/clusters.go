@@ -41,6 +41,9 @@ type clusterSummary struct {
 	Confusion [][]int  `json:"confusion,omitempty"`
 	Match     []int    `json:"match,omitempty"`
 	Accuracy  *float64 `json:"accuracy,omitempty"`
+	// Prov: stkit's commit, the command line, the checkpoint's and the
+	// dataset's SHA-256 (prov19_provenance.go)
+	Prov *provenance `json:"provenance,omitempty"`
 }
 
 func runClusters(g *globals, args []string) error {
@@ -178,6 +181,9 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	if err != nil {
 		return err
 	}
+	if err := checkTrainingScale(dsDir, runDir, f, cols, &meta); err != nil {
+		return err
+	}
 	man := f.Manifest
 
 	// Labels of the sources.
@@ -248,7 +254,7 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		return err
 	}
 
-	sum := clusterSummary{Run: runDir, Checkpoint: ck.Path, Dataset: dsDir, K: K, N: n,
+	sum := clusterSummary{Run: runDir, Checkpoint: ck.Path, Dataset: dsDir, K: K, N: n, Prov: newProvenance(ck.Path, dsDir),
 		TrainingDataset: man.Fingerprint == meta.DatasetFingerprint,
 		Counts:          make([]int, K), MeanConf: make([]float64, K)}
 	byCluster := make([][]int, K)

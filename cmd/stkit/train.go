@@ -388,6 +388,9 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if *tauMin <= 0 {
 		return badInputf("--tau-min %g: the final Gumbel-softmax temperature must be > 0 (default %g)", *tauMin, defTauMin)
 	}
+	if err := checkTemperatures(*tau0, *tauMin); err != nil {
+		return err
+	}
 	if *tau0 < *tauMin {
 		// τ(e) = max(τ0·exp(−rate·e), τmin): the run trains at τmin throughout.
 		fmt.Fprintf(g.stderr, "train: warning: --tau0 %g is below --tau-min %g: the temperature stays at %g for the whole run (τ(e) = max(τ0·2^(−e/50), τmin)); lower --tau-min for a decreasing schedule\n", *tau0, *tauMin, *tauMin)
@@ -606,8 +609,12 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if cfg.K > man.N {
 		return badInputf("--clusters %d exceeds the number of patches (%d)", cfg.K, man.N)
 	}
-	if tr, _ := train.Split(man.N, rec.ValFraction, rec.Seed); len(tr) < 2 {
+	tr, _ := train.Split(man.N, rec.ValFraction, rec.Seed)
+	if len(tr) < 2 {
 		return badInputf("--val %g leaves %d of the %d patches of %s for training; training needs at least 2", rec.ValFraction, len(tr), man.N, dsDir)
+	}
+	if err := checkTrainFits(fs, cfg, rec.BatchSize, len(tr)); err != nil {
+		return err
 	}
 
 	data := train.Data{X: normalise(f.X, man.Dim, cols, meta.Mean, meta.Std), N: man.N, D: len(cols)}
