@@ -175,3 +175,26 @@ func TestSizes19PatchesPrintsBorder(t *testing.T) {
 		t.Errorf("exit %d, want 0 and %q:\n%s", code, want, errs)
 	}
 }
+
+// validateSetSpec: a problem of pixels is the file's, one of size the set's
+// (as validateSetJ), with the statistic's own rule.
+func TestSizes19ValidateSetSpec(t *testing.T) {
+	n := filepath.Join(t.TempDir(), "n")
+	writeGRFSet(t, n, 2, 95, 1)
+	m := stlayer.NewMaps(1, 32, 32)
+	m.Data[37] = math.NaN()
+	if err := datasets.WriteMaps(filepath.Join(n, "nan64.npy"), m); err != nil {
+		t.Fatal(err)
+	}
+	in, err := readStatsInput("MAP", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(n, "nan64.npy") + ": 1 non-finite pixel (first: NaN in map 0 at row 1, column 5)"
+	if err := validateSetSpec(n, in.set, in.set.Maps, stats.Spec{Kind: stats.SCov, J: 2}, true, ""); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("validateSetSpec: %v, want %q", err, want)
+	}
+	if err := validateSetSpec(n, in.set, in.set.Maps, stats.Spec{Kind: stats.SCov, J: 5}, true, ""); err == nil || !strings.Contains(err.Error(), n+": J=5 needs maps of at least 64×64 pixels with even sides for scov") {
+		t.Errorf("validateSetSpec J=5: %v, want the folder's size error", err)
+	}
+}

@@ -104,3 +104,42 @@ func jHint(m *stlayer.Maps, spec *stats.Spec, r datasets.SizeRule, given bool) s
 	}
 	return fmt.Sprintf("; give -J %d or less%s", best, crop)
 }
+
+// validateSetSpec is validateSetJ with the size rule of the statistic spec
+// (validateSpec): for the maps m of a map argument read as the set s (nil
+// for a map read otherwise), a problem of pixels is reported by the file
+// that holds it, a problem of size by the set.
+func validateSetSpec(path string, s *mapSet, m *stlayer.Maps, spec stats.Spec, given bool, rule string) error {
+	err := validateSpec(path, m, spec, given, rule)
+	if err == nil || m == nil {
+		return err
+	}
+	sizeOK := m.M > 0 && m.N > 0 && datasets.RuleFor(spec, m.M, m.N).Fits(m.M, m.N)
+	return byFile(err, s, m, sizeOK, func(file string, sub *stlayer.Maps) error {
+		return validateSpec(file, sub, spec, given, rule)
+	})
+}
+
+// byFile returns, for err (a refusal of the maps m of the set s), the
+// refusal check gives for the first of s's files whose maps it refuses,
+// when m is s's maps, of more than one file, and their size is not what
+// was refused (sizeOK); else err. The maps of each file are checked as a
+// batch of their own (the map counted in that file).
+func byFile(err error, s *mapSet, m *stlayer.Maps, sizeOK bool, check func(file string, sub *stlayer.Maps) error) error {
+	if s == nil || s.Maps != m || len(s.Files) < 2 || len(s.FileOf) != m.B || !sizeOK {
+		return err
+	}
+	px := m.M * m.N
+	for b := 0; b < m.B; {
+		f, e := s.FileOf[b], b
+		for e < m.B && s.FileOf[e] == f {
+			e++
+		}
+		sub := &stlayer.Maps{B: e - b, M: m.M, N: m.N, Data: m.Data[b*px : e*px]}
+		if ferr := check(s.Files[f], sub); ferr != nil {
+			return ferr
+		}
+		b = e
+	}
+	return err
+}
