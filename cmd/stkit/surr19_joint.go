@@ -5,7 +5,6 @@ import (
 	"math/cmplx"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 
@@ -261,7 +260,7 @@ func surrWrite(g *globals, out string, res *stlayer.Maps, srcs []datasets.Source
 	}
 	text += more
 	cards = append(cards, historyCards(text)...)
-	cards = append(cards, creationCards(time.Now())...)
+	cards = provFITS(cards, sourceNames(srcs)...) // provenance (prov19_provenance.go), DATE, ORIGIN
 	if err := datasets.WriteMapsCards(out, res, cards...); err != nil {
 		return err
 	}
