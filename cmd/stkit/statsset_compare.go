@@ -242,6 +242,9 @@ func compareSetsTol(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol flo
 // engine's float32), a class of one row whose scale is its own round-off,
 // so constantPart does not catch it, and their z is noise (−0.10 on the CPU
 // engine, 0.23 on the graph engine for two sets of 8 32² GRFs).
+// A part whose values are the same in A and B up to round-off of the row
+// (identicalPart: maps and their phase surrogates share P00, the mean and
+// the variance) is left out too and listed in Identical.
 func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64, zeroMean bool) compareResult {
 	r := compareResult{NA: nA, NB: nB, Coeffs: c.K}
 	classOf := func(k int) string {
@@ -988,11 +991,11 @@ func checkCompareFlags(compare, out, format, cross, imag, compareImag string, sp
 // scales, and each imaginary part against its real part. It returns the
 // two and the warnings.
 func compareImagInputs(g *globals, spec stats.Spec, jGiven bool, a, b statsInput, imag, compareImag string) (ia, ib statsInput, warn []string, err error) {
-	ia, err = readStatsInput("--imag", imag)
+	ia, err = nanmaskRead(g, nil, "--imag", imag)
 	if err != nil {
 		return ia, ib, nil, err
 	}
-	ib, err = readStatsInput("--compare-imag", compareImag)
+	ib, err = nanmaskRead(g, nil, "--compare-imag", compareImag)
 	if err != nil {
 		return ia, ib, nil, err
 	}
@@ -1026,7 +1029,7 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	if spec.Complex && imag == "" {
 		return badInputf("MAP %s holds complex data: --compare takes complex data z = Q + iU as two real parts, MAP and --imag for A, --compare and --compare-imag for B; write Q and U of each set as files of their own", a.arg)
 	}
-	b, err := readStatsInput("--compare", compare)
+	b, err := nanmaskRead(g, nil, "--compare", compare)
 	if err != nil {
 		return err
 	}
