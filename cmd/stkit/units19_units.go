@@ -266,3 +266,16 @@ func warnSeparateUnits(w io.Writer, data string, dataCards []datasets.Card, flag
 	}
 	return out
 }
+
+// warnSynthTargetUnits warns (on w, as synth) when the files of synth's
+// TARGET set s (desc: "TARGET a.fits,b.fits") mix BUNITs or pixel scales:
+// the mean statistics it matches are then of maps in different units. It
+// returns the warning ("" for none). Its call in synth.go is a patch
+// (/tmp/s19/units/synth_units.patch).
+func warnSynthTargetUnits(w io.Writer, desc string, s *mapSet) string {
+	if s == nil {
+		return ""
+	}
+	return warnf(w, "synth", mixedNote(desc, summariseUnits(s.Files, setFileUnits(s)),
+		"the syntheses match the mean statistics of maps in different units or at different pixel scales, as given (no conversion); "+unitsAdvice))
+}

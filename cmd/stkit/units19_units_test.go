@@ -282,3 +282,26 @@ func TestUnits19PixelScaleText(t *testing.T) {
 		t.Errorf("0.025 deg = 1.5 arcmin: %v; = 1.5 (no unit): %v", a.Equal(&b), a.Equal(&c))
 	}
 }
+
+// synth TARGET a.fits,c.fits (K and JY/BEAM, 1.5′ and 3′) matched their
+// mean statistics without a word; warnSynthTargetUnits names them (its call
+// in synth.go is a patch).
+func TestUnits19SynthTarget(t *testing.T) {
+	_, f := units19Files(t)
+	var w bytes.Buffer
+	for _, c := range []struct {
+		set  string
+		want string
+	}{{f["a"] + "," + f["c"], `synth: warning: TARGET x mixes units: BUNIT "K" (a.fits) and "JY/BEAM" (c.fits); pixel scale 1.5 arcmin (a.fits) and 3 arcmin (c.fits): the syntheses match`},
+		{f["a"] + "," + f["d"] + "," + f["e"], ""}} {
+		s, err := readMapSetCards(c.set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Reset()
+		got := warnSynthTargetUnits(&w, "TARGET x", s)
+		if (c.want == "") != (got == "") || !strings.HasPrefix(w.String(), c.want) {
+			t.Errorf("%s: %q, want %q…", c.set, w.String(), c.want)
+		}
+	}
+}
