@@ -613,7 +613,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if len(tr) < 2 {
 		return badInputf("--val %g leaves %d of the %d patches of %s for training; training needs at least 2", rec.ValFraction, len(tr), man.N, dsDir)
 	}
-	if err := checkTrainFits(fs, cfg, rec.BatchSize, len(tr)); err != nil {
+	if err := checkTrainFits(fs, cfg, rec.BatchSize, len(tr), prev != nil); err != nil {
 		return err
 	}
 

@@ -21,8 +21,10 @@ import (
 // so passing is no promise, as with export's --samples check
 // (checkResultFits); where the available memory is unknown nothing is
 // checked. The refusal names the size flags given (fs: train's flags) with
-// their values, or the dataset's features when none was.
-func checkTrainFits(fs *flag.FlagSet, cfg vae.Config, batch, trainRows int) error {
+// their values and says which to lower; with none given it points to the
+// features (a new run) or to the memory (resumed: a resume keeps the run's
+// model).
+func checkTrainFits(fs *flag.FlagSet, cfg vae.Config, batch, trainRows int, resumed bool) error {
 	need := train.MemoryLowerBound(cfg, min(batch, trainRows))
 	avail := memAvailable()
 	if avail <= 0 || need <= float64(avail) {
@@ -37,17 +39,23 @@ func checkTrainFits(fs *flag.FlagSet, cfg vae.Config, batch, trainRows int) erro
 			}
 		}
 	}
-	what := strings.Join(given, " ")
-	hint := "lower " + strings.Join(lower, ", ")
+	what := ""
+	if len(given) > 0 {
+		what = strings.Join(given, " ") + ": "
+	}
+	const presets = " (preset small: Z=8, H=128, 2 layers; default: Z=32, H=1024, 4 layers)"
+	hint := "lower " + strings.Join(lower, ", ") + presets
 	switch {
-	case len(given) == 0:
-		what = fmt.Sprintf("the model of %d features", cfg.InputDim())
-		hint = "read fewer features (--features, --drop) or give a smaller --h"
-	case len(lower) == 0: // --preset alone
-		hint = "use --preset small or give a smaller --h"
+	case len(lower) > 0:
+	case len(given) > 0: // --preset alone
+		hint = "use --preset small or give a smaller --h" + presets
+	case resumed:
+		hint = "the run's model cannot train in the memory available now: free memory, or resume the run on a machine with more"
+	default:
+		hint = "read fewer features (--features, --drop) or give a smaller --h" + presets
 	}
 	total, _ := train.ParamCount(cfg)
-	return badInputf("%s: the model (K=%d, Z=%d, H=%d, %d layers, %d input features) has %.3g parameters; training it needs at least %s of memory (its float32 weights and Adam's two moments, and the layer outputs of a batch of %d rows) and %s is available: %s (preset small: H=128, 2 layers; default: H=1024, 4 layers)",
+	return badInputf("%sthe model (K=%d, Z=%d, H=%d, %d layers, %d input features) has %.3g parameters; training it needs at least %s of memory (its float32 weights and Adam's two moments, and the layer outputs of a batch of %d rows) and %s is available: %s",
 		what, cfg.K, cfg.Z, cfg.H, cfg.Layers, cfg.InputDim(), total, fmtBytes(need), min(batch, trainRows), fmtBytes(float64(avail)), hint)
 }
 

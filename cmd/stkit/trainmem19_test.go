@@ -65,6 +65,17 @@ func TestTrainmem19HugeModelRefused(t *testing.T) {
 		}
 	}
 
+	// A resume keeps the run's model: with too little memory for it, the refusal says so.
+	run := filepath.Join(dir, "small")
+	if code, _, errs := runCLI(t, append([]string{"train", ds, "-o", run, "--clusters", "2", "--epochs", "1"}, tinyTrain...)...); code != 0 {
+		t.Fatalf("train: exit %d\n%s", code, tail(errs, 600))
+	}
+	t.Setenv("STKIT_MEM_AVAILABLE", "1000")
+	code, _, errs := runCLI(t, "train", ds, "-o", run, "--resume", "--epochs", "2")
+	if want := "is available: the run's model cannot train in the memory available now: free memory, or resume the run on a machine with more\n"; code != 2 || !strings.HasPrefix(errs, "stkit: the model (K=2, Z=4, H=32, 1 layers,") || !strings.HasSuffix(errs, want) {
+		t.Errorf("resume with 1000 bytes: exit %d, want 2 and %q:\n%s", code, want, tail(errs, 800))
+	}
+
 	// The bound itself: refused one byte below it, accepted at it; a model of the preset with
 	// no size flag names the features.
 	cfg := vae.SmallConfig(3, 369)
@@ -72,14 +83,18 @@ func TestTrainmem19HugeModelRefused(t *testing.T) {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.Int("h", 0, "")
 	t.Setenv("STKIT_MEM_AVAILABLE", strconv.FormatInt(int64(need), 10))
-	if err := checkTrainFits(fs, cfg, 128, 100); err != nil {
+	if err := checkTrainFits(fs, cfg, 128, 100, false); err != nil {
 		t.Errorf("at the bound (%g bytes): %v", need, err)
 	}
 	t.Setenv("STKIT_MEM_AVAILABLE", strconv.FormatInt(int64(need)-1, 10))
-	err = checkTrainFits(fs, cfg, 128, 100)
-	if !isBadInput(err) || !strings.Contains(err.Error(), "the model of 369 features:") || !strings.Contains(err.Error(), "a batch of 100 rows") ||
-		!strings.Contains(err.Error(), "read fewer features (--features, --drop)") {
+	err = checkTrainFits(fs, cfg, 128, 100, false)
+	if !isBadInput(err) || !strings.HasPrefix(err.Error(), "the model (K=3, Z=8, H=128, 2 layers, 369 input features) has") ||
+		!strings.Contains(err.Error(), "a batch of 100 rows") || !strings.Contains(err.Error(), "read fewer features (--features, --drop)") {
 		t.Errorf("one byte below the bound: %v", err)
+	}
+	// a resume keeps the run's model: no flag to lower
+	if err := checkTrainFits(fs, cfg, 128, 100, true); !isBadInput(err) || !strings.HasSuffix(err.Error(), "the run's model cannot train in the memory available now: free memory, or resume the run on a machine with more") {
+		t.Errorf("resumed, one byte below the bound: %v", err)
 	}
 }
 
