@@ -126,7 +126,7 @@ func (r SizeRule) Check(M, N int) error {
 	}
 	if small {
 		even := ""
-		if r.Even {
+		if odd {
 			even = " with even sides"
 		}
 		why := "2^(J+1)"

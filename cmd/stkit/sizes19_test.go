@@ -194,7 +194,7 @@ func TestSizes19ValidateSetSpec(t *testing.T) {
 	if err := validateSetSpec(n, in.set, in.set.Maps, stats.Spec{Kind: stats.SCov, J: 2}, true, ""); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("validateSetSpec: %v, want %q", err, want)
 	}
-	if err := validateSetSpec(n, in.set, in.set.Maps, stats.Spec{Kind: stats.SCov, J: 5}, true, ""); err == nil || !strings.Contains(err.Error(), n+": J=5 needs maps of at least 64×64 pixels with even sides for scov") {
+	if err := validateSetSpec(n, in.set, in.set.Maps, stats.Spec{Kind: stats.SCov, J: 5}, true, ""); err == nil || !strings.Contains(err.Error(), n+": J=5 needs maps of at least 64×64 pixels for scov (2^(J+1)); got 32×32") {
 		t.Errorf("validateSetSpec J=5: %v, want the folder's size error", err)
 	}
 }
