@@ -150,6 +150,9 @@ func runSeparate(g *globals, args []string) error {
 	if p.Template != nil && p.Template.B != 1 {
 		return badInputf("%s: the template must be one map", *tmplPath)
 	}
+	// units19: samples or a template in other units (noise in mK beside
+	// DATA in K) or at another pixel scale were used silently
+	warnSeparateUnits(g.stderr, pos[0], cards, [2]string{"--contaminant", *contPath}, [2]string{"--noise", *noisePath}, [2]string{"--template", *tmplPath})
 	truth, err := readSet(*truthPath, "truth", 1)
 	if err != nil {
 		return err

@@ -225,6 +225,7 @@ quits at once without writing them.`)
 		return err
 	}
 	target, targetCards := targetSet.Maps, targetSet.Cards
+	warnSynthTargetUnits(g.stderr, "TARGET "+pos[0], targetSet) // units19: a set mixing BUNITs or pixel scales
 	if err := checkResultFits(fmt.Sprintf("-n %d maps of %d×%d", *k, target.M, target.N), 8*float64(*k)*float64(target.M)*float64(target.N)); err != nil {
 		return err
 	}
