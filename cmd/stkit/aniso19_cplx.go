@@ -148,6 +148,7 @@ func cplxDashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 	for _, p := range panels {
 		fixComplexAxis(p, phase)
 	}
+	dashfixScaleAxes(spec, panels)
 	ap, err := anisoPanels(o.aniso)
 	if err != nil {
 		return err
@@ -174,8 +175,10 @@ func cplxDashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 // fixComplexAxis names the y axis of a panel of splitComplexRows' classes:
 // "|C01|" for the moduli (the per-class panels wrote "||C01||", the modulus
 // of a modulus), "arg C01 (rad)" for the phases (they wrote "Re arg C01";
-// statsDashboardPanelsLinear keeps them on a linear axis), and draws the phases on a −π … π axis (wider where a mean ± σ reaches
-// beyond).
+// statsDashboardPanelsLinear keeps them on a linear axis and draws their
+// means in (−π, π]), and draws the phases on the axis [−π, π] exactly,
+// ticks at multiples of π/2 (phaseTicks); a ±σ bar reaching beyond is cut
+// at the axis (the legend is beside the data area, so nothing widens it).
 func fixComplexAxis(p *plot.Plot, phase map[string]bool) {
 	y := p.Y.Label.Text
 	switch {
@@ -186,7 +189,8 @@ func fixComplexAxis(p *plot.Plot, phase map[string]bool) {
 	case strings.HasPrefix(y, "Re arg "):
 		if cl := strings.TrimPrefix(y, "Re "); phase[cl] {
 			p.Y.Label.Text = cl + " (rad)"
-			p.Y.Min, p.Y.Max = math.Min(p.Y.Min, -math.Pi), math.Max(p.Y.Max, math.Pi)
+			p.Y.Min, p.Y.Max = -math.Pi, math.Pi
+			p.Y.Tick.Marker = phaseTicks
 		}
 	}
 }

@@ -137,19 +137,22 @@ func crossScovPlots(rs []*scov.CrossResult, unitA, unitB string) ([][]*plot.Plot
 	// scov.Result whose C01 is the kind's C01 and whose C11 is its Corr11
 	// (both normalised, as the auto dashboard's C01, C11)
 	n01, n11 := J*J*L*L, J*J*J*L*L*L
-	kindPlots := func(kind int) ([][]*plot.Plot, error) {
+	kindPlots := func(kind int, norm scovNormText) ([][]*plot.Plot, error) {
 		fake := make([]*scov.Result, len(rs))
 		for b, r := range rs {
 			fake[b] = &scov.Result{J: J, L: L, P00: r.P00A, S1: r.P00A,
 				C01: r.C01[kind*n01 : (kind+1)*n01], C11: r.Corr11[kind*n11 : (kind+1)*n11]}
 		}
-		return scovSetPlots(fake, "")
+		return scovSetPlotsNorm(fake, "", norm)
 	}
-	ab, err := kindPlots(2)
+	// Cheng's normalisation of kind (fa, fb) (scov.CrossOp.Results, P00):
+	// C01 / √(P00_fa(j2)·P00_fb(j1)), Corr11 / √(P00_fa(j1)·P00_fb(j2))
+	note := "(dimensionless; stats --kind scov --cross prints the raw moments)"
+	ab, err := kindPlots(2, scovNormText{c01: "√(P00_a(j2)·P00_b(j1))", c11: "√(P00_a(j1)·P00_b(j2))", note: note})
 	if err != nil {
 		return nil, err
 	}
-	ba, err := kindPlots(3)
+	ba, err := kindPlots(3, scovNormText{c01: "√(P00_b(j2)·P00_a(j1))", c11: "√(P00_b(j1)·P00_a(j2))", note: note})
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +162,8 @@ func crossScovPlots(rs []*scov.CrossResult, unitA, unitB string) ([][]*plot.Plot
 		for _, p := range ps {
 			p.Title.Text = strings.Replace(p.Title.Text, from, to, 1) + "\n" + what
 			p.Y.Label.Text = strings.Replace(p.Y.Label.Text, from[strings.Index(from, "= ")+2:len(from)-len(" iso")], to[:len(to)-len(" iso")], 1)
+			// the normalisation is named in the title ("… / √(P00_a(j2)·P00_b(j1))")
+			p.Y.Label.Text, _, _ = strings.Cut(p.Y.Label.Text, " / ")
 		}
 		return ps
 	}
@@ -168,6 +173,8 @@ func crossScovPlots(rs []*scov.CrossResult, unitA, unitB string) ([][]*plot.Plot
 	grid := [][]*plot.Plot{{pw, co}, c01ab, c01ba, c11ab}
 	padAxes(pw)
 	padAxes(co)
+	plotx.LegendOutside(pw)
+	plotx.LegendOutside(co)
 	return grid, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/scov"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
@@ -220,7 +221,7 @@ func dashboardWith(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 		if err != nil {
 			return err
 		}
-		return scovSetDashboard(path, title, unit, rs, o.aniso)
+		return scovSetDashboardNorm(path, title, unit, rs, o.aniso, scovNormOf(sop.Config().Normalization == scov.NormP11, ref != nil))
 	}
 	return statsDashboardAniso(path, title, unit, spec, op, c, o.aniso)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 	"strings"
@@ -71,6 +72,7 @@ func statsDashboardAniso(path, title, unit string, spec stats.Spec, op stats.Op,
 	if err != nil {
 		return err
 	}
+	dashfixScaleAxes(spec, panels)
 	ap, err := anisoPanels(aniso)
 	if err != nil {
 		return err
@@ -101,7 +103,8 @@ func setDashboardTitle(title string, b int) string {
 
 // statsDashboardGrid arranges statsDashboard's panels three a row (nil
 // entries fill the last row) and gives the figure's size: 4.5 × 3.5 inches
-// a panel, plus 0.4 inch for the title.
+// a panel, plus 0.4 inch for the title (a legend drawn beside a panel's
+// data area, plotx.LegendOutside, takes its width from the panel).
 func statsDashboardGrid(panels []*plot.Plot) (grid [][]*plot.Plot, w, h vg.Length) {
 	cols := min(3, len(panels))
 	rows := (len(panels) + cols - 1) / cols
@@ -126,9 +129,15 @@ func statsDashboardGrid(panels []*plot.Plot) (grid [][]*plot.Plot, w, h vg.Lengt
 // scale difference j2 − j1 where it varies within the class, else the scale
 // j1 (WPH's S11, S00, … have j2 = j1; the scaling moments L are at j1 = −1
 // … ⌊J/4⌋). The coefficients are drawn as points, one colour per
-// orientation l1 (else per (p1, p2), dashboardGroups), the groups offset
-// sideways by 0.06 each around the integer x (the x label gives the
-// offset). The y axis is the modulus on a log axis when every modulus is
+// orientation l1 (else per (p1, p2), dashboardGroups; plotx.PaletteN:
+// distinct colours up to 20 groups, the 16 orientations of complex data at
+// L = 8), the groups offset sideways by 0.06 each around the integer x
+// (the x label's second line gives the offset). Against j2 − j1, a class
+// whose j1 varies (WST S2, P11; WPH C01) draws each j1 with its marker
+// shape (dashfixJ1Glyph: filled circle, square, triangle, ×, +, …), named
+// in the legend after the colours ("j1=0", …) and in the x label. The
+// legend, with every group, is drawn beside the data area
+// (plotx.LegendOutside), so no axis range is widened for it. The y axis is the modulus on a log axis when every modulus is
 // positive and no coefficient is a negative real number ("|S1|"), else the
 // real part ("Re C01", "Re logS1"). A class whose values are all equal to
 // 1e-9 relative (constantClass: wph --norm auto's S11 and S00 are 1 to
@@ -188,7 +197,8 @@ func statsDashboardPanelsGrouped(lab *stlayer.Labels, rows [][]complex128, unitO
 
 // statsDashboardPanelsLinear is statsDashboardPanelsGrouped with the
 // classes for which linear(class) is true drawn as Re x on a linear axis
-// even when every value is positive (phases in radians); nil: none.
+// even when every value is positive (phases in radians, whose means are
+// drawn in (−π, π]); nil: none.
 func statsDashboardPanelsLinear(lab *stlayer.Labels, rows [][]complex128, unitOf func(class string) string, groupsOf func(idx []int) (keyOf func(i int) int, nameOf func(k int) string, what string), linear func(class string) bool) ([]*plot.Plot, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("nothing to plot")
@@ -243,9 +253,27 @@ func statsDashboardPanelsLinear(lab *stlayer.Labels, rows [][]complex128, unitOf
 			p.Y.Label.Text += unitOf(cl)
 		}
 		keyOf, nameOf, what := groupsOf(idx)
-		groups := map[int]plotter.XYs{}
-		bars := map[int]plotter.YErrors{}
+		// a class plotted against j2 − j1 whose j1 varies (WST S2, P11; WPH
+		// C01): each j1 gets its marker shape (dashfixJ1Glyph), so that the
+		// pairs (j1, j2) of one difference are told apart
+		j1Split := false
+		if xname == "j2 − j1" {
+			for _, i := range idx {
+				j1Split = j1Split || lab.Get(i, "j1") != lab.Get(idx[0], "j1")
+			}
+		}
+		type gkey struct{ g, j1 int }
+		keyAt := func(i int) gkey {
+			k := gkey{g: keyOf(i)}
+			if j1Split {
+				k.j1 = lab.Get(i, "j1")
+			}
+			return k
+		}
+		groups := map[gkey]plotter.XYs{}
+		bars := map[gkey]plotter.YErrors{}
 		barCut := false
+		phase := linear != nil && linear(cl)
 		for _, i := range idx {
 			ys := make([]float64, len(rows))
 			for r := range rows {
@@ -255,7 +283,12 @@ func statsDashboardPanelsLinear(lab *stlayer.Labels, rows [][]complex128, unitOf
 				}
 			}
 			v, sd := meanStd(ys)
-			l := keyOf(i)
+			if phase && !math.IsNaN(v) {
+				// a phase (radians) is drawn in (−π, π]: a mean of phases
+				// unwrapped around their circular mean can lie just beyond
+				v = math.Remainder(v, 2*math.Pi)
+			}
+			l := keyAt(i)
 			groups[l] = append(groups[l], plotter.XY{X: x(i), Y: v})
 			low := sd
 			if allPos && v-sd <= 0 {
@@ -264,43 +297,85 @@ func statsDashboardPanelsLinear(lab *stlayer.Labels, rows [][]complex128, unitOf
 			}
 			bars[l] = append(bars[l], struct{ Low, High float64 }{low, sd})
 		}
-		keys := make([]int, 0, len(groups))
+		var keys, j1s []int // colour groups, j1 values
+		seenK, seenJ := map[int]bool{}, map[int]bool{}
 		for k := range groups {
-			keys = append(keys, k)
+			if !seenK[k.g] {
+				seenK[k.g] = true
+				keys = append(keys, k.g)
+			}
+			if !seenJ[k.j1] {
+				seenJ[k.j1] = true
+				j1s = append(j1s, k.j1)
+			}
 		}
 		sort.Ints(keys)
-		p.X.Label.Text += fmt.Sprintf(" (points offset by %s: ±%.2g)", what, 0.06*float64(len(keys)-1)/2)
-		if len(keys) < 2 {
-			p.X.Label.Text = xname
+		sort.Ints(j1s)
+		// the notes on a second line, so that the label fits the panel
+		var notes []string
+		if len(keys) >= 2 {
+			notes = append(notes, fmt.Sprintf("points offset by %s: ±%.2g", what, 0.06*float64(len(keys)-1)/2))
 		}
+		if j1Split {
+			notes = append(notes, "marker shape: j1")
+		}
+		if len(notes) > 0 {
+			p.X.Label.Text = xname + "\n(" + strings.Join(notes, "; ") + ")"
+		}
+		// one legend entry per colour group (every group: the legend is
+		// drawn beside the data area, plotx.LegendOutside), then one per j1
 		for gi, k := range keys {
 			// offset the orientations sideways so that they do not hide each other
 			off := 0.06 * (float64(gi) - float64(len(keys)-1)/2)
-			for j := range groups[k] {
-				groups[k][j].X += off
-			}
-			s, err := plotter.NewScatter(groups[k])
-			if err != nil {
-				return nil, err
-			}
-			s.GlyphStyle.Color = plotx.Palette(gi)
-			s.GlyphStyle.Shape = draw.CircleGlyph{}
-			s.GlyphStyle.Radius = vg.Points(2)
-			p.Add(s)
-			if len(rows) > 1 {
-				eb, err := plotter.NewYErrorBars(errPoints{groups[k], bars[k]})
+			col := plotx.PaletteN(gi, len(keys))
+			var first *plotter.Scatter
+			for ji, j1 := range j1s {
+				gk := gkey{k, j1}
+				if len(groups[gk]) == 0 {
+					continue
+				}
+				for j := range groups[gk] {
+					groups[gk][j].X += off
+				}
+				s, err := plotter.NewScatter(groups[gk])
 				if err != nil {
 					return nil, err
 				}
-				eb.LineStyle.Color = plotx.Palette(gi)
-				eb.LineStyle.Width = vg.Points(0.75)
-				eb.CapWidth = vg.Points(3)
-				p.Add(eb)
+				s.GlyphStyle.Color = col
+				s.GlyphStyle.Shape = draw.CircleGlyph{}
+				s.GlyphStyle.Radius = vg.Points(2)
+				if j1Split {
+					s.GlyphStyle.Shape, s.GlyphStyle.Radius = dashfixJ1Glyph(ji), vg.Points(2.5)
+				}
+				p.Add(s)
+				if first == nil {
+					first = s
+				}
+				if len(rows) > 1 {
+					eb, err := plotter.NewYErrorBars(errPoints{groups[gk], bars[gk]})
+					if err != nil {
+						return nil, err
+					}
+					eb.LineStyle.Color = col
+					eb.LineStyle.Width = vg.Points(0.75)
+					eb.CapWidth = vg.Points(3)
+					p.Add(eb)
+				}
 			}
-			if name := nameOf(k); name != "" && len(keys) <= 8 {
-				p.Legend.Add(name, s)
+			if name := nameOf(k); name != "" && first != nil {
+				thumb := first
+				if j1Split {
+					thumb = dashfixThumb(col, draw.CircleGlyph{}, vg.Points(2.5))
+				}
+				p.Legend.Add(name, thumb)
 			}
 		}
+		if j1Split {
+			for ji, j1 := range j1s {
+				p.Legend.Add(fmt.Sprintf("j1=%d", j1), dashfixThumb(color.Black, dashfixJ1Glyph(ji), vg.Points(2.5)))
+			}
+		}
+		plotx.LegendOutside(p)
 		if barCut {
 			p.Title.Text += "\n(bars cut at mean/10 where mean − σ ≤ 0)"
 		}
@@ -308,7 +383,11 @@ func statsDashboardPanelsLinear(lab *stlayer.Labels, rows [][]complex128, unitOf
 			plotx.SetLog(p, false, true)
 		}
 		padAxes(p)
-		if m, ok := constantClass(groups); ok {
+		flat := map[int]plotter.XYs{}
+		for _, g := range groups {
+			flat[len(flat)] = g
+		}
+		if m, ok := constantClass(flat); ok {
 			// every value the same up to rounding (wph --norm auto's S11 and
 			// S00 are 1 ± 1e-15): the axis would magnify the rounding noise
 			p.Title.Text += fmt.Sprintf("\n(every value %s to %s relative)", plotx.FormatTick(m), plotx.FormatTick(constTol))

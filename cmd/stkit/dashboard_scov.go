@@ -48,7 +48,14 @@ func scovDashboardAniso(path, title, unit string, r *scov.Result, aniso *anisotr
 // with ±1σ bands); a set's title loses stats' " (map 0 of B)" and says
 // "lines: mean of B maps; bands: ±1σ over the maps" (setBandTitle).
 func scovSetDashboard(path, title, unit string, rs []*scov.Result, aniso *anisotropyDoc) error {
-	grid, err := scovSetPlots(rs, unit)
+	return scovSetDashboardNorm(path, title, unit, rs, aniso, scovNormOf(false, false))
+}
+
+// scovSetDashboardNorm is scovSetDashboard for moments normalised as norm
+// says (scovNormOf: P00 or P11, own or reference maps; the S3 and S4
+// panels name it).
+func scovSetDashboardNorm(path, title, unit string, rs []*scov.Result, aniso *anisotropyDoc, norm scovNormText) error {
+	grid, err := scovSetPlotsNorm(rs, unit, norm)
 	if err != nil {
 		return err
 	}
@@ -115,6 +122,17 @@ func scovDashboardPlotsUnit(r *scov.Result, unit string) ([][]*plot.Plot, error)
 // the C11 points get ±σ bars. A value that is 0 or undefined in a map
 // (P00 = 0, C01 = 0: constant maps) is left out of that point's mean.
 func scovSetPlots(rs []*scov.Result, unit string) ([][]*plot.Plot, error) {
+	return scovSetPlotsNorm(rs, unit, scovNormOf(false, false))
+}
+
+// scovSetPlotsNorm is scovSetPlots with the normalisation of C01 and C11
+// named by norm: the S3 panels show C01 / norm.c01 (j2 ≥ j1: a = j2 − j1
+// = 0 included, as in the spectra), the S4 panels C11 / norm.c11, with
+// titles and axes that say so ("|C01| / √(P00(j1)·P00(j2))": stats --kind
+// scov prints the raw moments, in the unit squared), the phases on
+// [−π, π]. Every legend is drawn beside its panel's data area
+// (plotx.LegendOutside).
+func scovSetPlotsNorm(rs []*scov.Result, unit string, norm scovNormText) ([][]*plot.Plot, error) {
 	if len(rs) == 0 || rs[0] == nil {
 		return nil, fmt.Errorf("no scov results to plot")
 	}
@@ -250,12 +268,12 @@ func scovSetPlots(rs []*scov.Result, unit string) ([][]*plot.Plot, error) {
 		return s / complex(float64(L), 0)
 	}
 	valid := func(v complex128) bool { return !cmplx.IsNaN(v) && v != 0 }
-	m3 := mk("S3 = C01 iso (Δl=0): modulus, one line per j1", "a = j2 − j1", "|C01|", true)
-	p3 := mk("S3 = C01 iso (Δl=0): phase, one line per j1", "a = j2 − j1", "arg C01 (rad)", false)
+	m3 := mk("S3 = C01 iso (Δl=0) / "+norm.c01+": modulus, one line per j1\n"+norm.note, "a = j2 − j1", "|C01| / "+norm.c01, true)
+	p3 := mk("S3 = C01 iso (Δl=0) / "+norm.c01+": phase, one line per j1", "a = j2 − j1", "arg C01 (rad)", false)
 	for j1 := 0; j1 < J; j1++ {
 		var x []float64
 		var a, b [][]float64
-		for j2 := j1 + 1; j2 < J; j2++ {
+		for j2 := j1; j2 < J; j2++ {
 			x = append(x, float64(j2-j1))
 			a = append(a, perMap(func(q *scov.Result) (float64, bool) { v := c01(q, j1, j2); return cmplx.Abs(v), valid(v) }))
 			b = append(b, perMap(func(q *scov.Result) (float64, bool) { v := c01(q, j1, j2); return cmplx.Phase(v), valid(v) }))
@@ -267,8 +285,8 @@ func scovSetPlots(rs []*scov.Result, unit string) ([][]*plot.Plot, error) {
 			return nil, err
 		}
 	}
-	m4 := mk("S4 = C11 iso (j1<j2≤j3, Δl=0): modulus", "j3 − j1 (points offset by 0.05·j1)", "|C11|", true)
-	p4 := mk("S4 = C11 iso (j1<j2≤j3, Δl=0): phase", "j3 − j1 (points offset by 0.05·j1)", "arg C11 (rad)", false)
+	m4 := mk("S4 = C11 iso (j1<j2≤j3, Δl=0) / "+norm.c11+": modulus\n"+s4Baseline, "j3 − j1 (points offset by 0.05·j1)", "|C11| / "+norm.c11, true)
+	p4 := mk("S4 = C11 iso (j1<j2≤j3, Δl=0) / "+norm.c11+": phase", "j3 − j1 (points offset by 0.05·j1)", "arg C11 (rad)", false)
 	for a := 1; a < J; a++ { // a = j2 − j1
 		var x, y errPoints
 		for j1 := 0; j1+a < J; j1++ {
@@ -313,10 +331,14 @@ func scovSetPlots(rs []*scov.Result, unit string) ([][]*plot.Plot, error) {
 	for _, row := range grid {
 		for _, p := range row {
 			padAxes(p)
+			plotx.LegendOutside(p)
 			if points[p] == 0 {
 				p.Title.Text += noScovData
 			}
 		}
+	}
+	for _, p := range []*plot.Plot{p3, p4} {
+		p.Y.Min, p.Y.Max, p.Y.Tick.Marker = -math.Pi, math.Pi, phaseTicks
 	}
 	return grid, nil
 }

@@ -24,11 +24,17 @@ const spectraDashboardView = "scattering spectra (the --kind spectra vector of o
 //   - log P00(j) and log S1(j) (natural logs of the orientation averages;
 //     unit, when known, named in the axis: "(P00 in (MJy/sr)², S1 in MJy/sr)")
 //     against j;
-//   - S3: the C01 rows of DCT mode k = 0 (√N × the mean over the N absolute
-//     scales) against a = j2 − j1, one line per angular harmonic h1 and part
-//     (Re, Im);
-//   - S4: the C11 rows of k = 0 and harmonic h1 = h2 = 0 (the isotropic
-//     part) against a, one line per b = j2 − j3;
+//   - S3: the mean over the N = J − a absolute scales j1 of C01 (the row of
+//     DCT mode k = 0 divided by √N: the orthonormal DCT's k = 0 row is
+//     √(1/N), statistics.md §2.4; Morel's inv_scat_spectra average) against
+//     a = j2 − j1, one line per angular harmonic h1 and part (Re, Im); the
+//     k = 0 row itself grows with √N, which gave the curve a hump that the
+//     means do not have (dust I_1: k = 0 rows 0.392, 0.628, 0.661, 0.533,
+//     0.342, means 0.175, 0.314, 0.382, 0.377, 0.342);
+//   - S4: the mean over the N = J − a + b scales of C11 at harmonic
+//     h1 = h2 = 0 (the isotropic part; k = 0 row / √N) against a, one line
+//     per b = j2 − j3, with the caveat that a Gaussian field's S4 is not 0
+//     (s4Baseline);
 //   - the energy Σ v² of the C01 and the C11 rows of each DCT mode k, on a
 //     log axis: a self-similar field has (almost) all of it at k = 0.
 //
@@ -184,12 +190,31 @@ func spectraSetPlots(lab *stlayer.Labels, rows [][]complex128, unit string) ([][
 		return nil, 0, 0, err
 	}
 	// panel 2: S3 = C01 at k = 0, one line per harmonic and part
-	p2 := mk("S3 spectra: C01, DCT mode k = 0 (√N × mean over scales)", "a = j2 − j1", "C01 spectra (dimensionless)")
+	p2 := mk("S3 spectra: C01, mean over the scales j1 (DCT mode k = 0 / √N, N = J − a)", "a = j2 − j1", "C01 spectra, mean over j1 (dimensionless)")
 	type hp struct{ h1, h2, im int }
 	c01 := map[hp]series{}
 	c11 := map[int]series{} // by b
 	// energy[class][k][map]: Σ v² over the rows of mode k
 	energy := map[string]map[int][]float64{"C01": {}, "C11": {}}
+	// N of each DCT block: the number of modes k of its (class, a, b, h1,
+	// h2, im); the k = 0 row is √N × the block's mean over scales
+	type blockKey struct {
+		c11              bool
+		a, b, h1, h2, im int
+	}
+	bkey := func(i int) blockKey {
+		k := blockKey{c11: lab.Class[i] == "C11", a: lab.Get(i, "a"), h1: lab.Get(i, "h1"), im: lab.Get(i, "im")}
+		if k.c11 {
+			k.b, k.h2 = lab.Get(i, "b"), lab.Get(i, "h2")
+		}
+		return k
+	}
+	nModes := map[blockKey]int{}
+	for i := 0; i < lab.Len(); i++ {
+		if cl := lab.Class[i]; cl == "C01" || cl == "C11" {
+			nModes[bkey(i)]++
+		}
+	}
 	for i := 0; i < lab.Len(); i++ {
 		cl := lab.Class[i]
 		if cl != "C01" && cl != "C11" {
@@ -206,6 +231,12 @@ func spectraSetPlots(lab *stlayer.Labels, rows [][]complex128, unit string) ([][
 		if k != 0 {
 			continue
 		}
+		// the mean over the block's N scales
+		mean := make([]float64, len(vs))
+		for b, v := range vs {
+			mean[b] = v / math.Sqrt(float64(nModes[bkey(i)]))
+		}
+		vs = mean
 		a := float64(lab.Get(i, "a"))
 		if cl == "C01" {
 			key := hp{lab.Get(i, "h1"), 0, lab.Get(i, "im")}
@@ -235,7 +266,7 @@ func spectraSetPlots(lab *stlayer.Labels, rows [][]complex128, unit string) ([][
 		}
 	}
 	// panel 3: S4 = C11 at k = 0, h1 = h2 = 0, one line per b
-	p3 := mk("S4 spectra: C11, k = 0, h1 = h2 = 0 (isotropic part)", "a = j2 − j1", "C11 spectra (dimensionless)")
+	p3 := mk("S4 spectra: C11 (h1 = h2 = 0), mean over the scales (k = 0 / √N, N = J − a + b)\n"+s4Baseline, "a = j2 − j1", "C11 spectra, mean over j1 (dimensionless)")
 	bs := make([]int, 0, len(c11))
 	for b := range c11 {
 		bs = append(bs, b)
@@ -273,6 +304,7 @@ func spectraSetPlots(lab *stlayer.Labels, rows [][]complex128, unit string) ([][
 	for _, r := range grid {
 		for _, p := range r {
 			padAxes(p)
+			plotx.LegendOutside(p)
 		}
 	}
 	return grid, msMean, msSD, nil

@@ -23,8 +23,14 @@ var outside = struct {
 // such a legend alone and no axis range is widened for it, so a fixed
 // range (phases on [−π, π]) stays as set. A legend taller than the data
 // area has its font shrunk to fit (down to minLegendFont). A plot without
-// legend entries is drawn as before.
+// legend entries is drawn as before. The legend's font is set to at most
+// 9 pt and its thumbnails to at most 12 pt wide, to take little of the
+// panel's width.
 func LegendOutside(p *plot.Plot) {
+	if p.Legend.TextStyle.Font.Size > outsideFont {
+		p.Legend.TextStyle.Font.Size = outsideFont
+	}
+	p.Legend.ThumbnailWidth = min(p.Legend.ThumbnailWidth, outsideThumb)
 	outside.Lock()
 	outside.m[p] = true
 	outside.Unlock()
@@ -36,6 +42,13 @@ func IsLegendOutside(p *plot.Plot) bool {
 	defer outside.Unlock()
 	return outside.m[p]
 }
+
+// outsideFont and outsideThumb are the largest font and thumbnail width
+// of an outside legend.
+const (
+	outsideFont  = 9 * vg.Length(1)  // 9 pt
+	outsideThumb = 12 * vg.Length(1) // 12 pt
+)
 
 // outsideGap is the space between the data area and an outside legend.
 const outsideGap = 6 * vg.Length(1) // 6 pt

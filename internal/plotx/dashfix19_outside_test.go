@@ -21,7 +21,8 @@ import (
 // legend is drawn in a strip right of the data area: the range stays
 // [−π, π], the strip does not meet the data area, lies inside the figure,
 // holds every entry (its font shrunk to fit the data area's height) and
-// covers no data mark; a panel without the mark keeps the old placement.
+// covers no data mark (its font at most 9 pt); a panel without the mark
+// keeps the old placement.
 func TestDashfix19LegendOutside(t *testing.T) {
 	mk := func() *plot.Plot {
 		p := plot.New()
@@ -67,8 +68,8 @@ func TestDashfix19LegendOutside(t *testing.T) {
 	if lh > d.Size().Y+1e-9 {
 		t.Errorf("legend %v tall in a data area %v tall: font not shrunk (%v)", lh, d.Size().Y, out.Legend.TextStyle.Font.Size)
 	}
-	if out.Legend.TextStyle.Font.Size >= 12 || out.Legend.TextStyle.Font.Size < minLegendFont {
-		t.Errorf("legend font %v, want shrunk below 12 pt and ≥ %v", out.Legend.TextStyle.Font.Size, minLegendFont)
+	if out.Legend.TextStyle.Font.Size >= outsideFont || out.Legend.TextStyle.Font.Size < minLegendFont {
+		t.Errorf("legend font %v, want shrunk below %v and ≥ %v", out.Legend.TextStyle.Font.Size, outsideFont, minLegendFont)
 	}
 	ov, err := GridLegendOverlaps("t", grid, w, h)
 	if err != nil {
