@@ -189,6 +189,7 @@ class means.`+statsSetHelp+compareHelp)
 	compareImag := fs.String("compare-imag", "", "with --compare and --imag (complex data z = Q + iU, --kind wph): the imaginary part U of SET_B, paired with its maps one by one")
 	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (0: none; e.g. 1000)")
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
+	nanmaskFlags(fs, g, "stats") // nanmask19: --crop, --skip-nan (nanmaskRead)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -258,7 +259,7 @@ class means.`+statsSetHelp+compareHelp)
 	if *plotPath != "" && strings.ToLower(filepath.Ext(*plotPath)) != ".png" {
 		return badInputf("--plot %s: the dashboard is written as a PNG image; name it .png", *plotPath)
 	}
-	mapIn, err := readStatsInput("MAP", pos[0])
+	mapIn, err := nanmaskRead(g, &spec, "MAP", pos[0])
 	var maps *stlayer.Maps
 	var cards []datasets.Card
 	if err == nil {
@@ -320,7 +321,7 @@ class means.`+statsSetHelp+compareHelp)
 	}
 	inputs := []statsInput{mapIn}
 	if *cross != "" {
-		crossIn, err := readStatsInput("--cross", *cross)
+		crossIn, err := nanmaskRead(g, &spec, "--cross", *cross)
 		if err != nil {
 			return err
 		}
@@ -341,7 +342,7 @@ class means.`+statsSetHelp+compareHelp)
 		}
 	}
 	if *imag != "" {
-		imagIn, err := readStatsInput("--imag", *imag)
+		imagIn, err := nanmaskRead(g, &spec, "--imag", *imag)
 		if err != nil {
 			return err
 		}

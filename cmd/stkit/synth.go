@@ -130,6 +130,7 @@ quits at once without writing them.`)
 	boxWeight := fs.Float64("box-weight", synthBoxWeight, boxWeightUsage("the target's pixel variance", synthBoxWeightNote))
 	periodise := fs.Bool("periodise", false, "replace the target maps (and --reference-set maps) by their periodic component (Moisan 2011) before their statistics: for targets cut out of larger maps, whose wrap-around jump makes periodic syntheses faceted; not with --pad crop")
 	logEvery := fs.Int("log-every", 0, "print a plain progress line every N iterations instead of the progress bar (for logs)")
+	nm := nanmaskFlags(fs, g, "synth") // nanmask19: --crop
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -221,6 +222,9 @@ quits at once without writing them.`)
 		return err
 	}
 	targetSet, err := readMapSetCards(pos[0])
+	if err == nil {
+		err = nm.cropSet(g, "TARGET "+pos[0], targetSet, &spec) // nanmask19: --crop
+	}
 	if err != nil {
 		return err
 	}
@@ -233,6 +237,9 @@ quits at once without writing them.`)
 	refLeftOut, refHasTarget, refNote := 0, false, ""
 	if *refSet != "" {
 		refMaps, err := readMapSetCards(*refSet)
+		if err == nil {
+			err = nm.cropSet(g, "--reference-set "+*refSet, refMaps, &spec) // nanmask19: --crop
+		}
 		if err != nil {
 			return err
 		}
