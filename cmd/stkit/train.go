@@ -622,6 +622,9 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if err != nil {
 		return err
 	}
+	if w := trainMemoryWarning(cfg, rec.BatchSize, len(tr), backend.IsPureGo(be)); w != "" {
+		fmt.Fprintf(g.stderr, "train: warning: %s\n", w)
+	}
 	model, err := vae.New(be, cfg, meta.ModelSeed)
 	if err != nil {
 		return err

@@ -163,3 +163,26 @@ func checkTemperatures(tau0, tauMin float64) error {
 	}
 	return nil
 }
+
+// pureGoTrainFactor is the peak resident memory of a training on the pure-Go
+// backend over train.MemoryLowerBound, measured with /usr/bin/time -v on
+// `stkit train /work/stkit-try/ds2 --clusters 2 --epochs 1 --bn-batches 0`:
+// 4.6 at --h 1024 (458 MiB, 66 MiB of it the process at --h 128) and 6.3 at
+// --h 2048 (2.05 GiB); the lower of the two.
+const pureGoTrainFactor = 4.5
+
+// trainMemoryWarning is a warning (without the "train: warning: " prefix)
+// when a training that passed checkTrainFits is still likely to run out of
+// memory on the pure-Go backend (pureGo), whose peak memory is several times
+// the bound (pureGoTrainFactor): such a run crashed with "fatal error:
+// runtime: out of memory" or was killed, possibly after a long time. ""
+// otherwise, and where the available memory is unknown.
+func trainMemoryWarning(cfg vae.Config, batch, trainRows int, pureGo bool) string {
+	bound := train.MemoryLowerBound(cfg, min(batch, trainRows))
+	avail := memAvailable()
+	if !pureGo || avail <= 0 || pureGoTrainFactor*bound <= float64(avail) {
+		return ""
+	}
+	return fmt.Sprintf("the model (H=%d, Z=%d, %d layers) needs at least %s of memory to train and, on the pure-Go backend, typically %.1f times that (%s); %s is available: the run may be killed for memory (lower --h or --layers)",
+		cfg.H, cfg.Z, cfg.Layers, fmtBytes(bound), pureGoTrainFactor, fmtBytes(pureGoTrainFactor*bound), fmtBytes(float64(avail)))
+}

@@ -221,3 +221,42 @@ func TestTrainmem19ClustersFarScale(t *testing.T) {
 		}
 	}
 }
+
+// A model that passes the bound can still need several times it on the pure-Go backend
+// (measured: 4.6–6.3 times): train warns when pureGoTrainFactor × the bound exceeds the
+// available memory, and trains; not otherwise, nor on other backends.
+func TestTrainmem19MemoryWarning(t *testing.T) {
+	ds := tinyDataset(t)
+	man, err := datasets.ReadManifest(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	features := 0
+	for _, c := range man.Columns {
+		if !strings.HasPrefix(c.Name, "C11") { // tinyTrain's --drop '^C11'
+			features++
+		}
+	}
+	tr, _ := train.Split(man.N, 0.1, 1)
+	cfg := vae.SmallConfig(2, features)
+	cfg.Z, cfg.H, cfg.Layers = 4, 32, 1 // tinyTrain
+	bound := train.MemoryLowerBound(cfg, min(32, len(tr)))
+	dir := t.TempDir()
+	for i, c := range []struct {
+		avail float64
+		warn  bool
+	}{{2 * bound, true}, {pureGoTrainFactor*bound + 1, false}} {
+		t.Setenv("STKIT_MEM_AVAILABLE", strconv.FormatInt(int64(c.avail), 10))
+		args := append([]string{"--backend", "go", "train", ds, "-o", filepath.Join(dir, strconv.Itoa(i)), "--clusters", "2", "--epochs", "1"}, tinyTrain...)
+		code, _, errs := runCLI(t, args...)
+		want := fmt.Sprintf("train: warning: the model (H=32, Z=4, 1 layers) needs at least %s of memory to train and, on the pure-Go backend, typically 4.5 times that (%s); %s is available: the run may be killed for memory (lower --h or --layers)\n",
+			fmtBytes(bound), fmtBytes(pureGoTrainFactor*bound), fmtBytes(float64(int64(c.avail))))
+		if code != 0 || strings.Contains(errs, want) != c.warn || strings.Contains(errs, "killed for memory") != c.warn {
+			t.Errorf("available %g (bound %g): exit %d, warning %v, want exit 0 and %v:\n%s", c.avail, bound, code, !c.warn, c.warn, tail(errs, 800))
+		}
+	}
+	t.Setenv("STKIT_MEM_AVAILABLE", strconv.FormatInt(int64(2*bound), 10))
+	if w := trainMemoryWarning(cfg, 32, len(tr), false); w != "" {
+		t.Errorf("another backend: %q", w)
+	}
+}
