@@ -42,7 +42,7 @@ func crossScovDashboard(path, title, unit string, op stats.Op, c *stlayer.Coeffs
 	if err != nil {
 		return err
 	}
-	grid, err := crossScovPlots(rs, unit, o.crossUnit)
+	grid, err := crossScovPlotsNorm(rs, unit, o.crossUnit, cop.Config().Normalization == scov.NormP11)
 	if err != nil {
 		return err
 	}
@@ -57,6 +57,12 @@ func crossScovDashboard(path, title, unit string, op stats.Op, c *stlayer.Coeffs
 // crossScovPlots builds crossScovDashboard's 4×2 panels from the results
 // of one or more pairs.
 func crossScovPlots(rs []*scov.CrossResult, unitA, unitB string) ([][]*plot.Plot, error) {
+	return crossScovPlotsNorm(rs, unitA, unitB, false)
+}
+
+// crossScovPlotsNorm is crossScovPlots for moments normalised with P11
+// (p11; else P00), as the C01 and Corr11 panels' titles say.
+func crossScovPlotsNorm(rs []*scov.CrossResult, unitA, unitB string, p11 bool) ([][]*plot.Plot, error) {
 	if len(rs) == 0 || rs[0] == nil {
 		return nil, fmt.Errorf("no cross scov results to plot")
 	}
@@ -145,14 +151,22 @@ func crossScovPlots(rs []*scov.CrossResult, unitA, unitB string) ([][]*plot.Plot
 		}
 		return scovSetPlotsNorm(fake, "", norm)
 	}
-	// Cheng's normalisation of kind (fa, fb) (scov.CrossOp.Results, P00):
-	// C01 / √(P00_fa(j2)·P00_fb(j1)), Corr11 / √(P00_fa(j1)·P00_fb(j2))
+	// Cheng's normalisation of kind (fa, fb) (scov.CrossOp.Results): P00
+	// C01 / √(P00_fa(j2)·P00_fb(j1)), Corr11 / √(P00_fa(j1)·P00_fb(j2));
+	// P11 C01 / √(P00_fa(j2)·P11_fb(j1,j2)), Corr11 /
+	// √(P11_fa(j1,j3)·P11_fb(j2,j3))
 	note := "(dimensionless; stats --kind scov --cross prints the raw moments)"
-	ab, err := kindPlots(2, scovNormText{c01: "√(P00_a(j2)·P00_b(j1))", c11: "√(P00_a(j1)·P00_b(j2))", note: note})
+	norm := func(fa, fb string) scovNormText {
+		if p11 {
+			return scovNormText{c01: "√(P00_" + fa + "(j2)·P11_" + fb + "(j1,j2))", c11: "√(P11_" + fa + "(j1,j3)·P11_" + fb + "(j2,j3))", note: note}
+		}
+		return scovNormText{c01: "√(P00_" + fa + "(j2)·P00_" + fb + "(j1))", c11: "√(P00_" + fa + "(j1)·P00_" + fb + "(j2))", note: note}
+	}
+	ab, err := kindPlots(2, norm("a", "b"))
 	if err != nil {
 		return nil, err
 	}
-	ba, err := kindPlots(3, scovNormText{c01: "√(P00_b(j2)·P00_a(j1))", c11: "√(P00_b(j1)·P00_a(j2))", note: note})
+	ba, err := kindPlots(3, norm("b", "a"))
 	if err != nil {
 		return nil, err
 	}

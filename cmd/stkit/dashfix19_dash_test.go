@@ -401,3 +401,48 @@ func TestDashfix19ScovLabelMatchesLibrary(t *testing.T) {
 	}
 	t.Fatal("no C01 row at j1 = j2 = 0, l1 = l2 = 0")
 }
+
+// The cross scov dashboard's C01 ab / ba and Corr11 ab panels name their
+// denominators (Cheng's normalisation of kind (fa, fb), P00 or P11) in the
+// title; the y axes stay "|C01 ab|", "arg C01 ba (rad)".
+func TestDashfix19CrossScovNormTitles(t *testing.T) {
+	x := stripeMaps(32, 3, []float64{30})
+	y := stripeMaps(32, 2, []float64{60})
+	spec := stats.Spec{Kind: stats.SCov, J: 3, L: 4, Cross: true}.WithDefaults(32, 32)
+	eng := cpu.New()
+	pair, err := stats.StackPair(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := stats.BuildWithRef(spec, eng, pair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := eng.Forward(op.Key(), op.Stat(), pair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, _ := stats.SCovCrossOp(op)
+	crs, err := co.Results(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p11            bool
+		ab, ba, corr11 string
+	}{
+		{false, "√(P00_a(j2)·P00_b(j1))", "√(P00_b(j2)·P00_a(j1))", "√(P00_a(j1)·P00_b(j2))"},
+		{true, "√(P00_a(j2)·P11_b(j1,j2))", "√(P00_b(j2)·P11_a(j1,j2))", "√(P11_a(j1,j3)·P11_b(j2,j3))"},
+	} {
+		g, err := crossScovPlotsNorm(crs, "", "", tc.p11)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(g[1][0].Title.Text, "C01 ab iso (Δl=0) / "+tc.ab) || !strings.Contains(g[2][0].Title.Text, "C01 ba iso (Δl=0) / "+tc.ba) || !strings.Contains(g[3][0].Title.Text, "/ "+tc.corr11) {
+			t.Errorf("p11=%v: titles %q / %q / %q", tc.p11, g[1][0].Title.Text, g[2][0].Title.Text, g[3][0].Title.Text)
+		}
+		if g[1][0].Y.Label.Text != "|C01 ab|" || g[2][1].Y.Label.Text != "arg C01 ba (rad)" {
+			t.Errorf("p11=%v: axes %q, %q", tc.p11, g[1][0].Y.Label.Text, g[2][1].Y.Label.Text)
+		}
+	}
+}
