@@ -300,3 +300,41 @@ func TestSizes19LargestJ(t *testing.T) {
 	}
 
 }
+
+// A *ValidationError matches the stlayer sentinel of its refusal.
+func TestSizes19Sentinels(t *testing.T) {
+	m := func(M, N int) *stlayer.Maps { return sizes19Map(M, N) }
+	nan := m(64, 64)
+	nan.Data[9] = math.Inf(1)
+	unseen := m(64, 64)
+	unseen.Data[9] = Unseen
+	oneD := stlayer.NewMaps(1, 1, 64)
+	ragged := stlayer.NewMaps(1, 8, 8)
+	ragged.Data = ragged.Data[:10]
+	for _, c := range []struct {
+		name string
+		err  error
+		want error // nil: none of them
+	}{
+		{"nil", ValidateMaps(nil, 2), stlayer.ErrSize},
+		{"1-D", ValidateMapsFor(oneD, stats.Spec{Kind: stats.WPH, J: 1}), stlayer.ErrSize},
+		{"ragged", ValidateMaps(ragged, 1), stlayer.ErrSize},
+		{"odd sides", ValidateMapsFor(m(65, 64), stats.Spec{Kind: stats.SCov, J: 2}), stlayer.ErrSize},
+		{"too small", ValidateMapsFor(m(64, 64), stats.Spec{Kind: stats.WPH, J: 6}), stlayer.ErrScales},
+		{"not divisible", ValidateMaps(m(100, 100), 4), stlayer.ErrScales},
+		{"J out of range", ValidateMapsFor(m(64, 64), stats.Spec{Kind: stats.WPH, J: 40}), stlayer.ErrScales},
+		{"Inf", ValidateMapsFor(nan, stats.Spec{Kind: stats.WPH, J: 2}), stlayer.ErrNonFinite},
+		{"UNSEEN", ValidateMaps(unseen, 2), nil},
+	} {
+		var ve *ValidationError
+		if !errors.As(c.err, &ve) {
+			t.Errorf("%s: %v, want a *ValidationError", c.name, c.err)
+			continue
+		}
+		for _, s := range []error{stlayer.ErrSize, stlayer.ErrScales, stlayer.ErrNonFinite, stlayer.ErrKind} {
+			if got := errors.Is(c.err, s); got != (s == c.want) {
+				t.Errorf("%s (%v): errors.Is(%v) = %v", c.name, c.err, s, got)
+			}
+		}
+	}
+}

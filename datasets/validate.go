@@ -25,6 +25,25 @@ type ValidationError struct {
 	cause int
 }
 
+// Unwrap returns the stlayer sentinel the refusal matches (errors.Is), as
+// the statistics' own refusals do: stlayer.ErrSize for maps whose shape no
+// statistic can take (nil, empty, Data of another length, 1-D, odd sides
+// where even ones are needed), stlayer.ErrScales for a J out of range or
+// too large for the maps (ValidateMaps' divisibility by 2^J included),
+// stlayer.ErrNonFinite for NaN or ±Inf pixels; nil for HEALPix's UNSEEN
+// value (finite: no sentinel says it) and for errors made elsewhere.
+func (e *ValidationError) Unwrap() error {
+	switch e.cause {
+	case causeSize:
+		return stlayer.ErrSize
+	case causeScales:
+		return stlayer.ErrScales
+	case causeNonFinite:
+		return stlayer.ErrNonFinite
+	}
+	return nil
+}
+
 func (e *ValidationError) Error() string {
 	s := "datasets: " + e.Msg
 	if e.Path != "" {
