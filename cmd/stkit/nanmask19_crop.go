@@ -329,7 +329,9 @@ type nanmaskOpts struct {
 	cmd     string
 	crop    *string
 	skipNaN *bool // nil where the command has none
-	fs      *flag.FlagSet
+	// gridOffset: patches' --grid-offset (nanmaskCutPatches; crop is nil)
+	gridOffset *string
+	fs         *flag.FlagSet
 
 	chosen bool
 	win    cropWin
@@ -350,9 +352,14 @@ const cropUsage = "valid: cut every map to the largest axis-aligned rectangle wi
 	"a FITS header's CRPIX1, CRPIX2 are shifted so that the WCS of outputs still places each pixel. No statistic of masked maps is computed: the pixels outside the window are left out"
 
 // nanmaskFlags registers --crop (stats, synth, separate) and, for stats,
-// --skip-nan on fs, for the run of g.
+// --skip-nan on fs, for the run of g; for patches --grid-offset only.
 func nanmaskFlags(fs *flag.FlagSet, g *globals, cmd string) *nanmaskOpts {
 	nm := &nanmaskOpts{cmd: cmd, fs: fs}
+	if cmd == "patches" {
+		nm.gridOffset = fs.String("grid-offset", "", gridOffsetUsage)
+		nanmaskRuns.Store(g, nm)
+		return nm
+	}
 	usage := cropUsage
 	switch cmd {
 	case "synth":
@@ -371,7 +378,7 @@ func nanmaskFlags(fs *flag.FlagSet, g *globals, cmd string) *nanmaskOpts {
 
 // active reports whether --crop or --skip-nan was given.
 func (nm *nanmaskOpts) active() bool {
-	return nm != nil && (*nm.crop != "" || (nm.skipNaN != nil && *nm.skipNaN))
+	return nm != nil && nm.crop != nil && (*nm.crop != "" || (nm.skipNaN != nil && *nm.skipNaN))
 }
 
 // window returns the window of M×N maps whose finite pixels are mask,
@@ -431,7 +438,7 @@ func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, sp
 // after each read (synth's TARGET and --reference-set). A nil set or no
 // --crop: nothing to do.
 func (nm *nanmaskOpts) cropSet(g *globals, what string, set *mapSet, spec *stats.Spec) error {
-	if nm == nil || *nm.crop == "" || set == nil || set.Maps == nil {
+	if nm == nil || nm.crop == nil || *nm.crop == "" || set == nil || set.Maps == nil {
 		return nil
 	}
 	mask, _ := finiteMask(set.Maps)
@@ -447,7 +454,7 @@ func (nm *nanmaskOpts) cropSet(g *globals, what string, set *mapSet, spec *stats
 // samples): the maps and cards cut to the window, chosen on them when they
 // are the first input.
 func (nm *nanmaskOpts) cropMapsCards(g *globals, what string, m *stlayer.Maps, cards []datasets.Card, spec *stats.Spec) (*stlayer.Maps, []datasets.Card, error) {
-	if nm == nil || *nm.crop == "" || m == nil {
+	if nm == nil || nm.crop == nil || *nm.crop == "" || m == nil {
 		return m, cards, nil
 	}
 	mask, _ := finiteMask(m)

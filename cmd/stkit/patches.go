@@ -59,6 +59,7 @@ by a process that no longer runs is taken over).`)
 	chunk := fs.Int("chunk", 64, "patches per engine call and per saved chunk")
 	seed := fs.Uint64("seed", 1, "random seed")
 	force := fs.Bool("force", false, "discard a dataset of another configuration in -o (complete or interrupted) and recompute it")
+	nanmaskFlags(fs, g, "patches") // nanmask19: --grid-offset (nanmaskCutPatches)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -208,7 +209,7 @@ by a process that no longer runs is taken over).`)
 		}
 		return badInputf("%v", err)
 	}
-	ps, err := datasets.CutPatches(srcs, cfg)
+	ps, err := nanmaskCutPatches(g, srcs, cfg) // nanmask19: --grid-offset
 	if err != nil {
 		if msg := err.Error(); !cfg.SkipNaN && strings.Contains(msg, "non-finite pixels") {
 			// name the flag (the datasets message names PatchConfig.SkipNaN)
