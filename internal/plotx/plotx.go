@@ -42,7 +42,8 @@ func WriteFileAtomic(path string, data []byte) error {
 // canvas of size w×h and writes it as a PNG to path. An axis whose ticker
 // is a LabelEnds is first widened to labelled ends (LogToLabels). The legend of every
 // panel is moved to the corner where it covers the fewest data points
-// (PlaceLegend). The labels of log axes get the room gonum gives those of
+// (PlaceLegend), except that of a panel marked LegendOutside, drawn beside
+// its data area. The labels of log axes get the room gonum gives those of
 // linear ones (holdLabels: gonum misplaces it, which shrank log panels and
 // put their titles higher than their neighbours').
 func SaveGrid(path string, plots [][]*plot.Plot, w, h vg.Length) error {
