@@ -68,9 +68,12 @@ type anisotropyDoc struct {
 	Doc string `json:"doc"`
 	// Class: the coefficients used (S1 of wst and scov, logS1 or the
 	// --synthesis S1 exponentiated; S11 at τ = 0 for wph).
-	Class        string         `json:"class"`
-	MeasuredFrom string         `json:"measured_from"`
-	Maps         []anisotropyAt `json:"maps"`
+	Class        string `json:"class"`
+	MeasuredFrom string `json:"measured_from"`
+	// Sky: the frame of each scale's position_angle_deg where MAP's FITS
+	// header has a celestial WCS, or why there is none (physAnisotropy)
+	Sky  *skyFrameDoc   `json:"sky,omitempty"`
+	Maps []anisotropyAt `json:"maps"`
 }
 
 // anisotropyAt holds the anisotropy of map Map of the batch, one entry per scale.
@@ -87,6 +90,9 @@ type anisoScaleDoc struct {
 	Amplitude          float64 `json:"amplitude"`
 	DirectionDeg       float64 `json:"direction_deg"`
 	StripeDirectionDeg float64 `json:"stripe_direction_deg"`
+	// PositionAngleDeg: the stripe direction on the sky, east of north
+	// (physAnisotropy); absent without a celestial WCS
+	PositionAngleDeg *float64 `json:"position_angle_deg,omitempty"`
 	// NoiseRMS: the rms of A_j for an isotropic Gaussian field with the
 	// map's spectrum; NoiseFloor: bias + √(ln 20)·rms, its 95 % level;
 	// Significant: Amplitude > NoiseFloor.
@@ -385,6 +391,18 @@ func printAnisotropy(w io.Writer, d *anisotropyDoc) {
 		if s.Significant {
 			sig = "significant"
 		}
-		fmt.Fprintf(w, "# anisotropy j=%d: A = %.3f (floor %.3f, %s)  ψ = %.1f°  stripes at %.1f°\n", s.J, s.Amplitude, s.NoiseFloor, sig, s.DirectionDeg, s.StripeDirectionDeg)
+		// one decimal, 179.97 written 0.0 (fmtDeg180): the range is [0°, 180°)
+		pa := ""
+		if s.PositionAngleDeg != nil {
+			pa = "  position angle " + fmtDeg180(*s.PositionAngleDeg) + "° E of N"
+		}
+		fmt.Fprintf(w, "# anisotropy j=%d: A = %.3f (floor %.3f, %s)  ψ = %s°  stripes at %s°%s\n", s.J, s.Amplitude, s.NoiseFloor, sig, fmtDeg180(s.DirectionDeg), fmtDeg180(s.StripeDirectionDeg), pa)
+	}
+	if d.Sky != nil {
+		if d.Sky.Frame != "" {
+			fmt.Fprintf(w, "# position angle: the stripes' direction on the sky from north through east (IAU), in [0°, 180°); %s; from %s; %s\n", d.Sky.Frame, d.Sky.Matrix, d.Sky.Note)
+		} else {
+			fmt.Fprintf(w, "# no position angle on the sky: %s\n", d.Sky.Note)
+		}
 	}
 }
