@@ -177,14 +177,19 @@ JSON and the table: every spectra value is real). At a = 0 the C11 rows
 with h2 = 0 and im = 1 are zero for every map (J(J+1)/2·(⌈L/2⌉−1) rows,
 15 at J = 5, L = 4; go doc ./stlayer/scov Spectra says why). The JSON
 config's "class_doc" and the "# class" lines above the table say what each
-class means.`+statsSetHelp+compareHelp)
+class means. The k = 0 row is √N × the mean over the N absolute scales (the
+DCT is orthonormal); the dashboard (--plot) draws that mean. S4 (C11) of a
+Gaussian field is not 0 and depends on the spectrum's slope (C11 at k = 0,
+h1 = h2 = 0, a = 2, b = 0: 0.015 for Gaussian fields with the spectrum of
+dust I_1, 0.001 for white noise): judge S4 against phase surrogates
+(stkit surrogate), not against 0.`+statsSetHelp+compareHelp)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
 	format := fs.String("format", "", "npy, npz or json (default: from the -o extension)")
 	cross := fs.String("cross", "", "second map for cross-statistics (same shape as MAP; a set of as many maps as MAP's, paired one by one)")
 	imag := fs.String("imag", "", "--kind wph: imaginary part U of complex data z = MAP + i·U (PyWPH cplx=True, e.g. Stokes Q and U; same shape as MAP, or a set of as many maps, paired one by one); a complex .npy/.npz MAP needs no --imag")
-	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file (of a set: wst, wph the mean over its maps with ±1σ bars, scov, spectra lines of the means with ±1σ bands; scov: P00, sparsity, C01, C11 per scale; spectra: the logs, the S3/S4 spectra at DCT mode 0 and the energy per mode; wst, wph: one panel per class; wst, wph, scov: two more of the anisotropy summary, A_j with its noise floor and ψ_j against j; complex wph (--imag) and wph --cross: complex classes as modulus and phase panels, the pseudo moments in panels of their own; scov --cross: P00 of both maps, their correlation Corr00 per scale, C01 of kinds ab and ba and Corr11 ab; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid)")
+	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file (of a set: wst, wph the mean over its maps with ±1σ bars, scov, spectra lines of the means with ±1σ bands; scov: P00, sparsity, C01 and C11 divided by √(P00·P00) per scale; spectra: the logs, the S3/S4 spectra as means over the scales (DCT mode 0 / √N) and the energy per mode; wst, wph: one panel per class; wst, wph, scov: two more of the anisotropy summary, A_j with its noise floor and ψ_j against j; complex wph (--imag) and wph --cross: complex classes as modulus and phase panels, the pseudo moments in panels of their own; scov --cross: P00 of both maps, their correlation Corr00 per scale, C01 of kinds ab and ba and Corr11 ab; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid; legends beside the panels, phases on [−π, π])")
 	compare := fs.String("compare", "", "compare the set MAP with the set SET_B (a file, folder or comma list; ≥ 2 maps each): z per coefficient, χ²/dof (a diagonal summary: the coefficients are correlated), largest |z|; -o writes JSON, --plot z by coefficient (see --compare in the text above)")
 	compareImag := fs.String("compare-imag", "", "with --compare and --imag (complex data z = Q + iU, --kind wph): the imaginary part U of SET_B, paired with its maps one by one")
 	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (0: none; e.g. 1000)")
