@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -52,7 +53,10 @@ type ValidationMetrics struct {
 	PSEdges []float64 `json:"ps_bin_edges"`
 	// Unit is the pixel unit of the maps (ValidateOptions.Unit; P is in its
 	// square).
-	Unit      string    `json:"unit,omitempty"`
+	Unit string `json:"unit,omitempty"`
+	// KScale: what k is in physical units (ValidateOptions.PixelScale;
+	// absent without one)
+	KScale    *KScale   `json:"k_scale,omitempty"`
 	PSMean    string    `json:"ps_mean"`
 	PSTarget  []float64 `json:"ps_target"`
 	PSSynth   []float64 `json:"ps_synth"`
@@ -174,6 +178,11 @@ type ValidateOptions struct {
 	// panel titles of maps.png (the colour scale's unit), on the value axis
 	// of histogram.png and, squared, on the P(k) axis of power_spectrum.png.
 	Unit string
+	// PixelScale is the target's pixel size (a FITS target's CDELT1/2 and
+	// CUNIT1/2, datasets.PixelScaleOf; nil for none): metrics.json's
+	// k_scale and, on power_spectrum.png, the size of min(M, N) pixels in
+	// the k axis label and the wavelength under each k (KScale).
+	PixelScale *datasets.PixelScale
 }
 
 // FittedTerms says which terms besides the statistic the loss of the
@@ -386,6 +395,7 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	pt := MeanPowerSpectrum(spec(tm), m, n)
 	ps := MeanPowerSpectrum(spec(sm), m, n)
 	vm.PSMean, vm.Unit = PSMeanArithmetic, opt.Unit
+	vm.KScale = newKScale(opt.PixelScale, min(m, n)) // k: cycles per min(M, N) pixels
 	if opt.GeometricPS && len(tm) >= 2 {
 		// The loss fits the mean log spectrum of a target set: compare
 		// geometric means, keep the arithmetic ones beside them.
@@ -763,6 +773,7 @@ func spectraPlots(vm *ValidationMetrics, tn, sn string) (p, r *plot.Plot, err er
 		}
 	}
 	setLogScales(p, true, true)
+	vm.KScale.setKAxis(p)
 	r = plot.New()
 	r.Title.Text = fmt.Sprintf("ratio of the %s spectra (max |ratio − 1| = %s for k ≥ 2)", mn, fmtDev(vm.PSMaxDev))
 	r.X.Label.Text = "k (cycles per min(M,N) pixels)"
@@ -782,6 +793,7 @@ func spectraPlots(vm *ValidationMetrics, tn, sn string) (p, r *plot.Plot, err er
 		}
 	}
 	setLogScales(r, true, false)
+	vm.KScale.setKAxis(r)
 	r.Y.Tick.Marker = plotx.RatioTicks{} // round values and always 1
 	return p, r, nil
 }

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -69,6 +70,9 @@ type SeparationMetrics struct {
 	// Unit is the pixel unit of d (SepReportOptions.Unit; spectra in its
 	// square).
 	Unit string `json:"unit,omitempty"`
+	// KScale: what k is in physical units (SepReportOptions.PixelScale;
+	// absent without one)
+	KScale *KScale `json:"k_scale,omitempty"`
 
 	// With the truth s (c = d − s is then the true contaminant):
 	PSTruth       []float64 `json:"ps_truth,omitempty"`
@@ -294,6 +298,11 @@ type SepReportOptions struct {
 	// metrics.json ("unit"), in the titles of maps.png and, squared, on the
 	// P(k) axis of power_spectrum.png.
 	Unit string
+	// PixelScale is d's pixel size (a FITS DATA's CDELT1/2 and CUNIT1/2,
+	// datasets.PixelScaleOf; nil for none): metrics.json's k_scale and,
+	// on power_spectrum.png, the size of the side k counts cycles over and
+	// the wavelength under each k (KScale).
+	PixelScale *datasets.PixelScale
 }
 
 // EvaluateSeparation is EvaluateSeparationWith on the whole maps (no
@@ -380,6 +389,7 @@ func EvaluateSeparationWith(d, sep, samples, truth *stlayer.Maps, opt SepReportO
 		PhiResidual: phiRes, PhiData: phiData, PhiVerdict: SepPhiVerdict(phiData), Unit: opt.Unit,
 		// not computed without the truth (MarshalJSON leaves NaN out)
 		PixelCorr: math.NaN(), PixelCorrData: math.NaN(), PixelCorrWiener: math.NaN(), RelRMSError: math.NaN(), RelRMSErrorData: math.NaN()}
+	sm.KScale = newKScale(opt.PixelScale, min(m, n)) // k: cycles per min(m, n) pixels (of the window)
 	if win != nil {
 		sm.WindowNote = fmt.Sprintf("every figure on the interior window %s (%d pixels in from each edge); spectra and r(k) of the Hann-tapered window (power divided by <w^2>), k in cycles per %d pixels (the window's smaller side); realisation floor with n_b scaled by <w^2>^2/<w^4> = %.3f", win, win.Border, min(m, n), modeFrac)
 	}
@@ -911,6 +921,11 @@ func separationSpectraPlots(sm *SeparationMetrics) ([]*plot.Plot, error) {
 		}
 		setLogScales(r, true, false)
 		row = append(row, r)
+	}
+	for _, pl := range row { // the k axes: the side's physical size, wavelengths
+		if pl.X.Label.Text == kLabel {
+			sm.KScale.setKAxis(pl)
+		}
 	}
 	if sm.PhiResidual != nil && sm.PhiData != nil {
 		p, err := sepPhiPanel(sm)
