@@ -321,6 +321,8 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	warnStatsInputUnits(g, mapIn, nil) // units19: a set mixing BUNITs or pixel scales
 	input := maps
 	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards)}
+	// physscale19: pixel scale, BUNIT named in the table
+	meta.phys = physScaleOf(cards)
 	if mapIn.set == nil { // a complex .npy/.npz MAP (readComplexMap)
 		mapIn = statsInput{flag: "MAP", arg: pos[0], set: &mapSet{Maps: maps, Files: []string{pos[0]}}}
 	}
@@ -417,6 +419,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		// circular harmonic of S1 (S11) over the orientations; in the
 		// table, the JSON, the .npz (aniso19_npz.go) and the dashboard
 		meta.aniso, _ = anisotropyOf(spec, op.Labels(), coeffs, maps, imagMaps)
+		physAnisotropy(meta.aniso, cards) // physscale19: position angle on the sky
 	}
 	if *plotPath != "" {
 		title := fmt.Sprintf("%s: %s", plotTitleSource(mapIn), spec.String())
@@ -435,7 +438,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	}
 	switch *format {
 	case "":
-		if err = printCoeffs(g, spec, op.Labels(), coeffs); err == nil {
+		if err = printCoeffsPhys(g, spec, op.Labels(), coeffs, meta.phys); err == nil {
 			printAnisotropy(g.stdout, meta.aniso)
 		}
 	case "npy":
@@ -668,6 +671,8 @@ type statsMeta struct {
 	// sets: one entry per map argument when one of them is a folder or a
 	// list (statsInputsMeta); inputs then lists their files.
 	sets []inputSetDoc
+	// phys: MAP's pixel scale and BUNIT (physScaleOf)
+	phys *physScale
 }
 
 // writeCoeffsJSON writes the coefficients c of the maps with their labels; config.map_shape is
@@ -702,6 +707,10 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			// ClassDoc: what a class means where its name is ambiguous
 			// (classDoc: the spectra's mean is mean/std, P00 a log, …)
 			ClassDoc map[string]string `json:"class_doc,omitempty"`
+			// PixelScale and ScaleWavelengths: MAP's pixel scale and each
+			// scale's central wavelength (physScale.pixelScaleJSON)
+			PixelScale       *pixelScaleDoc       `json:"pixel_scale,omitempty"`
+			ScaleWavelengths []scaleWavelengthDoc `json:"scale_wavelengths,omitempty"`
 		} `json:"config"`
 		// Anisotropy: direction and amplitude of the anisotropy per map
 		// and scale (anisotropyOf); absent for statistics without
@@ -735,7 +744,8 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 		doc.Config.LocalGrid = newLocalGridDoc(spec, maps.M, maps.N, c.H, c.W)
 	}
 	doc.Config.ColumnDoc = labelColumnDoc(spec, lab)
-	doc.Config.ClassDoc = classDoc(spec, lab)
+	doc.Config.ClassDoc = meta.phys.classDocUnits(classDoc(spec, lab))
+	doc.Config.PixelScale, doc.Config.ScaleWavelengths = meta.phys.pixelScaleJSON(spec)
 	for b := 0; b < c.B; b++ {
 		row := c.Row(b)
 		for k := 0; k < c.K; k++ {

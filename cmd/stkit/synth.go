@@ -505,6 +505,8 @@ quits at once without writing them.`)
 			GeometricPS: true,
 			// a FITS target's BUNIT on the colour bars and axes
 			Unit: mapUnit(targetCards),
+			// physscale19: its pixel scale on power_spectrum.png's k axis
+			PixelScale: datasets.PixelScaleOf(targetCards),
 		}, settings)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
