@@ -80,7 +80,8 @@ func anisoBySet(d *anisotropyDoc) []anisoScaleSet {
 // points are the mean A_j with ±1σ bars over the maps and the axial mean
 // direction (the mean of e^{2iψ}) with its circular σ, the band the mean
 // floor, and a marker is filled where at least half of the maps are
-// significant.
+// significant. Both legends are drawn beside the data areas
+// (plotx.LegendOutside), where no key marker can be taken for a point.
 func anisoPanels(d *anisotropyDoc) ([]*plot.Plot, error) {
 	if d == nil || len(d.Maps) == 0 {
 		return nil, nil
@@ -170,8 +171,12 @@ func anisoPanels(d *anisotropyDoc) ([]*plot.Plot, error) {
 			p.pl.Legend.Add(name, s)
 		}
 	}
+	// the legends beside the data areas (plotx.LegendOutside): inside, the
+	// key's marker read as one more point (at the last scale, ψ = 0°)
+	plotx.LegendOutside(amp)
+	plotx.LegendOutside(dir)
 	padAxes(amp)
-	amp.Y.Min, amp.Y.Max = 0, math.Min(1.05, math.Max(top*1.7, 0.05)) // room for the legend above the points
+	amp.Y.Min, amp.Y.Max = 0, math.Min(1.05, math.Max(top*1.1, 0.05))
 	padAxes(dir)
 	dir.Y.Min, dir.Y.Max = -5, 185
 	dir.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 45, Label: "45"}, {Value: 90, Label: "90"}, {Value: 135, Label: "135"}, {Value: 180, Label: "180"}}
