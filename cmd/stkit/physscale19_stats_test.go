@@ -247,3 +247,15 @@ func TestPhysscale19SynthReport(t *testing.T) {
 		t.Fatalf("metrics.json k_scale %+v (%v), want 32 px = 2.667 deg", m.KScale, err)
 	}
 }
+
+// stats --help documents the JSON's pixel_scale, scale_wavelengths and
+// the anisotropy's position_angle_deg with its convention.
+func TestPhysscale19Help(t *testing.T) {
+	_, out, errs := runCLI(t, "stats", "--help")
+	h := strings.Join(strings.Fields(out+errs), " ")
+	for _, want := range []string{`"pixel_scale" {value, unit}`, `"scale_wavelengths"`, "position_angle_deg: the stripes' direction on the sky from north through east (IAU)", "galactic north for GLON/GLAT", "stripes running up such a map are at 0°, across it at 90°"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("stats --help lacks %q", want)
+		}
+	}
+}

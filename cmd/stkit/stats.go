@@ -116,7 +116,13 @@ Output formats (-o FILE, format from --format or the extension):
         z = Q + iU, with "complex": true); "bunit" and "bunit_cross" (or
         "bunit_imag"), their FITS BUNIT where known, a warning when MAP's
         and --imag's differ; "map_shape"; "label_columns"; "anisotropy",
-        see below)
+        see below; with a pixel scale in MAP's FITS header (CDELTi, or a
+        PC or CD matrix), "pixel_scale" {value, unit} (value_y for pixels
+        that are not square) and "scale_wavelengths": per j the wavelets'
+        central wavelength in pixels (8/3·2^j for wst, scov, spectra;
+        2.35·2^j for wph) and in arcmin (arcsec for arcsec pixels; the
+        header's unit if not an angle), also printed as a "# pixel scale"
+        line above the table, whose class lines then name the BUNIT)
         ("index": the position in the label table and "coeffs"; with --local
         one entry per pixel, with its "row" and "col"; these are grid
         positions: the config's "local_grid" gives stride_px = 2^J and
@@ -143,7 +149,15 @@ band j), from the wavelets and the spectrum); "significant": A_j above it.
 Complex data: the sum runs over the 2L orientations (l and l + L weigh one
 axis). The JSON's top-level "anisotropy" holds them with a "doc" string,
 the .npz its anisotropy_* arrays, and --plot draws A_j with the floor and
-ψ_j against j.
+ψ_j against j. When MAP's FITS header has celestial axes (RA/DEC,
+GLON/GLAT, …) each scale also gets position_angle_deg: the stripes'
+direction on the sky from north through east (IAU) in [0°, 180°), through
+CDELTi, PCi_j, CDi_j or CROTA2 (so CDELT1 < 0, east to the left, is taken
+into account: stripes running up such a map are at 0°, across it at 90°),
+at the reference pixel; "north" is the frame's (galactic north for
+GLON/GLAT), as anisotropy.sky.frame says. A WCS it does not handle (LONPOLE
+other than its default, PV cards on the longitude axis) gives a note in
+anisotropy.sky and no angle.
 
 Orientations: the label columns l1, l2, l3 are orientation INDICES, and the
 families count them differently (as their reference libraries do):
