@@ -582,8 +582,11 @@ func TestCommonMistakesActionable(t *testing.T) {
 	if got, want := largestJ(64, 64), 5; got != want {
 		t.Errorf("largestJ(64, 64) = %d, want %d", got, want)
 	}
-	if got := largestJ(33, 35); got != 0 {
-		t.Errorf("largestJ(33, 35) = %d, want 0", got)
+	if got := largestJ(33, 35); got != 4 {
+		t.Errorf("largestJ(33, 35) = %d, want 4 (2^(J+1) = 32 ≤ 33; no divisibility)", got)
+	}
+	if got := largestJ(3, 100); got != 0 {
+		t.Errorf("largestJ(3, 100) = %d, want 0", got)
 	}
 	if got := largestJ(96, 128); got != 5 {
 		t.Errorf("largestJ(96, 128) = %d, want 5 (96 = 3·32)", got)

@@ -153,8 +153,8 @@ func historyCards(text string) []datasets.Card {
 }
 
 // validate checks maps for an operator with J scales given by -J (bad input
-// on failure). When the maps are too small for J (or not divisible by 2^J),
-// the error names the largest J they allow (-J hint).
+// on failure). When the maps are too small for J, the error names the
+// largest J they allow (-J hint).
 func validate(path string, m *stlayer.Maps, J int) error {
 	return validateJ(path, m, J, true, "")
 }
@@ -163,56 +163,24 @@ func validate(path string, m *stlayer.Maps, J int) error {
 // command's default, rule saying how it follows from the map size (e.g.
 // "log2(min(M,N)) − 2"): a default J that the maps do not allow is named as
 // such ("the default J=5 (log2(min(M,N)) − 2) needs …; give -J 3 or less"),
-// since the user gave no J to change.
+// since the user gave no J to change. The size rule is the one every
+// statistic shares (datasets.MinSideRule: at least 2^(J+1) pixels a side,
+// any parity, no divisibility); validateSpec checks a statistic's own rule
+// (even sides for the global wst, scov and spectra, with the crop to even
+// sides as advice).
 func validateJ(path string, m *stlayer.Maps, J int, given bool, rule string) error {
-	if err := datasets.ValidateMaps(m, J); err != nil {
-		tooBig := m != nil && m.M > 1 && m.N > 1 && J > 0 && !fitsJ(m.M, m.N, J)
-		hint := ""
-		if tooBig {
-			best := largestJ(m.M, m.N)
-			switch {
-			case given && best > 0:
-				hint = fmt.Sprintf(" (use -J %d or less for %d×%d maps)", best, m.M, m.N)
-			case given:
-				hint = fmt.Sprintf(" (%d×%d maps allow no J ≥ 1: crop or pad them to a size divisible by 2^J)", m.M, m.N)
-			case best > 0:
-				hint = fmt.Sprintf("; give -J %d or less", best)
-			default:
-				hint = fmt.Sprintf("; %d×%d maps allow no J ≥ 1: crop or pad them to a size divisible by 2^J", m.M, m.N)
-			}
-		}
-		var ve *datasets.ValidationError
-		if errors.As(err, &ve) && ve.Unseen > 0 {
-			return unseenError(path, ve, unseenHint)
-		}
-		if errors.As(err, &ve) && ve.Path == "" {
-			ve.Path = path // "datasets: PATH: problem", as the readers' errors
-			if !tooBig && strings.Contains(ve.Msg, "non-finite pixel") {
-				ve.Msg += fitsBlankNote(path) + ". No stkit option masks pixels in whole maps; stkit patches --skip-nan leaves out the patches that hold them"
-			}
-			if j := fmt.Sprintf("J=%d ", J); tooBig && !given && strings.HasPrefix(ve.Msg, j) {
-				def := "the default J=" + strconv.Itoa(J)
-				if rule != "" {
-					def += " (" + rule + ")"
-				}
-				ve.Msg = def + " " + strings.TrimPrefix(ve.Msg, j)
-			}
-			ve.Msg += hint
-			return badInput{ve}
-		}
-		return badInputf("%s: %v%s", path, err, hint)
-	}
-	return nil
+	return validateSized(path, m, J, nil, given, rule)
 }
 
 // defaultJRule is how WithDefaults chooses J from the map size (J = 0).
 const defaultJRule = "log2(min(M,N)) − 2"
 
-// fitsJ reports whether M×N maps allow J scales (datasets.ValidateMaps's
-// size rule: M and N divisible by 2^J and min(M, N) > 2^J).
+// fitsJ reports whether M×N maps allow J scales by the size rule every
+// statistic shares (datasets.MinSideRule): min(M, N) ≥ 2^(J+1), J in
+// 0…30. No statistic needs the sides divisible by 2^J; the global wst,
+// scov and spectra also need even sides (datasets.RuleFor).
 func fitsJ(m, n, J int) bool {
-	step := 1 << J
-	return m%step == 0 && n%step == 0 && min(m, n) > step
+	return J >= 0 && J <= 30 && datasets.MinSideRule(J).Fits(m, n)
 }
 
 // largestJ returns the largest J ≥ 0 that M×N maps allow (fitsJ).

@@ -24,8 +24,8 @@ func TestMsgs18NoPackagePrefix(t *testing.T) {
 		code int
 		want string // the whole of stderr
 	}{
-		{[]string{"stats", mp, "-J", "6"}, 2, "stkit: " + mp + ": J=6 needs maps of at least 128×128 pixels divisible by 64; got 64×64 (use -J 5 or less for 64×64 maps)\n"},
-		{[]string{"synth", mp, "-J", "9", "-n", "1", "-o", filepath.Join(dir, "s.npy")}, 2, "stkit: " + mp + ": J=9 needs maps of at least 1024×1024 pixels divisible by 512; got 64×64 (use -J 5 or less for 64×64 maps)\n"},
+		{[]string{"stats", mp, "-J", "6"}, 2, "stkit: " + mp + ": J=6 needs maps of at least 128×128 pixels for scov (2^(J+1)); got 64×64 (use -J 5 or less for 64×64 maps)\n"},
+		{[]string{"synth", mp, "-J", "9", "-n", "1", "-o", filepath.Join(dir, "s.npy")}, 2, "stkit: " + mp + ": J=9 needs maps of at least 1024×1024 pixels for scov (2^(J+1)); got 64×64 (use -J 5 or less for 64×64 maps)\n"},
 	}
 	bad := filepath.Join(dir, "bad.npy")
 	if err := os.WriteFile(bad, []byte("hi\n"), 0o644); err != nil {

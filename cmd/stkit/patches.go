@@ -186,18 +186,28 @@ by a process that no longer runs is taken over).`)
 		return patchSizeErr(*size, spec0, srcs)
 	}
 	// The patches are the maps of the statistic: the size rule of stats and
-	// synth (datasets.ValidateMaps: divisible by 2^J and larger than 2^J)
-	// holds for them too (--size 30 or --size 32 -J 5 were computed).
-	if *size >= 8 && !fitsJ(*size, *size, spec.J) {
+	// synth (datasets.RuleFor: at least 2^(J+1) pixels; even for the global
+	// wst, scov and spectra) holds for them too (--size 32 -J 5 was computed).
+	// (Patches below the statistic's own smallest, 16 for scov, get
+	// patchSizeErr's range from stats.Build's refusal below.)
+	r := datasets.RuleFor(spec, *size, *size)
+	if small, odd := *size < 2<<spec.J, r.Even && *size%2 != 0 && *size > 16; *size >= 8 && (small || odd) {
 		j := fmt.Sprintf("-J %d", spec.J)
 		if !jGiven {
 			j = fmt.Sprintf("the default J=%d (log2(size) − 2)", spec.J)
 		}
-		hint := "choose a --size divisible by a power of 2 (e.g. 32 or 64)"
-		if best := largestJ(*size, *size); best > 0 {
-			hint = fmt.Sprintf("give -J %d or less, or a --size divisible by 2^J and larger than 2^J", best)
+		if small {
+			hint := fmt.Sprintf("give --size %d or more", r.MinSide)
+			if best := datasets.LargestJ(spec, *size&^1, *size&^1); best > 0 {
+				hint = fmt.Sprintf("give -J %d or less, or --size %d or more", best, r.MinSide)
+			}
+			why := " (2^(J+1))"
+			if r.MinSide != 2<<spec.J {
+				why = ""
+			}
+			return badInputf("--size %d: %s needs patches of at least %d pixels%s; %s", *size, j, r.MinSide, why, hint)
 		}
-		return badInputf("--size %d: %s needs patches divisible by %d and larger than %d; %s", *size, j, 1<<spec.J, 1<<spec.J, hint)
+		return badInputf("--size %d: %s needs patches of even side; give --size %d or %d", *size, r.Name, *size-1, *size+1)
 	}
 	op, err := stats.Build(spec, *size, *size)
 	if err != nil {
@@ -435,12 +445,12 @@ func smallestSide(srcs []datasets.Source) int {
 
 // minPatchSize returns the smallest patch side in [8, upTo] (datasets.CutPatches' minimum 8)
 // that the statistic spec accepts: with its J (or the size's default J, log2(size) − 2) it fits
-// the J rule of stats and synth (fitsJ) and stats.Build takes it (checked up to 256); ok is
-// false when none does.
+// the size rule of stats and synth (datasets.RuleFor) and stats.Build takes it (checked up to
+// 256); ok is false when none does.
 func minPatchSize(spec stats.Spec, upTo int) (size int, ok bool) {
 	for s := 8; s <= upTo; s++ {
 		sp := spec.WithDefaults(s, s)
-		if !fitsJ(s, s, sp.J) {
+		if !datasets.RuleFor(sp, s, s).Fits(s, s) {
 			continue
 		}
 		// The statistics' own size limits (scov, wst: ≥ 16; 2^J or 2^(J+1) ≤ size) bind only
@@ -484,18 +494,18 @@ func patchSizeErr(size int, spec stats.Spec, srcs []datasets.Source) error {
 	// Examples: the smallest size and the powers of 2 in range that fit.
 	eg := []string{fmt.Sprint(lo)}
 	for s := 1; s <= hi; s *= 2 {
-		if s > lo && fitsJ(s, s, spec.WithDefaults(s, s).J) {
+		if s > lo && datasets.RuleFor(spec, s, s).Fits(s, s) {
 			eg = append(eg, fmt.Sprint(s))
 		}
 	}
 	if len(eg) > 3 {
 		eg = append(eg[:1], eg[len(eg)-2:]...)
 	}
-	rule := "divisible by 2^J and larger than 2^J, J = log2(size) − 2 by default"
-	if spec.J != 0 {
-		rule = fmt.Sprintf("divisible by %d", 1<<spec.J)
+	rule := "" // any side from lo (2^(J+1) with -J) on
+	if datasets.RuleFor(spec, lo, lo).Even {
+		rule = ", even"
 	}
-	return badInputf("--size %d: the patch side must be from %d (the smallest patch of %s) to %d (the shorter side of the smallest map, %s), %s; e.g. --size %s",
+	return badInputf("--size %d: the patch side must be from %d (the smallest patch of %s) to %d (the shorter side of the smallest map, %s)%s; e.g. --size %s",
 		size, lo, kind, hi, small, rule, strings.Join(eg, ", "))
 }
 

@@ -17,14 +17,14 @@ func TestPatchesSizeRange(t *testing.T) {
 	dir := t.TempDir()
 	mp := writeTestMap(t, dir, "m.npy", 1) // 64×64
 	ds := filepath.Join(dir, "ds")
-	scov := "the patch side must be from 16 (the smallest patch of --kind scov) to 64 (the shorter side of the smallest map, " + mp + ", 64×64), divisible by 2^J and larger than 2^J, J = log2(size) − 2 by default; e.g. --size 16, 32, 64"
+	scov := "the patch side must be from 16 (the smallest patch of --kind scov) to 64 (the shorter side of the smallest map, " + mp + ", 64×64), even; e.g. --size 16, 32, 64"
 	for _, s := range []string{"0", "-3", "7", "8", "12", "65", "128"} {
 		wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", s}, "--size "+s+": "+scov, ds)
 	}
 	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "4", "--kind", "wph"},
 		"--size 4: the patch side must be from 8 (the smallest patch of --kind wph) to 64", ds)
 	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "0", "-J", "4"},
-		"--size 0: the patch side must be from 32 (the smallest patch of --kind scov -J 4) to 64 (the shorter side of the smallest map, "+mp+", 64×64), divisible by 16; e.g. --size 32, 64", ds)
+		"--size 0: the patch side must be from 32 (the smallest patch of --kind scov -J 4) to 64 (the shorter side of the smallest map, "+mp+", 64×64), even; e.g. --size 32, 64", ds)
 	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "0", "-J", "6"},
 		"--size 0: no patch of at most 64 pixels (the shorter side of the smallest map, "+mp+", 64×64) fits --kind scov -J 6; give a smaller -J", ds)
 	// The smallest map bounds the range; the J rule inside the range keeps its own message.
@@ -38,7 +38,7 @@ func TestPatchesSizeRange(t *testing.T) {
 	}
 	wantBadInput(t, []string{"patches", mp, small, "-o", ds, "--size", "64"},
 		"--size 64: the patch side must be from 16 (the smallest patch of --kind scov) to 32 (the shorter side of the smallest map, "+small+", 32×48)", ds)
-	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "30"}, "--size 30: the default J=2 (log2(size) − 2) needs patches divisible by 4", ds)
+	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "31"}, "--size 31: scov needs patches of even side; give --size 30 or 32", ds)
 	// The bounds themselves are accepted.
 	for _, a := range [][]string{{"--size", "16"}, {"--size", "8", "--kind", "wph"}} {
 		out := filepath.Join(t.TempDir(), "ds")

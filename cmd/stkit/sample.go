@@ -73,7 +73,7 @@ at once without writing them.`)
 	n := fs.Int("n", 1, "number of maps")
 	out := fs.String("o", "", "output [N, size, size] (float32 unless --dtype): .npy, .npz or .fits (required)")
 	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × (|mean| + 10 std) of the component's training pixels exceeds its range, 3.4e38; maps that go beyond it all the same are written as float64 to OUT.float64.npy (.fits, …) beside OUT, exit status 1")
-	size := fs.Int("size", 0, "map side in pixels (default: the patch size); one that is not a multiple of 2^J (J of the models' statistic) is sampled with a warning naming the nearest that are: stkit stats refuses such maps at that J")
+	size := fs.Int("size", 0, "map side in pixels (default: the patch size); one that the models' statistic does not take (an odd side for the global wst, scov and spectra) is sampled with a warning naming the nearest that it takes: stkit stats refuses such maps")
 	stride := fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
 	draw := fs.String("draw", "decoded", "target statistics: decoded, mean or noise")
 	initKind := fs.String("init", "grf", "starting maps: grf or white")
@@ -193,9 +193,9 @@ at once without writing them.`)
 	if err := checkTileStride(opt.Stride, p); err != nil {
 		return err
 	}
-	// a size that is not a multiple of 2^J: the maps are sampled all the
-	// same (tiles of the patch size), but stats refuses them at the models' J
-	sizeNote := sampleSizeNote(opt.Size, ms.Manifest.Spec.J)
+	// a size the models' statistic does not take (odd for scov): the maps are
+	// sampled all the same (tiles of the patch size), but stats refuses them
+	sizeNote := sampleSizeNote(opt.Size, ms.Manifest.Spec)
 	if err := checkResultFits(fmt.Sprintf("-n %d --size %d", opt.N, opt.Size), 8*float64(opt.N)*float64(opt.Size)*float64(opt.Size)); err != nil {
 		return err
 	}

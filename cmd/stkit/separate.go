@@ -109,7 +109,7 @@ func runSeparate(g *globals, args []string) error {
 	if err := checkSpec(spec); err != nil {
 		return err
 	}
-	if err := validateJ(pos[0], d, spec.J, jGiven, defaultJRule); err != nil {
+	if err := validateSpec(pos[0], d, spec, jGiven, defaultJRule); err != nil {
 		return err
 	}
 	readSet := func(path, what string, minB int) (*stlayer.Maps, error) {
@@ -132,7 +132,7 @@ func runSeparate(g *globals, args []string) error {
 		if m.B < minB {
 			return nil, badInputf("%s (%s): %d map(s), need at least %d (the loss is whitened by the std over the samples)", path, what, m.B, minB)
 		}
-		if err := validateJ(path, m, spec.J, jGiven, defaultJRule); err != nil {
+		if err := validateSpec(path, m, spec, jGiven, defaultJRule); err != nil {
 			return nil, err
 		}
 		return m, nil

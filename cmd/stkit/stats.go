@@ -30,7 +30,7 @@ func specFlags(fs *flag.FlagSet, s *stats.Spec, defKind string) {
 		return nil
 	})
 	s.Kind = stats.Kind(defKind)
-	fs.IntVar(&s.J, "J", 0, "number of dyadic scales (0 = log2(min(M,N)) − 2)")
+	fs.IntVar(&s.J, "J", 0, "number of dyadic scales (0 = log2(min(M,N)) − 2); maps of any size from 2^(J+1) pixels a side, even sides for wst (global), scov and spectra")
 	fs.IntVar(&s.L, "L", 0, "number of orientations in [0, π) (0 = 4)")
 	fs.IntVar(&s.DN, "dn", 0, "WPH: number of τ shifts per scale (PyWPH dn)")
 	fs.StringVar(&s.Wavelet, "wavelet", "", "morlet or bump (default: morlet for wst/scov/spectra, bump for wph)")
@@ -82,8 +82,8 @@ reference on z, and refuses only Q ≡ U ≡ 0.
 Output formats (-o FILE, format from --format or the extension):
   npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
         family's reference order; PyWPH's layout for --kind wph (complex64, its
-        coefficient order; complex128 in the label order with --iso); Kymatio's [B, K, M/2^J, N/2^J] float32 layout for
-        --kind wst --local ([K, M/2^J, N/2^J] for one map)
+        coefficient order; complex128 in the label order with --iso); Kymatio's [B, K, ⌊M/2^J⌋, ⌊N/2^J⌋] float32 layout for
+        --kind wst --local ([K, ⌊M/2^J⌋, ⌊N/2^J⌋] for one map; any M, N from 2^(J+1))
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
         … for wst; mean, var, P00, S1, C01, C11, … for scov; with --cross,
         scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
@@ -326,8 +326,8 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 			return err
 		}
 	}
-	if err := validateSetJ(pos[0], mapIn.set, maps, spec.J, jGiven, defaultJRule); err != nil {
-		return withCropHint(err, maps, spec.J)
+	if err := validateSetSpec(pos[0], mapIn.set, maps, spec, jGiven, defaultJRule); err != nil {
+		return err
 	}
 	if *compare != "" {
 		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *imag, *compareImag, *out, *plotPath, *chunk, *perms)
@@ -352,8 +352,8 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		}
 		warnStatsInputUnits(g, mapIn, &crossIn) // units19
 		inputs = append(inputs, crossIn)
-		if err := validateSetJ(*cross, crossIn.set, m2, spec.J, jGiven, defaultJRule); err != nil {
-			return withCropHint(err, m2, spec.J)
+		if err := validateSetSpec(*cross, crossIn.set, m2, spec, jGiven, defaultJRule); err != nil {
+			return err
 		}
 		spec.Cross = true
 		meta.inputs = append(meta.inputs, *cross)
@@ -376,8 +376,8 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		}
 		warnStatsInputUnits(g, mapIn, &imagIn) // units19: pixel scales (BUNITs below)
 		inputs = append(inputs, imagIn)
-		if err := validateSetJ(*imag, imagIn.set, imagMaps, spec.J, jGiven, defaultJRule); err != nil {
-			return withCropHint(err, imagMaps, spec.J)
+		if err := validateSetSpec(*imag, imagIn.set, imagMaps, spec, jGiven, defaultJRule); err != nil {
+			return err
 		}
 		meta.inputs = append(meta.inputs, *imag)
 		meta.bunitImag = mapUnit(imagIn.set.Cards)
@@ -509,32 +509,6 @@ func wphIsoOp(spec stats.Spec, m, n int) (stats.Op, error) {
 		return ss.Cross, nil
 	}
 	return ss.Auto, nil
-}
-
-// withCropHint adds to err (validateJ's refusal of maps for J scales) the
-// crop that would let M×N maps keep J: the largest M'×N' with M', N'
-// multiples of 2^J, when min(M', N') > 2^J (fitsJ), e.g. for 100×120 maps
-// and J = 4 ", or crop the maps to 96×112 pixels for J=4 (numpy:
-// x[:96, :112]; any 96×112 window will do)" (a batch: x[:, :96, :112]). err is returned as it is when
-// the maps fit J (the refusal is for another reason) or no crop fits.
-func withCropHint(err error, m *stlayer.Maps, J int) error {
-	if m == nil || J < 1 || J > 30 || m.M < 2 || m.N < 2 || fitsJ(m.M, m.N, J) {
-		return err
-	}
-	step := 1 << J
-	cm, cn := m.M/step*step, m.N/step*step
-	if !fitsJ(cm, cn, J) {
-		return err
-	}
-	idx := fmt.Sprintf("x[:%d, :%d]", cm, cn)
-	if m.B > 1 {
-		idx = fmt.Sprintf("x[:, :%d, :%d]", cm, cn)
-	}
-	sep := ", or" // after "give -J 2 or less"
-	if strings.HasSuffix(err.Error(), ")") {
-		sep = "; or" // after "(use -J 2 or less for 100×120 maps)"
-	}
-	return badInput{fmt.Errorf("%w%s crop the maps to %d×%d pixels for J=%d (numpy: %s; any %d×%d window will do)", err, sep, cm, cn, J, idx, cm, cn)}
 }
 
 func printCoeffs(g *globals, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs) error {

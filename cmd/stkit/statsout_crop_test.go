@@ -10,10 +10,11 @@ import (
 )
 
 // stats on maps whose sides are not multiples of 2^J said only "give -J 2 or
-// less" (100×120, default J = 4): the crop that keeps J was left to the
-// user. The refusal now names it, 96×112 with its numpy slice (batch: over
-// the last two axes), and says nothing of a crop where none fits (J = 6:
-// 64×64 is not larger than 2^6).
+// less" (100×120, default J = 4), then named a crop to multiples of 2^J;
+// no statistic needs them (datasets.RuleFor): such maps are now taken.
+// Odd sides, which the global wst, scov and spectra cannot take, are refused
+// with the crop to even sides and its numpy slice; wph takes them. A J too
+// large for the maps names the largest J and no crop (none helps).
 func TestStatsCropHint(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, b, m, n int) string {
@@ -27,25 +28,31 @@ func TestStatsCropHint(t *testing.T) {
 		}
 		return p
 	}
-	one := write("odd.npy", 1, 100, 120)
-	batch := write("odd3.npy", 3, 100, 120)
+	even := write("even.npy", 1, 100, 120)
+	odd := write("odd.npy", 1, 101, 121)
+	batch := write("odd3.npy", 3, 101, 121)
+	for _, args := range [][]string{{even}, {even, "-J", "4"}, {even, "-J", "3", "--kind", "wst"}, {odd, "--kind", "wph"}} {
+		if code, _, errs := runCLI(t, append([]string{"stats", "-o", filepath.Join(dir, "ok.json")}, args...)...); code != 0 {
+			t.Errorf("%v: exit %d, want 0: %s", args, code, tail(errs, 400))
+		}
+	}
+	crop := "Crop the maps to 100×120 pixels (numpy: x[:100, :120], or x[:, :100, :120] for a batch; any 100×120 window will do)"
 	for _, c := range []struct {
 		args []string
 		want string // "" : no crop hint
 	}{
-		{[]string{one}, "got 100×120; give -J 2 or less, or crop the maps to 96×112 pixels for J=4 (numpy: x[:96, :112]; any 96×112 window will do)"},
-		{[]string{one, "-J", "4"}, "(use -J 2 or less for 100×120 maps); or crop the maps to 96×112 pixels for J=4 (numpy: x[:96, :112];"},
-		{[]string{one, "-J", "3"}, "crop the maps to 96×120 pixels for J=3 (numpy: x[:96, :120];"},
-		{[]string{batch, "-J", "4"}, "crop the maps to 96×112 pixels for J=4 (numpy: x[:, :96, :112];"},
-		{[]string{one, "-J", "6"}, ""},
+		{[]string{odd}, "scov needs maps with even sides (Cheng's cropped Fourier grids); got 101×121. " + crop},
+		{[]string{odd, "--kind", "wst", "-J", "4"}, "wst needs maps with even sides (Cheng's cropped Fourier grids); got 101×121. " + crop},
+		{[]string{batch, "--kind", "spectra"}, crop},
+		{[]string{even, "-J", "6"}, ""},
 	} {
 		code, _, errs := runCLI(t, append([]string{"stats"}, c.args...)...)
 		if code != 2 {
 			t.Fatalf("%v: exit %d, want 2: %s", c.args, code, tail(errs, 400))
 		}
 		if c.want == "" {
-			if strings.Contains(errs, "crop") {
-				t.Errorf("%v: a crop hint where no crop fits: %s", c.args, errs)
+			if strings.Contains(errs, "Crop the") || !strings.Contains(errs, "(use -J 5 or less for 100×120 maps)") {
+				t.Errorf("%v: want the -J hint and no crop: %s", c.args, errs)
 			}
 			continue
 		}
@@ -54,13 +61,13 @@ func TestStatsCropHint(t *testing.T) {
 		}
 	}
 	// the crop it names works
-	x, err := datasets.ReadMaps(one)
+	x, err := datasets.ReadMaps(odd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr := stlayer.NewMaps(1, 96, 112)
-	for r := range 96 {
-		copy(cr.Data[r*112:(r+1)*112], x.Data[r*120:r*120+112])
+	cr := stlayer.NewMaps(1, 100, 120)
+	for r := range 100 {
+		copy(cr.Data[r*120:(r+1)*120], x.Data[r*121:r*121+120])
 	}
 	cp := filepath.Join(dir, "crop.npy")
 	if err := datasets.WriteMaps(cp, cr); err != nil {

@@ -163,25 +163,16 @@ func outputAmongInputs(what, out string, ins ...statsInput) error {
 // UNSEEN) is reported by the file that holds it ("datasets: DIR/b.npy: 1
 // non-finite pixel (first: NaN in map 0 …)", the map counted in that file)
 // rather than by the folder or list and the map's place in the whole set.
-// Problems of size are the set's, reported as validateJ does.
+// Problems of size are the set's, reported as validateJ does. validateSetSpec
+// checks a statistic's own size rule.
 func validateSetJ(path string, s *mapSet, m *stlayer.Maps, J int, given bool, rule string) error {
 	err := validateJ(path, m, J, given, rule)
-	if err == nil || s == nil || s.Maps != m || len(s.Files) < 2 || len(s.FileOf) != m.B || !fitsJ(m.M, m.N, J) {
+	if err == nil || m == nil {
 		return err
 	}
-	px := m.M * m.N
-	for b := 0; b < m.B; {
-		f, e := s.FileOf[b], b
-		for e < m.B && s.FileOf[e] == f {
-			e++
-		}
-		sub := &stlayer.Maps{B: e - b, M: m.M, N: m.N, Data: m.Data[b*px : e*px]}
-		if ferr := validateJ(s.Files[f], sub, J, given, rule); ferr != nil {
-			return ferr
-		}
-		b = e
-	}
-	return err
+	return byFile(err, s, m, fitsJ(m.M, m.N, J), func(file string, sub *stlayer.Maps) error {
+		return validateJ(file, sub, J, given, rule)
+	})
 }
 
 // mapsOf returns the maps of a set (nil-safe for the absent --imag).

@@ -1006,8 +1006,8 @@ func compareImagInputs(g *globals, spec stats.Spec, jGiven bool, a, b statsInput
 		if err := checkPairedSets(p.re, p.im, what); err != nil {
 			return ia, ib, nil, err
 		}
-		if err := validateSetJ(p.im.arg, p.im.set, p.im.set.Maps, spec.J, jGiven, defaultJRule); err != nil {
-			return ia, ib, nil, withCropHint(err, p.im.set.Maps, spec.J)
+		if err := validateSetSpec(p.im.arg, p.im.set, p.im.set.Maps, spec, jGiven, defaultJRule); err != nil {
+			return ia, ib, nil, err
 		}
 		if m := warnStatsSetUnits(g, p.im, true); m != "" {
 			warn = append(warn, m)
@@ -1064,8 +1064,8 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 			return badInputf("%s holds 1 map: --compare needs at least 2 maps in each set (their spread over the maps is the σ of z); to compare two single maps (two regions), cut each into patches and compare the patch sets: stkit patches A.fits --size 64 --stride 64 -o dsA, the same for B into dsB, then stkit stats dsA/patches.npy --compare dsB/patches.npy --permutations 200", in.describe())
 		}
 	}
-	if err := validateSetJ(compare, b.set, bm, spec.J, jGiven, defaultJRule); err != nil {
-		return withCropHint(err, bm, spec.J)
+	if err := validateSetSpec(compare, b.set, bm, spec, jGiven, defaultJRule); err != nil {
+		return err
 	}
 	var imagA, imagB *statsInput
 	sa, sb := a, b // the sets as the statistic sees them (complex: Q and U stacked)

@@ -284,7 +284,7 @@ quits at once without writing them.`)
 	if err := checkSpec(spec); err != nil {
 		return err
 	}
-	if err := validateJ(pos[0], target, spec.J, jGiven, jRule); err != nil {
+	if err := validateSpec(pos[0], target, spec, jGiven, jRule); err != nil {
 		return err
 	}
 	targetName := pos[0]

@@ -11,6 +11,7 @@ import (
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // mapFolderInput is an input of a command that may be a folder of maps
@@ -142,20 +143,22 @@ func targetHistory(cards []datasets.Card) []datasets.Card {
 }
 
 // sampleSizeNote warns of a sample map side that stkit stats (and synth,
-// separate) refuse at the models' J: not a multiple of 2^J (fitsJ), naming
-// the nearest sides that are ("" when size is one, or J < 1).
-func sampleSizeNote(size, J int) string {
-	if J < 1 || fitsJ(size, size, J) {
+// separate) refuse for the models' statistic spec (datasets.RuleFor: sides
+// below 2^(J+1), odd sides for the global wst, scov and spectra), naming
+// the nearest sides they take ("" when they take size).
+func sampleSizeNote(size int, spec stats.Spec) string {
+	r := datasets.RuleFor(spec, size, size)
+	if size < 1 || r.Fits(size, size) {
 		return ""
 	}
-	step := 1 << J
-	below, above := size/step*step, (size/step+1)*step
-	near := fmt.Sprintf("--size %d or %d", below, above)
-	if !fitsJ(below, below, J) {
-		near = fmt.Sprintf("--size %d", above)
+	need := fmt.Sprintf("needs maps of at least %d×%d pixels", r.MinSide, r.MinSide)
+	near := fmt.Sprintf("--size %d", r.MinSide)
+	if size >= r.MinSide { // odd
+		need = "needs maps with even sides"
+		near = fmt.Sprintf("--size %d or %d", size-1, size+1)
 	}
-	return fmt.Sprintf("--size %d is not a multiple of 2^J = %d (J = %d, the models' statistic): the maps are sampled, but stkit stats (and synth, separate) refuse %d×%d maps at J = %d; the nearest sizes that are: %s",
-		size, step, J, size, size, J, near)
+	return fmt.Sprintf("--size %d: the models' statistic (%s J=%d) %s: the maps are sampled, but stkit stats (and synth, separate) refuse %d×%d maps at J = %d; the nearest sizes it takes: %s",
+		size, r.Name, r.J, need, size, size, r.J, near)
 }
 
 // baseNames is a sample path for a FITS HISTORY: the base name of a file or

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // sample --size 33 wrote 33×33 maps with no note, which stkit stats then
-// refused (not a multiple of 2^J). It now warns, naming the nearest sizes
-// that are multiples (for the fixture's models, J = 3: 32 or 40); a size
-// that is one (40) gets no warning.
+// refused (the fixture's models are scov, J = 3: odd sides). It now warns,
+// naming the nearest sizes the statistic takes (32 or 34); a size it takes
+// (40, not a multiple of 2^J = 8) gets no warning.
 func TestSynthcli18SampleSizeWarning(t *testing.T) {
 	models := filepath.Join(modelsFixture(t), "models")
 	dir := t.TempDir()
@@ -21,8 +22,8 @@ func TestSynthcli18SampleSizeWarning(t *testing.T) {
 		return code, errs, out
 	}
 	code, errs, out := run("33")
-	if code != 0 || !strings.Contains(errs, "sample: warning: --size 33 is not a multiple of 2^J = 8 (J = 3, the models' statistic)") || !strings.Contains(errs, "the nearest sizes that are: --size 32 or 40") {
-		t.Errorf("--size 33: exit %d (want 0), want the warning with --size 32 or 40 in\n%s", code, tail(errs, 800))
+	if code != 0 || !strings.Contains(errs, "sample: warning: --size 33: the models' statistic (scov J=3) needs maps with even sides") || !strings.Contains(errs, "the nearest sizes it takes: --size 32 or 34") {
+		t.Errorf("--size 33: exit %d (want 0), want the warning with --size 32 or 34 in\n%s", code, tail(errs, 800))
 	}
 	if m, err := datasets.ReadMaps(out); err != nil || m.M != 33 {
 		t.Errorf("--size 33: read %v, %v; want 33×33 maps", m, err)
@@ -34,7 +35,11 @@ func TestSynthcli18SampleSizeWarning(t *testing.T) {
 	if code, errs, _ := run("40"); code != 0 || strings.Contains(errs, "warning") {
 		t.Errorf("--size 40: exit %d, want 0 and no warning:\n%s", code, tail(errs, 800))
 	}
-	if n := sampleSizeNote(70, 5); !strings.Contains(n, "--size 64 or 96") || sampleSizeNote(64, 5) != "" {
-		t.Errorf("J = 5: size 70 %q (want --size 64 or 96), size 64 %q (want none)", n, sampleSizeNote(64, 5))
+	sc := stats.Spec{Kind: stats.SCov, J: 5}
+	if n := sampleSizeNote(60, sc); !strings.Contains(n, "needs maps of at least 64×64 pixels") || !strings.Contains(n, "--size 64") || sampleSizeNote(70, sc) != "" {
+		t.Errorf("scov J = 5: size 60 %q (want --size 64), size 70 %q (want none)", n, sampleSizeNote(70, sc))
+	}
+	if n := sampleSizeNote(71, stats.Spec{Kind: stats.WPH, J: 5}); n != "" {
+		t.Errorf("wph takes odd sides: %q", n)
 	}
 }

@@ -164,30 +164,41 @@ func TestMissingArgumentOneLine(t *testing.T) {
 
 // A map that the default J does not fit was refused as "J=5 needs …" with
 // the -J hint of a J the user gave; the error now says that the J is the
-// default (and its rule) and which -J to give.
+// default (and its rule) and which -J to give. The default J always fits
+// maps of 4 pixels a side or more (2^(J+1) ≤ min(M, N)); 200×256 maps,
+// refused at the default J=5 when the sides had to be multiples of 2^J,
+// are taken.
 func TestDefaultJNamedAsDefault(t *testing.T) {
 	dir := t.TempDir()
-	p := filepath.Join(dir, "ns.npy")
-	m := stlayer.NewMaps(1, 200, 256)
-	for i := range m.Data {
-		m.Data[i] = math.Sin(float64(i) * 0.37)
+	write := func(name string, M, N int) string {
+		p := filepath.Join(dir, name)
+		m := stlayer.NewMaps(1, M, N)
+		for i := range m.Data {
+			m.Data[i] = math.Sin(float64(i) * 0.37)
+		}
+		if err := datasets.WriteMaps(p, m); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	if err := datasets.WriteMaps(p, m); err != nil {
-		t.Fatal(err)
+	p := write("ns.npy", 200, 256)
+	for _, args := range [][]string{{"stats", p, "-o", filepath.Join(dir, "a.json")}, {"stats", p, "-J", "5", "-o", filepath.Join(dir, "b.json")}} {
+		if code, _, errs := runCLI(t, args...); code != 0 {
+			t.Errorf("%v: exit %d\n%s", args, code, tail(errs, 400))
+		}
 	}
-	def := "the default J=5 (log2(min(M,N)) − 2) needs maps of at least 64×64 pixels divisible by 32; got 200×256; give -J 3 or less"
-	wantBadInput(t, []string{"stats", p}, def)
-	wantBadInput(t, []string{"stats", p, "-J", "0"}, def)
-	wantBadInput(t, []string{"separate", p, "--contaminant", p, "-o", filepath.Join(dir, "o.npy")}, def, filepath.Join(dir, "o.npy"))
+	tiny := write("tiny.npy", 3, 3)
+	def := "the default J=1 (log2(min(M,N)) − 2) needs maps of at least 4×4 pixels for wph (2^(J+1)); got 3×3; 3×3 maps allow no J ≥ 1"
+	wantBadInput(t, []string{"stats", tiny, "--kind", "wph"}, def)
+	wantBadInput(t, []string{"stats", tiny, "--kind", "wph", "-J", "0"}, def)
+	wantBadInput(t, []string{"separate", tiny, "--contaminant", tiny, "-o", filepath.Join(dir, "o.npy")}, def, filepath.Join(dir, "o.npy"))
 	// synth's default for scov is Cheng's J = log2(min(M,N)) − 1
-	wantBadInput(t, []string{"synth", p, "-o", filepath.Join(dir, "s.npy")}, "the default J=6 (log2(min(M,N)) − 1) needs maps of at least 128×128 pixels divisible by 64; got 200×256; give -J 3 or less", filepath.Join(dir, "s.npy"))
+	small := write("small.npy", 14, 14)
+	wantBadInput(t, []string{"synth", small, "-o", filepath.Join(dir, "s.npy")}, "the default J=2 (log2(min(M,N)) − 1) needs maps of at least 16×16 pixels for scov (at least 16 for Cheng's cropped Fourier grids); got 14×14; 14×14 maps allow no J ≥ 1: scov needs maps of at least 16×16 pixels with even sides", filepath.Join(dir, "s.npy"))
 	// a J given by -J keeps the message naming it
-	wantBadInput(t, []string{"stats", p, "-J", "5"}, "J=5 needs maps of at least 64×64 pixels divisible by 32; got 200×256 (use -J 3 or less for 200×256 maps)")
-	if code, _, errs := runCLI(t, "stats", p, "-J", "5"); strings.Contains(errs, "default") {
-		t.Errorf("-J 5: exit %d, %s", code, errs)
-	}
-	if code, _, errs := runCLI(t, "stats", p, "-J", "3", "-o", filepath.Join(dir, "c.npy")); code != 0 {
-		t.Errorf("-J 3: exit %d\n%s", code, tail(errs, 400))
+	wantBadInput(t, []string{"stats", p, "-J", "7"}, "J=7 needs maps of at least 256×256 pixels for scov (2^(J+1)); got 200×256 (use -J 6 or less for 200×256 maps)")
+	if code, _, errs := runCLI(t, "stats", p, "-J", "7"); strings.Contains(errs, "default") {
+		t.Errorf("-J 7: exit %d, %s", code, errs)
 	}
 }
 

@@ -100,14 +100,14 @@ func TestSeparateTruthNoQualifyingBin(t *testing.T) {
 }
 
 // patches computed features of patches that the statistic's size rule
-// refuses for a map (stats, synth: divisible by 2^J and larger than 2^J):
-// --size 30 (default J=2) and --size 32 -J 5 were accepted.
+// refuses for a map (stats, synth: at least 2^(J+1) pixels, even for scov):
+// --size 31 and --size 32 -J 5 were accepted.
 func TestPatchesSizeFitsJ(t *testing.T) {
 	dir := t.TempDir()
 	mp := writeTestMap(t, dir, "m.npy", 1)
 	ds := filepath.Join(dir, "ds")
-	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "30"}, "--size 30: the default J=2 (log2(size) − 2) needs patches divisible by 4", ds)
-	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "32", "-J", "5"}, "--size 32: -J 5 needs patches divisible by 32 and larger than 32; give -J 4 or less", ds)
+	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "31"}, "--size 31: scov needs patches of even side; give --size 30 or 32", ds)
+	wantBadInput(t, []string{"patches", mp, "-o", ds, "--size", "32", "-J", "5"}, "--size 32: -J 5 needs patches of at least 64 pixels (2^(J+1)); give -J 4 or less, or --size 64 or more", ds)
 	if code, _, errs := runCLI(t, "patches", mp, "-o", ds, "--size", "32", "--stride", "32", "-J", "4", "--kind", "wph"); code != 0 {
 		t.Errorf("--size 32 -J 4: exit %d: %s", code, tail(errs, 300))
 	}
