@@ -17,7 +17,8 @@
 // half-written file and a failed write keeps the old one (a symbolic link is
 // followed; a device or named pipe, which a rename would replace, is written
 // in place). [ValidateMaps] refuses maps an operator with J scales
-// cannot use (non-finite pixels, 1-D or tiny maps, sizes not divisible by 2^J)
+// cannot use (non-finite pixels, 1-D or tiny maps, sizes not divisible by 2^J;
+// [ValidateMapsFor] checks one statistic's own, looser rule)
 // and maps holding HEALPix's UNSEEN value −1.6375e30, which marks missing
 // pixels ([CheckUnseen]; [CutPatches] with SkipNaN leaves out the patches
 // holding it). The readers do not check values.
