@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,12 +24,16 @@ import (
 //
 // When w is not a terminal (stderr redirected to a log file or a pipe), the
 // bar is written as plain lines instead of being redrawn in place with
-// carriage returns, at most one every 10 s (the opts' throttle, if any, wins):
-// a long run's log gets a readable progress line, not a megabyte of \r.
+// carriage returns: no bar drawing and no percentage, "DESC (done/max)
+// [elapsed:remaining]" as stepBar's lines, none in the first 10 s, then at
+// most one every 10 s (the opts' throttle, if any, wins), and one when the
+// bar ends ("stats (20/20) [2s]"): a long run's log gets a readable progress
+// line, not a megabyte of \r, and a run of seconds one line, not the bar's
+// "stats  40% |████████████                  | (8/20) [0s:0s]" (cmpset19).
 func newBar(w io.Writer, max int, desc string, opts ...progressbar.Option) *progressbar.ProgressBar {
 	throttle := 100 * time.Millisecond
 	if !isTerminal(w) {
-		w = &lineWriter{w: w}
+		w = &lineWriter{w: w, start: time.Now(), quiet: logBarQuiet}
 		throttle = 10 * time.Second
 	}
 	return progressbar.NewOptions(max, append([]progressbar.Option{
@@ -53,27 +58,77 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// logBarQuiet is how long a bar on a log (newBar, w not a terminal) writes
+// no line after it starts, but the one it ends on.
+const logBarQuiet = 10 * time.Second
+
 // lineWriter turns a progress bar's in-place redraws into lines: each write
 // (one redraw) becomes one line with the blanking runs of spaces and the
-// carriage returns dropped, and a line equal to the previous one is not
-// repeated.
+// carriage returns dropped, the bar's drawing and percentage taken out
+// (logBarLine), and a line equal to the previous one is not repeated. A
+// redraw within quiet of start is held back, not written; the bar's closing
+// write (a lone newline: its completion, on Finish or Exit) writes the line
+// held back, so that the log ends on the count reached.
 type lineWriter struct {
-	w    io.Writer
-	last string
+	w       io.Writer
+	last    string
+	start   time.Time
+	quiet   time.Duration
+	pending string // the last line held back
 }
 
 func (l *lineWriter) Write(p []byte) (int, error) {
+	if string(p) == "\n" { // the bar's completion
+		if l.pending != "" {
+			line := l.pending
+			l.pending = ""
+			if err := l.emit(line); err != nil {
+				return 0, err
+			}
+		}
+		return len(p), nil
+	}
 	for _, part := range strings.FieldsFunc(string(p), func(r rune) bool { return r == '\r' || r == '\n' }) {
-		line := strings.TrimRight(part, " ")
+		line := logBarLine(strings.TrimRight(part, " "))
 		if strings.TrimSpace(line) == "" || line == l.last {
 			continue
 		}
-		l.last = line
-		if _, err := io.WriteString(l.w, line+"\n"); err != nil {
+		if time.Since(l.start) < l.quiet {
+			l.pending = line
+			continue
+		}
+		l.pending = ""
+		if err := l.emit(line); err != nil {
 			return 0, err
 		}
 	}
 	return len(p), nil
+}
+
+// emit writes line unless it repeats the last one written, with the time
+// elapsed since start when it has no time (the bar's last redraw, at the
+// full count, has none).
+func (l *lineWriter) emit(line string) error {
+	if line == l.last {
+		return nil
+	}
+	l.last = line
+	if !strings.HasSuffix(line, "]") {
+		line += fmt.Sprintf(" [%s]", time.Since(l.start).Round(time.Second))
+	}
+	_, err := io.WriteString(l.w, line+"\n")
+	return err
+}
+
+// logBarDrawing matches the drawing of a progress bar's redraw, its
+// percentage and the bar between its ends: "  40% |████    | ".
+var logBarDrawing = regexp.MustCompile(`\s*\d+% \|[^|]*\|\s*`)
+
+// logBarLine is a progress bar's redraw without its drawing
+// (logBarDrawing): "stats  40% |████    | (8/20) [0s:0s]" is
+// "stats (8/20) [0s:0s]".
+func logBarLine(s string) string {
+	return strings.TrimSpace(logBarDrawing.ReplaceAllString(s, " "))
 }
 
 // stepBar is a progress bar whose every step brings a new description (the
