@@ -543,7 +543,7 @@ func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
 	f.report = fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
 	f.form = fs.String("form", "jmd", "data term: jmd (bias-corrected, one map per evaluation) or br (batch of s̃ + r_i)")
 	f.weights = fs.String("weights", "", "term weights, e.g. data=1,contaminant=1,independence=1,template=1 (default data=1,template=1, others 0)")
-	f.steps = fs.String("steps", "30,100,4", "S1,S2[,EPOCHS] L-BFGS iterations of the two stages, or one total N (with --models, --steps is A,B[,E] and takes no single total)")
+	f.steps = fs.String("steps", "10,50,4", "S1,S2[,EPOCHS] L-BFGS iterations of the two stages, or one total N (with --models, --steps is A,B[,E] and takes no single total)")
 	f.batch = fs.Int("batch", 0, "residual samples per σ/bias estimate, and per evaluation of the br and template terms (0 = min(pool, 20) for jmd without --template, else min(pool, 10)); the pool is the distinct residual samples: the maps of --contaminant or --noise, the product of their counts with both; a larger value is reduced to the pool, with a warning")
 	f.history = fs.Int("history", 20, "L-BFGS memory")
 	f.ps = fs.Bool("ps", true, "append the binned power spectrum to Φ: half-octave bins of |k| < min(M, N)/2 and two rings of the corner modes |k| ≥ min(M, N)/2")
