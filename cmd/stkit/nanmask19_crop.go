@@ -340,8 +340,8 @@ type nanmaskOpts struct {
 	cache map[string]statsInput
 }
 
-// nanmaskRuns finds a run's nanmaskOpts from its globals (nanmaskRead,
-// called where only g reaches).
+// nanmaskRuns finds a run's nanmaskOpts from its globals where only g
+// reaches (nanmaskRead, nanmaskCutPatches), which remove it once used.
 var nanmaskRuns sync.Map // *globals → *nanmaskOpts
 
 // cropUsage is --crop's help.
@@ -372,7 +372,9 @@ func nanmaskFlags(fs *flag.FlagSet, g *globals, cmd string) *nanmaskOpts {
 		nm.skipNaN = fs.Bool("skip-nan", false, "leave out the maps of MAP (a set, a batch, a cube's planes) that hold NaN or ±Inf pixels, naming them (a cube's planes with their FITS section [*,*,K]); "+
 			"with --cross or --imag the pairs, with --compare in each set; refused when fewer than 1 map (2 per set with --compare) is left. With --crop valid, only the maps more than half non-finite (flagged channels) are left out, and the others are cut to their common NaN-free window")
 	}
-	nanmaskRuns.Store(g, nm)
+	if cmd == "stats" {
+		nanmaskRuns.Store(g, nm) // for nanmaskRead, which drops it when done
+	}
 	return nm
 }
 

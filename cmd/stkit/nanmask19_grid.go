@@ -105,7 +105,7 @@ func bestOffset(counts []int, stride int) (gridOffset, int) {
 // the whole maps' terms. Without an offset, a --skip-nan run that left
 // patches out notes the offset that would keep the most.
 func nanmaskCutPatches(g *globals, srcs []datasets.Source, cfg datasets.PatchConfig) (*datasets.PatchSet, error) {
-	v, _ := nanmaskRuns.Load(g)
+	v, _ := nanmaskRuns.LoadAndDelete(g)
 	nm, _ := v.(*nanmaskOpts)
 	arg := ""
 	if nm != nil && nm.gridOffset != nil {

@@ -139,3 +139,31 @@ func TestNanmask19SynthCrop(t *testing.T) {
 		t.Errorf("synthesis %d×%d, window %+v", s.M, s.N, w)
 	}
 }
+
+// nanmaskRuns forgets a run once its inputs are read: stats with and
+// without --crop, and patches, leave no entry behind.
+func TestNanmask19RunsForgotten(t *testing.T) {
+	count := func() int {
+		n := 0
+		nanmaskRuns.Range(func(_, _ any) bool { n++; return true })
+		return n
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "m.npy")
+	if err := datasets.WriteMaps(in, nanEdgeMaps(t, 2, 32, 32, 2, 1)); err != nil {
+		t.Fatal(err)
+	}
+	before := count()
+	for _, args := range [][]string{
+		{"stats", in, "-J", "2", "--crop", "valid"},
+		{"stats", in, "-J", "2", "--crop", "valid", "--cross", in},
+		{"patches", in, "--size", "16", "-J", "2", "--skip-nan", "-o", filepath.Join(dir, "ds")},
+	} {
+		if code, _, errs := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("nanmaskRuns holds %d runs after, %d before", after, before)
+	}
+}

@@ -35,6 +35,7 @@ func nanmaskRead(g *globals, spec *stats.Spec, flag, arg string) (statsInput, er
 	v, _ := nanmaskRuns.Load(g)
 	nm, _ := v.(*nanmaskOpts)
 	if !nm.active() {
+		nanmaskRuns.Delete(g)
 		return readStatsInput(flag, arg)
 	}
 	if nm.cache == nil {
@@ -50,6 +51,9 @@ func nanmaskRead(g *globals, spec *stats.Spec, flag, arg string) (statsInput, er
 		return readStatsInput(flag, arg)
 	}
 	delete(nm.cache, flag) // each argument is read once: the maps are not kept here
+	if len(nm.cache) == 0 {
+		nanmaskRuns.Delete(g)
+	}
 	return in, nil
 }
 
