@@ -310,7 +310,7 @@ func runSeparate(g *globals, args []string) error {
 	// Say so when the shift matters (> 1 % of DATA's pixel std); zero-mean
 	// samples give a shift of their sampling error only.
 	if _, sd, _, _ := infer.Moments(d.Data); res.MeanShift > 0.01*sd || -res.MeanShift > 0.01*sd {
-		fmt.Fprintf(g.stderr, "separate: the statistics do not see the mean: s̃ shifted by %.4g to mean(DATA) − %.4g, the samples' mean\n", res.MeanShift, res.ContaminantMean)
+		fmt.Fprint(g.stderr, sepMeanShiftNote(res.MeanShift, res.ContaminantMean)) // physscale19: no "− -0.19"
 	}
 	// An interrupted run (Ctrl-C) is reported too (--report, --truth): the
 	// maps reached, marked interrupted (settings interrupted, ended), as
@@ -333,7 +333,7 @@ func runSeparate(g *globals, args []string) error {
 	var sm *infer.SeparationMetrics
 	// the report's Φ checks on the separation's statistic and engine; the
 	// pixel unit of a FITS DATA (BUNIT) on its figures
-	ropt := infer.SepReportOptions{Engine: ch.Engine, Stats: p.Stats.Auto, Unit: mapUnit(cards)}
+	ropt := infer.SepReportOptions{Engine: ch.Engine, Stats: p.Stats.Auto, Unit: mapUnit(cards), PixelScale: datasets.PixelScaleOf(cards)}
 	if spec.Pad == "crop" {
 		// score the window the statistics constrain (the --pad crop note
 		// above), not the border that keeps much of its starting values
