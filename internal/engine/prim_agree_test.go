@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"testing"
 
@@ -555,8 +556,16 @@ func TestCPUHomogeneous(t *testing.T) {
 }
 
 // TestCPUPoisonedPool: results do not depend on what the engine's pooled
-// buffers held before (a run on NaN maps fills them with NaN).
+// buffers held before. The engines refuse NaN maps (686828c), so the pool is
+// poisoned by maps of ±MaxFloat64, whose sums overflow to ±Inf and whose
+// differences then fill the buffers with NaN.
 func TestCPUPoisonedPool(t *testing.T) {
+	poisoned := 0
+	defer func() {
+		if poisoned == 0 {
+			t.Errorf("no run on ±MaxFloat64 maps gave a non-finite value: the pool was not poisoned")
+		}
+	}()
 	for _, sz := range [][3]int{{2, 8, 12}, {1, 5, 7}, {1, 32, 48}, {1, 1, 16}} {
 		B, M, N := sz[0], sz[1], sz[2]
 		for kind := 0; kind < 3; kind++ {
@@ -566,7 +575,7 @@ func TestCPUPoisonedPool(t *testing.T) {
 			nan := stlayer.NewMaps(B, M, N)
 			for i := range x.Data {
 				x.Data[i] = rng.NormFloat64()
-				nan.Data[i] = math.NaN()
+				nan.Data[i] = math.MaxFloat64 * float64(1-2*(i%2))
 			}
 			for _, c := range cases {
 				if c.ok != nil && !c.ok(M, N) {
@@ -599,7 +608,13 @@ func TestCPUPoisonedPool(t *testing.T) {
 				fresh, _ := New("cpu", "")
 				wa, wg := run(fresh.Engine, x)
 				used, _ := New("cpu", "")
-				run(used.Engine, nan)
+				pa, pg := run(used.Engine, nan)
+				for _, v := range append(pa, pg...) {
+					if cmplx.IsNaN(v) || cmplx.IsInf(v) {
+						poisoned++
+						break
+					}
+				}
 				run(used.Engine, nan)
 				ga, gg := run(used.Engine, x)
 				testutil.CompareScaled(t, name+" forward", ga, wa, 1e-12, 1e-12)
