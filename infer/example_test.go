@@ -15,7 +15,7 @@ import (
 
 // ExampleRunSeparation denoises a 64² map d = s + n given samples of the
 // noise, with the settings of `stkit separate` (isotropic WPH statistics plus
-// the binned power spectrum, JMD data term, 30 + 100 L-BFGS steps in 4
+// the binned power spectrum, JMD data term, 10 + 50 L-BFGS steps in 4
 // epochs, batch = min(samples, 20)).
 func ExampleRunSeparation() {
 	const m = 64

@@ -42,8 +42,8 @@ func TestParseSepStepsStages(t *testing.T) {
 
 // TestSeparationOptionsZeroDefaults pins "zero values take the defaults
 // stated per field" of SeparationOptions through SeparationSetup.Options
-// and the batch: weights DefaultSepWeights, stages DefaultSepStages(30,
-// 100, 4), StdFloor 1e-9, Form FormJMD, Batch min(pool, 20) for JMD without
+// and the batch: weights DefaultSepWeights, stages DefaultSepStages(10,
+// 50, 4), StdFloor 1e-9, Form FormJMD, Batch min(pool, 20) for JMD without
 // a template term and min(pool, 10) with one or with BR; the default box
 // weight 1e3/var(d).
 func TestSeparationOptionsZeroDefaults(t *testing.T) {
@@ -66,7 +66,7 @@ func TestSeparationOptionsZeroDefaults(t *testing.T) {
 	if o.Weights != DefaultSepWeights() || o.StdFloor != 1e-9 || o.Form != FormJMD || o.History != 0 {
 		t.Errorf("filled options: weights %+v, floor %g, form %v, history %d", o.Weights, o.StdFloor, o.Form, o.History)
 	}
-	def := DefaultSepStages(30, 100, 4)
+	def := DefaultSepStages(10, 50, 4)
 	if len(o.Stages) != 2 || o.Stages[0].Steps != def[0].Steps || o.Stages[1].Steps != def[1].Steps || o.Stages[1].Epochs != 4 || !o.Stages[0].PSOnly {
 		t.Errorf("stages %+v, want %+v", o.Stages, def)
 	}
