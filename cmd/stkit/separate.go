@@ -25,6 +25,7 @@ func runSeparate(g *globals, args []string) error {
 		return runSeparateModels(g, args)
 	}
 	fs, f := sepSampleFlags(g)
+	nm := nanmaskFlags(fs, g, "separate") // nanmask19: --crop
 	other, _ := sepModelFlags(g)
 	pos, err := parseSeparateFlags(g, fs, other, false, args)
 	if err != nil {
@@ -95,6 +96,9 @@ func runSeparate(g *globals, args []string) error {
 		return err
 	}
 	d, cards, err := readMapsCards(pos[0])
+	if err == nil {
+		d, cards, err = nm.cropMapsCards(g, "DATA "+pos[0], d, cards, &spec) // nanmask19: --crop
+	}
 	if err != nil {
 		return err
 	}
@@ -123,6 +127,9 @@ func runSeparate(g *globals, args []string) error {
 			read = readMapSet
 		}
 		m, err := read(path)
+		if err == nil {
+			m, _, err = nm.cropMapsCards(g, path+" ("+what+")", m, nil, &spec) // nanmask19: --crop
+		}
 		if err != nil {
 			return nil, err
 		}
