@@ -4,8 +4,11 @@ import "math"
 
 // mixedPlan is this package's FFT for lengths that are not powers of two: a
 // Stockham autosort FFT (out of place, natural order, no bit reversal) with
-// radices 4, 2, 3, 5 and a direct O(r²) butterfly for other prime factors.
-// It transforms blocks of rows ("vector" form: n rows of width contiguous
+// radices 4, 2, 3, 5; other prime factors r go through genericStage: a
+// direct O(r²) butterfly below bluesteinMinRadix, Bluestein's chirp-z
+// algorithm (power-of-two FFTs of length ≥ 2r − 1) from there on, so that
+// a side such as 501 = 3·167 or 997 costs a few times a power of two's
+// rather than ~r/10 times. It transforms blocks of rows ("vector" form: n rows of width contiguous
 // values, one twiddle per row pair), the layout of column transforms; row
 // transforms go through a transposed block. Read-only once built.
 type mixedPlan struct {
@@ -14,10 +17,10 @@ type mixedPlan struct {
 }
 
 type mixedStage struct {
-	r, ns int          // radix, product of the radices before this stage
-	tw    []complex128 // tw[(j mod ns)*(r−1) + q−1] = e^{−2πi q (j mod ns)/(ns·r)}
-	twi   []complex128 // conjugates of tw (inverse)
-	roots []complex128 // generic radix: roots[k] = e^{−2πik/r}
+	r, ns int           // radix, product of the radices before this stage
+	tw    []complex128  // tw[(j mod ns)*(r−1) + q−1] = e^{−2πi q (j mod ns)/(ns·r)}
+	twi   []complex128  // conjugates of tw (inverse)
+	gen   *genericStage // radix > 5: direct or Bluestein DFTs
 }
 
 func factorRadices(n int) []int {
@@ -41,10 +44,20 @@ func factorRadices(n int) []int {
 	return rs
 }
 
-func newMixedPlan(n int) *mixedPlan {
+func newMixedPlan(n int) *mixedPlan { return newMixedPlanWith(n, bluesteinMinRadix) }
+
+// newMixedPlanWith is newMixedPlan with prime radices ≥ minBluestein done by
+// Bluestein's algorithm (tests compare with the direct butterfly); see
+// planRadices for when the whole length is one Bluestein stage.
+func newMixedPlanWith(n, minBluestein int) *mixedPlan {
+	return newMixedPlanRadices(n, planRadices(n, minBluestein), minBluestein)
+}
+
+// newMixedPlanRadices builds the plan of length n = Π rs with the stages rs.
+func newMixedPlanRadices(n int, rs []int, minBluestein int) *mixedPlan {
 	p := &mixedPlan{n: n}
 	ns := 1
-	for _, r := range factorRadices(n) {
+	for _, r := range rs {
 		st := mixedStage{r: r, ns: ns, tw: make([]complex128, ns*(r-1)), twi: make([]complex128, ns*(r-1))}
 		for j := 0; j < ns; j++ {
 			for q := 1; q < r; q++ {
@@ -54,11 +67,7 @@ func newMixedPlan(n int) *mixedPlan {
 			}
 		}
 		if r > 5 {
-			st.roots = make([]complex128, r)
-			for k := range st.roots {
-				s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(r))
-				st.roots[k] = complex(c, s)
-			}
+			st.gen = newGenericStage(r, r >= minBluestein)
 		}
 		p.stages = append(p.stages, st)
 		ns *= r
@@ -228,25 +237,6 @@ func (st *mixedStage) apply(src []complex128, sstr int, dst []complex128, dstr i
 			}
 		}
 	default:
-		v := make([]complex128, r)
-		for j := 0; j < m; j++ {
-			for k := 0; k < width; k++ {
-				v[0] = in(j, 0)[k]
-				for q := 1; q < r; q++ {
-					v[q] = in(j, q)[k] * tw(j, q)
-				}
-				for q := 0; q < r; q++ {
-					var s complex128
-					for t := 0; t < r; t++ {
-						w := st.roots[(q*t)%r]
-						if inverse {
-							w = complex(real(w), -imag(w))
-						}
-						s += v[t] * w
-					}
-					out(j, q)[k] = s
-				}
-			}
-		}
+		st.gen.apply(st, src, sstr, dst, dstr, n, width, inverse)
 	}
 }
