@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -424,6 +425,15 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // maps, and the input errors of WriteSynthReportWith (fewer than 2 patches,
 // non-finite pixels, …) are input errors (ErrModelInput).
 func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *SampleResult, patches *stlayer.Maps, settings map[string]any) (*ValidationMetrics, error) {
+	return SampleReportScaled(dir, eng, ms, k, res, patches, settings, nil)
+}
+
+// SampleReportScaled is SampleReport with the training patches' pixel
+// scale ps (their dataset manifest's pixel_scale; nil for none): the k axis
+// of power_spectrum.png then also gives the patch side and each k's
+// wavelength in its unit, and metrics.json has k_scale
+// (ValidateOptions.PixelScale).
+func SampleReportScaled(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *SampleResult, patches *stlayer.Maps, settings map[string]any, ps *datasets.PixelScale) (*ValidationMetrics, error) {
 	if eng == nil || res == nil {
 		return nil, inputErrorf("sample report: no engine or no result (nil)")
 	}
@@ -499,7 +509,7 @@ func SampleReport(dir string, eng stlayer.Engine, ms *ModelSet, k int, res *Samp
 	fitted := &FittedTerms{PS: res.PSTargets != nil}
 	// a --pad crop statistic: each tile's statistics are means over its
 	// interior, so are the pixel figures
-	opt := ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile", Fitted: fitted, Interior: ms.Manifest.Spec.CutPixels()}
+	opt := ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile", Fitted: fitted, Interior: ms.Manifest.Spec.CutPixels(), PixelScale: ps}
 	return WriteSynthReportWith(dir, patches, tiles, agg, opt, settings)
 }
 

@@ -171,7 +171,7 @@ func classDoc(spec stats.Spec, lab *stlayer.Labels) map[string]string {
 	case spec.Kind == stats.SCov:
 		d = map[string]string{
 			"mean": "the map's raw mean (in its unit)",
-			"var":  "the map's variance (unit squared)",
+			"var":  "the map's unbiased variance, Σ(x − mean)²/(n − 1) over its n pixels (n = MN; the interior window's pixels with --pad crop) (unit squared)",
 			"P00":  "P00 = ⟨|x⋆ψ_{j1,l1}|²⟩ (unit squared), not a log",
 			"S1":   "S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (unit), not a log",
 		}

@@ -326,7 +326,12 @@ at once without writing them.`)
 		if interrupted { // the maps written and their runs, not the maps not started
 			rres = writtenSamples(res, maps, nw)
 		}
-		vm, err := infer.SampleReport(*report, ch.Engine, ms, *comp, rres, target, settings)
+		// physscale19: the dataset's pixel scale on power_spectrum.png's k axis
+		var ps *datasets.PixelScale
+		if man, merr := datasets.ReadManifest(firstNonEmpty(*patches, ms.Manifest.Source.Dataset)); merr == nil {
+			ps = man.PixelScale
+		}
+		vm, err := infer.SampleReportScaled(*report, ch.Engine, ms, *comp, rres, target, settings, ps)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
