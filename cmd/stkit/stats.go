@@ -465,6 +465,11 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	if err != nil {
 		return err
 	}
+	// provenance (polfix19): version, commit, command line, inputs' SHA-256
+	// in the JSON config, the .npz member "provenance", the PNG's iTXt
+	if err := statsProvenanceOut(*format, *out, *plotPath, newProvenance(meta.inputs...)); err != nil {
+		return err
+	}
 	// as the other commands: say what was written (on stderr: the table of
 	// coefficients without -o is the only thing on stdout)
 	if *out != "" {

@@ -1150,5 +1150,17 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 		}
 		fmt.Fprintf(g.stderr, "stats: wrote %s (--compare: χ²/dof and z of %d parts; json)\n", out, r.Dof)
 	}
+	// provenance (polfix19): config.provenance of the JSON, iTXt of the PNG
+	if out != "" || plotPath != "" {
+		var ins []string
+		for _, in := range []*statsInput{&a, &b, imagA, imagB} {
+			if in != nil {
+				ins = append(ins, in.set.Files...)
+			}
+		}
+		if err := statsProvenanceOut("json", out, plotPath, newProvenance(ins...)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
