@@ -60,19 +60,20 @@ func readStatsInput(flag, arg string) (statsInput, error) {
 	return statsInput{flag: flag, arg: arg, set: s, units: setFileUnits(s)}, nil
 }
 
-// checkPairedSets checks that other (--cross or --imag) pairs map by map
-// with MAP: the same number of maps of the same size. what says what the
-// pairing is for.
+// checkPairedSets checks that other (--cross, --imag or --compare-imag)
+// pairs map by map with mapIn (MAP, or --compare for --compare-imag): the
+// same number of maps of the same size; the messages name both arguments
+// by their flags. what says what the pairing is for.
 func checkPairedSets(mapIn, other statsInput, what string) error {
 	a, b := mapIn.set.Maps, other.set.Maps
 	if !mapIn.isSet() && !other.isSet() && (a.B != b.B || a.M != b.M || a.N != b.N) {
-		return badInputf("%s %s has shape [%d, %d, %d], MAP has [%d, %d, %d]", other.flag, other.arg, b.B, b.M, b.N, a.B, a.M, a.N)
+		return badInputf("%s %s has shape [%d, %d, %d], %s has [%d, %d, %d]", other.flag, other.arg, b.B, b.M, b.N, mapIn.flag, a.B, a.M, a.N)
 	}
 	if a.M != b.M || a.N != b.N {
 		return badInputf("%s holds maps of %d×%d, %s %d×%d: %s need maps of one size", other.describe(), b.M, b.N, mapIn.describe(), a.M, a.N, what)
 	}
 	if a.B != b.B {
-		return badInputf("%s holds %s, %s %s: %s pair the maps one by one (map b of MAP with map b of %s), so the two sets need the same number of maps", other.describe(), plural(b.B, "map"), mapIn.describe(), plural(a.B, "map"), what, other.flag)
+		return badInputf("%s holds %s, %s %s: %s pair the maps one by one (map b of %s with map b of %s), so the two sets need the same number of maps", other.describe(), plural(b.B, "map"), mapIn.describe(), plural(a.B, "map"), what, mapIn.flag, other.flag)
 	}
 	return nil
 }
