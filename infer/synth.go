@@ -329,19 +329,25 @@ const (
 	// InitWhiteNoise starts from Gaussian white noise with the target's mean
 	// and std (the maximum-entropy start of the microcanonical model).
 	InitWhiteNoise InitKind = iota
-	// InitGRF starts from a random-phase field with the target's 2D power
-	// spectrum, which converges faster: the Fourier amplitudes |FFT| of the
-	// reference map at every k ≠ 0 exactly (not a Gaussian draw about
-	// them) with the phases of white noise, then the reference's pixel mean
-	// and std (close to a Gaussian field in its pixel distribution). For a
-	// non-periodic statistic (GenerateConfig.Apodise) the amplitudes are
-	// those of the Hann-apodised reference (InitialMapsApodised).
+	// InitGRF starts from a Gaussian random field with the target's 2D
+	// power spectrum, which converges faster: white noise whose DFT is
+	// multiplied by √P(k), P the mean over the reference maps of their
+	// periodograms |FFT(x_b)(k)|² (k ≠ 0), then the reference's pixel mean
+	// and std. The amplitudes are Gaussian draws about √P, not the
+	// reference's own |FFT| (the start before session 19, which imprinted
+	// the first reference map's per-mode pattern on every synthesis: log
+	// power of the 158 modes |k| ≤ 10 of 256² Quijote syntheses of a set of
+	// 20 correlated 0.6–0.7 with map 0's, 0.03–0.08 with the others'). For
+	// a non-periodic statistic (GenerateConfig.Apodise) the periodograms
+	// are those of the Hann-apodised maps (InitialMapsApodised).
 	InitGRF
 )
 
 // InitialMaps draws k starting maps of size m×n from reference pixels ref
 // (one map or the mean statistics of several: mean and std are taken over all
-// of ref; for InitGRF the power spectrum of the first m×n map of ref is used).
+// of ref; for InitGRF a Gaussian draw from the mean 2D power spectrum of the
+// maps of ref, so that two starts, or a start and one reference map, share
+// no per-mode amplitude beyond that mean).
 // Map b uses the random stream (seed, b), so results are reproducible and
 // independent of k.
 //
@@ -354,10 +360,10 @@ func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer
 
 // InitialMapsApodised is InitialMaps, non-periodic when apodised is true
 // (for a statistic that averages over an interior window, stats.Spec Pad
-// "crop"): the InitGRF amplitudes are then |FFT(w·(x − x̄_w))(k)| of the
-// first reference map x times the taper w = HannTaper(M, N) after removing
-// its taper-weighted mean x̄_w (the spectrum of NewPSOpApodised), not the
-// periodic |FFT(x)|: the periodic amplitudes of a map cut from a larger one
+// "crop"): the InitGRF spectrum is then the mean of |FFT(w·(x − x̄_w))(k)|²
+// over the reference maps x times the taper w = HannTaper(M, N) after
+// removing their taper-weighted mean x̄_w (the spectrum of NewPSOpApodised),
+// not the periodic |FFT(x)|²: the periodic amplitudes of a map cut from a larger one
 // carry its wrap-around jump as a cross of excess power along the axes,
 // which a random-phase start turns into streaks parallel to the edges. The
 // result is rescaled to the reference's pixel mean and std as with
@@ -379,18 +385,9 @@ func InitialMapsApodised(kind InitKind, ref *stlayer.Maps, k int, seed uint64, a
 	}
 	m, n := ref.M, ref.N
 	out := stlayer.NewMaps(k, m, n)
-	var amp []float64
+	var pk []float64
 	if kind == InitGRF {
-		x := ref.Map(0)
-		if apodised {
-			x = apodise(x, HannTaper(m, n))
-		}
-		f := fft2(x, m, n)
-		amp = make([]float64, m*n)
-		for i, v := range f {
-			amp[i] = math.Hypot(real(v), imag(v))
-		}
-		amp[0] = 0
+		pk = meanPowerSpectrum2D(ref, apodised)
 	}
 	for b := 0; b < k; b++ {
 		rng := rand.New(rand.NewPCG(seed, uint64(b)))
@@ -399,16 +396,7 @@ func InitialMapsApodised(kind InitKind, ref *stlayer.Maps, k int, seed uint64, a
 			x[i] = rng.NormFloat64()
 		}
 		if kind == InitGRF {
-			// Impose the reference amplitude on the white noise's phases: the
-			// result is real because white noise has a Hermitian spectrum.
-			f := fft2(x, m, n)
-			for i := range f {
-				a := math.Hypot(real(f[i]), imag(f[i]))
-				if a > 0 {
-					f[i] *= complex(amp[i]/a, 0)
-				}
-			}
-			copy(x, ifft2Real(f, m, n))
+			gaussianStart(x, pk, m, n)
 			_, s, _, _ := Moments(x)
 			if s > 0 {
 				for i := range x {

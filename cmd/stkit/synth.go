@@ -697,7 +697,7 @@ func zeroWeights(w []float64) int {
 // (infer.NewSynthLoss): every synthesis matches the mean of Φ over them
 // with the weights of cfg.Weights (w, the statistic term's), the --ps
 // term their mean log spectrum, the --hist term their pooled pixels, the
-// GRF start the spectrum of the first map.
+// GRF start a Gaussian draw from their mean 2D spectrum.
 func averagedNote(b int, cfg infer.GenerateConfig, w []float64) string {
 	msg := fmt.Sprintf("target of %d maps: each synthesis matches the mean of Φ over them (not any one map), ", b)
 	if cfg.Weights == infer.WeightStd {
@@ -717,7 +717,7 @@ func averagedNote(b int, cfg infer.GenerateConfig, w []float64) string {
 		more = append(more, "the --hist term their pooled pixel quantiles")
 	}
 	if cfg.Init == infer.InitGRF {
-		more = append(more, "the GRF start takes the 2D spectrum of the first map (and the mean and std of all)")
+		more = append(more, "the GRF start is a Gaussian draw from their mean 2D power spectrum (and the mean and std of all)")
 	}
 	if len(more) > 0 {
 		msg += "; " + strings.Join(more, ", ")
