@@ -43,9 +43,11 @@ func PixelScaleOf(cards []Card) *PixelScale {
 	return &p
 }
 
-// angleDegrees is the size in degrees of one angular unit of FITS WCS
-// (Paper I, Table 3), false for other units.
-func angleDegrees(unit string) (float64, bool) {
+// AngleUnitDegrees is the size in degrees of one angular unit of FITS WCS
+// (Paper I, Table 3: deg, arcmin, arcsec, mas, rad; surrounding spaces
+// ignored), false for other units and for "" (a caller for which an empty
+// CUNIT means degrees says so itself).
+func AngleUnitDegrees(unit string) (float64, bool) {
 	switch strings.TrimSpace(unit) {
 	case "deg":
 		return 1, true
@@ -75,8 +77,8 @@ func (p *PixelScale) Equal(q *PixelScale) bool {
 	fp, fq := 1.0, 1.0
 	if p.Unit != q.Unit {
 		var ok1, ok2 bool
-		fp, ok1 = angleDegrees(p.Unit)
-		fq, ok2 = angleDegrees(q.Unit)
+		fp, ok1 = AngleUnitDegrees(p.Unit)
+		fq, ok2 = AngleUnitDegrees(q.Unit)
 		if !ok1 || !ok2 {
 			return false
 		}
@@ -102,7 +104,7 @@ func (p *PixelScale) String() string {
 		return strconv.FormatFloat(v, 'g', 4, 64)
 	}
 	x, y, unit := p.X, p.Y, p.Unit
-	if f, ok := angleDegrees(unit); ok {
+	if f, ok := AngleUnitDegrees(unit); ok {
 		x, y, unit = x*f, y*f, "deg"
 		for _, sub := range []string{"arcmin", "arcsec"} {
 			if max(x, y) >= 1 {

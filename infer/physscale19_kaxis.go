@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot"
 
@@ -50,29 +49,12 @@ func newKScale(ps *datasets.PixelScale, side int) *KScale {
 	return k
 }
 
-// angleDeg is the size in degrees of a FITS angular unit (false for others).
-func angleDeg(unit string) (float64, bool) {
-	switch strings.TrimSpace(unit) {
-	case "deg":
-		return 1, true
-	case "arcmin":
-		return 1.0 / 60, true
-	case "arcsec":
-		return 1.0 / 3600, true
-	case "mas":
-		return 1.0 / 3.6e6, true
-	case "rad":
-		return 180 / math.Pi, true
-	}
-	return 0, false
-}
-
 // length writes v (in the KScale's Unit) for a label: angles as 21.3°,
 // 12.5' or 40" (3 significant digits, the largest unit with v ≥ 1),
 // other units as "v unit" ("v" with none).
 func (k *KScale) length(v float64) string {
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 3, 64) }
-	if f, ok := angleDeg(k.Unit); ok {
+	if f, ok := datasets.AngleUnitDegrees(k.Unit); ok {
 		d := v * f
 		switch {
 		case d >= 1:

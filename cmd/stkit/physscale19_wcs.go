@@ -161,21 +161,12 @@ func cardNum(v any) (float64, bool) {
 }
 
 // angleUnitDeg is the size in degrees of a CUNIT of a celestial axis
-// ("" is the default, deg).
+// ("" is the default, deg; the others as datasets.AngleUnitDegrees).
 func angleUnitDeg(u string) (float64, bool) {
-	switch strings.TrimSpace(u) {
-	case "", "deg":
+	if strings.TrimSpace(u) == "" {
 		return 1, true
-	case "arcmin":
-		return 1.0 / 60, true
-	case "arcsec":
-		return 1.0 / 3600, true
-	case "mas":
-		return 1.0 / 3.6e6, true
-	case "rad":
-		return 180 / math.Pi, true
 	}
-	return 0, false
+	return datasets.AngleUnitDegrees(u)
 }
 
 // skyWCSOf reads the celestial orientation of a 2-D map's primary WCS from
