@@ -117,6 +117,14 @@ func cplxDashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 	for b := range rows {
 		rows[b] = c.Row(b)
 	}
+	tauNote := ""
+	if spec.Iso {
+		// the τ = 0 rows only (isoTau0Rows), the others said in the title
+		var dropped int
+		total := lab.Len()
+		lab, rows, dropped = isoTau0Rows(lab, rows)
+		tauNote = isoTauNote(dropped, total)
+	}
 	nl, nrows, kinds, phase := splitComplexRows(lab, rows)
 	unitOf := func(class string) string {
 		if phase[class] {
@@ -157,6 +165,9 @@ func cplxDashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 	switch {
 	case spec.Iso:
 		title += "\n" + isoDashboardNote(spec)
+		if tauNote != "" {
+			title += "\n" + tauNote
+		}
 	case spec.Complex:
 		title += "\n" + fmt.Sprintf("complex z = Q + iU: θ_l = l·180°/%d, l = 0…%d over [0°, 360°), the wave-vector direction from the column axis toward the row axis; pseudo moments (own panels) pair l1 with l1 + %d", spec.L, 2*spec.L-1, spec.L)
 	case hasOrientation(lab):

@@ -61,10 +61,14 @@ func statsDashboardAniso(path, title, unit string, spec stats.Spec, op stats.Op,
 	title = setDashboardTitle(title, len(rows))
 	var panels []*plot.Plot
 	var err error
+	tauNote := ""
 	if spec.Kind == stats.WPH && spec.Iso {
-		// l1 is 0 in every row (orientations relative to l1): colour by Δl
-		panels, err = statsDashboardPanelsGrouped(lab, rows, unitOf, func(idx []int) (func(int) int, func(int) string, string) {
-			return isoDashboardGroups(spec, lab, idx)
+		// l1 is 0 in every row (orientations relative to l1): colour by Δl;
+		// the τ = 0 rows only (isoTau0Rows), the others said in the title
+		ilab, irows, dropped := isoTau0Rows(lab, rows)
+		tauNote = isoTauNote(dropped, lab.Len())
+		panels, err = statsDashboardPanelsGrouped(ilab, irows, unitOf, func(idx []int) (func(int) int, func(int) string, string) {
+			return isoDashboardGroups(spec, ilab, idx)
 		})
 	} else {
 		panels, err = statsDashboardPanelsGrouped(lab, rows, unitOf, namedGroups(lab, func(l int) string { return thetaLabel(spec, "l1", l) }))
@@ -81,6 +85,9 @@ func statsDashboardAniso(path, title, unit string, spec stats.Spec, op stats.Op,
 	switch {
 	case spec.Kind == stats.WPH && spec.Iso:
 		title += "\n" + isoDashboardNote(spec)
+		if tauNote != "" {
+			title += "\n" + tauNote
+		}
 	case hasOrientation(lab):
 		// the legends give θ of each l1; say from which axis
 		title += "\n" + orientationAxisNote(spec)
@@ -461,9 +468,11 @@ func isoDashboardGroups(spec stats.Spec, lab *stlayer.Labels, idx []int) (keyOf 
 }
 
 // isoDashboardNote is the line under the title of the wph --iso
-// dashboard: what its rows are and what its colours (Δl) mean.
+// dashboard: what its rows are (the full-circle mean over the 2L
+// rotations by multiples of 180°/L, ½(X̄(τ) + conj X̄(−τ)), real at τ = 0;
+// infer.NewIsoOp) and what its colours (Δl) mean.
 func isoDashboardNote(spec stats.Spec) string {
-	return fmt.Sprintf("isotropic (--iso): moments averaged over rotations by multiples of 180°/%d; Δl = (l2 − l1) mod %d, the second wavelet's orientation relative to the first's (Δl·180°/%d)", spec.L, spec.L, spec.L)
+	return fmt.Sprintf("isotropic (--iso): moments averaged over the full circle, the %d rotations by multiples of 180°/%d: ½(X̄(τ) + conj X̄(−τ)), real at τ = 0; Δl = (l2 − l1) mod %d, the second wavelet's orientation relative to the first's (Δl·180°/%d)", 2*spec.L, spec.L, spec.L, spec.L)
 }
 
 // errPoints is a scatter's points with their vertical error bars
