@@ -18,6 +18,10 @@
 // power-of-two columns up to 256 rows and 3·2^k rows of 12–96 points when
 // the vector kernels are on); 5–8× faster than gonum's dsp/fourier
 // CmplxFFT here (see BenchmarkFFT2*), which the tests use as a reference.
+// Prime factors from 23 on (bluesteinMinRadix) go through Bluestein's
+// chirp-z algorithm, so an awkward side costs a few times a smooth one
+// per pixel (a 501×501 or 499×499 FFT2 ~2.5× a 500×500 one, 997×997 ~2.6×
+// per pixel) rather than 35× (501) to 100× (499) with a direct butterfly.
 //
 // Vector kernels: on amd64 machines with AVX2 and FMA the hot loops (FFT
 // butterflies, fused products, folded-weight reductions and their adjoints,
