@@ -102,6 +102,9 @@ type ValidationMetrics struct {
 	MFMaxSigma float64      `json:"mf_max_abs_deviation_sigma,omitempty"`
 	// SpreadMaps is the number of maps the spreads come from (0: none).
 	SpreadMaps int `json:"spread_maps"`
+	// SynthSpread, when given (ValidateOptions.Spread), compares the
+	// syntheses' spread with the targets' on the matched statistic.
+	SynthSpread *SynthSpread `json:"synth_spread,omitempty"`
 	// Window, when set (ValidateOptions.Interior > 0), is the interior
 	// window the pixel figures (W1, moments, Minkowski functionals and
 	// histogram.png) are computed on; absent: the whole maps.
@@ -132,6 +135,9 @@ type ValidationMetrics struct {
 
 // ValidateOptions are the options of ValidateWith.
 type ValidateOptions struct {
+	// Spread, when non-nil (NewSynthSpread), is written to metrics.json as
+	// ValidationMetrics.SynthSpread.
+	Spread *SynthSpread
 	// Reference, when non-nil, is a set of ≥ 2 maps of the target's process
 	// (the same size) that gives the spreads (PS relative std, W1 between two
 	// maps, MF std). Typically: one target map, and all available
@@ -638,6 +644,7 @@ func WriteSynthReportWith(dir string, target, synth *stlayer.Maps, res *Result, 
 		return nil, err
 	}
 	vm.Settings = settings
+	vm.SynthSpread = opt.Spread
 	if res != nil {
 		vm.Loss, vm.InitialLoss, vm.Iterations, vm.Evaluations = res.Loss, res.InitialLoss, res.Iters, res.Evals
 		vm.Seconds = res.Elapsed.Seconds()

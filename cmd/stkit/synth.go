@@ -493,7 +493,9 @@ quits at once without writing them.`)
 			"provenance": newProvenance(pos[0], *refSet),
 		}
 		st.interruptSettings(settings, err)
+		spread := synthSpread(g, ch.Engine, op, target, reference, maps)
 		vm, err := infer.WriteSynthReportWith(*report, target, maps, res, infer.ValidateOptions{
+			Spread:    spread,
 			Reference: reference, Apodise: cfg.Apodise,
 			// with --pad crop the histogram, W1, moments and Minkowski
 			// functionals are scored on the window the statistics constrain

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// synth --report from a set of targets writes the syntheses' spread on the
+// matched statistic against the targets' (metrics.json synth_spread, per
+// class) and prints it as a "report: spread" line with the same median;
+// one synthesis gets neither.
+func TestSynthset19SpreadReport(t *testing.T) {
+	dir := t.TempDir()
+	const n = 16
+	m := stlayer.NewMaps(3, n, n)
+	for i := 0; i < 3; i++ {
+		g, err := datasets.GaussianRandomField(n, n, -2, uint64(1+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(m.Map(i), g)
+	}
+	target := filepath.Join(dir, "t.npy")
+	if err := datasets.WriteMaps(target, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{2, 1} {
+		rep := filepath.Join(dir, fmt.Sprint("rep", k))
+		code, _, errs := runCLI(t, "--engine", "cpu", "synth", target, "-n", fmt.Sprint(k), "--steps", "2", "-o", filepath.Join(dir, fmt.Sprint("s", k, ".npy")), "--report", rep)
+		if code != 0 {
+			t.Fatalf("-n %d: exit %d: %s", k, code, tail(errs, 600))
+		}
+		b, err := os.ReadFile(filepath.Join(rep, "metrics.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vm struct {
+			Spread *infer.SynthSpread `json:"synth_spread"`
+		}
+		if err := json.Unmarshal(b, &vm); err != nil {
+			t.Fatal(err)
+		}
+		if k == 1 {
+			if vm.Spread != nil || strings.Contains(errs, "report: spread") {
+				t.Errorf("one synthesis: synth_spread %+v, want none (and no line)", vm.Spread)
+			}
+			continue
+		}
+		sp := vm.Spread
+		if sp == nil || sp.Syntheses != 2 || sp.Targets != 3 || len(sp.Classes) < 3 || !(sp.Median > 0) {
+			t.Fatalf("metrics.json synth_spread %+v: want 2 syntheses, 3 targets, ≥ 3 classes, a median > 0", sp)
+		}
+		line := spreadLine(sp, "target")
+		if !strings.Contains(errs, line) || !strings.Contains(line, fmt.Sprintf("(all %.3g)", sp.Median)) || !strings.Contains(line, "P00 ") {
+			t.Errorf("want the line %q in\n%s", line, tail(errs, 800))
+		}
+	}
+	sp := &infer.SynthSpread{Syntheses: 4, Targets: 20, Classes: []infer.SynthSpreadClass{{Class: "P00", Coefficients: 7, SDRatio: 0.027}}, Median: 0.03, PixelMeanSDRatio: 0.001, Note: infer.SpreadNote}
+	if l := spreadLine(sp, "target"); !strings.Contains(l, "P00 0.027 (all 0.03); pixel means 0.001: syntheses match the mean statistic; their spread is not the set's: do not use them to estimate covariances") {
+		t.Errorf("spread line %q", l)
+	}
+}
