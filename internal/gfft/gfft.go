@@ -179,14 +179,15 @@ func (t *Transformer) fft2(re, im *Node, inverse bool) (*Node, *Node) {
 	if im != nil && !slices.Equal(im.Shape().Dimensions, re.Shape().Dimensions) {
 		panic(fmt.Sprintf("gfft: real %s and imaginary %s parts differ in shape", re.Shape(), im.Shape()))
 	}
+	if t.method == Native {
+		// XLA's FFT op takes any length; CheckSize is the four-step's limit.
+		return t.native(re, im, inverse)
+	}
 	h, w := re.Shape().Dim(-2), re.Shape().Dim(-1)
 	for _, n := range []int{h, w} {
 		if err := CheckSize(n); err != nil {
 			panic(err)
 		}
-	}
-	if t.method == Native {
-		return t.native(re, im, inverse)
 	}
 	return t.fourStep(re, im, inverse)
 }

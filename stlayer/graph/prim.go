@@ -148,10 +148,16 @@ func cmul(ar, ai, br, bi *Node) (*Node, *Node) {
 // ---------------------------------------------------------------------------
 // Fourier primitives.
 
+// checkFFT refuses, as an error matching stlayer.ErrSize, a side the
+// four-step FFT cannot transform (gfft.CheckSize: e.g. 501 = 3·167 on the
+// pure-Go backend); the native FFT (XLA) takes any side.
 func (p *prim) checkFFT(x *Field) {
+	if p.tr.Method() == gfft.Native {
+		return
+	}
 	for _, n := range []int{x.h, x.w} {
 		if err := gfft.CheckSize(n); err != nil {
-			panic(primError{&stlayer.ErrShape{Msg: err.Error()}})
+			panic(primError{&stlayer.ErrShape{Kind: stlayer.ErrSize, Msg: err.Error() + "; this is the graph engine's four-step FFT (the pure-Go backend): the cpu engine (--engine cpu) and XLA's native FFT take any size, or crop the maps"}})
 		}
 	}
 }
