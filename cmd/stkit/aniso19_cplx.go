@@ -104,8 +104,10 @@ func complexThetaName(spec stats.Spec, l int) string {
 // panel "|C01|" on a log axis and a phase panel "arg C01" in radians, real
 // classes as before. Orientation legends run over θ_l = l·180°/L for the
 // 2L orientations of complex data. The y axes name the unit: that of the
-// maps squared, or with --cross "unitA·unitB" where the two maps' BUNIT
-// differ (o.crossUnit); o.crossNote, when set, is a line under the title.
+// maps squared, or with --cross "(MJy/sr)·K" where the two maps' BUNIT
+// differ (o.crossUnit, crossUnitProduct); none where the imaginary part's
+// BUNIT (o.imagUnit) differs from MAP's, a title line saying so
+// (unitsDifferNote); o.crossNote, when set, is a line under the title.
 // With several maps (pairs) the points are means with ±1σ bars, the phases
 // unwrapped around their circular mean.
 func cplxDashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, o dashOpts) error {
@@ -126,19 +128,7 @@ func cplxDashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 		tauNote = isoTauNote(dropped, total)
 	}
 	nl, nrows, kinds, phase := splitComplexRows(lab, rows)
-	unitOf := func(class string) string {
-		if phase[class] {
-			return ""
-		}
-		orig := strings.TrimPrefix(kinds[class], "pseudo ")
-		if spec.Cross && o.crossUnit != unit {
-			if unit == "" || o.crossUnit == "" || statsClassUnit(spec, orig, "u") == "" {
-				return ""
-			}
-			return " [" + unit + "·" + o.crossUnit + "]"
-		}
-		return statsClassUnit(spec, orig, unit)
-	}
+	unitOf, unitNote := cplxUnitOf(spec, unit, o, kinds, phase)
 	title = setDashboardTitle(title, len(rows))
 	var groups func(idx []int) (func(int) int, func(int) string, string)
 	switch {
@@ -178,6 +168,9 @@ func cplxDashboard(path, title, unit string, spec stats.Spec, op stats.Op, c *st
 	}
 	if o.crossNote != "" {
 		title += "\n" + o.crossNote
+	}
+	if unitNote != "" {
+		title += "\n" + unitNote
 	}
 	grid, w, h := statsDashboardGrid(panels)
 	return plotx.SaveGridTitled(path, title, grid, w, h)

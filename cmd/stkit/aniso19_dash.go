@@ -184,17 +184,25 @@ func anisoPanels(d *anisotropyDoc) ([]*plot.Plot, error) {
 }
 
 // dashOpts are what stats --plot knows beyond the coefficients: the
-// anisotropy summary (nil: none), and with --cross the unit of the second
-// map (crossUnit) and a line naming the two maps (crossNote).
+// anisotropy summary (nil: none), with --cross the unit of the second
+// map (crossUnit) and a line naming the two maps (crossNote), with --imag
+// the unit of the imaginary part (imagUnit), and a title line unitNote
+// ("" for none: setUnitsNote, MAP's files mixing BUNITs, whose unit is
+// then left out).
 type dashOpts struct {
 	aniso     *anisotropyDoc
 	crossUnit string
 	crossNote string
+	imagUnit  string
+	unitNote  string
 }
 
 // dashboardWith is dashboard with o: the family's dashboard (dashboard's
 // doc) with the anisotropy panels (anisoPanels) where o.aniso is set.
 func dashboardWith(path, title, unit string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps, o dashOpts) error {
+	if o.unitNote != "" {
+		title += "\n" + o.unitNote
+	}
 	if (spec.Kind == stats.WST && spec.Local) || c.H*c.W > 1 {
 		return localDashboard(path, title, unit, spec, op.Labels(), c, maps.Map(0), maps.M, maps.N)
 	}

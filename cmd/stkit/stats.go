@@ -441,7 +441,10 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 			title = fmt.Sprintf("%s (map 0 of %d): %s", plotTitleSource(mapIn), maps.B, spec.String())
 		}
 		// y axes carry the map's FITS BUNIT (with --cross, both maps')
-		o := dashOpts{aniso: meta.aniso}
+		o := dashOpts{aniso: meta.aniso, unitNote: setUnitsNote(mapIn)}
+		if spec.Complex {
+			o.imagUnit = meta.bunitImag // polfix19: no unit when it differs from MAP's
+		}
 		if spec.Cross {
 			o.crossUnit = meta.bunitCross
 			o.crossNote = fmt.Sprintf("cross statistics: a = MAP %s, b = --cross %s", pos[0], *cross)
