@@ -436,9 +436,10 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		physAnisotropy(meta.aniso, cards) // physscale19: position angle on the sky
 	}
 	if *plotPath != "" {
-		title := fmt.Sprintf("%s: %s", plotTitleSource(mapIn), spec.String())
+		src := dashTitleSource(inputs) // polfix19: "Q.fits + i·U.fits" with --imag
+		title := fmt.Sprintf("%s: %s", src, spec.String())
 		if maps.B > 1 {
-			title = fmt.Sprintf("%s (map 0 of %d): %s", plotTitleSource(mapIn), maps.B, spec.String())
+			title = fmt.Sprintf("%s (map 0 of %d): %s", src, maps.B, spec.String())
 		}
 		// y axes carry the map's FITS BUNIT (with --cross, both maps')
 		o := dashOpts{aniso: meta.aniso, unitNote: setUnitsNote(mapIn)}
