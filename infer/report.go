@@ -100,6 +100,23 @@ type ValidationMetrics struct {
 	MFSpread   [][]float64  `json:"mf_spread_std,omitempty"`
 	MFDevSigma [][]float64  `json:"mf_deviation_in_target_sigma,omitempty"`
 	MFMaxSigma float64      `json:"mf_max_abs_deviation_sigma,omitempty"`
+	// The σ of one map is not the yardstick of a mean of K syntheses
+	// against a mean of N targets: the standard error of that difference
+	// is MFStdErr = MFSpread·√(1/K + 1/N) (K = MFSyntheses, N = MFTargets;
+	// the synthesis mean and the target mean as independent means of maps
+	// of spread MFSpread), MFDevStdErr = (synthesis mean − target mean) /
+	// MFStdErr and MFMaxStdErr its largest |·|, what the summary line and
+	// minkowski.png's band (±2 standard errors) use. With K = 4, N = 20 the
+	// standard error is 0.55 σ: 1.80 σ is 3.3 standard errors. MFPerSynth
+	// holds each synthesis's V0, V1, V2 ([K][3][thresholds]) and
+	// MFSynthStd their std over the syntheses (n − 1; with K ≥ 2).
+	MFSyntheses int            `json:"mf_syntheses"`
+	MFTargets   int            `json:"mf_targets"`
+	MFStdErr    [][]float64    `json:"mf_standard_error,omitempty"`
+	MFDevStdErr [][]float64    `json:"mf_deviation_in_standard_errors,omitempty"`
+	MFMaxStdErr float64        `json:"mf_max_abs_deviation_standard_errors,omitempty"`
+	MFPerSynth  [][3][]float64 `json:"mf_per_synthesis"`
+	MFSynthStd  [][]float64    `json:"mf_synth_std,omitempty"`
 	// SpreadMaps is the number of maps the spreads come from (0: none).
 	SpreadMaps int `json:"spread_maps"`
 	// SynthSpread, when given (ValidateOptions.Spread), compares the
@@ -464,7 +481,16 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 	var sstd [3][]float64
 	periodic := win == nil
 	vm.MFTarget, _ = minkowskiStats(tm, m, n, mu, sd, periodic)
-	vm.MFSynth, _ = minkowskiStats(sm, m, n, mu, sd, periodic)
+	var synStd [3][]float64
+	vm.MFSynth, synStd = minkowskiStats(sm, m, n, mu, sd, periodic)
+	vm.MFSyntheses, vm.MFTargets = len(sm), len(tm)
+	for _, x := range sm {
+		mk := minkowski(x, m, n, mu, sd, MinkowskiThresholds, periodic)
+		vm.MFPerSynth = append(vm.MFPerSynth, [3][]float64{mk.V0, mk.V1, mk.V2})
+	}
+	if len(sm) >= 2 {
+		vm.MFSynthStd = synStd[:]
+	}
 	if spread != nil {
 		_, sstd = minkowskiStats(spread, m, n, mu, sd, periodic)
 		vm.MFSpread = sstd[:]
@@ -478,6 +504,19 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 					d := (vm.MFSynth[f][t] - vm.MFTarget[f][t]) / sstd[f][t]
 					vm.MFDevSigma[f][t] = d
 					vm.MFMaxSigma = math.Max(vm.MFMaxSigma, math.Abs(d))
+				}
+			}
+		}
+		se := math.Sqrt(1/float64(len(sm)) + 1/float64(len(tm)))
+		vm.MFStdErr, vm.MFDevStdErr = make([][]float64, 3), make([][]float64, 3)
+		for f := 0; f < 3; f++ {
+			vm.MFStdErr[f] = make([]float64, len(MinkowskiThresholds))
+			vm.MFDevStdErr[f] = make([]float64, len(MinkowskiThresholds))
+			for t := range MinkowskiThresholds {
+				vm.MFStdErr[f][t] = sstd[f][t] * se
+				if vm.MFDevSigma[f][t] != 0 {
+					vm.MFDevStdErr[f][t] = vm.MFDevSigma[f][t] / se
+					vm.MFMaxStdErr = math.Max(vm.MFMaxStdErr, math.Abs(vm.MFDevStdErr[f][t]))
 				}
 			}
 		}
@@ -942,8 +981,9 @@ func histogramSegments(x []float64, lo, hi float64, nb int) plotx.Segments {
 	return segs
 }
 
-// mfBand returns the ±2σ band of Minkowski functional f (0: V0, 1: V1, 2:
-// V2) about the target mean, clipped to the functional's admissible range:
+// mfBand returns the band ±2·spread of Minkowski functional f (0: V0, 1:
+// V1, 2: V2) about the target mean (minkowski.png: spread the standard
+// error MFStdErr), clipped to the functional's admissible range:
 // V0, an area fraction, in [0, 1]; V1, a boundary length, ≥ 0; V2 (Euler
 // characteristic) is not clipped. Far in the tails a spread of one map's
 // functional larger than its mean put the band below 0 (V0, V1) or, at
@@ -993,9 +1033,11 @@ func minkowskiPanels(vm *ValidationMetrics, tn, sn string) ([]*plot.Plot, error)
 		if err := plotx.AddLines(p, true, tn+" (mean)", plotx.XY(vm.MFNu, vm.MFTarget[f], false), sn+" (mean)", plotx.XY(vm.MFNu, vm.MFSynth[f], false)); err != nil {
 			return nil, err
 		}
-		if len(vm.MFSpread) == 3 && len(vm.MFSpread[f]) == len(vm.MFNu) {
-			lo, hi := mfBand(f, vm.MFTarget[f], vm.MFSpread[f])
-			if err := addBand(p, "± 2σ of one map", plotx.XY(vm.MFNu, lo, false), plotx.XY(vm.MFNu, hi, false)); err != nil {
+		if len(vm.MFStdErr) == 3 && len(vm.MFStdErr[f]) == len(vm.MFNu) {
+			// the yardstick of a mean of K syntheses against a mean of N
+			// targets: the standard error σ√(1/K + 1/N), not σ of one map
+			lo, hi := mfBand(f, vm.MFTarget[f], vm.MFStdErr[f])
+			if err := addBand(p, mfBandLabel(vm), plotx.XY(vm.MFNu, lo, false), plotx.XY(vm.MFNu, hi, false)); err != nil {
 				return nil, err
 			}
 		}
@@ -1072,4 +1114,10 @@ func epochNote(runs, stages int, why string) string {
 		s += ", " + why
 	}
 	return s + ")"
+}
+
+// mfBandLabel is the legend of minkowski.png's band: ±2 standard errors of
+// the difference of the means, σ√(1/K + 1/N).
+func mfBandLabel(vm *ValidationMetrics) string {
+	return fmt.Sprintf("± 2 s.e. = 2σ√(1/K+1/N), K=%d, N=%d", vm.MFSyntheses, vm.MFTargets)
 }

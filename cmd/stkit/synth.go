@@ -530,8 +530,8 @@ quits at once without writing them.`)
 			// like for like: the syntheses are scored against the pooled
 			// target maps, as W1Pool scores one map of the set against the
 			// others pooled; W1Ref (one map against one map) is larger
-			fmt.Fprintf(g.stderr, " vs %s σ of one %s map against the others pooled (like for like) and vs %s σ between two %s maps; MF max deviation %.2f σ of %d %s maps",
-				fmtDev(vm.W1Pool), whose, fmtDev(vm.W1Ref), whose, vm.MFMaxSigma, vm.SpreadMaps, whose)
+			fmt.Fprintf(g.stderr, " vs %s σ of one %s map against the others pooled (like for like) and vs %s σ between two %s maps; %s",
+				fmtDev(vm.W1Pool), whose, fmtDev(vm.W1Ref), whose, mfSummary(vm, whose))
 		}
 		fmt.Fprintln(g.stderr, ")")
 	}

@@ -16,7 +16,8 @@ import (
 // synth --report from a set of targets writes the syntheses' spread on the
 // matched statistic against the targets' (metrics.json synth_spread, per
 // class) and prints it as a "report: spread" line with the same median;
-// one synthesis gets neither.
+// one synthesis gets neither. The Minkowski figure of the summary line is
+// in standard errors σ√(1/K+1/N) with K and N named, as metrics.json.
 func TestSynthset19SpreadReport(t *testing.T) {
 	dir := t.TempDir()
 	const n = 16
@@ -47,6 +48,15 @@ func TestSynthset19SpreadReport(t *testing.T) {
 		}
 		if err := json.Unmarshal(b, &vm); err != nil {
 			t.Fatal(err)
+		}
+		var full infer.ValidationMetrics
+		if err := json.Unmarshal(b, &full); err != nil {
+			t.Fatal(err)
+		}
+		// the Minkowski figure in standard errors, as metrics.json
+		se := mfSummary(&full, "target")
+		if full.MFSyntheses != k || full.MFTargets != 3 || !(full.MFMaxStdErr > 0) || !strings.Contains(errs, se) {
+			t.Errorf("-n %d: mf_syntheses %d, mf_targets %d, mf_max_abs_deviation_standard_errors %g; want %d, 3, > 0 and %q in\n%s", k, full.MFSyntheses, full.MFTargets, full.MFMaxStdErr, k, se, tail(errs, 800))
 		}
 		if k == 1 {
 			if vm.Spread != nil || strings.Contains(errs, "report: spread") {
