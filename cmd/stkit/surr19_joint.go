@@ -45,15 +45,23 @@ func surrArgs(pos []string) ([]datasets.Source, []surrPart, error) {
 }
 
 // surrMapParts splits the one MAPS argument of --joint into one part per
-// map (its channels): part c is map c, "NAME map c".
+// map (its channels): part c is map c, "NAME map c" (from 0, as numpy
+// indexes a cube); of a FITS file "NAME plane c+1", as FITS counts its
+// planes ("IQU.fits plane 2" is Q).
 func surrMapParts(arg surrPart) []surrPart {
 	var parts []surrPart
 	c := 0
 	for _, s := range arg.srcs {
 		for i := 0; i < s.Maps.B; i++ {
 			name := fmt.Sprintf("%s map %d", arg.name, c)
+			if len(arg.srcs) == 1 && isFITSPath(s.Name) {
+				name = fmt.Sprintf("%s plane %d", arg.name, c+1)
+			}
 			if len(arg.srcs) > 1 {
 				name = fmt.Sprintf("%s map %d (%s map %d)", arg.name, c, filepath.Base(s.Name), i)
+				if isFITSPath(s.Name) {
+					name = fmt.Sprintf("%s map %d (%s plane %d)", arg.name, c, filepath.Base(s.Name), i+1)
+				}
 			}
 			parts = append(parts, surrPart{name: name, srcs: []datasets.Source{s}, lo: c, hi: c + 1})
 			c++
@@ -261,10 +269,12 @@ func surrWrite(g *globals, out string, res *stlayer.Maps, srcs []datasets.Source
 	text += more
 	cards = append(cards, historyCards(text)...)
 	cards = provFITS(cards, sourceNames(srcs)...) // provenance (prov19_provenance.go), DATE, ORIGIN
-	if err := datasets.WriteMapsCards(out, res, cards...); err != nil {
+	// the inputs' precision: float32 when all are (polfix19)
+	dtype, err := surrWriteMaps(out, res, surrInputDType(srcs), cards)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "surrogate: wrote %s (%s of %d×%d)\n", out, plural(res.B, "map"), res.M, res.N)
+	fmt.Fprintf(g.stderr, "surrogate: wrote %s (%s of %d×%d, %s)\n", out, plural(res.B, "map"), res.M, res.N, dtype)
 	if per > 1 && more == "" {
 		fmt.Fprintf(g.stderr, "surrogate: %d per input map: maps %d·b to %d·b + %d are those of input map b\n", per, per, per, per-1)
 	}
@@ -305,6 +315,7 @@ func surrogateJoint(g *globals, srcs []datasets.Source, parts []surrPart, out st
 	if err != nil {
 		return err
 	}
+	warnSurrJointScales(g, srcs) // polfix19: channels on different pixel grids
 	outParts := parts
 	if len(parts) == 1 {
 		outParts = surrMapParts(parts[0])

@@ -22,7 +22,9 @@ input order, as one batch [B·K, M, N]: the K surrogates of input map b are
 maps b·K to b·K + K − 1 (a single output map gives [M, N]); format from the
 extension: .npy, .npz, .fits (with HISTORY cards saying what the maps are,
 DATE and ORIGIN, and when every input is FITS the unit, BUNIT and BTYPE, and
-the pixel scale, CDELT1/2 and CUNIT1/2, that they all share).
+the pixel scale, CDELT1/2 and CUNIT1/2, that they all share). Each output
+is stored as float32 (FITS BITPIX −32) when every input file it holds is
+float32, else as float64 (BITPIX −64).
 
   --kind phase  phase randomisation (datasets.GRFMatchingSpectrum): the DFT
                 modulus of every map is kept exactly at every frequency, the
