@@ -481,7 +481,7 @@ quits at once without writing them.`)
 	}
 	if *report != "" {
 		settings := map[string]any{
-			"spec": spec, "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
+			"spec": effectiveNormSpec(spec), "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
 			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
 			// the pixel range ("none", or an interval such as "[0, +Inf)": a
 			// penalty, not a hard bound) and its relative weight

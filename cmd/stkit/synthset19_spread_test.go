@@ -11,13 +11,16 @@ import (
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // synth --report from a set of targets writes the syntheses' spread on the
 // matched statistic against the targets' (metrics.json synth_spread, per
 // class) and prints it as a "report: spread" line with the same median;
 // one synthesis gets neither. The Minkowski figure of the summary line is
-// in standard errors σ√(1/K+1/N) with K and N named, as metrics.json.
+// in standard errors σ√(1/K+1/N) with K and N named, as metrics.json, and
+// settings.spec.norm is the normalisation in effect (p00, the run's line),
+// not the raw "none".
 func TestSynthset19SpreadReport(t *testing.T) {
 	dir := t.TempDir()
 	const n = 16
@@ -53,6 +56,10 @@ func TestSynthset19SpreadReport(t *testing.T) {
 		if err := json.Unmarshal(b, &full); err != nil {
 			t.Fatal(err)
 		}
+		// settings.spec says the normalisation in effect, as the run's line
+		if sp, _ := full.Settings["spec"].(map[string]any); sp["norm"] != "p00" || !strings.Contains(errs, "norm=p00") {
+			t.Errorf("-n %d: settings.spec.norm %v, want p00 (the line's norm=p00)", k, sp["norm"])
+		}
 		// the Minkowski figure in standard errors, as metrics.json
 		se := mfSummary(&full, "target")
 		if full.MFSyntheses != k || full.MFTargets != 3 || !(full.MFMaxStdErr > 0) || !strings.Contains(errs, se) {
@@ -71,6 +78,17 @@ func TestSynthset19SpreadReport(t *testing.T) {
 		line := spreadLine(sp, "target")
 		if !strings.Contains(errs, line) || !strings.Contains(line, fmt.Sprintf("(all %.3g)", sp.Median)) || !strings.Contains(line, "P00 ") {
 			t.Errorf("want the line %q in\n%s", line, tail(errs, 800))
+		}
+	}
+	for _, c := range []struct {
+		s    stats.Spec
+		want string
+	}{
+		{stats.Spec{Kind: stats.SCov, Norm: "none"}, "p00"}, {stats.Spec{Kind: stats.Spectra}, "p00"}, {stats.Spec{Kind: stats.SCov, Norm: "p11"}, "p11"},
+		{stats.Spec{Kind: stats.WPH, Norm: "none"}, "none"}, {stats.Spec{Kind: stats.WST, Norm: "none"}, "none"},
+	} {
+		if got := effectiveNormSpec(c.s).Norm; got != c.want {
+			t.Errorf("%s norm %q: effective %q, want %q", c.s.Kind, c.s.Norm, got, c.want)
 		}
 	}
 	sp := &infer.SynthSpread{Syntheses: 4, Targets: 20, Classes: []infer.SynthSpreadClass{{Class: "P00", Coefficients: 7, SDRatio: 0.027}}, Median: 0.03, PixelMeanSDRatio: 0.001, Note: infer.SpreadNote}
