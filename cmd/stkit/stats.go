@@ -332,9 +332,9 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	if *compare != "" {
 		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *imag, *compareImag, *out, *plotPath, *chunk, *perms)
 	}
-	warnStatsInputUnits(g, mapIn, nil) // units19: a set mixing BUNITs or pixel scales
+	unitWarn := warnStatsInputUnits(g, mapIn, nil) // units19: a set mixing BUNITs or pixel scales
 	input := maps
-	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards)}
+	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards), unitWarnings: unitWarn}
 	// physscale19: pixel scale, BUNIT named in the table
 	meta.phys = physScaleOf(cards)
 	if mapIn.set == nil { // a complex .npy/.npz MAP (readComplexMap)
@@ -350,7 +350,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		if err := checkPairedSets(mapIn, crossIn, "cross statistics"); err != nil {
 			return err
 		}
-		warnStatsInputUnits(g, mapIn, &crossIn) // units19
+		meta.unitWarnings = append(meta.unitWarnings, warnStatsInputUnits(g, mapIn, &crossIn)...) // units19
 		inputs = append(inputs, crossIn)
 		if err := validateSetSpec(*cross, crossIn.set, m2, spec, jGiven, defaultJRule); err != nil {
 			return err
@@ -374,7 +374,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		if err := checkPairedSets(mapIn, imagIn, "the real and imaginary parts of z = MAP + i·IMAG"); err != nil {
 			return err
 		}
-		warnStatsInputUnits(g, mapIn, &imagIn) // units19: pixel scales (BUNITs below)
+		meta.unitWarnings = append(meta.unitWarnings, warnStatsInputUnits(g, mapIn, &imagIn)...) // units19: pixel scales (BUNITs below)
 		inputs = append(inputs, imagIn)
 		if err := validateSetSpec(*imag, imagIn.set, imagMaps, spec, jGiven, defaultJRule); err != nil {
 			return err
@@ -382,7 +382,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		meta.inputs = append(meta.inputs, *imag)
 		meta.bunitImag = mapUnit(imagIn.set.Cards)
 		if meta.bunit != meta.bunitImag && meta.bunit != "" && meta.bunitImag != "" {
-			fmt.Fprintf(g.stderr, "stats: warning: MAP %s has BUNIT %q but --imag %s has %q: the real and imaginary parts of z = MAP + i·IMAG should be in one unit (e.g. Stokes Q and U both in K_CMB); the coefficients mix them as given\n", pos[0], meta.bunit, *imag, meta.bunitImag)
+			meta.unitWarnings = append(meta.unitWarnings, warnf(g.stderr, "stats", fmt.Sprintf("MAP %s has BUNIT %q but --imag %s has %q: the real and imaginary parts of z = MAP + i·IMAG should be in one unit (e.g. Stokes Q and U both in K_CMB); the coefficients mix them as given", pos[0], meta.bunit, *imag, meta.bunitImag)))
 		}
 	}
 	statsInputsMeta(&meta, inputs...)
@@ -658,7 +658,9 @@ type jsonCoeff map[string]any
 // and bunitCross their FITS BUNIT ("" when none is known: .npy, .npz, or a
 // FITS header without BUNIT).
 type statsMeta struct {
-	inputs            []string
+	inputs []string
+	// unitWarnings: the inputs' unit and pixel-scale warnings (units19)
+	unitWarnings      []string
 	bunit, bunitCross string
 	// bunitImag: the BUNIT of --imag (complex data z = MAP + i·IMAG)
 	bunitImag string
@@ -689,10 +691,13 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			BUnit      string        `json:"bunit,omitempty"`
 			BUnitCross string        `json:"bunit_cross,omitempty"`
 			// BUnitImag: the FITS BUNIT of --imag (complex data)
-			BUnitImag string   `json:"bunit_imag,omitempty"`
-			Shape     [3]int   `json:"map_shape"`
-			Columns   []string `json:"label_columns"`
-			PerPixel  bool     `json:"per_pixel,omitempty"`
+			BUnitImag string `json:"bunit_imag,omitempty"`
+			// UnitWarnings: the warnings stats gave of the inputs' BUNITs
+			// and pixel scales (units19), as on stderr
+			UnitWarnings []string `json:"unit_warnings,omitempty"`
+			Shape        [3]int   `json:"map_shape"`
+			Columns      []string `json:"label_columns"`
+			PerPixel     bool     `json:"per_pixel,omitempty"`
 			// Orientation: θ of each orientation index l (degrees) and
 			// the family's convention (newOrientationDoc)
 			Orientation *orientationDoc `json:"orientation,omitempty"`
@@ -721,6 +726,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.InputSets = meta.sets
 	doc.Config.BUnit, doc.Config.BUnitCross = meta.bunit, meta.bunitCross
 	doc.Config.BUnitImag = meta.bunitImag
+	doc.Config.UnitWarnings = meta.unitWarnings
 	doc.Anisotropy = meta.aniso
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
 		// "none" is read as p00 for these families (stats.Spec.Norm): the

@@ -142,7 +142,9 @@ func summariseUnits(names []string, units []datasets.MapUnits) unitsOfSet {
 // mixedNote is the warning about one argument whose files mix units ("" if
 // they do not): "MAP a.fits,b.fits mixes units: BUNIT "K" (a.fits) and
 // "JY/BEAM" (b.fits); pixel scale 1.5 arcmin (a.fits) and 3 arcmin
-// (b.fits): " followed by consequence.
+// (b.fits): " followed by consequence; files of one BUNIT and several
+// pixel scales: "… mixes pixel scales: 1.5 arcmin (a.fits) and 3 arcmin
+// (b.fits): ".
 func mixedNote(desc string, s unitsOfSet, consequence string) string {
 	var what []string
 	if s.mixB != "" {
@@ -151,8 +153,12 @@ func mixedNote(desc string, s unitsOfSet, consequence string) string {
 	if s.mixS != "" {
 		what = append(what, "pixel scale "+s.mixS)
 	}
-	if len(what) == 0 {
+	switch {
+	case len(what) == 0:
 		return ""
+	case s.mixB == "":
+		// the pixel scales only: not "units" (polfix19)
+		return desc + " mixes pixel scales: " + s.mixS + ": " + consequence
 	}
 	return desc + " mixes units: " + strings.Join(what, "; ") + ": " + consequence
 }
@@ -205,11 +211,20 @@ func warnStatsSetUnits(g *globals, in statsInput, compare bool) string {
 	if in.set == nil { // a complex .npy MAP: no FITS header
 		return ""
 	}
-	what := `its maps are stacked into one set as given (no conversion; the same wavelet scale j spans another angle on maps of another pixel scale), and the JSON's "bunit" is left out ("input_sets" lists each file's); `
-	if compare {
-		what = "its maps are taken as one set as given (no conversion; the same wavelet scale j spans another angle on maps of another pixel scale), so z and χ²/dof measure that mixture too; "
+	u := inputUnits(in)
+	// the wavelet clause only where the pixel scales differ (polfix19)
+	conv := "no conversion"
+	if u.mixS != "" {
+		conv += "; the same wavelet scale j spans another angle on maps of another pixel scale"
 	}
-	return warnf(g.stderr, "stats", mixedNote(in.describe(), inputUnits(in), what+unitsAdvice))
+	what := `its maps are stacked into one set as given (` + conv + `), and the JSON's "bunit" is left out ("input_sets" lists each file's); `
+	if u.mixB == "" {
+		what = `its maps are stacked into one set as given (` + conv + `), and the JSON's "pixel_scale" is left out ("input_sets" lists each file's); `
+	}
+	if compare {
+		what = "its maps are taken as one set as given (" + conv + "), so z and χ²/dof measure that mixture too; "
+	}
+	return warnf(g.stderr, "stats", mixedNote(in.describe(), u, what+unitsAdvice))
 }
 
 // warnStatsPairUnits warns when two stats map arguments (MAP and --cross,
@@ -227,19 +242,27 @@ func warnStatsPairUnits(g *globals, a, b statsInput, bunit bool, what string) st
 // argument other (--cross, --imag; nil for none): each argument's files
 // (warnStatsSetUnits), then the two against each other
 // (warnStatsPairUnits; for --imag the pixel scales only, stats warning of
-// the BUNITs itself).
-func warnStatsInputUnits(g *globals, mapIn statsInput, other *statsInput) {
-	if other == nil {
-		warnStatsSetUnits(g, mapIn, false)
-		return
+// the BUNITs itself). It returns the warnings given (for the JSON's
+// config.unit_warnings).
+func warnStatsInputUnits(g *globals, mapIn statsInput, other *statsInput) []string {
+	var out []string
+	add := func(m string) {
+		if m != "" {
+			out = append(out, m)
+		}
 	}
-	warnStatsSetUnits(g, *other, false)
+	if other == nil {
+		add(warnStatsSetUnits(g, mapIn, false))
+		return out
+	}
+	add(warnStatsSetUnits(g, *other, false))
 	switch other.flag {
 	case "--imag":
-		warnStatsPairUnits(g, mapIn, *other, false, "the real and imaginary parts of z = MAP + i·IMAG should be on one pixel grid; the coefficients mix them as given")
+		add(warnStatsPairUnits(g, mapIn, *other, false, "the real and imaginary parts of z = MAP + i·IMAG should be on one pixel grid; the coefficients mix them as given"))
 	default:
-		warnStatsPairUnits(g, mapIn, *other, true, "the cross statistics pair the maps as given (no conversion)")
+		add(warnStatsPairUnits(g, mapIn, *other, true, "the cross statistics pair the maps as given (no conversion)"))
 	}
+	return out
 }
 
 // warnSeparateUnits warns (on w, as separate) when separate's sample or
