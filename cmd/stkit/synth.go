@@ -87,7 +87,9 @@ syntheses, realisations of the periodised field, can reach that far.
 --pad crop instead keeps the target as read and the box as given.
 
 Presets (--preset; explicit flags override them):
-  quality  (default) GRF start with the target's 2D power spectrum (--init grf),
+  quality  (default) GRF start with the target's 2D power spectrum (--init grf: a
+           Gaussian draw from the target maps' mean periodogram, averaged over
+           cells of unit |k| and 11.25°, so that no synthesis copies one map's modes),
            --ps 1, --hist 10, 300 iterations, one L-BFGS per map (--independent). Tuned so
            that the mean power spectrum of 4 syntheses of a 256² Quijote or dust
            map is within 5 % of the target's on all half-octave bins k ≥ 2.
