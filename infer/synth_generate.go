@@ -116,8 +116,8 @@ type GenerateConfig struct {
 // and Minkowski functionals up to 16 σ off). The bins k < 8 cycles per map hold
 // few Fourier modes, which the wavelet powers of the statistic do not pin
 // down. A GRF start carries the target's 2D spectrum (a Gaussian draw from
-// the target maps' mean periodogram, InitGRF), and the power-spectrum term keeps each map's binned spectrum on the target's; the
-// histogram term fixes the far tail of the pixel distribution (without it
+// the target maps' mean periodogram, InitGRF), and the power-spectrum term
+// keeps each map's binned spectrum on the target's; the histogram term fixes the far tail of the pixel distribution (without it
 // the Quijote syntheses miss V0 and V2 at ν = 3 by 2.3–2.7 σ). Independent
 // optimisers reach a 2.2× lower loss than one L-BFGS on the stacked pixels in
 // the same time (128², 4 maps × 150 iterations: 3.3e-6 in 72 s vs 7.3e-6 in
