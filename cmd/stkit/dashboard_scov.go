@@ -171,7 +171,9 @@ func scovSetPlotsNorm(rs []*scov.Result, unit string, norm scovNormText) ([][]*p
 		return m, lo, hi
 	}
 	// line draws the point means of vals (vals[k]: point k's values over
-	// the maps at x[k]) as a line with markers, and the ±σ band for a set
+	// the maps at x[k]) as a line with markers, and the ±σ band for a set;
+	// a phase line (and its band) is broken where it wraps across ±π
+	// (consecutive means more than π apart: phaseSegments)
 	line := func(p *plot.Plot, x []float64, vals [][]float64, phase bool, i int, name string) error {
 		var xy plotter.XYs
 		var bx, blo, bhi []float64
@@ -187,20 +189,38 @@ func scovSetPlotsNorm(rs []*scov.Result, unit string, norm scovNormText) ([][]*p
 			return nil
 		}
 		points[p] += len(xy)
-		if set {
-			if _, err := addBand(p, bx, blo, bhi, plotx.Palette(i), isLog[p]); err != nil {
+		// a phase line is broken where it wraps across ±π (phaseSegments)
+		segs := [][2]int{{0, len(xy)}}
+		if phase {
+			segs = phaseSegments(xy)
+		}
+		var first *plotter.Line
+		for _, sg := range segs {
+			a, b := sg[0], sg[1]
+			if set {
+				if _, err := addBand(p, bx[a:b], blo[a:b], bhi[a:b], plotx.Palette(i), isLog[p]); err != nil {
+					return err
+				}
+			}
+			l, err := plotter.NewLine(xy[a:b])
+			if err != nil {
 				return err
 			}
+			l.Color = plotx.Palette(i)
+			p.Add(l)
+			if first == nil {
+				first = l
+			}
 		}
-		l, s, err := plotter.NewLinePoints(xy)
+		s, err := plotter.NewScatter(xy)
 		if err != nil {
 			return err
 		}
-		l.Color, s.Color = plotx.Palette(i), plotx.Palette(i)
+		s.Color = plotx.Palette(i)
 		s.Shape = draw.CircleGlyph{}
-		p.Add(l, s)
+		p.Add(s)
 		if name != "" {
-			p.Legend.Add(name, l, s)
+			p.Legend.Add(name, first, s)
 		}
 		return nil
 	}
