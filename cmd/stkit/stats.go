@@ -196,7 +196,7 @@ DCT is orthonormal); the dashboard (--plot) draws that mean. S4 (C11) of a
 Gaussian field is not 0 and depends on the spectrum's slope (C11 at k = 0,
 h1 = h2 = 0, a = 2, b = 0: 0.015 for Gaussian fields with the spectrum of
 dust I_1, 0.001 for white noise): judge S4 against phase surrogates
-(stkit surrogate), not against 0.`+statsSetHelp+compareHelp)
+(stkit surrogate), not against 0.`+statsSetHelp+compareHelp+compareHelp19)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	out := fs.String("o", "", "output file (.npy, .npz or .json)")
@@ -206,7 +206,8 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	plotPath := fs.String("plot", "", "write a PNG dashboard of the coefficients to this file (of a set: wst, wph the mean over its maps with ±1σ bars, scov, spectra lines of the means with ±1σ bands; scov: P00, sparsity, C01 and C11 divided by √(P00·P00) per scale; spectra: the logs, the S3/S4 spectra as means over the scales (DCT mode 0 / √N) and the energy per mode; wst, wph: one panel per class; wst, wph, scov: two more of the anisotropy summary, A_j with its noise floor and ψ_j against j; complex wph (--imag) and wph --cross: complex classes as modulus and phase panels, the pseudo moments in panels of their own; scov --cross: P00 of both maps, their correlation Corr00 per scale, C01 of kinds ab and ba and Corr11 ab; wst --local: the map, the maps of S1 per scale j1 (mean over l1) and of the share of S1 at each orientation θ_l (mean over j1) on the 2^J-pixel grid; legends beside the panels, phases on [−π, π])")
 	compare := fs.String("compare", "", "compare the set MAP with the set SET_B (a file, folder or comma list; ≥ 2 maps each): z per coefficient, χ²/dof (a diagonal summary: the coefficients are correlated), largest |z|; -o writes JSON, --plot z by coefficient (see --compare in the text above)")
 	compareImag := fs.String("compare-imag", "", "with --compare and --imag (complex data z = Q + iU, --kind wph): the imaginary part U of SET_B, paired with its maps one by one")
-	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (0: none; e.g. 1000)")
+	perms := fs.Int("permutations", 0, "with --compare: a permutation p-value of χ²/dof from this many random splits of the two sets' maps, or from all of them, exactly, when there are at most this many (not given: 1000 when that costs under about a second, see --compare in the text above; 0: none)")
+	cx := compareFlags19(fs) // cmpset19: --compare-ref, --paired
 	chunk := fs.Int("chunk", 0, "maps per evaluation of a batch (0: as many as hold 8·256² pixels, 64·256² with the graph engine; the working memory grows with it)")
 	nanmaskFlags(fs, g, "stats") // nanmask19: --crop, --skip-nan (nanmaskRead)
 	pos, err := parseFlags(fs, args)
@@ -250,6 +251,9 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		return badInputf("--format %s needs an output file (-o FILE)", *format)
 	}
 	if err := checkCompareFlags(*compare, *out, *format, *cross, *imag, *compareImag, spec, *perms); err != nil {
+		return err
+	}
+	if err := cx.check(fs, *compare, spec); err != nil {
 		return err
 	}
 	if *imag != "" && *cross != "" {
@@ -330,7 +334,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		return err
 	}
 	if *compare != "" {
-		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *imag, *compareImag, *out, *plotPath, *chunk, *perms)
+		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *imag, *compareImag, *out, *plotPath, *chunk, *perms, cx)
 	}
 	unitWarn := warnStatsInputUnits(g, mapIn, nil) // units19: a set mixing BUNITs or pixel scales
 	input := maps

@@ -161,6 +161,10 @@ type compareResult struct {
 	// UnitWarnings: the warnings about the units of A and B (their files
 	// mixing BUNITs or pixel scales, or A's differing from B's)
 	UnitWarnings []string
+	// cmp19: --paired, the lower permutation tail, the default
+	// permutation test, the spreads' ratio, --compare-ref, the warnings
+	// that the sets are too alike (cmpset19)
+	cmp19 compareExtra19
 	// imagA, imagB: the imaginary parts of A and B (--imag,
 	// --compare-imag) for complex data, nil for real maps
 	imagA, imagB *statsInput
@@ -608,23 +612,20 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 		return nil
 	}
 	fmt.Fprintf(w, "largest |z| = %.3g (z = %.4g) at %d %s (%s)\n", math.Abs(r.Max.Z), r.Max.Z, r.Max.Index, r.Max.Label, r.Max.Part)
-	fmt.Fprintf(w, "|z| > 3: %d of %d (%.3g expected of independent z: Student t with ν = n_A + n_B − 2 = %d, P(|t| > 3) = %.2g; %.3g if z were normal)\n",
-		r.Over3, r.Dof, r.ExpOver3, r.Nu, r.ExpOver3/float64(r.Dof), 0.0027*float64(r.Dof))
-	switch {
-	case r.Perms > 0 && r.PermExact:
-		fmt.Fprintf(w, "permutation test: p = %.3g, exact (the share of all %d distinct splits of the %d maps into %d and %d, the observed one included, whose χ²/dof is at least the observed one; the smallest p possible is %.2g%s; calibrated if the maps of A and B are exchangeable, unlike χ²/dof itself)\n", r.PermP, r.Perms, r.NA+r.NB, r.NA, r.NB, r.PermMinP, swapNote(r.NA, r.NB))
-	case r.Perms > 0:
-		fmt.Fprintf(w, "permutation test: p = %.3g (χ²/dof of %d random splits of the %d maps into %d and %d at least the observed one; calibrated if the maps of A and B are exchangeable, unlike χ²/dof itself)\n", r.PermP, r.Perms, r.NA+r.NB, r.NA, r.NB)
+	fmt.Fprintln(w, zLine19(r, r.cmp19))
+	if l := permLine19(r, r.cmp19); l != "" {
+		fmt.Fprintln(w, l)
 	}
+	fmt.Fprintln(w, spreadLine19(r, r.cmp19))
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "class\tdof\tχ²/dof\tmax |z|\t|z|>3\texpected")
+	fmt.Fprintln(tw, "class\tdof\tχ²/dof\tmax |z|\t|z|>3\texpected\tsd_A/sd_B")
 	for _, c := range r.Classes {
-		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3g\t%d\t%.2g\n", c.Class, c.Dof, c.Chi2, c.MaxAbs, c.Over3, c.ExpOver3)
+		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3g\t%d\t%.2g\t%.3g\n", c.Class, c.Dof, c.Chi2, c.MaxAbs, c.Over3, c.ExpOver3, r.cmp19.ClassSd[c.Class])
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "note: "+compareCaveat)
+	fmt.Fprintln(w, "note: "+caveat19(r.cmp19))
 	return nil
 }
 
@@ -660,39 +661,49 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 			PixelScaleA *datasets.PixelScale `json:"pixel_scale_a,omitempty"`
 			PixelScaleB *datasets.PixelScale `json:"pixel_scale_b,omitempty"`
 		} `json:"config"`
-		UnitWarnings []string       `json:"unit_warnings,omitempty"`
-		NA           int            `json:"n_a"`
-		NB           int            `json:"n_b"`
-		Chi2         float64        `json:"chi2_per_dof"`
-		Dof          int            `json:"dof"`
-		Skipped      int            `json:"skipped_constant"`
-		Constant     int            `json:"skipped_constant_differing,omitempty"`
-		Max          comparePart    `json:"max_abs_z"`
-		Over3        int            `json:"n_abs_z_over_3"`
-		ExpOver3     float64        `json:"n_abs_z_over_3_expected"`
-		Nu           int            `json:"nu"`
-		Shared       int            `json:"shared_maps,omitempty"`
-		ZeroMean     []string       `json:"skipped_zero_mean,omitempty"`
-		Ident        []string       `json:"skipped_identical,omitempty"`
-		Perms        int            `json:"permutations,omitempty"`
-		PermP        float64        `json:"p_permutation,omitempty"`
-		Exact        bool           `json:"permutations_exact,omitempty"`
-		MinP         float64        `json:"p_permutation_min,omitempty"`
-		Note         string         `json:"note"`
-		Formula      string         `json:"z"`
-		Classes      []compareClass `json:"classes"`
-		Parts        []comparePart  `json:"parts"`
+		UnitWarnings []string           `json:"unit_warnings,omitempty"`
+		NA           int                `json:"n_a"`
+		NB           int                `json:"n_b"`
+		Chi2         float64            `json:"chi2_per_dof"`
+		Dof          int                `json:"dof"`
+		Skipped      int                `json:"skipped_constant"`
+		Constant     int                `json:"skipped_constant_differing,omitempty"`
+		Max          comparePart        `json:"max_abs_z"`
+		Over3        int                `json:"n_abs_z_over_3"`
+		ExpOver3     float64            `json:"n_abs_z_over_3_expected"`
+		Nu           int                `json:"nu"`
+		Shared       int                `json:"shared_maps,omitempty"`
+		ZeroMean     []string           `json:"skipped_zero_mean,omitempty"`
+		Ident        []string           `json:"skipped_identical,omitempty"`
+		Perms        int                `json:"permutations,omitempty"`
+		PermP        float64            `json:"p_permutation,omitempty"`
+		Exact        bool               `json:"permutations_exact,omitempty"`
+		MinP         float64            `json:"p_permutation_min,omitempty"`
+		PermPLow     float64            `json:"p_permutation_low,omitempty"`
+		PermsAuto    bool               `json:"permutations_default,omitempty"`
+		Paired       bool               `json:"paired,omitempty"`
+		SdRatio      float64            `json:"sd_ratio"`
+		ClassSd      map[string]float64 `json:"sd_ratio_by_class"`
+		Warnings     []string           `json:"warnings,omitempty"`
+		Note         string             `json:"note"`
+		Formula      string             `json:"z"`
+		Classes      []compareClass     `json:"classes"`
+		Parts        []comparePart      `json:"parts"`
 	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Ident: r.Identical, UnitWarnings: r.UnitWarnings, Perms: r.Perms, PermP: r.PermP, Exact: r.PermExact, MinP: r.PermMinP,
-		Note:    compareCaveat,
+		PermPLow: r.cmp19.PermPLow, PermsAuto: r.cmp19.PermsAuto, Paired: r.cmp19.Paired, SdRatio: r.cmp19.SdRatio, ClassSd: r.cmp19.ClassSd, Warnings: r.cmp19.Warnings,
+		Note:    caveat19(r.cmp19),
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
+	if r.cmp19.Paired {
+		doc.Formula = pairedFormula19
+	}
 	doc.Config.Spec = spec
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
 		doc.Config.Spec.Norm = "p00" // as writeCoeffsJSON: "none" is read as p00 for these families
 	}
 	doc.Config.CoeffsNorm, _ = coeffsNorm(doc.Config.Spec)
 	if doc.Config.CoeffsNorm != "none" {
-		doc.Config.RefScope = "the maps of A and B together (one operator for both sets)"
+		doc.Config.RefScope = refScope19(r.cmp19.Ref)
 	}
 	doc.Config.InputsA, doc.Config.InputsB = a.set.Files, b.set.Files
 	if r.imagA != nil && r.imagB != nil {
@@ -1025,7 +1036,7 @@ func compareImagInputs(g *globals, spec stats.Spec, jGiven bool, a, b statsInput
 // compared coefficient by coefficient (compareSets). With imag (--imag,
 // spec.Complex) A is complex data MAP + i·imag and B compare +
 // i·compareImag (compareImagInputs).
-func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, compare, imag, compareImag, out, plotPath string, chunk, perms int) error {
+func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, compare, imag, compareImag, out, plotPath string, chunk, perms int, cx *compareOpts19) error {
 	if spec.Complex && imag == "" {
 		return badInputf("MAP %s holds complex data: --compare takes complex data z = Q + iU as two real parts, MAP and --imag for A, --compare and --compare-imag for B; write Q and U of each set as files of their own", a.arg)
 	}
@@ -1066,6 +1077,11 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	}
 	if err := validateSetSpec(compare, b.set, bm, spec, jGiven, defaultJRule); err != nil {
 		return err
+	}
+	if cx.Paired {
+		if err := checkPaired19(a, b); err != nil {
+			return err
+		}
 	}
 	var imagA, imagB *statsInput
 	sa, sb := a, b // the sets as the statistic sees them (complex: Q and U stacked)
@@ -1111,7 +1127,12 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	if err != nil {
 		return badInputf("%v", err)
 	}
-	coeffs, err := forwardBatch(g, ch.Engine, op, union, chunk)
+	var coeffs *stlayer.Coeffs
+	if cx.Ref == "each" { // cmpset19: every map its own reference
+		coeffs, err = compareCoeffsEach19(ch.Engine, spec, union)
+	} else {
+		coeffs, err = forwardBatch(g, ch.Engine, op, union, chunk)
+	}
 	if err != nil {
 		return err
 	}
@@ -1125,15 +1146,17 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	// mean over the interior, not zero for a zero-mean map)
 	zeroMean := spec.Pad != "crop" && zeroMeanMaps(union)
 	r := compareSetsZero(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()), zeroMean)
+	if cx.Paired { // cmpset19: z from the differences of paired maps
+		r = pairedCompare19(coeffs, r, compareRoundoff(ch.Engine.Name()))
+	}
+	r.cmp19 = compareExtra19{Paired: cx.Paired, Ref: cx.Ref}
+	r.cmp19.SdRatio, r.cmp19.ClassSd = spreadRatio19(r)
 	r.Shared = len(shared)
 	r.UnitWarnings, r.imagA, r.imagB = unitWarn, imagA, imagB
-	if perms > 0 && r.Dof > 0 {
-		r.PermP, r.Perms, r.PermExact = permutationTest(coeffs, r, perms, 1)
-		r.PermMinP = permutationMinP(r.NA, r.NB)
-		if r.PermMinP > compareFewSplitsP {
-			fmt.Fprintf(g.stderr, "stats: warning: the %d maps (%d of A, %d of B) have only C(%d,%d) = %d distinct splits into sets of %d and %d: the permutation p cannot be below %.2g%s; more maps in each set allow a smaller p\n",
-				r.NA+r.NB, r.NA, r.NB, r.NA+r.NB, r.NA, splitCount(r.NA+r.NB, r.NA, 1<<20), r.NA, r.NB, r.PermMinP, swapNote(r.NA, r.NB))
-		}
+	comparePerms19(coeffs, &r, &r.cmp19, perms, cx, func(m string) { fmt.Fprintln(g.stderr, "stats: warning: "+m) })
+	r.cmp19.Warnings = tooAlikeWarnings19(r, r.cmp19)
+	for _, m := range r.cmp19.Warnings {
+		fmt.Fprintln(g.stderr, "stats: warning: "+m)
 	}
 	if err := printCompare(g, r, a, b, spec); err != nil {
 		return err
