@@ -27,9 +27,11 @@ import (
 //	STKIT_HOS_KIND   wph (default) or scov
 //	STKIT_MODELSEP_N, STKIT_MODELSEP_SIZE  as BenchmarkModelSeparationHeldOut
 //
-// Measured (30 mixtures): mean worst-bin r dust/Quijote 0.373/0.472 with
-// target dust, 0.500/0.319 with target quijote, against 0.632/0.668 for the
-// data (and the Wiener start of the learned-model separation): at 64² the
+// Measured (30 mixtures, separate's defaults of c3de5fb/e569cb1): mean
+// worst-bin r dust/Quijote 0.584/0.553 with target dust, 0.586/0.672 with
+// target quijote (before them 0.373/0.472 and 0.500/0.319), against
+// 0.632/0.668 for the data (and 0.645/0.673 for the learned-model
+// separation with its Wiener start): at 64² the
 // statistics of one patch are too noisy for the data term to pin the
 // split, and the start (d) is far from it.
 func BenchmarkHeldOutSampleSeparation(b *testing.B) {

@@ -337,9 +337,11 @@ type SeparationOptions struct {
 	// the data built from the samples (WienerEstimate; frozen pixels keep
 	// d) instead of d. Measured against the start from d (WPH defaults;
 	// min r where P_c ≤ P_s, spectrum error, pixel correlation): 256² dust
-	// + noise (BenchmarkSeparationQuality) 0.828 vs 0.824, 0.079 vs 0.075,
-	// 0.935 vs 0.934; 256² dust + Quijote 0.773 vs 0.779, 0.911 vs 0.907,
-	// 0.810 vs 0.815; dust + white noise at SNR 0.3: 0.716 vs 0.577 (64²),
+	// + noise (BenchmarkSeparationQuality) 0.829 vs 0.828, 0.074 vs 0.070,
+	// 0.936 vs 0.935; 256² dust + Quijote 0.784 vs 0.785, 0.875 vs 0.893,
+	// 0.816 vs 0.817 (the defaults of c3de5fb and e569cb1; before them
+	// 0.828 vs 0.824 and 0.773 vs 0.779); the following with the earlier
+	// defaults: dust + white noise at SNR 0.3: 0.716 vs 0.577 (64²),
 	// 0.655 vs 0.655 (128²; 0.735 vs 0.720 with 30 + 30 steps in 1
 	// epoch); at SNR 1: 0.803 vs 0.806 (64²), 0.844 vs 0.845 (128²). Not
 	// better overall, so not the default; it helps small low-SNR maps.

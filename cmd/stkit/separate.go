@@ -476,10 +476,11 @@ C01, Cphase, L), isotropic (averaged over the global rotations of the full
 circle: real at τ = 0, see stats --help), J = log2(size)
 − 2, L = 4, dn = 0, plus the binned power spectrum (--ps=false drops it).
 --kind scov uses Cheng's raw scattering-covariance moments instead: about
-15 % less time per evaluation, lower correlation with the truth on the 256²
-benchmarks (worst bin where the contaminant ≤ the signal: r 0.81 vs 0.82
-for dust + white noise, 0.77 vs 0.78 for dust + Quijote; the README has the
-full figures).
+15 % less time per evaluation, a slightly lower correlation with the truth
+and a worse spectrum on the 256² benchmarks (worst bin where the
+contaminant ≤ the signal: r 0.823 vs 0.828 for dust + white noise, 0.782 vs
+0.785 for dust + Quijote; spectrum error 0.101 vs 0.070 and 0.970 vs 0.893;
+the README has the full figures).
 
 Output OUT: [2, M, N] float64 (.npy, .npz or .fits): OUT[0] = s̃ (the separated
 component), OUT[1] = d − s̃ (contaminant + noise estimate); a FITS output
