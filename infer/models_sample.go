@@ -79,11 +79,12 @@ type SampleOptions struct {
 	Seed uint64
 	// Init is the starting law: InitWhiteNoise (the zero value) white noise
 	// with the cluster's pixel mean/std, InitGRF (stkit sample's default)
-	// InitialMaps' random-phase field on a reference map that is a
-	// Gaussian field with the cluster's mean power spectrum (interpolated in
-	// log–log to Size) and that mean/std, drawn for each map (map b's from
-	// seed Seed + b·0x9e3779b97f4a7c15): each map starts with its own
-	// realisation of the spectrum (Fourier amplitudes) and phases.
+	// InitialMaps' Gaussian draw from the periodogram (averaged over cells
+	// of unit |k| and 11.25°) of a reference map that is a Gaussian field
+	// with the cluster's mean power spectrum (interpolated in log–log to
+	// Size) and that mean/std, drawn for each map (map b's from seed Seed +
+	// b·0x9e3779b97f4a7c15): each map starts with its own realisation of
+	// the spectrum (Fourier amplitudes) and phases.
 	Init InitKind
 	// StdFloor masks coefficients whose model σ is below StdFloor × max σ
 	// (default 1e-9); see modelWeights.

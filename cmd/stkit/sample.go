@@ -319,7 +319,7 @@ at once without writing them.`)
 	if *report != "" {
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
 			"size": opt.Size, "patch_size": p, "tiles_per_map": res.Tiles, "stride": *stride, "steps": opt.Steps, "seed": *seed,
-			"init": *initKind, "engine": ch.Name, "spec": ms.Manifest.Spec, "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset),
+			"init": *initKind, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset),
 			"box": boxSetting(box), "box_weight": boxWeightSetting(box, opt.BoxWeight), "provenance": prov}
 		st.interruptSettings(settings, err)
 		rres := res

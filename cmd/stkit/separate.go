@@ -347,7 +347,7 @@ func runSeparate(g *globals, args []string) error {
 		ropt.Interior = spec.CutPixels()
 	}
 	if *report != "" {
-		settings := map[string]any{"spec": spec, "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
+		settings := map[string]any{"spec": effectiveNormSpec(spec), "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath,
 			"interrupted": interrupted}
 		settings["provenance"] = newProvenance(pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *startPath, *frozenPath)

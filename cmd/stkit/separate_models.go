@@ -519,7 +519,7 @@ func runSeparateModels(g *globals, args []string) error {
 				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "typical_levels": res.TypicalLevels,
 				"stopped_early": res.StoppedEarly, "stage_ends": res.StageEnds, "interrupted": interrupted, "ended": ended,
 				"init": opt.Init, "start": *startPath,
-				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": ms.Manifest.Spec, "truth": *truthPath,
+				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "truth": *truthPath,
 				"seed": *seed, "provenance": prov}}
 		if len(res.PriorEnd) > 0 {
 			rep.Settings["gauss_prior_term"] = map[string]any{"start": res.PriorStart, "end": res.PriorEnd,
