@@ -13,6 +13,7 @@ import (
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/atomicfile"
 )
 
 // statsProvenanceOut records the provenance p (newProvenance of the
@@ -24,9 +25,15 @@ import (
 // "stkit provenance" (the same JSON) and "Software" (pngProvenance). A .npy
 // has no room for it (nothing is added); an empty out or plot is skipped,
 // and so is one that is not a regular file (a named pipe or device such as
-// /dev/stdout, written in place: it cannot be read back and rewritten).
+// /dev/stdout, written in place: it cannot be read back and rewritten),
+// or that names an open descriptor (atomicfile.FDPath). stats itself no
+// longer calls it: its outputs carry the provenance in their one write
+// (pipefix19_prov.go); stats --compare's small JSON and PNG still do.
 func statsProvenanceOut(format, out, plot string, p *provenance) error {
 	regular := func(path string) bool {
+		if _, fd := atomicfile.FDPath(path); fd {
+			return false // /dev/stdout >> log: written once, in place (pipefix19)
+		}
 		fi, err := os.Stat(path)
 		return path != "" && err == nil && fi.Mode().IsRegular()
 	}
@@ -200,13 +207,23 @@ func pngProvenance(path string, p *provenance) error {
 	if err != nil {
 		return err
 	}
+	out, err := pngWithProvenance(b, p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return checkpoints.WriteFileAtomic(path, out, 0o644)
+}
+
+// pngWithProvenance returns the PNG file b with pngProvenance's iTXt
+// chunks "Software" and "stkit provenance" (p as JSON) before its IEND.
+func pngWithProvenance(b []byte, p *provenance) ([]byte, error) {
 	pj, err := json.Marshal(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	chunks, err := pngChunks(b)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	var out bytes.Buffer
 	out.Write(b[:8])
@@ -222,7 +239,7 @@ func pngProvenance(path string, p *provenance) error {
 		}
 		writePNGChunk(&out, c.typ, c.data)
 	}
-	return checkpoints.WriteFileAtomic(path, out.Bytes(), 0o644)
+	return out.Bytes(), nil
 }
 
 // pngChunk is one chunk of a PNG file.

@@ -439,6 +439,10 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		meta.aniso, _ = anisotropyOf(spec, op.Labels(), coeffs, maps, imagMaps)
 		physAnisotropy(meta.aniso, cards) // physscale19: position angle on the sky
 	}
+	// provenance (polfix19): version, commit, command line, inputs' SHA-256
+	// in the JSON config, the .npz member "provenance", the PNG's iTXt;
+	// built before the writes and put into each in its one write (pipefix19)
+	meta.prov = newProvenance(meta.inputs...)
 	if *plotPath != "" {
 		src := dashTitleSource(inputs) // polfix19: "Q.fits + i·U.fits" with --imag
 		title := fmt.Sprintf("%s: %s", src, spec.String())
@@ -454,7 +458,15 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 			o.crossUnit = meta.bunitCross
 			o.crossNote = fmt.Sprintf("cross statistics: a = MAP %s, b = --cross %s", pos[0], *cross)
 		}
-		if err := dashboardWith(*plotPath, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps, o); err != nil {
+		render, done, err := statsPlotOnce(*plotPath)
+		if err != nil {
+			return fmt.Errorf("plot: %w", err)
+		}
+		if err := dashboardWith(render, title, mapUnit(cards), spec, op, coeffs, ch.Engine, maps, o); err != nil {
+			_ = done(nil)
+			return fmt.Errorf("plot: %w", err)
+		}
+		if err := done(meta.prov); err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
 	}
@@ -466,16 +478,11 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	case "npy":
 		err = writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
-		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps, anisotropyArrays(meta.aniso, spec.J)...)
+		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps, append(anisotropyArrays(meta.aniso, spec.J), provNPZMember(meta.prov)...)...)
 	case "json":
 		err = writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps, meta)
 	}
 	if err != nil {
-		return err
-	}
-	// provenance (polfix19): version, commit, command line, inputs' SHA-256
-	// in the JSON config, the .npz member "provenance", the PNG's iTXt
-	if err := statsProvenanceOut(*format, *out, *plotPath, newProvenance(meta.inputs...)); err != nil {
 		return err
 	}
 	// as the other commands: say what was written (on stderr: the table of
@@ -676,6 +683,8 @@ type statsMeta struct {
 	sets []inputSetDoc
 	// phys: MAP's pixel scale and BUNIT (physScaleOf)
 	phys *physScale
+	// prov: the provenance written into the outputs (pipefix19)
+	prov *provenance
 }
 
 // writeCoeffsJSON writes the coefficients c of the maps with their labels; config.map_shape is
@@ -717,6 +726,8 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			// scale's central wavelength (physScale.pixelScaleJSON)
 			PixelScale       *pixelScaleDoc       `json:"pixel_scale,omitempty"`
 			ScaleWavelengths []scaleWavelengthDoc `json:"scale_wavelengths,omitempty"`
+			// Provenance: version, command line, inputs' SHA-256 (polfix19)
+			Provenance *provenance `json:"provenance,omitempty"`
 		} `json:"config"`
 		// Anisotropy: direction and amplitude of the anisotropy per map
 		// and scale (anisotropyOf); absent for statistics without
@@ -731,6 +742,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.BUnit, doc.Config.BUnitCross = meta.bunit, meta.bunitCross
 	doc.Config.BUnitImag = meta.bunitImag
 	doc.Config.UnitWarnings = meta.unitWarnings
+	doc.Config.Provenance = meta.prov
 	doc.Anisotropy = meta.aniso
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
 		// "none" is read as p00 for these families (stats.Spec.Norm): the

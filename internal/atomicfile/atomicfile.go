@@ -32,7 +32,9 @@ const bufSize = 64 << 10
 // regular file or a directory (a device such as /dev/null or /dev/full, a
 // named pipe) is written in place, since a rename would replace it (as root
 // it would turn /dev/full into a plain file); its write errors, such as
-// ENOSPC from /dev/full, are returned. A directory is refused. Errors read
+// ENOSPC from /dev/full, are returned. A path naming an open descriptor
+// (/dev/stdout, /dev/fd/N, /proc/self/fd/N: FDPath) is written through that
+// descriptor, even where it leads to a regular file (`>> log`). A directory is refused. Errors read
 // "writing PATH: …" with the path as given. An empty path is refused with
 // ErrEmptyPath before anything is written (fill is not called).
 func Write(path string, data []byte, perm os.FileMode) error {
@@ -51,6 +53,11 @@ func Write(path string, data []byte, perm os.FileMode) error {
 func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
 	if path == "" {
 		return ErrEmptyPath
+	}
+	// /dev/stdout, /dev/fd/N, /proc/self/fd/N: through the descriptor,
+	// whatever it leads to (FDPath)
+	if fd, ok := FDPath(path); ok {
+		return writeFD(path, fd, fill)
 	}
 	// A link of /proc to a pipe or socket (/dev/stdout → /proc/self/fd/1 →
 	// "pipe:[…]" when the output is piped) names no file resolveLinks could
