@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -197,4 +198,16 @@ func decodePNGFile(path string) (image.Image, error) {
 	}
 	defer f.Close()
 	return png.Decode(f)
+}
+
+// TestPolfix19StatsHelpProvenance: stats --help names the JSON's
+// provenance and unit_warnings, the .npz member and the PNG chunk.
+func TestPolfix19StatsHelpProvenance(t *testing.T) {
+	_, help, _ := runCLI(t, "stats", "--help")
+	help = strings.Join(strings.Fields(help), " ")
+	for _, w := range []string{`"unit_warnings"`, `"provenance": stkit's version and commit`, `.npz member "provenance"`, `PNG text chunk "stkit provenance"`} {
+		if !strings.Contains(help, w) {
+			t.Errorf("stats --help lacks %q", w)
+		}
+	}
 }

@@ -129,7 +129,12 @@ Output formats (-o FILE, format from --format or the extension):
         origin_px, entry (row, col) being centred on map pixel
         origin_px + stride_px·(row, col); a label column named
         like one of these fields, the spectra's "im", is written as "label_im";
-        "orientation": θ of each orientation index, see below)
+        "orientation": θ of each orientation index, see below;
+        "unit_warnings": the warnings of mixed BUNITs or pixel scales;
+        "provenance": stkit's version and commit, the command line, the
+        working directory and each input's size and SHA-256, also the
+        .npz member "provenance" (a JSON text) and --plot's PNG text
+        chunk "stkit provenance")
 Without -o a table of the coefficients of the first map is printed, and
 below it one "# anisotropy j=…" line per scale.
 

@@ -832,15 +832,20 @@ func compareFigure(title string, r compareResult) (*plot.Plot, error) {
 // longer line is cut off at both ends.
 const compareTitleMax = 100
 
-// compareTitle is plotCompare's title, two lines of at most compareTitleMax
-// runes: the sets (compareTitleSource, each in under half a line) and the
-// summary, with the permutation p-value when --permutations gave one ("all
-// N splits" when exact), "(diagonal summary)" for "(diagonal: coefficients
+// compareTitle is plotCompare's title: the sets, "z of A = SRC vs B =
+// SRC" (compareTitleSource; with complex data "Q.fits + i·U.fits"), wrapped
+// at spaces into lines of at most compareTitleMax runes (a name is never
+// cut: one longer than a line has a line of its own), then the summary
+// line, with the permutation p-value when --permutations gave one ("all N
+// splits" when exact), "(diagonal summary)" for "(diagonal: coefficients
 // correlated)" when the line would be too long.
 func compareTitle(a, b statsInput, r compareResult) string {
-	const fixed = len("z of A =  vs B = ")
-	src := (compareTitleMax - fixed) / 2
-	l1 := fmt.Sprintf("z of A = %s vs B = %s", compareTitleSource(a, src), compareTitleSource(b, src))
+	srcA, srcB := compareTitleSource(a), compareTitleSource(b)
+	if r.imagA != nil && r.imagB != nil {
+		srcA = compareTitleFiles(a) + " + i·" + compareTitleSource(*r.imagA)
+		srcB = compareTitleFiles(b) + " + i·" + compareTitleSource(*r.imagB)
+	}
+	l1 := fmt.Sprintf("z of A = %s vs B = %s", srcA, srcB)
 	perm := ""
 	switch {
 	case r.Perms > 0 && r.PermExact:
@@ -852,34 +857,54 @@ func compareTitle(a, b statsInput, r compareResult) string {
 	if utf8.RuneCountInString(l2) > compareTitleMax {
 		l2 = fmt.Sprintf("χ²/dof = %.3g over %d dof (diagonal summary)", r.Chi2, r.Dof) + perm
 	}
-	return shortenMiddle(l1, compareTitleMax) + "\n" + shortenMiddle(l2, compareTitleMax)
+	return strings.Join(append(wrapWords(l1, compareTitleMax), l2), "\n")
 }
 
-// compareTitleSource names a set in plotCompare's title in at most n runes
-// (n ≥ 20): the base name of the file or folder ("maps.npy", "dirA/"), or
-// of the first and last files of a list ("a.npy … z.npy"; "a.npy, b.npy"
-// for two), names cut in their middle to fit, and the number of maps
-// ("dirA/ (20 maps)").
-func compareTitleSource(in statsInput, n int) string {
-	s := in.set
-	maps := " (" + plural(s.Maps.B, "map") + ")"
-	room := n - utf8.RuneCountInString(maps)
-	two := func(x, sep, y string) string {
-		each := (room - utf8.RuneCountInString(sep)) / 2
-		return shortenMiddle(filepath.Base(x), each) + sep + shortenMiddle(filepath.Base(y), each)
+// wrapWords splits s at spaces into lines of at most n runes; a word
+// longer than n is a line of its own, uncut.
+func wrapWords(s string, n int) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case cur == "":
+			cur = w
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= n:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
 	}
-	var src string
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// compareTitleSource names a set in plotCompare's title
+// (compareTitleFiles) with its number of maps: "dirA/ (20 maps)".
+func compareTitleSource(in statsInput) string {
+	return compareTitleFiles(in) + " (" + plural(in.set.Maps.B, "map") + ")"
+}
+
+// compareTitleFiles names the files of a set, uncut: the base name of the
+// file (with its FITS section or HDU, "Qsc.fits[*,*,1:3]") or folder
+// ("dirA/"), or of the first and last files of a list ("a.npy … z.npy";
+// "a.npy, b.npy" for two).
+func compareTitleFiles(in statsInput) string {
+	s := in.set
 	switch {
 	case s.Folder != "":
-		src = shortenMiddle(filepath.Base(s.Folder), room-1) + "/"
+		return filepath.Base(s.Folder) + "/"
 	case len(s.Files) == 1:
-		src = shortenMiddle(filepath.Base(s.Files[0]), room)
+		return filepath.Base(s.Files[0])
 	case len(s.Files) == 2:
-		src = two(s.Files[0], ", ", s.Files[1])
-	default:
-		src = two(s.Files[0], " … ", s.Files[len(s.Files)-1])
+		return filepath.Base(s.Files[0]) + ", " + filepath.Base(s.Files[1])
+	case len(s.Files) > 2:
+		return filepath.Base(s.Files[0]) + " … " + filepath.Base(s.Files[len(s.Files)-1])
 	}
-	return src + maps
+	return filepath.Base(in.arg)
 }
 
 // shortenMiddle returns s cut to at most n runes (n ≥ 3) by an ellipsis in
