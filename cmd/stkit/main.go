@@ -94,6 +94,7 @@ func asBadInput(err error) error {
 }
 
 func main() {
+	exitOnSignals(os.Stderr, os.Args[1:]) // pipefix19: SIGTERM, Ctrl-C: exit 1, no partial file
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -290,8 +290,9 @@ var interruptSeen atomic.Bool
 // SIGTERM, so that a long command can save its current state before exiting;
 // it then prints on w that it is stopping and what it saves (saving, e.g.
 // "the maps reached are written"). A second signal ends the process at once
-// (the default action, restored after the first): every write is atomic, so
-// that loses what was being saved, never a complete file. The returned
+// (exitOnSignals, exit status 1, or the default action where that is not
+// installed): every write is atomic, so that loses what was being saved,
+// never a complete file. The returned
 // function releases the signals; call it when the work is done.
 //
 // The first signal also sets interruptSeen, so that a command that runs
@@ -301,6 +302,7 @@ func interruptible(w io.Writer, saving string) (context.Context, context.CancelF
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signalOwners.Add(1) // exitOnSignals leaves the first signal to us
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -318,6 +320,7 @@ func interruptible(w io.Writer, saving string) (context.Context, context.CancelF
 			signal.Stop(ch)
 			close(done)
 			cancel()
+			signalOwners.Add(-1)
 		})
 	}
 }

@@ -97,6 +97,8 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 		return fmt.Errorf("writing %s: creating a temporary file in %s: %w", path, dir, err)
 	}
 	tmp := f.Name()
+	live.Store(tmp, struct{}{}) // RemoveInProgress
+	defer live.Delete(tmp)
 	defer func() {
 		if err != nil {
 			_ = f.Close()
