@@ -11,7 +11,10 @@
 // datasets.ReadMaps reads .npy, .npz ("file.npz:member") and FITS files
 // into one, datasets.WriteMaps writes one atomically; datasets also makes
 // synthetic fields (GaussianRandomField, LogNormalField, …) and checks maps
-// for an operator (ValidateMaps). Example: datasets.ExampleReadMaps.
+// for a statistic (datasets.ValidateMapsFor: any size from 2^(J+1) pixels a
+// side, even sides for the global wst, scov and spectra; datasets.ValidateMaps
+// keeps the stricter sides divisible by 2^J). Example:
+// datasets.ExampleReadMaps.
 //
 // # Measure: statistics of maps (stkit stats)
 //
