@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -432,73 +431,10 @@ func permutationP(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) fl
 // calibrated whatever the correlations between coefficients; the seed is
 // fixed (seed), so a run is reproducible. The statistic's operator (its
 // reference over A and B together) does not depend on the split, so the
-// coefficients are reused.
+// coefficients are reused. It is permutationTails19's upper tail.
 func permutationTest(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) (p float64, splits int, exact bool) {
-	n := r.NA + r.NB
-	vals := make([][]float64, len(r.Parts))
-	for i, p := range r.Parts {
-		vals[i] = make([]float64, n)
-		for m := range n {
-			v := c.Row(m)[p.Index]
-			if p.Part == "im" {
-				vals[i][m] = imag(v)
-			} else {
-				vals[i][m] = real(v)
-			}
-		}
-	}
-	a, b := make([]float64, r.NA), make([]float64, r.NB)
-	// atLeast reports whether the split idx (the first NA maps as A, the
-	// rest as B) has χ²/dof at least the observed one
-	atLeast := func(idx []int) bool {
-		chi2 := 0.0
-		for _, v := range vals {
-			for m := range r.NA {
-				a[m] = v[idx[m]]
-			}
-			for m := range r.NB {
-				b[m] = v[idx[r.NA+m]]
-			}
-			ma, va := meanVar(a)
-			mb, vb := meanVar(b)
-			if den := va/float64(r.NA) + vb/float64(r.NB); den > 0 {
-				chi2 += (ma - mb) * (ma - mb) / den
-			}
-		}
-		return chi2/float64(len(vals)) >= r.Chi2*(1-1e-12)
-	}
-	idx := make([]int, n)
-	if total := splitCount(n, r.NA, perms); total <= perms {
-		count := 0
-		forEachSplit(n, r.NA, func(inA []bool) {
-			ia, ib := 0, r.NA
-			for m, in := range inA {
-				if in {
-					idx[ia] = m
-					ia++
-				} else {
-					idx[ib] = m
-					ib++
-				}
-			}
-			if atLeast(idx) {
-				count++
-			}
-		})
-		return float64(count) / float64(total), total, true
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x5ca77e5))
-	for i := range idx {
-		idx[i] = i
-	}
-	count := 0
-	for range perms {
-		rng.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
-		if atLeast(idx) {
-			count++
-		}
-	}
-	return float64(1+count) / float64(1+perms), perms, false
+	p, _, splits, exact = permutationTails19(c, r, perms, seed)
+	return p, splits, exact
 }
 
 // splitCount returns the number of distinct splits of n maps into a set of
