@@ -16,9 +16,10 @@
 // directory, synced, then renamed over the target, so a reader never sees a
 // half-written file and a failed write keeps the old one (a symbolic link is
 // followed; a device or named pipe, which a rename would replace, is written
-// in place). [ValidateMaps] refuses maps an operator with J scales
-// cannot use (non-finite pixels, 1-D or tiny maps, sizes not divisible by 2^J;
-// [ValidateMapsFor] checks one statistic's own, looser rule)
+// in place). [ValidateMapsFor] refuses maps a statistic cannot use
+// (non-finite pixels, 1-D maps, sides below 2^(J+1), odd sides for the
+// global wst, scov and spectra; [ValidateMaps] asks for sides divisible by
+// 2^J besides, stricter than any statistic needs)
 // and maps holding HEALPix's UNSEEN value −1.6375e30, which marks missing
 // pixels ([CheckUnseen]; [CutPatches] with SkipNaN leaves out the patches
 // holding it). The readers do not check values.
