@@ -159,6 +159,12 @@ at once without writing them.`)
 	if err := checkReportNotOutput(*report, *out); err != nil {
 		return err
 	}
+	// pipefix19: one writer per report folder (exit 2 while another holds it)
+	reportLock, lerr := lockReport(*report, "sample", args)
+	if lerr != nil {
+		return lerr
+	}
+	defer reportLock.Release()
 	if err := checkModelFolder(pos[0]); err != nil {
 		return err
 	}

@@ -95,6 +95,12 @@ func runSeparate(g *globals, args []string) error {
 	if err := checkReportFolder("--report", *report); err != nil {
 		return err
 	}
+	// pipefix19: one writer per report folder (exit 2 while another holds it)
+	reportLock, lerr := lockReport(*report, "separate", args)
+	if lerr != nil {
+		return lerr
+	}
+	defer reportLock.Release()
 	d, cards, err := readMapsCards(pos[0])
 	if err == nil {
 		d, cards, err = nm.cropMapsCards(g, "DATA "+pos[0], d, cards, &spec) // nanmask19: --crop

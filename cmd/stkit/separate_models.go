@@ -269,6 +269,12 @@ func runSeparateModels(g *globals, args []string) error {
 	if err := checkReportNotOutput(*report, *out); err != nil {
 		return err
 	}
+	// pipefix19: one writer per report folder (exit 2 while another holds it)
+	reportLock, lerr := lockReport(*report, "separate", args)
+	if lerr != nil {
+		return lerr
+	}
+	defer reportLock.Release()
 	if *startPath != "" && isSet(fs, "init") {
 		return badInputf("--start and --init both give the starting point: keep one")
 	}

@@ -223,6 +223,12 @@ quits at once without writing them.`)
 	if err := checkReportNotOutput(*report, *out); err != nil {
 		return err
 	}
+	// pipefix19: one writer per report folder (exit 2 while another holds it)
+	reportLock, lerr := lockReport(*report, "synth", args)
+	if lerr != nil {
+		return lerr
+	}
+	defer reportLock.Release()
 	targetSet, err := readMapSetCards(pos[0])
 	if err == nil {
 		err = nm.cropSet(g, "TARGET "+pos[0], targetSet, &spec) // nanmask19: --crop
