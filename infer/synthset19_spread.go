@@ -112,7 +112,8 @@ func NewSynthSpread(eng stlayer.Engine, op StatOp, target, synth *stlayer.Maps) 
 	sp.PixelMeanSDRatio = -1
 	if tsd > 1e-9*math.Abs(tm) {
 		// Moments' std is the population one for both: the ratio of the
-		// unbiased ones differs by √((K−1)N/(K(N−1))).
+		// unbiased ones is theirs times √(K(N−1)/((K−1)N)), K syntheses
+		// and N targets.
 		sp.PixelMeanSDRatio = ssd / tsd * math.Sqrt(float64(synth.B)/float64(synth.B-1)*float64(target.B-1)/float64(target.B))
 	}
 	if sp.Median < SpreadNoteThreshold {
