@@ -447,7 +447,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	// provenance (polfix19): version, commit, command line, inputs' SHA-256
 	// in the JSON config, the .npz member "provenance", the PNG's iTXt;
 	// built before the writes and put into each in its one write (pipefix19)
-	meta.prov = newProvenance(meta.inputs...)
+	meta.prov = reproducibleProvenance(newProvenance(meta.inputs...)) // SOURCE_DATE_EPOCH, STKIT_REPRODUCIBLE
 	if *plotPath != "" {
 		src := dashTitleSource(inputs) // polfix19: "Q.fits + i·U.fits" with --imag
 		title := fmt.Sprintf("%s: %s", src, spec.String())
