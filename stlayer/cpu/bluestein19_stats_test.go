@@ -10,12 +10,17 @@ import (
 	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
-// TestBluestein19WPHStats: the WPH statistics of a periodic 334×334 map
-// (334 = 2·167: Bluestein for the 167 stage) and their gradient under
-// Σ|c|² agree with those of an engine whose 334-point FFT is the direct
-// O(r²) butterfly (the plan before session 19) to 1e-12 relative.
+// TestBluestein19WPHStats: the WPH statistics of a periodic 58×58 map
+// (58 = 2·29: a radix-2 stage and Bluestein for the 29 stage, as 334 =
+// 2·167, the size this test used at 6.5 s) and their gradient under Σ|c|²
+// agree with those of an engine whose 58-point FFT is the direct O(r²)
+// butterfly (the plan before session 19) to 1e-12 relative. The plan is
+// checked first, so that the test cannot pass on a plan without Bluestein.
 func TestBluestein19WPHStats(t *testing.T) {
-	const n = 334
+	const n = 58
+	if rs := cpu.PlanRadices19(n); len(rs) != 2 || rs[0] != 2 || rs[1] != 29 || !cpu.UsesBluestein19(n) {
+		t.Fatalf("plan of %d: radices %v, Bluestein %v; want [2 29] with a Bluestein stage", n, rs, cpu.UsesBluestein19(n))
+	}
 	op, err := wph.New(wph.Config{J: 2, L: 2, DN: 1}, n, n)
 	if err != nil {
 		t.Fatal(err)
