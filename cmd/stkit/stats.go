@@ -49,7 +49,8 @@ func runStats(g *globals, args []string) error {
 a FITS HDU and image section as cfitsio writes them, 'x.fits[SCI]',
 'cube.fits[*,*,K]' for plane K, 'x.fits[2][1:480,1:480]' for a window,
 columns then rows counted from 1; a 2D map or a 3D batch [B, M, N];
-a folder or a comma-separated list of such files: a set, see below).
+a folder (its map files; hidden ones, named .*, skipped) or a comma-separated
+list of such files: a set, see below).
 For a batch, the normalised statistics (--kind spectra; scov --synthesis or
 --iso; wph --norm auto) are divided by one reference measured on the whole
 batch (P00 and P11 averaged over its maps, Cheng's use_ref with the batch as

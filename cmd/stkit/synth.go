@@ -27,7 +27,8 @@ func runSynth(g *globals, args []string) error {
 mean over several): L-BFGS on the pixels from a random start until
 Φ(x̃) ≈ Φ(x) (microcanonical model). TARGET is a map file (.npy, .npz or
 .npz:member, FITS) holding a map [M, N] or a batch [B, M, N], a folder (every
-map file in it, sorted by name) or a comma-separated list of files, read as
+map file in it, sorted by name; hidden ones, named .*, such as macOS's ._x.npy,
+skipped) or a comma-separated list of files, read as
 --reference-set reads them; all maps must have one size, and their maps
 together form the target batch (the summary line says how many, from where).
 The loss is Σ_k w_k |Φ_k(x̃) − Φ_k(x)|², with w_k = 1/K (one target map) or
@@ -900,7 +901,7 @@ type mapSet struct {
 }
 
 // readMapSetCards reads a set of maps named by spec: a folder (every map
-// file directly in it, isMapFile, sorted by name), an existing file (a map
+// file directly in it, folderMapFile: hidden files skipped, sorted by name), an existing file (a map
 // or a batch; a name holding a comma is that file), or a comma-separated
 // list of files. Each file is read as readMapsCards reads it (UNSEEN pixels
 // refused, FITS cards kept); the maps must all have one size. Problems are
@@ -913,7 +914,7 @@ func readMapSetCards(spec string) (*mapSet, error) {
 			return nil, badInputf("%s: %v", spec, err)
 		}
 		for _, e := range ents {
-			if !e.IsDir() && isMapFile(e.Name()) {
+			if !e.IsDir() && folderMapFile(e.Name()) { // dotfiles skipped
 				set.Files = append(set.Files, filepath.Join(spec, e.Name()))
 			}
 		}
