@@ -134,8 +134,12 @@ const maxJ = 30
 // engine) takes maps of any size from 2^(J+1) pixels a side, and the global
 // wst, scov and spectra only ask for even sides (measured: translation
 // invariance and agreement between the engines are the same on 100×100
-// maps as on 128×128). ValidateMapsFor checks the rule of one statistic,
-// and is what stkit's commands use.
+// maps as on 128×128). One engine limit remains: the graph engine's
+// four-step FFT (the pure-Go backend's) refuses a side with a prime factor
+// above 128, e.g. 262 = 2·131 or 501 = 3·167, with an error matching
+// stlayer.ErrSize; the cpu engine and XLA's native FFT take it.
+// ValidateMapsFor checks the rule of one statistic, and is what stkit's
+// commands use.
 func ValidateMaps(m *stlayer.Maps, J int) error { return ValidateMapsRule(m, DivisibleRule(J)) }
 
 // checkBatch refuses what no statistic can take whatever its scales: nil
