@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 // newBar returns a progress bar drawn on w (the command's stderr), with the
@@ -48,14 +49,16 @@ func newBar(w io.Writer, max int, desc string, opts ...progressbar.Option) *prog
 	}, opts...)...)
 }
 
-// isTerminal reports whether w is a character device (a terminal).
+// isTerminal reports whether w is a terminal (term.IsTerminal: the
+// terminal ioctl, TCGETS on Linux, succeeds on it). A character device is
+// not enough: /dev/null is one, and with 2>/dev/null the bar redrew every
+// 100 ms into it (pipe's report).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // logBarQuiet is how long a bar on a log (newBar, w not a terminal) writes
