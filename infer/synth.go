@@ -362,10 +362,11 @@ func InitialMaps(kind InitKind, ref *stlayer.Maps, k int, seed uint64) (*stlayer
 // (for a statistic that averages over an interior window, stats.Spec Pad
 // "crop"): the InitGRF spectrum is then the mean of |FFT(w·(x − x̄_w))(k)|²
 // over the reference maps x times the taper w = HannTaper(M, N) after
-// removing their taper-weighted mean x̄_w (the spectrum of NewPSOpApodised),
+// removing their taper-weighted mean x̄_w (the spectrum of NewPSOpApodised;
+// averaged over cells of |k| and angle as InitGRF's, meanPowerSpectrum2D),
 // not the periodic |FFT(x)|²: the periodic amplitudes of a map cut from a larger one
 // carry its wrap-around jump as a cross of excess power along the axes,
-// which a random-phase start turns into streaks parallel to the edges. The
+// which a GRF start drawn from them turns into streaks parallel to the edges. The
 // result is rescaled to the reference's pixel mean and std as with
 // InitialMaps. InitWhiteNoise uses no spectrum: apodised changes nothing
 // there. The input errors are InitialMaps'.
