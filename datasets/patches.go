@@ -46,7 +46,7 @@ func LoadSources(paths []string) ([]Source, error) {
 			if e.IsDir() {
 				continue
 			}
-			if isMapsFileName(e.Name()) {
+			if isMapsFileName(e.Name()) && !strings.HasPrefix(e.Name(), ".") { // hidden files (macOS ._x.npy) skipped
 				found = append(found, filepath.Join(p, e.Name()))
 			}
 		}

@@ -174,7 +174,7 @@ func newProvenance(inputs ...string) *provenance {
 	for _, in := range inputs {
 		add(in)
 	}
-	return p
+	return reproducibleProvenance(p) // SOURCE_DATE_EPOCH, STKIT_REPRODUCIBLE (pipefix19)
 }
 
 // inputFile returns the file or folder an input argument names: the
@@ -333,7 +333,11 @@ func provFITSOf(cards []datasets.Card, p *provenance) []datasets.Card {
 		}
 	}
 	out = append(out, p.provenanceCards()...)
-	return append(out, creationCards(time.Now())...)
+	now := time.Now()
+	if t, ok := sourceDateEpoch(); ok {
+		now = t // pipefix19: reproducible FITS
+	}
+	return append(out, creationCards(now)...)
 }
 
 // commandLine is the command line as one string, each argument that is

@@ -86,7 +86,7 @@ func mapSetFiles(spec string) []string {
 		}
 		var files []string
 		for _, e := range ents {
-			if !e.IsDir() && isMapFile(e.Name()) {
+			if !e.IsDir() && folderMapFile(e.Name()) { // as readMapSetCards
 				files = append(files, filepath.Join(spec, e.Name()))
 			}
 		}
