@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
-	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -326,39 +325,7 @@ func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol fl
 			r.Parts = append(r.Parts, p)
 		}
 	}
-	r.Dof = len(r.Parts)
-	r.Nu = nA + nB - 2
-	pOver3 := 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(r.Nu)}.Survival(3)
-	r.ExpOver3 = pOver3 * float64(r.Dof)
-	byClass := map[string]int{}
-	for _, p := range r.Parts {
-		z2 := p.Z * p.Z
-		r.Chi2 += z2
-		if math.Abs(p.Z) > math.Abs(r.Max.Z) || r.Max.Label == "" {
-			r.Max = p
-		}
-		i, ok := byClass[p.Class]
-		if !ok {
-			i = len(r.Classes)
-			byClass[p.Class] = i
-			r.Classes = append(r.Classes, compareClass{Class: p.Class})
-		}
-		cl := &r.Classes[i]
-		cl.Dof++
-		cl.Chi2 += z2
-		cl.MaxAbs = max(cl.MaxAbs, math.Abs(p.Z))
-		if math.Abs(p.Z) > 3 {
-			r.Over3++
-			cl.Over3++
-		}
-	}
-	if r.Dof > 0 {
-		r.Chi2 /= float64(r.Dof)
-	}
-	for i := range r.Classes {
-		r.Classes[i].Chi2 /= float64(r.Classes[i].Dof)
-		r.Classes[i].ExpOver3 = pOver3 * float64(r.Classes[i].Dof)
-	}
+	summarise19(&r, nA+nB-2)
 	return r
 }
 

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gonum.org/v1/gonum/dsp/fourier"
-
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -98,66 +96,23 @@ func surrJointFields(parts []surrPart) ([][]int, error) {
 	return fields, nil
 }
 
-// surrFFT2 is a 2D DFT of row-major m×n complex data (rows, then columns),
-// unnormalised forward (X_k = Σ_r x_r e^{−2πi k·r}) and inverse with 1/(mn).
-type surrFFT2 struct {
-	m, n       int
-	rows, cols *fourier.CmplxFFT
-	col        []complex128
-}
-
-func newSurrFFT2(m, n int) *surrFFT2 {
-	return &surrFFT2{m: m, n: n, rows: fourier.NewCmplxFFT(n), cols: fourier.NewCmplxFFT(m), col: make([]complex128, m)}
-}
-
-func (f *surrFFT2) transform(z []complex128, inv bool) {
-	m, n := f.m, f.n
-	for i := 0; i < m; i++ {
-		row := z[i*n : (i+1)*n]
-		if inv {
-			f.rows.Sequence(row, row)
-		} else {
-			f.rows.Coefficients(row, row)
-		}
-	}
-	for j := 0; j < n; j++ {
-		for i := 0; i < m; i++ {
-			f.col[i] = z[i*n+j]
-		}
-		if inv {
-			f.cols.Sequence(f.col, f.col)
-		} else {
-			f.cols.Coefficients(f.col, f.col)
-		}
-		for i := 0; i < m; i++ {
-			z[i*n+j] = f.col[i]
-		}
-	}
-	if inv {
-		s := complex(1/float64(m*n), 0)
-		for i := range z {
-			z[i] *= s
-		}
-	}
-}
-
 // jointPhaser makes joint phase surrogates of the channels of one field:
 // their DFTs are computed once; each surrogate multiplies all of them by
 // one e^{iφ(k)}.
 type jointPhaser struct {
-	f   *surrFFT2
+	f   *datasets.FFT2
 	dft [][]complex128
 	buf []complex128
 }
 
 func newJointPhaser(channels [][]float64, m, n int) *jointPhaser {
-	j := &jointPhaser{f: newSurrFFT2(m, n), buf: make([]complex128, m*n)}
+	j := &jointPhaser{f: datasets.NewFFT2(m, n), buf: make([]complex128, m*n)}
 	for _, x := range channels {
 		z := make([]complex128, m*n)
 		for i, v := range x {
 			z[i] = complex(v, 0)
 		}
-		j.f.transform(z, false)
+		j.f.Forward(z)
 		j.dft = append(j.dft, z)
 	}
 	return j
@@ -171,7 +126,7 @@ func newJointPhaser(channels [][]float64, m, n int) *jointPhaser {
 // modes (Nyquist) e^{iφ} is ±1. Every product X_c(k)·conj X_d(k) of two
 // channels, c = d included, is unchanged at every k.
 func (j *jointPhaser) surrogate(out [][]float64, seed uint64) error {
-	m, n := j.f.m, j.f.n
+	m, n := j.f.Size()
 	w, err := datasets.WhiteNoise(m, n, seed)
 	if err != nil {
 		return err
@@ -180,7 +135,7 @@ func (j *jointPhaser) surrogate(out [][]float64, seed uint64) error {
 	for i, v := range w {
 		u[i] = complex(v, 0)
 	}
-	j.f.transform(u, false)
+	j.f.Forward(u)
 	for k, v := range u {
 		if a := cmplx.Abs(v); a > 0 && k != 0 {
 			u[k] = v / complex(a, 0)
@@ -192,7 +147,7 @@ func (j *jointPhaser) surrogate(out [][]float64, seed uint64) error {
 		for k := range x {
 			j.buf[k] = x[k] * u[k]
 		}
-		j.f.transform(j.buf, true)
+		j.f.Inverse(j.buf)
 		for i := range out[c] {
 			out[c][i] = real(j.buf[i])
 		}
