@@ -106,8 +106,12 @@ Output formats (-o FILE, format from --format or the extension):
         [B, J] arrays (also for one map; NaN where a scale has none):
         "anisotropy_amplitude", "anisotropy_direction_deg",
         "anisotropy_stripe_direction_deg", "anisotropy_noise_rms",
-        "anisotropy_noise_floor", "anisotropy_significant" (bool), with
-        "anisotropy_class" and "anisotropy_measured_from" ('<U' [1])
+        "anisotropy_noise_floor", "anisotropy_significant" (bool),
+        "anisotropy_position_angle_deg" (the JSON's position_angle_deg;
+        NaN where MAP's header has no celestial WCS that is handled), with
+        "anisotropy_class" and "anisotropy_measured_from" ('<U' [1]), and
+        "anisotropy_sky_frame" ('<U' [1], the JSON's anisotropy.sky.frame)
+        where there is a position angle
   json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
         (config: the statistic's options; "coeffs_norm", the normalisation
         of re, im and the .npz "coeffs": "none" for the raw scov moments,
