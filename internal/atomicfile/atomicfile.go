@@ -92,6 +92,7 @@ func WriteFunc(path string, perm os.FileMode, fill func(w io.Writer) error) (err
 	if dir == "" {
 		dir = "."
 	}
+	removeDeadTemps(dir, base) // a kill -9's leftovers of this target (pipefix2)
 	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return fmt.Errorf("writing %s: creating a temporary file in %s: %w", path, dir, err)
@@ -138,15 +139,20 @@ var ErrEmptyPath = errors.New("writing: empty output path (give the name of the 
 const tempMark = ".tmp"
 
 // tempPattern is the os.CreateTemp pattern of the temporary file written for
-// a file named base: ".BASE.tmp" followed by the random decimal digits
-// CreateTemp puts in place of the '*'.
-func tempPattern(base string) string { return "." + base + tempMark + "*" }
+// a file named base: ".BASE.tmp", this process's id (tempPIDPrefix: "0",
+// its number of digits, the id; TempPID reads it) and the random decimal
+// digits CreateTemp puts in place of the '*'.
+func tempPattern(base string) string {
+	return "." + base + tempMark + tempPIDPrefix(os.Getpid()) + "*"
+}
 
 // TempTarget reports whether name (a file name without directory) has the
 // form of the temporary files Write and WriteFunc create, ".BASE.tmpDIGITS",
 // and returns BASE, the name of the file it was to become. Such a file left
 // in a directory is the remainder of a write that was killed before it could
-// clean up (SIGKILL, power loss): a write that fails removes its own.
+// clean up (SIGKILL, power loss): a write that fails removes its own. The
+// digits begin with the writer's process id (TempPID); a write of BASE
+// removes such files of processes no longer running (removeDeadTemps).
 func TempTarget(name string) (base string, ok bool) {
 	if !strings.HasPrefix(name, ".") {
 		return "", false
