@@ -93,6 +93,10 @@ Gaussian white noise of std SIGMA (its model is measured on noise patches),
 e.g. 0,2,noise:0.05. --positive 0,1 keeps those components ≥ 0 (box
 penalty; on the last component with two components only).
 
+--crop valid cuts DATA to its largest NaN-free rectangle with sides of at
+least one patch (or --crop R0:R1,C0:C1 to that window; --truth and --start
+are cut to it; a FITS DATA's CRPIX1, CRPIX2 are shifted for OUT).
+
 Output OUT: [C, M, N] float64 (.npy, .npz or .fits), the components in the
 order given (they sum to DATA); a FITS output keeps the WCS, units and other
 content cards of a FITS DATA (its WCS gets a third, plane axis: WCSAXES = 3,
@@ -161,6 +165,7 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 // runSeparateModels is `stkit separate DATA --models MODELDIR …`.
 func runSeparateModels(g *globals, args []string) error {
 	fs, f := sepModelFlags(g)
+	nm := sepModelCropFlag(fs) // tail19: --crop, as separation with samples has
 	other, _ := sepSampleFlags(g)
 	pos, err := parseSeparateFlags(g, fs, other, true, args)
 	if err != nil {
@@ -299,6 +304,9 @@ func runSeparateModels(g *globals, args []string) error {
 		return modelError(err)
 	}
 	p := ms.Manifest.PatchSize
+	if d, cards, err = nm.cropModelData(g, "DATA "+pos[0], d, cards, p); err != nil { // tail19: --crop
+		return err
+	}
 	if d.M < p || d.N < p {
 		return badInputf("%s is %d×%d, smaller than the models' %d² patches", pos[0], d.M, d.N, p)
 	}
@@ -316,6 +324,9 @@ func runSeparateModels(g *globals, args []string) error {
 		if truth, err = readMapSet(*truthPath); err != nil {
 			return err
 		}
+		if truth, err = nm.cropModelInput(g, "--truth "+*truthPath, truth); err != nil { // tail19: --crop
+			return err
+		}
 		if truth.B != len(names) || truth.M != d.M || truth.N != d.N {
 			return badInputf("--truth: want %d maps of %d×%d, got %d of %d×%d", len(names), d.M, d.N, truth.B, truth.M, truth.N)
 		}
@@ -325,6 +336,9 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	if *startPath != "" {
 		sm, err := readMaps(*startPath)
+		if err == nil {
+			sm, err = nm.cropModelInput(g, "--start "+*startPath, sm) // tail19: --crop
+		}
 		if err != nil {
 			return err
 		}
