@@ -541,8 +541,9 @@ func shortList(names []string, n int) string {
 	return strings.Join(names[:n], ", ") + fmt.Sprintf(", … (%d in all)", len(names))
 }
 
-// writeCompareJSON writes r with the statistic and the inputs.
-func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.Spec) error {
+// writeCompareJSON writes r with the statistic, the inputs and prov (the
+// member "provenance" of "config"; none when nil) in one write.
+func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.Spec, prov *provenance) error {
 	doc := struct {
 		Config struct {
 			stats.Spec
@@ -563,6 +564,9 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 			BUnitB      string               `json:"bunit_b,omitempty"`
 			PixelScaleA *datasets.PixelScale `json:"pixel_scale_a,omitempty"`
 			PixelScaleB *datasets.PixelScale `json:"pixel_scale_b,omitempty"`
+			// Provenance: version, command line, inputs' SHA-256
+			// (polfix19), written with the rest (pipefix2)
+			Provenance *provenance `json:"provenance,omitempty"`
 		} `json:"config"`
 		UnitWarnings []string           `json:"unit_warnings,omitempty"`
 		NA           int                `json:"n_a"`
@@ -615,6 +619,7 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 	doc.Config.Shape = [2]int{a.set.Maps.M, a.set.Maps.N}
 	ua, ub := inputUnits(a), inputUnits(b)
 	doc.Config.BUnitA, doc.Config.BUnitB, doc.Config.PixelScaleA, doc.Config.PixelScaleB = ua.BUnit, ub.BUnit, ua.Scale, ub.Scale
+	doc.Config.Provenance = prov
 	bts, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {
 		return err
@@ -1089,19 +1094,10 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	if err := printCompare(g, r, a, b, spec); err != nil {
 		return err
 	}
-	if plotPath != "" {
-		if err := plotCompare(plotPath, compareTitle(a, b, r), r); err != nil {
-			return fmt.Errorf("plot: %w", err)
-		}
-		fmt.Fprintf(g.stderr, "stats: wrote the z plot %s\n", plotPath)
-	}
-	if out != "" {
-		if err := writeCompareJSON(out, r, a, b, spec); err != nil {
-			return err
-		}
-		fmt.Fprintf(g.stderr, "stats: wrote %s (--compare: χ²/dof and z of %d parts; json)\n", out, r.Dof)
-	}
-	// provenance (polfix19): config.provenance of the JSON, iTXt of the PNG
+	// provenance (polfix19): config.provenance of the JSON, iTXt of the
+	// PNG; built before the writes and put into each in its one write
+	// (pipefix2, as stats: pipefix19)
+	var prov *provenance
 	if out != "" || plotPath != "" {
 		var ins []string
 		for _, in := range []*statsInput{&a, &b, imagA, imagB} {
@@ -1109,9 +1105,27 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 				ins = append(ins, in.set.Files...)
 			}
 		}
-		if err := statsProvenanceOut("json", out, plotPath, newProvenance(ins...)); err != nil {
+		prov = newProvenance(ins...)
+	}
+	if plotPath != "" {
+		render, done, err := statsPlotOnce(plotPath)
+		if err != nil {
+			return fmt.Errorf("plot: %w", err)
+		}
+		if err := plotCompare(render, compareTitle(a, b, r), r); err != nil {
+			_ = done(nil)
+			return fmt.Errorf("plot: %w", err)
+		}
+		if err := done(prov); err != nil {
+			return fmt.Errorf("plot: %w", err)
+		}
+		fmt.Fprintf(g.stderr, "stats: wrote the z plot %s\n", plotPath)
+	}
+	if out != "" {
+		if err := writeCompareJSON(out, r, a, b, spec, prov); err != nil {
 			return err
 		}
+		fmt.Fprintf(g.stderr, "stats: wrote %s (--compare: χ²/dof and z of %d parts; json)\n", out, r.Dof)
 	}
 	return nil
 }
