@@ -214,18 +214,7 @@ func surrOutputs(out string, parts []surrPart, joint bool) ([]string, error) {
 // share a pixel scale, the sentence saying it is kept, then more), and
 // reports the write on stderr.
 func surrWrite(g *globals, out string, res *stlayer.Maps, srcs []datasets.Source, text, more string, per int) error {
-	cards, scale, err := surrogateCards(srcs, res.B)
-	if err != nil {
-		return err
-	}
-	if scale {
-		text += " Only their pixel scale is (CDELT1/2, CUNIT1/2, linear axes)."
-	}
-	text += more
-	cards = append(cards, historyCards(text)...)
-	cards = provFITS(cards, sourceNames(srcs)...) // provenance (prov19_provenance.go), DATE, ORIGIN
-	// the inputs' precision: float32 when all are (polfix19)
-	dtype, err := surrWriteMaps(out, res, surrInputDType(srcs), cards)
+	dtype, err := surrWriteFile(out, res, srcs, text, more)
 	if err != nil {
 		return err
 	}
@@ -236,10 +225,28 @@ func surrWrite(g *globals, out string, res *stlayer.Maps, srcs []datasets.Source
 	return nil
 }
 
+// surrWriteFile writes surrogates res of srcs to path with their FITS
+// cards (surrWrite) and returns the stored type.
+func surrWriteFile(path string, res *stlayer.Maps, srcs []datasets.Source, text, more string) (string, error) {
+	cards, scale, err := surrogateCards(srcs, res.B)
+	if err != nil {
+		return "", err
+	}
+	if scale {
+		text += " Only their pixel scale is (CDELT1/2, CUNIT1/2, linear axes)."
+	}
+	text += more
+	cards = append(cards, historyCards(text)...)
+	cards = provFITS(cards, sourceNames(srcs)...) // provenance (prov19_provenance.go), DATE, ORIGIN
+	// the inputs' precision: float32 when all are (polfix19)
+	return surrWriteMaps(path, res, surrInputDType(srcs), cards)
+}
+
 // surrWriteParts writes the surrogates of part i (its input maps' K
 // surrogates each, in the order of res) to outs[i].
 func surrWriteParts(g *globals, outs []string, parts []surrPart, res *stlayer.Maps, per int, text string) error {
 	mn := res.M * res.N
+	subs, mores := make([]*stlayer.Maps, len(parts)), make([]string, len(parts))
 	for i, p := range parts {
 		sub := stlayer.NewMaps((p.hi-p.lo)*per, res.M, res.N)
 		copy(sub.Data, res.Data[p.lo*per*mn:p.hi*per*mn])
@@ -252,9 +259,26 @@ func surrWriteParts(g *globals, outs []string, parts []surrPart, res *stlayer.Ma
 		} else {
 			more += "."
 		}
-		if err := surrWrite(g, outs[i], sub, p.srcs, text, more, per); err != nil {
-			return err
+		subs[i], mores[i] = sub, more
+	}
+	// all or nothing (tail19): every file to a temporary one first, then
+	// renamed into place; a failed write leaves every earlier file as it was
+	dtypes := make([]string, len(outs))
+	if err := writeAllOrNothing(outs, "files of -o", func(i int, path string) (err error) {
+		dtypes[i], err = surrWriteFile(path, subs[i], parts[i].srcs, text, mores[i])
+		if err != nil && path != outs[i] {
+			// the temporary file's name in the message is the output's
+			err = renamedErr{strings.ReplaceAll(err.Error(), path, outs[i]), err}
 		}
+		return err
+	}); err != nil {
+		if _, lost := err.(notPutBack); !lost {
+			fmt.Fprintf(g.stderr, "surrogate: -o's files were not replaced: those that existed are as they were\n")
+		}
+		return err
+	}
+	for i, sub := range subs {
+		fmt.Fprintf(g.stderr, "surrogate: wrote %s (%s of %d×%d, %s)\n", outs[i], plural(sub.B, "map"), sub.M, sub.N, dtypes[i])
 	}
 	if per > 1 {
 		fmt.Fprintf(g.stderr, "surrogate: %d per input map: in each file, maps %d·b to %d·b + %d are those of its input map b\n", per, per, per, per-1)

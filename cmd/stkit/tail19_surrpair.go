@@ -1,0 +1,235 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/atomicfile"
+)
+
+// All-or-nothing outputs (tail19): surrogate -o A,B wrote A, then B; when
+// B's write failed, A was already replaced (new Q beside the old U) and the
+// command exited 1. writeAllOrNothing writes every output to a temporary
+// file beside it first, then renames them over their names; a failed write
+// removes the temporaries and leaves every file as it was. A rename that
+// fails after others succeeded (rare: the folders were probed writable)
+// puts back the files already replaced, from hard links made before the
+// renames (where the filesystem has none, such a file cannot be put back,
+// and the message says so).
+//
+// The members of one .npz (-o x.npz:I,x.npz:Q) go into one temporary copy
+// of it. An output that is not a regular file (a device such as /dev/null,
+// a named pipe, /dev/stdout) cannot be renamed over and is written in
+// place, after every temporary file is complete and before the renames: a
+// failure there still leaves the regular files as they were, but what
+// went to such an output cannot be taken back.
+
+// pendingFile is one file that writeAllOrNothing renames into place.
+type pendingFile struct {
+	final   string // the file replaced (symbolic links resolved)
+	temp    string // the temporary file written, beside final
+	existed bool
+	mode    os.FileMode
+	backup  string // a hard link to the old final ("" for none)
+	done    bool   // renamed over final
+}
+
+// tempBeside creates an empty temporary file in final's folder whose name
+// ends with final's base name (so that the writers, which choose the format
+// by the extension, write the same format): ".stkit-tmp-DIGITS-BASE".
+func tempBeside(final string) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(final), ".stkit-tmp-*-"+filepath.Base(final))
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	if cerr := f.Close(); cerr != nil {
+		os.Remove(name)
+		return "", cerr
+	}
+	return name, nil
+}
+
+// isSpecialOutput reports whether path is written in place rather than by
+// renaming: an open descriptor's name (/dev/stdout) or an existing file that
+// is neither regular nor a folder (a device, a named pipe).
+func isSpecialOutput(path string) bool {
+	if _, ok := atomicfile.FDPath(path); ok {
+		return true
+	}
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir() && !st.Mode().IsRegular()
+}
+
+// copyInto copies the file src into dst (truncated).
+func copyInto(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// writeAllOrNothing writes outputs outs (file names, or x.npz:member) with
+// write(i, path), which writes output i to path (the final name for a
+// device, else a temporary file beside it, with the same ":member"), and
+// returns only when all of them are in place, or none of the regular files
+// was changed (see above). what names the outputs in the messages.
+func writeAllOrNothing(outs []string, what string, write func(i int, path string) error) (err error) {
+	byFinal := map[string]*pendingFile{}
+	var files []*pendingFile // in order of first use
+	defer func() {
+		if err == nil {
+			return
+		}
+		for _, p := range files {
+			if !p.done {
+				os.Remove(p.temp)
+			}
+			if p.backup != "" {
+				os.Remove(p.backup)
+			}
+		}
+	}()
+	var special []int
+	paths := make([]string, len(outs))
+	for i, out := range outs {
+		file := datasets.FilePart(out)
+		member := strings.TrimPrefix(out, file)
+		if isSpecialOutput(file) {
+			special = append(special, i)
+			continue
+		}
+		final := file
+		if r, e := filepath.EvalSymlinks(file); e == nil {
+			final = r
+		}
+		p := byFinal[final]
+		if p == nil {
+			temp, e := tempBeside(final)
+			if e != nil {
+				return fmt.Errorf("writing %s: %w", out, e)
+			}
+			p = &pendingFile{final: final, temp: temp, mode: 0o644}
+			byFinal[final] = p
+			files = append(files, p)
+			copied := false
+			if st, e := os.Stat(final); e == nil && st.Mode().IsRegular() {
+				p.existed, p.mode = true, st.Mode().Perm()
+				if member != "" { // a member added to an existing .npz
+					if e := copyInto(temp, final); e != nil {
+						return fmt.Errorf("writing %s: %w", out, e)
+					}
+					copied = true
+				}
+			}
+			if !copied {
+				// the name only: a new .npz must not exist (empty) when
+				// its first member is added
+				os.Remove(temp)
+			}
+		}
+		paths[i] = p.temp + member
+	}
+	for i := range outs {
+		if paths[i] == "" {
+			continue
+		}
+		if err := write(i, paths[i]); err != nil {
+			return err
+		}
+	}
+	for _, i := range special {
+		if err := write(i, outs[i]); err != nil {
+			return err
+		}
+	}
+	for _, p := range files {
+		if e := os.Chmod(p.temp, p.mode); e != nil {
+			return fmt.Errorf("writing %s: %w", p.final, e)
+		}
+		if p.existed {
+			b, e := tempBeside(p.final)
+			if e == nil {
+				os.Remove(b) // the name only: Link makes it
+				if os.Link(p.final, b) == nil {
+					p.backup = b
+				}
+			}
+		}
+	}
+	for _, p := range files {
+		if e := os.Rename(p.temp, p.final); e != nil {
+			lost := rollBack(files)
+			msg := fmt.Errorf("writing %s: %w (the %s written before it were put back as they were)", p.final, e, what)
+			if len(lost) > 0 {
+				msg = notPutBack{fmt.Errorf("writing %s: %w (%s could not be put back: the filesystem made no link to the old file)", p.final, e, strings.Join(lost, ", "))}
+			}
+			return msg
+		}
+		p.done = true
+	}
+	for _, p := range files {
+		if p.backup != "" {
+			os.Remove(p.backup)
+			p.backup = ""
+		}
+	}
+	return nil
+}
+
+// rollBack puts the old files back over those already renamed into place
+// (their hard links; a file that did not exist is removed) and returns the
+// names it could not put back.
+func rollBack(files []*pendingFile) []string {
+	var lost []string
+	for _, p := range files {
+		if !p.done {
+			continue
+		}
+		switch {
+		case p.backup != "":
+			if err := os.Rename(p.backup, p.final); err != nil {
+				lost = append(lost, p.final)
+			} else {
+				p.backup = ""
+			}
+		case !p.existed:
+			os.Remove(p.final)
+		default:
+			lost = append(lost, p.final)
+		}
+		p.done = false
+		p.temp = "" // renamed away: nothing to remove
+	}
+	return lost
+}
+
+// renamedErr is an error whose message names the output instead of its
+// temporary file; it unwraps to the error itself (its kind, exit status).
+type renamedErr struct {
+	msg string
+	err error
+}
+
+func (e renamedErr) Error() string { return e.msg }
+func (e renamedErr) Unwrap() error { return e.err }
+
+// notPutBack is writeAllOrNothing's error when a file already replaced
+// could not be put back.
+type notPutBack struct{ error }
+
+func (e notPutBack) Unwrap() error { return e.error }
