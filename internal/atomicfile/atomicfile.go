@@ -248,6 +248,12 @@ func writeInPlace(path, target string, fill func(w io.Writer) error) error {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	return fillAndClose(path, f, fill)
+}
+
+// fillAndClose runs fillFile on f and closes f, reporting a close error as
+// "writing PATH: …" (f is closed on every path).
+func fillAndClose(path string, f *os.File, fill func(w io.Writer) error) error {
 	if err := fillFile(path, f, fill); err != nil {
 		_ = f.Close()
 		return err

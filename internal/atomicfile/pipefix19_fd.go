@@ -77,12 +77,5 @@ func writeFD(path string, fd int, fill func(w io.Writer) error) error {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := fillFile(path, f, fill); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return fillAndClose(path, f, fill)
 }
