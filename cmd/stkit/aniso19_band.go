@@ -9,6 +9,9 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/stkit-org/stkit/internal/plotx"
 )
 
 // bandColor is col made translucent (alpha 60 of 255), the fill of the
@@ -139,5 +142,30 @@ func addBandKey(p *plot.Plot, b int) error {
 	}
 	sw.Color, sw.LineStyle.Width = bandColor(color.Gray{Y: 90}), 0
 	p.Legend.Add(fmt.Sprintf("bands: ±1σ over %d maps", b), sw)
+	return nil
+}
+
+// addMeanLine draws one series of a dashboard panel: the line and points xy
+// in palette colour i with glyph, preceded, for a set (set), by its ±1σ band
+// (x bx, from lo to hi; addBand), and a legend entry name unless name is "".
+// No points: nothing drawn.
+func addMeanLine(p *plot.Plot, xy plotter.XYs, bx, lo, hi []float64, set bool, i int, name string, glyph draw.GlyphDrawer, logY bool) error {
+	if len(xy) == 0 {
+		return nil
+	}
+	if set {
+		if _, err := addBand(p, bx, lo, hi, plotx.Palette(i), logY); err != nil {
+			return err
+		}
+	}
+	l, s, err := plotter.NewLinePoints(xy)
+	if err != nil {
+		return err
+	}
+	l.Color, s.Color, s.Shape = plotx.Palette(i), plotx.Palette(i), glyph
+	p.Add(l, s)
+	if name != "" {
+		p.Legend.Add(name, l, s)
+	}
 	return nil
 }

@@ -97,22 +97,7 @@ func crossScovPlotsNorm(rs []*scov.CrossResult, unitA, unitB string, p11 bool) (
 			}
 			bx, lo, hi = append(bx, float64(j)), append(lo, l), append(hi, m+sd)
 		}
-		if len(xy) == 0 {
-			return nil
-		}
-		if set {
-			if _, err := addBand(p, bx, lo, hi, plotx.Palette(i), logY); err != nil {
-				return err
-			}
-		}
-		l, s, err := plotter.NewLinePoints(xy)
-		if err != nil {
-			return err
-		}
-		l.Color, s.Color, s.Shape = plotx.Palette(i), plotx.Palette(i), glyph
-		p.Add(l, s)
-		p.Legend.Add(name, l, s)
-		return nil
+		return addMeanLine(p, xy, bx, lo, hi, set, i, name, glyph, logY)
 	}
 	yl := "P00 (orientation average)"
 	switch {

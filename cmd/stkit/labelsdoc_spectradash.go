@@ -134,25 +134,7 @@ func spectraSetPlots(lab *stlayer.Labels, rows [][]complex128, unit string) ([][
 			}
 			bx, lo, hi = append(bx, q.x), append(lo, l), append(hi, m+sd)
 		}
-		if len(xy) == 0 {
-			return nil
-		}
-		if set {
-			if _, err := addBand(p, bx, lo, hi, plotx.Palette(i), logY); err != nil {
-				return err
-			}
-		}
-		l, s, err := plotter.NewLinePoints(xy)
-		if err != nil {
-			return err
-		}
-		l.Color, s.Color = plotx.Palette(i), plotx.Palette(i)
-		s.Shape = glyph
-		p.Add(l, s)
-		if name != "" {
-			p.Legend.Add(name, l, s)
-		}
-		return nil
+		return addMeanLine(p, xy, bx, lo, hi, set, i, name, glyph, logY)
 	}
 	pt := func(x float64, vs []float64) struct {
 		x  float64
