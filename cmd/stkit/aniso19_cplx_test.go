@@ -60,25 +60,7 @@ func TestAniso19CrossScovAsAuto(t *testing.T) {
 	x := stripeMaps(32, 4, []float64{30})
 	spec := stats.Spec{Kind: stats.SCov, J: 3, L: 4}.WithDefaults(32, 32)
 	eng := cpu.New()
-	cspec := spec
-	cspec.Cross = true
-	pair, err := stats.StackPair(x, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cop, err := stats.BuildWithRef(cspec, eng, pair)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc, err := eng.Forward(cop.Key(), cop.Stat(), pair)
-	if err != nil {
-		t.Fatal(err)
-	}
-	co, _ := stats.SCovCrossOp(cop)
-	crs, err := co.Results(cc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crs := crossScovResults(t, eng, spec, x, x)
 	grid, err := crossScovPlots(crs, "K", "K")
 	if err != nil {
 		t.Fatal(err)
@@ -147,4 +129,29 @@ func TestAniso19PlotComplexAndCross(t *testing.T) {
 	if h := hout + herr; !strings.Contains(h, "scov --cross: P00 of both maps") || !strings.Contains(h, "complex wph (--imag) and wph --cross") {
 		t.Errorf("stats --help does not describe the complex and cross dashboards")
 	}
+}
+
+// crossScovResults is Cheng's two-field scattering covariance of the pair
+// (a, b) for spec (made a cross spec), per map, on eng, with no reference.
+func crossScovResults(t *testing.T, eng stlayer.Engine, spec stats.Spec, a, b *stlayer.Maps) []*scov.CrossResult {
+	t.Helper()
+	spec.Cross = true
+	pair, err := stats.StackPair(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := stats.BuildWithRef(spec, eng, pair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := eng.Forward(op.Key(), op.Stat(), pair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, _ := stats.SCovCrossOp(op)
+	crs, err := co.Results(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return crs
 }

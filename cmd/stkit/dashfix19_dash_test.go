@@ -409,24 +409,7 @@ func TestDashfix19CrossScovNormTitles(t *testing.T) {
 	x := stripeMaps(32, 3, []float64{30})
 	y := stripeMaps(32, 2, []float64{60})
 	spec := stats.Spec{Kind: stats.SCov, J: 3, L: 4, Cross: true}.WithDefaults(32, 32)
-	eng := cpu.New()
-	pair, err := stats.StackPair(x, y)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := stats.BuildWithRef(spec, eng, pair)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := eng.Forward(op.Key(), op.Stat(), pair)
-	if err != nil {
-		t.Fatal(err)
-	}
-	co, _ := stats.SCovCrossOp(op)
-	crs, err := co.Results(c, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crs := crossScovResults(t, cpu.New(), spec, x, y)
 	for _, tc := range []struct {
 		p11            bool
 		ab, ba, corr11 string

@@ -27,35 +27,8 @@ import (
 func TestPipefix19StatsOneWrite(t *testing.T) {
 	dir := t.TempDir()
 	mp := writeTestMap(t, dir, "a.npy", 1)
-	open := func(name, before string) (*os.File, uint64) {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(before), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st syscall.Stat_t
-		if err := syscall.Fstat(int(f.Fd()), &st); err != nil {
-			t.Fatal(err)
-		}
-		return f, st.Ino
-	}
-	read := func(f *os.File, ino uint64) []byte {
-		t.Helper()
-		name := f.Name()
-		f.Close()
-		var st syscall.Stat_t
-		if err := syscall.Stat(name, &st); err != nil || st.Ino != ino {
-			t.Errorf("%s replaced (inode %d → %d, %v)", name, ino, st.Ino, err)
-		}
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	open := func(name, before string) (*os.File, uint64) { return openAppendFD(t, dir, name, before) }
+	read := func(f *os.File, ino uint64) []byte { return readSameInode(t, f, ino) }
 	checkProv := func(what string, pj []byte) {
 		t.Helper()
 		var p provenance
@@ -148,4 +121,41 @@ func TestPipefix19StatsOneWrite(t *testing.T) {
 	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "stkit-plot*", "dashboard.png")); len(m) > 0 {
 		t.Logf("left in the temporary folder (another run?): %v", m)
 	}
+}
+
+// openAppendFD writes before to DIR/name and opens it for appending, as a
+// shell's `>> name` does; it returns the file and its inode.
+func openAppendFD(t *testing.T, dir, name, before string) (*os.File, uint64) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(before), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(int(f.Fd()), &st); err != nil {
+		t.Fatal(err)
+	}
+	return f, st.Ino
+}
+
+// readSameInode closes f and returns its file's content, reporting an error
+// when the name no longer holds inode ino (the file was replaced by a
+// rename instead of written through the descriptor).
+func readSameInode(t *testing.T, f *os.File, ino uint64) []byte {
+	t.Helper()
+	name := f.Name()
+	f.Close()
+	var st syscall.Stat_t
+	if err := syscall.Stat(name, &st); err != nil || st.Ino != ino {
+		t.Errorf("%s replaced (inode %d → %d, %v)", name, ino, st.Ino, err)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -117,35 +117,8 @@ func TestPipefix2CompareOneWrite(t *testing.T) {
 
 	// descriptors of append-mode files: written in place once, with the
 	// provenance
-	open := func(name, before string) (*os.File, uint64) {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(before), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st syscall.Stat_t
-		if err := syscall.Fstat(int(f.Fd()), &st); err != nil {
-			t.Fatal(err)
-		}
-		return f, st.Ino
-	}
-	read := func(f *os.File, ino uint64) []byte {
-		t.Helper()
-		name := f.Name()
-		f.Close()
-		var st syscall.Stat_t
-		if err := syscall.Stat(name, &st); err != nil || st.Ino != ino {
-			t.Errorf("%s replaced (inode %d → %d, %v)", name, ino, st.Ino, err)
-		}
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	open := func(name, before string) (*os.File, uint64) { return openAppendFD(t, dir, name, before) }
+	read := func(f *os.File, ino uint64) []byte { return readSameInode(t, f, ino) }
 	fj, ij := open("log.txt", "before\n")
 	fp, ip := open("o.png", "")
 	plotLink := filepath.Join(dir, "fd.png") // --plot wants a .png name
