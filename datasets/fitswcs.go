@@ -203,10 +203,14 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 // The scale along pixel axis j is
 //
 //   - CDELTj as given (its sign kept) when the WCS has no PCi_j or CDi_j;
-//   - |CDELTj| × √(PC1_j² + PC2_j²) with a PC matrix (PCi_j takes
-//     precedence over CDi_j, as in wcslib; missing elements are those of
-//     the identity, a missing CDELTj is 1);
-//   - √(CD1_j² + CD2_j²) with a CD matrix (missing elements 0),
+//   - √(CD1_j² + CD2_j²), the norm of column j of the linear
+//     transformation, with a CD matrix (missing elements 0);
+//   - the same with a PC matrix, whose linear transformation is
+//     CDi_j = CDELTi × PCi_j (FITS WCS Paper I, Greisen & Calabretta
+//     2002, eq. 1–3): √((CDELT1 × PC1_j)² + (CDELT2 × PC2_j)²), CDELTi
+//     scaling row i, not column j (PCi_j takes precedence over CDi_j, as
+//     in wcslib; missing elements are those of the identity, a missing
+//     CDELTi is 1),
 //
 // so a rotation is dropped and the size of a pixel kept (CROTAi, the old
 // rotation keyword, changes no scale). The sign is kept: that of the
@@ -282,18 +286,17 @@ func PixelScaleCards(cards []Card) []Card {
 	}
 	var out, units []Card
 	var sign [2]float64
-	switch {
-	case hasPC:
-		sign = matrixSigns([2][2]float64{{cdelt[0] * pc[0][0], cdelt[0] * pc[0][1]}, {cdelt[1] * pc[1][0], cdelt[1] * pc[1][1]}})
-	case hasCD:
+	if hasPC {
+		// CDi_j = CDELTi × PCi_j: CDELTi scales row i
+		cd = [2][2]float64{{cdelt[0] * pc[0][0], cdelt[0] * pc[0][1]}, {cdelt[1] * pc[1][0], cdelt[1] * pc[1][1]}}
+	}
+	if hasPC || hasCD {
 		sign = matrixSigns(cd)
 	}
 	for j := 0; j < 2; j++ {
 		var scale float64
 		switch {
-		case hasPC:
-			scale = sign[j] * math.Abs(cdelt[j]) * math.Hypot(pc[0][j], pc[1][j])
-		case hasCD:
+		case hasPC || hasCD:
 			scale = sign[j] * math.Hypot(cd[0][j], cd[1][j])
 		case hasCDELT[j]:
 			scale = cdelt[j]

@@ -10,7 +10,7 @@ import (
 )
 
 // PixelScaleCards keeps the pixel size of a WCS (CDELT, or the column norms
-// of PC×|CDELT| or CD) and its unit (CUNIT, 'deg' for a celestial CTYPE),
+// of CD or of CDi_j = CDELTi × PCi_j) and its unit (CUNIT, 'deg' for a celestial CTYPE),
 // nothing that places the image on the sky. Written with a plane axis
 // (PlaneAxisCards, the [K, M, N] output of synth) the cards read back.
 func TestPixelScaleCards(t *testing.T) {
@@ -31,7 +31,10 @@ func TestPixelScaleCards(t *testing.T) {
 			map[string]any{"CDELT1": -1.0, "CDELT2": 1.0, "CUNIT1": "deg", "CUNIT2": "deg"}},
 		{"PC with CDELT, CD ignored", []Card{{Key: "CDELT1", Value: 3.0}, {Key: "CDELT2", Value: 4.0}, {Key: "PC1_1", Value: 0.6}, {Key: "PC2_1", Value: 0.8},
 			{Key: "PC1_2", Value: -0.8}, {Key: "PC2_2", Value: 0.6}, {Key: "CD1_1", Value: 99.0}, {Key: "CUNIT1", Value: "Mpc/h"}, {Key: "CUNIT2", Value: "Mpc/h"}},
-			map[string]any{"CDELT1": 3.0, "CDELT2": 4.0, "CUNIT1": "Mpc/h", "CUNIT2": "Mpc/h"}},
+			// CD = [[3×0.6, 3×−0.8], [4×0.8, 4×0.6]]: column norms √(1.8² + 3.2²)
+			// and √(2.4² + 2.4²) (was 3 and 4, |CDELTj| × the norm of PC's
+			// column j, before unitfits20)
+			map[string]any{"CDELT1": math.Sqrt(13.48), "CDELT2": 2.4 * s2, "CUNIT1": "Mpc/h", "CUNIT2": "Mpc/h"}},
 		{"linear axes, no unit", []Card{{Key: "CTYPE1", Value: "X"}, {Key: "CDELT1", Value: 0.5}, {Key: "CDELT2", Value: 0.25}},
 			map[string]any{"CDELT1": 0.5, "CDELT2": 0.25}},
 		{"alternate WCS and 3rd axis only", []Card{{Key: "CDELT1A", Value: 2.0}, {Key: "CDELT3", Value: 1e9}, {Key: "BUNIT", Value: "K"}}, nil},
