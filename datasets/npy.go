@@ -653,7 +653,8 @@ type npyPlan struct {
 	a      *Array
 	d      dtypeInfo
 	bo     binary.ByteOrder
-	order  []int // the shape, when the data are written in Fortran order
+	order  []int  // the shape, when the data are written in Fortran order
+	descr  string // the header's dtype ('<f8', '<c16', …)
 }
 
 // planNPY checks a (consistent, values representable in its dtype) and
@@ -691,12 +692,30 @@ func planNPY(a *Array, opt NPYOptions) (*npyPlan, error) {
 		}
 		descr = fmt.Sprintf("%c%c%d", order, d.kind, d.size)
 	}
+	out, err := npyHeaderBytes(descr, a.Shape, opt)
+	if err != nil {
+		return nil, err
+	}
+	p := &npyPlan{header: out, a: a, d: d, bo: binary.LittleEndian, descr: descr}
+	if opt.BigEndian {
+		p.bo = binary.BigEndian
+	}
+	if opt.FortranOrder && len(a.Shape) >= 2 {
+		p.order = a.Shape
+	}
+	return p, nil
+}
+
+// npyHeaderBytes is the preamble and padded header of a .npy file of dtype descr
+// ('<f8', '<c16', …) and shape, as planNPY writes it (also for the members
+// that NPZSpool streams from a temporary file).
+func npyHeaderBytes(descr string, shape []int, opt NPYOptions) ([]byte, error) {
 	var hdr strings.Builder
 	fortran := "False"
 	if opt.FortranOrder {
 		fortran = "True"
 	}
-	fmt.Fprintf(&hdr, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, fortran, shapeString(a.Shape))
+	fmt.Fprintf(&hdr, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, fortran, shapeString(shape))
 	version := opt.Version
 	switch version {
 	case 0:
@@ -730,14 +749,7 @@ func planNPY(a *Array, opt NPYOptions) (*npyPlan, error) {
 	out = append(out, hdr.String()...)
 	out = append(out, bytes.Repeat([]byte{' '}, pad)...)
 	out = append(out, '\n')
-	p := &npyPlan{header: out, a: a, d: d, bo: binary.LittleEndian}
-	if opt.BigEndian {
-		p.bo = binary.BigEndian
-	}
-	if opt.FortranOrder && len(a.Shape) >= 2 {
-		p.order = a.Shape
-	}
-	return p, nil
+	return out, nil
 }
 
 // size is the length of the file in bytes.
@@ -749,6 +761,11 @@ func (p *npyPlan) writeTo(w io.Writer) error {
 	if _, err := w.Write(p.header); err != nil {
 		return err
 	}
+	return p.writeData(w)
+}
+
+// writeData writes the array's data, without the header, as writeTo does.
+func (p *npyPlan) writeData(w io.Writer) error {
 	d, bo := p.d, p.bo
 	switch d.kind {
 	case 'U':

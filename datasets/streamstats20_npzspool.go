@@ -1,0 +1,186 @@
+package datasets
+
+import (
+	"archive/zip"
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// NPZSpool holds .npz members whose leading axis is filled a block at a time
+// (the per-map arrays of stkit stats, a block of maps after another) in one
+// temporary file, so that an archive of many maps is written without any
+// such member being held whole in memory: Append encodes a block's data as
+// WriteNPY would (checked the same way) and writes it to the file;
+// WriteNPZ writes the archive, copying each spooled member's blocks from
+// the file in order. The archive's bytes are those WriteNPZ (the package
+// function, stored members) writes for the whole arrays.
+//
+// The temporary file is removed from its folder as soon as it is created
+// where the system allows (Linux), otherwise by Close; call Close when done.
+type NPZSpool struct {
+	f       *os.File
+	w       *bufio.Writer
+	off     int64
+	members map[string]*spoolMember
+}
+
+// spoolMember is one member of an NPZSpool: its dtype, the shape after the
+// leading axis, the rows appended so far and where their bytes lie.
+type spoolMember struct {
+	descr string
+	dtype string
+	rest  []int
+	rows  int
+	segs  [][2]int64 // offset, length
+}
+
+// NewNPZSpool creates the spool's temporary file in dir ("" for
+// os.TempDir()).
+func NewNPZSpool(dir string) (*NPZSpool, error) {
+	f, err := os.CreateTemp(dir, ".stkit-spool-*")
+	if err != nil {
+		return nil, fmt.Errorf("datasets: npz: temporary file: %w", err)
+	}
+	_ = os.Remove(f.Name()) // open files stay readable (Linux); Close retries
+	return &NPZSpool{f: f, w: bufio.NewWriterSize(f, 1<<16), members: map[string]*spoolMember{}}, nil
+}
+
+// Close removes the temporary file.
+func (s *NPZSpool) Close() error {
+	if s == nil || s.f == nil {
+		return nil
+	}
+	err := s.f.Close()
+	_ = os.Remove(s.f.Name())
+	s.f = nil
+	return err
+}
+
+// Has reports whether member name has been appended to.
+func (s *NPZSpool) Has(name string) bool {
+	_, ok := s.members[name]
+	return ok
+}
+
+// Append adds the rows of a (shape [b, …]) to member name; every block of a
+// member must have its dtype and the same shape after the leading axis.
+// String arrays are refused (their width depends on every row).
+func (s *NPZSpool) Append(name string, a *Array) error {
+	if a == nil || len(a.Shape) == 0 {
+		return fmt.Errorf("datasets: npz: member %q: a spooled array needs a leading axis", name)
+	}
+	if a.IsString() {
+		return fmt.Errorf("datasets: npz: member %q: string arrays cannot be spooled", name)
+	}
+	p, err := planNPY(a, NPYOptions{})
+	if err != nil {
+		return fmt.Errorf("datasets: npz: member %q: %w", name, err)
+	}
+	m := s.members[name]
+	if m == nil {
+		m = &spoolMember{descr: p.descr, dtype: a.DType, rest: slices.Clone(a.Shape[1:])}
+		s.members[name] = m
+	} else if m.descr != p.descr || !slices.Equal(m.rest, a.Shape[1:]) {
+		return fmt.Errorf("datasets: npz: member %q: block of %s %v after blocks of %s [*%s]", name, a.DType, a.Shape, m.dtype, shapeString(m.rest))
+	}
+	n := int64(a.Size()) * int64(p.d.size)
+	if err := p.writeData(s.w); err != nil {
+		return fmt.Errorf("datasets: npz: temporary file: %w", err)
+	}
+	m.segs = append(m.segs, [2]int64{s.off, n})
+	s.off += n
+	m.rows += a.Shape[0]
+	return nil
+}
+
+// NPZEntry is one member of NPZSpool.WriteNPZ, in the archive's order: the
+// array Array held in memory, or with Array nil the spooled member Name.
+type NPZEntry struct {
+	Name  string
+	Array *Array
+}
+
+// WriteNPZ writes the archive of entries to path (stored members, as
+// WriteNPZ with compress false), atomically and streamed; the names are
+// checked as WriteNPZ checks them.
+func (s *NPZSpool) WriteNPZ(path string, entries []NPZEntry) error {
+	if len(entries) == 0 {
+		return fmt.Errorf("datasets: npz: no arrays to write (writing %s)", path)
+	}
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("datasets: npz: temporary file: %w", err)
+	}
+	type member struct {
+		name   string
+		header []byte
+		plan   *npyPlan     // in memory
+		spool  *spoolMember // or spooled
+	}
+	seen := map[string]bool{}
+	var ms []member
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name, ".npy")
+		if name == "" {
+			return fmt.Errorf("datasets: npz: empty member name (writing %s)", path)
+		}
+		if seen[name] {
+			return fmt.Errorf("datasets: npz: duplicate member name %q (writing %s)", name, path)
+		}
+		seen[name] = true
+		if e.Array != nil {
+			p, err := planNPY(e.Array, NPYOptions{})
+			if err != nil {
+				return fmt.Errorf("datasets: npz: member %q: %w (writing %s)", name, err, path)
+			}
+			ms = append(ms, member{name: name, plan: p})
+			continue
+		}
+		m := s.members[e.Name]
+		if m == nil {
+			return fmt.Errorf("datasets: npz: member %q: nothing spooled (writing %s)", name, path)
+		}
+		h, err := npyHeaderBytes(m.descr, append([]int{m.rows}, m.rest...), NPYOptions{})
+		if err != nil {
+			return fmt.Errorf("datasets: npz: member %q: %w (writing %s)", name, err, path)
+		}
+		ms = append(ms, member{name: name, header: h, spool: m})
+	}
+	return writeStreamAtomic(path, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		for _, m := range ms {
+			fw, err := zw.CreateHeader(&zip.FileHeader{Name: m.name + ".npy", Method: zip.Store, Modified: npzTime})
+			if err != nil {
+				return fmt.Errorf("datasets: npz: %w", err)
+			}
+			if m.plan != nil {
+				err = m.plan.writeTo(fw)
+			} else {
+				err = s.copyMember(fw, m.header, m.spool)
+			}
+			if err != nil {
+				return fmt.Errorf("datasets: npz: %w", err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("datasets: npz: %w", err)
+		}
+		return nil
+	})
+}
+
+// copyMember writes a spooled member: its header, then its blocks.
+func (s *NPZSpool) copyMember(w io.Writer, header []byte, m *spoolMember) error {
+	if _, err := w.Write(header); err != nil {
+		return err
+	}
+	for _, sg := range m.segs {
+		if _, err := io.Copy(w, io.NewSectionReader(s.f, sg[0], sg[1])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
