@@ -52,8 +52,11 @@ independent z of Student's t with ν = n_A + n_B − 2 (dof·P(|t_ν| > 3):
 -o FILE.json writes them with every part's z (--compare writes JSON
 only); --plot FILE.png draws z by coefficient index coloured by class
 (imaginary parts as triangles of their own colour and legend entry) with
-±2 and ±3 bands. Two sets that hold the same maps are refused (exit 2);
-sets that share some maps (same values) get a warning naming them.
+±2 and ±3 bands. Two sets that hold the same maps are refused (exit 2),
+and so are two sets whose statistics are identical coefficient by
+coefficient (maps repeated or in another order, shifted periodically, or
+rescaled under --compare-ref each); sets that share some maps (same
+values) get a warning naming them.
 --permutations N adds a calibrated p-value from splits of the n_A + n_B
 maps into sets of n_A and n_B (valid whatever the correlations, if the
 maps of A and B are exchangeable under the hypothesis of one process):
@@ -1081,6 +1084,9 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	r := compareSetsZero(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()), zeroMean)
 	if cx.Paired { // cmpset19: z from the differences of paired maps
 		r = pairedCompare19(coeffs, r, compareRoundoff(ch.Engine.Name()))
+	}
+	if err := checkNotIdentical20(r, a, b, cx.Ref); err != nil {
+		return err
 	}
 	r.cmp19 = compareExtra19{Paired: cx.Paired, Ref: cx.Ref}
 	r.cmp19.SdRatio, r.cmp19.ClassSd = spreadRatio19(r)
