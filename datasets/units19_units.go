@@ -146,9 +146,10 @@ func MapUnitsOf(cards []Card) MapUnits {
 
 // MixedUnits says how the units of named files differ: bunit lists the
 // distinct BUNITs with the files that have each (`"K" (a.fits, b.fits)
-// and "JY/BEAM" (c.fits)`), scale the distinct pixel scales likewise
-// ("1.5 arcmin (a.fits) and 3 arcmin (c.fits)"); each is "" when the files
-// that have one agree (files without one, such as .npy, are left out: an
+// and "JY/BEAM" (c.fits)`; spellings of one unit, SameBUnit, are one,
+// named as the first file spells it), scale the distinct pixel scales
+// likewise ("1.5 arcmin (a.fits) and 3 arcmin (c.fits)"); each is "" when
+// the files that have one agree (files without one, such as .npy, are left out: an
 // unknown unit differs from none). names and units are parallel; at most
 // three names are given per value.
 func MixedUnits(names []string, units []MapUnits) (bunit, scale string) {
@@ -179,7 +180,7 @@ func MixedUnits(names []string, units []MapUnits) (bunit, scale string) {
 	for i, u := range units {
 		if u.BUnit != "" {
 			j := 0
-			for j < len(bg) && bg[j].key != u.BUnit {
+			for j < len(bg) && !SameBUnit(bg[j].key, u.BUnit) {
 				j++
 			}
 			if j == len(bg) {
@@ -203,7 +204,8 @@ func MixedUnits(names []string, units []MapUnits) (bunit, scale string) {
 
 // unitsManifest fills the manifest's unit fields from the units of the
 // sources (PatchSet.Units, one per source): BUnit and PixelScale when every
-// source has the same, else BUnits and PixelScales, one per source in
+// source has the same (BUnit as the first source spells it when the others
+// spell it otherwise, SameBUnit), else BUnits and PixelScales, one per source in
 // Sources' order ("" and null where a source has none); nothing when no
 // source has one (.npy and .npz sources, FITS without BUNIT or WCS).
 func unitsManifest(m *DatasetManifest, units []MapUnits) {
@@ -213,7 +215,7 @@ func unitsManifest(m *DatasetManifest, units []MapUnits) {
 	}
 	sameB, sameS, anyB, anyS := true, true, false, false
 	for _, u := range units {
-		sameB = sameB && u.BUnit == units[0].BUnit
+		sameB = sameB && SameBUnit(u.BUnit, units[0].BUnit)
 		sameS = sameS && u.Scale.Equal(units[0].Scale)
 		anyB = anyB || u.BUnit != ""
 		anyS = anyS || u.Scale != nil

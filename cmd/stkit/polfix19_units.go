@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
@@ -24,7 +25,7 @@ func crossUnitProduct(a, b string) string {
 	switch {
 	case a == "" || b == "":
 		return ""
-	case a == b:
+	case datasets.SameBUnit(a, b): // "JY/BEAM" and "Jy/beam" (unitfits20)
 		return unitPower(a, 2)
 	}
 	return unitFactor(a) + "·" + unitFactor(b)
@@ -44,8 +45,8 @@ func unitsDifferNote(parts ...[2]string) string {
 			continue
 		}
 		desc = append(desc, p[0]+" "+strconv.Quote(p[1]))
-		if !containsString(seen, p[1]) {
-			seen = append(seen, p[1])
+		if u := datasets.CanonicalBUnit(p[1]); !containsString(seen, u) {
+			seen = append(seen, u)
 		}
 	}
 	if len(seen) < 2 {
@@ -85,7 +86,7 @@ func setUnitsNote(in statsInput) string {
 // part is in another known unit (o.imagUnit) none, note then being the
 // title line saying so (unitsDifferNote); else statsClassUnit's.
 func cplxUnitOf(spec stats.Spec, unit string, o dashOpts, kinds map[string]string, phase map[string]bool) (unitOf func(class string) string, note string) {
-	imagDiff := spec.Complex && unit != "" && o.imagUnit != "" && o.imagUnit != unit
+	imagDiff := spec.Complex && unit != "" && o.imagUnit != "" && !datasets.SameBUnit(o.imagUnit, unit)
 	if imagDiff {
 		note = unitsDifferNote([2]string{"MAP", unit}, [2]string{"--imag", o.imagUnit})
 	}
@@ -94,7 +95,7 @@ func cplxUnitOf(spec stats.Spec, unit string, o dashOpts, kinds map[string]strin
 			return ""
 		}
 		orig := strings.TrimPrefix(kinds[class], "pseudo ")
-		if spec.Cross && o.crossUnit != unit {
+		if spec.Cross && !datasets.SameBUnit(o.crossUnit, unit) {
 			u := crossUnitProduct(unit, o.crossUnit)
 			if u == "" || statsClassUnit(spec, orig, "u") == "" {
 				return ""

@@ -395,7 +395,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		}
 		meta.inputs = append(meta.inputs, *imag)
 		meta.bunitImag = mapUnit(imagIn.set.Cards)
-		if meta.bunit != meta.bunitImag && meta.bunit != "" && meta.bunitImag != "" {
+		if !datasets.SameBUnit(meta.bunit, meta.bunitImag) && meta.bunit != "" && meta.bunitImag != "" {
 			meta.unitWarnings = append(meta.unitWarnings, warnf(g.stderr, "stats", fmt.Sprintf("MAP %s has BUNIT %q but --imag %s has %q: the real and imaginary parts of z = MAP + i·IMAG should be in one unit (e.g. Stokes Q and U both in K_CMB); the coefficients mix them as given", pos[0], meta.bunit, *imag, meta.bunitImag)))
 		}
 	}

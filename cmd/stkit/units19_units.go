@@ -166,11 +166,12 @@ func mixedNote(desc string, s unitsOfSet, consequence string) string {
 // pairNote is the warning about two arguments whose units differ ("" if
 // they agree or either is unknown): "MAP a.fits has BUNIT "K" and 1.5
 // arcmin pixels, --cross b.fits "JY/BEAM" and 3 arcmin pixels: " followed
-// by consequence. With bunit false only the pixel scales are compared (the
-// BUNITs of MAP and --imag are warned of by stats itself).
+// by consequence. Spellings of one unit ("JY/BEAM", "Jy/beam":
+// datasets.SameBUnit) agree. With bunit false only the pixel scales are
+// compared (the BUNITs of MAP and --imag are warned of by stats itself).
 func pairNote(descA string, a unitsOfSet, descB string, b unitsOfSet, bunit bool, consequence string) string {
 	var pa, pb []string
-	if bunit && a.BUnit != "" && b.BUnit != "" && a.BUnit != b.BUnit {
+	if bunit && a.BUnit != "" && b.BUnit != "" && !datasets.SameBUnit(a.BUnit, b.BUnit) {
 		pa = append(pa, "BUNIT "+strconv.Quote(a.BUnit))
 		pb = append(pb, strconv.Quote(b.BUnit))
 	}
