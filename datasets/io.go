@@ -524,6 +524,11 @@ type MapsWriteOptions struct {
 	Batch bool
 	// Cards are extra FITS header cards (see WriteMapsCards).
 	Cards []Card
+	// Format is the format of a path whose name does not say it ("npy",
+	// "npz" or "fits"; /dev/stdout, a named pipe): "" takes it from the
+	// extension. A path whose extension names another format is refused
+	// (CheckMapsFormat).
+	Format string
 }
 
 // WriteMapsWith is WriteMaps with a stored type, a batch axis kept for one map
@@ -555,10 +560,10 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 		a.Shape = []int{1, m.M, m.N}
 	}
 	cards := opt.Cards
-	if err := CheckMapsPath(path); err != nil {
+	file, member, kind, err := mapsFormatKind(path, opt.Format)
+	if err != nil {
 		return err
 	}
-	file, member, kind := splitPath(path)
 	switch kind {
 	case kindNPY:
 		return WriteNPY(file, a)

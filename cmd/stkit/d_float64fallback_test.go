@@ -66,11 +66,12 @@ func TestSynthFloat32OverflowWritesFloat64(t *testing.T) {
 		}
 	}
 	// Interrupted at iteration 1 of 3: the stop is described with the file
-	// written.
-	out, alt := filepath.Join(dir, "i.npy"), filepath.Join(dir, "i.float64.npy")
+	// written (the partial file's float64 sibling: OUT is written only by a
+	// run that finishes, synthout20).
+	out, alt := filepath.Join(dir, "i.npy"), filepath.Join(dir, "i.partial.float64.npy")
 	code, errs := runCancelled(t, "synth: iteration 1 ", "synth", "-J", "2", "--steps", "3", "--init", "white", "--log-every", "1", "-o", out, target)
 	want := "synth: interrupted at iteration 1 of 3: wrote map 0 to " + alt + " (unfinished)"
-	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "wrote them as float64 to "+alt+" instead of "+out) {
+	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "wrote them as float64 to "+alt+" instead of "+filepath.Join(dir, "i.partial.npy")) {
 		t.Errorf("interrupted: exit %d, want 1 and %q in\n%s", code, want, errs)
 	}
 }

@@ -265,7 +265,8 @@ func writeSmallMap(t *testing.T, dir, name string) string {
 // maps 2–3 are not, and stderr says so. One L-BFGS on all maps, stopped at
 // iteration 4: all 4 maps (all unfinished). Cancelled before the first
 // iteration: nothing is written. The progress names the map, and the loss
-// of several maps says it is a sum.
+// of several maps says it is a sum. The maps go to OUT's partial file
+// (int.partial.npy), never to OUT (synthout20).
 func TestSynthInterruptWritesMapsWorkedOn(t *testing.T) {
 	dir := t.TempDir()
 	target := writeSmallMap(t, dir, "t.npy")
@@ -282,9 +283,13 @@ func TestSynthInterruptWritesMapsWorkedOn(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	out := filepath.Join(dir, "int.npy")
-	code, errs = runCancelled(t, "synth: map 1 iteration 3 ", append(base, "-n", "4", "-o", out, "--log-every", "1")...)
-	want := "synth: interrupted at map 1 (3 of 12 iterations): wrote maps 0–1 to " + out + " (map 1 unfinished); maps 2–3 not started, not written"
+	out := filepath.Join(dir, "int.partial.npy")
+	code, errs = runCancelled(t, "synth: map 1 iteration 3 ", append(base, "-n", "4", "-o", filepath.Join(dir, "int.npy"), "--log-every", "1")...)
+	want := "synth: interrupted at map 1 (3 of 12 iterations): wrote maps 0–1 to " + out + " (map 1 unfinished); maps 2–3 not started, not written; " +
+		filepath.Join(dir, "int.npy") + " not written (only a run that finishes every map writes it)"
+	if _, err := os.Stat(filepath.Join(dir, "int.npy")); !os.IsNotExist(err) {
+		t.Errorf("int.npy written by an interrupted run (%v)", err)
+	}
 	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "stkit: interrupted: wrote maps 0–1 of 4 to "+out) ||
 		!strings.Contains(errs, "(sum over maps 0–1) in 15 iterations") || strings.Contains(errs, "map 2 iteration") {
 		t.Fatalf("exit %d (want 1); want %q, the final error and the loss summed over maps 0–1 in 12+3 iterations in:\n%s", code, want, tail(errs, 1500))
@@ -303,8 +308,8 @@ func TestSynthInterruptWritesMapsWorkedOn(t *testing.T) {
 	}
 
 	// One L-BFGS on all maps.
-	joint := filepath.Join(dir, "joint.npy")
-	code, errs = runCancelled(t, "synth: iteration 4 ", append(base, "-n", "4", "--independent=false", "-o", joint, "--log-every", "1")...)
+	joint := filepath.Join(dir, "joint.partial.npy")
+	code, errs = runCancelled(t, "synth: iteration 4 ", append(base, "-n", "4", "--independent=false", "-o", filepath.Join(dir, "joint.npy"), "--log-every", "1")...)
 	want = "synth: interrupted at iteration 4 of 12 (one L-BFGS on all maps): wrote maps 0–3 to " + joint + " (all unfinished)"
 	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "stkit: interrupted: wrote maps 0–3 of 4 to "+joint) || !strings.Contains(errs, "(sum over maps) in 4 iterations") {
 		t.Fatalf("joint: exit %d (want 1); want %q in:\n%s", code, want, tail(errs, 1500))
@@ -323,18 +328,25 @@ func TestSynthInterruptWritesMapsWorkedOn(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, mode.msg) || !strings.Contains(errs, "stkit: interrupted before the first iteration: nothing written") {
 			t.Errorf("%s, cancelled at once: exit %d (want 1), want %q in:\n%s", mode.flag, code, mode.msg, tail(errs, 1000))
 		}
-		if _, err := os.Stat(none); !os.IsNotExist(err) {
-			t.Errorf("%s, cancelled at once: %s was written (%v)", mode.flag, none, err)
+		for _, p := range []string{none, filepath.Join(dir, "none.partial.npy")} {
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				t.Errorf("%s, cancelled at once: %s was written (%v)", mode.flag, p, err)
+			}
 		}
 	}
 }
 
 // Ctrl-C during sample (one L-BFGS per map) writes the maps finished and the
-// one running, not the maps not started, and says so.
+// one running, not the maps not started, and says so; to s.partial.npy, not
+// -o s.npy (synthout20).
 func TestSampleInterruptWritesMapsWorkedOn(t *testing.T) {
 	models := filepath.Join(modelsFixture(t), "models")
-	out := filepath.Join(t.TempDir(), "s.npy")
-	code, errs := runCancelled(t, "sample: map 1 iteration 2 ", "sample", models, "--component", "0", "-n", "4", "--steps", "6", "-o", out, "--log-every", "1")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "s.partial.npy")
+	code, errs := runCancelled(t, "sample: map 1 iteration 2 ", "sample", models, "--component", "0", "-n", "4", "--steps", "6", "-o", filepath.Join(dir, "s.npy"), "--log-every", "1")
+	if _, err := os.Stat(filepath.Join(dir, "s.npy")); !os.IsNotExist(err) {
+		t.Errorf("s.npy written by an interrupted run (%v)", err)
+	}
 	want := "sample: interrupted at map 1 (2 of 6 iterations): wrote maps 0–1 to " + out + " (map 1 unfinished); maps 2–3 not started, not written"
 	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "stkit: interrupted: wrote maps 0–1 of 4 to "+out) ||
 		!strings.Contains(errs, "(sum over the maps 0–1 written)") || strings.Contains(errs, "map 2 iteration") {
@@ -346,12 +358,13 @@ func TestSampleInterruptWritesMapsWorkedOn(t *testing.T) {
 }
 
 // A real Ctrl-C (SIGINT to a subprocess) during synth: the map running is
-// written, unfinished, the maps not started are not, exit status 1.
+// written, unfinished, the maps not started are not, exit status 1; to
+// int.partial.npy, not -o int.npy (synthout20).
 func TestSynthSIGINTWritesMapsWorkedOn(t *testing.T) {
 	dir := t.TempDir()
 	target := writeSmallMap(t, dir, "t.npy")
-	out := filepath.Join(dir, "int.npy")
-	h := startHelper(t, "synth", target, "-J", "3", "--steps", "100000", "-n", "3", "-o", out, "--log-every", "1")
+	out := filepath.Join(dir, "int.partial.npy")
+	h := startHelper(t, "synth", target, "-J", "3", "--steps", "100000", "-n", "3", "-o", filepath.Join(dir, "int.npy"), "--log-every", "1")
 	if !h.waitFor(func() bool { return strings.Contains(h.stderr.String(), "synth: map 0 iteration 2 ") }, 30*time.Second) {
 		t.Fatalf("synth did not reach iteration 2\n%s", tail(h.stderr.String(), 600))
 	}
@@ -366,6 +379,9 @@ func TestSynthSIGINTWritesMapsWorkedOn(t *testing.T) {
 	}
 	if got, err := datasets.ReadMaps(out); err != nil || got.B != 1 {
 		t.Fatalf("written: %v %+v, want 1 map", err, got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "int.npy")); !os.IsNotExist(err) {
+		t.Errorf("int.npy written by an interrupted run (%v)", err)
 	}
 }
 

@@ -58,13 +58,20 @@ func interrupts18CheckPS(t *testing.T, m map[string]any, key, out string) {
 // Interrupting synth with --report wrote maps 0–1 but no report. It writes
 // the report of the maps written, marked interrupted: settings.interrupted,
 // settings.ended, settings.maps_reported 2 of 3, the spectrum of those two
-// maps, 12 + 3 iterations; exit 1 naming the report.
+// maps, 12 + 3 iterations; exit 1 naming the report. The maps go to the
+// partial file s.partial.npy and the report to rep.partial (synthout20):
+// -o s.npy and --report rep are not written.
 func TestInterrupts18SynthReport(t *testing.T) {
 	dir := t.TempDir()
 	target := writeSmallMap(t, dir, "t.npy")
-	out, rep := filepath.Join(dir, "s.npy"), filepath.Join(dir, "rep")
+	out, rep := filepath.Join(dir, "s.partial.npy"), filepath.Join(dir, "rep.partial")
 	code, errs := runCancelled(t, "synth: map 1 iteration 3 ", "synth", target, "-J", "3", "--steps", "12", "--seed", "4", "-n", "3",
-		"-o", out, "--report", rep, "--log-every", "1")
+		"-o", filepath.Join(dir, "s.npy"), "--report", filepath.Join(dir, "rep"), "--log-every", "1")
+	for _, p := range []string{"s.npy", "rep"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); !os.IsNotExist(err) {
+			t.Errorf("%s written by an interrupted run (%v)", p, err)
+		}
+	}
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, tail(errs, 1500))
 	}
@@ -86,13 +93,19 @@ func TestInterrupts18SynthReport(t *testing.T) {
 }
 
 // Interrupting sample with --report: the report of the maps written (2 of
-// 3: their 2 tiles, 4 + 2 iterations), marked interrupted; exit 1.
+// 3: their 2 tiles, 4 + 2 iterations), marked interrupted; exit 1. The
+// maps go to s.partial.npy, the report to rep.partial (synthout20).
 func TestInterrupts18SampleReport(t *testing.T) {
 	models := filepath.Join(modelsFixture(t), "models")
 	work := t.TempDir()
-	out, rep := filepath.Join(work, "s.npy"), filepath.Join(work, "rep")
+	out, rep := filepath.Join(work, "s.partial.npy"), filepath.Join(work, "rep.partial")
 	code, errs := runCancelled(t, "sample: map 1 iteration 2 ", "sample", models, "--component", "0", "-n", "3", "--steps", "4",
-		"-o", out, "--report", rep, "--max-patches", "8", "--log-every", "1")
+		"-o", filepath.Join(work, "s.npy"), "--report", filepath.Join(work, "rep"), "--max-patches", "8", "--log-every", "1")
+	for _, p := range []string{"s.npy", "rep"} {
+		if _, err := os.Stat(filepath.Join(work, p)); !os.IsNotExist(err) {
+			t.Errorf("%s written by an interrupted run (%v)", p, err)
+		}
+	}
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, tail(errs, 1500))
 	}

@@ -61,12 +61,17 @@ at or below its 90th percentile, or outside it).
 
 Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
 .npz or .fits by the extension).
-Ctrl-C (or an error during the optimisation) writes the maps worked on: the
-maps finished and the one running (unfinished; one L-BFGS per map, in
-sequence), not the maps not started, and says which; with --report, the
-report of those maps, marked interrupted (metrics.json settings.interrupted,
-settings.ended, settings.maps_reported). Exit status 1; a second Ctrl-C quits
-at once without writing them.`)
+Ctrl-C or SIGTERM (or an error during the optimisation) writes the maps
+worked on: the maps finished and the one running (unfinished; one L-BFGS per
+map, in sequence), not the maps not started, and says which. They go to OUT's
+partial file, OUT with .partial before its extension (s.npy → s.partial.npy;
+for a named pipe sample.partial.EXT in the working folder), never to OUT,
+which only a run that finishes every map writes (an OUT already there is left
+as it was); with --report DIR, the report of those maps, marked interrupted
+(metrics.json settings.interrupted, settings.ended, settings.maps_reported),
+goes to DIR.partial beside DIR. Exit status 1; a second Ctrl-C quits at once
+without writing them. A later run that finishes removes the partial file and
+DIR.partial of its OUT and DIR.`)
 	compF := &requiredInt{v: -1}
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
@@ -151,6 +156,12 @@ at once without writing them.`)
 		return err
 	}
 	if err := checkOutputFile("-o "+*out, *out); err != nil { // the model and dataset files: checkNotOwned
+		return err
+	}
+	// synthout20: where a run stopped early writes its maps (not OUT)
+	ext := formatExt(*out, "")
+	partial := partialPath("sample", *out, ext)
+	if err := checkOutputFile("-o "+*out+": its partial file "+partial+" (the maps of a run stopped early)", partial); err != nil {
 		return err
 	}
 	if err := checkReportFolder("--report", *report); err != nil {
@@ -276,6 +287,12 @@ at once without writing them.`)
 		}
 		maps = &stlayer.Maps{B: nw, M: maps.M, N: maps.N, Data: maps.Data[:nw*maps.M*maps.N]}
 	}
+	// synthout20: the maps of a run stopped early go to the partial file,
+	// their report to DIR.partial; OUT and DIR only get a finished run's
+	dest, repDir, destNote := *out, *report, ""
+	if err != nil {
+		dest, repDir, destNote = partial, partialReport(*report), partialNote(*out)
+	}
 	loss0, loss1, iters := 0.0, 0.0, 0
 	for _, r := range res.Results[:min(nw, len(res.Results))] {
 		loss0 += r.InitialLoss
@@ -295,9 +312,9 @@ at once without writing them.`)
 	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the model folder %s (--draw %s, --init %s%s, --steps %d, --seed %d)",
 		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, boxNote(box, opt.BoxWeight), opt.Steps, *seed))
 	hist = provFITSOf(hist, prov)
-	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
+	if written, werr := writeStreamMaps(dest, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
-			fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, written))
+			fmt.Fprintf(g.stderr, "sample: %s%s\n", st.describe(err, written), destNote)
 		}
 		return werr
 	}
@@ -308,7 +325,10 @@ at once without writing them.`)
 	if opt.N == 1 {
 		over = ""
 	}
-	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g%s in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, over, iters, *out)
+	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g%s in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, over, iters, dest)
+	if err == nil {
+		removeStalePartial(g.stderr, "sample", *out, *report, ext)
+	}
 	if box != nil {
 		fmt.Fprintf(g.stderr, "sample: --box %s: %s\n", *boxFlag, boxOutside(*box, maps.Data))
 	}
@@ -317,12 +337,12 @@ at once without writing them.`)
 	// maps_reported), as separate --models does; an error is not.
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	if err != nil {
-		fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, *out))
+		fmt.Fprintf(g.stderr, "sample: %s%s\n", st.describe(err, dest), destNote)
 		if !interrupted {
-			return modelError(st.err(err, *out))
+			return modelError(st.err(err, dest))
 		}
 	}
-	if *report != "" {
+	if repDir != "" {
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
 			"size": opt.Size, "patch_size": p, "tiles_per_map": res.Tiles, "stride": *stride, "steps": opt.Steps, "seed": *seed,
 			"init": *initKind, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "dataset": firstNonEmpty(*patches, ms.Manifest.Source.Dataset),
@@ -337,13 +357,13 @@ at once without writing them.`)
 		if man, merr := datasets.ReadManifest(firstNonEmpty(*patches, ms.Manifest.Source.Dataset)); merr == nil {
 			ps = man.PixelScale
 		}
-		vm, err := infer.SampleReportScaled(*report, ch.Engine, ms, *comp, rres, target, settings, ps)
+		vm, err := infer.SampleReportScaled(repDir, ch.Engine, ms, *comp, rres, target, settings, ps)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		gp, _ := settings["geometric_ps"].(infer.GeometricPS)
 		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f%s; W1 %.3f σ vs %.3f σ of one training patch against the others pooled; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
-			filepath.Join(*report, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, geoZNote(gp), vm.W1Mean, vm.W1Pool, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
+			filepath.Join(repDir, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, geoZNote(gp), vm.W1Mean, vm.W1Pool, settings["stat_chi_samples"], settings["stat_chi_training_patches"])
 		if nl, ok := settings["ps_null"].(infer.PSNull); ok {
 			others, note := nullOthers(nl, len(ms.Components[*comp].PatchIndex), *maxPatches)
 			fmt.Fprintf(g.stderr, "report: sampling noise of %s vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
@@ -366,7 +386,7 @@ at once without writing them.`)
 		}
 	}
 	if interrupted {
-		return st.reportedErr(err, *out, *report)
+		return st.reportedErr(err, dest, repDir)
 	}
 	return nil
 }

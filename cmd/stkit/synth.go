@@ -103,19 +103,28 @@ between two maps, σ of the Minkowski functionals); without it a TARGET batch of
 own yardstick (the summary line says "target maps"), and one target map has
 none. Maps of the set equal to a target map (a folder that holds the target)
 are left out, with a note, unless fewer than 2 would be left.
-Ctrl-C (or an error during the optimisation) writes the maps worked on before
-exiting, and says which: with one L-BFGS per map, the maps finished and the one
-running (unfinished), not the maps not started; with one L-BFGS on all maps,
-all of them (none before the first iteration). After Ctrl-C, --report DIR
-reports the maps written, marked interrupted (metrics.json settings.interrupted,
-settings.ended, settings.maps_reported). Exit status 1; a second Ctrl-C
-quits at once without writing them.`)
+Ctrl-C or SIGTERM (or an error during the optimisation) writes the maps
+worked on before exiting, and says which: with one L-BFGS per map, the maps
+finished and the one running (unfinished), not the maps not started; with one
+L-BFGS on all maps, all of them (none before the first iteration). They go to
+OUT's partial file, OUT with .partial before its extension (s.npy →
+s.partial.npy; for -o /dev/stdout or a pipe synth.partial.EXT in the working
+folder), never to OUT, which only a run that finishes every map writes (an
+OUT already there is left as it was). After Ctrl-C, --report DIR reports the
+maps written, marked interrupted (metrics.json settings.interrupted,
+settings.ended, settings.maps_reported), in DIR.partial beside DIR. Exit
+status 1; a second Ctrl-C quits at once without writing them. A later run
+that finishes removes the partial file and DIR.partial of its OUT and DIR
+(they hold an unfinished attempt at what OUT then holds).
+-o /dev/stdout (or /dev/fd/N, a named pipe) writes the maps to that
+descriptor, in the format given by --format npy, npz or fits.`)
 	var spec stats.Spec
 	specFlags(fs, &spec, "scov")
 	fs.Lookup("J").Usage = "number of dyadic scales (0 = log2(min(M,N)) − 1 for scov and spectra, Cheng's synthesis default; log2(min(M,N)) − 2 for wst and wph)"
 	fs.Lookup("synthesis").Usage += " (default here: on for scov and wst; --synthesis=false for the raw coefficients)"
 	fs.Lookup("iso").Usage += " (default here: on with the scov and wst synthesis vectors; --iso=false for the anisotropic one)"
-	out := fs.String("o", "", "output [K, M, N] (float32 unless --dtype): .npy, .npz or .fits (required); a FITS output's HISTORY holds the HISTORY of a one-file FITS target, each line prefixed \"[target] \", then synth's own")
+	out := fs.String("o", "", "output [K, M, N] (float32 unless --dtype): .npy, .npz or .fits (required), or /dev/stdout (a descriptor, a named pipe) with --format; written only when every map finishes (a run stopped early writes OUT's partial file, see above); a FITS output's HISTORY holds the HISTORY of a one-file FITS target, each line prefixed \"[target] \", then synth's own")
+	format := fs.String("format", "", "format of -o when its name does not say it (/dev/stdout, a pipe): npy, npz or fits (default: from the -o extension)")
 	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × the target's largest |pixel| exceeds its range, 3.4e38; maps that go beyond it all the same are written as float64 to OUT.float64.npy (.fits, …) beside OUT, exit status 1")
 	preset := fs.String("preset", infer.PresetQuality, "settings preset: quality or cheng")
 	k := fs.Int("n", 1, "number of maps to synthesise (independent seeds)")
@@ -204,13 +213,20 @@ quits at once without writing them.`)
 			return c
 		}
 	}
-	if err := checkMapsOutput(*out); err != nil {
+	if err := checkSynthOutput(*out, *format); err != nil {
 		return err
 	}
 	if err := checkOutputDir("--report", *report); err != nil {
 		return err
 	}
-	if err := checkOutputFile("-o "+*out, *out, inputFiles(append(append([]string{pos[0]}, splitList(pos[0])...), splitList(*refSet)...)...)...); err != nil {
+	synthInputs := inputFiles(append(append([]string{pos[0]}, splitList(pos[0])...), splitList(*refSet)...)...)
+	if err := checkOutputFile("-o "+*out, *out, synthInputs...); err != nil {
+		return err
+	}
+	// synthout20: where a run stopped early writes its maps (not OUT)
+	ext := formatExt(*out, *format)
+	partial := partialPath("synth", *out, ext)
+	if err := checkOutputFile("-o "+*out+": its partial file "+partial+" (the maps of a run stopped early)", partial, synthInputs...); err != nil {
 		return err
 	}
 	// an output written into the target's folder (or the reference set's)
@@ -456,6 +472,12 @@ quits at once without writing them.`)
 		}
 		maps = &stlayer.Maps{B: n, M: maps.M, N: maps.N, Data: maps.Data[:n*maps.M*maps.N]}
 	}
+	// synthout20: the maps of a run stopped early go to the partial file,
+	// their report to DIR.partial; OUT and DIR only get a finished run's
+	dest, repDir, destNote := *out, *report, ""
+	if err != nil {
+		dest, repDir, destNote = partial, partialReport(*report), partialNote(*out)
+	}
 	// the unit and the pixel scale hold for a new realisation of the field;
 	// the rest of the WCS (its place on the sky) does not
 	cards := append(unitCards(targetCards), datasets.PixelScaleCards(targetCards)...)
@@ -465,14 +487,17 @@ quits at once without writing them.`)
 		"New realisations of the field, not the sky of the target: its WCS is not kept, only its pixel scale (CDELT1/2, CUNIT1/2, linear axes).",
 		plural(maps.B, "map"), targetSet.matched()+periodisedNote(*periodise), spec, *preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box, cfg.BoxWeight), cfg.Steps, cfg.Seed))...)
 	cards = provFITS(cards, pos[0], *refSet) // provenance (prov19_provenance.go), DATE, ORIGIN
-	if written, werr := writeResultMaps(*out, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards}); werr != nil {
+	if written, werr := writeStreamMaps(dest, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: cards, Format: *format}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
-			fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, written))
+			fmt.Fprintf(g.stderr, "synth: %s%s\n", st.describe(err, written), destNote)
 		}
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
-		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), *out)
+		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), dest)
+	if err == nil {
+		removeStalePartial(g.stderr, "synth", *out, *report, ext, synthInputs...)
+	}
 	if box != nil {
 		// against the box asked for (--periodise may have widened the one
 		// the loss holds)
@@ -483,12 +508,12 @@ quits at once without writing them.`)
 	// maps_reported), as separate --models does; an error is not.
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	if err != nil {
-		fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, *out))
+		fmt.Fprintf(g.stderr, "synth: %s%s\n", st.describe(err, dest), destNote)
 		if !interrupted {
-			return st.err(err, *out)
+			return st.err(err, dest)
 		}
 	}
-	if *report != "" {
+	if repDir != "" {
 		settings := map[string]any{
 			"spec": effectiveNormSpec(spec), "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
 			"init": initName(cfg.Init), "apodised": cfg.Apodise, "ps_weight": cfg.PSWeight, "hist_weight": cfg.HistWeight, "independent": cfg.Independent,
@@ -503,7 +528,7 @@ quits at once without writing them.`)
 		}
 		st.interruptSettings(settings, err)
 		spread := synthSpread(g, ch.Engine, op, target, reference, maps)
-		vm, err := infer.WriteSynthReportWith(*report, target, maps, res, infer.ValidateOptions{
+		vm, err := infer.WriteSynthReportWith(repDir, target, maps, res, infer.ValidateOptions{
 			Spread:    spread,
 			Reference: reference, Apodise: cfg.Apodise,
 			// with --pad crop the histogram, W1, moments and Minkowski
@@ -529,7 +554,7 @@ quits at once without writing them.`)
 			}
 			fmt.Fprintf(g.stderr, "report: --periodise: the syntheses are compared with the periodised target%s\n", yard)
 		}
-		fmt.Fprintf(g.stderr, "report: %s (PS max |ratio−1| for k ≥ 2: %s, mean %s; W1 %s σ", filepath.Join(*report, "metrics.json"), fmtDev(vm.PSMaxDev), fmtDev(vm.PSMeanDev), fmtDev(vm.W1Mean))
+		fmt.Fprintf(g.stderr, "report: %s (PS max |ratio−1| for k ≥ 2: %s, mean %s; W1 %s σ", filepath.Join(repDir, "metrics.json"), fmtDev(vm.PSMaxDev), fmtDev(vm.PSMeanDev), fmtDev(vm.W1Mean))
 		if vm.SpreadMaps > 0 {
 			// the yardsticks' maps: the --reference-set, else the target batch itself
 			whose := "reference"
@@ -545,7 +570,7 @@ quits at once without writing them.`)
 		fmt.Fprintln(g.stderr, ")")
 	}
 	if interrupted {
-		return st.reportedErr(err, *out, *report)
+		return st.reportedErr(err, dest, repDir)
 	}
 	return nil
 }
