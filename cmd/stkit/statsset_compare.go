@@ -43,8 +43,10 @@ the row of the maps' mean, wst S0 or scov and spectra "mean", is not
 compared either: it holds round-off, ~1e-17, and its z is noise; not with
 --pad crop, whose mean is over the interior); a part identical by
 construction in the two sets (every value of A a value of B and back, up
-to round-off of the row: P00 and the mean of maps and of their phase
-surrogates) is left out and listed, as it would add a dof with z ≈ 1e-15.
+to round-off of the row or 1e-11 of its class's scale: P00 and the mean
+of maps and of their phase surrogates, C01 and C11 of rescaled maps under
+--compare-ref each) is left out and listed, as it would add a dof with
+z ≈ 1e-15.
 It prints χ²/dof = mean z² over the dof parts compared, the largest |z|
 with its label, the number of |z| > 3 with the number expected of
 independent z of Student's t with ν = n_A + n_B − 2 (dof·P(|t_ν| > 3):
@@ -248,6 +250,7 @@ func compareSetsTol(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol flo
 // so constantPart does not catch it, and their z is noise (−0.10 on the CPU
 // engine, 0.23 on the graph engine for two sets of 8 32² GRFs).
 // A part whose values are the same in A and B up to round-off of the row
+// or its class
 // (identicalPart: maps and their phase surrogates share P00, the mean and
 // the variance) is left out too and listed in Identical.
 func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64, zeroMean bool) compareResult {
@@ -308,7 +311,7 @@ func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol fl
 				}
 				continue
 			}
-			if identicalPart(a, b, rtol) {
+			if identicalPart(a, b, cs, rtol) {
 				name := strings.TrimSuffix(labelString(lab, k), "()")
 				if lab == nil || k >= lab.Len() {
 					name = fmt.Sprint(k)
@@ -334,13 +337,16 @@ func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol fl
 
 // identicalPart reports whether the values a of one part over the maps of
 // A and b over those of B are the same values up to round-off: every value
-// of each is within rtol × the row's largest |value| of a value of the
-// other. So are rows identical by construction, such as P00 and the mean
-// of maps and their phase surrogates (one surrogate per map, or several):
-// the difference of means and of spreads is then round-off and z ≈ 1e-15.
-// Two sets of distinct maps of one process do not have it (their values
-// differ at the statistic's sample variance, far above round-off).
-func identicalPart(a, b []float64, rtol float64) bool {
+// of each is within max(rtol × the row's largest |value|, compareIdentTol ×
+// classScale) of a value of the other, classScale the largest |re| or |im|
+// of the part's class over all maps (as constantPart's). So are rows
+// identical by construction, such as P00 and the mean of maps and their
+// phase surrogates (one surrogate per map, or several), and the C01 and
+// C11 rows of maps against rescaled copies under --compare-ref each: the
+// difference of means and of spreads is then round-off and z ≈ 1e-15 to
+// 1e-5. Two sets of distinct maps of one process do not have it (their
+// values differ at the statistic's sample variance, far above round-off).
+func identicalPart(a, b []float64, classScale, rtol float64) bool {
 	scale := 0.0
 	for _, x := range a {
 		scale = max(scale, math.Abs(x))
@@ -351,7 +357,7 @@ func identicalPart(a, b []float64, rtol float64) bool {
 	if !(scale > 0) {
 		return false
 	}
-	tol := rtol * scale
+	tol := max(rtol*scale, compareIdentTol*classScale)
 	sa, sb := slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	near := func(x float64, s []float64) bool {
 		i, _ := slices.BinarySearch(s, x)
@@ -369,6 +375,20 @@ func identicalPart(a, b []float64, rtol float64) bool {
 	}
 	return true
 }
+
+// compareIdentTol is the round-off of a coefficient relative to its class's
+// scale that identicalPart allows on top of rtol × its row's scale. A
+// coefficient that is small beside its class (a C01 or C11 row at 1e-4 of
+// the class's largest value) carries the round-off of the class's sums, not
+// of its own size: maps against ×1.05 copies, each map its own reference,
+// differ by at most 2.2e-15 of the class's scale in C01 and C11 (spectra, the
+// 512×384 dust map and its flip; 1e-13 in wph's L rows), which is 2.2e-11 of
+// the row's (above rtol = 1e-12, so the rows stayed in χ²/dof with z from
+// 1e-13 to 1.8e-5). Distinct maps differ by far more: at least 1.1e-4 of the
+// class's scale in the rows that vary (15 256² patches of that map), 5e-10
+// for a map against its own flip, whose spectra agree by symmetry. 1e-11
+// lies 100× above the round-off measured and 50× below that.
+const compareIdentTol = 1e-11
 
 // constantPart reports whether the values x are one value up to round-off:
 // max − min ≤ rtol·max(max|x|, scale), scale that of the coefficient's
@@ -511,7 +531,7 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 		fmt.Fprintf(w, "not compared: %s (the maps' mean): every map has zero mean up to round-off (|mean| ≤ %s × its rms), so its values are round-off and its z noise\n", strings.Join(r.ZeroMean, ", "), strings.Replace(fmt.Sprint(compareZeroMeanTol), "e-0", "e-", 1))
 	}
 	if n := len(r.Identical); n > 0 {
-		fmt.Fprintf(w, "identical by construction, left out: %s (every value of A is a value of B and back up to round-off of the row, as P00 and the mean of maps and their phase surrogates; not in χ²/dof, its dof or the permutation test): %s\n", plural(n, "part"), shortList(r.Identical, 6))
+		fmt.Fprintf(w, "identical by construction, left out: %s (every value of A is a value of B and back up to round-off of the row or its class, as P00 and the mean of maps and their phase surrogates; not in χ²/dof, its dof or the permutation test): %s\n", plural(n, "part"), shortList(r.Identical, 6))
 	}
 	if r.Dof == 0 {
 		fmt.Fprintln(w, "no coefficient varies: nothing to compare")
