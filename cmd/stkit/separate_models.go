@@ -52,6 +52,8 @@ Before the run, each model's mean patch spectrum is compared with DATA's
 (the mean spectrum of its patch-size tiles): a model above 5× DATA's power
 in the median bin, or the models together below 0.2 of it, are warned of
 (DATA in other units, or a part scaled otherwise than its training patches).
+So is a FITS DATA whose BUNIT or pixel scale differs from the training
+patches' (the manifest.json of the models' dataset, when it can be read).
 With --steps A,B[,E], an optional stage 1 of A iterations (default 0: none)
 matches the amplitude coefficients (mean, P00, S1, …) only, as Auclair
 2024's first stage; stage 2 (B iterations in E epochs) all of them. On 30
@@ -382,6 +384,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
 		fmt.Fprintf(g.stderr, "separate: %s\n", modelCropNote(d.M, d.N, p, *stride, spec.CutPixels(), opt.GaussPrior > 0))
 	}
+	// unitfits20: DATA's BUNIT and pixel scale against the training
+	// patches' (the models' dataset manifest)
+	unitWarns := warnModelUnits(g.stderr, pos[0], cards, ms)
 	if min(d.M, d.N) >= 2*p {
 		// Measured (README, "Larger patches"): on 128² held-out mixtures,
 		// models of 64² patches applied tile by tile stayed at their Wiener
@@ -485,7 +490,7 @@ func runSeparateModels(g *globals, args []string) error {
 		fmt.Fprintf(g.stderr, "separate: %s; the Gaussian-field prior per component %s → %s (--gauss-prior %g)\n",
 			infer.ModelSepLossNote(res), fmtFloats(res.PriorStart), fmtFloats(res.PriorEnd), *f.gprior)
 	}
-	var warnings []string
+	warnings := unitWarns // in the report's "warnings" with those below
 	warn := func(s string) {
 		warnings = append(warnings, s)
 		fmt.Fprintf(g.stderr, "separate: warning: %s\n", s)
