@@ -48,9 +48,11 @@ const FeatureVersion = 1
 // means the default, Size/2. Stride ("stride") is the step between patch
 // corners actually used (PatchStride reads it, also from manifests written
 // before it existed), and Statistic ("statistic") the statistic in words
-// with the normalisation in effect (stats.Spec.String: the spec's scov
-// "norm": "none" is scov's default normalisation, which prints and reads
-// "norm=p00"); both are absent from older manifests.
+// with the normalisation in effect (stats.Spec.String); both are absent
+// from older manifests. Spec records the normalisation in effect too: a
+// scov or spectra "norm" is "p00" (or "p11"), where manifests written
+// before have "none", which reads as "p00" (stats.Spec.UnmarshalJSON), the
+// same statistic and the same Fingerprint.
 type DatasetManifest struct {
 	Version         int             `json:"version"`
 	Spec            stats.Spec      `json:"spec"`
@@ -515,9 +517,16 @@ func compareDataset(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec) 
 	}
 	specSame := string(spec.JSON()) == string(old.Spec.JSON())
 	srcSame := sameSources(old.Sources, ps.Sources)
-	if old.ChunkSize > 0 && (old.Fingerprint == fingerprint(spec, cfg, ps.Sources, ps.Data) ||
-		specSame && srcSame && canonicalPatch(old.Patch) == canonicalPatch(cfg) &&
-			old.Fingerprint == fingerprint(spec, old.Patch, old.Sources, ps.Data)) {
+	// a scov or spectra dataset built before with an explicit --norm p00
+	// hashed "p00" (fingerprint hashes the default's older spelling "none")
+	fpIs := func(cfg PatchConfig, sources []string) bool {
+		if old.Fingerprint == fingerprint(spec, cfg, sources, ps.Data) {
+			return true
+		}
+		return fingerprintSpec(spec) != spec && old.Fingerprint == fingerprintHash(spec, cfg, sources, ps.Data)
+	}
+	if old.ChunkSize > 0 && (fpIs(cfg, ps.Sources) ||
+		specSame && srcSame && canonicalPatch(old.Patch) == canonicalPatch(cfg) && fpIs(old.Patch, old.Sources)) {
 		return old, true, nil
 	}
 	e := &ConfigChangeError{Dir: dir, Complete: old.Complete, N: old.N, Dim: old.Dim}
@@ -935,8 +944,26 @@ func columnStats(x []float64, d int) (mean, std []float64) {
 }
 
 // fingerprint hashes a dataset's statistic, patch configuration, sources
-// and patch pixels (DatasetManifest.Fingerprint).
+// and patch pixels (DatasetManifest.Fingerprint). The statistic is hashed in
+// the form datasets recorded before stats.Spec.WithDefaults resolved a
+// scov or spectra norm to "p00" (fingerprintSpec), so that the fingerprints
+// of datasets built before stay what they were.
 func fingerprint(spec stats.Spec, cfg PatchConfig, sources []string, data []float64) string {
+	return fingerprintHash(fingerprintSpec(spec), cfg, sources, data)
+}
+
+// fingerprintSpec returns spec with a scov or spectra Norm "p00" spelled
+// "none", the default's spelling in datasets built before (the same
+// statistic, see stats.Spec.Norm); other specs are returned unchanged.
+func fingerprintSpec(spec stats.Spec) stats.Spec {
+	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && spec.Norm == "p00" {
+		spec.Norm = "none"
+	}
+	return spec
+}
+
+// fingerprintHash is fingerprint of spec exactly as given.
+func fingerprintHash(spec stats.Spec, cfg PatchConfig, sources []string, data []float64) string {
 	h := sha256.New()
 	b, _ := json.Marshal(struct {
 		V    int

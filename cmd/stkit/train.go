@@ -696,7 +696,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		Epochs: *epochs, BatchSize: rec.BatchSize, LearningRate: rec.LearningRate, LearningRateFinal: rec.LearningRateFinal,
 		ClipValue: rec.ClipValue, Tau0: rec.Tau0, TauMin: rec.TauMin, TauRate: rec.TauRate, Seed: rec.Seed,
 		ValFraction: valFrac, Patience: *patience, BNBatches: bnb, Checkpoints: mgr, CheckpointEvery: 1, Resume: prev != nil,
-		Config: user, Metadata: &meta,
+		Config: resumeUser(prev, user), Metadata: &meta,
 		Logf: func(format string, a ...any) { slog.Debug(fmt.Sprintf(format, a...)) },
 		Stop: func() bool { return ctx.Err() != nil },
 		OnEpoch: func(em train.EpochMetrics) error {

@@ -144,7 +144,10 @@ type Spec struct {
 	// Norm: wph "none" (default) or "auto" (PyWPH's norm='auto'); scov and
 	// spectra "p00" (default; "none" is read as p00) or "p11" (Cheng's
 	// normalization of C01/C11); wst "none" only. Either case is accepted
-	// (WithDefaults lower-cases it).
+	// (WithDefaults lower-cases it). WithDefaults writes a scov or spectra
+	// "none" (or "") as "p00", and UnmarshalJSON reads a stored scov or
+	// spectra "none" (files written before) as "p00", so that every file
+	// records the normalisation in effect and old and new files compare equal.
 	Norm string `json:"norm,omitempty"`
 	// Pad: "periodic" (default), "reflect" (wst Local, Kymatio; the default
 	// there) or "crop": wph, PyWPH's pbc=False (wph.Config.NonPeriodic); scov
@@ -245,10 +248,7 @@ func (s Spec) String() string {
 	if s.DN > 0 {
 		fmt.Fprintf(b, " dn=%d", s.DN)
 	}
-	norm := s.Norm
-	if (s.Kind == SCov || s.Kind == Spectra) && norm == "none" {
-		norm = "p00" // what "none" means there (Spec.Norm)
-	}
+	norm := resolvedNorm(s.Kind, s.Norm) // what "none" means there (Spec.Norm)
 	for _, kv := range [][2]string{{"wavelet", s.Wavelet}, {"norm", norm}, {"pad", s.Pad}} {
 		if kv[1] != "" {
 			fmt.Fprintf(b, " %s=%s", kv[0], kv[1])
@@ -263,12 +263,42 @@ func (s Spec) String() string {
 // JSON returns the spec as JSON.
 func (s Spec) JSON() []byte { b, _ := json.Marshal(s); return b }
 
+// resolvedNorm returns the normalisation in effect for a Norm of family
+// kind: a scov or spectra "none" (either case) is "p00" (Spec.Norm: the
+// statistic is the same; stats --kind scov wrote "coeffs_norm": "none" and
+// datasets "norm": "none" beside "norm=p00" in words); anything else is
+// norm unchanged.
+func resolvedNorm(kind Kind, norm string) string {
+	if (kind == SCov || kind == Spectra) && strings.EqualFold(norm, "none") {
+		return "p00"
+	}
+	return norm
+}
+
+// UnmarshalJSON reads a spec, its scov or spectra Norm "none" (dataset,
+// model and run manifests written before WithDefaults resolved it) as
+// "p00", the same statistic: such a file reads as the spec a new run
+// writes, so resuming, training on or exporting it is no configuration
+// change. Other fields and families are read as they are.
+func (s *Spec) UnmarshalJSON(b []byte) error {
+	type plain Spec // without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*s = Spec(p)
+	s.Norm = resolvedNorm(s.Kind, s.Norm)
+	return nil
+}
+
 // WithDefaults fills zero fields with the defaults: Kind scov; J from the map
 // size when J = 0, ⌊log2(min(M,N))⌋ − 2, at least 1 (6 for 256² maps); L = 4;
 // Wavelet "bump" for wph, "morlet" otherwise; Pad "reflect" for a local wst,
-// "periodic" otherwise; Norm "none" (the family's default normalisation, see
-// Spec.Norm). Norm is lower-cased: either case is accepted ("P11", "Auto",
-// "NONE"), for every family. A Cut of 1/2 (the default) becomes 0.
+// "periodic" otherwise; Norm the family's default normalisation, "p00" for
+// scov and spectra (where "none" is read as, and becomes, "p00"), "none"
+// otherwise (see Spec.Norm). Norm is lower-cased: either case is accepted
+// ("P11", "Auto", "NONE"), for every family. A Cut of 1/2 (the default)
+// becomes 0.
 func (s Spec) WithDefaults(m, n int) Spec {
 	if s.Kind == "" {
 		s.Kind = SCov
@@ -301,6 +331,7 @@ func (s Spec) WithDefaults(m, n int) Spec {
 	if s.Norm == "" {
 		s.Norm = "none"
 	}
+	s.Norm = resolvedNorm(s.Kind, s.Norm)
 	if s.Cut == 0.5 {
 		s.Cut = 0 // the default: one spec per operator
 	}
