@@ -415,3 +415,12 @@ func TestStatsImagBUnit(t *testing.T) {
 		}
 	}
 }
+
+// fftFreqSigned is the signed frequency of position a of an axis of length
+// h in fftfreq order (a for a < ⌈h/2⌉, a − h above).
+func fftFreqSigned(a, h int) int {
+	if a < (h+1)/2 {
+		return a
+	}
+	return a - h
+}
