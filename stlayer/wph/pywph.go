@@ -1,10 +1,10 @@
 package wph
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
-
-	"codeberg.org/sbinet/npyio"
+	"math"
 
 	"github.com/stkit-org/stkit/stlayer"
 )
@@ -12,7 +12,9 @@ import (
 // WritePyWPH writes the coefficients c of Stat as a .npy array of complex64 in
 // PyWPH's layout (the coefficient vector is already in PyWPH's order): shape
 // (K,) for a single map, (B, K) for a batch — what numpy.save writes for
-// WPHOp.apply(x).numpy() with PyWPH's default single precision.
+// WPHOp.apply(x).numpy() with PyWPH's default single precision. The file is
+// .npy format 1.0 with the data at a multiple of 64 bytes, as numpy.save and
+// every other .npy stkit writes (it was format 2.0, data at byte 80).
 func WritePyWPH(w io.Writer, c *stlayer.Coeffs) error {
 	if c == nil || c.H != 1 || c.W != 1 {
 		return fmt.Errorf("wph: WritePyWPH needs global coefficients [B, K, 1, 1]")
@@ -20,22 +22,32 @@ func WritePyWPH(w io.Writer, c *stlayer.Coeffs) error {
 	if err := c.Check(); err != nil {
 		return fmt.Errorf("wph: WritePyWPH: %w", err)
 	}
-	row := func(b int) []complex64 {
-		r := c.Row(b)
-		out := make([]complex64, len(r))
-		for i, v := range r {
-			out[i] = complex64(v)
-		}
-		return out
+	shape := fmt.Sprintf("(%d,)", c.K)
+	if c.B != 1 {
+		shape = fmt.Sprintf("(%d, %d)", c.B, c.K)
 	}
-	if c.B == 1 {
-		return npyio.Write(w, row(0))
+	buf := npyHeader1("<c8", shape)
+	for _, v := range c.Data[:c.B*c.K] {
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(real(v))))
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(imag(v))))
 	}
-	all := make([][]complex64, c.B)
-	for b := range all {
-		all[b] = row(b)
+	_, err := w.Write(buf)
+	return err
+}
+
+// npyHeader1 returns the magic, version 1.0, header length and header dict
+// of a C-order .npy array of typestr descr and shape (Python tuple text),
+// padded with spaces and a newline to a multiple of 64 bytes.
+func npyHeader1(descr, shape string) []byte {
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape)
+	total := 10 + len(dict) + 1
+	n := len(dict) + (64-total%64)%64 + 1
+	out := append([]byte("\x93NUMPY\x01\x00"), byte(n), byte(n>>8))
+	out = append(out, dict...)
+	for len(out) < 10+n-1 {
+		out = append(out, ' ')
 	}
-	return npyio.Write(w, all)
+	return append(out, '\n')
 }
 
 // StackPair returns the input of a Cross operator: maps of 2M rows whose rows
