@@ -34,6 +34,15 @@
 // and the filter banks of stlayer/filters. Examples: stats.Example,
 // graph.ExampleNewBackend.
 //
+// Anisotropy per scale (stkit stats' "# anisotropy" lines):
+// stats.AnisotropyFromCoeffs(spec, labels, coeffs) gives the amplitude and
+// the direction of the wave vector of maximum response from the
+// per-orientation S1 or S11; infer.MapAnisotropy adds the noise floor of an
+// isotropic Gaussian field with each map's spectrum, and
+// datasets.SkyOrientationCards turns grid directions into position angles
+// east of north through a FITS WCS. Example:
+// stats.ExampleAnisotropyFromCoeffs.
+//
 // # Generate: new maps with the statistics of a target (stkit synth, sample)
 //
 // infer.Synthesize(ctx, eng, op, target, cfg) draws cfg.K maps whose
