@@ -7,12 +7,15 @@ import (
 	"strings"
 )
 
-// Sky orientation of a map's pixel grid from its FITS WCS: a direction on
-// the grid, s degrees from the column axis (FITS axis 1) toward the row axis
-// (FITS axis 2) — the convention of stats.AnisotropyMeasuredFrom, with
-// row 0 the first row of the FITS image —, carried to a position angle on
-// the sky, measured from north through east (the IAU convention), in
-// [0°, 180°) (a direction, not an orientation with a sense).
+// SkyOrientation is the celestial orientation of a 2-D map's pixel grid at
+// its reference pixel (SkyOrientationCards).
+//
+// PositionAngle carries a direction on the grid, s degrees from the column
+// axis (FITS axis 1) toward the row axis (FITS axis 2) — the convention of
+// stats.AnisotropyMeasuredFrom, row 0 being the first row of the FITS
+// image —, to a position angle on the sky, measured from north through
+// east (the IAU convention), in [0°, 180°) (a direction, not an
+// orientation with a sense).
 //
 // With M the 2×2 linear part of the WCS (world axis i per pixel axis j, in
 // degrees), the pixel vector p = (cos s, sin s) along FITS axes 1 and 2 is
@@ -50,9 +53,6 @@ import (
 // reference point, or TPV's polynomial), two celestial axes that are not
 // one longitude–latitude pair, a non-angular CUNIT on a celestial axis,
 // and a singular matrix.
-
-// SkyOrientation is the celestial orientation of a 2-D map's pixel grid at
-// its reference pixel (SkyOrientationCards).
 type SkyOrientation struct {
 	// M[i][j]: degrees of world axis i (0: longitude, 1: latitude) per
 	// pixel along FITS pixel axis j+1 (0: columns, 1: rows).

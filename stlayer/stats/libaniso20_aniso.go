@@ -10,37 +10,6 @@ import (
 	"github.com/stkit-org/stkit/stlayer/filters"
 )
 
-// Anisotropy of a map per scale, from the per-orientation first-order
-// coefficients of a statistic (the measurement behind `stkit stats`'s
-// "# anisotropy" lines and the JSON/.npz "anisotropy" entries):
-//
-//	wst, scov: S(j, l) = S1(j, l) = ⟨|x⋆ψ_{j,l}|⟩   (scov --synthesis: exp of its log S1)
-//	wph:       S(j, l) = S11(j, l) = ⟨|x⋆ψ_{j,l}|²⟩ at τ = 0 (n = 0, not pseudo)
-//
-// For scale j (0 finest), with φ_l the direction of wavelet l's wave
-// vector in ONE convention for every family (AnisotropyMeasuredFrom: from
-// the column axis, axis 1, toward the row axis, axis 0; φ_l = θ_l = l·π/L
-// for wph, φ_l = π/2 − filters.MorletTheta(l, L) for the Morlet families),
-//
-//	A_j·e^{2iψ_j} = Σ_l S(j, l)·e^{2iφ_l} / Σ_l S(j, l)
-//
-// the second circular harmonic of S over the orientations l = 0…L−1, which
-// span [0°, 180°) (AngularHarmonic2). A_j ∈ [0, 1] is the amplitude (0 for
-// an isotropic response), ψ_j ∈ [0°, 180°) the direction of the wave vector
-// of maximum response, in degrees; the structures (stripes, filaments) run
-// along ψ_j + 90° (StripeDirectionDeg). A single plane wave does not give
-// A = 1: the wavelets' angular windows overlap, so A_j of a pure stripe
-// pattern is the filters' harmonic-2 response (at j = 1 on 64² maps: Morlet
-// S1 0.52 at L = 4, 0.72 at L = 8; bump S11 0.80, 0.875). Complex WPH
-// (Spec.Complex, z = Q + iU, 2L orientations θ_l = l·π/L over [0°, 360°)):
-// the sum runs over all 2L; l and l + L have the same e^{2iφ}, so A_j, ψ_j
-// describe the total power of z at ±k; the first harmonic is not reported.
-//
-// Angles on the sky: datasets.SkyOrientationCards carries a grid direction
-// to a position angle east of north through a FITS WCS. The noise floor of
-// A_j for an isotropic Gaussian field with the map's spectrum is
-// infer.AnisotropyNoise; infer.MapAnisotropy computes both.
-
 // AnisotropyMeasuredFrom is the axis and sense of DirectionDeg and
 // StripeDirectionDeg (the JSON's anisotropy.measured_from).
 const AnisotropyMeasuredFrom = "column axis (axis 1, x), toward the row axis (axis 0): counter-clockwise on a map shown with row 0 at the bottom (FITS, origin='lower'), clockwise with row 0 on top (numpy/matplotlib's default origin='upper'); the wph orientation.theta_deg convention, and 90° − theta_deg for wst and scov"
@@ -66,8 +35,42 @@ type AnisotropyScale struct {
 }
 
 // AnisotropySummary is the anisotropy of a batch of maps
-// (AnisotropyFromCoeffs): Maps[b] one entry per scale j = 0…J−1 of map b,
-// in the order of j (a scale whose coefficients are missing is left out).
+// (AnisotropyFromCoeffs): Maps[b] holds one entry per scale j = 0…J−1 of
+// map b, in the order of j (a scale whose coefficients are missing is left
+// out).
+//
+// The anisotropy of a map per scale comes from the per-orientation first-order
+// coefficients of a statistic (the measurement behind `stkit stats`'s
+// "# anisotropy" lines and the JSON/.npz "anisotropy" entries):
+//
+//	wst, scov: S(j, l) = S1(j, l) = ⟨|x⋆ψ_{j,l}|⟩   (scov --synthesis: exp of its log S1)
+//	wph:       S(j, l) = S11(j, l) = ⟨|x⋆ψ_{j,l}|²⟩ at τ = 0 (n = 0, not pseudo)
+//
+// For scale j (0 finest), with φ_l the direction of wavelet l's wave
+// vector in ONE convention for every family (AnisotropyMeasuredFrom: from
+// the column axis, axis 1, toward the row axis, axis 0; φ_l = θ_l = l·π/L
+// for wph, φ_l = π/2 − filters.MorletTheta(l, L) for the Morlet families),
+//
+//	A_j·e^{2iψ_j} = Σ_l S(j, l)·e^{2iφ_l} / Σ_l S(j, l)
+//
+// the second circular harmonic of S over the orientations l = 0…L−1, which
+// span [0°, 180°) (AngularHarmonic2). A_j ∈ [0, 1] is the amplitude (0 for
+// an isotropic response), ψ_j ∈ [0°, 180°) the direction of the wave vector
+// of maximum response, in degrees; the structures (stripes, filaments) run
+// along ψ_j + 90° (StripeDirectionDeg). A single plane wave does not give
+// A = 1: the wavelets' angular windows overlap, so A_j of a pure stripe
+// pattern is the filters' harmonic-2 response (at j = 1 on 64² maps, the
+// wave vector along an axis: Morlet S1 0.52 at L = 4, 0.72 at L = 8; bump
+// S11 0.80, 0.875; Morlet S1 0.48 at 30°, ExampleAnisotropyFromCoeffs).
+// Complex WPH (Spec.Complex, z = Q + iU, 2L orientations θ_l = l·π/L over
+// [0°, 360°)): the sum runs over all 2L; l and l + L have the same
+// e^{2iφ}, so A_j, ψ_j describe the total power of z at ±k; the first
+// harmonic is not reported.
+//
+// Angles on the sky: datasets.SkyOrientationCards carries a grid direction
+// to a position angle east of north through a FITS WCS. The noise floor of
+// A_j for an isotropic Gaussian field with the map's spectrum is
+// infer.AnisotropyNoise; infer.MapAnisotropy computes both.
 type AnisotropySummary struct {
 	// Class is the label class of the coefficients used: "S1" (wst, scov),
 	// "logS1" (wst --synthesis) or "S11" (wph).
