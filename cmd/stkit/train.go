@@ -826,7 +826,8 @@ func trimHistory(h []epochRow, epochs int) []epochRow {
 }
 
 // writeRunJSON writes RUN/run.json: the model and training configuration and the metadata without
-// the history (a readable copy of what every checkpoint holds), and the provenance of the command
+// the history (a readable copy of what every checkpoint holds; its spec with the normalisation in
+// effect and "coeffs_norm", that of the features, runSpecNorm), and the provenance of the command
 // (prov19_provenance.go: stkit's commit, the command line, the dataset's SHA-256). A resume
 // rewrites it: the provenance is then the resume's, and those of the earlier commands that wrote
 // the run, read from the run.json it replaces, are kept in order in provenance_earlier.
@@ -839,13 +840,22 @@ func writeRunJSON(dir string, cfg vae.Config, rec train.Record, meta runMeta, pr
 	if b, err := os.ReadFile(filepath.Join(dir, "run.json")); err == nil && json.Unmarshal(b, &old) == nil && len(old.Prov) > 0 {
 		old.Earlier = append(old.Earlier, old.Prov)
 	}
+	// the statistic as the features have it: the normalisation in effect
+	// and that of the feature values (runSpecNorm; the checkpoints keep the
+	// dataset's spec, which a resume compares)
+	type runDoc struct {
+		runMeta
+		CoeffsNorm string `json:"coeffs_norm"`
+	}
+	rd := runDoc{runMeta: meta}
+	rd.Spec, rd.CoeffsNorm = runSpecNorm(meta.Spec)
 	doc := struct {
 		Model    vae.Config        `json:"model"`
 		Training train.Record      `json:"training"`
-		Meta     runMeta           `json:"run"`
+		Meta     runDoc            `json:"run"`
 		Prov     *provenance       `json:"provenance"`
 		Earlier  []json.RawMessage `json:"provenance_earlier,omitempty"`
-	}{cfg, rec, meta, prov, old.Earlier}
+	}{cfg, rec, rd, prov, old.Earlier}
 	b, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {
 		return err
