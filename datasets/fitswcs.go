@@ -40,7 +40,10 @@ var wcsAxesKey = regexp.MustCompile(`^WCSAXES([A-Z]?)$`)
 //     keywords) to 3, or to one more than its value or than the highest
 //     axis among the cards when one is 3 or more; without one, WCSAXES
 //     defaults to the largest of NAXIS (3) and the highest axis number
-//     among the keywords;
+//     among the keywords (FITS standard §8.2), left implicit when that is
+//     3, else written before the description's first card (WCSAXESa = 5
+//     for an input's CTYPE3, CTYPE4 moved to 4 and 5), as readers that take
+//     NAXIS axes, and the FITS verifier, want it;
 //   - the plane axis is added after the last WCS card: CTYPE3a = 'PLANE', a
 //     linear axis whose world coordinate is the plane number counted from
 //     1 (CRPIX3a = 1, CRVAL3a = 1, CDELT3a = 1, or CD3_3a = 1 when the WCS
@@ -55,6 +58,7 @@ var wcsAxesKey = regexp.MustCompile(`^WCSAXES([A-Z]?)$`)
 func PlaneAxisCards(cards []Card, name string) []Card {
 	type wcs struct {
 		cd    bool // CDi_j present: the plane axis needs CD3_3
+		first int  // index in out of the first card of this description
 		last  int  // index in out of the last card of this description
 		axes  int  // WCSAXESa's value, else 0
 		maxAx int  // the highest axis number among its cards
@@ -62,16 +66,16 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 	}
 	found := map[string]*wcs{}
 	var order []string
+	var out []Card
 	note := func(alt string) *wcs {
 		w := found[alt]
 		if w == nil {
-			w = &wcs{last: -1, at: -1}
+			w = &wcs{first: len(out), last: -1, at: -1}
 			found[alt] = w
 			order = append(order, alt)
 		}
 		return w
 	}
-	var out []Card
 	for _, c := range cards {
 		if c.Commentary {
 			out = append(out, c)
@@ -177,6 +181,14 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 			axis = append(axis, Card{Key: "CNAME3" + alt, Value: name})
 		}
 		ins = append(ins, insertion{w.last + 1, axis})
+	}
+	// WCSAXESa where a description without one has axes beyond the
+	// output's NAXIS (3): before its first card, after any plane axis
+	// inserted at the same place (unitfits20)
+	for _, alt := range order {
+		if w := found[alt]; w.at < 0 && w.maxAx >= 3 {
+			ins = append(ins, insertion{w.first, []Card{{Key: "WCSAXES" + alt, Value: int64(min(w.maxAx, 98) + 1), Comment: "Number of coordinate axes"}}})
+		}
 	}
 	// by position; for equal positions, in the order the descriptions came
 	sort.SliceStable(ins, func(a, b int) bool { return ins[a].at < ins[b].at })

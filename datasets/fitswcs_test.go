@@ -101,7 +101,9 @@ func TestPlaneAxisCards(t *testing.T) {
 
 	// a CD matrix (whose missing elements are 0): CD3_3, no CDELT3; a cube
 	// with one plane's own axis 3 (FREQ, degenerate) moves to axis 4 beside
-	// the plane axis; an alternate WCS 'A' gets its own plane axis
+	// the plane axis, and WCSAXES = 4 is written, as the axes exceed NAXIS
+	// (was left implicit before unitfits20); an alternate WCS 'A' gets its
+	// own plane axis (and no WCSAXESA: its axes are NAXIS's 3)
 	cube := []Card{
 		{Key: "CTYPE1", Value: "GLON-CAR"}, {Key: "CTYPE2", Value: "GLAT-CAR"}, {Key: "CTYPE3", Value: "FREQ"},
 		{Key: "CD1_1", Value: -0.05}, {Key: "CD2_2", Value: 0.05}, {Key: "CD3_3", Value: 1e9}, {Key: "CRVAL3", Value: 353e9}, {Key: "PC1_3", Value: 0.0},
@@ -110,6 +112,7 @@ func TestPlaneAxisCards(t *testing.T) {
 	}
 	got = strings.Join(write(PlaneAxisCards(cube, ""))[6:], "\n")
 	want = strings.Join([]string{
+		"WCSAXES =                    4 / Number of coordinate axes",
 		"CTYPE1  = 'GLON-CAR'",
 		"CTYPE2  = 'GLAT-CAR'",
 		"CTYPE4  = 'FREQ    '",

@@ -2,6 +2,9 @@ package datasets
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -53,5 +56,53 @@ func TestUnitfits20PCScaleEqualsCD(t *testing.T) {
 	}
 	if len(gp) != 4 || len(gc) != 4 {
 		t.Errorf("cards: PC form %v, CD form %v", gp, gc)
+	}
+}
+
+// A radio map with degenerate FREQ and STOKES axes but no WCSAXES card
+// (CTYPE3, CTYPE4: WCSAXES is implicitly 4) came out of PlaneAxisCards with
+// those axes at 4 and 5 and still no WCSAXES, while the output has NAXIS =
+// 3: the FITS standard's default (the largest of NAXIS and the axis
+// numbers) makes it 5, but readers that take NAXIS axes, and the FITS
+// verifier, want it written. WCSAXES = 5 now comes first, before the WCS
+// cards; a 2-D input (axes 1–3 after the plane axis, NAXIS's 3) still gets
+// none. Checked on the header written and read back.
+func TestUnitfits20PlaneAxisWCSAXES(t *testing.T) {
+	in := []Card{
+		{Key: "OBJECT", Value: "3C 286"},
+		{Key: "CTYPE1", Value: "RA---SIN"}, {Key: "CTYPE2", Value: "DEC--SIN"}, {Key: "CTYPE3", Value: "FREQ"}, {Key: "CTYPE4", Value: "STOKES"},
+		{Key: "CDELT1", Value: -1e-3}, {Key: "CDELT2", Value: 1e-3}, {Key: "CRVAL3", Value: 1.4e9}, {Key: "CRVAL4", Value: 1.0},
+		{Key: "BUNIT", Value: "JY/BEAM"},
+	}
+	out := PlaneAxisCards(in, "planes")
+	var keys []string
+	for _, c := range out {
+		keys = append(keys, c.Key)
+	}
+	want := "OBJECT WCSAXES CTYPE1 CTYPE2 CTYPE4 CTYPE5 CDELT1 CDELT2 CRVAL4 CRVAL5 CTYPE3 CRPIX3 CRVAL3 CDELT3 CNAME3 BUNIT"
+	if got := strings.Join(keys, " "); got != want {
+		t.Errorf("keys:\n%s\nwant\n%s", got, want)
+	}
+	if out[1].Value != int64(5) {
+		t.Errorf("WCSAXES = %v, want 5", out[1].Value)
+	}
+	p := filepath.Join(t.TempDir(), "o.fits")
+	if err := WriteFITS(p, &Array{Shape: []int{2, 3, 3}, DType: "float64", Float64: make([]float64, 18)}, out...); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := headerCards(t, b)
+	if len(hdr) < 8 || hdr[2] != "NAXIS   =                    3 / number of axes" || hdr[6] != "OBJECT  = '3C 286  '" ||
+		hdr[7] != "WCSAXES =                    5 / Number of coordinate axes" {
+		t.Errorf("header written:\n%s", strings.Join(hdr, "\n"))
+	}
+	// 2-D: none (WCSAXES is NAXIS's 3)
+	for _, c := range PlaneAxisCards(in[:3], "planes") {
+		if strings.HasPrefix(c.Key, "WCSAXES") {
+			t.Errorf("2-D input: %+v", c)
+		}
 	}
 }
