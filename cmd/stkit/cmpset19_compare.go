@@ -3,8 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
-	"math"
 
+	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -109,7 +109,7 @@ func autoPerms19(r compareResult, paired bool) int {
 			splits = min(splits, 1<<r.NA)
 		}
 	} else {
-		splits = min(splits, splitCount(n, r.NA, compareAutoPerms))
+		splits = min(splits, infer.SplitCount(n, r.NA, compareAutoPerms))
 	}
 	if float64(r.Dof)*float64(n)*float64(splits) > compareAutoBudget {
 		return 0
@@ -119,10 +119,10 @@ func autoPerms19(r compareResult, paired bool) int {
 
 // comparePerms19 runs r's permutation test: with perms splits when
 // --permutations was given, else autoPerms19's (x.PermsAuto), or, when
-// that is too costly, none, with x.NoTest saying that χ²/dof is no test. Paired
-// sets (x.Paired) flip the signs of the differences (signFlipTest19), other
-// sets split the maps (permutationTails19); both give the upper p (PermP)
-// and the lower one (x.PermPLow). warnFew is called with the warning when
+// that is too costly, none, with x.NoTest saying that χ²/dof is no test.
+// infer.Comparison's Permute runs it: paired sets (x.Paired) flip the signs
+// of the differences, other sets split the maps; both give the upper p
+// (PermP) and the lower one (x.PermPLow). warnFew is called with the warning when
 // --permutations was given and the smallest p exceeds compareFewSplitsP.
 func comparePerms19(c *stlayer.Coeffs, r *compareResult, x *compareExtra19, perms int, o *compareOpts19, warnFew func(string)) {
 	if r.Dof == 0 {
@@ -140,23 +140,19 @@ func comparePerms19(c *stlayer.Coeffs, r *compareResult, x *compareExtra19, perm
 	if perms == 0 {
 		return
 	}
-	if x.Paired {
-		r.PermP, x.PermPLow, r.Perms, r.PermExact = signFlipTest19(c, *r, perms, 1)
-		r.PermMinP = 0
-		if r.NA <= 20 {
-			r.PermMinP = 2 / math.Pow(2, float64(r.NA))
-		}
-		if o.permsGiven && r.PermMinP > compareFewSplitsP {
-			warnFew(fmt.Sprintf("the %d pairs have only 2^%d = %d sign patterns: the permutation p cannot be below %.2g (a pattern and its opposite give one χ²/dof); more pairs allow a smaller p", r.NA, r.NA, 1<<r.NA, r.PermMinP))
-		}
+	cmp := r.comparison()
+	cmp.Paired = x.Paired
+	cmp.Permute(c, perms, 1)
+	r.PermP, x.PermPLow, r.Perms, r.PermExact, r.PermMinP = cmp.PermP, cmp.PermPLow, cmp.Perms, cmp.PermExact, cmp.PermMinP
+	if !o.permsGiven || r.PermMinP <= compareFewSplitsP {
 		return
 	}
-	r.PermP, x.PermPLow, r.Perms, r.PermExact = permutationTails19(c, *r, perms, 1)
-	r.PermMinP = permutationMinP(r.NA, r.NB)
-	if o.permsGiven && r.PermMinP > compareFewSplitsP {
-		warnFew(fmt.Sprintf("the %d maps (%d of A, %d of B) have only C(%d,%d) = %d distinct splits into sets of %d and %d: the permutation p cannot be below %.2g%s; more maps in each set allow a smaller p",
-			r.NA+r.NB, r.NA, r.NB, r.NA+r.NB, r.NA, splitCount(r.NA+r.NB, r.NA, 1<<20), r.NA, r.NB, r.PermMinP, swapNote(r.NA, r.NB)))
+	if x.Paired {
+		warnFew(fmt.Sprintf("the %d pairs have only 2^%d = %d sign patterns: the permutation p cannot be below %.2g (a pattern and its opposite give one χ²/dof); more pairs allow a smaller p", r.NA, r.NA, 1<<r.NA, r.PermMinP))
+		return
 	}
+	warnFew(fmt.Sprintf("the %d maps (%d of A, %d of B) have only C(%d,%d) = %d distinct splits into sets of %d and %d: the permutation p cannot be below %.2g%s; more maps in each set allow a smaller p",
+		r.NA+r.NB, r.NA, r.NB, r.NA+r.NB, r.NA, infer.SplitCount(r.NA+r.NB, r.NA, 1<<20), r.NA, r.NB, r.PermMinP, swapNote(r.NA, r.NB)))
 }
 
 // permLine19 is printCompare's permutation line, "" when none ran: the

@@ -7,7 +7,28 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/stkit-org/stkit/stlayer"
 )
+
+// cmpsetPaired compares the coefficients c of n paired maps of A and B
+// (infer.CompareSets with Paired, the CPU engine's round-off).
+func cmpsetPaired(t *testing.T, c *stlayer.Coeffs, n int) compareResult {
+	t.Helper()
+	r, err := compareCoeffs(c, nil, n, n, compareRoundoff("cpu"), false, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// cmpsetTails runs r's permutation test (sign flips when r is paired) with
+// seed 1: the upper and lower p, the splits and whether they were all.
+func cmpsetTails(c *stlayer.Coeffs, r compareResult, perms int) (hi, lo float64, splits int, exact bool) {
+	cmp := r.comparison()
+	cmp.Permute(c, perms, 1)
+	return cmp.PermP, cmp.PermPLow, cmp.Perms, cmp.PermExact
+}
 
 // Paired sets: B = A ×1.01 (cosmo2's paired maps, χ²/dof 0.31 unpaired).
 // The paired z is mean(d)/(sd(d)/√n) of the differences, a Student t with
@@ -33,7 +54,7 @@ func TestCmpset19Paired(t *testing.T) {
 	if un.Chi2 > 0.5 {
 		t.Fatalf("unpaired χ²/dof %g: the test wants sets that look alike", un.Chi2)
 	}
-	r := pairedCompare19(c, un, compareRoundoff("cpu"))
+	r := cmpsetPaired(t, c, n)
 	if r.Dof != 2 || r.Skipped != 1 || r.Constant != 1 || r.Nu != n-1 {
 		t.Fatalf("dof %d skipped %d constant %d ν %d, want 2, 1, 1, %d", r.Dof, r.Skipped, r.Constant, r.Nu, n-1)
 	}
@@ -72,8 +93,8 @@ func TestCmpset19SignFlip(t *testing.T) {
 	const n, K = 5, 4
 	rng := rand.New(rand.NewPCG(5, 6))
 	c := cmpsetCoeffs(n, n, K, func(m, k int) float64 { return rng.NormFloat64() + 0.3*float64(k)*float64(m/n) })
-	r := pairedCompare19(c, compareSets(c, nil, n, n), compareRoundoff("cpu"))
-	hi, lo, splits, exact := signFlipTest19(c, r, 1000, 1)
+	r := cmpsetPaired(t, c, n)
+	hi, lo, splits, exact := cmpsetTails(c, r, 1000)
 	if !exact || splits != 32 {
 		t.Fatalf("splits %d exact %v, want all 32", splits, exact)
 	}
@@ -103,7 +124,7 @@ func TestCmpset19SignFlip(t *testing.T) {
 	if hi != float64(nh)/32 || lo != float64(nl)/32 || hi < 2.0/32 {
 		t.Errorf("p %g p_low %g, want %g and %g (≥ 2/32)", hi, lo, float64(nh)/32, float64(nl)/32)
 	}
-	hi, _, splits, exact = signFlipTest19(c, r, 20, 1)
+	hi, _, splits, exact = cmpsetTails(c, r, 20)
 	if exact || splits != 20 || hi < 1.0/21 || math.Mod(hi*21, 1) > 1e-9 {
 		t.Errorf("random flips: p %g splits %d exact %v, want a multiple of 1/21", hi, splits, exact)
 	}

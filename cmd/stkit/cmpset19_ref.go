@@ -41,8 +41,8 @@ func refScope19(ref string) string {
 // checkNotIdentical20 refuses two sets whose statistics are identical
 // coefficient by coefficient: r has no part left to compare (Dof 0) and
 // none of the parts left out differs between A and B (every one identical
-// up to round-off, identicalPart, or constant with one value in both;
-// Constant 0). Every z would be 0 or round-off, and stats --compare
+// up to round-off, infer.Comparison's Identical, or constant with one value
+// in both; Constant 0). Every z would be 0 or round-off, and stats --compare
 // printed "χ²/dof = 0 … over 0 dof" and exited 0. a and b are the sets as
 // the statistic sees them, ref --compare-ref.
 func checkNotIdentical20(r compareResult, a, b statsInput, ref string) error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -36,7 +37,7 @@ func TestCmpset19Spread(t *testing.T) {
 			return 1 + rng.NormFloat64()
 		})
 		r := compareSets(c, nil, nA, nB)
-		all, by := spreadRatio19(r)
+		all, by := r.cmp19.SdRatio, r.cmp19.ClassSd
 		want := 1.0
 		for _, p := range r.Parts {
 			want *= math.Pow(p.SdA/p.SdB, 1/float64(len(r.Parts)))
@@ -51,7 +52,7 @@ func TestCmpset19Spread(t *testing.T) {
 		case f == 1 && len(w) != 0:
 			t.Errorf("one spread (ratio %.3g): warnings %q", all, w)
 		}
-		if lo, hi := spreadBounds19(nA, nB); f == 1 && (lo > 0.2 || hi < 2) {
+		if lo, hi := infer.CompareSpreadBounds(nA, nB); f == 1 && (lo > 0.2 || hi < 2) {
 			t.Errorf("bounds %g..%g for 4 and 20 maps", lo, hi)
 		}
 	}
@@ -65,7 +66,7 @@ func TestCmpset19Spread(t *testing.T) {
 	}
 }
 
-// permutationTails19's upper p is permutationTest's (exact and random, one
+// The permutation test's upper p is permutationTest's (exact and random, one
 // seed); its lower one counts the splits at most the observed χ²/dof, so
 // that the two add to 1 + the share of ties, ≥ 1.
 func TestCmpset19Tails(t *testing.T) {
@@ -74,7 +75,7 @@ func TestCmpset19Tails(t *testing.T) {
 	c := cmpsetCoeffs(nA, nB, K, func(m, k int) float64 { return rng.NormFloat64() })
 	r := compareSets(c, nil, nA, nB)
 	for _, perms := range []int{200, 50} {
-		hi, lo, splits, exact := permutationTails19(c, r, perms, 1)
+		hi, lo, splits, exact := cmpsetTails(c, r, perms)
 		want, wsplits, wexact := permutationTest(c, r, perms, 1)
 		if hi != want || splits != wsplits || exact != wexact {
 			t.Errorf("perms %d: p %g (%d, %v), permutationTest %g (%d, %v)", perms, hi, splits, exact, want, wsplits, wexact)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/internal/plotx"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -92,36 +93,22 @@ freedom, and with few maps z is Student-like (mean z² ≈ ν/(ν−2),
 ν ≈ n_A + n_B − 2, above 1). Read it with the largest |z| and the
 classes that stand out.`
 
-// comparePart is one real or imaginary part of a coefficient compared.
-type comparePart struct {
-	Index int     `json:"index"`
-	Class string  `json:"class"`
-	Label string  `json:"label"`
-	Part  string  `json:"part"` // "re" or "im"
-	MeanA float64 `json:"mean_a"`
-	MeanB float64 `json:"mean_b"`
-	SdA   float64 `json:"sd_a"`
-	SdB   float64 `json:"sd_b"`
-	Z     float64 `json:"z"`
-}
+// comparePart is one real or imaginary part of a coefficient compared
+// (infer.ComparePart: the JSON's "parts" and "max_abs_z").
+type comparePart = infer.ComparePart
 
-// compareClass is the summary of one class.
-type compareClass struct {
-	Class  string  `json:"class"`
-	Dof    int     `json:"dof"`
-	Chi2   float64 `json:"chi2_per_dof"`
-	MaxAbs float64 `json:"max_abs_z"`
-	Over3  int     `json:"n_abs_z_over_3"`
-	// ExpOver3 is the count of |z| > 3 expected of Dof independent z of
-	// Student's t with compareResult.Nu degrees of freedom
-	ExpOver3 float64 `json:"n_abs_z_over_3_expected"`
-}
+// compareClass is the summary of one class (infer.CompareClass: the JSON's
+// "classes").
+type compareClass = infer.CompareClass
 
-// compareResult is stats --compare's result.
+// compareResult is stats --compare's result: infer.Comparison's numbers
+// (CompareSets, Permute; the fields of one name mean the same, see there)
+// with what the command adds: the shared maps, the unit warnings, the
+// options and warnings of cmpset19, the imaginary parts' inputs.
 type compareResult struct {
 	NA, NB   int
 	Dof      int
-	Skipped  int // parts constant in each set (constantPart)
+	Skipped  int // parts constant in each set
 	Chi2     float64
 	Max      comparePart
 	Over3    int
@@ -130,36 +117,21 @@ type compareResult struct {
 	Complex  int // coefficients compared with their imaginary part
 	Coeffs   int
 	Constant int // of Skipped: parts constant with different values in A and B
-	// Perms splits evaluated (--permutations: N random ones, or all the
-	// distinct ones when PermExact), PermP the permutation p-value of Chi2
-	// (permutationTest); 0 when not asked for. PermMinP is the smallest p
-	// an exact test of NA against NB maps can give (permutationMinP), 0
-	// for more than 10⁶ splits
+	// Perms, PermP, PermExact, PermMinP: the permutation test
+	// (infer.Comparison.Permute); 0 when none ran
 	Perms     int
 	PermP     float64
 	PermExact bool
 	PermMinP  float64
-	// Nu = NA + NB − 2, the degrees of freedom of the Student t that z
-	// follows for one process (exactly for NA = NB and equal variances,
-	// approximately else); ExpOver3 = Dof·P(|t_ν| > 3), the count of
-	// |z| > 3 expected of independent z (0.0027·Dof for normal z, ν → ∞)
+	// Nu, ExpOver3: z's Student t and the count of |z| > 3 expected of it
 	Nu       int
 	ExpOver3 float64
 	// Shared is the number of maps of B with the same values as a map of
 	// A (sharedMaps; warned of)
 	Shared int
-	// ZeroMean lists the labels of the rows that are the maps' means (the
-	// classes compareMeanClasses), not compared because every map has zero
-	// mean up to round-off (zeroMeanMaps): their values are round-off, their
-	// z noise. Not counted in Skipped.
-	ZeroMean []string
-	// Identical lists the parts (label, with " (im)" for an imaginary
-	// part) identical by construction in the two sets (identicalPart:
-	// every value of each set is a value of the other up to round-off of
-	// the row, as P00 and the mean of maps and their phase surrogates):
-	// left out of Parts, so of Dof, χ²/dof and the permutation test, where
-	// their z ≈ 1e-15 counted as degrees of freedom with χ² ≈ 1e-29 and
-	// diluted χ²/dof. Not counted in Skipped.
+	// ZeroMean, Identical: the parts left out as the maps' mean of
+	// zero-mean maps and as identical in the two sets (infer.Comparison's)
+	ZeroMean  []string
 	Identical []string
 	// UnitWarnings: the warnings about the units of A and B (their files
 	// mixing BUNITs or pixel scales, or A's differing from B's)
@@ -173,322 +145,38 @@ type compareResult struct {
 	imagA, imagB *statsInput
 }
 
-// compareMeanClasses are the classes whose one row is the mean of the map,
-// or proportional to it: wst's S0 = ⟨x⟩, plain scov's raw "mean" and the
-// spectra's and scov synthesis vectors' "mean" = mean/std.
-var compareMeanClasses = map[string]bool{"S0": true, "mean": true}
-
-// compareZeroMeanTol is the |mean|/rms below which zeroMeanMaps takes a
-// map's mean for round-off: a float64 mean subtraction leaves ~1e-17, a
-// float32 one ~1e-8 (float32 eps 1.2e-7 of the mean removed); a mean is
-// measured between maps to no better than its spread over maps, about
-// rms/√(pixels) ≥ 1e-4·rms for up to 10⁸ pixels of white noise.
-const compareZeroMeanTol = 1e-6
-
-// zeroMeanMaps reports whether every map of m has zero mean up to
-// round-off: |mean| ≤ compareZeroMeanTol × rms, mean and rms = √⟨x²⟩
-// over the whole map in float64 (false for a map that is 0 everywhere).
-func zeroMeanMaps(m *stlayer.Maps) bool {
-	px := m.M * m.N
-	if m.B == 0 || px == 0 {
-		return false
-	}
-	for b := range m.B {
-		sum, sum2 := 0.0, 0.0
-		for _, v := range m.Data[b*px : (b+1)*px] {
-			sum += v
-			sum2 += v * v
-		}
-		mean, rms := sum/float64(px), math.Sqrt(sum2/float64(px))
-		if !(rms > 0) || math.Abs(mean) > compareZeroMeanTol*rms {
-			return false
-		}
-	}
-	return true
+// compareResultOf is the command's result of the library's comparison c.
+func compareResultOf(c infer.Comparison) compareResult {
+	return compareResult{NA: c.NA, NB: c.NB, Dof: c.Dof, Skipped: c.Skipped, Chi2: c.Chi2, Max: c.Max, Over3: c.Over3,
+		Parts: c.Parts, Classes: c.Classes, Complex: c.Complex, Coeffs: c.Coeffs, Constant: c.Constant,
+		Perms: c.Perms, PermP: c.PermP, PermExact: c.PermExact, PermMinP: c.PermMinP, Nu: c.Nu, ExpOver3: c.ExpOver3,
+		ZeroMean: c.ZeroMean, Identical: c.Identical,
+		cmp19: compareExtra19{Paired: c.Paired, PermPLow: c.PermPLow, SdRatio: c.SdRatio, ClassSd: c.ClassSd}}
 }
 
-// compareSets is compareSetsTol with the CPU engine's (float64) round-off
-// tolerance, compareRoundoff("cpu").
-func compareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int) compareResult {
-	return compareSetsTol(c, lab, nA, nB, compareRoundoff("cpu"))
+// comparison is r's numbers as the library's comparison.
+func (r compareResult) comparison() infer.Comparison {
+	return infer.Comparison{NA: r.NA, NB: r.NB, Dof: r.Dof, Skipped: r.Skipped, Chi2: r.Chi2, Max: r.Max, Over3: r.Over3,
+		Parts: r.Parts, Classes: r.Classes, Complex: r.Complex, Coeffs: r.Coeffs, Constant: r.Constant,
+		Perms: r.Perms, PermP: r.PermP, PermExact: r.PermExact, PermMinP: r.PermMinP, Nu: r.Nu, ExpOver3: r.ExpOver3,
+		ZeroMean: r.ZeroMean, Identical: r.Identical,
+		Paired: r.cmp19.Paired, PermPLow: r.cmp19.PermPLow, SdRatio: r.cmp19.SdRatio, ClassSd: r.cmp19.ClassSd}
 }
 
-// compareRoundoff is the relative size of the statistics engine's round-off
-// that compareSetsTol takes as zero: 1e-12 for the CPU engine (float64), 1e-6
-// for the graph engine (float32, eps 1.2e-7; the spectra's zero rows come
-// out at 2e-8 of their class's scale there).
-func compareRoundoff(engineName string) float64 {
-	if strings.HasPrefix(engineName, "graph") {
-		return 1e-6
+// compareCoeffs compares the coefficients c of the nA maps of A and the nB
+// of B (infer.CompareSets with the labels as stats prints them,
+// labelString), rtol the engine's round-off (infer.CompareRoundoff).
+func compareCoeffs(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64, zeroMean, paired bool) (compareResult, error) {
+	cmp, err := infer.CompareSets(c, lab, nA, nB, infer.CompareOptions{RTol: rtol, ZeroMean: zeroMean, Paired: paired,
+		Label: func(k int) string { return labelString(lab, k) }})
+	if err != nil {
+		return compareResult{}, badInputf("--compare: %v", err)
 	}
-	return 1e-12
-}
-
-// compareSetsTol is compareSetsZero comparing every row, the mean rows
-// included.
-func compareSetsTol(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64) compareResult {
-	return compareSetsZero(c, lab, nA, nB, rtol, false)
-}
-
-// compareSetsZero computes z per part from the coefficients c of the nA maps
-// of A followed by the nB maps of B (global statistics: H = W = 1), rtol
-// the engine's relative round-off (compareRoundoff). The scale of a class
-// is the largest |re| or |im| of its coefficients over all maps (lab nil:
-// every coefficient is of one class). A coefficient is complex when the
-// largest |imaginary part| of its values exceeds max(1e-10, rtol) × the
-// largest |real part| and rtol × its class's scale (smaller ones are
-// round-off of a real moment); a part is skipped when its values are
-// constant in each set (constantPart against the class's scale: round-off
-// of a constant, and rows zero for every map, such as the spectra's C11
-// rows with a = 0, h2 = 0, im = 1, whose values are ~1e-19 beside a class
-// of ~0.1); it is skipped, and counted in Constant too when the two sets'
-// values differ. zeroMean (the maps have zero mean up to round-off,
-// zeroMeanMaps, and the statistic's mean row is the whole map's mean) has
-// the rows of compareMeanClasses left out and listed in ZeroMean: on
-// zero-mean maps they hold round-off (~1e-17 in float64, ~1e-9 in the graph
-// engine's float32), a class of one row whose scale is its own round-off,
-// so constantPart does not catch it, and their z is noise (−0.10 on the CPU
-// engine, 0.23 on the graph engine for two sets of 8 32² GRFs).
-// A part whose values are the same in A and B up to round-off of the row
-// or its class
-// (identicalPart: maps and their phase surrogates share P00, the mean and
-// the variance) is left out too and listed in Identical.
-func compareSetsZero(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, rtol float64, zeroMean bool) compareResult {
-	r := compareResult{NA: nA, NB: nB, Coeffs: c.K}
-	classOf := func(k int) string {
-		if lab != nil && k < lab.Len() {
-			return lab.Class[k]
-		}
-		return ""
-	}
-	scale := map[string]float64{}
-	for m := 0; m < nA+nB; m++ {
-		for k, v := range c.Row(m)[:c.K] {
-			cl := classOf(k)
-			scale[cl] = max(scale[cl], math.Abs(real(v)), math.Abs(imag(v)))
-		}
-	}
-	a := make([]float64, nA)
-	b := make([]float64, nB)
-	for k := 0; k < c.K; k++ {
-		if zeroMean && compareMeanClasses[classOf(k)] {
-			r.ZeroMean = append(r.ZeroMean, strings.TrimSuffix(labelString(lab, k), "()"))
-			continue
-		}
-		maxRe, maxIm := 0.0, 0.0
-		for m := 0; m < nA+nB; m++ {
-			v := c.Row(m)[k]
-			maxRe, maxIm = max(maxRe, math.Abs(real(v))), max(maxIm, math.Abs(imag(v)))
-		}
-		cs := scale[classOf(k)]
-		// round-off imaginary parts of real moments (scov C11 with
-		// l1 = l2: ~1e-21 beside re ~1e-3) are no part to compare
-		isComplex := maxIm > max(1e-10, rtol)*maxRe && maxIm > rtol*cs
-		parts := []string{"re"}
-		if isComplex {
-			parts = append(parts, "im")
-			r.Complex++
-		}
-		for _, part := range parts {
-			get := func(m int) float64 {
-				if part == "im" {
-					return imag(c.Row(m)[k])
-				}
-				return real(c.Row(m)[k])
-			}
-			for m := range nA {
-				a[m] = get(m)
-			}
-			for m := range nB {
-				b[m] = get(nA + m)
-			}
-			ma, va := meanVar(a)
-			mb, vb := meanVar(b)
-			if constantPart(a, cs, rtol) && constantPart(b, cs, rtol) {
-				r.Skipped++
-				if !constantPart([]float64{ma, mb}, cs, rtol) {
-					r.Constant++ // constant in each set, different between them
-				}
-				continue
-			}
-			if identicalPart(a, b, cs, rtol) {
-				name := strings.TrimSuffix(labelString(lab, k), "()")
-				if lab == nil || k >= lab.Len() {
-					name = fmt.Sprint(k)
-				}
-				if part == "im" {
-					name += " (im)"
-				}
-				r.Identical = append(r.Identical, name)
-				continue
-			}
-			p := comparePart{Index: k, Part: part, MeanA: ma, MeanB: mb, SdA: math.Sqrt(va), SdB: math.Sqrt(vb),
-				Z: (ma - mb) / math.Sqrt(va/float64(nA)+vb/float64(nB))}
-			p.Label = fmt.Sprint(k)
-			if lab != nil && k < lab.Len() {
-				p.Class, p.Label = lab.Class[k], labelString(lab, k)
-			}
-			r.Parts = append(r.Parts, p)
-		}
-	}
-	summarise19(&r, nA+nB-2)
-	return r
-}
-
-// identicalPart reports whether the values a of one part over the maps of
-// A and b over those of B are the same values up to round-off: every value
-// of each is within max(rtol × the row's largest |value|, compareIdentTol ×
-// classScale) of a value of the other, classScale the largest |re| or |im|
-// of the part's class over all maps (as constantPart's). So are rows
-// identical by construction, such as P00 and the mean of maps and their
-// phase surrogates (one surrogate per map, or several), and the C01 and
-// C11 rows of maps against rescaled copies under --compare-ref each: the
-// difference of means and of spreads is then round-off and z ≈ 1e-15 to
-// 1e-5. Two sets of distinct maps of one process do not have it (their
-// values differ at the statistic's sample variance, far above round-off).
-func identicalPart(a, b []float64, classScale, rtol float64) bool {
-	scale := 0.0
-	for _, x := range a {
-		scale = max(scale, math.Abs(x))
-	}
-	for _, x := range b {
-		scale = max(scale, math.Abs(x))
-	}
-	if !(scale > 0) {
-		return false
-	}
-	tol := max(rtol*scale, compareIdentTol*classScale)
-	sa, sb := slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
-	near := func(x float64, s []float64) bool {
-		i, _ := slices.BinarySearch(s, x)
-		return (i < len(s) && math.Abs(s[i]-x) <= tol) || (i > 0 && math.Abs(s[i-1]-x) <= tol)
-	}
-	for _, x := range sa {
-		if !near(x, sb) {
-			return false
-		}
-	}
-	for _, x := range sb {
-		if !near(x, sa) {
-			return false
-		}
-	}
-	return true
-}
-
-// compareIdentTol is the round-off of a coefficient relative to its class's
-// scale that identicalPart allows on top of rtol × its row's scale. A
-// coefficient that is small beside its class (a C01 or C11 row at 1e-4 of
-// the class's largest value) carries the round-off of the class's sums, not
-// of its own size: maps against ×1.05 copies, each map its own reference,
-// differ by at most 2.2e-15 of the class's scale in C01 and C11 (spectra, the
-// 512×384 dust map and its flip; 1e-13 in wph's L rows), which is 2.2e-11 of
-// the row's (above rtol = 1e-12, so the rows stayed in χ²/dof with z from
-// 1e-13 to 1.8e-5). Distinct maps differ by far more: at least 1.1e-4 of the
-// class's scale in the rows that vary (15 256² patches of that map), 5e-10
-// for a map against its own flip, whose spectra agree by symmetry. 1e-11
-// lies 100× above the round-off measured and 50× below that.
-const compareIdentTol = 1e-11
-
-// constantPart reports whether the values x are one value up to round-off:
-// max − min ≤ rtol·max(max|x|, scale), scale that of the coefficient's
-// class (a standardised map's variance, 1 ± 1e-16, is constant: its z would
-// be ~1e15; so is a row that is zero for every map up to round-off of its
-// class, its z being noise of the round-off).
-func constantPart(x []float64, scale, rtol float64) bool {
-	lo, hi := slices.Min(x), slices.Max(x)
-	return hi-lo <= rtol*max(math.Abs(lo), math.Abs(hi), scale)
-}
-
-// permutationP returns the permutation p-value of r.Chi2 (permutationTest).
-func permutationP(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) float64 {
-	p, _, _ := permutationTest(c, r, perms, seed)
-	return p
-}
-
-// permutationTest returns the permutation p-value of r.Chi2: the share of
-// splits of the nA + nB maps into sets of nA (A) and nB (B) whose mean z²
-// over r's parts is at least r.Chi2. When the maps have at most perms
-// distinct splits (splitCount: C(nA+nB, nA)), every split is evaluated
-// once, the observed one among them, and p = count/splits exactly (exact
-// true; p ≥ 1/splits, and ≥ 2/splits when nA = nB: a split and its swap
-// give one χ²/dof). Otherwise perms random splits (uniform shuffles, the
-// first nA as A, drawn with replacement) give p = (1 + count)/(1 + perms),
-// the observed split counted as the 1 (p ≥ 1/(perms+1); with few distinct
-// splits this can fall below the exact p's smallest value, which is why
-// they are enumerated). splits is the number of splits evaluated. Under the
-// hypothesis that the maps of A and B are exchangeable (one process), p is
-// calibrated whatever the correlations between coefficients; the seed is
-// fixed (seed), so a run is reproducible. The statistic's operator (its
-// reference over A and B together) does not depend on the split, so the
-// coefficients are reused. It is permutationTails19's upper tail.
-func permutationTest(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) (p float64, splits int, exact bool) {
-	p, _, splits, exact = permutationTails19(c, r, perms, seed)
-	return p, splits, exact
-}
-
-// splitCount returns the number of distinct splits of n maps into a set of
-// k and one of n − k, the binomial coefficient C(n, k), or limit + 1 when it
-// exceeds limit (limit ≥ 1; so that it does not overflow).
-func splitCount(n, k, limit int) int {
-	k = min(k, n-k)
-	limit = min(limit, 1<<40)
-	c := 1
-	for i := 1; i <= k; i++ {
-		c = c * (n - k + i) / i // C(n−k+i, i), exact
-		if c > limit {
-			return limit + 1
-		}
-	}
-	return c
-}
-
-// forEachSplit calls f with every subset of k of n items (inA[m]: item m in
-// the subset), once each, in lexicographic order of the chosen indices: the
-// first call has the first k items (the observed split of compareSets).
-func forEachSplit(n, k int, f func(inA []bool)) {
-	ch := make([]int, k)
-	for i := range ch {
-		ch[i] = i
-	}
-	inA := make([]bool, n)
-	for {
-		clear(inA)
-		for _, m := range ch {
-			inA[m] = true
-		}
-		f(inA)
-		i := k - 1
-		for i >= 0 && ch[i] == n-k+i {
-			i--
-		}
-		if i < 0 {
-			return
-		}
-		ch[i]++
-		for j := i + 1; j < k; j++ {
-			ch[j] = ch[j-1] + 1
-		}
-	}
-}
-
-// permutationMinP is the smallest p-value an exact permutation test of nA
-// against nB maps can give: 1/C(nA+nB, nA), or 2/C when nA = nB (a split
-// and its swap give one χ²/dof); 0 when there are more than 10⁶ splits.
-func permutationMinP(nA, nB int) float64 {
-	const limit = 1_000_000
-	c := splitCount(nA+nB, nA, limit)
-	if c > limit {
-		return 0
-	}
-	if nA == nB {
-		return 2 / float64(c)
-	}
-	return 1 / float64(c)
+	return compareResultOf(cmp), nil
 }
 
 // compareFewSplitsP is the smallest attainable permutation p
-// (permutationMinP) above which stats --compare --permutations warns that
+// (infer.PermutationMinP) above which stats --compare --permutations warns that
 // the sets have too few maps for a small p.
 const compareFewSplitsP = 0.01
 
@@ -498,18 +186,6 @@ func swapNote(nA, nB int) string {
 		return " (2/C: a split and its swap give one χ²/dof)"
 	}
 	return ""
-}
-
-// meanVar returns the mean and the unbiased variance of x (len ≥ 2).
-func meanVar(x []float64) (mean, v float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	for _, y := range x {
-		v += (y - mean) * (y - mean)
-	}
-	return mean, v / float64(len(x)-1)
 }
 
 const compareCaveat = "the coefficients are correlated: χ²/dof is a diagonal summary, not a calibrated test (see stkit stats --help, --compare)"
@@ -528,7 +204,7 @@ func printCompare(g *globals, r compareResult, a, b statsInput, spec stats.Spec)
 	}
 	fmt.Fprintln(w, ")")
 	if len(r.ZeroMean) > 0 {
-		fmt.Fprintf(w, "not compared: %s (the maps' mean): every map has zero mean up to round-off (|mean| ≤ %s × its rms), so its values are round-off and its z noise\n", strings.Join(r.ZeroMean, ", "), strings.Replace(fmt.Sprint(compareZeroMeanTol), "e-0", "e-", 1))
+		fmt.Fprintf(w, "not compared: %s (the maps' mean): every map has zero mean up to round-off (|mean| ≤ %s × its rms), so its values are round-off and its z noise\n", strings.Join(r.ZeroMean, ", "), strings.Replace(fmt.Sprint(infer.CompareZeroMeanTol), "e-0", "e-", 1))
 	}
 	if n := len(r.Identical); n > 0 {
 		fmt.Fprintf(w, "identical by construction, left out: %s (every value of A is a value of B and back up to round-off of the row or its class, as P00 and the mean of maps and their phase surrogates; not in χ²/dof, its dof or the permutation test): %s\n", plural(n, "part"), shortList(r.Identical, 6))
@@ -989,7 +665,7 @@ func compareImagInputs(g *globals, spec stats.Spec, jGiven bool, a, b statsInput
 // runStatsCompare is stats --compare: the statistic of the set A (mapIn,
 // spec with defaults, already checked against A) and of the set named by
 // compare, one operator for both (its reference over A and B together),
-// compared coefficient by coefficient (compareSets). With imag (--imag,
+// compared coefficient by coefficient (compareCoeffs). With imag (--imag,
 // spec.Complex) A is complex data MAP + i·imag and B compare +
 // i·compareImag (compareImagInputs).
 func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, compare, imag, compareImag, out, plotPath string, chunk, perms int, cx *compareOpts19) error {
@@ -1100,16 +776,16 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	}
 	// the mean rows are the whole map's mean except under --pad crop (a
 	// mean over the interior, not zero for a zero-mean map)
-	zeroMean := spec.Pad != "crop" && zeroMeanMaps(union)
-	r := compareSetsZero(coeffs, op.Labels(), am.B, bm.B, compareRoundoff(ch.Engine.Name()), zeroMean)
-	if cx.Paired { // cmpset19: z from the differences of paired maps
-		r = pairedCompare19(coeffs, r, compareRoundoff(ch.Engine.Name()))
+	// (cmpset19: --paired, z from the differences of paired maps)
+	zeroMean := spec.Pad != "crop" && infer.ZeroMeanMaps(union)
+	r, err := compareCoeffs(coeffs, op.Labels(), am.B, bm.B, infer.CompareRoundoff(ch.Engine.Name()), zeroMean, cx.Paired)
+	if err != nil {
+		return err
 	}
 	if err := checkNotIdentical20(r, a, b, cx.Ref); err != nil {
 		return err
 	}
-	r.cmp19 = compareExtra19{Paired: cx.Paired, Ref: cx.Ref}
-	r.cmp19.SdRatio, r.cmp19.ClassSd = spreadRatio19(r)
+	r.cmp19.Ref = cx.Ref
 	r.Shared = len(shared)
 	r.UnitWarnings, r.imagA, r.imagB = unitWarn, imagA, imagB
 	comparePerms19(coeffs, &r, &r.cmp19, perms, cx, func(m string) { fmt.Fprintln(g.stderr, "stats: warning: "+m) })
