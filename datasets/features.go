@@ -79,6 +79,11 @@ type DatasetManifest struct {
 	BUnits      []string      `json:"bunits,omitempty"`
 	PixelScale  *PixelScale   `json:"pixel_scale,omitempty"`
 	PixelScales []*PixelScale `json:"pixel_scales,omitempty"`
+	// ClassDoc ("class_doc") says what the features of each label class
+	// are (stats.ClassDoc, as stats' JSON config): a scov synthesis
+	// vector's "P00" is a natural log, its "mean" mean/std, …. Absent in
+	// older manifests; not part of the Fingerprint.
+	ClassDoc map[string]string `json:"class_doc,omitempty"`
 }
 
 // PatchStride returns the step between patch corners the dataset was cut
@@ -262,6 +267,7 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	man := &DatasetManifest{Version: FeatureVersion, Spec: spec, Reference: ref, Patch: cfg, Sources: ps.Sources,
 		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped, SkippedConstant: ps.Constant}
 	man.Stride, man.Statistic = man.PatchStride(), spec.String()
+	man.ClassDoc = stats.ClassDoc(spec, op.Labels())
 	unitsManifest(man, ps.Units)
 	if same && old.Complete {
 		f, err := LoadFeatures(dir)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer"
@@ -85,5 +86,50 @@ func TestPyfix20DatasetNormP00(t *testing.T) {
 	p11.Norm = "p11"
 	if _, same, change := compareDataset(dir, ps, cfg, p11); same || change == nil {
 		t.Errorf("p11 against a p00 dataset: same %v, change %v; want a configuration change", same, change)
+	}
+}
+
+// TestPyfix20DatasetClassDoc: the dataset manifest named its features
+// ("P00(j1=0)", "mean()") but never said what they are; it now has
+// class_doc (stats.ClassDoc) with an entry for the class of every feature.
+func TestPyfix20DatasetClassDoc(t *testing.T) {
+	m := stlayer.NewMaps(1, 64, 64)
+	f, _ := LogNormalField(64, 64, -2, 0.5, 3)
+	copy(m.Data, f)
+	cfg := PatchConfig{Size: 32}
+	ps, err := CutPatches([]Source{{Name: "a.npy", Maps: m}}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := BuildFeatures(dir, ps, cfg, stats.Spec{Kind: stats.SCov, J: 2, Iso: true, Synthesis: true}, cpu.New(), 64, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man struct {
+		ClassDoc map[string]string `json:"class_doc"`
+		Columns  []FeatureColumn   `json:"columns"`
+	}
+	if err := json.Unmarshal(b, &man); err != nil {
+		t.Fatal(err)
+	}
+	op, _ := stats.Build(stats.Spec{Kind: stats.SCov, J: 2, Iso: true, Synthesis: true}, 32, 32)
+	lab := op.Labels()
+	if len(man.Columns) == 0 {
+		t.Fatal("no feature columns")
+	}
+	for _, c := range man.Columns {
+		if cl := lab.Class[c.Coeff]; man.ClassDoc[cl] == "" {
+			t.Errorf("feature %s: class %q has no class_doc entry", c.Name, cl)
+		}
+	}
+	if d := man.ClassDoc["mean"]; !strings.HasPrefix(d, "mean/std") {
+		t.Errorf("class_doc mean %q, want mean/std", d)
+	}
+	if d := man.ClassDoc["P00"]; !strings.Contains(d, "natural log") {
+		t.Errorf("class_doc P00 %q, want a natural log", d)
 	}
 }

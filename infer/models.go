@@ -70,7 +70,10 @@ import (
 //	                              row 1: |k| ≥ 2^¼·p/2; CornerPS), the mean and std (ddof 1) over
 //	                              those patches of log of the ring's mean |FFT|²/p² (NewPSOpOuterCorner
 //	                              is row 1's statistic)
-//	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of their pixels
+//	pixel_moments [4]    float64  mean, std, skewness, excess kurtosis of the pixels of those
+//	                              patches pooled into one sample (population moments,
+//	                              Moments: std with ddof 0, unlike the other stds here), not
+//	                              per-patch moments averaged
 //
 // The PS and pixel moments are data summaries of the cluster (used only for
 // starting points); when a cluster has no patch they are those of the whole
@@ -173,6 +176,12 @@ type ModelManifest struct {
 	// has one row per coefficient.
 	NCoeffs int         `json:"n_coefficients"`
 	Labels  ModelLabels `json:"labels"`
+	// ClassDoc ("class_doc") says what the coefficients, and so the
+	// features, of each label class are (stats.ClassDoc, as stats' JSON
+	// config): "P00(j1=0)" of a scov synthesis vector is the natural log of
+	// the mean over l of P00, "mean()" is mean/std, …. Absent in manifests
+	// written before it existed.
+	ClassDoc map[string]string `json:"class_doc,omitempty"`
 	// Features maps features to coefficients and records the run's z-scoring.
 	Features ModelFeatures `json:"features"`
 	// Clusters lists every component with its weight.
@@ -1123,10 +1132,10 @@ func syncDir(dir string) {
 }
 
 var modelMembersDoc = map[string]string{
-	"mean":            "[D] float64: mean of the decoded samples, un-normalised features",
+	"mean":            "[D] float64: mean of the decoded samples, un-normalised features (the statistic's values before the run's z-scoring: logs, ratios and normalisations as the manifest's class_doc says per label class)",
 	"std":             "[D] float64: std of the decoded samples (ddof 1)",
 	"cov":             "[D,D] float64: covariance of the decoded samples (ddof 1), when covariance is true",
-	"samples":         "[S,D] float64: decoded samples, un-normalised features",
+	"samples":         "[S,D] float64: decoded samples, un-normalised features (as mean: see the manifest's class_doc)",
 	"latents":         "[S,Z] float32: latents z of the samples (law: manifest latent)",
 	"residual_std":    "[D] float64: std (ddof 1) of the reconstruction residual of the cluster's patches, un-normalised (observation noise of the samples when residual_noise)",
 	"coeff_mean":      "[C] complex128: mean as complex coefficients (re + i im)",
@@ -1142,7 +1151,7 @@ var modelMembersDoc = map[string]string{
 	"ps_logstd":       "[nb] float64: std over the patches of log P per bin",
 	"ps_corner_log":   "[2] float64: mean and std over the patches of the log mean power of the modes with |k| >= p/2 (outside the bins)",
 	"ps_corner_rings": "[2, 2] float64: per ring of those modes (row 0: p/2 <= |k| < 2^(1/4) p/2, row 1: |k| >= 2^(1/4) p/2), mean and std over the patches of the log mean power of the ring's modes",
-	"pixel_moments":   "[4] float64: pixel mean, std, skewness, excess kurtosis of those patches",
+	"pixel_moments":   "[4] float64: mean, std, skewness, excess kurtosis of the pixels of those patches pooled into one sample (population moments: std = sqrt(m2) with ddof 0, unlike the other stds here, skewness m3/m2^1.5, excess kurtosis m4/m2^2 - 3, m_p the central moments over all the pixels); not per-patch moments averaged",
 }
 
 // Chi2 returns the χ² of a coefficient vector under the component model:

@@ -133,66 +133,15 @@ func printLabelKey(w io.Writer, spec stats.Spec, lab *stlayer.Labels) {
 	}
 }
 
-// spectraZerosNote says which spectra entries are identically zero, and
-// why (scov.Spectra's doc has the derivation).
-const spectraZerosNote = "at a = 0 (j1 = j2) the two moduli play symmetric roles, so the rows with h2 = 0, label_im = 1 (h1 ≠ 0, L/2) are identically 0 (rounding noise, |v| ~ 1e-18: J(J+1)/2·(⌈L/2⌉−1) rows, 15 at J = 5, L = 4) and harmonic (h1, h2) repeats ((−h1−h2) mod L, h2) (Im part with opposite sign); they are kept so that the spectra are one orthogonal transform of the iso vector"
-
-// classDoc returns what each class of lab means where the class name alone
-// is ambiguous: the spectra (and scov --iso/--synthesis) "mean" is mean/std,
-// their "P00", "S1", "P11" are natural logs, the spectra's "C01", "C11" are
-// harmonics of normalised covariances; wst's logS classes. Written to the
-// JSON config as "class_doc" and as "# class …" lines above stats' table.
-// Classes that mean what their name says get no entry; nil when none.
+// classDoc returns what each class of lab means (stats.ClassDoc: every
+// class, where the name alone is ambiguous — the spectra and scov
+// --iso/--synthesis "mean" is mean/std, their "P00", "S1", "P11" natural
+// logs, the spectra's "C01", "C11" harmonics of normalised covariances —
+// and where it is not). Written to the JSON config as "class_doc" and as
+// "# class …" lines above stats' table; the dataset and model manifests
+// carry the same.
 func classDoc(spec stats.Spec, lab *stlayer.Labels) map[string]string {
-	if lab == nil {
-		return nil
-	}
-	var d map[string]string
-	switch {
-	case spec.Kind == stats.Spectra:
-		d = map[string]string{
-			"mean": "mean/std: the map's mean divided by its standard deviation (unbiased, n − 1; dimensionless), not the raw mean that plain --kind scov writes as mean",
-			"P00":  "log P00: natural log of P00_iso(j) = mean over l of ⟨|x⋆ψ_{j,l}|²⟩ (P00 in the map's unit squared)",
-			"S1":   "log S1: natural log of S1_iso(j) = mean over l of ⟨|x⋆ψ_{j,l}|⟩ (S1 in the map's unit)",
-			"C01":  "S3 spectra (dimensionless): Re C01_iso(j1, j2, dl), C01 normalised by √(P00(j1,l1)·P00(j2,l2)), as real angular harmonic h1 over dl and DCT mode k over j1 at fixed a = j2 − j1",
-			"C11":  "S4 spectra (dimensionless): Re C11_iso(j1, j2, j3, dl2, dl3), C11 normalised by √(P00(j1,l1)·P00(j2,l2)), as real angular harmonic (h1, h2) over (dl2, dl3) and DCT mode k over j1 at fixed a = j2 − j1, b = j2 − j3; " + spectraZerosNote,
-		}
-	case spec.Kind == stats.SCov && !spec.Cross && (spec.Synthesis || spec.Iso):
-		d = map[string]string{
-			"mean":  "mean/std: the map's mean divided by its standard deviation (unbiased, n − 1; dimensionless), not the raw mean that plain --kind scov writes as mean",
-			"P00":   "log P00: natural log of P00 = ⟨|x⋆ψ|²⟩ (iso: of its mean over l)",
-			"S1":    "log S1: natural log of S1 = ⟨|x⋆ψ|⟩ (iso: of its mean over l)",
-			"P11":   "log P11: natural log of P11 (--norm p11)",
-			"C01re": "Re C01 normalised by √(P00·P00) of its two wavelets (--norm p11: by P11), dimensionless; iso: averaged over l1 at fixed dl",
-			"C01im": "Im C01, normalised as C01re",
-			"C11re": "Re C11 normalised (dimensionless); iso: averaged over l1 at fixed (dl2, dl3)",
-			"C11im": "Im C11, normalised as C11re",
-		}
-	case spec.Kind == stats.SCov:
-		d = map[string]string{
-			"mean": "the map's raw mean (in its unit)",
-			"var":  "the map's unbiased variance, Σ(x − mean)²/(n − 1) over its n pixels (n = MN; the interior window's pixels with --pad crop) (unit squared)",
-			"P00":  "P00 = ⟨|x⋆ψ_{j1,l1}|²⟩ (unit squared), not a log",
-			"S1":   "S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (unit), not a log",
-		}
-	case spec.Kind == stats.WST && spec.Synthesis:
-		d = map[string]string{
-			"logS1":     "natural log of S1 (in the map's unit)",
-			"logS2":     "natural log of S2",
-			"logS1_iso": "natural log of S1 averaged over l1",
-			"logS2_iso": "natural log of S2 averaged over l1 at fixed dl (column l2)",
-		}
-	}
-	out := map[string]string{}
-	for _, c := range lab.Class {
-		if s, ok := d[c]; ok {
-			out[c] = s
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return stats.ClassDoc(spec, lab)
 }
 
 // labelString renders coefficient i of lab as Labels.String does,

@@ -1,0 +1,131 @@
+package stats
+
+import "github.com/stkit-org/stkit/stlayer"
+
+// spectraZerosNote says which spectra entries are identically zero, and
+// why they are kept.
+const spectraZerosNote = "at a = 0 (j1 = j2) the two moduli play symmetric roles, so the rows with h2 = 0, label_im = 1 (h1 ≠ 0, L/2) are identically 0 (rounding noise, |v| ~ 1e-18: J(J+1)/2·(⌈L/2⌉−1) rows, 15 at J = 5, L = 4) and harmonic (h1, h2) repeats ((−h1−h2) mod L, h2) (Im part with opposite sign); they are kept so that the spectra are one orthogonal transform of the iso vector"
+
+// wphCov is the WPH moment every wph class description refers to.
+const wphCov = "C = ⟨(a(r+τ) − ⟨a⟩)·conj(b(r) − ⟨b⟩)⟩_r over the map, [z]^p = |z|·e^{ip·arg z} the phase harmonic ([z]^0 = |z|), τ the translation of columns n, a"
+
+// ClassDoc returns what each class of lab, the labels of the statistic of
+// spec s (defaults filled in, WithDefaults), means: the formula, whether it
+// is a log or a ratio, its normalisation and its unit ("in the map's unit",
+// "(unit squared)", "dimensionless"). A class name alone is ambiguous: the
+// spectra and scov synthesis "mean" is mean/std, their "P00" and "S1" are
+// natural logs (of the mean over l with Iso), a raw scov "P00" is not.
+// Every class of the labels of Build's operators has an entry; the map is
+// nil for nil labels. stkit writes it as "class_doc" into stats' JSON
+// config (and the "# class" lines above its table), the dataset manifest
+// and the model manifest.
+func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
+	if lab == nil {
+		return nil
+	}
+	var d map[string]string
+	switch {
+	case s.Kind == Spectra:
+		d = map[string]string{
+			"mean": "mean/std: the map's mean divided by its standard deviation (unbiased, n − 1; dimensionless), not the raw mean that plain --kind scov writes as mean",
+			"P00":  "log P00: natural log of P00_iso(j) = mean over l of ⟨|x⋆ψ_{j,l}|²⟩ (P00 in the map's unit squared)",
+			"S1":   "log S1: natural log of S1_iso(j) = mean over l of ⟨|x⋆ψ_{j,l}|⟩ (S1 in the map's unit)",
+			"C01":  "S3 spectra (dimensionless): Re C01_iso(j1, j2, dl), C01 normalised by √(P00(j1,l1)·P00(j2,l2)), as real angular harmonic h1 over dl and DCT mode k over j1 at fixed a = j2 − j1",
+			"C11":  "S4 spectra (dimensionless): Re C11_iso(j1, j2, j3, dl2, dl3), C11 normalised by √(P00(j1,l1)·P00(j2,l2)), as real angular harmonic (h1, h2) over (dl2, dl3) and DCT mode k over j1 at fixed a = j2 − j1, b = j2 − j3; " + spectraZerosNote,
+		}
+	case s.Kind == SCov && !s.Cross && (s.Synthesis || s.Iso):
+		d = map[string]string{
+			"mean":  "mean/std: the map's mean divided by its standard deviation (unbiased, n − 1; dimensionless), not the raw mean that plain --kind scov writes as mean",
+			"P00":   "log P00: natural log of P00 = ⟨|x⋆ψ|²⟩ (iso: of its mean over l)",
+			"S1":    "log S1: natural log of S1 = ⟨|x⋆ψ|⟩ (iso: of its mean over l)",
+			"P11":   "log P11: natural log of P11 (--norm p11)",
+			"C01re": "Re C01 normalised by √(P00·P00) of its two wavelets (--norm p11: by P11), dimensionless; iso: averaged over l1 at fixed dl",
+			"C01im": "Im C01, normalised as C01re",
+			"C11re": "Re C11 normalised (dimensionless); iso: averaged over l1 at fixed (dl2, dl3)",
+			"C11im": "Im C11, normalised as C11re",
+		}
+	case s.Kind == SCov:
+		d = map[string]string{
+			"mean": "the map's raw mean (in its unit)",
+			"var":  "the map's unbiased variance, Σ(x − mean)²/(n − 1) over its n pixels (n = MN; the interior window's pixels with --pad crop) (unit squared)",
+			"P00":  "P00 = ⟨|x⋆ψ_{j1,l1}|²⟩ (unit squared), not a log",
+			"S1":   "S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (unit), not a log",
+			"C01":  "raw C01 = ⟨(x − ⟨x⟩)·conj(|x⋆ψ_{j1,l1}|⋆ψ_{j2,l2})⟩ (Cheng's S3, j1 ≤ j2), complex, not normalised whatever --norm (unit squared)",
+			"C11":  "raw C11 = ⟨(|x⋆ψ_{j1,l1}|⋆ψ_{j3,l3})·conj(|x⋆ψ_{j2,l2}|⋆ψ_{j3,l3})⟩ (Cheng's S4, j1 ≤ j2 ≤ j3), complex, not normalised whatever --norm (unit squared)",
+			"C00":  "C00 = ⟨(a⋆ψ_{j1,l1})·conj(b⋆ψ_{j1,l1})⟩, the cross power of the pair's two maps a, b (unit squared)",
+		}
+		if s.Cross {
+			for _, c := range []string{"mean", "var", "P00", "S1"} {
+				d[c] += "; of map f of the pair (column f)"
+			}
+			for _, c := range []string{"C01", "C11", "C00"} {
+				d[c] += "; the factors from maps fa and fb of the pair (columns fa, fb)"
+			}
+		}
+	case s.Kind == WST && s.Synthesis:
+		d = map[string]string{
+			"logS1":     "natural log of S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (S1 in the map's unit)",
+			"logS2":     "natural log of S2 = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⟩ (S2 in the map's unit)",
+			"logS1_iso": "natural log of S1 averaged over l1",
+			"logS2_iso": "natural log of S2 averaged over l1 at fixed dl (column l2)",
+		}
+	case s.Kind == WST && s.Local:
+		d = map[string]string{
+			"S0": "x⋆φ_J, the map low-passed at scale 2^J, one value per point of the local grid (Kymatio's local WST) (in its unit)",
+			"S1": "|x⋆ψ_{j1,l1}|⋆φ_J, per point of the local grid (unit)",
+			"S2": "||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⋆φ_J, per point of the local grid (unit)",
+		}
+	case s.Kind == WST:
+		d = map[string]string{
+			"S0":      "S0 = ⟨x⟩, the map's raw mean (in its unit)",
+			"S1":      "S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (unit), raw: not a log",
+			"P00":     "P00 = ⟨|x⋆ψ_{j1,l1}|²⟩ (unit squared)",
+			"S2":      "S2 = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⟩ (unit)",
+			"P11":     "P11 = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|²⟩ (unit squared)",
+			"S1_iso":  "S1 averaged over l1 (unit)",
+			"P00_iso": "P00 averaged over l1 (unit squared)",
+			"S2_iso":  "S2 averaged over l1 at fixed dl = l2 − l1 mod L (column l2) (unit)",
+			"P11_iso": "P11 averaged over l1 at fixed dl = l2 − l1 mod L (column l2) (unit squared)",
+			"s21":     "s21 = mean over dl of S2_iso(j1, j2, dl) / S1_iso(j1), dimensionless",
+			"s22":     "s22 = S2_iso(j1, j2, 0) / S2_iso(j1, j2, ⌊L/2⌋), dimensionless",
+		}
+	case s.Kind == WPH:
+		unit := "(unit squared; raw: --norm none)"
+		if s.Norm == "auto" {
+			unit = "(dimensionless: PyWPH's norm='auto', the factors' means and the division by σ_a·σ_b from the reference)"
+		}
+		d = map[string]string{
+			"S11":    "WPH C with a = b = x⋆ψ_{j1,l1} (p1 = p2 = 1): the wavelet's autocovariance at τ, complex " + unit,
+			"S00":    "WPH C with a = b = |x⋆ψ_{j1,l1}| (p1 = p2 = 0): the modulus' autocovariance at τ " + unit,
+			"S01":    "WPH C with a = |x⋆ψ_{j1,l1}|, b = x⋆ψ_{j1,l1} (p1 = 0, p2 = 1), τ = 0, complex " + unit,
+			"C01":    "WPH C with a = |x⋆ψ_{j1,l1}|, b = x⋆ψ_{j2,l2} (p1 = 0, p2 = 1), j1 < j2, complex " + unit,
+			"Cphase": "WPH C with a = x⋆ψ_{j1,l1}, b = [x⋆ψ_{j2,l1}]^{2^{j2−j1}} (phase harmonic p2 = 2^{j2−j1}), j1 < j2, complex " + unit,
+			"L":      "scaling moment Cov([y − ⟨y⟩]^{p1}, [y − ⟨y⟩]^{p2}), y = x⋆φ_j, φ_j PyWPH's Gaussian low-pass of scale j (column j1), (p1, p2) in columns p1, p2 " + unit,
+		}
+		for c := range d {
+			if c != "L" {
+				d[c] += "; " + wphCov
+			}
+		}
+		if s.Complex {
+			for c := range d {
+				d[c] += "; of z = Q + iU, with pseudo = 1 the second factor not conjugated"
+			}
+		}
+		if s.Cross {
+			for c := range d {
+				d[c] += "; a from the pair's first map, b from its second"
+			}
+		}
+	}
+	out := map[string]string{}
+	for _, c := range lab.Class {
+		if v, ok := d[c]; ok {
+			out[c] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
