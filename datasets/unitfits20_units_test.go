@@ -1,6 +1,9 @@
 package datasets
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // FITS units are case-sensitive (mJy is not MJy), but JY/BEAM (AIPS,
 // CASA), Jy/Beam and Jy beam-1 are spellings of Jy/beam: MixedUnits and the
@@ -47,5 +50,27 @@ func TestUnitfits20CanonicalBUnit(t *testing.T) {
 	unitsManifest(&m, []MapUnits{{BUnit: "MJy/sr"}, {BUnit: "mJy/sr"}})
 	if m.BUnit != "" || len(m.BUnits) != 2 {
 		t.Errorf("manifest of MJy/sr, mJy/sr: bunit %q, bunits %q", m.BUnit, m.BUnits)
+	}
+}
+
+// A CUNIT of 'DEG' (older headers) was no angular unit: 0.05 DEG and
+// 3 arcmin pixels were two pixel scales (a warning on every command that
+// compares them) and the k axes stayed in "DEG". Angular units are now read
+// whatever their case.
+func TestUnitfits20AngleUnitCase(t *testing.T) {
+	for u, want := range map[string]float64{"DEG": 1, " Deg ": 1, "degrees": 1, "ARCMIN": 1.0 / 60, "ARCSEC": 1.0 / 3600, "RAD": 180 / math.Pi} {
+		if f, ok := AngleUnitDegrees(u); !ok || math.Abs(f-want) > 1e-15*want {
+			t.Errorf("AngleUnitDegrees(%q) = %v, %v; want %v", u, f, ok, want)
+		}
+	}
+	for _, u := range []string{"", "K", "pixel", "Mpc"} {
+		if _, ok := AngleUnitDegrees(u); ok {
+			t.Errorf("AngleUnitDegrees(%q): an angle", u)
+		}
+	}
+	a := &PixelScale{X: 0.05, Y: 0.05, Unit: "DEG"}
+	b := &PixelScale{X: 3, Y: 3, Unit: "arcmin"}
+	if !a.Equal(b) || a.String() != "3 arcmin" {
+		t.Errorf("0.05 DEG vs 3 arcmin: equal %v, %q", a.Equal(b), a.String())
 	}
 }

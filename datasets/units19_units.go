@@ -45,11 +45,13 @@ func PixelScaleOf(cards []Card) *PixelScale {
 
 // AngleUnitDegrees is the size in degrees of one angular unit of FITS WCS
 // (Paper I, Table 3: deg, arcmin, arcsec, mas, rad; surrounding spaces
-// ignored), false for other units and for "" (a caller for which an empty
-// CUNIT means degrees says so itself).
+// ignored, and case, as in the upper-case CUNIT 'DEG' of older headers,
+// with "degree(s)" for deg: no prefixed unit is among them, so no mJy/MJy
+// ambiguity), false for other units and for "" (a caller for which an
+// empty CUNIT means degrees says so itself).
 func AngleUnitDegrees(unit string) (float64, bool) {
-	switch strings.TrimSpace(unit) {
-	case "deg":
+	switch strings.ToLower(strings.TrimSpace(unit)) {
+	case "deg", "degree", "degrees":
 		return 1, true
 	case "arcmin":
 		return 1.0 / 60, true
