@@ -3,9 +3,13 @@ package infer
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // A row small beside its class (1e-4 of the class's largest value, as a
@@ -109,5 +113,64 @@ func TestCompare20ByHand(t *testing.T) {
 		if _, err := CompareSets(c, nil, bad.nA, bad.nB, bad.opt); !errors.Is(err, ErrModelInput) {
 			t.Errorf("%d and %d maps (%+v): error %v, want an input error", bad.nA, bad.nB, bad.opt, err)
 		}
+	}
+}
+
+// CoeffsOwnRef: 3 maps and their ×2 copies, each normalised by its own
+// reference, have the spectra's C01 and C11 of the maps (every such part
+// identical or constant, none compared), while P00 sees the amplitude; the
+// row of a map is stats of that map alone. A map of zeros is refused with
+// its index.
+func TestCompare20OwnRef(t *testing.T) {
+	const n = 3
+	x := stlayer.NewMaps(2*n, 32, 32)
+	for i := range n {
+		f, err := datasets.LogNormalField(32, 32, -2.5, 0.8, uint64(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(x.Map(i), f)
+		for p, v := range f {
+			x.Map(n + i)[p] = 2 * v
+		}
+	}
+	eng := cpu.New()
+	spec := stats.Spec{Kind: stats.Spectra, J: 3}.WithDefaults(32, 32)
+	c, err := CoeffsOwnRef(eng, spec, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := stats.BuildWithRef(spec, eng, &stlayer.Maps{B: 1, M: 32, N: 32, Data: x.Map(n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := eng.Forward(op.Key(), op.Stat(), &stlayer.Maps{B: 1, M: 32, N: 32, Data: x.Map(n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range one.Row(0) {
+		if c.Row(n)[k] != v {
+			t.Fatalf("coefficient %d: %v, stats of the map alone %v", k, c.Row(n)[k], v)
+		}
+	}
+	r, err := CompareSets(c, op.Labels(), n, n, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p00 := 0.0
+	for _, p := range r.Parts {
+		if p.Class == "C01" || p.Class == "C11" {
+			t.Errorf("%s compared (z %g): the same shape", p.Label, p.Z)
+		}
+		if p.Class == "P00" {
+			p00 = max(p00, math.Abs(p.Z))
+		}
+	}
+	if p00 < 3 || len(r.Identical) < 100 {
+		t.Errorf("P00 max |z| %g, %d parts identical: want the amplitude seen and C01, C11 left out", p00, len(r.Identical))
+	}
+	x.Data = append(make([]float64, 32*32), x.Data[32*32:]...)
+	if _, err := CoeffsOwnRef(eng, spec, x); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "map 0: ") {
+		t.Errorf("a map of zeros: %v", err)
 	}
 }

@@ -1,0 +1,39 @@
+package infer
+
+import (
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// CoeffsOwnRef returns the statistic spec of every map of x, each with its
+// own reference: stats.BuildWithRef on the map alone, then the map's
+// coefficients, as `stkit stats` computes one map (`stkit stats --compare
+// --compare-ref each`). Compared with CompareSets, such coefficients ask
+// "did the non-Gaussian shape change?": the normalised classes (the
+// spectra's C01 and C11, scov --synthesis or --iso, wph norm auto) of maps
+// and of rescaled copies of them are identical, and only the unnormalised
+// rows (P00, S1, the mean) move; one operator with its reference over A
+// and B together (stats.BuildWithRef on both sets) asks "do A and B
+// differ?" and sees an amplitude in every class. For complex data x holds
+// the pairs (Q, U) stacked by rows, one per map. A map the statistic
+// refuses is an input error (ErrModelInput) naming its index.
+func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlayer.Coeffs, error) {
+	px := x.M * x.N
+	var out *stlayer.Coeffs
+	for b := range x.B {
+		one := &stlayer.Maps{B: 1, M: x.M, N: x.N, Data: x.Data[b*px : (b+1)*px]}
+		op, err := stats.BuildWithRef(spec, eng, one)
+		if err != nil {
+			return nil, inputErrorf("map %d: %w", b, err)
+		}
+		c, err := eng.Forward(op.Key(), op.Stat(), one)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = &stlayer.Coeffs{B: x.B, K: c.K, H: c.H, W: c.W, Data: make([]complex128, x.B*c.PerMap())}
+		}
+		copy(out.Row(b), c.Row(0))
+	}
+	return out, nil
+}
