@@ -980,7 +980,8 @@ func readMapSetCards(spec string) (*mapSet, error) {
 }
 
 // commonCards returns the cards of a that b holds too with the same key and
-// value (commentary cards, HISTORY and COMMENT, are left out), in a's order.
+// value (a BUNIT: the same unit, sameBUnitValue; commentary cards, HISTORY
+// and COMMENT, are left out), in a's order.
 func commonCards(a, b []datasets.Card) []datasets.Card {
 	var out []datasets.Card
 	for _, c := range a {
@@ -988,13 +989,22 @@ func commonCards(a, b []datasets.Card) []datasets.Card {
 			continue
 		}
 		for _, d := range b {
-			if !d.Commentary && d.Key == c.Key && d.Value == c.Value {
+			if !d.Commentary && d.Key == c.Key && (d.Value == c.Value || c.Key == "BUNIT" && sameBUnitValue(c.Value, d.Value)) {
 				out = append(out, c)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// sameBUnitValue: two BUNIT card values that are spellings of one unit
+// ("JY/BEAM", "Jy/beam": datasets.SameBUnit), so that a set's common cards
+// keep its BUNIT (as the first file spells it; unitfits20).
+func sameBUnitValue(a, b any) bool {
+	x, ok1 := a.(string)
+	y, ok2 := b.(string)
+	return ok1 && ok2 && datasets.SameBUnit(x, y)
 }
 
 // source says where the set's maps come from, for messages and HISTORY
