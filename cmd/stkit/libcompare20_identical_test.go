@@ -66,6 +66,45 @@ func TestLibcompare20IdenticalRefused(t *testing.T) {
 			t.Errorf("%v: printed a χ² or wrote the JSON:\n%s", c.args, out)
 		}
 	}
+	// parts that differ only by a constant: z = ±∞, no spread (measured:
+	// "χ²/dof = 0 … over 0 dof", exit 0)
+	paired := cmpsetMaps(t, dir, "paired.npy", 3, 1, 1.05, 1)
+	m1 := libcompare20Maps(t, dir, "m1.npy", 0, 1)
+	m1r := libcompare20Maps(t, dir, "m1r.npy", 7, 1)
+	var twice []float64
+	for _, p := range []string{m1, m1r} {
+		m, err := datasets.ReadMaps(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		twice = append(twice, m.Data...)
+	}
+	one := filepath.Join(dir, "one.npy")
+	two := filepath.Join(dir, "two.npy")
+	if err := datasets.WriteMaps(one, &stlayer.Maps{B: 2, M: 32, N: 32, Data: twice}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range twice {
+		twice[i] *= 2
+	}
+	if err := datasets.WriteMaps(two, &stlayer.Maps{B: 2, M: 32, N: 32, Data: twice}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{plain, "--compare", paired, "-J", "3", "--kind", "spectra", "--compare-ref", "each", "--paired"}, "paired differences A_i − B_i are one value"},
+		{[]string{one, "--compare", two, "-J", "3", "--kind", "spectra"}, "constant within each set with different values in A and B"},
+	} {
+		code, out, errs := runCLI(t, append(append([]string{"stats"}, c.args...), "-o", jp)...)
+		if code != 2 || !strings.Contains(errs, "no part is left to compare") || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, want 2 with %q\n%s", c.args, code, c.want, errs)
+		}
+		if _, err := os.Stat(jp); strings.Contains(out, "χ²") || err == nil {
+			t.Errorf("%v: printed a χ² or wrote the JSON:\n%s", c.args, out)
+		}
+	}
 	// one map differing: compared as before
 	a123 := libcompare20Maps(t, dir, "a123.npy", 0, 1, 2, 3)
 	if code, out, errs := runCLI(t, "stats", a121, "--compare", a123, "-J", "3", "--permutations", "0"); code != 0 || !strings.Contains(out, "χ²/dof = ") {

@@ -58,8 +58,9 @@ only); --plot FILE.png draws z by coefficient index coloured by class
 ±2 and ±3 bands. Two sets that hold the same maps are refused (exit 2),
 and so are two sets whose statistics are identical coefficient by
 coefficient (maps repeated or in another order, shifted periodically, or
-rescaled under --compare-ref each); sets that share some maps (same
-values) get a warning naming them.
+rescaled under --compare-ref each) or differ only in parts constant
+within each set (z = ±∞, no part left to compare); sets that share some
+maps (same values) get a warning naming them.
 --permutations N adds a calibrated p-value from splits of the n_A + n_B
 maps into sets of n_A and n_B (valid whatever the correlations, if the
 maps of A and B are exchangeable under the hypothesis of one process):
