@@ -26,6 +26,7 @@ type NPZSpool struct {
 	w       *bufio.Writer
 	off     int64
 	members map[string]*spoolMember
+	buf     []byte // copyMember's
 }
 
 // spoolMember is one member of an NPZSpool: its dtype, the shape after the
@@ -177,8 +178,12 @@ func (s *NPZSpool) copyMember(w io.Writer, header []byte, m *spoolMember) error 
 	if _, err := w.Write(header); err != nil {
 		return err
 	}
+	if s.buf == nil {
+		s.buf = make([]byte, ioChunk)
+	}
 	for _, sg := range m.segs {
-		if _, err := io.Copy(w, io.NewSectionReader(s.f, sg[0], sg[1])); err != nil {
+		// one buffer for every block (io.Copy took a new 32 KiB one each time)
+		if _, err := io.CopyBuffer(w, io.LimitReader(io.NewSectionReader(s.f, sg[0], sg[1]), sg[1]), s.buf); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -621,10 +620,14 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 // extra (the anisotropy summary's arrays, anisotropyArrays) are written
 // after them.
 func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps, extra ...datasets.NamedArray) error {
-	named, err := familyDict(spec, op, c, eng, maps)
+	// the dict's per-map arrays a block of maps at a time through a
+	// temporary file (streamstats20), not all held in memory
+	spool, dict, err := familyDictSpooled(path, spec, op, c, eng, maps)
 	if err != nil {
 		return err
 	}
+	defer spool.Close()
+	var named []datasets.NamedArray
 	named = append(named, datasets.NamedArray{Name: "coeffs", Array: coeffsArray(c)})
 	lab := op.Labels()
 	if lab != nil && lab.Len() > 0 {
@@ -647,7 +650,13 @@ func writeCoeffsNPZ(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 			datasets.NamedArray{Name: "label_columns", Array: stringArray(jsonColumnKeys(lab.Columns))})
 	}
 	named = append(named, extra...)
-	return datasets.WriteNPZ(path, named, false)
+	if spool == nil {
+		return datasets.WriteNPZ(path, named, false)
+	}
+	for _, na := range named {
+		dict = append(dict, datasets.NPZEntry{Name: na.Name, Array: na.Array})
+	}
+	return spool.WriteNPZ(path, dict)
 }
 
 // stringArray is the 1-d string array [len(ss)] of ss, written as numpy's
@@ -775,32 +784,26 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.ColumnDoc = labelColumnDoc(spec, lab)
 	doc.Config.ClassDoc = meta.phys.classDocUnits(classDoc(spec, lab))
 	doc.Config.PixelScale, doc.Config.ScaleWavelengths = meta.phys.pixelScaleJSON(spec)
-	for b := 0; b < c.B; b++ {
-		row := c.Row(b)
-		for k := 0; k < c.K; k++ {
-			for p := 0; p < hw; p++ {
-				v := row[k*hw+p]
-				e := jsonCoeff{"map": b, "index": k, "re": real(v), "im": imag(v)}
-				if k < lab.Len() {
-					e["class"] = lab.Class[k]
-					for ci, key := range keys {
-						if lab.Has(k, lab.Columns[ci]) { // −1 may be a value (wph L: j1 = j2 = −1)
-							e[key] = lab.Rows[k][ci]
-						}
-					}
+	// one entry per coefficient (per map, and pixel with --local), each
+	// built and marshalled when written (streamstats20), not all held
+	doc.Coefficients = []jsonCoeff{}
+	return writeJSONStreamed(path, doc, c.B*c.K*hw, func(i int) jsonCoeff {
+		b, k, p := i/(c.K*hw), i/hw%c.K, i%hw
+		v := c.Row(b)[k*hw+p]
+		e := jsonCoeff{"map": b, "index": k, "re": real(v), "im": imag(v)}
+		if k < lab.Len() {
+			e["class"] = lab.Class[k]
+			for ci, key := range keys {
+				if lab.Has(k, lab.Columns[ci]) { // −1 may be a value (wph L: j1 = j2 = −1)
+					e[key] = lab.Rows[k][ci]
 				}
-				if hw > 1 {
-					e["row"], e["col"] = p/c.W, p%c.W
-				}
-				doc.Coefficients = append(doc.Coefficients, e)
 			}
 		}
-	}
-	bts, err := json.MarshalIndent(doc, "", " ")
-	if err != nil {
-		return err
-	}
-	return checkpoints.WriteFileAtomic(path, append(bts, '\n'), 0o644)
+		if hw > 1 {
+			e["row"], e["col"] = p/c.W, p%c.W
+		}
+		return e
+	})
 }
 
 // coeffsNorm returns the normalisation of the coefficients stats writes
