@@ -47,8 +47,10 @@ type globals struct {
 	backend string // GoMLX backend configuration ("" = automatic)
 	engine  string // statistics engine: auto|cpu|graph
 	verbose bool
-	stdout  io.Writer
-	stderr  io.Writer
+	// quiet (-q): stderr is a quietWriter, keeping only warnings and errors
+	quiet  bool
+	stdout io.Writer
+	stderr io.Writer
 	// compileNoted: the graph engine's compilation note was printed
 	compileNoted bool
 	// usageOf: the command whose fs.Usage() was called for a usage error
@@ -105,6 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&g.backend, "backend", "", "GoMLX backend: \"\" (auto: $GOMLX_BACKEND, else an XLA plugin if one is installed, else pure Go), \"go\", \"xla:cuda\", \"xla:/abs/path/xla_cuda_plugin.so\"")
 	fs.StringVar(&g.engine, "engine", "auto", "statistics engine: auto (cpu unless an XLA backend is in use), cpu, graph")
 	fs.BoolVar(&g.verbose, "v", false, "verbose logging")
+	fs.BoolVar(&g.quiet, "q", false, "quiet: no progress bars and no information lines on stderr (\"stats: wrote …\"); warnings and errors are still printed, for scripts that run stkit in loops")
 	// The flag package prints its error and the usage itself, both to one
 	// output: they are printed here instead, so that an explicitly requested
 	// help (`stkit --help`, `stkit -h`) goes to stdout with exit 0, as `stkit
@@ -126,6 +129,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelDebug
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+	if g.quiet {
+		// the commands write through g.stderr: their information lines and
+		// progress bars are dropped there (quietWriter, newBar); errors
+		// (exitCode), the datasets' notices and slog write to stderr itself
+		g.stderr = quietWriter{stderr}
+	}
 	rest := fs.Args()
 	if len(rest) == 0 {
 		usage(stderr, fs)

@@ -23,8 +23,9 @@ import (
 // for a bar whose steps take seconds, so that a Describe and the step's Add
 // both show at once).
 //
-// When w is not a terminal (stderr redirected to a log file or a pipe), the
-// bar is written as plain lines instead of being redrawn in place with
+// Under -q (w a quietWriter) nothing is drawn. When w is not a terminal
+// (stderr redirected to a log file or a pipe), the bar is written as plain
+// lines instead of being redrawn in place with
 // carriage returns: no bar drawing and no percentage, "DESC (done/max)
 // [elapsed:remaining]" as stepBar's lines, none in the first 10 s, then at
 // most one every 10 s (the opts' throttle, if any, wins), and one when the
@@ -33,7 +34,9 @@ import (
 // "stats  40% |████████████                  | (8/20) [0s:0s]" (cmpset19).
 func newBar(w io.Writer, max int, desc string, opts ...progressbar.Option) *progressbar.ProgressBar {
 	throttle := 100 * time.Millisecond
-	if !isTerminal(w) {
+	if isQuiet(w) { // -q: no bar
+		w, throttle = io.Discard, time.Hour
+	} else if !isTerminal(w) {
 		w = &lineWriter{w: w, start: time.Now(), quiet: logBarQuiet}
 		throttle = 10 * time.Second
 	}
@@ -154,8 +157,12 @@ type stepBar struct {
 	every     time.Duration
 }
 
-// newStepBar returns a stepBar of max steps drawn on w (the command's stderr).
+// newStepBar returns a stepBar of max steps drawn on w (the command's
+// stderr; nothing under -q, w a quietWriter).
 func newStepBar(w io.Writer, max int, desc string) *stepBar {
+	if isQuiet(w) { // -q: no lines
+		return &stepBar{w: io.Discard, max: max, start: time.Now(), every: time.Hour}
+	}
 	if isTerminal(w) {
 		return &stepBar{bar: newBar(w, max, desc, progressbar.OptionThrottle(0)), max: max, start: time.Now()}
 	}
