@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // bandColor is col made translucent (alpha 60 of 255), the fill of the
@@ -93,29 +94,11 @@ func setStat(ys []float64) (mean, sd float64) {
 	return meanStd(fin)
 }
 
-// circStat is the circular mean of the angles ph (radians; NaN left out)
-// in (−π, π] and their circular standard deviation √(−2 ln R), R the
-// length of the mean unit vector (0 for identical angles; NaN when R = 0
-// or every angle is NaN). period 2π for phases; for axial data (directions
-// modulo π) pass the doubled angles and halve the results.
-func circStat(ph []float64) (mean, sd float64) {
-	var c, s float64
-	n := 0
-	for _, v := range ph {
-		if math.IsNaN(v) {
-			continue
-		}
-		c, s, n = c+math.Cos(v), s+math.Sin(v), n+1
-	}
-	if n == 0 {
-		return math.NaN(), math.NaN()
-	}
-	r := math.Hypot(c, s) / float64(n)
-	if r <= 0 {
-		return math.NaN(), math.NaN()
-	}
-	return math.Atan2(s, c), math.Sqrt(max(0, -2*math.Log(min(r, 1))))
-}
+// circStat is stats.CircularStat: the circular mean of the angles ph
+// (radians; NaN left out) in (−π, π] and their circular standard deviation
+// √(−2 ln R); for axial data (directions modulo π) pass the doubled angles
+// and halve the results (stats.AxialStatDeg does).
+func circStat(ph []float64) (mean, sd float64) { return stats.CircularStat(ph) }
 
 // setBandTitle is the title of the scov and spectra dashboards of b maps:
 // title as it is for one map; for a set, without the " (map 0 of b)" that

@@ -30,37 +30,20 @@ type anisoScaleSet struct {
 // at least half of its maps (the one map) have A_j above the floor.
 func (e anisoScaleSet) filled() bool { return e.significant > 0 && 2*e.significant >= e.measured }
 
-// anisoBySet gathers d's entries per scale over its maps (anisoScaleSet),
-// in increasing j.
+// anisoBySet gathers d's entries per scale over its maps, in increasing j:
+// stats.AnisotropyOverMaps (the mean and σ of A_j, the mean floor, the
+// axial mean direction and its circular σ).
 func anisoBySet(d *anisotropyDoc) []anisoScaleSet {
-	byJ := map[int][]anisoScaleDoc{}
-	maxJ := -1
-	for _, m := range d.Maps {
+	maps := make([][]stats.AnisotropyScale, len(d.Maps))
+	for b, m := range d.Maps {
 		for _, s := range m.Scales {
-			byJ[s.J] = append(byJ[s.J], s)
-			maxJ = max(maxJ, s.J)
+			maps[b] = append(maps[b], stats.AnisotropyScale{J: s.J, Amplitude: s.Amplitude, DirectionDeg: s.DirectionDeg, NoiseFloor: s.NoiseFloor, Significant: s.Significant})
 		}
 	}
 	var out []anisoScaleSet
-	for j := 0; j <= maxJ; j++ {
-		ss := byJ[j]
-		if len(ss) == 0 {
-			continue
-		}
-		a, f, ph := make([]float64, len(ss)), make([]float64, len(ss)), make([]float64, len(ss))
-		e := anisoScaleSet{j: j, measured: len(ss)}
-		for i, s := range ss {
-			a[i], f[i] = s.Amplitude, s.NoiseFloor
-			ph[i] = 2 * s.DirectionDeg * math.Pi / 180 // axial: ψ modulo 180°
-			if s.Significant {
-				e.significant++
-			}
-		}
-		e.amp, e.ampSD = setStat(a)
-		e.floor, _ = setStat(f)
-		m, sd := circStat(ph)
-		e.dir, e.dirSD = deg180(m/2*180/math.Pi), sd/2*180/math.Pi
-		out = append(out, e)
+	for _, e := range stats.AnisotropyOverMaps(maps) {
+		out = append(out, anisoScaleSet{j: e.J, amp: e.Amplitude, ampSD: e.AmplitudeSD, floor: e.NoiseFloor,
+			dir: e.DirectionDeg, dirSD: e.DirectionSD, significant: e.Significant, measured: e.Measured})
 	}
 	return out
 }
