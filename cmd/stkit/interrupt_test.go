@@ -114,6 +114,8 @@ func (h *helperRun) exitCode(t *testing.T, timeout time.Duration) int {
 // valid — [2, M, N], finite, planes summing to the data — with exit status 1
 // and a message; no temporary file is left. The signal is acknowledged at
 // once ("stopping, …"; before, nothing was printed until the work ended).
+// They go to OUT's partial file sep.partial.npy, never to -o sep.npy
+// (sepout20).
 func TestSeparateInterruptWritesMaps(t *testing.T) {
 	dir := t.TempDir()
 	d := writeTestMap(t, dir, "d.npy", 1)
@@ -129,8 +131,8 @@ func TestSeparateInterruptWritesMaps(t *testing.T) {
 	if err := datasets.WriteMaps(n, nset); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "sep.npy")
-	h := startHelper(t, "separate", d, "--noise", n, "--steps", "5,100000,1", "-o", out)
+	out := filepath.Join(dir, "sep.partial.npy")
+	h := startHelper(t, "separate", d, "--noise", n, "--steps", "5,100000,1", "-o", filepath.Join(dir, "sep.npy"))
 	if !h.waitFor(func() bool { return strings.Contains(h.stderr.String(), "stage 2/2") }, 30*time.Second) {
 		t.Fatalf("separate did not reach its second stage\n%s", tail(h.stderr.String(), 600))
 	}
@@ -139,8 +141,12 @@ func TestSeparateInterruptWritesMaps(t *testing.T) {
 	}
 	code := h.exitCode(t, 20*time.Second)
 	errs := h.stderr.String()
-	if code != 1 || !strings.Contains(errs, "interrupted: wrote the current maps to "+out) || !strings.Contains(errs, "interrupt: stopping, the maps reached are written") {
+	if code != 1 || !strings.Contains(errs, "interrupted: wrote the current maps to "+out+"; "+filepath.Join(dir, "sep.npy")+" not written") ||
+		!strings.Contains(errs, "interrupt: stopping, the maps reached are written to "+out) {
 		t.Fatalf("exit %d (want 1), stderr:\n%s", code, tail(errs, 600))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sep.npy")); !os.IsNotExist(err) {
+		t.Errorf("sep.npy written by an interrupted run (%v)", err)
 	}
 	sep, err := datasets.ReadMaps(out)
 	if err != nil || sep.B != 2 || sep.M != 64 || sep.N != 64 {

@@ -130,7 +130,9 @@ func TestInterrupts18SampleReport(t *testing.T) {
 // and no --truth figures. It writes both, marked interrupted (settings
 // interrupted, ended at the iteration reached: 7 of 4 + 20, in stage 2),
 // the report of the map written; exit 1. --log-every 1 prints a line per
-// iteration instead of the bar.
+// iteration instead of the bar. The maps go to sep.partial.npy and the
+// report to rep.partial (sepout20): -o sep.npy and --report rep are not
+// written.
 func TestInterrupts18SeparateReport(t *testing.T) {
 	dir := t.TempDir()
 	s, err := datasets.LogNormalField(32, 32, -2.5, 0.8, 3)
@@ -155,17 +157,23 @@ func TestInterrupts18SeparateReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, rep := filepath.Join(dir, "sep.npy"), filepath.Join(dir, "rep")
+	out, rep := filepath.Join(dir, "sep.partial.npy"), filepath.Join(dir, "rep.partial")
 	code, errs := runCancelled(t, "separate: iteration 7 of", "separate", filepath.Join(dir, "d.npy"), "--noise", filepath.Join(dir, "n.npy"), "--steps", "4,20,1",
-		"-o", out, "--report", rep, "--truth", filepath.Join(dir, "s.npy"), "--log-every", "1")
+		"-o", filepath.Join(dir, "sep.npy"), "--report", filepath.Join(dir, "rep"), "--truth", filepath.Join(dir, "s.npy"), "--log-every", "1")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, tail(errs, 1500))
 	}
 	for _, want := range []string{"separate: interrupted at iteration 7 of 24 (stage 2/2, epoch 1)",
 		"report: " + filepath.Join(rep, "metrics.json") + " (max |P_s̃/P_s − 1|",
-		"stkit: interrupted: wrote the current maps to " + out + " and their report (marked interrupted) to " + rep} {
+		"stkit: interrupted: wrote the current maps to " + out + " and their report (marked interrupted) to " + rep + "; " +
+			filepath.Join(dir, "sep.npy") + " and " + filepath.Join(dir, "rep") + " not written (only a run that finishes writes them)"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q\n%s", want, tail(errs, 1500))
+		}
+	}
+	for _, p := range []string{"sep.npy", "rep"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); !os.IsNotExist(err) {
+			t.Errorf("%s written by an interrupted run (%v)", p, err)
 		}
 	}
 	m, st := interrupts18Settings(t, rep, "maps.png", "power_spectrum.png", "loss.png")

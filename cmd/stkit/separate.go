@@ -84,8 +84,15 @@ func runSeparate(g *globals, args []string) error {
 		return err
 	}
 	ins := append([]string{pos[0], *tmplPath, *truthPath, *frozenPath, *startPath}, splitList(*contPath)...)
-	if err := checkOutputFile("-o "+*out, *out, inputFiles(append(ins, splitList(*noisePath)...)...)...); err != nil {
+	inputs := inputFiles(append(ins, splitList(*noisePath)...)...)
+	if err := checkOutputFile("-o "+*out, *out, inputs...); err != nil {
 		return err
+	}
+	// sepout20: where a run stopped early writes its maps and report (not
+	// OUT, DIR)
+	partial, perr := checkSepPartial(*out, *report, inputs...)
+	if perr != nil {
+		return perr
 	}
 	// an output written into a folder of samples became a sample of the
 	// next run on the folder
@@ -285,9 +292,9 @@ func runSeparate(g *globals, args []string) error {
 		}
 		bar.StepTo(min(pr.Iter, setup.TotalSteps), sepProgressDesc(pr))
 	}
-	saving := "the maps reached are written"
+	saving := "the maps reached are written to " + partial // sepout20: not OUT
 	if *report != "" {
-		saving += " and reported"
+		saving += " and reported to " + partialReport(*report)
 	}
 	// runContext (interruptible): tests replace it to interrupt the run
 	ctx, stop := runContext(g.stderr, saving)
@@ -315,11 +322,18 @@ func runSeparate(g *globals, args []string) error {
 	cards = datasets.PlaneAxisCards(cards, "1 = separated component s, 2 = DATA - s")
 	cards = append(cards, historyCards(sepHistory(pos[0], spec, *ps, opt.Form, *contPath, *noisePath, *steps, *seed))...)
 	cards = provFITS(cards, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *startPath, *frozenPath) // provenance, DATE, ORIGIN
-	if werr := datasets.WriteMapsCards(*out, both, cards...); werr != nil {
+	// sepout20: the maps of a run stopped early (Ctrl-C, SIGTERM, an error)
+	// go to OUT's partial file, their report to DIR.partial; OUT and DIR
+	// only get a finished run's
+	dest, repDir, destNote := *out, *report, ""
+	if err != nil {
+		dest, repDir, destNote = partial, partialReport(*report), sepNotWritten(*out, *report)
+	}
+	if werr := datasets.WriteMapsCards(dest, both, cards...); werr != nil {
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s (s̃, d − s̃)\n",
-		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), *out)
+		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), dest)
 	// Say so when the shift matters (> 1 % of DATA's pixel std); zero-mean
 	// samples give a shift of their sampling error only.
 	if _, sd, _, _ := infer.Moments(d.Data); res.MeanShift > 0.01*sd || -res.MeanShift > 0.01*sd {
@@ -330,7 +344,7 @@ func runSeparate(g *globals, args []string) error {
 	// separate --models does; an error is not.
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	if err != nil && !interrupted {
-		return fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out)
+		return fmt.Errorf("%w (wrote the maps reached before the error to %s%s)", err, dest, destNote)
 	}
 	ended := ""
 	if interrupted {
@@ -352,7 +366,16 @@ func runSeparate(g *globals, args []string) error {
 		// above), not the border that keeps much of its starting values
 		ropt.Interior = spec.CutPixels()
 	}
-	if *report != "" {
+	if repDir != "" {
+		if repDir != *report {
+			// sepout20: DIR.partial under its own lock too (DIR's keeps out
+			// the other runs on DIR, not one whose --report is DIR.partial)
+			l, lerr := lockReport(repDir, "separate", args)
+			if lerr != nil {
+				return fmt.Errorf("interrupted: wrote the current maps to %s%s; their report not written: %v", dest, destNote, lerr)
+			}
+			defer l.Release()
+		}
 		settings := map[string]any{"spec": effectiveNormSpec(spec), "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath,
 			"interrupted": interrupted}
@@ -364,7 +387,7 @@ func runSeparate(g *globals, args []string) error {
 			settings["batch_requested"] = setup.RequestedBatch // --batch, reduced to batch (the pool)
 		}
 		var rerr error
-		if sm, rerr = infer.WriteSeparationReportWith(*report, d, res, nil, samples, truth, settings, ropt); rerr != nil {
+		if sm, rerr = infer.WriteSeparationReportWith(repDir, d, res, nil, samples, truth, settings, ropt); rerr != nil {
 			return fmt.Errorf("report: %w", rerr)
 		}
 	} else if truth != nil {
@@ -411,20 +434,21 @@ func runSeparate(g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "separate: Phi(d - sep) against the samples: chi2/dof %.3g (the samples, each left out: up to %.3g; no verdict: a good separation can keep part of the contaminant), worst classes %s\n", r.Chi2PerDof, r.SamplesChi2Max, r.Worst(3))
 		}
 		switch {
-		case *report == "":
+		case repDir == "":
 			fmt.Fprintf(g.stderr, "separate: against --truth: %s\n", figures)
 		case figures != "":
-			fmt.Fprintf(g.stderr, "report: %s (%s)\n", filepath.Join(*report, "metrics.json"), figures)
+			fmt.Fprintf(g.stderr, "report: %s (%s)\n", filepath.Join(repDir, "metrics.json"), figures)
 		default:
-			fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(*report, "metrics.json"))
+			fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(repDir, "metrics.json"))
 		}
 	}
 	if interrupted {
-		if *report != "" {
-			return fmt.Errorf("interrupted: wrote the current maps to %s and their report (marked interrupted) to %s", *out, *report)
+		if repDir != "" {
+			return fmt.Errorf("interrupted: wrote the current maps to %s and their report (marked interrupted) to %s%s", dest, repDir, destNote)
 		}
-		return fmt.Errorf("interrupted: wrote the current maps to %s", *out)
+		return fmt.Errorf("interrupted: wrote the current maps to %s%s", dest, destNote)
 	}
+	removeSepStalePartial(g.stderr, args, *out, *report, inputs...) // sepout20
 	return nil
 }
 
@@ -510,10 +534,17 @@ poor one. A FITS DATA's BUNIT labels the figures (metrics.json: unit). With
 --pad crop every figure (and those --truth prints) is the interior window's,
 ⌊cut·2^J⌋ pixels in from each edge, where the statistics constrain s̃: spectra
 and r(k) of the Hann-tapered window (metrics.json: window, window_note).
-Ctrl-C writes the current maps before exiting, prints the --truth figures
-and, with --report, writes the report of those maps, marked interrupted
-(metrics.json settings.interrupted, settings.ended: the iteration reached);
-exit status 1; a second Ctrl-C quits at once without writing them.
+Ctrl-C or SIGTERM (or an error after the first iterations) writes the
+current maps before exiting, prints the --truth figures and, with --report,
+writes the report of those maps, marked interrupted (metrics.json
+settings.interrupted, settings.ended: the iteration reached); an error
+writes no report. The maps go to OUT's partial file, OUT with .partial
+before its extension (sep.npy → sep.partial.npy, a.npz:m → a.partial.npz:m;
+for a named pipe separate.partial.EXT in the working folder), the report to
+DIR.partial beside DIR: OUT and DIR, which only a run that finishes writes,
+are left as they were. Exit status 1; a second Ctrl-C quits at once without
+writing them. A later run that finishes removes the partial file and
+DIR.partial (when its metrics.json says interrupted) of its OUT and DIR.
 
 --start wiener starts s̃ from the Wiener filter of DATA built from the
 samples, max(P_d − ⟨P_r⟩, 0)/P_d per |k| annulus (on the benchmarks about as
@@ -550,7 +581,7 @@ func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
 	f := &sepSampleArgs{}
 	specFlags(fs, &f.spec, "wph")
 	fs.Lookup("iso").Usage += " (default here: on; --iso=false for the anisotropic statistic)"
-	f.out = fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required)")
+	f.out = fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required); written only by a run that finishes (a run stopped early writes OUT's partial file, sep.npy → sep.partial.npy: see above)")
 	f.contPath = fs.String("contaminant", "", "contaminant samples, K ≥ 2 maps of DATA's size: a file [K, M, N], a folder of map files or a comma-separated list of files (their maps together)")
 	f.noisePath = fs.String("noise", "", "noise samples, K ≥ 2 maps of DATA's size: a file [K, M, N], a folder of map files or a comma-separated list of files")
 	f.tmplPath = fs.String("template", "", "ancillary template map T correlated with s (adds the template term)")

@@ -113,7 +113,14 @@ Wiener filter with the true spectra included; ≈ √(power fraction)).
 
 Ctrl-C (SIGINT, SIGTERM) stops the run: the maps reached are written, the
 --truth figures printed and, with --report, the report written, marked
-interrupted (metrics.json settings.interrupted, settings.ended); exit 1.
+interrupted (metrics.json settings.interrupted, settings.ended); exit 1. An
+error after the first iterations writes the maps reached, no report. They go
+to OUT's partial file, OUT with .partial before its extension (sep.npy →
+sep.partial.npy, a.npz:m → a.partial.npz:m), the report to DIR.partial
+beside DIR: OUT and DIR, which only a run that finishes writes (the
+discrepancy stop is a finish), are left as they were. A later run that
+finishes removes the partial file and DIR.partial (when its metrics.json
+says interrupted) of its OUT and DIR.
 
 Example:
   stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`
@@ -146,7 +153,7 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 	f := &sepModelArgs{}
 	f.modelsDir = fs.String("models", "", "model folder (stkit export) (required)")
 	f.compList = fs.String("components", "", "components: model indices and/or noise:SIGMA, 2 or 3 of them (required)")
-	f.out = fs.String("o", "", "output [C, M, N] (required)")
+	f.out = fs.String("o", "", "output [C, M, N] (required); written only by a run that finishes (a run stopped early writes OUT's partial file, sep.npy → sep.partial.npy: see above)")
 	f.weights = fs.String("weights", "", "term weight per component, comma-separated (default 1 each)")
 	f.positive = fs.String("positive", "", "components kept ≥ 0, comma-separated positions in --components (e.g. 0,1)")
 	f.steps = fs.String("steps", "0,300", "A,B[,E]: amplitude-stage iterations (0: no such stage), full-stage iterations, epochs; two or three numbers (a single total N is separation with samples' form, not this one's)")
@@ -285,8 +292,15 @@ func runSeparateModels(g *globals, args []string) error {
 	if *startPath != "" && isSet(fs, "init") {
 		return badInputf("--start and --init both give the starting point: keep one")
 	}
-	if err := checkOutputFile("-o "+*out, *out, append([]string{pos[0], *startPath}, inputFiles(splitList(*truthPath)...)...)...); err != nil {
+	inputs := append([]string{pos[0], *startPath}, inputFiles(splitList(*truthPath)...)...)
+	if err := checkOutputFile("-o "+*out, *out, inputs...); err != nil {
 		return err
+	}
+	// sepout20: where a run stopped early writes its maps and report (not
+	// OUT, DIR)
+	partial, perr := checkSepPartial(*out, *report, inputs...)
+	if perr != nil {
+		return perr
 	}
 	if err := checkReportFolder("--report", *report); err != nil {
 		return err
@@ -429,7 +443,11 @@ func runSeparateModels(g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "separate: iteration %d loss %.5g terms %.3g %.1f s\n", pr.Iter, pr.Loss, pr.Parts, pr.Elapsed.Seconds())
 		}
 	}
-	ctx, stop := runContext(g.stderr, "the maps reached are written and reported")
+	saving := "the maps reached are written to " + partial // sepout20: not OUT
+	if *report != "" {
+		saving += " and reported to " + partialReport(*report)
+	}
+	ctx, stop := runContext(g.stderr, saving)
 	defer stop()
 	res, err := infer.SeparateWithModels(ctx, ch.Engine, ms, d, comps, opt)
 	iters, evals := 0, 0
@@ -468,7 +486,14 @@ func runSeparateModels(g *globals, args []string) error {
 	cards = append(cards, historyCards(fmt.Sprintf("stkit separate --models: planes = components %s in order (the last is DATA minus the others); data %s; model folder %s (%s); --steps %s (%d iterations made), %s, seed %d",
 		*compList, filepath.Base(pos[0]), filepath.Base(filepath.Clean(*modelsDir)), ms.Manifest.Spec, *steps, iters, start, *seed))...)
 	cards = provFITSOf(cards, prov)
-	if werr := datasets.WriteMapsCards(*out, res.Components, cards...); werr != nil {
+	// sepout20: the maps of a run stopped early (Ctrl-C, SIGTERM, an error)
+	// go to OUT's partial file, their report to DIR.partial; OUT and DIR
+	// only get a finished run's
+	dest, repDir, destNote := *out, *report, ""
+	if err != nil {
+		dest, repDir, destNote = partial, partialReport(*report), sepNotWritten(*out, *report)
+	}
+	if werr := datasets.WriteMapsCards(dest, res.Components, cards...); werr != nil {
 		return werr
 	}
 	interrupted := err != nil && errors.Is(err, context.Canceled)
@@ -477,9 +502,9 @@ func runSeparateModels(g *globals, args []string) error {
 		ended = fmt.Sprintf("interrupted at iteration %d of %d", iters, total)
 	}
 	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (start %s; stop levels %s; %s); wrote %s\n",
-		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.InitParts), fmtFloats(res.StopLevels), ended, *out)
+		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.InitParts), fmtFloats(res.StopLevels), ended, dest)
 	if err != nil && !interrupted {
-		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s)", err, *out))
+		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s%s)", err, dest, destNote))
 	}
 	if !interrupted {
 		fmt.Fprintf(g.stderr, "separate: %s\n", stageEndDetail(res))
@@ -538,7 +563,16 @@ func runSeparateModels(g *globals, args []string) error {
 			}
 		}
 	}
-	if *report != "" {
+	if repDir != "" {
+		if repDir != *report {
+			// sepout20: DIR.partial under its own lock too (DIR's keeps out
+			// the other runs on DIR, not one whose --report is DIR.partial)
+			l, lerr := lockReport(repDir, "separate", args)
+			if lerr != nil {
+				return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s%s; their report not written: %v", iters, total, dest, destNote, lerr)
+			}
+			defer l.Release()
+		}
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, InitParts: res.InitParts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
 				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "typical_levels": res.TypicalLevels,
@@ -570,22 +604,23 @@ func runSeparateModels(g *globals, args []string) error {
 		}
 		rep.Components = compNames
 		rep.Metrics, rep.InitMetric = metrics, initMetrics
-		if err := infer.WriteModelSepReport(*report, d, res, truth, rep); err != nil {
+		if err := infer.WriteModelSepReport(repDir, d, res, truth, rep); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		// loss.png again, its title splitting the loss into the statistic
 		// terms and the prior
-		if err := infer.PlotModelSepLoss(filepath.Join(*report, "loss.png"), res); err != nil {
+		if err := infer.PlotModelSepLoss(filepath.Join(repDir, "loss.png"), res); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(*report, "metrics.json"))
+		fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(repDir, "metrics.json"))
 	}
 	if interrupted {
-		if *report != "" {
-			return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s and their report (marked interrupted) to %s", iters, total, *out, *report)
+		if repDir != "" {
+			return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s and their report (marked interrupted) to %s%s", iters, total, dest, repDir, destNote)
 		}
-		return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s", iters, total, *out)
+		return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s%s", iters, total, dest, destNote)
 	}
+	removeSepStalePartial(g.stderr, args, *out, *report, inputs...) // sepout20
 	return nil
 }
 
