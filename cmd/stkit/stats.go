@@ -110,8 +110,15 @@ Output formats (-o FILE, format from --format or the extension):
         NaN where MAP's header has no celestial WCS that is handled), with
         "anisotropy_class" and "anisotropy_measured_from" ('<U' [1]), and
         "anisotropy_sky_frame" ('<U' [1], the JSON's anisotropy.sky.frame)
-        where there is a position angle
-  json  {"config": {...}, "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
+        where there is a position angle; "format" ("stkit-stats") and
+        "format_version" (int64, 1), 0-d arrays as "provenance" (a 0-d '<U'
+        JSON text: json.loads(str(z["provenance"])), or .item()); with a
+        FITS MAP, "bunit" (and "bunit_cross", "bunit_imag"), 0-d '<U', its
+        BUNIT, and "pixel_scale" float64 [2], a pixel's size along axis 1
+        (columns) and axis 2 (rows), with "pixel_scale_unit" (0-d '<U'; ""
+        when the header names none), as the JSON's
+  json  {"format": "stkit-stats", "version": 1, "config": {...},
+        "coefficients": [{"map", "index", "class", "j1", ..., "re", "im"}]}
         (config: the statistic's options; "coeffs_norm", the normalisation
         of re, im and the .npz "coeffs": "none" for the raw scov moments,
         --cross included, whose "norm" applies only to the .npz dict, as
@@ -487,7 +494,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	case "npy":
 		err = writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
-		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps, append(anisotropyArrays(meta.aniso, spec.J), provNPZMember(meta.prov)...)...)
+		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps, append(append(statsFormatNPZ(meta), anisotropyArrays(meta.aniso, spec.J)...), provNPZMember(meta.prov)...)...)
 	case "json":
 		err = writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps, meta)
 	}
@@ -712,7 +719,10 @@ type statsMeta struct {
 func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs, maps *stlayer.Maps, meta statsMeta) error {
 	hw := c.H * c.W
 	doc := struct {
-		Config struct {
+		// Format and Version: "stkit-stats", 1 (statsFormatName)
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+		Config  struct {
 			stats.Spec
 			CoeffsNorm string   `json:"coeffs_norm"`
 			NormScope  string   `json:"norm_applies_to,omitempty"`
@@ -754,6 +764,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 		Anisotropy   *anisotropyDoc `json:"anisotropy,omitempty"`
 		Coefficients []jsonCoeff    `json:"coefficients"`
 	}{}
+	doc.Format, doc.Version = statsFormatName, statsFormatVersion
 	doc.Config.Spec = spec
 	doc.Config.CoeffsNorm, doc.Config.NormScope = coeffsNorm(doc.Config.Spec)
 	doc.Config.Inputs = meta.inputs
