@@ -74,10 +74,11 @@ func waveFactor(spec stats.Spec) (float64, string) {
 
 // skyUnit returns the unit the wavelengths are written in for a pixel
 // scale in unit u and the size of u in it: arcmin for deg, arcmin and rad,
-// arcsec for arcsec and mas, u itself for a unit that is not an angle.
+// arcsec for arcsec and mas, u itself for a unit that is not an angle
+// and for none ("" or blank: datasets.AngleUnitDegrees).
 func skyUnit(u string) (string, float64) {
-	f, ok := angleUnitDeg(u)
-	if !ok || u == "" {
+	f, ok := datasets.AngleUnitDegrees(u)
+	if !ok {
 		return u, 1
 	}
 	if u == "arcsec" || u == "mas" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/stkit-org/stkit/datasets"
 )
@@ -32,15 +31,6 @@ type skyFrameDoc struct {
 const skyConvention = "position_angle_deg: the direction the structures run along (stripe_direction_deg carried to the sky through the WCS), measured from north through east (IAU), in [0°, 180°)"
 
 const skyWhere = "the direction on the sky at the reference pixel CRPIX (for the default LONPOLE the projection plane's axes point east and north there); away from it north turns by about Δα·sin δ (Δα the longitude offset). Handled: CDELTi, PCi_j, CDi_j, CROTAi of the latitude axis (wcslib's precedence PC, CD, CROTA), CUNIT deg/arcmin/arcsec/mas/rad, either axis order; SIP distortions ignored (second order at CRPIX)"
-
-// angleUnitDeg is the size in degrees of a CUNIT of a celestial axis
-// ("" is the default, deg; the others as datasets.AngleUnitDegrees).
-func angleUnitDeg(u string) (float64, bool) {
-	if strings.TrimSpace(u) == "" {
-		return 1, true
-	}
-	return datasets.AngleUnitDegrees(u)
-}
 
 // physAnisotropy adds the sky orientation to an anisotropy summary d (nil:
 // nothing): each scale's position_angle_deg and the summary's "sky" frame
