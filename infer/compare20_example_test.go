@@ -48,7 +48,9 @@ func ExampleCompareSets() {
 	if err != nil {
 		panic(err)
 	}
-	r.Permute(c, 200, 1)
+	if err := r.Permute(c, 200, 1); err != nil {
+		panic(err)
+	}
 	fmt.Printf("χ²/dof = %.3g over %d dof (ν = %d), sd_A/sd_B = %.2f\n", r.Chi2, r.Dof, r.Nu, r.SdRatio)
 	fmt.Printf("largest |z| at %s\n", r.Max.Label)
 	for _, cl := range r.Classes {

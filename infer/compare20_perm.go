@@ -12,6 +12,8 @@ import (
 // split, so they are reused), with perms splits and a fixed seed (a run
 // is reproducible); it sets Perms, PermP, PermPLow, PermExact and
 // PermMinP. Nothing runs when r has no part (Dof 0) or perms ≤ 0.
+// Coefficients that cannot be r's (not NA + NB maps, or fewer than its
+// parts' indices need) are an input error (ErrModelInput), r unchanged.
 //
 // Independent sets: the NA + NB maps are split into sets of NA and NB.
 // When they have at most perms distinct splits (SplitCount: C(NA+NB, NA))
@@ -35,9 +37,17 @@ import (
 // are more alike than two samples of one process (syntheses matched to a
 // set's mean, maps against rescaled copies of themselves). Ties within
 // 1e-12 relative count on both sides.
-func (r *Comparison) Permute(c *stlayer.Coeffs, perms int, seed uint64) {
+func (r *Comparison) Permute(c *stlayer.Coeffs, perms int, seed uint64) error {
 	if r.Dof == 0 || perms <= 0 {
-		return
+		return nil
+	}
+	if c == nil || c.B != r.NA+r.NB || len(c.Data) != c.B*c.PerMap() {
+		return inputErrorf("compare: permutations: the coefficients are not those of the %d maps of A and %d of B compared", r.NA, r.NB)
+	}
+	for _, p := range r.Parts {
+		if p.Index < 0 || p.Index >= c.K {
+			return inputErrorf("compare: permutations: part %d (%s) is not among the %d coefficients per map", p.Index, p.Label, c.K)
+		}
 	}
 	if r.Paired {
 		r.PermP, r.PermPLow, r.Perms, r.PermExact = signFlipTest(c, *r, perms, seed)
@@ -45,10 +55,11 @@ func (r *Comparison) Permute(c *stlayer.Coeffs, perms int, seed uint64) {
 		if r.NA <= 20 {
 			r.PermMinP = 2 / math.Pow(2, float64(r.NA))
 		}
-		return
+		return nil
 	}
 	r.PermP, r.PermPLow, r.Perms, r.PermExact = permutationTails(c, *r, perms, seed)
 	r.PermMinP = PermutationMinP(r.NA, r.NB)
+	return nil
 }
 
 // permutationTails is Permute's test of independent sets: the upper and

@@ -88,7 +88,9 @@ func TestCompare20ByHand(t *testing.T) {
 	if want := math.Sqrt(1 / math.Sqrt(7.0/3)); !near(r.SdRatio, want) || !near(r.ClassSd[""], want) {
 		t.Errorf("sd ratio %g (class %g), want %g", r.SdRatio, r.ClassSd[""], want)
 	}
-	r.Permute(c, 1000, 1)
+	if err := r.Permute(c, 1000, 1); err != nil {
+		t.Fatal(err)
+	}
 	if !r.PermExact || r.Perms != 20 || r.PermMinP != 0.1 || r.PermP != 0.1 || r.PermPLow != 1 {
 		t.Errorf("splits %d exact %v p %g p_low %g min %g; want all 20, p = 2/20 (the sets apart), p_low 1", r.Perms, r.PermExact, r.PermP, r.PermPLow, r.PermMinP)
 	}
@@ -102,7 +104,12 @@ func TestCompare20ByHand(t *testing.T) {
 	if !p.Paired || p.Nu != 2 || p.Dof != 2 || !near(p.Parts[0].Z, zp) || !near(p.Parts[1].Z, zq) {
 		t.Errorf("paired: ν %d dof %d z %+v, want %g %g", p.Nu, p.Dof, p.Parts, zp, zq)
 	}
-	p.Permute(c, 1000, 1)
+	if err := p.Permute(c, 1000, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Permute(&stlayer.Coeffs{B: 6, K: 1, H: 1, W: 1, Data: make([]complex128, 6)}, 1000, 1); !errors.Is(err, ErrModelInput) || p.Perms != 8 {
+		t.Errorf("coefficients of 1 per map for parts 0 and 1: %v (perms %d)", err, p.Perms)
+	}
 	if !p.PermExact || p.Perms != 8 || p.PermP != 0.25 || p.PermMinP != 0.25 {
 		t.Errorf("sign flips: %d exact %v p %g min %g; want all 8, p = 2/8", p.Perms, p.PermExact, p.PermP, p.PermMinP)
 	}

@@ -124,35 +124,39 @@ func autoPerms19(r compareResult, paired bool) int {
 // of the differences, other sets split the maps; both give the upper p
 // (PermP) and the lower one (x.PermPLow). warnFew is called with the warning when
 // --permutations was given and the smallest p exceeds compareFewSplitsP.
-func comparePerms19(c *stlayer.Coeffs, r *compareResult, x *compareExtra19, perms int, o *compareOpts19, warnFew func(string)) {
+// It returns the library's refusal of coefficients that are not r's.
+func comparePerms19(c *stlayer.Coeffs, r *compareResult, x *compareExtra19, perms int, o *compareOpts19, warnFew func(string)) error {
 	if r.Dof == 0 {
-		return
+		return nil
 	}
 	if !o.permsGiven {
 		perms = autoPerms19(*r, x.Paired)
 		if perms == 0 {
 			n := r.NA + r.NB
 			x.NoTest = fmt.Sprintf("χ²/dof is a diagonal summary of correlated coefficients, NOT A TEST: it does not tell two samples of one process from two processes; no permutation test ran by default (%d dof × %d maps, ~%.0f s for 1000 splits): add --permutations 1000 for a calibrated p", r.Dof, n, float64(r.Dof)*float64(n)*compareAutoPerms*4e-9)
-			return
+			return nil
 		}
 		x.PermsAuto = true
 	}
 	if perms == 0 {
-		return
+		return nil
 	}
 	cmp := r.comparison()
 	cmp.Paired = x.Paired
-	cmp.Permute(c, perms, 1)
+	if err := cmp.Permute(c, perms, 1); err != nil {
+		return err
+	}
 	r.PermP, x.PermPLow, r.Perms, r.PermExact, r.PermMinP = cmp.PermP, cmp.PermPLow, cmp.Perms, cmp.PermExact, cmp.PermMinP
 	if !o.permsGiven || r.PermMinP <= compareFewSplitsP {
-		return
+		return nil
 	}
 	if x.Paired {
 		warnFew(fmt.Sprintf("the %d pairs have only 2^%d = %d sign patterns: the permutation p cannot be below %.2g (a pattern and its opposite give one χ²/dof); more pairs allow a smaller p", r.NA, r.NA, 1<<r.NA, r.PermMinP))
-		return
+		return nil
 	}
 	warnFew(fmt.Sprintf("the %d maps (%d of A, %d of B) have only C(%d,%d) = %d distinct splits into sets of %d and %d: the permutation p cannot be below %.2g%s; more maps in each set allow a smaller p",
 		r.NA+r.NB, r.NA, r.NB, r.NA+r.NB, r.NA, infer.SplitCount(r.NA+r.NB, r.NA, 1<<20), r.NA, r.NB, r.PermMinP, swapNote(r.NA, r.NB)))
+	return nil
 }
 
 // permLine19 is printCompare's permutation line, "" when none ran: the

@@ -26,7 +26,9 @@ func cmpsetPaired(t *testing.T, c *stlayer.Coeffs, n int) compareResult {
 // seed 1: the upper and lower p, the splits and whether they were all.
 func cmpsetTails(c *stlayer.Coeffs, r compareResult, perms int) (hi, lo float64, splits int, exact bool) {
 	cmp := r.comparison()
-	cmp.Permute(c, perms, 1)
+	if err := cmp.Permute(c, perms, 1); err != nil {
+		panic(err)
+	}
 	return cmp.PermP, cmp.PermPLow, cmp.Perms, cmp.PermExact
 }
 

@@ -44,7 +44,9 @@ func permutationP(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) fl
 func permutationTest(c *stlayer.Coeffs, r compareResult, perms int, seed uint64) (p float64, splits int, exact bool) {
 	cmp := r.comparison()
 	cmp.Paired = false
-	cmp.Permute(c, perms, seed)
+	if err := cmp.Permute(c, perms, seed); err != nil {
+		panic(err)
+	}
 	return cmp.PermP, cmp.Perms, cmp.PermExact
 }
 

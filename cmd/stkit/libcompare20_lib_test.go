@@ -60,7 +60,9 @@ func TestLibcompare20LibraryMatchesCLI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.Permute(c, 200, 1)
+		if err := r.Permute(c, 200, 1); err != nil {
+			t.Fatal(err)
+		}
 		args := []string{"stats", pa, "--compare", pb, "--kind", "spectra", "-J", "3", "--permutations", "200", "-o", filepath.Join(dir, "c.json")}
 		if paired {
 			args = append(args, "--paired")

@@ -789,7 +789,9 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	r.cmp19.Ref = cx.Ref
 	r.Shared = len(shared)
 	r.UnitWarnings, r.imagA, r.imagB = unitWarn, imagA, imagB
-	comparePerms19(coeffs, &r, &r.cmp19, perms, cx, func(m string) { fmt.Fprintln(g.stderr, "stats: warning: "+m) })
+	if err := comparePerms19(coeffs, &r, &r.cmp19, perms, cx, func(m string) { fmt.Fprintln(g.stderr, "stats: warning: "+m) }); err != nil {
+		return err
+	}
 	r.cmp19.Warnings = tooAlikeWarnings19(r, r.cmp19)
 	for _, m := range r.cmp19.Warnings {
 		fmt.Fprintln(g.stderr, "stats: warning: "+m)
