@@ -14,7 +14,8 @@ import (
 // ComparePart is one real or imaginary part of a coefficient compared by
 // CompareSets: its index in the coefficients, class and label, the mean
 // and the standard deviation (unbiased, over the maps of one set) of its
-// values in A and in B, and its z.
+// values in A and in B, and its z (of paired sets: from the differences,
+// the means and deviations staying those of each set).
 type ComparePart struct {
 	Index int     `json:"index"`
 	Class string  `json:"class"`
@@ -63,7 +64,11 @@ type CompareClass struct {
 // of them, Constant with different values in A and B), the maps' mean
 // rows of zero-mean maps (ZeroMean), and the parts identical in the two
 // sets up to round-off (Identical: every value of A is a value of B and
-// back, as P00 of maps and their phase surrogates).
+// back, as P00 of maps and their phase surrogates). With no part left
+// (Dof 0: the sets' statistics identical coefficient by coefficient, or
+// differing only in parts constant within each set, Constant > 0, where z
+// is ±∞) Chi2 is 0 and says nothing; `stkit stats --compare` refuses such
+// sets.
 type Comparison struct {
 	NA, NB int
 	// Coeffs: the number of coefficients per map; Complex: how many of
