@@ -308,6 +308,20 @@ type ModelSource struct {
 	// Sources are the dataset's source map files, as its manifest records
 	// them (absent in manifests written before it).
 	Sources []string `json:"sources,omitempty"`
+	// BUnit and PixelScale are the training patches' FITS BUNIT and pixel
+	// scale, copied by ExportModels from the dataset manifest
+	// (datasets.DatasetManifest's fields of the same names and JSON keys)
+	// when every source has the same; else BUnits and PixelScales, one per
+	// source in Sources' order ("" and null where a source has none).
+	// Absent when no source has one (.npy, .npz sources) and in manifests
+	// written before them, which load all the same (TrainingUnits then
+	// reads the dataset's manifest). Optional keys: the format version is
+	// unchanged, and readers that ignore unknown keys read the manifest as
+	// before.
+	BUnit       string                 `json:"bunit,omitempty"`
+	BUnits      []string               `json:"bunits,omitempty"`
+	PixelScale  *datasets.PixelScale   `json:"pixel_scale,omitempty"`
+	PixelScales []*datasets.PixelScale `json:"pixel_scales,omitempty"`
 	// DataFingerprintMatch tells whether the run's recorded training-matrix
 	// fingerprint equals that of the dataset's z-scored features (false when
 	// the run trained on another selection or normalisation).

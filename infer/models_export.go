@@ -496,7 +496,11 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual, Recentred: calib != CalibrateNone, Calibration: calib,
 		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
 			Step: tr.Checkpoint.State.Step, Dataset: absData, DatasetFingerprint: man.Fingerprint,
-			DataFingerprintMatch: fpMatch, VAE: model.Cfg, Sources: append([]string(nil), f.Patches.Sources...)},
+			DataFingerprintMatch: fpMatch, VAE: model.Cfg, Sources: append([]string(nil), f.Patches.Sources...),
+			// the training patches' units, readable without the dataset
+			// (separate --models compares DATA's with them)
+			BUnit: man.BUnit, BUnits: append([]string(nil), man.BUnits...),
+			PixelScale: man.PixelScale, PixelScales: append([]*datasets.PixelScale(nil), man.PixelScales...)},
 		Members: exportMembersDoc(man.Size),
 	}
 	for _, e := range tr.Skipped {

@@ -54,6 +54,10 @@ MODELDIR (format version 1, readable with numpy alone; see README.md,
   manifest.json        format, version, ST configuration and reference, patch
                        size and window, label table, feature columns and
                        normalisation, clusters with weights, provenance
+                       (with the training patches' BUNIT and pixel scale
+                       when the dataset records them: source.bunit,
+                       source.pixel_scale; separate --models compares
+                       DATA's with them)
   component_<k>.npz    mean, std, cov, samples, latents, coeff_mean, coeff_std,
                        data_mean, data_std, residual_std, patch_index,
                        data_chi2, data_chi2_amp, ps, ps_k, ps_logmean,

@@ -53,7 +53,8 @@ Before the run, each model's mean patch spectrum is compared with DATA's
 in the median bin, or the models together below 0.2 of it, are warned of
 (DATA in other units, or a part scaled otherwise than its training patches).
 So is a FITS DATA whose BUNIT or pixel scale differs from the training
-patches' (the manifest.json of the models' dataset, when it can be read).
+patches' (as the model manifest records them, or for models exported
+before it did, the manifest.json of their dataset when it can be read).
 With --steps A,B[,E], an optional stage 1 of A iterations (default 0: none)
 matches the amplitude coefficients (mean, P00, S1, …) only, as Auclair
 2024's first stage; stage 2 (B iterations in E epochs) all of them. On 30

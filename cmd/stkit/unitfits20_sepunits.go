@@ -14,34 +14,21 @@ import (
 // scale differs from those of the patches the models were trained on
 // (unitfits20): separate --models compared neither, so DATA in mJy/beam or
 // at 5′ pixels was fitted to models of patches in Jy/beam at 1.5′ without a
-// word. The model folder records no units; its manifest names the dataset
-// (source.dataset), whose manifest.json records the sources' BUNIT and
-// pixel scale (bunit, pixel_scale; bunits, pixel_scales when they mix). A
-// dataset that cannot be read, or whose fingerprint is not the one the
-// models record, is not compared; nor is a unit either side lacks. With
-// mixed training units DATA is warned of only when it matches none of them.
-// It returns the warnings.
+// word. The training units are the model manifest's (source.bunit,
+// pixel_scale; bunits, pixel_scales when the sources mix; modelunits20), or
+// for a model folder exported before it recorded them those of its
+// dataset's manifest.json (source.dataset, when it can be read and has the
+// fingerprint the models record): infer.ModelSet.TrainingUnits. A unit
+// either side lacks is not compared. With mixed training units DATA is
+// warned of only when it matches none of them. It returns the warnings.
 func warnModelUnits(w io.Writer, data string, dataCards []datasets.Card, ms *infer.ModelSet) []string {
-	if ms == nil || ms.Manifest.Source.Dataset == "" {
+	tu := ms.TrainingUnits()
+	if tu.From == "" {
 		return nil
 	}
 	dir := ms.Manifest.Source.Dataset
-	man, err := datasets.ReadManifest(dir)
-	if err != nil {
-		return nil
-	}
-	if fp := ms.Manifest.Source.DatasetFingerprint; fp != "" && man.Fingerprint != fp {
-		return nil
-	}
 	d := datasets.MapUnitsOf(dataCards)
-	bunits := man.BUnits
-	if man.BUnit != "" {
-		bunits = []string{man.BUnit}
-	}
-	scales := man.PixelScales
-	if man.PixelScale != nil {
-		scales = []*datasets.PixelScale{man.PixelScale}
-	}
+	bunits, scales := tu.BUnits, tu.PixelScales
 	var pa, pb []string
 	if d.BUnit != "" {
 		var known []string
