@@ -243,7 +243,7 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 				cmdArgs = append(cmdArgs, "bench", "--row", id, "--reps", strconv.Itoa(*reps), "--size", strconv.Itoa(*size))
 				outb, err := benchExec(exe, cmdArgs, g.stderr)
 				if err != nil {
-					fmt.Fprintf(g.stderr, "bench %s failed: %v\n", id, err)
+					fmt.Fprintf(g.stderr, "bench: warning: %s failed: %v\n", id, err)
 					failed = append(failed, id)
 					continue
 				}

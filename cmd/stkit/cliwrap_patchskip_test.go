@@ -29,7 +29,7 @@ func TestPatchesSkipNaNCountsUnseenApart(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs := runCLI(t, "patches", m, "-o", filepath.Join(dir, "ds"), "--size", "32", "--stride", "16", "--kind", "wst", "-J", "2", "--skip-nan")
-	if want := "patches: 5 patches from 1 source (2 skipped for non-finite pixels, 2 for UNSEEN pixels)"; code != 0 || !strings.Contains(errs, want) {
+	if want := "patches: note: 5 patches from 1 source (2 skipped for non-finite pixels, 2 for UNSEEN pixels)"; code != 0 || !strings.Contains(errs, want) {
 		t.Errorf("--skip-nan: exit %d, stderr lacks %q:\n%s", code, want, errs)
 	}
 	f, err := datasets.LoadFeatures(filepath.Join(dir, "ds"))

@@ -392,7 +392,7 @@ func latestRunCheckpoint(g *globals, run string) (*checkpoints.Checkpoint, error
 	}
 	c, skipped, err := mgr.Latest()
 	for _, s := range skipped {
-		fmt.Fprintf(g.stderr, "clusters: skipping unreadable checkpoint: %s\n", userMessage(s.Error()))
+		fmt.Fprintf(g.stderr, "clusters: warning: skipping unreadable checkpoint: %s\n", userMessage(s.Error()))
 	}
 	if err != nil {
 		return nil, badInputf("run %s: %v", run, err)

@@ -420,7 +420,7 @@ func demoPrepareOut(g *globals, out string, force bool) error {
 			return fmt.Errorf("--force: removing the earlier demo: %w", err)
 		}
 	}
-	fmt.Fprintf(g.stderr, "demo: replaced the earlier demo in %s (removed %s)\n", out, strings.Join(earlier, ", "))
+	fmt.Fprintf(g.stderr, "demo: note: replaced the earlier demo in %s (removed %s)\n", out, strings.Join(earlier, ", "))
 	return nil
 }
 

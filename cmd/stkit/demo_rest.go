@@ -40,7 +40,7 @@ func demoRest(g *globals, o demoOpts, sum *demoSummary, step func(string, func()
 				fmt.Fprintf(g.stderr, "demo: %s: %v\n", name, err)
 				return false
 			}
-			fmt.Fprintf(g.stderr, "demo: %s failed: %v\n", name, err)
+			fmt.Fprintf(g.stderr, "demo: warning: %s failed: %v\n", name, err)
 			failed = true
 			return false
 		}

@@ -76,7 +76,7 @@ func TestUnseenPixelsRefused(t *testing.T) {
 		t.Fatalf("patches --skip-nan: exit %d:\n%s", code, errs)
 	}
 	for _, w := range []string{"unseen32.fits: 2 pixels hold HEALPix's UNSEEN value -1.6375e30 (missing data): --skip-nan leaves out the patches that hold them",
-		"patches: 6 patches from 1 source (0 skipped for non-finite pixels, 3 for UNSEEN pixels)"} {
+		"patches: note: 6 patches from 1 source (0 skipped for non-finite pixels, 3 for UNSEEN pixels)"} {
 		if !strings.Contains(errs, w) {
 			t.Errorf("patches --skip-nan: stderr lacks %q:\n%s", w, errs)
 		}

@@ -421,7 +421,7 @@ func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, sp
 		if bad > 0 {
 			nan = fmt.Sprintf("%s NaN or ±Inf in some map, all outside it", plural(bad, "pixel"))
 		}
-		fmt.Fprintf(g.stderr, "%s: --crop valid: %s: %s; %s; %s\n", nm.cmd, what, w.describe(M, N), nan, j)
+		fmt.Fprintf(g.stderr, "%s: note: --crop valid: %s: %s; %s; %s\n", nm.cmd, what, w.describe(M, N), nan, j)
 	} else {
 		if w, err = parseCropWin(*nm.crop); err != nil {
 			return cropWin{}, badInput{err}

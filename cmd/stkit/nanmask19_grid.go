@@ -120,7 +120,7 @@ func nanmaskCutPatches(g *globals, srcs []datasets.Source, cfg datasets.PatchCon
 		if err == nil && cfg.SkipNaN && ps.Skipped > 0 && cfg.Size >= 8 {
 			counts := gridCounts(srcs, cfg.Size, stride, cfg.MaxPerSource)
 			if off, n := bestOffset(counts, stride); n > counts[0] {
-				fmt.Fprintf(g.stderr, "patches: a grid starting at row %d, column %d would keep %d NaN-free patches instead of %d: add --grid-offset auto (or --grid-offset %d,%d)\n", off.DY, off.DX, n, counts[0], off.DY, off.DX)
+				fmt.Fprintf(g.stderr, "patches: note: a grid starting at row %d, column %d would keep %d NaN-free patches instead of %d: add --grid-offset auto (or --grid-offset %d,%d)\n", off.DY, off.DX, n, counts[0], off.DY, off.DX)
 			}
 		}
 		return ps, err
@@ -137,7 +137,7 @@ func nanmaskCutPatches(g *globals, srcs []datasets.Source, cfg datasets.PatchCon
 		if off == (gridOffset{}) {
 			than = "no offset keeps more"
 		}
-		fmt.Fprintf(g.stderr, "patches: --grid-offset auto: the grid starts at row %d, column %d (offsets 0–%d tried in both axes): %s without NaN, ±Inf or UNSEEN pixels, %s\n", off.DY, off.DX, stride-1, plural(n, "patch"), than)
+		fmt.Fprintf(g.stderr, "patches: note: --grid-offset auto: the grid starts at row %d, column %d (offsets 0–%d tried in both axes): %s without NaN, ±Inf or UNSEEN pixels, %s\n", off.DY, off.DX, stride-1, plural(n, "patch"), than)
 	} else {
 		parts := strings.Split(arg, ",")
 		var err1, err2 error

@@ -39,7 +39,7 @@ func TestNanmask19SeparateCropWCS(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("separate --crop valid: exit %d: %s", code, errs)
 	}
-	if !strings.Contains(errs, "separate: --crop valid: DATA "+in) {
+	if !strings.Contains(errs, "separate: note: --crop valid: DATA "+in) {
 		t.Errorf("no --crop line:\n%s", errs)
 	}
 	w := printedWindow(t, errs)

@@ -128,7 +128,7 @@ func TestNanmask19SynthCrop(t *testing.T) {
 		t.Fatalf("synth --crop valid: exit %d: %s", code, errs)
 	}
 	w := printedWindow(t, errs)
-	if !strings.Contains(errs, "synth: --crop valid: TARGET "+in) {
+	if !strings.Contains(errs, "synth: note: --crop valid: TARGET "+in) {
 		t.Errorf("no --crop line:\n%s", errs)
 	}
 	s, err := datasets.ReadMaps(out)

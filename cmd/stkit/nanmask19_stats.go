@@ -183,7 +183,7 @@ func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, nee
 		}
 		return badInputf("--skip-nan: %d of the %d maps of %s are %s (%s); %d would be left, and the statistics need at least %s", len(named), B, src, what, strings.Join(named, "; "), kept, n)
 	}
-	fmt.Fprintf(g.stderr, "stats: --skip-nan: left out %d of the %d maps of %s, %s: %s; %s\n", len(named), B, src, what, strings.Join(named, "; "), plural(kept, "map")+" kept")
+	fmt.Fprintf(g.stderr, "stats: note: --skip-nan: left out %d of the %d maps of %s, %s: %s; %s\n", len(named), B, src, what, strings.Join(named, "; "), plural(kept, "map")+" kept")
 	for _, i := range members {
 		dropMaps(ins[i].set, bad)
 	}

@@ -165,7 +165,7 @@ by a process that no longer runs is taken over).`)
 			continue
 		}
 		if n, _ := datasets.CountUnseen(src.Maps); n > 0 {
-			fmt.Fprintf(g.stderr, "patches: %s: %s hold HEALPix's UNSEEN value -1.6375e30 (missing data): --skip-nan leaves out the patches that hold them, as for NaN\n", src.Name, plural(n, "pixel"))
+			fmt.Fprintf(g.stderr, "patches: note: %s: %s hold HEALPix's UNSEEN value -1.6375e30 (missing data): --skip-nan leaves out the patches that hold them, as for NaN\n", src.Name, plural(n, "pixel"))
 		}
 	}
 	if err := checkDistinctSources(srcs); err != nil {
@@ -240,7 +240,7 @@ by a process that no longer runs is taken over).`)
 			return badInputf("-o %s holds %s of another configuration (%s): recomputing would discard it; add --force to recompute it, or choose another -o",
 				*out, change.Describe(), changeList(change.Changes))
 		}
-		fmt.Fprintf(g.stderr, "patches: --force: discarding %s of another configuration in %s (%s)\n", change.Describe(), *out, changeList(change.Changes))
+		fmt.Fprintf(g.stderr, "patches: note: --force: discarding %s of another configuration in %s (%s)\n", change.Describe(), *out, changeList(change.Changes))
 	} else if err != nil {
 		return asBadInput(err)
 	} else if m, err := datasets.ReadManifest(*out); err == nil && m != nil {
@@ -294,7 +294,11 @@ by a process that no longer runs is taken over).`)
 	if *skipConst {
 		skipped += fmt.Sprintf(", %d constant", ps.Constant)
 	}
-	fmt.Fprintf(g.stderr, "patches: %s from %s (%s); features %s\n", plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), skipped, spec)
+	label := "" // patches left out are a note: it stays under -q (quietWriter)
+	if ps.Skipped > 0 || (*skipConst && ps.Constant > 0) {
+		label = "note: "
+	}
+	fmt.Fprintf(g.stderr, "patches: %s%s from %s (%s); features %s\n", label, plural(len(ps.Patches), "patch"), plural(len(srcs), "source"), skipped, spec)
 	printPatchBorder(g.stderr, srcs, cfg.Size, cfg.Stride) // the border no patch covers (--size 64 --stride 64 on 500×500: 52 pixels)
 	ctx, stop := runContext(g.stderr, "after the chunk of features under way, which is saved")
 	defer stop()
@@ -311,7 +315,7 @@ by a process that no longer runs is taken over).`)
 		return err
 	}
 	if reusing && st.computed > 0 {
-		fmt.Fprintf(g.stderr, "patches: --force: the complete dataset in %s could not be read (damaged or replaced files): recomputed it\n", *out)
+		fmt.Fprintf(g.stderr, "patches: warning: --force: the complete dataset in %s could not be read (damaged or replaced files): recomputed it\n", *out)
 	}
 	if isSet(fs, "chunk") && f.Manifest.ChunkSize != *chunk {
 		fmt.Fprintf(g.stderr, "patches: note: %s was continued with its chunk size %d (--chunk %d applies to a new dataset)\n", *out, f.Manifest.ChunkSize, *chunk)

@@ -158,8 +158,8 @@ func TestSepout20PartialNotOut(t *testing.T) {
 	// a complete run removes the partial file and report, writes OUT and DIR
 	os.Remove(out)
 	code, _, errs = runCLI(t, append(base, "--steps", "2,4,1")...)
-	if code != 0 || !strings.Contains(errs, "separate: removed "+partial+", the unfinished maps of an earlier run stopped early") ||
-		!strings.Contains(errs, "separate: removed "+prep+", the report of an earlier run stopped early") {
+	if code != 0 || !strings.Contains(errs, "separate: note: removed "+partial+", the unfinished maps of an earlier run stopped early") ||
+		!strings.Contains(errs, "separate: note: removed "+prep+", the report of an earlier run stopped early") {
 		t.Fatalf("complete run after it: exit %d, want 0 and both partials removed, in\n%s", code, tail(errs, 800))
 	}
 	sepout20Gone(t, "after the complete run", partial, prep)
@@ -203,7 +203,7 @@ func TestSepout20ModelsPartial(t *testing.T) {
 		}
 	}
 	code, _, errs = runCLI(t, append(base, "--steps", "0,3")...)
-	if code != 0 || !strings.Contains(errs, "separate: removed "+partial) || !strings.Contains(errs, "separate: removed "+prep) {
+	if code != 0 || !strings.Contains(errs, "separate: note: removed "+partial) || !strings.Contains(errs, "separate: note: removed "+prep) {
 		t.Fatalf("complete run after it: exit %d, want 0 and both partials removed, in\n%s", code, tail(errs, 800))
 	}
 	sepout20Gone(t, "after the complete run", partial, prep)

@@ -58,7 +58,7 @@ func patchBorderNote(srcs []datasets.Source, size, stride int) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("patches: --size %d --stride %d leaves %s", size, stride, strings.Join(parts, "; "))
+	return fmt.Sprintf("patches: note: --size %d --stride %d leaves %s", size, stride, strings.Join(parts, "; "))
 }
 
 // printPatchBorder writes patchBorderNote's line, if any, to w.

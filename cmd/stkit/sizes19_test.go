@@ -129,7 +129,7 @@ func TestSizes19PatchBorderNote(t *testing.T) {
 			}
 			continue
 		}
-		want := []string{fmt.Sprintf("patches: --size %d --stride %d leaves the last", size, st),
+		want := []string{fmt.Sprintf("patches: note: --size %d --stride %d leaves the last", size, st),
 			fmt.Sprintf("of the %d×%d maps in no patch (%d of %d pixels per map, %.1f%%)", M, N, px, M*N, 100*float64(px)/float64(M*N))}
 		if rows > 0 {
 			want = append(want, plural(rows, "row"))
@@ -170,7 +170,7 @@ func TestSizes19PatchesPrintsBorder(t *testing.T) {
 	}
 	code, _, errs := runCLI(t, "patches", mp, "-o", filepath.Join(dir, "ds"), "--size", "32", "--stride", "32", "--kind", "wst", "-J", "2")
 	px, _, _ := sizes19Uncovered(80, 72, 32, 32)
-	want := fmt.Sprintf("patches: --size 32 --stride 32 leaves the last 16 rows and 8 columns of the 80×72 maps in no patch (%d of 5760 pixels per map", px)
+	want := fmt.Sprintf("patches: note: --size 32 --stride 32 leaves the last 16 rows and 8 columns of the 80×72 maps in no patch (%d of 5760 pixels per map", px)
 	if code != 0 || !strings.Contains(errs, want) {
 		t.Errorf("exit %d, want 0 and %q:\n%s", code, want, errs)
 	}

@@ -273,7 +273,7 @@ func surrWriteParts(g *globals, outs []string, parts []surrPart, res *stlayer.Ma
 		return err
 	}); err != nil {
 		if _, lost := err.(notPutBack); !lost {
-			fmt.Fprintf(g.stderr, "surrogate: -o's files were not replaced: those that existed are as they were\n")
+			fmt.Fprintf(g.stderr, "surrogate: note: -o's files were not replaced: those that existed are as they were\n")
 		}
 		return err
 	}

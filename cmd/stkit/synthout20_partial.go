@@ -89,13 +89,13 @@ func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...str
 		}
 		if err == nil && st.Mode().IsRegular() && !isInput {
 			if os.Remove(p) == nil {
-				fmt.Fprintf(w, "%s: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)
+				fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)
 			}
 		}
 	}
 	if dir := partialReport(report); dir != "" && interruptedReport(dir) {
 		if os.RemoveAll(dir) == nil {
-			fmt.Fprintf(w, "%s: removed %s, the report of an earlier run stopped early (%s now holds the complete report)\n", cmd, dir, report)
+			fmt.Fprintf(w, "%s: note: removed %s, the report of an earlier run stopped early (%s now holds the complete report)\n", cmd, dir, report)
 		}
 	}
 }

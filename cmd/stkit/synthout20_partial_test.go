@@ -68,8 +68,8 @@ func TestSynthout20PartialNotOut(t *testing.T) {
 
 	// a run that finishes removes the stale partial file and report
 	code, _, errs = runCLI(t, append(base, "-n", "2")...)
-	if code != 0 || !strings.Contains(errs, "synth: removed "+part+", the unfinished maps of an earlier run stopped early") ||
-		!strings.Contains(errs, "synth: removed "+prep+", the report of an earlier run stopped early") {
+	if code != 0 || !strings.Contains(errs, "synth: note: removed "+part+", the unfinished maps of an earlier run stopped early") ||
+		!strings.Contains(errs, "synth: note: removed "+prep+", the report of an earlier run stopped early") {
 		t.Fatalf("complete run: exit %d, want 0 and both removals named\n%s", code, tail(errs, 1200))
 	}
 	for _, p := range []string{part, prep} {
@@ -135,7 +135,7 @@ func TestSynthout20SamplePartial(t *testing.T) {
 		t.Fatalf("%s: %v %+v, want 1 map", part, err, got)
 	}
 	code, _, errs = runCLI(t, args...)
-	if code != 0 || !strings.Contains(errs, "sample: removed "+part) {
+	if code != 0 || !strings.Contains(errs, "sample: note: removed "+part) {
 		t.Fatalf("complete run: exit %d\n%s", code, tail(errs, 1200))
 	}
 	if _, err := os.Stat(part); !os.IsNotExist(err) {

@@ -25,7 +25,7 @@ func synthSpread(g *globals, eng stlayer.Engine, op infer.StatOp, target, refere
 	}
 	sp, err := infer.NewSynthSpread(eng, op, set, maps)
 	if err != nil {
-		fmt.Fprintf(g.stderr, "report: spread of the syntheses not computed: %v\n", err)
+		fmt.Fprintf(g.stderr, "report: warning: spread of the syntheses not computed: %v\n", err)
 		return nil
 	}
 	fmt.Fprintln(g.stderr, spreadLine(sp, whose))

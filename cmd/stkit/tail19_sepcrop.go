@@ -57,7 +57,7 @@ func (nm *nanmaskOpts) cropModelData(g *globals, what string, d *stlayer.Maps, c
 		if bad > 0 {
 			nan = fmt.Sprintf("%s NaN or ±Inf, all outside it", plural(bad, "pixel"))
 		}
-		fmt.Fprintf(g.stderr, "separate: --crop valid: %s: %s; %s; sides ≥ the models' %d² patches\n", what, w.describe(M, N), nan, p)
+		fmt.Fprintf(g.stderr, "separate: note: --crop valid: %s: %s; %s; sides ≥ the models' %d² patches\n", what, w.describe(M, N), nan, p)
 		nm.chosen, nm.win, nm.M, nm.N = true, w, M, N
 	} else {
 		w, err := nm.window(g, what, mask, M, N, nil)

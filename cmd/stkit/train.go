@@ -432,7 +432,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		}
 		c, skipped, err := mgr.Latest()
 		for _, s := range skipped {
-			fmt.Fprintf(g.stderr, "train: skipping unreadable checkpoint: %s\n", userMessage(s.Error()))
+			fmt.Fprintf(g.stderr, "train: warning: skipping unreadable checkpoint: %s\n", userMessage(s.Error()))
 		}
 		switch {
 		case errors.Is(err, checkpoints.ErrNoCheckpoint):
@@ -455,7 +455,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			}
 			return badInputf("--resume: no run to continue in %s (%s); check -o, or give --clusters K to start a new run there", runDir, why)
 		}
-		fmt.Fprintf(g.stderr, "train: no checkpoint in %s: starting a new run\n", runDir)
+		fmt.Fprintf(g.stderr, "train: note: no checkpoint in %s: starting a new run\n", runDir)
 	}
 
 	f, err := loadDataset(dsDir)
@@ -661,7 +661,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			if !isSet(fs, "epochs") {
 				from = "the run's --epochs"
 			}
-			msg = fmt.Sprintf("train: %s has already done %d epochs (≥ %s %d): nothing to do", runDir, prev.State.Epoch, from, *epochs)
+			msg = fmt.Sprintf("train: note: %s has already done %d epochs (≥ %s %d): nothing to do", runDir, prev.State.Epoch, from, *epochs)
 		}
 		fmt.Fprintln(g.stderr, msg)
 	}
