@@ -327,7 +327,7 @@ DIR.partial of its OUT and DIR.`)
 	}
 	fmt.Fprintf(g.stderr, "sample: %d tile(s) per map; loss %.4g → %.4g%s in %d iterations; wrote %s\n", res.Tiles, loss0, loss1, over, iters, dest)
 	if err == nil {
-		removeStalePartial(g.stderr, "sample", *out, *report, ext)
+		removeStalePartialLocked(g.stderr, "sample", args, *out, *report, ext)
 	}
 	if box != nil {
 		fmt.Fprintf(g.stderr, "sample: --box %s: %s\n", *boxFlag, boxOutside(*box, maps.Data))
@@ -342,6 +342,10 @@ DIR.partial of its OUT and DIR.`)
 			return modelError(st.err(err, dest))
 		}
 	}
+	// sepout20: DIR.partial under its own lock; held by another run, the
+	// maps are in the partial file but no report is written (reportErr)
+	partialLock, repDir, reportErr := lockPartialReport("sample", *report, repDir, args)
+	defer partialLock.Release()
 	if repDir != "" {
 		settings := map[string]any{"models": pos[0], "component": *comp, "weight": cluster.Weight, "draw": dm.String(), "maps": opt.N,
 			"size": opt.Size, "patch_size": p, "tiles_per_map": res.Tiles, "stride": *stride, "steps": opt.Steps, "seed": *seed,
@@ -386,6 +390,9 @@ DIR.partial of its OUT and DIR.`)
 		}
 	}
 	if interrupted {
+		if reportErr != nil {
+			return fmt.Errorf("%w; their report not written: %v", st.err(err, dest), reportErr)
+		}
 		return st.reportedErr(err, dest, repDir)
 	}
 	return nil

@@ -367,15 +367,12 @@ func runSeparate(g *globals, args []string) error {
 		ropt.Interior = spec.CutPixels()
 	}
 	if repDir != "" {
-		if repDir != *report {
-			// sepout20: DIR.partial under its own lock too (DIR's keeps out
-			// the other runs on DIR, not one whose --report is DIR.partial)
-			l, lerr := lockReport(repDir, "separate", args)
-			if lerr != nil {
-				return fmt.Errorf("interrupted: wrote the current maps to %s%s; their report not written: %v", dest, destNote, lerr)
-			}
-			defer l.Release()
+		// sepout20: DIR.partial under its own lock (lockPartialReport)
+		l, _, lerr := lockPartialReport("separate", *report, repDir, args)
+		if lerr != nil {
+			return fmt.Errorf("interrupted: wrote the current maps to %s%s; their report not written: %v", dest, destNote, lerr)
 		}
+		defer l.Release()
 		settings := map[string]any{"spec": effectiveNormSpec(spec), "ps": *ps, "form": opt.Form.String(), "weights": opt.Weights, "steps": *steps,
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath,
 			"interrupted": interrupted}

@@ -565,15 +565,12 @@ func runSeparateModels(g *globals, args []string) error {
 		}
 	}
 	if repDir != "" {
-		if repDir != *report {
-			// sepout20: DIR.partial under its own lock too (DIR's keeps out
-			// the other runs on DIR, not one whose --report is DIR.partial)
-			l, lerr := lockReport(repDir, "separate", args)
-			if lerr != nil {
-				return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s%s; their report not written: %v", iters, total, dest, destNote, lerr)
-			}
-			defer l.Release()
+		// sepout20: DIR.partial under its own lock (lockPartialReport)
+		l, _, lerr := lockPartialReport("separate", *report, repDir, args)
+		if lerr != nil {
+			return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s%s; their report not written: %v", iters, total, dest, destNote, lerr)
 		}
+		defer l.Release()
 		rep := &infer.ModelSepReport{Terms: res.Terms, FinalParts: res.Parts, InitParts: res.InitParts, Iterations: iters, Evals: evals, Seconds: res.Elapsed.Seconds(), Tiles: res.Tiles,
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
 				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "typical_levels": res.TypicalLevels,

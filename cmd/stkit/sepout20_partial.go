@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/dirlock"
 )
 
 // sepout20: separate (with samples, and with --models) writes the maps of a
@@ -69,20 +70,48 @@ func sepNotWritten(out, report string) string {
 	return "; " + out + " and " + report + " not written (only a run that finishes writes them)"
 }
 
-// removeSepStalePartial is removeStalePartial for separate, after a run
-// that finished wrote OUT (and its report to DIR): the partial file of OUT
-// and DIR.partial left by an earlier run stopped early are removed, the
+// lockPartialReport locks repDir, where cmd's run writes its report, when
+// it is --report DIR's DIR.partial (a run stopped early): DIR's own lock,
+// taken up front, keeps out every other run on DIR but not one whose
+// --report is DIR.partial itself, which would write the same files. It is
+// not taken up front, since a lock there would make DIR.partial (and leave
+// it after a kill) on every run. It returns the lock (nil, whose Release
+// does nothing, when repDir is report or ""), the folder to write the
+// report to (repDir; "" when another stkit holds DIR.partial: the maps are
+// in the partial file all the same, the report is not written) and that
+// refusal, to be said ("their report not written: …", exit 1). Used by
+// separate, separate --models, synth and sample.
+func lockPartialReport(cmd, report, repDir string, args []string) (*dirlock.Lock, string, error) {
+	if repDir == report {
+		return nil, repDir, nil
+	}
+	l, err := lockReport(repDir, cmd, args)
+	if err != nil {
+		return nil, "", err
+	}
+	return l, repDir, nil
+}
+
+// removeStalePartialLocked is removeStalePartial for a run of cmd (args)
+// that finished and wrote out (and its report to DIR): the partial file of
+// out and DIR.partial left by an earlier run stopped early are removed, the
 // latter under its lock (lockReport), so that a run writing --report
 // DIR.partial at that moment keeps it (it is left, and said so).
-func removeSepStalePartial(w io.Writer, args []string, out, report string, inputs ...string) {
+func removeStalePartialLocked(w io.Writer, cmd string, args []string, out, report, ext string, inputs ...string) {
 	if pr := partialReport(report); pr != "" && interruptedReport(pr) {
-		l, err := lockReport(pr, sepPartialCmd, args)
+		l, err := lockReport(pr, cmd, args)
 		if err != nil {
-			fmt.Fprintf(w, "separate: left %s, the report of an earlier run stopped early: %v\n", pr, err)
+			fmt.Fprintf(w, "%s: left %s, the report of an earlier run stopped early: %v\n", cmd, pr, err)
 			report = ""
 		} else {
 			defer l.Release()
 		}
 	}
-	removeStalePartial(w, sepPartialCmd, out, report, formatExt(out, ""), inputs...)
+	removeStalePartial(w, cmd, out, report, ext, inputs...)
+}
+
+// removeSepStalePartial is removeStalePartialLocked for separate (its
+// partial file's extension is out's).
+func removeSepStalePartial(w io.Writer, args []string, out, report string, inputs ...string) {
+	removeStalePartialLocked(w, sepPartialCmd, args, out, report, formatExt(out, ""), inputs...)
 }

@@ -496,7 +496,7 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
 		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), dest)
 	if err == nil {
-		removeStalePartial(g.stderr, "synth", *out, *report, ext, synthInputs...)
+		removeStalePartialLocked(g.stderr, "synth", args, *out, *report, ext, synthInputs...)
 	}
 	if box != nil {
 		// against the box asked for (--periodise may have widened the one
@@ -513,6 +513,10 @@ descriptor, in the format given by --format npy, npz or fits.`)
 			return st.err(err, dest)
 		}
 	}
+	// sepout20: DIR.partial under its own lock; held by another run, the
+	// maps are in the partial file but no report is written (reportErr)
+	partialLock, repDir, reportErr := lockPartialReport("synth", *report, repDir, args)
+	defer partialLock.Release()
 	if repDir != "" {
 		settings := map[string]any{
 			"spec": effectiveNormSpec(spec), "preset": *preset, "maps": cfg.K, "seed": cfg.Seed, "steps": cfg.Steps, "history": cfg.History,
@@ -570,6 +574,9 @@ descriptor, in the format given by --format npy, npz or fits.`)
 		fmt.Fprintln(g.stderr, ")")
 	}
 	if interrupted {
+		if reportErr != nil {
+			return fmt.Errorf("%w; their report not written: %v", st.err(err, dest), reportErr)
+		}
 		return st.reportedErr(err, dest, repDir)
 	}
 	return nil
