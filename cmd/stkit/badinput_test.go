@@ -77,7 +77,7 @@ func TestOutputRefusedBeforeWork(t *testing.T) {
 		frag string
 	}{
 		{with(synth, "-o", filepath.Join(ro, "s.npy")), "cannot write in " + ro},
-		{with(synth, "-o", filepath.Join(dir, "s.txt")), `unknown file type ".txt"`},
+		{with(synth, "-o", filepath.Join(dir, "s.txt")), "cannot tell the output format from the name: give --format"}, // b843d95
 		{with(synth, "-o", filepath.Join(dir, "s2.npy"), "--report", filepath.Join(ro, "rep")), "cannot write in " + ro},
 		{with(synth, "-o", filepath.Join(dir, "s3.npy"), "--report", filepath.Join(file, "rep")), "is a file, not a folder"},
 		{with(sep, "-o", filepath.Join(ro, "x.npy")), "cannot write in " + ro},
