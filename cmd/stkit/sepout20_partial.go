@@ -31,7 +31,19 @@ const sepPartialCmd = "separate"
 // may not be the partial file. (DIR.partial, without a map extension,
 // cannot be OUT.)
 func checkSepPartial(out, report string, inputs ...string) (string, error) {
-	partial := partialPath(sepPartialCmd, out, formatExt(out, ""))
+	return checkSepPartialFormat(out, "", report, inputs...)
+}
+
+// checkSepPartialFormat is checkSepPartial for an -o written with --format
+// (format, "" for none): a stream output's partial file
+// (separate.partial.EXT) gets the format's extension; a file's keeps its
+// own, as removeSepStalePartial finds it.
+func checkSepPartialFormat(out, format, report string, inputs ...string) (string, error) {
+	ext := formatExt(out, "")
+	if isStreamOutput(out) {
+		ext = formatExt(out, format)
+	}
+	partial := partialPath(sepPartialCmd, out, ext)
 	what := "-o " + out + ": its partial file " + partial + " (the maps of a run stopped early)"
 	if err := checkOutputFile(what, partial, inputs...); err != nil {
 		return "", err
@@ -101,7 +113,7 @@ func removeStalePartialLocked(w io.Writer, cmd string, args []string, out, repor
 	if pr := partialReport(report); pr != "" && interruptedReport(pr) {
 		l, err := lockReport(pr, cmd, args)
 		if err != nil {
-			fmt.Fprintf(w, "%s: left %s, the report of an earlier run stopped early: %v\n", cmd, pr, err)
+			fmt.Fprintf(w, "%s: note: left %s, the report of an earlier run stopped early: %v\n", cmd, pr, err)
 			report = ""
 		} else {
 			defer l.Release()

@@ -274,7 +274,7 @@ func TestSepout20PartialReportLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs = runCLI(t, append(base, "--steps", "2,4,1")...)
-	if code != 0 || !strings.Contains(errs, "separate: left "+prep+", the report of an earlier run stopped early: --report: another stkit") {
+	if code != 0 || !strings.Contains(errs, "separate: note: left "+prep+", the report of an earlier run stopped early: --report: another stkit") {
 		t.Errorf("complete run, DIR.partial locked: exit %d (want 0), want it left in\n%s", code, tail(errs, 800))
 	}
 	if _, err := os.Stat(filepath.Join(prep, "metrics.json")); err != nil {
