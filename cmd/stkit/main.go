@@ -188,7 +188,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var bi badInput
 	fmt.Fprintf(stderr, "stkit: %s\n", userMessage(err.Error()))
-	if errors.As(err, &bi) || scaleRefusal(err) {
+	if errors.As(err, &bi) || scaleRefusal(err) || sizeRefusal(err) {
 		return 2
 	}
 	return 1
