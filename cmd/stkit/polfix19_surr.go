@@ -29,14 +29,17 @@ func surrInputDType(srcs []datasets.Source) string {
 }
 
 // surrWriteMaps writes the surrogates res to out with the FITS cards, in
-// dtype (surrInputDType); maps beyond float32's range (a phase surrogate
-// can exceed its input's largest |pixel|) are written as float64 instead.
-// It returns the stored type written.
-func surrWriteMaps(out string, res *stlayer.Maps, dtype string, cards []datasets.Card) (string, error) {
-	err := datasets.WriteMapsWith(out, res, datasets.MapsWriteOptions{DType: dtype, Cards: cards})
+// dtype (surrInputDType) and format (--format: "" for out's extension; a
+// descriptor such as /dev/stdout is written through it); maps beyond
+// float32's range (a phase surrogate can exceed its input's largest
+// |pixel|) are written as float64 instead (the float32 write refuses them
+// before writing anything, so a stream gets only the float64 maps). It
+// returns the stored type written.
+func surrWriteMaps(out string, res *stlayer.Maps, dtype, format string, cards []datasets.Card) (string, error) {
+	err := datasets.WriteMapsWith(out, res, datasets.MapsWriteOptions{DType: dtype, Cards: cards, Format: format})
 	if err != nil && dtype == "float32" && beyondFloat32(res) {
 		dtype = "float64"
-		err = datasets.WriteMapsWith(out, res, datasets.MapsWriteOptions{DType: dtype, Cards: cards})
+		err = datasets.WriteMapsWith(out, res, datasets.MapsWriteOptions{DType: dtype, Cards: cards, Format: format})
 	}
 	return dtype, err
 }

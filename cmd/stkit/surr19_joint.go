@@ -209,12 +209,13 @@ func surrOutputs(out string, parts []surrPart, joint bool) ([]string, error) {
 	return outs, nil
 }
 
-// surrWrite writes the surrogates res of the inputs srcs to out, with the
-// FITS cards of surrogateCards and the HISTORY text (then, when the inputs
-// share a pixel scale, the sentence saying it is kept, then more), and
-// reports the write on stderr.
-func surrWrite(g *globals, out string, res *stlayer.Maps, srcs []datasets.Source, text, more string, per int) error {
-	dtype, err := surrWriteFile(out, res, srcs, text, more)
+// surrWrite writes the surrogates res of the inputs srcs to out in format
+// (--format, "" for out's extension), with the FITS cards of
+// surrogateCards and the HISTORY text (then, when the inputs share a pixel
+// scale, the sentence saying it is kept, then more), and reports the write
+// on stderr.
+func surrWrite(g *globals, out, format string, res *stlayer.Maps, srcs []datasets.Source, text, more string, per int) error {
+	dtype, err := surrWriteFile(out, format, res, srcs, text, more)
 	if err != nil {
 		return err
 	}
@@ -225,9 +226,9 @@ func surrWrite(g *globals, out string, res *stlayer.Maps, srcs []datasets.Source
 	return nil
 }
 
-// surrWriteFile writes surrogates res of srcs to path with their FITS
-// cards (surrWrite) and returns the stored type.
-func surrWriteFile(path string, res *stlayer.Maps, srcs []datasets.Source, text, more string) (string, error) {
+// surrWriteFile writes surrogates res of srcs to path in format with their
+// FITS cards (surrWrite) and returns the stored type.
+func surrWriteFile(path, format string, res *stlayer.Maps, srcs []datasets.Source, text, more string) (string, error) {
 	cards, scale, err := surrogateCards(srcs, res.B)
 	if err != nil {
 		return "", err
@@ -239,12 +240,16 @@ func surrWriteFile(path string, res *stlayer.Maps, srcs []datasets.Source, text,
 	cards = append(cards, historyCards(text)...)
 	cards = provFITS(cards, sourceNames(srcs)...) // provenance (prov19_provenance.go), DATE, ORIGIN
 	// the inputs' precision: float32 when all are (polfix19)
-	return surrWriteMaps(path, res, surrInputDType(srcs), cards)
+	return surrWriteMaps(path, res, surrInputDType(srcs), format, cards)
 }
 
 // surrWriteParts writes the surrogates of part i (its input maps' K
-// surrogates each, in the order of res) to outs[i].
-func surrWriteParts(g *globals, outs []string, parts []surrPart, res *stlayer.Maps, per int, text string) error {
+// surrogates each, in the order of res) to outs[i], all in format (""
+// for each name's extension). A stream among outs (/dev/stdout, a pipe)
+// is written after every regular file's temporary copy and before they
+// are renamed into place (writeAllOrNothing): a failed write leaves the
+// regular files as they were, but what went into a stream stays there.
+func surrWriteParts(g *globals, outs []string, format string, parts []surrPart, res *stlayer.Maps, per int, text string) error {
 	mn := res.M * res.N
 	subs, mores := make([]*stlayer.Maps, len(parts)), make([]string, len(parts))
 	for i, p := range parts {
@@ -265,7 +270,7 @@ func surrWriteParts(g *globals, outs []string, parts []surrPart, res *stlayer.Ma
 	// renamed into place; a failed write leaves every earlier file as it was
 	dtypes := make([]string, len(outs))
 	if err := writeAllOrNothing(outs, "files of -o", func(i int, path string) (err error) {
-		dtypes[i], err = surrWriteFile(path, subs[i], parts[i].srcs, text, mores[i])
+		dtypes[i], err = surrWriteFile(path, format, subs[i], parts[i].srcs, text, mores[i])
 		if err != nil && path != outs[i] {
 			// the temporary file's name in the message is the output's
 			err = renamedErr{strings.ReplaceAll(err.Error(), path, outs[i]), err}
@@ -288,8 +293,9 @@ func surrWriteParts(g *globals, outs []string, parts []surrPart, res *stlayer.Ma
 
 // surrogateJoint is surrogate --joint (see its help): the fields of the
 // inputs (surrJointFields), one phase field per field and surrogate, to one
-// output or one per argument (one per channel with a single argument).
-func surrogateJoint(g *globals, srcs []datasets.Source, parts []surrPart, out string, per int, seed uint64) error {
+// output or one per argument (one per channel with a single argument), in
+// format (--format).
+func surrogateJoint(g *globals, srcs []datasets.Source, parts []surrPart, out, format string, per int, seed uint64) error {
 	fields, err := surrJointFields(parts)
 	if err != nil {
 		return err
@@ -335,7 +341,7 @@ func surrogateJoint(g *globals, srcs []datasets.Source, parts []surrPart, out st
 		per, fieldsText, order, seed, last)
 	fmt.Fprintf(g.stderr, "surrogate: --joint: %s of %s, one random phase field per field and surrogate (seeds %d to %d)\n", plural(nf, "field"), plural(nc, "channel"), seed, last)
 	if len(outs) == 1 {
-		return surrWrite(g, out, res, srcs, text, "", per)
+		return surrWrite(g, out, format, res, srcs, text, "", per)
 	}
-	return surrWriteParts(g, outs, outParts, res, per, text)
+	return surrWriteParts(g, outs, format, outParts, res, per, text)
 }

@@ -24,7 +24,10 @@ extension: .npy, .npz, .fits (with HISTORY cards saying what the maps are,
 DATE and ORIGIN, and when every input is FITS the unit, BUNIT and BTYPE, and
 the pixel scale, CDELT1/2 and CUNIT1/2, that they all share). Each output
 is stored as float32 (FITS BITPIX −32) when every input file it holds is
-float32, else as float64 (BITPIX −64).
+float32, else as float64 (BITPIX −64). A name that does not say the format
+(-o /dev/stdout, /dev/fd/N, a named pipe) needs --format npy, npz or fits
+and is written through the descriptor, so that '-o /dev/stdout --format npy
+>> log' appends; a --format the extension contradicts is refused.
 
   --kind phase  phase randomisation (datasets.GRFMatchingSpectrum): the DFT
                 modulus of every map is kept exactly at every frequency, the
@@ -67,13 +70,20 @@ Several channels of one sky (Stokes Q and U, or I, Q and U): --joint
 -o OUT1,OUT2,…  one output file per MAPS argument (with --joint and one
   argument: one per map, i.e. per channel), in input order; each holds the
   surrogates of its input as above ([B·K, M, N], map b·K + k). A single -o
-  holds them all, in input order.
+  holds them all, in input order. The files are written all or nothing:
+  each to a temporary file first, renamed into place only when all are
+  complete. A stream among them (/dev/stdout, /dev/fd/N, a named pipe;
+  one --format for all the outputs) cannot be taken back: it is written
+  after the temporary files are complete and before the renames, so a
+  failure leaves the files as they were, but what went into the stream
+  stays there (a note on stderr says so).
 
   stkit surrogate Q.npy U.npy --joint -o Qs.npy,Us.npy
   stkit stats Qs.npy --imag Us.npy --kind wph -o null.json
   stkit surrogate IQU.npy --joint -n 20 -o I20.npy,Q20.npy,U20.npy
 FITS outputs say in HISTORY which maps were drawn jointly and the seeds.`)
-	out := fs.String("o", "", "output file (required); OUT1,OUT2,…: one per MAPS argument (see above)")
+	out := fs.String("o", "", "output file (required); OUT1,OUT2,…: one per MAPS argument (see above); /dev/stdout (a descriptor, a named pipe) with --format")
+	format := fs.String("format", "", "format of -o when its name does not say it (/dev/stdout, a pipe): npy, npz or fits (default: from the -o extension; one for all of OUT1,OUT2,…)")
 	kind := fs.String("kind", "phase", "phase or iso")
 	seed := fs.Uint64("seed", 1, "random seed of the first map")
 	per := fs.Int("n", 1, "K: surrogates per input map, each with its own seed (see above); output [B·K, M, N]")
@@ -106,7 +116,7 @@ FITS outputs say in HISTORY which maps were drawn jointly and the seeds.`)
 	split := len(splitList(*out)) > 1
 	if split {
 		for _, o := range splitList(*out) {
-			if err := checkMapsOutput(o); err != nil {
+			if err := checkSynthOutput(o, *format); err != nil {
 				return err
 			}
 			if err := checkOutputFile("-o "+o, o, inputFiles(pos...)...); err != nil {
@@ -114,7 +124,7 @@ FITS outputs say in HISTORY which maps were drawn jointly and the seeds.`)
 			}
 		}
 	} else {
-		if err := checkMapsOutput(*out); err != nil {
+		if err := checkSynthOutput(*out, *format); err != nil {
 			return err
 		}
 		if err := checkOutputFile("-o "+*out, *out, inputFiles(pos...)...); err != nil {
@@ -175,7 +185,7 @@ FITS outputs say in HISTORY which maps were drawn jointly and the seeds.`)
 		return badInputf("-n %d: %.0f surrogates of %d×%d is more than one batch can hold (%.3g pixels); give a smaller -n", *per, total, m, n, pix)
 	}
 	if *joint {
-		return surrogateJoint(g, srcs, parts, *out, *per, *seed)
+		return surrStreamNote(g, *out, surrogateJoint(g, srcs, parts, *out, *format, *per, *seed))
 	}
 	if split {
 		if _, err := surrOutputs(*out, parts, false); err != nil {
@@ -217,9 +227,9 @@ FITS outputs say in HISTORY which maps were drawn jointly and the seeds.`)
 		if err != nil {
 			return err
 		}
-		return surrWriteParts(g, outs, parts, res, *per, text)
+		return surrStreamNote(g, *out, surrWriteParts(g, outs, *format, parts, res, *per, text))
 	}
-	return surrWrite(g, *out, res, srcs, text, "", *per)
+	return surrWrite(g, *out, *format, res, srcs, text, "", *per)
 }
 
 // surrogateCards are the FITS cards of the inputs that hold for their
