@@ -99,8 +99,16 @@ matched to their label: 1 = clusters are the labels; a random assignment of
 equal-sized labels gets about 1/max(K, number of labels). Labels are the
 source files, or with --labels REGEXP the regexp's match in each source path
 (its first group if it has one), so that files of one process share a label,
-e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
-	out := fs.String("o", "", "assignments CSV file, named .csv (required)")
+e.g. --labels 'I_1|Q_1|logdensity|grf'.
+
+-o /dev/stdout (/dev/fd/N, a named pipe) needs --format csv: the table is
+written through the descriptor, so that '-o /dev/stdout --format csv >> log'
+appends. The summary and figures, which cannot be named after a stream,
+then go to clusters_summary.json, clusters_mosaic.png and
+clusters_latent_pca.png in the working folder, and when the table goes to
+standard output the printed tables and lines go to stderr.`)
+	out := fs.String("o", "", "assignments CSV file, named .csv (required); /dev/stdout (a descriptor, a named pipe) with --format csv")
+	format := fs.String("format", "", "format of -o when its name does not say it (/dev/stdout, a pipe): csv (default: from the -o extension, .csv)")
 	top := fs.Int("top", 8, "patches per cluster in the mosaic (spread from the most typical to the least)")
 	labelRE := fs.String("labels", "", "regexp naming the label of each source path (default: one label per source file)")
 	noPlots := fs.Bool("no-plots", false, "skip the PNG figures")
@@ -122,15 +130,12 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		}
 	}
 	runDir, dsDir := pos[0], pos[1]
-	if st, err := os.Stat(*out); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
-		return badInputf("-o %s is not a regular file: clusters names its other outputs (%s_summary.json, …) after it", *out, strings.TrimSuffix(*out, filepath.Ext(*out)))
-	}
 	if err := checkOutput("-o", *out); err != nil {
 		return err
 	}
 	// The assignments and the files named after them replace neither an
 	// input nor a file of the run or dataset folders.
-	outStem := strings.TrimSuffix(*out, filepath.Ext(*out))
+	outStem := clustersStem(*out)
 	var inputs []string // a checkpoint file given as RUN; the folders' own files are checked by checkNotOwned
 	if st, err := os.Stat(runDir); err == nil && !st.IsDir() {
 		inputs = append(inputs, runDir)
@@ -146,8 +151,8 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 	}
 	// The assignments are CSV text: any other name (a map's .npy, a .json)
 	// got CSV text under it, exit 0.
-	if !strings.EqualFold(filepath.Ext(*out), ".csv") {
-		return badInputf("-o %s: the assignments are a CSV table: give a file name ending in .csv (e.g. assignments.csv)", *out)
+	if err := checkClustersOutput(*out, *format); err != nil {
+		return err
 	}
 	derived := []string{outStem + "_summary.json"}
 	if !*noPlots {
@@ -263,7 +268,7 @@ e.g. --labels 'I_1|Q_1|logdensity|grf'.`)
 		sum.MeanConf[c] += float64(conf[i])
 		byCluster[c] = append(byCluster[c], i)
 	}
-	w := g.stdout
+	w := clustersTextWriter(g, *out)
 	fmt.Fprintf(w, "%d patches, K=%d (checkpoint %s, epoch %d)\n", n, K, filepath.Base(ck.Path), ck.State.Epoch)
 	if !sum.TrainingDataset {
 		fmt.Fprintf(w, "dataset %s is not the dataset run %s was trained on (%s): its patches are assigned with the trained model (new data, same ST configuration)\n", dsDir, runDir, meta.Dataset)

@@ -214,7 +214,8 @@ func TestOutputSpecialFiles(t *testing.T) {
 	}
 	wantBadInput(t, []string{"stats", m, "--plot", fifo}, "is not a regular file")
 	run, ds, _ := fakeFolders(t, dir)
-	wantBadInput(t, []string{"clusters", run, ds, "-o", fifo}, "is not a regular file: clusters names its other outputs")
+	// clusters writes a pipe with --format csv (TestStdoutfmt20Clusters)
+	wantBadInput(t, []string{"clusters", run, ds, "-o", fifo}, "-o "+fifo+": cannot tell the output format from the name: give --format csv")
 
 	// A full device (testutil.FullDevice).
 	full := testutil.FullDevice(t, filepath.Join(dir, "full"))
