@@ -60,12 +60,15 @@ real training patches against the others, median and 90th percentile of
 at or below its 90th percentile, or outside it).
 
 Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
-.npz or .fits by the extension).
+.npz or .fits by the extension). A name that does not say the format
+(-o /dev/stdout, /dev/fd/N, a named pipe) needs --format npy, npz or fits
+and is written through the descriptor, so that '-o /dev/stdout --format npy
+>> log' appends; a --format the extension contradicts is refused.
 Ctrl-C or SIGTERM (or an error during the optimisation) writes the maps
 worked on: the maps finished and the one running (unfinished; one L-BFGS per
 map, in sequence), not the maps not started, and says which. They go to OUT's
 partial file, OUT with .partial before its extension (s.npy → s.partial.npy;
-for a named pipe sample.partial.EXT in the working folder), never to OUT,
+for /dev/stdout or a named pipe sample.partial.EXT in the working folder), never to OUT,
 which only a run that finishes every map writes (an OUT already there is left
 as it was); with --report DIR, the report of those maps, marked interrupted
 (metrics.json settings.interrupted, settings.ended, settings.maps_reported),
@@ -76,7 +79,8 @@ DIR.partial of its OUT and DIR.`)
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
 	n := fs.Int("n", 1, "number of maps")
-	out := fs.String("o", "", "output [N, size, size] (float32 unless --dtype): .npy, .npz or .fits (required)")
+	out := fs.String("o", "", "output [N, size, size] (float32 unless --dtype): .npy, .npz or .fits (required), or /dev/stdout (a descriptor, a named pipe) with --format")
+	format := fs.String("format", "", "format of -o when its name does not say it (/dev/stdout, a pipe): npy, npz or fits (default: from the -o extension)")
 	dtype := fs.String("dtype", "float32", "stored type of the output: float32 (FITS BITPIX −32) or float64 (BITPIX −64); float32 is refused before the optimisation when 2 × (|mean| + 10 std) of the component's training pixels exceeds its range, 3.4e38; maps that go beyond it all the same are written as float64 to OUT.float64.npy (.fits, …) beside OUT, exit status 1")
 	size := fs.Int("size", 0, "map side in pixels (default: the patch size); one that the models' statistic does not take (an odd side for the global wst, scov and spectra) is sampled with a warning naming the nearest that it takes: stkit stats refuses such maps")
 	stride := fs.Int("stride", 0, "tile stride for maps larger than the patch (default patch/2)")
@@ -149,7 +153,7 @@ DIR.partial of its OUT and DIR.`)
 			return c
 		}
 	}
-	if err := checkMapsOutput(*out); err != nil {
+	if err := checkSynthOutput(*out, *format); err != nil {
 		return err
 	}
 	if err := checkOutputDir("--report", *report); err != nil {
@@ -159,7 +163,7 @@ DIR.partial of its OUT and DIR.`)
 		return err
 	}
 	// synthout20: where a run stopped early writes its maps (not OUT)
-	ext := formatExt(*out, "")
+	ext := formatExt(*out, *format)
 	partial := partialPath("sample", *out, ext)
 	if err := checkOutputFile("-o "+*out+": its partial file "+partial+" (the maps of a run stopped early)", partial); err != nil {
 		return err
@@ -312,7 +316,7 @@ DIR.partial of its OUT and DIR.`)
 	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the model folder %s (--draw %s, --init %s%s, --steps %d, --seed %d)",
 		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, boxNote(box, opt.BoxWeight), opt.Steps, *seed))
 	hist = provFITSOf(hist, prov)
-	if written, werr := writeStreamMaps(dest, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist}); werr != nil {
+	if written, werr := writeStreamMaps(dest, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist, Format: *format}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "sample: %s%s\n", st.describe(err, written), destNote)
 		}

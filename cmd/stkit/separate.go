@@ -74,7 +74,7 @@ func runSeparate(g *globals, args []string) error {
 		}
 	}
 	opt.Batch, opt.History, opt.Seed = *batch, *history, *seed
-	if err := checkMapsOutput(*out); err != nil {
+	if err := checkSynthOutput(*out, *f.format); err != nil {
 		return err
 	}
 	if err := checkOutputDir("--report", *report); err != nil {
@@ -90,7 +90,7 @@ func runSeparate(g *globals, args []string) error {
 	}
 	// sepout20: where a run stopped early writes its maps and report (not
 	// OUT, DIR)
-	partial, perr := checkSepPartial(*out, *report, inputs...)
+	partial, perr := checkSepPartialFormat(*out, *f.format, *report, inputs...)
 	if perr != nil {
 		return perr
 	}
@@ -329,7 +329,7 @@ func runSeparate(g *globals, args []string) error {
 	if err != nil {
 		dest, repDir, destNote = partial, partialReport(*report), sepNotWritten(*out, *report)
 	}
-	if werr := datasets.WriteMapsCards(dest, both, cards...); werr != nil {
+	if werr := datasets.WriteMapsWith(dest, both, datasets.MapsWriteOptions{Cards: cards, Format: *f.format}); werr != nil {
 		return werr
 	}
 	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s (s̃, d − s̃)\n",
@@ -565,6 +565,7 @@ are listed below those of this mode, and stkit separate --models MODELDIR
 type sepSampleArgs struct {
 	spec                                                                             stats.Spec
 	out, contPath, noisePath, tmplPath, truthPath, report, form, weights, steps, box *string
+	format                                                                           *string
 	frozenPath, startPath                                                            *string
 	batch, history, logEvery                                                         *int
 	ps                                                                               *bool
@@ -578,7 +579,8 @@ func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
 	f := &sepSampleArgs{}
 	specFlags(fs, &f.spec, "wph")
 	fs.Lookup("iso").Usage += " (default here: on; --iso=false for the anisotropic statistic)"
-	f.out = fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required); written only by a run that finishes (a run stopped early writes OUT's partial file, sep.npy → sep.partial.npy: see above)")
+	f.out = fs.String("o", "", "output [2, M, N]: s̃ then d − s̃ (required): .npy, .npz or .fits, or /dev/stdout (a descriptor, a named pipe) with --format; written only by a run that finishes (a run stopped early writes OUT's partial file, sep.npy → sep.partial.npy, for /dev/stdout or a pipe separate.partial.EXT in the working folder: see above)")
+	f.format = fs.String("format", "", "format of -o when its name does not say it (/dev/stdout, a pipe), written through the descriptor ('>> log' appends): npy, npz or fits (default: from the -o extension)")
 	f.contPath = fs.String("contaminant", "", "contaminant samples, K ≥ 2 maps of DATA's size: a file [K, M, N], a folder of map files or a comma-separated list of files (their maps together)")
 	f.noisePath = fs.String("noise", "", "noise samples, K ≥ 2 maps of DATA's size: a file [K, M, N], a folder of map files or a comma-separated list of files")
 	f.tmplPath = fs.String("template", "", "ancillary template map T correlated with s (adds the template term)")
