@@ -240,15 +240,6 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 // (no pixel scale) PixelScaleCards returns nil; a scale that is not a
 // finite number ≠ 0 is left out (with its unit).
 func PixelScaleCards(cards []Card) []Card {
-	num := func(v any) (float64, bool) {
-		switch x := v.(type) {
-		case float64:
-			return x, true
-		case int64:
-			return float64(x), true
-		}
-		return 0, false
-	}
 	cdelt := [2]float64{1, 1}
 	var hasCDELT [2]bool
 	var pc, cd [2][2]float64
@@ -263,7 +254,7 @@ func PixelScaleCards(cards []Card) []Card {
 		if m := wcsMatrixKey.FindStringSubmatch(c.Key); m != nil && m[4] == "" {
 			i, _ := strconv.Atoi(m[2])
 			j, _ := strconv.Atoi(m[3])
-			v, ok := num(c.Value)
+			v, ok := cardNum(c.Value)
 			if i > 2 || j > 2 || !ok {
 				continue
 			}
@@ -280,7 +271,7 @@ func PixelScaleCards(cards []Card) []Card {
 				axis = int(rest[0] - '0')
 				switch k {
 				case "CDELT":
-					if v, ok := num(c.Value); ok {
+					if v, ok := cardNum(c.Value); ok {
 						cdelt[axis-1], hasCDELT[axis-1] = v, true
 					}
 				case "CTYPE":
@@ -332,6 +323,23 @@ func PixelScaleCards(cards []Card) []Card {
 		return nil
 	}
 	return append(out, units...)
+}
+
+// cardNum reads a numeric card value: the float64 and int64 of a card read
+// from a file, and the int and float32 a caller may also set (Card); false
+// for anything else (a string, a RawValue, nil).
+func cardNum(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case float32:
+		return float64(x), true
+	}
+	return 0, false
 }
 
 // matrixSigns returns the signs (±1) of the pixel scales of a linear

@@ -146,19 +146,6 @@ var skyZenithalProj = map[string]bool{"AZP": true, "SZP": true, "TAN": true, "ST
 // skyConicProj lists the conic projections (θ0 = θa, PVi_1 of the latitude axis).
 var skyConicProj = map[string]bool{"COP": true, "COE": true, "COD": true, "COO": true}
 
-// skyCardNum reads a numeric card value.
-func skyCardNum(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	}
-	return 0, false
-}
-
 // skyUnitDeg is the size in degrees of a CUNIT of a celestial axis
 // ("" is the default, deg; the others as AngleUnitDegrees).
 func skyUnitDeg(u string) (float64, bool) {
@@ -204,22 +191,22 @@ func SkyOrientationCards(cards []Card) (*SkyOrientation, string) {
 			cunit[i] = strings.TrimSpace(s)
 		}
 		if i := axis("CDELT"); i >= 0 {
-			if v, ok := skyCardNum(c.Value); ok {
+			if v, ok := cardNum(c.Value); ok {
 				cdelt[i], hasCdelt[i] = v, true
 			}
 		}
 		if i := axis("CROTA"); i >= 0 {
-			if v, ok := skyCardNum(c.Value); ok {
+			if v, ok := cardNum(c.Value); ok {
 				crota[i], hasCrota[i] = v, true
 			}
 		}
 		if i := axis("CRVAL"); i >= 0 {
-			if v, ok := skyCardNum(c.Value); ok {
+			if v, ok := cardNum(c.Value); ok {
 				crval[i] = v
 			}
 		}
 		if k == "LONPOLE" {
-			if v, ok := skyCardNum(c.Value); ok {
+			if v, ok := cardNum(c.Value); ok {
 				lonpole = &v
 			}
 		}
@@ -233,7 +220,7 @@ func SkyOrientationCards(cards []Card) (*SkyOrientation, string) {
 				continue
 			}
 			i, j := int(rest[0]-'1'), int(rest[2]-'1')
-			v, okv := skyCardNum(c.Value)
+			v, okv := cardNum(c.Value)
 			if i < 0 || i > 1 || j < 0 || j > 1 || !okv {
 				continue
 			}
