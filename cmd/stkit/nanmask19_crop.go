@@ -198,13 +198,20 @@ func cropRule(spec stats.Spec, M, N int) datasets.SizeRule {
 		r.Divisible = true
 		return r
 	}
+	if r.J == 1 {
+		// every even side is a multiple of 2^1: there is no even side to
+		// ask validateJ about, and divisibility by 2 is the even rule.
+		r.Divisible = true
+		return r
+	}
+	// the probe: an even side ≥ MinSide that 2^J (≥ 4) does not divide.
 	step := 1 << r.J
 	n := max(r.MinSide, 2)
 	n += n % 2
-	for n%step == 0 {
+	if n%step == 0 {
 		n += 2
 	}
-	if r.J == 1 || validateJ("", &stlayer.Maps{B: 1, M: n, N: n, Data: make([]float64, n*n)}, r.J, true, "") != nil {
+	if validateJ("", &stlayer.Maps{B: 1, M: n, N: n, Data: make([]float64, n*n)}, r.J, true, "") != nil {
 		r.Divisible = true
 	}
 	return r
