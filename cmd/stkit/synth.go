@@ -383,10 +383,10 @@ descriptor, in the format given by --format npy, npz or fits.`)
 		spec, plural(cfg.K, "map"), target.M, target.N, targetSet.matched()+map[bool]string{true: " (periodised)"}[*periodise], plural(len(loss.Terms[0].Target), "coefficient"), ch.Name,
 		*preset, initName(cfg.Init), cfg.PSWeight, cfg.HistWeight, boxNote(box, cfg.BoxWeight), cfg.Steps, mode)
 	if target.B > 1 {
-		fmt.Fprintf(g.stderr, "synth: %s\n", averagedNote(target.B, cfg, loss.Terms[0].Weight))
+		fmt.Fprintf(g.stderr, "synth: note: %s\n", averagedNote(target.B, cfg, loss.Terms[0].Weight))
 	}
 	if refNote != "" {
-		fmt.Fprintf(g.stderr, "synth: %s\n", refNote)
+		fmt.Fprintf(g.stderr, "synth: note: %s\n", refNote)
 	}
 	switch {
 	case *periodise:

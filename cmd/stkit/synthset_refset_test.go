@@ -37,8 +37,8 @@ func TestSynthReferenceSetLeavesOutTarget(t *testing.T) {
 		includes           bool
 		whose              string
 	}{
-		{"target in set", target, refs, "synth: --reference-set: left out 1 of its 3 maps, identical to a target map (a.npy map 0 = target t.npy), so that the yardsticks do not include the target itself; they come from the other 2 maps\n", 2, 1, false, "reference"},
-		{"set is the target", tdir, tdir, "synth: --reference-set: 3 of its 3 maps are identical to target maps (x.npy map 0 = target x.npy map 0, x.npy map 1 = target x.npy map 1, x.npy map 2 = target x.npy map 2); leaving them out would leave 0 maps, too few for a spread: kept, so the yardsticks include the target itself (give ≥ 2 other realisations)\n", 3, 0, true, "reference"},
+		{"target in set", target, refs, "synth: note: --reference-set: left out 1 of its 3 maps, identical to a target map (a.npy map 0 = target t.npy), so that the yardsticks do not include the target itself; they come from the other 2 maps\n", 2, 1, false, "reference"},
+		{"set is the target", tdir, tdir, "synth: note: --reference-set: 3 of its 3 maps are identical to target maps (x.npy map 0 = target x.npy map 0, x.npy map 1 = target x.npy map 1, x.npy map 2 = target x.npy map 2); leaving them out would leave 0 maps, too few for a spread: kept, so the yardsticks include the target itself (give ≥ 2 other realisations)\n", 3, 0, true, "reference"},
 		{"no target in set", target, other, "", 2, 0, false, "reference"},
 	} {
 		rep := filepath.Join(dir, "rep-"+strings.ReplaceAll(c.name, " ", ""))

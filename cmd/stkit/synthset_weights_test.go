@@ -43,7 +43,7 @@ func TestSynthAveragedTargetWeightsRecorded(t *testing.T) {
 		if m == nil {
 			t.Fatalf("%s: no coefficient count in the summary:\n%s", c.name, tail(errs, 600))
 		}
-		if c.note != "" && !strings.Contains(errs, "synth: "+fmt.Sprintf(c.note, m[1])) {
+		if c.note != "" && !strings.Contains(errs, "synth: note: "+fmt.Sprintf(c.note, m[1])) {
 			t.Errorf("%s: stderr lacks %q:\n%s", c.name, fmt.Sprintf(c.note, m[1]), tail(errs, 800))
 		}
 		if c.note == "" && strings.Contains(errs, "each synthesis matches the mean") {
