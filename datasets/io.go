@@ -104,8 +104,8 @@ func CheckMapsPath(path string) error {
 	case kindNPY:
 		return nil
 	case kindNPZ:
-		if file != path && strings.TrimSuffix(member, ".npy") == "" {
-			return emptyMember(path, file)
+		if file != path {
+			return checkMemberName(path, file, member) // badfix20: no "", '/', '\\', ".."
 		}
 		return nil
 	case kindFITS:
@@ -163,6 +163,11 @@ func readArray(path string, part *ComplexPart) (*Array, error) {
 	case kindNPY:
 		return readNPY(file, part)
 	case kindNPZ:
+		if member != "" { // badfix20: a path as member name is refused ("" reads the first)
+			if err := checkMemberName(path, file, member); err != nil {
+				return nil, err
+			}
+		}
 		return readNPZMemberFile(file, member, part)
 	case kindFITS:
 		return ReadFITS(file)
@@ -589,10 +594,10 @@ func WriteMapsWith(path string, m *stlayer.Maps, opt MapsWriteOptions) error {
 // writer; without it, of 8 members written at once 3 to 4 were kept, each
 // writer replacing the archive read before the others' members were added.
 func writeNPZMember(file, name string, a *Array) error {
-	name = strings.TrimSuffix(name, ".npy")
-	if name == "" {
-		return emptyMember(file+":", file)
+	if err := checkMemberName(file+":"+name, file, name); err != nil {
+		return err
 	}
+	name = strings.TrimSuffix(name, ".npy")
 	lock, err := lockNPZ(file)
 	if err != nil {
 		return err
