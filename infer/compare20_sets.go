@@ -118,6 +118,16 @@ type Comparison struct {
 	PermPLow  float64
 	PermExact bool
 	PermMinP  float64
+	// EffDof: the number of independent parts the Parts are worth, from
+	// their correlation within the sets (Satterthwaite's Dof²/Σ R², at most
+	// NA + NB − 2); AlikeP: a conservative P(mean z² ≤ Chi2) of two
+	// independent samples of one process, χ²_EffDof/EffDof's lower tail
+	// (CompareAlikeTail): below CompareAlikeP the sets are more alike than
+	// two samples (near-copies, periodically shifted copies, syntheses
+	// matched to one mean). Independent sets only: EffDof 0 and AlikeP 1
+	// for paired ones and when Dof is 0.
+	EffDof float64
+	AlikeP float64
 }
 
 // CompareOptions are CompareSets' options.
@@ -243,6 +253,7 @@ func CompareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, opt Compare
 		r = comparePaired(c, r, rtol)
 	}
 	r.SdRatio, r.ClassSd = spreadRatio(r.Parts)
+	compareAlike(c, &r)
 	return r, nil
 }
 

@@ -1,0 +1,124 @@
+package infer
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// CompareAlikeTail by hand: χ²_1/1 ≤ x is |N| ≤ √x, erf(√(x/2)); χ²_2/2
+// ≤ x is 1 − e^(−x).
+func TestCmpalike20Tail(t *testing.T) {
+	for _, x := range []float64{1e-16, 0.0062, 0.5, 1} {
+		if got, want := CompareAlikeTail(x, 1), math.Erf(math.Sqrt(x/2)); math.Abs(got-want) > 1e-9*want {
+			t.Errorf("m = 1, x = %g: %g, want %g", x, got, want)
+		}
+		if got, want := CompareAlikeTail(x, 2), -math.Expm1(-x); math.Abs(got-want) > 1e-9*want {
+			t.Errorf("m = 2, x = %g: %g, want %g", x, got, want)
+		}
+	}
+	if CompareAlikeTail(0.1, 0) != 1 {
+		t.Error("m = 0 (not computed) should give 1")
+	}
+}
+
+// EffDof by hand: two parts that are one (the same values, ×2) are worth
+// 1; two whose residuals are orthogonal are worth 2.
+func TestCmpalike20EffDof(t *testing.T) {
+	mk := func(a, b [][2]float64) *stlayer.Coeffs {
+		c := &stlayer.Coeffs{B: 6, K: 2, H: 1, W: 1, Data: make([]complex128, 12)}
+		for m := range 3 {
+			for k := range 2 {
+				c.Row(m)[k], c.Row(3 + m)[k] = complex(a[m][k], 0), complex(b[m][k], 0)
+			}
+		}
+		return c
+	}
+	one := mk([][2]float64{{1, 2}, {2, 4}, {4, 8}}, [][2]float64{{3, 6}, {5, 10}, {6, 12}})
+	r, err := CompareSets(one, nil, 3, 3, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(r.EffDof-1) > 1e-12 || math.Abs(r.AlikeP-CompareAlikeTail(r.Chi2, 1)) > 1e-15 {
+		t.Errorf("parts that are one: EffDof %g, AlikeP %g; want 1, P(χ²_1 ≤ %g)", r.EffDof, r.AlikeP, r.Chi2)
+	}
+	// residuals (−1, 0, 1, −1, 0, 1) and (1, −2, 1, 1, −2, 1): orthogonal
+	orth := mk([][2]float64{{1, 3}, {2, 0}, {3, 3}}, [][2]float64{{5, 4}, {6, 1}, {7, 4}})
+	r, err = CompareSets(orth, nil, 3, 3, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(r.EffDof-2) > 1e-12 {
+		t.Errorf("orthogonal parts: EffDof %g, want 2", r.EffDof)
+	}
+	r, err = CompareSets(orth, nil, 3, 3, CompareOptions{Paired: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.EffDof != 0 || r.AlikeP != 1 {
+		t.Errorf("paired: EffDof %g, AlikeP %g; want 0 and 1 (not computed)", r.EffDof, r.AlikeP)
+	}
+}
+
+// A set of 4 log-normal maps against itself with 24 pixels changed by
+// 1.2e-7 relative (float32's ulp; spectra, J = 3): χ²/dof = 0.0038, which
+// the permutation p_low (≥ 0.029 with 4 + 4 maps) cannot flag; AlikeP =
+// 4.6e-4 (EffDof 2.9), below CompareAlikeP/10. Independent sets (5 seeds) stay above it. Before
+// compareAlike no field said so (p = 0.886 and no warning on the tester's
+// setA/setA2, wst).
+func TestCmpalike20NearCopies(t *testing.T) {
+	const n, size = 4, 32
+	eng := cpu.New()
+	field := func(seed uint64) []float64 {
+		x, err := datasets.LogNormalField(size, size, -2.5, 0.8, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	run := func(union *stlayer.Maps) Comparison {
+		spec := stats.Spec{Kind: stats.Spectra, J: 3}.WithDefaults(size, size)
+		op, err := stats.BuildWithRef(spec, eng, union)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := eng.Forward(op.Key(), op.Stat(), union)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := CompareSets(c, op.Labels(), n, n, CompareOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	near := stlayer.NewMaps(2*n, size, size)
+	for i := range n {
+		x := field(uint64(i + 1))
+		copy(near.Map(i), x)
+		copy(near.Map(n+i), x)
+	}
+	for p := range 24 {
+		v := near.Map(n + p%n)
+		v[37*p] *= 1 + 1.2e-7
+	}
+	r := run(near)
+	t.Logf("near-copies: χ²/dof %g over %d dof, EffDof %g, AlikeP %g, max z %g at %s", r.Chi2, r.Dof, r.EffDof, r.AlikeP, r.Max.Z, r.Max.Label)
+	if r.Chi2 > 0.01 || r.AlikeP > CompareAlikeP/10 || r.EffDof < 1 || r.EffDof > 2*n-2 {
+		t.Errorf("near-copies: χ²/dof %g, AlikeP %g, EffDof %g; want χ²/dof ≤ 0.01, AlikeP ≤ %g", r.Chi2, r.AlikeP, r.EffDof, CompareAlikeP/10)
+	}
+	for s := range 5 {
+		ind := stlayer.NewMaps(2*n, size, size)
+		for i := range 2 * n {
+			copy(ind.Map(i), field(uint64(100*(s+1)+i)))
+		}
+		r := run(ind)
+		if r.AlikeP < 10*CompareAlikeP || r.EffDof > 2*n-2 {
+			t.Errorf("independent sets, seed %d: χ²/dof %g, AlikeP %g, EffDof %g; want AlikeP ≥ %g", s, r.Chi2, r.AlikeP, r.EffDof, 10*CompareAlikeP)
+		}
+	}
+}
