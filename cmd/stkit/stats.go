@@ -432,6 +432,9 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	if err := stats.CheckConstant(spec, input); err != nil {
 		return badInputf("%s: %v", pos[0], err)
 	}
+	if err := checkConstantDict(spec, *format, input); err != nil { // badfix20: the .npz dict's NaN
+		return badInputf("%s: %v", pos[0], err)
+	}
 	var op stats.Op
 	if wphIso {
 		op, err = wphIsoOp(spec, maps.M, maps.N)
