@@ -41,6 +41,13 @@ type clusterSummary struct {
 	Confusion [][]int  `json:"confusion,omitempty"`
 	Match     []int    `json:"match,omitempty"`
 	Accuracy  *float64 `json:"accuracy,omitempty"`
+	// TrainingClusters (another dataset than the training one): per cluster
+	// the training-dataset label matched to it on the training dataset
+	// ("" none), absent when that dataset cannot be read; TrainingAccuracy:
+	// the fraction of the patches whose label is one of those names that lie
+	// in its cluster (clustersfix20_labels.go).
+	TrainingClusters []string `json:"training_clusters,omitempty"`
+	TrainingAccuracy *float64 `json:"training_accuracy,omitempty"`
 	// Prov: stkit's commit, the command line, the checkpoint's and the
 	// dataset's SHA-256 (prov19_provenance.go)
 	Prov *provenance `json:"provenance,omitempty"`
@@ -275,6 +282,13 @@ standard output the printed tables and lines go to stderr.`)
 		if note := patchWindowNote(meta.Patch, man.Patch); note != "" {
 			fmt.Fprintf(g.stderr, "clusters: warning: %s\n", note)
 		}
+		warns, notes := clustersUnitWarnings(&meta, man)
+		for _, m := range warns {
+			fmt.Fprintf(g.stderr, "clusters: warning: %s\n", m)
+		}
+		for _, m := range notes {
+			fmt.Fprintf(g.stderr, "clusters: note: %s\n", m)
+		}
 	}
 	for k := 0; k < K; k++ {
 		if sum.Counts[k] > 0 {
@@ -298,6 +312,11 @@ standard output the printed tables and lines go to stderr.`)
 			how = fmt.Sprintf("--labels gives its %d source files the same label: change it to tell the processes apart", len(man.Sources))
 		}
 		fmt.Fprintf(w, "one source label (%s): no confusion table or accuracy, which need patches of two labels or more (%s)\n", labelNames[0], how)
+	}
+	if !sum.TrainingDataset {
+		names, tacc, why := trainingClusterNames(model, &meta, runDir, K, re)
+		sum.TrainingClusters = names
+		sum.TrainingAccuracy = printTrainingIdentities(w, names, tacc, why, labelNames, labels, pred)
 	}
 
 	stem := outStem

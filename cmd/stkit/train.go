@@ -68,11 +68,19 @@ type runMeta struct {
 	// Epochs, Keep, EarlyStop and BNBatches are the run's --epochs, --keep, --early-stop and
 	// --bn-batches, which a --resume without those flags takes, as it takes the other flags
 	// from the run (nil in runs written before they were recorded: the flags' defaults then).
-	Epochs    *int       `json:"epochs,omitempty"`
-	Keep      *int       `json:"keep,omitempty"`
-	EarlyStop *int       `json:"early_stop,omitempty"`
-	BNBatches *int       `json:"bn_batches,omitempty"`
-	History   []epochRow `json:"history,omitempty"`
+	Epochs    *int `json:"epochs,omitempty"`
+	Keep      *int `json:"keep,omitempty"`
+	EarlyStop *int `json:"early_stop,omitempty"`
+	BNBatches *int `json:"bn_batches,omitempty"`
+	// BUnit, BUnits, PixelScale and PixelScales are the training dataset's
+	// (its manifest's fields of the same names), which clusters compares
+	// with a new dataset's (clustersUnitWarnings); absent in older runs and
+	// for maps without them.
+	BUnit       string                 `json:"bunit,omitempty"`
+	BUnits      []string               `json:"bunits,omitempty"`
+	PixelScale  *datasets.PixelScale   `json:"pixel_scale,omitempty"`
+	PixelScales []*datasets.PixelScale `json:"pixel_scales,omitempty"`
+	History     []epochRow             `json:"history,omitempty"`
 }
 
 // epochRow is one line of RUN/metrics.csv (and one object of metrics.json): Epoch counts completed
@@ -549,7 +557,8 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		rec = train.Record{BatchSize: *batch, LearningRate: *lr, LearningRateFinal: *lrFinal, ClipValue: *clip,
 			Tau0: *tau0, TauMin: *tauMin, TauRate: train.DefaultTauRate, Seed: *seed, ValFraction: vf}
 		meta = runMeta{Format: runFormat, Spec: man.Spec, Reference: man.Reference, Patch: man.Patch, Size: man.Size,
-			Sources: man.Sources, Features: *features, Drop: *drop, ModelSeed: *seed, DatasetFingerprint: man.Fingerprint}
+			Sources: man.Sources, Features: *features, Drop: *drop, ModelSeed: *seed, DatasetFingerprint: man.Fingerprint,
+			BUnit: man.BUnit, BUnits: man.BUnits, PixelScale: man.PixelScale, PixelScales: man.PixelScales}
 		for _, j := range cols {
 			meta.Columns = append(meta.Columns, man.Columns[j])
 			meta.Mean = append(meta.Mean, f.Mean[j])
@@ -690,6 +699,15 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, %s, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
 		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, lrSchedDesc(rec.LearningRate, rec.LearningRateFinal, *epochs), cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
+	if prev == nil {
+		srcs := make([]int, len(f.Patches.Patches))
+		for i, p := range f.Patches.Patches {
+			srcs[i] = p.Source
+		}
+		if w := sourceImbalanceWarning(sourceCounts(srcs, len(man.Sources)), man.Sources, cfg.WBalance); w != "" {
+			fmt.Fprintf(g.stderr, "train: warning: %s\n", w)
+		}
+	}
 	bar := newStepBar(g.stderr, max(1, *epochs-start), "train")
 	lastPlot := time.Now()
 	opt := train.Options{
@@ -743,6 +761,11 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	elapsed := time.Since(t0).Seconds()
 	summariseRun(g, runDir, res, meta.History, elapsed)
+	if !res.Stopped && !res.EarlyStopped && len(res.History) > 0 {
+		if note := lossStillFallingNote(meta.History, runEpochs); note != "" {
+			fmt.Fprintf(g.stderr, "train: note: %s\n", note)
+		}
+	}
 	return interruptedRunError(res, *epochs)
 }
 
