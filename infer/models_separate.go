@@ -277,7 +277,19 @@ type ModelSepResult struct {
 	// without the prior. The loss of loss.png is Σ Parts + Σ Prior (+ the
 	// box penalty with Positive).
 	PriorStart, PriorEnd []float64
-	Elapsed              time.Duration
+	// KeptCoeffs[c] is the number of coefficients component c's term
+	// keeps (σ > StdFloor·max σ and not masked by MinFraction), ModelCoeffs[c]
+	// the number it would keep without the MinFraction mask: a component the
+	// mask leaves few coefficients is hardly constrained by its model
+	// (MaskWarnings).
+	KeptCoeffs, ModelCoeffs []int
+	// TermHistory holds, after each L-BFGS iteration (counted over all
+	// stages, as Progress's Iter), the values of the running stage's terms:
+	// component c's statistic term at c (its amplitude term in the
+	// amplitude stage), its Gaussian-field prior at C + c when GaussPrior,
+	// then the box penalty with Positive (PlotModelSepTerms draws them).
+	TermHistory [][]float64
+	Elapsed     time.Duration
 }
 
 // SeparateWithModels separates one M×N map d (M, N ≥ patch size) into the
@@ -445,6 +457,15 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 	}
 	loss := &SepLoss{Engine: eng}
 	var full, ampIdx []int
+	var keptN, modelN []int
+	for i, c := range comps {
+		var keep []bool
+		if masks != nil {
+			keep = masks[i]
+		}
+		keptN = append(keptN, countPositive(modelWeights(c.Model.CoeffStd, opt.StdFloor, keep)))
+		modelN = append(modelN, countPositive(modelWeights(c.Model.CoeffStd, opt.StdFloor, nil)))
+	}
 	for pass := 0; pass < 2; pass++ {
 		for i, c := range comps {
 			e := componentExpr(i, n, data)
@@ -567,7 +588,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 			typLv[i] = fullLv[i] / opt.Tau
 		}
 	}
-	res := &ModelSepResult{Tiles: T, StopLevels: fullLv, TypicalLevels: typLv}
+	res := &ModelSepResult{Tiles: T, StopLevels: fullLv, TypicalLevels: typLv, KeptCoeffs: keptN, ModelCoeffs: modelN}
 	u := u0
 	var serr error
 	done := 0
@@ -577,6 +598,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 		off := done
 		cfg := SepConfig{SynthConfig: SynthConfig{History: opt.History, Progress: func(pr Progress) {
 			done = off + pr.Iter
+			res.TermHistory = append(res.TermHistory, slices.Clone(pr.Parts))
 			if opt.Tau > 0 && len(pr.Parts) >= nc {
 				ok := true
 				for i := 0; i < nc; i++ {
