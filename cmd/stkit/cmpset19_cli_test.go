@@ -26,6 +26,8 @@ type cmpsetCLIDoc struct {
 	SdRatio   float64            `json:"sd_ratio"`
 	ClassSd   map[string]float64 `json:"sd_ratio_by_class"`
 	Warnings  []string           `json:"warnings"`
+	EffDof    float64            `json:"effective_dof"`
+	AlikeP    *float64           `json:"p_chi2_low"`
 	Z         string             `json:"z"`
 	Classes   []compareClass     `json:"classes"`
 }
@@ -80,7 +82,8 @@ func cmpsetRun(t *testing.T, args ...string) (string, string, cmpsetCLIDoc) {
 
 // Paired sets: maps against ×1.01 copies of themselves give χ²/dof ≪ 1
 // compared as independent sets, with the warning that they are more alike
-// than two samples of one process (p_low of the default permutation test);
+// than two samples of one process (p_low of the default permutation test,
+// and χ²/dof's own lower tail, p_chi2_low = 0.0017: cmpalike20);
 // --paired sees the 1 % shift (χ²/dof ≫ 1, sign-flip p at its least).
 func TestCmpset19CLIPaired(t *testing.T) {
 	dir := t.TempDir()
@@ -89,7 +92,8 @@ func TestCmpset19CLIPaired(t *testing.T) {
 	a := cmpsetMaps(t, dir, "a.npy", 10, 1, 1, 1)
 	b := cmpsetMaps(t, dir, "b.npy", 10, 1, 1.01, 1)
 	_, errs, d := cmpsetRun(t, a, "--compare", b, "--kind", "wst", "-J", "3")
-	if d.Chi2 > 0.5 || !d.PermsAuto || d.Perms != 1000 || d.PermPLow >= 0.01 || len(d.Warnings) != 1 || !strings.Contains(errs, "more alike than two samples of one process") {
+	if d.Chi2 > 0.5 || !d.PermsAuto || d.Perms != 1000 || d.PermPLow >= 0.01 || len(d.Warnings) != 2 || !strings.Contains(errs, "more alike than two samples of one process") ||
+		!strings.Contains(d.Warnings[0], "near-copies") || d.AlikeP == nil || *d.AlikeP >= 0.01 {
 		t.Errorf("unpaired: χ²/dof %g, perms %d (default %v), p_low %g, warnings %q\n%s", d.Chi2, d.Perms, d.PermsAuto, d.PermPLow, d.Warnings, errs)
 	}
 	a = cmpsetMaps(t, dir, "a8.npy", 8, 1, 1, 1)

@@ -41,7 +41,14 @@ or when χ²/dof is lower than for 99 % of the splits (p_low, "A and B are
 more alike than two samples of one process"): syntheses matched to a
 set's mean have a spread of a few % of the set's and χ²/dof ≈ 0.04, p = 1,
 which does not mean "compatible"; maps against rescaled copies of
-themselves want --paired.`
+themselves want --paired. With few maps p_low cannot be small (4 against
+4: p_low ≥ 0.029), so χ²/dof is also held against its own lower tail
+("p_chi2_low"): the z's correlations make the parts worth m independent
+ones ("effective_dof", from their correlation within the sets, m ≤ n_A +
+n_B − 2), and P(χ²_m/m ≤ χ²/dof), conservative, below 0.01 warns that A
+and B are near-copies (a set against itself with a few pixels changed by
+round-off: χ²/dof ≈ 1e-16; maps shifted periodically under wst: 0.006);
+independent sets of 4 and 4 maps gave at least 0.16.`
 
 // compareOpts19 holds stats --compare's options of session 19: the
 // reference of the normalised statistics (--compare-ref), paired sets

@@ -20,6 +20,10 @@ type compareExtra19 struct {
 	// same per class (infer.Comparison's)
 	SdRatio float64
 	ClassSd map[string]float64
+	// EffDof, AlikeP: the parts' effective number of independent ones and
+	// χ²/dof's lower tail under one process (infer.Comparison's; EffDof 0
+	// when not computed: paired sets)
+	EffDof, AlikeP float64
 	// Ref: --compare-ref (pooled or each)
 	Ref string
 	// Warnings: tooAlikeWarnings19's
@@ -35,13 +39,18 @@ type compareExtra19 struct {
 const compareLowP = 0.01
 
 // tooAlikeWarnings19 returns the warnings about r's spreads: sd_A/sd_B
-// beyond infer.CompareSpreadBounds, and, for unpaired sets with a permutation test
+// beyond infer.CompareSpreadBounds, χ²/dof's lower tail below
+// infer.CompareAlikeP (alikeWarning: near-copies, unpaired sets), and, for
+// unpaired sets with a permutation test
 // whose smallest p allows it, p_low < compareLowP.
 func tooAlikeWarnings19(r compareResult, x compareExtra19) []string {
 	var w []string
 	if lo, hi := infer.CompareSpreadBounds(r.NA, r.NB); x.SdRatio > 0 && (x.SdRatio < lo || x.SdRatio > hi) {
 		w = append(w, fmt.Sprintf("set A's spread is %.2g× set B's (sd_A/sd_B, geometric mean over the %d parts; one process gives %.2g to %.2g for %d and %d maps, F(%d, %d) at %g %%): the sets are not two samples of one process (syntheses matched to a mean? the same maps?); z, χ²/dof and the permutation p compare their means only",
 			x.SdRatio, r.Dof, lo, hi, r.NA, r.NB, r.NA-1, r.NB-1, 100*infer.CompareSpreadTail))
+	}
+	if x.EffDof > 0 && x.AlikeP < infer.CompareAlikeP {
+		w = append(w, alikeWarning(r, x))
 	}
 	if !x.Paired && r.Perms > 0 && x.PermPLow < compareLowP {
 		w = append(w, fmt.Sprintf("χ²/dof = %.3g is lower than for %.3g %% of the splits of the maps (p_low = %.2g): A and B are more alike than two samples of one process (syntheses matched to a mean? the same maps rescaled or paired? then use --paired)",
