@@ -11,9 +11,10 @@ import (
 
 // gridOffsetUsage is patches' --grid-offset help.
 const gridOffsetUsage = "where the patch grid starts: DY,DX (the first patch's row and column, counted from 0; default 0,0), or auto: the offset, 0 to stride−1 in both axes, " +
-	"that keeps the most patches without NaN, ±Inf or UNSEEN pixels (with --skip-nan), printed; a NaN edge or mask then costs fewer patches. " +
+	"that keeps the most patches without NaN, ±Inf or UNSEEN pixels, printed; a NaN edge or mask then costs fewer patches. " +
 	"The rows and columns in no patch are those before the offset and past the last patch; the index keeps the patches' places in the whole maps. " +
-	"Without it, a --skip-nan run that leaves patches out says how many a shifted grid would keep"
+	"Without it, a --skip-nan run that leaves patches out says how many a shifted grid would keep. " +
+	"auto without --skip-nan (where one patch with NaN fails the run) takes only the offsets whose grid holds no such patch, when there is one"
 
 // gridOffset is a patch grid's first row and column.
 type gridOffset struct{ DY, DX int }
@@ -128,13 +129,23 @@ func nanmaskCutPatches(g *globals, srcs []datasets.Source, cfg datasets.PatchCon
 	var off gridOffset
 	if arg == "auto" {
 		counts := gridCounts(srcs, cfg.Size, stride, cfg.MaxPerSource)
+		at0 := counts[0]
+		clean := false
+		if !cfg.SkipNaN {
+			// one patch with NaN fails the run: only grids without one
+			// (badfix20)
+			counts, clean = cleanGridCounts(srcs, cfg.Size, stride, cfg.MaxPerSource, counts)
+		}
 		var n int
 		off, n = bestOffset(counts, stride)
 		if n < 0 { // a map smaller than a patch: CutPatches says so
 			return datasets.CutPatches(srcs, cfg)
 		}
-		than := fmt.Sprintf("%d at 0,0", counts[0])
-		if off == (gridOffset{}) {
+		than := fmt.Sprintf("%d at 0,0", at0)
+		switch {
+		case clean && counts[0] < 0:
+			than = "the grid at 0,0 holds a patch with NaN, ±Inf or UNSEEN pixels (refused without --skip-nan)"
+		case off == (gridOffset{}):
 			than = "no offset keeps more"
 		}
 		fmt.Fprintf(g.stderr, "patches: note: --grid-offset auto: the grid starts at row %d, column %d (offsets 0–%d tried in both axes): %s without NaN, ±Inf or UNSEEN pixels, %s\n", off.DY, off.DX, stride-1, plural(n, "patch"), than)
