@@ -413,7 +413,14 @@ func modelSepMapPanels(data, est, truth *stlayer.Maps, names []string) (rows [][
 // of the tiles and the patches beyond the bins, |k| ≥ p/2 (CornerPS), and
 // training_spectrum_outliers (SpectrumOutliers; its dataset rows when
 // patches are ClusterPatches' selection of component k, as stkit sample
-// reads them: as many as the component's patches or fewer, evenly spread). For models of a --pad crop statistic the
+// reads them: as many as the component's patches or fewer, evenly spread),
+// and sample_checks, every check of the report against what as many real
+// patches score, with the verdict of them all (SampleChecks: the spectrum
+// in and below the k ≥ 2 bins, W1, each tile's moments, the Minkowski
+// functionals). The figures' value axes and metrics.json's unit carry the
+// training patches' BUNIT, and without a pixel scale from the caller the
+// k axis takes theirs (ModelSet.TrainingUnits, when one for all the
+// sources). For models of a --pad crop statistic the
 // pixel figures (W1, moments, Minkowski functionals, histogram.png) are on
 // the interior window [c, p−c)² of each tile and patch (ValidateOptions.
 // Interior, c = Spec.CutPixels()), over which their statistics are means;
@@ -510,7 +517,23 @@ func SampleReportScaled(dir string, eng stlayer.Engine, ms *ModelSet, k int, res
 	// a --pad crop statistic: each tile's statistics are means over its
 	// interior, so are the pixel figures
 	opt := ValidateOptions{Reference: patches, TargetName: "training patch", SynthName: "sample tile", Fitted: fitted, Interior: ms.Manifest.Spec.CutPixels(), PixelScale: ps}
-	return WriteSynthReportWith(dir, patches, tiles, agg, opt, settings)
+	// samplecheck20: the training patches' BUNIT on the figures' axes, and
+	// their pixel scale when the caller has none (the model manifest's)
+	tu := ms.TrainingUnits()
+	if len(tu.BUnits) == 1 {
+		opt.Unit = tu.BUnits[0]
+	}
+	if opt.PixelScale == nil && len(tu.PixelScales) == 1 {
+		opt.PixelScale = tu.PixelScales[0]
+	}
+	vm, err := WriteSynthReportWith(dir, patches, tiles, agg, opt, settings)
+	if err != nil {
+		return vm, err
+	}
+	// samplecheck20: every check with the overall verdict (settings
+	// sample_checks), added to metrics.json
+	settings["sample_checks"] = newSampleChecks(vm, tiles, patches, opt.Interior, settings)
+	return vm, WriteJSON(filepath.Join(dir, "metrics.json"), vm)
 }
 
 // sampleMapSlices returns the maps of x as slices (views of x.Data).
