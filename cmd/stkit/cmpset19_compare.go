@@ -48,7 +48,8 @@ ones ("effective_dof", from their correlation within the sets, m ≤ n_A +
 n_B − 2), and P(χ²_m/m ≤ χ²/dof), conservative, below 0.01 warns that A
 and B are near-copies (a set against itself with a few pixels changed by
 round-off: χ²/dof ≈ 1e-16; maps shifted periodically under wst: 0.006);
-independent sets of 4 and 4 maps gave at least 0.16.`
+independent sets of 4 and 4 maps gave at least 0.16. With --skip-nan,
+--paired leaves out the pair of a map that holds NaN or ±Inf.`
 
 // compareOpts19 holds stats --compare's options of session 19: the
 // reference of the normalised statistics (--compare-ref), paired sets

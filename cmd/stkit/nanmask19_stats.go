@@ -87,6 +87,11 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 		if len(ins) > 0 && groups[len(groups)-1] == 1 {
 			need = 2 // --compare: a spread per set
 		}
+		if f := nm.fs.Lookup("paired"); f != nil && f.Value.String() == "true" {
+			for i := range groups {
+				groups[i] = 0 // --compare --paired: map i of A with map i of B, left out by pairs
+			}
+		}
 		for grp := 0; grp <= 1; grp++ {
 			var members []int
 			for i := range ins {
