@@ -525,6 +525,9 @@ func patchSizeErr(size int, spec stats.Spec, srcs []datasets.Source) error {
 // (commaPrefix). An empty name in the list is refused (bad input). Spaces
 // around the names are dropped.
 func mapList(spec string) ([]string, error) {
+	if err := nonFITSSelection(spec); err != nil { // badfix20: "x.npy[1:32,1:32]"
+		return nil, err
+	}
 	if !strings.Contains(spec, ",") || listNameExists(spec) {
 		return []string{spec}, nil
 	}
