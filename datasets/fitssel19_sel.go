@@ -304,6 +304,9 @@ func (sel *fitsSel) noHDUError(infos []hduInfo, found *hduInfo) *FormatError {
 	what := "no " + want
 	if found != nil {
 		what = fmt.Sprintf("%s is %s, not an image with data", want, found.String())
+		if sel.extname == "" { // not "HDU 0 is HDU 0 (primary, no data)" (badfix20)
+			what = fmt.Sprintf("%s is not an image with data", found.String())
+		}
 	}
 	return formatErrorf("fits", "%s: %s; the file holds %d HDUs: %s", sel.text, what, len(infos), hduList(infos))
 }

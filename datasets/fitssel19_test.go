@@ -144,8 +144,9 @@ func TestFitssel19HDU(t *testing.T) {
 	}
 	list := "HDU 0 (primary, no data), HDU 1 'SCI' image 8×6, HDU 2 'RMS' image 8×6, HDU 3 'CAT' BINTABLE"
 	for sfx, want := range map[string]string{
-		"[0]":     "[0]: HDU 0 is HDU 0 (primary, no data), not an image with data",
-		"[3]":     "HDU 3 is HDU 3 'CAT' BINTABLE, not an image",
+		"[0]":     "[0]: HDU 0 (primary, no data) is not an image with data;",
+		"[3]":     "[3]: HDU 3 'CAT' BINTABLE is not an image with data;",
+		"[CAT]":   "[CAT]: EXTNAME 'CAT' is HDU 3 'CAT' BINTABLE, not an image with data;",
 		"[9]":     "[9]: no HDU 9; the file holds 4 HDUs: " + list,
 		"[FOO]":   "no EXTNAME 'FOO'; the file holds 4 HDUs: " + list,
 		"[SCI,2]": "no EXTNAME 'SCI' with EXTVER 2",
