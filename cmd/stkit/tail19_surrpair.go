@@ -40,18 +40,15 @@ type pendingFile struct {
 
 // tempBeside creates an empty temporary file in final's folder whose name
 // ends with final's base name (so that the writers, which choose the format
-// by the extension, write the same format): ".stkit-tmp-DIGITS-BASE".
+// by the extension, write the same format): ".stkit-tmp-DIGITS-BASE", the
+// digits beginning with this process's id (atomicfile.CreateBeside). It is
+// removed by a signal's exit (atomicfile.RemoveInProgress) until
+// atomicfile.Forget; a later run writing BASE removes those of processes
+// gone (atomicfile.RemoveDeadBeside, in writeAllOrNothing). Before
+// (partialsafe20), surrogate -o a.npy,b.npy killed by SIGTERM between its
+// writes and its renames left a.npy's complete temporary for good.
 func tempBeside(final string) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(final), ".stkit-tmp-*-"+filepath.Base(final))
-	if err != nil {
-		return "", err
-	}
-	name := f.Name()
-	if cerr := f.Close(); cerr != nil {
-		os.Remove(name)
-		return "", cerr
-	}
-	return name, nil
+	return atomicfile.CreateBeside(final)
 }
 
 // isSpecialOutput reports whether path is written in place rather than by
@@ -92,16 +89,15 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 	byFinal := map[string]*pendingFile{}
 	var files []*pendingFile // in order of first use
 	defer func() {
-		if err == nil {
-			return
-		}
 		for _, p := range files {
-			if !p.done {
+			if err != nil && !p.done {
 				os.Remove(p.temp)
 			}
-			if p.backup != "" {
+			if err != nil && p.backup != "" {
 				os.Remove(p.backup)
 			}
+			atomicfile.Forget(p.temp)
+			atomicfile.Forget(p.backup)
 		}
 	}()
 	var special []int
@@ -119,6 +115,8 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 		}
 		p := byFinal[final]
 		if p == nil {
+			// partialsafe20: what a run killed here before left
+			atomicfile.RemoveDeadBeside(filepath.Dir(final), filepath.Base(final))
 			temp, e := tempBeside(final)
 			if e != nil {
 				return fmt.Errorf("writing %s: %w", out, e)
@@ -167,6 +165,8 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 				os.Remove(b) // the name only: Link makes it
 				if os.Link(p.final, b) == nil {
 					p.backup = b
+				} else {
+					atomicfile.Forget(b)
 				}
 			}
 		}
@@ -181,10 +181,12 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 			return msg
 		}
 		p.done = true
+		atomicfile.Forget(p.temp)
 	}
 	for _, p := range files {
 		if p.backup != "" {
 			os.Remove(p.backup)
+			atomicfile.Forget(p.backup)
 			p.backup = ""
 		}
 	}
@@ -205,6 +207,7 @@ func rollBack(files []*pendingFile) []string {
 			if err := os.Rename(p.backup, p.final); err != nil {
 				lost = append(lost, p.final)
 			} else {
+				atomicfile.Forget(p.backup)
 				p.backup = ""
 			}
 		case !p.existed:
