@@ -171,6 +171,8 @@ func TestQuietfix20SynthRemovesPartial(t *testing.T) {
 	if err := os.WriteFile(part, []byte("stale"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// a partial file stkit wrote: only such a file is removed (partialsafe20)
+	recordPartial(io.Discard, "synth", nil, out, part)
 	code, errs := quietfix20Run(t, "synth", target, "-J", "3", "--steps", "2", "-n", "1", "--seed", "4", "-o", out)
 	want := "synth: note: removed " + part + ", the unfinished maps of an earlier run stopped early (" + out + " now holds the complete result)\n"
 	if code != 0 || !strings.Contains(errs, want) || strings.Contains(errs, "synth: loss") {

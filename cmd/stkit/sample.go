@@ -283,7 +283,7 @@ DIR.partial of its OUT and DIR.`)
 			st.stopped, st.iters = r-1, res.Results[r-1].Iters
 		}
 		if nw = st.written(); nw == 0 { // nothing done: the starting maps are no result
-			fmt.Fprintf(g.stderr, "sample: %s\n", st.describe(err, *out))
+			fmt.Fprintf(g.stderr, "sample: %s%s\n", st.describe(err, *out), earlierPartialNote(partial)) // partialsafe20
 			if errors.Is(err, context.Canceled) {
 				return st.err(err, *out)
 			}
@@ -321,6 +321,9 @@ DIR.partial of its OUT and DIR.`)
 			fmt.Fprintf(g.stderr, "sample: %s%s\n", st.describe(err, written), destNote)
 		}
 		return werr
+	}
+	if err != nil { // partialsafe20: a later run removes only a partial file it can tell stkit wrote
+		recordPartial(g.stderr, "sample", args, *out, dest)
 	}
 	over := " (sum over maps)"
 	if nw < opt.N {

@@ -332,6 +332,9 @@ func runSeparate(g *globals, args []string) error {
 	if werr := datasets.WriteMapsWith(dest, both, datasets.MapsWriteOptions{Cards: cards, Format: *f.format}); werr != nil {
 		return werr
 	}
+	if err != nil { // partialsafe20: a later run removes only a partial file it can tell stkit wrote
+		recordPartial(g.stderr, sepPartialCmd, args, *out, dest)
+	}
 	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s (s̃, d − s̃)\n",
 		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), dest)
 	// Say so when the shift matters (> 1 % of DATA's pixel std); zero-mean

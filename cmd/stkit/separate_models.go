@@ -497,6 +497,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if werr := datasets.WriteMapsCards(dest, res.Components, cards...); werr != nil {
 		return werr
 	}
+	if err != nil { // partialsafe20: a later run removes only a partial file it can tell stkit wrote
+		recordPartial(g.stderr, sepPartialCmd, args, *out, dest)
+	}
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	ended := stoppedEarlyWords(res.StoppedEarly)
 	if interrupted {

@@ -467,7 +467,8 @@ descriptor, in the format given by --format npy, npz or fits.`)
 		}
 		n := st.written()
 		if n == 0 { // nothing done: the starting maps are no result
-			fmt.Fprintf(g.stderr, "synth: %s\n", st.describe(err, *out))
+			// partialsafe20: an earlier run's partial file is not this one's
+			fmt.Fprintf(g.stderr, "synth: %s%s\n", st.describe(err, *out), earlierPartialNote(partial))
 			return st.err(err, *out)
 		}
 		maps = &stlayer.Maps{B: n, M: maps.M, N: maps.N, Data: maps.Data[:n*maps.M*maps.N]}
@@ -492,6 +493,9 @@ descriptor, in the format given by --format npy, npz or fits.`)
 			fmt.Fprintf(g.stderr, "synth: %s%s\n", st.describe(err, written), destNote)
 		}
 		return werr
+	}
+	if err != nil { // partialsafe20: a later run removes only a partial file it can tell stkit wrote
+		recordPartial(g.stderr, "synth", args, *out, dest)
 	}
 	fmt.Fprintf(g.stderr, "synth: loss %.4g → %.4g%s in %d iterations (%d evaluations, %.1f s, %.3f s/evaluation, loop overhead %.1f %%); wrote %s\n",
 		res.InitialLoss, res.Loss, st.sumOver(err != nil), res.Iters, res.Evals, res.Elapsed.Seconds(), res.EvalTime.Seconds()/float64(max(1, res.Evals)), 100*res.LoopOverhead(), dest)

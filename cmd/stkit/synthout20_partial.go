@@ -72,7 +72,8 @@ func partialNote(out string) string {
 
 // removeStalePartial removes, after cmd's run wrote out complete, what an
 // earlier run on the same out and report left when it stopped early: the
-// partial maps (partialPath; a regular file, not one of inputs) and the
+// partial maps (partialPath; a regular file, not one of inputs, that the
+// run stopped early recorded writing: removeStalePartialFile) and the
 // partial report (partialReport; a folder whose metrics.json has
 // settings.interrupted true), saying so on w. A stream output has no stale
 // partial of its own (CMD.partial.EXT in the working folder is left); an
@@ -88,9 +89,10 @@ func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...str
 			}
 		}
 		if err == nil && st.Mode().IsRegular() && !isInput {
-			if os.Remove(p) == nil {
-				fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)
-			}
+			// partialsafe20: only a partial file stkit recorded writing
+			removeStalePartialFile(w, cmd, out, p)
+		} else if err != nil {
+			removeOrphanPartialRecord(p)
 		}
 	}
 	if dir := partialReport(report); dir != "" && interruptedReport(dir) {

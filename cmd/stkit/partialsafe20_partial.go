@@ -1,0 +1,178 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stkit-org/stkit/internal/atomicfile"
+)
+
+// partialsafe20: a synth, sample or separate run that finished removed
+// whatever file was called OUT's partial file (s.npy → s.partial.npy),
+// whoever wrote it: a user's own s.partial.npy, or a finished result of an
+// earlier run with -o s.partial.npy, was deleted with the note "removed
+// s.partial.npy, the unfinished maps of an earlier run stopped early". Now a
+// run that writes a partial file records it in a small hidden file beside
+// it (partialRecordPath: .s.partial.npy.stkit-partial, JSON: the command,
+// OUT, the size and SHA-256 of the partial file, when it was written), and
+// a later run that finishes removes the partial file only when that record
+// says stkit wrote it, as the partial of the same OUT by the same command,
+// and the file is still those bytes (stalePartialVerdict); any other file
+// of that name is left, with a note naming it.
+
+// partialRecordFormat is the "format" of a partial file's record.
+const partialRecordFormat = "stkit-partial"
+
+// partialRecord is what a run stopped early records of the partial file it
+// wrote.
+type partialRecord struct {
+	Format  string   `json:"format"` // partialRecordFormat
+	Version int      `json:"version"`
+	Command string   `json:"command"` // synth, sample, separate
+	Out     string   `json:"out"`     // -o OUT, absolute
+	File    string   `json:"file"`    // the partial file, absolute
+	Size    int64    `json:"size"`
+	SHA256  string   `json:"sha256"`
+	Written string   `json:"written"` // RFC 3339, UTC
+	Args    []string `json:"args"`    // the run's arguments
+}
+
+// partialRecordPath is the record of the partial file p: ".BASE.stkit-partial"
+// beside it.
+func partialRecordPath(p string) string {
+	dir, base := filepath.Split(p)
+	return filepath.Join(dir, "."+base+".stkit-partial")
+}
+
+// fileSHA256 is the size and SHA-256 (hex) of the file p.
+func fileSHA256(p string) (int64, string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// absPath is p made absolute (p itself when that fails).
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// recordPartial records, after cmd's run (args) stopped early and wrote its
+// maps to dest instead of out, that dest is a partial file stkit wrote
+// (partialRecordPath), so that a later run that finishes on out may remove
+// it. Nothing is recorded when dest is out, for a stream output or an .npz
+// member (removeStalePartial leaves those partial files anyway). A record
+// that cannot be written is said on w: the partial file is then left by
+// later runs.
+func recordPartial(w io.Writer, cmd string, args []string, out, dest string) {
+	if dest == out || isStreamOutput(out) || npzMember(out) != "" {
+		return
+	}
+	size, sum, err := fileSHA256(dest)
+	if err == nil {
+		var b []byte
+		b, err = json.MarshalIndent(partialRecord{Format: partialRecordFormat, Version: 1, Command: cmd,
+			Out: absPath(out), File: absPath(dest), Size: size, SHA256: sum,
+			Written: time.Now().UTC().Format(time.RFC3339), Args: args}, "", "  ")
+		if err == nil {
+			err = atomicfile.Write(partialRecordPath(dest), append(b, '\n'), 0o644)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(w, "%s: note: could not record %s as a partial file (%v): a later run will leave it, remove it yourself when done with it\n", cmd, dest, err)
+	}
+}
+
+// readPartialRecord reads the record of the partial file p (false when
+// there is none, or it is not a partial file's record).
+func readPartialRecord(p string) (partialRecord, bool) {
+	var r partialRecord
+	b, err := os.ReadFile(partialRecordPath(p))
+	if err != nil || json.Unmarshal(b, &r) != nil || r.Format != partialRecordFormat {
+		return partialRecord{}, false
+	}
+	return r, true
+}
+
+// stalePartialVerdict says whether a run of cmd that finished writing out
+// may remove p, out's partial file: only when p's record (recordPartial)
+// names p, out and cmd and p still has the recorded size and SHA-256. When
+// not, why says why it is left ("stkit has no record of writing it …", …),
+// and changed whether p is no longer the file recorded.
+func stalePartialVerdict(p, cmd, out string) (remove, changed bool, why string) {
+	r, ok := readPartialRecord(p)
+	switch {
+	case !ok:
+		return false, false, "stkit has no record of writing it as a partial file"
+	case r.File != absPath(p) || r.Out != absPath(out) || r.Command != cmd:
+		return false, false, fmt.Sprintf("its record is of %s's partial file of %s, not of this run's", r.Command, r.Out)
+	}
+	size, sum, err := fileSHA256(p)
+	if err != nil {
+		return false, false, err.Error()
+	}
+	if size != r.Size || sum != r.SHA256 {
+		return false, true, "it was changed since stkit wrote it as a partial file (" + r.Written + ")"
+	}
+	return true, false, ""
+}
+
+// removeStalePartialFile removes p, out's partial file, after a run of cmd
+// finished writing out, when stalePartialVerdict allows it (and its
+// record), saying on w what it did: "removed p, the unfinished maps of an
+// earlier run …" or "left p, …". A record whose file is no longer the one
+// recorded is removed (it would never match again).
+func removeStalePartialFile(w io.Writer, cmd, out, p string) {
+	ok, changed, why := stalePartialVerdict(p, cmd, out)
+	if !ok {
+		if changed {
+			os.Remove(partialRecordPath(p)) // stale: p is no longer what it recorded
+		}
+		fmt.Fprintf(w, "%s: note: left %s, which has the name of %s's partial file: %s (remove it yourself if it is not wanted)\n", cmd, p, out, why)
+		return
+	}
+	if os.Remove(p) == nil {
+		os.Remove(partialRecordPath(p))
+		fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)
+	}
+}
+
+// removeOrphanPartialRecord removes the record of p when p is gone (a
+// partial file the user removed or moved).
+func removeOrphanPartialRecord(p string) {
+	if _, err := os.Lstat(p); os.IsNotExist(err) {
+		if _, ok := readPartialRecord(p); ok {
+			os.Remove(partialRecordPath(p))
+		}
+	}
+}
+
+// earlierPartialNote is the note added to "nothing written" when a run on
+// out stopped before it reached anything while out's partial file (p) of
+// an earlier run is there: "; s.partial.npy there is an earlier run's
+// (written 2026-…), not this one's" ("" when there is none).
+func earlierPartialNote(p string) string {
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	if r, ok := readPartialRecord(p); ok && r.Written != "" {
+		return "; " + p + " there is an earlier run's (written " + r.Written + "), not this one's"
+	}
+	return "; " + p + " there is not this run's"
+}
