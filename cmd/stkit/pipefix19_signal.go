@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/stkit-org/stkit/internal/atomicfile"
 )
@@ -17,6 +18,29 @@ import (
 // separate). The process-wide handler (exitOnSignals) leaves the first
 // signal to them.
 var signalOwners atomic.Int32
+
+// signalsClaimed counts the signals an interruptible context took as its
+// own (it stopped its command to save what was reached). Every signal
+// reaches both interruptible's channel and exitOnSignals' loop, and the loop
+// read signalOwners only when it got to the signal: a command that stopped
+// and wrote its partial file quickly had released its claim (signalOwners
+// back to 0) by then, and the loop ended the process with "terminated:
+// stopped", exit 1, while or before the partial file was written, after
+// "stopping, the maps reached are written" (timeout -s TERM 0.15 stkit
+// synth …: nothing written; partialsafe20). The loop now leaves the first
+// signal alone when an interruptible context claimed it.
+var signalsClaimed atomic.Int32
+
+// signalRepeatWindow is how soon after the SIGTERM a command took (to stop
+// and save) a second SIGTERM counts as that one, not as the second signal
+// that quits at once: timeout -s TERM 0.15 stkit synth … sends SIGTERM to
+// stkit and then to its process group, stkit among them, microseconds
+// apart; when the two were not merged into one by the kernel, the second
+// ended stkit with "terminated: stopped", exit 1, before or while the
+// maps reached were written, after "stopping, the maps reached are
+// written" (partialsafe20). Ctrl-C (SIGINT) comes from a person, one per
+// key press: a second one quits at once, however soon.
+var signalRepeatWindow = 500 * time.Millisecond
 
 // exitOnSignals makes Ctrl-C (SIGINT) and SIGTERM (a batch system's
 // scancel, a timeout) end stkit with exit status 1, a message on w and no
@@ -38,14 +62,29 @@ func exitOnSignals(w io.Writer, args []string) {
 }
 
 // signalExit is exitOnSignals' loop: for each signal of ch, unless it is
-// the first and an interruptible command is under way, it removes the
-// writes' temporary files, says so on w and calls exit(1).
+// the first and an interruptible command is under way (or took it:
+// signalsClaimed), or a SIGTERM repeating that first within
+// signalRepeatWindow, it removes the writes' temporary files, says so on w and
+// calls exit(1).
 func signalExit(ch <-chan os.Signal, w io.Writer, exit func(int)) {
 	n := 0
+	var first os.Signal
+	var firstAt time.Time
 	for s := range ch {
 		n++
-		if n == 1 && signalOwners.Load() > 0 {
-			continue // the command stops and saves (interruptible)
+		// the command stops and saves (interruptible); signalsClaimed
+		// when it already has, and released its claim on the signals,
+		// before this loop saw the signal (partialsafe20)
+		if n == 1 && (signalOwners.Load() > 0 || signalsClaimed.Load() > 0) {
+			first, firstAt = s, time.Now()
+			continue
+		}
+		// SIGTERM again at once is the same request (timeout(1) sends it
+		// to stkit and to its process group: two)
+		if n == 2 && first == syscall.SIGTERM && s == first && time.Since(firstAt) < signalRepeatWindow {
+			first = nil // one repeat only
+			n = 1
+			continue
 		}
 		msg := fmt.Sprintf("\nstkit: %v: stopped", s)
 		if rm := atomicfile.RemoveInProgress(); len(rm) > 0 {

@@ -313,11 +313,13 @@ func interruptible(w io.Writer, saving string) (context.Context, context.CancelF
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	signalOwners.Add(1) // exitOnSignals leaves the first signal to us
-	done := make(chan struct{})
+	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(finished)
 		select {
 		case s := <-ch:
 			signal.Stop(ch)
+			signalsClaimed.Add(1) // before the command can end: see signalsClaimed
 			interruptSeen.Store(true)
 			fmt.Fprintf(w, "\nstkit: %v: stopping, %s (press Ctrl-C again to quit at once, without saving)\n", s, saving)
 			cancel()
@@ -329,6 +331,12 @@ func interruptible(w io.Writer, saving string) (context.Context, context.CancelF
 		once.Do(func() {
 			signal.Stop(ch)
 			close(done)
+			<-finished
+			select {
+			case <-ch: // came as the work ended: it is ours all the same
+				signalsClaimed.Add(1)
+			default:
+			}
 			cancel()
 			signalOwners.Add(-1)
 		})
