@@ -133,7 +133,7 @@ func newSampleChecks(vm *ValidationMetrics, tiles, patches *stlayer.Maps, interi
 		}
 	}
 	// 2. the bins below k = 2
-	if c, ok := lowBinCheck(vm, patches, nt, rng); ok {
+	if c, ok := lowBinCheck(vm, patches, nt, what, rng); ok {
 		c.Fitted = psFitted
 		sc.Checks = append(sc.Checks, c)
 	}
@@ -250,7 +250,7 @@ func newSampleChecks(vm *ValidationMetrics, tiles, patches *stlayer.Maps, interi
 		}
 	}
 	if pixelFail {
-		sc.Advice = append(sc.Advice, "the samples' pixel distribution or morphology is not the training patches': the cluster may mix sources or families (see the sources of each cluster in the `stkit clusters run RUN DATASET` table, and training_spectrum_outliers), and one model of a mixture draws maps between them; train with more clusters, or on one source's patches")
+		sc.Advice = append(sc.Advice, "the samples' pixel distribution or morphology is not the training patches': the cluster may mix sources or families (see the sources of each cluster in the `stkit clusters run RUN DATASET` table, and training_spectrum_outliers), and one model of a mixture draws maps between them; train with more clusters, or on one source's patches. If the cluster is one source's, the statistic does not constrain this figure (out-of-sample): the samples are not the field's in this respect")
 	}
 	if psFail {
 		sc.Advice = append(sc.Advice, "the spectrum is off: more --steps (the optimisation may not have reached it), or more maps (-n) when few tiles are compared")
@@ -267,9 +267,9 @@ func newSampleChecks(vm *ValidationMetrics, tiles, patches *stlayer.Maps, interi
 // patch, with modes and target power) that ValidationMetrics.PSMaxDev and
 // the two PSVerdict figures leave out: max |ratio − 1| of the arithmetic-mean spectra
 // (vm.PSRatio) against the 90th percentile of that of n real patches
-// against the others. ok is false without such a bin or with fewer than
-// n + 2 patches.
-func lowBinCheck(vm *ValidationMetrics, patches *stlayer.Maps, n int, rng *rand.Rand) (SampleCheck, bool) {
+// against the others (what: "4 real patches", for the detail). ok is false
+// without such a bin or with fewer than n + 2 patches.
+func lowBinCheck(vm *ValidationMetrics, patches *stlayer.Maps, n int, what string, rng *rand.Rand) (SampleCheck, bool) {
 	var bins []int
 	for i := 0; i+1 < len(vm.PSEdges) && i < len(vm.PSRatio); i++ {
 		if vm.PSEdges[i] < 2 && vm.PSRatio[i] >= 0 {
@@ -320,8 +320,8 @@ func lowBinCheck(vm *ValidationMetrics, patches *stlayer.Maps, n int, rng *rand.
 		rs = append(rs, fmt.Sprintf("%.3g at k %.3g–%.3g", vm.PSRatio[i], vm.PSEdges[i], vm.PSEdges[i+1]))
 	}
 	return SampleCheck{Name: "spectrum k < 2", Value: value, Limit: p90, Pass: value <= p90,
-		Detail: fmt.Sprintf("the bins the k ≥ 2 checks leave out (few modes each: their ratio scatters most): ratio %s; max |ratio−1| %.3g (k %.3g–%.3g) vs %.3g, the 90th percentile of %d real patches against the others",
-			strings.Join(rs, ", "), value, vm.PSEdges[at], vm.PSEdges[at+1], p90, n)}, true
+		Detail: fmt.Sprintf("the bins the k ≥ 2 checks leave out (few modes each: their ratio scatters most): ratio %s; max |ratio−1| %.3g (k %.3g–%.3g) vs %.3g, the 90th percentile of %s against the others",
+			strings.Join(rs, ", "), value, vm.PSEdges[at], vm.PSEdges[at+1], p90, what)}, true
 }
 
 // leaveOneOutW1Each returns, for at most maxMaps of the maps (evenly
