@@ -67,9 +67,10 @@ func TestCmpalike20EffDof(t *testing.T) {
 // A set of 4 log-normal maps against itself with 24 pixels changed by
 // 1.2e-7 relative (float32's ulp; spectra, J = 3): χ²/dof = 0.0038, which
 // the permutation p_low (≥ 0.029 with 4 + 4 maps) cannot flag; AlikeP =
-// 4.6e-4 (EffDof 2.9), below CompareAlikeP/10. Independent sets (5 seeds) stay above it. Before
-// compareAlike no field said so (p = 0.886 and no warning on the tester's
-// setA/setA2, wst).
+// 4.6e-4 (EffDof 2.9), below CompareAlikeP/10. Independent sets (5
+// seeds) stay above it, and their EffDof from every 10th part
+// (compareAlikeBudget) is near all's. Before compareAlike no field said so
+// (p = 0.886 and no warning on the tester's setA/setA2, wst).
 func TestCmpalike20NearCopies(t *testing.T) {
 	const n, size = 4, 32
 	eng := cpu.New()
@@ -119,6 +120,16 @@ func TestCmpalike20NearCopies(t *testing.T) {
 		r := run(ind)
 		if r.AlikeP < 10*CompareAlikeP || r.EffDof > 2*n-2 {
 			t.Errorf("independent sets, seed %d: χ²/dof %g, AlikeP %g, EffDof %g; want AlikeP ≥ %g", s, r.Chi2, r.AlikeP, r.EffDof, 10*CompareAlikeP)
+		}
+		// every 10th part (185 dof × 64 over a budget of 1200): EffDof
+		// within 25 % of all parts'
+		budget := compareAlikeBudget
+		compareAlikeBudget = 1200
+		sub := run(ind)
+		compareAlikeBudget = budget
+		t.Logf("seed %d: EffDof %.3g of all parts, %.3g of every 10th", s, r.EffDof, sub.EffDof)
+		if math.Abs(sub.EffDof/r.EffDof-1) > 0.25 || sub.Chi2 != r.Chi2 {
+			t.Errorf("independent sets, seed %d: EffDof %g from every 10th part, %g from all", s, sub.EffDof, r.EffDof)
 		}
 	}
 }
