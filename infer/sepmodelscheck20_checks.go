@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,12 +96,12 @@ func SeparationMoments(est, truth *stlayer.Maps, comps []SepComponent) []SepMome
 	return out
 }
 
-// Line is the component's moments in one line: "mean 0.0307, std 0.00459
-// (model 0.0329 ± 0.0494, the pooled pixel moments of its training
-// patches; truth −0.00036, std 0.00837: mean error 0.031 = 3.7 true
-// stds)".
+// Line is the component's moments in one line: "pixel mean 0.03069, std
+// 0.004586 (its model's 0.0329, std 0.04942, pooled over the cluster's
+// patches); truth mean -0.0003605, std 0.008375: mean error 0.0311 = 3.7
+// true stds".
 func (m SepMoments) Line() string {
-	s := fmt.Sprintf("pixel mean %.4g, std %.4g (model %.4g, std %.4g: its training patches' pooled pixel moments)", m.Mean, m.Std, m.ModelMean, m.ModelStd)
+	s := fmt.Sprintf("pixel mean %.4g, std %.4g (its model's %.4g, std %.4g, pooled over the cluster's patches)", m.Mean, m.Std, m.ModelMean, m.ModelStd)
 	if m.TrueMean != nil {
 		s += fmt.Sprintf("; truth mean %.4g, std %.4g: mean error %.3g", *m.TrueMean, *m.TrueStd, *m.MeanError)
 		if m.MeanErrorStd != nil {
@@ -330,8 +331,16 @@ func PlotModelSepTerms(path string, res *ModelSepResult, names []string) error {
 	if len(res.TermHistory) == 0 || nc == 0 {
 		return PlotModelSepLoss(path, res)
 	}
+	// iteration 0: the start's terms and priors (no box value is kept)
+	hist := res.TermHistory
+	x0 := 1
+	if len(res.InitParts) == nc && (len(res.PriorEnd) == 0 || len(res.PriorStart) == nc) {
+		h0 := append(slices.Clone(res.InitParts), res.PriorStart...)
+		hist = append([][]float64{h0}, hist...)
+		x0 = 0
+	}
 	width := 0
-	for _, h := range res.TermHistory {
+	for _, h := range hist {
 		width = max(width, len(h))
 	}
 	prior := len(res.PriorEnd) > 0
@@ -345,7 +354,7 @@ func PlotModelSepTerms(path string, res *ModelSepResult, names []string) error {
 		return "box penalty"
 	}
 	p := plot.New()
-	p.Title.Text = "loss terms after each L-BFGS iteration (dashed: each component's stop level)"
+	p.Title.Text = "loss terms at the start (iteration 0) and after each L-BFGS iteration (dashed: each component's stop level)"
 	if s := ModelSepLossNote(res); s != "" {
 		p.Title.Text += "\n" + s
 	}
@@ -355,9 +364,9 @@ func PlotModelSepTerms(path string, res *ModelSepResult, names []string) error {
 	n := len(res.TermHistory)
 	for j := 0; j < width; j++ {
 		var it, v []float64
-		for i, h := range res.TermHistory {
+		for i, h := range hist {
 			if j < len(h) && h[j] > 0 && !math.IsInf(h[j], 0) {
-				it = append(it, float64(i+1))
+				it = append(it, float64(i+x0))
 				v = append(v, h[j])
 			}
 		}
@@ -380,13 +389,13 @@ func PlotModelSepTerms(path string, res *ModelSepResult, names []string) error {
 		}
 	}
 	var it, tot []float64
-	for i, h := range res.TermHistory {
+	for i, h := range hist {
 		s := 0.0
 		for _, v := range h {
 			s += v
 		}
 		if s > 0 && !math.IsInf(s, 0) {
-			it, tot = append(it, float64(i+1)), append(tot, s)
+			it, tot = append(it, float64(i+x0)), append(tot, s)
 		}
 	}
 	if err := addStyledLine(p, "total loss", plotx.XY(it, tot, true), color.Black, false); err != nil {
@@ -394,7 +403,7 @@ func PlotModelSepTerms(path string, res *ModelSepResult, names []string) error {
 	}
 	for c := 0; c < nc && c < len(res.StopLevels); c++ {
 		if lv := res.StopLevels[c]; lv > 0 && !math.IsInf(lv, 0) {
-			xy := plotter.XYs{{X: 1, Y: lv}, {X: float64(max(n, 2)), Y: lv}}
+			xy := plotter.XYs{{X: float64(x0), Y: lv}, {X: float64(max(n, 2)), Y: lv}}
 			l, err := plotter.NewLine(xy)
 			if err != nil {
 				return err
