@@ -80,6 +80,7 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 			}
 			return err
 		}
+		in.applied = newApplied(in.set.Maps.B) // badfix20: recorded in the outputs
 		ins, groups = append(ins, in), append(groups, a.group)
 	}
 	if nm.skipNaN != nil && *nm.skipNaN {
@@ -125,6 +126,7 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 		}
 		for _, in := range ins {
 			in.set.Maps, in.set.Cards = cropMaps(in.set.Maps, w), cropCards(in.set.Cards, w)
+			in.applied.cut(w, M, N)
 		}
 	}
 	nm.cache = map[string]statsInput{}
@@ -190,6 +192,7 @@ func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, nee
 	}
 	fmt.Fprintf(g.stderr, "stats: note: --skip-nan: left out %d of the %d maps of %s, %s: %s; %s\n", len(named), B, src, what, strings.Join(named, "; "), plural(kept, "map")+" kept")
 	for _, i := range members {
+		ins[i].applied.drop(bad)
 		dropMaps(ins[i].set, bad)
 	}
 	return nil

@@ -354,7 +354,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	}
 	unitWarn := warnStatsInputUnits(g, mapIn, nil) // units19: a set mixing BUNITs or pixel scales
 	input := maps
-	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards), unitWarnings: unitWarn}
+	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards), unitWarnings: unitWarn, applied: mapIn.applied}
 	// physscale19: pixel scale, BUNIT named in the table
 	meta.phys = physScaleOf(cards)
 	if mapIn.set == nil { // a complex .npy/.npz MAP (readComplexMap)
@@ -497,7 +497,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	case "npy":
 		err = writeCoeffsNPY(*out, spec, op, coeffs)
 	case "npz":
-		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps, append(append(statsFormatNPZ(meta), anisotropyArrays(meta.aniso, spec.J)...), provNPZMember(meta.prov)...)...)
+		err = writeCoeffsNPZ(*out, spec, op, coeffs, ch.Engine, maps, append(append(append(statsFormatNPZ(meta), anisotropyArrays(meta.aniso, spec.J)...), provNPZMember(meta.prov)...), meta.applied.npz()...)...)
 	case "json":
 		err = writeCoeffsJSON(*out, spec, op.Labels(), coeffs, maps, meta)
 	}
@@ -714,6 +714,9 @@ type statsMeta struct {
 	phys *physScale
 	// prov: the provenance written into the outputs (pipefix19)
 	prov *provenance
+	// applied: MAP's maps kept by --skip-nan and the --crop window
+	// (badfix20_applied.go), nil without them
+	applied *nanmaskApplied
 }
 
 // writeCoeffsJSON writes the coefficients c of the maps with their labels; config.map_shape is
@@ -760,6 +763,9 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 			ScaleWavelengths []scaleWavelengthDoc `json:"scale_wavelengths,omitempty"`
 			// Provenance: version, command line, inputs' SHA-256 (polfix19)
 			Provenance *provenance `json:"provenance,omitempty"`
+			// maps_read, maps_used, crop: what --skip-nan and --crop did
+			// (badfix20), absent without them
+			*nanmaskApplied
 		} `json:"config"`
 		// Anisotropy: direction and amplitude of the anisotropy per map
 		// and scale (anisotropyOf); absent for statistics without
@@ -776,6 +782,7 @@ func writeCoeffsJSON(path string, spec stats.Spec, lab *stlayer.Labels, c *stlay
 	doc.Config.BUnitImag = meta.bunitImag
 	doc.Config.UnitWarnings = meta.unitWarnings
 	doc.Config.Provenance = meta.prov
+	doc.Config.nanmaskApplied = meta.applied
 	doc.Anisotropy = meta.aniso
 	if (spec.Kind == stats.SCov || spec.Kind == stats.Spectra) && (spec.Norm == "none" || spec.Norm == "") {
 		// "none" is read as p00 for these families (stats.Spec.Norm): the

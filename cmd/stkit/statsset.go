@@ -31,6 +31,9 @@ type statsInput struct {
 	// units: each file's BUNIT and pixel scale, in set.Files' order
 	// (setFileUnits)
 	units []datasets.MapUnits
+	// applied: the maps --skip-nan kept and the --crop window (nil
+	// without them; badfix20_applied.go)
+	applied *nanmaskApplied
 }
 
 // isSet reports whether the argument named more than one file or a folder.
