@@ -57,7 +57,12 @@ that of the training patches, stat_chi_training_patches, and the sampling
 noise of the spectrum comparison, ps_null: the same comparison for as many
 real training patches against the others, median and 90th percentile of
 200 random draws, and ps_verdict: each spectrum figure within that noise,
-at or below its 90th percentile, or outside it).
+at or below its 90th percentile, or outside it; sample_checks: every check,
+the spectrum also below k = 2, W1, each tile's mean, std, skewness and
+kurtosis against the patches' 5–95 % range, the Minkowski functionals, each
+against what as many real patches score, and the verdict of them all,
+printed as 'report: check …' and 'report: verdict: …' lines). FITS maps
+carry the training patches' BUNIT and pixel scale (the model manifest's).
 
 Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
 .npz or .fits by the extension). A name that does not say the format
@@ -74,7 +79,10 @@ as it was); with --report DIR, the report of those maps, marked interrupted
 (metrics.json settings.interrupted, settings.ended, settings.maps_reported),
 goes to DIR.partial beside DIR. Exit status 1; a second Ctrl-C quits at once
 without writing them. A later run that finishes removes the partial file and
-DIR.partial of its OUT and DIR.`)
+DIR.partial of its OUT and DIR. The partial
+file is removed only when it is the one a run stopped early wrote (recorded
+in .NAME.stkit-partial beside it, with its SHA-256); another file of that
+name is left, with a note.`)
 	compF := &requiredInt{v: -1}
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
@@ -315,7 +323,7 @@ DIR.partial of its OUT and DIR.`)
 	// models)
 	hist := historyCards(fmt.Sprintf("stkit sample: %s of %dx%d synthesised to match statistics (%s on %dx%d patches) drawn from component %d of the model folder %s (--draw %s, --init %s%s, --steps %d, --seed %d)",
 		plural(maps.B, "map"), maps.M, maps.N, ms.Manifest.Spec, p, p, *comp, filepath.Base(filepath.Clean(pos[0])), *draw, *initKind, boxNote(box, opt.BoxWeight), opt.Steps, *seed))
-	hist = provFITSOf(hist, prov)
+	hist = provFITSOf(append(sampleUnitCards(ms), hist...), prov) // samplecheck20: BUNIT, pixel scale
 	if written, werr := writeStreamMaps(dest, maps, datasets.MapsWriteOptions{DType: *dtype, Batch: true, Cards: hist, Format: *format}); werr != nil {
 		if err != nil && written != "" { // stopped early, and written as float64 elsewhere
 			fmt.Fprintf(g.stderr, "sample: %s%s\n", st.describe(err, written), destNote)
@@ -380,7 +388,8 @@ DIR.partial of its OUT and DIR.`)
 			fmt.Fprintf(g.stderr, "report: sampling noise of %s vs %s (%smedian / 90th percentile of %d draws): mean PS max |ratio−1| %.3f / %.3f, geometric-mean %.3f / %.3f\n",
 				plural(nl.N, "real patch"), others, note, nl.Draws, nl.ArithMedian, nl.ArithP90, nl.GeoMedian, nl.GeoP90)
 		}
-		if v, ok := settings["ps_verdict"].(map[string]infer.PSVerdict); ok {
+		// samplecheck20: every check of the report and the verdict of them all
+		if v, ok := settings["ps_verdict"].(map[string]infer.PSVerdict); !printSampleChecks(g.stderr, settings) && ok {
 			a, gm := v["arithmetic_mean"], v["geometric_mean"]
 			fmt.Fprintf(g.stderr, "report: verdict: mean PS %.3f: %s; geometric-mean PS %.3f: %s\n", a.Value, a.Verdict, gm.Value, gm.Verdict)
 		}
