@@ -42,7 +42,11 @@ log-space moment of the model is the mixture's and its samples follow
 neither). A warning names the component, the dataset rows and their source
 files: recluster with more --clusters (stkit train), or leave them out of
 the component's moments with --drop-outliers (they stay in its patch_index
-and weight).
+and weight). A cluster more than 20 % of whose patches come from source
+files whose patches mostly went to other clusters is warned about too,
+naming the files and counts (a 3-cluster run of dust I, dust Q and CIB
+patches: 13 dust Q and 4 dust I among 52 CIB-cluster patches, of which the
+spectrum check flagged 1): its model mixes the families.
 Latents (--latent): posterior (default) draws z from the Gaussian fitted to
 the encoder means of the cluster's patches; prior draws z ~ p(z|y=k) as Lei
 et al. 2025, but the facvae prior variances are ≥ 1 by construction and can be
