@@ -121,7 +121,10 @@ sep.partial.npy, a.npz:m → a.partial.npz:m), the report to DIR.partial
 beside DIR: OUT and DIR, which only a run that finishes writes (the
 discrepancy stop is a finish), are left as they were. A later run that
 finishes removes the partial file and DIR.partial (when its metrics.json
-says interrupted) of its OUT and DIR.
+says interrupted) of its OUT and DIR. The partial
+file is removed only when it is the one a run stopped early wrote (recorded
+in .NAME.stkit-partial beside it, with its SHA-256); another file of that
+name is left, with a note.
 
 Example:
   stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`
