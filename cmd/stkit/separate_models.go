@@ -134,6 +134,7 @@ type sepModelArgs struct {
 	modelsDir *string
 	compList  *string
 	out       *string
+	format    *string
 	weights   *string
 	positive  *string
 	steps     *string
@@ -157,7 +158,8 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 	f := &sepModelArgs{}
 	f.modelsDir = fs.String("models", "", "model folder (stkit export) (required)")
 	f.compList = fs.String("components", "", "components: model indices and/or noise:SIGMA, 2 or 3 of them (required)")
-	f.out = fs.String("o", "", "output [C, M, N] (required); written only by a run that finishes (a run stopped early writes OUT's partial file, sep.npy → sep.partial.npy: see above)")
+	f.out = fs.String("o", "", "output [C, M, N] (required): .npy, .npz or .fits, or /dev/stdout (a descriptor, a named pipe) with --format; written only by a run that finishes (a run stopped early writes OUT's partial file, sep.npy → sep.partial.npy, for /dev/stdout or a pipe separate.partial.EXT in the working folder: see above)")
+	f.format = fs.String("format", "", "format of -o when its name does not say it (/dev/stdout, a pipe), written through the descriptor ('>> log' appends): npy, npz or fits (default: from the -o extension)")
 	f.weights = fs.String("weights", "", "term weight per component, comma-separated (default 1 each)")
 	f.positive = fs.String("positive", "", "components kept ≥ 0, comma-separated positions in --components (e.g. 0,1)")
 	f.steps = fs.String("steps", "0,300", "A,B[,E]: amplitude-stage iterations (0: no such stage), full-stage iterations, epochs; two or three numbers (a single total N is separation with samples' form, not this one's)")
@@ -278,7 +280,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if opt.Init != "wiener" && opt.Init != "wiener-cal" && opt.Init != "equal" {
 		return badInputf("unknown --init %q (want wiener, wiener-cal or equal)", opt.Init)
 	}
-	if err := checkMapsOutput(*out); err != nil {
+	if err := checkSynthOutput(*out, *f.format); err != nil {
 		return err
 	}
 	if err := checkOutputDir("--report", *report); err != nil {
@@ -302,7 +304,7 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	// sepout20: where a run stopped early writes its maps and report (not
 	// OUT, DIR)
-	partial, perr := checkSepPartial(*out, *report, inputs...)
+	partial, perr := checkSepPartialFormat(*out, *f.format, *report, inputs...)
 	if perr != nil {
 		return perr
 	}
@@ -497,7 +499,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if err != nil {
 		dest, repDir, destNote = partial, partialReport(*report), sepNotWritten(*out, *report)
 	}
-	if werr := datasets.WriteMapsCards(dest, res.Components, cards...); werr != nil {
+	if werr := datasets.WriteMapsWith(dest, res.Components, datasets.MapsWriteOptions{Cards: cards, Format: *f.format}); werr != nil {
 		return werr
 	}
 	if err != nil { // partialsafe20: a later run removes only a partial file it can tell stkit wrote
