@@ -138,7 +138,7 @@ func writeStreamMaps(out string, maps *stlayer.Maps, opt datasets.MapsWriteOptio
 }
 
 // checkSynthOutput is checkMapsOutput for synth's -o with --format (""
-// when not given): a name without a format's extension, such as
+// when not given), and sample's, separate's and surrogate's (stdoutfmt20): a name without a format's extension, such as
 // /dev/stdout, needs --format; "-" is refused naming /dev/stdout.
 func checkSynthOutput(out, format string) error {
 	if out == "-" {
