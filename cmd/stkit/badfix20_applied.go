@@ -1,6 +1,10 @@
 package main
 
-import "github.com/stkit-org/stkit/datasets"
+import (
+	"fmt"
+
+	"github.com/stkit-org/stkit/datasets"
+)
 
 // statsAppliedDoc is stats' --skip-nan and --crop help on the record.
 const statsAppliedDoc = "The outputs record what was done: the JSON config's maps_read, maps_used (for each output map, its index among the maps read, from 0; \"map\" in the coefficients counts the maps kept) and crop (the window's rows, cols, numpy slice and FITS section), " +
@@ -84,4 +88,25 @@ func (a *nanmaskApplied) npz() []datasets.NamedArray {
 			Float64: []float64{float64(c.Rows[0]), float64(c.Rows[1]), float64(c.Cols[0]), float64(c.Cols[1])}}})
 	}
 	return out
+}
+
+// skipCountPhrase says how many of the B maps of src --skip-nan leaves out
+// (n, all non-finite pixels or, with half, more than half): "the map of
+// MAP x.npy holds NaN or ±Inf", "1 of the 3 maps of … holds …", "2 of the
+// 3 maps of … hold …", "all 3 maps of … hold …" (it said "1 of the 1 maps
+// … are holding NaN or ±Inf").
+func skipCountPhrase(n, B int, src string, half bool) string {
+	verb, verbs := "hold NaN or ±Inf", "holds NaN or ±Inf"
+	if half {
+		verb, verbs = "are more than half NaN or ±Inf (--crop valid cuts the others)", "is more than half NaN or ±Inf (--crop valid cuts the others)"
+	}
+	switch {
+	case B == 1:
+		return fmt.Sprintf("the map of %s %s", src, verbs)
+	case n == B:
+		return fmt.Sprintf("all %d maps of %s %s", B, src, verb)
+	case n == 1:
+		return fmt.Sprintf("1 of the %d maps of %s %s", B, src, verbs)
+	}
+	return fmt.Sprintf("%d of the %d maps of %s %s", n, B, src, verb)
 }

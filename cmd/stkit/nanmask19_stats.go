@@ -188,7 +188,7 @@ func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, nee
 		if need > 1 {
 			n = fmt.Sprintf("%d maps per set (--compare needs a spread)", need)
 		}
-		return badInputf("--skip-nan: %d of the %d maps of %s are %s (%s); %d would be left, and the statistics need at least %s", len(named), B, src, what, strings.Join(named, "; "), kept, n)
+		return badInputf("--skip-nan: %s (%s); %d would be left, and the statistics need at least %s", skipCountPhrase(len(named), B, src, half), strings.Join(named, "; "), kept, n)
 	}
 	fmt.Fprintf(g.stderr, "stats: note: --skip-nan: left out %d of the %d maps of %s, %s: %s; %s\n", len(named), B, src, what, strings.Join(named, "; "), plural(kept, "map")+" kept")
 	for _, i := range members {
