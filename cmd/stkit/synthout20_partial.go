@@ -138,8 +138,9 @@ func writeStreamMaps(out string, maps *stlayer.Maps, opt datasets.MapsWriteOptio
 }
 
 // checkSynthOutput is checkMapsOutput for synth's -o with --format (""
-// when not given), and sample's, separate's and surrogate's (stdoutfmt20): a name without a format's extension, such as
-// /dev/stdout, needs --format; "-" is refused naming /dev/stdout.
+// when not given), and sample's, separate's and surrogate's (stdoutfmt20):
+// a name without a format's extension, such as /dev/stdout, needs
+// --format; "-" is refused naming /dev/stdout.
 func checkSynthOutput(out, format string) error {
 	if out == "-" {
 		return badInputf("-o -: stkit does not read \"-\" as standard output (it would write a file named \"-\"); for standard output give -o /dev/stdout --format npy (or npz, fits)")
