@@ -46,3 +46,18 @@ func checkConstantDict(spec stats.Spec, format string, x *stlayer.Maps) error {
 	return fmt.Errorf("map %d is %s: the .npz dict's %s are undefined on it (they would be NaN); the raw %s coefficients are defined there (0 for every fluctuation coefficient): write them with -o FILE.json or FILE.npy, or give maps that vary",
 		ce.Map, what, arrays, s.Kind)
 }
+
+// checkConstantSets is stats.CheckConstant for stats --compare's two sets
+// (am, bm the maps of a and b as the statistic takes them), each on its
+// own, so that a constant map is named by its index in its set: with the
+// two stacked into one batch, map 0 of --compare was "map 4" (A holding
+// 4 maps).
+func checkConstantSets(spec stats.Spec, a statsInput, am *stlayer.Maps, b statsInput, bm *stlayer.Maps) error {
+	if err := stats.CheckConstant(spec, am); err != nil {
+		return badInputf("%s: %v", a.describe(), err)
+	}
+	if err := stats.CheckConstant(spec, bm); err != nil {
+		return badInputf("%s: %v", b.describe(), err)
+	}
+	return nil
+}

@@ -54,3 +54,32 @@ func TestBadfix20SkipNaNGrammar(t *testing.T) {
 		}
 	}
 }
+
+// stats --compare named a constant map of --compare by its index in the
+// two sets stacked: map 0 of a 4-map B was "map 4"; now "--compare B: map
+// 0 is constant", and a constant map of MAP is "MAP A: map K".
+func TestBadfix20CompareConstantIndex(t *testing.T) {
+	dir := t.TempDir()
+	a := writeTestMap(t, dir, "a.npy", 4)
+	m := stlayer.NewMaps(3, 64, 64)
+	x, err := datasets.ReadMaps(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(m.Data, x.Data) // maps 1, 2 vary
+	for i := range m.Map(0) {
+		m.Map(0)[i] = 1 // map 0 constant
+	}
+	b := filepath.Join(dir, "b.npy")
+	if err := datasets.WriteMaps(b, m); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "stats", a, "--compare", b, "-J", "2", "--kind", "spectra", "-o", filepath.Join(dir, "c.json"))
+	if want := "--compare " + b + ": map 0 is constant (every pixel 1)"; code != 2 || !strings.Contains(errs, want) || strings.Contains(errs, "map 4") {
+		t.Errorf("B's map 0 constant: exit %d, want 2 and %q: %s", code, want, errs)
+	}
+	code, _, errs = runCLI(t, "stats", b, "--compare", a, "-J", "2", "--kind", "spectra", "-o", filepath.Join(dir, "c.json"))
+	if want := "MAP " + b + ": map 0 is constant"; code != 2 || !strings.Contains(errs, want) {
+		t.Errorf("MAP's map 0 constant: exit %d, want 2 and %q: %s", code, want, errs)
+	}
+}

@@ -747,8 +747,8 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	}
 	am, bm = sa.set.Maps, sb.set.Maps
 	union := &stlayer.Maps{B: am.B + bm.B, M: am.M, N: am.N, Data: append(slices.Clone(am.Data), bm.Data...)}
-	if err := stats.CheckConstant(spec, union); err != nil {
-		return badInputf("%s, %s: %v", a.describe(), b.describe(), err)
+	if err := checkConstantSets(spec, a, am, b, bm); err != nil { // badfix20: map K of its own set
+		return err
 	}
 	ch, err := chooseEngine(g)
 	if err != nil {
