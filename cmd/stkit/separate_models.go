@@ -76,7 +76,9 @@ the data's) or equal (d/C each).
 --min-fraction F (default 0.2) drops from each component's term the
 coefficients of the wavelet scales where that component holds less than F of
 the data's power (calibrated spectra): there its statistics cannot be
-recovered, and matching them only makes up structure.
+recovered, and matching them only makes up structure. A component left
+fewer than a quarter of its coefficients is warned about: its term, however
+small, then says little (metrics.json settings.kept_coefficients).
 
 --gauss-prior F (default 30; 0: none) adds each component's Gaussian-field
 prior (its clusters' mean power spectrum, or the calibrated one with --init
@@ -111,6 +113,16 @@ P_est/P_true and the power fraction per half-octave bin, min r(k) over the
 bins where the component holds ≥ 30 % of the power, and the same for the
 data itself (r_data: the r(k) of any bin-by-bin filter of the data, the
 Wiener filter with the true spectra included; ≈ √(power fraction)).
+
+After the run each component's pixel mean and std are printed against its
+model's (pooled over its cluster's patches) and, with --truth, the truth's:
+pixel correlation and r(k) do not see the mean, which the models' pixel
+means split. A mean more than 2 stds off, a std more than 4× off or an
+estimate mostly outside its truth's colour scale is warned about
+(metrics.json settings.component_moments); so is, before the run, a model
+whose cluster mixes source files (stkit export warns of it too).
+power_spectrum.png draws each model's spectrum (its cluster's patches,
+± 1 std), loss.png each term, the total and the stop levels.
 
 Ctrl-C (SIGINT, SIGTERM) stops the run: the maps reached are written, the
 --truth figures printed and, with --report, the report written, marked
@@ -407,6 +419,11 @@ func runSeparateModels(g *globals, args []string) error {
 	// unitfits20: DATA's BUNIT and pixel scale against the training
 	// patches' (the models' dataset manifest)
 	unitWarns := warnModelUnits(g.stderr, pos[0], cards, ms)
+	// sepmodelscheck20: a component whose model mixes source families
+	for _, s := range sepMixtureWarnings(ms, comps) {
+		unitWarns = append(unitWarns, s)
+		fmt.Fprintf(g.stderr, "separate: warning: %s\n", s)
+	}
 	if min(d.M, d.N) >= 2*p {
 		// Measured (README, "Larger patches"): on 128² held-out mixtures,
 		// models of 64² patches applied tile by tile stayed at their Wiener
@@ -572,6 +589,9 @@ func runSeparateModels(g *globals, args []string) error {
 			}
 		}
 	}
+	// sepmodelscheck20: each component's pixel mean and std against its
+	// model's (and the truth's), the coefficients the --min-fraction mask left
+	moments := sepModelChecks(g.stderr, res, comps, truth, *minFrac, warn)
 	if repDir != "" {
 		// sepout20: DIR.partial under its own lock (lockPartialReport)
 		l, _, lerr := lockPartialReport("separate", *report, repDir, args)
@@ -608,14 +628,16 @@ func runSeparateModels(g *globals, args []string) error {
 			rep.Settings["power_shares"] = map[string]any{"k": shareK, "share": byName, "max": shareMax,
 				"note": "each component's share of the summed mean patch spectra of the models per bin (|k| in cycles per patch); below 0.05 in every bin its separation is poor"}
 		}
+		sepModelReportExtras(rep.Settings, moments, res, comps) // sepmodelscheck20
 		rep.Components = compNames
 		rep.Metrics, rep.InitMetric = metrics, initMetrics
 		if err := infer.WriteModelSepReport(repDir, d, res, truth, rep); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		// loss.png again, its title splitting the loss into the statistic
-		// terms and the prior
-		if err := infer.PlotModelSepLoss(filepath.Join(repDir, "loss.png"), res); err != nil {
+		// loss.png again, each term drawn, its title splitting the loss
+		// into the statistic terms and the prior; power_spectrum.png with
+		// each model's spectrum (sepmodelscheck20)
+		if err := sepModelReportPlots(repDir, d, truth, res, comps, p); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(repDir, "metrics.json"))
