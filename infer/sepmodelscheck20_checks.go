@@ -318,7 +318,7 @@ func addDottedLine(p *plot.Plot, name string, xy plotter.XYs, col color.Color, w
 // PlotModelSepTerms draws loss.png of a learned-model separation at path
 // from ModelSepResult.TermHistory: one line per term (each component's
 // statistic term, its Gaussian-field prior as a thick line, the box
-// penalty) and their total after each iteration, on a log axis, with the stop level of each component
+// penalty) and their total (dotted) after each iteration, on a log axis, with the stop level of each component
 // (StopLevels) as a flat dashed line of its colour and ModelSepLossNote in
 // the title: the total is mostly the prior with the default GaussPrior,
 // and the statistic terms, which decide the stop, are invisible in it.
@@ -354,7 +354,7 @@ func PlotModelSepTerms(path string, res *ModelSepResult, names []string) error {
 		return "box penalty"
 	}
 	p := plot.New()
-	p.Title.Text = "loss terms at the start (iteration 0) and after each L-BFGS iteration (dashed: each component's stop level)"
+	p.Title.Text = "loss terms at the start (0) and after each iteration (dashed: stop levels)"
 	if s := ModelSepLossNote(res); s != "" {
 		p.Title.Text += "\n" + s
 	}
@@ -398,7 +398,7 @@ func PlotModelSepTerms(path string, res *ModelSepResult, names []string) error {
 			it, tot = append(it, float64(i+x0)), append(tot, s)
 		}
 	}
-	if err := addStyledLine(p, "total loss", plotx.XY(it, tot, true), color.Black, false); err != nil {
+	if err := addDottedLine(p, "total loss (dotted)", plotx.XY(it, tot, true), color.Black, 1.5); err != nil {
 		return err
 	}
 	for c := 0; c < nc && c < len(res.StopLevels); c++ {
