@@ -82,6 +82,11 @@ type Options struct {
 	// ValFraction is the fraction of rows held out for validation (0: the default 0.1; negative for
 	// none).
 	ValFraction float64
+	// SplitRows, if set, gives the training and validation rows of a data set of n rows instead of
+	// Split(n, ValFraction, Seed): rows of neither list are left out (e.g. patches that overlap a
+	// validation patch, so that validation is held out). Both lists must be sorted, disjoint and
+	// within [0, n); ValFraction is then only recorded.
+	SplitRows func(n int) (trainIdx, valIdx []int)
 	// EvalEvery evaluates the validation split every EvalEvery epochs and after the last one
 	// (0: the default 1).
 	EvalEvery int
@@ -384,7 +389,14 @@ func Run(model *vae.Model, data Data, opt Options) (*Result, error) {
 	}
 	opt = opt.withDefaults()
 	res := &Result{BestEpoch: -1, BestValLoss: math.Inf(1)}
-	res.TrainIdx, res.ValIdx = Split(data.N, opt.ValFraction, opt.Seed)
+	if opt.SplitRows != nil {
+		res.TrainIdx, res.ValIdx = opt.SplitRows(data.N)
+		if err := checkSplit(data.N, res.TrainIdx, res.ValIdx); err != nil {
+			return nil, err
+		}
+	} else {
+		res.TrainIdx, res.ValIdx = Split(data.N, opt.ValFraction, opt.Seed)
+	}
 	if opt.Patience > 0 && len(res.ValIdx) == 0 {
 		return nil, errors.New("train: early stopping (Patience > 0) needs a validation split")
 	}
@@ -774,4 +786,25 @@ func nanSlice(n int) []float64 {
 		s[i] = math.NaN()
 	}
 	return s
+}
+
+// checkSplit refuses an Options.SplitRows result whose lists are not sorted, overlap or index
+// outside [0, n).
+func checkSplit(n int, tr, val []int) error {
+	seen := make([]bool, n)
+	for _, l := range [][]int{tr, val} {
+		for i, r := range l {
+			if r < 0 || r >= n {
+				return fmt.Errorf("train: Options.SplitRows gave row %d, outside [0, %d)", r, n)
+			}
+			if i > 0 && r <= l[i-1] {
+				return fmt.Errorf("train: Options.SplitRows gave an unsorted list (row %d after %d)", r, l[i-1])
+			}
+			if seen[r] {
+				return fmt.Errorf("train: Options.SplitRows gave row %d to both training and validation", r)
+			}
+			seen[r] = true
+		}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/train"
 )
 
 // clustersfix20Maps writes b 64² maps (white noise or a smooth field, by
@@ -209,5 +210,117 @@ func TestClustersfix20LossStillFalling(t *testing.T) {
 	}
 	if note := lossStillFallingNote(h[:3], 3); note != "" {
 		t.Errorf("3 epochs: %q", note)
+	}
+}
+
+// clustersfix20Overlaps counts the (validation, training) pairs of patches
+// of one source and map less than size apart in rows and columns.
+func clustersfix20Overlaps(p []datasets.Patch, size int, tr, val []int) int {
+	n := 0
+	for _, v := range val {
+		for _, i := range tr {
+			a, b := p[v], p[i]
+			if a.Source == b.Source && a.Map == b.Map && absInt(a.Row-b.Row) < size && absInt(a.Col-b.Col) < size {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestClustersfix20ValidationNoOverlap: with the default stride (size/2)
+// the random 10 % validation rows of train.Split overlapped training
+// patches (validation loss below the training loss throughout); blockSplit
+// holds out the last patch rows of each source and leaves out the training
+// patches overlapping them: no overlap, every source validated and trained,
+// augmented copies with their block. The CLI records the split in run.json.
+func TestClustersfix20ValidationNoOverlap(t *testing.T) {
+	const size = 64
+	var p []datasets.Patch
+	for r := 0; r <= 7*32; r += 32 { // source 0: one 288² map, 8×8 patches, each with a turned copy
+		for c := 0; c <= 7*32; c += 32 {
+			p = append(p, datasets.Patch{Source: 0, Row: r, Col: c}, datasets.Patch{Source: 0, Row: r, Col: c, Rot: 1})
+		}
+	}
+	for m := 0; m < 4; m++ { // source 1: four 128² maps, 3×3 patches
+		for r := 0; r <= 64; r += 32 {
+			for c := 0; c <= 64; c += 32 {
+				p = append(p, datasets.Patch{Source: 1, Map: m, Row: r, Col: c})
+			}
+		}
+	}
+	oldTr, oldVal := train.Split(len(p), 0.1, 1)
+	if o := clustersfix20Overlaps(p, size, oldTr, oldVal); o == 0 {
+		t.Fatalf("the random split overlaps nothing here: the test shows nothing")
+	}
+	tr, val, dropped, kept := blockSplit(p, size, 0.1)
+	if o := clustersfix20Overlaps(p, size, tr, val); o != 0 {
+		t.Errorf("%d validation–training overlaps", o)
+	}
+	// source 0: 128 patches, 13 wanted: the last row (16 with the copies), its
+	// neighbour row dropped (16); source 1: 36 patches, 4 wanted: the last
+	// two rows of map 3 (6), the first row of map 3 dropped (3)
+	if len(val) != 22 || dropped != 19 || len(tr) != len(p)-41 || len(kept) != 0 {
+		t.Errorf("train %d val %d dropped %d kept %v (want %d, 22, 19, none)", len(tr), len(val), dropped, kept, len(p)-41)
+	}
+	for _, v := range val {
+		if q := p[v]; (q.Source == 0 && q.Row != 224) || (q.Source == 1 && (q.Map != 3 || q.Row < 32)) {
+			t.Errorf("validation patch %+v", q)
+		}
+	}
+	// a source of one row of patches keeps them all for training
+	one := []datasets.Patch{{Row: 0, Col: 0}, {Row: 0, Col: 32}, {Row: 0, Col: 64}}
+	if tr, val, d, k := blockSplit(one, size, 0.5); len(tr) != 3 || len(val) != 0 || d != 0 || len(k) != 1 || k[0] != 0 {
+		t.Errorf("one row: train %v val %v dropped %d kept %v", tr, val, d, k)
+	}
+
+	// the CLI: run.json says what the split gave, as blockSplit on the dataset
+	dir := t.TempDir()
+	clustersfix20Maps(t, filepath.Join(dir, "noise.fits"), "noise", "MJy/sr", 2, 10)
+	clustersfix20Maps(t, filepath.Join(dir, "smooth.fits"), "smooth", "MJy/sr", 2, 20)
+	ds, run := filepath.Join(dir, "ds"), filepath.Join(dir, "run")
+	if code, _, errs := runCLI(t, "patches", filepath.Join(dir, "noise.fits"), filepath.Join(dir, "smooth.fits"), "-o", ds, "--size", "32"); code != 0 {
+		t.Fatalf("patches: %s", errs)
+	}
+	code, _, errs := runCLI(t, "train", ds, "-o", run, "--clusters", "2", "--epochs", "1", "--z", "4", "--h", "16", "--layers", "1", "--batch", "16")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	f, err := datasets.LoadFeatures(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, val, dropped, _ = blockSplit(f.Patches.Patches, 32, 0.1)
+	if o := clustersfix20Overlaps(f.Patches.Patches, 32, tr, val); o != 0 || len(val) == 0 {
+		t.Errorf("dataset: %d overlaps, %d validation patches", o, len(val))
+	}
+	b, err := os.ReadFile(filepath.Join(run, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Run struct {
+			ValSplit     string `json:"val_split"`
+			ValSplitDesc string `json:"val_split_desc"`
+		} `json:"run"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := valSplitDesc(len(tr), len(val), dropped)
+	if doc.Run.ValSplit != "blocks" || doc.Run.ValSplitDesc != want || !strings.Contains(errs, "train: validation: "+want) {
+		t.Errorf("run.json val_split %q desc %q, want blocks, %q; stderr\n%s", doc.Run.ValSplit, doc.Run.ValSplitDesc, want, errs)
+	}
+	// a resume keeps the split; --val-split random is the old split; a bad value exit 2
+	wantBadInput(t, []string{"train", ds, "-o", run, "--resume", "--epochs", "2", "--val-split", "random"}, "was made with --val-split blocks: a resume keeps its split")
+	wantBadInput(t, []string{"train", ds, "-o", filepath.Join(dir, "bad"), "--clusters", "2", "--val-split", "rows"}, `--val-split "rows": want blocks or random`, filepath.Join(dir, "bad"))
+	rnd := filepath.Join(dir, "rnd")
+	code, _, errs = runCLI(t, "train", ds, "-o", rnd, "--clusters", "2", "--epochs", "1", "--z", "4", "--h", "16", "--layers", "1", "--batch", "16", "--val-split", "random")
+	if b, err = os.ReadFile(filepath.Join(rnd, "run.json")); code != 0 || err != nil {
+		t.Fatalf("--val-split random: exit %d (%v): %s", code, err, errs)
+	}
+	doc.Run.ValSplit, doc.Run.ValSplitDesc = "", ""
+	if err := json.Unmarshal(b, &doc); err != nil || doc.Run.ValSplit != "random" || doc.Run.ValSplitDesc != "" || strings.Contains(errs, "train: validation:") {
+		t.Errorf("--val-split random: val_split %q desc %q (%v); stderr\n%s", doc.Run.ValSplit, doc.Run.ValSplitDesc, err, errs)
 	}
 }

@@ -80,7 +80,13 @@ type runMeta struct {
 	BUnits      []string               `json:"bunits,omitempty"`
 	PixelScale  *datasets.PixelScale   `json:"pixel_scale,omitempty"`
 	PixelScales []*datasets.PixelScale `json:"pixel_scales,omitempty"`
-	History     []epochRow             `json:"history,omitempty"`
+	// ValSplit is --val-split: "blocks" for the validation split of
+	// blockSplit (no validation patch overlaps a training patch), "random"
+	// for train.Split's random rows, as in runs written before it ("");
+	// ValSplitDesc says what blocks gave.
+	ValSplit     string     `json:"val_split,omitempty"`
+	ValSplitDesc string     `json:"val_split_desc,omitempty"`
+	History      []epochRow `json:"history,omitempty"`
 }
 
 // epochRow is one line of RUN/metrics.csv (and one object of metrics.json): Epoch counts completed
@@ -292,6 +298,17 @@ with recomputed statistics). This adds one forward pass over those batches
 per epoch (about a quarter of an epoch's time when the epoch has no more
 batches than --bn-batches).
 
+Validation (--val, 10 %): for each source, the last patches in (map, row)
+order, whole patch rows (whole maps of a batch first, then the last rows of
+patches of a map, augmented copies with their block), and every other patch
+of that map overlapping one of them is left out of training: no validation
+patch overlaps a training patch, so the validation loss is that of unseen
+data (a random 10 % overlapped training patches by half their area with the
+default stride). The start line and run.json (val_split_desc) give the
+numbers; a source that would keep no training patch gives no validation
+patch. --val-split random takes random patches instead (the split of runs
+made before --val-split, which a --resume keeps).
+
 Defaults, tuned on 64² patches of dust I, dust Q, Quijote log-density and
 Gaussian surrogates of Quijote (scov iso synthesis features, J = 4):
   * features: all of the dataset's. For clustering scattering-covariance
@@ -335,6 +352,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	tau0 := fs.Float64("tau0", 1, "initial Gumbel-softmax temperature")
 	tauMin := fs.Float64("tau-min", defTauMin, "final Gumbel-softmax temperature (τ halves every 50 epochs down to it)")
 	val := fs.Float64("val", 0.1, "validation fraction (0: none)")
+	valSplit := fs.String("val-split", valSplitBlocks, "how the validation patches are chosen: blocks (the last patch rows of each source; training patches overlapping them left out) or random (random patches, which overlap training patches at stride < size: not held out)")
 	seed := fs.Int64("seed", 1, "seed of the initial weights, the in-graph noise, the split and the shuffling")
 	resume := fs.Bool("resume", false, "continue the run in RUN from its newest checkpoint")
 	patience := fs.Int("early-stop", 0, "stop after N validation evaluations without improvement (0: off)")
@@ -410,6 +428,9 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	}
 	if *patience > 0 && *val == 0 {
 		return badInputf("--early-stop needs a validation split (--val > 0)")
+	}
+	if *valSplit != valSplitBlocks && *valSplit != valSplitRandom {
+		return badInputf("--val-split %q: want blocks or random", *valSplit)
 	}
 	dsDir, runDir := pos[0], *out
 	ckDir := filepath.Join(runDir, "checkpoints")
@@ -507,6 +528,13 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 		if (isSet(fs, "features") && *features != meta.Features) || (isSet(fs, "drop") && *drop != meta.Drop) {
 			return badInputf("run %s reads the features --features %q --drop %q", runDir, meta.Features, meta.Drop)
 		}
+		runSplit := meta.ValSplit
+		if runSplit == "" {
+			runSplit = valSplitRandom // runs made before --val-split
+		}
+		if isSet(fs, "val-split") && *valSplit != runSplit {
+			return badInputf("run %s was made with --val-split %s: a resume keeps its split (leave --val-split out)", runDir, runSplit)
+		}
 		if man.Fingerprint != meta.DatasetFingerprint {
 			// checkDatasetForRun compares the statistic and the patch size; a dataset cut with
 			// another window (patches --window, --alpha) was refused by fingerprint alone.
@@ -558,7 +586,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			Tau0: *tau0, TauMin: *tauMin, TauRate: train.DefaultTauRate, Seed: *seed, ValFraction: vf}
 		meta = runMeta{Format: runFormat, Spec: man.Spec, Reference: man.Reference, Patch: man.Patch, Size: man.Size,
 			Sources: man.Sources, Features: *features, Drop: *drop, ModelSeed: *seed, DatasetFingerprint: man.Fingerprint,
-			BUnit: man.BUnit, BUnits: man.BUnits, PixelScale: man.PixelScale, PixelScales: man.PixelScales}
+			BUnit: man.BUnit, BUnits: man.BUnits, PixelScale: man.PixelScale, PixelScales: man.PixelScales, ValSplit: *valSplit}
 		for _, j := range cols {
 			meta.Columns = append(meta.Columns, man.Columns[j])
 			meta.Mean = append(meta.Mean, f.Mean[j])
@@ -618,7 +646,28 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if cfg.K > man.N {
 		return badInputf("--clusters %d exceeds the number of patches (%d)", cfg.K, man.N)
 	}
-	tr, _ := train.Split(man.N, rec.ValFraction, rec.Seed)
+	tr, va := train.Split(man.N, rec.ValFraction, rec.Seed)
+	var splitRows func(int) ([]int, []int)
+	if meta.ValSplit == valSplitBlocks {
+		var dropped int
+		var kept []int
+		tr, va, dropped, kept = blockSplit(f.Patches.Patches, man.Size, rec.ValFraction)
+		if len(kept) > 0 {
+			names := make([]string, len(kept))
+			for i, src := range kept {
+				names[i] = man.Sources[src]
+			}
+			if len(va) == 0 {
+				return badInputf("--val %g leaves no training patch of %s once its validation patches and those overlapping them are held out; training needs at least 2 patches of each source: lower --val", rec.ValFraction, nameList(names))
+			}
+			fmt.Fprintf(g.stderr, "train: warning: --val %g would leave no training patch of %s (its last patch rows and those overlapping them held out): its patches all train, none validates\n", rec.ValFraction, nameList(names))
+		}
+		splitRows = func(int) ([]int, []int) { return tr, va }
+		meta.ValSplitDesc = valSplitDesc(len(tr), len(va), dropped)
+	}
+	if *patience > 0 && len(va) == 0 {
+		return badInputf("--early-stop needs validation patches: --val %g holds out none of the %d patches of %s (each source keeps its training patches)", rec.ValFraction, man.N, dsDir)
+	}
 	if len(tr) < 2 {
 		return badInputf("--val %g leaves %d of the %d patches of %s for training; training needs at least 2", rec.ValFraction, len(tr), man.N, dsDir)
 	}
@@ -708,12 +757,15 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			fmt.Fprintf(g.stderr, "train: warning: %s\n", w)
 		}
 	}
+	if meta.ValSplit == valSplitBlocks && rec.ValFraction > 0 {
+		fmt.Fprintf(g.stderr, "train: validation: %s\n", meta.ValSplitDesc)
+	}
 	bar := newStepBar(g.stderr, max(1, *epochs-start), "train")
 	lastPlot := time.Now()
 	opt := train.Options{
 		Epochs: *epochs, BatchSize: rec.BatchSize, LearningRate: rec.LearningRate, LearningRateFinal: rec.LearningRateFinal,
 		ClipValue: rec.ClipValue, Tau0: rec.Tau0, TauMin: rec.TauMin, TauRate: rec.TauRate, Seed: rec.Seed,
-		ValFraction: valFrac, Patience: *patience, BNBatches: bnb, Checkpoints: mgr, CheckpointEvery: 1, Resume: prev != nil,
+		ValFraction: valFrac, SplitRows: splitRows, Patience: *patience, BNBatches: bnb, Checkpoints: mgr, CheckpointEvery: 1, Resume: prev != nil,
 		Config: resumeUser(prev, user), Metadata: &meta,
 		Logf: func(format string, a ...any) { slog.Debug(fmt.Sprintf(format, a...)) },
 		Stop: func() bool { return ctx.Err() != nil },
