@@ -81,11 +81,11 @@ func TestOutputRefusedBeforeWork(t *testing.T) {
 		{with(synth, "-o", filepath.Join(dir, "s2.npy"), "--report", filepath.Join(ro, "rep")), "cannot write in " + ro},
 		{with(synth, "-o", filepath.Join(dir, "s3.npy"), "--report", filepath.Join(file, "rep")), "is a file, not a folder"},
 		{with(sep, "-o", filepath.Join(ro, "x.npy")), "cannot write in " + ro},
-		{with(sep, "-o", filepath.Join(dir, "x.txt")), `unknown file type ".txt"`},
+		{with(sep, "-o", filepath.Join(dir, "x.txt")), "cannot tell the output format from the name: give --format"},
 		{with(sep, "-o", filepath.Join(dir, "x.fits.gz")), "gzip-compressed FITS"},
 		{with(sep, "-o", filepath.Join(dir, "x2.npy"), "--report", filepath.Join(ro, "rep")), "cannot write in " + ro},
-		{[]string{"surrogate", mp, "-o", filepath.Join(dir, "g.txt")}, `unknown file type ".txt"`},
-		{[]string{"surrogate", mp, "-o", dir}, "unknown file type"},
+		{[]string{"surrogate", mp, "-o", filepath.Join(dir, "g.txt")}, "cannot tell the output format from the name: give --format"},
+		{[]string{"surrogate", mp, "-o", dir}, "cannot tell the output format from the name"},
 		{[]string{"stats", mp, "-o", filepath.Join(dir, "coeffs")}, "cannot tell the output format"},
 		{[]string{"stats", mp, "--format", "npy"}, "needs an output file"},
 		{[]string{"stats", mp, "-o", filepath.Join(ro, "c.npy")}, "cannot write in " + ro},
@@ -387,10 +387,10 @@ func TestExportFailureLeavesNoFolder(t *testing.T) {
 		frag string
 	}{
 		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--tau", "NaN"}, "--tau must be positive"},
-		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, `unknown file type ".txt"`},
+		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, "cannot tell the output format from the name: give --format"},
 		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--history", "0"}, "--history 0"},
 		{[]string{"separate", mix, "--models", models, "--components", "0,1", "-o", o, "--truth", mix + "," + nan}, "1 non-finite pixel"},
-		{[]string{"sample", models, "--component", "0", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, `unknown file type ".txt"`},
+		{[]string{"sample", models, "--component", "0", "-o", strings.TrimSuffix(o, ".npy") + ".txt"}, "cannot tell the output format from the name: give --format"},
 		{[]string{"sample", models, "--component", "0", "-o", o, "--history", "-1"}, "--history -1"},
 		{[]string{"sample", models, "--component", "0", "-o", o, "--report", filepath.Join(file, "r")}, "is a file, not a folder"},
 	} {
