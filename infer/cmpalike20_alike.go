@@ -94,7 +94,9 @@ func compareAlike(c *stlayer.Coeffs, r *Comparison) {
 		r.EffDof = 1 / (1/d + (1-1/d)*off)
 	}
 	r.EffDof = min(r.EffDof, d, float64(n-2)) // the residuals' rank bounds it
-	r.AlikeP = CompareAlikeTail(r.Chi2, r.EffDof)
+	if p := CompareAlikeTail(r.Chi2, r.EffDof); !math.IsNaN(p) {
+		r.AlikeP = p
+	}
 }
 
 // compareAlikeBudget is the cost, Dof × (NA + NB)², up to which
@@ -105,10 +107,13 @@ var compareAlikeBudget = 1e8
 // CompareAlikeTail is P(χ²_m/m ≤ chi2): the lower tail of a mean of m
 // independent squared normal z, the bound Comparison.AlikeP gives of the
 // mean z² (Chi2) of two independent samples of one process over parts
-// worth m independent ones (Comparison.EffDof).
+// worth m independent ones (Comparison.EffDof). Invalid input, m not a
+// finite number > 0 or chi2 negative or NaN, gives NaN (not a p-value);
+// chi2 = +Inf gives 1. (Comparison.AlikeP is 1, not NaN, when EffDof is
+// 0: paired sets, no part, or parts without spread.)
 func CompareAlikeTail(chi2, m float64) float64 {
-	if !(m > 0) || !(chi2 >= 0) {
-		return 1
+	if !(m > 0) || !(chi2 >= 0) || math.IsInf(m, 1) {
+		return math.NaN()
 	}
 	return distuv.ChiSquared{K: m}.CDF(m * chi2)
 }

@@ -1,6 +1,8 @@
 package infer
 
 import (
+	"errors"
+
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -16,7 +18,9 @@ import (
 // and B together (stats.BuildWithRef on both sets) asks "do A and B
 // differ?" and sees an amplitude in every class. For complex data x holds
 // the pairs (Q, U) stacked by rows, one per map. A map the statistic
-// refuses is an input error (ErrModelInput) naming its index.
+// refuses is an input error (ErrModelInput) naming its index in x (a
+// constant map's *stats.ConstantMapError has its Map set to that index:
+// "map 1 is constant …", not the index 0 of the one-map call).
 func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	px := x.M * x.N
 	var out *stlayer.Coeffs
@@ -24,6 +28,12 @@ func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlaye
 		one := &stlayer.Maps{B: 1, M: x.M, N: x.N, Data: x.Data[b*px : (b+1)*px]}
 		op, err := stats.BuildWithRef(spec, eng, one)
 		if err != nil {
+			var ce *stats.ConstantMapError
+			if errors.As(err, &ce) {
+				e := *ce
+				e.Map = b
+				return nil, inputErrorf("%w", &e)
+			}
 			return nil, inputErrorf("map %d: %w", b, err)
 		}
 		c, err := eng.Forward(op.Key(), op.Stat(), one)

@@ -12,8 +12,10 @@ import (
 // split, so they are reused), with perms splits and a fixed seed (a run
 // is reproducible); it sets Perms, PermP, PermPLow, PermExact and
 // PermMinP. Nothing runs when r has no part (Dof 0) or perms ≤ 0.
-// Coefficients that cannot be r's (not NA + NB maps, or fewer than its
-// parts' indices need) are an input error (ErrModelInput), r unchanged.
+// Coefficients that cannot be r's (not NA + NB maps, fewer than its
+// parts' indices need, or whose observed split does not give r.Chi2 to
+// 1e-9 relative: other maps' coefficients of the right shape) are an
+// input error (ErrModelInput), r unchanged.
 //
 // Independent sets: the NA + NB maps are split into sets of NA and NB.
 // When they have at most perms distinct splits (SplitCount: C(NA+NB, NA))
@@ -49,6 +51,9 @@ func (r *Comparison) Permute(c *stlayer.Coeffs, perms int, seed uint64) error {
 			return inputErrorf("compare: permutations: part %d (%s) is not among the %d coefficients per map", p.Index, p.Label, c.K)
 		}
 	}
+	if obs := observedChi2(c, *r); !(math.Abs(obs-r.Chi2) <= 1e-9*max(math.Abs(obs), math.Abs(r.Chi2))) {
+		return inputErrorf("compare: permutations: the observed split of these coefficients gives χ²/dof = %.6g, not the comparison's %.6g: they are not the coefficients compared", obs, r.Chi2)
+	}
 	if r.Paired {
 		r.PermP, r.PermPLow, r.Perms, r.PermExact = signFlipTest(c, *r, perms, seed)
 		r.PermMinP = 0
@@ -60,6 +65,37 @@ func (r *Comparison) Permute(c *stlayer.Coeffs, perms int, seed uint64) error {
 	r.PermP, r.PermPLow, r.Perms, r.PermExact = permutationTails(c, *r, perms, seed)
 	r.PermMinP = PermutationMinP(r.NA, r.NB)
 	return nil
+}
+
+// observedChi2 is the mean z² over r's parts of the observed split of c
+// (paired: the differences with their own signs), computed as the
+// permutation tests compute each split's: CompareSets' Chi2 to round-off
+// when c holds the coefficients compared.
+func observedChi2(c *stlayer.Coeffs, r Comparison) float64 {
+	if len(r.Parts) == 0 {
+		return 0
+	}
+	chi2 := 0.0
+	for _, p := range r.Parts {
+		if r.Paired {
+			v := partValues(c, p, 2*r.NA)
+			d := make([]float64, r.NA)
+			for m := range d {
+				d[m] = v[m] - v[r.NA+m]
+			}
+			if md, vd := meanVar(d); vd > 0 {
+				chi2 += md * md / (vd / float64(r.NA))
+			}
+			continue
+		}
+		v := partValues(c, p, r.NA+r.NB)
+		ma, va := meanVar(v[:r.NA])
+		mb, vb := meanVar(v[r.NA:])
+		if den := va/float64(r.NA) + vb/float64(r.NB); den > 0 {
+			chi2 += (ma - mb) * (ma - mb) / den
+		}
+	}
+	return chi2 / float64(len(r.Parts))
 }
 
 // permutationTails is Permute's test of independent sets: the upper and

@@ -228,7 +228,8 @@ func CompareRoundoff(engineName string) float64 {
 // rtol × the row's largest |value|: their z would be ±∞ or 0/0. The
 // summaries (Chi2, Max, Over3, ExpOver3, Classes, SdRatio, ClassSd) are
 // over the parts compared. It returns an input error (ErrModelInput) for
-// coefficients that do not fit nA and nB.
+// coefficients that do not fit nA and nB, and for labels lab (non-nil)
+// that do not describe the c.K coefficients one by one (lab.Len() ≠ c.K).
 func CompareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, opt CompareOptions) (Comparison, error) {
 	switch {
 	case c == nil:
@@ -241,6 +242,8 @@ func CompareSets(c *stlayer.Coeffs, lab *stlayer.Labels, nA, nB int, opt Compare
 		return Comparison{}, inputErrorf("compare: the coefficients are per pixel (%d×%d); compare takes global statistics", c.H, c.W)
 	case len(c.Data) != c.B*c.PerMap():
 		return Comparison{}, inputErrorf("compare: %d coefficient values for %d maps of %d", len(c.Data), c.B, c.K)
+	case lab != nil && lab.Len() != c.K:
+		return Comparison{}, inputErrorf("compare: %d labels for %d coefficients per map: the labels must be those of the statistic that computed them (nil: one class, labelled by index)", lab.Len(), c.K)
 	case opt.Paired && nA != nB:
 		return Comparison{}, inputErrorf("compare: paired sets pair map i of A with map i of B, so they need the same number of maps (%d and %d)", nA, nB)
 	}

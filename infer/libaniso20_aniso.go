@@ -146,8 +146,19 @@ func anisoSqAbs(z complex128) float64 { return real(z)*real(z) + imag(z)*imag(z)
 // fluctuate more, so a value just above it is weak evidence. spec must have
 // its defaults filled in for the maps' size (stats.AnisotropyRows). Statistics
 // without per-orientation first-order coefficients give an error wrapping
-// stats.ErrNoAnisotropy.
+// stats.ErrNoAnisotropy. maps (and imag) must hold the c.B maps whose
+// coefficients c are, one per row of c: a different number of maps (or of
+// imaginary parts, or a shape differing from maps') is an input error
+// (ErrModelInput), since each map's noise floor comes from its own
+// spectrum. maps nil leaves every noise floor and rms 0 (nothing
+// significant).
 func MapAnisotropy(spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs, maps, imag *stlayer.Maps) (*stats.AnisotropySummary, error) {
+	if c != nil && maps != nil && maps.B != c.B {
+		return nil, inputErrorf("anisotropy: %d maps for the coefficients of %d: the noise floor of each map needs the map itself", maps.B, c.B)
+	}
+	if maps != nil && imag != nil && (imag.B != maps.B || imag.M != maps.M || imag.N != maps.N) {
+		return nil, inputErrorf("anisotropy: the imaginary parts are %d maps of %d×%d for %d maps of %d×%d", imag.B, imag.M, imag.N, maps.B, maps.M, maps.N)
+	}
 	s, err := stats.AnisotropyFromCoeffs(spec, lab, c)
 	if err != nil {
 		return nil, err
