@@ -3,6 +3,7 @@ package datasets
 import (
 	"archive/zip"
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,10 @@ import (
 //
 // The temporary file is removed from its folder as soon as it is created
 // where the system allows (Linux), otherwise by Close; call Close when done.
+// After Close, Append and WriteNPZ return an error (ErrSpoolClosed).
+// WriteNPZ may be called again after more Appends: each call writes every
+// row appended so far to each spooled member it names (the earlier blocks
+// too), so a second archive holds the first one's rows and the new ones.
 type NPZSpool struct {
 	f       *os.File
 	w       *bufio.Writer
@@ -50,7 +55,11 @@ func NewNPZSpool(dir string) (*NPZSpool, error) {
 	return &NPZSpool{f: f, w: bufio.NewWriterSize(f, 1<<16), members: map[string]*spoolMember{}}, nil
 }
 
-// Close removes the temporary file.
+// ErrSpoolClosed is the error of NPZSpool's Append and WriteNPZ after
+// Close.
+var ErrSpoolClosed = errors.New("datasets: npz: the spool is closed (its temporary file removed): nothing more can be appended or written")
+
+// Close removes the temporary file. Closing twice is no error.
 func (s *NPZSpool) Close() error {
 	if s == nil || s.f == nil {
 		return nil
@@ -69,9 +78,16 @@ func (s *NPZSpool) Has(name string) bool {
 
 // Append adds the rows of a (shape [b, …]) to member name; every block of a
 // member must have its dtype and the same shape after the leading axis.
-// String arrays are refused (their width depends on every row).
+// String arrays are refused (their width depends on every row), and so are
+// a nil array and a scalar (no leading axis).
 func (s *NPZSpool) Append(name string, a *Array) error {
-	if a == nil || len(a.Shape) == 0 {
+	if s == nil || s.f == nil {
+		return fmt.Errorf("member %q: %w", name, ErrSpoolClosed)
+	}
+	if a == nil {
+		return fmt.Errorf("datasets: npz: member %q: nil array", name)
+	}
+	if len(a.Shape) == 0 {
 		return fmt.Errorf("datasets: npz: member %q: a spooled array needs a leading axis", name)
 	}
 	if a.IsString() {
@@ -107,8 +123,16 @@ type NPZEntry struct {
 
 // WriteNPZ writes the archive of entries to path (stored members, as
 // WriteNPZ with compress false), atomically and streamed; the names are
-// checked as WriteNPZ checks them.
+// checked as WriteNPZ checks them. path names the archive file itself: a
+// path "FILE.npz:NAME", which ReadMaps and WriteMaps take for member NAME
+// of FILE.npz, is refused (it would be a file of that literal name).
 func (s *NPZSpool) WriteNPZ(path string, entries []NPZEntry) error {
+	if s == nil || s.f == nil {
+		return fmt.Errorf("writing %s: %w", path, ErrSpoolClosed)
+	}
+	if file, member, _ := splitPath(path); file != path {
+		return fmt.Errorf("datasets: npz: %s names member %q of %s: NPZSpool.WriteNPZ writes a whole archive; give the .npz file's own name", path, member, file)
+	}
 	if len(entries) == 0 {
 		return fmt.Errorf("datasets: npz: no arrays to write (writing %s)", path)
 	}
