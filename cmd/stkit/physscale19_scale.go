@@ -165,28 +165,12 @@ func (ph *physScale) headerLines(spec stats.Spec) []string {
 	return []string{line}
 }
 
-// unitWords are the phrases of classDoc and labelColumnDoc that stand for
-// the map's unit, in the order they are replaced (longer first).
-var unitWords = []struct{ old, new string }{
-	{"(in its unit)", "(in U)"},
-	{"(unit squared)", "(U²)"},
-	{"(unit)", "(U)"},
-	{"in the map's unit squared", "in U²"},
-	{"in the map's unit", "in U"},
-}
-
-// nameUnit writes the BUNIT into a class or column description: "the
+// nameUnit writes the BUNIT into a class or column description
+// (stats.NameUnit, the square written as plotx.UnitPower writes it): "the
 // map's raw mean (in its unit)" becomes "… (in K)", "(unit squared)"
 // "(K²)"; s unchanged for bunit "".
 func nameUnit(s, bunit string) string {
-	if bunit == "" {
-		return s
-	}
-	for _, w := range unitWords {
-		n := strings.ReplaceAll(strings.ReplaceAll(w.new, "U²", plotx.UnitPower(bunit, 2)), "U", bunit)
-		s = strings.ReplaceAll(s, w.old, n)
-	}
-	return s
+	return stats.NameUnit(s, bunit, plotx.UnitPower(bunit, 2))
 }
 
 // classDocUnits is classDoc with the BUNIT named (nameUnit).

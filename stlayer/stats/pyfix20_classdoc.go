@@ -11,14 +11,17 @@ const wphCov = "C = ⟨(a(r+τ) − ⟨a⟩)·conj(b(r) − ⟨b⟩)⟩_r over t
 
 // ClassDoc returns what each class of lab, the labels of the statistic of
 // spec s (defaults filled in, WithDefaults), means: the formula, whether it
-// is a log or a ratio, its normalisation and its unit ("in the map's unit",
-// "(unit squared)", "dimensionless"). A class name alone is ambiguous: the
-// spectra and scov synthesis "mean" is mean/std, their "P00" and "S1" are
-// natural logs (of the mean over l with Iso), a raw scov "P00" is not.
-// Every class of the labels of Build's operators has an entry; the map is
-// nil for nil labels. stkit writes it as "class_doc" into stats' JSON
-// config (and the "# class" lines above its table), the dataset manifest
-// and the model manifest.
+// is a log or a ratio, its normalisation and its unit: "dimensionless", or
+// placeholders standing for the map's unit (ClassDocUnitPhrases: "(in its
+// unit)", "(unit)", "(unit squared)", "in the map's unit", "in the map's
+// unit squared"), which ClassDocUnit and NameUnit replace by a BUNIT. A
+// class name alone is ambiguous: the spectra and scov synthesis "mean" is
+// mean/std, their "P00" and "S1" are natural logs (of the mean over l with
+// Iso), a raw scov "P00" is not. Every class of the labels of Build's
+// operators has an entry; the map is nil for nil labels. stkit writes it
+// as "class_doc" into stats' JSON config (and the "# class" lines above
+// its table; both with the maps' BUNIT written in by NameUnit when they
+// have one), the dataset manifest and the model manifest.
 func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 	if lab == nil {
 		return nil

@@ -5,7 +5,8 @@ import "math"
 // CircularStat returns the circular mean of the angles ph (radians, period
 // 2π; NaN values left out), in (−π, π], and their circular standard
 // deviation √(−2 ln R), R = |Σ e^{iφ}|/n the length of the mean unit vector
-// (0 for identical angles, growing without bound as R → 0). Both are NaN
+// (0 for one angle; for several identical ones round-off, ~1e-8 rad;
+// growing without bound as R → 0). Both are NaN
 // when every angle is NaN or R is exactly 0; angles that cancel only up to
 // round-off (0 and π: R ≈ 6e-17) give σ ≈ 8.6 rad and a meaningless mean.
 // For axial data (directions modulo π,
@@ -23,6 +24,9 @@ func CircularStat(ph []float64) (mean, sd float64) {
 	if n == 0 {
 		return math.NaN(), math.NaN()
 	}
+	if n == 1 {
+		return math.Atan2(s, c), 0
+	}
 	r := math.Hypot(c, s) / float64(n)
 	if r <= 0 {
 		return math.NaN(), math.NaN()
@@ -37,8 +41,18 @@ func CircularStat(ph []float64) (mean, sd float64) {
 // 170° average to 0°, not 90°, with σ = √(−2 ln cos 20°)/2 rad = 10.10°.
 // Directions whose doubled angles cancel (0° and 90°) have no axial mean:
 // σ is then about 250° (CircularStat's round-off case), NaN when every
-// direction is NaN.
+// direction is NaN. One direction (NaN ones aside) gives itself, Deg180,
+// and σ exactly 0.
 func AxialStatDeg(deg []float64) (meanDeg, sdDeg float64) {
+	one, n := 0.0, 0
+	for _, d := range deg {
+		if !math.IsNaN(d) {
+			one, n = d, n+1
+		}
+	}
+	if n == 1 {
+		return Deg180(one), 0
+	}
 	ph := make([]float64, len(deg))
 	for i, d := range deg {
 		ph[i] = 2 * d * math.Pi / 180
@@ -69,7 +83,8 @@ type AnisotropySetScale struct {
 // AnisotropyOverMaps gathers the per-map entries of maps
 // (AnisotropySummary.Maps: maps[b] holds map b's scales) per scale J over
 // the maps, in increasing J; a scale no map has is left out. For one map
-// the means are its values and the standard deviations 0.
+// the means are its values and the standard deviations exactly 0
+// (AxialStatDeg of one direction).
 func AnisotropyOverMaps(maps [][]AnisotropyScale) []AnisotropySetScale {
 	byJ := map[int][]AnisotropyScale{}
 	maxJ := -1
