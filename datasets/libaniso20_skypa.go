@@ -66,6 +66,12 @@ type SkyOrientation struct {
 // PositionAngle returns the position angle, east of north in degrees in
 // [0, 180), of the grid direction sDeg (degrees from the column axis toward
 // the row axis).
+//
+// For an anisotropy summary (stats.AnisotropySummary) pass the direction
+// the structures run along, stats.AnisotropyScale's StripeDirectionDeg:
+// stkit stats' position_angle_deg is PositionAngle(StripeDirectionDeg).
+// Its DirectionDeg is the wave vector of maximum response, 90° off: the
+// position angle of that is the stripes' ± 90°.
 func (s *SkyOrientation) PositionAngle(sDeg float64) float64 {
 	r := sDeg * math.Pi / 180
 	p := [2]float64{math.Cos(r), math.Sin(r)}

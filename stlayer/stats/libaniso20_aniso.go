@@ -81,7 +81,10 @@ type AnisotropyScale struct {
 // NoiseRMS/(2√2·A_j) radians (AnisotropyScale).
 //
 // Angles on the sky: datasets.SkyOrientationCards carries a grid direction
-// to a position angle east of north through a FITS WCS. The noise floor of
+// to a position angle east of north through a FITS WCS. stkit stats'
+// position_angle_deg is that of the structures, the SkyOrientation's
+// PositionAngle(e.StripeDirectionDeg) for each scale e; PositionAngle of
+// DirectionDeg (the wave vector) is 90° off. The noise floor of
 // A_j for an isotropic Gaussian field with the map's spectrum is
 // infer.AnisotropyNoise; infer.MapAnisotropy computes both.
 type AnisotropySummary struct {
