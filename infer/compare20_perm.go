@@ -39,6 +39,12 @@ import (
 // are more alike than two samples of one process (syntheses matched to a
 // set's mean, maps against rescaled copies of themselves). Ties within
 // 1e-12 relative count on both sides.
+//
+// `stkit stats --compare` calls Permute(c, N, 1): seed 1, N the
+// --permutations given, or by default 1000 (every split or sign pattern
+// when there are fewer) when Dof × (NA + NB) × the splits run costs at
+// most 3·10⁸ (about a second), else no test; so Permute with seed 1 and
+// the same N reproduces its p_permutation and p_permutation_low.
 func (r *Comparison) Permute(c *stlayer.Coeffs, perms int, seed uint64) error {
 	if r.Dof == 0 || perms <= 0 {
 		return nil

@@ -69,6 +69,29 @@ type CompareClass struct {
 // differing only in parts constant within each set, Constant > 0, where z
 // is ±∞) Chi2 is 0 and says nothing; `stkit stats --compare` refuses such
 // sets.
+//
+// The fields under the keys of `stkit stats --compare`'s JSON (-o x.json;
+// the field names are not renamed to match):
+//
+//	NA, NB       n_a, n_b               Nu         nu
+//	Dof          dof                    Chi2       chi2_per_dof
+//	Max          max_abs_z              Over3      n_abs_z_over_3
+//	ExpOver3     n_abs_z_over_3_expected
+//	Skipped      skipped_constant       Constant   skipped_constant_differing
+//	ZeroMean     skipped_zero_mean      Identical  skipped_identical
+//	Paired       paired                 SdRatio    sd_ratio
+//	ClassSd      sd_ratio_by_class      Classes    classes
+//	Parts        parts                  EffDof     effective_dof
+//	AlikeP       p_chi2_low             Perms      permutations
+//	PermP        p_permutation          PermPLow   p_permutation_low
+//	PermExact    permutations_exact     PermMinP   p_permutation_min
+//
+// Coeffs and Complex are not written; the JSON's permutations_default
+// (the test ran by default, not by --permutations) and shared_maps are
+// the CLI's own. Absent from the JSON: effective_dof and p_chi2_low where
+// EffDof is 0 (paired sets, Dof 0), the permutation keys where no test
+// ran, skipped_constant_differing, skipped_zero_mean, skipped_identical
+// and paired where zero or empty.
 type Comparison struct {
 	NA, NB int
 	// Coeffs: the number of coefficients per map; Complex: how many of

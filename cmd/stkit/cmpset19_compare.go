@@ -32,7 +32,9 @@ Without --permutations, the permutation test runs by default with up to
 1000 splits (all of them when there are fewer) when it costs under about a
 second (dof × maps × splits ≤ 3·10⁸, 0.6 s for 20 maps of scov at 256²);
 otherwise the output says that χ²/dof is no test and how long
---permutations 1000 would take. --permutations 0 turns it off.
+--permutations 1000 would take. --permutations 0 turns it off. Random
+splits and sign patterns are drawn from the fixed seed 1 (the library's
+infer.Comparison.Permute(c, N, 1)), so a run repeats its p exactly.
 The spread of the two sets is compared too: sd_A/sd_B, the geometric mean
 over the parts of the ratio of their standard deviations, overall and per
 class (a column of the table; "sd_ratio" in the JSON). A warning says
