@@ -80,19 +80,9 @@ func addBand(p *plot.Plot, x, lo, hi []float64, col color.Color, logY bool) (*pl
 
 // setStat is the mean and the standard deviation (n − 1 in the
 // denominator, 0 for one value) of one plotted quantity over the maps of a
-// set, NaN values left out (NaN mean when all are).
-func setStat(ys []float64) (mean, sd float64) {
-	var fin []float64
-	for _, y := range ys {
-		if !math.IsNaN(y) && !math.IsInf(y, 0) {
-			fin = append(fin, y)
-		}
-	}
-	if len(fin) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	return meanStd(fin)
-}
+// set, NaN and ±Inf values left out (NaN mean when all are):
+// stats.FiniteMeanSD.
+func setStat(ys []float64) (mean, sd float64) { return stats.FiniteMeanSD(ys) }
 
 // circStat is stats.CircularStat: the circular mean of the angles ph
 // (radians; NaN left out) in (−π, π] and their circular standard deviation

@@ -108,18 +108,18 @@ func AnisotropyOverMaps(maps [][]AnisotropyScale) []AnisotropySetScale {
 				e.Significant++
 			}
 		}
-		e.Amplitude, e.AmplitudeSD = finiteMeanSD(a)
-		e.NoiseFloor, _ = finiteMeanSD(f)
+		e.Amplitude, e.AmplitudeSD = FiniteMeanSD(a)
+		e.NoiseFloor, _ = FiniteMeanSD(f)
 		e.DirectionDeg, e.DirectionSD = AxialStatDeg(d)
 		out = append(out, e)
 	}
 	return out
 }
 
-// finiteMeanSD is the mean and standard deviation (n − 1 in the
+// FiniteMeanSD is the mean and standard deviation (n − 1 in the
 // denominator, 0 for one value) of the finite values of ys (NaN, NaN when
 // none is).
-func finiteMeanSD(ys []float64) (mean, sd float64) {
+func FiniteMeanSD(ys []float64) (mean, sd float64) {
 	var fin []float64
 	for _, y := range ys {
 		if !math.IsNaN(y) && !math.IsInf(y, 0) {
