@@ -203,31 +203,18 @@ standard output the printed tables and lines go to stderr.`)
 	var labelNames []string
 	seen := map[string]int{}
 	for s, name := range man.Sources {
-		lab := name
-		if re != nil {
-			m := re.FindStringSubmatch(name)
-			if m == nil {
-				stem := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
-				return badInputf("--labels %q does not match source %s: every source file needs a label, so the regexp must match part of each source path (e.g. add an alternative for this one: --labels '%s|%s')", *labelRE, name, *labelRE, regexp.QuoteMeta(stem))
-			}
-			lab = m[0]
-			if len(m) > 1 && m[1] != "" {
-				lab = m[1]
-			}
-			// A regexp that can match nothing ('z*', 'o?') matched the empty
-			// string at the start of every path: all sources got the label
-			// "", silently.
-			if lab == "" {
-				return badInputf("--labels %q matches the empty string in source %s, which names no label: give a regexp that matches part of each path (e.g. 'I_1|Q_1|logdensity|grf')", *labelRE, name)
-			}
+		lab, ok := sourceLabel(name, re)
+		if !ok && !re.MatchString(name) {
+			stem := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+			return badInputf("--labels %q does not match source %s: every source file needs a label, so the regexp must match part of each source path (e.g. add an alternative for this one: --labels '%s|%s')", *labelRE, name, *labelRE, regexp.QuoteMeta(stem))
 		}
-		id, ok := seen[lab]
+		// A regexp that can match nothing ('z*', 'o?') matched the empty
+		// string at the start of every path: all sources got the label
+		// "", silently.
 		if !ok {
-			id = len(labelNames)
-			seen[lab] = id
-			labelNames = append(labelNames, lab)
+			return badInputf("--labels %q matches the empty string in source %s, which names no label: give a regexp that matches part of each path (e.g. 'I_1|Q_1|logdensity|grf')", *labelRE, name)
 		}
-		labelOf[s] = id
+		labelOf[s] = labelID(seen, &labelNames, lab)
 	}
 
 	be, err := runBackend(g)

@@ -28,6 +28,18 @@ func sourceLabel(name string, re *regexp.Regexp) (string, bool) {
 	return lab, lab != ""
 }
 
+// labelID returns the number of label lab in order of first appearance,
+// appending lab to *names (and seen) when it is new.
+func labelID(seen map[string]int, names *[]string, lab string) int {
+	id, ok := seen[lab]
+	if !ok {
+		id = len(*names)
+		seen[lab] = id
+		*names = append(*names, lab)
+	}
+	return id
+}
+
 // trainingClusterNames names the clusters of a run by its training dataset:
 // the run's model assigns the training patches (the dataset at
 // meta.Dataset, when it is still there with the run's fingerprint), the
@@ -62,13 +74,7 @@ func trainingClusterNames(model *vae.Model, meta *runMeta, runDir string, K int,
 		if !ok {
 			return nil, 0, fmt.Sprintf("--labels does not label training source %s", name)
 		}
-		id, ok := seen[lab]
-		if !ok {
-			id = len(labelNames)
-			seen[lab] = id
-			labelNames = append(labelNames, lab)
-		}
-		labelOf[s] = id
+		labelOf[s] = labelID(seen, &labelNames, lab)
 	}
 	if len(labelNames) < 2 {
 		return nil, 0, "its training dataset has one source label"
