@@ -486,18 +486,7 @@ func SampleReportScaled(dir string, eng stlayer.Engine, ms *ModelSet, k int, res
 		}
 		settings["training_spectrum_outliers"] = so
 	}
-	g := GeometricPSCompare(tiles, patches)
-	settings["geometric_ps"] = g
-	if nl, ok := PSNullCompare(patches, tiles.B, 200, 1); ok {
-		settings["ps_null"] = nl
-		// the report's own mean-spectrum figure (ValidateWith: PSMaxDev of
-		// the tiles' mean spectrum against the patches', bins k ≥ 2)
-		_, arith, _ := PSRatioStats(MeanPowerSpectrum(sampleMapSlices(tiles), p, p), MeanPowerSpectrum(sampleMapSlices(patches), p, p), 2)
-		settings["ps_verdict"] = map[string]PSVerdict{
-			"arithmetic_mean": NewPSVerdict(arith, nl.ArithMedian, nl.ArithP90, nl.N),
-			"geometric_mean":  NewPSVerdict(g.MaxDev, nl.GeoMedian, nl.GeoP90, nl.N),
-		}
-	}
+	samplePSVerdict(tiles, patches, settings)
 	var agg *Result
 	for _, r := range res.Results {
 		if agg == nil {
@@ -534,6 +523,27 @@ func SampleReportScaled(dir string, eng stlayer.Engine, ms *ModelSet, k int, res
 	// sample_checks), added to metrics.json
 	settings["sample_checks"] = newSampleChecks(vm, tiles, patches, opt.Interior, settings)
 	return vm, WriteJSON(filepath.Join(dir, "metrics.json"), vm)
+}
+
+// samplePSVerdict adds to settings the geometric-mean spectrum comparison
+// of the tiles with the patches (geometric_ps), the sampling-noise
+// yardstick of both spectrum comparisons (ps_null; absent with too few
+// patches) and the verdict of each against it (ps_verdict), as
+// SampleReportScaled reports them.
+func samplePSVerdict(tiles, patches *stlayer.Maps, settings map[string]any) {
+	p := patches.M
+	g := GeometricPSCompare(tiles, patches)
+	settings["geometric_ps"] = g
+	if nl, ok := PSNullCompare(patches, tiles.B, 200, 1); ok {
+		settings["ps_null"] = nl
+		// the report's own mean-spectrum figure (ValidateWith: PSMaxDev of
+		// the tiles' mean spectrum against the patches', bins k ≥ 2)
+		_, arith, _ := PSRatioStats(MeanPowerSpectrum(sampleMapSlices(tiles), p, p), MeanPowerSpectrum(sampleMapSlices(patches), p, p), 2)
+		settings["ps_verdict"] = map[string]PSVerdict{
+			"arithmetic_mean": NewPSVerdict(arith, nl.ArithMedian, nl.ArithP90, nl.N),
+			"geometric_mean":  NewPSVerdict(g.MaxDev, nl.GeoMedian, nl.GeoP90, nl.N),
+		}
+	}
 }
 
 // sampleMapSlices returns the maps of x as slices (views of x.Data).

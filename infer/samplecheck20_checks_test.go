@@ -2,6 +2,7 @@ package infer
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -86,7 +87,9 @@ func TestSamplecheck20OutsideOnMoments(t *testing.T) {
 		t.Errorf("skewness check %+v, want FAIL: tiles ≈ −1.7 below the patches' 5 %% ≈ +1", sk)
 	}
 	mf := samplecheck20Check(t, sc, "Minkowski functionals")
-	if mf.Pass || mf.Value != vm.MFMaxStdErr || mf.Value < 2*mf.Limit {
+	// samplecheck2_20: the figure in the pooled maps' spread (the
+	// permutation test's), the report's beside it
+	if mf.Pass || mf.Value < 1.5*mf.Limit || !strings.Contains(mf.Detail, fmt.Sprintf("%.3g in the report's", vm.MFMaxStdErr)) {
 		t.Errorf("Minkowski check %+v (report %.3g), want FAIL", mf, vm.MFMaxStdErr)
 	}
 	for _, name := range []string{"spectrum k ≥ 2, mean PS", "spectrum k ≥ 2, geometric-mean PS", "spectrum k < 2", "W1 of the histograms", "pixel mean", "pixel std", "excess kurtosis"} {
