@@ -540,14 +540,14 @@ writes the report of those maps, marked interrupted (metrics.json
 settings.interrupted, settings.ended: the iteration reached); an error
 writes no report. The maps go to OUT's partial file, OUT with .partial
 before its extension (sep.npy → sep.partial.npy, a.npz:m → a.partial.npz:m;
-for a named pipe separate.partial.EXT in the working folder), the report to
-DIR.partial beside DIR: OUT and DIR, which only a run that finishes writes,
-are left as they were. Exit status 1; a second Ctrl-C quits at once without
-writing them. A later run that finishes removes the partial file and
-DIR.partial (when its metrics.json says interrupted) of its OUT and DIR. The partial
-file is removed only when it is the one a run stopped early wrote (recorded
-in .NAME.stkit-partial beside it, with its SHA-256); another file of that
-name is left, with a note.
+for -o /dev/stdout or a named pipe separate.partial.EXT in the working
+folder), the report to DIR.partial beside DIR: OUT and DIR, which only a run
+that finishes writes, are left as they were. Exit status 1; a second Ctrl-C
+quits at once without writing them. A later run that finishes removes the
+partial file and DIR.partial (when its metrics.json says interrupted) of its
+OUT and DIR. The partial file is removed only when it is the one a run
+stopped early wrote (recorded in .NAME.stkit-partial beside it, with its
+SHA-256); another file of that name is left, with a note.
 
 --start wiener starts s̃ from the Wiener filter of DATA built from the
 samples, max(P_d − ⟨P_r⟩, 0)/P_d per |k| annulus (on the benchmarks about as

@@ -129,14 +129,15 @@ Ctrl-C (SIGINT, SIGTERM) stops the run: the maps reached are written, the
 interrupted (metrics.json settings.interrupted, settings.ended); exit 1. An
 error after the first iterations writes the maps reached, no report. They go
 to OUT's partial file, OUT with .partial before its extension (sep.npy →
-sep.partial.npy, a.npz:m → a.partial.npz:m), the report to DIR.partial
+sep.partial.npy, a.npz:m → a.partial.npz:m; for -o /dev/stdout or a named
+pipe separate.partial.EXT in the working folder), the report to DIR.partial
 beside DIR: OUT and DIR, which only a run that finishes writes (the
 discrepancy stop is a finish), are left as they were. A later run that
 finishes removes the partial file and DIR.partial (when its metrics.json
-says interrupted) of its OUT and DIR. The partial
-file is removed only when it is the one a run stopped early wrote (recorded
-in .NAME.stkit-partial beside it, with its SHA-256); another file of that
-name is left, with a note.
+says interrupted) of its OUT and DIR. The partial file is removed only when
+it is the one a run stopped early wrote (recorded in .NAME.stkit-partial
+beside it, with its SHA-256); another file of that name is left, with a
+note.
 
 Example:
   stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`

@@ -37,7 +37,7 @@ func isStreamOutput(out string) bool {
 	return err == nil && !st.IsDir() && !st.Mode().IsRegular()
 }
 
-// partialPath is where cmd ("synth", "sample") writes the maps of a run
+// partialPath is where cmd ("synth", "sample", "separate") writes the maps of a run
 // that stopped early instead of out: out's file with ".partial" before its
 // extension (s.npy → s.partial.npy, s.fits → s.partial.fits, a.npz:maps →
 // a.partial.npz:maps). For a stream output (isStreamOutput: /dev/stdout, a
