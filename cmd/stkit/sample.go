@@ -60,8 +60,10 @@ real training patches against the others, median and 90th percentile of
 at or below its 90th percentile, or outside it; sample_checks: every check,
 the spectrum also below k = 2, W1, each tile's mean, std, skewness and
 kurtosis against the patches' 5–95 % range, the Minkowski functionals, each
-against what as many real patches score, and the verdict of them all,
-printed as 'report: check …' and 'report: verdict: …' lines). FITS maps
+against what as many maps drawn from the patches and the tiles pooled score,
+and the verdict of them all, the limits set together so that 5 % of such
+draws fail any check (false_alarm_rate), printed as 'report: check …' and
+'report: verdict: …' lines). FITS maps
 carry the training patches' BUNIT and pixel scale (the model manifest's).
 
 Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
