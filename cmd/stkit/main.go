@@ -102,6 +102,7 @@ func main() {
 
 // run is main without os.Exit, for tests.
 func run(args []string, stdout, stderr io.Writer) int {
+	resetInterruptState()
 	g := &globals{stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("stkit", flag.ContinueOnError)
 	fs.StringVar(&g.backend, "backend", "", "GoMLX backend: \"\" (auto: $GOMLX_BACKEND, else an XLA plugin if one is installed, else pure Go), \"go\", \"xla:cuda\", \"xla:/abs/path/xla_cuda_plugin.so\"")
