@@ -13,17 +13,18 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// The maps of a synth or sample run that stopped early (Ctrl-C, SIGTERM, an
-// error during the optimisation) are not written under -o OUT, which holds
-// only the result of a run that finished every map: a script testing that
-// OUT exists took an unfinished synthesis for a result, and an earlier
-// complete OUT was replaced by it. They go to OUT's partial sibling
+// The maps of a synth, sample or separate run that stopped early (Ctrl-C,
+// SIGTERM, an error during the optimisation) are not written under -o OUT,
+// which holds only the result of a run that finished every map: a script
+// testing that OUT exists took an unfinished synthesis for a result, and an
+// earlier complete OUT was replaced by it. They go to OUT's partial sibling
 // (partialPath: s.npy → s.partial.npy) and their report, marked interrupted,
 // to DIR.partial beside --report DIR (partialReport); OUT and DIR are left
 // as they were, the exit status is 1 and the messages name the partial file.
-// A later run that finishes removes the stale partial file and the stale
-// partial report of the same OUT and DIR (removeStalePartial): they hold an
-// unfinished attempt at what OUT now holds complete.
+// A later run that finishes removes the stale partial file, when stkit
+// recorded writing it (recordPartial, removeStalePartialFile), and the
+// stale partial report of the same OUT and DIR (removeStalePartial): they
+// hold an unfinished attempt at what OUT now holds complete.
 
 // isStreamOutput reports whether out is written in place rather than as a
 // file beside which a sibling can be put: an open descriptor (/dev/stdout,
@@ -160,8 +161,8 @@ func checkSynthOutput(out, format string) error {
 	return checkOutput("-o", out)
 }
 
-// formatExt is the extension of synth's output format: --format's (".npy",
-// ".npz", ".fits"), else out's file's own.
+// formatExt is the extension of an output format (synth's, sample's,
+// separate's): --format's (".npy", ".npz", ".fits"), else out's file's own.
 func formatExt(out, format string) string {
 	switch strings.ToLower(format) {
 	case "":
