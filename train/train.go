@@ -6,10 +6,10 @@
 // (Options.BNBatches): the running averages lag far behind the weights in the first epochs.
 //
 // Determinism: with the same model seed (vae.New), Options.Seed and data, two runs produce the same
-// variables. The train/validation split and each epoch's row order are functions of (Seed, epoch)
-// only; the in-graph noise (Gumbel, reparameterisation) comes from the context RNG state, which is a
-// model variable and therefore checkpointed. Validation uses a separate seeded stream and never
-// advances the training RNG.
+// variables. The train/validation split (unless Options.SplitRows gives it) and each epoch's row
+// order are functions of (Seed, epoch) only; the in-graph noise (Gumbel, reparameterisation) comes
+// from the context RNG state, which is a model variable and therefore checkpointed. Validation uses
+// a separate seeded stream and never advances the training RNG.
 package train
 
 import (
@@ -76,8 +76,8 @@ type Options struct {
 	// max(Tau0, TauMin). A Tau0 below 0.5 with TauMin left 0 therefore trains at 0.5 throughout:
 	// set TauMin too. TauMin ≥ Tau0 gives a constant τ = TauMin.
 	Tau0, TauMin, TauRate float64
-	// Seed drives the train/validation split and the per-epoch shuffling (the model's initial
-	// weights and in-graph noise are seeded by vae.New).
+	// Seed drives the train/validation split (Split's; not one given by SplitRows) and the
+	// per-epoch shuffling (the model's initial weights and in-graph noise are seeded by vae.New).
 	Seed int64
 	// ValFraction is the fraction of rows held out for validation (0: the default 0.1; negative for
 	// none).

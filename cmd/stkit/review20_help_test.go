@@ -22,3 +22,14 @@ func TestReview20SeparatePartialStreamHelp(t *testing.T) {
 		t.Errorf("partialPath(separate, /dev/stdout) = %q, want %q", got, want)
 	}
 }
+
+// TestReview20TrainSeedHelp: --seed's help said it seeds "the split", but
+// the default --val-split blocks (0beb763) does not depend on the seed
+// (blockSplit); only --val-split random does.
+func TestReview20TrainSeedHelp(t *testing.T) {
+	_, out, errs := runCLI(t, "train", "--help")
+	text := strings.Join(strings.Fields(out+errs), " ")
+	if !strings.Contains(text, "the --val-split random split (blocks does not depend on it)") {
+		t.Errorf("train --help: --seed does not say which split it seeds")
+	}
+}
