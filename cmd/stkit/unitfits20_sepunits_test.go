@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,24 +21,7 @@ func TestUnitfits20SeparateModelsUnits(t *testing.T) {
 	ds, models := filepath.Join(work, "ds"), filepath.Join(work, "models")
 	copyTree(t, filepath.Join(fx, "ds"), ds)
 	copyTree(t, filepath.Join(fx, "models"), models)
-	edit := func(p string, f func(m map[string]any)) {
-		t.Helper()
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		f(m)
-		if b, err = json.MarshalIndent(m, "", "  "); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	edit := func(p string, f func(m map[string]any)) { t.Helper(); modelunits20EditJSON(t, p, f) }
 	// the training patches: Jy/beam at 3′ (as patches records FITS sources')
 	edit(filepath.Join(ds, "manifest.json"), func(m map[string]any) {
 		m["bunit"] = "Jy/beam"
