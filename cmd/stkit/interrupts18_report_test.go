@@ -134,28 +134,13 @@ func TestInterrupts18SampleReport(t *testing.T) {
 // report to rep.partial (sepout20): -o sep.npy and --report rep are not
 // written.
 func TestInterrupts18SeparateReport(t *testing.T) {
-	dir := t.TempDir()
+	dir := sepout20Fixture(t) // d.npy = s + n, n.npy; s.npy is the truth
 	s, err := datasets.LogNormalField(32, 32, -2.5, 0.8, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var nb [][]float64
-	for i := range 4 {
-		x, _ := datasets.WhiteNoise(32, 32, uint64(10+i))
-		nb = append(nb, x)
-	}
-	d := make([]float64, len(s))
-	for i := range d {
-		d[i] = s[i] + nb[3][i]
-	}
-	ns, err := datasets.StackMaps(32, 32, nb[:3]...)
-	if err != nil {
+	if err := datasets.WriteMaps(filepath.Join(dir, "s.npy"), &stlayer.Maps{B: 1, M: 32, N: 32, Data: s}); err != nil {
 		t.Fatal(err)
-	}
-	for name, x := range map[string]*stlayer.Maps{"s.npy": {B: 1, M: 32, N: 32, Data: s}, "d.npy": {B: 1, M: 32, N: 32, Data: d}, "n.npy": ns} {
-		if err := datasets.WriteMaps(filepath.Join(dir, name), x); err != nil {
-			t.Fatal(err)
-		}
 	}
 	out, rep := filepath.Join(dir, "sep.partial.npy"), filepath.Join(dir, "rep.partial")
 	code, errs := runCancelled(t, "separate: iteration 7 of", "separate", filepath.Join(dir, "d.npy"), "--noise", filepath.Join(dir, "n.npy"), "--steps", "4,20,1",
