@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -20,14 +19,7 @@ import (
 // default or the explicit stride. A manifest written before these fields existed reads
 // PatchStride as its Patch.Stride or Size/2.
 func TestManifestRecordsStrideAndStatistic(t *testing.T) {
-	m := stlayer.NewMaps(1, 64, 64)
-	f, _ := LogNormalField(64, 64, -2, 0.5, 3)
-	copy(m.Data, f)
-	cfg := PatchConfig{Size: 32}
-	ps, err := CutPatches([]Source{{Name: "a.npy", Maps: m}}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps, cfg := logNormalPatches32(t)
 	spec := stats.Spec{Kind: stats.SCov, J: 2, L: 4, Iso: true, Synthesis: true}
 	dir := t.TempDir()
 	ft, err := BuildFeatures(dir, ps, cfg, spec, cpu.New(), 64, nil)

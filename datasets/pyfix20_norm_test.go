@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -20,14 +19,7 @@ import (
 // built with an explicit --norm p00 (fingerprint of "p00"), continues with no
 // configuration change; p11 is still a change.
 func TestPyfix20DatasetNormP00(t *testing.T) {
-	m := stlayer.NewMaps(1, 64, 64)
-	f, _ := LogNormalField(64, 64, -2, 0.5, 3)
-	copy(m.Data, f)
-	cfg := PatchConfig{Size: 32}
-	ps, err := CutPatches([]Source{{Name: "a.npy", Maps: m}}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps, cfg := logNormalPatches32(t)
 	spec := stats.Spec{Kind: stats.SCov, J: 2, L: 4, Iso: true, Synthesis: true}
 	dir := t.TempDir()
 	ft, err := BuildFeatures(dir, ps, cfg, spec, cpu.New(), 64, nil)
@@ -93,14 +85,7 @@ func TestPyfix20DatasetNormP00(t *testing.T) {
 // ("P00(j1=0)", "mean()") but never said what they are; it now has
 // class_doc (stats.ClassDoc) with an entry for the class of every feature.
 func TestPyfix20DatasetClassDoc(t *testing.T) {
-	m := stlayer.NewMaps(1, 64, 64)
-	f, _ := LogNormalField(64, 64, -2, 0.5, 3)
-	copy(m.Data, f)
-	cfg := PatchConfig{Size: 32}
-	ps, err := CutPatches([]Source{{Name: "a.npy", Maps: m}}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps, cfg := logNormalPatches32(t)
 	dir := t.TempDir()
 	if _, err := BuildFeatures(dir, ps, cfg, stats.Spec{Kind: stats.SCov, J: 2, Iso: true, Synthesis: true}, cpu.New(), 64, nil); err != nil {
 		t.Fatal(err)
