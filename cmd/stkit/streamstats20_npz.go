@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
@@ -66,8 +67,14 @@ func familyDictSpooled(path string, spec stats.Spec, op stats.Op, c *stlayer.Coe
 		if err != nil {
 			return fail(err)
 		}
-		if len(named) == 0 {
+		if b0 == 0 && len(named) == 0 {
 			return nil, nil, nil
+		}
+		// every block has the first one's members: one missing from a later
+		// block was an .npz with that member's rows short (or, with none at
+		// all, no dict and the spool's temporary file left open)
+		if err := sameDictMembers(entries, named, b0 == 0); err != nil {
+			return fail(fmt.Errorf("internal: the %s dict of maps %d–%d: %w", spec.Kind, b0, b1-1, err))
 		}
 		if spool == nil {
 			if spool, err = datasets.NewNPZSpool(spoolDir(path)); err != nil {
@@ -113,4 +120,25 @@ func spoolDir(path string) string {
 		return filepath.Dir(path)
 	}
 	return ""
+}
+
+// sameDictMembers checks that named, the dict arrays of a later block of
+// maps (first false), has the members of the first block (entries, in
+// order).
+func sameDictMembers(entries []datasets.NPZEntry, named []datasets.NamedArray, first bool) error {
+	if first {
+		return nil
+	}
+	var got []string
+	for _, na := range named {
+		got = append(got, na.Name)
+	}
+	var want []string
+	for _, e := range entries {
+		want = append(want, e.Name)
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("members %v, the first block's %v", got, want)
+	}
+	return nil
 }

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// TestReview20SpoolBlockMembers: familyDictSpooled took a later block with
+// no dict arrays for "no dict at all" and returned none (exit 0, an .npz
+// without the dict, the spool's temporary file never closed), and a block
+// with fewer members wrote those members short. Every block must now have
+// the first block's members: otherwise an internal error and no output.
+func TestReview20SpoolBlockMembers(t *testing.T) {
+	oldSpool, oldOf := familySpoolBytes, familyDictOf
+	defer func() { familySpoolBytes, familyDictOf = oldSpool, oldOf }()
+	familySpoolBytes = 1                // blocks of one map
+	for _, drop := range []int{-1, 1} { // all members, or the second one, missing from block 2
+		calls := 0
+		familyDictOf = func(spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) ([]datasets.NamedArray, error) {
+			named, err := familyDict(spec, op, c, eng, maps)
+			if calls++; calls == 2 && err == nil {
+				if drop < 0 {
+					return nil, nil
+				}
+				named = append(named[:drop:drop], named[drop+1:]...)
+			}
+			return named, err
+		}
+		dir := t.TempDir()
+		in := streamstats20MapsN(t, dir, 3, 16)
+		out := filepath.Join(dir, "c.npz")
+		var so, se bytes.Buffer
+		rc := run([]string{"stats", in, "-o", out, "--kind", "wst"}, &so, &se)
+		if rc == 0 || !strings.Contains(se.String(), "internal: the wst dict of maps 1–1: members") {
+			t.Errorf("drop %d: exit %d, %s; want an internal error naming the block", drop, rc, se.String())
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("drop %d: %s written", drop, out)
+		}
+		if calls < 2 {
+			t.Fatalf("familyDict called %d times: no second block", calls)
+		}
+	}
+}
