@@ -61,10 +61,11 @@ type SampleCheck struct {
 // the verdict's false-alarm rate. Measured by holding n = 4 real patches
 // out of the reference set and checking them as tiles
 // (MeasureSampleChecksFalseAlarm, 100 draws each): personavae's clusters 2
-// (52 patches) and 0 (161) were "outside" in 29 and 41 of 100 draws when
-// each check was at its 90th percentile (081e6f2), and in 4 and 6 now;
-// with the draws of the patches alone (the tiles left out), in 11 of 100
-// for cluster 2.
+// (52 patches) and 0 (161) and /work/stkit-try's models2 component 0 (154)
+// were "outside" in 29, 41 and 31 of 100 draws when each check was at its
+// 90th percentile (081e6f2), and in 4, 6 and 8 now (18 of 300: 6 %,
+// binomial 95 % interval 3.6–9.3 %); with the draws of the patches alone
+// (the tiles left out), in 11 of 100 for cluster 2.
 //
 // Before, stkit sample's verdict was that of the spectrum alone: "within
 // the sampling noise" for samples whose skewness lay below 95 % of the
