@@ -91,7 +91,9 @@ func (o *compareOpts19) check(fs *flag.FlagSet, compare string, spec stats.Spec)
 	switch o.Ref {
 	case "pooled":
 	case "each":
-		if norm, _ := coeffsNorm(spec); norm == "none" || (spec.Kind == stats.WPH && spec.Iso) {
+		// effectiveNormSpec: scov's --norm none is p00 (442e031), which
+		// has a reference; coeffsNorm took it for unnormalised
+		if norm, _ := coeffsNorm(effectiveNormSpec(spec)); norm == "none" || (spec.Kind == stats.WPH && spec.Iso) {
 			return badInputf("--compare-ref each: %s takes no reference (its coefficients are not normalised), so each and pooled are one; it applies to spectra, scov --synthesis or --iso and wph --norm auto", spec.Kind)
 		}
 	default:

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"flag"
+	"testing"
+
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
 
 // TestReview20RunResetsInterruptState: a run after one that took a signal
 // starts without its trace (resetInterruptState); before, interruptSeen
@@ -14,5 +19,29 @@ func TestReview20RunResetsInterruptState(t *testing.T) {
 	}
 	if interruptSeen.Load() || signalsClaimed.Load() != 0 {
 		t.Errorf("after run: interruptSeen %v, signalsClaimed %d; want false, 0", interruptSeen.Load(), signalsClaimed.Load())
+	}
+}
+
+// TestReview20CompareRefEachNormNone: scov's --norm none is p00 (442e031),
+// the synthesis vectors normalised by a reference, but --compare-ref each
+// read it as unnormalised and refused: 'scov takes no reference (its
+// coefficients are not normalised)'. Plain scov still takes none.
+func TestReview20CompareRefEachNormNone(t *testing.T) {
+	o := &compareOpts19{Ref: "each"}
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	for _, tc := range []struct {
+		spec stats.Spec
+		ok   bool
+	}{
+		{stats.Spec{Kind: stats.SCov, Iso: true, Norm: "none"}, true},
+		{stats.Spec{Kind: stats.SCov, Synthesis: true, Norm: "none"}, true},
+		{stats.Spec{Kind: stats.SCov, Iso: true}, true},
+		{stats.Spec{Kind: stats.SCov, Norm: "none"}, false},
+		{stats.Spec{Kind: stats.WST}, false},
+	} {
+		err := o.check(fs, "B.npy", tc.spec)
+		if (err == nil) != tc.ok {
+			t.Errorf("%+v: --compare-ref each: %v, want accepted %v", tc.spec, err, tc.ok)
+		}
 	}
 }
