@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,5 +49,27 @@ func TestReview20SpoolBlockMembers(t *testing.T) {
 		if calls < 2 {
 			t.Fatalf("familyDict called %d times: no second block", calls)
 		}
+	}
+}
+
+// TestReview20SynthStopNamesPartial: synth's stop message said "stopping,
+// the maps reached are written" without where, while they go to OUT's
+// partial file, not to OUT (synthout20); separate's names the file.
+func TestReview20SynthStopNamesPartial(t *testing.T) {
+	old := runContext
+	defer func() { runContext = old }()
+	var saving string
+	runContext = func(w io.Writer, s string) (context.Context, context.CancelFunc) {
+		saving = s
+		return old(w, s)
+	}
+	dir := t.TempDir()
+	in := streamstats20MapsN(t, dir, 1, 16)
+	out := filepath.Join(dir, "s.npy")
+	if code, _, errs := runCLI(t, "synth", in, "-n", "1", "--steps", "1", "-J", "2", "-o", out); code != 0 {
+		t.Fatalf("synth: exit %d\n%s", code, errs)
+	}
+	if want := "the maps reached are written to " + filepath.Join(dir, "s.partial.npy"); saving != want {
+		t.Errorf("stop message %q, want %q", saving, want)
 	}
 }

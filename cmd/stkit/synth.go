@@ -427,7 +427,7 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	if *logEvery <= 0 {
 		bar = newStepBar(g.stderr, total, "L-BFGS")
 	}
-	saving := "the maps reached are written"
+	saving := "the maps reached are written to " + partial // not OUT (synthout20), as separate says
 	if *report != "" {
 		saving += " and reported"
 	}
