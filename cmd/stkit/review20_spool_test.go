@@ -73,3 +73,23 @@ func TestReview20SynthStopNamesPartial(t *testing.T) {
 		t.Errorf("stop message %q, want %q", saving, want)
 	}
 }
+
+// TestReview20SampleStopNamesPartial: sample's stop message, as synth's,
+// named no file while the maps go to OUT's partial file, not to OUT.
+func TestReview20SampleStopNamesPartial(t *testing.T) {
+	fx := modelsFixture(t)
+	old := runContext
+	defer func() { runContext = old }()
+	var saving string
+	runContext = func(w io.Writer, s string) (context.Context, context.CancelFunc) {
+		saving = s
+		return old(w, s)
+	}
+	out := filepath.Join(t.TempDir(), "s.npy")
+	if code, _, errs := runCLI(t, "sample", filepath.Join(fx, "models"), "--component", "0", "-n", "1", "--steps", "1", "-o", out); code != 0 {
+		t.Fatalf("sample: exit %d\n%s", code, errs)
+	}
+	if want := "the maps reached are written to " + filepath.Join(filepath.Dir(out), "s.partial.npy"); saving != want {
+		t.Errorf("stop message %q, want %q", saving, want)
+	}
+}

@@ -75,16 +75,16 @@ Ctrl-C or SIGTERM (or an error during the optimisation) writes the maps
 worked on: the maps finished and the one running (unfinished; one L-BFGS per
 map, in sequence), not the maps not started, and says which. They go to OUT's
 partial file, OUT with .partial before its extension (s.npy → s.partial.npy;
-for /dev/stdout or a named pipe sample.partial.EXT in the working folder), never to OUT,
-which only a run that finishes every map writes (an OUT already there is left
-as it was); with --report DIR, the report of those maps, marked interrupted
-(metrics.json settings.interrupted, settings.ended, settings.maps_reported),
-goes to DIR.partial beside DIR. Exit status 1; a second Ctrl-C quits at once
-without writing them. A later run that finishes removes the partial file and
-DIR.partial of its OUT and DIR. The partial
-file is removed only when it is the one a run stopped early wrote (recorded
-in .NAME.stkit-partial beside it, with its SHA-256); another file of that
-name is left, with a note.`)
+for /dev/stdout or a named pipe sample.partial.EXT in the working folder),
+never to OUT, which only a run that finishes every map writes (an OUT
+already there is left as it was); with --report DIR, the report of those
+maps, marked interrupted (metrics.json settings.interrupted,
+settings.ended, settings.maps_reported), goes to DIR.partial beside DIR.
+Exit status 1; a second Ctrl-C quits at once without writing them. A later
+run that finishes removes the partial file and DIR.partial of its OUT and
+DIR. The partial file is removed only when it is the one a run stopped
+early wrote (recorded in .NAME.stkit-partial beside it, with its SHA-256);
+another file of that name is left, with a note.`)
 	compF := &requiredInt{v: -1}
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
@@ -271,7 +271,7 @@ name is left, with a note.`)
 			fmt.Fprintf(g.stderr, "sample: map %d iteration %d loss %.5g evaluations %d %.1f s\n", pr.Run, pr.Iter, pr.Loss, pr.Evals, pr.Elapsed.Seconds())
 		}
 	}
-	saving := "the maps reached are written"
+	saving := "the maps reached are written to " + partial // not OUT (synthout20), as synth and separate say
 	if *report != "" {
 		saving += " and reported"
 	}
