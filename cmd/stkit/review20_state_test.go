@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -43,5 +45,21 @@ func TestReview20CompareRefEachNormNone(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("%+v: --compare-ref each: %v, want accepted %v", tc.spec, err, tc.ok)
 		}
+	}
+}
+
+// TestReview20ClustersLabelsNoMatch pins the other --labels refusal of the
+// loop that now calls sourceLabel and labelID (6211d83): a regexp that
+// does not match a source names it and suggests an alternative.
+func TestReview20ClustersLabelsNoMatch(t *testing.T) {
+	dir := modelsFixture(t)
+	ds, run := filepath.Join(dir, "ds"), filepath.Join(dir, "run")
+	out := filepath.Join(t.TempDir(), "a.csv")
+	stem := strings.TrimSuffix(out, ".csv")
+	wantBadInput(t, []string{"clusters", run, ds, "-o", out, "--labels", "noise"},
+		"--labels \"noise\" does not match source ", out, stem+"_summary.json", stem+"_mosaic.png")
+	code, _, errs := runCLI(t, "clusters", run, ds, "-o", out, "--labels", "noise")
+	if code != 2 || !strings.Contains(errs, "--labels 'noise|smooth'") {
+		t.Errorf("exit %d, %s; want the alternative 'noise|smooth'", code, errs)
 	}
 }
