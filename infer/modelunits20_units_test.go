@@ -159,14 +159,7 @@ func TestModelunits20ExportRecordsUnits(t *testing.T) {
 func TestModelunits20ExportNoUnits(t *testing.T) {
 	fx := tinyRun(t)
 	dir := filepath.Join(t.TempDir(), "models")
-	ms, err := ExportModels(fx.run, "", dir, ExportOptions{Samples: 8, Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, ModelManifestFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ms, b := exportTinyManifest(t, fx.run, dir)
 	var raw struct {
 		Source map[string]json.RawMessage `json:"source"`
 	}

@@ -3,8 +3,6 @@ package infer
 import (
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -19,14 +17,7 @@ import (
 func TestPyfix20ModelClassDocAndPixelMoments(t *testing.T) {
 	fx := tinyRun(t)
 	dir := t.TempDir()
-	ms, err := ExportModels(fx.run, "", dir, ExportOptions{Samples: 8, Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, ModelManifestFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ms, b := exportTinyManifest(t, fx.run, dir)
 	var man struct {
 		ClassDoc map[string]string `json:"class_doc"`
 		Labels   ModelLabels       `json:"labels"`
