@@ -283,6 +283,9 @@ standard output the printed tables and lines go to stderr.`)
 		}
 	}
 	printClusterTable(w, sum.Counts, sum.MeanConf, n)
+	if msg := emptyClusterWarning(sum.Counts, n); msg != "" {
+		fmt.Fprintf(g.stderr, "clusters: warning: %s\n", msg)
+	}
 
 	labels := make([]int, n)
 	for i, p := range f.Patches.Patches {

@@ -190,13 +190,15 @@ is taken over).`)
 		return fmt.Errorf("export into %s failed, nothing in it was changed: %w", *out, err)
 	}
 	man := ms.Manifest
+	if msg := exportEmptyWarning(man.Clusters); msg != "" {
+		fmt.Fprintf(g.stderr, "export: warning: %s\n", msg)
+	}
 	fmt.Fprintf(g.stderr, "export: %s, %d² patches, %d features (%d coefficients), %s per component (latents from the %s); dataset %s\n",
 		man.Spec, man.PatchSize, man.Features.Dim, man.NCoeffs, plural(man.SamplesPerComponent, "decoded sample"), man.Latent, man.Source.Dataset)
 	srcOf, sources := datasetProvenance(man.Source.Dataset)
 	for _, c := range man.Clusters {
 		comp := ms.Components[c.K]
-		fmt.Fprintf(g.stderr, "  component %d: weight %.3f (%d patches, mean confidence %.2f), typical χ² of its patches %.2f\n",
-			c.K, c.Weight, c.Count, c.MeanConfidence, comp.TypicalChi2(false))
+		fmt.Fprintf(g.stderr, "  %s\n", exportComponentLine(c, comp))
 		if s := clusterComposition(comp.PatchIndex, srcOf, sources); s != "" {
 			fmt.Fprintf(g.stderr, "    its patches come from %s\n", s)
 		}

@@ -111,6 +111,7 @@ another file of that name is left, with a note.`)
 	boxWeight := fs.Float64("box-weight", infer.DefaultBoxWeight, boxWeightUsage("the component's training-pixel variance",
 		"the default 1e3 (separate's) holds the pixels close to the box at no measured cost to the statistics (synth's default is 1, measured for synth)"))
 	outerRing := fs.Bool("outer-ring", false, "also match the log power of the corner's outer ring, |k| ≥ 2^¼·p/2 (models exported with ps_corner_rings): places the corner power where the patches have it (32²: outer ring 4.6× the patches' → 0.89×), at some cost to the statistic's match")
+	allowEmpty := fs.Bool("allow-empty", false, "draw from a component whose cluster got no training patch (refused without it: its model describes no process)")
 	psScatter := fs.Bool("ps-scatter", true, "give each map's power-spectrum target the per-bin scatter of the patches' spectra that the drawn statistic does not explain (false: every map gets the expected spectrum)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -200,6 +201,9 @@ another file of that name is left, with a note.`)
 	cm, err := ms.Component(*comp)
 	if err != nil {
 		return modelError(err)
+	}
+	if err := checkComponentNotEmpty(ms, pos[0], "sample", *comp, *allowEmpty); err != nil {
+		return err
 	}
 	// The model records no pixel extremes: |mean| + 10 std of the
 	// component's training pixels stands for the samples' largest |pixel|.

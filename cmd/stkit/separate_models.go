@@ -162,6 +162,9 @@ type sepModelArgs struct {
 	seed      *uint64
 	startPath *string
 	logEvery  *int
+	// allowEmpty (--allow-empty): accept a component whose cluster got no
+	// training patch (emptyclu20_empty.go)
+	allowEmpty *bool
 }
 
 // sepModelFlags returns the flag set of separation with learned models
@@ -186,6 +189,7 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 	f.report = fs.String("report", "", "write a report (PNGs + metrics.json) into this directory")
 	f.seed = fs.Uint64("seed", 1, "random seed (noise components)")
 	f.startPath = fs.String("start", "", "starting components [C, M, N] (e.g. an earlier OUT; the last plane is not used: it is DATA minus the others) instead of --init")
+	f.allowEmpty = fs.Bool("allow-empty", false, "accept a model component whose cluster got no training patch (refused without it: its model describes no process)")
 	f.logEvery = fs.Int("log-every", 0, "print a progress line every N iterations instead of the progress bar")
 	return fs, f
 }
@@ -409,6 +413,9 @@ func runSeparateModels(g *globals, args []string) error {
 		c, err := ms.Component(k)
 		if err != nil {
 			return modelError(err)
+		}
+		if err := checkComponentNotEmpty(ms, *modelsDir, "separate", k, *f.allowEmpty); err != nil {
+			return err
 		}
 		comps[i] = infer.SepComponent{Name: "component " + name, Model: c}
 	}
