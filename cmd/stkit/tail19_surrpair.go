@@ -27,6 +27,12 @@ import (
 // place, after every temporary file is complete and before the renames: a
 // failure there still leaves the regular files as they were, but what
 // went to such an output cannot be taken back.
+//
+// A signal's exit (SIGTERM, Ctrl-C) removes the files in progress, the
+// temporaries and the hard links among them; between two renames that left
+// some outputs new and the others old, the old versions gone (pairsig20).
+// The renames are now an atomicfile.RenamePhase whose undo (rollBack) the
+// signal's exit runs first: the outputs are all old again when it exits.
 
 // pendingFile is one file that writeAllOrNothing renames into place.
 type pendingFile struct {
@@ -171,17 +177,35 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 			}
 		}
 	}
-	for _, p := range files {
-		if e := os.Rename(p.temp, p.final); e != nil {
-			lost := rollBack(files)
-			msg := fmt.Errorf("writing %s: %w (the %s written before it were put back as they were)", p.final, e, what)
-			if len(lost) > 0 {
-				msg = notPutBack{fmt.Errorf("writing %s: %w (%s could not be put back: the filesystem made no link to the old file)", p.final, e, strings.Join(lost, ", "))}
+	// pairsig20: a signal's exit during the renames puts the old files
+	// back (rollBack) before it removes the files in progress, the links
+	// among them; each rename and the roll-back are steps it waits for.
+	phase := atomicfile.BeginRenames(func() { rollBack(files) })
+	for n, p := range files {
+		var fail error
+		if !phase.Step(func() {
+			if e := os.Rename(p.temp, p.final); e != nil {
+				lost := rollBack(files)
+				fail = fmt.Errorf("writing %s: %w (the %s written before it were put back as they were)", p.final, e, what)
+				if len(lost) > 0 {
+					fail = notPutBack{fmt.Errorf("writing %s: %w (%s could not be put back: the filesystem made no link to the old file)", p.final, e, strings.Join(lost, ", "))}
+				}
+				return
 			}
-			return msg
+			p.done = true
+			atomicfile.Forget(p.temp)
+		}) {
+			phase.End()
+			return fmt.Errorf("writing %s: stopped by a signal (the %s renamed before it were put back)", p.final, what)
 		}
-		p.done = true
-		atomicfile.Forget(p.temp)
+		if fail != nil {
+			phase.End()
+			return fail
+		}
+		pairsigBetweenRenames(n + 1)
+	}
+	if phase.End() { // a signal after the last rename put them all back
+		return fmt.Errorf("stopped by a signal while renaming the %s into place (they were put back as they were)", what)
 	}
 	for _, p := range files {
 		if p.backup != "" {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// surrogate -o a.npy,b.npy,c.npy stopped by SIGTERM after a.npy's rename
+// and before b.npy's: the signal's exit removed every file in progress,
+// the hard links to the old a.npy and b.npy among them, so a.npy was new,
+// b.npy old and the old a.npy gone. Now the signal's exit (signalExit,
+// played here between the renames) puts a.npy back first: every output
+// holds its old bytes (c.npy, new, is removed), no temporary or link is
+// left, and the rename loop stops.
+func TestPairsig20SignalBetweenRenames(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy"), filepath.Join(dir, "c.npy")
+	for _, f := range []string{a, b} {
+		if err := os.WriteFile(f, []byte("old "+filepath.Base(f)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var msg bytes.Buffer
+	code, calls := -1, 0
+	pairsigBetweenRenames = func(done int) {
+		calls++
+		if done != 1 {
+			return
+		}
+		ch := make(chan os.Signal, 1)
+		ch <- syscall.SIGTERM
+		signalExit(ch, &msg, func(c int) { code = c })
+	}
+	defer func() { pairsigBetweenRenames = func(int) {} }()
+	err := writeAllOrNothing([]string{a, b, c}, "files of -o", func(i int, path string) error {
+		return os.WriteFile(path, []byte("new"), 0o644)
+	})
+	if err == nil || !strings.Contains(err.Error(), "stopped by a signal") {
+		t.Errorf("err %v, want stopped by a signal", err)
+	}
+	if code != 1 || calls != 1 {
+		t.Errorf("exit %d after %d renames, want 1 after 1", code, calls)
+	}
+	for _, f := range []string{a, b} {
+		if got, _ := os.ReadFile(f); string(got) != "old "+filepath.Base(f) {
+			t.Errorf("%s holds %q after the signal, want its old bytes", filepath.Base(f), got)
+		}
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"a.npy", "b.npy"}) {
+		t.Errorf("%s holds %v, want [a.npy b.npy]", dir, names)
+	}
+	if !strings.Contains(msg.String(), "SIGTERM") && !strings.Contains(msg.String(), "terminated: stopped") {
+		t.Errorf("signal message %q", msg.String())
+	}
+	// a signal after the last rename, before the phase ends: all put
+	// back too, and an error (not nil with the old files in place)
+	pairsigBetweenRenames = func(done int) {
+		if done == 2 {
+			ch := make(chan os.Signal, 1)
+			ch <- syscall.SIGTERM
+			signalExit(ch, &msg, func(int) {})
+		}
+	}
+	err = writeAllOrNothing([]string{a, b}, "files", func(i int, path string) error {
+		return os.WriteFile(path, []byte("new"), 0o644)
+	})
+	if err == nil || !strings.Contains(err.Error(), "put back") {
+		t.Errorf("err %v, want put back", err)
+	}
+	for _, f := range []string{a, b} {
+		if got, _ := os.ReadFile(f); string(got) != "old "+filepath.Base(f) {
+			t.Errorf("%s holds %q, want its old bytes", filepath.Base(f), got)
+		}
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"a.npy", "b.npy"}) {
+		t.Errorf("%s holds %v, want [a.npy b.npy]", dir, names)
+	}
+	// without a signal: all new, nothing left in progress
+	pairsigBetweenRenames = func(int) {}
+	if err := writeAllOrNothing([]string{a, b}, "files", func(i int, path string) error {
+		return os.WriteFile(path, []byte("new"), 0o644)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{a, b} {
+		if got, _ := os.ReadFile(f); string(got) != "new" {
+			t.Errorf("%s holds %q, want \"new\"", filepath.Base(f), got)
+		}
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"a.npy", "b.npy"}) {
+		t.Errorf("%s holds %v, want [a.npy b.npy]", dir, names)
+	}
+}
