@@ -213,10 +213,19 @@ func chooseEngine(g *globals) (*engine.Choice, error) {
 	if n := c.Engine.Name(); strings.HasPrefix(n, "graph:") && n != "graph:go" && !g.compileNoted {
 		// XLA compiles each graph on its first call: tens of seconds to
 		// minutes for scov J6/J7 on an H200 (README, GPU), silent otherwise.
-		fmt.Fprintf(g.stderr, "note: the graph engine on %s compiles each statistic once per batch and map size; the first call can take minutes\n", strings.TrimPrefix(n, "graph:"))
+		fmt.Fprint(g.stderr, graphCompileLine(strings.TrimPrefix(n, "graph:")))
 		g.compileNoted = true
 	}
 	return c, nil
+}
+
+// graphCompileLine is the line chooseEngine prints once per process for the
+// graph engine on backend b (an XLA one): information on the wait, like a
+// progress line, so unlabelled and dropped under -q (quietKeeps). It said
+// "note: …", the label of the lines -q keeps, yet -q dropped it (quietKeeps
+// keeps "NAME: note: …").
+func graphCompileLine(b string) string {
+	return fmt.Sprintf("graph engine on %s: each statistic is compiled once per batch and map size; the first call can take minutes\n", b)
 }
 
 // checkOutput refuses, before any work is done, an output file path that

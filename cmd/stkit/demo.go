@@ -528,7 +528,7 @@ func demo(g *globals, o demoOpts) error {
 	var current atomic.Value // the name of the step under way
 	var cmds []string        // the commands of the step under way (sub), for index.html
 	current.Store("")
-	release := demoInterrupts(g.stderr, func() string { return current.Load().(string) })
+	release := demoInterrupts(unquiet(g.stderr), func() string { return current.Load().(string) })
 	defer release()
 	step := func(name string, fn func() error) error {
 		current.Store(name)

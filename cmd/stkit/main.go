@@ -108,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&g.backend, "backend", "", "GoMLX backend: \"\" (auto: $GOMLX_BACKEND, else an XLA plugin if one is installed, else pure Go), \"go\", \"xla:cuda\", \"xla:/abs/path/xla_cuda_plugin.so\"")
 	fs.StringVar(&g.engine, "engine", "auto", "statistics engine: auto (cpu unless an XLA backend is in use), cpu, graph")
 	fs.BoolVar(&g.verbose, "v", false, "verbose logging")
-	fs.BoolVar(&g.quiet, "q", false, "quiet: no progress bars and no information lines on stderr (\"stats: wrote …\"); warnings and errors are still printed, for scripts that run stkit in loops")
+	fs.BoolVar(&g.quiet, "q", false, "quiet: no progress bars and no information lines on stderr (\"stats: wrote …\"); warnings, notes and errors are still printed, and standard output (a command's tables and summaries, as train's and stats --compare's) is left as it is; for scripts that run stkit in loops")
 	// The flag package prints its error and the usage itself, both to one
 	// output: they are printed here instead, so that an explicitly requested
 	// help (`stkit --help`, `stkit -h`) goes to stdout with exit 0, as `stkit
