@@ -1,5 +1,15 @@
 package main
 
+import "os"
+
 // pairsigBetweenRenames is called by writeAllOrNothing after each of its
 // renames (done: how many are done); tests play a signal there (pairsig20).
 var pairsigBetweenRenames = func(done int) {}
+
+// removePartialFile and removePartialDir remove a stale partial file and a
+// stale partial report (removeStalePartialFile, removeStalePartial); tests
+// make them fail (pairsig20: root removes anything).
+var (
+	removePartialFile = os.Remove
+	removePartialDir  = os.RemoveAll
+)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,5 +95,63 @@ func TestPairsig20SignalBetweenRenames(t *testing.T) {
 	}
 	if names := dirNames(t, dir); !slices.Equal(names, []string{"a.npy", "b.npy"}) {
 		t.Errorf("%s holds %v, want [a.npy b.npy]", dir, names)
+	}
+}
+
+// A stale partial file or partial report that could not be removed was
+// passed over without a word (removeStalePartialFile, removeStalePartial
+// ignored os.Remove's and os.RemoveAll's error). Now each failure is a
+// warning naming the file and the error; nothing is said removed. With
+// the removals working, both are removed and said so.
+func TestPairsig20StalePartialRemovalFailure(t *testing.T) {
+	dir := t.TempDir()
+	out, report := filepath.Join(dir, "s.npy"), filepath.Join(dir, "rep")
+	p := partialPath("synth", out, ".npy")
+	if err := os.WriteFile(p, []byte("partial maps"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var note bytes.Buffer
+	recordPartial(&note, "synth", nil, out, p)
+	if note.Len() != 0 {
+		t.Fatalf("recordPartial: %s", note.String())
+	}
+	rdir := partialReport(report)
+	if err := os.MkdirAll(rdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(rdir, "metrics.json"), []byte(`{"settings":{"interrupted":true}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	injected := errors.New("operation not permitted (injected)")
+	removePartialFile = func(string) error { return injected }
+	removePartialDir = func(string) error { return injected }
+	defer func() { removePartialFile, removePartialDir = os.Remove, os.RemoveAll }()
+	var w bytes.Buffer
+	removeStalePartial(&w, "synth", out, report, ".npy")
+	lines := strings.Split(strings.TrimSpace(w.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2 warnings:\n%s", len(lines), w.String())
+	}
+	for i, name := range []string{p, rdir} {
+		if !strings.HasPrefix(lines[i], "synth: warning: could not remove "+name+",") || !strings.Contains(lines[i], injected.Error()) {
+			t.Errorf("line %d = %q, want a warning naming %s and the error", i+1, lines[i], name)
+		}
+	}
+	if strings.Contains(w.String(), "removed") {
+		t.Errorf("said removed: %s", w.String())
+	}
+	for _, f := range []string{p, partialRecordPath(p), rdir} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v, want it left", f, err)
+		}
+	}
+	removePartialFile, removePartialDir = os.Remove, os.RemoveAll
+	w.Reset()
+	removeStalePartial(&w, "synth", out, report, ".npy")
+	if got := strings.Count(w.String(), "synth: note: removed "); got != 2 || strings.Contains(w.String(), "warning") {
+		t.Errorf("with the removals working: %s", w.String())
+	}
+	if names := dirNames(t, dir); len(names) != 0 {
+		t.Errorf("%s holds %v, want nothing", dir, names)
 	}
 }

@@ -136,7 +136,8 @@ func stalePartialVerdict(p, cmd, out string) (remove, changed bool, why string) 
 // removeStalePartialFile removes p, out's partial file, after a run of cmd
 // finished writing out, when stalePartialVerdict allows it (and its
 // record), saying on w what it did: "removed p, the unfinished maps of an
-// earlier run …" or "left p, …". A record whose file is no longer the one
+// earlier run …" or "left p, …", or a warning naming p and the error when
+// its removal fails (removePartialFile). A record whose file is no longer the one
 // recorded is removed (it would never match again).
 func removeStalePartialFile(w io.Writer, cmd, out, p string) {
 	ok, changed, why := stalePartialVerdict(p, cmd, out)
@@ -147,10 +148,13 @@ func removeStalePartialFile(w io.Writer, cmd, out, p string) {
 		fmt.Fprintf(w, "%s: note: left %s, which has the name of %s's partial file: %s (remove it yourself if it is not wanted)\n", cmd, p, out, why)
 		return
 	}
-	if os.Remove(p) == nil {
-		os.Remove(partialRecordPath(p))
-		fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)
+	// pairsig20: a removal that fails is said (it was silent)
+	if err := removePartialFile(p); err != nil {
+		fmt.Fprintf(w, "%s: warning: could not remove %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result): %v; remove it yourself\n", cmd, p, out, err)
+		return
 	}
+	os.Remove(partialRecordPath(p))
+	fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)
 }
 
 // removeOrphanPartialRecord removes the record of p when p is gone (a
