@@ -63,7 +63,10 @@ kurtosis against the patches' 5–95 % range, the Minkowski functionals, each
 against what as many maps drawn from the patches and the tiles pooled score,
 and the verdict of them all, the limits set together so that 5 % of such
 draws fail any check (false_alarm_rate), printed as 'report: check …' and
-'report: verdict: …' lines). FITS maps
+'report: verdict: …' lines: within, outside, or undecided when no check
+fails but too few patches or maps let the checks flag even the most extreme
+map at 5 % — sample_checks.decidable, smallest_rate, blind_checks; more maps
+(-n) or patches decide it). FITS maps
 carry the training patches' BUNIT and pixel scale (the model manifest's).
 
 Output OUT: [N, size, size] float32, or float64 with --dtype float64 (.npy,
