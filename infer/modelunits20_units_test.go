@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // modelunits20CopyDir copies a folder (a dataset) with its subfolders.
@@ -35,26 +36,6 @@ func modelunits20CopyDir(t *testing.T, src, dst string) {
 	}
 }
 
-// modelunits20EditJSON rewrites the JSON object in file p with f.
-func modelunits20EditJSON(t *testing.T, p string, f func(m map[string]any)) {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	f(m)
-	if b, err = json.MarshalIndent(m, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // The model manifest recorded no units: separate --models could compare
 // DATA's BUNIT and pixel scale with the training patches' only through the
 // dataset's manifest, so a model folder moved away from its dataset (or
@@ -68,7 +49,7 @@ func TestModelunits20ExportRecordsUnits(t *testing.T) {
 	modelunits20CopyDir(t, fx.dataset, ds)
 	// one BUNIT for both sources, a pixel scale for the first only (as
 	// datasets writes mixed scales: one per source, null where none)
-	modelunits20EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) {
+	testutil.EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) {
 		m["bunit"] = "Jy/beam"
 		m["pixel_scales"] = []any{map[string]any{"x": 0.05, "y": 0.025, "unit": "deg"}, nil}
 	})
@@ -126,7 +107,7 @@ func TestModelunits20ExportRecordsUnits(t *testing.T) {
 
 	// a folder exported before the fields existed still loads; its units
 	// come from its dataset when that has the recorded fingerprint
-	modelunits20EditJSON(t, filepath.Join(dir, ModelManifestFile), func(m map[string]any) {
+	testutil.EditJSON(t, filepath.Join(dir, ModelManifestFile), func(m map[string]any) {
 		src := m["source"].(map[string]any)
 		delete(src, "bunit")
 		delete(src, "pixel_scales")
@@ -139,7 +120,7 @@ func TestModelunits20ExportRecordsUnits(t *testing.T) {
 		t.Errorf("no units, dataset gone: TrainingUnits %+v, want none", got)
 	}
 	modelunits20CopyDir(t, fx.dataset, ds)
-	modelunits20EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) {
+	testutil.EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) {
 		m["bunits"] = []any{"K", "MJy/sr"}
 		m["pixel_scale"] = map[string]any{"x": 0.01, "y": 0.01, "unit": "deg"}
 	})
@@ -148,7 +129,7 @@ func TestModelunits20ExportRecordsUnits(t *testing.T) {
 		t.Errorf("no units, dataset back: TrainingUnits %+v, want %+v", got, wantDS)
 	}
 	// a dataset of other patches (another fingerprint) is not the training one
-	modelunits20EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) { m["fingerprint"] = "0000" })
+	testutil.EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) { m["fingerprint"] = "0000" })
 	if got := old.TrainingUnits(); !reflect.DeepEqual(got, TrainingUnits{}) {
 		t.Errorf("another fingerprint: TrainingUnits %+v, want none", got)
 	}

@@ -2,10 +2,11 @@ package main
 
 import (
 	"path/filepath"
-
-	"github.com/stkit-org/stkit/infer"
 	"strings"
 	"testing"
+
+	"github.com/stkit-org/stkit/infer"
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // The README's first chain with train --val-split blocks (seed 1, --clusters
@@ -45,7 +46,7 @@ func TestEmptyclu20SampleSeparateRefuse(t *testing.T) {
 	work := t.TempDir()
 	models := filepath.Join(work, "models")
 	copyTree(t, filepath.Join(fx, "models"), models)
-	modelunits20EditJSON(t, filepath.Join(models, "manifest.json"), func(m map[string]any) {
+	testutil.EditJSON(t, filepath.Join(models, "manifest.json"), func(m map[string]any) {
 		c := m["clusters"].([]any)[0].(map[string]any)
 		c["count"], c["weight"] = 0, 0
 	})

@@ -3,6 +3,8 @@ package main
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // The demo's step 6 sampled every component; since 41ed408 stkit sample
@@ -15,7 +17,7 @@ func TestLead20DemoEmptyComponents(t *testing.T) {
 	if e := demoEmptyComponents(models); len(e) != 0 {
 		t.Fatalf("fixture: empty components %v, want none", e)
 	}
-	modelunits20EditJSON(t, filepath.Join(models, "manifest.json"), func(m map[string]any) {
+	testutil.EditJSON(t, filepath.Join(models, "manifest.json"), func(m map[string]any) {
 		c := m["clusters"].([]any)[0].(map[string]any)
 		c["count"], c["weight"] = 0, 0
 	})

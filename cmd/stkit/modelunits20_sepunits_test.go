@@ -1,35 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/testutil"
 )
-
-// modelunits20EditJSON rewrites the JSON object in file p with f.
-func modelunits20EditJSON(t *testing.T, p string, f func(m map[string]any)) {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	f(m)
-	if b, err = json.MarshalIndent(m, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // separate --models found the training units only in the manifest of the
 // models' dataset: a model folder moved away from its dataset (or whose
@@ -46,13 +25,13 @@ func TestModelunits20SeparateMovedModels(t *testing.T) {
 	copyTree(t, filepath.Join(fx, "models"), models)
 	copyTree(t, filepath.Join(fx, "models"), old)
 	gone := filepath.Join(work, "no-such-dataset")
-	modelunits20EditJSON(t, filepath.Join(models, "manifest.json"), func(m map[string]any) {
+	testutil.EditJSON(t, filepath.Join(models, "manifest.json"), func(m map[string]any) {
 		src := m["source"].(map[string]any)
 		src["dataset"] = gone
 		src["bunit"] = "Jy/beam"
 		src["pixel_scale"] = map[string]any{"x": 0.05, "y": 0.05, "unit": "deg"}
 	})
-	modelunits20EditJSON(t, filepath.Join(old, "manifest.json"), func(m map[string]any) {
+	testutil.EditJSON(t, filepath.Join(old, "manifest.json"), func(m map[string]any) {
 		m["source"].(map[string]any)["dataset"] = gone
 	})
 	mix, err := datasets.ReadMaps(filepath.Join(fx, "mix.npy"))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // separate --models compared DATA's BUNIT and pixel scale with nothing: a
@@ -21,7 +22,7 @@ func TestUnitfits20SeparateModelsUnits(t *testing.T) {
 	ds, models := filepath.Join(work, "ds"), filepath.Join(work, "models")
 	copyTree(t, filepath.Join(fx, "ds"), ds)
 	copyTree(t, filepath.Join(fx, "models"), models)
-	edit := func(p string, f func(m map[string]any)) { t.Helper(); modelunits20EditJSON(t, p, f) }
+	edit := func(p string, f func(m map[string]any)) { t.Helper(); testutil.EditJSON(t, p, f) }
 	// the training patches: Jy/beam at 3′ (as patches records FITS sources')
 	edit(filepath.Join(ds, "manifest.json"), func(m map[string]any) {
 		m["bunit"] = "Jy/beam"
