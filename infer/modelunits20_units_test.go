@@ -11,31 +11,6 @@ import (
 	"github.com/stkit-org/stkit/internal/testutil"
 )
 
-// modelunits20CopyDir copies a folder (a dataset) with its subfolders.
-func modelunits20CopyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if e.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // The model manifest recorded no units: separate --models could compare
 // DATA's BUNIT and pixel scale with the training patches' only through the
 // dataset's manifest, so a model folder moved away from its dataset (or
@@ -46,7 +21,7 @@ func TestModelunits20ExportRecordsUnits(t *testing.T) {
 	fx := tinyRun(t)
 	work := t.TempDir()
 	ds := filepath.Join(work, "ds")
-	modelunits20CopyDir(t, fx.dataset, ds)
+	testutil.CopyTree(t, fx.dataset, ds)
 	// one BUNIT for both sources, a pixel scale for the first only (as
 	// datasets writes mixed scales: one per source, null where none)
 	testutil.EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) {
@@ -119,7 +94,7 @@ func TestModelunits20ExportRecordsUnits(t *testing.T) {
 	if got := old.TrainingUnits(); !reflect.DeepEqual(got, TrainingUnits{}) {
 		t.Errorf("no units, dataset gone: TrainingUnits %+v, want none", got)
 	}
-	modelunits20CopyDir(t, fx.dataset, ds)
+	testutil.CopyTree(t, fx.dataset, ds)
 	testutil.EditJSON(t, filepath.Join(ds, "manifest.json"), func(m map[string]any) {
 		m["bunits"] = []any{"K", "MJy/sr"}
 		m["pixel_scale"] = map[string]any{"x": 0.01, "y": 0.01, "unit": "deg"}

@@ -4,29 +4,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
-// copyTree copies the regular files of the folder src (recursively) to dst.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+// copyTree copies the regular files of the folder src (recursively) to dst
+// (testutil.CopyTree).
+func copyTree(t *testing.T, src, dst string) { testutil.CopyTree(t, src, dst) }
 
 // TestExportRecordedDatasetGone: export without --dataset, of a run whose
 // dataset was moved after training, failed with "export: dataset:

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/internal/testutil"
 )
 
 // stkit sample --report printed one verdict, the spectrum's ("report:
@@ -18,34 +19,12 @@ import (
 func TestSamplecheck20SampleCLI(t *testing.T) {
 	src := filepath.Join(modelsFixture(t), "models")
 	dir := filepath.Join(t.TempDir(), "models")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	ents, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.Name() == "manifest.json" {
-			var m map[string]any
-			if err := json.Unmarshal(b, &m); err != nil {
-				t.Fatal(err)
-			}
-			s := m["source"].(map[string]any)
-			s["bunit"] = "MJy/sr"
-			s["pixel_scale"] = map[string]any{"x": 0.5, "y": 0.5, "unit": "arcmin"}
-			if b, err = json.Marshal(m); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyTree(t, src, dir)
+	testutil.EditJSON(t, filepath.Join(dir, "manifest.json"), func(m map[string]any) {
+		s := m["source"].(map[string]any)
+		s["bunit"] = "MJy/sr"
+		s["pixel_scale"] = map[string]any{"x": 0.5, "y": 0.5, "unit": "arcmin"}
+	})
 	out := t.TempDir()
 	rep, fits := filepath.Join(out, "rep"), filepath.Join(out, "s.fits")
 	code, _, errs := runCLI(t, "sample", dir, "--component", "0", "-n", "2", "--steps", "2", "-o", fits, "--report", rep)
