@@ -527,37 +527,18 @@ func ValidateWith(target, synth *stlayer.Maps, opt ValidateOptions) (*Validation
 // leaveOneOutW1 returns the mean, over at most maxMaps of the maps (all of
 // them, or maxMaps at evenly spaced indices), of the Wasserstein-1 distance
 // between one map and the pool of all the other maps (Wasserstein1's
-// quantile convention). The pool is sorted once; each map's pool of the
-// others is that sorted pool less the map's own sorted pixels.
+// quantile convention): the mean of leaveOneOutW1Each, 0 for fewer than 2
+// maps.
 func leaveOneOutW1(maps [][]float64, maxMaps int) float64 {
-	nm := len(maps)
-	if nm < 2 {
+	each := leaveOneOutW1Each(maps, maxMaps)
+	if len(each) == 0 {
 		return 0
 	}
-	var pool []float64
-	for _, x := range maps {
-		pool = append(pool, x...)
-	}
-	sort.Float64s(pool)
-	use := min(nm, max(1, maxMaps))
-	rest := make([]float64, 0, len(pool))
 	sum := 0.0
-	for u := 0; u < use; u++ {
-		i := u * nm / use
-		own := slices.Clone(maps[i])
-		sort.Float64s(own)
-		rest = rest[:0]
-		j := 0
-		for _, v := range pool {
-			if j < len(own) && v == own[j] {
-				j++
-				continue
-			}
-			rest = append(rest, v)
-		}
-		sum += w1Sorted(own, rest)
+	for _, w := range each {
+		sum += w
 	}
-	return sum / float64(use)
+	return sum / float64(len(each))
 }
 
 // w1Sorted is Wasserstein1 of two sorted, non-empty samples.

@@ -464,9 +464,11 @@ func newSampleChecks(vm *ValidationMetrics, tiles, patches *stlayer.Maps, interi
 	return sc
 }
 
-// leaveOneOutW1Each returns, for at most maxMaps of the maps (evenly
-// spaced, as leaveOneOutW1), the W1 distance of each to the pool of the
-// others.
+// leaveOneOutW1Each returns, for at most maxMaps of the maps (all of them,
+// or maxMaps at evenly spaced indices), the Wasserstein-1 distance of each
+// to the pool of all the other maps (nil for fewer than 2 maps). The pool is
+// sorted once; each map's pool of the others is that sorted pool less the
+// map's own sorted pixels. leaveOneOutW1 is their mean.
 func leaveOneOutW1Each(maps [][]float64, maxMaps int) []float64 {
 	nm := len(maps)
 	if nm < 2 {
