@@ -235,7 +235,14 @@ func PlaneAxisCards(cards []Card, name string) []Card {
 // sign from the determinant, sign(CDELT1 × CDELT2) = sign(det M), CDELT2
 // positive when both are 0. CUNITj is the input's CUNITj, else
 // 'deg' when CTYPEj is a celestial axis (RA, DEC, xLON, xLAT, xyLN, xyLT in
-// the 4–3 form, whose default unit is the degree), else left out. Alternate
+// the 4–3 form, whose default unit is the degree), else left out. Row i of
+// the linear transformation is in CUNITi, so two different angular units
+// (CUNIT1 = 'deg', CUNIT2 = 'arcsec': AngleUnitDegrees) are made one first,
+// CUNIT1's: CDELT2 and row 2 are converted to it and both CUNITs written as
+// CUNIT1. Two different units that are not both angles (deg and m/s of a
+// position–velocity map) are kept, each with its axis, when the matrix has
+// no rotation terms (CD1_2 = CD2_1 = 0); with rotation terms a column norm
+// would add lengths in two units, and PixelScaleCards returns nil. Alternate
 // descriptions (suffix A–Z) are ignored. Without CDELTj, PCi_j or CDi_j
 // (no pixel scale) PixelScaleCards returns nil; a scale that is not a
 // finite number ≠ 0 is left out (with its unit).
@@ -287,6 +294,26 @@ func PixelScaleCards(cards []Card) []Card {
 	if !hasPC && !hasCD && !hasCDELT[0] && !hasCDELT[1] {
 		return nil
 	}
+	var unit [2]string
+	for j := range 2 {
+		unit[j] = cunit[j]
+		if !hasCUNIT[j] && isCelestialCType(ctype[j]) {
+			unit[j] = "deg"
+		}
+	}
+	// row i of the linear transformation (CDi_j, or CDELTi × PCi_j) is in
+	// CUNITi: two angular units are made one, CUNIT1's (fixunits)
+	mixed := unit[0] != "" && unit[1] != "" && unit[0] != unit[1]
+	if mixed {
+		f0, ok0 := AngleUnitDegrees(unit[0])
+		f1, ok1 := AngleUnitDegrees(unit[1])
+		if ok0 && ok1 {
+			cdelt[1] *= f1 / f0
+			cd[1][0] *= f1 / f0
+			cd[1][1] *= f1 / f0
+			unit[1], mixed = unit[0], false
+		}
+	}
 	var out, units []Card
 	var sign [2]float64
 	if hasPC {
@@ -294,6 +321,10 @@ func PixelScaleCards(cards []Card) []Card {
 		cd = [2][2]float64{{cdelt[0] * pc[0][0], cdelt[0] * pc[0][1]}, {cdelt[1] * pc[1][0], cdelt[1] * pc[1][1]}}
 	}
 	if hasPC || hasCD {
+		if mixed && (cd[0][1] != 0 || cd[1][0] != 0) {
+			// a column norm would add lengths in two units
+			return nil
+		}
 		sign = matrixSigns(cd)
 	}
 	for j := 0; j < 2; j++ {
@@ -311,12 +342,8 @@ func PixelScaleCards(cards []Card) []Card {
 		}
 		key := strconv.Itoa(j + 1)
 		out = append(out, Card{Key: "CDELT" + key, Value: scale, Comment: "pixel size along axis " + key})
-		unit := cunit[j]
-		if !hasCUNIT[j] && isCelestialCType(ctype[j]) {
-			unit = "deg"
-		}
-		if unit != "" {
-			units = append(units, Card{Key: "CUNIT" + key, Value: unit})
+		if unit[j] != "" {
+			units = append(units, Card{Key: "CUNIT" + key, Value: unit[j]})
 		}
 	}
 	if len(out) == 0 {

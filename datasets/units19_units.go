@@ -20,7 +20,9 @@ type PixelScale struct {
 }
 
 // PixelScaleOf returns the pixel scale of a FITS header's cards
-// (PixelScaleCards), nil when they give none.
+// (PixelScaleCards, which gives two angular units as one), nil when they
+// give none, and when the two axes' scales are in different units that are
+// not both angles (CUNIT1 = 'deg', CUNIT2 = 'm/s': no one pixel scale).
 func PixelScaleOf(cards []Card) *PixelScale {
 	var p PixelScale
 	found := false
@@ -32,9 +34,11 @@ func PixelScaleOf(cards []Card) *PixelScale {
 		case "CDELT2":
 			p.Y, found = math.Abs(v), true
 		case "CUNIT1", "CUNIT2":
-			if s, ok := c.Value.(string); ok && p.Unit == "" {
-				p.Unit = s
+			s, _ := c.Value.(string)
+			if p.Unit != "" && s != p.Unit {
+				return nil
 			}
+			p.Unit = s
 		}
 	}
 	if !found {
