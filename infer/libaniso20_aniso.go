@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"slices"
@@ -131,6 +132,41 @@ func AnisotropyNoise(spec stats.Spec, q, u []float64, M, N int) (rms, bias []flo
 	return rms, bias
 }
 
+// anisoScalesMatch refuses (ErrModelInput) a spec whose J or number of
+// orientations is not that of the labels lab: the per-orientation rows of
+// the anisotropy class (stats.AnisotropyRows' S1, logS1 or S11) must run
+// over j1 = 0…J−1 and l1 = 0…L−1 (2L−1 for complex wph). Without it a
+// spec of smaller J silently dropped the labels' largest scales, one of
+// larger J gave fewer scales than asked, and one of other L read the
+// orientations at the wrong angles (L = 2 on L = 4 coefficients: A_0 =
+// 0.026 for 0.016) or found none. Nil labels and statistics without such
+// rows pass (stats.AnisotropyFromCoeffs says why).
+func anisoScalesMatch(spec stats.Spec, lab *stlayer.Labels) error {
+	_, class, _, err := stats.AnisotropyRows(spec, lab)
+	if err != nil {
+		return nil
+	}
+	nl := spec.L
+	if spec.Complex {
+		nl = 2 * spec.L
+	}
+	labJ, labL := 0, 0
+	for i := 0; i < lab.Len(); i++ {
+		if lab.Class[i] == class && lab.Has(i, "j1") && lab.Has(i, "l1") {
+			labJ, labL = max(labJ, lab.Get(i, "j1")+1), max(labL, lab.Get(i, "l1")+1)
+		}
+	}
+	if labJ == spec.J && labL == nl {
+		return nil
+	}
+	what := fmt.Sprintf("L = %d", spec.L)
+	if spec.Complex {
+		what = fmt.Sprintf("L = %d (%d orientations over [0, 2π) for complex data)", spec.L, nl)
+	}
+	return inputErrorf("anisotropy: the spec has J = %d, %s, but the coefficients' labels have %s rows over %d scales (j1 = 0…%d) and %d orientations (l1 = 0…%d): give the spec that computed the coefficients (its J and L, defaults filled in for the maps' size: stats.Spec.WithDefaults)",
+		spec.J, what, class, labJ, labJ-1, labL, labL-1)
+}
+
 func anisoSqAbs(z complex128) float64 { return real(z)*real(z) + imag(z)*imag(z) }
 
 // MapAnisotropy returns the anisotropy of each map of maps at each scale
@@ -144,7 +180,9 @@ func anisoSqAbs(z complex128) float64 { return real(z)*real(z) + imag(z)*imag(z)
 // above the floor. The floor assumes
 // Gaussian statistics: non-Gaussian maps (filaments, point sources)
 // fluctuate more, so a value just above it is weak evidence. spec must have
-// its defaults filled in for the maps' size (stats.AnisotropyRows). Statistics
+// its defaults filled in for the maps' size (stats.AnisotropyRows) and
+// be the spec that computed c: a J or L other than that of lab's
+// per-orientation rows is an input error (ErrModelInput). Statistics
 // without per-orientation first-order coefficients give an error wrapping
 // stats.ErrNoAnisotropy. maps (and imag) must hold the c.B maps whose
 // coefficients c are, one per row of c: a different number of maps (or of
@@ -158,6 +196,9 @@ func MapAnisotropy(spec stats.Spec, lab *stlayer.Labels, c *stlayer.Coeffs, maps
 	}
 	if maps != nil && imag != nil && (imag.B != maps.B || imag.M != maps.M || imag.N != maps.N) {
 		return nil, inputErrorf("anisotropy: the imaginary parts are %d maps of %d×%d for %d maps of %d×%d", imag.B, imag.M, imag.N, maps.B, maps.M, maps.N)
+	}
+	if err := anisoScalesMatch(spec, lab); err != nil {
+		return nil, err
 	}
 	s, err := stats.AnisotropyFromCoeffs(spec, lab, c)
 	if err != nil {

@@ -1,8 +1,10 @@
 package infer
 
 import (
+	"errors"
 	"math"
 	"math/cmplx"
+	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -181,6 +183,43 @@ func TestLibaniso20Rotation90(t *testing.T) {
 					t.Errorf("%s map %d j=%d: ψ %.4f° A %.6f, rotated ψ %.4f° A %.6f: want ψ + 90° and the same A", kind, b, e.J, e.DirectionDeg, e.Amplitude, f.DirectionDeg, f.Amplitude)
 				}
 			}
+		}
+	}
+}
+
+// MapAnisotropy took a spec of another J or L than its coefficients'
+// labels without a word (wst J = 4 coefficients of 64² log-normal maps):
+// J = 3 dropped scale 3, J = 5 gave 4 scales, L = 2 read the 4 orientations'
+// first two at L = 2's angles (A_0 0.026 for 0.016), L = 8 found none.
+// Now an input error naming both.
+func TestLibaniso20SpecMismatch(t *testing.T) {
+	x := libanisoStretched(t, 2, 32, 30, 2, 1, false)
+	spec := stats.Spec{Kind: stats.WST, J: 3}.WithDefaults(32, 32)
+	op, err := stats.Build(spec, 32, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, lab, err := stats.Forward(cpu.New(), op, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := MapAnisotropy(spec, lab, c, x, nil); err != nil || len(s.Maps[0]) != 3 {
+		t.Fatalf("matching spec: %v", err)
+	}
+	for _, tc := range []struct {
+		j, l int
+		want string
+	}{
+		{2, 4, "the spec has J = 2, L = 4, but the coefficients' labels have S1 rows over 3 scales (j1 = 0…2) and 4 orientations (l1 = 0…3)"},
+		{4, 4, "the spec has J = 4, L = 4"},
+		{3, 2, "the spec has J = 3, L = 2, but"},
+		{3, 8, "the spec has J = 3, L = 8, but"},
+	} {
+		sp := spec
+		sp.J, sp.L = tc.j, tc.l
+		s, err := MapAnisotropy(sp, lab, c, x, nil)
+		if !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("J = %d, L = %d on J = 3, L = 4 labels: %v (summary %v), want an input error with %q", tc.j, tc.l, err, s != nil, tc.want)
 		}
 	}
 }
