@@ -77,10 +77,8 @@ func familyDictSpooled(path string, spec stats.Spec, op stats.Op, c *stlayer.Coe
 			return fail(fmt.Errorf("internal: the %s dict of maps %d–%d: %w", spec.Kind, b0, b1-1, err))
 		}
 		if spool == nil {
-			if spool, err = datasets.NewNPZSpool(spoolDir(path)); err != nil {
-				if spool, err = datasets.NewNPZSpool(""); err != nil {
-					return fail(err)
-				}
+			if spool, err = newFamilySpool(path); err != nil {
+				return fail(err)
 			}
 		}
 		rowBytes := 0
@@ -108,6 +106,25 @@ func familyDictSpooled(path string, spec stats.Spec, op stats.Op, c *stlayer.Coe
 		b0 = b1
 	}
 	return spool, entries, nil
+}
+
+// newFamilySpool opens the spool of the dict of output path: in
+// spoolDir(path), else in os.TempDir(). Where neither takes it, the error
+// names both folders and wraps both errors (it dropped the first one).
+func newFamilySpool(path string) (*datasets.NPZSpool, error) {
+	dir := spoolDir(path)
+	spool, err := datasets.NewNPZSpool(dir)
+	if err == nil {
+		return spool, nil
+	}
+	if dir == "" {
+		return nil, fmt.Errorf("the .npz's dict is written through a temporary file, and the temporary folder %s (TMPDIR) could not take one (set TMPDIR to a writable folder): %w", os.TempDir(), err)
+	}
+	spool, err2 := datasets.NewNPZSpool("")
+	if err2 == nil {
+		return spool, nil
+	}
+	return nil, fmt.Errorf("the .npz's dict is written through a temporary file, and neither the output's folder %s nor the temporary folder %s (TMPDIR) could take one (set TMPDIR to a writable folder): %w", dir, os.TempDir(), errors.Join(err, err2))
 }
 
 // spoolDir is the folder of the spool of an output path: path's own folder
