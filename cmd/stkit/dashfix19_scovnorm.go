@@ -11,8 +11,10 @@ type scovNormText struct {
 // scovNormOf is the scovNormText of scov's normalisation: P00 (default:
 // C01 and C11 divided by √(P00(j1)·P00(j2)), P00 of the wavelet at each
 // scale and orientation) or P11 (C01 by √(P00(j2)·P11(j1,j2)), C11 by
-// √(P11(j1,j3)·P11(j2,j3))); ref says that P00 and P11 are the reference
-// maps' (stats' --ref, Cheng's use_ref).
+// √(P11(j1,j3)·P11(j2,j3))); ref says that P00 and P11 are those of the
+// operator's reference, not each map's own (Cheng's use_ref): stats --kind
+// scov --synthesis or --iso --plot measures it on all the maps given
+// (stats.BuildWithRef). There is no stats --ref flag.
 func scovNormOf(p11, ref bool) scovNormText {
 	n := scovNormText{c01: "√(P00(j1)·P00(j2))", c11: "√(P00(j1)·P00(j2))"}
 	if p11 {
