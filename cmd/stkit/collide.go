@@ -198,8 +198,9 @@ func inputFiles(paths ...string) []string {
 // --truth, the map lists of synth and separate) by mapList's rule, so it
 // names the files the readers open: an existing file or folder whose name
 // holds a comma ("a,b.npy") is one path. A list mapList refuses (an empty
-// name) is split at every comma, empty names kept "": the reader reports
-// it, and the other names still count (e.g. for checkOutputFile).
+// name) is split at every comma outside brackets (listPieces), empty names
+// kept "": the reader reports it, and the other names still count (e.g.
+// for checkOutputFile).
 func splitList(s string) []string {
 	if s == "" {
 		return nil
@@ -208,7 +209,7 @@ func splitList(s string) []string {
 		return l
 	}
 	var out []string
-	for _, p := range strings.Split(s, ",") {
+	for _, p := range listPieces(s) {
 		out = append(out, strings.TrimSpace(p))
 	}
 	return out

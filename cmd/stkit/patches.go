@@ -522,7 +522,8 @@ func patchSizeErr(size int, spec stats.Spec, srcs []datasets.Source) error {
 // longest run of comma-joined pieces that names an existing file or folder
 // ("a,b.npy,c.npy" with a file a,b.npy: a,b.npy and c.npy; it was split
 // into a, b.npy and c.npy), else the piece up to the next comma
-// (commaPrefix). An empty name in the list is refused (bad input). Spaces
+// (commaPrefix); a comma inside brackets, "x.fits[1:32,1:32]", does not
+// split (listPieces). An empty name in the list is refused (bad input). Spaces
 // around the names are dropped.
 func mapList(spec string) ([]string, error) {
 	if err := nonFITSSelection(spec); err != nil { // badfix20: "x.npy[1:32,1:32]"
@@ -531,13 +532,16 @@ func mapList(spec string) ([]string, error) {
 	if !strings.Contains(spec, ",") || listNameExists(spec) {
 		return []string{spec}, nil
 	}
-	parts := strings.Split(spec, ",")
+	parts := listPieces(spec) // fixbad21: not at a comma inside [...]
 	var out []string
 	for i := 0; i < len(parts); {
 		n := commaPrefix(parts[i:])
 		p := strings.TrimSpace(strings.Join(parts[i:i+n], ","))
 		if p == "" {
 			return nil, badInputf("%s: an empty name in the comma-separated list of map files", spec)
+		}
+		if err := nonFITSSelection(p); err != nil { // "g.npy[1:2],b.npy"
+			return nil, err
 		}
 		out = append(out, p)
 		i += n
