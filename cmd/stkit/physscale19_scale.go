@@ -74,14 +74,15 @@ func waveFactor(spec stats.Spec) (float64, string) {
 
 // skyUnit returns the unit the wavelengths are written in for a pixel
 // scale in unit u and the size of u in it: arcmin for deg, arcmin and rad,
-// arcsec for arcsec and mas, u itself for a unit that is not an angle
-// and for none ("" or blank: datasets.AngleUnitDegrees).
+// arcsec for arcsec and mas (whatever their case, as
+// datasets.AngleUnitDegrees reads them: 'ARCSEC' is arcsec), u itself for
+// a unit that is not an angle and for none ("" or blank).
 func skyUnit(u string) (string, float64) {
 	f, ok := datasets.AngleUnitDegrees(u)
 	if !ok {
 		return u, 1
 	}
-	if u == "arcsec" || u == "mas" {
+	if l := strings.ToLower(strings.TrimSpace(u)); l == "arcsec" || l == "mas" {
 		return "arcsec", f * 3600
 	}
 	return "arcmin", f * 60
