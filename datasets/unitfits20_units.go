@@ -27,6 +27,15 @@ const unitPrefixes = "yzafpnumcdhkMGTPEZY"
 // "MJY/SR" gives "MJy/sr", "uK_cmb" "uK_CMB"; other units are returned as
 // given (blanks trimmed), since FITS units are case-sensitive: "k" is not
 // "K", "mJy/sr" not "MJy/sr".
+//
+// It is used to compare units (SameBUnit, MixedUnits, the manifests'
+// common BUNIT, stkit's unit checks between inputs, models and datasets),
+// not to write them: what stkit writes (the dataset and model manifests'
+// bunit, stats' JSON bunit, the BUNIT card of synth's and sample's FITS,
+// the unit on report axes and in class_doc) is the BUNIT as the input
+// spells it, blanks trimmed ("MJY/SR" stays "MJY/SR"; of sources that spell
+// one unit differently, the first source's), since a FITS unit string is
+// the file's own and other software reads it so.
 func CanonicalBUnit(u string) string {
 	u = strings.TrimSpace(u)
 	if c, ok := unitSpellings[strings.ToLower(u)]; ok {

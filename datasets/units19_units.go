@@ -128,8 +128,9 @@ func (p *PixelScale) String() string {
 	return num(x) + " × " + num(y) + " " + unit
 }
 
-// MapUnits are the physical units of a map file: its FITS BUNIT (""
-// when it has none, and for .npy and .npz files) and its pixel scale (nil
+// MapUnits are the physical units of a map file: its FITS BUNIT as the
+// file spells it, blanks trimmed ("" when it has none, and for .npy and
+// .npz files; compare two with SameBUnit, not ==) and its pixel scale (nil
 // when unknown).
 type MapUnits struct {
 	BUnit string
