@@ -93,11 +93,18 @@ func (s *NPZSpool) Append(name string, a *Array) error {
 	if a.IsString() {
 		return fmt.Errorf("datasets: npz: member %q: string arrays cannot be spooled", name)
 	}
+	m := s.members[name]
+	row0 := 0
+	if m != nil {
+		row0 = m.rows
+	}
+	if err := spoolFloat32Check(name, a, row0); err != nil {
+		return err
+	}
 	p, err := planNPY(a, NPYOptions{})
 	if err != nil {
-		return fmt.Errorf("datasets: npz: member %q: %w", name, err)
+		return fmt.Errorf("datasets: npz: member %q, the block of rows %d–%d: %w", name, row0, row0+a.Shape[0]-1, err)
 	}
-	m := s.members[name]
 	if m == nil {
 		m = &spoolMember{descr: p.descr, dtype: a.DType, rest: slices.Clone(a.Shape[1:])}
 		s.members[name] = m
@@ -112,6 +119,40 @@ func (s *NPZSpool) Append(name string, a *Array) error {
 	s.off += n
 	m.rows += a.Shape[0]
 	return nil
+}
+
+// spoolFloat32Check is float32Check for a block of rows of a spooled member
+// whose rows before it number row0: the index of the first value float32
+// cannot hold is the member's (row0 added to the block's leading index), so
+// that it names the row of the whole archive (it named the block's row,
+// row0 fewer).
+func spoolFloat32Check(name string, a *Array, row0 int) error {
+	var o *float32Overflow
+	switch a.DType {
+	case "float32":
+		o = scanFloat32(a.Float64)
+	case "complex64":
+		o = scanComplex64(a.Complex128)
+	}
+	if o == nil {
+		return nil
+	}
+	rest := 1
+	for _, d := range a.Shape[1:] {
+		rest *= d
+	}
+	what, wide := "the value", "float64"
+	if a.DType == "complex64" {
+		what, wide = "a part (real or imaginary) of the value", "complex128"
+	}
+	row := row0 + o.First/rest
+	where := fmt.Sprintf("%s at index %s (row %d", what, indexString(append([]int{row0 + a.Shape[0]}, a.Shape[1:]...), row*rest+o.First%rest), row)
+	if len(a.Shape) > 1 {
+		where += ", element " + indexString(a.Shape[1:], o.First%rest) + " of it"
+	}
+	where += ")"
+	return fmt.Errorf("datasets: npz: member %q (%s, rows of shape %s; this block rows %d–%d): %s. Rescale the data (e.g. change units) or write it as %s (Array.DType %q)",
+		name, a.DType, shapeString(a.Shape[1:]), row0, row0+a.Shape[0]-1, o.describe(where, "values of the block"), wide, wide)
 }
 
 // NPZEntry is one member of NPZSpool.WriteNPZ, in the archive's order: the
