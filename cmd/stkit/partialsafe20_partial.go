@@ -41,6 +41,9 @@ type partialRecord struct {
 	SHA256  string   `json:"sha256"`
 	Written string   `json:"written"` // RFC 3339, UTC
 	Args    []string `json:"args"`    // the run's arguments
+	// fixpartial21: a partial report (DIR.partial): the files written
+	// there; Size and SHA256 are its metrics.json's
+	Files []string `json:"files,omitempty"`
 }
 
 // partialRecordPath is the record of the partial file p: ".BASE.stkit-partial"

@@ -389,6 +389,7 @@ another file of that name is left, with a note.`)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
+		recordPartialReport(g.stderr, "sample", args, *report, repDir) // fixpartial21: DIR.partial is stkit's
 		gp, _ := settings["geometric_ps"].(infer.GeometricPS)
 		fmt.Fprintf(g.stderr, "report: %s (mean PS max |ratio−1| for k ≥ 2: %.3f, mean %.3f; geometric-mean PS max |ratio−1| %.3f%s; W1 %.3f σ vs %.3f σ of one training patch against the others pooled; RMS (Φ−μ)/σ samples %.2f, training patches %.2f)\n",
 			filepath.Join(repDir, "metrics.json"), vm.PSMaxDev, vm.PSMeanDev, gp.MaxDev, geoZNote(gp), vm.W1Mean, vm.W1Pool, settings["stat_chi_samples"], settings["stat_chi_training_patches"])

@@ -390,6 +390,7 @@ func runSeparate(g *globals, args []string) error {
 		if sm, rerr = infer.WriteSeparationReportWith(repDir, d, res, nil, samples, truth, settings, ropt); rerr != nil {
 			return fmt.Errorf("report: %w", rerr)
 		}
+		recordPartialReport(g.stderr, sepPartialCmd, args, *report, repDir) // fixpartial21: DIR.partial is stkit's
 	} else if truth != nil {
 		// --truth without --report: the figures are printed all the same.
 		var terr error

@@ -648,6 +648,7 @@ func runSeparateModels(g *globals, args []string) error {
 		if err := sepModelReportPlots(repDir, d, truth, res, comps, p); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
+		recordPartialReport(g.stderr, sepPartialCmd, args, *report, repDir) // fixpartial21: DIR.partial is stkit's
 		fmt.Fprintf(g.stderr, "report: %s\n", filepath.Join(repDir, "metrics.json"))
 	}
 	if interrupted {

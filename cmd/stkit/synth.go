@@ -558,6 +558,7 @@ descriptor, in the format given by --format npy, npz or fits.`)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
+		recordPartialReport(g.stderr, "synth", args, *report, repDir) // fixpartial21: DIR.partial is stkit's
 		if *periodise {
 			yard := ""
 			if reference != nil {

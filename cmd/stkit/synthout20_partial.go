@@ -76,7 +76,8 @@ func partialNote(out string) string {
 // partial maps (partialPath; a regular file, not one of inputs, that the
 // run stopped early recorded writing: removeStalePartialFile) and the
 // partial report (partialReport; a folder whose metrics.json has
-// settings.interrupted true), saying so on w (a warning naming the file
+// settings.interrupted true, that the run stopped early recorded writing:
+// removeStalePartialReport), saying so on w (a warning naming the file
 // and the error when a removal fails). A stream output has no stale
 // partial of its own (CMD.partial.EXT in the working folder is left); an
 // .npz member's partial archive is left too (it may hold other members).
@@ -98,11 +99,10 @@ func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...str
 		}
 	}
 	if dir := partialReport(report); dir != "" && interruptedReport(dir) {
-		if err := removePartialDir(dir); err != nil { // pairsig20: was silent
-			fmt.Fprintf(w, "%s: warning: could not remove %s, the report of an earlier run stopped early (%s now holds the complete report): %v; remove it yourself\n", cmd, dir, report, err)
-		} else {
-			fmt.Fprintf(w, "%s: note: removed %s, the report of an earlier run stopped early (%s now holds the complete report)\n", cmd, dir, report)
-		}
+		// fixpartial21: only a partial report stkit recorded writing
+		removeStalePartialReport(w, cmd, report, dir)
+	} else if dir != "" {
+		removeOrphanPartialRecord(dir)
 	}
 }
 
