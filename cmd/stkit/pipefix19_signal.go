@@ -87,8 +87,17 @@ func signalExit(ch <-chan os.Signal, w io.Writer, exit func(int)) {
 			continue
 		}
 		msg := fmt.Sprintf("\nstkit: %v: stopped", s)
-		if rm := atomicfile.RemoveInProgress(); len(rm) > 0 {
-			msg += "; removed the unfinished " + strings.Join(rm, ", ") + " (the outputs keep their earlier files, or none)"
+		rm := atomicfile.RemoveInProgress()
+		// fixpartial21: an undone rename whose old file had no link
+		lost := takeUndoLost()
+		if len(rm) > 0 {
+			msg += "; removed the unfinished " + strings.Join(rm, ", ")
+			if len(lost) == 0 {
+				msg += " (the outputs keep their earlier files, or none)"
+			}
+		}
+		if len(lost) > 0 {
+			msg += "; " + strings.Join(lost, ", ") + " already held this run's new output and could not be put back as it was (the filesystem made no hard link to the old file): the old file is lost"
 		}
 		fmt.Fprintln(w, msg)
 		exit(1)

@@ -32,7 +32,9 @@ import (
 // temporaries and the hard links among them; between two renames that left
 // some outputs new and the others old, the old versions gone (pairsig20).
 // The renames are now an atomicfile.RenamePhase whose undo (rollBack) the
-// signal's exit runs first: the outputs are all old again when it exits.
+// signal's exit runs first: the outputs are all old again when it exits,
+// but for a file the filesystem made no link to, which the signal's
+// message and the error name (fixpartial21).
 
 // pendingFile is one file that writeAllOrNothing renames into place.
 type pendingFile struct {
@@ -169,7 +171,7 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 			b, e := tempBeside(p.final)
 			if e == nil {
 				os.Remove(b) // the name only: Link makes it
-				if os.Link(p.final, b) == nil {
+				if linkBackup(p.final, b) == nil {
 					p.backup = b
 				} else {
 					atomicfile.Forget(b)
@@ -180,7 +182,13 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 	// pairsig20: a signal's exit during the renames puts the old files
 	// back (rollBack) before it removes the files in progress, the links
 	// among them; each rename and the roll-back are steps it waits for.
-	phase := atomicfile.BeginRenames(func() { rollBack(files) })
+	// fixpartial21: what the signal's undo could not put back (no link)
+	// is said by the signal's message and the error
+	var undone []string
+	phase := atomicfile.BeginRenames(func() {
+		undone = rollBack(files)
+		noteUndoLost(undone)
+	})
 	for n, p := range files {
 		var fail error
 		if !phase.Step(func() {
@@ -196,6 +204,9 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 			atomicfile.Forget(p.temp)
 		}) {
 			phase.End()
+			if len(undone) > 0 {
+				return notPutBack{fmt.Errorf("writing %s: stopped by a signal (%s could not be put back: the filesystem made no link to the old file)", p.final, strings.Join(undone, ", "))}
+			}
 			return fmt.Errorf("writing %s: stopped by a signal (the %s renamed before it were put back)", p.final, what)
 		}
 		if fail != nil {
@@ -205,6 +216,9 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 		pairsigBetweenRenames(n + 1)
 	}
 	if phase.End() { // a signal after the last rename put them all back
+		if len(undone) > 0 {
+			return notPutBack{fmt.Errorf("stopped by a signal while renaming the %s into place (%s could not be put back: the filesystem made no link to the old file)", what, strings.Join(undone, ", "))}
+		}
 		return fmt.Errorf("stopped by a signal while renaming the %s into place (they were put back as they were)", what)
 	}
 	for _, p := range files {
