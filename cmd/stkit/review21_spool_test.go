@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
 )
 
 // TestReview21SpoolBothFolders: where neither the output's folder nor
@@ -47,4 +50,38 @@ func TestReview21SpoolBothFolders(t *testing.T) {
 		t.Fatalf("fallback on TMPDIR: %v", err)
 	}
 	spool.Close()
+}
+
+// TestReview21KymatioFloat32Names: a local WST coefficient beyond float32's
+// range (Kymatio's float32 layout of the .npz's S) was reported by the
+// spool at the row of its block of maps: 3 maps with map 1 at ~2e39 said
+// "float32 array of shape (2, 25, 4, 4): the value at index (0, 0, 0, 0)"
+// (exit 1), as if it were map 0. The map, the coefficient's label and the
+// grid cell are named now, over all the maps, before any block is written.
+func TestReview21KymatioFloat32Names(t *testing.T) {
+	dir := t.TempDir()
+	in := streamstats20MapsN(t, dir, 3, 16)
+	a, err := datasets.ReadNPY(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 256; i < 512; i++ { // map 1
+		a.Float64[i] = 1e39 * (2 + a.Float64[i])
+	}
+	if err := datasets.WriteNPY(in, a); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "c.npz")
+	code, _, errs := runCLI(t, "stats", in, "--kind", "wst", "--local", "-J", "2", "-o", out)
+	want := "map 1 (from 0, among the maps used), coefficient 0 S0(), grid cell (row 0, column 0): "
+	if code != 2 || !strings.Contains(errs, want) || !strings.Contains(errs, "beyond the range of float32 (largest magnitude 3.4028235e+38)") || !strings.Contains(errs, "write -o FILE.json (float64)") {
+		t.Errorf("exit %d, %s; want 2 and %q", code, errs, want)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s written", out)
+	}
+	// the .json keeps them (float64)
+	if code, _, errs := runCLI(t, "stats", in, "--kind", "wst", "--local", "-J", "2", "-o", filepath.Join(dir, "c.json")); code != 0 {
+		t.Errorf(".json: exit %d, %s", code, errs)
+	}
 }

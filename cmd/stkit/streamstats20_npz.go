@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,6 +39,11 @@ var familyBatchMembers = map[string]bool{"index_for_synthesis": true, "index_for
 // familySpoolBytes; whole chunks of the engine where familyDict evaluates
 // the maps). Close the spool (nil when the family has no dict).
 func familyDictSpooled(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs, eng stlayer.Engine, maps *stlayer.Maps) (*datasets.NPZSpool, []datasets.NPZEntry, error) {
+	if spec.Kind == stats.WST && spec.Local {
+		if err := kymatioFloat32Check(op, c); err != nil {
+			return nil, nil, err
+		}
+	}
 	var spool *datasets.NPZSpool
 	var entries []datasets.NPZEntry
 	fail := func(err error) (*datasets.NPZSpool, []datasets.NPZEntry, error) {
@@ -106,6 +112,39 @@ func familyDictSpooled(path string, spec stats.Spec, op stats.Op, c *stlayer.Coe
 		b0 = b1
 	}
 	return spool, entries, nil
+}
+
+// kymatioFloat32Check refuses local WST coefficients c that Kymatio's
+// float32 layout (the "S" member of the .npz, the .npy; wstKymatioArray)
+// cannot hold, naming the map, the coefficient's label and the grid cell of
+// the first one, over all the maps (the spool's message could only name
+// a row of the member).
+func kymatioFloat32Check(op stats.Op, c *stlayer.Coeffs) error {
+	first, count, largest := -1, 0, 0.0
+	for i, z := range c.Data {
+		if datasets.OverflowsFloat32(real(z)) {
+			if first < 0 {
+				first = i
+			}
+			count++
+			largest = max(largest, math.Abs(real(z)))
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	hw := c.H * c.W
+	b, k, y, x := first/(c.K*hw), first/hw%c.K, first%hw/c.W, first%c.W
+	coeff := fmt.Sprintf("coefficient %d", k)
+	if lab := op.Labels(); lab != nil && lab.Len() == c.K {
+		coeff += " " + lab.String(k)
+	}
+	more := ""
+	if count > 1 {
+		more = fmt.Sprintf("; %d values are, the largest %.4g", count, largest)
+	}
+	return badInputf("map %d (from 0, among the maps used), %s, grid cell (row %d, column %d): %.4g is beyond the range of float32 (largest magnitude %.8g), the dtype of Kymatio's layout that wst --local writes to .npz and .npy%s. Rescale the maps (e.g. change their unit) or write -o FILE.json (float64)",
+		b, coeff, y, x, real(c.Data[first]), math.MaxFloat32, more)
 }
 
 // newFamilySpool opens the spool of the dict of output path: in
