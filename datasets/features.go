@@ -81,8 +81,9 @@ type DatasetManifest struct {
 	PixelScales []*PixelScale `json:"pixel_scales,omitempty"`
 	// ClassDoc ("class_doc") says what the features of each label class
 	// are (stats.ClassDoc, as stats' JSON config): a scov synthesis
-	// vector's "P00" is a natural log, its "mean" mean/std, …. Absent in
-	// older manifests; not part of the Fingerprint.
+	// vector's "P00" is a natural log, its "mean" mean/std, …; with the
+	// BUNIT named where the sources share one (ClassDocBUnit: "(in K)",
+	// "(K²)"). Absent in older manifests; not part of the Fingerprint.
 	ClassDoc map[string]string `json:"class_doc,omitempty"`
 }
 
@@ -267,8 +268,8 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 	man := &DatasetManifest{Version: FeatureVersion, Spec: spec, Reference: ref, Patch: cfg, Sources: ps.Sources,
 		N: len(ps.Patches), Size: ps.Size, ChunkSize: chunk, Fingerprint: fp, Skipped: ps.Skipped, SkippedConstant: ps.Constant}
 	man.Stride, man.Statistic = man.PatchStride(), spec.String()
-	man.ClassDoc = stats.ClassDoc(spec, op.Labels())
 	unitsManifest(man, ps.Units)
+	man.ClassDoc = ClassDocBUnit(spec, op.Labels(), man.BUnit)
 	if same && old.Complete {
 		f, err := LoadFeatures(dir)
 		switch {
@@ -291,6 +292,7 @@ func BuildFeatures(dir string, ps *PatchSet, cfg PatchConfig, spec stats.Spec, e
 			man.Statistic = man.Spec.String()
 		}
 		unitsManifest(man, ps.Units) // the sources' units, also for a dataset made before they were recorded
+		man.ClassDoc = ClassDocBUnit(man.Spec, op.Labels(), man.BUnit)
 	} else {
 		// new or changed configuration: drop stale chunks and write the new
 		// (unfinished) manifest before anything else, so that an interrupted

@@ -3,7 +3,12 @@ package datasets
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // Row i of a WCS's linear transformation is in CUNITi. PixelScaleCards took
@@ -75,5 +80,57 @@ func TestFixunits21MixedCUNIT(t *testing.T) {
 	rotPV := append(pv[:len(pv):len(pv)], Card{Key: "PC1_2", Value: 0.1})
 	if cs := PixelScaleCards(rotPV); cs != nil {
 		t.Errorf("deg and m/s with a rotation term: %+v, want nil", cs)
+	}
+}
+
+// The dataset manifest's class_doc kept stats.ClassDoc's placeholders
+// ("the map's raw mean (in its unit)", "(unit squared)") although the
+// manifest records the sources' BUNIT; stats' own class_doc names it. It
+// is named now (ClassDocBUnit) where the sources share one: "(in K)",
+// "(K²)"; sources of different BUNITs keep the placeholders.
+func TestFixunits21DatasetClassDocBUnit(t *testing.T) {
+	dir := t.TempDir()
+	m := stlayer.NewMaps(1, 64, 64)
+	f, _ := LogNormalField(64, 64, -2, 0.5, 3)
+	copy(m.Data, f)
+	a, b := filepath.Join(dir, "a.fits"), filepath.Join(dir, "b.fits")
+	if err := WriteMapsCards(a, m, Card{Key: "BUNIT", Value: "K"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMapsCards(b, m, Card{Key: "BUNIT", Value: "MJy/sr"}); err != nil {
+		t.Fatal(err)
+	}
+	spec := stats.Spec{Kind: stats.WST, J: 2}
+	build := func(paths ...string) map[string]string {
+		srcs, err := LoadSources(paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := PatchConfig{Size: 32}
+		ps, err := CutPatches(srcs, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "ds")
+		if _, err := BuildFeatures(out, ps, cfg, spec, cpu.New(), 64, nil); err != nil {
+			t.Fatal(err)
+		}
+		man, err := ReadManifest(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return man.ClassDoc
+	}
+	d := build(a)
+	if s0, p00 := d["S0"], d["P00"]; !strings.HasSuffix(s0, "(in K)") || !strings.Contains(p00, "(K²)") {
+		t.Errorf("BUNIT K: class_doc S0 %q, P00 %q; want (in K), (K²)", s0, p00)
+	}
+	for k, v := range d {
+		if strings.Contains(v, "its unit") || strings.Contains(v, "unit squared") {
+			t.Errorf("BUNIT K: class_doc %s = %q", k, v)
+		}
+	}
+	if s0 := build(a, b)["S0"]; !strings.HasSuffix(s0, "(in its unit)") {
+		t.Errorf("K and MJy/sr: class_doc S0 %q, want (in its unit)", s0)
 	}
 }

@@ -5,6 +5,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/stkit-org/stkit/internal/plotx"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/stats"
 )
 
 // PixelScale is the size of a pixel of a FITS image, as PixelScaleCards
@@ -243,6 +247,16 @@ func unitsManifest(m *DatasetManifest, units []MapUnits) {
 			m.PixelScales = append(m.PixelScales, u.Scale)
 		}
 	}
+}
+
+// ClassDocBUnit is stats.ClassDoc of spec and lab with the BUNIT named
+// (stats.ClassDocUnit, the square as plotx.UnitPower writes it, as stkit
+// stats' class_doc): "the map's raw mean (in its unit)" becomes "… (in
+// K)", "(unit squared)" "(K²)", "(MJy/sr)²" for MJy/sr. bunit "" (no BUNIT,
+// or sources of different BUNITs) leaves ClassDoc's placeholders. The
+// dataset manifest's and the model manifest's class_doc are its.
+func ClassDocBUnit(spec stats.Spec, lab *stlayer.Labels, bunit string) map[string]string {
+	return stats.ClassDocUnit(spec, lab, bunit, plotx.UnitPower(bunit, 2))
 }
 
 // mixedSourcesNotice is the notice CutPatches gives when its sources mix

@@ -179,8 +179,9 @@ type ModelManifest struct {
 	// ClassDoc ("class_doc") says what the coefficients, and so the
 	// features, of each label class are (stats.ClassDoc, as stats' JSON
 	// config): "P00(j1=0)" of a scov synthesis vector is the natural log of
-	// the mean over l of P00, "mean()" is mean/std, …. Absent in manifests
-	// written before it existed.
+	// the mean over l of P00, "mean()" is mean/std, …; with the training
+	// patches' BUNIT named where they share one (datasets.ClassDocBUnit:
+	// "(in K)", "(K²)"). Absent in manifests written before it existed.
 	ClassDoc map[string]string `json:"class_doc,omitempty"`
 	// Features maps features to coefficients and records the run's z-scoring.
 	Features ModelFeatures `json:"features"`

@@ -494,7 +494,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		Format: ModelFormatName, Version: ModelFormatVersion, Created: time.Now().UTC().Format(time.RFC3339),
 		Spec: manifestSpec(spec), Reference: ref, PatchSize: man.Size, NCoeffs: nc,
 		Labels:              ModelLabels{Columns: lab.Columns, Class: lab.Class, Rows: lab.Rows, Values: lab.Values},
-		ClassDoc:            stats.ClassDoc(manifestSpec(spec), lab),
+		ClassDoc:            datasets.ClassDocBUnit(manifestSpec(spec), lab, man.BUnit),
 		Features:            ModelFeatures{Dim: d, Columns: man.Columns, Mean: mean, Std: std, Decoded: sel},
 		SamplesPerComponent: opt.Samples, Seed: opt.Seed, Covariance: cov, Latent: latent, Residual: !opt.NoResidual, Recentred: calib != CalibrateNone, Calibration: calib,
 		Source: ModelSource{Run: absRun, Checkpoint: filepath.Base(tr.Checkpoint.Path), Epoch: tr.Checkpoint.State.Epoch,
