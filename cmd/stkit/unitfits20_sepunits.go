@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -20,13 +21,21 @@ import (
 // dataset's manifest.json (source.dataset, when it can be read and has the
 // fingerprint the models record): infer.ModelSet.TrainingUnits. A unit
 // either side lacks is not compared. With mixed training units DATA is
-// warned of only when it matches none of them. It returns the warnings.
+// warned of only when it matches none of them. The warning names the file
+// the training units were read from, MODELS/manifest.json or the dataset's
+// manifest.json (the model manifest's source.dataset is where the dataset
+// was at export: stale once the folder has moved). It returns the warnings.
 func warnModelUnits(w io.Writer, data string, dataCards []datasets.Card, ms *infer.ModelSet) []string {
 	tu := ms.TrainingUnits()
 	if tu.From == "" {
 		return nil
 	}
-	dir := ms.Manifest.Source.Dataset
+	// where the training units were read (fixunits: the warning named
+	// source.dataset, a path that no longer exists for a moved folder)
+	from := "as " + filepath.Join(ms.Dir, infer.ModelManifestFile) + " records them"
+	if tu.From == "dataset" {
+		from = "as their dataset's " + filepath.Join(ms.Manifest.Source.Dataset, "manifest.json") + " records them"
+	}
 	d := datasets.MapUnitsOf(dataCards)
 	bunits, scales := tu.BUnits, tu.PixelScales
 	var pa, pb []string
@@ -67,8 +76,8 @@ func warnModelUnits(w io.Writer, data string, dataCards []datasets.Card, ms *inf
 	if len(pa) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("DATA %s has %s, the models' training patches (dataset %s) %s: the models describe maps in their training units and pixel scale and DATA is used as given (no conversion), so each component is fitted to the statistics of maps in another unit or of another angular size; %s",
-		data, strings.Join(pa, " and "), dir, strings.Join(pb, " and "), unitsAdvice)
+	msg := fmt.Sprintf("DATA %s has %s, the models' training patches (%s) %s: the models describe maps in their training units and pixel scale and DATA is used as given (no conversion), so each component is fitted to the statistics of maps in another unit or of another angular size; %s",
+		data, strings.Join(pa, " and "), from, strings.Join(pb, " and "), unitsAdvice)
 	warnf(w, "separate", msg)
 	return []string{msg}
 }

@@ -52,8 +52,8 @@ func TestUnitfits20SeparateModelsUnits(t *testing.T) {
 		return errs, readSepMetrics(t, rep)
 	}
 	errs, met := run("mjy.fits", "mJy/beam", 1.0/12)
-	want := fmt.Sprintf(`separate: warning: DATA %s has BUNIT "mJy/beam" and 5 arcmin pixels, the models' training patches (dataset %s) "Jy/beam" and 3 arcmin pixels: `,
-		filepath.Join(work, "mjy.fits"), ds)
+	want := fmt.Sprintf(`separate: warning: DATA %s has BUNIT "mJy/beam" and 5 arcmin pixels, the models' training patches (as their dataset's %s records them) "Jy/beam" and 3 arcmin pixels: `,
+		filepath.Join(work, "mjy.fits"), filepath.Join(ds, "manifest.json"))
 	if !strings.Contains(errs, want) {
 		t.Errorf("mJy/beam at 5′: stderr lacks %q:\n%s", want, errs)
 	}
