@@ -165,11 +165,13 @@ band j), from the wavelets and the spectrum); "significant": A_j above it.
 Complex data: the sum runs over the 2L orientations (l and l + L weigh one
 axis). The JSON's top-level "anisotropy" holds them with a "doc" string,
 the .npz its anisotropy_* arrays, and --plot draws A_j with the floor and
-ψ_j against j. When MAP's FITS header has celestial axes (RA/DEC,
-GLON/GLAT, …) each scale also gets position_angle_deg: the stripes'
-direction on the sky from north through east (IAU) in [0°, 180°), through
-CDELTi, PCi_j, CDi_j or CROTA2 (so CDELT1 < 0, east to the left, is taken
-into account: stripes running up such a map are at 0°, across it at 90°),
+ψ_j against j; none of them when a map of MAP is constant (A_j = 0/0:
+stats says so in a note; the coefficients are written). When MAP's FITS
+header has celestial axes (RA/DEC, GLON/GLAT, …) each scale also gets
+position_angle_deg: the stripes' direction on the sky from north through
+east (IAU) in [0°, 180°), through CDELTi, PCi_j, CDi_j or CROTA2 (so
+CDELT1 < 0, east to the left, is taken into account: stripes running up
+such a map are at 0°, across it at 90°),
 at the reference pixel; "north" is the frame's (galactic north for
 GLON/GLAT), as anisotropy.sky.frame says. A WCS it does not handle (LONPOLE
 other than its default, PV cards on the longitude axis) gives a note in
@@ -456,6 +458,8 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		// circular harmonic of S1 (S11) over the orientations; in the
 		// table, the JSON, the .npz (aniso19_npz.go) and the dashboard
 		meta.aniso, _ = anisotropyOf(spec, op.Labels(), coeffs, maps, imagMaps)
+		// fixbad21: none for a constant map (0/0, NaN noise floor)
+		meta.aniso = constantAnisoDropped(g.stderr, meta.aniso, maps, imagMaps, pos[0])
 		physAnisotropy(meta.aniso, cards) // physscale19: position angle on the sky
 	}
 	// provenance (polfix19): version, commit, command line, inputs' SHA-256
