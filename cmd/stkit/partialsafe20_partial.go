@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/stkit-org/stkit/internal/atomicfile"
@@ -142,7 +144,15 @@ func stalePartialVerdict(p, cmd, out string) (remove, changed bool, why string) 
 // earlier run …" or "left p, …", or a warning naming p and the error when
 // its removal fails (removePartialFile). A record whose file is no longer the one
 // recorded is removed (it would never match again).
-func removeStalePartialFile(w io.Writer, cmd, out, p string) {
+//
+// fixpartial21: a partial file of a run with other arguments (args, this
+// run's; nil: not compared) is removed too (it was an attempt at out,
+// which this run replaced as it would have replaced that run's complete
+// result), but the note says so and gives that run's arguments and date:
+// "removed s.partial.npy, the unfinished maps of an earlier run stopped
+// early, one with other arguments (…): s.npy now holds this run's complete
+// result in their place".
+func removeStalePartialFile(w io.Writer, cmd string, args []string, out, p string) {
 	ok, changed, why := stalePartialVerdict(p, cmd, out)
 	if !ok {
 		if changed {
@@ -156,8 +166,24 @@ func removeStalePartialFile(w io.Writer, cmd, out, p string) {
 		fmt.Fprintf(w, "%s: warning: could not remove %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result): %v; remove it yourself\n", cmd, p, out, err)
 		return
 	}
+	r, _ := readPartialRecord(p)
 	os.Remove(partialRecordPath(p))
+	if other, ok := otherArgs(r, args); ok {
+		fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early, one with other arguments (%s): %s now holds this run's complete result in their place\n", cmd, p, other, out)
+		return
+	}
 	fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)
+}
+
+// otherArgs reports whether the run that recorded r had other arguments
+// than args (this run's; nil: not compared), and returns them with the
+// date of the record: "stkit synth t.npy -n 40 -o s.npy, written
+// 2026-11-29T19:45:28Z".
+func otherArgs(r partialRecord, args []string) (string, bool) {
+	if args == nil || r.Args == nil || slices.Equal(r.Args, args) {
+		return "", false
+	}
+	return "stkit " + r.Command + " " + strings.Join(r.Args, " ") + ", written " + r.Written, true
 }
 
 // removeOrphanPartialRecord removes the record of p when p is gone (a

@@ -119,7 +119,7 @@ func removeStalePartialLocked(w io.Writer, cmd string, args []string, out, repor
 			defer l.Release()
 		}
 	}
-	removeStalePartial(w, cmd, out, report, ext, inputs...)
+	removeStalePartialArgs(w, cmd, args, out, report, ext, inputs...)
 }
 
 // removeSepStalePartial is removeStalePartialLocked for separate (its

@@ -82,6 +82,13 @@ func partialNote(out string) string {
 // partial of its own (CMD.partial.EXT in the working folder is left); an
 // .npz member's partial archive is left too (it may hold other members).
 func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...string) {
+	removeStalePartialArgs(w, cmd, nil, out, report, ext, inputs...)
+}
+
+// removeStalePartialArgs is removeStalePartial for a run with arguments
+// args (command's flags and operands), which the note on a partial file
+// of a run with other arguments compares (fixpartial21: removeStalePartialFile).
+func removeStalePartialArgs(w io.Writer, cmd string, args []string, out, report, ext string, inputs ...string) {
 	if !isStreamOutput(out) && npzMember(out) == "" {
 		p := partialPath(cmd, out, ext)
 		st, err := os.Lstat(p)
@@ -93,7 +100,7 @@ func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...str
 		}
 		if err == nil && st.Mode().IsRegular() && !isInput {
 			// partialsafe20: only a partial file stkit recorded writing
-			removeStalePartialFile(w, cmd, out, p)
+			removeStalePartialFile(w, cmd, args, out, p)
 		} else if err != nil {
 			removeOrphanPartialRecord(p)
 		}
