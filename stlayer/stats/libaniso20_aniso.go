@@ -76,8 +76,9 @@ type AnisotropyScale struct {
 // to 3.8° at 2^j = N/8 and 9.5° at 2^j = N/4 (the few Fourier modes of
 // the coarsest bands); the same at N = 64, 128, 256. For wst and scov
 // (S1, which also depends on the phases) the same fields give up to 1.5°
-// at j = 0 and 1, 2.7° at j = 2 and 6.1° at 2^j = N/8 on 64² maps, their
-// sampling noise included. Sampling noise adds a scatter of about
+// at j = 0 and 1, 2.7° at j = 2, 6.1° at 2^j = N/8 and 10.7° at N/4 on
+// 64² maps, their sampling noise included (per scale and L:
+// AnisotropyFromCoeffs). Sampling noise adds a scatter of about
 // NoiseRMS/(2√2·A_j) radians (AnisotropyScale).
 //
 // Angles on the sky: datasets.SkyOrientationCards carries a grid direction
@@ -227,6 +228,28 @@ func Deg180(d float64) float64 {
 // stay zero (infer.MapAnisotropy fills them from the maps). Statistics
 // without per-orientation first-order coefficients give an error wrapping
 // ErrNoAnisotropy.
+//
+// DirectionDeg is biased even without sampling noise (AnisotropySummary),
+// by an amount that depends on j through 2^j/N. The worst (mean)
+// |ψ_j − the field's wave-vector direction| over Gaussian fields stretched
+// 3:1 along 0°, 5°, …, 175° whose Fourier amplitudes are exactly √P (S11
+// noise-free), one N×N map each, J = log2(N) − 1 (2^j up to N/4):
+//
+//	scale            wph L = 4       wph L = 8       wst, scov L = 4 (64²; 128²)
+//	j = 0            4.2° (2.5°)     4.2° (2.6°)     1.4° (0.6°); 1.2° (0.7°)
+//	2^j ≤ N/64       0.65° (0.42°)   0.001° (0°)     —; 0.84° (0.38°) at j = 1
+//	2^j = N/32       0.65° (0.41°)   0.03° (0.01°)   1.5° (0.5°); 1.3° (0.7°)
+//	2^j = N/16       0.97° (0.56°)   0.42° (0.20°)   2.7° (1.0°); 2.6° (1.0°)
+//	2^j = N/8        3.8° (1.8°)     3.4° (1.5°)     6.1° (2.3°); 4.5° (2.0°)
+//	2^j = N/4        9.5° (4.4°)     9.4° (4.3°)     10.7° (4.5°); 9.9° (4.6°)
+//
+// wph's figures are the same at N = 64, 128 and 256 (to 0.03°): j = 0 is
+// the bump wavelets near Nyquist, the two coarsest scales the few Fourier
+// modes of their bands. wst's and scov's (S1, which also depends on the
+// phases: one field per direction, sampling noise included) agree with
+// each other to 0.04°. At the two coarsest scales a direction within 10°
+// is all ψ_j can say; sampling noise adds NoiseRMS/(2√2·A_j) radians of
+// scatter.
 func AnisotropyFromCoeffs(spec Spec, lab *stlayer.Labels, c *stlayer.Coeffs) (*AnisotropySummary, error) {
 	rows, class, logs, err := AnisotropyRows(spec, lab)
 	if err != nil {
