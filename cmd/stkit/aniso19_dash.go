@@ -94,13 +94,24 @@ func anisoPanels(d *anisotropyDoc) ([]*plot.Plot, error) {
 		top = max(top, e.amp+max(e.ampSD, 0), e.floor)
 		pa, pd := plotter.XY{X: x[i], Y: e.amp}, plotter.XY{X: x[i], Y: e.dir}
 		if e.filled() {
-			sig, dsig = append(sig, pa), append(dsig, pd)
+			sig = append(sig, pa)
 		} else {
-			weak, dweak = append(weak, pa), append(dweak, pd)
+			weak = append(weak, pa)
+		}
+		// a scale whose directions have no mean (stats.AxialStatDeg: NaN
+		// when the maps' directions cancel, e.g. a map and its 90°
+		// rotation) has no point in the ψ panel (a NaN point failed the
+		// whole dashboard and the output with it)
+		switch {
+		case math.IsNaN(e.dir):
+		case e.filled():
+			dsig = append(dsig, pd)
+		default:
+			dweak = append(dweak, pd)
 		}
 		aBars.XYs = append(aBars.XYs, pa)
 		aBars.YErrors = append(aBars.YErrors, struct{ Low, High float64 }{min(e.ampSD, e.amp), e.ampSD})
-		if !math.IsNaN(e.dirSD) {
+		if !math.IsNaN(e.dir) && !math.IsNaN(e.dirSD) {
 			dBars.XYs = append(dBars.XYs, pd)
 			dBars.YErrors = append(dBars.YErrors, struct{ Low, High float64 }{e.dirSD, e.dirSD})
 		}
@@ -161,6 +172,7 @@ func anisoPanels(d *anisotropyDoc) ([]*plot.Plot, error) {
 	padAxes(amp)
 	amp.Y.Min, amp.Y.Max = 0, math.Min(1.05, math.Max(top*1.1, 0.05))
 	padAxes(dir)
+	dir.X.Min, dir.X.Max = amp.X.Min, amp.X.Max // the same scales, with or without a ψ point
 	dir.Y.Min, dir.Y.Max = -5, 185
 	dir.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 45, Label: "45"}, {Value: 90, Label: "90"}, {Value: 135, Label: "135"}, {Value: 180, Label: "180"}}
 	return []*plot.Plot{amp, dir}, nil

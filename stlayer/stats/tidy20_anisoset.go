@@ -2,16 +2,23 @@ package stats
 
 import "math"
 
+// circularRTol is the mean resultant length R below which CircularStat
+// calls the angles' mean undefined (NaN): R's round-off.
+const circularRTol = 1e-9
+
 // CircularStat returns the circular mean of the angles ph (radians, period
 // 2π; NaN values left out), in (−π, π], and their circular standard
 // deviation √(−2 ln R), R = |Σ e^{iφ}|/n the length of the mean unit vector
 // (0 for one angle; for several identical ones round-off, ~1e-8 rad;
-// growing without bound as R → 0). Both are NaN
-// when every angle is NaN or R is exactly 0; angles that cancel only up to
-// round-off (0 and π: R ≈ 6e-17) give σ ≈ 8.6 rad and a meaningless mean.
-// For axial data (directions modulo π,
-// such as AnisotropyScale's DirectionDeg) use AxialStatDeg, which doubles
-// the angles first.
+// growing without bound as R → 0). Both are NaN when every angle is NaN,
+// and when R < circularRTol (1e-9): the angles cancel (0 and π; 0, 2π/3
+// and 4π/3), and what is left of R is round-off (6e-17 for 0 and π; at
+// most about n·ε/2 = 1.1e-10 for n = 10⁶ angles), whose direction is no
+// mean (it gave σ ≈ 8.6 rad and an arbitrary one). R = 1e-9 is σ = 6.4 rad:
+// any R near the tolerance already says that the angles have no mean
+// direction. For axial data (directions modulo π, such as
+// AnisotropyScale's DirectionDeg) use AxialStatDeg, which doubles the
+// angles first.
 func CircularStat(ph []float64) (mean, sd float64) {
 	var c, s float64
 	n := 0
@@ -28,7 +35,7 @@ func CircularStat(ph []float64) (mean, sd float64) {
 		return math.Atan2(s, c), 0
 	}
 	r := math.Hypot(c, s) / float64(n)
-	if r <= 0 {
+	if r < circularRTol {
 		return math.NaN(), math.NaN()
 	}
 	return math.Atan2(s, c), math.Sqrt(max(0, -2*math.Log(min(r, 1))))
@@ -39,9 +46,9 @@ func CircularStat(ph []float64) (mean, sd float64) {
 // one direction; NaN values left out): CircularStat of the doubled angles
 // 2ψ, halved, the mean reduced to [0°, 180°) (Deg180). Directions 10° and
 // 170° average to 0°, not 90°, with σ = √(−2 ln cos 20°)/2 rad = 10.10°.
-// Directions whose doubled angles cancel (0° and 90°) have no axial mean:
-// σ is then about 250° (CircularStat's round-off case), NaN when every
-// direction is NaN. One direction (NaN ones aside) gives itself, Deg180,
+// Directions whose doubled angles cancel (0° and 90°; 0°, 60° and 120°)
+// have no axial mean: both are then NaN (CircularStat's R below its
+// tolerance), as when every direction is NaN. One direction (NaN ones aside) gives itself, Deg180,
 // and σ exactly 0.
 func AxialStatDeg(deg []float64) (meanDeg, sdDeg float64) {
 	one, n := 0.0, 0

@@ -8,8 +8,8 @@ import (
 // The set statistics of the anisotropy, worked by hand: the axial mean of
 // 10° and 170° is 0° (not 90°) with σ = √(−2 ln cos 20°)/2 rad = 10.1044°;
 // 30°, 40°, 50° give 40° with σ = √(−2 ln((1 + 2 cos 20°)/3))/2 rad;
-// CircularStat of equal angles has σ 0, of NaN alone NaN, of 0 and π
-// (R round-off) σ ≈ 8.6 rad (0° and 90° as directions: ≈ 250°), and leaves
+// CircularStat of equal angles has σ 0, of NaN alone NaN, of angles that
+// cancel (0 and π; 0° and 90° as directions: R round-off) NaN, and leaves
 // NaN out; the amplitudes' σ has n − 1 in the denominator and leaves
 // NaN and Inf out; a scale only some maps have counts only those.
 func TestTidy20AnisotropyOverMaps(t *testing.T) {
@@ -28,11 +28,27 @@ func TestTidy20AnisotropyOverMaps(t *testing.T) {
 	if m, sd := CircularStat([]float64{math.NaN()}); !math.IsNaN(m) || !math.IsNaN(sd) {
 		t.Errorf("CircularStat(NaN): %v ± %v, want NaN", m, sd)
 	}
-	if _, sd := CircularStat([]float64{0, math.Pi}); !(sd > 8 && sd < 9) {
-		t.Errorf("CircularStat(0, π): σ %v rad, want ≈ 8.6 (R is round-off)", sd)
+	// angles that cancel: R is round-off (6.1e-17 for 0 and π, 1.0e-16 for
+	// 0, 2π/3, 4π/3, 1.7e-16 for the directions 0°, 60°, 120°), whose
+	// direction was returned as a mean with σ ≈ 8.6 rad (≈ 250° as
+	// directions): both NaN now
+	for _, ph := range [][]float64{{0, math.Pi}, {0, 2 * math.Pi / 3, 4 * math.Pi / 3}, {1, 1 + math.Pi, math.NaN()}} {
+		if m, sd := CircularStat(ph); !math.IsNaN(m) || !math.IsNaN(sd) {
+			t.Errorf("CircularStat(%v): %v ± %v rad, want NaN ± NaN (the angles cancel)", ph, m, sd)
+		}
 	}
-	if _, sd := AxialStatDeg([]float64{0, 90}); !(sd > 240 && sd < 260) {
-		t.Errorf("AxialStatDeg(0°, 90°): σ %v°, want ≈ 250°", sd)
+	for _, d := range [][]float64{{0, 90}, {0, 60, 120}, {10, 100}} {
+		if m, sd := AxialStatDeg(d); !math.IsNaN(m) || !math.IsNaN(sd) {
+			t.Errorf("AxialStatDeg(%v°): %v° ± %v°, want NaN ± NaN", d, m, sd)
+		}
+	}
+	// just above the tolerance: a mean (R = 2e-9, σ = √(−2 ln R) = 6.33 rad)
+	{
+		eps := 4e-9
+		m, sd := CircularStat([]float64{eps, math.Pi})
+		if r := math.Hypot(math.Cos(eps)-1, math.Sin(eps)+math.Sin(math.Pi)) / 2; !near(m, math.Pi/2, 1e-6) || !near(sd, math.Sqrt(-2*math.Log(r)), 1e-6) || !near(sd, 6.33, 0.01) {
+			t.Errorf("CircularStat(4e-9, π): %v ± %v rad, want π/2 ± 6.33", m, sd)
+		}
 	}
 	maps := [][]AnisotropyScale{
 		{{J: 0, Amplitude: 0.2, DirectionDeg: 10, NoiseFloor: 0.05, Significant: true}, {J: 2, Amplitude: 0.5, DirectionDeg: 90, NoiseFloor: 0.1, Significant: true}},
