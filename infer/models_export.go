@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -320,7 +321,10 @@ const (
 // with ExportOptions.DropOutliers, left out of its moments. A component
 // more than ForeignLimit of whose patches come from source files whose
 // patches mostly went to other components (ClusterMixtures) is reported to
-// Warn too.
+// Warn too, and so are clusters that got no patch or fewer than
+// EmptyClusterFrac of them (EmptyComponentsWarning: their models describe
+// no process; stkit sample and separate --models refuse such a component
+// without --allow-empty).
 func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error) {
 	if opt.Samples <= 0 {
 		opt.Samples = 300
@@ -657,11 +661,76 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		for _, m := range ClusterMixtures(mm.Clusters) {
 			opt.Warn(m.Message())
 		}
+		if msg := EmptyComponentsWarning(mm.Clusters); msg != "" {
+			opt.Warn(msg)
+		}
 	}
 	if err := ms.Write(dir); err != nil {
 		return nil, err
 	}
 	return ms, nil
+}
+
+// EmptyClusterFrac is the share of a dataset's patches below which
+// EmptyClusterWarning names a cluster as (nearly) empty: with stkit train
+// --val-split blocks the README's first chain (--clusters 4 --drop '^C11',
+// seed 1) left cluster 2 with 0 of 2410 patches.
+const EmptyClusterFrac = 0.01
+
+// EmptyClusterWarning says which clusters hold no patch or fewer than
+// EmptyClusterFrac of the n patches (counts[k]: the patches assigned to
+// cluster k), and what to try: "cluster 2 got no patch: the run learned
+// fewer clusters than --clusters 4 asked for, …"; "" when none. stkit
+// clusters prints it for a run's assignments.
+func EmptyClusterWarning(counts []int, n int) string {
+	return emptyWarning(counts, n, "cluster", "clusters")
+}
+
+// EmptyComponentsWarning is EmptyClusterWarning for the components of a
+// model folder (clusters: ModelManifest.Clusters, their Count), naming
+// components ("component 2 got no patch: …"); "" when every component
+// holds EmptyClusterFrac of the patches or more. ExportModels reports it
+// to ExportOptions.Warn; for a folder already written, call it on
+// LoadModels' Manifest.Clusters.
+func EmptyComponentsWarning(clusters []ModelCluster) string {
+	counts := make([]int, len(clusters))
+	n := 0
+	for i, c := range clusters {
+		counts[i] = c.Count
+		n += c.Count
+	}
+	return emptyWarning(counts, n, "component", "components")
+}
+
+// emptyWarning is EmptyClusterWarning with one and many as the words for
+// a cluster and for several.
+func emptyWarning(counts []int, n int, one, many string) string {
+	var empty, small []string
+	for k, c := range counts {
+		switch {
+		case c == 0:
+			empty = append(empty, fmt.Sprint(k))
+		case float64(c) < EmptyClusterFrac*float64(n):
+			small = append(small, fmt.Sprintf("%d (%d of %d patches)", k, c, n))
+		}
+	}
+	if len(empty) == 0 && len(small) == 0 {
+		return ""
+	}
+	word := func(k int) string {
+		if k == 1 {
+			return one
+		}
+		return many
+	}
+	var parts []string
+	if len(empty) > 0 {
+		parts = append(parts, word(len(empty))+" "+strings.Join(empty, ", ")+" got no patch")
+	}
+	if len(small) > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s under %g %% of the patches", word(len(small)), strings.Join(small, ", "), 100*EmptyClusterFrac))
+	}
+	return fmt.Sprintf("%s: the run learned fewer clusters than --clusters %d asked for, and an exported model of such a cluster describes no (or hardly any) training patch; retrain (stkit train) with another --seed or fewer --clusters", strings.Join(parts, "; "), len(counts))
 }
 
 // rowStats returns the column means, stds (ddof 1; 0 for one row) and, when

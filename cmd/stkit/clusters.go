@@ -12,6 +12,7 @@ import (
 
 	"github.com/stkit-org/stkit/checkpoints"
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/train"
 	"github.com/stkit-org/stkit/vae"
 )
@@ -283,7 +284,7 @@ standard output the printed tables and lines go to stderr.`)
 		}
 	}
 	printClusterTable(w, sum.Counts, sum.MeanConf, n)
-	if msg := emptyClusterWarning(sum.Counts, n); msg != "" {
+	if msg := infer.EmptyClusterWarning(sum.Counts, n); msg != "" {
 		fmt.Fprintf(g.stderr, "clusters: warning: %s\n", msg)
 	}
 

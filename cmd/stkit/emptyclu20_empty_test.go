@@ -9,33 +9,8 @@ import (
 	"github.com/stkit-org/stkit/internal/testutil"
 )
 
-// The README's first chain with train --val-split blocks (seed 1, --clusters
-// 4) left cluster 2 with 0 of 2410 patches (counts 980, 1205, 0, 225):
-// clusters printed the table and no warning, export "component 2: weight
-// 0.000 … typical χ² 1.00".
-func TestEmptyclu20Warning(t *testing.T) {
-	msg := emptyClusterWarning([]int{980, 1205, 0, 225}, 2410)
-	for _, want := range []string{"cluster 2 got no patch", "--clusters 4", "another --seed", "fewer --clusters"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("warning lacks %q: %s", want, msg)
-		}
-	}
-	if strings.Contains(msg, "cluster 3") || strings.Contains(msg, "cluster 0") {
-		t.Errorf("warning names a populated cluster: %s", msg)
-	}
-	// 9 of 1000 patches (0.9 %) is under 1 %; 10 (1 %) is not
-	msg = emptyClusterWarning([]int{491, 9, 0, 500}, 1000)
-	if !strings.Contains(msg, "cluster 2 got no patch") || !strings.Contains(msg, "cluster 1 (9 of 1000 patches) under 1 %") {
-		t.Errorf("mixed warning: %s", msg)
-	}
-	msg = emptyClusterWarning([]int{0, 0, 1000}, 1000)
-	if !strings.Contains(msg, "clusters 0, 1 got no patch") {
-		t.Errorf("two empty: %s", msg)
-	}
-	if msg := emptyClusterWarning([]int{490, 10, 500}, 1000); msg != "" {
-		t.Errorf("10 of 1000 patches warned about: %s", msg)
-	}
-}
+// The wording of the empty-cluster warning (clusters, export) is tested in
+// infer (TestFixunits21EmptyWording), where it now lives.
 
 // sample and separate --models took a component exported from an empty
 // cluster without a word; they now refuse it (exit 2, naming it) unless
@@ -77,10 +52,6 @@ func TestEmptyclu20SampleSeparateRefuse(t *testing.T) {
 func TestEmptyclu20ExportLines(t *testing.T) {
 	cl := []infer.ModelCluster{{K: 0, Weight: 980.0 / 2410, Count: 980, MeanConfidence: 0.565}, {K: 1, Weight: 1205.0 / 2410, Count: 1205, MeanConfidence: 1},
 		{K: 2}, {K: 3, Weight: 225.0 / 2410, Count: 225, MeanConfidence: 0.998}}
-	msg := exportEmptyWarning(cl)
-	if !strings.HasPrefix(msg, "component 2 got no patch") || !strings.Contains(msg, "another --seed") {
-		t.Errorf("export warning: %q", msg)
-	}
 	line := exportComponentLine(cl[2], &infer.ComponentModel{})
 	if strings.Contains(line, "χ²") || !strings.Contains(line, "component 2: weight 0 (no patch)") || !strings.Contains(line, "--allow-empty") {
 		t.Errorf("empty component line: %q", line)
@@ -88,8 +59,5 @@ func TestEmptyclu20ExportLines(t *testing.T) {
 	line = exportComponentLine(cl[3], &infer.ComponentModel{DataChi2: []float64{0.5, 0.63, 0.9}})
 	if line != "component 3: weight 0.093 (225 patches, mean confidence 1.00), typical χ² of its patches 0.63" {
 		t.Errorf("populated component line: %q", line)
-	}
-	if msg := exportEmptyWarning(cl[:2]); msg != "" {
-		t.Errorf("no empty component, warned: %q", msg)
 	}
 }

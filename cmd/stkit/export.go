@@ -190,9 +190,6 @@ is taken over).`)
 		return fmt.Errorf("export into %s failed, nothing in it was changed: %w", *out, err)
 	}
 	man := ms.Manifest
-	if msg := exportEmptyWarning(man.Clusters); msg != "" {
-		fmt.Fprintf(g.stderr, "export: warning: %s\n", msg)
-	}
 	fmt.Fprintf(g.stderr, "export: %s, %d² patches, %d features (%d coefficients), %s per component (latents from the %s); dataset %s\n",
 		man.Spec, man.PatchSize, man.Features.Dim, man.NCoeffs, plural(man.SamplesPerComponent, "decoded sample"), man.Latent, man.Source.Dataset)
 	srcOf, sources := datasetProvenance(man.Source.Dataset)
