@@ -351,6 +351,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	if err := validateSetSpec(pos[0], mapIn.set, maps, spec, jGiven, defaultJRule); err != nil {
 		return err
 	}
+	cropInteriorNote(g.stderr, "stats", spec, maps.M, maps.N) // fixbad21: 16×16 of 32×32 at J = 4
 	if *compare != "" {
 		return runStatsCompare(g, spec, jGiven, mapIn, *compare, *imag, *compareImag, *out, *plotPath, *chunk, *perms, cx)
 	}
