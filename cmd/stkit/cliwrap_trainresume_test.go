@@ -16,7 +16,7 @@ func TestTrainResumePastEpochsNothingToDo(t *testing.T) {
 		t.Fatalf("train: exit %d\n%s", code, tail(errs, 600))
 	}
 	code, out, errs := runCLI(t, "train", ds, "-o", run, "--resume", "--epochs", "1")
-	want := "train: note: " + run + " has already done 2 epochs (≥ --epochs 1): nothing to do\n"
+	want := "train: note: " + run + " has already done 2 epochs (≥ --epochs 1): nothing to do; to train further, pass --resume --epochs N with N > 2 (e.g. --epochs 4)\n"
 	if code != 0 || !strings.Contains(errs, want) || strings.Contains(errs, "after epoch 2 of 1") || strings.Contains(errs, "resuming") {
 		t.Errorf("resume --epochs 1 of a 2-epoch run: exit %d, want stderr with %q and no \"resuming … of 1\":\n%s", code, want, tail(errs, 600))
 	}

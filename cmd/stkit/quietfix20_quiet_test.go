@@ -159,7 +159,7 @@ func TestQuietfix20TrainClusters(t *testing.T) {
 	}
 	quietfix20Only(t, "train --resume", errs)
 	code, errs = quietfix20Run(t, "train", ds, "-o", run, "--resume", "--epochs", "2")
-	if want := "train: note: " + run + " has already done 2 epochs (≥ --epochs 2): nothing to do\n"; code != 0 || errs != want {
+	if want := "train: note: " + run + " has already done 2 epochs (≥ --epochs 2): nothing to do; to train further, pass --resume --epochs N with N > 2 (e.g. --epochs 4)\n"; code != 0 || errs != want {
 		t.Errorf("-q train --resume of a completed run: exit %d, stderr %q, want %q", code, errs, want)
 	}
 }

@@ -719,7 +719,10 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			if !isSet(fs, "epochs") {
 				from = "the run's --epochs"
 			}
-			msg = fmt.Sprintf("train: note: %s has already done %d epochs (≥ %s %d): nothing to do", runDir, prev.State.Epoch, from, *epochs)
+			// fixbad21: and what to pass instead (the banner's schedule over
+			// --epochs, less than the run's, is not printed)
+			msg = fmt.Sprintf("train: note: %s has already done %d epochs (≥ %s %d): nothing to do; to train further, pass --resume --epochs N with N > %d (e.g. --epochs %d)",
+				runDir, prev.State.Epoch, from, *epochs, prev.State.Epoch, 2*prev.State.Epoch)
 		}
 		fmt.Fprintln(g.stderr, msg)
 	}
@@ -746,8 +749,11 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 	if prev != nil {
 		start = prev.State.Epoch
 	}
-	fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, %s, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
-		man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, lrSchedDesc(rec.LearningRate, rec.LearningRateFinal, *epochs), cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
+	nothingToDo := prev != nil && prev.State.Epoch >= *epochs // fixbad21: the note alone
+	if !nothingToDo {
+		fmt.Fprintf(g.stderr, "train: %d patches × %d of %d features (%s), K=%d, Z=%d, H=%d, %d layers; batch %d, %s, w_rec %g w_gauss %g w_cat %g w_balance %g\n",
+			man.N, len(cols), man.Dim, meta.Spec.String(), cfg.K, cfg.Z, cfg.H, cfg.Layers, rec.BatchSize, lrSchedDesc(rec.LearningRate, rec.LearningRateFinal, *epochs), cfg.WRec, cfg.WGauss, cfg.WCat, cfg.WBalance)
+	}
 	if prev == nil {
 		srcs := make([]int, len(f.Patches.Patches))
 		for i, p := range f.Patches.Patches {
@@ -757,7 +763,7 @@ Preset "default" is the published size (Z=32, H=1024, 4 layers).`)
 			fmt.Fprintf(g.stderr, "train: warning: %s\n", w)
 		}
 	}
-	if meta.ValSplit == valSplitBlocks && rec.ValFraction > 0 {
+	if meta.ValSplit == valSplitBlocks && rec.ValFraction > 0 && !nothingToDo {
 		fmt.Fprintf(g.stderr, "train: validation: %s\n", meta.ValSplitDesc)
 	}
 	bar := newStepBar(g.stderr, max(1, *epochs-start), "train")
@@ -993,7 +999,7 @@ func summariseRun(g *globals, dir string, res *train.Result, h []epochRow, elaps
 	case res.EarlyStopped:
 		fmt.Fprintf(w, "early stop at epoch %d (best validation loss %.5g at epoch %d)\n", res.StartEpoch+len(res.History), res.BestValLoss, res.BestEpoch+1)
 	case len(res.History) == 0:
-		fmt.Fprintf(w, "nothing to do: the run already completed %d epochs (raise --epochs to continue)\n", res.StartEpoch)
+		fmt.Fprintf(w, "nothing to do: the run already completed %d epochs (to train further: --resume --epochs N, N > %d)\n", res.StartEpoch, res.StartEpoch)
 	}
 	if len(res.History) > 0 {
 		fmt.Fprintf(w, "trained epochs %d–%d in %.1f s (%.3f s/epoch)\n", res.StartEpoch+1, res.StartEpoch+len(res.History), elapsed, elapsed/float64(len(res.History)))

@@ -68,7 +68,7 @@ func TestTrainResumeNamesNextEpoch(t *testing.T) {
 		t.Errorf("the progress line after %q is %q, want epoch 2/2:\n%s", want, m, errs)
 	}
 	code, _, errs = runCLI(t, "train", ds, "-o", run, "--resume", "--epochs", "2")
-	if want := "train: note: " + run + " has already done 2 epochs (≥ --epochs 2): nothing to do\n"; code != 0 || !strings.Contains(errs, want) || strings.Contains(errs, "resuming") {
+	if want := "train: note: " + run + " has already done 2 epochs (≥ --epochs 2): nothing to do; to train further, pass --resume --epochs N with N > 2 (e.g. --epochs 4)\n"; code != 0 || !strings.Contains(errs, want) || strings.Contains(errs, "resuming") {
 		t.Errorf("resume of a completed run: exit %d, stderr lacks %q:\n%s", code, want, errs)
 	}
 }
