@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/atomicfile"
 )
 
@@ -81,27 +83,50 @@ func absPath(p string) string {
 // recordPartial records, after cmd's run (args) stopped early and wrote its
 // maps to dest instead of out, that dest is a partial file stkit wrote
 // (partialRecordPath), so that a later run that finishes on out may remove
-// it. Nothing is recorded when dest is out, for a stream output or an .npz
-// member (removeStalePartial leaves those partial files anyway). A record
-// that cannot be written is said on w: the partial file is then left by
-// later runs.
+// it. Nothing is recorded when dest is out. A record that cannot be
+// written is said on w: the partial file is then left by later runs.
+//
+// fixpartial21: a stream output's partial file (CMD.partial.EXT) is
+// recorded too (its Out is the stream's name, /dev/stdout), and an .npz
+// member's (a.partial.npz:m) as its archive, when the archive holds that
+// member alone (made by this run, or by an earlier one of the same OUT);
+// one holding other members is not recorded (a removal would take them
+// too), and said so on w. Before, neither got a record and no later run
+// removed them.
 func recordPartial(w io.Writer, cmd string, args []string, out, dest string) {
-	if dest == out || isStreamOutput(out) || npzMember(out) != "" {
+	if dest == out {
 		return
 	}
-	size, sum, err := fileSHA256(dest)
+	file := datasets.FilePart(dest)
+	if m := npzMember(dest); m != "" && !npzHoldsOnly(file, m) {
+		os.Remove(partialRecordPath(file)) // no longer one partial file alone
+		fmt.Fprintf(w, "%s: note: %s holds other members besides %s: a later run that finishes leaves it (remove the member yourself when done with it)\n", cmd, file, m)
+		return
+	}
+	size, sum, err := fileSHA256(file)
 	if err == nil {
 		var b []byte
 		b, err = json.MarshalIndent(partialRecord{Format: partialRecordFormat, Version: 1, Command: cmd,
-			Out: absPath(out), File: absPath(dest), Size: size, SHA256: sum,
+			Out: absPath(out), File: absPath(file), Size: size, SHA256: sum,
 			Written: time.Now().UTC().Format(time.RFC3339), Args: args}, "", "  ")
 		if err == nil {
-			err = atomicfile.Write(partialRecordPath(dest), append(b, '\n'), 0o644)
+			err = atomicfile.Write(partialRecordPath(file), append(b, '\n'), 0o644)
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(w, "%s: note: could not record %s as a partial file (%v): a later run will leave it, remove it yourself when done with it\n", cmd, dest, err)
+		fmt.Fprintf(w, "%s: note: could not record %s as a partial file (%v): a later run will leave it, remove it yourself when done with it\n", cmd, file, err)
 	}
+}
+
+// npzHoldsOnly reports whether the .npz archive file holds one entry, the
+// member m (m.npy).
+func npzHoldsOnly(file, m string) bool {
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		return false
+	}
+	defer zr.Close()
+	return len(zr.File) == 1 && zr.File[0].Name == m+".npy"
 }
 
 // readPartialRecord reads the record of the partial file p (false when
@@ -152,11 +177,26 @@ func stalePartialVerdict(p, cmd, out string) (remove, changed bool, why string) 
 // "removed s.partial.npy, the unfinished maps of an earlier run stopped
 // early, one with other arguments (…): s.npy now holds this run's complete
 // result in their place".
+//
+// fixpartial21: for a stream output, whose partial file (CMD.partial.EXT
+// in the working folder) every run of cmd on a stream there shares, only
+// a run with the same arguments removes it; an .npz member's partial
+// archive (p) is removed only when its record holds (made by stkit with
+// that member alone).
 func removeStalePartialFile(w io.Writer, cmd string, args []string, out, p string) {
 	ok, changed, why := stalePartialVerdict(p, cmd, out)
+	r, _ := readPartialRecord(p)
+	other, differ := otherArgs(r, args)
+	if ok && differ && isStreamOutput(out) {
+		fmt.Fprintf(w, "%s: note: left %s, the unfinished maps of an earlier run stopped early, one with other arguments (%s): the partial file of a stream output is every such run's in this folder, and only a run with the same arguments removes it (remove it yourself if it is not wanted)\n", cmd, p, other)
+		return
+	}
 	if !ok {
 		if changed {
 			os.Remove(partialRecordPath(p)) // stale: p is no longer what it recorded
+		}
+		if m := npzMember(out); m != "" {
+			why += "; stkit removes only an archive it made holding the member " + m + " alone"
 		}
 		fmt.Fprintf(w, "%s: note: left %s, which has the name of %s's partial file: %s (remove it yourself if it is not wanted)\n", cmd, p, out, why)
 		return
@@ -166,10 +206,13 @@ func removeStalePartialFile(w io.Writer, cmd string, args []string, out, p strin
 		fmt.Fprintf(w, "%s: warning: could not remove %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result): %v; remove it yourself\n", cmd, p, out, err)
 		return
 	}
-	r, _ := readPartialRecord(p)
 	os.Remove(partialRecordPath(p))
-	if other, ok := otherArgs(r, args); ok {
+	if differ {
 		fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early, one with other arguments (%s): %s now holds this run's complete result in their place\n", cmd, p, other, out)
+		return
+	}
+	if isStreamOutput(out) {
+		fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early with the same arguments (this run wrote the complete result to %s)\n", cmd, p, out)
 		return
 	}
 	fmt.Fprintf(w, "%s: note: removed %s, the unfinished maps of an earlier run stopped early (%s now holds the complete result)\n", cmd, p, out)

@@ -449,7 +449,7 @@ func runSeparate(g *globals, args []string) error {
 		}
 		return fmt.Errorf("interrupted: wrote the current maps to %s%s", dest, destNote)
 	}
-	removeSepStalePartial(g.stderr, args, *out, *report, inputs...) // sepout20
+	removeSepStalePartial(g.stderr, args, *out, *f.format, *report, inputs...) // sepout20
 	return nil
 }
 

@@ -657,7 +657,7 @@ func runSeparateModels(g *globals, args []string) error {
 		}
 		return fmt.Errorf("interrupted at iteration %d of %d: wrote the maps reached to %s%s", iters, total, dest, destNote)
 	}
-	removeSepStalePartial(g.stderr, args, *out, *report, inputs...) // sepout20
+	removeSepStalePartial(g.stderr, args, *out, *f.format, *report, inputs...) // sepout20
 	return nil
 }
 

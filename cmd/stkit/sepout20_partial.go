@@ -123,7 +123,12 @@ func removeStalePartialLocked(w io.Writer, cmd string, args []string, out, repor
 }
 
 // removeSepStalePartial is removeStalePartialLocked for separate (its
-// partial file's extension is out's).
-func removeSepStalePartial(w io.Writer, args []string, out, report string, inputs ...string) {
-	removeStalePartialLocked(w, sepPartialCmd, args, out, report, formatExt(out, ""), inputs...)
+// partial file's extension is out's; for a stream output, --format's:
+// checkSepPartialFormat).
+func removeSepStalePartial(w io.Writer, args []string, out, format, report string, inputs ...string) {
+	ext := formatExt(out, "")
+	if isStreamOutput(out) {
+		ext = formatExt(out, format)
+	}
+	removeStalePartialLocked(w, sepPartialCmd, args, out, report, ext, inputs...)
 }

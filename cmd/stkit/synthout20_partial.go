@@ -78,9 +78,11 @@ func partialNote(out string) string {
 // partial report (partialReport; a folder whose metrics.json has
 // settings.interrupted true, that the run stopped early recorded writing:
 // removeStalePartialReport), saying so on w (a warning naming the file
-// and the error when a removal fails). A stream output has no stale
-// partial of its own (CMD.partial.EXT in the working folder is left); an
-// .npz member's partial archive is left too (it may hold other members).
+// and the error when a removal fails). A stream output's partial file
+// (CMD.partial.EXT in the working folder, which every run of cmd on a
+// stream there shares) is removed only by a run with the same arguments;
+// an .npz member's partial archive only when stkit made it with that member
+// alone (fixpartial21: recordPartial, removeStalePartialFile).
 func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...string) {
 	removeStalePartialArgs(w, cmd, nil, out, report, ext, inputs...)
 }
@@ -89,8 +91,10 @@ func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...str
 // args (command's flags and operands), which the note on a partial file
 // of a run with other arguments compares (fixpartial21: removeStalePartialFile).
 func removeStalePartialArgs(w io.Writer, cmd string, args []string, out, report, ext string, inputs ...string) {
-	if !isStreamOutput(out) && npzMember(out) == "" {
-		p := partialPath(cmd, out, ext)
+	{
+		// fixpartial21: stream outputs and .npz members too; an .npz
+		// member's partial file is its archive
+		p := datasets.FilePart(partialPath(cmd, out, ext))
 		st, err := os.Lstat(p)
 		isInput := false
 		for _, in := range inputs {
