@@ -480,8 +480,13 @@ func WriteNPY(path string, a *Array) error {
 
 // WriteNPZ writes named arrays as an .npz archive, stored (compress false,
 // numpy.savez) or deflated (compress true, numpy.savez_compressed),
-// atomically, streamed as WriteNPY.
+// atomically, streamed as WriteNPY. A path naming a member, "x.npz:m", is
+// refused as NPZSpool.WriteNPZ refuses it (it wrote a file literally named
+// "x.npz:m"): write a member with WriteMaps("x.npz:m", …).
 func WriteNPZ(path string, arrays []NamedArray, compress bool) error {
+	if file, member, _ := splitPath(path); file != path {
+		return fmt.Errorf("datasets: npz: %s names member %q of %s: WriteNPZ writes a whole archive; give the .npz file's own name (WriteMaps adds or replaces one member: %s)", path, member, file, path)
+	}
 	p, err := planNPZ(arrays, compress)
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
