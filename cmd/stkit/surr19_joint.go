@@ -269,7 +269,7 @@ func surrWriteParts(g *globals, outs []string, format string, parts []surrPart, 
 	// all or nothing (tail19): every file to a temporary one first, then
 	// renamed into place; a failed write leaves every earlier file as it was
 	dtypes := make([]string, len(outs))
-	if err := writeAllOrNothing(outs, "files of -o", func(i int, path string) (err error) {
+	if err := writeAllOrNothingNote(g.stderr, "surrogate", outs, "files of -o", func(i int, path string) (err error) {
 		dtypes[i], err = surrWriteFile(path, format, subs[i], parts[i].srcs, text, mores[i])
 		if err != nil && path != outs[i] {
 			// the temporary file's name in the message is the output's

@@ -94,6 +94,12 @@ func copyInto(dst, src string) error {
 // returns only when all of them are in place, or none of the regular files
 // was changed (see above). what names the outputs in the messages.
 func writeAllOrNothing(outs []string, what string, write func(i int, path string) error) (err error) {
+	return writeAllOrNothingNote(io.Discard, "", outs, what, write)
+}
+
+// writeAllOrNothingNote is writeAllOrNothing saying on w, as cmd, the
+// old-style temporaries it removes (fixpartial21: removeOldBeside).
+func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, write func(i int, path string) error) (err error) {
 	byFinal := map[string]*pendingFile{}
 	var files []*pendingFile // in order of first use
 	defer func() {
@@ -125,6 +131,7 @@ func writeAllOrNothing(outs []string, what string, write func(i int, path string
 		if p == nil {
 			// partialsafe20: what a run killed here before left
 			atomicfile.RemoveDeadBeside(filepath.Dir(final), filepath.Base(final))
+			removeOldBeside(w, cmd, filepath.Dir(final), filepath.Base(final), processStart.Add(-atomicfile.DeadTempMinAge))
 			temp, e := tempBeside(final)
 			if e != nil {
 				return fmt.Errorf("writing %s: %w", out, e)
