@@ -2,6 +2,7 @@ package infer
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -131,5 +132,52 @@ func TestCmpalike20NearCopies(t *testing.T) {
 		if math.Abs(sub.EffDof/r.EffDof-1) > 0.25 || sub.Chi2 != r.Chi2 {
 			t.Errorf("independent sets, seed %d: EffDof %g from every 10th part, %g from all", s, sub.EffDof, r.EffDof)
 		}
+	}
+}
+
+// The near-copy statistic leaves out the maps' mean rows and the parts
+// constant by construction: 4 standardised log-normal 32² maps against
+// the same + 1e-3·N(0, 1) (wst J = 3) had χ²/dof = 0.0053 over 217 dof,
+// nearly all of it from S0, the means (~1e-17 in A, ~3e-5 in B: z =
+// −1.07), the 216 other parts |z| ≤ 0.004: AlikeP = 0.003 (at 64², another
+// draw: S0's z = 1.47, AlikeP 0.045, no warning). Without S0: χ²/dof
+// 8.6e-7 over 216 dof, AlikeP 1.7e-7.
+func TestCmpalike20MeanRows(t *testing.T) {
+	const n, size = 4, 32
+	eng := cpu.New()
+	union := stlayer.NewMaps(2*n, size, size)
+	rng := rand.New(rand.NewPCG(3, 5))
+	for i := range n {
+		x, err := datasets.LogNormalField(size, size, -2.5, 0.8, uint64(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(union.Map(i), x)
+		for p, v := range x {
+			union.Map(n + i)[p] = v + 1e-3*rng.NormFloat64()
+		}
+	}
+	spec := stats.Spec{Kind: stats.WST, J: 3}.WithDefaults(size, size)
+	op, err := stats.BuildWithRef(spec, eng, union)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := eng.Forward(op.Key(), op.Stat(), union)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := CompareSets(c, op.Labels(), n, n, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := 0.0
+	for _, p := range r.Parts {
+		if p.Class != "S0" {
+			other = max(other, math.Abs(p.Z))
+		}
+	}
+	t.Logf("χ²/dof %g over %d, max %s %g, others ≤ %g; alike: %d dof, χ²/dof %g, EffDof %g, AlikeP %g", r.Chi2, r.Dof, r.Max.Label, r.Max.Z, other, r.AlikeDof, r.AlikeChi2, r.EffDof, r.AlikeP)
+	if r.Max.Class != "S0" || r.AlikeDof != r.Dof-1 || r.AlikeP > CompareAlikeP/10 || r.AlikeChi2 > 1e-4 {
+		t.Errorf("A against A + 1e-3 noise: largest |z| at %s, near-copy statistic over %d of %d parts, χ²/dof %g, AlikeP %g; want S0 left out (%d parts), AlikeP ≤ %g", r.Max.Label, r.AlikeDof, r.Dof, r.AlikeChi2, r.AlikeP, r.Dof-1, CompareAlikeP/10)
 	}
 }

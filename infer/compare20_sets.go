@@ -85,11 +85,13 @@ type CompareClass struct {
 //	AlikeP       p_chi2_low             Perms      permutations
 //	PermP        p_permutation          PermPLow   p_permutation_low
 //	PermExact    permutations_exact     PermMinP   p_permutation_min
+//	AlikeDof     dof_alike              AlikeChi2  chi2_per_dof_alike
 //
 // Coeffs and Complex are not written; the JSON's permutations_default
 // (the test ran by default, not by --permutations) and shared_maps are
-// the CLI's own. Absent from the JSON: effective_dof and p_chi2_low where
-// EffDof is 0 (paired sets, Dof 0), the permutation keys where no test
+// the CLI's own. Absent from the JSON: effective_dof, p_chi2_low,
+// dof_alike and chi2_per_dof_alike where EffDof is 0 (paired sets, no
+// part left), the permutation keys where no test
 // ran, skipped_constant_differing, skipped_zero_mean, skipped_identical
 // and paired where zero or empty.
 type Comparison struct {
@@ -141,16 +143,23 @@ type Comparison struct {
 	PermPLow  float64
 	PermExact bool
 	PermMinP  float64
-	// EffDof: the number of independent parts the Parts are worth, from
-	// their correlation within the sets (Satterthwaite's Dof²/Σ R², at most
-	// NA + NB − 2); AlikeP: a conservative P(mean z² ≤ Chi2) of two
-	// independent samples of one process, χ²_EffDof/EffDof's lower tail
+	// The near-copy statistic is over the AlikeDof parts of Parts that are
+	// not the maps' mean rows (CompareMeanClass) nor constant by
+	// construction in A and B together (spread ≤ 1e-6 of their largest
+	// |value|: the variance of standardised maps), whose z are round-off
+	// when A and B are made alike; AlikeChi2 is their mean z². EffDof: the
+	// number of independent parts they are worth, from their correlation
+	// within the sets (Satterthwaite's AlikeDof²/Σ R², at most NA + NB −
+	// 2); AlikeP: a conservative P(mean z² ≤ AlikeChi2) of two independent
+	// samples of one process, χ²_EffDof/EffDof's lower tail
 	// (CompareAlikeTail): below CompareAlikeP the sets are more alike than
 	// two samples (near-copies, periodically shifted copies, syntheses
-	// matched to one mean). Independent sets only: EffDof 0 and AlikeP 1
-	// for paired ones and when Dof is 0.
-	EffDof float64
-	AlikeP float64
+	// matched to one mean). Independent sets only: EffDof 0, AlikeChi2 0
+	// and AlikeP 1 for paired ones and when no part is left.
+	AlikeDof  int
+	AlikeChi2 float64
+	EffDof    float64
+	AlikeP    float64
 }
 
 // CompareOptions are CompareSets' options.

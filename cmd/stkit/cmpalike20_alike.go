@@ -6,10 +6,16 @@ import (
 
 // alikeWarning is the warning of sets whose χ²/dof is below what two
 // independent samples of one process give (x.AlikeP < infer.CompareAlikeP:
-// infer.Comparison's bound of its lower tail).
+// infer.Comparison's bound of its lower tail, over x.AlikeDof parts: the
+// maps' mean rows and parts constant by construction left out, said when
+// there are any).
 func alikeWarning(r compareResult, x compareExtra19) string {
-	return fmt.Sprintf("χ²/dof = %.3g over %d dof is lower than two independent samples of one process give (P ≤ %.2g, the lower tail of χ²_m/m with m = %.2g, the number of independent parts the %d are worth by their correlation; conservative): A and B are near-copies, not two samples (the same maps up to round-off, maps shifted periodically, syntheses matched to one mean?); z and χ²/dof then say nothing of their process (copies rescaled or paired: --paired)",
-		r.Chi2, r.Dof, x.AlikeP, x.EffDof, r.Dof)
+	over := ""
+	if x.AlikeDof < r.Dof {
+		over = fmt.Sprintf(" (the maps' mean and parts constant by construction, %d of the %d, left out: their z is round-off)", r.Dof-x.AlikeDof, r.Dof)
+	}
+	return fmt.Sprintf("χ²/dof = %.3g over %d dof%s is lower than two independent samples of one process give (P ≤ %.2g, the lower tail of χ²_m/m with m = %.2g, the number of independent parts the %d are worth by their correlation; conservative): A and B are near-copies, not two samples (the same maps up to round-off, maps shifted periodically, syntheses matched to one mean?); z and χ²/dof then say nothing of their process (copies rescaled or paired: --paired)",
+		x.AlikeChi2, x.AlikeDof, over, x.AlikeP, x.EffDof, x.AlikeDof)
 }
 
 // alikeJSON is the JSON's "p_chi2_low": x.AlikeP, nil when it was not
@@ -20,4 +26,14 @@ func alikeJSON(x compareExtra19) *float64 {
 	}
 	p := x.AlikeP
 	return &p
+}
+
+// alikeChi2JSON is the JSON's "chi2_per_dof_alike": x.AlikeChi2, nil when
+// the near-copy statistic was not computed (as alikeJSON).
+func alikeChi2JSON(x compareExtra19) *float64 {
+	if x.EffDof == 0 {
+		return nil
+	}
+	c := x.AlikeChi2
+	return &c
 }

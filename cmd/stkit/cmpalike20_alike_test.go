@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,5 +77,27 @@ func TestCmpalike20CLINearCopies(t *testing.T) {
 	// paired sets: not computed (z of the differences), nothing in the JSON
 	if _, _, d := cmpsetRun(t, a, "--compare", ulp, "--kind", "wst", "-J", "3", "--paired"); d.AlikeP != nil || d.EffDof != 0 {
 		t.Errorf("paired: p_chi2_low %v, effective dof %g; want none", d.AlikeP, d.EffDof)
+	}
+}
+
+// The near-copy warning quoted χ²/dof over every part, the maps' mean
+// (wst S0) included, whose z is round-off against round-off when the maps
+// have zero mean by construction: 4 standardised maps against the same +
+// 1e-3·N(0, 1) (32², wst J = 3). Now the statistic leaves S0 out
+// (infer.Comparison.AlikeDof) and the warning says so.
+func TestCmpalike20CLIMeanRows(t *testing.T) {
+	dir := t.TempDir()
+	a := cmpsetMaps(t, dir, "a.npy", 4, 1, 1, 1)
+	rng := rand.New(rand.NewPCG(3, 5))
+	noisy := cmpalikeVariant(t, a, dir, "noisy.npy", func(_, _, _ int, x []float64) []float64 {
+		for p := range x {
+			x[p] += 1e-3 * rng.NormFloat64()
+		}
+		return x
+	})
+	_, errs, d := cmpsetRun(t, a, "--compare", noisy, "--kind", "wst", "-J", "3", "--permutations", "0")
+	if d.AlikeDof != d.Dof-1 || d.AlikeChi2 == nil || *d.AlikeChi2 > 1e-4 || d.AlikeP == nil || *d.AlikeP >= infer.CompareAlikeP ||
+		!strings.Contains(errs, "over 216 dof (the maps' mean and parts constant by construction, 1 of the 217, left out: their z is round-off)") {
+		t.Errorf("A against A + 1e-3 noise: dof %d, dof_alike %d, chi2_per_dof_alike %v, p_chi2_low %v\n%s", d.Dof, d.AlikeDof, d.AlikeChi2, d.AlikeP, errs)
 	}
 }

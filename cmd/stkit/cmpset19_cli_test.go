@@ -28,6 +28,9 @@ type cmpsetCLIDoc struct {
 	Warnings  []string           `json:"warnings"`
 	EffDof    float64            `json:"effective_dof"`
 	AlikeP    *float64           `json:"p_chi2_low"`
+	Dof       int                `json:"dof"`
+	AlikeDof  int                `json:"dof_alike"`
+	AlikeChi2 *float64           `json:"chi2_per_dof_alike"`
 	Z         string             `json:"z"`
 	Classes   []compareClass     `json:"classes"`
 }

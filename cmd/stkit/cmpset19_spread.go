@@ -24,6 +24,10 @@ type compareExtra19 struct {
 	// χ²/dof's lower tail under one process (infer.Comparison's; EffDof 0
 	// when not computed: paired sets)
 	EffDof, AlikeP float64
+	// AlikeDof, AlikeChi2: the parts of the near-copy statistic and their
+	// mean z² (infer.Comparison's)
+	AlikeDof  int
+	AlikeChi2 float64
 	// Ref: --compare-ref (pooled or each)
 	Ref string
 	// Warnings: tooAlikeWarnings19's
