@@ -114,7 +114,8 @@ written through the descriptor, so that '-o /dev/stdout --format csv >> log'
 appends. The summary and figures, which cannot be named after a stream,
 then go to clusters_summary.json, clusters_mosaic.png and
 clusters_latent_pca.png in the working folder, and when the table goes to
-standard output the printed tables and lines go to stderr.`)
+standard output the printed tables and lines go to stderr (also under -q,
+which leaves them alone on standard output).`)
 	out := fs.String("o", "", "assignments CSV file, named .csv (required); /dev/stdout (a descriptor, a named pipe) with --format csv")
 	format := fs.String("format", "", "format of -o when its name does not say it (/dev/stdout, a pipe): csv (default: from the -o extension, .csv)")
 	top := fs.Int("top", 8, "patches per cluster in the mosaic (spread from the most typical to the least)")

@@ -54,18 +54,20 @@ func clustersStem(out string) string {
 // clustersTextWriter is where clusters prints its tables and lines: g's
 // stdout, or its stderr when -o out writes the CSV to the process's
 // standard output (descriptor 1, or a descriptor or pipe that is the same
-// file), which must then hold the CSV alone.
+// file), which must then hold the CSV alone. That stderr is the process's
+// own under -q (unquiet): the tables are the result asked for, which -q
+// leaves alone on stdout; -q dropped them there (fixbad21).
 func clustersTextWriter(g *globals, out string) io.Writer {
 	if !isStreamOutput(out) {
 		return g.stdout
 	}
 	if fd, ok := atomicfile.FDPath(out); ok && fd == 1 {
-		return g.stderr
+		return unquiet(g.stderr)
 	}
 	so, err1 := os.Stdout.Stat()
 	st, err2 := os.Stat(out)
 	if err1 == nil && err2 == nil && os.SameFile(so, st) {
-		return g.stderr
+		return unquiet(g.stderr)
 	}
 	return g.stdout
 }
