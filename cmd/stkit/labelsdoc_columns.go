@@ -23,11 +23,15 @@ func labelColumnDoc(spec stats.Spec, lab *stlayer.Labels) map[string]string {
 		return nil
 	}
 	iso := isoClassList(spec, lab)
+	avg := "averaged over l1 (orientation.dl)"
+	if spec.Kind == stats.WPH {
+		avg = "averaged over the 2L rotations of the full circle (at τ = 0 the real part of the mean over l1; orientation.dl)"
+	}
 	isoNote := func(col, which string) string {
 		if iso == "" {
 			return ""
 		}
-		return fmt.Sprintf("; in %s it is not an orientation but dl = (%s − l1) mod %d, the %s wavelet's orientation relative to the first's, averaged over l1 (orientation.dl)", iso, col, spec.L, which)
+		return fmt.Sprintf("; in %s it is not an orientation but dl = (%s − l1) mod %d, the %s wavelet's orientation relative to the first's, %s", iso, col, spec.L, which, avg)
 	}
 	wave := "central wavelength ≈ 8/3·2^j pixels"
 	if spec.Kind == stats.WPH {

@@ -124,10 +124,12 @@ func newOrientationDoc(spec stats.Spec, lab *stlayer.Labels) *orientationDoc {
 	for i := 0; i < lab.Len(); i++ {
 		if isoClass(spec, lab, i) {
 			sense := "θ decreases with l for the Morlet wavelets, so the second wavelet is at θ_l1 − dl·180°/L"
+			avg := "averaged over l1"
 			if spec.Kind == stats.WPH {
 				sense = "the second wavelet is at θ_l1 + dl·180°/L"
+				avg = "averaged over the 2L rotations of the full circle: ½(X̄(τ) + conj X̄(−τ)), X̄ the mean over l1 at fixed dl, i.e. at τ = 0 the real part of the mean over l1"
 			}
-			d.DL = fmt.Sprintf("in the isotropic classes (%s) the orientation columns are not orientations: l2 (l3) holds dl = (l2 − l1) mod %d, the orientation of the second (third) wavelet relative to the first, averaged over l1 (%s; dl = 0: parallel wave vectors)", isoClassList(spec, lab), spec.L, sense)
+			d.DL = fmt.Sprintf("in the isotropic classes (%s) the orientation columns are not orientations: l2 (l3) holds dl = (l2 − l1) mod %d, the orientation of the second (third) wavelet relative to the first, %s (%s; dl = 0: parallel wave vectors)", isoClassList(spec, lab), spec.L, avg, sense)
 			break
 		}
 	}

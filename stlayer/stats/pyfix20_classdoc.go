@@ -1,6 +1,10 @@
 package stats
 
-import "github.com/stkit-org/stkit/stlayer"
+import (
+	"strings"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
 
 // spectraZerosNote says which spectra entries are identically zero, and
 // why they are kept.
@@ -8,6 +12,10 @@ const spectraZerosNote = "at a = 0 (j1 = j2) the two moduli play symmetric roles
 
 // wphCov is the WPH moment every wph class description refers to.
 const wphCov = "C = ⟨(a(r+τ) − ⟨a⟩)·conj(b(r) − ⟨b⟩)⟩_r over the map, [z]^p = |z|·e^{ip·arg z} the phase harmonic ([z]^0 = |z|), τ the translation of columns n, a"
+
+// wphIsoNote is what --iso does to a wph moment (infer.IsoGroupsFullCircle):
+// not the plain mean over l1, whose imaginary part it drops at τ = 0.
+const wphIsoNote = "--iso: the mean over the 2L rotations of the wavelets by multiples of π/L (the full circle), ½(X̄(τ) + conj X̄(−τ)) with X̄ the mean over l1 of this moment at fixed dl = (l2 − l1) mod L (column l2; column l1 is 0): real at τ = 0 (im written as 0: the real part of the mean over l1, whose imaginary part is dropped), complex only at τ ≠ 0 (--dn ≥ 1; one row per pair ±τ, the −τ row being its conjugate)"
 
 // ClassDoc returns what each class of lab, the labels of the statistic of
 // spec s (defaults filled in, WithDefaults), means: the formula, whether it
@@ -108,6 +116,13 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 		for c := range d {
 			if c != "L" {
 				d[c] += "; " + wphCov
+			}
+		}
+		if s.Iso {
+			for c := range d {
+				if c != "L" {
+					d[c] = strings.Replace(d[c], ", complex ", " ", 1) + "; " + wphIsoNote
+				}
 			}
 		}
 		if s.Complex {
