@@ -600,6 +600,9 @@ func writeCoeffsNPY(path string, spec stats.Spec, op stats.Op, c *stlayer.Coeffs
 		return checkpoints.WriteFileAtomic(path, buf.Bytes(), 0o644)
 	}
 	if spec.Kind == stats.WST && spec.Local {
+		if err := kymatioFloat32Check(op, c); err != nil {
+			return err
+		}
 		w, _ := stats.WSTOp(op)
 		ka, err := wstKymatioArray(w, c)
 		if err != nil {
