@@ -181,3 +181,83 @@ func TestCmpalike20MeanRows(t *testing.T) {
 		t.Errorf("A against A + 1e-3 noise: largest |z| at %s, near-copy statistic over %d of %d parts, χ²/dof %g, AlikeP %g; want S0 left out (%d parts), AlikeP ≤ %g", r.Max.Label, r.AlikeDof, r.Dof, r.AlikeChi2, r.AlikeP, r.Dof-1, CompareAlikeP/10)
 	}
 }
+
+// Paired near-copies had no sign: 4 log-normal 32² maps against the same
+// with 24 pixels changed by one float32 ulp, --paired (wst J = 3), gave
+// paired χ²/dof ≈ 1 and no near-copy statistic (AlikeP is for independent
+// sets). Now PairRatio, the pairs' differences over the maps' spread, is
+// ~1e-9, below ComparePairedCopyRatio; independent pairs (3 seeds) give
+// about 1, ×1.01 copies 0.01.
+func TestCmpalike20PairedNearCopies(t *testing.T) {
+	const n, size = 4, 32
+	eng := cpu.New()
+	field := func(seed uint64) []float64 {
+		x, err := datasets.LogNormalField(size, size, -2.5, 0.8, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, v := range x {
+			x[p] = float64(float32(v))
+		}
+		return x
+	}
+	run := func(union *stlayer.Maps) Comparison {
+		spec := stats.Spec{Kind: stats.WST, J: 3}.WithDefaults(size, size)
+		op, err := stats.BuildWithRef(spec, eng, union)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := eng.Forward(op.Key(), op.Stat(), union)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := CompareSets(c, op.Labels(), n, n, CompareOptions{Paired: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	pairs := func(f func(i int, x []float64) []float64) *stlayer.Maps {
+		u := stlayer.NewMaps(2*n, size, size)
+		for i := range n {
+			x := field(uint64(i + 1))
+			copy(u.Map(i), x)
+			copy(u.Map(n+i), f(i, x))
+		}
+		return u
+	}
+	ulp := run(pairs(func(i int, x []float64) []float64 {
+		for p := range 6 {
+			k := 100*p + i
+			x[k] = float64(math.Float32frombits(math.Float32bits(float32(x[k])) + 1))
+		}
+		return x
+	}))
+	t.Logf("ulp pairs: χ²/dof %g over %d, PairRatio %g over %d parts", ulp.Chi2, ulp.Dof, ulp.PairRatio, ulp.AlikeDof)
+	if !(ulp.PairRatio > 0) || ulp.PairRatio > 1e-7 || ulp.Chi2 < 0.1 || ulp.EffDof != 0 || ulp.AlikeP != 1 {
+		t.Errorf("ulp pairs: PairRatio %g (χ²/dof %g, EffDof %g, AlikeP %g); want 0 < PairRatio ≤ 1e-7, below %g", ulp.PairRatio, ulp.Chi2, ulp.EffDof, ulp.AlikeP, ComparePairedCopyRatio)
+	}
+	scaled := run(pairs(func(_ int, x []float64) []float64 {
+		for p := range x {
+			x[p] *= 1.01
+		}
+		return x
+	}))
+	if math.Abs(scaled.PairRatio-0.01) > 0.005 {
+		t.Errorf("×1.01 pairs: PairRatio %g, want about 0.01", scaled.PairRatio)
+	}
+	for s := range 3 {
+		ind := stlayer.NewMaps(2*n, size, size)
+		for i := range 2 * n {
+			copy(ind.Map(i), field(uint64(100*(s+1)+i)))
+		}
+		r := run(ind)
+		t.Logf("independent pairs, seed %d: PairRatio %g", s, r.PairRatio)
+		if r.PairRatio < 0.2 {
+			t.Errorf("independent pairs, seed %d: PairRatio %g, want ≥ 0.2", s, r.PairRatio)
+		}
+	}
+	if r := run(pairs(func(_ int, x []float64) []float64 { return x })); r.Dof != 0 || r.PairRatio != 0 {
+		t.Errorf("identical pairs: Dof %d, PairRatio %g; want 0, 0 (nothing compared)", r.Dof, r.PairRatio)
+	}
+}

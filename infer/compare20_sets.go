@@ -86,12 +86,14 @@ type CompareClass struct {
 //	PermP        p_permutation          PermPLow   p_permutation_low
 //	PermExact    permutations_exact     PermMinP   p_permutation_min
 //	AlikeDof     dof_alike              AlikeChi2  chi2_per_dof_alike
+//	PairRatio    paired_diff_ratio
 //
 // Coeffs and Complex are not written; the JSON's permutations_default
 // (the test ran by default, not by --permutations) and shared_maps are
-// the CLI's own. Absent from the JSON: effective_dof, p_chi2_low,
-// dof_alike and chi2_per_dof_alike where EffDof is 0 (paired sets, no
-// part left), the permutation keys where no test
+// the CLI's own. Absent from the JSON: effective_dof, p_chi2_low and
+// chi2_per_dof_alike where EffDof is 0 (paired sets, no part left),
+// dof_alike where AlikeDof is 0, paired_diff_ratio where PairRatio is 0
+// (independent sets), the permutation keys where no test
 // ran, skipped_constant_differing, skipped_zero_mean, skipped_identical
 // and paired where zero or empty.
 type Comparison struct {
@@ -160,6 +162,14 @@ type Comparison struct {
 	AlikeChi2 float64
 	EffDof    float64
 	AlikeP    float64
+	// PairRatio: for paired sets, the median over the AlikeDof parts of
+	// sd(d)/√(sd_A² + sd_B²), the spread of the pairs' differences d over
+	// that of the maps: about 1 for independent pairs, √(1 − ρ) for pairs
+	// correlated by ρ (the same seeds), round-off for near-copies, whose
+	// paired z, a ratio, looks like any other; below
+	// ComparePairedCopyRatio they are near-copies. 0 for independent sets
+	// and when no part is left.
+	PairRatio float64
 }
 
 // CompareOptions are CompareSets' options.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+
+	"github.com/stkit-org/stkit/infer"
 )
 
 // alikeWarning is the warning of sets whose χ²/dof is below what two
@@ -36,4 +38,13 @@ func alikeChi2JSON(x compareExtra19) *float64 {
 	}
 	c := x.AlikeChi2
 	return &c
+}
+
+// pairedCopyWarning is the warning of paired sets whose differences are
+// round-off beside the maps' spread (x.PairRatio <
+// infer.ComparePairedCopyRatio): their z, a ratio of the differences' mean
+// to their spread, is of the usual size whatever their size.
+func pairedCopyWarning(r compareResult, x compareExtra19) string {
+	return fmt.Sprintf("the differences of the %d pairs are %.2g of the maps' spread (sd(A_i − B_i)/√(sd_A² + sd_B²), median over %d parts; independent pairs give about 1, pairs from the same seeds less, but not below %.0e): A and B are near-copies, the same maps up to round-off or a change of about that size; paired z and χ²/dof measure the differences relative to their own spread, so they look like those of a real change whatever its size",
+		r.NA, x.PairRatio, x.AlikeDof, infer.ComparePairedCopyRatio)
 }

@@ -101,3 +101,29 @@ func TestCmpalike20CLIMeanRows(t *testing.T) {
 		t.Errorf("A against A + 1e-3 noise: dof %d, dof_alike %d, chi2_per_dof_alike %v, p_chi2_low %v\n%s", d.Dof, d.AlikeDof, d.AlikeChi2, d.AlikeP, errs)
 	}
 }
+
+// Paired near-copies passed without a word: 4 maps against the same with
+// 6 pixels each changed by 1.2e-7 relative, --paired (wst J = 3), gave a
+// paired χ²/dof of order 1 and no warning. Now paired_diff_ratio (the
+// differences over the maps' spread, ~1e-9) warns; independent pairs do
+// not.
+func TestCmpalike20CLIPairedNearCopies(t *testing.T) {
+	dir := t.TempDir()
+	a := cmpsetMaps(t, dir, "a.npy", 4, 1, 1, 1)
+	ulp := cmpalikeVariant(t, a, dir, "ulp.npy", func(b, _, _ int, x []float64) []float64 {
+		for p := range 6 {
+			x[100*p+b] *= 1 + 1.2e-7
+		}
+		return x
+	})
+	_, errs, d := cmpsetRun(t, a, "--compare", ulp, "--kind", "wst", "-J", "3", "--paired")
+	if !d.Paired || !(d.PairRatio > 0) || d.PairRatio >= 1e-7 || len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "A and B are near-copies") ||
+		!strings.Contains(errs, "the differences of the 4 pairs are ") || d.AlikeP != nil {
+		t.Errorf("paired ulp copies: χ²/dof %g, paired_diff_ratio %g, warnings %q\n%s", d.Chi2, d.PairRatio, d.Warnings, errs)
+	}
+	b := cmpsetMaps(t, dir, "b.npy", 4, 50, 1, 1)
+	_, errs, d = cmpsetRun(t, a, "--compare", b, "--kind", "wst", "-J", "3", "--paired")
+	if d.PairRatio < 0.2 || len(d.Warnings) != 0 {
+		t.Errorf("independent pairs: paired_diff_ratio %g, warnings %q\n%s", d.PairRatio, d.Warnings, errs)
+	}
+}

@@ -31,6 +31,7 @@ type cmpsetCLIDoc struct {
 	Dof       int                `json:"dof"`
 	AlikeDof  int                `json:"dof_alike"`
 	AlikeChi2 *float64           `json:"chi2_per_dof_alike"`
+	PairRatio float64            `json:"paired_diff_ratio"`
 	Z         string             `json:"z"`
 	Classes   []compareClass     `json:"classes"`
 }

@@ -28,6 +28,9 @@ type compareExtra19 struct {
 	// mean z² (infer.Comparison's)
 	AlikeDof  int
 	AlikeChi2 float64
+	// PairRatio: paired sets' differences over the maps' spread
+	// (infer.Comparison's; 0 for independent sets)
+	PairRatio float64
 	// Ref: --compare-ref (pooled or each)
 	Ref string
 	// Warnings: tooAlikeWarnings19's
@@ -44,7 +47,9 @@ const compareLowP = 0.01
 
 // tooAlikeWarnings19 returns the warnings about r's spreads: sd_A/sd_B
 // beyond infer.CompareSpreadBounds, χ²/dof's lower tail below
-// infer.CompareAlikeP (alikeWarning: near-copies, unpaired sets), and, for
+// infer.CompareAlikeP (alikeWarning: near-copies, unpaired sets), paired
+// sets' differences below infer.ComparePairedCopyRatio of the maps' spread
+// (pairedCopyWarning: near-copies), and, for
 // unpaired sets with a permutation test
 // whose smallest p allows it, p_low < compareLowP.
 func tooAlikeWarnings19(r compareResult, x compareExtra19) []string {
@@ -55,6 +60,9 @@ func tooAlikeWarnings19(r compareResult, x compareExtra19) []string {
 	}
 	if x.EffDof > 0 && x.AlikeP < infer.CompareAlikeP {
 		w = append(w, alikeWarning(r, x))
+	}
+	if x.Paired && x.PairRatio > 0 && x.PairRatio < infer.ComparePairedCopyRatio {
+		w = append(w, pairedCopyWarning(r, x))
 	}
 	if !x.Paired && r.Perms > 0 && x.PermPLow < compareLowP {
 		w = append(w, fmt.Sprintf("χ²/dof = %.3g is lower than for %.3g %% of the splits of the maps (p_low = %.2g): A and B are more alike than two samples of one process (syntheses matched to a mean? the same maps rescaled or paired? then use --paired)",

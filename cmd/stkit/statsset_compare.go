@@ -152,7 +152,7 @@ func compareResultOf(c infer.Comparison) compareResult {
 		Parts: c.Parts, Classes: c.Classes, Complex: c.Complex, Coeffs: c.Coeffs, Constant: c.Constant,
 		Perms: c.Perms, PermP: c.PermP, PermExact: c.PermExact, PermMinP: c.PermMinP, Nu: c.Nu, ExpOver3: c.ExpOver3,
 		ZeroMean: c.ZeroMean, Identical: c.Identical,
-		cmp19: compareExtra19{Paired: c.Paired, PermPLow: c.PermPLow, SdRatio: c.SdRatio, ClassSd: c.ClassSd, EffDof: c.EffDof, AlikeP: c.AlikeP, AlikeDof: c.AlikeDof, AlikeChi2: c.AlikeChi2}}
+		cmp19: compareExtra19{Paired: c.Paired, PermPLow: c.PermPLow, SdRatio: c.SdRatio, ClassSd: c.ClassSd, EffDof: c.EffDof, AlikeP: c.AlikeP, AlikeDof: c.AlikeDof, AlikeChi2: c.AlikeChi2, PairRatio: c.PairRatio}}
 }
 
 // comparison is r's numbers as the library's comparison.
@@ -161,7 +161,7 @@ func (r compareResult) comparison() infer.Comparison {
 		Parts: r.Parts, Classes: r.Classes, Complex: r.Complex, Coeffs: r.Coeffs, Constant: r.Constant,
 		Perms: r.Perms, PermP: r.PermP, PermExact: r.PermExact, PermMinP: r.PermMinP, Nu: r.Nu, ExpOver3: r.ExpOver3,
 		ZeroMean: r.ZeroMean, Identical: r.Identical,
-		Paired: r.cmp19.Paired, PermPLow: r.cmp19.PermPLow, SdRatio: r.cmp19.SdRatio, ClassSd: r.cmp19.ClassSd, EffDof: r.cmp19.EffDof, AlikeP: r.cmp19.AlikeP, AlikeDof: r.cmp19.AlikeDof, AlikeChi2: r.cmp19.AlikeChi2}
+		Paired: r.cmp19.Paired, PermPLow: r.cmp19.PermPLow, SdRatio: r.cmp19.SdRatio, ClassSd: r.cmp19.ClassSd, EffDof: r.cmp19.EffDof, AlikeP: r.cmp19.AlikeP, AlikeDof: r.cmp19.AlikeDof, AlikeChi2: r.cmp19.AlikeChi2, PairRatio: r.cmp19.PairRatio}
 }
 
 // compareCoeffs compares the coefficients c of the nA maps of A and the nB
@@ -294,6 +294,7 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		AlikeP       *float64           `json:"p_chi2_low,omitempty"`
 		AlikeDof     int                `json:"dof_alike,omitempty"`
 		AlikeChi2    *float64           `json:"chi2_per_dof_alike,omitempty"`
+		PairRatio    float64            `json:"paired_diff_ratio,omitempty"`
 		ClassSd      map[string]float64 `json:"sd_ratio_by_class"`
 		Warnings     []string           `json:"warnings,omitempty"`
 		Note         string             `json:"note"`
@@ -302,7 +303,7 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		Parts        []comparePart      `json:"parts"`
 	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Ident: r.Identical, UnitWarnings: r.UnitWarnings, Perms: r.Perms, PermP: r.PermP, Exact: r.PermExact, MinP: r.PermMinP,
 		PermPLow: r.cmp19.PermPLow, PermsAuto: r.cmp19.PermsAuto, Paired: r.cmp19.Paired, SdRatio: r.cmp19.SdRatio, ClassSd: r.cmp19.ClassSd, Warnings: r.cmp19.Warnings,
-		EffDof: r.cmp19.EffDof, AlikeP: alikeJSON(r.cmp19), AlikeDof: r.cmp19.AlikeDof, AlikeChi2: alikeChi2JSON(r.cmp19),
+		EffDof: r.cmp19.EffDof, AlikeP: alikeJSON(r.cmp19), AlikeDof: r.cmp19.AlikeDof, AlikeChi2: alikeChi2JSON(r.cmp19), PairRatio: r.cmp19.PairRatio,
 		Note:    caveat19(r.cmp19),
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
 		Classes: r.Classes, Parts: r.Parts}
