@@ -39,8 +39,17 @@ var signalsClaimed atomic.Int32
 // ended stkit with "terminated: stopped", exit 1, before or while the
 // maps reached were written, after "stopping, the maps reached are
 // written" (partialsafe20). Ctrl-C (SIGINT) comes from a person, one per
-// key press: a second one quits at once, however soon.
+// key press: a second one quits at once, unless it comes within
+// interruptRepeatWindow (timeout -s INT's two).
 var signalRepeatWindow = 500 * time.Millisecond
+
+// interruptRepeatWindow is how soon after the SIGINT a command took a
+// second SIGINT counts as that one (fixpartial21): timeout -s INT sends it
+// twice, microseconds apart, as it does SIGTERM, and the second quit
+// stkit with "interrupt: stopped" and nothing written in 2 of 16 runs of
+// timeout -s INT 2 stkit synth t.npy -n 40 --steps 400 -o s.npy. A person
+// cannot press Ctrl-C twice that fast: a second press still quits at once.
+var interruptRepeatWindow = 100 * time.Millisecond
 
 // exitOnSignals makes Ctrl-C (SIGINT) and SIGTERM (a batch system's
 // scancel, a timeout) end stkit with exit status 1, a message on w and no
@@ -64,8 +73,8 @@ func exitOnSignals(w io.Writer, args []string) {
 // signalExit is exitOnSignals' loop: for each signal of ch, unless it is
 // the first and an interruptible command is under way (or took it:
 // signalsClaimed), or a SIGTERM repeating that first within
-// signalRepeatWindow, it removes the writes' temporary files, says so on w and
-// calls exit(1).
+// signalRepeatWindow (a SIGINT within interruptRepeatWindow), it removes
+// the writes' temporary files, says so on w and calls exit(1).
 func signalExit(ch <-chan os.Signal, w io.Writer, exit func(int)) {
 	n := 0
 	var first os.Signal
@@ -81,7 +90,8 @@ func signalExit(ch <-chan os.Signal, w io.Writer, exit func(int)) {
 		}
 		// SIGTERM again at once is the same request (timeout(1) sends it
 		// to stkit and to its process group: two)
-		if n == 2 && first == syscall.SIGTERM && s == first && time.Since(firstAt) < signalRepeatWindow {
+		if n == 2 && s == first && (first == syscall.SIGTERM && time.Since(firstAt) < signalRepeatWindow ||
+			first == os.Interrupt && time.Since(firstAt) < interruptRepeatWindow) {
 			first = nil // one repeat only
 			n = 1
 			continue
