@@ -64,6 +64,18 @@
 //	S1[j1,l1][y]      = (|x̃⋆ψ_{j1,l1}|⋆φ_J)(2^J·(y+1))
 //	S2[j1,l1,j2,l2][y] = (||x̃⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⋆φ_J)(2^J·(y+1)),  j2 > j1
 //
+// These formulas hold exactly for S0 and for S1 at j1 = 0 only. The values
+// are those of Kymatio's algorithm (below), which takes each modulus on a
+// subsampled grid: for j1 ≥ 1, S1 is the low-pass of the aliased modulus
+// evaluated on the grid subsampled by 2^{j1}, and S2 takes its second
+// modulus on the grid subsampled by 2^{j2}; these are not the formulas at
+// full resolution. On a 64² dust map (J = 3, L = 4; max over the
+// orientations and the grid), S1 is up to 4.0 % off the full-resolution
+// formula at j1 = 1 and 7.1 % at j1 = 2, and S2 up to 5 % at j2 = 1 and
+// 19 % at j2 = 2. This is Kymatio's convention, kept on purpose for parity:
+// the tests TestKymatioGolden (Kymatio's test_data_2d.npz) and
+// TestKymatioParityDust compare S0, S1 and S2 with Kymatio's own output.
+//
 // i.e. sampled every 2^J pixels of the padded grid, one coarse pixel unpadded
 // on every side (y = (y1, y2), 0 ≤ y1 < P/2^J−2, 0 ≤ y2 < Q/2^J−2). On the
 // map itself, output row y1 is centred on row 2^J·(y1+1) − ⌊(P−M)/2⌋
