@@ -427,20 +427,25 @@ func float32Check(a *Array) error {
 	if o == nil {
 		return nil
 	}
-	what := "value"
+	what := "the value"
 	if a.DType == "complex64" {
-		what = "a part of the value"
+		// The first value noted is z's real part when that part is out of
+		// range (scanComplex64 notes it before the imaginary part).
+		what = "the imaginary part of the value"
+		if OverflowsFloat32(real(a.Complex128[o.First])) {
+			what = "the real part of the value"
+		}
 	}
-	where := fmt.Sprintf("the %s at index %s", what, indexString(a.Shape, o.First))
+	where := fmt.Sprintf("%s at index %s", what, indexString(a.Shape, o.First))
 	if len(a.Shape) != 1 {
 		where += fmt.Sprintf(" (flat index %d)", o.First)
 	}
-	wide := "float64"
+	wide, noun := "float64", "values"
 	if a.DType == "complex64" {
-		wide = "complex128"
+		wide, noun = "complex128", "parts (real or imaginary, counted apart)"
 	}
 	return fmt.Errorf("%s array of shape %s: %s. Rescale the data (e.g. change units) or write it as %s (Array.DType %q)",
-		a.DType, shapeString(a.Shape), o.describe(where, "values"), wide, wide)
+		a.DType, shapeString(a.Shape), o.describe(where, noun), wide, wide)
 }
 
 // indexString formats the C-order index of flat index i in an array of the

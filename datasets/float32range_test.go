@@ -55,7 +55,7 @@ func TestFloat32OverflowRefused(t *testing.T) {
 	// complex64: either part; the wider type named is complex128.
 	c := &Array{DType: "complex64", Shape: []int{3}, Complex128: []complex128{1, complex(0, -5e38), 2}}
 	testutil.Refused(t, "complex64", func() error { _, err := EncodeNPY(c, NPYOptions{}); return err },
-		"complex64 array of shape (3,)", "a part of the value at index (1,)", "holds -5e+38", "written as -Inf", `Array.DType "complex128"`)
+		"complex64 array of shape (3,)", "the imaginary part of the value at index (1,)", "holds -5e+38", "written as -Inf", `Array.DType "complex128"`)
 
 	// Maps written as float32 (stkit synth and sample): map, row, column.
 	m := &stlayer.Maps{B: 2, M: 4, N: 4, Data: make([]float64, 32)}
