@@ -24,6 +24,14 @@
 //	C11[j1,j2,j3,l1,l2,l3] = Σ_{k ∈ crop(j3)} Û_{j1,l1}(k) conj(Û_{j2,l2}(k)) ψ̂_{j3,l3}(k)² / (MN)²,
 //	                j1 ≤ j2 ≤ j3   (Cheng's default C11_criteria 'j2>=j1')
 //
+// P00 and S1 are means of U over the full M×N grid, whatever the crop, so
+// for periodic maps S1 equals the global WST's with wst.Config.Classic
+// (stkit stats --kind wst --classic) to round-off. The WST's default 'fast' algorithm takes the
+// modulus on each scale's cropped grid instead, so its S1 differs from this
+// one at j ≥ 2 by ~1e-4 relative (up to 2.8e-4 on 64² and 256² dust maps;
+// S1(j=2, l=3) of the 64² map: 9.831087e-3 here, 9.831501e-3 in wst);
+// both follow Cheng's code (scattering_cov and scattering_coef).
+//
 // In C01 the first scale j1 is the one inside the modulus and j2 the outer
 // wavelet (Cheng's loop variables j2, j3 stored at array positions [j1, j2]).
 // With S3Cheng (the default, Cheng's code) C01 carries ONE factor ψ̂: it is

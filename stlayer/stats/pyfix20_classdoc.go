@@ -60,7 +60,7 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 			"mean": "the map's raw mean (in its unit)",
 			"var":  "the map's unbiased variance, Σ(x − mean)²/(n − 1) over its n pixels (n = MN; the interior window's pixels with --pad crop) (unit squared)",
 			"P00":  "P00 = ⟨|x⋆ψ_{j1,l1}|²⟩ (unit squared), not a log",
-			"S1":   "S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (unit), not a log",
+			"S1":   "S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (unit), not a log; the modulus taken at full resolution: with periodic boundaries equal to --kind wst --classic's S1 to round-off, while --kind wst's default 'fast' algorithm takes it on a cropped grid, so its S1 differs from this one by ~1e-4 relative at j1 ≥ 2",
 			"C01":  "raw C01 = ⟨(x − ⟨x⟩)·conj(|x⋆ψ_{j1,l1}|⋆ψ_{j2,l2})⟩ (Cheng's S3, j1 ≤ j2), complex, not normalised whatever --norm (unit squared)",
 			"C11":  "raw C11 = ⟨(|x⋆ψ_{j1,l1}|⋆ψ_{j3,l3})·conj(|x⋆ψ_{j2,l2}|⋆ψ_{j3,l3})⟩ (Cheng's S4, j1 ≤ j2 ≤ j3), complex, not normalised whatever --norm (unit squared)",
 			"C00":  "C00 = ⟨(a⋆ψ_{j1,l1})·conj(b⋆ψ_{j1,l1})⟩, the cross power of the pair's two maps a, b (unit squared)",
