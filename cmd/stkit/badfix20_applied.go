@@ -8,7 +8,7 @@ import (
 
 // statsAppliedDoc is stats' --skip-nan and --crop help on the record.
 const statsAppliedDoc = "The outputs record what was done: the JSON config's maps_read, maps_used (for each output map, its index among the maps read, from 0; \"map\" in the coefficients counts the maps kept) and crop (the window's rows, cols, numpy slice and FITS section), " +
-	"the .npz members input_index (int64 [B]), maps_read and crop_window (R0, R1, C0, C1); a .npy output records none (use .json or .npz)"
+	"the .npz members input_index (int64 [B]), maps_read and crop_window (R0, R1, C0, C1); a .npy output records none (use .json or .npz); --compare's JSON config records each set's as applied_a and applied_b (maps_read, maps_used, crop)"
 
 // nanmaskApplied is what stats --skip-nan and --crop did to MAP's maps,
 // written into the outputs (the JSON config, the .npz members) so that an

@@ -258,6 +258,11 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 			InputsAImag []string `json:"inputs_a_imag,omitempty"`
 			InputsBImag []string `json:"inputs_b_imag,omitempty"`
 			Shape       [2]int   `json:"map_shape"`
+			// AppliedA, AppliedB: each set's record of --skip-nan and
+			// --crop, as plain stats' maps_read, maps_used and crop
+			// (fixbad21: --compare recorded neither)
+			AppliedA *nanmaskApplied `json:"applied_a,omitempty"`
+			AppliedB *nanmaskApplied `json:"applied_b,omitempty"`
 			// BUnitA, BUnitB, PixelScaleA, PixelScaleB: each set's FITS
 			// BUNIT and pixel scale, where its files have one and agree
 			BUnitA      string               `json:"bunit_a,omitempty"`
@@ -323,6 +328,7 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		doc.Config.InputsAImag, doc.Config.InputsBImag = r.imagA.set.Files, r.imagB.set.Files
 	}
 	doc.Config.Shape = [2]int{a.set.Maps.M, a.set.Maps.N}
+	doc.Config.AppliedA, doc.Config.AppliedB = a.applied, b.applied
 	ua, ub := inputUnits(a), inputUnits(b)
 	doc.Config.BUnitA, doc.Config.BUnitB, doc.Config.PixelScaleA, doc.Config.PixelScaleB = ua.BUnit, ub.BUnit, ua.Scale, ub.Scale
 	doc.Config.Provenance = prov
