@@ -30,6 +30,18 @@ func alikeJSON(x compareExtra19) *float64 {
 	return &p
 }
 
+// alikeLowWarning is alikeWarning and the permutation test's p_low
+// warning (p_low < compareLowP) in one: both say that A and B are more
+// alike than two samples of one process.
+func alikeLowWarning(r compareResult, x compareExtra19) string {
+	over := ""
+	if x.AlikeDof < r.Dof {
+		over = fmt.Sprintf(" (%.3g over the %d parts left when the maps' mean and parts constant by construction, their z round-off, are left out)", x.AlikeChi2, x.AlikeDof)
+	}
+	return fmt.Sprintf("A and B are more alike than two samples of one process: χ²/dof = %.3g over %d dof%s is below what two independent samples give (P ≤ %.2g, the lower tail of χ²_m/m with m = %.2g, the number of independent parts they are worth by their correlation; conservative) and lower than for %.3g %% of the splits of the maps (p_low = %.2g): near-copies (the same maps up to round-off, maps shifted periodically, syntheses matched to one mean?), not two samples; z and χ²/dof then say nothing of their process (copies rescaled or paired: --paired)",
+		r.Chi2, r.Dof, over, x.AlikeP, x.EffDof, 100*(1-x.PermPLow), x.PermPLow)
+}
+
 // alikeChi2JSON is the JSON's "chi2_per_dof_alike": x.AlikeChi2, nil when
 // the near-copy statistic was not computed (as alikeJSON).
 func alikeChi2JSON(x compareExtra19) *float64 {

@@ -50,7 +50,14 @@ ones ("effective_dof", from their correlation within the sets, m ≤ n_A +
 n_B − 2), and P(χ²_m/m ≤ χ²/dof), conservative, below 0.01 warns that A
 and B are near-copies (a set against itself with a few pixels changed by
 round-off: χ²/dof ≈ 1e-16; maps shifted periodically under wst: 0.006);
-independent sets of 4 and 4 maps gave at least 0.16. With --skip-nan,
+independent sets of 4 and 4 maps gave at least 0.16; the maps' mean rows
+and parts constant by construction (the variance of standardised maps)
+are left out of it ("dof_alike"), their z being round-off. When p_low
+warns too, one warning says both. Paired sets: the spread of the
+differences A_i − B_i over that of the maps ("paired_diff_ratio", median
+over the parts; about 1 for independent pairs, less for pairs from the
+same seeds) below 1e-5 warns that A and B are near-copies, which the
+paired z, a ratio, cannot show (one float32 ulp changed: ~1e-9). With --skip-nan,
 --paired leaves out the pair of a map that holds NaN or ±Inf.`
 
 // compareOpts19 holds stats --compare's options of session 19: the

@@ -51,22 +51,27 @@ const compareLowP = 0.01
 // sets' differences below infer.ComparePairedCopyRatio of the maps' spread
 // (pairedCopyWarning: near-copies), and, for
 // unpaired sets with a permutation test
-// whose smallest p allows it, p_low < compareLowP.
+// whose smallest p allows it, p_low < compareLowP; the last two, which
+// say the same, as one warning when both fire (alikeLowWarning).
 func tooAlikeWarnings19(r compareResult, x compareExtra19) []string {
 	var w []string
 	if lo, hi := infer.CompareSpreadBounds(r.NA, r.NB); x.SdRatio > 0 && (x.SdRatio < lo || x.SdRatio > hi) {
 		w = append(w, fmt.Sprintf("set A's spread is %.2g× set B's (sd_A/sd_B, geometric mean over the %d parts; one process gives %.2g to %.2g for %d and %d maps, F(%d, %d) at %g %%): the sets are not two samples of one process (syntheses matched to a mean? the same maps?); z, χ²/dof and the permutation p compare their means only",
 			x.SdRatio, r.Dof, lo, hi, r.NA, r.NB, r.NA-1, r.NB-1, 100*infer.CompareSpreadTail))
 	}
-	if x.EffDof > 0 && x.AlikeP < infer.CompareAlikeP {
+	alike := x.EffDof > 0 && x.AlikeP < infer.CompareAlikeP
+	low := !x.Paired && r.Perms > 0 && x.PermPLow < compareLowP
+	switch {
+	case alike && low: // one message: both say "more alike than two samples"
+		w = append(w, alikeLowWarning(r, x))
+	case alike:
 		w = append(w, alikeWarning(r, x))
+	case low:
+		w = append(w, fmt.Sprintf("χ²/dof = %.3g is lower than for %.3g %% of the splits of the maps (p_low = %.2g): A and B are more alike than two samples of one process (syntheses matched to a mean? the same maps rescaled or paired? then use --paired)",
+			r.Chi2, 100*(1-x.PermPLow), x.PermPLow))
 	}
 	if x.Paired && x.PairRatio > 0 && x.PairRatio < infer.ComparePairedCopyRatio {
 		w = append(w, pairedCopyWarning(r, x))
-	}
-	if !x.Paired && r.Perms > 0 && x.PermPLow < compareLowP {
-		w = append(w, fmt.Sprintf("χ²/dof = %.3g is lower than for %.3g %% of the splits of the maps (p_low = %.2g): A and B are more alike than two samples of one process (syntheses matched to a mean? the same maps rescaled or paired? then use --paired)",
-			r.Chi2, 100*(1-x.PermPLow), x.PermPLow))
 	}
 	return w
 }
