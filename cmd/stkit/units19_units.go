@@ -120,7 +120,10 @@ type unitsOfSet struct {
 	mixB, mixS string
 }
 
-// summariseUnits sums up units of the files names (unitsOfSet).
+// summariseUnits sums up units of the files names (unitsOfSet). Of files
+// that spell one BUNIT differently ("JY/BEAM", "Jy/beam": datasets.SameBUnit)
+// the first file's spelling is kept, as the dataset and model manifests keep
+// the first source's (it kept the last file's).
 func summariseUnits(names []string, units []datasets.MapUnits) unitsOfSet {
 	base := make([]string, len(names))
 	for i, n := range names {
@@ -129,10 +132,10 @@ func summariseUnits(names []string, units []datasets.MapUnits) unitsOfSet {
 	var s unitsOfSet
 	s.mixB, s.mixS = datasets.MixedUnits(base, units)
 	for _, u := range units {
-		if s.mixB == "" && u.BUnit != "" {
+		if s.mixB == "" && s.BUnit == "" && u.BUnit != "" {
 			s.BUnit = u.BUnit
 		}
-		if s.mixS == "" && u.Scale != nil {
+		if s.mixS == "" && s.Scale == nil && u.Scale != nil {
 			s.Scale = u.Scale
 		}
 	}
