@@ -23,7 +23,7 @@ import (
 // Now a run that writes its report to DIR.partial records it as partial
 // files are (recordPartial): ".DIR.partial.stkit-partial" beside it, with
 // the command, DIR, the size and SHA-256 of its metrics.json and the names
-// of the files written (Files). A later run that finishes removes
+// of the files this run wrote there (Files: modified since it started). A later run that finishes removes
 // DIR.partial only when that record names it, DIR and the command, its
 // metrics.json is the one recorded and it holds no file that was not
 // written there (partialReportVerdict); any other folder of that name is
@@ -33,6 +33,12 @@ import (
 // "/"-separated, sorted), but for the lock of the run writing it
 // (dirlock.Name).
 func partialReportFiles(dir string) ([]string, error) {
+	return partialReportFilesSince(dir, time.Time{})
+}
+
+// partialReportFilesSince is partialReportFiles of the entries modified
+// at or after since.
+func partialReportFilesSince(dir string, since time.Time) ([]string, error) {
 	var names []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -47,6 +53,11 @@ func partialReportFiles(dir string) ([]string, error) {
 		}
 		if rel == dirlock.Name {
 			return nil
+		}
+		if !since.IsZero() {
+			if st, err := d.Info(); err != nil || st.ModTime().Before(since) {
+				return err
+			}
 		}
 		names = append(names, filepath.ToSlash(rel))
 		return nil
@@ -69,7 +80,11 @@ func recordPartialReport(w io.Writer, cmd string, args []string, report, repDir 
 	size, sum, err := fileSHA256(filepath.Join(repDir, "metrics.json"))
 	var files []string
 	if err == nil {
-		files, err = partialReportFiles(repDir)
+		// only what this run wrote: a file that was there before (the
+		// user's own folder of that name) is not recorded, and keeps the
+		// folder from removal (partialReportVerdict); 2 s for
+		// filesystems that keep coarse times
+		files, err = partialReportFilesSince(repDir, processStart.Add(-2*time.Second))
 	}
 	if err == nil {
 		var b []byte

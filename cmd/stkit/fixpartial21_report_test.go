@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A run that finished removed DIR.partial whenever its metrics.json said
@@ -110,5 +111,31 @@ func TestFixpartial21UserPartialReportKept(t *testing.T) {
 	}
 	if names := dirNames(t, dir); len(names) != 0 {
 		t.Errorf("%s holds %v, want nothing", dir, names)
+	}
+
+	// a run stopped early that wrote its report into the user's own
+	// folder of that name (notes.txt, there before it started): notes.txt
+	// is not recorded as the report's, and the folder is left
+	if err := os.MkdirAll(pr, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(pr, "notes.txt")
+	if err := os.WriteFile(notes, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := processStart.Add(-time.Hour)
+	if err := os.Chtimes(notes, before, before); err != nil {
+		t.Fatal(err)
+	}
+	mk()
+	recordPartialReport(&note, "synth", nil, report, pr)
+	if r, ok := readPartialRecord(pr); !ok || strings.Join(r.Files, ",") != "metrics.json" {
+		t.Errorf("record of a report written into the user's folder: %+v (%v), want files [metrics.json]", r, ok)
+	}
+	if got := stale(); !strings.Contains(got, "left "+pr) || !strings.Contains(got, "it holds files stkit did not write there (notes.txt)") {
+		t.Errorf("user's folder with a report: %q", got)
+	}
+	if _, err := os.Stat(notes); err != nil {
+		t.Errorf("the user's notes.txt: %v", err)
 	}
 }
