@@ -85,9 +85,12 @@ maps, marked interrupted (metrics.json settings.interrupted,
 settings.ended, settings.maps_reported), goes to DIR.partial beside DIR.
 Exit status 1; a second Ctrl-C quits at once without writing them. A later
 run that finishes removes the partial file and DIR.partial of its OUT and
-DIR. The partial file is removed only when it is the one a run stopped
-early wrote (recorded in .NAME.stkit-partial beside it, with its SHA-256);
-another file of that name is left, with a note.`)
+DIR, each only when it is the one a run stopped early wrote (recorded in
+.NAME.stkit-partial beside it: the file's SHA-256, DIR.partial's
+metrics.json and files); another file or folder of that name is left, with
+a note. The partial file of /dev/stdout or a pipe is removed only by a run
+with the same arguments, an .npz member's partial archive only when it
+holds that member alone.`)
 	compF := &requiredInt{v: -1}
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v

@@ -546,9 +546,12 @@ folder), the report to DIR.partial beside DIR: OUT and DIR, which only a run
 that finishes writes, are left as they were. Exit status 1; a second Ctrl-C
 quits at once without writing them. A later run that finishes removes the
 partial file and DIR.partial (when its metrics.json says interrupted) of its
-OUT and DIR. The partial file is removed only when it is the one a run
-stopped early wrote (recorded in .NAME.stkit-partial beside it, with its
-SHA-256); another file of that name is left, with a note.
+OUT and DIR, each only when it is the one a run stopped early wrote
+(recorded in .NAME.stkit-partial beside it: the file's SHA-256,
+DIR.partial's metrics.json and files); another file or folder of that name
+is left, with a note. The partial file of /dev/stdout or a pipe is removed
+only by a run with the same arguments, an .npz member's partial archive
+only when it holds that member alone.
 
 --start wiener starts s̃ from the Wiener filter of DATA built from the
 samples, max(P_d − ⟨P_r⟩, 0)/P_d per |k| annulus (on the benchmarks about as

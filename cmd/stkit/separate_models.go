@@ -134,10 +134,12 @@ pipe separate.partial.EXT in the working folder), the report to DIR.partial
 beside DIR: OUT and DIR, which only a run that finishes writes (the
 discrepancy stop is a finish), are left as they were. A later run that
 finishes removes the partial file and DIR.partial (when its metrics.json
-says interrupted) of its OUT and DIR. The partial file is removed only when
-it is the one a run stopped early wrote (recorded in .NAME.stkit-partial
-beside it, with its SHA-256); another file of that name is left, with a
-note.
+says interrupted) of its OUT and DIR, each only when it is the one a run
+stopped early wrote (recorded in .NAME.stkit-partial beside it: the file's
+SHA-256, DIR.partial's metrics.json and files); another file or folder of
+that name is left, with a note. The partial file of /dev/stdout or a pipe
+is removed only by a run with the same arguments, an .npz member's partial
+archive only when it holds that member alone.
 
 Example:
   stkit separate mix.npy --models models --components 0,1 -o sep.npy --report rep --truth dust.npy,quijote.npy`
