@@ -144,6 +144,8 @@ type compareResult struct {
 	// imagA, imagB: the imaginary parts of A and B (--imag,
 	// --compare-imag) for complex data, nil for real maps
 	imagA, imagB *statsInput
+	// lab: the statistic's labels (the JSON's class_doc and label columns)
+	lab *stlayer.Labels
 }
 
 // compareResultOf is the command's result of the library's comparison c.
@@ -258,6 +260,12 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 			InputsAImag []string `json:"inputs_a_imag,omitempty"`
 			InputsBImag []string `json:"inputs_b_imag,omitempty"`
 			Shape       [2]int   `json:"map_shape"`
+			// Columns, ColumnDoc, ClassDoc: the label columns of each
+			// part and what they and the classes mean, as plain stats'
+			// JSON (fixcompare21: --compare had neither)
+			Columns   []string          `json:"label_columns"`
+			ColumnDoc map[string]string `json:"label_column_doc,omitempty"`
+			ClassDoc  map[string]string `json:"class_doc,omitempty"`
 			// AppliedA, AppliedB: each set's record of --skip-nan and
 			// --crop, as plain stats' maps_read, maps_used and crop
 			// (fixbad21: --compare recorded neither)
@@ -280,7 +288,7 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		Dof          int                `json:"dof"`
 		Skipped      int                `json:"skipped_constant"`
 		Constant     int                `json:"skipped_constant_differing,omitempty"`
-		Max          comparePart        `json:"max_abs_z"`
+		Max          comparePartJSON    `json:"max_abs_z"`
 		Over3        int                `json:"n_abs_z_over_3"`
 		ExpOver3     float64            `json:"n_abs_z_over_3_expected"`
 		Nu           int                `json:"nu"`
@@ -305,13 +313,19 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 		Note         string             `json:"note"`
 		Formula      string             `json:"z"`
 		Classes      []compareClass     `json:"classes"`
-		Parts        []comparePart      `json:"parts"`
-	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Max: r.Max, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Ident: r.Identical, UnitWarnings: r.UnitWarnings, Perms: r.Perms, PermP: r.PermP, Exact: r.PermExact, MinP: r.PermMinP,
+		Parts        []comparePartJSON  `json:"parts"`
+	}{NA: r.NA, NB: r.NB, Chi2: r.Chi2, Dof: r.Dof, Skipped: r.Skipped, Constant: r.Constant, Over3: r.Over3, ExpOver3: r.ExpOver3, Nu: r.Nu, Shared: r.Shared, ZeroMean: r.ZeroMean, Ident: r.Identical, UnitWarnings: r.UnitWarnings, Perms: r.Perms, PermP: r.PermP, Exact: r.PermExact, MinP: r.PermMinP,
 		PermPLow: r.cmp19.PermPLow, PermsAuto: r.cmp19.PermsAuto, Paired: r.cmp19.Paired, SdRatio: r.cmp19.SdRatio, ClassSd: r.cmp19.ClassSd, Warnings: r.cmp19.Warnings,
 		EffDof: r.cmp19.EffDof, AlikeP: alikeJSON(r.cmp19), AlikeDof: r.cmp19.AlikeDof, AlikeChi2: alikeChi2JSON(r.cmp19), PairRatio: r.cmp19.PairRatio,
 		Note:    caveat19(r.cmp19),
 		Formula: "(mean_a − mean_b)/sqrt(sd_a²/n_a + sd_b²/n_b), sd the unbiased standard deviation over a set's maps; re and im of complex coefficients separately",
-		Classes: r.Classes, Parts: r.Parts}
+		Classes: r.Classes}
+	keys := compareColumnKeys(r.lab)
+	doc.Max, doc.Parts = comparePartWithColumns(r.Max, r.lab, keys), comparePartsJSON(r.Parts, r.lab, keys)
+	doc.Config.Columns = keys
+	if doc.Config.Columns == nil {
+		doc.Config.Columns = []string{}
+	}
 	if r.cmp19.Paired {
 		doc.Formula = pairedFormula19
 	}
@@ -331,6 +345,8 @@ func writeCompareJSON(path string, r compareResult, a, b statsInput, spec stats.
 	doc.Config.AppliedA, doc.Config.AppliedB = a.applied, b.applied
 	ua, ub := inputUnits(a), inputUnits(b)
 	doc.Config.BUnitA, doc.Config.BUnitB, doc.Config.PixelScaleA, doc.Config.PixelScaleB = ua.BUnit, ub.BUnit, ua.Scale, ub.Scale
+	doc.Config.ColumnDoc = labelColumnDoc(spec, r.lab)
+	doc.Config.ClassDoc = compareClassDoc(spec, r.lab, ua.BUnit, ub.BUnit)
 	doc.Config.Provenance = prov
 	bts, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {
@@ -801,6 +817,7 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	r.cmp19.Ref = cx.Ref
 	r.Shared = len(shared)
 	r.UnitWarnings, r.imagA, r.imagB = unitWarn, imagA, imagB
+	r.lab = op.Labels()
 	if err := comparePerms19(coeffs, &r, &r.cmp19, perms, cx, func(m string) { fmt.Fprintln(g.stderr, "stats: warning: "+m) }); err != nil {
 		return err
 	}
