@@ -471,6 +471,9 @@ func mapsArray(m *stlayer.Maps, dtype string) (*Array, error) {
 // refused array writes nothing), then encoded through a 64 KiB buffer into
 // the temporary file: the file is never held in memory.
 func WriteNPY(path string, a *Array) error {
+	if err := wholeFileOnly("npy", "WriteNPY writes an .npy file", path); err != nil {
+		return err
+	}
 	p, err := planNPY(a, NPYOptions{})
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
@@ -478,14 +481,25 @@ func WriteNPY(path string, a *Array) error {
 	return writeStreamAtomic(path, p.writeTo)
 }
 
+// wholeFileOnly refuses, for the writer of a whole file (what: its
+// sentence), a path that names an .npz member, "x.npz:m": WriteNPY,
+// WriteNPZ and WriteFITS wrote a file literally named "x.npz:m", which
+// every reader takes as member m of x.npz (NPZSpool.WriteNPZ refused it).
+func wholeFileOnly(kind, what, path string) error {
+	if file, member, _ := splitPath(path); file != path {
+		return fmt.Errorf("datasets: %s: %s names member %q of %s: %s (WriteMaps adds or replaces one member: %s)", kind, path, member, file, what, path)
+	}
+	return nil
+}
+
 // WriteNPZ writes named arrays as an .npz archive, stored (compress false,
 // numpy.savez) or deflated (compress true, numpy.savez_compressed),
 // atomically, streamed as WriteNPY. A path naming a member, "x.npz:m", is
-// refused as NPZSpool.WriteNPZ refuses it (it wrote a file literally named
-// "x.npz:m"): write a member with WriteMaps("x.npz:m", …).
+// refused (wholeFileOnly), as by WriteNPY and WriteFITS: write a member
+// with WriteMaps("x.npz:m", …).
 func WriteNPZ(path string, arrays []NamedArray, compress bool) error {
-	if file, member, _ := splitPath(path); file != path {
-		return fmt.Errorf("datasets: npz: %s names member %q of %s: WriteNPZ writes a whole archive; give the .npz file's own name (WriteMaps adds or replaces one member: %s)", path, member, file, path)
+	if err := wholeFileOnly("npz", "WriteNPZ writes a whole archive; give the .npz file's own name", path); err != nil {
+		return err
 	}
 	p, err := planNPZ(arrays, compress)
 	if err != nil {
@@ -497,6 +511,9 @@ func WriteNPZ(path string, arrays []NamedArray, compress bool) error {
 // WriteFITS writes a real array as a FITS image (see EncodeFITS),
 // atomically, streamed as WriteNPY.
 func WriteFITS(path string, a *Array, extra ...Card) error {
+	if err := wholeFileOnly("fits", "WriteFITS writes a FITS file", path); err != nil {
+		return err
+	}
 	p, err := planFITS(a, extra)
 	if err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
