@@ -20,7 +20,12 @@ import (
 // the pairs (Q, U) stacked by rows, one per map. A map the statistic
 // refuses is an input error (ErrModelInput) naming its index in x (a
 // constant map's *stats.ConstantMapError has its Map set to that index:
-// "map 1 is constant …", not the index 0 of the one-map call).
+// "map 1 is constant …", not the index 0 of the one-map call). spec's
+// zero fields (J, L, Kind, …) take their defaults for the maps' size, as
+// in the other entry points: stats.BuildWithRef fills them for each map,
+// from one part's size for complex data (half x's rows), so that a zero
+// J of 32×64 (Q, U) pairs is 3, that of the 32×64 parts, not 4, that of
+// the 64×64 stacks x holds (which spec.WithDefaults(x.M, x.N) would give).
 func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	px := x.M * x.N
 	var out *stlayer.Coeffs

@@ -3,6 +3,7 @@ package infer
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 // A row small beside its class (1e-4 of the class's largest value, as a
@@ -180,4 +182,50 @@ func TestCompare20OwnRef(t *testing.T) {
 	if _, err := CoeffsOwnRef(eng, spec, x); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "map 0 is identically zero") {
 		t.Errorf("a map of zeros: %v", err)
 	}
+}
+
+// CoeffsOwnRef with spec's zero fields gives the coefficients of the spec
+// with its defaults filled in for the maps' size, bit for bit (real maps:
+// scov, spectra, wst, wph --norm auto; complex 32×64 pairs: J = 3 from
+// one part, where x's 64×64 stacks would give 4).
+func TestCompare20OwnRefDefaults(t *testing.T) {
+	eng := cpu.New()
+	maps := func(b, m, n int, seed uint64) *stlayer.Maps {
+		x := stlayer.NewMaps(b, m, n)
+		for i := range b {
+			f, err := datasets.LogNormalField(m, n, -2.5, 0.8, seed+uint64(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			copy(x.Map(i), f)
+		}
+		return x
+	}
+	same := func(name string, spec, full stats.Spec, x *stlayer.Maps) {
+		c1, err := CoeffsOwnRef(eng, spec, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err := CoeffsOwnRef(eng, full, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c1.K != c2.K || !slices.Equal(c1.Data, c2.Data) {
+			t.Errorf("%s: zero fields give K = %d, filled in %d (or other values)", name, c1.K, c2.K)
+		}
+	}
+	x := maps(2, 32, 32, 1)
+	for _, sp := range []stats.Spec{{}, {Kind: stats.Spectra}, {Kind: stats.WST}, {Kind: stats.WPH, Norm: "Auto"}} {
+		same(string(sp.Kind), sp, sp.WithDefaults(32, 32), x)
+	}
+	q, u := maps(2, 32, 64, 10), maps(2, 32, 64, 20)
+	st, err := wph.StackPair(q, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := stats.Spec{Kind: stats.WPH, Complex: true}
+	if full := sp.WithDefaults(32, 64); full.J != 3 || sp.WithDefaults(st.M, st.N).J != 4 {
+		t.Fatalf("J of 32×64: %d; of the 64×64 stacks %d", full.J, sp.WithDefaults(st.M, st.N).J)
+	}
+	same("complex wph", sp, sp.WithDefaults(32, 64), st)
 }
