@@ -136,10 +136,14 @@ func fmtG(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
 // headerLines returns the "# " lines stats prints above its table for a
 // map with a pixel scale: the scale and each j's central wavelength; none
-// without one.
+// without one, but for a header whose axes' units differ and are not both
+// angles the line saying so (noScaleLine).
 func (ph *physScale) headerLines(spec stats.Spec) []string {
 	doc, ws := ph.pixelScaleJSON(spec)
 	if doc == nil {
+		if l := ph.noScaleLine(); l != "" {
+			return []string{"# " + l}
+		}
 		return nil
 	}
 	sz := fmtG(doc.Value)
@@ -219,4 +223,18 @@ func printCoeffsPhys(g *globals, spec stats.Spec, lab *stlayer.Labels, c *stlaye
 	}
 	_, err := io.WriteString(g.stdout, out)
 	return err
+}
+
+// noScaleLine is noPixelScaleNote of MAP's header with what it leaves out:
+// "no single pixel scale: CUNIT1 'deg', CUNIT2 'm/s' (…): the central
+// wavelengths of the scales j are in pixels only"; "" when the header gives
+// a pixel scale or none at all.
+func (ph *physScale) noScaleLine() string {
+	if ph == nil || ph.scale != nil {
+		return ""
+	}
+	if n := noPixelScaleNote(ph.cards); n != "" {
+		return n + ": the central wavelengths of the scales j are in pixels only"
+	}
+	return ""
 }

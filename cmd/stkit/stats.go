@@ -360,6 +360,11 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	meta := statsMeta{inputs: []string{pos[0]}, bunit: mapUnit(cards), unitWarnings: unitWarn, applied: mapIn.applied}
 	// physscale19: pixel scale, BUNIT named in the table
 	meta.phys = physScaleOf(cards)
+	if l := meta.phys.noScaleLine(); l != "" && *format != "" {
+		// the table says it in its "# " lines (headerLines); a file has no
+		// pixel_scale: say why (misc21)
+		fmt.Fprintf(g.stderr, "stats: note: %s, and %s has no pixel scale\n", l, *out)
+	}
 	if mapIn.set == nil { // a complex .npy/.npz MAP (readComplexMap)
 		mapIn = statsInput{flag: "MAP", arg: pos[0], set: &mapSet{Maps: maps, Files: []string{pos[0]}}}
 	}

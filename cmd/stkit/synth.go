@@ -258,6 +258,14 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	}
 	target, targetCards := targetSet.Maps, targetSet.Cards
 	warnSynthTargetUnits(g.stderr, "TARGET "+pos[0], targetSet) // units19: a set mixing BUNITs or pixel scales
+	if n := noPixelScaleNote(targetCards); n != "" && *report != "" {
+		// misc21: the report's k axis had no scale on the sky, without a word
+		kept := "the output's CDELT1/2 and CUNIT1/2 keep each axis's own"
+		if datasets.PixelScaleCards(targetCards) == nil {
+			kept = "nor has the output CDELT1/2: the header's PC or CD matrix mixes the two axes"
+		}
+		fmt.Fprintf(g.stderr, "synth: note: TARGET %s: %s: the report's power spectrum gives k in cycles per map only (%s)\n", pos[0], n, kept)
+	}
 	if err := checkResultFits(fmt.Sprintf("-n %d maps of %d×%d", *k, target.M, target.N), 8*float64(*k)*float64(target.M)*float64(target.N)); err != nil {
 		return err
 	}
