@@ -115,10 +115,12 @@ maps written, marked interrupted (metrics.json settings.interrupted,
 settings.ended, settings.maps_reported), in DIR.partial beside DIR. Exit
 status 1; a second Ctrl-C quits at once without writing them. A later run
 that finishes removes the partial file and DIR.partial of its OUT and DIR
-(they hold an unfinished attempt at what OUT then holds). The partial
-file is removed only when it is the one a run stopped early wrote (recorded
-in .NAME.stkit-partial beside it, with its SHA-256); another file of that
-name is left, with a note.
+(they hold an unfinished attempt at what OUT then holds), each only when
+it is the one a run stopped early wrote (recorded in .NAME.stkit-partial
+beside it: the file's SHA-256, DIR.partial's metrics.json and files);
+another file or folder of that name is left, with a note. The partial file
+of /dev/stdout or a pipe is removed only by a run with the same arguments,
+an .npz member's partial archive only when it holds that member alone.
 -o /dev/stdout (or /dev/fd/N, a named pipe) writes the maps to that
 descriptor, in the format given by --format npy, npz or fits.`)
 	var spec stats.Spec
