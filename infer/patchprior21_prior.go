@@ -1,0 +1,453 @@
+package infer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// PatchPrior is a pixel-space prior of one component: a full-covariance
+// Gaussian mixture over its P×P sub-patches (EPLL-style), fitted by
+// FitPatchPrior on the component's training patches and used by
+// SeparateWithPatchPriors.
+//
+// Conventions: a patch is a vector of P² pixels in row-major order (pixel
+// (i, j) of the patch at index i·P + j); the units are the training
+// patches' pixel units (the maps the prior was fitted on, as the dataset
+// stores them: after the patch window, if any). Weights has K entries
+// (summing to 1), Means K·P² values (row k is μ_k) and Covs K·P²·P² values
+// (block k is the row-major P²×P² covariance Σ_k, regularised: Reg × the
+// mean per-pixel variance of the training rows is on its diagonal).
+//
+// File (Save, LoadPatchPrior): an .npz archive readable with numpy alone,
+// members
+//
+//	weights  [K]          float64  π_k
+//	means    [K, P, P]    float64  μ_k as P×P patches
+//	covs     [K, P², P²]  float64  Σ_k
+type PatchPrior struct {
+	P, K    int
+	Weights []float64
+	Means   []float64
+	Covs    []float64
+}
+
+// PatchPriorOptions configure FitPatchPrior. Zero values take the defaults
+// stated per field (those measured on BenchmarkModelSeparationHeldOut).
+type PatchPriorOptions struct {
+	// P is the sub-patch side (default 8); K the number of mixture
+	// components (default 20).
+	P, K int
+	// Reg adds Reg × the mean per-pixel variance of the training rows to
+	// every covariance's diagonal (default 1e-3).
+	Reg float64
+	// MaxRows caps the training rows (a random subset, seeded; default
+	// 30000); Stride is the step between the sub-patches cut from each
+	// training map (default P/2); NoAugment leaves out the 8 rotations and
+	// flips of every sub-patch (by default each sub-patch enters 8 times).
+	MaxRows, Stride int
+	NoAugment       bool
+	// Iters is the number of EM iterations at most (default 40; EM stops
+	// earlier when the mean log-likelihood gains less than 1e-5 of itself).
+	Iters int
+	// Seed of the row subset and the k-means++ seeding (default 1): the fit
+	// is deterministic for a seed.
+	Seed uint64
+	// Progress, if non-nil, is called after every EM iteration.
+	Progress func(iter, iters int)
+}
+
+func (o *PatchPriorOptions) defaults() {
+	if o.P <= 0 {
+		o.P = 8
+	}
+	if o.K <= 0 {
+		o.K = 20
+	}
+	if o.Reg <= 0 {
+		o.Reg = 1e-3
+	}
+	if o.MaxRows <= 0 {
+		o.MaxRows = 30000
+	}
+	if o.Stride <= 0 {
+		o.Stride = max(1, o.P/2)
+	}
+	if o.Iters <= 0 {
+		o.Iters = 40
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+}
+
+// FitPatchPrior fits a PatchPrior to the P×P sub-patches of the maps
+// patches (B maps of M×N ≥ P×P; sub-patches at Stride, the last flush with
+// the edge, with their 8 rotations and flips, at most MaxRows of them): EM
+// from a k-means++ seeding, every covariance regularised (see
+// PatchPriorOptions). Measured on the held-out benchmark's clusters
+// (models2, 154 and 207 patches of 64², defaults): 18–46 s per component on
+// a 2-core machine. Errors (ErrModelInput): no maps, non-finite pixels, maps
+// smaller than P, fewer rows than 2·K, constant patches.
+func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, error) {
+	opt.defaults()
+	if err := checkFiniteMaps("patch prior: training patches", patches, -1); err != nil {
+		return nil, err
+	}
+	p := opt.P
+	if patches.M < p || patches.N < p {
+		return nil, inputErrorf("patch prior: training maps of %d×%d are smaller than the sub-patch size %d (PatchPriorOptions.P)", patches.M, patches.N, p)
+	}
+	if !(opt.Reg > 0) || math.IsInf(opt.Reg, 0) {
+		return nil, inputErrorf("patch prior: Reg %v: want a finite value > 0", opt.Reg)
+	}
+	X := patchTrainingMatrix(patches, p, opt.Stride, !opt.NoAugment, opt.MaxRows, opt.Seed)
+	n, _ := X.Dims()
+	if n < 2*opt.K {
+		return nil, inputErrorf("patch prior: %d training rows for K = %d mixture components (want at least 2·K; give more patches or a smaller K)", n, opt.K)
+	}
+	return fitPatchGMM(X, opt.K, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
+}
+
+// patchOrigins returns patch origins 0, s, 2s, … and a last one flush with
+// the edge (size ≥ p).
+func patchOrigins(size, p, s int) []int {
+	var o []int
+	for v := 0; v+p <= size; v += s {
+		o = append(o, v)
+	}
+	if o[len(o)-1] != size-p {
+		o = append(o, size-p)
+	}
+	return o
+}
+
+// dihedralPatch returns the t-th (0–7) rotation/flip of a p×p patch.
+func dihedralPatch(x []float64, p, t int) []float64 {
+	out := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			a, b := i, j
+			if t&4 != 0 {
+				b = p - 1 - b
+			}
+			switch t & 3 {
+			case 1:
+				a, b = b, p-1-a
+			case 2:
+				a, b = p-1-a, p-1-b
+			case 3:
+				a, b = p-1-b, a
+			}
+			out[i*p+j] = x[a*p+b]
+		}
+	}
+	return out
+}
+
+func cutPatch(x []float64, n, r0, c0, p int, dst []float64) {
+	for i := 0; i < p; i++ {
+		copy(dst[i*p:(i+1)*p], x[(r0+i)*n+c0:(r0+i)*n+c0+p])
+	}
+}
+
+// patchTrainingMatrix cuts the p×p sub-patches at stride s of every map,
+// with the 8 dihedral copies when aug, at most maxN rows (a seeded random
+// subset).
+func patchTrainingMatrix(maps *stlayer.Maps, p, s int, aug bool, maxN int, seed uint64) *mat.Dense {
+	var rows [][]float64
+	buf := make([]float64, p*p)
+	nt := 1
+	if aug {
+		nt = 8
+	}
+	for b := 0; b < maps.B; b++ {
+		x := maps.Map(b)
+		for _, r0 := range patchOrigins(maps.M, p, s) {
+			for _, c0 := range patchOrigins(maps.N, p, s) {
+				cutPatch(x, maps.N, r0, c0, p, buf)
+				for t := 0; t < nt; t++ {
+					rows = append(rows, dihedralPatch(buf, p, t))
+				}
+			}
+		}
+	}
+	if maxN > 0 && len(rows) > maxN {
+		rng := rand.New(rand.NewPCG(seed, 0x7a1))
+		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		rows = rows[:maxN]
+	}
+	X := mat.NewDense(len(rows), p*p, nil)
+	for i, r := range rows {
+		X.SetRow(i, r)
+	}
+	return X
+}
+
+// fitPatchGMM runs EM on the rows of X (k-means++ seeding on at most 4000
+// rows, a shared initial covariance, covariances regularised by reg × the
+// mean per-dimension variance).
+func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress func(int, int)) (*PatchPrior, error) {
+	n, d := X.Dims()
+	p := int(math.Round(math.Sqrt(float64(d))))
+	rng := rand.New(rand.NewPCG(seed, 0x6d6d))
+	gm := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j, v := range X.RawRowView(i) {
+			gm[j] += v / float64(n)
+		}
+	}
+	Xc := mat.NewDense(n, d, nil)
+	for i := 0; i < n; i++ {
+		r, o := X.RawRowView(i), Xc.RawRowView(i)
+		for j := range r {
+			o[j] = r[j] - gm[j]
+		}
+	}
+	var gc mat.Dense
+	gc.Mul(Xc.T(), Xc)
+	gc.Scale(1/float64(n), &gc)
+	tr := 0.0
+	for j := 0; j < d; j++ {
+		tr += gc.At(j, j)
+	}
+	if !(tr > 0) || math.IsInf(tr, 0) {
+		return nil, inputErrorf("patch prior: the training sub-patches are constant (pixel variance %g): nothing to fit", tr/float64(d))
+	}
+	eps := reg * tr / float64(d)
+	pi := make([]float64, K)
+	mu := make([][]float64, K)
+	cov := make([][]float64, K)
+	sub := min(n, 4000)
+	idx := rng.Perm(n)[:sub]
+	dist := make([]float64, sub)
+	for i := range dist {
+		dist[i] = math.Inf(1)
+	}
+	centres := [][]float64{mat.Row(nil, idx[rng.IntN(sub)], X)}
+	for len(centres) < K {
+		c := centres[len(centres)-1]
+		tot := 0.0
+		for i, r := range idx {
+			s := 0.0
+			for j, v := range X.RawRowView(r) {
+				s += (v - c[j]) * (v - c[j])
+			}
+			dist[i] = math.Min(dist[i], s)
+			tot += dist[i]
+		}
+		u := rng.Float64() * tot
+		pick := idx[sub-1]
+		for i, r := range idx {
+			u -= dist[i]
+			if u <= 0 {
+				pick = r
+				break
+			}
+		}
+		centres = append(centres, mat.Row(nil, pick, X))
+	}
+	for k := 0; k < K; k++ {
+		pi[k] = 1 / float64(K)
+		mu[k] = centres[k]
+		c := make([]float64, d*d)
+		for a := 0; a < d; a++ {
+			for b := 0; b < d; b++ {
+				c[a*d+b] = gc.At(a, b) / float64(K)
+			}
+			c[a*d+a] += eps
+		}
+		cov[k] = c
+	}
+	R := mat.NewDense(n, K, nil)
+	D := mat.NewDense(n, d, nil)
+	prev := math.Inf(-1)
+	for it := 0; it < iters; it++ {
+		for k := 0; k < K; k++ {
+			linv, logdet, ok := cholInvLower(cov[k], d)
+			if !ok {
+				return nil, fmt.Errorf("patch prior: EM: covariance %d is not positive definite (iteration %d)", k, it)
+			}
+			for i := 0; i < n; i++ {
+				r, o := X.RawRowView(i), D.RawRowView(i)
+				for j := range r {
+					o[j] = r[j] - mu[k][j]
+				}
+			}
+			var Z mat.Dense
+			Z.Mul(D, linv.T())
+			lp := math.Log(pi[k]) - 0.5*logdet - 0.5*float64(d)*math.Log(2*math.Pi)
+			for i := 0; i < n; i++ {
+				s := 0.0
+				for _, v := range Z.RawRowView(i) {
+					s += v * v
+				}
+				R.Set(i, k, lp-0.5*s)
+			}
+		}
+		ll := 0.0
+		for i := 0; i < n; i++ {
+			r := R.RawRowView(i)
+			mx := math.Inf(-1)
+			for _, v := range r {
+				mx = math.Max(mx, v)
+			}
+			s := 0.0
+			for k := range r {
+				r[k] = math.Exp(r[k] - mx)
+				s += r[k]
+			}
+			for k := range r {
+				r[k] /= s
+			}
+			ll += mx + math.Log(s)
+		}
+		ll /= float64(n)
+		for k := 0; k < K; k++ {
+			nk := 0.0
+			m := make([]float64, d)
+			for i := 0; i < n; i++ {
+				w := R.At(i, k)
+				nk += w
+				for j, v := range X.RawRowView(i) {
+					m[j] += w * v
+				}
+			}
+			if nk < 1e-8*float64(n)+float64(d) {
+				// a dead component: reseed it at a random row
+				mu[k] = mat.Row(nil, rng.IntN(n), X)
+				pi[k] = 1 / float64(n)
+				continue
+			}
+			for j := range m {
+				m[j] /= nk
+			}
+			for i := 0; i < n; i++ {
+				sw := math.Sqrt(R.At(i, k))
+				r, o := X.RawRowView(i), D.RawRowView(i)
+				for j := range r {
+					o[j] = sw * (r[j] - m[j])
+				}
+			}
+			var C mat.Dense
+			C.Mul(D.T(), D)
+			c := make([]float64, d*d)
+			for a := 0; a < d; a++ {
+				for b := 0; b < d; b++ {
+					c[a*d+b] = 0.5 * (C.At(a, b) + C.At(b, a)) / nk
+				}
+				c[a*d+a] += eps
+			}
+			mu[k], cov[k], pi[k] = m, c, nk/float64(n)
+		}
+		if progress != nil {
+			progress(it+1, iters)
+		}
+		if it > 5 && ll-prev < 1e-5*math.Abs(ll) {
+			break
+		}
+		prev = ll
+	}
+	s := 0.0
+	for _, v := range pi {
+		s += v
+	}
+	pp := &PatchPrior{P: p, K: K, Weights: make([]float64, K)}
+	for k := 0; k < K; k++ {
+		pp.Weights[k] = pi[k] / s
+		pp.Means = append(pp.Means, mu[k]...)
+		pp.Covs = append(pp.Covs, cov[k]...)
+	}
+	return pp, nil
+}
+
+// cholInvLower returns L⁻¹ (L the Cholesky factor of the d×d matrix c) and
+// log det c.
+func cholInvLower(c []float64, d int) (*mat.Dense, float64, bool) {
+	var ch mat.Cholesky
+	if !ch.Factorize(mat.NewSymDense(d, append([]float64(nil), c...))) {
+		return nil, 0, false
+	}
+	var L, li mat.TriDense
+	ch.LTo(&L)
+	if err := li.InverseTri(&L); err != nil {
+		return nil, 0, false
+	}
+	out := mat.NewDense(d, d, nil)
+	out.Copy(&li)
+	return out, ch.LogDet(), true
+}
+
+// check reports the first inconsistency of pp's shapes or values.
+func (pp *PatchPrior) check() error {
+	if pp == nil {
+		return errors.New("no patch prior (nil)")
+	}
+	d := pp.P * pp.P
+	if pp.P < 1 || pp.K < 1 || len(pp.Weights) != pp.K || len(pp.Means) != pp.K*d || len(pp.Covs) != pp.K*d*d {
+		return fmt.Errorf("patch prior: P %d, K %d with %d weights, %d mean values, %d covariance values (want K, K·P², K·P⁴)", pp.P, pp.K, len(pp.Weights), len(pp.Means), len(pp.Covs))
+	}
+	for _, v := range pp.Weights {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("patch prior: weight %v (want finite values > 0)", v)
+		}
+	}
+	for _, a := range [][]float64{pp.Means, pp.Covs} {
+		for _, v := range a {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return errors.New("patch prior: non-finite means or covariances")
+			}
+		}
+	}
+	return nil
+}
+
+// Save writes pp as an .npz archive (members weights, means, covs; see
+// PatchPrior).
+func (pp *PatchPrior) Save(path string) error {
+	if err := pp.check(); err != nil {
+		return asInput(err)
+	}
+	d := pp.P * pp.P
+	f64 := func(name string, v []float64, shape ...int) datasets.NamedArray {
+		return datasets.NamedArray{Name: name, Array: &datasets.Array{DType: "float64", Shape: shape, Float64: v}}
+	}
+	return datasets.WriteNPZ(path, []datasets.NamedArray{
+		f64("weights", pp.Weights, pp.K),
+		f64("means", pp.Means, pp.K, pp.P, pp.P),
+		f64("covs", pp.Covs, pp.K, d, d),
+	}, false)
+}
+
+// LoadPatchPrior reads an archive written by PatchPrior.Save. Errors name
+// the file; a missing member or inconsistent shapes match ErrModelInput.
+func LoadPatchPrior(path string) (*PatchPrior, error) {
+	arrs, err := datasets.ReadNPZ(path)
+	if err != nil {
+		return nil, asInput(fmt.Errorf("patch prior %s: %w", path, err))
+	}
+	get := map[string]*datasets.Array{}
+	for _, a := range arrs {
+		get[a.Name] = a.Array
+	}
+	for _, name := range []string{"weights", "means", "covs"} {
+		if get[name] == nil || get[name].Float64 == nil {
+			return nil, inputErrorf("patch prior %s: no float member %q (want weights [K], means [K, P, P], covs [K, P², P²])", path, name)
+		}
+	}
+	ms := get["means"].Shape
+	if len(ms) != 3 || ms[1] != ms[2] {
+		return nil, inputErrorf("patch prior %s: means has shape %v (want [K, P, P])", path, ms)
+	}
+	pp := &PatchPrior{P: ms[1], K: ms[0], Weights: get["weights"].Float64, Means: get["means"].Float64, Covs: get["covs"].Float64}
+	if err := pp.check(); err != nil {
+		return nil, inputErrorf("%s: %w", path, err)
+	}
+	return pp, nil
+}

@@ -1,0 +1,192 @@
+package infer
+
+import (
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// TestPatchPrior21FitRecovers draws 4000 2×2 patches from a known
+// 2-component Gaussian mixture (weights 0.3/0.7, means ±3, different
+// diagonal covariances) and checks FitPatchPrior (no augmentation, each
+// patch one row) recovers it.
+func TestPatchPrior21FitRecovers(t *testing.T) {
+	const n, p = 4000, 2
+	rng := rand.New(rand.NewPCG(3, 4))
+	mu := [2][]float64{{3, 3, -1, 2}, {-3, -2, 1, -3}}
+	sd := [2][]float64{{0.5, 1, 0.7, 0.4}, {1.2, 0.6, 0.9, 1.5}}
+	maps := stlayer.NewMaps(n, p, p)
+	for b := 0; b < n; b++ {
+		k := 1
+		if rng.Float64() < 0.3 {
+			k = 0
+		}
+		for j := 0; j < p*p; j++ {
+			maps.Data[b*p*p+j] = mu[k][j] + sd[k][j]*rng.NormFloat64()
+		}
+	}
+	pp, err := FitPatchPrior(maps, PatchPriorOptions{P: p, K: 2, NoAugment: true, Reg: 1e-6, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// order the fitted components by their first mean
+	ord := []int{0, 1}
+	if pp.Means[0] < pp.Means[p*p] {
+		ord = []int{1, 0}
+	}
+	d := p * p
+	for c, k := range ord {
+		want := 0.3
+		if c == 1 {
+			want = 0.7
+		}
+		if math.Abs(pp.Weights[k]-want) > 0.03 {
+			t.Errorf("component %d: weight %.3f, want %.1f", c, pp.Weights[k], want)
+		}
+		for j := 0; j < d; j++ {
+			if got := pp.Means[k*d+j]; math.Abs(got-mu[c][j]) > 0.1 {
+				t.Errorf("component %d: mean[%d] %.3f, want %g", c, j, got, mu[c][j])
+			}
+			v := pp.Covs[k*d*d+j*d+j]
+			if r := math.Sqrt(v) / sd[c][j]; math.Abs(r-1) > 0.08 {
+				t.Errorf("component %d: std[%d] %.3f, want %g", c, j, math.Sqrt(v), sd[c][j])
+			}
+			for i := 0; i < d; i++ {
+				if i != j && math.Abs(pp.Covs[k*d*d+i*d+j]) > 0.1 {
+					t.Errorf("component %d: cov[%d,%d] %.3f, want 0", c, i, j, pp.Covs[k*d*d+i*d+j])
+				}
+			}
+		}
+	}
+	// deterministic for a seed
+	pp2, err := FitPatchPrior(maps, PatchPriorOptions{P: p, K: 2, NoAugment: true, Reg: 1e-6, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(pp.Covs, pp2.Covs) || !slices.Equal(pp.Means, pp2.Means) || !slices.Equal(pp.Weights, pp2.Weights) {
+		t.Error("two fits with one seed differ")
+	}
+	if _, err := FitPatchPrior(stlayer.NewMaps(2, 4, 4), PatchPriorOptions{P: 2, K: 2}); err == nil || !strings.Contains(err.Error(), "constant") {
+		t.Errorf("constant patches: err %v, want one saying they are constant", err)
+	}
+}
+
+func randSPD(rng *rand.Rand, d int, scale float64) []float64 {
+	a := mat.NewDense(d, d, nil)
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			a.Set(i, j, rng.NormFloat64())
+		}
+	}
+	var c mat.Dense
+	c.Mul(a, a.T())
+	out := make([]float64, d*d)
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			out[i*d+j] = scale * c.At(i, j)
+		}
+		out[i*d+i] += scale * 0.5
+	}
+	return out
+}
+
+// TestPatchPrior21WienerK1: with one Gaussian per prior the two-source
+// posterior is the Wiener solution a = μ_a + Σ_a (Σ_a + Σ_b + s²I)⁻¹ (y − μ_a
+// − μ_b), checked against a direct linear solve on one 3×3 patch (with and
+// without noise).
+func TestPatchPrior21WienerK1(t *testing.T) {
+	const p = 3
+	d := p * p
+	rng := rand.New(rand.NewPCG(1, 2))
+	mk := func(scale float64) *PatchPrior {
+		pp := &PatchPrior{P: p, K: 1, Weights: []float64{1}, Covs: randSPD(rng, d, scale)}
+		for j := 0; j < d; j++ {
+			pp.Means = append(pp.Means, rng.NormFloat64())
+		}
+		return pp
+	}
+	a, b := mk(1), mk(0.3)
+	data := stlayer.NewMaps(1, p, p)
+	for j := range data.Data {
+		data.Data[j] = 3 * rng.NormFloat64()
+	}
+	for _, noise := range []float64{0, 0.7} {
+		out, err := SeparateWithPatchPriors(data, a, b, PatchSepOptions{NoiseVar: noise})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := mat.NewDense(d, d, nil)
+		r := mat.NewVecDense(d, nil)
+		for i := 0; i < d; i++ {
+			for j := 0; j < d; j++ {
+				s.Set(i, j, a.Covs[i*d+j]+b.Covs[i*d+j])
+			}
+			s.Set(i, i, s.At(i, i)+noise)
+			r.SetVec(i, data.Data[i]-a.Means[i]-b.Means[i])
+		}
+		var x, wa, wb mat.VecDense
+		if err := x.SolveVec(s, r); err != nil {
+			t.Fatal(err)
+		}
+		wa.MulVec(mat.NewDense(d, d, a.Covs), &x)
+		wb.MulVec(mat.NewDense(d, d, b.Covs), &x)
+		for i := 0; i < d; i++ {
+			wantA := a.Means[i] + wa.AtVec(i)
+			wantB := data.Data[i] - wantA
+			if noise > 0 {
+				wantB = b.Means[i] + wb.AtVec(i)
+				if got, want := out.Data[2*d+i], data.Data[i]-wantA-wantB; math.Abs(got-want) > 1e-9 {
+					t.Errorf("noise %g: noise pixel %d %.12g, want %.12g", noise, i, got, want)
+				}
+			}
+			if math.Abs(out.Data[i]-wantA) > 1e-9 || math.Abs(out.Data[d+i]-wantB) > 1e-9 {
+				t.Errorf("noise %g: pixel %d: a %.12g b %.12g, want %.12g %.12g", noise, i, out.Data[i], out.Data[d+i], wantA, wantB)
+			}
+		}
+	}
+	if _, err := SeparateWithPatchPriors(data, a, b, PatchSepOptions{Stride: 4}); err == nil || !strings.Contains(err.Error(), "stride 4 is larger than the patch size 3") {
+		t.Errorf("stride 4: err %v", err)
+	}
+	small := stlayer.NewMaps(1, 2, 5)
+	if _, err := SeparateWithPatchPriors(small, a, b, PatchSepOptions{}); err == nil || !strings.Contains(err.Error(), "data map 2×5 is smaller than the priors' patch 3×3") {
+		t.Errorf("2×5 data: err %v", err)
+	}
+}
+
+// TestPatchPrior21SaveLoad: Save then LoadPatchPrior gives the same numbers
+// bit for bit.
+func TestPatchPrior21SaveLoad(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	pp := &PatchPrior{P: 2, K: 3, Weights: []float64{0.2, 0.3, 0.5}}
+	for k := 0; k < 3; k++ {
+		pp.Covs = append(pp.Covs, randSPD(rng, 4, 1.0/3)...)
+		for j := 0; j < 4; j++ {
+			pp.Means = append(pp.Means, rng.NormFloat64()/7)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "prior.npz")
+	if err := pp.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadPatchPrior(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bits := func(v []float64) []uint64 {
+		out := make([]uint64, len(v))
+		for i, x := range v {
+			out[i] = math.Float64bits(x)
+		}
+		return out
+	}
+	if got.P != 2 || got.K != 3 || !slices.Equal(bits(got.Weights), bits(pp.Weights)) || !slices.Equal(bits(got.Means), bits(pp.Means)) || !slices.Equal(bits(got.Covs), bits(pp.Covs)) {
+		t.Errorf("round trip: P %d K %d, values differ", got.P, got.K)
+	}
+}
