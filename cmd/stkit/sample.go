@@ -281,7 +281,7 @@ holds that member alone.`)
 			fmt.Fprintf(g.stderr, "sample: map %d iteration %d loss %.5g evaluations %d %.1f s\n", pr.Run, pr.Iter, pr.Loss, pr.Evals, pr.Elapsed.Seconds())
 		}
 	}
-	saving := "the maps reached are written to " + partial // not OUT (synthout20), as synth and separate say
+	saving := "the maps reached are written to " + firstOf(partialDest(partial)) // not OUT (synthout20), as synth and separate say; partial2: not a user's file of that name
 	if *report != "" {
 		saving += " and reported"
 	}
@@ -316,6 +316,9 @@ holds that member alone.`)
 	dest, repDir, destNote := *out, *report, ""
 	if err != nil {
 		dest, repDir, destNote = partial, partialReport(*report), partialNote(*out)
+		var altNote string // partial2: a file of that name stkit did not write is kept
+		dest, altNote = partialDest(partial)
+		destNote += altNote
 	}
 	loss0, loss1, iters := 0.0, 0.0, 0
 	for _, r := range res.Results[:min(nw, len(res.Results))] {

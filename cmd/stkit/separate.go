@@ -292,7 +292,7 @@ func runSeparate(g *globals, args []string) error {
 		}
 		bar.StepTo(min(pr.Iter, setup.TotalSteps), sepProgressDesc(pr))
 	}
-	saving := "the maps reached are written to " + partial // sepout20: not OUT
+	saving := "the maps reached are written to " + firstOf(partialDest(partial, inputs...)) // sepout20: not OUT; partial2: not a user's file of that name
 	if *report != "" {
 		saving += " and reported to " + partialReport(*report)
 	}
@@ -328,6 +328,9 @@ func runSeparate(g *globals, args []string) error {
 	dest, repDir, destNote := *out, *report, ""
 	if err != nil {
 		dest, repDir, destNote = partial, partialReport(*report), sepNotWritten(*out, *report)
+		var altNote string // partial2: a file of that name stkit did not write is kept
+		dest, altNote = partialDest(partial, inputs...)
+		destNote += altNote
 	}
 	if werr := datasets.WriteMapsWith(dest, both, datasets.MapsWriteOptions{Cards: cards, Format: *f.format}); werr != nil {
 		return werr

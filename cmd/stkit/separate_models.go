@@ -476,7 +476,7 @@ func runSeparateModels(g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "separate: iteration %d loss %.5g terms %.3g %.1f s\n", pr.Iter, pr.Loss, pr.Parts, pr.Elapsed.Seconds())
 		}
 	}
-	saving := "the maps reached are written to " + partial // sepout20: not OUT
+	saving := "the maps reached are written to " + firstOf(partialDest(partial, inputs...)) // sepout20: not OUT; partial2: not a user's file of that name
 	if *report != "" {
 		saving += " and reported to " + partialReport(*report)
 	}
@@ -525,6 +525,9 @@ func runSeparateModels(g *globals, args []string) error {
 	dest, repDir, destNote := *out, *report, ""
 	if err != nil {
 		dest, repDir, destNote = partial, partialReport(*report), sepNotWritten(*out, *report)
+		var altNote string // partial2: a file of that name stkit did not write is kept
+		dest, altNote = partialDest(partial, inputs...)
+		destNote += altNote
 	}
 	if werr := datasets.WriteMapsWith(dest, res.Components, datasets.MapsWriteOptions{Cards: cards, Format: *f.format}); werr != nil {
 		return werr

@@ -437,7 +437,7 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	if *logEvery <= 0 {
 		bar = newStepBar(g.stderr, total, "L-BFGS")
 	}
-	saving := "the maps reached are written to " + partial // not OUT (synthout20), as separate says
+	saving := "the maps reached are written to " + firstOf(partialDest(partial, synthInputs...)) // not OUT (synthout20), as separate says; partial2: not a user's file of that name
 	if *report != "" {
 		saving += " and reported"
 	}
@@ -491,6 +491,9 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	dest, repDir, destNote := *out, *report, ""
 	if err != nil {
 		dest, repDir, destNote = partial, partialReport(*report), partialNote(*out)
+		var altNote string // partial2: a file of that name stkit did not write is kept
+		dest, altNote = partialDest(partial, synthInputs...)
+		destNote += altNote
 	}
 	// the unit and the pixel scale hold for a new realisation of the field;
 	// the rest of the WCS (its place on the sky) does not

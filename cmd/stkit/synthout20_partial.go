@@ -108,6 +108,26 @@ func removeStalePartialArgs(w io.Writer, cmd string, args []string, out, report,
 		} else if err != nil {
 			removeOrphanPartialRecord(p)
 		}
+		// partial2: the alternates (s.partial-2.npy, …) a run stopped
+		// early wrote beside a file of p's name that was not stkit's,
+		// those recorded as this out's and cmd's only
+		for _, a := range partialAlts(p) {
+			if !partialAltOf(a, cmd, out) {
+				continue
+			}
+			st, err := os.Lstat(a)
+			isInput := false
+			for _, in := range inputs {
+				if in != "" && (filepath.Clean(in) == filepath.Clean(a) || sameFile(in, a)) {
+					isInput = true
+				}
+			}
+			if err == nil && st.Mode().IsRegular() && !isInput {
+				removeStalePartialFile(w, cmd, args, out, a)
+			} else if err != nil {
+				removeOrphanPartialRecord(a)
+			}
+		}
 	}
 	if dir := partialReport(report); dir != "" && interruptedReport(dir) {
 		// fixpartial21: only a partial report stkit recorded writing
