@@ -243,12 +243,36 @@ func removeOrphanPartialRecord(p string) {
 // out stopped before it reached anything while out's partial file (p) of
 // an earlier run is there: "; s.partial.npy there is an earlier run's
 // (written 2026-…), not this one's" ("" when there is none).
+//
+// partial2: for an .npz member (a.partial.npz:maps) it looks at the
+// archive, which must hold that member, and its record; before, it ran
+// os.Stat on "a.partial.npz:maps", which never exists, and said nothing.
 func earlierPartialNote(p string) string {
-	if _, err := os.Stat(p); err != nil {
+	file := datasets.FilePart(p)
+	if _, err := os.Stat(file); err != nil {
 		return ""
 	}
-	if r, ok := readPartialRecord(p); ok && r.Written != "" {
+	if m := npzMember(p); m != "" && !npzHasMember(file, m) {
+		return ""
+	}
+	if r, ok := readPartialRecord(file); ok && r.Written != "" {
 		return "; " + p + " there is an earlier run's (written " + r.Written + "), not this one's"
 	}
 	return "; " + p + " there is not this run's"
+}
+
+// npzHasMember reports whether the .npz archive file holds the member m
+// (m.npy).
+func npzHasMember(file, m string) bool {
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		return false
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == m+".npy" {
+			return true
+		}
+	}
+	return false
 }
