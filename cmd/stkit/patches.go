@@ -294,6 +294,9 @@ by a process that no longer runs is taken over).`)
 	if *skipConst {
 		skipped += fmt.Sprintf(", %d constant", ps.Constant)
 	}
+	// misc2: a FITS source whose axes have units that differ and are not
+	// both angles has no pixel_scale in the manifest: say so, as stats does
+	patchesNoScaleNotes(g.stderr, srcs, *out)
 	label := "" // patches left out are a note: it stays under -q (quietWriter)
 	if ps.Skipped > 0 || (*skipConst && ps.Constant > 0) {
 		label = "note: "

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/stkit-org/stkit/datasets"
+)
+
+// patchesNoScaleNotes says, for each FITS source of patches whose axes have
+// units that differ and are not both angles (CUNIT1 'deg', CUNIT2 'm/s';
+// noPixelScaleNote), that the dataset's manifest.json in dir records no
+// pixel scale for it, nor the models trained on it (they copy the
+// manifest's): "patches: note: pv.fits: no single pixel scale: … (the axes'
+// units differ and are not both angles): ds/manifest.json has no
+// pixel_scale for it, nor will the models trained on it". Without it the
+// dataset lost the scale without a word, where stats and synth --report say
+// so (misc21). Only FITS sources without a pixel scale are read again for
+// their header (datasets.LoadSources keeps their units, not their cards);
+// the read's notices were given when the maps were read and are not
+// repeated.
+func patchesNoScaleNotes(w io.Writer, srcs []datasets.Source, dir string) {
+	for _, src := range srcs {
+		if src.Units.Scale != nil || !isFITSPath(src.Name) {
+			continue
+		}
+		prev := datasets.SetNotify(func(string) {})
+		_, cards, err := datasets.ReadMapsHeader(src.Name)
+		datasets.SetNotify(prev)
+		if err != nil {
+			continue
+		}
+		if n := noPixelScaleNote(cards); n != "" {
+			fmt.Fprintf(w, "patches: note: %s: %s: %s has no pixel_scale for it, nor will the models trained on it\n",
+				src.Name, n, filepath.Join(dir, "manifest.json"))
+		}
+	}
+}
