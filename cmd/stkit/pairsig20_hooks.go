@@ -18,3 +18,7 @@ var (
 // back should the renames be undone; tests make it fail, as on a
 // filesystem without hard links (fixpartial21).
 var linkBackup = os.Link
+
+// renameBack puts an old file back from its hard link in
+// writeAllOrNothing's rollBack; tests make it fail (partial2).
+var renameBack = os.Rename

@@ -100,14 +100,18 @@ func signalExit(ch <-chan os.Signal, w io.Writer, exit func(int)) {
 		rm := atomicfile.RemoveInProgress()
 		// fixpartial21: an undone rename whose old file had no link
 		lost := takeUndoLost()
+		kept := takeUndoKept() // partial2: old files kept under their link's name
 		if len(rm) > 0 {
 			msg += "; removed the unfinished " + strings.Join(rm, ", ")
-			if len(lost) == 0 {
+			if len(lost)+len(kept) == 0 {
 				msg += " (the outputs keep their earlier files, or none)"
 			}
 		}
 		if len(lost) > 0 {
 			msg += "; " + strings.Join(lost, ", ") + " already held this run's new output and could not be put back as it was (the filesystem made no hard link to the old file): the old file is lost"
+		}
+		if len(kept) > 0 {
+			msg += "; " + strings.Join(kept, "; ")
 		}
 		fmt.Fprintln(w, msg)
 		exit(1)

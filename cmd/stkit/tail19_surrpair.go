@@ -44,6 +44,7 @@ type pendingFile struct {
 	mode    os.FileMode
 	backup  string // a hard link to the old final ("" for none)
 	done    bool   // renamed over final
+	kept    bool   // backup is the old final's last copy, kept (partial2: rollBack)
 }
 
 // tempBeside creates an empty temporary file in final's folder whose name
@@ -107,7 +108,7 @@ func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, 
 			if err != nil && !p.done {
 				os.Remove(p.temp)
 			}
-			if err != nil && p.backup != "" {
+			if err != nil && p.backup != "" && !p.kept {
 				os.Remove(p.backup)
 			}
 			atomicfile.Forget(p.temp)
@@ -191,19 +192,20 @@ func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, 
 	// among them; each rename and the roll-back are steps it waits for.
 	// fixpartial21: what the signal's undo could not put back (no link)
 	// is said by the signal's message and the error
-	var undone []string
+	var undone, undoneKept []string
 	phase := atomicfile.BeginRenames(func() {
-		undone = rollBack(files)
+		undone, undoneKept = rollBack(files)
 		noteUndoLost(undone)
+		noteUndoKept(undoneKept) // partial2
 	})
 	for n, p := range files {
 		var fail error
 		if !phase.Step(func() {
 			if e := os.Rename(p.temp, p.final); e != nil {
-				lost := rollBack(files)
+				lost, kept := rollBack(files)
 				fail = fmt.Errorf("writing %s: %w (the %s written before it were put back as they were)", p.final, e, what)
-				if len(lost) > 0 {
-					fail = notPutBack{fmt.Errorf("writing %s: %w (%s could not be put back: the filesystem made no link to the old file)", p.final, e, strings.Join(lost, ", "))}
+				if len(lost)+len(kept) > 0 {
+					fail = notPutBack{fmt.Errorf("writing %s: %w (%s)", p.final, e, notPutBackText(lost, kept))}
 				}
 				return
 			}
@@ -211,8 +213,8 @@ func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, 
 			atomicfile.Forget(p.temp)
 		}) {
 			phase.End()
-			if len(undone) > 0 {
-				return notPutBack{fmt.Errorf("writing %s: stopped by a signal (%s could not be put back: the filesystem made no link to the old file)", p.final, strings.Join(undone, ", "))}
+			if len(undone)+len(undoneKept) > 0 {
+				return notPutBack{fmt.Errorf("writing %s: stopped by a signal (%s)", p.final, notPutBackText(undone, undoneKept))}
 			}
 			return fmt.Errorf("writing %s: stopped by a signal (the %s renamed before it were put back)", p.final, what)
 		}
@@ -223,8 +225,8 @@ func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, 
 		pairsigBetweenRenames(n + 1)
 	}
 	if phase.End() { // a signal after the last rename put them all back
-		if len(undone) > 0 {
-			return notPutBack{fmt.Errorf("stopped by a signal while renaming the %s into place (%s could not be put back: the filesystem made no link to the old file)", what, strings.Join(undone, ", "))}
+		if len(undone)+len(undoneKept) > 0 {
+			return notPutBack{fmt.Errorf("stopped by a signal while renaming the %s into place (%s)", what, notPutBackText(undone, undoneKept))}
 		}
 		return fmt.Errorf("stopped by a signal while renaming the %s into place (they were put back as they were)", what)
 	}
@@ -240,17 +242,25 @@ func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, 
 
 // rollBack puts the old files back over those already renamed into place
 // (their hard links; a file that did not exist is removed) and returns the
-// names it could not put back.
-func rollBack(files []*pendingFile) []string {
-	var lost []string
+// names it could not put back for want of a link (lost) and, for those
+// whose link could not be renamed back, where their old file is kept
+// (kept: keptOldText).
+//
+// partial2: a link whose renaming back fails is the old file's last copy:
+// it is kept (forgotten by atomicfile, so that a signal's exit does not
+// remove it as a file in progress, nor writeAllOrNothing's error path),
+// and said. Before, it was removed with the other files in progress.
+func rollBack(files []*pendingFile) (lost, kept []string) {
 	for _, p := range files {
 		if !p.done {
 			continue
 		}
 		switch {
 		case p.backup != "":
-			if err := os.Rename(p.backup, p.final); err != nil {
-				lost = append(lost, p.final)
+			if err := renameBack(p.backup, p.final); err != nil {
+				atomicfile.Forget(p.backup)
+				p.kept = true
+				kept = append(kept, keptOldText(p.final, p.backup, err))
 			} else {
 				atomicfile.Forget(p.backup)
 				p.backup = ""
@@ -263,7 +273,7 @@ func rollBack(files []*pendingFile) []string {
 		p.done = false
 		p.temp = "" // renamed away: nothing to remove
 	}
-	return lost
+	return lost, kept
 }
 
 // renamedErr is an error whose message names the output instead of its

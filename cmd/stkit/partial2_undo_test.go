@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// surrogate -o a.npy,b.npy stopped by SIGTERM after a.npy's rename, where
+// renaming a.npy's hard link back fails (renameBack): the signal's exit
+// removed that link as a file in progress, the last copy of the old a.npy.
+// Now it is kept, and the message and the error say where.
+func TestPartial2UndoKeepsLinkWhenRenameBackFails(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
+	for _, f := range []string{a, b} {
+		if err := os.WriteFile(f, []byte("old "+filepath.Base(f)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	renameBack = func(old, new string) error {
+		return &os.LinkError{Op: "rename", Old: old, New: new, Err: syscall.EACCES}
+	}
+	var msg bytes.Buffer
+	code := -1
+	pairsigBetweenRenames = func(done int) {
+		if done != 1 {
+			return
+		}
+		ch := make(chan os.Signal, 1)
+		ch <- syscall.SIGTERM
+		signalExit(ch, &msg, func(c int) { code = c })
+	}
+	defer func() { renameBack, pairsigBetweenRenames = os.Rename, func(int) {} }()
+	err := writeAllOrNothing([]string{a, b}, "files of -o", func(i int, path string) error {
+		return os.WriteFile(path, []byte("new"), 0o644)
+	})
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	re := regexp.MustCompile(regexp.QuoteMeta(a+" could not be put back (rename ") + `[^)]*permission denied\): its old file is kept as (` +
+		regexp.QuoteMeta(filepath.Join(dir, ".stkit-tmp-")) + `[0-9-]+a\.npy); rename it to a\.npy yourself \(a later stkit run writing a\.npy removes it\)`)
+	m := re.FindStringSubmatch(msg.String())
+	if m == nil || strings.Contains(msg.String(), "keep their earlier files") {
+		t.Fatalf("signal message %q, want it to name where the old a.npy is kept", msg.String())
+	}
+	if got, err := os.ReadFile(m[1]); err != nil || string(got) != "old a.npy" {
+		t.Errorf("the kept link %s: %q (%v), want the old a.npy's bytes", m[1], got, err)
+	}
+	var npb notPutBack
+	if err == nil || !errors.As(err, &npb) || !strings.Contains(err.Error(), "stopped by a signal ("+a+" could not be put back (rename ") || !strings.Contains(err.Error(), "its old file is kept as "+m[1]) {
+		t.Errorf("err %v, want a notPutBack naming %s", err, m[1])
+	}
+	if got, _ := os.ReadFile(b); string(got) != "old b.npy" {
+		t.Errorf("b.npy holds %q, want its old bytes", got)
+	}
+	if len(takeUndoKept()) != 0 {
+		t.Errorf("signalExit left the kept files for the next signal")
+	}
+}
