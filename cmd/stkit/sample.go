@@ -83,8 +83,12 @@ never to OUT, which only a run that finishes every map writes (an OUT
 already there is left as it was); with --report DIR, the report of those
 maps, marked interrupted (metrics.json settings.interrupted,
 settings.ended, settings.maps_reported), goes to DIR.partial beside DIR.
-Exit status 1; a second Ctrl-C quits at once without writing them. A later
-run that finishes removes the partial file and DIR.partial of its OUT and
+Exit status 1; a second Ctrl-C quits at once without writing them. A file
+already there under the partial file's name that stkit did not record
+writing (see below) is never replaced: the maps then go to the first free
+name s.partial-2.npy, s.partial-3.npy, … and the message says so. A later
+run that finishes removes the partial file (and those alternates) and
+DIR.partial of its OUT and
 DIR, each only when it is the one a run stopped early wrote (recorded in
 .NAME.stkit-partial beside it: the file's SHA-256, DIR.partial's
 metrics.json and files); another file or folder of that name is left, with

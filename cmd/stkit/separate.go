@@ -547,8 +547,11 @@ before its extension (sep.npy → sep.partial.npy, a.npz:m → a.partial.npz:m;
 for -o /dev/stdout or a named pipe separate.partial.EXT in the working
 folder), the report to DIR.partial beside DIR: OUT and DIR, which only a run
 that finishes writes, are left as they were. Exit status 1; a second Ctrl-C
-quits at once without writing them. A later run that finishes removes the
-partial file and DIR.partial (when its metrics.json says interrupted) of its
+quits at once without writing them. A file already there under the partial
+file's name that stkit did not record writing (see below) is never
+replaced: the maps then go to the first free name sep.partial-2.npy,
+sep.partial-3.npy, … and the message says so. A later run that finishes
+removes the partial file (and those alternates) and DIR.partial (when its metrics.json says interrupted) of its
 OUT and DIR, each only when it is the one a run stopped early wrote
 (recorded in .NAME.stkit-partial beside it: the file's SHA-256,
 DIR.partial's metrics.json and files); another file or folder of that name
