@@ -2,6 +2,7 @@ package infer
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
@@ -26,6 +27,12 @@ import (
 // from one part's size for complex data (half x's rows), so that a zero
 // J of 32×64 (Q, U) pairs is 3, that of the 32×64 parts, not 4, that of
 // the 64×64 stacks x holds (which spec.WithDefaults(x.M, x.N) would give).
+// A constant map under wph norm auto is refused too (a *stats.ConstantMapError,
+// or for complex data a constant z = Q + iU): as its own reference its σ is
+// 0 (counted as 1) or round-off, and its coefficients are 0 or ratios of
+// round-off (32×32, J = 2: every one 0 for a map of 3, up to 1.0 for a map
+// of 0.001), not a shape; stats.CheckConstant, for a reference over a set,
+// refuses only the identically zero map there.
 func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	px := x.M * x.N
 	var out *stlayer.Coeffs
@@ -41,6 +48,9 @@ func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlaye
 			}
 			return nil, inputErrorf("map %d: %w", b, err)
 		}
+		if err := constantOwnRef(spec, one, b); err != nil {
+			return nil, err
+		}
 		c, err := eng.Forward(op.Key(), op.Stat(), one)
 		if err != nil {
 			return nil, err
@@ -51,4 +61,33 @@ func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlaye
 		copy(out.Row(b), c.Row(0))
 	}
 	return out, nil
+}
+
+// constantOwnRef refuses map b of x (one map, its own reference) when spec
+// is wph norm auto and the map is constant: for complex data the stacked
+// pair (Q, U) with Q and U each constant (z = Q + iU one value). Other
+// statistics: nil (stats.BuildWithRef has refused those undefined there).
+func constantOwnRef(spec stats.Spec, x *stlayer.Maps, b int) error {
+	if spec.Kind != stats.WPH || !strings.EqualFold(spec.Norm, "auto") || spec.Cross || len(x.Data) == 0 {
+		return nil
+	}
+	parts := [][]float64{x.Data}
+	if spec.Complex {
+		h := len(x.Data) / 2
+		parts = [][]float64{x.Data[:h], x.Data[h:]}
+	}
+	for _, p := range parts {
+		for _, v := range p[1:] {
+			if v != p[0] {
+				return nil
+			}
+		}
+	}
+	why := "with the map as its own reference (each map its own, as stkit stats --compare-ref each) the σ that norm auto divides by is 0 (counted as 1) or round-off, " +
+		"so its coefficients are 0 or ratios of round-off, not a shape; a reference over both sets (--compare-ref pooled) is defined"
+	if spec.Complex {
+		return inputErrorf("the complex map z = Q + iU of pair %d is constant (Q = %g, U = %g everywhere): complex wph with norm auto is undefined on it (%s); give maps that vary",
+			b, parts[0][0], parts[1][0], why)
+	}
+	return inputErrorf("%w", &stats.ConstantMapError{Spec: spec, Map: b, Value: x.Data[0], Why: why})
 }

@@ -790,7 +790,7 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	}
 	var coeffs *stlayer.Coeffs
 	if cx.Ref == "each" { // cmpset19: every map its own reference
-		coeffs, err = compareCoeffsEach19(ch.Engine, spec, union)
+		coeffs, err = compareEachSets(ch.Engine, spec, a, am, b, bm) // misc2: a refused map named in its own set
 	} else {
 		coeffs, err = forwardBatch(g, ch.Engine, op, union, chunk)
 	}

@@ -1,0 +1,77 @@
+package infer
+
+import (
+	"errors"
+	"math/cmplx"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/cpu"
+	"github.com/stkit-org/stkit/stlayer/stats"
+)
+
+// TestMisc2OwnRefConstantWPHAuto: CoeffsOwnRef under wph norm auto took a
+// constant non-zero map without a word (spectra refuses it), giving
+// coefficients that are 0 (a map of 3) or ratios of round-off (up to 1.0
+// for a map of 0.001): the map is its own reference, σ = 0. It is refused
+// now, naming the map; wph norm none and a pooled reference are untouched.
+func TestMisc2OwnRefConstantWPHAuto(t *testing.T) {
+	eng := cpu.New()
+	spec := stats.Spec{Kind: stats.WPH, J: 2, Norm: "auto"}
+	w, err := datasets.WhiteNoise(32, 32, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []float64{3, 1e-3} {
+		x := stlayer.NewMaps(2, 32, 32)
+		copy(x.Map(0), w)
+		for i := range x.Map(1) {
+			x.Map(1)[i] = v
+		}
+		// the old values: finite, 0 or round-off
+		op, err := stats.BuildWithRef(spec, eng, &stlayer.Maps{B: 1, M: 32, N: 32, Data: x.Map(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := eng.Forward(op.Key(), op.Stat(), &stlayer.Maps{B: 1, M: 32, N: 32, Data: x.Map(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mx := 0.0
+		for _, z := range c.Data {
+			mx = max(mx, cmplx.Abs(z))
+		}
+		if (v == 3 && mx != 0) || (v == 1e-3 && (mx < 0.1 || mx > 10)) {
+			t.Errorf("v = %g: own-reference coefficients max |c| = %g; measured 0 (v = 3) and ~1 (v = 0.001)", v, mx)
+		}
+		_, err = CoeffsOwnRef(eng, spec, x)
+		want := "map 1 is constant (every pixel " + map[float64]string{3: "3", 1e-3: "0.001"}[v] + "): wph with norm auto is undefined on it (with the map as its own reference"
+		var ce *stats.ConstantMapError
+		if !errors.Is(err, ErrModelInput) || !errors.As(err, &ce) || ce.Map != 1 || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--compare-ref pooled") {
+			t.Errorf("v = %g: %v; want ErrModelInput, a ConstantMapError of map 1, %q", v, err, want)
+		}
+		// wph norm none: finite and defined (0): kept
+		if _, err := CoeffsOwnRef(eng, stats.Spec{Kind: stats.WPH, J: 2}, x); err != nil {
+			t.Errorf("v = %g, wph norm none: %v", v, err)
+		}
+	}
+	// complex: the pair (Q, U) stacked by rows, both constant
+	z := stlayer.NewMaps(1, 64, 32)
+	for i := range z.Data {
+		z.Data[i] = 2
+		if i >= 32*32 {
+			z.Data[i] = -1
+		}
+	}
+	cs := stats.Spec{Kind: stats.WPH, J: 2, Norm: "auto", Complex: true}
+	if _, err := CoeffsOwnRef(eng, cs, z); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "the complex map z = Q + iU of pair 0 is constant (Q = 2, U = -1 everywhere)") {
+		t.Errorf("complex constant z: %v", err)
+	}
+	// a constant Q with a varying U is a varying z: kept
+	copy(z.Data[32*32:], w)
+	if _, err := CoeffsOwnRef(eng, cs, z); err != nil {
+		t.Errorf("complex, Q constant, U varying: %v", err)
+	}
+}
