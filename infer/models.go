@@ -28,6 +28,9 @@ import (
 //
 //	MODELDIR/manifest.json       ModelManifest (JSON)
 //	MODELDIR/component_<k>.npz   one archive per cluster k = 0…K−1
+//	MODELDIR/patch_prior_<k>.npz optional: component k's pixel patch prior
+//	                             (PatchPrior: weights [K], means [K, P, P],
+//	                             covs [K, P², P²]; manifest.patch_priors)
 //
 // Every statistic vector in the files lives in the UN-normalised feature space
 // of the training dataset (the feature z-scoring of the run is undone): feature
@@ -213,6 +216,12 @@ type ModelManifest struct {
 	Source ModelSource `json:"source"`
 	// Members describes the members of component_<k>.npz (documentation).
 	Members map[string]string `json:"npz_members,omitempty"`
+	// PatchPriors lists the components' pixel patch priors
+	// (patch_prior_<k>.npz, PatchPrior; written when ExportOptions.PatchPrior
+	// is set). Optional: absent in folders exported without them or
+	// before them, which load and separate as before; the format version
+	// is unchanged.
+	PatchPriors *ModelPatchPriors `json:"patch_priors,omitempty"`
 }
 
 // ModelLabels is the label table of the statistic (stlayer.Labels): Columns
@@ -370,6 +379,10 @@ type ModelSet struct {
 	Dir        string
 	Manifest   *ModelManifest
 	Components []*ComponentModel
+	// PatchPriors[k] is component k's patch prior (nil: none). Write writes
+	// those that are non-nil (Manifest.PatchPriors names their files);
+	// LoadModels leaves it nil: LoadPatchPriors reads them.
+	PatchPriors []*PatchPrior
 }
 
 // Component returns component k (an error names the valid range).
@@ -891,6 +904,9 @@ func (ms *ModelSet) writeFiles(dir string) error {
 			return err
 		}
 	}
+	if err := ms.writePatchPriors(dir, write); err != nil {
+		return err
+	}
 	b, err := json.MarshalIndent(man, "", " ")
 	if err != nil {
 		return err
@@ -1126,7 +1142,7 @@ func installModelDir(tmp, target, dir string) error {
 	}
 	old, _ := os.ReadDir(target)
 	for _, e := range old {
-		if n := e.Name(); IsComponentFile(n) && !fresh[n] {
+		if n := e.Name(); (IsComponentFile(n) || isPatchPriorFile(n)) && !fresh[n] {
 			os.Remove(filepath.Join(target, n))
 		}
 	}

@@ -277,6 +277,19 @@ type ExportOptions struct {
 	// (more clusters) gives the outliers a model of their own; dropping
 	// leaves them without one.
 	DropOutliers bool
+	// PatchPrior, when non-nil, also fits every component with training
+	// patches a pixel patch prior (FitPatchPrior on the patches assigned to
+	// it, with these options; zero fields take FitPatchPrior's defaults),
+	// written as patch_prior_<k>.npz and recorded in
+	// ModelManifest.PatchPriors; SeparateWithModels' PatchPrior option uses
+	// them. On BenchmarkModelSeparationHeldOut the patch-prior separation
+	// gave a mean worst-bin r of 0.745/0.784 (dust/Quijote) against
+	// 0.645/0.673 for the statistics alone. Not by default: a fit with the
+	// defaults (K 20, 8×8, ≤ 30000 rows) takes 20–90 s per component on 2
+	// busy cores (K 5, ≤ 3000 rows: about 2 s). PatchPriorProgress, if
+	// non-nil, follows the fits (EM iterations, then each fit's time).
+	PatchPrior         *PatchPriorOptions
+	PatchPriorProgress func(PatchPriorStep)
 }
 
 // Calibration modes of ExportOptions.Calibrate.
@@ -664,6 +677,13 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		if msg := EmptyComponentsWarning(mm.Clusters); msg != "" {
 			opt.Warn(msg)
 		}
+	}
+	if opt.PatchPrior != nil {
+		pps, rec, err := fitModelPatchPriors(members, f.Patches.Patch, p, *opt.PatchPrior, opt.PatchPriorProgress, opt.Warn)
+		if err != nil {
+			return nil, err
+		}
+		ms.PatchPriors, mm.PatchPriors = pps, rec
 	}
 	if err := ms.Write(dir); err != nil {
 		return nil, err

@@ -1,0 +1,248 @@
+package infer
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// ModelPatchPriors is the manifest's record of a model folder's patch
+// priors (ModelManifest.PatchPriors, JSON key "patch_priors"): Files[k] is
+// component k's archive ("patch_prior_<k>.npz"; "" where the component has
+// none: no training patch, or too few rows), the options of the fits
+// (PatchPriorOptions, defaults filled in; Augment: the 8 rotations and
+// flips entered), FitSeconds the wall time of each fit, and Members the
+// archive's members (documentation). Each prior was fitted on the training
+// patches assigned to its component (patch_index), in their pixel units.
+type ModelPatchPriors struct {
+	Files      []string          `json:"files"`
+	P          int               `json:"patch"`
+	K          int               `json:"mixture_components"`
+	Reg        float64           `json:"reg"`
+	MaxRows    int               `json:"max_rows"`
+	Stride     int               `json:"stride"`
+	Augment    bool              `json:"augment"`
+	Iters      int               `json:"iters"`
+	Seed       uint64            `json:"seed"`
+	FitSeconds []float64         `json:"fit_seconds,omitempty"`
+	Members    map[string]string `json:"npz_members,omitempty"`
+}
+
+var patchPriorMembersDoc = map[string]string{
+	"weights": "[K] float64: mixture weights π_k (sum 1)",
+	"means":   "[K, P, P] float64: mixture means μ_k as P×P patches (row-major), in the training patches' pixel units",
+	"covs":    "[K, P², P²] float64: covariances Σ_k of the row-major patch vectors (regularised: reg × the mean pixel variance on the diagonal)",
+}
+
+var patchPriorRE = regexp.MustCompile(`^patch_prior_\d+\.npz$`)
+
+// isPatchPriorFile reports whether name is a patch-prior file of a model
+// folder (patch_prior_<k>.npz).
+func isPatchPriorFile(name string) bool { return patchPriorRE.MatchString(name) }
+
+// writePatchPriors writes ms.PatchPriors into dir (Write's temporary folder)
+// under the names Manifest.PatchPriors records.
+func (ms *ModelSet) writePatchPriors(dir string, write func(name string, f func(path string) error) error) error {
+	man := ms.Manifest
+	if ms.PatchPriors == nil {
+		man.PatchPriors = nil
+		return nil
+	}
+	rec := man.PatchPriors
+	if rec == nil || len(rec.Files) != len(ms.Components) || len(ms.PatchPriors) != len(ms.Components) {
+		return inputErrorf("model set: %d patch priors for %d components without a matching manifest record (ModelManifest.PatchPriors.Files)", len(ms.PatchPriors), len(ms.Components))
+	}
+	if rec.Members == nil {
+		rec.Members = patchPriorMembersDoc
+	}
+	for k, pp := range ms.PatchPriors {
+		name := rec.Files[k]
+		if pp == nil {
+			if name != "" {
+				return inputErrorf("model set: component %d has no patch prior but the manifest names %s", k, name)
+			}
+			continue
+		}
+		if name == "" || !isPatchPriorFile(name) {
+			return inputErrorf("model set: component %d: patch-prior file %q (want patch_prior_<k>.npz)", k, name)
+		}
+		if err := write(name, pp.Save); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// HasPatchPriors reports whether the model folder records patch priors for
+// components a and b.
+func (ms *ModelSet) HasPatchPriors(a, b int) bool {
+	if ms == nil || ms.Manifest == nil || ms.Manifest.PatchPriors == nil {
+		return false
+	}
+	f := ms.Manifest.PatchPriors.Files
+	return a >= 0 && b >= 0 && a < len(f) && b < len(f) && f[a] != "" && f[b] != ""
+}
+
+// LoadPatchPriors reads the folder's patch priors into ms.PatchPriors
+// (once; nil entries for components without one) and returns them. A
+// folder without patch priors gives nil and no error; a recorded file that
+// is missing or damaged gives an error naming it (ErrModelInput).
+func (ms *ModelSet) LoadPatchPriors() ([]*PatchPrior, error) {
+	if ms == nil || ms.Manifest == nil {
+		return nil, inputErrorf("no models (nil model set or manifest)")
+	}
+	if ms.PatchPriors != nil {
+		return ms.PatchPriors, nil
+	}
+	rec := ms.Manifest.PatchPriors
+	if rec == nil {
+		return nil, nil
+	}
+	if len(rec.Files) != len(ms.Components) {
+		return nil, inputErrorf("%s: patch_priors names %d files for %d components", filepath.Join(ms.Dir, ModelManifestFile), len(rec.Files), len(ms.Components))
+	}
+	out := make([]*PatchPrior, len(rec.Files))
+	for k, name := range rec.Files {
+		if name == "" {
+			continue
+		}
+		if name != filepath.Base(name) || strings.HasPrefix(name, ".") {
+			return nil, inputErrorf("%s: patch_priors file %q is not a plain file name", filepath.Join(ms.Dir, ModelManifestFile), name)
+		}
+		pp, err := LoadPatchPrior(filepath.Join(ms.Dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("component %d: %w (re-export the models, or separate with --patch-prior off)", k, err)
+		}
+		out[k] = pp
+	}
+	ms.PatchPriors = out
+	return out, nil
+}
+
+// PatchPriorStep reports the progress of ExportModels' patch-prior fits
+// (ExportOptions.PatchPriorProgress): component Component (the Index-th
+// fit of Count), EM iteration Iter of at most Iters, the Rows fitted;
+// Done with the fit's Elapsed time at the end of each fit (Err when it
+// failed and the component goes without a prior).
+type PatchPriorStep struct {
+	Component, Index, Count int
+	Iter, Iters, Rows       int
+	Done                    bool
+	Elapsed                 time.Duration
+	Err                     error
+}
+
+// fitModelPatchPriors fits one patch prior per component on the patches
+// patch(i) of its rows (members[k]; p×p maps). Components with no rows,
+// or whose fit fails on its input (too few rows, constant patches), get
+// none (reported to warn).
+func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, opt PatchPriorOptions, progress func(PatchPriorStep), warn func(string)) ([]*PatchPrior, *ModelPatchPriors, error) {
+	opt.defaults()
+	rec := &ModelPatchPriors{P: opt.P, K: opt.K, Reg: opt.Reg, MaxRows: opt.MaxRows, Stride: opt.Stride, Augment: !opt.NoAugment,
+		Iters: opt.Iters, Seed: opt.Seed, Files: make([]string, len(members)), FitSeconds: make([]float64, len(members))}
+	if p < opt.P {
+		if warn != nil {
+			warn(fmt.Sprintf("no patch priors: the patches are %d×%d, smaller than the priors' %d×%d sub-patches", p, p, opt.P, opt.P))
+		}
+		return nil, nil, nil
+	}
+	out := make([]*PatchPrior, len(members))
+	count := 0
+	for _, rows := range members {
+		if len(rows) > 0 {
+			count++
+		}
+	}
+	idx := 0
+	for k, rows := range members {
+		if len(rows) == 0 {
+			continue
+		}
+		maps := stlayer.NewMaps(len(rows), p, p)
+		for j, i := range rows {
+			copy(maps.Map(j), patch(i))
+		}
+		o := opt
+		nrows := min(o.MaxRows, len(rows)*len(patchOrigins(p, o.P, o.Stride))*len(patchOrigins(p, o.P, o.Stride))*map[bool]int{true: 1, false: 8}[o.NoAugment])
+		if progress != nil {
+			o.Progress = func(it, its int) {
+				progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iter: it, Iters: its, Rows: nrows})
+			}
+		}
+		t := time.Now()
+		pp, err := FitPatchPrior(maps, o)
+		el := time.Since(t)
+		rec.FitSeconds[k] = el.Seconds()
+		if progress != nil {
+			progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iters: o.Iters, Rows: nrows, Done: true, Elapsed: el, Err: err})
+		}
+		idx++
+		if err != nil {
+			if !errors.Is(err, ErrModelInput) {
+				return nil, nil, fmt.Errorf("patch prior of component %d: %w", k, err)
+			}
+			if warn != nil {
+				warn(fmt.Sprintf("component %d has no patch prior: %v", k, err))
+			}
+			continue
+		}
+		out[k] = pp
+		rec.Files[k] = fmt.Sprintf("patch_prior_%d.npz", k)
+	}
+	return out, rec, nil
+}
+
+// modelSepPatchPrior resolves ModelSepOptions.PatchPrior: the method that
+// runs, and for the patch-prior methods the estimate set as opt.Start.
+func modelSepPatchPrior(ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt *ModelSepOptions) (string, error) {
+	mode := opt.PatchPrior
+	switch mode {
+	case "", "off":
+		return MethodStatistics, nil
+	case "auto", "only", "start":
+	default:
+		return "", inputErrorf("separation: patch-prior mode %q (ModelSepOptions.PatchPrior, --patch-prior): want auto, only, start or off", mode)
+	}
+	var idx []int
+	var why string
+	if len(comps) != 2 {
+		why = fmt.Sprintf("the patch-prior separation takes exactly two learned components, got %d", len(comps))
+	} else {
+		for i, c := range comps {
+			k := slices.Index(ms.Components, c.Model)
+			if k < 0 {
+				why = fmt.Sprintf("component %d (%s) is not one of the model folder's learned components (a noise component?): it has no patch prior", i, c.Name)
+				break
+			}
+			idx = append(idx, k)
+		}
+		if why == "" && !ms.HasPatchPriors(idx[0], idx[1]) {
+			why = fmt.Sprintf("the model folder %s has no patch priors for components %d and %d (export them with `stkit export --patch-prior`, ExportOptions.PatchPrior)", ms.Dir, idx[0], idx[1])
+		}
+	}
+	if why != "" {
+		if mode == "auto" {
+			return MethodStatistics, nil
+		}
+		return "", inputErrorf("separation with patch priors (%s): %s; use the statistics alone (PatchPrior \"off\", --patch-prior off)", mode, why)
+	}
+	pps, err := ms.LoadPatchPriors()
+	if err != nil {
+		return "", err
+	}
+	est, err := SeparateWithPatchPriors(data, pps[idx[0]], pps[idx[1]], PatchSepOptions{Stride: opt.PatchPriorStride})
+	if err != nil {
+		return "", err
+	}
+	opt.Start = est
+	if mode == "start" {
+		return MethodPatchPriorStatistics, nil
+	}
+	return MethodPatchPrior, nil
+}
