@@ -234,16 +234,19 @@ type ModelSepOptions struct {
 	Progress func(Progress)
 	// PatchPrior selects the use of the model folder's pixel patch priors
 	// (ModelManifest.PatchPriors, ExportOptions.PatchPrior) for two learned
-	// components: "off" or "" (default), the statistics alone, as before;
-	// "only", SeparateWithPatchPriors' estimate is the result (no L-BFGS
-	// stage runs; Parts are the terms at it); "start", the statistics'
-	// stages start from that estimate (Start is then ignored); "auto",
-	// "only" when the folder has priors for both components, else "off".
-	// "only" and "start" refuse components without a prior (noise, a third
-	// component, a folder exported without them). Measured on
-	// BenchmarkModelSeparationHeldOut (30 held-out 64² mixtures; mean
-	// worst-bin r dust/Quijote, pixel correlation): off 0.645/0.673,
-	// 0.635/0.890; see modelsep_heldout_test.go for "only" and "start".
+	// components: "auto" or "" (default), "only" when the folder has priors
+	// for both components and no Start is given, else "off"; "only", the
+	// estimate of SeparateWithPatchPriors is the result (no L-BFGS stage
+	// runs; Parts are the terms at it); "start", the statistics' stages
+	// start from that estimate (Start must be nil); "off", the statistics
+	// alone (as before the priors). "only" and "start" refuse components
+	// without a prior (noise, a third component, a folder exported without
+	// them). Measured on BenchmarkModelSeparationHeldOut (30 held-out 64²
+	// dust + Quijote mixtures, priors with FitPatchPrior's defaults; mean
+	// worst-bin r dust/Quijote, then pixel correlation): "off" 0.645/0.673,
+	// 0.635/0.890; "only" 0.760/0.785, 0.708/0.924; "start" 0.750/0.772,
+	// 0.698/0.914 (the statistics move the patch-prior estimate away from
+	// the truth), hence "only" for "auto".
 	// PatchPriorStride is SeparateWithPatchPriors' stride (default 2).
 	PatchPrior       string
 	PatchPriorStride int

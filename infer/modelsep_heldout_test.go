@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/internal/testutil"
@@ -30,6 +32,19 @@ import (
 //	                           MinFraction, Init (default: the defaults)
 //	STKIT_MODELSEP_SIZE=64     mixture size (≤ 128; larger than the models'
 //	                           patches: constrained tile by tile)
+//	STKIT_MODELSEP_METHOD=M    ModelSepOptions.PatchPrior: auto (default:
+//	                           the patch prior alone when there are priors),
+//	                           only, start or off (the statistics alone)
+//	STKIT_MODELSEP_PRIORS=DIR  when the model folder has no patch priors:
+//	                           read DIR/patch_prior_<k>.npz, or fit them
+//	                           (FitPatchPrior's defaults on ClusterPatches)
+//	                           and save them there (default: fit, not saved;
+//	                           20–90 s per component)
+//	                           Measured (session 21, priors fitted here,
+//	                           DIR /tmp): auto = only: worst-bin r
+//	                           0.760/0.785, pixel corr 0.708/0.924; start
+//	                           0.750/0.772, 0.698/0.914; off 0.645/0.673,
+//	                           0.635/0.890
 //	STKIT_MODELSEP_BINS=1      also print, per half-octave bin and component,
 //	                           the mean power fraction, the mean r(k) of the
 //	                           separation and of its start, and how often the
@@ -68,6 +83,10 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 		}
 		comps = append(comps, SepComponent{Name: fmt.Sprint(k), Model: c})
 	}
+	method := envOr("STKIT_MODELSEP_METHOD", "auto")
+	if method != "off" && !ms.HasPatchPriors(ca, cb) {
+		heldOutPatchPriors(b, ms, []int{ca, cb}, os.Getenv("STKIT_MODELSEP_PRIORS"))
+	}
 	n := envInt(b, "STKIT_MODELSEP_N", 30)
 	datas, truths := heldOutMixtures(b, n, envInt(b, "STKIT_MODELSEP_SIZE", 64))
 	eng := cpu.New()
@@ -76,11 +95,12 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	// (a bin without modes or power would enter as −1: none at 64² or 128²)
 	var binR, binR0, binF [2][]float64
 	var binArg [2][]int
+	var usedMethod string
 	for i := 0; i < n; i++ {
 		data, truth := datas[i], truths[i]
 		res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{GaussPrior: gp,
 			Tau: envFloat(b, "STKIT_MODELSEP_TAU", 0), Steps: envInt(b, "STKIT_MODELSEP_STEPS", 0),
-			MinFraction: envFloat(b, "STKIT_MODELSEP_MINFRAC", 0), Init: os.Getenv("STKIT_MODELSEP_INIT")})
+			MinFraction: envFloat(b, "STKIT_MODELSEP_MINFRAC", 0), Init: os.Getenv("STKIT_MODELSEP_INIT"), PatchPrior: method})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -89,6 +109,7 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 			b.Fatal(err)
 		}
 		m0, _ := EvaluateModelSeparation(res.Init, truth, []string{"dust", "quijote"})
+		usedMethod = res.Method
 		for c := 0; c < 2; c++ {
 			if binR[c] == nil {
 				nb := len(m[c].R)
@@ -115,8 +136,8 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	if gp == 0 {
 		gp = DefaultGaussPrior
 	}
-	b.Logf("%d mixtures, GaussPrior %g: mean worst-bin r (≥ 30 %% of the power) dust %.3f, Quijote %.3f (Wiener start %.3f, %.3f); mean pixel correlation %.3f, %.3f (start %.3f, %.3f)",
-		n, gp, r[0], r[1], r0[0], r0[1], pc[0], pc[1], pc0[0], pc0[1])
+	b.Logf("%d mixtures, method %s, GaussPrior %g: mean worst-bin r (≥ 30 %% of the power) dust %.3f, Quijote %.3f (start %.3f, %.3f); mean pixel correlation %.3f, %.3f (start %.3f, %.3f)",
+		n, usedMethod, gp, r[0], r[1], r0[0], r0[1], pc[0], pc[1], pc0[0], pc0[1])
 	if os.Getenv("STKIT_MODELSEP_BINS") == "1" {
 		for c, name := range []string{"dust", "quijote"} {
 			for k := range binR[c] {
@@ -196,4 +217,36 @@ func cropInto(dst []float64, src *stlayer.Maps, r0, c0, p int, scale float64) {
 			dst[y*p+x] = scale * v
 		}
 	}
+}
+
+// heldOutPatchPriors gives ms patch priors for components ks (in memory):
+// read from dir/patch_prior_<k>.npz when there, else fitted with
+// FitPatchPrior's defaults on the component's training patches
+// (ClusterPatches) and saved there when dir is set.
+func heldOutPatchPriors(b *testing.B, ms *ModelSet, ks []int, dir string) {
+	pps := make([]*PatchPrior, len(ms.Components))
+	rec := &ModelPatchPriors{Files: make([]string, len(ms.Components))}
+	for _, k := range ks {
+		name := fmt.Sprintf("patch_prior_%d.npz", k)
+		path := filepath.Join(dir, name)
+		pp, err := LoadPatchPrior(path)
+		if dir == "" || err != nil {
+			tr, err := ms.ClusterPatches(k, "", 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t := time.Now()
+			if pp, err = FitPatchPrior(tr, PatchPriorOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("patch prior of component %d: %d patches, %.1f s", k, tr.B, time.Since(t).Seconds())
+			if dir != "" {
+				if err := pp.Save(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		pps[k], rec.Files[k] = pp, name
+	}
+	ms.PatchPriors, ms.Manifest.PatchPriors = pps, rec
 }

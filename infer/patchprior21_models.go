@@ -203,9 +203,17 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 func modelSepPatchPrior(ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt *ModelSepOptions) (string, error) {
 	mode := opt.PatchPrior
 	switch mode {
-	case "", "off":
+	case "off":
 		return MethodStatistics, nil
-	case "auto", "only", "start":
+	case "", "auto":
+		if opt.Start != nil || ms.Manifest.PatchPriors == nil {
+			return MethodStatistics, nil
+		}
+		mode = "auto"
+	case "only", "start":
+		if opt.Start != nil {
+			return "", inputErrorf("separation: patch-prior mode %q sets the starting point; it contradicts Start (--start): give one of them", mode)
+		}
 	default:
 		return "", inputErrorf("separation: patch-prior mode %q (ModelSepOptions.PatchPrior, --patch-prior): want auto, only, start or off", mode)
 	}

@@ -15,7 +15,7 @@ import (
 
 // TestPatchPrior21ExportSeparate: a scaled-down export with patch priors
 // (K 3, ≤ 1500 rows) of the tiny fixture writes patch_prior_<k>.npz and
-// records them; SeparateWithModels with PatchPrior "auto" then runs the
+// records them; SeparateWithModels (PatchPrior "", auto) then runs the
 // patch-prior method (no L-BFGS stage), "start" the statistics from it; a
 // folder without priors keeps the statistics under "auto" and refuses
 // "only"; three components are refused.
@@ -58,7 +58,7 @@ func TestPatchPrior21ExportSeparate(t *testing.T) {
 	data := &stlayer.Maps{B: 1, M: 32, N: 32, Data: d}
 	comps := []SepComponent{{Name: "grf", Model: ms.Components[compOf[0]]}, {Name: "filaments", Model: ms.Components[compOf[1]]}}
 	eng := cpu.New()
-	res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{PatchPrior: "auto", Steps: 10})
+	res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Steps: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +84,15 @@ func TestPatchPrior21ExportSeparate(t *testing.T) {
 	}
 	if res2.Method != MethodPatchPriorStatistics || len(res2.StageEnds) != 1 || !slices.Equal(res2.Init.Data, direct.Data) {
 		t.Errorf("start: method %q, stage ends %v, init from the prior %v", res2.Method, res2.StageEnds, slices.Equal(res2.Init.Data, direct.Data))
+	}
+	// a Start given: auto keeps the statistics from it, only refuses it
+	res4, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Start: direct, Steps: 10})
+	if err != nil || res4.Method != MethodStatistics {
+		t.Errorf("auto with a Start: %v, method %q", err, res4.Method)
+	}
+	_, err = SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Start: direct, PatchPrior: "only"})
+	if err == nil || !strings.Contains(err.Error(), `patch-prior mode "only" sets the starting point; it contradicts Start (--start)`) {
+		t.Errorf("only with a Start: err %v", err)
 	}
 	// three components
 	noise, err := NoiseComponent(eng, ms, 0.1, 8, 1)
