@@ -11,9 +11,10 @@ import (
 
 // PatchSepOptions configure SeparateWithPatchPriors.
 type PatchSepOptions struct {
-	// Stride between the P×P patches of the data (default 2: measured on
-	// BenchmarkModelSeparationHeldOut, stride 1 gave mean worst-bin r
-	// 0.754/0.787 against 0.745/0.784 for 3.5× the time).
+	// Stride between the P×P patches of the data (default 2; measured in
+	// docs/experiments/research21_modelpatchgmm.go on
+	// BenchmarkModelSeparationHeldOut: stride 1 gave a mean worst-bin r of
+	// 0.754/0.787 against 0.745/0.784 at stride 2, for 3.5× the time).
 	Stride int
 	// NoiseVar, when > 0, is the variance of a white noise added to the two
 	// components (in the data's units², per pixel): NoiseVar·I is added to
@@ -42,8 +43,8 @@ const patchPairBatch = 2048
 //
 // Measured (BenchmarkModelSeparationHeldOut's 30 held-out 64² dust +
 // Quijote mixtures, priors fitted with FitPatchPrior's defaults on the
-// training patches of each cluster): mean worst-bin r 0.745/0.784,
-// pixel correlation 0.706/0.925 against 0.645/0.673 and 0.635/0.890 for
+// training patches of each cluster): mean worst-bin r 0.760/0.785,
+// pixel correlation 0.708/0.924 against 0.645/0.673 and 0.635/0.890 for
 // the ST model separation (SeparateWithModels without PatchPrior). Cost:
 // K_a·K_b·2·P⁴ multiply-adds per patch (400 pairs of 8×8: about 0.7 s for
 // a 64² map at stride 2 on one core; the number of patches grows as M·N /
