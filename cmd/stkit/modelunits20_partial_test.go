@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,16 @@ import (
 func modelunits20PartialLocked(t *testing.T, cmd, trigger string, args, complete []string, out, rep string, nmaps int) {
 	t.Helper()
 	part, prep := strings.TrimSuffix(out, ".npy")+".partial.npy", rep+".partial"
+	// partial2: an earlier run's DIR.partial that stkit recorded writing (a
+	// folder it did not record is not written to: DIR.partial-2 then)
+	stale := []byte(`{"settings": {"interrupted": true}}`)
+	if err := os.MkdirAll(prep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prep, "metrics.json"), stale, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recordPartialReport(io.Discard, cmd, nil, rep, prep)
 	l, err := dirlock.Dir(prep, "stkit "+cmd+" other.npy -o other.npy --report "+prep)
 	if err != nil {
 		t.Fatal(err)
@@ -32,14 +43,16 @@ func modelunits20PartialLocked(t *testing.T, cmd, trigger string, args, complete
 	if got, err := datasets.ReadMaps(part); err != nil || got.B != nmaps {
 		t.Errorf("%s: %s: %v %+v, want %d maps", cmd, part, err, got, nmaps)
 	}
-	for _, p := range []string{filepath.Join(prep, "metrics.json"), out, rep} {
+	for _, p := range []string{prep + "-2", out, rep} {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("%s, DIR.partial locked: %s written (%v)", cmd, p, err)
 		}
 	}
+	if b, _ := os.ReadFile(filepath.Join(prep, "metrics.json")); string(b) != string(stale) {
+		t.Errorf("%s, DIR.partial locked: its metrics.json was changed: %.80s", cmd, b)
+	}
 
 	// a stale interrupted report in the locked DIR.partial: left, said
-	stale := []byte(`{"settings": {"interrupted": true}}`)
 	if err := os.WriteFile(filepath.Join(prep, "metrics.json"), stale, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,12 @@ func partialFree(p string, inputs []string) bool {
 func partialAlts(p string) []string {
 	dir, base := filepath.Split(p)
 	e := filepath.Ext(base)
-	stem := strings.TrimSuffix(base, e)
+	return partialAltsIn(dir, strings.TrimSuffix(base, e), e)
+}
+
+// partialAltsIn lists the entries of dir (files, folders or their records)
+// named stem-k+e, k ≥ 2 written without leading zeros.
+func partialAltsIn(dir, stem, e string) []string {
 	ents, err := os.ReadDir(filepath.Clean(dir + "."))
 	if err != nil {
 		return nil

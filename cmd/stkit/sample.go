@@ -76,25 +76,25 @@ and is written through the descriptor, so that '-o /dev/stdout --format npy
 >> log' appends; a --format the extension contradicts is refused.
 Ctrl-C or SIGTERM (or an error during the optimisation) writes the maps
 worked on: the maps finished and the one running (unfinished; one L-BFGS per
-map, in sequence), not the maps not started, and says which. They go to OUT's
-partial file, OUT with .partial before its extension (s.npy → s.partial.npy;
-for /dev/stdout or a named pipe sample.partial.EXT in the working folder),
-never to OUT, which only a run that finishes every map writes (an OUT
-already there is left as it was); with --report DIR, the report of those
-maps, marked interrupted (metrics.json settings.interrupted,
+map, in sequence), not the maps not started, and says which. They go to
+OUT's partial file, OUT with .partial before its extension (s.npy →
+s.partial.npy; for /dev/stdout or a named pipe sample.partial.EXT in the
+working folder), never to OUT, which only a run that finishes every map
+writes (an OUT already there is left as it was); with --report DIR, the
+report of those maps, marked interrupted (metrics.json settings.interrupted,
 settings.ended, settings.maps_reported), goes to DIR.partial beside DIR.
 Exit status 1; a second Ctrl-C quits at once without writing them. A file
-already there under the partial file's name that stkit did not record
-writing (see below) is never replaced: the maps then go to the first free
-name s.partial-2.npy, s.partial-3.npy, … and the message says so. A later
-run that finishes removes the partial file (and those alternates) and
-DIR.partial of its OUT and
-DIR, each only when it is the one a run stopped early wrote (recorded in
+already there under the partial file's name, or a folder DIR.partial, that
+stkit did not record writing (see below) is never written to: the maps then
+go to the first free name s.partial-2.npy, s.partial-3.npy, …, the report to
+DIR.partial-2, …, and the message says so. A later run that finishes removes
+the partial file and DIR.partial (and those alternates) of its OUT and DIR,
+each only when it is the one a run stopped early wrote (recorded in
 .NAME.stkit-partial beside it: the file's SHA-256, DIR.partial's
-metrics.json and files); another file or folder of that name is left, with
-a note. The partial file of /dev/stdout or a pipe is removed only by a run
-with the same arguments, an .npz member's partial archive only when it
-holds that member alone.`)
+metrics.json and files); another file or folder of that name is left, with a
+note. The partial file of /dev/stdout or a pipe is removed only by a run
+with the same arguments, an .npz member's partial archive only when it holds
+that member alone.`)
 	compF := &requiredInt{v: -1}
 	fs.Var(compF, "component", "component `k` to sample (required)")
 	comp := &compF.v
@@ -323,6 +323,9 @@ holds that member alone.`)
 		var altNote string // partial2: a file of that name stkit did not write is kept
 		dest, altNote = partialDest(partial)
 		destNote += altNote
+		var repNote string // partial2: nor a folder DIR.partial stkit did not write
+		repDir, repNote = partialReportDest(*report)
+		destNote += repNote
 	}
 	loss0, loss1, iters := 0.0, 0.0, 0
 	for _, r := range res.Results[:min(nw, len(res.Results))] {

@@ -294,7 +294,7 @@ func runSeparate(g *globals, args []string) error {
 	}
 	saving := "the maps reached are written to " + firstOf(partialDest(partial, inputs...)) // sepout20: not OUT; partial2: not a user's file of that name
 	if *report != "" {
-		saving += " and reported to " + partialReport(*report)
+		saving += " and reported to " + firstOf(partialReportDest(*report)) // partial2
 	}
 	// runContext (interruptible): tests replace it to interrupt the run
 	ctx, stop := runContext(g.stderr, saving)
@@ -331,6 +331,9 @@ func runSeparate(g *globals, args []string) error {
 		var altNote string // partial2: a file of that name stkit did not write is kept
 		dest, altNote = partialDest(partial, inputs...)
 		destNote += altNote
+		var repNote string // partial2: nor a folder DIR.partial stkit did not write
+		repDir, repNote = partialReportDest(*report)
+		destNote += repNote
 	}
 	if werr := datasets.WriteMapsWith(dest, both, datasets.MapsWriteOptions{Cards: cards, Format: *f.format}); werr != nil {
 		return werr
@@ -548,16 +551,17 @@ for -o /dev/stdout or a named pipe separate.partial.EXT in the working
 folder), the report to DIR.partial beside DIR: OUT and DIR, which only a run
 that finishes writes, are left as they were. Exit status 1; a second Ctrl-C
 quits at once without writing them. A file already there under the partial
-file's name that stkit did not record writing (see below) is never
-replaced: the maps then go to the first free name sep.partial-2.npy,
-sep.partial-3.npy, … and the message says so. A later run that finishes
-removes the partial file (and those alternates) and DIR.partial (when its metrics.json says interrupted) of its
-OUT and DIR, each only when it is the one a run stopped early wrote
+file's name, or a folder DIR.partial, that stkit did not record writing (see
+below) is never written to: the maps then go to the first free name
+sep.partial-2.npy, sep.partial-3.npy, …, the report to DIR.partial-2, …, and
+the message says so. A later run that finishes removes the partial file and
+DIR.partial (when its metrics.json says interrupted), and those alternates,
+of its OUT and DIR, each only when it is the one a run stopped early wrote
 (recorded in .NAME.stkit-partial beside it: the file's SHA-256,
 DIR.partial's metrics.json and files); another file or folder of that name
 is left, with a note. The partial file of /dev/stdout or a pipe is removed
-only by a run with the same arguments, an .npz member's partial archive
-only when it holds that member alone.
+only by a run with the same arguments, an .npz member's partial archive only
+when it holds that member alone.
 
 --start wiener starts s̃ from the Wiener filter of DATA built from the
 samples, max(P_d − ⟨P_r⟩, 0)/P_d per |k| annulus (on the benchmarks about as

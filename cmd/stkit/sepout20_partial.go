@@ -120,6 +120,7 @@ func removeStalePartialLocked(w io.Writer, cmd string, args []string, out, repor
 		}
 	}
 	removeStalePartialArgs(w, cmd, args, out, report, ext, inputs...)
+	removeStalePartialReportAlts(w, cmd, args, report) // partial2: DIR.partial-2, …
 }
 
 // removeSepStalePartial is removeStalePartialLocked for separate (its

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -255,6 +256,16 @@ func TestSepout20PartialReportLocked(t *testing.T) {
 	dir := sepout20Fixture(t)
 	out, rep, prep := filepath.Join(dir, "sep.npy"), filepath.Join(dir, "rep"), filepath.Join(dir, "rep.partial")
 	base := []string{"separate", filepath.Join(dir, "d.npy"), "--noise", filepath.Join(dir, "n.npy"), "-o", out, "--report", rep, "--log-every", "1"}
+	// partial2: an earlier run's DIR.partial that stkit recorded writing
+	// (a folder it did not record is not written to: DIR.partial-2 then)
+	stale := []byte(`{"settings": {"interrupted": true}}`)
+	if err := os.MkdirAll(prep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prep, "metrics.json"), stale, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recordPartialReport(io.Discard, sepPartialCmd, nil, rep, prep)
 	l, err := dirlock.Dir(prep, "stkit synth t.npy -o s.npy --report "+prep)
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +278,10 @@ func TestSepout20PartialReportLocked(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "sep.partial.npy")); err != nil {
 		t.Errorf("no partial maps: %v", err)
 	}
-	sepout20Gone(t, "locked DIR.partial", filepath.Join(prep, "metrics.json"), out, rep)
+	sepout20Gone(t, "locked DIR.partial", out, rep, prep+"-2")
+	if b, _ := os.ReadFile(filepath.Join(prep, "metrics.json")); string(b) != string(stale) {
+		t.Errorf("the locked DIR.partial's metrics.json was changed: %.80s", b)
+	}
 
 	// a stale interrupted report in DIR.partial, locked: left
 	if err := os.WriteFile(filepath.Join(prep, "metrics.json"), []byte(`{"settings": {"interrupted": true}}`), 0o644); err != nil {

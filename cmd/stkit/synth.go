@@ -113,18 +113,18 @@ folder), never to OUT, which only a run that finishes every map writes (an
 OUT already there is left as it was). After Ctrl-C, --report DIR reports the
 maps written, marked interrupted (metrics.json settings.interrupted,
 settings.ended, settings.maps_reported), in DIR.partial beside DIR. Exit
-status 1; a second Ctrl-C quits at once without writing them. A file
-already there under the partial file's name that stkit did not record
-writing (see below) is never replaced: the maps then go to the first free
-name s.partial-2.npy, s.partial-3.npy, … and the message says so. A later run
-that finishes removes the partial file (and those alternates) and
-DIR.partial of its OUT and DIR
-(they hold an unfinished attempt at what OUT then holds), each only when
-it is the one a run stopped early wrote (recorded in .NAME.stkit-partial
-beside it: the file's SHA-256, DIR.partial's metrics.json and files);
-another file or folder of that name is left, with a note. The partial file
-of /dev/stdout or a pipe is removed only by a run with the same arguments,
-an .npz member's partial archive only when it holds that member alone.
+status 1; a second Ctrl-C quits at once without writing them. A file already
+there under the partial file's name, or a folder DIR.partial, that stkit did
+not record writing (see below) is never written to: the maps then go to the
+first free name s.partial-2.npy, s.partial-3.npy, …, the report to
+DIR.partial-2, …, and the message says so. A later run that finishes removes
+the partial file and DIR.partial (and those alternates) of its OUT and DIR
+(they hold an unfinished attempt at what OUT then holds), each only when it
+is the one a run stopped early wrote (recorded in .NAME.stkit-partial beside
+it: the file's SHA-256, DIR.partial's metrics.json and files); another file
+or folder of that name is left, with a note. The partial file of /dev/stdout
+or a pipe is removed only by a run with the same arguments, an .npz member's
+partial archive only when it holds that member alone.
 -o /dev/stdout (or /dev/fd/N, a named pipe) writes the maps to that
 descriptor, in the format given by --format npy, npz or fits.`)
 	var spec stats.Spec
@@ -498,6 +498,9 @@ descriptor, in the format given by --format npy, npz or fits.`)
 		var altNote string // partial2: a file of that name stkit did not write is kept
 		dest, altNote = partialDest(partial, synthInputs...)
 		destNote += altNote
+		var repNote string // partial2: nor a folder DIR.partial stkit did not write
+		repDir, repNote = partialReportDest(*report)
+		destNote += repNote
 	}
 	// the unit and the pixel scale hold for a new realisation of the field;
 	// the rest of the WCS (its place on the sky) does not
