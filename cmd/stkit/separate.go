@@ -173,6 +173,7 @@ func runSeparate(g *globals, args []string) error {
 	// units19: samples or a template in other units (noise in mK beside
 	// DATA in K) or at another pixel scale were used silently
 	warnSeparateUnits(g.stderr, pos[0], cards, [2]string{"--contaminant", *contPath}, [2]string{"--noise", *noisePath}, [2]string{"--template", *tmplPath})
+	fmt.Fprint(g.stderr, separateNoScaleNote(pos[0], cards, *report)) // misc2: the report's k axis has no sky unit
 	truth, err := readSet(*truthPath, "truth", 1)
 	if err != nil {
 		return err
