@@ -44,3 +44,40 @@ func TestPatchPrior21ExportCLI(t *testing.T) {
 	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(t.TempDir(), "x"), "--patch-prior", "--patch-prior-k", "10", "--patch-prior-rows", "15"},
 		"--patch-prior-k 10, --patch-prior-rows 15: want k ≥ 1 and rows ≥ 2·k", filepath.Join(t.TempDir(), "x"))
 }
+
+// TestPatchPrior21SeparateCLI: separate --models on a folder with patch
+// priors runs the patch prior alone by default (says so, metrics.json
+// settings.method), the statistics with --patch-prior off; a folder without
+// priors keeps the statistics under auto and refuses on; on contradicts
+// --start.
+func TestPatchPrior21SeparateCLI(t *testing.T) {
+	dir := modelsFixture(t)
+	work := t.TempDir()
+	pp := filepath.Join(work, "pp")
+	if code, _, errs := runCLI(t, "export", filepath.Join(dir, "run"), "-o", pp, "--samples", "10", "--patch-prior", "--patch-prior-k", "3", "--patch-prior-rows", "1500"); code != 0 {
+		t.Fatalf("export --patch-prior: exit %d\n%s", code, errs)
+	}
+	mix, truth := filepath.Join(dir, "mix.npy"), filepath.Join(dir, "truth.npy")
+	rep := filepath.Join(work, "rep")
+	code, _, errs := runCLI(t, "separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "a.npy"), "--truth", truth, "--report", rep)
+	if code != 0 || !strings.Contains(errs, "separate: method: patch prior (the two-source posterior mean under the components' 3-Gaussian priors of 8×8 pixel patches") {
+		t.Fatalf("separate with priors: exit %d\n%s", code, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(rep, "metrics.json"))
+	if err != nil || !strings.Contains(string(b), `"method": "patch prior"`) {
+		t.Errorf("metrics.json lacks the method (%v)", err)
+	}
+	code, _, errs = runCLI(t, "separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "b.npy"), "--steps", "0,5", "--patch-prior", "off")
+	if code != 0 || !strings.Contains(errs, "separate: method: statistics\n") {
+		t.Errorf("--patch-prior off: exit %d\n%s", code, errs)
+	}
+	plain := filepath.Join(dir, "models")
+	code, _, errs = runCLI(t, "separate", mix, "--models", plain, "--components", "0,1", "-o", filepath.Join(work, "c.npy"), "--steps", "0,5")
+	if code != 0 || !strings.Contains(errs, "separate: method: statistics (the model folder has no patch priors: stkit export --patch-prior adds them)") {
+		t.Errorf("no priors, auto: exit %d\n%s", code, errs)
+	}
+	wantBadInput(t, []string{"separate", mix, "--models", plain, "--components", "0,1", "-o", filepath.Join(work, "d.npy"), "--patch-prior", "on"}, "has no patch priors for components 0 and 1")
+	wantBadInput(t, []string{"separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "e.npy"), "--patch-prior", "on", "--start", truth},
+		"--patch-prior on sets the starting point; it contradicts --start (give one of them)")
+	wantBadInput(t, []string{"separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "f.npy"), "--patch-prior", "yes"}, `--patch-prior "yes": want auto, on, start or off`)
+}

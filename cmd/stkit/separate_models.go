@@ -203,7 +203,8 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 // runSeparateModels is `stkit separate DATA --models MODELDIR …`.
 func runSeparateModels(g *globals, args []string) error {
 	fs, f := sepModelFlags(g)
-	nm := sepModelCropFlag(fs) // tail19: --crop, as separation with samples has
+	nm := sepModelCropFlag(fs)           // tail19: --crop, as separation with samples has
+	ppMode := sepModelPatchPriorFlag(fs) // patchint: --patch-prior
 	other, _ := sepSampleFlags(g)
 	pos, err := parseSeparateFlags(g, fs, other, true, args)
 	if err != nil {
@@ -425,6 +426,10 @@ func runSeparateModels(g *globals, args []string) error {
 		}
 		comps[i] = infer.SepComponent{Name: "component " + name, Model: c}
 	}
+	// patchint: the folder's patch priors (stkit export --patch-prior)
+	if opt.PatchPrior, err = resolvePatchPrior(*ppMode, ms, comps, *startPath != ""); err != nil {
+		return err
+	}
 	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), steps %d+%d in %d epoch(s), tau %g, init %s, engine %s\n",
 		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init, ch.Name)
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
@@ -469,7 +474,7 @@ func runSeparateModels(g *globals, args []string) error {
 		ChangeMax(int)
 	}
 	total := max(0, opt.AmpSteps) + opt.Steps
-	if *logEvery <= 0 {
+	if *logEvery <= 0 && opt.PatchPrior != "only" { // patchint: no L-BFGS stage then
 		bar = newBar(g.stderr, total, "L-BFGS")
 	}
 	opt.Progress = func(pr infer.Progress) {
@@ -504,7 +509,8 @@ func runSeparateModels(g *globals, args []string) error {
 	if res == nil || res.Components == nil {
 		return modelError(err)
 	}
-	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 {
+	fmt.Fprintf(g.stderr, "separate: %s\n", patchPriorMethodLine(res, ms)) // patchint
+	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 && res.Method != infer.MethodPatchPrior {
 		return modelError(err) // nothing done: the starting point is no result
 	}
 	// the output stacks the components on DATA's grid (NAXIS = 3): DATA's WCS
@@ -547,15 +553,21 @@ func runSeparateModels(g *globals, args []string) error {
 	if interrupted {
 		ended = fmt.Sprintf("interrupted at iteration %d of %d", iters, total)
 	}
-	fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (start %s; stop levels %s; %s); wrote %s\n",
-		iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.InitParts), fmtFloats(res.StopLevels), ended, dest)
+	if res.Method == infer.MethodPatchPrior { // patchint: no L-BFGS stage ran
+		ended = "no L-BFGS stage (patch prior)"
+		fmt.Fprintf(g.stderr, "separate: patch-prior estimate in %.1f s; the models' statistic terms at it %s (stop levels %s, not used); wrote %s\n",
+			res.Elapsed.Seconds(), fmtFloats(res.Parts), fmtFloats(res.StopLevels), dest)
+	} else {
+		fmt.Fprintf(g.stderr, "separate: %d iterations (%d evaluations, %.1f s, %d tile(s)); final terms %s (start %s; stop levels %s; %s); wrote %s\n",
+			iters, evals, res.Elapsed.Seconds(), res.Tiles, fmtFloats(res.Parts), fmtFloats(res.InitParts), fmtFloats(res.StopLevels), ended, dest)
+	}
 	if err != nil && !interrupted {
 		return modelError(fmt.Errorf("%w (wrote the maps reached before the error to %s%s)", err, dest, destNote))
 	}
-	if !interrupted {
+	if !interrupted && len(res.StageEnds) > 0 {
 		fmt.Fprintf(g.stderr, "separate: %s\n", stageEndDetail(res))
 	}
-	if len(res.PriorEnd) > 0 {
+	if len(res.PriorEnd) > 0 && res.Method != infer.MethodPatchPrior {
 		// the rest of the loss (loss.png, the progress bar): the statistic
 		// terms are a small part of it with the default --gauss-prior
 		fmt.Fprintf(g.stderr, "separate: %s; the Gaussian-field prior per component %s → %s (--gauss-prior %g)\n",
@@ -623,7 +635,7 @@ func runSeparateModels(g *globals, args []string) error {
 			Settings: map[string]any{"data": pos[0], "models": *modelsDir, "components": *compList, "weights": opt.Weights, "positive": *positive,
 				"steps": *steps, "tau": opt.Tau, "gauss_prior": *f.gprior, "stop_levels": res.StopLevels, "typical_levels": res.TypicalLevels,
 				"stopped_early": res.StoppedEarly, "stage_ends": res.StageEnds, "interrupted": interrupted, "ended": ended,
-				"init": opt.Init, "start": *startPath,
+				"init": opt.Init, "start": *startPath, "method": res.Method, "patch_prior": *ppMode,
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "truth": *truthPath,
 				"seed": *seed, "provenance": prov}}
 		if len(res.PriorEnd) > 0 {
