@@ -370,9 +370,9 @@ func nanmaskFlags(fs *flag.FlagSet, g *globals, cmd string) *nanmaskOpts {
 	usage := cropUsage
 	switch cmd {
 	case "synth":
-		usage += ". The window is chosen on TARGET (all its maps); --reference-set is cut to it"
+		usage += ". The window is chosen on TARGET (all its maps); --reference-set is cut to it" + cropRecordDoc
 	case "separate":
-		usage += ". The window is chosen on DATA; the samples, --template, --truth, --frozen and a --start file are cut to it (their sizes must be DATA's)"
+		usage += ". The window is chosen on DATA; the samples, --template, --truth, --frozen and a --start file are cut to it (their sizes must be DATA's)" + cropRecordDoc
 	case "stats":
 		usage += ". " + statsAppliedDoc
 	}

@@ -387,6 +387,7 @@ func runSeparate(g *globals, args []string) error {
 			"batch": setup.Batch, "box": *box, "seed": *seed, "data": pos[0], "contaminant": *contPath, "noise": *noisePath, "template": *tmplPath, "truth": *truthPath, "start": *startPath,
 			"interrupted": interrupted}
 		settings["provenance"] = newProvenance(pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *startPath, *frozenPath)
+		cropSetting(settings, nm) // misc2: the --crop window
 		if interrupted {
 			settings["ended"] = ended
 		}

@@ -557,6 +557,7 @@ descriptor, in the format given by --format npy, npz or fits.`)
 			"target_maps": target.B, "weights": weightsName(cfg.Weights), "weights_zero": zeroWeights(loss.Terms[0].Weight),
 			"provenance": newProvenance(pos[0], *refSet),
 		}
+		cropSetting(settings, nm) // misc2: the --crop window
 		st.interruptSettings(settings, err)
 		spread := synthSpread(g, ch.Engine, op, target, reference, maps)
 		vm, err := infer.WriteSynthReportWith(repDir, target, maps, res, infer.ValidateOptions{
