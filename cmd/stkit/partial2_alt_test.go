@@ -126,3 +126,36 @@ func TestPartial2AltsOwnOnly(t *testing.T) {
 		t.Errorf("%s left (%v)", alt, err)
 	}
 }
+
+// separate (samples) and separate --models go through partialDest too: a
+// user's sep.partial.npy is left, the maps reached go to sep.partial-2.npy
+// and the error says so.
+func TestPartial2SeparateUserPartialKept(t *testing.T) {
+	dir := sepout20Fixture(t)
+	fix := modelsFixture(t)
+	user := []byte("user data")
+	for _, c := range []struct {
+		name, trigger string
+		args          []string
+	}{
+		{"separate", "separate: iteration 3 of", []string{"separate", filepath.Join(dir, "d.npy"), "--noise", filepath.Join(dir, "n.npy"), "--steps", "2,8,1", "--log-every", "1"}},
+		{"separate --models", "separate: iteration 2 loss", []string{"separate", filepath.Join(fix, "mix.npy"), "--models", filepath.Join(fix, "models"), "--components", "0,1", "--tau", "-1", "--steps", "0,50", "--log-every", "1"}},
+	} {
+		work := t.TempDir()
+		out, part, alt := filepath.Join(work, "sep.npy"), filepath.Join(work, "sep.partial.npy"), filepath.Join(work, "sep.partial-2.npy")
+		if err := os.WriteFile(part, user, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, errs := runCancelled(t, c.trigger, append(c.args, "-o", out)...)
+		want := part + " is not stkit's (no record of stkit writing it as a partial file): left as it was, the maps reached are in " + alt
+		if code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d, want 1 and %q in\n%s", c.name, code, want, tail(errs, 1200))
+		}
+		if now, _ := os.ReadFile(part); !bytes.Equal(now, user) {
+			t.Errorf("%s: the user's %s was changed", c.name, part)
+		}
+		if !partialIsStkits(alt) {
+			t.Errorf("%s: %s is not a recorded partial file", c.name, alt)
+		}
+	}
+}
