@@ -417,7 +417,26 @@ func (o *float32Overflow) describe(what, noun string) string {
 // values those dtypes cannot hold (they would be written as ±Inf); other
 // dtypes pass.
 func float32Check(a *Array) error {
-	var o *float32Overflow
+	o, what, noun, wide := float32OverflowOf(a)
+	if o == nil {
+		return nil
+	}
+	where := fmt.Sprintf("%s at index %s", what, indexString(a.Shape, o.First))
+	if len(a.Shape) != 1 {
+		where += fmt.Sprintf(" (flat index %d)", o.First)
+	}
+	return fmt.Errorf("%s array of shape %s: %s. Rescale the data (e.g. change units) or write it as %s (Array.DType %q)",
+		a.DType, shapeString(a.Shape), o.describe(where, noun), wide, wide)
+}
+
+// float32OverflowOf scans a float32 or complex64 array for finite values
+// those dtypes cannot hold (nil o when none, or for other dtypes) and
+// returns the words float32Check and spoolFloat32Check use: what holds
+// the first of them ("the value", or for complex64 "the real part of the
+// value" / "the imaginary part of the value"), the noun of o.Count
+// ("values", or "parts (real or imaginary, counted apart)") and the dtype
+// to write instead (float64, complex128).
+func float32OverflowOf(a *Array) (o *float32Overflow, what, noun, wide string) {
 	switch a.DType {
 	case "float32":
 		o = scanFloat32(a.Float64)
@@ -425,27 +444,18 @@ func float32Check(a *Array) error {
 		o = scanComplex64(a.Complex128)
 	}
 	if o == nil {
-		return nil
+		return nil, "", "", ""
 	}
-	what := "the value"
-	if a.DType == "complex64" {
-		// The first value noted is z's real part when that part is out of
-		// range (scanComplex64 notes it before the imaginary part).
-		what = "the imaginary part of the value"
-		if OverflowsFloat32(real(a.Complex128[o.First])) {
-			what = "the real part of the value"
-		}
+	if a.DType != "complex64" {
+		return o, "the value", "values", "float64"
 	}
-	where := fmt.Sprintf("%s at index %s", what, indexString(a.Shape, o.First))
-	if len(a.Shape) != 1 {
-		where += fmt.Sprintf(" (flat index %d)", o.First)
+	// The first value noted is z's real part when that part is out of
+	// range (scanComplex64 notes it before the imaginary part).
+	what = "the imaginary part of the value"
+	if OverflowsFloat32(real(a.Complex128[o.First])) {
+		what = "the real part of the value"
 	}
-	wide, noun := "float64", "values"
-	if a.DType == "complex64" {
-		wide, noun = "complex128", "parts (real or imaginary, counted apart)"
-	}
-	return fmt.Errorf("%s array of shape %s: %s. Rescale the data (e.g. change units) or write it as %s (Array.DType %q)",
-		a.DType, shapeString(a.Shape), o.describe(where, noun), wide, wide)
+	return o, what, "parts (real or imaginary, counted apart)", "complex128"
 }
 
 // indexString formats the C-order index of flat index i in an array of the

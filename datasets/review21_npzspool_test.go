@@ -33,7 +33,7 @@ func TestReview21SpoolFloat32RowOfMember(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.Append("c", c)
-	if err == nil || !strings.Contains(err.Error(), `member "c" (complex64, rows of shape (); this block rows 4–4): a part (real or imaginary) of the value at index (4,) (row 4) holds 5e+38`) {
+	if err == nil || !strings.Contains(err.Error(), `member "c" (complex64, rows of shape (); this block rows 4–4): the imaginary part of the value at index (4,) (row 4) holds 5e+38`) {
 		t.Errorf("complex64: %v", err)
 	}
 	// the member keeps its rows: a good block after the refused one follows

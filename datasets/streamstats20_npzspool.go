@@ -127,23 +127,13 @@ func (s *NPZSpool) Append(name string, a *Array) error {
 // that it names the row of the whole archive (it named the block's row,
 // row0 fewer).
 func spoolFloat32Check(name string, a *Array, row0 int) error {
-	var o *float32Overflow
-	switch a.DType {
-	case "float32":
-		o = scanFloat32(a.Float64)
-	case "complex64":
-		o = scanComplex64(a.Complex128)
-	}
+	o, what, noun, wide := float32OverflowOf(a)
 	if o == nil {
 		return nil
 	}
 	rest := 1
 	for _, d := range a.Shape[1:] {
 		rest *= d
-	}
-	what, wide := "the value", "float64"
-	if a.DType == "complex64" {
-		what, wide = "a part (real or imaginary) of the value", "complex128"
 	}
 	row := row0 + o.First/rest
 	where := fmt.Sprintf("%s at index %s (row %d", what, indexString(append([]int{row0 + a.Shape[0]}, a.Shape[1:]...), row*rest+o.First%rest), row)
@@ -152,7 +142,7 @@ func spoolFloat32Check(name string, a *Array, row0 int) error {
 	}
 	where += ")"
 	return fmt.Errorf("datasets: npz: member %q (%s, rows of shape %s; this block rows %d–%d): %s. Rescale the data (e.g. change units) or write it as %s (Array.DType %q)",
-		name, a.DType, shapeString(a.Shape[1:]), row0, row0+a.Shape[0]-1, o.describe(where, "values of the block"), wide, wide)
+		name, a.DType, shapeString(a.Shape[1:]), row0, row0+a.Shape[0]-1, o.describe(where, noun+" of the block"), wide, wide)
 }
 
 // NPZEntry is one member of NPZSpool.WriteNPZ, in the archive's order: the
