@@ -120,8 +120,8 @@ func TestDemoTiny(t *testing.T) {
 		`(?m)^components \(named by the process of most of their patches\):\n  component 0 = (gaussian|lognormal|filaments) \(\d+ of its \d+ patches\)$`,
 		"(?m)^" + regexp.QuoteMeta(demoSynthHeader) + `:\n  component 0 \(\w+\):\n    power spectrum \d+\.\d\d \(a real patch against the others: median \d+\.\d\d, 90th percentile \d+\.\d\d\)\n    histogram W1 \d+\.\d\d σ \(a real patch against the others pooled: \d+\.\d\d σ\)\n    skewness -?\d+\.\d\d \(real patches' 10–90 % range -?\d+\.\d\d to -?\d+\.\d\d: (inside|outside)\); excess kurtosis -?\d+\.\d\d \(-?\d+\.\d\d to -?\d+\.\d\d: (inside|outside)\)$`,
 		"(?m)^  " + regexp.QuoteMeta(demoSynthOneDraw) + "$",
-		`(?m)^separation of lognormal \+ filaments: relative error of each part, rms\(part − truth\) / std\(truth\) \(0 = perfect; 1 = no better than a flat map at the truth's mean; start = Wiener-filter first guess\):\n  lognormal +\d+\.\d{3} \(start \d+\.\d{3}\)\n  filaments +\d+\.\d{3} \(start \d+\.\d{3}\)$`,
-		`(?m)^separation of lognormal \+ filaments: pixel correlation of each part with the truth \(1 = perfect; start = Wiener-filter first guess\):\n  lognormal +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)\n  filaments +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)$`,
+		`(?m)^separation of lognormal \+ filaments: relative error of each part, rms\(part − truth\) / std\(truth\) \(0 = perfect; 1 = no better than a flat map at the truth's mean; method: patch prior, no L-BFGS stage; start = the same estimate\):\n  lognormal +\d+\.\d{3} \(start \d+\.\d{3}\)\n  filaments +\d+\.\d{3} \(start \d+\.\d{3}\)$`,
+		`(?m)^separation of lognormal \+ filaments: pixel correlation of each part with the truth \(1 = perfect; method: patch prior, no L-BFGS stage; start = the same estimate\):\n  lognormal +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)\n  filaments +-?[01]\.\d{3} \(start -?[01]\.\d{3}\)$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out) {
 			t.Errorf("summary lacks %s\n%s", re, out)

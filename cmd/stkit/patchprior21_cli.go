@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
 	"slices"
 
 	"github.com/schollz/progressbar/v3"
@@ -88,3 +90,28 @@ func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet) string 
 	}
 	return "method: statistics"
 }
+
+// The demo's patch priors (stkit demo, step 5): scaled down from export's
+// defaults (K 20, ≤ 30000 rows) to keep the demo within seconds of its
+// time without them.
+const (
+	demoPatchPriorK    = 5
+	demoPatchPriorRows = 3000
+)
+
+// demoSepStartWords says what "start" is in the demo's separation scores:
+// the Wiener-filter first guess, or the patch-prior estimate itself
+// (metrics.json settings.method).
+func demoSepStartWords(path string) string {
+	var m struct {
+		Settings struct {
+			Method string `json:"method"`
+		} `json:"settings"`
+	}
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &m) == nil && m.Settings.Method == infer.MethodPatchPrior {
+		return "method: patch prior, no L-BFGS stage; start = the same estimate"
+	}
+	return demoWienerStart
+}
+
+const demoWienerStart = "start = Wiener-filter first guess"
