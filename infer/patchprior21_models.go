@@ -47,9 +47,17 @@ var patchPriorRE = regexp.MustCompile(`^patch_prior_\d+\.npz$`)
 func isPatchPriorFile(name string) bool { return patchPriorRE.MatchString(name) }
 
 // writePatchPriors writes ms.PatchPriors into dir (Write's temporary folder)
-// under the names Manifest.PatchPriors records.
+// under the names Manifest.PatchPriors records (read first from ms.Dir when
+// the manifest records priors that were not loaded: a loaded model set
+// written elsewhere keeps them).
 func (ms *ModelSet) writePatchPriors(dir string, write func(name string, f func(path string) error) error) error {
 	man := ms.Manifest
+	if ms.PatchPriors == nil && man.PatchPriors != nil && ms.Dir != "" {
+		// a loaded folder written elsewhere: its priors go with it
+		if _, err := ms.LoadPatchPriors(); err != nil {
+			return err
+		}
+	}
 	if ms.PatchPriors == nil {
 		man.PatchPriors = nil
 		return nil

@@ -37,6 +37,16 @@ func TestPatchPrior21ExportSeparate(t *testing.T) {
 	if rec == nil || !slices.Equal(rec.Files, []string{"patch_prior_0.npz", "patch_prior_1.npz"}) || rec.K != 3 || rec.P != 8 || rec.MaxRows != 1500 || steps == 0 {
 		t.Fatalf("manifest patch_priors %+v, %d progress calls", rec, steps)
 	}
+	// a loaded folder written elsewhere keeps its priors
+	copyDir := filepath.Join(t.TempDir(), "copy")
+	if err := ms.Write(copyDir); err != nil {
+		t.Fatal(err)
+	}
+	if cp, err := LoadModels(copyDir); err != nil || !cp.HasPatchPriors(0, 1) {
+		t.Fatalf("written copy: %v, priors %v", err, cp != nil && cp.HasPatchPriors(0, 1))
+	} else if _, err := cp.LoadPatchPriors(); err != nil {
+		t.Fatal(err)
+	}
 	pps, err := ms.LoadPatchPriors()
 	if err != nil || len(pps) != 2 || pps[0].K != 3 || pps[1].P != 8 {
 		t.Fatalf("LoadPatchPriors: %v, %v", pps, err)
