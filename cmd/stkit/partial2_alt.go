@@ -21,7 +21,7 @@ import (
 // ("s.partial.npy is not stkit's …: the maps reached are in
 // s.partial-2.npy"). A later run that finishes removes the recorded
 // alternates of its OUT as it removes the partial file
-// (removeStalePartialAlts), and only those.
+// (removeStalePartialArgs: partialAlts, partialAltOf), and only those.
 
 // partialAltPath is the k-th alternate name of the partial file partial
 // (k ≥ 2): "-k" before the extension of its file (s.partial.npy →
