@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -87,6 +88,9 @@ func recordPartialReport(w io.Writer, cmd string, args []string, report, repDir 
 		files, err = partialReportFilesSince(repDir, processStart.Add(-2*time.Second))
 	}
 	if err == nil {
+		files = withEarlierReportFiles(repDir, files)
+	}
+	if err == nil {
 		var b []byte
 		b, err = json.MarshalIndent(partialRecord{Format: partialRecordFormat, Version: 1, Command: cmd,
 			Out: absPath(report), File: absPath(repDir), Size: size, SHA256: sum, Files: files,
@@ -98,6 +102,29 @@ func recordPartialReport(w io.Writer, cmd string, args []string, report, repDir 
 	if err != nil {
 		fmt.Fprintf(w, "%s: note: could not record %s as a partial report (%v): a later run will leave it, remove it yourself when done with it\n", cmd, repDir, err)
 	}
+}
+
+// withEarlierReportFiles adds to files (this run's, sorted) those of
+// repDir's record, when an earlier run stopped early recorded writing
+// repDir, that are still there. That run's report was left for this one to
+// write over (partialReportDest took repDir only as a partial report stkit
+// recorded and left as it was: partialReportFree), and the files this run
+// does not write again (loss.png of a run with a loss history, before one
+// without) are still stkit's: recorded as this run's alone, they later
+// kept the folder from removal as "files stkit did not write there" (and
+// sent a third run stopped early to DIR.partial-2).
+func withEarlierReportFiles(repDir string, files []string) []string {
+	r, ok := readPartialRecord(repDir)
+	if !ok || r.File != absPath(repDir) {
+		return files
+	}
+	for _, f := range r.Files {
+		if _, err := os.Lstat(filepath.Join(repDir, filepath.FromSlash(f))); err == nil && !slices.Contains(files, f) {
+			files = append(files, f)
+		}
+	}
+	sort.Strings(files)
+	return files
 }
 
 // partialReportVerdict says whether a run of cmd that finished writing its
