@@ -80,12 +80,7 @@ func partialFree(p string, inputs []string) bool {
 	if err != nil || !st.Mode().IsRegular() || !partialIsStkits(file) {
 		return false
 	}
-	for _, in := range inputs {
-		if in != "" && (filepath.Clean(in) == filepath.Clean(file) || sameFile(in, file)) {
-			return false
-		}
-	}
-	return true
+	return !isInputFile(file, inputs)
 }
 
 // partialAlts lists the alternates of the partial file p (its file,

@@ -87,6 +87,31 @@ func removeStalePartial(w io.Writer, cmd, out, report, ext string, inputs ...str
 	removeStalePartialArgs(w, cmd, nil, out, report, ext, inputs...)
 }
 
+// removeStaleUnlessInput removes p, a partial file (or an alternate) of
+// out, as removeStalePartialFile does, when it is a regular file and none
+// of inputs; a p that is gone loses its orphan record.
+func removeStaleUnlessInput(w io.Writer, cmd string, args []string, out, p string, inputs []string) {
+	st, err := os.Lstat(p)
+	if err != nil {
+		removeOrphanPartialRecord(p)
+		return
+	}
+	if st.Mode().IsRegular() && !isInputFile(p, inputs) {
+		removeStalePartialFile(w, cmd, args, out, p)
+	}
+}
+
+// isInputFile reports whether the file p is one of inputs (by name or as
+// the same file).
+func isInputFile(p string, inputs []string) bool {
+	for _, in := range inputs {
+		if in != "" && (filepath.Clean(in) == filepath.Clean(p) || sameFile(in, p)) {
+			return true
+		}
+	}
+	return false
+}
+
 // removeStalePartialArgs is removeStalePartial for a run with arguments
 // args (command's flags and operands), which the note on a partial file
 // of a run with other arguments compares (fixpartial21: removeStalePartialFile).
@@ -95,37 +120,14 @@ func removeStalePartialArgs(w io.Writer, cmd string, args []string, out, report,
 		// fixpartial21: stream outputs and .npz members too; an .npz
 		// member's partial file is its archive
 		p := datasets.FilePart(partialPath(cmd, out, ext))
-		st, err := os.Lstat(p)
-		isInput := false
-		for _, in := range inputs {
-			if in != "" && (filepath.Clean(in) == filepath.Clean(p) || sameFile(in, p)) {
-				isInput = true
-			}
-		}
-		if err == nil && st.Mode().IsRegular() && !isInput {
-			// partialsafe20: only a partial file stkit recorded writing
-			removeStalePartialFile(w, cmd, args, out, p)
-		} else if err != nil {
-			removeOrphanPartialRecord(p)
-		}
+		// partialsafe20: only a partial file stkit recorded writing
+		removeStaleUnlessInput(w, cmd, args, out, p, inputs)
 		// partial2: the alternates (s.partial-2.npy, …) a run stopped
 		// early wrote beside a file of p's name that was not stkit's,
 		// those recorded as this out's and cmd's only
 		for _, a := range partialAlts(p) {
-			if !partialAltOf(a, cmd, out) {
-				continue
-			}
-			st, err := os.Lstat(a)
-			isInput := false
-			for _, in := range inputs {
-				if in != "" && (filepath.Clean(in) == filepath.Clean(a) || sameFile(in, a)) {
-					isInput = true
-				}
-			}
-			if err == nil && st.Mode().IsRegular() && !isInput {
-				removeStalePartialFile(w, cmd, args, out, a)
-			} else if err != nil {
-				removeOrphanPartialRecord(a)
+			if partialAltOf(a, cmd, out) {
+				removeStaleUnlessInput(w, cmd, args, out, a, inputs)
 			}
 		}
 	}
