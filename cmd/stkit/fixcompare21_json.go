@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -84,10 +85,12 @@ func comparePartWithColumns(p comparePart, lab *stlayer.Labels, keys []string) c
 }
 
 // compareClassDoc is --compare's config.class_doc: plain stats' (classDoc),
-// with the BUNIT named where A and B have one and the same (nameUnit).
+// with the BUNIT named where A and B have one and the same (nameUnit; the
+// same as datasets.SameBUnit has it, as --compare's unit checks: MJy/sr
+// and MJY/SR are one unit, named as A spells it).
 func compareClassDoc(spec stats.Spec, lab *stlayer.Labels, bunitA, bunitB string) map[string]string {
 	d := classDoc(spec, lab)
-	if bunitA != bunitB {
+	if !datasets.SameBUnit(bunitA, bunitB) {
 		return d
 	}
 	return (&physScale{bunit: bunitA}).classDocUnits(d)
