@@ -9,7 +9,8 @@ import (
 // partial2: when writeAllOrNothing's undo could not rename an old file's
 // hard link back (rollBack), the signal's exit then removed that link as a
 // file in progress: the last copy of the old file. The link is now kept,
-// and the signal's message and the error say where (keptOldText).
+// and the signal's message and the error say where (keptOldText); partial3:
+// under a visible name (keepOldVisible).
 
 // undoKept holds what a signal's undo says of the old files it kept under
 // their link's name (keptOldText).
@@ -34,14 +35,24 @@ func takeUndoKept() []string {
 	return texts
 }
 
-// keptOldText says that final's old file, whose link backup could not be
-// renamed back (err), is kept as backup: "a.npy could not be put back
-// (rename …: permission denied): its old file is kept as
-// /d/.stkit-tmp-…-a.npy; rename it to a.npy yourself (a later stkit run
-// writing a.npy removes it)".
-func keptOldText(final, backup string, err error) string {
+// keptOldText says that final's old file, whose link could not be renamed
+// back (err), is kept as kept, a visible name no cleanup removes
+// (partial3: keepOldVisible): "a.npy could not be put back (rename …:
+// permission denied): its old file is kept as
+// /d/a.stkit-old-20261129T211000Z.npy; rename it to a.npy yourself".
+func keptOldText(final, kept string, err error) string {
+	return final + " could not be put back (" + err.Error() + "): its old file is kept as " + kept +
+		"; rename it to " + filepath.Base(final) + " yourself"
+}
+
+// keptOldTempText is keptOldText when the visible name (visible) could not
+// be given either (verr): the old file stays under its link's temporary
+// name backup, which a later stkit run writing final removes, saying so
+// (deadBesideNote).
+func keptOldTempText(final, backup string, err error, visible string, verr error) string {
 	return final + " could not be put back (" + err.Error() + "): its old file is kept as " + backup +
-		"; rename it to " + filepath.Base(final) + " yourself (a later stkit run writing " + filepath.Base(final) + " removes it)"
+		" (naming it " + filepath.Base(visible) + " failed too: " + verr.Error() + "); rename it to " + filepath.Base(final) +
+		" yourself (a later stkit run writing " + filepath.Base(final) + " removes it, and says so)"
 }
 
 // notPutBackText is what writeAllOrNothing's error says of the files its

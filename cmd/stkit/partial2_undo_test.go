@@ -14,7 +14,9 @@ import (
 // surrogate -o a.npy,b.npy stopped by SIGTERM after a.npy's rename, where
 // renaming a.npy's hard link back fails (renameBack): the signal's exit
 // removed that link as a file in progress, the last copy of the old a.npy.
-// Now it is kept, and the message and the error say where.
+// Now it is kept, and the message and the error say where: partial3,
+// under a visible name (a.stkit-old-<UTC time>.npy), not .stkit-tmp-…,
+// which a later run writing a.npy removed without a word.
 func TestPartial2UndoKeepsLinkWhenRenameBackFails(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
@@ -43,8 +45,9 @@ func TestPartial2UndoKeepsLinkWhenRenameBackFails(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
+	// partial3: under a visible name no later run's cleanup removes
 	re := regexp.MustCompile(regexp.QuoteMeta(a+" could not be put back (rename ") + `[^)]*permission denied\): its old file is kept as (` +
-		regexp.QuoteMeta(filepath.Join(dir, ".stkit-tmp-")) + `[0-9-]+a\.npy); rename it to a\.npy yourself \(a later stkit run writing a\.npy removes it\)`)
+		regexp.QuoteMeta(filepath.Join(dir, "a.stkit-old-")) + `[0-9]{8}T[0-9]{6}Z\.npy); rename it to a\.npy yourself\n`)
 	m := re.FindStringSubmatch(msg.String())
 	if m == nil || strings.Contains(msg.String(), "keep their earlier files") {
 		t.Fatalf("signal message %q, want it to name where the old a.npy is kept", msg.String())

@@ -100,7 +100,7 @@ func signalExit(ch <-chan os.Signal, w io.Writer, exit func(int)) {
 		rm := atomicfile.RemoveInProgress()
 		// fixpartial21: an undone rename whose old file had no link
 		lost := takeUndoLost()
-		kept := takeUndoKept() // partial2: old files kept under their link's name
+		kept := takeUndoKept() // partial2: old files kept (partial3: a.stkit-old-….npy)
 		if len(rm) > 0 {
 			msg += "; removed the unfinished " + strings.Join(rm, ", ")
 			if len(lost)+len(kept) == 0 {

@@ -131,7 +131,10 @@ func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, 
 		p := byFinal[final]
 		if p == nil {
 			// partialsafe20: what a run killed here before left
-			atomicfile.RemoveDeadBeside(filepath.Dir(final), filepath.Base(final))
+			// partial3: said, as one may be an old file kept by rollBack
+			for _, r := range atomicfile.RemoveDeadBeside(filepath.Dir(final), filepath.Base(final)) {
+				fmt.Fprint(w, deadBesideNote(cmd, filepath.Base(final), r))
+			}
 			removeOldBeside(w, cmd, filepath.Dir(final), filepath.Base(final), processStart.Add(-atomicfile.DeadTempMinAge))
 			temp, e := tempBeside(final)
 			if e != nil {
@@ -250,6 +253,8 @@ func writeAllOrNothingNote(w io.Writer, cmd string, outs []string, what string, 
 // it is kept (forgotten by atomicfile, so that a signal's exit does not
 // remove it as a file in progress, nor writeAllOrNothing's error path),
 // and said. Before, it was removed with the other files in progress.
+// partial3: it is kept under a visible name (keepOldVisible), else under
+// its temporary name (keptOldTempText).
 func rollBack(files []*pendingFile) (lost, kept []string) {
 	for _, p := range files {
 		if !p.done {
@@ -260,7 +265,13 @@ func rollBack(files []*pendingFile) (lost, kept []string) {
 			if err := renameBack(p.backup, p.final); err != nil {
 				atomicfile.Forget(p.backup)
 				p.kept = true
-				kept = append(kept, keptOldText(p.final, p.backup, err))
+				// partial3: under a name no later run's cleanup removes
+				if v, verr := keepOldVisible(p.backup, p.final); verr == nil {
+					p.backup = v
+					kept = append(kept, keptOldText(p.final, v, err))
+				} else {
+					kept = append(kept, keptOldTempText(p.final, p.backup, err, v, verr))
+				}
 			} else {
 				atomicfile.Forget(p.backup)
 				p.backup = ""
