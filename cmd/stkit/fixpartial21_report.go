@@ -92,9 +92,12 @@ func recordPartialReport(w io.Writer, cmd string, args []string, report, repDir 
 	}
 	if err == nil {
 		var b []byte
-		b, err = json.MarshalIndent(partialRecord{Format: partialRecordFormat, Version: 1, Command: cmd,
-			Out: absPath(report), File: absPath(repDir), Size: size, SHA256: sum, Files: files,
-			Written: time.Now().UTC().Format(time.RFC3339), Args: args}, "", "  ")
+		if files == nil {
+			files = []string{} // partial3: "files": [], not left out
+		}
+		b, err = json.MarshalIndent(partialReportRecord{partialRecord{Format: partialRecordFormat, Version: 1, Command: cmd,
+			Out: absPath(report), File: absPath(repDir), Size: size, SHA256: sum,
+			Written: time.Now().UTC().Format(time.RFC3339), Args: args}, files}, "", "  ")
 		if err == nil {
 			err = atomicfile.Write(partialRecordPath(repDir), append(b, '\n'), 0o644)
 		}
@@ -102,6 +105,17 @@ func recordPartialReport(w io.Writer, cmd string, args []string, report, repDir 
 	if err != nil {
 		fmt.Fprintf(w, "%s: note: could not record %s as a partial report (%v): a later run will leave it, remove it yourself when done with it\n", cmd, repDir, err)
 	}
+}
+
+// partialReportRecord is a partial report's record as written: its Files
+// always, [] for none. partial3: partialRecord leaves an empty list out
+// (omitempty, for partial files' records), and such a record, read back
+// with no files, was refused as "its record is of synth's partial report
+// of …, not of this run's" when it was this run's (partialReportVerdict
+// now says why: it lists no file).
+type partialReportRecord struct {
+	partialRecord
+	Files []string `json:"files"`
 }
 
 // withEarlierReportFiles adds to files (this run's, sorted) those of
@@ -138,8 +152,10 @@ func partialReportVerdict(dir, cmd, report string) (remove, changed bool, why st
 	switch {
 	case !ok:
 		return false, false, "stkit has no record of writing it as a partial report"
-	case r.File != absPath(dir) || r.Out != absPath(report) || r.Command != cmd || r.Files == nil:
+	case r.File != absPath(dir) || r.Out != absPath(report) || r.Command != cmd:
 		return false, false, fmt.Sprintf("its record is of %s's partial report of %s, not of this run's", r.Command, r.Out)
+	case len(r.Files) == 0: // partial3: was said as the case above
+		return false, false, "its record lists no file that the run stopped early wrote there (it found none modified after it started), so stkit cannot tell its files from others'"
 	}
 	size, sum, err := fileSHA256(filepath.Join(dir, "metrics.json"))
 	if err != nil {
