@@ -50,10 +50,12 @@ ones ("effective_dof", from their correlation within the sets, m ≤ n_A +
 n_B − 2), and P(χ²_m/m ≤ χ²/dof), conservative, below 0.01 warns that A
 and B are near-copies (a set against itself with a few pixels changed by
 round-off: χ²/dof ≈ 1e-16; maps shifted periodically under wst: 0.006);
-independent sets of 4 and 4 maps gave at least 0.16; the maps' mean rows
+independent sets of 4 and 4 maps gave at least 0.16. The maps' mean rows
 and parts constant by construction (the variance of standardised maps)
-are left out of it ("dof_alike"), their z being round-off. When p_low
-warns too, one warning says both. Paired sets: the spread of the
+are left out of this χ²/dof, their z being round-off: it is the JSON's
+"chi2_per_dof_alike", over the "dof_alike" parts kept ("dof" less
+"dof_alike" were left out), and "p_chi2_low" is its P. When p_low warns
+too, one warning says both. Paired sets: the spread of the
 differences A_i − B_i over that of the maps ("paired_diff_ratio", median
 over the parts; about 1 for independent pairs, less for pairs from the
 same seeds) below 1e-5 warns that A and B are near-copies, which the
