@@ -283,9 +283,9 @@ type ExportOptions struct {
 	// written as patch_prior_<k>.npz and recorded in
 	// ModelManifest.PatchPriors; SeparateWithModels' PatchPrior option uses
 	// them. On BenchmarkModelSeparationHeldOut the patch-prior separation
-	// gave a mean worst-bin r of 0.760/0.785 (dust/Quijote) against
+	// gave a mean worst-bin r of 0.775/0.802 (dust/Quijote) against
 	// 0.645/0.673 for the statistics alone. Not by default: a fit with the
-	// defaults (K 20, 8×8, ≤ 30000 rows) takes 10–90 s per component on 2
+	// defaults (K 20, 6×6, ≤ 30000 rows) takes 10–90 s per component on 2
 	// busy cores (K 5, ≤ 3000 rows: about 2 s). PatchPriorProgress, if
 	// non-nil, follows the fits (EM iterations, then each fit's time).
 	PatchPrior         *PatchPriorOptions

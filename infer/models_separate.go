@@ -242,12 +242,15 @@ type ModelSepOptions struct {
 	// alone (as before the priors). "only" and "start" refuse components
 	// without a prior (noise, a third component, a folder exported without
 	// them). Measured on BenchmarkModelSeparationHeldOut (30 held-out 64²
-	// dust + Quijote mixtures, priors with FitPatchPrior's defaults; mean
-	// worst-bin r dust/Quijote, then pixel correlation): "off" 0.645/0.673,
-	// 0.635/0.890; "only" 0.760/0.785, 0.708/0.924; "start" 0.750/0.772,
-	// 0.698/0.914 (the statistics move the patch-prior estimate away from
-	// the truth), hence "only" for "auto".
-	// PatchPriorStride is SeparateWithPatchPriors' stride (default 2).
+	// dust + Quijote mixtures, priors fitted on each cluster's training
+	// patches; mean worst-bin r dust/Quijote, then pixel correlation): "off"
+	// 0.645/0.673, 0.635/0.890; "only" 0.775/0.802, 0.712/0.929 (6×6
+	// priors, stride 1: the defaults; 8×8 at stride 2 0.760/0.785,
+	// 0.708/0.924); "start" (8×8) 0.750/0.772, 0.698/0.914 (the statistics
+	// move the patch-prior estimate away from the truth), hence "only" for
+	// "auto".
+	// PatchPriorStride is SeparateWithPatchPriors' stride (default
+	// DefaultPatchSepStride, 1).
 	PatchPrior       string
 	PatchPriorStride int
 }

@@ -40,11 +40,16 @@ import (
 //	                           (FitPatchPrior's defaults on ClusterPatches)
 //	                           and save them there (default: fit, not saved;
 //	                           20–90 s per component)
-//	                           Measured (session 21, priors fitted here,
-//	                           DIR /tmp): auto = only: worst-bin r
-//	                           0.760/0.785, pixel corr 0.708/0.924; start
+//	                           Measured (session 21, priors fitted here):
+//	                           auto = only, 6×6, stride 1 (the defaults):
+//	                           worst-bin r 0.775/0.802, pixel corr
+//	                           0.712/0.929; 8×8, stride 2: only
+//	                           0.760/0.785, 0.708/0.924, start
 //	                           0.750/0.772, 0.698/0.914; off 0.645/0.673,
 //	                           0.635/0.890
+//	STKIT_MODELSEP_PRIOR_P, _PRIOR_TRAINSTRIDE, _PRIOR_STRIDE  the fits'
+//	                           P and Stride, the separation's stride
+//	                           (default: the defaults)
 //	STKIT_MODELSEP_BINS=1      also print, per half-octave bin and component,
 //	                           the mean power fraction, the mean r(k) of the
 //	                           separation and of its start, and how often the
@@ -100,7 +105,8 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 		data, truth := datas[i], truths[i]
 		res, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{GaussPrior: gp,
 			Tau: envFloat(b, "STKIT_MODELSEP_TAU", 0), Steps: envInt(b, "STKIT_MODELSEP_STEPS", 0),
-			MinFraction: envFloat(b, "STKIT_MODELSEP_MINFRAC", 0), Init: os.Getenv("STKIT_MODELSEP_INIT"), PatchPrior: method})
+			MinFraction: envFloat(b, "STKIT_MODELSEP_MINFRAC", 0), Init: os.Getenv("STKIT_MODELSEP_INIT"), PatchPrior: method,
+			PatchPriorStride: envInt(b, "STKIT_MODELSEP_PRIOR_STRIDE", 0)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -236,7 +242,8 @@ func heldOutPatchPriors(b *testing.B, ms *ModelSet, ks []int, dir string) {
 				b.Fatal(err)
 			}
 			t := time.Now()
-			if pp, err = FitPatchPrior(tr, PatchPriorOptions{}); err != nil {
+			po := PatchPriorOptions{P: envInt(b, "STKIT_MODELSEP_PRIOR_P", 0), Stride: envInt(b, "STKIT_MODELSEP_PRIOR_TRAINSTRIDE", 0)}
+			if pp, err = FitPatchPrior(tr, po); err != nil {
 				b.Fatal(err)
 			}
 			b.Logf("patch prior of component %d: %d patches, %.1f s", k, tr.B, time.Since(t).Seconds())

@@ -34,7 +34,7 @@ func TestPatchPrior21ExportSeparate(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := ms.Manifest.PatchPriors
-	if rec == nil || !slices.Equal(rec.Files, []string{"patch_prior_0.npz", "patch_prior_1.npz"}) || rec.K != 3 || rec.P != 8 || rec.MaxRows != 1500 || steps == 0 {
+	if rec == nil || !slices.Equal(rec.Files, []string{"patch_prior_0.npz", "patch_prior_1.npz"}) || rec.K != 3 || rec.P != 6 || rec.MaxRows != 1500 || steps == 0 {
 		t.Fatalf("manifest patch_priors %+v, %d progress calls", rec, steps)
 	}
 	// a loaded folder written elsewhere keeps its priors
@@ -48,7 +48,7 @@ func TestPatchPrior21ExportSeparate(t *testing.T) {
 		t.Fatal(err)
 	}
 	pps, err := ms.LoadPatchPriors()
-	if err != nil || len(pps) != 2 || pps[0].K != 3 || pps[1].P != 8 {
+	if err != nil || len(pps) != 2 || pps[0].K != 3 || pps[1].P != 6 {
 		t.Fatalf("LoadPatchPriors: %v, %v", pps, err)
 	}
 	// which component is which process

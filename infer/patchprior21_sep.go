@@ -11,16 +11,21 @@ import (
 
 // PatchSepOptions configure SeparateWithPatchPriors.
 type PatchSepOptions struct {
-	// Stride between the P×P patches of the data (default 2; measured in
+	// Stride between the P×P patches of the data (default
+	// DefaultPatchSepStride, 1; measured in
 	// docs/experiments/research21_modelpatchgmm.go on
-	// BenchmarkModelSeparationHeldOut: stride 1 gave a mean worst-bin r of
-	// 0.754/0.787 against 0.745/0.784 at stride 2, for 3.5× the time).
+	// BenchmarkModelSeparationHeldOut with 8×8 priors: stride 1 gave a mean
+	// worst-bin r of 0.754/0.787 against 0.745/0.784 at stride 2, for 3.5×
+	// the time).
 	Stride int
 	// NoiseVar, when > 0, is the variance of a white noise added to the two
 	// components (in the data's units², per pixel): NoiseVar·I is added to
 	// Σ_k + Σ_l, and the result has a third map, the noise d − a − b.
 	NoiseVar float64
 }
+
+// DefaultPatchSepStride is the default PatchSepOptions.Stride.
+const DefaultPatchSepStride = 1
 
 // patchPairBatch is the number of data patches processed at once (bounds
 // the memory: rows × pairs values for the weights).
@@ -43,12 +48,13 @@ const patchPairBatch = 2048
 //
 // Measured (BenchmarkModelSeparationHeldOut's 30 held-out 64² dust +
 // Quijote mixtures, priors fitted with FitPatchPrior's defaults on the
-// training patches of each cluster): mean worst-bin r 0.760/0.785,
-// pixel correlation 0.708/0.924 against 0.645/0.673 and 0.635/0.890 for
+// training patches of each cluster, 6×6, stride 1): mean worst-bin r
+// 0.775/0.802, pixel correlation 0.712/0.929 (8×8 at stride 2:
+// 0.760/0.785, 0.708/0.924) against 0.645/0.673 and 0.635/0.890 for
 // the ST model separation (SeparateWithModels without PatchPrior). Cost:
-// K_a·K_b·2·P⁴ multiply-adds per patch (400 pairs of 8×8: about 0.7 s for
-// a 64² map at stride 2 on one core; the number of patches grows as M·N /
-// Stride²).
+// K_a·K_b·2·P⁴ multiply-adds per patch (400 pairs of 6×6: about 1.3 s for
+// a 64² map at stride 1 on a busy core; the number of patches grows as
+// M·N / Stride²).
 //
 // Input errors (ErrModelInput): data that is not one finite map of at least
 // P×P, inconsistent or nil priors, priors of different P, a negative,
@@ -75,7 +81,7 @@ func SeparateWithPatchPriors(data *stlayer.Maps, a, b *PatchPrior, opt PatchSepO
 	}
 	s := opt.Stride
 	if s <= 0 {
-		s = 2
+		s = DefaultPatchSepStride
 	}
 	if s > p {
 		return nil, inputErrorf("patch-prior separation: stride %d is larger than the patch size %d (some pixels would have no estimate)", s, p)
