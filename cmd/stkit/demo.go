@@ -267,7 +267,7 @@ func demoAbout(o demoOpts, name string) string {
 			"to processes still holds more than 1/%d of the patches.", k, factorial(k), k)
 	case "5":
 		return "Turn each component into an ST model: decode latents of the component into feature vectors and keep their mean, spread\n" +
-			"and covariance (stkit export), and fit a pixel patch prior to its patches (a Gaussian mixture of 8×8 sub-patches,\n" +
+			"and covariance (stkit export), and fit a pixel patch prior to its patches (a Gaussian mixture of 6×6 sub-patches,\n" +
 			"--patch-prior). Steps 6 and 7 use only these models, not the patches."
 	case "6":
 		return fmt.Sprintf("From each component's model alone, synthesise a new %d×%d map whose ST statistics match a draw of the model (%d L-BFGS\n"+
@@ -284,7 +284,7 @@ func demoAbout(o demoOpts, name string) string {
 			"two matching components' models; the true maps only score the result (pixel correlation with the truth: 1 = perfect;\n"+
 			"relative error = rms(part − truth) / std(truth): 0 = perfect, 1 = no better than a flat map at the truth's mean;\n"+
 			"r(k) = correlation per Fourier scale). With the components' patch priors (step 5) the split is the two-source posterior\n"+
-			"mean of every 8×8 patch, no L-BFGS stage (stkit separate --patch-prior; start = that estimate); without, the ST models'\n"+
+			"mean of every 6×6 patch, no L-BFGS stage (stkit separate --patch-prior; start = that estimate); without, the ST models'\n"+
 			"loss is minimised from the Wiener-filter first guess (start).", demoProcesses[1].name, demoProcesses[2].name)
 	}
 	return ""
