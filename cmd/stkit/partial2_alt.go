@@ -126,5 +126,15 @@ func partialAltOf(a, cmd, out string) bool {
 	return ok && r.File == absPath(a) && r.Out == absPath(out) && r.Command == cmd
 }
 
+// stoppedDests is where a run stopped early writes its maps (partialDest
+// of partial, OUT's partial file, none of inputs) and the report of
+// --report report (partialReportDest; "" without one), and what the stop
+// message adds about them (their notes, "" when both are the usual names).
+func stoppedDests(partial, report string, inputs ...string) (dest, repDir, note string) {
+	dest, altNote := partialDest(partial, inputs...)
+	repDir, repNote := partialReportDest(report)
+	return dest, repDir, altNote + repNote
+}
+
 // firstOf is the first of two strings (partialDest's dest).
 func firstOf(a, _ string) string { return a }

@@ -319,13 +319,10 @@ that member alone.`)
 	// their report to DIR.partial; OUT and DIR only get a finished run's
 	dest, repDir, destNote := *out, *report, ""
 	if err != nil {
-		dest, repDir, destNote = partial, partialReport(*report), partialNote(*out)
-		var altNote string // partial2: a file of that name stkit did not write is kept
-		dest, altNote = partialDest(partial)
-		destNote += altNote
-		var repNote string // partial2: nor a folder DIR.partial stkit did not write
-		repDir, repNote = partialReportDest(*report)
-		destNote += repNote
+		// partial2: not over a file or folder of those names stkit did not write
+		var stopNote string
+		dest, repDir, stopNote = stoppedDests(partial, *report)
+		destNote = partialNote(*out) + stopNote
 	}
 	loss0, loss1, iters := 0.0, 0.0, 0
 	for _, r := range res.Results[:min(nw, len(res.Results))] {

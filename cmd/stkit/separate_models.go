@@ -534,13 +534,10 @@ func runSeparateModels(g *globals, args []string) error {
 	// only get a finished run's
 	dest, repDir, destNote := *out, *report, ""
 	if err != nil {
-		dest, repDir, destNote = partial, partialReport(*report), sepNotWritten(*out, *report)
-		var altNote string // partial2: a file of that name stkit did not write is kept
-		dest, altNote = partialDest(partial, inputs...)
-		destNote += altNote
-		var repNote string // partial2: nor a folder DIR.partial stkit did not write
-		repDir, repNote = partialReportDest(*report)
-		destNote += repNote
+		// partial2: not over a file or folder of those names stkit did not write
+		var stopNote string
+		dest, repDir, stopNote = stoppedDests(partial, *report, inputs...)
+		destNote = sepNotWritten(*out, *report) + stopNote
 	}
 	if werr := datasets.WriteMapsWith(dest, res.Components, datasets.MapsWriteOptions{Cards: cards, Format: *f.format}); werr != nil {
 		return werr

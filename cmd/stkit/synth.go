@@ -494,13 +494,10 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	// their report to DIR.partial; OUT and DIR only get a finished run's
 	dest, repDir, destNote := *out, *report, ""
 	if err != nil {
-		dest, repDir, destNote = partial, partialReport(*report), partialNote(*out)
-		var altNote string // partial2: a file of that name stkit did not write is kept
-		dest, altNote = partialDest(partial, synthInputs...)
-		destNote += altNote
-		var repNote string // partial2: nor a folder DIR.partial stkit did not write
-		repDir, repNote = partialReportDest(*report)
-		destNote += repNote
+		// partial2: not over a file or folder of those names stkit did not write
+		var stopNote string
+		dest, repDir, stopNote = stoppedDests(partial, *report, synthInputs...)
+		destNote = partialNote(*out) + stopNote
 	}
 	// the unit and the pixel scale hold for a new realisation of the field;
 	// the rest of the WCS (its place on the sky) does not
