@@ -250,9 +250,12 @@ type ModelSepOptions struct {
 	// move the patch-prior estimate away from the truth), hence "only" for
 	// "auto".
 	// PatchPriorStride is SeparateWithPatchPriors' stride (default
-	// DefaultPatchSepStride, 1).
-	PatchPrior       string
-	PatchPriorStride int
+	// DefaultPatchSepStride, 1). PatchPriorProgress, if non-nil, follows
+	// the patch-prior estimate (PatchSepOptions.Progress: data patches
+	// done of their total).
+	PatchPrior         string
+	PatchPriorStride   int
+	PatchPriorProgress func(done, total int)
 }
 
 // Methods of ModelSepResult.Method.

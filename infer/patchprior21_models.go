@@ -252,7 +252,7 @@ func modelSepPatchPrior(ms *ModelSet, data *stlayer.Maps, comps []SepComponent, 
 	if err != nil {
 		return "", err
 	}
-	est, err := SeparateWithPatchPriors(data, pps[idx[0]], pps[idx[1]], PatchSepOptions{Stride: opt.PatchPriorStride})
+	est, err := SeparateWithPatchPriors(data, pps[idx[0]], pps[idx[1]], PatchSepOptions{Stride: opt.PatchPriorStride, Progress: opt.PatchPriorProgress})
 	if err != nil {
 		return "", err
 	}

@@ -190,3 +190,28 @@ func TestPatchPrior21SaveLoad(t *testing.T) {
 		t.Errorf("round trip: P %d K %d, values differ", got.P, got.K)
 	}
 }
+
+// TestPatchPrior21SepProgress: SeparateWithPatchPriors reports its data
+// patches done after each batch (a large map at stride 1 is minutes of
+// work): 50×50 with 3×3 priors at stride 1 is 48² = 2304 patches, two
+// batches.
+func TestPatchPrior21SepProgress(t *testing.T) {
+	const p = 3
+	d := p * p
+	rng := rand.New(rand.NewPCG(3, 4))
+	mk := func(scale float64) *PatchPrior {
+		return &PatchPrior{P: p, K: 1, Weights: []float64{1}, Means: make([]float64, d), Covs: randSPD(rng, d, scale)}
+	}
+	data := stlayer.NewMaps(1, 50, 50)
+	for j := range data.Data {
+		data.Data[j] = rng.NormFloat64()
+	}
+	var calls [][2]int
+	opt := PatchSepOptions{Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
+	if _, err := SeparateWithPatchPriors(data, mk(1), mk(0.3), opt); err != nil {
+		t.Fatal(err)
+	}
+	if want := [][2]int{{2048, 2304}, {2304, 2304}}; !slices.Equal(calls, want) {
+		t.Fatalf("progress calls %v, want %v", calls, want)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -115,3 +116,30 @@ func demoSepStartWords(path string) string {
 }
 
 const demoWienerStart = "start = Wiener-filter first guess"
+
+// patchPriorSepProgress follows separate --models' patch-prior estimate
+// (infer.ModelSepOptions.PatchPriorProgress): a bar of the data patches
+// done, or with --log-every a line at its end (a 1024² map at stride 1 is
+// about 10⁶ patches: minutes).
+func patchPriorSepProgress(g *globals, lines bool) func(done, total int) {
+	var bar interface {
+		Set(int) error
+		Finish() error
+	}
+	t0 := time.Now()
+	return func(done, total int) {
+		if lines {
+			if done == total {
+				fmt.Fprintf(g.stderr, "separate: patch prior: %d data patches, %.1f s\n", total, time.Since(t0).Seconds())
+			}
+			return
+		}
+		if bar == nil {
+			bar = newBar(g.stderr, total, "patch prior: patches")
+		}
+		bar.Set(done)
+		if done == total {
+			bar.Finish()
+		}
+	}
+}

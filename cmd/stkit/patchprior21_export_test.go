@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -59,9 +60,13 @@ func TestPatchPrior21SeparateCLI(t *testing.T) {
 	}
 	mix, truth := filepath.Join(dir, "mix.npy"), filepath.Join(dir, "truth.npy")
 	rep := filepath.Join(work, "rep")
-	code, _, errs := runCLI(t, "separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "a.npy"), "--truth", truth, "--report", rep)
+	code, _, errs := runCLI(t, "separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "a.npy"), "--truth", truth, "--report", rep, "--log-every", "10")
 	if code != 0 || !strings.Contains(errs, "separate: method: patch prior (the two-source posterior mean under the components' 3-Gaussian priors of 6×6 pixel patches, stride 1") {
 		t.Fatalf("separate with priors: exit %d\n%s", code, errs)
+	}
+	// patchrev: the estimate's progress (a bar without --log-every)
+	if !regexp.MustCompile(`\nseparate: patch prior: 729 data patches, \d+\.\d s\n`).MatchString(errs) {
+		t.Errorf("separate with priors, --log-every: no line of the patch-prior estimate's patches (32² at stride 1: 27² = 729)\n%s", errs)
 	}
 	b, err := os.ReadFile(filepath.Join(rep, "metrics.json"))
 	if err != nil || !strings.Contains(string(b), `"method": "patch prior"`) {

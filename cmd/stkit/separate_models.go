@@ -477,6 +477,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if *logEvery <= 0 && opt.PatchPrior != "only" { // patchint: no L-BFGS stage then
 		bar = newBar(g.stderr, total, "L-BFGS")
 	}
+	opt.PatchPriorProgress = patchPriorSepProgress(g, *logEvery > 0) // patchrev: minutes for a large map
 	opt.Progress = func(pr infer.Progress) {
 		if bar != nil {
 			bar.Describe(fmt.Sprintf("loss %.4g", pr.Loss))
