@@ -161,33 +161,40 @@ func cutPatch(x []float64, n, r0, c0, p int, dst []float64) {
 
 // patchTrainingMatrix cuts the p×p sub-patches at stride s of every map,
 // with the 8 dihedral copies when aug, at most maxN rows (a seeded random
-// subset).
+// subset). Only the rows kept are cut: the subset is drawn over row
+// indices (the same rows, in the same order, as shuffling all the rows),
+// so a large training set (10⁶–10⁷ candidate rows) does not hold them all
+// in memory.
 func patchTrainingMatrix(maps *stlayer.Maps, p, s int, aug bool, maxN int, seed uint64) *mat.Dense {
-	var rows [][]float64
-	buf := make([]float64, p*p)
 	nt := 1
 	if aug {
 		nt = 8
 	}
-	for b := 0; b < maps.B; b++ {
-		x := maps.Map(b)
-		for _, r0 := range patchOrigins(maps.M, p, s) {
-			for _, c0 := range patchOrigins(maps.N, p, s) {
-				cutPatch(x, maps.N, r0, c0, p, buf)
-				for t := 0; t < nt; t++ {
-					rows = append(rows, dihedralPatch(buf, p, t))
-				}
-			}
+	or, oc := patchOrigins(maps.M, p, s), patchOrigins(maps.N, p, s)
+	per := len(or) * len(oc) * nt // rows per map
+	total := maps.B * per
+	n := total
+	var idx []int32
+	if maxN > 0 && total > maxN {
+		idx = make([]int32, total)
+		for i := range idx {
+			idx[i] = int32(i)
 		}
-	}
-	if maxN > 0 && len(rows) > maxN {
 		rng := rand.New(rand.NewPCG(seed, 0x7a1))
-		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
-		rows = rows[:maxN]
+		rng.Shuffle(total, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		n = maxN
 	}
-	X := mat.NewDense(len(rows), p*p, nil)
-	for i, r := range rows {
-		X.SetRow(i, r)
+	X := mat.NewDense(n, p*p, nil)
+	buf := make([]float64, p*p)
+	for i := 0; i < n; i++ {
+		r := i
+		if idx != nil {
+			r = int(idx[i])
+		}
+		b, rest := r/per, r%per
+		o, t := rest/nt, rest%nt
+		cutPatch(maps.Map(b), maps.N, or[o/len(oc)], oc[o%len(oc)], p, buf)
+		X.SetRow(i, dihedralPatch(buf, p, t))
 	}
 	return X
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -213,5 +214,55 @@ func TestPatchPrior21SepProgress(t *testing.T) {
 	}
 	if want := [][2]int{{2048, 2304}, {2304, 2304}}; !slices.Equal(calls, want) {
 		t.Fatalf("progress calls %v, want %v", calls, want)
+	}
+}
+
+// TestPatchPrior21TrainingRowsSubset: patchTrainingMatrix keeps the rows
+// the former cut-all-then-shuffle kept, in that order, bit for bit, without
+// cutting the rest: 20 maps of 64² at stride 4 with the 8 dihedral copies
+// are 40960 candidate rows (about 12 MB as separate slices); 1000 are kept.
+func TestPatchPrior21TrainingRowsSubset(t *testing.T) {
+	const p, s, maxN = 6, 4, 1000
+	rng := rand.New(rand.NewPCG(5, 6))
+	maps := stlayer.NewMaps(20, 64, 64)
+	for i := range maps.Data {
+		maps.Data[i] = rng.NormFloat64()
+	}
+	// the former construction
+	var rows [][]float64
+	buf := make([]float64, p*p)
+	for b := 0; b < maps.B; b++ {
+		for _, r0 := range patchOrigins(maps.M, p, s) {
+			for _, c0 := range patchOrigins(maps.N, p, s) {
+				cutPatch(maps.Map(b), maps.N, r0, c0, p, buf)
+				for t := 0; t < 8; t++ {
+					rows = append(rows, dihedralPatch(buf, p, t))
+				}
+			}
+		}
+	}
+	if len(rows) != 40960 {
+		t.Fatalf("%d candidate rows, want 40960", len(rows))
+	}
+	sh := rand.New(rand.NewPCG(9, 0x7a1))
+	sh.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	X := patchTrainingMatrix(maps, p, s, true, maxN, 9)
+	runtime.ReadMemStats(&m1)
+	if n, d := X.Dims(); n != maxN || d != p*p {
+		t.Fatalf("X %d×%d, want %d×%d", n, d, maxN, p*p)
+	}
+	for i := 0; i < maxN; i++ {
+		if !slices.Equal(X.RawRowView(i), rows[i]) {
+			t.Fatalf("row %d differs from the former subset's", i)
+		}
+	}
+	if a := m1.TotalAlloc - m0.TotalAlloc; a > 1<<20 {
+		t.Errorf("patchTrainingMatrix allocated %d bytes for %d of 40960 rows (want < 1 MiB: X is 288 kB, the row indices 160 kB)", a, maxN)
+	}
+	// no subset: every row, in order
+	if X := patchTrainingMatrix(stlayer.NewMaps(1, 8, 8), 6, 4, false, 0, 1); X.RawMatrix().Rows != 4 {
+		t.Errorf("8×8 at stride 4 without copies: %d rows, want 4 (origins 0, 2 flush)", X.RawMatrix().Rows)
 	}
 }
