@@ -64,6 +64,10 @@ func TestPatchPrior21SeparateCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "separate: method: patch prior (the two-source posterior mean under the components' 3-Gaussian priors of 6×6 pixel patches, stride 1") {
 		t.Fatalf("separate with priors: exit %d\n%s", code, errs)
 	}
+	// patchrev: the first line named steps, tau and a Wiener init that no stage used
+	if !strings.Contains(errs, "coefficients), the patch-prior estimate alone (no L-BFGS stage: steps, tau and init unused), engine ") || strings.Contains(errs, "init wiener") {
+		t.Errorf("separate with priors: the first line should not name steps, tau or init\n%s", errs)
+	}
 	// patchrev: the estimate's progress (a bar without --log-every)
 	if !regexp.MustCompile(`\nseparate: patch prior: 729 data patches, \d+\.\d s\n`).MatchString(errs) {
 		t.Errorf("separate with priors, --log-every: no line of the patch-prior estimate's patches (32² at stride 1: 27² = 729)\n%s", errs)

@@ -430,8 +430,12 @@ func runSeparateModels(g *globals, args []string) error {
 	if opt.PatchPrior, err = resolvePatchPrior(*ppMode, ms, comps, *startPath != ""); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), steps %d+%d in %d epoch(s), tau %g, init %s, engine %s\n",
-		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init, ch.Name)
+	runs := fmt.Sprintf("steps %d+%d in %d epoch(s), tau %g, init %s", max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init)
+	if opt.PatchPrior == "only" { // patchrev: no L-BFGS stage, no Wiener start
+		runs = "the patch-prior estimate alone (no L-BFGS stage: steps, tau and init unused)"
+	}
+	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), %s, engine %s\n",
+		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, runs, ch.Name)
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
 		fmt.Fprintf(g.stderr, "separate: %s\n", modelCropNote(d.M, d.N, p, *stride, spec.CutPixels(), opt.GaussPrior > 0))
 	}
