@@ -266,3 +266,48 @@ func TestPatchPrior21TrainingRowsSubset(t *testing.T) {
 		t.Errorf("8×8 at stride 4 without copies: %d rows, want 4 (origins 0, 2 flush)", X.RawMatrix().Rows)
 	}
 }
+
+// TestPatchPrior21PairWeights: with K = 2 mixtures on 1×1 patches the
+// estimate is the exact two-source posterior mean Σ_kl w_kl (μ_k + σ_k²/
+// (σ_k²+σ_l²)(y − μ_k − μ_l)), w_kl ∝ π_k π_l N(y; μ_k+μ_l, σ_k²+σ_l²),
+// including pixels far in the tails (y = ±300 std: every pair density
+// underflows to 0 in linear form, so the weights must be in the log
+// domain). Dropped pairs (below 1e-6 of the largest weight) bound the error.
+func TestPatchPrior21PairWeights(t *testing.T) {
+	a := &PatchPrior{P: 1, K: 2, Weights: []float64{0.3, 0.7}, Means: []float64{-2, 1}, Covs: []float64{0.5, 2}}
+	b := &PatchPrior{P: 1, K: 2, Weights: []float64{0.6, 0.4}, Means: []float64{0, 3}, Covs: []float64{1, 0.2}}
+	ys := []float64{-3, -1, 0, 0.5, 1, 2, 4, 7, 300, -300}
+	data := stlayer.NewMaps(1, 1, len(ys))
+	copy(data.Data, ys)
+	out, err := SeparateWithPatchPriors(data, a, b, PatchSepOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, y := range ys {
+		var lw [4]float64
+		var est [4]float64
+		mx := math.Inf(-1)
+		for k := 0; k < 2; k++ {
+			for l := 0; l < 2; l++ {
+				s := a.Covs[k] + b.Covs[l]
+				r := y - a.Means[k] - b.Means[l]
+				lw[2*k+l] = math.Log(a.Weights[k]*b.Weights[l]) - 0.5*math.Log(2*math.Pi*s) - 0.5*r*r/s
+				est[2*k+l] = a.Means[k] + a.Covs[k]/s*r
+				mx = math.Max(mx, lw[2*k+l])
+			}
+		}
+		num, den := 0.0, 0.0
+		for j := range lw {
+			w := math.Exp(lw[j] - mx)
+			num += w * est[j]
+			den += w
+		}
+		want := num / den
+		if got := out.Data[i]; math.IsNaN(got) || math.Abs(got-want) > 1e-5*(1+math.Abs(want)) {
+			t.Errorf("y = %g: a = %.9g, want %.9g", y, got, want)
+		}
+		if got := out.Data[len(ys)+i]; math.Abs(got-(y-out.Data[i])) > 1e-12*(1+math.Abs(y)) {
+			t.Errorf("y = %g: b = %g, want d − a = %g", y, got, y-out.Data[i])
+		}
+	}
+}
