@@ -450,7 +450,7 @@ func SeparateWithModels(ctx context.Context, eng stlayer.Engine, ms *ModelSet, d
 			return nil, inputErrorf("component %d (%s): no coefficient has a std above %g × the largest (every one would be masked: its term would be 0)", i, c.Name, opt.StdFloor)
 		}
 	}
-	method, err := modelSepPatchPrior(ms, data, comps, &opt)
+	method, err := modelSepPatchPrior(ctx, ms, data, comps, &opt)
 	if err != nil {
 		return nil, err
 	}

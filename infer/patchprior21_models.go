@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -208,7 +209,7 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 
 // modelSepPatchPrior resolves ModelSepOptions.PatchPrior: the method that
 // runs, and for the patch-prior methods the estimate set as opt.Start.
-func modelSepPatchPrior(ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt *ModelSepOptions) (string, error) {
+func modelSepPatchPrior(ctx context.Context, ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt *ModelSepOptions) (string, error) {
 	mode := opt.PatchPrior
 	switch mode {
 	case "off":
@@ -252,7 +253,7 @@ func modelSepPatchPrior(ms *ModelSet, data *stlayer.Maps, comps []SepComponent, 
 	if err != nil {
 		return "", err
 	}
-	est, err := SeparateWithPatchPriors(data, pps[idx[0]], pps[idx[1]], PatchSepOptions{Stride: opt.PatchPriorStride, Progress: opt.PatchPriorProgress})
+	est, err := SeparateWithPatchPriors(data, pps[idx[0]], pps[idx[1]], PatchSepOptions{Stride: opt.PatchPriorStride, Progress: opt.PatchPriorProgress, Context: ctx})
 	if err != nil {
 		return "", err
 	}

@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -26,6 +27,11 @@ type PatchSepOptions struct {
 	// (patchPairBatch of them, 2048) with the patches done and their total:
 	// a 1024² map at stride 1 has about 10⁶ patches, minutes of work.
 	Progress func(done, total int)
+	// Context, if non-nil, stops the estimate when cancelled (checked
+	// before every batch of data patches): SeparateWithPatchPriors then
+	// returns no maps and an error wrapping the context's (context.Canceled
+	// for a cancel).
+	Context context.Context
 }
 
 // DefaultPatchSepStride is the default PatchSepOptions.Stride.
@@ -63,7 +69,8 @@ const patchPairBatch = 2048
 // Input errors (ErrModelInput): data that is not one finite map of at least
 // P×P, inconsistent or nil priors, priors of different P, a negative,
 // non-finite NoiseVar, a Stride > P, a pair covariance that is not positive
-// definite.
+// definite. A cancelled PatchSepOptions.Context stops it between batches
+// of patches (no maps; the error wraps context.Canceled).
 func SeparateWithPatchPriors(data *stlayer.Maps, a, b *PatchPrior, opt PatchSepOptions) (*stlayer.Maps, error) {
 	if err := checkFiniteMaps("patch-prior separation: data", data, 1); err != nil {
 		return nil, err
@@ -115,6 +122,9 @@ func SeparateWithPatchPriors(data *stlayer.Maps, a, b *PatchPrior, opt PatchSepO
 	buf := make([]float64, p*p)
 	d := data.Data
 	for start := 0; start < len(all); start += patchPairBatch {
+		if opt.Context != nil && opt.Context.Err() != nil {
+			return nil, fmt.Errorf("patch-prior separation: stopped after %d of %d data patches: %w", start, len(all), opt.Context.Err())
+		}
 		batch := all[start:min(len(all), start+patchPairBatch)]
 		Y := mat.NewDense(len(batch), p*p, nil)
 		for i, o := range batch {

@@ -511,6 +511,9 @@ func runSeparateModels(g *globals, args []string) error {
 			endBarAt(bar, iters, total, fmt.Sprintf("stopped at iteration %d of %d: %s", iters, total, stageEndWords(res.StageEnds)))
 		}
 	}
+	if res == nil && errors.Is(err, context.Canceled) { // patchfix: stopped in SeparateWithPatchPriors, before any map
+		return fmt.Errorf("stopped during the patch-prior estimate: no map written (%s not written, nor a partial file: the estimate is all or nothing; %v)", *out, err)
+	}
 	if res == nil || res.Components == nil {
 		return modelError(err)
 	}
