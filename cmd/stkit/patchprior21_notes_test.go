@@ -1,0 +1,60 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// exportPatchPriorFixture exports the models fixture's run with small patch
+// priors (K 2, ≤ 500 rows) to work/pp.
+func exportPatchPriorFixture(t *testing.T, dir, work string) string {
+	t.Helper()
+	pp := filepath.Join(work, "pp")
+	if code, _, errs := runCLI(t, "export", filepath.Join(dir, "run"), "-o", pp, "--samples", "10", "--patch-prior", "--patch-prior-k", "2", "--patch-prior-rows", "500"); code != 0 {
+		t.Fatalf("export --patch-prior: exit %d\n%s", code, errs)
+	}
+	return pp
+}
+
+// patchfix: with the patch prior alone, separate --models printed the note
+// that the 64² map is constrained tile by tile by 32² models (models
+// trained on patches as large as the map separate better) and the
+// --min-fraction mask warnings, neither of which applies: no statistic
+// term is minimised. They are printed only when the statistics run.
+func TestPatchPrior21SeparateNoStatNotes(t *testing.T) {
+	dir := modelsFixture(t)
+	work := t.TempDir()
+	pp := exportPatchPriorFixture(t, dir, work)
+	mix, err := datasets.ReadMaps(filepath.Join(dir, "mix.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := stlayer.NewMaps(1, 64, 64)
+	for r := 0; r < 64; r++ {
+		for c := 0; c < 64; c++ {
+			big.Data[r*64+c] = mix.Data[(r%32)*32+c%32]
+		}
+	}
+	bigPath := filepath.Join(work, "big.npy")
+	if err := datasets.WriteMaps(bigPath, big); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "separate", bigPath, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "a.npy"), "--min-fraction", "0.9")
+	if code != 0 || !strings.Contains(errs, "separate: method: patch prior") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, bad := range []string{"models trained on patches as large as the map separate better", "mask keeps"} {
+		if strings.Contains(errs, bad) {
+			t.Errorf("patch prior alone: stderr says %q\n%s", bad, errs)
+		}
+	}
+	code, _, errs = runCLI(t, "separate", bigPath, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "b.npy"), "--min-fraction", "0.9", "--patch-prior", "off", "--steps", "0,2")
+	if code != 0 || !strings.Contains(errs, "separate: note: the map is 64×64 and the models describe 32² patches") ||
+		!strings.Contains(errs, "warning: component 0: the --min-fraction 0.9 mask keeps 1 of its 191 coefficients") {
+		t.Errorf("statistics: exit %d, no tile note or mask warning\n%s", code, errs)
+	}
+}
