@@ -77,8 +77,10 @@ func resolvePatchPrior(mode string, ms *infer.ModelSet, comps []infer.SepCompone
 	return "", badInputf("--patch-prior %q: want auto, on, start or off", mode)
 }
 
-// patchPriorMethodLine says which method separate --models ran.
-func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet) string {
+// patchPriorMethodLine says which method separate --models ran; auto
+// (--patch-prior auto without --start): why the statistics ran with a
+// folder that has patch priors.
+func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps []infer.SepComponent, auto bool) string {
 	switch res.Method {
 	case infer.MethodPatchPrior:
 		pp := ms.Manifest.PatchPriors
@@ -89,7 +91,28 @@ func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet) string 
 	if ms.Manifest.PatchPriors == nil {
 		return "method: statistics (the model folder has no patch priors: stkit export --patch-prior adds them)"
 	}
+	if why := patchPriorMissing(ms, comps); auto && why != "" {
+		return "method: statistics (" + why + ")"
+	}
 	return "method: statistics"
+}
+
+// patchPriorMissing says why the patch prior cannot separate comps with
+// the folder's priors ("" when it can).
+func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
+	if len(comps) != 2 {
+		return fmt.Sprintf("the patch prior separates exactly two learned components, --components gives %d", len(comps))
+	}
+	for _, c := range comps {
+		k := slices.Index(ms.Components, c.Model)
+		if k < 0 {
+			return fmt.Sprintf("%s is not one of the folder's learned components (a noise component?), so it has no patch prior", c.Name)
+		}
+		if !ms.HasPatchPriors(k, k) {
+			return fmt.Sprintf("%s has no patch prior in %s: stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?)", c.Name, ms.Dir)
+		}
+	}
+	return ""
 }
 
 // The demo's patch priors (stkit demo, step 5): scaled down from export's

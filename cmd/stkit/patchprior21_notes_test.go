@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stkit-org/stkit/datasets"
+	"github.com/stkit-org/stkit/infer"
 	"github.com/stkit-org/stkit/stlayer"
 )
 
@@ -56,5 +58,39 @@ func TestPatchPrior21SeparateNoStatNotes(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "separate: note: the map is 64×64 and the models describe 32² patches") ||
 		!strings.Contains(errs, "warning: component 0: the --min-fraction 0.9 mask keeps 1 of its 191 coefficients") {
 		t.Errorf("statistics: exit %d, no tile note or mask warning\n%s", code, errs)
+	}
+}
+
+// patchfix: --patch-prior auto with a folder that has patch priors but not
+// for every component separated printed "method: statistics" without a
+// word on why. It names the component without a prior and how to get one.
+func TestPatchPrior21SeparateAutoWhyStatistics(t *testing.T) {
+	dir := modelsFixture(t)
+	work := t.TempDir()
+	pp := exportPatchPriorFixture(t, dir, work)
+	code, _, errs := runCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", pp, "--components", "0,noise:0.5", "-o", filepath.Join(work, "a.npy"), "--steps", "0,2")
+	if code != 0 || !strings.Contains(errs, "separate: method: statistics (noise:0.5 is not one of the folder's learned components (a noise component?), so it has no patch prior)\n") {
+		t.Errorf("noise component: exit %d\n%s", code, errs)
+	}
+	ms, err := infer.LoadModels(pp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms.Manifest.PatchPriors.Files[1] = "" // as an export that fitted none for component 1
+	var comps []infer.SepComponent
+	for k := range 2 {
+		c, err := ms.Component(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		comps = append(comps, infer.SepComponent{Name: fmt.Sprintf("component %d", k), Model: c})
+	}
+	res := &infer.ModelSepResult{Method: infer.MethodStatistics}
+	want := "method: statistics (component 1 has no patch prior in " + pp + ": stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?))"
+	if got := patchPriorMethodLine(res, ms, comps, true); got != want {
+		t.Errorf("auto, component 1 without a prior:\n got %s\nwant %s", got, want)
+	}
+	if got := patchPriorMethodLine(res, ms, comps, false); got != "method: statistics" {
+		t.Errorf("--patch-prior off: %s", got)
 	}
 }
