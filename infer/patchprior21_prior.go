@@ -112,7 +112,7 @@ func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, e
 	X := patchTrainingMatrix(patches, p, opt.Stride, !opt.NoAugment, opt.MaxRows, opt.Seed)
 	n, _ := X.Dims()
 	if n < 2*opt.K {
-		return nil, inputErrorf("patch prior: %d training rows for K = %d mixture components (want at least 2·K; give more patches or a smaller K)", n, opt.K)
+		return nil, inputErrorf("patch prior: %d training rows for K = %d mixture components (want at least 2·K): give more training patches or a smaller K (PatchPriorOptions.K, --patch-prior-k)", n, opt.K)
 	}
 	return fitPatchGMM(X, opt.K, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
 }

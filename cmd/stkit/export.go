@@ -187,10 +187,7 @@ is taken over).`)
 	// an error, Ctrl-C) leaves an earlier export in MODELDIR as it was.
 	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
 		DropOutliers: *dropOutliers, PatchPrior: ppOpt, PatchPriorProgress: patchPriorProgress(g),
-		Warn: func(msg string) {
-			msg = strings.ReplaceAll(msg, "ExportOptions.DropOutliers, --drop-outliers", "--drop-outliers")
-			fmt.Fprintf(g.stderr, "export: warning: %s\n", msg)
-		}})
+		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", exportWarnText(msg)) }})
 	switch {
 	case errors.Is(err, infer.ErrModelInput):
 		return exportInputError(err)
@@ -304,6 +301,13 @@ var exportModels = infer.ExportModels
 
 // modelError marks the input problems of the infer models functions as bad
 // input (exit code 2).
+// exportWarnText names export's flags, not infer's options, in infer's
+// warnings.
+func exportWarnText(msg string) string {
+	msg = strings.ReplaceAll(msg, "ExportOptions.DropOutliers, --drop-outliers", "--drop-outliers")
+	return strings.ReplaceAll(msg, "PatchPriorOptions.K, --patch-prior-k", "--patch-prior-k") // patchfix
+}
+
 func modelError(err error) error {
 	if errors.Is(err, infer.ErrModelInput) {
 		return asBadInput(err)

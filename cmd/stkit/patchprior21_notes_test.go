@@ -94,3 +94,13 @@ func TestPatchPrior21SeparateAutoWhyStatistics(t *testing.T) {
 		t.Errorf("--patch-prior off: %s", got)
 	}
 }
+
+// patchfix: export's warning for a component with too few training rows for
+// its patch prior said "a smaller K", no flag; it names --patch-prior-k.
+func TestPatchPrior21ExportFewRowsNamesFlag(t *testing.T) {
+	_, err := infer.FitPatchPrior(stlayer.NewMaps(1, 6, 6), infer.PatchPriorOptions{K: 20})
+	want := "patch prior: 8 training rows for K = 20 mixture components (want at least 2·K): give more training patches or a smaller K (--patch-prior-k)"
+	if err == nil || !strings.Contains(exportWarnText(err.Error()), want) {
+		t.Errorf("too few rows: %v\nwant %s", err, want)
+	}
+}
