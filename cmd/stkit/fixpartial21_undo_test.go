@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -19,32 +18,15 @@ import (
 func TestFixpartial21SignalUndoWithoutLinks(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
-	for _, f := range []string{a, b} {
-		if err := os.WriteFile(f, []byte("old "+filepath.Base(f)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	linkBackup = func(string, string) error { return &os.LinkError{Op: "link", Err: syscall.EPERM} }
-	var msg bytes.Buffer
-	code := -1
-	pairsigBetweenRenames = func(done int) {
-		if done != 1 {
-			return
-		}
-		ch := make(chan os.Signal, 1)
-		ch <- syscall.SIGTERM
-		signalExit(ch, &msg, func(c int) { code = c })
-	}
-	defer func() { linkBackup, pairsigBetweenRenames = os.Link, func(int) {} }()
-	err := writeAllOrNothing([]string{a, b}, "files of -o", func(i int, path string) error {
-		return os.WriteFile(path, []byte("new"), 0o644)
-	})
+	defer func() { linkBackup = os.Link }()
+	msg, code, _, err := signalAfterRename(t, []string{a, b}, []string{a, b}, 1)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
 	want := "; " + a + " already held this run's new output and could not be put back as it was (the filesystem made no hard link to the old file): the old file is lost"
-	if !strings.Contains(msg.String(), want) || strings.Contains(msg.String(), "keep their earlier files") {
-		t.Errorf("signal message %q, want %q and not 'keep their earlier files'", msg.String(), want)
+	if !strings.Contains(msg, want) || strings.Contains(msg, "keep their earlier files") {
+		t.Errorf("signal message %q, want %q and not 'keep their earlier files'", msg, want)
 	}
 	var npb notPutBack
 	if err == nil || !errors.As(err, &npb) || !strings.Contains(err.Error(), "stopped by a signal ("+a+" could not be put back: the filesystem made no link to the old file)") {
@@ -61,18 +43,10 @@ func TestFixpartial21SignalUndoWithoutLinks(t *testing.T) {
 	}
 
 	// with links: put back, and the message says the outputs are kept
-	msg.Reset()
 	linkBackup = os.Link
-	for _, f := range []string{a, b} {
-		if err := os.WriteFile(f, []byte("old "+filepath.Base(f)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err = writeAllOrNothing([]string{a, b}, "files of -o", func(i int, path string) error {
-		return os.WriteFile(path, []byte("new"), 0o644)
-	})
-	if err == nil || !strings.Contains(err.Error(), "(the files of -o renamed before it were put back)") || strings.Contains(msg.String(), "could not be put back") {
-		t.Errorf("with links: err %v, message %q", err, msg.String())
+	msg, _, _, err = signalAfterRename(t, []string{a, b}, []string{a, b}, 1)
+	if err == nil || !strings.Contains(err.Error(), "(the files of -o renamed before it were put back)") || strings.Contains(msg, "could not be put back") {
+		t.Errorf("with links: err %v, message %q", err, msg)
 	}
 	if got, _ := os.ReadFile(a); string(got) != "old a.npy" {
 		t.Errorf("with links: a.npy holds %q, want its old bytes", got)

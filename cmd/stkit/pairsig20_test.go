@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -21,26 +20,7 @@ import (
 func TestPairsig20SignalBetweenRenames(t *testing.T) {
 	dir := t.TempDir()
 	a, b, c := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy"), filepath.Join(dir, "c.npy")
-	for _, f := range []string{a, b} {
-		if err := os.WriteFile(f, []byte("old "+filepath.Base(f)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var msg bytes.Buffer
-	code, calls := -1, 0
-	pairsigBetweenRenames = func(done int) {
-		calls++
-		if done != 1 {
-			return
-		}
-		ch := make(chan os.Signal, 1)
-		ch <- syscall.SIGTERM
-		signalExit(ch, &msg, func(c int) { code = c })
-	}
-	defer func() { pairsigBetweenRenames = func(int) {} }()
-	err := writeAllOrNothing([]string{a, b, c}, "files of -o", func(i int, path string) error {
-		return os.WriteFile(path, []byte("new"), 0o644)
-	})
+	msg, code, calls, err := signalAfterRename(t, []string{a, b}, []string{a, b, c}, 1)
 	if err == nil || !strings.Contains(err.Error(), "stopped by a signal") {
 		t.Errorf("err %v, want stopped by a signal", err)
 	}
@@ -55,21 +35,12 @@ func TestPairsig20SignalBetweenRenames(t *testing.T) {
 	if names := dirNames(t, dir); !slices.Equal(names, []string{"a.npy", "b.npy"}) {
 		t.Errorf("%s holds %v, want [a.npy b.npy]", dir, names)
 	}
-	if !strings.Contains(msg.String(), "SIGTERM") && !strings.Contains(msg.String(), "terminated: stopped") {
-		t.Errorf("signal message %q", msg.String())
+	if !strings.Contains(msg, "SIGTERM") && !strings.Contains(msg, "terminated: stopped") {
+		t.Errorf("signal message %q", msg)
 	}
 	// a signal after the last rename, before the phase ends: all put
 	// back too, and an error (not nil with the old files in place)
-	pairsigBetweenRenames = func(done int) {
-		if done == 2 {
-			ch := make(chan os.Signal, 1)
-			ch <- syscall.SIGTERM
-			signalExit(ch, &msg, func(int) {})
-		}
-	}
-	err = writeAllOrNothing([]string{a, b}, "files", func(i int, path string) error {
-		return os.WriteFile(path, []byte("new"), 0o644)
-	})
+	_, _, _, err = signalAfterRename(t, nil, []string{a, b}, 2)
 	if err == nil || !strings.Contains(err.Error(), "put back") {
 		t.Errorf("err %v, want put back", err)
 	}

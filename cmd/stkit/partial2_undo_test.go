@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,37 +19,20 @@ import (
 func TestPartial2UndoKeepsLinkWhenRenameBackFails(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
-	for _, f := range []string{a, b} {
-		if err := os.WriteFile(f, []byte("old "+filepath.Base(f)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	renameBack = func(old, new string) error {
 		return &os.LinkError{Op: "rename", Old: old, New: new, Err: syscall.EACCES}
 	}
-	var msg bytes.Buffer
-	code := -1
-	pairsigBetweenRenames = func(done int) {
-		if done != 1 {
-			return
-		}
-		ch := make(chan os.Signal, 1)
-		ch <- syscall.SIGTERM
-		signalExit(ch, &msg, func(c int) { code = c })
-	}
-	defer func() { renameBack, pairsigBetweenRenames = os.Rename, func(int) {} }()
-	err := writeAllOrNothing([]string{a, b}, "files of -o", func(i int, path string) error {
-		return os.WriteFile(path, []byte("new"), 0o644)
-	})
+	defer func() { renameBack = os.Rename }()
+	msg, code, _, err := signalAfterRename(t, []string{a, b}, []string{a, b}, 1)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
 	// partial3: under a visible name no later run's cleanup removes
 	re := regexp.MustCompile(regexp.QuoteMeta(a+" could not be put back (rename ") + `[^)]*permission denied\): its old file is kept as (` +
 		regexp.QuoteMeta(filepath.Join(dir, "a.stkit-old-")) + `[0-9]{8}T[0-9]{6}Z\.npy); rename it to a\.npy yourself\n`)
-	m := re.FindStringSubmatch(msg.String())
-	if m == nil || strings.Contains(msg.String(), "keep their earlier files") {
-		t.Fatalf("signal message %q, want it to name where the old a.npy is kept", msg.String())
+	m := re.FindStringSubmatch(msg)
+	if m == nil || strings.Contains(msg, "keep their earlier files") {
+		t.Fatalf("signal message %q, want it to name where the old a.npy is kept", msg)
 	}
 	if got, err := os.ReadFile(m[1]); err != nil || string(got) != "old a.npy" {
 		t.Errorf("the kept link %s: %q (%v), want the old a.npy's bytes", m[1], got, err)

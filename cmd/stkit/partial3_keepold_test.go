@@ -22,29 +22,15 @@ import (
 func partial3Undo(t *testing.T, dir string) string {
 	t.Helper()
 	a, b := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
-	for _, f := range []string{a, b} {
-		if err := os.WriteFile(f, []byte("old "+filepath.Base(f)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	renameBack = func(old, new string) error {
 		return &os.LinkError{Op: "rename", Old: old, New: new, Err: syscall.EACCES}
 	}
-	var msg bytes.Buffer
-	pairsigBetweenRenames = func(done int) {
-		if done == 1 {
-			ch := make(chan os.Signal, 1)
-			ch <- syscall.SIGTERM
-			signalExit(ch, &msg, func(int) {})
-		}
-	}
-	defer func() { renameBack, pairsigBetweenRenames = os.Rename, func(int) {} }()
-	if err := writeAllOrNothing([]string{a, b}, "files of -o", func(i int, path string) error {
-		return os.WriteFile(path, []byte("new"), 0o644)
-	}); err == nil {
+	defer func() { renameBack = os.Rename }()
+	msg, _, _, err := signalAfterRename(t, []string{a, b}, []string{a, b}, 1)
+	if err == nil {
 		t.Fatal("no error from a write stopped by a signal")
 	}
-	return msg.String()
+	return msg
 }
 
 // The old a.npy that could not be put back was kept as
