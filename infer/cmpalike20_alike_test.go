@@ -84,20 +84,7 @@ func TestCmpalike20NearCopies(t *testing.T) {
 		return x
 	}
 	run := func(union *stlayer.Maps) Comparison {
-		spec := stats.Spec{Kind: stats.Spectra, J: 3}.WithDefaults(size, size)
-		op, err := stats.BuildWithRef(spec, eng, union)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := eng.Forward(op.Key(), op.Stat(), union)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := CompareSets(c, op.Labels(), n, n, CompareOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+		return comparePooled(t, eng, stats.Spec{Kind: stats.Spectra, J: 3}, union, n, CompareOptions{})
 	}
 	near := stlayer.NewMaps(2*n, size, size)
 	for i := range n {
@@ -158,19 +145,7 @@ func TestCmpalike20MeanRows(t *testing.T) {
 			union.Map(n + i)[p] = v + 1e-3*rng.NormFloat64()
 		}
 	}
-	spec := stats.Spec{Kind: stats.WST, J: 3}.WithDefaults(size, size)
-	op, err := stats.BuildWithRef(spec, eng, union)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := eng.Forward(op.Key(), op.Stat(), union)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := CompareSets(c, op.Labels(), n, n, CompareOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := comparePooled(t, eng, stats.Spec{Kind: stats.WST, J: 3}, union, n, CompareOptions{})
 	other := 0.0
 	for _, p := range r.Parts {
 		if p.Class != "S0" {
@@ -203,20 +178,7 @@ func TestCmpalike20PairedNearCopies(t *testing.T) {
 		return x
 	}
 	run := func(union *stlayer.Maps) Comparison {
-		spec := stats.Spec{Kind: stats.WST, J: 3}.WithDefaults(size, size)
-		op, err := stats.BuildWithRef(spec, eng, union)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := eng.Forward(op.Key(), op.Stat(), union)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := CompareSets(c, op.Labels(), n, n, CompareOptions{Paired: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+		return comparePooled(t, eng, stats.Spec{Kind: stats.WST, J: 3}, union, n, CompareOptions{Paired: true})
 	}
 	pairs := func(f func(i int, x []float64) []float64) *stlayer.Maps {
 		u := stlayer.NewMaps(2*n, size, size)
@@ -261,4 +223,24 @@ func TestCmpalike20PairedNearCopies(t *testing.T) {
 	if r := run(pairs(func(_ int, x []float64) []float64 { return x })); r.Dof != 0 || r.PairRatio != 0 {
 		t.Errorf("identical pairs: Dof %d, PairRatio %g; want 0, 0 (nothing compared)", r.Dof, r.PairRatio)
 	}
+}
+
+// comparePooled compares the first n maps of union with the other n on
+// spec's statistic measured with both sets as the reference (stats
+// --compare's default, --compare-ref pooled).
+func comparePooled(t *testing.T, eng stlayer.Engine, spec stats.Spec, union *stlayer.Maps, n int, opt CompareOptions) Comparison {
+	t.Helper()
+	op, err := stats.BuildWithRef(spec.WithDefaults(union.M, union.N), eng, union)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := eng.Forward(op.Key(), op.Stat(), union)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := CompareSets(c, op.Labels(), n, n, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
