@@ -96,7 +96,8 @@ func (o *PatchPriorOptions) defaults() {
 // PatchPriorOptions). Measured on the held-out benchmark's clusters
 // (models2, 154 and 207 patches of 64², defaults): 17–19 s per component on
 // a busy 2-core machine (8×8: 10–47 s). Errors (ErrModelInput): no maps, non-finite pixels, maps
-// smaller than P, fewer rows than 2·K, constant patches.
+// smaller than P, fewer rows than 2·K, constant patches, fewer distinct
+// sub-patches than K among the (at most 4000) rows seeding the fit.
 func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, error) {
 	opt.defaults()
 	if err := checkFiniteMaps("patch prior: training patches", patches, -1); err != nil {
@@ -201,7 +202,8 @@ func patchTrainingMatrix(maps *stlayer.Maps, p, s int, aug bool, maxN int, seed 
 
 // fitPatchGMM runs EM on the rows of X (k-means++ seeding on at most 4000
 // rows, a shared initial covariance, covariances regularised by reg × the
-// mean per-dimension variance).
+// mean per-dimension variance). The K seeds are distinct rows: a sample
+// with fewer than K distinct rows is an input error.
 func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress func(int, int)) (*PatchPrior, error) {
 	n, d := X.Dims()
 	p := int(math.Round(math.Sqrt(float64(d))))
@@ -251,12 +253,22 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 			dist[i] = math.Min(dist[i], s)
 			tot += dist[i]
 		}
+		if !(tot > 0) {
+			// every sampled row is a copy of a centre: fewer distinct rows
+			// than K (masked or constant areas repeat one sub-patch)
+			return nil, inputErrorf("patch prior: the %d training rows seeding the fit hold %d distinct sub-patches for K = %d mixture components (masked or constant areas repeat one sub-patch): give a smaller K (PatchPriorOptions.K, --patch-prior-k) or more varied training patches", sub, len(centres), K)
+		}
+		// rows at distance 0 (copies of a centre) are never picked: the
+		// fallback for rounding is the last row at a positive distance
 		u := rng.Float64() * tot
-		pick := idx[sub-1]
+		pick := -1
 		for i, r := range idx {
+			if dist[i] <= 0 {
+				continue
+			}
+			pick = r
 			u -= dist[i]
 			if u <= 0 {
-				pick = r
 				break
 			}
 		}
