@@ -13,9 +13,21 @@ const spectraZerosNote = "at a = 0 (j1 = j2) the two moduli play symmetric roles
 // wphCov is the WPH moment every wph class description refers to.
 const wphCov = "C = ⟨(a(r+τ) − ⟨a⟩)·conj(b(r) − ⟨b⟩)⟩_r over the map, [z]^p = |z|·e^{ip·arg z} the phase harmonic ([z]^0 = |z|), τ the translation of columns n, a"
 
-// wphIsoNote is what --iso does to a wph moment (infer.IsoGroupsFullCircle):
+// wphIsoHead is what --iso does to a wph moment (infer.IsoGroupsFullCircle):
 // not the plain mean over l1, whose imaginary part it drops at τ = 0.
-const wphIsoNote = "--iso: the mean over the 2L rotations of the wavelets by multiples of π/L (the full circle), ½(X̄(τ) + conj X̄(−τ)) with X̄ the mean over l1 of this moment at fixed dl = (l2 − l1) mod L (column l2; column l1 is 0): real at τ = 0 (im written as 0: the real part of the mean over l1, whose imaginary part is dropped), complex only at τ ≠ 0 (--dn ≥ 1; one row per pair ±τ, the −τ row being its conjugate)"
+const wphIsoHead = "--iso: the mean over the 2L rotations of the wavelets by multiples of π/L (the full circle), ½(X̄(τ) + conj X̄(−τ)) with X̄ the mean over l1 of this moment at fixed dl = (l2 − l1) mod L (column l2; column l1 is 0)"
+
+// wphIsoNote completes wphIsoHead for the complex moments (S11, C01,
+// Cphase): real at τ = 0, complex at τ ≠ 0.
+const wphIsoNote = wphIsoHead + ": real at τ = 0 (im written as 0: the real part of the mean over l1, whose imaginary part is dropped), complex only at τ ≠ 0 (--dn ≥ 1; one row per pair ±τ, the −τ row being its conjugate)"
+
+// wphIsoNoteS00 completes wphIsoHead for S00, real at every τ (its two
+// factors are moduli): on the 64² dust map |im| ≤ 1e-20 for |re| ~ 3e-5
+// at τ ≠ 0 (TestMisc22WPHIsoS00S01Real).
+const wphIsoNoteS00 = wphIsoHead + ": real at every τ, as without --iso (im written as 0 at τ = 0, round-off at τ ≠ 0; --dn ≥ 1: one row per pair ±τ)"
+
+// wphIsoNoteS01 completes wphIsoHead for S01, which has τ = 0 alone.
+const wphIsoNoteS01 = wphIsoHead + ": real (τ = 0 alone; im written as 0: the real part of the mean over l1, whose imaginary part is dropped)"
 
 // ClassDoc returns what each class of lab, the labels of the statistic of
 // spec s (defaults filled in, WithDefaults), means: the formula, whether it
@@ -107,7 +119,7 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 		}
 		d = map[string]string{
 			"S11":    "WPH C with a = b = x⋆ψ_{j1,l1} (p1 = p2 = 1): the wavelet's autocovariance at τ, complex " + unit,
-			"S00":    "WPH C with a = b = |x⋆ψ_{j1,l1}| (p1 = p2 = 0): the modulus' autocovariance at τ " + unit,
+			"S00":    "WPH C with a = b = |x⋆ψ_{j1,l1}| (p1 = p2 = 0): the modulus' autocovariance at τ, real (both factors are moduli; the im column holds round-off, ~1e-15 of re) " + unit,
 			"S01":    "WPH C with a = |x⋆ψ_{j1,l1}|, b = x⋆ψ_{j1,l1} (p1 = 0, p2 = 1), τ = 0, complex " + unit,
 			"C01":    "WPH C with a = |x⋆ψ_{j1,l1}|, b = x⋆ψ_{j2,l2} (p1 = 0, p2 = 1), j1 < j2, complex " + unit,
 			"Cphase": "WPH C with a = x⋆ψ_{j1,l1}, b = [x⋆ψ_{j2,l1}]^{2^{j2−j1}} (phase harmonic p2 = 2^{j2−j1}), j1 < j2, complex " + unit,
@@ -121,7 +133,14 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 		if s.Iso {
 			for c := range d {
 				if c != "L" {
-					d[c] = strings.Replace(d[c], ", complex ", " ", 1) + "; " + wphIsoNote
+					note := wphIsoNote
+					switch c {
+					case "S00":
+						note = wphIsoNoteS00
+					case "S01":
+						note = wphIsoNoteS01
+					}
+					d[c] = strings.Replace(d[c], ", complex ", " ", 1) + "; " + note
 				}
 			}
 		}
