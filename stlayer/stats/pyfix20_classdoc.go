@@ -59,9 +59,9 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 	case s.Kind == SCov && !s.Cross && (s.Synthesis || s.Iso):
 		d = map[string]string{
 			"mean":  "mean/std: the map's mean divided by its standard deviation (unbiased, n − 1; dimensionless), not the raw mean that plain --kind scov writes as mean",
-			"P00":   "log P00: natural log of P00 = ⟨|x⋆ψ|²⟩ (iso: of its mean over l)",
-			"S1":    "log S1: natural log of S1 = ⟨|x⋆ψ|⟩ (iso: of its mean over l)",
-			"P11":   "log P11: natural log of P11 (--norm p11)",
+			"P00":   "log P00: natural log of P00 = ⟨|x⋆ψ|²⟩ (iso: of its mean over l; P00 in the map's unit squared)",
+			"S1":    "log S1: natural log of S1 = ⟨|x⋆ψ|⟩ (iso: of its mean over l; S1 in the map's unit)",
+			"P11":   "log P11: natural log of P11 = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|²⟩ (--norm p11; iso: of its mean over l1 at fixed dl; P11 in the map's unit squared)",
 			"C01re": "Re C01 normalised by √(P00·P00) of its two wavelets (--norm p11: by P11), dimensionless; iso: averaged over l1 at fixed dl",
 			"C01im": "Im C01, normalised as C01re",
 			"C11re": "Re C11 normalised (dimensionless); iso: averaged over l1 at fixed (dl2, dl3)",
@@ -89,8 +89,8 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 		d = map[string]string{
 			"logS1":     "natural log of S1 = ⟨|x⋆ψ_{j1,l1}|⟩ (S1 in the map's unit)",
 			"logS2":     "natural log of S2 = ⟨||x⋆ψ_{j1,l1}|⋆ψ_{j2,l2}|⟩ (S2 in the map's unit)",
-			"logS1_iso": "natural log of S1 averaged over l1",
-			"logS2_iso": "natural log of S2 averaged over l1 at fixed dl (column l2)",
+			"logS1_iso": "natural log of S1 averaged over l1 (S1 in the map's unit)",
+			"logS2_iso": "natural log of S2 averaged over l1 at fixed dl (column l2) (S2 in the map's unit)",
 		}
 	case s.Kind == WST && s.Local:
 		d = map[string]string{
