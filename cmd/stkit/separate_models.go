@@ -436,7 +436,7 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), %s, engine %s\n",
 		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, runs, ch.Name)
-	if spec := ms.Manifest.Spec; spec.Pad == "crop" {
+	if spec := ms.Manifest.Spec; spec.Pad == "crop" && opt.PatchPrior != "only" { // pfixcli22: no statistic is minimised with the patch prior alone
 		fmt.Fprintf(g.stderr, "separate: %s\n", modelCropNote(d.M, d.N, p, *stride, spec.CutPixels(), opt.GaussPrior > 0))
 	}
 	// unitfits20: DATA's BUNIT and pixel scale against the training
