@@ -18,7 +18,9 @@ import (
 // component k's archive ("patch_prior_<k>.npz"; "" where the component has
 // none: no training patch, or too few rows), the options of the fits
 // (PatchPriorOptions, defaults filled in; Augment: the 8 rotations and
-// flips entered), FitSeconds the wall time of each fit, and Members the
+// flips entered; K is the option: a prior whose fit dropped dead
+// components holds fewer, see FitPatchPrior), FitSeconds the wall time of
+// each fit, and Members the
 // archive's members (documentation). Each prior was fitted on the training
 // patches assigned to its component (patch_index), in their pixel units.
 type ModelPatchPriors struct {

@@ -1,10 +1,12 @@
 package infer
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -97,7 +99,12 @@ func (o *PatchPriorOptions) defaults() {
 // (models2, 154 and 207 patches of 64², defaults): 17–19 s per component on
 // a busy 2-core machine (8×8: 10–47 s). Errors (ErrModelInput): no maps, non-finite pixels, maps
 // smaller than P, fewer rows than 2·K, constant patches, fewer distinct
-// sub-patches than K among the (at most 4000) rows seeding the fit.
+// sub-patches than K among the (at most 4000) rows seeding the fit, no
+// mixture component holding P² rows. A component that holds fewer than P²
+// rows is reseeded where the mixture fits worst; those still that small
+// after the last iteration are dropped, so the prior's K can be smaller
+// than PatchPriorOptions.K (training sets with large masked or constant
+// areas: 90 % zero maps, K 8, 2×2 gave K 3–8 in TestPfixlib22ZeroHeavyFit).
 func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, error) {
 	opt.defaults()
 	if err := checkFiniteMaps("patch prior: training patches", patches, -1); err != nil {
@@ -206,7 +213,6 @@ func patchTrainingMatrix(maps *stlayer.Maps, p, s int, aug bool, maxN int, seed 
 // with fewer than K distinct rows is an input error.
 func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress func(int, int)) (*PatchPrior, error) {
 	n, d := X.Dims()
-	p := int(math.Round(math.Sqrt(float64(d))))
 	rng := rand.New(rand.NewPCG(seed, 0x6d6d))
 	gm := make([]float64, d)
 	for i := 0; i < n; i++ {
@@ -274,20 +280,38 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 		}
 		centres = append(centres, mat.Row(nil, pick, X))
 	}
+	cov0 := make([]float64, d*d) // the shared initial covariance
+	for a := 0; a < d; a++ {
+		for b := 0; b < d; b++ {
+			cov0[a*d+b] = gc.At(a, b) / float64(K)
+		}
+		cov0[a*d+a] += eps
+	}
 	for k := 0; k < K; k++ {
 		pi[k] = 1 / float64(K)
 		mu[k] = centres[k]
-		c := make([]float64, d*d)
-		for a := 0; a < d; a++ {
-			for b := 0; b < d; b++ {
-				c[a*d+b] = gc.At(a, b) / float64(K)
-			}
-			c[a*d+a] += eps
-		}
-		cov[k] = c
+		cov[k] = append([]float64(nil), cov0...)
 	}
+	return patchGMMEM(X, pi, mu, cov, eps, iters, progress)
+}
+
+// patchGMMEM runs at most iters EM iterations on the rows of X from the
+// mixture (pi, mu, cov) and returns the fitted prior. Covariances are
+// regularised by eps on the diagonal. A component that holds fewer than
+// d (+ 1e-8·n) rows is dead: reseedDeadPatchComponents moves one dead
+// component per iteration to the row the mixture explains worst, with the
+// covariance of the rows near it (the others wait with weight 0), and EM
+// does not stop while a component is dead. Components dead after the last
+// iteration (never fitted since) are dropped: the prior's K is then
+// smaller. All of them dead at once is an input error.
+func patchGMMEM(X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, iters int, progress func(int, int)) (*PatchPrior, error) {
+	n, d := X.Dims()
+	K := len(pi)
+	p := int(math.Round(math.Sqrt(float64(d))))
 	R := mat.NewDense(n, K, nil)
 	D := mat.NewDense(n, d, nil)
+	rowLL := make([]float64, n)
+	dead := make([]bool, K)
 	prev := math.Inf(-1)
 	for it := 0; it < iters; it++ {
 		for k := 0; k < K; k++ {
@@ -327,9 +351,11 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 			for k := range r {
 				r[k] /= s
 			}
-			ll += mx + math.Log(s)
+			rowLL[i] = mx + math.Log(s)
+			ll += rowLL[i]
 		}
 		ll /= float64(n)
+		ndead := 0
 		for k := 0; k < K; k++ {
 			nk := 0.0
 			m := make([]float64, d)
@@ -340,10 +366,9 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 					m[j] += w * v
 				}
 			}
-			if nk < 1e-8*float64(n)+float64(d) {
-				// a dead component: reseed it at a random row
-				mu[k] = mat.Row(nil, rng.IntN(n), X)
-				pi[k] = 1 / float64(n)
+			dead[k] = nk < 1e-8*float64(n)+float64(d)
+			if dead[k] {
+				ndead++
 				continue
 			}
 			for j := range m {
@@ -367,25 +392,103 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 			}
 			mu[k], cov[k], pi[k] = m, c, nk/float64(n)
 		}
+		if ndead == K {
+			return nil, inputErrorf("patch prior: EM: no mixture component holds %d rows (P² = %d pixels) of the %d training rows (iteration %d): give more training patches or a smaller K (PatchPriorOptions.K, --patch-prior-k)", d, d, n, it+1)
+		}
+		if ndead > 0 {
+			reseedDeadPatchComponents(X, rowLL, dead, pi, mu, cov, eps)
+		}
 		if progress != nil {
 			progress(it+1, iters)
 		}
-		if it > 5 && ll-prev < 1e-5*math.Abs(ll) {
+		if ndead == 0 && it > 5 && ll-prev < 1e-5*math.Abs(ll) {
 			break
 		}
 		prev = ll
 	}
 	s := 0.0
-	for _, v := range pi {
-		s += v
+	kept := 0
+	for k, v := range pi {
+		if !dead[k] {
+			s += v
+			kept++
+		}
 	}
-	pp := &PatchPrior{P: p, K: K, Weights: make([]float64, K)}
+	pp := &PatchPrior{P: p, K: kept}
 	for k := 0; k < K; k++ {
-		pp.Weights[k] = pi[k] / s
+		if dead[k] {
+			continue
+		}
+		pp.Weights = append(pp.Weights, pi[k]/s)
 		pp.Means = append(pp.Means, mu[k]...)
 		pp.Covs = append(pp.Covs, cov[k]...)
 	}
 	return pp, nil
+}
+
+// reseedDeadPatchComponents reseeds the first dead component of the
+// mixture: its mean is the row of X the mixture explains worst (the lowest
+// rowLL, distinct from every mean), its covariance that of the m =
+// max(2d, n/K) rows nearest that row (+ eps on the diagonal), its weight
+// m/n; the weights are then normalised to sum 1. The other dead components
+// get weight 0 (no rows) until a later iteration reseeds them, one per
+// iteration: two reseeded at once would share one neighbourhood. With no
+// such row left the component stays dead.
+func reseedDeadPatchComponents(X *mat.Dense, rowLL []float64, dead []bool, pi []float64, mu, cov [][]float64, eps float64) {
+	n, d := X.Dims()
+	K := len(pi)
+	k := slices.Index(dead, true)
+	for j := k + 1; j < K; j++ {
+		if dead[j] {
+			pi[j] = 0
+		}
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rowLL[a], rowLL[b]) })
+	pick := slices.IndexFunc(order, func(i int) bool {
+		r := X.RawRowView(i)
+		return !slices.ContainsFunc(mu, func(m []float64) bool { return slices.Equal(m, r) })
+	})
+	if pick < 0 {
+		pi[k] = 0
+	} else {
+		c := mat.Row(nil, order[pick], X)
+		m := min(n, max(2*d, n/K))
+		near := mat.NewDense(m, d, nil)
+		mean := make([]float64, d)
+		for i := 0; i < m; i++ {
+			near.SetRow(i, X.RawRowView(order[i]))
+			for j, v := range X.RawRowView(order[i]) {
+				mean[j] += v / float64(m)
+			}
+		}
+		for i := 0; i < m; i++ {
+			r := near.RawRowView(i)
+			for j := range r {
+				r[j] -= mean[j]
+			}
+		}
+		var C mat.Dense
+		C.Mul(near.T(), near)
+		cv := make([]float64, d*d)
+		for a := 0; a < d; a++ {
+			for b := 0; b < d; b++ {
+				cv[a*d+b] = 0.5 * (C.At(a, b) + C.At(b, a)) / float64(m)
+			}
+			cv[a*d+a] += eps
+		}
+		mu[k], cov[k], pi[k] = c, cv, float64(m)/float64(n)
+	}
+	s := 0.0
+	for _, v := range pi {
+		s += v
+	}
+	for j := range pi {
+		pi[j] /= s
+	}
 }
 
 // cholInvLower returns L⁻¹ (L the Cholesky factor of the d×d matrix c) and
