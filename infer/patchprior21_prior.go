@@ -300,7 +300,7 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 // regularised by eps on the diagonal. A component that holds fewer than
 // d (+ 1e-8·n) rows is dead: reseedDeadPatchComponents moves one dead
 // component per iteration to the row the mixture explains worst, with the
-// covariance of the rows near it (the others wait with weight 0), and EM
+// covariance of the worst-explained rows (the others wait with weight 0), and EM
 // does not stop while a component is dead. Components dead after the last
 // iteration (never fitted since) are dropped: the prior's K is then
 // smaller. All of them dead at once is an input error.
@@ -429,11 +429,13 @@ func patchGMMEM(X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, it
 // reseedDeadPatchComponents reseeds the first dead component of the
 // mixture: its mean is the row of X the mixture explains worst (the lowest
 // rowLL, distinct from every mean), its covariance that of the m =
-// max(2d, n/K) rows nearest that row (+ eps on the diagonal), its weight
-// m/n; the weights are then normalised to sum 1. The other dead components
-// get weight 0 (no rows) until a later iteration reseeds them, one per
-// iteration: two reseeded at once would share one neighbourhood. With no
-// such row left the component stays dead.
+// max(2d, n/K) worst-explained rows (about their mean, + eps on the
+// diagonal; the rows nearest the new mean gave a covariance too narrow to
+// hold rows on 90 % zero maps), its weight m/n; the weights are then
+// normalised to sum 1. The other dead components get weight 0 (no rows)
+// until a later iteration reseeds them, one per iteration: two reseeded at
+// once would share the same rows. With no such row left the component
+// stays dead.
 func reseedDeadPatchComponents(X *mat.Dense, rowLL []float64, dead []bool, pi []float64, mu, cov [][]float64, eps float64) {
 	n, d := X.Dims()
 	K := len(pi)
