@@ -649,6 +649,7 @@ func runSeparateModels(g *globals, args []string) error {
 				"init": opt.Init, "start": *startPath, "method": res.Method, "patch_prior": *ppMode,
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "truth": *truthPath,
 				"seed": *seed, "provenance": prov}}
+		cropSetting(rep.Settings, nm) // pfixcli22: the --crop window, as synth and separate with samples record it
 		if len(res.PriorEnd) > 0 {
 			rep.Settings["gauss_prior_term"] = map[string]any{"start": res.PriorStart, "end": res.PriorEnd,
 				"note": "per component, the value of its Gaussian-field prior term in the loss (--gauss-prior); the loss is the statistic terms (initial_term_values, final_term_values) plus these"}

@@ -26,7 +26,7 @@ const sepModelCropUsage = "valid: cut DATA to the largest axis-aligned rectangle
 
 // sepModelCropFlag registers --crop on the learned-models flag set fs.
 func sepModelCropFlag(fs *flag.FlagSet) *nanmaskOpts {
-	return &nanmaskOpts{cmd: "separate", fs: fs, crop: fs.String("crop", "", sepModelCropUsage)}
+	return &nanmaskOpts{cmd: "separate", fs: fs, crop: fs.String("crop", "", sepModelCropUsage+cropRecordDoc)} // pfixcli22: recorded as separate with samples does
 }
 
 // cropModelData cuts DATA d (and its FITS cards) to --crop's window for
