@@ -440,6 +440,9 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	if err := stats.CheckConstant(spec, input); err != nil {
 		return badInputf("%s: %v", pos[0], err)
 	}
+	if err := stats.CheckConstantRef(spec, input); err != nil { // misc22: wph norm auto's σ of constant maps
+		return badInputf("%s: %v", pos[0], err)
+	}
 	if err := checkConstantDict(spec, *format, input); err != nil { // badfix20: the .npz dict's NaN
 		return badInputf("%s: %v", pos[0], err)
 	}

@@ -70,14 +70,20 @@ func (k Kind) describe(s Spec) string {
 //   - scov Iso or Synthesis and spectra: log P00, log S1 are −Inf and the
 //     mean/std entry is c/0: refused (with the map as its own reference,
 //     BuildWithRef's P00 would be 0);
-//   - wph norm auto: finite (0) on a constant non-zero map (a reference
-//     σ = 0 counts as 1, PyWPH's convention), but NaN on an identically
-//     zero map (first map of a pair for Cross), see wph.NormAuto: refused
-//     for zero maps only. For Complex the pair (Q, U) is tested as the one
-//     complex map z = Q + iU (the reference constants enter through ⟨|z|⟩):
-//     refused only when z ≡ 0, i.e. Q and U both identically zero; a
-//     constant Q with a varying U (or Q ≡ 0) is a varying z and valid, and
-//     a constant non-zero z gives 0 as for real maps.
+//   - wph norm auto: NaN on an identically zero map (first map of a pair
+//     for Cross), see wph.NormAuto: refused. A constant non-zero map is
+//     not refused here: normalised by a reference with maps that vary, its
+//     coefficients are defined (not 0: the factors are centred on the
+//     reference's means, so S00 and L are not; up to 12 in L for a map of
+//     0.001 batched with a log-normal map); but when every map of the
+//     reference is constant, the σ norm auto divides by is 0 (counted as
+//     1, PyWPH's convention) or round-off, and the coefficients are ratios
+//     of round-off (L up to 1.0 on 32², −2.89 on 64² of 0.001), which
+//     CheckConstantRef refuses. For Complex the pair (Q, U) is tested as
+//     the one complex map z = Q + iU (the reference constants enter
+//     through ⟨|z|⟩): refused only when z ≡ 0, i.e. Q and U both
+//     identically zero; a constant Q with a varying U (or Q ≡ 0) is a
+//     varying z and valid.
 //
 // Exact equality is tested: a map with any variation passes (its values
 // may still be huge, e.g. log S1 of a nearly constant map). An empty Kind is
@@ -139,4 +145,55 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 		}
 	}
 	return nil
+}
+
+// CheckConstantRef refuses x as the reference of wph norm auto (the maps
+// whose factor means and σ the statistic divides by; stkit stats' batch
+// itself) when every map of it is constant (for Complex, every z = Q + iU
+// of its pairs): the σ is then 0 (counted as 1) or round-off, and the
+// coefficients are ratios of round-off, not a shape (64² of 0.001: L(j=0,
+// p=0, 0) = −2.89, every other coefficient ≤ 4e-23; 32², J = 2: 1.0). It
+// returns a *ConstantMapError for map 0 (for Complex a plain error naming
+// Q's and U's values), nil for other statistics, for Cross (the pair's
+// maps are normalised apart; CheckConstant refuses a zero first map) and
+// when one map of x varies. CheckConstant's tests still apply: call both.
+func CheckConstantRef(s Spec, x *stlayer.Maps) error {
+	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") || s.Cross || x.B == 0 || len(x.Data) == 0 {
+		return nil
+	}
+	n := x.M * x.N
+	if len(x.Data) < x.B*n {
+		return nil
+	}
+	parts := 1
+	if s.Complex {
+		parts = 2 // Q and U stacked by rows (StackPair)
+	}
+	part := n / parts
+	first := make([]float64, parts)
+	for h := range parts {
+		first[h] = x.Data[h*part]
+	}
+	for b := range x.B {
+		m := x.Data[b*n : (b+1)*n]
+		for h := range parts {
+			p := m[h*part : (h+1)*part]
+			v := p[0]
+			for _, w := range p {
+				if w != v {
+					return nil
+				}
+			}
+		}
+	}
+	which := "every map of the batch, its reference, is constant"
+	if x.B == 1 {
+		which = "the map is its own reference"
+	}
+	why := which + ": the σ that norm auto divides by is 0 (counted as 1) or round-off, so its coefficients are ratios of round-off (up to 2.9 on a 64² map of 0.001), not a shape; a reference with maps that vary is defined"
+	if s.Complex {
+		return fmt.Errorf("the complex map z = Q + iU of pair 0 is constant (Q = %g, U = %g everywhere): complex wph with norm auto is undefined on it (%s); give maps that vary",
+			first[0], first[1], why)
+	}
+	return &ConstantMapError{Spec: s, Map: 0, Value: first[0], Why: why}
 }
