@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -510,7 +511,10 @@ func cholInvLower(c []float64, d int) (*mat.Dense, float64, bool) {
 	return out, ch.LogDet(), true
 }
 
-// check reports the first inconsistency of pp's shapes or values.
+// check reports the first inconsistency of pp's shapes or values: the
+// lengths, weights that are not finite and > 0 or do not sum to 1 within
+// 1e-6, non-finite means or covariances, a covariance that is not
+// symmetric (|Σ_ab − Σ_ba| > 1e-9 √(Σ_aa Σ_bb)) or not positive definite.
 func (pp *PatchPrior) check() error {
 	if pp == nil {
 		return errors.New("no patch prior (nil)")
@@ -519,16 +523,38 @@ func (pp *PatchPrior) check() error {
 	if pp.P < 1 || pp.K < 1 || len(pp.Weights) != pp.K || len(pp.Means) != pp.K*d || len(pp.Covs) != pp.K*d*d {
 		return fmt.Errorf("patch prior: P %d, K %d with %d weights, %d mean values, %d covariance values (want K, K·P², K·P⁴)", pp.P, pp.K, len(pp.Weights), len(pp.Means), len(pp.Covs))
 	}
-	for _, v := range pp.Weights {
+	sum := 0.0
+	for k, v := range pp.Weights {
 		if !(v > 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("patch prior: weight %v (want finite values > 0)", v)
+			return fmt.Errorf("patch prior: weight %d is %v (want finite values > 0)", k, v)
+		}
+		sum += v
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return fmt.Errorf("patch prior: the %d weights sum to %v (want 1 within 1e-6)", pp.K, sum)
+	}
+	for i, v := range pp.Means {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("patch prior: mean %d has the non-finite value %v (pixel %d)", i/d, v, i%d)
 		}
 	}
-	for _, a := range [][]float64{pp.Means, pp.Covs} {
-		for _, v := range a {
+	for k := 0; k < pp.K; k++ {
+		c := pp.Covs[k*d*d : (k+1)*d*d]
+		for i, v := range c {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return errors.New("patch prior: non-finite means or covariances")
+				return fmt.Errorf("patch prior: covariance %d has the non-finite value %v at [%d, %d]", k, v, i/d, i%d)
 			}
+		}
+		for a := 0; a < d; a++ {
+			for b := 0; b < a; b++ {
+				if math.Abs(c[a*d+b]-c[b*d+a]) > 1e-9*math.Sqrt(math.Abs(c[a*d+a]*c[b*d+b])) {
+					return fmt.Errorf("patch prior: covariance %d is not symmetric: [%d, %d] = %v, [%d, %d] = %v", k, a, b, c[a*d+b], b, a, c[b*d+a])
+				}
+			}
+		}
+		var ch mat.Cholesky
+		if !ch.Factorize(mat.NewSymDense(d, append([]float64(nil), c...))) {
+			return fmt.Errorf("patch prior: covariance %d (%d×%d) is not positive definite", k, d, d)
 		}
 	}
 	return nil
@@ -552,7 +578,11 @@ func (pp *PatchPrior) Save(path string) error {
 }
 
 // LoadPatchPrior reads an archive written by PatchPrior.Save. Errors name
-// the file; a missing member or inconsistent shapes match ErrModelInput.
+// the file and match ErrModelInput: a missing member, member shapes other
+// than weights [K], means [K, P, P], covs [K, P², P²], weights that are not
+// finite and > 0 or do not sum to 1 within 1e-6, non-finite means or
+// covariances, a covariance that is not symmetric or not positive definite
+// (a damaged or hand-edited file). A valid file loads as saved, bit for bit.
 func LoadPatchPrior(path string) (*PatchPrior, error) {
 	arrs, err := datasets.ReadNPZ(path)
 	if err != nil {
@@ -568,12 +598,19 @@ func LoadPatchPrior(path string) (*PatchPrior, error) {
 		}
 	}
 	ms := get["means"].Shape
-	if len(ms) != 3 || ms[1] != ms[2] {
+	if len(ms) != 3 || ms[1] != ms[2] || ms[0] < 1 || ms[1] < 1 {
 		return nil, inputErrorf("patch prior %s: means has shape %v (want [K, P, P])", path, ms)
+	}
+	k, d := ms[0], ms[1]*ms[1]
+	if ws := get["weights"].Shape; !slices.Equal(ws, []int{k}) {
+		return nil, inputErrorf("patch prior %s: weights has shape %v for means of shape %v (want [K] = [%d])", path, ws, ms, k)
+	}
+	if cs := get["covs"].Shape; !slices.Equal(cs, []int{k, d, d}) {
+		return nil, inputErrorf("patch prior %s: covs has shape %v for means of shape %v (want [K, P², P²] = [%d, %d, %d])", path, cs, ms, k, d, d)
 	}
 	pp := &PatchPrior{P: ms[1], K: ms[0], Weights: get["weights"].Float64, Means: get["means"].Float64, Covs: get["covs"].Float64}
 	if err := pp.check(); err != nil {
-		return nil, inputErrorf("%s: %w", path, err)
+		return nil, inputErrorf("patch prior %s: %s", path, strings.TrimPrefix(err.Error(), "patch prior: "))
 	}
 	return pp, nil
 }
