@@ -85,3 +85,45 @@ func TestPfixcli22ModelsCropHelp(t *testing.T) {
 		t.Errorf("separate --models --help: --crop does not say it is recorded\n%s", tail(out+errs, 3000))
 	}
 }
+
+// pfixcli22: the metrics.json of a run with the patch prior alone recorded
+// settings no stage used (steps "0,300", init "wiener", gauss_prior 30 and
+// its gauss_prior_term, stopped_early and stage_ends null, positive). Only
+// what applied is recorded: tau stays, with stop_levels (τ × the
+// typical_levels), the yardstick of the terms at the estimate.
+func TestPfixcli22PriorOnlyReportSettings(t *testing.T) {
+	dir := modelsFixture(t)
+	work := t.TempDir()
+	pp := exportPatchPriorFixture(t, dir, work)
+	mix := filepath.Join(dir, "mix.npy")
+	rep := filepath.Join(work, "rep")
+	code, _, errs := runCLI(t, "separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "a.npy"), "--report", rep)
+	if code != 0 {
+		t.Fatalf("patch prior: exit %d\n%s", code, tail(errs, 1500))
+	}
+	unused := []string{"steps", "init", "gauss_prior", "gauss_prior_term", "stopped_early", "stage_ends", "positive"}
+	s := pfixcliSettings(t, rep)
+	for _, k := range unused {
+		if v, ok := s[k]; ok {
+			t.Errorf("patch prior alone: settings.%s = %v recorded, though no stage used it", k, v)
+		}
+	}
+	for _, k := range []string{"method", "tau", "stop_levels", "typical_levels", "ended"} {
+		if _, ok := s[k]; !ok {
+			t.Errorf("patch prior alone: settings.%s missing", k)
+		}
+	}
+	if s["method"] != "patch prior" || s["ended"] != "no L-BFGS stage (patch prior)" {
+		t.Errorf("patch prior alone: method %v, ended %v", s["method"], s["ended"])
+	}
+	rep2 := filepath.Join(work, "rep2")
+	if code, _, errs = runCLI(t, "separate", mix, "--models", pp, "--components", "0,1", "-o", filepath.Join(work, "b.npy"), "--report", rep2, "--patch-prior", "start", "--steps", "0,1"); code != 0 {
+		t.Fatalf("--patch-prior start: exit %d\n%s", code, tail(errs, 1500))
+	}
+	s = pfixcliSettings(t, rep2)
+	for _, k := range unused {
+		if _, ok := s[k]; !ok {
+			t.Errorf("--patch-prior start (the stages ran): settings.%s missing", k)
+		}
+	}
+}

@@ -650,7 +650,16 @@ func runSeparateModels(g *globals, args []string) error {
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "truth": *truthPath,
 				"seed": *seed, "provenance": prov}}
 		cropSetting(rep.Settings, nm) // pfixcli22: the --crop window, as synth and separate with samples record it
-		if len(res.PriorEnd) > 0 {
+		if res.Method == infer.MethodPatchPrior {
+			// pfixcli22: no L-BFGS stage ran, so no step, start, Gaussian-field
+			// prior or positivity penalty applied (settings.method says which
+			// method ran); tau stays with the stop levels, the yardstick of
+			// the terms at the estimate
+			for _, k := range []string{"steps", "init", "gauss_prior", "stopped_early", "stage_ends", "positive"} {
+				delete(rep.Settings, k)
+			}
+		}
+		if len(res.PriorEnd) > 0 && res.Method != infer.MethodPatchPrior {
 			rep.Settings["gauss_prior_term"] = map[string]any{"start": res.PriorStart, "end": res.PriorEnd,
 				"note": "per component, the value of its Gaussian-field prior term in the loss (--gauss-prior); the loss is the statistic terms (initial_term_values, final_term_values) plus these"}
 		}
