@@ -56,8 +56,9 @@ func isPatchPriorFile(name string) bool { return patchPriorRE.MatchString(name) 
 func (ms *ModelSet) writePatchPriors(dir string, write func(name string, f func(path string) error) error) error {
 	man := ms.Manifest
 	if ms.PatchPriors == nil && man.PatchPriors != nil && ms.Dir != "" {
-		// a loaded folder written elsewhere: its priors go with it
-		if _, err := ms.LoadPatchPriors(); err != nil {
+		// a loaded folder written elsewhere: its priors go with it (the
+		// hint names what Write's caller can do, not a separate flag)
+		if _, err := ms.loadPatchPriors("the folder's patch priors go with it: re-export the models with ExportOptions.PatchPrior, or set Manifest.PatchPriors to nil to write them without"); err != nil {
 			return err
 		}
 	}
@@ -105,6 +106,12 @@ func (ms *ModelSet) HasPatchPriors(a, b int) bool {
 // folder without patch priors gives nil and no error; a recorded file that
 // is missing or damaged gives an error naming it (ErrModelInput).
 func (ms *ModelSet) LoadPatchPriors() ([]*PatchPrior, error) {
+	return ms.loadPatchPriors("re-export the models, or separate with --patch-prior off")
+}
+
+// loadPatchPriors is LoadPatchPriors with hint (what to do) after the
+// error of a missing or damaged prior file.
+func (ms *ModelSet) loadPatchPriors(hint string) ([]*PatchPrior, error) {
 	if ms == nil || ms.Manifest == nil {
 		return nil, inputErrorf("no models (nil model set or manifest)")
 	}
@@ -128,7 +135,7 @@ func (ms *ModelSet) LoadPatchPriors() ([]*PatchPrior, error) {
 		}
 		pp, err := LoadPatchPrior(filepath.Join(ms.Dir, name))
 		if err != nil {
-			return nil, fmt.Errorf("component %d: %w (re-export the models, or separate with --patch-prior off)", k, err)
+			return nil, fmt.Errorf("component %d: %w (%s)", k, err, hint)
 		}
 		out[k] = pp
 	}
