@@ -98,12 +98,13 @@ func recordPartial(w io.Writer, cmd string, args []string, out, dest string) {
 		return
 	}
 	file := datasets.FilePart(dest)
-	if m := npzMember(dest); m != "" && !npzHoldsOnly(file, m) {
+	m := npzMember(dest)
+	size, sum, only, err := partialFileSum(file, m)
+	if m != "" && !only {
 		os.Remove(partialRecordPath(file)) // no longer one partial file alone
 		fmt.Fprintf(w, "%s: note: %s holds other members besides %s: a later run that finishes leaves it (remove the member yourself when done with it)\n", cmd, file, m)
 		return
 	}
-	size, sum, err := fileSHA256(file)
 	if err == nil {
 		var b []byte
 		b, err = json.MarshalIndent(partialRecord{Format: partialRecordFormat, Version: 1, Command: cmd,
@@ -121,12 +122,43 @@ func recordPartial(w io.Writer, cmd string, args []string, out, dest string) {
 // npzHoldsOnly reports whether the .npz archive file holds one entry, the
 // member m (m.npy).
 func npzHoldsOnly(file, m string) bool {
-	zr, err := zip.OpenReader(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return false
 	}
-	defer zr.Close()
-	return len(zr.File) == 1 && zr.File[0].Name == m+".npy"
+	defer f.Close()
+	return npzOnlyMember(f, m)
+}
+
+// npzOnlyMember is npzHoldsOnly of the open file f.
+func npzOnlyMember(f *os.File, m string) bool {
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	return err == nil && len(zr.File) == 1 && zr.File[0].Name == m+".npy"
+}
+
+// partialFileSum is fileSHA256 of file and, for an .npz member m (m ≠ ""),
+// npzHoldsOnly(file, m) as only, from one open of file (misc22: recordPartial
+// opened the archive twice, for the member check and for the sum). When
+// only is false (or file cannot be opened) no sum is taken.
+func partialFileSum(file, m string) (size int64, sum string, only bool, err error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, "", false, err
+	}
+	defer f.Close()
+	if m != "" && !npzOnlyMember(f, m) {
+		return 0, "", false, nil
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f) // zip.NewReader reads with ReadAt: f is at offset 0
+	if err != nil {
+		return 0, "", true, err
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), true, nil
 }
 
 // readPartialRecord reads the record of the partial file p (false when
