@@ -97,6 +97,18 @@ func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps [
 	return "method: statistics"
 }
 
+// sepMethodLine is separate --models' method line (patchPriorMethodLine);
+// mode is --patch-prior, start whether --start was given. With auto and
+// --start on a folder whose patch priors could separate comps, the
+// statistics ran because --start turned the priors off: the line says so
+// (it said "method: statistics" alone).
+func sepMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps []infer.SepComponent, mode string, start bool) string {
+	if mode == "auto" && start && res.Method == infer.MethodStatistics && ms.Manifest.PatchPriors != nil && patchPriorMissing(ms, comps) == "" {
+		return "method: statistics (--start turned the folder's patch priors off: --patch-prior auto uses them only without a --start, whose maps are then the starting point; drop --start to separate with them)"
+	}
+	return patchPriorMethodLine(res, ms, comps, mode == "auto" && !start)
+}
+
 // patchPriorMissing says why the patch prior cannot separate comps with
 // the folder's priors ("" when it can).
 func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {

@@ -517,7 +517,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if res == nil || res.Components == nil {
 		return modelError(err)
 	}
-	fmt.Fprintf(g.stderr, "separate: %s\n", patchPriorMethodLine(res, ms, comps, *ppMode == "auto" && *startPath == "")) // patchint
+	fmt.Fprintf(g.stderr, "separate: %s\n", sepMethodLine(res, ms, comps, *ppMode, *startPath != "")) // patchint; pfixcli22: why --start ran the statistics
 	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 && res.Method != infer.MethodPatchPrior {
 		return modelError(err) // nothing done: the starting point is no result
 	}
