@@ -19,13 +19,18 @@ type Source struct {
 	// Units: the file's FITS BUNIT and pixel scale (MapUnitsOf; zero for
 	// .npy and .npz files and FITS headers without them)
 	Units MapUnits
+	// Header: a FITS file's header cards as read (LoadSources; nil for
+	// .npy and .npz files), so that what Units leaves out (why there is no
+	// pixel scale) is there without reading the file again
+	Header []Card
 }
 
 // LoadSources reads map files; a directory contributes every file directly
 // inside it that Read reads (sorted by name): .npy, .npz, .fits, .fit and
 // .fts, the FITS ones also gzip-compressed (.fits.gz, …), the extension in
 // any case. Directories holding none of these and unreadable files are
-// errors naming the path. A FITS source's Units are read from its header.
+// errors naming the path. A FITS source's Units are read from its header,
+// which it keeps as Header.
 func LoadSources(paths []string) ([]Source, error) {
 	var files []string
 	for _, p := range paths {
@@ -65,7 +70,7 @@ func LoadSources(paths []string) ([]Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Source{Name: f, Maps: m, Units: MapUnitsOf(a.Header)})
+		out = append(out, Source{Name: f, Maps: m, Units: MapUnitsOf(a.Header), Header: a.Header})
 	}
 	return out, nil
 }
