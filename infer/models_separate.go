@@ -239,9 +239,12 @@ type ModelSepOptions struct {
 	// estimate of SeparateWithPatchPriors is the result (no L-BFGS stage
 	// runs; Parts are the terms at it); "start", the statistics' stages
 	// start from that estimate (Start must be nil); "off", the statistics
-	// alone (as before the priors). "only" and "start" refuse components
-	// without a prior (noise, a third component, a folder exported without
-	// them). Measured on BenchmarkModelSeparationHeldOut (30 held-out 64²
+	// alone (as before the priors). Besides the two learned components one
+	// white-noise component (NoiseComponent) may be given: its σ² is the
+	// patch-prior separation's PatchSepOptions.NoiseVar (PatchPriorUnusable
+	// says why a set of components cannot use the priors). "only" and
+	// "start" refuse components without a prior (a third learned
+	// component, a folder exported without them). Measured on BenchmarkModelSeparationHeldOut (30 held-out 64²
 	// dust + Quijote mixtures, priors fitted on each cluster's training
 	// patches; mean worst-bin r dust/Quijote, then pixel correlation): "off"
 	// 0.645/0.673, 0.635/0.890; "only" 0.775/0.802, 0.712/0.929 (6×6

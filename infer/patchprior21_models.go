@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -235,40 +236,119 @@ func modelSepPatchPrior(ctx context.Context, ms *ModelSet, data *stlayer.Maps, c
 	default:
 		return "", inputErrorf("separation: patch-prior mode %q (ModelSepOptions.PatchPrior, --patch-prior): want auto, only, start or off", mode)
 	}
-	var idx []int
-	var why string
-	if len(comps) != 2 {
-		why = fmt.Sprintf("the patch-prior separation takes exactly two learned components, got %d", len(comps))
-	} else {
-		for i, c := range comps {
-			k := slices.Index(ms.Components, c.Model)
-			if k < 0 {
-				why = fmt.Sprintf("component %d (%s) is not one of the model folder's learned components (a noise component?): it has no patch prior", i, c.Name)
-				break
-			}
-			idx = append(idx, k)
-		}
-		if why == "" && !ms.HasPatchPriors(idx[0], idx[1]) {
-			why = fmt.Sprintf("the model folder %s has no patch priors for components %d and %d (export them with `stkit export --patch-prior`, ExportOptions.PatchPrior)", ms.Dir, idx[0], idx[1])
-		}
-	}
-	if why != "" {
+	r := patchPriorRolesOf(ms, comps)
+	if r.why != "" {
 		if mode == "auto" {
 			return MethodStatistics, nil
 		}
-		return "", inputErrorf("separation with patch priors (%s): %s; use the statistics alone (PatchPrior \"off\", --patch-prior off)", mode, why)
+		return "", inputErrorf("separation with patch priors (%s): %s; use the statistics alone (PatchPrior \"off\", --patch-prior off)", mode, r.why)
 	}
 	pps, err := ms.LoadPatchPriors()
 	if err != nil {
 		return "", err
 	}
-	est, err := SeparateWithPatchPriors(data, pps[idx[0]], pps[idx[1]], PatchSepOptions{Stride: opt.PatchPriorStride, Progress: opt.PatchPriorProgress, Context: ctx})
+	est, err := SeparateWithPatchPriors(data, pps[r.k[0]], pps[r.k[1]], PatchSepOptions{Stride: opt.PatchPriorStride, NoiseVar: r.noiseVar, Progress: opt.PatchPriorProgress, Context: ctx})
 	if err != nil {
 		return "", err
+	}
+	if r.noise >= 0 {
+		// est is [a, b, noise]: put the maps in the order of comps
+		mn := data.M * data.N
+		st := stlayer.NewMaps(3, data.M, data.N)
+		for i, c := range []int{r.c[0], r.c[1], r.noise} {
+			copy(st.Data[c*mn:(c+1)*mn], est.Data[i*mn:(i+1)*mn])
+		}
+		est = st
 	}
 	opt.Start = est
 	if mode == "start" {
 		return MethodPatchPriorStatistics, nil
 	}
 	return MethodPatchPrior, nil
+}
+
+// NoiseSigma reports whether c is a white-noise model made by
+// NoiseComponent (K −1, pixel moments (0, σ, 0, 0), the flat spectrum σ²)
+// and its σ, the noise's standard deviation per pixel in the data's units.
+func NoiseSigma(c *ComponentModel) (float64, bool) {
+	if c == nil || c.K != -1 || len(c.PS) == 0 {
+		return 0, false
+	}
+	m := c.PixelMoments
+	s := m[1]
+	if m[0] != 0 || m[2] != 0 || m[3] != 0 || !(s > 0) || math.IsInf(s, 0) {
+		return 0, false
+	}
+	for _, v := range c.PS {
+		if v != s*s {
+			return 0, false
+		}
+	}
+	return s, true
+}
+
+// patchPriorRoles is what the patch-prior separation makes of comps: c
+// the indices (in comps) of the two learned components, k their
+// component numbers in the model folder, noise the index of a white-noise
+// component (−1: none) and noiseVar its σ²; why says why it cannot
+// separate comps ("" when it can).
+type patchPriorRoles struct {
+	c, k     [2]int
+	noise    int
+	noiseVar float64
+	why      string
+}
+
+// patchPriorRolesOf sorts comps for the patch-prior separation: two
+// learned components with patch priors, and at most one white-noise
+// component (NoiseSigma), whose σ² is PatchSepOptions.NoiseVar.
+func patchPriorRolesOf(ms *ModelSet, comps []SepComponent) patchPriorRoles {
+	r := patchPriorRoles{noise: -1}
+	if len(comps) < 2 || len(comps) > 3 {
+		r.why = fmt.Sprintf("the patch-prior separation takes two learned components and at most one white-noise component, got %d components", len(comps))
+		return r
+	}
+	var learned []int
+	for i, c := range comps {
+		if k := slices.Index(ms.Components, c.Model); k >= 0 {
+			learned = append(learned, i)
+			continue
+		}
+		s, ok := NoiseSigma(c.Model)
+		if !ok {
+			r.why = fmt.Sprintf("component %d (%s) is neither one of the model folder's learned components nor white noise (NoiseComponent): it has no patch prior", i, c.Name)
+			return r
+		}
+		if r.noise >= 0 {
+			r.why = fmt.Sprintf("components %d (%s) and %d (%s) are both white noise: the patch-prior separation takes at most one", r.noise, comps[r.noise].Name, i, c.Name)
+			return r
+		}
+		r.noise, r.noiseVar = i, s*s
+	}
+	if len(learned) != 2 {
+		r.why = fmt.Sprintf("the patch-prior separation takes two learned components and at most one white-noise component, got %d learned", len(learned))
+		if r.noise >= 0 {
+			r.why = fmt.Sprintf("the patch-prior separation takes two learned components, got %d and a white-noise component (%s)", len(learned), comps[r.noise].Name)
+		}
+		return r
+	}
+	for j, i := range learned {
+		r.c[j], r.k[j] = i, slices.Index(ms.Components, comps[i].Model)
+	}
+	if !ms.HasPatchPriors(r.k[0], r.k[1]) {
+		r.why = fmt.Sprintf("the model folder %s has no patch priors for components %d and %d (export them with `stkit export --patch-prior`, ExportOptions.PatchPrior)", ms.Dir, r.k[0], r.k[1])
+	}
+	return r
+}
+
+// PatchPriorUnusable says why SeparateWithModels' patch-prior methods
+// (ModelSepOptions.PatchPrior) cannot separate comps with the folder's
+// priors, "" when they can: two learned components with patch priors, and
+// at most one white-noise component (made by NoiseComponent), whose
+// variance σ² then enters the separation (PatchSepOptions.NoiseVar).
+func PatchPriorUnusable(ms *ModelSet, comps []SepComponent) string {
+	if ms == nil || ms.Manifest == nil {
+		return "no models (nil model set or manifest)"
+	}
+	return patchPriorRolesOf(ms, comps).why
 }

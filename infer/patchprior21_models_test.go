@@ -18,7 +18,7 @@ import (
 // records them; SeparateWithModels (PatchPrior "", auto) then runs the
 // patch-prior method (no L-BFGS stage), "start" the statistics from it; a
 // folder without priors keeps the statistics under "auto" and refuses
-// "only"; three components are refused.
+// "only"; a third learned component is refused, a white noise enters.
 func TestPatchPrior21ExportSeparate(t *testing.T) {
 	fx := tinyRun(t)
 	dir := t.TempDir()
@@ -104,14 +104,20 @@ func TestPatchPrior21ExportSeparate(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `patch-prior mode "only" sets the starting point; it contradicts Start (--start)`) {
 		t.Errorf("only with a Start: err %v", err)
 	}
-	// three components
+	// three components: a white noise enters the patch-prior separation
+	// (NoiseVar σ²; TestPfixlib22SeparateNoisePatchPrior), a third learned
+	// one is refused
 	noise, err := NoiseComponent(eng, ms, 0.1, 8, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = SeparateWithModels(context.Background(), eng, ms, data, append(comps, SepComponent{Name: "noise", Model: noise}), ModelSepOptions{PatchPrior: "only", Steps: 10})
-	if err == nil || !strings.Contains(err.Error(), "the patch-prior separation takes exactly two learned components, got 3") {
-		t.Errorf("three components: err %v", err)
+	res5, err := SeparateWithModels(context.Background(), eng, ms, data, append(comps, SepComponent{Name: "noise", Model: noise}), ModelSepOptions{PatchPrior: "only", Steps: 10})
+	if err != nil || res5.Method != MethodPatchPrior || res5.Components.B != 3 {
+		t.Errorf("three components with a noise: %v", err)
+	}
+	_, err = SeparateWithModels(context.Background(), eng, ms, data, append(comps, comps[0]), ModelSepOptions{PatchPrior: "only", Steps: 10})
+	if err == nil || !strings.Contains(err.Error(), "the patch-prior separation takes two learned components and at most one white-noise component, got 3 learned") {
+		t.Errorf("three learned components: err %v", err)
 	}
 	// a folder without priors: the statistics under "auto", "only" refused
 	os.Remove(filepath.Join(dir, "patch_prior_0.npz"))
