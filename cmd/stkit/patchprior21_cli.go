@@ -106,8 +106,54 @@ func sepMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps []infer.
 	if mode == "auto" && start && res.Method == infer.MethodStatistics && ms.Manifest.PatchPriors != nil && patchPriorMissing(ms, comps) == "" {
 		return "method: statistics (--start turned the folder's patch priors off: --patch-prior auto uses them only without a --start, whose maps are then the starting point; drop --start to separate with them)"
 	}
+	if why := patchPriorUnservable(ms, comps); mode == "auto" && res.Method == infer.MethodStatistics && ms.Manifest.PatchPriors == nil && why != "" {
+		// no prior could serve these components: "export --patch-prior
+		// adds them" would not help (a noise or third component)
+		return "method: statistics (the model folder has no patch priors, and " + why + ")"
+	}
 	return patchPriorMethodLine(res, ms, comps, mode == "auto" && !start)
 }
+
+// patchPriorUnservable says why no patch prior can separate comps ("" when
+// they are two of the folder's learned components, whether or not it has
+// priors for them).
+func patchPriorUnservable(ms *infer.ModelSet, comps []infer.SepComponent) string {
+	if len(comps) != 2 {
+		return fmt.Sprintf("the patch prior separates exactly two learned components, --components gives %d", len(comps))
+	}
+	for _, c := range comps {
+		if slices.Index(ms.Components, c.Model) < 0 {
+			return fmt.Sprintf("%s is not one of the folder's learned components (a noise component?), so no patch prior would serve it", c.Name)
+		}
+	}
+	return ""
+}
+
+// patchPriorAbsentNote is separate --models' note on a model folder without
+// patch priors ("" when none is due): with --patch-prior auto, no --start
+// and two learned components, priors would have been used and separate
+// better (issue #8's held-out benchmark), which nothing said. It names the
+// export that fits them, with the folder's training run.
+func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode string, start bool) string {
+	if mode != "auto" || start || ms.Manifest.PatchPriors != nil || patchPriorUnservable(ms, comps) != "" {
+		return ""
+	}
+	run := ms.Manifest.Source.Run
+	if run == "" {
+		run = "RUN"
+	}
+	return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o DIR --patch-prior fits them (give the other export options %s was made with)",
+		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, run, ms.Dir)
+}
+
+// heldOutStatisticsFigures and heldOutPriorFigures are
+// BenchmarkModelSeparationHeldOut's mean worst-bin r (dust/Quijote) with
+// the statistics alone and with the default patch priors (README, "Patch
+// priors").
+const (
+	heldOutStatisticsFigures = "0.645/0.673"
+	heldOutPriorFigures      = "0.775/0.802"
+)
 
 // patchPriorMissing says why the patch prior cannot separate comps with
 // the folder's priors ("" when it can).

@@ -439,6 +439,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if spec := ms.Manifest.Spec; spec.Pad == "crop" && opt.PatchPrior != "only" { // pfixcli22: no statistic is minimised with the patch prior alone
 		fmt.Fprintf(g.stderr, "separate: %s\n", modelCropNote(d.M, d.N, p, *stride, spec.CutPixels(), opt.GaussPrior > 0))
 	}
+	if note := patchPriorAbsentNote(ms, comps, *ppMode, *startPath != ""); note != "" { // pfixcli22: priors would separate better
+		fmt.Fprintf(g.stderr, "separate: note: %s\n", note)
+	}
 	// unitfits20: DATA's BUNIT and pixel scale against the training
 	// patches' (the models' dataset manifest)
 	unitWarns := warnModelUnits(g.stderr, pos[0], cards, ms)
