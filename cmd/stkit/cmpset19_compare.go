@@ -59,8 +59,8 @@ too, one warning says both. Paired sets: the spread of the
 differences A_i − B_i over that of the maps ("paired_diff_ratio", median
 over the parts; about 1 for independent pairs, less for pairs from the
 same seeds) below 1e-5 warns that A and B are near-copies, which the
-paired z, a ratio, cannot show (one float32 ulp changed: ~1e-9). With --skip-nan,
---paired leaves out the pair of a map that holds NaN or ±Inf.`
+paired z, a ratio, cannot show (one float32 ulp changed: ~1e-9). With
+--skip-nan, --paired leaves out the pair of a map that holds NaN or ±Inf.`
 
 // compareOpts19 holds stats --compare's options of session 19: the
 // reference of the normalised statistics (--compare-ref), paired sets

@@ -82,12 +82,13 @@ reference on z, and refuses only Q ≡ U ≡ 0.
 Output formats (-o FILE, format from --format or the extension):
   npy   the coefficient vector per map, complex128 [B, K] (K for one map) in the
         family's reference order; PyWPH's layout for --kind wph (complex64, its
-        coefficient order; complex128 in the label order with --iso); Kymatio's [B, K, ⌊M/2^J⌋, ⌊N/2^J⌋] float32 layout for
-        --kind wst --local ([K, ⌊M/2^J⌋, ⌊N/2^J⌋] for one map; any M, N from 2^(J+1))
+        coefficient order; complex128 in the label order with --iso); Kymatio's
+        [B, K, ⌊M/2^J⌋, ⌊N/2^J⌋] float32 layout for --kind wst --local
+        ([K, ⌊M/2^J⌋, ⌊N/2^J⌋] for one map; any M, N from 2^(J+1))
   npz   named arrays as the reference library's dict (Cheng's S0, S1, S2, P00,
         … for wst; mean, var, P00, S1, C01, C11, … for scov; with --cross,
-        scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with kinds
-        aa, bb, ab, ba, Corr11, … for scov; --norm p11 changes its C01 and
+        scattering_cov_2fields' mean_a, P00_a, Corr00, C01 [B,4,J,J,L,L] with
+        kinds aa, bb, ab, ba, Corr11, … for scov; --norm p11 changes its C01 and
         C11) plus "coeffs" (complex128 in the order of the label table:
         [B, K], [K] for one map, [B, K, h, w] for --local; the raw moments
         for plain scov whatever --norm, as the JSON's coeffs_norm),
@@ -171,11 +172,10 @@ header has celestial axes (RA/DEC, GLON/GLAT, …) each scale also gets
 position_angle_deg: the stripes' direction on the sky from north through
 east (IAU) in [0°, 180°), through CDELTi, PCi_j, CDi_j or CROTA2 (so
 CDELT1 < 0, east to the left, is taken into account: stripes running up
-such a map are at 0°, across it at 90°),
-at the reference pixel; "north" is the frame's (galactic north for
-GLON/GLAT), as anisotropy.sky.frame says. A WCS it does not handle (LONPOLE
-other than its default, PV cards on the longitude axis) gives a note in
-anisotropy.sky and no angle.
+such a map are at 0°, across it at 90°), at the reference pixel; "north"
+is the frame's (galactic north for GLON/GLAT), as anisotropy.sky.frame
+says. A WCS it does not handle (LONPOLE other than its default, PV cards
+on the longitude axis) gives a note in anisotropy.sky and no angle.
 
 Orientations: the label columns l1, l2, l3 are orientation INDICES, and the
 families count them differently (as their reference libraries do):

@@ -13,14 +13,14 @@ Sets of maps: MAP (and --cross, --imag) may be a folder (every map file
 directly in it, sorted by name) or a comma-separated list of files
 (a.npy,b.npy,c.fits; a name holding a comma is read whole when that file
 exists: a,b.npy,c.npy is a,b.npy and c.npy if a,b.npy exists) as well as
-one file; the maps of all the files are
-stacked, in that order, into one batch as a batch file [B, M, N] would be
-(so the normalised statistics take their reference over the whole set,
-see above). The maps must all have one size. The JSON config's "inputs"
-then lists the files read (MAP's, then --cross's or --imag's) and
-"input_sets" says which argument each came from. --cross and --imag pair
-the maps one by one (map b of MAP with map b of the other set), so the two
-sets must hold the same number of maps.`
+one file; the maps of all the files are stacked, in that order, into one
+batch as a batch file [B, M, N] would be (so the normalised statistics
+take their reference over the whole set, see above). The maps must all
+have one size. The JSON config's "inputs" then lists the files read
+(MAP's, then --cross's or --imag's) and "input_sets" says which argument
+each came from. --cross and --imag pair the maps one by one (map b of MAP
+with map b of the other set), so the two sets must hold the same number of
+maps.`
 
 // statsInput is one map argument of stats (MAP, --cross or --imag) read as
 // a set (readMapSetCards): a file, a folder or a comma-separated list.
