@@ -64,7 +64,9 @@ func readMap(tb testing.TB, path string) (*stlayer.Maps, error) {
 //     samples are maps 01…19 scaled by the same a (the map in d is not among
 //     them).
 //   - "noise": d = s + n with white noise of std σ_s (SNR 1), 20 generated
-//     noise samples.
+//     noise samples (STKIT_SEP_NSAMP); n and the samples are drawn from the
+//     PCG streams (i, 77 + STKIT_SEP_NOISE_SEED), i = 0 for n and 1…NSAMP
+//     for the samples (default 0: the draw of the recorded figures).
 //
 // size < 256 subsamples every map (periodicity kept). STKIT_SEP_DUST=crop
 // takes s from a crop of I_1 instead (see BenchmarkSeparationQuality).
@@ -113,8 +115,13 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 		}
 		return mapsOf(size, dv), s, mapsOf(size, qs[1:]...), false
 	case "noise":
+		nseed := envInt(tb, "STKIT_SEP_NOISE_SEED", 0)
+		if nseed < 0 {
+			tb.Fatalf("STKIT_SEP_NOISE_SEED=%d: want ≥ 0", nseed)
+		}
+		stream := 77 + uint64(nseed)
 		noise := func(seed uint64) []float64 {
-			rng := rand.New(rand.NewPCG(seed, 77))
+			rng := rand.New(rand.NewPCG(seed, stream))
 			x := make([]float64, size*size)
 			for i := range x {
 				x[i] = sdS * rng.NormFloat64()
@@ -156,7 +163,13 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	STKIT_SEP_STEPS   S1,S2,EPOCHS (default 10,50,4, as stkit separate)
 //	STKIT_SEP_WEIGHTS e.g. data=1,contaminant=1,independence=1
 //	STKIT_SEP_REPORT  report directory (default: a temporary one)
-//	STKIT_SEP_SEED    seed of the sample draws (default 1)
+//	STKIT_SEP_SEED    seed of the separation's own draws (default 1;
+//	                  SeparationOptions.Seed: which samples each batch
+//	                  takes, and in what order); it leaves the maps of
+//	                  either case as they are
+//	STKIT_SEP_NOISE_SEED the noise case's draw (default 0, that of the
+//	                  recorded figures): another value draws another noise
+//	                  map in d and other noise samples; no effect on quijote
 //	STKIT_SEP_NSAMP   noise samples generated for the noise case (20)
 //	STKIT_SEP_DIFFUSE P > 0 runs Régaldo-Saint Blancard & Eickenberg 2023's
 //	                  "diffusive" Algorithm 2 instead: P separations in turn,
@@ -219,6 +232,9 @@ func BenchmarkSeparationQuality(b *testing.B) {
 		}
 	}
 	settings := map[string]any{"case": name, "size": size, "spec": spec, "form": form.String(), "weights": weights, "batch": opt.Batch, "stages": stages, "ps": envOr("STKIT_SEP_PS", "1"), "start": startMode, "runs": runs}
+	if isNoise {
+		settings["noise_seed"] = envInt(b, "STKIT_SEP_NOISE_SEED", 0)
+	}
 	b.Logf("case %s %d², %s, %s, weights %+v, %d auto / %d cross coefficients, report %s", name, size, spec, form, weights, ss.Auto.Labels().Len(), ss.Cross.Labels().Len(), dir)
 	for i := 0; i < b.N; i++ {
 		var res *SeparationResult
