@@ -201,14 +201,20 @@ const demoWienerStart = "start = Wiener-filter first guess"
 // patchPriorSepProgress follows separate --models' patch-prior estimate
 // (infer.ModelSepOptions.PatchPriorProgress): a bar of the data patches
 // done, or with --log-every a line at its end (a 1024² map at stride 1 is
-// about 10⁶ patches: minutes).
-func patchPriorSepProgress(g *globals, lines bool) func(done, total int) {
+// about 10⁶ patches: minutes). The function returned second closes a bar
+// the estimate left unfinished (stopped, Ctrl-C) at the count reached, as
+// endBar does the L-BFGS bar (pfixcli22: it was left open, and on a log its
+// line, held back in the first seconds, never came); it does nothing after
+// a finished estimate.
+func patchPriorSepProgress(g *globals, lines bool) (func(done, total int), func()) {
 	var bar interface {
 		Set(int) error
 		Finish() error
+		Exit() error
 	}
+	closed := false
 	t0 := time.Now()
-	return func(done, total int) {
+	progress := func(done, total int) {
 		if lines {
 			if done == total {
 				fmt.Fprintf(g.stderr, "separate: patch prior: %d data patches, %.1f s\n", total, time.Since(t0).Seconds())
@@ -221,6 +227,37 @@ func patchPriorSepProgress(g *globals, lines bool) func(done, total int) {
 		bar.Set(done)
 		if done == total {
 			bar.Finish()
+			closed = true
 		}
 	}
+	end := func() {
+		if bar != nil && !closed {
+			endBar(bar, true)
+			closed = true
+		}
+	}
+	return progress, end
+}
+
+// patchPriorSaving is the interrupt handler's "stopping, …" clause for
+// separate --models (stkit: interrupt: stopping, SAVING (press Ctrl-C
+// again …)), saving the usual one (the maps reached go to the partial
+// file), for the patch-prior mode (infer.ModelSepOptions.PatchPrior) and
+// whether --report was given. A stop during the patch-prior estimate
+// writes nothing (it is all or nothing: the run's final error says so),
+// so with the estimate alone ("only") nothing is ever written, and with
+// "start" only a stop in the L-BFGS stages after it writes the maps
+// reached (pfixcli22: the line said they went to the partial file).
+func patchPriorSaving(saving, mode string, report bool) string {
+	switch mode {
+	case "only":
+		what := "no partial file"
+		if report {
+			what += ", no report"
+		}
+		return "nothing is written (" + what + "): the patch-prior estimate, the whole of this run, is all or nothing"
+	case "start":
+		return saving + " once the patch-prior estimate has ended (stopped during it, nothing is written: it is all or nothing)"
+	}
+	return saving
 }

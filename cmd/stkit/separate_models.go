@@ -126,10 +126,12 @@ power_spectrum.png draws each model's spectrum (its cluster's patches,
 
 Ctrl-C (SIGINT, SIGTERM) stops the run: the maps reached are written, the
 --truth figures printed and, with --report, the report written, marked
-interrupted (metrics.json settings.interrupted, settings.ended); exit 1. An
-error after the first iterations writes the maps reached, no report. They go
-to OUT's partial file, OUT with .partial before its extension (sep.npy →
-sep.partial.npy, a.npz:m → a.partial.npz:m; for -o /dev/stdout or a named
+interrupted (metrics.json settings.interrupted, settings.ended); exit 1. A
+stop during the patch-prior estimate (--patch-prior) writes no map and no
+report: the estimate is all or nothing. An error after the first
+iterations writes the maps reached, no report. They go to OUT's partial
+file, OUT with .partial before its extension (sep.npy → sep.partial.npy,
+a.npz:m → a.partial.npz:m; for -o /dev/stdout or a named
 pipe separate.partial.EXT in the working folder), the report to DIR.partial
 beside DIR: OUT and DIR, which only a run that finishes writes (the
 discrepancy stop is a finish), are left as they were. A file already there
@@ -484,7 +486,8 @@ func runSeparateModels(g *globals, args []string) error {
 	if *logEvery <= 0 && opt.PatchPrior != "only" { // patchint: no L-BFGS stage then
 		bar = newBar(g.stderr, total, "L-BFGS")
 	}
-	opt.PatchPriorProgress = patchPriorSepProgress(g, *logEvery > 0) // patchrev: minutes for a large map
+	var endPriorBar func()                                                        // pfixcli22: a stopped estimate's bar is closed
+	opt.PatchPriorProgress, endPriorBar = patchPriorSepProgress(g, *logEvery > 0) // patchrev: minutes for a large map
 	opt.Progress = func(pr infer.Progress) {
 		if bar != nil {
 			bar.Describe(fmt.Sprintf("loss %.4g", pr.Loss))
@@ -497,9 +500,11 @@ func runSeparateModels(g *globals, args []string) error {
 	if *report != "" {
 		saving += " and reported to " + firstOf(partialReportDest(*report)) // partial2
 	}
+	saving = patchPriorSaving(saving, opt.PatchPrior, *report != "") // pfixcli22: a stop during the estimate writes nothing
 	ctx, stop := runContext(g.stderr, saving)
 	defer stop()
 	res, err := infer.SeparateWithModels(ctx, ch.Engine, ms, d, comps, opt)
+	endPriorBar()
 	iters, evals := 0, 0
 	if res != nil {
 		for _, e := range res.Epochs {
