@@ -242,20 +242,21 @@ func patchPriorSepProgress(g *globals, lines bool) (func(done, total int), func(
 // patchPriorSaving is the interrupt handler's "stopping, …" clause for
 // separate --models (stkit: interrupt: stopping, SAVING (press Ctrl-C
 // again …)), saving the usual one (the maps reached go to the partial
-// file), for the patch-prior mode (infer.ModelSepOptions.PatchPrior) and
-// whether --report was given. A stop during the patch-prior estimate
-// writes nothing (it is all or nothing: the run's final error says so),
-// so with the estimate alone ("only") nothing is ever written, and with
-// "start" only a stop in the L-BFGS stages after it writes the maps
-// reached (pfixcli22: the line said they went to the partial file).
-func patchPriorSaving(saving, mode string, report bool) string {
+// file), for the patch-prior mode (infer.ModelSepOptions.PatchPrior), OUT
+// and the --report folder (""). A stop during the patch-prior estimate
+// writes nothing (it is all or nothing: the run's final error says so);
+// with the estimate alone ("only") a stop after it lets the run finish
+// (no L-BFGS stage is left to stop), and with "start" a stop in the
+// L-BFGS stages after it writes the maps reached (pfixcli22: the line said
+// they went to the partial file in every phase).
+func patchPriorSaving(saving, mode, out, report string) string {
 	switch mode {
 	case "only":
-		what := "no partial file"
-		if report {
-			what += ", no report"
+		what, writes := "no partial file", out
+		if report != "" {
+			what, writes = what+", no report", out+" and "+report
 		}
-		return "nothing is written (" + what + "): the patch-prior estimate, the whole of this run, is all or nothing"
+		return "the patch-prior estimate, the whole of this run, is all or nothing: stopped during it, nothing is written (" + what + "); once it has ended, the run finishes and writes " + writes
 	case "start":
 		return saving + " once the patch-prior estimate has ended (stopped during it, nothing is written: it is all or nothing)"
 	}

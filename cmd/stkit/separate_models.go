@@ -128,7 +128,8 @@ Ctrl-C (SIGINT, SIGTERM) stops the run: the maps reached are written, the
 --truth figures printed and, with --report, the report written, marked
 interrupted (metrics.json settings.interrupted, settings.ended); exit 1. A
 stop during the patch-prior estimate (--patch-prior) writes no map and no
-report: the estimate is all or nothing. An error after the first
+report: the estimate is all or nothing (with the patch prior alone, a stop
+after it lets the run finish). An error after the first
 iterations writes the maps reached, no report. They go to OUT's partial
 file, OUT with .partial before its extension (sep.npy → sep.partial.npy,
 a.npz:m → a.partial.npz:m; for -o /dev/stdout or a named
@@ -500,7 +501,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if *report != "" {
 		saving += " and reported to " + firstOf(partialReportDest(*report)) // partial2
 	}
-	saving = patchPriorSaving(saving, opt.PatchPrior, *report != "") // pfixcli22: a stop during the estimate writes nothing
+	saving = patchPriorSaving(saving, opt.PatchPrior, *out, *report) // pfixcli22: a stop during the estimate writes nothing
 	ctx, stop := runContext(g.stderr, saving)
 	defer stop()
 	res, err := infer.SeparateWithModels(ctx, ch.Engine, ms, d, comps, opt)
