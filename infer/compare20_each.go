@@ -41,6 +41,13 @@ func CoeffsOwnRef(eng stlayer.Engine, spec stats.Spec, x *stlayer.Maps) (*stlaye
 		op, err := stats.BuildWithRef(spec, eng, one)
 		if err != nil {
 			var ce *stats.ConstantMapError
+			if errors.As(err, &ce) && ce.Ref {
+				// the map alone is its own reference: say so in --compare-ref
+				// each's words
+				if cerr := constantOwnRef(spec, one, b); cerr != nil {
+					return nil, cerr
+				}
+			}
 			if errors.As(err, &ce) {
 				e := *ce
 				e.Map = b

@@ -10,6 +10,7 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 // TestMisc2OwnRefConstantWPHAuto: CoeffsOwnRef under wph norm auto took a
@@ -30,12 +31,19 @@ func TestMisc2OwnRefConstantWPHAuto(t *testing.T) {
 		for i := range x.Map(1) {
 			x.Map(1)[i] = v
 		}
-		// the old values: finite, 0 or round-off
-		op, err := stats.BuildWithRef(spec, eng, &stlayer.Maps{B: 1, M: 32, N: 32, Data: x.Map(1)})
+		// the old values: finite, 0 or round-off (wph's own norm auto
+		// fitted on the map; stats.BuildWithRef refuses such a reference
+		// since misc2, session 22)
+		one := &stlayer.Maps{B: 1, M: 32, N: 32, Data: x.Map(1)}
+		var ce *stats.ConstantMapError
+		if _, err := stats.BuildWithRef(spec, eng, one); !errors.As(err, &ce) || !ce.Ref {
+			t.Errorf("v = %g: stats.BuildWithRef on the constant map: %v, want CheckConstantRef's refusal", v, err)
+		}
+		op, err := wph.New(wph.Config{J: 2, L: 4, Norm: wph.NormAuto}, 32, 32)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := eng.Forward(op.Key(), op.Stat(), &stlayer.Maps{B: 1, M: 32, N: 32, Data: x.Map(1)})
+		c, err := op.Forward(eng, one)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +56,6 @@ func TestMisc2OwnRefConstantWPHAuto(t *testing.T) {
 		}
 		_, err = CoeffsOwnRef(eng, spec, x)
 		want := "map 1 is constant (every pixel " + map[float64]string{3: "3", 1e-3: "0.001"}[v] + "): wph with norm auto is undefined on it (with the map as its own reference"
-		var ce *stats.ConstantMapError
 		if !errors.Is(err, ErrModelInput) || !errors.As(err, &ce) || ce.Map != 1 || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--compare-ref pooled") {
 			t.Errorf("v = %g: %v; want ErrModelInput, a ConstantMapError of map 1, %q", v, err, want)
 		}

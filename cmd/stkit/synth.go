@@ -377,6 +377,15 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	// Statistics normalised by a reference (scov synthesis vectors, WPH
 	// norm=auto) use the target as the reference, as Cheng's synthesis does.
 	op, err := stats.BuildWithRef(spec, ch.Engine, target)
+	if ce := (*stats.ConstantMapError)(nil); errors.As(err, &ce) && ce.Ref {
+		// misc2 (s22): wph norm auto's reference is the target
+		e := *ce
+		e.Why = "the target is the reference of norm auto, and every map of it is constant"
+		if target.B == 1 {
+			e.Why = "the target map is the reference of norm auto"
+		}
+		return badInputf("%s: %v", pos[0], &e)
+	}
 	if err != nil {
 		return badInputf("%v", err)
 	}

@@ -7,19 +7,38 @@ import (
 	"github.com/stkit-org/stkit/stlayer"
 )
 
-// ConstantMapError is CheckConstant's error: map Map of the batch (counted
-// from 0; for Cross the pair, Second telling which of its two maps; for
-// Complex the pair (Q, U), both maps) holds one value everywhere, and the
-// statistic spec is undefined on it.
+// ConstantMapError is CheckConstant's and CheckConstantRef's error: map
+// Map of the batch (counted from 0; for Cross the pair, Second telling
+// which of its two maps; for Complex the pair (Q, U), both maps) holds one
+// value everywhere, and the statistic spec is undefined on it. Ref marks
+// CheckConstantRef's refusal (wph norm auto whose reference maps are all
+// constant): Why then says which reference it is (e.g. "the map is its own
+// reference"), and the message adds why such a reference is undefined.
 type ConstantMapError struct {
 	Spec   Spec
 	Map    int     // index of the map (of the pair for Cross) in the batch
 	Second bool    // Cross: the second map of the pair (x2) is the constant one
-	Value  float64 // the map's one value
+	Value  float64 // the map's one value (Complex with Ref: Q's)
+	Imag   float64 // Complex with Ref: U's one value
+	Ref    bool    // CheckConstantRef: every map of the reference is constant
 	Why    string  // what is undefined, e.g. "s21 = ⟨S2⟩/S1 and s22 are 0/0"
 }
 
+// constantRefWhy is why a wph norm auto reference of constant maps is
+// undefined (ConstantMapError with Ref).
+const constantRefWhy = "the σ that norm auto divides by is 0 (counted as 1) or round-off, so its coefficients are ratios of round-off (up to 2.9 on a 64² map of 0.001), not a shape; a reference with maps that vary is defined"
+
 func (e *ConstantMapError) Error() string {
+	if e.Ref {
+		why := e.Why + ": " + constantRefWhy
+		if e.Spec.Complex {
+			return fmt.Sprintf("the complex map z = Q + iU of pair %d is constant (Q = %g, U = %g everywhere): complex wph with norm auto is undefined on it (%s); give maps that vary",
+				e.Map, e.Value, e.Imag, why)
+		}
+		e2 := *e
+		e2.Ref, e2.Why = false, why
+		return e2.Error()
+	}
 	which := fmt.Sprintf("map %d", e.Map)
 	if e.Spec.Complex {
 		which = fmt.Sprintf("the complex map z = Q + iU of pair %d", e.Map)
@@ -152,11 +171,14 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 // itself) when every map of it is constant (for Complex, every z = Q + iU
 // of its pairs): the σ is then 0 (counted as 1) or round-off, and the
 // coefficients are ratios of round-off, not a shape (64² of 0.001: L(j=0,
-// p=0, 0) = −2.89, every other coefficient ≤ 4e-23; 32², J = 2: 1.0). It
-// returns a *ConstantMapError for map 0 (for Complex a plain error naming
-// Q's and U's values), nil for other statistics, for Cross (the pair's
-// maps are normalised apart; CheckConstant refuses a zero first map) and
-// when one map of x varies. CheckConstant's tests still apply: call both.
+// p=0, 0) = −2.89, every other coefficient ≤ 4e-23; 32², J = 2: 1.0).
+// BuildWithRef calls it on its reference, so stkit stats' batch, synth's
+// target and stats --compare-ref pooled's two sets together are refused
+// alike. It returns a *ConstantMapError with Ref set for map 0 (for
+// Complex with Imag, U's value, beside Q's), nil for other statistics, for
+// Cross (the pair's maps are normalised apart; CheckConstant refuses a
+// zero first map) and when one map of x varies. CheckConstant's tests
+// still apply: call both.
 func CheckConstantRef(s Spec, x *stlayer.Maps) error {
 	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") || s.Cross || x.B == 0 || len(x.Data) == 0 {
 		return nil
@@ -190,10 +212,9 @@ func CheckConstantRef(s Spec, x *stlayer.Maps) error {
 	if x.B == 1 {
 		which = "the map is its own reference"
 	}
-	why := which + ": the σ that norm auto divides by is 0 (counted as 1) or round-off, so its coefficients are ratios of round-off (up to 2.9 on a 64² map of 0.001), not a shape; a reference with maps that vary is defined"
+	e := &ConstantMapError{Spec: s, Map: 0, Value: first[0], Ref: true, Why: which}
 	if s.Complex {
-		return fmt.Errorf("the complex map z = Q + iU of pair 0 is constant (Q = %g, U = %g everywhere): complex wph with norm auto is undefined on it (%s); give maps that vary",
-			first[0], first[1], why)
+		e.Imag = first[1]
 	}
-	return &ConstantMapError{Spec: s, Map: 0, Value: first[0], Why: why}
+	return e
 }

@@ -19,8 +19,9 @@ import (
 // 64×64 map (value 3 and 0) against the statistic itself, evaluated with a
 // non-constant reference: refused ⇔ some coefficient is not finite. With
 // the constant map as its own reference (stkit stats), a variant that is
-// not refused builds and is finite; wph norm auto refuses a zero reference
-// in BuildWithRef with the ConstantMapError.
+// not refused builds and is finite, except wph norm auto, which
+// BuildWithRef refuses with CheckConstant's ConstantMapError on a zero
+// reference and with CheckConstantRef's on any other constant one.
 func TestConstantMapSweep(t *testing.T) {
 	const M = 64
 	eng := cpu.New()
@@ -89,7 +90,12 @@ func TestConstantMapSweep(t *testing.T) {
 				}
 				// the map as its own reference, as stkit stats does
 				sop, err := BuildWithRef(s, eng, x)
+				refCheck := CheckConstantRef(s, x) // misc2 (s22): wph norm auto, every map constant
 				switch {
+				case check == nil && refCheck != nil:
+					if err == nil || err.Error() != refCheck.Error() {
+						t.Errorf("%s: self-referenced: BuildWithRef error %v, want CheckConstantRef's %q", name, err, refCheck)
+					}
 				case check == nil && err != nil:
 					t.Errorf("%s: not refused by CheckConstant, but BuildWithRef: %v", name, err)
 				case check == nil:

@@ -441,8 +441,11 @@ func buildWST(s Spec, m, n int) (Op, error) {
 // value −1.6375e30 (missing data; finite, so the reference would take it for
 // a value: refused with datasets.CheckUnseen's wording, "reference maps: 1
 // pixel of 1024 holds -1.6375e30, HEALPix's UNSEEN value for missing data
-// (first: …)"), or a constant map on which the statistic is undefined
-// (CheckConstant's *ConstantMapError).
+// (first: …)"), a constant map on which the statistic is undefined
+// (CheckConstant's *ConstantMapError), or, for wph norm auto, a reference
+// whose maps are all constant (CheckConstantRef's *ConstantMapError with
+// Ref: its σ is 0 or round-off, and the coefficients would be ratios of
+// round-off).
 func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 	if err := checkMaps(ref, "reference"); err != nil {
 		return nil, err
@@ -475,6 +478,9 @@ func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 			return nil, fmt.Errorf("reference maps: %w", err)
 		}
 		if err := CheckConstant(s, ref); err != nil {
+			return nil, err
+		}
+		if err := CheckConstantRef(s, ref); err != nil {
 			return nil, err
 		}
 	}
