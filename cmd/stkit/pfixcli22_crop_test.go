@@ -11,7 +11,7 @@ import (
 
 // cropPriorFixture builds in a test folder models of a --pad crop
 // statistic (J 3: a 4-pixel cut) with small patch priors (K 2, ≤ 500 rows)
-// in DIR/models, and a 64² map DIR/mix64.npy.
+// in DIR/models, and a 32² map DIR/mix32.npy.
 func cropPriorFixture(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -32,7 +32,7 @@ func cropPriorFixture(t *testing.T) string {
 	}
 	noise := write("noise.npy", 3, 64, func(s uint64) ([]float64, error) { return datasets.WhiteNoise(64, 64, s) })
 	smooth := write("smooth.npy", 3, 64, func(s uint64) ([]float64, error) { return datasets.GaussianRandomField(64, 64, -3, s) })
-	write("mix64.npy", 1, 64, func(s uint64) ([]float64, error) { return datasets.GaussianRandomField(64, 64, -2, s) })
+	write("mix32.npy", 1, 32, func(s uint64) ([]float64, error) { return datasets.GaussianRandomField(32, 32, -2, s) })
 	for _, args := range [][]string{
 		{"patches", noise, smooth, "-o", filepath.Join(dir, "ds"), "--size", "32", "--stride", "16", "-J", "3", "--pad", "crop"},
 		{"train", filepath.Join(dir, "ds"), "-o", filepath.Join(dir, "run"), "--clusters", "2", "--epochs", "2", "--seed", "3",
@@ -55,7 +55,7 @@ func cropPriorFixture(t *testing.T) string {
 func TestPfixcli22CropNoteOnlyWithStatistics(t *testing.T) {
 	dir := cropPriorFixture(t)
 	work := t.TempDir()
-	models, mix := filepath.Join(dir, "models"), filepath.Join(dir, "mix64.npy")
+	models, mix := filepath.Join(dir, "models"), filepath.Join(dir, "mix32.npy")
 	const note = "separate: --pad crop (the models' statistic): the statistics of each 32² tile are means over its interior"
 	code, _, errs := runCLI(t, "separate", mix, "--models", models, "--components", "0,1", "-o", filepath.Join(work, "a.npy"))
 	if code != 0 || !strings.Contains(errs, "separate: method: patch prior") {
@@ -65,7 +65,7 @@ func TestPfixcli22CropNoteOnlyWithStatistics(t *testing.T) {
 		t.Errorf("patch prior alone: stderr has the --pad crop note\n%s", tail(errs, 1500))
 	}
 	code, _, errs = runCLI(t, "separate", mix, "--models", models, "--components", "0,1", "-o", filepath.Join(work, "b.npy"), "--patch-prior", "start", "--steps", "0,1")
-	if code != 0 || !strings.Contains(errs, note+", 4 pixels in from its edges (together rows [4, 60) and columns [4, 60) of the map)") {
+	if code != 0 || !strings.Contains(errs, note+", 4 pixels in from its edges (rows [4, 28) and columns [4, 28) of this one-tile map)") {
 		t.Errorf("--patch-prior start (statistics run): exit %d, no --pad crop note\n%s", code, tail(errs, 1500))
 	}
 }
