@@ -49,14 +49,9 @@ const heldOutPatchPriorFigures = "0.775/0.802 on (default with priors); with 8×
 // ("off", "only" or "start") for the components comps of ms; start tells
 // whether --start was given.
 func resolvePatchPrior(mode string, ms *infer.ModelSet, comps []infer.SepComponent, start bool) (string, error) {
-	have := len(comps) == 2
-	var ks []int
-	for _, c := range comps {
-		k := slices.Index(ms.Components, c.Model)
-		have = have && k >= 0
-		ks = append(ks, k)
-	}
-	have = have && ms.HasPatchPriors(ks[0], ks[1])
+	// two learned components with priors, and at most one noise:σ (its σ²
+	// enters the patch-prior separation)
+	have := infer.PatchPriorUnusable(ms, comps) == ""
 	switch mode {
 	case "auto":
 		if have && !start {
@@ -84,7 +79,13 @@ func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps [
 	switch res.Method {
 	case infer.MethodPatchPrior:
 		pp := ms.Manifest.PatchPriors
-		return fmt.Sprintf("method: patch prior (the two-source posterior mean under the components' %d-Gaussian priors of %d×%d pixel patches, stride %d; no L-BFGS stage: --patch-prior off for the statistics alone)", pp.K, pp.P, pp.P, infer.DefaultPatchSepStride)
+		noise := ""
+		for _, c := range comps {
+			if s, ok := infer.NoiseSigma(c.Model); ok && slices.Index(ms.Components, c.Model) < 0 {
+				noise = fmt.Sprintf(" plus white noise of variance %g (%s)", s*s, c.Name)
+			}
+		}
+		return fmt.Sprintf("method: patch prior (the two-source posterior mean under the components' %d-Gaussian priors of %d×%d pixel patches%s, stride %d; no L-BFGS stage: --patch-prior off for the statistics alone)", pp.K, pp.P, pp.P, noise, infer.DefaultPatchSepStride)
 	case infer.MethodPatchPriorStatistics:
 		return "method: patch prior + statistics (the L-BFGS stages started from the patch-prior estimate)"
 	}
@@ -115,23 +116,35 @@ func sepMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps []infer.
 }
 
 // patchPriorUnservable says why no patch prior can separate comps ("" when
-// they are two of the folder's learned components, whether or not it has
+// they are two of the folder's learned components and at most one
+// noise:σ, infer.PatchPriorUnusable's roles, whether or not the folder has
 // priors for them).
 func patchPriorUnservable(ms *infer.ModelSet, comps []infer.SepComponent) string {
-	if len(comps) != 2 {
-		return fmt.Sprintf("the patch prior separates exactly two learned components, --components gives %d", len(comps))
+	if len(comps) != 2 && len(comps) != 3 {
+		return fmt.Sprintf("the patch prior separates two learned components and at most one noise:σ, --components gives %d", len(comps))
 	}
+	learned, noise := 0, 0
 	for _, c := range comps {
-		if slices.Index(ms.Components, c.Model) < 0 {
-			return fmt.Sprintf("%s is not one of the folder's learned components (a noise component?), so no patch prior would serve it", c.Name)
+		if slices.Index(ms.Components, c.Model) >= 0 {
+			learned++
+			continue
 		}
+		if _, ok := infer.NoiseSigma(c.Model); ok && noise == 0 {
+			noise++
+			continue
+		}
+		return fmt.Sprintf("%s is neither one of the folder's learned components nor one noise:σ, so no patch prior would serve it", c.Name)
+	}
+	if learned != 2 {
+		return fmt.Sprintf("the patch prior separates two learned components (and at most one noise:σ), --components gives %d learned", learned)
 	}
 	return ""
 }
 
 // patchPriorAbsentNote is separate --models' note on a model folder without
 // patch priors ("" when none is due): with --patch-prior auto, no --start
-// and two learned components, priors would have been used and separate
+// and two learned components (and at most one noise:σ), priors would have
+// been used and separate
 // better (issue #8's held-out benchmark), which nothing said. It names the
 // export that fits them, with the folder's training run.
 func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode string, start bool) string {
@@ -158,11 +171,19 @@ const (
 // patchPriorMissing says why the patch prior cannot separate comps with
 // the folder's priors ("" when it can).
 func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
-	if len(comps) != 2 {
-		return fmt.Sprintf("the patch prior separates exactly two learned components, --components gives %d", len(comps))
+	if infer.PatchPriorUnusable(ms, comps) == "" {
+		return ""
 	}
+	if len(comps) != 2 && len(comps) != 3 {
+		return fmt.Sprintf("the patch prior separates two learned components and at most one noise:σ, --components gives %d", len(comps))
+	}
+	noise := 0
 	for _, c := range comps {
 		k := slices.Index(ms.Components, c.Model)
+		if _, ok := infer.NoiseSigma(c.Model); ok && k < 0 && len(comps) == 3 && noise == 0 {
+			noise++ // the white noise of two learned components and one noise:σ
+			continue
+		}
 		if k < 0 {
 			return fmt.Sprintf("%s is not one of the folder's learned components (a noise component?), so it has no patch prior", c.Name)
 		}
@@ -170,7 +191,7 @@ func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
 			return fmt.Sprintf("%s has no patch prior in %s: stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?)", c.Name, ms.Dir)
 		}
 	}
-	return ""
+	return fmt.Sprintf("the patch prior separates two learned components and at most one noise:σ, --components gives %d learned", len(comps)-noise)
 }
 
 // The demo's patch priors (stkit demo, step 5): scaled down from export's

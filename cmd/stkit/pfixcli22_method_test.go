@@ -53,8 +53,12 @@ func TestPfixcli22NoPriorsNote(t *testing.T) {
 	if ms.Manifest.Source.Run == "" {
 		t.Fatal("the fixture's manifest names no run")
 	}
-	for _, q := range []bool{false, true} {
-		args := []string{"separate", mix, "--models", models, "--components", "0,1", "-o", filepath.Join(work, fmt.Sprintf("a%v.npy", q)), "--steps", "0,1"}
+	for i, q := range []bool{false, true, false} {
+		comps := "0,1"
+		if i == 2 { // two learned components and a noise:σ (infer.PatchPriorUnusable)
+			comps = "0,1,noise:0.5"
+		}
+		args := []string{"separate", mix, "--models", models, "--components", comps, "-o", filepath.Join(work, fmt.Sprintf("a%d.npy", i)), "--steps", "0,1"}
 		if q {
 			args = append([]string{"-q"}, args...)
 		}
@@ -67,7 +71,7 @@ func TestPfixcli22NoPriorsNote(t *testing.T) {
 		name, method string
 		args         []string
 	}{
-		{"noise", "separate: method: statistics (the model folder has no patch priors, and noise:0.5 is not one of the folder's learned components (a noise component?), so no patch prior would serve it)\n", []string{"--components", "0,noise:0.5"}},
+		{"noise", "separate: method: statistics (the model folder has no patch priors, and the patch prior separates two learned components (and at most one noise:σ), --components gives 1 learned)\n", []string{"--components", "0,noise:0.5"}},
 		{"off", "separate: method: statistics (the model folder has no patch priors: stkit export --patch-prior adds them)\n", []string{"--components", "0,1", "--patch-prior", "off"}},
 		{"start", "separate: method: statistics (the model folder has no patch priors: stkit export --patch-prior adds them)\n", []string{"--components", "0,1", "--start", filepath.Join(dir, "truth.npy")}},
 	} {
