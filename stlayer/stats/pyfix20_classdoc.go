@@ -21,6 +21,18 @@ const wphIsoHead = "--iso: the mean over the 2L rotations of the wavelets by mul
 // Cphase): real at τ = 0, complex at τ ≠ 0.
 const wphIsoNote = wphIsoHead + ": real at τ = 0 (im written as 0: the real part of the mean over l1, whose imaginary part is dropped), complex only at τ ≠ 0 (--dn ≥ 1; one row per pair ±τ, the −τ row being its conjugate)"
 
+// s11Tau is what plain wph's class_doc says of S11's values: at τ = 0
+// the moment is the variance ⟨|x⋆ψ − ⟨x⋆ψ⟩|²⟩, real (64² log-normal map, J = 3:
+// |im| ≤ 1.7e-19 for |re| ~ 0.03; 8e-18 for re 1 under norm auto), complex
+// at τ ≠ 0 (|im| up to 0.7 of |re|). Cross and complex data (pseudo = 1)
+// have complex rows at τ = 0 too: s11TauComplex, ClassDoc's cross text.
+const s11Tau = ", real at τ = 0 (the variance ⟨|x⋆ψ_{j1,l1} − ⟨x⋆ψ_{j1,l1}⟩|²⟩; the im column holds round-off), complex at τ ≠ 0 "
+
+// s11TauComplex replaces s11Tau for complex data z = Q + iU: with
+// pseudo = 1, ⟨(z⋆ψ − ⟨z⋆ψ⟩)²⟩ at τ = 0 is complex (on two 64² log-normal
+// maps |im| up to 0.5 of |re|).
+const s11TauComplex = ", real at τ = 0 with pseudo = 0 (the variance ⟨|z⋆ψ_{j1,l1} − ⟨z⋆ψ_{j1,l1}⟩|²⟩; the im column holds round-off), complex at τ ≠ 0 and with pseudo = 1 "
+
 // wphIsoNoteS00 completes wphIsoHead for S00, real at every τ (its two
 // factors are moduli): on the 64² dust map |im| ≤ 1e-20 for |re| ~ 3e-5
 // at τ ≠ 0 (TestMisc22WPHIsoS00S01Real).
@@ -118,7 +130,7 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 			unit = "(dimensionless: PyWPH's norm='auto', the factors' means and the division by σ_a·σ_b from the reference)"
 		}
 		d = map[string]string{
-			"S11":    "WPH C with a = b = x⋆ψ_{j1,l1} (p1 = p2 = 1): the wavelet's autocovariance at τ, complex " + unit,
+			"S11":    "WPH C with a = b = x⋆ψ_{j1,l1} (p1 = p2 = 1): the wavelet's autocovariance at τ" + s11Tau + unit,
 			"S00":    "WPH C with a = b = |x⋆ψ_{j1,l1}| (p1 = p2 = 0): the modulus' autocovariance at τ, real (both factors are moduli; the im column holds round-off, ~1e-15 of re) " + unit,
 			"S01":    "WPH C with a = |x⋆ψ_{j1,l1}|, b = x⋆ψ_{j1,l1} (p1 = 0, p2 = 1), τ = 0, complex " + unit,
 			"C01":    "WPH C with a = |x⋆ψ_{j1,l1}|, b = x⋆ψ_{j2,l2} (p1 = 0, p2 = 1), j1 < j2, complex " + unit,
@@ -140,16 +152,18 @@ func ClassDoc(s Spec, lab *stlayer.Labels) map[string]string {
 					case "S01":
 						note = wphIsoNoteS01
 					}
-					d[c] = strings.Replace(d[c], ", complex ", " ", 1) + "; " + note
+					d[c] = strings.Replace(strings.Replace(d[c], s11Tau, " ", 1), ", complex ", " ", 1) + "; " + note
 				}
 			}
 		}
 		if s.Complex {
+			d["S11"] = strings.Replace(d["S11"], s11Tau, s11TauComplex, 1)
 			for c := range d {
 				d[c] += "; of z = Q + iU, with pseudo = 1 the second factor not conjugated"
 			}
 		}
 		if s.Cross {
+			d["S11"] = strings.Replace(d["S11"], s11Tau, ", complex (at τ = 0 too: a and b are the wavelet transforms of two maps) ", 1)
 			for c := range d {
 				d[c] += "; a from the pair's first map, b from its second"
 			}
