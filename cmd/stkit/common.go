@@ -63,6 +63,14 @@ func readMaps(path string) (*stlayer.Maps, error) {
 // readMapsCards is readMaps that also returns the content cards of a FITS
 // header (WCS, units, …; nil for .npy/.npz), for outputs on the same grid.
 func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
+	return readMapsCardsKeep(path, false)
+}
+
+// readMapsCardsKeep is readMapsCards; with keepUnseen, pixels holding
+// HEALPix's UNSEEN value are not refused here: the maps of an input that
+// --crop cuts, whose window leaves them out as it leaves out NaN
+// (nanmask19_crop.go: finiteMask, cutUnseen).
+func readMapsCardsKeep(path string, keepUnseen bool) (*stlayer.Maps, []datasets.Card, error) {
 	st, err := statInput(path)
 	if err != nil {
 		return nil, nil, err
@@ -74,6 +82,9 @@ func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
 	if err != nil {
 		return nil, nil, asBadInput(err) // a HEALPix map: datasets says to project a patch (HEALPixError)
 	}
+	if keepUnseen {
+		return m, cards, nil
+	}
 	if err := checkUnseen(path, m, unseenHint); err != nil {
 		return nil, nil, err
 	}
@@ -83,7 +94,7 @@ func readMapsCards(path string) (*stlayer.Maps, []datasets.Card, error) {
 // unseenHint is what checkUnseen tells to do about UNSEEN pixels in the
 // maps of commands that use whole maps (stats, synth, separate, …).
 const unseenHint = "stkit has no option to mask pixels in whole maps: fill them first (e.g. by inpainting) or cut out a region without them; " +
-	"stkit patches --skip-nan leaves out the patches that hold them"
+	"stkit patches --skip-nan leaves out the patches that hold them; stats, synth and separate --crop valid cut the maps to their largest rectangle without them (printed)"
 
 // checkUnseen refuses maps that hold HEALPix's UNSEEN value −1.6375e30
 // (datasets.CheckUnseen): a float FITS image projected from a HEALPix map

@@ -73,8 +73,9 @@ func parseCropWin(s string) (cropWin, error) {
 	return w, nil
 }
 
-// finiteMask returns, for M×N maps, which pixels are finite in every map
-// of every batch given (all of one size), and how many are not.
+// finiteMask returns, for M×N maps, which pixels are finite and hold no
+// HEALPix UNSEEN value (−1.6375e30, missing data; datasets.IsUnseen) in
+// every map of every batch given (all of one size), and how many do not.
 func finiteMask(ms ...*stlayer.Maps) (mask []bool, bad int) {
 	if len(ms) == 0 {
 		return nil, 0
@@ -88,7 +89,7 @@ func finiteMask(ms ...*stlayer.Maps) (mask []bool, bad int) {
 		for b := 0; b < m.B; b++ {
 			x := m.Data[b*px : (b+1)*px]
 			for i, v := range x {
-				if mask[i] && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				if mask[i] && (math.IsNaN(v) || math.IsInf(v, 0) || datasets.IsUnseen(v)) {
 					mask[i] = false
 				}
 			}
@@ -100,6 +101,74 @@ func finiteMask(ms ...*stlayer.Maps) (mask []bool, bad int) {
 		}
 	}
 	return mask, bad
+}
+
+// unseenMask returns, for M×N maps, which pixels hold HEALPix's UNSEEN
+// value in some map of the batches given (all of one size), and how many.
+func unseenMask(ms ...*stlayer.Maps) (mask []bool, n int) {
+	if len(ms) == 0 {
+		return nil, 0
+	}
+	px := ms[0].M * ms[0].N
+	mask = make([]bool, px)
+	for _, m := range ms {
+		for b := 0; b < m.B; b++ {
+			for i, v := range m.Data[b*px : (b+1)*px] {
+				if !mask[i] && datasets.IsUnseen(v) {
+					mask[i] = true
+					n++
+				}
+			}
+		}
+	}
+	return mask, n
+}
+
+// maskOf is finiteMask of the maps the window is chosen on, recording
+// which pixels hold UNSEEN (nm.unseen) for window's note.
+func (nm *nanmaskOpts) maskOf(ms ...*stlayer.Maps) []bool {
+	mask, _ := finiteMask(ms...)
+	nm.unseen, _ = unseenMask(ms...)
+	return mask
+}
+
+// unseenNote says how many of the bad pixels (false in mask) hold UNSEEN
+// (unseen) and how many are NaN or ±Inf, "" when none is UNSEEN:
+// "512 pixels hold -1.6375e30 (HEALPix's UNSEEN value for missing data)
+// and 12 are NaN or ±Inf in some map".
+func unseenNote(mask, unseen []bool) string {
+	u, nan := 0, 0
+	for i, ok := range mask {
+		switch {
+		case i < len(unseen) && unseen[i]:
+			u++
+		case !ok:
+			nan++
+		}
+	}
+	if u == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("%s %s -1.6375e30 (HEALPix's UNSEEN value for missing data)", plural(u, "pixel"), map[bool]string{true: "holds", false: "hold"}[u == 1])
+	if nan > 0 {
+		s += fmt.Sprintf(" and %d %s NaN or ±Inf", nan, map[bool]string{true: "is", false: "are"}[nan == 1])
+	}
+	return s + " in some map"
+}
+
+// cutUnseen refuses maps m cut to window w of the M×N maps they were read
+// as (what names them) that still hold HEALPix's UNSEEN value: a window
+// given with --crop R0:R1,C0:C1 over them, or an input cut to the window
+// chosen on another. The pixel is named in the whole map's rows and
+// columns.
+func cutUnseen(what string, m *stlayer.Maps, w cropWin) error {
+	n, first := datasets.CountUnseen(m)
+	if n == 0 {
+		return nil
+	}
+	b, r, c := first/(m.M*m.N), first/m.N%m.M, first%m.N
+	return badInputf("%s: %s of the --crop window %s (numpy %s) %s -1.6375e30, HEALPix's UNSEEN value for missing data (first: map %d at row %d, column %d of the whole map, counted from 0): the statistics would take them for values; give a window without them (--crop valid finds the largest one without NaN, ±Inf or UNSEEN pixels), or fill them first",
+		what, plural(n, "pixel"), w.fitsSection(), w.numpy(), map[bool]string{true: "holds", false: "hold"}[n == 1], b, r+w.R0, c+w.C0)
 }
 
 // largestRect returns the rectangle of largest area whose pixels are all
@@ -343,6 +412,9 @@ type nanmaskOpts struct {
 	chosen bool
 	win    cropWin
 	M, N   int // the size of the maps the window is of
+	// unseen: which pixels of the maps the window is chosen on hold
+	// HEALPix's UNSEEN value (maskOf), cut out as NaN is, for the note
+	unseen []bool
 	// cache: stats' inputs read and cut together (nanmaskRead)
 	cache map[string]statsInput
 }
@@ -352,7 +424,7 @@ type nanmaskOpts struct {
 var nanmaskRuns sync.Map // *globals → *nanmaskOpts
 
 // cropUsage is --crop's help.
-const cropUsage = "valid: cut every map to the largest axis-aligned rectangle without NaN/Inf pixels whose sides the statistic accepts for J " +
+const cropUsage = "valid: cut every map to the largest axis-aligned rectangle without NaN/Inf or HEALPix UNSEEN (-1.6375e30) pixels whose sides the statistic accepts for J " +
 	"(the same window for all the maps of a set, and for the other map arguments; with no -J, the largest J whose default the window keeps); " +
 	"or a window R0:R1,C0:C1: rows R0 to R1−1 and columns C0 to C1−1, counted from 0, ends excluded (numpy's x[R0:R1, C0:C1] convention). " +
 	"The window is printed with its numpy slice and its FITS section (FITS files can be cut on reading too: 'MAP.fits[x1:x2,y1:y2]', from 1, ends included, columns first); " +
@@ -385,6 +457,12 @@ func nanmaskFlags(fs *flag.FlagSet, g *globals, cmd string) *nanmaskOpts {
 		nanmaskRuns.Store(g, nm) // for nanmaskRead, which drops it when done
 	}
 	return nm
+}
+
+// cuts reports whether --crop was given: the inputs it cuts are read with
+// their UNSEEN pixels (readMapsCardsKeep), which the window leaves out.
+func (nm *nanmaskOpts) cuts() bool {
+	return nm != nil && nm.crop != nil && *nm.crop != ""
 }
 
 // active reports whether --crop or --skip-nan was given.
@@ -430,6 +508,9 @@ func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, sp
 		if bad > 0 {
 			nan = fmt.Sprintf("%s NaN or ±Inf in some map, all outside it", plural(bad, "pixel"))
 		}
+		if u := unseenNote(mask, nm.unseen); u != "" { // misc2 (s22)
+			nan = u + ", all outside it"
+		}
 		fmt.Fprintf(g.stderr, "%s: note: --crop valid: %s: %s; %s; %s\n", nm.cmd, what, w.describe(M, N), nan, j)
 	} else {
 		if w, err = parseCropWin(*nm.crop); err != nil {
@@ -438,10 +519,29 @@ func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, sp
 		if w.R1 > M || w.C1 > N {
 			return cropWin{}, badInputf("--crop %s: %s holds maps of %d×%d (rows 0–%d, columns 0–%d): the window does not fit", *nm.crop, what, M, N, M-1, N-1)
 		}
-		fmt.Fprintf(g.stderr, "%s: --crop: %s: %s\n", nm.cmd, what, w.describe(M, N))
+		note := ""
+		if out, in := outsideUnseen(nm.unseen, w, N); out > 0 && in == 0 { // misc2 (s22); in > 0: cutUnseen refuses
+			note = fmt.Sprintf("; %s outside it %s -1.6375e30 (HEALPix's UNSEEN value for missing data) in some map: cut out", plural(out, "pixel"), map[bool]string{true: "holds", false: "hold"}[out == 1])
+		}
+		fmt.Fprintf(g.stderr, "%s: --crop: %s: %s%s\n", nm.cmd, what, w.describe(M, N), note)
 	}
 	nm.chosen, nm.win, nm.M, nm.N = true, w, M, N
 	return w, nil
+}
+
+// outsideUnseen counts the pixels of unseen (M×N, row-major) outside
+// window w and inside it.
+func outsideUnseen(unseen []bool, w cropWin, N int) (out, in int) {
+	for i, u := range unseen {
+		switch r, c := i/N, i%N; {
+		case !u:
+		case r < w.R0 || r >= w.R1 || c < w.C0 || c >= w.C1:
+			out++
+		default:
+			in++
+		}
+	}
+	return out, in
 }
 
 // cropSet cuts the maps of a set read by readMapSetCards (and its FITS
@@ -452,13 +552,13 @@ func (nm *nanmaskOpts) cropSet(g *globals, what string, set *mapSet, spec *stats
 	if nm == nil || nm.crop == nil || *nm.crop == "" || set == nil || set.Maps == nil {
 		return nil
 	}
-	mask, _ := finiteMask(set.Maps)
+	mask := nm.maskOf(set.Maps)
 	w, err := nm.window(g, what, mask, set.Maps.M, set.Maps.N, spec)
 	if err != nil {
 		return err
 	}
 	set.Maps, set.Cards = cropMaps(set.Maps, w), cropCards(set.Cards, w)
-	return nil
+	return cutUnseen(what, set.Maps, w)
 }
 
 // cropMapsCards is cropSet for maps read alone (separate's DATA and
@@ -468,10 +568,14 @@ func (nm *nanmaskOpts) cropMapsCards(g *globals, what string, m *stlayer.Maps, c
 	if nm == nil || nm.crop == nil || *nm.crop == "" || m == nil {
 		return m, cards, nil
 	}
-	mask, _ := finiteMask(m)
+	mask := nm.maskOf(m)
 	w, err := nm.window(g, what, mask, m.M, m.N, spec)
 	if err != nil {
 		return nil, nil, err
 	}
-	return cropMaps(m, w), cropCards(cards, w), nil
+	cut := cropMaps(m, w)
+	if err := cutUnseen(what, cut, w); err != nil {
+		return nil, nil, err
+	}
+	return cut, cropCards(cards, w), nil
 }

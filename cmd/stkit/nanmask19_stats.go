@@ -71,7 +71,7 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 			}
 			arg = f.Value.String()
 		}
-		in, err := readStatsInput(a.flag, arg)
+		in, err := readStatsInputKeep(a.flag, arg, *nm.crop != "") // misc2 (s22): UNSEEN pixels cut as NaN
 		if err != nil {
 			if a.flag == "MAP" {
 				if _, _, cerr := readComplexMap(arg, err); cerr == nil {
@@ -119,7 +119,7 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 			}
 			all, names = append(all, m), append(names, in.describe())
 		}
-		mask, _ := finiteMask(all...)
+		mask := nm.maskOf(all...)
 		w, err := nm.window(g, strings.Join(names, ", "), mask, M, N, spec)
 		if err != nil {
 			return err
@@ -127,6 +127,9 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 		for _, in := range ins {
 			in.set.Maps, in.set.Cards = cropMaps(in.set.Maps, w), cropCards(in.set.Cards, w)
 			in.applied.cut(w, M, N)
+			if err := cutUnseen(in.describe(), in.set.Maps, w); err != nil { // misc2 (s22)
+				return err
+			}
 		}
 	}
 	nm.cache = map[string]statsInput{}

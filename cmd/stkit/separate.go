@@ -108,7 +108,7 @@ func runSeparate(g *globals, args []string) error {
 		return lerr
 	}
 	defer reportLock.Release()
-	d, cards, err := readMapsCards(pos[0])
+	d, cards, err := readMapsCardsKeep(pos[0], nm.cuts()) // misc2 (s22): UNSEEN pixels cut as NaN
 	if err == nil {
 		d, cards, err = nm.cropMapsCards(g, "DATA "+pos[0], d, cards, &spec) // nanmask19: --crop
 	}
@@ -133,11 +133,20 @@ func runSeparate(g *globals, args []string) error {
 		if path == "" {
 			return nil, nil
 		}
-		read := readMaps
+		read := func(p string) (*stlayer.Maps, error) {
+			m, _, err := readMapsCardsKeep(p, nm.cuts())
+			return m, err
+		}
 		if minB >= 2 {
 			// samples: a batch file, a folder of map files or a
 			// comma-separated list of files, as synth's TARGET
-			read = readMapSet
+			read = func(p string) (*stlayer.Maps, error) {
+				s, err := readMapSetCardsKeep(p, nm.cuts())
+				if err != nil {
+					return nil, err
+				}
+				return s.Maps, nil
+			}
 		}
 		m, err := read(path)
 		if err == nil {

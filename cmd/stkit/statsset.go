@@ -56,7 +56,13 @@ func (in statsInput) describe() string {
 
 // readStatsInput reads a stats map argument as a set of maps.
 func readStatsInput(flag, arg string) (statsInput, error) {
-	s, err := readMapSetCards(arg)
+	return readStatsInputKeep(flag, arg, false)
+}
+
+// readStatsInputKeep is readStatsInput; with keepUnseen, UNSEEN pixels are
+// not refused on reading (readMapsCardsKeep): the inputs --crop cuts.
+func readStatsInputKeep(flag, arg string, keepUnseen bool) (statsInput, error) {
+	s, err := readMapSetCardsKeep(arg, keepUnseen)
 	if err != nil {
 		return statsInput{}, err
 	}

@@ -255,7 +255,7 @@ descriptor, in the format given by --format npy, npz or fits.`)
 		return lerr
 	}
 	defer reportLock.Release()
-	targetSet, err := readMapSetCards(pos[0])
+	targetSet, err := readMapSetCardsKeep(pos[0], nm.cuts()) // misc2 (s22): UNSEEN pixels cut as NaN
 	if err == nil {
 		err = nm.cropSet(g, "TARGET "+pos[0], targetSet, &spec) // nanmask19: --crop
 	}
@@ -278,7 +278,7 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	var reference *stlayer.Maps
 	refLeftOut, refHasTarget, refNote := 0, false, ""
 	if *refSet != "" {
-		refMaps, err := readMapSetCards(*refSet)
+		refMaps, err := readMapSetCardsKeep(*refSet, nm.cuts())
 		if err == nil {
 			err = nm.cropSet(g, "--reference-set "+*refSet, refMaps, &spec) // nanmask19: --crop
 		}
@@ -974,6 +974,12 @@ type mapSet struct {
 // refused, FITS cards kept); the maps must all have one size. Problems are
 // bad input naming the file.
 func readMapSetCards(spec string) (*mapSet, error) {
+	return readMapSetCardsKeep(spec, false)
+}
+
+// readMapSetCardsKeep is readMapSetCards; with keepUnseen, UNSEEN pixels
+// are not refused on reading (readMapsCardsKeep): an input that --crop cuts.
+func readMapSetCardsKeep(spec string, keepUnseen bool) (*mapSet, error) {
 	set := &mapSet{}
 	if st, err := os.Stat(spec); err == nil && st.IsDir() {
 		ents, err := os.ReadDir(spec)
@@ -998,7 +1004,7 @@ func readMapSetCards(spec string) (*mapSet, error) {
 	}
 	var all *stlayer.Maps
 	for i, p := range set.Files {
-		m, cards, err := readMapsCards(p)
+		m, cards, err := readMapsCardsKeep(p, keepUnseen)
 		if err != nil {
 			return nil, err
 		}

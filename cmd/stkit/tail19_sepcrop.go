@@ -36,7 +36,13 @@ func (nm *nanmaskOpts) cropModelData(g *globals, what string, d *stlayer.Maps, c
 	if nm == nil || nm.crop == nil || *nm.crop == "" {
 		return d, cards, nil
 	}
-	mask, bad := finiteMask(d)
+	mask := nm.maskOf(d)
+	bad := 0
+	for _, ok := range mask {
+		if !ok {
+			bad++
+		}
+	}
 	M, N := d.M, d.N
 	if strings.TrimSpace(*nm.crop) == "valid" {
 		w, ok := largestRect(mask, M, N, func(s int) int {
@@ -57,6 +63,9 @@ func (nm *nanmaskOpts) cropModelData(g *globals, what string, d *stlayer.Maps, c
 		if bad > 0 {
 			nan = fmt.Sprintf("%s NaN or ±Inf, all outside it", plural(bad, "pixel"))
 		}
+		if u := unseenNote(mask, nm.unseen); u != "" { // misc2 (s22)
+			nan = u + ", all outside it"
+		}
 		fmt.Fprintf(g.stderr, "separate: note: --crop valid: %s: %s; %s; sides ≥ the models' %d² patches\n", what, w.describe(M, N), nan, p)
 		nm.chosen, nm.win, nm.M, nm.N = true, w, M, N
 	} else {
@@ -68,7 +77,11 @@ func (nm *nanmaskOpts) cropModelData(g *globals, what string, d *stlayer.Maps, c
 			return nil, nil, badInputf("--crop %s: the window is %d×%d, smaller than the models' %d² patches: give a window of at least %d pixels a side", *nm.crop, w.rows(), w.cols(), p, p)
 		}
 	}
-	return cropMaps(d, nm.win), cropCards(cards, nm.win), nil
+	cut := cropMaps(d, nm.win)
+	if err := cutUnseen(what, cut, nm.win); err != nil {
+		return nil, nil, err
+	}
+	return cut, cropCards(cards, nm.win), nil
 }
 
 // cropModelInput cuts another input of the run (--truth, --start) to the
@@ -81,5 +94,9 @@ func (nm *nanmaskOpts) cropModelInput(g *globals, what string, m *stlayer.Maps) 
 	if m.M != nm.M || m.N != nm.N {
 		return nil, badInputf("%s holds maps of %d×%d, but --crop's window %s is of DATA's %d×%d maps: give them at DATA's size", what, m.M, m.N, nm.win.fitsSection(), nm.M, nm.N)
 	}
-	return cropMaps(m, nm.win), nil
+	cut := cropMaps(m, nm.win)
+	if err := cutUnseen(what, cut, nm.win); err != nil {
+		return nil, err
+	}
+	return cut, nil
 }
