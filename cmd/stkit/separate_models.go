@@ -338,7 +338,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if err := checkReportFolder("--report", *report); err != nil {
 		return err
 	}
-	d, cards, err := readMapsCards(pos[0])
+	d, cards, err := readMapsCardsKeep(pos[0], nm.cuts()) // misc2 (s22): UNSEEN pixels cut as NaN
 	if err != nil {
 		return err
 	}
@@ -370,9 +370,11 @@ func runSeparateModels(g *globals, args []string) error {
 	}
 	var truth *stlayer.Maps
 	if *truthPath != "" {
-		if truth, err = readMapSet(*truthPath); err != nil {
+		ts, err := readMapSetCardsKeep(*truthPath, nm.cuts())
+		if err != nil {
 			return err
 		}
+		truth = ts.Maps
 		if truth, err = nm.cropModelInput(g, "--truth "+*truthPath, truth); err != nil { // tail19: --crop
 			return err
 		}
@@ -384,7 +386,7 @@ func runSeparateModels(g *globals, args []string) error {
 		}
 	}
 	if *startPath != "" {
-		sm, err := readMaps(*startPath)
+		sm, _, err := readMapsCardsKeep(*startPath, nm.cuts())
 		if err == nil {
 			sm, err = nm.cropModelInput(g, "--start "+*startPath, sm) // tail19: --crop
 		}
