@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -440,9 +441,6 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	if err := stats.CheckConstant(spec, input); err != nil {
 		return badInputf("%s: %v", pos[0], err)
 	}
-	if err := stats.CheckConstantRef(spec, input); err != nil { // misc22: wph norm auto's σ of constant maps
-		return badInputf("%s: %v", pos[0], err)
-	}
 	if err := checkConstantDict(spec, *format, input); err != nil { // badfix20: the .npz dict's NaN
 		return badInputf("%s: %v", pos[0], err)
 	}
@@ -451,6 +449,12 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		op, err = wphIsoOp(spec, maps.M, maps.N)
 	} else {
 		op, err = stats.BuildWithRef(spec, ch.Engine, input)
+	}
+	var ce *stats.ConstantMapError
+	if errors.As(err, &ce) {
+		// misc22: wph norm auto's σ of constant maps (BuildWithRef calls
+		// stats.CheckConstantRef), named by MAP as CheckConstant's above
+		return badInputf("%s: %v", pos[0], err)
 	}
 	if err != nil {
 		return badInputf("%v", err)
