@@ -256,13 +256,18 @@ var opCounter atomic.Int64
 // FitNorm measures the reference means and standard deviations of every
 // factor on ref (all maps of the batch averaged; PyWPH uses the first map
 // passed with norm='auto') with engine e and stores them in the Op, replacing
-// any previous normalisation. The statistic's Key changes accordingly.
+// any previous normalisation. The statistic's Key changes accordingly. A
+// reference whose maps are all constant is refused (an error wrapping
+// ErrConstantRef; Cross excepted): its σ are 0 or round-off.
 func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
 	if err := op.CheckMaps(ref); err != nil {
 		return err
 	}
 	if err := ref.CheckFinite(); err != nil {
 		return fmt.Errorf("wph: reference maps: %w", err)
+	}
+	if err := checkConstantRef(ref, op.cfg.Cross, op.cfg.Complex); err != nil { // misc3 (s22)
+		return err
 	}
 	if op.fitID == 0 {
 		op.fitID = opCounter.Add(1)

@@ -630,7 +630,8 @@ func (op *Op) Stat() stlayer.Stat {
 
 // Forward evaluates the statistic on x with engine e. With NormAuto and no
 // stored normalisation, the normalisation is first fitted on x (PyWPH: the
-// first map passed with norm='auto' becomes the reference).
+// first map passed with norm='auto' becomes the reference); a batch whose
+// maps are all constant is then refused (FitNorm, ErrConstantRef).
 func (op *Op) Forward(e stlayer.Engine, x *stlayer.Maps) (*stlayer.Coeffs, error) {
 	if err := op.CheckMaps(x); err != nil {
 		return nil, err
