@@ -96,9 +96,19 @@ func (a *nanmaskApplied) npz() []datasets.NamedArray {
 // 3 maps of … hold …", "all 3 maps of … hold …" (it said "1 of the 1 maps
 // … are holding NaN or ±Inf").
 func skipCountPhrase(n, B int, src string, half bool) string {
-	verb, verbs := "hold NaN or ±Inf", "holds NaN or ±Inf"
+	return skipCountPhraseBad(n, B, src, half, "NaN or ±Inf")
+}
+
+// skipUnseenBad is what the maps --skip-nan leaves out hold when one of
+// them holds HEALPix's UNSEEN value (misc3, s22).
+const skipUnseenBad = "NaN, ±Inf or UNSEEN (-1.6375e30)"
+
+// skipCountPhraseBad is skipCountPhrase with bad saying what the maps hold
+// ("NaN or ±Inf", or skipUnseenBad).
+func skipCountPhraseBad(n, B int, src string, half bool, bad string) string {
+	verb, verbs := "hold "+bad, "holds "+bad
 	if half {
-		verb, verbs = "are more than half NaN or ±Inf (--crop valid cuts the others)", "is more than half NaN or ±Inf (--crop valid cuts the others)"
+		verb, verbs = "are more than half "+bad+" (--crop valid cuts the others)", "is more than half "+bad+" (--crop valid cuts the others)"
 	}
 	switch {
 	case B == 1:

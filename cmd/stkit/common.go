@@ -94,7 +94,7 @@ func readMapsCardsKeep(path string, keepUnseen bool) (*stlayer.Maps, []datasets.
 // unseenHint is what checkUnseen tells to do about UNSEEN pixels in the
 // maps of commands that use whole maps (stats, synth, separate, …).
 const unseenHint = "stkit has no option to mask pixels in whole maps: fill them first (e.g. by inpainting) or cut out a region without them; " +
-	"stkit patches --skip-nan leaves out the patches that hold them; stats, synth and separate --crop valid cut the maps to their largest rectangle without them (printed)"
+	"stkit patches --skip-nan leaves out the patches that hold them; stats, synth and separate --crop valid cut the maps to their largest rectangle without them (printed); stats --skip-nan leaves out the maps that hold them"
 
 // checkUnseen refuses maps that hold HEALPix's UNSEEN value −1.6375e30
 // (datasets.CheckUnseen): a float FITS image projected from a HEALPix map

@@ -450,8 +450,8 @@ func nanmaskFlags(fs *flag.FlagSet, g *globals, cmd string) *nanmaskOpts {
 	}
 	nm.crop = fs.String("crop", "", usage)
 	if cmd == "stats" {
-		nm.skipNaN = fs.Bool("skip-nan", false, "leave out the maps of MAP (a set, a batch, a cube's planes) that hold NaN or ±Inf pixels, naming them (a cube's planes with their FITS section [*,*,K]); "+
-			"with --cross or --imag the pairs, with --compare in each set; refused when fewer than 1 map (2 per set with --compare) is left. With --crop valid, only the maps more than half non-finite (flagged channels) are left out, and the others are cut to their common NaN-free window. "+statsAppliedDoc)
+		nm.skipNaN = fs.Bool("skip-nan", false, "leave out the maps of MAP (a set, a batch, a cube's planes) that hold NaN, ±Inf or HEALPix UNSEEN (-1.6375e30) pixels, naming them (a cube's planes with their FITS section [*,*,K]); "+
+			"with --cross or --imag the pairs, with --compare in each set; refused when fewer than 1 map (2 per set with --compare) is left. With --crop valid, only the maps more than half such pixels (flagged channels) are left out, and the others are cut to their common window without them. "+statsAppliedDoc)
 	}
 	if cmd == "stats" {
 		nanmaskRuns.Store(g, nm) // for nanmaskRead, which drops it when done

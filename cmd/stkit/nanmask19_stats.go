@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stkit-org/stkit/datasets"
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
 )
@@ -71,7 +72,9 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 			}
 			arg = f.Value.String()
 		}
-		in, err := readStatsInputKeep(a.flag, arg, *nm.crop != "") // misc2 (s22): UNSEEN pixels cut as NaN
+		// misc2 (s22): UNSEEN pixels cut as NaN; misc3 (s22): and left out
+		// with their maps by --skip-nan
+		in, err := readStatsInputKeep(a.flag, arg, *nm.crop != "" || (nm.skipNaN != nil && *nm.skipNaN))
 		if err != nil {
 			if a.flag == "MAP" {
 				if _, _, cerr := readComplexMap(arg, err); cerr == nil {
@@ -140,7 +143,8 @@ func (nm *nanmaskOpts) readStatsArgs(g *globals, spec *stats.Spec, mapArg string
 }
 
 // skipMaps leaves out of the sets ins[members] (paired one by one: they
-// must hold as many maps) the maps that hold non-finite pixels — with
+// must hold as many maps) the maps that hold non-finite pixels or
+// HEALPix's UNSEEN value (−1.6375e30, missing data; misc3, s22) — with
 // --crop valid (half) only those more than half non-finite — printing one
 // line naming them; fewer than need maps left is refused.
 func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, need int, half bool) error {
@@ -153,19 +157,32 @@ func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, nee
 	B := first.set.Maps.B
 	bad := make([]bool, B)
 	var named []string
+	anyUnseen := false
 	for b := 0; b < B; b++ {
 		var why []string
 		for _, i := range members {
 			m := ins[i].set.Maps
 			x := m.Data[b*m.M*m.N : (b+1)*m.M*m.N]
-			n := 0
+			n, u := 0, 0
 			for _, v := range x {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					n++
+				} else if datasets.IsUnseen(v) {
+					u++
 				}
 			}
-			if n > 0 && (!half || 2*n > len(x)) {
-				why = append(why, fmt.Sprintf("%s%s: %s non-finite", flagPrefix(ins[i], members), setMapName(ins[i].set, b), plural(n, "pixel")))
+			if n+u > 0 && (!half || 2*(n+u) > len(x)) {
+				count := plural(n, "pixel") + " non-finite"
+				if u > 0 {
+					anyUnseen = true
+					unseen := fmt.Sprintf("%s -1.6375e30 (HEALPix's UNSEEN value)", map[bool]string{true: "holds", false: "hold"}[u == 1])
+					if n == 0 {
+						count = plural(u, "pixel") + " " + unseen
+					} else {
+						count += fmt.Sprintf(", %d %s", u, unseen)
+					}
+				}
+				why = append(why, fmt.Sprintf("%s%s: %s", flagPrefix(ins[i], members), setMapName(ins[i].set, b), count))
 			}
 		}
 		if len(why) > 0 {
@@ -177,9 +194,13 @@ func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, nee
 		return nil
 	}
 	kept := B - len(named)
-	what := "holding NaN or ±Inf"
+	holds := "NaN or ±Inf"
+	if anyUnseen {
+		holds = skipUnseenBad
+	}
+	what := "holding " + holds
 	if half {
-		what = "more than half NaN or ±Inf (--crop valid cuts the others)"
+		what = "more than half " + holds + " (--crop valid cuts the others)"
 	}
 	var srcs []string
 	for _, i := range members {
@@ -191,7 +212,7 @@ func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, nee
 		if need > 1 {
 			n = fmt.Sprintf("%d maps per set (--compare needs a spread)", need)
 		}
-		return badInputf("--skip-nan: %s (%s); %d would be left, and the statistics need at least %s", skipCountPhrase(len(named), B, src, half), strings.Join(named, "; "), kept, n)
+		return badInputf("--skip-nan: %s (%s); %d would be left, and the statistics need at least %s", skipCountPhraseBad(len(named), B, src, half, holds), strings.Join(named, "; "), kept, n)
 	}
 	fmt.Fprintf(g.stderr, "stats: note: --skip-nan: left out %d of the %d maps of %s, %s: %s; %s\n", len(named), B, src, what, strings.Join(named, "; "), plural(kept, "map")+" kept")
 	for _, i := range members {
