@@ -15,7 +15,7 @@ import "github.com/stkit-org/stkit/datasets"
 func cleanGridCounts(srcs []datasets.Source, size, stride, maxPer int, counts []int) (out []int, clean bool) {
 	all := counts
 	if maxPer > 0 {
-		all = gridCounts(srcs, size, stride, 0) // NaN-free patches, uncapped
+		all = gridCounts(srcs, size, stride, 0) // patches without NaN, ±Inf or UNSEEN, uncapped
 	}
 	out = make([]int, len(counts))
 	for i, n := range counts {

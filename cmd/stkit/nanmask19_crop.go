@@ -249,8 +249,8 @@ func sideOf(r datasets.SizeRule) func(int) int {
 	}
 }
 
-// anySide accepts every side (the largest NaN-free rectangle, for
-// messages).
+// anySide accepts every side (the largest rectangle without bad pixels,
+// for messages).
 func anySide(s int) int { return s }
 
 // cropRule is the size rule a window for spec (J ≥ 1 set) must satisfy:
@@ -287,19 +287,21 @@ func cropRule(spec stats.Spec, M, N int) datasets.SizeRule {
 }
 
 // chooseWindow chooses --crop valid's window of M×N maps whose finite
-// pixels are mask: the largest NaN-free rectangle that the statistic spec
+// pixels (holding no UNSEEN value either) are mask: the largest rectangle
+// of them that the statistic spec
 // accepts for its J. With no J given (spec.J = 0), J is the largest one,
 // from the default of the M×N maps (defJ) down, whose window is large
 // enough to have at least that default itself; spec.J is set to it, so
 // that the maps cut to the window keep it. The error (bad input) names
-// the largest NaN-free rectangle and what to do.
-func chooseWindow(mask []bool, M, N int, spec *stats.Spec, defJ func(m, n int) int) (cropWin, error) {
+// the largest such rectangle and what to do; unseen (maskOf's nm.unseen,
+// nil for none) says which of the bad pixels hold UNSEEN, for its words.
+func chooseWindow(mask, unseen []bool, M, N int, spec *stats.Spec, defJ func(m, n int) int) (cropWin, error) {
 	if spec.J != 0 {
 		r := cropRule(*spec, M, N)
 		if w, ok := largestRect(mask, M, N, sideOf(r)); ok {
 			return w, nil
 		}
-		return cropWin{}, noWindowError(mask, M, N, r, true)
+		return cropWin{}, noWindowError(mask, unseen, M, N, r, true)
 	}
 	var r datasets.SizeRule
 	for J := defJ(M, N); J >= 1; J-- {
@@ -312,12 +314,53 @@ func chooseWindow(mask []bool, M, N int, spec *stats.Spec, defJ func(m, n int) i
 			return w, nil
 		}
 	}
-	return cropWin{}, noWindowError(mask, M, N, r, false)
+	return cropWin{}, noWindowError(mask, unseen, M, N, r, false)
 }
 
-// noWindowError says that no NaN-free window fits rule r, naming the
-// largest NaN-free rectangle.
-func noWindowError(mask []bool, M, N int, r datasets.SizeRule, given bool) error {
+// missingWords are the words of --crop valid's refusals for the pixels a
+// window leaves out: NaN (and ±Inf) only, or with HEALPix's UNSEEN value
+// (misc3, s22), which --crop cuts out as NaN since 69f51e2.
+type missingWords struct {
+	free   string // "NaN-free" or "without NaN, ±Inf or UNSEEN (-1.6375e30) pixels", after a noun
+	nan    bool   // the words are NaN's (free before the noun)
+	finite string // "finite" or "finite and not UNSEEN (-1.6375e30)"
+	fill   string // "NaN", "UNSEEN" or "NaN and UNSEEN"
+}
+
+// missingOf returns the words for the bad pixels of mask (false) of which
+// unseen (nil for none) marks those holding UNSEEN.
+func missingOf(mask, unseen []bool) missingWords {
+	u, nan := 0, 0
+	for i, ok := range mask {
+		switch {
+		case i < len(unseen) && unseen[i]:
+			u++
+		case !ok:
+			nan++
+		}
+	}
+	if u == 0 {
+		return missingWords{free: "NaN-free", nan: true, finite: "finite", fill: "NaN"}
+	}
+	w := missingWords{free: "without NaN, ±Inf or UNSEEN (-1.6375e30) pixels", finite: "finite and not UNSEEN (-1.6375e30)", fill: "UNSEEN"}
+	if nan > 0 {
+		w.fill = "NaN and UNSEEN"
+	}
+	return w
+}
+
+// of is "NaN-free noun" or "noun without NaN, ±Inf or UNSEEN … pixels".
+func (w missingWords) of(noun string) string {
+	if w.nan {
+		return w.free + " " + noun
+	}
+	return noun + " " + w.free
+}
+
+// noWindowError says that no window without bad pixels (NaN, ±Inf; UNSEEN
+// where unseen marks some) fits rule r, naming the largest such rectangle.
+func noWindowError(mask, unseen []bool, M, N int, r datasets.SizeRule, given bool) error {
+	mw := missingOf(mask, unseen)
 	need := fmt.Sprintf("at least %d×%d pixels", r.MinSide, r.MinSide)
 	if r.Divisible {
 		need += fmt.Sprintf(", sides multiples of %d", 1<<r.J)
@@ -330,13 +373,13 @@ func noWindowError(mask []bool, M, N int, r datasets.SizeRule, given bool) error
 	}
 	raw, ok := largestRect(mask, M, N, anySide)
 	if !ok {
-		return badInputf("--crop valid: no pixel of the %d×%d maps is finite in every map: there is no NaN-free window (leave out the maps that are all NaN first, e.g. stats --skip-nan, or select the planes: FILE.fits[*,*,K])", M, N)
+		return badInputf("--crop valid: no pixel of the %d×%d maps is %s in every map: there is no %s (leave out the maps that are all %s first, e.g. stats --skip-nan, or select the planes: FILE.fits[*,*,K])", M, N, mw.finite, mw.of("window"), mw.fill)
 	}
-	do := "give a smaller -J, or fill the NaN pixels first"
+	do := "give a smaller -J, or fill the " + mw.fill + " pixels first"
 	if !given {
-		do = "fill the NaN pixels first, or cut the maps to the NaN-free region yourself"
+		do = "fill the " + mw.fill + " pixels first, or cut the maps to the " + mw.of("region") + " yourself"
 	}
-	return badInputf("--crop valid: the largest NaN-free rectangle of the %d×%d maps, rows %d–%d, columns %d–%d, is %d×%d pixels, and %s: %s", M, N, raw.R0, raw.R1-1, raw.C0, raw.C1-1, raw.rows(), raw.cols(), what, do)
+	return badInputf("--crop valid: the largest %s of the %d×%d maps, rows %d–%d, columns %d–%d, is %d×%d pixels, and %s: %s", mw.of("rectangle"), M, N, raw.R0, raw.R1-1, raw.C0, raw.C1-1, raw.rows(), raw.cols(), what, do)
 }
 
 // cropMaps returns the window w of every map of m (a copy).
@@ -491,7 +534,7 @@ func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, sp
 			defJ = synthDefaultJ
 		}
 		jGiven := spec.J != 0
-		if w, err = chooseWindow(mask, M, N, spec, defJ); err != nil {
+		if w, err = chooseWindow(mask, nm.unseen, M, N, spec, defJ); err != nil {
 			return cropWin{}, err
 		}
 		bad := 0

@@ -266,7 +266,7 @@ func TestNanmask19CropKeepsWCS(t *testing.T) {
 	}
 	mask, _ := finiteMask(full)
 	spec := stats.Spec{J: 2}
-	w, err := chooseWindow(mask, full.M, full.N, &spec, func(m, n int) int { return spec.WithDefaults(m, n).J })
+	w, err := chooseWindow(mask, nil, full.M, full.N, &spec, func(m, n int) int { return spec.WithDefaults(m, n).J })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,22 @@ func badPrefix(x []float64, M, N int) []int32 {
 	return p
 }
 
+// srcsHoldUnseen reports whether a map of srcs holds HEALPix's UNSEEN
+// value.
+func srcsHoldUnseen(srcs []datasets.Source) bool {
+	for _, s := range srcs {
+		if s.Maps == nil {
+			continue
+		}
+		for _, v := range s.Maps.Data {
+			if datasets.IsUnseen(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // gridCounts returns, for every offset (dy, dx) with 0 ≤ dy, dx < stride
 // (and ≤ the smallest map side less size), the number of patches of side
 // size every stride pixels from it that hold no NaN, ±Inf or UNSEEN
@@ -121,7 +137,11 @@ func nanmaskCutPatches(g *globals, srcs []datasets.Source, cfg datasets.PatchCon
 		if err == nil && cfg.SkipNaN && ps.Skipped > 0 && cfg.Size >= 8 {
 			counts := gridCounts(srcs, cfg.Size, stride, cfg.MaxPerSource)
 			if off, n := bestOffset(counts, stride); n > counts[0] {
-				fmt.Fprintf(g.stderr, "patches: note: a grid starting at row %d, column %d would keep %d NaN-free patches instead of %d: add --grid-offset auto (or --grid-offset %d,%d)\n", off.DY, off.DX, n, counts[0], off.DY, off.DX)
+				kept := "NaN-free patches"
+				if srcsHoldUnseen(srcs) { // misc3 (s22): gridCounts leaves them out as NaN
+					kept = "patches without NaN, ±Inf or UNSEEN (-1.6375e30) pixels"
+				}
+				fmt.Fprintf(g.stderr, "patches: note: a grid starting at row %d, column %d would keep %d %s instead of %d: add --grid-offset auto (or --grid-offset %d,%d)\n", off.DY, off.DX, n, kept, counts[0], off.DY, off.DX)
 			}
 		}
 		return ps, err

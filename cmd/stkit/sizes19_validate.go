@@ -57,7 +57,7 @@ func validateSized(path string, m *stlayer.Maps, J int, spec *stats.Spec, given 
 		ve.Path = path // "datasets: PATH: problem", as the readers' errors
 		if !tooBig && strings.Contains(ve.Msg, "non-finite pixel") {
 			ve.Msg += fitsBlankNote(path) + ". No stkit option masks pixels in whole maps; stkit patches --skip-nan leaves out the patches that hold them; " +
-				"stats, synth and separate --crop valid cut the maps to their largest NaN-free rectangle (printed), stats --skip-nan leaves out the maps that hold them"
+				"stats, synth and separate --crop valid cut the maps to their largest rectangle without them (printed), stats --skip-nan leaves out the maps that hold them"
 		}
 		if j := fmt.Sprintf("J=%d ", J); tooBig && !given && strings.HasPrefix(ve.Msg, j) {
 			def := "the default J=" + strconv.Itoa(J)

@@ -12,14 +12,15 @@ import (
 // separate --models --crop (tail19): the learned-models mode had no --crop
 // (flag provided but not defined) while separation with samples cuts its
 // inputs to a window (nanmask19). The window is chosen on DATA (--crop
-// valid: the largest NaN-free rectangle with both sides at least the
+// valid: the largest rectangle without NaN, ±Inf or UNSEEN pixels (misc3,
+// s22: cut as NaN since 69f51e2) with both sides at least the
 // models' patch size, any size above it, since the statistic is applied
 // tile by tile; or a window R0:R1,C0:C1 given, which must hold one patch);
 // --truth and --start are cut to it; a FITS DATA's CRPIX1, CRPIX2 are
 // shifted so that OUT's WCS still places each pixel.
 
 // sepModelCropUsage is --crop's help in the learned-models mode.
-const sepModelCropUsage = "valid: cut DATA to the largest axis-aligned rectangle without NaN/Inf pixels whose sides are at least the models' patch size; " +
+const sepModelCropUsage = "valid: cut DATA to the largest axis-aligned rectangle without NaN, ±Inf or HEALPix UNSEEN (-1.6375e30) pixels whose sides are at least the models' patch size; " +
 	"or a window R0:R1,C0:C1: rows R0 to R1−1 and columns C0 to C1−1, counted from 0, ends excluded (numpy's x[R0:R1, C0:C1]), at least one patch a side. " +
 	"The window is printed with its numpy slice and FITS section; --truth and --start are cut to it (their sizes must be DATA's); " +
 	"a FITS DATA's CRPIX1, CRPIX2 are shifted so that OUT's WCS still places each pixel. The pixels outside the window are left out"
@@ -53,11 +54,12 @@ func (nm *nanmaskOpts) cropModelData(g *globals, what string, d *stlayer.Maps, c
 		})
 		if !ok {
 			raw, any := largestRect(mask, M, N, anySide)
+			mw := missingOf(mask, nm.unseen) // misc3 (s22)
 			if !any {
-				return nil, nil, badInputf("--crop valid: no pixel of %s (%d×%d) is finite: there is no NaN-free window", what, M, N)
+				return nil, nil, badInputf("--crop valid: no pixel of %s (%d×%d) is %s: there is no %s", what, M, N, mw.finite, mw.of("window"))
 			}
-			return nil, nil, badInputf("--crop valid: the largest NaN-free rectangle of %s (%d×%d), rows %d–%d, columns %d–%d, is %d×%d pixels, smaller than the models' %d² patches: fill the NaN pixels first, or use models of smaller patches",
-				what, M, N, raw.R0, raw.R1-1, raw.C0, raw.C1-1, raw.rows(), raw.cols(), p)
+			return nil, nil, badInputf("--crop valid: the largest %s of %s (%d×%d), rows %d–%d, columns %d–%d, is %d×%d pixels, smaller than the models' %d² patches: fill the %s pixels first, or use models of smaller patches",
+				mw.of("rectangle"), what, M, N, raw.R0, raw.R1-1, raw.C0, raw.C1-1, raw.rows(), raw.cols(), p, mw.fill)
 		}
 		nan := "no pixel is NaN or ±Inf"
 		if bad > 0 {
