@@ -4,10 +4,11 @@ package main
 // channels); the statistics are defined on whole, finite maps only and the
 // peer libraries define no masked variant, so stkit gives explicit paths
 // instead of inventing one: --crop cuts every map to one window (the
-// largest NaN-free rectangle the statistic accepts, or one given), stats
-// --skip-nan leaves out the maps of a set or cube that hold NaN, and
-// patches --grid-offset auto shifts the patch grid to keep the most
-// NaN-free patches (nanmask19_grid.go).
+// largest rectangle without NaN, ±Inf or HEALPix UNSEEN pixels that the
+// statistic accepts, or one given), stats --skip-nan leaves out the maps
+// of a set or cube that hold them, and patches --grid-offset auto shifts
+// the patch grid to keep the most patches without them
+// (nanmask19_grid.go).
 
 import (
 	"flag"
@@ -321,7 +322,7 @@ func chooseWindow(mask, unseen []bool, M, N int, spec *stats.Spec, defJ func(m, 
 // window leaves out: NaN (and ±Inf) only, or with HEALPix's UNSEEN value
 // (misc3, s22), which --crop cuts out as NaN since 69f51e2.
 type missingWords struct {
-	free   string // "NaN-free" or "without NaN, ±Inf or UNSEEN (-1.6375e30) pixels", after a noun
+	free   string // "NaN-free" (before a noun) or "without NaN, ±Inf or UNSEEN (-1.6375e30) pixels" (after it): see of
 	nan    bool   // the words are NaN's (free before the noun)
 	finite string // "finite" or "finite and not UNSEEN (-1.6375e30)"
 	fill   string // "NaN", "UNSEEN" or "NaN and UNSEEN"
