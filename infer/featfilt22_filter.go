@@ -120,10 +120,12 @@ type FeatureFilterOptions struct {
 }
 
 // FeatureFilterStep reports FitFeatureFilter's progress: Stage ("half
-// priors", "training estimates", "filter") and Done of Total in it.
+// priors", "training estimates", "filter") and Done of Total in it; Pair
+// is the components (a, b) fitted (set by ExportModels; 0, 1 otherwise).
 type FeatureFilterStep struct {
 	Stage       string
 	Done, Total int
+	Pair        [2]int
 }
 
 func (o *FeatureFilterOptions) defaults() {
@@ -687,7 +689,7 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 	p := a.M
 	progress := func(stage string, done, total int) {
 		if opt.Progress != nil {
-			opt.Progress(FeatureFilterStep{Stage: stage, Done: done, Total: total})
+			opt.Progress(FeatureFilterStep{Stage: stage, Done: done, Total: total, Pair: [2]int{0, 1}})
 		}
 	}
 	// 1. halves and half priors

@@ -222,6 +222,10 @@ type ModelManifest struct {
 	// before them, which load and separate as before; the format version
 	// is unchanged.
 	PatchPriors *ModelPatchPriors `json:"patch_priors,omitempty"`
+	// FeatureFilters lists the folder's feature filters
+	// (feature_filter_<a>_<b>.npz, FeatureFilter; written when
+	// ExportOptions.FeatureFilter is set). Optional like PatchPriors.
+	FeatureFilters []ModelFeatureFilter `json:"feature_filters,omitempty"`
 }
 
 // ModelLabels is the label table of the statistic (stlayer.Labels): Columns
@@ -383,6 +387,9 @@ type ModelSet struct {
 	// those that are non-nil (Manifest.PatchPriors names their files);
 	// LoadModels leaves it nil: LoadPatchPriors reads them.
 	PatchPriors []*PatchPrior
+	// FeatureFilters[i] is the filter of Manifest.FeatureFilters[i];
+	// LoadModels leaves it nil: LoadFeatureFilters reads them.
+	FeatureFilters []*FeatureFilter
 }
 
 // Component returns component k (an error names the valid range).
@@ -907,6 +914,9 @@ func (ms *ModelSet) writeFiles(dir string) error {
 	if err := ms.writePatchPriors(dir, write); err != nil {
 		return err
 	}
+	if err := ms.writeFeatureFilters(write); err != nil {
+		return err
+	}
 	b, err := json.MarshalIndent(man, "", " ")
 	if err != nil {
 		return err
@@ -1142,7 +1152,7 @@ func installModelDir(tmp, target, dir string) error {
 	}
 	old, _ := os.ReadDir(target)
 	for _, e := range old {
-		if n := e.Name(); (IsComponentFile(n) || isPatchPriorFile(n)) && !fresh[n] {
+		if n := e.Name(); (IsComponentFile(n) || isPatchPriorFile(n) || isFeatureFilterFile(n)) && !fresh[n] {
 			os.Remove(filepath.Join(target, n))
 		}
 	}

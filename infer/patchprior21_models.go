@@ -220,6 +220,9 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 // modelSepPatchPrior resolves ModelSepOptions.PatchPrior: the method that
 // runs, and for the patch-prior methods the estimate set as opt.Start.
 func modelSepPatchPrior(ctx context.Context, ms *ModelSet, data *stlayer.Maps, comps []SepComponent, opt *ModelSepOptions) (string, error) {
+	if err := checkFeatureFilterMode(opt.FeatureFilter); err != nil {
+		return "", err
+	}
 	mode := opt.PatchPrior
 	switch mode {
 	case "off":
@@ -264,7 +267,7 @@ func modelSepPatchPrior(ctx context.Context, ms *ModelSet, data *stlayer.Maps, c
 	if mode == "start" {
 		return MethodPatchPriorStatistics, nil
 	}
-	return MethodPatchPrior, nil
+	return modelSepFeatureFilter(ms, data, r, opt)
 }
 
 // NoiseSigma reports whether c is a white-noise model made by

@@ -1,0 +1,241 @@
+package infer
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/stkit-org/stkit/stlayer"
+)
+
+// ModelFeatureFilter is the manifest's record of one feature filter of a
+// model folder (ModelManifest.FeatureFilters, JSON key "feature_filters"):
+// File ("feature_filter_<a>_<b>.npz", FeatureFilter's archive), the pair
+// (A the component it estimates, B the other), the feature groups and
+// channel count, the training patch size P, the ridge α chosen, the
+// options of the fit (Mixtures per fold, Seed), HeldAside (the mean
+// worst-bin r of A and B on the held-aside training mixtures), the fit's
+// wall time and the archive's members (documentation).
+type ModelFeatureFilter struct {
+	File       string            `json:"file"`
+	A          int               `json:"a"`
+	B          int               `json:"b"`
+	Features   []string          `json:"features"`
+	Channels   int               `json:"channels"`
+	P          int               `json:"patch"`
+	Alpha      float64           `json:"alpha"`
+	Mixtures   int               `json:"mixtures_per_fold"`
+	Seed       uint64            `json:"seed"`
+	HeldAside  []float64         `json:"held_aside_r"`
+	FitSeconds float64           `json:"fit_seconds,omitempty"`
+	Members    map[string]string `json:"npz_members,omitempty"`
+}
+
+var featureFilterMembersDoc = map[string]string{
+	"weights":    "[NA, F] float64: the filter h per annulus round(|k|) (cycles per P pixels) and feature channel",
+	"channels":   "[F] str: the feature channels (d, pp, du0 … du3, …)",
+	"groups":     "[G] str: the feature groups",
+	"pair":       "[2] int64: a (the component estimated), b",
+	"patch":      "[1] int64: P, the training patches' side",
+	"wavelets":   "[4] float64: J, L, K0 (cycles per pixel), width (σ / centre)",
+	"alpha":      "[1] float64: the ridge α chosen",
+	"held_aside": "[2] float64: mean worst-bin r of a and b on the held-aside training mixtures",
+}
+
+var featureFilterRE = regexp.MustCompile(`^feature_filter_\d+_\d+\.npz$`)
+
+// isFeatureFilterFile reports whether name is a feature-filter file of a
+// model folder (feature_filter_<a>_<b>.npz).
+func isFeatureFilterFile(name string) bool { return featureFilterRE.MatchString(name) }
+
+// featureFilterRecord returns the manifest record of f.
+func featureFilterRecord(f *FeatureFilter, opt FeatureFilterOptions, secs float64) ModelFeatureFilter {
+	opt.defaults()
+	return ModelFeatureFilter{File: fmt.Sprintf("feature_filter_%d_%d.npz", f.A, f.B), A: f.A, B: f.B, Features: f.Groups, Channels: len(f.Channels),
+		P: f.P, Alpha: f.Alpha, Mixtures: opt.Mixtures, Seed: opt.Seed, HeldAside: []float64{f.HeldAside[0], f.HeldAside[1]}, FitSeconds: secs}
+}
+
+// writeFeatureFilters writes ms.FeatureFilters into dir (Write's temporary
+// folder) under the names the manifest records (read first from ms.Dir
+// when they were not loaded).
+func (ms *ModelSet) writeFeatureFilters(write func(name string, f func(path string) error) error) error {
+	man := ms.Manifest
+	if len(man.FeatureFilters) == 0 {
+		man.FeatureFilters = nil
+		return nil
+	}
+	if ms.FeatureFilters == nil && ms.Dir != "" {
+		if _, err := ms.LoadFeatureFilters(); err != nil {
+			return fmt.Errorf("%w (the folder's feature filters go with it: set Manifest.FeatureFilters to nil to write them without)", err)
+		}
+	}
+	if len(ms.FeatureFilters) != len(man.FeatureFilters) {
+		return inputErrorf("model set: %d feature filters for %d manifest records (ModelManifest.FeatureFilters)", len(ms.FeatureFilters), len(man.FeatureFilters))
+	}
+	for i, f := range ms.FeatureFilters {
+		rec := &man.FeatureFilters[i]
+		if f == nil || !isFeatureFilterFile(rec.File) || f.A != rec.A || f.B != rec.B {
+			return inputErrorf("model set: feature filter %d does not match its record (file %q, pair %d, %d)", i, rec.File, rec.A, rec.B)
+		}
+		if rec.Members == nil {
+			rec.Members = featureFilterMembersDoc
+		}
+		if err := write(rec.File, f.Save); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadFeatureFilters reads the folder's feature filters into
+// ms.FeatureFilters (once; in the order of ModelManifest.FeatureFilters)
+// and returns them. A folder without them gives nil and no error; a
+// recorded file that is missing, damaged or does not match its record
+// (pair, patch size, channels) gives an error naming it (ErrModelInput).
+func (ms *ModelSet) LoadFeatureFilters() ([]*FeatureFilter, error) {
+	if ms == nil || ms.Manifest == nil {
+		return nil, inputErrorf("no models (nil model set or manifest)")
+	}
+	if ms.FeatureFilters != nil || len(ms.Manifest.FeatureFilters) == 0 {
+		return ms.FeatureFilters, nil
+	}
+	man := filepath.Join(ms.Dir, ModelManifestFile)
+	out := make([]*FeatureFilter, len(ms.Manifest.FeatureFilters))
+	for i, rec := range ms.Manifest.FeatureFilters {
+		if rec.File != filepath.Base(rec.File) || !isFeatureFilterFile(rec.File) {
+			return nil, inputErrorf("%s: feature_filters file %q (want feature_filter_<a>_<b>.npz)", man, rec.File)
+		}
+		if rec.A < 0 || rec.B < 0 || rec.A >= len(ms.Components) || rec.B >= len(ms.Components) || rec.A == rec.B {
+			return nil, inputErrorf("%s: feature_filters pair %d, %d (want two different components of the %d)", man, rec.A, rec.B, len(ms.Components))
+		}
+		f, err := LoadFeatureFilter(filepath.Join(ms.Dir, rec.File))
+		if err != nil {
+			return nil, fmt.Errorf("%w (re-export the models, or separate with --feature-filter off)", err)
+		}
+		if f.A != rec.A || f.B != rec.B || f.P != rec.P || len(f.Channels) != rec.Channels {
+			return nil, inputErrorf("%s: pair %d, %d, patch %d, %d channels; the manifest records pair %d, %d, patch %d, %d channels (re-export the models, or separate with --feature-filter off)",
+				filepath.Join(ms.Dir, rec.File), f.A, f.B, f.P, len(f.Channels), rec.A, rec.B, rec.P, rec.Channels)
+		}
+		out[i] = f
+	}
+	ms.FeatureFilters = out
+	return out, nil
+}
+
+// FeatureFilterFor returns the folder's feature filter for the pair of
+// components a, b (the one estimating a, else the one estimating b), nil
+// when it has none.
+func (ms *ModelSet) FeatureFilterFor(a, b int) (*FeatureFilter, error) {
+	if ms == nil || ms.Manifest == nil || len(ms.Manifest.FeatureFilters) == 0 {
+		return nil, nil
+	}
+	fs, err := ms.LoadFeatureFilters()
+	if err != nil {
+		return nil, err
+	}
+	var other *FeatureFilter
+	for _, f := range fs {
+		switch {
+		case f.A == a && f.B == b:
+			return f, nil
+		case f.A == b && f.B == a:
+			other = f
+		}
+	}
+	return other, nil
+}
+
+// fitModelFeatureFilters fits ExportOptions.FeatureFilter's pairs on the
+// components' training patches (members; p×p) with their patch priors.
+func fitModelFeatureFilters(pairs [][2]int, members [][]int, patch func(i int) []float64, p int, pps []*PatchPrior, ppo PatchPriorOptions, opt FeatureFilterOptions) ([]*FeatureFilter, []ModelFeatureFilter, error) {
+	var fs []*FeatureFilter
+	var recs []ModelFeatureFilter
+	for _, pr := range pairs {
+		a, b := pr[0], pr[1]
+		if a < 0 || b < 0 || a >= len(members) || b >= len(members) || a == b {
+			return nil, nil, inputErrorf("feature filter pair %d,%d: want two different components of the %d", a, b, len(members))
+		}
+		if pps == nil || pps[a] == nil || pps[b] == nil {
+			return nil, nil, inputErrorf("feature filter pair %d,%d: components without a patch prior (the filter refines the patch-prior estimate: export with the patch priors, ExportOptions.PatchPrior)", a, b)
+		}
+		var tr [2]*stlayer.Maps
+		for i, k := range pr {
+			tr[i] = stlayer.NewMaps(len(members[k]), p, p)
+			for j, r := range members[k] {
+				copy(tr[i].Map(j), patch(r))
+			}
+		}
+		o := opt
+		o.PatchPrior = ppo
+		if opt.Progress != nil {
+			o.Progress = func(s FeatureFilterStep) { s.Pair = pr; opt.Progress(s) }
+		}
+		t := time.Now()
+		f, err := FitFeatureFilter(tr[0], tr[1], pps[a], pps[b], o)
+		if err != nil {
+			return nil, nil, fmt.Errorf("feature filter of components %d, %d: %w", a, b, err)
+		}
+		f.A, f.B = a, b
+		fs = append(fs, f)
+		recs = append(recs, featureFilterRecord(f, o, time.Since(t).Seconds()))
+	}
+	return fs, recs, nil
+}
+
+// ParseFeatureFilterPairs parses pairs "a,b" separated by ';' or ' '
+// (e.g. "0,1" or "0,1;2,1").
+func ParseFeatureFilterPairs(s string) ([][2]int, error) {
+	var out [][2]int
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ' ' }) {
+		var a, b int
+		if n, err := fmt.Sscanf(f, "%d,%d", &a, &b); err != nil || n != 2 || fmt.Sprintf("%d,%d", a, b) != f || a < 0 || b < 0 || a == b {
+			return nil, inputErrorf("feature filter pair %q: want a,b (two different component numbers ≥ 0; pairs separated by ';')", f)
+		}
+		out = append(out, [2]int{a, b})
+	}
+	if len(out) == 0 {
+		return nil, inputErrorf("feature filter pairs %q: want a,b (e.g. 0,1)", s)
+	}
+	return out, nil
+}
+
+// checkFeatureFilterMode checks ModelSepOptions.FeatureFilter.
+func checkFeatureFilterMode(mode string) error {
+	switch mode {
+	case "", "auto", "off":
+		return nil
+	}
+	return inputErrorf("separation: feature-filter mode %q (ModelSepOptions.FeatureFilter, --feature-filter): want auto or off", mode)
+}
+
+// modelSepFeatureFilter refines the patch-prior estimate opt.Start (maps
+// in the order of the components; r their roles) with the folder's
+// feature filter for the pair, when ModelSepOptions.FeatureFilter allows
+// it and there is one, and says which method ran.
+func modelSepFeatureFilter(ms *ModelSet, data *stlayer.Maps, r patchPriorRoles, opt *ModelSepOptions) (string, error) {
+	if opt.FeatureFilter == "off" || r.noise >= 0 {
+		return MethodPatchPrior, nil
+	}
+	f, err := ms.FeatureFilterFor(r.k[0], r.k[1])
+	if err != nil || f == nil {
+		return MethodPatchPrior, err
+	}
+	ia, ib := r.c[0], r.c[1]
+	if f.A != r.k[0] {
+		ia, ib = ib, ia
+	}
+	est := opt.Start
+	mn := data.M * data.N
+	e := &stlayer.Maps{B: 1, M: data.M, N: data.N, Data: est.Data[ia*mn : (ia+1)*mn]}
+	out, err := f.Apply(data, e)
+	if err != nil {
+		return "", fmt.Errorf("feature filter %d, %d: %w", f.A, f.B, err)
+	}
+	st := stlayer.NewMaps(est.B, data.M, data.N)
+	copy(st.Data[ia*mn:(ia+1)*mn], out.Map(0))
+	copy(st.Data[ib*mn:(ib+1)*mn], out.Map(1))
+	opt.Start = st
+	return MethodPatchPriorFilter, nil
+}
