@@ -60,7 +60,8 @@ func TestMisc22WPHAutoConstantRefused(t *testing.T) {
 	if code, _, errs = runCLI(t, "stats", c, "--kind", "wph", "-J", "2"); code != 0 {
 		t.Errorf("norm none: exit %d, stderr %q", code, errs)
 	}
-	// a defined reference: the constant map's coefficients are 0 to round-off
+	// a defined reference: the constant map's coefficients are finite, not 0
+	// (S00 up to 0.46 here: the factors are centred on the reference's means)
 	mix := write("mix.npy", 0.001, math.NaN())
 	jp := filepath.Join(dir, "mix.json")
 	if code, _, errs = runCLI(t, "stats", mix, "--kind", "wph", "--norm", "auto", "-J", "2", "-o", jp); code != 0 {
