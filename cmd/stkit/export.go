@@ -101,6 +101,7 @@ is taken over).`)
 	patchPrior := fs.Bool("patch-prior", false, "also fit each component a pixel patch prior (Gaussian mixture over 6×6 sub-patches of its training patches; patch_prior_<k>.npz) for `stkit separate --models`: on the held-out dust + Quijote benchmark the worst-bin r rose from 0.645/0.673 to 0.775/0.802 (stkit separate --models uses them by default); 10–90 s per component with the defaults on 2 cores")
 	ppK := fs.Int("patch-prior-k", 20, "mixture components of each patch prior (with --patch-prior)")
 	ppRows := fs.Int("patch-prior-rows", 30000, "at most this many training sub-patches per patch prior (with --patch-prior; fewer: faster, coarser)")
+	ffPairs, ffMix := exportFeatureFilterFlags(fs) // ffilt: --feature-filter a,b
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -115,6 +116,10 @@ is taken over).`)
 	var ppOpt *infer.PatchPriorOptions
 	if *patchPrior {
 		ppOpt = &infer.PatchPriorOptions{K: *ppK, MaxRows: *ppRows}
+	}
+	pairs, err := parseExportFeatureFilter(*ffPairs, *patchPrior, *ffMix)
+	if err != nil {
+		return err
 	}
 	if *samples < 2 {
 		return badInputf("--samples %d: want ≥ 2 decoded samples per component (their std is stored)", *samples)
@@ -187,6 +192,7 @@ is taken over).`)
 	// an error, Ctrl-C) leaves an earlier export in MODELDIR as it was.
 	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
 		DropOutliers: *dropOutliers, PatchPrior: ppOpt, PatchPriorProgress: patchPriorProgress(g),
+		FeatureFilter: pairs, FeatureFilterOptions: infer.FeatureFilterOptions{Mixtures: *ffMix, Progress: featureFilterProgress(g)},
 		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", exportWarnText(msg)) }})
 	switch {
 	case errors.Is(err, infer.ErrModelInput):
@@ -210,6 +216,9 @@ is taken over).`)
 	fmt.Fprintf(g.stderr, "  (%s)\n", typicalChi2Note)
 	if pp := man.PatchPriors; pp != nil {
 		fmt.Fprintf(g.stderr, "  patch priors: K %d Gaussians on %d×%d sub-patches, ≤ %d rows per component (%s)\n", pp.K, pp.P, pp.P, pp.MaxRows, strings.Join(pp.Files, ", "))
+	}
+	for _, l := range featureFilterExportLines(man) {
+		fmt.Fprintf(g.stderr, "  %s\n", l)
 	}
 	for _, e := range man.Source.SkippedCheckpoints {
 		fmt.Fprintf(g.stderr, "export: warning: skipped an unreadable checkpoint of the run (models from %s): %s\n", man.Source.Checkpoint, e)

@@ -86,6 +86,9 @@ func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps [
 			}
 		}
 		return fmt.Sprintf("method: patch prior (the two-source posterior mean under the components' %d-Gaussian priors of %d×%d pixel patches%s, stride %d; no L-BFGS stage: --patch-prior off for the statistics alone)", pp.K, pp.P, pp.P, noise, infer.DefaultPatchSepStride)
+	case infer.MethodPatchPriorFilter:
+		pp := ms.Manifest.PatchPriors
+		return fmt.Sprintf("method: patch prior + feature filter (the two-source posterior mean under the components' %d-Gaussian priors of %d×%d pixel patches, stride %d, %s; no L-BFGS stage: --patch-prior off for the statistics alone)", pp.K, pp.P, pp.P, infer.DefaultPatchSepStride, featureFilterMethodWords(featureFilterUsed(res, ms, comps)))
 	case infer.MethodPatchPriorStatistics:
 		return "method: patch prior + statistics (the L-BFGS stages started from the patch-prior estimate)"
 	}
@@ -211,8 +214,8 @@ func demoSepStartWords(path string) string {
 			Method string `json:"method"`
 		} `json:"settings"`
 	}
-	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &m) == nil && m.Settings.Method == infer.MethodPatchPrior {
-		return "method: patch prior, no L-BFGS stage; start = the same estimate"
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &m) == nil && patchPriorOnly(m.Settings.Method) {
+		return "method: " + m.Settings.Method + ", no L-BFGS stage; start = the same estimate"
 	}
 	return demoWienerStart
 }

@@ -206,8 +206,9 @@ func sepModelFlags(g *globals) (*flag.FlagSet, *sepModelArgs) {
 // runSeparateModels is `stkit separate DATA --models MODELDIR …`.
 func runSeparateModels(g *globals, args []string) error {
 	fs, f := sepModelFlags(g)
-	nm := sepModelCropFlag(fs)           // tail19: --crop, as separation with samples has
-	ppMode := sepModelPatchPriorFlag(fs) // patchint: --patch-prior
+	nm := sepModelCropFlag(fs)              // tail19: --crop, as separation with samples has
+	ppMode := sepModelPatchPriorFlag(fs)    // patchint: --patch-prior
+	ffMode := sepModelFeatureFilterFlag(fs) // ffilt: --feature-filter
 	other, _ := sepSampleFlags(g)
 	pos, err := parseSeparateFlags(g, fs, other, true, args)
 	if err != nil {
@@ -435,6 +436,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if opt.PatchPrior, err = resolvePatchPrior(*ppMode, ms, comps, *startPath != ""); err != nil {
 		return err
 	}
+	if opt.FeatureFilter, err = resolveFeatureFilter(*ffMode); err != nil {
+		return err
+	}
 	runs := fmt.Sprintf("steps %d+%d in %d epoch(s), tau %g, init %s", max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init)
 	if opt.PatchPrior == "only" { // patchrev: no L-BFGS stage, no Wiener start
 		runs = "the patch-prior estimate alone (no L-BFGS stage: steps, tau and init unused)"
@@ -529,7 +533,7 @@ func runSeparateModels(g *globals, args []string) error {
 		return modelError(err)
 	}
 	fmt.Fprintf(g.stderr, "separate: %s\n", sepMethodLine(res, ms, comps, *ppMode, *startPath != "")) // patchint; pfixcli22: why --start ran the statistics
-	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 && res.Method != infer.MethodPatchPrior {
+	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 && !patchPriorOnly(res.Method) {
 		return modelError(err) // nothing done: the starting point is no result
 	}
 	// the output stacks the components on DATA's grid (NAXIS = 3): DATA's WCS
@@ -569,8 +573,8 @@ func runSeparateModels(g *globals, args []string) error {
 	if interrupted {
 		ended = fmt.Sprintf("interrupted at iteration %d of %d", iters, total)
 	}
-	if res.Method == infer.MethodPatchPrior { // patchint: no L-BFGS stage ran
-		ended = "no L-BFGS stage (patch prior)"
+	if patchPriorOnly(res.Method) { // patchint: no L-BFGS stage ran
+		ended = "no L-BFGS stage (" + res.Method + ")"
 		fmt.Fprintf(g.stderr, "separate: patch-prior estimate in %.1f s; the models' statistic terms at it %s (stop levels %s, not used); wrote %s\n",
 			res.Elapsed.Seconds(), fmtFloats(res.Parts), fmtFloats(res.StopLevels), dest)
 	} else {
@@ -583,7 +587,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if !interrupted && len(res.StageEnds) > 0 {
 		fmt.Fprintf(g.stderr, "separate: %s\n", stageEndDetail(res))
 	}
-	if len(res.PriorEnd) > 0 && res.Method != infer.MethodPatchPrior {
+	if len(res.PriorEnd) > 0 && !patchPriorOnly(res.Method) {
 		// the rest of the loss (loss.png, the progress bar): the statistic
 		// terms are a small part of it with the default --gauss-prior
 		fmt.Fprintf(g.stderr, "separate: %s; the Gaussian-field prior per component %s → %s (--gauss-prior %g)\n",
@@ -640,7 +644,7 @@ func runSeparateModels(g *globals, args []string) error {
 	// sepmodelscheck20: each component's pixel mean and std against its
 	// model's (and the truth's), the coefficients the --min-fraction mask left
 	checked := res
-	if res.Method == infer.MethodPatchPrior { // patchfix: no statistic term was minimised, the --min-fraction mask did not apply
+	if patchPriorOnly(res.Method) { // patchfix: no statistic term was minimised, the --min-fraction mask did not apply
 		c := *res
 		c.KeptCoeffs = nil
 		checked = &c
@@ -661,7 +665,8 @@ func runSeparateModels(g *globals, args []string) error {
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "truth": *truthPath,
 				"seed": *seed, "provenance": prov}}
 		cropSetting(rep.Settings, nm) // pfixcli22: the --crop window, as synth and separate with samples record it
-		if res.Method == infer.MethodPatchPrior {
+		featureFilterSettings(rep.Settings, *ffMode, featureFilterUsed(res, ms, comps))
+		if patchPriorOnly(res.Method) {
 			// pfixcli22: no L-BFGS stage ran, so no step, start, Gaussian-field
 			// prior or positivity penalty applied (settings.method says which
 			// method ran); tau stays with the stop levels, the yardstick of
@@ -670,7 +675,7 @@ func runSeparateModels(g *globals, args []string) error {
 				delete(rep.Settings, k)
 			}
 		}
-		if len(res.PriorEnd) > 0 && res.Method != infer.MethodPatchPrior {
+		if len(res.PriorEnd) > 0 && !patchPriorOnly(res.Method) {
 			rep.Settings["gauss_prior_term"] = map[string]any{"start": res.PriorStart, "end": res.PriorEnd,
 				"note": "per component, the value of its Gaussian-field prior term in the loss (--gauss-prior); the loss is the statistic terms (initial_term_values, final_term_values) plus these"}
 		}

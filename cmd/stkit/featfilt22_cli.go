@@ -1,0 +1,138 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/stkit-org/stkit/infer"
+)
+
+// exportFeatureFilterFlags adds export's --feature-filter and
+// --feature-filter-mixtures flags.
+func exportFeatureFilterFlags(fs *flag.FlagSet) (*string, *int) {
+	mix := fs.Int("feature-filter-mixtures", 120, "training mixtures per fold of each feature filter (with --feature-filter; fewer: faster, noisier; the cost grows with it)")
+	return fs.String(
+		"feature-filter", "", "also fit, for each pair a,b ('0,1'; several: '0,1;1,2'), a feature filter (feature_filter_<a>_<b>.npz) that refines the patch-prior estimate of a: a per-annulus ridge filter from wavelet feature maps of the mixture, learned on synthetic mixtures of the two components' training patches (needs --patch-prior; `stkit separate --models` uses it by default). On the held-out dust + Quijote benchmark: "+heldOutFeatureFilterFigures+". Costly: about 15–30 min per pair on 2 busy cores (4 more patch priors and 240 patch-prior estimates of the training patches)"), mix
+}
+
+// heldOutFeatureFilterFigures are BenchmarkModelSeparationHeldOut's figures
+// with the feature filter, for the flags' help.
+const heldOutFeatureFilterFigures = "worst-bin r 0.775/0.802 with the patch prior alone, 0.808/0.804 with the filter (research22_featwiener.go)"
+
+// parseExportFeatureFilter turns --feature-filter into
+// infer.ExportOptions.FeatureFilter (nil when empty).
+func parseExportFeatureFilter(s string, patchPrior bool, mixtures int) ([][2]int, error) {
+	if mixtures < 4 {
+		return nil, badInputf("--feature-filter-mixtures %d: want at least 4 (a quarter is held aside to choose the ridge α)", mixtures)
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	pairs, err := infer.ParseFeatureFilterPairs(s)
+	if err != nil {
+		return nil, badInputf("--feature-filter: %v", err)
+	}
+	if !patchPrior {
+		return nil, badInputf("--feature-filter %s refines the patch-prior estimate: it needs --patch-prior", s)
+	}
+	return pairs, nil
+}
+
+// featureFilterProgress follows export's feature-filter fits: a bar per
+// stage of each pair.
+func featureFilterProgress(g *globals) func(infer.FeatureFilterStep) {
+	var bar *progressbar.ProgressBar
+	stage := ""
+	return func(s infer.FeatureFilterStep) {
+		if s.Stage != stage || bar == nil {
+			if bar != nil {
+				bar.Finish()
+			}
+			stage = s.Stage
+			bar = newBar(g.stderr, s.Total, fmt.Sprintf("feature filter %d,%d: %s", s.Pair[0], s.Pair[1], s.Stage))
+		}
+		bar.Set(s.Done)
+		if s.Done >= s.Total {
+			bar.Finish()
+			bar = nil
+		}
+	}
+}
+
+// featureFilterExportLines describes the exported feature filters.
+func featureFilterExportLines(man *infer.ModelManifest) []string {
+	var out []string
+	for _, r := range man.FeatureFilters {
+		out = append(out, fmt.Sprintf("feature filter of component %d against %d: features %s (%d channels), α %g, %d training mixtures per fold, held-aside worst-bin r %.3f/%.3f, %.0f s (%s)",
+			r.A, r.B, strings.Join(r.Features, ","), r.Channels, r.Alpha, r.Mixtures, r.HeldAside[0], r.HeldAside[1], r.FitSeconds, r.File))
+	}
+	return out
+}
+
+// sepModelFeatureFilterFlag adds separate --models' --feature-filter flag.
+func sepModelFeatureFilterFlag(fs *flag.FlagSet) *string {
+	return fs.String("feature-filter", "auto", "refine the patch-prior estimate with the model folder's feature filter for the pair (stkit export --feature-filter): auto (when the folder has one and the patch prior alone runs, two learned components without noise) or off. On the held-out dust + Quijote benchmark: "+heldOutFeatureFilterFigures)
+}
+
+// resolveFeatureFilter checks --feature-filter.
+func resolveFeatureFilter(mode string) (string, error) {
+	if mode != "auto" && mode != "off" {
+		return "", badInputf("--feature-filter %q: want auto or off", mode)
+	}
+	return mode, nil
+}
+
+// patchPriorOnly reports whether no L-BFGS stage ran: the patch prior
+// alone, or refined by a feature filter.
+func patchPriorOnly(method string) bool {
+	return method == infer.MethodPatchPrior || method == infer.MethodPatchPriorFilter
+}
+
+// featureFilterUsed returns the manifest record of the filter that refined
+// the separation of comps (nil when none).
+func featureFilterUsed(res *infer.ModelSepResult, ms *infer.ModelSet, comps []infer.SepComponent) *infer.ModelFeatureFilter {
+	if res.Method != infer.MethodPatchPriorFilter {
+		return nil
+	}
+	var ks []int
+	for _, c := range comps {
+		for k, m := range ms.Components {
+			if m == c.Model {
+				ks = append(ks, k)
+			}
+		}
+	}
+	if len(ks) != 2 {
+		return nil
+	}
+	f, err := ms.FeatureFilterFor(ks[0], ks[1])
+	if err != nil || f == nil {
+		return nil
+	}
+	for i := range ms.Manifest.FeatureFilters {
+		if r := &ms.Manifest.FeatureFilters[i]; r.A == f.A && r.B == f.B {
+			return r
+		}
+	}
+	return nil
+}
+
+// featureFilterMethodWords describes the filter in the method line.
+func featureFilterMethodWords(r *infer.ModelFeatureFilter) string {
+	if r == nil {
+		return "refined by the folder's feature filter"
+	}
+	return fmt.Sprintf("refined by the feature filter %s of component %d: features %s, learned on %d × 2 synthetic training mixtures; --feature-filter off for the patch prior alone", r.File, r.A, strings.Join(r.Features, ","), r.Mixtures)
+}
+
+// featureFilterSettings records --feature-filter and the filter used in
+// metrics.json's settings.
+func featureFilterSettings(set map[string]any, mode string, r *infer.ModelFeatureFilter) {
+	set["feature_filter"] = mode
+	if r != nil {
+		set["feature_filter_used"] = map[string]any{"file": r.File, "a": r.A, "b": r.B, "features": r.Features, "alpha": r.Alpha}
+	}
+}
