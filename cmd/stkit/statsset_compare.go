@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -786,12 +785,10 @@ func runStatsCompare(g *globals, spec stats.Spec, jGiven bool, a statsInput, com
 	} else {
 		op, err = stats.BuildWithRef(spec, ch.Engine, union)
 	}
-	if ce := (*stats.ConstantMapError)(nil); errors.As(err, &ce) && ce.Ref {
-		// misc2 (s22): wph norm auto on two sets whose maps are all
-		// constant: neither reference (--compare-ref pooled or each) varies
-		e := *ce
-		e.Why = fmt.Sprintf("every map of %s and %s is constant, so neither their pooled reference (--compare-ref pooled) nor each map's own (--compare-ref each) varies", a.describe(), b.describe())
-		return badInputf("%s: %v", a.describe(), &e)
+	// misc2 (s22): wph norm auto on two sets whose maps are all constant:
+	// neither reference (--compare-ref pooled or each) varies
+	if e := refConstantError(err, a.describe(), fmt.Sprintf("every map of %s and %s is constant, so neither their pooled reference (--compare-ref pooled) nor each map's own (--compare-ref each) varies", a.describe(), b.describe())); e != nil {
+		return e
 	}
 	if err != nil {
 		return badInputf("%v", err)

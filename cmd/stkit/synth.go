@@ -377,14 +377,12 @@ descriptor, in the format given by --format npy, npz or fits.`)
 	// Statistics normalised by a reference (scov synthesis vectors, WPH
 	// norm=auto) use the target as the reference, as Cheng's synthesis does.
 	op, err := stats.BuildWithRef(spec, ch.Engine, target)
-	if ce := (*stats.ConstantMapError)(nil); errors.As(err, &ce) && ce.Ref {
-		// misc2 (s22): wph norm auto's reference is the target
-		e := *ce
-		e.Why = "the target is the reference of norm auto, and every map of it is constant"
-		if target.B == 1 {
-			e.Why = "the target map is the reference of norm auto"
-		}
-		return badInputf("%s: %v", pos[0], &e)
+	why := "the target is the reference of norm auto, and every map of it is constant" // misc2 (s22)
+	if target.B == 1 {
+		why = "the target map is the reference of norm auto"
+	}
+	if e := refConstantError(err, pos[0], why); e != nil {
+		return e
 	}
 	if err != nil {
 		return badInputf("%v", err)
@@ -1254,4 +1252,21 @@ func (s stopState) err(err error, out string) error {
 		return err
 	}
 	return fmt.Errorf("%w (wrote %s of %d, reached before the error, to %s)", err, mapRange(0, n-1), s.k, out)
+}
+
+// refConstantError re-words BuildWithRef's refusal of a constant norm-auto
+// reference (a *stats.ConstantMapError with Ref set) for the command that
+// chose the reference: a copy of the error whose Why is why, as bad input
+// prefixed with name ("name: map K is constant (…): …"). For any other err
+// (nil included) it returns nil, and the caller handles err as before.
+// synth (the target is the reference) and stats --compare (the two sets
+// pooled) use it.
+func refConstantError(err error, name, why string) error {
+	var ce *stats.ConstantMapError
+	if !errors.As(err, &ce) || !ce.Ref {
+		return nil
+	}
+	e := *ce
+	e.Why = why
+	return badInputf("%s: %v", name, &e)
 }
