@@ -76,61 +76,63 @@ func parseCropWin(s string) (cropWin, error) {
 
 // finiteMask returns, for M×N maps, which pixels are finite and hold no
 // HEALPix UNSEEN value (−1.6375e30, missing data; datasets.IsUnseen) in
-// every map of every batch given (all of one size), and how many do not.
+// every map of every batch given (all of one size), and how many do not
+// (pixelMasks without the UNSEEN mask).
 func finiteMask(ms ...*stlayer.Maps) (mask []bool, bad int) {
+	mask, bad, _ = pixelMasks(ms...)
+	return mask, bad
+}
+
+// pixelMasks scans M×N maps (the batches given, all of one size) once:
+// finite says which pixels are finite and hold no HEALPix UNSEEN value
+// (−1.6375e30, missing data; datasets.IsUnseen) in every map, bad how
+// many do not, and unseen which hold UNSEEN in some map (a subset of the
+// bad ones). No maps: nil masks.
+func pixelMasks(ms ...*stlayer.Maps) (finite []bool, bad int, unseen []bool) {
 	if len(ms) == 0 {
-		return nil, 0
+		return nil, 0, nil
 	}
 	px := ms[0].M * ms[0].N
-	mask = make([]bool, px)
-	for i := range mask {
-		mask[i] = true
+	finite, unseen = make([]bool, px), make([]bool, px)
+	for i := range finite {
+		finite[i] = true
 	}
 	for _, m := range ms {
 		for b := 0; b < m.B; b++ {
-			x := m.Data[b*px : (b+1)*px]
-			for i, v := range x {
-				if mask[i] && (math.IsNaN(v) || math.IsInf(v, 0) || datasets.IsUnseen(v)) {
-					mask[i] = false
+			for i, v := range m.Data[b*px : (b+1)*px] {
+				switch {
+				case datasets.IsUnseen(v):
+					finite[i], unseen[i] = false, true
+				case math.IsNaN(v) || math.IsInf(v, 0):
+					finite[i] = false
 				}
 			}
 		}
 	}
-	for _, ok := range mask {
+	for _, ok := range finite {
 		if !ok {
 			bad++
 		}
 	}
-	return mask, bad
-}
-
-// unseenMask returns, for M×N maps, which pixels hold HEALPix's UNSEEN
-// value in some map of the batches given (all of one size), and how many.
-func unseenMask(ms ...*stlayer.Maps) (mask []bool, n int) {
-	if len(ms) == 0 {
-		return nil, 0
-	}
-	px := ms[0].M * ms[0].N
-	mask = make([]bool, px)
-	for _, m := range ms {
-		for b := 0; b < m.B; b++ {
-			for i, v := range m.Data[b*px : (b+1)*px] {
-				if !mask[i] && datasets.IsUnseen(v) {
-					mask[i] = true
-					n++
-				}
-			}
-		}
-	}
-	return mask, n
+	return finite, bad, unseen
 }
 
 // maskOf is finiteMask of the maps the window is chosen on, recording
-// which pixels hold UNSEEN (nm.unseen) for window's note.
+// how many pixels are bad (nm.bad) and which hold UNSEEN (nm.unseen) for
+// the window's note.
 func (nm *nanmaskOpts) maskOf(ms ...*stlayer.Maps) []bool {
-	mask, _ := finiteMask(ms...)
-	nm.unseen, _ = unseenMask(ms...)
+	var mask []bool
+	mask, nm.bad, nm.unseen = pixelMasks(ms...)
 	return mask
+}
+
+// holds is the verb "holds" for n = 1, "hold" otherwise ("1 pixel holds",
+// "3 pixels hold").
+func holds(n int) string {
+	if n == 1 {
+		return "holds"
+	}
+	return "hold"
 }
 
 // unseenNote says how many of the bad pixels (false in mask) hold UNSEEN
@@ -150,7 +152,7 @@ func unseenNote(mask, unseen []bool) string {
 	if u == 0 {
 		return ""
 	}
-	s := fmt.Sprintf("%s %s -1.6375e30 (HEALPix's UNSEEN value for missing data)", plural(u, "pixel"), map[bool]string{true: "holds", false: "hold"}[u == 1])
+	s := fmt.Sprintf("%s %s -1.6375e30 (HEALPix's UNSEEN value for missing data)", plural(u, "pixel"), holds(u))
 	if nan > 0 {
 		s += fmt.Sprintf(" and %d %s NaN or ±Inf", nan, map[bool]string{true: "is", false: "are"}[nan == 1])
 	}
@@ -169,7 +171,7 @@ func cutUnseen(what string, m *stlayer.Maps, w cropWin) error {
 	}
 	b, r, c := first/(m.M*m.N), first/m.N%m.M, first%m.N
 	return badInputf("%s: %s of the --crop window %s (numpy %s) %s -1.6375e30, HEALPix's UNSEEN value for missing data (first: map %d at row %d, column %d of the whole map, counted from 0): the statistics would take them for values; give a window without them (--crop valid finds the largest one without NaN, ±Inf or UNSEEN pixels), or fill them first",
-		what, plural(n, "pixel"), w.fitsSection(), w.numpy(), map[bool]string{true: "holds", false: "hold"}[n == 1], b, r+w.R0, c+w.C0)
+		what, plural(n, "pixel"), w.fitsSection(), w.numpy(), holds(n), b, r+w.R0, c+w.C0)
 }
 
 // largestRect returns the rectangle of largest area whose pixels are all
@@ -456,8 +458,11 @@ type nanmaskOpts struct {
 	chosen bool
 	win    cropWin
 	M, N   int // the size of the maps the window is of
-	// unseen: which pixels of the maps the window is chosen on hold
-	// HEALPix's UNSEEN value (maskOf), cut out as NaN is, for the note
+	// bad: how many pixels of the maps the window is chosen on are NaN,
+	// ±Inf or UNSEEN in some map (maskOf: false in its mask); unseen:
+	// which of them hold HEALPix's UNSEEN value, cut out as NaN is, for
+	// the note
+	bad    int
 	unseen []bool
 	// cache: stats' inputs read and cut together (nanmaskRead)
 	cache map[string]statsInput
@@ -514,9 +519,10 @@ func (nm *nanmaskOpts) active() bool {
 	return nm != nil && nm.crop != nil && (*nm.crop != "" || (nm.skipNaN != nil && *nm.skipNaN))
 }
 
-// window returns the window of M×N maps whose finite pixels are mask,
-// choosing it on the first call (--crop valid: chooseWindow; a window
-// given: checked against M×N), and printing it on stderr.
+// window returns the window of M×N maps whose finite pixels are mask
+// (maskOf's, which set nm.bad and nm.unseen for the note), choosing it on
+// the first call (--crop valid: chooseWindow; a window given: checked
+// against M×N), and printing it on stderr.
 func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, spec *stats.Spec) (cropWin, error) {
 	if nm.chosen {
 		if M == nm.win.rows() && N == nm.win.cols() && (M != nm.M || N != nm.N) {
@@ -538,12 +544,7 @@ func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, sp
 		if w, err = chooseWindow(mask, nm.unseen, M, N, spec, defJ); err != nil {
 			return cropWin{}, err
 		}
-		bad := 0
-		for _, ok := range mask {
-			if !ok {
-				bad++
-			}
-		}
+		bad := nm.bad // maskOf's count of false in mask
 		j := fmt.Sprintf("J=%d", spec.J)
 		if !jGiven {
 			j += " (the default that the window keeps)"
@@ -565,7 +566,7 @@ func (nm *nanmaskOpts) window(g *globals, what string, mask []bool, M, N int, sp
 		}
 		note := ""
 		if out, in := outsideUnseen(nm.unseen, w, N); out > 0 && in == 0 { // misc2 (s22); in > 0: cutUnseen refuses
-			note = fmt.Sprintf("; %s outside it %s -1.6375e30 (HEALPix's UNSEEN value for missing data) in some map: cut out", plural(out, "pixel"), map[bool]string{true: "holds", false: "hold"}[out == 1])
+			note = fmt.Sprintf("; %s outside it %s -1.6375e30 (HEALPix's UNSEEN value for missing data) in some map: cut out", plural(out, "pixel"), holds(out))
 		}
 		fmt.Fprintf(g.stderr, "%s: --crop: %s: %s%s\n", nm.cmd, what, w.describe(M, N), note)
 	}

@@ -175,7 +175,7 @@ func (nm *nanmaskOpts) skipMaps(g *globals, ins []statsInput, members []int, nee
 				count := plural(n, "pixel") + " non-finite"
 				if u > 0 {
 					anyUnseen = true
-					unseen := fmt.Sprintf("%s -1.6375e30 (HEALPix's UNSEEN value)", map[bool]string{true: "holds", false: "hold"}[u == 1])
+					unseen := fmt.Sprintf("%s -1.6375e30 (HEALPix's UNSEEN value)", holds(u))
 					if n == 0 {
 						count = plural(u, "pixel") + " " + unseen
 					} else {

@@ -38,12 +38,7 @@ func (nm *nanmaskOpts) cropModelData(g *globals, what string, d *stlayer.Maps, c
 		return d, cards, nil
 	}
 	mask := nm.maskOf(d)
-	bad := 0
-	for _, ok := range mask {
-		if !ok {
-			bad++
-		}
-	}
+	bad := nm.bad
 	M, N := d.M, d.N
 	if strings.TrimSpace(*nm.crop) == "valid" {
 		w, ok := largestRect(mask, M, N, func(s int) int {
