@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stkit-org/stkit/stlayer"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 // ConstantMapError is CheckConstant's and CheckConstantRef's error: map
@@ -177,44 +178,19 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 // alike. It returns a *ConstantMapError with Ref set for map 0 (for
 // Complex with Imag, U's value, beside Q's), nil for other statistics, for
 // Cross (the pair's maps are normalised apart; CheckConstant refuses a
-// zero first map) and when one map of x varies. CheckConstant's tests
-// still apply: call both.
+// zero first map) and when one map of x varies (wph.IsConstantRef, which
+// wph's FitNorm asks too). CheckConstant's tests still apply: call both.
 func CheckConstantRef(s Spec, x *stlayer.Maps) error {
-	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") || s.Cross || x.B == 0 || len(x.Data) == 0 {
+	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") || s.Cross || !wph.IsConstantRef(x, s.Complex) {
 		return nil
-	}
-	n := x.M * x.N
-	if len(x.Data) < x.B*n {
-		return nil
-	}
-	parts := 1
-	if s.Complex {
-		parts = 2 // Q and U stacked by rows (StackPair)
-	}
-	part := n / parts
-	first := make([]float64, parts)
-	for h := range parts {
-		first[h] = x.Data[h*part]
-	}
-	for b := range x.B {
-		m := x.Data[b*n : (b+1)*n]
-		for h := range parts {
-			p := m[h*part : (h+1)*part]
-			v := p[0]
-			for _, w := range p {
-				if w != v {
-					return nil
-				}
-			}
-		}
 	}
 	which := "every map of the batch, its reference, is constant"
 	if x.B == 1 {
 		which = "the map is its own reference"
 	}
-	e := &ConstantMapError{Spec: s, Map: 0, Value: first[0], Ref: true, Why: which}
+	e := &ConstantMapError{Spec: s, Map: 0, Value: x.Data[0], Ref: true, Why: which}
 	if s.Complex {
-		e.Imag = first[1]
+		e.Imag = x.Data[x.M*x.N/2] // U's first pixel: Q and U stacked by rows (StackPair)
 	}
 	return e
 }
