@@ -295,9 +295,9 @@ type ExportOptions struct {
 	// FeatureFilterOptions, its PatchPrior set to PatchPrior's options),
 	// written as feature_filter_<a>_<b>.npz and recorded in
 	// ModelManifest.FeatureFilters; SeparateWithModels' FeatureFilter
-	// option uses them. Needs PatchPrior. Cost: about 15 min per pair with
-	// the defaults on 2 busy cores (2 × 120 patch-prior estimates of 64²
-	// at stride 1).
+	// option uses them. Needs PatchPrior. Cost with the defaults on 2
+	// busy cores: 690 s for the benchmark's pair (four half priors 440 s,
+	// 2 × 120 patch-prior estimates of 64² at stride 1 about 230 s).
 	FeatureFilter        [][2]int
 	FeatureFilterOptions FeatureFilterOptions
 }

@@ -47,6 +47,19 @@ import (
 //	                           0.760/0.785, 0.708/0.924, start
 //	                           0.750/0.772, 0.698/0.914; off 0.645/0.673,
 //	                           0.635/0.890
+//	STKIT_MODELSEP_FILTER=1    also a FeatureFilter for the pair (when the
+//	                           folder has none; ModelSepOptions.FeatureFilter
+//	                           auto then applies it): read from, or fitted
+//	                           (FitFeatureFilter's defaults; about 15–30 min
+//	                           on a busy 2-core machine) and saved into,
+//	                           STKIT_MODELSEP_PRIORS' DIR as
+//	                           feature_filter_<a>_<b>.npz;
+//	                           STKIT_MODELSEP_FILTER_MIX: mixtures per fold.
+//	                           Measured (session 22, fitted here with the
+//	                           priors above, 690 s, held-aside r
+//	                           0.725/0.741, α 0.001): worst-bin r
+//	                           0.808/0.805, pixel corr 0.748/0.938
+//	                           (research22_featwiener.go: 0.808/0.804)
 //	STKIT_MODELSEP_PRIOR_P, _PRIOR_TRAINSTRIDE, _PRIOR_STRIDE  the fits'
 //	                           P and Stride, the separation's stride
 //	                           (default: the defaults)
@@ -91,6 +104,9 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	method := envOr("STKIT_MODELSEP_METHOD", "auto")
 	if method != "off" && !ms.HasPatchPriors(ca, cb) {
 		heldOutPatchPriors(b, ms, []int{ca, cb}, os.Getenv("STKIT_MODELSEP_PRIORS"))
+	}
+	if os.Getenv("STKIT_MODELSEP_FILTER") == "1" && len(ms.Manifest.FeatureFilters) == 0 {
+		heldOutFeatureFilter(b, ms, ca, cb, os.Getenv("STKIT_MODELSEP_PRIORS"))
 	}
 	n := envInt(b, "STKIT_MODELSEP_N", 30)
 	datas, truths := heldOutMixtures(b, n, envInt(b, "STKIT_MODELSEP_SIZE", 64))
@@ -256,4 +272,56 @@ func heldOutPatchPriors(b *testing.B, ms *ModelSet, ks []int, dir string) {
 		pps[k], rec.Files[k] = pp, name
 	}
 	ms.PatchPriors, ms.Manifest.PatchPriors = pps, rec
+}
+
+// heldOutFeatureFilter gives ms (in memory) a feature filter for the pair
+// ca, cb: dir/feature_filter_<ca>_<cb>.npz, or one fitted
+// (FitFeatureFilter's defaults on the components' ClusterPatches and their
+// patch priors) and saved there when dir is set (STKIT_MODELSEP_FILTER=1;
+// STKIT_MODELSEP_FILTER_MIX sets the mixtures per fold, default 120).
+func heldOutFeatureFilter(b *testing.B, ms *ModelSet, ca, cb int, dir string) {
+	path := filepath.Join(dir, fmt.Sprintf("feature_filter_%d_%d.npz", ca, cb))
+	use := func(f *FeatureFilter, opt FeatureFilterOptions, secs float64) {
+		ms.FeatureFilters = []*FeatureFilter{f}
+		ms.Manifest.FeatureFilters = []ModelFeatureFilter{featureFilterRecord(f, opt, secs)}
+	}
+	if dir != "" {
+		if f, err := LoadFeatureFilter(path); err == nil && f.A == ca && f.B == cb {
+			b.Logf("feature filter read from %s: %v", path, f)
+			use(f, FeatureFilterOptions{}, 0)
+			return
+		}
+	}
+	pps, err := ms.LoadPatchPriors()
+	if err != nil || pps == nil || pps[ca] == nil || pps[cb] == nil {
+		b.Fatalf("feature filter: no patch priors for components %d, %d (%v)", ca, cb, err)
+	}
+	var tr [2]*stlayer.Maps
+	for i, k := range []int{ca, cb} {
+		if tr[i], err = ms.ClusterPatches(k, "", 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	t := time.Now()
+	po := PatchPriorOptions{P: envInt(b, "STKIT_MODELSEP_PRIOR_P", 0), Stride: envInt(b, "STKIT_MODELSEP_PRIOR_TRAINSTRIDE", 0)}
+	last := ""
+	fo := FeatureFilterOptions{PatchPrior: po, Mixtures: envInt(b, "STKIT_MODELSEP_FILTER_MIX", 0),
+		Progress: func(s FeatureFilterStep) {
+			if s.Stage != last || s.Done == s.Total || s.Done%20 == 0 {
+				b.Logf("feature filter: %s %d/%d (%.0f s)", s.Stage, s.Done, s.Total, time.Since(t).Seconds())
+				last = s.Stage
+			}
+		}}
+	f, err := FitFeatureFilter(tr[0], tr[1], pps[ca], pps[cb], fo)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.A, f.B = ca, cb
+	b.Logf("feature filter fitted in %.1f s: %v; held-aside worst-bin r %.3f/%.3f", time.Since(t).Seconds(), f, f.HeldAside[0], f.HeldAside[1])
+	if dir != "" {
+		if err := f.Save(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	use(f, fo, time.Since(t).Seconds())
 }

@@ -15,12 +15,12 @@ import (
 func exportFeatureFilterFlags(fs *flag.FlagSet) (*string, *int) {
 	mix := fs.Int("feature-filter-mixtures", 120, "training mixtures per fold of each feature filter (with --feature-filter; fewer: faster, noisier; the cost grows with it)")
 	return fs.String(
-		"feature-filter", "", "also fit, for each pair a,b ('0,1'; several: '0,1;1,2'), a feature filter (feature_filter_<a>_<b>.npz) that refines the patch-prior estimate of a: a per-annulus ridge filter from wavelet feature maps of the mixture, learned on synthetic mixtures of the two components' training patches (needs --patch-prior; `stkit separate --models` uses it by default). On the held-out dust + Quijote benchmark: "+heldOutFeatureFilterFigures+". Costly: about 15–30 min per pair on 2 busy cores (4 more patch priors and 240 patch-prior estimates of the training patches)"), mix
+		"feature-filter", "", "also fit, for each pair a,b ('0,1'; several: '0,1;1,2'), a feature filter (feature_filter_<a>_<b>.npz) that refines the patch-prior estimate of a: a per-annulus ridge filter from wavelet feature maps of the mixture, learned on synthetic mixtures of the two components' training patches (needs --patch-prior; `stkit separate --models` uses it by default). On the held-out dust + Quijote benchmark: "+heldOutFeatureFilterFigures+". Costly: about 12–30 min per pair on 2 busy cores (690 s for the benchmark's 64² patches) (4 more patch priors and 240 patch-prior estimates of the training patches)"), mix
 }
 
 // heldOutFeatureFilterFigures are BenchmarkModelSeparationHeldOut's figures
 // with the feature filter, for the flags' help.
-const heldOutFeatureFilterFigures = "worst-bin r 0.775/0.802 with the patch prior alone, 0.808/0.804 with the filter (research22_featwiener.go)"
+const heldOutFeatureFilterFigures = "worst-bin r 0.775/0.802 with the patch prior alone, 0.808/0.805 with the filter"
 
 // parseExportFeatureFilter turns --feature-filter into
 // infer.ExportOptions.FeatureFilter (nil when empty).
