@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -288,6 +289,13 @@ func TestFfiltFitImproves(t *testing.T) {
 	bad.Features = "d,xx"
 	if _, err := FitFeatureFilter(a, b, pa, pb, bad); err == nil || !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), `feature group "xx"`) {
 		t.Errorf("unknown group: %v", err)
+	}
+	bad = opt
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	bad.Context = ctx
+	if _, err := FitFeatureFilter(a, b, pa, pb, bad); err == nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 	bad = opt
 	bad.PatchPrior.P = 5

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,6 +99,14 @@ func TestFfiltExportSeparate(t *testing.T) {
 		}
 	}
 	comps := []SepComponent{{Name: "x", Model: ms.Components[0]}, {Name: "y", Model: ms.Components[1]}}
+	// with a white-noise component the filter (trained without noise) is not used
+	noise, err := NoiseComponent(eng, ms, 0.1, 8, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := SeparateWithModels(context.Background(), eng, ms, data, append(slices.Clone(comps), SepComponent{Name: "noise", Model: noise}), ModelSepOptions{Steps: 10}); err != nil || res.Method != MethodPatchPrior {
+		t.Errorf("with noise: %v, method %v", err, res)
+	}
 	if _, err := SeparateWithModels(context.Background(), eng, ms, data, comps, ModelSepOptions{Steps: 10, FeatureFilter: "on"}); err == nil ||
 		err.Error() != `separation: feature-filter mode "on" (ModelSepOptions.FeatureFilter, --feature-filter): want auto or off` {
 		t.Errorf("mode on: %v", err)
