@@ -707,24 +707,41 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 		sort.Ints(half[c][1])
 	}
 	var hp [2][2]*PatchPrior
+	var mu sync.Mutex
+	done := 0
+	var firstErr error
 	progress("half priors", 0, 4)
-	for i := 0; i < 4; i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("feature filter: stopped fitting the half priors: %w", err)
-		}
+	ffParallel(4, opt.Workers, func(i int) {
 		c, h := i/2, i%2
-		sub := stlayer.NewMaps(len(half[c][h]), p, p)
-		for j, k := range half[c][h] {
-			copy(sub.Map(j), train[c].Map(k))
-		}
-		o := opt.PatchPrior
-		o.Progress = nil
-		pp, err := FitPatchPrior(sub, o)
+		var pp *PatchPrior
+		err := ctx.Err()
 		if err != nil {
-			return nil, fmt.Errorf("feature filter: half prior of component %d, half %d (%d patches): %w", c, h, sub.B, err)
+			err = fmt.Errorf("stopped fitting the half priors: %w", err)
+		} else {
+			sub := stlayer.NewMaps(len(half[c][h]), p, p)
+			for j, k := range half[c][h] {
+				copy(sub.Map(j), train[c].Map(k))
+			}
+			o := opt.PatchPrior
+			o.Progress = nil
+			if pp, err = FitPatchPrior(sub, o); err != nil {
+				err = fmt.Errorf("half prior of component %d, half %d (%d patches): %w", c, h, sub.B, err)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return
 		}
 		hp[c][h] = pp
-		progress("half priors", i+1, 4)
+		done++
+		progress("half priors", done, 4)
+	})
+	if firstErr != nil {
+		return nil, fmt.Errorf("feature filter: %w", firstErr)
 	}
 	// 2. training mixtures
 	nt := opt.Mixtures
@@ -744,9 +761,7 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 			mix[h][i] = featTrainMix{d: d, sa: sa}
 		}
 	}
-	var mu sync.Mutex
-	done := 0
-	var firstErr error
+	done = 0
 	progress("training estimates", 0, 2*nt)
 	ffParallel(2*nt, opt.Workers, func(i int) {
 		h, j := i/nt, i%nt
