@@ -60,6 +60,11 @@ func TestFfiltCLI(t *testing.T) {
 	if len(ba) == 0 || bytes.Equal(ba, bo) {
 		t.Errorf("the maps with and without the filter are the same (%d bytes)", len(ba))
 	}
+	// the help names the flags' values (a backquoted phrase in the usage would replace "string")
+	_, so, se := runCLI(t, "export", "-h")
+	if !strings.Contains(so+se, "  -feature-filter string\n") || !strings.Contains(so+se, "  -feature-filter-mixtures int\n") {
+		t.Errorf("export -h lacks '-feature-filter string' and '-feature-filter-mixtures int':\n%s%s", so, se)
+	}
 	wantBadInput(t, []string{"separate", mix, "--models", ff, "--components", "0,1", "-o", filepath.Join(work, "x.npy"), "--feature-filter", "on"}, `--feature-filter "on": want auto or off`)
 	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "y"), "--feature-filter", "0,1"}, "--feature-filter 0,1 refines the patch-prior estimate: it needs --patch-prior")
 	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(work, "z"), "--patch-prior", "--feature-filter", "0"}, `--feature-filter: feature filter pair "0": want a,b`)
