@@ -639,9 +639,10 @@ type featTrainMix struct {
 //
 // The fit is deterministic for opt.Seed. Cost: the four half priors (as
 // FitPatchPrior), then 2·Mixtures patch-prior estimates (at stride 1 the
-// bulk), then features and normal equations (under a minute): 690 s in
-// all for BenchmarkModelSeparationHeldOut's clusters (154 and 207 patches
-// of 64², defaults, a busy 2-core machine: half priors 440 s), where the
+// bulk), then features and normal equations (under a minute): for
+// BenchmarkModelSeparationHeldOut's clusters (154 and 207 patches of 64²,
+// defaults, 2 cores) 182 s at load 2 (half priors 58 s), 690 s at load
+// 16 with the half priors fitted one after the other (440 s), where the
 // filter raised the mean worst-bin r from 0.775/0.802 (patch prior alone)
 // to 0.808/0.805. Input errors match
 // ErrModelInput; a cancelled opt.Context stops it with an error wrapping

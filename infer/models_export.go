@@ -296,8 +296,9 @@ type ExportOptions struct {
 	// written as feature_filter_<a>_<b>.npz and recorded in
 	// ModelManifest.FeatureFilters; SeparateWithModels' FeatureFilter
 	// option uses them. Needs PatchPrior. Cost with the defaults on 2
-	// busy cores: 690 s for the benchmark's pair (four half priors 440 s,
-	// 2 × 120 patch-prior estimates of 64² at stride 1 about 230 s).
+	// cores for the benchmark's pair of 64² clusters: 182 s at load 2, up
+	// to 690 s at load 16 (four half priors, then 2 × 120 patch-prior
+	// estimates at stride 1).
 	FeatureFilter        [][2]int
 	FeatureFilterOptions FeatureFilterOptions
 }

@@ -57,7 +57,7 @@ import (
 //	                           feature_filter_<a>_<b>.npz;
 //	                           STKIT_MODELSEP_FILTER_MIX: mixtures per fold.
 //	                           Measured (session 22, fitted here with the
-//	                           priors above, 690 s, held-aside r
+//	                           priors above, 182–690 s, held-aside r
 //	                           0.725/0.741, α 0.001): worst-bin r
 //	                           0.808/0.805, pixel corr 0.748/0.938
 //	                           (research22_featwiener.go: 0.808/0.804);
