@@ -94,18 +94,8 @@ func patchPriorOnly(method string) bool {
 // featureFilterUsed returns the manifest record of the filter that refined
 // the separation of comps (nil when none).
 func featureFilterUsed(res *infer.ModelSepResult, ms *infer.ModelSet, comps []infer.SepComponent) *infer.ModelFeatureFilter {
-	if res.Method != infer.MethodPatchPriorFilter {
-		return nil
-	}
-	var ks []int
-	for _, c := range comps {
-		for k, m := range ms.Components {
-			if m == c.Model {
-				ks = append(ks, k)
-			}
-		}
-	}
-	if len(ks) != 2 {
+	ks := learnedPair(ms, comps)
+	if res.Method != infer.MethodPatchPriorFilter || ks == nil {
 		return nil
 	}
 	f, err := ms.FeatureFilterFor(ks[0], ks[1])
@@ -135,4 +125,33 @@ func featureFilterSettings(set map[string]any, mode string, r *infer.ModelFeatur
 	if r != nil {
 		set["feature_filter_used"] = map[string]any{"file": r.File, "a": r.A, "b": r.B, "features": r.Features, "alpha": r.Alpha}
 	}
+}
+
+// featureFilterApplies reports whether separate --models will refine the
+// patch-prior estimate of comps with the folder's feature filter: mode
+// auto, two learned components (no noise) with a filter for the pair.
+func featureFilterApplies(ms *infer.ModelSet, comps []infer.SepComponent, mode string) bool {
+	ks := learnedPair(ms, comps)
+	if mode != "auto" || len(comps) != 2 || ks == nil {
+		return false
+	}
+	f, err := ms.FeatureFilterFor(ks[0], ks[1])
+	return err == nil && f != nil
+}
+
+// learnedPair returns the folder's component numbers of the learned
+// components among comps when there are exactly two (nil otherwise).
+func learnedPair(ms *infer.ModelSet, comps []infer.SepComponent) []int {
+	var ks []int
+	for _, c := range comps {
+		for k, m := range ms.Components {
+			if m == c.Model {
+				ks = append(ks, k)
+			}
+		}
+	}
+	if len(ks) != 2 {
+		return nil
+	}
+	return ks
 }

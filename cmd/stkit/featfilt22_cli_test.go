@@ -35,6 +35,9 @@ func TestFfiltCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "separate: method: patch prior + feature filter (the two-source posterior mean under the components' 3-Gaussian priors of 6×6 pixel patches, stride 1, refined by the feature filter feature_filter_0_1.npz of component 0: features d,pp,du,ev,rw, learned on 8 × 2 synthetic training mixtures; --feature-filter off for the patch prior alone; no L-BFGS stage") {
 		t.Fatalf("separate with the filter: exit %d\n%s", code, errs)
 	}
+	if !strings.Contains(errs, "coefficients), the patch-prior estimate refined by the feature filter (no L-BFGS stage: steps, tau and init unused), engine ") {
+		t.Errorf("separate with the filter: the first line should say the filter refines the estimate\n%s", errs)
+	}
 	b, err := os.ReadFile(filepath.Join(rep, "metrics.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +55,7 @@ func TestFfiltCLI(t *testing.T) {
 		t.Errorf("metrics.json settings: method %v, feature_filter %v, used %s, steps %v", m.Settings["method"], m.Settings["feature_filter"], used, m.Settings["steps"])
 	}
 	code, _, errs = runCLI(t, "separate", mix, "--models", ff, "--components", "0,1", "-o", off, "--feature-filter", "off", "--log-every", "10")
-	if code != 0 || !strings.Contains(errs, "separate: method: patch prior (the two-source") {
+	if code != 0 || !strings.Contains(errs, "separate: method: patch prior (the two-source") || !strings.Contains(errs, "the patch-prior estimate alone (no L-BFGS") {
 		t.Fatalf("--feature-filter off: exit %d\n%s", code, errs)
 	}
 	ba, _ := os.ReadFile(a)

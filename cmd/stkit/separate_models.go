@@ -442,6 +442,9 @@ func runSeparateModels(g *globals, args []string) error {
 	runs := fmt.Sprintf("steps %d+%d in %d epoch(s), tau %g, init %s", max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init)
 	if opt.PatchPrior == "only" { // patchrev: no L-BFGS stage, no Wiener start
 		runs = "the patch-prior estimate alone (no L-BFGS stage: steps, tau and init unused)"
+		if featureFilterApplies(ms, comps, opt.FeatureFilter) { // ffilt
+			runs = "the patch-prior estimate refined by the feature filter (no L-BFGS stage: steps, tau and init unused)"
+		}
 	}
 	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), %s, engine %s\n",
 		d.M, d.N, *compList, *modelsDir, ms.Manifest.Spec, p, ms.Manifest.NCoeffs, runs, ch.Name)
