@@ -98,9 +98,10 @@ Gaussian white noise of std SIGMA (its model is measured on noise patches),
 e.g. 0,2,noise:0.05. --positive 0,1 keeps those components ≥ 0 (box
 penalty; on the last component with two components only).
 
---crop valid cuts DATA to its largest NaN-free rectangle with sides of at
-least one patch (or --crop R0:R1,C0:C1 to that window; --truth and --start
-are cut to it; a FITS DATA's CRPIX1, CRPIX2 are shifted for OUT).
+--crop valid cuts DATA to its largest rectangle without NaN, ±Inf or UNSEEN
+(-1.6375e30) pixels with sides of at least one patch (or --crop R0:R1,C0:C1
+to that window; --truth and --start are cut to it; a FITS DATA's CRPIX1,
+CRPIX2 are shifted for OUT).
 
 Output OUT: [C, M, N] float64 (.npy, .npz or .fits), the components in the
 order given (they sum to DATA); a FITS output keeps the WCS, units and other
