@@ -177,24 +177,17 @@ func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
 	if infer.PatchPriorUnusable(ms, comps) == "" {
 		return ""
 	}
-	if len(comps) != 2 && len(comps) != 3 {
-		return fmt.Sprintf("the patch prior separates two learned components and at most one noise:σ, --components gives %d", len(comps))
+	// The roles (two learned, at most one noise:σ) as patchPriorUnservable
+	// words them: a noise:σ needs no prior, so it is never the reason.
+	if why := patchPriorUnservable(ms, comps); why != "" {
+		return why
 	}
-	noise := 0
 	for _, c := range comps {
-		k := slices.Index(ms.Components, c.Model)
-		if _, ok := infer.NoiseSigma(c.Model); ok && k < 0 && len(comps) == 3 && noise == 0 {
-			noise++ // the white noise of two learned components and one noise:σ
-			continue
-		}
-		if k < 0 {
-			return fmt.Sprintf("%s is not one of the folder's learned components (a noise component?), so it has no patch prior", c.Name)
-		}
-		if !ms.HasPatchPriors(k, k) {
+		if k := slices.Index(ms.Components, c.Model); k >= 0 && !ms.HasPatchPriors(k, k) {
 			return fmt.Sprintf("%s has no patch prior in %s: stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?)", c.Name, ms.Dir)
 		}
 	}
-	return fmt.Sprintf("the patch prior separates two learned components and at most one noise:σ, --components gives %d learned", len(comps)-noise)
+	return infer.PatchPriorUnusable(ms, comps)
 }
 
 // The demo's patch priors (stkit demo, step 5): scaled down from export's

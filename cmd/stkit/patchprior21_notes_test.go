@@ -69,7 +69,7 @@ func TestPatchPrior21SeparateAutoWhyStatistics(t *testing.T) {
 	work := t.TempDir()
 	pp := exportPatchPriorFixture(t, dir, work)
 	code, _, errs := runCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", pp, "--components", "0,noise:0.5", "-o", filepath.Join(work, "a.npy"), "--steps", "0,2")
-	if code != 0 || !strings.Contains(errs, "separate: method: statistics (noise:0.5 is not one of the folder's learned components (a noise component?), so it has no patch prior)\n") {
+	if code != 0 || !strings.Contains(errs, "separate: method: statistics (the patch prior separates two learned components (and at most one noise:σ), --components gives 1 learned)\n") {
 		t.Errorf("noise component: exit %d\n%s", code, errs)
 	}
 	ms, err := infer.LoadModels(pp)
