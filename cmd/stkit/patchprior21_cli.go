@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -278,4 +280,42 @@ func patchPriorSaving(saving, mode, out, report string) string {
 		return saving + " once the patch-prior estimate has ended (stopped during it, nothing is written: it is all or nothing)"
 	}
 	return saving
+}
+
+// patchPriorUnusedFlags lists the settings that the patch prior alone (no
+// L-BFGS stage) leaves unused: steps, tau and init always, and --positive
+// and --gauss-prior when given (positive non-empty; gaussSet: the flag was
+// set). It returns the given ones by their report key (settings.unused in
+// metrics.json: "positive", "gauss_prior") and the header's words.
+func patchPriorUnusedFlags(positive string, gaussPrior float64, gaussSet bool) (map[string]string, string) {
+	words := []string{"steps", "tau", "init"}
+	var given map[string]string
+	if positive != "" {
+		given = map[string]string{"positive": positive}
+		words = append(words, "--positive "+positive)
+	}
+	if gaussSet {
+		if given == nil {
+			given = map[string]string{}
+		}
+		given["gauss_prior"] = strconv.FormatFloat(gaussPrior, 'g', -1, 64)
+		words = append(words, fmt.Sprintf("--gauss-prior %g", gaussPrior))
+	}
+	return given, strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// patchPriorUnusedWarning is the warning for the flags of
+// patchPriorUnusedFlags' map ("" when none was given).
+func patchPriorUnusedWarning(unused map[string]string) string {
+	var flags []string
+	if v, ok := unused["positive"]; ok {
+		flags = append(flags, "--positive "+v+" (nothing keeps those components ≥ 0)")
+	}
+	if v, ok := unused["gauss_prior"]; ok {
+		flags = append(flags, "--gauss-prior "+v)
+	}
+	if len(flags) == 0 {
+		return ""
+	}
+	return strings.Join(flags, " and ") + ": unused, the patch prior alone runs no L-BFGS stage, where they apply; --patch-prior off runs the statistics with them"
 }

@@ -441,10 +441,13 @@ func runSeparateModels(g *globals, args []string) error {
 		return err
 	}
 	runs := fmt.Sprintf("steps %d+%d in %d epoch(s), tau %g, init %s", max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init)
+	var unused map[string]string  // fix4: --positive, --gauss-prior given but not applied
 	if opt.PatchPrior == "only" { // patchrev: no L-BFGS stage, no Wiener start
-		runs = "the patch-prior estimate alone (no L-BFGS stage: steps, tau and init unused)"
+		var unusedWords string
+		unused, unusedWords = patchPriorUnusedFlags(*positive, *f.gprior, isSet(fs, "gauss-prior"))
+		runs = "the patch-prior estimate alone (no L-BFGS stage: " + unusedWords + " unused)"
 		if featureFilterApplies(ms, comps, opt.FeatureFilter) { // ffilt
-			runs = "the patch-prior estimate refined by the feature filter (no L-BFGS stage: steps, tau and init unused)"
+			runs = "the patch-prior estimate refined by the feature filter (no L-BFGS stage: " + unusedWords + " unused)"
 		}
 	}
 	fmt.Fprintf(g.stderr, "separate: %d×%d map into %s with learned models %s (statistic %s on %d² patches, %d coefficients), %s, engine %s\n",
@@ -458,6 +461,10 @@ func runSeparateModels(g *globals, args []string) error {
 	// unitfits20: DATA's BUNIT and pixel scale against the training
 	// patches' (the models' dataset manifest)
 	unitWarns := warnModelUnits(g.stderr, pos[0], cards, ms)
+	if w := patchPriorUnusedWarning(unused); w != "" { // fix4
+		unitWarns = append(unitWarns, w)
+		fmt.Fprintf(g.stderr, "separate: warning: %s\n", w)
+	}
 	// sepmodelscheck20: a component whose model mixes source families
 	for _, s := range sepMixtureWarnings(ms, comps) {
 		unitWarns = append(unitWarns, s)
@@ -677,6 +684,9 @@ func runSeparateModels(g *globals, args []string) error {
 			// the terms at the estimate
 			for _, k := range []string{"steps", "init", "gauss_prior", "stopped_early", "stage_ends", "positive"} {
 				delete(rep.Settings, k)
+			}
+			if len(unused) > 0 { // fix4: the request stays on record
+				rep.Settings["unused"] = unused
 			}
 		}
 		if len(res.PriorEnd) > 0 && !patchPriorOnly(res.Method) {
