@@ -215,7 +215,7 @@ is taken over).`)
 	}
 	fmt.Fprintf(g.stderr, "  (%s)\n", typicalChi2Note)
 	if pp := man.PatchPriors; pp != nil {
-		fmt.Fprintf(g.stderr, "  patch priors: K %d Gaussians on %d×%d sub-patches, ≤ %d rows per component (%s)\n", pp.K, pp.P, pp.P, pp.MaxRows, strings.Join(pp.Files, ", "))
+		fmt.Fprintf(g.stderr, "  patch priors: %s on %d×%d sub-patches, ≤ %d rows per component (%s)\n", patchPriorExportK(ms), pp.P, pp.P, pp.MaxRows, strings.Join(pp.Files, ", "))
 	}
 	for _, l := range featureFilterExportLines(man) {
 		fmt.Fprintf(g.stderr, "  %s\n", l)

@@ -87,10 +87,10 @@ func patchPriorMethodLine(res *infer.ModelSepResult, ms *infer.ModelSet, comps [
 				noise = fmt.Sprintf(" plus white noise of variance %g (%s)", s*s, c.Name)
 			}
 		}
-		return fmt.Sprintf("method: patch prior (the two-source posterior mean under the components' %d-Gaussian priors of %d×%d pixel patches%s, stride %d; no L-BFGS stage: --patch-prior off for the statistics alone)", pp.K, pp.P, pp.P, noise, infer.DefaultPatchSepStride)
+		return fmt.Sprintf("method: patch prior (the two-source posterior mean under the components' %s of %d×%d pixel patches%s, stride %d; no L-BFGS stage: --patch-prior off for the statistics alone)", patchPriorKWords(ms, learnedPair(ms, comps)), pp.P, pp.P, noise, infer.DefaultPatchSepStride)
 	case infer.MethodPatchPriorFilter:
 		pp := ms.Manifest.PatchPriors
-		return fmt.Sprintf("method: patch prior + feature filter (the two-source posterior mean under the components' %d-Gaussian priors of %d×%d pixel patches, stride %d, %s; no L-BFGS stage: --patch-prior off for the statistics alone)", pp.K, pp.P, pp.P, infer.DefaultPatchSepStride, featureFilterMethodWords(featureFilterUsed(res, ms, comps)))
+		return fmt.Sprintf("method: patch prior + feature filter (the two-source posterior mean under the components' %s of %d×%d pixel patches, stride %d, %s; no L-BFGS stage: --patch-prior off for the statistics alone)", patchPriorKWords(ms, learnedPair(ms, comps)), pp.P, pp.P, infer.DefaultPatchSepStride, featureFilterMethodWords(featureFilterUsed(res, ms, comps)))
 	case infer.MethodPatchPriorStatistics:
 		return "method: patch prior + statistics (the L-BFGS stages started from the patch-prior estimate)"
 	}
@@ -318,4 +318,68 @@ func patchPriorUnusedWarning(unused map[string]string) string {
 		return ""
 	}
 	return strings.Join(flags, " and ") + ": unused, the patch prior alone runs no L-BFGS stage, where they apply; --patch-prior off runs the statistics with them"
+}
+
+// patchPriorKeptK returns the number of Gaussians of the folder's loaded
+// patch priors of components ks (all of them when ks is nil), skipping
+// components without one; nil when they cannot be read. FitPatchPrior
+// drops dead Gaussians, so a prior may hold fewer than the K asked
+// (Manifest.PatchPriors.K).
+func patchPriorKeptK(ms *infer.ModelSet, ks []int) []int {
+	pps, err := ms.LoadPatchPriors()
+	if err != nil {
+		return nil
+	}
+	if ks == nil {
+		for k := range pps {
+			ks = append(ks, k)
+		}
+	}
+	var out []int
+	for _, k := range ks {
+		if k >= 0 && k < len(pps) && pps[k] != nil {
+			out = append(out, pps[k].K)
+		}
+	}
+	return out
+}
+
+// patchPriorKWords names the Gaussians of the priors of the pair ks for
+// separate's method line: "20-Gaussian priors" when both hold the K asked,
+// else what they hold, e.g. "20- and 17-Gaussian priors (K 20 asked: the
+// fit dropped dead Gaussians)".
+func patchPriorKWords(ms *infer.ModelSet, ks []int) string {
+	asked := ms.Manifest.PatchPriors.K
+	kept := patchPriorKeptK(ms, ks)
+	if len(kept) != 2 || (kept[0] == asked && kept[1] == asked) {
+		return fmt.Sprintf("%d-Gaussian priors", asked)
+	}
+	dropped := fmt.Sprintf(" (K %d asked: the fit dropped dead Gaussians)", asked)
+	if kept[0] == kept[1] {
+		return fmt.Sprintf("%d-Gaussian priors%s", kept[0], dropped)
+	}
+	return fmt.Sprintf("%d- and %d-Gaussian priors%s", kept[0], kept[1], dropped)
+}
+
+// patchPriorExportK is export's "K … Gaussians" for the folder's priors:
+// "K 20 Gaussians" when each holds the K asked, else "K 20 Gaussians
+// asked, kept 20 and 17 (the fit drops dead ones)", one figure per
+// component with a prior.
+func patchPriorExportK(ms *infer.ModelSet) string {
+	asked := ms.Manifest.PatchPriors.K
+	kept := patchPriorKeptK(ms, nil)
+	var ws []string
+	same := true
+	for _, k := range kept {
+		ws = append(ws, strconv.Itoa(k))
+		same = same && k == asked
+	}
+	if same {
+		return fmt.Sprintf("K %d Gaussians", asked)
+	}
+	list := ws[0]
+	if len(ws) > 1 {
+		list = strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
+	}
+	return fmt.Sprintf("K %d Gaussians asked, kept %s (the fit drops dead ones)", asked, list)
 }
