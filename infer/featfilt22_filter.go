@@ -448,10 +448,14 @@ func (nm *ffNormal) accumulate(F [][]complex128, S []complex128, ann []int) {
 }
 
 // solve returns h = (A + α diag A)⁻¹ c per annulus, [NA·F] (zero rows for
-// annuli without modes or a singular system).
+// annuli without modes or a singular system). α is floored at
+// minFFRidge: at α = 0 exactly collinear channels (d, pp and r = d − pp)
+// made every annulus singular, and its weights all 0 (a constant
+// estimate).
 func (nm *ffNormal) solve(alpha float64) []float64 {
 	nf := nm.nf
 	h := make([]float64, len(nm.A)*nf)
+	alpha = math.Max(alpha, minFFRidge)
 	for a := range nm.A {
 		A := mat.NewDense(nf, nf, nil)
 		ok := false
@@ -479,6 +483,9 @@ func (nm *ffNormal) solve(alpha float64) []float64 {
 	}
 	return h
 }
+
+// minFFRidge is the least ridge α of ffNormal.solve.
+const minFFRidge = 1e-9
 
 // ffApplyDFT returns the inverse DFT of Σ_f h_f F_f (mode 0 dropped) plus
 // mean, with the per-mode weights given by weight(k, f).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -192,6 +193,9 @@ func ParseFeatureFilterPairs(s string) ([][2]int, error) {
 		var a, b int
 		if n, err := fmt.Sscanf(f, "%d,%d", &a, &b); err != nil || n != 2 || fmt.Sprintf("%d,%d", a, b) != f || a < 0 || b < 0 || a == b {
 			return nil, inputErrorf("feature filter pair %q: want a,b (two different component numbers ≥ 0; pairs separated by ';')", f)
+		}
+		if slices.Contains(out, [2]int{a, b}) {
+			return nil, inputErrorf("feature filter pair %q given twice (each pair is fitted once)", f)
 		}
 		out = append(out, [2]int{a, b})
 	}
