@@ -560,8 +560,12 @@ func demoSeparationLoss(path string, names []string) (string, error) {
 	for i, n := range names {
 		lines = append(lines, demoTermLine(n, m.Terms[i], i, m.Settings.Stop, m.Settings.Typical, m.Settings.Tau))
 	}
-	if m.Settings.Method == infer.MethodPatchPrior { // patchint: no loss was minimised
-		lines = append(lines, "no L-BFGS stage: the patch-prior estimate is the result (stkit separate --patch-prior; the terms above are the models' statistics at it, for reference)")
+	if patchPriorOnly(m.Settings.Method) { // patchint: no loss was minimised; fix4: with a feature filter neither
+		if m.Settings.Method == infer.MethodPatchPriorFilter {
+			lines = append(lines, "no L-BFGS stage: the patch-prior estimate refined by the feature filter is the result (stkit separate --patch-prior, --feature-filter; the terms above are the models' statistics at it, for reference)")
+		} else {
+			lines = append(lines, "no L-BFGS stage: the patch-prior estimate is the result (stkit separate --patch-prior; the terms above are the models' statistics at it, for reference)")
+		}
 		return strings.Join(lines, "\n"), nil
 	}
 	prior := "Gaussian-field prior: the rest of the loss plotted in loss.png"
