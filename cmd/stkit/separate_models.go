@@ -96,7 +96,10 @@ continue from it under the statistic terms alone).
 Components (--components): model indices (e.g. 0,2), or noise:SIGMA for
 Gaussian white noise of std SIGMA (its model is measured on noise patches),
 e.g. 0,2,noise:0.05. --positive 0,1 keeps those components ≥ 0 (box
-penalty; on the last component with two components only).
+penalty; on the last component with two components only). It and
+the --gauss-prior act in the L-BFGS stages: with the patch prior alone they
+are unused (the first line and a warning say so; metrics.json
+settings.unused).
 
 --crop valid cuts DATA to its largest rectangle without NaN, ±Inf or UNSEEN
 (-1.6375e30) pixels with sides of at least one patch (or --crop R0:R1,C0:C1
