@@ -29,7 +29,7 @@ func TestFix4PatchPriorUnusedFlags(t *testing.T) {
 	}
 	for _, want := range []string{
 		"the patch-prior estimate alone (no L-BFGS stage: steps, tau, init, --positive 0,1 and --gauss-prior 5 unused)",
-		"separate: warning: --positive 0,1 (nothing keeps those components ≥ 0) and --gauss-prior 5: unused, the patch prior alone runs no L-BFGS stage, where they apply; --patch-prior off runs the statistics with them\n",
+		"separate: warning: --positive 0,1 (nothing keeps those components ≥ 0) and --gauss-prior 5: unused, no L-BFGS stage runs (they act only there); --patch-prior off runs the statistics with them\n",
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q\n%s", want, errs)
@@ -66,5 +66,39 @@ func TestFix4PatchPriorUnusedFlags(t *testing.T) {
 	}
 	if slices.Min(a.Map(0)) >= 0 {
 		t.Errorf("component 0: min %g; the test wants a map with negative pixels", slices.Min(a.Map(0)))
+	}
+}
+
+// fix4: the same with the feature filter refining the patch prior (method
+// "patch prior + feature filter", no L-BFGS stage either): --positive 0
+// alone is named, settings.unused holds it and no gauss_prior (not given).
+func TestFix4FeatureFilterUnusedFlags(t *testing.T) {
+	dir := modelsFixture(t)
+	work := t.TempDir()
+	ff := filepath.Join(work, "ff")
+	if code, _, errs := runCLI(t, "export", filepath.Join(dir, "run"), "-o", ff, "--samples", "10", "--patch-prior", "--patch-prior-k", "3", "--patch-prior-rows", "1500",
+		"--feature-filter", "0,1", "--feature-filter-mixtures", "8"); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, tail(errs, 1500))
+	}
+	rep := filepath.Join(work, "rep")
+	code, _, errs := runCLI(t, "separate", filepath.Join(dir, "mix.npy"), "--models", ff, "--components", "0,1", "--positive", "0", "-o", filepath.Join(work, "a.npy"), "--report", rep)
+	if code != 0 {
+		t.Fatalf("separate: exit %d\n%s", code, tail(errs, 1500))
+	}
+	for _, want := range []string{
+		"the patch-prior estimate refined by the feature filter (no L-BFGS stage: steps, tau, init and --positive 0 unused)",
+		"separate: warning: --positive 0 (nothing keeps those components ≥ 0): unused, no L-BFGS stage runs (they act only there); --patch-prior off runs the statistics with them\n",
+		"separate: method: patch prior + feature filter",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q\n%s", want, errs)
+		}
+	}
+	st := pfixcliSettings(t, rep)
+	if u, want := st["unused"], map[string]any{"positive": "0"}; !reflect.DeepEqual(u, want) {
+		t.Errorf("settings.unused %v, want %v", u, want)
+	}
+	if w, _ := st["warnings"].([]any); !slices.Contains(w, any("--positive 0 (nothing keeps those components ≥ 0): unused, no L-BFGS stage runs (they act only there); --patch-prior off runs the statistics with them")) {
+		t.Errorf("settings.warnings %v lacks the unused warning", st["warnings"])
 	}
 }

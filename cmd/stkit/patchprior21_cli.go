@@ -317,7 +317,7 @@ func patchPriorUnusedWarning(unused map[string]string) string {
 	if len(flags) == 0 {
 		return ""
 	}
-	return strings.Join(flags, " and ") + ": unused, the patch prior alone runs no L-BFGS stage, where they apply; --patch-prior off runs the statistics with them"
+	return strings.Join(flags, " and ") + ": unused, no L-BFGS stage runs (they act only there); --patch-prior off runs the statistics with them"
 }
 
 // patchPriorKeptK returns the number of Gaussians of the folder's loaded
