@@ -1,7 +1,11 @@
 package infer
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -18,20 +22,103 @@ import (
 // channel count, the training patch size P, the ridge α chosen, the
 // options of the fit (Mixtures per fold, Seed), HeldAside (the mean
 // worst-bin r of A and B on the held-aside training mixtures), the fit's
-// wall time and the archive's members (documentation).
+// wall time, the archive's members (documentation) and Priors, the two
+// patch priors the filter was fitted with (A's, then B's). LoadFeatureFilters
+// and ModelSet.Write refuse a filter whose folder holds other priors than
+// those recorded; records without Priors (folders exported before they
+// were recorded) load as before, unchecked.
 type ModelFeatureFilter struct {
-	File       string            `json:"file"`
-	A          int               `json:"a"`
-	B          int               `json:"b"`
-	Features   []string          `json:"features"`
-	Channels   int               `json:"channels"`
-	P          int               `json:"patch"`
-	Alpha      float64           `json:"alpha"`
-	Mixtures   int               `json:"mixtures_per_fold"`
-	Seed       uint64            `json:"seed"`
-	HeldAside  []float64         `json:"held_aside_r"`
-	FitSeconds float64           `json:"fit_seconds,omitempty"`
-	Members    map[string]string `json:"npz_members,omitempty"`
+	File       string                    `json:"file"`
+	A          int                       `json:"a"`
+	B          int                       `json:"b"`
+	Features   []string                  `json:"features"`
+	Channels   int                       `json:"channels"`
+	P          int                       `json:"patch"`
+	Alpha      float64                   `json:"alpha"`
+	Mixtures   int                       `json:"mixtures_per_fold"`
+	Seed       uint64                    `json:"seed"`
+	HeldAside  []float64                 `json:"held_aside_r"`
+	FitSeconds float64                   `json:"fit_seconds,omitempty"`
+	Members    map[string]string         `json:"npz_members,omitempty"`
+	Priors     []ModelFeatureFilterPrior `json:"patch_priors,omitempty"`
+}
+
+// ModelFeatureFilterPrior records one patch prior a feature filter was
+// fitted with: the Component, its Gaussians K (those kept, PatchPrior.K),
+// the sub-patch side P and the SHA-256 (hex) of its archive as written
+// (PatchPrior.Save, patch_prior_<k>.npz).
+type ModelFeatureFilterPrior struct {
+	Component int    `json:"component"`
+	K         int    `json:"mixture_components"`
+	P         int    `json:"patch"`
+	SHA256    string `json:"sha256"`
+}
+
+// fileSHA256 returns the hex SHA-256 of the file's bytes.
+func fileSHA256(path string) (string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// featureFilterPriors returns the records of the patch priors pps[a] and
+// pps[b] (their archives are saved to a temporary file and hashed: Save
+// writes the same bytes for the same prior).
+func featureFilterPriors(pps []*PatchPrior, a, b int) ([]ModelFeatureFilterPrior, error) {
+	tmp, err := os.MkdirTemp("", "stkit-prior-sum")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	var out []ModelFeatureFilterPrior
+	for _, k := range []int{a, b} {
+		path := filepath.Join(tmp, fmt.Sprintf("patch_prior_%d.npz", k))
+		if err := pps[k].Save(path); err != nil {
+			return nil, fmt.Errorf("patch prior of component %d: %w", k, err)
+		}
+		sum, err := fileSHA256(path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ModelFeatureFilterPrior{Component: k, K: pps[k].K, P: pps[k].P, SHA256: sum})
+	}
+	return out, nil
+}
+
+// checkFeatureFilterPriors checks that the patch-prior archives in dir
+// (named by pr, the manifest's patch_priors) are those rec records (no
+// check for a record without Priors); shown is the folder named in the
+// error.
+func checkFeatureFilterPriors(rec ModelFeatureFilter, pr *ModelPatchPriors, dir, shown string) error {
+	for _, p := range rec.Priors {
+		name := ""
+		if pr != nil && p.Component >= 0 && p.Component < len(pr.Files) {
+			name = pr.Files[p.Component]
+		}
+		sum := "(none)"
+		if name != "" {
+			s, err := fileSHA256(filepath.Join(dir, name))
+			if err != nil {
+				return inputErrorf("%s: %v", filepath.Join(shown, rec.File), err)
+			}
+			if s == p.SHA256 {
+				continue
+			}
+			sum = s
+		} else {
+			name = fmt.Sprintf("patch_prior_%d.npz", p.Component)
+		}
+		return inputErrorf("%s was fitted with another patch prior: %s (sha256 %s) is not the one it records for component %d (K %d, P %d, sha256 %s): re-export with --feature-filter, or separate with --feature-filter off",
+			filepath.Join(shown, rec.File), filepath.Join(shown, name), sum, p.Component, p.K, p.P, p.SHA256)
+	}
+	return nil
 }
 
 var featureFilterMembersDoc = map[string]string{
@@ -59,9 +146,11 @@ func featureFilterRecord(f *FeatureFilter, opt FeatureFilterOptions, secs float6
 }
 
 // writeFeatureFilters writes ms.FeatureFilters into dir (Write's temporary
-// folder) under the names the manifest records (read first from ms.Dir
-// when they were not loaded).
-func (ms *ModelSet) writeFeatureFilters(write func(name string, f func(path string) error) error) error {
+// folder, where writePatchPriors has written the priors) under the names
+// the manifest records (read first from ms.Dir when they were not loaded).
+// A filter whose recorded priors (ModelFeatureFilter.Priors) are not those
+// written is refused.
+func (ms *ModelSet) writeFeatureFilters(dir string, write func(name string, f func(path string) error) error) error {
 	man := ms.Manifest
 	if len(man.FeatureFilters) == 0 {
 		man.FeatureFilters = nil
@@ -83,6 +172,9 @@ func (ms *ModelSet) writeFeatureFilters(write func(name string, f func(path stri
 		if rec.Members == nil {
 			rec.Members = featureFilterMembersDoc
 		}
+		if err := checkFeatureFilterPriors(*rec, man.PatchPriors, dir, ""); err != nil {
+			return fmt.Errorf("model set: %w", err)
+		}
 		if err := write(rec.File, f.Save); err != nil {
 			return err
 		}
@@ -94,7 +186,9 @@ func (ms *ModelSet) writeFeatureFilters(write func(name string, f func(path stri
 // ms.FeatureFilters (once; in the order of ModelManifest.FeatureFilters)
 // and returns them. A folder without them gives nil and no error; a
 // recorded file that is missing, damaged or does not match its record
-// (pair, patch size, channels) gives an error naming it (ErrModelInput).
+// (pair, patch size, channels), or that was fitted with other patch priors
+// than the folder's (ModelFeatureFilter.Priors: K, P, SHA-256; records
+// without them are not checked), gives an error naming it (ErrModelInput).
 func (ms *ModelSet) LoadFeatureFilters() ([]*FeatureFilter, error) {
 	if ms == nil || ms.Manifest == nil {
 		return nil, inputErrorf("no models (nil model set or manifest)")
@@ -110,6 +204,9 @@ func (ms *ModelSet) LoadFeatureFilters() ([]*FeatureFilter, error) {
 		}
 		if rec.A < 0 || rec.B < 0 || rec.A >= len(ms.Components) || rec.B >= len(ms.Components) || rec.A == rec.B {
 			return nil, inputErrorf("%s: feature_filters pair %d, %d (want two different components of the %d)", man, rec.A, rec.B, len(ms.Components))
+		}
+		if err := checkFeatureFilterPriors(rec, ms.Manifest.PatchPriors, ms.Dir, ms.Dir); err != nil {
+			return nil, err
 		}
 		f, err := LoadFeatureFilter(filepath.Join(ms.Dir, rec.File))
 		if err != nil {
@@ -179,8 +276,13 @@ func fitModelFeatureFilters(pairs [][2]int, members [][]int, patch func(i int) [
 			return nil, nil, fmt.Errorf("feature filter of components %d, %d: %w", a, b, err)
 		}
 		f.A, f.B = a, b
+		secs := time.Since(t).Seconds()
+		rec := featureFilterRecord(f, o, secs)
+		if rec.Priors, err = featureFilterPriors(pps, a, b); err != nil {
+			return nil, nil, fmt.Errorf("feature filter of components %d, %d: %w", a, b, err)
+		}
 		fs = append(fs, f)
-		recs = append(recs, featureFilterRecord(f, o, time.Since(t).Seconds()))
+		recs = append(recs, rec)
 	}
 	return fs, recs, nil
 }

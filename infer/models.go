@@ -914,7 +914,7 @@ func (ms *ModelSet) writeFiles(dir string) error {
 	if err := ms.writePatchPriors(dir, write); err != nil {
 		return err
 	}
-	if err := ms.writeFeatureFilters(write); err != nil {
+	if err := ms.writeFeatureFilters(dir, write); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(man, "", " ")

@@ -2,11 +2,14 @@ package infer
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -279,26 +282,36 @@ func heldOutPatchPriors(b *testing.B, ms *ModelSet, ks []int, dir string) {
 }
 
 // heldOutFeatureFilter gives ms (in memory) a feature filter for the pair
-// ca, cb: dir/feature_filter_<ca>_<cb>.npz, or one fitted
-// (FitFeatureFilter's defaults on the components' ClusterPatches and their
-// patch priors) and saved there when dir is set (STKIT_MODELSEP_FILTER=1;
+// ca, cb: dir/feature_filter_<ca>_<cb>.npz when dir/feature_filter_<ca>_<cb>.json
+// records the patch priors it was fitted with and they are ms's
+// (heldOutCachedFilter), else one fitted (FitFeatureFilter's defaults on the
+// components' ClusterPatches and their patch priors) and saved there with
+// its record when dir is set (STKIT_MODELSEP_FILTER=1;
 // STKIT_MODELSEP_FILTER_MIX sets the mixtures per fold, default 120).
 func heldOutFeatureFilter(b *testing.B, ms *ModelSet, ca, cb int, dir string) {
 	path := filepath.Join(dir, fmt.Sprintf("feature_filter_%d_%d.npz", ca, cb))
+	pps, err := ms.LoadPatchPriors()
+	if err != nil || pps == nil || pps[ca] == nil || pps[cb] == nil {
+		b.Fatalf("feature filter: no patch priors for components %d, %d (%v)", ca, cb, err)
+	}
+	priors, err := featureFilterPriors(pps, ca, cb)
+	if err != nil {
+		b.Fatal(err)
+	}
 	use := func(f *FeatureFilter, opt FeatureFilterOptions, secs float64) {
 		ms.FeatureFilters = []*FeatureFilter{f}
-		ms.Manifest.FeatureFilters = []ModelFeatureFilter{featureFilterRecord(f, opt, secs)}
+		rec := featureFilterRecord(f, opt, secs)
+		rec.Priors = priors
+		ms.Manifest.FeatureFilters = []ModelFeatureFilter{rec}
 	}
 	if dir != "" {
-		if f, err := LoadFeatureFilter(path); err == nil && f.A == ca && f.B == cb {
+		f, why := heldOutCachedFilter(path, priors, ca, cb)
+		if f != nil {
 			b.Logf("feature filter read from %s: %v", path, f)
 			use(f, FeatureFilterOptions{}, 0)
 			return
 		}
-	}
-	pps, err := ms.LoadPatchPriors()
-	if err != nil || pps == nil || pps[ca] == nil || pps[cb] == nil {
-		b.Fatalf("feature filter: no patch priors for components %d, %d (%v)", ca, cb, err)
+		b.Logf("feature filter not read from %s: %s", path, why)
 	}
 	var tr [2]*stlayer.Maps
 	for i, k := range []int{ca, cb} {
@@ -323,9 +336,48 @@ func heldOutFeatureFilter(b *testing.B, ms *ModelSet, ca, cb int, dir string) {
 	f.A, f.B = ca, cb
 	b.Logf("feature filter fitted in %.1f s: %v; held-aside worst-bin r %.3f/%.3f", time.Since(t).Seconds(), f, f.HeldAside[0], f.HeldAside[1])
 	if dir != "" {
-		if err := f.Save(path); err != nil {
+		if err := saveHeldOutFilter(path, f, priors); err != nil {
 			b.Fatal(err)
 		}
 	}
 	use(f, fo, time.Since(t).Seconds())
+}
+
+// heldOutCachedFilter returns the filter cached at path (…/feature_filter_<a>_<b>.npz)
+// when it is the pair's and the record beside it (same name, .json: the
+// ModelFeatureFilter.Priors it was fitted with) equals priors; else nil and
+// why not.
+func heldOutCachedFilter(path string, priors []ModelFeatureFilterPrior, ca, cb int) (*FeatureFilter, string) {
+	f, err := LoadFeatureFilter(path)
+	if err != nil {
+		return nil, err.Error()
+	}
+	if f.A != ca || f.B != cb {
+		return nil, fmt.Sprintf("pair %d, %d", f.A, f.B)
+	}
+	b, err := os.ReadFile(strings.TrimSuffix(path, ".npz") + ".json")
+	if err != nil {
+		return nil, fmt.Sprintf("no record of its patch priors (%v)", err)
+	}
+	var rec []ModelFeatureFilterPrior
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, err.Error()
+	}
+	if !slices.Equal(rec, priors) {
+		return nil, "fitted with other patch priors"
+	}
+	return f, ""
+}
+
+// saveHeldOutFilter saves f at path and the record of its patch priors
+// beside it (heldOutCachedFilter).
+func saveHeldOutFilter(path string, f *FeatureFilter, priors []ModelFeatureFilterPrior) error {
+	if err := f.Save(path); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(priors, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(strings.TrimSuffix(path, ".npz")+".json", append(b, '\n'), 0o644)
 }
