@@ -148,13 +148,21 @@ func featureFilterRecord(f *FeatureFilter, opt FeatureFilterOptions, secs float6
 // writeFeatureFilters writes ms.FeatureFilters into dir (Write's temporary
 // folder, where writePatchPriors has written the priors) under the names
 // the manifest records (read first from ms.Dir when they were not loaded).
-// A filter whose recorded priors (ModelFeatureFilter.Priors) are not those
-// written is refused.
+// Filters without patch priors (Manifest.PatchPriors nil) are refused, and
+// so is a filter whose recorded priors (ModelFeatureFilter.Priors) are not
+// those written.
 func (ms *ModelSet) writeFeatureFilters(dir string, write func(name string, f func(path string) error) error) error {
 	man := ms.Manifest
 	if len(man.FeatureFilters) == 0 {
 		man.FeatureFilters = nil
 		return nil
+	}
+	if man.PatchPriors == nil {
+		var names []string
+		for _, r := range man.FeatureFilters {
+			names = append(names, r.File)
+		}
+		return inputErrorf("model set: feature filters %s without patch priors (Manifest.PatchPriors nil): a filter refines the patch-prior estimate; set Manifest.FeatureFilters to nil to write the models without them", strings.Join(names, ", "))
 	}
 	if ms.FeatureFilters == nil && ms.Dir != "" {
 		if _, err := ms.LoadFeatureFilters(); err != nil {
