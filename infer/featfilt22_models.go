@@ -231,8 +231,9 @@ func (ms *ModelSet) LoadFeatureFilters() ([]*FeatureFilter, error) {
 }
 
 // FeatureFilterFor returns the folder's feature filter for the pair of
-// components a, b (the one estimating a, else the one estimating b), nil
-// when it has none.
+// components a, b, whichever it estimates (export fits one direction per
+// pair; in a folder holding both, the one estimating a), nil when it has
+// none.
 func (ms *ModelSet) FeatureFilterFor(a, b int) (*FeatureFilter, error) {
 	if ms == nil || ms.Manifest == nil || len(ms.Manifest.FeatureFilters) == 0 {
 		return nil, nil
@@ -251,6 +252,21 @@ func (ms *ModelSet) FeatureFilterFor(a, b int) (*FeatureFilter, error) {
 		}
 	}
 	return other, nil
+}
+
+// checkFeatureFilterPairs refuses ExportOptions.FeatureFilter's pairs
+// given twice or in both directions (as ParseFeatureFilterPairs does).
+func checkFeatureFilterPairs(pairs [][2]int) error {
+	for i, pr := range pairs {
+		a, b := pr[0], pr[1]
+		if slices.Contains(pairs[:i], pr) {
+			return inputErrorf("feature filter pair %d,%d given twice (each pair is fitted once)", a, b)
+		}
+		if slices.Contains(pairs[:i], [2]int{b, a}) {
+			return inputErrorf(bothDirections, b, a, a, b)
+		}
+	}
+	return nil
 }
 
 // fitModelFeatureFilters fits ExportOptions.FeatureFilter's pairs on the
@@ -295,8 +311,12 @@ func fitModelFeatureFilters(pairs [][2]int, members [][]int, patch func(i int) [
 	return fs, recs, nil
 }
 
+// bothDirections is the refusal of the two directions of one pair.
+const bothDirections = "feature filter pairs %d,%d and %d,%d: one filter per pair of components (it estimates a, b is the rest of the mixture): give one direction"
+
 // ParseFeatureFilterPairs parses pairs "a,b" separated by ';' or ' '
-// (e.g. "0,1" or "0,1;2,1").
+// (e.g. "0,1" or "0,1;2,1"); a pair given twice, or in both directions
+// (0,1 and 1,0), is refused.
 func ParseFeatureFilterPairs(s string) ([][2]int, error) {
 	var out [][2]int
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ' ' }) {
@@ -306,6 +326,9 @@ func ParseFeatureFilterPairs(s string) ([][2]int, error) {
 		}
 		if slices.Contains(out, [2]int{a, b}) {
 			return nil, inputErrorf("feature filter pair %q given twice (each pair is fitted once)", f)
+		}
+		if slices.Contains(out, [2]int{b, a}) {
+			return nil, inputErrorf(bothDirections, b, a, a, b)
 		}
 		out = append(out, [2]int{a, b})
 	}

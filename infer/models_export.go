@@ -295,7 +295,8 @@ type ExportOptions struct {
 	// FeatureFilterOptions, its PatchPrior set to PatchPrior's options),
 	// written as feature_filter_<a>_<b>.npz and recorded in
 	// ModelManifest.FeatureFilters; SeparateWithModels' FeatureFilter
-	// option uses them. Needs PatchPrior. Cost with the defaults on 2
+	// option uses them. One direction per pair: a pair given twice or in
+	// both directions (0,1 and 1,0) is refused. Needs PatchPrior. Cost with the defaults on 2
 	// cores for the benchmark's pair of 64² clusters: 182 s at load 2, up
 	// to 690 s at load 16 (four half priors, then 2 × 120 patch-prior
 	// estimates at stride 1).
@@ -355,6 +356,9 @@ func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error
 	}
 	if opt.Samples < 2 {
 		return nil, inputErrorf("export: need at least 2 samples per component")
+	}
+	if err := checkFeatureFilterPairs(opt.FeatureFilter); err != nil {
+		return nil, err
 	}
 	// Refuse a folder the models cannot go into before the work.
 	if _, err := checkModelDir(dir); err != nil {
