@@ -648,12 +648,12 @@ type featTrainMix struct {
 // FitPatchPrior), then 2·Mixtures patch-prior estimates (at stride 1 the
 // bulk), then features and normal equations (under a minute): for
 // BenchmarkModelSeparationHeldOut's clusters (154 and 207 patches of 64²,
-// defaults, 2 cores) 182 s at load 2 (half priors 58 s), 690 s at load
-// 16 with the half priors fitted one after the other (440 s), where the
-// filter raised the mean worst-bin r from 0.775/0.802 (patch prior alone)
-// to 0.808/0.805. Input errors match
-// ErrModelInput; a cancelled opt.Context stops it with an error wrapping
-// the context's.
+// defaults, 2 cores) 182 s at load 2 with the half priors fitted in
+// parallel (58 s of it); the 690 s measured at load 16 predates that
+// (half priors one after the other, 440 s of it). There the filter raised
+// the mean worst-bin r from 0.775/0.802 (patch prior alone) to
+// 0.808/0.805. Input errors match ErrModelInput; a cancelled opt.Context
+// stops it with an error wrapping the context's.
 func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt FeatureFilterOptions) (*FeatureFilter, error) {
 	opt.defaults()
 	ctx := opt.Context

@@ -296,10 +296,12 @@ type ExportOptions struct {
 	// written as feature_filter_<a>_<b>.npz and recorded in
 	// ModelManifest.FeatureFilters; SeparateWithModels' FeatureFilter
 	// option uses them. One direction per pair: a pair given twice or in
-	// both directions (0,1 and 1,0) is refused. Needs PatchPrior. Cost with the defaults on 2
-	// cores for the benchmark's pair of 64² clusters: 182 s at load 2, up
-	// to 690 s at load 16 (four half priors, then 2 × 120 patch-prior
-	// estimates at stride 1).
+	// both directions (0,1 and 1,0) is refused. Needs PatchPrior. Cost
+	// with the defaults on 2 cores for the benchmark's pair of 64²
+	// clusters (four half priors, then 2 × 120 patch-prior estimates at
+	// stride 1): 182 s at load 2 with the half priors fitted in parallel;
+	// the 690 s measured at load 16 predates that (half priors one after
+	// the other, 440 s of it).
 	FeatureFilter        [][2]int
 	FeatureFilterOptions FeatureFilterOptions
 }

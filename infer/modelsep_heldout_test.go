@@ -54,13 +54,13 @@ import (
 //	STKIT_MODELSEP_FILTER=1    also a FeatureFilter for the pair (when the
 //	                           folder has none; ModelSepOptions.FeatureFilter
 //	                           auto then applies it): read from, or fitted
-//	                           (FitFeatureFilter's defaults; about 15–30 min
-//	                           on a busy 2-core machine) and saved into,
+//	                           (FitFeatureFilter's defaults; 182 s at
+//	                           load 2 on 2 cores, see FitFeatureFilter) and saved into,
 //	                           STKIT_MODELSEP_PRIORS' DIR as
 //	                           feature_filter_<a>_<b>.npz;
 //	                           STKIT_MODELSEP_FILTER_MIX: mixtures per fold.
 //	                           Measured (session 22, fitted here with the
-//	                           priors above, 182–690 s, held-aside r
+//	                           priors above, 182 s, held-aside r
 //	                           0.725/0.741, α 0.001): worst-bin r
 //	                           0.808/0.805, pixel corr 0.748/0.938
 //	                           (research22_featwiener.go: 0.808/0.804);

@@ -15,7 +15,7 @@ import (
 func exportFeatureFilterFlags(fs *flag.FlagSet) (*string, *int) {
 	mix := fs.Int("feature-filter-mixtures", 120, "training mixtures per fold of each feature filter (with --feature-filter; fewer: faster, noisier; the cost grows with it)")
 	return fs.String(
-		"feature-filter", "", "also fit, for each pair a,b ('0,1'; several: '0,1;1,2'; one direction per pair, not both 0,1 and 1,0), a feature filter (feature_filter_<a>_<b>.npz) that refines the patch-prior estimate of a: a per-annulus ridge filter from wavelet feature maps of the mixture, learned on synthetic mixtures of the two components' training patches (needs --patch-prior; separate --models uses it by default). On the held-out dust + Quijote benchmark: "+heldOutFeatureFilterFigures+". Costly: 4 more patch priors and 240 patch-prior estimates of the training patches per pair, for the benchmark's 64² patches 3 min on 2 idle cores, 12 min on busy ones"), mix
+		"feature-filter", "", "also fit, for each pair a,b ('0,1'; several: '0,1;1,2'; one direction per pair, not both 0,1 and 1,0), a feature filter (feature_filter_<a>_<b>.npz) that refines the patch-prior estimate of a: a per-annulus ridge filter from wavelet feature maps of the mixture, learned on synthetic mixtures of the two components' training patches (needs --patch-prior; separate --models uses it by default). On the held-out dust + Quijote benchmark: "+heldOutFeatureFilterFigures+". Costly: 4 more patch priors and 240 patch-prior estimates of the training patches per pair, for the benchmark's pair of 64² clusters on 2 cores 182 s at load 2 (the 690 s measured at load 16 predates the parallel half priors)"), mix
 }
 
 // heldOutFeatureFilterFigures are BenchmarkModelSeparationHeldOut's figures
