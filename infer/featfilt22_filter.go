@@ -506,14 +506,6 @@ func ffApplyDFT(F [][]complex128, m, n int, mean float64, weight func(k, f int) 
 	return out
 }
 
-func ffMean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
-
 // check reports the first inconsistency of f.
 func (f *FeatureFilter) check() error {
 	if f == nil {
@@ -610,7 +602,7 @@ func (f *FeatureFilter) Apply(data, patchPriorEstimate *stlayer.Maps) (*stlayer.
 			return w
 		}
 	}
-	a := ffApplyDFT(F, m, n, ffMean(est), weight)
+	a := ffApplyDFT(F, m, n, mean(est), weight)
 	out := stlayer.NewMaps(2, m, n)
 	copy(out.Map(0), a)
 	for i := range a {
@@ -843,7 +835,7 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 				continue
 			}
 			x := all[i]
-			est := ffApplyDFT(valF[i], p, p, ffMean(x.e), func(k, c int) float64 { return h[ann[k]*nf+c] })
+			est := ffApplyDFT(valF[i], p, p, mean(x.e), func(k, c int) float64 { return h[ann[k]*nf+c] })
 			em := stlayer.NewMaps(2, p, p)
 			tr := stlayer.NewMaps(2, p, p)
 			copy(em.Map(0), est)

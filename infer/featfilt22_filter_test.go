@@ -198,7 +198,7 @@ func TestFfiltApplySizes(t *testing.T) {
 		bk := newFFBank(m, n, f.J, f.L, f.K0, f.Width)
 		F := featureDFTs(featureMaps(f.Groups, d.Data, e.Map(0), bk), m, n)
 		ann := ffAnnuli(8)
-		want := ffApplyDFT(F, m, n, ffMean(e.Map(0)), func(k, c int) float64 {
+		want := ffApplyDFT(F, m, n, mean(e.Map(0)), func(k, c int) float64 {
 			if m == 8 && n == 8 {
 				return f.Weights[ann[k]*nf+c]
 			}
