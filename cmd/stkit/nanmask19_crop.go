@@ -135,12 +135,9 @@ func holds(n int) string {
 	return "hold"
 }
 
-// unseenNote says how many of the bad pixels (false in mask) hold UNSEEN
-// (unseen) and how many are NaN or ±Inf, "" when none is UNSEEN:
-// "512 pixels hold -1.6375e30 (HEALPix's UNSEEN value for missing data)
-// and 12 are NaN or ±Inf in some map".
-func unseenNote(mask, unseen []bool) string {
-	u, nan := 0, 0
+// countMissing counts the bad pixels (false in mask) that hold UNSEEN
+// (unseen; nil for none) and those that are NaN or ±Inf.
+func countMissing(mask, unseen []bool) (u, nan int) {
 	for i, ok := range mask {
 		switch {
 		case i < len(unseen) && unseen[i]:
@@ -149,6 +146,15 @@ func unseenNote(mask, unseen []bool) string {
 			nan++
 		}
 	}
+	return u, nan
+}
+
+// unseenNote says how many of the bad pixels (false in mask) hold UNSEEN
+// (unseen) and how many are NaN or ±Inf, "" when none is UNSEEN:
+// "512 pixels hold -1.6375e30 (HEALPix's UNSEEN value for missing data)
+// and 12 are NaN or ±Inf in some map".
+func unseenNote(mask, unseen []bool) string {
+	u, nan := countMissing(mask, unseen)
 	if u == 0 {
 		return ""
 	}
@@ -333,15 +339,7 @@ type missingWords struct {
 // missingOf returns the words for the bad pixels of mask (false) of which
 // unseen (nil for none) marks those holding UNSEEN.
 func missingOf(mask, unseen []bool) missingWords {
-	u, nan := 0, 0
-	for i, ok := range mask {
-		switch {
-		case i < len(unseen) && unseen[i]:
-			u++
-		case !ok:
-			nan++
-		}
-	}
+	u, nan := countMissing(mask, unseen)
 	if u == 0 {
 		return missingWords{free: "NaN-free", nan: true, finite: "finite", fill: "NaN"}
 	}
