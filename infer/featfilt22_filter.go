@@ -327,14 +327,10 @@ func featureMaps(groups []string, d, e []float64, bk *ffBank) [][]float64 {
 		return mods[which]
 	}
 	logm := func(u []float64) []float64 {
-		mean := 0.0
-		for _, v := range u {
-			mean += v
-		}
-		mean /= float64(len(u))
+		mu := mean(u)
 		o := make([]float64, len(u))
 		for i, v := range u {
-			o[i] = math.Log(v + 0.01*mean)
+			o[i] = math.Log(v + 0.01*mu)
 		}
 		return o
 	}
@@ -379,14 +375,10 @@ func featureMaps(groups []string, d, e []float64, bk *ffBank) [][]float64 {
 func featureDFTs(maps [][]float64, m, n int) [][]complex128 {
 	out := make([][]complex128, len(maps))
 	for f, x := range maps {
-		mean := 0.0
-		for _, v := range x {
-			mean += v
-		}
-		mean /= float64(len(x))
+		mu := mean(x)
 		c := make([]complex128, len(x))
 		for i, v := range x {
-			c[i] = complex(v-mean, 0)
+			c[i] = complex(v-mu, 0)
 		}
 		out[f] = ffFFT2(c, m, n, false)
 	}
