@@ -155,3 +155,37 @@ func learnedPair(ms *infer.ModelSet, comps []infer.SepComponent) []int {
 	}
 	return ks
 }
+
+// featureFilterUnusedWhy names the flag that kept the folder's feature
+// filter for comps out of the separation ("" when none did): the filter
+// refines the patch-prior estimate alone, so with --feature-filter auto and
+// a filter for the pair, --patch-prior start or off (or auto with --start)
+// leaves it unused, which nothing said (fix5: metrics.json recorded
+// feature_filter "auto" as if it applied).
+func featureFilterUnusedWhy(ms *infer.ModelSet, comps []infer.SepComponent, ffMode, ppMode string, start bool) string {
+	why := ""
+	switch {
+	case ppMode == "start" || ppMode == "off":
+		why = "--patch-prior " + ppMode
+	case ppMode == "auto" && start:
+		why = "--start"
+	}
+	if why == "" || !featureFilterApplies(ms, comps, ffMode) {
+		return ""
+	}
+	return why
+}
+
+// featureFilterUnusedLine adds to the method line that the folder's feature
+// filter went unused because of why (featureFilterUnusedWhy; the line as
+// it is when why is "").
+func featureFilterUnusedLine(line, why string) string {
+	if why == "" {
+		return line
+	}
+	clause := "the folder's feature filter refines the patch prior alone, not used with " + why
+	if strings.HasSuffix(line, ")") {
+		return line[:len(line)-1] + "; " + clause + ")"
+	}
+	return line + " (" + clause + ")"
+}

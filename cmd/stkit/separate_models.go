@@ -546,7 +546,8 @@ func runSeparateModels(g *globals, args []string) error {
 	if res == nil || res.Components == nil {
 		return modelError(err)
 	}
-	fmt.Fprintf(g.stderr, "separate: %s\n", sepMethodLine(res, ms, comps, *ppMode, *startPath != "")) // patchint; pfixcli22: why --start ran the statistics
+	ffUnused := featureFilterUnusedWhy(ms, comps, opt.FeatureFilter, *ppMode, *startPath != "")                                          // fix5: a filter the method does not use
+	fmt.Fprintf(g.stderr, "separate: %s\n", featureFilterUnusedLine(sepMethodLine(res, ms, comps, *ppMode, *startPath != ""), ffUnused)) // patchint; pfixcli22: why --start ran the statistics
 	if err != nil && !errors.Is(err, context.Canceled) && iters == 0 && !patchPriorOnly(res.Method) {
 		return modelError(err) // nothing done: the starting point is no result
 	}
@@ -679,7 +680,11 @@ func runSeparateModels(g *globals, args []string) error {
 				"stride": opt.Stride, "min_fraction": opt.MinFraction, "engine": ch.Name, "spec": effectiveNormSpec(ms.Manifest.Spec), "truth": *truthPath,
 				"seed": *seed, "provenance": prov}}
 		cropSetting(rep.Settings, nm) // pfixcli22: the --crop window, as synth and separate with samples record it
-		featureFilterSettings(rep.Settings, *ffMode, featureFilterUsed(res, ms, comps))
+		ffSetting := *ffMode
+		if ffUnused != "" { // fix5: the filter did not apply
+			ffSetting += " (unused: " + ffUnused + ")"
+		}
+		featureFilterSettings(rep.Settings, ffSetting, featureFilterUsed(res, ms, comps))
 		if patchPriorOnly(res.Method) {
 			// pfixcli22: no L-BFGS stage ran, so no step, start, Gaussian-field
 			// prior or positivity penalty applied (settings.method says which
