@@ -383,3 +383,22 @@ func patchPriorExportK(ms *infer.ModelSet) string {
 	}
 	return fmt.Sprintf("K %d Gaussians asked, kept %s (the fit drops dead ones)", asked, list)
 }
+
+// patchPriorUnusedStatFlags adds to unused (patchPriorUnusedFlags' map) the
+// statistic's --stride and --min-fraction when given: with the patch prior
+// alone no statistic tile is constrained and no coefficient mask applies,
+// so metrics.json keeps them in settings.unused (as given), not among the
+// settings that applied (fix5: it recorded stride 0 and min_fraction
+// always).
+func patchPriorUnusedStatFlags(fs *flag.FlagSet, unused map[string]string) map[string]string {
+	for _, name := range []string{"stride", "min-fraction"} {
+		if !isSet(fs, name) {
+			continue
+		}
+		if unused == nil {
+			unused = map[string]string{}
+		}
+		unused[strings.ReplaceAll(name, "-", "_")] = fs.Lookup(name).Value.String()
+	}
+	return unused
+}

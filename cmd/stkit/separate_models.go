@@ -448,6 +448,7 @@ func runSeparateModels(g *globals, args []string) error {
 	if opt.PatchPrior == "only" { // patchrev: no L-BFGS stage, no Wiener start
 		var unusedWords string
 		unused, unusedWords = patchPriorUnusedFlags(*positive, *f.gprior, isSet(fs, "gauss-prior"))
+		unused = patchPriorUnusedStatFlags(fs, unused) // fix5: --stride, --min-fraction on record only
 		runs = "the patch-prior estimate alone (no L-BFGS stage: " + unusedWords + " unused)"
 		if featureFilterApplies(ms, comps, opt.FeatureFilter) { // ffilt
 			runs = "the patch-prior estimate refined by the feature filter (no L-BFGS stage: " + unusedWords + " unused)"
@@ -690,7 +691,8 @@ func runSeparateModels(g *globals, args []string) error {
 			// prior or positivity penalty applied (settings.method says which
 			// method ran); tau stays with the stop levels, the yardstick of
 			// the terms at the estimate
-			for _, k := range []string{"steps", "init", "gauss_prior", "stopped_early", "stage_ends", "positive"} {
+			// fix5: nor the statistic's tile stride or --min-fraction mask
+			for _, k := range []string{"steps", "init", "gauss_prior", "stopped_early", "stage_ends", "positive", "stride", "min_fraction"} {
 				delete(rep.Settings, k)
 			}
 			if len(unused) > 0 { // fix4: the request stays on record
