@@ -147,12 +147,11 @@ func featureFilterRecord(f *FeatureFilter, opt FeatureFilterOptions, secs float6
 
 // writeFeatureFilters writes ms.FeatureFilters into dir (Write's temporary
 // folder, where writePatchPriors has written the priors) under the names
-// the manifest records (read first from ms.Dir when they were not loaded).
-// Filters without patch priors (Manifest.PatchPriors nil) are refused, and
-// so is a filter whose recorded priors (ModelFeatureFilter.Priors) are not
-// those written.
-func (ms *ModelSet) writeFeatureFilters(dir string, write func(name string, f func(path string) error) error) error {
-	man := ms.Manifest
+// man, the copy of ms.Manifest that Write writes, records (read first from
+// ms.Dir when they were not loaded). Filters without patch priors
+// (Manifest.PatchPriors nil) are refused, and so is a filter whose recorded
+// priors (ModelFeatureFilter.Priors) are not those written.
+func (ms *ModelSet) writeFeatureFilters(man *ModelManifest, dir string, write func(name string, f func(path string) error) error) error {
 	if len(man.FeatureFilters) == 0 {
 		man.FeatureFilters = nil
 		return nil

@@ -796,11 +796,15 @@ func (ms *ModelSet) checkComponent(i int, c *ComponentModel) error {
 // component file names that are not distinct plain names, a number of
 // components other than of clusters and component arrays of the wrong
 // lengths.
+//
+// ms.Manifest is not changed: the manifest written is a copy, with the
+// format and version set (ModelFormatName, ModelFormatVersion), npz_members
+// filled in where nil, and no patch_priors record for a set without its
+// priors (ModelSet.PatchPriors nil and none to read from ms.Dir).
 func (ms *ModelSet) Write(dir string) error {
 	if ms == nil || ms.Manifest == nil {
 		return inputErrorf("model set: no manifest (nil)")
 	}
-	ms.Manifest.Format, ms.Manifest.Version = ModelFormatName, ModelFormatVersion
 	if err := ms.Manifest.check(); err != nil {
 		return inputErrorf("model manifest: %w", err)
 	}
@@ -841,6 +845,9 @@ func (ms *ModelSet) Write(dir string) error {
 var writeHook func(path string) error
 
 // writeFiles writes the component files and the manifest (last) into dir.
+// The manifest written is a copy of ms.Manifest (writeManifest): what
+// Write fills in or leaves out there (format and version, npz_members,
+// patch_priors without loaded priors) leaves the caller's manifest as it was.
 func (ms *ModelSet) writeFiles(dir string) error {
 	write := func(name string, f func(path string) error) error {
 		path := filepath.Join(dir, name)
@@ -851,7 +858,7 @@ func (ms *ModelSet) writeFiles(dir string) error {
 		}
 		return f(path)
 	}
-	man := ms.Manifest
+	man := ms.writeManifest()
 	if man.Members == nil {
 		man.Members = modelMembersDoc
 	}
@@ -911,10 +918,10 @@ func (ms *ModelSet) writeFiles(dir string) error {
 			return err
 		}
 	}
-	if err := ms.writePatchPriors(dir, write); err != nil {
+	if err := ms.writePatchPriors(man, dir, write); err != nil {
 		return err
 	}
-	if err := ms.writeFeatureFilters(dir, write); err != nil {
+	if err := ms.writeFeatureFilters(man, dir, write); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(man, "", " ")
@@ -922,6 +929,21 @@ func (ms *ModelSet) writeFiles(dir string) error {
 		return err
 	}
 	return write(ModelManifestFile, func(p string) error { return plotx.WriteFileAtomic(p, append(b, '\n')) })
+}
+
+// writeManifest returns the copy of ms.Manifest that Write fills in and
+// writes (format and version set; its patch_priors record and
+// feature_filters records copied too, as writePatchPriors and
+// writeFeatureFilters change them).
+func (ms *ModelSet) writeManifest() *ModelManifest {
+	man := *ms.Manifest
+	man.Format, man.Version = ModelFormatName, ModelFormatVersion
+	if man.PatchPriors != nil {
+		pr := *man.PatchPriors
+		man.PatchPriors = &pr
+	}
+	man.FeatureFilters = slices.Clone(man.FeatureFilters)
+	return &man
 }
 
 // componentRE matches the component files ExportModels writes.

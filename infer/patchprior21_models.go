@@ -51,11 +51,12 @@ var patchPriorRE = regexp.MustCompile(`^patch_prior_\d+\.npz$`)
 func isPatchPriorFile(name string) bool { return patchPriorRE.MatchString(name) }
 
 // writePatchPriors writes ms.PatchPriors into dir (Write's temporary folder)
-// under the names Manifest.PatchPriors records (read first from ms.Dir when
+// under the names man.PatchPriors records (read first from ms.Dir when
 // the manifest records priors that were not loaded: a loaded model set
-// written elsewhere keeps them).
-func (ms *ModelSet) writePatchPriors(dir string, write func(name string, f func(path string) error) error) error {
-	man := ms.Manifest
+// written elsewhere keeps them). man is the copy of ms.Manifest that Write
+// writes (writeManifest): a set without priors gets no patch_priors record
+// there, ms.Manifest is left as it is.
+func (ms *ModelSet) writePatchPriors(man *ModelManifest, dir string, write func(name string, f func(path string) error) error) error {
 	if ms.PatchPriors == nil && man.PatchPriors != nil && ms.Dir != "" {
 		// a loaded folder written elsewhere: its priors go with it (the
 		// hint names what Write's caller can do, not a separate flag)
