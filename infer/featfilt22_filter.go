@@ -113,7 +113,10 @@ type FeatureFilterOptions struct {
 	// (default GOMAXPROCS).
 	Workers int
 	// Context, if non-nil, stops the fit when cancelled (an error wrapping
-	// the context's).
+	// the context's): the half priors between EM iterations (it is their
+	// PatchPriorOptions.Context; PatchPrior's own Context and Progress are
+	// not used), the training estimates between mixtures, the features
+	// between mixtures and the choice of α between candidates.
 	Context context.Context
 	// Progress, if non-nil, is called as the fit advances.
 	Progress func(FeatureFilterStep)
@@ -715,7 +718,7 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 				copy(sub.Map(j), train[c].Map(k))
 			}
 			o := opt.PatchPrior
-			o.Progress = nil
+			o.Progress, o.Context = nil, ctx
 			if pp, err = FitPatchPrior(sub, o); err != nil {
 				err = fmt.Errorf("half prior of component %d, half %d (%d patches): %w", c, h, sub.B, err)
 			}
@@ -800,6 +803,9 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 		return nil, fmt.Errorf("feature filter: stopped before the filter: %w", err)
 	}
 	ffParallel(len(all), opt.Workers, func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
 		x := all[i]
 		F := featureDFTs(featureMaps(groups, x.d, x.e, bk), p, p)
 		S := ffFFT2(ffComplex(x.sa), p, p, false)
@@ -810,6 +816,9 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 			valF[i] = F
 		}
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("feature filter: stopped computing the features: %w", err)
+	}
 	nmFit, nmAll := newFFNormal(na, nf), newFFNormal(na, nf)
 	for i, nm := range each {
 		if !isVal(i) {
@@ -819,6 +828,9 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 	}
 	bestA, bestV, bestR := 0.0, math.Inf(-1), [2]float64{math.NaN(), math.NaN()}
 	for ai, al := range opt.Alphas {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("feature filter: stopped choosing α after %d of %d candidates: %w", ai, len(opt.Alphas), err)
+		}
 		h := nmFit.solve(al)
 		var r [2]float64
 		cnt := 0

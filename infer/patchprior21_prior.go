@@ -2,6 +2,7 @@ package infer
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -66,6 +67,13 @@ type PatchPriorOptions struct {
 	Seed uint64
 	// Progress, if non-nil, is called after every EM iteration.
 	Progress func(iter, iters int)
+	// Context, if non-nil, stops the fit when cancelled: it is checked
+	// before every EM iteration, and a cancelled fit returns an error
+	// wrapping the context's ("patch prior: stopped after 3 of at most 40
+	// EM iterations: context canceled"; not ErrModelInput). nil: never
+	// stopped (context.Background). FitFeatureFilter fits its half priors
+	// under FeatureFilterOptions.Context.
+	Context context.Context
 }
 
 func (o *PatchPriorOptions) defaults() {
@@ -123,7 +131,11 @@ func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, e
 	if n < 2*opt.K {
 		return nil, inputErrorf("patch prior: %d training rows for K = %d mixture components (want at least 2·K): give more training patches or a smaller K (PatchPriorOptions.K, --patch-prior-k)", n, opt.K)
 	}
-	return fitPatchGMM(X, opt.K, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return fitPatchGMM(ctx, X, opt.K, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
 }
 
 // patchOrigins returns patch origins 0, s, 2s, … and a last one flush with
@@ -211,8 +223,9 @@ func patchTrainingMatrix(maps *stlayer.Maps, p, s int, aug bool, maxN int, seed 
 // fitPatchGMM runs EM on the rows of X (k-means++ seeding on at most 4000
 // rows, a shared initial covariance, covariances regularised by reg × the
 // mean per-dimension variance). The K seeds are distinct rows: a sample
-// with fewer than K distinct rows is an input error.
-func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress func(int, int)) (*PatchPrior, error) {
+// with fewer than K distinct rows is an input error. A cancelled ctx
+// stops EM (patchGMMEMContext).
+func fitPatchGMM(ctx context.Context, X *mat.Dense, K, iters int, reg float64, seed uint64, progress func(int, int)) (*PatchPrior, error) {
 	n, d := X.Dims()
 	rng := rand.New(rand.NewPCG(seed, 0x6d6d))
 	gm := make([]float64, d)
@@ -293,7 +306,7 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 		mu[k] = centres[k]
 		cov[k] = append([]float64(nil), cov0...)
 	}
-	return patchGMMEM(X, pi, mu, cov, eps, iters, progress)
+	return patchGMMEMContext(ctx, X, pi, mu, cov, eps, iters, progress)
 }
 
 // patchGMMEM runs at most iters EM iterations on the rows of X from the
@@ -306,6 +319,13 @@ func fitPatchGMM(X *mat.Dense, K, iters int, reg float64, seed uint64, progress 
 // iteration (never fitted since) are dropped: the prior's K is then
 // smaller. All of them dead at once is an input error.
 func patchGMMEM(X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, iters int, progress func(int, int)) (*PatchPrior, error) {
+	return patchGMMEMContext(context.Background(), X, pi, mu, cov, eps, iters, progress)
+}
+
+// patchGMMEMContext is patchGMMEM checking ctx before every iteration: a
+// cancelled ctx stops it with an error wrapping ctx's, naming the
+// iterations done.
+func patchGMMEMContext(ctx context.Context, X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, iters int, progress func(int, int)) (*PatchPrior, error) {
 	n, d := X.Dims()
 	K := len(pi)
 	p := int(math.Round(math.Sqrt(float64(d))))
@@ -315,6 +335,9 @@ func patchGMMEM(X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, it
 	dead := make([]bool, K)
 	prev := math.Inf(-1)
 	for it := 0; it < iters; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("patch prior: stopped after %d of at most %d EM iterations: %w", it, iters, err)
+		}
 		for k := 0; k < K; k++ {
 			linv, logdet, ok := cholInvLower(cov[k], d)
 			if !ok {
