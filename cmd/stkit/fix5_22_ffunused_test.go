@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // refines the patch-prior estimate alone) without a word, and metrics.json
 // recorded settings.feature_filter "auto" as if it applied. The method line
 // now says so, and the setting reads "auto (unused: --patch-prior start)".
-// --feature-filter off, or a run the filter refines, keep their words.
+// So with auto and a --start; --feature-filter off keeps its words.
 func TestFix5FeatureFilterUnused(t *testing.T) {
 	dir := modelsFixture(t)
 	work := t.TempDir()
@@ -21,7 +22,7 @@ func TestFix5FeatureFilterUnused(t *testing.T) {
 		t.Fatalf("export: exit %d\n%s", code, tail(errs, 1500))
 	}
 	mix := filepath.Join(dir, "mix.npy")
-	for _, c := range []struct {
+	for i, c := range []struct {
 		args    []string
 		line    string
 		setting string
@@ -29,8 +30,10 @@ func TestFix5FeatureFilterUnused(t *testing.T) {
 		{[]string{"--patch-prior", "start"}, "separate: method: patch prior + statistics (the L-BFGS stages started from the patch-prior estimate; the folder's feature filter refines the patch prior alone, not used with --patch-prior start)\n", "auto (unused: --patch-prior start)"},
 		{[]string{"--patch-prior", "off"}, "separate: method: statistics (the folder's feature filter refines the patch prior alone, not used with --patch-prior off)\n", "auto (unused: --patch-prior off)"},
 		{[]string{"--patch-prior", "off", "--feature-filter", "off"}, "separate: method: statistics\n", "off"},
+		// auto with a --start (the first case's maps) runs the statistics
+		{[]string{"--start", filepath.Join(work, "rep0.npy")}, "drop --start to separate with them; the folder's feature filter refines the patch prior alone, not used with --start)\n", "auto (unused: --start)"},
 	} {
-		rep := filepath.Join(work, "rep"+strings.Join(c.args, ""))
+		rep := filepath.Join(work, fmt.Sprintf("rep%d", i))
 		args := append([]string{"separate", mix, "--models", ff, "--components", "0,1", "--steps", "0,2", "--log-every", "10", "-o", rep + ".npy", "--report", rep}, c.args...)
 		code, _, errs := runCLI(t, args...)
 		if code != 0 {
