@@ -196,6 +196,8 @@ func (ms *ModelSet) writeFeatureFilters(man *ModelManifest, dir string, write fu
 // (pair, patch size, channels), or that was fitted with other patch priors
 // than the folder's (ModelFeatureFilter.Priors: K, P, SHA-256; records
 // without them are not checked), gives an error naming it (ErrModelInput).
+// So do filters in a manifest without patch priors (hand-edited: Write
+// refuses to write them), which nothing could apply.
 func (ms *ModelSet) LoadFeatureFilters() ([]*FeatureFilter, error) {
 	if ms == nil || ms.Manifest == nil {
 		return nil, inputErrorf("no models (nil model set or manifest)")
@@ -204,6 +206,13 @@ func (ms *ModelSet) LoadFeatureFilters() ([]*FeatureFilter, error) {
 		return ms.FeatureFilters, nil
 	}
 	man := filepath.Join(ms.Dir, ModelManifestFile)
+	if ms.Manifest.PatchPriors == nil {
+		var names []string
+		for _, r := range ms.Manifest.FeatureFilters {
+			names = append(names, r.File)
+		}
+		return nil, inputErrorf("%s: feature_filters %s without patch_priors: a filter refines the patch-prior estimate (re-export the models with --patch-prior and --feature-filter, or separate with --feature-filter off)", man, strings.Join(names, ", "))
+	}
 	out := make([]*FeatureFilter, len(ms.Manifest.FeatureFilters))
 	for i, rec := range ms.Manifest.FeatureFilters {
 		if rec.File != filepath.Base(rec.File) || !isFeatureFilterFile(rec.File) {

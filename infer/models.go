@@ -224,7 +224,10 @@ type ModelManifest struct {
 	PatchPriors *ModelPatchPriors `json:"patch_priors,omitempty"`
 	// FeatureFilters lists the folder's feature filters
 	// (feature_filter_<a>_<b>.npz, FeatureFilter; written when
-	// ExportOptions.FeatureFilter is set). Optional like PatchPriors.
+	// ExportOptions.FeatureFilter is set). Optional like PatchPriors; a
+	// filter refines the patch-prior estimate, so records without
+	// PatchPriors are refused when used (LoadFeatureFilters, and separation
+	// in patch-prior mode auto) and by Write; LoadModels loads the folder.
 	FeatureFilters []ModelFeatureFilter `json:"feature_filters,omitempty"`
 }
 

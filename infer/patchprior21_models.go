@@ -229,6 +229,13 @@ func modelSepPatchPrior(ctx context.Context, ms *ModelSet, data *stlayer.Maps, c
 	case "off":
 		return MethodStatistics, nil
 	case "", "auto":
+		if opt.Start == nil && ms.Manifest.PatchPriors == nil && opt.FeatureFilter != "off" && len(ms.Manifest.FeatureFilters) > 0 {
+			// feature filters without the priors they refine (a
+			// hand-edited manifest): refused, not ignored silently
+			if _, err := ms.LoadFeatureFilters(); err != nil {
+				return "", err
+			}
+		}
 		if opt.Start != nil || ms.Manifest.PatchPriors == nil {
 			return MethodStatistics, nil
 		}
