@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/stkit-org/stkit/datasets"
@@ -213,40 +212,15 @@ func ffFreq(k, n int) int {
 }
 
 // ffFFT2 is the 2-D DFT of an m×n complex map (the inverse, normalised by
-// 1/(mn), when inv).
+// 1/(mn), when inv): datasets.FFT2 on a copy of x.
 func ffFFT2(x []complex128, m, n int, inv bool) []complex128 {
 	out := make([]complex128, m*n)
 	copy(out, x)
-	rf := fourier.NewCmplxFFT(n)
-	row := make([]complex128, n)
-	for i := 0; i < m; i++ {
-		if inv {
-			rf.Sequence(row, out[i*n:(i+1)*n])
-		} else {
-			rf.Coefficients(row, out[i*n:(i+1)*n])
-		}
-		copy(out[i*n:(i+1)*n], row)
-	}
-	cf := fourier.NewCmplxFFT(m)
-	col, res := make([]complex128, m), make([]complex128, m)
-	for j := 0; j < n; j++ {
-		for i := 0; i < m; i++ {
-			col[i] = out[i*n+j]
-		}
-		if inv {
-			cf.Sequence(res, col)
-		} else {
-			cf.Coefficients(res, col)
-		}
-		for i := 0; i < m; i++ {
-			out[i*n+j] = res[i]
-		}
-	}
+	f := datasets.NewFFT2(m, n)
 	if inv {
-		s := complex(1/float64(m*n), 0)
-		for i := range out {
-			out[i] *= s
-		}
+		f.Inverse(out)
+	} else {
+		f.Forward(out)
 	}
 	return out
 }
