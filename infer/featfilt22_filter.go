@@ -225,14 +225,6 @@ func ffFFT2(x []complex128, m, n int, inv bool) []complex128 {
 	return out
 }
 
-func ffComplex(x []float64) []complex128 {
-	c := make([]complex128, len(x))
-	for i, v := range x {
-		c[i] = complex(v, 0)
-	}
-	return c
-}
-
 // ffBank holds the wavelets' DFTs on an m×n grid, [j][θ][m·n].
 type ffBank struct {
 	m, n, J, L int
@@ -269,7 +261,7 @@ func newFFBank(m, n, J, L int, k0, width float64) *ffBank {
 // modulus returns per scale j the orientation-averaged |x⋆ψ_{j,θ}| of the
 // map x.
 func (b *ffBank) modulus(x []float64) [][]float64 {
-	X := ffFFT2(ffComplex(x), b.m, b.n, false)
+	X := fft2(x, b.m, b.n)
 	out := make([][]float64, b.J)
 	Y := make([]complex128, len(X))
 	for j := range b.psi {
@@ -782,7 +774,7 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 		}
 		x := all[i]
 		F := featureDFTs(featureMaps(groups, x.d, x.e, bk), p, p)
-		S := ffFFT2(ffComplex(x.sa), p, p, false)
+		S := fft2(x.sa, p, p)
 		nm := newFFNormal(na, nf)
 		nm.accumulate(F, S, ann)
 		each[i] = nm

@@ -25,7 +25,7 @@ func ffTextures(nb, p int, seed uint64) (a, b *stlayer.Maps) {
 		for j := range w {
 			w[j] = rng.NormFloat64()
 		}
-		W := ffFFT2(ffComplex(w), p, p, false)
+		W := fft2(w, p, p)
 		for u := 0; u < p; u++ {
 			for v := 0; v < p; v++ {
 				k := math.Hypot(float64(ffFreq(u, p)), float64(ffFreq(v, p)))

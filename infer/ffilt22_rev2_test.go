@@ -23,7 +23,7 @@ func TestFfiltCollinearSolve(t *testing.T) {
 			d[j] = s[j] + rng.NormFloat64()
 			e[j] = 0.5*d[j] + 0.3*rng.NormFloat64()
 		}
-		S := ffFFT2(ffComplex(s), p, p, false)
+		S := fft2(s, p, p)
 		F2 := featureDFTs(featureMaps([]string{"d", "pp"}, d, e, bk), p, p)
 		F3 := featureDFTs(featureMaps([]string{"d", "pp", "r"}, d, e, bk), p, p)
 		n2.accumulate(F2, S, ann)
