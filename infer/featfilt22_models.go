@@ -69,23 +69,13 @@ func fileSHA256(path string) (string, error) {
 }
 
 // featureFilterPriors returns the records of the patch priors pps[a] and
-// pps[b] (their archives are saved to a temporary file and hashed: Save
-// writes the same bytes for the same prior).
+// pps[b] (the SHA-256 of the archive Save writes for each).
 func featureFilterPriors(pps []*PatchPrior, a, b int) ([]ModelFeatureFilterPrior, error) {
-	tmp, err := os.MkdirTemp("", "stkit-prior-sum")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
 	var out []ModelFeatureFilterPrior
 	for _, k := range []int{a, b} {
-		path := filepath.Join(tmp, fmt.Sprintf("patch_prior_%d.npz", k))
-		if err := pps[k].Save(path); err != nil {
-			return nil, fmt.Errorf("patch prior of component %d: %w", k, err)
-		}
-		sum, err := fileSHA256(path)
+		sum, err := pps[k].archiveSHA256()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("patch prior of component %d: %w", k, err)
 		}
 		out = append(out, ModelFeatureFilterPrior{Component: k, K: pps[k].K, P: pps[k].P, SHA256: sum})
 	}

@@ -3,6 +3,8 @@ package infer
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -589,15 +591,35 @@ func (pp *PatchPrior) Save(path string) error {
 	if err := pp.check(); err != nil {
 		return asInput(err)
 	}
+	return datasets.WriteNPZ(path, pp.members(), false)
+}
+
+// members returns the archive's members as Save writes them.
+func (pp *PatchPrior) members() []datasets.NamedArray {
 	d := pp.P * pp.P
 	f64 := func(name string, v []float64, shape ...int) datasets.NamedArray {
 		return datasets.NamedArray{Name: name, Array: &datasets.Array{DType: "float64", Shape: shape, Float64: v}}
 	}
-	return datasets.WriteNPZ(path, []datasets.NamedArray{
+	return []datasets.NamedArray{
 		f64("weights", pp.Weights, pp.K),
 		f64("means", pp.Means, pp.K, pp.P, pp.P),
 		f64("covs", pp.Covs, pp.K, d, d),
-	}, false)
+	}
+}
+
+// archiveSHA256 returns the hex SHA-256 of the archive Save writes for pp
+// (datasets.EncodeNPZ gives the bytes datasets.WriteNPZ writes), without a
+// file.
+func (pp *PatchPrior) archiveSHA256() (string, error) {
+	if err := pp.check(); err != nil {
+		return "", asInput(err)
+	}
+	b, err := datasets.EncodeNPZ(pp.members(), false)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // LoadPatchPrior reads an archive written by PatchPrior.Save. Errors name
