@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -304,6 +305,17 @@ type ExportOptions struct {
 	// the other, 440 s of it).
 	FeatureFilter        [][2]int
 	FeatureFilterOptions FeatureFilterOptions
+	// Context, if non-nil, stops the export when cancelled, with an error
+	// wrapping the context's (not ErrModelInput) and nothing written: dir
+	// keeps an earlier export as it was, and a new dir is not made. It is
+	// checked before every component's decoding, before the patch priors,
+	// the feature filters and the write, and it is the Context of the
+	// patch-prior fits (PatchPriorOptions.Context: between EM iterations)
+	// and of the feature-filter fits (FeatureFilterOptions.Context) where
+	// PatchPrior's or FeatureFilterOptions' own is nil. nil: never stopped
+	// (context.Background), as before; a cancel after the write has begun
+	// is not seen (the write is atomic and short: the export completes).
+	Context context.Context
 }
 
 // Calibration modes of ExportOptions.Calibrate.
@@ -353,6 +365,9 @@ const (
 // no process; stkit sample and separate --models refuse such a component
 // without --allow-empty).
 func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error) {
+	if err := exportStopped(opt.Context, "before it began"); err != nil {
+		return nil, err
+	}
 	if opt.Samples <= 0 {
 		opt.Samples = 300
 	}
@@ -568,6 +583,9 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	}
 	ms := &ModelSet{Dir: dir, Manifest: mm}
 	for k := 0; k < K; k++ {
+		if err := exportStopped(opt.Context, fmt.Sprintf("before the model of component %d of %d", k, K)); err != nil {
+			return nil, err
+		}
 		// build: the patches the component's moments come from (members[k]
 		// less its spectrum outliers with DropOutliers).
 		outl, build := componentSpectrumOutliers(f.Patches, members[k], opt.DropOutliers)
@@ -696,9 +714,16 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		}
 	}
 	if opt.PatchPrior != nil {
-		pps, rec, err := fitModelPatchPriors(members, f.Patches.Patch, p, *opt.PatchPrior, opt.PatchPriorProgress, opt.Warn)
-		if err != nil {
+		if err := exportStopped(opt.Context, "before the patch priors"); err != nil {
 			return nil, err
+		}
+		ppo := *opt.PatchPrior
+		if ppo.Context == nil {
+			ppo.Context = opt.Context
+		}
+		pps, rec, err := fitModelPatchPriors(members, f.Patches.Patch, p, ppo, opt.PatchPriorProgress, opt.Warn)
+		if err != nil {
+			return nil, exportStoppedIn(opt.Context, "the patch priors", err)
 		}
 		ms.PatchPriors, mm.PatchPriors = pps, rec
 	}
@@ -706,11 +731,21 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 		if opt.PatchPrior == nil {
 			return nil, inputErrorf("feature filters (ExportOptions.FeatureFilter) refine the patch-prior estimate: they need ExportOptions.PatchPrior (--patch-prior)")
 		}
-		fs, recs, err := fitModelFeatureFilters(opt.FeatureFilter, members, f.Patches.Patch, p, ms.PatchPriors, *opt.PatchPrior, opt.FeatureFilterOptions)
-		if err != nil {
+		if err := exportStopped(opt.Context, "before the feature filters"); err != nil {
 			return nil, err
 		}
+		ffo := opt.FeatureFilterOptions
+		if ffo.Context == nil {
+			ffo.Context = opt.Context
+		}
+		fs, recs, err := fitModelFeatureFilters(opt.FeatureFilter, members, f.Patches.Patch, p, ms.PatchPriors, *opt.PatchPrior, ffo)
+		if err != nil {
+			return nil, exportStoppedIn(opt.Context, "the feature filters", err)
+		}
 		ms.FeatureFilters, mm.FeatureFilters = fs, recs
+	}
+	if err := exportStopped(opt.Context, "before writing the models"); err != nil {
+		return nil, err
 	}
 	if err := ms.Write(dir); err != nil {
 		return nil, err
