@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,6 +84,9 @@ are written into a hidden temporary folder beside MODELDIR
 (.MODELDIR.export-*) and moved into it when complete: a failed or
 interrupted export leaves an earlier export in MODELDIR as it was, and the
 next export to MODELDIR removes the temporary folder a killed one left.
+Ctrl-C (or SIGTERM) stops the export within an EM iteration of a patch
+prior or a step of a feature filter, writing nothing (exit 1); a second
+Ctrl-C quits at once.
 While export runs it holds the lock file .MODELDIR.lock beside MODELDIR: a
 second stkit writing MODELDIR is refused at once (exit 2), naming the first
 one's process id and command (a lock left by a process that no longer runs
@@ -190,11 +194,18 @@ is taken over).`)
 	// infer.ModelSet.Write builds the models in a temporary folder beside
 	// MODELDIR and moves them in once complete: a failed export (disk full,
 	// an error, Ctrl-C) leaves an earlier export in MODELDIR as it was.
+	// fixa23: Ctrl-C ended export at once ("stkit: interrupt: stopped",
+	// the lock file left behind); it now stops the fits (the patch priors
+	// between EM iterations) through the context and says where.
+	ctx, stop := runContext(g.stderr, exportStopSaving(*out))
+	defer stop()
 	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
 		DropOutliers: *dropOutliers, PatchPrior: ppOpt, PatchPriorProgress: patchPriorProgress(g),
 		FeatureFilter: pairs, FeatureFilterOptions: infer.FeatureFilterOptions{Mixtures: *ffMix, Progress: featureFilterProgress(g)},
-		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", exportWarnText(msg)) }})
+		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", exportWarnText(msg)) }, Context: ctx})
 	switch {
+	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
+		return exportInterruptedError(*out, err)
 	case errors.Is(err, infer.ErrModelInput):
 		return exportInputError(err)
 	case errors.Is(err, infer.ErrModelFolderIncomplete):
@@ -231,6 +242,9 @@ is taken over).`)
 	// dataset), which infer.ModelManifest has no member for
 	if err := addProvenanceJSON(filepath.Join(*out, infer.ModelManifestFile), newProvenance(run, man.Source.Dataset)); err != nil {
 		fmt.Fprintf(g.stderr, "export: warning: the models are written, but not their provenance: %v\n", err)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(g.stderr, "export: note: the interrupt came while the models were being written, too late to stop: the export is complete\n")
 	}
 	fmt.Fprintf(g.stderr, "export: wrote %s\n", *out)
 	return nil

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stkit-org/stkit/infer"
+)
+
+// exportKeeps says what a stopped export leaves in the model folder out:
+// an earlier export as it was, or no folder at all.
+func exportKeeps(out string) string {
+	if _, err := os.Stat(filepath.Join(out, infer.ModelManifestFile)); err == nil {
+		return "its earlier export is kept as it was"
+	}
+	if _, err := os.Stat(out); err == nil {
+		return "it is left as it was"
+	}
+	return "the folder is not made"
+}
+
+// exportStopSaving is export's line on Ctrl-C (interruptible's saving):
+// the export writes all its models or none.
+func exportStopSaving(out string) string {
+	return fmt.Sprintf("nothing is written into %s (%s)", out, exportKeeps(out))
+}
+
+// exportInterruptedError is export's exit error (exit 1) for an export
+// stopped by Ctrl-C or SIGTERM (infer.ExportOptions.Context): where it
+// stopped, from infer's error, and what the model folder holds.
+func exportInterruptedError(out string, err error) error {
+	return fmt.Errorf("interrupted: %s; nothing written into %s (%s)", strings.TrimPrefix(err.Error(), "export: "), out, exportKeeps(out))
+}
