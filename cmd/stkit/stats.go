@@ -453,8 +453,13 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	var ce *stats.ConstantMapError
 	if errors.As(err, &ce) {
 		// misc22: wph norm auto's σ of constant maps (BuildWithRef calls
-		// stats.CheckConstantRef), named by MAP as CheckConstant's above
-		return badInputf("%s: %v", pos[0], err)
+		// stats.CheckConstantRef), named by MAP as CheckConstant's above;
+		// fixb23: --cross's maps when they are the constant ones
+		name := pos[0]
+		if ce.Second && *cross != "" {
+			name = "--cross " + *cross
+		}
+		return badInputf("%s: %v", name, err)
 	}
 	if err != nil {
 		return badInputf("%v", err)

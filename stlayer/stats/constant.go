@@ -21,7 +21,7 @@ type ConstantMapError struct {
 	Second bool    // Cross: the second map of the pair (x2) is the constant one
 	Value  float64 // the map's one value (Complex with Ref: Q's)
 	Imag   float64 // Complex with Ref: U's one value
-	Ref    bool    // CheckConstantRef: every map of the reference is constant
+	Ref    bool    // CheckConstantRef: every map of the reference (Cross: every first, or every second, map) is constant
 	Why    string  // what is undefined, e.g. "s21 = ⟨S2⟩/S1 and s22 are 0/0"
 }
 
@@ -29,9 +29,16 @@ type ConstantMapError struct {
 // undefined (ConstantMapError with Ref).
 const constantRefWhy = "the σ that norm auto divides by is 0 (counted as 1) or round-off, so its coefficients are ratios of round-off (up to 2.9 on a 64² map of 0.001), not a shape; a reference with maps that vary is defined"
 
+// constantCrossRefWhy is constantRefWhy for Cross pairs (a first or second
+// map constant throughout the reference).
+const constantCrossRefWhy = "the σ that norm auto divides its factors by is 0 (counted as 1) or round-off, so every cross moment correlates the other map with round-off (S11 0.645, |C| up to 0.78 for a 32² white-noise map against a map of 0.001 or of 0, where the raw moments are 1e-17), not a cross statistic; a reference whose first maps vary, and whose second maps vary, is defined"
+
 func (e *ConstantMapError) Error() string {
 	if e.Ref {
 		why := e.Why + ": " + constantRefWhy
+		if e.Spec.Cross {
+			why = e.Why + ": " + constantCrossRefWhy
+		}
 		if e.Spec.Complex {
 			return fmt.Sprintf("the complex map z = Q + iU of pair %d is constant (Q = %g, U = %g everywhere): complex wph with norm auto is undefined on it (%s); give maps that vary",
 				e.Map, e.Value, e.Imag, why)
@@ -173,15 +180,41 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 // of its pairs): the σ is then 0 (counted as 1) or round-off, and the
 // coefficients are ratios of round-off, not a shape (64² of 0.001: L(j=0,
 // p=0, 0) = −2.89, every other coefficient ≤ 4e-23; 32², J = 2: 1.0).
-// BuildWithRef calls it on its reference, so stkit stats' batch, synth's
-// target and stats --compare-ref pooled's two sets together are refused
-// alike. It returns a *ConstantMapError with Ref set for map 0 (for
-// Complex with Imag, U's value, beside Q's), nil for other statistics, for
-// Cross (the pair's maps are normalised apart; CheckConstant refuses a
-// zero first map) and when one map of x varies (wph.IsConstantRef, which
-// wph's FitNorm asks too). CheckConstant's tests still apply: call both.
+// For Cross the two maps of a pair are normalised apart, each by the
+// factors of its own side of the batch: it refuses a batch whose first
+// maps are all constant, or whose second maps are (wph.IsConstantCrossRef;
+// Second set for the latter), where every cross moment correlates the
+// other map with round-off (32² white noise against a map of 0.001 or 0,
+// J = 3: S11(j=0, l=0) = 0.645, |C| up to 0.78, where the raw moments are
+// 1e-17). BuildWithRef calls it on its reference, so stkit stats' batch,
+// synth's target and stats --compare-ref pooled's two sets together are
+// refused alike. It returns a *ConstantMapError with Ref set for map 0
+// (for Complex with Imag, U's value, beside Q's; for Cross Value is the
+// constant map's), nil for other statistics and when one map of x varies
+// (for Cross, one first map and one second map; wph.IsConstantRef and
+// IsConstantCrossRef, which wph's FitNorm asks too). CheckConstant's tests
+// still apply: call both.
 func CheckConstantRef(s Spec, x *stlayer.Maps) error {
-	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") || s.Cross || !wph.IsConstantRef(x, s.Complex) {
+	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") {
+		return nil
+	}
+	if s.Cross {
+		first, second := wph.IsConstantCrossRef(x)
+		if !first && !second {
+			return nil
+		}
+		which, off := "first", 0
+		if !first {
+			which, off = "second", x.M*x.N/2
+		}
+		why := fmt.Sprintf("every %s map of the batch's pairs, their reference, is constant", which)
+		if x.B == 1 {
+			why = "the map is its own reference"
+		}
+		why += ", and the pair's maps are normalised apart"
+		return &ConstantMapError{Spec: s, Map: 0, Second: !first, Value: x.Data[off], Ref: true, Why: why}
+	}
+	if !wph.IsConstantRef(x, s.Complex) {
 		return nil
 	}
 	which := "every map of the batch, its reference, is constant"

@@ -443,9 +443,10 @@ func buildWST(s Spec, m, n int) (Op, error) {
 // pixel of 1024 holds -1.6375e30, HEALPix's UNSEEN value for missing data
 // (first: …)"), a constant map on which the statistic is undefined
 // (CheckConstant's *ConstantMapError), or, for wph norm auto, a reference
-// whose maps are all constant (CheckConstantRef's *ConstantMapError with
-// Ref: its σ is 0 or round-off, and the coefficients would be ratios of
-// round-off).
+// whose maps are all constant (for Cross, whose first maps are all
+// constant or whose second maps are) (CheckConstantRef's
+// *ConstantMapError with Ref: its σ is 0 or round-off, and the
+// coefficients would be ratios of round-off).
 func BuildWithRef(s Spec, eng stlayer.Engine, ref *stlayer.Maps) (Op, error) {
 	if err := checkMaps(ref, "reference"); err != nil {
 		return nil, err

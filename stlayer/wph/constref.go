@@ -16,8 +16,37 @@ var ErrConstantRef = errors.New("a constant reference has no fluctuations to nor
 // constant), the reference that NormAuto refuses: FitNorm here
 // (checkConstantRef) and stats.CheckConstantRef, each with its own error
 // and wording. A nil or empty batch, maps of no pixel, or Data shorter
-// than B·M·N: false. One map that varies: false.
+// than B·M·N: false. One map that varies: false. For Cross pairs, whose
+// two maps are normalised apart, see IsConstantCrossRef.
 func IsConstantRef(ref *stlayer.Maps, complex bool) bool {
+	if !complex {
+		return allPartsConstant(ref, 1, 0)
+	}
+	// Q and U stacked by rows (StackPair), each constant
+	return allPartsConstant(ref, 2, 0) && allPartsConstant(ref, 2, 1)
+}
+
+// IsConstantCrossRef reports, for Cross pairs (x1, x2) stacked by rows
+// (StackPair: x1 in rows 0…M/2−1), whether every first map x1 of ref is
+// constant (first) and whether every second map x2 is (second). Each map
+// of a pair is normalised by its own factors' σ, measured on the first
+// maps or on the second maps of the batch: when those are all constant
+// their σ is 0 (counted as 1) or round-off, and every cross moment
+// correlates the other map with round-off (a 32² white-noise map against
+// a map of 0.001, or of 0, J = 3, L = 4: S11(j=0, l=0) = 0.645, |C| up to
+// 0.78; the raw moments, NormNone, are 1e-17). An odd number of rows, a
+// nil or empty batch, maps of no pixel or short data: false, false.
+func IsConstantCrossRef(ref *stlayer.Maps) (first, second bool) {
+	if ref == nil || ref.M%2 != 0 {
+		return false, false
+	}
+	return allPartsConstant(ref, 2, 0), allPartsConstant(ref, 2, 1)
+}
+
+// allPartsConstant reports whether part h of every map of ref, split by
+// rows into parts equal parts, holds one value (nil, empty, no pixel or
+// short data: false).
+func allPartsConstant(ref *stlayer.Maps, parts, h int) bool {
 	if ref == nil || ref.B == 0 {
 		return false
 	}
@@ -25,19 +54,12 @@ func IsConstantRef(ref *stlayer.Maps, complex bool) bool {
 	if n == 0 || len(ref.Data) < ref.B*n {
 		return false
 	}
-	parts := 1
-	if complex {
-		parts = 2 // Q and U stacked by rows (StackPair)
-	}
 	part := n / parts
 	for b := range ref.B {
-		m := ref.Data[b*n : (b+1)*n]
-		for h := range parts {
-			p := m[h*part : (h+1)*part]
-			for _, w := range p {
-				if w != p[0] {
-					return false
-				}
+		p := ref.Data[b*n+h*part : b*n+(h+1)*part]
+		for _, w := range p {
+			if w != p[0] {
+				return false
 			}
 		}
 	}
@@ -50,12 +72,29 @@ func IsConstantRef(ref *stlayer.Maps, complex bool) bool {
 // as 1) or round-off, and the coefficients would be ratios of round-off (a
 // map of 0.001, J = 2: L(j1=0,p1=1,j2=0,p2=1) = 1.0 on 32²,
 // L(j1=0,p1=0,j2=0,p2=0) = −2.89 on 64²), not a shape. A batch with one
-// map that varies is a defined reference. Cross is not tested: its two
-// maps are normalised apart, as stats.CheckConstantRef leaves them (the
-// stats package imports this one and calls IsConstantRef too, with its
-// own wording).
+// map that varies is a defined reference. Cross: the two maps of a pair
+// are normalised apart, so every first map constant, or every second map
+// constant, is refused (IsConstantCrossRef; before s23 Cross was not
+// tested and the cross moments correlated the other map with round-off,
+// |C| up to 0.78). The stats package imports this one and calls
+// IsConstantRef and IsConstantCrossRef too, with its own wording.
 func checkConstantRef(ref *stlayer.Maps, cross, complex bool) error {
-	if cross || !IsConstantRef(ref, complex) {
+	if cross {
+		first, second := IsConstantCrossRef(ref)
+		if !first && !second {
+			return nil
+		}
+		which, x, off := "first", 1, 0
+		if !first {
+			which, x, off = "second", 2, ref.M*ref.N/2
+		}
+		what := fmt.Sprintf("every %s map (x%d) of the %d pairs is constant (pair 0: every pixel %g)", which, x, ref.B, ref.Data[off])
+		if ref.B == 1 {
+			what = fmt.Sprintf("the %s map (x%d) of the pair is constant (every pixel %g)", which, x, ref.Data[off])
+		}
+		return fmt.Errorf("wph: NormAuto reference maps: %s: %w: each map of a cross pair is normalised by its own factors' σ, which would be 0 (counted as 1) or round-off, and every cross moment a correlation of the other map with round-off; fit the normalisation on pairs whose maps vary (FitNorm, SetNorm)", what, ErrConstantRef)
+	}
+	if !IsConstantRef(ref, complex) {
 		return nil
 	}
 	part := ref.M * ref.N / 2 // U's first pixel (complex)

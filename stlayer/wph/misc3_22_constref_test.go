@@ -13,7 +13,7 @@ import (
 // constant maps and returned ratios of round-off (32² of 0.001, J = 2: up to
 // 1.0; 64²: −2.89) where stats.BuildWithRef refuses such a reference. FitNorm
 // (so Forward) refuses it now, wrapping ErrConstantRef; a batch with one
-// varying map, and Cross, are fitted as before.
+// varying map is fitted as before; Cross: see TestFixb23CrossConstantRef.
 func TestMisc3ConstantRefRefused(t *testing.T) {
 	const M = 32
 	constant := func(rows int, vals ...float64) *stlayer.Maps {
@@ -71,12 +71,13 @@ func TestMisc3ConstantRefRefused(t *testing.T) {
 	if _, err := op.Forward(e, x); err != nil {
 		t.Errorf("a batch with one varying map: %v", err)
 	}
-	// Cross: the two maps are normalised apart (as stats.CheckConstantRef)
+	// Cross: the two maps are normalised apart, each refused when constant
+	// throughout the batch (fixb23; TestFixb23CrossConstantRef)
 	op, err = New(Config{J: 2, L: 4, Norm: NormAuto, Cross: true}, M, M)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := op.FitNorm(e, constant(2*M, 0.001)); err != nil {
-		t.Errorf("cross: %v", err)
+	if err := op.FitNorm(e, constant(2*M, 0.001)); !errors.Is(err, ErrConstantRef) {
+		t.Errorf("cross: %v, want ErrConstantRef", err)
 	}
 }

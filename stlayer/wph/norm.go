@@ -258,7 +258,8 @@ var opCounter atomic.Int64
 // passed with norm='auto') with engine e and stores them in the Op, replacing
 // any previous normalisation. The statistic's Key changes accordingly. A
 // reference whose maps are all constant is refused (an error wrapping
-// ErrConstantRef; Cross excepted): its σ are 0 or round-off.
+// ErrConstantRef; for Cross, a batch whose first maps are all constant or
+// whose second maps are, IsConstantCrossRef): its σ are 0 or round-off.
 func (op *Op) FitNorm(e stlayer.Engine, ref *stlayer.Maps) error {
 	if err := op.CheckMaps(ref); err != nil {
 		return err
