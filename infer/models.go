@@ -803,7 +803,10 @@ func (ms *ModelSet) checkComponent(i int, c *ComponentModel) error {
 // ms.Manifest is not changed: the manifest written is a copy, with the
 // format and version set (ModelFormatName, ModelFormatVersion), npz_members
 // filled in where nil, and no patch_priors record for a set without its
-// priors (ModelSet.PatchPriors nil and none to read from ms.Dir).
+// priors (ModelSet.PatchPriors nil and Manifest.PatchPriors nil or naming
+// no file). A manifest naming prior files that the set has not loaded and
+// cannot read (Dir "") is refused, naming them; with a Dir they are read
+// from it and written too.
 func (ms *ModelSet) Write(dir string) error {
 	if ms == nil || ms.Manifest == nil {
 		return inputErrorf("model set: no manifest (nil)")

@@ -53,15 +53,30 @@ func isPatchPriorFile(name string) bool { return patchPriorRE.MatchString(name) 
 // writePatchPriors writes ms.PatchPriors into dir (Write's temporary folder)
 // under the names man.PatchPriors records (read first from ms.Dir when
 // the manifest records priors that were not loaded: a loaded model set
-// written elsewhere keeps them). man is the copy of ms.Manifest that Write
-// writes (writeManifest): a set without priors gets no patch_priors record
-// there, ms.Manifest is left as it is.
+// written elsewhere keeps them). A manifest that names prior files the set
+// neither holds (ModelSet.PatchPriors nil) nor can read (Dir "") is
+// refused, naming them (ErrModelInput; it was written without them
+// silently before s23). man is the copy of ms.Manifest that Write writes
+// (writeManifest): a set without priors gets no patch_priors record there,
+// ms.Manifest is left as it is.
 func (ms *ModelSet) writePatchPriors(man *ModelManifest, dir string, write func(name string, f func(path string) error) error) error {
 	if ms.PatchPriors == nil && man.PatchPriors != nil && ms.Dir != "" {
 		// a loaded folder written elsewhere: its priors go with it (the
 		// hint names what Write's caller can do, not a separate flag)
 		if _, err := ms.loadPatchPriors("the folder's patch priors go with it: re-export the models with ExportOptions.PatchPrior, or set Manifest.PatchPriors to nil to write them without"); err != nil {
 			return err
+		}
+	}
+	if ms.PatchPriors == nil && man.PatchPriors != nil && ms.Dir == "" {
+		// fixb23: priors recorded, not loaded, nowhere to read them from
+		var names []string
+		for _, f := range man.PatchPriors.Files {
+			if f != "" {
+				names = append(names, f)
+			}
+		}
+		if len(names) > 0 {
+			return inputErrorf("model set: Manifest.PatchPriors records %s, but the set holds no patch priors (ModelSet.PatchPriors nil) and has no folder to read them from (Dir \"\"): set ModelSet.PatchPriors, or set Manifest.PatchPriors to nil to write the models without them", strings.Join(names, ", "))
 		}
 	}
 	if ms.PatchPriors == nil {
