@@ -443,6 +443,9 @@ func runSeparateModels(g *globals, args []string) error {
 	if opt.FeatureFilter, err = resolveFeatureFilter(*ffMode); err != nil {
 		return err
 	}
+	if err := sepModelsPriorRefusal(ms, comps, *ppMode, opt.PatchPrior, opt.FeatureFilter, *startPath != ""); err != nil { // fixa23: before the header
+		return err
+	}
 	runs := fmt.Sprintf("steps %d+%d in %d epoch(s), tau %g, init %s", max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init)
 	var unused map[string]string  // fix4: --positive, --gauss-prior given but not applied
 	if opt.PatchPrior == "only" { // patchrev: no L-BFGS stage, no Wiener start
