@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,17 +152,48 @@ func patchPriorUnservable(ms *infer.ModelSet, comps []infer.SepComponent) string
 // and two learned components (and at most one noise:σ), priors would have
 // been used and separate
 // better (issue #8's held-out benchmark), which nothing said. It names the
-// export that fits them, with the folder's training run.
+// export that fits them, with the folder's training run as noteRunArg
+// gives it: relative to the working directory below it, as the manifest
+// records it elsewhere, and RUN with the record when the run is not there
+// (a folder copied from another machine; before s23 the note named the
+// recorded absolute path whether or not it existed).
 func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode string, start bool) string {
 	if mode != "auto" || start || ms.Manifest.PatchPriors != nil || patchPriorUnservable(ms, comps) != "" {
 		return ""
 	}
-	run := ms.Manifest.Source.Run
-	if run == "" {
-		run = "RUN"
+	run, missing := noteRunArg(ms.Manifest.Source.Run)
+	opts := fmt.Sprintf("give the other export options %s was made with", ms.Dir)
+	if missing {
+		opts = fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location); %s", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run, opts)
 	}
-	return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o DIR --patch-prior fits them (give the other export options %s was made with)",
-		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, run, ms.Dir)
+	return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o DIR --patch-prior fits them (%s)",
+		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, run, opts)
+}
+
+// noteRunArg is a model folder's training run (ModelSource.Run, the
+// absolute path ExportModels records) as a note's command line names it:
+// relative to the working directory when the run lies below it ("." for
+// the working directory itself), as recorded otherwise; "RUN" when none is
+// recorded, and "RUN" with missing set when nothing is at the recorded
+// path (the folder moved to another machine, or the run moved or removed).
+func noteRunArg(run string) (arg string, missing bool) {
+	if run == "" {
+		return "RUN", false
+	}
+	if _, err := os.Stat(run); err != nil {
+		return "RUN", true
+	}
+	if !filepath.IsAbs(run) {
+		return run, false
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return run, false
+	}
+	if rel, err := filepath.Rel(wd, run); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return rel, false
+	}
+	return run, false
 }
 
 // heldOutStatisticsFigures and heldOutPriorFigures are
