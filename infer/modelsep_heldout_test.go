@@ -162,11 +162,20 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 			pc0[c] += m0[c].PixelCorr / float64(n)
 		}
 	}
-	if gp == 0 {
-		gp = DefaultGaussPrior
+	// the Gaussian-field prior is a term of the statistics stage: the patch
+	// prior and the feature filter run none
+	gpText := "n/a"
+	switch {
+	case usedMethod == MethodPatchPrior || usedMethod == MethodPatchPriorFilter:
+	case gp < 0:
+		gpText = "none"
+	case gp == 0:
+		gpText = fmt.Sprint(DefaultGaussPrior)
+	default:
+		gpText = fmt.Sprint(gp)
 	}
-	b.Logf("%d mixtures, method %s, GaussPrior %g: mean worst-bin r (≥ 30 %% of the power) dust %.3f, Quijote %.3f (start %.3f, %.3f); mean pixel correlation %.3f, %.3f (start %.3f, %.3f)",
-		n, usedMethod, gp, r[0], r[1], r0[0], r0[1], pc[0], pc[1], pc0[0], pc0[1])
+	b.Logf("%d mixtures, method %s, GaussPrior %s: mean worst-bin r (≥ 30 %% of the power) dust %.3f, Quijote %.3f (start %.3f, %.3f); mean pixel correlation %.3f, %.3f (start %.3f, %.3f)",
+		n, usedMethod, gpText, r[0], r[1], r0[0], r0[1], pc[0], pc[1], pc0[0], pc0[1])
 	if os.Getenv("STKIT_MODELSEP_BINS") == "1" {
 		for c, name := range []string{"dust", "quijote"} {
 			for k := range binR[c] {
