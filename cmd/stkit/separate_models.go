@@ -452,6 +452,7 @@ func runSeparateModels(g *globals, args []string) error {
 		var unusedWords string
 		unused, unusedWords = patchPriorUnusedFlags(*positive, *f.gprior, isSet(fs, "gauss-prior"))
 		unused = patchPriorUnusedStatFlags(fs, unused) // fix5: --stride, --min-fraction on record only
+		unusedWords = sepUnusedWords(unused)           // fixa23: and named
 		runs = "the patch-prior estimate alone (no L-BFGS stage: " + unusedWords + " unused)"
 		if featureFilterApplies(ms, comps, opt.FeatureFilter) { // ffilt
 			runs = "the patch-prior estimate refined by the feature filter (no L-BFGS stage: " + unusedWords + " unused)"
@@ -468,7 +469,7 @@ func runSeparateModels(g *globals, args []string) error {
 	// unitfits20: DATA's BUNIT and pixel scale against the training
 	// patches' (the models' dataset manifest)
 	unitWarns := warnModelUnits(g.stderr, pos[0], cards, ms)
-	if w := patchPriorUnusedWarning(unused); w != "" { // fix4
+	if w := sepUnusedWarning(unused); w != "" { // fix4; fixa23: every flag given
 		unitWarns = append(unitWarns, w)
 		fmt.Fprintf(g.stderr, "separate: warning: %s\n", w)
 	}
