@@ -698,11 +698,11 @@ func demoInterruptedError(o demoOpts, sum *demoSummary) error {
 var demoNotify = func(ch chan<- os.Signal) { signal.Notify(ch, os.Interrupt, syscall.SIGTERM) }
 
 // demoInterrupts catches Ctrl-C (SIGINT) and SIGTERM for the whole demo.
-// Train, sample and separate catch them too (interruptible) and stop, saving
-// what they reached; the demo's other commands (stkit patches and stats in
-// step 2, clusters in step 4, export in step 5, and the maps of step 1) do
-// not, and the default action ended the process at once in the middle of
-// them. Now they run to their end (a few seconds at the demo's scale; they
+// Train, sample, separate and export (since 9ca5a53) catch them too
+// (interruptible) and stop, saving what they reached (export: nothing);
+// the demo's other commands (stkit patches and stats in step 2, clusters
+// in step 4, and the maps of step 1) do not, and the default action ended
+// the process at once in the middle of them. Now they run to their end (a few seconds at the demo's scale; they
 // write whole files only) and the demo stops after them, as after an
 // interrupted training. The first signal sets interruptSeen (the steps stop
 // on it) and says so on w, naming the step under way (current); a second

@@ -23,7 +23,7 @@ func patchPriorProgress(g *globals) func(infer.PatchPriorStep) {
 	return func(s infer.PatchPriorStep) {
 		if s.Done {
 			if bar != nil {
-				bar.Finish()
+				endBar(bar, s.Err != nil) // a stopped fit's bar is not drawn as complete
 				bar = nil
 			}
 			if s.Err != nil {
@@ -334,22 +334,6 @@ func patchPriorUnusedFlags(positive string, gaussPrior float64, gaussSet bool) (
 		words = append(words, fmt.Sprintf("--gauss-prior %g", gaussPrior))
 	}
 	return given, strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-// patchPriorUnusedWarning is the warning for the flags of
-// patchPriorUnusedFlags' map ("" when none was given).
-func patchPriorUnusedWarning(unused map[string]string) string {
-	var flags []string
-	if v, ok := unused["positive"]; ok {
-		flags = append(flags, "--positive "+v+" (nothing keeps those components ≥ 0)")
-	}
-	if v, ok := unused["gauss_prior"]; ok {
-		flags = append(flags, "--gauss-prior "+v)
-	}
-	if len(flags) == 0 {
-		return ""
-	}
-	return strings.Join(flags, " and ") + ": unused, no L-BFGS stage runs (they act only there); --patch-prior off runs the statistics with them"
 }
 
 // patchPriorKeptK returns the number of Gaussians of the folder's loaded
