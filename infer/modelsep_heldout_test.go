@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -73,11 +74,14 @@ import (
 //	STKIT_MODELSEP_BINS=1      also print, per half-octave bin and component,
 //	                           the mean power fraction, the mean r(k) of the
 //	                           separation and of its start, and how often the
-//	                           bin is the worst of the dominant ones
+//	                           bin is the worst of the dominant ones, and
+//	                           per mixture its worst-bin r and pixel
+//	                           correlation
 //
 // It prints, per component, the mean over the mixtures of the worst r(k)
-// over the bins where the component holds ≥ 30 % of the power and of the
-// pixel correlation with the truth, for the separation and its Wiener start.
+// over the bins where the component holds ≥ 30 % of the power (with the
+// standard error of that mean over the mixtures) and of the pixel
+// correlation with the truth, for the separation and its Wiener start.
 //
 // e.g. (after the README's held-out chain in ../stkit-try)
 // STKIT_MODELSEP_MODELS=$PWD/../stkit-try/models2 go test ./infer -run '^$' -bench ModelSeparationHeldOut -benchtime 1x -v
@@ -119,6 +123,7 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	datas, truths := heldOutMixtures(b, n, envInt(b, "STKIT_MODELSEP_SIZE", 64))
 	eng := cpu.New()
 	var r, r0, pc, pc0 [2]float64
+	rs := [2][]float64{} // per-mixture worst-bin r, for the standard errors
 	// per-bin diagnostics (STKIT_MODELSEP_BINS=1): means over the mixtures
 	// (a bin without modes or power would enter as −1: none at 64² or 128²)
 	var binR, binR0, binF [2][]float64
@@ -139,6 +144,9 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 		}
 		m0, _ := EvaluateModelSeparation(res.Init, truth, []string{"dust", "quijote"})
 		usedMethod = res.Method
+		if os.Getenv("STKIT_MODELSEP_BINS") == "1" {
+			b.Logf("mixture %d: worst-bin r %.4f %.4f, pixel corr %.4f %.4f", i, m[0].RMinDominant, m[1].RMinDominant, m[0].PixelCorr, m[1].PixelCorr)
+		}
 		for c := 0; c < 2; c++ {
 			if binR[c] == nil {
 				nb := len(m[c].R)
@@ -157,6 +165,7 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 				binArg[c][arg]++
 			}
 			r[c] += m[c].RMinDominant / float64(n)
+			rs[c] = append(rs[c], m[c].RMinDominant)
 			r0[c] += m0[c].RMinDominant / float64(n)
 			pc[c] += m[c].PixelCorr / float64(n)
 			pc0[c] += m0[c].PixelCorr / float64(n)
@@ -174,8 +183,8 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 	default:
 		gpText = fmt.Sprint(gp)
 	}
-	b.Logf("%d mixtures, method %s, GaussPrior %s: mean worst-bin r (≥ 30 %% of the power) dust %.3f, Quijote %.3f (start %.3f, %.3f); mean pixel correlation %.3f, %.3f (start %.3f, %.3f)",
-		n, usedMethod, gpText, r[0], r[1], r0[0], r0[1], pc[0], pc[1], pc0[0], pc0[1])
+	b.Logf("%d mixtures, method %s, GaussPrior %s: mean worst-bin r (≥ 30 %% of the power) dust %.3f, Quijote %.3f (start %.3f, %.3f; s.e. of the means %.3f, %.3f); mean pixel correlation %.3f, %.3f (start %.3f, %.3f)",
+		n, usedMethod, gpText, r[0], r[1], r0[0], r0[1], stdErr(rs[0]), stdErr(rs[1]), pc[0], pc[1], pc0[0], pc0[1])
 	if os.Getenv("STKIT_MODELSEP_BINS") == "1" {
 		for c, name := range []string{"dust", "quijote"} {
 			for k := range binR[c] {
@@ -183,6 +192,23 @@ func BenchmarkModelSeparationHeldOut(b *testing.B) {
 			}
 		}
 	}
+}
+
+// stdErr is the standard error of the mean of x (NaN for fewer than 2).
+func stdErr(x []float64) float64 {
+	n := float64(len(x))
+	if n < 2 {
+		return math.NaN()
+	}
+	m := 0.0
+	for _, v := range x {
+		m += v / n
+	}
+	ss := 0.0
+	for _, v := range x {
+		ss += (v - m) * (v - m)
+	}
+	return math.Sqrt(ss / (n - 1) / n)
 }
 
 // envFloat reads a float environment variable (def when unset).
