@@ -229,6 +229,14 @@ type ModelManifest struct {
 	// PatchPriors are refused when used (LoadFeatureFilters, and separation
 	// in patch-prior mode auto) and by Write; LoadModels loads the folder.
 	FeatureFilters []ModelFeatureFilter `json:"feature_filters,omitempty"`
+	// Export records the options the folder was exported with
+	// (ModelExportOptions, key "export_options": dataset as given, samples,
+	// seed, covariance, latent, residual noise, calibration, outliers,
+	// force, patch-prior and feature-filter options), written by
+	// ExportModels so that the folder can be exported again. Optional: nil
+	// in folders exported before it (fixd23) and in hand-written ones,
+	// which load as before; the format version is unchanged.
+	Export *ModelExportOptions `json:"export_options,omitempty"`
 }
 
 // ModelLabels is the label table of the statistic (stlayer.Labels): Columns

@@ -316,6 +316,9 @@ type ExportOptions struct {
 	// (context.Background), as before; a cancel after the write has begun
 	// is not seen (the write is atomic and short: the export completes).
 	Context context.Context
+	// datasetGiven is ExportModels' dataset argument as given, for
+	// ModelManifest.Export (exportRecord).
+	datasetGiven string
 }
 
 // Calibration modes of ExportOptions.Calibrate.
@@ -385,6 +388,7 @@ func ExportModels(run, dataset, dir string, opt ExportOptions) (*ModelSet, error
 	if err != nil {
 		return nil, err
 	}
+	opt.datasetGiven = dataset // fixd23: recorded in export_options
 	if dataset == "" {
 		dataset = tr.Meta.Dataset
 		if dataset == "" {
@@ -554,6 +558,7 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 			BUnit: man.BUnit, BUnits: append([]string(nil), man.BUnits...),
 			PixelScale: man.PixelScale, PixelScales: append([]*datasets.PixelScale(nil), man.PixelScales...)},
 		Members: exportMembersDoc(man.Size),
+		Export:  exportRecord(opt, latent, calib),
 	}
 	for _, e := range tr.Skipped {
 		mm.Source.SkippedCheckpoints = append(mm.Source.SkippedCheckpoints, e.Error())

@@ -156,12 +156,28 @@ func patchPriorUnservable(ms *infer.ModelSet, comps []infer.SepComponent) string
 // gives it: relative to the working directory below it, as the manifest
 // records it elsewhere, and RUN with the record when the run is not there
 // (a folder copied from another machine; before s23 the note named the
-// recorded absolute path whether or not it existed).
+// recorded absolute path whether or not it existed). When the manifest
+// records its export's options (export_options, fixd23) the note prints
+// the complete command (recordedExportFlags: -o the folder itself, every
+// option explicit, --patch-prior added); folders exported before it get
+// "give the other export options … was made with".
 func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode string, start bool) string {
 	if mode != "auto" || start || ms.Manifest.PatchPriors != nil || patchPriorUnservable(ms, comps) != "" {
 		return ""
 	}
 	run, missing := noteRunArg(ms.Manifest.Source.Run)
+	if flags, notes := recordedExportFlags(ms, false); flags != nil {
+		// fixd23: the folder records its export's options (export_options):
+		// the complete command, where the note said "give the other export
+		// options"
+		why := fmt.Sprintf("the options %s records in export_options, with --patch-prior added: the folder is exported again, with priors", filepath.Join(ms.Dir, infer.ModelManifestFile))
+		if missing {
+			notes = append([]string{fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location)", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run)}, notes...)
+		}
+		notes = append(notes, why)
+		return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o %s %s --patch-prior fits them (%s)",
+			ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), shellQuote(ms.Dir), strings.Join(flags, " "), strings.Join(notes, "; "))
+	}
 	opts := fmt.Sprintf("give the other export options %s was made with", ms.Dir)
 	if missing {
 		opts = fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location); %s", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run, opts)

@@ -366,7 +366,7 @@ TOP_REQUIRED = ["format", "version", "spec", "patch_size", "n_coefficients", "la
                 "clusters", "samples_per_component", "seed", "covariance", "latent", "residual_noise",
                 "ps_bin_edges", "source"]
 TOP_OPTIONAL = ["created", "reference", "window", "window_alpha", "class_doc", "calibration", "recentred",
-                "npz_members", "patch_priors", "feature_filters",
+                "npz_members", "patch_priors", "feature_filters", "export_options",
                 "provenance"]  # stkit export's (README: every manifest.json holds it), not infer.ExportModels'
 CLUSTER_KEYS = ["k", "weight", "count", "mean_confidence", "file", "ps_from", "sources", "spectrum_outliers"]
 PRIORS_KEYS = ["files", "patch", "mixture_components", "reg", "max_rows", "stride", "augment", "iters",
