@@ -240,7 +240,13 @@ is taken over).`)
 	// manifest.json gets the provenance (prov19_provenance.go: stkit's
 	// commit, the command line, the SHA-256 of the run folder and of the
 	// dataset), which infer.ModelManifest has no member for
-	if err := addProvenanceJSON(filepath.Join(*out, infer.ModelManifestFile), newProvenance(run, man.Source.Dataset)); err != nil {
+	// The dataset as given (fixd23: its absolute path was recorded as
+	// given), the run's recorded one as found when none was.
+	provData := *dataset
+	if provData == "" {
+		provData = man.Source.Dataset
+	}
+	if err := addProvenanceJSON(filepath.Join(*out, infer.ModelManifestFile), newProvenance(run, provData)); err != nil {
 		fmt.Fprintf(g.stderr, "export: warning: the models are written, but not their provenance: %v\n", err)
 	}
 	if ctx.Err() != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +19,20 @@ import (
 //	                       "working_directory": "", "time": ""; the version,
 //	                       commit and the inputs' sizes and SHA-256 stay
 //
-// (the inputs' absolute paths stay too: run from one folder).
+// and, in a manifest.json the CLI adds the provenance to (addProvenanceJSON),
+// "created" (stkit export's model manifest) becomes SOURCE_DATE_EPOCH's
+// time, or is left out under STKIT_REPRODUCIBLE without it.
+// Under STKIT_REPRODUCIBLE an input's "path" and "given" that lie below the
+// working directory are recorded relative to it ("." for itself;
+// reproducibleInputs), so one command run from two folders on copies of the
+// same inputs records the same provenance (fixd23: the inputs' absolute
+// paths stayed, and export's dataset was recorded by its absolute path
+// even when given relative). Inputs outside the working directory keep
+// their absolute paths, and a model manifest's source.run and
+// source.dataset (where stkit's readers look for the run and the dataset)
+// stay absolute: give the inputs below the working directory, and compare
+// a model folder's files other than manifest.json, or its manifest without
+// "source".
 
 // reproducibleEnv is STKIT_REPRODUCIBLE set to a true value (1, true, yes).
 func reproducibleEnv() bool {
@@ -54,10 +68,47 @@ func reproducibleProvenance(p *provenance) *provenance {
 		p.Time = t.Format(time.RFC3339)
 	}
 	if reproducibleEnv() {
+		reproducibleInputs(p.Inputs, p.Dir)
 		p.Argv, p.Dir = []string{}, ""
 		if !fixed {
 			p.Time = ""
 		}
 	}
 	return p
+}
+
+// reproducibleInputs writes the paths of ins ("path", "given") that are
+// absolute and lie below the working directory wd relative to it
+// (slash-separated, "." for wd itself); others are left as they are.
+func reproducibleInputs(ins []provInput, wd string) {
+	if wd == "" {
+		return
+	}
+	rel := func(p string) string {
+		if !filepath.IsAbs(p) {
+			return p
+		}
+		r, err := filepath.Rel(wd, p)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return p
+		}
+		return filepath.ToSlash(r)
+	}
+	for i := range ins {
+		ins[i].Path = rel(ins[i].Path)
+		ins[i].Given = rel(ins[i].Given)
+	}
+}
+
+// reproducibleCreated is the "created" member addProvenanceJSON writes
+// into a manifest under SOURCE_DATE_EPOCH (its time) or STKIT_REPRODUCIBLE
+// (drop: left out); keep when neither is set.
+func reproducibleCreated() (created string, keep, drop bool) {
+	if t, ok := sourceDateEpoch(); ok {
+		return t.Format(time.RFC3339), false, false
+	}
+	if reproducibleEnv() {
+		return "", false, true
+	}
+	return "", true, false
 }

@@ -451,6 +451,17 @@ func addProvenanceJSON(path string, p *provenance) error {
 		if key == "provenance" {
 			continue
 		}
+		if key == "created" {
+			// fixd23: export's manifest kept the time it was written
+			// under SOURCE_DATE_EPOCH and STKIT_REPRODUCIBLE
+			created, keep, drop := reproducibleCreated()
+			if drop {
+				continue
+			}
+			if !keep {
+				raw, _ = json.Marshal(created)
+			}
+		}
 		k, _ := json.Marshal(key)
 		buf.Write(k)
 		buf.WriteByte(':')
