@@ -670,6 +670,9 @@ func runSeparateModels(g *globals, args []string) error {
 		checked = &c
 	}
 	moments := sepModelChecks(g.stderr, checked, comps, truth, *minFrac, warn)
+	for _, w := range emptyEstimateWarnings(d, res.Components, comps) { // fixd23: a (nearly) empty estimate
+		warn(w)
+	}
 	if repDir != "" {
 		// sepout20: DIR.partial under its own lock (lockPartialReport)
 		l, _, lerr := lockPartialReport("separate", *report, repDir, args)
