@@ -58,7 +58,8 @@ MODELDIR (format version 1, readable with numpy alone; see README.md,
 "Per-component model format"):
   manifest.json        format, version, ST configuration and reference, patch
                        size and window, label table, feature columns and
-                       normalisation, clusters with weights, provenance
+                       normalisation, clusters with weights, the
+                       export's options (export_options), provenance
                        (with the training patches' BUNIT and pixel scale
                        when the dataset records them: source.bunit,
                        source.pixel_scale; separate --models compares
