@@ -96,6 +96,16 @@ func TestFixd23RecordedExportFlags(t *testing.T) {
 		len(n) != 1 || n[0] != "DATASET: the dataset the export was given (--dataset ../x/ds), which "+filepath.Join("m", "manifest.json")+" records as \""+filepath.Join(work, "gone")+"\", not found here" {
 		t.Errorf("got %q %q\nwant %q", got, n, w)
 	}
+	// the note with the record, the run and the dataset gone
+	ms.Components = []*infer.ComponentModel{{}, {}}
+	ms.Manifest.Source.Run = filepath.Join(work, "run-gone")
+	comps := []infer.SepComponent{{Name: "0", Model: ms.Components[0]}, {Name: "1", Model: ms.Components[1]}}
+	man := filepath.Join("m", "manifest.json")
+	want := "stkit export RUN -o m --dataset DATASET --samples 8 --seed 3 --cov no --latent prior --calibrate none --no-residual --drop-outliers --force --patch-prior fits them (RUN: the training run the models come from, which " + man + " records as " + filepath.Join(work, "run-gone") +
+		", not found here (a copy of it, or its new location); DATASET: the dataset the export was given (--dataset ../x/ds), which " + man + " records as \"" + filepath.Join(work, "gone") + "\", not found here; the options " + man + " records in export_options, with --patch-prior added: the folder is exported again, with priors)"
+	if got := patchPriorAbsentNote(ms, comps, "auto", false); !strings.HasSuffix(got, want) {
+		t.Errorf("note\n got %q\nwant …%q", got, want)
+	}
 }
 
 func must(b []byte, err error) []byte {
