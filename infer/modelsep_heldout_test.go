@@ -67,7 +67,12 @@ import (
 //	                           (research22_featwiener.go: 0.808/0.804);
 //	                           STKIT_MODELSEP_MIXSEED=8: 0.776/0.799,
 //	                           0.757/0.938 (patch prior alone 0.722/0.758,
-//	                           0.713/0.928)
+//	                           0.713/0.928). Over MIXSEED 7–12 (180
+//	                           mixtures; priors and filter refitted at
+//	                           c69c3d5): 0.760 ± 0.015/0.778 ± 0.011,
+//	                           prior alone 0.725 ± 0.016/0.762 ± 0.010;
+//	                           seed 7 is the easiest of the six draws
+//	                           (research23_robust.go)
 //	STKIT_MODELSEP_PRIOR_P, _PRIOR_TRAINSTRIDE, _PRIOR_STRIDE  the fits'
 //	                           P and Stride, the separation's stride
 //	                           (default: the defaults)
