@@ -77,15 +77,15 @@
 //	                                 seed 7         seed 8         paired, 60 mixtures
 //	all 8 (the default)              0.776 0.805    0.728 0.766
 //	axes kept {0,2,4,6}              0.772 0.801    0.718 0.752    −0.007 ± 0.002 / −0.009 ± 0.003
+//	180° rotation only {0,2}         0.776 0.799    0.722 0.756    −0.003 ± 0.003 / −0.008 ± 0.003
 //	none {0} (= NoAugment)           0.765 0.798    0.721 0.756    −0.009 ± 0.005 / −0.009 ± 0.004
 //
-// Fewer copies lose on both components: the prior is fitted on 30000 rows
-// either way (MaxRows; 315 000 candidate rows with the 8 copies, 39 000
-// without, for dust's 154 patches), and the copies make them more varied;
-// whatever preferred direction the dust has does not show at 6×6 enough to
-// pay for that. The filter was
-// not refitted for these (25 min each here); rot180 alone, between the
-// two, was not run.
+// Fewer copies lose: Quijote −0.008 to −0.009 (2–3 standard errors), dust
+// −0.003 to −0.009. The prior is fitted on 30000 rows either way (MaxRows;
+// 315 000 candidate rows with the 8 copies, 39 000 without, for dust's 154
+// patches), and the copies make them more varied; whatever preferred
+// direction the dust has does not pay for that at 6×6. The filter was not
+// refitted for these (25 min each here).
 //
 // b. Ensembling filters: a filter fitted with FeatureFilterOptions.Seed 23
 // (other halves, other training mixtures; the same full priors) and the
