@@ -605,7 +605,9 @@ type featTrainMix struct {
 // parallel (58 s of it); the 690 s measured at load 16 predates that
 // (half priors one after the other, 440 s of it). There the filter raised
 // the mean worst-bin r from 0.775/0.802 (patch prior alone) to
-// 0.808/0.805. Input errors match ErrModelInput; a cancelled opt.Context
+// 0.808/0.805 on its 30 mixtures (seed 7, the easiest of six draws; over
+// 180 mixtures of seeds 7–12 0.760/0.778 against 0.725/0.762:
+// docs/experiments/research23_robust.go). Input errors match ErrModelInput; a cancelled opt.Context
 // stops it with an error wrapping the context's.
 func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt FeatureFilterOptions) (*FeatureFilter, error) {
 	opt.defaults()
