@@ -300,7 +300,7 @@ func checkReportNotOutput(report, out string) error {
 	if err1 != nil || err2 != nil {
 		return nil
 	}
-	if rel, err := filepath.Rel(af, ar); (err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))) || sameFile(af, ar) {
+	if _, below := relBelow(af, ar); below || sameFile(af, ar) {
 		return badInputf("--report %s is the output file -o %s or lies inside it: choose another folder", report, out)
 	}
 	return nil

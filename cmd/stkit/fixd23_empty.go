@@ -20,7 +20,12 @@ const emptyEstimateLimit = 1e-6
 // 2e-14 of DATA's power; the warnings said the models hold little of the
 // power and the terms ended far, but none that the estimates themselves
 // were empty (component 0's pixel std 0.23 lay within 4× of its model's,
-// so the moment check passed it). Nothing when DATA is constant.
+// so the moment check passed it). Nothing when DATA is constant, and
+// nothing for a noise:σ component (infer.NoiseSigma): its estimate is as
+// small as the σ given asks (noise:1e-3 on DATA of variance 1.95 under the
+// patch prior: 1.1e-12 of DATA's power, named "(nearly) empty … DATA in
+// other units than its training patches?", though a noise component has
+// none), and the moment check already compares its std with σ itself.
 func emptyEstimateWarnings(data, est *stlayer.Maps, comps []infer.SepComponent) []string {
 	if data == nil || est == nil || data.B < 1 {
 		return nil
@@ -30,6 +35,9 @@ func emptyEstimateWarnings(data, est *stlayer.Maps, comps []infer.SepComponent) 
 	for c, comp := range comps {
 		if c >= est.B {
 			break
+		}
+		if _, noise := infer.NoiseSigma(comp.Model); noise {
+			continue
 		}
 		y := est.Map(c)
 		var n, sx, sy float64

@@ -94,3 +94,23 @@ func TestFixd23EmptyEstimateLimit(t *testing.T) {
 		t.Errorf("constant DATA: %q", got)
 	}
 }
+
+// A noise:σ component whose estimate is as small as its σ asks is not
+// named "(nearly) empty … DATA in other units than its training
+// patches?": measured, noise:1e-3 on the fixture's mixture under the patch
+// prior was (1.1e-12 of DATA's power), a third warning on top of the power
+// share and the moment check. The learned components' check is unchanged.
+func TestRev1EmptyEstimateNoise(t *testing.T) {
+	data := &stlayer.Maps{B: 1, M: 2, N: 2, Data: []float64{1, -1, 1, -1}}
+	est := &stlayer.Maps{B: 2, M: 2, N: 2, Data: []float64{1e-4, -1e-4, 1e-4, -1e-4, 1e-4, -1e-4, 1e-4, -1e-4}}
+	s := 1e-4
+	noise := &infer.ComponentModel{K: -1, PS: []float64{s * s, s * s}, PixelMoments: [4]float64{0, s, 0, 0}}
+	if _, ok := infer.NoiseSigma(noise); !ok {
+		t.Fatal("the test's noise model is no noise:σ model")
+	}
+	comps := []infer.SepComponent{{Name: "0", Model: &infer.ComponentModel{K: 0}}, {Name: "noise:1e-4", Model: noise}}
+	got := emptyEstimateWarnings(data, est, comps)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "0: the estimate holds 1e-08 of DATA's power") {
+		t.Errorf("got %q, want the learned component 0 alone named", got)
+	}
+}

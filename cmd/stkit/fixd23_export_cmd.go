@@ -18,7 +18,12 @@ import (
 // was given one, naming the folder read (ModelSource.Dataset) as noteRunArg
 // names a run: relative to the working directory below it, as recorded
 // elsewhere, and DATASET, with a clause in notes saying what it stands for,
-// when nothing is there.
+// when nothing is there. With priors, the patch-prior options are those
+// stkit export has flags for (--patch-prior-k, --patch-prior-rows): a
+// record with another sub-patch size, reg, stride, augmentation, iteration
+// count or seed (set through infer.ExportOptions.PatchPrior) is not
+// reproduced by them. separate --models' note calls it without priors (its
+// folder has none); priors is set by the tests alone.
 func recordedExportFlags(ms *infer.ModelSet, priors bool) (flags, notes []string) {
 	r := ms.Manifest.Export
 	if r == nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -38,9 +37,7 @@ func TestFixd23ReproducibleDirs(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range []string{"run", "ds"} {
-				if out, err := exec.Command("cp", "-r", filepath.Join(dir, f), filepath.Join(work, f)).CombinedOutput(); err != nil {
-					t.Fatalf("cp: %v %s", err, out)
-				}
+				copyTree(t, filepath.Join(dir, f), filepath.Join(work, f))
 			}
 			t.Chdir(work)
 			if code, _, errs := runCLI(t, "export", "run", "--dataset", "ds", "-o", "m", "--samples", "4"); code != 0 {

@@ -206,7 +206,7 @@ func noteRunArg(run string) (arg string, missing bool) {
 	if err != nil {
 		return run, false
 	}
-	if rel, err := filepath.Rel(wd, run); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if rel, ok := relBelow(wd, run); ok {
 		return rel, false
 	}
 	return run, false

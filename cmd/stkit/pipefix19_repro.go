@@ -88,8 +88,8 @@ func reproducibleInputs(ins []provInput, wd string) {
 		if !filepath.IsAbs(p) {
 			return p
 		}
-		r, err := filepath.Rel(wd, p)
-		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		r, ok := relBelow(wd, p)
+		if !ok {
 			return p
 		}
 		return filepath.ToSlash(r)
@@ -98,6 +98,19 @@ func reproducibleInputs(ins []provInput, wd string) {
 		ins[i].Path = rel(ins[i].Path)
 		ins[i].Given = rel(ins[i].Given)
 	}
+}
+
+// relBelow returns p relative to base and true when p is base itself
+// (".") or lies below it; "" and false when it lies elsewhere (filepath.Rel
+// fails or climbs out with ".."). separate --models' notes (noteRunArg),
+// STKIT_REPRODUCIBLE's inputs (reproducibleInputs) and --report's check
+// against -o (checkReportNotOutput) share it.
+func relBelow(base, p string) (string, bool) {
+	r, err := filepath.Rel(base, p)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return r, true
 }
 
 // reproducibleCreated is the "created" member addProvenanceJSON writes

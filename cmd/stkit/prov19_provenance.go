@@ -51,7 +51,9 @@ type provenance struct {
 
 // provInput is one input of a command. Given is the argument as written
 // (perhaps relative, perhaps "x.npz:name" or "x.fits[1]"), Path the
-// absolute path of the file or folder read. For a file, Size is its size in
+// absolute path of the file or folder read (under STKIT_REPRODUCIBLE both
+// are relative to the working directory when they lie below it,
+// reproducibleInputs). For a file, Size is its size in
 // bytes and SHA256 the SHA-256 of its bytes. For a folder (Kind "folder":
 // a patch dataset, a training run, a model folder), NFiles counts its
 // regular files, recursively, lock files (.stkit.lock, *.lock) and
