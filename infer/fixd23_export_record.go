@@ -17,7 +17,8 @@ package infer
 // is ExportOptions.PatchPrior with FitPatchPrior's defaults filled in (nil
 // without priors); FeatureFilter the pairs (a, b) and
 // FeatureFilterMixtures the training mixtures per fold
-// (FeatureFilterOptions.Mixtures, default filled in; 0 without filters).
+// (FeatureFilterOptions.Mixtures, default filled in); both are left out
+// of the JSON without filters, so a folder without filters names none.
 type ModelExportOptions struct {
 	Dataset               string                   `json:"dataset"`
 	Samples               int                      `json:"samples"`
@@ -29,7 +30,7 @@ type ModelExportOptions struct {
 	DropOutliers          bool                     `json:"drop_outliers"`
 	Force                 bool                     `json:"force"`
 	PatchPrior            *ModelExportPatchOptions `json:"patch_prior"`
-	FeatureFilter         [][2]int                 `json:"feature_filter"`
+	FeatureFilter         [][2]int                 `json:"feature_filter,omitempty"`
 	FeatureFilterMixtures int                      `json:"feature_filter_mixtures,omitempty"`
 }
 
