@@ -6,6 +6,7 @@ import (
 
 	"github.com/stkit-org/stkit/stlayer"
 	"github.com/stkit-org/stkit/stlayer/stats"
+	"github.com/stkit-org/stkit/stlayer/wph"
 )
 
 // CoeffsOwnRef returns the statistic spec of every map of x, each with its
@@ -78,17 +79,13 @@ func constantOwnRef(spec stats.Spec, x *stlayer.Maps, b int) error {
 	if spec.Kind != stats.WPH || !strings.EqualFold(spec.Norm, "auto") || spec.Cross || len(x.Data) == 0 {
 		return nil
 	}
+	if !wph.IsConstantRef(x, spec.Complex) { // Q and U each constant (complex)
+		return nil
+	}
 	parts := [][]float64{x.Data}
 	if spec.Complex {
 		h := len(x.Data) / 2
 		parts = [][]float64{x.Data[:h], x.Data[h:]}
-	}
-	for _, p := range parts {
-		for _, v := range p[1:] {
-			if v != p[0] {
-				return nil
-			}
-		}
 	}
 	why := "with the map as its own reference (each map its own, as stkit stats --compare-ref each) the σ that norm auto divides by is 0 (counted as 1) or round-off, " +
 		"so its coefficients are 0 or ratios of round-off, not a shape; a reference over both sets (--compare-ref pooled) is defined"

@@ -18,8 +18,10 @@ import (
 // coefficients themselves are defined (0 for every fluctuation
 // coefficient), so .json and .npy outputs are not refused
 // (stats.CheckConstant's rule for the raw families); --cross and wst
-// --local write no such arrays.
-func checkConstantDict(spec stats.Spec, format string, x *stlayer.Maps) error {
+// --local write no such arrays. The map is named by its index in in, the
+// MAP argument x was read from (constantInFile: --skip-nan's maps left out
+// counted).
+func checkConstantDict(spec stats.Spec, format string, x *stlayer.Maps, in statsInput) error {
 	if format != "npz" || spec.Cross {
 		return nil
 	}
@@ -36,7 +38,7 @@ func checkConstantDict(spec stats.Spec, format string, x *stlayer.Maps) error {
 		return nil
 	}
 	var ce *stats.ConstantMapError
-	if err := stats.CheckConstant(s, x); !errors.As(err, &ce) {
+	if err := constantInFile(stats.CheckConstant(s, x), in); !errors.As(err, &ce) {
 		return err
 	}
 	what := fmt.Sprintf("constant (every pixel %g)", ce.Value)
@@ -54,10 +56,10 @@ func checkConstantDict(spec stats.Spec, format string, x *stlayer.Maps) error {
 // 4 maps).
 func checkConstantSets(spec stats.Spec, a statsInput, am *stlayer.Maps, b statsInput, bm *stlayer.Maps) error {
 	if err := stats.CheckConstant(spec, am); err != nil {
-		return badInputf("%s: %v", a.describe(), err)
+		return badInputf("%s: %v", a.describe(), constantInFile(err, a))
 	}
 	if err := stats.CheckConstant(spec, bm); err != nil {
-		return badInputf("%s: %v", b.describe(), err)
+		return badInputf("%s: %v", b.describe(), constantInFile(err, b))
 	}
 	return nil
 }

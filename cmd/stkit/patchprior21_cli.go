@@ -183,7 +183,7 @@ func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode s
 		opts = fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location); %s", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run, opts)
 	}
 	return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o DIR --patch-prior fits them (%s)",
-		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, run, opts)
+		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), opts)
 }
 
 // noteRunArg is a model folder's training run (ModelSource.Run, the

@@ -439,9 +439,9 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 	// coefficients are then undefined (log 0, 0/0) say so rather than
 	// printing NaN or −Inf (stats.CheckConstant)
 	if err := stats.CheckConstant(spec, input); err != nil {
-		return badInputf("%s: %v", pos[0], err)
+		return badInputf("%s: %v", pos[0], constantInFile(err, mapIn))
 	}
-	if err := checkConstantDict(spec, *format, input); err != nil { // badfix20: the .npz dict's NaN
+	if err := checkConstantDict(spec, *format, input, mapIn); err != nil { // badfix20: the .npz dict's NaN
 		return badInputf("%s: %v", pos[0], err)
 	}
 	var op stats.Op
@@ -459,7 +459,7 @@ dust I_1, 0.001 for white noise): judge S4 against phase surrogates
 		if ce.Second && *cross != "" {
 			name = "--cross " + *cross
 		}
-		return badInputf("%s: %v", name, err)
+		return badInputf("%s: %v", name, constantInFile(err, mapIn))
 	}
 	if err != nil {
 		return badInputf("%v", err)
@@ -916,4 +916,20 @@ func forwardBatch(g *globals, eng stlayer.Engine, op stats.Op, x *stlayer.Maps, 
 	c, err := stlayer.ForwardChunked(eng, op.Key(), op.Stat(), x, chunk, func(done int) { _ = bar.Set(done) })
 	endBar(bar, err != nil)
 	return c, err
+}
+
+// constantInFile is err, a *stats.ConstantMapError, with its Map counted
+// as in the files given: --skip-nan leaves maps out (MAP and --cross
+// together), so map b of the batch is map in.applied.MapsUsed[b] of in.
+// Other errors, and runs without --skip-nan, are returned as they are.
+// (rev2, s23: with map 0 of nc.npy left out for a NaN, its constant map 1
+// was named "map 0".)
+func constantInFile(err error, in statsInput) error {
+	var ce *stats.ConstantMapError
+	if !errors.As(err, &ce) || in.applied == nil || ce.Map < 0 || ce.Map >= len(in.applied.MapsUsed) {
+		return err
+	}
+	e := *ce
+	e.Map = in.applied.MapsUsed[ce.Map]
+	return &e
 }
