@@ -170,14 +170,17 @@ def read_npy(b, where):
         warns.append("%s: header ends at byte %d, not a multiple of 64 (numpy writes it aligned; it still reads this)" % (where, off + hlen))
     if not header.endswith("\n"):
         warns.append("%s: header does not end in a newline (numpy writes one; it still reads this)" % where)
+    # literal_eval also raises TypeError (an unhashable key: "{[1]: 2}"),
+    # MemoryError or RecursionError; np.load fails on those too
+    unparsable = (SyntaxError, ValueError, TypeError, MemoryError, RecursionError)
     try:
         d = ast.literal_eval(header)
-    except (SyntaxError, ValueError) as e:
+    except unparsable as e:
         if version > (2, 0) or not isinstance(e, SyntaxError):
             raise NpyError("%s: cannot parse header: %r" % (where, header))
         try:
             d = ast.literal_eval(filter_py2_header(header))
-        except (SyntaxError, ValueError):
+        except unparsable:
             raise NpyError("%s: cannot parse header: %r" % (where, header))
         warns.append("%s: header needed numpy's Python 2 filter (numpy warns)" % where)
     if not isinstance(d, dict):
@@ -187,6 +190,10 @@ def read_npy(b, where):
     shape, fortran = d["shape"], d["fortran_order"]
     if not isinstance(shape, tuple) or not all(isinstance(x, int) for x in shape):
         raise NpyError("%s: shape is not valid: %r" % (where, shape))
+    if any(isinstance(x, bool) for x in shape):
+        # numpy's header check passes a bool (an int), building the array
+        # fails: "TypeError: an integer is required" (numpy 1.24)
+        raise NpyError("%s: shape %r holds a bool: np.load fails on it (an integer is required)" % (where, shape))
     if any(x < 0 for x in shape):
         raise NpyError("%s: negative dimensions are not allowed: %r" % (where, shape))
     if not isinstance(fortran, bool):
