@@ -37,11 +37,11 @@ type PatchRefineOptions struct {
 
 // PatchRefineStep reports RefineWithPatchPriors' progress: stage Index of
 // Count (0-based; the stages are its prior fits and patch separations in
-// their order, Count = 3 + 2·Rounds), Fit true for a
-// prior fit (What: "contaminant samples", "ST estimate" or "refit round
-// r"; Done/Total the EM iterations, at most) and false for a patch
-// separation (Done/Total the data patches); End at the end of a stage, with
-// its Elapsed time.
+// their order, Count = 3 + 2·Rounds), Fit true for a prior fit (What:
+// "contaminant samples", "ST estimate" or "round r map"; Done/Total the EM
+// iterations, at most) and false for a patch separation (What: "patch
+// separation" or "round r separation"; Done/Total the data patches); End
+// at the end of a stage, with its Elapsed time.
 type PatchRefineStep struct {
 	Index, Count int
 	Fit          bool
@@ -174,8 +174,8 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 		return nil, err
 	}
 	for r := 1; r <= rounds; r++ {
-		what := fmt.Sprintf("refit round %d", r)
-		sp, err = fit(&stlayer.Maps{B: 1, M: data.M, N: data.N, Data: s1}, what)
+		what := fmt.Sprintf("round %d", r)
+		sp, err = fit(&stlayer.Maps{B: 1, M: data.M, N: data.N, Data: s1}, what+" map")
 		if err != nil {
 			return nil, err
 		}

@@ -172,7 +172,7 @@ func TestPref23RefineByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(steps, "; "); got != "contaminant samples; ST estimate; patch separation; refit round 1; refit round 1 separation" {
+	if got := strings.Join(steps, "; "); got != "contaminant samples; ST estimate; patch separation; round 1 map; round 1 separation" {
 		t.Errorf("steps %q", got)
 	}
 	// by hand

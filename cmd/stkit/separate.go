@@ -47,6 +47,11 @@ func runSeparate(g *globals, args []string) error {
 	if *contPath == "" && *noisePath == "" {
 		return badInputf("separate needs samples of what is to be removed from DATA: --contaminant FILE (≥ 2 maps [K, M, N] of the contaminant c, the size of DATA; or a folder or comma-separated list of map files) and/or --noise FILE (≥ 2 noise maps); or, with learned models, --models MODELDIR --components a,b")
 	}
+	if *f.patchRefine {
+		if err := checkPatchRefine(*frozenPath, *box); err != nil {
+			return err
+		}
+	}
 	if !isSet(fs, "iso") {
 		spec.Iso = true
 	}
@@ -247,8 +252,8 @@ func runSeparate(g *globals, args []string) error {
 		// product of their counts).
 		fmt.Fprintf(g.stderr, "separate: warning: --batch %d is more than the %d distinct residual samples; using %d\n", setup.RequestedBatch, setup.Pool, setup.Batch)
 	}
-	fmt.Fprintf(g.stderr, "separate: %s%s, %s form, %d auto / %d cross coefficients, batch %d of %d samples, engine %s\n",
-		spec, map[bool]string{true: " + power spectrum"}[*ps], opt.Form, p.Stats.Auto.Labels().Len(), p.Stats.Cross.Labels().Len(), setup.Batch, setup.Pool, ch.Name)
+	fmt.Fprintf(g.stderr, "separate: %s%s, %s form, %d auto / %d cross coefficients, batch %d of %d samples, engine %s%s\n",
+		spec, map[bool]string{true: " + power spectrum"}[*ps], opt.Form, p.Stats.Auto.Labels().Len(), p.Stats.Cross.Labels().Len(), setup.Batch, setup.Pool, ch.Name, map[bool]string{true: "; then the patch-prior refinement (--patch-refine)"}[*f.patchRefine])
 	if spec.Pad == "crop" {
 		// The statistics average over the interior window (c = ⌊cut·2^J⌋
 		// pixels in from each edge, --cut, default 1/2: Spec.CutPixels, as
@@ -324,13 +329,44 @@ func runSeparate(g *globals, args []string) error {
 		}
 		return modelError(err) // input errors found by the separation (identical samples, …): exit 2
 	}
+	// pref23: --patch-refine, on a finished separation only
+	var refine *patchRefineRun
+	if *f.patchRefine {
+		if err != nil {
+			fmt.Fprintf(g.stderr, "separate: --patch-refine not run: the separation did not finish\n")
+		} else {
+			fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s; refining s̃ with patch priors (--patch-refine)\n", res.Evals, res.Elapsed.Seconds())
+			rs, perr := infer.PairedSamples(p.Contaminant, p.Noise)
+			if perr != nil {
+				return badInputf("%v", perr)
+			}
+			if truth != nil {
+				if m0, merr := infer.EvaluateSeparation(d, res.S, rs, truth); merr == nil {
+					fmt.Fprintf(g.stderr, "separate: before the refinement, against --truth: min r where P_c ≤ P_s %.3f, pixel correlation %.3f\n", m0.RMin, m0.PixelCorr)
+				}
+			}
+			var rerr error
+			if refine, rerr = runPatchRefine(ctx, g, d, res, rs); rerr != nil {
+				if !errors.Is(rerr, context.Canceled) {
+					return modelError(rerr)
+				}
+				err = rerr // interrupted: the ST separation's maps are written as a stopped run's
+			} else {
+				res = refine.res
+			}
+		}
+	}
 	both := stlayer.NewMaps(2, d.M, d.N)
 	copy(both.Map(0), res.S.Data)
 	copy(both.Map(1), res.Residual.Data)
 	// the output stacks 2 planes on DATA's grid (NAXIS = 3): DATA's WCS gets
 	// the plane axis, so that it describes 3 axes (WCSAXES = 3, CTYPE3)
 	cards = datasets.PlaneAxisCards(cards, "1 = separated component s, 2 = DATA - s")
-	cards = append(cards, historyCards(sepHistory(pos[0], spec, *ps, opt.Form, *contPath, *noisePath, *steps, *seed))...)
+	hist := sepHistory(pos[0], spec, *ps, opt.Form, *contPath, *noisePath, *steps, *seed)
+	if refine != nil {
+		hist += ", refined with patch priors (--patch-refine)"
+	}
+	cards = append(cards, historyCards(hist)...)
 	cards = provFITS(cards, pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *startPath, *frozenPath) // provenance, DATE, ORIGIN
 	// sepout20: the maps of a run stopped early (Ctrl-C, SIGTERM, an error)
 	// go to OUT's partial file, their report to DIR.partial; OUT and DIR
@@ -348,8 +384,14 @@ func runSeparate(g *globals, args []string) error {
 	if err != nil { // partialsafe20: a later run removes only a partial file it can tell stkit wrote
 		recordPartial(g.stderr, sepPartialCmd, args, *out, dest)
 	}
-	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s (s̃, d − s̃)\n",
-		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), dest)
+	wrote := "(s̃, d − s̃)"
+	if refine != nil {
+		wrote = fmt.Sprintf("(s̃ refined with patch priors in %.1f s, d − s̃)", refine.elapsed.Seconds())
+	} else if *f.patchRefine {
+		wrote = "(s̃ of the separation, not refined, d − s̃)"
+	}
+	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s %s\n",
+		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), dest, wrote)
 	// Say so when the shift matters (> 1 % of DATA's pixel std); zero-mean
 	// samples give a shift of their sampling error only.
 	if _, sd, _, _ := infer.Moments(d.Data); res.MeanShift > 0.01*sd || -res.MeanShift > 0.01*sd {
@@ -365,6 +407,10 @@ func runSeparate(g *globals, args []string) error {
 	ended := ""
 	if interrupted {
 		ended = sepInterruptedAt(last, setup.TotalSteps)
+		var stopped *patchRefineStopped
+		if errors.As(err, &stopped) {
+			ended = stopped.ended
+		}
 		fmt.Fprintf(g.stderr, "separate: %s\n", ended)
 	}
 	// the report's residual samples: c_i + n_i with both (their mean
@@ -394,6 +440,9 @@ func runSeparate(g *globals, args []string) error {
 			"interrupted": interrupted}
 		settings["provenance"] = newProvenance(pos[0], *contPath, *noisePath, *tmplPath, *truthPath, *startPath, *frozenPath)
 		cropSetting(settings, nm) // misc2: the --crop window
+		if *f.patchRefine {
+			settings["patch_refine"] = patchRefineSetting(refine)
+		}
 		if interrupted {
 			settings["ended"] = ended
 		}
@@ -581,6 +630,19 @@ earlier OUT [2, M, N] (to continue or refine a separation: the statistics
 fit the truth as well as they fit the map reached from DATA, so the start
 chooses among equally good solutions; see the README's separation quality).
 
+--patch-refine (opt-in) refines the finished s̃ with pixel patch priors
+(infer.RefineWithPatchPriors): 6×6 Gaussian-mixture priors (K 20) fitted
+on the samples (with both --contaminant and --noise, the pairs c_i + n_i)
+and on s̃, the patch separation of DATA given s̃'s binned spectrum, then
+one round of the prior refitted on that map; OUT[0] is the result, with
+s̃'s binned spectrum and the patch maps' phases. On the 256² dust + Quijote
+benchmark it raised min r where P_c ≤ P_s from 0.785 to 0.807 (0.771 to
+0.794 on a second draw), the pixel correlation from 0.817 to 0.841, for
+about 3 minutes more on a loaded 2-core machine. It cannot be combined
+with --frozen or --box (it re-estimates every pixel, unbounded); a
+Ctrl-C during it writes the finished separation's maps, not refined, as
+a stopped run's (metrics.json settings.ended says so).
+
 Example:
   stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy
 
@@ -596,7 +658,7 @@ type sepSampleArgs struct {
 	format                                                                           *string
 	frozenPath, startPath                                                            *string
 	batch, history, logEvery                                                         *int
-	ps                                                                               *bool
+	ps, patchRefine                                                                  *bool
 	seed                                                                             *uint64
 }
 
@@ -624,6 +686,7 @@ func sepSampleFlags(g *globals) (*flag.FlagSet, *sepSampleArgs) {
 	f.frozenPath = fs.String("frozen", "", "mask map: pixels ≠ 0 keep the data's value")
 	f.seed = fs.Uint64("seed", 1, "random seed (sample draws)")
 	f.startPath = fs.String("start", "", "starting s̃: data (DATA itself, the default), wiener (the Wiener filter of DATA built from the samples), or a file: one map, or an earlier OUT [2, M, N] (its plane 0)")
+	f.patchRefine = fs.Bool("patch-refine", false, "after the separation, refine s̃ with pixel patch priors (opt-in; infer.RefineWithPatchPriors): 6×6 priors (K 20) fitted on the samples and on s̃, the patch separation of DATA given s̃'s binned spectrum, one refit round; the spectrum stays s̃'s. On the 256² dust + Quijote benchmark min r where P_c ≤ P_s "+patchRefineFigures+"; costs 3 prior fits and 2 patch separations (minutes at 256²)")
 	f.logEvery = fs.Int("log-every", 0, "print a plain progress line every N iterations (and the first) instead of the progress bar (for logs)")
 	return fs, f
 }

@@ -1136,6 +1136,8 @@ func sepForeignFlag(name string, models, samples bool) string {
 		why = "learned-model separation takes no contaminant samples; the models describe every component"
 	case "noise":
 		why = "learned-model separation takes no noise samples; give white noise as a component, --components a,noise:SIGMA"
+	case "patch-refine":
+		why = "learned-model separation has its own pixel patch priors, --patch-prior (stkit export --patch-prior fits them); --patch-refine refines a separation with --contaminant/--noise samples"
 	}
 	if name == "ps" || isSpecFlag(name) {
 		why = "learned-model separation uses the statistic the models were trained on (their manifest.json)"
