@@ -69,18 +69,23 @@ type PatchRefineStep struct {
 // every bin of EvaluateSeparation (and every integer |k| annulus beyond
 // them); its phases, and so its correlation with the truth per bin, are
 // the patch separation's. Cost: 2 + Rounds prior fits and 1 + Rounds
-// patch separations (at 256² on a shared 2-core machine, each fit 1–3 min,
-// each separation 25–33 s; SeparateWithPatchPriors and FitPatchPrior give
-// the per-pixel costs).
+// patch separations: at 256² on the shared 2-core machine (load 5–9)
+// 141–200 s in all, each fit 24–86 s, each separation 17–26 s
+// (SeparateWithPatchPriors and FitPatchPrior give the per-pixel costs).
 //
-// Measured (docs/experiments/research23_xdquijote.go -size 256 -draws 0,1
-// -v iter -rounds 1; BenchmarkSeparationQuality's CASE=quijote, draws 0 and
-// 1): min r where P_c ≤ P_s 0.785 → 0.807 and 0.771 → 0.794, pixel
-// correlation 0.817 → 0.841 and 0.815 → 0.837, the spectrum ST's (0.893,
-// 0.187): no figure worse than ST's; BenchmarkSeparationQuality with
-// STKIT_SEP_REFINE=1 runs it (its doc comment has the benchmark's figures).
-// The bound of the family is near: a 6×6 prior fitted on the truth itself
-// gives 0.805 / 0.796.
+// Measured with BenchmarkSeparationQuality, STKIT_SEP_REFINE=1 (256², the
+// defaults; ST's figures → the refined map's: spectrum max |P/P_s − 1|
+// where P_c ≤ 10 P_s, min r where P_c ≤ P_s, pixel correlation):
+//
+//	dust + Quijote (CASE=quijote)     0.893 / 0.785 / 0.817 → 0.893 / 0.807 / 0.841
+//	dust + noise (CASE=noise)         0.070 / 0.828 / 0.935 → 0.070 / 0.838 / 0.940
+//	dust + noise, NOISE_SEED=1        0.170 / 0.836 / 0.935 → 0.170 / 0.842 / 0.939
+//
+// and in docs/experiments/research23_xdquijote.go (-size 256 -draws 0,1 -v
+// iter -rounds 1) on a second dust + Quijote draw 0.771 → 0.794, pixel
+// 0.815 → 0.837, spectrum 0.187 both: no figure worse than ST's. The
+// bound of the family is near: a 6×6 prior fitted on the truth itself gives
+// 0.805 / 0.796 on the two Quijote draws.
 //
 // Input errors (ErrModelInput): data or st not one finite map, st or the
 // samples of another size than the data, fewer than 2 samples, non-finite

@@ -189,6 +189,15 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	                  SEED + k) and reports each and their mean, the mean as
 //	                  separated.npy and the runs as runs.npy
 //	STKIT_SEP_EVAL_ONLY=1 re-evaluates separated.npy of an earlier report
+//	STKIT_SEP_REFINE=1 refines the separation with RefineWithPatchPriors
+//	                  (the ST figures are logged first; the report and
+//	                  separated.npy are the refined map's). Measured
+//	                  (spectrum / min r / pixel corr, ST → refined; the
+//	                  refinement 141–200 s at load 5–9): quijote 0.893 /
+//	                  0.785 / 0.817 → 0.893 / 0.807 / 0.841; noise 0.070 /
+//	                  0.828 / 0.935 → 0.070 / 0.838 / 0.940; noise with
+//	                  STKIT_SEP_NOISE_SEED=1 0.170 / 0.836 / 0.935 → 0.170
+//	                  / 0.842 / 0.939
 //
 // e.g. STKIT_SEP_SIZE=128 STKIT_SEP_J=5 go test ./infer -run '^$' -bench SeparationQuality -benchtime 1x -timeout 0 -v
 func BenchmarkSeparationQuality(b *testing.B) {
@@ -231,7 +240,8 @@ func BenchmarkSeparationQuality(b *testing.B) {
 			b.Logf("stage %d epoch %d iter %d/%d loss %.4g %v %v (%.0f s)", pr.Stage+1, pr.Epoch+1, pr.Iter, pr.TotalSteps, pr.Loss, pr.Terms, pr.Parts, pr.Elapsed.Seconds())
 		}
 	}
-	settings := map[string]any{"case": name, "size": size, "spec": spec, "form": form.String(), "weights": weights, "batch": opt.Batch, "stages": stages, "ps": envOr("STKIT_SEP_PS", "1"), "start": startMode, "runs": runs}
+	refine := os.Getenv("STKIT_SEP_REFINE") == "1"
+	settings := map[string]any{"patch_refine": refine, "case": name, "size": size, "spec": spec, "form": form.String(), "weights": weights, "batch": opt.Batch, "stages": stages, "ps": envOr("STKIT_SEP_PS", "1"), "start": startMode, "runs": runs}
 	if isNoise {
 		settings["noise_seed"] = envInt(b, "STKIT_SEP_NOISE_SEED", 0)
 	}
@@ -252,6 +262,9 @@ func BenchmarkSeparationQuality(b *testing.B) {
 			}
 		} else if res, err = ensembleSeparation(b, p, opt, s, startMode, runs); err != nil {
 			b.Fatal(err)
+		}
+		if refine {
+			res = benchPatchRefine(b, d, res, samples, s)
 		}
 		sm, err := WriteSeparationReport(dir, d, res, nil, samples, s, settings)
 		if err != nil {
@@ -651,4 +664,29 @@ func localShrink(d []float64, samples *stlayer.Maps, M, N, L int, sc float64) []
 		}
 	}
 	return ifft2Real(out, M, N)
+}
+
+// benchPatchRefine is STKIT_SEP_REFINE=1: it logs the ST separation's
+// figures, refines it with RefineWithPatchPriors (defaults) and returns the
+// refined result (S, Residual; the counts and times of the ST run).
+func benchPatchRefine(b *testing.B, d *stlayer.Maps, res *SeparationResult, samples, s *stlayer.Maps) *SeparationResult {
+	m, err := EvaluateSeparation(d, res.S, samples, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("ST separation before the patch refinement: spectrum %.3f, min r %.3f, pixel corr %.3f", m.PSMaxDev, m.RMin, m.PixelCorr)
+	t0 := time.Now()
+	out, err := RefineWithPatchPriors(d, res.S, samples, PatchRefineOptions{Progress: func(st PatchRefineStep) {
+		if st.End {
+			b.Logf("patch refinement: stage %d/%d (%s) %.0f s", st.Index+1, st.Count, st.What, st.Elapsed.Seconds())
+		}
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("patch refinement: %.0f s", time.Since(t0).Seconds())
+	r := *res
+	r.S = &stlayer.Maps{B: 1, M: d.M, N: d.N, Data: out.Map(0)}
+	r.Residual = &stlayer.Maps{B: 1, M: d.M, N: d.N, Data: out.Map(1)}
+	return &r
 }

@@ -12,10 +12,11 @@ import (
 )
 
 // patchRefineFigures are the measured figures of separate --patch-refine
-// (infer.RefineWithPatchPriors) for its help: BenchmarkSeparationQuality's
-// dust + Quijote case at 256², draws 0 and 1
-// (docs/experiments/research23_xdquijote.go).
-const patchRefineFigures = "0.785 → 0.807 and 0.771 → 0.794 on two draws, pixel correlation 0.817 → 0.841"
+// (infer.RefineWithPatchPriors) for its help: BenchmarkSeparationQuality
+// at 256² with STKIT_SEP_REFINE=1 (dust + Quijote, dust + noise draws 0
+// and 1) and docs/experiments/research23_xdquijote.go (the second dust +
+// Quijote draw).
+const patchRefineFigures = "0.785 → 0.807 and 0.771 → 0.794 on two draws, pixel correlation 0.817 → 0.841; dust + white noise 0.828 → 0.838 and 0.836 → 0.842, pixel 0.935 → 0.940"
 
 // checkPatchRefine refuses --patch-refine where it does not apply: the
 // patch maps keep neither frozen pixels nor pixel bounds.
