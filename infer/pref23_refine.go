@@ -110,8 +110,8 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 	if samples.B < 2 {
 		return nil, inputErrorf("patch refinement: %d sample map(s), want at least 2", samples.B)
 	}
-	if min(data.M, data.N) < 2 {
-		return nil, inputErrorf("patch refinement: data map %d×%d has no power spectrum (want at least 2×2)", data.M, data.N)
+	if err := opt.CheckSize(data.M, data.N); err != nil {
+		return nil, err
 	}
 	rounds := opt.Rounds
 	if rounds < 0 {
@@ -164,7 +164,7 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 			opt.Progress(PatchRefineStep{Index: idx, Count: count, What: what, End: true, Elapsed: time.Since(t)})
 		}
 		stage++
-		return MatchBinnedSpectrum(o.Map(0), st.Map(0), data.M, data.N), nil
+		return MatchBinnedSpectrum(o.Map(0), st.Map(0), data.M, data.N)
 	}
 	cp, err := fit(samples, "contaminant samples")
 	if err != nil {
@@ -197,6 +197,29 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 	return out, nil
 }
 
+// CheckSize returns the input error (ErrModelInput) RefineWithPatchPriors
+// gives m×n maps before any work when they are too small for its priors:
+// smaller than the sub-patch (PatchPriorOptions.P, default 6), or with
+// fewer training rows in one map (the ST estimate's, at the training
+// stride, with the 8 rotations and flips) than 2·K ("at least 11×11" for
+// the defaults). stkit separate --patch-refine checks it before the
+// separation runs.
+func (opt PatchRefineOptions) CheckSize(m, n int) error {
+	o := opt.Prior
+	o.defaults()
+	if m < o.P || n < o.P {
+		return inputErrorf("patch refinement: maps of %d×%d are smaller than the priors' %d×%d sub-patches (PatchPriorOptions.P)", m, n, o.P, o.P)
+	}
+	aug := 8
+	if o.NoAugment {
+		aug = 1
+	}
+	if rows := min(o.MaxRows, len(patchOrigins(m, o.P, o.Stride))*len(patchOrigins(n, o.P, o.Stride))*aug); rows < 2*o.K {
+		return inputErrorf("patch refinement: a %d×%d map gives %d training rows for the prior fitted on the ST estimate, K = %d mixture components want at least 2·K (larger maps, or a smaller PatchPriorOptions.K)", m, n, rows, o.K)
+	}
+	return nil
+}
+
 // MatchBinnedSpectrum returns x (an m×n map) with the binned power
 // spectrum of ref: every DFT mode of x is multiplied by √(P_ref/P_x) of its
 // bin, the bins those of IsoPowerSpectrum (EvaluateSeparation's
@@ -204,10 +227,11 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 // integer annuli round(|k|). The phases are kept (so r per bin against any
 // map is unchanged), and the mean (k = 0) is x's own; a bin where x has no
 // power becomes 0. Afterwards IsoPowerSpectrum(result).P equals
-// IsoPowerSpectrum(ref).P to rounding.
-func MatchBinnedSpectrum(x, ref []float64, m, n int) []float64 {
+// IsoPowerSpectrum(ref).P to rounding. Input errors (ErrModelInput): x or
+// ref not of m·n values, min(m, n) < 2.
+func MatchBinnedSpectrum(x, ref []float64, m, n int) ([]float64, error) {
 	if len(x) != m*n || len(ref) != m*n || min(m, n) < 2 {
-		panic(fmt.Sprintf("MatchBinnedSpectrum: %d and %d values for a %d×%d map", len(x), len(ref), m, n))
+		return nil, sizeInputErrorf("spectrum matching: %d and %d values for a %d×%d map (want %d each, and at least 2×2)", len(x), len(ref), m, n, m*n)
 	}
 	edges, bin, ks := psBins(m, n)
 	nb := len(edges) - 1
@@ -244,5 +268,5 @@ func MatchBinnedSpectrum(x, ref []float64, m, n int) []float64 {
 		}
 		fx[p] *= complex(g, 0)
 	}
-	return ifft2Real(fx, m, n)
+	return ifft2Real(fx, m, n), nil
 }

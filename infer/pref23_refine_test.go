@@ -129,7 +129,13 @@ func TestPref23MatchBinnedSpectrum(t *testing.T) {
 	for i := range x {
 		x[i], ref[i] = 3+rng.NormFloat64(), 2*rng.NormFloat64()+math.Sin(float64(i)/7)
 	}
-	got := MatchBinnedSpectrum(x, ref, n, n)
+	got, err := MatchBinnedSpectrum(x, ref, n, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := MatchBinnedSpectrum(x, ref[1:], n, n); !errors.Is(err, ErrModelInput) || !strings.Contains(err.Error(), "spectrum matching: 256 and 255 values for a 16×16 map") {
+		t.Errorf("short ref: %v", err)
+	}
 	want := pref23NaiveMatch(x, ref, n)
 	for i := range got {
 		if math.Abs(got[i]-want[i]) > 1e-9 {
@@ -257,10 +263,24 @@ func TestPref23RefineBadInput(t *testing.T) {
 		{"two data maps", samples, st, samples, 0, "data: 6 maps, want 1", true},
 		{"nil st", d, nil, samples, 0, "ST estimate: no maps", true},
 		{"rounds", d, st, samples, -1, "Rounds -1", true},
+		{"too small", small, small, stlayer.NewMaps(2, 8, 8), 0, "a 8×8 map gives 32 training rows for the prior fitted on the ST estimate, K = 20 mixture components want at least 2·K", true},
 	} {
-		out, err := RefineWithPatchPriors(c.d, c.st, c.samples, PatchRefineOptions{Prior: po, Rounds: c.rounds})
+		o := PatchRefineOptions{Prior: po, Rounds: c.rounds}
+		if c.name == "too small" {
+			o.Prior = PatchPriorOptions{}
+		}
+		out, err := RefineWithPatchPriors(c.d, c.st, c.samples, o)
 		if err == nil || out != nil || !strings.Contains(err.Error(), c.want) || errors.Is(err, ErrModelInput) != c.input {
 			t.Errorf("%s: %v, %v; want an input error containing %q", c.name, out, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		m, n int
+		want string
+	}{{5, 40, "maps of 5×40 are smaller than the priors' 6×6 sub-patches"}, {10, 10, "a 10×10 map gives 32 training rows"}, {11, 11, ""}} {
+		err := PatchRefineOptions{}.CheckSize(c.m, c.n)
+		if (c.want == "") != (err == nil) || err != nil && (!strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrModelInput)) {
+			t.Errorf("CheckSize(%d, %d): %v, want %q", c.m, c.n, err, c.want)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

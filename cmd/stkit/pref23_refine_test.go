@@ -107,8 +107,10 @@ func TestPref23PatchRefineRefused(t *testing.T) {
 		{[]string{"--contaminant", samples, "--frozen", data}, "--patch-refine cannot be combined with --frozen: the patch-prior refinement re-estimates every pixel"},
 		{[]string{"--contaminant", samples, "--box", "positive"}, "--patch-refine cannot be combined with --box positive: the patch-prior refinement does not keep pixel bounds; run without --patch-refine, or with --box none"},
 		{[]string{"--models", dir, "--components", "a,b"}, "--patch-refine cannot be combined with --models: learned-model separation has its own pixel patch priors, --patch-prior"},
+		{[]string{"--contaminant", samples, "--crop", "0:10,0:10"}, "--patch-refine: DATA_CROP: patch refinement: a 10×10 map gives 32 training rows for the prior fitted on the ST estimate"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"separate", data, "-o", out, "--patch-refine"}, c.args...)...)
+		c.want = strings.ReplaceAll(c.want, "DATA_CROP", data)
 		if code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, want 2 and %q:\n%s", c.args, code, c.want, errs)
 		}

@@ -126,6 +126,11 @@ func runSeparate(g *globals, args []string) error {
 	if err := checkDataNotConstant(pos[0], d); err != nil {
 		return err
 	}
+	if *f.patchRefine { // pref23: before the separation, not after it
+		if err := (infer.PatchRefineOptions{}).CheckSize(d.M, d.N); err != nil {
+			return badInputf("--patch-refine: %s: %v", pos[0], err)
+		}
+	}
 	jGiven := spec.J != 0
 	spec = spec.WithDefaults(d.M, d.N)
 	if err := checkSpec(spec); err != nil {
@@ -341,7 +346,11 @@ func runSeparate(g *globals, args []string) error {
 				return badInputf("%v", perr)
 			}
 			if truth != nil {
-				if m0, merr := infer.EvaluateSeparation(d, res.S, rs, truth); merr == nil {
+				var eo infer.SepReportOptions
+				if spec.Pad == "crop" {
+					eo.Interior = spec.CutPixels() // as the figures after it
+				}
+				if m0, merr := infer.EvaluateSeparationWith(d, res.S, rs, truth, eo); merr == nil {
 					fmt.Fprintf(g.stderr, "separate: before the refinement, against --truth: min r where P_c ≤ P_s %.3f, pixel correlation %.3f\n", m0.RMin, m0.PixelCorr)
 				}
 			}
