@@ -113,13 +113,10 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 	if err := opt.CheckSize(data.M, data.N); err != nil {
 		return nil, err
 	}
-	rounds := opt.Rounds
-	if rounds < 0 {
-		return nil, inputErrorf("patch refinement: Rounds %d: want ≥ 0 (0: the default, 1)", rounds)
+	if opt.Rounds < 0 {
+		return nil, inputErrorf("patch refinement: Rounds %d: want ≥ 0 (0: the default, 1)", opt.Rounds)
 	}
-	if rounds == 0 {
-		rounds = 1
-	}
+	rounds := opt.WithDefaults().Rounds
 	ctx := opt.Context
 	if ctx == nil {
 		ctx = context.Background()
@@ -197,6 +194,22 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 	return out, nil
 }
 
+// WithDefaults returns opt with every zero field that has a default set to
+// it (Prior's as FitPatchPrior sets them, Rounds 1, Stride
+// DefaultPatchSepStride): the options RefineWithPatchPriors runs with, for
+// a record of them (stkit separate's metrics.json settings.patch_refine).
+// Progress and Context are kept.
+func (opt PatchRefineOptions) WithDefaults() PatchRefineOptions {
+	opt.Prior.defaults()
+	if opt.Rounds == 0 {
+		opt.Rounds = 1
+	}
+	if opt.Stride <= 0 {
+		opt.Stride = DefaultPatchSepStride
+	}
+	return opt
+}
+
 // CheckSize returns the input error (ErrModelInput) RefineWithPatchPriors
 // gives m×n maps before any work when they are too small for its priors:
 // smaller than the sub-patch (PatchPriorOptions.P, default 6), or with
@@ -205,8 +218,7 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 // the defaults). stkit separate --patch-refine checks it before the
 // separation runs.
 func (opt PatchRefineOptions) CheckSize(m, n int) error {
-	o := opt.Prior
-	o.defaults()
+	o := opt.WithDefaults().Prior
 	if m < o.P || n < o.P {
 		return inputErrorf("patch refinement: maps of %d×%d are smaller than the priors' %d×%d sub-patches (PatchPriorOptions.P)", m, n, o.P, o.P)
 	}

@@ -102,11 +102,18 @@ func patchRefineStage(s infer.PatchRefineStep) string {
 }
 
 // patchRefineSetting is metrics.json's settings.patch_refine: the
-// refinement's method and options (applied false when it did not run: the
-// separation or the refinement was stopped).
+// refinement's method and options (infer.PatchRefineOptions.WithDefaults:
+// those it runs with; applied false when it did not run: the separation
+// or the refinement was stopped).
 func patchRefineSetting(r *patchRefineRun) map[string]any {
+	var opt infer.PatchRefineOptions // runPatchRefine's: the defaults
+	if r != nil {
+		opt = r.opt
+	}
+	o := opt.WithDefaults()
 	m := map[string]any{"method": "infer.RefineWithPatchPriors: patch priors on the samples and on s̃, SeparateWithPatchPriors, s̃'s binned spectrum imposed, refit rounds",
-		"p": 6, "k": 20, "train_stride": 4, "stride": infer.DefaultPatchSepStride, "rounds": 1, "applied": r != nil}
+		"p": o.Prior.P, "k": o.Prior.K, "train_stride": o.Prior.Stride, "max_rows": o.Prior.MaxRows, "augment": !o.Prior.NoAugment, "reg": o.Prior.Reg,
+		"iters": o.Prior.Iters, "seed": o.Prior.Seed, "stride": o.Stride, "rounds": o.Rounds, "applied": r != nil}
 	if r != nil {
 		m["seconds"] = r.elapsed.Seconds()
 	}

@@ -356,10 +356,13 @@ func runSeparate(g *globals, args []string) error {
 			}
 			var rerr error
 			if refine, rerr = runPatchRefine(ctx, g, d, res, rs); rerr != nil {
+				// interrupted or failed: the finished separation's maps
+				// are written as a stopped run's (OUT's partial file), not
+				// lost with the refinement's error
+				err = rerr
 				if !errors.Is(rerr, context.Canceled) {
-					return modelError(rerr)
+					err = modelError(fmt.Errorf("%w; the maps written are the finished separation's, not refined", rerr))
 				}
-				err = rerr // interrupted: the ST separation's maps are written as a stopped run's
 			} else {
 				res = refine.res
 			}
