@@ -59,10 +59,10 @@ func readMap(tb testing.TB, path string) (*stlayer.Maps, error) {
 // size×size maps:
 //
 //   - "quijote": d = s + c, s = the dust map I_1[::2, ::2] (256², i.e.
-//     dust256.npy), c = Quijote log-density map 00 scaled by a = σ_s/σ_q so
-//     that its total power (variance) equals the dust's; the contaminant
-//     samples are maps 01…19 scaled by the same a (the map in d is not among
-//     them).
+//     dust256.npy), c = Quijote log-density map 00 (STKIT_SEP_QMAP=k: map
+//     k) scaled by a = σ_s/σ_q so that its total power (variance) equals the
+//     dust's; the contaminant samples are the other 19 maps in order (01…19
+//     by default) scaled by the same a (the map in d is not among them).
 //   - "noise": d = s + n with white noise of std σ_s (SNR 1), 20 generated
 //     noise samples (STKIT_SEP_NSAMP); n and the samples are drawn from the
 //     PCG streams (i, 77 + STKIT_SEP_NOISE_SEED), i = 0 for n and 1…NSAMP
@@ -102,7 +102,11 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 			}
 			qs = append(qs, shrink(q.Map(0), 256, size))
 		}
-		_, sdQ, _, _ := Moments(qs[0])
+		k := envInt(tb, "STKIT_SEP_QMAP", 0)
+		if k < 0 || k >= len(qs) {
+			tb.Fatalf("STKIT_SEP_QMAP=%d: want 0…%d", k, len(qs)-1)
+		}
+		_, sdQ, _, _ := Moments(qs[k])
 		a := sdS / sdQ
 		for _, q := range qs {
 			for i := range q {
@@ -111,9 +115,10 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 		}
 		dv := make([]float64, size*size)
 		for i := range dv {
-			dv[i] = sv[i] + qs[0][i]
+			dv[i] = sv[i] + qs[k][i]
 		}
-		return mapsOf(size, dv), s, mapsOf(size, qs[1:]...), false
+		rest := append(append([][]float64{}, qs[:k]...), qs[k+1:]...)
+		return mapsOf(size, dv), s, mapsOf(size, rest...), false
 	case "noise":
 		nseed := envInt(tb, "STKIT_SEP_NOISE_SEED", 0)
 		if nseed < 0 {
@@ -170,6 +175,8 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	STKIT_SEP_NOISE_SEED the noise case's draw (default 0, that of the
 //	                  recorded figures): another value draws another noise
 //	                  map in d and other noise samples; no effect on quijote
+//	STKIT_SEP_QMAP    the quijote case's Quijote map in d (default 0, that of
+//	                  the recorded figures); the other 19 are the samples
 //	STKIT_SEP_NSAMP   noise samples generated for the noise case (20)
 //	STKIT_SEP_DIFFUSE P > 0 runs Régaldo-Saint Blancard & Eickenberg 2023's
 //	                  "diffusive" Algorithm 2 instead: P separations in turn,
