@@ -67,11 +67,13 @@ type PatchRefineStep struct {
 //
 // The result is [2, M, N]: s₁, then d − s₁. Its power spectrum is s̃'s in
 // every bin of EvaluateSeparation (and every integer |k| annulus beyond
-// them); its phases, and so its correlation with the truth per bin, are
-// the patch separation's. Cost: 2 + Rounds prior fits and 1 + Rounds
-// patch separations: at 256² on the shared 2-core machine (load 5–9)
-// 141–200 s in all, each fit 24–86 s, each separation 17–26 s
-// (SeparateWithPatchPriors and FitPatchPrior give the per-pixel costs).
+// them) where the patch separation's map has power (a bin where it has
+// none is 0: MatchBinnedSpectrum); its phases, and so its correlation with
+// the truth per bin, are the patch separation's. Cost: 2 + Rounds prior
+// fits and 1 + Rounds patch separations: at 256² on the shared 2-core
+// machine (load 5–9) 141–200 s in all, each fit 24–86 s, each separation
+// 17–26 s (SeparateWithPatchPriors and FitPatchPrior give the per-pixel
+// costs).
 //
 // Measured with BenchmarkSeparationQuality, STKIT_SEP_REFINE=1 (256², the
 // defaults; ST's figures → the refined map's: spectrum max |P/P_s − 1|
@@ -232,14 +234,23 @@ func (opt PatchRefineOptions) CheckSize(m, n int) error {
 	return nil
 }
 
+// matchEmptyPower is the power per mode, relative to x's mean power per
+// mode, at or below which MatchBinnedSpectrum takes a bin of x for empty:
+// the FFT's rounding gives ~1e-31 (ε² times a few), a map's real content
+// far more.
+const matchEmptyPower = 1e-26
+
 // MatchBinnedSpectrum returns x (an m×n map) with the binned power
 // spectrum of ref: every DFT mode of x is multiplied by √(P_ref/P_x) of its
 // bin, the bins those of IsoPowerSpectrum (EvaluateSeparation's
 // half-octaves of |k| < min(m, n)/2) and, for the modes beyond them, the
 // integer annuli round(|k|). The phases are kept (so r per bin against any
-// map is unchanged), and the mean (k = 0) is x's own; a bin where x has no
-// power becomes 0. Afterwards IsoPowerSpectrum(result).P equals
-// IsoPowerSpectrum(ref).P to rounding. Input errors (ErrModelInput): x or
+// map is unchanged), and the mean (k = 0) is x's own. Afterwards
+// IsoPowerSpectrum(result).P equals IsoPowerSpectrum(ref).P to rounding in
+// every bin where x has power. A bin (or annulus) where x has none, or only
+// the FFT's rounding (per mode at most matchEmptyPower, 1e-26, times x's
+// mean power per mode, its mean included), has no phases to scale: it is
+// set to 0, whatever ref's power there. Input errors (ErrModelInput): x or
 // ref not of m·n values, min(m, n) < 2.
 func MatchBinnedSpectrum(x, ref []float64, m, n int) ([]float64, error) {
 	if len(x) != m*n || len(ref) != m*n || min(m, n) < 2 {
@@ -262,20 +273,28 @@ func MatchBinnedSpectrum(x, ref []float64, m, n int) ([]float64, error) {
 		top = max(top, cls[p]+1)
 	}
 	fx, fr := fft2(x, m, n), fft2(ref, m, n)
-	px, pr := make([]float64, top), make([]float64, top)
+	px, pr, cnt := make([]float64, top), make([]float64, top), make([]int, top)
+	var tot float64 // Σ |X|² over every mode, k = 0 included
 	for p, c := range cls {
+		pw := real(fx[p])*real(fx[p]) + imag(fx[p])*imag(fx[p])
+		tot += pw
 		if c < 0 {
 			continue
 		}
-		px[c] += real(fx[p])*real(fx[p]) + imag(fx[p])*imag(fx[p])
+		px[c] += pw
 		pr[c] += real(fr[p])*real(fr[p]) + imag(fr[p])*imag(fr[p])
+		cnt[c]++
 	}
+	// x's power in a class at the FFT's rounding is no phase to keep: the
+	// old rescale blew it up to ref's power (fixe23: 0.7 + a cosine given
+	// white noise's spectrum had P 0.82–1.19 in bins where x has 1e-31)
+	floor := matchEmptyPower * tot / float64(m*n)
 	for p, c := range cls {
 		if c < 0 {
 			continue
 		}
 		g := 0.0
-		if px[c] > 0 {
+		if px[c] > floor*float64(cnt[c]) {
 			g = math.Sqrt(pr[c] / px[c])
 		}
 		fx[p] *= complex(g, 0)
