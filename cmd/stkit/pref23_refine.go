@@ -48,12 +48,22 @@ type patchRefineStopped struct {
 func (e *patchRefineStopped) Error() string { return e.ended + ": " + e.err.Error() }
 func (e *patchRefineStopped) Unwrap() error { return e.err }
 
+// patchRefineOptions are the options of separate --patch-refine
+// (infer.RefineWithPatchPriors' defaults), the one place that builds them:
+// its size check before the separation (CheckSize), the refinement
+// (runPatchRefine) and the record of a refinement that did not run
+// (patchRefineSetting) use them alike.
+func patchRefineOptions() infer.PatchRefineOptions {
+	return infer.PatchRefineOptions{}
+}
+
 // runPatchRefine refines res.S with infer.RefineWithPatchPriors (defaults,
 // the residual samples rs), a progress bar per stage, stopped by ctx.
 func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer.SeparationResult, rs *stlayer.Maps) (*patchRefineRun, error) {
 	var bar *progressbar.ProgressBar
 	var at infer.PatchRefineStep
-	opt := infer.PatchRefineOptions{Context: ctx}
+	opt := patchRefineOptions()
+	opt.Context = ctx
 	opt.Progress = func(s infer.PatchRefineStep) {
 		at = s
 		if s.End {
@@ -106,7 +116,7 @@ func patchRefineStage(s infer.PatchRefineStep) string {
 // those it runs with; applied false when it did not run: the separation
 // or the refinement was stopped).
 func patchRefineSetting(r *patchRefineRun) map[string]any {
-	var opt infer.PatchRefineOptions // runPatchRefine's: the defaults
+	opt := patchRefineOptions() // runPatchRefine's
 	if r != nil {
 		opt = r.opt
 	}

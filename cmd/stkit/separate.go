@@ -127,7 +127,7 @@ func runSeparate(g *globals, args []string) error {
 		return err
 	}
 	if *f.patchRefine { // pref23: before the separation, not after it
-		if err := (infer.PatchRefineOptions{}).CheckSize(d.M, d.N); err != nil {
+		if err := patchRefineOptions().CheckSize(d.M, d.N); err != nil {
 			return badInputf("--patch-refine: %s: %v", pos[0], err)
 		}
 	}
