@@ -57,6 +57,14 @@ func patchRefineOptions() infer.PatchRefineOptions {
 	return infer.PatchRefineOptions{}
 }
 
+// sepRefinedMeanNote is separate's mean line after --patch-refine: the
+// shift of sepMeanShiftNote was applied to the separation's s̃, before the
+// refinement; the refined s̃ written has the patch separation's mean
+// (MatchBinnedSpectrum keeps it), given here with mean(DATA) − m.
+func sepRefinedMeanNote(shift, samplesMean, refinedMean, target float64) string {
+	return fmt.Sprintf("separate: note: the statistics do not see the mean: the separation's s̃ was shifted by %.4g to mean(DATA) − m = %.4g (m = %.4g, the samples' mean) before the refinement; the refined s̃ written has mean %.4g, the patch separation's\n", shift, target, samplesMean, refinedMean)
+}
+
 // runPatchRefine refines res.S with infer.RefineWithPatchPriors (defaults,
 // the residual samples rs), a progress bar per stage, stopped by ctx.
 func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer.SeparationResult, rs *stlayer.Maps) (*patchRefineRun, error) {

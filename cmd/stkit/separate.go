@@ -402,12 +402,21 @@ func runSeparate(g *globals, args []string) error {
 	} else if *f.patchRefine {
 		wrote = "(s̃ of the separation, not refined, d − s̃)"
 	}
+	terms := termValues(res.Terms, res.Parts)
+	if refine != nil { // fixe23: the terms are the separation's, not the refined map's
+		terms += " (the separation's s̃, before the refinement)"
+	}
 	fmt.Fprintf(g.stderr, "separate: %d evaluations, %.1f s (%.3f s/evaluation); final terms %s; wrote %s %s\n",
-		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), termValues(res.Terms, res.Parts), dest, wrote)
+		res.Evals, res.Elapsed.Seconds(), res.SecondsPerEval(), terms, dest, wrote)
 	// Say so when the shift matters (> 1 % of DATA's pixel std); zero-mean
 	// samples give a shift of their sampling error only.
-	if _, sd, _, _ := infer.Moments(d.Data); res.MeanShift > 0.01*sd || -res.MeanShift > 0.01*sd {
-		fmt.Fprint(g.stderr, sepMeanShiftNote(res.MeanShift, res.ContaminantMean)) // physscale19: no "− -0.19"
+	if md, sd, _, _ := infer.Moments(d.Data); res.MeanShift > 0.01*sd || -res.MeanShift > 0.01*sd {
+		if refine != nil { // fixe23: the shift was the separation's s̃'s
+			ms, _, _, _ := infer.Moments(res.S.Data)
+			fmt.Fprint(g.stderr, sepRefinedMeanNote(res.MeanShift, res.ContaminantMean, ms, md-res.ContaminantMean))
+		} else {
+			fmt.Fprint(g.stderr, sepMeanShiftNote(res.MeanShift, res.ContaminantMean)) // physscale19: no "− -0.19"
+		}
 	}
 	// An interrupted run (Ctrl-C) is reported too (--report, --truth): the
 	// maps reached, marked interrupted (settings interrupted, ended), as
