@@ -656,15 +656,18 @@ chooses among equally good solutions; see the README's separation quality).
 on the samples (with both --contaminant and --noise, the pairs c_i + n_i)
 and on s̃, the patch separation of DATA given s̃'s binned spectrum, then
 one round of the prior refitted on that map; OUT[0] is the result, with
-s̃'s binned spectrum and the patch maps' phases. On the 256² dust + Quijote
-benchmark it raised min r where P_c ≤ P_s from 0.785 to 0.807 (0.771 to
+s̃'s binned spectrum and the patch maps' phases and mean (the final terms
+printed are the separation's, before the refinement, and the mean note
+gives the refined map's mean beside mean(DATA) − m). On the 256² dust +
+Quijote benchmark it raised min r where P_c ≤ P_s from 0.785 to 0.807 (0.771 to
 0.794 on a second draw), the pixel correlation from 0.817 to 0.841; on
 dust + white noise less, 0.828 to 0.838 and 0.836 to 0.842 on two draws
 (pixel 0.935 to 0.940); the spectrum stays s̃'s. It takes 2–3.5 minutes
 more at 256² on a loaded 2-core machine. It cannot be combined
 with --frozen or --box (it re-estimates every pixel, unbounded); a
 Ctrl-C during it writes the finished separation's maps, not refined, as
-a stopped run's (metrics.json settings.ended says so).
+a stopped run's (metrics.json settings.ended says so), and so does an
+error in it (OUT's partial file, exit 2).
 
 Example:
   stkit separate mix.npy --contaminant cib_samples.npy -o sep.npy --report rep --truth dust.npy
