@@ -204,7 +204,24 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	                  0.785 / 0.817 → 0.893 / 0.807 / 0.841; noise 0.070 /
 //	                  0.828 / 0.935 → 0.070 / 0.838 / 0.940; noise with
 //	                  STKIT_SEP_NOISE_SEED=1 0.170 / 0.836 / 0.935 → 0.170
-//	                  / 0.842 / 0.939
+//	                  / 0.842 / 0.939; quijote with STKIT_SEP_QMAP=1 0.187 /
+//	                  0.771 / 0.815 → 0.187 / 0.794 / 0.837. On the native
+//	                  crops (STKIT_SEP_DUST=crop:ROW,COL; spectrum ST's, min r
+//	                  / pixel corr, ST → refined, refinement 64–161 s at load
+//	                  1.4–7.5):
+//
+//	                  crop      noise                      quijote
+//	                  0,0       0.914/0.963 → 0.919/0.970  0.795/0.864 → 0.872/0.904
+//	                  0,256     0.886/0.960 → 0.885/0.966  0.830/0.844 → 0.898/0.893
+//	                  256,0     0.881/0.961 → 0.882/0.967  0.785/0.850 → 0.859/0.891
+//	                  256,256   0.903/0.966 → 0.912/0.974  0.833/0.875 → 0.899/0.917
+//
+//	                  (spectrum noise 0.206, 0.051, 0.169, 0.067; quijote
+//	                  0.243, 0.265, 0.309, 0.344). The worst bin is the last
+//	                  with P_c ≤ P_s: k 27.5 with noise, k 9.7 with Quijote
+//	                  (seven bins). Noise with STKIT_SEP_NOISE_SEED=1: 0,256
+//	                  0.885/0.960 → 0.888/0.966, 256,0 0.879/0.960 →
+//	                  0.882/0.965
 //
 // e.g. STKIT_SEP_SIZE=128 STKIT_SEP_J=5 go test ./infer -run '^$' -bench SeparationQuality -benchtime 1x -timeout 0 -v
 func BenchmarkSeparationQuality(b *testing.B) {
