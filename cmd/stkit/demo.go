@@ -437,7 +437,7 @@ func demoOutputsList() string {
 		}
 		names = append(names, n)
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return andList(names)
 }
 
 // demoOutputsPresent are the entries of demoOutputs present in the output

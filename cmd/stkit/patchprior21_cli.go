@@ -334,22 +334,19 @@ func patchPriorSaving(saving, mode, out, report string) string {
 // L-BFGS stage) leaves unused: steps, tau and init always, and --positive
 // and --gauss-prior when given (positive non-empty; gaussSet: the flag was
 // set). It returns the given ones by their report key (settings.unused in
-// metrics.json: "positive", "gauss_prior") and the header's words.
-func patchPriorUnusedFlags(positive string, gaussPrior float64, gaussSet bool) (map[string]string, string) {
-	words := []string{"steps", "tau", "init"}
+// metrics.json: "positive", "gauss_prior"); sepUnusedWords words them.
+func patchPriorUnusedFlags(positive string, gaussPrior float64, gaussSet bool) map[string]string {
 	var given map[string]string
 	if positive != "" {
 		given = map[string]string{"positive": positive}
-		words = append(words, "--positive "+positive)
 	}
 	if gaussSet {
 		if given == nil {
 			given = map[string]string{}
 		}
 		given["gauss_prior"] = strconv.FormatFloat(gaussPrior, 'g', -1, 64)
-		words = append(words, fmt.Sprintf("--gauss-prior %g", gaussPrior))
 	}
-	return given, strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+	return given
 }
 
 // patchPriorKeptK returns the number of Gaussians of the folder's loaded
@@ -409,11 +406,7 @@ func patchPriorExportK(ms *infer.ModelSet) string {
 	if same {
 		return fmt.Sprintf("K %d Gaussians", asked)
 	}
-	list := ws[0]
-	if len(ws) > 1 {
-		list = strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
-	}
-	return fmt.Sprintf("K %d Gaussians asked, kept %s (the fit drops dead ones)", asked, list)
+	return fmt.Sprintf("K %d Gaussians asked, kept %s (the fit drops dead ones)", asked, andList(ws))
 }
 
 // patchPriorUnusedStatFlags adds to unused (patchPriorUnusedFlags' map) the

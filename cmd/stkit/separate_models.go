@@ -449,10 +449,9 @@ func runSeparateModels(g *globals, args []string) error {
 	runs := fmt.Sprintf("steps %d+%d in %d epoch(s), tau %g, init %s", max(0, opt.AmpSteps), opt.Steps, opt.Epochs, opt.Tau, opt.Init)
 	var unused map[string]string  // fix4: --positive, --gauss-prior given but not applied
 	if opt.PatchPrior == "only" { // patchrev: no L-BFGS stage, no Wiener start
-		var unusedWords string
-		unused, unusedWords = patchPriorUnusedFlags(*positive, *f.gprior, isSet(fs, "gauss-prior"))
+		unused = patchPriorUnusedFlags(*positive, *f.gprior, isSet(fs, "gauss-prior"))
 		unused = patchPriorUnusedStatFlags(fs, unused) // fix5: --stride, --min-fraction on record only
-		unusedWords = sepUnusedWords(unused)           // fixa23: and named
+		unusedWords := sepUnusedWords(unused)          // fixa23: and named
 		runs = "the patch-prior estimate alone (no L-BFGS stage: " + unusedWords + " unused)"
 		if featureFilterApplies(ms, comps, opt.FeatureFilter) { // ffilt
 			runs = "the patch-prior estimate refined by the feature filter (no L-BFGS stage: " + unusedWords + " unused)"
