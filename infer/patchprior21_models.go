@@ -323,6 +323,7 @@ type patchPriorRoles struct {
 	noise    int
 	noiseVar float64
 	why      string
+	check    PatchPriorCheck
 }
 
 // patchPriorRolesOf sorts comps for the patch-prior separation: two
@@ -332,7 +333,7 @@ func patchPriorRolesOf(ms *ModelSet, comps []SepComponent) patchPriorRoles {
 	r := patchPriorRoles{noise: -1}
 	if len(comps) < 2 || len(comps) > 3 {
 		r.why = fmt.Sprintf("the patch-prior separation takes two learned components and at most one white-noise component, got %d components", len(comps))
-		return r
+		return r.roles()
 	}
 	var learned []int
 	for i, c := range comps {
@@ -343,11 +344,11 @@ func patchPriorRolesOf(ms *ModelSet, comps []SepComponent) patchPriorRoles {
 		s, ok := NoiseSigma(c.Model)
 		if !ok {
 			r.why = fmt.Sprintf("component %d (%s) is neither one of the model folder's learned components nor white noise (NoiseComponent): it has no patch prior", i, c.Name)
-			return r
+			return r.roles()
 		}
 		if r.noise >= 0 {
 			r.why = fmt.Sprintf("components %d (%s) and %d (%s) are both white noise: the patch-prior separation takes at most one", r.noise, comps[r.noise].Name, i, c.Name)
-			return r
+			return r.roles()
 		}
 		r.noise, r.noiseVar = i, s*s
 	}
@@ -356,14 +357,21 @@ func patchPriorRolesOf(ms *ModelSet, comps []SepComponent) patchPriorRoles {
 		if r.noise >= 0 {
 			r.why = fmt.Sprintf("the patch-prior separation takes two learned components, got %d and a white-noise component (%s)", len(learned), comps[r.noise].Name)
 		}
-		return r
+		return r.roles()
 	}
 	for j, i := range learned {
 		r.c[j], r.k[j] = i, slices.Index(ms.Components, comps[i].Model)
 	}
 	if !ms.HasPatchPriors(r.k[0], r.k[1]) {
-		r.why = fmt.Sprintf("the model folder %s has no patch priors for components %d and %d (export them with `stkit export --patch-prior`, ExportOptions.PatchPrior)", ms.Dir, r.k[0], r.k[1])
+		r.check = PatchPriorCheck{Reason: PatchPriorNotExported, Why: fmt.Sprintf("the model folder %s has no patch priors for components %d and %d", ms.Dir, r.k[0], r.k[1]), Components: r.k}
+		r.why = r.check.Text()
 	}
+	return r
+}
+
+// roles records r.why as a PatchPriorRoles check and returns r.
+func (r patchPriorRoles) roles() patchPriorRoles {
+	r.check = PatchPriorCheck{Reason: PatchPriorRoles, Why: r.why}
 	return r
 }
 
@@ -371,10 +379,58 @@ func patchPriorRolesOf(ms *ModelSet, comps []SepComponent) patchPriorRoles {
 // (ModelSepOptions.PatchPrior) cannot separate comps with the folder's
 // priors, "" when they can: two learned components with patch priors, and
 // at most one white-noise component (made by NoiseComponent), whose
-// variance σ² then enters the separation (PatchSepOptions.NoiseVar).
+// variance σ² then enters the separation (PatchSepOptions.NoiseVar). It is
+// CheckPatchPriors' PatchPriorCheck.Text.
 func PatchPriorUnusable(ms *ModelSet, comps []SepComponent) string {
-	if ms == nil || ms.Manifest == nil {
-		return "no models (nil model set or manifest)"
+	return CheckPatchPriors(ms, comps).Text()
+}
+
+// PatchPriorReason is what keeps the patch-prior separation from running
+// (PatchPriorCheck.Reason).
+type PatchPriorReason int
+
+const (
+	// PatchPriorUsable: nothing; the separation can run.
+	PatchPriorUsable PatchPriorReason = iota
+	// PatchPriorNoModels: a nil model set or manifest.
+	PatchPriorNoModels
+	// PatchPriorRoles: the components are not two of the folder's learned
+	// components and at most one white-noise component (NoiseComponent).
+	PatchPriorRoles
+	// PatchPriorNotExported: the folder has no patch priors for the two
+	// learned components (PatchPriorCheck.Components): an export with
+	// ExportOptions.PatchPrior fits them.
+	PatchPriorNotExported
+)
+
+// PatchPriorCheck is CheckPatchPriors' answer: Reason, Why (what is
+// wrong, one clause without what to do about it; "" when Reason is
+// PatchPriorUsable) and, for PatchPriorNotExported, Components, the two
+// learned components' numbers in the model folder. A caller words the
+// remedy in its own terms (stkit separate names its flags; Text names
+// both the flag and the Go option) instead of editing Text's prose.
+type PatchPriorCheck struct {
+	Reason     PatchPriorReason
+	Why        string
+	Components [2]int
+}
+
+// Text is the check in infer's words (PatchPriorUnusable): Why, with
+// "(export them with `stkit export --patch-prior`,
+// ExportOptions.PatchPrior)" after it for PatchPriorNotExported.
+func (c PatchPriorCheck) Text() string {
+	if c.Reason == PatchPriorNotExported {
+		return c.Why + " (export them with `stkit export --patch-prior`, ExportOptions.PatchPrior)"
 	}
-	return patchPriorRolesOf(ms, comps).why
+	return c.Why
+}
+
+// CheckPatchPriors says whether SeparateWithModels' patch-prior methods
+// can separate comps with the folder's priors, and if not why, as a
+// PatchPriorCheck (PatchPriorUnusable gives it in words).
+func CheckPatchPriors(ms *ModelSet, comps []SepComponent) PatchPriorCheck {
+	if ms == nil || ms.Manifest == nil {
+		return PatchPriorCheck{Reason: PatchPriorNoModels, Why: "no models (nil model set or manifest)"}
+	}
+	return patchPriorRolesOf(ms, comps).check
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/stkit-org/stkit/infer"
 )
 
@@ -30,9 +28,22 @@ func sepModelsPriorRefusal(ms *infer.ModelSet, comps []infer.SepComponent, ppMod
 		}
 	}
 	if resolved == "only" || resolved == "start" {
-		if why := infer.PatchPriorUnusable(ms, comps); why != "" {
-			return badInputf("--patch-prior %s: %s; use the statistics alone (--patch-prior off)", ppMode, strings.ReplaceAll(why, ", ExportOptions.PatchPrior)", ")"))
+		if why := patchPriorCheckWords(infer.CheckPatchPriors(ms, comps)); why != "" {
+			return badInputf("--patch-prior %s: %s; use the statistics alone (--patch-prior off)", ppMode, why)
 		}
 	}
 	return nil
+}
+
+// patchPriorCheckWords is infer.CheckPatchPriors' answer for the command
+// line: its Why, and for a folder without the two components' priors the
+// export flag that fits them, worded here (expx24: the CLI deleted ",
+// ExportOptions.PatchPrior" from infer's PatchPriorUnusable text, which
+// any rewording in infer would have left in, or broken); "" when the
+// priors can separate the components.
+func patchPriorCheckWords(c infer.PatchPriorCheck) string {
+	if c.Reason == infer.PatchPriorNotExported {
+		return c.Why + " (export them with `stkit export --patch-prior`)"
+	}
+	return c.Why
 }

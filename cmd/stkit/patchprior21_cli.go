@@ -237,7 +237,7 @@ func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
 			return fmt.Sprintf("%s has no patch prior in %s: stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?)", c.Name, ms.Dir)
 		}
 	}
-	return infer.PatchPriorUnusable(ms, comps)
+	return patchPriorCheckWords(infer.CheckPatchPriors(ms, comps))
 }
 
 // The demo's patch priors (stkit demo, step 5): scaled down from export's
