@@ -162,6 +162,13 @@ type PatchSet struct {
 // IsConstant reports whether every pixel of patch i has the same value.
 func (ps *PatchSet) IsConstant(i int) bool { return constant(ps.Patch(i)) }
 
+// constant reports whether every pixel of x has one value
+// (stlayer.ConstantValue; an empty x is not constant).
+func constant(x []float64) bool {
+	_, ok := stlayer.ConstantValue(x)
+	return ok
+}
+
 // Patch returns the pixels of patch i (no copy).
 func (ps *PatchSet) Patch(i int) []float64 {
 	n := ps.Size * ps.Size
@@ -346,15 +353,6 @@ func CutPatches(srcs []Source, cfg PatchConfig) (*PatchSet, error) {
 		return nil, fmt.Errorf("no patches: every candidate patch was skipped")
 	}
 	return ps, nil
-}
-
-func constant(x []float64) bool {
-	for _, v := range x[1:] {
-		if v != x[0] {
-			return false
-		}
-	}
-	return true
 }
 
 // TukeyWindow returns the separable s×s Tukey window w(i)·w(j) of parameter

@@ -41,12 +41,8 @@ func checkConstantDict(spec stats.Spec, format string, x *stlayer.Maps, in stats
 	if err := constantInFile(stats.CheckConstant(s, x), in); !errors.As(err, &ce) {
 		return err
 	}
-	what := fmt.Sprintf("constant (every pixel %g)", ce.Value)
-	if ce.Value == 0 {
-		what = "identically zero"
-	}
 	return fmt.Errorf("map %d is %s: the .npz dict's %s are undefined on it (they would be NaN); the raw %s coefficients are defined there (0 for every fluctuation coefficient): write them with -o FILE.json or FILE.npy, or give maps that vary",
-		ce.Map, what, arrays, s.Kind)
+		ce.Map, stlayer.ConstantWords(ce.Value), arrays, s.Kind)
 }
 
 // checkConstantSets is stats.CheckConstant for stats --compare's two sets

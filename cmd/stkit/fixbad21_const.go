@@ -24,16 +24,13 @@ func constantAnisoDropped(w io.Writer, d *anisotropyDoc, maps, imag *stlayer.Map
 		return d
 	}
 	for b := 0; b < maps.B; b++ {
-		v, ok := constantValue(maps.Map(b))
+		v, ok := stlayer.ConstantValue(maps.Map(b))
 		if !ok {
 			continue
 		}
-		what := fmt.Sprintf("constant (every pixel %g)", v)
-		if v == 0 {
-			what = "identically zero"
-		}
+		what := stlayer.ConstantWords(v)
 		if imag != nil {
-			u, ok := constantValue(imag.Map(b))
+			u, ok := stlayer.ConstantValue(imag.Map(b))
 			if !ok {
 				continue
 			}
@@ -52,18 +49,4 @@ func constantAnisoDropped(w io.Writer, d *anisotropyDoc, maps, imag *stlayer.Map
 		return nil
 	}
 	return d
-}
-
-// constantValue returns x's value and true when every element of x equals
-// the first (an empty x is not constant).
-func constantValue(x []float64) (float64, bool) {
-	if len(x) == 0 {
-		return 0, false
-	}
-	for _, v := range x[1:] {
-		if v != x[0] {
-			return 0, false
-		}
-	}
-	return x[0], true
 }

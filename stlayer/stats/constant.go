@@ -57,12 +57,8 @@ func (e *ConstantMapError) Error() string {
 			which = fmt.Sprintf("the second map of pair %d", e.Map)
 		}
 	}
-	what := fmt.Sprintf("constant (every pixel %g)", e.Value)
-	if e.Value == 0 {
-		what = "identically zero"
-	}
 	return fmt.Sprintf("%s is %s: %s is undefined on it (%s); give maps that vary, or use a raw statistic (wst, wph with norm none, scov), which is finite there (0 for every fluctuation coefficient)",
-		which, what, e.Spec.Kind.describe(e.Spec), e.Why)
+		which, stlayer.ConstantWords(e.Value), e.Spec.Kind.describe(e.Spec), e.Why)
 }
 
 // describe names the statistic of s for ConstantMapError.
@@ -155,17 +151,7 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 			if s.Cross && s.Kind == WPH && h == 1 {
 				continue // the second map of a wph pair does not enter ⟨|x|⟩
 			}
-			p := m[h*rows*x.N : (h+1)*rows*x.N]
-			if len(p) == 0 {
-				continue
-			}
-			v, constant := p[0], true
-			for _, w := range p[1:] {
-				if w != v {
-					constant = false
-					break
-				}
-			}
+			v, constant := stlayer.ConstantValue(m[h*rows*x.N : (h+1)*rows*x.N])
 			if constant && (!zeroOnly || v == 0) {
 				return &ConstantMapError{Spec: s, Map: b, Second: h == 1, Value: v, Why: why}
 			}

@@ -57,10 +57,8 @@ func allPartsConstant(ref *stlayer.Maps, parts, h int) bool {
 	part := n / parts
 	for b := range ref.B {
 		p := ref.Data[b*n+h*part : b*n+(h+1)*part]
-		for _, w := range p {
-			if w != p[0] {
-				return false
-			}
+		if _, ok := stlayer.ConstantValue(p); !ok && len(p) > 0 {
+			return false // a part of no pixel (M·N < parts) counts as constant, as before
 		}
 	}
 	return true
@@ -88,9 +86,9 @@ func checkConstantRef(ref *stlayer.Maps, cross, complex bool) error {
 		if !first {
 			which, x, off = "second", 2, ref.M*ref.N/2
 		}
-		what := fmt.Sprintf("every %s map (x%d) of the %d pairs is constant (pair 0: every pixel %g)", which, x, ref.B, ref.Data[off])
+		what := fmt.Sprintf("every %s map (x%d) of the %d pairs is constant (pair 0: %s)", which, x, ref.B, stlayer.ConstantPixels(ref.Data[off]))
 		if ref.B == 1 {
-			what = fmt.Sprintf("the %s map (x%d) of the pair is constant (every pixel %g)", which, x, ref.Data[off])
+			what = fmt.Sprintf("the %s map (x%d) of the pair is %s", which, x, stlayer.ConstantWords(ref.Data[off]))
 		}
 		return fmt.Errorf("wph: NormAuto reference maps: %s: %w: each map of a cross pair is normalised by its own factors' σ, which would be 0 (counted as 1) or round-off, and every cross moment a correlation of the other map with round-off; fit the normalisation on pairs whose maps vary (FitNorm, SetNorm)", what, ErrConstantRef)
 	}
@@ -98,9 +96,9 @@ func checkConstantRef(ref *stlayer.Maps, cross, complex bool) error {
 		return nil
 	}
 	part := ref.M * ref.N / 2 // U's first pixel (complex)
-	which := fmt.Sprintf("every map of the %d is constant (map 0: every pixel %g)", ref.B, ref.Data[0])
+	which := fmt.Sprintf("every map of the %d is constant (map 0: %s)", ref.B, stlayer.ConstantPixels(ref.Data[0]))
 	if ref.B == 1 {
-		which = fmt.Sprintf("the map is constant (every pixel %g)", ref.Data[0])
+		which = fmt.Sprintf("the map is %s", stlayer.ConstantWords(ref.Data[0]))
 	}
 	if complex {
 		which = fmt.Sprintf("every complex map z = Q + iU of the %d pairs is constant (pair 0: Q = %g, U = %g everywhere)", ref.B, ref.Data[0], ref.Data[part])

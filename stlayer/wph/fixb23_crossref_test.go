@@ -54,7 +54,7 @@ func TestFixb23CrossConstantRef(t *testing.T) {
 		{"both constant", pairs([2][]float64{c, c2}), true, true, "the first map (x1) of the pair is constant (every pixel 0.001)"},
 		{"first constant", pairs([2][]float64{c, v}), true, false, "the first map (x1) of the pair is constant (every pixel 0.001)"},
 		{"second constant", pairs([2][]float64{v, c}), false, true, "the second map (x2) of the pair is constant (every pixel 0.001)"},
-		{"second zero", pairs([2][]float64{v, z}), false, true, "the second map (x2) of the pair is constant (every pixel 0)"},
+		{"second zero", pairs([2][]float64{v, z}), false, true, "the second map (x2) of the pair is identically zero"},
 		{"second constant in both pairs", pairs([2][]float64{v, c}, [2][]float64{w, c2}), false, true, "every second map (x2) of the 2 pairs is constant (pair 0: every pixel 0.001)"},
 		{"varying", pairs([2][]float64{v, w}), false, false, ""},
 		{"one varying map each side", pairs([2][]float64{c, w}, [2][]float64{v, c2}), false, false, ""},
