@@ -137,3 +137,9 @@ func patchRefineSetting(r *patchRefineRun) map[string]any {
 	}
 	return m
 }
+
+// sepRefineStopSaving ends the interrupt line of separate --patch-refine
+// (runContext's saving): a Ctrl-C during the refinement writes the
+// finished separation's maps, not refined (refx24: before, only the last
+// line and settings.ended said so).
+const sepRefineStopSaving = "; during the patch-prior refinement (--patch-refine) they are the finished separation's, not refined"

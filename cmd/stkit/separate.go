@@ -316,6 +316,9 @@ func runSeparate(g *globals, args []string) error {
 	if *report != "" {
 		saving += " and reported to " + firstOf(partialReportDest(*report)) // partial2
 	}
+	if *f.patchRefine { // refx24: a stop during the refinement writes no refined map
+		saving += sepRefineStopSaving
+	}
 	// runContext (interruptible): tests replace it to interrupt the run
 	ctx, stop := runContext(g.stderr, saving)
 	defer stop()
