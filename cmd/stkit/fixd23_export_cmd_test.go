@@ -34,8 +34,8 @@ func TestFixd23ExportRecordCommand(t *testing.T) {
 	}
 	work := t.TempDir()
 	code, _, errs := runCLI(t, "separate", mix, "--models", models, "--components", "0,1", "-o", filepath.Join(work, "a.npy"), "--steps", "0,1")
-	cmd := "stkit export " + ms.Manifest.Source.Run + " -o " + models + " --samples 40 --seed 1 --cov auto --latent posterior --calibrate moments --patch-prior"
-	note := cmd + " fits them (the options " + filepath.Join(models, "manifest.json") + " records in export_options, with --patch-prior added: the folder is exported again, with priors)\n"
+	cmd := "stkit export " + ms.Manifest.Source.Run + " -o " + models + "-priors --samples 40 --seed 1 --cov auto --latent posterior --calibrate moments --patch-prior"
+	note := cmd + " fits them (the options " + filepath.Join(models, "manifest.json") + " records in export_options, with --patch-prior added: the same models again, with priors, in the new folder " + models + "-priors beside " + models + ", which is left as it is; separate --models " + models + "-priors then uses them)\n" // expx24: -o a new folder
 	if code != 0 || strings.Count(errs, note) != 1 {
 		t.Fatalf("exit %d, want the note ending %q:\n%s", code, note, tail(errs, 2000))
 	}
@@ -101,8 +101,8 @@ func TestFixd23RecordedExportFlags(t *testing.T) {
 	ms.Manifest.Source.Run = filepath.Join(work, "run-gone")
 	comps := []infer.SepComponent{{Name: "0", Model: ms.Components[0]}, {Name: "1", Model: ms.Components[1]}}
 	man := filepath.Join("m", "manifest.json")
-	want := "stkit export RUN -o m --dataset DATASET --samples 8 --seed 3 --cov no --latent prior --calibrate none --no-residual --drop-outliers --force --patch-prior fits them (RUN: the training run the models come from, which " + man + " records as " + filepath.Join(work, "run-gone") +
-		", not found here (a copy of it, or its new location); DATASET: the dataset the export was given (--dataset ../x/ds), which " + man + " records as \"" + filepath.Join(work, "gone") + "\", not found here; the options " + man + " records in export_options, with --patch-prior added: the folder is exported again, with priors)"
+	want := "stkit export RUN -o m-priors --dataset DATASET --samples 8 --seed 3 --cov no --latent prior --calibrate none --no-residual --drop-outliers --force --patch-prior fits them (RUN: the training run the models come from, which " + man + " records as " + filepath.Join(work, "run-gone") +
+		", not found here (a copy of it, or its new location); DATASET: the dataset the export was given (--dataset ../x/ds), which " + man + " records as \"" + filepath.Join(work, "gone") + "\", not found here; the options " + man + " records in export_options, with --patch-prior added: the same models again, with priors, in the new folder m-priors beside m, which is left as it is; separate --models m-priors then uses them)"
 	if got := patchPriorAbsentNote(ms, comps, "auto", false); !strings.HasSuffix(got, want) {
 		t.Errorf("note\n got %q\nwant …%q", got, want)
 	}

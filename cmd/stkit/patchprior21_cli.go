@@ -158,9 +158,10 @@ func patchPriorUnservable(ms *infer.ModelSet, comps []infer.SepComponent) string
 // (a folder copied from another machine; before s23 the note named the
 // recorded absolute path whether or not it existed). When the manifest
 // records its export's options (export_options, fixd23) the note prints
-// the complete command (recordedExportFlags: -o the folder itself, every
-// option explicit, --patch-prior added); folders exported before it get
-// "give the other export options … was made with".
+// the complete command (recordedExportFlags: every option explicit,
+// --patch-prior added, -o a new folder beside the one in use,
+// priorsFolderFor); folders exported before it get "give the other export
+// options … was made with".
 func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode string, start bool) string {
 	if mode != "auto" || start || ms.Manifest.PatchPriors != nil || patchPriorUnservable(ms, comps) != "" {
 		return ""
@@ -170,13 +171,17 @@ func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode s
 		// fixd23: the folder records its export's options (export_options):
 		// the complete command, where the note said "give the other export
 		// options"
-		why := fmt.Sprintf("the options %s records in export_options, with --patch-prior added: the folder is exported again, with priors", filepath.Join(ms.Dir, infer.ModelManifestFile))
+		// expx24: the command exported into -o the folder in use,
+		// replacing the models being used; it proposes a new folder
+		// beside it
+		fresh := priorsFolderFor(ms.Dir)
+		why := fmt.Sprintf("the options %s records in export_options, with --patch-prior added: the same models again, with priors, in the new folder %s beside %s, which is left as it is; separate --models %s then uses them", filepath.Join(ms.Dir, infer.ModelManifestFile), fresh, ms.Dir, shellQuote(fresh))
 		if missing {
 			notes = append([]string{fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location)", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run)}, notes...)
 		}
 		notes = append(notes, why)
 		return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o %s %s --patch-prior fits them (%s)",
-			ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), shellQuote(ms.Dir), strings.Join(flags, " "), strings.Join(notes, "; "))
+			ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), shellQuote(fresh), strings.Join(flags, " "), strings.Join(notes, "; "))
 	}
 	opts := fmt.Sprintf("give the other export options %s was made with", ms.Dir)
 	if missing {
@@ -184,6 +189,27 @@ func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode s
 	}
 	return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o DIR --patch-prior fits them (%s)",
 		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), opts)
+}
+
+// priorsFolderFor is the new folder the no-priors note's export writes
+// into, beside the model folder dir: dir with "-priors" appended
+// ("models" → "models-priors"; dir as an absolute path when it ends in "."
+// or ".."), or "-priors-2", "-priors-3", … when that name is taken (expx24:
+// the note's command wrote into dir itself, replacing the models in use).
+func priorsFolderFor(dir string) string {
+	d := filepath.Clean(dir)
+	if b := filepath.Base(d); b == "." || b == ".." || b == string(filepath.Separator) {
+		if abs, err := filepath.Abs(d); err == nil {
+			d = abs
+		}
+	}
+	name := d + "-priors"
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(name); err != nil {
+			return name // not there (or not to be seen)
+		}
+		name = fmt.Sprintf("%s-priors-%d", d, i)
+	}
 }
 
 // noteRunArg is a model folder's training run (ModelSource.Run, the

@@ -49,7 +49,7 @@ func TestPfixcli22NoPriorsNote(t *testing.T) {
 		t.Fatal(err)
 	}
 	note := "separate: note: " + models + " has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r 0.645/0.673 → 0.775/0.802), and separate --models uses them by default; stkit export " +
-		ms.Manifest.Source.Run + " -o " + models + " --samples 40 --seed 1 --cov auto --latent posterior --calibrate moments --patch-prior fits them (the options " + filepath.Join(models, "manifest.json") + " records in export_options, with --patch-prior added: the folder is exported again, with priors)\n" // fixd23: the command from export_options
+		ms.Manifest.Source.Run + " -o " + models + "-priors --samples 40 --seed 1 --cov auto --latent posterior --calibrate moments --patch-prior fits them (the options " + filepath.Join(models, "manifest.json") + " records in export_options, with --patch-prior added: the same models again, with priors, in the new folder " + models + "-priors beside " + models + ", which is left as it is; separate --models " + models + "-priors then uses them)\n" // fixd23: the command from export_options; expx24: into a new folder
 	if ms.Manifest.Source.Run == "" {
 		t.Fatal("the fixture's manifest names no run")
 	}
