@@ -316,6 +316,12 @@ type ExportOptions struct {
 	// (context.Background), as before; a cancel after the write has begun
 	// is not seen (the write is atomic and short: the export completes).
 	Context context.Context
+	// Created is the time recorded as the manifest's "created"
+	// (ModelManifest.Created, RFC 3339 in UTC); zero: the time of the
+	// export. A fixed time (stkit export passes SOURCE_DATE_EPOCH's) lets
+	// two exports of the same run write the same manifest.json (expx24:
+	// only the CLI could set it, by rewriting the manifest after Write).
+	Created time.Time
 	// datasetGiven is ExportModels' dataset argument as given, for
 	// ModelManifest.Export (exportRecord).
 	datasetGiven string
@@ -543,8 +549,12 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	default:
 		return nil, inputErrorf("export: calibration %q: want %s, %s or %s", calib, CalibrateNone, CalibrateMean, CalibrateMoments)
 	}
+	created := opt.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
 	mm := &ModelManifest{
-		Format: ModelFormatName, Version: ModelFormatVersion, Created: time.Now().UTC().Format(time.RFC3339),
+		Format: ModelFormatName, Version: ModelFormatVersion, Created: created.UTC().Format(time.RFC3339),
 		Spec: manifestSpec(spec), Reference: ref, PatchSize: man.Size, NCoeffs: nc,
 		Labels:              ModelLabels{Columns: lab.Columns, Class: lab.Class, Rows: lab.Rows, Values: lab.Values},
 		ClassDoc:            datasets.ClassDocBUnit(manifestSpec(spec), lab, man.BUnit),

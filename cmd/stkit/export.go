@@ -200,7 +200,8 @@ is taken over).`)
 	// between EM iterations) through the context and says where.
 	ctx, stop := runContext(g.stderr, exportStopSaving(*out))
 	defer stop()
-	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
+	created, _ := sourceDateEpoch() // zero when unset: the time of the export (expx24)
+	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Created: created, Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
 		DropOutliers: *dropOutliers, PatchPrior: ppOpt, PatchPriorProgress: patchPriorProgress(g),
 		FeatureFilter: pairs, FeatureFilterOptions: infer.FeatureFilterOptions{Mixtures: *ffMix, Progress: featureFilterProgress(g)},
 		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", exportWarnText(msg)) }, Context: ctx})
