@@ -117,9 +117,16 @@ call on the whole batch, as s/fwd and s/fwd+bwd), Reps, ForwardMin,
 ForwardMax, FBMin and FBMax (the fastest and slowest repetitions, same
 unit; left out where not measured), Noisy (true for a row named "timings
 noisy"), FirstForward and FirstFB (seconds of the first, untimed calls,
-compilation included), PeakMiB, and
+compilation included), PeakMiB,
 where a peer timing matches PeerName, PeerForward and PeerFB (the peer's
-seconds per map; ratio = Forward / Batch / PeerForward).`)
+seconds per map; ratio = Forward / Batch / PeerForward), and LoadStart and
+LoadEnd (the machine's 1, 5 and 15 minute load averages read just before
+the row's process started and just after it ended; left out where
+/proc/loadavg cannot be read).
+The output starts with the load average at the start of the run ("load
+average at the start: …") and ends with it at the end, beside the start's
+("this machine: …; load average … at the end, … at the start"): a load that
+rose during the run slowed the rows run last.`)
 	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph, synth); default all")
 	engines := fs.String("engines", "", "comma-separated engines: cpu, graph (default: the global --engine when it names one, else cpu)")
 	batches := fs.String("batch", "1", "comma-separated batch sizes")
@@ -222,7 +229,15 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 	if err != nil {
 		return err
 	}
+	// the load average before the first row, then after each row (the
+	// next row's start): printed now, so that the end's can be compared
+	startLoad := benchLoadAvg()
+	load := startLoad
+	if startLoad != "" {
+		fmt.Fprintf(g.stdout, "load average at the start: %s\n", startLoad)
+	}
 	var rows []bench.Row
+	var rowLoads [][2]string // each row's load average before and after it
 	var failed []string
 	for _, c := range benchCases {
 		if *only != "" && !contains(strings.Split(*only, ","), c.name) {
@@ -242,6 +257,8 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 				}
 				cmdArgs = append(cmdArgs, "bench", "--row", id, "--reps", strconv.Itoa(*reps), "--size", strconv.Itoa(*size))
 				outb, err := benchExec(exe, cmdArgs, g.stderr)
+				before := load
+				load = benchLoadAvg()
 				if err != nil {
 					fmt.Fprintf(g.stderr, "bench: warning: %s failed: %v\n", id, err)
 					failed = append(failed, id)
@@ -257,6 +274,7 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 					r.PeerForward, r.PeerFB = c.peerTimes(peers)
 				}
 				rows = append(rows, r)
+				rowLoads = append(rowLoads, [2]string{before, load})
 			}
 		}
 	}
@@ -271,9 +289,10 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 	}
 	if len(descs) > 0 {
 		fmt.Fprintf(g.stdout, "\nthis machine: %d CPUs, %s", runtime.NumCPU(), strings.Join(descs, "; "))
-		if la, err := os.ReadFile("/proc/loadavg"); err == nil {
-			if f := strings.Fields(string(la)); len(f) >= 3 {
-				fmt.Fprintf(g.stdout, "; load average %s", strings.Join(f[:3], " "))
+		if load != "" {
+			fmt.Fprintf(g.stdout, "; load average %s at the end", load)
+			if startLoad != "" {
+				fmt.Fprintf(g.stdout, ", %s at the start", startLoad)
 			}
 		}
 		fmt.Fprintln(g.stdout)
@@ -285,7 +304,11 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 		fmt.Fprintf(g.stdout, "peer timings: %s\n", peerNote)
 	}
 	if *jsonOut != "" {
-		b, _ := json.MarshalIndent(rows, "", "  ")
+		js := make([]benchJSONRow, len(rows))
+		for i, r := range rows {
+			js[i] = benchJSONRow{Row: r, LoadStart: loadFigures(rowLoads[i][0]), LoadEnd: loadFigures(rowLoads[i][1])}
+		}
+		b, _ := json.MarshalIndent(js, "", "  ")
 		if err := checkpoints.WriteFileAtomic(*jsonOut, b, 0o644); err != nil {
 			return err
 		}
@@ -294,6 +317,47 @@ seconds per map; ratio = Forward / Batch / PeerForward).`)
 		return fmt.Errorf("%d of %d bench rows failed: %s (their errors are above)", len(failed), len(failed)+len(rows), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// benchJSONRow is a row of bench --json: the row's fields, and the load
+// averages (1, 5, 15 minutes) before its process started and after it
+// ended, left out where unknown.
+type benchJSONRow struct {
+	bench.Row
+	LoadStart []float64 `json:",omitempty"`
+	LoadEnd   []float64 `json:",omitempty"`
+}
+
+// benchLoadAvg returns the machine's 1, 5 and 15 minute load averages as
+// /proc/loadavg words them ("0.52 0.40 0.33"), "" where it cannot be read;
+// tests replace it.
+var benchLoadAvg = func() string {
+	la, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	if f := strings.Fields(string(la)); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return ""
+}
+
+// loadFigures parses benchLoadAvg's words into numbers (nil for "" or a
+// word that is not a number).
+func loadFigures(s string) []float64 {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return nil
+	}
+	out := make([]float64, len(f))
+	for i, w := range f {
+		v, err := strconv.ParseFloat(w, 64)
+		if err != nil {
+			return nil
+		}
+		out[i] = v
+	}
+	return out
 }
 
 // benchPeers reads the peer timings (shared/reference/timings.json, found as
