@@ -164,7 +164,10 @@ func (ms *ModelSet) loadPatchPriors(hint string) ([]*PatchPrior, error) {
 // (ExportOptions.PatchPriorProgress): component Component (the Index-th
 // fit of Count), EM iteration Iter of at most Iters, the Rows fitted;
 // Done with the fit's Elapsed time at the end of each fit (Err when it
-// failed and the component goes without a prior).
+// failed and the component goes without a prior), Iter then the EM
+// iterations it ran: fewer than Iters without Err when EM converged early
+// (expx24: Iter was 0 on the Done step, and a caller could not tell a
+// converged fit from one that ran all its iterations).
 type PatchPriorStep struct {
 	Component, Index, Count int
 	Iter, Iters, Rows       int
@@ -204,9 +207,11 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 			copy(maps.Map(j), patch(i))
 		}
 		o := opt
+		ran := 0 // the EM iterations reported
 		nrows := min(o.MaxRows, len(rows)*len(patchOrigins(p, o.P, o.Stride))*len(patchOrigins(p, o.P, o.Stride))*map[bool]int{true: 1, false: 8}[o.NoAugment])
 		if progress != nil {
 			o.Progress = func(it, its int) {
+				ran = it
 				progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iter: it, Iters: its, Rows: nrows})
 			}
 		}
@@ -215,7 +220,7 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 		el := time.Since(t)
 		rec.FitSeconds[k] = el.Seconds()
 		if progress != nil {
-			progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iters: o.Iters, Rows: nrows, Done: true, Elapsed: el, Err: err})
+			progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iter: ran, Iters: o.Iters, Rows: nrows, Done: true, Elapsed: el, Err: err})
 		}
 		idx++
 		if err != nil {

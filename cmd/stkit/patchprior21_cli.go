@@ -17,19 +17,31 @@ import (
 )
 
 // patchPriorProgress draws export's patch-prior fits: a bar of EM
-// iterations per component, then a line with the fit's time.
+// iterations per component, then a line with the fit's time. A fit whose
+// EM converged before its Iters (the Done step's Iter below Iters, no
+// Err) ends its bar at that iteration, described as converged, and its
+// line says so (expx24: the bar was filled to Iters as if all had run).
 func patchPriorProgress(g *globals) func(infer.PatchPriorStep) {
 	var bar *progressbar.ProgressBar
 	return func(s infer.PatchPriorStep) {
+		converged := s.Done && s.Err == nil && s.Iter > 0 && s.Iter < s.Iters
 		if s.Done {
-			if bar != nil {
+			switch {
+			case bar == nil:
+			case converged:
+				endBarAt(bar, s.Iter, s.Iters, fmt.Sprintf("patch prior %d/%d: EM converged at iteration %d of at most %d", s.Index+1, s.Count, s.Iter, s.Iters))
+			default:
 				endBar(bar, s.Err != nil) // a stopped fit's bar is not drawn as complete
-				bar = nil
 			}
+			bar = nil
 			if s.Err != nil {
 				return // reported as a warning
 			}
-			fmt.Fprintf(g.stderr, "export: patch prior of component %d (%d of %d): %d sub-patch rows, %.1f s\n", s.Component, s.Index+1, s.Count, s.Rows, s.Elapsed.Seconds())
+			em := ""
+			if converged {
+				em = fmt.Sprintf("EM converged after %d of at most %d iterations, ", s.Iter, s.Iters)
+			}
+			fmt.Fprintf(g.stderr, "export: patch prior of component %d (%d of %d): %d sub-patch rows, %s%.1f s\n", s.Component, s.Index+1, s.Count, s.Rows, em, s.Elapsed.Seconds())
 			return
 		}
 		if bar == nil {
