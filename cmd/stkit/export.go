@@ -86,8 +86,9 @@ are written into a hidden temporary folder beside MODELDIR
 interrupted export leaves an earlier export in MODELDIR as it was, and the
 next export to MODELDIR removes the temporary folder a killed one left.
 Ctrl-C (or SIGTERM) stops the export within an EM iteration of a patch
-prior or a step of a feature filter, writing nothing (exit 1); a second
-Ctrl-C quits at once.
+prior or a step of a feature filter, writing nothing (exit 1); once the
+final write of the models has begun it finishes (a note says so; the
+folder is complete, exit 0). A second Ctrl-C quits at once.
 While export runs it holds the lock file .MODELDIR.lock beside MODELDIR: a
 second stkit writing MODELDIR is refused at once (exit 2), naming the first
 one's process id and command (a lock left by a process that no longer runs
@@ -252,7 +253,10 @@ is taken over).`)
 		fmt.Fprintf(g.stderr, "export: warning: the models are written, but not their provenance: %v\n", err)
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintf(g.stderr, "export: note: the interrupt came while the models were being written, too late to stop: the export is complete\n")
+		// the interrupt came after infer's last check, during
+		// ModelSet.Write (built in a temporary folder, then moved in with
+		// the manifest last: never stopped half-way), or after it
+		fmt.Fprintf(g.stderr, "export: note: %s\n", exportLateInterruptNote(*out))
 	}
 	fmt.Fprintf(g.stderr, "export: wrote %s\n", *out)
 	return nil

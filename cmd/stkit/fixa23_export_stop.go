@@ -22,9 +22,21 @@ func exportKeeps(out string) string {
 }
 
 // exportStopSaving is export's line on Ctrl-C (interruptible's saving):
-// the export writes all its models or none.
+// the export writes all its models or none; an interrupt during the final
+// write lets it finish (exportLateInterruptNote).
 func exportStopSaving(out string) string {
-	return fmt.Sprintf("nothing is written into %s (%s)", out, exportKeeps(out))
+	return fmt.Sprintf("nothing is written into %s (%s), unless the final write of the models has begun: that one finishes", out, exportKeeps(out))
+}
+
+// exportLateInterruptNote is export's note when Ctrl-C came too late to
+// stop it: during the final write (infer.ModelSet.Write builds the models
+// in a temporary folder and moves them into out, the manifest last; it is
+// not stopped half-way, which could leave out without a manifest) or
+// after it. The export is complete, whatever the interrupt's line said
+// (expx24: the note did not name the folder, nor say the write was the
+// final one and out complete).
+func exportLateInterruptNote(out string) string {
+	return fmt.Sprintf("the interrupt came during the final write of the models, too late to stop (a write stopped half-way could leave the folder without its manifest): %s is complete, with this export's models", out)
 }
 
 // exportInterruptedError is export's exit error (exit 1) for an export
