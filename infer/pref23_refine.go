@@ -63,17 +63,25 @@ type PatchRefineStep struct {
 //  2. ŝ = SeparateWithPatchPriors(d, a, b) (opt.Stride), then given s̃'s
 //     binned spectrum, s₁ = MatchBinnedSpectrum(ŝ, s̃);
 //  3. Rounds times (default 1): a is refitted on s₁, d separated again and
-//     the result given s̃'s binned spectrum: s₁ ← MatchBinnedSpectrum(ŝ, s̃).
+//     the result given s̃'s binned spectrum: s₁ ← MatchBinnedSpectrum(ŝ, s̃);
+//  4. s₁ is shifted to s̃'s mean (RunSeparation's mean(d) − the samples'
+//     mean pixel value, or scov's fitted mean).
 //
 // The result is [2, M, N]: s₁, then d − s₁. Its power spectrum is s̃'s in
 // every bin of EvaluateSeparation (and every integer |k| annulus beyond
 // them) where the patch separation's map has power (a bin where it has
-// none is 0: MatchBinnedSpectrum); its phases, and so its correlation with
-// the truth per bin, are the patch separation's. Cost: 2 + Rounds prior
-// fits and 1 + Rounds patch separations: at 256² on the shared 2-core
-// machine (load 5–9) 141–200 s in all, each fit 24–86 s, each separation
-// 17–26 s (SeparateWithPatchPriors and FitPatchPrior give the per-pixel
-// costs).
+// none is 0: MatchBinnedSpectrum), and so is its mean; its phases, and so
+// its correlation with the truth per bin and in pixels, are the patch
+// separation's. The mean (refx24): the patch separation's own was no
+// closer to the truth's than mean(d) − m: |error| 0.00022–0.0026 (mean
+// 0.0014) against 0.00036–0.0029 (mean 0.0013) on eight 64² and 128²
+// dust + noise / dust + Quijote draws, the patch map's closer on five by
+// 0.0003 at most, mean(d) − m on three by up to 0.0011, and 0.0104
+// against 0.00023 on the 16² paired-noise case of stkit separate's tests.
+// Cost: 2 + Rounds prior fits and 1 + Rounds patch separations: at 256² on
+// the shared 2-core machine (load 5–9) 141–200 s in all, each fit 24–86 s,
+// each separation 17–26 s (SeparateWithPatchPriors and FitPatchPrior give
+// the per-pixel costs).
 //
 // Measured with BenchmarkSeparationQuality, STKIT_SEP_REFINE=1 (256², the
 // defaults; ST's figures → the refined map's: spectrum max |P/P_s − 1|
@@ -186,6 +194,13 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 		if s1, err = sep(sp, cp, what+" separation"); err != nil {
 			return nil, err
 		}
+	}
+	// refx24: s̃'s mean, as its spectrum (the patch separation's mean was
+	// no closer to the truth's)
+	m1, _, _, _ := Moments(s1)
+	mt, _, _, _ := Moments(st.Data)
+	for i := range s1 {
+		s1[i] += mt - m1
 	}
 	out := stlayer.NewMaps(2, data.M, data.N)
 	copy(out.Map(0), s1)

@@ -58,11 +58,11 @@ func patchRefineOptions() infer.PatchRefineOptions {
 }
 
 // sepRefinedMeanNote is separate's mean line after --patch-refine: the
-// shift of sepMeanShiftNote was applied to the separation's s̃, before the
-// refinement; the refined s̃ written has the patch separation's mean
-// (MatchBinnedSpectrum keeps it), given here with mean(DATA) − m.
-func sepRefinedMeanNote(shift, samplesMean, refinedMean, target float64) string {
-	return fmt.Sprintf("separate: note: the statistics do not see the mean: the separation's s̃ was shifted by %.4g to mean(DATA) − m = %.4g (m = %.4g, the samples' mean) before the refinement; the refined s̃ written has mean %.4g, the patch separation's\n", shift, target, samplesMean, refinedMean)
+// shift of sepMeanShiftNote was applied to the separation's s̃, and the
+// refined s̃ written is given its mean (infer.RefineWithPatchPriors, refx24:
+// the patch separation's own mean was no closer to the truth's).
+func sepRefinedMeanNote(shift, samplesMean float64) string {
+	return fmt.Sprintf("separate: note: the statistics do not see the mean: s̃ shifted by %.4g to mean(DATA) − m (m = %.4g, the samples' mean); the refined s̃ (--patch-refine) is given that mean too\n", shift, samplesMean)
 }
 
 // runPatchRefine refines res.S with infer.RefineWithPatchPriors (defaults,
@@ -129,7 +129,7 @@ func patchRefineSetting(r *patchRefineRun) map[string]any {
 		opt = r.opt
 	}
 	o := opt.WithDefaults()
-	m := map[string]any{"method": "infer.RefineWithPatchPriors: patch priors on the samples and on s̃, SeparateWithPatchPriors, s̃'s binned spectrum imposed, refit rounds",
+	m := map[string]any{"method": "infer.RefineWithPatchPriors: patch priors on the samples and on s̃, SeparateWithPatchPriors, s̃'s binned spectrum imposed, refit rounds, s̃'s mean",
 		"p": o.Prior.P, "k": o.Prior.K, "train_stride": o.Prior.Stride, "max_rows": o.Prior.MaxRows, "augment": !o.Prior.NoAugment, "reg": o.Prior.Reg,
 		"iters": o.Prior.Iters, "seed": o.Prior.Seed, "stride": o.Stride, "rounds": o.Rounds, "applied": r != nil}
 	if r != nil {
