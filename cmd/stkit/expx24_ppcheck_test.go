@@ -11,7 +11,8 @@ import (
 
 // TestExpx24PatchPriorCheckWords: separate --models words the remedy of a
 // folder without priors itself, from infer.CheckPatchPriors' reason, after
-// infer's Why whatever its wording; other reasons are infer's Why as it is.
+// infer's Why whatever its wording; components in the wrong roles in the
+// flag's terms (fixy24); other reasons are infer's Why as it is.
 // Fails on the old code (the CLI cut ", ExportOptions.PatchPrior" out of
 // infer.PatchPriorUnusable's text: a reworded remedy there came through).
 func TestExpx24PatchPriorCheckWords(t *testing.T) {
@@ -20,7 +21,9 @@ func TestExpx24PatchPriorCheckWords(t *testing.T) {
 		want  string
 	}{
 		{infer.PatchPriorCheck{Reason: infer.PatchPriorNotExported, Why: "the folder f lacks priors for 1 and 3", Components: [2]int{1, 3}}, "the folder f lacks priors for 1 and 3 (export them with `stkit export --patch-prior`)"},
-		{infer.PatchPriorCheck{Reason: infer.PatchPriorRoles, Why: "three learned components"}, "three learned components"},
+		// fixy24: the roles in the flag's terms, not infer's Why
+		{infer.PatchPriorCheck{Reason: infer.PatchPriorRoles, Why: "three learned components"}, "the patch prior separates two of the folder's learned components and at most one noise:σ (--components a,b or a,b,noise:σ)"},
+		{infer.PatchPriorCheck{Reason: infer.PatchPriorNoModels, Why: "no models"}, "no models"},
 		{infer.PatchPriorCheck{}, ""},
 	} {
 		if got := patchPriorCheckWords(c.check); got != c.want {
