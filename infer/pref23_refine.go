@@ -93,7 +93,11 @@ type PatchRefineStep struct {
 //
 // and in docs/experiments/research23_xdquijote.go (-size 256 -draws 0,1 -v
 // iter -rounds 1) on a second dust + Quijote draw 0.771 → 0.794, pixel
-// 0.815 → 0.837, spectrum 0.187 both: no figure worse than ST's. The
+// 0.815 → 0.837, spectrum 0.187 both: no figure worse than ST's on these
+// periodic 256² maps. It can lower min r elsewhere: on the full 512² dust
+// map + noise 0.892 → 0.891 (pixel 0.969 → 0.970), and on a 128² crop of
+// I_1 (256,256) + noise with --pad crop 0.860 → 0.825 on the interior
+// (docs/experiments/research24_refine.go). The
 // bound of the family is near: a 6×6 prior fitted on the truth itself gives
 // 0.805 / 0.796 on the two Quijote draws.
 //

@@ -32,7 +32,7 @@ func TestSeparateConstantDataRefused(t *testing.T) {
 			{"separate", data, "--models", filepath.Join(modelsFixture(t), "models"), "--components", "0,1", "-o", out},
 		} {
 			code, _, errs := runCLI(t, args...)
-			want := "stkit: " + data + ": DATA is constant (every pixel " + map[float64]string{0: "0", 2.5: "2.5"}[v] + "): there is nothing to separate\n"
+			want := "stkit: " + data + ": DATA is " + map[float64]string{0: "identically zero", 2.5: "constant (every pixel 2.5)"}[v] + ": there is nothing to separate\n"
 			if code != 2 || errs != want {
 				t.Errorf("%v: exit %d, stderr %q; want 2 and only %q", args[2], code, tail(errs, 600), want)
 			}

@@ -779,10 +779,9 @@ func sepHistory(data string, spec stats.Spec, ps bool, form infer.DataForm, cont
 // message about a zero gradient and API options, and with learned models
 // after its setup with a non-finite loss (exit 1).
 func checkDataNotConstant(path string, d *stlayer.Maps) error {
-	for _, v := range d.Data[1:] {
-		if v != d.Data[0] {
-			return nil
-		}
+	v, ok := stlayer.ConstantValue(d.Data)
+	if !ok {
+		return nil
 	}
-	return badInputf("%s: DATA is constant (every pixel %g): there is nothing to separate", path, d.Data[0])
+	return badInputf("%s: DATA is %s: there is nothing to separate", path, stlayer.ConstantWords(v))
 }
