@@ -313,8 +313,17 @@ type ExportOptions struct {
 	// patch-prior fits (PatchPriorOptions.Context: between EM iterations)
 	// and of the feature-filter fits (FeatureFilterOptions.Context) where
 	// PatchPrior's or FeatureFilterOptions' own is nil. nil: never stopped
-	// (context.Background), as before; a cancel after the write has begun
-	// is not seen (the write is atomic and short: the export completes).
+	// (context.Background), as before. A cancel after the write
+	// (ModelSet.Write) has begun is not seen: the export completes. That
+	// write is not one atomic step: the files are written into a temporary
+	// folder beside dir, which is renamed to dir when dir is new; into an
+	// existing dir the old manifest is removed, the new component,
+	// patch-prior and feature-filter files are renamed in one by one, the
+	// old ones the new set lacks are removed, and the new manifest is
+	// renamed in last. A process killed during those renames leaves dir
+	// without a manifest.json, not loadable until written again (never an
+	// old manifest over new files); a cancel is not seen there, so that it
+	// cannot stop the write half-way (fixy24: this said "atomic").
 	Context context.Context
 	// Created is the time recorded as the manifest's "created"
 	// (ModelManifest.Created, RFC 3339 in UTC); zero: the time of the
