@@ -19,9 +19,9 @@ import (
 //	                       "working_directory": "", "time": ""; the version,
 //	                       commit and the inputs' sizes and SHA-256 stay
 //
-// and, in a manifest.json the CLI adds the provenance to (addProvenanceJSON),
-// "created" (stkit export's model manifest) becomes SOURCE_DATE_EPOCH's
-// time, or is left out under STKIT_REPRODUCIBLE without it.
+// and "created" in stkit export's model manifest is SOURCE_DATE_EPOCH's
+// time (infer.ExportOptions.Created), or is left out under
+// STKIT_REPRODUCIBLE without it (addProvenanceJSON).
 // Under STKIT_REPRODUCIBLE an input's "path" and "given" that lie below the
 // working directory are recorded relative to it ("." for itself;
 // reproducibleInputs), so one command run from two folders on copies of the
@@ -113,15 +113,11 @@ func relBelow(base, p string) (string, bool) {
 	return r, true
 }
 
-// reproducibleCreated is the "created" member addProvenanceJSON writes
-// into a manifest under SOURCE_DATE_EPOCH (its time) or STKIT_REPRODUCIBLE
-// (drop: left out); keep when neither is set.
-func reproducibleCreated() (created string, keep, drop bool) {
-	if t, ok := sourceDateEpoch(); ok {
-		return t.Format(time.RFC3339), false, false
-	}
-	if reproducibleEnv() {
-		return "", false, true
-	}
-	return "", true, false
+// reproducibleDropCreated says whether addProvenanceJSON leaves a
+// manifest's "created" out: under STKIT_REPRODUCIBLE without
+// SOURCE_DATE_EPOCH (with it, stkit export's manifest records its time:
+// infer.ExportOptions.Created).
+func reproducibleDropCreated() bool {
+	_, fixed := sourceDateEpoch()
+	return reproducibleEnv() && !fixed
 }

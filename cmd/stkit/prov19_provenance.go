@@ -428,7 +428,12 @@ func wrapHistory(text string, width int) []string {
 // addProvenanceJSON sets the member "provenance" of the JSON object in
 // file path (a manifest.json written by a library package, which has no
 // room for it) to p, keeping the other members and their order, and
-// rewrites the file atomically, indented by two spaces.
+// rewrites the file atomically, indented by two spaces. Under
+// STKIT_REPRODUCIBLE without SOURCE_DATE_EPOCH a member "created" (stkit
+// export's model manifest) is left out (reproducibleDropCreated); it is
+// otherwise kept as written: under SOURCE_DATE_EPOCH stkit export has the
+// library record its time (infer.ExportOptions.Created), so the rewrite
+// of "created" this did then (fixd23) changed nothing (fixy24).
 func addProvenanceJSON(path string, p *provenance) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -453,16 +458,10 @@ func addProvenanceJSON(path string, p *provenance) error {
 		if key == "provenance" {
 			continue
 		}
-		if key == "created" {
+		if key == "created" && reproducibleDropCreated() {
 			// fixd23: export's manifest kept the time it was written
-			// under SOURCE_DATE_EPOCH and STKIT_REPRODUCIBLE
-			created, keep, drop := reproducibleCreated()
-			if drop {
-				continue
-			}
-			if !keep {
-				raw, _ = json.Marshal(created)
-			}
+			// under STKIT_REPRODUCIBLE
+			continue
 		}
 		k, _ := json.Marshal(key)
 		buf.Write(k)
