@@ -202,10 +202,12 @@ is taken over).`)
 	ctx, stop := runContext(g.stderr, exportStopSaving(*out))
 	defer stop()
 	created, _ := sourceDateEpoch() // zero when unset: the time of the export (expx24)
+	ffProgress, ffEnd := featureFilterProgress(g)
 	ms, err := exportModels(run, *dataset, *out, infer.ExportOptions{Created: created, Samples: *samples, Seed: *seed, Covariance: *cov, Backend: b, Force: *force, Latent: *latent, NoResidual: *noResidual, Recenter: *recenter, Calibrate: *calibrate,
 		DropOutliers: *dropOutliers, PatchPrior: ppOpt, PatchPriorProgress: patchPriorProgress(g),
-		FeatureFilter: pairs, FeatureFilterOptions: infer.FeatureFilterOptions{Mixtures: *ffMix, Progress: featureFilterProgress(g)},
+		FeatureFilter: pairs, FeatureFilterOptions: infer.FeatureFilterOptions{Mixtures: *ffMix, Progress: ffProgress},
 		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", exportWarnText(msg)) }, Context: ctx})
+	ffEnd() // a feature-filter bar left open by a stopped fit, drawn stopped (fixy24)
 	switch {
 	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return exportInterruptedError(*out, err)

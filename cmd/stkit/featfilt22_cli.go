@@ -42,24 +42,43 @@ func parseExportFeatureFilter(s string, patchPrior bool, mixtures int) ([][2]int
 }
 
 // featureFilterProgress follows export's feature-filter fits: a bar per
-// stage of each pair.
-func featureFilterProgress(g *globals) func(infer.FeatureFilterStep) {
+// stage of each pair, finished when the stage reaches its total. end,
+// called once the export has returned, closes a bar still open as
+// stopped: infer sends no step when a fit stops (Ctrl-C, an error), and
+// the bar was left open (fixy24: on a log the line it held back was never
+// written, on a terminal the next line ran on after it). The bar is
+// cleared and a line says where the stage stopped, "export: feature
+// filter 0,1: training estimates stopped at 3 of 240": a bar's last
+// drawing can lag its count (redraws are throttled), so that neither the
+// full count nor a stale one is shown. A stage that changes before its
+// total is reached is ended so too, not drawn as complete.
+func featureFilterProgress(g *globals) (progress func(infer.FeatureFilterStep), end func()) {
 	var bar *progressbar.ProgressBar
-	stage := ""
-	return func(s infer.FeatureFilterStep) {
-		if s.Stage != stage || bar == nil {
-			if bar != nil {
-				bar.Finish()
-			}
-			stage = s.Stage
-			bar = newBar(g.stderr, s.Total, fmt.Sprintf("feature filter %d,%d: %s", s.Pair[0], s.Pair[1], s.Stage))
+	stage, desc := "", ""
+	done, total := 0, 0
+	end = func() {
+		if bar == nil {
+			return
 		}
+		_ = bar.Clear()
+		bar = nil
+		fmt.Fprintf(g.stderr, "export: %s stopped at %d of %d\n", desc, done, total)
+	}
+	progress = func(s infer.FeatureFilterStep) {
+		if s.Stage != stage || bar == nil {
+			end()
+			stage = s.Stage
+			desc = fmt.Sprintf("feature filter %d,%d: %s", s.Pair[0], s.Pair[1], s.Stage)
+			bar = newBar(g.stderr, s.Total, desc)
+		}
+		done, total = s.Done, s.Total
 		bar.Set(s.Done)
 		if s.Done >= s.Total {
 			bar.Finish()
 			bar = nil
 		}
 	}
+	return progress, end
 }
 
 // featureFilterExportLines describes the exported feature filters.
