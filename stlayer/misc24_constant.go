@@ -4,11 +4,12 @@ import "fmt"
 
 // ConstantValue returns x's one value and true when every element of x
 // equals x[0] (==, so −0 and +0 are one value, ±Inf is a value, and a NaN
-// makes x vary); an empty x is not constant: 0, false. It is the one test
+// makes x vary, a lone NaN too: x[0] is compared with itself); an empty x
+// is not constant: 0, false. It is the one test
 // behind stats.CheckConstant, wph.IsConstantRef and IsConstantCrossRef,
 // datasets' PatchSet.IsConstant and stkit stats' anisotropy note.
 func ConstantValue(x []float64) (float64, bool) {
-	if len(x) == 0 {
+	if len(x) == 0 || x[0] != x[0] {
 		return 0, false
 	}
 	for _, v := range x[1:] {
