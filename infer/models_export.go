@@ -328,8 +328,11 @@ type ExportOptions struct {
 	// Created is the time recorded as the manifest's "created"
 	// (ModelManifest.Created, RFC 3339 in UTC); zero: the time of the
 	// export. A fixed time (stkit export passes SOURCE_DATE_EPOCH's) lets
-	// two exports of the same run write the same manifest.json (expx24:
-	// only the CLI could set it, by rewriting the manifest after Write).
+	// two exports of the same run write the same manifest.json, except
+	// where patch priors or feature filters are fitted: their fit_seconds
+	// (ModelPatchPriors.FitSeconds, ModelFeatureFilter.FitSeconds) are the
+	// fits' wall times, different on every run (expx24: only the CLI could
+	// set it, by rewriting the manifest after Write).
 	Created time.Time
 	// datasetGiven is ExportModels' dataset argument as given, for
 	// ModelManifest.Export (exportRecord).

@@ -124,9 +124,9 @@ LoadEnd (the machine's 1, 5 and 15 minute load averages read just before
 the row's process started and just after it ended; left out where
 /proc/loadavg cannot be read).
 The output starts with the load average at the start of the run ("load
-average at the start: …") and ends with it at the end, beside the start's
-("this machine: …; load average … at the end, … at the start"): a load that
-rose during the run slowed the rows run last.`)
+average at the start: …") and gives it at the end, beside the start's, on
+the machine line below the table ("this machine: …; load average … at the end, …
+at the start"): a load that rose during the run slowed the rows run last.`)
 	only := fs.String("only", "", "comma-separated families to run (wst, wst-local, scov, wph, synth); default all")
 	engines := fs.String("engines", "", "comma-separated engines: cpu, graph (default: the global --engine when it names one, else cpu)")
 	batches := fs.String("batch", "1", "comma-separated batch sizes")

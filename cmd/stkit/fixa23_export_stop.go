@@ -32,11 +32,13 @@ func exportStopSaving(out string) string {
 // stop it: during the final write (infer.ModelSet.Write builds the models
 // in a temporary folder and moves them into out, the manifest last; it is
 // not stopped half-way, which could leave out without a manifest) or
-// after it. The export is complete, whatever the interrupt's line said
-// (expx24: the note did not name the folder, nor say the write was the
-// final one and out complete).
+// after it (while the provenance of the run and dataset, SHA-256 of every
+// file, is added to the manifest). The export is complete, whatever the
+// interrupt's line said (expx24: the note did not name the folder, nor
+// say the write was the final one and out complete; rev1: it said
+// "during the final write" for an interrupt after it too).
 func exportLateInterruptNote(out string) string {
-	return fmt.Sprintf("the interrupt came during the final write of the models, too late to stop (a write stopped half-way could leave the folder without its manifest): %s is complete, with this export's models", out)
+	return fmt.Sprintf("the interrupt came during the final write of the models or after it, too late to stop (a write stopped half-way could leave the folder without its manifest): %s is complete, with this export's models", out)
 }
 
 // exportInterruptedError is export's exit error (exit 1) for an export
