@@ -207,7 +207,7 @@ is taken over).`)
 		DropOutliers: *dropOutliers, PatchPrior: ppOpt, PatchPriorProgress: patchPriorProgress(g),
 		FeatureFilter: pairs, FeatureFilterOptions: infer.FeatureFilterOptions{Mixtures: *ffMix, Progress: ffProgress},
 		Warn: func(msg string) { fmt.Fprintf(g.stderr, "export: warning: %s\n", exportWarnText(msg)) }, Context: ctx})
-	ffEnd() // a feature-filter bar left open by a stopped fit, drawn stopped (fixy24)
+	ffEnd() // a feature-filter bar left open by a stopped fit: cleared, "… stopped at k of n" (fixy24)
 	switch {
 	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return exportInterruptedError(*out, err)
