@@ -782,16 +782,25 @@ func (ms *ModelSet) checkComponent(i int, c *ComponentModel) error {
 // per component. Derived members (coeff_mean, coeff_std) are recomputed from
 // Mean and Std; a nil PSLogMean is derived from PS as LoadModels does.
 //
-// The folder is never left half-written. The files are written into a hidden
-// temporary folder beside dir (".<name>.export-<pid>-<n>", on the same
-// filesystem; missing parent folders are created) and installed once all of
-// them are complete: a new dir is that folder renamed; into an existing
-// folder the old manifest is removed, the new component files are renamed
-// in, the component_<k>.npz files the new set does not have are removed and
-// the new manifest is renamed in last, so that no reader sees the old
-// manifest over new components; the folder's other files are kept. A write
-// that fails (disk full, an error, the process killed) leaves dir as it was
-// (an earlier export stays loadable) and removes the parent folders it made.
+// The files are written into a hidden temporary folder beside dir
+// (".<name>.export-<pid>-<n>", on the same filesystem; missing parent
+// folders are created) and installed only once all of them are complete. A
+// new dir is that folder renamed, one step: a write that fails before it
+// leaves no dir and removes the parent folders it made (a killed one leaves
+// them, and its temporary folder, removed by the next write). Into an
+// existing folder the install is a series of steps: the old manifest is
+// removed, the new component (and patch-prior, feature-filter) files are
+// renamed in one by one, those of the old set the new one does not have are
+// removed and the new manifest is renamed in last, so that no reader sees
+// the old manifest over new components; the folder's other files are kept.
+// A write that fails or is killed before that install (disk full, an error
+// while writing the temporary folder) leaves dir as it was, an earlier
+// export loadable; so does a failure to remove the old manifest. Once the
+// old manifest is removed, dir has no manifest.json until the new one is
+// renamed in: a failed rename returns an error matching
+// ErrModelFolderIncomplete, and a process killed there leaves dir without a
+// manifest (with some new files renamed in), which LoadModels refuses until
+// the models are written again.
 // Temporaries left behind by a killed write to the same dir (folders
 // ".<name>.export-<pid>-<n>" whose process no longer runs beside dir, files
 // ".manifest.json.tmp<n>" and ".component_<k>.npz.tmp<n>" of older versions

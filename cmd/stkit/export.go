@@ -194,8 +194,14 @@ is taken over).`)
 		return err
 	}
 	// infer.ModelSet.Write builds the models in a temporary folder beside
-	// MODELDIR and moves them in once complete: a failed export (disk full,
-	// an error, Ctrl-C) leaves an earlier export in MODELDIR as it was.
+	// MODELDIR and moves them in once complete: an export that fails or is
+	// stopped before that (disk full, an error, Ctrl-C during the fits)
+	// leaves an earlier export in MODELDIR as it was. Moving them into an
+	// existing MODELDIR is a series of renames after its old manifest is
+	// removed: a failed rename there is an error matching
+	// infer.ErrModelFolderIncomplete and a killed process leaves MODELDIR
+	// without a manifest.json until the models are written again (Ctrl-C is
+	// not seen there: the write finishes, exportLateInterruptNote).
 	// fixa23: Ctrl-C ended export at once ("stkit: interrupt: stopped",
 	// the lock file left behind); it now stops the fits (the patch priors
 	// between EM iterations) through the context and says where.
