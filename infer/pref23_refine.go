@@ -15,7 +15,7 @@ type PatchRefineOptions struct {
 	// Prior configures every FitPatchPrior of the refinement (default
 	// FitPatchPrior's: 6×6, K 20, training stride 4, 8 rotations/flips,
 	// 30000 rows at most, seed 1); its Progress and Context are replaced by
-	// those below.
+	// those below, and its K is lowered on maps too small for it (PriorK).
 	Prior PatchPriorOptions
 	// Rounds is the number of refit rounds after the first patch
 	// separation (default 1: in docs/experiments/research23_xdquijote.go
@@ -59,7 +59,9 @@ type PatchRefineStep struct {
 // n_i):
 //
 //  1. a PatchPrior b is fitted on the samples and one, a, on s̃
-//     (FitPatchPrior with opt.Prior);
+//     (FitPatchPrior with opt.Prior, its K lowered to PriorK where the
+//     maps give fewer than K·(P² + 1) training rows: one map below 39×39
+//     for the defaults);
 //  2. ŝ = SeparateWithPatchPriors(d, a, b) (opt.Stride), then given s̃'s
 //     binned spectrum, s₁ = MatchBinnedSpectrum(ŝ, s̃);
 //  3. Rounds times (default 1): a is refitted on s₁, d separated again and
@@ -103,8 +105,9 @@ type PatchRefineStep struct {
 //
 // Input errors (ErrModelInput): data or st not one finite map, st or the
 // samples of another size than the data, fewer than 2 samples, non-finite
-// pixels, and those of FitPatchPrior and SeparateWithPatchPriors (maps
-// smaller than the patch, constant maps, too few rows for K).
+// pixels, maps too small for one mixture component (CheckSize), and those
+// of FitPatchPrior and SeparateWithPatchPriors (constant maps, fewer
+// distinct sub-patches than K).
 func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptions) (*stlayer.Maps, error) {
 	if err := checkFiniteMaps("patch refinement: data", data, 1); err != nil {
 		return nil, err
@@ -140,6 +143,7 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 	fit := func(m *stlayer.Maps, what string) (*PatchPrior, error) {
 		o := opt.Prior
 		o.Context = ctx
+		o.K = opt.PriorK(m.B, m.M, m.N) // refy24: ≤ rows/(P² + 1)
 		idx := stage
 		o.Progress = nil
 		if opt.Progress != nil {
@@ -235,22 +239,84 @@ func (opt PatchRefineOptions) WithDefaults() PatchRefineOptions {
 // gives m×n maps before any work when they are too small for its priors:
 // smaller than the sub-patch (PatchPriorOptions.P, default 6), or with
 // fewer training rows in one map (the ST estimate's, at the training
-// stride, with the 8 rotations and flips) than 2·K ("at least 11×11" for
-// the defaults). stkit separate --patch-refine checks it before the
-// separation runs.
+// stride, with the 8 rotations and flips, at most MaxRows) than the P² + 1
+// one mixture component needs (refy24: FitPatchPrior's EM keeps only
+// components that hold P² rows, so a fit on fewer rows fails whatever K;
+// 37 rows for the defaults, maps of at least 11×11). The error names the
+// smallest square maps that work for these options (and, for m rows, the
+// fewest columns). Larger maps that still give fewer rows than K·(P² + 1)
+// are not refused: their fits take fewer components (PriorK). stkit
+// separate --patch-refine checks it before the separation runs.
 func (opt PatchRefineOptions) CheckSize(m, n int) error {
 	o := opt.WithDefaults().Prior
 	if m < o.P || n < o.P {
 		return inputErrorf("patch refinement: maps of %d×%d are smaller than the priors' %d×%d sub-patches (PatchPriorOptions.P)", m, n, o.P, o.P)
 	}
+	need := o.P*o.P + 1
+	rows := refineRows(o, 1, m, n)
+	if rows >= need {
+		return nil
+	}
+	if o.MaxRows < need {
+		return inputErrorf("patch refinement: a %d×%d map gives %d training rows for the prior fitted on the ST estimate, fewer than the P² + 1 = %d one mixture component needs (it must hold P² rows); PatchPriorOptions.MaxRows %d caps every map below that: raise it", m, n, rows, need, o.MaxRows)
+	}
+	sq := o.P
+	for refineRows(o, 1, sq, sq) < need {
+		sq++
+	}
+	cols := o.P
+	for refineRows(o, 1, m, cols) < need {
+		cols++
+	}
+	also := ""
+	if m != sq || cols != sq {
+		also = fmt.Sprintf(" (%d×%d for %d pixel rows)", m, cols, m)
+	}
+	return inputErrorf("patch refinement: a %d×%d map gives %d training rows for the prior fitted on the ST estimate, fewer than the P² + 1 = %d one mixture component needs (it must hold P² rows): the smallest maps that work for these options are %d×%d%s", m, n, rows, need, sq, sq, also)
+}
+
+// PriorK returns the mixture components each FitPatchPrior of
+// RefineWithPatchPriors asks for on b maps of m×n: PatchPriorOptions.K
+// (default 20), lowered to ⌊rows/(P² + 1)⌋ where the training rows
+// (TrainingRows) are fewer than K·(P² + 1); 0 where they are fewer than
+// P² + 1 (CheckSize refuses such maps). refy24: FitPatchPrior drops every
+// component that holds fewer than P² rows and fails when all of them do
+// at once, which K 20 on a 16² map (128 rows) did at the first EM
+// iteration (measured on 18 maps, 6 each of log-normal, slope −3 Gaussian
+// and white-noise fields: 18 of 18 failed at 12², 14 at 16², 9 at 20², 3
+// at 24², none at 28², 32², 36², 38², 39², 40², those that did not fail
+// keeping 1–11 components); with at most ⌊rows/(P² + 1)⌋ components one
+// holds P² + 1 rows or more at every iteration (the rows' responsibilities
+// sum to the rows), so that failure cannot happen (12 of those maps, 4 of
+// each kind, at 11², 12², 16², 20², 24², 32² and 38²: none failed, 1–7
+// components kept). One map of at least 39×39 (800 rows, K·(P² + 1) = 740
+// for the defaults) keeps K.
+func (opt PatchRefineOptions) PriorK(b, m, n int) int {
+	o := opt.WithDefaults().Prior
+	return min(o.K, opt.TrainingRows(b, m, n)/(o.P*o.P+1))
+}
+
+// TrainingRows returns the training rows each FitPatchPrior of
+// RefineWithPatchPriors cuts from b maps of m×n (at Prior's training
+// stride, with the 8 rotations and flips unless NoAugment, at most
+// MaxRows): the rows CheckSize and PriorK count; 0 for maps smaller than
+// the sub-patch.
+func (opt PatchRefineOptions) TrainingRows(b, m, n int) int {
+	o := opt.WithDefaults().Prior
+	if m < o.P || n < o.P || b < 1 {
+		return 0
+	}
+	return refineRows(o, b, m, n)
+}
+
+// refineRows is the number of training rows FitPatchPrior cuts from b maps
+// of m×n (≥ P×P) with o (defaults set): patchTrainingMatrix's.
+func refineRows(o PatchPriorOptions, b, m, n int) int {
 	aug := 8
 	if o.NoAugment {
 		aug = 1
 	}
-	if rows := min(o.MaxRows, len(patchOrigins(m, o.P, o.Stride))*len(patchOrigins(n, o.P, o.Stride))*aug); rows < 2*o.K {
-		return inputErrorf("patch refinement: a %d×%d map gives %d training rows for the prior fitted on the ST estimate, K = %d mixture components want at least 2·K (larger maps, or a smaller PatchPriorOptions.K)", m, n, rows, o.K)
-	}
-	return nil
+	return min(o.MaxRows, b*len(patchOrigins(m, o.P, o.Stride))*len(patchOrigins(n, o.P, o.Stride))*aug)
 }
 
 // matchEmptyPower is the power per mode, relative to x's mean power per

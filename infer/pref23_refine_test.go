@@ -269,7 +269,7 @@ func TestPref23RefineBadInput(t *testing.T) {
 		{"two data maps", samples, st, samples, 0, "data: 6 maps, want 1", true},
 		{"nil st", d, nil, samples, 0, "ST estimate: no maps", true},
 		{"rounds", d, st, samples, -1, "Rounds -1", true},
-		{"too small", small, small, stlayer.NewMaps(2, 8, 8), 0, "a 8×8 map gives 32 training rows for the prior fitted on the ST estimate, K = 20 mixture components want at least 2·K", true},
+		{"too small", small, small, stlayer.NewMaps(2, 8, 8), 0, "a 8×8 map gives 32 training rows for the prior fitted on the ST estimate, fewer than the P² + 1 = 37 one mixture component needs", true},
 	} {
 		o := PatchRefineOptions{Prior: po, Rounds: c.rounds}
 		if c.name == "too small" {

@@ -36,6 +36,10 @@ type patchRefineRun struct {
 	res     *infer.SeparationResult
 	opt     infer.PatchRefineOptions
 	elapsed time.Duration
+	// kMap, kSamples: the mixture components asked of the priors fitted on
+	// one map (s̃, each round's map) and on the samples
+	// (infer.PatchRefineOptions.PriorK; K on maps of 39×39 and more)
+	kMap, kSamples int
 }
 
 // patchRefineStopped is the error of a refinement stopped by Ctrl-C: ended
@@ -71,6 +75,10 @@ func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer
 	var bar *progressbar.ProgressBar
 	var at infer.PatchRefineStep
 	opt := patchRefineOptions()
+	kMap, kSamples := opt.PriorK(1, d.M, d.N), opt.PriorK(rs.B, d.M, d.N)
+	if note := patchRefineKNote(opt, d.M, d.N, rs.B); note != "" {
+		fmt.Fprint(g.stderr, note)
+	}
 	opt.Context = ctx
 	opt.Progress = func(s infer.PatchRefineStep) {
 		at = s
@@ -108,7 +116,24 @@ func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer
 	r := *res
 	r.S = &stlayer.Maps{B: 1, M: d.M, N: d.N, Data: out.Map(0)}
 	r.Residual = &stlayer.Maps{B: 1, M: d.M, N: d.N, Data: out.Map(1)}
-	return &patchRefineRun{res: &r, opt: opt, elapsed: time.Since(t)}, nil
+	return &patchRefineRun{res: &r, opt: opt, elapsed: time.Since(t), kMap: kMap, kSamples: kSamples}, nil
+}
+
+// patchRefineKNote is separate --patch-refine's note when maps of m×n (and
+// b sample maps) give the refinement's priors fewer components than K
+// (infer.PatchRefineOptions.PriorK, refy24: with K 20 the prior of a 16²
+// s̃ failed at its first EM iteration); "" when every prior keeps K.
+func patchRefineKNote(opt infer.PatchRefineOptions, m, n, b int) string {
+	o := opt.WithDefaults().Prior
+	km, ks := opt.PriorK(1, m, n), opt.PriorK(b, m, n)
+	if km >= o.K && ks >= o.K {
+		return ""
+	}
+	keep := o.P
+	for opt.PriorK(1, keep, keep) < o.K {
+		keep++
+	}
+	return fmt.Sprintf("separate: note: --patch-refine on a %d×%d map: its patch priors take fewer mixture components than K = %d, each of which must hold P² + 1 = %d training rows (one map gives %d): K = %d for those fitted on one map (s̃, each round's map), %d for the one on the %d sample maps (maps of %d×%d and more keep K = %d)\n", m, n, o.K, o.P*o.P+1, opt.TrainingRows(1, m, n), km, ks, b, keep, keep, o.K)
 }
 
 // patchRefineStage names a stage of the refinement for its progress.
@@ -122,7 +147,9 @@ func patchRefineStage(s infer.PatchRefineStep) string {
 // patchRefineSetting is metrics.json's settings.patch_refine: the
 // refinement's method and options (infer.PatchRefineOptions.WithDefaults:
 // those it runs with; applied false when it did not run: the separation
-// or the refinement was stopped).
+// or the refinement was stopped); a refinement that ran adds k_map and
+// k_samples, the components asked of its priors on one map and on the
+// samples (infer.PatchRefineOptions.PriorK: below K on small maps).
 func patchRefineSetting(r *patchRefineRun) map[string]any {
 	opt := patchRefineOptions() // runPatchRefine's
 	if r != nil {
@@ -134,6 +161,7 @@ func patchRefineSetting(r *patchRefineRun) map[string]any {
 		"iters": o.Prior.Iters, "seed": o.Prior.Seed, "stride": o.Stride, "rounds": o.Rounds, "applied": r != nil}
 	if r != nil {
 		m["seconds"] = r.elapsed.Seconds()
+		m["k_map"], m["k_samples"] = r.kMap, r.kSamples // refy24: PriorK
 	}
 	return m
 }
