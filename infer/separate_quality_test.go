@@ -198,7 +198,12 @@ func sepQualityCase(tb testing.TB, name string, size int) (d, s, samples *stlaye
 //	STKIT_SEP_EVAL_ONLY=1 re-evaluates separated.npy of an earlier report
 //	STKIT_SEP_REFINE=1 refines the separation with RefineWithPatchPriors
 //	                  (the ST figures are logged first; the report and
-//	                  separated.npy are the refined map's). Measured
+//	                  separated.npy are the refined map's, which has s̃'s
+//	                  binned spectrum and, since 6bb2750, s̃'s mean too,
+//	                  mean(d) − the samples' mean, not the patch
+//	                  separation's: a constant shift, so r per bin, the
+//	                  pixel correlation and the spectrum figure below,
+//	                  measured before it, are unchanged). Measured
 //	                  (spectrum / min r / pixel corr, ST → refined; the
 //	                  refinement 141–200 s at load 5–9): quijote 0.893 /
 //	                  0.785 / 0.817 → 0.893 / 0.807 / 0.841; noise 0.070 /
