@@ -268,8 +268,17 @@ type stopper interface {
 
 // endBar closes a progress bar: filled when the work ran to its end, left at
 // the count reached (not drawn as 100 %) when it stopped on an error or Ctrl-C.
+// A stopped progressbar already drawn is drawn once more first,
+// unthrottled, so that it ends on the count last set: its redraws are
+// throttled (0.1 s, 10 s on a log: newBar) and Exit does not draw, so that
+// it ended on the last count drawn, up to 10 s of work behind (fixz24). One
+// never drawn (stopped before its first count) stays undrawn.
 func endBar(bar stopper, stopped bool) {
 	if stopped {
+		if b, ok := bar.(*progressbar.ProgressBar); ok && b.IsStarted() {
+			progressbar.OptionThrottle(0)(b)
+			_ = b.RenderBlank() // draws the count last set
+		}
 		_ = bar.Exit()
 		return
 	}
