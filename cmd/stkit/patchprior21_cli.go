@@ -187,7 +187,12 @@ func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode s
 		// replacing the models being used; it proposes a new folder
 		// beside it
 		fresh := priorsFolderFor(ms.Dir)
-		why := fmt.Sprintf("the options %s records in export_options, with --patch-prior added: the same models again, with priors, in the new folder %s beside %s, which is left as it is; separate --models %s then uses them", filepath.Join(ms.Dir, infer.ModelManifestFile), fresh, ms.Dir, shellQuote(fresh))
+		where := fmt.Sprintf("in the new folder %s beside %s, which is left as it is", fresh, ms.Dir)
+		if fresh == "" { // fixz24: the filesystem root, with no folder beside it
+			fresh = "DIR"
+			where = fmt.Sprintf("in a new folder DIR (not %s itself: that would replace the models in use)", ms.Dir)
+		}
+		why := fmt.Sprintf("the options %s records in export_options, with --patch-prior added: the same models again, with priors, %s; separate --models %s then uses them", filepath.Join(ms.Dir, infer.ModelManifestFile), where, shellQuote(fresh))
 		if missing {
 			notes = append([]string{fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location)", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run)}, notes...)
 		}
@@ -205,15 +210,20 @@ func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode s
 
 // priorsFolderFor is the new folder the no-priors note's export writes
 // into, beside the model folder dir: dir with "-priors" appended
-// ("models" → "models-priors"; dir as an absolute path when it ends in "."
-// or ".."), or "-priors-2", "-priors-3", … when that name is taken (expx24:
-// the note's command wrote into dir itself, replacing the models in use).
+// ("models" → "models-priors", "models/" too; dir as an absolute path when
+// it ends in "." or ".."), or "-priors-2", "-priors-3", … when that name is
+// taken (expx24: the note's command wrote into dir itself, replacing the
+// models in use). It is "" for the filesystem root ("/", or "." in it),
+// which has no folder beside it (fixz24: it was "/-priors", inside it).
 func priorsFolderFor(dir string) string {
 	d := filepath.Clean(dir)
 	if b := filepath.Base(d); b == "." || b == ".." || b == string(filepath.Separator) {
 		if abs, err := filepath.Abs(d); err == nil {
 			d = abs
 		}
+	}
+	if filepath.Dir(d) == d { // the root ("/", a volume's root), or "." with no working directory known
+		return ""
 	}
 	name := d + "-priors"
 	for i := 2; ; i++ {
