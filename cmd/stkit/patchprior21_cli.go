@@ -270,9 +270,11 @@ const (
 )
 
 // patchPriorMissing says why the patch prior cannot separate comps with
-// the folder's priors ("" when it can).
+// the folder's priors ("" when it can). infer.CheckPatchPriors runs once
+// (fixz24: it ran twice, through infer.PatchPriorUnusable first).
 func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
-	if infer.PatchPriorUnusable(ms, comps) == "" {
+	check := infer.CheckPatchPriors(ms, comps)
+	if check.Reason == infer.PatchPriorUsable {
 		return ""
 	}
 	// The roles (two learned, at most one noise:σ) as patchPriorUnservable
@@ -285,7 +287,7 @@ func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
 			return fmt.Sprintf("%s has no patch prior in %s: stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?)", c.Name, ms.Dir)
 		}
 	}
-	return patchPriorCheckWords(infer.CheckPatchPriors(ms, comps))
+	return patchPriorCheckWords(check)
 }
 
 // The demo's patch priors (stkit demo, step 5): scaled down from export's
