@@ -1,7 +1,6 @@
 package infer
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -11,6 +10,13 @@ import (
 // (ExportOptions.PatchPriorProgress) gives in Iter the EM iterations it
 // ran: fewer than Iters when EM converged early, Iters when it ran them
 // all. Fails on the old code (Iter 0 on every Done step).
+//
+// It asserts that contract, not the iterations at which EM converges (17
+// and 24 of 40 here, measured on amd64), which floating-point details can
+// move (FMA on arm64, a gonum update) (fixz24: it pinned 17 and 24): per
+// component with rows (0 and 2, in order), progress steps 1, 2, …, m, then
+// one Done step with Iter m; with Iters 40, m < 40 (converged); with Iters
+// 3, m = 3.
 func TestExpx24PatchPriorDoneIter(t *testing.T) {
 	const n, p = 12, 12
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -24,32 +30,42 @@ func TestExpx24PatchPriorDoneIter(t *testing.T) {
 	patch := func(i int) []float64 { return pix[i] }
 	members := [][]int{{0, 1, 2, 3, 4, 5}, nil, {6, 7, 8, 9, 10, 11}}
 	for _, iters := range []int{40, 3} {
-		var steps []string
+		var steps []PatchPriorStep
 		_, _, err := fitModelPatchPriors(members, patch, p, PatchPriorOptions{P: 2, K: 2, MaxRows: 600, Iters: iters},
 			func(s PatchPriorStep) {
 				if s.Iters != iters {
 					t.Errorf("Iters %d, want %d", s.Iters, iters)
 				}
-				if s.Done {
-					steps = append(steps, fmt.Sprintf("%d:done@%d", s.Component, s.Iter))
-					return
-				}
-				steps = append(steps, fmt.Sprintf("%d:%d", s.Component, s.Iter))
+				steps = append(steps, s)
 			}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 12 seeded white-noise maps of 12², 2×2 sub-patches, K 2: EM
-		// converges after 17 and 24 iterations of at most 40
-		var want []string
-		for _, kr := range [][2]int{{0, min(17, iters)}, {2, min(24, iters)}} {
-			for it := 1; it <= kr[1]; it++ {
-				want = append(want, fmt.Sprintf("%d:%d", kr[0], it))
+		var comps []int
+		for len(steps) > 0 {
+			k := steps[0].Component
+			comps = append(comps, k)
+			m := 0 // progress steps of component k
+			for m < len(steps) && !steps[m].Done && steps[m].Component == k && steps[m].Iter == m+1 {
+				m++
 			}
-			want = append(want, fmt.Sprintf("%d:done@%d", kr[0], kr[1]))
+			if m == len(steps) || !steps[m].Done || steps[m].Component != k {
+				t.Fatalf("Iters %d: component %d: %d progress steps 1…%d, then %+v, want its Done step", iters, k, m, m, steps[min(m, len(steps)-1)])
+			}
+			switch done := steps[m]; {
+			case done.Err != nil:
+				t.Errorf("Iters %d: component %d: %v", iters, k, done.Err)
+			case done.Iter != m:
+				t.Errorf("Iters %d: component %d: Done Iter %d after %d progress steps, want %d", iters, k, done.Iter, m, m)
+			case iters == 40 && m >= iters:
+				t.Errorf("Iters %d: component %d: ran all %d iterations, want EM converged before (17 and 24 measured)", iters, k, m)
+			case iters == 3 && m != iters:
+				t.Errorf("Iters %d: component %d: %d iterations, want all %d", iters, k, m, iters)
+			}
+			steps = steps[m+1:]
 		}
-		if !slices.Equal(steps, want) {
-			t.Errorf("Iters %d: steps\n%v\nwant\n%v", iters, steps, want)
+		if !slices.Equal(comps, []int{0, 2}) {
+			t.Errorf("Iters %d: steps of components %v, want [0 2]", iters, comps)
 		}
 	}
 }
