@@ -7,7 +7,9 @@ import "fmt"
 // makes x vary, a lone NaN too: x[0] is compared with itself); an empty x
 // is not constant: 0, false. It is the one test
 // behind stats.CheckConstant, wph.IsConstantRef and IsConstantCrossRef,
-// datasets' PatchSet.IsConstant and stkit stats' anisotropy note.
+// datasets' PatchSet.IsConstant, stkit stats' anisotropy note
+// (constantAnisoDropped in cmd/stkit) and stkit separate's refusal of a
+// constant DATA map (checkDataNotConstant in cmd/stkit).
 func ConstantValue(x []float64) (float64, bool) {
 	if len(x) == 0 || x[0] != x[0] {
 		return 0, false
