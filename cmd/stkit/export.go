@@ -82,9 +82,12 @@ MODELDIR must be new, empty, an earlier export (its other files are kept,
 its component files the new export does not have are removed) or a folder
 holding only component_<k>.npz files; another folder is refused. The models
 are written into a hidden temporary folder beside MODELDIR
-(.MODELDIR.export-*) and moved into it when complete: a failed or
-interrupted export leaves an earlier export in MODELDIR as it was, and the
-next export to MODELDIR removes the temporary folder a killed one left.
+(.MODELDIR.export-*) and moved into it when complete: an export that
+fails or is interrupted before that leaves an earlier export in MODELDIR as
+it was (moving the files in is a series of renames, the manifest last: a
+rename failing there, rare, is an error and leaves MODELDIR without a
+manifest until the next export), and the next export to MODELDIR removes
+the temporary folder a killed one left.
 Ctrl-C (or SIGTERM) stops the export within an EM iteration of a patch
 prior or a step of a feature filter, writing nothing (exit 1); once the
 final write of the models has begun it finishes (a note says so; the
