@@ -478,7 +478,7 @@ func demoSampleScore(path string) (string, error) {
 				n, maps = 1, "one synthesis"
 			}
 			line += fmt.Sprintf("; %d of them cannot fail with %s: %s (each counts the maps beyond the patches' 5–95 %% range on one side, where 1 real patch in 20 lies: they need more maps, stkit sample -n %d or more)",
-				len(blind), maps, strings.Join(blind, ", "), max(4, 2*n))
+				len(blind), maps, andList(blind), max(4, 2*n))
 		}
 		lines = append(lines, line)
 	}

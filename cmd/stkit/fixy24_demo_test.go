@@ -13,7 +13,8 @@ import (
 // check"), yet the demo's verdict line counted them among the checks
 // passed ("within … on all 9 checks") without a word. The line now names
 // them. A real report of the models fixture (-n 1: the four moment checks;
-// -n 4: the pixel mean still) and a written one (exact line). Fails on the old code (no
+// -n 4: the pixel mean still) and a written one (exact line), the names
+// joined as a list ("a, b and c": andList, rev2). Fails on the old code (no
 // such clause).
 func TestFixy24DemoChecksCannotFail(t *testing.T) {
 	p := demofix18Write(t, t.TempDir(), "metrics.json", `{
@@ -24,7 +25,7 @@ func TestFixy24DemoChecksCannotFail(t *testing.T) {
    {"name": "excess kurtosis", "pass": true, "detail": "… (1 tile(s) cannot fail this check)"}],
   "within": true, "verdict": "within the sampling noise of one map on all 3 checks"}}}`)
 	got, err := demoSampleScore(p)
-	want := "the report's 3 checks (stkit sample's verdict): within the sampling noise of one map on all 3 checks; 2 of them cannot fail with one synthesis: skewness, excess kurtosis " +
+	want := "the report's 3 checks (stkit sample's verdict): within the sampling noise of one map on all 3 checks; 2 of them cannot fail with one synthesis: skewness and excess kurtosis " +
 		"(each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies: they need more maps, stkit sample -n 4 or more)"
 	if err != nil || !strings.HasSuffix(got, "\n"+want) {
 		t.Errorf("score (%v):\n%s\nwant it to end\n%s", err, got, want)
@@ -33,7 +34,7 @@ func TestFixy24DemoChecksCannotFail(t *testing.T) {
 	dir := modelsFixture(t)
 	work := t.TempDir()
 	for _, c := range []struct{ n, want string }{
-		{"1", "; 4 of them cannot fail with one synthesis: pixel mean, pixel std, skewness, excess kurtosis (each counts"},
+		{"1", "; 4 of them cannot fail with one synthesis: pixel mean, pixel std, skewness and excess kurtosis (each counts"},
 		{"4", "; 1 of them cannot fail with 4 syntheses: pixel mean (each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies: they need more maps, stkit sample -n 8 or more)"},
 	} {
 		rep := filepath.Join(work, "rep"+c.n)

@@ -81,10 +81,18 @@ func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer
 	}
 	opt.Context = ctx
 	opt.Progress = func(s infer.PatchRefineStep) {
+		prev := at
 		at = s
 		if s.End {
 			if bar != nil {
-				endBar(bar, false)
+				// rev2: a prior fit whose EM converged before its
+				// iterations ends its bar there, not at the full count
+				// (as export's patch-prior bars, d97ac67)
+				if s.Fit && !prev.End && prev.Index == s.Index && prev.Done > 0 && prev.Done < prev.Total {
+					endBarAt(bar, prev.Done, prev.Total, fmt.Sprintf("patch refinement %d/%d: %s converged at iteration %d of at most %d", s.Index+1, s.Count, patchRefineStage(s), prev.Done, prev.Total))
+				} else {
+					endBar(bar, false)
+				}
 				bar = nil
 			}
 			fmt.Fprintf(g.stderr, "separate: patch refinement %d/%d: %s, %.1f s\n", s.Index+1, s.Count, patchRefineStage(s), s.Elapsed.Seconds())

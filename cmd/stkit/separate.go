@@ -655,7 +655,8 @@ chooses among equally good solutions; see the README's separation quality).
 
 --patch-refine (opt-in) refines the finished s̃ with pixel patch priors
 (infer.RefineWithPatchPriors): 6×6 Gaussian-mixture priors (K 20; fewer
-on maps below 39×39, ⌊rows/37⌋, a note says so; DATA needs 11×11) fitted
+on maps below 39×39, ⌊rows/37⌋, a note says so; DATA needs 37 training
+rows, 11×11 square, or 10×11, 6×19: the error names the smallest) fitted
 on the samples (with both --contaminant and --noise, the pairs c_i + n_i)
 and on s̃, the patch separation of DATA given s̃'s binned spectrum, then
 one round of the prior refitted on that map; OUT[0] is the result, with
