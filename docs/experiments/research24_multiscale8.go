@@ -18,6 +18,7 @@
 //	go build -o /tmp/ms8 docs/experiments/research24_multiscale8.go
 //	/tmp/ms8 -seeds 7,8 -levels 2:6,2:4,3:4,3:6,1:6,1:8 -alphas 1,0.5,0.25 \
 //	    -joint 5:20,3:20,5:20:1:90000 -hybrid 2:1.41:2.83,2:2:4 -bins
+//	/tmp/ms8 -seeds 7,8 -levels "" -joint 5:20:1:90000,5:20:1:200000 -hybrid 1:1.41:2.83 -bins
 //	/tmp/ms8 -seeds 7 -levels 2:6 -oracle   # check of the band combination
 //
 // The mixtures are heldOutMixtures' (copied: dust I_1 × 10 from columns
@@ -79,8 +80,10 @@
 //	B 5×5 K 20, 30000 rows        0.693 ± 0.023  0.693 ± 0.027  0.711 0.924    −0.059 ± 0.018 / −0.092 ± 0.024
 //	B 3×3 K 20, 30000 rows        0.695 ± 0.023  0.695 ± 0.029  0.712 0.926    −0.057 ± 0.016 / −0.090 ± 0.025
 //	B 5×5 K 20, 90000 rows        0.719 ± 0.021  0.731 ± 0.025  0.725 0.930    −0.032 ± 0.015 / −0.054 ± 0.021
+//	B 5×5 K 20, 200000 rows       0.712 ± 0.021  0.715 ± 0.026  0.726 0.929    −0.040 ± 0.015 / −0.071 ± 0.022
 //	C base < 1.41, B above 2.83   0.755 ± 0.017  0.779 ± 0.014  0.731 0.929    +0.003 ± 0.004 / −0.007 ± 0.003
 //	C base < 2, B above 4         0.753 ± 0.017  0.781 ± 0.014  0.728 0.929    +0.001 ± 0.002 / −0.004 ± 0.002
+//	C as the first, B 200000 rows 0.752 ± 0.017  0.777 ± 0.014  0.731 0.928    +0.000 ± 0.004 / −0.008 ± 0.003
 //
 // (the other bands of each level, α 1: within 0.02 of the rows shown, the
 // band reaching higher |k| losing more; the command above prints them all.) No variant reaches the +0.015 on
@@ -108,22 +111,24 @@
 // small-scale Quijote texture that tells the two apart. Giving the 6×6
 // patch its large-scale context inside one prior (B) loses too on these
 // training sets: 61 dimensions fitted on 30000 rows keep K 8–9 of 20
-// (dead components dropped); 90000 rows keep 17–19 and halve the loss,
-// and then help the dust at bins 3–5 (+0.009 to +0.017) and its pixel
-// correlation (+0.010) but still lose its bins 0–1 and Quijote's bins 0–4. The
-// hybrid C keeps the baseline's low bins and B's dust gains at bins 2–5,
-// but B's Quijote loss at bin 3 comes with them: +0.003 ± 0.004 dust,
-// −0.007 ± 0.003 Quijote (pixel +0.016 / 0.000). Not worth a library
-// option: a joint prior is a 64-dim GMM (3.5–7.5 min to fit per component
-// at 90000 rows, against 54 s), its separation 3–4× the baseline's (114–152
-// s per 30 mixtures against 36–40 s).
+// (dead components dropped); 90000 rows keep 17–19 and halve the loss
+// (200000 rows, K 19 and 17, do not do better: −0.040 / −0.071), and
+// help the dust at bins 3–5 (+0.009 to +0.017) and its pixel correlation
+// (+0.010) but still lose its bins 0–1 and Quijote's bins 0–4. The hybrid
+// C keeps the baseline's low bins and B's dust gains at bins 2–5, but B's
+// Quijote loss at bin 3 comes with them: +0.003 ± 0.004 dust, −0.007 ±
+// 0.003 Quijote (pixel +0.016 / 0.000). Not worth a library option: a
+// joint prior is a 64-dim GMM (3.5–7.5 min to fit per component at 90000
+// rows, against 54 s), its separation 3–4× the baseline's (114–152 s per
+// 30 mixtures against 36–40 s).
 //
 // Wall times (load 2–14): coarse priors 16–20 s (8², 16² with 4×4), 36–51
 // s (16², 32² with 6×6), 79–87 s (32² with 8×8; Quijote's kept K 2 of 20);
 // joint priors 33 s (3×3), 144–148 s (5×5, 30000 rows), 207–448 s (90000
-// rows); separations per 30 mixtures: 6×6 baseline 36–40 s, all six coarse
-// levels 13–17 s, joint 42–52 s (3×3), 16–18 s (5×5, K 8–9), 114–152 s
-// (5×5, 90000 rows).
+// rows), 498–564 s (200000 rows); separations per 30 mixtures: 6×6
+// baseline 36–40 s, all six coarse levels 13–17 s, joint 42–52 s (3×3),
+// 16–18 s (5×5, K 8–9), 114–152 s (5×5, 90000 rows), 70–81 s (200000 rows,
+// at lower load).
 package main
 
 import (
