@@ -24,6 +24,12 @@ type SampleCheck struct {
 	Pass   bool    `json:"pass"`
 	Fitted bool    `json:"fitted,omitempty"`
 	Detail string  `json:"detail"`
+	// CountCannotFail is true on a moment check whose tiles are too few
+	// for their count beyond the patches' 5–95 % range to fail it (one
+	// tile: its detail says "1 tile(s) cannot fail this check"); the gap
+	// rule (gapRule) can still fail it, and the detail then says "the
+	// count cannot fail with 1 tile(s); the gap rule can".
+	CountCannotFail bool `json:"count_cannot_fail,omitempty"`
 }
 
 // SampleChecks is every check of a sample report with the overall verdict
@@ -390,18 +396,24 @@ func newSampleChecks(vm *ValidationMetrics, tiles, patches *stlayer.Maps, interi
 				}
 			}
 			c.Pass = f.out < need
+			gap := ""
+			if c.Pass {
+				c.Pass, gap = gapRule(f.pv, f.lo, f.hi, f.tmin, f.tmax)
+			}
 			rule := fmt.Sprintf("fails at %d of %d on one side", need, nt)
 			if need > nt {
+				c.CountCannotFail = true
 				rule = fmt.Sprintf("%d tile(s) cannot fail this check", nt)
+				if !c.Pass {
+					// not "cannot fail" beside a failure (rev2's review)
+					rule = fmt.Sprintf("the count cannot fail with %d tile(s); the gap rule can", nt)
+				}
 			}
-			c.Detail = fmt.Sprintf("tiles %.3g to %.3g vs the patches' 5–95 %% range %.3g to %.3g (median %.3g): %d of %d %s it (%s)",
-				f.tmin, f.tmax, f.lo, f.hi, f.med, f.out, nt, f.side, rule)
+			c.Detail = fmt.Sprintf("tiles %.3g to %.3g vs the patches' 5–95 %% range %.3g to %.3g (median %.3g): %d of %d %s it (%s)%s",
+				f.tmin, f.tmax, f.lo, f.hi, f.med, f.out, nt, f.side, rule, gap)
 			c.Value, c.Limit = f.tmin, f.lo
 			if f.side == "above" {
 				c.Value, c.Limit = f.tmax, f.hi
-			}
-			if c.Pass {
-				c.Pass, c.Detail = gapRule(f.pv, f.lo, f.hi, f.tmin, f.tmax, c.Detail)
 			}
 		}
 		sc.Checks = append(sc.Checks, c)

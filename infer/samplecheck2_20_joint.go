@@ -102,11 +102,11 @@ func beyondCounts(x []float64, lo, hi float64) (below, above int) {
 // values (sorted pv; lo, hi their 5–95 % range): with ≥ 40 patches, at
 // most 1 % of them (or one) within 10 % of the range of the tiles'
 // [tmin, tmax], ≥ 20 % on either side (a cluster of two populations, the
-// samples between them). It returns pass and the detail, extended when
-// the rule fails.
-func gapRule(pv []float64, lo, hi, tmin, tmax float64, d string) (bool, string) {
+// samples between them). It returns pass and, when the rule fails, the
+// words to append to the check's detail ("" when it passes).
+func gapRule(pv []float64, lo, hi, tmin, tmax float64) (bool, string) {
 	if len(pv) < 40 || !(hi > lo) {
-		return true, d
+		return true, ""
 	}
 	w := 0.1 * (hi - lo)
 	nb, na, nin := 0, 0, 0
@@ -121,10 +121,10 @@ func gapRule(pv []float64, lo, hi, tmin, tmax float64, d string) (bool, string) 
 		}
 	}
 	if nin <= max(1, len(pv)/100) && nb*5 >= len(pv) && na*5 >= len(pv) {
-		return false, d + fmt.Sprintf("; but in a gap of the patches' values: %d of the %d patches lie below %.3g, %d above %.3g, %d between (a cluster of two populations, the samples between them)",
+		return false, fmt.Sprintf("; but in a gap of the patches' values: %d of the %d patches lie below %.3g, %d above %.3g, %d between (a cluster of two populations, the samples between them)",
 			nb, len(pv), tmin-w, na, tmax+w, nin)
 	}
-	return true, d
+	return true, ""
 }
 
 // spectrumDraws returns, for each subset of patches, max |ratio − 1| of
