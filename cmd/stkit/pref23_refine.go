@@ -130,18 +130,28 @@ func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer
 // patchRefineKNote is separate --patch-refine's note when maps of m×n (and
 // b sample maps) give the refinement's priors fewer components than K
 // (infer.PatchRefineOptions.PriorK, refy24: with K 20 the prior of a 16²
-// s̃ failed at its first EM iteration); "" when every prior keeps K.
+// s̃ failed at its first EM iteration); "" when every prior keeps K. When
+// PatchPriorOptions.MaxRows caps every map below K·(P² + 1) rows (not so
+// at the defaults: 30000 ≥ 740), no map size keeps K and the note says so
+// (the search for the smallest map that keeps K never ended before fixw24).
 func patchRefineKNote(opt infer.PatchRefineOptions, m, n, b int) string {
 	o := opt.WithDefaults().Prior
 	km, ks := opt.PriorK(1, m, n), opt.PriorK(b, m, n)
 	if km >= o.K && ks >= o.K {
 		return ""
 	}
-	keep := o.P
-	for opt.PriorK(1, keep, keep) < o.K {
-		keep++
+	need := o.P*o.P + 1
+	larger := ""
+	if o.MaxRows/need < o.K {
+		larger = fmt.Sprintf("no map keeps K = %d: MaxRows %d caps the rows at %d components", o.K, o.MaxRows, o.MaxRows/need)
+	} else {
+		keep := o.P
+		for opt.PriorK(1, keep, keep) < o.K {
+			keep++
+		}
+		larger = fmt.Sprintf("maps of %d×%d and more keep K = %d", keep, keep, o.K)
 	}
-	return fmt.Sprintf("separate: note: --patch-refine on a %d×%d map: its patch priors take fewer mixture components than K = %d, each of which must hold P² + 1 = %d training rows (one map gives %d): K = %d for those fitted on one map (s̃, each round's map), %d for the one on the %d sample maps (maps of %d×%d and more keep K = %d)\n", m, n, o.K, o.P*o.P+1, opt.TrainingRows(1, m, n), km, ks, b, keep, keep, o.K)
+	return fmt.Sprintf("separate: note: --patch-refine on a %d×%d map: its patch priors take fewer mixture components than K = %d, each of which must hold P² + 1 = %d training rows (one map gives %d): K = %d for those fitted on one map (s̃, each round's map), %d for the one on the %d sample maps (%s)\n", m, n, o.K, need, opt.TrainingRows(1, m, n), km, ks, b, larger)
 }
 
 // patchRefineStage names a stage of the refinement for its progress.
