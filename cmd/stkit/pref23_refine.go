@@ -84,18 +84,23 @@ func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer
 		prev := at
 		at = s
 		if s.End {
+			// a prior fit whose EM converged before its iterations
+			converged := s.Fit && !prev.End && prev.Index == s.Index && prev.Done > 0 && prev.Done < prev.Total
 			if bar != nil {
-				// rev2: a prior fit whose EM converged before its
-				// iterations ends its bar there, not at the full count
-				// (as export's patch-prior bars, d97ac67)
-				if s.Fit && !prev.End && prev.Index == s.Index && prev.Done > 0 && prev.Done < prev.Total {
+				// rev2: its bar ends there, not at the full count (as
+				// export's patch-prior bars, d97ac67)
+				if converged {
 					endBarAt(bar, prev.Done, prev.Total, fmt.Sprintf("patch refinement %d/%d: %s converged at iteration %d of at most %d", s.Index+1, s.Count, patchRefineStage(s), prev.Done, prev.Total))
 				} else {
 					endBar(bar, false)
 				}
 				bar = nil
 			}
-			fmt.Fprintf(g.stderr, "separate: patch refinement %d/%d: %s, %.1f s\n", s.Index+1, s.Count, patchRefineStage(s), s.Elapsed.Seconds())
+			em := "" // fixw24: and its stage line says so, as export's fit line
+			if converged {
+				em = fmt.Sprintf("EM converged after %d of at most %d iterations, ", prev.Done, prev.Total)
+			}
+			fmt.Fprintf(g.stderr, "separate: patch refinement %d/%d: %s, %s%.1f s\n", s.Index+1, s.Count, patchRefineStage(s), em, s.Elapsed.Seconds())
 			return
 		}
 		if bar == nil {
