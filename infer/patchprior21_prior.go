@@ -112,10 +112,14 @@ func (o *PatchPriorOptions) defaults() {
 // smaller than P, fewer rows than 2·K, constant patches, fewer distinct
 // sub-patches than K among the (at most 4000) rows seeding the fit, no
 // mixture component holding P² rows. A component that holds fewer than P²
-// rows is reseeded where the mixture fits worst; those still that small
-// after the last iteration are dropped, so the prior's K can be smaller
-// than PatchPriorOptions.K (training sets with large masked or constant
-// areas: 90 % zero maps, K 8, 2×2 gave K 3–8 in TestPfixlib22ZeroHeavyFit).
+// rows takes half of the largest live component that can be split (split
+// EM), else it is reseeded where the mixture fits worst; those still that
+// small after the last iteration are dropped, so the prior's K can be
+// smaller than PatchPriorOptions.K (training sets with large masked or
+// constant areas: 90 % zero maps, K 8, 2×2 gave K 3–8 in
+// TestPfixlib22ZeroHeavyFit). With the reseeding alone the demo's priors
+// (K 5, 3000 rows) kept 3 of 5 components; split they keep 5
+// (TestReseed24SplitKeepsK).
 func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, error) {
 	opt.defaults()
 	if err := checkFiniteMaps("patch prior: training patches", patches, -1); err != nil {
@@ -314,12 +318,15 @@ func fitPatchGMM(ctx context.Context, X *mat.Dense, K, iters int, reg float64, s
 // patchGMMEM runs at most iters EM iterations on the rows of X from the
 // mixture (pi, mu, cov) and returns the fitted prior. Covariances are
 // regularised by eps on the diagonal. A component that holds fewer than
-// d (+ 1e-8·n) rows is dead: reseedDeadPatchComponents moves one dead
-// component per iteration to the row the mixture explains worst, with the
-// covariance of the worst-explained rows (the others wait with weight 0), and EM
-// does not stop while a component is dead. Components dead after the last
-// iteration (never fitted since) are dropped: the prior's K is then
-// smaller. All of them dead at once is an input error.
+// d (+ 1e-8·n) rows is dead: splitForDeadPatchComponents moves each dead
+// component onto half of a live one; the dead ones it cannot place,
+// reseedDeadPatchComponents moves one per iteration to the row the mixture
+// explains worst, with the covariance of the worst-explained rows (the
+// others wait with weight 0). Nothing is moved at the last iteration, EM
+// does not stop while a component is dead nor within 5 iterations of the
+// last move. Components dead after the last iteration (never fitted since)
+// are dropped: the prior's K is then smaller. All of them dead at once is
+// an input error.
 func patchGMMEM(X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, iters int, progress func(int, int)) (*PatchPrior, error) {
 	return patchGMMEMContext(context.Background(), X, pi, mu, cov, eps, iters, progress)
 }
@@ -335,6 +342,7 @@ func patchGMMEMContext(ctx context.Context, X *mat.Dense, pi []float64, mu, cov 
 	D := mat.NewDense(n, d, nil)
 	rowLL := make([]float64, n)
 	dead := make([]bool, K)
+	lastReseed := 0 // the last iteration that moved a dead component
 	prev := math.Inf(-1)
 	for it := 0; it < iters; it++ {
 		if err := ctx.Err(); err != nil {
@@ -421,13 +429,29 @@ func patchGMMEMContext(ctx context.Context, X *mat.Dense, pi []float64, mu, cov 
 		if ndead == K {
 			return nil, inputErrorf("patch prior: EM: no mixture component holds %d rows (P² = %d pixels) of the %d training rows (iteration %d): give more training patches or a smaller K (PatchPriorOptions.K, --patch-prior-k)", d, d, n, it+1)
 		}
-		if ndead > 0 {
-			reseedDeadPatchComponents(X, rowLL, dead, pi, mu, cov, eps)
+		if ndead > 0 && it+1 < iters {
+			moved := splitForDeadPatchComponents(X, R, dead, pi, mu, cov, eps)
+			rest := slices.Clone(dead)
+			for k := range rest {
+				rest[k] = rest[k] && !moved[k]
+			}
+			if slices.Contains(rest, true) {
+				reseedDeadPatchComponents(X, rowLL, rest, pi, mu, cov, eps)
+			} else {
+				s := 0.0
+				for _, v := range pi {
+					s += v
+				}
+				for k := range pi {
+					pi[k] /= s
+				}
+			}
+			lastReseed = it
 		}
 		if progress != nil {
 			progress(it+1, iters)
 		}
-		if ndead == 0 && it > 5 && ll-prev < 1e-5*math.Abs(ll) {
+		if ndead == 0 && it > lastReseed+5 && ll-prev < 1e-5*math.Abs(ll) {
 			break
 		}
 		prev = ll
