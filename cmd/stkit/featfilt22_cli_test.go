@@ -32,7 +32,7 @@ func TestFfiltCLI(t *testing.T) {
 	rep := filepath.Join(work, "rep")
 	a, off := filepath.Join(work, "a.npy"), filepath.Join(work, "off.npy")
 	code, _, errs = runCLI(t, "separate", mix, "--models", ff, "--components", "0,1", "-o", a, "--report", rep, "--log-every", "10")
-	if code != 0 || !strings.Contains(errs, "separate: method: patch prior + feature filter (the two-source posterior mean under the components' 3- and 1-Gaussian priors (K 3 asked: the fit dropped dead Gaussians) of 6×6 pixel patches, stride 1, refined by the feature filter feature_filter_0_1.npz of component 0: features d,pp,du,ev,rw, learned on 8 × 2 synthetic training mixtures; --feature-filter off for the patch prior alone; no L-BFGS stage") {
+	if code != 0 || !strings.Contains(errs, "separate: method: patch prior + feature filter (the two-source posterior mean under the components' 3-Gaussian priors of 6×6 pixel patches, stride 1, refined by the feature filter feature_filter_0_1.npz of component 0: features d,pp,du,ev,rw, learned on 8 × 2 synthetic training mixtures; --feature-filter off for the patch prior alone; no L-BFGS stage") {
 		t.Fatalf("separate with the filter: exit %d\n%s", code, errs)
 	}
 	if !strings.Contains(errs, "coefficients), the patch-prior estimate refined by the feature filter (no L-BFGS stage: steps, tau and init unused), engine ") {
