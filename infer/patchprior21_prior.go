@@ -112,14 +112,16 @@ func (o *PatchPriorOptions) defaults() {
 // smaller than P, fewer rows than 2·K, constant patches, fewer distinct
 // sub-patches than K among the (at most 4000) rows seeding the fit, no
 // mixture component holding P² rows. A component that holds fewer than P²
-// rows takes half of the largest live component that can be split (split
-// EM), else it is reseeded where the mixture fits worst; those still that
-// small after the last iteration are dropped, so the prior's K can be
-// smaller than PatchPriorOptions.K (training sets with large masked or
-// constant areas: 90 % zero maps, K 8, 2×2 gave K 3–8 in
-// TestPfixlib22ZeroHeavyFit). With the reseeding alone the demo's priors
-// (K 5, 3000 rows) kept 3 of 5 components; split they keep 5
-// (TestReseed24SplitKeepsK).
+// rows takes half of a live component that can be split, the one with the
+// largest weight × top covariance eigenvalue (split EM), else it is
+// reseeded where the mixture fits worst; those still that small after the
+// last iteration are dropped, so the prior's K can be smaller than
+// PatchPriorOptions.K (training sets with large masked or constant areas:
+// 90 % zero maps, K 8, 2×2 keep 6, 6 and 5 components in
+// TestPfixlib22ZeroHeavyFit's seeds 1–3). With the reseeding alone the
+// demo's priors (stkit demo: K 5, 3000 rows) kept 3 of 5 components; split
+// they keep 5. TestReseed24SplitKeepsK checks a smaller case: K 8 on 360
+// rows keeps 8 (4 and 5 with the reseeding alone).
 func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, error) {
 	opt.defaults()
 	if err := checkFiniteMaps("patch prior: training patches", patches, -1); err != nil {

@@ -58,10 +58,14 @@ func TestPfixlib22ZeroHeavyFit(t *testing.T) {
 
 // TestPfixlib22DeadComponentReseeded forces a dead component: two clusters
 // of 200 4-pixel rows at ±3 and a third component started at 1000 with
-// covariance eps·I. It dies in the first iteration; the reseeded component
+// covariance eps·I. It dies in the first iteration; the moved component
 // ends fitted (mean no data row, weight ≥ 0.02, covariance not eps·I) and
 // the three stay distinct. The old EM left such a component at a random
-// row with weight 1/n and its old covariance, eps·I.
+// row with weight 1/n and its old covariance, eps·I. Since 56537c2 it is
+// moved by splitting a cluster's component (splitForDeadPatchComponents),
+// so this test no longer reaches reseedDeadPatchComponents (the fallback
+// when no component can be split; TestPfixlib22ZeroHeavyFit and
+// TestReseed24SplitKeepsK reach it).
 func TestPfixlib22DeadComponentReseeded(t *testing.T) {
 	const n, d, eps = 400, 4, 1e-3
 	rng := rand.New(rand.NewPCG(7, 8))

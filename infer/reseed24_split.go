@@ -20,8 +20,10 @@ import (
 // of them, not with the few rows near one badly explained row that
 // reseedDeadPatchComponents gives it (on the demo's cluster patches those
 // died again at every iteration). The distance rule keeps rows at one
-// point (a masked area's zeros) from counting on either side: counted
-// by sign alone, a component holding the zeros and a few noise rows was
+// point near the mean (a masked area's zeros, which pull the mean of a
+// component holding them within √(2λ/π)/2 of them) from counting on
+// either side (a point farther out counts on one side, never both):
+// counted by sign alone, a component holding the zeros and a few noise rows was
 // split, both halves ended on the zeros with equal means
 // (TestPfixlib22ZeroHeavyFit, seeds 2 and 3). Each component is split at
 // most once per call. It returns the dead components it moved; the others
@@ -32,25 +34,34 @@ func splitForDeadPatchComponents(X, R *mat.Dense, dead []bool, pi []float64, mu,
 	K := len(pi)
 	split := make([]bool, K)
 	moved := make([]bool, K)
+	// what a split needs of each live component, found once per call (its
+	// rows, eigenvector and sides do not change until it is split)
 	type axis struct {
 		lam float64
 		v   []float64
+		ok  bool // it can be split
 	}
 	ax := make([]*axis, K)
-	principal := func(j int) *axis {
-		if ax[j] == nil {
-			var es mat.EigenSym
-			if !es.Factorize(mat.NewSymDense(d, append([]float64(nil), cov[j]...)), true) {
-				ax[j] = &axis{}
-				return ax[j]
-			}
-			vals := es.Values(nil)
-			var vec mat.Dense
-			es.VectorsTo(&vec)
-			top := len(vals) - 1 // ascending
-			ax[j] = &axis{lam: vals[top], v: mat.Col(nil, top, &vec)}
+	candidate := func(j int) *axis {
+		if ax[j] != nil {
+			return ax[j]
 		}
-		return ax[j]
+		a := &axis{}
+		ax[j] = a
+		if pi[j]*float64(n) < float64(4*d) {
+			return a
+		}
+		var es mat.EigenSym
+		if !es.Factorize(mat.NewSymDense(d, append([]float64(nil), cov[j]...)), true) {
+			return a
+		}
+		vals := es.Values(nil)
+		var vec mat.Dense
+		es.VectorsTo(&vec)
+		top := len(vals) - 1 // ascending
+		a.lam, a.v = vals[top], mat.Col(nil, top, &vec)
+		a.ok = a.lam > 10*eps && twoSided(X, R, j, mu[j], a.v, 0.5*math.Sqrt(2*a.lam/math.Pi), 2*d)
+		return a
 	}
 	for k := 0; k < K; k++ {
 		if !dead[k] {
@@ -58,11 +69,11 @@ func splitForDeadPatchComponents(X, R *mat.Dense, dead []bool, pi []float64, mu,
 		}
 		best, score := -1, 0.0
 		for j := 0; j < K; j++ {
-			if dead[j] || split[j] || pi[j]*float64(n) < float64(4*d) {
+			if dead[j] || split[j] {
 				continue
 			}
-			a := principal(j)
-			if a.lam <= 10*eps || !twoSided(X, R, j, mu[j], a.v, 0.5*math.Sqrt(2*a.lam/math.Pi), 2*d) {
+			a := candidate(j)
+			if !a.ok {
 				continue
 			}
 			if s := pi[j] * a.lam; s > score {
@@ -72,7 +83,7 @@ func splitForDeadPatchComponents(X, R *mat.Dense, dead []bool, pi []float64, mu,
 		if best < 0 {
 			continue
 		}
-		a := principal(best)
+		a := ax[best]
 		h := math.Sqrt(2 * a.lam / math.Pi)
 		m0, m1 := make([]float64, d), make([]float64, d)
 		for i := range m0 {
