@@ -808,8 +808,9 @@ func (ms *ModelSet) checkComponent(i int, c *ComponentModel) error {
 //
 // dir must be new, empty, a model folder (a manifest.json of format
 // ModelFormatName, any version, or a damaged manifest.json beside
-// component_<k>.npz files) or a folder holding only component_<k>.npz files
-// (a model folder whose manifest was lost). Any other folder — a patch
+// component_<k>.npz files) or a folder holding only component_<k>.npz,
+// patch_prior_<k>.npz and feature_filter_<a>_<b>.npz files (a model folder
+// whose manifest was lost, or an install stopped as above). Any other folder — a patch
 // dataset, a training run, another tool's manifest.json, a folder of other
 // files — is refused with an error matching ErrModelInput, before anything
 // is written, as are a nil manifest, a manifest that LoadModels would refuse,
@@ -1019,7 +1020,10 @@ func checkModelDir(dir string) (string, error) {
 	for _, e := range ents {
 		n := e.Name()
 		switch {
-		case n == ModelManifestFile || IsComponentFile(n):
+		case n == ModelManifestFile || IsComponentFile(n) || isPatchPriorFile(n) || isFeatureFilterFile(n):
+			// a model folder's files: also what an install stopped after
+			// removing the old manifest leaves (rev3 review: the priors'
+			// and filters' files made such a folder "other files")
 			if e.IsDir() {
 				return "", inputErrorf("model folder %s: %s is a folder; the models cannot be written over it (remove or rename it)", dir, n)
 			}
