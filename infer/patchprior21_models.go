@@ -268,11 +268,11 @@ func modelSepPatchPrior(ctx context.Context, ms *ModelSet, data *stlayer.Maps, c
 		return "", inputErrorf("separation: patch-prior mode %q (ModelSepOptions.PatchPrior, --patch-prior): want auto, only, start or off", mode)
 	}
 	r := patchPriorRolesOf(ms, comps)
-	if r.why != "" {
+	if r.check.Reason != PatchPriorUsable {
 		if mode == "auto" {
 			return MethodStatistics, nil
 		}
-		return "", inputErrorf("separation with patch priors (%s): %s; use the statistics alone (PatchPrior \"off\", --patch-prior off)", mode, r.why)
+		return "", inputErrorf("separation with patch priors (%s): %s; use the statistics alone (PatchPrior \"off\", --patch-prior off)", mode, r.check.Text())
 	}
 	pps, err := ms.LoadPatchPriors()
 	if err != nil {
@@ -321,13 +321,12 @@ func NoiseSigma(c *ComponentModel) (float64, bool) {
 // patchPriorRoles is what the patch-prior separation makes of comps: c
 // the indices (in comps) of the two learned components, k their
 // component numbers in the model folder, noise the index of a white-noise
-// component (−1: none) and noiseVar its σ²; why says why it cannot
-// separate comps ("" when it can).
+// component (−1: none) and noiseVar its σ²; check says why it cannot
+// separate comps (Reason PatchPriorUsable when it can).
 type patchPriorRoles struct {
 	c, k     [2]int
 	noise    int
 	noiseVar float64
-	why      string
 	check    PatchPriorCheck
 }
 
@@ -337,8 +336,7 @@ type patchPriorRoles struct {
 func patchPriorRolesOf(ms *ModelSet, comps []SepComponent) patchPriorRoles {
 	r := patchPriorRoles{noise: -1}
 	if len(comps) < 2 || len(comps) > 3 {
-		r.why = fmt.Sprintf("the patch-prior separation takes two learned components and at most one white-noise component, got %d components", len(comps))
-		return r.roles()
+		return r.roles(fmt.Sprintf("the patch-prior separation takes two learned components and at most one white-noise component, got %d components", len(comps)))
 	}
 	var learned []int
 	for i, c := range comps {
@@ -348,35 +346,31 @@ func patchPriorRolesOf(ms *ModelSet, comps []SepComponent) patchPriorRoles {
 		}
 		s, ok := NoiseSigma(c.Model)
 		if !ok {
-			r.why = fmt.Sprintf("component %d (%s) is neither one of the model folder's learned components nor white noise (NoiseComponent): it has no patch prior", i, c.Name)
-			return r.roles()
+			return r.roles(fmt.Sprintf("component %d (%s) is neither one of the model folder's learned components nor white noise (NoiseComponent): it has no patch prior", i, c.Name))
 		}
 		if r.noise >= 0 {
-			r.why = fmt.Sprintf("components %d (%s) and %d (%s) are both white noise: the patch-prior separation takes at most one", r.noise, comps[r.noise].Name, i, c.Name)
-			return r.roles()
+			return r.roles(fmt.Sprintf("components %d (%s) and %d (%s) are both white noise: the patch-prior separation takes at most one", r.noise, comps[r.noise].Name, i, c.Name))
 		}
 		r.noise, r.noiseVar = i, s*s
 	}
 	if len(learned) != 2 {
-		r.why = fmt.Sprintf("the patch-prior separation takes two learned components and at most one white-noise component, got %d learned", len(learned))
 		if r.noise >= 0 {
-			r.why = fmt.Sprintf("the patch-prior separation takes two learned components, got %d and a white-noise component (%s)", len(learned), comps[r.noise].Name)
+			return r.roles(fmt.Sprintf("the patch-prior separation takes two learned components, got %d and a white-noise component (%s)", len(learned), comps[r.noise].Name))
 		}
-		return r.roles()
+		return r.roles(fmt.Sprintf("the patch-prior separation takes two learned components and at most one white-noise component, got %d learned", len(learned)))
 	}
 	for j, i := range learned {
 		r.c[j], r.k[j] = i, slices.Index(ms.Components, comps[i].Model)
 	}
 	if !ms.HasPatchPriors(r.k[0], r.k[1]) {
 		r.check = PatchPriorCheck{Reason: PatchPriorNotExported, Why: fmt.Sprintf("the model folder %s has no patch priors for components %d and %d", ms.Dir, r.k[0], r.k[1]), Components: r.k}
-		r.why = r.check.Text()
 	}
 	return r
 }
 
-// roles records r.why as a PatchPriorRoles check and returns r.
-func (r patchPriorRoles) roles() patchPriorRoles {
-	r.check = PatchPriorCheck{Reason: PatchPriorRoles, Why: r.why}
+// roles records why as a PatchPriorRoles check and returns r.
+func (r patchPriorRoles) roles(why string) patchPriorRoles {
+	r.check = PatchPriorCheck{Reason: PatchPriorRoles, Why: why}
 	return r
 }
 

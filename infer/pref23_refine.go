@@ -41,7 +41,9 @@ type PatchRefineOptions struct {
 // "contaminant samples", "ST estimate" or "round r map"; Done/Total the EM
 // iterations, at most) and false for a patch separation (What: "patch
 // separation" or "round r separation"; Done/Total the data patches); End
-// at the end of a stage, with its Elapsed time.
+// at the end of a stage, with its Elapsed time (a fit's End step keeps
+// Done, the EM iterations run, and Total: Done < Total where EM converged
+// early).
 type PatchRefineStep struct {
 	Index, Count int
 	Fit          bool
@@ -93,6 +95,8 @@ type PatchRefineStep struct {
 //	dust + noise (CASE=noise)         0.070 / 0.828 / 0.935 → 0.070 / 0.838 / 0.940
 //	dust + noise, NOISE_SEED=1        0.170 / 0.836 / 0.935 → 0.170 / 0.842 / 0.939
 //
+// (the first two re-measured after FitPatchPrior's split reseeding,
+// 56537c2: 0.807 / 0.842 and 0.839 / 0.940; the others not re-run)
 // and in docs/experiments/research23_xdquijote.go (-size 256 -draws 0,1 -v
 // iter -rounds 1) on a second dust + Quijote draw 0.771 → 0.794, pixel
 // 0.815 → 0.837, spectrum 0.187 both: no figure worse than ST's on these
@@ -146,9 +150,11 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 		o.K = opt.PriorK(m.B, m.M, m.N) // refy24: ≤ rows/(P² + 1)
 		idx := stage
 		o.Progress = nil
+		ran, its := 0, 0 // the EM iterations reported, of at most its
 		if opt.Progress != nil {
-			o.Progress = func(it, its int) {
-				opt.Progress(PatchRefineStep{Index: idx, Count: count, Fit: true, What: what, Done: it, Total: its})
+			o.Progress = func(it, n int) {
+				ran, its = it, n
+				opt.Progress(PatchRefineStep{Index: idx, Count: count, Fit: true, What: what, Done: it, Total: n})
 			}
 		}
 		t := time.Now()
@@ -157,7 +163,7 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 			return nil, fmt.Errorf("patch refinement: prior of the %s: %w", what, err)
 		}
 		if opt.Progress != nil {
-			opt.Progress(PatchRefineStep{Index: idx, Count: count, Fit: true, What: what, End: true, Elapsed: time.Since(t)})
+			opt.Progress(PatchRefineStep{Index: idx, Count: count, Fit: true, What: what, Done: ran, Total: its, End: true, Elapsed: time.Since(t)})
 		}
 		stage++
 		return pp, nil

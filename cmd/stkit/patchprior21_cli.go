@@ -179,7 +179,12 @@ func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode s
 		return ""
 	}
 	run, missing := noteRunArg(ms.Manifest.Source.Run)
-	if flags, notes := recordedExportFlags(ms, false); flags != nil {
+	outArgs := "DIR" // what follows -o: the folder, and the recorded flags
+	var notes []string
+	if missing {
+		notes = append(notes, fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location)", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run))
+	}
+	if flags, recorded := recordedExportFlags(ms, false); flags != nil {
 		// fixd23: the folder records its export's options (export_options):
 		// the complete command, where the note said "give the other export
 		// options"
@@ -192,20 +197,14 @@ func patchPriorAbsentNote(ms *infer.ModelSet, comps []infer.SepComponent, mode s
 			fresh = "DIR"
 			where = fmt.Sprintf("in a new folder DIR (not %s itself: that would replace the models in use)", ms.Dir)
 		}
-		why := fmt.Sprintf("the options %s records in export_options, with --patch-prior added: the same models again, with priors, %s; separate --models %s then uses them", filepath.Join(ms.Dir, infer.ModelManifestFile), where, shellQuote(fresh))
-		if missing {
-			notes = append([]string{fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location)", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run)}, notes...)
-		}
-		notes = append(notes, why)
-		return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o %s %s --patch-prior fits them (%s)",
-			ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), shellQuote(fresh), strings.Join(flags, " "), strings.Join(notes, "; "))
+		outArgs = shellQuote(fresh) + " " + strings.Join(flags, " ")
+		notes = append(append(notes, recorded...), fmt.Sprintf("the options %s records in export_options, with --patch-prior added: the same models again, with priors, %s; separate --models %s then uses them", filepath.Join(ms.Dir, infer.ModelManifestFile), where, shellQuote(fresh)))
+	} else {
+		notes = append(notes, fmt.Sprintf("give the other export options %s was made with", ms.Dir))
 	}
-	opts := fmt.Sprintf("give the other export options %s was made with", ms.Dir)
-	if missing {
-		opts = fmt.Sprintf("RUN: the training run the models come from, which %s records as %s, not found here (a copy of it, or its new location); %s", filepath.Join(ms.Dir, infer.ModelManifestFile), ms.Manifest.Source.Run, opts)
-	}
-	return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o DIR --patch-prior fits them (%s)",
-		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), opts)
+	detail := strings.Join(notes, "; ")
+	return fmt.Sprintf("%s has no patch priors: for two learned components they separate better than the statistics (held-out dust + Quijote benchmark, mean worst-bin r %s → %s), and separate --models uses them by default; stkit export %s -o %s --patch-prior fits them (%s)",
+		ms.Dir, heldOutStatisticsFigures, heldOutPriorFigures, shellQuote(run), outArgs, detail)
 }
 
 // priorsFolderFor is the new folder the no-priors note's export writes

@@ -15,8 +15,9 @@ import (
 // (infer.RefineWithPatchPriors) for its help: BenchmarkSeparationQuality
 // at 256² with STKIT_SEP_REFINE=1 (dust + Quijote, dust + noise draws 0
 // and 1) and docs/experiments/research23_xdquijote.go (the second dust +
-// Quijote draw).
-const patchRefineFigures = "0.785 → 0.807 and 0.771 → 0.794 on two draws, pixel correlation 0.817 → 0.841; dust + white noise 0.828 → 0.838 and 0.836 → 0.842, pixel 0.935 → 0.940"
+// Quijote draw); draw 0 of each case re-measured after FitPatchPrior's
+// split reseeding (56537c2: 0.807 / 0.842, 0.839 / 0.940).
+const patchRefineFigures = "0.785 → 0.807 and 0.771 → 0.794 on two draws, pixel correlation 0.817 → 0.842; dust + white noise 0.828 → 0.839 and 0.836 → 0.842, pixel 0.935 → 0.940"
 
 // checkPatchRefine refuses --patch-refine where it does not apply: the
 // patch maps keep neither frozen pixels nor pixel bounds.
@@ -81,16 +82,16 @@ func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer
 	}
 	opt.Context = ctx
 	opt.Progress = func(s infer.PatchRefineStep) {
-		prev := at
 		at = s
 		if s.End {
-			// a prior fit whose EM converged before its iterations
-			converged := s.Fit && !prev.End && prev.Index == s.Index && prev.Done > 0 && prev.Done < prev.Total
+			// a prior fit whose EM converged before its iterations (its
+			// End step keeps the iterations run, Done, of at most Total)
+			converged := s.Fit && s.Done > 0 && s.Done < s.Total
 			if bar != nil {
 				// rev2: its bar ends there, not at the full count (as
 				// export's patch-prior bars, d97ac67)
 				if converged {
-					endBarAt(bar, prev.Done, prev.Total, fmt.Sprintf("patch refinement %d/%d: %s converged at iteration %d of at most %d", s.Index+1, s.Count, patchRefineStage(s), prev.Done, prev.Total))
+					endBarAt(bar, s.Done, s.Total, fmt.Sprintf("patch refinement %d/%d: %s converged at iteration %d of at most %d", s.Index+1, s.Count, patchRefineStage(s), s.Done, s.Total))
 				} else {
 					endBar(bar, false)
 				}
@@ -98,7 +99,7 @@ func runPatchRefine(ctx context.Context, g *globals, d *stlayer.Maps, res *infer
 			}
 			em := "" // fixw24: and its stage line says so, as export's fit line
 			if converged {
-				em = fmt.Sprintf("EM converged after %d of at most %d iterations, ", prev.Done, prev.Total)
+				em = fmt.Sprintf("EM converged after %d of at most %d iterations, ", s.Done, s.Total)
 			}
 			fmt.Fprintf(g.stderr, "separate: patch refinement %d/%d: %s, %s%.1f s\n", s.Index+1, s.Count, patchRefineStage(s), em, s.Elapsed.Seconds())
 			return
