@@ -365,8 +365,10 @@ const (
 // the other patches: median and 90th percentile). The verdict is the last
 // line, that of all the report's checks (settings sample_checks, whose
 // false-alarm rate is 5 %), followed by the checks that the maps compared
-// are too few to fail (demoCannotFail: with one synthesis, the pixel
-// mean, pixel std, skewness and excess kurtosis checks); a report without
+// are too few to fail on their count (demoCannotFail: with one synthesis,
+// the pixel mean, pixel std, skewness and excess kurtosis checks; the gap
+// rule, a map between two populations of the patches' values, can still
+// fail them, and the line says so); a report without
 // them (before 081e6f2) has the spectrum's own word instead, "within the sampling noise" at or below
 // the 90th percentile, which one real patch in 10 fails. W1 is
 // in units of the patches' std, beside w1_one_target_vs_the_others, the
@@ -478,7 +480,9 @@ func demoSampleScore(path string) (string, error) {
 			if n <= 1 {
 				n, maps = 1, "one synthesis"
 			}
-			line += fmt.Sprintf("; %d of them cannot fail with %s: %s (each counts the maps beyond the patches' 5–95 %% range on one side, where 1 real patch in 20 lies: they need more maps, stkit sample -n %d or more)",
+			// on their count: the gap rule (a map between two populations
+			// of the patches' values) can still fail them (README; fixa25)
+			line += fmt.Sprintf("; %d of them cannot fail on their count with %s: %s (each counts the maps beyond the patches' 5–95 %% range on one side, where 1 real patch in 20 lies, and only a map in a gap between two populations of the patches' values can still fail it: they need more maps, stkit sample -n %d or more)",
 				len(blind), maps, andList(blind), max(4, 2*n))
 		}
 		lines = append(lines, line)

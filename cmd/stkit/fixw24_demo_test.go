@@ -21,8 +21,8 @@ func TestFixw24DemoCountCannotFailField(t *testing.T) {
    {"name": "skewness", "pass": true, "detail": "… (1 tile(s) cannot fail this check)"}],
   "within": false, "verdict": "outside: 1 of 4 checks fail (pixel mean)"}}}`)
 	got, err := demoSampleScore(p)
-	want := "the report's 4 checks (stkit sample's verdict): outside: 1 of 4 checks fail (pixel mean); 2 of them cannot fail with one synthesis: pixel std and skewness " +
-		"(each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies: they need more maps, stkit sample -n 4 or more)"
+	want := "the report's 4 checks (stkit sample's verdict): outside: 1 of 4 checks fail (pixel mean); 2 of them cannot fail on their count with one synthesis: pixel std and skewness " +
+		"(each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies, and only a map in a gap between two populations of the patches' values can still fail it: they need more maps, stkit sample -n 4 or more)"
 	if err != nil || !strings.HasSuffix(got, "\n"+want) {
 		t.Errorf("score (%v):\n%s\nwant it to end\n%s", err, got, want)
 	}

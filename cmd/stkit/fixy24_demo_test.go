@@ -25,8 +25,8 @@ func TestFixy24DemoChecksCannotFail(t *testing.T) {
    {"name": "excess kurtosis", "pass": true, "detail": "… (1 tile(s) cannot fail this check)"}],
   "within": true, "verdict": "within the sampling noise of one map on all 3 checks"}}}`)
 	got, err := demoSampleScore(p)
-	want := "the report's 3 checks (stkit sample's verdict): within the sampling noise of one map on all 3 checks; 2 of them cannot fail with one synthesis: skewness and excess kurtosis " +
-		"(each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies: they need more maps, stkit sample -n 4 or more)"
+	want := "the report's 3 checks (stkit sample's verdict): within the sampling noise of one map on all 3 checks; 2 of them cannot fail on their count with one synthesis: skewness and excess kurtosis " +
+		"(each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies, and only a map in a gap between two populations of the patches' values can still fail it: they need more maps, stkit sample -n 4 or more)"
 	if err != nil || !strings.HasSuffix(got, "\n"+want) {
 		t.Errorf("score (%v):\n%s\nwant it to end\n%s", err, got, want)
 	}
@@ -34,8 +34,8 @@ func TestFixy24DemoChecksCannotFail(t *testing.T) {
 	dir := modelsFixture(t)
 	work := t.TempDir()
 	for _, c := range []struct{ n, want string }{
-		{"1", "; 4 of them cannot fail with one synthesis: pixel mean, pixel std, skewness and excess kurtosis (each counts"},
-		{"4", "; 1 of them cannot fail with 4 syntheses: pixel mean (each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies: they need more maps, stkit sample -n 8 or more)"},
+		{"1", "; 4 of them cannot fail on their count with one synthesis: pixel mean, pixel std, skewness and excess kurtosis (each counts"},
+		{"4", "; 1 of them cannot fail on their count with 4 syntheses: pixel mean (each counts the maps beyond the patches' 5–95 % range on one side, where 1 real patch in 20 lies, and only a map in a gap between two populations of the patches' values can still fail it: they need more maps, stkit sample -n 8 or more)"},
 	} {
 		rep := filepath.Join(work, "rep"+c.n)
 		if code, _, errs := runCLI(t, "sample", filepath.Join(dir, "models"), "--component", "0", "-n", c.n, "--steps", "5", "-o", filepath.Join(work, "s"+c.n+".npy"), "--report", rep); code != 0 {
