@@ -25,10 +25,13 @@ type SampleCheck struct {
 	Fitted bool    `json:"fitted,omitempty"`
 	Detail string  `json:"detail"`
 	// CountCannotFail is true on a moment check whose tiles are too few
-	// for their count beyond the patches' 5–95 % range to fail it (one
-	// tile: its detail says "1 tile(s) cannot fail this check"); the gap
-	// rule (gapRule) can still fail it, and the detail then says "the
-	// count cannot fail with 1 tile(s); the gap rule can".
+	// for their count beyond the patches' 5–95 % range to fail it: the
+	// count that fails exceeds the tiles, always with one tile and with a
+	// few more where the limit is high (cmd/stkit's test fixture: the
+	// pixel mean with stkit sample -n 4). Its detail then says "N
+	// tile(s) cannot fail this check" for N tiles; the gap rule (gapRule)
+	// can still fail it, and the detail then says "the count cannot fail
+	// with N tile(s); the gap rule can".
 	CountCannotFail bool `json:"count_cannot_fail,omitempty"`
 }
 
