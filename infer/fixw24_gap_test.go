@@ -12,7 +12,7 @@ import (
 // does. The detail said "(1 tile(s) cannot fail this check); but in a
 // gap …" beside the failure (rev2's review); it says the count cannot
 // fail and the gap rule can. A single tile of the patches' population
-// keeps the old words (cmd/stkit's demoCannotFail matches them).
+// keeps the old words (cmd/stkit's demo reads CountCannotFail).
 func TestFixw24GapDetailOneTile(t *testing.T) {
 	const p = 16
 	patches := samplecheck20Maps(48, p, 3, false, 0)

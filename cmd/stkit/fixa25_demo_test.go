@@ -30,3 +30,27 @@ func TestFixa25DemoCannotFailSaysGapRule(t *testing.T) {
 		t.Errorf("score:\n%s\nwant it to end\n%s", got, want)
 	}
 }
+
+// TestFixa25DemoReadsFieldOnly: the demo's verdict line named a passing
+// check as one that cannot fail when its detail held infer's words "cannot
+// fail this check", a fallback for reports written before
+// count_cannot_fail existed (fixw24). The demo reads only the report its
+// own stkit sample has just written, which always carries the field, so
+// the words (infer's prose, free to change) are no longer matched: a check
+// is named on count_cannot_fail alone. Fails on the old code (skewness,
+// words without the field, was named).
+func TestFixa25DemoReadsFieldOnly(t *testing.T) {
+	p := demofix18Write(t, t.TempDir(), "metrics.json", `{
+ "ps_max_abs_ratio_minus_1": 0.351, "w1_normalised_mean": 0.173,
+ "moments_synth": [[0, 1, 1.2, 5]],
+ "settings": {"sample_checks": {"checks": [{"name": "pixel std", "pass": true, "count_cannot_fail": true, "detail": "other words"},
+   {"name": "skewness", "pass": true, "detail": "… (1 tile(s) cannot fail this check)"}],
+  "within": true, "verdict": "within the sampling noise of one map on all 2 checks"}}}`)
+	got, err := demoSampleScore(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "; 1 of them cannot fail on their count with one synthesis: pixel std (each counts") {
+		t.Errorf("score:\n%s\nwant only pixel std named", got)
+	}
+}

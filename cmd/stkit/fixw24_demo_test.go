@@ -7,9 +7,9 @@ import (
 
 // TestFixw24DemoCountCannotFailField: the demo names the checks that one
 // synthesis cannot fail from the report's count_cannot_fail
-// (infer.SampleCheck's CountCannotFail) whatever the detail's words, and
-// still from the words of an older report; a check that fails (the gap
-// rule) is not named. Fails on the old code (words only: "pixel std" was
+// (infer.SampleCheck's CountCannotFail) whatever the detail's words (the
+// words alone no longer count since fixa25: TestFixa25DemoReadsFieldOnly);
+// a check that fails (the gap rule) is not named. Fails on the old code (words only: "pixel std" was
 // not named).
 func TestFixw24DemoCountCannotFailField(t *testing.T) {
 	p := demofix18Write(t, t.TempDir(), "metrics.json", `{
@@ -18,7 +18,7 @@ func TestFixw24DemoCountCannotFailField(t *testing.T) {
  "settings": {"sample_checks": {"checks": [{"name": "a", "pass": true, "detail": "x"},
    {"name": "pixel mean", "pass": false, "count_cannot_fail": true, "detail": "… (the count cannot fail with 1 tile(s); the gap rule can); but in a gap …"},
    {"name": "pixel std", "pass": true, "count_cannot_fail": true, "detail": "other words"},
-   {"name": "skewness", "pass": true, "detail": "… (1 tile(s) cannot fail this check)"}],
+   {"name": "skewness", "pass": true, "count_cannot_fail": true, "detail": "… (1 tile(s) cannot fail this check)"}],
   "within": false, "verdict": "outside: 1 of 4 checks fail (pixel mean)"}}}`)
 	got, err := demoSampleScore(p)
 	want := "the report's 4 checks (stkit sample's verdict): outside: 1 of 4 checks fail (pixel mean); 2 of them cannot fail on their count with one synthesis: pixel std and skewness " +

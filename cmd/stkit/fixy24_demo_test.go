@@ -21,8 +21,8 @@ func TestFixy24DemoChecksCannotFail(t *testing.T) {
  "ps_max_abs_ratio_minus_1": 0.351, "w1_normalised_mean": 0.173,
  "moments_synth": [[0, 1, 1.2, 5]],
  "settings": {"sample_checks": {"checks": [{"name": "a", "pass": true, "detail": "x"},
-   {"name": "skewness", "pass": true, "detail": "tiles 1.2 to 1.2 vs …: 1 of 1 below it (1 tile(s) cannot fail this check)"},
-   {"name": "excess kurtosis", "pass": true, "detail": "… (1 tile(s) cannot fail this check)"}],
+   {"name": "skewness", "pass": true, "count_cannot_fail": true, "detail": "tiles 1.2 to 1.2 vs …: 1 of 1 below it (1 tile(s) cannot fail this check)"},
+   {"name": "excess kurtosis", "pass": true, "count_cannot_fail": true, "detail": "… (1 tile(s) cannot fail this check)"}],
   "within": true, "verdict": "within the sampling noise of one map on all 3 checks"}}}`)
 	got, err := demoSampleScore(p)
 	want := "the report's 3 checks (stkit sample's verdict): within the sampling noise of one map on all 3 checks; 2 of them cannot fail on their count with one synthesis: skewness and excess kurtosis " +
