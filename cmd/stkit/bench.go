@@ -329,18 +329,9 @@ type benchJSONRow struct {
 }
 
 // benchLoadAvg returns the machine's 1, 5 and 15 minute load averages as
-// /proc/loadavg words them ("0.52 0.40 0.33"), "" where it cannot be read;
-// tests replace it.
-var benchLoadAvg = func() string {
-	la, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	if f := strings.Fields(string(la)); len(f) >= 3 {
-		return strings.Join(f[:3], " ")
-	}
-	return ""
-}
+// /proc/loadavg words them ("0.52 0.40 0.33"), "" where it cannot be read
+// (bench.LoadAvg, shared with stlayer/perf/scaling); tests replace it.
+var benchLoadAvg = bench.LoadAvg
 
 // loadFigures parses benchLoadAvg's words into numbers (nil for "" or a
 // word that is not a number).

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stkit-org/stkit/internal/bench"
 	"github.com/stkit-org/stkit/stlayer/cpu"
 	"github.com/stkit-org/stkit/stlayer/perf"
 )
@@ -90,7 +91,7 @@ func main() {
 	if *only == "" || *only == "scaling" {
 		run("scaling", perf.ScalingCases(ints(*sizes), ints(*batches)))
 	}
-	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
-		fmt.Printf("load average: %s", data)
+	if la := bench.LoadAvg(); la != "" {
+		fmt.Printf("load average: %s\n", la)
 	}
 }
