@@ -179,10 +179,17 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 // constant map's), nil for other statistics and when one map of x varies
 // (for Cross, one first map and one second map; wph.IsConstantRef and
 // IsConstantCrossRef, which wph's FitNorm asks too). CheckConstant's tests
-// still apply: call both.
+// still apply: call both. A spec that BuildWithRef refuses for its options
+// (e.g. complex wph with Cross, Iso or Synthesis) gets BuildWithRef's error
+// (fixa25: it was answered as if valid, "the complex map z = Q + iU of
+// pair 0 is constant (Q = 0.001, U = 0 everywhere)" for Cross, a U never
+// read).
 func CheckConstantRef(s Spec, x *stlayer.Maps) error {
 	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") {
 		return nil
+	}
+	if err := checkFamilyOptions(s); err != nil {
+		return err
 	}
 	if s.Cross {
 		first, second := wph.IsConstantCrossRef(x)
