@@ -204,6 +204,44 @@ func (o demoOpts) mapsPerProcess() int {
 	return (o.patches + perMap - 1) / perMap
 }
 
+// demoProcessMaps generates the maps of process demoProcesses[pi] that
+// demo step 1 writes: train, the o.mapsPerProcess() maps of side 2·size
+// that step 2 cuts the training patches from (seed o.seed·1000 +
+// pi·100000 + b for map b), and held, its 2 held-out size×size corners
+// (demoHeldOut; seeds … + 90000 + b) for the separation step, which mixes
+// the first of the lognormal and filaments ones.
+func demoProcessMaps(o demoOpts, pi int) (train, held *stlayer.Maps, err error) {
+	p := demoProcesses[pi]
+	side, nmaps := 2*o.size, o.mapsPerProcess()
+	train = stlayer.NewMaps(nmaps, side, side)
+	for b := 0; b < nmaps; b++ {
+		x, err := p.gen(side, o.seed*1000+uint64(pi*100000+b))
+		if err != nil {
+			return nil, nil, err
+		}
+		copy(train.Map(b), x)
+	}
+	// held-out maps (other seeds) at patch size for the separation
+	// step, cut like the training patches (demoHeldOut)
+	held = stlayer.NewMaps(2, o.size, o.size)
+	for b := 0; b < 2; b++ {
+		x, err := demoHeldOut(p, o.size, o.seed*1000+uint64(pi*100000+90000+b))
+		if err != nil {
+			return nil, nil, err
+		}
+		copy(held.Map(b), x)
+	}
+	return train, held, nil
+}
+
+// demoPatchConfig is the patch cut of demo step 2, the options it gives
+// stkit patches (--size, --stride size/2, --max-per-source --patches,
+// --seed, --window moisan; one source per process, in demoProcesses'
+// order).
+func demoPatchConfig(o demoOpts) datasets.PatchConfig {
+	return datasets.PatchConfig{Size: o.size, Stride: o.size / 2, MaxPerSource: o.patches, Seed: o.seed, Window: "moisan"}
+}
+
 // demoHeldOut is a held-out map of process p for the separation step: the
 // top-left size×size corner of a map of side 2·size generated with seed,
 // cut from a larger map as step 2 cuts the training patches (the processes
@@ -607,29 +645,15 @@ func demo(g *globals, o demoOpts) error {
 		}
 		row := make([]*stlayer.Maps, 0, len(demoProcesses))
 		for pi, p := range demoProcesses {
-			m := stlayer.NewMaps(nmaps, side, side)
-			for b := 0; b < nmaps; b++ {
-				x, err := p.gen(side, o.seed*1000+uint64(pi*100000+b))
-				if err != nil {
-					return err
-				}
-				copy(m.Map(b), x)
+			m, hold, err := demoProcessMaps(o, pi)
+			if err != nil {
+				return err
 			}
 			f := path("data", p.name+".npy")
 			if err := datasets.WriteMaps(f, m); err != nil {
 				return err
 			}
 			dataFiles = append(dataFiles, f)
-			// held-out maps (other seeds) at patch size for the separation
-			// step, cut like the training patches (demoHeldOut)
-			hold := stlayer.NewMaps(2, o.size, o.size)
-			for b := 0; b < 2; b++ {
-				x, err := demoHeldOut(p, o.size, o.seed*1000+uint64(pi*100000+90000+b))
-				if err != nil {
-					return err
-				}
-				copy(hold.Map(b), x)
-			}
 			if err := datasets.WriteMaps(path("data", p.name+"_heldout.npy"), hold); err != nil {
 				return err
 			}
@@ -652,7 +676,8 @@ func demo(g *globals, o demoOpts) error {
 	// 2. Patches and features.
 	dataset := path("dataset")
 	if err := step("2. patches and ST features", func() error {
-		args := append([]string{"-o", dataset, "--size", fmt.Sprint(o.size), "--stride", fmt.Sprint(o.size / 2), "--max-per-source", fmt.Sprint(o.patches), "--seed", fmt.Sprint(o.seed), "--kind", o.kind, "--synthesis", "--iso", "--window", "moisan"}, dataFiles...)
+		c := demoPatchConfig(o)
+		args := append([]string{"-o", dataset, "--size", fmt.Sprint(c.Size), "--stride", fmt.Sprint(c.Stride), "--max-per-source", fmt.Sprint(c.MaxPerSource), "--seed", fmt.Sprint(c.Seed), "--kind", o.kind, "--synthesis", "--iso", "--window", c.Window}, dataFiles...)
 		if err := sub("patches", args...); err != nil {
 			return err
 		}
