@@ -24,10 +24,17 @@ import (
 // each fit, and Members the
 // archive's members (documentation). Each prior was fitted on the training
 // patches assigned to its component (patch_index), in their pixel units.
+// KUsed ("mixture_components_used") gives, per component, the components
+// its fit started from (PatchPrior.KUsed, 0 where it has no prior) when
+// one of them is below K: FitPatchPrior lowers K to ⌊rows/(P² + 1)⌋ on
+// fewer than K·(P² + 1) training rows (PatchPriorOptions.KFor); absent
+// when every fit used K (and in folders exported before kcap25, whose fits
+// all did: a fit with too few rows failed then).
 type ModelPatchPriors struct {
 	Files      []string          `json:"files"`
 	P          int               `json:"patch"`
 	K          int               `json:"mixture_components"`
+	KUsed      []int             `json:"mixture_components_used,omitempty"`
 	Reg        float64           `json:"reg"`
 	MaxRows    int               `json:"max_rows"`
 	Stride     int               `json:"stride"`
@@ -162,7 +169,10 @@ func (ms *ModelSet) loadPatchPriors(hint string) ([]*PatchPrior, error) {
 
 // PatchPriorStep reports the progress of ExportModels' patch-prior fits
 // (ExportOptions.PatchPriorProgress): component Component (the Index-th
-// fit of Count), EM iteration Iter of at most Iters, the Rows fitted;
+// fit of Count), EM iteration Iter of at most Iters, the Rows fitted, the
+// mixture components asked (KAsked, PatchPriorOptions.K) and those the
+// fit runs with (K: PatchPriorOptions.KFor(Rows), below KAsked on fewer
+// than KAsked·(P² + 1) rows, 0 where the fit fails for too few rows);
 // Done with the fit's Elapsed time at the end of each fit (Err when it
 // failed and the component goes without a prior), Iter then the EM
 // iterations it ran: fewer than Iters without Err when EM converged early
@@ -171,6 +181,7 @@ func (ms *ModelSet) loadPatchPriors(hint string) ([]*PatchPrior, error) {
 type PatchPriorStep struct {
 	Component, Index, Count int
 	Iter, Iters, Rows       int
+	K, KAsked               int
 	Done                    bool
 	Elapsed                 time.Duration
 	Err                     error
@@ -178,8 +189,9 @@ type PatchPriorStep struct {
 
 // fitModelPatchPriors fits one patch prior per component on the patches
 // patch(i) of its rows (members[k]; p×p maps). Components with no rows,
-// or whose fit fails on its input (too few rows, constant patches), get
-// none (reported to warn).
+// or whose fit fails on its input (fewer than P² + 1 rows, constant
+// patches), get none (reported to warn). The record's KUsed is set when a
+// fit used fewer components than K.
 func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, opt PatchPriorOptions, progress func(PatchPriorStep), warn func(string)) ([]*PatchPrior, *ModelPatchPriors, error) {
 	opt.defaults()
 	rec := &ModelPatchPriors{P: opt.P, K: opt.K, Reg: opt.Reg, MaxRows: opt.MaxRows, Stride: opt.Stride, Augment: !opt.NoAugment,
@@ -208,11 +220,12 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 		}
 		o := opt
 		ran := 0 // the EM iterations reported
-		nrows := min(o.MaxRows, len(rows)*len(patchOrigins(p, o.P, o.Stride))*len(patchOrigins(p, o.P, o.Stride))*map[bool]int{true: 1, false: 8}[o.NoAugment])
+		nrows := o.TrainingRows(len(rows), p, p)
+		kUsed := o.KFor(nrows) // kcap25: FitPatchPrior's
 		if progress != nil {
 			o.Progress = func(it, its int) {
 				ran = it
-				progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iter: it, Iters: its, Rows: nrows})
+				progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iter: it, Iters: its, Rows: nrows, K: kUsed, KAsked: o.K})
 			}
 		}
 		t := time.Now()
@@ -220,7 +233,7 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 		el := time.Since(t)
 		rec.FitSeconds[k] = el.Seconds()
 		if progress != nil {
-			progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iter: ran, Iters: o.Iters, Rows: nrows, Done: true, Elapsed: el, Err: err})
+			progress(PatchPriorStep{Component: k, Index: idx, Count: count, Iter: ran, Iters: o.Iters, Rows: nrows, K: kUsed, KAsked: o.K, Done: true, Elapsed: el, Err: err})
 		}
 		idx++
 		if err != nil {
@@ -234,6 +247,19 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 		}
 		out[k] = pp
 		rec.Files[k] = fmt.Sprintf("patch_prior_%d.npz", k)
+		if pp.KUsed < opt.K {
+			if rec.KUsed == nil {
+				rec.KUsed = make([]int, len(members))
+				for j := range k {
+					if out[j] != nil {
+						rec.KUsed[j] = out[j].KUsed
+					}
+				}
+			}
+		}
+		if rec.KUsed != nil {
+			rec.KUsed[k] = pp.KUsed
+		}
 	}
 	return out, rec, nil
 }

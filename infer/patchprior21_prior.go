@@ -37,11 +37,20 @@ import (
 //	weights  [K]          float64  π_k
 //	means    [K, P, P]    float64  μ_k as P×P patches
 //	covs     [K, P², P²]  float64  Σ_k
+//
+// KAsked, KUsed and Rows record FitPatchPrior's fit (not saved: 0 for a
+// prior loaded by LoadPatchPrior or built by hand): the mixture components
+// asked (PatchPriorOptions.K, default 20), those EM started from (KUsed =
+// PatchPriorOptions.KFor(Rows): KAsked, lowered to ⌊Rows/(P² + 1)⌋ where
+// the training rows were fewer than KAsked·(P² + 1)) and the training rows
+// fitted. K ≤ KUsed is what the fit kept (it drops dead components).
 type PatchPrior struct {
 	P, K    int
 	Weights []float64
 	Means   []float64
 	Covs    []float64
+
+	KAsked, KUsed, Rows int
 }
 
 // PatchPriorOptions configure FitPatchPrior. Zero values take the defaults
@@ -50,7 +59,13 @@ type PatchPriorOptions struct {
 	// P is the sub-patch side (default 6: on BenchmarkModelSeparationHeldOut
 	// 6×6 priors, separated at stride 1, gave a mean worst-bin r of
 	// 0.775/0.802 against 0.760/0.785 for 8×8 at stride 2); K the number of
-	// mixture components (default 20).
+	// mixture components (default 20). Each component must hold P² rows, so
+	// FitPatchPrior takes KFor(rows) = min(K, ⌊rows/(P² + 1)⌋) components
+	// on fewer than K·(P² + 1) training rows (740 for the defaults: one map
+	// of 39×39 or more keeps K 20; PatchPrior.KUsed records it) and refuses
+	// fewer than P² + 1 rows up front (kcap25: with K components on too few
+	// rows all of them could die at once and the fit failed, "EM: no
+	// mixture component holds …").
 	P, K int
 	// Reg adds Reg × the mean per-pixel variance of the training rows to
 	// every covariance's diagonal (default 1e-3).
@@ -76,6 +91,57 @@ type PatchPriorOptions struct {
 	// stopped (context.Background). FitFeatureFilter fits its half priors
 	// under FeatureFilterOptions.Context.
 	Context context.Context
+}
+
+// KFor returns the mixture components FitPatchPrior fits on rows training
+// rows with these options (zero fields: the defaults): K, lowered to
+// ⌊rows/(P² + 1)⌋ where rows < K·(P² + 1); 0 where rows < P² + 1
+// (FitPatchPrior's input error). With at most ⌊rows/(P² + 1)⌋ components
+// one holds P² + 1 rows or more at every EM iteration (the rows'
+// responsibilities sum to the rows), so the fit cannot lose all of them
+// (refy24's measurements: PatchRefineOptions.PriorK, which is this rule on
+// the refinement's maps).
+func (o PatchPriorOptions) KFor(rows int) int {
+	o.defaults()
+	return max(0, min(o.K, rows/(o.P*o.P+1)))
+}
+
+// TrainingRows returns the training rows FitPatchPrior cuts from b maps of
+// m×n with these options (zero fields: the defaults): the P×P sub-patches
+// at Stride (the last flush with the edge), 8 each with the rotations and
+// flips unless NoAugment, at most MaxRows; 0 for maps smaller than P.
+func (o PatchPriorOptions) TrainingRows(b, m, n int) int {
+	o.defaults()
+	if m < o.P || n < o.P || b < 1 {
+		return 0
+	}
+	aug := 8
+	if o.NoAugment {
+		aug = 1
+	}
+	return min(o.MaxRows, b*len(patchOrigins(m, o.P, o.Stride))*len(patchOrigins(n, o.P, o.Stride))*aug)
+}
+
+// tooFewRowsError is FitPatchPrior's input error for b maps of m×n (≥ P×P)
+// that give fewer than P² + 1 training rows (o: defaults set): it names the
+// smallest inputs that work, the fewest maps of m×n and the smallest
+// square map, or MaxRows when that caps every input below P² + 1.
+func tooFewRowsError(o PatchPriorOptions, b, m, n int) error {
+	need := o.P*o.P + 1
+	rows := o.TrainingRows(b, m, n)
+	what := fmt.Sprintf("%d×%d sub-patches at stride %d", o.P, o.P, o.Stride)
+	if !o.NoAugment {
+		what += ", with their 8 rotations and flips"
+	}
+	if o.MaxRows < need {
+		return inputErrorf("patch prior: MaxRows %d caps the training rows (%d here) below the P² + 1 = %d one mixture component needs (it must hold P² = %d rows): give MaxRows ≥ %d (PatchPriorOptions.MaxRows, --patch-prior-rows)", o.MaxRows, rows, need, need-1, need)
+	}
+	maps := (need + rows/b - 1) / (rows / b)
+	sq := o.P
+	for o.TrainingRows(1, sq, sq) < need {
+		sq++
+	}
+	return inputErrorf("patch prior: the training maps (%d of %d×%d) give %d training rows (%s), fewer than the P² + 1 = %d one mixture component needs (it must hold P² = %d rows): the smallest inputs that work are %d maps of %d×%d or one map of %d×%d (give more or larger training patches)", b, m, n, rows, what, need, need-1, maps, m, n, sq, sq)
 }
 
 func (o *PatchPriorOptions) defaults() {
@@ -108,10 +174,18 @@ func (o *PatchPriorOptions) defaults() {
 // from a k-means++ seeding, every covariance regularised (see
 // PatchPriorOptions). Measured on the held-out benchmark's clusters
 // (models2, 154 and 207 patches of 64², defaults): 17–19 s per component on
-// a busy 2-core machine (8×8: 10–47 s). Errors (ErrModelInput): no maps, non-finite pixels, maps
-// smaller than P, fewer rows than 2·K, constant patches, fewer distinct
-// sub-patches than K among the (at most 4000) rows seeding the fit, no
-// mixture component holding P² rows. A component that holds fewer than P²
+// a busy 2-core machine (8×8: 10–47 s). On fewer than K·(P² + 1) training
+// rows (TrainingRows) it fits KFor(rows) = ⌊rows/(P² + 1)⌋ components
+// instead of K (kcap25: K 20 on one 12² or 16² map, 72 or 128 rows, failed
+// in EM for 12 of 12 white-noise, slope −3 and log-normal maps and 8 of 12
+// at 16², 6 of 12 at 20² and 2 of 12 at 24², after the work; they now fit
+// 1–7 components); the prior records the K asked and used (KAsked, KUsed).
+// Errors (ErrModelInput): no maps, non-finite pixels, maps smaller than P,
+// fewer training rows than P² + 1 (up front, naming the fewest maps of
+// that size and the smallest square map that work, or MaxRows when it
+// caps the rows below that), constant patches, fewer distinct sub-patches
+// than the components among the (at most 4000) rows seeding the fit. A
+// component that holds fewer than P²
 // rows takes half of a live component that can be split, the one with the
 // largest weight × top covariance eigenvalue (split EM), else it is
 // reseeded where the mixture fits worst; those still that small after the
@@ -134,16 +208,22 @@ func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, e
 	if !(opt.Reg > 0) || math.IsInf(opt.Reg, 0) {
 		return nil, inputErrorf("patch prior: Reg %v: want a finite value > 0", opt.Reg)
 	}
+	k := opt.KFor(opt.TrainingRows(patches.B, patches.M, patches.N))
+	if k < 1 {
+		return nil, tooFewRowsError(opt, patches.B, patches.M, patches.N)
+	}
 	X := patchTrainingMatrix(patches, p, opt.Stride, !opt.NoAugment, opt.MaxRows, opt.Seed)
 	n, _ := X.Dims()
-	if n < 2*opt.K {
-		return nil, inputErrorf("patch prior: %d training rows for K = %d mixture components (want at least 2·K): give more training patches or a smaller K (PatchPriorOptions.K, --patch-prior-k)", n, opt.K)
-	}
 	ctx := opt.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return fitPatchGMM(ctx, X, opt.K, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
+	pp, err := fitPatchGMM(ctx, X, k, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
+	if err != nil {
+		return nil, err
+	}
+	pp.KAsked, pp.KUsed, pp.Rows = opt.K, k, n
+	return pp, nil
 }
 
 // patchOrigins returns patch origins 0, s, 2s, … and a last one flush with
@@ -328,7 +408,13 @@ func fitPatchGMM(ctx context.Context, X *mat.Dense, K, iters int, reg float64, s
 // does not stop while a component is dead nor within 5 iterations of the
 // last move. Components dead after the last iteration (never fitted since)
 // are dropped: the prior's K is then smaller. All of them dead at once is
-// an input error.
+// an input error ("EM: no mixture component holds …"), which needs more
+// than ⌊n/(d + 1)⌋ components (one of at most that many holds d + 1 rows
+// or more, the responsibilities summing to n) or n ≥ 10⁸ rows (the
+// threshold's 1e-8·n reaching 1): FitPatchPrior, which fits at most
+// PatchPriorOptions.KFor(n) components, reaches it only at 10⁸ rows or
+// more (MaxRows raised that far); callers of patchGMMEM with a mixture of
+// more components (the tests) still can.
 func patchGMMEM(X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, iters int, progress func(int, int)) (*PatchPrior, error) {
 	return patchGMMEMContext(context.Background(), X, pi, mu, cov, eps, iters, progress)
 }

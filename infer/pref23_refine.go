@@ -15,7 +15,8 @@ type PatchRefineOptions struct {
 	// Prior configures every FitPatchPrior of the refinement (default
 	// FitPatchPrior's: 6×6, K 20, training stride 4, 8 rotations/flips,
 	// 30000 rows at most, seed 1); its Progress and Context are replaced by
-	// those below, and its K is lowered on maps too small for it (PriorK).
+	// those below. FitPatchPrior lowers its K on maps too small for it
+	// (PatchPriorOptions.KFor; PriorK gives it for the refinement's maps).
 	Prior PatchPriorOptions
 	// Rounds is the number of refit rounds after the first patch
 	// separation (default 1: in docs/experiments/research23_xdquijote.go
@@ -61,7 +62,7 @@ type PatchRefineStep struct {
 // n_i):
 //
 //  1. a PatchPrior b is fitted on the samples and one, a, on s̃
-//     (FitPatchPrior with opt.Prior, its K lowered to PriorK where the
+//     (FitPatchPrior with opt.Prior, which lowers K to PriorK where the
 //     maps give fewer than K·(P² + 1) training rows: one map below 39×39
 //     for the defaults);
 //  2. ŝ = SeparateWithPatchPriors(d, a, b) (opt.Stride), then given s̃'s
@@ -147,7 +148,8 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 	fit := func(m *stlayer.Maps, what string) (*PatchPrior, error) {
 		o := opt.Prior
 		o.Context = ctx
-		o.K = opt.PriorK(m.B, m.M, m.N) // refy24: ≤ rows/(P² + 1)
+		// refy24: ≤ rows/(P² + 1) components, PriorK; FitPatchPrior takes
+		// them itself (kcap25: PatchPriorOptions.KFor, one rule)
 		idx := stage
 		o.Progress = nil
 		ran, its := 0, 0 // the EM iterations reported, of at most its
@@ -247,7 +249,7 @@ func (opt PatchRefineOptions) WithDefaults() PatchRefineOptions {
 // fewer training rows in one map (the ST estimate's, at the training
 // stride, with the 8 rotations and flips, at most MaxRows) than the P² + 1
 // one mixture component needs (refy24: FitPatchPrior's EM keeps only
-// components that hold P² rows, so a fit on fewer rows fails whatever K;
+// components that hold P² rows, so it refuses fewer rows whatever K;
 // 37 rows for the defaults, maps of at least 11×11). The error names the
 // smallest square maps that work for these options (and, for m rows, the
 // fewest columns). Larger maps that still give fewer rows than K·(P² + 1)
@@ -259,19 +261,19 @@ func (opt PatchRefineOptions) CheckSize(m, n int) error {
 		return inputErrorf("patch refinement: maps of %d×%d are smaller than the priors' %d×%d sub-patches (PatchPriorOptions.P)", m, n, o.P, o.P)
 	}
 	need := o.P*o.P + 1
-	rows := refineRows(o, 1, m, n)
-	if rows >= need {
+	rows := o.TrainingRows(1, m, n)
+	if o.KFor(rows) >= 1 {
 		return nil
 	}
 	if o.MaxRows < need {
 		return inputErrorf("patch refinement: a %d×%d map gives %d training rows for the prior fitted on the ST estimate, fewer than the P² + 1 = %d one mixture component needs (it must hold P² rows); PatchPriorOptions.MaxRows %d caps every map below that: raise it", m, n, rows, need, o.MaxRows)
 	}
 	sq := o.P
-	for refineRows(o, 1, sq, sq) < need {
+	for o.TrainingRows(1, sq, sq) < need {
 		sq++
 	}
 	cols := o.P
-	for refineRows(o, 1, m, cols) < need {
+	for o.TrainingRows(1, m, cols) < need {
 		cols++
 	}
 	also := ""
@@ -282,10 +284,12 @@ func (opt PatchRefineOptions) CheckSize(m, n int) error {
 }
 
 // PriorK returns the mixture components each FitPatchPrior of
-// RefineWithPatchPriors asks for on b maps of m×n: PatchPriorOptions.K
+// RefineWithPatchPriors fits on b maps of m×n: PatchPriorOptions.K
 // (default 20), lowered to ⌊rows/(P² + 1)⌋ where the training rows
 // (TrainingRows) are fewer than K·(P² + 1); 0 where they are fewer than
-// P² + 1 (CheckSize refuses such maps). refy24: FitPatchPrior drops every
+// P² + 1 (CheckSize refuses such maps). It is FitPatchPrior's own rule,
+// PatchPriorOptions.KFor (kcap25: the refinement capped K itself before;
+// FitPatchPrior now does so for every caller). refy24: FitPatchPrior drops every
 // component that holds fewer than P² rows and fails when all of them do
 // at once, which K 20 on a 16² map (128 rows) did at the first EM
 // iteration (measured on 18 maps, 6 each of log-normal, slope −3 Gaussian
@@ -299,30 +303,16 @@ func (opt PatchRefineOptions) CheckSize(m, n int) error {
 // for the defaults) keeps K.
 func (opt PatchRefineOptions) PriorK(b, m, n int) int {
 	o := opt.WithDefaults().Prior
-	return min(o.K, opt.TrainingRows(b, m, n)/(o.P*o.P+1))
+	return o.KFor(o.TrainingRows(b, m, n))
 }
 
 // TrainingRows returns the training rows each FitPatchPrior of
 // RefineWithPatchPriors cuts from b maps of m×n (at Prior's training
 // stride, with the 8 rotations and flips unless NoAugment, at most
-// MaxRows): the rows CheckSize and PriorK count; 0 for maps smaller than
-// the sub-patch.
+// MaxRows): the rows CheckSize and PriorK count
+// (PatchPriorOptions.TrainingRows); 0 for maps smaller than the sub-patch.
 func (opt PatchRefineOptions) TrainingRows(b, m, n int) int {
-	o := opt.WithDefaults().Prior
-	if m < o.P || n < o.P || b < 1 {
-		return 0
-	}
-	return refineRows(o, b, m, n)
-}
-
-// refineRows is the number of training rows FitPatchPrior cuts from b maps
-// of m×n (≥ P×P) with o (defaults set): patchTrainingMatrix's.
-func refineRows(o PatchPriorOptions, b, m, n int) int {
-	aug := 8
-	if o.NoAugment {
-		aug = 1
-	}
-	return min(o.MaxRows, b*len(patchOrigins(m, o.P, o.Stride))*len(patchOrigins(n, o.P, o.Stride))*aug)
+	return opt.WithDefaults().Prior.TrainingRows(b, m, n)
 }
 
 // matchEmptyPower is the power per mode, relative to x's mean power per
