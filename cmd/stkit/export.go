@@ -108,7 +108,7 @@ is taken over).`)
 	dropOutliers := fs.Bool("drop-outliers", false, "build each component's moments (latent law, residual noise, calibration, data moments, spectra) without its spectrum outliers, the patches whose power spectrum lies far from its other patches' (they stay in its patch_index and weight); without it they are only warned about")
 	force := fs.Bool("force", false, "accept a dataset whose fingerprint, statistic or patch window differs from the run's record (another window: with a warning)")
 	patchPrior := fs.Bool("patch-prior", false, "also fit each component a pixel patch prior (Gaussian mixture over 6×6 sub-patches of its training patches; patch_prior_<k>.npz) for `stkit separate --models`: on the held-out dust + Quijote benchmark the worst-bin r rose from 0.645/0.673 to 0.775/0.802 (stkit separate --models uses them by default); 10–90 s per component with the defaults on 2 cores")
-	ppK := fs.Int("patch-prior-k", 20, "mixture components of each patch prior (with --patch-prior)")
+	ppK := fs.Int("patch-prior-k", 20, "mixture components of each patch prior (with --patch-prior; a prior on fewer than k·37 training rows takes one per 37 rows, and says so)")
 	ppRows := fs.Int("patch-prior-rows", 30000, "at most this many training sub-patches per patch prior (with --patch-prior; fewer: faster, coarser)")
 	ffPairs, ffMix := exportFeatureFilterFlags(fs) // ffilt: --feature-filter a,b
 	pos, err := parseFlags(fs, args)
@@ -119,8 +119,11 @@ is taken over).`)
 		fs.Usage()
 		return badInputf("export needs one RUN folder and -o MODELDIR")
 	}
-	if *ppK < 1 || *ppRows < 2**ppK {
-		return badInputf("--patch-prior-k %d, --patch-prior-rows %d: want k ≥ 1 and rows ≥ 2·k", *ppK, *ppRows)
+	// kcap25: a prior takes ⌊rows/37⌋ components on fewer than k·37 rows
+	// (infer.PatchPriorOptions.KFor), so rows ≥ 2·k no longer matters;
+	// fewer than 37 rows fit none
+	if need := 6*6 + 1; *ppK < 1 || *ppRows < need {
+		return badInputf("--patch-prior-k %d, --patch-prior-rows %d: want k ≥ 1 and rows ≥ %d (each mixture component must hold P² + 1 = %d training rows of 6×6 pixels; fewer than k·%d rows fit fewer components)", *ppK, *ppRows, need, need, need)
 	}
 	var ppOpt *infer.PatchPriorOptions
 	if *patchPrior {
@@ -351,7 +354,8 @@ var exportModels = infer.ExportModels
 // warnings.
 func exportWarnText(msg string) string {
 	msg = strings.ReplaceAll(msg, "ExportOptions.DropOutliers, --drop-outliers", "--drop-outliers")
-	return strings.ReplaceAll(msg, "PatchPriorOptions.K, --patch-prior-k", "--patch-prior-k") // patchfix
+	msg = strings.ReplaceAll(msg, "PatchPriorOptions.MaxRows, --patch-prior-rows", "--patch-prior-rows") // kcap25
+	return strings.ReplaceAll(msg, "PatchPriorOptions.K, --patch-prior-k", "--patch-prior-k")            // patchfix
 }
 
 func modelError(err error) error {

@@ -42,6 +42,9 @@ func patchPriorProgress(g *globals) func(infer.PatchPriorStep) {
 				em = fmt.Sprintf("EM converged after %d of at most %d iterations, ", s.Iter, s.Iters)
 			}
 			fmt.Fprintf(g.stderr, "export: patch prior of component %d (%d of %d): %d sub-patch rows, %s%.1f s\n", s.Component, s.Index+1, s.Count, s.Rows, em, s.Elapsed.Seconds())
+			if note := patchPriorLoweredKNote(s); note != "" {
+				fmt.Fprintln(g.stderr, note)
+			}
 			return
 		}
 		if bar == nil {
@@ -49,6 +52,25 @@ func patchPriorProgress(g *globals) func(infer.PatchPriorStep) {
 		}
 		bar.Set(s.Iter)
 	}
+}
+
+// patchPriorLoweredKNote is export's one-line note on a patch prior fitted
+// with fewer mixture components than --patch-prior-k (kcap25:
+// infer.FitPatchPrior takes ⌊rows/(P² + 1)⌋ on fewer than K·(P² + 1)
+// training rows, where such a fit could fail with "EM: no mixture
+// component holds …"); "" when the fit used K. The manifest records the
+// components used (patch_priors.mixture_components_used).
+func patchPriorLoweredKNote(s infer.PatchPriorStep) string {
+	if s.Err != nil || s.K < 1 || s.K >= s.KAsked {
+		return ""
+	}
+	o := infer.PatchPriorOptions{K: s.KAsked} // export's priors: 6×6 (no flag sets P)
+	keep := s.Rows
+	for o.KFor(keep) < s.KAsked {
+		keep++
+	}
+	return fmt.Sprintf("export: note: patch prior of component %d: %s, not --patch-prior-k %d: its %d training rows hold at most %d (each must hold P² + 1 = %d rows of 6×6 pixels; %d rows keep %d: more training patches, or a larger --patch-prior-rows where it capped them)",
+		s.Component, plural(s.K, "mixture component"), s.KAsked, s.Rows, s.K, keep/s.KAsked, keep, s.KAsked)
 }
 
 // sepModelPatchPriorFlag adds separate --models' --patch-prior flag.
@@ -422,27 +444,68 @@ func patchPriorKeptK(ms *infer.ModelSet, ks []int) []int {
 	return out
 }
 
+// patchPriorUsedK returns the mixture components the fits of the folder's
+// patch priors of components ks (all of them when ks is nil) started from,
+// skipping components without one (the manifest's
+// patch_priors.mixture_components_used, kcap25: below K on too few
+// training rows); nil when the manifest does not record them (every fit
+// used K, or a folder exported before kcap25).
+func patchPriorUsedK(ms *infer.ModelSet, ks []int) []int {
+	rec := ms.Manifest.PatchPriors
+	if rec == nil || len(rec.KUsed) != len(rec.Files) {
+		return nil
+	}
+	if ks == nil {
+		for k := range rec.Files {
+			ks = append(ks, k)
+		}
+	}
+	var out []int
+	for _, k := range ks {
+		if k >= 0 && k < len(rec.Files) && rec.Files[k] != "" {
+			out = append(out, rec.KUsed[k])
+		}
+	}
+	return out
+}
+
 // patchPriorKWords names the Gaussians of the priors of the pair ks for
 // separate's method line: "20-Gaussian priors" when both hold the K asked,
 // else what they hold, e.g. "20- and 17-Gaussian priors (K 20 asked: the
-// fit dropped dead Gaussians)".
+// fit dropped dead Gaussians)"; when a fit started from fewer than K (too
+// few training rows, patchPriorUsedK), "5- and 4-Gaussian priors (K 20
+// asked, 13 and 20 fitted on their training rows; the fit dropped dead
+// Gaussians)", the last clause only where they keep fewer than fitted.
 func patchPriorKWords(ms *infer.ModelSet, ks []int) string {
 	asked := ms.Manifest.PatchPriors.K
 	kept := patchPriorKeptK(ms, ks)
 	if len(kept) != 2 || (kept[0] == asked && kept[1] == asked) {
 		return fmt.Sprintf("%d-Gaussian priors", asked)
 	}
-	dropped := fmt.Sprintf(" (K %d asked: the fit dropped dead Gaussians)", asked)
-	if kept[0] == kept[1] {
-		return fmt.Sprintf("%d-Gaussian priors%s", kept[0], dropped)
+	why := fmt.Sprintf(" (K %d asked: the fit dropped dead Gaussians)", asked)
+	if used := patchPriorUsedK(ms, ks); len(used) == 2 && (used[0] < asked || used[1] < asked) {
+		fitted := fmt.Sprintf("%d and %d fitted", used[0], used[1])
+		if used[0] == used[1] {
+			fitted = fmt.Sprintf("%d fitted", used[0])
+		}
+		why = fmt.Sprintf(" (K %d asked, %s on their training rows)", asked, fitted)
+		if kept[0] < used[0] || kept[1] < used[1] {
+			why = fmt.Sprintf(" (K %d asked, %s on their training rows; the fit dropped dead Gaussians)", asked, fitted)
+		}
 	}
-	return fmt.Sprintf("%d- and %d-Gaussian priors%s", kept[0], kept[1], dropped)
+	if kept[0] == kept[1] {
+		return fmt.Sprintf("%d-Gaussian priors%s", kept[0], why)
+	}
+	return fmt.Sprintf("%d- and %d-Gaussian priors%s", kept[0], kept[1], why)
 }
 
 // patchPriorExportK is export's "K … Gaussians" for the folder's priors:
 // "K 20 Gaussians" when each holds the K asked, else "K 20 Gaussians
 // asked, kept 20 and 17 (the fit drops dead ones)", one figure per
-// component with a prior.
+// component with a prior; when a fit started from fewer than K (too few
+// training rows, patchPriorUsedK) "K 20 Gaussians asked, fitted 13 and
+// 20 (at most one per P² + 1 training rows), kept 5 and 17 (the fit drops
+// dead ones)", the kept part only where they keep fewer than fitted.
 func patchPriorExportK(ms *infer.ModelSet) string {
 	asked := ms.Manifest.PatchPriors.K
 	kept := patchPriorKeptK(ms, nil)
@@ -454,6 +517,22 @@ func patchPriorExportK(ms *infer.ModelSet) string {
 	}
 	if same {
 		return fmt.Sprintf("K %d Gaussians", asked)
+	}
+	if used := patchPriorUsedK(ms, nil); len(used) == len(kept) {
+		var us []string
+		lowered, dropped := false, false
+		for i, k := range used {
+			us = append(us, strconv.Itoa(k))
+			lowered = lowered || k < asked
+			dropped = dropped || kept[i] < k
+		}
+		if lowered {
+			s := fmt.Sprintf("K %d Gaussians asked, fitted %s (at most one per P² + 1 training rows)", asked, andList(us))
+			if dropped {
+				s += fmt.Sprintf(", kept %s (the fit drops dead ones)", andList(ws))
+			}
+			return s
+		}
 	}
 	return fmt.Sprintf("K %d Gaussians asked, kept %s (the fit drops dead ones)", asked, andList(ws))
 }

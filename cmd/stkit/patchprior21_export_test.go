@@ -43,7 +43,7 @@ func TestPatchPrior21ExportCLI(t *testing.T) {
 		t.Errorf("export without --patch-prior: patch priors %+v (%v)", plain.Manifest.PatchPriors, err)
 	}
 	wantBadInput(t, []string{"export", filepath.Join(dir, "run"), "-o", filepath.Join(t.TempDir(), "x"), "--patch-prior", "--patch-prior-k", "10", "--patch-prior-rows", "15"},
-		"--patch-prior-k 10, --patch-prior-rows 15: want k ≥ 1 and rows ≥ 2·k", filepath.Join(t.TempDir(), "x"))
+		"--patch-prior-k 10, --patch-prior-rows 15: want k ≥ 1 and rows ≥ 37 (each mixture component must hold P² + 1 = 37 training rows of 6×6 pixels; fewer than k·37 rows fit fewer components)", filepath.Join(t.TempDir(), "x"))
 }
 
 // TestPatchPrior21SeparateCLI: separate --models on a folder with patch

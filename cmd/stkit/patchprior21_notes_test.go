@@ -97,10 +97,18 @@ func TestPatchPrior21SeparateAutoWhyStatistics(t *testing.T) {
 
 // patchfix: export's warning for a component with too few training rows for
 // its patch prior said "a smaller K", no flag; it names --patch-prior-k.
+// kcap25: too few rows for K now take fewer components; fewer than one
+// component needs are refused naming the inputs that work, or
+// --patch-prior-rows where it caps them.
 func TestPatchPrior21ExportFewRowsNamesFlag(t *testing.T) {
 	_, err := infer.FitPatchPrior(stlayer.NewMaps(1, 6, 6), infer.PatchPriorOptions{K: 20})
-	want := "patch prior: 8 training rows for K = 20 mixture components (want at least 2·K): give more training patches or a smaller K (--patch-prior-k)"
+	want := "patch prior: the training maps (1 of 6×6) give 8 training rows (6×6 sub-patches at stride 4, with their 8 rotations and flips), fewer than the P² + 1 = 37 one mixture component needs (it must hold P² = 36 rows): the smallest inputs that work are 5 maps of 6×6 or one map of 11×11 (give more or larger training patches)"
 	if err == nil || !strings.Contains(exportWarnText(err.Error()), want) {
 		t.Errorf("too few rows: %v\nwant %s", err, want)
+	}
+	_, err = infer.FitPatchPrior(stlayer.NewMaps(1, 64, 64), infer.PatchPriorOptions{K: 20, MaxRows: 30})
+	want = "give MaxRows ≥ 37 (--patch-prior-rows)"
+	if err == nil || !strings.Contains(exportWarnText(err.Error()), want) {
+		t.Errorf("MaxRows 30: %v\nwant %s", err, want)
 	}
 }

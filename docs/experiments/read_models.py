@@ -40,7 +40,9 @@ value per bin (len(ps_bin_edges) - 1), pixel_moments [4], ps_corner_log
 "all"), weights summing to 1. patch_priors: one file per component ("" where
 none), each patch_prior_<k>.npz with exactly weights [K] (sum 1 within
 1e-6), means [K,P,P], covs [K,P^2,P^2] float64, K <= mixture_components,
-P = patch. feature_filters: file feature_filter_<a>_<b>.npz with weights
+P = patch; mixture_components_used (optional: present when a fit took
+fewer components than mixture_components on too few training rows) one
+int per file, 0 where "", else K <= it <= mixture_components. feature_filters: file feature_filter_<a>_<b>.npz with weights
 [NA,F] float64 (F = channels), channels [F] and groups [G] str (groups =
 features), pair [2] int64 = (a, b), patch [1] int64 = patch, wavelets [4],
 alpha [1] = alpha, held_aside [2] = held_aside_r (float64), and its
@@ -376,8 +378,8 @@ TOP_OPTIONAL = ["created", "reference", "window", "window_alpha", "class_doc", "
                 "npz_members", "patch_priors", "feature_filters", "export_options",
                 "provenance"]  # stkit export's (README: every manifest.json holds it), not infer.ExportModels'
 CLUSTER_KEYS = ["k", "weight", "count", "mean_confidence", "file", "ps_from", "sources", "spectrum_outliers"]
-PRIORS_KEYS = ["files", "patch", "mixture_components", "reg", "max_rows", "stride", "augment", "iters",
-               "seed", "fit_seconds", "npz_members"]
+PRIORS_KEYS = ["files", "patch", "mixture_components", "mixture_components_used", "reg", "max_rows", "stride",
+               "augment", "iters", "seed", "fit_seconds", "npz_members"]
 FILTER_KEYS = ["file", "a", "b", "features", "channels", "patch", "alpha", "mixtures_per_fold", "seed",
                "held_aside_r", "fit_seconds", "npz_members", "patch_priors"]
 FILTER_PRIOR_KEYS = ["component", "mixture_components", "patch", "sha256"]
@@ -522,8 +524,14 @@ def check_patch_priors(ck, man, ncomp):
     doc = pr.get("npz_members") or {}
     if len(files) != ncomp:
         ck.err("manifest.json: patch_priors names %d files for %d components" % (len(files), ncomp))
+    used = pr.get("mixture_components_used")  # optional (kcap25)
+    if used is not None and not (isinstance(used, list) and len(used) == len(files) and all(is_int(u) for u in used)):
+        ck.err("manifest.json: patch_priors.mixture_components_used %r: want one int per file (%d)" % (used, len(files)))
+        used = None
     for k, fname in enumerate(files):
         if fname == "":
+            if used is not None and used[k] != 0:
+                ck.err("manifest.json: patch_priors.mixture_components_used[%d] = %d for a component without a prior (want 0)" % (k, used[k]))
             continue
         if fname != "patch_prior_%d.npz" % k:
             ck.err("manifest.json: patch_priors.files[%d] = %r, want patch_prior_%d.npz" % (k, fname, k))
@@ -543,6 +551,8 @@ def check_patch_priors(ck, man, ncomp):
         if w is not None:
             if not (is_int(Kmax) and 1 <= K <= Kmax):
                 ck.err("%s: %d Gaussians, patch_priors.mixture_components %r" % (fname, K, Kmax))
+            if used is not None and not (K <= used[k] and (not is_int(Kmax) or used[k] <= Kmax)):
+                ck.err("%s: %d Gaussians, patch_priors.mixture_components_used[%d] %d, mixture_components %r (want K <= used <= mixture_components)" % (fname, K, k, used[k], Kmax))
             if not all(math.isfinite(x) and x > 0 for x in w) or abs(sum(w) - 1) > 1e-6:
                 ck.err("%s: weights not all finite and > 0 summing to 1 (sum %r)" % (fname, sum(w)))
         with open(os.path.join(ck.folder, fname), "rb") as fh:
