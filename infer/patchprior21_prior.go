@@ -176,10 +176,12 @@ func (o *PatchPriorOptions) defaults() {
 // (models2, 154 and 207 patches of 64², defaults): 17–19 s per component on
 // a busy 2-core machine (8×8: 10–47 s). On fewer than K·(P² + 1) training
 // rows (TrainingRows) it fits KFor(rows) = ⌊rows/(P² + 1)⌋ components
-// instead of K (kcap25: K 20 on one 12² or 16² map, 72 or 128 rows, failed
-// in EM for 12 of 12 white-noise, slope −3 and log-normal maps and 8 of 12
-// at 16², 6 of 12 at 20² and 2 of 12 at 24², after the work; they now fit
-// 1–7 components); the prior records the K asked and used (KAsked, KUsed).
+// instead of K (kcap25: K 20 on one map of 12², 72 rows, failed in EM for
+// 12 of 12 white-noise, slope −3 and log-normal maps, of 16² for 8 of 12,
+// 20² 5 of 12, 24² 2 of 12, 28² none, after the work, those that did not
+// fail keeping 1–5 components; they now fit 1, 3, 5, 7 and 10 components
+// and keep 1–5, 3–5 at 28² as before); the prior records the K asked and
+// used (KAsked, KUsed).
 // Errors (ErrModelInput): no maps, non-finite pixels, maps smaller than P,
 // fewer training rows than P² + 1 (up front, naming the fewest maps of
 // that size and the smallest square map that work, or MaxRows when it
