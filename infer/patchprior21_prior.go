@@ -432,7 +432,11 @@ func patchGMMEMContext(ctx context.Context, X *mat.Dense, pi []float64, mu, cov 
 	D := mat.NewDense(n, d, nil)
 	rowLL := make([]float64, n)
 	dead := make([]bool, K)
-	lastReseed := 0 // the last iteration that moved a dead component
+	// the last iteration that moved a dead component, split onto half of a
+	// live one (splitForDeadPatchComponents) or reseeded
+	// (reseedDeadPatchComponents): named lastReseed before the split
+	// rule (56537c2), whose moves it counts too
+	lastMove := 0
 	prev := math.Inf(-1)
 	for it := 0; it < iters; it++ {
 		if err := ctx.Err(); err != nil {
@@ -536,12 +540,12 @@ func patchGMMEMContext(ctx context.Context, X *mat.Dense, pi []float64, mu, cov 
 					pi[k] /= s
 				}
 			}
-			lastReseed = it
+			lastMove = it
 		}
 		if progress != nil {
 			progress(it+1, iters)
 		}
-		if ndead == 0 && it > lastReseed+5 && ll-prev < 1e-5*math.Abs(ll) {
+		if ndead == 0 && it > lastMove+5 && ll-prev < 1e-5*math.Abs(ll) {
 			break
 		}
 		prev = ll
