@@ -220,7 +220,7 @@ func FitPatchPrior(patches *stlayer.Maps, opt PatchPriorOptions) (*PatchPrior, e
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	pp, err := fitPatchGMM(ctx, X, k, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
+	pp, err := fitPatchGMM(ctx, X, k, opt.K, opt.Iters, opt.Reg, opt.Seed, opt.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -313,9 +313,12 @@ func patchTrainingMatrix(maps *stlayer.Maps, p, s int, aug bool, maxN int, seed 
 // fitPatchGMM runs EM on the rows of X (k-means++ seeding on at most 4000
 // rows, a shared initial covariance, covariances regularised by reg × the
 // mean per-dimension variance). The K seeds are distinct rows: a sample
-// with fewer than K distinct rows is an input error. A cancelled ctx
-// stops EM (patchGMMEMContext).
-func fitPatchGMM(ctx context.Context, X *mat.Dense, K, iters int, reg float64, seed uint64, progress func(int, int)) (*PatchPrior, error) {
+// with fewer than K distinct rows is an input error, which names kAsked
+// too where K is below it (FitPatchPrior's KFor lowered the K asked: fixb25,
+// the error named only the K fitted, and its advice "a smaller K" than the
+// K asked could fit the same K). A cancelled ctx stops EM
+// (patchGMMEMContext).
+func fitPatchGMM(ctx context.Context, X *mat.Dense, K, kAsked, iters int, reg float64, seed uint64, progress func(int, int)) (*PatchPrior, error) {
 	n, d := X.Dims()
 	rng := rand.New(rand.NewPCG(seed, 0x6d6d))
 	gm := make([]float64, d)
@@ -366,6 +369,9 @@ func fitPatchGMM(ctx context.Context, X *mat.Dense, K, iters int, reg float64, s
 		if !(tot > 0) {
 			// every sampled row is a copy of a centre: fewer distinct rows
 			// than K (masked or constant areas repeat one sub-patch)
+			if K < kAsked {
+				return nil, inputErrorf("patch prior: the %d training rows seeding the fit hold %d distinct sub-patches for the K = %d mixture components fitted (K = %d asked, lowered to one per P² + 1 = %d of the %d training rows; masked or constant areas repeat one sub-patch): give K ≤ %d (PatchPriorOptions.K, --patch-prior-k) or more varied training patches", sub, len(centres), K, kAsked, d+1, n, len(centres))
+			}
 			return nil, inputErrorf("patch prior: the %d training rows seeding the fit hold %d distinct sub-patches for K = %d mixture components (masked or constant areas repeat one sub-patch): give a smaller K (PatchPriorOptions.K, --patch-prior-k) or more varied training patches", sub, len(centres), K)
 		}
 		// rows at distance 0 (copies of a centre) are never picked: the
