@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
@@ -242,8 +243,8 @@ is taken over).`)
 		}
 	}
 	fmt.Fprintf(g.stderr, "  (%s)\n", typicalChi2Note)
-	if pp := man.PatchPriors; pp != nil {
-		fmt.Fprintf(g.stderr, "  patch priors: %s on %d×%d sub-patches, ≤ %d rows per component (%s)\n", patchPriorExportK(ms), pp.P, pp.P, pp.MaxRows, strings.Join(pp.Files, ", "))
+	if line := patchPriorExportLine(ms); line != "" {
+		fmt.Fprintf(g.stderr, "  %s\n", line)
 	}
 	for _, l := range featureFilterExportLines(man) {
 		fmt.Fprintf(g.stderr, "  %s\n", l)
@@ -274,6 +275,42 @@ is taken over).`)
 	}
 	fmt.Fprintf(g.stderr, "export: wrote %s\n", *out)
 	return nil
+}
+
+// patchPriorExportLine is export's summary of the folder's patch priors
+// ("" without them): "patch priors: K 20 Gaussians on 6×6 sub-patches,
+// ≤ 30000 rows per component (patch_prior_0.npz, patch_prior_1.npz)",
+// naming the components that got none after the files ("(patch_prior_2.npz;
+// none for components 0, 1 and 3)"), and "patch priors: none fitted (…)"
+// when no component got one. fixb25: the files were joined as recorded, ""
+// where a component has none, so such exports printed "(, , , )" or
+// "(, , patch_prior_2.npz, )" (measured: 8² wph patches, one per
+// component, 32 training rows each, fewer than the 37 a prior needs).
+func patchPriorExportLine(ms *infer.ModelSet) string {
+	pp := ms.Manifest.PatchPriors
+	if pp == nil {
+		return ""
+	}
+	var files, none []string
+	for k, f := range pp.Files {
+		if f == "" {
+			none = append(none, strconv.Itoa(k))
+		} else {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		return fmt.Sprintf("patch priors: none fitted (K %d Gaussians asked on %d×%d sub-patches, ≤ %d rows per component: the warnings above say why each component got none)", pp.K, pp.P, pp.P, pp.MaxRows)
+	}
+	list := strings.Join(files, ", ")
+	switch len(none) {
+	case 0:
+	case 1:
+		list += "; none for component " + none[0]
+	default:
+		list += "; none for components " + andList(none)
+	}
+	return fmt.Sprintf("patch priors: %s on %d×%d sub-patches, ≤ %d rows per component (%s)", patchPriorExportK(ms), pp.P, pp.P, pp.MaxRows, list)
 }
 
 // datasetProvenance reads the source file of every patch of a dataset
