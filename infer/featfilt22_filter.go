@@ -76,6 +76,14 @@ type FeatureFilter struct {
 	// RMinDominant) on the held-aside training mixtures at the chosen α,
 	// for the filter fitted on the rest (NaN when unknown).
 	HeldAside [2]float64
+	// HalfKUsed are the mixture components FitFeatureFilter's half priors
+	// were fitted with ([0]: A's two halves, [1]: B's; PatchPrior.KUsed:
+	// PatchPriorOptions.K, lowered to ⌊rows/(P² + 1)⌋ on half of a
+	// component's training rows where they are fewer than K·(P² + 1)). Not
+	// saved: zero for a filter loaded by LoadFeatureFilter; export records
+	// them in the manifest when one is below K
+	// (ModelFeatureFilter.HalfKUsed).
+	HalfKUsed [2][2]int
 }
 
 // DefaultFeatureGroups is FeatureFilterOptions.Features' default: the
@@ -832,7 +840,8 @@ func FitFeatureFilter(a, b *stlayer.Maps, priorA, priorB *PatchPrior, opt Featur
 		progress("filter", ai+1, len(opt.Alphas))
 	}
 	return &FeatureFilter{A: 0, B: 1, Groups: groups, Channels: channels, P: p, NA: na, J: opt.J, L: opt.L, K0: opt.K0, Width: opt.Width,
-		Weights: nmAll.solve(bestA), Alpha: bestA, HeldAside: bestR}, nil
+		Weights: nmAll.solve(bestA), Alpha: bestA, HeldAside: bestR,
+		HalfKUsed: [2][2]int{{hp[0][0].KUsed, hp[0][1].KUsed}, {hp[1][0].KUsed, hp[1][1].KUsed}}}, nil
 }
 
 // ffParallel runs f(i) for i < n on w goroutines.

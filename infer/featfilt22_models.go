@@ -26,7 +26,13 @@ import (
 // patch priors the filter was fitted with (A's, then B's). LoadFeatureFilters
 // and ModelSet.Write refuse a filter whose folder holds other priors than
 // those recorded; records without Priors (folders exported before they
-// were recorded) load as before, unchecked.
+// were recorded) load as before, unchecked. HalfKUsed
+// ("half_prior_components_used", optional) gives the mixture components
+// the filter's half priors were fitted with, [[A's half 0, A's half 1],
+// [B's half 0, B's half 1]] (FeatureFilter.HalfKUsed), when one of them is
+// below the patch priors' K (ModelPatchPriors.K): a half prior fitted on
+// fewer than K·(P² + 1) rows takes ⌊rows/(P² + 1)⌋ (fixb25: nothing
+// recorded it); absent when all four used K.
 type ModelFeatureFilter struct {
 	File       string                    `json:"file"`
 	A          int                       `json:"a"`
@@ -41,6 +47,7 @@ type ModelFeatureFilter struct {
 	FitSeconds float64                   `json:"fit_seconds,omitempty"`
 	Members    map[string]string         `json:"npz_members,omitempty"`
 	Priors     []ModelFeatureFilterPrior `json:"patch_priors,omitempty"`
+	HalfKUsed  [][]int                   `json:"half_prior_components_used,omitempty"`
 }
 
 // ModelFeatureFilterPrior records one patch prior a feature filter was
@@ -300,6 +307,11 @@ func fitModelFeatureFilters(pairs [][2]int, members [][]int, patch func(i int) [
 		f.A, f.B = a, b
 		secs := time.Since(t).Seconds()
 		rec := featureFilterRecord(f, o, secs)
+		asked := ppo
+		asked.defaults() // K: the patch priors' (manifest patch_priors.mixture_components)
+		if h := f.HalfKUsed; min(h[0][0], h[0][1], h[1][0], h[1][1]) < asked.K {
+			rec.HalfKUsed = [][]int{{h[0][0], h[0][1]}, {h[1][0], h[1][1]}}
+		}
 		if rec.Priors, err = featureFilterPriors(pps, a, b); err != nil {
 			return nil, nil, fmt.Errorf("feature filter of components %d, %d: %w", a, b, err)
 		}

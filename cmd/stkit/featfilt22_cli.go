@@ -81,12 +81,22 @@ func featureFilterProgress(g *globals) (progress func(infer.FeatureFilterStep), 
 	return progress, end
 }
 
-// featureFilterExportLines describes the exported feature filters.
+// featureFilterExportLines describes the exported feature filters. Where
+// the record has the half priors' components (fixb25: HalfKUsed, one of
+// them below the patch priors' K on half of a component's training rows)
+// the line ends "; half priors: K 20 Gaussians asked, fitted 2 and 2 for
+// component 0's halves, 2 and 2 for component 1's (at most one per P² + 1
+// training rows)", as the patch priors' line gives the full priors'.
 func featureFilterExportLines(man *infer.ModelManifest) []string {
 	var out []string
 	for _, r := range man.FeatureFilters {
-		out = append(out, fmt.Sprintf("feature filter of component %d against %d: features %s (%d channels), α %g, %d training mixtures per fold, held-aside worst-bin r %.3f/%.3f, %.0f s (%s)",
-			r.A, r.B, strings.Join(r.Features, ","), r.Channels, r.Alpha, r.Mixtures, r.HeldAside[0], r.HeldAside[1], r.FitSeconds, r.File))
+		half := ""
+		if h := r.HalfKUsed; len(h) == 2 && len(h[0]) == 2 && len(h[1]) == 2 && man.PatchPriors != nil {
+			half = fmt.Sprintf("; half priors: K %d Gaussians asked, fitted %d and %d for component %d's halves, %d and %d for component %d's (at most one per P² + 1 training rows)",
+				man.PatchPriors.K, h[0][0], h[0][1], r.A, h[1][0], h[1][1], r.B)
+		}
+		out = append(out, fmt.Sprintf("feature filter of component %d against %d: features %s (%d channels), α %g, %d training mixtures per fold, held-aside worst-bin r %.3f/%.3f, %.0f s (%s)%s",
+			r.A, r.B, strings.Join(r.Features, ","), r.Channels, r.Alpha, r.Mixtures, r.HeldAside[0], r.HeldAside[1], r.FitSeconds, r.File, half))
 	}
 	return out
 }

@@ -47,7 +47,12 @@ int per file, 0 where "", else K <= it <= mixture_components. feature_filters: f
 features), pair [2] int64 = (a, b), patch [1] int64 = patch, wavelets [4],
 alpha [1] = alpha, held_aside [2] = held_aside_r (float64), and its
 patch_priors records (components a then b): the SHA-256 of the folder's
-patch_prior file, its K and P. The manifest's keys (top level, clusters,
+patch_prior file, its K and P; half_prior_components_used (optional:
+present when a half prior took fewer components than mixture_components)
+[[a's half 0, half 1], [b's half 0, half 1]] ints, each 1 <= it <= the
+components that component's full prior was fitted with
+(mixture_components_used, else mixture_components: a half holds fewer
+training rows). The manifest's keys (top level, clusters,
 patch_priors, feature_filters) against README's lists: a documented
 required key missing is an error, a key README does not list a warning.
 Files in the folder that the manifest does not name are warned about.
@@ -381,7 +386,7 @@ CLUSTER_KEYS = ["k", "weight", "count", "mean_confidence", "file", "ps_from", "s
 PRIORS_KEYS = ["files", "patch", "mixture_components", "mixture_components_used", "reg", "max_rows", "stride",
                "augment", "iters", "seed", "fit_seconds", "npz_members"]
 FILTER_KEYS = ["file", "a", "b", "features", "channels", "patch", "alpha", "mixtures_per_fold", "seed",
-               "held_aside_r", "fit_seconds", "npz_members", "patch_priors"]
+               "held_aside_r", "fit_seconds", "npz_members", "patch_priors", "half_prior_components_used"]
 FILTER_PRIOR_KEYS = ["component", "mixture_components", "patch", "sha256"]
 
 
@@ -560,6 +565,24 @@ def check_patch_priors(ck, man, ncomp):
     return out
 
 
+def check_half_priors(ck, man, r):
+    """A filter record's optional half_prior_components_used (fixb25)."""
+    hk = r.get("half_prior_components_used")
+    if hk is None:
+        return
+    fname = r.get("file")
+    if not (isinstance(hk, list) and len(hk) == 2 and all(isinstance(x, list) and len(x) == 2 and all(is_int(v) for v in x) for x in hk)):
+        ck.err("manifest.json: %s: half_prior_components_used %r: want [[int, int], [int, int]] (a's halves, then b's)" % (fname, hk))
+        return
+    pr = man.get("patch_priors") or {}
+    Kmax, used = pr.get("mixture_components"), pr.get("mixture_components_used")
+    for c, row in zip((r.get("a"), r.get("b")), hk):
+        full = used[c] if isinstance(used, list) and is_int(c) and 0 <= c < len(used) and is_int(used[c]) else Kmax
+        for h, v in enumerate(row):
+            if not (is_int(full) and 1 <= v <= full):
+                ck.err("manifest.json: %s: half_prior_components_used: component %r's half %d fitted with %d components, its full prior with %r (want 1 <= half <= full: a half holds fewer training rows)" % (fname, c, h, v, full))
+
+
 def check_feature_filters(ck, man, priors, ncomp):
     recs = man.get("feature_filters") or []
     if recs and man.get("patch_priors") is None:
@@ -600,6 +623,7 @@ def check_feature_filters(ck, man, priors, ncomp):
             ck.err("%s: alpha %r, the record's %r" % (fname, alpha, r.get("alpha")))
         if held is not None and held != r.get("held_aside_r"):
             ck.err("%s: held_aside %r, the record's held_aside_r %r" % (fname, held, r.get("held_aside_r")))
+        check_half_priors(ck, man, r)
         pps = r.get("patch_priors")
         if pps is None:
             ck.warnings.append("%s: its record has no patch_priors (a folder exported before they were recorded: not checked)" % fname)
