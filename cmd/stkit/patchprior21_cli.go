@@ -305,7 +305,7 @@ func patchPriorMissing(ms *infer.ModelSet, comps []infer.SepComponent) string {
 	}
 	for _, c := range comps {
 		if k := slices.Index(ms.Components, c.Model); k >= 0 && !ms.HasPatchPriors(k, k) {
-			return fmt.Sprintf("%s has no patch prior in %s: stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?)", c.Name, ms.Dir)
+			return fmt.Sprintf("%s has no patch prior in %s: stkit export --patch-prior fits one; its export warned why it got none (fewer training rows than P² + 1, constant patches, or too few distinct sub-patches)", c.Name, ms.Dir)
 		}
 	}
 	return patchPriorCheckWords(check)

@@ -86,7 +86,7 @@ func TestPatchPrior21SeparateAutoWhyStatistics(t *testing.T) {
 		comps = append(comps, infer.SepComponent{Name: fmt.Sprintf("component %d", k), Model: c})
 	}
 	res := &infer.ModelSepResult{Method: infer.MethodStatistics}
-	want := "method: statistics (component 1 has no patch prior in " + pp + ": stkit export --patch-prior fits one; its export warned why it got none (too few rows for --patch-prior-k?))"
+	want := "method: statistics (component 1 has no patch prior in " + pp + ": stkit export --patch-prior fits one; its export warned why it got none (fewer training rows than P² + 1, constant patches, or too few distinct sub-patches))"
 	if got := patchPriorMethodLine(res, ms, comps, true); got != want {
 		t.Errorf("auto, component 1 without a prior:\n got %s\nwant %s", got, want)
 	}
