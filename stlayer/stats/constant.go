@@ -183,12 +183,16 @@ func CheckConstant(s Spec, x *stlayer.Maps) error {
 // (e.g. complex wph with Cross, Iso or Synthesis) gets BuildWithRef's error
 // (fixa25: it was answered as if valid, "the complex map z = Q + iU of
 // pair 0 is constant (Q = 0.001, U = 0 everywhere)" for Cross, a U never
-// read).
+// read). The options are checked with the defaults set (Spec.WithDefaults),
+// as BuildWithRef checks them: --cut 0.5 is the default border and the
+// default --pad is named (rev1 s25: the raw spec's check refused Cut 0.5,
+// which BuildWithRef builds, and named "--pad " for its periodic default).
 func CheckConstantRef(s Spec, x *stlayer.Maps) error {
 	if x == nil || s.Kind != WPH || !strings.EqualFold(s.Norm, "auto") {
 		return nil
 	}
-	if err := checkFamilyOptions(s); err != nil {
+	// the sizes set only J, which checkFamilyOptions does not read
+	if err := checkFamilyOptions(s.WithDefaults(x.M, x.N)); err != nil {
 		return err
 	}
 	if s.Cross {
