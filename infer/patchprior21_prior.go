@@ -125,7 +125,8 @@ func (o PatchPriorOptions) TrainingRows(b, m, n int) int {
 // tooFewRowsError is FitPatchPrior's input error for b maps of m×n (≥ P×P)
 // that give fewer than P² + 1 training rows (o: defaults set): it names the
 // smallest inputs that work, the fewest maps of m×n and the smallest
-// square map, or MaxRows when that caps every input below P² + 1.
+// square map, or MaxRows when that caps every input below P² + 1 (and
+// both where the maps give fewer rows uncapped too).
 func tooFewRowsError(o PatchPriorOptions, b, m, n int) error {
 	need := o.P*o.P + 1
 	rows := o.TrainingRows(b, m, n)
@@ -133,13 +134,21 @@ func tooFewRowsError(o PatchPriorOptions, b, m, n int) error {
 	if !o.NoAugment {
 		what += ", with their 8 rotations and flips"
 	}
-	if o.MaxRows < need {
-		return inputErrorf("patch prior: MaxRows %d caps the training rows (%d here) below the P² + 1 = %d one mixture component needs (it must hold P² = %d rows): give MaxRows ≥ %d (PatchPriorOptions.MaxRows, --patch-prior-rows)", o.MaxRows, rows, need, need-1, need)
-	}
-	maps := (need + rows/b - 1) / (rows / b)
+	// the smallest inputs, counted without a MaxRows below need (rev1 s25:
+	// the rows the maps give were reported as MaxRows' cap)
+	u := o
+	u.MaxRows = max(u.MaxRows, need)
+	uncapped := u.TrainingRows(b, m, n)
+	maps := (need + uncapped/b - 1) / (uncapped / b)
 	sq := o.P
-	for o.TrainingRows(1, sq, sq) < need {
+	for u.TrainingRows(1, sq, sq) < need {
 		sq++
+	}
+	if o.MaxRows < need {
+		if uncapped < need {
+			return inputErrorf("patch prior: MaxRows %d is below the P² + 1 = %d training rows one mixture component needs (it must hold P² = %d rows), and the training maps (%d of %d×%d) give %d training rows (%s) even uncapped: give MaxRows ≥ %d (PatchPriorOptions.MaxRows, --patch-prior-rows) and at least %d maps of %d×%d or one map of %d×%d", o.MaxRows, need, need-1, b, m, n, uncapped, what, need, maps, m, n, sq, sq)
+		}
+		return inputErrorf("patch prior: MaxRows %d caps the training rows (%d here) below the P² + 1 = %d one mixture component needs (it must hold P² = %d rows): give MaxRows ≥ %d (PatchPriorOptions.MaxRows, --patch-prior-rows)", o.MaxRows, rows, need, need-1, need)
 	}
 	return inputErrorf("patch prior: the training maps (%d of %d×%d) give %d training rows (%s), fewer than the P² + 1 = %d one mixture component needs (it must hold P² = %d rows): the smallest inputs that work are %d maps of %d×%d or one map of %d×%d (give more or larger training patches)", b, m, n, rows, what, need, need-1, maps, m, n, sq, sq)
 }
