@@ -69,10 +69,16 @@ import (
 //	                           0.757/0.938 (patch prior alone 0.722/0.758,
 //	                           0.713/0.928). Over MIXSEED 7–12 (180
 //	                           mixtures; priors and filter refitted at
-//	                           c69c3d5): 0.760 ± 0.015/0.778 ± 0.011,
-//	                           prior alone 0.725 ± 0.016/0.762 ± 0.010;
-//	                           seed 7 is the easiest of the six draws
-//	                           (research23_robust.go)
+//	                           874d450, after 56537c2's split reseeding;
+//	                           the filter 1024 s at load 4–10, α 0,
+//	                           held-aside r 0.719/0.733): 0.759 ±
+//	                           0.015/0.775 ± 0.012, prior alone 0.725 ±
+//	                           0.016/0.761 ± 0.010 (at c69c3d5: 0.760 ±
+//	                           0.015/0.778 ± 0.011 and 0.725 ± 0.016/
+//	                           0.762 ± 0.010); seed 7 is the easiest
+//	                           draw for dust, and gives 0.807/0.793 now
+//	                           (research23_robust.go,
+//	                           research25_m8after.go)
 //	STKIT_MODELSEP_PRIOR_P, _PRIOR_TRAINSTRIDE, _PRIOR_STRIDE  the fits'
 //	                           P and Stride, the separation's stride
 //	                           (default: the defaults)
