@@ -274,6 +274,39 @@ func checkFeatureFilterPairs(pairs [][2]int) error {
 	return nil
 }
 
+// checkFeatureFilterRows refuses, before ExportModels' work, a pair of
+// ExportOptions.FeatureFilter whose component's training patches (members;
+// p×p) FitFeatureFilter cannot split into two halves that each give one
+// half prior its P² + 1 training rows (PatchPriorOptions.KFor ≥ 1 on the
+// smaller half, ⌊n/2⌋ patches; the full prior, on all n, then has them
+// too). rev1 s25: such a pair failed after every component's model and
+// patch prior ("feature filter: half prior of component 1, half 0 (1
+// patches): patch prior: the training maps (1 of 8×8) give 32 training
+// rows …"), the export losing them. Patches smaller than the priors'
+// sub-patches are left to fitModelPatchPriors (no priors at all).
+func checkFeatureFilterRows(pairs [][2]int, members [][]int, p int, ppo PatchPriorOptions) error {
+	ppo.defaults()
+	if p < ppo.P {
+		return nil
+	}
+	for _, pr := range pairs {
+		for _, c := range pr {
+			if c < 0 || c >= len(members) {
+				continue // fitModelFeatureFilters names the pair
+			}
+			n := len(members[c])
+			if n < 2 {
+				return inputErrorf("feature filter pair %d,%d: component %d holds %d training patch(es), and the filter fits a patch prior on each half of them (want at least 2): leave the pair out (ExportOptions.FeatureFilter, --feature-filter)", pr[0], pr[1], c, n)
+			}
+			h := n / 2
+			if rows := ppo.TrainingRows(h, p, p); ppo.KFor(rows) < 1 {
+				return inputErrorf("feature filter pair %d,%d: component %d's %d training patches of %d×%d are split into halves of %d and %d for the filter's half priors, and %d patches give %d training rows, fewer than the P² + 1 = %d one mixture component needs: leave the pair out (ExportOptions.FeatureFilter, --feature-filter), or give the component more training patches", pr[0], pr[1], c, n, p, p, h, n-h, h, rows, ppo.P*ppo.P+1)
+			}
+		}
+	}
+	return nil
+}
+
 // fitModelFeatureFilters fits ExportOptions.FeatureFilter's pairs on the
 // components' training patches (members; p×p) with their patch priors.
 func fitModelFeatureFilters(pairs [][2]int, members [][]int, patch func(i int) []float64, p int, pps []*PatchPrior, ppo PatchPriorOptions, opt FeatureFilterOptions) ([]*FeatureFilter, []ModelFeatureFilter, error) {

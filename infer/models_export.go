@@ -604,6 +604,13 @@ func exportFrom(tr *TrainedRun, f *datasets.Features, dataset, dir string, opt E
 	for i, l := range labels {
 		members[l] = append(members[l], i)
 	}
+	if opt.PatchPrior != nil {
+		// before the components' models and patch priors: a pair whose
+		// half priors cannot be fitted failed after all of them (rev1 s25)
+		if err := checkFeatureFilterRows(opt.FeatureFilter, members, p, *opt.PatchPrior); err != nil {
+			return nil, err
+		}
+	}
 	allIdx := make([]int, n)
 	for i := range allIdx {
 		allIdx[i] = i
