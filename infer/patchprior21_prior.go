@@ -103,7 +103,33 @@ type PatchPriorOptions struct {
 // the refinement's maps).
 func (o PatchPriorOptions) KFor(rows int) int {
 	o.defaults()
-	return max(0, min(o.K, rows/(o.P*o.P+1)))
+	return max(0, min(o.K, rows/o.MinRows()))
+}
+
+// MinRows returns P² + 1 (zero P: the default, 6: 37 rows), the training
+// rows one mixture component needs (it must hold P² of them): fewer are
+// FitPatchPrior's input error, and KFor allows one component per MinRows
+// rows.
+func (o PatchPriorOptions) MinRows() int {
+	o.defaults()
+	return o.P*o.P + 1
+}
+
+// smallestSide returns the smallest side s ≥ P at which rows(s), the
+// training rows of maps with that side (non-decreasing in s), reach
+// MinRows: the smallest square map (rows(s) = TrainingRows(1, s, s)), or
+// the fewest columns for a number of pixel rows. o has its defaults set
+// and MaxRows ≥ MinRows (else no side reaches it: 0).
+func (o PatchPriorOptions) smallestSide(rows func(s int) int) int {
+	need := o.MinRows()
+	if o.MaxRows < need {
+		return 0
+	}
+	s := o.P
+	for rows(s) < need {
+		s++
+	}
+	return s
 }
 
 // TrainingRows returns the training rows FitPatchPrior cuts from b maps of
@@ -128,7 +154,7 @@ func (o PatchPriorOptions) TrainingRows(b, m, n int) int {
 // square map, or MaxRows when that caps every input below P² + 1 (and
 // both where the maps give fewer rows uncapped too).
 func tooFewRowsError(o PatchPriorOptions, b, m, n int) error {
-	need := o.P*o.P + 1
+	need := o.MinRows()
 	rows := o.TrainingRows(b, m, n)
 	what := fmt.Sprintf("%d×%d sub-patches at stride %d", o.P, o.P, o.Stride)
 	if !o.NoAugment {
@@ -140,10 +166,7 @@ func tooFewRowsError(o PatchPriorOptions, b, m, n int) error {
 	u.MaxRows = max(u.MaxRows, need)
 	uncapped := u.TrainingRows(b, m, n)
 	maps := (need + uncapped/b - 1) / (uncapped / b)
-	sq := o.P
-	for u.TrainingRows(1, sq, sq) < need {
-		sq++
-	}
+	sq := u.smallestSide(func(s int) int { return u.TrainingRows(1, s, s) })
 	if o.MaxRows < need {
 		if uncapped < need {
 			return inputErrorf("patch prior: MaxRows %d is below the P² + 1 = %d training rows one mixture component needs (it must hold P² = %d rows), and the training maps (%d of %d×%d) give %d training rows (%s) even uncapped: give MaxRows ≥ %d (PatchPriorOptions.MaxRows, --patch-prior-rows) and at least %d maps of %d×%d or one map of %d×%d", o.MaxRows, need, need-1, b, m, n, uncapped, what, need, maps, m, n, sq, sq)
@@ -414,6 +437,24 @@ func fitPatchGMM(ctx context.Context, X *mat.Dense, K, kAsked, iters int, reg fl
 	return patchGMMEMContext(ctx, X, pi, mu, cov, eps, iters, progress)
 }
 
+// allDeadError is patchGMMEM's input error when each of its k components
+// holds fewer than d + 1e-8·n of the n training rows (d = P² pixels) at
+// iteration it. It names the most components sure to keep one, kMax =
+// min(⌊n/(d + 1)⌋, ⌊n/(d + 1e-8·n)⌋) (one of them holds at least n/kMax
+// rows), and advises a smaller K: through FitPatchPrior, which fits
+// KFor(n) = min(K, ⌊n/(d + 1)⌋), only a K of millions on 10⁸ rows or more
+// gets here, and then more rows need not help (with K of 10⁸ or more
+// they never do), fewer components always do (fixc25: the message advised
+// "more training patches or a smaller K" as before kcap25's cap).
+func allDeadError(n, d, k, it int) error {
+	kMax := min(n/(d+1), int(float64(n)/(float64(d)+1e-8*float64(n))))
+	most := ""
+	if k > kMax {
+		most = fmt.Sprintf(": %d mixture components are more than these rows hold (at most %d, one per P² + 1 = %d rows below 10⁸ rows)", k, kMax, d+1)
+	}
+	return inputErrorf("patch prior: EM: no mixture component holds %d rows (P² = %d pixels) of the %d training rows (iteration %d)%s: give a smaller K (PatchPriorOptions.K, --patch-prior-k)", d, d, n, it, most)
+}
+
 // patchGMMEM runs at most iters EM iterations on the rows of X from the
 // mixture (pi, mu, cov) and returns the fitted prior. Covariances are
 // regularised by eps on the diagonal. A component that holds fewer than
@@ -425,13 +466,15 @@ func fitPatchGMM(ctx context.Context, X *mat.Dense, K, kAsked, iters int, reg fl
 // does not stop while a component is dead nor within 5 iterations of the
 // last move. Components dead after the last iteration (never fitted since)
 // are dropped: the prior's K is then smaller. All of them dead at once is
-// an input error ("EM: no mixture component holds …"), which needs more
-// than ⌊n/(d + 1)⌋ components (one of at most that many holds d + 1 rows
-// or more, the responsibilities summing to n) or n ≥ 10⁸ rows (the
-// threshold's 1e-8·n reaching 1): FitPatchPrior, which fits at most
-// PatchPriorOptions.KFor(n) components, reaches it only at 10⁸ rows or
-// more (MaxRows raised that far); callers of patchGMMEM with a mixture of
-// more components (the tests) still can.
+// an input error (allDeadError: "EM: no mixture component holds …"),
+// which needs more than ⌊n/(d + 1)⌋ components (one of at most that many
+// holds d + 1 rows or more, the responsibilities summing to n) or n ≥ 10⁸
+// rows (the threshold's 1e-8·n reaching 1): FitPatchPrior, which fits at
+// most PatchPriorOptions.KFor(n) components, reaches it only with more
+// than n/(d + 1e-8·n) of them, at least 10⁸/(d + 1) (2.7 million for
+// 6×6) on 10⁸ rows or more (MaxRows raised that far), whose n×K
+// responsibilities alone would take petabytes; callers of patchGMMEM or
+// fitPatchGMM with a mixture of more components (the tests) still can.
 func patchGMMEM(X *mat.Dense, pi []float64, mu, cov [][]float64, eps float64, iters int, progress func(int, int)) (*PatchPrior, error) {
 	return patchGMMEMContext(context.Background(), X, pi, mu, cov, eps, iters, progress)
 }
@@ -536,7 +579,7 @@ func patchGMMEMContext(ctx context.Context, X *mat.Dense, pi []float64, mu, cov 
 			mu[k], cov[k], pi[k] = m, c, nk/float64(n)
 		}
 		if ndead == K {
-			return nil, inputErrorf("patch prior: EM: no mixture component holds %d rows (P² = %d pixels) of the %d training rows (iteration %d): give more training patches or a smaller K (PatchPriorOptions.K, --patch-prior-k)", d, d, n, it+1)
+			return nil, allDeadError(n, d, K, it+1)
 		}
 		if ndead > 0 && it+1 < iters {
 			moved := splitForDeadPatchComponents(X, R, dead, pi, mu, cov, eps)

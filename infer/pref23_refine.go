@@ -260,7 +260,7 @@ func (opt PatchRefineOptions) CheckSize(m, n int) error {
 	if m < o.P || n < o.P {
 		return inputErrorf("patch refinement: maps of %d×%d are smaller than the priors' %d×%d sub-patches (PatchPriorOptions.P)", m, n, o.P, o.P)
 	}
-	need := o.P*o.P + 1
+	need := o.MinRows()
 	rows := o.TrainingRows(1, m, n)
 	if o.KFor(rows) >= 1 {
 		return nil
@@ -268,14 +268,8 @@ func (opt PatchRefineOptions) CheckSize(m, n int) error {
 	if o.MaxRows < need {
 		return inputErrorf("patch refinement: a %d×%d map gives %d training rows for the prior fitted on the ST estimate, fewer than the P² + 1 = %d one mixture component needs (it must hold P² rows); PatchPriorOptions.MaxRows %d caps every map below that: raise it", m, n, rows, need, o.MaxRows)
 	}
-	sq := o.P
-	for o.TrainingRows(1, sq, sq) < need {
-		sq++
-	}
-	cols := o.P
-	for o.TrainingRows(1, m, cols) < need {
-		cols++
-	}
+	sq := o.smallestSide(func(s int) int { return o.TrainingRows(1, s, s) })
+	cols := o.smallestSide(func(s int) int { return o.TrainingRows(1, m, s) })
 	also := ""
 	if m != sq || cols != sq {
 		also = fmt.Sprintf(" (%d×%d for %d pixel rows)", m, cols, m)
