@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -123,7 +124,7 @@ is taken over).`)
 	// kcap25: a prior takes ⌊rows/37⌋ components on fewer than k·37 rows
 	// (infer.PatchPriorOptions.KFor), so rows ≥ 2·k no longer matters;
 	// fewer than 37 rows fit none
-	if need := 6*6 + 1; *ppK < 1 || *ppRows < need {
+	if need := (infer.PatchPriorOptions{K: *ppK, MaxRows: *ppRows}).MinRows(); *ppK < 1 || *ppRows < need {
 		return badInputf("--patch-prior-k %d, --patch-prior-rows %d: want k ≥ 1 and rows ≥ %d (each mixture component must hold P² + 1 = %d training rows of 6×6 pixels; fewer than k·%d rows fit fewer components)", *ppK, *ppRows, need, need, need)
 	}
 	var ppOpt *infer.PatchPriorOptions
@@ -382,19 +383,31 @@ func exportInputError(err error) error {
 	return badInputf("%s", msg)
 }
 
+// exportFewRowsRE matches infer.FitPatchPrior's error for training maps
+// that give fewer rows than one mixture component needs: "patch prior: the
+// training maps (b of m×n) give … rows (…), fewer than …: the smallest
+// inputs that work are N maps of m×n or one map of s×s (give more or
+// larger training patches)". Export's maps are a component's training
+// patches, of the dataset's size: fixc25, the warning named a larger map
+// the user cannot give there; exportWarnText keeps the count of patches
+// (TestFixc25ExportFewRowsWords).
+var exportFewRowsRE = regexp.MustCompile(`patch prior: the training maps \((\d+) of (\d+)×(\d+)\) give (.+?): the smallest inputs that work are (\d+) maps of \d+×\d+ or one map of \d+×\d+ \(give more or larger training patches\)`)
+
 // exportModels is infer.ExportModels; tests replace it.
 var exportModels = infer.ExportModels
 
-// modelError marks the input problems of the infer models functions as bad
-// input (exit code 2).
 // exportWarnText names export's flags, not infer's options, in infer's
-// warnings.
+// warnings, and words a component's too few training rows for a patch
+// prior in export's terms (exportFewRowsRE).
 func exportWarnText(msg string) string {
+	msg = exportFewRowsRE.ReplaceAllString(msg, "patch prior: the component's training patches (${1} of ${2}×${3}) give ${4}: a prior needs more training patches in the component (at least ${5} of ${2}×${3})")
 	msg = strings.ReplaceAll(msg, "ExportOptions.DropOutliers, --drop-outliers", "--drop-outliers")
 	msg = strings.ReplaceAll(msg, "PatchPriorOptions.MaxRows, --patch-prior-rows", "--patch-prior-rows") // kcap25
 	return strings.ReplaceAll(msg, "PatchPriorOptions.K, --patch-prior-k", "--patch-prior-k")            // patchfix
 }
 
+// modelError marks the input problems of the infer models functions as bad
+// input (exit code 2).
 func modelError(err error) error {
 	if errors.Is(err, infer.ErrModelInput) {
 		return asBadInput(err)

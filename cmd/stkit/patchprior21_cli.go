@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,13 +65,14 @@ func patchPriorLoweredKNote(s infer.PatchPriorStep) string {
 	if s.Err != nil || s.K < 1 || s.K >= s.KAsked {
 		return ""
 	}
-	o := infer.PatchPriorOptions{K: s.KAsked} // export's priors: 6×6 (no flag sets P)
-	keep := s.Rows
-	for o.KFor(keep) < s.KAsked {
-		keep++
-	}
+	// export's priors: 6×6 (no flag sets P); K·(P² + 1) rows keep K
+	// (KFor), counted in big integers: fixc25, the rows were counted up
+	// one at a time (--patch-prior-k 1e9: 220 s after the fit, load 5 on
+	// 2 cores), and K·37 overflows int from K ≈ 2.5e17 (never done)
+	need := infer.PatchPriorOptions{K: s.KAsked}.MinRows()
+	keep := new(big.Int).Mul(big.NewInt(int64(s.KAsked)), big.NewInt(int64(need)))
 	return fmt.Sprintf("export: note: patch prior of component %d: %s, not --patch-prior-k %d: its %d training rows hold at most %d (each must hold P² + 1 = %d rows of 6×6 pixels; %d rows keep %d: more training patches, or a larger --patch-prior-rows where it capped them)",
-		s.Component, plural(s.K, "mixture component"), s.KAsked, s.Rows, s.K, keep/s.KAsked, keep, s.KAsked)
+		s.Component, plural(s.K, "mixture component"), s.KAsked, s.Rows, s.K, need, keep, s.KAsked)
 }
 
 // sepModelPatchPriorFlag adds separate --models' --patch-prior flag.

@@ -99,10 +99,12 @@ func TestPatchPrior21SeparateAutoWhyStatistics(t *testing.T) {
 // its patch prior said "a smaller K", no flag; it names --patch-prior-k.
 // kcap25: too few rows for K now take fewer components; fewer than one
 // component needs are refused naming the inputs that work, or
-// --patch-prior-rows where it caps them.
+// --patch-prior-rows where it caps them (fixc25: in export's words, more
+// training patches in the component).
 func TestPatchPrior21ExportFewRowsNamesFlag(t *testing.T) {
 	_, err := infer.FitPatchPrior(stlayer.NewMaps(1, 6, 6), infer.PatchPriorOptions{K: 20})
-	want := "patch prior: the training maps (1 of 6×6) give 8 training rows (6×6 sub-patches at stride 4, with their 8 rotations and flips), fewer than the P² + 1 = 37 one mixture component needs (it must hold P² = 36 rows): the smallest inputs that work are 5 maps of 6×6 or one map of 11×11 (give more or larger training patches)"
+	// fixc25: in export's words, more patches of the dataset's size
+	want := "patch prior: the component's training patches (1 of 6×6) give 8 training rows (6×6 sub-patches at stride 4, with their 8 rotations and flips), fewer than the P² + 1 = 37 one mixture component needs (it must hold P² = 36 rows): a prior needs more training patches in the component (at least 5 of 6×6)"
 	if err == nil || !strings.Contains(exportWarnText(err.Error()), want) {
 		t.Errorf("too few rows: %v\nwant %s", err, want)
 	}
