@@ -92,15 +92,15 @@ type PatchRefineStep struct {
 // defaults; ST's figures → the refined map's: spectrum max |P/P_s − 1|
 // where P_c ≤ 10 P_s, min r where P_c ≤ P_s, pixel correlation):
 //
-//	dust + Quijote (CASE=quijote)     0.893 / 0.785 / 0.817 → 0.893 / 0.807 / 0.841
-//	dust + noise (CASE=noise)         0.070 / 0.828 / 0.935 → 0.070 / 0.838 / 0.940
-//	dust + noise, NOISE_SEED=1        0.170 / 0.836 / 0.935 → 0.170 / 0.842 / 0.939
+//	dust + Quijote (CASE=quijote)     0.893 / 0.785 / 0.817 → 0.893 / 0.807 / 0.842
+//	dust + Quijote, QMAP=1            0.187 / 0.771 / 0.815 → 0.187 / 0.791 / 0.836
+//	dust + noise (CASE=noise)         0.070 / 0.828 / 0.935 → 0.070 / 0.839 / 0.940
+//	dust + noise, NOISE_SEED=1        0.170 / 0.836 / 0.935 → 0.170 / 0.844 / 0.940
 //
-// (the first two re-measured after FitPatchPrior's split reseeding,
-// 56537c2: 0.807 / 0.842 and 0.839 / 0.940; the others not re-run)
-// and in docs/experiments/research23_xdquijote.go (-size 256 -draws 0,1 -v
-// iter -rounds 1) on a second dust + Quijote draw 0.771 → 0.794, pixel
-// 0.815 → 0.837, spectrum 0.187 both: no figure worse than ST's on these
+// (after FitPatchPrior's split reseeding, 56537c2; before it 0.807 / 0.841,
+// 0.794 / 0.837, 0.838 / 0.940, 0.842 / 0.939; QMAP=1 is the second draw
+// of docs/experiments/research23_xdquijote.go -size 256 -draws 0,1 -v iter
+// -rounds 1): no figure worse than ST's on these
 // periodic 256² maps. It can lower min r elsewhere: on the full 512² dust
 // map + noise 0.892 → 0.891 (pixel 0.969 → 0.970), and on a 128² crop of
 // I_1 (256,256) + noise with --pad crop 0.860 → 0.825 on the interior

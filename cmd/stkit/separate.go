@@ -663,8 +663,8 @@ one round of the prior refitted on that map; OUT[0] is the result, with
 s̃'s binned spectrum and mean and the patch maps' phases (the final
 terms printed are the separation's, before the refinement). On the 256²
 dust + Quijote benchmark it raised min r where P_c ≤ P_s from 0.785 to 0.807 (0.771 to
-0.794 on a second draw), the pixel correlation from 0.817 to 0.842; on
-dust + white noise less, 0.828 to 0.839 and 0.836 to 0.842 on two draws
+0.791 on a second draw), the pixel correlation from 0.817 to 0.842; on
+dust + white noise less, 0.828 to 0.839 and 0.836 to 0.844 on two draws
 (pixel 0.935 to 0.940); the spectrum stays s̃'s. It takes 2–3.5 minutes
 more at 256² on a loaded 2-core machine. It cannot be combined
 with --frozen or --box (it re-estimates every pixel, unbounded); a
