@@ -300,7 +300,7 @@ func checkFeatureFilterRows(pairs [][2]int, members [][]int, p int, ppo PatchPri
 			}
 			h := n / 2
 			if rows := ppo.TrainingRows(h, p, p); ppo.KFor(rows) < 1 {
-				return inputErrorf("feature filter pair %d,%d: component %d's %d training patches of %d×%d are split into halves of %d and %d for the filter's half priors, and %d patches give %d training rows, fewer than the P² + 1 = %d one mixture component needs: leave the pair out (ExportOptions.FeatureFilter, --feature-filter), or give the component more training patches", pr[0], pr[1], c, n, p, p, h, n-h, h, rows, ppo.P*ppo.P+1)
+				return inputErrorf("feature filter pair %d,%d: component %d's %d training patches of %d×%d are split into halves of %d and %d for the filter's half priors, and %d patches give %d training rows, fewer than the P² + 1 = %d one mixture component needs: leave the pair out (ExportOptions.FeatureFilter, --feature-filter), or give the component more training patches", pr[0], pr[1], c, n, p, p, h, n-h, h, rows, ppo.MinRows())
 			}
 		}
 	}

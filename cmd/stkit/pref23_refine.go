@@ -147,7 +147,7 @@ func patchRefineKNote(opt infer.PatchRefineOptions, m, n, b int) string {
 	if km >= o.K && ks >= o.K {
 		return ""
 	}
-	need := o.P*o.P + 1
+	need := o.MinRows()
 	larger := ""
 	if o.MaxRows/need < o.K {
 		larger = fmt.Sprintf("no map keeps K = %d: MaxRows %d caps the rows at %d components", o.K, o.MaxRows, o.MaxRows/need)
