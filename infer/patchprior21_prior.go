@@ -165,7 +165,11 @@ func tooFewRowsError(o PatchPriorOptions, b, m, n int) error {
 	u := o
 	u.MaxRows = max(u.MaxRows, need)
 	uncapped := u.TrainingRows(b, m, n)
-	maps := (need + uncapped/b - 1) / (uncapped / b)
+	// rows per map from one map (≥ 1 for maps of P×P or more), not from
+	// the b maps' capped total, which can be below b (lead25: 37/100 = 0
+	// divided by zero)
+	per := u.TrainingRows(1, m, n)
+	maps := (need + per - 1) / per
 	sq := u.smallestSide(func(s int) int { return u.TrainingRows(1, s, s) })
 	if o.MaxRows < need {
 		if uncapped < need {
