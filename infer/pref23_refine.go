@@ -44,7 +44,11 @@ type PatchRefineOptions struct {
 // separation" or "round r separation"; Done/Total the data patches); End
 // at the end of a stage, with its Elapsed time (a fit's End step keeps
 // Done, the EM iterations run, and Total: Done < Total where EM converged
-// early).
+// early). A fit's End step also gives the prior's mixture components: KUsed
+// those EM started from (PatchPrior.KUsed: K, or fewer on small maps) and
+// Kept those it kept (PatchPrior.K; dead ones are dropped); 0 on the other
+// steps (lead25: comparing fits across EM changes needed instrumented
+// copies of the code).
 type PatchRefineStep struct {
 	Index, Count int
 	Fit          bool
@@ -52,6 +56,7 @@ type PatchRefineStep struct {
 	Done, Total  int
 	End          bool
 	Elapsed      time.Duration
+	KUsed, Kept  int
 }
 
 // RefineWithPatchPriors is an opt-in, truth-free post-step of the ST
@@ -165,7 +170,7 @@ func RefineWithPatchPriors(data, st, samples *stlayer.Maps, opt PatchRefineOptio
 			return nil, fmt.Errorf("patch refinement: prior of the %s: %w", what, err)
 		}
 		if opt.Progress != nil {
-			opt.Progress(PatchRefineStep{Index: idx, Count: count, Fit: true, What: what, Done: ran, Total: its, End: true, Elapsed: time.Since(t)})
+			opt.Progress(PatchRefineStep{Index: idx, Count: count, Fit: true, What: what, Done: ran, Total: its, End: true, Elapsed: time.Since(t), KUsed: pp.KUsed, Kept: pp.K})
 		}
 		stage++
 		return pp, nil

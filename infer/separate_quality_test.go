@@ -710,7 +710,9 @@ func benchPatchRefine(b *testing.B, d *stlayer.Maps, res *SeparationResult, samp
 	b.Logf("ST separation before the patch refinement: spectrum %.3f, min r %.3f, pixel corr %.3f", m.PSMaxDev, m.RMin, m.PixelCorr)
 	t0 := time.Now()
 	out, err := RefineWithPatchPriors(d, res.S, samples, PatchRefineOptions{Progress: func(st PatchRefineStep) {
-		if st.End {
+		if st.End && st.Fit {
+			b.Logf("patch refinement: stage %d/%d (%s) %.0f s, %d EM iterations, %d of %d Gaussians kept", st.Index+1, st.Count, st.What, st.Elapsed.Seconds(), st.Done, st.Kept, st.KUsed)
+		} else if st.End {
 			b.Logf("patch refinement: stage %d/%d (%s) %.0f s", st.Index+1, st.Count, st.What, st.Elapsed.Seconds())
 		}
 	}})
