@@ -247,18 +247,13 @@ func fitModelPatchPriors(members [][]int, patch func(i int) []float64, p int, op
 		}
 		out[k] = pp
 		rec.Files[k] = fmt.Sprintf("patch_prior_%d.npz", k)
-		if pp.KUsed < opt.K {
-			if rec.KUsed == nil {
-				rec.KUsed = make([]int, len(members))
-				for j := range k {
-					if out[j] != nil {
-						rec.KUsed[j] = out[j].KUsed
-					}
-				}
+	}
+	if slices.ContainsFunc(out, func(pp *PatchPrior) bool { return pp != nil && pp.KUsed < opt.K }) {
+		rec.KUsed = make([]int, len(members))
+		for k, pp := range out {
+			if pp != nil {
+				rec.KUsed[k] = pp.KUsed
 			}
-		}
-		if rec.KUsed != nil {
-			rec.KUsed[k] = pp.KUsed
 		}
 	}
 	return out, rec, nil
